@@ -1,0 +1,2 @@
+// whatsapp-web.js pulls in puppeteer; its Chrome download fails offline, we use Debian's chromium instead.
+module.exports = { skipDownload: true };
