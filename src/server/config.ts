@@ -1,0 +1,78 @@
+// Configuration from the environment, validated at start-up: a bad value stops the start and names the variable.
+import { z } from 'zod';
+
+const optionalText = z.string().trim().min(1).optional();
+const url = z.string().url('must be a URL such as https://example.com');
+
+/** Parses a duration like `90s`, `15m`, `24h`, `7d` or a number of seconds into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 's'] ?? 1000;
+  return Math.round(Number(match[1]) * unit);
+}
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a duration such as 30m, 24h or 7d' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const schema = z.object({
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  STORE: z.enum(['lowdb', 'postgres'], { message: 'must be lowdb or postgres' }).default('lowdb'),
+  DATABASE_URL: optionalText,
+  ADMIN_TOKEN: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTO_CLOSE_AFTER: duration.default('24h'),
+  TELEGRAM_BOT_TOKEN: optionalText,
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  PUBLIC_URL: url.optional(),
+  WHATSAPP_WEB: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
+  CHROMIUM_PATH: optionalText,
+  WHATSAPP_TOKEN: optionalText,
+  WHATSAPP_PHONE_NUMBER_ID: optionalText,
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  MESSENGER_PAGE_TOKEN: optionalText,
+  MESSENGER_APP_SECRET: optionalText,
+  MESSENGER_VERIFY_TOKEN: optionalText,
+  GRAPH_API_ROOT: url.default('https://graph.facebook.com'),
+  MICROSOFT_APP_ID: optionalText,
+  MICROSOFT_APP_PASSWORD: optionalText,
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** A configuration error a person reads: one line per bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration; empty variables count as unset.
+ *
+ *     const config = readConfig(process.env); // throws ConfigError naming each bad variable
+ */
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = /TOKEN|SECRET|PASSWORD|DATABASE_URL/.test(name) ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+      return `${name}${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`Bad configuration:\n  ${lines.join('\n  ')}`);
+  }
+  if (result.data.STORE === 'postgres') {
+    throw new ConfigError('Bad configuration:\n  STORE="postgres": PostgreSQL is not available yet; use STORE=lowdb (the default)');
+  }
+  return result.data;
+}

@@ -1,0 +1,100 @@
+// Puts the parts together: store, flows, runtime, channels and the HTTP server, and takes them down in order.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Channel } from '../types.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+import { FlowLibrary } from '../flows/index.ts';
+import { EventBus } from '../bot/events.ts';
+import { Outbox } from '../bot/outbox.ts';
+import { Runtime } from '../bot/runtime.ts';
+import { createWebchatChannel } from '../channels/webchat/index.ts';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { seedDataDir } from './data-dir.ts';
+import type { Logger } from './log.ts';
+
+export interface Switchboard {
+  /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
+  url: string;
+  store: Store;
+  flows: FlowLibrary;
+  bus: EventBus;
+  runtime: Runtime;
+  /** Stops taking requests, finishes the work under way, flushes the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'>;
+  log: Logger;
+  /** Watch flow files for changes (default true). */
+  watch?: boolean;
+  now?: () => Date;
+}
+
+/**
+ * Starts Switchboard with the embedded defaults.
+ *
+ *     const app = await startSwitchboard({ config: readConfig(process.env), log });
+ *     process.on('SIGTERM', () => app.stop());
+ */
+export async function startSwitchboard(options: StartOptions): Promise<Switchboard> {
+  const { config, log } = options;
+  let ready = false;
+  const dataDir = resolve(config.DATA_DIR);
+  if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
+
+  const store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
+  let flows: FlowLibrary;
+  try {
+    flows = await FlowLibrary.load({
+      dir: resolve(dataDir, 'flows'),
+      versionsDir: resolve(dataDir, 'store', 'flow-versions'),
+      log: log.child({ part: 'flows' }),
+      watch: options.watch ?? true,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  for (const error of flows.errors()) log.error({ file: error.file, line: error.line }, String(error));
+
+  const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
+  const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
+  const channels: Channel[] = [webchat];
+  const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
+  const outbox = new Outbox({ store, channels: channelsByName, log });
+  const runtime = new Runtime({ store, flows, bus, outbox, log, ...(options.now ? { now: options.now } : {}) });
+
+  const app = createApp({ channels, flows, log, ready: () => ready });
+  for (const channel of channels) await channel.start(runtime.deliver);
+  await runtime.resumeOutbox();
+
+  const server: Server = await new Promise((resolveListen, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, () => resolveListen(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  ready = true;
+  log.info({ url, dataDir }, 'Switchboard is listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      for (const channel of channels) await channel.stop();
+      server.closeIdleConnections();
+      await runtime.stop();
+      flows.close();
+      await store.close();
+      await closed;
+      log.info('Switchboard stopped');
+    })();
+    return stopping;
+  };
+  return { url, store, flows, bus, runtime, stop };
+}

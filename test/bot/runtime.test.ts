@@ -1,0 +1,244 @@
+// The runtime's invariants on a fake channel: one open conversation, order, dedup, resume after restart.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Channel, InboundMessage, OutboundMessage } from '../../src/types.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+import { FlowLibrary } from '../../src/flows/index.ts';
+import { EventBus, type DomainEvents } from '../../src/bot/events.ts';
+import { Outbox } from '../../src/bot/outbox.ts';
+import { Runtime } from '../../src/bot/runtime.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, quietLog } from '../helpers.ts';
+
+/** A channel that records what the bot sends, per recipient. */
+function fakeChannel(name = 'fake') {
+  const sent: { to: string; message: OutboundMessage }[] = [];
+  let failNext = 0;
+  const channel: Channel = {
+    name,
+    async start() {},
+    async stop() {},
+    async send(to, message) {
+      if (failNext > 0) {
+        failNext--;
+        throw new Error('connection refused');
+      }
+      sent.push({ to, message });
+      return `${name}-${sent.length}`;
+    },
+  };
+  return { channel, sent, failNextSends: (n: number) => (failNext = n), textsTo: (to: string) => sent.filter((s) => s.to === to).map((s) => s.message.text) };
+}
+
+interface Harness {
+  store: Store;
+  flows: FlowLibrary;
+  runtime: Runtime;
+  bus: EventBus;
+  outbox: Outbox;
+  close(): Promise<void>;
+}
+
+async function harness(dataDir: string, channel: Channel): Promise<Harness> {
+  const store = await openStore({ dir: join(dataDir, 'store') });
+  const flows = await FlowLibrary.load({ dir: join(dataDir, 'flows'), versionsDir: join(dataDir, 'store', 'flow-versions'), log: quietLog, watch: false });
+  const bus = new EventBus();
+  const outbox = new Outbox({ store, channels: new Map([[channel.name, channel]]), log: quietLog, retryDelaysMs: [5, 5] });
+  const runtime = new Runtime({ store, flows, bus, outbox, log: quietLog });
+  return {
+    store, flows, runtime, bus, outbox,
+    async close() {
+      await runtime.stop();
+      flows.close();
+      await store.close();
+    },
+  };
+}
+
+let seq = 0;
+function from(contact: string, text: string, extra: Partial<InboundMessage> = {}): InboundMessage {
+  return { channel: 'fake', id: `m${++seq}`, from: { id: contact, name: 'Layla' }, text, at: new Date().toISOString(), ...extra };
+}
+
+afterEach(cleanupDirs);
+
+describe('runtime', () => {
+  it('opens a conversation on a first message and runs the inbound flow until it waits', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const opened: DomainEvents['conversation.opened'][] = [];
+    h.bus.on('conversation.opened', (event) => opened.push(event));
+    await h.runtime.deliver(from('u1', 'hello'));
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual(['Hi Layla!', 'What is your email address?']);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.source).toBe('contact');
+    await h.close();
+  });
+
+  it('re-asks an invalid answer and saves a valid one on the contact', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    for (const text of ['hello', 'not-an-email', 'Layla@Example.com', 'my invoice']) await h.runtime.deliver(from('u1', text));
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual([
+      'Hi Layla!', 'What is your email address?', "That doesn't look like an email address.",
+      'What can we help you with?', 'Thanks, noted: my invoice',
+    ]);
+    const contact = await h.store.contactByIdentity('fake', 'u1');
+    expect(contact?.fields.email).toBe('layla@example.com');
+    await h.close();
+  });
+
+  it('never asks again for what the contact told in an earlier conversation', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    for (const text of ['hello', 'layla@example.com', 'my invoice']) await h.runtime.deliver(from('u1', text));
+    const first = (await h.store.conversations()).find((c) => c.status === 'closed');
+    expect(first?.closingNote).toBe('flow finished');
+    await h.runtime.deliver(from('u1', 'hello again'));
+    await h.outbox.drain();
+    const texts = fake.textsTo('u1');
+    expect(texts.slice(-2)).toEqual(['Hi Layla!', 'What can we help you with?']);
+    expect(texts.filter((t) => t === 'What is your email address?')).toHaveLength(1);
+    expect(await h.store.conversations()).toHaveLength(2);
+    await h.close();
+  });
+
+  it('keeps one open conversation and the arrival order when a contact sends many messages at once', async () => {
+    const fake = fakeChannel();
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "first?"
+    save: conversation.a
+  - ask: "second?"
+    save: conversation.b
+  - ask: "third?"
+    save: conversation.c
+  - say: "{{conversation.a}} {{conversation.b}} {{conversation.c}}"
+`;
+    const h = await harness(await dataDirWith({ 'inbound.yaml': flow }), fake.channel);
+    const texts = ['hi', 'one', 'two', 'three', 'four', 'five'];
+    await Promise.all(texts.map((text) => h.runtime.deliver(from('u1', text))));
+    await h.outbox.drain();
+    const conversations = await h.store.conversations();
+    expect(conversations).toHaveLength(1);
+    const contact = await h.store.contactByIdentity('fake', 'u1');
+    const stored = await h.store.messagesOfContact(contact!.id);
+    expect(stored.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(texts);
+    expect(fake.textsTo('u1').at(-1)).toBe('one two three');
+    await h.close();
+  });
+
+  it('opens one conversation each for many contacts writing at the same moment', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    await Promise.all(Array.from({ length: 40 }, (_, n) => [h.runtime.deliver(from(`c${n}`, 'hi')), h.runtime.deliver(from(`c${n}`, 'again'))]).flat());
+    const conversations = await h.store.conversations();
+    expect(conversations).toHaveLength(40);
+    expect(new Set(conversations.map((c) => c.contactId)).size).toBe(40);
+    await h.close();
+  });
+
+  it('acts once on a message delivered twice', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const message = from('u1', 'hello');
+    await h.runtime.deliver(message);
+    await Promise.all([h.runtime.deliver(message), h.runtime.deliver({ ...message })]);
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual(['Hi Layla!', 'What is your email address?']);
+    const contact = await h.store.contactByIdentity('fake', 'u1');
+    expect((await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in')).toHaveLength(1);
+    await h.close();
+  });
+
+  it('resumes a conversation mid-flow after a restart, on the flow version it started with', async () => {
+    const fake = fakeChannel();
+    const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    let h = await harness(dir, fake.channel);
+    await h.runtime.deliver(from('u1', 'hello'));
+    await h.close();
+    // While the bot is down, the admin publishes a different flow.
+    await writeFile(join(dir, 'flows', 'inbound.yaml'), inboundFlow.replace('What can we help you with?', 'NEW QUESTION').replace('Hi {{contact.name | there}}!', 'NEW GREETING'));
+    h = await harness(dir, fake.channel);
+    await h.runtime.deliver(from('u1', 'layla@example.com'));
+    await h.outbox.drain();
+    expect(fake.textsTo('u1').at(-1)).toBe('What can we help you with?');
+    await h.runtime.deliver(from('u2', 'hello'));
+    await h.outbox.drain();
+    expect(fake.textsTo('u2')[0]).toBe('NEW GREETING');
+    await h.close();
+  });
+
+  it('handles an empty message, a 10,000-character one, emoji only and Arabic without crashing', async () => {
+    const fake = fakeChannel();
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    await h.runtime.deliver(from('u1', 'مرحبا، لدي مشكلة في الفاتورة'));
+    await h.runtime.deliver({ ...from('u1', ''), text: undefined });
+    await h.runtime.deliver(from('u1', '🙂🙂🙂'));
+    await h.runtime.deliver(from('u1', 'x'.repeat(10_000)));
+    await h.runtime.deliver(from('u1', 'layla@example.com'));
+    await h.runtime.deliver(from('u1', 'الفاتورة خاطئة'));
+    await h.outbox.drain();
+    const texts = fake.textsTo('u1');
+    expect(texts.filter((t) => t === "That doesn't look like an email address.")).toHaveLength(2);
+    expect(texts.at(-1)).toBe('Thanks, noted: الفاتورة خاطئة');
+    const contact = await h.store.contactByIdentity('fake', 'u1');
+    const inbound = (await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.text.length)).toEqual([28, 0, 6, 10_000, 17, 14]);
+    await h.close();
+  });
+
+  it('stores a reply before sending it, and resends it after a restart if sending never happened', async () => {
+    const fake = fakeChannel();
+    const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    let h = await harness(dir, fake.channel);
+    fake.failNextSends(100);
+    await h.runtime.deliver(from('u1', 'hello'));
+    await h.outbox.drain();
+    expect(fake.sent).toHaveLength(0);
+    const contact = await h.store.contactByIdentity('fake', 'u1');
+    const failed = (await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'out');
+    expect(failed.map((m) => [m.status, m.error])).toEqual([['failed', 'connection refused'], ['failed', 'connection refused']]);
+    await h.close();
+
+    // A reply left pending (the process died between storing and sending) goes out at the next start.
+    fake.failNextSends(0);
+    h = await harness(dir, fake.channel);
+    await h.store.transaction('test', async (tx) => {
+      tx.addMessage({ contactId: contact!.id, conversationId: failed[0]!.conversationId!, channel: 'fake', direction: 'out', from: 'bot', text: 'pending reply', at: new Date().toISOString(), status: 'pending' });
+    });
+    await h.close();
+    h = await harness(dir, fake.channel);
+    await h.runtime.resumeOutbox();
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual(['pending reply']);
+    expect(await h.store.pendingOutbound()).toEqual([]);
+    await h.close();
+  });
+
+  it('runs a conversation.closed flow and takes its answer without opening a new conversation', async () => {
+    const fake = fakeChannel();
+    const survey = `
+flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: "How did we do, 1 to 5?"
+    expect: number
+    save: conversation.rating
+  - say: "Thanks for rating us {{conversation.rating}}."
+`;
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow, 'survey.yaml': survey }), fake.channel);
+    for (const text of ['hello', 'layla@example.com', 'my invoice', '5']) await h.runtime.deliver(from('u1', text));
+    await h.outbox.drain();
+    expect(fake.textsTo('u1').slice(-2)).toEqual(['How did we do, 1 to 5?', 'Thanks for rating us 5.']);
+    const conversations = await h.store.conversations();
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]?.fields.rating).toBe(5);
+    await h.close();
+  });
+});

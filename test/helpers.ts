@@ -1,0 +1,77 @@
+// Shared test helpers: temp data dirs with given flows, a quiet logger, and a web chat client over HTTP.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../src/server/log.ts';
+import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
+
+export const quietLog = createLogger({ level: 'silent' });
+
+const made: string[] = [];
+
+/** A temp DATA_DIR holding the given flow files (name → YAML). Removed by `cleanupDirs`. */
+export async function dataDirWith(flows: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
+  made.push(dir);
+  await mkdir(join(dir, 'flows'), { recursive: true });
+  for (const [name, source] of Object.entries(flows)) await writeFile(join(dir, 'flows', name), source);
+  return dir;
+}
+
+export async function cleanupDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** Starts Switchboard on a free port over `dataDir`. */
+export function start(dataDir: string, options: { now?: () => Date } = {}): Promise<Switchboard> {
+  return startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir }, log: quietLog, watch: false, ...options });
+}
+
+export interface ListedMessage {
+  id: number;
+  from: 'contact' | 'bot' | 'agent';
+  text: string;
+  choices?: { id: string; title: string }[];
+}
+
+/** A visitor of the web chat, speaking the JSON API. */
+export function visitor(baseUrl: string, session: string, name?: string) {
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${baseUrl}/webchat/${session}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...(name ? { name } : {}), ...body }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  return {
+    say: (text: string, clientId?: string) => post({ text, ...(clientId ? { clientId } : {}) }),
+    press: (choice: string) => post({ choice }),
+    post,
+    async messages(after = 0): Promise<ListedMessage[]> {
+      const res = await fetch(`${baseUrl}/webchat/${session}/messages?after=${after}`);
+      return ((await res.json()) as { messages: ListedMessage[] }).messages;
+    },
+    /** Texts the bot said, in order. */
+    async botTexts(): Promise<string[]> {
+      return (await this.messages()).filter((m) => m.from === 'bot').map((m) => m.text);
+    },
+  };
+}
+
+export const inboundFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+    skip_if_known: true
+    retries: 2
+    invalid: "That doesn't look like an email address."
+  - ask: "What can we help you with?"
+    save: conversation.need
+  - say: "Thanks, noted: {{conversation.need}}"
+  - close: "flow finished"
+`;

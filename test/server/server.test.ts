@@ -1,0 +1,141 @@
+// The product as a process: configuration errors, first-start seeding, SIGTERM, and kill -9 under load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/server/config.ts';
+import { seedDataDir, shippedDataDir } from '../../src/server/data-dir.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, visitor } from '../helpers.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  await cleanupDirs();
+});
+
+/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'Switchboard is listening' && entry.url) resolve(entry.url);
+    });
+    void exit.then((code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, url, exit };
+}
+
+describe('configuration', () => {
+  it('names the variable whose value is bad', () => {
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty": must be a port number/);
+    expect(() => readConfig({ STORE: 'mysql' })).toThrow(/STORE="mysql": must be lowdb or postgres/);
+    expect(() => readConfig({ TELEGRAM_API_ROOT: 'not a url' })).toThrow(/TELEGRAM_API_ROOT/);
+    expect(() => readConfig({ AUTO_CLOSE_AFTER: 'soon' })).toThrow(/AUTO_CLOSE_AFTER="soon": must be a duration/);
+  });
+
+  it('reads defaults, durations and treats empty variables as unset', () => {
+    const config = readConfig({ PORT: '', AUTO_CLOSE_AFTER: '90m' });
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000 });
+  });
+
+  it('never prints a secret in a configuration error', () => {
+    expect(() => readConfig({ TELEGRAM_BOT_TOKEN: ' ', PORT: 'x' })).toThrow(/TELEGRAM_BOT_TOKEN: /);
+  });
+
+  it('stops the start with the message when a value is bad', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: '99999' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT="99999"/);
+  });
+});
+
+describe('DATA_DIR', () => {
+  it('is seeded with the shipped defaults when empty, and left alone otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-seed-'));
+    try {
+      expect(await seedDataDir(join(dir, 'fresh'))).toBe(true);
+      expect(await readdir(join(dir, 'fresh', 'flows'))).toEqual(await readdir(join(shippedDataDir, 'flows')));
+      const own = await dataDirWith({ 'mine.yaml': inboundFlow });
+      expect(await seedDataDir(own)).toBe(false);
+      expect(await readdir(join(own, 'flows'))).toEqual(['mine.yaml']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('process', () => {
+  it('starts on the shipped defaults, chats, and stops cleanly on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchboard-proc-'));
+    try {
+      const server = await serve({ DATA_DIR: dir });
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      const layla = visitor(server.url, 'layla', 'Layla');
+      await layla.say('hello');
+      expect((await layla.botTexts())[0]).toMatch(/Layla/);
+      server.child.kill('SIGTERM');
+      expect(await server.exit).toBe(0);
+      expect(await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8')).toContain('flow: inbound');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loses no acknowledged message when killed with SIGKILL under load', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    const acked = new Map<string, string[]>();
+    const sent = new Map<string, { text: string; clientId: string }[]>();
+    for (let round = 0; round < 2; round++) {
+      const server = await serve({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+      let killed = false;
+      const visitors = Array.from({ length: 8 }, (_, n) => `r${round}v${n}`);
+      const load = visitors.map(async (session) => {
+        const client = visitor(server.url, session, 'Kim');
+        for (let n = 0; !killed; n++) {
+          const message = { text: `${session} message ${n}`, clientId: `${session}-${n}` };
+          sent.set(session, [...(sent.get(session) ?? []), message]);
+          try {
+            const res = await client.say(message.text, message.clientId);
+            if (res.status === 202) acked.set(session, [...(acked.get(session) ?? []), message.text]);
+          } catch {
+            return; // the connection died with the server
+          }
+        }
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 600));
+      killed = true;
+      server.child.kill('SIGKILL');
+      await Promise.all(load);
+      await server.exit;
+    }
+
+    const server = await serve({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+    let total = 0;
+    for (const [session, texts] of acked) {
+      const client = visitor(server.url, session, 'Kim');
+      const stored = (await client.messages()).filter((m) => m.from === 'contact').map((m) => m.text);
+      for (const text of texts) expect(stored).toContain(text);
+      total += texts.length;
+      // Whatever was not acknowledged is retried with the same clientId: stored once, never twice.
+      for (const message of sent.get(session) ?? []) await client.say(message.text, message.clientId);
+      const after = (await client.messages()).filter((m) => m.from === 'contact').map((m) => m.text);
+      expect(after).toEqual((sent.get(session) ?? []).map((m) => m.text));
+    }
+    expect(total).toBeGreaterThan(20);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+  }, 60_000);
+});
