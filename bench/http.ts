@@ -61,10 +61,10 @@ async function load(label: string, url: string, child: ChildProcess, options: { 
     requests: script.map((text, step) => ({
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      setupRequest: (request: { path?: string; body?: string }, context: Record<string, unknown>) => {
+      setupRequest: (request: autocannon.Request, context: { session?: string }) => {
         // Each pass through the script is a new contact, so every pass opens a conversation and runs the flow.
         if (step === 0) context.session = `b${process.pid}-${++contacts}`;
-        request.path = `/webchat/${String(context.session)}/messages`;
+        request.path = `/webchat/${context.session}/messages`;
         request.body = JSON.stringify({ text, name: 'Layla' });
         return request;
       },

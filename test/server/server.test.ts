@@ -27,7 +27,7 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      const entry = (line.startsWith('{') ? JSON.parse(line) : {}) as { msg?: string; url?: string };
       if (entry.msg === 'Switchboard is listening' && entry.url) resolve(entry.url);
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}`)));
@@ -99,7 +99,7 @@ describe('process', () => {
     const acked = new Map<string, string[]>();
     const sent = new Map<string, { text: string; clientId: string }[]>();
     for (let round = 0; round < 2; round++) {
-      const server = await serve({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+      const server = await serve({ DATA_DIR: dir });
       let killed = false;
       const visitors = Array.from({ length: 8 }, (_, n) => `r${round}v${n}`);
       const load = visitors.map(async (session) => {
@@ -122,7 +122,7 @@ describe('process', () => {
       await server.exit;
     }
 
-    const server = await serve({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+    const server = await serve({ DATA_DIR: dir });
     let total = 0;
     for (const [session, texts] of acked) {
       const client = visitor(server.url, session, 'Kim');

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerStepRunner, resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { compile, newRun, script, takeSaid } from './helpers.ts';
+
+describe('ask', () => {
+  it('asks, waits, and saves a valid answer to the contact', () => {
+    const flow = compile(script(`  - ask: "Your email?"\n    expect: email\n    save: contact.email\n  - say: "Thanks, {{contact.email}}"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['Your email?']);
+    expect(run.conversation.flow).toMatchObject({ flow: 'test', version: flow.version, step: 0, waiting: { retries: 0 } });
+
+    resumeFlow(flow, run, { text: 'Mona@Example.com' });
+    expect(run.contact.fields.email).toBe('mona@example.com');
+    expect(takeSaid(run)).toEqual(['Thanks, mona@example.com']);
+    expect(run.conversation.flow).toMatchObject({ step: 2, done: true });
+    expect(run.conversation.flow?.waiting).toBeUndefined();
+  });
+
+  it('saves conversation fields on the conversation, and builtins on their own properties', () => {
+    const flow = compile(script(`  - ask: "Need?"\n    save: conversation.need\n  - ask: "Name?"\n    save: contact.name\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'a refund' });
+    resumeFlow(flow, run, { text: 'Mona' });
+    expect(run.conversation.fields).toEqual({ need: 'a refund' });
+    expect(run.contact.name).toBe('Mona');
+    expect(run.contact.fields).toEqual({});
+  });
+
+  it('saves a number as a number and a date as yyyy-mm-dd, from Arabic-Indic digits', () => {
+    const flow = compile(script(`  - ask: "How many?"\n    expect: number\n    save: conversation.count\n  - ask: "When?"\n    expect: date\n    save: conversation.when\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: '١٢' });
+    resumeFlow(flow, run, { text: '٥/٦/٢٠٢٥' });
+    expect(run.conversation.fields).toEqual({ count: 12, when: '2025-06-05' });
+  });
+
+  it('saves a phone number in E.164 using the step country', () => {
+    const flow = compile(script(`  - ask: "Phone?"\n    expect: phone\n    country: EG\n    save: contact.phone\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: '0100 123 4567' });
+    expect(run.contact.fields.phone).toBe('+201001234567');
+  });
+
+  it('offers choices with the question and saves the chosen id (button, number or title)', () => {
+    const flow = compile(script(`  - ask: "Topic?"\n    expect: choice\n    choices: [Billing question, { id: tech, title: Technical problem }]\n    save: conversation.topic\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(run.said).toEqual([{ text: 'Topic?', choices: [{ id: 'billing-question', title: 'Billing question' }, { id: 'tech', title: 'Technical problem' }] }]);
+    resumeFlow(flow, run, { choice: 'tech' });
+    expect(run.conversation.fields.topic).toBe('tech');
+
+    for (const input of [{ text: '1' }, { text: 'billing QUESTION' }]) {
+      const again = newRun();
+      startFlow(flow, again);
+      resumeFlow(flow, again, input);
+      expect(again.conversation.fields.topic).toBe('billing-question');
+    }
+  });
+
+  it('saves a regex answer that matches as a whole', () => {
+    const flow = compile(script(`  - ask: "Order?"\n    expect: "regex:ORD-\\\\d{4}"\n    save: conversation.order\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'ORD-12' });
+    expect(run.conversation.fields.order).toBeUndefined();
+    resumeFlow(flow, run, { text: 'ORD-1234' });
+    expect(run.conversation.fields.order).toBe('ORD-1234');
+  });
+
+  describe('skip_if_known', () => {
+    const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    save: contact.email\n    skip_if_known: true\n  - say: "Done"\n`));
+
+    it('skips the question when the contact field has a value (e.g. from an earlier conversation)', () => {
+      const run = newRun({ fields: { email: 'mona@example.com' } });
+      startFlow(flow, run);
+      expect(takeSaid(run)).toEqual(['Done']);
+      expect(run.conversation.flow?.done).toBe(true);
+    });
+
+    it('asks when the field is empty', () => {
+      const run = newRun({ fields: { email: '' } });
+      startFlow(flow, run);
+      expect(takeSaid(run)).toEqual(['Email?']);
+    });
+
+    it('asks again every time without it', () => {
+      const always = compile(script(`  - ask: "Need?"\n    save: conversation.need\n    skip_if_known: false\n`));
+      const run = newRun({}, { fields: { need: 'old' } });
+      startFlow(always, run);
+      expect(takeSaid(run)).toEqual(['Need?']);
+    });
+  });
+
+  describe('invalid answers', () => {
+    it('re-asks with the invalid text up to `retries` times, then continues without saving', () => {
+      const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    save: contact.email\n    retries: 2\n    invalid: "Not an email, {{contact.name | friend}}. Again?"\n  - say: "Moving on"\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      takeSaid(run);
+      resumeFlow(flow, run, { text: 'nope' });
+      expect(takeSaid(run)).toEqual(['Not an email, friend. Again?']);
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
+      resumeFlow(flow, run, { text: 'still no' });
+      expect(takeSaid(run)).toEqual(['Not an email, friend. Again?']);
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 2 });
+      resumeFlow(flow, run, { text: 'never' });
+      expect(takeSaid(run)).toEqual(['Moving on']);
+      expect(run.contact.fields.email).toBeUndefined();
+      expect(run.conversation.flow?.done).toBe(true);
+    });
+
+    it('uses a default invalid text per expect type, with the choices again for a choice', () => {
+      const flow = compile(script(`  - ask: "Topic?"\n    expect: choice\n    choices: [A, B]\n  - ask: "Email?"\n    expect: email\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      run.said.length = 0;
+      resumeFlow(flow, run, { text: 'C' });
+      expect(run.said).toEqual([{ text: 'Please pick one of the options (you can also type its number).', choices: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }] }]);
+      resumeFlow(flow, run, { text: 'a' });
+      run.said.length = 0;
+      resumeFlow(flow, run, { text: 'x' });
+      expect(takeSaid(run)).toEqual(["That doesn't look like an email address. Could you check it? (like name@example.com)"]);
+    });
+
+    it('with retries: 0 goes straight to on_fail', () => {
+      const flow = compile(script(`  - ask: "Number?"\n    expect: number\n    retries: 0\n  - say: "Next"\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      takeSaid(run);
+      resumeFlow(flow, run, { text: 'x' });
+      expect(takeSaid(run)).toEqual(['Next']);
+    });
+
+    it('on_fail: goto:<id> jumps to that step', () => {
+      const flow = compile(script(`  - ask: "Number?"\n    expect: number\n    retries: 1\n    on_fail: goto:human\n  - say: "Skipped"\n  - id: human\n    say: "Let me find a person"\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      resumeFlow(flow, run, { text: 'x' });
+      resumeFlow(flow, run, { text: 'y' });
+      expect(takeSaid(run)).toEqual(['Number?', 'Please answer with a number, like 3.', 'Let me find a person']);
+    });
+
+    describe('on_fail: assign', () => {
+      let unregister: (() => void) | undefined;
+      afterEach(() => unregister?.());
+
+      it('jumps to the flow\'s assign step', () => {
+        const assigned: string[] = [];
+        unregister = registerStepRunner('assign', {
+          run(spec, ctx) {
+            assigned.push(ctx.render(spec.team));
+            return 'end';
+          },
+        });
+        const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    retries: 0\n    on_fail: assign\n  - say: "Skipped"\n  - assign: { team: Support }\n`));
+        const run = newRun();
+        startFlow(flow, run);
+        resumeFlow(flow, run, { text: 'x' });
+        expect(assigned).toEqual(['Support']);
+        expect(takeSaid(run)).toEqual(['Email?']);
+      });
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FlowLibrary, resumeFlow, startFlow, type CompiledFlow } from '../../src/flows/index.ts';
+import { memoryLog, newRun, takeSaid, tempFlowDirs } from './helpers.ts';
+
+const shipped = fileURLToPath(new URL('../../data/flows', import.meta.url));
+
+describe('the shipped inbound flow', () => {
+  let dirs: Awaited<ReturnType<typeof tempFlowDirs>>;
+  let library: FlowLibrary;
+  let flow: CompiledFlow;
+
+  beforeEach(async () => {
+    dirs = await tempFlowDirs();
+    library = await FlowLibrary.load({ dir: shipped, versionsDir: dirs.versionsDir, log: memoryLog(), watch: false });
+    flow = library.forTrigger('conversation.opened', 'contact')[0]!;
+  });
+  afterEach(async () => {
+    library.close();
+    await dirs.remove();
+  });
+
+  it('loads without errors', async () => {
+    expect(library.errors()).toEqual([]);
+    expect(flow.name).toBe('inbound');
+    expect(flow.source).toBe(await readFile(`${shipped}/inbound.yaml`, 'utf8'));
+  });
+
+  it('greets, asks the email (again when invalid), asks the need and promises a follow-up', () => {
+    const run = newRun({ name: 'Mona' });
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['Hi Mona! Thanks for getting in touch.', "What's your email address, in case we need to follow up?"]);
+    resumeFlow(flow, run, { text: 'mona at example' });
+    expect(takeSaid(run)).toEqual(["Hmm, that doesn't look like an email address. Could you check it? (like name@example.com)"]);
+    resumeFlow(flow, run, { text: 'Mona@Example.com' });
+    expect(takeSaid(run)).toEqual(['How can we help you today?']);
+    resumeFlow(flow, run, { text: 'I was charged twice' });
+    expect(takeSaid(run)).toEqual(['Thank you! Someone from our team will follow up with you here shortly.']);
+    expect(run.contact.fields).toEqual({ email: 'mona@example.com' });
+    expect(run.conversation.fields).toEqual({ need: 'I was charged twice' });
+    expect(run.conversation.flow?.done).toBe(true);
+  });
+
+  it('greets a nameless contact as "there" and does not ask a known email again', () => {
+    const run = newRun({ fields: { email: 'mona@example.com' } });
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['Hi there! Thanks for getting in touch.', 'How can we help you today?']);
+  });
+});

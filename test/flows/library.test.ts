@@ -1,0 +1,164 @@
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FlowLibrary, resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { eventually, memoryLog, newRun, takeSaid, tempFlowDirs } from './helpers.ts';
+
+const greeting = (text: string, name = 'inbound') =>
+  `flow: ${name}\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "${text}"\n  - ask: "Need?"\n    save: conversation.need\n  - say: "Bye from ${text}"\n`;
+
+let dirs: Awaited<ReturnType<typeof tempFlowDirs>>;
+let libraries: FlowLibrary[];
+
+beforeEach(async () => {
+  dirs = await tempFlowDirs();
+  libraries = [];
+});
+afterEach(async () => {
+  for (const library of libraries) library.close();
+  await dirs.remove();
+});
+
+async function load(watch = false) {
+  const log = memoryLog();
+  const library = await FlowLibrary.load({ dir: dirs.dir, versionsDir: dirs.versionsDir, log, watch });
+  libraries.push(library);
+  return { library, log };
+}
+const write = (name: string, text: string) => writeFile(join(dirs.dir, name), text);
+
+describe('FlowLibrary', () => {
+  it('loads every .yaml and .yml file and finds flows by trigger', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    await write('agent.yml', 'flow: agent_started\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: hello\n');
+    await write('survey.yaml', 'flow: survey\ntrigger: { on: conversation.closed }\nsteps:\n  - say: "How did we do?"\n');
+    await write('notes.txt', 'not a flow');
+    await write('.inbound.yaml.swp', 'editor junk');
+    const { library } = await load();
+    expect(library.errors()).toEqual([]);
+    expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
+    expect(library.forTrigger('conversation.opened', 'agent').map((flow) => flow.name)).toEqual(['agent_started']);
+    expect(library.forTrigger('conversation.opened', 'workflow')).toEqual([]);
+    expect(library.forTrigger('conversation.closed').map((flow) => flow.name)).toEqual(['survey']);
+    expect(library.forTrigger('conversation.opened', 'contact')[0]?.file).toBe('flows/inbound.yaml');
+  });
+
+  it('does not load an invalid file at first load, and reports it', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    await write('broken.yaml', 'flow: broken\ntrigger: { on: conversation.closed }\nsteps:\n  - sya: hi\n');
+    const { library, log } = await load();
+    expect(library.forTrigger('conversation.closed')).toEqual([]);
+    expect(library.errors().map(String)).toEqual(['flows/broken.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+    expect(library.errors()[0]).toMatchObject({ file: 'flows/broken.yaml', line: 4, message: 'unknown step kind "sya"' });
+    expect(log.lines).toContainEqual({ level: 'error', msg: 'flows/broken.yaml:4: unknown step kind "sya" (did you mean "say"?)' });
+  });
+
+  it('keeps the last good version running when a file breaks, until it is fixed', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library } = await load();
+    const good = library.forTrigger('conversation.opened', 'contact')[0]!;
+
+    await write('inbound.yaml', greeting('Hello').replace('- say', '- sya'));
+    await library.reload();
+    expect(library.forTrigger('conversation.opened', 'contact')).toEqual([good]);
+    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+
+    await write('inbound.yaml', greeting('Hello'));
+    await library.reload();
+    const fixed = library.forTrigger('conversation.opened', 'contact')[0]!;
+    expect(fixed.version).not.toBe(good.version);
+    expect(library.errors()).toEqual([]);
+  });
+
+  it('picks up changed, added and removed files by itself', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library } = await load(true);
+    const first = library.forTrigger('conversation.opened', 'contact')[0]!;
+
+    await write('inbound.yaml', greeting('Hello'));
+    await eventually(() => library.forTrigger('conversation.opened', 'contact')[0]?.version !== first.version);
+
+    await write('survey.yaml', 'flow: survey\ntrigger: { on: conversation.closed }\nsteps:\n  - say: "Thanks"\n');
+    await eventually(() => library.forTrigger('conversation.closed').length === 1);
+
+    await rm(join(dirs.dir, 'survey.yaml'));
+    await eventually(() => library.forTrigger('conversation.closed').length === 0);
+
+    await write('inbound.yaml', 'flow: inbound\nsteps: [');
+    await eventually(() => library.errors().length === 1);
+    expect(library.forTrigger('conversation.opened', 'contact')).toHaveLength(1);
+  });
+
+  it('keeps old versions resolvable after a new one is published, and after a restart', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library } = await load();
+    const v1 = library.forTrigger('conversation.opened', 'contact')[0]!;
+    const run = newRun();
+    startFlow(v1, run);
+    expect(takeSaid(run)).toEqual(['Hi', 'Need?']);
+
+    await write('inbound.yaml', greeting('Hello'));
+    await library.reload();
+    const v2 = library.forTrigger('conversation.opened', 'contact')[0]!;
+    expect(v2.version).not.toBe(v1.version);
+    expect(library.version('inbound', v1.version)).toBe(v1);
+
+    // A fresh process: only the stored versions know v1 now.
+    await rm(join(dirs.dir, 'inbound.yaml'));
+    const { library: restarted } = await load();
+    expect(restarted.forTrigger('conversation.opened', 'contact')).toEqual([]);
+    const position = run.conversation.flow!;
+    const resumed = restarted.version(position.flow, position.version)!;
+    expect(resumed.version).toBe(v1.version);
+    expect(restarted.version('inbound', v2.version)?.version).toBe(v2.version);
+    resumeFlow(resumed, run, { text: 'a refund' });
+    expect(takeSaid(run)).toEqual(['Bye from Hi']);
+
+    expect((await readdir(dirs.versionsDir)).sort()).toEqual([`inbound@${v1.version}.yaml`, `inbound@${v2.version}.yaml`].sort());
+  });
+
+  it('answers undefined for an unknown version or a name that is not a plain flow name', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library } = await load();
+    expect(library.version('inbound', '000000000000')).toBeUndefined();
+    expect(library.version('../inbound', '000000000000')).toBeUndefined();
+    expect(library.version('nobody', 'abc')).toBeUndefined();
+  });
+
+  it('refuses a second file with a flow name already in use, naming both files', async () => {
+    await write('a.yaml', greeting('A'));
+    await write('b.yaml', greeting('B'));
+    const { library } = await load();
+    expect(library.errors().map(String)).toEqual(['flows/b.yaml:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)']);
+    expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
+
+    // The file already serving a name keeps it, even when a newcomer sorts first.
+    await write('0.yaml', greeting('Zero'));
+    await library.reload();
+    expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
+    expect(library.errors().map(String)).toContain('flows/0.yaml:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)');
+  });
+
+  it('lets a template read a field another flow saves, and refuses it once no flow does', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    await write('survey.yaml', 'flow: survey\ntrigger: { on: conversation.closed }\nsteps:\n  - say: "About {{conversation.need}}: how did we do?"\n');
+    const { library } = await load();
+    expect(library.errors()).toEqual([]);
+    const survey = library.forTrigger('conversation.closed')[0]!;
+
+    await write('inbound.yaml', greeting('Hi').replace('conversation.need', 'conversation.question'));
+    await library.reload();
+    expect(library.errors().map(String)).toEqual([
+      'flows/survey.yaml:4: unknown field "conversation.need" in a template (a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name)',
+    ]);
+    expect(library.forTrigger('conversation.closed')).toEqual([survey]);
+  });
+
+  it('writes version files whole, leaving no temporary files', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    await load();
+    const files = await readdir(dirs.versionsDir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^inbound@[0-9a-f]{12}\.yaml$/);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { errorsOf, script } from './helpers.ts';
+
+// Each refusal names the file and the exact line an admin has to fix.
+describe('a script is refused with file, line and fix', () => {
+  it('on a YAML syntax error', () => {
+    expect(errorsOf('flow: test\ntrigger: { on: conversation.opened\nsteps:\n  - say: hi\n')).toEqual([
+      expect.stringMatching(/^flows\/test\.yaml:3: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
+    ]);
+  });
+
+  it('on an empty file', () => {
+    expect(errorsOf('')).toEqual(['flows/test.yaml:1: the file is empty (a flow script starts with flow: <name>, then trigger: and steps:)']);
+  });
+
+  it('on an unknown step kind, suggesting the likely one', () => {
+    expect(errorsOf(script('  - say: hi\n  - sya: "Hello"\n'))).toEqual(['flows/test.yaml:5: unknown step kind "sya" (did you mean "say"?)']);
+  });
+
+  it('on a step with two kinds or none', () => {
+    expect(errorsOf(script('  - say: hi\n    ask: what?\n'))).toEqual(['flows/test.yaml:5: a step has one kind, this one has say and ask (split it into separate steps)']);
+    expect(errorsOf(script('  - expect: email\n'))).toEqual([
+      'flows/test.yaml:4: this step has no kind (start it with one of say, ask, branch, set, tag, goto, close, classify, assign)',
+    ]);
+  });
+
+  it('on an unknown key, in a step, nested, or at the top', () => {
+    expect(errorsOf(script('  - ask: "Email?"\n    expect: email\n    retires: 3\n'))).toEqual([
+      'flows/test.yaml:6: unknown key "retires" in an ask step (did you mean "retries"?)',
+    ]);
+    expect(errorsOf(script('  - assign: { team: Billing, strategi: round_robin }\n'))).toEqual([
+      'flows/test.yaml:4: unknown key "strategi" in "assign" (did you mean "strategy"?)',
+    ]);
+    expect(errorsOf('flow: test\ntrigger: { on: conversation.opened, sorce: agent }\nsteps:\n  - say: hi\n')).toEqual([
+      'flows/test.yaml:2: unknown key "sorce" in "trigger" (did you mean "source"?)',
+    ]);
+    expect(errorsOf('flow: test\ntriger: { on: conversation.opened }\nsteps:\n  - say: hi\n')).toContain(
+      'flows/test.yaml:2: unknown key "triger" in the flow script (did you mean "trigger"?)',
+    );
+  });
+
+  it('on a wrong value type or enum', () => {
+    expect(errorsOf(script('  - ask: "n?"\n    expect: number\n    retries: two\n'))).toEqual(['flows/test.yaml:6: "retries" must be a number, not a text']);
+    expect(errorsOf(script('  - ask: "Email?"\n    expect: emial\n'))).toEqual(['flows/test.yaml:5: unknown expect "emial" (did you mean "email"?)']);
+    expect(errorsOf(script('  - assign: { team: A, strategy: random }\n'))).toEqual([
+      'flows/test.yaml:4: "strategy" must be one of least_open, round_robin',
+    ]);
+    expect(errorsOf('flow: test\ntrigger: { on: conversation.updated }\nsteps:\n  - say: hi\n')).toEqual([
+      'flows/test.yaml:2: "on" must be one of conversation.opened, conversation.closed',
+    ]);
+  });
+
+  it('on a goto target that is no step id', () => {
+    expect(errorsOf(script('  - id: assign\n    say: hi\n  - goto: asign\n'))).toEqual([
+      'flows/test.yaml:6: goto target "asign" is not a step id in this file (did you mean "assign"?)',
+    ]);
+    expect(errorsOf(script('  - ask: "?"\n    on_fail: goto:nowhere\n  - branch:\n      - if: { contact.name: x }\n        goto: nowhere\n      - else: elsewhere\n'))).toEqual([
+      'flows/test.yaml:5: goto target "nowhere" is not a step id in this file (give the step to go to an id: nowhere)',
+      'flows/test.yaml:8: goto target "nowhere" is not a step id in this file (give the step to go to an id: nowhere)',
+      'flows/test.yaml:9: goto target "elsewhere" is not a step id in this file (give the step to go to an id: elsewhere)',
+    ]);
+  });
+
+  it('on a duplicate step id', () => {
+    expect(errorsOf(script('  - id: greet\n    say: hi\n  - id: greet\n    say: hello\n'))).toEqual([
+      'flows/test.yaml:6: duplicate step id "greet" (line 4 has it already; give each step its own id)',
+    ]);
+  });
+
+  it('on a regular expression that does not compile', () => {
+    expect(errorsOf(script('  - ask: "Order?"\n    expect: "regex:ORD-[0-9"\n'))).toEqual([
+      'flows/test.yaml:5: invalid regular expression "ORD-[0-9": Unterminated character class (escape characters like ( [ { . + * ? with a backslash)',
+    ]);
+    expect(errorsOf(script('  - branch:\n      - if: { contact.name: { matches: "(a" } }\n        goto: x\n  - id: x\n    say: hi\n'))).toEqual([
+      'flows/test.yaml:5: invalid regular expression "(a": Unterminated group (escape characters like ( [ { . + * ? with a backslash)',
+    ]);
+  });
+
+  it('on a template naming an unknown field', () => {
+    expect(errorsOf(script('  - ask: "Email?"\n    save: contact.email\n  - say: "Thanks"\n  - say: "We will write to {{contact.emial}}"\n'))).toEqual([
+      'flows/test.yaml:7: unknown field "contact.emial" in a template (did you mean "contact.email"?)',
+    ]);
+  });
+
+  it('on a branch on an unknown field or with an unknown condition', () => {
+    expect(errorsOf(script('  - branch:\n      - if: { conversation.topik: billing }\n        goto: x\n  - id: x\n    say: hi\n'))).toEqual([
+      'flows/test.yaml:5: unknown field "conversation.topik" (a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name)',
+    ]);
+    expect(errorsOf(script('  - branch:\n      - if: { contact.name: { equls: Mona } }\n        goto: x\n  - id: x\n    say: hi\n'))).toEqual([
+      'flows/test.yaml:5: unknown condition "equls" (did you mean "equals"?)',
+    ]);
+  });
+
+  it('on a goto loop that never waits for the customer', () => {
+    expect(errorsOf(script('  - ask: "Name?"\n    save: contact.name\n  - id: top\n    say: "Hello"\n  - set: { conversation.x: 1 }\n  - goto: top\n'))).toEqual([
+      'flows/test.yaml:9: this goto loop never waits for the customer: lines 6 → 8 → 9 → 6 (put an ask step inside the loop, so it waits for the customer each time round)',
+    ]);
+    expect(errorsOf(script('  - id: top\n    branch:\n      - if: { contact.name: Mona }\n        goto: top\n'))).toEqual([
+      'flows/test.yaml:4: this goto loop never waits for the customer: lines 4 → 4 (put an ask step inside the loop, so it waits for the customer each time round)',
+    ]);
+  });
+
+  it('accepts a loop that passes through a step that waits', () => {
+    expect(errorsOf(script('  - id: top\n    ask: "More?"\n    save: conversation.more\n  - goto: top\n'))).toEqual([]);
+  });
+
+  it('on fields a flow may not write and options in the wrong place', () => {
+    expect(errorsOf(script('  - set: { conversation.status: closed, contact.id: x }\n'))).toEqual([
+      'flows/test.yaml:4: "conversation.status" is managed by Switchboard (use a close step)',
+      'flows/test.yaml:4: "contact.id" cannot be written by a flow (contact ids are given by Switchboard)',
+    ]);
+    expect(errorsOf(script('  - ask: "Topic?"\n    choices: [A, B]\n'))).toEqual(['flows/test.yaml:5: choices go with expect: choice (add expect: choice)']);
+    expect(errorsOf(script('  - ask: "Topic?"\n    expect: choice\n'))).toEqual(['flows/test.yaml:5: expect: choice needs choices (add choices: [Billing, Technical problem])']);
+    expect(errorsOf(script('  - ask: "Phone?"\n    expect: phone\n    country: XX\n'))).toEqual(['flows/test.yaml:6: "XX" is not a country code (use a two-letter code like EG, US or GB)']);
+    expect(errorsOf(script('  - ask: "?"\n    skip_if_known: true\n'))).toEqual(['flows/test.yaml:5: skip_if_known needs a save: field to look at (add save: contact.<field>)']);
+    expect(errorsOf(script('  - ask: "?"\n    on_fail: assign\n'))).toEqual(['flows/test.yaml:5: the flow has no assign step to go to (add an assign step, or use goto:<id>)']);
+    expect(errorsOf(script('  - ask: "?"\n    on_fail: stop\n'))).toEqual(['flows/test.yaml:5: "stop" is not one of continue, assign, goto:<id>']);
+    expect(errorsOf(script('  - branch:\n      - else: a\n      - if: { contact.name: x }\n        goto: a\n  - id: a\n    say: hi\n'))).toEqual([
+      'flows/test.yaml:5: else must be the last case (move it to the end)',
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerStepRunner, resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { compile, newRun, script, takeSaid } from './helpers.ts';
+
+describe('say', () => {
+  it('says the text and goes on without waiting', () => {
+    const flow = compile(script(`  - say: "One"\n  - say: "Two"\n    choices: [Yes, No]\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(run.said).toEqual([{ text: 'One' }, { text: 'Two', choices: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] }]);
+    expect(run.conversation.flow).toMatchObject({ step: 2, done: true });
+  });
+});
+
+describe('set', () => {
+  it('writes literals, templates, builtins, and null clears a field', () => {
+    const flow = compile(script(
+      '  - set: { conversation.priority: high, contact.vip: true, contact.score: 3, conversation.team: Billing }\n' +
+      '  - set: { conversation.reply_to: "{{contact.email}}", conversation.greeting: "Hi {{contact.name}}", conversation.score: "{{contact.score}}", contact.old: null }\n',
+    ), ['contact.email']);
+    const run = newRun({ name: 'Mona', fields: { email: 'mona@example.com', old: 'x' } });
+    startFlow(flow, run);
+    expect(run.conversation.fields).toEqual({ priority: 'high', reply_to: 'mona@example.com', greeting: 'Hi Mona', score: 3 });
+    expect(run.conversation.team).toBe('Billing');
+    expect(run.contact.fields).toEqual({ email: 'mona@example.com', vip: true, score: 3, old: null });
+  });
+});
+
+describe('tag', () => {
+  it('adds tags to the contact once', () => {
+    const flow = compile(script(`  - tag: vip\n  - tag: [vip, wholesale, wholesale]\n`));
+    const run = newRun({ tags: ['returning'] });
+    startFlow(flow, run);
+    expect(run.contact.tags).toEqual(['returning', 'vip', 'wholesale']);
+  });
+});
+
+describe('goto', () => {
+  it('jumps to the step with that id', () => {
+    const flow = compile(script(`  - goto: end\n  - say: "Skipped"\n  - id: end\n    say: "End"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['End']);
+  });
+
+  it('may loop back through a step that waits', () => {
+    const flow = compile(script(`  - id: again\n    ask: "Anything else?"\n    save: conversation.more\n  - branch:\n      - if: { conversation.more: { not: no } }\n        goto: again\n  - say: "Bye"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'yes, one thing' });
+    resumeFlow(flow, run, { text: 'No' });
+    expect(takeSaid(run)).toEqual(['Anything else?', 'Anything else?', 'Bye']);
+  });
+});
+
+describe('close', () => {
+  it('asks the runtime to close with the note and ends the flow', () => {
+    const flow = compile(script(`  - close: "Solved by the bot for {{contact.name | a visitor}}"\n  - say: "Never said"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(run.closed).toEqual(['Solved by the bot for a visitor']);
+    expect(run.said).toEqual([]);
+    expect(run.conversation.flow?.done).toBe(true);
+  });
+
+  it('closes without a note on close: true', () => {
+    const run = newRun();
+    startFlow(compile(script('  - close: true\n')), run);
+    expect(run.closed).toEqual([undefined]);
+  });
+});
+
+describe('branch', () => {
+  const targets = ['vip_billing', 'refund', 'big', 'negative', 'staff', 'late', 'summer', 'blocked', 'unknown'];
+  const flow = compile(
+    script(
+      '  - branch:\n' +
+      '      - if: { conversation.topic: Billing, contact.vip: true }\n' +
+      '        goto: vip_billing\n' +
+      '      - if: { conversation.topic: { in: [refund, return] } }\n' +
+      '        goto: refund\n' +
+      '      - if: { conversation.amount: { gt: 100 } }\n' +
+      '        goto: big\n' +
+      '      - if: { conversation.amount: { lt: 0 } }\n' +
+      '        goto: negative\n' +
+      '      - if: { contact.email: { matches: "@acme\\\\.com$" } }\n' +
+      '        goto: staff\n' +
+      '      - if: { conversation.topic: { contains: "late" } }\n' +
+      '        goto: late\n' +
+      '      - if: { conversation.when: { gt: "2025-06-01" } }\n' +
+      '        goto: summer\n' +
+      '      - if: { contact.tags: blocked }\n' +
+      '        goto: blocked\n' +
+      '      - if: { conversation.topic: { known: false }, conversation.amount: { not: 5 } }\n' +
+      '        goto: unknown\n' +
+      '  - say: no case\n' +
+      '  - close: true\n' +
+      targets.map((id) => `  - id: ${id}\n    say: ${id}\n  - close: true\n`).join(''),
+    ),
+    ['conversation.topic', 'conversation.amount', 'conversation.when', 'contact.vip', 'contact.email'],
+  );
+
+  function landsOn(conversationFields: Record<string, string | number>, contactFields: Record<string, string | boolean> = {}, tags: string[] = []) {
+    const run = newRun({ fields: contactFields, tags }, { fields: conversationFields });
+    startFlow(flow, run);
+    return takeSaid(run)[0];
+  }
+
+  it('takes the first case whose conditions all hold (text compares without case)', () => {
+    expect(landsOn({ topic: 'billing' }, { vip: true })).toBe('vip_billing');
+    expect(landsOn({ topic: 'billing', amount: 5 }, { vip: false })).toBe('no case');
+  });
+
+  it('supports in, gt, lt, matches, contains, known, not and tags', () => {
+    expect(landsOn({ topic: 'Return' })).toBe('refund');
+    expect(landsOn({ topic: 'x', amount: 250 })).toBe('big');
+    expect(landsOn({ topic: 'x', amount: '٢٠٠' })).toBe('big');
+    expect(landsOn({ topic: 'x', amount: -1 })).toBe('negative');
+    expect(landsOn({ topic: 'x' }, { email: 'omar@ACME.com' })).toBe('staff');
+    expect(landsOn({ topic: 'Parcel is LATE again' })).toBe('late');
+    expect(landsOn({ topic: 'x', when: '2025-07-01' })).toBe('summer');
+    expect(landsOn({ topic: 'x', when: '2025-05-01' })).toBe('no case');
+    expect(landsOn({ topic: 'x' }, {}, ['blocked'])).toBe('blocked');
+    expect(landsOn({})).toBe('unknown');
+    expect(landsOn({ amount: 5 })).toBe('no case');
+  });
+
+  it('goes to the else case when nothing matches', () => {
+    const withElse = compile(script(`  - branch:\n      - if: { conversation.intent: billing }\n        goto: billing\n      - else: other\n  - id: billing\n    say: billing\n  - id: other\n    say: other\n`));
+    const run = newRun({}, { intent: 'sales' });
+    startFlow(withElse, run);
+    expect(takeSaid(run)).toEqual(['other']);
+  });
+});
+
+describe('classify and assign before their runners exist', () => {
+  it('log a warning and go on with the next step', () => {
+    const flow = compile(script(
+      '  - ask: "Need?"\n    save: conversation.need\n' +
+      '  - classify: conversation.need\n    routes: { billing: Billing }\n    clarify: "Billing?"\n' +
+      '  - assign: { team: Billing, strategy: round_robin }\n    queued: "You are number {{queue.position}}"\n    timeout: 10m\n' +
+      '  - say: "After"\n',
+    ));
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'my invoice' });
+    expect(takeSaid(run)).toEqual(['Need?', 'After']);
+    expect(run.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
+      'no runner for classify steps yet; skipping flows/test.yaml:6',
+      'no runner for assign steps yet; skipping flows/test.yaml:9',
+    ]);
+  });
+});
+
+describe('registerStepRunner', () => {
+  let unregister: (() => void) | undefined;
+  afterEach(() => unregister?.());
+
+  it('plugs a runner into a kind, with the compiled options and waiting through resume', () => {
+    unregister = registerStepRunner('assign', {
+      run(spec, ctx) {
+        ctx.run.say({ text: ctx.render(spec.queued!, { 'queue.position': 3 }) });
+        return { wait: { retries: 0 } };
+      },
+      resume(spec, ctx, input) {
+        ctx.run.say({ text: `resumed with ${input.text} after ${spec.timeoutMs} ms, team ${ctx.render(spec.team)}` });
+        return 'next';
+      },
+    });
+    const flow = compile(script(`  - set: { conversation.team: Billing }\n  - assign: { team: "{{conversation.team}}" }\n    queued: "You are number {{queue.position}} in line."\n    timeout: 90s\n  - say: "Done"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['You are number 3 in line.']);
+    expect(run.conversation.flow?.waiting).toEqual({ retries: 0 });
+    resumeFlow(flow, run, { text: 'hello?' });
+    expect(takeSaid(run)).toEqual(['resumed with hello? after 90000 ms, team Billing', 'Done']);
+  });
+
+  it('takes the runner back with the function it returns', () => {
+    unregister = registerStepRunner('classify', { run: () => 'end' });
+    unregister();
+    const run = newRun();
+    startFlow(compile(script('  - classify: conversation.intent\n    routes: { a: A }\n  - say: "Still here"\n')), run);
+    expect(takeSaid(run)).toEqual(['Still here']);
+  });
+});

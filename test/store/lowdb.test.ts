@@ -1,0 +1,546 @@
+// The embedded store's contract: durability across restarts, keyed ordering, atomic commits, recovery and compaction.
+import { appendFile, cp, open as openFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConflictError, CorruptStoreError, StoreLockedError, StoreUnavailableError } from '../../src/store/errors.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+import { contact, conversation, dump, handleMessage, inbound, openIn, outbound, tempDirs } from './helpers.ts';
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await tempDirs.cleanup();
+});
+
+describe('restart', () => {
+  it('restores contacts, conversations, messages, docs and dedup, and keeps counting ids up', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    const stored = await Promise.all(
+      ['ann', 'bob', 'cid'].flatMap((who) => [1, 2].map((n) => store.transaction(who, (tx) => handleMessage(tx, who, `${who}-${n}`)))),
+    );
+    await store.transaction('docs', async (tx) => {
+      tx.putDoc('agents', 'omar', { status: 'online', open: [1, 2] });
+      tx.putDoc('agents', 'lina', { status: 'away' });
+      tx.putDoc('queues', 'Billing', [3]);
+    });
+    await store.transaction('docs', async (tx) => tx.deleteDoc('agents', 'lina'));
+    const firstSent = stored[0]?.[1];
+    await store.markDelivery(firstSent?.id ?? 0, { channelMessageId: 'wire-1' });
+    const before = await dump(store, ['agents', 'queues']);
+    const maxId = Math.max(...stored.flat().map((message) => message.id));
+    await store.close();
+
+    const reopened = await openStore({ dir });
+    expect(await dump(reopened, ['agents', 'queues'])).toEqual(before);
+    expect(await reopened.doc('agents', 'omar')).toEqual({ status: 'online', open: [1, 2] });
+    expect(await reopened.doc('agents', 'lina')).toBeUndefined();
+    const ann = await reopened.contactByIdentity('webchat', 'ann');
+    expect(ann?.name).toBe('Name ' + ann?.id);
+    const seen = await reopened.transaction('ann', async (tx) => [await tx.hasInbound('webchat', 'ann-2'), await tx.hasInbound('webchat', 'ann-9')]);
+    expect(seen).toEqual([true, false]);
+
+    const [next] = await reopened.transaction('dan', (tx) => handleMessage(tx, 'dan', 'dan-1'));
+    expect(next?.id).toBe(maxId + 1);
+    const conversationIds = (await reopened.conversations()).map((c) => c.id);
+    expect(conversationIds).toEqual([1, 2, 3, 4]);
+    await reopened.close();
+  });
+
+  it('gives message ids in commit order that never change', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        store.transaction(`k${n % 4}`, async (tx) => {
+          const message = tx.addMessage(inbound('c', 1, `m${n}`));
+          expect(message.id).toBe(0);
+          return message;
+        }),
+      ),
+    );
+    const numbers = ids.map((message) => message.id).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    await store.close();
+    const reopened = await openStore({ dir });
+    const byText = new Map((await reopened.messagesOfContact('c')).map((message) => [message.channelMessageId, message.id]));
+    for (const message of ids) expect(byText.get(message.channelMessageId)).toBe(message.id);
+    await reopened.close();
+  });
+});
+
+describe('ordering', () => {
+  it('runs 50 transactions on one key one at a time, in call order', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    const events: string[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, n) =>
+        store.transaction('one', async (tx) => {
+          events.push(`start ${n}`);
+          await delay(n % 3);
+          tx.putDoc('order', String(n), n);
+          events.push(`end ${n}`);
+        }),
+      ),
+    );
+    expect(events).toEqual(Array.from({ length: 50 }, (_, n) => [`start ${n}`, `end ${n}`]).flat());
+    await store.close();
+  });
+
+  it('runs transactions on different keys at the same time', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      ['a', 'b', 'c', 'd'].map((key) =>
+        store.transaction(key, async (tx) => {
+          running += 1;
+          most = Math.max(most, running);
+          await delay(20);
+          tx.putDoc('keys', key, true);
+          running -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(4);
+    await store.close();
+  });
+
+  it('holds a key until its commit is durable, so the next transaction on it reads the commit', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    const counts = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        store.transaction('counter', async (tx) => {
+          const count = ((await tx.doc<number>('counters', 'n')) ?? 0) + 1;
+          tx.putDoc('counters', 'n', count);
+          return count;
+        }),
+      ),
+    );
+    expect(counts).toEqual(Array.from({ length: 30 }, (_, n) => n + 1));
+    await store.close();
+  });
+});
+
+describe('atomic commits', () => {
+  it('keeps no trace of a transaction whose work throws', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
+    const before = await dump(store, ['notes']);
+    const failure = store.transaction('ann', async (tx) => {
+      await handleMessage(tx, 'ann', 'ann-2');
+      tx.putDoc('notes', 'x', 'never');
+      throw new Error('flow step crashed');
+    });
+    await expect(failure).rejects.toThrow('flow step crashed');
+    expect(await dump(store, ['notes'])).toEqual(before);
+    expect(await store.transaction('ann', (tx) => tx.hasInbound('webchat', 'ann-2'))).toBe(false);
+    await store.close();
+    const reopened = await openStore({ dir });
+    expect(await dump(reopened, ['notes'])).toEqual(before);
+    await reopened.close();
+  });
+
+  it('refuses a second open conversation for a contact with ConflictError and keeps nothing of that transaction', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    await store.transaction('ann', async (tx) => {
+      tx.putContact(contact('ann'));
+      tx.putConversation(conversation(await tx.newConversationId(), 'ann'));
+    });
+    const before = await dump(store, ['notes']);
+    const second = store.transaction('ann', async (tx) => {
+      tx.putConversation(conversation(await tx.newConversationId(), 'ann'));
+      tx.addMessage(inbound('ann', 2, 'lost'));
+      tx.putDoc('notes', 'n', 1);
+    });
+    await expect(second).rejects.toBeInstanceOf(ConflictError);
+    await expect(second).rejects.toThrow('contact ann already has open conversation #1');
+    expect(await dump(store, ['notes'])).toEqual(before);
+
+    // Closing the first one in the same transaction makes the second one allowed.
+    await store.transaction('ann', async (tx) => {
+      tx.putConversation({ ...conversation(1, 'ann'), status: 'closed' });
+      tx.putConversation(conversation(await tx.newConversationId(), 'ann'));
+    });
+    expect((await store.conversations()).map((c) => [c.id, c.status])).toEqual([[1, 'closed'], [3, 'open']]);
+    await store.close();
+  });
+
+  it('lets only one of two concurrent transactions on different keys open a conversation for the same contact', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    await store.transaction('setup', async (tx) => tx.putContact(contact('ann')));
+    let arrived = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    const attempt = (key: string): Promise<number> =>
+      store.transaction(key, async (tx) => {
+        expect(await tx.openConversationOf('ann')).toBeUndefined();
+        if (++arrived === 2) bothRead();
+        await barrier;
+        const id = await tx.newConversationId();
+        tx.putConversation(conversation(id, 'ann'));
+        tx.addMessage(inbound('ann', id, `from ${key}`));
+        tx.putDoc('notes', key, 'written');
+        return id;
+      });
+    const results = await Promise.allSettled([attempt('webchat:ann'), attempt('telegram:ann')]);
+    const won = results.filter((result) => result.status === 'fulfilled');
+    const lost = results.filter((result) => result.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    const keptOnly = async (view: Store): Promise<void> => {
+      expect((await view.conversations()).filter((c) => c.status === 'open')).toHaveLength(1);
+      expect(await view.messagesOfContact('ann')).toHaveLength(1);
+      expect((await view.docs('notes')).size).toBe(1);
+    };
+    await keptOnly(store);
+    await store.close();
+    const reopened = await openStore({ dir });
+    await keptOnly(reopened);
+    await reopened.close();
+  });
+
+  it('refuses to give an identity that belongs to one contact to another', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    await store.transaction('a', async (tx) => tx.putContact(contact('ann', 'telegram', '42')));
+    await expect(store.transaction('b', async (tx) => tx.putContact(contact('bob', 'telegram', '42')))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    // Moving it in one transaction is fine.
+    await store.transaction('a', async (tx) => {
+      tx.putContact({ ...contact('ann'), identities: [] });
+      tx.putContact(contact('bob', 'telegram', '42'));
+    });
+    expect((await store.contactByIdentity('telegram', '42'))?.id).toBe('bob');
+    await store.close();
+  });
+
+  it('shows a transaction its own writes and hides them from everyone else until commit', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    await store.transaction('ann', async (tx) => {
+      tx.putContact(contact('ann', 'webchat', 's1'));
+      tx.putConversation(conversation(7, 'ann'));
+      tx.addMessage(inbound('ann', 7, 'w1'));
+      tx.putDoc('d', 'k', { v: 1 });
+      expect((await tx.contactByIdentity('webchat', 's1'))?.id).toBe('ann');
+      expect((await tx.openConversationOf('ann'))?.id).toBe(7);
+      expect((await tx.latestConversationOf('ann'))?.id).toBe(7);
+      expect(await tx.hasInbound('webchat', 'w1')).toBe(true);
+      expect(await tx.doc('d', 'k')).toEqual({ v: 1 });
+      expect(await store.contact('ann')).toBeUndefined();
+      expect(await store.doc('d', 'k')).toBeUndefined();
+      tx.deleteDoc('d', 'k');
+      expect(await tx.doc('d', 'k')).toBeUndefined();
+    });
+    await store.transaction('ann', async (tx) => {
+      tx.putConversation({ ...conversation(7, 'ann'), status: 'closed' });
+      expect(await tx.openConversationOf('ann')).toBeUndefined();
+      expect((await tx.latestConversationOf('ann'))?.status).toBe('closed');
+      expect((await tx.recentMessages(7, 5)).map((m) => m.channelMessageId)).toEqual(['w1']);
+    });
+    expect(await store.contact('ann')).toMatchObject({ id: 'ann' });
+    await store.close();
+  });
+
+  it('hands out copies, so callers cannot change stored data behind its back', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    const mine = contact('ann');
+    await store.transaction('ann', async (tx) => {
+      tx.putContact(mine);
+      mine.name = 'changed after put';
+      const read = await tx.contact('ann');
+      if (read) read.tags.push('changed in a read');
+    });
+    const read = await store.contact('ann');
+    expect(read).toMatchObject({ name: 'Name ann', tags: [] });
+    if (read) read.name = 'changed outside';
+    expect((await store.contact('ann'))?.name).toBe('Name ann');
+    await store.close();
+  });
+
+  it('refuses to let a tx be used after its work returned', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    const leaked = await store.transaction('k', async (tx) => tx);
+    expect(() => leaked.putDoc('d', 'k', 1)).toThrow('this transaction has ended');
+    await store.close();
+  });
+});
+
+describe('outbound delivery', () => {
+  it('lists pending outbound messages and records sent and failed outcomes durably', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    const [, first, second] = await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
+    expect((await store.pendingOutbound()).map((m) => m.id)).toEqual([first?.id, second?.id]);
+    await store.markDelivery(first?.id ?? 0, { error: 'timeout' });
+    await store.markDelivery(first?.id ?? 0, { channelMessageId: 'wire-9' });
+    await store.markDelivery(second?.id ?? 0, { error: 'blocked by user' });
+    await expect(store.markDelivery(999, { channelMessageId: 'x' })).rejects.toThrow('message 999 does not exist');
+    expect(await store.pendingOutbound()).toEqual([]);
+    await store.close();
+
+    const reopened = await openStore({ dir });
+    const messages = await reopened.messagesOfContact((await reopened.contactByIdentity('webchat', 'ann'))?.id ?? '');
+    expect(messages.map((m) => [m.status, m.channelMessageId, m.error])).toEqual([
+      [undefined, 'ann-1', undefined],
+      ['sent', 'wire-9', undefined],
+      ['failed', undefined, 'blocked by user'],
+    ]);
+    await reopened.close();
+  });
+
+  it('pages a contact\'s messages with after and limit', async () => {
+    const store = await openStore({ dir: await tempDirs.make() });
+    for (let n = 1; n <= 4; n++) await store.transaction('ann', async (tx) => tx.addMessage(inbound('ann', 1, `m${n}`)));
+    await store.transaction('bob', async (tx) => tx.addMessage(inbound('bob', 2, 'other')));
+    expect((await store.messagesOfContact('ann', 1, 2)).map((m) => m.id)).toEqual([2, 3]);
+    expect((await store.messagesOfContact('ann', 3)).map((m) => m.id)).toEqual([4]);
+    expect(await store.messagesOfContact('ann', 4)).toEqual([]);
+    await store.close();
+  });
+});
+
+describe('recovery', () => {
+  it('drops a torn last journal line on open and keeps working', async () => {
+    const dir = await tempDirs.make();
+    const logs: string[] = [];
+    const store = await openStore({ dir });
+    for (const n of [1, 2, 3]) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    const before = await dump(store);
+    await store.close();
+    const journal = join(dir, 'journal.jsonl');
+    const size = (await stat(journal)).size;
+    await appendFile(journal, '{"s":4,"r":[{"message":{"id":10,"contactId":"ann","te');
+
+    const reopened = await openStore({ dir, log: (_level, msg) => logs.push(msg) });
+    expect(await dump(reopened)).toEqual(before);
+    expect((await stat(journal)).size).toBe(size);
+    expect(logs.some((msg) => msg.includes('unfinished last line'))).toBe(true);
+    await reopened.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-4'));
+    await reopened.close();
+    const again = await openStore({ dir });
+    expect(await again.messageCount()).toBe(12);
+    await again.close();
+  });
+
+  it('reads back a journal larger than its read chunks, with lines longer than a chunk', async () => {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir, { fsync: false });
+    await store.transaction('big', async (tx) => tx.putDoc('blobs', 'big', 'x'.repeat(3_000_000)));
+    const customer = async (k: number): Promise<void> => {
+      for (let n = 0; n < 50; n++) await store.transaction(`k${k}`, (tx) => handleMessage(tx, `k${k}`, `k${k}-${n}`));
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, k) => customer(k)));
+    const before = await dump(store, ['blobs']);
+    await store.close();
+    expect((await stat(join(dir, 'journal.jsonl'))).size).toBeGreaterThan(4_000_000);
+    const reopened = await openIn(dir);
+    expect(await dump(reopened, ['blobs'])).toEqual(before);
+    await reopened.close();
+  });
+
+  it('refuses to open when a journal line in the middle is corrupt, naming the file and line', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    for (const n of [1, 2, 3]) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    await store.close();
+    const journal = join(dir, 'journal.jsonl');
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    lines[1] = lines[1]?.slice(0, 40) ?? '';
+    await writeFile(journal, lines.join('\n'));
+
+    const attempt = openStore({ dir });
+    await expect(attempt).rejects.toBeInstanceOf(CorruptStoreError);
+    await expect(attempt).rejects.toThrow(`${journal}:2: not valid JSON`);
+    // The failed open released the lock: the next attempt reports the same corruption, not a lock.
+    await expect(openStore({ dir })).rejects.toThrow(`${journal}:2`);
+  });
+
+  it('refuses to open when state.json is not valid JSON, naming the file and line', async () => {
+    const dir = await tempDirs.make();
+    await writeFile(join(dir, 'state.json'), '{\n  "version": 1,\n  "seq": 0,,\n}');
+    await expect(openStore({ dir })).rejects.toThrow(`${join(dir, 'state.json')}:3: not valid JSON`);
+  });
+});
+
+describe('compaction', () => {
+  it('folds the journal into state.json and the messages archive, and keeps everything across restarts', async () => {
+    const dir = await tempDirs.make();
+    const logs: string[] = [];
+    const store = await openStore({ dir, compactAfterBytes: 4096, log: (_level, msg) => logs.push(msg) });
+    const sent: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, who) => {
+        for (let n = 0; n < 12; n++) {
+          const [, reply] = await store.transaction(`c${who}`, async (tx) => {
+            tx.putDoc('progress', `c${who}`, n);
+            return handleMessage(tx, `c${who}`, `c${who}-${n}`);
+          });
+          if (n % 3 === 0 && reply) {
+            await store.markDelivery(reply.id, { channelMessageId: `wire-${reply.id}` });
+            sent.push(reply.id);
+          }
+        }
+      }),
+    );
+    const before = await dump(store, ['progress']);
+    await store.close();
+    expect(logs.filter((msg) => msg === 'store compacted').length).toBeGreaterThan(3);
+
+    const state = await readFile(join(dir, 'state.json'), 'utf8');
+    expect(state).not.toContain('text of');
+    expect(JSON.parse(state)).toMatchObject({ version: 1, counters: { message: 360 } });
+    expect((await stat(join(dir, 'journal.jsonl'))).size).toBeLessThan(4096 * 2);
+    const archived = (await readFile(join(dir, 'messages.jsonl'), 'utf8')).trim().split('\n');
+    expect(archived.length).toBeGreaterThan(300);
+
+    const reopened = await openStore({ dir, compactAfterBytes: 4096 });
+    expect(await dump(reopened, ['progress'])).toEqual(before);
+    const pendingIds = new Set((await reopened.pendingOutbound()).map((m) => m.id));
+    for (const id of sent) expect(pendingIds.has(id)).toBe(false);
+    await reopened.transaction('c0', (tx) => handleMessage(tx, 'c0', 'c0-new'));
+    expect(await reopened.messageCount()).toBe(363);
+    await reopened.close();
+    expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'messages.jsonl', 'state.json']);
+  });
+});
+
+describe('compaction crash safety', () => {
+  it('recovers the same state after a crash between any two compaction steps', async () => {
+    // A store with an archive, a snapshot, and journal lines the snapshot does not include.
+    const base = await tempDirs.make();
+    const early = await openIn(base, { compactAfterBytes: 1 });
+    for (const n of [1, 2, 3]) await early.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    await early.close();
+    const late = await openIn(base);
+    for (const n of [4, 5]) await late.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    await late.close();
+
+    const commit = (store: Store): Promise<void> =>
+      store.transaction('xena', async (tx) => {
+        tx.putContact(contact('xena'));
+        tx.putConversation(conversation(100, 'xena'));
+        tx.addMessage(inbound('xena', 100, 'x-1'));
+        tx.putDoc('d', 'x', 1);
+      });
+    const copyOfBase = async (): Promise<string> => {
+      const dir = await tempDirs.make();
+      await cp(base, dir, { recursive: true });
+      return dir;
+    };
+    const read = (dir: string, name: string): Promise<Buffer> => readFile(join(dir, name));
+
+    // The same commit twice: once only journaled, once journaled and then compacted.
+    const journaled = await copyOfBase();
+    const plain = await openIn(journaled);
+    await commit(plain);
+    const expected = await dump(plain, ['d']);
+    await plain.close();
+    const compacted = await copyOfBase();
+    const folding = await openIn(compacted, { compactAfterBytes: 1 });
+    await commit(folding);
+    await folding.close();
+
+    const oldArchive = await read(base, 'messages.jsonl');
+    const newArchive = await read(compacted, 'messages.jsonl');
+    const tornArchive = newArchive.subarray(0, oldArchive.length + Math.floor((newArchive.length - oldArchive.length) / 2));
+    const crashes: Record<string, Record<string, Buffer>> = {
+      'while appending to the archive': {
+        'messages.jsonl': tornArchive,
+        'state.json': await read(base, 'state.json'),
+        'journal.jsonl': await read(journaled, 'journal.jsonl'),
+      },
+      'after the archive, before the snapshot': {
+        'messages.jsonl': newArchive,
+        'state.json': await read(base, 'state.json'),
+        'journal.jsonl': await read(journaled, 'journal.jsonl'),
+      },
+      'after the snapshot, before the journal is emptied': {
+        'messages.jsonl': newArchive,
+        'state.json': await read(compacted, 'state.json'),
+        'journal.jsonl': await read(journaled, 'journal.jsonl'),
+      },
+      'after the journal is emptied': {
+        'messages.jsonl': newArchive,
+        'state.json': await read(compacted, 'state.json'),
+        'journal.jsonl': await read(compacted, 'journal.jsonl'),
+      },
+    };
+    for (const [moment, files] of Object.entries(crashes)) {
+      const dir = await tempDirs.make();
+      for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+      const recovered = await openIn(dir);
+      expect(await dump(recovered, ['d']), moment).toEqual(expected);
+      await recovered.close();
+    }
+  });
+});
+
+describe('lock', () => {
+  it('refuses a second opener while the first one holds the store', async () => {
+    const dir = await tempDirs.make();
+    const first = await openStore({ dir });
+    const second = openStore({ dir });
+    await expect(second).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(second).rejects.toThrow(`${join(dir, 'LOCK')}: the store is in use by process ${process.pid}`);
+    await first.close();
+    const third = await openStore({ dir });
+    await third.close();
+  });
+
+  it('takes over a lock left by a dead process', async () => {
+    const dir = await tempDirs.make();
+    await writeFile(join(dir, 'LOCK'), '2147483646\n');
+    const store = await openStore({ dir });
+    expect((await readFile(join(dir, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+    await store.close();
+  });
+});
+
+describe('disk failure', () => {
+  it('rejects the commit and every later call, and a restart recovers what was acknowledged', async () => {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir);
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
+    const before = await dump(store);
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    vi.spyOn(fileHandle, 'write').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+
+    const failed = store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-2'));
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failed).rejects.toThrow('ENOSPC');
+    await expect(store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'))).rejects.toThrow('accepts nothing more');
+    await expect(store.contact('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+
+    const reopened = await openIn(dir);
+    expect(await dump(reopened)).toEqual(before);
+    await reopened.close();
+  });
+});
+
+describe('close', () => {
+  it('waits for running transactions, refuses new ones and can be called twice', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    const slow = store.transaction('ann', async (tx) => {
+      await delay(30);
+      return handleMessage(tx, 'ann', 'ann-1');
+    });
+    const closing = store.close();
+    await expect(store.transaction('bob', async () => 1)).rejects.toThrow('is closed');
+    await Promise.all([closing, store.close()]);
+    await expect(slow).resolves.toHaveLength(3);
+    const reopened = await openStore({ dir });
+    expect(await reopened.messageCount()).toBe(3);
+    await reopened.close();
+  });
+});
+
