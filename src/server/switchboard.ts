@@ -59,7 +59,6 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     await store.close();
     throw error;
   }
-  for (const error of flows.errors()) log.error({ file: error.file, line: error.line }, String(error));
 
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
@@ -86,12 +85,15 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     stopping ??= (async () => {
       ready = false;
       const closed = new Promise<void>((done) => server.close(() => done()));
-      for (const channel of channels) await channel.stop();
-      server.closeIdleConnections();
       await runtime.stop();
+      for (const channel of channels) await channel.stop();
+      // Answers already written leave first; a keep-alive or event stream connection is then cut.
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 200);
+      await closed;
+      clearTimeout(cut);
       flows.close();
       await store.close();
-      await closed;
       log.info('Switchboard stopped');
     })();
     return stopping;

@@ -1,0 +1,54 @@
+// Choices offered to the customer (buttons, or a numbered list where a channel has none) and how an
+// answer is matched to one: the pressed button's id, a typed number, or the title typed out.
+import { z } from 'zod';
+import type { Choice } from '../types.ts';
+import type { CompileContext, Path } from './steps/step.ts';
+import type { FlowInput } from './types.ts';
+import { asciiDigits, fold, slug } from './text.ts';
+
+/** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters. */
+export const choicesSchema = z
+  .array(
+    z.union([z.string().trim().min(1), z.object({ id: z.string().trim().min(1), title: z.string().trim().min(1) }).strict()], {
+      errorMap: () => ({ message: 'a choice is a text, or a map like { id: refund, title: "Get a refund" }' }),
+    }),
+  )
+  .min(1, 'choices needs at least one choice');
+
+/**
+ * Gives every choice an id (texts get a slug of their title: "Billing question" → "billing-question") and
+ * reports two choices with the same id, which a button press could not tell apart.
+ *
+ *     const choices = compileChoices(step.choices, ['choices'], ctx);
+ */
+export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, ctx: CompileContext): Choice[] {
+  const choices = list.map((item, index) =>
+    typeof item === 'string' ? { id: slug(item) || `choice-${index + 1}`, title: item } : item,
+  );
+  const seen = new Set<string>();
+  choices.forEach((choice, index) => {
+    if (seen.has(choice.id)) {
+      ctx.error([...at, index], `two choices have the id "${choice.id}"`, 'give each choice a different title or id');
+    }
+    seen.add(choice.id);
+  });
+  return choices;
+}
+
+/**
+ * The choice the customer's message picks, if any.
+ *
+ *     matchChoice(choices, { text: '٢' });         // the second choice
+ *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing"
+ */
+export function matchChoice(choices: readonly Choice[], input: FlowInput): Choice | undefined {
+  if (input.choice !== undefined) {
+    const pressed = choices.find((choice) => choice.id === input.choice);
+    if (pressed) return pressed;
+  }
+  const text = asciiDigits(input.text ?? '').trim();
+  const numbered = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
+  if (numbered) return numbered;
+  const typed = fold(text);
+  return typed === '' ? undefined : choices.find((choice) => fold(choice.title) === typed);
+}

@@ -1,0 +1,283 @@
+// Compiles one flow script: YAML → top-level schema → each step's schema and checks → file-wide checks
+// (goto targets, duplicate ids, loops that never wait). Whether the fields its templates name exist
+// depends on every loaded flow, so that last check is separate (`unknownFields`).
+import { z } from 'zod';
+import { FlowError } from './errors.ts';
+import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
+import { describeIssue } from './issues.ts';
+import { spinningLoop } from './loops.ts';
+import { flowFileSchema } from './schema.ts';
+import { parseYamlSource, type YamlSource } from './source.ts';
+import { isStepKind, stepKinds, type StepKindName } from './steps/index.ts';
+import type { CompileContext, Path } from './steps/step.ts';
+import { didYouMean, suggest } from './suggest.ts';
+import { parseTemplate, templateFields, type Template } from './template.ts';
+import type { CompiledFlow, CompiledStep } from './types.ts';
+import { versionOf } from './versions.ts';
+
+/** A script that passed every check of its own; its field reads still need checking against all flows. */
+export interface Draft {
+  flow: CompiledFlow;
+  /** Every field the script reads, with the line and the phrase for an error. */
+  reads: { field: string; line: number; where: string }[];
+  /** The line of `flow:`, where a duplicate name is reported. */
+  nameLine: number;
+}
+
+// Keys that belong to some step kind without naming one: a step made only of these has no kind at all.
+const OPTION_KEYS = new Set(
+  Object.values(stepKinds).flatMap((kind) => (kind.schema instanceof z.ZodObject ? Object.keys(kind.schema.shape) : [])),
+);
+const KIND_NAMES = Object.keys(stepKinds);
+
+/**
+ * Compiles a script, or returns everything wrong with it, each error with its line.
+ *
+ *     const result = compileFlow('flows/inbound.yaml', text);
+ *     if ('errors' in result) console.log(result.errors.map(String).join('\n'));
+ */
+export function compileFlow(file: string, text: string): { draft: Draft } | { errors: FlowError[] } {
+  const parsed = parseYamlSource(text);
+  if ('errors' in parsed) {
+    return {
+      errors: parsed.errors.map(
+        (error) => new FlowError(file, error.line, `YAML syntax error: ${error.reason}`, 'check the indentation and quotes around here'),
+      ),
+    };
+  }
+  const compiler = new FileCompiler(file, parsed.source);
+  const draft = compiler.compile(text);
+  return draft && compiler.errors.length === 0 ? { draft } : { errors: sortByLine(compiler.errors) };
+}
+
+/**
+ * The reads of a draft that name no known field (a builtin or a field some loaded flow saves).
+ *
+ *     const errors = unknownFields(draft, new Set([...BUILTIN_FIELDS, ...allSaves]));
+ */
+export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowError[] {
+  const reported = new Set<string>();
+  return draft.reads
+    .filter((read) => !known.has(read.field) && !reported.has(`${read.line} ${read.field}`) && reported.add(`${read.line} ${read.field}`))
+    .map((read) => new FlowError(
+      draft.flow.file,
+      read.line,
+      `unknown field "${read.field}"${read.where}`,
+      closestField(read.field, known) ?? 'a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name',
+    ));
+}
+
+// Field paths share their scope prefix, so names are compared within a scope; the same name in the other
+// scope (contact.need for conversation.need) is the other likely slip.
+function closestField(path: string, known: ReadonlySet<string>): string | undefined {
+  const dot = path.indexOf('.');
+  const scope = path.slice(0, dot);
+  const name = path.slice(dot + 1);
+  const names = [...known].filter((field) => field.startsWith(`${scope}.`)).map((field) => field.slice(dot + 1));
+  const near = suggest(name, names);
+  if (near !== undefined) return `did you mean "${scope}.${near}"?`;
+  const elsewhere = [...known].find((field) => field.endsWith(`.${name}`));
+  return elsewhere === undefined ? undefined : `did you mean "${elsewhere}"?`;
+}
+
+class FileCompiler {
+  readonly errors: FlowError[] = [];
+  private readonly reads: Draft['reads'] = [];
+  private readonly saves = new Set<string>();
+  private readonly targets: { id: string; at: Path }[] = [];
+  private readonly required: { kind: string; at: Path; reason: string }[] = [];
+
+  constructor(private readonly file: string, private readonly source: YamlSource) {}
+
+  compile(text: string): Draft | undefined {
+    const value = this.source.value;
+    if (value === null || value === undefined) {
+      this.report([], 'the file is empty', 'a flow script starts with flow: <name>, then trigger: and steps:');
+      return undefined;
+    }
+    const top = flowFileSchema.safeParse(value);
+    if (!top.success) {
+      for (const issue of top.error.issues) this.problems(issue, flowFileSchema, [], 'the flow script');
+    }
+    const rawSteps = isRecord(value) && Array.isArray(value.steps) ? value.steps : [];
+    const steps = rawSteps.map((raw, index) => this.step(raw, index));
+    const stepIndex = this.stepIds(rawSteps);
+    if (!top.success || this.errors.length > 0) return undefined;
+
+    // No errors so far means every step compiled.
+    const compiled = steps as CompiledStep[];
+    this.checkTargets(stepIndex);
+    this.checkRequiredKinds(compiled);
+    // The loop check follows gotos, so it needs every target to exist.
+    if (this.errors.length === 0) this.checkLoops(compiled, stepIndex);
+    if (this.errors.length > 0) return undefined;
+
+    return {
+      flow: {
+        name: top.data.flow,
+        version: versionOf(text),
+        file: this.file,
+        source: text,
+        trigger: top.data.trigger,
+        steps: compiled,
+        stepIndex,
+        saves: [...this.saves],
+      },
+      reads: this.reads,
+      nameLine: this.source.lineOf(['flow']),
+    };
+  }
+
+  private step(raw: unknown, index: number): CompiledStep | undefined {
+    const at: Path = ['steps', index];
+    if (!isRecord(raw) || Object.keys(raw).length === 0) {
+      this.report(at, 'a step is a map with one kind key', `e.g. - say: "Hello", one of ${KIND_NAMES.join(', ')}`);
+      return undefined;
+    }
+    const keys = Object.keys(raw);
+    const kinds = keys.filter(isStepKind);
+    const [kindName, second] = kinds;
+    if (kindName === undefined) {
+      const unknown = keys.find((key) => !OPTION_KEYS.has(key) && key !== 'id');
+      if (unknown === undefined) {
+        this.report(at, 'this step has no kind', `start it with one of ${KIND_NAMES.join(', ')}`);
+      } else {
+        this.report([...at, unknown], `unknown step kind "${unknown}"`, didYouMean(unknown, KIND_NAMES) ?? `use one of ${KIND_NAMES.join(', ')}`);
+      }
+      return undefined;
+    }
+    if (second !== undefined) {
+      this.report([...at, second], `a step has one kind, this one has ${kinds.join(' and ')}`, 'split it into separate steps');
+      return undefined;
+    }
+    const kind = stepKinds[kindName];
+    const parsed = kind.schema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) this.problems(issue, kind.schema, at, `${withArticle(kindName)} step`);
+      return undefined;
+    }
+    const id = (parsed.data as { id?: string }).id;
+    const step: CompiledStep = { kind: kindName, line: this.source.lineOf(at), spec: kind.compile(parsed.data, this.context(at)) };
+    if (id !== undefined) step.id = id;
+    return step;
+  }
+
+  private context(prefix: Path): CompileContext {
+    const at = (path: Path): Path => [...prefix, ...path];
+    return {
+      error: (path, reason, hint) => this.report(at(path), reason, hint),
+      template: (text, path) => this.template(text, at(path)),
+      readField: (field, path) => {
+        const ref = this.field(field, at(path));
+        this.reads.push({ field, line: this.source.lineOf(at(path)), where: '' });
+        return ref;
+      },
+      writeField: (field, path) => {
+        const ref = this.field(field, at(path));
+        const refusal = writeRefusal(ref);
+        if (refusal) this.report(at(path), refusal.reason, refusal.hint);
+        else this.saves.add(ref.path);
+        return ref;
+      },
+      target: (id, path) => {
+        this.targets.push({ id, at: at(path) });
+        return id;
+      },
+      requireKind: (kind, path, reason) => this.required.push({ kind, at: at(path), reason }),
+      regex: (pattern, flags, path) => {
+        try {
+          return new RegExp(pattern, `${flags}u`);
+        } catch (error) {
+          const detail = (error as Error).message.split(': ').pop();
+          this.report(at(path), `invalid regular expression "${pattern}": ${detail}`, 'escape characters like ( [ { . + * ? with a backslash');
+          return /(?!)/u;
+        }
+      },
+    };
+  }
+
+  private template(text: string, at: Path): Template {
+    const parsed = parseTemplate(text);
+    if ('reason' in parsed) {
+      this.report(at, parsed.reason, parsed.hint);
+      return { source: text, parts: [] };
+    }
+    for (const field of templateFields(parsed.template)) {
+      this.reads.push({ field: field.path, line: this.source.lineOf(at), where: ' in a template' });
+    }
+    return parsed.template;
+  }
+
+  private field(path: string, at: Path): FieldRef {
+    const ref = parseFieldPath(path);
+    if (ref) return ref;
+    this.report(at, `"${path}" is not a field`, 'write contact.<field> or conversation.<field>, e.g. contact.email');
+    return { path, scope: 'conversation', name: path };
+  }
+
+  // Read from the raw steps, so a duplicate id is reported even when the steps carrying it have other errors.
+  private stepIds(rawSteps: readonly unknown[]): Map<string, number> {
+    const stepIndex = new Map<string, number>();
+    rawSteps.forEach((raw, index) => {
+      const id = isRecord(raw) ? raw.id : undefined;
+      if (typeof id !== 'string') return;
+      const first = stepIndex.get(id);
+      if (first === undefined) stepIndex.set(id, index);
+      else {
+        const line = this.source.lineOf(['steps', first, 'id']);
+        this.report(['steps', index, 'id'], `duplicate step id "${id}"`, `line ${line} has it already; give each step its own id`);
+      }
+    });
+    return stepIndex;
+  }
+
+  private checkTargets(stepIndex: ReadonlyMap<string, number>): void {
+    for (const { id, at } of this.targets) {
+      if (stepIndex.has(id)) continue;
+      const ids = [...stepIndex.keys()];
+      this.report(
+        at,
+        `goto target "${id}" is not a step id in this file`,
+        didYouMean(id, ids) ?? (ids.length > 0 ? `step ids here: ${ids.join(', ')}` : `give the step to go to an id: ${id}`),
+      );
+    }
+  }
+
+  private checkRequiredKinds(steps: readonly CompiledStep[]): void {
+    for (const { kind, at, reason } of this.required) {
+      if (!steps.some((step) => step.kind === kind)) this.report(at, reason, `add ${withArticle(kind)} step, or use goto:<id>`);
+    }
+  }
+
+  private checkLoops(steps: readonly CompiledStep[], stepIndex: ReadonlyMap<string, number>): void {
+    const exits = steps.map((step) => stepKinds[step.kind as StepKindName].exits(step.spec as never));
+    const loop = spinningLoop(exits, stepIndex);
+    if (!loop) return;
+    const lines = [...loop, loop[0]!].map((index) => steps[index]!.line);
+    this.report(
+      ['steps', loop[loop.length - 1]!],
+      `this goto loop never waits for the customer: lines ${lines.join(' → ')}`,
+      'put an ask step inside the loop, so it waits for the customer each time round',
+    );
+  }
+
+  private problems(issue: z.ZodIssue, schema: z.ZodTypeAny, prefix: Path, where: string): void {
+    for (const problem of describeIssue(issue, schema, where)) this.report([...prefix, ...problem.at], problem.reason, problem.hint);
+  }
+
+  private report(at: Path, reason: string, hint?: string): void {
+    this.errors.push(new FlowError(this.file, this.source.lineOf(at), reason, hint));
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withArticle(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+function sortByLine(errors: FlowError[]): FlowError[] {
+  return [...errors].sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,108 @@
+// Conditions on a field in a `branch` case: a plain value (equals), or one of equals, not, in, contains,
+// matches, known, gt, lt. String comparisons ignore case and accents, as customers type either way.
+import type { FieldRead } from './fields.ts';
+import { isKnown } from './fields.ts';
+import type { CompileContext, Path } from './steps/step.ts';
+import { didYouMean } from './suggest.ts';
+import { asciiDigits, fold } from './text.ts';
+
+type Scalar = string | number | boolean | null;
+
+/** A compiled condition. */
+export type Condition =
+  | { op: 'equals' | 'not' | 'contains'; value: Scalar }
+  | { op: 'in'; values: Scalar[] }
+  | { op: 'matches'; pattern: RegExp }
+  | { op: 'known'; value: boolean }
+  | { op: 'gt' | 'lt'; value: number | string };
+
+/** The operators a condition map may use. */
+export const CONDITION_OPERATORS = ['equals', 'not', 'in', 'contains', 'matches', 'known', 'gt', 'lt'] as const;
+
+/**
+ * Compiles a condition as written in the script, reporting what is wrong with it.
+ *
+ *     compileCondition({ in: ['billing', 'refund'] }, ['branch', 0, 'if', 'conversation.topic'], ctx);
+ */
+export function compileCondition(raw: unknown, at: Path, ctx: CompileContext): Condition {
+  if (isScalar(raw)) return { op: 'equals', value: raw };
+  const usage = `write a value, or one of ${CONDITION_OPERATORS.join(', ')}, e.g. { in: [a, b] }`;
+  if (typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length !== 1) {
+    ctx.error(at, 'a condition is a value or a map with one operator', usage);
+    return never;
+  }
+  const [op, value] = Object.entries(raw)[0]!;
+  const here = [...at, op];
+  switch (op) {
+    case 'equals': case 'not': case 'contains':
+      if (isScalar(value)) return { op, value };
+      ctx.error(here, `${op} needs a single value`, Array.isArray(value) ? 'to match any of several values use in: [a, b]' : undefined);
+      return never;
+    case 'in':
+      if (Array.isArray(value) && value.length > 0 && value.every(isScalar)) return { op, values: value };
+      ctx.error(here, 'in needs a list of values', 'e.g. in: [billing, refund]');
+      return never;
+    case 'matches':
+      if (typeof value === 'string') return { op, pattern: ctx.regex(value, 'i', here) };
+      ctx.error(here, 'matches needs a regular expression', 'e.g. matches: "^ord-\\\\d+$"');
+      return never;
+    case 'known':
+      if (typeof value === 'boolean') return { op, value };
+      ctx.error(here, 'known needs true or false');
+      return never;
+    case 'gt': case 'lt':
+      if (typeof value === 'number' || typeof value === 'string') return { op, value };
+      ctx.error(here, `${op} needs a number (or a yyyy-mm-dd date)`);
+      return never;
+  }
+  ctx.error(here, `unknown condition "${op}"`, didYouMean(op, CONDITION_OPERATORS) ?? usage);
+  return never;
+}
+
+/**
+ * Whether a field's value meets a condition. On a list (contact.tags) a value means "has it".
+ *
+ *     holds({ op: 'gt', value: 3 }, '٤'); // true
+ */
+export function holds(condition: Condition, value: FieldRead): boolean {
+  switch (condition.op) {
+    case 'equals': return equals(value, condition.value);
+    case 'not': return !equals(value, condition.value);
+    case 'in': return condition.values.some((option) => equals(value, option));
+    case 'contains':
+      if (Array.isArray(value)) return equals(value, condition.value);
+      return typeof value === 'string' && fold(value).includes(fold(String(condition.value)));
+    case 'matches':
+      return (typeof value === 'string' || typeof value === 'number') && condition.pattern.test(String(value));
+    case 'known': return isKnown(value) === condition.value;
+    case 'gt': case 'lt': {
+      const order = compare(value, condition.value);
+      return order !== undefined && (condition.op === 'gt' ? order > 0 : order < 0);
+    }
+  }
+}
+
+// Stands in for a condition already reported as wrong; the file is refused, so it never runs.
+const never: Condition = { op: 'known', value: false };
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+function equals(value: FieldRead, expected: Scalar): boolean {
+  if (expected === null) return !isKnown(value);
+  if (Array.isArray(value)) return value.some((item) => equals(item, expected));
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'number' && typeof expected === 'number') return value === expected;
+  return fold(String(value)) === fold(String(expected));
+}
+
+// Numbers compare as numbers (a saved "٤" too); text bounds compare as text, which orders yyyy-mm-dd dates.
+function compare(value: FieldRead, bound: number | string): number | undefined {
+  if (typeof bound === 'number') {
+    const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(asciiDigits(value.trim()) || NaN) : NaN;
+    return Number.isNaN(number) ? undefined : number - bound;
+  }
+  if (typeof value !== 'string') return undefined;
+  return value < bound ? -1 : value > bound ? 1 : 0;
+}

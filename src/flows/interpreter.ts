@@ -1,0 +1,126 @@
+// Runs a flow for one conversation: from its position, step after step, until a step waits for the
+// customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
+import type { FieldValue, FlowPosition } from '../store/types.ts';
+import { readField, writeField } from './fields.ts';
+import { runnerFor } from './steps/runners.ts';
+import type { StepContext, StepOutcome } from './steps/step.ts';
+import { renderTemplate, templateValue } from './template.ts';
+import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
+
+/** Steps one start or resume may run without waiting; past it the flow is stopped rather than left spinning. */
+export const MAX_STEPS_PER_TURN = 100;
+
+/**
+ * Starts `flow` for the conversation: sets `run.conversation.flow` and runs steps until one waits for the
+ * customer or the flow ends.
+ *
+ *     for (const flow of library.forTrigger('conversation.opened', conversation.source)) startFlow(flow, run);
+ */
+export function startFlow(flow: CompiledFlow, run: FlowRun): void {
+  run.conversation.flow = { flow: flow.name, version: flow.version, step: 0 };
+  proceed(flow, run, undefined);
+}
+
+/**
+ * Feeds the customer's message to the step the conversation waits on, then runs on until the next wait or
+ * the end.
+ *
+ *     const position = conversation.flow;
+ *     const flow = position && library.version(position.flow, position.version);
+ *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice });
+ */
+export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): void {
+  const position = run.conversation.flow;
+  if (!position || position.done) {
+    run.log.warn({ conversation: run.conversation.id, flow: flow.name }, 'resumeFlow called on a conversation that is not in a flow');
+    return;
+  }
+  if (position.flow !== flow.name || position.version !== flow.version) {
+    stop(run, position, `conversation is on ${position.flow}@${position.version}, not ${flow.name}@${flow.version}`);
+    return;
+  }
+  proceed(flow, run, input);
+}
+
+function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined): void {
+  const position = run.conversation.flow!;
+  let input = answer;
+  for (let executed = 0; ; executed++) {
+    const step = flow.steps[position.step];
+    if (!step) {
+      finish(position);
+      return;
+    }
+    if (executed === MAX_STEPS_PER_TURN) {
+      stop(run, position, `flow "${flow.name}" ran ${MAX_STEPS_PER_TURN} steps without waiting for the customer; stopped at ${flow.file}:${step.line} (a goto loop?)`);
+      return;
+    }
+    let outcome: StepOutcome;
+    try {
+      outcome = runStep(flow, step, run, position, input);
+    } catch (error) {
+      stop(run, position, `step at ${flow.file}:${step.line} failed: ${(error as Error).message}`);
+      return;
+    }
+    input = undefined;
+    if (outcome === 'next') {
+      position.step += 1;
+      delete position.waiting;
+    } else if (outcome === 'end') {
+      finish(position);
+      return;
+    } else if ('goto' in outcome) {
+      position.step = outcome.goto;
+      delete position.waiting;
+    } else {
+      position.waiting = outcome.wait;
+      return;
+    }
+  }
+}
+
+// A waiting step gets the customer's answer through `resume`; any other step (or a fresh one) `run`s.
+function runStep(flow: CompiledFlow, step: CompiledStep, run: FlowRun, position: FlowPosition, input: FlowInput | undefined): StepOutcome {
+  const runner = runnerFor(step.kind);
+  if (!runner) {
+    run.log.warn({ flow: flow.name, step: position.step, kind: step.kind }, `no runner for ${step.kind} steps yet; skipping ${flow.file}:${step.line}`);
+    return 'next';
+  }
+  const ctx = stepContext(flow, step, run);
+  if (position.waiting && input) {
+    if (!runner.resume) {
+      run.log.warn({ flow: flow.name, step: position.step, kind: step.kind }, `${step.kind} steps cannot take an answer; going on`);
+      return 'next';
+    }
+    return runner.resume(step.spec, ctx, input, position.waiting);
+  }
+  return runner.run(step.spec, ctx);
+}
+
+function stepContext(flow: CompiledFlow, step: CompiledStep, run: FlowRun): StepContext {
+  return {
+    run,
+    flow,
+    step,
+    render: (template, extra) => renderTemplate(template, run.contact, run.conversation, extra),
+    value: (template) => templateValue(template, run.contact, run.conversation),
+    read: (field) => readField(field, run.contact, run.conversation),
+    write: (field, value: FieldValue) => writeField(field, run.contact, run.conversation, value),
+    indexOf: (id) => {
+      const index = flow.stepIndex.get(id);
+      if (index === undefined) throw new Error(`no step with id "${id}"`);
+      return index;
+    },
+  };
+}
+
+function finish(position: FlowPosition): void {
+  position.done = true;
+  delete position.waiting;
+}
+
+function stop(run: FlowRun, position: FlowPosition, message: string): void {
+  finish(position);
+  position.error = message;
+  run.log.error({ conversation: run.conversation.id, flow: position.flow, version: position.version, step: position.step }, message);
+}

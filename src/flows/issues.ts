@@ -1,0 +1,104 @@
+// Turns zod's validation issues into sentences an admin can act on, with a "did you mean" where it helps.
+import { z } from 'zod';
+import type { Path } from './steps/step.ts';
+import { didYouMean } from './suggest.ts';
+
+/** One thing wrong at a place in the script. */
+export interface Problem {
+  at: Path;
+  reason: string;
+  hint?: string;
+}
+
+/**
+ * Describes a zod issue found while validating against `schema` (for unknown keys, one problem per key,
+ * each pointing at its own line).
+ *
+ *     describeIssue(issue, stepKinds.ask.schema, 'an ask step');
+ */
+export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: string): Problem[] {
+  const at = issue.path;
+  const name = label(at) ?? where;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = keysAt(schema, at);
+      return issue.keys.map((key) => ({
+        at: [...at, key],
+        reason: `unknown key "${key}" in ${name}`,
+        hint: didYouMean(key, allowed) ?? (allowed.length > 0 ? `allowed here: ${allowed.join(', ')}` : undefined),
+      }));
+    }
+    case 'invalid_type':
+      if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}` }];
+      return [{ at, reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}` }];
+    case 'invalid_enum_value':
+      return [{
+        at,
+        reason: `${name} must be one of ${issue.options.join(', ')}`,
+        hint: didYouMean(String(issue.received), issue.options.map(String)),
+      }];
+    case 'invalid_union_discriminator':
+      return [{ at, reason: `${name} must be one of ${issue.options.map(String).join(', ')}` }];
+    case 'invalid_literal':
+      return [{ at, reason: `${name} must be ${JSON.stringify(issue.expected)}` }];
+    default:
+      return [{ at, reason: `${name}: ${lowerFirst(issue.message)}` }];
+  }
+}
+
+/** The keys an object in `schema` at `path` allows, for suggestions; empty when the path leads elsewhere. */
+function keysAt(schema: z.ZodTypeAny, path: Path): string[] {
+  const keys = new Set<string>();
+  const walk = (node: z.ZodTypeAny, rest: Path): void => {
+    if (node instanceof z.ZodEffects) return walk(node.innerType(), rest);
+    if (node instanceof z.ZodOptional || node instanceof z.ZodNullable) return walk(node.unwrap(), rest);
+    if (node instanceof z.ZodDefault) return walk(node.removeDefault(), rest);
+    if (node instanceof z.ZodUnion || node instanceof z.ZodDiscriminatedUnion) {
+      for (const option of node.options as z.ZodTypeAny[]) walk(option, rest);
+      return;
+    }
+    const [head, ...tail] = rest;
+    if (head === undefined) {
+      if (node instanceof z.ZodObject) for (const key of Object.keys(node.shape)) keys.add(key);
+      return;
+    }
+    if (node instanceof z.ZodObject) {
+      const child = (node.shape as Record<string, z.ZodTypeAny>)[String(head)];
+      if (child) walk(child, tail);
+    } else if (node instanceof z.ZodArray) {
+      walk(node.element, tail);
+    } else if (node instanceof z.ZodRecord) {
+      walk(node.valueSchema, tail);
+    }
+  };
+  walk(schema, path);
+  return [...keys];
+}
+
+// `item 2 of "choices"` reads better than a bare index.
+function label(path: Path): string | undefined {
+  const last = path[path.length - 1];
+  if (last === undefined || typeof last === 'string') return last === undefined ? undefined : `"${last}"`;
+  const parent = path[path.length - 2];
+  return parent === undefined ? `item ${last + 1}` : `item ${last + 1} of "${parent}"`;
+}
+
+// Admins write YAML, so types are named as YAML shows them.
+const YAML_TYPES: Readonly<Record<string, string>> = {
+  string: 'a text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map',
+  null: 'empty',
+  undefined: 'empty',
+};
+
+function article(type: string): string {
+  return YAML_TYPES[type] ?? type;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,238 @@
+// The flows in service: reads the flow folder, publishes each good script as a version, keeps the last good
+// version of a file that breaks, reloads on change, and finds any version a conversation started on.
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ConversationSource } from '../store/types.ts';
+import { compileFlow, unknownFields, type Draft } from './compile.ts';
+import { FlowError } from './errors.ts';
+import { BUILTIN_FIELDS } from './fields.ts';
+import type { CompiledFlow, FlowLog } from './types.ts';
+import { readVersion, storeVersion, versionOf } from './versions.ts';
+
+/** Options of `FlowLibrary.load`. */
+export interface FlowLibraryOptions {
+  /** The folder of flow scripts (`*.yaml`, `*.yml`), e.g. `data/flows`. */
+  dir: string;
+  /** Where every published version is kept as `<flow>@<version>.yaml`, e.g. `data/flow-versions`. */
+  versionsDir: string;
+  log: FlowLog;
+  /** Reload when a file in `dir` changes, is added or removed (default true). */
+  watch?: boolean;
+}
+
+const SCRIPT = /^[^.].*\.ya?ml$/i;
+const RELOAD_DEBOUNCE_MS = 100;
+
+/**
+ * The flows in service and every version they ever had.
+ *
+ *     const flows = await FlowLibrary.load({ dir: 'data/flows', versionsDir: 'data/flow-versions', log });
+ *     for (const flow of flows.forTrigger('conversation.opened', 'contact')) startFlow(flow, run);
+ */
+export class FlowLibrary {
+  /** The flow each file serves (its newest good version), by file, in file order. */
+  private serving = new Map<string, CompiledFlow>();
+  /** Every version seen or read back, by `<flow>@<version>`. */
+  private readonly versions = new Map<string, CompiledFlow>();
+  private fileErrors: FlowError[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: FlowLibraryOptions) {}
+
+  /**
+   * Loads every script in `dir`; a file that does not compile is not loaded and shows in `errors()`.
+   *
+   *     const flows = await FlowLibrary.load({ dir, versionsDir, log, watch: false });
+   */
+  static async load(options: FlowLibraryOptions): Promise<FlowLibrary> {
+    await mkdir(options.dir, { recursive: true });
+    await mkdir(options.versionsDir, { recursive: true });
+    const library = new FlowLibrary(options);
+    await library.reload();
+    if (options.watch ?? true) library.watch();
+    return library;
+  }
+
+  /**
+   * The flows in service that start on this event (for `conversation.opened`, from this source).
+   *
+   *     flows.forTrigger('conversation.closed');
+   */
+  forTrigger(on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource): CompiledFlow[] {
+    return [...this.serving.values()].filter(
+      ({ trigger }) => trigger.on === on && (source === undefined || trigger.on !== 'conversation.opened' || trigger.source === source),
+    );
+  }
+
+  /**
+   * A version of a flow, in service or not, read back from `versionsDir` if this process has not seen it.
+   *
+   *     const flow = flows.version(position.flow, position.version);
+   */
+  version(flow: string, version: string): CompiledFlow | undefined {
+    const key = `${flow}@${version}`;
+    const seen = this.versions.get(key);
+    if (seen) return seen;
+    const text = readVersion(this.options.versionsDir, flow, version);
+    if (text === undefined) return undefined;
+    const file = `${basename(this.options.versionsDir)}/${key}.yaml`;
+    if (versionOf(text) !== version) {
+      this.options.log.error({ file }, `stored flow version ${file} does not match its hash; ignoring it`);
+      return undefined;
+    }
+    const result = compileFlow(file, text);
+    if ('errors' in result || result.draft.flow.name !== flow) {
+      const reason = 'errors' in result ? String(result.errors[0]) : `it holds flow "${result.draft.flow.name}"`;
+      this.options.log.error({ file }, `stored flow version ${file} cannot be used: ${reason}`);
+      return undefined;
+    }
+    this.versions.set(key, result.draft.flow);
+    return result.draft.flow;
+  }
+
+  /**
+   * Why files on disk are not in service as they are now (file, line, reason); empty when all are good.
+   *
+   *     for (const error of flows.errors()) console.error(String(error));
+   */
+  errors(): FlowError[] {
+    return [...this.fileErrors];
+  }
+
+  /**
+   * Re-reads `dir`. Reloads run one at a time, in call order.
+   *
+   *     await flows.reload();
+   */
+  reload(): Promise<void> {
+    const next = this.queue.then(() => this.read());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops watching `dir`. */
+  close(): void {
+    this.closed = true;
+    this.watcher?.close();
+    clearTimeout(this.timer);
+  }
+
+  private async read(): Promise<void> {
+    const { dir, log } = this.options;
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names = entries.filter((entry) => entry.isFile() && SCRIPT.test(entry.name)).map((entry) => entry.name).sort();
+    const errors: FlowError[] = [];
+    const drafts = new Map<string, Draft>();
+    const failed = new Set<string>();
+    for (const name of names) {
+      const file = `${basename(dir)}/${name}`;
+      let text: string;
+      try {
+        text = await readFile(join(dir, name), 'utf8');
+      } catch (error) {
+        // Removed between listing and reading: the next change event reloads without it.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const result = compileFlow(file, text);
+      if ('draft' in result) drafts.set(file, result.draft);
+      else {
+        errors.push(...result.errors);
+        failed.add(file);
+      }
+    }
+
+    // Templates may read any field some loaded flow saves, including flows kept on their last good version.
+    const known = new Set(BUILTIN_FIELDS);
+    for (const draft of drafts.values()) for (const field of draft.flow.saves) known.add(field);
+    for (const file of failed) for (const field of this.serving.get(file)?.saves ?? []) known.add(field);
+
+    const candidates = new Map<string, { flow: CompiledFlow; draft?: Draft }>();
+    for (const name of names) {
+      const file = `${basename(dir)}/${name}`;
+      const draft = drafts.get(file);
+      const unknown = draft ? unknownFields(draft, known) : [];
+      errors.push(...unknown);
+      const lastGood = this.serving.get(file);
+      if (draft && unknown.length === 0) candidates.set(file, { flow: draft.flow, draft });
+      else if (lastGood) candidates.set(file, { flow: lastGood });
+    }
+    errors.push(...this.settleDuplicateNames(candidates));
+
+    for (const [file, { flow, draft }] of candidates) {
+      if (draft) candidates.set(file, { flow: await this.publish(flow) });
+    }
+    for (const [file, flow] of this.serving) {
+      if (!candidates.has(file)) log.info({ file, flow: flow.name }, `flow "${flow.name}" is out of service (${file} is gone)`);
+    }
+    this.serving = new Map([...candidates].map(([file, { flow }]) => [file, flow]));
+    this.fileErrors = errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    for (const error of this.fileErrors) log.error({ file: error.file, line: error.line }, String(error));
+  }
+
+  // Two files may not serve one flow name: the one already serving it keeps it, else the first by file name.
+  // The other file is refused and keeps its last good version, if that does not clash too.
+  private settleDuplicateNames(candidates: Map<string, { flow: CompiledFlow; draft?: Draft }>): FlowError[] {
+    const errors: FlowError[] = [];
+    const owner = new Map<string, string>();
+    const files = [...candidates.keys()];
+    const servedBefore = (file: string) => this.serving.get(file)?.name === candidates.get(file)!.flow.name;
+    for (const file of [...files.filter(servedBefore), ...files.filter((file) => !servedBefore(file))]) {
+      const { flow, draft } = candidates.get(file)!;
+      const taken = owner.get(flow.name);
+      if (taken === undefined) {
+        owner.set(flow.name, file);
+        continue;
+      }
+      if (draft) errors.push(new FlowError(file, draft.nameLine, `flow name "${flow.name}" is already used by ${taken}`, 'rename one of the two flows'));
+      const lastGood = this.serving.get(file);
+      if (draft && lastGood && !owner.has(lastGood.name)) {
+        candidates.set(file, { flow: lastGood });
+        owner.set(lastGood.name, file);
+      } else {
+        candidates.delete(file);
+      }
+    }
+    return errors;
+  }
+
+  // A version is stored before it serves: a conversation can only start on a version that survives a restart.
+  private async publish(flow: CompiledFlow): Promise<CompiledFlow> {
+    const key = `${flow.name}@${flow.version}`;
+    const seen = this.versions.get(key);
+    if (seen && seen.file === flow.file) return seen;
+    try {
+      await storeVersion(this.options.versionsDir, flow.name, flow.version, flow.source);
+    } catch (error) {
+      this.options.log.error({ flow: flow.name, version: flow.version }, `could not store flow version ${key}: ${(error as Error).message}`);
+    }
+    this.versions.set(key, flow);
+    if (!seen) this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
+    return flow;
+  }
+
+  private watch(): void {
+    try {
+      this.watcher = watch(this.options.dir, () => this.scheduleReload());
+      this.watcher.on('error', (error) => this.options.log.warn({ dir: this.options.dir }, `stopped watching flows: ${error.message}`));
+      this.watcher.unref();
+    } catch (error) {
+      this.options.log.warn({ dir: this.options.dir }, `cannot watch flows for changes: ${(error as Error).message}`);
+    }
+  }
+
+  // Editors write a file in several events; one reload after they settle is enough.
+  private scheduleReload(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.closed) return;
+      this.reload().catch((error: Error) => this.options.log.error({ dir: this.options.dir }, `reloading flows failed: ${error.message}`));
+    }, RELOAD_DEBOUNCE_MS);
+    this.timer.unref();
+  }
+}

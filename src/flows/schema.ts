@@ -1,0 +1,26 @@
+// The top level of a flow script: its name, its trigger and its list of steps (each step is checked by
+// its own kind's schema, see steps/).
+import { z } from 'zod';
+
+/** Flow names become file names of stored versions, so they stay plain. */
+export const FLOW_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/**
+ * A flow script's top-level map.
+ *
+ *     const parsed = flowFileSchema.safeParse(yaml.parse(text));
+ *     if (parsed.success) parsed.data.trigger.on; // 'conversation.opened'
+ */
+export const flowFileSchema = z
+  .object({
+    flow: z.string().regex(FLOW_NAME, 'a flow name is letters, digits, "_" and "-", e.g. inbound'),
+    trigger: z.discriminatedUnion('on', [
+      z.object({
+        on: z.literal('conversation.opened'),
+        source: z.enum(['contact', 'agent', 'workflow']).default('contact'),
+      }).strict(),
+      z.object({ on: z.literal('conversation.closed') }).strict(),
+    ]),
+    steps: z.array(z.unknown()).min(1, 'a flow needs at least one step'),
+  })
+  .strict();

@@ -1,0 +1,112 @@
+// `ask`: the bot asks, waits for the answer, checks it against `expect`, re-asks on an invalid answer
+// (`retries`, `invalid`), then saves it or gives up (`on_fail`).
+import { z } from 'zod';
+import { choicesSchema, compileChoices } from '../choices.ts';
+import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isPhoneCountry, type Expect } from '../expect.ts';
+import { isKnown, type FieldRef } from '../fields.ts';
+import { didYouMean } from '../suggest.ts';
+import type { Template } from '../template.ts';
+import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
+import { defineStep, type CompileContext, type StepContext } from './step.ts';
+
+/** A compiled `ask` step. */
+export interface AskStep {
+  question: Template;
+  expect: Expect;
+  save?: FieldRef;
+  skipIfKnown: boolean;
+  /** Invalid answers re-asked before `onFail`. */
+  retries: number;
+  /** The re-ask after an invalid answer; a default per expect type when absent. */
+  invalid?: Template;
+  onFail: Jump;
+}
+
+const DEFAULT_RETRIES = 2;
+
+const shape = {
+  ask: z.string().min(1, 'ask needs a question'),
+  expect: z.string().optional(),
+  save: z.string().optional(),
+  skip_if_known: z.boolean().optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  invalid: z.string().min(1).optional(),
+  on_fail: z.string().optional(),
+  choices: choicesSchema.optional(),
+  country: z.string().optional(),
+};
+
+/** `- ask: "What is your email address?"` with `expect`, `save`, `skip_if_known`, `retries`, `invalid`, `on_fail`. */
+export const askStep = defineStep({
+  kind: 'ask',
+  shape,
+  compile(step, ctx): AskStep {
+    const spec: AskStep = {
+      question: ctx.template(step.ask, ['ask']),
+      expect: compileExpect(step, ctx),
+      skipIfKnown: step.skip_if_known ?? false,
+      retries: step.retries ?? DEFAULT_RETRIES,
+      onFail: compileJump(step.on_fail ?? 'continue', ['on_fail'], ['continue', 'assign'], ctx),
+    };
+    if (step.save !== undefined) spec.save = ctx.writeField(step.save, ['save']);
+    else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>');
+    if (step.invalid !== undefined) spec.invalid = ctx.template(step.invalid, ['invalid']);
+    return spec;
+  },
+  exits: (spec) => ({ gotos: jumpTargets(spec.onFail), fallsThrough: true, mayWait: true }),
+  runner: {
+    run(spec, ctx) {
+      if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
+      say(ctx.render(spec.question), spec, ctx);
+      return { wait: { retries: 0 } };
+    },
+    resume(spec, ctx, input, waiting) {
+      const answer = checkAnswer(spec.expect, input);
+      if (answer.ok) {
+        if (spec.save) ctx.write(spec.save, answer.value);
+        return 'next';
+      }
+      if (waiting.retries < spec.retries) {
+        say(spec.invalid ? ctx.render(spec.invalid) : defaultInvalidText(spec.expect), spec, ctx);
+        return { wait: { retries: waiting.retries + 1 } };
+      }
+      return jumpOutcome(spec.onFail, ctx);
+    },
+  },
+});
+
+function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
+  const expect = (step.expect ?? 'text').trim();
+  if (step.choices && expect !== 'choice') ctx.error(['choices'], 'choices go with expect: choice', 'add expect: choice');
+  if (step.country !== undefined && expect !== 'phone') ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone');
+  if (expect.startsWith('regex:')) {
+    // The whole answer must match: an order number pattern should not accept a sentence containing one.
+    const pattern = ctx.regex(expect.slice('regex:'.length), '', ['expect']);
+    return { type: 'regex', pattern: new RegExp(`^(?:${pattern.source})$`, pattern.flags) };
+  }
+  switch (expect) {
+    case 'text': case 'email': case 'number': case 'date':
+      return { type: expect };
+    case 'phone':
+      if (step.country === undefined) return { type: 'phone' };
+      if (isPhoneCountry(step.country)) return { type: 'phone', country: step.country };
+      ctx.error(['country'], `"${step.country}" is not a country code`, 'use a two-letter code like EG, US or GB');
+      return { type: 'phone' };
+    case 'choice':
+      if (!step.choices) {
+        ctx.error(['expect'], 'expect: choice needs choices', 'add choices: [Billing, Technical problem]');
+        return { type: 'choice', choices: [] };
+      }
+      return { type: 'choice', choices: compileChoices(step.choices, ['choices'], ctx) };
+  }
+  ctx.error(
+    ['expect'],
+    `unknown expect "${expect}"`,
+    didYouMean(expect, EXPECT_TYPES) ?? `use one of ${EXPECT_TYPES.join(', ')} or regex:<pattern>`,
+  );
+  return { type: 'text' };
+}
+
+function say(text: string, spec: AskStep, ctx: StepContext): void {
+  ctx.run.say(spec.expect.type === 'choice' ? { text, choices: spec.expect.choices } : { text });
+}

@@ -1,0 +1,59 @@
+// `assign`: hands the conversation to a team (optionally a given agent), telling the customer their place
+// in the queue (`queued`) and giving up after `timeout` (`on_timeout`). Checked here at load; the runner is
+// registered by the handover module.
+import { z } from 'zod';
+import type { Template } from '../template.ts';
+import { compileJump, jumpTargets, type Jump } from './jump.ts';
+import { defineStep } from './step.ts';
+
+/** A compiled `assign` step. */
+export interface AssignStep {
+  team: Template;
+  /** Overrides the team's strategy from team.yaml. */
+  strategy?: 'least_open' | 'round_robin';
+  agent?: Template;
+  queued?: Template;
+  timeoutMs?: number;
+  onTimeout: Jump;
+}
+
+const TIMEOUT_FORMAT = 'timeout is a duration like 90s, 10m, 2h or 1d (a bare number is seconds)';
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `- assign: { team: "{{conversation.team}}", strategy: least_open }` with `queued`, `timeout`, `on_timeout`. */
+export const assignStep = defineStep({
+  kind: 'assign',
+  shape: {
+    assign: z
+      .object({
+        team: z.string().min(1, 'assign needs a team'),
+        strategy: z.enum(['least_open', 'round_robin']).optional(),
+        agent: z.string().min(1).optional(),
+      })
+      .strict(),
+    queued: z.string().min(1).optional(),
+    timeout: z.union([z.number().positive(TIMEOUT_FORMAT), z.string().regex(/^\d+\s*[smhd]$/, TIMEOUT_FORMAT)], {
+      errorMap: () => ({ message: TIMEOUT_FORMAT }),
+    }).optional(),
+    on_timeout: z.string().optional(),
+  },
+  compile(step, ctx): AssignStep {
+    const spec: AssignStep = {
+      team: ctx.template(step.assign.team, ['assign', 'team']),
+      onTimeout: compileJump(step.on_timeout ?? 'continue', ['on_timeout'], ['continue'], ctx),
+    };
+    if (step.assign.strategy) spec.strategy = step.assign.strategy;
+    if (step.assign.agent !== undefined) spec.agent = ctx.template(step.assign.agent, ['assign', 'agent']);
+    if (step.queued !== undefined) spec.queued = ctx.template(step.queued, ['queued']);
+    if (step.timeout !== undefined) spec.timeoutMs = milliseconds(step.timeout);
+    else if (step.on_timeout !== undefined) ctx.error(['on_timeout'], 'on_timeout needs a timeout', 'add timeout: 10m');
+    return spec;
+  },
+  exits: (spec) => ({ gotos: jumpTargets(spec.onTimeout), fallsThrough: true, mayWait: true }),
+});
+
+function milliseconds(timeout: number | string): number {
+  if (typeof timeout === 'number') return timeout * 1_000;
+  const unit = timeout.trim().slice(-1) as keyof typeof UNIT_MS;
+  return Number.parseInt(timeout, 10) * UNIT_MS[unit];
+}

@@ -1,0 +1,44 @@
+// Every step kind, keyed by the key that names it in a script: adding a kind is adding a row.
+import { askStep } from './ask.ts';
+import { assignStep } from './assign.ts';
+import { branchStep } from './branch.ts';
+import { classifyStep } from './classify.ts';
+import { closeStep } from './close.ts';
+import { gotoStep } from './goto.ts';
+import { sayStep } from './say.ts';
+import { setStep } from './set.ts';
+import type { StepKind } from './step.ts';
+import { tagStep } from './tag.ts';
+
+/**
+ * The step kinds a script may use.
+ *
+ *     const kind = stepKinds.ask;
+ *     const parsed = kind.schema.safeParse({ ask: 'Your email?', expect: 'email' });
+ */
+export const stepKinds = {
+  say: sayStep,
+  ask: askStep,
+  branch: branchStep,
+  set: setStep,
+  tag: tagStep,
+  goto: gotoStep,
+  close: closeStep,
+  classify: classifyStep,
+  assign: assignStep,
+};
+
+/** A step kind's name, e.g. `'assign'`. */
+export type StepKindName = keyof typeof stepKinds;
+
+/** The compiled options of a kind, e.g. `StepSpec<'assign'>` is `AssignStep`. */
+export type StepSpec<K extends StepKindName> = (typeof stepKinds)[K] extends StepKind<infer Spec> ? Spec : never;
+
+/**
+ * True when `key` names a step kind.
+ *
+ *     if (isStepKind(key)) stepKinds[key].schema.safeParse(step);
+ */
+export function isStepKind(key: string): key is StepKindName {
+  return Object.hasOwn(stepKinds, key);
+}

@@ -1,0 +1,115 @@
+// The one shape every step kind has: a zod schema of its map → load-time checks that compile it →
+// a runner that runs it (and resumes it when it waited for the customer).
+import { z } from 'zod';
+import type { FieldValue } from '../../store/types.ts';
+import type { ExtraFields, FieldRead, FieldRef } from '../fields.ts';
+import type { Template } from '../template.ts';
+import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from '../types.ts';
+
+/** Where in a step's map something is: keys and list indexes, e.g. `['choices', 2]`. */
+export type Path = readonly (string | number)[];
+
+/**
+ * What a step's compile gets from the loader: error reporting that knows lines, and checks that need the
+ * whole file (goto targets) or every file (which fields exist). Each helper reports its own errors and still
+ * returns something usable, so one compile reports everything wrong with a step at once.
+ */
+export interface CompileContext {
+  /** Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious. */
+  error(at: Path, reason: string, hint?: string): void;
+  /** Parses a template; the fields it names are checked against every loaded flow's fields. */
+  template(text: string, at: Path): Template;
+  /** A field the step reads; it must be a builtin or saved by some loaded flow. */
+  readField(path: string, at: Path): FieldRef;
+  /** A field the step writes; it becomes readable in every flow's templates. */
+  writeField(path: string, at: Path): FieldRef;
+  /** A goto target; it must be a step id in this file. */
+  target(id: string, at: Path): string;
+  /** Requires a step of `kind` somewhere in this file (e.g. `on_fail: assign` needs an assign step). */
+  requireKind(kind: string, at: Path, reason: string): void;
+  /** Compiles a regular expression (always with the `u` flag). */
+  regex(pattern: string, flags: string, at: Path): RegExp;
+}
+
+/** How control may leave a step: the loader's loop check walks these. */
+export interface StepExits {
+  /** Step ids it may jump to. */
+  gotos: readonly string[];
+  /** Whether it may go on to the next step. */
+  fallsThrough: boolean;
+  /** Whether it may stop and wait for the customer (a loop through such a step is not a spin). */
+  mayWait: boolean;
+}
+
+/** What the flow does after a step. */
+export type StepOutcome =
+  | 'next'
+  /** The flow is over (e.g. after `close`). */
+  | 'end'
+  /** Continue at this step index. */
+  | { goto: number }
+  /** Stop until the customer answers; `retries` is kept in the conversation's position. */
+  | { wait: { retries: number } };
+
+/** What a running step may use: the run, and helpers that read and write fields on its records. */
+export interface StepContext {
+  readonly run: FlowRun;
+  readonly flow: CompiledFlow;
+  readonly step: CompiledStep;
+  render(template: Template, extra?: ExtraFields): string;
+  /** A template's value; a lone placeholder keeps the field's type. */
+  value(template: Template): FieldValue;
+  read(field: FieldRef): FieldRead;
+  write(field: FieldRef, value: FieldValue): void;
+  /** Index of the step with this id (checked at load). */
+  indexOf(id: string): number;
+}
+
+/**
+ * Runs one step kind. `resume` receives the customer's answer when `run` (or an earlier `resume`) waited.
+ *
+ *     registerStepRunner('assign', { run: (spec, ctx) => { … return { wait: { retries: 0 } }; }, resume: … });
+ */
+export interface StepRunner<Spec> {
+  run(spec: Spec, ctx: StepContext): StepOutcome;
+  resume?(spec: Spec, ctx: StepContext, input: FlowInput, waiting: { retries: number }): StepOutcome;
+}
+
+/** A step kind as the loader and interpreter see it; build one with `defineStep`. */
+export interface StepKind<Spec> {
+  readonly kind: string;
+  /** The step's whole map: the kind key, its options and `id`; strict, so typos are refused. */
+  readonly schema: z.ZodTypeAny;
+  compile(parsed: unknown, ctx: CompileContext): Spec;
+  exits(spec: Spec): StepExits;
+  /** The built-in runner; kinds implemented elsewhere get theirs through `registerStepRunner`. */
+  readonly runner?: StepRunner<Spec>;
+}
+
+/** A step id: what `goto` names. */
+export const stepIdSchema = z
+  .string()
+  .regex(/^[\p{L}\p{N}_-]+$/u, 'a step id is letters, digits, "_" and "-", e.g. ask_email');
+
+/**
+ * Declares a step kind: its keys (the kind key first), how to compile the parsed map, and its exits.
+ *
+ *     export const gotoStep = defineStep({ kind: 'goto', shape: { goto: z.string() },
+ *       compile: (step, ctx) => ({ target: ctx.target(step.goto, ['goto']) }), exits: …, runner: … });
+ */
+export function defineStep<Spec, Shape extends z.ZodRawShape>(definition: {
+  kind: string;
+  shape: Shape;
+  compile(parsed: z.output<z.ZodObject<Shape>>, ctx: CompileContext): Spec;
+  exits(spec: Spec): StepExits;
+  runner?: StepRunner<Spec>;
+}): StepKind<Spec> {
+  const schema = z.object(definition.shape).strict();
+  return {
+    kind: definition.kind,
+    schema: schema.extend({ id: stepIdSchema.optional() }),
+    compile: (parsed, ctx) => definition.compile(parsed as z.output<typeof schema>, ctx),
+    exits: definition.exits,
+    ...(definition.runner ? { runner: definition.runner } : {}),
+  };
+}

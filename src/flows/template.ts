@@ -1,0 +1,95 @@
+// Message templates: "Hi {{contact.name | there}}!" parsed once at load, filled in when a step runs.
+import type { Contact, Conversation, FieldValue } from '../store/types.ts';
+import { isKnown, parseFieldPath, readField, type ExtraFields, type FieldRef } from './fields.ts';
+
+/** A placeholder: the field to show, and what to show when the field is empty. */
+export interface Placeholder {
+  field: FieldRef;
+  fallback?: string;
+}
+
+/** A parsed template: literal text and placeholders in order. */
+export interface Template {
+  source: string;
+  parts: readonly (string | Placeholder)[];
+}
+
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * Parses a template, or says what is wrong with it (an unclosed `{{`, a placeholder that is no field path).
+ * Whether the fields exist is the loader's business: it knows what every flow saves.
+ *
+ *     const parsed = parseTemplate('Hi {{contact.name | there}}!');
+ *     if ('template' in parsed) renderTemplate(parsed.template, contact, conversation);
+ */
+export function parseTemplate(source: string): { template: Template } | { reason: string; hint: string } {
+  const parts: (string | Placeholder)[] = [];
+  let last = 0;
+  for (const match of source.matchAll(PLACEHOLDER)) {
+    parts.push(source.slice(last, match.index));
+    const [rawPath = '', ...rest] = match[1]!.split('|');
+    const path = rawPath.trim();
+    const field = parseFieldPath(path);
+    if (!field) {
+      return {
+        reason: `"{{${match[1]}}}" does not name a field`,
+        hint: 'write {{contact.<field>}} or {{conversation.<field>}}, with an optional fallback: {{contact.name | there}}',
+      };
+    }
+    parts.push(rest.length > 0 ? { field, fallback: rest.join('|').trim() } : { field });
+    last = match.index + match[0].length;
+  }
+  parts.push(source.slice(last));
+  const literal = parts.filter((part) => typeof part === 'string').join('');
+  if (literal.includes('{{') || literal.includes('}}')) {
+    return { reason: 'unbalanced "{{" or "}}" in the text', hint: 'placeholders look like {{contact.name}}' };
+  }
+  return { template: { source, parts: parts.filter((part) => part !== '') } };
+}
+
+/**
+ * The fields a template reads, for the loader's check that they exist.
+ *
+ *     templateFields(template).map((field) => field.path); // ['contact.name']
+ */
+export function templateFields(template: Template): FieldRef[] {
+  return template.parts.flatMap((part) => (typeof part === 'string' ? [] : [part.field]));
+}
+
+/**
+ * Fills in a template; an empty field shows its fallback, or nothing.
+ *
+ *     renderTemplate(template, contact, conversation, { 'queue.position': 3 }); // 'You are number 3 in line.'
+ */
+export function renderTemplate(template: Template, contact: Contact, conversation: Conversation, extra?: ExtraFields): string {
+  return template.parts
+    .map((part) => (typeof part === 'string' ? part : show(placeholderValue(part, contact, conversation, extra))))
+    .join('');
+}
+
+/**
+ * Like `renderTemplate`, but a template that is exactly one placeholder keeps the field's type, so
+ * `set: { conversation.age: "{{contact.age}}" }` copies a number as a number.
+ *
+ *     templateValue(parseTemplate('{{contact.vip}}').template, contact, conversation); // true
+ */
+export function templateValue(template: Template, contact: Contact, conversation: Conversation): FieldValue {
+  const [only, ...others] = template.parts;
+  if (only !== undefined && typeof only !== 'string' && others.length === 0) {
+    const value = placeholderValue(only, contact, conversation);
+    return Array.isArray(value) ? value.join(', ') : (value as FieldValue);
+  }
+  return renderTemplate(template, contact, conversation);
+}
+
+function placeholderValue(part: Placeholder, contact: Contact, conversation: Conversation, extra?: ExtraFields) {
+  const value = readField(part.field, contact, conversation, extra);
+  if (isKnown(value)) return value;
+  return part.fallback ?? null;
+}
+
+function show(value: ReturnType<typeof placeholderValue>): string {
+  if (value === null || value === undefined) return '';
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}

@@ -1,0 +1,60 @@
+// The shapes the flows module shares with the runtime: a compiled flow, and what a run of it may touch.
+import type { Contact, Conversation, ConversationSource } from '../store/types.ts';
+import type { OutboundMessage } from '../types.ts';
+
+/** Where the flows module reports; pino's logger fits. */
+export interface FlowLog {
+  info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+/** One turn of a conversation in a flow: the records to change and what the flow may ask of the runtime. */
+export interface FlowRun {
+  /** Mutable copy: steps write `contact.fields` and `contact.tags` here; the runtime persists it afterwards. */
+  contact: Contact;
+  /** Mutable copy: `conversation.flow` (the position), `conversation.fields`, team, intent… */
+  conversation: Conversation;
+  now: Date;
+  /** Queues a bot message to the customer. */
+  say(message: OutboundMessage): void;
+  /** Asks the runtime to close the conversation (the `close` step). */
+  close(note?: string): void;
+  log: FlowLog;
+}
+
+/** The customer's message as a waiting step sees it: typed text, or the id of a pressed button. */
+export interface FlowInput {
+  text?: string;
+  choice?: string;
+}
+
+/** What starts a flow: a conversation opening (by whom), or one closing. */
+export type FlowTrigger =
+  | { on: 'conversation.opened'; source: ConversationSource }
+  | { on: 'conversation.closed' };
+
+/** A step after loading: its kind, its compiled options (`spec`, shaped by the kind) and where it is written. */
+export interface CompiledStep {
+  kind: string;
+  id?: string;
+  /** Line of the step in its file, for run-time errors an admin can find. */
+  line: number;
+  spec: unknown;
+}
+
+/** One version of one flow script, checked and ready to run. Immutable: versions are shared by conversations. */
+export interface CompiledFlow {
+  readonly name: string;
+  /** Short sha256 of the source: conversations keep the version they started on. */
+  readonly version: string;
+  /** The file it was read from, as admins know it, e.g. `flows/inbound.yaml`. */
+  readonly file: string;
+  readonly source: string;
+  readonly trigger: FlowTrigger;
+  readonly steps: readonly CompiledStep[];
+  /** Step index by step id, for goto. */
+  readonly stepIndex: ReadonlyMap<string, number>;
+  /** Field paths the flow writes (`save:`, `set:`); any flow's templates may read them. */
+  readonly saves: readonly string[];
+}
