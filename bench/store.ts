@@ -77,16 +77,22 @@ async function drive(store: LowdbStore, total: number, keyCount: number, prefix:
 }
 
 async function measure(label: string, dir: string): Promise<void> {
-  let compactions = 0;
+  const compactions: number[] = [];
   const openedAt = performance.now();
-  const store = await openStore({ dir, log: (_level, msg) => void (msg === 'store compacted' && compactions++) });
+  const store = await openStore({
+    dir,
+    log: (_level, msg, extra) => {
+      if (msg === 'store compacted') compactions.push((extra as { ms: number }).ms);
+    },
+  });
   const openMs = Math.round(performance.now() - openedAt);
   const before = await store.messageCount();
   const result = await drive(store, transactions, keys, 'visitor-');
   await store.close();
   console.log(
     `${label}: ${result.perSecond} transactions/s durable (${transactions} transactions, ${keys} keys, ${before} messages before; ` +
-      `latency p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ${compactions} compactions; open ${openMs} ms)`,
+      `latency p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
+      `${compactions.length} compactions of ${compactions.join(', ')} ms; open ${openMs} ms)`,
   );
 }
 

@@ -35,44 +35,57 @@ async function runAndKill(dir: string, round: number): Promise<string[]> {
   return stdout.split('\n').slice(1, -1);
 }
 
-it('keeps every acknowledged transaction when killed with SIGKILL', async () => {
-  const dir = await tempDirs.make();
-  const acknowledged = new Map<number, string>();
-  const sent = new Set<number>();
-  /** Per key, the tag of its last acknowledged commit: its `progress` doc must be at least there. */
-  const progress = new Map<string, string>();
-  let commits = 0;
-  for (let round = 0; round < 8; round++) {
-    for (const line of await runAndKill(dir, round)) {
-      const [kind, tag = '', ids = ''] = line.split(' ');
-      if (kind === 'sent') sent.add(Number(tag));
-      if (kind !== 'ack') continue;
-      commits += 1;
-      progress.set(tag.split('-')[1] ?? '', tag);
-      const [inbound, ...replies] = ids.split(',').map(Number);
-      acknowledged.set(inbound ?? 0, `text of ${tag}`);
-      replies.forEach((id, n) => acknowledged.set(id, `reply ${n + 1} to ${tag}`));
-    }
-  }
-  expect(commits).toBeGreaterThan(50);
+/** What the killed writers acknowledged so far: every bit of it must survive. */
+interface Acknowledged {
+  /** Message id → its text. */
+  messages: Map<number, string>;
+  /** Ids of replies whose `markDelivery` resolved. */
+  sent: Set<number>;
+  /** Key → tag of its last acknowledged commit: the key's `progress` doc must be at least that far. */
+  progress: Map<string, string>;
+}
 
+/** Tags compare as round * 1e6 + n: a later commit may have landed unacknowledged, an earlier state may not return. */
+function order(tag: string): number {
+  const [round = '', , n = ''] = tag.split('-');
+  return Number(round.slice(1)) * 1e6 + Number(n);
+}
+
+/** Opens the store the writer left behind and checks that everything acknowledged is there. */
+async function expectAcknowledged(dir: string, acknowledged: Acknowledged): Promise<void> {
   const store = await openStore({ dir });
   const conversations = await store.conversations();
   const stored = new Map<number, Message>();
   for (const contactId of new Set(conversations.map((c) => c.contactId))) {
     for (const message of await store.messagesOfContact(contactId)) stored.set(message.id, message);
   }
-  for (const [id, text] of acknowledged) expect(stored.get(id)?.text, `message ${id}`).toBe(text);
-  for (const id of sent) expect(stored.get(id)?.status, `message ${id}`).toBe('sent');
-  expect(stored.size).toBe(await store.messageCount());
-  // Tags compare as round * 1e6 + n: a later commit may have landed unacknowledged, an earlier state may not come back.
-  const order = (tag: string): number => {
-    const [round = '', , n = ''] = tag.split('-');
-    return Number(round.slice(1)) * 1e6 + Number(n);
-  };
-  for (const [key, tag] of progress) {
+  for (const [id, text] of acknowledged.messages) expect(stored.get(id)?.text, `message ${id}`).toBe(text);
+  for (const id of acknowledged.sent) expect(stored.get(id)?.status, `message ${id}`).toBe('sent');
+  for (const [key, tag] of acknowledged.progress) {
     expect(order((await store.doc<string>('progress', key)) ?? 'r-1-k-0'), `progress of ${key}`).toBeGreaterThanOrEqual(order(tag));
   }
+  expect(stored.size).toBe(await store.messageCount());
   expect(conversations.filter((c) => c.status === 'open')).toHaveLength(6);
   await store.close();
+}
+
+it('keeps every acknowledged transaction when killed with SIGKILL', async () => {
+  const dir = await tempDirs.make();
+  const acknowledged: Acknowledged = { messages: new Map(), sent: new Set(), progress: new Map() };
+  let commits = 0;
+  for (let round = 0; round < 8; round++) {
+    for (const line of await runAndKill(dir, round)) {
+      const [kind, tag = '', ids = ''] = line.split(' ');
+      if (kind === 'sent') acknowledged.sent.add(Number(tag));
+      if (kind !== 'ack') continue;
+      commits += 1;
+      acknowledged.progress.set(tag.split('-')[1] ?? '', tag);
+      const [inbound, ...replies] = ids.split(',').map(Number);
+      acknowledged.messages.set(inbound ?? 0, `text of ${tag}`);
+      replies.forEach((id, n) => acknowledged.messages.set(id, `reply ${n + 1} to ${tag}`));
+    }
+    // Checked after every kill: a later round would overwrite the docs an earlier crash lost.
+    await expectAcknowledged(dir, acknowledged);
+  }
+  expect(commits).toBeGreaterThan(50);
 }, 30_000);

@@ -1,0 +1,48 @@
+// The errors a store raises, one class per way a caller (or the person reading the log) has to react.
+
+/**
+ * A commit was refused because it would break an invariant (two open conversations for one contact, one
+ * identity on two contacts). Nothing of the transaction was kept; the caller may re-read and retry.
+ *
+ *     try { await store.transaction(key, work); }
+ *     catch (error) { if (error instanceof ConflictError) retry(); else throw error; }
+ */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** Another live process holds the store's lock file. */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+
+  constructor(
+    readonly lockFile: string,
+    readonly pid: number,
+  ) {
+    super(
+      `${lockFile}: the store is in use by process ${pid}. Stop that process first; if it is not a Switchboard ` +
+        `process (its pid was reused), delete ${lockFile}.`,
+    );
+  }
+}
+
+/** A store file cannot be read back; names the file and, when known, the line. */
+export class CorruptStoreError extends Error {
+  override readonly name = 'CorruptStoreError';
+
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    reason: string,
+  ) {
+    super(
+      `${line === undefined ? file : `${file}:${line}`}: ${reason}. The store refuses to open rather than lose data: ` +
+        `restore the file from a backup, or repair or remove that line by hand.`,
+    );
+  }
+}
+
+/** The store is closed, or stopped after a disk write failed (`cause` says why); restart to recover from disk. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

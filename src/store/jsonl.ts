@@ -1,0 +1,69 @@
+// Reading and appending the store's JSON-lines files (journal and messages archive), crash leftovers included.
+import { open, truncate, type FileHandle } from 'node:fs/promises';
+import { CorruptStoreError } from './errors.ts';
+
+const chunkBytes = 1 << 20;
+
+export interface JsonLinesRead {
+  /** Size of the file once an unfinished last line, if any, was cut away. */
+  bytes: number;
+  /** Bytes of the unfinished last line that was cut away (0 when there was none). */
+  droppedBytes: number;
+}
+
+/**
+ * Reads a JSON-lines file that only ever grows by whole lines, in chunks (it may be larger than a string can be),
+ * handing each parsed line and its 1-based number to `onLine`. An unfinished last line (no newline: a write cut
+ * short by a crash, never acknowledged) is truncated away; any other line that does not parse is an error naming
+ * the file and line. A missing file reads as empty.
+ *
+ *     await readJsonLines('/data/store/journal.jsonl', (value, line) => replay(value, line));
+ */
+export async function readJsonLines(path: string, onLine: (value: unknown, line: number) => void): Promise<JsonLinesRead> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { bytes: 0, droppedBytes: 0 };
+    throw error;
+  }
+  let total = 0;
+  let line = 0;
+  let rest = Buffer.alloc(0);
+  try {
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await file.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      const data = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
+        line += 1;
+        let value: unknown;
+        try {
+          value = JSON.parse(data.toString('utf8', start, end));
+        } catch (error) {
+          throw new CorruptStoreError(path, line, `not valid JSON (${(error as Error).message})`);
+        }
+        onLine(value, line);
+        start = end + 1;
+      }
+      // Copied: `chunk` is reused by the next read.
+      rest = Buffer.from(data.subarray(start));
+    }
+  } finally {
+    await file.close();
+  }
+  if (rest.length > 0) await truncate(path, total - rest.length);
+  return { bytes: total - rest.length, droppedBytes: rest.length };
+}
+
+/** Writes all of `data` at the end of a file opened for appending, however many write calls it takes. */
+export async function appendAll(file: FileHandle, data: Buffer): Promise<void> {
+  let written = 0;
+  while (written < data.length) {
+    const { bytesWritten } = await file.write(data, written, data.length - written);
+    written += bytesWritten;
+  }
+}

@@ -1,0 +1,460 @@
+// The embedded store: all data in memory, every commit appended to a journal, lowdb holding the compacted snapshot.
+//
+// Files in `dir`: `journal.jsonl` (one line per commit: `{"s":seq,"r":[records]}`), `state.json` (lowdb: contacts,
+// conversations, docs, counters, and the journal sequence they include), `messages.jsonl` (append-only archive of
+// messages, last line per id wins) and `LOCK`. A commit costs one appended line, whatever the history: a single
+// writer loop takes every commit waiting, writes them with one write() and one fdatasync, then acknowledges them
+// all (group commit). When the journal outgrows `compactAfterBytes`, the same loop folds it into the archive and
+// the snapshot, so compaction never interleaves with commits.
+//
+// When a commit is applied to memory: at commit time, before it is durable, in the same synchronous step that
+// queues its journal line. So memory order, journal order and message-id order are one order, and a transaction
+// of another key that reads the change sits behind it in the journal: it can be acknowledged only after the
+// change is on disk. The key's mutex is held until the commit is durable, and a transaction that wrote nothing
+// still waits for the batch under way, so nobody is told "done" about something a crash could undo. Reads
+// outside transactions may see a commit up to one fdatasync (~0.3 ms) before it is durable. If a write or an
+// fdatasync fails, memory is ahead of the disk: the store rejects the commits concerned and then every call,
+// reads included, until a restart recovers from disk (a rejected commit may still be there, like a timed-out
+// commit in any database; a retry is deduplicated by `hasInbound`). Applying only after the write instead would
+// let two keys each open a conversation for one contact within the same batch, or read around each other.
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
+import { appendAll, readJsonLines } from './jsonl.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { acquireLock } from './lock-file.ts';
+import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
+import { BufferedTx } from './transaction.ts';
+import type { Contact, Conversation, Message, Store, Tx } from './types.ts';
+
+export interface LowdbStoreOptions {
+  /** Directory of the store's files; created if missing. */
+  dir: string;
+  /** Journal size in bytes past which it is compacted into the snapshot and the messages archive (16 MiB). */
+  compactAfterBytes?: number;
+  /** fdatasync each commit batch (true). Without it a machine crash (not a process crash) loses recent commits. */
+  fsync?: boolean;
+  /** Where opening, compaction, dropped crash leftovers and failures are reported (nowhere by default). */
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+interface QueuedCommit {
+  line: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
+const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
+
+function isRecord(value: unknown): value is JournalRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && recordKinds.has(keys[0] ?? '');
+}
+
+function isMessage(value: unknown): value is Message {
+  const message = value as Partial<Message> | null;
+  return typeof message === 'object' && message !== null && Number.isInteger(message.id) && typeof message.contactId === 'string';
+}
+
+function isSnapshot(value: unknown): value is Snapshot {
+  const snapshot = value as Partial<Snapshot> | null;
+  return (
+    snapshot?.version === 1 &&
+    Number.isInteger(snapshot.seq) &&
+    Number.isInteger(snapshot.counters?.message) &&
+    Number.isInteger(snapshot.counters?.conversation) &&
+    Array.isArray(snapshot.contacts) &&
+    Array.isArray(snapshot.conversations) &&
+    Array.isArray(snapshot.docs)
+  );
+}
+
+/** The 1-based line of a JSON.parse error in `text`, when the message gives a position. */
+function lineOfParseError(error: Error, text: string): number | undefined {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  return position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The embedded `Store`: one process, durable on return, ~constant cost per commit however large the history.
+ *
+ *     const store = new LowdbStore({ dir: 'data/store', log });
+ *     await store.open();
+ */
+export class LowdbStore implements Store {
+  readonly #dir: string;
+  readonly #compactAfterBytes: number;
+  readonly #fsync: boolean;
+  readonly #log: NonNullable<LowdbStoreOptions['log']>;
+  readonly #paths: { snapshot: string; journal: string; archive: string };
+  readonly #state = new StoreState();
+  readonly #mutex = new KeyedMutex();
+  /** Transactions called and not yet settled: `close` waits for them. */
+  readonly #running = new Set<Promise<unknown>>();
+  #phase: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
+  #opening: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #failure: StoreUnavailableError | undefined;
+  #releaseLock: (() => Promise<void>) | undefined;
+  #journal: FileHandle | undefined;
+  #journalBytes = 0;
+  /** Sequence number of the last line queued for the journal. */
+  #seq = 0;
+  #queue: QueuedCommit[] = [];
+  /**
+   * JSON of the messages added or changed since the last snapshot, by id: the next compaction appends it to the
+   * archive. Kept as text from the commit, so compaction does not serialize them again.
+   */
+  #unarchived = new Map<number, string>();
+  /** The writer loop, while it runs. */
+  #writer: Promise<void> | undefined;
+
+  constructor(options: LowdbStoreOptions) {
+    this.#dir = options.dir;
+    this.#compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
+    this.#fsync = options.fsync ?? true;
+    this.#log = options.log ?? (() => {});
+    this.#paths = {
+      snapshot: join(this.#dir, 'state.json'),
+      journal: join(this.#dir, 'journal.jsonl'),
+      archive: join(this.#dir, 'messages.jsonl'),
+    };
+  }
+
+  /** Takes the lock and recovers the state from the archive, the snapshot and the journal. */
+  open(): Promise<void> {
+    if (this.#phase !== 'new') return Promise.reject(new Error(`the store in ${this.#dir} was already opened; open a new LowdbStore`));
+    this.#phase = 'opening';
+    this.#opening = this.#open();
+    return this.#opening;
+  }
+
+  /** Waits for the transactions called so far and their writes, then releases the files and the lock. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  transaction<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const unavailable = this.#unavailable();
+    if (unavailable) return Promise.reject(unavailable);
+    const result = this.#mutex.run(key, async () => {
+      if (this.#failure) throw this.#failure;
+      const tx = new BufferedTx(this.#state);
+      let value: T;
+      try {
+        value = await work(tx);
+      } finally {
+        tx.end();
+      }
+      await this.#commit(tx);
+      tx.revealIds();
+      return value;
+    });
+    this.#running.add(result);
+    const settled = (): void => void this.#running.delete(result);
+    result.then(settled, settled);
+    return result;
+  }
+
+  async contact(id: string): Promise<Contact | undefined> {
+    return copy(this.#read().contacts.get(id));
+  }
+
+  async contactByIdentity(channel: string, id: string): Promise<Contact | undefined> {
+    const state = this.#read();
+    const contactId = state.contactIdByIdentity(channel, id);
+    return contactId === undefined ? undefined : copy(state.contacts.get(contactId));
+  }
+
+  async conversation(id: number): Promise<Conversation | undefined> {
+    return copy(this.#read().conversations.get(id));
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    return structuredClone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
+  }
+
+  async messagesOfContact(contactId: string, after = 0, limit = Infinity): Promise<Message[]> {
+    const state = this.#read();
+    return this.#messages(state.messageIdsOfContact(contactId, after).slice(0, limit));
+  }
+
+  async messagesOfConversation(conversationId: number): Promise<Message[]> {
+    return this.#messages(this.#read().messageIdsOfConversation(conversationId));
+  }
+
+  async pendingOutbound(): Promise<Message[]> {
+    return this.#messages(this.#read().pendingIds());
+  }
+
+  async docs<T>(collection: string): Promise<Map<string, T>> {
+    return structuredClone(new Map(this.#read().docs(collection))) as Map<string, T>;
+  }
+
+  async doc<T>(collection: string, key: string): Promise<T | undefined> {
+    return copy(this.#read().doc(collection, key) as T | undefined);
+  }
+
+  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    const message = this.#state.messages.get(messageId);
+    if (!message) throw new Error(`markDelivery: message ${messageId} does not exist`);
+    const updated: Message = { ...message };
+    if ('channelMessageId' in outcome) {
+      updated.status = 'sent';
+      updated.channelMessageId = outcome.channelMessageId;
+      delete updated.error;
+    } else {
+      updated.status = 'failed';
+      updated.error = outcome.error;
+    }
+    return this.#append([{ message: updated }]);
+  }
+
+  async messageCount(): Promise<number> {
+    return this.#read().messages.size;
+  }
+
+  async #open(): Promise<void> {
+    const started = performance.now();
+    try {
+      await mkdir(this.#dir, { recursive: true });
+      this.#releaseLock = await acquireLock(this.#dir);
+      await this.#recover();
+      this.#journal = await open(this.#paths.journal, 'a');
+    } catch (error) {
+      await this.#releaseLock?.();
+      this.#phase = 'closed';
+      throw error;
+    }
+    this.#phase = 'open';
+    const state = this.#state;
+    this.#log('info', 'store opened', {
+      dir: this.#dir,
+      contacts: state.contacts.size,
+      conversations: state.conversations.size,
+      messages: state.messages.size,
+      journalBytes: this.#journalBytes,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  /** Archive first, then the snapshot, then the journal lines the snapshot does not include. */
+  async #recover(): Promise<void> {
+    const { archive: archivePath, snapshot: snapshotPath, journal: journalPath } = this.#paths;
+    const archive = await readJsonLines(archivePath, (value, line) => {
+      if (!isMessage(value)) throw new CorruptStoreError(archivePath, line, 'not a message');
+      this.#replay([{ message: value }], archivePath, line);
+    });
+    this.#reportDropped(archivePath, archive.droppedBytes);
+
+    const db = new Low<Snapshot>(new JSONFile<Snapshot>(snapshotPath), emptySnapshot());
+    try {
+      await db.read();
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
+      throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
+    }
+    if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
+    this.#state.restore(db.data);
+    const snapshotSeq = db.data.seq;
+    this.#seq = snapshotSeq;
+
+    const journal = await readJsonLines(journalPath, (value, line) => {
+      const { s: seq, r: records } = (value ?? {}) as { s?: unknown; r?: unknown };
+      if (typeof seq !== 'number' || !Array.isArray(records) || !records.every(isRecord)) {
+        throw new CorruptStoreError(journalPath, line, 'not a journal entry ({"s":<seq>,"r":[records]})');
+      }
+      if (seq <= snapshotSeq) return;
+      if (seq <= this.#seq) throw new CorruptStoreError(journalPath, line, `sequence ${seq} does not follow ${this.#seq}`);
+      this.#replay(records, journalPath, line);
+      for (const record of records) if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+      this.#seq = seq;
+    });
+    this.#reportDropped(journalPath, journal.droppedBytes);
+    this.#journalBytes = journal.bytes;
+  }
+
+  /** Applies records read from `file` at `line`; a record that cannot be applied is corruption there. */
+  #replay(records: JournalRecord[], file: string, line: number): void {
+    try {
+      for (const record of records) this.#state.apply(record);
+    } catch (error) {
+      throw new CorruptStoreError(file, line, `a record cannot be applied (${(error as Error).message})`);
+    }
+  }
+
+  #reportDropped(path: string, bytes: number): void {
+    if (bytes === 0) return;
+    this.#log('warn', 'dropped an unfinished last line (a write cut short by a crash, never acknowledged)', { file: path, bytes });
+  }
+
+  async #close(): Promise<void> {
+    if (this.#phase === 'opening') await this.#opening?.catch(() => {});
+    if (this.#phase !== 'open') {
+      this.#phase = 'closed';
+      return;
+    }
+    this.#phase = 'closing';
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    while (this.#writer) await this.#writer;
+    await this.#journal?.close();
+    await this.#releaseLock?.();
+    this.#phase = 'closed';
+    this.#log('info', 'store closed', { dir: this.#dir });
+  }
+
+  /** Checks, applies and queues a transaction in one synchronous step; resolves once it is durable. */
+  #commit(tx: BufferedTx): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (tx.isEmpty) return this.#enqueue('');
+    tx.check();
+    return this.#append(tx.records(this.#state.lastMessageId + 1));
+  }
+
+  /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
+  #append(records: JournalRecord[]): Promise<void> {
+    const parts = records.map((record) => {
+      if (!('message' in record)) return JSON.stringify(record);
+      const json = JSON.stringify(record.message);
+      this.#unarchived.set(record.message.id, json);
+      return `{"message":${json}}`;
+    });
+    this.#seq += 1;
+    for (const record of records) this.#state.apply(record);
+    return this.#enqueue(`{"s":${this.#seq},"r":[${parts.join(',')}]}\n`);
+  }
+
+  /** Queues a journal line (or, for `''`, just a wait for everything queued before). */
+  #enqueue(line: string): Promise<void> {
+    const durable = new Promise<void>((resolve, reject) => this.#queue.push({ line, resolve, reject }));
+    this.#writer ??= this.#drain();
+    return durable;
+  }
+
+  /** The single writer: one write and one fdatasync for every commit waiting, then compaction when due. */
+  async #drain(): Promise<void> {
+    // Starting a microtask later lets every commit of this tick join the first batch, and lets `#writer` be
+    // assigned before this function can clear it.
+    await Promise.resolve();
+    const journal = this.#journal as FileHandle;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      const data = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
+      // Captured now, while memory holds exactly what the journal will hold after this batch.
+      const compaction = data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes ? this.#capture() : undefined;
+      try {
+        if (data.length > 0) {
+          await appendAll(journal, data);
+          if (this.#fsync) await journal.datasync();
+          this.#journalBytes += data.length;
+        }
+      } catch (error) {
+        this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
+        break;
+      }
+      for (const commit of batch) commit.resolve();
+      if (compaction) {
+        try {
+          await this.#compact(compaction.snapshot, compaction.messages);
+        } catch (error) {
+          this.#fail(error, `compaction into ${this.#dir} failed`, []);
+          break;
+        }
+      }
+    }
+    this.#writer = undefined;
+  }
+
+  /** What the next compaction writes: the snapshot of everything queued so far, and the messages to archive. */
+  #capture(): { snapshot: Snapshot; messages: string } {
+    const messages = [...this.#unarchived.values()].map((json) => `${json}\n`).join('');
+    this.#unarchived = new Map();
+    return { snapshot: this.#state.capture(this.#seq), messages };
+  }
+
+  /**
+   * Folds the journal into the archive and the snapshot. Each step is durable before the next starts, so a crash
+   * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
+   * and journal lines the snapshot already includes are skipped by their sequence number.
+   */
+  async #compact(snapshot: Snapshot, messages: string): Promise<void> {
+    const started = performance.now();
+    const archived = Buffer.from(messages, 'utf8');
+    if (archived.length > 0) {
+      const archive = await open(this.#paths.archive, 'a');
+      try {
+        await appendAll(archive, archived);
+        if (this.#fsync) await archive.datasync();
+      } finally {
+        await archive.close();
+      }
+    }
+    // lowdb writes a temporary file and renames it over state.json; the syncs make the result durable before the
+    // journal is emptied. lowdb does not sync the temporary file before its rename: after a power cut (not a process
+    // crash) the journal still holds everything, but state.json is only safe on file systems that flush a file
+    // replaced by rename (ext4's default auto_da_alloc, btrfs).
+    await new Low<Snapshot>(new JSONFile<Snapshot>(this.#paths.snapshot), snapshot).write();
+    if (this.#fsync) {
+      await syncPath(this.#paths.snapshot);
+      await syncPath(this.#dir);
+    }
+    const journal = this.#journal as FileHandle;
+    await journal.truncate(0);
+    if (this.#fsync) await journal.datasync();
+    const journalBytes = this.#journalBytes;
+    this.#journalBytes = 0;
+    this.#log('info', 'store compacted', {
+      seq: snapshot.seq,
+      journalBytes,
+      archivedBytes: archived.length,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  #fail(error: unknown, what: string, batch: QueuedCommit[]): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#failure = new StoreUnavailableError(
+      `${what} (${reason}). The store accepts nothing more; restart the process to recover from disk.`,
+      { cause: error },
+    );
+    this.#log('error', 'store failed', { dir: this.#dir, error: this.#failure.message });
+    for (const commit of [...batch, ...this.#queue.splice(0)]) commit.reject(this.#failure);
+  }
+
+  #unavailable(): StoreUnavailableError | undefined {
+    if (this.#failure) return this.#failure;
+    if (this.#phase === 'open') return undefined;
+    if (this.#phase === 'new' || this.#phase === 'opening') return new StoreUnavailableError(`the store in ${this.#dir} is not open yet: await open() first`);
+    return new StoreUnavailableError(`the store in ${this.#dir} is closed`);
+  }
+
+  /** The state for a read outside transactions; reads keep working while `close` drains. */
+  #read(): StoreState {
+    if (this.#failure) throw this.#failure;
+    if (this.#phase !== 'open' && this.#phase !== 'closing') throw this.#unavailable() as StoreUnavailableError;
+    return this.#state;
+  }
+
+  #messages(ids: readonly number[]): Message[] {
+    return structuredClone(ids.map((id) => this.#state.messages.get(id) as Message));
+  }
+}

@@ -1,0 +1,201 @@
+// The committed data in memory with the indexes every query needs, changed only by whole journal records.
+import type { Contact, Conversation, Message } from './types.ts';
+
+/**
+ * One change in a journal line. Each record replaces one thing whole (a message record is both "add" and
+ * "delivery outcome"), so replaying a record that a snapshot or the archive already holds changes nothing.
+ */
+export type JournalRecord =
+  | { contact: Contact }
+  | { conversation: Conversation }
+  | { message: Message }
+  | { doc: [collection: string, key: string, value: unknown] }
+  | { deleteDoc: [collection: string, key: string] };
+
+/** The lowdb document (`state.json`): every small document, and the journal sequence it includes. */
+export interface Snapshot {
+  version: 1;
+  seq: number;
+  /** The highest ids handed out, so ids are never reused after the records that used them are compacted. */
+  counters: { message: number; conversation: number };
+  contacts: Contact[];
+  conversations: Conversation[];
+  /** `[collection, key, value]`: a list rather than an object, so any key (even `__proto__`) is safe. */
+  docs: [string, string, unknown][];
+}
+
+/** An empty store's snapshot. */
+export function emptySnapshot(): Snapshot {
+  return { version: 1, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
+}
+
+const identityKey = (channel: string, id: string): string => `${channel}\u0000${id}`;
+
+/** Index of the first id in the ascending list `ids` that is greater than `after`. */
+function firstAbove(ids: readonly number[], after: number): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ids[middle] ?? 0) <= after) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Adds `id` to the ascending list `ids`; ids almost always arrive in increasing order, so this is a push. */
+function insertSorted(ids: number[], id: number): void {
+  const last = ids[ids.length - 1];
+  if (last === undefined || last < id) ids.push(id);
+  else ids.splice(firstAbove(ids, id), 0, id);
+}
+
+/**
+ * Committed state. Stored objects are never changed in place, only replaced, so a snapshot can hold
+ * references to them while the store goes on changing.
+ *
+ *     const state = new StoreState();
+ *     state.apply({ contact }); state.contactIdByIdentity('telegram', '42');
+ */
+export class StoreState {
+  readonly contacts = new Map<string, Contact>();
+  readonly conversations = new Map<number, Conversation>();
+  readonly messages = new Map<number, Message>();
+  readonly #docs = new Map<string, Map<string, unknown>>();
+  readonly #contactByIdentity = new Map<string, string>();
+  readonly #openByContact = new Map<string, number>();
+  readonly #latestByContact = new Map<string, number>();
+  readonly #messagesByContact = new Map<string, number[]>();
+  readonly #messagesByConversation = new Map<number, number[]>();
+  readonly #inbound = new Set<string>();
+  readonly #pending = new Set<number>();
+  lastMessageId = 0;
+  lastConversationId = 0;
+
+  /** Hands out a conversation id at once, like a database sequence: never twice, even if its transaction fails. */
+  nextConversationId(): number {
+    return ++this.lastConversationId;
+  }
+
+  contactIdByIdentity(channel: string, id: string): string | undefined {
+    return this.#contactByIdentity.get(identityKey(channel, id));
+  }
+
+  openConversationId(contactId: string): number | undefined {
+    return this.#openByContact.get(contactId);
+  }
+
+  latestConversationId(contactId: string): number | undefined {
+    return this.#latestByContact.get(contactId);
+  }
+
+  hasInbound(channel: string, channelMessageId: string): boolean {
+    return this.#inbound.has(identityKey(channel, channelMessageId));
+  }
+
+  /** Ids of a contact's messages above `after`, ascending. */
+  messageIdsOfContact(contactId: string, after = 0): number[] {
+    const ids = this.#messagesByContact.get(contactId) ?? [];
+    return ids.slice(firstAbove(ids, after));
+  }
+
+  /** Ids of a conversation's messages, ascending. */
+  messageIdsOfConversation(conversationId: number): readonly number[] {
+    return this.#messagesByConversation.get(conversationId) ?? [];
+  }
+
+  pendingIds(): number[] {
+    return [...this.#pending].sort((a, b) => a - b);
+  }
+
+  doc(collection: string, key: string): unknown {
+    return this.#docs.get(collection)?.get(key);
+  }
+
+  docs(collection: string): ReadonlyMap<string, unknown> {
+    return this.#docs.get(collection) ?? new Map<string, unknown>();
+  }
+
+  /** Applies one record. */
+  apply(record: JournalRecord): void {
+    if ('contact' in record) this.#putContact(record.contact);
+    else if ('conversation' in record) this.#putConversation(record.conversation);
+    else if ('message' in record) this.#putMessage(record.message);
+    else if ('doc' in record) this.#putDoc(...record.doc);
+    else this.#docs.get(record.deleteDoc[0])?.delete(record.deleteDoc[1]);
+  }
+
+  /** Loads a snapshot into this (empty or archive-only) state. */
+  restore(snapshot: Snapshot): void {
+    for (const contact of snapshot.contacts) this.#putContact(contact);
+    for (const conversation of snapshot.conversations) this.#putConversation(conversation);
+    for (const [collection, key, value] of snapshot.docs) this.#putDoc(collection, key, value);
+    this.lastMessageId = Math.max(this.lastMessageId, snapshot.counters.message);
+    this.lastConversationId = Math.max(this.lastConversationId, snapshot.counters.conversation);
+  }
+
+  /**
+   * The state as a snapshot covering journal sequence `seq`. Cheap and synchronous (references, not copies), so
+   * it is taken exactly where memory and journal agree.
+   */
+  capture(seq: number): Snapshot {
+    const docs: [string, string, unknown][] = [];
+    for (const [collection, entries] of this.#docs) {
+      for (const [key, value] of entries) docs.push([collection, key, value]);
+    }
+    return {
+      version: 1,
+      seq,
+      counters: { message: this.lastMessageId, conversation: this.lastConversationId },
+      contacts: [...this.contacts.values()],
+      conversations: [...this.conversations.values()],
+      docs,
+    };
+  }
+
+  #putContact(contact: Contact): void {
+    const previous = this.contacts.get(contact.id);
+    for (const identity of previous?.identities ?? []) {
+      const key = identityKey(identity.channel, identity.id);
+      if (this.#contactByIdentity.get(key) === contact.id) this.#contactByIdentity.delete(key);
+    }
+    for (const identity of contact.identities) this.#contactByIdentity.set(identityKey(identity.channel, identity.id), contact.id);
+    this.contacts.set(contact.id, contact);
+  }
+
+  #putConversation(conversation: Conversation): void {
+    const { id, contactId } = conversation;
+    if (this.#openByContact.get(contactId) === id && conversation.status !== 'open') this.#openByContact.delete(contactId);
+    if (conversation.status === 'open') this.#openByContact.set(contactId, id);
+    if ((this.#latestByContact.get(contactId) ?? 0) < id) this.#latestByContact.set(contactId, id);
+    this.conversations.set(id, conversation);
+    this.lastConversationId = Math.max(this.lastConversationId, id);
+  }
+
+  #putMessage(message: Message): void {
+    const { id } = message;
+    if (!this.messages.has(id)) {
+      const ofContact = this.#messagesByContact.get(message.contactId);
+      if (ofContact) insertSorted(ofContact, id);
+      else this.#messagesByContact.set(message.contactId, [id]);
+      if (message.conversationId !== undefined) {
+        const ofConversation = this.#messagesByConversation.get(message.conversationId);
+        if (ofConversation) insertSorted(ofConversation, id);
+        else this.#messagesByConversation.set(message.conversationId, [id]);
+      }
+    }
+    if (message.direction === 'in' && message.channelMessageId !== undefined) {
+      this.#inbound.add(identityKey(message.channel, message.channelMessageId));
+    }
+    if (message.direction === 'out' && message.status === 'pending') this.#pending.add(id);
+    else this.#pending.delete(id);
+    this.messages.set(id, message);
+    this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  #putDoc(collection: string, key: string, value: unknown): void {
+    let entries = this.#docs.get(collection);
+    if (!entries) this.#docs.set(collection, (entries = new Map()));
+    entries.set(key, value);
+  }
+}
