@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import { FlowError } from './errors.ts';
 import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
-import { describeIssue } from './issues.ts';
+import { describeIssue } from '../shared/schema-issues.ts';
 import { spinningLoop } from './loops.ts';
 import { flowFileSchema } from './schema.ts';
-import { parseYamlSource, type YamlSource } from './source.ts';
+import { parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
 import { isStepKind, stepKinds, type StepKindName } from './steps/index.ts';
 import type { CompileContext, Path } from './steps/step.ts';
-import { didYouMean, suggest } from './suggest.ts';
+import { didYouMean, suggest } from '../shared/suggest.ts';
 import { parseTemplate, templateFields, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep } from './types.ts';
 import { versionOf } from './versions.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isPhoneCountry, type Expect } from '../expect.ts';
 import { isKnown, type FieldRef } from '../fields.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext } from './step.ts';

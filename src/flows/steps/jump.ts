@@ -1,6 +1,6 @@
 // Where a step goes when something does not work out (`on_fail:`, `on_timeout:`): on, to a step, or to
 // the flow's assign step.
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../shared/suggest.ts';
 import type { CompileContext, Path, StepContext, StepOutcome } from './step.ts';
 
 /** A compiled `on_fail:` / `on_timeout:`. */

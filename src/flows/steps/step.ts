@@ -6,8 +6,9 @@ import type { ExtraFields, FieldRead, FieldRef } from '../fields.ts';
 import type { Template } from '../template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from '../types.ts';
 
-/** Where in a step's map something is: keys and list indexes, e.g. `['choices', 2]`. */
-export type Path = readonly (string | number)[];
+import type { Path } from '../../shared/yaml-source.ts';
+
+export type { Path };
 
 /**
  * What a step's compile gets from the loader: error reporting that knows lines, and checks that need the

@@ -1,6 +1,6 @@
 // Turns zod's validation issues into sentences an admin can act on, with a "did you mean" where it helps.
 import { z } from 'zod';
-import type { Path } from './steps/step.ts';
+import type { Path } from './yaml-source.ts';
 import { didYouMean } from './suggest.ts';
 
 /** One thing wrong at a place in the script. */

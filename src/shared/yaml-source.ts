@@ -1,6 +1,7 @@
-// Reading a script's YAML while keeping track of lines, so every refusal can point at the line to fix.
+// Reading YAML while keeping track of lines, so every refusal (flow scripts, team.yaml, training data) can point at the line to fix.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { Path } from './steps/step.ts';
+/** Where something is in a YAML document: keys and list indexes. */
+export type Path = readonly (string | number)[];
 
 /** A parsed script: its plain value, and the line of anything in it. */
 export interface YamlSource {
