@@ -21,7 +21,7 @@ import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
 import { appendAll, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -264,7 +264,7 @@ export class LowdbStore implements Store {
     });
     this.#reportDropped(archivePath, archive.droppedBytes);
 
-    const db = new Low<Snapshot>(new JSONFile<Snapshot>(snapshotPath), emptySnapshot());
+    const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
     try {
       await db.read();
     } catch (error) {
@@ -412,7 +412,7 @@ export class LowdbStore implements Store {
     // journal is emptied. lowdb does not sync the temporary file before its rename: after a power cut (not a process
     // crash) the journal still holds everything, but state.json is only safe on file systems that flush a file
     // replaced by rename (ext4's default auto_da_alloc, btrfs).
-    await new Low<Snapshot>(new JSONFile<Snapshot>(this.#paths.snapshot), snapshot).write();
+    await new Low<Snapshot>(snapshotFile(this.#paths.snapshot), snapshot).write();
     if (this.#fsync) {
       await syncPath(this.#paths.snapshot);
       await syncPath(this.#dir);
@@ -457,4 +457,9 @@ export class LowdbStore implements Store {
   #messages(ids: readonly number[]): Message[] {
     return structuredClone(ids.map((id) => this.#state.messages.get(id) as Message));
   }
+}
+
+/** lowdb's file adapter for the snapshot, without its pretty-printing: half the bytes and time per compaction. */
+function snapshotFile(path: string): DataFile<Snapshot> {
+  return new DataFile<Snapshot>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
 }
