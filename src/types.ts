@@ -26,6 +26,8 @@ export interface Choice {
 export interface OutboundMessage {
   text: string;
   choices?: Choice[];
+  /** The stored message's id; a channel with no ids of its own (the web chat) uses it as the message id. */
+  id?: number;
 }
 
 /**

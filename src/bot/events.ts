@@ -1,22 +1,8 @@
 // The one typed event bus for domain events: flow triggers, reports and the web chat stream read it.
 import { EventEmitter } from 'node:events';
-import type { Contact, Conversation, ConversationSource, Message } from '../store/types.ts';
+import type { DomainEvent, DomainEvents } from '../shared/events.ts';
 
-/** Every domain event and what it carries. Events are emitted after the change is durably stored. */
-export interface DomainEvents {
-  'conversation.opened': { conversation: Conversation; source: ConversationSource };
-  'message.received': { message: Message; conversation?: Conversation };
-  'message.sent': { message: Message };
-  'contact.updated': { contact: Contact };
-  'intent.classified': { conversation: Conversation; intent: string; confidence: number };
-  'conversation.queued': { conversation: Conversation };
-  'conversation.assigned': { conversation: Conversation };
-  'conversation.closed': { conversation: Conversation };
-}
-
-export type DomainEvent = {
-  [K in keyof DomainEvents]: { type: K; payload: DomainEvents[K] };
-}[keyof DomainEvents];
+export type { DomainEvent, DomainEvents };
 
 /**
  * Typed publish/subscribe. A listener that throws is reported through `onError` and never breaks the

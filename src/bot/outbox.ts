@@ -49,7 +49,7 @@ export class Outbox {
   async #attempt(message: Message, to: string): Promise<void> {
     const { store, channels, log } = this.#options;
     const channel = channels.get(message.channel);
-    const outbound: OutboundMessage = { text: message.text, ...(message.choices ? { choices: message.choices } : {}) };
+    const outbound: OutboundMessage = { id: message.id, text: message.text, ...(message.choices ? { choices: message.choices } : {}) };
     let lastError = `channel "${message.channel}" is not running`;
     for (let attempt = 0; channel && attempt <= this.#delays.length; attempt++) {
       try {

@@ -1,100 +1,214 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel.
+// Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
+// the agent holding it); an agent's message goes to the handover desk.
 import type { InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Message, Store, Tx } from '../store/types.ts';
 import { ConflictError } from '../store/errors.ts';
-import { resumeFlow, startFlow, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { resumeFlow, startFlow, type AssignRequest, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import type { AssignStep } from '../flows/index.ts';
+import { Desk, type DeskEffects } from '../handover/desk.ts';
+import type { TeamDirectory } from '../handover/team-file.ts';
+import type { Agent } from '../handover/team.ts';
 import type { Logger } from '../server/log.ts';
 import type { DomainEvent, EventBus } from './events.ts';
 import type { Outbox } from './outbox.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
+/** A transaction refused because another one changed what it read is decided again, this many times at most. */
+const MAX_ATTEMPTS = 60;
 
 export interface RuntimeOptions {
   store: Store;
   flows: FlowLibrary;
+  directory: TeamDirectory;
   bus: EventBus;
   outbox: Outbox;
   log: Logger;
+  /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
+  autoCloseAfterMs?: number;
+  /** How often timeouts (auto-close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
+  sweepEveryMs?: number;
   /** The clock; tests pass a controllable one. */
   now?: () => Date;
 }
 
-/** What one handled message produced; sent and announced only once it is durably stored. */
-interface Effects {
-  events: DomainEvent[];
-  outbound: { message: Message; to: string }[];
+/** What one transaction produced; sent and announced only once it is durably stored. */
+class Effects implements DeskEffects {
+  readonly events: DomainEvent[] = [];
+  readonly outbound: { message: Message; to: string }[] = [];
+  readonly closedConversations: Conversation[] = [];
+
+  constructor(private readonly tx: Tx) {}
+
+  send(message: Omit<Message, 'id'>, to: string): void {
+    const stored = this.tx.addMessage(message);
+    this.outbound.push({ message: stored, to });
+    this.events.push({ type: 'message.sent', payload: { message: stored } });
+  }
+
+  emit(event: DomainEvent): void {
+    this.events.push(event);
+  }
+
+  closed(conversation: Conversation): void {
+    this.closedConversations.push(conversation);
+  }
+}
+
+/** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */
+interface Turn extends FlowRun {
+  closeRequest?: { note?: string };
+  assignRequest?: AssignRequest;
 }
 
 /**
- * Handles inbound messages: dedup, contact, conversation lifecycle, flows. A contact's messages are
- * handled one at a time in arrival order (the store's keyed transactions), and `deliver` resolves only
- * once the message and everything it caused are on disk.
+ * Handles inbound messages: dedup, who is speaking, contact, conversation lifecycle, flows, handover. A
+ * contact's messages are handled one at a time in arrival order (the store's keyed transactions), and
+ * `deliver` resolves only once the message and everything it caused are on disk.
  *
- *     const runtime = new Runtime({ store, flows, bus, outbox, log });
+ *     const runtime = new Runtime({ store, flows, directory, bus, outbox, log });
  *     await runtime.deliver({ channel: 'webchat', id: 'm1', from: { id: 's1' }, text: 'hi', at });
  */
 export class Runtime {
   readonly #options: RuntimeOptions;
   readonly #now: () => Date;
+  readonly #desk: Desk;
   readonly #inflight = new Set<Promise<unknown>>();
+  #timer: NodeJS.Timeout | undefined;
+  #offDirectory: (() => void) | undefined;
   #stopping = false;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#desk = new Desk({ directory: options.directory, now: this.#now, log: options.log });
   }
 
   /** Takes an inbound message; resolves when it is durably stored with its effects. */
   deliver = (message: InboundMessage): Promise<void> => {
     if (this.#stopping) return Promise.reject(new Error('the bot is shutting down; try again shortly'));
-    const work = this.#handle(message);
-    this.#inflight.add(work);
-    void work.finally(() => this.#inflight.delete(work)).catch(() => {});
-    return work;
+    return this.#track(this.#transact(`${message.channel}:${message.from.id}`, (tx, fx) => this.#decide(tx, message, fx)));
   };
 
-  /** Resends outbound messages that were stored but not yet sent when the process last stopped. */
-  async resumeOutbox(): Promise<void> {
-    const { store, outbox } = this.#options;
+  /** Resends what was stored but not sent when the process last stopped, and starts the timeout checks. */
+  async start(): Promise<void> {
+    const { store, outbox, directory } = this.#options;
     for (const message of await store.pendingOutbound()) {
       const contact = await store.contact(message.contactId);
       const to = contact?.identities.find((identity) => identity.channel === message.channel)?.id;
       if (to) void outbox.send(message, to);
+    }
+    this.#offDirectory = directory.onChange((before) => void this.#track(this.#agentsChanged(before.agents)));
+    const every = this.#options.sweepEveryMs ?? 30_000;
+    if (every > 0) {
+      this.#timer = setInterval(() => void this.#track(this.sweep()), every);
+      this.#timer.unref();
     }
   }
 
   /** Refuses new messages and waits for those under way, then for their replies to leave. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    clearInterval(this.#timer);
+    this.#offDirectory?.();
     await Promise.allSettled([...this.#inflight]);
     await this.#options.outbox.drain();
   }
 
-  async #handle(message: InboundMessage): Promise<void> {
-    const key = `${message.channel}:${message.from.id}`;
+  /**
+   * Closes conversations idle past `autoCloseAfterMs` and moves queued conversations whose assign `timeout`
+   * passed on to their `on_timeout`. Runs on a timer; tests call it with a controllable clock.
+   */
+  async sweep(): Promise<void> {
+    const { store, flows } = this.#options;
+    const now = this.#now().getTime();
+    const autoCloseAfter = this.#options.autoCloseAfterMs ?? 24 * 3_600_000;
+    for (const conversation of await store.openConversations()) {
+      if (conversation.stage === 'assigned') {
+        const since = Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt);
+        if (now - since < autoCloseAfter) continue;
+        await this.#onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversation.id);
+          if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
+          if (now - Date.parse(fresh.lastAgentMessageAt ?? fresh.assignedAt ?? fresh.openedAt) < autoCloseAfter) return;
+          await this.#desk.autoClose(tx, fresh, describeDuration(autoCloseAfter), fx);
+          await this.#closedFlows(tx, fx);
+        });
+      } else if (conversation.stage === 'queued' && conversation.flow && !conversation.flow.done) {
+        const step = flows.version(conversation.flow.flow, conversation.flow.version)?.steps[conversation.flow.step];
+        const timeoutMs = step?.kind === 'assign' ? (step.spec as AssignStep).timeoutMs : undefined;
+        if (timeoutMs === undefined || now - Date.parse(conversation.queuedAt ?? conversation.openedAt) < timeoutMs) continue;
+        await this.#onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversation.id);
+          if (fresh?.status !== 'open' || fresh.stage !== 'queued') return;
+          const contact = await tx.contact(fresh.contactId);
+          if (!contact) return;
+          fresh.stage = 'bot';
+          delete fresh.agentId;
+          delete fresh.queuedAt;
+          const turn = this.#turn(contact, fresh, fx);
+          this.#resume(turn, { timedOut: true });
+          await this.#settle(tx, turn, fx);
+          tx.putContact(contact);
+          tx.putConversation(fresh);
+        });
+      }
+    }
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work);
+    void work.finally(() => this.#inflight.delete(work)).catch(() => {});
+    return work;
+  }
+
+  /**
+   * Runs `decide` in a transaction on `key`, deciding again when the store refuses the commit because
+   * another transaction changed what it read; then announces and sends what it produced.
+   */
+  async #transact(key: string, decide: (tx: Tx, fx: Effects) => Promise<unknown>): Promise<void> {
     let effects: Effects | undefined;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
-        effects = await this.#options.store.transaction(key, (tx) => this.#decide(tx, message));
+        effects = await this.#options.store.transaction(key, async (tx) => {
+          const fx = new Effects(tx);
+          return (await decide(tx, fx)) === false ? undefined : fx;
+        });
         break;
       } catch (error) {
-        // Another identity of the same contact opened a conversation first: decide again on fresh state.
-        if (!(error instanceof ConflictError) || attempt >= 2) throw error;
+        if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+        // Spread the retries out a little so that many transactions racing for one agent do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
       }
     }
     if (!effects) return;
     for (const event of effects.events) this.#options.bus.emit(event);
-    for (const { message: outbound, to } of effects.outbound) void this.#options.outbox.send(outbound, to);
+    for (const { message, to } of effects.outbound) void this.#options.outbox.send(message, to);
   }
 
-  /** Everything one message changes, inside one transaction. Returns undefined for a repeated delivery. */
-  async #decide(tx: Tx, inbound: InboundMessage): Promise<Effects | undefined> {
-    if (await tx.hasInbound(inbound.channel, inbound.id)) return undefined;
-    const now = this.#now().toISOString();
-    const effects: Effects = { events: [], outbound: [] };
-    const contact = await this.#contactOf(tx, inbound, now, effects);
+  /** A transaction on the key of the customer of `conversation`, so it is ordered with their messages. */
+  async #onCustomerKey(conversation: Conversation, decide: (tx: Tx, fx: Effects) => Promise<void>): Promise<void> {
+    const contact = await this.#options.store.contact(conversation.contactId);
+    const identity = contact?.identities.find((i) => i.channel === conversation.channel) ?? contact?.identities[0];
+    const key = identity ? `${identity.channel}:${identity.id}` : `conversation:${conversation.id}`;
+    await this.#transact(key, decide).catch((error: unknown) => {
+      this.#options.log.error({ err: error, conversation: conversation.id }, 'a timed action failed; it is retried at the next check');
+    });
+  }
 
+  /** Everything one message changes, inside one transaction. Returns false for a repeated delivery. */
+  async #decide(tx: Tx, inbound: InboundMessage, fx: Effects): Promise<boolean> {
+    if (await tx.hasInbound(inbound.channel, inbound.id)) return false;
+    const agent = this.#desk.agentOf(inbound.channel, inbound.from.id);
+    if (agent) {
+      await this.#desk.handleAgentMessage(tx, agent, inbound, fx);
+      await this.#closedFlows(tx, fx);
+      return true;
+    }
+
+    const now = this.#now().toISOString();
+    const contact = await this.#contactOf(tx, inbound, now, fx);
     let conversation = await tx.openConversationOf(contact.id);
     let opened = false;
     if (!conversation) {
@@ -121,27 +235,85 @@ export class Runtime {
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     });
-    effects.events.push({ type: 'message.received', payload: { message: stored, conversation } });
+    fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
-    const run = this.#flowRun(tx, contact, conversation, effects, now);
+    const turn = this.#turn(contact, conversation, fx);
     if (opened) {
-      effects.events.push({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
-      this.#startTriggered(run, 'conversation.opened', 'contact');
-    } else if (conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done) {
-      const flow = this.#options.flows.version(conversation.flow.flow, conversation.flow.version);
-      if (flow) resumeFlow(flow, run, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });
-      else {
-        this.#options.log.error({ conversation: conversation.id, flow: conversation.flow }, 'flow version not found; flow stopped');
-        conversation.flow = { ...conversation.flow, done: true, error: 'flow version not found' };
-      }
+      fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
+      this.#startTriggered(turn, 'conversation.opened', 'contact');
+    } else if (conversation.status === 'open' && conversation.stage === 'assigned') {
+      await this.#desk.relayToAgent(tx, conversation, contact, text, fx);
+    } else if (conversation.stage === 'bot') {
+      this.#resume(turn, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });
     }
-    run.finish();
+    // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
+    await this.#settle(tx, turn, fx);
     tx.putContact(contact);
     tx.putConversation(conversation);
-    return effects;
+    await this.#closedFlows(tx, fx, turn);
+    return true;
   }
 
-  async #contactOf(tx: Tx, inbound: InboundMessage, now: string, effects: Effects): Promise<Contact> {
+  /** Feeds `input` to the step the conversation's flow waits on, if it waits. */
+  #resume(turn: Turn, input: FlowInput): void {
+    const position = turn.conversation.flow;
+    if (!position?.waiting || position.done) return;
+    const flow = this.#options.flows.version(position.flow, position.version);
+    if (flow) resumeFlow(flow, turn, input);
+    else {
+      this.#options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
+      turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
+    }
+  }
+
+  /** Carries out what the flow asked for during its turn: a hand-over to a team, or closing. */
+  async #settle(tx: Tx, turn: Turn, fx: Effects): Promise<void> {
+    const { conversation } = turn;
+    const assign = turn.assignRequest;
+    delete turn.assignRequest;
+    if (assign && conversation.status === 'open') await this.#desk.assign(tx, conversation, assign, fx);
+    const close = turn.closeRequest;
+    delete turn.closeRequest;
+    if (close && conversation.status === 'open') this.#desk.close(conversation, 'bot', close.note, fx);
+  }
+
+  /** Starts the `conversation.closed` flows of every conversation closed in this transaction. */
+  async #closedFlows(tx: Tx, fx: Effects, current?: Turn): Promise<void> {
+    while (fx.closedConversations.length > 0) {
+      const conversation = fx.closedConversations.shift() as Conversation;
+      if (current && current.conversation.id === conversation.id) {
+        this.#startTriggered(current, 'conversation.closed');
+        await this.#settle(tx, current, fx);
+        tx.putContact(current.contact);
+        tx.putConversation(current.conversation);
+        continue;
+      }
+      const contact = await tx.contact(conversation.contactId);
+      if (!contact) continue;
+      const turn = this.#turn(contact, conversation, fx);
+      this.#startTriggered(turn, 'conversation.closed');
+      await this.#settle(tx, turn, fx);
+      tx.putContact(contact);
+      tx.putConversation(conversation);
+    }
+  }
+
+  /** Conversations held by agents removed from team.yaml go back to their team's queue. */
+  async #agentsChanged(before: Agent[]): Promise<void> {
+    const removed = before.filter((agent) => !this.#options.directory.agent(agent.id)).map((agent) => agent.id);
+    if (removed.length === 0) return;
+    for (const conversation of await this.#options.store.openConversations()) {
+      if (conversation.stage !== 'assigned' || !conversation.agentId || !removed.includes(conversation.agentId)) continue;
+      await this.#onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || this.#options.directory.agent(fresh.agentId ?? '')) return;
+        this.#options.log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
+        await this.#desk.requeue(tx, fresh, fx);
+      });
+    }
+  }
+
+  async #contactOf(tx: Tx, inbound: InboundMessage, now: string, fx: Effects): Promise<Contact> {
     const known = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     if (known) {
       // The name a customer gave us is kept; a channel's profile name only fills a gap.
@@ -149,7 +321,7 @@ export class Runtime {
       const language = known.language ?? inbound.from.language;
       if (name !== known.name || language !== known.language) {
         const updated = { ...known, updatedAt: now, ...(name ? { name } : {}), ...(language ? { language } : {}) };
-        effects.events.push({ type: 'contact.updated', payload: { contact: updated } });
+        fx.emit({ type: 'contact.updated', payload: { contact: updated } });
         return updated;
       }
       return known;
@@ -164,7 +336,7 @@ export class Runtime {
       createdAt: now,
       updatedAt: now,
     };
-    effects.events.push({ type: 'contact.updated', payload: { contact } });
+    fx.emit({ type: 'contact.updated', payload: { contact } });
     return contact;
   }
 
@@ -190,32 +362,31 @@ export class Runtime {
     return choice;
   }
 
-  #startTriggered(run: RuntimeFlowRun, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource): void {
+  #startTriggered(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource): void {
     const [flow, ...others] = this.#options.flows.forTrigger(on, source);
     if (!flow) return;
     if (others.length > 0) {
       this.#options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
     }
-    startFlow(flow, run);
+    startFlow(flow, turn);
   }
 
-  /** The flow's view of this message's work: what it says is stored as pending outbound messages. */
-  #flowRun(tx: Tx, contact: Contact, conversation: Conversation, effects: Effects, now: string): RuntimeFlowRun {
+  /** The flow's view of this transaction: what it says is stored as pending outbound messages. */
+  #turn(contact: Contact, conversation: Conversation, fx: Effects): Turn {
     const log = this.#options.log;
+    const now = this.#now();
     const to = contact.identities.find((identity) => identity.channel === conversation.channel)?.id ?? contact.identities[0]?.id ?? '';
-    let closeNote: string | undefined;
-    let closeRequested = false;
-    const run: RuntimeFlowRun = {
+    const turn: Turn = {
       contact,
       conversation,
-      now: new Date(now),
+      now,
       log: {
         info: (o, msg) => log.info({ conversation: conversation.id, ...o }, msg),
         warn: (o, msg) => log.warn({ conversation: conversation.id, ...o }, msg),
         error: (o, msg) => log.error({ conversation: conversation.id, ...o }, msg),
       },
       say: (out) => {
-        const message = tx.addMessage({
+        fx.send({
           contactId: contact.id,
           conversationId: conversation.id,
           channel: conversation.channel,
@@ -223,33 +394,25 @@ export class Runtime {
           from: 'bot',
           text: out.text,
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
-          at: now,
+          at: now.toISOString(),
           status: 'pending',
-        });
-        effects.outbound.push({ message, to });
-        effects.events.push({ type: 'message.sent', payload: { message } });
+        }, to);
       },
       close: (note) => {
-        closeRequested = true;
-        closeNote = note;
+        turn.closeRequest = note === undefined ? {} : { note };
       },
-      finish: () => {
-        if (!closeRequested || conversation.status === 'closed') return;
-        closeRequested = false;
-        conversation.status = 'closed';
-        conversation.closedAt = now;
-        conversation.closedBy = 'bot';
-        if (closeNote) conversation.closingNote = closeNote;
-        effects.events.push({ type: 'conversation.closed', payload: { conversation } });
-        this.#startTriggered(run, 'conversation.closed');
-        run.finish();
+      assign: (request) => {
+        turn.assignRequest = request;
       },
     };
-    return run;
+    return turn;
   }
 }
 
-interface RuntimeFlowRun extends FlowRun {
-  /** Applies what the flow asked for at the end of its run (closing, and the flows that closing starts). */
-  finish(): void;
+/** `86400000` → `24 h`, for messages people read. */
+function describeDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
 }

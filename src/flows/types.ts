@@ -20,13 +20,27 @@ export interface FlowRun {
   say(message: OutboundMessage): void;
   /** Asks the runtime to close the conversation (the `close` step). */
   close(note?: string): void;
+  /** Asks the runtime to hand the conversation to a team's agent, or queue it (the `assign` step). */
+  assign(request: AssignRequest): void;
   log: FlowLog;
+}
+
+/** What an `assign` step asks for, rendered. */
+export interface AssignRequest {
+  team: string;
+  /** A given agent (id or name) instead of the team's strategy. */
+  agent?: string;
+  strategy?: 'least_open' | 'round_robin';
+  /** The text telling a queued customer their place in line. */
+  queuedText?: (position: number) => string;
 }
 
 /** The customer's message as a waiting step sees it: typed text, or the id of a pressed button. */
 export interface FlowInput {
   text?: string;
   choice?: string;
+  /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
+  timedOut?: true;
 }
 
 /** What starts a flow: a conversation opening (by whom), or one closing. */

@@ -1,21 +1,23 @@
 // The express application: health, the channels' routes, and a JSON error for every bad request.
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Channel } from '../types.ts';
-import type { FlowLibrary } from '../flows/index.ts';
 import type { Logger } from './log.ts';
 
 export interface AppOptions {
   channels: Channel[];
-  flows: FlowLibrary;
+  /** Files refused at load (flow scripts, team.yaml), as `file:line: reason` lines. */
+  fileErrors: () => string[];
   log: Logger;
   /** True once the store is open and the flows are loaded. */
   ready: () => boolean;
+  /** Mounts further routes (the admin API) before the 404 handler. */
+  mount?: (app: Express) => void;
 }
 
 /**
  * Builds the HTTP application.
  *
- *     const app = createApp({ channels, flows, log, ready: () => true });
+ *     const app = createApp({ channels, fileErrors: () => [], log, ready: () => true });
  *     app.listen(3000);
  */
 export function createApp(options: AppOptions): Express {
@@ -28,11 +30,12 @@ export function createApp(options: AppOptions): Express {
       res.status(503).json({ status: 'starting' });
       return;
     }
-    const flowErrors = options.flows.errors().map(String);
-    res.json({ status: 'ok', ...(flowErrors.length > 0 ? { flowErrors } : {}) });
+    const fileErrors = options.fileErrors();
+    res.json({ status: 'ok', ...(fileErrors.length > 0 ? { fileErrors } : {}) });
   });
 
   for (const channel of options.channels) channel.mount?.(app);
+  options.mount?.(app);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -10,6 +10,8 @@ import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
+import { TeamDirectory } from '../handover/team-file.ts';
+import { mountAdmin } from './admin.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
@@ -20,6 +22,7 @@ export interface Switchboard {
   url: string;
   store: Store;
   flows: FlowLibrary;
+  directory: TeamDirectory;
   bus: EventBus;
   runtime: Runtime;
   /** Stops taking requests, finishes the work under way, flushes the store. Safe to call twice. */
@@ -27,10 +30,12 @@ export interface Switchboard {
 }
 
 export interface StartOptions {
-  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'>;
+  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER'>>;
   log: Logger;
-  /** Watch flow files for changes (default true). */
+  /** Watch flow files and team.yaml for changes (default true). */
   watch?: boolean;
+  /** How often timeouts are checked (default 30 s; 0: never, tests call `runtime.sweep()`). */
+  sweepEveryMs?: number;
   now?: () => Date;
 }
 
@@ -48,6 +53,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
   const store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
   let flows: FlowLibrary;
+  let directory: TeamDirectory;
   try {
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),
@@ -55,6 +61,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       log: log.child({ part: 'flows' }),
       watch: options.watch ?? true,
     });
+    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch: options.watch ?? true });
   } catch (error) {
     await store.close();
     throw error;
@@ -65,11 +72,20 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const channels: Channel[] = [webchat];
   const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
   const outbox = new Outbox({ store, channels: channelsByName, log });
-  const runtime = new Runtime({ store, flows, bus, outbox, log, ...(options.now ? { now: options.now } : {}) });
+  const now = options.now ?? (() => new Date());
+  const runtime = new Runtime({
+    store, flows, directory, bus, outbox, log, now,
+    ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
+    ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+  });
 
-  const app = createApp({ channels, flows, log, ready: () => ready });
+  const app = createApp({
+    channels, log, ready: () => ready,
+    fileErrors: () => [...flows.errors(), ...directory.errors()].map(String),
+    mount: (express) => mountAdmin(express, { token: config.ADMIN_TOKEN, store, directory, now }),
+  });
   for (const channel of channels) await channel.start(runtime.deliver);
-  await runtime.resumeOutbox();
+  await runtime.start();
 
   const server: Server = await new Promise((resolveListen, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolveListen(listening));
@@ -93,10 +109,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await closed;
       clearTimeout(cut);
       flows.close();
+      directory.close();
       await store.close();
       log.info('Switchboard stopped');
     })();
     return stopping;
   };
-  return { url, store, flows, bus, runtime, stop };
+  return { url, store, flows, directory, bus, runtime, stop };
 }

@@ -1,8 +1,10 @@
 // The errors a store raises, one class per way a caller (or the person reading the log) has to react.
 
 /**
- * A commit was refused because it would break an invariant (two open conversations for one contact, one
- * identity on two contacts). Nothing of the transaction was kept; the caller may re-read and retry.
+ * A commit was refused because a record the transaction read was changed by another transaction meanwhile
+ * ("conversation 42 changed while this transaction ran; retry"), or because it would break an invariant (two open
+ * conversations for one contact, one identity on two contacts). Nothing of the transaction was kept; the caller
+ * may run it again, and it then reads the new state.
  *
  *     try { await store.transaction(key, work); }
  *     catch (error) { if (error instanceof ConflictError) retry(); else throw error; }

@@ -17,6 +17,11 @@
 // reads included, until a restart recovers from disk (a rejected commit may still be there, like a timed-out
 // commit in any database; a retry is deduplicated by `hasInbound`). Applying only after the write instead would
 // let two keys each open a conversation for one contact within the same batch, or read around each other.
+//
+// Transactions of different keys interleave at their awaits, so they are made serializable optimistically: each
+// records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
+// commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
+// slip in between.
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -156,12 +161,19 @@ export class LowdbStore implements Store {
       if (this.#failure) throw this.#failure;
       const tx = new BufferedTx(this.#state);
       let value: T;
+      let durable: Promise<void>;
       try {
-        value = await work(tx);
+        try {
+          value = await work(tx);
+        } finally {
+          tx.end();
+        }
+        durable = this.#commit(tx);
       } finally {
-        tx.end();
+        // After the (synchronous) check: until then the versions of what it read must stay comparable.
+        tx.release();
       }
-      await this.#commit(tx);
+      await durable;
       tx.revealIds();
       return value;
     });
@@ -187,6 +199,21 @@ export class LowdbStore implements Store {
 
   async conversations(): Promise<Conversation[]> {
     return structuredClone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
+  }
+
+  async openConversations(): Promise<Conversation[]> {
+    const state = this.#read();
+    return structuredClone(state.openConversationIds().map((id) => state.conversations.get(id) as Conversation));
+  }
+
+  async contacts(): Promise<Contact[]> {
+    return structuredClone([...this.#read().contacts.values()]);
+  }
+
+  async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
+    const state = this.#read();
+    const id = state.messageIdByChannelId(channel, channelMessageId);
+    return id === undefined ? undefined : copy(state.messages.get(id));
   }
 
   async messagesOfContact(contactId: string, after = 0, limit = Infinity): Promise<Message[]> {
@@ -321,11 +348,14 @@ export class LowdbStore implements Store {
     this.#log('info', 'store closed', { dir: this.#dir });
   }
 
-  /** Checks, applies and queues a transaction in one synchronous step; resolves once it is durable. */
+  /**
+   * Checks (reads still current, invariants kept), applies and queues a transaction in one synchronous step;
+   * resolves once it is durable. A transaction that wrote nothing is checked too: its reads must still be current.
+   */
   #commit(tx: BufferedTx): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (tx.isEmpty) return this.#enqueue('');
     tx.check();
+    if (tx.isEmpty) return this.#enqueue('');
     return this.#append(tx.records(this.#state.lastMessageId + 1));
   }
 
@@ -338,7 +368,7 @@ export class LowdbStore implements Store {
       return `{"message":${json}}`;
     });
     this.#seq += 1;
-    for (const record of records) this.#state.apply(record);
+    this.#state.commit(records);
     return this.#enqueue(`{"s":${this.#seq},"r":[${parts.join(',')}]}\n`);
   }
 

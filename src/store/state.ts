@@ -31,6 +31,27 @@ export function emptySnapshot(): Snapshot {
 
 const identityKey = (channel: string, id: string): string => `${channel}\u0000${id}`;
 
+/**
+ * The names under which the records a transaction can read by key are versioned (`StoreState.version`). Messages
+ * have none: no transaction reads one by id.
+ */
+export const versionKey = {
+  contact: (id: string): string => `contact\u0000${id}`,
+  conversation: (id: number): string => `conversation\u0000${id}`,
+  doc: (collection: string, key: string): string => `doc\u0000${JSON.stringify([collection, key])}`,
+};
+
+function versionKeyOf(record: JournalRecord): string | undefined {
+  if ('contact' in record) return versionKey.contact(record.contact.id);
+  if ('conversation' in record) return versionKey.conversation(record.conversation.id);
+  if ('doc' in record) return versionKey.doc(record.doc[0], record.doc[1]);
+  if ('deleteDoc' in record) return versionKey.doc(record.deleteDoc[0], record.deleteDoc[1]);
+  return undefined;
+}
+
+/** Below this many versions kept, they are not pruned while transactions run. */
+const pruneVersionsFrom = 4096;
+
 /** Index of the first id in the ascending list `ids` that is greater than `after`. */
 function firstAbove(ids: readonly number[], after: number): number {
   let low = 0;
@@ -48,6 +69,18 @@ function insertSorted(ids: number[], id: number): void {
   const last = ids[ids.length - 1];
   if (last === undefined || last < id) ids.push(id);
   else ids.splice(firstAbove(ids, id), 0, id);
+}
+
+/** Removes `id` from the ascending list `ids`, if it is there. */
+function removeSorted(ids: number[], id: number): void {
+  const index = firstAbove(ids, id) - 1;
+  if (index >= 0 && ids[index] === id) ids.splice(index, 1);
+}
+
+/** Adds `id` to the ascending list `ids` unless it is there already. */
+function addSorted(ids: number[], id: number): void {
+  const index = firstAbove(ids, id) - 1;
+  if (index < 0 || ids[index] !== id) insertSorted(ids, id);
 }
 
 /**
@@ -68,7 +101,21 @@ export class StoreState {
   readonly #messagesByContact = new Map<string, number[]>();
   readonly #messagesByConversation = new Map<number, number[]>();
   readonly #inbound = new Set<string>();
+  /** Channel message id (inbound or outbound) → message id; on a collision the highest message id wins. */
+  readonly #byChannelId = new Map<string, number>();
   readonly #pending = new Set<number>();
+  /** Ids of the open conversations, ascending. */
+  readonly #openIds: number[] = [];
+  /**
+   * Record versions for read validation: the number of the commit (see `commit`) that last wrote the record.
+   * A record missing here has version 0: not written since every transaction running now started.
+   */
+  readonly #versions = new Map<string, number>();
+  /** Commits applied through `commit`: the version the next one gives what it writes is one more. */
+  #commits = 0;
+  /** The commit number each running transaction started at → how many started there. */
+  readonly #running = new Map<number, number>();
+  #pruneVersionsAt = pruneVersionsFrom;
   lastMessageId = 0;
   lastConversationId = 0;
 
@@ -93,6 +140,37 @@ export class StoreState {
     return this.#inbound.has(identityKey(channel, channelMessageId));
   }
 
+  /** Id of the message (inbound or outbound) with this channel message id; the highest one if several share it. */
+  messageIdByChannelId(channel: string, channelMessageId: string): number | undefined {
+    return this.#byChannelId.get(identityKey(channel, channelMessageId));
+  }
+
+  /** Ids of the open conversations, ascending. */
+  openConversationIds(): readonly number[] {
+    return this.#openIds;
+  }
+
+  /** The version of a record named by `versionKey`: it grows with every commit that writes the record. */
+  version(key: string): number {
+    return this.#versions.get(key) ?? 0;
+  }
+
+  /**
+   * Registers a transaction starting now, so the versions it may read stay comparable until it calls `finish`
+   * with the returned start.
+   */
+  begin(): number {
+    const start = this.#commits;
+    this.#running.set(start, (this.#running.get(start) ?? 0) + 1);
+    return start;
+  }
+
+  finish(start: number): void {
+    const count = this.#running.get(start) ?? 0;
+    if (count <= 1) this.#running.delete(start);
+    else this.#running.set(start, count - 1);
+  }
+
   /** Ids of a contact's messages above `after`, ascending. */
   messageIdsOfContact(contactId: string, after = 0): number[] {
     const ids = this.#messagesByContact.get(contactId) ?? [];
@@ -114,6 +192,20 @@ export class StoreState {
 
   docs(collection: string): ReadonlyMap<string, unknown> {
     return this.#docs.get(collection) ?? new Map<string, unknown>();
+  }
+
+  /**
+   * Applies the records of one live commit and gives what they write a new version. (`apply` alone, as recovery
+   * uses it, versions nothing: no transaction runs then.)
+   */
+  commit(records: readonly JournalRecord[]): void {
+    this.#pruneVersions();
+    const version = ++this.#commits;
+    for (const record of records) {
+      this.apply(record);
+      const key = versionKeyOf(record);
+      if (key !== undefined) this.#versions.set(key, version);
+    }
   }
 
   /** Applies one record. */
@@ -153,6 +245,23 @@ export class StoreState {
     };
   }
 
+  /**
+   * Forgets versions no running transaction can have read before they were written (version ≤ the oldest start):
+   * they then read as 0, which is never above a version recorded by a read, so no change goes unseen and no
+   * unchanged record looks changed. Keeps the map as small as the writes made while transactions run.
+   */
+  #pruneVersions(): void {
+    if (this.#running.size === 0) {
+      if (this.#versions.size > 0) this.#versions.clear();
+      return;
+    }
+    if (this.#versions.size < this.#pruneVersionsAt) return;
+    let oldest = Infinity;
+    for (const start of this.#running.keys()) oldest = Math.min(oldest, start);
+    for (const [key, version] of this.#versions) if (version <= oldest) this.#versions.delete(key);
+    this.#pruneVersionsAt = Math.max(pruneVersionsFrom, this.#versions.size * 2);
+  }
+
   #putContact(contact: Contact): void {
     const previous = this.contacts.get(contact.id);
     for (const identity of previous?.identities ?? []) {
@@ -167,6 +276,8 @@ export class StoreState {
     const { id, contactId } = conversation;
     if (this.#openByContact.get(contactId) === id && conversation.status !== 'open') this.#openByContact.delete(contactId);
     if (conversation.status === 'open') this.#openByContact.set(contactId, id);
+    if (conversation.status === 'open') addSorted(this.#openIds, id);
+    else removeSorted(this.#openIds, id);
     if ((this.#latestByContact.get(contactId) ?? 0) < id) this.#latestByContact.set(contactId, id);
     this.conversations.set(id, conversation);
     this.lastConversationId = Math.max(this.lastConversationId, id);
@@ -174,7 +285,8 @@ export class StoreState {
 
   #putMessage(message: Message): void {
     const { id } = message;
-    if (!this.messages.has(id)) {
+    const previous = this.messages.get(id);
+    if (!previous) {
       const ofContact = this.#messagesByContact.get(message.contactId);
       if (ofContact) insertSorted(ofContact, id);
       else this.#messagesByContact.set(message.contactId, [id]);
@@ -187,10 +299,24 @@ export class StoreState {
     if (message.direction === 'in' && message.channelMessageId !== undefined) {
       this.#inbound.add(identityKey(message.channel, message.channelMessageId));
     }
+    this.#indexChannelId(previous, message);
     if (message.direction === 'out' && message.status === 'pending') this.#pending.add(id);
     else this.#pending.delete(id);
     this.messages.set(id, message);
     this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /** Keeps `#byChannelId` pointing at the highest message id per channel message id, whatever the apply order. */
+  #indexChannelId(previous: Message | undefined, message: Message): void {
+    const { id, channelMessageId } = message;
+    if (previous?.channelMessageId !== undefined && (previous.channelMessageId !== channelMessageId || previous.channel !== message.channel)) {
+      const key = identityKey(previous.channel, previous.channelMessageId);
+      if (this.#byChannelId.get(key) === id) this.#byChannelId.delete(key);
+    }
+    if (channelMessageId === undefined) return;
+    const key = identityKey(message.channel, channelMessageId);
+    const indexed = this.#byChannelId.get(key);
+    if (indexed === undefined || indexed <= id) this.#byChannelId.set(key, id);
   }
 
   #putDoc(collection: string, key: string, value: unknown): void {

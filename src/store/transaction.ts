@@ -1,8 +1,8 @@
-// One transaction's buffer: its reads see its own writes over the committed state, and nothing it writes is
-// shared before it commits.
+// One transaction's buffer: its reads see its own writes over the committed state, nothing it writes is shared
+// before it commits, and the records it read are validated at commit (optimistic concurrency control).
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from './errors.ts';
-import type { JournalRecord, StoreState } from './state.ts';
+import { versionKey, type JournalRecord, type StoreState } from './state.ts';
 import type { Contact, Conversation, Identity, Message, Tx } from './types.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
@@ -18,6 +18,12 @@ interface BufferedMessage {
   handle: Message;
 }
 
+/** A record read from the committed state: its version then, and how to name it in a `ConflictError`. */
+interface RecordedRead {
+  version: number;
+  what: string;
+}
+
 interface BufferedDoc {
   collection: string;
   key: string;
@@ -27,26 +33,38 @@ interface BufferedDoc {
 
 /**
  * The `Tx` handed to a transaction's work. The store checks it (`check`), turns it into journal records
- * (`records`) and applies them; after `end` it refuses any further use.
+ * (`records`) and applies them; after `end` it refuses any further use, and `release` (once checked, or failed)
+ * tells the state it no longer needs the versions of what it read.
  *
  *     const tx = new BufferedTx(state);
- *     await work(tx); tx.end(); tx.check(); const records = tx.records(state.lastMessageId + 1);
+ *     await work(tx); tx.end(); tx.check(); state.commit(tx.records(state.lastMessageId + 1)); tx.release();
+ *
+ * Reads of committed records by key record the record's version; `check` refuses the commit if another commit
+ * has written one of them since. Reads served from the transaction's own writes are not recorded.
  */
 export class BufferedTx implements Tx {
   readonly #state: StoreState;
+  readonly #start: number;
   readonly #contacts = new Map<string, Contact>();
   readonly #conversations = new Map<number, Conversation>();
   readonly #messages: BufferedMessage[] = [];
   readonly #docs = new Map<string, BufferedDoc>();
+  /** Version key → the first read of that record from the committed state. */
+  readonly #reads = new Map<string, RecordedRead>();
   #ended = false;
+  #released = false;
 
   constructor(state: StoreState) {
     this.#state = state;
+    this.#start = state.begin();
   }
 
   async contact(id: string): Promise<Contact | undefined> {
     this.#assertActive();
-    return copy(this.#contacts.get(id) ?? this.#state.contacts.get(id));
+    const own = this.#contacts.get(id);
+    if (own) return copy(own);
+    this.#recordRead(versionKey.contact(id), `contact ${id}`);
+    return copy(this.#state.contacts.get(id));
   }
 
   async contactByIdentity(channel: string, id: string): Promise<Contact | undefined> {
@@ -56,12 +74,16 @@ export class BufferedTx implements Tx {
     const owner = this.#state.contactIdByIdentity(channel, id);
     // A buffered version of the owner was checked above: it gave the identity away.
     if (owner === undefined || this.#contacts.has(owner)) return undefined;
+    this.#recordRead(versionKey.contact(owner), `contact ${owner}`);
     return copy(this.#state.contacts.get(owner));
   }
 
   async conversation(id: number): Promise<Conversation | undefined> {
     this.#assertActive();
-    return copy(this.#conversations.get(id) ?? this.#state.conversations.get(id));
+    const own = this.#conversations.get(id);
+    if (own) return copy(own);
+    this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
+    return copy(this.#state.conversations.get(id));
   }
 
   async openConversationOf(contactId: string): Promise<Conversation | undefined> {
@@ -71,7 +93,7 @@ export class BufferedTx implements Tx {
     }
     const id = this.#state.openConversationId(contactId);
     if (id === undefined || this.#conversations.has(id)) return undefined;
-    return copy(this.#state.conversations.get(id));
+    return this.#committedConversation(id);
   }
 
   async latestConversationOf(contactId: string): Promise<Conversation | undefined> {
@@ -80,7 +102,31 @@ export class BufferedTx implements Tx {
     for (const conversation of this.#conversations.values()) {
       if (conversation.contactId === contactId) latest = Math.max(latest, conversation.id);
     }
-    return this.conversation(latest);
+    const own = this.#conversations.get(latest);
+    if (own) return copy(own);
+    return this.#state.conversations.has(latest) ? this.#committedConversation(latest) : undefined;
+  }
+
+  async openConversations(): Promise<Conversation[]> {
+    this.#assertActive();
+    const open: Conversation[] = [];
+    for (const id of this.#state.openConversationIds()) {
+      if (this.#conversations.has(id)) continue;
+      const conversation = this.#state.conversations.get(id);
+      if (conversation) open.push(conversation);
+    }
+    for (const conversation of this.#conversations.values()) if (conversation.status === 'open') open.push(conversation);
+    return structuredClone(open.sort((a, b) => a.id - b.id));
+  }
+
+  async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
+    this.#assertActive();
+    for (let index = this.#messages.length - 1; index >= 0; index--) {
+      const record = this.#messages[index]?.record;
+      if (record?.channel === channel && record.channelMessageId === channelMessageId) return copy(record);
+    }
+    const id = this.#state.messageIdByChannelId(channel, channelMessageId);
+    return id === undefined ? undefined : copy(this.#state.messages.get(id));
   }
 
   async hasInbound(channel: string, channelMessageId: string): Promise<boolean> {
@@ -100,7 +146,9 @@ export class BufferedTx implements Tx {
   async doc<T>(collection: string, key: string): Promise<T | undefined> {
     this.#assertActive();
     const buffered = this.#docs.get(docKey(collection, key));
-    return copy((buffered ? buffered.value : this.#state.doc(collection, key)) as T | undefined);
+    if (buffered) return copy(buffered.value as T | undefined);
+    this.#recordRead(versionKey.doc(collection, key), `doc ${collection}/${key}`);
+    return copy(this.#state.doc(collection, key) as T | undefined);
   }
 
   async newContactId(): Promise<string> {
@@ -152,9 +200,15 @@ export class BufferedTx implements Tx {
     return this.#contacts.size + this.#conversations.size + this.#messages.length + this.#docs.size === 0;
   }
 
-  /** Throws `ConflictError` if committing would break an invariant against the current committed state. */
+  /**
+   * Throws `ConflictError` if a record this transaction read has been committed by another transaction since,
+   * or if committing would break an invariant against the current committed state.
+   */
   check(): void {
     const state = this.#state;
+    for (const [key, read] of this.#reads) {
+      if (state.version(key) > read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
+    }
     const claimed = new Map<string, string>();
     for (const contact of this.#contacts.values()) {
       for (const identity of contact.identities) {
@@ -205,6 +259,23 @@ export class BufferedTx implements Tx {
   /** Gives the messages `addMessage` returned their ids, once the commit is durable. */
   revealIds(): void {
     for (const { record, handle } of this.#messages) handle.id = record.id;
+  }
+
+  /** Tells the state this transaction is over (checked, or failed): what it read needs no version any more. Idempotent. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#state.finish(this.#start);
+  }
+
+  #committedConversation(id: number): Conversation | undefined {
+    this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
+    return copy(this.#state.conversations.get(id));
+  }
+
+  /** Records the version of a committed record on its first read (a later change shows as a newer version). */
+  #recordRead(key: string, what: string): void {
+    if (!this.#reads.has(key)) this.#reads.set(key, { version: this.#state.version(key), what });
   }
 
   #assertActive(): void {

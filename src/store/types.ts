@@ -84,20 +84,49 @@ export interface Message {
   error?: string;
 }
 
-/** The work one transaction may do. Reads see the transaction's own writes. */
+/**
+ * The work one transaction may do. Reads see the transaction's own writes.
+ *
+ * Transactions are serializable by optimistic validation: every record read by key (`contact`,
+ * `contactByIdentity`, `conversation`, `openConversationOf`, `latestConversationOf`, `doc`: the record returned,
+ * and for `contact`, `conversation` and `doc` also a record found absent) is remembered with its version, and the
+ * commit is refused with `ConflictError` ("conversation 42 changed while this transaction ran; retry") if another
+ * transaction has committed one of them since, even one this transaction only read. Nothing of a refused
+ * transaction is kept; run it again, it reads the new state. Reads served from the transaction's own writes, and
+ * the queries (`openConversations`, `recentMessages`, `hasInbound`, `messageByChannelId`), are not validated.
+ *
+ *     for (;;) {
+ *       try { return await store.transaction(key, work); }
+ *       catch (error) { if (!(error instanceof ConflictError)) throw error; }
+ *     }
+ */
 export interface Tx {
+  /** Validated at commit, absent included. */
   contact(id: string): Promise<Contact | undefined>;
+  /** The contact returned is validated at commit. */
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
+  /** Validated at commit, absent included. */
   conversation(id: number): Promise<Conversation | undefined>;
-  /** The contact's open conversation (at most one exists). */
+  /** The contact's open conversation (at most one exists). The conversation returned is validated at commit. */
   openConversationOf(contactId: string): Promise<Conversation | undefined>;
-  /** The contact's most recently opened conversation, open or closed. */
+  /** The contact's most recently opened conversation, open or closed. The conversation returned is validated at commit. */
   latestConversationOf(contactId: string): Promise<Conversation | undefined>;
+  /**
+   * Every open conversation, oldest (lowest id) first, with this transaction's own writes applied (one it opened
+   * is in, one it closed is out). A query: not validated at commit.
+   */
+  openConversations(): Promise<Conversation[]>;
   /** True when an inbound message with this channel id was already stored. */
   hasInbound(channel: string, channelMessageId: string): Promise<boolean>;
+  /**
+   * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
+   * recorded it as sent); the newest if several share it. Messages this transaction added are included, with
+   * `id` 0 until it commits. A query: not validated at commit.
+   */
+  messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   /** The last `limit` messages of a conversation, oldest first (committed ones only). */
   recentMessages(conversationId: number, limit: number): Promise<Message[]>;
-  /** A small generic document (agent status, queues, …), by collection and key. */
+  /** A small generic document (agent status, queues, …), by collection and key. Validated at commit, absent included. */
   doc<T>(collection: string, key: string): Promise<T | undefined>;
 
   newContactId(): Promise<string>;
@@ -123,7 +152,9 @@ export interface Store {
   close(): Promise<void>;
   /**
    * Runs `work` alone among transactions with the same `key`, in call order, then commits what it wrote.
-   * If `work` throws, or the commit is refused, nothing it wrote is kept and the promise rejects.
+   * Transactions with different keys run concurrently; one whose reads another changed meanwhile is refused with
+   * `ConflictError` (see `Tx`). If `work` throws, or the commit is refused, nothing it wrote is kept and the
+   * promise rejects.
    */
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T>;
 
@@ -131,11 +162,20 @@ export interface Store {
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
   conversation(id: number): Promise<Conversation | undefined>;
   conversations(): Promise<Conversation[]>;
+  /** Every open conversation (status 'open'), oldest (lowest id) first; costs O(open), not O(all). */
+  openConversations(): Promise<Conversation[]>;
+  /** Every contact, in the order they were first stored (for reports). */
+  contacts(): Promise<Contact[]>;
   /** A contact's messages across all conversations with `id > after`, oldest first. */
   messagesOfContact(contactId: string, after?: number, limit?: number): Promise<Message[]>;
   messagesOfConversation(conversationId: number): Promise<Message[]>;
   /** Outbound messages not yet accepted by their channel (to retry after a restart). */
   pendingOutbound(): Promise<Message[]>;
+  /**
+   * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
+   * recorded it as sent); the newest if several share it.
+   */
+  messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   docs<T>(collection: string): Promise<Map<string, T>>;
   doc<T>(collection: string, key: string): Promise<T | undefined>;
   /** Records the outcome of sending an outbound message. */

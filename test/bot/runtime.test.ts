@@ -9,6 +9,7 @@ import { FlowLibrary } from '../../src/flows/index.ts';
 import { EventBus, type DomainEvents } from '../../src/bot/events.ts';
 import { Outbox } from '../../src/bot/outbox.ts';
 import { Runtime } from '../../src/bot/runtime.ts';
+import { TeamDirectory } from '../../src/handover/team-file.ts';
 import { cleanupDirs, dataDirWith, inboundFlow, quietLog } from '../helpers.ts';
 
 /** A channel that records what the bot sends, per recipient. */
@@ -45,12 +46,14 @@ async function harness(dataDir: string, channel: Channel): Promise<Harness> {
   const flows = await FlowLibrary.load({ dir: join(dataDir, 'flows'), versionsDir: join(dataDir, 'store', 'flow-versions'), log: quietLog, watch: false });
   const bus = new EventBus();
   const outbox = new Outbox({ store, channels: new Map([[channel.name, channel]]), log: quietLog, retryDelaysMs: [5, 5] });
-  const runtime = new Runtime({ store, flows, bus, outbox, log: quietLog });
+  const directory = await TeamDirectory.load({ file: join(dataDir, 'team.yaml'), log: quietLog, watch: false });
+  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0 });
   return {
     store, flows, runtime, bus, outbox,
     async close() {
       await runtime.stop();
       flows.close();
+      directory.close();
       await store.close();
     },
   };
@@ -215,7 +218,7 @@ steps:
     });
     await h.close();
     h = await harness(dir, fake.channel);
-    await h.runtime.resumeOutbox();
+    await h.runtime.start();
     await h.outbox.drain();
     expect(fake.textsTo('u1')).toEqual(['pending reply']);
     expect(await h.store.pendingOutbound()).toEqual([]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileFlow, unknownFields } from '../../src/flows/compile.ts';
 import { BUILTIN_FIELDS } from '../../src/flows/fields.ts';
-import type { CompiledFlow, FlowRun } from '../../src/flows/index.ts';
+import type { AssignRequest, CompiledFlow, FlowRun } from '../../src/flows/index.ts';
 import type { Contact, Conversation } from '../../src/store/types.ts';
 import type { OutboundMessage } from '../../src/types.ts';
 
@@ -12,6 +12,7 @@ import type { OutboundMessage } from '../../src/types.ts';
 export interface RecordingRun extends FlowRun {
   said: OutboundMessage[];
   closed: (string | undefined)[];
+  assigned: AssignRequest[];
   logs: { level: 'info' | 'warn' | 'error'; msg: string; o: object }[];
 }
 
@@ -64,9 +65,11 @@ export function newRun(contact: Partial<Contact> = {}, conversation: Partial<Con
     now: new Date('2025-01-01T00:00:00.000Z'),
     said: [],
     closed: [],
+    assigned: [],
     logs: [],
     say: (message) => run.said.push(message),
     close: (note) => run.closed.push(note),
+    assign: (request) => run.assigned.push(request),
     log: {
       info: (o, msg) => run.logs.push({ level: 'info', msg, o }),
       warn: (o, msg) => run.logs.push({ level: 'warn', msg, o }),

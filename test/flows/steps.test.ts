@@ -133,12 +133,11 @@ describe('branch', () => {
   });
 });
 
-describe('classify and assign before their runners exist', () => {
-  it('log a warning and go on with the next step', () => {
+describe('classify before its runner exists', () => {
+  it('logs a warning and goes on with the next step', () => {
     const flow = compile(script(
       '  - ask: "Need?"\n    save: conversation.need\n' +
       '  - classify: conversation.need\n    routes: { billing: Billing }\n    clarify: "Billing?"\n' +
-      '  - assign: { team: Billing, strategy: round_robin }\n    queued: "You are number {{queue.position}}"\n    timeout: 10m\n' +
       '  - say: "After"\n',
     ));
     const run = newRun();
@@ -147,8 +146,33 @@ describe('classify and assign before their runners exist', () => {
     expect(takeSaid(run)).toEqual(['Need?', 'After']);
     expect(run.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
       'no runner for classify steps yet; skipping flows/test.yaml:6',
-      'no runner for assign steps yet; skipping flows/test.yaml:9',
     ]);
+  });
+});
+
+describe('assign', () => {
+  const flow = compile(script(
+    '  - assign: { team: Billing, strategy: round_robin }\n    queued: "You are number {{queue.position}}"\n    timeout: 10m\n    on_timeout: goto:late\n' +
+    '  - say: "Never reached by falling through"\n' +
+    '  - id: late\n    say: "Nobody was free; we will email you."\n',
+  ));
+
+  it('asks the runtime to hand over, with the queued text rendered for a position, and waits', () => {
+    const run = newRun();
+    startFlow(flow, run);
+    expect(run.assigned).toHaveLength(1);
+    expect(run.assigned[0]).toMatchObject({ team: 'Billing', strategy: 'round_robin' });
+    expect(run.assigned[0]?.queuedText?.(3)).toBe('You are number 3');
+    expect(run.conversation.flow?.waiting).toBeDefined();
+    resumeFlow(flow, run, { text: 'hello?' });
+    expect(takeSaid(run)).toEqual([]);
+  });
+
+  it('moves on through on_timeout when the runtime reports the timeout', () => {
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { timedOut: true });
+    expect(takeSaid(run)).toEqual(['Nobody was free; we will email you.']);
   });
 });
 

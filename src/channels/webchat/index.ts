@@ -19,6 +19,8 @@ const postBody = z
     choice: z.string().min(1, 'choice is empty').max(256, 'choice is longer than 256 characters').optional(),
     clientId: z.string().min(1).max(128, 'clientId is longer than 128 characters').optional(),
     name: z.string().trim().min(1).max(100, 'name is longer than 100 characters').optional(),
+    /** The id of the message this one quotes (an agent answering one customer among several). */
+    replyTo: z.number().int().positive().optional(),
   })
   .strict()
   .refine((body) => (body.text === undefined) !== (body.choice === undefined), 'send exactly one of "text" or "choice"')
@@ -87,6 +89,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
       from: { id: session, ...(body.name ? { name: body.name } : {}) },
       ...(body.text !== undefined ? { text: body.text } : {}),
       ...(body.choice !== undefined ? { choice: body.choice } : {}),
+      ...(body.replyTo !== undefined ? { replyTo: String(body.replyTo) } : {}),
       at: new Date().toISOString(),
     });
     notify(session);
@@ -140,10 +143,10 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     async start(handler: Deliver) {
       deliver = handler;
     },
-    async send(to: string, _message: OutboundMessage) {
-      // The message is already in the store; the visitor's page reads it from there.
+    async send(to: string, message: OutboundMessage) {
+      // The message is already in the store; the visitor's page reads it from there, by its store id.
       setImmediate(() => notify(to));
-      return `webchat-${randomUUID()}`;
+      return message.id !== undefined ? String(message.id) : `webchat-${randomUUID()}`;
     },
     async stop() {
       deliver = undefined;
@@ -156,7 +159,8 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
 function toWebchat(message: Message): WebchatMessage {
   return {
     id: message.id,
-    from: message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
+    // What the session's owner wrote is theirs ("contact"), also when the owner is an agent using the web chat.
+    from: message.direction === 'in' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
     text: message.text,
     ...(message.choices ? { choices: message.choices } : {}),
     at: message.at,

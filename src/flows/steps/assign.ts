@@ -1,9 +1,8 @@
 // `assign`: hands the conversation to a team (optionally a given agent), telling the customer their place
-// in the queue (`queued`) and giving up after `timeout` (`on_timeout`). Checked here at load; the runner is
-// registered by the handover module.
+// in the queue (`queued`) and giving up after `timeout` (`on_timeout`). The runtime does the handing over.
 import { z } from 'zod';
 import type { Template } from '../template.ts';
-import { compileJump, jumpTargets, type Jump } from './jump.ts';
+import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `assign` step. */
@@ -50,6 +49,22 @@ export const assignStep = defineStep({
     return spec;
   },
   exits: (spec) => ({ gotos: jumpTargets(spec.onTimeout), fallsThrough: true, mayWait: true }),
+  runner: {
+    run(spec, ctx) {
+      const { queued, agent, strategy } = spec;
+      ctx.run.assign({
+        team: ctx.render(spec.team),
+        ...(agent ? { agent: ctx.render(agent) } : {}),
+        ...(strategy ? { strategy } : {}),
+        ...(queued ? { queuedText: (position: number) => ctx.render(queued, { 'queue.position': position }) } : {}),
+      });
+      // The flow rests here while the conversation is queued or with an agent; only a timeout moves it on.
+      return { wait: { retries: 0 } };
+    },
+    resume(spec, ctx, input, waiting) {
+      return input.timedOut ? jumpOutcome(spec.onTimeout, ctx) : { wait: waiting };
+    },
+  },
 });
 
 function milliseconds(timeout: number | string): number {

@@ -1,0 +1,73 @@
+// What an agent reads in their messaging app: the card that hands them a conversation, and each customer
+// message relayed with its conversation number, so a reply (or a quote) can find its way back.
+import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
+import type { Team } from './team.ts';
+
+/** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
+export interface CardInput {
+  conversation: Conversation;
+  contact: Contact;
+  /** The team it was assigned through (default: the conversation's team). */
+  team?: Team | string;
+  messages: readonly Message[];
+}
+
+const CARD_MESSAGES = 5;
+// A card is one chat message (Telegram takes at most 4096 characters), so long customer texts are cut.
+const CARD_MESSAGE_CHARS = 300;
+
+/**
+ * The card an agent receives on assignment. It starts with `#42`, so replying to the card targets the
+ * conversation like replying to a relayed message.
+ *
+ *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
+ *     await send(agentAddress, { text });
+ */
+export function assignmentCard({ conversation, contact, team, messages }: CardInput): string {
+  const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
+  const name = contact.name ?? 'Customer';
+  const lines = [
+    `#${conversation.id} · new conversation${teamName ? ` for ${teamName}` : ''}`,
+    `${name} on ${conversation.channel}${conversation.intent ? ` · about ${conversation.intent}` : ''}`,
+    ...fieldLines(contact.fields),
+    ...fieldLines(conversation.fields),
+  ];
+  const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
+  if (said.length > 0) lines.push('', `${name} wrote:`, ...said.map((message) => `› ${shorten(message.text)}`));
+  lines.push('', `Reply here to answer ${name}. /close ${conversation.id} when done.`);
+  return lines.join('\n');
+}
+
+/**
+ * A customer message as relayed to the agent; the shape `parseConversationTag` reads back.
+ *
+ *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
+ */
+export function relayText(conversation: { id: number }, contactName: string | undefined, text: string): string {
+  return `#${conversation.id}${contactName ? ` ${contactName}` : ''}: ${text}`;
+}
+
+/**
+ * The conversation number a relayed text or card starts with, for a quoted message whose id the bot has
+ * not kept.
+ *
+ *     parseConversationTag('#42 Layla: I was charged twice'); // 42
+ *     parseConversationTag('no tag');                         // undefined
+ */
+export function parseConversationTag(text: string): number | undefined {
+  const digits = /^\s*#(\d+)(?!\w)/.exec(text)?.[1];
+  if (digits === undefined) return undefined;
+  const id = Number(digits);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+// Only what the flow collected: empty answers say nothing to the agent.
+function fieldLines(fields: Fields): string[] {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== null && value !== '')
+    .map(([name, value]) => `${name}: ${String(value)}`);
+}
+
+function shorten(text: string): string {
+  return text.length > CARD_MESSAGE_CHARS ? `${text.slice(0, CARD_MESSAGE_CHARS - 1)}…` : text;
+}

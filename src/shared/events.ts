@@ -1,0 +1,18 @@
+// The domain events every part may raise: the runtime and the handover produce them, reports and streams read them.
+import type { Contact, Conversation, ConversationSource, Message } from '../store/types.ts';
+
+/** Every domain event and what it carries. Events are emitted after the change is durably stored. */
+export interface DomainEvents {
+  'conversation.opened': { conversation: Conversation; source: ConversationSource };
+  'message.received': { message: Message; conversation?: Conversation };
+  'message.sent': { message: Message };
+  'contact.updated': { contact: Contact };
+  'intent.classified': { conversation: Conversation; intent: string; confidence: number };
+  'conversation.queued': { conversation: Conversation };
+  'conversation.assigned': { conversation: Conversation };
+  'conversation.closed': { conversation: Conversation };
+}
+
+export type DomainEvent = {
+  [K in keyof DomainEvents]: { type: K; payload: DomainEvents[K] };
+}[keyof DomainEvents];
