@@ -81,9 +81,7 @@ export class BufferedTx implements Tx {
   async conversation(id: number): Promise<Conversation | undefined> {
     this.#assertActive();
     const own = this.#conversations.get(id);
-    if (own) return copy(own);
-    this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
-    return copy(this.#state.conversations.get(id));
+    return own ? copy(own) : this.#committedConversation(id);
   }
 
   async openConversationOf(contactId: string): Promise<Conversation | undefined> {
@@ -268,6 +266,7 @@ export class BufferedTx implements Tx {
     this.#state.finish(this.#start);
   }
 
+  /** A committed conversation (or its absence), recorded as read. */
   #committedConversation(id: number): Conversation | undefined {
     this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
     return copy(this.#state.conversations.get(id));
