@@ -409,10 +409,10 @@ export class Runtime {
   }
 }
 
-/** `86400000` → `24 h`, for messages people read. */
+/** `86400000` → `24 h`, `604800000` → `7 d`, for messages people read. */
 function describeDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms <= 72 * 3_600_000) return `${ms / 3_600_000} h`;
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${Math.round(ms / 1000)} s`;
 }

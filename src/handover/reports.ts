@@ -130,7 +130,8 @@ function percentile(sorted: readonly number[], p: number): number {
   const rank = p * (sorted.length - 1);
   const below = sorted[Math.floor(rank)]!;
   const above = sorted[Math.ceil(rank)]!;
-  return below + (above - below) * (rank - Math.floor(rank));
+  // Timestamps are whole milliseconds: finer digits would only be floating-point noise.
+  return Math.round((below + (above - below) * (rank - Math.floor(rank))) * 1000) / 1000;
 }
 
 // Clocks of several processes can disagree by a little; a negative duration is counted as none.

@@ -155,18 +155,16 @@ class TeamFileReader {
     const lines = new Map<string, number>();
     raws.forEach((raw, index) => {
       const at: Path = ['teams', index];
-      const parsed = teamSchema.safeParse(raw);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) this.problems(issue, teamSchema, at, itemName('team', raw, index), 'team');
-        return;
-      }
-      const { name, strategy, telegram_desk: desk } = parsed.data;
+      const { fields, valid } = this.item(teamSchema, raw, at, itemName('team', raw, index), 'team');
+      const { name, strategy, telegram_desk: desk } = fields;
+      if (name === undefined) return;
       const first = lines.get(name.toLowerCase());
       if (first !== undefined) {
         this.report([...at, 'name'], `team "${name}" is named twice`, `line ${first} has it already; remove one of them or rename it`);
         return;
       }
       lines.set(name.toLowerCase(), this.source.lineOf([...at, 'name']));
+      if (!valid || strategy === undefined) return;
       teams.push(desk === undefined ? { name, strategy } : { name, strategy, telegramDesk: desk });
     });
     return teams;
@@ -175,29 +173,27 @@ class TeamFileReader {
   private agents(raws: readonly unknown[], teamNames: readonly string[]): Agent[] {
     const agents: Agent[] = [];
     const nameLines = new Map<string, number>();
-    const owners = new Map<string, { name: string; line: number }>();
+    const owners = new Map<string, { who: string; line: number }>();
     raws.forEach((raw, index) => {
       const at: Path = ['agents', index];
-      const parsed = agentSchema.safeParse(raw);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) this.problems(issue, agentSchema, at, itemName('agent', raw, index), 'agent');
-        return;
+      const where = itemName('agent', raw, index);
+      const { fields, valid } = this.item(agentSchema, raw, at, where, 'agent');
+      const name = fields.name ?? '';
+      const id = agentId(name);
+      if (fields.name !== undefined) {
+        const first = nameLines.get(id);
+        if (id === '') this.report([...at, 'name'], `agent name "${name}" has no letter or digit`, 'name agents as their colleagues call them, e.g. name: Omar');
+        else if (first !== undefined) this.report([...at, 'name'], `agent "${name}" is named twice`, `line ${first} has this name already; give each agent their own name`);
+        else nameLines.set(id, this.source.lineOf([...at, 'name']));
       }
-      const data = parsed.data;
-      const errorsBefore = this.errors.length;
-      const id = agentId(data.name);
-      const first = nameLines.get(id);
-      if (id === '') this.report([...at, 'name'], `agent name "${data.name}" has no letter or digit`, 'name agents as their colleagues call them, e.g. name: Omar');
-      else if (first !== undefined) this.report([...at, 'name'], `agent "${data.name}" is named twice`, `line ${first} has this name already; give each agent their own name`);
-      else nameLines.set(id, this.source.lineOf([...at, 'name']));
 
       const teams: string[] = [];
-      data.teams.forEach((team, position) => {
-        const known = teamNames.find((name) => sameTeam(name, team));
+      (fields.teams ?? []).forEach((team, position) => {
+        const known = teamNames.find((teamName) => sameTeam(teamName, team));
         if (known === undefined) {
           this.report(
             [...at, 'teams', position],
-            `agent "${data.name}" is in unknown team "${team}"`,
+            `${where} is in unknown team "${team}"`,
             didYouMean(team, teamNames) ?? (teamNames.length > 0 ? `teams in this file: ${teamNames.join(', ')}` : `add it under teams: first, e.g. - name: ${team}`),
           );
         } else if (!teams.includes(known)) {
@@ -207,26 +203,41 @@ class TeamFileReader {
 
       const identities: Identity[] = [];
       for (const channel of IDENTITY_KEYS) {
-        const identity = data[channel];
+        const identity = fields[channel];
         if (identity === undefined) continue;
         const key = `${channel}:${identity}`;
         const owner = owners.get(key);
-        const line = this.source.lineOf([...at, channel]);
-        if (owner) this.report([...at, channel], `${channel} "${identity}" is already ${owner.name}'s (line ${owner.line})`, 'each identity belongs to one agent; remove it from one of them');
-        else owners.set(key, { name: data.name, line });
+        if (owner) this.report([...at, channel], `${channel} "${identity}" is already given to ${owner.who} on line ${owner.line}`, 'each identity belongs to one agent; remove it from one of them');
+        else owners.set(key, { who: where, line: this.source.lineOf([...at, channel]) });
         identities.push({ channel, id: identity });
       }
-      if (identities.length === 0) {
-        this.report(at, `agent "${data.name}" has no telegram, whatsapp or webchat`, `add one, so the bot knows them when they write, e.g. webchat: agent-${id || 'name'}`);
+      // A refused identity was given, just wrongly: that is reported already.
+      if (!IDENTITY_KEYS.some((channel) => isRecord(raw) && raw[channel] !== undefined)) {
+        this.report(at, `${where} has no telegram, whatsapp or webchat`, `add one, so the bot knows them when they write, e.g. webchat: agent-${id || 'name'}`);
       }
 
-      const maxOpen = data.max_open ?? 3;
+      const maxOpen = fields.max_open ?? 3;
       if (typeof maxOpen !== 'number' || !Number.isInteger(maxOpen) || maxOpen < 1) {
         this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent');
+      } else if (valid && fields.teams !== undefined) {
+        agents.push({ id, name, identities, teams, maxOpen });
       }
-      if (this.errors.length === errorsBefore) agents.push({ id, name: data.name, identities, teams, maxOpen: maxOpen as number });
     });
     return agents;
+  }
+
+  // Checks one list entry against its schema and reports every issue. Returns the fields that passed too,
+  // so the checks across entries (named twice, unknown team…) still run and every mistake shows at once.
+  // Any error refuses the whole file, so an entry with one is never served.
+  private item<T extends z.AnyZodObject>(schema: T, raw: unknown, at: Path, where: string, scope: string): { fields: Partial<z.infer<T>>; valid: boolean } {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return { fields: parsed.data as z.infer<T>, valid: true };
+    for (const issue of parsed.error.issues) this.problems(issue, schema, at, where, scope);
+    if (!isRecord(raw)) return { fields: {}, valid: false };
+    const refused = new Set(parsed.error.issues.map((issue) => issue.path[0]));
+    const rest = Object.fromEntries(Object.entries(raw).filter(([key]) => !refused.has(key)));
+    const partial = schema.partial().strip().safeParse(rest);
+    return { fields: partial.success ? (partial.data as Partial<z.infer<T>>) : {}, valid: false };
   }
 
   private problems(issue: z.ZodIssue, schema: z.ZodTypeAny, prefix: Path, where: string, scope: string): void {

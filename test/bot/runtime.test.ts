@@ -2,62 +2,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Channel, InboundMessage, OutboundMessage } from '../../src/types.ts';
-import { openStore } from '../../src/store/index.ts';
-import type { Store } from '../../src/store/types.ts';
-import { FlowLibrary } from '../../src/flows/index.ts';
-import { EventBus, type DomainEvents } from '../../src/bot/events.ts';
-import { Outbox } from '../../src/bot/outbox.ts';
-import { Runtime } from '../../src/bot/runtime.ts';
-import { TeamDirectory } from '../../src/handover/team-file.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, quietLog } from '../helpers.ts';
-
-/** A channel that records what the bot sends, per recipient. */
-function fakeChannel(name = 'fake') {
-  const sent: { to: string; message: OutboundMessage }[] = [];
-  let failNext = 0;
-  const channel: Channel = {
-    name,
-    async start() {},
-    async stop() {},
-    async send(to, message) {
-      if (failNext > 0) {
-        failNext--;
-        throw new Error('connection refused');
-      }
-      sent.push({ to, message });
-      return `${name}-${sent.length}`;
-    },
-  };
-  return { channel, sent, failNextSends: (n: number) => (failNext = n), textsTo: (to: string) => sent.filter((s) => s.to === to).map((s) => s.message.text) };
-}
-
-interface Harness {
-  store: Store;
-  flows: FlowLibrary;
-  runtime: Runtime;
-  bus: EventBus;
-  outbox: Outbox;
-  close(): Promise<void>;
-}
-
-async function harness(dataDir: string, channel: Channel): Promise<Harness> {
-  const store = await openStore({ dir: join(dataDir, 'store') });
-  const flows = await FlowLibrary.load({ dir: join(dataDir, 'flows'), versionsDir: join(dataDir, 'store', 'flow-versions'), log: quietLog, watch: false });
-  const bus = new EventBus();
-  const outbox = new Outbox({ store, channels: new Map([[channel.name, channel]]), log: quietLog, retryDelaysMs: [5, 5] });
-  const directory = await TeamDirectory.load({ file: join(dataDir, 'team.yaml'), log: quietLog, watch: false });
-  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0 });
-  return {
-    store, flows, runtime, bus, outbox,
-    async close() {
-      await runtime.stop();
-      flows.close();
-      directory.close();
-      await store.close();
-    },
-  };
-}
+import type { InboundMessage } from '../../src/types.ts';
+import type { DomainEvents } from '../../src/bot/events.ts';
+import { cleanupDirs, dataDirWith, inboundFlow } from '../helpers.ts';
+import { fakeChannel, harness } from './harness.ts';
 
 let seq = 0;
 function from(contact: string, text: string, extra: Partial<InboundMessage> = {}): InboundMessage {
@@ -68,8 +16,8 @@ afterEach(cleanupDirs);
 
 describe('runtime', () => {
   it('opens a conversation on a first message and runs the inbound flow until it waits', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     const opened: DomainEvents['conversation.opened'][] = [];
     h.bus.on('conversation.opened', (event) => opened.push(event));
     await h.runtime.deliver(from('u1', 'hello'));
@@ -81,8 +29,8 @@ describe('runtime', () => {
   });
 
   it('re-asks an invalid answer and saves a valid one on the contact', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     for (const text of ['hello', 'not-an-email', 'Layla@Example.com', 'my invoice']) await h.runtime.deliver(from('u1', text));
     await h.outbox.drain();
     expect(fake.textsTo('u1')).toEqual([
@@ -95,8 +43,8 @@ describe('runtime', () => {
   });
 
   it('never asks again for what the contact told in an earlier conversation', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     for (const text of ['hello', 'layla@example.com', 'my invoice']) await h.runtime.deliver(from('u1', text));
     const first = (await h.store.conversations()).find((c) => c.status === 'closed');
     expect(first?.closingNote).toBe('flow finished');
@@ -110,7 +58,7 @@ describe('runtime', () => {
   });
 
   it('keeps one open conversation and the arrival order when a contact sends many messages at once', async () => {
-    const fake = fakeChannel();
+    const fake = fakeChannel('fake');
     const flow = `
 flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -123,7 +71,7 @@ steps:
     save: conversation.c
   - say: "{{conversation.a}} {{conversation.b}} {{conversation.c}}"
 `;
-    const h = await harness(await dataDirWith({ 'inbound.yaml': flow }), fake.channel);
+    const h = await harness(await dataDirWith({ 'inbound.yaml': flow }), [fake]);
     const texts = ['hi', 'one', 'two', 'three', 'four', 'five'];
     await Promise.all(texts.map((text) => h.runtime.deliver(from('u1', text))));
     await h.outbox.drain();
@@ -137,8 +85,8 @@ steps:
   });
 
   it('opens one conversation each for many contacts writing at the same moment', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     await Promise.all(Array.from({ length: 40 }, (_, n) => [h.runtime.deliver(from(`c${n}`, 'hi')), h.runtime.deliver(from(`c${n}`, 'again'))]).flat());
     const conversations = await h.store.conversations();
     expect(conversations).toHaveLength(40);
@@ -147,8 +95,8 @@ steps:
   });
 
   it('acts once on a message delivered twice', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     const message = from('u1', 'hello');
     await h.runtime.deliver(message);
     await Promise.all([h.runtime.deliver(message), h.runtime.deliver({ ...message })]);
@@ -160,14 +108,14 @@ steps:
   });
 
   it('resumes a conversation mid-flow after a restart, on the flow version it started with', async () => {
-    const fake = fakeChannel();
+    const fake = fakeChannel('fake');
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
-    let h = await harness(dir, fake.channel);
+    let h = await harness(dir, [fake]);
     await h.runtime.deliver(from('u1', 'hello'));
     await h.close();
     // While the bot is down, the admin publishes a different flow.
     await writeFile(join(dir, 'flows', 'inbound.yaml'), inboundFlow.replace('What can we help you with?', 'NEW QUESTION').replace('Hi {{contact.name | there}}!', 'NEW GREETING'));
-    h = await harness(dir, fake.channel);
+    h = await harness(dir, [fake]);
     await h.runtime.deliver(from('u1', 'layla@example.com'));
     await h.outbox.drain();
     expect(fake.textsTo('u1').at(-1)).toBe('What can we help you with?');
@@ -178,8 +126,8 @@ steps:
   });
 
   it('handles an empty message, a 10,000-character one, emoji only and Arabic without crashing', async () => {
-    const fake = fakeChannel();
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), fake.channel);
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
     await h.runtime.deliver(from('u1', 'مرحبا، لدي مشكلة في الفاتورة'));
     await h.runtime.deliver({ ...from('u1', ''), text: undefined });
     await h.runtime.deliver(from('u1', '🙂🙂🙂'));
@@ -198,9 +146,9 @@ steps:
   });
 
   it('stores a reply before sending it, and resends it after a restart if sending never happened', async () => {
-    const fake = fakeChannel();
+    const fake = fakeChannel('fake');
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
-    let h = await harness(dir, fake.channel);
+    let h = await harness(dir, [fake]);
     fake.failNextSends(100);
     await h.runtime.deliver(from('u1', 'hello'));
     await h.outbox.drain();
@@ -212,13 +160,12 @@ steps:
 
     // A reply left pending (the process died between storing and sending) goes out at the next start.
     fake.failNextSends(0);
-    h = await harness(dir, fake.channel);
+    h = await harness(dir, [fake]);
     await h.store.transaction('test', async (tx) => {
       tx.addMessage({ contactId: contact!.id, conversationId: failed[0]!.conversationId!, channel: 'fake', direction: 'out', from: 'bot', text: 'pending reply', at: new Date().toISOString(), status: 'pending' });
     });
     await h.close();
-    h = await harness(dir, fake.channel);
-    await h.runtime.start();
+    h = await harness(dir, [fake]);
     await h.outbox.drain();
     expect(fake.textsTo('u1')).toEqual(['pending reply']);
     expect(await h.store.pendingOutbound()).toEqual([]);
@@ -226,7 +173,7 @@ steps:
   });
 
   it('runs a conversation.closed flow and takes its answer without opening a new conversation', async () => {
-    const fake = fakeChannel();
+    const fake = fakeChannel('fake');
     const survey = `
 flow: survey
 trigger: { on: conversation.closed }
@@ -236,7 +183,7 @@ steps:
     save: conversation.rating
   - say: "Thanks for rating us {{conversation.rating}}."
 `;
-    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow, 'survey.yaml': survey }), fake.channel);
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow, 'survey.yaml': survey }), [fake]);
     for (const text of ['hello', 'layla@example.com', 'my invoice', '5']) await h.runtime.deliver(from('u1', text));
     await h.outbox.drain();
     expect(fake.textsTo('u1').slice(-2)).toEqual(['How did we do, 1 to 5?', 'Thanks for rating us 5.']);

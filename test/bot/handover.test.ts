@@ -1,0 +1,295 @@
+// The handover end to end at runtime level: customers on one fake channel, agents on another.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs } from '../helpers.ts';
+import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Support]
+    save: conversation.topic
+  - assign: { team: "{{conversation.topic}}" }
+    queued: "You are number {{queue.position}} in line."
+    timeout: 10m
+    on_timeout: goto:late
+  - id: late
+    say: "Sorry, nobody is free right now. We will email you."
+`;
+
+const team = `
+teams:
+  - name: Billing
+    strategy: least_open
+  - name: Support
+    strategy: round_robin
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 2
+  - name: Sara
+    telegram: 9002
+    teams: [Billing, Support]
+    max_open: 1
+`;
+
+let clock = new Date('2026-11-24T09:00:00Z');
+const now = () => clock;
+const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
+
+interface Desk {
+  h: Harness;
+  customers: FakeChannel;
+  agents: FakeChannel;
+  /** A customer on WhatsApp writes. */
+  customer(id: string, text: string, name?: string): Promise<void>;
+  /** An agent on Telegram writes (9001 Omar, 9002 Sara). */
+  agent(id: string, text: string, replyTo?: string): Promise<void>;
+  /** The conversation the customer is in now. */
+  conversationOf(id: string): Promise<number>;
+}
+
+async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string } = {}): Promise<Desk> {
+  clock = new Date('2026-11-24T09:00:00Z');
+  const customers = fakeChannel('whatsapp');
+  const agents = fakeChannel('telegram');
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, options.teamYaml ?? team);
+  const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}) });
+  return {
+    h, customers, agents,
+    customer: (id, text, name = 'Layla') => h.send('whatsapp', id, text, { from: { id, name } }),
+    agent: (id, text, replyTo) => h.send('telegram', id, text, { from: { id, name: 'agent' }, ...(replyTo ? { replyTo } : {}) }),
+    async conversationOf(id) {
+      const contact = await h.store.contactByIdentity('whatsapp', id);
+      return (await h.store.conversations()).filter((c) => c.contactId === contact?.id).at(-1)!.id;
+    },
+  };
+}
+
+describe('handover', () => {
+  it('queues when nobody is online, assigns when an agent comes online, relays both ways, and closes', async () => {
+    const d = await desk();
+    await d.customer('+1555', 'hello');
+    await d.customer('+1555', 'Billing');
+    expect(d.customers.textsTo('+1555')).toEqual(['Which team?', 'You are number 1 in line.']);
+    const id = await d.conversationOf('+1555');
+    expect((await d.h.store.conversation(id))?.stage).toBe('queued');
+
+    await d.agent('9001', '/online');
+    const card = d.agents.textsTo('9001').find((text) => text.includes(`#${id}`));
+    expect(card).toContain('Layla');
+    expect(card).toMatch(/Billing/);
+    expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+    await d.customer('+1555', 'I was charged twice');
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} Layla: I was charged twice`);
+    await d.agent('9001', 'Sorry about that, I have refunded the second charge.');
+    expect(d.customers.textsTo('+1555').at(-1)).toBe('Sorry about that, I have refunded the second charge.');
+    // The bot said nothing to the customer while Omar held the conversation.
+    expect(d.customers.textsTo('+1555')).toEqual(['Which team?', 'You are number 1 in line.', 'Sorry about that, I have refunded the second charge.']);
+
+    await d.agent('9001', '/close refunded');
+    const closed = await d.h.store.conversation(id);
+    expect(closed).toMatchObject({ status: 'closed', closedBy: 'omar', closingNote: 'refunded' });
+    await d.customer('+1555', 'one more thing');
+    const next = await d.conversationOf('+1555');
+    expect(next).not.toBe(id);
+    expect(d.customers.textsTo('+1555').at(-1)).toBe('Which team?');
+    await d.h.close();
+  });
+
+  it('never assigns above max_open, keeps the queue first in first out, and refills when capacity frees', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    for (const who of ['a', 'b', 'c', 'd']) {
+      await d.customer(who, 'hi');
+      await d.customer(who, 'Billing');
+      advance(1000);
+    }
+    const [a, b, c, dd] = await Promise.all(['a', 'b', 'c', 'd'].map((who) => d.conversationOf(who)));
+    expect((await d.h.store.conversation(a!))?.agentId).toBe('omar');
+    expect((await d.h.store.conversation(b!))?.agentId).toBe('omar');
+    expect((await d.h.store.conversation(c!))?.stage).toBe('queued');
+    expect(d.customers.textsTo('d').at(-1)).toBe('You are number 2 in line.');
+    await d.agent('9001', `/close ${a}`);
+    expect((await d.h.store.conversation(c!))).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    expect((await d.h.store.conversation(dd!))?.stage).toBe('queued');
+    await d.h.close();
+  });
+
+  it('assigns to online agents only, least open first, and round robin in turn', async () => {
+    const d = await desk({ teamYaml: team.replace('max_open: 1', 'max_open: 5').replace('strategy: least_open', 'strategy: least_open') });
+    await d.agent('9002', '/online');
+    await d.customer('x1', 'hi');
+    await d.customer('x1', 'Billing');
+    expect((await d.h.store.conversation(await d.conversationOf('x1')))?.agentId).toBe('sara');
+    await d.agent('9001', '/online');
+    await d.customer('x2', 'hi');
+    await d.customer('x2', 'Billing');
+    // Omar holds none, Sara one: least open picks Omar.
+    expect((await d.h.store.conversation(await d.conversationOf('x2')))?.agentId).toBe('omar');
+    await d.agent('9001', '/away');
+    await d.customer('x3', 'hi');
+    await d.customer('x3', 'Billing');
+    expect((await d.h.store.conversation(await d.conversationOf('x3')))?.agentId).toBe('sara');
+    await d.h.close();
+  });
+
+  it('keeps capacity when 100 conversations ask for an agent at the same moment', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    await d.agent('9002', '/online');
+    const who = Array.from({ length: 100 }, (_, n) => `p${n}`);
+    await Promise.all(who.map((id) => d.customer(id, 'hi')));
+    await Promise.all(who.map((id) => d.customer(id, 'Billing')));
+    const conversations = await d.h.store.conversations();
+    expect(conversations).toHaveLength(100);
+    const assigned = conversations.filter((c) => c.stage === 'assigned');
+    expect(assigned.filter((c) => c.agentId === 'omar')).toHaveLength(2);
+    expect(assigned.filter((c) => c.agentId === 'sara')).toHaveLength(1);
+    expect(conversations.filter((c) => c.stage === 'queued')).toHaveLength(97);
+    // Each assigned conversation's card went to exactly one agent.
+    for (const conversation of assigned) {
+      const cards = d.agents.sent.filter((s) => s.message.text.startsWith(`#${conversation.id} `) || s.message.text.includes(`#${conversation.id}\n`) || s.message.text.includes(`#${conversation.id} ·`));
+      expect(new Set(cards.map((s) => s.to)).size).toBe(1);
+    }
+    await d.h.close();
+  });
+
+  it('targets the quoted conversation, the only one held, or the one picked with /use, and asks otherwise', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    await d.customer('k1', 'hi', 'Kim');
+    await d.customer('k1', 'Billing');
+    await d.agent('9001', 'only one held: goes to Kim');
+    expect(d.customers.textsTo('k1').at(-1)).toBe('only one held: goes to Kim');
+
+    await d.customer('l1', 'hi', 'Lena');
+    await d.customer('l1', 'Billing');
+    const [kim, lena] = [await d.conversationOf('k1'), await d.conversationOf('l1')];
+    await d.agent('9001', 'which one?');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(new RegExp(`You hold #${kim}, #${lena}: reply to one of their messages, or pick one with /use N`));
+
+    await d.customer('l1', 'Lena here');
+    await d.customer('k1', 'Kim here');
+    const quoted = d.agents.idOf('9001', /Lena here/)!;
+    await d.agent('9001', 'answer for Lena', quoted);
+    expect(d.customers.textsTo('l1').at(-1)).toBe('answer for Lena');
+    expect(d.customers.textsTo('k1').at(-1)).not.toBe('answer for Lena');
+
+    await d.agent('9001', `/use ${kim}`);
+    await d.agent('9001', 'for Kim via /use');
+    expect(d.customers.textsTo('k1').at(-1)).toBe('for Kim via /use');
+    await d.h.close();
+  });
+
+  it('answers every command, and every bad form with one line, changing nothing', async () => {
+    const d = await desk();
+    await d.agent('9001', 'hello?');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/You hold no conversation/);
+    await d.agent('9001', '/clsoe');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/Unknown command \/clsoe\. Did you mean \/close\?/);
+    await d.agent('9001', '/claim abc');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/"abc" is not a conversation number/);
+    await d.agent('9001', '/claim');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/\/claim needs a conversation number/);
+    await d.agent('9001', '/help');
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/\/transfer/);
+
+    await d.agent('9001', '/online');
+    await d.agent('9002', '/online');
+    await d.customer('q1', 'hi');
+    await d.customer('q1', 'Billing');
+    const id = await d.conversationOf('q1');
+    const holder = (await d.h.store.conversation(id))!.agentId!;
+    const other = holder === 'omar' ? '9002' : '9001';
+    const mine = holder === 'omar' ? '9001' : '9002';
+
+    await d.agent(other, `/close ${id}`);
+    expect(d.agents.textsTo(other).at(-1)).toMatch(new RegExp(`#${id} is not yours`));
+    expect((await d.h.store.conversation(id))?.status).toBe('open');
+
+    await d.agent(mine, `/transfer ${id} Accounting`);
+    expect(d.agents.textsTo(mine).at(-1)).toMatch(/no team or agent named "Accounting"/);
+    expect((await d.h.store.conversation(id))?.agentId).toBe(holder);
+
+    await d.agent(mine, `/note ${id} customer is a VIP`);
+    expect(d.customers.textsTo('q1').join('\n')).not.toContain('VIP');
+    const transcript = await d.h.store.messagesOfConversation(id);
+    expect(transcript.find((m) => m.from === 'note')?.text).toBe('customer is a VIP');
+
+    await d.agent(mine, '/list');
+    expect(d.agents.textsTo(mine).at(-1)).toMatch(new RegExp(`#${id} Layla`));
+
+    await d.agent(mine, `/transfer ${id} Support`);
+    const moved = await d.h.store.conversation(id);
+    expect(moved?.team).toBe('Support');
+    expect(moved?.agentId).toBe(holder === 'sara' ? undefined : 'sara');
+    await d.h.close();
+  });
+
+  it('lets an agent claim a queued conversation of their team', async () => {
+    const d = await desk();
+    await d.customer('c1', 'hi');
+    await d.customer('c1', 'Support');
+    const id = await d.conversationOf('c1');
+    await d.agent('9001', `/claim ${id}`);
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(/Support, which is not one of your teams/);
+    await d.agent('9002', `/claim #${id}`);
+    expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    await d.h.close();
+  });
+
+  it('closes a conversation after AUTO_CLOSE_AFTER without agent activity', async () => {
+    const d = await desk({ autoCloseAfterMs: 24 * 3_600_000 });
+    await d.agent('9001', '/online');
+    await d.customer('z1', 'hi');
+    await d.customer('z1', 'Billing');
+    const id = await d.conversationOf('z1');
+    await d.agent('9001', 'looking into it');
+    advance(23 * 3_600_000);
+    await d.h.runtime.sweep();
+    expect((await d.h.store.conversation(id))?.status).toBe('open');
+    advance(2 * 3_600_000);
+    await d.h.runtime.sweep();
+    await d.h.outbox.drain();
+    expect((await d.h.store.conversation(id))).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    expect(d.agents.textsTo('9001').at(-1)).toMatch(new RegExp(`#${id} was closed after 24 h without activity`));
+    await d.h.close();
+  });
+
+  it('moves on with on_timeout when nobody takes a queued conversation in time', async () => {
+    const d = await desk();
+    await d.customer('t1', 'hi');
+    await d.customer('t1', 'Billing');
+    advance(11 * 60_000);
+    await d.h.runtime.sweep();
+    await d.h.outbox.drain();
+    expect(d.customers.textsTo('t1').at(-1)).toBe('Sorry, nobody is free right now. We will email you.');
+    expect((await d.h.store.conversation(await d.conversationOf('t1')))?.stage).toBe('bot');
+    await d.h.close();
+  });
+
+  it('puts the conversations of an agent removed from team.yaml back in the queue, to the next free agent', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    await d.customer('r1', 'hi');
+    await d.customer('r1', 'Billing');
+    const id = await d.conversationOf('r1');
+    expect((await d.h.store.conversation(id))?.agentId).toBe('omar');
+    await d.agent('9002', '/online');
+    await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Omar[\s\S]*?max_open: 2\n/, ''));
+    await d.h.directory.reload();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await d.h.runtime.stop();
+    expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    await d.h.close();
+  });
+});

@@ -1,0 +1,89 @@
+// A runtime wired to fake channels that record what they are asked to send, over a real store in a temp dir.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Channel, InboundMessage, OutboundMessage } from '../../src/types.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+import { FlowLibrary } from '../../src/flows/index.ts';
+import { EventBus } from '../../src/bot/events.ts';
+import { Outbox } from '../../src/bot/outbox.ts';
+import { Runtime } from '../../src/bot/runtime.ts';
+import { TeamDirectory } from '../../src/handover/team-file.ts';
+import { dataDirWith, quietLog } from '../helpers.ts';
+
+/** A channel that records what the bot sends, per recipient, and can be made to fail. */
+export function fakeChannel(name: string) {
+  const sent: { to: string; message: OutboundMessage; id: string }[] = [];
+  let failNext = 0;
+  const channel: Channel = {
+    name,
+    async start() {},
+    async stop() {},
+    async send(to, message) {
+      if (failNext > 0) {
+        failNext--;
+        throw new Error('connection refused');
+      }
+      const id = `${name}-${sent.length + 1}`;
+      sent.push({ to, message, id });
+      return id;
+    },
+  };
+  return {
+    channel,
+    sent,
+    failNextSends: (n: number) => (failNext = n),
+    textsTo: (to: string) => sent.filter((s) => s.to === to).map((s) => s.message.text),
+    /** The channel message id of the last message to `to` whose text matches. */
+    idOf: (to: string, pattern: RegExp) => [...sent].reverse().find((s) => s.to === to && pattern.test(s.message.text))?.id,
+  };
+}
+
+export type FakeChannel = ReturnType<typeof fakeChannel>;
+
+export interface Harness {
+  dir: string;
+  store: Store;
+  flows: FlowLibrary;
+  directory: TeamDirectory;
+  runtime: Runtime;
+  bus: EventBus;
+  outbox: Outbox;
+  /** Delivers a message and waits for its replies to leave. */
+  send(channel: string, from: string, text: string, extra?: Partial<InboundMessage>): Promise<void>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+/** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
+export async function harness(dir: string, channels: FakeChannel[], options: { now?: () => Date; autoCloseAfterMs?: number } = {}): Promise<Harness> {
+  const store = await openStore({ dir: join(dir, 'store') });
+  const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), versionsDir: join(dir, 'store', 'flow-versions'), log: quietLog, watch: false });
+  const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), log: quietLog, watch: false });
+  const bus = new EventBus();
+  const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });
+  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0, ...options });
+  await runtime.start();
+  const now = options.now ?? (() => new Date());
+  return {
+    dir, store, flows, directory, runtime, bus, outbox,
+    async send(channel, from, text, extra = {}) {
+      await runtime.deliver({ channel, id: `m${++seq}`, from: { id: from, name: extra.from?.name ?? 'Layla' }, text, at: now().toISOString(), ...extra });
+      await outbox.drain();
+    },
+    async close() {
+      await runtime.stop();
+      flows.close();
+      directory.close();
+      await store.close();
+    },
+  };
+}
+
+/** A DATA_DIR with the given flows and team.yaml. */
+export async function dataDirWithTeam(flows: Record<string, string>, teamYaml: string): Promise<string> {
+  const dir = await dataDirWith(flows);
+  await writeFile(join(dir, 'team.yaml'), teamYaml);
+  return dir;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { assignmentCard, parseConversationTag, relayText } from '../../src/handover/card.ts';
+import type { Contact, Message } from '../../src/store/types.ts';
+import { conversation } from './helpers.ts';
+
+const layla: Contact = {
+  id: 'c42',
+  identities: [{ channel: 'webchat', id: 's1' }],
+  name: 'Layla',
+  fields: { email: 'layla@example.com', phone: null },
+  tags: [],
+  createdAt: '2025-03-03T09:00:00.000Z',
+  updatedAt: '2025-03-03T09:00:00.000Z',
+};
+
+function message(id: number, from: Message['from'], text: string): Message {
+  return { id, contactId: 'c42', conversationId: 42, channel: 'webchat', direction: from === 'contact' ? 'in' : 'out', from, text, at: '2025-03-03T09:00:00.000Z' };
+}
+
+describe('assignmentCard', () => {
+  const billingConversation = conversation(42, {
+    team: 'Billing',
+    intent: 'billing',
+    stage: 'assigned',
+    fields: { need: 'I was charged twice', order: 1234, urgent: true, empty: '' },
+  });
+
+  it('shows the number, contact, channel, team, intent, every field and the customer\'s last messages', () => {
+    const card = assignmentCard({
+      conversation: billingConversation,
+      contact: layla,
+      team: { name: 'Billing', strategy: 'least_open' },
+      messages: [
+        message(1, 'bot', 'What is your email address?'),
+        message(2, 'contact', 'layla@example.com'),
+        message(3, 'bot', 'How can we help?'),
+        message(4, 'contact', 'I was charged twice'),
+      ],
+    });
+    expect(card).toBe(
+      [
+        '#42 · new conversation for Billing',
+        'Layla on webchat · about billing',
+        'email: layla@example.com',
+        'need: I was charged twice',
+        'order: 1234',
+        'urgent: true',
+        '',
+        'Layla wrote:',
+        '› layla@example.com',
+        '› I was charged twice',
+        '',
+        'Reply here to answer Layla. /close 42 when done.',
+      ].join('\n'),
+    );
+  });
+
+  it('starts with the conversation tag, so replying to the card targets the conversation', () => {
+    const card = assignmentCard({ conversation: billingConversation, contact: layla, messages: [] });
+    expect(parseConversationTag(card)).toBe(42);
+  });
+
+  it('takes the team from the conversation when none is given, and works without a name or intent', () => {
+    const card = assignmentCard({
+      conversation: conversation(7, { team: 'Support', channel: 'telegram' }),
+      contact: { ...layla, name: undefined, fields: {} },
+      messages: [],
+    });
+    expect(card).toBe(['#7 · new conversation for Support', 'Customer on telegram', '', 'Reply here to answer Customer. /close 7 when done.'].join('\n'));
+  });
+
+  it('shows only the last five customer messages, each cut to a readable length', () => {
+    const messages = Array.from({ length: 7 }, (_, i) => message(i + 1, 'contact', `message ${i + 1}`));
+    messages.push(message(8, 'contact', 'x'.repeat(1000)));
+    const card = assignmentCard({ conversation: billingConversation, contact: layla, messages });
+    expect(card).not.toContain('message 3');
+    expect(card).toContain('› message 4\n');
+    expect(card).toContain(`› ${'x'.repeat(299)}…\n`);
+  });
+});
+
+describe('relayText and parseConversationTag', () => {
+  it('tags a relayed customer message with the conversation number and name', () => {
+    // The quoted text of the Telegram fixture agent-reply-to.json (an agent replying to a relayed message).
+    expect(relayText({ id: 42 }, 'Layla', 'I was charged twice')).toBe('#42 Layla: I was charged twice');
+  });
+
+  it('relays without a name when the contact has none', () => {
+    expect(relayText({ id: 42 }, undefined, 'hello')).toBe('#42: hello');
+  });
+
+  it('reads the conversation number back from a relayed text', () => {
+    expect(parseConversationTag(relayText({ id: 42 }, 'Layla', 'I was charged twice'))).toBe(42);
+    expect(parseConversationTag('#7: hello')).toBe(7);
+  });
+
+  it('finds no tag where the text does not start with one', () => {
+    expect(parseConversationTag('I was charged twice, see #42')).toBeUndefined();
+    expect(parseConversationTag('#abc Layla: hi')).toBeUndefined();
+    expect(parseConversationTag('#42abc')).toBeUndefined();
+    expect(parseConversationTag('#0 x')).toBeUndefined();
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/handover/reports.ts';
+import type { Team } from '../../src/handover/team.ts';
+import { agent, conversation, queued } from './helpers.ts';
+
+const teams: Team[] = [
+  { name: 'Billing', strategy: 'least_open' },
+  { name: 'Support', strategy: 'round_robin' },
+  { name: 'Sales', strategy: 'round_robin' },
+];
+const agents = [agent('Omar', ['Billing', 'Support']), agent('Sara', ['Support']), agent('Lina', ['Billing'])];
+
+// A morning on 2025-03-03 (UTC), reported at 11:00 for [00:00, 10:45).
+const at = (time: string) => `2025-03-03T${time}:00.000Z`;
+const timeline = [
+  // Billing, Omar: assigned after 60 s, first reply after 180 s, closed after 1800 s.
+  conversation(1, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: at('09:00'), queuedAt: at('09:01'), assignedAt: at('09:01'), firstResponseAt: at('09:03'), closedAt: at('09:30') }),
+  // Billing, Lina: 120 s, 300 s, 3600 s.
+  conversation(2, { team: 'Billing', agentId: 'lina', status: 'closed', stage: 'assigned', openedAt: at('09:10'), assignedAt: at('09:12'), firstResponseAt: at('09:15'), closedAt: at('10:10') }),
+  // Support, Omar: 300 s, 360 s, still open.
+  conversation(3, { team: 'Support', agentId: 'omar', stage: 'assigned', openedAt: at('09:20'), assignedAt: at('09:25'), firstResponseAt: at('09:26') }),
+  // Support, Sara: 600 s, no reply yet.
+  conversation(4, { team: 'Support', agentId: 'sara', stage: 'assigned', openedAt: at('09:30'), assignedAt: at('09:40') }),
+  // Waiting in Billing since 10:00 and in Support since 10:30.
+  queued(5, 'Billing', at('10:00'), { openedAt: at('09:58') }),
+  queued(6, 'Support', at('10:30'), { openedAt: at('10:29') }),
+  // Sales: the bot closed it after 300 s, no agent involved.
+  conversation(7, { team: 'Sales', status: 'closed', openedAt: at('09:50'), closedAt: at('09:55') }),
+  // Outside the period: the day before, and after `to` (but waiting now, so in the queue figures).
+  conversation(8, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: '2025-03-02T15:00:00.000Z', assignedAt: '2025-03-02T15:00:10.000Z', closedAt: '2025-03-02T16:00:00.000Z' }),
+  queued(9, 'Billing', at('10:50'), { openedAt: at('10:50') }),
+];
+
+const report = buildReport({ conversations: timeline, agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) });
+
+describe('buildReport', () => {
+  it('states its period and when it was made', () => {
+    expect(report).toMatchObject({ from: at('00:00'), to: at('10:45'), generatedAt: at('11:00') });
+  });
+
+  it('counts the conversations opened in the period', () => {
+    expect(report.total).toMatchObject({ opened: 7, closed: 3, assigned: 4, stillOpen: 4 });
+  });
+
+  it('gives median and p90 of time to assignment, first response and resolution, in seconds', () => {
+    expect(report.total.timeToAssignment).toEqual({ count: 4, median: 210, p90: 510 });
+    expect(report.total.firstResponse).toEqual({ count: 3, median: 300, p90: 348 });
+    expect(report.total.resolution).toEqual({ count: 3, median: 1800, p90: 3240 });
+  });
+
+  it('gives the figures per team, including a team with no agent work', () => {
+    expect(report.teams.Billing).toEqual({
+      opened: 3, closed: 2, assigned: 2, stillOpen: 1,
+      timeToAssignment: { count: 2, median: 90, p90: 114 },
+      firstResponse: { count: 2, median: 240, p90: 288 },
+      resolution: { count: 2, median: 2700, p90: 3420 },
+    });
+    expect(report.teams.Support).toEqual({
+      opened: 3, closed: 0, assigned: 2, stillOpen: 3,
+      timeToAssignment: { count: 2, median: 450, p90: 570 },
+      firstResponse: { count: 1, median: 360, p90: 360 },
+      resolution: { count: 0, median: null, p90: null },
+    });
+    expect(report.teams.Sales).toEqual({
+      opened: 1, closed: 1, assigned: 0, stillOpen: 0,
+      timeToAssignment: { count: 0, median: null, p90: null },
+      firstResponse: { count: 0, median: null, p90: null },
+      resolution: { count: 1, median: 300, p90: 300 },
+    });
+  });
+
+  it('gives the figures per agent, by the agent holding the conversation', () => {
+    expect(report.agents.omar).toEqual({
+      name: 'Omar',
+      opened: 2, closed: 1, assigned: 2, stillOpen: 1,
+      timeToAssignment: { count: 2, median: 180, p90: 276 },
+      firstResponse: { count: 2, median: 270, p90: 342 },
+      resolution: { count: 1, median: 1800, p90: 1800 },
+    });
+    expect(report.agents.sara).toMatchObject({ name: 'Sara', opened: 1, timeToAssignment: { count: 1, median: 600, p90: 600 }, firstResponse: { count: 0, median: null, p90: null } });
+    expect(report.agents.lina).toMatchObject({ name: 'Lina', opened: 1, closed: 1, resolution: { count: 1, median: 3600, p90: 3600 } });
+  });
+
+  it('shows the queues as they are now, whatever the period', () => {
+    expect(report.queue).toEqual({
+      Billing: { waiting: 2, longestWaitSeconds: 3600 },
+      Support: { waiting: 1, longestWaitSeconds: 1800 },
+      Sales: { waiting: 0, longestWaitSeconds: 0 },
+    });
+  });
+
+  it('includes idle teams and agents with zeros', () => {
+    const quiet = buildReport({ conversations: [], agents, teams, now: new Date(at('11:00')) });
+    expect(quiet.from).toBeNull();
+    expect(quiet.teams.Sales).toEqual({
+      opened: 0, closed: 0, assigned: 0, stillOpen: 0,
+      timeToAssignment: { count: 0, median: null, p90: null },
+      firstResponse: { count: 0, median: null, p90: null },
+      resolution: { count: 0, median: null, p90: null },
+    });
+    expect(Object.keys(quiet.agents)).toEqual(['omar', 'sara', 'lina']);
+  });
+
+  it('counts every conversation when the period has no bounds', () => {
+    const all = buildReport({ conversations: timeline, agents, teams, now: new Date(at('11:00')) });
+    expect(all.total.opened).toBe(9);
+    expect(all.agents.omar?.timeToAssignment).toEqual({ count: 3, median: 60, p90: 252 });
+  });
+
+  it('keeps conversations of teams and agents that team.yaml no longer lists', () => {
+    const old = conversation(20, { team: 'Returns', agentId: 'nadia', stage: 'assigned', openedAt: at('09:00'), assignedAt: at('09:02') });
+    const withOld = buildReport({ conversations: [old], agents, teams, now: new Date(at('11:00')) });
+    expect(withOld.teams.Returns).toMatchObject({ opened: 1, timeToAssignment: { count: 1, median: 120, p90: 120 } });
+    expect(withOld.agents.nadia).toMatchObject({ name: 'nadia', opened: 1 });
+  });
+
+  it('groups a team spelled in another case with the configured team', () => {
+    const lower = conversation(21, { team: 'billing', openedAt: at('09:00') });
+    expect(buildReport({ conversations: [lower], agents, teams, now: new Date(at('11:00')) }).teams.Billing?.opened).toBe(1);
+  });
+});
