@@ -15,8 +15,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const preloadMessages = Number(process.env.BENCH_PRELOAD ?? 100_000);
 
-/** What each simulated contact says, in order: the default flow greets, re-asks the bad email, asks the need. */
-const script = ['hello', 'not an email', 'layla@example.com', 'I was charged twice for my order', 'thanks!'];
+/** What each simulated contact says, in order: the default flow greets, re-asks the bad email, asks the need, then the team (no agent is online, so each conversation joins the Billing queue). */
+const script = ['hello', 'not an email', 'layla@example.com', 'I was charged twice for my order', 'Billing'];
 
 interface Figures {
   label: string;

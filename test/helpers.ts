@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/server/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
+import { seedDataDir } from '../src/server/data-dir.ts';
 
 export const quietLog = createLogger({ level: 'silent' });
 
@@ -23,8 +24,23 @@ export async function cleanupDirs(): Promise<void> {
 }
 
 /** Starts Switchboard on a free port over `dataDir`. */
-export function start(dataDir: string, options: { now?: () => Date } = {}): Promise<Switchboard> {
-  return startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir }, log: quietLog, watch: false, ...options });
+export function start(dataDir: string, options: { now?: () => Date; adminToken?: string } = {}): Promise<Switchboard> {
+  const { adminToken, ...rest } = options;
+  return startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}) },
+    log: quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+    ...rest,
+  });
+}
+
+/** A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start. */
+export async function shippedDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
+  made.push(dir);
+  await seedDataDir(join(dir, 'data'));
+  return join(dir, 'data');
 }
 
 export interface ListedMessage {
@@ -47,6 +63,7 @@ export function visitor(baseUrl: string, session: string, name?: string) {
   return {
     say: (text: string, clientId?: string) => post({ text, ...(clientId ? { clientId } : {}) }),
     press: (choice: string) => post({ choice }),
+    quote: (text: string, replyTo: number) => post({ text, replyTo }),
     post,
     async messages(after = 0): Promise<ListedMessage[]> {
       const res = await fetch(`${baseUrl}/webchat/${session}/messages?after=${after}`);

@@ -146,7 +146,6 @@ export class Runtime {
           if (!contact) return;
           fresh.stage = 'bot';
           delete fresh.agentId;
-          delete fresh.queuedAt;
           const turn = this.#turn(contact, fresh, fx);
           this.#resume(turn, { timedOut: true });
           await this.#settle(tx, turn, fx);

@@ -342,7 +342,6 @@ export class Desk {
     conversation.stage = 'assigned';
     conversation.agentId = agent.id;
     conversation.assignedAt ??= now;
-    delete conversation.queuedAt;
     // The flow rested on its assign step; with a person in charge it is over.
     if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
     if (!conversation.team) conversation.team = agent.teams[0];

@@ -140,7 +140,7 @@ class TeamFileReader {
     // An emptied file is read like a missing one.
     if (value === null || value === undefined) return EMPTY;
     const top = fileSchema.safeParse(value);
-    if (!top.success) for (const issue of top.error.issues) this.problems(issue, fileSchema, [], 'team.yaml', 'file');
+    if (!top.success) for (const issue of top.error.issues) this.problems(issue, fileSchema, [], this.file, 'file');
     const list = (key: 'teams' | 'agents') => (isRecord(value) && Array.isArray(value[key]) ? (value[key] as unknown[]) : []);
     const rawTeams = list('teams');
     const teams = this.teams(rawTeams);

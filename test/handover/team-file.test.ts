@@ -1,0 +1,304 @@
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseTeamFile, TeamDirectory, type Roster } from '../../src/handover/team-file.ts';
+import { eventually, memoryLog, tempDir } from './helpers.ts';
+
+const good = `teams:
+  - name: Billing
+    strategy: least_open
+  - name: Support
+    strategy: round_robin
+    telegram_desk: -1001234567890
+agents:
+  - name: Omar Khalid
+    telegram: 9001
+    webchat: agent-omar
+    teams: [Billing, support]
+    max_open: 2
+  - name: Sara
+    whatsapp: "+15550001"
+    teams: [Support]
+`;
+
+/** The refusals of a team.yaml text, as an admin reads them. */
+function errorsOf(text: string): string[] {
+  const result = parseTeamFile('team.yaml', text);
+  return 'errors' in result ? result.errors.map(String) : [];
+}
+
+describe('team.yaml is read', () => {
+  it('into teams and agents, with ids, identities as text, canonical team names and max_open 3 by default', () => {
+    const result = parseTeamFile('team.yaml', good);
+    expect(result).toEqual({
+      roster: {
+        teams: [
+          { name: 'Billing', strategy: 'least_open' },
+          { name: 'Support', strategy: 'round_robin', telegramDesk: '-1001234567890' },
+        ],
+        agents: [
+          {
+            id: 'omar-khalid',
+            name: 'Omar Khalid',
+            identities: [{ channel: 'telegram', id: '9001' }, { channel: 'webchat', id: 'agent-omar' }],
+            teams: ['Billing', 'Support'],
+            maxOpen: 2,
+          },
+          { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp', id: '+15550001' }], teams: ['Support'], maxOpen: 3 },
+        ],
+      },
+    });
+  });
+
+  it('gives a team round_robin when it names no strategy', () => {
+    expect(parseTeamFile('team.yaml', 'teams:\n  - name: Sales\n')).toEqual({ roster: { teams: [{ name: 'Sales', strategy: 'round_robin' }], agents: [] } });
+  });
+
+  it('as empty when the file is empty or its lists are', () => {
+    expect(parseTeamFile('team.yaml', '# nobody yet\n')).toEqual({ roster: { teams: [], agents: [] } });
+    expect(parseTeamFile('team.yaml', 'teams:\nagents:\n')).toEqual({ roster: { teams: [], agents: [] } });
+  });
+
+  it('from the shipped data/team.yaml without errors', async () => {
+    const shipped = await readFile(new URL('../../data/team.yaml', import.meta.url), 'utf8');
+    const result = parseTeamFile('team.yaml', shipped);
+    expect('errors' in result ? result.errors.map(String) : []).toEqual([]);
+    if (!('roster' in result)) return;
+    expect(result.roster.teams).toEqual([
+      { name: 'Billing', strategy: 'least_open' },
+      { name: 'Support', strategy: 'round_robin' },
+      { name: 'Sales', strategy: 'round_robin' },
+    ]);
+    expect(result.roster.agents.map((agent) => agent.id)).toEqual(['omar', 'sara', 'lina']);
+    expect(result.roster.agents[0]?.identities).toContainEqual({ channel: 'webchat', id: 'agent-omar' });
+    expect(result.roster.agents[0]?.identities).toContainEqual({ channel: 'telegram', id: '9001' });
+  });
+});
+
+// Each refusal names the exact line an admin has to fix, and how.
+describe('team.yaml is refused with file, line and fix', () => {
+  it('on a YAML syntax error', () => {
+    expect(errorsOf('teams:\n  - name: Billing\n    strategy: [least_open\n')).toEqual([
+      expect.stringMatching(/^team\.yaml:\d+: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
+    ]);
+  });
+
+  it('on unknown keys, at the top, in a team and in an agent', () => {
+    expect(errorsOf('team:\n  - name: Billing\n')).toEqual(['team.yaml:1: unknown key "team" in team.yaml (did you mean "teams"?)']);
+    expect(errorsOf('teams:\n  - name: Billing\n    stratgy: least_open\n')).toEqual([
+      'team.yaml:3: unknown key "stratgy" in team "Billing" (did you mean "strategy"?)',
+    ]);
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    teams: [Billing]\n    max_opn: 2\n')).toEqual([
+      'team.yaml:7: unknown key "max_opn" in agent "Omar" (did you mean "max_open"?)',
+    ]);
+  });
+
+  it('on a bad strategy', () => {
+    expect(errorsOf('teams:\n  - name: Billing\n    strategy: least_opn\n')).toEqual([
+      'team.yaml:3: "strategy" must be one of round_robin, least_open (did you mean "least_open"?)',
+    ]);
+    expect(errorsOf('teams:\n  - name: Billing\n    strategy: random\n')).toEqual([
+      'team.yaml:3: "strategy" must be one of round_robin, least_open (least_open gives each conversation to the agent holding the fewest; round_robin takes turns)',
+    ]);
+  });
+
+  it('on a team named twice, whatever the case', () => {
+    expect(errorsOf('teams:\n  - name: Billing\n  - name: Support\n  - name: billing\n')).toEqual([
+      'team.yaml:4: team "billing" is named twice (line 2 has it already; remove one of them or rename it)',
+    ]);
+  });
+
+  it('on an agent named twice', () => {
+    const text = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams: [Billing]\n  - name: omar\n    webchat: b\n    teams: [Billing]\n';
+    expect(errorsOf(text)).toEqual(['team.yaml:7: agent "omar" is named twice (line 4 has this name already; give each agent their own name)']);
+  });
+
+  it('on an agent in an unknown team', () => {
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams:\n      - Support\n      - Biling\n')).toEqual([
+      'team.yaml:7: agent "Omar" is in unknown team "Support" (teams in this file: Billing)',
+      'team.yaml:8: agent "Omar" is in unknown team "Biling" (did you mean "Billing"?)',
+    ]);
+  });
+
+  it('on one identity given to two agents', () => {
+    const text = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n  - name: Sara\n    telegram: "9001"\n    teams: [Billing]\n';
+    expect(errorsOf(text)).toEqual([
+      'team.yaml:8: telegram "9001" is already given to agent "Omar" on line 5 (each identity belongs to one agent; remove it from one of them)',
+    ]);
+  });
+
+  it('on a max_open that is not a positive whole number', () => {
+    const agentWith = (maxOpen: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams: [Billing]\n    max_open: ${maxOpen}\n`;
+    const fix = '(e.g. max_open: 3, the most open conversations auto-assignment gives this agent)';
+    expect(errorsOf(agentWith('0'))).toEqual([`team.yaml:7: "max_open" must be a whole number of 1 or more, not 0 ${fix}`]);
+    expect(errorsOf(agentWith('2.5'))).toEqual([`team.yaml:7: "max_open" must be a whole number of 1 or more, not 2.5 ${fix}`]);
+    expect(errorsOf(agentWith('three'))).toEqual([`team.yaml:7: "max_open" must be a whole number of 1 or more, not "three" ${fix}`]);
+  });
+
+  it('on an agent with no identity', () => {
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    teams: [Billing]\n')).toEqual([
+      'team.yaml:4: agent "Omar" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-omar)',
+    ]);
+  });
+
+  it('on wrong value types and missing keys, with the fix', () => {
+    expect(errorsOf('teams: Billing\n')).toEqual(['team.yaml:1: "teams" must be a list, not a text (list each team as "- name: Billing" on its own line under teams:)']);
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - webchat: a\n    teams: Billing\n')).toEqual([
+      'team.yaml:4: missing "name" in agent 1 (e.g. name: Omar)',
+      'team.yaml:5: "teams" must be a list, not a text (e.g. teams: [Billing, Support])',
+    ]);
+  });
+
+  it('with every mistake at once, in line order', () => {
+    const text = 'teams:\n  - name: Billing\n    strategy: fastest\n  - name: Billing\nagents:\n  - name: Omar\n    teams: [Sales]\n    max_open: -1\n';
+    expect(errorsOf(text).map((error) => error.slice(0, error.indexOf(':', 10)))).toEqual(['team.yaml:3', 'team.yaml:4', 'team.yaml:6', 'team.yaml:7', 'team.yaml:8']);
+  });
+});
+
+describe('TeamDirectory', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let file: string;
+  let directories: TeamDirectory[];
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    file = join(dir.dir, 'team.yaml');
+    directories = [];
+  });
+  afterEach(async () => {
+    for (const directory of directories) directory.close();
+    await dir.remove();
+  });
+
+  async function load(watch = false) {
+    const log = memoryLog();
+    const directory = await TeamDirectory.load({ file, log, watch });
+    directories.push(directory);
+    return { directory, log };
+  }
+
+  it('answers who is who', async () => {
+    await writeFile(file, good);
+    const { directory } = await load();
+    expect(directory.errors()).toEqual([]);
+    expect(directory.teams().map((team) => team.name)).toEqual(['Billing', 'Support']);
+    expect(directory.team('billing')?.strategy).toBe('least_open');
+    expect(directory.team('Sales')).toBeUndefined();
+    expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+    expect(directory.agent('omar-khalid')?.name).toBe('Omar Khalid');
+    expect(directory.agentByIdentity('telegram', '9001')?.id).toBe('omar-khalid');
+    expect(directory.agentByIdentity('webchat', 'agent-omar')?.id).toBe('omar-khalid');
+    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.agentByIdentity('webchat', '9001')).toBeUndefined();
+    expect(directory.agentsOfTeam('SUPPORT').map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+  });
+
+  it('has no teams, no agents and no error without a file', async () => {
+    const { directory } = await load();
+    expect(directory.teams()).toEqual([]);
+    expect(directory.agents()).toEqual([]);
+    expect(directory.errors()).toEqual([]);
+  });
+
+  it('serves nothing from a file refused at first load, and reports it', async () => {
+    await writeFile(file, 'teams:\n  - name: Billing\n    strategy: fastest\n');
+    const { directory, log } = await load();
+    expect(directory.teams()).toEqual([]);
+    expect(directory.errors()).toMatchObject([{ file: 'team.yaml', line: 3, message: '"strategy" must be one of round_robin, least_open' }]);
+    expect(log.lines).toContainEqual({ level: 'error', msg: String(directory.errors()[0]) });
+  });
+
+  it('keeps the last good version when an edit breaks the file, until it is fixed', async () => {
+    await writeFile(file, good);
+    const { directory, log } = await load();
+    const before = directory.agents();
+
+    await writeFile(file, good.replace('teams: [Support]', 'teams: [Suport]'));
+    await directory.reload();
+    expect(directory.agents()).toEqual(before);
+    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.errors().map(String)).toEqual(['team.yaml:15: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
+    expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
+
+    await writeFile(file, good.replace('teams: [Support]', 'teams: [Billing]'));
+    await directory.reload();
+    expect(directory.errors()).toEqual([]);
+    expect(directory.agent('sara')?.teams).toEqual(['Billing']);
+  });
+
+  it('tells listeners what changed, and only when something did', async () => {
+    await writeFile(file, good);
+    const { directory } = await load();
+    const changes: [Roster, Roster][] = [];
+    const stop = directory.onChange((before, after) => changes.push([before, after]));
+
+    await directory.reload();
+    expect(changes).toEqual([]);
+
+    await writeFile(file, good.replace(/  - name: Sara[\s\S]*$/, ''));
+    await directory.reload();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]![0].agents.map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+    expect(changes[0]![1].agents.map((agent) => agent.id)).toEqual(['omar-khalid']);
+
+    stop();
+    await writeFile(file, good);
+    await directory.reload();
+    expect(changes).toHaveLength(1);
+    expect(directory.agent('sara')).toBeDefined();
+  });
+
+  it('reloads by itself when the file is saved', async () => {
+    await writeFile(file, good);
+    const { directory } = await load(true);
+    await writeFile(file, good.replace('max_open: 2', 'max_open: 5'));
+    await eventually(() => directory.agent('omar-khalid')?.maxOpen === 5);
+  });
+
+  it('reloads by itself when an editor replaces the file with a new one', async () => {
+    await writeFile(file, good);
+    const { directory } = await load(true);
+    const saved = join(dir.dir, '.team.yaml.tmp');
+    await writeFile(saved, good.replace('name: Sara', 'name: Sara Ali'));
+    await rename(saved, file);
+    await eventually(() => directory.agent('sara-ali') !== undefined);
+
+    // The watch follows the new file, not the replaced one.
+    await writeFile(file, good);
+    await eventually(() => directory.agent('sara') !== undefined);
+  });
+
+  it('keeps serving through a broken save picked up by itself', async () => {
+    await writeFile(file, good);
+    const { directory } = await load(true);
+    await writeFile(file, `${good}  - name: Lina\n    teams: [Billing]\n`);
+    await eventually(() => directory.errors().length > 0);
+    expect(directory.errors().map(String)).toEqual([
+      'team.yaml:16: agent "Lina" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
+    ]);
+    expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+  });
+
+  it('serves no teams and no agents once the file is removed', async () => {
+    await writeFile(file, good);
+    const { directory } = await load(true);
+    await rm(file);
+    await eventually(() => directory.agents().length === 0);
+    expect(directory.teams()).toEqual([]);
+    expect(directory.errors()).toEqual([]);
+  });
+
+  it('ignores other files changing in the same folder', async () => {
+    await writeFile(file, good);
+    const { directory } = await load(true);
+    const reload = vi.spyOn(directory, 'reload');
+    await writeFile(join(dir.dir, 'store.jsonl'), 'x');
+    await writeFile(join(dir.dir, 'other.yaml'), 'teams: []\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reload).not.toHaveBeenCalled();
+
+    await writeFile(file, good.replace('max_open: 2', 'max_open: 4'));
+    await eventually(() => directory.agent('omar-khalid')?.maxOpen === 4);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,81 @@
+// The whole handover on the embedded defaults, over HTTP: a customer and an agent, both in the web chat,
+// and the reports API on a scripted timeline.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+
+afterEach(cleanupDirs);
+
+let clock = new Date('2026-11-24T09:00:00Z');
+const now = () => clock;
+const at = (seconds: number) => (clock = new Date(Date.parse('2026-11-24T09:00:00Z') + seconds * 1000));
+
+describe('handover in the web chat', () => {
+  it('takes a customer from the first message to an agent in the web chat, and back to the bot after /close', async () => {
+    at(0);
+    const app = await start(await shippedDataDir(), { now, adminToken: 'test-admin-token' });
+    const omar = visitor(app.url, 'agent-omar');
+    const layla = visitor(app.url, 'layla', 'Layla');
+
+    await omar.say('/online');
+    expect((await omar.messages()).at(-1)?.text).toMatch(/You are online/);
+
+    await layla.say('hello');
+    at(20);
+    await layla.say('layla@example.com');
+    at(40);
+    await layla.say('I was charged twice');
+    const teams = (await layla.messages()).at(-1);
+    expect(teams?.choices?.map((choice) => choice.title)).toEqual(['Billing', 'Technical support', 'Sales']);
+    at(60);
+    await layla.press('Billing');
+
+    const card = (await omar.messages()).at(-1)!;
+    expect(card.from).toBe('bot');
+    expect(card.text).toMatch(/#1/);
+    expect(card.text).toContain('Layla');
+    expect(card.text).toContain('layla@example.com');
+    expect(card.text).toContain('I was charged twice');
+
+    await layla.say('Are you there?');
+    expect((await omar.messages()).at(-1)?.text).toBe('#1 Layla: Are you there?');
+    at(180);
+    await omar.quote('Yes! I have refunded the second charge.', (await omar.messages()).at(-1)!.id);
+    const seen = await layla.messages();
+    expect(seen.at(-1)).toMatchObject({ from: 'agent', text: 'Yes! I have refunded the second charge.' });
+    expect(seen.filter((m) => m.from === 'bot').map((m) => m.text).at(-1)).toMatch(/Which team/);
+
+    at(600);
+    await omar.say('/close refunded');
+    expect((await omar.messages()).at(-1)?.text).toBe('Closed #1 (refunded).');
+    await layla.say('thanks, one more question');
+    // A new conversation, and the flow does not ask again for the email it already knows.
+    expect((await layla.messages()).slice(-2).map((m) => m.text)).toEqual(['Hi Layla! Thanks for getting in touch.', 'How can we help you today?']);
+
+    const report = await fetch(`${app.url}/api/reports?from=2026-11-24&to=2026-11-25`, { headers: { authorization: 'Bearer test-admin-token' } });
+    expect(report.status).toBe(200);
+    const body = (await report.json()) as { total: Record<string, unknown>; agents: Record<string, Record<string, unknown>>; teams: Record<string, Record<string, unknown>>; queue: Record<string, unknown> };
+    expect(body.total).toMatchObject({
+      opened: 2, closed: 1, assigned: 1, stillOpen: 1,
+      timeToAssignment: { count: 1, median: 60, p90: 60 },
+      firstResponse: { count: 1, median: 180, p90: 180 },
+      resolution: { count: 1, median: 600, p90: 600 },
+    });
+    expect(body.agents.omar).toMatchObject({ name: 'Omar', assigned: 1, firstResponse: { count: 1, median: 180, p90: 180 } });
+    expect(body.teams.Billing).toMatchObject({ opened: 1, resolution: { count: 1, median: 600, p90: 600 } });
+    expect(body.teams.Sales).toMatchObject({ opened: 0, resolution: { count: 0, median: null, p90: null } });
+    await app.stop();
+  });
+
+  it('refuses the reports API without the admin token, and bad dates with a reason', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: 'test-admin-token' });
+    expect((await fetch(`${app.url}/api/reports`)).status).toBe(401);
+    expect((await fetch(`${app.url}/api/reports`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const bad = await fetch(`${app.url}/api/reports?from=yesterday`, { headers: { authorization: 'Bearer test-admin-token' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/from: must be a date/);
+    await app.stop();
+    const off = await start(await shippedDataDir());
+    expect((await fetch(`${off.url}/api/reports`)).status).toBe(503);
+    await off.stop();
+  });
+});
