@@ -24,6 +24,8 @@ interface CommandSpec {
 }
 
 const NUMBER = /^#?(\d+)$/;
+// Telegram sends /start when someone first opens a chat with the bot: an agent doing so gets the help.
+const ALIASES: ReadonlyMap<string, AgentCommandName> = new Map([['start', 'help']]);
 
 // One row per command, in the order /help lists them.
 const COMMANDS: Record<AgentCommandName, CommandSpec> = {
@@ -114,7 +116,7 @@ export function parseAgentCommand(text: string): AgentCommand | { error: string 
   const [word, args] = splitFirst(trimmed.slice(1));
   // Telegram appends the bot's username in groups: /close@acme_bot.
   const typed = word.replace(/@\S*$/, '');
-  const name = typed.toLowerCase();
+  const name = ALIASES.get(typed.toLowerCase()) ?? typed.toLowerCase();
   if (!isCommandName(name)) {
     const near = suggest(name, Object.keys(COMMANDS));
     return { error: `Unknown command /${typed}.${near ? ` Did you mean /${near}?` : ''} Send /help for the list.` };
@@ -131,8 +133,8 @@ export function helpText(): string {
   return [
     'Commands (N is a conversation number, like 42 or #42):',
     ...AGENT_COMMANDS.map((command) => `${command.usage} — ${command.description}`),
-    'Anything else you write goes to the customer: reply to one of their messages to pick the conversation,',
-    'or just write when you hold only one.',
+    'Anything else you write goes to the customer: of the message you reply to, else of the only conversation',
+    'you hold, else of the one picked with /use N.',
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@ import type { DomainEvent } from '../shared/events.ts';
 import type { Contact, Conversation, Identity, Message, Tx } from '../store/types.ts';
 import type { InboundMessage } from '../types.ts';
 import { chooseAgent } from './assignment/pipeline.ts';
-import { nextFor, queueOf, queuePosition } from './assignment/queue.ts';
+import { nextFor, queueOf } from './assignment/queue.ts';
 import { assignmentCard, relayText } from './card.ts';
 import { helpText, parseAgentCommand, type AgentCommand } from './commands.ts';
 import type { TeamDirectory } from './team-file.ts';
@@ -40,6 +40,8 @@ export interface DeskOptions {
 }
 
 const RECENT_FOR_CARD = 5;
+/** /list shows this many conversations of each queue, then how many more wait. */
+const LISTED_PER_QUEUE = 10;
 
 /**
  * The handover's decisions, on a transaction.
@@ -79,8 +81,8 @@ export class Desk {
     conversation.queuedAt ??= this.#stamp();
     if (target) conversation.agentId = target.id;
     else delete conversation.agentId;
-    const open = withCopy(await tx.openConversations(), conversation);
-    const position = queuePosition(conversation.id, teamName, open);
+    // The conversation joins the end of the line (its copy here is not stored yet, so it is not counted).
+    const position = (await tx.countOpenConversations({ stage: 'queued', team: teamName })) + 1;
     fx.emit({ type: 'conversation.queued', payload: { conversation } });
     const text = request.queuedText?.(position);
     if (text) await this.#toCustomer(tx, conversation, { from: 'bot', text }, fx);
@@ -110,9 +112,10 @@ export class Desk {
   async drainFor(tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
     if ((await this.#state(tx, agent)).status !== 'online') return;
     for (;;) {
-      const open = await tx.openConversations();
-      if (heldBy(agent, open).length >= agent.maxOpen) return;
-      const next = nextFor(agent, open);
+      if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
+      const queued: Conversation[] = [];
+      for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team })));
+      const next = nextFor(agent, queued);
       if (!next) return;
       await this.#giveTo(tx, next, agent, fx);
       tx.putConversation(next);
@@ -262,7 +265,7 @@ export class Desk {
       const quoted = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
       if (quoted?.conversationId !== undefined) return this.#held(tx, agent, quoted.conversationId);
     }
-    const held = heldBy(agent, await tx.openConversations());
+    const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
     if (held.length === 1 && held[0]) return this.#held(tx, agent, held[0].id);
     if (state.current !== undefined && held.some((c) => c.id === state.current)) return this.#held(tx, agent, state.current);
     if (held.length === 0) return { problem: 'You hold no conversation right now. /list shows the queue and /claim N takes one.' };
@@ -302,19 +305,19 @@ export class Desk {
   }
 
   async #listing(tx: Tx, agent: Agent, state: AgentState): Promise<string> {
-    const open = await tx.openConversations();
     const now = this.#now().getTime();
     const lines = [`You are ${state.status}.`];
-    const held = heldBy(agent, open);
+    const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
     lines.push(held.length === 0 ? 'You hold no conversation.' : `Yours (${held.length}/${agent.maxOpen}):`);
     for (const conversation of held) lines.push(`  #${conversation.id} ${await this.#nameOf(tx, conversation)} · ${conversation.team ?? 'no team'}${state.current === conversation.id ? ' · /use' : ''}`);
     for (const team of agent.teams) {
-      const queue = queueOf(team, open);
+      const queue = queueOf(team, await tx.openConversations({ stage: 'queued', team }));
       lines.push(queue.length === 0 ? `${team} queue: empty.` : `${team} queue (${queue.length}):`);
-      for (const conversation of queue) {
+      for (const conversation of queue.slice(0, LISTED_PER_QUEUE)) {
         const waited = Math.max(0, Math.round((now - Date.parse(conversation.queuedAt ?? conversation.openedAt)) / 60_000));
         lines.push(`  #${conversation.id} ${await this.#nameOf(tx, conversation)} · waiting ${waited} min`);
       }
+      if (queue.length > LISTED_PER_QUEUE) lines.push(`  … and ${queue.length - LISTED_PER_QUEUE} more`);
     }
     return lines.join('\n');
   }
@@ -322,14 +325,17 @@ export class Desk {
   async #choose(tx: Tx, team: Team, conversation: Conversation, options: { strategy?: Team['strategy']; target?: string }): Promise<Agent | undefined> {
     const agents = this.#directory.agentsOfTeam(team.name);
     const states = new Map<string, AgentState>();
-    for (const agent of agents) states.set(agent.id, await this.#state(tx, agent));
-    const open = (await tx.openConversations()).filter((c) => c.id !== conversation.id);
+    const held = new Map<string, number>();
+    for (const agent of agents) {
+      states.set(agent.id, await this.#state(tx, agent));
+      held.set(agent.id, await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id }));
+    }
     const teamState = await tx.doc<{ lastAgentId?: string }>('teams', team.name.toLowerCase());
     return chooseAgent({
       team,
       agents,
       statusOf: (id) => states.get(id)?.status ?? 'offline',
-      openCountOf: (id) => open.filter((c) => c.stage === 'assigned' && c.agentId === id).length,
+      openCountOf: (id) => held.get(id) ?? 0,
       lastAssignedAtOf: (id) => states.get(id)?.lastAssignedAt,
       ...(teamState?.lastAgentId ? { lastAssignedInTeam: teamState.lastAgentId } : {}),
       ...options,
@@ -406,13 +412,4 @@ export class Desk {
   #stamp(): string {
     return this.#now().toISOString();
   }
-}
-
-function heldBy(agent: Agent, open: Conversation[]): Conversation[] {
-  return open.filter((c) => c.status === 'open' && c.stage === 'assigned' && c.agentId === agent.id);
-}
-
-/** `open` with `conversation` as it is now in this transaction (the caller has not stored it yet). */
-function withCopy(open: Conversation[], conversation: Conversation): Conversation[] {
-  return [...open.filter((c) => c.id !== conversation.id), conversation];
 }

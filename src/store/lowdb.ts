@@ -33,7 +33,8 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import { acquireLock } from './lock-file.ts';
 import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, Message, Store, Tx } from './types.ts';
+import type { Contact, Conversation, Message, OpenConversationFilter, Store, Tx } from './types.ts';
+import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
   /** Directory of the store's files; created if missing. */
@@ -201,9 +202,10 @@ export class LowdbStore implements Store {
     return structuredClone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
   }
 
-  async openConversations(): Promise<Conversation[]> {
+  async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
     const state = this.#read();
-    return structuredClone(state.openConversationIds().map((id) => state.conversations.get(id) as Conversation));
+    const open = state.openConversationIds().map((id) => state.conversations.get(id) as Conversation);
+    return structuredClone(open.filter((conversation) => matchesFilter(conversation, filter)));
   }
 
   async contacts(): Promise<Contact[]> {

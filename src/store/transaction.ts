@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from './errors.ts';
 import { versionKey, type JournalRecord, type StoreState } from './state.ts';
-import type { Contact, Conversation, Identity, Message, Tx } from './types.ts';
+import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from './types.ts';
+import { matchesFilter } from './filter.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -105,16 +106,27 @@ export class BufferedTx implements Tx {
     return this.#state.conversations.has(latest) ? this.#committedConversation(latest) : undefined;
   }
 
-  async openConversations(): Promise<Conversation[]> {
+  async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
+    return structuredClone(this.#open(filter).sort((a, b) => a.id - b.id));
+  }
+
+  async countOpenConversations(filter?: OpenConversationFilter): Promise<number> {
+    return this.#open(filter).length;
+  }
+
+  /** The matching open conversations, committed ones with this transaction's writes over them; not copies. */
+  #open(filter: OpenConversationFilter | undefined): Conversation[] {
     this.#assertActive();
     const open: Conversation[] = [];
     for (const id of this.#state.openConversationIds()) {
       if (this.#conversations.has(id)) continue;
       const conversation = this.#state.conversations.get(id);
-      if (conversation) open.push(conversation);
+      if (conversation && matchesFilter(conversation, filter)) open.push(conversation);
     }
-    for (const conversation of this.#conversations.values()) if (conversation.status === 'open') open.push(conversation);
-    return structuredClone(open.sort((a, b) => a.id - b.id));
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.status === 'open' && matchesFilter(conversation, filter)) open.push(conversation);
+    }
+    return open;
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {

@@ -84,6 +84,13 @@ export interface Message {
   error?: string;
 }
 
+/** Which open conversations a query wants: every given property must be equal. */
+export interface OpenConversationFilter {
+  stage?: Conversation['stage'];
+  team?: string;
+  agentId?: string;
+}
+
 /**
  * The work one transaction may do. Reads see the transaction's own writes.
  *
@@ -112,10 +119,12 @@ export interface Tx {
   /** The contact's most recently opened conversation, open or closed. The conversation returned is validated at commit. */
   latestConversationOf(contactId: string): Promise<Conversation | undefined>;
   /**
-   * Every open conversation, oldest (lowest id) first, with this transaction's own writes applied (one it opened
-   * is in, one it closed is out). A query: not validated at commit.
+   * Open conversations matching `filter` (every open one without it), oldest (lowest id) first, with this
+   * transaction's own writes applied (one it opened is in, one it closed is out). A query: not validated at commit.
    */
-  openConversations(): Promise<Conversation[]>;
+  openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
+  /** How many open conversations match `filter`; copies nothing, so it stays cheap with long queues. */
+  countOpenConversations(filter?: OpenConversationFilter): Promise<number>;
   /** True when an inbound message with this channel id was already stored. */
   hasInbound(channel: string, channelMessageId: string): Promise<boolean>;
   /**
@@ -162,8 +171,8 @@ export interface Store {
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
   conversation(id: number): Promise<Conversation | undefined>;
   conversations(): Promise<Conversation[]>;
-  /** Every open conversation (status 'open'), oldest (lowest id) first; costs O(open), not O(all). */
-  openConversations(): Promise<Conversation[]>;
+  /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */
+  openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
   /** Every contact, in the order they were first stored (for reports). */
   contacts(): Promise<Contact[]>;
   /** A contact's messages across all conversations with `id > after`, oldest first. */

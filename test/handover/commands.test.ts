@@ -16,6 +16,10 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/Online')).toEqual({ name: 'online' });
   });
 
+  it('answers Telegram\'s /start, sent when a chat with the bot opens, with the help', () => {
+    expect(parseAgentCommand('/start')).toEqual({ name: 'help' });
+  });
+
   it('reads Telegram\'s /command@botname form', () => {
     expect(parseAgentCommand('/online@acme_bot')).toEqual({ name: 'online' });
     expect(parseAgentCommand('/claim@acme_bot 42')).toEqual({ name: 'claim', conversationId: 42 });
@@ -89,6 +93,7 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/onlin')).toEqual({ error: 'Unknown command /onlin. Did you mean /online? Send /help for the list.' });
     expect(parseAgentCommand('/weather')).toEqual({ error: 'Unknown command /weather. Send /help for the list.' });
     expect(parseAgentCommand('/')).toEqual({ error: 'Unknown command /. Send /help for the list.' });
+    expect(parseAgentCommand('/constructor')).toEqual({ error: 'Unknown command /constructor. Send /help for the list.' });
   });
 
   it('answers every error in one line', () => {
