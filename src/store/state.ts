@@ -1,5 +1,5 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
-import type { Contact, Conversation, Message } from './types.ts';
+import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
  * One change in a journal line. Each record replaces one thing whole (a message record is both "add" and
@@ -106,6 +106,8 @@ export class StoreState {
   readonly #pending = new Set<number>();
   /** Ids of the open conversations, ascending. */
   readonly #openIds: number[] = [];
+  /** Open conversation ids by stage and team, and by stage and agent: queues and agent loads without a scan. */
+  readonly #openBy = new Map<string, Set<number>>();
   /**
    * Record versions for read validation: the number of the commit (see `commit`) that last wrote the record.
    * A record missing here has version 0: not written since every transaction running now started.
@@ -148,6 +150,15 @@ export class StoreState {
   /** Ids of the open conversations, ascending. */
   openConversationIds(): readonly number[] {
     return this.#openIds;
+  }
+
+  /**
+   * Ids of open conversations that may match `filter`, from an index when the filter names a stage and a team
+   * or an agent (then exactly the matches), else every open one. In no particular order.
+   */
+  openConversationIdsFor(filter: OpenConversationFilter = {}): Iterable<number> {
+    const key = openIndexKeys(filter)[0];
+    return key === undefined ? this.#openIds : (this.#openBy.get(key) ?? []);
   }
 
   /** The version of a record named by `versionKey`: it grows with every commit that writes the record. */
@@ -274,6 +285,21 @@ export class StoreState {
 
   #putConversation(conversation: Conversation): void {
     const { id, contactId } = conversation;
+    const previous = this.conversations.get(id);
+    if (previous?.status === 'open') {
+      for (const key of openIndexKeys(previous)) {
+        const ids = this.#openBy.get(key);
+        ids?.delete(id);
+        if (ids?.size === 0) this.#openBy.delete(key);
+      }
+    }
+    if (conversation.status === 'open') {
+      for (const key of openIndexKeys(conversation)) {
+        const ids = this.#openBy.get(key) ?? new Set<number>();
+        ids.add(id);
+        this.#openBy.set(key, ids);
+      }
+    }
     if (this.#openByContact.get(contactId) === id && conversation.status !== 'open') this.#openByContact.delete(contactId);
     if (conversation.status === 'open') this.#openByContact.set(contactId, id);
     if (conversation.status === 'open') addSorted(this.#openIds, id);
@@ -324,4 +350,13 @@ export class StoreState {
     if (!entries) this.#docs.set(collection, (entries = new Map()));
     entries.set(key, value);
   }
+}
+
+/** The index keys of a conversation (or of a filter: its first key is the one to look up, if any). */
+function openIndexKeys(of: { stage?: string; team?: string; agentId?: string }): string[] {
+  if (of.stage === undefined) return [];
+  const keys: string[] = [];
+  if (of.team !== undefined) keys.push(`${of.stage}\u0000team\u0000${of.team}`);
+  if (of.agentId !== undefined) keys.push(`${of.stage}\u0000agent\u0000${of.agentId}`);
+  return keys;
 }

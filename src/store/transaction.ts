@@ -118,7 +118,7 @@ export class BufferedTx implements Tx {
   #open(filter: OpenConversationFilter | undefined): Conversation[] {
     this.#assertActive();
     const open: Conversation[] = [];
-    for (const id of this.#state.openConversationIds()) {
+    for (const id of this.#state.openConversationIdsFor(filter)) {
       if (this.#conversations.has(id)) continue;
       const conversation = this.#state.conversations.get(id);
       if (conversation && matchesFilter(conversation, filter)) open.push(conversation);
