@@ -92,3 +92,23 @@ steps:
   - say: "Thanks, noted: {{conversation.need}}"
   - close: "flow finished"
 `;
+
+/** A log that keeps its lines. */
+export function memoryLog() {
+  const lines: { level: string; msg: string }[] = [];
+  return {
+    lines,
+    info: (_o: object, msg: string) => lines.push({ level: 'info', msg }),
+    warn: (_o: object, msg: string) => lines.push({ level: 'warn', msg }),
+    error: (_o: object, msg: string) => lines.push({ level: 'error', msg }),
+  };
+}
+
+/** Polls `check` until it returns true (fs.watch events arrive on their own schedule). */
+export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

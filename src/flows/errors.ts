@@ -1,4 +1,5 @@
 // The error a person reads when a flow script is refused: file, line, reason and, where obvious, the fix.
+import { FileError } from '../shared/file-error.ts';
 
 /**
  * One reason a flow script was refused, pointing at the line to fix.
@@ -6,23 +7,6 @@
  *     const error = new FlowError('flows/inbound.yaml', 12, 'unknown step kind "sya"', 'did you mean "say"?');
  *     String(error); // 'flows/inbound.yaml:12: unknown step kind "sya" (did you mean "say"?)'
  */
-export class FlowError extends Error {
+export class FlowError extends FileError {
   override readonly name = 'FlowError';
-
-  constructor(
-    /** The file as an admin knows it, e.g. `flows/inbound.yaml`. */
-    readonly file: string,
-    /** 1-based line in that file. */
-    readonly line: number,
-    /** What is wrong, without the fix. */
-    message: string,
-    /** How to fix it, when that is obvious. */
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-
-  override toString(): string {
-    return `${this.file}:${this.line}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
-  }
 }

@@ -1,6 +1,6 @@
 // The flows in service: reads the flow folder, publishes each good script as a version, keeps the last good
 // version of a file that breaks, reloads on change, and finds any version a conversation started on.
-import { watch, type FSWatcher } from 'node:fs';
+import { Reloader } from '../shared/reloader.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConversationSource } from '../store/types.ts';
@@ -22,7 +22,6 @@ export interface FlowLibraryOptions {
 }
 
 const SCRIPT = /^[^.].*\.ya?ml$/i;
-const RELOAD_DEBOUNCE_MS = 100;
 
 /**
  * The flows in service and every version they ever had.
@@ -36,12 +35,11 @@ export class FlowLibrary {
   /** Every version seen or read back, by `<flow>@<version>`. */
   private readonly versions = new Map<string, CompiledFlow>();
   private fileErrors: FlowError[] = [];
-  private queue: Promise<void> = Promise.resolve();
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly reloader: Reloader;
 
-  private constructor(private readonly options: FlowLibraryOptions) {}
+  private constructor(private readonly options: FlowLibraryOptions) {
+    this.reloader = new Reloader({ read: () => this.read(), label: 'flows', log: options.log });
+  }
 
   /**
    * Loads every script in `dir`; a file that does not compile is not loaded and shows in `errors()`.
@@ -53,7 +51,7 @@ export class FlowLibrary {
     await mkdir(options.versionsDir, { recursive: true });
     const library = new FlowLibrary(options);
     await library.reload();
-    if (options.watch ?? true) library.watch();
+    if (options.watch ?? true) library.reloader.watch(options.dir);
     return library;
   }
 
@@ -109,16 +107,12 @@ export class FlowLibrary {
    *     await flows.reload();
    */
   reload(): Promise<void> {
-    const next = this.queue.then(() => this.read());
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.reloader.reload();
   }
 
   /** Stops watching `dir`. */
   close(): void {
-    this.closed = true;
-    this.watcher?.close();
-    clearTimeout(this.timer);
+    this.reloader.close();
   }
 
   private async read(): Promise<void> {
@@ -213,26 +207,5 @@ export class FlowLibrary {
     this.versions.set(key, flow);
     if (!seen) this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
     return flow;
-  }
-
-  private watch(): void {
-    try {
-      this.watcher = watch(this.options.dir, () => this.scheduleReload());
-      this.watcher.on('error', (error) => this.options.log.warn({ dir: this.options.dir }, `stopped watching flows: ${error.message}`));
-      this.watcher.unref();
-    } catch (error) {
-      this.options.log.warn({ dir: this.options.dir }, `cannot watch flows for changes: ${(error as Error).message}`);
-    }
-  }
-
-  // Editors write a file in several events; one reload after they settle is enough.
-  private scheduleReload(): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.closed) return;
-      this.reload().catch((error: Error) => this.options.log.error({ dir: this.options.dir }, `reloading flows failed: ${error.message}`));
-    }, RELOAD_DEBOUNCE_MS);
-    this.timer.unref();
   }
 }

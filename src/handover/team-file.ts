@@ -1,6 +1,7 @@
 // team.yaml in service: reads and checks it (every refusal names the line and the fix), keeps the last
 // good version when an edit breaks it, reloads it when it changes, and answers who is who.
-import { watch, type FSWatcher } from 'node:fs';
+import { FileError } from '../shared/file-error.ts';
+import { Reloader } from '../shared/reloader.ts';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
@@ -38,28 +39,11 @@ export interface Roster {
  *     String(new TeamFileError('team.yaml', 7, 'unknown team "Biling"', 'did you mean "Billing"?'));
  *     // 'team.yaml:7: unknown team "Biling" (did you mean "Billing"?)'
  */
-export class TeamFileError extends Error {
+export class TeamFileError extends FileError {
   override readonly name = 'TeamFileError';
-
-  constructor(
-    /** The file as an admin knows it: `team.yaml`. */
-    readonly file: string,
-    /** 1-based line in that file. */
-    readonly line: number,
-    message: string,
-    /** How to fix it. */
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-
-  override toString(): string {
-    return `${this.file}:${this.line}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
-  }
 }
 
 const IDENTITY_KEYS = ['telegram', 'whatsapp', 'webchat'] as const;
-const RELOAD_DEBOUNCE_MS = 100;
 const EMPTY: Roster = { teams: [], agents: [] };
 
 // YAML reads `telegram: 9001` and an unquoted `whatsapp: +15550001` as numbers; ids are text everywhere else.
@@ -267,12 +251,11 @@ export class TeamDirectory {
   private fileErrors: TeamFileError[] = [];
   private readonly listeners = new Set<(before: Roster, after: Roster) => void>();
   private served = false;
-  private queue: Promise<void> = Promise.resolve();
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly reloader: Reloader;
 
-  private constructor(private readonly options: TeamDirectoryOptions) {}
+  private constructor(private readonly options: TeamDirectoryOptions) {
+    this.reloader = new Reloader({ read: () => this.read(), label: basename(options.file), log: options.log });
+  }
 
   /**
    * Reads the file and, unless `watch: false`, follows its changes.
@@ -282,7 +265,10 @@ export class TeamDirectory {
   static async load(options: TeamDirectoryOptions): Promise<TeamDirectory> {
     const directory = new TeamDirectory(options);
     await directory.reload();
-    if (options.watch ?? true) directory.watch();
+    if (options.watch ?? true) {
+      const name = basename(options.file);
+      directory.reloader.watch(dirname(options.file), (changed) => changed === null || changed === name);
+    }
     return directory;
   }
 
@@ -360,16 +346,12 @@ export class TeamDirectory {
    *     await team.reload();
    */
   reload(): Promise<void> {
-    const next = this.queue.then(() => this.read());
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.reloader.reload();
   }
 
   /** Stops following the file. */
   close(): void {
-    this.closed = true;
-    this.watcher?.close();
-    clearTimeout(this.timer);
+    this.reloader.close();
   }
 
   private async read(): Promise<void> {
@@ -413,33 +395,6 @@ export class TeamDirectory {
         this.options.log.error({ file: this.options.file }, `a team change listener failed: ${(error as Error).message}`);
       }
     }
-  }
-
-  // The folder is watched, not the file: editors that save by writing a new file and renaming it over the
-  // old one would leave a file watcher on the deleted original.
-  private watch(): void {
-    const { file, log } = this.options;
-    const name = basename(file);
-    try {
-      this.watcher = watch(dirname(file), (_event, changed) => {
-        if (changed === null || changed === name) this.scheduleReload();
-      });
-      this.watcher.on('error', (error) => log.warn({ file }, `stopped watching ${name}: ${error.message}`));
-      this.watcher.unref();
-    } catch (error) {
-      log.warn({ file }, `cannot watch ${name} for changes: ${(error as Error).message}`);
-    }
-  }
-
-  // One save is several events (truncate, write, rename); one reload after they settle is enough.
-  private scheduleReload(): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.closed) return;
-      this.reload().catch((error: Error) => this.options.log.error({ file: this.options.file }, `reloading ${basename(this.options.file)} failed: ${error.message}`));
-    }, RELOAD_DEBOUNCE_MS);
-    this.timer.unref();
   }
 }
 

@@ -32,25 +32,7 @@ export function queued(id: number, team: string, queuedAt: string, extra: Partia
   return conversation(id, { stage: 'queued', team, queuedAt, ...extra });
 }
 
-/** A log that keeps its lines. */
-export function memoryLog() {
-  const lines: { level: string; msg: string }[] = [];
-  return {
-    lines,
-    info: (_o: object, msg: string) => lines.push({ level: 'info', msg }),
-    warn: (_o: object, msg: string) => lines.push({ level: 'warn', msg }),
-    error: (_o: object, msg: string) => lines.push({ level: 'error', msg }),
-  };
-}
-
-/** Polls `check` until it returns true (fs.watch events arrive on their own schedule). */
-export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually, memoryLog } from '../helpers.ts';
 
 /** A temp folder; `remove` deletes it. */
 export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {

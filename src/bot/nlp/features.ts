@@ -1,0 +1,113 @@
+// Text → sparse TF-IDF vector over two blocks: words (stemmed unigrams and bigrams) and character n-grams
+// inside word boundaries. Each block is L2-normalised on its own, so the many character n-grams of a text do
+// not drown its few words; character n-grams carry spelling variation, typos and Arabic affixes.
+import { isLatinWord, tokenize } from './normalize.ts';
+import { stemEnglish, wordBigrams } from './natural.ts';
+
+/** A sparse vector: feature indexes and their values. */
+export interface SparseVector {
+  index: Int32Array;
+  value: Float32Array;
+}
+
+export interface FeatureOptions {
+  /** Character n-gram lengths, inclusive. Default [2, 5]. */
+  charRange: [number, number];
+  /** Terms seen in fewer training texts than this are dropped. Default: 2 from 2,000 texts on, else 1. */
+  minDocFrequency?: number;
+}
+
+/** Texts longer than this are cut: the first thousands of characters carry the intent, and classify stays fast. */
+const MAX_TEXT_LENGTH = 2_000;
+const WORD = 'w\u0001';
+const CHAR = 'c\u0001';
+
+/** The terms of a text with their counts, words and character n-grams apart. */
+export function extractTerms(text: string, charRange: [number, number]): { words: Map<string, number>; chars: Map<string, number> } {
+  const tokens = tokenize(text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text);
+  const words = new Map<string, number>();
+  const chars = new Map<string, number>();
+  const add = (map: Map<string, number>, term: string) => map.set(term, (map.get(term) ?? 0) + 1);
+  const stems = tokens.map((token) => (isLatinWord(token) ? stemEnglish(token) : token));
+  for (const stem of stems) add(words, WORD + stem);
+  for (const [a, b] of wordBigrams(stems)) add(words, `${WORD}${a} ${b}`);
+  const [minN, maxN] = charRange;
+  for (const token of tokens) {
+    const padded = `<${token}>`;
+    const chars_ = Array.from(padded);
+    for (let n = minN; n <= maxN; n++) {
+      for (let start = 0; start + n <= chars_.length; start++) {
+        add(chars, CHAR + chars_.slice(start, start + n).join(''));
+      }
+    }
+  }
+  return { words, chars };
+}
+
+/** A fitted vocabulary with inverse document frequencies; turns texts into vectors. */
+export class Vectorizer {
+  private constructor(
+    readonly options: FeatureOptions,
+    private readonly vocabulary: Map<string, number>,
+    readonly terms: string[],
+    readonly idf: Float32Array,
+  ) {}
+
+  /**
+   * Learns the vocabulary and IDF of training texts.
+   *
+   *     const vectorizer = Vectorizer.fit(texts, { charRange: [2, 5] });
+   *     const vector = vectorizer.transform('I was charged twice');
+   */
+  static fit(texts: string[], options: FeatureOptions): { vectorizer: Vectorizer; vectors: SparseVector[] } {
+    const termsOfTexts = texts.map((text) => extractTerms(text, options.charRange));
+    const docFrequency = new Map<string, number>();
+    for (const { words, chars } of termsOfTexts) {
+      for (const term of words.keys()) docFrequency.set(term, (docFrequency.get(term) ?? 0) + 1);
+      for (const term of chars.keys()) docFrequency.set(term, (docFrequency.get(term) ?? 0) + 1);
+    }
+    const minDf = options.minDocFrequency ?? (texts.length >= 2_000 ? 2 : 1);
+    const terms = [...docFrequency.entries()].filter(([, df]) => df >= minDf).map(([term]) => term);
+    const idf = new Float32Array(terms.length);
+    terms.forEach((term, i) => {
+      idf[i] = Math.log((texts.length + 1) / ((docFrequency.get(term) ?? 0) + 1)) + 1;
+    });
+    const vectorizer = new Vectorizer(options, new Map(terms.map((term, i) => [term, i])), terms, idf);
+    return { vectorizer, vectors: termsOfTexts.map((t) => vectorizer.vectorOf(t)) };
+  }
+
+  /** Rebuilds a vectorizer from `terms` and `idf` as saved. */
+  static restore(options: FeatureOptions, terms: string[], idf: Float32Array): Vectorizer {
+    return new Vectorizer(options, new Map(terms.map((term, i) => [term, i])), terms, idf);
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** The vector of a text; unknown terms are ignored, so it may be empty. */
+  transform(text: string): SparseVector {
+    return this.vectorOf(extractTerms(text, this.options.charRange));
+  }
+
+  private vectorOf({ words, chars }: { words: Map<string, number>; chars: Map<string, number> }): SparseVector {
+    const index: number[] = [];
+    const value: number[] = [];
+    for (const block of [words, chars]) {
+      const start = index.length;
+      let norm = 0;
+      for (const [term, count] of block) {
+        const i = this.vocabulary.get(term);
+        if (i === undefined) continue;
+        const v = (1 + Math.log(count)) * this.idf[i]!;
+        index.push(i);
+        value.push(v);
+        norm += v * v;
+      }
+      // Both blocks weigh the same: each has norm 1/√2, so the whole vector has norm 1.
+      const scale = norm > 0 ? 1 / Math.sqrt(2 * norm) : 0;
+      for (let k = start; k < value.length; k++) value[k]! *= scale;
+    }
+    return { index: Int32Array.from(index), value: Float32Array.from(value) };
+  }
+}

@@ -1,0 +1,51 @@
+// Text → normalised tokens, for every script: natural's tokenizers keep only ASCII letters, so the classifier
+// owns this step. Arabic spelling variants (harakat, tatweel, alef/yaa/taa-marbuta forms, Arabic-Indic digits)
+// collapse to one form, because customers write the same word all these ways.
+
+const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u0640]/g;
+const ARABIC_LETTERS: Record<string, string> = {
+  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا',
+  'ى': 'ي', 'ی': 'ي', 'ئ': 'ي',
+  'ؤ': 'و',
+  'ة': 'ه',
+  'ک': 'ك',
+};
+const ARABIC_LETTER_VARIANTS = /[أإآٱىیئؤةک]/g;
+/** Arabic-Indic (U+0660–0669) and Eastern Arabic-Indic (U+06F0–06F9) digits. */
+const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
+const LATIN_WITH_MARKS = /(\p{Script=Latin})\p{M}+/gu;
+/** A word: letters, digits and combining marks of any script; or one emoji. */
+const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;
+const APOSTROPHES = /['’ʼ]/g;
+
+/**
+ * One spelling for the variants of a text: NFKC, lower case, Latin accents and Arabic harakat removed,
+ * Arabic letter variants unified, Arabic-Indic digits as ASCII.
+ *
+ *     normalizeText('إلغاءُ الفاتورة ٢') // 'الغاء الفاتوره 2'
+ *     normalizeText('Café')              // 'cafe'
+ */
+export function normalizeText(text: string): string {
+  let out = text.normalize('NFKC').toLowerCase();
+  // Accents are folded for Latin only: in other scripts (Devanagari vowel signs…) combining marks are letters.
+  if (/[^\x00-\x7f]/.test(out)) out = out.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
+  return out
+    .replace(ARABIC_MARKS, '')
+    .replace(ARABIC_LETTER_VARIANTS, (letter) => ARABIC_LETTERS[letter] ?? letter)
+    .replace(ARABIC_DIGITS, (digit) => String((digit.charCodeAt(0) & 0xf) % 10))
+    .replace(APOSTROPHES, '');
+}
+
+/**
+ * The normalised words of a text, in order; punctuation and spaces separate them, emoji are words.
+ *
+ *     tokenize("I can't log in 🙁 لا أستطيع") // ['i', 'cant', 'log', 'in', '🙁', 'لا', 'استطيع']
+ */
+export function tokenize(text: string): string[] {
+  return normalizeText(text).match(TOKEN) ?? [];
+}
+
+/** Whether a token is written in Latin letters (and so may be stemmed as English). */
+export function isLatinWord(token: string): boolean {
+  return /^[a-z][a-z0-9]*$/.test(token);
+}
