@@ -4,7 +4,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Message, Store, Tx } from '../store/types.ts';
 import { ConflictError } from '../store/errors.ts';
-import { resumeFlow, startFlow, type AssignRequest, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import type { AssignStep } from '../flows/index.ts';
 import { Desk, type DeskEffects } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/team-file.ts';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   autoCloseAfterMs?: number;
   /** How often timeouts (auto-close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
   sweepEveryMs?: number;
+  /** The NLP model's prediction for a text, for `classify` steps; undefined while none is ready. */
+  classify?: (text: string) => Classification | undefined;
   /** The clock; tests pass a controllable one. */
   now?: () => Date;
 }
@@ -60,6 +62,10 @@ class Effects implements DeskEffects {
 interface Turn extends FlowRun {
   closeRequest?: { note?: string };
   assignRequest?: AssignRequest;
+  /** The last prediction the flow asked for, announced if it set the conversation's intent. */
+  prediction?: Classification;
+  /** The conversation's intent when the turn began (or was last announced). */
+  intentBefore?: string;
 }
 
 /**
@@ -268,6 +274,12 @@ export class Runtime {
   /** Carries out what the flow asked for during its turn: a hand-over to a team, or closing. */
   async #settle(tx: Tx, turn: Turn, fx: Effects): Promise<void> {
     const { conversation } = turn;
+    if (conversation.intent !== undefined && conversation.intent !== turn.intentBefore) {
+      // A pressed clarify button is the customer's own word: full confidence.
+      const confidence = turn.prediction?.intent === conversation.intent ? turn.prediction.confidence : 1;
+      fx.emit({ type: 'intent.classified', payload: { conversation, intent: conversation.intent, confidence } });
+      turn.intentBefore = conversation.intent;
+    }
     const assign = turn.assignRequest;
     delete turn.assignRequest;
     if (assign && conversation.status === 'open') await this.#desk.assign(tx, conversation, assign, fx);
@@ -379,6 +391,7 @@ export class Runtime {
       contact,
       conversation,
       now,
+      ...(conversation.intent !== undefined ? { intentBefore: conversation.intent } : {}),
       log: {
         info: (o, msg) => log.info({ conversation: conversation.id, ...o }, msg),
         warn: (o, msg) => log.warn({ conversation: conversation.id, ...o }, msg),
@@ -402,6 +415,11 @@ export class Runtime {
       },
       assign: (request) => {
         turn.assignRequest = request;
+      },
+      classify: (text) => {
+        const prediction = this.#options.classify?.(text);
+        if (prediction) turn.prediction = prediction;
+        return prediction;
       },
     };
     return turn;

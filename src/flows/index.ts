@@ -11,4 +11,4 @@ export type { ClassifyStep } from './steps/classify.ts';
 export type { Jump } from './steps/jump.ts';
 export { jumpOutcome } from './steps/jump.ts';
 export type { Template } from './template.ts';
-export type { AssignRequest, CompiledFlow, CompiledStep, FlowInput, FlowLog, FlowRun, FlowTrigger } from './types.ts';
+export type { AssignRequest, Classification, CompiledFlow, CompiledStep, FlowInput, FlowLog, FlowRun, FlowTrigger } from './types.ts';

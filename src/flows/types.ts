@@ -22,7 +22,15 @@ export interface FlowRun {
   close(note?: string): void;
   /** Asks the runtime to hand the conversation to a team's agent, or queue it (the `assign` step). */
   assign(request: AssignRequest): void;
+  /** The intent of a text with its confidence (0–1); undefined while no model is ready (the `classify` step). */
+  classify(text: string): Classification | undefined;
   log: FlowLog;
+}
+
+/** An NLP prediction: the likeliest intent and how sure the model is of it. */
+export interface Classification {
+  intent: string;
+  confidence: number;
 }
 
 /** What an `assign` step asks for, rendered. */

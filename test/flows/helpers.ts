@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileFlow, unknownFields } from '../../src/flows/compile.ts';
 import { BUILTIN_FIELDS } from '../../src/flows/fields.ts';
-import type { AssignRequest, CompiledFlow, FlowRun } from '../../src/flows/index.ts';
+import type { AssignRequest, Classification, CompiledFlow, FlowRun } from '../../src/flows/index.ts';
 import type { Contact, Conversation } from '../../src/store/types.ts';
 import type { OutboundMessage } from '../../src/types.ts';
 
@@ -13,6 +13,8 @@ export interface RecordingRun extends FlowRun {
   said: OutboundMessage[];
   closed: (string | undefined)[];
   assigned: AssignRequest[];
+  /** What `classify` answers; none set: no model ready. */
+  classifier?: (text: string) => Classification | undefined;
   logs: { level: 'info' | 'warn' | 'error'; msg: string; o: object }[];
 }
 
@@ -70,6 +72,7 @@ export function newRun(contact: Partial<Contact> = {}, conversation: Partial<Con
     say: (message) => run.said.push(message),
     close: (note) => run.closed.push(note),
     assign: (request) => run.assigned.push(request),
+    classify: (text) => run.classifier?.(text),
     log: {
       info: (o, msg) => run.logs.push({ level: 'info', msg, o }),
       warn: (o, msg) => run.logs.push({ level: 'warn', msg, o }),

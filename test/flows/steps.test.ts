@@ -133,20 +133,52 @@ describe('branch', () => {
   });
 });
 
-describe('classify before its runner exists', () => {
-  it('logs a warning and goes on with the next step', () => {
-    const flow = compile(script(
-      '  - ask: "Need?"\n    save: conversation.need\n' +
-      '  - classify: conversation.need\n    routes: { billing: Billing }\n    clarify: "Billing?"\n' +
-      '  - say: "After"\n',
-    ));
+describe('classify', () => {
+  const flow = compile(script(
+    '  - ask: "Need?"\n    save: conversation.need\n' +
+    '  - classify: conversation.need\n    routes: { billing: Billing, tech_support: Support }\n    threshold: 0.6\n    clarify: "Is this about billing or a technical problem?"\n' +
+    '  - say: "Routed to {{conversation.team}} ({{conversation.intent}})"\n',
+  ));
+
+  function classified(prediction: { intent: string; confidence: number } | undefined) {
     const run = newRun();
+    run.classifier = () => prediction;
     startFlow(flow, run);
-    resumeFlow(flow, run, { text: 'my invoice' });
-    expect(takeSaid(run)).toEqual(['Need?', 'After']);
-    expect(run.logs.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
-      'no runner for classify steps yet; skipping flows/test.yaml:6',
-    ]);
+    resumeFlow(flow, run, { text: 'I was charged twice' });
+    return run;
+  }
+
+  it('routes a confident prediction to its team', () => {
+    const run = classified({ intent: 'billing', confidence: 0.92 });
+    expect(takeSaid(run)).toEqual(['Need?', 'Routed to Billing (billing)']);
+    expect(run.conversation).toMatchObject({ intent: 'billing', team: 'Billing' });
+  });
+
+  it('asks the clarify question with the routes as buttons below the threshold, and the button routes', () => {
+    const run = classified({ intent: 'billing', confidence: 0.41 });
+    expect(run.said.at(-1)?.choices).toEqual([{ id: 'billing', title: 'Billing' }, { id: 'tech_support', title: 'Support' }]);
+    expect(takeSaid(run)).toEqual(['Need?', 'Is this about billing or a technical problem?']);
+    resumeFlow(flow, run, { choice: 'tech_support' });
+    expect(takeSaid(run)).toEqual(['Routed to Support (tech_support)']);
+  });
+
+  it('takes an out-of-scope intent, or no model at all, down the clarify path too', () => {
+    const outOfScope = classified({ intent: 'weather', confidence: 0.99 });
+    expect(takeSaid(outOfScope).at(-1)).toBe('Is this about billing or a technical problem?');
+    const noModel = classified(undefined);
+    expect(takeSaid(noModel).at(-1)).toBe('Is this about billing or a technical problem?');
+    resumeFlow(flow, noModel, { text: '1' });
+    expect(takeSaid(noModel)).toEqual(['Routed to Billing (billing)']);
+  });
+
+  it('asks once more when the clarify answer is none of the choices, then goes on without a team', () => {
+    const run = classified({ intent: 'billing', confidence: 0.2 });
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'neither' });
+    expect(takeSaid(run)).toEqual(['Is this about billing or a technical problem?']);
+    resumeFlow(flow, run, { text: 'still neither' });
+    expect(takeSaid(run)).toEqual(['Routed to  ()']);
+    expect(run.conversation.team).toBeUndefined();
   });
 });
 

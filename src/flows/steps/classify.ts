@@ -1,9 +1,11 @@
-// `classify`: the NLP intent of a field's text picks a team (`routes`); below `threshold` the bot asks
-// `clarify` with the routes as choices. Checked here at load; the runner is registered by the NLP module.
+// `classify`: the NLP intent of a field's text picks a team (`routes`); below `threshold`, or for an intent
+// no route names (out of scope), the bot asks `clarify` with the routes as buttons instead of guessing.
 import { z } from 'zod';
 import type { FieldRef } from '../fields.ts';
 import type { Template } from '../template.ts';
-import { defineStep } from './step.ts';
+import { matchChoice } from '../choices.ts';
+import type { Choice } from '../../types.ts';
+import { defineStep, type StepContext, type StepOutcome } from './step.ts';
 
 /** A compiled `classify` step. */
 export interface ClassifyStep {
@@ -37,4 +39,42 @@ export const classifyStep = defineStep({
     return spec;
   },
   exits: (spec) => ({ gotos: [], fallsThrough: true, mayWait: spec.clarify !== undefined }),
+  runner: {
+    run(spec, ctx) {
+      const value = ctx.read(spec.field);
+      const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+      const prediction = ctx.run.classify(text);
+      const route = prediction && spec.routes.find((r) => r.intent === prediction.intent);
+      if (prediction && route && prediction.confidence >= spec.threshold) return routeTo(route, prediction.confidence, ctx);
+      if (!spec.clarify) {
+        ctx.run.log.info({ intent: prediction?.intent, confidence: prediction?.confidence }, 'intent unsure and no clarify question; going on without a team');
+        return 'next';
+      }
+      ctx.run.say({ text: ctx.render(spec.clarify), choices: routeChoices(spec) });
+      return { wait: { retries: 0 } };
+    },
+    resume(spec, ctx, input, waiting): StepOutcome {
+      const picked = matchChoice(routeChoices(spec), input);
+      const route = picked && spec.routes.find((r) => r.intent === picked.id);
+      if (route) return routeTo(route, 1, ctx);
+      if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
+      ctx.run.say({ text: ctx.render(spec.clarify), choices: routeChoices(spec) });
+      return { wait: { retries: waiting.retries + 1 } };
+    },
+  },
 });
+
+/** A clarify question not answered with one of its choices is asked again this many times, then the flow goes on. */
+const CLARIFY_RETRIES = 1;
+
+/** The clarify buttons: one per route, titled with its team, in the order written. */
+function routeChoices(spec: ClassifyStep): Choice[] {
+  return spec.routes.map((route) => ({ id: route.intent, title: route.team }));
+}
+
+function routeTo(route: { intent: string; team: string }, confidence: number, ctx: StepContext): StepOutcome {
+  ctx.run.conversation.intent = route.intent;
+  ctx.run.conversation.team = route.team;
+  ctx.run.log.info({ intent: route.intent, team: route.team, confidence }, 'intent classified');
+  return 'next';
+}
