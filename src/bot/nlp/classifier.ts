@@ -29,7 +29,7 @@ export interface TrainOptions {
 }
 
 const DEFAULT_FEATURES: FeatureOptions = { charRange: [2, 5] };
-const DEFAULT_MODEL: SoftmaxOptions = { epochs: 12, learningRate: 0.5, l2: 1e-5, seed: 1 };
+const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 1, l2: 1e-6, seed: 1 };
 /** Small data sets get more passes, so that few examples still see enough updates. */
 const MIN_UPDATES = 30_000;
 const MODEL_FORMAT = 'switchboard-intents/1';

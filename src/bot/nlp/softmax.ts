@@ -3,11 +3,11 @@
 import type { SparseVector } from './features.ts';
 
 export interface SoftmaxOptions {
-  /** Passes over the data. Default 12. */
+  /** Passes over the data. Default 6. */
   epochs: number;
-  /** Initial learning rate. Default 0.5. */
+  /** Initial learning rate. Default 1. */
   learningRate: number;
-  /** L2 strength per example. Default 1e-5. */
+  /** L2 strength per example. Default 1e-6. */
   l2: number;
   /** Seed of the shuffling, so a retrain on the same data gives the same model. Default 1. */
   seed: number;
@@ -25,7 +25,7 @@ export interface SoftmaxWeights {
 /**
  * Fits weights to vectors and their class numbers.
  *
- *     const fitted = trainSoftmax(vectors, labels, 77, features, { epochs: 12, learningRate: 0.5, l2: 1e-5, seed: 1 });
+ *     const fitted = trainSoftmax(vectors, labels, 77, features, { epochs: 6, learningRate: 1, l2: 1e-6, seed: 1 });
  */
 export function trainSoftmax(
   vectors: SparseVector[],

@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, trainClassifier, type Model } from '../../../src/bot/nlp/classifier.ts';
+import { DEFAULT_THRESHOLD } from '../../../src/bot/nlp/cli.ts';
+import { loadTrainingData } from '../../../src/bot/nlp/training-data.ts';
+
+const shippedData = fileURLToPath(new URL('../../../data/nlp', import.meta.url));
+let model: Model;
+
+beforeAll(async () => {
+  model = trainClassifier(await loadTrainingData(shippedData));
+});
+
+describe('routing on the shipped training data', () => {
+  it.each([
+    ['my card was charged two times', 'billing'],
+    ['I need a refund for last month', 'billing'],
+    ['the app keeps crashing on my phone', 'tech_support'],
+    ['I cannot reset my password', 'tech_support'],
+    ['how much is the enterprise plan', 'sales'],
+  ])('routes English "%s" to %s', (text, intent) => {
+    const result = model.classify(text);
+    expect(result.intent).toBe(intent);
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it.each([
+    ['خصموا المبلغ من بطاقتي مرتين', 'billing'],
+    ['أريد استرداد المبلغ', 'billing'],
+    ['التطبيق لا يعمل بعد التحديث', 'tech_support'],
+    ['مش قادر افتح حسابي', 'tech_support'],
+    ['كم سعر الاشتراك السنوي؟', 'sales'],
+    ['ابغى اشتري الباقه', 'sales'],
+  ])('routes Arabic "%s" to %s', (text, intent) => {
+    const result = model.classify(text);
+    expect(result.intent).toBe(intent);
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('reads Arabic written with harakat and letter variants like the plain spelling', () => {
+    expect(model.classify('أُرِيدُ إسْتِرْدادَ المَبْلَغ').intent).toBe('billing');
+  });
+});
+
+describe('out of scope and bad input', () => {
+  it.each([
+    ['an empty text', ''],
+    ['emoji only', '🙂🎉🙂'],
+    ['gibberish', 'asdkjh qwpoeiru zxcmnb'],
+    ['10,000 repeated characters', 'x'.repeat(10_000)],
+    ['unknown scripts', '你好 こんにちは'],
+  ])('gives %s a prediction below the threshold', (_, text) => {
+    const result = model.classify(text);
+    expect(model.intents).toContain(result.intent);
+    expect(result.confidence).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('ranks every intent with probabilities that sum to 1, also for mixed scripts and long texts', () => {
+    for (const text of ['my bill فاتورة 🙂 Привет', 'the app crashes '.repeat(700)]) {
+      const { ranking } = model.classify(text);
+      expect(ranking.map((r) => r.intent).sort()).toEqual([...model.intents].sort());
+      expect(ranking.reduce((sum, r) => sum + r.confidence, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('classifies a 10,000-character text quickly', () => {
+    const text = 'I was charged twice and the app crashes '.repeat(250);
+    const start = performance.now();
+    model.classify(text);
+    expect(performance.now() - start).toBeLessThan(100);
+  });
+});
+
+describe('saving a model', () => {
+  it('gives identical predictions after toJSON and loadModel through JSON text', () => {
+    const restored = loadModel(JSON.parse(JSON.stringify(model)));
+    for (const text of ['refund please', 'التطبيق معلق', 'pricing?', '', '🙂']) {
+      expect(restored.classify(text)).toEqual(model.classify(text));
+    }
+  });
+
+  it('refuses something that is not a saved model', () => {
+    expect(() => loadModel({} as never)).toThrow(/not a saved intent model/);
+  });
+});
+
+describe('training', () => {
+  it('is deterministic for the same data', () => {
+    const examples = [
+      { text: 'charged twice', intent: 'billing' },
+      { text: 'refund', intent: 'billing' },
+      { text: 'app crashes', intent: 'tech' },
+      { text: 'cannot log in', intent: 'tech' },
+    ];
+    const a = trainClassifier(examples).classify('refund twice');
+    const b = trainClassifier(examples).classify('refund twice');
+    expect(a).toEqual(b);
+    expect(a.intent).toBe('billing');
+  });
+
+  it('refuses an empty training set', () => {
+    expect(() => trainClassifier([])).toThrow(/at least one example/);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeText, tokenize } from '../../../src/bot/nlp/normalize.ts';
+
+describe('Arabic normalisation', () => {
+  it('strips harakat and tatweel', () => {
+    expect(normalizeText('مَرْحَبًا بِكُمْ')).toBe('مرحبا بكم');
+    expect(normalizeText('الفـــاتورة')).toBe('الفاتوره');
+  });
+
+  it('unifies alef, yaa and taa marbuta variants', () => {
+    expect(normalizeText('أإآ')).toBe('ااا');
+    expect(normalizeText('مستشفى')).toBe('مستشفي');
+    expect(normalizeText('فاتورة')).toBe(normalizeText('فاتوره'));
+  });
+
+  it('writes Arabic-Indic digits as ASCII', () => {
+    expect(normalizeText('٠١٢٣٤٥٦٧٨٩ ۱۲۳')).toBe('0123456789 123');
+  });
+});
+
+describe('tokenisation', () => {
+  it('keeps the letters of every script and lower-cases', () => {
+    expect(tokenize('Hello مرحبا Привет 你好')).toEqual(['hello', 'مرحبا', 'привет', '你好']);
+  });
+
+  it('splits on punctuation, folds Latin accents and joins contractions', () => {
+    expect(tokenize("Café: I can't pay!!")).toEqual(['cafe', 'i', 'cant', 'pay']);
+  });
+
+  it('keeps emoji as words and gives nothing for an empty text', () => {
+    expect(tokenize('🙂 ok')).toEqual(['🙂', 'ok']);
+    expect(tokenize('')).toEqual([]);
+  });
+
+  it('treats full-width and compatibility forms as their plain letters', () => {
+    expect(tokenize('ＡＢＣ')).toEqual(['abc']);
+  });
+});
