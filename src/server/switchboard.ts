@@ -11,6 +11,7 @@ import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { TeamDirectory } from '../handover/team-file.ts';
+import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -23,6 +24,7 @@ export interface Switchboard {
   store: Store;
   flows: FlowLibrary;
   directory: TeamDirectory;
+  intents: IntentService;
   bus: EventBus;
   runtime: Runtime;
   /** Stops taking requests, finishes the work under way, flushes the store. Safe to call twice. */
@@ -67,6 +69,12 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     throw error;
   }
 
+  const intents = await IntentService.start({
+    dir: resolve(dataDir, 'nlp'),
+    cacheDir: resolve(dataDir, 'store', 'nlp-cache'),
+    log: log.child({ part: 'nlp' }),
+    watch: options.watch ?? true,
+  });
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
   const channels: Channel[] = [webchat];
@@ -75,13 +83,14 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const now = options.now ?? (() => new Date());
   const runtime = new Runtime({
     store, flows, directory, bus, outbox, log, now,
+    classify: (text) => intents.classify(text),
     ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
     ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
   });
 
   const app = createApp({
     channels, log, ready: () => ready,
-    fileErrors: () => [...flows.errors(), ...directory.errors()].map(String),
+    fileErrors: () => [...flows.errors(), ...directory.errors(), ...intents.errors()].map(String),
     mount: (express) => mountAdmin(express, { token: config.ADMIN_TOKEN, store, directory, now }),
   });
   for (const channel of channels) await channel.start(runtime.deliver);
@@ -110,10 +119,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       clearTimeout(cut);
       flows.close();
       directory.close();
+      intents.close();
       await store.close();
       log.info('Switchboard stopped');
     })();
     return stopping;
   };
-  return { url, store, flows, directory, bus, runtime, stop };
+  return { url, store, flows, directory, intents, bus, runtime, stop };
 }

@@ -1,0 +1,168 @@
+// The intent model in service: trained from DATA_DIR/nlp/*.yaml in a worker thread, cached on disk by the
+// data's hash (a restart does not retrain), retrained when the files change while the old model keeps
+// answering, and kept as it is when an edit breaks a file.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileError } from '../../shared/file-error.ts';
+import { Reloader } from '../../shared/reloader.ts';
+import { loadModel, type Model, type SavedModel } from './classifier.ts';
+import type { Example } from './datasets.ts';
+import { loadTrainingData, TrainingDataError } from './training-data.ts';
+
+/** Bump when the features or the model change, so caches made by older code are not used. */
+const CACHE_VERSION = 'switchboard-intents/1';
+
+export interface IntentServiceOptions {
+  /** The folder of training files (`DATA_DIR/nlp`). */
+  dir: string;
+  /** Where trained models are cached (`DATA_DIR/store/nlp-cache`). */
+  cacheDir: string;
+  log: { info(o: object, msg: string): void; warn(o: object, msg: string): void; error(o: object, msg: string): void };
+  /** Follow changes of the training files (default true). */
+  watch?: boolean;
+}
+
+/**
+ * Classifies texts with the current model; `classify` answers undefined until the first model is ready.
+ *
+ *     const intents = await IntentService.start({ dir: 'data/nlp', cacheDir: 'data/store/nlp-cache', log });
+ *     intents.classify('I was charged twice'); // { intent: 'billing', confidence: 0.93 }
+ */
+export class IntentService {
+  #model: Model | undefined;
+  #hash: string | undefined;
+  #errors: FileError[] = [];
+  #trainings = 0;
+  #worker: Worker | undefined;
+  #closed = false;
+  readonly #reloader: Reloader;
+
+  private constructor(private readonly options: IntentServiceOptions) {
+    this.#reloader = new Reloader({ read: () => this.#read(), label: 'NLP training data', log: options.log });
+  }
+
+  /**
+   * Loads the cached model for the current data, or starts training it in the background; start-up does
+   * not wait for training (classify steps ask their clarify question meanwhile). `ready()` waits for it.
+   */
+  static async start(options: IntentServiceOptions): Promise<IntentService> {
+    const service = new IntentService(options);
+    void service.#reloader.reload().catch((error: Error) => {
+      if (!service.#closed) options.log.error({}, `the NLP model could not be prepared: ${error.message}`);
+    });
+    if (options.watch ?? true) service.#reloader.watch(options.dir, (name) => name === null || /\.ya?ml$/i.test(name));
+    return service;
+  }
+
+  /** The intent of `text`, or undefined while no model is ready. */
+  classify(text: string): { intent: string; confidence: number } | undefined {
+    const result = this.#model?.classify(text);
+    return result && { intent: result.intent, confidence: result.confidence };
+  }
+
+  /** Resolves once the data as it is now on disk is loaded (and trained, if it had to be). */
+  ready(): Promise<void> {
+    return this.#reloader.reload();
+  }
+
+  /** Training files refused (file:line), empty when the data is good. */
+  errors(): FileError[] {
+    return this.#errors;
+  }
+
+  /** How many trainings ran in this process (a cache hit trains nothing). */
+  get trainings(): number {
+    return this.#trainings;
+  }
+
+  /** Stops following the files and any training under way. */
+  close(): void {
+    this.#closed = true;
+    this.#reloader.close();
+    void this.#worker?.terminate();
+  }
+
+  async #read(): Promise<void> {
+    const { dir, log } = this.options;
+    let examples: Example[];
+    try {
+      examples = await loadTrainingData(dir, `nlp`);
+      this.#errors = [];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#errors = [];
+        return;
+      }
+      if (!(error instanceof TrainingDataError)) throw error;
+      this.#errors = [error];
+      log.error({ file: error.file, line: error.line }, `${String(error)}${this.#model ? '; the previous model keeps serving' : ''}`);
+      return;
+    }
+    if (examples.length === 0) return;
+    const hash = createHash('sha256').update(CACHE_VERSION).update(JSON.stringify(examples)).digest('hex').slice(0, 16);
+    if (hash === this.#hash) return;
+    const cached = await this.#cached(hash);
+    const saved = cached ?? (await this.#train(examples));
+    if (this.#closed) return;
+    this.#model = loadModel(saved);
+    this.#hash = hash;
+    if (!cached) await this.#store(hash, saved);
+    log.info({ intents: saved.intents.length, examples: examples.length, cached: Boolean(cached) }, `NLP model ${hash} in service`);
+  }
+
+  async #cached(hash: string): Promise<SavedModel | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.options.cacheDir, `${hash}.json`), 'utf8')) as SavedModel;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes the model atomically and drops older cached models. */
+  async #store(hash: string, saved: SavedModel): Promise<void> {
+    const { cacheDir, log } = this.options;
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      const file = join(cacheDir, `${hash}.json`);
+      await writeFile(`${file}.tmp`, JSON.stringify(saved));
+      await rename(`${file}.tmp`, file);
+      for (const name of await readdir(cacheDir)) {
+        if (name !== basename(file)) await rm(join(cacheDir, name), { force: true });
+      }
+    } catch (error) {
+      log.warn({ cacheDir }, `could not cache the NLP model: ${(error as Error).message}`);
+    }
+  }
+
+  #train(examples: Example[]): Promise<SavedModel> {
+    const { log } = this.options;
+    this.#trainings++;
+    const started = Date.now();
+    log.info({ examples: examples.length }, 'training the NLP model');
+    // tsx registers itself inside the worker, so the worker runs the TypeScript source like the main thread.
+    const entry = new URL('./trainer-worker.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
+      eval: true,
+      workerData: { examples },
+    });
+    this.#worker = worker;
+    return new Promise((resolve, reject) => {
+      worker.on('message', (message: { type: 'progress'; fraction: number; stage: string } | { type: 'done'; model: SavedModel }) => {
+        if (message.type === 'progress') {
+          log.info({ stage: message.stage }, `training the NLP model: ${Math.round(message.fraction * 100)}%`);
+          return;
+        }
+        log.info({ ms: Date.now() - started }, 'NLP model trained');
+        resolve(message.model);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        this.#worker = undefined;
+        reject(new Error(this.#closed ? 'training stopped: the bot is shutting down' : `the training thread stopped (exit code ${code})`));
+      });
+    });
+  }
+}

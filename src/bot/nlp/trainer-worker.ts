@@ -1,0 +1,17 @@
+// The training thread: trains on the examples it is given and posts progress, then the saved model.
+// Runs in a worker so a long training never blocks the bot's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import { trainClassifier } from './classifier.ts';
+import type { Example } from './datasets.ts';
+
+const { examples } = workerData as { examples: Example[] };
+let reported = -1;
+const model = trainClassifier(examples, {
+  onProgress: (fraction, stage) => {
+    const step = Math.floor(fraction * 4);
+    if (step === reported) return;
+    reported = step;
+    parentPort?.postMessage({ type: 'progress', fraction, stage });
+  },
+});
+parentPort?.postMessage({ type: 'done', model: model.toJSON() });

@@ -1,0 +1,75 @@
+// The intent model in service: worker training, the disk cache, retraining on change, broken files.
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IntentService } from '../../../src/bot/nlp/service.ts';
+import { memoryLog } from '../../helpers.ts';
+
+const shipped = new URL('../../../data/nlp/intents.yaml', import.meta.url).pathname;
+let root: string;
+const services: IntentService[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'switchboard-nlp-'));
+  await mkdir(join(root, 'nlp'));
+  await copyFile(shipped, join(root, 'nlp', 'intents.yaml'));
+});
+afterEach(async () => {
+  for (const service of services.splice(0)) service.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function start() {
+  const log = memoryLog();
+  const service = await IntentService.start({ dir: join(root, 'nlp'), cacheDir: join(root, 'cache'), log, watch: false });
+  services.push(service);
+  return { service, log };
+}
+
+describe('the intent service', () => {
+  it('trains in a worker thread and routes English and Arabic on the shipped examples', async () => {
+    const { service, log } = await start();
+    await service.ready();
+    expect(service.trainings).toBe(1);
+    expect(service.classify('I was charged twice for my order')?.intent).toBe('billing');
+    expect(service.classify('the app crashes every time I log in')?.intent).toBe('tech_support');
+    expect(service.classify('تم خصم المبلغ مرتين من بطاقتي')?.intent).toBe('billing');
+    expect(service.classify('التطبيق لا يعمل عند تسجيل الدخول')?.intent).toBe('tech_support');
+    expect(log.lines.some((line) => /training the NLP model: \d+%/.test(line.msg))).toBe(true);
+  });
+
+  it('does not retrain after a restart: the model comes from the cache', async () => {
+    const first = await start();
+    await first.service.ready();
+    const before = first.service.classify('how much is the premium plan?');
+    first.service.close();
+    const second = await start();
+    await second.service.ready();
+    expect(second.service.trainings).toBe(0);
+    expect(second.service.classify('how much is the premium plan?')).toEqual(before);
+  });
+
+  it('keeps answering with the old model while a changed file retrains, then serves the new one', async () => {
+    const { service } = await start();
+    await service.ready();
+    const file = join(root, 'nlp', 'intents.yaml');
+    const shipping = Array.from({ length: 12 }, (_, n) => `    - where is my parcel number ${n}, it has not arrived`).join('\n');
+    await writeFile(file, `${await readFile(file, 'utf8')}\n  shipping:\n${shipping}\n`);
+    const retraining = service.ready();
+    expect(service.classify('I was charged twice')?.intent).toBe('billing');
+    await retraining;
+    expect(service.trainings).toBe(2);
+    expect(service.classify('where is my parcel, it has not arrived yet')?.intent).toBe('shipping');
+  });
+
+  it('refuses a broken training file with file and line, and the previous model keeps serving', async () => {
+    const { service } = await start();
+    await service.ready();
+    await writeFile(join(root, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n  sales: []\n');
+    await service.ready();
+    expect(service.errors().map(String)).toEqual([expect.stringMatching(/^nlp\/intents\.yaml:4: /)]);
+    expect(service.classify('I was charged twice')?.intent).toBe('billing');
+    expect(service.trainings).toBe(1);
+  });
+});
