@@ -27,8 +27,9 @@ describe('the shipped inbound flow', () => {
     expect(flow.source).toBe(await readFile(`${shipped}/inbound.yaml`, 'utf8'));
   });
 
-  it('greets, asks the email (again when invalid), the need and the team, then hands over to that team', () => {
+  it('greets, asks the email (again when invalid) and the need, routes it with NLP and hands over to that team', () => {
     const run = newRun({ name: 'Mona' });
+    run.classifier = (text) => (text.includes('charged') ? { intent: 'billing', confidence: 0.9 } : undefined);
     startFlow(flow, run);
     expect(takeSaid(run)).toEqual(['Hi Mona! Thanks for getting in touch.', "What's your email address, in case we need to follow up?"]);
     resumeFlow(flow, run, { text: 'mona at example' });
@@ -36,26 +37,22 @@ describe('the shipped inbound flow', () => {
     resumeFlow(flow, run, { text: 'Mona@Example.com' });
     expect(takeSaid(run)).toEqual(['How can we help you today?']);
     resumeFlow(flow, run, { text: 'I was charged twice' });
-    expect(run.said.at(-1)?.choices?.map((choice) => choice.id)).toEqual(['Billing', 'Support', 'Sales']);
-    expect(takeSaid(run)).toEqual(['Thanks! Which team should take this?']);
-    resumeFlow(flow, run, { choice: 'Billing' });
+    expect(run.conversation).toMatchObject({ intent: 'billing', team: 'Billing' });
     expect(run.assigned.map((request) => request.team)).toEqual(['Billing']);
     expect(run.assigned[0]?.queuedText?.(2)).toMatch(/you are number 2 in line/);
     expect(run.contact.fields).toEqual({ email: 'mona@example.com' });
-    expect(run.conversation.fields).toEqual({ need: 'I was charged twice', topic: 'Billing' });
+    expect(run.conversation.fields).toEqual({ need: 'I was charged twice' });
     expect(run.conversation.flow?.waiting).toBeDefined();
   });
 
-  it('tells the customer and closes when no agent takes the conversation in time', () => {
+  it('asks with buttons when the model is unsure, and the button picks the team', () => {
     const run = newRun({ fields: { email: 'mona@example.com' } });
+    run.classifier = () => ({ intent: 'sales', confidence: 0.3 });
     startFlow(flow, run);
-    resumeFlow(flow, run, { text: 'my order is late' });
-    resumeFlow(flow, run, { text: '3' });
-    expect(run.assigned.map((request) => request.team)).toEqual(['Sales']);
-    takeSaid(run);
-    resumeFlow(flow, run, { timedOut: true });
-    expect(takeSaid(run)).toEqual(['Sorry for the wait: nobody is free right now. We have your email and will get back to you there.']);
-    expect(run.closed).toEqual(['no agent free within 30 minutes']);
+    resumeFlow(flow, run, { text: 'hmm' });
+    expect(run.said.at(-1)?.choices?.map((choice) => choice.title)).toEqual(['Billing', 'Support', 'Sales']);
+    resumeFlow(flow, run, { choice: 'tech_support' });
+    expect(run.assigned.map((request) => request.team)).toEqual(['Support']);
   });
 
   it('greets a nameless contact as "there" and does not ask a known email again', () => {

@@ -13,6 +13,7 @@ describe('handover in the web chat', () => {
   it('takes a customer from the first message to an agent in the web chat, and back to the bot after /close', async () => {
     at(0);
     const app = await start(await shippedDataDir(), { now, adminToken: 'test-admin-token' });
+    await app.intents.ready();
     const omar = visitor(app.url, 'agent-omar');
     const layla = visitor(app.url, 'layla', 'Layla');
 
@@ -22,12 +23,9 @@ describe('handover in the web chat', () => {
     await layla.say('hello');
     at(20);
     await layla.say('layla@example.com');
-    at(40);
-    await layla.say('I was charged twice');
-    const teams = (await layla.messages()).at(-1);
-    expect(teams?.choices?.map((choice) => choice.title)).toEqual(['Billing', 'Technical support', 'Sales']);
     at(60);
-    await layla.press('Billing');
+    // The NLP model routes the need to Billing, where Omar is online.
+    await layla.say('I was charged twice');
 
     const card = (await omar.messages()).at(-1)!;
     expect(card.from).toBe('bot');
@@ -42,7 +40,7 @@ describe('handover in the web chat', () => {
     await omar.quote('Yes! I have refunded the second charge.', (await omar.messages()).at(-1)!.id);
     const seen = await layla.messages();
     expect(seen.at(-1)).toMatchObject({ from: 'agent', text: 'Yes! I have refunded the second charge.' });
-    expect(seen.filter((m) => m.from === 'bot').map((m) => m.text).at(-1)).toMatch(/Which team/);
+    expect(seen.filter((m) => m.from === 'bot').map((m) => m.text).at(-1)).toBe('How can we help you today?');
 
     at(600);
     await omar.say('/close refunded');
