@@ -27,6 +27,8 @@ if (mode === 'bare') {
     log: createLogger({ level: 'warn' }),
     watch: false,
   });
+  // Measure the steady state: the NLP model of a fresh DATA_DIR trains in a worker thread at start.
+  await switchboard.intents.ready();
   url = switchboard.url;
   stop = switchboard.stop;
 }

@@ -104,8 +104,25 @@ export function loadModel(saved: SavedModel): Model {
   return new LinearModel(saved.intents, vectorizer, floatsFrom(saved.weights), floatsFrom(saved.bias), saved.temperature);
 }
 
+/** What the confidence of a prediction is made of. */
+export interface Evidence {
+  /** The class with the highest score. */
+  top: number;
+  /** Its softmax probability, after the temperature. */
+  probability: number;
+  /** Cosine of the text with its nearest training example of that class (TF-IDF vectors). */
+  similarity: number;
+  /** Share of the text's words the vocabulary knows. */
+  coverage: number;
+  /** Every class's probability, after the temperature. */
+  probabilities: Float64Array;
+}
+
 class LinearModel implements Model {
   private readonly scores: Float64Array;
+  /** Training vectors per class, for the nearest-example similarity. */
+  private readonly neighbours: SparseVector[][];
+  private readonly scratch: Float32Array;
 
   constructor(
     readonly intents: readonly string[],
@@ -113,12 +130,19 @@ class LinearModel implements Model {
     private readonly weights: Float32Array,
     private readonly bias: Float32Array,
     readonly temperature: number,
+    /** Training texts per class. */
+    readonly examples: string[][],
+    /** Coefficients of the confidence: [bias, log-odds of the probability, similarity, coverage]; none = the probability. */
+    readonly confidence: number[] | undefined,
+    neighbours?: SparseVector[][],
   ) {
     this.scores = new Float64Array(intents.length);
+    this.neighbours = neighbours ?? examples.map((texts) => texts.map((text) => vectorizer.transform(text)));
+    this.scratch = new Float32Array(vectorizer.size);
   }
 
-  withTemperature(temperature: number): LinearModel {
-    return new LinearModel(this.intents, this.vectorizer, this.weights, this.bias, temperature);
+  with(temperature: number, confidence: number[] | undefined): LinearModel {
+    return new LinearModel(this.intents, this.vectorizer, this.weights, this.bias, temperature, this.examples, confidence, this.neighbours);
   }
 
   /** Raw class scores, before the temperature. */
@@ -129,14 +153,53 @@ class LinearModel implements Model {
     return out;
   }
 
-  classify(text: string): Classification {
-    const { index, value } = this.vectorizer.transform(typeof text === 'string' ? text : '');
-    const scores = this.scores;
+  evidence(text: string, scores = new Float64Array(this.intents.length)): Evidence {
+    const { vector, words } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '');
+    const { index, value } = vector;
     logits(this.weights, this.bias, this.intents.length, index, value, 1, scores);
     for (let c = 0; c < scores.length; c++) scores[c]! /= this.temperature;
     softmaxInPlace(scores);
-    const ranking = this.intents.map((intent, c) => ({ intent, confidence: scores[c]! }));
-    ranking.sort((a, b) => b.confidence - a.confidence);
+    let top = 0;
+    for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[top]!) top = c;
+    return { top, probability: scores[top]!, similarity: this.similarity(vector, top), coverage: words, probabilities: scores };
+  }
+
+  /** Cosine of a vector with the nearest training vector of a class. */
+  private similarity({ index, value }: SparseVector, c: number): number {
+    let norm = 0;
+    for (let k = 0; k < index.length; k++) {
+      this.scratch[index[k]!] = value[k]!;
+      norm += value[k]! * value[k]!;
+    }
+    let best = 0;
+    if (norm > 0) {
+      for (const other of this.neighbours[c] ?? []) {
+        let dot = 0;
+        let otherNorm = 0;
+        for (let k = 0; k < other.index.length; k++) {
+          const v = other.value[k]!;
+          dot += this.scratch[other.index[k]!]! * v;
+          otherNorm += v * v;
+        }
+        if (otherNorm > 0 && dot / Math.sqrt(otherNorm) > best) best = dot / Math.sqrt(otherNorm);
+      }
+      best /= Math.sqrt(norm);
+    }
+    for (let k = 0; k < index.length; k++) this.scratch[index[k]!] = 0;
+    return best;
+  }
+
+  classify(text: string): Classification {
+    const evidence = this.evidence(text, this.scores);
+    const confidence = combine(this.confidence, evidence);
+    // The ranking keeps the softmax order; the top intent's probability becomes the combined confidence and
+    // the others share what is left in proportion to their probabilities, so that the ranking still sums to 1.
+    const rest = 1 - evidence.probability;
+    const ranking = this.intents.map((intent, c) => ({
+      intent,
+      confidence: c === evidence.top ? confidence : rest > 0 ? (evidence.probabilities[c]! / rest) * (1 - confidence) : 0,
+    }));
+    ranking.sort((a, b) => (b.intent === ranking[evidence.top]!.intent ? 1 : 0) - (a.intent === ranking[evidence.top]!.intent ? 1 : 0) || b.confidence - a.confidence);
     return { intent: ranking[0]!.intent, confidence: ranking[0]!.confidence, ranking };
   }
 
@@ -150,8 +213,24 @@ class LinearModel implements Model {
       weights: floatsTo(this.weights),
       bias: floatsTo(this.bias),
       temperature: this.temperature,
+      examples: this.examples,
+      ...(this.confidence ? { confidence: this.confidence } : {}),
     };
   }
+}
+
+/** The confidence of a prediction from its evidence: a logistic function fitted on held-out examples, or the probability. */
+function combine(coefficients: number[] | undefined, e: Evidence): number {
+  if (!coefficients) return e.probability;
+  const x = confidenceInputs(e);
+  let z = coefficients[0]!;
+  for (let i = 0; i < x.length; i++) z += coefficients[i + 1]! * x[i]!;
+  return 1 / (1 + Math.exp(-z));
+}
+
+function confidenceInputs(e: Evidence): number[] {
+  const p = Math.min(Math.max(e.probability, 1e-6), 1 - 1e-6);
+  return [Math.log(p / (1 - p)), e.similarity, e.coverage];
 }
 
 function fit(

@@ -90,6 +90,25 @@ export class Vectorizer {
     return this.vectorOf(extractTerms(text, this.options.charRange));
   }
 
+  /**
+   * The vector of a text and how much of it the vocabulary knows: the share of its words (`words`) and of
+   * its character n-grams (`chars`) that are in the vocabulary, each 0 for a text without any.
+   */
+  transformWithCoverage(text: string): { vector: SparseVector; words: number; chars: number } {
+    const terms = extractTerms(text, this.options.charRange);
+    const share = (block: Map<string, number>, unigramsOnly: boolean) => {
+      let known = 0;
+      let total = 0;
+      for (const [term, count] of block) {
+        if (unigramsOnly && term.includes(' ')) continue;
+        total += count;
+        if (this.vocabulary.has(term)) known += count;
+      }
+      return total > 0 ? known / total : 0;
+    };
+    return { vector: this.vectorOf(terms), words: share(terms.words, true), chars: share(terms.chars, false) };
+  }
+
   private vectorOf({ words, chars }: { words: Map<string, number>; chars: Map<string, number> }): SparseVector {
     const index: number[] = [];
     const value: number[] = [];
