@@ -248,7 +248,8 @@ export class Runtime {
       this.#startTriggered(turn, 'conversation.opened', 'contact');
     } else if (conversation.status === 'open' && conversation.stage === 'assigned') {
       await this.#desk.relayToAgent(tx, conversation, contact, text, fx);
-    } else if (conversation.stage === 'bot') {
+    } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
+      // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       this.#resume(turn, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });
     }
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.

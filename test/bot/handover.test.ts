@@ -56,11 +56,11 @@ interface Desk {
   conversationOf(id: string): Promise<number>;
 }
 
-async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string } = {}): Promise<Desk> {
+async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string> } = {}): Promise<Desk> {
   clock = new Date('2026-11-24T09:00:00Z');
   const customers = fakeChannel('whatsapp');
   const agents = fakeChannel('telegram');
-  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, options.teamYaml ?? team);
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow, ...options.flows }, options.teamYaml ?? team);
   const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}) });
   return {
     h, customers, agents,
@@ -290,6 +290,30 @@ describe('handover', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await d.h.runtime.stop();
     expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    await d.h.close();
+  });
+
+  it('asks a closed conversation\'s satisfaction question after the agent closes it, and takes the answer', async () => {
+    const survey = `
+flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: "How did we do, from 1 to 5?"
+    expect: number
+    save: conversation.rating
+  - say: "Thank you for rating us {{conversation.rating}}."
+`;
+    const d = await desk({ flows: { 'survey.yaml': survey } });
+    await d.agent('9001', '/online');
+    await d.customer('s1', 'hi');
+    await d.customer('s1', 'Billing');
+    const id = await d.conversationOf('s1');
+    await d.agent('9001', '/close solved');
+    expect(d.customers.textsTo('s1').at(-1)).toBe('How did we do, from 1 to 5?');
+    await d.customer('s1', '5');
+    expect(d.customers.textsTo('s1').at(-1)).toBe('Thank you for rating us 5.');
+    expect(await d.conversationOf('s1')).toBe(id);
+    expect((await d.h.store.conversation(id))?.fields.rating).toBe(5);
     await d.h.close();
   });
 });
