@@ -16,6 +16,8 @@ const { default: classifiers } = await import('natural/lib/natural/classifiers/i
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const dataDir = process.env.NLP_DATA_DIR ?? resolve(root, '../shared/data/nlp');
 const threshold = Number(process.env.NLP_THRESHOLD ?? DEFAULT_THRESHOLD);
+/** More thresholds to show our classifier at, from the same model (e.g. NLP_ALSO_AT=0.45,0.5). */
+const alsoAt = (process.env.NLP_ALSO_AT ?? '').split(',').filter((t) => t.trim() !== '').map(Number);
 
 interface Task {
   name: string;
@@ -82,6 +84,21 @@ for (const task of tasks) {
       result.latencyMs.p50.toFixed(3),
       result.latencyMs.p99.toFixed(3) + (target ? ' (< 2)' : ''),
     ]);
+    if (target) {
+      for (const other of alsoAt) {
+        const at = evaluate(predictor, task.test, other);
+        rows.push([
+          task.name,
+          `${system} @ ${other}`,
+          at.accuracy.toFixed(4),
+          at.acceptedAccuracy.toFixed(4),
+          at.outOfScopeRecall === undefined ? '-' : at.outOfScopeRecall.toFixed(4),
+          '-',
+          at.latencyMs.p50.toFixed(3),
+          at.latencyMs.p99.toFixed(3),
+        ]);
+      }
+    }
     console.error(`${task.name} / ${system}: done`);
   }
 }

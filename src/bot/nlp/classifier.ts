@@ -1,8 +1,11 @@
-// The intent classifier: TF-IDF word and character n-grams, a softmax linear model, and a temperature fitted
-// on held-out examples so that a confidence of 0.6 means roughly "right 6 times in 10". Out of scope is the
-// caller's decision: a top confidence below its threshold.
+// The intent classifier: TF-IDF word and character n-grams, a softmax linear model with a temperature, and a
+// confidence fitted on held-out examples as the probability that the prediction is right, from the softmax
+// probability, the similarity of the text to the nearest training example of the predicted intent and how much
+// of the text the vocabulary knows; so a confidence of 0.6 means roughly "right 6 times in 10", and texts unlike
+// every training example (out of scope) score low. Out of scope is the caller's decision: a confidence below
+// its threshold.
 import type { Example } from './datasets.ts';
-import { Vectorizer, type FeatureOptions } from './features.ts';
+import { Vectorizer, type FeatureOptions, type SparseVector } from './features.ts';
 import { logits, softmaxInPlace, trainSoftmax, type SoftmaxOptions } from './softmax.ts';
 
 /** One intent with its probability. */
@@ -28,11 +31,11 @@ export interface TrainOptions {
   onProgress?: (fraction: number, stage: string) => void;
 }
 
-const DEFAULT_FEATURES: FeatureOptions = { charRange: [2, 5] };
-const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 1, l2: 1e-6, seed: 1 };
+const DEFAULT_FEATURES: FeatureOptions = { charRange: [1, 4], wordWeight: 0.3 };
+const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 2, l2: 1e-6, seed: 1 };
 /** Small data sets get more passes, so that few examples still see enough updates. */
 const MIN_UPDATES = 30_000;
-const MODEL_FORMAT = 'switchboard-intents/1';
+const MODEL_FORMAT = 'switchboard-intents/2';
 
 /** A trained classifier. */
 export interface Model {
@@ -53,6 +56,10 @@ export interface SavedModel {
   weights: string;
   bias: string;
   temperature: number;
+  /** Training texts per intent (same order as `intents`), for the nearest-example similarity. */
+  examples: string[][];
+  /** Coefficients of the confidence; absent: the confidence is the probability. */
+  confidence?: number[];
 }
 
 /**
@@ -80,17 +87,22 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   }
 
   let temperature = 1;
+  let confidence: number[] | undefined;
   if (heldOut) {
     const probe = fit(trainSet, intents, features, modelOptions, (f) => progress(f * 0.5, 'calibrating'));
     temperature = fitTemperature(probe, heldOut);
+    confidence = fitConfidence(probe.with(temperature, undefined), heldOut);
     const model = fit(usable, intents, features, modelOptions, (f) => progress(0.5 + f * 0.5, 'training'));
     progress(1, 'done');
-    return model.withTemperature(temperature);
+    return model.with(temperature, confidence);
   }
   const model = fit(usable, intents, features, modelOptions, (f) => progress(f, 'training'));
-  if (calibrationSet) temperature = fitTemperature(model, calibrationSet);
+  if (calibrationSet) {
+    temperature = fitTemperature(model, calibrationSet);
+    confidence = fitConfidence(model.with(temperature, undefined), calibrationSet);
+  }
   progress(1, 'done');
-  return model.withTemperature(temperature);
+  return model.with(temperature, confidence);
 }
 
 /**
@@ -101,7 +113,9 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
 export function loadModel(saved: SavedModel): Model {
   if (saved?.format !== MODEL_FORMAT) throw new Error(`not a saved intent model (expected format ${MODEL_FORMAT})`);
   const vectorizer = Vectorizer.restore(saved.features, saved.terms, floatsFrom(saved.idf));
-  return new LinearModel(saved.intents, vectorizer, floatsFrom(saved.weights), floatsFrom(saved.bias), saved.temperature);
+  const examples = Array.isArray(saved.examples) ? saved.examples : saved.intents.map(() => []);
+  const confidence = Array.isArray(saved.confidence) ? saved.confidence : undefined;
+  return new LinearModel(saved.intents, vectorizer, floatsFrom(saved.weights), floatsFrom(saved.bias), saved.temperature, examples, confidence);
 }
 
 /** What the confidence of a prediction is made of. */
@@ -153,15 +167,22 @@ class LinearModel implements Model {
     return out;
   }
 
-  evidence(text: string, scores = new Float64Array(this.intents.length)): Evidence {
+  evidence(text: string, scores: Float64Array = new Float64Array(this.intents.length)): Evidence {
     const { vector, words } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '');
     const { index, value } = vector;
     logits(this.weights, this.bias, this.intents.length, index, value, 1, scores);
+    // A text that shares no term with the training data (empty, emoji, an unknown script) is no evidence for
+    // any intent: every intent is equally likely, rather than whichever the biases favour.
+    if (index.length === 0) scores.fill(0);
     for (let c = 0; c < scores.length; c++) scores[c]! /= this.temperature;
     softmaxInPlace(scores);
     let top = 0;
     for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[top]!) top = c;
-    return { top, probability: scores[top]!, similarity: this.similarity(vector, top), coverage: words, probabilities: scores };
+    const similarity = this.similarity(vector, top);
+    // Nor is a text that shares no term with any example of the intent it leans to (it leans there only
+    // because it lacks the other intents' terms, as a run of one letter does).
+    if (similarity === 0) scores.fill(1 / scores.length);
+    return { top, probability: scores[top]!, similarity, coverage: words, probabilities: scores };
   }
 
   /** Cosine of a vector with the nearest training vector of a class. */
@@ -195,12 +216,12 @@ class LinearModel implements Model {
     // The ranking keeps the softmax order; the top intent's probability becomes the combined confidence and
     // the others share what is left in proportion to their probabilities, so that the ranking still sums to 1.
     const rest = 1 - evidence.probability;
-    const ranking = this.intents.map((intent, c) => ({
-      intent,
+    const order = this.intents.map((_, c) => c).sort((a, b) => (a === evidence.top ? -1 : b === evidence.top ? 1 : evidence.probabilities[b]! - evidence.probabilities[a]!));
+    const ranking = order.map((c) => ({
+      intent: this.intents[c]!,
       confidence: c === evidence.top ? confidence : rest > 0 ? (evidence.probabilities[c]! / rest) * (1 - confidence) : 0,
     }));
-    ranking.sort((a, b) => (b.intent === ranking[evidence.top]!.intent ? 1 : 0) - (a.intent === ranking[evidence.top]!.intent ? 1 : 0) || b.confidence - a.confidence);
-    return { intent: ranking[0]!.intent, confidence: ranking[0]!.confidence, ranking };
+    return { intent: ranking[0]!.intent, confidence, ranking };
   }
 
   toJSON(): SavedModel {
@@ -247,7 +268,13 @@ function fit(
   const trained = trainSoftmax(vectors, labels, intents.length, vectorizer.size, { ...options, epochs }, (epoch) =>
     onProgress(epoch / epochs),
   );
-  return new LinearModel(intents, vectorizer, trained.weights, trained.bias, 1);
+  const examplesOf = intents.map(() => [] as string[]);
+  const neighbours = intents.map(() => [] as SparseVector[]);
+  examples.forEach((e, i) => {
+    examplesOf[labels[i]!]!.push(e.text);
+    neighbours[labels[i]!]!.push(vectors[i]!);
+  });
+  return new LinearModel(intents, vectorizer, trained.weights, trained.bias, 1, examplesOf, undefined, neighbours);
 }
 
 /** The temperature that minimises the negative log-likelihood of the examples (golden-section on log T). */
@@ -278,6 +305,73 @@ function fitTemperature(model: LinearModel, examples: Example[]): number {
     else lo = a;
   }
   return Math.exp((lo + hi) / 2);
+}
+
+/** Fewer wrong (or right) held-out predictions than this: too little to fit the confidence on; the probability serves. */
+const MIN_CONFIDENCE_CASES = 8;
+
+/**
+ * Fits the confidence as the probability that a prediction is right: a logistic regression on held-out
+ * examples from the log-odds of the softmax probability, the similarity to the nearest training example of the
+ * predicted intent and the vocabulary's coverage of the text. Texts unlike any training example (out of
+ * scope) then get a low confidence even when the softmax is sure of itself. Undefined when the held-out
+ * examples hold too few mistakes to learn from.
+ */
+function fitConfidence(model: LinearModel, examples: Example[]): number[] | undefined {
+  const classOf = new Map(model.intents.map((intent, c) => [intent, c]));
+  const rows = examples
+    .filter((e) => classOf.has(e.intent))
+    .map((e) => {
+      const evidence = model.evidence(e.text);
+      return { x: confidenceInputs(evidence), y: evidence.top === classOf.get(e.intent) ? 1 : 0 };
+    });
+  const wrong = rows.filter((r) => r.y === 0).length;
+  if (wrong < MIN_CONFIDENCE_CASES || rows.length - wrong < MIN_CONFIDENCE_CASES) return undefined;
+  // Newton's method on the L2-regularised log-likelihood; four unknowns, so the 4×4 system is solved directly.
+  const n = 1 + rows[0]!.x.length;
+  const w = new Array<number>(n).fill(0);
+  const lambda = 1;
+  for (let iteration = 0; iteration < 30; iteration++) {
+    const gradient = w.map((wi, i) => (i === 0 ? 0 : lambda * wi));
+    const hessian = w.map((_, i) => w.map((_, j) => (i === j && i > 0 ? lambda : 0)));
+    for (const { x, y } of rows) {
+      const xs = [1, ...x];
+      let z = 0;
+      for (let i = 0; i < n; i++) z += w[i]! * xs[i]!;
+      const p = 1 / (1 + Math.exp(-z));
+      for (let i = 0; i < n; i++) {
+        gradient[i]! += (p - y) * xs[i]!;
+        for (let j = 0; j < n; j++) hessian[i]![j]! += p * (1 - p) * xs[i]! * xs[j]! + (i === j ? 1e-9 : 0);
+      }
+    }
+    const step = solve(hessian, gradient);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      w[i]! -= step[i]!;
+      size += Math.abs(step[i]!);
+    }
+    if (size < 1e-8) break;
+  }
+  return w.every(Number.isFinite) ? w : undefined;
+}
+
+/** Solves a small linear system by Gaussian elimination with partial pivoting. */
+function solve(matrix: number[][], vector: number[]): number[] {
+  const n = vector.length;
+  const a = matrix.map((row, i) => [...row, vector[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const d = a[col]![col]!;
+    if (Math.abs(d) < 1e-12) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = a[r]![col]! / d;
+      for (let k = col; k <= n; k++) a[r]![k]! -= f * a[col]![k]!;
+    }
+  }
+  return a.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
 }
 
 function smallestIntent(examples: Example[]): number {

@@ -1,4 +1,4 @@
-// `npm run nlp -- eval --train <file> --test <file> [--threshold 0.6]`: how well the classifier does on an
+// `npm run nlp -- eval --train <file> --test <file> [--threshold 0.45]`: how well the classifier does on an
 // admin's own data. Files are CSV (header with `text` and `intent`/`category`/`label`) or CLINC-style JSON
 // (`file.json#split`, default split train for --train and test for --test).
 import { performance } from 'node:perf_hooks';
@@ -9,9 +9,9 @@ import { DatasetError, OUT_OF_SCOPE, readExamples } from './datasets.ts';
 import { evaluate } from './evaluate.ts';
 
 /** The threshold of the `classify` step when a flow sets none (src/flows/steps/classify.ts). */
-export const DEFAULT_THRESHOLD = 0.6;
+export const DEFAULT_THRESHOLD = 0.45;
 
-const USAGE = 'usage: npm run nlp -- eval --train <file.csv|file.json[#split]> --test <file> [--threshold 0.6]';
+const USAGE = 'usage: npm run nlp -- eval --train <file.csv|file.json[#split]> --test <file> [--threshold 0.45]';
 
 /**
  * Runs the command line; returns the exit code. Output goes through `print`.

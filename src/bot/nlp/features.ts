@@ -15,6 +15,8 @@ export interface FeatureOptions {
   charRange: [number, number];
   /** Terms seen in fewer training texts than this are dropped. Default: 2 from 2,000 texts on, else 1. */
   minDocFrequency?: number;
+  /** Share of the vector's squared norm the word block gets (the character block has the rest). Default 0.5. */
+  wordWeight?: number;
 }
 
 /** Texts longer than this are cut: the first thousands of characters carry the intent, and classify stays fast. */
@@ -36,7 +38,10 @@ export function extractTerms(text: string, charRange: [number, number]): { words
     const padded = `<${token}>`;
     const chars_ = Array.from(padded);
     for (let n = minN; n <= maxN; n++) {
-      for (let start = 0; start + n <= chars_.length; start++) {
+      // Single characters come from inside the word: the boundary marks alone say nothing about the text.
+      const first = n === 1 ? 1 : 0;
+      const end = n === 1 ? chars_.length - 1 : chars_.length;
+      for (let start = first; start + n <= end; start++) {
         add(chars, CHAR + chars_.slice(start, start + n).join(''));
       }
     }
@@ -112,7 +117,8 @@ export class Vectorizer {
   private vectorOf({ words, chars }: { words: Map<string, number>; chars: Map<string, number> }): SparseVector {
     const index: number[] = [];
     const value: number[] = [];
-    for (const block of [words, chars]) {
+    const wordWeight = this.options.wordWeight ?? 0.5;
+    for (const [block, weight] of [[words, wordWeight], [chars, 1 - wordWeight]] as const) {
       const start = index.length;
       let norm = 0;
       for (const [term, count] of block) {
@@ -123,8 +129,8 @@ export class Vectorizer {
         value.push(v);
         norm += v * v;
       }
-      // Both blocks weigh the same: each has norm 1/√2, so the whole vector has norm 1.
-      const scale = norm > 0 ? 1 / Math.sqrt(2 * norm) : 0;
+      // The blocks have norms √weight and √(1 − weight), so the whole vector has norm 1.
+      const scale = norm > 0 ? Math.sqrt(weight / norm) : 0;
       for (let k = start; k < value.length; k++) value[k]! *= scale;
     }
     return { index: Int32Array.from(index), value: Float32Array.from(value) };

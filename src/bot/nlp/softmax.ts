@@ -5,7 +5,7 @@ import type { SparseVector } from './features.ts';
 export interface SoftmaxOptions {
   /** Passes over the data. Default 6. */
   epochs: number;
-  /** Initial learning rate. Default 1. */
+  /** Initial learning rate. Default 2 (see classifier.ts). */
   learningRate: number;
   /** L2 strength per example. Default 1e-6. */
   l2: number;

@@ -16,7 +16,7 @@ export interface ClassifyStep {
   clarify?: Template;
 }
 
-const DEFAULT_THRESHOLD = 0.6;
+const DEFAULT_THRESHOLD = 0.45;
 
 /** `- classify: conversation.need` with `routes: { billing: Billing }`, `threshold`, `clarify`. */
 export const classifyStep = defineStep({
