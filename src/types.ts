@@ -13,6 +13,8 @@ export interface InboundMessage {
   choice?: string;
   /** The channel message id this message quotes. */
   replyTo?: string;
+  /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
+  referral?: string;
   /** When the channel says it was sent (ISO 8601). */
   at: string;
 }

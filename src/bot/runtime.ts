@@ -2,7 +2,7 @@
 // Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
 // the agent holding it); an agent's message goes to the handover desk.
 import type { InboundMessage } from '../types.ts';
-import type { Contact, Conversation, ConversationSource, Message, Store, Tx } from '../store/types.ts';
+import type { Contact, Conversation, ConversationSource, Fields, Message, Store, Tx } from '../store/types.ts';
 import { ConflictError } from '../store/errors.ts';
 import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import type { AssignStep } from '../flows/index.ts';
@@ -327,12 +327,13 @@ export class Runtime {
 
   async #contactOf(tx: Tx, inbound: InboundMessage, now: string, fx: Effects): Promise<Contact> {
     const known = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    const referral: Fields = inbound.referral ? { referral: inbound.referral } : {};
     if (known) {
       // The name a customer gave us is kept; a channel's profile name only fills a gap.
       const name = known.name ?? inbound.from.name;
       const language = known.language ?? inbound.from.language;
-      if (name !== known.name || language !== known.language) {
-        const updated = { ...known, updatedAt: now, ...(name ? { name } : {}), ...(language ? { language } : {}) };
+      if (name !== known.name || language !== known.language || (inbound.referral && inbound.referral !== known.fields.referral)) {
+        const updated = { ...known, updatedAt: now, fields: { ...known.fields, ...referral }, ...(name ? { name } : {}), ...(language ? { language } : {}) };
         fx.emit({ type: 'contact.updated', payload: { contact: updated } });
         return updated;
       }
@@ -343,7 +344,7 @@ export class Runtime {
       identities: [{ channel: inbound.channel, id: inbound.from.id }],
       ...(inbound.from.name ? { name: inbound.from.name } : {}),
       ...(inbound.from.language ? { language: inbound.from.language } : {}),
-      fields: {},
+      fields: { ...referral },
       tags: [],
       createdAt: now,
       updatedAt: now,

@@ -192,4 +192,15 @@ steps:
     expect(conversations[0]?.fields.rating).toBe(5);
     await h.close();
   });
+
+  it('keeps on the contact how they arrived (a deep-link payload), and a newer one replaces it', async () => {
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
+    await h.runtime.deliver(from('u1', '/start', { referral: 'summer-ad' }));
+    expect((await h.store.contactByIdentity('fake', 'u1'))?.fields.referral).toBe('summer-ad');
+    await h.runtime.deliver(from('u1', 'layla@example.com'));
+    await h.runtime.deliver(from('u1', '/start', { referral: 'newsletter' }));
+    expect((await h.store.contactByIdentity('fake', 'u1'))?.fields).toEqual({ referral: 'newsletter', email: 'layla@example.com' });
+    await h.close();
+  });
 });
