@@ -32,6 +32,11 @@ export interface OutboundMessage {
   id?: number;
 }
 
+/** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */
+export class DeliveryRefused extends Error {
+  override readonly name = 'DeliveryRefused';
+}
+
 /**
  * Hands an inbound message to the runtime. Resolves once the message and its effects are durably stored:
  * only then may a channel acknowledge it to its sender. Rejects when it could not be stored.

@@ -1,7 +1,7 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel.
 // Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
 // the agent holding it); an agent's message goes to the handover desk.
-import type { InboundMessage } from '../types.ts';
+import { DeliveryRefused, type InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Fields, Message, Store, Tx } from '../store/types.ts';
 import { ConflictError } from '../store/errors.ts';
 import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
@@ -93,7 +93,7 @@ export class Runtime {
 
   /** Takes an inbound message; resolves when it is durably stored with its effects. */
   deliver = (message: InboundMessage): Promise<void> => {
-    if (this.#stopping) return Promise.reject(new Error('the bot is shutting down; try again shortly'));
+    if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     return this.#track(this.#transact(`${message.channel}:${message.from.id}`, (tx, fx) => this.#decide(tx, message, fx)));
   };
 

@@ -157,4 +157,15 @@ describe('web chat', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     await app.stop();
   });
+
+  it('answers 503 and stores nothing while the bot shuts down, so the visitor retries', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
+    await app.runtime.stop();
+    const late = visitor(app.url, 'late');
+    const res = await late.say('hello');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatch(/shutting down/);
+    expect(await app.store.messageCount()).toBe(0);
+    await app.stop();
+  });
 });

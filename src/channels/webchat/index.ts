@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Channel, Deliver, OutboundMessage } from '../../types.ts';
+import { DeliveryRefused, type Channel, type Deliver, type OutboundMessage } from '../../types.ts';
 import type { Message, Store } from '../../store/types.ts';
 import type { Logger } from '../../server/log.ts';
 
@@ -83,15 +83,21 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
       return;
     }
     const body = parsed.data;
-    await deliver({
-      channel: 'webchat',
-      id: `${session}:${body.clientId ?? randomUUID()}`,
-      from: { id: session, ...(body.name ? { name: body.name } : {}) },
-      ...(body.text !== undefined ? { text: body.text } : {}),
-      ...(body.choice !== undefined ? { choice: body.choice } : {}),
-      ...(body.replyTo !== undefined ? { replyTo: String(body.replyTo) } : {}),
-      at: new Date().toISOString(),
-    });
+    try {
+      await deliver({
+        channel: 'webchat',
+        id: `${session}:${body.clientId ?? randomUUID()}`,
+        from: { id: session, ...(body.name ? { name: body.name } : {}) },
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        ...(body.choice !== undefined ? { choice: body.choice } : {}),
+        ...(body.replyTo !== undefined ? { replyTo: String(body.replyTo) } : {}),
+        at: new Date().toISOString(),
+      });
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      res.status(503).set('retry-after', '5').json({ error: error.message });
+      return;
+    }
     notify(session);
     res.status(202).json({ accepted: true });
   }
