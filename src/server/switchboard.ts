@@ -10,6 +10,7 @@ import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
+import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { TeamDirectory } from '../handover/team-file.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
@@ -32,7 +33,7 @@ export interface Switchboard {
 }
 
 export interface StartOptions {
-  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER'>>;
+  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'TELEGRAM_WEBHOOK_SECRET' | 'PUBLIC_URL'>>;
   log: Logger;
   /** Watch flow files and team.yaml for changes (default true). */
   watch?: boolean;
@@ -78,6 +79,17 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
   const channels: Channel[] = [webchat];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const telegramDirectory = directory;
+    channels.push(createTelegramChannel({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+      ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+      log: log.child({ channel: 'telegram' }),
+      agentChatIds: () => telegramDirectory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
+    }));
+  }
   const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
   const outbox = new Outbox({ store, channels: channelsByName, log });
   const now = options.now ?? (() => new Date());

@@ -1,0 +1,137 @@
+// The Telegram adapter on its own against the fake Bot API: rendering (keyboards, numbered lists, long texts),
+// failures of deliver in webhook and polling mode, and errors of the Bot API reaching the caller.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTelegramChannel, splitText } from '../../../src/channels/telegram/index.ts';
+import type { Channel, Deliver, InboundMessage } from '../../../src/types.ts';
+import { eventually, quietLog } from '../../helpers.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+
+const TOKEN = '123456:TEST-token';
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function channelOn(options: { webhookSecret?: string } = {}): Promise<{ api: FakeBotApi; channel: Channel }> {
+  const api = await FakeBotApi.start();
+  cleanup.push(() => api.close());
+  const channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, ...options });
+  cleanup.push(() => channel.stop());
+  return { api, channel };
+}
+
+const choices = [{ id: 'billing', title: 'Billing' }, { id: 'sales', title: 'Sales' }];
+
+describe('sending', () => {
+  it('splits a 5,000-character text into two messages at a line break, keyboard on the last, and returns its id', async () => {
+    const { api, channel } = await channelOn();
+    const first = `${'a'.repeat(3000)}\n${'b'.repeat(999)}`;
+    const second = 'c'.repeat(1000);
+    const id = await channel.send('5001', { text: `${first}\n${second}`, choices });
+    const sent = api.messagesTo(5001);
+    expect(sent.map((m) => m.text.length)).toEqual([first.length, second.length]);
+    expect(sent.map((m) => m.text)).toEqual([first, second]);
+    expect(sent[0]!.reply_markup).toBeUndefined();
+    expect(sent[1]!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Billing', callback_data: 'billing' }], [{ text: 'Sales', callback_data: 'sales' }]] });
+    expect(id).toBe(`5001:${sent[1]!.message_id}`);
+  });
+
+  it('splits text without breaks at the limit, never inside a surrogate pair', () => {
+    expect(splitText('a'.repeat(5000), 4096).map((part) => part.length)).toEqual([4096, 904]);
+    const emoji = `${'a'.repeat(4095)}😀b`;
+    const parts = splitText(emoji, 4096);
+    expect(parts.join('')).toBe(emoji);
+    expect(parts[0]!.length).toBe(4095);
+    expect(splitText('short', 4096)).toEqual(['short']);
+  });
+
+  it('renders choices as a numbered list when an id does not fit in 64 bytes of callback_data', async () => {
+    const { api, channel } = await channelOn();
+    await channel.send('5001', { text: 'Which plan?', choices: [{ id: 'x'.repeat(65), title: 'Pro' }, { id: 'basic', title: 'Basic' }] });
+    const [sent] = api.messagesTo(5001);
+    expect(sent!.text).toBe('Which plan?\n\n1. Pro\n2. Basic');
+    expect(sent!.reply_markup).toBeUndefined();
+  });
+
+  it('propagates a Bot API error, and a retried split message resumes after the parts already sent', async () => {
+    const { api, channel } = await channelOn();
+    const refused = { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
+    api.fail('sendMessage', 1, refused);
+    await expect(channel.send('5002', { id: 8, text: 'hello' })).rejects.toThrow(/chat not found/);
+    expect(api.messagesTo(5002)).toHaveLength(0);
+
+    // The first part goes out, the second is refused: the outbox's retry sends only the second.
+    const text = `${'a'.repeat(4000)}\n${'b'.repeat(1000)}`;
+    api.fail('sendMessage', 1, refused, 1);
+    await expect(channel.send('5003', { id: 9, text })).rejects.toThrow(/chat not found/);
+    expect(api.sentTo(5003)).toEqual(['a'.repeat(4000)]);
+    const id = await channel.send('5003', { id: 9, text });
+    expect(api.sentTo(5003)).toEqual(['a'.repeat(4000), 'b'.repeat(1000)]);
+    expect(id).toBe(`5003:${api.messagesTo(5003)[1]!.message_id}`);
+  });
+});
+
+describe('receiving', () => {
+  async function serve(channel: Channel): Promise<string> {
+    const app = express();
+    channel.mount?.(app);
+    const server: Server = await new Promise((done) => {
+      const listening = app.listen(0, '127.0.0.1', () => done(listening));
+    });
+    cleanup.push(() => new Promise((done) => { server.closeAllConnections(); server.close(done); }));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram`;
+  }
+
+  it('answers 500 when a button press cannot be stored, still answers the callback query, and keeps the keyboard', async () => {
+    const { api, channel } = await channelOn({ webhookSecret: 's3cret' });
+    const url = await serve(channel);
+    let fail = true;
+    const got: InboundMessage[] = [];
+    await channel.start(async (message) => {
+      if (fail) throw new Error('disk full');
+      got.push(message);
+    });
+    const update = {
+      update_id: 5,
+      callback_query: { id: 'q1', from: { id: 5001, is_bot: false, first_name: 'Layla' }, message: { message_id: 12, date: 1, chat: { id: 5001, type: 'private' } }, chat_instance: '1', data: 'billing' },
+    };
+    const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 's3cret' }, body: JSON.stringify(update) });
+    expect((await post()).status).toBe(500);
+    await eventually(() => api.callsOf('answerCallbackQuery').length === 1);
+    expect(api.callsOf('editMessageReplyMarkup')).toHaveLength(0);
+
+    fail = false;
+    expect((await post()).status).toBe(200);
+    expect(got).toEqual([{ channel: 'telegram', id: 'cb:q1', from: { id: '5001', name: 'Layla' }, choice: 'billing', at: expect.any(String) }]);
+    await eventually(() => api.callsOf('answerCallbackQuery').length === 2 && api.callsOf('editMessageReplyMarkup').length === 1);
+  });
+
+  it('long polling: does not advance the offset past an update that could not be stored, and stop() ends the loop', async () => {
+    const { api, channel } = await channelOn();
+    let failures = 1;
+    const got: string[] = [];
+    const deliver: Deliver = async (message) => {
+      if (failures-- > 0) throw new Error('not now');
+      got.push(message.text ?? '');
+    };
+    api.push({ update_id: 41, message: { message_id: 1, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'one' } });
+    api.push({ update_id: 42, message: { message_id: 2, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'two' } });
+    await channel.start(deliver);
+    await eventually(() => got.length === 2);
+    expect(got).toEqual(['one', 'two']);
+    const offsets = api.callsOf('getUpdates').map((call) => call.params.offset);
+    // The failed first attempt fetched again without an offset; then 43 confirms both.
+    expect(offsets.slice(0, 2)).toEqual([undefined, undefined]);
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 43));
+    expect(api.callsOf('getUpdates').some((call) => call.params.offset === 42)).toBe(false);
+    const started = Date.now();
+    await channel.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+    const count = api.callsOf('getUpdates').length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.callsOf('getUpdates').length).toBe(count);
+  });
+});

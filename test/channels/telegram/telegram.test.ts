@@ -1,0 +1,262 @@
+// The Telegram channel end to end against a fake Bot API on 127.0.0.1 (reached through TELEGRAM_API_ROOT):
+// webhooks and long polling, buttons, the handover to an agent in Telegram, refusals, 429s and long texts.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+
+const TOKEN = '123456:TEST-token';
+const SECRET = 'webhook-secret-0123456789';
+const LAYLA = 5001;
+const OMAR = 9001;
+
+const fixture = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/telegram/${name}.json`, import.meta.url), 'utf8'));
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "Which team?"
+    expect: choice
+    choices:
+      - { id: billing, title: Billing }
+      - { id: sales, title: Sales }
+    save: conversation.topic
+  - assign: { team: Billing }
+`;
+
+const teamFile = `
+teams:
+  - name: Billing
+    strategy: least_open
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 3
+`;
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+async function setUp(mode: { webhook: boolean; publicUrl?: string }): Promise<{ app: Switchboard; api: FakeBotApi }> {
+  const api = await FakeBotApi.start();
+  running.push({ stop: () => api.close() });
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), teamFile);
+  const app = await startSwitchboard({
+    config: {
+      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
+      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url,
+      ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET } : {}),
+      ...(mode.publicUrl ? { PUBLIC_URL: mode.publicUrl } : {}),
+    },
+    log: quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+  });
+  running.push(app);
+  return { app, api };
+}
+
+/** Posts an update to the webhook the way Telegram does. */
+async function post(app: Switchboard, body: unknown, secret: string | null = SECRET): Promise<number> {
+  const res = await fetch(`${app.url}/webhooks/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret !== null ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+let nextUpdate = 1;
+let nextMessage = 1000;
+/** A private text message from `chat`, in the shape of private-text.json. */
+function text(chat: number, body: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    update_id: nextUpdate++,
+    message: {
+      message_id: nextMessage++, date: 1763950000,
+      chat: { id: chat, type: 'private', first_name: chat === OMAR ? 'Omar' : 'Layla' },
+      from: { id: chat, is_bot: false, first_name: chat === OMAR ? 'Omar' : 'Layla' },
+      text: body, ...extra,
+    },
+  };
+}
+
+describe('Telegram channel, webhook mode', () => {
+  it('takes a customer from the first message through a button to Omar in Telegram, his quoted reply back, and /close', async () => {
+    const { app, api } = await setUp({ webhook: true, publicUrl: 'https://bot.example.com' });
+
+    // At start: the webhook registers itself with the secret, and agents get the commands in their menu.
+    await eventually(() => api.callsOf('setWebhook').length === 1 && api.callsOf('setMyCommands').length === 1);
+    expect(api.callsOf('setWebhook')[0]!.params).toMatchObject({ url: 'https://bot.example.com/webhooks/telegram', secret_token: SECRET });
+    const commands = api.callsOf('setMyCommands')[0]!.params;
+    expect(commands.scope).toEqual({ type: 'chat', chat_id: '9001' });
+    expect((commands.commands as { command: string }[]).map((c) => c.command)).toEqual(expect.arrayContaining(['online', 'close', 'claim']));
+    expect(api.calls.every((call) => call.token === TOKEN)).toBe(true);
+
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+
+    // Layla's first message (the fixture as Telegram sends it): greeted by name, asked with an inline keyboard.
+    expect(await post(app, fixture('private-text'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    const [greeting, question] = api.messagesTo(LAYLA);
+    expect(greeting!.text).toBe('Hi Layla!');
+    expect(question).toMatchObject({
+      text: 'Which team?',
+      reply_markup: { inline_keyboard: [[{ text: 'Billing', callback_data: 'billing' }], [{ text: 'Sales', callback_data: 'sales' }]] },
+    });
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect(layla).toMatchObject({ name: 'Layla', language: 'ar' });
+
+    // She presses "Billing": the query is answered, the keyboard removed, and Omar gets the card.
+    const pressed = fixture('callback-query');
+    pressed.callback_query.message.message_id = question!.message_id;
+    expect(await post(app, pressed)).toBe(200);
+    await eventually(() => api.callsOf('answerCallbackQuery').length === 1 && api.callsOf('editMessageReplyMarkup').length === 1);
+    expect(api.callsOf('answerCallbackQuery')[0]!.params).toMatchObject({ callback_query_id: '4382bfdwdsb323b2d9' });
+    expect(api.callsOf('editMessageReplyMarkup')[0]!.params).toMatchObject({
+      chat_id: LAYLA, message_id: question!.message_id, reply_markup: { inline_keyboard: [] },
+    });
+    await eventually(() => api.sentTo(OMAR).some((t) => t.includes('#1') && t.includes('Layla')));
+
+    // Her next message is relayed to Omar; he replies quoting it (agent-reply-to.json) and she gets his text.
+    expect(await post(app, text(LAYLA, 'I was charged twice'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: I was charged twice'));
+    const relayed = api.messagesTo(OMAR).find((m) => m.text === '#1 Layla: I was charged twice')!;
+    const reply = fixture('agent-reply-to');
+    reply.message.reply_to_message.message_id = relayed.message_id;
+    expect(await post(app, reply)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Sorry about that, Layla. I have refunded the second charge.'));
+
+    expect(await post(app, text(OMAR, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('Closed #1')));
+    const conversations = (await app.store.conversations()).filter((c) => c.contactId === layla!.id);
+    expect(conversations.map((c) => [c.status, c.agentId])).toEqual([['closed', 'omar']]);
+  });
+
+  it('refuses a forged or missing secret with 401: nothing stored, no Bot API call', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setMyCommands').length === 1);
+    const before = api.calls.length;
+    expect(await post(app, fixture('private-text'), 'forged')).toBe(401);
+    expect(await post(app, fixture('private-text'), null)).toBe(401);
+    expect(await post(app, fixture('private-text'), '')).toBe(401);
+    expect(await post(app, '{not json', 'forged')).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.calls.length).toBe(before);
+    expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
+  });
+
+  it('answers 400 to malformed bodies and 200 with a logged ignore to unknown kinds of updates', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setMyCommands').length === 1);
+    const before = api.calls.length;
+    expect(await post(app, '{"update_id": 1, "message": ')).toBe(400);
+    expect(await post(app, '[1, 2]')).toBe(400);
+    expect(await post(app, '"text"')).toBe(400);
+    expect(await post(app, { message: { text: 'no update_id' } })).toBe(400);
+    expect(await post(app, { update_id: 77, poll: { id: '1', question: '?', options: [] } })).toBe(200);
+    expect(await post(app, { update_id: 78, edited_message: { message_id: 1, chat: { id: LAYLA, type: 'private' }, text: 'edit' } })).toBe(200);
+    expect(await post(app, { update_id: 79, message: { message_id: 3, chat: { id: LAYLA, type: 'private' }, date: 1, sticker: {} } })).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.calls.length).toBe(before);
+    expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
+  });
+
+  it('acts once on the same update delivered twice', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    expect(await post(app, fixture('private-text'))).toBe(200);
+    expect(await post(app, fixture('private-text'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?']);
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    const inbound = (await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'in');
+    expect(inbound).toHaveLength(1);
+  });
+
+  it('ignores messages from groups and supergroups the bot was added to', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setMyCommands').length === 1);
+    const before = api.calls.length;
+    expect(await post(app, fixture('forum-topic-message'))).toBe(200);
+    expect(await post(app, {
+      update_id: 90, message: { message_id: 5, date: 1, chat: { id: -4001, type: 'group', title: 'Friends' }, from: { id: LAYLA, is_bot: false, first_name: 'Layla' }, text: 'hi bot' },
+    })).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.calls.length).toBe(before);
+    expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
+    expect(await app.store.contactByIdentity('telegram', String(OMAR))).toBeUndefined();
+  });
+
+  it('honours a 429 retry_after on sendMessage: sent once, after the wait, and in order', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    api.fail('sendMessage', 1);
+    const started = Date.now();
+    expect(await post(app, fixture('private-text'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const attempts = api.callsOf('sendMessage').map((call) => [call.status, call.params.text]);
+    expect(attempts).toEqual([[429, 'Hi Layla!'], [200, 'Hi Layla!'], [200, 'Which team?']]);
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    const out = (await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'out');
+    expect(out.map((m) => [m.text, m.status])).toEqual([['Hi Layla!', 'sent'], ['Which team?', 'sent']]);
+  });
+
+  it('keeps the customer\'s message when the Bot API is down, and sends the reply once it is back', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setMyCommands').length === 1);
+    const port = Number(new URL(api.url).port);
+    await api.close();
+    expect(await post(app, fixture('private-text'))).toBe(200);
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect((await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual([fixture('private-text').message.text]);
+    // Connection refused: the outbox retries (after 200 ms, then 1 s); the API is back in between.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const back = await FakeBotApi.start(port);
+    running.push({ stop: () => back.close() });
+    await eventually(() => back.sentTo(LAYLA).length === 2, 4_000);
+    expect(back.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?']);
+  });
+
+  it('saves a /start deep-link payload as the referral and answers as to a first message', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    expect(await post(app, text(LAYLA, '/start summer-ad'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect(layla?.fields.referral).toBe('summer-ad');
+  });
+});
+
+describe('Telegram channel, long polling', () => {
+  it('takes updates from getUpdates, advances the offset past what was stored, and mounts no webhook', async () => {
+    const { app, api } = await setUp({ webhook: false });
+    api.push(fixture('private-text'));
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(api.callsOf('deleteWebhook')).toHaveLength(1);
+    expect(api.callsOf('setWebhook')).toHaveLength(0);
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 810000002));
+    const offsets = api.callsOf('getUpdates').map((call) => call.params.offset);
+    expect(offsets[0]).toBeUndefined();
+
+    const pressed = fixture('callback-query');
+    pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
+    api.push(pressed);
+    await eventually(() => api.callsOf('answerCallbackQuery').length === 1);
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 810000003));
+
+    expect(await post(app, fixture('private-text'))).toBe(404);
+  });
+});
