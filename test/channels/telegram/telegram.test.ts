@@ -14,7 +14,7 @@ const LAYLA = 5001;
 const OMAR = 9001;
 
 const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/telegram/${name}.json`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 
 const flow = `
 flow: inbound
