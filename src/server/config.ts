@@ -32,7 +32,7 @@ const schema = z.object({
   AUTO_CLOSE_AFTER: duration.default('24h'),
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (what Telegram accepts as secret_token)').optional(),
   PUBLIC_URL: url.optional(),
   WHATSAPP_WEB: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
   CHROMIUM_PATH: optionalText,

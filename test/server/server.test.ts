@@ -50,6 +50,15 @@ describe('configuration', () => {
 
   it('never prints a secret in a configuration error', () => {
     expect(() => readConfig({ TELEGRAM_BOT_TOKEN: ' ', PORT: 'x' })).toThrow(/TELEGRAM_BOT_TOKEN: /);
+    const refused = (() => {
+      try {
+        readConfig({ TELEGRAM_WEBHOOK_SECRET: 'has spaces and: colons' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(refused).toMatch(/TELEGRAM_WEBHOOK_SECRET: must be 1-256 characters of A-Z/);
+    expect(refused).not.toContain('has spaces');
   });
 
   it('stops the start with the message when a value is bad', async () => {
