@@ -88,6 +88,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       log: log.child({ channel: 'telegram' }),
       agentChatIds: () => telegramDirectory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
+      onAgentsChange: (listener) => telegramDirectory.onChange(() => listener()),
     }));
   }
   const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));

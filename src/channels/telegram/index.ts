@@ -27,6 +27,8 @@ export interface TelegramOptions {
   log: Logger;
   /** The private chats of agents (their Telegram user ids): they get the agent commands in the bot's menu. */
   agentChatIds?: () => string[];
+  /** Subscribes to changes of the agent list (team.yaml edits): agents added later get the menu too. */
+  onAgentsChange?: (listener: () => void) => () => void;
   /** Long polling: seconds a getUpdates call waits for updates (default 30). */
   pollTimeoutSeconds?: number;
   /** Long polling: delay after a failed getUpdates or deliver before trying again (default 1000 ms, doubling up to 30 s). */
@@ -180,11 +182,22 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     }
   }
 
-  async function setUp(): Promise<void> {
+  /** Agent chats that already have the commands in their menu. */
+  const withMenu = new Set<string>();
+  let offAgents: (() => void) | undefined;
+
+  function giveAgentsTheMenu(): void {
     const commands = AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description }));
     for (const chatId of options.agentChatIds?.() ?? []) {
+      if (withMenu.has(chatId)) continue;
+      withMenu.add(chatId);
       track('setMyCommands', () => bot.api.setMyCommands(commands, { scope: { type: 'chat', chat_id: chatId } }));
     }
+  }
+
+  async function setUp(): Promise<void> {
+    giveAgentsTheMenu();
+    offAgents = options.onAgentsChange?.(giveAgentsTheMenu);
     if (webhook && options.publicUrl) {
       const url = `${options.publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
       track('setWebhook', async () => {
@@ -232,6 +245,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     },
     async stop() {
       stopped = true;
+      offAgents?.();
       polling.abort();
       await pollLoop?.catch(() => undefined);
       while (background.size > 0) await Promise.allSettled([...background]);

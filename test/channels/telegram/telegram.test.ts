@@ -47,7 +47,7 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function setUp(mode: { webhook: boolean; publicUrl?: string }): Promise<{ app: Switchboard; api: FakeBotApi }> {
+async function setUp(mode: { webhook: boolean; publicUrl?: string }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
   const api = await FakeBotApi.start();
   running.push({ stop: () => api.close() });
   const dir = await dataDirWith({ 'inbound.yaml': flow });
@@ -64,7 +64,7 @@ async function setUp(mode: { webhook: boolean; publicUrl?: string }): Promise<{ 
     sweepEveryMs: 0,
   });
   running.push(app);
-  return { app, api };
+  return { app, api, dir };
 }
 
 /** Posts an update to the webhook the way Telegram does. */
@@ -258,5 +258,14 @@ describe('Telegram channel, long polling', () => {
     await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 810000003));
 
     expect(await post(app, fixture('private-text'))).toBe(404);
+  });
+
+  it('gives an agent added to team.yaml while running the commands menu, without a restart', async () => {
+    const { app, api, dir } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setMyCommands').length === 1);
+    await writeFile(join(dir, 'team.yaml'), `${teamFile}  - name: Sara\n    telegram: 9002\n    teams: [Billing]\n`);
+    await app.directory.reload();
+    await eventually(() => api.callsOf('setMyCommands').length === 2);
+    expect(api.callsOf('setMyCommands').map((call) => (call.params.scope as { chat_id: string }).chat_id)).toEqual(['9001', '9002']);
   });
 });
