@@ -15,6 +15,8 @@ export interface InboundMessage {
   replyTo?: string;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
   referral?: string;
+  /** Written in a shared thread rather than a private chat: a team desk's topic, as `openThread` named it. */
+  place?: string;
   /** When the channel says it was sent (ISO 8601). */
   at: string;
 }
@@ -54,7 +56,11 @@ export interface Channel {
   /** Mounts the adapter's webhook routes, if it has any (called before the server listens). */
   mount?(app: Express): void;
   start(deliver: Deliver): Promise<void>;
-  /** Sends to the channel's own address of a person; resolves to the channel's message id. */
+  /** Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id. */
   send(to: string, message: OutboundMessage): Promise<string>;
+  /** Opens a thread titled `title` in a group (a Telegram forum topic); resolves to the thread's address. */
+  openThread?(group: string, title: string): Promise<string>;
+  /** Closes a thread `openThread` opened. */
+  closeThread?(thread: string): Promise<void>;
   stop(): Promise<void>;
 }

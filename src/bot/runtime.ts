@@ -1,7 +1,7 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel.
 // Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
 // the agent holding it); an agent's message goes to the handover desk.
-import { DeliveryRefused, type InboundMessage } from '../types.ts';
+import { DeliveryRefused, type Channel, type InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Fields, Message, Store, Tx } from '../store/types.ts';
 import { ConflictError } from '../store/errors.ts';
 import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   autoCloseAfterMs?: number;
   /** How often timeouts (auto-close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
   sweepEveryMs?: number;
+  /** The channels, for team desk threads (Telegram forum topics) opened and closed after a commit. */
+  channels?: ReadonlyMap<string, Channel>;
   /** The NLP model's prediction for a text, for `classify` steps; undefined while none is ready. */
   classify?: (text: string) => Classification | undefined;
   /** The clock; tests pass a controllable one. */
@@ -40,8 +42,18 @@ class Effects implements DeskEffects {
   readonly events: DomainEvent[] = [];
   readonly outbound: { message: Message; to: string }[] = [];
   readonly closedConversations: Conversation[] = [];
+  readonly threadsToOpen: { conversation: Conversation; group: string; title: string }[] = [];
+  readonly threadsToClose: string[] = [];
 
   constructor(private readonly tx: Tx) {}
+
+  openThread(conversation: Conversation, group: string, title: string): void {
+    this.threadsToOpen.push({ conversation, group, title });
+  }
+
+  closeThread(thread: string): void {
+    this.threadsToClose.push(thread);
+  }
 
   send(message: Omit<Message, 'id'>, to: string): void {
     const stored = this.tx.addMessage(message);
@@ -190,6 +202,35 @@ export class Runtime {
     if (!effects) return;
     for (const event of effects.events) this.#options.bus.emit(event);
     for (const { message, to } of effects.outbound) void this.#options.outbox.send(message, to);
+    for (const request of effects.threadsToOpen) void this.#track(this.#openThread(request.conversation, request.group, request.title));
+    for (const thread of effects.threadsToClose) {
+      void this.#options.channels?.get('telegram')?.closeThread?.(thread).catch((error: unknown) => {
+        this.#options.log.warn({ thread, err: String(error) }, 'could not close the desk thread');
+      });
+    }
+  }
+
+  /** Opens a team desk's thread for a conversation (a network call, so outside any transaction), then posts its card there. */
+  async #openThread(conversation: Conversation, group: string, title: string): Promise<void> {
+    const channel = this.#options.channels?.get('telegram');
+    if (!channel?.openThread) {
+      this.#options.log.warn({ conversation: conversation.id, group }, 'the team has a telegram_desk but the Telegram channel is not running');
+      return;
+    }
+    let thread: string;
+    try {
+      thread = await channel.openThread(group, title);
+    } catch (error) {
+      this.#options.log.error({ conversation: conversation.id, group, err: String(error) }, 'could not open the desk thread; the conversation stays in the queue');
+      return;
+    }
+    await this.#onCustomerKey(conversation, async (tx, fx) => {
+      const fresh = await tx.conversation(conversation.id);
+      if (fresh?.status !== 'open' || fresh.deskThread) return;
+      fresh.deskThread = thread;
+      tx.putConversation(fresh);
+      await this.#desk.postCard(tx, fresh, fx);
+    });
   }
 
   /** A transaction on the key of the customer of `conversation`, so it is ordered with their messages. */
@@ -206,6 +247,8 @@ export class Runtime {
   async #decide(tx: Tx, inbound: InboundMessage, fx: Effects): Promise<boolean> {
     if (await tx.hasInbound(inbound.channel, inbound.id)) return false;
     const agent = this.#desk.agentOf(inbound.channel, inbound.from.id);
+    // In a desk's group only agents are heard; anyone else's message there is not a customer's.
+    if (!agent && inbound.place !== undefined) return false;
     if (agent) {
       await this.#desk.handleAgentMessage(tx, agent, inbound, fx);
       await this.#closedFlows(tx, fx);
@@ -246,8 +289,8 @@ export class Runtime {
     if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       this.#startTriggered(turn, 'conversation.opened', 'contact');
-    } else if (conversation.status === 'open' && conversation.stage === 'assigned') {
-      await this.#desk.relayToAgent(tx, conversation, contact, text, fx);
+    } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
+      await this.#desk.relay(tx, conversation, contact, text, fx);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       this.#resume(turn, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });

@@ -31,6 +31,10 @@ export interface DeskEffects {
   emit(event: DomainEvent): void;
   /** A conversation was closed: its `conversation.closed` flows should start. */
   closed(conversation: Conversation): void;
+  /** Asks for a thread in a team desk's group for this conversation, once the transaction is on disk. */
+  openThread(conversation: Conversation, group: string, title: string): void;
+  /** Asks to close a desk thread, once the transaction is on disk. */
+  closeThread(thread: string): void;
 }
 
 export interface DeskOptions {
@@ -71,6 +75,10 @@ export class Desk {
     if (!team) this.#log.error({ conversation: conversation.id, team: request.team }, 'assign names a team that is not in team.yaml; the conversation waits in a queue of that name');
     const teamName = team?.name ?? request.team;
     conversation.team = teamName;
+    if (team?.telegramDesk && !conversation.deskThread) {
+      const name = (await tx.contact(conversation.contactId))?.name ?? 'customer';
+      fx.openThread(conversation, team.telegramDesk, `#${conversation.id} ${name} · ${team.name}`);
+    }
     const target = request.agent ? this.#findAgent(request.agent) : undefined;
     const agent = team ? await this.#choose(tx, team, conversation, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }) : undefined;
     if (agent) {
@@ -88,8 +96,15 @@ export class Desk {
     if (text) await this.#toCustomer(tx, conversation, { from: 'bot', text }, fx);
   }
 
-  /** A customer's message in a conversation an agent holds: relayed to that agent, tagged with its number. */
-  async relayToAgent(tx: Tx, conversation: Conversation, contact: Contact, text: string, fx: DeskEffects): Promise<void> {
+  /**
+   * A customer's message in a conversation an agent holds, or that waits in a team desk: relayed to the
+   * desk's thread, or to the agent, tagged with its number.
+   */
+  async relay(tx: Tx, conversation: Conversation, contact: Contact, text: string, fx: DeskEffects): Promise<void> {
+    if (conversation.deskThread) {
+      await this.#toThread(tx, conversation, relayText(conversation, contact.name, text), fx);
+      return;
+    }
     const agent = conversation.agentId ? this.#directory.agent(conversation.agentId) : undefined;
     if (!agent) {
       await this.requeue(tx, conversation, fx);
@@ -128,6 +143,7 @@ export class Desk {
     conversation.closedAt = this.#stamp();
     conversation.closedBy = by;
     if (note) conversation.closingNote = note;
+    if (conversation.deskThread) fx.closeThread(conversation.deskThread);
     fx.emit({ type: 'conversation.closed', payload: { conversation } });
     fx.closed(conversation);
   }
@@ -145,6 +161,7 @@ export class Desk {
 
   /** Everything an agent writes to the bot: a command, or a reply for one of their customers. */
   async handleAgentMessage(tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
+    if (inbound.place !== undefined) return this.#inThread(tx, agent, inbound, inbound.place, fx);
     const identity = { channel: inbound.channel, id: inbound.from.id };
     const mailbox = await this.#mailbox(tx, agent, identity);
     const text = inbound.text ?? '';
@@ -259,6 +276,61 @@ export class Desk {
     await this.drainFor(tx, agent, fx);
   }
 
+  /** Posts a desk conversation's card as the first message of its thread, once the thread exists. */
+  async postCard(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+    const contact = await tx.contact(conversation.contactId);
+    if (!contact || !conversation.deskThread) return;
+    const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
+    const team = conversation.team ? this.#directory.team(conversation.team) : undefined;
+    const holder = this.#holder(conversation);
+    const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent });
+    await this.#toThread(tx, conversation, holder ? `${card}\n\n${holder.name} has it.` : `${card}\n\nWhoever writes here first takes it.`, fx);
+  }
+
+  /** An agent writing in a desk thread: commands act on its conversation; text goes to the customer, and claims it. */
+  async #inThread(tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects): Promise<void> {
+    const box = await tx.contactByIdentity(inbound.channel, thread);
+    const text = inbound.text ?? '';
+    const conversation = box?.fields.conversation !== undefined ? await tx.conversation(Number(box.fields.conversation)) : undefined;
+    if (!box || !conversation) return;
+    tx.addMessage({ contactId: box.id, conversationId: conversation.id, channel: inbound.channel, direction: 'in', from: 'agent', agentId: agent.id, text, channelMessageId: inbound.id, at: this.#stamp() });
+    const reply = (answer: string) => this.#toThread(tx, conversation, answer, fx);
+    if (conversation.status !== 'open') return reply(`#${conversation.id} is closed.`);
+    if (!this.#mayTouch(conversation, agent)) return reply(`${agent.name} is not in ${conversation.team}: nothing was sent.`);
+    const command = parseAgentCommand(text);
+    if (command && 'error' in command) return reply(command.error);
+    if (command?.name === 'close') {
+      if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
+      this.close(conversation, agent.id, command.note, fx);
+      tx.putConversation(conversation);
+      await reply(`Closed #${conversation.id}${command.note ? ` (${command.note})` : ''}.`);
+      if (conversation.agentId) {
+        const holder = this.#directory.agent(conversation.agentId);
+        if (holder) await this.drainFor(tx, holder, fx);
+      }
+      return;
+    }
+    if (command) return reply('In a desk topic, write to the customer or send /close [note]; other commands work in your private chat with the bot.');
+    if (!text.trim()) return;
+    if (conversation.stage !== 'assigned') await this.#giveTo(tx, conversation, agent, fx, { announce: true });
+    await this.#toCustomer(tx, conversation, { from: 'agent', agentId: agent.id, text }, fx);
+    conversation.firstResponseAt ??= this.#stamp();
+    conversation.lastAgentMessageAt = this.#stamp();
+    tx.putConversation(conversation);
+  }
+
+  async #toThread(tx: Tx, conversation: Conversation, text: string, fx: DeskEffects): Promise<void> {
+    const thread = conversation.deskThread;
+    if (!thread) return;
+    let box = await tx.contactByIdentity('telegram', thread);
+    if (!box) {
+      const now = this.#stamp();
+      box = { id: await tx.newContactId(), identities: [{ channel: 'telegram', id: thread }], name: `desk #${conversation.id}`, fields: { conversation: conversation.id }, tags: ['desk'], createdAt: now, updatedAt: now };
+      tx.putContact(box);
+    }
+    fx.send({ contactId: box.id, conversationId: conversation.id, channel: 'telegram', direction: 'out', from: 'bot', text, at: this.#stamp(), status: 'pending' }, thread);
+  }
+
   /** Which conversation an agent's message is for: the quoted one, the only one, the one picked with /use. */
   async #target(tx: Tx, agent: Agent, state: AgentState, inbound: InboundMessage): Promise<{ conversation: Conversation } | { problem: string }> {
     if (inbound.replyTo !== undefined) {
@@ -343,7 +415,7 @@ export class Desk {
   }
 
   /** Makes `agent` hold `conversation` (the caller stores the conversation) and sends them its card. */
-  async #giveTo(tx: Tx, conversation: Conversation, agent: Agent, fx: DeskEffects): Promise<void> {
+  async #giveTo(tx: Tx, conversation: Conversation, agent: Agent, fx: DeskEffects, options: { announce?: boolean } = {}): Promise<void> {
     const now = this.#stamp();
     conversation.stage = 'assigned';
     conversation.agentId = agent.id;
@@ -358,7 +430,10 @@ export class Desk {
     const contact = await tx.contact(conversation.contactId);
     const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
     const team = conversation.team ? this.#directory.team(conversation.team) : undefined;
-    if (contact) await this.#toAgent(tx, agent, assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent }), fx, conversation.id);
+    const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent }) : undefined;
+    // A desk team works in its group: the card is the thread's first message (posted when the thread opens).
+    if (card && !team?.telegramDesk) await this.#toAgent(tx, agent, card, fx, conversation.id);
+    if (card && team?.telegramDesk && conversation.deskThread && options.announce) await this.#toThread(tx, conversation, `${agent.name} took #${conversation.id}.`, fx);
     fx.emit({ type: 'conversation.assigned', payload: { conversation } });
   }
 

@@ -89,13 +89,14 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       log: log.child({ channel: 'telegram' }),
       agentChatIds: () => telegramDirectory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
       onAgentsChange: (listener) => telegramDirectory.onChange(() => listener()),
+      deskChats: () => telegramDirectory.teams().flatMap((team) => (team.telegramDesk ? [team.telegramDesk] : [])),
     }));
   }
   const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
   const outbox = new Outbox({ store, channels: channelsByName, log });
   const now = options.now ?? (() => new Date());
   const runtime = new Runtime({
-    store, flows, directory, bus, outbox, log, now,
+    store, flows, directory, bus, outbox, log, now, channels: channelsByName,
     classify: (text) => intents.classify(text),
     ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
     ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),

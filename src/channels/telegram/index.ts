@@ -27,6 +27,8 @@ export interface TelegramOptions {
   log: Logger;
   /** The private chats of agents (their Telegram user ids): they get the agent commands in the bot's menu. */
   agentChatIds?: () => string[];
+  /** The supergroups that are team desks (`telegram_desk` in team.yaml): their topic messages are delivered. */
+  deskChats?: () => string[];
   /** Subscribes to changes of the agent list (team.yaml edits): agents added later get the menu too. */
   onAgentsChange?: (listener: () => void) => () => void;
   /** Long polling: seconds a getUpdates call waits for updates (default 30). */
@@ -74,7 +76,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   /** Hands one update to the runtime; resolves when it is stored (or deliberately ignored), rejects otherwise. */
   async function handle(update: unknown): Promise<void> {
-    const decoded = decode(update);
+    const decoded = decode(update, (chatId) => (options.deskChats?.() ?? []).includes(chatId));
     if (decoded.kind === 'ignored') {
       log[decoded.level]({ update: updateId(update), reason: decoded.reason }, 'Telegram update ignored');
       return;
@@ -232,8 +234,13 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       let last = done?.last;
       for (let index = done?.count ?? 0; index < parts.length; index++) {
         const isLast = index === parts.length - 1;
-        const sent = await bot.api.sendMessage(to, parts[index]!, isLast && keyboard ? { reply_markup: keyboard } : {});
-        last = `${to}:${sent.message_id}`;
+        // A desk topic's address is "<chat>/<thread>": the message goes into that topic of the group.
+        const [chat, thread] = to.split('/') as [string, string | undefined];
+        const sent = await bot.api.sendMessage(chat, parts[index]!, {
+          ...(thread ? { message_thread_id: Number(thread) } : {}),
+          ...(isLast && keyboard ? { reply_markup: keyboard } : {}),
+        });
+        last = `${chat}:${sent.message_id}`;
         if (message.id !== undefined && !isLast) {
           partsSent.set(message.id, { count: index + 1, last });
           // A message the outbox gave up on is never sent again: keep the memory bounded.
@@ -242,6 +249,15 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       }
       if (message.id !== undefined) partsSent.delete(message.id);
       return last ?? `${to}:unsent`;
+    },
+    async openThread(group: string, title: string) {
+      // Telegram takes topic names of 1-128 characters.
+      const topic = await bot.api.createForumTopic(group, [...title].slice(0, 128).join(''));
+      return `${group}/${topic.message_thread_id}`;
+    },
+    async closeThread(thread: string) {
+      const [chat, id] = thread.split('/') as [string, string];
+      await bot.api.closeForumTopic(chat, Number(id));
     },
     async stop() {
       stopped = true;
@@ -297,7 +313,7 @@ export function splitText(text: string, max: number): string[] {
 }
 
 /** Turns an update into what the runtime takes, or a reason to ignore it. */
-function decode(update: unknown): Decoded {
+function decode(update: unknown, isDesk: (chatId: string) => boolean): Decoded {
   if (!isRecord(update)) return { kind: 'ignored', reason: 'not an object', level: 'info' };
   const message = update.message;
   if (isRecord(message)) {
@@ -305,7 +321,9 @@ function decode(update: unknown): Decoded {
     if (!isRecord(chat) || !isChatId(chat.id) || !Number.isSafeInteger(message.message_id)) {
       return { kind: 'ignored', reason: 'message without chat or message_id', level: 'info' };
     }
-    if (chat.type !== 'private') return { kind: 'ignored', reason: `message in a ${String(chat.type)} chat`, level: 'debug' };
+    const thread = message.message_thread_id;
+    const inDesk = chat.type === 'supergroup' && isDesk(String(chat.id)) && message.is_topic_message === true && Number.isSafeInteger(thread);
+    if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `message in a ${String(chat.type)} chat that is not a desk topic`, level: 'debug' };
     const text = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : undefined;
     if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'message without text', level: 'info' };
     const from = isRecord(message.from) ? message.from : chat;
@@ -320,7 +338,8 @@ function decode(update: unknown): Decoded {
         from: person(isChatId(from.id) ? from.id : chat.id, from),
         text: start ? '/start' : text,
         ...(start?.[1] ? { referral: start[1] } : {}),
-        ...(isRecord(reply) && Number.isSafeInteger(reply.message_id) ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
+        ...(inDesk ? { place: `${chat.id}/${String(thread)}` } : {}),
+        ...(!inDesk && isRecord(reply) && Number.isSafeInteger(reply.message_id) ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
         at: typeof message.date === 'number' ? new Date(message.date * 1000).toISOString() : new Date().toISOString(),
       },
     };

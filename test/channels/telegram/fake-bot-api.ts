@@ -29,6 +29,7 @@ export class FakeBotApi {
   readonly #updates: Record<string, unknown>[] = [];
   readonly #waiters = new Set<() => void>();
   #nextMessageId = 100;
+  #nextThreadId = 55;
   #url = '';
 
   private constructor() {
@@ -119,6 +120,10 @@ export class FakeBotApi {
           text: params.text,
           ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
         });
+      case 'createForumTopic':
+        return ok({ message_thread_id: this.#nextThreadId++, name: params.name, icon_color: 7322096 });
+      case 'closeForumTopic':
+        return ok(true);
       case 'getUpdates':
         return ok(await this.#getUpdates(params));
       case 'getMe':

@@ -47,11 +47,11 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function setUp(mode: { webhook: boolean; publicUrl?: string }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
+async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
   const api = await FakeBotApi.start();
   running.push({ stop: () => api.close() });
   const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), teamFile);
+  await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
   const app = await startSwitchboard({
     config: {
       PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
@@ -267,5 +267,47 @@ describe('Telegram channel, long polling', () => {
     await app.directory.reload();
     await eventually(() => api.callsOf('setMyCommands').length === 2);
     expect(api.callsOf('setMyCommands').map((call) => (call.params.scope as { chat_id: string }).chat_id)).toEqual(['9001', '9002']);
+  });
+
+  it('runs a team desk: a topic per conversation with its card, customer messages in it, the first agent to write claims it, /close closes the topic', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 1 && api.callsOf('sendMessage').some((c) => String(c.params.chat_id) === String(DESK)));
+    const topic = api.callsOf('createForumTopic')[0]!.params;
+    expect(topic).toMatchObject({ chat_id: String(DESK), name: '#1 Layla · Billing' });
+    const card = api.callsOf('sendMessage').find((c) => String(c.params.chat_id) === String(DESK))!;
+    expect(card.params.message_thread_id).toBe(55);
+    expect(String(card.params.text)).toMatch(/^#1/);
+    expect(String(card.params.text)).toMatch(/Whoever writes here first takes it/);
+    // Nothing reached Omar's private chat: the team works in the desk.
+    expect(api.sentTo(OMAR)).toEqual([]);
+
+    expect(await post(app, text(LAYLA, 'are you there?'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: are you there?'));
+
+    const inTopic = fixture('forum-topic-message');
+    inTopic.update_id = nextUpdate++;
+    Object.assign(inTopic.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...inTopic.message.chat, id: DESK }, text: 'Looking into it now' });
+    expect(await post(app, inTopic)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
+    expect((await app.store.conversation(1))).toMatchObject({ stage: 'assigned', agentId: 'omar', deskThread: `${DESK}/55` });
+    expect(api.sentTo(DESK)).toContain('Omar took #1.');
+
+    // A stranger in the group is not an agent: not relayed, not stored.
+    const stranger = fixture('forum-topic-message');
+    stranger.update_id = nextUpdate++;
+    Object.assign(stranger.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...stranger.message.chat, id: DESK }, from: { id: 4242, is_bot: false, first_name: 'Eve' }, text: 'psst' });
+    expect(await post(app, stranger)).toBe(200);
+
+    const close = fixture('forum-topic-message');
+    close.update_id = nextUpdate++;
+    Object.assign(close.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...close.message.chat, id: DESK }, text: '/close refunded' });
+    expect(await post(app, close)).toBe(200);
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+    expect(api.callsOf('closeForumTopic')[0]!.params).toMatchObject({ chat_id: String(DESK), message_thread_id: 55 });
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'omar', closingNote: 'refunded' });
+    expect(api.sentTo(LAYLA)).not.toContain('psst');
   });
 });
