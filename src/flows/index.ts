@@ -3,7 +3,6 @@
 export { FlowError } from './errors.ts';
 export { FlowLibrary, type FlowLibraryOptions } from './library.ts';
 export { MAX_STEPS_PER_TURN, resumeFlow, startFlow } from './interpreter.ts';
-export { registerStepRunner } from './steps/runners.ts';
 export type { StepKindName, StepSpec } from './steps/index.ts';
 export type { StepContext, StepOutcome, StepRunner } from './steps/step.ts';
 export type { AssignStep } from './steps/assign.ts';

@@ -2,7 +2,8 @@
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { readField, writeField } from './fields.ts';
-import { runnerFor } from './steps/runners.ts';
+import { stepKinds } from './steps/index.ts';
+import type { StepKind } from './steps/step.ts';
 import type { StepContext, StepOutcome } from './steps/step.ts';
 import { renderTemplate, templateValue } from './template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
@@ -81,11 +82,8 @@ function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined
 
 // A waiting step gets the customer's answer through `resume`; any other step (or a fresh one) `run`s.
 function runStep(flow: CompiledFlow, step: CompiledStep, run: FlowRun, position: FlowPosition, input: FlowInput | undefined): StepOutcome {
-  const runner = runnerFor(step.kind);
-  if (!runner) {
-    run.log.warn({ flow: flow.name, step: position.step, kind: step.kind }, `no runner for ${step.kind} steps yet; skipping ${flow.file}:${step.line}`);
-    return 'next';
-  }
+  // The loader only compiles known kinds, so every compiled step has its kind's runner.
+  const { runner } = (stepKinds as Record<string, StepKind<unknown>>)[step.kind] as StepKind<unknown>;
   const ctx = stepContext(flow, step, run);
   if (position.waiting && input) {
     if (!runner.resume) {

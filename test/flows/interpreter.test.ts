@@ -1,10 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_STEPS_PER_TURN, registerStepRunner, resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { describe, expect, it } from 'vitest';
+import { MAX_STEPS_PER_TURN, resumeFlow, startFlow } from '../../src/flows/index.ts';
 import { compile, newRun, script, takeSaid } from './helpers.ts';
 
 describe('running a flow', () => {
-  let unregister: (() => void) | undefined;
-  afterEach(() => unregister?.());
 
   it('stops a run that spins without waiting, with a clear error instead of hanging', () => {
     // Passes the load check (the ask could wait) but spins once the email is known.
@@ -63,13 +61,11 @@ describe('running a flow', () => {
   });
 
   it('stops the flow with an error when a step runner throws', () => {
-    unregister = registerStepRunner('classify', {
-      run() {
-        throw new Error('model not loaded');
-      },
-    });
     const flow = compile(script('  - classify: conversation.intent\n    routes: { billing: Billing }\n  - say: "Never"\n'));
     const run = newRun();
+    run.classifier = () => {
+      throw new Error('model not loaded');
+    };
     startFlow(flow, run);
     expect(run.conversation.flow).toMatchObject({ done: true, error: 'step at flows/test.yaml:4 failed: model not loaded' });
     expect(run.said).toEqual([]);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { registerStepRunner, resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { describe, expect, it } from 'vitest';
+import { resumeFlow, startFlow } from '../../src/flows/index.ts';
 import { compile, newRun, script, takeSaid } from './helpers.ts';
 
 describe('say', () => {
@@ -200,43 +200,19 @@ describe('assign', () => {
     expect(takeSaid(run)).toEqual([]);
   });
 
+  it('renders a templated team and keeps the timeout in milliseconds', () => {
+    const templated = compile(script('  - set: { conversation.team: Billing }\n  - assign: { team: "{{conversation.team}}" }\n    timeout: 90s\n  - say: "Done"\n'));
+    const run = newRun();
+    startFlow(templated, run);
+    expect(run.assigned.map((request) => request.team)).toEqual(['Billing']);
+    expect((templated.steps[1]?.spec as { timeoutMs: number }).timeoutMs).toBe(90_000);
+    expect(run.conversation.flow?.waiting).toEqual({ retries: 0 });
+  });
+
   it('moves on through on_timeout when the runtime reports the timeout', () => {
     const run = newRun();
     startFlow(flow, run);
     resumeFlow(flow, run, { timedOut: true });
     expect(takeSaid(run)).toEqual(['Nobody was free; we will email you.']);
-  });
-});
-
-describe('registerStepRunner', () => {
-  let unregister: (() => void) | undefined;
-  afterEach(() => unregister?.());
-
-  it('plugs a runner into a kind, with the compiled options and waiting through resume', () => {
-    unregister = registerStepRunner('assign', {
-      run(spec, ctx) {
-        ctx.run.say({ text: ctx.render(spec.queued!, { 'queue.position': 3 }) });
-        return { wait: { retries: 0 } };
-      },
-      resume(spec, ctx, input) {
-        ctx.run.say({ text: `resumed with ${input.text} after ${spec.timeoutMs} ms, team ${ctx.render(spec.team)}` });
-        return 'next';
-      },
-    });
-    const flow = compile(script(`  - set: { conversation.team: Billing }\n  - assign: { team: "{{conversation.team}}" }\n    queued: "You are number {{queue.position}} in line."\n    timeout: 90s\n  - say: "Done"\n`));
-    const run = newRun();
-    startFlow(flow, run);
-    expect(takeSaid(run)).toEqual(['You are number 3 in line.']);
-    expect(run.conversation.flow?.waiting).toEqual({ retries: 0 });
-    resumeFlow(flow, run, { text: 'hello?' });
-    expect(takeSaid(run)).toEqual(['resumed with hello? after 90000 ms, team Billing', 'Done']);
-  });
-
-  it('takes the runner back with the function it returns', () => {
-    unregister = registerStepRunner('classify', { run: () => 'end' });
-    unregister();
-    const run = newRun();
-    startFlow(compile(script('  - classify: conversation.intent\n    routes: { a: A }\n  - say: "Still here"\n')), run);
-    expect(takeSaid(run)).toEqual(['Still here']);
   });
 });

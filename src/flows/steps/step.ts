@@ -69,7 +69,7 @@ export interface StepContext {
 /**
  * Runs one step kind. `resume` receives the customer's answer when `run` (or an earlier `resume`) waited.
  *
- *     registerStepRunner('assign', { run: (spec, ctx) => { … return { wait: { retries: 0 } }; }, resume: … });
+ *     const runner: StepRunner<AssignStep> = { run: (spec, ctx) => ({ wait: { retries: 0 } }), resume: … };
  */
 export interface StepRunner<Spec> {
   run(spec: Spec, ctx: StepContext): StepOutcome;
@@ -83,8 +83,8 @@ export interface StepKind<Spec> {
   readonly schema: z.ZodTypeAny;
   compile(parsed: unknown, ctx: CompileContext): Spec;
   exits(spec: Spec): StepExits;
-  /** The built-in runner; kinds implemented elsewhere get theirs through `registerStepRunner`. */
-  readonly runner?: StepRunner<Spec>;
+  /** Runs (and resumes) steps of this kind. */
+  readonly runner: StepRunner<Spec>;
 }
 
 /** A step id: what `goto` names. */
@@ -103,7 +103,7 @@ export function defineStep<Spec, Shape extends z.ZodRawShape>(definition: {
   shape: Shape;
   compile(parsed: z.output<z.ZodObject<Shape>>, ctx: CompileContext): Spec;
   exits(spec: Spec): StepExits;
-  runner?: StepRunner<Spec>;
+  runner: StepRunner<Spec>;
 }): StepKind<Spec> {
   const schema = z.object(definition.shape).strict();
   return {
@@ -111,6 +111,6 @@ export function defineStep<Spec, Shape extends z.ZodRawShape>(definition: {
     schema: schema.extend({ id: stepIdSchema.optional() }),
     compile: (parsed, ctx) => definition.compile(parsed as z.output<typeof schema>, ctx),
     exits: definition.exits,
-    ...(definition.runner ? { runner: definition.runner } : {}),
+    runner: definition.runner,
   };
 }
