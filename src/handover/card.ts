@@ -39,26 +39,12 @@ export function assignmentCard({ conversation, contact, team, messages }: CardIn
 }
 
 /**
- * A customer message as relayed to the agent; the shape `parseConversationTag` reads back.
+ * A customer message as relayed to the agent, tagged with its conversation number.
  *
  *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
  */
 export function relayText(conversation: { id: number }, contactName: string | undefined, text: string): string {
   return `#${conversation.id}${contactName ? ` ${contactName}` : ''}: ${text}`;
-}
-
-/**
- * The conversation number a relayed text or card starts with, for a quoted message whose id the bot has
- * not kept.
- *
- *     parseConversationTag('#42 Layla: I was charged twice'); // 42
- *     parseConversationTag('no tag');                         // undefined
- */
-export function parseConversationTag(text: string): number | undefined {
-  const digits = /^\s*#(\d+)(?!\w)/.exec(text)?.[1];
-  if (digits === undefined) return undefined;
-  const id = Number(digits);
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.

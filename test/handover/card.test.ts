@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentCard, parseConversationTag, relayText } from '../../src/handover/card.ts';
+import { assignmentCard, relayText } from '../../src/handover/card.ts';
 import type { Contact, Message } from '../../src/store/types.ts';
 import { conversation } from './helpers.ts';
 
@@ -57,7 +57,7 @@ describe('assignmentCard', () => {
 
   it('starts with the conversation tag, so replying to the card targets the conversation', () => {
     const card = assignmentCard({ conversation: billingConversation, contact: layla, messages: [] });
-    expect(parseConversationTag(card)).toBe(42);
+    expect(card).toMatch(/^#42(?!\d)/);
   });
 
   it('takes the team from the conversation when none is given, and works without a name or intent', () => {
@@ -79,7 +79,7 @@ describe('assignmentCard', () => {
   });
 });
 
-describe('relayText and parseConversationTag', () => {
+describe('relayText', () => {
   it('tags a relayed customer message with the conversation number and name', () => {
     // The quoted text of the Telegram fixture agent-reply-to.json (an agent replying to a relayed message).
     expect(relayText({ id: 42 }, 'Layla', 'I was charged twice')).toBe('#42 Layla: I was charged twice');
@@ -87,17 +87,5 @@ describe('relayText and parseConversationTag', () => {
 
   it('relays without a name when the contact has none', () => {
     expect(relayText({ id: 42 }, undefined, 'hello')).toBe('#42: hello');
-  });
-
-  it('reads the conversation number back from a relayed text', () => {
-    expect(parseConversationTag(relayText({ id: 42 }, 'Layla', 'I was charged twice'))).toBe(42);
-    expect(parseConversationTag('#7: hello')).toBe(7);
-  });
-
-  it('finds no tag where the text does not start with one', () => {
-    expect(parseConversationTag('I was charged twice, see #42')).toBeUndefined();
-    expect(parseConversationTag('#abc Layla: hi')).toBeUndefined();
-    expect(parseConversationTag('#42abc')).toBeUndefined();
-    expect(parseConversationTag('#0 x')).toBeUndefined();
   });
 });

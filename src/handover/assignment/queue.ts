@@ -13,15 +13,6 @@ export function queueOf(team: string, open: readonly Conversation[]): Conversati
 }
 
 /**
- * A conversation's place in `team`'s queue, from 1; 0 when it is not waiting there.
- *
- *     render(step.queued, { 'queue.position': queuePosition(conversation.id, 'Billing', open) });
- */
-export function queuePosition(conversationId: number, team: string, open: readonly Conversation[]): number {
-  return queueOf(team, open).findIndex((conversation) => conversation.id === conversationId) + 1;
-}
-
-/**
  * The longest-waiting conversation `agent` may take: queued in one of their teams and waiting for anyone,
  * or waiting for this agent by name (`agentId` set while queued), whatever its team. Whether the agent is
  * online and has room is for the caller to check first.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextFor, queueOf, queuePosition } from '../../../src/handover/assignment/queue.ts';
+import { nextFor, queueOf } from '../../../src/handover/assignment/queue.ts';
 import { agent, conversation, queued } from '../helpers.ts';
 
 const open = [
@@ -28,20 +28,6 @@ describe('queueOf', () => {
 
   it('matches the team name whatever its case', () => {
     expect(queueOf('billing', open).map((c) => c.id)).toEqual([3, 5, 7]);
-  });
-});
-
-describe('queuePosition', () => {
-  it('is the 1-based place in the team\'s queue', () => {
-    expect(queuePosition(3, 'Billing', open)).toBe(1);
-    expect(queuePosition(5, 'Billing', open)).toBe(2);
-    expect(queuePosition(7, 'Billing', open)).toBe(3);
-    expect(queuePosition(4, 'Support', open)).toBe(1);
-  });
-
-  it('is 0 for a conversation not waiting in that queue', () => {
-    expect(queuePosition(8, 'Billing', open)).toBe(0);
-    expect(queuePosition(4, 'Billing', open)).toBe(0);
   });
 });
 
