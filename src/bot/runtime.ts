@@ -142,7 +142,9 @@ export class Runtime {
     const { store, flows } = this.#options;
     const now = this.#now().getTime();
     const autoCloseAfter = this.#options.autoCloseAfterMs ?? 24 * 3_600_000;
-    for (const conversation of await store.openConversations()) {
+    // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
+    const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
+    for (const conversation of timed) {
       if (conversation.stage === 'assigned') {
         const since = Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt);
         if (now - since < autoCloseAfter) continue;
@@ -357,8 +359,8 @@ export class Runtime {
   async #agentsChanged(before: Agent[]): Promise<void> {
     const removed = before.filter((agent) => !this.#options.directory.agent(agent.id)).map((agent) => agent.id);
     if (removed.length === 0) return;
-    for (const conversation of await this.#options.store.openConversations()) {
-      if (conversation.stage !== 'assigned' || !conversation.agentId || !removed.includes(conversation.agentId)) continue;
+    const held = (await Promise.all(removed.map((agentId) => this.#options.store.openConversations({ stage: 'assigned', agentId })))).flat();
+    for (const conversation of held) {
       await this.#onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || this.#options.directory.agent(fresh.agentId ?? '')) return;

@@ -204,8 +204,8 @@ export class LowdbStore implements Store {
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
     const state = this.#read();
-    const open = state.openConversationIds().map((id) => state.conversations.get(id) as Conversation);
-    return structuredClone(open.filter((conversation) => matchesFilter(conversation, filter)));
+    const open = [...state.openConversationIdsFor(filter)].map((id) => state.conversations.get(id) as Conversation);
+    return structuredClone(open.filter((conversation) => matchesFilter(conversation, filter)).sort((a, b) => a.id - b.id));
   }
 
   async contacts(): Promise<Contact[]> {
