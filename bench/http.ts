@@ -141,7 +141,7 @@ async function preload(dataDir: string, count: number): Promise<void> {
         tx.putContact({ id: contactId, identities: [{ channel: 'webchat', id: `p${n}` }], name: `Contact ${n}`, fields: { email: `c${n}@example.com` }, tags: [], createdAt: at, updatedAt: at });
         tx.putConversation({ id: conversationId, contactId, channel: 'webchat', status: 'closed', stage: 'bot', fields: { need: 'an old question' }, source: 'contact', openedAt: at, closedAt: at });
         for (let m = 0; m < perContact; m++) {
-          tx.addMessage({ contactId, conversationId, channel: 'webchat', direction: m % 2 ? 'out' : 'in', from: m % 2 ? 'bot' : 'contact', text: `history message ${m} of contact ${n}`, at, ...(m % 2 ? { status: 'sent' as const } : { channelMessageId: `p${n}:${m}` }) });
+          tx.addMessage({ contactId, conversationId, channel: 'webchat', address: `p${n}`, direction: m % 2 ? 'out' : 'in', from: m % 2 ? 'bot' : 'contact', text: `history message ${m} of contact ${n}`, at, ...(m % 2 ? { status: 'sent' as const } : { channelMessageId: `p${n}:${m}` }) });
         }
       }),
     );

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore } from '../src/store/index.ts';
 import type { LowdbStore } from '../src/store/lowdb.ts';
-import type { Message, Tx } from '../src/store/types.ts';
+import type { Tx } from '../src/store/types.ts';
 
 const transactions = 20_000;
 const keys = 200;
 const preloadMessages = 100_000;
 
 /** The runtime's commit for one inbound message: upsert contact and open conversation, store it and two replies. */
-async function handleMessage(tx: Tx, visitor: string, n: number): Promise<Message[]> {
+async function handleMessage(tx: Tx, visitor: string, n: number): Promise<void> {
   const now = new Date().toISOString();
   const contact = (await tx.contactByIdentity('webchat', visitor)) ?? {
     id: await tx.newContactId(),
@@ -26,7 +26,8 @@ async function handleMessage(tx: Tx, visitor: string, n: number): Promise<Messag
     createdAt: now,
     updatedAt: now,
   };
-  tx.putContact({ ...contact, updatedAt: now });
+  contact.updatedAt = now;
+  tx.putContact(contact);
   const conversation = (await tx.openConversationOf(contact.id)) ?? {
     id: await tx.newConversationId(),
     contactId: contact.id,
@@ -39,20 +40,19 @@ async function handleMessage(tx: Tx, visitor: string, n: number): Promise<Messag
     flow: { flow: 'inbound', version: 'a1b2c3d4', step: 0 },
   };
   const flow = conversation.flow ? { ...conversation.flow, step: conversation.flow.step + 1 } : undefined;
-  tx.putConversation({ ...conversation, fields: { ...conversation.fields, need: `question ${n}` }, ...(flow ? { flow } : {}) });
-  const common = { contactId: contact.id, conversationId: conversation.id, channel: 'webchat', at: now };
-  return [
-    tx.addMessage({ ...common, direction: 'in', from: 'contact', text: `Hello, I was charged twice for order #${n}, can you help me?`, channelMessageId: `${visitor}-${n}` }),
-    tx.addMessage({ ...common, direction: 'out', from: 'bot', text: 'Thanks for writing to Acme! What is your email address?', status: 'pending' }),
-    tx.addMessage({
-      ...common,
-      direction: 'out',
-      from: 'bot',
-      text: 'Is this about billing, a technical problem, or a purchase?',
-      choices: [{ id: 'billing', title: 'Billing' }, { id: 'tech', title: 'Technical problem' }, { id: 'sales', title: 'A purchase' }],
-      status: 'pending',
-    }),
-  ];
+  Object.assign(conversation, { fields: { ...conversation.fields, need: `question ${n}` } }, flow ? { flow } : {});
+  tx.putConversation(conversation);
+  const common = { contactId: contact.id, conversationId: conversation.id, channel: 'webchat', address: visitor, at: now };
+  tx.addMessage({ ...common, direction: 'in', from: 'contact', text: `Hello, I was charged twice for order #${n}, can you help me?`, channelMessageId: `${visitor}-${n}` });
+  tx.addMessage({ ...common, direction: 'out', from: 'bot', text: 'Thanks for writing to Acme! What is your email address?', status: 'pending' });
+  tx.addMessage({
+    ...common,
+    direction: 'out',
+    from: 'bot',
+    text: 'Is this about billing, a technical problem, or a purchase?',
+    choices: [{ id: 'billing', title: 'Billing' }, { id: 'tech', title: 'Technical problem' }, { id: 'sales', title: 'A purchase' }],
+    status: 'pending',
+  });
 }
 
 /** Commits `total` transactions from `keyCount` concurrent keys; returns transactions/s and latencies. */

@@ -1,9 +1,9 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel.
 // Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
 // the agent holding it); an agent's message goes to the handover desk.
+import { randomUUID } from 'node:crypto';
 import { DeliveryRefused, type Channel, type InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Fields, Message, Store, Tx } from '../store/types.ts';
-import { ConflictError } from '../store/errors.ts';
 import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import type { AssignStep } from '../flows/index.ts';
 import { Desk, type DeskEffects } from '../handover/desk.ts';
@@ -15,8 +15,8 @@ import type { Outbox } from './outbox.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
-/** A transaction refused because another one changed what it read is decided again, this many times at most. */
-const MAX_ATTEMPTS = 60;
+/** Attempts at opening a team desk's thread for one conversation, one per check, before giving up on it. */
+const DESK_THREAD_ATTEMPTS = 5;
 
 export interface RuntimeOptions {
   store: Store;
@@ -37,10 +37,10 @@ export interface RuntimeOptions {
   now?: () => Date;
 }
 
-/** What one transaction produced; sent and announced only once it is durably stored. */
+/** What one attempt of a transaction produced; sent and announced only once it is durably stored. */
 class Effects implements DeskEffects {
   readonly events: DomainEvent[] = [];
-  readonly outbound: { message: Message; to: string }[] = [];
+  outbound = 0;
   readonly closedConversations: Conversation[] = [];
   readonly threadsToOpen: { conversation: Conversation; group: string; title: string }[] = [];
   readonly threadsToClose: string[] = [];
@@ -55,10 +55,9 @@ class Effects implements DeskEffects {
     this.threadsToClose.push(thread);
   }
 
-  send(message: Omit<Message, 'id'>, to: string): void {
-    const stored = this.tx.addMessage(message);
-    this.outbound.push({ message: stored, to });
-    this.events.push({ type: 'message.sent', payload: { message: stored } });
+  send(message: Omit<Message, 'id'>): void {
+    this.tx.addMessage(message);
+    this.outbound++;
   }
 
   emit(event: DomainEvent): void {
@@ -93,6 +92,11 @@ export class Runtime {
   readonly #now: () => Date;
   readonly #desk: Desk;
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Who holds the sweeper's lease when this process does: one sweeper at a time across processes. */
+  readonly #owner = randomUUID();
+  /** Desk threads being opened, and failed attempts per conversation (retried at each check, bounded). */
+  readonly #threadsOpening = new Set<number>();
+  readonly #threadAttempts = new Map<number, number>();
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   #stopping = false;
@@ -109,15 +113,23 @@ export class Runtime {
     return this.#track(this.#transact(`${message.channel}:${message.from.id}`, (tx, fx) => this.#decide(tx, message, fx)));
   };
 
-  /** Resends what was stored but not sent when the process last stopped, and starts the timeout checks. */
+  /**
+   * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
+   * guarantee says what a customer may see), sends what was stored but not sent, hands back conversations of
+   * agents removed from team.yaml while the server was down, and starts the timeout checks.
+   */
   async start(): Promise<void> {
-    const { store, outbox, directory } = this.#options;
-    for (const message of await store.pendingOutbound()) {
-      const contact = await store.contact(message.contactId);
-      const to = contact?.identities.find((identity) => identity.channel === message.channel)?.id;
-      if (to) void outbox.send(message, to);
+    const { store, outbox, directory, log } = this.#options;
+    const inDoubt = await store.outboundInDoubt();
+    if (inDoubt.length > 0) {
+      const byChannel: Record<string, number> = {};
+      for (const message of inDoubt) byChannel[message.channel] = (byChannel[message.channel] ?? 0) + 1;
+      log.warn({ inDoubt: byChannel }, 'replies were being sent when the process stopped; sending them again (a channel without idempotent sends may show them twice)');
+      await store.retryOutbound(inDoubt.map((message) => message.id));
     }
-    this.#offDirectory = directory.onChange((before) => void this.#track(this.#agentsChanged(before.agents)));
+    outbox.kick();
+    await this.#requeueOrphans();
+    this.#offDirectory = directory.onChange(() => void this.#track(this.#requeueOrphans()));
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.sweep()), every);
@@ -130,18 +142,24 @@ export class Runtime {
     this.#stopping = true;
     clearInterval(this.#timer);
     this.#offDirectory?.();
-    await Promise.allSettled([...this.#inflight]);
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     await this.#options.outbox.drain();
   }
 
   /**
-   * Closes conversations idle past `autoCloseAfterMs` and moves queued conversations whose assign `timeout`
-   * passed on to their `on_timeout`. Runs on a timer; tests call it with a controllable clock.
+   * The periodic check, run by one process at a time (a lease in the store): closes conversations idle past
+   * `autoCloseAfterMs`, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands
+   * back conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action
+   * re-reads its conversation in its own transaction, so running one twice changes nothing. Tests call it with a
+   * controllable clock.
    */
   async sweep(): Promise<void> {
+    if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * (this.#options.sweepEveryMs ?? 30_000))))) return;
     const { store, flows } = this.#options;
     const now = this.#now().getTime();
     const autoCloseAfter = this.#options.autoCloseAfterMs ?? 24 * 3_600_000;
+    await this.#requeueOrphans();
+    await this.#retryDeskThreads();
     // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
     const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
     for (const conversation of timed) {
@@ -156,7 +174,7 @@ export class Runtime {
           await this.#closedFlows(tx, fx);
         });
       } else if (conversation.stage === 'queued' && conversation.flow && !conversation.flow.done) {
-        const step = flows.version(conversation.flow.flow, conversation.flow.version)?.steps[conversation.flow.step];
+        const step = (await flows.version(conversation.flow.flow, conversation.flow.version))?.steps[conversation.flow.step];
         const timeoutMs = step?.kind === 'assign' ? (step.spec as AssignStep).timeoutMs : undefined;
         if (timeoutMs === undefined || now - Date.parse(conversation.queuedAt ?? conversation.openedAt) < timeoutMs) continue;
         await this.#onCustomerKey(conversation, async (tx, fx) => {
@@ -166,14 +184,25 @@ export class Runtime {
           if (!contact) return;
           fresh.stage = 'bot';
           delete fresh.agentId;
+          tx.putConversation(fresh);
           const turn = this.#turn(contact, fresh, fx);
-          this.#resume(turn, { timedOut: true });
+          await this.#resume(turn, { timedOut: true });
           await this.#settle(tx, turn, fx);
           tx.putContact(contact);
-          tx.putConversation(fresh);
         });
       }
     }
+  }
+
+  /** Takes or renews the lease `name` for this process; false while another live process holds it. */
+  async #takeLease(name: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now().getTime();
+    return this.#options.store.transaction(`lease:${name}`, async (tx) => {
+      const lease = await tx.doc<{ owner: string; until: string }>('leases', name);
+      if (lease && lease.owner !== this.#owner && Date.parse(lease.until) > now) return false;
+      tx.putDoc('leases', name, { owner: this.#owner, until: new Date(now + ttlMs).toISOString() });
+      return true;
+    });
   }
 
   #track<T>(work: Promise<T>): Promise<T> {
@@ -183,28 +212,18 @@ export class Runtime {
   }
 
   /**
-   * Runs `decide` in a transaction on `key`, deciding again when the store refuses the commit because
-   * another transaction changed what it read; then announces and sends what it produced.
+   * Runs `decide` in a transaction on `key` (the store decides it again, in the key's place, when another
+   * transaction changed what it read); then announces and sends what the committed attempt produced.
    */
   async #transact(key: string, decide: (tx: Tx, fx: Effects) => Promise<unknown>): Promise<void> {
-    let effects: Effects | undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        effects = await this.#options.store.transaction(key, async (tx) => {
-          const fx = new Effects(tx);
-          return (await decide(tx, fx)) === false ? undefined : fx;
-        });
-        break;
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-        // Spread the retries out a little so that many transactions racing for one agent do not collide again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
-      }
-    }
+    const effects = await this.#options.store.transaction(key, async (tx) => {
+      const fx = new Effects(tx);
+      return (await decide(tx, fx)) === false ? undefined : fx;
+    });
     if (!effects) return;
     for (const event of effects.events) this.#options.bus.emit(event);
-    for (const { message, to } of effects.outbound) void this.#options.outbox.send(message, to);
-    for (const request of effects.threadsToOpen) void this.#track(this.#openThread(request.conversation, request.group, request.title));
+    if (effects.outbound > 0) this.#options.outbox.kick();
+    for (const request of effects.threadsToOpen) void this.#track(this.#openThread(request.conversation.id, request.group, request.title));
     for (const thread of effects.threadsToClose) {
       void this.#options.channels?.get('telegram')?.closeThread?.(thread).catch((error: unknown) => {
         this.#options.log.warn({ thread, err: String(error) }, 'could not close the desk thread');
@@ -212,30 +231,70 @@ export class Runtime {
     }
   }
 
-  /** Opens a team desk's thread for a conversation (a network call, so outside any transaction), then posts its card there. */
-  async #openThread(conversation: Conversation, group: string, title: string): Promise<void> {
+  /**
+   * Opens a team desk's thread for a conversation (a network call, so outside any transaction), then posts its
+   * card there. A failure is tried again at the next checks, `DESK_THREAD_ATTEMPTS` times in all.
+   */
+  async #openThread(conversationId: number, group: string, title: string): Promise<void> {
+    const { log } = this.#options;
     const channel = this.#options.channels?.get('telegram');
     if (!channel?.openThread) {
-      this.#options.log.warn({ conversation: conversation.id, group }, 'the team has a telegram_desk but the Telegram channel is not running');
+      log.warn({ conversation: conversationId, group }, 'the team has a telegram_desk but the Telegram channel is not running');
       return;
     }
-    let thread: string;
+    if (this.#threadsOpening.has(conversationId)) return;
+    this.#threadsOpening.add(conversationId);
     try {
-      thread = await channel.openThread(group, title);
-    } catch (error) {
-      this.#options.log.error({ conversation: conversation.id, group, err: String(error) }, 'could not open the desk thread; the conversation stays in the queue');
-      return;
+      let thread: string;
+      try {
+        thread = await channel.openThread(group, title);
+      } catch (error) {
+        const attempts = (this.#threadAttempts.get(conversationId) ?? 0) + 1;
+        this.#threadAttempts.set(conversationId, attempts);
+        const last = attempts >= DESK_THREAD_ATTEMPTS;
+        log.error(
+          { conversation: conversationId, group, attempt: attempts, err: String(error) },
+          last ? 'could not open the desk thread; giving up (the conversation stays in its queue, /claim takes it)' : 'could not open the desk thread; it is tried again at the next check',
+        );
+        return;
+      }
+      this.#threadAttempts.delete(conversationId);
+      let used = false;
+      const conversation = await this.#options.store.conversation(conversationId);
+      if (conversation) {
+        await this.#onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversationId);
+          used = fresh?.status === 'open' && !fresh.deskThread;
+          if (!fresh || !used) return;
+          fresh.deskThread = thread;
+          tx.putConversation(fresh);
+          await this.#desk.postCard(tx, fresh, fx);
+        });
+      }
+      // Another process (or a closing) got there first: the thread is not needed.
+      if (!used) await channel.closeThread?.(thread).catch(() => {});
+    } finally {
+      this.#threadsOpening.delete(conversationId);
     }
-    await this.#onCustomerKey(conversation, async (tx, fx) => {
-      const fresh = await tx.conversation(conversation.id);
-      if (fresh?.status !== 'open' || fresh.deskThread) return;
-      fresh.deskThread = thread;
-      tx.putConversation(fresh);
-      await this.#desk.postCard(tx, fresh, fx);
-    });
   }
 
-  /** A transaction on the key of the customer of `conversation`, so it is ordered with their messages. */
+  /** Opens again the desk threads whose opening failed, while attempts are left. */
+  async #retryDeskThreads(): Promise<void> {
+    for (const team of this.#options.directory.teams()) {
+      if (!team.telegramDesk) continue;
+      for (const conversation of await this.#options.store.openConversations({ stage: 'queued', team: team.name })) {
+        const attempts = this.#threadAttempts.get(conversation.id);
+        if (conversation.deskThread || attempts === undefined || attempts >= DESK_THREAD_ATTEMPTS) continue;
+        const name = (await this.#options.store.contact(conversation.contactId))?.name ?? 'customer';
+        await this.#openThread(conversation.id, team.telegramDesk, `#${conversation.id} ${name} · ${team.name}`);
+      }
+    }
+  }
+
+  /**
+   * A transaction on the key of the customer of `conversation`, so it is ordered with their messages. A failure
+   * is logged; the check that called it finds the conversation again next time.
+   */
   async #onCustomerKey(conversation: Conversation, decide: (tx: Tx, fx: Effects) => Promise<void>): Promise<void> {
     const contact = await this.#options.store.contact(conversation.contactId);
     const identity = contact?.identities.find((i) => i.channel === conversation.channel) ?? contact?.identities[0];
@@ -243,6 +302,25 @@ export class Runtime {
     await this.#transact(key, decide).catch((error: unknown) => {
       this.#options.log.error({ err: error, conversation: conversation.id }, 'a timed action failed; it is retried at the next check');
     });
+  }
+
+  /**
+   * Conversations held by agents no longer in team.yaml go back to their team's queue. Runs at start (an agent
+   * removed while the server was down), on every change of team.yaml, and at every check (a failed one retries).
+   */
+  async #requeueOrphans(): Promise<void> {
+    const { store, directory, log } = this.#options;
+    // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
+    if (directory.errors().length > 0) return;
+    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !directory.agent(c.agentId ?? ''));
+    for (const conversation of orphans) {
+      await this.#onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || directory.agent(fresh.agentId ?? '')) return;
+        log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
+        await this.#desk.requeue(tx, fresh, fx);
+      });
+    }
   }
 
   /** Everything one message changes, inside one transaction. Returns false for a repeated delivery. */
@@ -273,10 +351,11 @@ export class Runtime {
     }
 
     const text = inbound.text ?? (inbound.choice ? await this.#choiceTitle(tx, conversation.id, inbound.choice) : '');
-    const stored = tx.addMessage({
+    const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
       conversationId: conversation.id,
       channel: inbound.channel,
+      address: inbound.from.id,
       direction: 'in',
       from: 'contact',
       text,
@@ -284,7 +363,8 @@ export class Runtime {
       channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
-    });
+    };
+    tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
     const turn = this.#turn(contact, conversation, fx);
@@ -295,7 +375,7 @@ export class Runtime {
       await this.#desk.relay(tx, conversation, contact, text, fx);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
-      this.#resume(turn, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });
+      await this.#resume(turn, { ...(inbound.text !== undefined ? { text: inbound.text } : {}), ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}) });
     }
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
     await this.#settle(tx, turn, fx);
@@ -306,10 +386,10 @@ export class Runtime {
   }
 
   /** Feeds `input` to the step the conversation's flow waits on, if it waits. */
-  #resume(turn: Turn, input: FlowInput): void {
+  async #resume(turn: Turn, input: FlowInput): Promise<void> {
     const position = turn.conversation.flow;
     if (!position?.waiting || position.done) return;
-    const flow = this.#options.flows.version(position.flow, position.version);
+    const flow = await this.#options.flows.version(position.flow, position.version);
     if (flow) resumeFlow(flow, turn, input);
     else {
       this.#options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
@@ -331,7 +411,7 @@ export class Runtime {
     if (assign && conversation.status === 'open') await this.#desk.assign(tx, conversation, assign, fx);
     const close = turn.closeRequest;
     delete turn.closeRequest;
-    if (close && conversation.status === 'open') this.#desk.close(conversation, 'bot', close.note, fx);
+    if (close && conversation.status === 'open') this.#desk.close(tx, conversation, 'bot', close.note, fx);
   }
 
   /** Starts the `conversation.closed` flows of every conversation closed in this transaction. */
@@ -355,21 +435,6 @@ export class Runtime {
     }
   }
 
-  /** Conversations held by agents removed from team.yaml go back to their team's queue. */
-  async #agentsChanged(before: Agent[]): Promise<void> {
-    const removed = before.filter((agent) => !this.#options.directory.agent(agent.id)).map((agent) => agent.id);
-    if (removed.length === 0) return;
-    const held = (await Promise.all(removed.map((agentId) => this.#options.store.openConversations({ stage: 'assigned', agentId })))).flat();
-    for (const conversation of held) {
-      await this.#onCustomerKey(conversation, async (tx, fx) => {
-        const fresh = await tx.conversation(conversation.id);
-        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || this.#options.directory.agent(fresh.agentId ?? '')) return;
-        this.#options.log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
-        await this.#desk.requeue(tx, fresh, fx);
-      });
-    }
-  }
-
   async #contactOf(tx: Tx, inbound: InboundMessage, now: string, fx: Effects): Promise<Contact> {
     const known = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     const referral: Fields = inbound.referral ? { referral: inbound.referral } : {};
@@ -378,9 +443,9 @@ export class Runtime {
       const name = known.name ?? inbound.from.name;
       const language = known.language ?? inbound.from.language;
       if (name !== known.name || language !== known.language || (inbound.referral && inbound.referral !== known.fields.referral)) {
-        const updated = { ...known, updatedAt: now, fields: { ...known.fields, ...referral }, ...(name ? { name } : {}), ...(language ? { language } : {}) };
-        fx.emit({ type: 'contact.updated', payload: { contact: updated } });
-        return updated;
+        Object.assign(known, { updatedAt: now, fields: { ...known.fields, ...referral }, ...(name ? { name } : {}), ...(language ? { language } : {}) });
+        tx.putContact(known);
+        fx.emit({ type: 'contact.updated', payload: { contact: known } });
       }
       return known;
     }
@@ -394,12 +459,14 @@ export class Runtime {
       createdAt: now,
       updatedAt: now,
     };
+    // Put at once: from now on every read of it in this transaction (the agent's card, say) sees this object.
+    tx.putContact(contact);
     fx.emit({ type: 'contact.updated', payload: { contact } });
     return contact;
   }
 
   async #open(tx: Tx, contact: Contact, channel: string, source: ConversationSource, now: string): Promise<Conversation> {
-    return {
+    const conversation: Conversation = {
       id: await tx.newConversationId(),
       contactId: contact.id,
       channel,
@@ -409,6 +476,8 @@ export class Runtime {
       source,
       openedAt: now,
     };
+    tx.putConversation(conversation);
+    return conversation;
   }
 
   async #choiceTitle(tx: Tx, conversationId: number, choice: string): Promise<string> {
@@ -449,13 +518,14 @@ export class Runtime {
           contactId: contact.id,
           conversationId: conversation.id,
           channel: conversation.channel,
+          address: to,
           direction: 'out',
           from: 'bot',
           text: out.text,
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
           at: now.toISOString(),
           status: 'pending',
-        }, to);
+        });
       },
       close: (note) => {
         turn.closeRequest = note === undefined ? {} : { note };

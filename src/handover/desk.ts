@@ -1,7 +1,8 @@
 // The handover desk: hands conversations to agents or queues them, relays both ways, and carries out agent
 // commands. Everything here runs inside one store transaction; the store refuses a commit whose reads went
-// stale (another transaction changed an agent or a conversation meanwhile) and the runtime retries it, so
-// capacity and "one agent per conversation" hold under concurrency.
+// stale (another transaction changed an agent or a conversation meanwhile) and runs it again, so capacity and
+// "one agent per conversation" hold under concurrency. Every method that changes a conversation changes the
+// transaction's live object of it and puts it itself: no caller holds a copy to write back.
 import type { AssignRequest } from '../flows/index.ts';
 import type { DomainEvent } from '../shared/events.ts';
 import type { Contact, Conversation, Identity, Message, Tx } from '../store/types.ts';
@@ -24,10 +25,15 @@ export interface AgentState {
   replyTo?: Identity;
 }
 
+/** A team desk's thread (collection `desk-threads`, keyed by the thread's address): the conversation it is about. */
+export interface DeskThread {
+  conversationId: number;
+}
+
 /** What the desk asks of the transaction's owner: store-and-send messages, announce events, run closing flows. */
 export interface DeskEffects {
-  /** Stores an outbound message in this transaction; it is sent once the transaction is on disk. */
-  send(message: Omit<Message, 'id'>, to: string): void;
+  /** Stores an outbound message (to its `address`) in this transaction; it is sent once the transaction is on disk. */
+  send(message: Omit<Message, 'id'>): void;
   emit(event: DomainEvent): void;
   /** A conversation was closed: its `conversation.closed` flows should start. */
   closed(conversation: Conversation): void;
@@ -69,12 +75,23 @@ export class Desk {
     return this.#directory.agentByIdentity(channel, id);
   }
 
-  /** Hands `conversation` (a mutable copy the caller stores) to an available agent of the team, or queues it. */
+  /**
+   * Hands `conversation` to an available agent of the team, or queues it. A team that is empty or not in team.yaml
+   * (a template that rendered nothing) is an error in the log, and the default team (the first in team.yaml)
+   * takes the conversation: never a queue no agent serves.
+   */
   async assign(tx: Tx, conversation: Conversation, request: AssignRequest, fx: DeskEffects): Promise<void> {
-    const team = this.#directory.team(request.team);
-    if (!team) this.#log.error({ conversation: conversation.id, team: request.team }, 'assign names a team that is not in team.yaml; the conversation waits in a queue of that name');
+    let team = this.#directory.team(request.team);
+    if (!team) {
+      team = this.#directory.defaultTeam();
+      this.#log.error(
+        { conversation: conversation.id, team: request.team, instead: team?.name },
+        request.team.trim() === '' ? 'assign names no team; the default team (first in team.yaml) takes the conversation' : 'assign names a team that is not in team.yaml; the default team (first in team.yaml) takes the conversation',
+      );
+    }
     const teamName = team?.name ?? request.team;
     conversation.team = teamName;
+    tx.putConversation(conversation);
     if (team?.telegramDesk && !conversation.deskThread) {
       const name = (await tx.contact(conversation.contactId))?.name ?? 'customer';
       fx.openThread(conversation, team.telegramDesk, `#${conversation.id} ${name} · ${team.name}`);
@@ -89,8 +106,9 @@ export class Desk {
     conversation.queuedAt ??= this.#stamp();
     if (target) conversation.agentId = target.id;
     else delete conversation.agentId;
-    // The conversation joins the end of the line (its copy here is not stored yet, so it is not counted).
-    const position = (await tx.countOpenConversations({ stage: 'queued', team: teamName })) + 1;
+    tx.putConversation(conversation);
+    // The conversation is at the end of the line: everyone queued before it, then itself.
+    const position = (await tx.openConversations({ stage: 'queued', team: teamName })).filter((other) => other.id <= conversation.id).length;
     fx.emit({ type: 'conversation.queued', payload: { conversation } });
     const text = request.queuedText?.(position);
     if (text) await this.#toCustomer(tx, conversation, { from: 'bot', text }, fx);
@@ -133,12 +151,12 @@ export class Desk {
       const next = nextFor(agent, queued);
       if (!next) return;
       await this.#giveTo(tx, next, agent, fx);
-      tx.putConversation(next);
     }
   }
 
-  /** Closes a conversation: by its agent, by inactivity, or by a flow's `close` step (the caller stores it). */
-  close(conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {
+  /** Closes a conversation: by its agent, by inactivity, or by a flow's `close` step. */
+  close(tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {
+    tx.putConversation(conversation);
     conversation.status = 'closed';
     conversation.closedAt = this.#stamp();
     conversation.closedBy = by;
@@ -151,8 +169,7 @@ export class Desk {
   /** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
   async autoClose(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
     const agent = conversation.agentId ? this.#directory.agent(conversation.agentId) : undefined;
-    this.close(conversation, 'auto', `closed automatically after ${idleFor} without activity`, fx);
-    tx.putConversation(conversation);
+    this.close(tx, conversation, 'auto', `closed automatically after ${idleFor} without activity`, fx);
     if (agent) {
       await this.#toAgent(tx, agent, `#${conversation.id} was closed after ${idleFor} without activity.`, fx, conversation.id);
       await this.drainFor(tx, agent, fx);
@@ -163,10 +180,9 @@ export class Desk {
   async handleAgentMessage(tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
     if (inbound.place !== undefined) return this.#inThread(tx, agent, inbound, inbound.place, fx);
     const identity = { channel: inbound.channel, id: inbound.from.id };
-    const mailbox = await this.#mailbox(tx, agent, identity);
     const text = inbound.text ?? '';
     tx.addMessage({
-      contactId: mailbox.id, channel: inbound.channel, direction: 'in', from: 'agent', agentId: agent.id, text,
+      channel: inbound.channel, address: identity.id, direction: 'in', from: 'agent', agentId: agent.id, text,
       channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: this.#stamp(),
     });
     const state = await this.#state(tx, agent);
@@ -220,13 +236,12 @@ export class Desk {
         const refusal = this.#claimRefusal(conversation, agent, command.conversationId);
         if (refusal || !conversation) return reply(refusal ?? `There is no conversation #${command.conversationId}.`);
         await this.#giveTo(tx, conversation, agent, fx);
-        tx.putConversation(conversation);
         return;
       }
       case 'note': {
         const conversation = await tx.conversation(command.conversationId);
         if (!conversation || !this.#mayTouch(conversation, agent)) return reply(`There is no conversation #${command.conversationId} in your teams.`);
-        tx.addMessage({ contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, direction: 'in', from: 'note', agentId: agent.id, text: command.text, at: this.#stamp() });
+        tx.addMessage({ contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: await this.#customerAddress(tx, conversation) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: command.text, at: this.#stamp() });
         return reply(`Note added to #${conversation.id} (only agents see it).`, conversation.id);
       }
       case 'close': {
@@ -235,8 +250,7 @@ export class Desk {
           : await this.#target(tx, agent, state, inbound);
         if ('problem' in target) return reply(target.problem);
         const conversation = target.conversation;
-        this.close(conversation, agent.id, command.note, fx);
-        tx.putConversation(conversation);
+        this.close(tx, conversation, agent.id, command.note, fx);
         await reply(`Closed #${conversation.id}${command.note ? ` (${command.note})` : ''}.`, conversation.id);
         return this.drainFor(tx, agent, fx);
       }
@@ -261,15 +275,14 @@ export class Desk {
     if (colleague?.id === agent.id) return reply(`#${conversation.id} is already yours.`);
     if (colleague && (await this.#state(tx, colleague)).status !== 'online') return reply(`${colleague.name} is not online; #${conversation.id} stays with you.`);
     delete conversation.agentId;
+    tx.putConversation(conversation);
     if (colleague) {
       await this.#giveTo(tx, conversation, colleague, fx);
-      tx.putConversation(conversation);
       await reply(`#${conversation.id} is now with ${colleague.name}.`, conversation.id);
     } else if (team) {
       conversation.stage = 'queued';
       conversation.queuedAt = this.#stamp();
       await this.assign(tx, conversation, { team: team.name }, fx);
-      tx.putConversation(conversation);
       const taker = this.#holder(conversation);
       await reply(`#${conversation.id} is transferred to ${team.name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, conversation.id);
     }
@@ -289,11 +302,11 @@ export class Desk {
 
   /** An agent writing in a desk thread: commands act on its conversation; text goes to the customer, and claims it. */
   async #inThread(tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects): Promise<void> {
-    const box = await tx.contactByIdentity(inbound.channel, thread);
+    const desk = await tx.doc<DeskThread>('desk-threads', thread);
     const text = inbound.text ?? '';
-    const conversation = box?.fields.conversation !== undefined ? await tx.conversation(Number(box.fields.conversation)) : undefined;
-    if (!box || !conversation) return;
-    tx.addMessage({ contactId: box.id, conversationId: conversation.id, channel: inbound.channel, direction: 'in', from: 'agent', agentId: agent.id, text, channelMessageId: inbound.id, at: this.#stamp() });
+    const conversation = desk ? await tx.conversation(desk.conversationId) : undefined;
+    if (!conversation) return;
+    tx.addMessage({ conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text, channelMessageId: inbound.id, at: this.#stamp() });
     const reply = (answer: string) => this.#toThread(tx, conversation, answer, fx);
     if (conversation.status !== 'open') return reply(`#${conversation.id} is closed.`);
     if (!this.#mayTouch(conversation, agent)) return reply(`${agent.name} is not in ${conversation.team}: nothing was sent.`);
@@ -301,8 +314,7 @@ export class Desk {
     if (command && 'error' in command) return reply(command.error);
     if (command?.name === 'close') {
       if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
-      this.close(conversation, agent.id, command.note, fx);
-      tx.putConversation(conversation);
+      this.close(tx, conversation, agent.id, command.note, fx);
       await reply(`Closed #${conversation.id}${command.note ? ` (${command.note})` : ''}.`);
       if (conversation.agentId) {
         const holder = this.#directory.agent(conversation.agentId);
@@ -322,13 +334,8 @@ export class Desk {
   async #toThread(tx: Tx, conversation: Conversation, text: string, fx: DeskEffects): Promise<void> {
     const thread = conversation.deskThread;
     if (!thread) return;
-    let box = await tx.contactByIdentity('telegram', thread);
-    if (!box) {
-      const now = this.#stamp();
-      box = { id: await tx.newContactId(), identities: [{ channel: 'telegram', id: thread }], name: `desk #${conversation.id}`, fields: { conversation: conversation.id }, tags: ['desk'], createdAt: now, updatedAt: now };
-      tx.putContact(box);
-    }
-    fx.send({ contactId: box.id, conversationId: conversation.id, channel: 'telegram', direction: 'out', from: 'bot', text, at: this.#stamp(), status: 'pending' }, thread);
+    if (!(await tx.doc<DeskThread>('desk-threads', thread))) tx.putDoc('desk-threads', thread, { conversationId: conversation.id } satisfies DeskThread);
+    fx.send({ conversationId: conversation.id, channel: 'telegram', address: thread, direction: 'out', from: 'bot', text, at: this.#stamp(), status: 'pending' });
   }
 
   /** Which conversation an agent's message is for: the quoted one, the only one, the one picked with /use. */
@@ -414,9 +421,10 @@ export class Desk {
     });
   }
 
-  /** Makes `agent` hold `conversation` (the caller stores the conversation) and sends them its card. */
+  /** Makes `agent` hold `conversation` and sends them its card. */
   async #giveTo(tx: Tx, conversation: Conversation, agent: Agent, fx: DeskEffects, options: { announce?: boolean } = {}): Promise<void> {
     const now = this.#stamp();
+    tx.putConversation(conversation);
     conversation.stage = 'assigned';
     conversation.agentId = agent.id;
     conversation.assignedAt ??= now;
@@ -438,37 +446,32 @@ export class Desk {
   }
 
   async #toCustomer(tx: Tx, conversation: Conversation, message: { from: 'bot' | 'agent'; agentId?: string; text: string }, fx: DeskEffects): Promise<void> {
-    const contact = await tx.contact(conversation.contactId);
-    const to = contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
-    if (!contact || to === undefined) {
+    const to = await this.#customerAddress(tx, conversation);
+    if (to === undefined) {
       this.#log.error({ conversation: conversation.id }, 'the customer has no address on the conversation\'s channel');
       return;
     }
     fx.send({
-      contactId: contact.id, conversationId: conversation.id, channel: conversation.channel, direction: 'out',
+      contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
       from: message.from, ...(message.agentId ? { agentId: message.agentId } : {}), text: message.text, at: this.#stamp(), status: 'pending',
-    }, to);
+    });
   }
 
+  /** The customer's address on the conversation's channel. */
+  async #customerAddress(tx: Tx, conversation: Conversation): Promise<string | undefined> {
+    const contact = await tx.contact(conversation.contactId);
+    return contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
+  }
+
+  /** A message to the agent, where they last wrote from (else their first address in team.yaml). */
   async #toAgent(tx: Tx, agent: Agent, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {
     const state = await this.#state(tx, agent);
     const identity = state.replyTo ?? agent.identities[0];
     if (!identity) return;
-    const mailbox = await this.#mailbox(tx, agent, identity);
     fx.send({
-      contactId: mailbox.id, ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel,
-      direction: 'out', from: 'bot', text, at: this.#stamp(), status: 'pending',
-    }, identity.id);
-  }
-
-  /** The contact record that holds an agent's messages on one channel (their side of the relay). */
-  async #mailbox(tx: Tx, agent: Agent, identity: Identity): Promise<Contact> {
-    const known = await tx.contactByIdentity(identity.channel, identity.id);
-    if (known) return known;
-    const now = this.#stamp();
-    const mailbox: Contact = { id: await tx.newContactId(), identities: [identity], name: agent.name, fields: {}, tags: ['agent'], createdAt: now, updatedAt: now };
-    tx.putContact(mailbox);
-    return mailbox;
+      ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
+      agentId: agent.id, direction: 'out', from: 'bot', text, at: this.#stamp(), status: 'pending',
+    });
   }
 
   async #state(tx: Tx, agent: Agent): Promise<AgentState> {

@@ -286,6 +286,16 @@ export class TeamDirectory {
     return this.roster.teams.find((team) => sameTeam(team.name, name));
   }
 
+  /**
+   * The team a conversation goes to when a flow names no team or one team.yaml does not have: the first team
+   * listed, so that no conversation waits in a queue no agent serves.
+   *
+   *     directory.defaultTeam()?.name; // 'Billing' when it comes first in team.yaml
+   */
+  defaultTeam(): Team | undefined {
+    return this.roster.teams[0];
+  }
+
   /** Every agent, in file order (the order round robin takes turns in). */
   agents(): Agent[] {
     return [...this.roster.agents];

@@ -76,7 +76,6 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     log: log.child({ part: 'nlp' }),
     watch: options.watch ?? true,
   });
-  const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -93,7 +92,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }));
   }
   const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-  const outbox = new Outbox({ store, channels: channelsByName, log });
+  const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
+  const outbox = new Outbox({ store, channels: channelsByName, log, onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }) });
   const now = options.now ?? (() => new Date());
   const runtime = new Runtime({
     store, flows, directory, bus, outbox, log, now, channels: channelsByName,

@@ -4,7 +4,7 @@ import type { Contact, Conversation, ConversationSource, Message } from '../stor
 /** Every domain event and what it carries. Events are emitted after the change is durably stored. */
 export interface DomainEvents {
   'conversation.opened': { conversation: Conversation; source: ConversationSource };
-  'message.received': { message: Message; conversation?: Conversation };
+  'message.received': { message: Omit<Message, 'id'>; conversation?: Conversation };
   'message.sent': { message: Message };
   'contact.updated': { contact: Contact };
   'intent.classified': { conversation: Conversation; intent: string; confidence: number };

@@ -48,3 +48,14 @@ export class CorruptStoreError extends Error {
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
+
+/**
+ * The work of a transaction put an object for a record other than the one the transaction handed out for it: a
+ * copy that may be older than the live object, whose changes it would undo. A programming error, never retried.
+ *
+ *     const conversation = await tx.conversation(42);
+ *     tx.putConversation({ ...conversation, stage: 'queued' }); // StaleWriteError: change `conversation` itself
+ */
+export class StaleWriteError extends Error {
+  override readonly name = 'StaleWriteError';
+}

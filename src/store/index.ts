@@ -2,7 +2,7 @@
 import { LowdbStore, type LowdbStoreOptions } from './lowdb.ts';
 
 export type * from './types.ts';
-export { ConflictError, CorruptStoreError, StoreLockedError, StoreUnavailableError } from './errors.ts';
+export { ConflictError, CorruptStoreError, StaleWriteError, StoreLockedError, StoreUnavailableError } from './errors.ts';
 export { LowdbStore, type LowdbStoreOptions } from './lowdb.ts';
 
 /**

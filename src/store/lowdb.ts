@@ -27,13 +27,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
+import { ConflictError, CorruptStoreError, StoreUnavailableError } from './errors.ts';
 import { appendAll, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { acquireLock } from './lock-file.ts';
 import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, Message, OpenConversationFilter, Store, Tx } from './types.ts';
+import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
@@ -53,6 +53,8 @@ interface QueuedCommit {
   reject: (error: Error) => void;
 }
 
+/** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
+const DEFAULT_ATTEMPTS = 60;
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
 
@@ -128,6 +130,8 @@ export class LowdbStore implements Store {
   #unarchived = new Map<number, string>();
   /** The writer loop, while it runs. */
   #writer: Promise<void> | undefined;
+  /** Messages found `sending` at open: claimed by the process that stopped, outcome unknown. */
+  #inDoubt = new Set<number>();
 
   constructor(options: LowdbStoreOptions) {
     this.#dir = options.dir;
@@ -155,33 +159,47 @@ export class LowdbStore implements Store {
     return this.#closing;
   }
 
-  transaction<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
+    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+    // Every attempt runs inside the key's turn: a refused commit is decided again before the key's next one starts.
     const result = this.#mutex.run(key, async () => {
-      if (this.#failure) throw this.#failure;
-      const tx = new BufferedTx(this.#state);
-      let value: T;
-      let durable: Promise<void>;
-      try {
+      for (let attempt = 1; ; attempt++) {
         try {
-          value = await work(tx);
-        } finally {
-          tx.end();
+          return await this.#attempt(work);
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
         }
-        durable = this.#commit(tx);
-      } finally {
-        // After the (synchronous) check: until then the versions of what it read must stay comparable.
-        tx.release();
+        // A little jitter, so that transactions racing for one record (an agent, a queue) do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
       }
-      await durable;
-      tx.revealIds();
-      return value;
     });
     this.#running.add(result);
     const settled = (): void => void this.#running.delete(result);
     result.then(settled, settled);
     return result;
+  }
+
+  /** One run of a transaction's work and its commit; resolves once the commit is durable. */
+  async #attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.#failure) throw this.#failure;
+    const tx = new BufferedTx(this.#state);
+    let value: T;
+    let durable: Promise<void>;
+    try {
+      try {
+        value = await work(tx);
+      } finally {
+        tx.end();
+      }
+      durable = this.#commit(tx);
+    } finally {
+      // After the (synchronous) check: until then the versions of what it read must stay comparable.
+      tx.release();
+    }
+    await durable;
+    return value;
   }
 
   async contact(id: string): Promise<Contact | undefined> {
@@ -227,8 +245,39 @@ export class LowdbStore implements Store {
     return this.#messages(this.#read().messageIdsOfConversation(conversationId));
   }
 
+  async messagesOfAddress(channel: string, address: string, after = 0, limit = Infinity): Promise<Message[]> {
+    return this.#messages(this.#read().messageIdsOfAddress(channel, address, after).slice(0, limit));
+  }
+
   async pendingOutbound(): Promise<Message[]> {
     return this.#messages(this.#read().pendingIds());
+  }
+
+  async claimOutbound(limit: number): Promise<Message[]> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    const claimed = this.#state.claimableIds(limit).map((id) => ({ ...(this.#state.messages.get(id) as Message), status: 'sending' as const }));
+    if (claimed.length === 0) return [];
+    await this.#append(claimed.map((message) => ({ message })));
+    return structuredClone(claimed);
+  }
+
+  async outboundInDoubt(): Promise<Message[]> {
+    const state = this.#read();
+    return this.#messages([...this.#inDoubt].filter((id) => state.messages.get(id)?.status === 'sending').sort((a, b) => a - b));
+  }
+
+  async retryOutbound(messageIds: readonly number[]): Promise<void> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    const records: JournalRecord[] = [];
+    for (const id of messageIds) {
+      const message = this.#state.messages.get(id);
+      if (message?.status !== 'sending') continue;
+      this.#inDoubt.delete(id);
+      records.push({ message: { ...message, status: 'pending' } });
+    }
+    if (records.length > 0) await this.#append(records);
   }
 
   async docs<T>(collection: string): Promise<Map<string, T>> {
@@ -244,6 +293,7 @@ export class LowdbStore implements Store {
     if (unavailable) throw unavailable;
     const message = this.#state.messages.get(messageId);
     if (!message) throw new Error(`markDelivery: message ${messageId} does not exist`);
+    this.#inDoubt.delete(messageId);
     const updated: Message = { ...message };
     if ('channelMessageId' in outcome) {
       updated.status = 'sent';
@@ -319,6 +369,9 @@ export class LowdbStore implements Store {
     });
     this.#reportDropped(journalPath, journal.droppedBytes);
     this.#journalBytes = journal.bytes;
+    this.#inDoubt = new Set(this.#state.sendingIds());
+    const addressed = this.#state.addressLegacyMessages();
+    if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
   }
 
   /** Applies records read from `file` at `line`; a record that cannot be applied is corruption there. */

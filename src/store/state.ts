@@ -103,7 +103,11 @@ export class StoreState {
   readonly #inbound = new Set<string>();
   /** Channel message id (inbound or outbound) → message id; on a collision the highest message id wins. */
   readonly #byChannelId = new Map<string, number>();
+  readonly #messagesByAddress = new Map<string, number[]>();
   readonly #pending = new Set<number>();
+  readonly #sending = new Set<number>();
+  /** Addresses (channel + address) with a message `sending`: their next message waits for its outcome. */
+  readonly #sendingTo = new Map<string, number>();
   /** Ids of the open conversations, ascending. */
   readonly #openIds: number[] = [];
   /** Open conversation ids by stage and team, and by stage and agent: queues and agent loads without a scan. */
@@ -193,8 +197,36 @@ export class StoreState {
     return this.#messagesByConversation.get(conversationId) ?? [];
   }
 
+  /** Ids of the messages exchanged with an address of a channel above `after`, ascending. */
+  messageIdsOfAddress(channel: string, address: string, after = 0): number[] {
+    const ids = this.#messagesByAddress.get(identityKey(channel, address)) ?? [];
+    return ids.slice(firstAbove(ids, after));
+  }
+
   pendingIds(): number[] {
     return [...this.#pending].sort((a, b) => a - b);
+  }
+
+  sendingIds(): number[] {
+    return [...this.#sending].sort((a, b) => a - b);
+  }
+
+  /**
+   * Up to `limit` pending outbound messages that may be sent now: the oldest pending one of each address that has
+   * no message `sending`, oldest first.
+   */
+  claimableIds(limit: number): number[] {
+    const claimable: number[] = [];
+    const seen = new Set<string>();
+    for (const id of this.pendingIds()) {
+      if (claimable.length >= limit) break;
+      const message = this.messages.get(id) as Message;
+      const to = identityKey(message.channel, message.address);
+      if (seen.has(to)) continue;
+      seen.add(to);
+      if (!this.#sendingTo.has(to)) claimable.push(id);
+    }
+    return claimable;
   }
 
   doc(collection: string, key: string): unknown {
@@ -313,9 +345,12 @@ export class StoreState {
     const { id } = message;
     const previous = this.messages.get(id);
     if (!previous) {
-      const ofContact = this.#messagesByContact.get(message.contactId);
-      if (ofContact) insertSorted(ofContact, id);
-      else this.#messagesByContact.set(message.contactId, [id]);
+      if (message.contactId !== undefined) {
+        const ofContact = this.#messagesByContact.get(message.contactId);
+        if (ofContact) insertSorted(ofContact, id);
+        else this.#messagesByContact.set(message.contactId, [id]);
+      }
+      if (message.address !== undefined) this.#indexAddress(message);
       if (message.conversationId !== undefined) {
         const ofConversation = this.#messagesByConversation.get(message.conversationId);
         if (ofConversation) insertSorted(ofConversation, id);
@@ -328,8 +363,44 @@ export class StoreState {
     this.#indexChannelId(previous, message);
     if (message.direction === 'out' && message.status === 'pending') this.#pending.add(id);
     else this.#pending.delete(id);
+    const to = identityKey(message.channel, message.address);
+    if (previous?.status === 'sending') {
+      this.#sending.delete(id);
+      const count = (this.#sendingTo.get(to) ?? 1) - 1;
+      if (count <= 0) this.#sendingTo.delete(to);
+      else this.#sendingTo.set(to, count);
+    }
+    if (message.direction === 'out' && message.status === 'sending') {
+      this.#sending.add(id);
+      this.#sendingTo.set(to, (this.#sendingTo.get(to) ?? 0) + 1);
+    }
     this.messages.set(id, message);
     this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  #indexAddress(message: Message): void {
+    const address = identityKey(message.channel, message.address);
+    const ofAddress = this.#messagesByAddress.get(address);
+    if (ofAddress) insertSorted(ofAddress, message.id);
+    else this.#messagesByAddress.set(address, [message.id]);
+  }
+
+  /**
+   * Gives messages stored before messages had an `address` the one of their contact on their channel (agents'
+   * and desk threads' messages were then kept under contacts of their own). Run once after recovery.
+   */
+  addressLegacyMessages(): number {
+    let fixed = 0;
+    for (const [id, message] of this.messages) {
+      if (message.address !== undefined || message.contactId === undefined) continue;
+      const identity = this.contacts.get(message.contactId)?.identities.find((own) => own.channel === message.channel);
+      if (!identity) continue;
+      const addressed = { ...message, address: identity.id };
+      this.messages.set(id, addressed);
+      this.#indexAddress(addressed);
+      fixed++;
+    }
+    return fixed;
   }
 
   /** Keeps `#byChannelId` pointing at the highest message id per channel message id, whatever the apply order. */

@@ -1,10 +1,10 @@
-// One transaction's buffer: its reads see its own writes over the committed state, nothing it writes is shared
-// before it commits, and the records it read are validated at commit (optimistic concurrency control).
+// One transaction's buffer: one live object per record it touches, its reads seeing its own writes over the
+// committed state, nothing shared before it commits, and what it saw validated at commit (optimistic concurrency).
 import { randomUUID } from 'node:crypto';
-import { ConflictError } from './errors.ts';
+import { ConflictError, StaleWriteError } from './errors.ts';
+import { matchesFilter } from './filter.ts';
 import { versionKey, type JournalRecord, type StoreState } from './state.ts';
 import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from './types.ts';
-import { matchesFilter } from './filter.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -13,43 +13,39 @@ const docKey = (collection: string, key: string): string => `${collection}\u0000
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
   contact.identities.some((own) => own.channel === identity.channel && own.id === identity.id);
 
-interface BufferedMessage {
-  record: Message;
-  /** The object `addMessage` returned; it learns its id once the commit is durable. */
-  handle: Message;
-}
-
 /** A record read from the committed state: its version then, and how to name it in a `ConflictError`. */
 interface RecordedRead {
   version: number;
   what: string;
 }
 
-interface BufferedDoc {
+interface LiveDoc {
   collection: string;
   key: string;
-  /** `undefined`: deleted. */
+  /** `undefined`: absent, or deleted. */
   value: unknown;
 }
 
 /**
- * The `Tx` handed to a transaction's work. The store checks it (`check`), turns it into journal records
- * (`records`) and applies them; after `end` it refuses any further use, and `release` (once checked, or failed)
- * tells the state it no longer needs the versions of what it read.
+ * The `Tx` handed to one attempt of a transaction's work. The store checks it (`check`), turns it into journal
+ * records (`records`) and applies them; after `end` it refuses any further use, and `release` (once checked, or
+ * failed) tells the state it no longer needs the versions of what it read.
  *
  *     const tx = new BufferedTx(state);
  *     await work(tx); tx.end(); tx.check(); state.commit(tx.records(state.lastMessageId + 1)); tx.release();
- *
- * Reads of committed records by key record the record's version; `check` refuses the commit if another commit
- * has written one of them since. Reads served from the transaction's own writes are not recorded.
  */
 export class BufferedTx implements Tx {
   readonly #state: StoreState;
   readonly #start: number;
+  /** The live object of every contact, conversation and doc this transaction touched (read or wrote). */
   readonly #contacts = new Map<string, Contact>();
   readonly #conversations = new Map<number, Conversation>();
-  readonly #messages: BufferedMessage[] = [];
-  readonly #docs = new Map<string, BufferedDoc>();
+  readonly #docs = new Map<string, LiveDoc>();
+  /** Which live records were put: those are committed, as they are when the work returns. */
+  readonly #putContacts = new Set<string>();
+  readonly #putConversations = new Set<number>();
+  readonly #putDocs = new Set<string>();
+  readonly #messages: Omit<Message, 'id'>[] = [];
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
   #ended = false;
@@ -62,37 +58,33 @@ export class BufferedTx implements Tx {
 
   async contact(id: string): Promise<Contact | undefined> {
     this.#assertActive();
-    const own = this.#contacts.get(id);
-    if (own) return copy(own);
-    this.#recordRead(versionKey.contact(id), `contact ${id}`);
-    return copy(this.#state.contacts.get(id));
+    return this.#contact(id);
   }
 
   async contactByIdentity(channel: string, id: string): Promise<Contact | undefined> {
     this.#assertActive();
     const identity = { channel, id };
-    for (const contact of this.#contacts.values()) if (hasIdentity(contact, identity)) return copy(contact);
+    for (const contact of this.#contacts.values()) if (hasIdentity(contact, identity)) return contact;
     const owner = this.#state.contactIdByIdentity(channel, id);
-    // A buffered version of the owner was checked above: it gave the identity away.
+    // A live object of the owner was checked above: it gave the identity away.
     if (owner === undefined || this.#contacts.has(owner)) return undefined;
-    this.#recordRead(versionKey.contact(owner), `contact ${owner}`);
-    return copy(this.#state.contacts.get(owner));
+    return this.#contact(owner);
   }
 
   async conversation(id: number): Promise<Conversation | undefined> {
     this.#assertActive();
-    const own = this.#conversations.get(id);
-    return own ? copy(own) : this.#committedConversation(id);
+    return this.#conversation(id);
   }
 
   async openConversationOf(contactId: string): Promise<Conversation | undefined> {
     this.#assertActive();
     for (const conversation of this.#conversations.values()) {
-      if (conversation.contactId === contactId && conversation.status === 'open') return copy(conversation);
+      if (conversation.contactId === contactId && conversation.status === 'open') return conversation;
     }
     const id = this.#state.openConversationId(contactId);
+    // A live object of it was checked above: this transaction closed it.
     if (id === undefined || this.#conversations.has(id)) return undefined;
-    return this.#committedConversation(id);
+    return this.#conversation(id);
   }
 
   async latestConversationOf(contactId: string): Promise<Conversation | undefined> {
@@ -101,40 +93,39 @@ export class BufferedTx implements Tx {
     for (const conversation of this.#conversations.values()) {
       if (conversation.contactId === contactId) latest = Math.max(latest, conversation.id);
     }
-    const own = this.#conversations.get(latest);
-    if (own) return copy(own);
-    return this.#state.conversations.has(latest) ? this.#committedConversation(latest) : undefined;
+    return latest === 0 ? undefined : this.#conversation(latest);
   }
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
-    return structuredClone(this.#open(filter).sort((a, b) => a.id - b.id));
-  }
-
-  async countOpenConversations(filter?: OpenConversationFilter): Promise<number> {
-    return this.#open(filter).length;
-  }
-
-  /** The matching open conversations, committed ones with this transaction's writes over them; not copies. */
-  #open(filter: OpenConversationFilter | undefined): Conversation[] {
     this.#assertActive();
     const open: Conversation[] = [];
     for (const id of this.#state.openConversationIdsFor(filter)) {
       if (this.#conversations.has(id)) continue;
-      const conversation = this.#state.conversations.get(id);
-      if (conversation && matchesFilter(conversation, filter)) open.push(conversation);
+      const committed = this.#state.conversations.get(id);
+      if (committed && matchesFilter(committed, filter)) open.push(this.#conversation(id) as Conversation);
     }
     for (const conversation of this.#conversations.values()) {
-      if (conversation.status === 'open' && matchesFilter(conversation, filter)) open.push(conversation);
+      if (conversation.status === 'open' && matchesFilter(conversation, filter) && !open.includes(conversation)) open.push(conversation);
     }
-    return open;
+    return open.sort((a, b) => a.id - b.id);
+  }
+
+  async countOpenConversations(filter?: OpenConversationFilter): Promise<number> {
+    this.#assertActive();
+    let count = 0;
+    for (const id of this.#state.openConversationIdsFor(filter)) {
+      if (this.#conversations.has(id)) continue;
+      const committed = this.#state.conversations.get(id);
+      if (committed && matchesFilter(committed, filter)) count++;
+    }
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.status === 'open' && matchesFilter(conversation, filter)) count++;
+    }
+    return count;
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
     this.#assertActive();
-    for (let index = this.#messages.length - 1; index >= 0; index--) {
-      const record = this.#messages[index]?.record;
-      if (record?.channel === channel && record.channelMessageId === channelMessageId) return copy(record);
-    }
     const id = this.#state.messageIdByChannelId(channel, channelMessageId);
     return id === undefined ? undefined : copy(this.#state.messages.get(id));
   }
@@ -142,7 +133,7 @@ export class BufferedTx implements Tx {
   async hasInbound(channel: string, channelMessageId: string): Promise<boolean> {
     this.#assertActive();
     const own = this.#messages.some(
-      ({ record }) => record.direction === 'in' && record.channel === channel && record.channelMessageId === channelMessageId,
+      (message) => message.direction === 'in' && message.channel === channel && message.channelMessageId === channelMessageId,
     );
     return own || this.#state.hasInbound(channel, channelMessageId);
   }
@@ -155,10 +146,14 @@ export class BufferedTx implements Tx {
 
   async doc<T>(collection: string, key: string): Promise<T | undefined> {
     this.#assertActive();
-    const buffered = this.#docs.get(docKey(collection, key));
-    if (buffered) return copy(buffered.value as T | undefined);
-    this.#recordRead(versionKey.doc(collection, key), `doc ${collection}/${key}`);
-    return copy(this.#state.doc(collection, key) as T | undefined);
+    const name = docKey(collection, key);
+    let live = this.#docs.get(name);
+    if (!live) {
+      this.#recordRead(versionKey.doc(collection, key), `doc ${collection}/${key}`);
+      live = { collection, key, value: copy(this.#state.doc(collection, key)) };
+      this.#docs.set(name, live);
+    }
+    return live.value as T | undefined;
   }
 
   async newContactId(): Promise<string> {
@@ -173,31 +168,35 @@ export class BufferedTx implements Tx {
 
   putContact(contact: Contact): void {
     this.#assertActive();
-    this.#contacts.set(contact.id, plain(contact));
+    this.#adopt(this.#contacts, contact.id, contact, `contact ${contact.id}`);
+    this.#putContacts.add(contact.id);
   }
 
   putConversation(conversation: Conversation): void {
     this.#assertActive();
-    this.#conversations.set(conversation.id, plain(conversation));
+    this.#adopt(this.#conversations, conversation.id, conversation, `conversation #${conversation.id}`);
+    this.#putConversations.add(conversation.id);
   }
 
-  addMessage(message: Omit<Message, 'id'>): Message {
+  addMessage(message: Omit<Message, 'id'>): void {
     this.#assertActive();
-    const record = plain({ ...message, id: 0 });
-    const handle = structuredClone(record);
-    this.#messages.push({ record, handle });
-    return handle;
+    this.#messages.push(plain(message));
   }
 
   putDoc(collection: string, key: string, value: unknown): void {
     this.#assertActive();
     if (value === undefined) throw new TypeError(`putDoc("${collection}", "${key}"): the value is undefined; use deleteDoc to remove a document`);
-    this.#docs.set(docKey(collection, key), { collection, key, value: plain(value) });
+    const name = docKey(collection, key);
+    // A document is a value: a new one replaces the old whole, so there is no stale copy to guard against.
+    this.#docs.set(name, { collection, key, value });
+    this.#putDocs.add(name);
   }
 
   deleteDoc(collection: string, key: string): void {
     this.#assertActive();
-    this.#docs.set(docKey(collection, key), { collection, key, value: undefined });
+    const name = docKey(collection, key);
+    this.#docs.set(name, { collection, key, value: undefined });
+    this.#putDocs.add(name);
   }
 
   /** Ends the work phase: from now on the tx refuses reads and writes. */
@@ -207,11 +206,11 @@ export class BufferedTx implements Tx {
 
   /** True when the transaction wrote nothing. */
   get isEmpty(): boolean {
-    return this.#contacts.size + this.#conversations.size + this.#messages.length + this.#docs.size === 0;
+    return this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
   }
 
   /**
-   * Throws `ConflictError` if a record this transaction read has been committed by another transaction since,
+   * Throws `ConflictError` if a record this transaction saw has been committed by another transaction since,
    * or if committing would break an invariant against the current committed state.
    */
   check(): void {
@@ -220,7 +219,8 @@ export class BufferedTx implements Tx {
       if (state.version(key) > read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
     }
     const claimed = new Map<string, string>();
-    for (const contact of this.#contacts.values()) {
+    for (const id of this.#putContacts) {
+      const contact = this.#contacts.get(id) as Contact;
       for (const identity of contact.identities) {
         const name = `${identity.channel}:${identity.id}`;
         const other = claimed.get(name);
@@ -229,22 +229,24 @@ export class BufferedTx implements Tx {
         }
         claimed.set(name, contact.id);
         const owner = state.contactIdByIdentity(identity.channel, identity.id);
-        const ownerNow = owner === undefined ? undefined : this.#contacts.get(owner);
+        const ownerNow = owner === undefined || !this.#putContacts.has(owner) ? undefined : this.#contacts.get(owner);
         if (owner !== undefined && owner !== contact.id && (!ownerNow || hasIdentity(ownerNow, identity))) {
           throw new ConflictError(`identity ${name} already belongs to contact ${owner}, not ${contact.id}`);
         }
       }
     }
     const opening = new Map<string, number>();
-    for (const conversation of this.#conversations.values()) {
-      const { id, contactId } = conversation;
+    for (const id of this.#putConversations) {
+      const conversation = this.#conversations.get(id) as Conversation;
+      const { contactId } = conversation;
       const committed = state.conversations.get(id);
       if (committed && committed.contactId !== contactId) {
         throw new ConflictError(`conversation #${id} belongs to contact ${committed.contactId}; it cannot move to ${contactId}`);
       }
       if (conversation.status !== 'open') continue;
       const openId = opening.get(contactId) ?? state.openConversationId(contactId);
-      if (openId !== undefined && openId !== id && this.#conversations.get(openId)?.status !== 'closed') {
+      const closedHere = openId !== undefined && this.#putConversations.has(openId) && this.#conversations.get(openId)?.status === 'closed';
+      if (openId !== undefined && openId !== id && !closedHere) {
         throw new ConflictError(`contact ${contactId} already has open conversation #${openId}; #${id} cannot be open too`);
       }
       opening.set(contactId, id);
@@ -254,21 +256,14 @@ export class BufferedTx implements Tx {
   /** The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. */
   records(firstMessageId: number): JournalRecord[] {
     const records: JournalRecord[] = [];
-    for (const contact of this.#contacts.values()) records.push({ contact });
-    for (const conversation of this.#conversations.values()) records.push({ conversation });
-    this.#messages.forEach((buffered, index) => {
-      buffered.record.id = firstMessageId + index;
-      records.push({ message: buffered.record });
-    });
-    for (const { collection, key, value } of this.#docs.values()) {
-      records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, value] });
+    for (const id of this.#putContacts) records.push({ contact: plain(this.#contacts.get(id) as Contact) });
+    for (const id of this.#putConversations) records.push({ conversation: plain(this.#conversations.get(id) as Conversation) });
+    this.#messages.forEach((message, index) => records.push({ message: { ...message, id: firstMessageId + index } }));
+    for (const name of this.#putDocs) {
+      const { collection, key, value } = this.#docs.get(name) as LiveDoc;
+      records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, plain(value)] });
     }
     return records;
-  }
-
-  /** Gives the messages `addMessage` returned their ids, once the commit is durable. */
-  revealIds(): void {
-    for (const { record, handle } of this.#messages) handle.id = record.id;
   }
 
   /** Tells the state this transaction is over (checked, or failed): what it read needs no version any more. Idempotent. */
@@ -278,10 +273,33 @@ export class BufferedTx implements Tx {
     this.#state.finish(this.#start);
   }
 
-  /** A committed conversation (or its absence), recorded as read. */
-  #committedConversation(id: number): Conversation | undefined {
+  /** The live contact, first read from the committed state (and recorded as read, absent included). */
+  #contact(id: string): Contact | undefined {
+    const live = this.#contacts.get(id);
+    if (live) return live;
+    this.#recordRead(versionKey.contact(id), `contact ${id}`);
+    const committed = copy(this.#state.contacts.get(id));
+    if (committed) this.#contacts.set(id, committed);
+    return committed;
+  }
+
+  /** The live conversation, first read from the committed state (and recorded as read, absent included). */
+  #conversation(id: number): Conversation | undefined {
+    const live = this.#conversations.get(id);
+    if (live) return live;
     this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
-    return copy(this.#state.conversations.get(id));
+    const committed = copy(this.#state.conversations.get(id));
+    if (committed) this.#conversations.set(id, committed);
+    return committed;
+  }
+
+  /** Makes `value` the live object of a record, unless another object already is: that one is the fresh one. */
+  #adopt<K, V>(live: Map<K, V>, id: K, value: V, what: string): void {
+    const current = live.get(id);
+    if (current !== undefined && current !== value) {
+      throw new StaleWriteError(`a copy of ${what} was put, not the object this transaction handed out for it; change that object instead`);
+    }
+    live.set(id, value);
   }
 
   /** Records the version of a committed record on its first read (a later change shows as a newer version). */

@@ -64,11 +64,20 @@ export interface Conversation {
 }
 
 export interface Message {
-  /** Increasing in commit order; stable across restarts. 0 until the transaction that adds it commits. */
+  /**
+   * Assigned when the transaction that adds it commits, increasing in commit order and stable across restarts: a
+   * reader that polls `after=<id>` never skips one that commits later with a lower id.
+   */
   id: number;
-  contactId: string;
+  /** The customer it concerns; absent on an agent's own thread with the bot and on a team desk's thread. */
+  contactId?: string;
   conversationId?: number;
   channel: string;
+  /**
+   * The channel's address of the other side of this message: who sent it (inbound) or who it goes to (outbound),
+   * a customer's chat, an agent's private chat with the bot, or a team desk's thread.
+   */
+  address: string;
   direction: 'in' | 'out';
   /** Who wrote it: the customer, the bot, an agent, or an internal note no customer sees. */
   from: 'contact' | 'bot' | 'agent' | 'note';
@@ -81,8 +90,12 @@ export interface Message {
   channelMessageId?: string;
   replyTo?: string;
   at: string;
-  /** Outbound delivery: pending until the channel accepted it. */
-  status?: 'pending' | 'sent' | 'failed';
+  /**
+   * Outbound delivery: `pending` until claimed, `sending` (durably) while a process hands it to its channel, then
+   * `sent` or `failed`. A message found `sending` by a process that did not claim it is in doubt: its send may have
+   * happened or not (see `Store.outboundInDoubt`).
+   */
+  status?: 'pending' | 'sending' | 'sent' | 'failed';
   error?: string;
 }
 
@@ -96,18 +109,18 @@ export interface OpenConversationFilter {
 /**
  * The work one transaction may do. Reads see the transaction's own writes.
  *
- * Transactions are serializable by optimistic validation: every record read by key (`contact`,
- * `contactByIdentity`, `conversation`, `openConversationOf`, `latestConversationOf`, `doc`: the record returned,
- * and for `contact`, `conversation` and `doc` also a record found absent) is remembered with its version, and the
- * commit is refused with `ConflictError` ("conversation 42 changed while this transaction ran; retry") if another
- * transaction has committed one of them since, even one this transaction only read. Nothing of a refused
- * transaction is kept; run it again, it reads the new state. Reads served from the transaction's own writes, and
- * the queries (`openConversations`, `recentMessages`, `hasInbound`, `messageByChannelId`), are not validated.
+ * **One live object per record.** Within a transaction, every read of a contact, a conversation or a document
+ * (by key or through a query) hands out the same object, so every part of the work that changes a record changes
+ * the one object: there is no stale copy to write back over a fresher one. `put…` marks it written (a record
+ * first created by the work is registered by its `put…`, and is then the live one); what is committed is its
+ * state when the work returns. Putting a different object for a record the transaction already holds is a
+ * programming error (`StaleWriteError`).
  *
- *     for (;;) {
- *       try { return await store.transaction(key, work); }
- *       catch (error) { if (!(error instanceof ConflictError)) throw error; }
- *     }
+ * **Serializable.** Every committed record the transaction saw (read by key, found absent by key, or handed out by
+ * a query) is remembered with its version, and the commit is refused with `ConflictError` if another transaction
+ * has committed one of them since. `Store.transaction` then runs the work again, in the same place in its key's
+ * line, on the new state; nothing of a refused attempt is kept. The work must therefore only decide: it does
+ * nothing outside the transaction (no sends), which is what the effects returned after the commit are for.
  */
 export interface Tx {
   /** Validated at commit, absent included. */
@@ -122,22 +135,21 @@ export interface Tx {
   latestConversationOf(contactId: string): Promise<Conversation | undefined>;
   /**
    * Open conversations matching `filter` (every open one without it), oldest (lowest id) first, with this
-   * transaction's own writes applied (one it opened is in, one it closed is out). A query: not validated at commit.
+   * transaction's own writes applied (one it opened is in, one it closed is out). Each one returned is validated.
    */
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
-  /** How many open conversations match `filter`; copies nothing, so it stays cheap with long queues. */
+  /** How many open conversations match `filter`; copies nothing, so it stays cheap with long queues. Not validated. */
   countOpenConversations(filter?: OpenConversationFilter): Promise<number>;
   /** True when an inbound message with this channel id was already stored. */
   hasInbound(channel: string, channelMessageId: string): Promise<boolean>;
   /**
-   * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
-   * recorded it as sent); the newest if several share it. Messages this transaction added are included, with
-   * `id` 0 until it commits. A query: not validated at commit.
+   * The committed message, inbound or outbound, with this channel message id (an outbound one has it once
+   * `markDelivery` recorded it as sent); the newest if several share it. A query: not validated at commit.
    */
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   /** The last `limit` messages of a conversation, oldest first (committed ones only). */
   recentMessages(conversationId: number, limit: number): Promise<Message[]>;
-  /** A small generic document (agent status, queues, …), by collection and key. Validated at commit, absent included. */
+  /** A small generic document (agent status, queues, leases…), by collection and key. Validated at commit, absent included. */
   doc<T>(collection: string, key: string): Promise<T | undefined>;
 
   newContactId(): Promise<string>;
@@ -145,15 +157,24 @@ export interface Tx {
   putContact(contact: Contact): void;
   /** Refused at commit (the whole transaction with it) if it would give a contact two open conversations. */
   putConversation(conversation: Conversation): void;
-  /** Returns the record; its `id` is assigned when the transaction commits. */
-  addMessage(message: Omit<Message, 'id'>): Message;
+  /** Adds a message; its `id` is given at commit, in commit order. */
+  addMessage(message: Omit<Message, 'id'>): void;
+  /** Replaces the document whole. */
   putDoc(collection: string, key: string, value: unknown): void;
   deleteDoc(collection: string, key: string): void;
 }
 
+export interface TransactionOptions {
+  /**
+   * How many times the work runs at most when its commit is refused with `ConflictError` (default 60). Every attempt
+   * keeps the key's place: the key's next transaction starts only once this one committed or gave up.
+   */
+  attempts?: number;
+}
+
 /**
- * Durable storage. Every write goes through `transaction`: all of it lands or none does, and the promise
- * resolves only once it is on disk.
+ * Durable storage. Every write goes through `transaction` (or the outbound delivery calls): all of it lands or
+ * none does, and the promise resolves only once it is on disk.
  *
  *     await store.transaction(`webchat:${session}`, async (tx) => { tx.putContact(contact); });
  */
@@ -163,11 +184,11 @@ export interface Store {
   close(): Promise<void>;
   /**
    * Runs `work` alone among transactions with the same `key`, in call order, then commits what it wrote.
-   * Transactions with different keys run concurrently; one whose reads another changed meanwhile is refused with
-   * `ConflictError` (see `Tx`). If `work` throws, or the commit is refused, nothing it wrote is kept and the
-   * promise rejects.
+   * Transactions with different keys run concurrently; one whose reads another changed meanwhile is run again
+   * (see `Tx`, `TransactionOptions`), and rejects with `ConflictError` once its attempts are used up. If `work`
+   * throws, nothing it wrote is kept and the promise rejects.
    */
-  transaction<T>(key: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
 
   contact(id: string): Promise<Contact | undefined>;
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
@@ -175,13 +196,29 @@ export interface Store {
   conversations(): Promise<Conversation[]>;
   /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
-  /** Every contact, in the order they were first stored (for reports). */
+  /** Every customer, in the order they were first stored (for reports). */
   contacts(): Promise<Contact[]>;
   /** A contact's messages across all conversations with `id > after`, oldest first. */
   messagesOfContact(contactId: string, after?: number, limit?: number): Promise<Message[]>;
+  /** The messages exchanged with one address of a channel (a web chat session, an agent's chat) with `id > after`, oldest first. */
+  messagesOfAddress(channel: string, address: string, after?: number, limit?: number): Promise<Message[]>;
   messagesOfConversation(conversationId: number): Promise<Message[]>;
-  /** Outbound messages not yet accepted by their channel (to retry after a restart). */
+  /** Outbound messages not yet claimed for sending. */
   pendingOutbound(): Promise<Message[]>;
+  /**
+   * Claims up to `limit` outbound messages for sending, durably marking them `sending` before it resolves: for each
+   * address, its oldest pending message, and only while no other message to that address is `sending`, so messages
+   * to one address leave one at a time in the order they were stored, whichever process claims them. Two callers
+   * never get the same message.
+   */
+  claimOutbound(limit: number): Promise<Message[]>;
+  /**
+   * Messages claimed by a process that stopped before it recorded their outcome (for the embedded store: every
+   * `sending` one found at open): their send may or may not have reached the channel.
+   */
+  outboundInDoubt(): Promise<Message[]>;
+  /** Puts messages in doubt back to `pending`, to be claimed and sent again. */
+  retryOutbound(messageIds: readonly number[]): Promise<void>;
   /**
    * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
    * recorded it as sent); the newest if several share it.
@@ -189,7 +226,7 @@ export interface Store {
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   docs<T>(collection: string): Promise<Map<string, T>>;
   doc<T>(collection: string, key: string): Promise<T | undefined>;
-  /** Records the outcome of sending an outbound message. */
+  /** Records the outcome of sending a claimed outbound message. */
   markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */
   messageCount(): Promise<number>;

@@ -162,7 +162,7 @@ steps:
     fake.failNextSends(0);
     h = await harness(dir, [fake]);
     await h.store.transaction('test', async (tx) => {
-      tx.addMessage({ contactId: contact!.id, conversationId: failed[0]!.conversationId!, channel: 'fake', direction: 'out', from: 'bot', text: 'pending reply', at: new Date().toISOString(), status: 'pending' });
+      tx.addMessage({ contactId: contact!.id, conversationId: failed[0]!.conversationId!, channel: 'fake', address: 'u1', direction: 'out', from: 'bot', text: 'pending reply', at: new Date().toISOString(), status: 'pending' });
     });
     await h.close();
     h = await harness(dir, [fake]);

@@ -14,7 +14,7 @@ const layla: Contact = {
 };
 
 function message(id: number, from: Message['from'], text: string): Message {
-  return { id, contactId: 'c42', conversationId: 42, channel: 'webchat', direction: from === 'contact' ? 'in' : 'out', from, text, at: '2025-03-03T09:00:00.000Z' };
+  return { id, contactId: 'c42', conversationId: 42, channel: 'webchat', address: 'layla', direction: from === 'contact' ? 'in' : 'out', from, text, at: '2025-03-03T09:00:00.000Z' };
 }
 
 describe('assignmentCard', () => {

@@ -61,9 +61,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
   }
 
   async function history(session: string, after: number): Promise<WebchatMessage[]> {
-    const contact = await store.contactByIdentity('webchat', session);
-    if (!contact) return [];
-    const messages = await store.messagesOfContact(contact.id, after);
+    const messages = await store.messagesOfAddress('webchat', session, after);
     return messages.filter((message) => message.from !== 'note').map(toWebchat);
   }
 
