@@ -1,21 +1,24 @@
-// The flows in service: reads the flow folder, publishes each good script as a version, keeps the last good
-// version of a file that breaks, reloads on change, and finds any version a conversation started on.
+// The flows in service: reads the flow folder, publishes each good script as a version in the store, keeps the
+// last good version of a file that breaks, reloads on change, and finds any version a conversation started on
+// (also one published by another process sharing the store).
 import { Reloader } from '../shared/reloader.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ConversationSource } from '../store/types.ts';
+import type { ConversationSource, Store } from '../store/types.ts';
 import { compileFlow, unknownFields, type Draft } from './compile.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
-import { readVersion, storeVersion, versionOf } from './versions.ts';
+import { readVersion, versionOf } from './versions.ts';
 
 /** Options of `FlowLibrary.load`. */
 export interface FlowLibraryOptions {
   /** The folder of flow scripts (`*.yaml`, `*.yml`), e.g. `data/flows`. */
   dir: string;
-  /** Where every published version is kept as `<flow>@<version>.yaml`, e.g. `data/flow-versions`. */
-  versionsDir: string;
+  /** Where every published version is kept (collection `flow-versions`, keyed `<flow>@<version>`). */
+  store: Store;
+  /** Where releases before 0.2 kept versions as `<flow>@<version>.yaml` files: still read, never written. */
+  legacyVersionsDir?: string;
   log: FlowLog;
   /** Reload when a file in `dir` changes, is added or removed (default true). */
   watch?: boolean;
@@ -23,10 +26,18 @@ export interface FlowLibraryOptions {
 
 const SCRIPT = /^[^.].*\.ya?ml$/i;
 
+/** A published version as the store keeps it. */
+export interface StoredFlowVersion {
+  flow: string;
+  version: string;
+  source: string;
+  publishedAt: string;
+}
+
 /**
  * The flows in service and every version they ever had.
  *
- *     const flows = await FlowLibrary.load({ dir: 'data/flows', versionsDir: 'data/flow-versions', log });
+ *     const flows = await FlowLibrary.load({ dir: 'data/flows', store, log });
  *     for (const flow of flows.forTrigger('conversation.opened', 'contact')) startFlow(flow, run);
  */
 export class FlowLibrary {
@@ -44,11 +55,10 @@ export class FlowLibrary {
   /**
    * Loads every script in `dir`; a file that does not compile is not loaded and shows in `errors()`.
    *
-   *     const flows = await FlowLibrary.load({ dir, versionsDir, log, watch: false });
+   *     const flows = await FlowLibrary.load({ dir, store, log, watch: false });
    */
   static async load(options: FlowLibraryOptions): Promise<FlowLibrary> {
     await mkdir(options.dir, { recursive: true });
-    await mkdir(options.versionsDir, { recursive: true });
     const library = new FlowLibrary(options);
     await library.reload();
     if (options.watch ?? true) library.reloader.watch(options.dir);
@@ -67,17 +77,19 @@ export class FlowLibrary {
   }
 
   /**
-   * A version of a flow, in service or not, read back from `versionsDir` if this process has not seen it.
+   * A version of a flow, in service or not, read back from the store if this process has not seen it.
    *
-   *     const flow = flows.version(position.flow, position.version);
+   *     const flow = await flows.version(position.flow, position.version);
    */
-  version(flow: string, version: string): CompiledFlow | undefined {
+  async version(flow: string, version: string): Promise<CompiledFlow | undefined> {
     const key = `${flow}@${version}`;
     const seen = this.versions.get(key);
     if (seen) return seen;
-    const text = readVersion(this.options.versionsDir, flow, version);
+    const stored = await this.options.store.doc<StoredFlowVersion>('flow-versions', key);
+    const legacyDir = this.options.legacyVersionsDir;
+    const text = stored?.source ?? (legacyDir ? readVersion(legacyDir, flow, version) : undefined);
     if (text === undefined) return undefined;
-    const file = `${basename(this.options.versionsDir)}/${key}.yaml`;
+    const file = `flow-versions/${key}`;
     if (versionOf(text) !== version) {
       this.options.log.error({ file }, `stored flow version ${file} does not match its hash; ignoring it`);
       return undefined;
@@ -158,7 +170,16 @@ export class FlowLibrary {
     errors.push(...this.settleDuplicateNames(candidates));
 
     for (const [file, { flow, draft }] of candidates) {
-      if (draft) candidates.set(file, { flow: await this.publish(flow) });
+      if (!draft) continue;
+      try {
+        candidates.set(file, { flow: await this.publish(flow) });
+      } catch (error) {
+        // Not stored, so not served: a conversation started on it could not resume after a restart.
+        const lastGood = this.serving.get(file);
+        if (lastGood) candidates.set(file, { flow: lastGood });
+        else candidates.delete(file);
+        errors.push(new FlowError(file, 1, `could not store this version (${(error as Error).message}); ${lastGood ? 'the last good version keeps serving' : 'the flow is not in service'}`, 'check that the store under DATA_DIR is writable, then save the file again'));
+      }
     }
     for (const [file, flow] of this.serving) {
       if (!candidates.has(file)) log.info({ file, flow: flow.name }, `flow "${flow.name}" is out of service (${file} is gone)`);
@@ -194,16 +215,16 @@ export class FlowLibrary {
     return errors;
   }
 
-  // A version is stored before it serves: a conversation can only start on a version that survives a restart.
+  // A version is stored before it serves: a conversation can only start on a version that survives a restart,
+  // and that every process sharing the store can resume. Throws when it cannot be stored.
   private async publish(flow: CompiledFlow): Promise<CompiledFlow> {
     const key = `${flow.name}@${flow.version}`;
     const seen = this.versions.get(key);
     if (seen && seen.file === flow.file) return seen;
-    try {
-      await storeVersion(this.options.versionsDir, flow.name, flow.version, flow.source);
-    } catch (error) {
-      this.options.log.error({ flow: flow.name, version: flow.version }, `could not store flow version ${key}: ${(error as Error).message}`);
-    }
+    await this.options.store.transaction(`flow-version:${key}`, async (tx) => {
+      if (await tx.doc('flow-versions', key)) return;
+      tx.putDoc('flow-versions', key, { flow: flow.name, version: flow.version, source: flow.source, publishedAt: new Date().toISOString() } satisfies StoredFlowVersion);
+    });
     this.versions.set(key, flow);
     if (!seen) this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
     return flow;

@@ -1,8 +1,7 @@
-// Flow versions: a version is a short hash of the script's text, and every published version is kept on
-// disk so a conversation can finish on the version it started with, also after a restart.
-import { createHash, randomBytes } from 'node:crypto';
+// Flow versions: a version is a short hash of the script's text. Published versions live in the store; releases
+// before 0.2 kept them as files, which are still read.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FLOW_NAME } from './schema.ts';
 
@@ -18,23 +17,10 @@ export function versionOf(text: string): string {
 }
 
 /**
- * Keeps a version's text as `<flow>@<version>.yaml`, written atomically (temp file, then rename), so a
- * crash never leaves half a version behind. Does nothing when it is already there.
+ * The text of a version kept as a file by an older release, or undefined when there is none (or the names are
+ * not plain).
  *
- *     await storeVersion('data/flow-versions', 'inbound', version, text);
- */
-export async function storeVersion(dir: string, flow: string, version: string, text: string): Promise<void> {
-  const file = versionFile(dir, flow, version);
-  if (!file || existsSync(file)) return;
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, text, 'utf8');
-  await rename(temp, file);
-}
-
-/**
- * The stored text of a version, or undefined when it was never stored (or the names are not plain).
- *
- *     const text = readVersion('data/flow-versions', 'inbound', '3f9a0c1b2d4e');
+ *     const text = readVersion('data/store/flow-versions', 'inbound', '3f9a0c1b2d4e');
  */
 export function readVersion(dir: string, flow: string, version: string): string | undefined {
   const file = versionFile(dir, flow, version);

@@ -60,7 +60,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   try {
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),
-      versionsDir: resolve(dataDir, 'store', 'flow-versions'),
+      store,
+      legacyVersionsDir: resolve(dataDir, 'store', 'flow-versions'),
       log: log.child({ part: 'flows' }),
       watch: options.watch ?? true,
     });

@@ -59,7 +59,7 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(dir: string, channels: FakeChannel[], options: { now?: () => Date; autoCloseAfterMs?: number } = {}): Promise<Harness> {
   const store = await openStore({ dir: join(dir, 'store') });
-  const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), versionsDir: join(dir, 'store', 'flow-versions'), log: quietLog, watch: false });
+  const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), log: quietLog, watch: false });
   const bus = new EventBus();
   const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });

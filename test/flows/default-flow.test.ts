@@ -13,7 +13,7 @@ describe('the shipped inbound flow', () => {
 
   beforeEach(async () => {
     dirs = await tempFlowDirs();
-    library = await FlowLibrary.load({ dir: shipped, versionsDir: dirs.versionsDir, log: memoryLog(), watch: false });
+    library = await FlowLibrary.load({ dir: shipped, store: dirs.store, log: memoryLog(), watch: false });
     flow = library.forTrigger('conversation.opened', 'contact')[0]!;
   });
   afterEach(async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { compileFlow, unknownFields } from '../../src/flows/compile.ts';
 import { BUILTIN_FIELDS } from '../../src/flows/fields.ts';
 import type { AssignRequest, Classification, CompiledFlow, FlowRun } from '../../src/flows/index.ts';
-import type { Contact, Conversation } from '../../src/store/types.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Contact, Conversation, Store } from '../../src/store/types.ts';
 import type { OutboundMessage } from '../../src/types.ts';
 
 /** A FlowRun that keeps what the flow said, closed and logged. */
@@ -87,13 +88,25 @@ export function takeSaid(run: RecordingRun): string[] {
   return run.said.splice(0).map((message) => message.text);
 }
 
-/** A temp folder with `flows/` and `flow-versions/` inside; `remove` deletes it. */
-export async function tempFlowDirs(): Promise<{ dir: string; versionsDir: string; remove(): Promise<void> }> {
+/** A temp folder with `flows/` and an open store (where versions are published) inside; `remove` deletes it. */
+export async function tempFlowDirs(): Promise<{ dir: string; store: Store; reopenStore(): Promise<Store>; remove(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'switchboard-flows-'));
   const dir = join(root, 'flows');
-  const versionsDir = join(root, 'flow-versions');
   await mkdir(dir);
-  return { dir, versionsDir, remove: () => rm(root, { recursive: true, force: true }) };
+  const dirs = {
+    dir,
+    store: await openStore({ dir: join(root, 'store') }) as Store,
+    async reopenStore() {
+      await dirs.store.close();
+      dirs.store = await openStore({ dir: join(root, 'store') });
+      return dirs.store;
+    },
+    async remove() {
+      await dirs.store.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return dirs;
 }
 
 export { eventually, memoryLog } from '../helpers.ts';

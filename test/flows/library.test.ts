@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlowLibrary, resumeFlow, startFlow } from '../../src/flows/index.ts';
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function load(watch = false) {
   const log = memoryLog();
-  const library = await FlowLibrary.load({ dir: dirs.dir, versionsDir: dirs.versionsDir, log, watch });
+  const library = await FlowLibrary.load({ dir: dirs.dir, store: dirs.store, log, watch });
   libraries.push(library);
   return { library, log };
 }
@@ -101,28 +101,29 @@ describe('FlowLibrary', () => {
     await library.reload();
     const v2 = library.forTrigger('conversation.opened', 'contact')[0]!;
     expect(v2.version).not.toBe(v1.version);
-    expect(library.version('inbound', v1.version)).toBe(v1);
+    expect(await library.version('inbound', v1.version)).toBe(v1);
 
     // A fresh process: only the stored versions know v1 now.
     await rm(join(dirs.dir, 'inbound.yaml'));
+    await dirs.reopenStore();
     const { library: restarted } = await load();
     expect(restarted.forTrigger('conversation.opened', 'contact')).toEqual([]);
     const position = run.conversation.flow!;
-    const resumed = restarted.version(position.flow, position.version)!;
+    const resumed = (await restarted.version(position.flow, position.version))!;
     expect(resumed.version).toBe(v1.version);
-    expect(restarted.version('inbound', v2.version)?.version).toBe(v2.version);
+    expect((await restarted.version('inbound', v2.version))?.version).toBe(v2.version);
     resumeFlow(resumed, run, { text: 'a refund' });
     expect(takeSaid(run)).toEqual(['Bye from Hi']);
 
-    expect((await readdir(dirs.versionsDir)).sort()).toEqual([`inbound@${v1.version}.yaml`, `inbound@${v2.version}.yaml`].sort());
+    expect([...(await dirs.store.docs('flow-versions')).keys()].sort()).toEqual([`inbound@${v1.version}`, `inbound@${v2.version}`].sort());
   });
 
   it('answers undefined for an unknown version or a name that is not a plain flow name', async () => {
     await write('inbound.yaml', greeting('Hi'));
     const { library } = await load();
-    expect(library.version('inbound', '000000000000')).toBeUndefined();
-    expect(library.version('../inbound', '000000000000')).toBeUndefined();
-    expect(library.version('nobody', 'abc')).toBeUndefined();
+    expect(await library.version('inbound', '000000000000')).toBeUndefined();
+    expect(await library.version('../inbound', '000000000000')).toBeUndefined();
+    expect(await library.version('nobody', 'abc')).toBeUndefined();
   });
 
   it('refuses a second file with a flow name already in use, naming both files', async () => {
@@ -154,11 +155,26 @@ describe('FlowLibrary', () => {
     expect(library.forTrigger('conversation.closed')).toEqual([survey]);
   });
 
-  it('writes version files whole, leaving no temporary files', async () => {
+  it('does not serve a version it could not store, and says why in its errors', async () => {
     await write('inbound.yaml', greeting('Hi'));
-    await load();
-    const files = await readdir(dirs.versionsDir);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^inbound@[0-9a-f]{12}\.yaml$/);
+    const { library } = await load();
+    const v1 = library.forTrigger('conversation.opened', 'contact')[0]!;
+    await dirs.store.close();
+    await write('inbound.yaml', greeting('Hello'));
+    await library.reload();
+    // The store refuses the new version: the last good one keeps serving, so no conversation starts on a version a restart would lose.
+    expect(library.forTrigger('conversation.opened', 'contact')).toEqual([v1]);
+    expect(library.errors().map(String)).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:1: could not store this version \(.*closed.*\); the last good version keeps serving/)]);
+    await dirs.reopenStore();
+  });
+
+  it('resumes a version another process published in the shared store', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library } = await load();
+    const published = library.forTrigger('conversation.opened', 'contact')[0]!;
+    // A second process has the store but not the file (it was edited since): it still finds the version.
+    await rm(join(dirs.dir, 'inbound.yaml'));
+    const { library: other } = await load();
+    expect((await other.version('inbound', published.version))?.source).toBe(published.source);
   });
 });
