@@ -278,13 +278,14 @@ export class Runtime {
     }
   }
 
-  /** Opens again the desk threads whose opening failed, while attempts are left. */
+  /** Opens the desk threads whose opening failed (in this process or one that stopped), while attempts are left. */
   async #retryDeskThreads(): Promise<void> {
+    const { store } = this.#options;
     for (const team of this.#options.directory.teams()) {
       if (!team.telegramDesk) continue;
-      for (const conversation of await this.#options.store.openConversations({ stage: 'queued', team: team.name })) {
-        const attempts = this.#threadAttempts.get(conversation.id);
-        if (conversation.deskThread || attempts === undefined || attempts >= DESK_THREAD_ATTEMPTS) continue;
+      const waiting = [...(await store.openConversations({ stage: 'queued', team: team.name })), ...(await store.openConversations({ stage: 'assigned', team: team.name }))];
+      for (const conversation of waiting) {
+        if (conversation.deskThread || (this.#threadAttempts.get(conversation.id) ?? 0) >= DESK_THREAD_ATTEMPTS) continue;
         const name = (await this.#options.store.contact(conversation.contactId))?.name ?? 'customer';
         await this.#openThread(conversation.id, team.telegramDesk, `#${conversation.id} ${name} · ${team.name}`);
       }

@@ -9,7 +9,7 @@ export interface CardInput {
   contact: Contact;
   /** The team it was assigned through (default: the conversation's team). */
   team?: Team | string;
-  messages: readonly Message[];
+  messages: readonly Omit<Message, 'id'>[];
 }
 
 const CARD_MESSAGES = 5;

@@ -138,10 +138,12 @@ export class BufferedTx implements Tx {
     return own || this.#state.hasInbound(channel, channelMessageId);
   }
 
-  async recentMessages(conversationId: number, limit: number): Promise<Message[]> {
+  async recentMessages(conversationId: number, limit: number): Promise<Omit<Message, 'id'>[]> {
     this.#assertActive();
+    const own = this.#messages.filter((message) => message.conversationId === conversationId);
     const ids = this.#state.messageIdsOfConversation(conversationId);
-    return structuredClone(ids.slice(Math.max(0, ids.length - limit)).map((id) => this.#state.messages.get(id) as Message));
+    const committed = ids.slice(Math.max(0, ids.length - limit)).map((id) => this.#state.messages.get(id) as Message);
+    return structuredClone([...committed, ...own].slice(-limit));
   }
 
   async doc<T>(collection: string, key: string): Promise<T | undefined> {

@@ -147,8 +147,11 @@ export interface Tx {
    * `markDelivery` recorded it as sent); the newest if several share it. A query: not validated at commit.
    */
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
-  /** The last `limit` messages of a conversation, oldest first (committed ones only). */
-  recentMessages(conversationId: number, limit: number): Promise<Message[]>;
+  /**
+   * The last `limit` messages of a conversation, oldest first, the ones this transaction added included (those have
+   * no id yet). A query: not validated at commit.
+   */
+  recentMessages(conversationId: number, limit: number): Promise<Omit<Message, 'id'>[]>;
   /** A small generic document (agent status, queues, leases…), by collection and key. Validated at commit, absent included. */
   doc<T>(collection: string, key: string): Promise<T | undefined>;
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Channel, InboundMessage, OutboundMessage } from '../../src/types.ts';
 import { openStore } from '../../src/store/index.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { Store, TransactionOptions, Tx } from '../../src/store/types.ts';
 import { FlowLibrary } from '../../src/flows/index.ts';
 import { EventBus } from '../../src/bot/events.ts';
 import { Outbox } from '../../src/bot/outbox.ts';
@@ -57,13 +57,15 @@ export interface Harness {
 let seq = 0;
 
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
-export async function harness(dir: string, channels: FakeChannel[], options: { now?: () => Date; autoCloseAfterMs?: number } = {}): Promise<Harness> {
-  const store = await openStore({ dir: join(dir, 'store') });
+export async function harness(dir: string, channels: FakeChannel[], options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean } = {}): Promise<Harness> {
+  const { latency, ...runtimeOptions } = options;
+  const opened = await openStore({ dir: join(dir, 'store') });
+  const store = latency ? withReadLatency(opened) : opened;
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), log: quietLog, watch: false });
   const bus = new EventBus();
   const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });
-  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0, ...options });
+  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });
   await runtime.start();
   const now = options.now ?? (() => new Date());
   return {
@@ -79,6 +81,35 @@ export async function harness(dir: string, channels: FakeChannel[], options: { n
       await store.close();
     },
   };
+}
+
+/**
+ * The store as a database would feel: every read inside a transaction answers after a random 0–2 ms, so
+ * transactions of different keys interleave and race as they do over a network.
+ */
+export function withReadLatency(store: Store): Store {
+  const later = <T>(value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), Math.random() * 2));
+  const slowTx = (tx: Tx): Tx =>
+    new Proxy(tx, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return result instanceof Promise ? result.then(later) : result;
+        };
+      },
+    });
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'transaction') {
+        return <T>(key: string, work: (tx: Tx) => Promise<T>, transactionOptions?: TransactionOptions) =>
+          target.transaction(key, (tx) => work(slowTx(tx)), transactionOptions);
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** A DATA_DIR with the given flows and team.yaml. */

@@ -1,0 +1,197 @@
+// The core's invariants where agents' and customers' transactions race, and the errors that used to be logged and
+// forgotten: each test here reproduces a bug of issue 8 and failed before its fix.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Channel, OutboundMessage } from '../../src/types.ts';
+import { cleanupDirs } from '../helpers.ts';
+import { dataDirWithTeam, fakeChannel, harness, type FakeChannel } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+const twoAgents = `
+teams:
+  - name: Billing
+    strategy: least_open
+  - name: Support
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 5
+  - name: Sara
+    telegram: 9002
+    teams: [Billing]
+    max_open: 5
+`;
+
+const pickTeam = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Support]
+    save: conversation.topic
+  - assign: { team: "{{conversation.topic}}" }
+    queued: "You are number {{queue.position}} in line."
+`;
+
+let seq = 0;
+const at = () => new Date().toISOString();
+
+async function setup(flow = pickTeam, teamYaml = twoAgents, options: { latency?: boolean } = {}) {
+  const customers = fakeChannel('whatsapp');
+  const agents = fakeChannel('telegram');
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, teamYaml);
+  const h = await harness(dir, [customers, agents], options);
+  return { dir, h, customers, agents };
+}
+
+describe('a contact\'s messages in order while their agent writes (invariant 3)', () => {
+  it('stores and relays FIRST before SECOND in 30 trials of an agent reply racing two customer messages', async () => {
+    const { h, agents } = await setup(pickTeam, twoAgents, { latency: true });
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    const expected: string[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      const deliver = (channel: string, from: string, text: string) =>
+        h.runtime.deliver({ channel, id: `race-${++seq}`, from: { id: from, name: 'Layla' }, text, at: at() });
+      // The agent's transaction starts first; the customer's overlap it at a random point, so each side wins sometimes.
+      const reply = deliver('telegram', '9001', `reply ${trial}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+      await Promise.all([reply, deliver('whatsapp', 'c1', `FIRST ${trial}`), deliver('whatsapp', 'c1', `SECOND ${trial}`)]);
+      expected.push(`FIRST ${trial}`, `SECOND ${trial}`);
+    }
+    await h.outbox.drain();
+    const contact = await h.store.contactByIdentity('whatsapp', 'c1');
+    const stored = (await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in' && /^(FIRST|SECOND)/.test(m.text));
+    expect(stored.map((m) => m.text)).toEqual(expected);
+    const relayed = agents.textsTo('9001').filter((text) => / (FIRST|SECOND) \d+$/.test(text)).map((text) => text.replace(/^#\d+ Layla: /, ''));
+    expect(relayed).toEqual(expected);
+    await h.close();
+  });
+});
+
+describe('one writer per record: no stale copy written over a fresh one', () => {
+  it('hands the conversations of an agent removed from team.yaml to a colleague at restart, card and all', async () => {
+    const { dir, h, agents, customers } = await setup();
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    const contact = await h.store.contactByIdentity('whatsapp', 'c1');
+    const id = (await h.store.openConversations())[0]!.id;
+    expect(await h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    await h.send('telegram', '9002', '/online');
+    await h.close();
+
+    // Omar leaves while the server is down.
+    await writeFile(join(dir, 'team.yaml'), twoAgents.replace(/  - name: Omar[\s\S]*?max_open: 5\n/, ''));
+    const restarted = await harness(dir, [customers, agents]);
+    await restarted.outbox.drain();
+    expect(await restarted.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(agents.textsTo('9002').some((text) => text.includes(`#${id}`) && text.includes('Layla'))).toBe(true);
+
+    await restarted.send('whatsapp', 'c1', 'anyone there?');
+    expect(await restarted.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(agents.textsTo('9002').at(-1)).toBe(`#${id} Layla: anyone there?`);
+    expect(contact).toBeDefined();
+    await restarted.close();
+  });
+
+  it('puts the email collected in the turn that assigns on the agent\'s card', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+  - assign: { team: Billing }
+`;
+    const { h, agents } = await setup(flow);
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'layla@example.com');
+    const card = agents.textsTo('9001').find((text) => text.includes('Layla'));
+    expect(card).toContain('layla@example.com');
+    await h.close();
+  });
+
+  it('sends the card of a conversation assigned by a contact\'s very first message', async () => {
+    const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n';
+    const { h, agents } = await setup(flow);
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'I was charged twice');
+    const id = (await h.store.openConversations())[0]!.id;
+    expect(await h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    expect(agents.textsTo('9001').some((text) => text.includes(`#${id}`) && text.includes('I was charged twice'))).toBe(true);
+    await h.close();
+  });
+});
+
+describe('no queue that nobody serves', () => {
+  it('gives a conversation whose assign names no team to the default team (first in team.yaml)', async () => {
+    const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "What do you need?"\n    save: conversation.need\n  - assign: { team: "{{conversation.team}}" }\n';
+    const { h, agents } = await setup(flow);
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'something odd');
+    const [conversation] = await h.store.openConversations();
+    expect(conversation).toMatchObject({ team: 'Billing', stage: 'assigned', agentId: 'omar' });
+    expect(agents.textsTo('9001').some((text) => text.includes(`#${conversation!.id}`))).toBe(true);
+    await h.close();
+  });
+});
+
+describe('errors that are retried, as the log says', () => {
+  it('sends a reply once when recording its delivery fails after the send succeeded', async () => {
+    const { h, customers } = await setup();
+    const markDelivery = h.store.markDelivery.bind(h.store);
+    let failures = 1;
+    h.store.markDelivery = async (...args) => {
+      if (failures-- > 0) throw new Error('disk hiccup');
+      return markDelivery(...args);
+    };
+    await h.send('whatsapp', 'c1', 'hi');
+    expect(customers.textsTo('c1')).toEqual(['Which team?']);
+    const contact = await h.store.contactByIdentity('whatsapp', 'c1');
+    const [reply] = (await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'out');
+    expect(reply).toMatchObject({ status: 'sent', channelMessageId: customers.sent[0]!.id });
+    await h.close();
+  });
+
+  it('opens a team desk\'s thread at the next check when opening it failed, then posts the card there', async () => {
+    const teamYaml = twoAgents.replace('  - name: Billing\n    strategy: least_open', '  - name: Billing\n    strategy: least_open\n    telegram_desk: -100500');
+    const sent: { to: string; message: OutboundMessage }[] = [];
+    let failOpen = 1;
+    const telegram: FakeChannel = fakeChannel('telegram');
+    const desk: Channel = {
+      ...telegram.channel,
+      async send(to, message) {
+        sent.push({ to, message });
+        return `tg-${sent.length}`;
+      },
+      async openThread(group, title) {
+        if (failOpen-- > 0) throw new Error('Bad Gateway');
+        return `${group}/77:${title.split(' ')[0]}`;
+      },
+      async closeThread() {},
+    };
+    const customers = fakeChannel('whatsapp');
+    const dir = await dataDirWithTeam({ 'inbound.yaml': pickTeam }, teamYaml);
+    const h = await harness(dir, [customers, { ...telegram, channel: desk }]);
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    const [conversation] = await h.store.openConversations();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await h.store.conversation(conversation!.id))?.deskThread).toBeUndefined();
+
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect((await h.store.conversation(conversation!.id))?.deskThread).toMatch(/^-100500\/77:/);
+    expect(sent.some(({ to, message }) => to.startsWith('-100500/77') && message.text.includes(`#${conversation!.id}`))).toBe(true);
+    await h.close().catch(() => {});
+  });
+});
