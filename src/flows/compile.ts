@@ -67,6 +67,30 @@ export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowErr
     ));
 }
 
+/**
+ * The teams a script names literally (an `assign` team without placeholders, a `classify` route) that team.yaml
+ * does not have: such a conversation would wait in a queue no agent serves, so the script is refused at load.
+ *
+ *     const errors = unknownTeams(draft, directory.teams().map((team) => team.name));
+ */
+export function unknownTeams(draft: Draft, teams: readonly string[]): FlowError[] {
+  const known = new Set(teams.map((team) => team.toLowerCase()));
+  const errors: FlowError[] = [];
+  const check = (team: string, line: number, where: string) => {
+    if (known.has(team.toLowerCase())) return;
+    errors.push(new FlowError(draft.flow.file, line, `${where} names team "${team}", which team.yaml does not have`, didYouMean(team, teams) ?? `teams in team.yaml: ${teams.join(', ')}`));
+  };
+  for (const step of draft.flow.steps) {
+    if (step.kind === 'assign') {
+      const { parts } = (step.spec as { team: Template }).team;
+      if (parts.every((part) => typeof part === 'string')) check(parts.join(''), step.line, 'assign');
+    } else if (step.kind === 'classify') {
+      for (const route of (step.spec as { routes: { intent: string; team: string }[] }).routes) check(route.team, step.line, `the route of intent "${route.intent}"`);
+    }
+  }
+  return errors;
+}
+
 // Field paths share their scope prefix, so names are compared within a scope; the same name in the other
 // scope (contact.need for conversation.need) is the other likely slip.
 function closestField(path: string, known: ReadonlySet<string>): string | undefined {

@@ -5,7 +5,7 @@ import { Reloader } from '../shared/reloader.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConversationSource, Store } from '../store/types.ts';
-import { compileFlow, unknownFields, type Draft } from './compile.ts';
+import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
@@ -20,6 +20,8 @@ export interface FlowLibraryOptions {
   /** Where releases before 0.2 kept versions as `<flow>@<version>.yaml` files: still read, never written. */
   legacyVersionsDir?: string;
   log: FlowLog;
+  /** The teams of team.yaml: a script naming another team literally is refused (none given, or none listed: not checked). */
+  teams?: () => readonly string[];
   /** Reload when a file in `dir` changes, is added or removed (default true). */
   watch?: boolean;
 }
@@ -158,10 +160,11 @@ export class FlowLibrary {
     for (const file of failed) for (const field of this.serving.get(file)?.saves ?? []) known.add(field);
 
     const candidates = new Map<string, { flow: CompiledFlow; draft?: Draft }>();
+    const teams = this.options.teams?.() ?? [];
     for (const name of names) {
       const file = `${basename(dir)}/${name}`;
       const draft = drafts.get(file);
-      const unknown = draft ? unknownFields(draft, known) : [];
+      const unknown = draft ? [...unknownFields(draft, known), ...(teams.length > 0 ? unknownTeams(draft, teams) : [])] : [];
       errors.push(...unknown);
       const lastGood = this.serving.get(file);
       if (draft && unknown.length === 0) candidates.set(file, { flow: draft.flow, draft });

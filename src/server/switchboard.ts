@@ -58,14 +58,16 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let flows: FlowLibrary;
   let directory: TeamDirectory;
   try {
+    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch: options.watch ?? true });
+    const teams = directory;
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),
       store,
       legacyVersionsDir: resolve(dataDir, 'store', 'flow-versions'),
+      teams: () => teams.teams().map((team) => team.name),
       log: log.child({ part: 'flows' }),
       watch: options.watch ?? true,
     });
-    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch: options.watch ?? true });
   } catch (error) {
     await store.close();
     throw error;

@@ -19,9 +19,9 @@ afterEach(async () => {
   await dirs.remove();
 });
 
-async function load(watch = false) {
+async function load(watch = false, teams?: string[]) {
   const log = memoryLog();
-  const library = await FlowLibrary.load({ dir: dirs.dir, store: dirs.store, log, watch });
+  const library = await FlowLibrary.load({ dir: dirs.dir, store: dirs.store, log, watch, ...(teams ? { teams: () => teams } : {}) });
   libraries.push(library);
   return { library, log };
 }
@@ -153,6 +153,22 @@ describe('FlowLibrary', () => {
       'flows/survey.yaml:4: unknown field "conversation.need" in a template (a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name)',
     ]);
     expect(library.forTrigger('conversation.closed')).toEqual([survey]);
+  });
+
+  it('refuses a script that names a team team.yaml does not have, in assign or in a classify route', async () => {
+    const routed = (assignTeam: string, routeTeam: string) =>
+      `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes: { billing: ${routeTeam} }\n  - assign: { team: ${assignTeam} }\n`;
+    await write('inbound.yaml', routed('Biling', 'Sales'));
+    const { library } = await load(false, ['Billing', 'Support']);
+    expect(library.errors().map(String)).toEqual([
+      'flows/inbound.yaml:6: the route of intent "billing" names team "Sales", which team.yaml does not have (teams in team.yaml: Billing, Support)',
+      expect.stringMatching(/^flows\/inbound\.yaml:8: assign names team "Biling", which team.yaml does not have \(.*Billing.*\)$/),
+    ]);
+    expect(library.forTrigger('conversation.opened', 'contact')).toEqual([]);
+    // A team chosen at run time ({{…}}) cannot be known at load; a known one, in any case, is fine.
+    await write('inbound.yaml', routed('"{{conversation.team}}"', 'billing'));
+    await library.reload();
+    expect(library.errors()).toEqual([]);
   });
 
   it('does not serve a version it could not store, and says why in its errors', async () => {

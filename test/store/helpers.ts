@@ -35,34 +35,55 @@ export function conversation(id: number, contactId: string, status: Conversation
   return { id, contactId, channel: 'webchat', status, stage: 'bot', fields: {}, source: 'contact', openedAt: at };
 }
 
-export function inbound(contactId: string, conversationId: number, channelMessageId: string, text = channelMessageId): Omit<Message, 'id'> {
-  return { contactId, conversationId, channel: 'webchat', direction: 'in', from: 'contact', text, channelMessageId, at };
+/** A customer's web chat message; the contact's address is its id unless given. */
+export function inbound(contactId: string, conversationId: number, channelMessageId: string, text = channelMessageId, address = contactId): Omit<Message, 'id'> {
+  return { contactId, conversationId, channel: 'webchat', address, direction: 'in', from: 'contact', text, channelMessageId, at };
 }
 
-export function outbound(contactId: string, conversationId: number, text: string): Omit<Message, 'id'> {
-  return { contactId, conversationId, channel: 'webchat', direction: 'out', from: 'bot', text, at, status: 'pending' };
+export function outbound(contactId: string, conversationId: number, text: string, address = contactId): Omit<Message, 'id'> {
+  return { contactId, conversationId, channel: 'webchat', address, direction: 'out', from: 'bot', text, at, status: 'pending' };
 }
 
 /**
  * What the runtime does with one customer message: find or create the contact, its open conversation, store
- * the inbound message and two bot replies. Returns the stored messages (ids known once committed).
+ * the inbound message and two bot replies. Returns the messages it added (their ids are given at commit: see
+ * `storedMessages`).
  */
-export async function handleMessage(tx: Tx, address: string, channelMessageId: string): Promise<Message[]> {
+export async function handleMessage(tx: Tx, address: string, channelMessageId: string): Promise<Omit<Message, 'id'>[]> {
   let known = await tx.contactByIdentity('webchat', address);
   if (!known) known = contact(await tx.newContactId(), 'webchat', address);
-  tx.putContact({ ...known, updatedAt: new Date().toISOString() });
+  known.updatedAt = new Date().toISOString();
+  tx.putContact(known);
   let open = await tx.openConversationOf(known.id);
   if (!open) open = conversation(await tx.newConversationId(), known.id);
-  tx.putConversation({ ...open, fields: { ...open.fields, last: channelMessageId } });
-  return [
-    tx.addMessage(inbound(known.id, open.id, channelMessageId, `text of ${channelMessageId}`)),
-    tx.addMessage(outbound(known.id, open.id, `reply 1 to ${channelMessageId}`)),
-    tx.addMessage(outbound(known.id, open.id, `reply 2 to ${channelMessageId}`)),
+  open.fields.last = channelMessageId;
+  tx.putConversation(open);
+  const added = [
+    inbound(known.id, open.id, channelMessageId, `text of ${channelMessageId}`, address),
+    outbound(known.id, open.id, `reply 1 to ${channelMessageId}`, address),
+    outbound(known.id, open.id, `reply 2 to ${channelMessageId}`, address),
   ];
+  for (const message of added) tx.addMessage(message);
+  return added;
 }
 
-/** Everything a store holds, as plain data, to compare two stores (or one store before and after a restart). */
-export async function dump(store: Store, docCollections: string[] = []): Promise<unknown> {
+/** The three messages `handleMessage` stored for `channelMessageId`, as committed (ids included), found by their texts. */
+export async function storedMessages(store: Store, address: string, channelMessageId: string): Promise<Message[]> {
+  const received = await store.messageByChannelId('webchat', channelMessageId);
+  if (!received) throw new Error(`no message ${channelMessageId} was stored`);
+  const since = await store.messagesOfAddress('webchat', address, received.id - 1);
+  return [`text of ${channelMessageId}`, `reply 1 to ${channelMessageId}`, `reply 2 to ${channelMessageId}`].map((text) => {
+    const message = since.find((candidate) => candidate.text === text);
+    if (!message) throw new Error(`no message "${text}" was stored for ${address}`);
+    return message;
+  });
+}
+
+/**
+ * Everything a store holds, as plain data, to compare two stores (or one store before and after a restart):
+ * `docCollections` and the messages of `addresses` (`[channel, address]`, for those kept under no contact) included.
+ */
+export async function dump(store: Store, docCollections: string[] = [], addresses: [string, string][] = []): Promise<unknown> {
   const conversations = await store.conversations();
   const contactIds = [...new Set(conversations.map((c) => c.contactId))].sort();
   const contacts = await Promise.all(contactIds.map((id) => store.contact(id)));
@@ -73,6 +94,7 @@ export async function dump(store: Store, docCollections: string[] = []): Promise
     conversations,
     messages,
     byConversation: await Promise.all(conversations.map((c) => store.messagesOfConversation(c.id))),
+    byAddress: await Promise.all(addresses.map(([channel, address]) => store.messagesOfAddress(channel, address))),
     pending: await store.pendingOutbound(),
     count: await store.messageCount(),
     docs,
