@@ -2,11 +2,24 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../src/server/log.ts';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../src/server/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
 import { seedDataDir } from '../src/server/data-dir.ts';
 
 export const quietLog = createLogger({ level: 'silent' });
+
+/** A real logger (redaction included) whose JSON lines are kept, for tests that read what was logged. */
+export function recordingLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'debug', destination }), lines };
+}
 
 const made: string[] = [];
 

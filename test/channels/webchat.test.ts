@@ -108,6 +108,31 @@ describe('web chat', () => {
     await app.stop();
   });
 
+  it('answers the worst bodies with 400 (413 past the size limit) and a reason, never 500, storing nothing', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
+    const url = `${app.url}/webchat/worst/messages`;
+    const cases: [string, string, number, RegExp][] = [
+      ['replyTo past 2^53', '{"text":"hi","replyTo":1e300}', 400, /replyTo/],
+      ['replyTo a digit too long', '{"text":"hi","replyTo":9007199254740993}', 400, /replyTo/],
+      ['replyTo Infinity', '{"text":"hi","replyTo":1e999}', 400, /replyTo/],
+      ['huge text', JSON.stringify({ text: 'x'.repeat(200_000) }), 400, /longer than 20000/],
+      ['huge clientId', JSON.stringify({ text: 'hi', clientId: 'c'.repeat(10_000) }), 400, /clientId/],
+      ['object where a string belongs', '{"text":"hi","name":{"toString":1,"valueOf":1}}', 400, /name: Expected string/],
+      ['array of texts', '{"text":["a","b"]}', 400, /text: Expected string/],
+      ['prototype key', '{"text":"hi","__proto__":{"admin":true}}', 400, /unknown field "__proto__"/],
+      ['deep nesting', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, 400, /JSON object/],
+      ['nested garbage', `{"text":"hi","x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 400, /unknown field "x"/],
+      ['past the size limit', JSON.stringify({ text: 'x'.repeat(300_000) }), 413, /too large/],
+    ];
+    for (const [label, body, status, reason] of cases) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, label).toBe(status);
+      expect(((await res.json()) as { error: string }).error, label).toMatch(reason);
+    }
+    expect(await app.store.messageCount()).toBe(0);
+    await app.stop();
+  });
+
   it('treats a retried POST with the same clientId as one message', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
     const retry = visitor(app.url, 'retry');

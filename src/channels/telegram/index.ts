@@ -1,18 +1,18 @@
 // The Telegram channel on grammY: webhook mode (POST /webhooks/telegram, secret header checked) when a webhook
-// secret is set, long polling otherwise. Updates are acknowledged only once the runtime stored them.
+// secret is set, long polling otherwise. Updates are acknowledged once the runtime stored them, or at once when
+// they cannot be decoded (decode.ts): such an update is refused for good, so it must not come back nor block the rest.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { Bot } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { DeliveryRefused, type Channel, type Choice, type Deliver, type InboundMessage, type OutboundMessage } from '../../types.ts';
+import { DeliveryRefused, type Channel, type Choice, type Deliver, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../server/log.ts';
 import { AGENT_COMMANDS } from '../../handover/commands.ts';
+import { MAX_CALLBACK_DATA_BYTES, decodeUpdate } from './decode.ts';
 
 /** The longest text Telegram takes in one message. */
 export const MAX_MESSAGE_LENGTH = 4096;
-/** Telegram's limit on a button's callback_data, in bytes. */
-const MAX_CALLBACK_DATA_BYTES = 64;
 export const WEBHOOK_PATH = '/webhooks/telegram';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
@@ -36,13 +36,6 @@ export interface TelegramOptions {
   /** Long polling: delay after a failed getUpdates or deliver before trying again (default 1000 ms, doubling up to 30 s). */
   pollRetryMs?: number;
 }
-
-/** What a webhook body or polled update turned into. */
-type Decoded =
-  | { kind: 'message'; inbound: InboundMessage }
-  | { kind: 'callback'; inbound: InboundMessage; queryId: string; chatId?: number; messageId?: number }
-  | { kind: 'callback-ignored'; queryId: string; reason: string }
-  | { kind: 'ignored'; reason: string; level: 'debug' | 'info' };
 
 /**
  * The Telegram channel.
@@ -74,9 +67,17 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     void running.finally(() => background.delete(running));
   }
 
-  /** Hands one update to the runtime; resolves when it is stored (or deliberately ignored), rejects otherwise. */
-  async function handle(update: unknown): Promise<void> {
-    const decoded = decode(update, (chatId) => (options.deskChats?.() ?? []).includes(chatId));
+  /**
+   * Hands one update to the runtime; resolves when it is stored, deliberately ignored or refused (to the reason
+   * it was refused for), rejects when it could not be stored.
+   */
+  async function handle(update: unknown): Promise<string | undefined> {
+    const isDesk = (chatId: string) => (options.deskChats?.() ?? []).includes(chatId);
+    const decoded = decodeUpdate(update, { isDesk, receivedAt: new Date() });
+    if (decoded.kind === 'refused') {
+      log.warn({ update: updateId(update), reason: decoded.reason }, 'Telegram update refused');
+      return decoded.reason;
+    }
     if (decoded.kind === 'ignored') {
       log[decoded.level]({ update: updateId(update), reason: decoded.reason }, 'Telegram update ignored');
       return;
@@ -119,8 +120,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       res.status(503).json({ error: 'the Telegram channel is not started' });
       return;
     }
+    let refused: string | undefined;
     try {
-      await handle(body);
+      refused = await handle(body);
     } catch (error) {
       // Not stored: a non-2xx answer makes Telegram send the update again.
       if (error instanceof DeliveryRefused) {
@@ -131,7 +133,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       res.status(500).json({ error: 'not stored; please retry' });
       return;
     }
-    res.status(200).json({ ok: true });
+    // A refused update is answered 200 all the same: any other answer makes Telegram send it again, for ever.
+    res.status(200).json({ ok: true, ...(refused !== undefined ? { refused } : {}) });
   }
 
   function checkSecret(req: Request, res: Response, next: () => void): void {
@@ -312,67 +315,6 @@ export function splitText(text: string, max: number): string[] {
   return parts;
 }
 
-/** Turns an update into what the runtime takes, or a reason to ignore it. */
-function decode(update: unknown, isDesk: (chatId: string) => boolean): Decoded {
-  if (!isRecord(update)) return { kind: 'ignored', reason: 'not an object', level: 'info' };
-  const message = update.message;
-  if (isRecord(message)) {
-    const chat = message.chat;
-    if (!isRecord(chat) || !isChatId(chat.id) || !Number.isSafeInteger(message.message_id)) {
-      return { kind: 'ignored', reason: 'message without chat or message_id', level: 'info' };
-    }
-    const thread = message.message_thread_id;
-    const inDesk = chat.type === 'supergroup' && isDesk(String(chat.id)) && message.is_topic_message === true && Number.isSafeInteger(thread);
-    if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `message in a ${String(chat.type)} chat that is not a desk topic`, level: 'debug' };
-    const text = typeof message.text === 'string' ? message.text : typeof message.caption === 'string' ? message.caption : undefined;
-    if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'message without text', level: 'info' };
-    const from = isRecord(message.from) ? message.from : chat;
-    const reply = message.reply_to_message;
-    // A deep link t.me/<bot>?start=<payload> arrives as "/start <payload>": the payload is how the person came.
-    const start = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(text);
-    return {
-      kind: 'message',
-      inbound: {
-        channel: 'telegram',
-        id: `${chat.id}:${message.message_id}`,
-        from: person(isChatId(from.id) ? from.id : chat.id, from),
-        text: start ? '/start' : text,
-        ...(start?.[1] ? { referral: start[1] } : {}),
-        ...(inDesk ? { place: `${chat.id}/${String(thread)}` } : {}),
-        ...(!inDesk && isRecord(reply) && Number.isSafeInteger(reply.message_id) ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
-        at: typeof message.date === 'number' ? new Date(message.date * 1000).toISOString() : new Date().toISOString(),
-      },
-    };
-  }
-  const query = update.callback_query;
-  if (isRecord(query) && typeof query.id === 'string') {
-    const from = query.from;
-    const origin = isRecord(query.message) ? query.message : undefined;
-    const chat = origin && isRecord(origin.chat) ? origin.chat : undefined;
-    if (!isRecord(from) || !isChatId(from.id)) return { kind: 'callback-ignored', queryId: query.id, reason: 'no sender' };
-    if (chat && chat.type !== 'private') return { kind: 'callback-ignored', queryId: query.id, reason: `button in a ${String(chat.type)} chat` };
-    if (typeof query.data !== 'string' || query.data === '') return { kind: 'callback-ignored', queryId: query.id, reason: 'no callback data' };
-    return {
-      kind: 'callback',
-      queryId: query.id,
-      ...(chat && isChatId(chat.id) ? { chatId: Number(chat.id) } : {}),
-      ...(origin && Number.isSafeInteger(origin.message_id) ? { messageId: Number(origin.message_id) } : {}),
-      inbound: { channel: 'telegram', id: `cb:${query.id}`, from: person(from.id, from), choice: query.data, at: new Date().toISOString() },
-    };
-  }
-  const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
-  return { kind: 'ignored', reason: `update of kind ${kind}`, level: 'info' };
-}
-
-function person(id: number | string, who: Record<string, unknown>): InboundMessage['from'] {
-  const name = [who.first_name, who.last_name].filter((part): part is string => typeof part === 'string' && part !== '').join(' ');
-  return {
-    id: String(id),
-    ...(name !== '' ? { name } : {}),
-    ...(typeof who.language_code === 'string' ? { language: who.language_code } : {}),
-  };
-}
-
 function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined || expected === '') return false;
   const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -381,10 +323,6 @@ function sameSecret(given: string | undefined, expected: string): boolean {
 
 function updateId(update: unknown): number | undefined {
   return isRecord(update) && Number.isSafeInteger(update.update_id) ? Number(update.update_id) : undefined;
-}
-
-function isChatId(value: unknown): value is number | string {
-  return Number.isSafeInteger(value) || (typeof value === 'string' && /^-?\d+$/.test(value));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -19,8 +19,8 @@ const postBody = z
     choice: z.string().min(1, 'choice is empty').max(256, 'choice is longer than 256 characters').optional(),
     clientId: z.string().min(1).max(128, 'clientId is longer than 128 characters').optional(),
     name: z.string().trim().min(1).max(100, 'name is longer than 100 characters').optional(),
-    /** The id of the message this one quotes (an agent answering one customer among several). */
-    replyTo: z.number().int().positive().optional(),
+    /** The id of the message this one quotes (an agent answering one customer among several): a store id, so a safe integer. */
+    replyTo: z.number().int().positive().safe().optional(),
   })
   .strict()
   .refine((body) => (body.text === undefined) !== (body.choice === undefined), 'send exactly one of "text" or "choice"')

@@ -1,12 +1,14 @@
 // The Telegram adapter on its own against the fake Bot API: rendering (keyboards, numbered lists, long texts),
-// failures of deliver in webhook and polling mode, and errors of the Bot API reaching the caller.
+// failures of deliver in webhook and polling mode, updates that cannot be decoded, and errors of the Bot API
+// reaching the caller.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel, splitText } from '../../../src/channels/telegram/index.ts';
 import type { Channel, Deliver, InboundMessage } from '../../../src/types.ts';
-import { eventually, quietLog } from '../../helpers.ts';
+import type { Logger } from '../../../src/server/log.ts';
+import { eventually, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 
 const TOKEN = '123456:TEST-token';
@@ -15,7 +17,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function channelOn(options: { webhookSecret?: string } = {}): Promise<{ api: FakeBotApi; channel: Channel }> {
+async function channelOn(options: { webhookSecret?: string; log?: Logger } = {}): Promise<{ api: FakeBotApi; channel: Channel }> {
   const api = await FakeBotApi.start();
   cleanup.push(() => api.close());
   const channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, ...options });
@@ -133,5 +135,51 @@ describe('receiving', () => {
     const count = api.callsOf('getUpdates').length;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(api.callsOf('getUpdates').length).toBe(count);
+  });
+
+  it('webhook: acknowledges an update it cannot decode with 200 and a warning naming it, and delivers nothing', async () => {
+    const { log, lines } = recordingLog();
+    const { api, channel } = await channelOn({ webhookSecret: 's3cret', log });
+    const url = await serve(channel);
+    const got: InboundMessage[] = [];
+    await channel.start(async (message) => {
+      got.push(message);
+    });
+    const poison = { update_id: 7, message: { message_id: 'seven', date: 1763950000, chat: { id: 5001, type: 'private' }, text: 'hi' } };
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 's3cret' }, body: JSON.stringify(poison) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, refused: expect.stringMatching(/message\.message_id/) });
+    expect(got).toEqual([]);
+    const refused = lines.filter((line) => line.msg === 'Telegram update refused');
+    expect(refused).toEqual([expect.objectContaining({ level: 40, update: 7, reason: expect.stringMatching(/message\.message_id/) })]);
+    expect(JSON.stringify(lines)).not.toContain(TOKEN);
+    expect(api.calls.filter((call) => call.method !== 'getMe')).toEqual([]);
+  });
+
+  it('long polling: delivers the updates after one it cannot decode, and moves the offset past all of them', async () => {
+    const { log, lines } = recordingLog();
+    const { api, channel } = await channelOn({ log });
+    const got: InboundMessage[] = [];
+    const message = (id: number, fields: Record<string, unknown>) => ({
+      update_id: id,
+      message: { message_id: id, date: 1763950000, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, ...fields },
+    });
+    api.push(message(41, { text: 'one' }));
+    // A date no clock can show: the text is fine, so it is kept with the time it arrived.
+    api.push(message(42, { text: 'clock gone wrong', date: 1e13 }));
+    // A chat id that is no id: whose message it is cannot be known, so it is refused.
+    api.push(message(43, { text: 'nobody', chat: { id: { nested: [1, 2] }, type: 'private' } }));
+    api.push(message(44, { text: 'two' }));
+    const before = Date.now();
+    await channel.start(async (inbound) => {
+      got.push(inbound);
+    });
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 45));
+    expect(got.map((inbound) => inbound.text)).toEqual(['one', 'clock gone wrong', 'two']);
+    expect(got[0]!.at).toBe(new Date(1763950000 * 1000).toISOString());
+    expect(Date.parse(got[1]!.at)).toBeGreaterThanOrEqual(before);
+    expect(lines.filter((line) => line.msg === 'Telegram update refused')).toEqual([
+      expect.objectContaining({ level: 40, update: 43, reason: expect.stringMatching(/message\.chat\.id/) }),
+    ]);
   });
 });

@@ -1,11 +1,13 @@
 // The Telegram channel end to end against a fake Bot API on 127.0.0.1 (reached through TELEGRAM_API_ROOT):
-// webhooks and long polling, buttons, the handover to an agent in Telegram, refusals, 429s and long texts.
+// webhooks and long polling, buttons, the handover to an agent in Telegram, refusals, 429s, long texts, and
+// malformed updates (a fuzzing of the real fixtures).
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
+import type { Logger } from '../../../src/server/log.ts';
+import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 
 const TOKEN = '123456:TEST-token';
@@ -47,7 +49,7 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
+async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string; log?: Logger }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
   const api = await FakeBotApi.start();
   running.push({ stop: () => api.close() });
   const dir = await dataDirWith({ 'inbound.yaml': flow });
@@ -59,7 +61,7 @@ async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string
       ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET } : {}),
       ...(mode.publicUrl ? { PUBLIC_URL: mode.publicUrl } : {}),
     },
-    log: quietLog,
+    log: mode.log ?? quietLog,
     watch: false,
     sweepEveryMs: 0,
   });
@@ -173,6 +175,26 @@ describe('Telegram channel, webhook mode', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(api.calls.length).toBe(before);
     expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
+  });
+
+  it('answers 200 to a message dated 1e13 and to one it cannot decode, and the bot answers what follows', async () => {
+    const { log, lines } = recordingLog();
+    const { app, api } = await setUp({ webhook: true, log });
+    // Whose message this is cannot be known: refused, acknowledged, nothing stored.
+    expect(await post(app, text(LAYLA, 'hello', { message_id: 1e300 }))).toBe(200);
+    expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
+    // A date past what a Date can hold: the message itself is fine, so it is answered.
+    expect(await post(app, text(LAYLA, 'hello', { date: 1e13 }))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect((await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello']);
+    const sami = 5002;
+    expect(await post(app, { update_id: nextUpdate++, message: { message_id: nextMessage++, date: 1763950000, chat: { id: sami, type: 'private' }, from: { id: sami, is_bot: false, first_name: 'Sami' }, text: 'hi' } })).toBe(200);
+    await eventually(() => api.sentTo(sami).length === 2);
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?']);
+    expect(api.sentTo(sami)).toEqual(['Hi Sami!', 'Which team?']);
+    expect(lines.filter((line) => line.msg === 'Telegram update refused')).toHaveLength(1);
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
   it('acts once on the same update delivered twice', async () => {
@@ -309,5 +331,75 @@ describe('Telegram channel, long polling', () => {
     expect(api.callsOf('closeForumTopic')[0]!.params).toMatchObject({ chat_id: String(DESK), message_thread_id: 55 });
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'omar', closingNote: 'refunded' });
     expect(api.sentTo(LAYLA)).not.toContain('psst');
+  });
+});
+
+describe('Telegram channel, malformed updates', () => {
+  /** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
+  function random(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // JSON has no Infinity: this marker is replaced by the literal 1e999, which JSON.parse reads as Infinity.
+  const INFINITY = '__infinity__';
+  let deep: unknown = 'bottom';
+  for (let level = 0; level < 2000; level++) deep = { a: deep, b: [level] };
+  const nasty: unknown[] = [
+    1e13, -1e13, 1e308, -1e308, 2 ** 53, -1, 0, 0.5, INFINITY, '', '1763950000', '-1001234567890', 'x'.repeat(50_000),
+    'y'.repeat(5_000), '\ud800', '/start ' + ' '.repeat(10_000) + 'x y', null, true, false, [], {}, [[[[1]]]], deep,
+    { toString: 1, valueOf: 1 }, JSON.parse('{"__proto__": {"polluted": true}}'), { id: 5001, type: 'private' }, ['private'],
+  ];
+
+  /** Every path to a value inside `value` down to six levels, the empty path (the whole value) included. */
+  function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    if (typeof value !== 'object' || value === null || at.length >= 6) return [at];
+    return [at, ...Object.entries(value).flatMap(([key, child]) => paths(child, [...at, Array.isArray(value) ? Number(key) : key]))];
+  }
+
+  function mutate(update: Record<string, any>, next: () => number): void {
+    const pick = <T,>(items: T[]): T => items[Math.floor(next() * items.length)]!;
+    // A copy, so that later mutations inside an inserted value do not change the list.
+    const nastyValue = () => JSON.parse(JSON.stringify(pick(nasty))) as unknown;
+    const candidates = paths(update).filter((candidate) => candidate.length > 0);
+    if (candidates.length === 0) return;
+    const path = pick(candidates);
+    const parent = path.slice(0, -1).reduce((value: any, key) => value[key], update);
+    const key = path.at(-1)!;
+    const roll = next();
+    if (roll < 0.15 && !Array.isArray(parent)) delete parent[key];
+    else if (roll < 0.25) parent[key] = [parent[key]];
+    else if (roll < 0.3) parent[`${key}_${Math.floor(next() * 1000)}`] = nastyValue();
+    else parent[key] = nastyValue();
+  }
+
+  it('answers every one of 400 randomly broken copies of the real fixtures with 200 or 400, never 500, and keeps answering', async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? 20251124);
+    const next = random(seed);
+    const { log, lines } = recordingLog();
+    const { app, api } = await setUp({ webhook: true, log });
+    const names = ['private-text', 'callback-query', 'agent-reply-to', 'forum-topic-message'];
+    for (let round = 0; round < 400; round++) {
+      const update = fixture(names[Math.floor(next() * names.length)]!);
+      update.update_id = 900_000 + round;
+      if (update.message) update.message.message_id = 50_000 + round;
+      const mutations = 1 + Math.floor(next() * 3);
+      for (let count = 0; count < mutations; count++) mutate(update, next);
+      const body = JSON.stringify(update).replaceAll(`"${INFINITY}"`, '1e999');
+      const status = await post(app, body);
+      expect([200, 400], `seed ${seed}, round ${round}: ${body.slice(0, 300)}`).toContain(status);
+    }
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+
+    const nadia = 5555;
+    expect(await post(app, { update_id: 1, message: { message_id: 1, date: 1763950000, chat: { id: nadia, type: 'private' }, from: { id: nadia, is_bot: false, first_name: 'Nadia' }, text: 'hello' } })).toBe(200);
+    await eventually(() => api.sentTo(nadia).length === 2);
+    expect(api.sentTo(nadia)).toEqual(['Hi Nadia!', 'Which team?']);
   });
 });
