@@ -4,6 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel, OutboundMessage } from '../../src/types.ts';
+import { EventBus } from '../../src/bot/events.ts';
+import { Runtime } from '../../src/bot/runtime.ts';
+import { quietLog } from '../helpers.ts';
 import { cleanupDirs } from '../helpers.ts';
 import { dataDirWithTeam, fakeChannel, harness, type FakeChannel } from './harness.ts';
 
@@ -193,5 +196,51 @@ describe('errors that are retried, as the log says', () => {
     expect((await h.store.conversation(conversation!.id))?.deskThread).toMatch(/^-100500\/77:/);
     expect(sent.some(({ to, message }) => to.startsWith('-100500/77') && message.text.includes(`#${conversation!.id}`))).toBe(true);
     await h.close().catch(() => {});
+  });
+});
+
+describe('several processes on one store', () => {
+  it('lets one process at a time run the timed checks (a lease), and the holder act', async () => {
+    let clock = new Date('2026-11-24T09:00:00Z');
+    const now = () => clock;
+    const customers = fakeChannel('whatsapp');
+    const agents = fakeChannel('telegram');
+    const dir = await dataDirWithTeam({ 'inbound.yaml': pickTeam }, twoAgents);
+    const h = await harness(dir, [customers, agents], { now, autoCloseAfterMs: 10_000 });
+    const other = new Runtime({ store: h.store, flows: h.flows, directory: h.directory, bus: new EventBus(), outbox: h.outbox, log: quietLog, sweepEveryMs: 0, now, autoCloseAfterMs: 10_000 });
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    const [conversation] = await h.store.openConversations();
+    await h.runtime.sweep();
+    clock = new Date(clock.getTime() + 20_000);
+    // The first process holds the lease (a minute): the second one's check does nothing.
+    await other.sweep();
+    expect((await h.store.conversation(conversation!.id))?.status).toBe('open');
+    await h.runtime.sweep();
+    expect(await h.store.conversation(conversation!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    // Once the holder stops renewing it, the lease passes to the other process.
+    clock = new Date(clock.getTime() + 120_000);
+    await h.send('whatsapp', 'c2', 'hi');
+    await h.send('whatsapp', 'c2', 'Billing');
+    const [second] = await h.store.openConversations();
+    clock = new Date(clock.getTime() + 20_000);
+    await other.sweep();
+    expect(await h.store.conversation(second!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    await other.stop();
+    await h.close();
+  });
+
+  it('keeps agents\' and desk threads\' messages out of the contacts: contacts() lists customers only', async () => {
+    const { h, agents } = await setup();
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    await h.send('telegram', '9001', 'Hello Layla');
+    expect((await h.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'whatsapp', id: 'c1' }]]);
+    // The agent's side of the relay is kept by address.
+    const mailbox = await h.store.messagesOfAddress('telegram', '9001');
+    expect(mailbox.map((m) => m.text)).toEqual([...['/online', 'You are online: new conversations will come to you.'], ...agents.textsTo('9001').slice(1), 'Hello Layla']);
+    await h.close();
   });
 });
