@@ -107,8 +107,9 @@ export class Desk {
     if (target) conversation.agentId = target.id;
     else delete conversation.agentId;
     tx.putConversation(conversation);
-    // The conversation is at the end of the line: everyone queued before it, then itself.
-    const position = (await tx.openConversations({ stage: 'queued', team: teamName })).filter((other) => other.id <= conversation.id).length;
+    // The conversation is at the end of the line: everyone queued, itself included (it is put above). A count,
+    // so a long queue is not copied, nor every conversation in it made a read that conflicts when it changes.
+    const position = await tx.countOpenConversations({ stage: 'queued', team: teamName });
     fx.emit({ type: 'conversation.queued', payload: { conversation } });
     const text = request.queuedText?.(position);
     if (text) await this.#toCustomer(tx, conversation, { from: 'bot', text }, fx);
@@ -146,9 +147,12 @@ export class Desk {
     if ((await this.#state(tx, agent)).status !== 'online') return;
     for (;;) {
       if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
+      // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
+      // (a queued customer writing) does not make this transaction conflict.
       const queued: Conversation[] = [];
-      for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team })));
-      const next = nextFor(agent, queued);
+      for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team }, { live: false })));
+      const picked = nextFor(agent, queued);
+      const next = picked && (await tx.conversation(picked.id));
       if (!next) return;
       await this.#giveTo(tx, next, agent, fx);
     }
@@ -386,11 +390,11 @@ export class Desk {
   async #listing(tx: Tx, agent: Agent, state: AgentState): Promise<string> {
     const now = this.#now().getTime();
     const lines = [`You are ${state.status}.`];
-    const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
+    const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id }, { live: false });
     lines.push(held.length === 0 ? 'You hold no conversation.' : `Yours (${held.length}/${agent.maxOpen}):`);
     for (const conversation of held) lines.push(`  #${conversation.id} ${await this.#nameOf(tx, conversation)} · ${conversation.team ?? 'no team'}${state.current === conversation.id ? ' · /use' : ''}`);
     for (const team of agent.teams) {
-      const queue = queueOf(team, await tx.openConversations({ stage: 'queued', team }));
+      const queue = queueOf(team, await tx.openConversations({ stage: 'queued', team }, { live: false }));
       lines.push(queue.length === 0 ? `${team} queue: empty.` : `${team} queue (${queue.length}):`);
       for (const conversation of queue.slice(0, LISTED_PER_QUEUE)) {
         const waited = Math.max(0, Math.round((now - Date.parse(conversation.queuedAt ?? conversation.openedAt)) / 60_000));

@@ -105,8 +105,12 @@ export class StoreState {
   readonly #byChannelId = new Map<string, number>();
   readonly #messagesByAddress = new Map<string, number[]>();
   readonly #pending = new Set<number>();
+  /** Pending outbound ids by address (channel + address), ascending: the first one leaves next. */
+  readonly #pendingTo = new Map<string, number[]>();
+  /** Addresses with a pending message and none `sending`: what a claim takes, without scanning. */
+  readonly #ready = new Set<string>();
   readonly #sending = new Set<number>();
-  /** Addresses (channel + address) with a message `sending`: their next message waits for its outcome. */
+  /** Addresses with a message `sending`: their next message waits for its outcome. */
   readonly #sendingTo = new Map<string, number>();
   /** Ids of the open conversations, ascending. */
   readonly #openIds: number[] = [];
@@ -213,18 +217,14 @@ export class StoreState {
 
   /**
    * Up to `limit` pending outbound messages that may be sent now: the oldest pending one of each address that has
-   * no message `sending`, oldest first.
+   * no message `sending`. Costs O(limit), however many messages wait.
    */
   claimableIds(limit: number): number[] {
     const claimable: number[] = [];
-    const seen = new Set<string>();
-    for (const id of this.pendingIds()) {
+    for (const to of this.#ready) {
       if (claimable.length >= limit) break;
-      const message = this.messages.get(id) as Message;
-      const to = identityKey(message.channel, message.address);
-      if (seen.has(to)) continue;
-      seen.add(to);
-      if (!this.#sendingTo.has(to)) claimable.push(id);
+      const first = this.#pendingTo.get(to)?.[0];
+      if (first !== undefined) claimable.push(first);
     }
     return claimable;
   }
@@ -361,21 +361,37 @@ export class StoreState {
       this.#inbound.add(identityKey(message.channel, message.channelMessageId));
     }
     this.#indexChannelId(previous, message);
-    if (message.direction === 'out' && message.status === 'pending') this.#pending.add(id);
-    else this.#pending.delete(id);
+    this.#trackOutbound(previous, message);
+    this.messages.set(id, message);
+    this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /** Keeps the pending and sending indexes, and which addresses are ready to send, in step with a message's status. */
+  #trackOutbound(previous: Message | undefined, message: Message): void {
+    const { id } = message;
     const to = identityKey(message.channel, message.address);
-    if (previous?.status === 'sending') {
-      this.#sending.delete(id);
+    if (previous?.status === 'pending' && this.#pending.delete(id)) {
+      const ids = this.#pendingTo.get(to) ?? [];
+      removeSorted(ids, id);
+      if (ids.length === 0) this.#pendingTo.delete(to);
+    }
+    if (previous?.status === 'sending' && this.#sending.delete(id)) {
       const count = (this.#sendingTo.get(to) ?? 1) - 1;
       if (count <= 0) this.#sendingTo.delete(to);
       else this.#sendingTo.set(to, count);
+    }
+    if (message.direction === 'out' && message.status === 'pending') {
+      this.#pending.add(id);
+      const ids = this.#pendingTo.get(to);
+      if (ids) addSorted(ids, id);
+      else this.#pendingTo.set(to, [id]);
     }
     if (message.direction === 'out' && message.status === 'sending') {
       this.#sending.add(id);
       this.#sendingTo.set(to, (this.#sendingTo.get(to) ?? 0) + 1);
     }
-    this.messages.set(id, message);
-    this.lastMessageId = Math.max(this.lastMessageId, id);
+    if (this.#pendingTo.has(to) && !this.#sendingTo.has(to)) this.#ready.add(to);
+    else this.#ready.delete(to);
   }
 
   #indexAddress(message: Message): void {
@@ -396,6 +412,9 @@ export class StoreState {
       const identity = this.contacts.get(message.contactId)?.identities.find((own) => own.channel === message.channel);
       if (!identity) continue;
       const addressed = { ...message, address: identity.id };
+      // Out of the outbound indexes under no address, into them under its address.
+      this.#trackOutbound(message, { ...message, direction: 'in' });
+      this.#trackOutbound(undefined, addressed);
       this.messages.set(id, addressed);
       this.#indexAddress(addressed);
       fixed++;

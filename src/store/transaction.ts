@@ -96,16 +96,17 @@ export class BufferedTx implements Tx {
     return latest === 0 ? undefined : this.#conversation(latest);
   }
 
-  async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
+  async openConversations(filter?: OpenConversationFilter, options: { live?: boolean } = {}): Promise<Conversation[]> {
     this.#assertActive();
+    const live = options.live ?? true;
     const open: Conversation[] = [];
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.status === 'open' && matchesFilter(conversation, filter)) open.push(live ? conversation : structuredClone(conversation));
+    }
     for (const id of this.#state.openConversationIdsFor(filter)) {
       if (this.#conversations.has(id)) continue;
       const committed = this.#state.conversations.get(id);
-      if (committed && matchesFilter(committed, filter)) open.push(this.#conversation(id) as Conversation);
-    }
-    for (const conversation of this.#conversations.values()) {
-      if (conversation.status === 'open' && matchesFilter(conversation, filter) && !open.includes(conversation)) open.push(conversation);
+      if (committed && matchesFilter(committed, filter)) open.push(live ? (this.#conversation(id) as Conversation) : structuredClone(committed));
     }
     return open.sort((a, b) => a.id - b.id);
   }

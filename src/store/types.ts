@@ -135,9 +135,11 @@ export interface Tx {
   latestConversationOf(contactId: string): Promise<Conversation | undefined>;
   /**
    * Open conversations matching `filter` (every open one without it), oldest (lowest id) first, with this
-   * transaction's own writes applied (one it opened is in, one it closed is out). Each one returned is validated.
+   * transaction's own writes applied (one it opened is in, one it closed is out). Each one returned is the live
+   * object, validated at commit. With `{ live: false }`: copies as they are now, not validated, for a transaction
+   * that only looks (a listing) or picks one and then reads it by id (`conversation(id)`), like `SKIP LOCKED`.
    */
-  openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
+  openConversations(filter?: OpenConversationFilter, options?: { live?: boolean }): Promise<Conversation[]>;
   /** How many open conversations match `filter`; copies nothing, so it stays cheap with long queues. Not validated. */
   countOpenConversations(filter?: OpenConversationFilter): Promise<number>;
   /** True when an inbound message with this channel id was already stored. */
