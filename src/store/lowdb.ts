@@ -66,7 +66,7 @@ function isRecord(value: unknown): value is JournalRecord {
 
 function isMessage(value: unknown): value is Message {
   const message = value as Partial<Message> | null;
-  return typeof message === 'object' && message !== null && Number.isInteger(message.id) && typeof message.contactId === 'string';
+  return typeof message === 'object' && message !== null && Number.isInteger(message.id) && (message.contactId === undefined || typeof message.contactId === 'string');
 }
 
 function isSnapshot(value: unknown): value is Snapshot {

@@ -238,6 +238,12 @@ export class BufferedTx implements Tx {
         }
       }
     }
+    // Invariant 2 held by the store, as a unique index would: one inbound message per channel message id.
+    for (const message of this.#messages) {
+      if (message.direction === 'in' && message.channelMessageId !== undefined && state.hasInbound(message.channel, message.channelMessageId)) {
+        throw new ConflictError(`inbound message ${message.channel}:${message.channelMessageId} was stored by another transaction meanwhile; retry`);
+      }
+    }
     const opening = new Map<string, number>();
     for (const id of this.#putConversations) {
       const conversation = this.#conversations.get(id) as Conversation;

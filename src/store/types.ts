@@ -142,7 +142,11 @@ export interface Tx {
   openConversations(filter?: OpenConversationFilter, options?: { live?: boolean }): Promise<Conversation[]>;
   /** How many open conversations match `filter`; copies nothing, so it stays cheap with long queues. Not validated. */
   countOpenConversations(filter?: OpenConversationFilter): Promise<number>;
-  /** True when an inbound message with this channel id was already stored. */
+  /**
+   * True when an inbound message with this channel id was already stored. Not validated as such, but a commit that
+   * adds an inbound message whose channel id another transaction stored meanwhile is refused (`ConflictError`),
+   * as a unique index would: run again, this answers true.
+   */
   hasInbound(channel: string, channelMessageId: string): Promise<boolean>;
   /**
    * The committed message, inbound or outbound, with this channel message id (an outbound one has it once

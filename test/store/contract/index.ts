@@ -1,0 +1,28 @@
+// The Store contract as one suite, run on every store implementation through a factory of fresh stores.
+import { describe } from 'vitest';
+import { useStores, type StoreFactory } from './harness.ts';
+import { identity } from './identity.ts';
+import { ids } from './ids.ts';
+import { invariants } from './invariants.ts';
+import { outbound } from './outbound.ts';
+import { queries } from './queries.ts';
+import { transactions } from './transactions.ts';
+
+export type { StoreFactory } from './harness.ts';
+
+/**
+ * Declares the contract tests for the stores `factory` makes, under `name`.
+ *
+ *     storeContract('LowdbStore', lowdb({ compactAfterBytes: 1 }));
+ */
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(name, () => {
+    const open = useStores(factory);
+    describe('transactions', () => transactions(open));
+    describe('one live object per record', () => identity(open));
+    describe('queries', () => queries(open));
+    describe('message ids', () => ids(open));
+    describe('outbound delivery', () => outbound(open));
+    describe('invariants under concurrency', () => invariants(open, name));
+  });
+}
