@@ -175,12 +175,7 @@ export class IntentService {
     this.#trainings++;
     const started = Date.now();
     log.info({ examples: examples.length }, 'training the NLP model');
-    // tsx registers itself inside the worker, so the worker runs the TypeScript source like the main thread.
-    const entry = new URL('./trainer-worker.ts', import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
-      eval: true,
-      workerData: { examples },
-    });
+    const worker = startTrainer(examples);
     this.#worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (message: { type: 'progress'; fraction: number; stage: string } | { type: 'done'; model: SavedModel }) => {
@@ -201,3 +196,16 @@ export class IntentService {
   }
 }
 
+/**
+ * Starts the training thread. Built (dist/), this module is JavaScript and so is the worker; run from the
+ * TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
+ */
+function startTrainer(examples: Example[]): Worker {
+  const workerData = { examples };
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./trainer-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./trainer-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
+    eval: true,
+    workerData,
+  });
+}
