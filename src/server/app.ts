@@ -1,41 +1,54 @@
-// The express application: health, the channels' routes, and a JSON error for every bad request.
+// The express application: health, the channels' routes once started, and a JSON error for every bad request.
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Channel } from '../types.ts';
 import type { Logger } from './log.ts';
 
+/** What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise. */
+export type Health =
+  | { status: 'starting'; reasons: string[] }
+  /** `fileErrors`: files refused at load (flow scripts, team.yaml, training data), as `file:line: reason`. */
+  | { status: 'ok'; fileErrors?: string[] }
+  | { status: 'stopping' };
+
 export interface AppOptions {
-  channels: Channel[];
-  /** Files refused at load (flow scripts, team.yaml), as `file:line: reason` lines. */
-  fileErrors: () => string[];
   log: Logger;
-  /** True once the store is open and the flows are loaded. */
-  ready: () => boolean;
-  /** Mounts further routes (the admin API) before the 404 handler. */
-  mount?: (app: Express) => void;
+  health: () => Health;
+  /** True until the parts behind `routes` are ready; they answer 503 meanwhile. */
+  starting: () => boolean;
+}
+
+export interface App {
+  /** The request listener, for `http.createServer`. */
+  handler: Express;
+  /** Where the channels and the admin API mount their routes; answered 503 while `starting()`. */
+  routes: Express;
 }
 
 /**
- * Builds the HTTP application.
+ * Builds the HTTP application. The server can listen before the parts behind `routes` exist.
  *
- *     const app = createApp({ channels, fileErrors: () => [], log, ready: () => true });
- *     app.listen(3000);
+ *     const { handler, routes } = createApp({ log, health: () => ({ status: 'ok' }), starting: () => false });
+ *     webchat.mount(routes); createServer(handler).listen(3000);
  */
-export function createApp(options: AppOptions): Express {
+export function createApp(options: AppOptions): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
   app.get('/healthz', (_req, res) => {
-    if (!options.ready()) {
-      res.status(503).json({ status: 'starting' });
-      return;
-    }
-    const fileErrors = options.fileErrors();
-    res.json({ status: 'ok', ...(fileErrors.length > 0 ? { fileErrors } : {}) });
+    const health = options.health();
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
 
-  for (const channel of options.channels) channel.mount?.(app);
-  options.mount?.(app);
+  // A sub-application, so the routes mounted once the store is open still come before the 404 handler below.
+  const routes = express();
+  routes.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    if (!options.starting()) {
+      next();
+      return;
+    }
+    res.status(503).set('retry-after', '5').json({ error: 'Switchboard is starting; try again shortly' });
+  }, routes);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -52,5 +65,5 @@ export function createApp(options: AppOptions): Express {
     if (!res.headersSent) res.status(status).json({ error: reason });
   };
   app.use(onError);
-  return app;
+  return { handler: app, routes };
 }

@@ -55,6 +55,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The server could not listen with the configured PORT or HOST; `variable` names the one to change. */
+export class ListenError extends ConfigError {
+  override name = 'ListenError';
+
+  constructor(message: string, readonly variable: 'PORT' | 'HOST', readonly code: string) {
+    super(message);
+  }
+}
+
 /**
  * Reads the configuration; empty variables count as unset.
  *

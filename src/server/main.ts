@@ -1,7 +1,11 @@
-// `npm start`: reads the configuration, starts Switchboard, stops it cleanly on SIGTERM or Ctrl-C.
+// The process: reads the configuration, starts Switchboard, stops it cleanly on SIGTERM or Ctrl-C (also when
+// one arrives during start-up). `npm start` runs it from the TypeScript source, `npm run start:prod` built.
 import { ConfigError, readConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startSwitchboard } from './switchboard.ts';
+
+/** What a process manager waits before it sends SIGKILL is commonly 10 s; a clean stop must fit in it. */
+const STOP_WITHIN_MS = 10_000;
 
 let config;
 try {
@@ -13,26 +17,35 @@ try {
 }
 
 const log = createLogger({ level: config.LOG_LEVEL });
-try {
-  const switchboard = await startSwitchboard({ config, log });
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      log.error('shutdown took longer than 10 s; exiting');
+const starting = startSwitchboard({ config, log });
+
+let shuttingDown = false;
+const shutdown = (signal: NodeJS.Signals) => {
+  // Ctrl-C reaches both npm and this process, and npm forwards it: the same signal may come twice.
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => {
+    log.error(`shutdown took longer than ${STOP_WITHIN_MS / 1000} s; exiting`);
+    process.exit(1);
+  }, STOP_WITHIN_MS);
+  force.unref();
+  starting.then((switchboard) => switchboard.stop()).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }, 10_000);
-    force.unref();
-    switchboard.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+    },
+  );
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+try {
+  await starting;
 } catch (error) {
-  log.fatal({ err: error }, 'Switchboard could not start');
+  // A port in use or a bad HOST is the person's to fix, like a bad variable: one plain line naming it.
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else log.fatal({ err: error }, 'Switchboard could not start');
   process.exit(1);
 }

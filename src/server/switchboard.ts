@@ -1,8 +1,8 @@
 // Puts the parts together: store, flows, runtime, channels and the HTTP server, and takes them down in order.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { Channel } from '../types.ts';
+import type { Channel, Deliver } from '../types.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { FlowLibrary } from '../flows/index.ts';
@@ -15,9 +15,15 @@ import { TeamDirectory } from '../handover/team-file.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import { ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
 import type { Logger } from './log.ts';
+
+/**
+ * How long a message waits for the NLP model when none serves yet and one is training (training data fixed
+ * while running). A fresh DATA_DIR trains the shipped examples in well under a second.
+ */
+const MODEL_WAIT_MS = 5_000;
 
 export interface Switchboard {
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -28,7 +34,7 @@ export interface Switchboard {
   intents: IntentService;
   bus: EventBus;
   runtime: Runtime;
-  /** Stops taking requests, finishes the work under way, flushes the store. Safe to call twice. */
+  /** Stops taking requests, finishes the work under way, flushes the store and releases its lock. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -43,22 +49,78 @@ export interface StartOptions {
 }
 
 /**
- * Starts Switchboard with the embedded defaults.
+ * Starts Switchboard with the embedded defaults. The port is bound first, so a port in use fails before the
+ * store is locked; `/healthz` answers 503 with the reasons until the store, the flows and the first NLP model
+ * are ready, and the channels take messages only from then on. A failed start closes what it opened.
  *
- *     const app = await startSwitchboard({ config: readConfig(process.env), log });
+ *     const app = await startSwitchboard({ config: readConfig(process.env), log }); // ListenError: PORT in use
  *     process.on('SIGTERM', () => app.stop());
  */
 export async function startSwitchboard(options: StartOptions): Promise<Switchboard> {
   const { config, log } = options;
-  let ready = false;
+  const watch = options.watch ?? true;
   const dataDir = resolve(config.DATA_DIR);
-  if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
+  const now = options.now ?? (() => new Date());
 
-  const store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
-  let flows: FlowLibrary;
-  let directory: TeamDirectory;
+  const waitingFor = new Set(['opening the store', 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
+  let state: 'starting' | 'ok' | 'stopping' = 'starting';
+  let fileErrors = (): string[] => [];
+  const { handler, routes } = createApp({
+    log,
+    health: () => {
+      if (state === 'starting') return { status: 'starting', reasons: [...waitingFor] };
+      if (state === 'stopping') return { status: 'stopping' };
+      const refused = fileErrors();
+      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}) };
+    },
+    starting: () => state === 'starting',
+  });
+  const server = createServer(handler);
+  await listen(server, config.PORT, config.HOST);
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info({ url, dataDir }, 'Switchboard is starting');
+
+  let store: Store | undefined;
+  let flows: FlowLibrary | undefined;
+  let directory: TeamDirectory | undefined;
+  let intents: IntentService | undefined;
+  let runtime: Runtime | undefined;
+  const started: Channel[] = [];
+  const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      state = 'stopping';
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      try {
+        await runtime?.stop();
+        for (const channel of started) await channel.stop();
+      } finally {
+        // Answers already written leave first; a keep-alive or event stream connection is then cut.
+        server.closeIdleConnections();
+        const cut = setTimeout(() => server.closeAllConnections(), 200);
+        await closed;
+        clearTimeout(cut);
+        flows?.close();
+        directory?.close();
+        intents?.close();
+        // Last, so the writes of what stopped above are flushed; in a finally, so no lock outlives a failure.
+        await store?.close();
+      }
+      log.info('Switchboard stopped');
+    })();
+    return stopping;
+  };
+
   try {
-    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch: options.watch ?? true });
+    if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
+    store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
+    waitingFor.delete('opening the store');
+
+    // team.yaml first: a flow naming a team it does not have is refused at load.
+    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch });
     const teams = directory;
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),
@@ -66,81 +128,99 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       legacyVersionsDir: resolve(dataDir, 'store', 'flow-versions'),
       teams: () => teams.teams().map((team) => team.name),
       log: log.child({ part: 'flows' }),
-      watch: options.watch ?? true,
+      watch,
     });
+    waitingFor.delete('loading the flows and team.yaml');
+
+    intents = await IntentService.start({
+      dir: resolve(dataDir, 'nlp'),
+      cacheDir: resolve(dataDir, 'store', 'nlp-cache'),
+      log: log.child({ part: 'nlp' }),
+      watch,
+    });
+    const parts = { store, flows, directory, intents };
+    fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
+
+    const channels = createChannels(config, parts, log);
+    const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
+    const outbox = new Outbox({ store, channels: channelsByName, log, onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }) });
+    const running = new Runtime({
+      store, flows, directory, bus, outbox, log, now, channels: channelsByName,
+      classify: (text) => parts.intents.classify(text),
+      ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
+      ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+    });
+    runtime = running;
+    for (const channel of channels) channel.mount?.(routes);
+    mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
+
+    // A classify step without a model asks its clarify question, even for the clearest need: the first
+    // model is waited for here, and a message arriving while a later first model trains waits for it too.
+    await intents.whenServing();
+    waitingFor.delete('preparing the NLP model');
+    const deliver: Deliver = async (message) => {
+      await parts.intents.whenServing(MODEL_WAIT_MS);
+      return running.deliver(message);
+    };
+    for (const channel of channels) {
+      started.push(channel);
+      await channel.start(deliver);
+    }
+    await running.start();
+    waitingFor.delete('starting the channels');
   } catch (error) {
-    await store.close();
+    await stop().catch((failure: unknown) => log.error({ err: failure }, 'could not close what the failed start opened'));
     throw error;
   }
 
-  const intents = await IntentService.start({
-    dir: resolve(dataDir, 'nlp'),
-    cacheDir: resolve(dataDir, 'store', 'nlp-cache'),
-    log: log.child({ part: 'nlp' }),
-    watch: options.watch ?? true,
-  });
-  const webchat = createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) });
-  const channels: Channel[] = [webchat];
+  state = 'ok';
+  log.info({ url, dataDir }, 'Switchboard is listening');
+  return { url, store, flows, directory, intents, bus, runtime, stop };
+}
+
+/** The web chat always; Telegram when its token is set. */
+function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger): Channel[] {
+  const { store, directory } = parts;
+  const channels: Channel[] = [createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) })];
   if (config.TELEGRAM_BOT_TOKEN) {
-    const telegramDirectory = directory;
     channels.push(createTelegramChannel({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
       ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       log: log.child({ channel: 'telegram' }),
-      agentChatIds: () => telegramDirectory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
-      onAgentsChange: (listener) => telegramDirectory.onChange(() => listener()),
-      deskChats: () => telegramDirectory.teams().flatMap((team) => (team.telegramDesk ? [team.telegramDesk] : [])),
+      agentChatIds: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
+      onAgentsChange: (listener) => directory.onChange(() => listener()),
+      deskChats: () => directory.teams().flatMap((team) => (team.telegramDesk ? [team.telegramDesk] : [])),
     }));
   }
-  const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-  const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
-  const outbox = new Outbox({ store, channels: channelsByName, log, onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }) });
-  const now = options.now ?? (() => new Date());
-  const runtime = new Runtime({
-    store, flows, directory, bus, outbox, log, now, channels: channelsByName,
-    classify: (text) => intents.classify(text),
-    ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
-    ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
-  });
+  return channels;
+}
 
-  const app = createApp({
-    channels, log, ready: () => ready,
-    fileErrors: () => [...flows.errors(), ...directory.errors(), ...intents.errors()].map(String),
-    mount: (express) => mountAdmin(express, { token: config.ADMIN_TOKEN, store, directory, now }),
+/** Binds `server`; what a person must change when that fails is a ListenError naming PORT or HOST. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(describeListenError(error, port, host));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolveListen();
+    });
   });
-  for (const channel of channels) await channel.start(runtime.deliver);
-  await runtime.start();
+}
 
-  const server: Server = await new Promise((resolveListen, reject) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolveListen(listening));
-    listening.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-  ready = true;
-  log.info({ url, dataDir }, 'Switchboard is listening');
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      ready = false;
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      await runtime.stop();
-      for (const channel of channels) await channel.stop();
-      // Answers already written leave first; a keep-alive or event stream connection is then cut.
-      server.closeIdleConnections();
-      const cut = setTimeout(() => server.closeAllConnections(), 200);
-      await closed;
-      clearTimeout(cut);
-      flows.close();
-      directory.close();
-      intents.close();
-      await store.close();
-      log.info('Switchboard stopped');
-    })();
-    return stopping;
-  };
-  return { url, store, flows, directory, intents, bus, runtime, stop };
+function describeListenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ListenError(`PORT=${port} is in use by another program; set PORT to a free port (or 0)`, 'PORT', error.code);
+    case 'EACCES':
+      return new ListenError(`PORT=${port} needs privileges this process does not have; set PORT to 1024 or above (or 0)`, 'PORT', error.code);
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`HOST=${host} is not an address of this machine; set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all)`, 'HOST', error.code);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ListenError(`HOST=${host} does not resolve to an address; set HOST to an address of this machine (127.0.0.1, or 0.0.0.0 for all)`, 'HOST', error.code);
+    default:
+      return error;
+  }
 }

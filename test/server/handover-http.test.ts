@@ -13,7 +13,6 @@ describe('handover in the web chat', () => {
   it('takes a customer from the first message to an agent in the web chat, and back to the bot after /close', async () => {
     at(0);
     const app = await start(await shippedDataDir(), { now, adminToken: 'test-admin-token' });
-    await app.intents.ready();
     const omar = visitor(app.url, 'agent-omar');
     const layla = visitor(app.url, 'layla', 'Layla');
 

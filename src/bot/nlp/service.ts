@@ -28,7 +28,7 @@ export interface IntentServiceOptions {
  * Classifies texts with the current model; `classify` answers undefined until the first model is ready.
  *
  *     const intents = await IntentService.start({ dir: 'data/nlp', cacheDir: 'data/store/nlp-cache', log });
- *     intents.classify('I was charged twice'); // { intent: 'billing', confidence: 0.93 }
+ *     await intents.whenServing(); intents.classify('I was charged twice'); // { intent: 'billing', confidence: 0.93 }
  */
 export class IntentService {
   #model: Model | undefined;
@@ -36,20 +36,23 @@ export class IntentService {
   #errors: FileError[] = [];
   #trainings = 0;
   #worker: Worker | undefined;
+  /** The load (or training) under way, if any. */
+  #preparing: Promise<void> | undefined;
   #closed = false;
   readonly #reloader: Reloader;
 
   private constructor(private readonly options: IntentServiceOptions) {
-    this.#reloader = new Reloader({ read: () => this.#read(), label: 'NLP training data', log: options.log });
+    this.#reloader = new Reloader({ read: () => this.#track(this.#read()), label: 'NLP training data', log: options.log });
   }
 
   /**
-   * Loads the cached model for the current data, or starts training it in the background; start-up does
-   * not wait for training (classify steps ask their clarify question meanwhile). `ready()` waits for it.
+   * Loads the cached model for the current data, or starts training it in the background: the caller decides
+   * whether to wait for it (`whenServing`), a classify step meanwhile would ask its clarify question.
    */
   static async start(options: IntentServiceOptions): Promise<IntentService> {
     const service = new IntentService(options);
-    void service.#reloader.reload().catch((error: Error) => {
+    // Tracked from here, not only once the reloader calls #read, so a whenServing() right after start waits.
+    void service.#track(service.#reloader.reload()).catch((error: Error) => {
       if (!service.#closed) options.log.error({}, `the NLP model could not be prepared: ${error.message}`);
     });
     if (options.watch ?? true) service.#reloader.watch(options.dir, (name) => name === null || /\.ya?ml$/i.test(name));
@@ -60,6 +63,27 @@ export class IntentService {
   classify(text: string): { intent: string; confidence: number } | undefined {
     const result = this.#model?.classify(text);
     return result && { intent: result.intent, confidence: result.confidence };
+  }
+
+  /**
+   * While no model serves yet and one is being loaded or trained, waits for it, at most `timeoutMs`; resolves
+   * true when a model serves. Without a model in preparation (no data, or the data refused) it answers at once.
+   *
+   *     await intents.whenServing();      // start-up: the first model, however long its training takes
+   *     await intents.whenServing(5_000); // a message arriving while the first model trains
+   */
+  async whenServing(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const preparing = this.#preparing;
+    if (this.#model || !preparing) return this.#model !== undefined;
+    const settled = preparing.catch(() => undefined);
+    if (Number.isFinite(timeoutMs)) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    } else {
+      await settled;
+    }
+    return this.#model !== undefined;
   }
 
   /** Resolves once the data as it is now on disk is loaded (and trained, if it had to be). */
@@ -82,6 +106,16 @@ export class IntentService {
     this.#closed = true;
     this.#reloader.close();
     void this.#worker?.terminate();
+  }
+
+  /** Remembers `preparation` as the one under way until it settles. */
+  #track(preparation: Promise<void>): Promise<void> {
+    this.#preparing = preparation;
+    const settled = () => {
+      if (this.#preparing === preparation) this.#preparing = undefined;
+    };
+    preparation.then(settled, settled);
+    return preparation;
   }
 
   async #read(): Promise<void> {
@@ -141,12 +175,7 @@ export class IntentService {
     this.#trainings++;
     const started = Date.now();
     log.info({ examples: examples.length }, 'training the NLP model');
-    // tsx registers itself inside the worker, so the worker runs the TypeScript source like the main thread.
-    const entry = new URL('./trainer-worker.ts', import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
-      eval: true,
-      workerData: { examples },
-    });
+    const worker = startTrainer(examples);
     this.#worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (message: { type: 'progress'; fraction: number; stage: string } | { type: 'done'; model: SavedModel }) => {
@@ -165,4 +194,18 @@ export class IntentService {
       });
     });
   }
+}
+
+/**
+ * Starts the training thread. Built (dist/), this module is JavaScript and so is the worker; run from the
+ * TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
+ */
+function startTrainer(examples: Example[]): Worker {
+  const workerData = { examples };
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./trainer-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./trainer-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
+    eval: true,
+    workerData,
+  });
 }

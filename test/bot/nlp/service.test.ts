@@ -63,6 +63,26 @@ describe('the intent service', () => {
     expect(service.classify('where is my parcel, it has not arrived yet')?.intent).toBe('shipping');
   });
 
+  it('lets a caller wait for the first model while it trains, and answers at once when there is nothing to wait for', async () => {
+    const { service } = await start();
+    expect(service.classify('I was charged twice')).toBeUndefined();
+    expect(await service.whenServing()).toBe(true);
+    expect(service.classify('I was charged twice')?.intent).toBe('billing');
+
+    await rm(join(root, 'nlp'), { recursive: true });
+    const empty = await start();
+    expect(await empty.service.whenServing()).toBe(false);
+    expect(empty.service.trainings).toBe(0);
+  });
+
+  it('gives up waiting for a training after the given time', async () => {
+    const { service } = await start();
+    const started = Date.now();
+    expect(await service.whenServing(1)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(await service.whenServing()).toBe(true);
+  });
+
   it('refuses a broken training file with file and line, and the previous model keeps serving', async () => {
     const { service } = await start();
     await service.ready();
