@@ -27,7 +27,7 @@ export function startFlow(flow: CompiledFlow, run: FlowRun): void {
  * the end.
  *
  *     const position = conversation.flow;
- *     const flow = position && library.version(position.flow, position.version);
+ *     const flow = position && (await library.version(position.flow, position.version));
  *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice });
  */
 export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): void {

@@ -1,7 +1,7 @@
 // Start-up: ready only once the first NLP model serves, a port or host that cannot be used, and a failed start
 // leaving nothing behind (no store lock, no bound port).
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
