@@ -3,7 +3,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '../src/server/log.ts';
+import { createLogger } from '../src/shared/log.ts';
 import { startSwitchboard } from '../src/server/switchboard.ts';
 
 const [mode, dataDir] = process.argv.slice(2);

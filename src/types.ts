@@ -1,5 +1,8 @@
 // The shapes every part shares: what a channel hands the runtime, and what the runtime hands a channel.
 import type { Express } from 'express';
+import type { Attachment, MediaStore } from './store/types.ts';
+
+export type { Attachment, AttachmentKind, MediaStore, StoredMedia } from './store/types.ts';
 
 /** A customer's (or an agent's) message as a channel adapter delivers it, wire format already removed. */
 export interface InboundMessage {
@@ -7,10 +10,12 @@ export interface InboundMessage {
   channel: string;
   /** The channel's own message id: together with `channel`, the dedup key. */
   id: string;
-  from: { id: string; name?: string; language?: string };
+  from: { id: string; name?: string; language?: string; reference?: Record<string, string> };
   text?: string;
   /** The id of a button the sender pressed. */
   choice?: string;
+  /** Files (already in the media store), locations, contact cards. */
+  attachments?: Attachment[];
   /** The channel message id this message quotes. */
   replyTo?: string;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
@@ -30,8 +35,58 @@ export interface Choice {
 export interface OutboundMessage {
   text: string;
   choices?: Choice[];
+  /** Files to send (bytes from `ChannelHost.media`), locations, contact cards; `text` is then their caption. */
+  attachments?: Attachment[];
   /** The stored message's id; a channel with no ids of its own (the web chat) uses it as the message id. */
   id?: number;
+}
+
+/** What a channel reports about a message it sent: `messageId` is the id `send` resolved to. */
+export interface DeliveryStatus {
+  channel: string;
+  messageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** The channel's reason, for `failed`. */
+  reason?: string;
+  at: string;
+}
+
+/**
+ * A send that failed, as the channel judges it: `permanent` (blocked by the user, a chat that does not exist,
+ * a message the channel refuses) fails at once with `message` as the reason; a temporary one is tried again,
+ * after `retryAfterMs` when the channel says how long to wait.
+ *
+ *     throw new ChannelSendError('Forbidden: bot was blocked by the user', { permanent: true });
+ *     throw new ChannelSendError('Too Many Requests', { permanent: false, retryAfterMs: 75_000 });
+ */
+export class ChannelSendError extends Error {
+  override readonly name = 'ChannelSendError';
+  readonly permanent: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.permanent = options.permanent;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** An agent command as a channel may show it in a menu. */
+export interface CommandDescription {
+  command: string;
+  description: string;
+}
+
+/** What the wiring hands a channel when it starts. */
+export interface ChannelHost {
+  /** Hands an inbound message to the runtime; resolves once it is stored. */
+  deliver: Deliver;
+  /** Hands a delivery status to the runtime; resolves once it is recorded. */
+  report(status: DeliveryStatus): Promise<void>;
+  /** Where attachments' bytes are kept: inbound files go in before `deliver`, outbound ones are read from it. */
+  media: MediaStore;
+  /** The agent commands, for a channel that shows them (Telegram's command menu). */
+  commands: readonly CommandDescription[];
 }
 
 /** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */
@@ -49,14 +104,17 @@ export type Deliver = (message: InboundMessage) => Promise<void>;
  * A channel adapter: turns its wire format into `InboundMessage` and renders `OutboundMessage` natively.
  *
  *     const telegram = createTelegramChannel({ token });
- *     await telegram.start(runtime.deliver);
+ *     await telegram.start({ deliver: runtime.deliver, report: runtime.report, media, commands });
  */
 export interface Channel {
   readonly name: string;
   /** Mounts the adapter's webhook routes, if it has any (called before the server listens). */
   mount?(app: Express): void;
-  start(deliver: Deliver): Promise<void>;
-  /** Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id. */
+  start(host: ChannelHost): Promise<void>;
+  /**
+   * Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id. Fails
+   * with `ChannelSendError` saying whether trying again can help (any other error counts as temporary).
+   */
   send(to: string, message: OutboundMessage): Promise<string>;
   /** Opens a thread titled `title` in a group (a Telegram forum topic); resolves to the thread's address. */
   openThread?(group: string, title: string): Promise<string>;

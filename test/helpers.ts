@@ -3,9 +3,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../src/server/log.ts';
+import { createLogger, type Logger } from '../src/shared/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
 import { seedDataDir } from '../src/server/data-dir.ts';
+import { FileMediaStore } from '../src/store/media.ts';
+import type { ChannelHost, Deliver } from '../src/types.ts';
 
 export const quietLog = createLogger({ level: 'silent' });
 
@@ -124,4 +126,20 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000): Promi
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What the wiring hands a channel, around `deliver`: statuses kept in `reported`, media in a temp folder. */
+export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): ChannelHost & { reported: Parameters<ChannelHost['report']>[0][] } {
+  const reported: Parameters<ChannelHost['report']>[0][] = [];
+  const dir = join(tmpdir(), `switchboard-media-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  made.push(dir);
+  return {
+    deliver,
+    reported,
+    async report(status) {
+      reported.push(status);
+    },
+    media: new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 }),
+    commands: [{ command: 'online', description: 'take new conversations' }],
+  };
 }

@@ -1,25 +1,31 @@
 // Sends stored outbound messages through their channel: claimed in the store before each send, one at a time per
 // recipient in the order stored, and the outcome recorded apart from the send, so a reply is never sent twice
-// because recording it failed.
-import type { Channel, OutboundMessage } from '../types.ts';
+// because recording it failed. A temporary failure waits (as long as the channel asks) without holding up other
+// recipients; a permanent one fails at once, and whoever wrote the message is told.
+import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
-import type { Logger } from '../server/log.ts';
+import type { Logger } from '../shared/log.ts';
 
 export interface OutboxOptions {
   store: Store;
   channels: ReadonlyMap<string, Channel>;
   log: Logger;
-  /** Delays between attempts when a channel's send fails; after the last one the message is marked failed. */
+  /**
+   * Delays between attempts when a send fails for a reason that may pass; a channel's `retryAfterMs` makes the
+   * wait longer, never shorter. After the last one the message is marked failed.
+   */
   retryDelaysMs?: number[];
   /** Delays between attempts at recording a send's outcome; the send itself is not repeated. */
   recordDelaysMs?: number[];
   /** How many messages one claim takes at most. */
   batch?: number;
   onSent?: (message: Message) => void;
+  /** A message was marked failed (permanently, or out of attempts), with the reason recorded. */
+  onFailed?: (message: Message, reason: string) => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Delivery of committed outbound messages. A message is stored (`pending`) with what caused it, claimed
@@ -36,15 +42,18 @@ export class Outbox {
   readonly #sending = new Set<Promise<void>>();
   #claiming: Promise<void> | undefined;
   #again = false;
+  /** Aborts the waits between attempts when the outbox stops. */
+  readonly #stopping = new AbortController();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
-    this.#delays = options.retryDelaysMs ?? [200, 1000, 5000];
+    this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
   }
 
   /** Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more). */
   kick(): void {
+    if (this.#stopping.signal.aborted) return;
     if (this.#claiming) {
       this.#again = true;
       return;
@@ -56,6 +65,15 @@ export class Outbox {
         this.kick();
       }
     });
+  }
+
+  /**
+   * Claims nothing more; a message waiting to be tried again goes back to the store as pending (it was not sent),
+   * and sends under way finish.
+   */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.drain();
   }
 
   /** Resolves when nothing is left to claim and every send under way has its outcome recorded. */
@@ -74,7 +92,7 @@ export class Outbox {
       try {
         claimed = await store.claimOutbound(this.#options.batch ?? 64);
       } catch (error) {
-        log.error({ err: reason(error) }, 'could not claim outbound messages; they are sent at the next kick or start');
+        log.error({ err: describe(error) }, 'could not claim outbound messages; they are sent at the next kick or start');
         return;
       }
       if (claimed.length === 0) return;
@@ -89,29 +107,59 @@ export class Outbox {
     }
   }
 
-  /** Sends one claimed message, retrying the send on failure, then records the outcome. */
+  /** Sends one claimed message, trying again while its failure may pass, then records the outcome. */
   async #deliver(message: Message): Promise<void> {
-    const { channels, log } = this.#options;
+    const { channels, log, store } = this.#options;
     const channel = channels.get(message.channel);
-    const outbound: OutboundMessage = { id: message.id, text: message.text, ...(message.choices ? { choices: message.choices } : {}) };
-    let lastError = `channel "${message.channel}" is not running`;
-    for (let attempt = 0; channel && attempt <= this.#delays.length; attempt++) {
+    const outbound: OutboundMessage = {
+      id: message.id,
+      text: message.text,
+      ...(message.choices ? { choices: message.choices } : {}),
+      ...(message.attachments ? { attachments: message.attachments } : {}),
+    };
+    for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
+        if (!channel) throw new ChannelSendError(`channel "${message.channel}" is not running`, { permanent: false });
         channelMessageId = await channel.send(message.address, outbound);
       } catch (error) {
-        lastError = reason(error);
+        const failure = error instanceof ChannelSendError ? error : undefined;
+        const reason = failure?.message ?? describe(error);
         const delay = this.#delays[attempt];
-        if (delay === undefined) break;
-        log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, error: lastError }, 'send failed, retrying');
-        await sleep(delay);
+        if (failure?.permanent || delay === undefined) {
+          log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
+          if (await this.#record(message, { error: reason })) this.#options.onFailed?.(message, reason);
+          return;
+        }
+        const wait = Math.max(delay, failure?.retryAfterMs ?? 0);
+        log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
+        if (!(await this.#wait(wait))) {
+          // Stopping: it was not sent, so it is pending again, not in doubt.
+          await store.retryOutbound([message.id]).catch((failed: unknown) => log.error({ message: message.id, err: describe(failed) }, 'could not put an unsent message back'));
+          return;
+        }
         continue;
       }
       if (await this.#record(message, { channelMessageId })) this.#options.onSent?.({ ...message, channelMessageId, status: 'sent' });
       return;
     }
-    log.error({ message: message.id, channel: message.channel, error: lastError }, 'message could not be sent');
-    await this.#record(message, { error: lastError });
+  }
+
+  /** Waits `ms`; false when the outbox stopped meanwhile. */
+  #wait(ms: number): Promise<boolean> {
+    const signal = this.#stopping.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', done);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Records a send's outcome, retrying the recording alone; false if it could not be recorded. */
@@ -125,10 +173,10 @@ export class Outbox {
         const delay = this.#recordDelays[attempt];
         if (delay === undefined) {
           // Left `sending`: the next start finds it in doubt and follows the channel's guarantee.
-          log.error({ message: message.id, err: reason(error) }, 'could not record the outcome of a send; the message stays in doubt until the next start');
+          log.error({ message: message.id, err: describe(error) }, 'could not record the outcome of a send; the message stays in doubt until the next start');
           return false;
         }
-        log.warn({ message: message.id, attempt: attempt + 1, err: reason(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
+        log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
         await sleep(delay);
       }
     }

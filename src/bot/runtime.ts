@@ -2,14 +2,14 @@
 // Who is speaking decides the path: a customer's message goes to their conversation (the flow, the queue, or
 // the agent holding it); an agent's message goes to the handover desk.
 import { randomUUID } from 'node:crypto';
-import { DeliveryRefused, type Channel, type InboundMessage } from '../types.ts';
+import { DeliveryRefused, type Channel, type DeliveryStatus, type InboundMessage } from '../types.ts';
 import type { Contact, Conversation, ConversationSource, Fields, Message, Store, Tx } from '../store/types.ts';
 import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import type { AssignStep } from '../flows/index.ts';
 import { Desk, type DeskEffects } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/team-file.ts';
 import type { Agent } from '../handover/team.ts';
-import type { Logger } from '../server/log.ts';
+import type { Logger } from '../shared/log.ts';
 import type { DomainEvent, EventBus } from './events.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -113,6 +113,49 @@ export class Runtime {
     return this.#track(this.#transact(`${message.channel}:${message.from.id}`, (tx, fx) => this.#decide(tx, message, fx)));
   };
 
+  /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
+  report = (status: DeliveryStatus): Promise<void> => this.#track(this.#report(status));
+
+  /**
+   * A message the outbox could not send (refused by its channel, or out of attempts): an agent's message to a
+   * customer is told to that agent, in their app.
+   */
+  sendFailed = (message: Message, reason: string): void => {
+    void this.#track(this.#tellAuthor(message, reason));
+  };
+
+  async #report(status: DeliveryStatus): Promise<void> {
+    const { store, bus, log } = this.#options;
+    const message = await store.messageByChannelId(status.channel, status.messageId);
+    if (message?.direction !== 'out') {
+      log.debug({ channel: status.channel, messageId: status.messageId, status: status.status }, 'a status for a message not sent from here; ignored');
+      return;
+    }
+    if (status.status === 'failed') {
+      if (message.status === 'failed') return;
+      const reason = status.reason ?? 'the channel reported that it could not be delivered';
+      await store.markDelivery(message.id, { error: reason });
+      await this.#tellAuthor(message, reason);
+    } else if (status.status === 'delivered' || status.status === 'read') {
+      // Statuses may arrive out of order: read is never taken back to delivered.
+      if (message.delivery === 'read' || message.delivery === status.status) return;
+      await store.recordDelivery(message.id, status.status);
+    }
+    bus.emit({ type: 'message.status', payload: { message, status: status.status, ...(status.reason ? { reason: status.reason } : {}) } });
+  }
+
+  async #tellAuthor(message: Message, reason: string): Promise<void> {
+    if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
+    const conversation = await this.#options.store.conversation(message.conversationId);
+    if (!conversation) return;
+    const agentId = message.agentId;
+    const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
+    await this.#onCustomerKey(conversation, async (tx, fx) => {
+      const name = (await tx.contact(conversation.contactId))?.name ?? 'the customer';
+      await this.#desk.tell(tx, agentId, `#${conversation.id}: your message to ${name} was not delivered ("${excerpt}"): ${reason}`, fx, conversation.id);
+    });
+  }
+
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
    * guarantee says what a customer may see), sends what was stored but not sent, hands back conversations of
@@ -143,7 +186,7 @@ export class Runtime {
     clearInterval(this.#timer);
     this.#offDirectory?.();
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-    await this.#options.outbox.drain();
+    await this.#options.outbox.stop();
   }
 
   /**

@@ -1,5 +1,5 @@
 // The shapes the flows module shares with the runtime: a compiled flow, and what a run of it may touch.
-import type { Contact, Conversation, ConversationSource } from '../store/types.ts';
+import type { Attachment, Contact, Conversation, ConversationSource } from '../store/types.ts';
 import type { OutboundMessage } from '../types.ts';
 
 /** Where the flows module reports; pino's logger fits. */
@@ -47,6 +47,8 @@ export interface AssignRequest {
 export interface FlowInput {
   text?: string;
   choice?: string;
+  /** Files, a location or a contact card the customer sent (`expect: image | file | location` take them). */
+  attachments?: Attachment[];
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
 }

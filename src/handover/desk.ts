@@ -170,6 +170,12 @@ export class Desk {
     fx.closed(conversation);
   }
 
+  /** Tells an agent something in their app (a message of theirs that failed, say). */
+  async tell(tx: Tx, agentId: string, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {
+    const agent = this.#directory.agent(agentId);
+    if (agent) await this.#toAgent(tx, agent, text, fx, conversationId);
+  }
+
   /** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
   async autoClose(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
     const agent = conversation.agentId ? this.#directory.agent(conversation.agentId) : undefined;

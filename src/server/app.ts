@@ -1,6 +1,6 @@
 // The express application: health, the channels' routes once started, and a JSON error for every bad request.
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Logger } from './log.ts';
+import type { Logger } from '../shared/log.ts';
 
 /** What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise. */
 export type Health =

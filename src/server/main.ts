@@ -1,7 +1,7 @@
 // The process: reads the configuration, starts Switchboard, stops it cleanly on SIGTERM or Ctrl-C (also when
 // one arrives during start-up). `npm start` runs it from the TypeScript source, `npm run start:prod` built.
 import { ConfigError, readConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger } from '../shared/log.ts';
 import { startSwitchboard } from './switchboard.ts';
 
 /** What a process manager waits before it sends SIGKILL is commonly 10 s; a clean stop must fit in it. */

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Channel, Deliver } from '../types.ts';
-import { openStore } from '../store/index.ts';
+import { FileMediaStore, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
@@ -12,12 +12,13 @@ import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { TeamDirectory } from '../handover/team-file.ts';
+import { AGENT_COMMANDS } from '../handover/commands.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { createApp } from './app.ts';
 import { ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../shared/log.ts';
 
 /**
  * How long a message waits for the NLP model when none serves yet and one is training (training data fixed
@@ -39,7 +40,7 @@ export interface Switchboard {
 }
 
 export interface StartOptions {
-  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'TELEGRAM_WEBHOOK_SECRET' | 'PUBLIC_URL'>>;
+  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'TELEGRAM_WEBHOOK_SECRET' | 'PUBLIC_URL' | 'MAX_ATTACHMENT_MB'>>;
   log: Logger;
   /** Watch flow files and team.yaml for changes (default true). */
   watch?: boolean;
@@ -118,6 +119,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
     store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
     waitingFor.delete('opening the store');
+    const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
     // team.yaml first: a flow naming a team it does not have is refused at load.
     directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch });
@@ -143,7 +145,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
     const channels = createChannels(config, parts, log);
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-    const outbox = new Outbox({ store, channels: channelsByName, log, onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }) });
+    const outbox = new Outbox({
+      store, channels: channelsByName, log,
+      onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
+      onFailed: (message, reason) => runtime?.sendFailed(message, reason),
+    });
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
@@ -164,7 +170,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     };
     for (const channel of channels) {
       started.push(channel);
-      await channel.start(deliver);
+      await channel.start({ deliver, report: running.report, media, commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })) });
     }
     await running.start();
     waitingFor.delete('starting the channels');

@@ -6,6 +6,8 @@ export interface DomainEvents {
   'conversation.opened': { conversation: Conversation; source: ConversationSource };
   'message.received': { message: Omit<Message, 'id'>; conversation?: Conversation };
   'message.sent': { message: Message };
+  /** A channel reported on a message it sent: delivered, read, or failed after all. */
+  'message.status': { message: Message; status: 'sent' | 'delivered' | 'read' | 'failed'; reason?: string };
   'contact.updated': { contact: Contact };
   'intent.classified': { conversation: Conversation; intent: string; confidence: number };
   'conversation.queued': { conversation: Conversation };

@@ -4,6 +4,7 @@ import { LowdbStore, type LowdbStoreOptions } from './lowdb.ts';
 export type * from './types.ts';
 export { ConflictError, CorruptStoreError, StaleWriteError, StoreLockedError, StoreUnavailableError } from './errors.ts';
 export { LowdbStore, type LowdbStoreOptions } from './lowdb.ts';
+export { describeBytes, FileMediaStore, MediaRefusedError, safeName } from './media.ts';
 
 /**
  * Opens the embedded store in `options.dir` (created if missing); resolves once it is recovered from disk.

@@ -306,6 +306,14 @@ export class LowdbStore implements Store {
     return this.#append([{ message: updated }]);
   }
 
+  async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    const message = this.#state.messages.get(messageId);
+    if (!message) throw new Error(`recordDelivery: message ${messageId} does not exist`);
+    return this.#append([{ message: { ...message, delivery } }]);
+  }
+
   async messageCount(): Promise<number> {
     return this.#read().messages.size;
   }

@@ -5,8 +5,60 @@ export type Fields = Record<string, FieldValue>;
 
 export interface Identity {
   channel: string;
-  /** The channel's address of this person (chat id, phone number, web chat session). */
+  /** The channel's address of this person (chat id, phone number, web chat session), as the channel normalises it. */
   id: string;
+  /**
+   * What the channel needs to reach this person later besides the address (a Bot Framework conversation
+   * reference: service URL, conversation id, tenant), as the channel gave it on their last message.
+   */
+  reference?: Record<string, string>;
+}
+
+/** What an attachment is, as a person sees it. */
+export type AttachmentKind = 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact';
+
+/**
+ * A file, a location or a contact card sent with a message. Bytes are kept in the media store and named by `ref`;
+ * a location or a contact card has none.
+ */
+export interface Attachment {
+  kind: AttachmentKind;
+  mime?: string;
+  /** Bytes. */
+  size?: number;
+  /** The file name as the sender gave it (never a path: only its last part is kept). */
+  name?: string;
+  caption?: string;
+  /** The bytes in the media store (`MediaStore.put`). */
+  ref?: string;
+  /** A voice note recorded in the app, rather than an audio file. */
+  voice?: boolean;
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  contact?: { name: string; phone?: string };
+  /** Why the bytes were not kept (over the size limit, could not be fetched): the message arrives without them. */
+  refused?: string;
+}
+
+/** Bytes the media store keeps, by `ref`. */
+export interface StoredMedia {
+  ref: string;
+  size: number;
+  mime: string;
+  name?: string;
+}
+
+/**
+ * Where attachments' bytes live (under `DATA_DIR/media` for the embedded store). `put` refuses with
+ * `MediaRefusedError` what is over `maxBytes`, empty, or of no valid MIME type, and keeps nothing of it.
+ *
+ *     const stored = await media.put(bytes, { mime: 'image/jpeg', name: 'receipt.jpg' });
+ *     const found = await media.get(stored.ref);
+ */
+export interface MediaStore {
+  readonly maxBytes: number;
+  put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia>;
+  /** The bytes and what is known of them, or undefined for an unknown or malformed ref. */
+  get(ref: string): Promise<{ media: StoredMedia; bytes(): AsyncIterable<Uint8Array> } | undefined>;
 }
 
 export interface Contact {
@@ -86,6 +138,7 @@ export interface Message {
   choices?: { id: string; title: string }[];
   /** The button id the customer pressed. */
   choice?: string;
+  attachments?: Attachment[];
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;
@@ -97,6 +150,8 @@ export interface Message {
    */
   status?: 'pending' | 'sending' | 'sent' | 'failed';
   error?: string;
+  /** What the channel reported after accepting it (`DeliveryStatus`), when it reports: delivered, then read. */
+  delivery?: 'delivered' | 'read';
 }
 
 /** Which open conversations a query wants: every given property must be equal. */
@@ -235,8 +290,10 @@ export interface Store {
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   docs<T>(collection: string): Promise<Map<string, T>>;
   doc<T>(collection: string, key: string): Promise<T | undefined>;
-  /** Records the outcome of sending a claimed outbound message. */
+  /** Records the outcome of sending a claimed outbound message (or a failure the channel reported later). */
   markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void>;
+  /** Records that the channel reported a sent message delivered, or read. */
+  recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */
   messageCount(): Promise<number>;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ListenError } from '../../src/server/config.ts';
-import { createLogger } from '../../src/server/log.ts';
+import { createLogger } from '../../src/shared/log.ts';
 import { startSwitchboard, type StartOptions, type Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, quietLog, shippedDataDir, start, visitor } from '../helpers.ts';
 

@@ -6,9 +6,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import { Bot } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { DeliveryRefused, type Channel, type Choice, type Deliver, type OutboundMessage } from '../../types.ts';
-import type { Logger } from '../../server/log.ts';
-import { AGENT_COMMANDS } from '../../handover/commands.ts';
+import { DeliveryRefused, type Channel, type ChannelHost, type Choice, type CommandDescription, type Deliver, type OutboundMessage } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
 import { MAX_CALLBACK_DATA_BYTES, decodeUpdate } from './decode.ts';
 
 /** The longest text Telegram takes in one message. */
@@ -41,7 +40,7 @@ export interface TelegramOptions {
  * The Telegram channel.
  *
  *     const telegram = createTelegramChannel({ token, apiRoot: 'https://api.telegram.org', webhookSecret, log });
- *     telegram.mount?.(app); await telegram.start(runtime.deliver);
+ *     telegram.mount?.(app); await telegram.start(host);
  */
 export function createTelegramChannel(options: TelegramOptions): Channel {
   const { log } = options;
@@ -191,8 +190,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   const withMenu = new Set<string>();
   let offAgents: (() => void) | undefined;
 
+  let commands: readonly CommandDescription[] = [];
+
   function giveAgentsTheMenu(): void {
-    const commands = AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description }));
     for (const chatId of options.agentChatIds?.() ?? []) {
       if (withMenu.has(chatId)) continue;
       withMenu.add(chatId);
@@ -218,8 +218,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       if (!webhook) return;
       app.post(WEBHOOK_PATH, checkSecret, express.json({ limit: '1mb' }), onWebhook);
     },
-    async start(handler: Deliver) {
-      deliver = handler;
+    async start(host: ChannelHost) {
+      deliver = host.deliver;
+      commands = host.commands;
       await setUp();
       if (!webhook) {
         pollLoop = (async () => {

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DeliveryRefused, type Channel, type Deliver, type OutboundMessage } from '../../types.ts';
+import { DeliveryRefused, type Channel, type ChannelHost, type Deliver, type OutboundMessage } from '../../types.ts';
 import type { Message, Store } from '../../store/types.ts';
-import type { Logger } from '../../server/log.ts';
+import type { Logger } from '../../shared/log.ts';
 
 /** The longest message a visitor may send; longer ones are refused with 400, nothing stored. */
 export const MAX_TEXT_LENGTH = 20_000;
@@ -48,7 +48,7 @@ export interface WebchatOptions {
  * The web chat channel. A session id in the URL names the visitor.
  *
  *     const webchat = createWebchatChannel({ store, log });
- *     webchat.mount(app); await webchat.start(runtime.deliver);
+ *     webchat.mount(app); await webchat.start(host);
  */
 export function createWebchatChannel(options: WebchatOptions): Channel {
   const { store, log } = options;
@@ -144,8 +144,8 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
       router.get('/webchat/:session/events', events);
       app.use(router);
     },
-    async start(handler: Deliver) {
-      deliver = handler;
+    async start(host: ChannelHost) {
+      deliver = host.deliver;
     },
     async send(to: string, message: OutboundMessage) {
       // The message is already in the store; the visitor's page reads it from there, by its store id.

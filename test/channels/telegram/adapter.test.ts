@@ -7,8 +7,8 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel, splitText } from '../../../src/channels/telegram/index.ts';
 import type { Channel, Deliver, InboundMessage } from '../../../src/types.ts';
-import type { Logger } from '../../../src/server/log.ts';
-import { eventually, quietLog, recordingLog } from '../../helpers.ts';
+import type { Logger } from '../../../src/shared/log.ts';
+import { eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 
 const TOKEN = '123456:TEST-token';
@@ -92,10 +92,10 @@ describe('receiving', () => {
     const url = await serve(channel);
     let fail = true;
     const got: InboundMessage[] = [];
-    await channel.start(async (message) => {
+    await channel.start(hostFor(async (message: InboundMessage) => {
       if (fail) throw new Error('disk full');
       got.push(message);
-    });
+    }));
     const update = {
       update_id: 5,
       callback_query: { id: 'q1', from: { id: 5001, is_bot: false, first_name: 'Layla' }, message: { message_id: 12, date: 1, chat: { id: 5001, type: 'private' } }, chat_instance: '1', data: 'billing' },
@@ -121,7 +121,7 @@ describe('receiving', () => {
     };
     api.push({ update_id: 41, message: { message_id: 1, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'one' } });
     api.push({ update_id: 42, message: { message_id: 2, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'two' } });
-    await channel.start(deliver);
+    await channel.start(hostFor(deliver));
     await eventually(() => got.length === 2);
     expect(got).toEqual(['one', 'two']);
     const offsets = api.callsOf('getUpdates').map((call) => call.params.offset);
@@ -142,9 +142,9 @@ describe('receiving', () => {
     const { api, channel } = await channelOn({ webhookSecret: 's3cret', log });
     const url = await serve(channel);
     const got: InboundMessage[] = [];
-    await channel.start(async (message) => {
+    await channel.start(hostFor(async (message: InboundMessage) => {
       got.push(message);
-    });
+    }));
     const poison = { update_id: 7, message: { message_id: 'seven', date: 1763950000, chat: { id: 5001, type: 'private' }, text: 'hi' } };
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 's3cret' }, body: JSON.stringify(poison) });
     expect(res.status).toBe(200);
@@ -171,9 +171,9 @@ describe('receiving', () => {
     api.push(message(43, { text: 'nobody', chat: { id: { nested: [1, 2] }, type: 'private' } }));
     api.push(message(44, { text: 'two' }));
     const before = Date.now();
-    await channel.start(async (inbound) => {
+    await channel.start(hostFor(async (inbound: InboundMessage) => {
       got.push(inbound);
-    });
+    }));
     await eventually(() => api.callsOf('getUpdates').some((call) => call.params.offset === 45));
     expect(got.map((inbound) => inbound.text)).toEqual(['one', 'clock gone wrong', 'two']);
     expect(got[0]!.at).toBe(new Date(1763950000 * 1000).toISOString());

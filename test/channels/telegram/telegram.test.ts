@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import type { Logger } from '../../../src/server/log.ts';
+import type { Logger } from '../../../src/shared/log.ts';
 import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 

@@ -1,0 +1,102 @@
+// Attachments' bytes on disk: one file per upload under `DATA_DIR/media`, named by a random ref, written whole
+// (temporary file, then rename) so that a crash or a refusal never leaves half a file where a ref points.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaStore, StoredMedia } from './types.ts';
+
+/** A file the media store will not keep: too large, empty, or of no valid MIME type. Nothing of it was kept. */
+export class MediaRefusedError extends Error {
+  override readonly name = 'MediaRefusedError';
+
+  constructor(
+    message: string,
+    readonly reason: 'too-large' | 'empty' | 'bad-type',
+  ) {
+    super(message);
+  }
+}
+
+const REF = /^[0-9a-f]{32}$/;
+// type/subtype with the characters RFC 6838 allows, and optional parameters; anything else is not a MIME type.
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;.*)?$/i;
+
+/**
+ * The embedded media store.
+ *
+ *     const media = new FileMediaStore({ dir: join(DATA_DIR, 'media'), maxBytes: 20 * 1024 * 1024 });
+ *     const { ref } = await media.put(bytes, { mime: 'image/jpeg', name: 'receipt.jpg' });
+ */
+export class FileMediaStore implements MediaStore {
+  readonly maxBytes: number;
+  readonly #dir: string;
+
+  constructor(options: { dir: string; maxBytes: number }) {
+    this.#dir = options.dir;
+    this.maxBytes = options.maxBytes;
+  }
+
+  async put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia> {
+    const mime = (meta.mime ?? 'application/octet-stream').trim().toLowerCase();
+    if (!MIME.test(mime)) throw new MediaRefusedError(`"${meta.mime}" is not a MIME type (type/subtype, like image/jpeg)`, 'bad-type');
+    await mkdir(this.#dir, { recursive: true });
+    const ref = randomUUID().replaceAll('-', '');
+    const temp = join(this.#dir, `${ref}.part`);
+    let size = 0;
+    const file = await open(temp, 'wx');
+    try {
+      const chunks = data instanceof Uint8Array ? [data] : data;
+      for await (const chunk of chunks) {
+        size += chunk.byteLength;
+        if (size > this.maxBytes) throw new MediaRefusedError(`the file is larger than ${describeBytes(this.maxBytes)}`, 'too-large');
+        await file.write(chunk);
+      }
+      if (size === 0) throw new MediaRefusedError('the file is empty', 'empty');
+      await file.sync();
+    } catch (error) {
+      await file.close();
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await file.close();
+    const media: StoredMedia = { ref, size, mime: mime.split(';')[0]?.trim() ?? mime, ...(meta.name ? { name: safeName(meta.name) } : {}) };
+    await writeFile(join(this.#dir, `${ref}.json`), JSON.stringify(media));
+    await rename(temp, join(this.#dir, ref));
+    return media;
+  }
+
+  async get(ref: string): Promise<{ media: StoredMedia; bytes(): AsyncIterable<Uint8Array> } | undefined> {
+    if (!REF.test(ref)) return undefined;
+    let media: StoredMedia;
+    try {
+      media = JSON.parse(await readFile(join(this.#dir, `${ref}.json`), 'utf8')) as StoredMedia;
+      // The bytes are renamed into place last: metadata without them is an interrupted put.
+      await (await open(join(this.#dir, ref), 'r')).close();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const path = join(this.#dir, ref);
+    return { media, bytes: () => createReadStream(path) };
+  }
+}
+
+/**
+ * The last part of a file name a sender gave, without path separators or control characters.
+ *
+ *     safeName('../../etc/passwd'); // 'passwd'
+ *     safeName('C:\\Users\\me\\receipt.pdf'); // 'receipt.pdf'
+ */
+export function safeName(name: string): string {
+  const last = name.split(/[\\/]/).pop() ?? '';
+  const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean === '' || clean === '.' || clean === '..' ? 'file' : clean;
+}
+
+/** `20971520` → `20 MB`, for messages people read. */
+export function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
