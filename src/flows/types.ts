@@ -1,6 +1,7 @@
 // The shapes the flows module shares with the runtime: a compiled flow, and what a run of it may touch.
 import type { Attachment, Contact, Conversation, ConversationSource } from '../store/types.ts';
 import type { OutboundMessage } from '../types.ts';
+import type { AssignRequest } from '../handover/assignment/assign.ts';
 
 /** Where the flows module reports; pino's logger fits. */
 export interface FlowLog {
@@ -33,15 +34,8 @@ export interface Classification {
   confidence: number;
 }
 
-/** What an `assign` step asks for, rendered. */
-export interface AssignRequest {
-  team: string;
-  /** A given agent (id or name) instead of the team's strategy. */
-  agent?: string;
-  strategy?: 'least_open' | 'round_robin';
-  /** The text telling a queued customer their place in line. */
-  queuedText?: (position: number) => string;
-}
+/** What an `assign` step asks for, rendered: the handover's own request type. */
+export type { AssignRequest } from '../handover/assignment/assign.ts';
 
 /** The customer's message as a waiting step sees it: typed text, or the id of a pressed button. */
 export interface FlowInput {
@@ -51,6 +45,8 @@ export interface FlowInput {
   attachments?: Attachment[];
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
+  /** Set instead of an answer when the agent who held the conversation handed it back to the bot. */
+  handedBack?: true;
 }
 
 /** What starts a flow: a conversation opening (by whom), or one closing. */

@@ -2,7 +2,9 @@ import type { Reloader } from '../../src/shared/reloader.ts';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseTeamFile, TeamDirectory, type Roster } from '../../src/handover/team-file.ts';
+import { parseTeamFile, type Roster } from '../../src/handover/team-file.ts';
+import { TeamDirectory } from '../../src/handover/directory.ts';
+import { ADDRESS_KEYS } from '../../src/channels/index.ts';
 import { eventually, memoryLog, tempDir } from './helpers.ts';
 
 const good = `teams:
@@ -24,13 +26,13 @@ agents:
 
 /** The refusals of a team.yaml text, as an admin reads them. */
 function errorsOf(text: string): string[] {
-  const result = parseTeamFile('team.yaml', text);
+  const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
   return 'errors' in result ? result.errors.map(String) : [];
 }
 
 describe('team.yaml is read', () => {
   it('into teams and agents, with ids, identities as text, canonical team names and max_open 3 by default', () => {
-    const result = parseTeamFile('team.yaml', good);
+    const result = parseTeamFile('team.yaml', good, ADDRESS_KEYS);
     expect(result).toEqual({
       roster: {
         teams: [
@@ -52,17 +54,17 @@ describe('team.yaml is read', () => {
   });
 
   it('gives a team round_robin when it names no strategy', () => {
-    expect(parseTeamFile('team.yaml', 'teams:\n  - name: Sales\n')).toEqual({ roster: { teams: [{ name: 'Sales', strategy: 'round_robin' }], agents: [] } });
+    expect(parseTeamFile('team.yaml', 'teams:\n  - name: Sales\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [{ name: 'Sales', strategy: 'round_robin' }], agents: [] } });
   });
 
   it('as empty when the file is empty or its lists are', () => {
-    expect(parseTeamFile('team.yaml', '# nobody yet\n')).toEqual({ roster: { teams: [], agents: [] } });
-    expect(parseTeamFile('team.yaml', 'teams:\nagents:\n')).toEqual({ roster: { teams: [], agents: [] } });
+    expect(parseTeamFile('team.yaml', '# nobody yet\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [], agents: [] } });
+    expect(parseTeamFile('team.yaml', 'teams:\nagents:\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [], agents: [] } });
   });
 
   it('from the shipped data/team.yaml without errors', async () => {
     const shipped = await readFile(new URL('../../data/team.yaml', import.meta.url), 'utf8');
-    const result = parseTeamFile('team.yaml', shipped);
+    const result = parseTeamFile('team.yaml', shipped, ADDRESS_KEYS);
     expect('errors' in result ? result.errors.map(String) : []).toEqual([]);
     if (!('roster' in result)) return;
     expect(result.roster.teams).toEqual([
@@ -173,7 +175,7 @@ describe('TeamDirectory', () => {
 
   async function load(watch = false) {
     const log = memoryLog();
-    const directory = await TeamDirectory.load({ file, log, watch });
+    const directory = await TeamDirectory.load({ file, addressKeys: ADDRESS_KEYS, log, watch });
     directories.push(directory);
     return { directory, log };
   }
