@@ -1,6 +1,7 @@
 // The shapes the flows module shares with the runtime: a compiled flow, and what a run of it may touch.
 import type { Attachment, Contact, Conversation, ConversationSource } from '../store/types.ts';
 import type { OutboundMessage } from '../types.ts';
+import type { StepKindName, StepSpec } from './steps/index.ts';
 
 /** Where the flows module reports; pino's logger fits. */
 export interface FlowLog {
@@ -58,14 +59,23 @@ export type FlowTrigger =
   | { on: 'conversation.opened'; source: ConversationSource }
   | { on: 'conversation.closed' };
 
-/** A step after loading: its kind, its compiled options (`spec`, shaped by the kind) and where it is written. */
-export interface CompiledStep {
-  kind: string;
-  id?: string;
-  /** Line of the step in its file, for run-time errors an admin can find. */
-  line: number;
-  spec: unknown;
-}
+/**
+ * A step after loading: its kind, its compiled options (`spec`, shaped by the kind) and where it is written.
+ * A union over the step registry, so checking `kind` narrows `spec`:
+ *
+ *     if (step.kind === 'assign') console.log(step.spec.timeoutMs);
+ *
+ * `CompiledStep<'ask'>` is an ask step only.
+ */
+export type CompiledStep<K extends StepKindName = StepKindName> = {
+  [P in K]: {
+    kind: P;
+    id?: string;
+    /** Line of the step in its file, for run-time errors an admin can find. */
+    line: number;
+    spec: StepSpec<P>;
+  };
+}[K];
 
 /** One version of one flow script, checked and ready to run. Immutable: versions are shared by conversations. */
 export interface CompiledFlow {
