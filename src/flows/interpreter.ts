@@ -27,7 +27,7 @@ export function startFlow(flow: CompiledFlow, run: FlowRun): void {
  *
  *     const position = conversation.flow;
  *     const flow = position && (await library.version(position.flow, position.version));
- *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice });
+ *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice, attachments: message.attachments });
  */
 export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): void {
   const position = run.conversation.flow;

@@ -44,7 +44,7 @@ export interface AssignRequest {
   queuedText?: (position: number) => string;
 }
 
-/** The customer's message as a waiting step sees it: typed text, or the id of a pressed button. */
+/** The customer's message as a waiting step sees it: typed text, the id of a pressed button, what they sent. */
 export interface FlowInput {
   text?: string;
   choice?: string;
