@@ -4,7 +4,7 @@
 // re-reads its conversation in its own transaction, so running one twice changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.ts';
-import type { AssignStep, FlowLibrary } from '../flows/index.ts';
+import type { FlowLibrary } from '../flows/index.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Logger } from '../shared/log.ts';
@@ -59,7 +59,7 @@ export class Timers {
         });
       } else if (conversation.flow && !conversation.flow.done) {
         const step = (await flows.version(conversation.flow.flow, conversation.flow.version))?.steps[conversation.flow.step];
-        const timeoutMs = step?.kind === 'assign' ? (step.spec as AssignStep).timeoutMs : undefined;
+        const timeoutMs = step?.kind === 'assign' ? step.spec.timeoutMs : undefined;
         if (timeoutMs === undefined || now - Date.parse(conversation.queuedAt ?? conversation.openedAt) < timeoutMs) continue;
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversation.id);
