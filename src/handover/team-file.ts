@@ -205,7 +205,7 @@ class TeamFileReader {
       // A refused identity was given, just wrongly: that is reported already.
       if (!this.keys.some((key) => isRecord(raw) && raw[key.key] !== undefined)) {
         const names = this.keys.map((key) => key.key);
-        this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${this.keys.at(-1)?.example ?? 'webchat: agent-name'}`);
+        this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${this.keys.at(-1)?.example(id) ?? 'webchat: agent-name'}`);
       }
 
       const maxOpen = fields.max_open ?? 3;

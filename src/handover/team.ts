@@ -22,8 +22,8 @@ export interface AddressKey {
   channels: readonly string[];
   /** What a valid value looks like, as the fix of an error. */
   hint: string;
-  /** An example line for an agent, e.g. `webchat: agent-omar`. */
-  example: string;
+  /** An example line for the agent with this id, e.g. `webchat: agent-omar`. */
+  example(agentId: string): string;
   /** The address as the channels write it (a phone number's digits, say), or undefined when it is not one. */
   normalize(value: string): string | undefined;
   /** A team may work in a group of this channel (`<key>_desk: <group>`). */

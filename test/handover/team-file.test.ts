@@ -20,7 +20,7 @@ agents:
     teams: [Billing, support]
     max_open: 2
   - name: Sara
-    whatsapp: "+15550001"
+    whatsapp: "+1 (555) 555-0001"
     teams: [Support]
 `;
 
@@ -37,7 +37,7 @@ describe('team.yaml is read', () => {
       roster: {
         teams: [
           { name: 'Billing', strategy: 'least_open' },
-          { name: 'Support', strategy: 'round_robin', telegramDesk: '-1001234567890' },
+          { name: 'Support', strategy: 'round_robin', desk: { channel: 'telegram', group: '-1001234567890' } },
         ],
         agents: [
           {
@@ -47,7 +47,8 @@ describe('team.yaml is read', () => {
             teams: ['Billing', 'Support'],
             maxOpen: 2,
           },
-          { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp', id: '+15550001' }], teams: ['Support'], maxOpen: 3 },
+          // A WhatsApp number reaches the agent on both WhatsApp channels, written as they write it: digits with the country code.
+          { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp-web', id: '15555550001' }, { channel: 'whatsapp-cloud', id: '15555550001' }], teams: ['Support'], maxOpen: 3 },
         ],
       },
     });
@@ -191,7 +192,7 @@ describe('TeamDirectory', () => {
     expect(directory.agent('omar-khalid')?.name).toBe('Omar Khalid');
     expect(directory.agentByIdentity('telegram', '9001')?.id).toBe('omar-khalid');
     expect(directory.agentByIdentity('webchat', 'agent-omar')?.id).toBe('omar-khalid');
-    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
     expect(directory.agentByIdentity('webchat', '9001')).toBeUndefined();
     expect(directory.agentsOfTeam('SUPPORT').map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });
@@ -219,7 +220,7 @@ describe('TeamDirectory', () => {
     await writeFile(file, good.replace('teams: [Support]', 'teams: [Suport]'));
     await directory.reload();
     expect(directory.agents()).toEqual(before);
-    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
     expect(directory.errors().map(String)).toEqual(['team.yaml:15: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
     expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
 

@@ -6,7 +6,7 @@ export const telegramAddress: AddressKey = {
   key: 'telegram',
   channels: ['telegram'],
   hint: 'the agent\'s numeric Telegram user id, e.g. telegram: 9001',
-  example: 'telegram: 9001',
+  example: () => 'telegram: 9001',
   normalize: (value) => (/^\d{1,20}$/.test(value.trim()) ? value.trim() : undefined),
   desk: { channel: 'telegram', hint: 'the chat id of a Telegram supergroup with topics, e.g. telegram_desk: -1001234567890' },
 };

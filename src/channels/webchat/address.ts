@@ -7,6 +7,6 @@ export const webchatAddress: AddressKey = {
   key: 'webchat',
   channels: ['webchat'],
   hint: 'a web chat session name only this agent knows (1-64 letters, digits, - or _), e.g. webchat: agent-omar',
-  example: 'webchat: agent-omar',
+  example: (agentId) => `webchat: agent-${agentId || 'name'}`,
   normalize: (value) => (SESSION_PATTERN.test(value.trim()) ? value.trim() : undefined),
 };

@@ -19,6 +19,6 @@ export const whatsappAddress: AddressKey = {
   key: 'whatsapp',
   channels: ['whatsapp-web', 'whatsapp-cloud'],
   hint: 'the agent\'s WhatsApp number with its country code, in quotes, e.g. whatsapp: "+15550001234"',
-  example: 'whatsapp: "+15550001234"',
+  example: () => 'whatsapp: "+15550001234"',
   normalize: whatsappNumber,
 };
