@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trainClassifier } from '../src/bot/nlp/classifier.ts';
-import { DEFAULT_THRESHOLD } from '../src/bot/nlp/cli.ts';
+import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../src/shared/confidence.ts';
 import { OUT_OF_SCOPE, readExamples, type Example } from '../src/bot/nlp/datasets.ts';
 import { evaluate, type Evaluation, type Predictor } from '../src/bot/nlp/evaluate.ts';
 

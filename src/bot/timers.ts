@@ -3,6 +3,7 @@
 // conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action
 // re-reads its conversation in its own transaction, so running one twice changes nothing.
 import { randomUUID } from 'node:crypto';
+import { describeDuration } from '../shared/duration.ts';
 import type { Store } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -105,12 +106,4 @@ export class Timers {
       return true;
     });
   }
-}
-
-/** `86400000` → `24 h`, `604800000` → `7 d`, for messages people read. */
-function describeDuration(ms: number): string {
-  if (ms % 3_600_000 === 0 && ms <= 72 * 3_600_000) return `${ms / 3_600_000} h`;
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${Math.round(ms / 1000)} s`;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Choice } from '../types.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
-import { asciiDigits, fold, slug } from './text.ts';
+import { asciiDigits, fold, slug } from '../shared/text.ts';
 
 /** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters. */
 export const choicesSchema = z

@@ -4,7 +4,7 @@ import type { FieldRead } from './fields.ts';
 import { isKnown } from './fields.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import { didYouMean } from '../shared/suggest.ts';
-import { asciiDigits, fold } from './text.ts';
+import { asciiDigits, fold } from '../shared/text.ts';
 
 type Scalar = string | number | boolean | null;
 

@@ -6,7 +6,7 @@ import type { Attachment, FieldValue } from '../store/types.ts';
 import type { Choice } from '../types.ts';
 import { matchChoice } from './choices.ts';
 import type { FlowInput } from './types.ts';
-import { asciiDigits } from './text.ts';
+import { asciiDigits } from '../shared/text.ts';
 
 /** A compiled `expect:`. */
 export type Expect =

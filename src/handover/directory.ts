@@ -2,6 +2,7 @@
 // tells who listens when the teams or agents change, and answers who is who.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
 import { inTeam, sameTeam, type AddressKey, type Agent, type Team } from './team.ts';
@@ -195,4 +196,3 @@ export class TeamDirectory {
   }
 }
 
-const identityKey = (channel: string, id: string): string => `${channel}\u0000${id}`;

@@ -1,5 +1,6 @@
 // Teams and agents as team.yaml defines them: who may take which conversations, and how many at once.
 import type { Identity } from '../store/types.ts';
+import { slug } from '../shared/text.ts';
 
 /** How a team picks among its available agents. */
 export type Strategy = 'round_robin' | 'least_open';
@@ -56,12 +57,7 @@ export const STRATEGIES = ['round_robin', 'least_open'] as const satisfies reado
  *     agentId('José');        // 'jose'
  */
 export function agentId(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
+  return slug(name);
 }
 
 /**

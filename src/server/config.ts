@@ -1,16 +1,10 @@
 // Configuration from the environment, validated at start-up: a bad value stops the start and names the variable.
 import { z } from 'zod';
+import { parseDuration } from '../shared/duration.ts';
 
 const optionalText = z.string().trim().min(1).optional();
 const url = z.string().url('must be a URL such as https://example.com');
 
-/** Parses a duration like `90s`, `15m`, `24h`, `7d` or a number of seconds into milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 's'] ?? 1000;
-  return Math.round(Number(match[1]) * unit);
-}
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);

@@ -1,4 +1,5 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
+import { identityKey } from '../shared/identity.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -29,7 +30,6 @@ export function emptySnapshot(): Snapshot {
   return { version: 1, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
 }
 
-const identityKey = (channel: string, id: string): string => `${channel}\u0000${id}`;
 
 /**
  * The names under which the records a transaction can read by key are versioned (`StoreState.version`). Messages

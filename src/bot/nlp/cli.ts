@@ -1,6 +1,7 @@
 // `npm run nlp -- eval --train <file> --test <file> [--threshold 0.45]`: how well the classifier does on an
 // admin's own data. Files are CSV (header with `text` and `intent`/`category`/`label`) or CLINC-style JSON
 // (`file.json#split`, default split train for --train and test for --test).
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,6 @@ import { DatasetError, OUT_OF_SCOPE, readExamples } from './datasets.ts';
 import { evaluate } from './evaluate.ts';
 
 /** The threshold of the `classify` step when a flow sets none (src/flows/steps/classify.ts). */
-export const DEFAULT_THRESHOLD = 0.45;
 
 const USAGE = 'usage: npm run nlp -- eval --train <file.csv|file.json[#split]> --test <file> [--threshold 0.45]';
 
@@ -35,7 +35,7 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
     print(USAGE);
     return 2;
   }
-  const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD : Number(values.threshold);
+  const threshold = values.threshold === undefined ? DEFAULT_CONFIDENCE_THRESHOLD : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) {
     print(`--threshold must be a number from 0 to 1, got "${values.threshold}"`);
     return 2;

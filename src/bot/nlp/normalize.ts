@@ -1,6 +1,7 @@
 // Text → normalised tokens, for every script: natural's tokenizers keep only ASCII letters, so the classifier
 // owns this step. Arabic spelling variants (harakat, tatweel, alef/yaa/taa-marbuta forms, Arabic-Indic digits)
 // collapse to one form, because customers write the same word all these ways.
+import { asciiDigits } from '../../shared/text.ts';
 
 const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u0640]/g;
 const ARABIC_LETTERS: Record<string, string> = {
@@ -11,8 +12,6 @@ const ARABIC_LETTERS: Record<string, string> = {
   'ک': 'ك',
 };
 const ARABIC_LETTER_VARIANTS = /[أإآٱىیئؤةک]/g;
-/** Arabic-Indic (U+0660–0669) and Eastern Arabic-Indic (U+06F0–06F9) digits. */
-const ARABIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
 const LATIN_WITH_MARKS = /(\p{Script=Latin})\p{M}+/gu;
 /** A word: letters, digits and combining marks of any script; or one emoji. */
 const TOKEN = /[\p{L}\p{N}\p{M}]+|\p{Extended_Pictographic}/gu;
@@ -29,10 +28,9 @@ export function normalizeText(text: string): string {
   let out = text.normalize('NFKC').toLowerCase();
   // Accents are folded for Latin only: in other scripts (Devanagari vowel signs…) combining marks are letters.
   if (/[^\x00-\x7f]/.test(out)) out = out.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC');
-  return out
+  return asciiDigits(out)
     .replace(ARABIC_MARKS, '')
     .replace(ARABIC_LETTER_VARIANTS, (letter) => ARABIC_LETTERS[letter] ?? letter)
-    .replace(ARABIC_DIGITS, (digit) => String((digit.charCodeAt(0) & 0xf) % 10))
     .replace(APOSTROPHES, '');
 }
 

@@ -1,6 +1,7 @@
 // `assign`: hands the conversation to a team (optionally a given agent), telling the customer their place
 // in the queue (`queued`) and giving up after `timeout` (`on_timeout`). The runtime does the handing over.
 import { z } from 'zod';
+import { parseDuration } from '../../shared/duration.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep } from './step.ts';
@@ -17,7 +18,6 @@ export interface AssignStep {
 }
 
 const TIMEOUT_FORMAT = 'timeout is a duration like 90s, 10m, 2h or 1d (a bare number is seconds)';
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `- assign: { team: "{{conversation.team}}", strategy: least_open }` with `queued`, `timeout`, `on_timeout`. */
 export const assignStep = defineStep({
@@ -44,7 +44,7 @@ export const assignStep = defineStep({
     if (step.assign.strategy) spec.strategy = step.assign.strategy;
     if (step.assign.agent !== undefined) spec.agent = ctx.template(step.assign.agent, ['assign', 'agent']);
     if (step.queued !== undefined) spec.queued = ctx.template(step.queued, ['queued']);
-    if (step.timeout !== undefined) spec.timeoutMs = milliseconds(step.timeout);
+    if (step.timeout !== undefined) spec.timeoutMs = parseDuration(step.timeout) ?? 0;
     else if (step.on_timeout !== undefined) ctx.error(['on_timeout'], 'on_timeout needs a timeout', 'add timeout: 10m');
     return spec;
   },
@@ -68,9 +68,3 @@ export const assignStep = defineStep({
     },
   },
 });
-
-function milliseconds(timeout: number | string): number {
-  if (typeof timeout === 'number') return timeout * 1_000;
-  const unit = timeout.trim().slice(-1) as keyof typeof UNIT_MS;
-  return Number.parseInt(timeout, 10) * UNIT_MS[unit];
-}

@@ -1,6 +1,7 @@
 // `classify`: the NLP intent of a field's text picks a team (`routes`); below `threshold`, or for an intent
 // no route names (out of scope), the bot asks `clarify` with the routes as buttons instead of guessing.
 import { z } from 'zod';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import type { FieldRef } from '../fields.ts';
 import type { Template } from '../template.ts';
 import { matchChoice } from '../choices.ts';
@@ -16,7 +17,6 @@ export interface ClassifyStep {
   clarify?: Template;
 }
 
-const DEFAULT_THRESHOLD = 0.45;
 
 /** `- classify: conversation.need` with `routes: { billing: Billing }`, `threshold`, `clarify`. */
 export const classifyStep = defineStep({
@@ -33,7 +33,7 @@ export const classifyStep = defineStep({
     const spec: ClassifyStep = {
       field: ctx.readField(step.classify, ['classify']),
       routes: Object.entries(step.routes).map(([intent, team]) => ({ intent, team })),
-      threshold: step.threshold ?? DEFAULT_THRESHOLD,
+      threshold: step.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
     };
     if (step.clarify !== undefined) spec.clarify = ctx.template(step.clarify, ['clarify']);
     return spec;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, trainClassifier, type Model } from '../../../src/bot/nlp/classifier.ts';
-import { DEFAULT_THRESHOLD } from '../../../src/bot/nlp/cli.ts';
+import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../../../src/shared/confidence.ts';
 import { loadTrainingData } from '../../../src/bot/nlp/training-data.ts';
 
 const shippedData = fileURLToPath(new URL('../../../data/nlp', import.meta.url));

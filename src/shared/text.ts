@@ -1,4 +1,4 @@
-// How customers' answers are normalised before they are checked: digits in any script, case and accents.
+// Text as several parts compare it: digits in any script as ASCII, a folded form (case, accents, spacing), slugs.
 
 const ARABIC_INDIC_ZERO = 0x0660;
 const EXTENDED_ARABIC_INDIC_ZERO = 0x06f0;
