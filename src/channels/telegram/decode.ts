@@ -1,7 +1,9 @@
 // Turns a Telegram update (a webhook body or a polled update) into what the runtime takes. Total: any value
 // becomes a message, a button press, something deliberately ignored, or a refusal with its reason; never a throw.
+// A message's file is only named here (Telegram's file id); files.ts brings its bytes, since decoding does no I/O.
 import { z } from 'zod';
-import type { InboundMessage } from '../../types.ts';
+import { safeName } from '../../store/media.ts';
+import type { Attachment, InboundMessage } from '../../types.ts';
 
 /** Telegram's limit on a button's callback_data, in bytes. */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -15,9 +17,20 @@ const MAX_NAME_LENGTH = 256;
 /** Telegram sends message dates a little ahead of our clock at most; a day covers any skew. */
 const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
 
+/**
+ * A file a message carries, still on Telegram's servers: `attachment` is what is known before the download (kind,
+ * MIME type, name, caption), and gets its `ref`, or the reason it was `refused`, once files.ts fetched it.
+ */
+export interface TelegramFile {
+  fileId: string;
+  /** What Telegram says the file weighs, when it says: a file over the limit is then refused without a download. */
+  size?: number;
+  attachment: Attachment;
+}
+
 /** What an update turned into. */
 export type Decoded =
-  | { kind: 'message'; inbound: InboundMessage }
+  | { kind: 'message'; inbound: InboundMessage; file?: TelegramFile }
   | { kind: 'callback'; inbound: InboundMessage; queryId: string; chatId?: number; messageId?: number }
   | { kind: 'callback-ignored'; queryId: string; reason: string }
   | { kind: 'ignored'; reason: string; level: 'debug' | 'info' }
@@ -42,6 +55,27 @@ const userSchema = z.object({
 });
 const textSchema = z.string().max(MAX_TEXT_LENGTH);
 
+// A file's optional details are only hints (the download and the media store check what matters), so a broken one
+// is dropped rather than refusing the message with it.
+const hint = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
+// type/subtype as RFC 6838 allows them: anything else would be refused by the media store, losing the bytes.
+const mimeSchema = hint(z.string().max(255).regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i));
+const fileFields = {
+  file_id: z.string().min(1).max(1024),
+  file_size: hint(z.number().int().nonnegative().safe()),
+};
+const namedFile = z.object({ ...fileFields, mime_type: mimeSchema, file_name: hint(z.string().max(MAX_TEXT_LENGTH)) });
+const photoSizeSchema = z.object({ ...fileFields, width: hint(z.number()), height: hint(z.number()) });
+const stickerSchema = z.object({ ...fileFields, is_animated: hint(z.boolean()), is_video: hint(z.boolean()) });
+const locationSchema = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+const venueSchema = z.object({ location: locationSchema, title: z.string().max(MAX_NAME_LENGTH), address: z.string().max(MAX_NAME_LENGTH) });
+const contactSchema = z.object({
+  // Telegram sends phone numbers as the user saved them, with spaces and signs.
+  phone_number: z.string().max(64),
+  first_name: z.string().max(MAX_NAME_LENGTH),
+  last_name: hint(z.string().max(MAX_NAME_LENGTH)),
+});
+
 const messageSchema = z.object({
   message_id: messageIdSchema,
   // Any value: a date no clock can show does not make the message unreadable (see `sentAt`).
@@ -53,7 +87,20 @@ const messageSchema = z.object({
   message_thread_id: messageIdSchema.optional(),
   is_topic_message: z.boolean().optional(),
   reply_to_message: z.object({ message_id: messageIdSchema }).optional(),
+  photo: z.array(photoSizeSchema).min(1).max(32).optional(),
+  voice: namedFile.optional(),
+  audio: namedFile.optional(),
+  video: namedFile.optional(),
+  video_note: z.object(fileFields).optional(),
+  // A GIF arrives as `animation` and, for clients that do not know animations, as this `document` too.
+  document: namedFile.optional(),
+  sticker: stickerSchema.optional(),
+  venue: venueSchema.optional(),
+  location: locationSchema.optional(),
+  contact: contactSchema.optional(),
 });
+
+type Message = z.infer<typeof messageSchema>;
 
 const callbackQuerySchema = z.object({
   id: z.string().min(1).max(256),
@@ -88,31 +135,78 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   return { kind: 'ignored', reason: `update of kind ${kind.slice(0, 64)}`, level: 'info' };
 }
 
-function fromMessage(message: z.infer<typeof messageSchema>, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
+function fromMessage(message: Message, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
   const { chat } = message;
   const thread = message.message_thread_id;
   const inDesk = chat.type === 'supergroup' && context.isDesk(String(chat.id)) && message.is_topic_message === true && thread !== undefined;
   if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk topic`, level: 'debug' };
-  const text = message.text ?? message.caption;
-  if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'message without text', level: 'info' };
+  // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
+  const written = message.text ?? message.caption;
+  const text = written !== undefined && written.trim() !== '' ? written : undefined;
+  const { file, attachment } = attachmentOf(message);
+  if (text === undefined && !file && !attachment) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
   // A channel post has no sender; in a private chat the chat is the person.
   const from: User = message.from ?? { id: chat.id };
   const reply = message.reply_to_message;
   // A deep link t.me/<bot>?start=<payload> arrives as "/start <payload>": the payload is how the person came.
-  const start = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(text);
+  const start = message.text !== undefined ? /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text) : null;
   return {
     kind: 'message',
+    ...(file ? { file } : {}),
     inbound: {
       channel: 'telegram',
       id: `${chat.id}:${message.message_id}`,
       from: person(from),
-      text: start ? '/start' : text,
+      ...(text !== undefined ? { text: start ? '/start' : text } : {}),
+      ...(attachment ? { attachments: [attachment] } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
       ...(!inDesk && reply ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
       at: sentAt(message.date, context.receivedAt),
     },
   };
+}
+
+/**
+ * The one thing a message carries besides text (Telegram sends at most one): a file still to fetch, or a location
+ * or contact card, which have no bytes.
+ */
+function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Attachment } {
+  const caption = message.caption !== undefined && message.caption.trim() !== '' ? { caption: message.caption } : {};
+  const file = (found: { file_id: string; file_size?: number | undefined; file_name?: string | undefined }, attachment: Attachment): { file: TelegramFile } => {
+    const size = found.file_size !== undefined ? { size: found.file_size } : {};
+    const name = found.file_name !== undefined ? { name: safeName(found.file_name) } : {};
+    return { file: { fileId: found.file_id, ...size, attachment: { ...attachment, ...size, ...name, ...caption } } };
+  };
+  if (message.photo) return file(largest(message.photo), { kind: 'image', mime: 'image/jpeg' });
+  if (message.voice) return file(message.voice, { kind: 'audio', mime: message.voice.mime_type ?? 'audio/ogg', voice: true });
+  if (message.audio) return file(message.audio, { kind: 'audio', mime: message.audio.mime_type ?? 'audio/mpeg' });
+  if (message.video) return file(message.video, { kind: 'video', mime: message.video.mime_type ?? 'video/mp4' });
+  // A round video message: always MPEG-4, never named.
+  if (message.video_note) return file(message.video_note, { kind: 'video', mime: 'video/mp4' });
+  if (message.document) return file(message.document, { kind: 'document', mime: message.document.mime_type ?? 'application/octet-stream' });
+  if (message.sticker) {
+    const { is_animated: animated, is_video: video } = message.sticker;
+    return file(message.sticker, { kind: 'sticker', mime: animated ? 'application/x-tgsticker' : video ? 'video/webm' : 'image/webp' });
+  }
+  // A venue carries its location too: the venue says more.
+  if (message.venue) {
+    const { location, title, address } = message.venue;
+    return { attachment: { kind: 'location', location: { ...location, name: title, address } } };
+  }
+  if (message.location) return { attachment: { kind: 'location', location: { latitude: message.location.latitude, longitude: message.location.longitude } } };
+  if (message.contact) {
+    const { first_name: first, last_name: last, phone_number: phone } = message.contact;
+    const name = [first, last].filter((part) => part !== undefined && part !== '').join(' ');
+    return { attachment: { kind: 'contact', contact: { name, ...(phone !== '' ? { phone } : {}) } } };
+  }
+  return {};
+}
+
+/** Telegram sends a photo in several sizes: the one with the most pixels (the original) is kept. */
+function largest(sizes: z.infer<typeof photoSizeSchema>[]): z.infer<typeof photoSizeSchema> {
+  const pixels = (size: z.infer<typeof photoSizeSchema>) => (size.width ?? 0) * (size.height ?? 0);
+  return sizes.reduce((best, size) => (pixels(size) > pixels(best) || (pixels(size) === pixels(best) && (size.file_size ?? 0) > (best.file_size ?? 0)) ? size : best));
 }
 
 function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedAt: Date): Decoded {

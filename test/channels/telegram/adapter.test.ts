@@ -1,12 +1,13 @@
 // The Telegram adapter on its own against the fake Bot API: rendering (keyboards, numbered lists, long texts),
 // failures of deliver in webhook and polling mode, updates that cannot be decoded, and errors of the Bot API
-// reaching the caller.
+// reaching the caller as ChannelSendError (permanent, or temporary with how long to wait).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTelegramChannel, splitText } from '../../../src/channels/telegram/index.ts';
-import type { Channel, Deliver, InboundMessage } from '../../../src/types.ts';
+import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
+import { splitText } from '../../../src/channels/telegram/render.ts';
+import { ChannelSendError, type Channel, type Deliver, type InboundMessage } from '../../../src/types.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
@@ -73,6 +74,44 @@ describe('sending', () => {
     const id = await channel.send('5003', { id: 9, text });
     expect(api.sentTo(5003)).toEqual(['a'.repeat(4000), 'b'.repeat(1000)]);
     expect(id).toBe(`5003:${api.messagesTo(5003)[1]!.message_id}`);
+  });
+});
+
+describe('send errors', () => {
+  const failure = (status: number, description: string, parameters?: Record<string, unknown>) => ({
+    status,
+    body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
+  });
+
+  it('turns a long flood wait into a temporary ChannelSendError with retryAfterMs, without waiting it inside grammY', async () => {
+    const { api, channel } = await channelOn();
+    api.fail('sendMessage', 1, failure(429, 'Too Many Requests: retry after 75', { retry_after: 75 }));
+    const started = Date.now();
+    const error = await channel.send('5001', { text: 'hello' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ChannelSendError);
+    expect(error).toMatchObject({ permanent: false, retryAfterMs: 75_000, message: 'Too Many Requests: retry after 75' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(api.callsOf('sendMessage')).toHaveLength(1);
+  });
+
+  it('fails for good, with Telegram\'s description, when the user blocked the bot, the chat does not exist or the text is empty', async () => {
+    const { api, channel } = await channelOn();
+    api.fail('sendMessage', 1, failure(403, 'Forbidden: bot was blocked by the user'));
+    await expect(channel.send('5001', { text: 'hello' })).rejects.toMatchObject({
+      name: 'ChannelSendError', permanent: true, message: 'Forbidden: bot was blocked by the user', retryAfterMs: undefined,
+    });
+    api.fail('sendMessage', 1, failure(400, 'Bad Request: chat not found'));
+    await expect(channel.send('5002', { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: 'Bad Request: chat not found' });
+    await expect(channel.send('5002', { text: ' ' })).rejects.toMatchObject({ permanent: true, message: 'Bad Request: message text is empty' });
+  });
+
+  it('counts Telegram\'s own failures and an unreachable Bot API as temporary, and tries neither again itself', async () => {
+    const { api, channel } = await channelOn();
+    api.fail('sendMessage', 1, failure(502, 'Bad Gateway'));
+    await expect(channel.send('5001', { text: 'hello' })).rejects.toMatchObject({ name: 'ChannelSendError', permanent: false, message: 'Bad Gateway' });
+    expect(api.callsOf('sendMessage')).toHaveLength(1);
+    await api.close();
+    await expect(channel.send('5001', { text: 'hello' })).rejects.toMatchObject({ name: 'ChannelSendError', permanent: false, message: expect.stringMatching(/network/i) });
   });
 });
 

@@ -1,16 +1,37 @@
-// A fake Telegram Bot API on 127.0.0.1 speaking the wire format: POST /bot<token>/<method> with a JSON or
-// form body, answered { ok: true, result } or { ok: false, error_code, description }. It records every call.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// A fake Telegram Bot API on 127.0.0.1 speaking the wire format: POST /bot<token>/<method> with a JSON, form or
+// multipart body (uploads), answered { ok: true, result } or { ok: false, error_code, description }, and files
+// served at GET /file/bot<token>/<file_path> once getFile named them. It records every call and every download.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** A file uploaded with a call (multipart/form-data), under the parameter that named it (`document`, `photo`…). */
+export interface UploadedFile {
+  field: string;
+  /** The file name as the upload gave it. */
+  name: string;
+  bytes: Buffer;
+}
 
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
   token: string;
+  /** Files uploaded with the call. */
+  files: UploadedFile[];
   /** The HTTP status answered, and the result when it was ok. */
   status?: number;
   result?: unknown;
 }
+
+/** A file users sent, as Telegram keeps it: getFile names its path, the path serves its bytes. */
+interface KeptFile {
+  bytes: Buffer;
+  path: string;
+  /** What getFile says the file weighs (default: its real size). */
+  size?: number;
+}
+
+const SEND_METHODS = new Set(['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendDocument', 'sendSticker', 'sendLocation', 'sendVenue', 'sendContact']);
 
 interface Failure {
   status: number;
@@ -24,7 +45,11 @@ export const tooManyRequests: Failure = {
 
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
+  /** The file paths downloaded (GET /file/bot<token>/<path>), in order. */
+  readonly downloads: string[] = [];
   readonly #server: Server;
+  readonly #files = new Map<string, KeptFile>();
+  #failedDownloads: number[] = [];
   readonly #failures = new Map<string, (Failure | undefined)[]>();
   readonly #updates: Record<string, unknown>[] = [];
   readonly #waiters = new Set<() => void>();
@@ -34,6 +59,10 @@ export class FakeBotApi {
 
   private constructor() {
     this.#server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/file/')) {
+        this.#serveFile(req, res);
+        return;
+      }
       void this.#handle(req).then(({ status, body, call }) => {
         if (call) {
           call.status = status;
@@ -66,6 +95,16 @@ export class FakeBotApi {
     this.#failures.set(method, queue);
   }
 
+  /** Keeps a file as Telegram would after a user sent it: getFile(`fileId`) names `path`, which serves `bytes`. */
+  addFile(fileId: string, bytes: Buffer, options: { path?: string; size?: number } = {}): void {
+    this.#files.set(fileId, { bytes, path: options.path ?? `documents/file_${this.#files.size}.bin`, ...options });
+  }
+
+  /** The next `times` file downloads are answered with HTTP `status`. */
+  failDownloads(times: number, status = 502): void {
+    for (let i = 0; i < times; i++) this.#failedDownloads.push(status);
+  }
+
   /** Queues an update for getUpdates. */
   push(update: Record<string, unknown>): void {
     this.#updates.push(update);
@@ -94,8 +133,21 @@ export class FakeBotApi {
     await new Promise<void>((done) => this.#server.close(() => done()));
   }
 
+  #serveFile(req: IncomingMessage, res: ServerResponse): void {
+    const match = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '');
+    const path = match ? decodeURIComponent(match[2]!) : '';
+    this.downloads.push(path);
+    const failed = this.#failedDownloads.shift();
+    const file = [...this.#files.values()].find((kept) => kept.path === path);
+    if (failed !== undefined || !file) {
+      res.writeHead(failed ?? 404, { 'content-type': 'text/plain' }).end('no such file');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.byteLength }).end(file.bytes);
+  }
+
   async #handle(req: IncomingMessage): Promise<Failure & { call?: RecordedCall }> {
-    const call = { method: '', params: {}, token: '' } as RecordedCall;
+    const call = { method: '', params: {}, token: '', files: [] } as RecordedCall;
     return { ...(await this.#answer(req, call)), ...(call.method ? { call } : {}) };
   }
 
@@ -104,14 +156,29 @@ export class FakeBotApi {
     const raw = await readBody(req);
     if (req.method !== 'POST' || !match) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     const [, token, method] = match as unknown as [string, string, string];
-    const params = parseParams(raw, String(req.headers['content-type'] ?? ''));
-    Object.assign(call, { method, params, token });
+    const { params, files } = parseParams(raw, String(req.headers['content-type'] ?? ''));
+    Object.assign(call, { method, params, token, files });
     this.calls.push(call);
     const failure = this.#failures.get(method)?.shift();
     if (failure) return failure;
     const ok = (result: unknown): Failure => ({ status: 200, body: { ok: true, result } });
+    if (SEND_METHODS.has(method)) {
+      return ok({
+        message_id: this.#nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(params.chat_id), type: 'private' },
+        from: { id: 7000000001, is_bot: true, first_name: 'Acme Bot', username: 'acme_bot' },
+        ...(params.caption ? { caption: params.caption } : {}),
+      });
+    }
     switch (method) {
+      case 'getFile': {
+        const file = this.#files.get(String(params.file_id));
+        if (!file) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' } };
+        return ok({ file_id: params.file_id, file_unique_id: `u-${params.file_id}`, file_size: file.size ?? file.bytes.byteLength, file_path: file.path });
+      }
       case 'sendMessage':
+        if (String(params.text ?? '').trim() === '') return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message text is empty' } };
         return ok({
           message_id: this.#nextMessageId++,
           date: Math.floor(Date.now() / 1000),
@@ -163,26 +230,64 @@ export class FakeBotApi {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => done(Buffer.concat(chunks)));
     req.on('error', fail);
   });
 }
 
-/** JSON bodies as they are; form bodies with each value JSON-decoded where it is JSON (as the Bot API does). */
-function parseParams(raw: string, type: string): Record<string, unknown> {
-  if (raw === '') return {};
-  if (type.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+/**
+ * JSON bodies as they are; form and multipart bodies with each value JSON-decoded where it is JSON (as the Bot API
+ * does). An uploaded file's parameter reads `attach://<part>`; the file is listed under that parameter's name.
+ */
+function parseParams(raw: Buffer, type: string): { params: Record<string, unknown>; files: UploadedFile[] } {
+  if (raw.byteLength === 0) return { params: {}, files: [] };
+  if (type.includes('application/json')) return { params: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files: [] };
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  const fields: [string, string][] = [];
+  const parts = new Map<string, { name: string; bytes: Buffer }>();
+  if (boundary) {
+    for (const part of multipartParts(raw, boundary)) {
+      const head = part.subarray(0, part.indexOf('\r\n\r\n')).toString('utf8');
+      const body = part.subarray(part.indexOf('\r\n\r\n') + 4);
+      const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
+      const filename = /filename=(.*?)(\r\n|$)/.exec(head)?.[1];
+      if (filename === undefined) fields.push([name, body.toString('utf8')]);
+      else parts.set(name, { name: filename, bytes: body });
+    }
+  } else {
+    fields.push(...new URLSearchParams(raw.toString('utf8')));
+  }
   const params: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
+  const files: UploadedFile[] = [];
+  for (const [key, value] of fields) {
     try {
       params[key] = JSON.parse(value);
     } catch {
       params[key] = value;
     }
+    const attached = /^attach:\/\/(.+)$/.exec(value)?.[1];
+    const file = attached !== undefined ? parts.get(attached) : undefined;
+    if (file) files.push({ field: key, ...file });
   }
-  return params;
+  return { params, files };
+}
+
+/** The parts of a multipart/form-data body, each its headers, a blank line and its bytes. */
+function multipartParts(raw: Buffer, boundary: string): Buffer[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Buffer[] = [];
+  let start = raw.indexOf(delimiter);
+  while (start !== -1) {
+    const from = start + delimiter.byteLength + 2;
+    const end = raw.indexOf(delimiter, from);
+    if (end === -1) break;
+    // Each part ends with the CRLF that precedes the next delimiter.
+    parts.push(raw.subarray(from, end - 2));
+    start = end;
+  }
+  return parts;
 }

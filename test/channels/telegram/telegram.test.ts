@@ -384,7 +384,10 @@ describe('Telegram channel, malformed updates', () => {
     const next = random(seed);
     const { log, lines } = recordingLog();
     const { app, api } = await setUp({ webhook: true, log });
-    const names = ['private-text', 'callback-query', 'agent-reply-to', 'forum-topic-message'];
+    const names = [
+      'private-text', 'callback-query', 'agent-reply-to', 'forum-topic-message',
+      'private-photo', 'private-voice', 'private-document', 'private-venue', 'private-contact',
+    ];
     for (let round = 0; round < 400; round++) {
       const update = fixture(names[Math.floor(next() * names.length)]!);
       update.update_id = 900_000 + round;

@@ -1,0 +1,33 @@
+// What a failed Bot API send means for the outbox: a refusal that will not change (blocked, no such chat, a
+// message Telegram will not take) fails the message at once; a flood wait says how long to wait; anything else
+// (Telegram's own failures, the network) is worth another try.
+import { GrammyError, HttpError } from 'grammy';
+import { ChannelSendError } from '../../types.ts';
+
+/**
+ * Telegram's answers that the same call will get again: 400 (chat not found, message text is empty, wrong file
+ * identifier…), 403 (blocked by the user, kicked, user deactivated) and 413 (a file over the upload limit).
+ * A 401 or 404 is about the bot's token, not the message: temporary, so messages wait while the token is fixed.
+ */
+const PERMANENT = new Set([400, 403, 413]);
+
+/**
+ * The `ChannelSendError` a failed send throws, with Telegram's description as its message.
+ *
+ *     try { await api.sendMessage(chat, text); } catch (error) { throw toSendError(error); }
+ *     toSendError(floodWait).retryAfterMs; // 75000 for "retry after 75"
+ */
+export function toSendError(error: unknown): ChannelSendError {
+  if (error instanceof ChannelSendError) return error;
+  if (error instanceof GrammyError) {
+    const retryAfter = error.parameters.retry_after;
+    return new ChannelSendError(error.description, {
+      permanent: PERMANENT.has(error.error_code),
+      // auto-retry has already waited out the short flood waits: this one is the outbox's to wait, not a held call's.
+      ...(error.error_code === 429 && typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}),
+      cause: error,
+    });
+  }
+  if (error instanceof HttpError) return new ChannelSendError(`network error: ${error.message}`, { permanent: false, cause: error });
+  return new ChannelSendError(error instanceof Error ? error.message : String(error), { permanent: false, cause: error });
+}

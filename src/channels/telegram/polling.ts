@@ -1,0 +1,87 @@
+// Long-polling mode (no webhook secret set): getUpdates in a loop. The offset, which confirms updates to
+// Telegram, only moves past an update once it is received (stored, ignored or refused for good); one that could
+// not be stored is fetched again after a pause, so none is lost and none is skipped.
+import type { Api } from 'grammy';
+import type { Logger } from '../../shared/log.ts';
+import { ALLOWED_UPDATES, updateId } from './receive.ts';
+
+/** The longest pause between failed tries. */
+const MAX_RETRY_MS = 30_000;
+
+export interface PollingOptions {
+  api: Api;
+  log: Logger;
+  /** Receives one update (receive.ts); rejects when it was not stored. */
+  receive: (update: unknown) => Promise<unknown>;
+  /** Seconds a getUpdates call waits for updates (default 30). */
+  timeoutSeconds?: number;
+  /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to 30 s). */
+  retryMs?: number;
+}
+
+/**
+ * Starts polling; `stop` ends the loop, cutting a waiting getUpdates short, and resolves once it has ended.
+ *
+ *     const polling = startPolling({ api, log, receive });
+ *     await polling.stop();
+ */
+export function startPolling(options: PollingOptions): { stop(): Promise<void> } {
+  const { api, log } = options;
+  const timeout = options.timeoutSeconds ?? 30;
+  const retryMs = options.retryMs ?? 1000;
+  const aborted = new AbortController();
+  const stopped = () => aborted.signal.aborted;
+
+  const pause = (ms: number) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      aborted.signal.addEventListener('abort', () => { clearTimeout(timer); done(); }, { once: true });
+    });
+
+  async function loop(): Promise<void> {
+    // A webhook left registered makes getUpdates fail with 409.
+    await api.deleteWebhook().catch((error: unknown) => log.warn({ err: String(error) }, 'Telegram deleteWebhook failed'));
+    let offset: number | undefined;
+    let delay = retryMs;
+    while (!stopped()) {
+      let updates: unknown[];
+      try {
+        updates = await api.getUpdates(
+          { ...(offset !== undefined ? { offset } : {}), timeout, allowed_updates: [...ALLOWED_UPDATES] },
+          // grammY types its signal as the abort-controller shim's; Node's own works the same at run time.
+          aborted.signal as unknown as Parameters<Api['getUpdates']>[1],
+        );
+      } catch (error) {
+        if (stopped()) return;
+        log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
+        await pause(delay);
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+        continue;
+      }
+      delay = retryMs;
+      for (const update of updates) {
+        if (stopped()) return;
+        const id = updateId(update);
+        try {
+          await options.receive(update);
+        } catch (error) {
+          // Not stored: the offset stays, so the next getUpdates serves this update again.
+          log.error({ err: String(error), update: id }, 'Telegram update could not be stored; will fetch it again');
+          await pause(delay);
+          delay = Math.min(delay * 2, MAX_RETRY_MS);
+          break;
+        }
+        if (id !== undefined) offset = id + 1;
+      }
+    }
+  }
+
+  const running = loop();
+  log.info('Telegram long polling started');
+  return {
+    async stop() {
+      aborted.abort();
+      await running.catch(() => undefined);
+    },
+  };
+}

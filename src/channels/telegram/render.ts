@@ -1,0 +1,169 @@
+// Turns an OutboundMessage into the Bot API calls that show it: texts split at Telegram's limit, choices as an
+// inline keyboard (or a numbered list), each attachment as its own send (sendPhoto, sendVoice, sendLocation…) with
+// the text as the caption when it fits. Rendering is the same every time for the same message and media, which
+// is what lets a retried send skip the calls already made (send.ts).
+import { InputFile } from 'grammy';
+import type { InlineKeyboardMarkup, Opts } from 'grammy/types';
+import { safeName } from '../../store/media.ts';
+import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
+import { MAX_CALLBACK_DATA_BYTES } from './decode.ts';
+
+/** The longest text Telegram takes in one message. */
+const MAX_MESSAGE_LENGTH = 4096;
+/** The longest caption Telegram takes on a file. */
+const MAX_CAPTION_LENGTH = 1024;
+/** sendPhoto takes photos up to 10 MB; a larger image still goes out, as a document. */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' | 'sendSticker' | 'sendLocation' | 'sendVenue' | 'sendContact';
+
+/** One Bot API call a message becomes; the chat (and topic) it goes to is added when it is sent. */
+export type Part = { [M in SendMethod]: { method: M; payload: Omit<Opts<M>, 'chat_id' | 'message_thread_id'> } }[SendMethod];
+
+type FilePart = Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' | 'sendSticker' }>;
+
+/**
+ * The calls that show `message`, in order; the keyboard, if any, on the last one. Attachments' bytes are read from
+ * `media` (the host's; undefined before the channel started) when each call is made. An attachment that cannot be sent (its bytes were refused or are gone, a contact
+ * card without a number) becomes a line of the text instead, so the reader knows something was there.
+ *
+ *     const parts = await renderMessage({ text: 'Your invoice', attachments: [pdf] }, host.media);
+ *     parts.map((part) => part.method); // ['sendDocument'], with 'Your invoice' as its caption
+ */
+export async function renderMessage(message: OutboundMessage, media: MediaStore | undefined): Promise<Part[]> {
+  const sends: Part[] = [];
+  const lines: string[] = [];
+  for (const attachment of message.attachments ?? []) {
+    const rendered = await renderAttachment(attachment, media);
+    if (typeof rendered === 'string') lines.push(rendered);
+    else sends.push(rendered);
+  }
+  const { text, keyboard } = withChoices([message.text, ...lines].filter((line) => line !== '').join('\n'), message.choices ?? []);
+  const captioned = sends.find(takesCaption);
+  let parts: Part[];
+  if (text !== '' && captioned && text.length <= MAX_CAPTION_LENGTH) {
+    captioned.payload.caption = text;
+    parts = sends;
+  } else if (text !== '' || sends.length === 0) {
+    // An empty text with nothing else is still sent: Telegram's refusal ("message text is empty") fails it for good.
+    parts = [...splitText(text, MAX_MESSAGE_LENGTH).map((part): Part => ({ method: 'sendMessage', payload: { text: part } })), ...sends];
+  } else {
+    parts = sends;
+  }
+  if (keyboard) parts.at(-1)!.payload.reply_markup = keyboard;
+  return parts;
+}
+
+/**
+ * Splits a text into parts of at most `max` UTF-16 units, at a line break if there is one in the second half of
+ * a part, else at a space, else anywhere (never inside a surrogate pair).
+ *
+ *     splitText('a'.repeat(5000), 4096).map((part) => part.length); // [4096, 904]
+ */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = window.lastIndexOf('\n');
+    if (cut < max / 2) cut = window.lastIndexOf(' ');
+    if (cut < max / 2) {
+      cut = max;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    } else {
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut + 1);
+    }
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}
+
+/** Choices as an inline keyboard (one button a row), or as a numbered list when an id cannot be callback_data. */
+function withChoices(text: string, choices: Choice[]): { text: string; keyboard?: InlineKeyboardMarkup } {
+  if (choices.length === 0) return { text };
+  if (choices.every(fitsCallbackData)) {
+    return { text, keyboard: { inline_keyboard: choices.map((choice) => [{ text: choice.title, callback_data: choice.id }]) } };
+  }
+  return { text: `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}` };
+}
+
+function fitsCallbackData(choice: Choice): boolean {
+  const bytes = Buffer.byteLength(choice.id, 'utf8');
+  return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES;
+}
+
+function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' }> {
+  return ['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendDocument'].includes(part.method);
+}
+
+async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<Part | string> {
+  const what = describeKind(attachment);
+  if (attachment.kind === 'location') {
+    const place = attachment.location;
+    if (!place) return `[${what} that could not be sent: it has no coordinates]`;
+    const { latitude, longitude, name, address } = place;
+    // A named place with an address shows as a venue card, the way Telegram users send one.
+    if (name && address) return { method: 'sendVenue', payload: { latitude, longitude, title: name, address } };
+    return { method: 'sendLocation', payload: { latitude, longitude } };
+  }
+  if (attachment.kind === 'contact') {
+    const card = attachment.contact;
+    if (!card?.phone) return `[${what}: ${card?.name || 'no name'}, without a phone number]`;
+    return { method: 'sendContact', payload: { phone_number: card.phone, first_name: card.name || card.phone } };
+  }
+  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (!media) throw new ChannelSendError('the Telegram channel is not started: no media store to read the file from', { permanent: false });
+  const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
+  if (!stored) return `[${what} that is no longer in the media store]`;
+  const name = stored.media.name ?? attachment.name;
+  // A supplier, not a stream: each try of the upload (auto-retry's included) reads the file afresh.
+  const file = new InputFile(() => stored.bytes(), name !== undefined ? safeName(name) : undefined);
+  return filePart(attachment, stored.media.mime, stored.media.size, file);
+}
+
+/** The send method for a file: the specific one when Telegram takes the format, else sendDocument, which takes anything. */
+function filePart(attachment: Attachment, mime: string, size: number, file: InputFile): FilePart {
+  switch (attachment.kind) {
+    case 'image':
+      if (['image/jpeg', 'image/png', 'image/webp'].includes(mime) && size <= MAX_PHOTO_BYTES) return { method: 'sendPhoto', payload: { photo: file } };
+      break;
+    case 'audio':
+      // Voice notes must be OGG/Opus, MP3 or M4A; audio files MP3 or M4A.
+      if (attachment.voice && ['audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/x-m4a'].includes(mime)) return { method: 'sendVoice', payload: { voice: file } };
+      if (['audio/mpeg', 'audio/mp3', 'audio/mp4', 'audio/x-m4a'].includes(mime)) return { method: 'sendAudio', payload: { audio: file } };
+      break;
+    case 'video':
+      if (mime === 'video/mp4') return { method: 'sendVideo', payload: { video: file } };
+      break;
+    case 'sticker':
+      if (['image/webp', 'application/x-tgsticker', 'video/webm'].includes(mime)) return { method: 'sendSticker', payload: { sticker: file } };
+      break;
+    default:
+      break;
+  }
+  return { method: 'sendDocument', payload: { document: file } };
+}
+
+/** The attachment as a person names it, for the line that stands in for it. */
+function describeKind(attachment: Attachment): string {
+  switch (attachment.kind) {
+    case 'image':
+      return 'a photo';
+    case 'audio':
+      return attachment.voice ? 'a voice message' : 'an audio file';
+    case 'video':
+      return 'a video';
+    case 'sticker':
+      return 'a sticker';
+    case 'location':
+      return 'a location';
+    case 'contact':
+      return 'a contact card';
+    default:
+      return attachment.name ? `a document (${attachment.name})` : 'a document';
+  }
+}

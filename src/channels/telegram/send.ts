@@ -1,0 +1,65 @@
+// Sends one OutboundMessage: makes the calls render.ts turned it into, in order, to a chat or to a topic of a group.
+// When a call fails after some went out, the outbox tries the message again; the calls already made are
+// remembered by stored message id, so the retry resumes after them instead of repeating them to the customer.
+import type { Api } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { MediaStore, OutboundMessage } from '../../types.ts';
+import { toSendError } from './errors.ts';
+import { renderMessage, type Part } from './render.ts';
+
+/** Messages the outbox gave up on are never sent again: past this many, the oldest memories are dropped. */
+const MAX_REMEMBERED = 1000;
+
+/**
+ * The sender of one channel. Telegram reports no deliveries or reads, so a message's story ends with the id `send`
+ * resolves to: there is nothing to hand `ChannelHost.report`.
+ *
+ *     const sender = new Sender(api);
+ *     const id = await sender.send('5001', { text: 'Hi!' }, host.media); // '5001:120'
+ */
+export class Sender {
+  readonly #api: Api;
+  /** Calls already made for a message whose later call failed, by stored message id. */
+  readonly #done = new Map<number, { count: number; last: string }>();
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  /**
+   * Sends `message` to `to` (a chat id, or `<chat>/<topic>` for a desk topic) and resolves to `<chat>:<message id>`
+   * of the last call; fails with `ChannelSendError`. `media` is the host's, undefined before the channel started
+   * (a text still goes out then; a file cannot).
+   */
+  async send(to: string, message: OutboundMessage, media: MediaStore | undefined): Promise<string> {
+    try {
+      return await this.#send(to, message, media);
+    } catch (error) {
+      throw toSendError(error);
+    }
+  }
+
+  async #send(to: string, message: OutboundMessage, media: MediaStore | undefined): Promise<string> {
+    const parts = await renderMessage(message, media);
+    const [chat, thread] = to.split('/') as [string, string | undefined];
+    const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
+    let last = done?.last;
+    for (let index = done?.count ?? 0; index < parts.length; index++) {
+      const sent = await this.#call(chat, thread, parts[index]!);
+      last = `${chat}:${sent.message_id}`;
+      if (message.id !== undefined && index < parts.length - 1) {
+        this.#done.set(message.id, { count: index + 1, last });
+        if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);
+      }
+    }
+    if (message.id !== undefined) this.#done.delete(message.id);
+    return last ?? `${to}:unsent`;
+  }
+
+  #call(chat: string, thread: string | undefined, part: Part): Promise<Message> {
+    const payload = { chat_id: chat, ...(thread ? { message_thread_id: Number(thread) } : {}), ...part.payload };
+    // Each part's payload matches its method (Part pairs them); TypeScript cannot follow the pairing through an index.
+    const call = this.#api.raw[part.method] as (payload: object) => Promise<Message>;
+    return call(payload);
+  }
+}

@@ -1,0 +1,16 @@
+// Comparing a secret someone presented (a webhook header, an API token) with the one configured, in constant time.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * True when `given` is `expected`. Both are hashed first, so neither the time taken nor an early length mismatch
+ * tells a caller how much of a guess was right. A missing `given` or an empty `expected` never matches: an unset
+ * secret must not open the door to a request that sends none.
+ *
+ *     if (!sameSecret(req.get('x-telegram-bot-api-secret-token'), secret)) res.status(401).end();
+ *     sameSecret('s3cret', 's3cret'); // true
+ */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined || expected === '') return false;
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
