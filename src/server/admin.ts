@@ -1,6 +1,6 @@
 // The admin API: reports for now (teams, agents and flows editing come with the dashboard issue).
 // Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN set the admin API is off.
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../shared/secret.ts';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Store } from '../store/types.ts';
@@ -57,11 +57,4 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
     }));
   });
   app.use('/api', router);
-}
-
-/** Compares secrets in constant time, so response timing tells nothing about the token. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
