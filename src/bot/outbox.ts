@@ -19,9 +19,13 @@ export interface OutboxOptions {
   recordDelaysMs?: number[];
   /** How many messages one claim takes at most. */
   batch?: number;
-  onSent?: (message: Message) => void;
-  /** A message was marked failed (permanently, or out of attempts), with the reason recorded. */
-  onFailed?: (message: Message, reason: string) => void;
+}
+
+/** What the outbox tells about a message once its outcome is recorded. */
+export interface OutboxListener {
+  sent?(message: Message): void;
+  /** Marked failed (refused for good, or out of attempts), with the reason recorded. */
+  failed?(message: Message, reason: string): void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,6 +44,7 @@ export class Outbox {
   readonly #delays: number[];
   readonly #recordDelays: number[];
   readonly #sending = new Set<Promise<void>>();
+  readonly #listeners = new Set<OutboxListener>();
   #claiming: Promise<void> | undefined;
   #again = false;
   /** Aborts the waits between attempts when the outbox stops. */
@@ -49,6 +54,16 @@ export class Outbox {
     this.#options = options;
     this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
+  }
+
+  /**
+   * Hears about each message's recorded outcome; returns the function that stops it.
+   *
+   *     const off = outbox.listen({ failed: (message, reason) => tellAgent(message, reason) });
+   */
+  listen(listener: OutboxListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more). */
@@ -128,7 +143,7 @@ export class Outbox {
         const delay = this.#delays[attempt];
         if (failure?.permanent || delay === undefined) {
           log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
-          if (await this.#record(message, { error: reason })) this.#options.onFailed?.(message, reason);
+          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason);
           return;
         }
         const wait = Math.max(delay, failure?.retryAfterMs ?? 0);
@@ -140,7 +155,7 @@ export class Outbox {
         }
         continue;
       }
-      if (await this.#record(message, { channelMessageId })) this.#options.onSent?.({ ...message, channelMessageId, status: 'sent' });
+      if (await this.#record(message, { channelMessageId })) for (const listener of this.#listeners) listener.sent?.({ ...message, channelMessageId, status: 'sent' });
       return;
     }
   }

@@ -2,7 +2,7 @@
 // puts the parts together; each lives in its own: intake (what a message changes), turns (flows), the handover's
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
 import { DeliveryRefused, type Channel, type DeliveryStatus, type InboundMessage } from '../types.ts';
-import type { Message, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import { Desk } from '../handover/desk.ts';
@@ -57,6 +57,7 @@ export class Runtime {
   readonly #statuses: Statuses;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
+  readonly #offOutbox: () => void;
   #stopping = false;
 
   constructor(options: RuntimeOptions) {
@@ -77,6 +78,10 @@ export class Runtime {
       everyMs: options.sweepEveryMs ?? 30_000,
     });
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
+    this.#offOutbox = options.outbox.listen({
+      sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
+      failed: (message, reason) => void this.#track(this.#statuses.tellAuthor(message, reason)),
+    });
   }
 
   /** Takes an inbound message; resolves when it is durably stored with its effects. */
@@ -97,11 +102,6 @@ export class Runtime {
   act = (agent: Agent, action: AgentAction): Promise<ActionResult> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     return this.#track(this.#transactions.run(`agent:${agent.id}`, (tx, fx) => this.#desk.act(tx, agent, action, fx)));
-  };
-
-  /** A message the outbox could not send: an agent's message to a customer is told to that agent. */
-  sendFailed = (message: Message, reason: string): void => {
-    void this.#track(this.#statuses.tellAuthor(message, reason));
   };
 
   /**
@@ -135,6 +135,9 @@ export class Runtime {
     this.#offDirectory?.();
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     await this.#options.outbox.stop();
+    // A failure recorded while stopping is told to the agent too.
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    this.#offOutbox();
   }
 
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */

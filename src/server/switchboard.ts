@@ -146,11 +146,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
     const channels = createChannels(config, parts, log);
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-    const outbox = new Outbox({
-      store, channels: channelsByName, log,
-      onSent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
-      onFailed: (message, reason) => runtime?.sendFailed(message, reason),
-    });
+    const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),

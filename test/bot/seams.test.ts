@@ -1,0 +1,220 @@
+// The channel seams at runtime level: files relayed both ways, delivery statuses, send errors that mean
+// something, and the agent action API that the chat commands use too.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChannelSendError, type Channel, type OutboundMessage } from '../../src/types.ts';
+import { cleanupDirs, eventually } from '../helpers.ts';
+import { dataDirWithTeam, fakeChannel, harness, type FakeChannel } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 5
+`;
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+  - assign: { team: Billing }
+    queued: "Please wait for an agent."
+  - say: "Thanks for waiting. Anything else?"
+  - ask: "Anything else?"
+    save: conversation.more
+`;
+
+const photo = { kind: 'image' as const, mime: 'image/jpeg', size: 2048, name: 'receipt.jpg', ref: 'a'.repeat(32) };
+
+/** A channel whose sends follow a script of outcomes; records every attempt with its time. */
+function scriptedChannel(name: string, outcomes: (Error | undefined)[]) {
+  const attempts: { to: string; message: OutboundMessage; at: number }[] = [];
+  const sent: { to: string; message: OutboundMessage }[] = [];
+  const channel: Channel = {
+    name,
+    async start() {},
+    async stop() {},
+    async send(to, message) {
+      attempts.push({ to, message, at: Date.now() });
+      const outcome = outcomes.shift();
+      if (outcome) throw outcome;
+      sent.push({ to, message });
+      return `${name}-${sent.length}`;
+    },
+  };
+  return { channel, attempts, sent, textsTo: (to: string) => sent.filter((s) => s.to === to).map((s) => s.message.text) };
+}
+
+async function withAgent(customers: FakeChannel | ReturnType<typeof scriptedChannel>) {
+  const agents = fakeChannel('telegram');
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team);
+  const h = await harness(dir, [customers as FakeChannel, agents]);
+  await h.send('telegram', '9001', '/online');
+  await h.send('whatsapp', 'c1', 'hi');
+  await h.send('whatsapp', 'c1', 'layla@example.com');
+  const [conversation] = await h.store.openConversations();
+  return { h, agents, conversation: conversation! };
+}
+
+describe('files relayed both ways', () => {
+  it('relays a customer\'s photo to the agent with its caption, and an agent\'s file to the customer', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    await h.send('whatsapp', 'c1', 'this is the receipt', { attachments: [photo] });
+    const relayed = agents.sent.at(-1)!;
+    expect(relayed.message.text).toBe(`#${conversation.id} Layla: this is the receipt`);
+    expect(relayed.message.attachments).toEqual([photo]);
+
+    const invoice = { kind: 'document' as const, mime: 'application/pdf', size: 900, name: 'invoice.pdf', ref: 'b'.repeat(32) };
+    await h.send('telegram', '9001', 'Here is your corrected invoice', { attachments: [invoice] });
+    expect(customers.sent.at(-1)?.message).toMatchObject({ text: 'Here is your corrected invoice', attachments: [invoice] });
+    // In the transcript with their files: the customer's, its copy relayed to the agent, the agent's.
+    const transcript = await h.store.messagesOfConversation(conversation.id);
+    expect(transcript.filter((m) => m.attachments).map((m) => [m.from, m.attachments?.[0]?.name])).toEqual([['contact', 'receipt.jpg'], ['bot', 'receipt.jpg'], ['agent', 'invoice.pdf']]);
+    await h.close();
+  });
+
+  it('tells the customer politely when their file was too large, and the agent what did not arrive', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    await h.send('whatsapp', 'c1', '', { text: undefined, attachments: [{ kind: 'video', mime: 'video/mp4', name: 'unboxing.mp4', refused: 'the file is larger than 20 MB' }] });
+    expect(customers.textsTo('c1').at(-1)).toBe('Sorry, your file could not be received (the file is larger than 20 MB). Could you send a smaller one, or describe it?');
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id} Layla: [unboxing.mp4 was not received: the file is larger than 20 MB]`);
+    expect(agents.sent.at(-1)?.message.attachments).toBeUndefined();
+    await h.close();
+  });
+
+  it('tells an agent a file of theirs that was not kept, and sends the customer nothing for it', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    const before = customers.sent.length;
+    await h.send('telegram', '9001', '', { text: undefined, attachments: [{ kind: 'document', name: 'huge.zip', refused: 'the file is larger than 20 MB' }] });
+    expect(customers.sent).toHaveLength(before);
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: not sent to the customer. [huge.zip was not received: the file is larger than 20 MB]`);
+    await h.close();
+  });
+});
+
+describe('delivery statuses', () => {
+  it('records delivered and read, never going back, and tells the agent of a message that failed', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    await h.send('telegram', '9001', 'Your refund is on its way');
+    const wireId = customers.sent.at(-1)!.id;
+    const at = new Date().toISOString();
+    const events: string[] = [];
+    h.bus.on('message.status', ({ status }) => events.push(status));
+    await h.runtime.report({ channel: 'whatsapp', messageId: wireId, status: 'read', at });
+    await h.runtime.report({ channel: 'whatsapp', messageId: wireId, status: 'delivered', at });
+    expect((await h.store.messageByChannelId('whatsapp', wireId))?.delivery).toBe('read');
+    expect(events).toEqual(['read']);
+
+    await h.runtime.report({ channel: 'whatsapp', messageId: wireId, status: 'failed', reason: 'the customer\'s number is no longer on WhatsApp', at });
+    await h.outbox.drain();
+    expect(await h.store.messageByChannelId('whatsapp', wireId)).toMatchObject({ status: 'failed', error: 'the customer\'s number is no longer on WhatsApp' });
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Your refund is on its way"): the customer's number is no longer on WhatsApp`);
+    // A status about a message not sent from here changes nothing.
+    await h.runtime.report({ channel: 'whatsapp', messageId: 'somebody-else', status: 'failed', at });
+    await h.close();
+  });
+});
+
+describe('send errors that mean something', () => {
+  it('does not retry a permanent refusal, records its reason and tells the agent who wrote it', async () => {
+    const customers = scriptedChannel('whatsapp', []);
+    const { h, agents, conversation } = await withAgent(customers);
+    customers.attempts.length = 0;
+    // The next send is refused for good.
+    (customers as unknown as { channel: Channel }).channel.send = ((send) => async (to: string, message: OutboundMessage) => {
+      if (message.text === 'Are you there?') {
+        customers.attempts.push({ to, message, at: Date.now() });
+        throw new ChannelSendError('Forbidden: bot was blocked by the user', { permanent: true });
+      }
+      return send(to, message);
+    })(customers.channel.send.bind(customers.channel));
+    await h.send('telegram', '9001', 'Are you there?');
+    // The agent is told once the failure is recorded, in a transaction of its own.
+    await eventually(() => agents.textsTo('9001').at(-1)?.includes('was not delivered') === true);
+    expect(customers.attempts.filter((a) => a.message.text === 'Are you there?')).toHaveLength(1);
+    const stored = (await h.store.messagesOfConversation(conversation.id)).find((m) => m.text === 'Are you there?');
+    expect(stored).toMatchObject({ status: 'failed', error: 'Forbidden: bot was blocked by the user' });
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Are you there?"): Forbidden: bot was blocked by the user`);
+    await h.close();
+  });
+
+  it('waits as long as the channel asks before trying again, without holding up other recipients', async () => {
+    const customers = scriptedChannel('whatsapp', []);
+    const agents = fakeChannel('telegram');
+    const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team);
+    const h = await harness(dir, [customers as unknown as FakeChannel, agents]);
+    let floodOnce = true;
+    const send = customers.channel.send.bind(customers.channel);
+    customers.channel.send = async (to, message) => {
+      if (to === 'slow' && floodOnce) {
+        floodOnce = false;
+        customers.attempts.push({ to, message, at: Date.now() });
+        throw new ChannelSendError('Too Many Requests: retry after 0.4', { permanent: false, retryAfterMs: 400 });
+      }
+      return send(to, message);
+    };
+    const started = Date.now();
+    const slow = h.send('whatsapp', 'slow', 'hi');
+    await h.runtime.deliver({ channel: 'whatsapp', id: 'fast-1', from: { id: 'fast', name: 'Sam' }, text: 'hi', at: new Date().toISOString() });
+    // The other customer's reply leaves while the first one waits out its flood wait.
+    for (let waited = 0; customers.textsTo('fast').length === 0 && waited < 300; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(customers.textsTo('fast')).toEqual(['What is your email address?']);
+    expect(customers.textsTo('slow')).toEqual([]);
+    await slow;
+    expect(customers.textsTo('slow')).toEqual(['What is your email address?']);
+    const retried = customers.attempts.find((a) => a.to === 'slow')!;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(retried.at - started).toBeLessThan(400);
+    await h.close();
+  });
+});
+
+describe('the agent action API', () => {
+  it('closes, transfers, notes and hands back through act(), which the chat commands use too', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    const omar = h.directory.agent('omar')!;
+    const note = await h.runtime.act(omar, { kind: 'note', conversationId: conversation.id, text: 'VIP customer' });
+    expect(note).toEqual({ ok: true, message: `Note added to #${conversation.id} (only agents see it).`, conversationId: conversation.id });
+    // The command says the same, because it is the same action.
+    await h.send('telegram', '9001', `/note ${conversation.id} called back`);
+    expect(agents.textsTo('9001').at(-1)).toBe(note.message);
+    expect((await h.store.messagesOfConversation(conversation.id)).filter((m) => m.from === 'note').map((m) => m.text)).toEqual(['VIP customer', 'called back']);
+
+    const refused = await h.runtime.act(omar, { kind: 'close', conversationId: 999 });
+    expect(refused).toEqual({ ok: false, message: '#999 is not an open conversation.', conversationId: 999 });
+
+    // Handing back: the flow goes on after its assign step, and the bot speaks again.
+    const handedBack = await h.runtime.act(omar, { kind: 'handBack', conversationId: conversation.id });
+    expect(handedBack.ok).toBe(true);
+    await h.outbox.drain();
+    expect(await h.store.conversation(conversation.id)).toMatchObject({ stage: 'bot', status: 'open' });
+    expect(customers.textsTo('c1').slice(-2)).toEqual(['Thanks for waiting. Anything else?', 'Anything else?']);
+    await h.send('whatsapp', 'c1', 'no, all good');
+    expect((await h.store.conversation(conversation.id))?.fields.more).toBe('no, all good');
+
+    const away = await h.runtime.act(omar, { kind: 'status', status: 'away' });
+    expect(away.message).toBe('You are away: no new conversations until you send /online.');
+    await h.close();
+  });
+
+  it('hands back with /handback from the agent\'s app', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    await h.send('telegram', '9001', '/handback');
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id} is back with the bot.`);
+    expect(customers.textsTo('c1').at(-1)).toBe('Anything else?');
+    await h.close();
+  });
+});
