@@ -8,8 +8,8 @@ import { describeIssue } from '../shared/schema-issues.ts';
 import { spinningLoop } from './loops.ts';
 import { flowFileSchema } from './schema.ts';
 import { parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
-import { isStepKind, stepKinds, type StepKindName } from './steps/index.ts';
-import type { CompileContext, Path } from './steps/step.ts';
+import { isStepKind, stepKind, stepKinds, type StepKindName } from './steps/index.ts';
+import type { CompileContext, Path, StepExits } from './steps/step.ts';
 import { didYouMean, suggest } from '../shared/suggest.ts';
 import { parseTemplate, templateFields, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep } from './types.ts';
@@ -82,10 +82,10 @@ export function unknownTeams(draft: Draft, teams: readonly string[]): FlowError[
   };
   for (const step of draft.flow.steps) {
     if (step.kind === 'assign') {
-      const { parts } = (step.spec as { team: Template }).team;
+      const { parts } = step.spec.team;
       if (parts.every((part) => typeof part === 'string')) check(parts.join(''), step.line, 'assign');
     } else if (step.kind === 'classify') {
-      for (const route of (step.spec as { routes: { intent: string; team: string }[] }).routes) check(route.team, step.line, `the route of intent "${route.intent}"`);
+      for (const route of step.spec.routes) check(route.team, step.line, `the route of intent "${route.intent}"`);
     }
   }
   return errors;
@@ -126,10 +126,10 @@ class FileCompiler {
     const rawSteps = isRecord(value) && Array.isArray(value.steps) ? value.steps : [];
     const steps = rawSteps.map((raw, index) => this.step(raw, index));
     const stepIndex = this.stepIds(rawSteps);
+    // No errors means every step compiled.
+    const compiled = steps.filter((step) => step !== undefined);
     if (!top.success || this.errors.length > 0) return undefined;
 
-    // No errors so far means every step compiled.
-    const compiled = steps as CompiledStep[];
     this.checkTargets(stepIndex);
     this.checkRequiredKinds(compiled);
     // The loop check follows gotos, so it needs every target to exist.
@@ -174,15 +174,19 @@ class FileCompiler {
       this.report([...at, second], `a step has one kind, this one has ${kinds.join(' and ')}`, 'split it into separate steps');
       return undefined;
     }
-    const kind = stepKinds[kindName];
-    const parsed = kind.schema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) this.problems(issue, kind.schema, at, `${withArticle(kindName)} step`);
+    return this.load(kindName, raw, at);
+  }
+
+  // Generic in the kind, so the spec its load returns is known to be that kind's.
+  private load<K extends StepKindName>(kindName: K, raw: Record<string, unknown>, at: Path): CompiledStep<K> | undefined {
+    const kind = stepKind(kindName);
+    const loaded = kind.load(raw, this.context(at));
+    if ('issues' in loaded) {
+      for (const issue of loaded.issues) this.problems(issue, kind.schema, at, `${withArticle(kindName)} step`);
       return undefined;
     }
-    const id = (parsed.data as { id?: string }).id;
-    const step: CompiledStep = { kind: kindName, line: this.source.lineOf(at), spec: kind.compile(parsed.data, this.context(at)) };
-    if (id !== undefined) step.id = id;
+    const step: CompiledStep<K> = { kind: kindName, line: this.source.lineOf(at), spec: loaded.spec };
+    if (loaded.id !== undefined) step.id = loaded.id;
     return step;
   }
 
@@ -274,7 +278,7 @@ class FileCompiler {
   }
 
   private checkLoops(steps: readonly CompiledStep[], stepIndex: ReadonlyMap<string, number>): void {
-    const exits = steps.map((step) => stepKinds[step.kind as StepKindName].exits(step.spec as never));
+    const exits = steps.map(exitsOf);
     const loop = spinningLoop(exits, stepIndex);
     if (!loop) return;
     const lines = [...loop, loop[0]!].map((index) => steps[index]!.line);
@@ -292,6 +296,10 @@ class FileCompiler {
   private report(at: Path, reason: string, hint?: string): void {
     this.errors.push(new FlowError(this.file, this.source.lineOf(at), reason, hint));
   }
+}
+
+function exitsOf<K extends StepKindName>(step: CompiledStep<K>): StepExits {
+  return stepKind(step.kind).exits(step.spec);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,8 @@
 // What an `ask` step accepts (`expect:`): each type checks the customer's answer and says what to save.
+// Text types read only what was typed (or the pressed button); image, file and location read only attachments.
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { FieldValue } from '../store/types.ts';
+import type { Attachment, FieldValue } from '../store/types.ts';
 import type { Choice } from '../types.ts';
 import { matchChoice } from './choices.ts';
 import type { FlowInput } from './types.ts';
@@ -12,13 +13,21 @@ export type Expect =
   | { type: 'text' | 'email' | 'number' | 'date' }
   | { type: 'phone'; country?: CountryCode }
   | { type: 'choice'; choices: Choice[] }
-  | { type: 'regex'; pattern: RegExp };
+  | { type: 'regex'; pattern: RegExp }
+  | { type: AttachmentExpect };
+
+/** The expect types answered with an attachment rather than text. */
+export const ATTACHMENT_EXPECT_TYPES = ['image', 'file', 'location'] as const;
+export type AttachmentExpect = (typeof ATTACHMENT_EXPECT_TYPES)[number];
 
 /** The names `expect:` takes; `regex:<pattern>` besides. */
-export const EXPECT_TYPES = ['text', 'email', 'phone', 'number', 'date', 'choice'] as const;
+export const EXPECT_TYPES = ['text', 'email', 'phone', 'number', 'date', 'choice', ...ATTACHMENT_EXPECT_TYPES] as const;
 
-/** The answer accepted (with the value to save), or refused. */
-export type Answer = { ok: true; value: FieldValue } | { ok: false };
+/**
+ * The answer accepted (with the value to save), or refused. `notKept`: the customer sent an attachment of the
+ * expected kind, but its bytes were not kept (too large, could not be fetched); the runtime tells them why.
+ */
+export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: true };
 
 const email = z.string().email();
 
@@ -26,13 +35,18 @@ const email = z.string().email();
  * Checks an answer against `expect`.
  *
  *     checkAnswer({ type: 'number' }, { text: '٤٢' });             // { ok: true, value: 42 }
- *     checkAnswer({ type: 'phone', country: 'EG' }, { text: '0100 123 4567' }); // '+201001234567'
+ *     checkAnswer({ type: 'image' }, { attachments: [{ kind: 'image', ref: 'ab12' }] }); // 'media:ab12'
  */
 export function checkAnswer(expect: Expect, input: FlowInput): Answer {
+  if (expect.type === 'image' || expect.type === 'file' || expect.type === 'location') {
+    return attachmentAnswer(expect.type, input.attachments ?? []);
+  }
   const text = (input.text ?? input.choice ?? '').trim();
+  // A message with only a photo (say) answers no typed question, not even a pattern that allows blank text.
+  if (text === '') return refused;
   switch (expect.type) {
     case 'text':
-      return text === '' ? refused : { ok: true, value: text };
+      return { ok: true, value: text };
     case 'email':
       return email.safeParse(text).success ? { ok: true, value: text.toLowerCase() } : refused;
     case 'phone':
@@ -48,6 +62,15 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
     case 'regex':
       return expect.pattern.test(text) ? { ok: true, value: text } : refused;
   }
+}
+
+/**
+ * True when `type` is answered with an attachment (`expect: image | file | location`).
+ *
+ *     if (isAttachmentExpect(expect)) return { type: expect }; // expect: 'image', say
+ */
+export function isAttachmentExpect(type: string): type is AttachmentExpect {
+  return (ATTACHMENT_EXPECT_TYPES as readonly string[]).includes(type);
 }
 
 /**
@@ -67,6 +90,9 @@ export function defaultInvalidText(expect: Expect): string {
     case 'date': return 'Please send a date like 31/12/2025 or 2025-12-31.';
     case 'choice': return 'Please pick one of the options (you can also type its number).';
     case 'regex': return 'That doesn\'t look right. Could you check it and send it again?';
+    case 'image': return 'Please send a picture: a photo, a screenshot or an image file.';
+    case 'file': return 'Please send it as a file: a document, a photo, or an audio or video recording.';
+    case 'location': return 'Please share a location: tap the attach button in your app and pick Location.';
   }
 }
 
@@ -80,6 +106,28 @@ export function isPhoneCountry(code: string): code is CountryCode {
 }
 
 const refused: Answer = { ok: false };
+
+// A photo sent "as a file" (uncompressed) arrives as a document; it is still a picture. Stickers are reactions,
+// not files a customer hands over, so they answer neither.
+const FITS: Readonly<Record<AttachmentExpect, (attachment: Attachment) => boolean>> = {
+  image: (a) => a.kind === 'image' || (a.kind === 'document' && a.mime?.startsWith('image/') === true),
+  file: (a) => a.kind === 'image' || a.kind === 'audio' || a.kind === 'video' || a.kind === 'document',
+  location: (a) => a.kind === 'location',
+};
+
+// The first attachment that fits and was kept answers. One that fits but was not kept is reported as such, so
+// the question is asked again rather than an "invalid" text that would blame the customer's choice of file.
+function attachmentAnswer(type: AttachmentExpect, attachments: readonly Attachment[]): Answer {
+  const fitting = attachments.filter(FITS[type]);
+  for (const attachment of fitting) {
+    if (attachment.refused !== undefined) continue;
+    if (type === 'location' && attachment.location) {
+      return { ok: true, value: `${attachment.location.latitude},${attachment.location.longitude}` };
+    }
+    if (type !== 'location' && attachment.ref !== undefined) return { ok: true, value: `media:${attachment.ref}` };
+  }
+  return fitting.length > 0 ? { ok: false, notKept: true } : refused;
+}
 
 function phone(text: string, country?: CountryCode): Answer {
   const parsed = parsePhoneNumberFromString(asciiDigits(text), { defaultCountry: country, extract: false });

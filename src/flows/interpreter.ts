@@ -2,8 +2,7 @@
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { readField, writeField } from './fields.ts';
-import { stepKinds } from './steps/index.ts';
-import type { StepKind } from './steps/step.ts';
+import { stepKind, type StepKindName } from './steps/index.ts';
 import type { StepContext, StepOutcome } from './steps/step.ts';
 import { renderTemplate, templateValue } from './template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
@@ -28,7 +27,7 @@ export function startFlow(flow: CompiledFlow, run: FlowRun): void {
  *
  *     const position = conversation.flow;
  *     const flow = position && (await library.version(position.flow, position.version));
- *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice });
+ *     if (flow) resumeFlow(flow, run, { text: message.text, choice: message.choice, attachments: message.attachments });
  */
 export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): void {
   const position = run.conversation.flow;
@@ -82,17 +81,23 @@ function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined
 
 // A waiting step gets the customer's answer through `resume`; any other step (or a fresh one) `run`s.
 function runStep(flow: CompiledFlow, step: CompiledStep, run: FlowRun, position: FlowPosition, input: FlowInput | undefined): StepOutcome {
-  // The loader only compiles known kinds, so every compiled step has its kind's runner.
-  const { runner } = (stepKinds as Record<string, StepKind<unknown>>)[step.kind] as StepKind<unknown>;
   const ctx = stepContext(flow, step, run);
-  if (position.waiting && input) {
-    if (!runner.resume) {
-      run.log.warn({ flow: flow.name, step: position.step, kind: step.kind }, `${step.kind} steps cannot take an answer; going on`);
-      return 'next';
-    }
-    return runner.resume(step.spec, ctx, input, position.waiting);
-  }
-  return runner.run(step.spec, ctx);
+  if (!position.waiting || !input) return start(step, ctx);
+  const outcome = resume(step, ctx, input, position.waiting);
+  if (outcome) return outcome;
+  run.log.warn({ flow: flow.name, step: position.step, kind: step.kind }, `${step.kind} steps cannot take an answer; going on`);
+  return 'next';
+}
+
+// Generic in the kind, so the step's spec goes to its own kind's runner.
+function start<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext): StepOutcome {
+  return stepKind(step.kind).runner.run(step.spec, ctx);
+}
+
+// Undefined when the kind takes no answers.
+function resume<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext, input: FlowInput, waiting: { retries: number }): StepOutcome | undefined {
+  const { runner } = stepKind(step.kind);
+  return runner.resume?.(step.spec, ctx, input, waiting);
 }
 
 function stepContext(flow: CompiledFlow, step: CompiledStep, run: FlowRun): StepContext {

@@ -1,6 +1,8 @@
 // The shapes the flows module shares with the runtime: a compiled flow, and what a run of it may touch.
 import type { Attachment, Contact, Conversation, ConversationSource } from '../store/types.ts';
 import type { OutboundMessage } from '../types.ts';
+import type { AssignRequest } from '../handover/assignment/assign.ts';
+import type { StepKindName, StepSpec } from './steps/index.ts';
 
 /** Where the flows module reports; pino's logger fits. */
 export interface FlowLog {
@@ -11,7 +13,7 @@ export interface FlowLog {
 
 /** One turn of a conversation in a flow: the records to change and what the flow may ask of the runtime. */
 export interface FlowRun {
-  /** Mutable copy: steps write `contact.fields` and `contact.tags` here; the runtime persists it afterwards. */
+  /** The transaction's live contact: steps write `contact.fields` and `contact.tags` here; the runtime puts it. */
   contact: Contact;
   /** Mutable copy: `conversation.flow` (the position), `conversation.fields`, team, intent… */
   conversation: Conversation;
@@ -33,17 +35,10 @@ export interface Classification {
   confidence: number;
 }
 
-/** What an `assign` step asks for, rendered. */
-export interface AssignRequest {
-  team: string;
-  /** A given agent (id or name) instead of the team's strategy. */
-  agent?: string;
-  strategy?: 'least_open' | 'round_robin';
-  /** The text telling a queued customer their place in line. */
-  queuedText?: (position: number) => string;
-}
+/** What an `assign` step asks for, rendered: the handover's own request type. */
+export type { AssignRequest } from '../handover/assignment/assign.ts';
 
-/** The customer's message as a waiting step sees it: typed text, or the id of a pressed button. */
+/** The customer's message as a waiting step sees it: typed text, the id of a pressed button, what they sent. */
 export interface FlowInput {
   text?: string;
   choice?: string;
@@ -51,6 +46,8 @@ export interface FlowInput {
   attachments?: Attachment[];
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
+  /** Set instead of an answer when the agent who held the conversation handed it back to the bot. */
+  handedBack?: true;
 }
 
 /** What starts a flow: a conversation opening (by whom), or one closing. */
@@ -58,14 +55,23 @@ export type FlowTrigger =
   | { on: 'conversation.opened'; source: ConversationSource }
   | { on: 'conversation.closed' };
 
-/** A step after loading: its kind, its compiled options (`spec`, shaped by the kind) and where it is written. */
-export interface CompiledStep {
-  kind: string;
-  id?: string;
-  /** Line of the step in its file, for run-time errors an admin can find. */
-  line: number;
-  spec: unknown;
-}
+/**
+ * A step after loading: its kind, its compiled options (`spec`, shaped by the kind) and where it is written.
+ * A union over the step registry, so checking `kind` narrows `spec`:
+ *
+ *     if (step.kind === 'assign') console.log(step.spec.timeoutMs);
+ *
+ * `CompiledStep<'ask'>` is an ask step only.
+ */
+export type CompiledStep<K extends StepKindName = StepKindName> = {
+  [P in K]: {
+    kind: P;
+    id?: string;
+    /** Line of the step in its file, for run-time errors an admin can find. */
+    line: number;
+    spec: StepSpec<P>;
+  };
+}[K];
 
 /** One version of one flow script, checked and ready to run. Immutable: versions are shared by conversations. */
 export interface CompiledFlow {

@@ -1,6 +1,15 @@
-// What an agent types to the bot: `/online`, `/claim 42`, `/close 42 refunded`… parsed into a command, or
-// into one line telling them what went wrong (never silence).
+// What an agent types to the bot: `/online`, `/claim 42`, `/close 42 refunded`… One row per command: its usage,
+// its parser (the text into a command, or one line saying what went wrong: never silence) and its handler, which
+// carries out the decision through the agent action API (`act`), like every other way an agent acts.
+import type { InboundMessage } from '../types.ts';
+import type { Conversation, Tx } from '../store/types.ts';
 import { suggest } from '../shared/suggest.ts';
+import { queueOf } from './assignment/queue.ts';
+import type { ActionResult, AgentAction } from './actions.ts';
+import { saveAgentState, type AgentState } from './agent-state.ts';
+import type { DeskContext } from './context.ts';
+import { customerName, heldBy, type Held } from './lookups.ts';
+import type { Agent } from './team.ts';
 
 /** A parsed agent command. `conversationId` is the number people see as #42. */
 export type AgentCommand =
@@ -12,15 +21,45 @@ export type AgentCommand =
   | { name: 'use'; conversationId: number }
   | { name: 'transfer'; conversationId: number; to: string }
   | { name: 'note'; conversationId: number; text: string }
-  | { name: 'close'; conversationId?: number; note?: string };
+  | { name: 'close'; conversationId?: number; note?: string }
+  | { name: 'handback'; conversationId?: number };
 
 export type AgentCommandName = AgentCommand['name'];
 
-interface CommandSpec {
+/** What a command's handler works with: the agent, their state, the transaction, and how to act and answer. */
+export interface CommandContext {
+  desk: DeskContext;
+  tx: Tx;
+  agent: Agent;
+  state: AgentState;
+  inbound: InboundMessage;
+  /** Carries out an action through the agent action API. */
+  act(action: AgentAction): Promise<ActionResult>;
+  /** Answers the agent in their app. */
+  reply(text: string, conversationId?: number): Promise<void>;
+  /** The conversation the agent's message is about: the quoted one, the only one they hold, the one picked with /use. */
+  target(): Promise<Held>;
+}
+
+type Command<N extends AgentCommandName> = Extract<AgentCommand, { name: N }>;
+
+interface CommandSpec<N extends AgentCommandName> {
   usage: string;
   description: string;
   /** `args` is the trimmed text after the command word, '' when there is none. */
-  parse(args: string): AgentCommand | { error: string };
+  parse(args: string): Command<N> | { error: string };
+  run(ctx: CommandContext, command: Command<N>): Promise<void>;
+}
+
+/** Acts, then tells the agent how it went (a claim that worked says nothing: the card is the answer). */
+async function actAndSay(ctx: CommandContext, action: AgentAction, quietWhenDone = false): Promise<void> {
+  const result = await ctx.act(action);
+  if (!result.ok || !quietWhenDone) await ctx.reply(result.message, result.conversationId);
+}
+
+/** The conversation a command names by number, or else the one the agent's message is about. */
+async function named(ctx: CommandContext, conversationId: number | undefined): Promise<Held> {
+  return conversationId !== undefined ? heldBy(ctx.desk, ctx.tx, ctx.agent, conversationId) : ctx.target();
 }
 
 const NUMBER = /^#?(\d+)$/;
@@ -28,31 +67,42 @@ const NUMBER = /^#?(\d+)$/;
 const ALIASES: ReadonlyMap<string, AgentCommandName> = new Map([['start', 'help']]);
 
 // One row per command, in the order /help lists them.
-const COMMANDS: Record<AgentCommandName, CommandSpec> = {
+const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
   online: {
     usage: '/online',
     description: 'Start taking conversations',
     parse: () => ({ name: 'online' }),
+    run: (ctx) => actAndSay(ctx, { kind: 'status', status: 'online' }),
   },
   away: {
     usage: '/away',
     description: 'Take no new conversations (you keep the ones you hold)',
     parse: () => ({ name: 'away' }),
+    run: (ctx) => actAndSay(ctx, { kind: 'status', status: 'away' }),
   },
   list: {
     usage: '/list',
     description: 'Your conversations and your teams\' queues',
     parse: () => ({ name: 'list' }),
+    run: async (ctx) => ctx.reply(await listing(ctx)),
   },
   claim: {
     usage: '/claim N',
     description: 'Take conversation N from the queue',
     parse: (args) => numberOnly('claim', args),
+    run: (ctx, command) => actAndSay(ctx, { kind: 'claim', conversationId: command.conversationId }, true),
   },
   use: {
     usage: '/use N',
     description: 'Send what you write next to conversation N',
     parse: (args) => numberOnly('use', args),
+    async run(ctx, command) {
+      const held = await heldBy(ctx.desk, ctx.tx, ctx.agent, command.conversationId);
+      if ('problem' in held) return ctx.reply(`You do not hold #${command.conversationId}. /list shows yours.`);
+      ctx.state.current = held.conversation.id;
+      saveAgentState(ctx.tx, ctx.agent, ctx.state);
+      return ctx.reply(`Your messages now go to #${held.conversation.id} (${await customerName(ctx.tx, held.conversation)}).`, held.conversation.id);
+    },
   },
   transfer: {
     usage: '/transfer N team|agent',
@@ -65,6 +115,7 @@ const COMMANDS: Record<AgentCommandName, CommandSpec> = {
       if (conversationId === undefined) return { error: badNumber(first, '/transfer 42 Billing') };
       return rest === '' ? { error: needs } : { name: 'transfer', conversationId, to: rest };
     },
+    run: (ctx, command) => actAndSay(ctx, { kind: 'transfer', conversationId: command.conversationId, to: command.to }),
   },
   note: {
     usage: '/note N text',
@@ -77,6 +128,7 @@ const COMMANDS: Record<AgentCommandName, CommandSpec> = {
       if (conversationId === undefined) return { error: badNumber(first, '/note 42 called the customer') };
       return rest === '' ? { error: needs } : { name: 'note', conversationId, text: rest };
     },
+    run: (ctx, command) => actAndSay(ctx, { kind: 'note', conversationId: command.conversationId, text: command.text }),
   },
   close: {
     usage: '/close [N] [note]',
@@ -90,13 +142,44 @@ const COMMANDS: Record<AgentCommandName, CommandSpec> = {
       if (first.startsWith('#')) return { error: badNumber(first, '/close 42 refunded') };
       return { name: 'close', note: args };
     },
+    async run(ctx, command) {
+      const held = await named(ctx, command.conversationId);
+      if ('problem' in held) return ctx.reply(held.problem);
+      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(command.note ? { note: command.note } : {}) });
+    },
+  },
+  handback: {
+    usage: '/handback [N]',
+    description: 'Hand conversation N (or the one you are in) back to the bot',
+    parse(args) {
+      if (args === '') return { name: 'handback' };
+      const conversationId = conversationNumber(args);
+      return conversationId === undefined ? { error: badNumber(args, '/handback 42') } : { name: 'handback', conversationId };
+    },
+    async run(ctx, command) {
+      const held = await named(ctx, command.conversationId);
+      if ('problem' in held) return ctx.reply(held.problem);
+      return actAndSay(ctx, { kind: 'handBack', conversationId: held.conversation.id });
+    },
   },
   help: {
     usage: '/help',
     description: 'Show these commands',
     parse: () => ({ name: 'help' }),
+    run: (ctx) => ctx.reply(helpText()),
   },
 };
+
+/**
+ * Runs a parsed command.
+ *
+ *     const command = parseAgentCommand(text);
+ *     if (command && !('error' in command)) await runAgentCommand(ctx, command);
+ */
+export function runAgentCommand(ctx: CommandContext, command: AgentCommand): Promise<void> {
+  const spec = COMMANDS[command.name] as CommandSpec<AgentCommandName>;
+  return spec.run(ctx, command as never);
+}
 
 /** Every command with a one-line description, e.g. for Telegram's setMyCommands (`{ command: name, description }`). */
 export const AGENT_COMMANDS: readonly { name: AgentCommandName; usage: string; description: string }[] = Object.entries(COMMANDS).map(
@@ -138,18 +221,41 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/** How many conversations of each queue /list shows before "… and N more". */
+const LISTED_PER_QUEUE = 10;
+
+/** The answer to /list: the agent's status, the conversations they hold, their teams' queues. */
+async function listing(ctx: CommandContext): Promise<string> {
+  const { tx, agent, state } = ctx;
+  const now = ctx.desk.now().getTime();
+  const lines = [`You are ${state.status}.`];
+  const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id }, { live: false });
+  lines.push(held.length === 0 ? 'You hold no conversation.' : `Yours (${held.length}/${agent.maxOpen}):`);
+  for (const conversation of held) lines.push(`  #${conversation.id} ${await customerName(tx, conversation)} · ${conversation.team ?? 'no team'}${state.current === conversation.id ? ' · /use' : ''}`);
+  for (const team of agent.teams) {
+    const queue: Conversation[] = queueOf(team, await tx.openConversations({ stage: 'queued', team }, { live: false }));
+    lines.push(queue.length === 0 ? `${team} queue: empty.` : `${team} queue (${queue.length}):`);
+    for (const conversation of queue.slice(0, LISTED_PER_QUEUE)) {
+      const waited = Math.max(0, Math.round((now - Date.parse(conversation.queuedAt ?? conversation.openedAt)) / 60_000));
+      lines.push(`  #${conversation.id} ${await customerName(tx, conversation)} · waiting ${waited} min`);
+    }
+    if (queue.length > LISTED_PER_QUEUE) lines.push(`  … and ${queue.length - LISTED_PER_QUEUE} more`);
+  }
+  return lines.join('\n');
+}
+
 function isCommandName(name: string): name is AgentCommandName {
   return Object.hasOwn(COMMANDS, name);
 }
 
-function numberOnly(name: 'claim' | 'use', args: string): AgentCommand | { error: string } {
+function numberOnly<N extends 'claim' | 'use'>(name: N, args: string): Command<N> | { error: string } {
   const example = `/${name} 42`;
   const [first, rest] = splitFirst(args);
   if (first === '') return { error: `/${name} needs a conversation number, like ${example}.` };
   const conversationId = conversationNumber(first);
   if (conversationId === undefined) return { error: badNumber(first, example) };
   if (rest !== '') return { error: `/${name} takes just a conversation number, like ${example}.` };
-  return { name, conversationId };
+  return { name, conversationId } as Command<N>;
 }
 
 function conversationNumber(word: string): number | undefined {

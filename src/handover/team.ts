@@ -8,8 +8,26 @@ export type Strategy = 'round_robin' | 'least_open';
 export interface Team {
   name: string;
   strategy: Strategy;
-  /** The Telegram supergroup (chat id) whose topics are this team's desk, one topic per conversation. */
-  telegramDesk?: string;
+  /** The group on a channel whose threads are this team's desk, one thread per conversation (a Telegram forum). */
+  desk?: { channel: string; group: string };
+}
+
+/**
+ * How team.yaml names an address on a channel: the key (`telegram: 9001`), the channels an address under it
+ * reaches (`whatsapp:` reaches both WhatsApp channels), and how those channels write it. Each channel states
+ * its own; the handover knows no channel by name.
+ */
+export interface AddressKey {
+  key: string;
+  channels: readonly string[];
+  /** What a valid value looks like, as the fix of an error. */
+  hint: string;
+  /** An example line for the agent with this id, e.g. `webchat: agent-omar`. */
+  example(agentId: string): string;
+  /** The address as the channels write it (a phone number's digits, say), or undefined when it is not one. */
+  normalize(value: string): string | undefined;
+  /** A team may work in a group of this channel (`<key>_desk: <group>`). */
+  desk?: { channel: string; hint: string };
 }
 
 /** A person who takes conversations over from the bot, in the messaging app they already use. */

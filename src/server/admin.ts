@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Store } from '../store/types.ts';
-import type { TeamDirectory } from '../handover/team-file.ts';
+import type { TeamDirectory } from '../handover/directory.ts';
 import { buildReport } from '../handover/reports.ts';
 
 export interface AdminOptions {

@@ -11,7 +11,8 @@ import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
-import { TeamDirectory } from '../handover/team-file.ts';
+import { TeamDirectory } from '../handover/directory.ts';
+import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
@@ -122,7 +123,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
     // team.yaml first: a flow naming a team it does not have is refused at load.
-    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), log: log.child({ part: 'team' }), watch });
+    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: log.child({ part: 'team' }), watch });
     const teams = directory;
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),
@@ -200,7 +201,7 @@ function createChannels(config: StartOptions['config'], parts: { store: Store; d
       log: log.child({ channel: 'telegram' }),
       agentChatIds: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
       onAgentsChange: (listener) => directory.onChange(() => listener()),
-      deskChats: () => directory.teams().flatMap((team) => (team.telegramDesk ? [team.telegramDesk] : [])),
+      deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
     }));
   }
   return channels;

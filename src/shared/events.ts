@@ -13,6 +13,8 @@ export interface DomainEvents {
   'conversation.queued': { conversation: Conversation };
   'conversation.assigned': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation };
+  /** An agent handed the conversation back to the bot. */
+  'conversation.handedBack': { conversation: Conversation; agentId: string };
 }
 
 export type DomainEvent = {

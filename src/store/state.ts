@@ -316,6 +316,8 @@ export class StoreState {
   }
 
   #putConversation(conversation: Conversation): void {
+    // Before desks were channel-neutral, a thread was a Telegram topic's address alone.
+    if (typeof conversation.deskThread === 'string') conversation.deskThread = { channel: 'telegram', address: conversation.deskThread };
     const { id, contactId } = conversation;
     const previous = this.conversations.get(id);
     if (previous?.status === 'open') {

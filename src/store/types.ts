@@ -99,8 +99,8 @@ export interface Conversation {
   team?: string;
   agentId?: string;
   intent?: string;
-  /** The team desk's thread (a Telegram forum topic) where the team works on this conversation. */
-  deskThread?: string;
+  /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */
+  deskThread?: { channel: string; address: string };
   /** `conversation.*` fields. */
   fields: Fields;
   flow?: FlowPosition;

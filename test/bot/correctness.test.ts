@@ -193,7 +193,7 @@ describe('errors that are retried, as the log says', () => {
 
     await h.runtime.sweep();
     await h.outbox.drain();
-    expect((await h.store.conversation(conversation!.id))?.deskThread).toMatch(/^-100500\/77:/);
+    expect((await h.store.conversation(conversation!.id))?.deskThread).toEqual({ channel: 'telegram', address: expect.stringMatching(/^-100500\/77:/) });
     expect(sent.some(({ to, message }) => to.startsWith('-100500/77') && message.text.includes(`#${conversation!.id}`))).toBe(true);
     await h.close().catch(() => {});
   });

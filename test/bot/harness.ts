@@ -8,7 +8,8 @@ import { FlowLibrary } from '../../src/flows/index.ts';
 import { EventBus } from '../../src/bot/events.ts';
 import { Outbox } from '../../src/bot/outbox.ts';
 import { Runtime } from '../../src/bot/runtime.ts';
-import { TeamDirectory } from '../../src/handover/team-file.ts';
+import { TeamDirectory } from '../../src/handover/directory.ts';
+import { ADDRESS_KEYS } from '../../src/channels/index.ts';
 import { dataDirWith, quietLog } from '../helpers.ts';
 
 /** A channel that records what the bot sends, per recipient, and can be made to fail. */
@@ -62,7 +63,7 @@ export async function harness(dir: string, channels: FakeChannel[], options: { n
   const opened = await openStore({ dir: join(dir, 'store') });
   const store = latency ? withReadLatency(opened) : opened;
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
-  const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), log: quietLog, watch: false });
+  const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
   const bus = new EventBus();
   const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });
   const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resumeFlow, startFlow } from '../../src/flows/index.ts';
+import type { Attachment } from '../../src/store/types.ts';
 import { compile, newRun, script, takeSaid } from './helpers.ts';
 
 describe('ask', () => {
@@ -153,6 +154,84 @@ describe('ask', () => {
         expect(run.assigned.map((request) => request.team)).toEqual(['Support']);
         expect(takeSaid(run)).toEqual(['Email?']);
       });
+    });
+  });
+
+  describe('photos, files and locations', () => {
+    const photo: Attachment = { kind: 'image', mime: 'image/jpeg', size: 52_000, ref: 'ph0t0', caption: 'the receipt' };
+    const receiptFlow = compile(script(`  - ask: "Please send a photo of the receipt."\n    expect: image\n    save: conversation.receipt\n    invalid: "That is not a photo. Please send a photo of the receipt."\n  - say: "Thanks!"\n`));
+
+    it('saves a photo as a media reference, not its caption', () => {
+      const run = newRun();
+      startFlow(receiptFlow, run);
+      takeSaid(run);
+      resumeFlow(receiptFlow, run, { attachments: [photo] });
+      expect(run.conversation.fields.receipt).toBe('media:ph0t0');
+      expect(takeSaid(run)).toEqual(['Thanks!']);
+    });
+
+    it('re-asks with the invalid text when the answer to a photo question is typed', () => {
+      const run = newRun();
+      startFlow(receiptFlow, run);
+      takeSaid(run);
+      resumeFlow(receiptFlow, run, { text: 'I lost it' });
+      expect(takeSaid(run)).toEqual(['That is not a photo. Please send a photo of the receipt.']);
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
+      expect(run.conversation.fields.receipt).toBeUndefined();
+    });
+
+    it('asks the question again, as a failed try, when the photo was not kept (the runtime says why)', () => {
+      const run = newRun();
+      startFlow(receiptFlow, run);
+      takeSaid(run);
+      resumeFlow(receiptFlow, run, { attachments: [{ kind: 'image', size: 90_000_000, refused: 'over the 16 MB limit' }] });
+      expect(takeSaid(run)).toEqual(['Please send a photo of the receipt.']);
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
+      expect(run.conversation.fields.receipt).toBeUndefined();
+    });
+
+    it('re-asks a typed question answered with media only, and never saves a reference as text', () => {
+      const flow = compile(script(`  - ask: "What is your order number?"\n    save: conversation.order\n  - ask: "Your email?"\n    expect: email\n    save: contact.email\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      takeSaid(run);
+      resumeFlow(flow, run, { attachments: [photo] });
+      expect(takeSaid(run)).toEqual(["Sorry, I didn't get that. Could you type your answer?"]);
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
+      resumeFlow(flow, run, { text: 'ORD-1234' });
+      resumeFlow(flow, run, { attachments: [{ kind: 'location', location: { latitude: 30, longitude: 31 } }] });
+      expect(takeSaid(run)).toEqual(['Your email?', "That doesn't look like an email address. Could you check it? (like name@example.com)"]);
+      expect(run.conversation.fields).toEqual({ order: 'ORD-1234' });
+      expect(run.contact.fields).toEqual({});
+    });
+
+    it('saves a shared location as "<latitude>,<longitude>"', () => {
+      const flow = compile(script(`  - ask: "Where should we deliver?"\n    expect: location\n    save: conversation.delivery\n  - say: "Delivering to {{conversation.delivery}}"\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      resumeFlow(flow, run, { text: 'Tahrir Square' });
+      resumeFlow(flow, run, { attachments: [{ kind: 'location', location: { latitude: 30.0444, longitude: 31.2357, name: 'Tahrir Square' } }] });
+      expect(run.conversation.fields.delivery).toBe('30.0444,31.2357');
+      expect(takeSaid(run)).toEqual([
+        'Where should we deliver?',
+        'Please share a location: tap the attach button in your app and pick Location.',
+        'Delivering to 30.0444,31.2357',
+      ]);
+    });
+
+    it('saves any kept file for expect: file, and goes on_fail after the last try', () => {
+      const flow = compile(script(`  - ask: "Send the invoice."\n    expect: file\n    save: conversation.invoice\n    retries: 1\n    on_fail: goto:human\n  - say: "Got it"\n  - id: human\n    say: "A colleague will help"\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      resumeFlow(flow, run, { attachments: [{ kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', ref: 'pdf1' }] });
+      expect(run.conversation.fields.invoice).toBe('media:pdf1');
+
+      const failing = newRun();
+      startFlow(flow, failing);
+      resumeFlow(flow, failing, { text: 'invoice.pdf' });
+      resumeFlow(flow, failing, { attachments: [{ kind: 'document', refused: 'over the 16 MB limit' }] });
+      expect(takeSaid(failing)).toEqual(['Send the invoice.', 'Please send it as a file: a document, a photo, or an audio or video recording.', 'A colleague will help']);
+      expect(failing.conversation.fields.invoice).toBeUndefined();
     });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAnswer, type Expect } from '../../src/flows/expect.ts';
+import type { Attachment } from '../../src/store/types.ts';
 
 const choices = [
   { id: 'billing', title: 'Billing' },
@@ -111,5 +112,72 @@ describe('expect: regex', () => {
   });
   it('refuses text that only contains a match', () => {
     expect(accepts(type, 'my order is ORD-1234')).toBe('refused');
+  });
+});
+
+describe('attachments', () => {
+  const photo: Attachment = { kind: 'image', mime: 'image/jpeg', size: 52_000, ref: 'ph0t0', caption: 'my receipt' };
+  const pdf: Attachment = { kind: 'document', mime: 'application/pdf', size: 80_000, name: 'invoice.pdf', ref: 'pdf1' };
+  const here: Attachment = { kind: 'location', location: { latitude: 30.0444, longitude: 31.2357, name: 'Tahrir Square' } };
+  const tooLarge: Attachment = { kind: 'image', mime: 'image/jpeg', size: 90_000_000, refused: 'over the 16 MB limit' };
+
+  function answer(type: Expect, ...attachments: Attachment[]) {
+    const result = checkAnswer(type, { attachments });
+    return result.ok ? result.value : result.notKept ? 'not kept' : 'refused';
+  }
+
+  it.each<Expect>([{ type: 'text' }, { type: 'email' }, { type: 'phone' }, { type: 'number' }, { type: 'date' }, { type: 'regex', pattern: /^(?:.*)$/u }, { type: 'choice', choices }])(
+    'a typed answer (%j) is never a photo, a file or a location',
+    (type) => {
+      expect(answer(type, photo)).toBe('refused');
+      expect(answer(type, pdf, here)).toBe('refused');
+    },
+  );
+
+  describe('expect: image', () => {
+    const type: Expect = { type: 'image' };
+    it('saves a reference to the first picture, not its caption', () => {
+      expect(answer(type, pdf, photo, { ...photo, ref: 'second' })).toBe('media:ph0t0');
+    });
+    it('takes a picture sent as a file', () => {
+      expect(answer(type, { kind: 'document', mime: 'image/png', ref: 'scr33n' })).toBe('media:scr33n');
+    });
+    it('refuses text, other files and stickers', () => {
+      expect(accepts(type, 'here it is')).toBe('refused');
+      expect(answer(type, pdf)).toBe('refused');
+      expect(answer(type, { kind: 'sticker', mime: 'image/webp', ref: 'st1' })).toBe('refused');
+    });
+    it('reports a picture whose bytes were not kept, unless a kept one came too', () => {
+      expect(answer(type, tooLarge)).toBe('not kept');
+      expect(answer(type, tooLarge, photo)).toBe('media:ph0t0');
+    });
+  });
+
+  describe('expect: file', () => {
+    const type: Expect = { type: 'file' };
+    it('takes a document, a picture, audio (voice notes too) or video', () => {
+      expect(answer(type, pdf)).toBe('media:pdf1');
+      expect(answer(type, photo)).toBe('media:ph0t0');
+      expect(answer(type, { kind: 'audio', mime: 'audio/ogg', voice: true, ref: 'v01ce' })).toBe('media:v01ce');
+      expect(answer(type, { kind: 'video', mime: 'video/mp4', ref: 'cl1p' })).toBe('media:cl1p');
+    });
+    it('refuses text, a sticker, a location and a contact card', () => {
+      expect(accepts(type, 'invoice.pdf')).toBe('refused');
+      expect(answer(type, { kind: 'sticker', ref: 'st1' }, here, { kind: 'contact', contact: { name: 'Mona' } })).toBe('refused');
+    });
+    it('reports a file whose bytes were not kept', () => {
+      expect(answer(type, { ...pdf, ref: undefined, refused: 'could not be fetched' })).toBe('not kept');
+    });
+  });
+
+  describe('expect: location', () => {
+    const type: Expect = { type: 'location' };
+    it('saves the coordinates as "<latitude>,<longitude>"', () => {
+      expect(answer(type, photo, here)).toBe('30.0444,31.2357');
+    });
+    it('refuses an address typed out and other attachments', () => {
+      expect(accepts(type, 'Tahrir Square, Cairo')).toBe('refused');
+      expect(answer(type, photo)).toBe('refused');
+    });
   });
 });

@@ -119,4 +119,20 @@ describe('a script is refused with file, line and fix', () => {
       'flows/test.yaml:5: else must be the last case (move it to the end)',
     ]);
   });
+
+  it('on options a photo, file or location question cannot use, and builtins that cannot hold a reference', () => {
+    expect(errorsOf(script('  - ask: "Receipt?"\n    expect: image\n    choices: [A, B]\n'))).toEqual([
+      'flows/test.yaml:6: expect: image takes no choices: it is answered with a picture (remove choices:)',
+    ]);
+    expect(errorsOf(script('  - ask: "Where?"\n    expect: location\n    country: EG\n'))).toEqual([
+      'flows/test.yaml:6: expect: location takes no country: it is answered with a shared location (remove country:)',
+    ]);
+    expect(errorsOf(script('  - ask: "Photo?"\n    expect: file\n    save: contact.name\n'))).toEqual([
+      'flows/test.yaml:6: expect: file saves a reference like media:<id>, which does not belong in contact.name (save it to a field of its own, e.g. save: conversation.file)',
+    ]);
+    expect(errorsOf(script('  - ask: "Where?"\n    expect: location\n    save: conversation.team\n'))).toEqual([
+      'flows/test.yaml:6: expect: location saves coordinates like 30.04,31.23, which does not belong in conversation.team (save it to a field of its own, e.g. save: conversation.location)',
+    ]);
+    expect(errorsOf(script('  - ask: "Photo?"\n    expect: imgae\n'))).toEqual(['flows/test.yaml:5: unknown expect "imgae" (did you mean "image"?)']);
+  });
 });

@@ -205,7 +205,8 @@ describe('assign', () => {
     const run = newRun();
     startFlow(templated, run);
     expect(run.assigned.map((request) => request.team)).toEqual(['Billing']);
-    expect((templated.steps[1]?.spec as { timeoutMs: number }).timeoutMs).toBe(90_000);
+    const assign = templated.steps[1];
+    expect(assign?.kind === 'assign' && assign.spec.timeoutMs).toBe(90_000);
     expect(run.conversation.flow?.waiting).toEqual({ retries: 0 });
   });
 

@@ -2,7 +2,9 @@ import type { Reloader } from '../../src/shared/reloader.ts';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseTeamFile, TeamDirectory, type Roster } from '../../src/handover/team-file.ts';
+import { parseTeamFile, type Roster } from '../../src/handover/team-file.ts';
+import { TeamDirectory } from '../../src/handover/directory.ts';
+import { ADDRESS_KEYS } from '../../src/channels/index.ts';
 import { eventually, memoryLog, tempDir } from './helpers.ts';
 
 const good = `teams:
@@ -18,24 +20,24 @@ agents:
     teams: [Billing, support]
     max_open: 2
   - name: Sara
-    whatsapp: "+15550001"
+    whatsapp: "+1 (555) 555-0001"
     teams: [Support]
 `;
 
 /** The refusals of a team.yaml text, as an admin reads them. */
 function errorsOf(text: string): string[] {
-  const result = parseTeamFile('team.yaml', text);
+  const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
   return 'errors' in result ? result.errors.map(String) : [];
 }
 
 describe('team.yaml is read', () => {
   it('into teams and agents, with ids, identities as text, canonical team names and max_open 3 by default', () => {
-    const result = parseTeamFile('team.yaml', good);
+    const result = parseTeamFile('team.yaml', good, ADDRESS_KEYS);
     expect(result).toEqual({
       roster: {
         teams: [
           { name: 'Billing', strategy: 'least_open' },
-          { name: 'Support', strategy: 'round_robin', telegramDesk: '-1001234567890' },
+          { name: 'Support', strategy: 'round_robin', desk: { channel: 'telegram', group: '-1001234567890' } },
         ],
         agents: [
           {
@@ -45,24 +47,25 @@ describe('team.yaml is read', () => {
             teams: ['Billing', 'Support'],
             maxOpen: 2,
           },
-          { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp', id: '+15550001' }], teams: ['Support'], maxOpen: 3 },
+          // A WhatsApp number reaches the agent on both WhatsApp channels, written as they write it: digits with the country code.
+          { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp-web', id: '15555550001' }, { channel: 'whatsapp-cloud', id: '15555550001' }], teams: ['Support'], maxOpen: 3 },
         ],
       },
     });
   });
 
   it('gives a team round_robin when it names no strategy', () => {
-    expect(parseTeamFile('team.yaml', 'teams:\n  - name: Sales\n')).toEqual({ roster: { teams: [{ name: 'Sales', strategy: 'round_robin' }], agents: [] } });
+    expect(parseTeamFile('team.yaml', 'teams:\n  - name: Sales\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [{ name: 'Sales', strategy: 'round_robin' }], agents: [] } });
   });
 
   it('as empty when the file is empty or its lists are', () => {
-    expect(parseTeamFile('team.yaml', '# nobody yet\n')).toEqual({ roster: { teams: [], agents: [] } });
-    expect(parseTeamFile('team.yaml', 'teams:\nagents:\n')).toEqual({ roster: { teams: [], agents: [] } });
+    expect(parseTeamFile('team.yaml', '# nobody yet\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [], agents: [] } });
+    expect(parseTeamFile('team.yaml', 'teams:\nagents:\n', ADDRESS_KEYS)).toEqual({ roster: { teams: [], agents: [] } });
   });
 
   it('from the shipped data/team.yaml without errors', async () => {
     const shipped = await readFile(new URL('../../data/team.yaml', import.meta.url), 'utf8');
-    const result = parseTeamFile('team.yaml', shipped);
+    const result = parseTeamFile('team.yaml', shipped, ADDRESS_KEYS);
     expect('errors' in result ? result.errors.map(String) : []).toEqual([]);
     if (!('roster' in result)) return;
     expect(result.roster.teams).toEqual([
@@ -173,7 +176,7 @@ describe('TeamDirectory', () => {
 
   async function load(watch = false) {
     const log = memoryLog();
-    const directory = await TeamDirectory.load({ file, log, watch });
+    const directory = await TeamDirectory.load({ file, addressKeys: ADDRESS_KEYS, log, watch });
     directories.push(directory);
     return { directory, log };
   }
@@ -189,7 +192,7 @@ describe('TeamDirectory', () => {
     expect(directory.agent('omar-khalid')?.name).toBe('Omar Khalid');
     expect(directory.agentByIdentity('telegram', '9001')?.id).toBe('omar-khalid');
     expect(directory.agentByIdentity('webchat', 'agent-omar')?.id).toBe('omar-khalid');
-    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
     expect(directory.agentByIdentity('webchat', '9001')).toBeUndefined();
     expect(directory.agentsOfTeam('SUPPORT').map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });
@@ -217,7 +220,7 @@ describe('TeamDirectory', () => {
     await writeFile(file, good.replace('teams: [Support]', 'teams: [Suport]'));
     await directory.reload();
     expect(directory.agents()).toEqual(before);
-    expect(directory.agentByIdentity('whatsapp', '+15550001')?.id).toBe('sara');
+    expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
     expect(directory.errors().map(String)).toEqual(['team.yaml:15: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
     expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
 

@@ -1,9 +1,10 @@
 // `ask`: the bot asks, waits for the answer, checks it against `expect`, re-asks on an invalid answer
-// (`retries`, `invalid`), then saves it or gives up (`on_fail`).
+// (`retries`, `invalid`), then saves it or gives up (`on_fail`). Photos, files and locations answer
+// `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
 import { choicesSchema, compileChoices } from '../choices.ts';
-import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isPhoneCountry, type Expect } from '../expect.ts';
-import { isKnown, type FieldRef } from '../fields.ts';
+import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
+import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { didYouMean } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
@@ -67,7 +68,10 @@ export const askStep = defineStep({
         return 'next';
       }
       if (waiting.retries < spec.retries) {
-        say(spec.invalid ? ctx.render(spec.invalid) : defaultInvalidText(spec.expect), spec, ctx);
+        // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
+        // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
+        const again = answer.notKept ? spec.question : spec.invalid;
+        say(again ? ctx.render(again) : defaultInvalidText(spec.expect), spec, ctx);
         return { wait: { retries: waiting.retries + 1 } };
       }
       return jumpOutcome(spec.onFail, ctx);
@@ -77,6 +81,7 @@ export const askStep = defineStep({
 
 function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
   const expect = (step.expect ?? 'text').trim();
+  if (isAttachmentExpect(expect)) return compileAttachmentExpect(expect, step, ctx);
   if (step.choices && expect !== 'choice') ctx.error(['choices'], 'choices go with expect: choice', 'add expect: choice');
   if (step.country !== undefined && expect !== 'phone') ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone');
   if (expect.startsWith('regex:')) {
@@ -105,6 +110,27 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     didYouMean(expect, EXPECT_TYPES) ?? `use one of ${EXPECT_TYPES.join(', ')} or regex:<pattern>`,
   );
   return { type: 'text' };
+}
+
+const ATTACHMENT_ANSWERS: Readonly<Record<AttachmentExpect, { answer: string; saved: string; field: string }>> = {
+  image: { answer: 'a picture', saved: 'a reference like media:<id>', field: 'conversation.photo' },
+  file: { answer: 'a file', saved: 'a reference like media:<id>', field: 'conversation.file' },
+  location: { answer: 'a shared location', saved: 'coordinates like 30.04,31.23', field: 'conversation.location' },
+};
+
+// Options that shape a typed answer mean nothing for an attachment, and a builtin field (a name, a team) cannot
+// hold a reference: a team named media:ab12 would queue the conversation where nobody works.
+function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
+  const { answer, saved, field } = ATTACHMENT_ANSWERS[expect];
+  for (const key of ['choices', 'country'] as const) {
+    if (step[key] !== undefined) ctx.error([key], `expect: ${expect} takes no ${key}: it is answered with ${answer}`, `remove ${key}:`);
+  }
+  const save = step.save === undefined ? undefined : parseFieldPath(step.save);
+  // Builtins a flow may not write at all are reported by writeField already.
+  if (save && BUILTIN_FIELDS.includes(save.path) && !writeRefusal(save)) {
+    ctx.error(['save'], `expect: ${expect} saves ${saved}, which does not belong in ${save.path}`, `save it to a field of its own, e.g. save: ${field}`);
+  }
+  return { type: expect };
 }
 
 function say(text: string, spec: AskStep, ctx: StepContext): void {

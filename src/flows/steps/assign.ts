@@ -62,6 +62,8 @@ export const assignStep = defineStep({
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
+      // Handed back by an agent: the flow goes on after the hand-over, as if nobody had been needed.
+      if (input.handedBack) return 'next';
       return input.timedOut ? jumpOutcome(spec.onTimeout, ctx) : { wait: waiting };
     },
   },

@@ -34,6 +34,20 @@ export type StepKindName = keyof typeof stepKinds;
 /** The compiled options of a kind, e.g. `StepSpec<'assign'>` is `AssignStep`. */
 export type StepSpec<K extends StepKindName> = (typeof stepKinds)[K] extends StepKind<infer Spec> ? Spec : never;
 
+// The registry seen kind by kind: indexing it with a generic kind `K` gives `StepKind<StepSpec<K>>`, which
+// lets the loader and the interpreter hand a step's spec to its own kind's functions without a cast.
+const kindsByName: { readonly [K in StepKindName]: StepKind<StepSpec<K>> } = stepKinds;
+
+/**
+ * The step kind named `kind`, typed by it.
+ *
+ *     const { runner } = stepKind(step.kind); // step: CompiledStep<K>
+ *     runner.run(step.spec, ctx);
+ */
+export function stepKind<K extends StepKindName>(kind: K): StepKind<StepSpec<K>> {
+  return kindsByName[kind];
+}
+
 /**
  * True when `key` names a step kind.
  *

@@ -81,7 +81,8 @@ export interface StepKind<Spec> {
   readonly kind: string;
   /** The step's whole map: the kind key, its options and `id`; strict, so typos are refused. */
   readonly schema: z.ZodTypeAny;
-  compile(parsed: unknown, ctx: CompileContext): Spec;
+  /** Checks a step's map against `schema` and compiles it: its spec and id, or what the schema refused. */
+  load(raw: Readonly<Record<string, unknown>>, ctx: CompileContext): { spec: Spec; id?: string } | { issues: z.ZodIssue[] };
   exits(spec: Spec): StepExits;
   /** Runs (and resumes) steps of this kind. */
   readonly runner: StepRunner<Spec>;
@@ -105,11 +106,26 @@ export function defineStep<Spec, Shape extends z.ZodRawShape>(definition: {
   exits(spec: Spec): StepExits;
   runner: StepRunner<Spec>;
 }): StepKind<Spec> {
-  const schema = z.object(definition.shape).strict();
+  const options = z.object(definition.shape).strict();
+  const id = stepIdSchema.optional();
   return {
     kind: definition.kind,
-    schema: schema.extend({ id: stepIdSchema.optional() }),
-    compile: (parsed, ctx) => definition.compile(parsed as z.output<typeof schema>, ctx),
+    schema: options.extend({ id }),
+    // `id` is every kind's and no compile's business, so it is checked on its own and the options without it.
+    load({ id: rawId, ...rawOptions }, ctx) {
+      const parsed = options.safeParse(rawOptions);
+      const parsedId = id.safeParse(rawId);
+      if (!parsed.success || !parsedId.success) {
+        return {
+          issues: [
+            ...(parsed.error?.issues ?? []),
+            ...(parsedId.error?.issues ?? []).map((issue) => ({ ...issue, path: ['id', ...issue.path] })),
+          ],
+        };
+      }
+      const spec = definition.compile(parsed.data, ctx);
+      return parsedId.data === undefined ? { spec } : { spec, id: parsedId.data };
+    },
     exits: definition.exits,
     runner: definition.runner,
   };

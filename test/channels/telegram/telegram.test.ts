@@ -314,7 +314,7 @@ describe('Telegram channel, long polling', () => {
     Object.assign(inTopic.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...inTopic.message.chat, id: DESK }, text: 'Looking into it now' });
     expect(await post(app, inTopic)).toBe(200);
     await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
-    expect((await app.store.conversation(1))).toMatchObject({ stage: 'assigned', agentId: 'omar', deskThread: `${DESK}/55` });
+    expect((await app.store.conversation(1))).toMatchObject({ stage: 'assigned', agentId: 'omar', deskThread: { channel: 'telegram', address: `${DESK}/55` } });
     expect(api.sentTo(DESK)).toContain('Omar took #1.');
 
     // A stranger in the group is not an agent: not relayed, not stored.

@@ -1,0 +1,37 @@
+// What one attempt of a transaction produced: outbound messages (stored with it), events to announce, closed
+// conversations whose flows start, desk threads to open or close. Announced and acted on only once it commits.
+import type { Conversation, Message, Tx } from '../store/types.ts';
+import type { DeskEffects } from '../handover/context.ts';
+import type { DomainEvent } from './events.ts';
+
+export class Effects implements DeskEffects {
+  readonly events: DomainEvent[] = [];
+  /** How many outbound messages were stored: the outbox is kicked after the commit if any. */
+  outbound = 0;
+  readonly closedConversations: Conversation[] = [];
+  readonly threadsToOpen: { conversationId: number; desk: { channel: string; group: string }; title: string }[] = [];
+  readonly threadsToClose: { channel: string; thread: string }[] = [];
+
+  constructor(private readonly tx: Tx) {}
+
+  send(message: Omit<Message, 'id'>): void {
+    this.tx.addMessage(message);
+    this.outbound++;
+  }
+
+  emit(event: DomainEvent): void {
+    this.events.push(event);
+  }
+
+  closed(conversation: Conversation): void {
+    this.closedConversations.push(conversation);
+  }
+
+  openThread(conversation: Conversation, desk: { channel: string; group: string }, title: string): void {
+    this.threadsToOpen.push({ conversationId: conversation.id, desk, title });
+  }
+
+  closeThread(channel: string, thread: string): void {
+    this.threadsToClose.push({ channel, thread });
+  }
+}

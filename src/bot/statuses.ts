@@ -1,0 +1,50 @@
+// What channels report about messages they sent (delivered, read, failed after all), recorded on the message and
+// announced; a message an agent wrote that did not reach the customer is told to that agent, in their app.
+import type { DeliveryStatus } from '../types.ts';
+import type { Message, Store } from '../store/types.ts';
+import type { Desk } from '../handover/desk.ts';
+import type { Logger } from '../shared/log.ts';
+import type { EventBus } from './events.ts';
+import type { Transactions } from './transactions.ts';
+
+/**
+ * Delivery statuses and failed sends.
+ *
+ *     await statuses.report({ channel: 'telegram', messageId: '812', status: 'read', at });
+ */
+export class Statuses {
+  constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions }) {}
+
+  async report(status: DeliveryStatus): Promise<void> {
+    const { store, bus, log } = this.options;
+    const message = await store.messageByChannelId(status.channel, status.messageId);
+    if (message?.direction !== 'out') {
+      log.debug({ channel: status.channel, messageId: status.messageId, status: status.status }, 'a status for a message not sent from here; ignored');
+      return;
+    }
+    if (status.status === 'failed') {
+      if (message.status === 'failed') return;
+      const reason = status.reason ?? 'the channel reported that it could not be delivered';
+      await store.markDelivery(message.id, { error: reason });
+      await this.tellAuthor(message, reason);
+    } else if (status.status === 'delivered' || status.status === 'read') {
+      // Statuses may arrive out of order: read is never taken back to delivered.
+      if (message.delivery === 'read' || message.delivery === status.status) return;
+      await store.recordDelivery(message.id, status.status);
+    }
+    bus.emit({ type: 'message.status', payload: { message, status: status.status, ...(status.reason ? { reason: status.reason } : {}) } });
+  }
+
+  /** An agent's message to a customer that failed: the agent is told which one, and why. */
+  async tellAuthor(message: Message, reason: string): Promise<void> {
+    if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
+    const conversation = await this.options.store.conversation(message.conversationId);
+    if (!conversation) return;
+    const agentId = message.agentId;
+    const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
+    await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
+      const name = (await tx.contact(conversation.contactId))?.name ?? 'the customer';
+      await this.options.desk.tell(tx, agentId, `#${conversation.id}: your message to ${name} was not delivered ("${excerpt}"): ${reason}`, fx, conversation.id);
+    });
+  }
+}

@@ -1,0 +1,116 @@
+// The periodic check, run by one process at a time (a lease in the store): closes conversations idle past the
+// auto-close time, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands back
+// conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action
+// re-reads its conversation in its own transaction, so running one twice changes nothing.
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/types.ts';
+import type { FlowLibrary } from '../flows/index.ts';
+import type { Desk } from '../handover/desk.ts';
+import type { TeamDirectory } from '../handover/directory.ts';
+import type { Logger } from '../shared/log.ts';
+import type { DeskThreads } from './desk-threads.ts';
+import type { Transactions } from './transactions.ts';
+import type { Turns } from './turns.ts';
+
+export interface TimersOptions {
+  store: Store;
+  flows: FlowLibrary;
+  directory: TeamDirectory;
+  log: Logger;
+  now: () => Date;
+  desk: Desk;
+  turns: Turns;
+  threads: DeskThreads;
+  transactions: Transactions;
+  /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
+  autoCloseAfterMs: number;
+  /** How often the check runs; the lease lasts twice that (a minute at least). */
+  everyMs: number;
+}
+
+/**
+ * The timed work of the runtime.
+ *
+ *     await timers.sweep(); // tests call it with a controllable clock
+ */
+export class Timers {
+  /** Who holds the sweeper's lease when this process does. */
+  readonly #owner = randomUUID();
+
+  constructor(private readonly options: TimersOptions) {}
+
+  async sweep(): Promise<void> {
+    const { store, flows, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
+    if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * this.options.everyMs)))) return;
+    const now = clock().getTime();
+    await this.requeueOrphans();
+    await this.options.threads.retry();
+    // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
+    const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
+    for (const conversation of timed) {
+      if (conversation.stage === 'assigned') {
+        if (now - Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt) < autoCloseAfterMs) continue;
+        await transactions.onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversation.id);
+          if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
+          if (now - Date.parse(fresh.lastAgentMessageAt ?? fresh.assignedAt ?? fresh.openedAt) < autoCloseAfterMs) return;
+          await desk.autoClose(tx, fresh, describeDuration(autoCloseAfterMs), fx);
+          await turns.closedFlows(tx, fx);
+        });
+      } else if (conversation.flow && !conversation.flow.done) {
+        const step = (await flows.version(conversation.flow.flow, conversation.flow.version))?.steps[conversation.flow.step];
+        const timeoutMs = step?.kind === 'assign' ? step.spec.timeoutMs : undefined;
+        if (timeoutMs === undefined || now - Date.parse(conversation.queuedAt ?? conversation.openedAt) < timeoutMs) continue;
+        await transactions.onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversation.id);
+          if (fresh?.status !== 'open' || fresh.stage !== 'queued') return;
+          const contact = await tx.contact(fresh.contactId);
+          if (!contact) return;
+          fresh.stage = 'bot';
+          delete fresh.agentId;
+          const turn = turns.turn(contact, fresh, fx);
+          await turns.resume(turn, { timedOut: true });
+          await turns.settle(tx, turn, fx);
+        });
+      }
+    }
+  }
+
+  /**
+   * Conversations held by agents no longer in team.yaml go back to their team's queue. Runs at start (an agent
+   * removed while the server was down), on every change of team.yaml, and at every check (a failed one retries).
+   */
+  async requeueOrphans(): Promise<void> {
+    const { store, directory, log, desk, transactions } = this.options;
+    // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
+    if (directory.errors().length > 0) return;
+    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !directory.agent(c.agentId ?? ''));
+    for (const conversation of orphans) {
+      await transactions.onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || directory.agent(fresh.agentId ?? '')) return;
+        log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
+        await desk.requeue(tx, fresh, fx);
+      });
+    }
+  }
+
+  /** Takes or renews the lease `name` for this process; false while another live process holds it. */
+  async #takeLease(name: string, ttlMs: number): Promise<boolean> {
+    const now = this.options.now().getTime();
+    return this.options.store.transaction(`lease:${name}`, async (tx) => {
+      const lease = await tx.doc<{ owner: string; until: string }>('leases', name);
+      if (lease && lease.owner !== this.#owner && Date.parse(lease.until) > now) return false;
+      tx.putDoc('leases', name, { owner: this.#owner, until: new Date(now + ttlMs).toISOString() });
+      return true;
+    });
+  }
+}
+
+/** `86400000` → `24 h`, `604800000` → `7 d`, for messages people read. */
+function describeDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms <= 72 * 3_600_000) return `${ms / 3_600_000} h`;
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,45 @@
+// Running the runtime's decisions as store transactions: on a key (a contact's, so their messages stay in
+// order), with the effects of the committed attempt announced and carried out after the commit.
+import type { Conversation, Store, Tx } from '../store/types.ts';
+import type { Logger } from '../shared/log.ts';
+import { Effects } from './effects.ts';
+
+export type Decide<T> = (tx: Tx, fx: Effects) => Promise<T>;
+
+/**
+ * Runs decisions in transactions and hands their committed effects on.
+ *
+ *     const transactions = new Transactions({ store, log, afterCommit: (fx) => announce(fx) });
+ *     await transactions.run(`telegram:${chat}`, (tx, fx) => decide(tx, fx));
+ */
+export class Transactions {
+  constructor(private readonly options: { store: Store; log: Logger; afterCommit: (effects: Effects) => void }) {}
+
+  /**
+   * Runs `decide` in a transaction on `key` (the store decides it again, in the key's place, when another
+   * transaction changed what it read), then hands on what the committed attempt produced. A decision that
+   * returns false produced nothing to announce (a repeated delivery).
+   */
+  async run<T>(key: string, decide: Decide<T>): Promise<T> {
+    const { value, effects } = await this.options.store.transaction(key, async (tx) => {
+      const fx = new Effects(tx);
+      return { value: await decide(tx, fx), effects: fx };
+    });
+    if (value !== false) this.options.afterCommit(effects);
+    return value;
+  }
+
+  /**
+   * A transaction on the key of the customer of `conversation`, so it is ordered with their messages. A failure
+   * is logged; the check that called it finds the conversation again next time.
+   */
+  async onCustomerKey(conversation: Conversation, decide: Decide<void>): Promise<void> {
+    const { store, log } = this.options;
+    const contact = await store.contact(conversation.contactId);
+    const identity = contact?.identities.find((i) => i.channel === conversation.channel) ?? contact?.identities[0];
+    const key = identity ? `${identity.channel}:${identity.id}` : `conversation:${conversation.id}`;
+    await this.run(key, decide).catch((error: unknown) => {
+      log.error({ err: error, conversation: conversation.id }, 'a timed action failed; it is retried at the next check');
+    });
+  }
+}

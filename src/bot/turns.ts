@@ -1,0 +1,164 @@
+// Flows inside a transaction: a conversation's turn (what the flow says is stored as outbound messages), starting
+// the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
+// flow asked for (hand over to a team, close).
+import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
+import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import type { Desk } from '../handover/desk.ts';
+import type { Logger } from '../shared/log.ts';
+import type { Effects } from './effects.ts';
+
+/** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */
+export interface Turn extends FlowRun {
+  closeRequest?: { note?: string };
+  assignRequest?: AssignRequest;
+  /** The last prediction the flow asked for, announced if it set the conversation's intent. */
+  prediction?: Classification;
+  /** The conversation's intent when the turn began (or was last announced). */
+  intentBefore?: string;
+}
+
+export interface TurnsOptions {
+  flows: FlowLibrary;
+  log: Logger;
+  now: () => Date;
+  /** The NLP model's prediction for a text, for `classify` steps; undefined while none is ready. */
+  classify?: (text: string) => Classification | undefined;
+}
+
+/**
+ * Runs flows on conversations, in the caller's transaction.
+ *
+ *     const turn = turns.turn(contact, conversation, fx);
+ *     await turns.resume(turn, { text: 'layla@example.com' }); await turns.settle(tx, turn, fx);
+ */
+export class Turns {
+  #desk: Desk | undefined;
+
+  constructor(private readonly options: TurnsOptions) {}
+
+  /** The desk that carries out hand-overs and closings (set once, by the runtime that owns both). */
+  set desk(desk: Desk) {
+    this.#desk = desk;
+  }
+
+  /** The flow's view of this transaction: what it says is stored as pending outbound messages. */
+  turn(contact: Contact, conversation: Conversation, fx: Effects): Turn {
+    const { log } = this.options;
+    const now = this.options.now();
+    const to = contact.identities.find((identity) => identity.channel === conversation.channel)?.id ?? contact.identities[0]?.id ?? '';
+    const turn: Turn = {
+      contact,
+      conversation,
+      now,
+      ...(conversation.intent !== undefined ? { intentBefore: conversation.intent } : {}),
+      log: {
+        info: (o, msg) => log.info({ conversation: conversation.id, ...o }, msg),
+        warn: (o, msg) => log.warn({ conversation: conversation.id, ...o }, msg),
+        error: (o, msg) => log.error({ conversation: conversation.id, ...o }, msg),
+      },
+      say: (out) => {
+        fx.send({
+          contactId: contact.id,
+          conversationId: conversation.id,
+          channel: conversation.channel,
+          address: to,
+          direction: 'out',
+          from: 'bot',
+          text: out.text,
+          ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
+          ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments } : {}),
+          at: now.toISOString(),
+          status: 'pending',
+        });
+      },
+      close: (note) => {
+        turn.closeRequest = note === undefined ? {} : { note };
+      },
+      assign: (request) => {
+        turn.assignRequest = request;
+      },
+      classify: (text) => {
+        const prediction = this.options.classify?.(text);
+        if (prediction) turn.prediction = prediction;
+        return prediction;
+      },
+    };
+    return turn;
+  }
+
+  /** Starts the flow that `on` triggers (the first, if several do). */
+  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource): void {
+    const [flow, ...others] = this.options.flows.forTrigger(on, source);
+    if (!flow) return;
+    if (others.length > 0) {
+      this.options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
+    }
+    startFlow(flow, turn);
+  }
+
+  /** Feeds `input` to the step the conversation's flow waits on, if it waits. */
+  async resume(turn: Turn, input: FlowInput): Promise<void> {
+    const position = turn.conversation.flow;
+    if (!position?.waiting || position.done) return;
+    const flow = await this.options.flows.version(position.flow, position.version);
+    if (flow) resumeFlow(flow, turn, input);
+    else {
+      this.options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
+      turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
+    }
+  }
+
+  /** Carries out what the flow asked for during its turn: a hand-over to a team, or closing. */
+  async settle(tx: Tx, turn: Turn, fx: Effects): Promise<void> {
+    const { conversation } = turn;
+    tx.putConversation(conversation);
+    tx.putContact(turn.contact);
+    if (conversation.intent !== undefined && conversation.intent !== turn.intentBefore) {
+      // A pressed clarify button is the customer's own word: full confidence.
+      const confidence = turn.prediction?.intent === conversation.intent ? turn.prediction.confidence : 1;
+      fx.emit({ type: 'intent.classified', payload: { conversation, intent: conversation.intent, confidence } });
+      turn.intentBefore = conversation.intent;
+    }
+    const assign = turn.assignRequest;
+    delete turn.assignRequest;
+    if (assign && conversation.status === 'open') await this.#deskOf().assign(tx, conversation, assign, fx);
+    const close = turn.closeRequest;
+    delete turn.closeRequest;
+    if (close && conversation.status === 'open') this.#deskOf().close(tx, conversation, 'bot', close.note, fx);
+  }
+
+  /** Starts the `conversation.closed` flows of every conversation closed in this transaction. */
+  async closedFlows(tx: Tx, fx: Effects, current?: Turn): Promise<void> {
+    while (fx.closedConversations.length > 0) {
+      const conversation = fx.closedConversations.shift() as Conversation;
+      const contact = current?.conversation.id === conversation.id ? current.contact : await tx.contact(conversation.contactId);
+      if (!contact) continue;
+      const turn = current?.conversation.id === conversation.id ? current : this.turn(contact, conversation, fx);
+      this.start(turn, 'conversation.closed');
+      await this.settle(tx, turn, fx);
+    }
+  }
+
+  /**
+   * A conversation an agent handed back: its flow goes on after the step that handed it over; without one to go
+   * on with, the inbound flow starts again (it skips what it already knows).
+   */
+  async handBack(tx: Tx, conversation: Conversation, fx: Effects): Promise<void> {
+    const contact = await tx.contact(conversation.contactId);
+    if (!contact) return;
+    const turn = this.turn(contact, conversation, fx);
+    const position = conversation.flow;
+    if (position && position.waiting) {
+      conversation.flow = { ...position, done: false };
+      await this.resume(turn, { handedBack: true });
+    }
+    if (!conversation.flow || conversation.flow.done) this.start(turn, 'conversation.opened', 'contact');
+    await this.settle(tx, turn, fx);
+    await this.closedFlows(tx, fx, turn);
+  }
+
+  #deskOf(): Desk {
+    if (!this.#desk) throw new Error('Turns used before its desk was set');
+    return this.#desk;
+  }
+}

@@ -1,0 +1,12 @@
+// How team.yaml names an agent in the web chat: the session that is theirs.
+import type { AddressKey } from '../../handover/team.ts';
+import { SESSION_PATTERN } from './session.ts';
+
+/** `webchat: agent-omar` in team.yaml. */
+export const webchatAddress: AddressKey = {
+  key: 'webchat',
+  channels: ['webchat'],
+  hint: 'a web chat session name only this agent knows (1-64 letters, digits, - or _), e.g. webchat: agent-omar',
+  example: (agentId) => `webchat: agent-${agentId || 'name'}`,
+  normalize: (value) => (SESSION_PATTERN.test(value.trim()) ? value.trim() : undefined),
+};

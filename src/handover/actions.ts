@@ -1,0 +1,132 @@
+// The agent action API: every decision an agent makes that changes state (status, claim, transfer, note,
+// close, hand back to the bot) goes through `act`, whether it was typed as a command in a messaging app or
+// clicked in the agent console or the dashboard.
+import type { Conversation, Tx } from '../store/types.ts';
+import { agentState, saveAgentState } from './agent-state.ts';
+import { assign, drainFor, giveTo } from './assignment/assign.ts';
+import { close } from './closing.ts';
+import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { customerAddress } from './outgoing.ts';
+import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
+import type { Agent } from './team.ts';
+
+/** What an agent decides. `conversationId` is the number people see as #42. */
+export type AgentAction =
+  | { kind: 'status'; status: 'online' | 'away' }
+  | { kind: 'claim'; conversationId: number }
+  | { kind: 'transfer'; conversationId: number; to: string }
+  | { kind: 'note'; conversationId: number; text: string }
+  | { kind: 'close'; conversationId: number; note?: string }
+  | { kind: 'handBack'; conversationId: number };
+
+/** The outcome of an action: done or refused, with the line the agent reads either way. */
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+  conversationId?: number;
+}
+
+/** What the bot does with a conversation handed back to it (the runtime resumes its flow), in the same transaction. */
+export type HandBack = (tx: Tx, conversation: Conversation, fx: DeskEffects) => Promise<void>;
+
+const done = (message: string, conversationId?: number): ActionResult => ({ ok: true, message, ...(conversationId !== undefined ? { conversationId } : {}) });
+const refused = (message: string, conversationId?: number): ActionResult => ({ ok: false, message, ...(conversationId !== undefined ? { conversationId } : {}) });
+
+/**
+ * Carries out an agent's action in a transaction. Refusals change nothing and say why.
+ *
+ *     const result = await act(ctx, tx, omar, { kind: 'close', conversationId: 42, note: 'refunded' }, fx, handBack);
+ *     result.message; // 'Closed #42 (refunded).'
+ */
+export async function act(
+  ctx: DeskContext, tx: Tx, agent: Agent, action: AgentAction, fx: DeskEffects,
+  handBack: HandBack,
+): Promise<ActionResult> {
+  switch (action.kind) {
+    case 'status': {
+      const state = await agentState(tx, agent, stamp(ctx));
+      state.status = action.status;
+      state.since = stamp(ctx);
+      saveAgentState(tx, agent, state);
+      if (action.status === 'online') await drainFor(ctx, tx, agent, fx);
+      return done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you send /online.');
+    }
+    case 'claim': {
+      const conversation = await tx.conversation(action.conversationId);
+      const refusal = claimRefusal(ctx, conversation, agent, action.conversationId);
+      if (refusal || !conversation) return refused(refusal ?? `There is no conversation #${action.conversationId}.`);
+      await giveTo(ctx, tx, conversation, agent, fx);
+      return done(`#${conversation.id} is yours.`, conversation.id);
+    }
+    case 'note': {
+      const conversation = await tx.conversation(action.conversationId);
+      if (!conversation || !mayTouch(conversation, agent)) return refused(`There is no conversation #${action.conversationId} in your teams.`);
+      tx.addMessage({
+        contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel,
+        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: action.text, at: stamp(ctx),
+      });
+      return done(`Note added to #${conversation.id} (only agents see it).`, conversation.id);
+    }
+    case 'close': {
+      const held = await heldBy(ctx, tx, agent, action.conversationId);
+      if ('problem' in held) return refused(held.problem, action.conversationId);
+      close(ctx, tx, held.conversation, agent.id, action.note, fx);
+      await drainFor(ctx, tx, agent, fx);
+      return done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id);
+    }
+    case 'transfer':
+      return transfer(ctx, tx, agent, action.conversationId, action.to, fx);
+    case 'handBack': {
+      const held = await heldBy(ctx, tx, agent, action.conversationId);
+      if ('problem' in held) return refused(held.problem, action.conversationId);
+      const { conversation } = held;
+      conversation.stage = 'bot';
+      delete conversation.agentId;
+      tx.putConversation(conversation);
+      fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: agent.id } });
+      await handBack(tx, conversation, fx);
+      await drainFor(ctx, tx, agent, fx);
+      return done(`#${conversation.id} is back with the bot.`, conversation.id);
+    }
+  }
+}
+
+async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: number, to: string, fx: DeskEffects): Promise<ActionResult> {
+  const held = await heldBy(ctx, tx, agent, conversationId);
+  if ('problem' in held) return refused(held.problem, conversationId);
+  const { conversation } = held;
+  const team = ctx.directory.team(to);
+  const colleague = team ? undefined : findAgent(ctx, to);
+  if (!team && !colleague) {
+    const teams = ctx.directory.teams().map((t) => t.name).join(', ');
+    return refused(`There is no team or agent named "${to}". Teams: ${teams || 'none'}.`, conversationId);
+  }
+  if (colleague?.id === agent.id) return refused(`#${conversation.id} is already yours.`, conversationId);
+  if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(`${colleague.name} is not online; #${conversation.id} stays with you.`, conversationId);
+  delete conversation.agentId;
+  tx.putConversation(conversation);
+  let result: ActionResult;
+  if (colleague) {
+    await giveTo(ctx, tx, conversation, colleague, fx);
+    result = done(`#${conversation.id} is now with ${colleague.name}.`, conversation.id);
+  } else {
+    const name = (team as NonNullable<typeof team>).name;
+    conversation.stage = 'queued';
+    conversation.queuedAt = stamp(ctx);
+    await assign(ctx, tx, conversation, { team: name }, fx);
+    const taker = holderOf(ctx, conversation);
+    result = done(`#${conversation.id} is transferred to ${name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, conversation.id);
+  }
+  await drainFor(ctx, tx, agent, fx);
+  return result;
+}
+
+function claimRefusal(ctx: DeskContext, conversation: Conversation | undefined, agent: Agent, id: number): string | undefined {
+  if (!conversation || conversation.status !== 'open') return `#${id} is not an open conversation.`;
+  if (conversation.stage === 'assigned') {
+    const holder = holderOf(ctx, conversation)?.name;
+    return conversation.agentId === agent.id ? `#${id} is already yours.` : `#${id} is already with ${holder ?? 'another agent'}.`;
+  }
+  if (!mayTouch(conversation, agent)) return `#${id} belongs to ${conversation.team}, which is not one of your teams.`;
+  return undefined;
+}

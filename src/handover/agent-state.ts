@@ -1,0 +1,39 @@
+// An agent's state kept in the store (collection `agents`), across restarts: status, last assignment, the
+// conversation picked with /use, and where they last wrote from.
+import type { Identity, Tx } from '../store/types.ts';
+import type { Agent, AgentStatus } from './team.ts';
+
+export interface AgentState {
+  status: AgentStatus;
+  since: string;
+  lastAssignedAt?: string;
+  /** The conversation picked with `/use N`. */
+  current?: number;
+  /** Where the agent last wrote from: cards and relays go there. */
+  replyTo?: Identity;
+}
+
+/** Offline states made for agents with no document yet, per transaction: every part of it gets the same object. */
+const fresh = new WeakMap<Tx, Map<string, AgentState>>();
+
+/**
+ * The agent's state in this transaction: their live document, or one offline state for an agent who has none
+ * yet (not written unless put). Whoever changes it puts it with `saveAgentState`.
+ *
+ *     const state = await agentState(tx, agent, now);
+ *     state.status = 'online'; saveAgentState(tx, agent, state);
+ */
+export async function agentState(tx: Tx, agent: Agent, now: string): Promise<AgentState> {
+  const stored = await tx.doc<AgentState>('agents', agent.id);
+  if (stored) return stored;
+  let made = fresh.get(tx);
+  if (!made) fresh.set(tx, (made = new Map()));
+  let state = made.get(agent.id);
+  if (!state) made.set(agent.id, (state = { status: 'offline', since: now }));
+  return state;
+}
+
+/** Writes the agent's state in this transaction. */
+export function saveAgentState(tx: Tx, agent: Agent, state: AgentState): void {
+  tx.putDoc('agents', agent.id, state);
+}

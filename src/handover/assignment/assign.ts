@@ -1,0 +1,140 @@
+// Handing conversations to agents: to an available agent of a team or to its queue, back to the queue when an
+// agent is gone, and from the queue to an agent who can take more. Every function changes the transaction's live
+// conversation and puts it itself.
+import type { Conversation, Tx } from '../../store/types.ts';
+import { agentState, saveAgentState } from '../agent-state.ts';
+import { assignmentCard } from '../card.ts';
+import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
+import { findAgent } from '../lookups.ts';
+import { toAgent, toCustomer, toThread } from '../outgoing.ts';
+import type { Agent, Strategy, Team } from '../team.ts';
+import { chooseAgent } from './pipeline.ts';
+import { nextFor } from './queue.ts';
+
+/** What a flow's `assign` step (or a transfer) asks for. */
+export interface AssignRequest {
+  team: string;
+  /** An agent to try first (by name or id); the conversation waits in the team's queue if they cannot take it. */
+  agent?: string;
+  strategy?: Strategy;
+  /** What to tell the customer when the conversation is queued, given their place in line. */
+  queuedText?: (position: number) => string;
+}
+
+/** How many of the customer's recent messages a card shows. */
+const RECENT_FOR_CARD = 5;
+
+/**
+ * Hands `conversation` to an available agent of the team, or queues it. A team that is empty or not in team.yaml
+ * (a template that rendered nothing) is an error in the log, and the default team (the first in team.yaml) takes
+ * the conversation: never a queue no agent serves.
+ *
+ *     await assign(ctx, tx, conversation, { team: 'Billing' }, fx);
+ */
+export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversation, request: AssignRequest, fx: DeskEffects): Promise<void> {
+  let team = ctx.directory.team(request.team);
+  if (!team) {
+    team = ctx.directory.defaultTeam();
+    ctx.log.error(
+      { conversation: conversation.id, team: request.team, instead: team?.name },
+      request.team.trim() === '' ? 'assign names no team; the default team (first in team.yaml) takes the conversation' : 'assign names a team that is not in team.yaml; the default team (first in team.yaml) takes the conversation',
+    );
+  }
+  const teamName = team?.name ?? request.team;
+  conversation.team = teamName;
+  tx.putConversation(conversation);
+  if (team?.desk && !conversation.deskThread) {
+    const name = (await tx.contact(conversation.contactId))?.name ?? 'customer';
+    fx.openThread(conversation, team.desk, `#${conversation.id} ${name} · ${team.name}`);
+  }
+  const target = request.agent ? findAgent(ctx, request.agent) : undefined;
+  const agent = team ? await choose(ctx, tx, team, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }) : undefined;
+  if (agent) {
+    await giveTo(ctx, tx, conversation, agent, fx);
+    return;
+  }
+  conversation.stage = 'queued';
+  conversation.queuedAt ??= stamp(ctx);
+  if (target) conversation.agentId = target.id;
+  else delete conversation.agentId;
+  // The conversation is at the end of the line: everyone queued, itself included (it is put above). A count,
+  // so a long queue is not copied, nor every conversation in it made a read that conflicts when it changes.
+  const position = await tx.countOpenConversations({ stage: 'queued', team: teamName });
+  fx.emit({ type: 'conversation.queued', payload: { conversation } });
+  const text = request.queuedText?.(position);
+  if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', text }, fx);
+}
+
+/** Puts a conversation whose agent is gone back in its team's queue, then lets a free agent take it. */
+export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  conversation.stage = 'queued';
+  delete conversation.agentId;
+  conversation.queuedAt ??= conversation.assignedAt ?? stamp(ctx);
+  tx.putConversation(conversation);
+  fx.emit({ type: 'conversation.queued', payload: { conversation } });
+  for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
+}
+
+/** Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity. */
+export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
+  if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return;
+  for (;;) {
+    if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
+    // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
+    // (a queued customer writing) does not make this transaction conflict.
+    const queued: Conversation[] = [];
+    for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team }, { live: false })));
+    const picked = nextFor(agent, queued);
+    const next = picked && (await tx.conversation(picked.id));
+    if (!next) return;
+    await giveTo(ctx, tx, next, agent, fx);
+  }
+}
+
+/**
+ * Makes `agent` hold `conversation` and sends them its card (in a desk team, the card is the thread's first
+ * message, posted when the thread opens; `announce` says in the thread who took it).
+ */
+export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversation, agent: Agent, fx: DeskEffects, options: { announce?: boolean } = {}): Promise<void> {
+  const now = stamp(ctx);
+  tx.putConversation(conversation);
+  conversation.stage = 'assigned';
+  conversation.agentId = agent.id;
+  conversation.assignedAt ??= now;
+  // The flow rested on its assign step; with a person in charge it is over (handing back resumes it).
+  if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
+  if (!conversation.team) conversation.team = agent.teams[0];
+  const state = await agentState(tx, agent, now);
+  state.lastAssignedAt = now;
+  saveAgentState(tx, agent, state);
+  if (conversation.team) tx.putDoc('teams', conversation.team.toLowerCase(), { lastAgentId: agent.id });
+  const contact = await tx.contact(conversation.contactId);
+  const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
+  const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
+  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent }) : undefined;
+  if (card && !team?.desk) await toAgent(ctx, tx, agent, card, fx, conversation.id);
+  if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, `${agent.name} took #${conversation.id}.`, fx);
+  fx.emit({ type: 'conversation.assigned', payload: { conversation } });
+}
+
+/** The agent the team's strategy picks among its online agents under capacity (`target` first, if given). */
+async function choose(ctx: DeskContext, tx: Tx, team: Team, options: { strategy?: Strategy; target?: string }): Promise<Agent | undefined> {
+  const agents = ctx.directory.agentsOfTeam(team.name);
+  const now = stamp(ctx);
+  const states = new Map<string, Awaited<ReturnType<typeof agentState>>>();
+  const held = new Map<string, number>();
+  for (const agent of agents) {
+    states.set(agent.id, await agentState(tx, agent, now));
+    held.set(agent.id, await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id }));
+  }
+  const teamState = await tx.doc<{ lastAgentId?: string }>('teams', team.name.toLowerCase());
+  return chooseAgent({
+    team,
+    agents,
+    statusOf: (id) => states.get(id)?.status ?? 'offline',
+    openCountOf: (id) => held.get(id) ?? 0,
+    lastAssignedAtOf: (id) => states.get(id)?.lastAssignedAt,
+    ...(teamState?.lastAgentId ? { lastAssignedInTeam: teamState.lastAgentId } : {}),
+    ...options,
+  });
+}

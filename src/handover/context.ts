@@ -1,0 +1,35 @@
+// What every handover decision works with: the team directory, the clock, the log, and the effects a decision
+// asks of the transaction's owner (messages to send, events to announce, threads to open or close).
+import type { DomainEvent } from '../shared/events.ts';
+import type { Conversation, Message } from '../store/types.ts';
+import type { TeamDirectory } from './directory.ts';
+
+export interface DeskContext {
+  directory: TeamDirectory;
+  now: () => Date;
+  log: { warn(o: object, msg: string): void; error(o: object, msg: string): void };
+}
+
+/** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */
+export interface DeskEffects {
+  /** Stores an outbound message (to its `address`) in this transaction; it is sent once the transaction is on disk. */
+  send(message: Omit<Message, 'id'>): void;
+  emit(event: DomainEvent): void;
+  /** A conversation was closed: its `conversation.closed` flows should start. */
+  closed(conversation: Conversation): void;
+  /** Asks for a thread in a team desk's group (on the desk's channel) for this conversation. */
+  openThread(conversation: Conversation, desk: { channel: string; group: string }, title: string): void;
+  /** Asks to close a desk thread. */
+  closeThread(channel: string, thread: string): void;
+}
+
+/** A team desk's thread (collection `desk-threads`, keyed by channel and thread address): the conversation it is about. */
+export interface DeskThread {
+  conversationId: number;
+}
+
+/** The key of a desk thread's document. */
+export const threadKey = (channel: string, thread: string): string => `${channel}:${thread}`;
+
+/** The clock as an ISO string, for records. */
+export const stamp = (ctx: DeskContext): string => ctx.now().toISOString();

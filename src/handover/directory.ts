@@ -1,0 +1,198 @@
+// team.yaml in service: keeps the last good version when an edit breaks the file, reloads it when it changes,
+// tells who listens when the teams or agents change, and answers who is who.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { Reloader } from '../shared/reloader.ts';
+import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
+import { inTeam, sameTeam, type AddressKey, type Agent, type Team } from './team.ts';
+
+/** Where the directory reports what it loaded and what it refused (pino fits). */
+export interface TeamLog {
+  info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+/** Options of `TeamDirectory.load`. */
+export interface TeamDirectoryOptions {
+  /** The team file, e.g. `data/team.yaml`; a missing file means no teams and no agents. */
+  file: string;
+  /** The keys naming an agent's address on a channel, as the channels state them (`ADDRESS_KEYS`). */
+  addressKeys: readonly AddressKey[];
+  log: TeamLog;
+  /** Reload when the file changes, is replaced or removed (default true). */
+  watch?: boolean;
+}
+
+/**
+ * The teams and agents in service. An edit that breaks team.yaml is refused (see `errors()`) and the last
+ * good version keeps serving.
+ *
+ *     const team = await TeamDirectory.load({ file: join(DATA_DIR, 'team.yaml'), log });
+ *     team.agentByIdentity('telegram', '9001')?.name; // 'Omar'
+ */
+export class TeamDirectory {
+  private roster: Roster = EMPTY_ROSTER;
+  private byId = new Map<string, Agent>();
+  private byIdentity = new Map<string, Agent>();
+  private fileErrors: TeamFileError[] = [];
+  private readonly listeners = new Set<(before: Roster, after: Roster) => void>();
+  private served = false;
+  private readonly reloader: Reloader;
+
+  private constructor(private readonly options: TeamDirectoryOptions) {
+    this.reloader = new Reloader({ read: () => this.read(), label: basename(options.file), log: options.log });
+  }
+
+  /**
+   * Reads the file and, unless `watch: false`, follows its changes.
+   *
+   *     const team = await TeamDirectory.load({ file: 'data/team.yaml', log, watch: false });
+   */
+  static async load(options: TeamDirectoryOptions): Promise<TeamDirectory> {
+    const directory = new TeamDirectory(options);
+    await directory.reload();
+    if (options.watch ?? true) {
+      const name = basename(options.file);
+      directory.reloader.watch(dirname(options.file), (changed) => changed === null || changed === name);
+    }
+    return directory;
+  }
+
+  /** Every team, in file order. */
+  teams(): Team[] {
+    return [...this.roster.teams];
+  }
+
+  /**
+   * The team called `name`, whatever its case (flows and agents type team names by hand).
+   *
+   *     team.team('billing')?.strategy; // 'least_open'
+   */
+  team(name: string): Team | undefined {
+    return this.roster.teams.find((team) => sameTeam(team.name, name));
+  }
+
+  /**
+   * The team a conversation goes to when a flow names no team or one team.yaml does not have: the first team
+   * listed, so that no conversation waits in a queue no agent serves.
+   *
+   *     directory.defaultTeam()?.name; // 'Billing' when it comes first in team.yaml
+   */
+  defaultTeam(): Team | undefined {
+    return this.roster.teams[0];
+  }
+
+  /** Every agent, in file order (the order round robin takes turns in). */
+  agents(): Agent[] {
+    return [...this.roster.agents];
+  }
+
+  /**
+   * The agent with this id (see `agentId`).
+   *
+   *     team.agent(agentId('Omar Khalid'));
+   */
+  agent(id: string): Agent | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * The agent who writes from this address, or undefined for a customer.
+   *
+   *     const agent = team.agentByIdentity(message.channel, message.from.id);
+   */
+  agentByIdentity(channel: string, id: string): Agent | undefined {
+    return this.byIdentity.get(identityKey(channel, id));
+  }
+
+  /**
+   * The agents of a team, in file order.
+   *
+   *     team.agentsOfTeam('Billing').map((agent) => agent.name);
+   */
+  agentsOfTeam(team: string): Agent[] {
+    return this.roster.agents.filter((agent) => inTeam(agent, team));
+  }
+
+  /**
+   * Why the file as it is now on disk is not in service (file, line, reason, fix); empty when it is.
+   *
+   *     for (const error of team.errors()) console.error(String(error));
+   */
+  errors(): TeamFileError[] {
+    return [...this.fileErrors];
+  }
+
+  /**
+   * Calls `listener` after a reload changes the teams or agents; returns the function that stops it.
+   * The runtime uses it to requeue the conversations of a removed agent.
+   *
+   *     const stop = team.onChange((before, after) => requeueRemovedAgents(before.agents, after.agents));
+   */
+  onChange(listener: (before: Roster, after: Roster) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Re-reads the file. Reloads run one at a time, in call order.
+   *
+   *     await team.reload();
+   */
+  reload(): Promise<void> {
+    return this.reloader.reload();
+  }
+
+  /** Stops following the file. */
+  close(): void {
+    this.reloader.close();
+  }
+
+  private async read(): Promise<void> {
+    const { file, log } = this.options;
+    const label = basename(file);
+    let text: string | undefined;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      if (code !== 'ENOENT') return this.refuse([new TeamFileError(label, 1, `cannot read ${label}: ${message}`, 'check the file\'s permissions')]);
+    }
+    const result = text === undefined ? { roster: EMPTY_ROSTER } : parseTeamFile(label, text, this.options.addressKeys);
+    if ('errors' in result) return this.refuse(result.errors);
+    if (this.fileErrors.length > 0) log.info({ file }, `${label} is fixed`);
+    this.fileErrors = [];
+    this.serve(result.roster, text === undefined ? `${label} not found: no teams and no agents` : `${label}: ${result.roster.teams.length} teams and ${result.roster.agents.length} agents in service`);
+  }
+
+  private refuse(errors: TeamFileError[]): void {
+    const { file, log } = this.options;
+    this.fileErrors = errors;
+    for (const error of errors) log.error({ file, line: error.line }, String(error));
+    if (this.served) log.warn({ file }, `${basename(file)} was refused; the last good version stays in service`);
+  }
+
+  private serve(roster: Roster, summary: string): void {
+    const before = this.roster;
+    const changed = JSON.stringify(before) !== JSON.stringify(roster);
+    if (this.served && !changed) return;
+    this.served = true;
+    this.roster = roster;
+    this.byId = new Map(roster.agents.map((agent) => [agent.id, agent]));
+    this.byIdentity = new Map(roster.agents.flatMap((agent) => agent.identities.map((identity) => [identityKey(identity.channel, identity.id), agent] as const)));
+    this.options.log.info({ file: this.options.file }, summary);
+    if (!changed) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(before, roster);
+      } catch (error) {
+        this.options.log.error({ file: this.options.file }, `a team change listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+const identityKey = (channel: string, id: string): string => `${channel}\u0000${id}`;

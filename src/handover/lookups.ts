@@ -1,0 +1,42 @@
+// Questions the handover asks about conversations and agents: who holds it, may this agent touch it, which one
+// does an agent mean, what is the customer called.
+import type { Conversation, Tx } from '../store/types.ts';
+import type { DeskContext } from './context.ts';
+import type { Agent } from './team.ts';
+
+/** A conversation an agent may act on, or the one-line reason they may not. */
+export type Held = { conversation: Conversation } | { problem: string };
+
+/** The agent holding the conversation, if an agent holds it. */
+export function holderOf(ctx: DeskContext, conversation: Conversation): Agent | undefined {
+  return conversation.stage === 'assigned' && conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
+}
+
+/** An agent may act on conversations of their teams, and on those not routed to any team yet. */
+export function mayTouch(conversation: Conversation, agent: Agent): boolean {
+  if (conversation.agentId === agent.id) return true;
+  const team = conversation.team?.toLowerCase();
+  return team === undefined || agent.teams.some((name) => name.toLowerCase() === team);
+}
+
+/** Conversation `id` if `agent` holds it, else why not. */
+export async function heldBy(ctx: DeskContext, tx: Tx, agent: Agent, id: number): Promise<Held> {
+  const conversation = await tx.conversation(id);
+  if (!conversation || conversation.status !== 'open') return { problem: `#${id} is not an open conversation.` };
+  if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
+    const holder = holderOf(ctx, conversation)?.name;
+    return { problem: `#${id} is not yours${holder ? ` (${holder} has it)` : ''}; nothing was changed.` };
+  }
+  return { conversation };
+}
+
+/** The agent called `nameOrId` (`/transfer 42 omar`, `agent: Omar` in a flow). */
+export function findAgent(ctx: DeskContext, nameOrId: string): Agent | undefined {
+  const wanted = nameOrId.trim().toLowerCase();
+  return ctx.directory.agents().find((agent) => agent.id === wanted || agent.name.toLowerCase() === wanted);
+}
+
+/** The customer's name as agents see it. */
+export async function customerName(tx: Tx, conversation: Conversation): Promise<string> {
+  return (await tx.contact(conversation.contactId))?.name ?? 'customer';
+}

@@ -1,0 +1,61 @@
+// The messages the handover sends: to a customer on their conversation's channel, to an agent where they last
+// wrote from, into a team desk's thread. Each is stored with the transaction and sent after it commits.
+import type { Attachment, Conversation, Tx } from '../store/types.ts';
+import { agentState } from './agent-state.ts';
+import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
+import type { Agent } from './team.ts';
+
+/** What an outgoing message says: text, and files, locations or contact cards. */
+export interface Said {
+  text: string;
+  attachments?: Attachment[];
+}
+
+const withAttachments = (said: Said) => (said.attachments && said.attachments.length > 0 ? { attachments: said.attachments } : {});
+
+/** The customer's address on the conversation's channel. */
+export async function customerAddress(tx: Tx, conversation: Conversation): Promise<string | undefined> {
+  const contact = await tx.contact(conversation.contactId);
+  return contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
+}
+
+/** A message to the customer of `conversation`, from the bot or from an agent. */
+export async function toCustomer(ctx: DeskContext, tx: Tx, conversation: Conversation, said: Said & { from: 'bot' | 'agent'; agentId?: string }, fx: DeskEffects): Promise<void> {
+  const to = await customerAddress(tx, conversation);
+  if (to === undefined) {
+    ctx.log.error({ conversation: conversation.id }, 'the customer has no address on the conversation\'s channel');
+    return;
+  }
+  fx.send({
+    contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
+    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said), at: stamp(ctx), status: 'pending',
+  });
+}
+
+/** A message to the agent, where they last wrote from (else their first address in team.yaml). */
+export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
+  const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
+  const identity = (await agentState(tx, agent, stamp(ctx))).replyTo ?? agent.identities[0];
+  if (!identity) return;
+  fx.send({
+    ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
+    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), at: stamp(ctx), status: 'pending',
+  });
+}
+
+/** A message into the conversation's team desk thread, if it has one. */
+export async function toThread(ctx: DeskContext, tx: Tx, conversation: Conversation, said: Said | string, fx: DeskEffects): Promise<void> {
+  const thread = conversation.deskThread;
+  if (!thread) return;
+  const { channel, address } = thread;
+  const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
+  const key = threadKey(channel, address);
+  if (!(await tx.doc<DeskThread>('desk-threads', key))) tx.putDoc('desk-threads', key, { conversationId: conversation.id } satisfies DeskThread);
+  fx.send({ conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), at: stamp(ctx), status: 'pending' });
+}
+
+/** Tells an agent something in their app (a message of theirs that failed, say). */
+export async function tell(ctx: DeskContext, tx: Tx, agentId: string, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {
+  const agent = ctx.directory.agent(agentId);
+  if (agent) await toAgent(ctx, tx, agent, text, fx, conversationId);
+}

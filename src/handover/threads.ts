@@ -1,0 +1,56 @@
+// Team desks: a group on a channel with a thread per conversation (a Telegram forum topic, say). The card opens
+// the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
+// to the customer (the first to write takes the conversation); /close there closes both.
+import type { InboundMessage } from '../types.ts';
+import type { Conversation, Tx } from '../store/types.ts';
+import { drainFor, giveTo } from './assignment/assign.ts';
+import { assignmentCard } from './card.ts';
+import { close } from './closing.ts';
+import { parseAgentCommand } from './commands.ts';
+import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
+import { holderOf, mayTouch } from './lookups.ts';
+import { fromAgentToCustomer } from './relay.ts';
+import { toThread } from './outgoing.ts';
+import type { Agent } from './team.ts';
+
+const RECENT_FOR_CARD = 5;
+
+/** Posts a desk conversation's card as the first message of its thread, once the thread exists. */
+export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  const contact = await tx.contact(conversation.contactId);
+  if (!contact || !conversation.deskThread) return;
+  const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
+  const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
+  const holder = holderOf(ctx, conversation);
+  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent });
+  await toThread(ctx, tx, conversation, holder ? `${card}\n\n${holder.name} has it.` : `${card}\n\nWhoever writes here first takes it.`, fx);
+}
+
+/** An agent writing in a desk thread: /close closes its conversation; anything else goes to the customer, and claims it. */
+export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects): Promise<void> {
+  const desk = await tx.doc<DeskThread>('desk-threads', threadKey(inbound.channel, thread));
+  const text = inbound.text ?? '';
+  const conversation = desk ? await tx.conversation(desk.conversationId) : undefined;
+  if (!conversation) return;
+  tx.addMessage({
+    conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text,
+    ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id, at: stamp(ctx),
+  });
+  const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
+  if (conversation.status !== 'open') return reply(`#${conversation.id} is closed.`);
+  if (!mayTouch(conversation, agent)) return reply(`${agent.name} is not in ${conversation.team}: nothing was sent.`);
+  const command = parseAgentCommand(text);
+  if (command && 'error' in command) return reply(command.error);
+  if (command?.name === 'close') {
+    if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
+    const holder = holderOf(ctx, conversation);
+    close(ctx, tx, conversation, agent.id, command.note, fx);
+    await reply(`Closed #${conversation.id}${command.note ? ` (${command.note})` : ''}.`);
+    if (holder) await drainFor(ctx, tx, holder, fx);
+    return;
+  }
+  if (command) return reply('In a desk thread, write to the customer or send /close [note]; other commands work in your private chat with the bot.');
+  if (!text.trim() && !inbound.attachments?.length) return;
+  if (conversation.stage !== 'assigned') await giveTo(ctx, tx, conversation, agent, fx, { announce: true });
+  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply);
+}
