@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, quietLog, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, quietLog, shippedDataDir, start, visitor } from '../helpers.ts';
 import { form, webchatHarness, type WebchatHarness } from './webchat-harness.ts';
 
 afterEach(cleanupDirs);
@@ -223,6 +223,39 @@ describe('web chat files through the whole server', () => {
     expect((await layla.say('layla@example.com')).status).toBe(202);
 
     expect((await fetch(`${app.url}/webchat/omar/media/${ref}`)).status).toBe(404);
+    await app.stop();
+  });
+
+  it("lists a customer's picture with its URL for the customer and the agent holding the conversation, serves it to them alone, and an agent's file the same way back", async () => {
+    const app = await start(await shippedDataDir());
+    const omar = visitor(app.url, 'agent-omar');
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await omar.say('/online');
+    await layla.say('hello');
+    await layla.say('layla@example.com');
+    // The NLP model routes the need to Billing, where Omar is online.
+    await layla.say('I was charged twice');
+    expect((await omar.messages()).at(-1)?.text).toMatch(/#1/);
+
+    expect((await upload(app.url, 'layla', form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
+    const sent = (await listed(app.url, 'layla')).find((m) => m.attachments);
+    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: expect.stringMatching(/^\/webchat\/layla\/media\/[0-9a-f]{32}$/) }] });
+    const ref = sent!.attachments![0]!.url!.split('/').at(-1)!;
+    const file = await fetch(`${app.url}${sent!.attachments![0]!.url}`);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+
+    // The copy relayed to Omar's web chat session carries the same file.
+    const relayed = (await listed(app.url, 'agent-omar')).find((m) => m.attachments);
+    expect(relayed?.attachments).toEqual([{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/agent-omar/media/${ref}` }]);
+    expect(new Uint8Array(await (await fetch(`${app.url}/webchat/agent-omar/media/${ref}`)).arrayBuffer())).toEqual(png);
+    expect((await fetch(`${app.url}/webchat/omar-2/media/${ref}`)).status).toBe(404);
+
+    const pdf = new TextEncoder().encode('%PDF-1.4 refund');
+    expect((await upload(app.url, 'agent-omar', form({ bytes: pdf, type: 'application/pdf', name: 'refund.pdf' }, { text: 'your refund', replyTo: String(relayed!.id) }))).status).toBe(202);
+    const answer = (await listed(app.url, 'layla')).at(-1)!;
+    expect(answer).toMatchObject({ from: 'agent', text: 'your refund', attachments: [{ kind: 'document', mime: 'application/pdf', name: 'refund.pdf' }] });
+    expect(await (await fetch(`${app.url}${answer.attachments![0]!.url}`)).text()).toBe('%PDF-1.4 refund');
     await app.stop();
   });
 

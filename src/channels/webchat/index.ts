@@ -9,12 +9,12 @@ import { DeliveryRefused, type Channel, type ChannelHost, type InboundMessage, t
 import type { Message } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
+import { SESSION_PATTERN } from './session.ts';
 import { dropRest, receiveUpload, UploadRefused } from './upload.ts';
 
 /** The longest message a visitor may send; longer ones are refused with 400, nothing stored. */
 export const MAX_TEXT_LENGTH = 20_000;
 
-const sessionPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const refPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 const text = z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`);
@@ -113,7 +113,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
 
   async function post(req: Request, res: Response): Promise<void> {
     const session = String(req.params.session);
-    if (!sessionPattern.test(session)) {
+    if (!SESSION_PATTERN.test(session)) {
       res.status(400).json({ error: 'session must be 1-64 letters, digits, "-" or "_"' });
       return;
     }
@@ -186,7 +186,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     const session = String(req.params.session);
     const ref = String(req.params.ref);
     const notFound = () => res.status(404).json({ error: 'not found' });
-    if (!sessionPattern.test(session) || !refPattern.test(ref) || !host) return void notFound();
+    if (!SESSION_PATTERN.test(session) || !refPattern.test(ref) || !host) return void notFound();
     const messages = await shown(session, 0);
     if (!messages.some((message) => message.attachments?.some((attachment) => attachment.ref === ref))) return void notFound();
     const found = await host.media.get(ref);
@@ -205,7 +205,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
   async function list(req: Request, res: Response): Promise<void> {
     const session = String(req.params.session);
     const after = afterQuery.safeParse(req.query.after ?? 0);
-    if (!sessionPattern.test(session) || !after.success) {
+    if (!SESSION_PATTERN.test(session) || !after.success) {
       res.status(400).json({ error: 'expected /webchat/<session>/messages?after=<message id>' });
       return;
     }
@@ -215,7 +215,7 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
   function events(req: Request, res: Response): void {
     const session = String(req.params.session);
     const after = afterQuery.safeParse(req.get('last-event-id') ?? req.query.after ?? 0);
-    if (!sessionPattern.test(session) || !after.success) {
+    if (!SESSION_PATTERN.test(session) || !after.success) {
       res.status(400).json({ error: 'expected /webchat/<session>/events?after=<message id>' });
       return;
     }
