@@ -184,7 +184,10 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 /** The web chat always; Telegram when its token is set. */
 function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger): Channel[] {
   const { store, directory } = parts;
-  const channels: Channel[] = [createWebchatChannel({ store, log: log.child({ channel: 'webchat' }) })];
+  const channels: Channel[] = [createWebchatChannel({
+    history: (session, after) => store.messagesOfAddress('webchat', session, after),
+    log: log.child({ channel: 'webchat' }),
+  })];
   if (config.TELEGRAM_BOT_TOKEN) {
     channels.push(createTelegramChannel({
       token: config.TELEGRAM_BOT_TOKEN,

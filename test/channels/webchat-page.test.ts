@@ -1,0 +1,130 @@
+// The web chat page in a real browser (Debian's Chromium driven by playwright-core): a picture chosen with the
+// attach button shows inline, files from an agent show as a player or a download, a location as a map link, and a
+// refusal from the server is shown to the visitor. Skipped, saying so, where Chromium is not installed.
+import { existsSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webchatHarness, type WebchatHarness } from './webchat-harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const title = hasChromium
+  ? 'the web chat page in Chromium'
+  : `the web chat page in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+/** A width×height RGB PNG with a diagonal gradient, so the screenshot shows whether it was drawn. */
+function png(width: number, height: number): Buffer {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, 90, (y * 255) / height], row + 1 + x * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+describe.skipIf(!hasChromium)(title, () => {
+  let browser: Browser;
+  let chat: WebchatHarness;
+
+  beforeAll(async () => {
+    // Playwright starts it headless with a fresh temporary --user-data-dir of its own.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    chat = await webchatHarness({ maxBytes: 200 * 1024 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.stop();
+  });
+
+  it('uploads a picture chosen with the attach button and shows it inline, with what the agent sends and what the server refuses', async () => {
+    const page = await browser.newPage({ viewport: { width: 640, height: 900 } });
+    await page.goto(`${chat.url}/?session=v-browser`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+
+    await page.fill('#text', 'my receipt');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await chooser).setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png(320, 200) });
+    const thumb = page.locator('.msg.contact img.thumb');
+    await thumb.waitFor();
+    await page.waitForFunction(() => (document.querySelector('.msg.contact img.thumb') as HTMLImageElement | null)?.naturalWidth === 320);
+    expect(await page.locator('.msg.contact').first().innerText()).toContain('my receipt');
+    expect(await page.inputValue('#text')).toBe('');
+    const [upload] = chat.delivered;
+    expect(upload?.attachments?.[0]).toMatchObject({ kind: 'image', mime: 'image/png', name: 'receipt.png', caption: 'my receipt' });
+
+    // Clicking the picture opens it whole.
+    const popup = page.waitForEvent('popup');
+    await thumb.click();
+    const opened = await popup;
+    expect(opened.url()).toBe(`${chat.url}/webchat/v-browser/media/${upload!.attachments![0]!.ref}`);
+    await opened.close();
+
+    // What an agent sends: a voice note, a document, a place; and a file that was not kept.
+    const voice = await chat.media.put(new Uint8Array(2048), { mime: 'audio/ogg', name: 'voice.ogg' });
+    const invoice = await chat.media.put(new TextEncoder().encode('%PDF-1.4 invoice'), { mime: 'application/pdf', name: 'invoice.pdf' });
+    await chat.say('v-browser', 'agent', 'Here is your invoice', [
+      { kind: 'audio', mime: 'audio/ogg', name: 'voice.ogg', size: voice.size, ref: voice.ref, voice: true },
+      { kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', size: invoice.size, ref: invoice.ref },
+    ]);
+    await chat.say('v-browser', 'agent', 'Our shop', [{ kind: 'location', location: { latitude: 51.5072, longitude: -0.1276, name: 'Shop' } }]);
+    await chat.say('v-browser', 'agent', '', [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', refused: 'the file is larger than 20 MB' }]);
+    const agent = page.locator('.msg.agent');
+    await agent.nth(2).waitFor();
+    expect(await agent.nth(0).locator('audio[controls]').getAttribute('src')).toBe(`/webchat/v-browser/media/${voice.ref}`);
+    const download = agent.nth(0).locator('a[download]');
+    expect(await download.innerText()).toBe('invoice.pdf (16 bytes)');
+    expect(await download.getAttribute('href')).toBe(`/webchat/v-browser/media/${invoice.ref}`);
+    expect(await agent.nth(1).locator('a').getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.5072&mlon=-0.1276#map=16/51.5072/-0.1276');
+    expect(await agent.nth(2).innerText()).toContain('tour.mp4 could not be kept: the file is larger than 20 MB');
+
+    // A file dropped on the chat is sent too.
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['meeting notes'], 'notes.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+    await page.locator('.msg.contact a[download]').waitFor();
+    expect(await page.locator('.msg.contact a[download]').innerText()).toBe('notes.txt (13 bytes)');
+
+    // Over the limit: the server's reason is shown, and the caption stays in the box.
+    await page.fill('#text', 'the big one');
+    const second = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await second).setFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('larger than'));
+    expect(await page.locator('#status').innerText()).toBe('scan.png was not sent: the file is larger than 200 KB, the largest this chat takes');
+    expect(await page.inputValue('#text')).toBe('the big one');
+    expect(chat.delivered).toHaveLength(2);
+
+    await page.screenshot({ path: '/tmp/switchboard-webchat-page.png', fullPage: true });
+    await page.close();
+  }, 60_000);
+});

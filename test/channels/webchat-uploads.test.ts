@@ -1,0 +1,271 @@
+// Files in the web chat: multipart uploads into the media store, listed with a URL, served only to the sessions
+// whose messages carry them; refusals keep nothing. The channel alone first, then through the whole server.
+import { readdir, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, quietLog, shippedDataDir, start, visitor } from '../helpers.ts';
+import { form, webchatHarness, type WebchatHarness } from './webchat-harness.ts';
+
+afterEach(cleanupDirs);
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+interface Listed {
+  id: number;
+  from: string;
+  text: string;
+  attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; location?: object; contact?: object }[];
+}
+
+async function upload(url: string, session: string, body: FormData): Promise<{ status: number; error?: string }> {
+  const res = await fetch(`${url}/webchat/${session}/messages`, { method: 'POST', body });
+  return { status: res.status, ...((await res.json()) as { error?: string }) };
+}
+
+async function listed(url: string, session: string): Promise<Listed[]> {
+  return ((await (await fetch(`${url}/webchat/${session}/messages`)).json()) as { messages: Listed[] }).messages;
+}
+
+describe('web chat files', () => {
+  let chat: WebchatHarness;
+  afterEach(async () => chat?.stop());
+
+  it('takes a file with its caption, lists it with a URL, and serves the same bytes and type back', async () => {
+    chat = await webchatHarness();
+    expect(await upload(chat.url, 'v-1', form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla', clientId: 'c-1' }))).toEqual({ status: 202, accepted: true });
+    const [delivered] = chat.delivered;
+    expect(delivered).toMatchObject({ id: 'v-1:c-1', from: { id: 'v-1', name: 'Layla' }, text: 'my receipt' });
+    expect(delivered?.attachments).toEqual([{ kind: 'image', mime: 'image/png', size: png.length, name: 'receipt.png', ref: expect.any(String), caption: 'my receipt' }]);
+
+    const [message] = await listed(chat.url, 'v-1');
+    const ref = delivered!.attachments![0]!.ref!;
+    expect(message).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/v-1/media/${ref}` }] });
+    const file = await fetch(`${chat.url}${message!.attachments![0]!.url}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-disposition')).toBe(`inline; filename="receipt.png"; filename*=UTF-8''receipt.png`);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+  });
+
+  it('answers 404 for a file to every session whose messages do not carry it, as for a ref that never was', async () => {
+    chat = await webchatHarness();
+    await upload(chat.url, 'v-1', form({ bytes: png, type: 'image/png', name: 'receipt.png' }));
+    const ref = chat.delivered[0]!.attachments![0]!.ref!;
+    await fetch(`${chat.url}/webchat/v-2/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    for (const path of [`/webchat/v-2/media/${ref}`, `/webchat/nobody/media/${ref}`, `/webchat/v-1/media/${'0'.repeat(32)}`, '/webchat/v-1/media/..%2F..%2Fetc%2Fpasswd']) {
+      const res = await fetch(`${chat.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toEqual({ error: 'not found' });
+    }
+  });
+
+  it("serves a customer's file to the agent it was relayed to, and an agent's file to the customer", async () => {
+    chat = await webchatHarness();
+    await upload(chat.url, 'v-1', form({ bytes: png, type: 'image/png', name: 'receipt.png' }));
+    const sent = chat.delivered[0]!.attachments!;
+    // The runtime relays the customer's message to the agent's own web chat session, with the same ref.
+    await chat.say('agent-omar', 'bot', '#1 Layla: (image)', sent);
+    expect((await fetch(`${chat.url}/webchat/agent-omar/media/${sent[0]!.ref}`)).status).toBe(200);
+
+    // The agent uploads in their session like anyone; the copy sent to the customer carries that ref.
+    const pdf = new TextEncoder().encode('%PDF-1.4 invoice');
+    expect((await upload(chat.url, 'agent-omar', form({ bytes: pdf, type: 'application/pdf', name: 'invoice.pdf' }, { text: 'your invoice' }))).status).toBe(202);
+    const agents = chat.delivered[1]!.attachments!;
+    expect(agents[0]).toMatchObject({ kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', caption: 'your invoice' });
+    await chat.say('v-1', 'agent', 'your invoice', agents);
+    const [, fromAgent] = await listed(chat.url, 'v-1');
+    expect(fromAgent).toMatchObject({ from: 'agent', text: 'your invoice', attachments: [{ kind: 'document', name: 'invoice.pdf', url: `/webchat/v-1/media/${agents[0]!.ref}` }] });
+    const file = await fetch(`${chat.url}${fromAgent!.attachments![0]!.url}`);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="invoice.pdf"/);
+    expect(await file.text()).toBe('%PDF-1.4 invoice');
+    expect((await fetch(`${chat.url}/webchat/v-2/media/${agents[0]!.ref}`)).status).toBe(404);
+  });
+
+  it('lists locations, contact cards and files whose bytes were refused', async () => {
+    chat = await webchatHarness();
+    await chat.say('v-1', 'agent', 'our shop', [{ kind: 'location', location: { latitude: 51.5, longitude: -0.12, name: 'Shop' } }]);
+    await chat.say('v-1', 'agent', '', [{ kind: 'contact', contact: { name: 'Sara', phone: '+441234567890' } }]);
+    await chat.say('v-1', 'agent', '', [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', size: 90_000_000, refused: 'the file is larger than 20 MB' }]);
+    expect((await listed(chat.url, 'v-1')).map((m) => m.attachments)).toEqual([
+      [{ kind: 'location', location: { latitude: 51.5, longitude: -0.12, name: 'Shop' } }],
+      [{ kind: 'contact', contact: { name: 'Sara', phone: '+441234567890' } }],
+      [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', size: 90_000_000, refused: 'the file is larger than 20 MB' }],
+    ]);
+  });
+
+  it('tells the kind from the MIME type, and serves pictures and sound inline, anything else (SVG too) as a download', async () => {
+    chat = await webchatHarness();
+    const cases: [string, string, string, 'inline' | 'attachment'][] = [
+      ['image/jpeg', 'photo.jpg', 'image', 'inline'],
+      ['audio/ogg', 'note.ogg', 'audio', 'inline'],
+      ['video/mp4', 'clip.mp4', 'video', 'attachment'],
+      ['image/svg+xml', 'logo.svg', 'image', 'attachment'],
+      ['text/html', 'page.html', 'document', 'attachment'],
+      ['application/octet-stream', 'data.bin', 'document', 'attachment'],
+    ];
+    for (const [type, name, kind, disposition] of cases) {
+      expect((await upload(chat.url, 'v-1', form({ bytes: 'some bytes', type, name }))).status, type).toBe(202);
+      const attachment = chat.delivered.at(-1)!.attachments![0]!;
+      expect(attachment.kind, type).toBe(kind);
+      const res = await fetch(`${chat.url}/webchat/v-1/media/${attachment.ref}`);
+      expect(res.headers.get('content-type'), type).toBe(type);
+      expect(res.headers.get('content-disposition'), type).toBe(`${disposition}; filename="${name}"; filename*=UTF-8''${name}`);
+      expect(res.headers.get('content-security-policy'), type).toMatch(/sandbox/);
+      expect(await res.text(), type).toBe('some bytes');
+    }
+  });
+
+  it('keeps only the last part of a file name, and a non-ASCII name exactly', async () => {
+    chat = await webchatHarness();
+    await upload(chat.url, 'v-1', form({ bytes: 'root:x:0:0', type: 'text/plain', name: '../../etc/passwd' }));
+    await upload(chat.url, 'v-1', form({ bytes: 'x', type: 'text/plain', name: 'C:\\Users\\me\\فاتورة "1".txt' }));
+    const [passwd, arabic] = chat.delivered.map((m) => m.attachments![0]!);
+    expect(passwd?.name).toBe('passwd');
+    expect(arabic?.name).toBe('فاتورة "1".txt');
+    const res = await fetch(`${chat.url}/webchat/v-1/media/${arabic!.ref}`);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="______ _1_.txt"; filename*=UTF-8''${encodeURIComponent('فاتورة "1".txt')}`);
+    expect(await chat.mediaFiles()).not.toContain('passwd');
+  });
+
+  it('takes the caption before or after the file, and a file without a caption', async () => {
+    chat = await webchatHarness();
+    const after = new FormData();
+    after.append('file', new Blob([png], { type: 'image/png' }), 'a.png');
+    after.append('text', 'caption after the file');
+    expect((await upload(chat.url, 'v-1', after)).status).toBe(202);
+    expect((await upload(chat.url, 'v-1', form({ bytes: png, type: 'image/png', name: 'b.png' }, { text: '  ' }))).status).toBe(202);
+    expect(chat.delivered.map((m) => [m.text, m.attachments![0]!.caption])).toEqual([['caption after the file', 'caption after the file'], [undefined, undefined]]);
+    expect((await listed(chat.url, 'v-1')).map((m) => m.text)).toEqual(['caption after the file', '']);
+  });
+
+  it('refuses a file over the size limit with 413 and a reason, keeping no message and no bytes', async () => {
+    chat = await webchatHarness({ maxBytes: 64 * 1024 });
+    for (const size of [64 * 1024 + 1, 20 * 1024 * 1024]) {
+      const res = await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(size), type: 'image/png', name: 'big.png' }, { text: 'too big' }));
+      expect(res, String(size)).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes' });
+    }
+    expect((await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(64 * 1024), type: 'image/png', name: 'just.png' }))).status).toBe(202);
+    expect(chat.delivered).toHaveLength(1);
+    expect((await chat.mediaFiles()).sort()).toEqual([chat.delivered[0]!.attachments![0]!.ref, `${chat.delivered[0]!.attachments![0]!.ref}.json`].sort());
+  });
+
+  it('refuses an empty file, one of no valid MIME type, two files, no file and unknown fields with 400, keeping nothing', async () => {
+    chat = await webchatHarness();
+    const two = form({ bytes: png, type: 'image/png', name: 'a.png' });
+    two.append('file', new Blob([png], { type: 'image/png' }), 'b.png');
+    const otherPart = new FormData();
+    otherPart.append('picture', new Blob([png], { type: 'image/png' }), 'a.png');
+    const cases: [string, FormData | string, RegExp][] = [
+      ['empty file', form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }), /the file is empty/],
+      ['no valid MIME type', form({ bytes: png, type: 'image/we|rd', name: 'a.png' }), /"image\/we\|rd" is not a MIME type/],
+      ['two files', two, /one file per message/],
+      ['no file', form(undefined, { text: 'where is it' }), /no file: send it in a part named "file"/],
+      ['file in another part', otherPart, /unknown file part "picture"/],
+      ['unknown field', form({ bytes: png, type: 'image/png', name: 'a.png' }, { choice: 'yes' }), /unknown field "choice"/],
+      ['caption too long', form({ bytes: png, type: 'image/png', name: 'a.png' }, { text: 'x'.repeat(20_001) }), /text is longer than 20000/],
+      ['bad replyTo', form({ bytes: png, type: 'image/png', name: 'a.png' }, { replyTo: 'first' }), /replyTo/],
+    ];
+    for (const [label, body, reason] of cases) {
+      const res = await upload(chat.url, 'v-1', body as FormData);
+      expect(res.status, label).toBe(400);
+      expect(res.error, label).toMatch(reason);
+    }
+    const noBoundary = await fetch(`${chat.url}/webchat/v-1/messages`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
+    expect(noBoundary.status).toBe(400);
+    expect(((await noBoundary.json()) as { error: string }).error).toMatch(/multipart\/form-data with a boundary/);
+    expect(chat.delivered).toEqual([]);
+    expect(await chat.mediaFiles()).toEqual([]);
+  });
+
+  it('keeps nothing of an upload the sender breaks off', async () => {
+    chat = await webchatHarness();
+    const { port } = new URL(chat.url);
+    const sent = new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webchat/v-1/messages', headers: { 'content-type': 'multipart/form-data; boundary=cut', 'content-length': '100000' } });
+      req.on('error', () => resolve());
+      req.write('--cut\r\ncontent-disposition: form-data; name="file"; filename="a.png"\r\ncontent-type: image/png\r\n\r\n');
+      req.write(new Uint8Array(5000), () => setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 100));
+    });
+    await sent;
+    for (let i = 0; i < 50 && (await chat.mediaFiles()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await chat.mediaFiles()).toEqual([]);
+    expect(chat.delivered).toEqual([]);
+  });
+});
+
+describe('web chat files through the whole server', () => {
+  it('stores an upload in DATA_DIR/media and its message, and refuses what is over MAX_ATTACHMENT_MB with 413, keeping nothing', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, MAX_ATTACHMENT_MB: 1 }, log: quietLog, watch: false, sweepEveryMs: 0 });
+    const media = join(dir, 'media');
+
+    const huge = await upload(app.url, 'layla', form({ bytes: new Uint8Array(3 * 1024 * 1024), type: 'video/mp4', name: 'huge.mp4' }, { text: 'look' }));
+    expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes' });
+    const empty = await upload(app.url, 'layla', form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }));
+    expect(empty).toEqual({ status: 400, error: 'the file is empty' });
+    expect(await readdir(media).catch(() => [])).toEqual([]);
+    expect(await app.store.messageCount()).toBe(0);
+
+    expect((await upload(app.url, 'layla', form({ bytes: png, type: 'image/png', name: '../../etc/passwd' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
+    const [ref] = (await readdir(media)).filter((file) => !file.endsWith('.json'));
+    expect(await readFile(join(media, ref!))).toEqual(Buffer.from(png));
+    expect(JSON.parse(await readFile(join(media, `${ref}.json`), 'utf8'))).toMatchObject({ mime: 'image/png', name: 'passwd', size: png.length });
+    const layla = visitor(app.url, 'layla');
+    expect((await layla.messages()).map((m) => [m.from, m.text])).toEqual([['contact', 'my receipt'], ['bot', 'Hi Layla!'], ['bot', 'What is your email address?']]);
+    // JSON posts work as before.
+    expect((await layla.say('layla@example.com')).status).toBe(202);
+
+    expect((await fetch(`${app.url}/webchat/omar/media/${ref}`)).status).toBe(404);
+    await app.stop();
+  });
+
+  it("lists a customer's picture with its URL for the customer and the agent holding the conversation, serves it to them alone, and an agent's file the same way back", async () => {
+    const app = await start(await shippedDataDir());
+    const omar = visitor(app.url, 'agent-omar');
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await omar.say('/online');
+    await layla.say('hello');
+    await layla.say('layla@example.com');
+    // The NLP model routes the need to Billing, where Omar is online.
+    await layla.say('I was charged twice');
+    expect((await omar.messages()).at(-1)?.text).toMatch(/#1/);
+
+    expect((await upload(app.url, 'layla', form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
+    const sent = (await listed(app.url, 'layla')).find((m) => m.attachments);
+    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: expect.stringMatching(/^\/webchat\/layla\/media\/[0-9a-f]{32}$/) }] });
+    const ref = sent!.attachments![0]!.url!.split('/').at(-1)!;
+    const file = await fetch(`${app.url}${sent!.attachments![0]!.url}`);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+
+    // The copy relayed to Omar's web chat session carries the same file.
+    const relayed = (await listed(app.url, 'agent-omar')).find((m) => m.attachments);
+    expect(relayed?.attachments).toEqual([{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/agent-omar/media/${ref}` }]);
+    expect(new Uint8Array(await (await fetch(`${app.url}/webchat/agent-omar/media/${ref}`)).arrayBuffer())).toEqual(png);
+    expect((await fetch(`${app.url}/webchat/omar-2/media/${ref}`)).status).toBe(404);
+
+    const pdf = new TextEncoder().encode('%PDF-1.4 refund');
+    expect((await upload(app.url, 'agent-omar', form({ bytes: pdf, type: 'application/pdf', name: 'refund.pdf' }, { text: 'your refund', replyTo: String(relayed!.id) }))).status).toBe(202);
+    const answer = (await listed(app.url, 'layla')).at(-1)!;
+    expect(answer).toMatchObject({ from: 'agent', text: 'your refund', attachments: [{ kind: 'document', mime: 'application/pdf', name: 'refund.pdf' }] });
+    expect(await (await fetch(`${app.url}${answer.attachments![0]!.url}`)).text()).toBe('%PDF-1.4 refund');
+    await app.stop();
+  });
+
+  it('answers 503 to an upload while the bot shuts down, keeping no message', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
+    await app.runtime.stop();
+    const res = await upload(app.url, 'late', form({ bytes: png, type: 'image/png', name: 'a.png' }));
+    expect(res.status).toBe(503);
+    expect(res.error).toMatch(/shutting down/);
+    expect(await app.store.messageCount()).toBe(0);
+    await app.stop();
+  });
+});
