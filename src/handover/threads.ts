@@ -9,7 +9,7 @@ import { close } from './closing.ts';
 import { parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
-import { fromAgentToCustomer } from './relay.ts';
+import { fromAgentToCustomer, kept } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -23,7 +23,8 @@ export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversat
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const holder = holderOf(ctx, conversation);
   const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent });
-  await toThread(ctx, tx, conversation, holder ? `${card}\n\n${holder.name} has it.` : `${card}\n\nWhoever writes here first takes it.`, fx);
+  const text = holder ? `${card}\n\n${holder.name} has it.` : `${card}\n\nWhoever writes here first takes it.`;
+  await toThread(ctx, tx, conversation, { text, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx);
 }
 
 /** An agent writing in a desk thread: /close closes its conversation; anything else goes to the customer, and claims it. */

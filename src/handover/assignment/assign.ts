@@ -7,6 +7,7 @@ import { assignmentCard } from '../card.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
+import { kept } from '../relay.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
 import { chooseAgent } from './pipeline.ts';
 import { nextFor } from './queue.ts';
@@ -112,7 +113,8 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent }) : undefined;
-  if (card && !team?.desk) await toAgent(ctx, tx, agent, card, fx, conversation.id);
+  // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
+  if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
   if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, `${agent.name} took #${conversation.id}.`, fx);
   fx.emit({ type: 'conversation.assigned', payload: { conversation } });
 }
