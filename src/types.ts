@@ -16,6 +16,17 @@ export interface InboundMessage {
   choice?: string;
   /** Files (already in the media store), locations, contact cards. */
   attachments?: Attachment[];
+  /**
+   * Written by a person at the business from the business's own app (the phone running WhatsApp, the WhatsApp
+   * Business app) into the chat with `from`: that person takes the conversation over, and the bot stands back.
+   */
+  echo?: true;
+  /** An old message a history sync brings (of either side, `echo` for the business's): kept in the transcript only. */
+  history?: true;
+  /** A kind of message the channel cannot read (a poll, an order…), named: kept as a line, answered politely. */
+  unsupported?: string;
+  /** A reaction to a message (`to`: its channel message id): recorded, never answered. */
+  reaction?: { emoji: string; to: string };
   /** The channel message id this message quotes. */
   replyTo?: string;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
@@ -37,8 +48,35 @@ export interface OutboundMessage {
   choices?: Choice[];
   /** Files to send (bytes from `ChannelHost.media`), locations, contact cards; `text` is then their caption. */
   attachments?: Attachment[];
+  /** An approved message template (WhatsApp) to send instead of `text`, which then says what it was for the transcript. */
+  template?: MessageTemplate;
+  /**
+   * A notice to an agent (a card, a relayed message, an answer to a command): a channel with a service window may
+   * reach the agent with its notice template when the window is closed.
+   */
+  toAgent?: true;
   /** The stored message's id; a channel with no ids of its own (the web chat) uses it as the message id. */
   id?: number;
+}
+
+/** An approved template, by name, with its language and the values of its parameters in order. */
+export interface MessageTemplate {
+  name: string;
+  language?: string;
+  params: string[];
+}
+
+/**
+ * Something a channel learned about a person's identity: their address changed (a new number, a new user id),
+ * they have another address on the same channel (a WhatsApp lid and their phone number), or the business's
+ * address book names them.
+ */
+export interface IdentityUpdate {
+  channel: string;
+  id: string;
+  name?: string;
+  movedTo?: string;
+  alsoKnownAs?: string;
 }
 
 /** What a channel reports about a message it sent: `messageId` is the id `send` resolved to. */
@@ -87,6 +125,10 @@ export interface ChannelHost {
   media: MediaStore;
   /** The agent commands, for a channel that shows them (Telegram's command menu). */
   commands: readonly CommandDescription[];
+  /** Hands an identity change to the runtime; resolves once it is stored. */
+  updateIdentity(update: IdentityUpdate): Promise<void>;
+  /** When the person at `address` of this channel last wrote (ISO 8601), for a channel with a service window. */
+  lastInboundAt(address: string): Promise<string | undefined>;
 }
 
 /** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */

@@ -129,15 +129,30 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000): Promi
 }
 
 /** What the wiring hands a channel, around `deliver`: statuses kept in `reported`, media in a temp folder. */
-export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): ChannelHost & { reported: Parameters<ChannelHost['report']>[0][] } {
+export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): ChannelHost & {
+  reported: Parameters<ChannelHost['report']>[0][];
+  identityUpdates: Parameters<ChannelHost['updateIdentity']>[0][];
+  /** Address → when they last wrote, for `lastInboundAt`. */
+  lastInbound: Map<string, string>;
+} {
   const reported: Parameters<ChannelHost['report']>[0][] = [];
+  const identityUpdates: Parameters<ChannelHost['updateIdentity']>[0][] = [];
+  const lastInbound = new Map<string, string>();
   const dir = join(tmpdir(), `switchboard-media-${process.pid}-${Math.random().toString(36).slice(2)}`);
   made.push(dir);
   return {
     deliver,
     reported,
+    identityUpdates,
+    lastInbound,
     async report(status) {
       reported.push(status);
+    },
+    async updateIdentity(update) {
+      identityUpdates.push(update);
+    },
+    async lastInboundAt(address) {
+      return lastInbound.get(address);
     },
     media: new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 }),
     commands: [{ command: 'online', description: 'take new conversations' }],

@@ -1,7 +1,8 @@
 // One inbound message, decided inside its transaction: a repeated delivery changes nothing; an agent's goes to
 // the handover; a customer's finds or makes their contact and their conversation (one open per contact), then
 // goes to the flow, to the queue, or to the agent holding it.
-import type { InboundMessage } from '../types.ts';
+import type { IdentityUpdate, InboundMessage } from '../types.ts';
+import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
@@ -39,7 +40,9 @@ export class Intake {
 
     const now = this.options.now().toISOString();
     const contact = await this.#contactOf(tx, inbound, now, fx);
+    if (inbound.history) return this.#history(tx, inbound, contact);
     let conversation = await tx.openConversationOf(contact.id);
+    if (inbound.echo) return this.#takeover(tx, inbound, contact, conversation, now, fx);
     let opened = false;
     if (!conversation) {
       const latest = await tx.latestConversationOf(contact.id);
@@ -52,7 +55,7 @@ export class Intake {
       }
     }
 
-    const text = inbound.text ?? (inbound.choice ? await choiceTitle(tx, conversation.id, inbound.choice) : '');
+    const text = inbound.text ?? (inbound.choice ? await choiceTitle(tx, conversation.id, inbound.choice) : describeKind(inbound));
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
       conversationId: conversation.id,
@@ -63,18 +66,25 @@ export class Intake {
       text,
       ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+      ...(inbound.reaction ? { reaction: inbound.reaction } : {}),
       channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     };
     tx.addMessage(stored);
+    // A reaction is recorded, never answered: nobody asked anything by reacting.
+    if (inbound.reaction && !opened) return true;
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
     const turn = turns.turn(contact, conversation, fx);
     const refused = (inbound.attachments ?? []).filter((attachment) => attachment.refused !== undefined);
     // The customer learns at once that a file did not come through, whoever is answering them.
     if (refused.length > 0) turn.say({ text: refusalText(refused) });
-    if (opened) {
+    const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
+    if (inbound.unsupported !== undefined && waiting && !conversation.takenOver) turn.say({ text: 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
+    if (conversation.takenOver && conversation.status === 'open') {
+      // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
+    } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       turns.start(turn, 'conversation.opened', 'contact');
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
@@ -90,6 +100,50 @@ export class Intake {
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
+    return true;
+  }
+
+  /**
+   * A person at the business wrote from the business's own app into this customer's chat: they take the
+   * conversation over (opening one if none is open); the bot stands back in it and auto-close counts from them.
+   */
+  async #takeover(tx: Tx, inbound: InboundMessage, contact: Contact, open: Conversation | undefined, now: string, fx: Effects): Promise<boolean> {
+    // The business's messages are outbound: `hasInbound` does not know them, so a repeated delivery is found here.
+    if (await tx.messageByChannelId(inbound.channel, inbound.id)) return false;
+    const conversation = open ?? (await this.#open(tx, contact, inbound.channel, 'agent', now));
+    if (!open) fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'agent' } });
+    tx.addMessage({
+      contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'out', from: 'agent',
+      text: inbound.text ?? describeKind(inbound), ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+      channelMessageId: inbound.id, at: now, status: 'sent',
+    });
+    conversation.firstResponseAt ??= now;
+    conversation.lastAgentMessageAt = now;
+    if (!conversation.takenOver && conversation.stage !== 'assigned') {
+      conversation.takenOver = { channel: inbound.channel, at: now };
+      conversation.stage = 'assigned';
+      conversation.assignedAt ??= now;
+      delete conversation.agentId;
+      // The bot's questions are over: a person is answering.
+      if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
+      fx.emit({ type: 'conversation.assigned', payload: { conversation } });
+    } else if (conversation.agentId) {
+      // An agent of the team holds it: they see what was answered from the business's app.
+      await this.options.desk.relay(tx, conversation, contact, { text: `(answered from the business app) ${inbound.text ?? describeKind(inbound)}` }, fx);
+    }
+    tx.putConversation(conversation);
+    return true;
+  }
+
+  /** A message a history sync brings: kept in the contact's transcript (once), nothing answered, no flow. */
+  async #history(tx: Tx, inbound: InboundMessage, contact: Contact): Promise<boolean> {
+    if (await tx.messageByChannelId(inbound.channel, inbound.id)) return false;
+    tx.addMessage({
+      contactId: contact.id, channel: inbound.channel, address: inbound.from.id,
+      direction: inbound.echo ? 'out' : 'in', from: inbound.echo ? 'agent' : 'contact', text: inbound.text ?? describeKind(inbound),
+      ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+      channelMessageId: inbound.id, at: inbound.at, history: true, ...(inbound.echo ? { status: 'sent' as const } : {}),
+    });
     return true;
   }
 
@@ -135,6 +189,37 @@ export class Intake {
   }
 }
 
+/**
+ * A channel's news about a person's identity: their address moved (the identity moves, no new contact), another
+ * address of theirs on the same channel, or the name the business's address book gives them.
+ */
+export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects, log: Logger, now: string): Promise<void> {
+  const contact = await tx.contactByIdentity(update.channel, update.id);
+  if (!contact) return;
+  let changed = false;
+  const identity = contact.identities.find((own) => own.channel === update.channel && own.id === update.id);
+  for (const [address, move] of [[update.movedTo, true], [update.alsoKnownAs, false]] as const) {
+    if (address === undefined || address === update.id) continue;
+    const owner = await tx.contactByIdentity(update.channel, address);
+    if (owner && owner.id !== contact.id) {
+      log.warn({ channel: update.channel, contact: contact.id, other: owner.id }, 'an identity update names an address another contact has; left as it is');
+      continue;
+    }
+    if (owner) continue;
+    if (move && identity) identity.id = address;
+    else contact.identities.push({ channel: update.channel, id: address });
+    changed = true;
+  }
+  if (update.name && update.name !== contact.name) {
+    contact.name = update.name;
+    changed = true;
+  }
+  if (!changed) return;
+  contact.updatedAt = now;
+  tx.putContact(contact);
+  fx.emit({ type: 'contact.updated', payload: { contact } });
+}
+
 /** The title of the button a customer pressed, from the message that offered it. */
 async function choiceTitle(tx: Tx, conversationId: number, choice: string): Promise<string> {
   const recent = await tx.recentMessages(conversationId, 10);
@@ -143,6 +228,13 @@ async function choiceTitle(tx: Tx, conversationId: number, choice: string): Prom
     if (title) return title;
   }
   return choice;
+}
+
+/** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */
+function describeKind(inbound: InboundMessage): string {
+  if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
+  if (inbound.unsupported !== undefined) return `[a ${inbound.unsupported} message, which cannot be shown here]`;
+  return '';
 }
 
 /** What the customer is told about files that did not come through. */

@@ -131,6 +131,8 @@ export class Outbox {
       text: message.text,
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.attachments ? { attachments: message.attachments } : {}),
+      ...(message.template ? { template: message.template } : {}),
+      ...(message.toAgent ? { toAgent: true as const } : {}),
     };
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;

@@ -1,7 +1,7 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel. This file
 // puts the parts together; each lives in its own: intake (what a message changes), turns (flows), the handover's
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
-import { DeliveryRefused, type Channel, type DeliveryStatus, type InboundMessage } from '../types.ts';
+import { DeliveryRefused, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
@@ -12,7 +12,7 @@ import type { Logger } from '../shared/log.ts';
 import { DeskThreads } from './desk-threads.ts';
 import type { Effects } from './effects.ts';
 import type { EventBus } from './events.ts';
-import { Intake } from './intake.ts';
+import { Intake, updateIdentity } from './intake.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
 import { Timers } from './timers.ts';
@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   classify?: (text: string) => Classification | undefined;
   /** The clock; tests pass a controllable one. */
   now?: () => Date;
+  /** The approved message templates agents may send with /template. */
+  templates?: readonly { name: string; language?: string }[];
 }
 
 /**
@@ -66,7 +68,7 @@ export class Runtime {
     const now = options.now ?? (() => new Date());
     this.#transactions = new Transactions({ store, log, afterCommit: (effects) => this.#afterCommit(effects) });
     const turns = new Turns({ flows, log, now, ...(options.classify ? { classify: options.classify } : {}) });
-    this.#desk = new Desk({ directory, now, log, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
+    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
     turns.desk = this.#desk;
     const transactions = this.#transactions;
     const desk = this.#desk;
@@ -89,6 +91,13 @@ export class Runtime {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     return this.#track(this.#transactions.run(`${message.channel}:${message.from.id}`, (tx, fx) => this.#intake.decide(tx, message, fx))).then(() => undefined);
   };
+
+  /**
+   * Takes what a channel learned about a person's identity (a new number or user id, another address of theirs,
+   * the name the business's address book gives them); resolves once it is stored.
+   */
+  updateIdentity = (update: IdentityUpdate): Promise<void> =>
+    this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, (this.#options.now ?? (() => new Date()))().toISOString())));
 
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
   report = (status: DeliveryStatus): Promise<void> => this.#track(this.#statuses.report(status));

@@ -35,8 +35,15 @@ export class Statuses {
     bus.emit({ type: 'message.status', payload: { message, status: status.status, ...(status.reason ? { reason: status.reason } : {}) } });
   }
 
-  /** An agent's message to a customer that failed: the agent is told which one, and why. */
+  /**
+   * A message that failed: an agent's message to a customer is told to that agent, which one and why; a notice to
+   * an agent goes to their next address.
+   */
   async tellAuthor(message: Message, reason: string): Promise<void> {
+    if (message.toAgent && message.agentId) {
+      await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx));
+      return;
+    }
     if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
     const conversation = await this.options.store.conversation(message.conversationId);
     if (!conversation) return;

@@ -85,11 +85,11 @@ export class Timers {
     const { store, directory, log, desk, transactions } = this.options;
     // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
     if (directory.errors().length > 0) return;
-    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !directory.agent(c.agentId ?? ''));
+    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !c.takenOver && !directory.agent(c.agentId ?? ''));
     for (const conversation of orphans) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
-        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || directory.agent(fresh.agentId ?? '')) return;
+        if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
         log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
         await desk.requeue(tx, fresh, fx);
       });

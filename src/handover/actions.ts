@@ -6,7 +6,7 @@ import { agentState, saveAgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { customerAddress } from './outgoing.ts';
+import { customerAddress, toCustomer } from './outgoing.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
 import type { Agent } from './team.ts';
 
@@ -17,7 +17,8 @@ export type AgentAction =
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
   | { kind: 'close'; conversationId: number; note?: string }
-  | { kind: 'handBack'; conversationId: number };
+  | { kind: 'handBack'; conversationId: number }
+  | { kind: 'template'; conversationId: number; name: string; params: string[] };
 
 /** The outcome of an action: done or refused, with the line the agent reads either way. */
 export interface ActionResult {
@@ -76,6 +77,21 @@ export async function act(
     }
     case 'transfer':
       return transfer(ctx, tx, agent, action.conversationId, action.to, fx);
+    case 'template': {
+      const held = await heldBy(ctx, tx, agent, action.conversationId);
+      if ('problem' in held) return refused(held.problem, action.conversationId);
+      const templates = ctx.templates ?? [];
+      const template = templates.find((known) => known.name === action.name);
+      if (!template) {
+        return refused(templates.length === 0 ? 'No message templates are configured (WHATSAPP_TEMPLATES).' : `There is no template "${action.name}". Templates: ${templates.map((known) => known.name).join(', ')}.`, action.conversationId);
+      }
+      const { conversation } = held;
+      const text = `[template ${template.name}${action.params.length > 0 ? `: ${action.params.join(' | ')}` : ''}]`;
+      await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, template: { name: template.name, ...(template.language ? { language: template.language } : {}), params: action.params } }, fx);
+      conversation.lastAgentMessageAt = stamp(ctx);
+      tx.putConversation(conversation);
+      return done(`Template ${template.name} sent to #${conversation.id}.`, conversation.id);
+    }
     case 'handBack': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return refused(held.problem, action.conversationId);

@@ -22,7 +22,8 @@ export type AgentCommand =
   | { name: 'transfer'; conversationId: number; to: string }
   | { name: 'note'; conversationId: number; text: string }
   | { name: 'close'; conversationId?: number; note?: string }
-  | { name: 'handback'; conversationId?: number };
+  | { name: 'handback'; conversationId?: number }
+  | { name: 'template'; template: string; params: string[] };
 
 export type AgentCommandName = AgentCommand['name'];
 
@@ -160,6 +161,21 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
       const held = await named(ctx, command.conversationId);
       if ('problem' in held) return ctx.reply(held.problem);
       return actAndSay(ctx, { kind: 'handBack', conversationId: held.conversation.id });
+    },
+  },
+  template: {
+    usage: '/template name [params]',
+    description: 'Send an approved message template to the customer (when their 24-hour window is closed)',
+    parse(args) {
+      const [name, rest] = splitFirst(args);
+      if (name === '') return { error: '/template needs a template name, like /template order_update Layla | #4521.' };
+      const params = rest === '' ? [] : (rest.includes('|') ? rest.split('|') : rest.split(/\s+/)).map((param) => param.trim()).filter((param) => param !== '');
+      return { name: 'template', template: name, params };
+    },
+    async run(ctx, command) {
+      const held = await ctx.target();
+      if ('problem' in held) return ctx.reply(held.problem);
+      return actAndSay(ctx, { kind: 'template', conversationId: held.conversation.id, name: command.template, params: command.params });
     },
   },
   help: {

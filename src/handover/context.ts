@@ -8,6 +8,8 @@ export interface DeskContext {
   directory: TeamDirectory;
   now: () => Date;
   log: { warn(o: object, msg: string): void; error(o: object, msg: string): void };
+  /** The approved message templates agents may send with /template (WhatsApp's, from the configuration). */
+  templates?: readonly { name: string; language?: string }[];
 }
 
 /** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */

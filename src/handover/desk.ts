@@ -1,13 +1,13 @@
 // The handover's face to the runtime: one object holding the directory, the clock and the log, whose methods
 // are the handover's decisions (each in its own module) on a transaction.
 import type { InboundMessage } from '../types.ts';
-import type { Contact, Conversation, Tx } from '../store/types.ts';
+import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { assign, requeue, type AssignRequest } from './assignment/assign.ts';
 import { autoClose, close } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent } from './from-agents.ts';
-import { tell } from './outgoing.ts';
+import { tell, toAgentElsewhere } from './outgoing.ts';
 import type { Said } from './outgoing.ts';
 import { relay } from './relay.ts';
 import type { Agent } from './team.ts';
@@ -29,7 +29,7 @@ export class Desk {
   readonly #handBack: HandBack;
 
   constructor(options: DeskOptions) {
-    this.#ctx = { directory: options.directory, now: options.now, log: options.log };
+    this.#ctx = { directory: options.directory, now: options.now, log: options.log, ...(options.templates ? { templates: options.templates } : {}) };
     this.#handBack = options.handBack;
   }
 
@@ -70,6 +70,11 @@ export class Desk {
 
   postCard(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return postCard(this.#ctx, tx, conversation, fx);
+  }
+
+  /** A notice that could not reach an agent: sent to their next address in team.yaml. */
+  toAgentElsewhere(tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
+    return toAgentElsewhere(this.#ctx, tx, failed, reason, fx);
   }
 
   tell(tx: Tx, agentId: string, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {

@@ -1,6 +1,6 @@
 // The messages the handover sends: to a customer on their conversation's channel, to an agent where they last
 // wrote from, into a team desk's thread. Each is stored with the transaction and sent after it commits.
-import type { Attachment, Conversation, Tx } from '../store/types.ts';
+import type { Attachment, Conversation, Message, Tx } from '../store/types.ts';
 import { agentState } from './agent-state.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import type { Agent } from './team.ts';
@@ -20,7 +20,9 @@ export async function customerAddress(tx: Tx, conversation: Conversation): Promi
 }
 
 /** A message to the customer of `conversation`, from the bot or from an agent. */
-export async function toCustomer(ctx: DeskContext, tx: Tx, conversation: Conversation, said: Said & { from: 'bot' | 'agent'; agentId?: string }, fx: DeskEffects): Promise<void> {
+export async function toCustomer(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template'] }, fx: DeskEffects,
+): Promise<void> {
   const to = await customerAddress(tx, conversation);
   if (to === undefined) {
     ctx.log.error({ conversation: conversation.id }, 'the customer has no address on the conversation\'s channel');
@@ -28,7 +30,8 @@ export async function toCustomer(ctx: DeskContext, tx: Tx, conversation: Convers
   }
   fx.send({
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
-    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said), at: stamp(ctx), status: 'pending',
+    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said),
+    ...(said.template ? { template: said.template } : {}), at: stamp(ctx), status: 'pending',
   });
 }
 
@@ -39,7 +42,26 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
   if (!identity) return;
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), toAgent: true, at: stamp(ctx), status: 'pending',
+  });
+}
+
+/**
+ * A notice that could not reach an agent where it was sent (a closed service window, a blocked chat) goes to
+ * their next address in team.yaml; past the last one, the log says they could not be reached at all.
+ */
+export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
+  const agent = failed.agentId ? ctx.directory.agent(failed.agentId) : undefined;
+  if (!agent) return;
+  const index = agent.identities.findIndex((identity) => identity.channel === failed.channel && identity.id === failed.address);
+  const next = agent.identities[index + 1];
+  if (!next) {
+    ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);
+    return;
+  }
+  fx.send({
+    ...(failed.conversationId !== undefined ? { conversationId: failed.conversationId } : {}), channel: next.channel, address: next.id,
+    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed), toAgent: true, at: stamp(ctx), status: 'pending',
   });
 }
 

@@ -35,6 +35,16 @@ const schema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: optionalText,
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_TEMPLATES: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]+(:[A-Za-z_]+)?(\s*,\s*[a-z0-9_]+(:[A-Za-z_]+)?)*$/, 'must list approved template names with their language, like order_update:en_US,card_notice:en')
+    .transform((text) => text.split(',').map((item) => {
+      const [name = '', language] = item.trim().split(':');
+      return language ? { name, language } : { name };
+    }))
+    .optional(),
+  WHATSAPP_NOTICE_TEMPLATE: z.string().trim().regex(/^[a-z0-9_]+$/, 'must be the name of an approved template, like card_notice').optional(),
   MESSENGER_PAGE_TOKEN: optionalText,
   MESSENGER_APP_SECRET: optionalText,
   MESSENGER_VERIFY_TOKEN: optionalText,

@@ -41,7 +41,8 @@ export interface Switchboard {
 }
 
 export interface StartOptions {
-  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Pick<Config, 'ADMIN_TOKEN' | 'AUTO_CLOSE_AFTER' | 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_API_ROOT' | 'TELEGRAM_WEBHOOK_SECRET' | 'PUBLIC_URL' | 'MAX_ATTACHMENT_MB'>>;
+  /** The configuration (`readConfig`); tests give just what they need beside the port, host and data folder. */
+  config: Pick<Config, 'PORT' | 'HOST' | 'DATA_DIR'> & Partial<Omit<Config, 'PORT' | 'HOST' | 'DATA_DIR'>>;
   log: Logger;
   /** Watch flow files and team.yaml for changes (default true). */
   watch?: boolean;
@@ -150,6 +151,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
+      ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     });
@@ -167,7 +169,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     };
     for (const channel of channels) {
       started.push(channel);
-      await channel.start({ deliver, report: running.report, media, commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })) });
+      await channel.start({
+        deliver, report: running.report, updateIdentity: running.updateIdentity, media,
+        commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
+        lastInboundAt: (address) => parts.store.lastInboundAt(channel.name, address),
+      });
     }
     await running.start();
     waitingFor.delete('starting the channels');

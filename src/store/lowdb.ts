@@ -249,6 +249,16 @@ export class LowdbStore implements Store {
     return this.#messages(this.#read().messageIdsOfAddress(channel, address, after).slice(0, limit));
   }
 
+  async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
+    const state = this.#read();
+    const ids = state.messageIdsOfAddress(channel, address);
+    for (let index = ids.length - 1; index >= 0; index--) {
+      const message = state.messages.get(ids[index] as number);
+      if (message?.direction === 'in' && !message.history) return message.at;
+    }
+    return undefined;
+  }
+
   async pendingOutbound(): Promise<Message[]> {
     return this.#messages(this.#read().pendingIds());
   }

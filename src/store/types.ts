@@ -113,6 +113,8 @@ export interface Conversation {
   closedAt?: string;
   closedBy?: string;
   closingNote?: string;
+  /** A person at the business answered from the business's own app: the bot stands back in this conversation. */
+  takenOver?: { channel: string; at: string };
 }
 
 export interface Message {
@@ -139,6 +141,14 @@ export interface Message {
   /** The button id the customer pressed. */
   choice?: string;
   attachments?: Attachment[];
+  /** A reaction to the message with this channel message id. */
+  reaction?: { emoji: string; to: string };
+  /** An approved template sent instead of free text (`text` says what it was). */
+  template?: { name: string; language?: string; params: string[] };
+  /** Brought by a history sync: what was said before Switchboard took the chat. */
+  history?: true;
+  /** A notice to an agent (card, relay, answer to a command). */
+  toAgent?: true;
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;
@@ -266,6 +276,8 @@ export interface Store {
   messagesOfContact(contactId: string, after?: number, limit?: number): Promise<Message[]>;
   /** The messages exchanged with one address of a channel (a web chat session, an agent's chat) with `id > after`, oldest first. */
   messagesOfAddress(channel: string, address: string, after?: number, limit?: number): Promise<Message[]>;
+  /** When the person at an address of a channel last wrote (their newest inbound message's time), if ever. */
+  lastInboundAt(channel: string, address: string): Promise<string | undefined>;
   messagesOfConversation(conversationId: number): Promise<Message[]>;
   /** Outbound messages not yet claimed for sending. */
   pendingOutbound(): Promise<Message[]>;

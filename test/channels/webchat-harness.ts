@@ -54,6 +54,10 @@ export async function webchatHarness(options: { maxBytes?: number } = {}): Promi
       });
     },
     async report() {},
+    async updateIdentity() {},
+    async lastInboundAt() {
+      return undefined;
+    },
     media,
     commands: [],
   });

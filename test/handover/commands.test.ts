@@ -106,7 +106,7 @@ describe('parseAgentCommand', () => {
 
 describe('AGENT_COMMANDS and helpText', () => {
   it('list every command with a one-line description that Telegram accepts', () => {
-    expect(AGENT_COMMANDS.map((command) => command.name)).toEqual(['online', 'away', 'list', 'claim', 'use', 'transfer', 'note', 'close', 'handback', 'help']);
+    expect(AGENT_COMMANDS.map((command) => command.name)).toEqual(['online', 'away', 'list', 'claim', 'use', 'transfer', 'note', 'close', 'handback', 'template', 'help']);
     for (const { name, description } of AGENT_COMMANDS) {
       expect(name).toMatch(/^[a-z0-9_]{1,32}$/);
       expect(description.length).toBeGreaterThan(0);
