@@ -81,7 +81,6 @@ export class Intake {
     // The customer learns at once that a file did not come through, whoever is answering them.
     if (refused.length > 0) turn.say({ text: refusalText(refused) });
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
-    if (inbound.unsupported !== undefined && waiting && !conversation.takenOver) turn.say({ text: 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
     } else if (opened) {
@@ -89,6 +88,9 @@ export class Intake {
       turns.start(turn, 'conversation.opened', 'contact');
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
       await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}) }, fx);
+    } else if (inbound.unsupported !== undefined) {
+      // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
+      if (waiting) turn.say({ text: 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {

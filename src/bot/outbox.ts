@@ -137,7 +137,8 @@ export class Outbox {
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
-        if (!channel) throw new ChannelSendError(`channel "${message.channel}" is not running`, { permanent: false });
+        // Not configured here at all: waiting would not bring it.
+        if (!channel) throw new ChannelSendError(`channel "${message.channel}" is not running`, { permanent: true });
         channelMessageId = await channel.send(message.address, outbound);
       } catch (error) {
         const failure = error instanceof ChannelSendError ? error : undefined;

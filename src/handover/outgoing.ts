@@ -48,20 +48,21 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
 
 /**
  * A notice that could not reach an agent where it was sent (a closed service window, a blocked chat) goes to
- * their next address in team.yaml; past the last one, the log says they could not be reached at all.
+ * the first of their addresses in team.yaml not tried yet; past the last one, the log says they could not be
+ * reached at all.
  */
 export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
   const agent = failed.agentId ? ctx.directory.agent(failed.agentId) : undefined;
   if (!agent) return;
-  const index = agent.identities.findIndex((identity) => identity.channel === failed.channel && identity.id === failed.address);
-  const next = agent.identities[index + 1];
+  const tried = [...(failed.triedAddresses ?? []), `${failed.channel}:${failed.address}`];
+  const next = agent.identities.find((identity) => !tried.includes(`${identity.channel}:${identity.id}`));
   if (!next) {
     ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);
     return;
   }
   fx.send({
     ...(failed.conversationId !== undefined ? { conversationId: failed.conversationId } : {}), channel: next.channel, address: next.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed), toAgent: true, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
   });
 }
 

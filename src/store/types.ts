@@ -149,6 +149,8 @@ export interface Message {
   history?: true;
   /** A notice to an agent (card, relay, answer to a command). */
   toAgent?: true;
+  /** For a notice sent on to an agent's next address: the addresses (`channel:address`) that could not take it. */
+  triedAddresses?: string[];
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;

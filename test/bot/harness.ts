@@ -58,7 +58,10 @@ export interface Harness {
 let seq = 0;
 
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
-export async function harness(dir: string, channels: FakeChannel[], options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean } = {}): Promise<Harness> {
+export async function harness(
+  dir: string, channels: FakeChannel[],
+  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[] } = {},
+): Promise<Harness> {
   const { latency, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });
   const store = latency ? withReadLatency(opened) : opened;
