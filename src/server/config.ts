@@ -35,6 +35,7 @@ const schema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: optionalText,
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_API_VERSION: z.string().trim().regex(/^v\d{1,3}\.\d{1,3}$/, 'must be a Graph API version such as v21.0').default('v21.0'),
   WHATSAPP_TEMPLATES: z
     .string()
     .trim()

@@ -11,13 +11,14 @@ import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
+import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { createApp } from './app.ts';
-import { ListenError, type Config } from './config.ts';
+import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
 import type { Logger } from '../shared/log.ts';
 
@@ -26,6 +27,9 @@ import type { Logger } from '../shared/log.ts';
  * while running). A fresh DATA_DIR trains the shipped examples in well under a second.
  */
 const MODEL_WAIT_MS = 5_000;
+
+/** The WhatsApp Cloud API channel starts when all of these are set; some without the others is a mistake. */
+const WHATSAPP_CLOUD_SETTINGS = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
 
 export interface Switchboard {
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -64,6 +68,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const watch = options.watch ?? true;
   const dataDir = resolve(config.DATA_DIR);
   const now = options.now ?? (() => new Date());
+  checkChannelSettings(config);
 
   const waitingFor = new Set(['opening the store', 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
@@ -145,7 +150,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
-    const channels = createChannels(config, parts, log);
+    const channels = createChannels(config, parts, log, now);
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
@@ -187,8 +192,22 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   return { url, store, flows, directory, intents, bus, runtime, stop };
 }
 
-/** The web chat always; Telegram when its token is set. */
-function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger): Channel[] {
+/**
+ * Refuses, before anything is opened, settings that start a channel only in part.
+ *
+ *     checkChannelSettings({ WHATSAPP_TOKEN: 'EAAG…' }); // ConfigError naming the three WhatsApp Cloud settings missing
+ */
+function checkChannelSettings(config: StartOptions['config']): void {
+  const missing = WHATSAPP_CLOUD_SETTINGS.filter((name) => !config[name]);
+  if (missing.length === 0 || missing.length === WHATSAPP_CLOUD_SETTINGS.length) return;
+  const set = WHATSAPP_CLOUD_SETTINGS.filter((name) => !missing.includes(name));
+  throw new ConfigError(
+    `Bad configuration:\n  ${missing.join(', ')}: missing; the WhatsApp Cloud API channel needs all of ${WHATSAPP_CLOUD_SETTINGS.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`,
+  );
+}
+
+/** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are. */
+function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger, now: () => Date): Channel[] {
   const { store, directory } = parts;
   const channels: Channel[] = [createWebchatChannel({
     history: (session, after) => store.messagesOfAddress('webchat', session, after),
@@ -204,6 +223,18 @@ function createChannels(config: StartOptions['config'], parts: { store: Store; d
       agentChatIds: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
       onAgentsChange: (listener) => directory.onChange(() => listener()),
       deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
+    }));
+  }
+  const { WHATSAPP_TOKEN: token, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } = config;
+  if (token && phoneNumberId && appSecret && verifyToken) {
+    channels.push(createWhatsAppCloudChannel({
+      token, phoneNumberId, appSecret, verifyToken, now,
+      graphRoot: config.GRAPH_API_ROOT ?? 'https://graph.facebook.com',
+      version: config.WHATSAPP_API_VERSION ?? 'v21.0',
+      log: log.child({ channel: 'whatsapp-cloud' }),
+      agentAddresses: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'whatsapp-cloud').map((i) => i.id)),
+      ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
+      ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
     }));
   }
   return channels;

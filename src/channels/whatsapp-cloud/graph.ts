@@ -1,0 +1,126 @@
+// The few Graph API calls the WhatsApp Cloud channel makes (send a message, upload a file, look up and download a
+// customer's file), with the token as a Bearer header, never in a URL, and Meta's error bodies read into GraphError.
+
+/**
+ * A Graph API call that failed: `status` is the HTTP status (undefined when no answer came: the network, a
+ * timeout), `code`, `subcode` and `details` what Meta's error body said.
+ *
+ *     catch (error) { if (error instanceof GraphError && error.code === 131047) … }
+ */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code?: number,
+    readonly subcode?: number,
+    readonly details?: string,
+  ) {
+    super(message);
+  }
+
+  /** The token is expired, revoked or wrong: every call fails until WHATSAPP_TOKEN is replaced. */
+  get badToken(): boolean {
+    return this.code === 190 || (this.status === 401 && this.code === undefined);
+  }
+}
+
+export interface GraphOptions {
+  /** GRAPH_API_ROOT, e.g. https://graph.facebook.com. */
+  root: string;
+  /** WHATSAPP_API_VERSION, e.g. v21.0. */
+  version: string;
+  token: string;
+  /** How long one call may take (default 30 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * A Graph API client for one access token.
+ *
+ *     const graph = new GraphApi({ root: 'https://graph.facebook.com', version: 'v21.0', token });
+ *     const { messages } = await graph.post<{ messages: { id: string }[] }>(`${phoneNumberId}/messages`, payload);
+ */
+export class GraphApi {
+  readonly #options: GraphOptions;
+
+  constructor(options: GraphOptions) {
+    this.#options = options;
+  }
+
+  /** GET `/{version}/{path}`; resolves to the JSON answer. */
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.#call<T>(path, { method: 'GET' }, signal);
+  }
+
+  /** POST `/{version}/{path}` with a JSON body, or a multipart one (FormData). */
+  post<T>(path: string, body: Record<string, unknown> | FormData, signal?: AbortSignal): Promise<T> {
+    const init: RequestInit = body instanceof FormData
+      ? { method: 'POST', body }
+      : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+    return this.#call<T>(path, init, signal);
+  }
+
+  /**
+   * GETs a media URL the Graph API gave (it wants the token too); resolves to the response, whose body the caller
+   * reads or cancels. Fails with GraphError when the answer is not 2xx.
+   */
+  async download(url: string, signal?: AbortSignal): Promise<Response> {
+    const response = await this.#fetch(url, { method: 'GET' }, signal);
+    if (!response.ok || !response.body) throw await errorOf(response);
+    return response;
+  }
+
+  async #call<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
+    const { root, version } = this.#options;
+    const response = await this.#fetch(`${root.replace(/\/+$/, '')}/${version}/${path}`, init, signal);
+    if (!response.ok) throw await errorOf(response);
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      throw new GraphError(`the Graph API answered HTTP ${response.status} with a body that is not JSON`, response.status, undefined, undefined, describe(error));
+    }
+  }
+
+  async #fetch(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs ?? 30_000);
+    try {
+      return await fetch(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.#options.token}` },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      // Never the URL in the message: a media URL is a credential of its own for a while.
+      throw new GraphError(`network error: ${describe(error)}`, undefined);
+    }
+  }
+}
+
+/** Meta's `{ error: { message, type, code, error_subcode, error_data: { details } } }`, or what the status says. */
+async function errorOf(response: Response): Promise<GraphError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error !== 'object' || error === null) return new GraphError(`the Graph API answered HTTP ${response.status}`, response.status);
+  const { message, code, error_subcode: subcode, error_data: data } = error as Record<string, unknown>;
+  const details = typeof data === 'object' && data !== null ? (data as { details?: unknown }).details : undefined;
+  return new GraphError(
+    typeof message === 'string' && message !== '' ? message : `the Graph API answered HTTP ${response.status}`,
+    response.status,
+    typeof code === 'number' ? code : undefined,
+    typeof subcode === 'number' ? subcode : undefined,
+    typeof details === 'string' && details !== '' ? details : undefined,
+  );
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}

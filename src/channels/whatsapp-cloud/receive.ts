@@ -1,0 +1,90 @@
+// Hands one decoded webhook batch to the runtime, item after item in the order Meta listed them: a message's file
+// into the media store, then the message; statuses; identity news. Resolving means the batch may be acknowledged
+// (everything stored, or deliberately ignored, or refused for good); rejecting means something was not stored and
+// Meta must send the batch again (what was stored is then found again by the runtime's dedup).
+import type { ChannelHost } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
+import { CHANNEL, type Item } from './decode.ts';
+import { fetchMedia, type FileOptions } from './files.ts';
+
+/** How many delivered message ids (and linked user ids) are remembered, to skip work on Meta's repeated deliveries. */
+const REMEMBERED = 10_000;
+
+export interface ReceiveContext {
+  host: ChannelHost;
+  log: Logger;
+  /** How files are fetched, the media store and the log aside. */
+  files: Omit<FileOptions, 'media' | 'log'>;
+  /** What this process already stored: a batch Meta sends again does not download the same files again. */
+  memory: Memory;
+  /** True for an agent's WhatsApp address (team.yaml): their chats are no customer's history or takeover. */
+  isAgent: (address: string) => boolean;
+}
+
+/**
+ * Receives a batch; resolves to how many of its items were refused.
+ *
+ *     const refused = await receiveBatch(batch.items, { host, log, files: { graph }, memory, isAgent: () => false });
+ */
+export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
+  const { host, log, memory } = context;
+  let refused = 0;
+  for (const item of items) {
+    switch (item.kind) {
+      case 'refused':
+        refused++;
+        log.warn({ where: item.where, reason: item.reason }, 'WhatsApp webhook item refused; acknowledged with its batch');
+        break;
+      case 'ignored':
+        log[item.level]({ where: item.where, reason: item.reason }, 'WhatsApp webhook item ignored');
+        break;
+      case 'message': {
+        const { inbound, media, alsoKnownAs } = item;
+        if ((inbound.history || inbound.echo) && context.isAgent(inbound.from.id)) {
+          log.info({ where: item.where }, 'WhatsApp history or echo of a chat with an agent ignored');
+          break;
+        }
+        const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
+        // The bytes go into the media store first: a delivered message names them by ref.
+        if (media && !memory.has(key)) inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(media, { ...context.files, media: host.media, log })];
+        await host.deliver(inbound);
+        memory.add(key);
+        // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,
+        // so a later message that comes with the user id alone finds them.
+        const pair = `aka:${inbound.from.id}:${alsoKnownAs}`;
+        if (alsoKnownAs !== undefined && !memory.has(pair)) {
+          await host.updateIdentity({ channel: CHANNEL, id: inbound.from.id, alsoKnownAs });
+          memory.add(pair);
+        }
+        break;
+      }
+      case 'status':
+        await host.report(item.status);
+        break;
+      case 'identity':
+        await host.updateIdentity(item.update);
+        break;
+    }
+  }
+  return refused;
+}
+
+/**
+ * A bounded set: the oldest entries are forgotten first.
+ *
+ *     const memory = new Memory(); memory.add('in:wamid.1'); memory.has('in:wamid.1'); // true
+ */
+export class Memory {
+  readonly #keys = new Set<string>();
+
+  constructor(private readonly size = REMEMBERED) {}
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > this.size) this.#keys.delete(this.#keys.values().next().value!);
+  }
+}

@@ -1,0 +1,217 @@
+// A fake Graph API (WhatsApp Cloud) on 127.0.0.1 speaking the wire format: POST /{version}/{phone number id}/messages
+// (JSON), POST /{version}/{phone number id}/media (multipart upload), GET /{version}/{media id} (a customer's file:
+// its URL) and GET that URL (the bytes). Every request must carry the token as a Bearer header, else it is answered
+// as Meta answers a bad token (401, code 190). Errors are Meta's `{ error: { message, type, code, error_data } }`.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import busboy from 'busboy';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  /** The Bearer token the request carried ('' when none). */
+  token: string;
+  status?: number;
+}
+
+/** A message the fake accepted: the JSON body as posted, and the wamid it answered. */
+export interface SentMessage {
+  id: string;
+  body: Record<string, any>;
+}
+
+export interface Upload {
+  id: string;
+  fields: Record<string, string>;
+  file: { name: string; mime: string; bytes: Buffer };
+}
+
+export interface Failure {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Meta's error body for `code` (with `details` as error_data.details). */
+export function metaError(status: number, code: number, message: string, details?: string): Failure {
+  return { status, body: { error: { message, type: 'OAuthException', code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: 'AbCdEf' } } };
+}
+
+export class FakeGraphApi {
+  readonly calls: RecordedCall[] = [];
+  readonly sent: SentMessage[] = [];
+  readonly uploads: Upload[] = [];
+  /** Media ids whose bytes were downloaded, in order. */
+  readonly downloads: string[] = [];
+  readonly #server: Server;
+  readonly #token: string;
+  readonly #media = new Map<string, { bytes: Buffer; mime: string; size?: number }>();
+  readonly #failures: (Failure | undefined)[] = [];
+  #failedDownloads: number[] = [];
+  #next = 1;
+  #url = '';
+
+  private constructor(token: string) {
+    this.#token = token;
+    this.#server = createServer((req, res) => {
+      const call: RecordedCall = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, token: bearer(req) };
+      this.calls.push(call);
+      void this.#handle(req, res, call).catch((error: unknown) => {
+        call.status = 500;
+        res.writeHead(500).end(String(error));
+      });
+    });
+  }
+
+  /** Listens on a free port; requests must carry `token`. */
+  static async start(token: string): Promise<FakeGraphApi> {
+    const api = new FakeGraphApi(token);
+    await new Promise<void>((done) => api.#server.listen(0, '127.0.0.1', done));
+    api.#url = `http://127.0.0.1:${(api.#server.address() as AddressInfo).port}`;
+    return api;
+  }
+
+  /** GRAPH_API_ROOT. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** A file a customer sent, as Meta keeps it: GET /{version}/{mediaId} names its URL (and `size`, default its real size). */
+  addMedia(mediaId: string, bytes: Buffer, options: { mime: string; size?: number }): void {
+    this.#media.set(mediaId, { bytes, ...options });
+  }
+
+  /** The next `times` sends (POST …/messages), after `after` that succeed, fail with `failure`. */
+  fail(times: number, failure: Failure, after = 0): void {
+    for (let i = 0; i < after; i++) this.#failures.push(undefined);
+    for (let i = 0; i < times; i++) this.#failures.push(failure);
+  }
+
+  /** The next `times` downloads of bytes are answered with HTTP `status`. */
+  failDownloads(times: number, status = 502): void {
+    for (let i = 0; i < times; i++) this.#failedDownloads.push(status);
+  }
+
+  /** The bodies of the messages accepted for `to` (a wa_id, or a business-scoped user id sent as `recipient`). */
+  sentTo(to: string): Record<string, any>[] {
+    return this.sent.filter((message) => message.body.to === to || message.body.recipient === to).map((message) => message.body);
+  }
+
+  /** What each message accepted for `to` says: a text's body, an interactive's body, `template:<name>`, or its type. */
+  saidTo(to: string): string[] {
+    return this.sentTo(to).map((body) => {
+      if (body.type === 'text') return body.text.body;
+      if (body.type === 'interactive') return body.interactive.body.text;
+      if (body.type === 'template') return `template:${body.template.name}`;
+      return `[${body.type}]`;
+    });
+  }
+
+  /** Calls made to `path` suffix (e.g. '/messages'), with their tokens. */
+  callsTo(suffix: string): RecordedCall[] {
+    return this.calls.filter((call) => call.path.endsWith(suffix));
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((done) => this.#server.close(() => done()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, call: RecordedCall): Promise<void> {
+    const answer = (status: number, body: unknown) => {
+      call.status = status;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (call.token !== this.#token) {
+      await drain(req);
+      const { status, body } = metaError(401, 190, 'Error validating access token: Session has expired.');
+      answer(status, body);
+      return;
+    }
+    const download = /^\/media-download\/(.+)$/.exec(call.path);
+    if (req.method === 'GET' && download) {
+      const id = decodeURIComponent(download[1]!);
+      this.downloads.push(id);
+      const failed = this.#failedDownloads.shift();
+      const media = this.#media.get(id);
+      call.status = failed ?? (media ? 200 : 404);
+      if (failed !== undefined || !media) {
+        res.writeHead(call.status, { 'content-type': 'text/plain' }).end('no such media');
+        return;
+      }
+      res.writeHead(200, { 'content-type': media.mime, 'content-length': media.bytes.byteLength }).end(media.bytes);
+      return;
+    }
+    const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/(messages|media))?$/.exec(call.path);
+    if (!match) {
+      await drain(req);
+      answer(404, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
+      return;
+    }
+    const [, , node, edge] = match as unknown as [string, string, string, string | undefined];
+    if (req.method === 'GET' && edge === undefined) {
+      const id = decodeURIComponent(node);
+      const media = this.#media.get(id);
+      if (!media) {
+        answer(400, metaError(400, 100, `Unsupported get request. Object with ID '${id}' does not exist`).body);
+        return;
+      }
+      answer(200, { messaging_product: 'whatsapp', id, url: `${this.#url}/media-download/${encodeURIComponent(id)}`, mime_type: media.mime, sha256: 'c0ffee', file_size: media.size ?? media.bytes.byteLength });
+      return;
+    }
+    if (req.method === 'POST' && edge === 'messages') {
+      const body = JSON.parse((await drain(req)).toString('utf8')) as Record<string, any>;
+      const failure = this.#failures.shift();
+      if (failure) {
+        answer(failure.status, failure.body);
+        return;
+      }
+      const id = `wamid.OUT${String(this.#next++).padStart(4, '0')}`;
+      this.sent.push({ id, body });
+      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to ?? body.recipient, wa_id: body.to ?? body.recipient }], messages: [{ id }] });
+      return;
+    }
+    if (req.method === 'POST' && edge === 'media') {
+      const upload = await parseUpload(req);
+      const id = `media-up-${this.#next++}`;
+      this.uploads.push({ id, ...upload });
+      answer(200, { id });
+      return;
+    }
+    await drain(req);
+    answer(404, { error: { message: 'Unsupported request', type: 'OAuthException', code: 100 } });
+  }
+}
+
+function bearer(req: IncomingMessage): string {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+}
+
+function drain(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => done(Buffer.concat(chunks)));
+    req.on('error', fail);
+  });
+}
+
+function parseUpload(req: IncomingMessage): Promise<Omit<Upload, 'id'>> {
+  return new Promise((done, fail) => {
+    const fields: Record<string, string> = {};
+    let file: Upload['file'] | undefined;
+    const parser = busboy({ headers: req.headers });
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (_name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        file = { name: info.filename ?? '', mime: info.mimeType, bytes: Buffer.concat(chunks) };
+      });
+    });
+    parser.on('close', () => (file ? done({ fields, file }) : fail(new Error('no file in the upload'))));
+    parser.on('error', fail);
+    req.pipe(parser);
+  });
+}

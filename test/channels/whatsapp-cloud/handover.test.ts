@@ -1,0 +1,124 @@
+// Agents and the 24-hour window through the real server: an agent's free-form reply to a customer who last wrote 25
+// hours ago is not sent and the agent is told; /template reaches them; an agent on WhatsApp whose own window is closed
+// gets their notices as the notice template, or on their next address; a typed number picks from a numbered list.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { SHEENA, clock, fixture, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
+
+const HOUR = 3_600_000;
+const running: CloudServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
+/** Polls the agent's web chat until a message says `part`; resolves to it. */
+async function toldInWebchat(agent: ReturnType<typeof visitor>, part: string): Promise<string> {
+  for (let waited = 0; waited < 3000; waited += 25) {
+    const found = (await agent.messages()).map((m) => m.text).find((line) => line.includes(part));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the agent was not told "${part}"`);
+}
+
+describe('the customer\'s 24-hour window', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Billing]\n';
+
+  it('does not send an agent\'s free-form reply 25 hours after the customer wrote, tells the agent, and /template reaches the customer', async () => {
+    const time = clock();
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team, now: time.now,
+      config: { WHATSAPP_TEMPLATES: [{ name: 'order_update', language: 'en_US' }] },
+    });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await lina.say('Looking into it now 🔍');
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA)).toEqual(['Looking into it now 🔍']);
+
+    time.advance(25 * HOUR);
+    const messagesBefore = cloud.graph.callsTo('/messages').length;
+    await lina.say('هل ما زلت هنا؟ Are you still there?');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to Sheena Nelson was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>',
+    );
+    expect(cloud.graph.callsTo('/messages')).toHaveLength(messagesBefore);
+
+    await lina.say('/template order_update Layla | #4521');
+    expect(await toldInWebchat(lina, 'Template order_update')).toBe('Template order_update sent to #1.');
+    await settled(cloud);
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toEqual({
+      messaging_product: 'whatsapp', recipient_type: 'individual', to: SHEENA, type: 'template',
+      template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Layla' }, { type: 'text', text: '#4521' }] }] },
+    });
+  });
+});
+
+describe('an agent working from WhatsApp', () => {
+  const omar = '15550001234';
+  const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${omar}"\n    webchat: agent-omar\n    teams: [Billing]\n`;
+
+  async function omarOnlineThenADayLater(config: Parameters<typeof startCloud>[0]['config'] = {}) {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config });
+    running.push(cloud);
+    expect((await cloud.post(messagesBody([text('/online', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, omar);
+    expect(cloud.graph.sentTo(omar)).toHaveLength(1);
+    time.advance(25 * HOUR);
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud, omar);
+    return cloud;
+  }
+
+  it('gets the card of a new conversation as the notice template when their window is closed', async () => {
+    const cloud = await omarOnlineThenADayLater({ WHATSAPP_NOTICE_TEMPLATE: 'card_notice' });
+    const notice = cloud.graph.sentTo(omar).at(-1)!;
+    expect(notice).toMatchObject({ to: omar, type: 'template', template: { name: 'card_notice', language: { code: 'en_US' } } });
+    const [parameter] = notice.template.components[0].parameters;
+    expect(parameter.text).toContain('#1');
+    expect(parameter.text).not.toMatch(/\n/);
+  });
+
+  it('gets the card on their next address when their window is closed and no notice template is set', async () => {
+    const cloud = await omarOnlineThenADayLater();
+    expect(cloud.graph.sentTo(omar)).toHaveLength(1);
+    const card = await toldInWebchat(visitor(cloud.app.url, 'agent-omar'), '#1');
+    expect(card).toContain('Sheena Nelson');
+  });
+});
+
+describe('choices', () => {
+  it('takes a typed number as the choice of a numbered list too long for buttons or a list', async () => {
+    const plans = Array.from({ length: 11 }, (_, index) => `Plan ${index + 1}`);
+    const flow = `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Which plan?"\n    expect: choice\n    choices: [${plans.join(', ')}]\n    save: conversation.plan\n  - say: "Noted: {{conversation.plan}}"\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': flow } });
+    running.push(cloud);
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
+    expect(cloud.graph.saidTo(SHEENA)[0]).toBe(`Which plan?\n\n${plans.map((plan, index) => `${index + 1}. ${plan}`).join('\n')}`);
+
+    // Arabic-Indic digits count as well: "٢" is 2.
+    expect((await cloud.post(messagesBody([text('٢')]))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 2);
+    expect(cloud.graph.saidTo(SHEENA)[1]).toBe('Noted: plan-2');
+  });
+
+  it('sends three choices as reply buttons and takes the button pressed', async () => {
+    const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Is this about billing, a technical problem, or a purchase?"\n    expect: choice\n    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }, { id: sales, title: Sales }]\n    save: conversation.topic\n  - say: "Topic: {{conversation.topic}}"\n';
+    const cloud = await startCloud({ flows: { 'inbound.yaml': flow } });
+    running.push(cloud);
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
+    expect(cloud.graph.sentTo(SHEENA)[0]!.interactive.action.buttons.map((button: { reply: { id: string } }) => button.reply.id)).toEqual(['billing', 'tech', 'sales']);
+
+    expect((await cloud.post(fixture('button-reply'))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 2);
+    expect(cloud.graph.saidTo(SHEENA)[1]).toBe('Topic: billing');
+  });
+});

@@ -1,0 +1,358 @@
+// The WhatsApp Cloud webhook through the real server: Meta's verification, signatures over the raw bytes, bodies
+// that are not batches, batches of several entries, messages and statuses (one unreadable item among them),
+// repeated deliveries, customers' files fetched with the token, business-scoped user ids and changed numbers.
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWhatsAppCloudChannel } from '../../../src/channels/whatsapp-cloud/index.ts';
+import { readConfig } from '../../../src/server/config.ts';
+import { startSwitchboard } from '../../../src/server/switchboard.ts';
+import { DeliveryRefused, type InboundMessage } from '../../../src/types.ts';
+import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
+import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, fixture, messagesBody, sign, startCloud, text, type CloudServer } from './harness.ts';
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const askFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "مرحبا {{contact.name | there}}! How can we help?"
+    save: conversation.need
+  - say: "Noted: {{conversation.need}}"
+`;
+
+async function server(options: Partial<Parameters<typeof startCloud>[0]> = {}): Promise<CloudServer> {
+  const started = await startCloud({ flows: { 'inbound.yaml': askFlow }, ...options });
+  running.push(started);
+  return started;
+}
+
+async function nothingStored(cloud: CloudServer): Promise<void> {
+  expect(await cloud.app.store.contacts()).toEqual([]);
+  expect(await cloud.app.store.conversations()).toEqual([]);
+}
+
+describe('verification', () => {
+  it('answers Meta\'s challenge as text when the verify token matches, and 403 otherwise', async () => {
+    const cloud = await server();
+    const verify = (query: string) => fetch(`${cloud.app.url}/webhooks/whatsapp?${query}`);
+    const good = await verify(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await good.text()).toBe('1158201444');
+
+    expect((await verify('hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444')).status).toBe(403);
+    expect((await verify(`hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`)).status).toBe(403);
+    expect((await verify('hub.mode=subscribe&hub.challenge=1')).status).toBe(403);
+  });
+});
+
+describe('signatures and shapes', () => {
+  it('refuses a forged, missing or re-serialised signature with 401 and stores nothing', async () => {
+    const cloud = await server();
+    const body = JSON.stringify(fixture('text'));
+    expect((await cloud.post(body, { signature: sign(body, 'not-the-app-secret') })).status).toBe(401);
+    expect((await cloud.post(body, { signature: null })).status).toBe(401);
+    expect((await cloud.post(body, { signature: 'sha256=nothex' })).status).toBe(401);
+    // The same JSON with other bytes (Meta escapes non-ASCII characters): the signature is over the bytes sent.
+    const pretty = JSON.stringify(fixture('text'), null, 2);
+    expect((await cloud.post(pretty, { signature: sign(body) })).status).toBe(401);
+    await nothingStored(cloud);
+    expect(cloud.graph.sent).toEqual([]);
+  });
+
+  it('refuses a signed body that is not JSON, or not a webhook batch, with 400 and stores nothing', async () => {
+    const cloud = await server();
+    expect(await cloud.post('{"object": "whatsapp_business_account", "entry": [')).toMatchObject({ status: 400, body: { error: 'the body is not valid JSON' } });
+    expect((await cloud.post({ object: 'page', entry: [] })).status).toBe(400);
+    expect((await cloud.post({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages' }] }] })).status).toBe(400);
+    expect((await cloud.post([1, 2, 3])).status).toBe(400);
+    await nothingStored(cloud);
+  });
+});
+
+describe('batches', () => {
+  it('stores every message of a batch of two entries before answering, reads button and list replies, and skips an unreadable item', async () => {
+    const { log, lines } = recordingLog();
+    const cloud = await server({ log });
+    const layla = '971501234567';
+    const first = messagesBody([
+      { from: SHEENA, id: 'wamid.A1', timestamp: '1763950300', type: 'text', text: { body: 'طلبي لم يصل بعد 😕 order #4521' } },
+      fixture('button-reply').entry[0].changes[0].value.messages[0],
+    ]);
+    const second = messagesBody([
+      { from: layla, id: 'wamid.B1', timestamp: '1763950301', type: 'location', location: { latitude: 25.197197, longitude: 55.274376, name: 'Acme Store', address: 'Dubai Mall' } },
+      // No id: unreadable, acknowledged with the batch, never retried.
+      { from: layla, timestamp: '1763950302', type: 'text', text: { body: 'lost' } },
+      { ...fixture('list-reply').entry[0].changes[0].value.messages[0], from: layla },
+    ], { from: layla, name: 'ليلى حداد' });
+    const batch = { object: 'whatsapp_business_account', entry: [...(first.entry as unknown[]), ...(second.entry as unknown[])] };
+
+    const answer = await cloud.post(batch);
+    expect(answer).toEqual({ status: 200, body: { ok: true, refused: 1 } });
+    const contacts = await cloud.app.store.contacts();
+    expect(contacts.map((contact) => [contact.name, contact.identities])).toEqual([
+      ['Sheena Nelson', [{ channel: 'whatsapp-cloud', id: SHEENA }]],
+      ['ليلى حداد', [{ channel: 'whatsapp-cloud', id: layla }]],
+    ]);
+    const sheena = await cloud.app.store.messagesOfContact(contacts[0]!.id);
+    expect(sheena.filter((m) => m.direction === 'in').map((m) => [m.channelMessageId, m.text, m.choice])).toEqual([
+      ['wamid.A1', 'طلبي لم يصل بعد 😕 order #4521', undefined],
+      ['wamid.INBOUND0002', 'Billing', 'billing'],
+    ]);
+    const laylas = (await cloud.app.store.messagesOfContact(contacts[1]!.id)).filter((m) => m.direction === 'in');
+    expect(laylas.map((m) => m.channelMessageId)).toEqual(['wamid.B1', 'wamid.INBOUND0003']);
+    expect(laylas[0]!.attachments).toEqual([{ kind: 'location', location: { latitude: 25.197197, longitude: 55.274376, name: 'Acme Store', address: 'Dubai Mall' } }]);
+    expect(laylas[1]).toMatchObject({ text: 'Sales', choice: 'sales' });
+    // The button reply quotes the bot's message it answers.
+    expect(sheena.find((m) => m.channelMessageId === 'wamid.INBOUND0002')?.replyTo).toBe('wamid.OUTBOUND0001');
+    expect(lines.filter((line) => line.msg === 'WhatsApp webhook item refused; acknowledged with its batch')).toEqual([
+      expect.objectContaining({ level: 40, where: 'entry[1].changes[0].messages[1]', reason: expect.stringContaining('id') }),
+    ]);
+
+    // The bot answered each customer in their language's greeting, by wa_id.
+    await eventually(() => cloud.graph.sentTo(SHEENA).length > 0 && cloud.graph.sentTo(layla).length > 0);
+    expect(cloud.graph.saidTo(SHEENA)[0]).toBe('مرحبا Sheena Nelson! How can we help?');
+    expect(cloud.graph.sentTo(layla)[0]).toMatchObject({ messaging_product: 'whatsapp', recipient_type: 'individual', to: layla, type: 'text' });
+    expect(cloud.graph.callsTo('/messages').every((call) => call.token === TOKEN && call.path === `/v21.0/${PHONE_NUMBER_ID}/messages`)).toBe(true);
+  });
+
+  it('stores a message delivered twice once, and answers it once', async () => {
+    const cloud = await server();
+    const body = fixture('text');
+    expect((await cloud.post(body)).status).toBe(200);
+    expect((await cloud.post(body)).status).toBe(200);
+    const [contact] = await cloud.app.store.contacts();
+    const inbound = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.text)).toEqual(['Hi, my order never arrived 😕']);
+    await eventually(() => cloud.graph.sent.length > 0);
+    await cloud.app.runtime.stop();
+    expect(cloud.graph.sentTo(SHEENA)).toHaveLength(1);
+  });
+
+  it('ignores changes about another phone number of the business account', async () => {
+    const cloud = await server();
+    const body = fixture('text');
+    body.entry[0].changes[0].value.metadata.phone_number_id = '999999999999999';
+    expect((await cloud.post(body)).status).toBe(200);
+    await nothingStored(cloud);
+  });
+});
+
+describe('statuses', () => {
+  const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Lina
+    webchat: agent-lina
+    teams: [Billing]
+`;
+  const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
+
+  it('records delivered and read on the message sent, and tells the agent of a message that failed', async () => {
+    const cloud = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await lina.say('We are on it, Sheena. سنتابع طلبك');
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
+    const wamid = cloud.graph.sent.find((sent) => sent.body.to === SHEENA)!.id;
+
+    const status = (state: string, extra: Record<string, unknown> = {}) => ({ id: wamid, status: state, timestamp: '1763950330', recipient_id: SHEENA, ...extra });
+    expect((await cloud.post(messagesBody([], { statuses: [status('sent'), status('read'), status('delivered')] }))).status).toBe(200);
+    expect((await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid))?.delivery).toBe('read');
+
+    const failed = fixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [status('failed', { errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'The recipient is not on WhatsApp' } }] })];
+    expect((await cloud.post(failed)).status).toBe(200);
+    expect(await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid)).toMatchObject({ status: 'failed', error: 'Message undeliverable: The recipient is not on WhatsApp (#131026)' });
+    let told: string | undefined;
+    for (let waited = 0; !told && waited < 3000; waited += 25) {
+      told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('was not delivered'));
+      if (!told) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): Message undeliverable: The recipient is not on WhatsApp (#131026)');
+  });
+});
+
+describe('files customers send', () => {
+  it('fetches a photo with the token (lookup, then the URL it names) into the media store before delivering it', async () => {
+    const cloud = await server();
+    const jpeg = Buffer.from('\xff\xd8\xff\xe0 receipt, charged twice', 'latin1');
+    cloud.graph.addMedia('1146584453198207', jpeg, { mime: 'image/jpeg' });
+    const photo = { from: SHEENA, id: 'wamid.IMG1', timestamp: '1763950300', type: 'image', image: { caption: 'الإيصال: charged twice 🧾', mime_type: 'image/jpeg', sha256: 'c0ffee', id: '1146584453198207' } };
+    expect((await cloud.post(messagesBody([photo]))).status).toBe(200);
+
+    expect(cloud.graph.downloads).toEqual(['1146584453198207']);
+    expect(cloud.graph.calls.filter((call) => call.method === 'GET').map((call) => [call.path, call.token])).toEqual([
+      ['/v21.0/1146584453198207', TOKEN],
+      ['/media-download/1146584453198207', TOKEN],
+    ]);
+    const [contact] = await cloud.app.store.contacts();
+    const [stored] = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(stored!.text).toBe('الإيصال: charged twice 🧾');
+    expect(stored!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', size: jpeg.byteLength, caption: 'الإيصال: charged twice 🧾', ref: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    expect(await readFile(join(cloud.dir, 'media', stored!.attachments![0]!.ref!))).toEqual(jpeg);
+  });
+
+  it('delivers a voice note over the size limit with the reason, without downloading it, and tells the customer', async () => {
+    const cloud = await server({ config: { MAX_ATTACHMENT_MB: 1 } });
+    cloud.graph.addMedia('voice-1', Buffer.alloc(10), { mime: 'audio/ogg', size: 5 * 1024 * 1024 });
+    const voice = { from: SHEENA, id: 'wamid.VOICE1', timestamp: '1763950300', type: 'audio', audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'x', id: 'voice-1', voice: true } };
+    expect((await cloud.post(messagesBody([voice]))).status).toBe(200);
+
+    expect(cloud.graph.downloads).toEqual([]);
+    const [contact] = await cloud.app.store.contacts();
+    const [stored] = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(stored!.attachments).toEqual([{ kind: 'audio', mime: 'audio/ogg', voice: true, refused: 'the file is larger than 1 MB' }]);
+    await eventually(() => cloud.graph.saidTo(SHEENA).some((said) => said.startsWith('Sorry, your file could not be received')));
+  });
+
+  it('does not acknowledge a batch whose file cannot be fetched because the token was refused, so Meta sends it again', async () => {
+    const cloud = await server({ config: { WHATSAPP_TOKEN: 'EAAG-expired' } });
+    const photo = { from: SHEENA, id: 'wamid.IMG2', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', id: 'img-2' } };
+    expect((await cloud.post(messagesBody([photo]))).status).toBe(500);
+    await nothingStored(cloud);
+  });
+});
+
+describe('who is writing', () => {
+  it('keys a sender without a phone number on their business-scoped user id, and answers them by it', async () => {
+    const cloud = await server();
+    const bsuid = 'US.13491208655302741918';
+    const body = messagesBody([{ from_user_id: bsuid, id: 'wamid.BSUID1', timestamp: '1763950300', type: 'text', text: { body: 'hello from a username 👋' } }]);
+    body.entry = [{ ...(body.entry as any[])[0] }];
+    (body.entry as any[])[0].changes[0].value.contacts = [{ profile: { name: 'Sam', username: '@sam' }, user_id: bsuid }];
+    expect((await cloud.post(body)).status).toBe(200);
+    const [contact] = await cloud.app.store.contacts();
+    expect(contact).toMatchObject({ name: 'Sam', identities: [{ channel: 'whatsapp-cloud', id: bsuid }] });
+    await eventually(() => cloud.graph.sentTo(bsuid).length > 0);
+    expect(cloud.graph.sentTo(bsuid)[0]).toMatchObject({ recipient: bsuid, type: 'text' });
+    expect(cloud.graph.sentTo(bsuid)[0]!.to).toBeUndefined();
+  });
+
+  it('learns the business-scoped user id of a sender keyed on their wa_id, so a later message with the user id alone finds them', async () => {
+    const cloud = await server();
+    const bsuid = 'US.998877665544';
+    const first = messagesBody([{ ...text('hi'), from_user_id: bsuid }]);
+    expect((await cloud.post(first)).status).toBe(200);
+    const later = messagesBody([{ from_user_id: bsuid, id: 'wamid.LATER', timestamp: '1763950400', type: 'text', text: { body: 'it is me again' } }]);
+    (later.entry as any[])[0].changes[0].value.contacts = [{ profile: { name: 'Sheena Nelson' }, user_id: bsuid }];
+    expect((await cloud.post(later)).status).toBe(200);
+    const contacts = await cloud.app.store.contacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.identities).toEqual([{ channel: 'whatsapp-cloud', id: SHEENA }, { channel: 'whatsapp-cloud', id: bsuid }]);
+    const inbound = (await cloud.app.store.messagesOfContact(contacts[0]!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => [m.address, m.text])).toEqual([[SHEENA, 'hi'], [bsuid, 'it is me again']]);
+  });
+
+  it('moves the identity of a customer who changed their number: their next message is the same contact', async () => {
+    const cloud = await server();
+    expect((await cloud.post(messagesBody([text('my order #4521?')]))).status).toBe(200);
+    const changed = messagesBody([]);
+    (changed.entry as any[])[0].changes[0].value.messages = [{
+      from: SHEENA, id: 'wamid.SYS1', timestamp: '1763950320', type: 'system',
+      system: { body: 'User Sheena Nelson changed from 16505551234 to 16505559999', wa_id: '16505559999', type: 'user_changed_number' },
+    }];
+    expect((await cloud.post(changed)).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('it is me, new number', { from: '16505559999' })], { from: '16505559999' }))).status).toBe(200);
+
+    const contacts = await cloud.app.store.contacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.identities).toEqual([{ channel: 'whatsapp-cloud', id: '16505559999' }]);
+    const inbound = (await cloud.app.store.messagesOfContact(contacts[0]!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.text)).toEqual(['my order #4521?', 'it is me, new number']);
+  });
+
+  it('records a reaction and an unreadable kind without answering the reaction', async () => {
+    const cloud = await server();
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await eventually(() => cloud.graph.sent.length === 1);
+    const wamid = cloud.graph.sent[0]!.id;
+    const reaction = { from: SHEENA, id: 'wamid.R1', timestamp: '1763950301', type: 'reaction', reaction: { message_id: wamid, emoji: '❤️' } };
+    const order = { from: SHEENA, id: 'wamid.O1', timestamp: '1763950302', type: 'order', order: { catalog_id: '1', product_items: [] } };
+    expect((await cloud.post(messagesBody([reaction, order]))).status).toBe(200);
+    const [contact] = await cloud.app.store.contacts();
+    const inbound = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => [m.text, m.reaction])).toEqual([
+      ['Hi, my order never arrived 😕', undefined],
+      ['[reacted ❤️]', { emoji: '❤️', to: wamid }],
+      ['[a order message, which cannot be shown here]', undefined],
+    ]);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to start with some of the four WhatsApp Cloud settings, naming the missing ones', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': askFlow });
+    const starting = startSwitchboard({
+      config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, WHATSAPP_TOKEN: TOKEN, WHATSAPP_APP_SECRET: APP_SECRET },
+      log: quietLog, watch: false, sweepEveryMs: 0,
+    });
+    await expect(starting).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringContaining('WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_VERIFY_TOKEN: missing'),
+    });
+  });
+
+  it('takes the Graph API version from WHATSAPP_API_VERSION, v21.0 by default', () => {
+    expect(readConfig({}).WHATSAPP_API_VERSION).toBe('v21.0');
+    expect(readConfig({ WHATSAPP_API_VERSION: 'v23.0' }).WHATSAPP_API_VERSION).toBe('v23.0');
+    expect(() => readConfig({ WHATSAPP_API_VERSION: 'latest' })).toThrow(/WHATSAPP_API_VERSION="latest": must be a Graph API version such as v21.0/);
+  });
+});
+
+describe('a batch not stored', () => {
+  /** The channel alone on an express app, with `deliver` as the runtime's. */
+  async function channelWith(deliver: (message: InboundMessage) => Promise<void>) {
+    const channel = createWhatsAppCloudChannel({
+      token: TOKEN, phoneNumberId: PHONE_NUMBER_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN,
+      graphRoot: 'http://127.0.0.1:9', version: 'v21.0', log: quietLog,
+    });
+    const app = express();
+    channel.mount?.(app);
+    await channel.start(hostFor(deliver));
+    const server: Server = await new Promise((done) => {
+      const listening = app.listen(0, '127.0.0.1', () => done(listening));
+    });
+    running.push({ stop: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) });
+    const post = async (body: unknown) => {
+      const raw = JSON.stringify(body);
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`, { method: 'POST', headers: { 'x-hub-signature-256': sign(raw) }, body: raw });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    return { post };
+  }
+
+  it('answers 500 when a message could not be stored, so Meta sends the batch again, and stops there', async () => {
+    const delivered: string[] = [];
+    let fail = true;
+    const { post } = await channelWith(async (message) => {
+      if (fail && message.id === 'wamid.2') throw new Error('disk full');
+      delivered.push(message.id);
+    });
+    const batch = messagesBody([{ ...text('one'), id: 'wamid.1' }, { ...text('two'), id: 'wamid.2' }, { ...text('three'), id: 'wamid.3' }]);
+    expect(await post(batch)).toBe(500);
+    expect(delivered).toEqual(['wamid.1']);
+    fail = false;
+    expect(await post(batch)).toBe(200);
+    expect(delivered).toEqual(['wamid.1', 'wamid.1', 'wamid.2', 'wamid.3']);
+  });
+
+  it('answers 503 while the runtime refuses messages (shutting down)', async () => {
+    const { post } = await channelWith(async () => {
+      throw new DeliveryRefused('the bot is shutting down; try again shortly');
+    });
+    expect(await post(fixture('text'))).toBe(503);
+  });
+});
