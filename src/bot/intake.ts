@@ -32,6 +32,8 @@ export class Intake {
     const agent = desk.agentOf(inbound.channel, inbound.from.id);
     // In a desk's group only agents are heard; anyone else's message there is not a customer's.
     if (!agent && inbound.place !== undefined) return false;
+    // History and the business's own messages in an agent's chat are not conversations with a customer, nor commands.
+    if (agent && (inbound.history || inbound.echo)) return false;
     if (agent) {
       await desk.handleAgentMessage(tx, agent, inbound, fx);
       await turns.closedFlows(tx, fx);
@@ -235,7 +237,7 @@ async function choiceTitle(tx: Tx, conversationId: number, choice: string): Prom
 /** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */
 function describeKind(inbound: InboundMessage): string {
   if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
-  if (inbound.unsupported !== undefined) return `[a ${inbound.unsupported} message, which cannot be shown here]`;
+  if (inbound.unsupported !== undefined) return `[a message of a kind that cannot be shown here: ${inbound.unsupported}]`;
   return '';
 }
 

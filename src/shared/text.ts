@@ -34,3 +34,31 @@ export function fold(text: string): string {
 export function slug(text: string): string {
   return fold(text).replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
 }
+
+/**
+ * Splits a text into parts of at most `max` UTF-16 units, at a line break if there is one in the second half of
+ * a part, else at a space, else anywhere (never inside a surrogate pair).
+ *
+ *     splitText('a'.repeat(5000), 4096).map((part) => part.length); // [4096, 904]
+ */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = window.lastIndexOf('\n');
+    if (cut < max / 2) cut = window.lastIndexOf(' ');
+    if (cut < max / 2) {
+      cut = max;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    } else {
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut + 1);
+    }
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}

@@ -2,6 +2,7 @@
 // inline keyboard (or a numbered list), each attachment as its own send (sendPhoto, sendVoice, sendLocation…) with
 // the text as the caption when it fits. Rendering is the same every time for the same message and media, which
 // is what lets a retried send skip the calls already made (send.ts).
+import { splitText } from '../../shared/text.ts';
 import { InputFile } from 'grammy';
 import type { InlineKeyboardMarkup, Opts } from 'grammy/types';
 import { safeName } from '../../store/media.ts';
@@ -51,34 +52,6 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
     parts = sends;
   }
   if (keyboard) parts.at(-1)!.payload.reply_markup = keyboard;
-  return parts;
-}
-
-/**
- * Splits a text into parts of at most `max` UTF-16 units, at a line break if there is one in the second half of
- * a part, else at a space, else anywhere (never inside a surrogate pair).
- *
- *     splitText('a'.repeat(5000), 4096).map((part) => part.length); // [4096, 904]
- */
-export function splitText(text: string, max: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max + 1);
-    let cut = window.lastIndexOf('\n');
-    if (cut < max / 2) cut = window.lastIndexOf(' ');
-    if (cut < max / 2) {
-      cut = max;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-      parts.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    } else {
-      parts.push(rest.slice(0, cut));
-      rest = rest.slice(cut + 1);
-    }
-  }
-  if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;
 }
 

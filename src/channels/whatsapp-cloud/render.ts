@@ -3,7 +3,7 @@
 // locations, contact cards and approved templates. The recipient is added when each is sent (send.ts).
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type MessageTemplate, type OutboundMessage } from '../../types.ts';
-import { splitText } from '../telegram/render.ts';
+import { splitText } from '../../shared/text.ts';
 
 /** The longest text message WhatsApp takes. */
 const MAX_TEXT_LENGTH = 4096;

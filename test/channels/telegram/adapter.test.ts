@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
-import { splitText } from '../../../src/channels/telegram/render.ts';
+import { splitText } from '../../../src/shared/text.ts';
 import { ChannelSendError, type Channel, type Deliver, type InboundMessage } from '../../../src/types.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';

@@ -286,7 +286,7 @@ describe('who is writing', () => {
     expect(inbound.map((m) => [m.text, m.reaction])).toEqual([
       ['Hi, my order never arrived 😕', undefined],
       ['[reacted ❤️]', { emoji: '❤️', to: wamid }],
-      ['[a order message, which cannot be shown here]', undefined],
+      ['[a message of a kind that cannot be shown here: order]', undefined],
     ]);
   });
 });
