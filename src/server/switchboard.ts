@@ -177,7 +177,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await channel.start({
         deliver, report: running.report, updateIdentity: running.updateIdentity, media,
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
-        lastInboundAt: (address) => parts.store.lastInboundAt(channel.name, address),
+        lastInboundAt: (address) => lastInboundOfPerson(parts.store, channel.name, address),
       });
     }
     await running.start();
@@ -204,6 +204,17 @@ function checkChannelSettings(config: StartOptions['config']): void {
   throw new ConfigError(
     `Bad configuration:\n  ${missing.join(', ')}: missing; the WhatsApp Cloud API channel needs all of ${WHATSAPP_CLOUD_SETTINGS.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`,
   );
+}
+
+/**
+ * When the person at `address` last wrote on `channel`, from any of their addresses there (a WhatsApp user may
+ * write from their user id and be answered on their number: the window is theirs, not the address's).
+ */
+async function lastInboundOfPerson(store: Store, channel: string, address: string): Promise<string | undefined> {
+  const contact = await store.contactByIdentity(channel, address);
+  const addresses = contact ? contact.identities.filter((identity) => identity.channel === channel).map((identity) => identity.id) : [address];
+  const times = await Promise.all(addresses.map((each) => store.lastInboundAt(channel, each)));
+  return times.filter((time): time is string => time !== undefined).sort().at(-1);
 }
 
 /** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are. */
