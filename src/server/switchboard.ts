@@ -11,12 +11,13 @@ import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
+import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
-import { createApp } from './app.ts';
+import { createApp, type ChannelHealth } from './app.ts';
 import { ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
 import type { Logger } from '../shared/log.ts';
@@ -49,6 +50,11 @@ export interface StartOptions {
   /** How often timeouts are checked (default 30 s; 0: never, tests call `runtime.sweep()`). */
   sweepEveryMs?: number;
   now?: () => Date;
+  /**
+   * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
+   * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
+   */
+  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
 }
 
 /**
@@ -68,13 +74,15 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const waitingFor = new Set(['opening the store', 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
   let fileErrors = (): string[] => [];
+  let channelHealth = new Map<string, () => ChannelHealth>();
   const { handler, routes } = createApp({
     log,
     health: () => {
       if (state === 'starting') return { status: 'starting', reasons: [...waitingFor] };
       if (state === 'stopping') return { status: 'stopping' };
       const refused = fileErrors();
-      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}) };
+      const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
+      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}), ...(channelHealth.size > 0 ? { channels } : {}) };
     },
     starting: () => state === 'starting',
   });
@@ -145,7 +153,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
-    const channels = createChannels(config, parts, log);
+    const { channels, health } = createChannels(config, parts, log, options.whatsappWeb);
+    channelHealth = health;
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
@@ -187,9 +196,18 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   return { url, store, flows, directory, intents, bus, runtime, stop };
 }
 
-/** The web chat always; Telegram when its token is set. */
-function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger): Channel[] {
+/**
+ * The web chat always; Telegram when its token is set; WhatsApp Web with WHATSAPP_WEB=1. `health` has the channels
+ * that keep a connection of their own, for `/healthz`.
+ */
+function createChannels(
+  config: StartOptions['config'],
+  parts: { store: Store; directory: TeamDirectory },
+  log: Logger,
+  whatsappWeb: StartOptions['whatsappWeb'],
+): { channels: Channel[]; health: Map<string, () => ChannelHealth> } {
   const { store, directory } = parts;
+  const health = new Map<string, () => ChannelHealth>();
   const channels: Channel[] = [createWebchatChannel({
     history: (session, after) => store.messagesOfAddress('webchat', session, after),
     log: log.child({ channel: 'webchat' }),
@@ -206,7 +224,23 @@ function createChannels(config: StartOptions['config'], parts: { store: Store; d
       deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
     }));
   }
-  return channels;
+  if (config.WHATSAPP_WEB === '1') {
+    const whatsapp = createWhatsAppWebChannel({
+      dataDir: resolve(config.DATA_DIR, 'whatsapp-web'),
+      ...(config.CHROMIUM_PATH ? { chromiumPath: config.CHROMIUM_PATH } : {}),
+      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+      log: log.child({ channel: WHATSAPP_WEB }),
+      agentNumbers: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === WHATSAPP_WEB).map((i) => i.id)),
+      ...whatsappWeb,
+    });
+    channels.push(whatsapp);
+    health.set(WHATSAPP_WEB, () => {
+      const { up, state, reason } = whatsapp.status();
+      return { up, state, ...(reason !== undefined ? { reason } : {}) };
+    });
+  }
+  return { channels, health };
 }
 
 /** Binds `server`; what a person must change when that fails is a ListenError naming PORT or HOST. */
