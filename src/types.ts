@@ -59,6 +59,13 @@ export interface OutboundMessage {
   id?: number;
 }
 
+/** Whether a channel with a connection of its own can send and receive, its state, and why not (for `/healthz`). */
+export interface ChannelStatus {
+  up: boolean;
+  state: string;
+  reason?: string;
+}
+
 /** An approved template, by name, with its language and the values of its parameters in order. */
 export interface MessageTemplate {
   name: string;
@@ -162,5 +169,7 @@ export interface Channel {
   openThread?(group: string, title: string): Promise<string>;
   /** Closes a thread `openThread` opened. */
   closeThread?(thread: string): Promise<void>;
+  /** For a channel with a connection of its own (a WhatsApp Web session): whether it can send and receive now. */
+  status?(): ChannelStatus;
   stop(): Promise<void>;
 }

@@ -1,13 +1,23 @@
 // The express application: health, the channels' routes once started, and a JSON error for every bad request.
+import type { ChannelStatus } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../shared/log.ts';
 
-/** What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise. */
+/**
+ * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise. A channel that is down (WhatsApp Web
+ * waiting for a scan, say) does not make the server unhealthy: the other channels serve, so it is listed, not a 503.
+ */
 export type Health =
   | { status: 'starting'; reasons: string[] }
-  /** `fileErrors`: files refused at load (flow scripts, team.yaml, training data), as `file:line: reason`. */
-  | { status: 'ok'; fileErrors?: string[] }
+  /**
+   * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), as `file:line: reason`.
+   * `channels`: the channels that keep a connection of their own, by name.
+   */
+  | { status: 'ok'; fileErrors?: string[]; channels?: Record<string, ChannelHealth> }
   | { status: 'stopping' };
+
+/** A channel with a connection of its own: whether it can send and receive, its state, and why not. */
+export type ChannelHealth = ChannelStatus;
 
 export interface AppOptions {
   log: Logger;

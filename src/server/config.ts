@@ -1,6 +1,7 @@
 // Configuration from the environment, validated at start-up: a bad value stops the start and names the variable.
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
+import { whatsappNumber } from '../channels/whatsapp/address.ts';
 
 const optionalText = z.string().trim().min(1).optional();
 const url = z.string().url('must be a URL such as https://example.com');
@@ -31,6 +32,18 @@ const schema = z.object({
   PUBLIC_URL: url.optional(),
   WHATSAPP_WEB: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
   CHROMIUM_PATH: optionalText,
+  WHATSAPP_PAIRING_NUMBER: z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const number = whatsappNumber(text);
+      if (number === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be the WhatsApp number to link, with its country code, like +15550001234' });
+        return z.NEVER;
+      }
+      return number;
+    })
+    .optional(),
   WHATSAPP_TOKEN: optionalText,
   WHATSAPP_PHONE_NUMBER_ID: optionalText,
   WHATSAPP_APP_SECRET: optionalText,

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 /** The repo's data/ folder, holding the shipped flows, team.yaml and NLP examples. */
 export const shippedDataDir = fileURLToPath(new URL('../../data', import.meta.url));
 
-/** Runtime folders that are never copied from the shipped defaults. */
-const runtimeEntries = new Set(['store', 'sessions', 'cache']);
+/** Runtime folders that are never copied from the shipped defaults (whatsapp-web holds a linked session: a credential). */
+const runtimeEntries = new Set(['store', 'sessions', 'cache', 'media', 'whatsapp-web']);
 
 /**
  * Copies the shipped defaults into `dataDir` when it is missing or empty; files already there are used as they are.

@@ -12,12 +12,13 @@ import { Runtime } from '../bot/runtime.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
+import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
-import { createApp } from './app.ts';
+import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
 import type { Logger } from '../shared/log.ts';
@@ -53,6 +54,11 @@ export interface StartOptions {
   /** How often timeouts are checked (default 30 s; 0: never, tests call `runtime.sweep()`). */
   sweepEveryMs?: number;
   now?: () => Date;
+  /**
+   * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
+   * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
+   */
+  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
 }
 
 /**
@@ -73,13 +79,15 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const waitingFor = new Set(['opening the store', 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
   let fileErrors = (): string[] => [];
+  let channelHealth = new Map<string, () => ChannelHealth>();
   const { handler, routes } = createApp({
     log,
     health: () => {
       if (state === 'starting') return { status: 'starting', reasons: [...waitingFor] };
       if (state === 'stopping') return { status: 'stopping' };
       const refused = fileErrors();
-      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}) };
+      const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
+      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}), ...(channelHealth.size > 0 ? { channels } : {}) };
     },
     starting: () => state === 'starting',
   });
@@ -150,7 +158,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
-    const channels = createChannels(config, parts, log, now);
+    const channels = createChannels(config, parts, log, now, options.whatsappWeb);
+    channelHealth = new Map(channels.flatMap((channel) => {
+      const status = channel.status?.bind(channel);
+      return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
+    }));
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
@@ -217,8 +229,14 @@ async function lastInboundOfPerson(store: Store, channel: string, address: strin
   return times.filter((time): time is string => time !== undefined).sort().at(-1);
 }
 
-/** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are. */
-function createChannels(config: StartOptions['config'], parts: { store: Store; directory: TeamDirectory }, log: Logger, now: () => Date): Channel[] {
+/** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; WhatsApp Web with WHATSAPP_WEB=1. */
+function createChannels(
+  config: StartOptions['config'],
+  parts: { store: Store; directory: TeamDirectory },
+  log: Logger,
+  now: () => Date,
+  whatsappWeb: StartOptions['whatsappWeb'],
+): Channel[] {
   const { store, directory } = parts;
   const channels: Channel[] = [createWebchatChannel({
     history: (session, after) => store.messagesOfAddress('webchat', session, after),
@@ -246,6 +264,17 @@ function createChannels(config: StartOptions['config'], parts: { store: Store; d
       agentAddresses: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'whatsapp-cloud').map((i) => i.id)),
       ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+    }));
+  }
+  if (config.WHATSAPP_WEB === '1') {
+    channels.push(createWhatsAppWebChannel({
+      dataDir: resolve(config.DATA_DIR, 'whatsapp-web'),
+      ...(config.CHROMIUM_PATH ? { chromiumPath: config.CHROMIUM_PATH } : {}),
+      ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+      log: log.child({ channel: WHATSAPP_WEB }),
+      agentNumbers: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === WHATSAPP_WEB).map((i) => i.id)),
+      ...whatsappWeb,
     }));
   }
   return channels;

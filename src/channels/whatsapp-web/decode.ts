@@ -1,0 +1,146 @@
+// Turns a message the client reports into what the runtime takes, or says why it is ignored. Total and without I/O:
+// a file is only described here (receive.ts downloads it). Only 1:1 chats with a person are conversations: groups,
+// status updates, newsletters and broadcast lists are ignored.
+import { safeName } from '../../store/media.ts';
+import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
+import { addressOf, chatKind } from './address.ts';
+import type { WaMessage } from './client.ts';
+
+/** A file a message carries, still on WhatsApp's servers. */
+export interface PendingFile {
+  /** What is known before the download (kind, MIME type, name, caption); gets `ref` or `refused` once fetched. */
+  attachment: Attachment;
+  /** What WhatsApp says the file weighs, when it says: a file over the limit is refused without a download. */
+  size?: number;
+}
+
+export type Decoded =
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'message'; chatId: string; inbound: InboundMessage; file?: PendingFile };
+
+/** WhatsApp's own bookkeeping in a chat: nothing anybody wrote. */
+const SILENT_TYPES = new Set([
+  'e2e_notification', 'notification', 'notification_template', 'gp2', 'group_notification', 'protocol', 'ciphertext',
+  'revoked', 'call_log', 'broadcast_notification', 'debug', 'reaction', 'album', 'pinned_message',
+]);
+
+/** Kinds nobody here can read, as a person names them; any other unknown type is named by its own name. */
+const UNSUPPORTED_NAMES: Record<string, string> = {
+  poll_creation: 'poll',
+  order: 'order',
+  product: 'product',
+  payment: 'payment',
+  groups_v4_invite: 'group invitation',
+  scheduled_event_creation: 'event',
+  oversized: 'oversized',
+  unknown: 'unknown',
+};
+
+const FILE_KINDS: Record<string, { kind: AttachmentKind; mime: string; voice?: true }> = {
+  image: { kind: 'image', mime: 'image/jpeg' },
+  video: { kind: 'video', mime: 'video/mp4' },
+  audio: { kind: 'audio', mime: 'audio/mpeg' },
+  ptt: { kind: 'audio', mime: 'audio/ogg', voice: true },
+  document: { kind: 'document', mime: 'application/octet-stream' },
+  sticker: { kind: 'sticker', mime: 'image/webp' },
+};
+
+/** WhatsApp's own clock may run a little ahead of ours; a day covers any skew. */
+const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
+
+/**
+ * Decodes a message; `echo` for one the business wrote (`message_create` with `fromMe`), whose chat is `to`.
+ *
+ *     const decoded = decodeMessage(message, { echo: false, receivedAt: new Date() });
+ *     if (decoded.kind === 'ignored') log.debug({ reason: decoded.reason }, 'WhatsApp message ignored');
+ */
+export function decodeMessage(message: WaMessage, context: { echo: boolean; receivedAt: Date }): Decoded {
+  const chatId = context.echo ? message.to : message.from;
+  if (message.isStatus) return ignored('a status update');
+  const kind = chatKind(chatId);
+  if (kind !== 'person') return ignored(`a message in a ${kind} chat`);
+  if (message.broadcast) return ignored('a message sent through a broadcast list');
+  if (!context.echo && message.author) return ignored('a message with an author: not a 1:1 chat');
+  if (SILENT_TYPES.has(message.type)) return ignored(`a ${message.type} message`);
+  const address = addressOf(chatId)!;
+
+  const written = message.body.trim() !== '' ? message.body : undefined;
+  let text: string | undefined;
+  let file: PendingFile | undefined;
+  let attachments: Attachment[] | undefined;
+  let unsupported: string | undefined;
+  const fileKind = FILE_KINDS[message.type];
+  if (fileKind) {
+    text = written;
+    const pending = pendingFile(message, fileKind, written);
+    if (message.hasMedia) file = pending;
+    else attachments = [{ ...pending.attachment, refused: 'the file is no longer available on WhatsApp' }];
+  } else if (message.type === 'location' && message.location) {
+    attachments = [{ kind: 'location', location: message.location }];
+  } else if ((message.type === 'vcard' || message.type === 'multi_vcard') && message.vCards?.length) {
+    attachments = message.vCards.map((card): Attachment => ({ kind: 'contact', contact: contactCard(card) }));
+  } else if (message.type === 'chat' || (written !== undefined && !(message.type in UNSUPPORTED_NAMES))) {
+    // A text, or a reply to a button or a list, whose body is what the person picked.
+    text = written;
+  } else {
+    unsupported = UNSUPPORTED_NAMES[message.type] ?? message.type;
+  }
+  if (text === undefined && !file && !attachments && unsupported === undefined) return ignored(`a ${message.type} message without text`);
+
+  const inbound: InboundMessage = {
+    channel: 'whatsapp-web',
+    id: message.id,
+    from: { id: address, ...(!context.echo && message.notifyName ? { name: message.notifyName } : {}) },
+    ...(context.echo ? { echo: true as const } : {}),
+    ...(text !== undefined ? { text } : {}),
+    ...(attachments ? { attachments } : {}),
+    ...(unsupported !== undefined ? { unsupported } : {}),
+    at: sentAt(message.timestamp, context.receivedAt),
+  };
+  return { kind: 'message', chatId, inbound, ...(file ? { file } : {}) };
+}
+
+function pendingFile(message: WaMessage, fileKind: (typeof FILE_KINDS)[string], caption: string | undefined): PendingFile {
+  const { media } = message;
+  const attachment: Attachment = {
+    kind: fileKind.kind,
+    mime: media?.mimetype ?? fileKind.mime,
+    ...(fileKind.voice ? { voice: true } : {}),
+    ...(media?.filename ? { name: safeName(media.filename) } : {}),
+    ...(caption !== undefined ? { caption } : {}),
+  };
+  return { attachment, ...(media?.size !== undefined ? { size: media.size } : {}) };
+}
+
+/**
+ * The name and number on a vCard: `FN`, and the first `TEL` (its `waid`, the WhatsApp number, when it has one).
+ *
+ *     contactCard('BEGIN:VCARD\nFN:Layla\nTEL;waid=15551234567:+1 555 123 4567\nEND:VCARD'); // { name: 'Layla', phone: '+15551234567' }
+ */
+export function contactCard(vcard: string): { name: string; phone?: string } {
+  // Long lines are folded: a line break followed by a space continues the line.
+  const lines = vcard.replace(/\r?\n[ \t]/g, '').split(/\r?\n/);
+  let name = '';
+  let phone: string | undefined;
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const [key = '', ...params] = line.slice(0, colon).split(';');
+    const value = line.slice(colon + 1).trim();
+    if (/^(item\d+\.)?FN$/i.test(key) && name === '') name = value;
+    if (/^(item\d+\.)?TEL$/i.test(key) && phone === undefined) {
+      const waid = params.map((param) => /^waid=(\d+)$/i.exec(param)?.[1]).find((found) => found !== undefined);
+      phone = waid ? `+${waid}` : value || undefined;
+    }
+  }
+  return { name: name.slice(0, 256), ...(phone ? { phone: phone.slice(0, 64) } : {}) };
+}
+
+function sentAt(seconds: number | undefined, receivedAt: Date): string {
+  const ms = seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  return ms !== undefined && ms <= receivedAt.getTime() + MAX_CLOCK_AHEAD_MS ? new Date(ms).toISOString() : receivedAt.toISOString();
+}
+
+function ignored(reason: string): Decoded {
+  return { kind: 'ignored', reason };
+}

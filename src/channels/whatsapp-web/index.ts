@@ -1,0 +1,153 @@
+// The WhatsApp Web channel on whatsapp-web.js, wired from its parts: the session's life (session.ts: QR codes, ready,
+// reconnects) over a client behind our own interface (client.ts; library.ts is the real one), the QR page
+// (qr-page.ts), messages in (receive.ts, decode.ts for the wire format, identities.ts for lid ↔ phone) and out
+// (send.ts, render.ts), with own-sends.ts telling our sends from the phone owner's and choices.ts the numbered lists.
+import type { Express } from 'express';
+import QRCode from 'qrcode';
+import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
+import { ChoiceMemory } from './choices.ts';
+import type { WhatsAppClient, WhatsAppClientFactory } from './client.ts';
+import { Identities } from './identities.ts';
+import { chromiumArgs, createLibraryClient } from './library.ts';
+import { OwnSends } from './own-sends.ts';
+import { mountQrPage } from './qr-page.ts';
+import { Receiver } from './receive.ts';
+import { Sender } from './send.ts';
+import { Session, type SessionStatus } from './session.ts';
+
+export type { WhatsAppClient, WhatsAppClientFactory, WaMessage, OutgoingContent, ClientSettings, DownloadedMedia } from './client.ts';
+export type { SessionStatus } from './session.ts';
+
+/** The channel's name, in messages, identities and team.yaml's `whatsapp:`. */
+export const WHATSAPP_WEB = 'whatsapp-web';
+
+/** People known to be on WhatsApp, remembered at most. */
+const MAX_KNOWN = 20_000;
+
+export interface WhatsAppWebOptions {
+  /** `DATA_DIR/whatsapp-web`: the linked session (LocalAuth) and WhatsApp Web's cached page live there. */
+  dataDir: string;
+  /** The Chromium to run (default Debian's `/usr/bin/chromium`). */
+  chromiumPath?: string;
+  /** ADMIN_TOKEN, for the QR page; the page is off without it. */
+  adminToken?: string;
+  /** Link by phone number (digits with country code) rather than by QR code. */
+  pairingNumber?: string;
+  log: Logger;
+  /** The agents' WhatsApp numbers (digits with country code): an agent writing from a lid chat is known by them. */
+  agentNumbers?: () => readonly string[];
+  /** Makes the client (default: whatsapp-web.js, imported on the first start); tests give a fake. */
+  createClient?: WhatsAppClientFactory;
+  /** Pause before a new client after a failure (default 1000 ms, doubling up to `maxRetryMs`, default 60 s). */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** How long `ready` may take after the session is linked (default 60 s). */
+  readyTimeoutMs?: number;
+  /** How long a new client may take to open WhatsApp Web (its `initialize()`) before it is replaced (default 120 s). */
+  startTimeoutMs?: number;
+  /** Pause before trying again to store a message that could not be (default 1000 ms, then doubled). */
+  deliverRetryMs?: number;
+  /** Shows a new QR code in the terminal (default: drawn on stderr). */
+  showQr?: (qr: string) => void;
+  /** Chromium runs without its sandbox as root (default: whether this process runs as root). */
+  root?: boolean;
+}
+
+/** The channel, with the session's state for the health check. */
+export interface WhatsAppWebChannel extends Channel {
+  status(): SessionStatus;
+}
+
+/**
+ * The WhatsApp Web channel.
+ *
+ *     const whatsapp = createWhatsAppWebChannel({ dataDir: join(DATA_DIR, 'whatsapp-web'), adminToken, log });
+ *     whatsapp.mount(app); await whatsapp.start(host); whatsapp.status().up;
+ */
+export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppWebChannel {
+  const { log } = options;
+  const own = new OwnSends();
+  const choices = new ChoiceMemory();
+  const identities = new Identities(log);
+  const known = new Set<string>();
+  const seen = (address: string) => {
+    known.delete(address);
+    known.add(address);
+    if (known.size > MAX_KNOWN) known.delete(known.values().next().value!);
+  };
+  let host: ChannelHost | undefined;
+  let receiver: Receiver | undefined;
+
+  const session = new Session({
+    createClient: options.createClient ?? createLibraryClient,
+    settings: {
+      dataPath: options.dataDir,
+      chromiumPath: options.chromiumPath ?? '/usr/bin/chromium',
+      browserArgs: chromiumArgs({ root: options.root ?? process.getuid?.() === 0 }),
+    },
+    log,
+    ...(options.pairingNumber !== undefined ? { pairingNumber: options.pairingNumber } : {}),
+    ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+    ...(options.maxRetryMs !== undefined ? { maxRetryMs: options.maxRetryMs } : {}),
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+    ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+    showQr: options.showQr ?? drawQr,
+    attach: (client: WhatsAppClient) => {
+      client.on('message', (message) => receiver?.received(client, message));
+      client.on('message_create', (message) => receiver?.created(client, message));
+      client.on('message_ack', (message, ack) => receiver?.acked(message, ack));
+    },
+  });
+
+  const sender = new Sender({
+    client: () => session.ready() ?? { notReady: session.status().reason ?? session.status().state },
+    own,
+    choices,
+    known: (address) => known.has(address),
+    seen,
+    media: () => host?.media,
+  });
+
+  return {
+    name: WHATSAPP_WEB,
+    mount(app: Express) {
+      mountQrPage(app, { token: options.adminToken, status: () => session.status() });
+    },
+    async start(started: ChannelHost) {
+      host = started;
+      receiver = new Receiver({
+        channel: WHATSAPP_WEB,
+        host: started,
+        log,
+        own,
+        choices,
+        identities,
+        agentNumbers: options.agentNumbers ?? (() => []),
+        seen,
+        ...(options.deliverRetryMs !== undefined ? { retryMs: options.deliverRetryMs } : {}),
+      });
+      // Linking may wait for a person: the server serves meanwhile, and the session's state is in the health check.
+      session.start();
+    },
+    send(to: string, message: OutboundMessage) {
+      return sender.send(to, message);
+    },
+    status() {
+      return session.status();
+    },
+    async stop() {
+      await session.stop();
+      await receiver?.stop();
+      own.clear();
+    },
+  };
+}
+
+/** Draws a QR code on stderr, beside the JSON log lines on stdout, for whoever watches the terminal. */
+function drawQr(qr: string): void {
+  QRCode.toString(qr, { type: 'terminal', small: true }).then(
+    (art) => process.stderr.write(`Scan this with WhatsApp on the phone (Linked devices → Link a device):\n${art}\n`),
+    () => undefined,
+  );
+}

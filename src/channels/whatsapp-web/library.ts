@@ -1,0 +1,177 @@
+// The real WhatsAppClient: whatsapp-web.js driving Debian's Chromium. The library (and puppeteer under it) is imported
+// only when the channel starts, so a server without WHATSAPP_WEB=1 never loads it; its classes stay in this file.
+import { join } from 'node:path';
+import type wwebjs from 'whatsapp-web.js';
+import type { ClientSettings, DownloadedMedia, OutgoingContent, WaMessage, WhatsAppClient, WhatsAppEvents } from './client.ts';
+
+type Library = typeof wwebjs;
+
+/**
+ * Chromium's flags: headless on a server, and quiet on a network that only lets WhatsApp through (without the
+ * background-networking flags Chromium keeps opening connections a closed network refuses). As root Chromium will not
+ * start with its sandbox.
+ *
+ *     chromiumArgs({ root: process.getuid?.() === 0 }); // ['--disable-gpu', …, '--no-sandbox', '--disable-setuid-sandbox']
+ */
+export function chromiumArgs(options: { root: boolean }): string[] {
+  return [
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    // Containers give /dev/shm 64 MB, too little for WhatsApp Web's tab.
+    '--disable-dev-shm-usage',
+    ...(options.root ? ['--no-sandbox', '--disable-setuid-sandbox'] : []),
+  ];
+}
+
+/**
+ * A client over whatsapp-web.js with LocalAuth under `settings.dataPath`, so a restart needs no new scan.
+ *
+ *     const client = await createLibraryClient({ dataPath, chromiumPath: '/usr/bin/chromium', browserArgs });
+ */
+export async function createLibraryClient(settings: ClientSettings): Promise<WhatsAppClient> {
+  // The package is CommonJS: its classes are on the default export only.
+  const library = (await import('whatsapp-web.js')).default;
+  return wrapLibraryClient(library, new library.Client(libraryClientOptions(library, settings)));
+}
+
+/**
+ * The library's client options for `settings`: LocalAuth under the data path, Debian's Chromium headless.
+ *
+ *     new library.Client(libraryClientOptions(library, settings));
+ */
+export function libraryClientOptions(library: Library, settings: ClientSettings): wwebjs.ClientOptions {
+  return {
+    authStrategy: new library.LocalAuth({ dataPath: settings.dataPath }),
+    // The library caches WhatsApp Web's page in ./.wwebjs_cache by default: keep it with the session instead.
+    webVersionCache: { type: 'local', path: join(settings.dataPath, 'web-cache') },
+    puppeteer: { headless: true, executablePath: settings.chromiumPath, args: settings.browserArgs },
+  };
+}
+
+/**
+ * A library client behind our interface: its messages handed out as plain data, our contents made into its classes.
+ *
+ *     const client = wrapLibraryClient(library, new library.Client(options));
+ */
+export function wrapLibraryClient(library: Library, client: wwebjs.Client): WhatsAppClient {
+  return new LibraryClient(library, client);
+}
+
+class LibraryClient implements WhatsAppClient {
+  /** The library's message behind each plain one handed out, for downloadMedia. */
+  readonly #messages = new WeakMap<WaMessage, wwebjs.Message>();
+
+  constructor(
+    private readonly library: Library,
+    private readonly client: wwebjs.Client,
+  ) {}
+
+  on<E extends keyof WhatsAppEvents>(event: E, listener: WhatsAppEvents[E]): void {
+    const call = listener as (...args: unknown[]) => void;
+    if (event === 'message' || event === 'message_create' || event === 'message_ack') {
+      this.client.on(event, (message: wwebjs.Message, ...rest: unknown[]) => call(this.#plain(message), ...rest));
+    } else {
+      this.client.on(event, call);
+    }
+  }
+
+  initialize(): Promise<void> {
+    return this.client.initialize();
+  }
+
+  async sendMessage(chatId: string, content: OutgoingContent): Promise<string | undefined> {
+    const { MessageMedia, Location } = this.library;
+    let sent: wwebjs.Message | undefined | null;
+    if (content.kind === 'text') {
+      sent = await this.client.sendMessage(chatId, content.text, { linkPreview: false });
+    } else if (content.kind === 'media') {
+      sent = await this.client.sendMessage(chatId, new MessageMedia(content.mimetype, content.data, content.filename ?? null), {
+        ...(content.caption !== undefined ? { caption: content.caption } : {}),
+        ...(content.asDocument ? { sendMediaAsDocument: true } : {}),
+        ...(content.asVoice ? { sendAudioAsVoice: true } : {}),
+        ...(content.asSticker ? { sendMediaAsSticker: true } : {}),
+      });
+    } else {
+      const place = { ...(content.name !== undefined ? { name: content.name } : {}), ...(content.address !== undefined ? { address: content.address } : {}) };
+      sent = await this.client.sendMessage(chatId, new Location(content.latitude, content.longitude, place));
+    }
+    return sent ? sent.id._serialized : undefined;
+  }
+
+  async downloadMedia(message: WaMessage): Promise<DownloadedMedia | undefined> {
+    const original = this.#messages.get(message);
+    const media = original ? await original.downloadMedia() : undefined;
+    if (!media?.data) return undefined;
+    return { data: media.data, mimetype: media.mimetype, ...(media.filename ? { filename: media.filename } : {}) };
+  }
+
+  requestPairingCode(phone: string): Promise<string> {
+    return this.client.requestPairingCode(phone);
+  }
+
+  async getState(): Promise<string | undefined> {
+    return (await this.client.getState()) ?? undefined;
+  }
+
+  ownId(): string | undefined {
+    return this.client.info?.wid?._serialized;
+  }
+
+  async numberId(digits: string): Promise<string | undefined> {
+    return (await this.client.getNumberId(digits))?._serialized ?? undefined;
+  }
+
+  async lidAndPhone(ids: string[]): Promise<{ lid?: string; phone?: string }[]> {
+    const found = await this.client.getContactLidAndPhone(ids);
+    return found.map((pair) => ({ ...(pair.lid ? { lid: pair.lid } : {}), ...(pair.pn ? { phone: pair.pn } : {}) }));
+  }
+
+  destroy(): Promise<void> {
+    return this.client.destroy();
+  }
+
+  #plain(message: wwebjs.Message): WaMessage {
+    // Fields the typings leave out live on the raw model.
+    const raw = (message as unknown as { _data?: Record<string, unknown> })._data ?? {};
+    const text = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
+    const size = typeof raw.size === 'number' ? raw.size : undefined;
+    const mimetype = text('mimetype');
+    const filename = text('filename');
+    const notifyName = text('notifyName');
+    const place = message.location;
+    const plain: WaMessage = {
+      id: message.id._serialized,
+      from: message.from,
+      to: message.to,
+      ...(message.author ? { author: message.author } : {}),
+      fromMe: message.fromMe,
+      type: message.type,
+      body: message.body ?? '',
+      hasMedia: message.hasMedia,
+      ...(typeof message.timestamp === 'number' ? { timestamp: message.timestamp } : {}),
+      isStatus: message.isStatus,
+      broadcast: Boolean(message.broadcast),
+      ...(place
+        ? {
+            location: {
+              latitude: Number(place.latitude),
+              longitude: Number(place.longitude),
+              ...(place.name ? { name: place.name } : {}),
+              ...(place.address ? { address: place.address } : {}),
+            },
+          }
+        : {}),
+      ...(message.vCards?.length ? { vCards: message.vCards } : {}),
+      ...(notifyName ? { notifyName } : {}),
+      ...(message.hasMedia
+        ? { media: { ...(size !== undefined ? { size } : {}), ...(mimetype ? { mimetype } : {}), ...(filename ? { filename } : {}) } }
+        : {}),
+    };
+    this.#messages.set(plain, message);
+    return plain;
+  }
+}

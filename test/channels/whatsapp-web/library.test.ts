@@ -1,0 +1,92 @@
+// The real whatsapp-web.js behind our interface, without a browser: its client options, its Message objects (built
+// from raw models as WhatsApp Web hands them) turned into plain data, and our contents turned into its MessageMedia
+// and Location. A stub stands in for the library's Client where a browser would be needed.
+import { EventEmitter } from 'node:events';
+import wwebjs from 'whatsapp-web.js';
+import { describe, expect, it } from 'vitest';
+import type { WaMessage } from '../../../src/channels/whatsapp-web/client.ts';
+import { chromiumArgs, libraryClientOptions, wrapLibraryClient } from '../../../src/channels/whatsapp-web/library.ts';
+
+/** The library's Message class: its typings declare Message as an interface only. */
+const Message = (wwebjs as unknown as { Message: new (client: unknown, data: unknown) => wwebjs.Message }).Message;
+
+class StubClient extends EventEmitter {
+  readonly sent: { chatId: string; content: unknown; options: Record<string, unknown> }[] = [];
+
+  async sendMessage(chatId: string, content: unknown, options: Record<string, unknown> = {}) {
+    this.sent.push({ chatId, content, options });
+    return new Message(this, raw({ id: id(true, chatId, 'SENT1'), from: '15550000000@c.us', to: chatId, body: typeof content === 'string' ? content : '' }));
+  }
+}
+
+function id(fromMe: boolean, remote: string, key: string) {
+  return { fromMe, remote, id: key, _serialized: `${fromMe}_${remote}_${key}` };
+}
+
+function raw(fields: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'chat', t: 1_763_950_000, ack: 1, ...fields };
+}
+
+function wrapped() {
+  const stub = new StubClient();
+  const client = wrapLibraryClient(wwebjs, stub as unknown as wwebjs.Client);
+  const received: WaMessage[] = [];
+  client.on('message', (message) => received.push(message));
+  const deliver = (fields: Record<string, unknown>) => stub.emit('message', new Message(stub, raw(fields)));
+  return { stub, client, received, deliver };
+}
+
+describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
+  it('runs Debian\'s Chromium headless with LocalAuth under the data folder, without the sandbox only as root', () => {
+    const options = libraryClientOptions(wwebjs, { dataPath: '/data/whatsapp-web', chromiumPath: '/usr/bin/chromium', browserArgs: chromiumArgs({ root: true }) });
+    expect(options.authStrategy).toBeInstanceOf(wwebjs.LocalAuth);
+    expect((options.authStrategy as unknown as { dataPath: string }).dataPath).toBe('/data/whatsapp-web');
+    expect(options.webVersionCache).toEqual({ type: 'local', path: '/data/whatsapp-web/web-cache' });
+    expect(options.puppeteer).toMatchObject({ headless: true, executablePath: '/usr/bin/chromium' });
+    expect(options.puppeteer?.args).toEqual(expect.arrayContaining(['--no-sandbox', '--disable-setuid-sandbox', '--disable-background-networking', '--disable-component-update']));
+    expect(chromiumArgs({ root: false })).not.toContain('--no-sandbox');
+  });
+
+  it('hands out a text message as plain data, with the sender\'s profile name', () => {
+    const { deliver, received } = wrapped();
+    deliver({ id: id(false, '15551234567@c.us', 'AAA'), from: '15551234567@c.us', to: '15550000000@c.us', body: 'Hello', notifyName: 'Layla' });
+    expect(received).toEqual([
+      {
+        id: 'false_15551234567@c.us_AAA', from: '15551234567@c.us', to: '15550000000@c.us', fromMe: false, type: 'chat', body: 'Hello',
+        hasMedia: false, timestamp: 1_763_950_000, isStatus: false, broadcast: false, notifyName: 'Layla',
+      },
+    ]);
+  });
+
+  it('hands out what a file, a location and a contact card carry', () => {
+    const { deliver, received } = wrapped();
+    deliver({
+      id: id(false, '98765@lid', 'IMG'), from: '98765@lid', to: '15550000000@c.us', type: 'document', caption: 'invoice', directPath: '/v/t62/x',
+      mimetype: 'application/pdf', filename: 'invoice.pdf', size: 2048,
+    });
+    deliver({ id: id(false, '98765@lid', 'LOC'), from: '98765@lid', to: '15550000000@c.us', type: 'location', lat: 52.52, lng: 13.405, loc: 'Office\nMain St 1' });
+    deliver({ id: id(false, '98765@lid', 'VCF'), from: '98765@lid', to: '15550000000@c.us', type: 'vcard', body: 'BEGIN:VCARD\nFN:Sam\nEND:VCARD' });
+    expect(received[0]).toMatchObject({ type: 'document', hasMedia: true, body: 'invoice', media: { mimetype: 'application/pdf', filename: 'invoice.pdf', size: 2048 } });
+    expect(received[1]).toMatchObject({ type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Office', address: 'Main St 1' } });
+    expect(received[2]).toMatchObject({ type: 'vcard', vCards: ['BEGIN:VCARD\nFN:Sam\nEND:VCARD'] });
+  });
+
+  it('sends a file as MessageMedia with its caption, a location as Location, and resolves to the serialized id', async () => {
+    const { stub, client } = wrapped();
+    const sentId = await client.sendMessage('15551234567@c.us', {
+      kind: 'media', data: Buffer.from('%PDF').toString('base64'), mimetype: 'application/pdf', filename: 'invoice.pdf', caption: 'Your invoice', asDocument: true,
+    });
+    expect(sentId).toBe('true_15551234567@c.us_SENT1');
+    const [media] = stub.sent;
+    expect(media!.content).toBeInstanceOf(wwebjs.MessageMedia);
+    expect(media!.content).toMatchObject({ mimetype: 'application/pdf', filename: 'invoice.pdf', data: Buffer.from('%PDF').toString('base64') });
+    expect(media!.options).toEqual({ caption: 'Your invoice', sendMediaAsDocument: true });
+
+    await client.sendMessage('15551234567@c.us', { kind: 'location', latitude: 52.52, longitude: 13.405, name: 'Office' });
+    expect(stub.sent[1]!.content).toBeInstanceOf(wwebjs.Location);
+    expect(stub.sent[1]!.content).toMatchObject({ latitude: 52.52, longitude: 13.405, name: 'Office' });
+
+    await client.sendMessage('15551234567@c.us', { kind: 'text', text: 'Hi!' });
+    expect(stub.sent[2]).toMatchObject({ content: 'Hi!', options: { linkPreview: false } });
+  });
+});

@@ -1,0 +1,346 @@
+// The WhatsApp Web channel end to end: the real server and runtime (startSwitchboard with WHATSAPP_WEB=1) over a fake
+// client, so no browser runs. Linking by QR code behind ADMIN_TOKEN, customers answered, numbered choices, files both
+// ways, the phone owner taking a conversation over, acknowledgements, reconnects, logout, a ready that never comes,
+// and a Chromium that does not start.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import type { Health } from '../../../src/server/app.ts';
+import { readConfig, type Config } from '../../../src/server/config.ts';
+import type { Logger } from '../../../src/shared/log.ts';
+import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog, visitor } from '../../helpers.ts';
+import { FakeWhatsApp, incoming, typedOnPhone } from './fake-client.ts';
+
+const ADMIN = 'admin-token-0123456789';
+const LAYLA = '15551234567@c.us';
+const OMAR = '15550009001@c.us';
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "Which team?"
+    expect: choice
+    choices:
+      - { id: billing, title: Billing }
+      - { id: sales, title: Sales }
+    save: conversation.topic
+  - say: "Noted."
+  - assign: { team: Billing }
+    queued: "Please wait for an agent."
+`;
+
+const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    whatsapp: "+1 555 000 9001"
+    teams: [Billing]
+    max_open: 3
+`;
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+interface SetUp {
+  app: Switchboard;
+  whatsapp: FakeWhatsApp;
+  shownQrs: string[];
+}
+
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
+  const whatsapp = options.whatsapp ?? new FakeWhatsApp();
+  const shownQrs: string[] = [];
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, WHATSAPP_WEB: '1', ADMIN_TOKEN: ADMIN, ...options.config },
+    log: options.log ?? quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+    whatsappWeb: {
+      createClient: whatsapp.create,
+      retryMs: 30,
+      maxRetryMs: 120,
+      readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+      deliverRetryMs: 10,
+      showQr: (qr) => shownQrs.push(qr),
+      root: false,
+    },
+  });
+  running.push(app);
+  return { app, whatsapp, shownQrs };
+}
+
+async function health(app: Switchboard): Promise<{ status: number; body: Health & { channels?: Record<string, { up: boolean; state: string; reason?: string }> } }> {
+  const res = await fetch(`${app.url}/healthz`);
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+async function whatsappHealth(app: Switchboard) {
+  return (await health(app)).body.channels?.['whatsapp-web'];
+}
+
+async function qrState(app: Switchboard, auth: string | null = `Bearer ${ADMIN}`): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${app.url}/whatsapp/qr`, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Polls an async `check` until it holds. */
+async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const svgOf = (qr: string) => QRCode.toString(qr, { type: 'svg', margin: 2, errorCorrectionLevel: 'L' });
+
+/** Starts, links by QR code and waits until the channel is up. */
+async function linked(options: Parameters<typeof setUp>[0] = {}): Promise<SetUp> {
+  const set = await setUp(options);
+  await eventually(() => set.whatsapp.clients[0]?.initialized === true);
+  set.whatsapp.current.emit('qr', '2@first-qr');
+  set.whatsapp.current.link();
+  await eventually(() => set.whatsapp.current.initialized);
+  expect((await whatsappHealth(set.app))?.up).toBe(true);
+  return set;
+}
+
+describe('WhatsApp Web channel', () => {
+  it('shows the QR code behind ADMIN_TOKEN, follows its rotation, then answers a customer once ready, a typed "2" counting as the choice', async () => {
+    const { app, whatsapp, shownQrs } = await setUp();
+    await eventually(() => whatsapp.clients[0]?.initialized === true);
+    const client = whatsapp.current;
+    // Debian's Chromium, quiet on a closed network, the session kept under DATA_DIR.
+    expect(client.settings.chromiumPath).toBe('/usr/bin/chromium');
+    expect(client.settings.browserArgs).toEqual(expect.arrayContaining(['--disable-background-networking', '--disable-quic', '--disable-sync']));
+    expect(client.settings.browserArgs).not.toContain('--no-sandbox');
+    expect(client.settings.dataPath.endsWith(join('', 'whatsapp-web'))).toBe(true);
+
+    client.emit('qr', '2@first-qr');
+    expect(shownQrs).toEqual(['2@first-qr']);
+    expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'waiting-for-scan', reason: expect.stringContaining('/whatsapp/qr') });
+    expect((await health(app)).status).toBe(200);
+
+    // The page: no token or a wrong one is refused; the right one (header or ?token=) sees the code.
+    expect((await qrState(app, null)).status).toBe(401);
+    expect((await qrState(app, 'Bearer wrong-token')).status).toBe(401);
+    const first = await qrState(app);
+    expect(first).toMatchObject({ status: 200, body: { state: 'waiting-for-scan', up: false, qrSvg: await svgOf('2@first-qr') } });
+    const page = await fetch(`${app.url}/whatsapp/qr?token=${ADMIN}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const html = await page.text();
+    expect(html).toContain('Link WhatsApp');
+    expect(html).toContain(await svgOf('2@first-qr'));
+
+    // WhatsApp rotates the code: the page follows.
+    client.emit('qr', '2@second-qr');
+    expect((await qrState(app)).body.qrSvg).toBe(await svgOf('2@second-qr'));
+
+    client.emit('authenticated');
+    expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'authenticating' });
+    client.emit('ready');
+    expect(await whatsappHealth(app)).toEqual({ up: true, state: 'ready' });
+    expect((await qrState(app)).body).toMatchObject({ state: 'ready', up: true });
+    expect((await qrState(app)).body.qrSvg).toBeUndefined();
+
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
+
+    client.emit('message', incoming(LAYLA, '2'));
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Please wait for an agent.'));
+    expect(whatsapp.textsTo(LAYLA).slice(2)).toEqual(['Noted.', 'Please wait for an agent.']);
+    const stored = await app.store.messagesOfAddress('whatsapp-web', '15551234567');
+    expect(stored.find((message) => message.direction === 'in' && message.text === '2')?.choice).toBe('sales');
+    const [conversation] = await app.store.conversations();
+    expect(conversation).toMatchObject({ stage: 'queued', team: 'Billing', fields: { topic: expect.stringMatching(/sales/i) } });
+    // The bot's own sends came back as message_create while sendMessage ran: none was taken for the phone owner's.
+    expect(conversation?.takenOver).toBeUndefined();
+  });
+
+  it('ignores groups, status updates, newsletters and broadcast lists, and a message delivered twice', async () => {
+    const { app, whatsapp } = await linked();
+    const client = whatsapp.current;
+    client.emit('message', incoming('120363000000000001@g.us', 'hello group', { author: LAYLA }));
+    client.emit('message', incoming('status@broadcast', 'my status', { author: LAYLA, isStatus: true }));
+    client.emit('message', incoming('120363000000000002@newsletter', 'news'));
+    client.emit('message', incoming('1700000000@broadcast', 'broadcast list'));
+    client.emit('message', incoming(LAYLA, 'to many', { broadcast: true }));
+    const hello = incoming(LAYLA, 'Hello');
+    client.emit('message', hello);
+    client.emit('message', { ...hello });
+    await eventually(() => whatsapp.textsTo(LAYLA).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(whatsapp.sent.map((sent) => sent.chatId)).toEqual([LAYLA, LAYLA]);
+    const inbound = (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).filter((message) => message.direction === 'in');
+    expect(inbound.map((message) => message.text)).toEqual(['Hello']);
+    expect(inbound[0]?.channelMessageId).toBe(hello.id);
+    expect(await app.store.conversations()).toHaveLength(1);
+  });
+
+  it('keeps a customer\'s photo, relays an agent\'s document as a file, and records acknowledgements', async () => {
+    const { app, whatsapp } = await linked({ config: { MAX_ATTACHMENT_MB: 1 } });
+    const client = whatsapp.current;
+    client.emit('message', incoming(OMAR, '/online'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => /online/i.test(text)));
+
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    client.emit('message', incoming(LAYLA, 'Billing'));
+    await until(async () => (await app.store.conversations())[0]?.agentId !== undefined);
+
+    // Layla's photo: downloaded into the media store, relayed to Omar as an image.
+    const photo = Buffer.from('\xff\xd8\xff fake jpeg bytes', 'latin1');
+    const image = incoming(LAYLA, 'my receipt', { type: 'image', hasMedia: true, media: { size: photo.byteLength, mimetype: 'image/jpeg' } });
+    whatsapp.files.set(image.id, { data: photo.toString('base64'), mimetype: 'image/jpeg' });
+    client.emit('message', image);
+    await eventually(() => whatsapp.sent.some((sent) => sent.chatId === OMAR && sent.content.kind === 'media'));
+    const stored = (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).find((message) => message.channelMessageId === image.id);
+    expect(stored).toMatchObject({ text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/jpeg', size: photo.byteLength, caption: 'my receipt' }] });
+    const relayed = whatsapp.sent.find((sent) => sent.chatId === OMAR && sent.content.kind === 'media')!.content;
+    expect(relayed).toMatchObject({ kind: 'media', mimetype: 'image/jpeg', data: photo.toString('base64') });
+    expect(relayed.kind === 'media' && relayed.asDocument).toBeFalsy();
+
+    // A photo over MAX_ATTACHMENT_MB is not downloaded: the message arrives with the reason, and Layla is told.
+    const huge = incoming(LAYLA, '', { type: 'image', hasMedia: true, media: { size: 5 * 1024 * 1024, mimetype: 'image/jpeg' } });
+    client.emit('message', huge);
+    await eventually(() => whatsapp.textsTo(LAYLA).some((text) => /could not be received/.test(text)));
+    const refused = (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).find((message) => message.channelMessageId === huge.id);
+    expect(refused?.attachments?.[0]).toMatchObject({ kind: 'image', refused: 'the file is larger than 1 MB' });
+
+    // Omar's document reaches Layla as a document, with its name.
+    const pdf = Buffer.from('%PDF-1.4 invoice');
+    const document = incoming(OMAR, 'Your invoice', { type: 'document', hasMedia: true, media: { mimetype: 'application/pdf', filename: 'invoice.pdf', size: pdf.byteLength } });
+    whatsapp.files.set(document.id, { data: pdf.toString('base64'), mimetype: 'application/pdf', filename: 'invoice.pdf' });
+    client.emit('message', document);
+    await eventually(() => whatsapp.sent.some((sent) => sent.chatId === LAYLA && sent.content.kind === 'media'));
+    const sentDocument = whatsapp.sent.find((sent) => sent.chatId === LAYLA && sent.content.kind === 'media')!;
+    expect(sentDocument.content).toEqual({
+      kind: 'media', mimetype: 'application/pdf', filename: 'invoice.pdf', asDocument: true, data: pdf.toString('base64'), caption: expect.stringContaining('Your invoice'),
+    });
+
+    // WhatsApp acknowledges it: delivered, then read.
+    await until(async () => (await app.store.messageByChannelId('whatsapp-web', sentDocument.id))?.status === 'sent');
+    client.emit('message_ack', { ...typedOnPhone(LAYLA, ''), id: sentDocument.id }, 2);
+    await until(async () => (await app.store.messageByChannelId('whatsapp-web', sentDocument.id))?.delivery === 'delivered');
+    client.emit('message_ack', { ...typedOnPhone(LAYLA, ''), id: sentDocument.id }, 3);
+    await until(async () => (await app.store.messageByChannelId('whatsapp-web', sentDocument.id))?.delivery === 'read');
+  });
+
+  it('lets the business take a conversation over by writing from the phone: the bot stands back', async () => {
+    const { app, whatsapp } = await linked();
+    const client = whatsapp.current;
+    client.emit('message', incoming(LAYLA, 'Hello'));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+
+    const typed = typedOnPhone(LAYLA, 'Hi Layla, Sam here. Let me check.');
+    client.emit('message_create', typed);
+    await until(async () => (await app.store.conversations())[0]?.takenOver !== undefined);
+    const [conversation] = await app.store.conversations();
+    expect(conversation).toMatchObject({ stage: 'assigned', takenOver: { channel: 'whatsapp-web' } });
+    const echoed = await app.store.messageByChannelId('whatsapp-web', typed.id);
+    expect(echoed).toMatchObject({ direction: 'out', from: 'agent', text: typed.body });
+
+    // Layla's next message is kept, not answered by the bot; nothing is sent back into her chat.
+    const before = whatsapp.sent.length;
+    client.emit('message', incoming(LAYLA, '2'));
+    await until(async () => (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).some((message) => message.text === '2'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(whatsapp.sent.length).toBe(before);
+  });
+
+  it('rebuilds a disconnected client with growing pauses, waits for a new scan after a logout, and reports a ready that never comes', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await linked({ log, readyTimeoutMs: 150 });
+    const first = whatsapp.current;
+
+    first.emit('disconnected', 'CONFLICT');
+    expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'reconnecting', reason: expect.stringContaining('disconnected (CONFLICT)') });
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
+    expect(first.destroyed).toBe(true);
+    // A send meanwhile fails for now, not for good.
+    whatsapp.clients[1]!.emit('disconnected', 'TIMEOUT');
+    await eventually(() => whatsapp.clients.length === 3);
+    const pauses = lines.filter((line) => line.msg === 'WhatsApp Web was disconnected; starting a new client').map((line) => line.retryInMs);
+    expect(pauses).toEqual([30, 60]);
+    // Old clients' events change nothing.
+    first.emit('ready');
+    expect((await whatsappHealth(app))?.up).toBe(false);
+
+    whatsapp.current.emit('qr', '2@again');
+    whatsapp.current.link();
+    expect(await whatsappHealth(app)).toEqual({ up: true, state: 'ready' });
+
+    // Logged out from the phone: the same client shows a new QR code; no rebuild.
+    whatsapp.current.emit('disconnected', 'LOGOUT');
+    expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'logged-out', reason: expect.stringContaining('scan a new QR code') });
+    expect(lines.some((line) => line.level === 40 && /logged out/.test(String(line.msg)))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(whatsapp.clients).toHaveLength(3);
+    whatsapp.current.emit('qr', '2@after-logout');
+    expect((await qrState(app)).body).toMatchObject({ state: 'waiting-for-scan', qrSvg: await svgOf('2@after-logout') });
+
+    // Linked, but ready never comes: reported, and a new client is made.
+    whatsapp.current.emit('authenticated');
+    await eventually(() => lines.some((line) => /not ready/.test(String(line.msg))));
+    expect(lines.find((line) => /not ready/.test(String(line.msg)))).toMatchObject({ level: 50 });
+    expect((await whatsappHealth(app))?.reason).toMatch(/linked, but not ready/);
+    await eventually(() => whatsapp.clients.length === 4);
+  });
+
+  it('keeps serving the web chat when Chromium cannot start, says so in the log and in /healthz, and tries again', async () => {
+    const { log, lines } = recordingLog();
+    const whatsapp = new FakeWhatsApp();
+    whatsapp.initializeError = new Error('Failed to launch the browser process! spawn /usr/bin/chromium ENOENT');
+    const { app } = await setUp({ log, whatsapp });
+
+    await eventually(() => lines.some((line) => /could not start/.test(String(line.msg))));
+    const line = lines.find((entry) => /could not start/.test(String(entry.msg)))!;
+    expect(line).toMatchObject({ level: 50, channel: 'whatsapp-web' });
+    expect(line.msg).toMatch(/spawn \/usr\/bin\/chromium ENOENT.*CHROMIUM_PATH \(\/usr\/bin\/chromium\)/);
+    const reported = await health(app);
+    expect(reported.status).toBe(200);
+    expect(reported.body.channels?.['whatsapp-web']).toMatchObject({ up: false, reason: expect.stringContaining('could not start') });
+
+    const layla = visitor(app.url, 'visitor-layla', 'Layla');
+    expect((await layla.say('Hello')).status).toBe(202);
+    await until(async () => (await layla.botTexts()).includes('Which team?'));
+
+    // Chromium appears: the next try links.
+    whatsapp.initializeError = undefined;
+    await eventually(() => whatsapp.clients.some((client) => client.initialized));
+    expect(whatsapp.clients.length).toBeGreaterThan(1);
+  });
+
+  it('reads WHATSAPP_PAIRING_NUMBER in any usual writing, and names it when it is not a number', () => {
+    expect(readConfig({ WHATSAPP_PAIRING_NUMBER: '+1 (555) 000-1234' }).WHATSAPP_PAIRING_NUMBER).toBe('15550001234');
+    expect(() => readConfig({ WHATSAPP_PAIRING_NUMBER: 'my phone' })).toThrow(/WHATSAPP_PAIRING_NUMBER="my phone": must be the WhatsApp number to link/);
+  });
+
+  it('shows a pairing code for WHATSAPP_PAIRING_NUMBER, and keeps the QR page off without ADMIN_TOKEN', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await setUp({ log, config: { WHATSAPP_PAIRING_NUMBER: '15550001234' } });
+    await eventually(() => whatsapp.clients[0]?.initialized === true);
+    whatsapp.current.emit('qr', '2@qr');
+    await eventually(() => whatsapp.current.pairingRequests.length === 1);
+    expect(whatsapp.current.pairingRequests).toEqual(['15550001234']);
+    await eventually(() => lines.some((line) => line.pairingCode === 'ABCD1234'));
+    expect((await qrState(app)).body).toMatchObject({ pairingCode: 'ABCD1234', reason: expect.stringContaining('ABCD1234') });
+
+    const { app: closed } = await setUp({ config: { ADMIN_TOKEN: undefined } });
+    const res = await fetch(`${closed.url}/whatsapp/qr?token=anything`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/set ADMIN_TOKEN/);
+  });
+});
