@@ -13,11 +13,17 @@ import type { Transactions } from './transactions.ts';
  *     await statuses.report({ channel: 'telegram', messageId: '812', status: 'read', at });
  */
 export class Statuses {
-  constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions }) {}
+  constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions; lateIdDelaysMs?: number[] }) {}
 
   async report(status: DeliveryStatus): Promise<void> {
     const { store, bus, log } = this.options;
-    const message = await store.messageByChannelId(status.channel, status.messageId);
+    // A channel may report on a message before the outbox has recorded the id its send returned: wait a little.
+    let message = await store.messageByChannelId(status.channel, status.messageId);
+    for (const delay of this.options.lateIdDelaysMs ?? [100, 500, 2_000]) {
+      if (message) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      message = await store.messageByChannelId(status.channel, status.messageId);
+    }
     if (message?.direction !== 'out') {
       log.debug({ channel: status.channel, messageId: status.messageId, status: status.status }, 'a status for a message not sent from here; ignored');
       return;

@@ -126,6 +126,26 @@ describe('delivery statuses', () => {
   });
 });
 
+describe('a status that arrives before its message\'s id is recorded', () => {
+  it('is recorded once the id is', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, conversation } = await withAgent(customers);
+    const send = customers.channel.send.bind(customers.channel);
+    let reported: Promise<void> | undefined;
+    customers.channel.send = async (to, message) => {
+      const id = await send(to, message);
+      // The channel's receipt comes in before `send` has even returned the id.
+      reported = h.runtime.report({ channel: 'whatsapp', messageId: id, status: 'delivered', at: new Date().toISOString() });
+      return id;
+    };
+    await h.send('telegram', '9001', 'On its way');
+    await reported;
+    const sent = (await h.store.messagesOfConversation(conversation.id)).find((m) => m.text === 'On its way');
+    expect(sent).toMatchObject({ status: 'sent', delivery: 'delivered' });
+    await h.close();
+  });
+});
+
 describe('send errors that mean something', () => {
   it('does not retry a permanent refusal, records its reason and tells the agent who wrote it', async () => {
     const customers = scriptedChannel('whatsapp', []);
