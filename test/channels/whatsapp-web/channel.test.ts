@@ -85,8 +85,9 @@ describe('WhatsApp Web channel: the session', () => {
     await eventually(() => lines.some((line) => /did not load within/.test(String(line.msg))));
     expect(channel.status()).toMatchObject({ up: false, reason: expect.stringContaining('did not load within') });
     whatsapp.initializeHangs = false;
-    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
-    expect(whatsapp.clients[0]!.destroyed).toBe(true);
+    // On a busy machine more than one hanging client may have been replaced meanwhile: the newest one opens.
+    await eventually(() => whatsapp.clients.length >= 2 && whatsapp.current.initialized);
+    expect(whatsapp.clients.slice(0, -1).every((client) => client.destroyed)).toBe(true);
     whatsapp.current.link();
     expect(channel.status()).toMatchObject({ up: true, state: 'ready' });
   });
