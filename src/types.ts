@@ -136,6 +136,11 @@ export interface ChannelHost {
   updateIdentity(update: IdentityUpdate): Promise<void>;
   /** When the person at `address` of this channel last wrote (ISO 8601), for a channel with a service window. */
   lastInboundAt(address: string): Promise<string | undefined>;
+  /**
+   * What the channel gave with the last message from `address` to reach that person later (`from.reference`: a Bot
+   * Framework conversation reference), customer or agent; undefined when none was kept.
+   */
+  referenceOf(address: string): Promise<Record<string, string> | undefined>;
 }
 
 /** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */

@@ -134,10 +134,13 @@ export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): 
   identityUpdates: Parameters<ChannelHost['updateIdentity']>[0][];
   /** Address → when they last wrote, for `lastInboundAt`. */
   lastInbound: Map<string, string>;
+  /** Address → its conversation reference, for `referenceOf`. */
+  references: Map<string, Record<string, string>>;
 } {
   const reported: Parameters<ChannelHost['report']>[0][] = [];
   const identityUpdates: Parameters<ChannelHost['updateIdentity']>[0][] = [];
   const lastInbound = new Map<string, string>();
+  const references = new Map<string, Record<string, string>>();
   const dir = join(tmpdir(), `switchboard-media-${process.pid}-${Math.random().toString(36).slice(2)}`);
   made.push(dir);
   return {
@@ -145,6 +148,7 @@ export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): 
     reported,
     identityUpdates,
     lastInbound,
+    references,
     async report(status) {
       reported.push(status);
     },
@@ -153,6 +157,9 @@ export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): 
     },
     async lastInboundAt(address) {
       return lastInbound.get(address);
+    },
+    async referenceOf(address) {
+      return references.get(address);
     },
     media: new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 }),
     commands: [{ command: 'online', description: 'take new conversations' }],

@@ -16,6 +16,7 @@ import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from 
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
+import type { AgentState } from '../handover/agent-state.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { createApp, type ChannelHealth } from './app.ts';
@@ -190,6 +191,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         deliver, report: running.report, updateIdentity: running.updateIdentity, media,
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         lastInboundAt: (address) => lastInboundOfPerson(parts.store, channel.name, address),
+        referenceOf: (address) => referenceOf(parts.store, channel.name, address),
       });
     }
     await running.start();
@@ -227,6 +229,17 @@ async function lastInboundOfPerson(store: Store, channel: string, address: strin
   const addresses = contact ? contact.identities.filter((identity) => identity.channel === channel).map((identity) => identity.id) : [address];
   const times = await Promise.all(addresses.map((each) => store.lastInboundAt(channel, each)));
   return times.filter((time): time is string => time !== undefined).sort().at(-1);
+}
+
+/** The reference a channel keeps for an address: on the customer's identity, or where an agent last wrote from. */
+async function referenceOf(store: Store, channel: string, address: string): Promise<Record<string, string> | undefined> {
+  const contact = await store.contactByIdentity(channel, address);
+  const own = contact?.identities.find((identity) => identity.channel === channel && identity.id === address)?.reference;
+  if (own) return own;
+  for (const state of (await store.docs<AgentState>('agents')).values()) {
+    if (state.replyTo?.channel === channel && state.replyTo.id === address && state.replyTo.reference) return state.replyTo.reference;
+  }
+  return undefined;
 }
 
 /** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; WhatsApp Web with WHATSAPP_WEB=1. */

@@ -58,6 +58,9 @@ export async function webchatHarness(options: { maxBytes?: number } = {}): Promi
     async lastInboundAt() {
       return undefined;
     },
+    async referenceOf() {
+      return undefined;
+    },
     media,
     commands: [],
   });
