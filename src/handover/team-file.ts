@@ -54,6 +54,7 @@ function schemasFor(keys: readonly AddressKey[]) {
     .object({
       name: z.string().trim().min(1, 'must not be empty'),
       ...optionalAddresses(keys.map((key) => key.key)),
+      ...optionalAddresses(keys.filter((key) => key.secret).map(secretKey)),
       teams: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'an agent needs at least one team'),
       // Checked by hand below, for a message that says what a valid value is.
       max_open: z.unknown().optional(),
@@ -61,6 +62,12 @@ function schemasFor(keys: readonly AddressKey[]) {
     .strict();
   return { team, agent };
 }
+
+/** An agent's sign-in key for a channel: `webchat_token`. */
+const secretKey = (key: AddressKey): string => `${key.key}_token`;
+
+/** Fewer characters than this in a sign-in secret are guessable. */
+const MIN_SECRET_LENGTH = 16;
 
 /** A team's desk key for a channel: `telegram_desk`. */
 const deskKey = (key: AddressKey): string => `${key.key}_desk`;
@@ -208,14 +215,49 @@ class TeamFileReader {
         this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${this.keys.at(-1)?.example(id) ?? 'webchat: agent-name'}`);
       }
 
+      const secrets: Record<string, string> = {};
+      const missingSecrets: Record<string, string> = {};
+      for (const key of this.keys) {
+        if (!key.secret) continue;
+        const given = (fields as Record<string, unknown>)[secretKey(key)];
+        const hasAddress = typeof (fields as Record<string, unknown>)[key.key] === 'string';
+        if (given === undefined) {
+          if (hasAddress) this.report([...at, key.key], `${where} has ${key.key} but no ${secretKey(key)}: anyone who knows the address would be ${where}`, key.secret.hint);
+          identitiesValid = identitiesValid && !hasAddress;
+          continue;
+        }
+        if (typeof given !== 'string') continue;
+        const env = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(given.trim())?.[1];
+        // A variable not set yet leaves this sign-in closed, not the whole file refused: the agent still works elsewhere.
+        if (env !== undefined && !process.env[env]) {
+          missingSecrets[key.secret.channel] = env;
+          continue;
+        }
+        const secret = this.#secretFrom(env !== undefined ? (process.env[env] as string) : given, [...at, secretKey(key)], key);
+        if (secret === undefined) identitiesValid = false;
+        else secrets[key.secret.channel] = secret;
+      }
       const maxOpen = fields.max_open ?? 3;
       if (typeof maxOpen !== 'number' || !Number.isInteger(maxOpen) || maxOpen < 1) {
         this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent');
       } else if (valid && identitiesValid && fields.teams !== undefined) {
-        agents.push({ id, name, identities, teams, maxOpen });
+        agents.push({
+          id, name, identities, teams, maxOpen,
+          ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+          ...(Object.keys(missingSecrets).length > 0 ? { missingSecrets } : {}),
+        });
       }
     });
     return agents;
+  }
+
+  /** A secret, or undefined after reporting why it cannot be used. */
+  #secretFrom(value: string, at: Path, key: AddressKey): string | undefined {
+    if (value.length < MIN_SECRET_LENGTH) {
+      this.report(at, `${secretKey(key)} is shorter than ${MIN_SECRET_LENGTH} characters, so it could be guessed`, key.secret?.hint);
+      return undefined;
+    }
+    return value;
   }
 
   // Checks one list entry against its schema and reports every issue. Returns the fields that passed too,

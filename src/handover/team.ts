@@ -29,6 +29,11 @@ export interface AddressKey {
   normalize(value: string): string | undefined;
   /** A team may work in a group of this channel (`<key>_desk: <group>`). */
   desk?: { channel: string; hint: string };
+  /**
+   * The agent signs in on this channel with a secret (`<key>_token: <secret>`, or `env:NAME` to read it from the
+   * environment); required with the address.
+   */
+  secret?: { channel: string; hint: string };
 }
 
 /** A person who takes conversations over from the bot, in the messaging app they already use. */
@@ -42,6 +47,13 @@ export interface Agent {
   teams: string[];
   /** Auto-assignment never gives this agent more open conversations than this. */
   maxOpen: number;
+  /** Credentials by channel (the web chat's `webchat_token`): what signs the agent in there. */
+  secrets?: Record<string, string>;
+  /**
+   * Credentials named by an environment variable that is not set (`env:OMAR_WEBCHAT_TOKEN`), by channel: the agent
+   * cannot sign in there until it is, and the sign-in says which variable to set.
+   */
+  missingSecrets?: Record<string, string>;
 }
 
 /** `online` takes new conversations; `away` keeps what it holds but takes nothing new; agents start `offline`. */

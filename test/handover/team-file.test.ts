@@ -17,6 +17,7 @@ agents:
   - name: Omar Khalid
     telegram: 9001
     webchat: agent-omar
+    webchat_token: test-token-0123456789abcdef
     teams: [Billing, support]
     max_open: 2
   - name: Sara
@@ -46,6 +47,7 @@ describe('team.yaml is read', () => {
             identities: [{ channel: 'telegram', id: '9001' }, { channel: 'webchat', id: 'agent-omar' }],
             teams: ['Billing', 'Support'],
             maxOpen: 2,
+            secrets: { webchat: 'test-token-0123456789abcdef' },
           },
           // A WhatsApp number reaches the agent on both WhatsApp channels, written as they write it: digits with the country code.
           { id: 'sara', name: 'Sara', identities: [{ channel: 'whatsapp-web', id: '15555550001' }, { channel: 'whatsapp-cloud', id: '15555550001' }], teams: ['Support'], maxOpen: 3 },
@@ -92,7 +94,7 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(errorsOf('teams:\n  - name: Billing\n    stratgy: least_open\n')).toEqual([
       'team.yaml:3: unknown key "stratgy" in team "Billing" (did you mean "strategy"?)',
     ]);
-    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    teams: [Billing]\n    max_opn: 2\n')).toEqual([
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n    max_opn: 2\n')).toEqual([
       'team.yaml:7: unknown key "max_opn" in agent "Omar" (did you mean "max_open"?)',
     ]);
   });
@@ -113,12 +115,12 @@ describe('team.yaml is refused with file, line and fix', () => {
   });
 
   it('on an agent named twice', () => {
-    const text = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams: [Billing]\n  - name: omar\n    webchat: b\n    teams: [Billing]\n';
+    const text = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n  - name: omar\n    telegram: 1002\n    teams: [Billing]\n';
     expect(errorsOf(text)).toEqual(['team.yaml:7: agent "omar" is named twice (line 4 has this name already; give each agent their own name)']);
   });
 
   it('on an agent in an unknown team', () => {
-    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams:\n      - Support\n      - Biling\n')).toEqual([
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams:\n      - Support\n      - Biling\n')).toEqual([
       'team.yaml:7: agent "Omar" is in unknown team "Support" (teams in this file: Billing)',
       'team.yaml:8: agent "Omar" is in unknown team "Biling" (did you mean "Billing"?)',
     ]);
@@ -132,7 +134,7 @@ describe('team.yaml is refused with file, line and fix', () => {
   });
 
   it('on a max_open that is not a positive whole number', () => {
-    const agentWith = (maxOpen: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: a\n    teams: [Billing]\n    max_open: ${maxOpen}\n`;
+    const agentWith = (maxOpen: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n    max_open: ${maxOpen}\n`;
     const fix = '(e.g. max_open: 3, the most open conversations auto-assignment gives this agent)';
     expect(errorsOf(agentWith('0'))).toEqual([`team.yaml:7: "max_open" must be a whole number of 1 or more, not 0 ${fix}`]);
     expect(errorsOf(agentWith('2.5'))).toEqual([`team.yaml:7: "max_open" must be a whole number of 1 or more, not 2.5 ${fix}`]);
@@ -145,9 +147,25 @@ describe('team.yaml is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on a web chat agent without a sign-in secret, or with a short one; a secret in an unset variable only closes that sign-in', () => {
+    const agent = (extra: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n${extra}    teams: [Billing]\n`;
+    expect(errorsOf(agent(''))).toEqual([
+      'team.yaml:5: agent "Omar" has webchat but no webchat_token: anyone who knows the address would be agent "Omar" (a long random secret the agent signs in with at /agent (e.g. from `openssl rand -hex 24`), or env:NAME to read it from the environment variable NAME)',
+    ]);
+    expect(errorsOf(agent('    webchat_token: hunter2\n'))).toEqual([
+      'team.yaml:6: webchat_token is shorter than 16 characters, so it could be guessed (a long random secret the agent signs in with at /agent (e.g. from `openssl rand -hex 24`), or env:NAME to read it from the environment variable NAME)',
+    ]);
+    delete process.env.SB_TEST_UNSET_TOKEN;
+    const unset = parseTeamFile('team.yaml', agent('    webchat_token: env:SB_TEST_UNSET_TOKEN\n'), ADDRESS_KEYS);
+    expect(unset).toMatchObject({ roster: { agents: [{ name: 'Omar', missingSecrets: { webchat: 'SB_TEST_UNSET_TOKEN' } }] } });
+    process.env.SB_TEST_SET_TOKEN = 'from-the-environment-0123';
+    expect(parseTeamFile('team.yaml', agent('    webchat_token: env:SB_TEST_SET_TOKEN\n'), ADDRESS_KEYS)).toMatchObject({ roster: { agents: [{ secrets: { webchat: 'from-the-environment-0123' } }] } });
+    delete process.env.SB_TEST_SET_TOKEN;
+  });
+
   it('on wrong value types and missing keys, with the fix', () => {
     expect(errorsOf('teams: Billing\n')).toEqual(['team.yaml:1: "teams" must be a list, not a text (list each team as "- name: Billing" on its own line under teams:)']);
-    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - webchat: a\n    teams: Billing\n')).toEqual([
+    expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: Billing\n')).toEqual([
       'team.yaml:4: missing "name" in agent 1 (e.g. name: Omar)',
       'team.yaml:5: "teams" must be a list, not a text (e.g. teams: [Billing, Support])',
     ]);
@@ -221,7 +239,7 @@ describe('TeamDirectory', () => {
     await directory.reload();
     expect(directory.agents()).toEqual(before);
     expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
-    expect(directory.errors().map(String)).toEqual(['team.yaml:15: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
+    expect(directory.errors().map(String)).toEqual(['team.yaml:16: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
     expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
 
     await writeFile(file, good.replace('teams: [Support]', 'teams: [Billing]'));
@@ -278,7 +296,7 @@ describe('TeamDirectory', () => {
     await writeFile(file, `${good}  - name: Lina\n    teams: [Billing]\n`);
     await eventually(() => directory.errors().length > 0);
     expect(directory.errors().map(String)).toEqual([
-      'team.yaml:16: agent "Lina" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
+      'team.yaml:17: agent "Lina" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
     ]);
     expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });

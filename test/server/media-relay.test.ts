@@ -23,6 +23,7 @@ teams:
 agents:
   - name: Lina
     webchat: agent-lina
+    webchat_token: test-token-0123456789abcdef
     teams: [Billing]
   - name: Omar
     telegram: ${OMAR}

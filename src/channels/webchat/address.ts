@@ -9,4 +9,8 @@ export const webchatAddress: AddressKey = {
   hint: 'a web chat session name only this agent knows (1-64 letters, digits, - or _), e.g. webchat: agent-omar',
   example: (agentId) => `webchat: agent-${agentId || 'name'}`,
   normalize: (value) => (SESSION_PATTERN.test(value.trim()) ? value.trim() : undefined),
+  secret: {
+    channel: 'webchat',
+    hint: 'a long random secret the agent signs in with at /agent (e.g. from `openssl rand -hex 24`), or env:NAME to read it from the environment variable NAME',
+  },
 };

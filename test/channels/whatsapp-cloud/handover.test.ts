@@ -25,7 +25,7 @@ async function toldInWebchat(agent: ReturnType<typeof visitor>, part: string): P
 }
 
 describe('the customer\'s 24-hour window', () => {
-  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Billing]\n';
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
 
   it('does not send an agent\'s free-form reply 25 hours after the customer wrote, tells the agent, and /template reaches the customer', async () => {
     const time = clock();
@@ -61,7 +61,7 @@ describe('the customer\'s 24-hour window', () => {
 
 describe('an agent working from WhatsApp', () => {
   const omar = '15550001234';
-  const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${omar}"\n    webchat: agent-omar\n    teams: [Billing]\n`;
+  const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${omar}"\n    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n`;
 
   async function omarOnlineThenADayLater(config: Parameters<typeof startCloud>[0]['config'] = {}) {
     const time = clock();

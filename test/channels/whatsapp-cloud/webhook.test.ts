@@ -154,6 +154,7 @@ teams:
 agents:
   - name: Lina
     webchat: agent-lina
+    webchat_token: test-token-0123456789abcdef
     teams: [Billing]
 `;
   const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
