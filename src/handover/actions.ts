@@ -49,6 +49,7 @@ export async function act(
       state.status = action.status;
       state.since = stamp(ctx);
       saveAgentState(tx, agent, state);
+      fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
       if (action.status === 'online') await drainFor(ctx, tx, agent, fx);
       return done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you send /online.');
     }
@@ -121,6 +122,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(`${colleague.name} is not online; #${conversation.id} stays with you.`, conversationId);
   delete conversation.agentId;
   tx.putConversation(conversation);
+  fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: agent.id, to: colleague?.name ?? (team as NonNullable<typeof team>).name } });
   let result: ActionResult;
   if (colleague) {
     await giveTo(ctx, tx, conversation, colleague, fx);

@@ -4,8 +4,9 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../shared/log.ts';
 
 /**
- * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise. A channel that is down (WhatsApp Web
- * waiting for a scan, say) does not make the server unhealthy: the other channels serve, so it is listed, not a 503.
+ * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise, so that a monitor watching status
+ * codes notices. `degraded`: the server serves, but a file is refused (the last good version runs) or a channel is
+ * down (WhatsApp Web waiting for a scan, say); `reasons` says what, one line each.
  */
 export type Health =
   | { status: 'starting'; reasons: string[] }
@@ -13,7 +14,7 @@ export type Health =
    * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), as `file:line: reason`.
    * `channels`: the channels that keep a connection of their own, by name.
    */
-  | { status: 'ok'; fileErrors?: string[]; channels?: Record<string, ChannelHealth> }
+  | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth> }
   | { status: 'stopping' };
 
 /** A channel with a connection of its own: whether it can send and receive, its state, and why not. */

@@ -9,6 +9,7 @@ import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
+import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
@@ -88,7 +89,16 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       if (state === 'stopping') return { status: 'stopping' };
       const refused = fileErrors();
       const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
-      return { status: 'ok', ...(refused.length > 0 ? { fileErrors: refused } : {}), ...(channelHealth.size > 0 ? { channels } : {}) };
+      const reasons = [
+        ...refused.map((error) => `refused: ${error}`),
+        ...Object.entries(channels).filter(([, channel]) => !channel.up).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
+      ];
+      return {
+        status: reasons.length > 0 ? 'degraded' : 'ok',
+        ...(reasons.length > 0 ? { reasons } : {}),
+        ...(refused.length > 0 ? { fileErrors: refused } : {}),
+        ...(channelHealth.size > 0 ? { channels } : {}),
+      };
     },
     starting: () => state === 'starting',
   });
@@ -174,6 +184,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     });
     runtime = running;
+    logLifecycle(bus, log);
     for (const channel of channels) channel.mount?.(routes);
     mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
 

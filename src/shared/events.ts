@@ -13,6 +13,10 @@ export interface DomainEvents {
   'conversation.queued': { conversation: Conversation };
   'conversation.assigned': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation };
+  /** An agent moved the conversation to another team or a colleague. */
+  'conversation.transferred': { conversation: Conversation; agentId: string; to: string };
+  /** An agent went online or away. */
+  'agent.status': { agentId: string; status: 'online' | 'away' };
   /** An agent handed the conversation back to the bot. */
   'conversation.handedBack': { conversation: Conversation; agentId: string };
 }

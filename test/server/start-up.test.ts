@@ -111,8 +111,11 @@ describe('readiness', () => {
     await writeFile(file, 'intents:\n  billing: []\n');
     const app = await start(dir);
     running.push(app);
-    const health = (await (await fetch(`${app.url}/healthz`)).json()) as { status: string; fileErrors?: string[] };
-    expect(health).toMatchObject({ status: 'ok', fileErrors: [expect.stringMatching(/^nlp\/intents\.yaml:2: /)] });
+    const res = await fetch(`${app.url}/healthz`);
+    const health = (await res.json()) as { status: string; fileErrors?: string[] };
+    // Ready, but a refused file is a 503 a status-code monitor notices.
+    expect(res.status).toBe(503);
+    expect(health).toMatchObject({ status: 'degraded', fileErrors: [expect.stringMatching(/^nlp\/intents\.yaml:2: /)] });
 
     const layla = visitor(app.url, 'layla', 'Layla');
     await layla.say('hello');

@@ -129,7 +129,8 @@ describe('WhatsApp Web channel', () => {
     client.emit('qr', '2@first-qr');
     expect(shownQrs).toEqual(['2@first-qr']);
     expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'waiting-for-scan', reason: expect.stringContaining('/whatsapp/qr') });
-    expect((await health(app)).status).toBe(200);
+    // A monitor watching status codes notices: 503, degraded, with the reason.
+    expect(await health(app)).toMatchObject({ status: 503, body: { status: 'degraded', reasons: [expect.stringMatching(/^whatsapp-web is down: .*\/whatsapp\/qr/)] } });
 
     // The page: no token or a wrong one is refused; the right one (header or ?token=) sees the code.
     expect((await qrState(app, null)).status).toBe(401);
@@ -310,7 +311,8 @@ describe('WhatsApp Web channel', () => {
     expect(line).toMatchObject({ level: 50, channel: 'whatsapp-web' });
     expect(line.msg).toMatch(/spawn \/usr\/bin\/chromium ENOENT.*CHROMIUM_PATH \(\/usr\/bin\/chromium\)/);
     const reported = await health(app);
-    expect(reported.status).toBe(200);
+    expect(reported.status).toBe(503);
+    expect(reported.body).toMatchObject({ status: 'degraded' });
     expect(reported.body.channels?.['whatsapp-web']).toMatchObject({ up: false, reason: expect.stringContaining('could not start') });
 
     const layla = visitor(app.url, 'visitor-layla', 'Layla');
