@@ -13,7 +13,15 @@ export type Decide<T> = (tx: Tx, fx: Effects) => Promise<T>;
  *     await transactions.run(`telegram:${chat}`, (tx, fx) => decide(tx, fx));
  */
 export class Transactions {
-  constructor(private readonly options: { store: Store; log: Logger; afterCommit: (effects: Effects) => void }) {}
+  constructor(
+    private readonly options: {
+      store: Store;
+      log: Logger;
+      /** What every decision adds before its commit (the customer notices its events call for). */
+      beforeCommit?: (tx: Tx, effects: Effects) => Promise<void>;
+      afterCommit: (effects: Effects) => void;
+    },
+  ) {}
 
   /**
    * Runs `decide` in a transaction on `key` (the store decides it again, in the key's place, when another
@@ -23,7 +31,9 @@ export class Transactions {
   async run<T>(key: string, decide: Decide<T>): Promise<T> {
     const { value, effects } = await this.options.store.transaction(key, async (tx) => {
       const fx = new Effects(tx);
-      return { value: await decide(tx, fx), effects: fx };
+      const value = await decide(tx, fx);
+      if (value !== false) await this.options.beforeCommit?.(tx, fx);
+      return { value, effects: fx };
     });
     if (value !== false) this.options.afterCommit(effects);
     return value;

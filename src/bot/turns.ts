@@ -6,6 +6,7 @@ import { resumeFlow, startFlow, type AssignRequest, type Classification, type Fl
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Effects } from './effects.ts';
+import type { Notices } from './notices.ts';
 
 /** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */
 export interface Turn extends FlowRun {
@@ -23,6 +24,8 @@ export interface TurnsOptions {
   now: () => Date;
   /** The NLP model's prediction for a text, for `classify` steps; undefined while none is ready. */
   classify?: (text: string) => Classification | undefined;
+  /** The customer's notices of closings and hand-backs, said before any flow they start. */
+  notices?: Notices;
 }
 
 /**
@@ -134,6 +137,7 @@ export class Turns {
       const contact = current?.conversation.id === conversation.id ? current.contact : await tx.contact(conversation.contactId);
       if (!contact) continue;
       const turn = current?.conversation.id === conversation.id ? current : this.turn(contact, conversation, fx);
+      await this.options.notices?.closed(tx, fx, conversation);
       this.start(turn, 'conversation.closed');
       await this.settle(tx, turn, fx);
     }
@@ -147,6 +151,7 @@ export class Turns {
     const contact = await tx.contact(conversation.contactId);
     if (!contact) return;
     const turn = this.turn(contact, conversation, fx);
+    await this.options.notices?.handedBack(tx, fx, conversation);
     const position = conversation.flow;
     if (position && position.waiting) {
       conversation.flow = { ...position, done: false };

@@ -126,6 +126,10 @@ class FileCompiler {
     const rawSteps = isRecord(value) && Array.isArray(value.steps) ? value.steps : [];
     const steps = rawSteps.map((raw, index) => this.step(raw, index));
     const stepIndex = this.stepIds(rawSteps);
+    const rawNotices = isRecord(value) && isRecord(value.notices) ? value.notices : {};
+    const notices = Object.fromEntries(
+      Object.entries(rawNotices).flatMap(([moment, text]) => (typeof text === 'string' ? [[moment, this.template(text, ['notices', moment])]] : [])),
+    );
     // No errors means every step compiled.
     const compiled = steps.filter((step) => step !== undefined);
     if (!top.success || this.errors.length > 0) return undefined;
@@ -146,6 +150,7 @@ class FileCompiler {
         steps: compiled,
         stepIndex,
         saves: [...this.saves],
+        notices,
       },
       reads: this.reads,
       nameLine: this.source.lineOf(['flow']),

@@ -6,7 +6,8 @@ import type { Contact, Conversation, FieldValue } from '../store/types.ts';
 export interface FieldRef {
   /** As written in the script, e.g. `contact.email`. */
   path: string;
-  scope: 'contact' | 'conversation' | 'queue';
+  /** `queue`, `agent` and `closing` are read from what the moment gives (a notice's agent, the closing note). */
+  scope: 'contact' | 'conversation' | 'queue' | 'agent' | 'closing';
   name: string;
 }
 
@@ -27,6 +28,8 @@ export const BUILTIN_FIELDS: readonly string[] = [
   'conversation.team',
   'conversation.intent',
   'queue.position',
+  'agent.name',
+  'closing.note',
 ];
 
 // Builtins a flow can read but not write; the hint says what to do instead.
@@ -36,6 +39,8 @@ const READ_ONLY: Readonly<Record<string, string>> = {
   'conversation.id': 'conversation numbers are given by Switchboard',
   'conversation.channel': 'the channel is where the customer wrote from',
   'queue.position': 'the queue position is set while a conversation waits for an agent',
+  'agent.name': 'the agent is the one who took the conversation',
+  'closing.note': 'the closing note is what the agent shared when closing',
 };
 
 // Record properties Switchboard manages itself: a field of the same name would silently not be them.
@@ -47,7 +52,7 @@ const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> =
   ],
 };
 
-const FIELD_PATH = /^(contact|conversation|queue)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+const FIELD_PATH = /^(contact|conversation|queue|agent|closing)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /**
  * Splits a field path, or returns undefined when it is not one (`contact.<name>`, `conversation.<name>`).
@@ -68,7 +73,7 @@ export function parseFieldPath(path: string): FieldRef | undefined {
 export function writeRefusal(field: FieldRef): { reason: string; hint: string } | undefined {
   const readOnly = READ_ONLY[field.path];
   if (readOnly !== undefined) return { reason: `"${field.path}" cannot be written by a flow`, hint: readOnly };
-  if (field.scope === 'queue') {
+  if (field.scope === 'queue' || field.scope === 'agent' || field.scope === 'closing') {
     return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>' };
   }
   if (MANAGED[field.scope].includes(field.name)) {

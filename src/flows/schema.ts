@@ -2,6 +2,10 @@
 // its own kind's schema, see steps/).
 import { z } from 'zod';
 
+/** The lifecycle moments a flow's `notices:` may word for the customer. */
+export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back'] as const;
+export type NoticeMoment = (typeof NOTICE_MOMENTS)[number];
+
 /** Flow names become file names of stored versions, so they stay plain. */
 export const FLOW_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
@@ -22,5 +26,7 @@ export const flowFileSchema = z
       z.object({ on: z.literal('conversation.closed') }).strict(),
     ]),
     steps: z.array(z.unknown()).min(1, 'a flow needs at least one step'),
+    /** What the customer hears at each lifecycle moment of a conversation this flow started ("" says nothing). */
+    notices: z.record(z.enum(NOTICE_MOMENTS), z.string()).optional(),
   })
   .strict();

@@ -3,6 +3,8 @@ import type { Attachment, Contact, Conversation, ConversationSource } from '../s
 import type { OutboundMessage } from '../types.ts';
 import type { AssignRequest } from '../handover/assignment/assign.ts';
 import type { StepKindName, StepSpec } from './steps/index.ts';
+import type { NoticeMoment } from './schema.ts';
+import type { Template } from './template.ts';
 
 /** Where the flows module reports; pino's logger fits. */
 export interface FlowLog {
@@ -87,4 +89,6 @@ export interface CompiledFlow {
   readonly stepIndex: ReadonlyMap<string, number>;
   /** Field paths the flow writes (`save:`, `set:`); any flow's templates may read them. */
   readonly saves: readonly string[];
+  /** What the customer hears at each lifecycle moment of the conversations it started, where the flow says. */
+  readonly notices: Readonly<Partial<Record<NoticeMoment, Template>>>;
 }

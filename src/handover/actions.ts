@@ -16,7 +16,7 @@ export type AgentAction =
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
-  | { kind: 'close'; conversationId: number; note?: string }
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean }
   | { kind: 'handBack'; conversationId: number }
   | { kind: 'template'; conversationId: number; name: string; params: string[] };
 
@@ -73,6 +73,7 @@ export async function act(
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return refused(held.problem, action.conversationId);
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
+      if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
       await drainFor(ctx, tx, agent, fx);
       return done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id);
     }

@@ -146,7 +146,10 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
       if ('problem' in held) return ctx.reply(held.problem);
-      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(command.note ? { note: command.note } : {}) });
+      // A note in quotes is said to the customer too; any other note stays among agents.
+      const quoted = command.note !== undefined ? /^["“«](.+)["”»]$/s.exec(command.note)?.[1] : undefined;
+      const note = quoted ?? command.note;
+      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(quoted ? { shareNote: true } : {}) });
     },
   },
   handback: {

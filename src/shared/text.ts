@@ -62,3 +62,13 @@ export function splitText(text: string, max: number): string[] {
   if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;
 }
+
+/**
+ * `text` inside Unicode isolates (FSI … PDI), so a name or a message written right to left (or left to right)
+ * set inside a composed line never reorders the words around it.
+ *
+ *     `#42 ${isolate('ليلى')}: ${isolate('I was charged twice')}`
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}

@@ -113,6 +113,10 @@ export interface Conversation {
   closedAt?: string;
   closedBy?: string;
   closingNote?: string;
+  /** The agent chose to tell the customer the closing note. */
+  closingNoteShared?: true;
+  /** The place in line the customer was last told, and when (improvements are told, at most once a minute). */
+  queueNotice?: { position: number; at: string };
   /** A person at the business answered from the business's own app: the bot stands back in this conversation. */
   takenOver?: { channel: string; at: string };
 }

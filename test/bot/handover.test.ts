@@ -93,7 +93,7 @@ describe('handover', () => {
     await d.agent('9001', 'Sorry about that, I have refunded the second charge.');
     expect(d.customers.textsTo('+1555').at(-1)).toBe('Sorry about that, I have refunded the second charge.');
     // The bot said nothing to the customer while Omar held the conversation.
-    expect(d.customers.textsTo('+1555')).toEqual(['Which team?', 'You are number 1 in line.', 'Sorry about that, I have refunded the second charge.']);
+    expect(d.customers.textsTo('+1555')).toEqual(['Which team?', 'You are number 1 in line.', '\u2068Omar\u2069 has joined the conversation.', 'Sorry about that, I have refunded the second charge.']);
 
     await d.agent('9001', '/close refunded');
     const closed = await d.h.store.conversation(id);

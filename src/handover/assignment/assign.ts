@@ -61,6 +61,7 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   // The conversation is at the end of the line: everyone queued, itself included (it is put above). A count,
   // so a long queue is not copied, nor every conversation in it made a read that conflicts when it changes.
   const position = await tx.countOpenConversations({ stage: 'queued', team: teamName });
+  conversation.queueNotice = { position, at: stamp(ctx) };
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
   const text = request.queuedText?.(position);
   if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', text }, fx);

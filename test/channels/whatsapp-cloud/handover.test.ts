@@ -39,7 +39,7 @@ describe('the customer\'s 24-hour window', () => {
     expect((await cloud.post(fixture('text'))).status).toBe(200);
     await lina.say('Looking into it now 🔍');
     await settled(cloud);
-    expect(cloud.graph.saidTo(SHEENA)).toEqual(['Looking into it now 🔍']);
+    expect(cloud.graph.saidTo(SHEENA)).toEqual(['\u2068Lina\u2069 has joined the conversation.', 'Looking into it now 🔍']);
 
     time.advance(25 * HOUR);
     const messagesBefore = cloud.graph.callsTo('/messages').length;

@@ -165,8 +165,9 @@ agents:
     await lina.say('/online');
     expect((await cloud.post(fixture('text'))).status).toBe(200);
     await lina.say('We are on it, Sheena. سنتابع طلبك');
-    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
-    const wamid = cloud.graph.sent.find((sent) => sent.body.to === SHEENA)!.id;
+    // The customer hears Lina joined, then her message.
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 2);
+    const wamid = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
 
     const status = (state: string, extra: Record<string, unknown> = {}) => ({ id: wamid, status: state, timestamp: '1763950330', recipient_id: SHEENA, ...extra });
     expect((await cloud.post(messagesBody([], { statuses: [status('sent'), status('read'), status('delivered')] }))).status).toBe(200);

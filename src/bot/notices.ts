@@ -1,0 +1,137 @@
+// What the customer hears at each lifecycle moment of their conversation: an agent joined, their place in line
+// improved, they were moved to another team, the conversation closed (by an agent, with the note they chose to
+// share, or by inactivity), they are back with the bot. The conversation's flow words each one (`notices:`), in
+// the customer's language where it gives one; shipped defaults speak English and Arabic.
+import { renderTemplate, type Template } from '../flows/template.ts';
+import type { FlowLibrary } from '../flows/index.ts';
+import type { NoticeMoment } from '../flows/schema.ts';
+import { parseTemplate } from '../flows/template.ts';
+import type { TeamDirectory } from '../handover/directory.ts';
+import { isolate } from '../shared/text.ts';
+import type { Contact, Conversation, Tx } from '../store/types.ts';
+import type { Effects } from './effects.ts';
+
+/** A place in line is told again at most this often, and only when it improved. */
+const QUEUE_NOTICE_EVERY_MS = 60_000;
+/** How far down a queue improvements are told: those further back learn at their next turn. */
+const QUEUE_NOTICE_DEPTH = 20;
+
+const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
+  en: {
+    assigned: '{{agent.name}} has joined the conversation.',
+    queue_moved: 'You are now number {{queue.position}} in line.',
+    transferred: 'Your conversation was passed to our {{conversation.team}} team.',
+    closed: 'This conversation is now closed. {{closing.note}} Write to us any time.',
+    auto_closed: 'This conversation was closed after a while without news. Write to us any time.',
+    handed_back: 'You are back with our assistant.',
+  },
+  ar: {
+    assigned: 'انضم {{agent.name}} إلى المحادثة.',
+    queue_moved: 'ترتيبك الآن {{queue.position}} في قائمة الانتظار.',
+    transferred: 'تم تحويل محادثتك إلى فريق {{conversation.team}}.',
+    closed: 'تم إغلاق هذه المحادثة. {{closing.note}} راسلنا في أي وقت.',
+    auto_closed: 'أُغلقت هذه المحادثة بعد فترة دون نشاط. راسلنا في أي وقت.',
+    handed_back: 'عدت إلى مساعدنا الآلي.',
+  },
+};
+
+const compiled = new Map<string, Template>();
+function defaultTemplate(language: 'en' | 'ar', moment: NoticeMoment): Template {
+  const key = `${language}:${moment}`;
+  let template = compiled.get(key);
+  if (!template) {
+    const parsed = parseTemplate(DEFAULTS[language][moment]);
+    template = 'template' in parsed ? parsed.template : { source: '', parts: [] };
+    compiled.set(key, template);
+  }
+  return template;
+}
+
+/**
+ * Adds the customer notices a transaction's events call for, in the same transaction.
+ *
+ *     await notices.add(tx, fx); // after the work, before the commit
+ */
+export class Notices {
+  constructor(private readonly options: { flows: FlowLibrary; directory: TeamDirectory; now: () => Date }) {}
+
+  async add(tx: Tx, fx: Effects): Promise<void> {
+    const queuesToTell = new Set<string>();
+    for (const event of [...fx.events]) {
+      switch (event.type) {
+        case 'conversation.assigned': {
+          const { conversation } = event.payload;
+          const agent = conversation.agentId ? this.options.directory.agent(conversation.agentId) : undefined;
+          if (agent && !conversation.takenOver) await this.#tell(tx, fx, conversation, 'assigned', { 'agent.name': agent.name });
+          if (conversation.team) queuesToTell.add(conversation.team);
+          break;
+        }
+        case 'conversation.transferred': {
+          const { conversation } = event.payload;
+          if (conversation.stage === 'queued') await this.#tell(tx, fx, conversation, 'transferred', {});
+          break;
+        }
+        case 'conversation.closed': {
+          // Its notice was said when it closed (`closed`), before any flow the closing starts.
+          const { conversation } = event.payload;
+          if (conversation.team && conversation.assignedAt === undefined) queuesToTell.add(conversation.team);
+          break;
+        }
+      }
+    }
+    for (const team of queuesToTell) await this.#queueMoved(tx, fx, team);
+  }
+
+  /** The customer's notice of a closing (by an agent, with the note they shared, or by inactivity); none for a flow's own close. */
+  async closed(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
+    if (conversation.closedBy === 'auto') await this.#tell(tx, fx, conversation, 'auto_closed', {});
+    else if (conversation.closedBy !== 'bot') await this.#tell(tx, fx, conversation, 'closed', { 'closing.note': conversation.closingNoteShared ? conversation.closingNote ?? '' : '' });
+  }
+
+  /** The customer's notice that they are back with the bot. */
+  handedBack(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
+    return this.#tell(tx, fx, conversation, 'handed_back', {});
+  }
+
+  /** Tells the customers queued in `team` whose place improved, at most once a minute each. */
+  async #queueMoved(tx: Tx, fx: Effects, team: string): Promise<void> {
+    const now = this.options.now();
+    const queued = (await tx.openConversations({ stage: 'queued', team }, { live: false })).sort((a, b) => Date.parse(a.queuedAt ?? a.openedAt) - Date.parse(b.queuedAt ?? b.openedAt) || a.id - b.id);
+    for (const [index, waiting] of queued.slice(0, QUEUE_NOTICE_DEPTH).entries()) {
+      const position = index + 1;
+      const told = waiting.queueNotice;
+      if (told && (told.position <= position || now.getTime() - Date.parse(told.at) < QUEUE_NOTICE_EVERY_MS)) continue;
+      if (!told && waiting.queuedAt !== undefined && now.getTime() - Date.parse(waiting.queuedAt) < QUEUE_NOTICE_EVERY_MS) continue;
+      const conversation = await tx.conversation(waiting.id);
+      if (conversation?.status !== 'open' || conversation.stage !== 'queued') continue;
+      conversation.queueNotice = { position, at: now.toISOString() };
+      tx.putConversation(conversation);
+      await this.#tell(tx, fx, conversation, 'queue_moved', { 'queue.position': position });
+    }
+  }
+
+  async #tell(tx: Tx, fx: Effects, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<void> {
+    const contact = await tx.contact(conversation.contactId);
+    const to = contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
+    if (!contact || to === undefined) return;
+    const template = await this.#template(conversation, contact, moment);
+    const isolated = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === 'string' && value !== '' ? isolate(value) : value]));
+    const text = renderTemplate(template, contact, conversation, isolated)
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text === '') return;
+    fx.send({
+      contactId: contact.id, conversationId: conversation.id, channel: conversation.channel, address: to,
+      direction: 'out', from: 'bot', text, at: this.options.now().toISOString(), status: 'pending',
+    });
+  }
+
+  /** The flow's wording of a moment, else the shipped default in the customer's language. */
+  async #template(conversation: Conversation, contact: Contact, moment: NoticeMoment): Promise<Template> {
+    const position = conversation.flow;
+    const flow = position ? await this.options.flows.version(position.flow, position.version) : undefined;
+    const own = flow?.notices[moment];
+    if (own) return own;
+    return defaultTemplate(contact.language?.toLowerCase().startsWith('ar') ? 'ar' : 'en', moment);
+  }
+}
