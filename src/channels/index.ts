@@ -1,4 +1,5 @@
 // The channels as a table: what each one states about addresses in team.yaml. Adding a channel adds a row.
+// Messenger and Instagram have none: they reach customers only (an agent works from another channel's app).
 import type { AddressKey } from '../handover/team.ts';
 import { telegramAddress } from './telegram/address.ts';
 import { webchatAddress } from './webchat/address.ts';

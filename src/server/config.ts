@@ -62,6 +62,8 @@ const schema = z.object({
   MESSENGER_PAGE_TOKEN: optionalText,
   MESSENGER_APP_SECRET: optionalText,
   MESSENGER_VERIFY_TOKEN: optionalText,
+  MESSENGER_API_VERSION: z.string().trim().regex(/^v\d{1,3}\.\d{1,3}$/, 'must be a Graph API version such as v21.0').default('v21.0'),
+  INSTAGRAM: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
   GRAPH_API_ROOT: url.default('https://graph.facebook.com'),
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,

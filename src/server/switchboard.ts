@@ -13,6 +13,7 @@ import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
+import { createMessengerChannels } from '../channels/messenger/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
@@ -31,8 +32,12 @@ import type { Logger } from '../shared/log.ts';
  */
 const MODEL_WAIT_MS = 5_000;
 
-/** The WhatsApp Cloud API channel starts when all of these are set; some without the others is a mistake. */
-const WHATSAPP_CLOUD_SETTINGS = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
+const MESSENGER_SETTINGS = ['MESSENGER_PAGE_TOKEN', 'MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN'] as const;
+/** Channels that start when all of their settings are set; some without the others is a mistake. */
+const CHANNEL_SETTINGS = [
+  { channel: 'the WhatsApp Cloud API channel', settings: ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] },
+  { channel: 'the Messenger channel', settings: MESSENGER_SETTINGS },
+] as const;
 
 export interface Switchboard {
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -218,17 +223,23 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 }
 
 /**
- * Refuses, before anything is opened, settings that start a channel only in part.
+ * Refuses, before anything is opened, settings that start a channel only in part, and INSTAGRAM=1 without the
+ * Messenger settings it rides on.
  *
  *     checkChannelSettings({ WHATSAPP_TOKEN: 'EAAG…' }); // ConfigError naming the three WhatsApp Cloud settings missing
  */
 function checkChannelSettings(config: StartOptions['config']): void {
-  const missing = WHATSAPP_CLOUD_SETTINGS.filter((name) => !config[name]);
-  if (missing.length === 0 || missing.length === WHATSAPP_CLOUD_SETTINGS.length) return;
-  const set = WHATSAPP_CLOUD_SETTINGS.filter((name) => !missing.includes(name));
-  throw new ConfigError(
-    `Bad configuration:\n  ${missing.join(', ')}: missing; the WhatsApp Cloud API channel needs all of ${WHATSAPP_CLOUD_SETTINGS.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`,
-  );
+  const problems: string[] = [];
+  for (const { channel, settings } of CHANNEL_SETTINGS) {
+    const missing = settings.filter((name) => !config[name]);
+    if (missing.length === 0 || missing.length === settings.length) continue;
+    const set = settings.filter((name) => !missing.includes(name));
+    problems.push(`${missing.join(', ')}: missing; ${channel} needs all of ${settings.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`);
+  }
+  if (config.INSTAGRAM === '1' && MESSENGER_SETTINGS.every((name) => !config[name])) {
+    problems.push(`INSTAGRAM=1: Instagram Direct rides on the Messenger channel's Meta app and Page; set ${MESSENGER_SETTINGS.join(', ')} too (the Page linked to the Instagram account), or unset INSTAGRAM.`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Bad configuration:\n  ${problems.join('\n  ')}`);
 }
 
 /**
@@ -253,7 +264,10 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
   return undefined;
 }
 
-/** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; WhatsApp Web with WHATSAPP_WEB=1. */
+/**
+ * The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; Messenger when its
+ * three are (and Instagram Direct with it, with INSTAGRAM=1); WhatsApp Web with WHATSAPP_WEB=1.
+ */
 function createChannels(
   config: StartOptions['config'],
   parts: { store: Store; directory: TeamDirectory },
@@ -288,6 +302,16 @@ function createChannels(
       agentAddresses: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'whatsapp-cloud').map((i) => i.id)),
       ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+    }));
+  }
+  const { MESSENGER_PAGE_TOKEN: pageToken, MESSENGER_APP_SECRET: messengerSecret, MESSENGER_VERIFY_TOKEN: messengerVerifyToken } = config;
+  if (pageToken && messengerSecret && messengerVerifyToken) {
+    channels.push(...createMessengerChannels({
+      pageToken, appSecret: messengerSecret, verifyToken: messengerVerifyToken, now,
+      graphRoot: config.GRAPH_API_ROOT ?? 'https://graph.facebook.com',
+      version: config.MESSENGER_API_VERSION ?? 'v21.0',
+      instagram: config.INSTAGRAM === '1',
+      log: log.child({ channel: 'messenger' }),
     }));
   }
   if (config.WHATSAPP_WEB === '1') {

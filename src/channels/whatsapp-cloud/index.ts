@@ -1,16 +1,20 @@
-// The WhatsApp Cloud API channel, wired from its parts: Meta posts batches to the webhook (webhook.ts), which are
-// read (decode.ts) and handed to the runtime (receive.ts, files.ts for customers' files); replies go out through
-// the Graph API (send.ts, render.ts for the messages, errors.ts for what a failure means, graph.ts for the calls).
+// The WhatsApp Cloud API channel, wired from its parts: Meta posts batches to the signed webhook (meta/webhook.ts),
+// which are read (decode.ts) and handed to the runtime (receive.ts, files.ts for customers' files); replies go out
+// through the Graph API (send.ts, render.ts for the messages, errors.ts for what a failure means, meta/graph.ts for
+// the calls).
 // The same number may also be used from the WhatsApp Business app (coexistence): what is written there arrives as
 // echoes, and the app's past chats as history.
 import type { Express } from 'express';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { CHANNEL, type Item } from './decode.ts';
-import { GraphApi } from './graph.ts';
-import { Memory, receiveBatch } from './receive.ts';
+import { GraphApi } from '../meta/graph.ts';
+import { Memory } from '../meta/memory.ts';
+import { mountWebhook } from '../meta/webhook.ts';
+import { CHANNEL, decodeBatch, type Item } from './decode.ts';
+import { receiveBatch } from './receive.ts';
 import { Sender } from './send.ts';
-import { mountWebhook } from './webhook.ts';
+
+const WEBHOOK_PATH = '/webhooks/whatsapp';
 
 export interface WhatsAppCloudOptions {
   /** WHATSAPP_TOKEN: a system user's access token with whatsapp_business_messaging. */
@@ -81,12 +85,13 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
   return {
     name: CHANNEL,
     mount(app: Express) {
-      mountWebhook(app, {
+      mountWebhook<Item>(app, {
+        path: WEBHOOK_PATH,
+        label: 'WhatsApp',
         appSecret: options.appSecret,
         verifyToken: options.verifyToken,
-        phoneNumberId: options.phoneNumberId,
         log,
-        now,
+        decode: (body) => decodeBatch(body, { phoneNumberId: options.phoneNumberId, receivedAt: now() }),
         receiver: () => (host ? receive : undefined),
       });
     },

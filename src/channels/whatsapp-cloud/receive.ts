@@ -5,16 +5,16 @@
 import type { ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { CHANNEL, type Item } from './decode.ts';
-import { fetchMedia, type FileOptions } from './files.ts';
-
-/** How many delivered message ids (and linked user ids) are remembered, to skip work on Meta's repeated deliveries. */
-const REMEMBERED = 10_000;
+import type { GraphApi } from '../meta/graph.ts';
+import { fetchMedia } from '../meta/files.ts';
+import type { Memory } from '../meta/memory.ts';
+import { remoteFile } from './files.ts';
 
 export interface ReceiveContext {
   host: ChannelHost;
   log: Logger;
-  /** How files are fetched, the media store and the log aside. */
-  files: Omit<FileOptions, 'media' | 'log'>;
+  /** How files are fetched: with the token, tried again after `retryMs`, each try at most `timeoutMs`. */
+  files: { graph: GraphApi; retryMs?: number; timeoutMs?: number };
   /** What this process already stored: a batch Meta sends again does not download the same files again. */
   memory: Memory;
   /** True for an agent's WhatsApp address (team.yaml): their chats are no customer's history or takeover. */
@@ -46,7 +46,10 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         }
         const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
         // The bytes go into the media store first: a delivered message names them by ref.
-        if (media && !memory.has(key)) inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(media, { ...context.files, media: host.media, log })];
+        if (media && !memory.has(key)) {
+          const { graph, ...tries } = context.files;
+          inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
+        }
         await host.deliver(inbound);
         memory.add(key);
         // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,
@@ -67,24 +70,4 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
     }
   }
   return refused;
-}
-
-/**
- * A bounded set: the oldest entries are forgotten first.
- *
- *     const memory = new Memory(); memory.add('in:wamid.1'); memory.has('in:wamid.1'); // true
- */
-export class Memory {
-  readonly #keys = new Set<string>();
-
-  constructor(private readonly size = REMEMBERED) {}
-
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-
-  add(key: string): void {
-    this.#keys.add(key);
-    if (this.#keys.size > this.size) this.#keys.delete(this.#keys.values().next().value!);
-  }
 }

@@ -5,7 +5,7 @@
 // retry resumes after them, as the Telegram sender does.
 import { ChannelSendError, type ChannelHost, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { GraphError, type GraphApi } from './graph.ts';
+import { GraphError, type GraphApi } from '../meta/graph.ts';
 import { toSendError } from './errors.ts';
 import { DEFAULT_TEMPLATE_LANGUAGE, renderMessage, type Part } from './render.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startSwitchboard, type StartOptions, type Switchboard } from '../../../src/server/switchboard.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { dataDirWith, quietLog } from '../../helpers.ts';
-import { FakeGraphApi } from './fake-graph-api.ts';
+import { FakeGraphApi } from '../meta/fake-graph-api.ts';
 
 export const TOKEN = 'EAAG-test-token-0123456789';
 export const APP_SECRET = 'app-secret-0123456789abcdef';

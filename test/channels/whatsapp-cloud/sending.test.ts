@@ -6,7 +6,7 @@ import { createWhatsAppCloudChannel } from '../../../src/channels/whatsapp-cloud
 import { ChannelSendError, type Channel, type OutboundMessage } from '../../../src/types.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { cleanupDirs, hostFor, quietLog, recordingLog } from '../../helpers.ts';
-import { FakeGraphApi, metaError } from './fake-graph-api.ts';
+import { FakeGraphApi, metaError } from '../meta/fake-graph-api.ts';
 import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, clock } from './harness.ts';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,10 @@
-// A fake Graph API (WhatsApp Cloud) on 127.0.0.1 speaking the wire format: POST /{version}/{phone number id}/messages
-// (JSON), POST /{version}/{phone number id}/media (multipart upload), GET /{version}/{media id} (a customer's file:
-// its URL) and GET that URL (the bytes). Every request must carry the token as a Bearer header, else it is answered
-// as Meta answers a bad token (401, code 190). Errors are Meta's `{ error: { message, type, code, error_data } }`.
+// A fake Graph API on 127.0.0.1 speaking the wire format of Meta's channels. WhatsApp Cloud: POST /{version}/{phone
+// number id}/messages (JSON), POST /{version}/{phone number id}/media (multipart upload), GET /{version}/{media id}
+// (a customer's file: its URL) and GET that URL (the bytes). Messenger and Instagram: POST /{version}/me/messages
+// (a message, or a sender action), POST /{version}/me/message_attachments (multipart `filedata`), GET
+// /{version}/{psid}?fields=… (a profile), and GET /cdn/… (a customer's file at the URL its webhook gave, which needs
+// no token). Every other request must carry the token as a Bearer header, else it is answered as Meta answers a bad
+// token (401, code 190). Errors are Meta's `{ error: { message, type, code, error_data } }`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
@@ -11,10 +14,12 @@ export interface RecordedCall {
   path: string;
   /** The Bearer token the request carried ('' when none). */
   token: string;
+  /** The query string ('' when none). */
+  query: string;
   status?: number;
 }
 
-/** A message the fake accepted: the JSON body as posted, and the wamid it answered. */
+/** A message the fake accepted: the JSON body as posted, and the wamid (or Messenger mid) it answered. */
 export interface SentMessage {
   id: string;
   body: Record<string, any>;
@@ -40,8 +45,14 @@ export class FakeGraphApi {
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
   readonly uploads: Upload[] = [];
-  /** Media ids whose bytes were downloaded, in order. */
+  /** Media ids (WhatsApp) or file names (/cdn/, Messenger) whose bytes were downloaded, in order. */
   readonly downloads: string[] = [];
+  /** Messenger sender actions accepted (`mark_seen`, `typing_on`), in order. */
+  readonly senderActions: { to: string; action: string }[] = [];
+  /** Ids whose profile was asked for, in order. */
+  readonly profileLookups: string[] = [];
+  readonly #profiles = new Map<string, Record<string, unknown>>();
+  readonly #profileFailures: Failure[] = [];
   readonly #server: Server;
   readonly #token: string;
   readonly #media = new Map<string, { bytes: Buffer; mime: string; size?: number }>();
@@ -53,7 +64,8 @@ export class FakeGraphApi {
   private constructor(token: string) {
     this.#token = token;
     this.#server = createServer((req, res) => {
-      const call: RecordedCall = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, token: bearer(req) };
+      const [path = '', query = ''] = (req.url ?? '').split('?');
+      const call: RecordedCall = { method: req.method ?? '', path, token: bearer(req), query };
       this.calls.push(call);
       void this.#handle(req, res, call).catch((error: unknown) => {
         call.status = 500;
@@ -80,7 +92,23 @@ export class FakeGraphApi {
     this.#media.set(mediaId, { bytes, ...options });
   }
 
-  /** The next `times` sends (POST …/messages), after `after` that succeed, fail with `failure`. */
+  /** A customer's file at a URL that needs no token (a Messenger attachment): resolves to that URL. */
+  addFile(name: string, bytes: Buffer, mime: string): string {
+    this.#media.set(`cdn:${name}`, { bytes, mime });
+    return `${this.#url}/cdn/${encodeURIComponent(name)}`;
+  }
+
+  /** A person's profile (Messenger, Instagram): GET /{version}/{id}?fields=… answers it. */
+  addProfile(id: string, profile: Record<string, unknown>): void {
+    this.#profiles.set(id, profile);
+  }
+
+  /** The next `times` profile lookups fail with `failure`. */
+  failProfiles(times: number, failure: Failure): void {
+    for (let i = 0; i < times; i++) this.#profileFailures.push(failure);
+  }
+
+  /** The next `times` sends (POST …/messages, not sender actions), after `after` that succeed, fail with `failure`. */
   fail(times: number, failure: Failure, after = 0): void {
     for (let i = 0; i < after; i++) this.#failures.push(undefined);
     for (let i = 0; i < times; i++) this.#failures.push(failure);
@@ -91,14 +119,21 @@ export class FakeGraphApi {
     for (let i = 0; i < times; i++) this.#failedDownloads.push(status);
   }
 
-  /** The bodies of the messages accepted for `to` (a wa_id, or a business-scoped user id sent as `recipient`). */
+  /**
+   * The bodies of the messages accepted for `to` (a wa_id, a business-scoped user id sent as `recipient`, or a
+   * Messenger `recipient.id`).
+   */
   sentTo(to: string): Record<string, any>[] {
-    return this.sent.filter((message) => message.body.to === to || message.body.recipient === to).map((message) => message.body);
+    return this.sent.filter((message) => message.body.to === to || message.body.recipient === to || message.body.recipient?.id === to).map((message) => message.body);
   }
 
-  /** What each message accepted for `to` says: a text's body, an interactive's body, `template:<name>`, or its type. */
+  /**
+   * What each message accepted for `to` says: a text's body, an interactive's body, `template:<name>`, or its type
+   * (Messenger: the text, or `[<attachment type>]`).
+   */
   saidTo(to: string): string[] {
     return this.sentTo(to).map((body) => {
+      if (body.message !== undefined) return body.message.text ?? `[${body.message.attachment?.type}]`;
       if (body.type === 'text') return body.text.body;
       if (body.type === 'interactive') return body.interactive.body.text;
       if (body.type === 'template') return `template:${body.template.name}`;
@@ -121,6 +156,20 @@ export class FakeGraphApi {
       call.status = status;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const cdn = /^\/cdn\/(.+)$/.exec(call.path);
+    if (req.method === 'GET' && cdn) {
+      const name = decodeURIComponent(cdn[1]!);
+      this.downloads.push(name);
+      const failed = this.#failedDownloads.shift();
+      const file = this.#media.get(`cdn:${name}`);
+      call.status = failed ?? (file ? 200 : 404);
+      if (failed !== undefined || !file) {
+        res.writeHead(call.status, { 'content-type': 'text/plain' }).end('no such file');
+        return;
+      }
+      res.writeHead(200, { 'content-type': file.mime, 'content-length': file.bytes.byteLength }).end(file.bytes);
+      return;
+    }
     if (call.token !== this.#token) {
       await drain(req);
       const { status, body } = metaError(401, 190, 'Error validating access token: Session has expired.');
@@ -141,13 +190,49 @@ export class FakeGraphApi {
       res.writeHead(200, { 'content-type': media.mime, 'content-length': media.bytes.byteLength }).end(media.bytes);
       return;
     }
-    const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/(messages|media))?$/.exec(call.path);
+    const match = /^\/(v\d+\.\d+)\/([^/]+)(?:\/(messages|media|message_attachments))?$/.exec(call.path);
     if (!match) {
       await drain(req);
       answer(404, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
       return;
     }
     const [, , node, edge] = match as unknown as [string, string, string, string | undefined];
+    if (req.method === 'GET' && edge === undefined && this.#profiles.has(decodeURIComponent(node))) {
+      const id = decodeURIComponent(node);
+      this.profileLookups.push(id);
+      const failure = this.#profileFailures.shift();
+      if (failure) {
+        answer(failure.status, failure.body);
+        return;
+      }
+      const fields = new URLSearchParams(call.query).get('fields')?.split(',') ?? [];
+      answer(200, { id, ...Object.fromEntries(Object.entries(this.#profiles.get(id)!).filter(([field]) => fields.includes(field))) });
+      return;
+    }
+    if (req.method === 'POST' && node === 'me' && edge === 'messages') {
+      const body = JSON.parse((await drain(req)).toString('utf8')) as Record<string, any>;
+      if (body.sender_action !== undefined) {
+        this.senderActions.push({ to: body.recipient?.id, action: body.sender_action });
+        answer(200, { recipient_id: body.recipient?.id });
+        return;
+      }
+      const failure = this.#failures.shift();
+      if (failure) {
+        answer(failure.status, failure.body);
+        return;
+      }
+      const id = `m_OUT${String(this.#next++).padStart(4, '0')}`;
+      this.sent.push({ id, body });
+      answer(200, { recipient_id: body.recipient?.id, message_id: id });
+      return;
+    }
+    if (req.method === 'POST' && node === 'me' && edge === 'message_attachments') {
+      const upload = await parseUpload(req);
+      const id = `attachment-${this.#next++}`;
+      this.uploads.push({ id, ...upload });
+      answer(200, { attachment_id: id });
+      return;
+    }
     if (req.method === 'GET' && edge === undefined) {
       const id = decodeURIComponent(node);
       const media = this.#media.get(id);

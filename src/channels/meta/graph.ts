@@ -1,5 +1,5 @@
-// The few Graph API calls the WhatsApp Cloud channel makes (send a message, upload a file, look up and download a
-// customer's file), with the token as a Bearer header, never in a URL, and Meta's error bodies read into GraphError.
+// The Graph API client Meta's channels share (WhatsApp Cloud, Messenger, Instagram): JSON and multipart calls with
+// the token as a Bearer header, never in a URL (so never in a log line), and Meta's error bodies read into GraphError.
 
 /**
  * A Graph API call that failed: `status` is the HTTP status (undefined when no answer came: the network, a
@@ -20,7 +20,7 @@ export class GraphError extends Error {
     super(message);
   }
 
-  /** The token is expired, revoked or wrong: every call fails until WHATSAPP_TOKEN is replaced. */
+  /** The token is expired, revoked or wrong: every call fails until the token setting is replaced. */
   get badToken(): boolean {
     return this.code === 190 || (this.status === 401 && this.code === undefined);
   }
@@ -29,7 +29,7 @@ export class GraphError extends Error {
 export interface GraphOptions {
   /** GRAPH_API_ROOT, e.g. https://graph.facebook.com. */
   root: string;
-  /** WHATSAPP_API_VERSION, e.g. v21.0. */
+  /** The Graph API version, e.g. v21.0 (WHATSAPP_API_VERSION, MESSENGER_API_VERSION). */
   version: string;
   token: string;
   /** How long one call may take (default 30 s). */
@@ -49,7 +49,7 @@ export class GraphApi {
     this.#options = options;
   }
 
-  /** GET `/{version}/{path}`; resolves to the JSON answer. */
+  /** GET `/{version}/{path}` (`path` may carry a query); resolves to the JSON answer. */
   get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.#call<T>(path, { method: 'GET' }, signal);
   }
@@ -63,18 +63,19 @@ export class GraphApi {
   }
 
   /**
-   * GETs a media URL the Graph API gave (it wants the token too); resolves to the response, whose body the caller
-   * reads or cancels. Fails with GraphError when the answer is not 2xx.
+   * GETs a file's URL; resolves to the response, whose body the caller reads or cancels. Fails with GraphError when
+   * the answer is not 2xx. `token: false` for a URL that needs none (Messenger's attachment URLs): the token is
+   * only ever sent where Meta asks for it (WhatsApp's media URLs).
    */
-  async download(url: string, signal?: AbortSignal): Promise<Response> {
-    const response = await this.#fetch(url, { method: 'GET' }, signal);
+  async download(url: string, signal?: AbortSignal, options: { token?: boolean } = {}): Promise<Response> {
+    const response = await this.#fetch(url, { method: 'GET' }, signal, options.token ?? true);
     if (!response.ok || !response.body) throw await errorOf(response);
     return response;
   }
 
   async #call<T>(path: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
     const { root, version } = this.#options;
-    const response = await this.#fetch(`${root.replace(/\/+$/, '')}/${version}/${path}`, init, signal);
+    const response = await this.#fetch(`${root.replace(/\/+$/, '')}/${version}/${path}`, init, signal, true);
     if (!response.ok) throw await errorOf(response);
     try {
       return (await response.json()) as T;
@@ -83,12 +84,12 @@ export class GraphApi {
     }
   }
 
-  async #fetch(url: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+  async #fetch(url: string, init: RequestInit, signal: AbortSignal | undefined, withToken: boolean): Promise<Response> {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs ?? 30_000);
     try {
       return await fetch(url, {
         ...init,
-        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.#options.token}` },
+        headers: { ...(init.headers as Record<string, string> | undefined), ...(withToken ? { authorization: `Bearer ${this.#options.token}` } : {}) },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {

@@ -1,0 +1,36 @@
+// What a failed Send API call means for the outbox, on Messenger and Instagram alike: rate limits wait a minute,
+// Meta's passing failures and the network are tried again, a refused Page token waits for its replacement; a person
+// who cannot be reached (551), a missing permission (10, 200-299) or a bad parameter (100) fails the message at once
+// with Meta's words (meta/errors.ts holds the rules Meta's channels share).
+import type { ChannelSendError } from '../../types.ts';
+import { toSendError as graphSendError, type ErrorPolicy } from '../meta/errors.ts';
+
+/** How long a rate limit is waited out: Meta's documentation names no time, and its windows are rolling. */
+const RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * Meta's codes that may pass: 4 (the app's rate limit), 17 (the user's), 32 (the Page's), 613 (calls within a
+ * window), 1 and 2 (the API failing or unavailable), 1200 (a temporary send failure).
+ */
+const POLICY: ErrorPolicy = {
+  temporary: new Map<number, number | undefined>([
+    [1, undefined],
+    [2, undefined],
+    [4, RATE_LIMIT_WAIT_MS],
+    [17, RATE_LIMIT_WAIT_MS],
+    [32, RATE_LIMIT_WAIT_MS],
+    [613, RATE_LIMIT_WAIT_MS],
+    [1200, undefined],
+  ]),
+  tokenRefused: 'the Page access token (MESSENGER_PAGE_TOKEN) was refused',
+};
+
+/**
+ * The `ChannelSendError` a failed Send API call becomes.
+ *
+ *     try { await graph.post('me/messages', body); } catch (error) { throw toSendError(error); }
+ *     toSendError(unavailable).permanent; // true for 551: this person isn't available right now
+ */
+export function toSendError(error: unknown): ChannelSendError {
+  return graphSendError(error, POLICY);
+}

@@ -1,0 +1,126 @@
+// People answering Messenger customers, through the real server: a person at the business writing from the Page Inbox
+// takes the conversation over (the echo of their message), while the echoes of the bot's own messages change nothing;
+// an agent's replies go out as RESPONSE within 24 hours of the customer's last message, tagged HUMAN_AGENT until 7
+// days, and not at all after that (the agent is told why).
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, visitor } from '../../helpers.ts';
+import { PAGE_ID, PSID, batch, clock, fixture, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const running: MessengerServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const orderFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Hi! What is your order number?"
+    save: conversation.order
+  - ask: "Thanks, checking order {{conversation.order}}. Anything else?"
+    save: conversation.more
+  - say: "Noted."
+`;
+
+async function server(options: Partial<Parameters<typeof startMessenger>[0]> = {}): Promise<MessengerServer> {
+  const started = await startMessenger({ flows: { 'inbound.yaml': orderFlow }, ...options });
+  running.push(started);
+  return started;
+}
+
+/** Polls the agent's web chat until a message says `part`; resolves to it. */
+async function toldInWebchat(agent: ReturnType<typeof visitor>, part: string): Promise<string> {
+  for (let waited = 0; waited < 3000; waited += 25) {
+    const found = (await agent.messages()).map((m) => m.text).find((line) => line.includes(part));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the agent was not told "${part}"`);
+}
+
+describe('echoes', () => {
+  it('takes the conversation over when a person writes from the Page Inbox: the bot says nothing more in it', async () => {
+    const messenger = await server();
+    expect((await messenger.post(batch([textEvent('Hi, my order never arrived 😕')]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Hi! What is your order number?']);
+
+    expect((await messenger.post(fixture('echo'))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('شكراً! order #4521 🙏')]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Hi! What is your order number?']);
+
+    const [conversation] = await messenger.app.store.openConversations();
+    expect(conversation).toMatchObject({ stage: 'assigned', takenOver: { channel: 'messenger' } });
+    expect(conversation!.fields.order).toBeUndefined();
+    const transcript = await messenger.app.store.messagesOfConversation(conversation!.id);
+    expect(transcript.map((m) => [m.from, m.text, m.channelMessageId])).toEqual([
+      ['contact', 'Hi, my order never arrived 😕', expect.any(String)],
+      ['bot', 'Hi! What is your order number?', 'm_OUT0001'],
+      ['agent', 'Thanks! Anything else?', 'm_echo0001'],
+      ['contact', 'شكراً! order #4521 🙏', expect.any(String)],
+    ]);
+    // The echo delivered again changes nothing.
+    expect((await messenger.post(fixture('echo'))).status).toBe(200);
+    expect(await messenger.app.store.messagesOfConversation(conversation!.id)).toHaveLength(4);
+  });
+
+  it('ignores the echoes of its own messages, by their metadata or by their mid, and the flow goes on', async () => {
+    const messenger = await server();
+    expect((await messenger.post(batch([textEvent('Hi')]))).status).toBe(200);
+    await settled(messenger);
+    const [question] = messenger.graph.sent;
+    const echo = (extra: Record<string, unknown>) => ({
+      sender: { id: PAGE_ID }, recipient: { id: PSID }, timestamp: 1763950420000,
+      message: { is_echo: true, app_id: 987654321, mid: question!.id, text: 'Hi! What is your order number?', ...extra },
+    });
+    expect((await messenger.post(batch([echo({ metadata: 'switchboard' })]))).status).toBe(200);
+    // Without the metadata (an older send, say): its mid is one this process sent.
+    expect((await messenger.post(batch([echo({})]))).status).toBe(200);
+
+    expect((await messenger.post(batch([textEvent('#4521')]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Hi! What is your order number?', 'Thanks, checking order #4521. Anything else?']);
+    const [conversation] = await messenger.app.store.openConversations();
+    expect(conversation).toMatchObject({ stage: 'bot' });
+    expect(conversation!.takenOver).toBeUndefined();
+  });
+});
+
+describe('the messaging window', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Billing]\n';
+  const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
+  it('sends an agent\'s reply as RESPONSE at 23 hours, tagged HUMAN_AGENT at 25, and not at all after 8 days (the agent is told)', async () => {
+    const time = clock();
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config: { AUTO_CLOSE_AFTER: 30 * DAY } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('My parcel is lost 📦')]))).status).toBe(200);
+    await settled(messenger);
+
+    time.advance(23 * HOUR);
+    await lina.say('Looking into it now 🔍');
+    await settled(messenger);
+    time.advance(2 * HOUR);
+    await lina.say('Found it: it ships tomorrow.');
+    await settled(messenger);
+    expect(messenger.graph.sentTo(PSID).map((body) => [body.messaging_type, body.tag, body.message.text])).toEqual([
+      ['RESPONSE', undefined, 'Looking into it now 🔍'],
+      ['MESSAGE_TAG', 'HUMAN_AGENT', 'Found it: it ships tomorrow.'],
+    ]);
+    // mark_seen and typing_on before the first reply after the customer's message, not before every one.
+    expect(messenger.graph.senderActions).toEqual([{ to: PSID, action: 'mark_seen' }, { to: PSID, action: 'typing_on' }]);
+
+    time.advance(7 * DAY);
+    const callsBefore = messenger.graph.callsTo('/me/messages').length;
+    await lina.say('هل ما زلت هنا؟ Are you still there?');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer last wrote more than 7 days ago; Messenger allows no reply now',
+    );
+    expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
+  });
+});

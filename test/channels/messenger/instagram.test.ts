@@ -1,0 +1,162 @@
+// Instagram Direct on the Messenger channel's code, through the real server with INSTAGRAM=1: its webhooks (`object:
+// instagram`) on the same signed endpoint, names from the Instagram profile, quick replies, echoes (ours ignored, a
+// person's a takeover), read receipts naming a message, and the same messaging window; off without INSTAGRAM=1.
+// What differs from Messenger (texts of 1,000 bytes, the formats it carries, the upload's platform) at channel level.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMessengerChannels } from '../../../src/channels/messenger/index.ts';
+import type { Channel } from '../../../src/types.ts';
+import { cleanupDirs, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
+import { FakeGraphApi } from '../meta/fake-graph-api.ts';
+import { APP_SECRET, IG_ACCOUNT, IGSID, TOKEN, VERIFY_TOKEN, batch, clock, fixture, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const topicFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Hi {{contact.name | there}}! What is this about?"
+    expect: choice
+    choices: [{ id: stock, title: Stock }, { id: order, title: My order }]
+    save: conversation.topic
+  - ask: "Topic: {{conversation.topic}}. Tell us more?"
+    save: conversation.more
+  - say: "Noted."
+`;
+
+async function server(options: Partial<Parameters<typeof startMessenger>[0]> = {}): Promise<MessengerServer> {
+  const started = await startMessenger({ flows: { 'inbound.yaml': topicFlow }, ...options, config: { INSTAGRAM: '1', ...options.config } });
+  running.push(started);
+  return started;
+}
+
+const igEvent = (text: string, mid: string) => textEvent(text, { from: IGSID, to: IG_ACCOUNT, mid });
+
+describe('Instagram Direct', () => {
+  it('answers an Instagram customer by name with quick replies, takes the one pressed, and marks what they read', async () => {
+    const messenger = await server();
+    messenger.graph.addProfile(IGSID, { name: 'Layla', username: 'layla.h', profile_pic: 'https://example.com/p.jpg' });
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    expect(messenger.graph.callsTo(`/${IGSID}`)[0]!.query).toBe('fields=name,username,profile_pic');
+    const [contact] = await messenger.app.store.contacts();
+    expect(contact).toMatchObject({ name: 'Layla', identities: [{ channel: 'instagram', id: IGSID }] });
+    await settled(messenger);
+    // The same Send API with the Page token; Instagram takes no metadata.
+    expect(messenger.graph.sentTo(IGSID)).toEqual([{
+      recipient: { id: IGSID },
+      messaging_type: 'RESPONSE',
+      message: { text: 'Hi Layla! What is this about?', quick_replies: [{ content_type: 'text', title: 'Stock', payload: 'stock' }, { content_type: 'text', title: 'My order', payload: 'order' }] },
+    }]);
+
+    const pressed = igEvent('Stock', 'ig_m_2');
+    (pressed.message as Record<string, unknown>).quick_reply = { payload: 'stock' };
+    expect((await messenger.post(batch([pressed], { object: 'instagram' }))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(IGSID)).toEqual(['Hi Layla! What is this about?', 'Topic: stock. Tell us more?']);
+    expect(messenger.graph.profileLookups).toEqual([IGSID]);
+
+    // Instagram's read receipt names the last message read: it and those before it are read.
+    const [first, second] = messenger.graph.sent;
+    const seen = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, read: { mid: second!.id } };
+    expect((await messenger.post(batch([seen], { object: 'instagram' }))).status).toBe(200);
+    expect((await messenger.app.store.messageByChannelId('instagram', first!.id))?.delivery).toBe('read');
+    expect((await messenger.app.store.messageByChannelId('instagram', second!.id))?.delivery).toBe('read');
+  });
+
+  it('ignores the echo of its own message by its mid, and a person answering from the Instagram app takes the conversation over', async () => {
+    const messenger = await server();
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    await settled(messenger);
+    const [question] = messenger.graph.sent;
+    const ownEcho = { sender: { id: IG_ACCOUNT }, recipient: { id: IGSID }, timestamp: 1763950510000, message: { mid: question!.id, text: 'Hi there! What is this about?', is_echo: true } };
+    expect((await messenger.post(batch([ownEcho], { object: 'instagram' }))).status).toBe(200);
+    expect(await messenger.app.store.openConversations()).toMatchObject([{ stage: 'bot' }]);
+
+    expect((await messenger.post(fixture('instagram-echo'))).status).toBe(200);
+    expect((await messenger.post(batch([igEvent('Great, I will order it 🛍️', 'ig_m_3')], { object: 'instagram' }))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(IGSID)).toEqual(['Hi there! What is this about?']);
+    const [conversation] = await messenger.app.store.openConversations();
+    expect(conversation).toMatchObject({ stage: 'assigned', takenOver: { channel: 'instagram' } });
+    const transcript = await messenger.app.store.messagesOfConversation(conversation!.id);
+    expect(transcript.map((m) => [m.from, m.text])).toEqual([
+      ['contact', 'مرحبا! Is the blue dress still in stock? 👗'],
+      ['bot', 'Hi there! What is this about?'],
+      ['agent', 'Hi! Yes, size M is in stock.'],
+      ['contact', 'Great, I will order it 🛍️'],
+    ]);
+  });
+
+  it('holds an agent\'s replies to the same window: RESPONSE, then HUMAN_AGENT, then nothing after 7 days', async () => {
+    const time = clock();
+    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Shop]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config: { AUTO_CLOSE_AFTER: 30 * DAY } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    time.advance(23 * HOUR);
+    await lina.say('Yes, it is!');
+    await settled(messenger);
+    time.advance(2 * HOUR);
+    await lina.say('Still there?');
+    await settled(messenger);
+    expect(messenger.graph.sentTo(IGSID).map((body) => [body.messaging_type, body.tag])).toEqual([['RESPONSE', undefined], ['MESSAGE_TAG', 'HUMAN_AGENT']]);
+    time.advance(7 * DAY);
+    await lina.say('Hello?');
+    for (let waited = 0; waited < 3000; waited += 25) {
+      if ((await lina.messages()).some((m) => m.text.includes('was not delivered'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect((await lina.messages()).map((m) => m.text)).toContain('#1: your message to the customer was not delivered ("Hello?"): the customer last wrote more than 7 days ago; Instagram allows no reply now');
+    expect(messenger.graph.sentTo(IGSID)).toHaveLength(2);
+  });
+
+  it('acknowledges and ignores Instagram webhooks without INSTAGRAM=1', async () => {
+    const { log, lines } = recordingLog();
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': topicFlow }, log });
+    running.push(messenger);
+    expect(await messenger.post(fixture('instagram-text'))).toEqual({ status: 200, body: { ok: true } });
+    expect(await messenger.app.store.contacts()).toEqual([]);
+    expect(lines.some((line) => String(line.msg).startsWith('Instagram webhook item ignored: the Instagram channel is off'))).toBe(true);
+  });
+});
+
+describe('what Instagram takes', () => {
+  async function instagram() {
+    const graph = await FakeGraphApi.start(TOKEN);
+    running.push({ stop: () => graph.close() });
+    const channels = createMessengerChannels({ pageToken: TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, graphRoot: graph.url, version: 'v21.0', log: quietLog, instagram: true });
+    const channel = channels.find((each) => each.name === 'instagram') as Channel;
+    running.push({ stop: () => channel.stop() });
+    const host = hostFor(async () => {});
+    host.lastInbound.set(IGSID, new Date().toISOString());
+    await channel.start(host);
+    return { graph, channel, host };
+  }
+
+  it('splits texts at 1,000 bytes of UTF-8', async () => {
+    const { graph, channel } = await instagram();
+    await channel.send(IGSID, { text: 'ب'.repeat(1200) });
+    const parts = graph.saidTo(IGSID);
+    expect(parts.join('')).toBe('ب'.repeat(1200));
+    expect(parts.every((part) => Buffer.byteLength(part) <= 1000)).toBe(true);
+    expect(parts).toHaveLength(3);
+  });
+
+  it('uploads a photo for Instagram, and names a document it cannot carry in a line', async () => {
+    const { graph, channel, host } = await instagram();
+    const jpeg = await host.media.put(Buffer.from('\xff\xd8\xff jpeg', 'latin1'), { mime: 'image/jpeg', name: 'dress.jpg' });
+    const docx = await host.media.put(Buffer.from('PK docx'), { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', name: 'sizes.docx' });
+    await channel.send(IGSID, { text: 'The dress', attachments: [{ kind: 'image', ref: jpeg.ref }, { kind: 'document', name: 'sizes.docx', ref: docx.ref }] });
+    expect(graph.uploads).toHaveLength(1);
+    expect(graph.uploads[0]!.fields).toEqual({ platform: 'instagram', message: JSON.stringify({ attachment: { type: 'image', payload: { is_reusable: false } } }) });
+    expect(graph.saidTo(IGSID)).toEqual(['The dress\n[a document (sizes.docx) that Instagram cannot carry]', '[image]']);
+  });
+});

@@ -1,0 +1,371 @@
+// The Messenger webhook through the real server: Meta's verification, signatures over the raw bytes, bodies that are
+// not batches, batches of several entries and events (one unreadable among them), repeated deliveries, quick replies
+// and postbacks (Get Started's payload kept as the referral), files fetched from their URL into the media store,
+// referrals, reactions, receipts as statuses, standby and handover events, and names from the profile API.
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMessengerChannels } from '../../../src/channels/messenger/index.ts';
+import { readConfig } from '../../../src/server/config.ts';
+import { startSwitchboard } from '../../../src/server/switchboard.ts';
+import { DeliveryRefused, type InboundMessage } from '../../../src/types.ts';
+import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';
+import { metaError } from '../meta/fake-graph-api.ts';
+import { APP_SECRET, PAGE_ID, PSID, TOKEN, VERIFY_TOKEN, batch, clock, fixture, settled, sign, startMessenger, textEvent, type MessengerServer } from './harness.ts';
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const askFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Hi {{contact.name | there}}! How can we help?"
+    save: conversation.need
+  - say: "Noted: {{conversation.need}}"
+`;
+
+async function server(options: Partial<Parameters<typeof startMessenger>[0]> = {}): Promise<MessengerServer> {
+  const started = await startMessenger({ flows: { 'inbound.yaml': askFlow }, ...options });
+  running.push(started);
+  return started;
+}
+
+async function nothingStored(messenger: MessengerServer): Promise<void> {
+  expect(await messenger.app.store.contacts()).toEqual([]);
+  expect(await messenger.app.store.conversations()).toEqual([]);
+}
+
+async function inboundOf(messenger: MessengerServer, index = 0) {
+  const contacts = await messenger.app.store.contacts();
+  return (await messenger.app.store.messagesOfContact(contacts[index]!.id)).filter((m) => m.direction === 'in');
+}
+
+describe('verification', () => {
+  it('answers Meta\'s challenge as text when the verify token matches, and 403 otherwise', async () => {
+    const messenger = await server();
+    const verify = (query: string) => fetch(`${messenger.app.url}/webhooks/messenger?${query}`);
+    const good = await verify(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await good.text()).toBe('1158201444');
+    expect((await verify('hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444')).status).toBe(403);
+    expect((await verify('hub.mode=subscribe&hub.challenge=1')).status).toBe(403);
+  });
+});
+
+describe('signatures and shapes', () => {
+  it('refuses a forged, missing or re-serialised signature with 401 and stores nothing', async () => {
+    const messenger = await server();
+    const body = JSON.stringify(fixture('text-quick-reply'));
+    expect((await messenger.post(body, { signature: sign(body, 'not-the-app-secret') })).status).toBe(401);
+    expect((await messenger.post(body, { signature: null })).status).toBe(401);
+    expect((await messenger.post(body, { signature: 'sha256=nothex' })).status).toBe(401);
+    expect((await messenger.post(JSON.stringify(fixture('text-quick-reply'), null, 2), { signature: sign(body) })).status).toBe(401);
+    await nothingStored(messenger);
+    expect(messenger.graph.calls).toEqual([]);
+  });
+
+  it('refuses a signed body that is not JSON, or not a Messenger Platform batch, with 400 and stores nothing', async () => {
+    const messenger = await server();
+    expect(await messenger.post('{"object": "page", "entry": [')).toMatchObject({ status: 400, body: { error: 'the body is not valid JSON' } });
+    expect((await messenger.post({ object: 'whatsapp_business_account', entry: [] })).status).toBe(400);
+    expect((await messenger.post({ object: 'page', entry: [{ messaging: 'nope' }] })).status).toBe(400);
+    expect((await messenger.post([1, 2, 3])).status).toBe(400);
+    await nothingStored(messenger);
+  });
+});
+
+describe('batches', () => {
+  it('stores every message of a batch of two entries before answering, and skips an unreadable event', async () => {
+    const { log, lines } = recordingLog();
+    const messenger = await server({ log });
+    const layla = '7000000000000001';
+    const body = {
+      object: 'page',
+      entry: [
+        { id: PAGE_ID, time: 1763950400000, messaging: [textEvent('طلبي لم يصل بعد 😕 order #4521', { mid: 'm_A1' }), textEvent('it was charged twice', { mid: 'm_A2' })] },
+        { id: PAGE_ID, time: 1763950401000, messaging: [
+          // No mid: unreadable, acknowledged with the batch, never retried.
+          { sender: { id: layla }, recipient: { id: PAGE_ID }, timestamp: 1763950401000, message: { text: 'lost' } },
+          textEvent('hello from Layla', { from: layla, mid: 'm_B1' }),
+        ] },
+      ],
+    };
+    expect(await messenger.post(body)).toEqual({ status: 200, body: { ok: true, refused: 1 } });
+    expect((await messenger.app.store.contacts()).map((contact) => contact.identities)).toEqual([
+      [{ channel: 'messenger', id: PSID }],
+      [{ channel: 'messenger', id: layla }],
+    ]);
+    expect((await inboundOf(messenger, 0)).map((m) => [m.channelMessageId, m.text])).toEqual([['m_A1', 'طلبي لم يصل بعد 😕 order #4521'], ['m_A2', 'it was charged twice']]);
+    expect((await inboundOf(messenger, 1)).map((m) => m.channelMessageId)).toEqual(['m_B1']);
+    expect(lines.filter((line) => line.msg === 'Messenger webhook item refused; acknowledged with its batch')).toEqual([
+      expect.objectContaining({ level: 40, where: 'entry[1].messaging[0]', reason: expect.stringContaining('mid') }),
+    ]);
+
+    await settled(messenger);
+    expect(messenger.graph.sentTo(PSID)[0]).toEqual({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'Hi there! How can we help?', metadata: 'switchboard' } });
+    expect(messenger.graph.callsTo('/me/messages').every((call) => call.token === TOKEN && call.path === '/v21.0/me/messages' && call.query === '')).toBe(true);
+  });
+
+  it('stores a message delivered twice once, and answers it once', async () => {
+    const messenger = await server();
+    const body = batch([textEvent('Hi, my order never arrived', { mid: 'm_TWICE' })]);
+    expect((await messenger.post(body)).status).toBe(200);
+    expect((await messenger.post(body)).status).toBe(200);
+    expect((await inboundOf(messenger)).map((m) => m.text)).toEqual(['Hi, my order never arrived']);
+    await settled(messenger);
+    expect(messenger.graph.sentTo(PSID)).toHaveLength(1);
+  });
+});
+
+describe('quick replies and postbacks', () => {
+  const topicFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is this about?"
+    expect: choice
+    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical problem }]
+    save: conversation.topic
+  - say: "Topic: {{conversation.topic}}"
+`;
+
+  it('offers choices as quick replies and takes the quick reply pressed as the choice', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': topicFlow } });
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.sentTo(PSID)[0]!.message).toEqual({
+      text: 'What is this about?',
+      quick_replies: [{ content_type: 'text', title: 'Billing', payload: 'billing' }, { content_type: 'text', title: 'Technical problem', payload: 'tech' }],
+      metadata: 'switchboard',
+    });
+
+    expect((await messenger.post(fixture('text-quick-reply'))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['What is this about?', 'Topic: billing']);
+    expect((await inboundOf(messenger)).at(-1)).toMatchObject({ text: 'Billing', choice: 'billing' });
+  });
+
+  it('takes a postback\'s payload as the choice, and keeps the Get Started payload as the contact\'s referral', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': topicFlow } });
+    expect((await messenger.post(fixture('postback'))).status).toBe(200);
+    const [contact] = await messenger.app.store.contacts();
+    expect(contact!.fields.referral).toBe('GET_STARTED');
+    expect((await inboundOf(messenger))[0]).toMatchObject({ channelMessageId: 'm_postback0001', text: 'Get Started', choice: 'GET_STARTED' });
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['What is this about?']);
+
+    // A later postback (a button of ours) is an answer, not how the person arrived.
+    const later = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950411000, postback: { mid: 'm_postback0002', title: 'Technical problem', payload: 'tech' } };
+    expect((await messenger.post(batch([later]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['What is this about?', 'Topic: tech']);
+    expect((await messenger.app.store.contacts())[0]!.fields.referral).toBe('GET_STARTED');
+  });
+
+  it('keeps the m.me link\'s ref of a Get Started over its payload', async () => {
+    const messenger = await server();
+    const started = fixture('postback');
+    started.entry[0].messaging[0].postback.referral = { ref: 'summer-sale', source: 'SHORTLINK', type: 'OPEN_THREAD' };
+    expect((await messenger.post(started)).status).toBe(200);
+    expect((await messenger.app.store.contacts())[0]!.fields.referral).toBe('summer-sale');
+  });
+});
+
+describe('referrals', () => {
+  it('keeps a referral that came without a message for the person\'s next message, and an ad\'s id on a message', async () => {
+    const messenger = await server();
+    const referral = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, referral: { ref: 'spring-coupon', source: 'SHORTLINK', type: 'OPEN_THREAD' } };
+    expect((await messenger.post(batch([referral]))).status).toBe(200);
+    await nothingStored(messenger);
+    expect((await messenger.post(batch([textEvent('I have a coupon')]))).status).toBe(200);
+    expect((await messenger.app.store.contacts())[0]!.fields.referral).toBe('spring-coupon');
+
+    const fromAd = textEvent('Is this still on sale?', { from: '7000000000000002' });
+    (fromAd.message as Record<string, unknown>).referral = { source: 'ADS', type: 'OPEN_THREAD', ad_id: '23851234567890123', ads_context_data: { ad_title: 'Sale' } };
+    expect((await messenger.post(batch([fromAd]))).status).toBe(200);
+    expect((await messenger.app.store.contacts())[1]!.fields.referral).toBe('23851234567890123');
+  });
+});
+
+describe('files customers send', () => {
+  it('fetches a photo from the URL the webhook gives (no token sent) into the media store before delivering it', async () => {
+    const messenger = await server();
+    const jpeg = Buffer.from('\xff\xd8\xff\xe0 receipt, charged twice', 'latin1');
+    const url = messenger.graph.addFile('receipt.jpg', jpeg, 'image/jpeg');
+    const photo = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_IMG1', attachments: [{ type: 'image', payload: { url } }] } };
+    expect((await messenger.post(batch([photo]))).status).toBe(200);
+
+    expect(messenger.graph.downloads).toEqual(['receipt.jpg']);
+    expect(messenger.graph.calls.find((call) => call.path.startsWith('/cdn/'))!.token).toBe('');
+    const [stored] = await inboundOf(messenger);
+    expect(stored!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', size: jpeg.byteLength, ref: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    expect(await readFile(join(messenger.dir, 'media', stored!.attachments![0]!.ref!))).toEqual(jpeg);
+  });
+
+  it('delivers a file over the size limit with the reason, and tells the customer; a location arrives as one', async () => {
+    const messenger = await server({ config: { MAX_ATTACHMENT_MB: 1 } });
+    const url = messenger.graph.addFile('manual.pdf', Buffer.alloc(2 * 1024 * 1024, 1), 'application/pdf');
+    const file = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_PDF1', attachments: [{ type: 'file', payload: { url } }] } };
+    const place = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950401000, message: { mid: 'm_LOC1', attachments: [{ type: 'location', title: 'Acme Store', payload: { coordinates: { lat: 25.197197, long: 55.274376 } } }] } };
+    expect((await messenger.post(batch([file, place]))).status).toBe(200);
+
+    const [pdf, location] = await inboundOf(messenger);
+    expect(pdf!.attachments).toEqual([{ kind: 'document', name: 'manual.pdf', refused: 'the file is larger than 1 MB' }]);
+    expect(location!.attachments).toEqual([{ kind: 'location', location: { latitude: 25.197197, longitude: 55.274376, name: 'Acme Store' } }]);
+    await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.startsWith('Sorry, your file could not be received')));
+  });
+
+  it('keeps a shared link nobody here can show as a line naming it', async () => {
+    const messenger = await server();
+    const shared = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_LINK1', attachments: [{ type: 'fallback', title: 'Our store', payload: { url: 'https://example.com/store' } }] } };
+    expect((await messenger.post(batch([shared]))).status).toBe(200);
+    expect((await inboundOf(messenger))[0]!.text).toBe('[a message of a kind that cannot be shown here: shared link]');
+  });
+});
+
+describe('names', () => {
+  it('asks the profile API for a person\'s name once, and greets them by it', async () => {
+    const messenger = await server();
+    messenger.graph.addProfile(PSID, { first_name: 'Layla', last_name: 'Haddad', name: 'Layla Haddad', profile_pic: 'https://example.com/p.jpg' });
+    expect((await messenger.post(batch([textEvent('hi')]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('my order #4521')]))).status).toBe(200);
+    expect(messenger.graph.profileLookups).toEqual([PSID]);
+    expect(messenger.graph.callsTo(`/${PSID}`)[0]!.query).toBe('fields=first_name,last_name,name,profile_pic');
+    expect((await messenger.app.store.contacts())[0]!.name).toBe('Layla Haddad');
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)[0]).toBe('Hi Layla Haddad! How can we help?');
+  });
+
+  it('delivers the message without a name when the profile cannot be read', async () => {
+    const messenger = await server();
+    messenger.graph.addProfile(PSID, { name: 'Layla Haddad' });
+    messenger.graph.failProfiles(1, metaError(400, 100, 'Unsupported get request'));
+    expect((await messenger.post(batch([textEvent('hi')]))).status).toBe(200);
+    expect((await messenger.app.store.contacts())[0]!.name).toBeUndefined();
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)[0]).toBe('Hi there! How can we help?');
+  });
+});
+
+describe('reactions and receipts', () => {
+  it('records a reaction without answering it, and marks our messages delivered and read by mids and watermarks', async () => {
+    const time = clock();
+    const messenger = await server({ now: time.now });
+    expect((await messenger.post(batch([textEvent('hi')]))).status).toBe(200);
+    await settled(messenger);
+    const [greeting] = messenger.graph.sent;
+    time.advance(60_000);
+    expect((await messenger.post(batch([textEvent('my order is late')]))).status).toBe(200);
+    await settled(messenger);
+    const noted = messenger.graph.sent[1]!;
+
+    const reaction = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950430000, reaction: { reaction: 'love', emoji: '❤️', action: 'react', mid: noted.id } };
+    const unreact = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950431000, reaction: { reaction: 'love', action: 'unreact', mid: noted.id } };
+    expect((await messenger.post(batch([reaction, unreact]))).status).toBe(200);
+    const inbound = await inboundOf(messenger);
+    expect(inbound.at(-1)).toMatchObject({ text: '[reacted ❤️]', reaction: { emoji: '❤️', to: noted.id } });
+    await settled(messenger);
+    expect(messenger.graph.sent).toHaveLength(2);
+
+    // Delivered: the greeting by watermark (sent before it), the second by its mid.
+    const delivery = { sender: { id: PSID }, recipient: { id: PAGE_ID }, delivery: { watermark: time.ms() - 30_000, mids: [noted.id] } };
+    expect((await messenger.post(batch([delivery]))).status).toBe(200);
+    expect((await messenger.app.store.messageByChannelId('messenger', greeting!.id))?.delivery).toBe('delivered');
+    expect((await messenger.app.store.messageByChannelId('messenger', noted.id))?.delivery).toBe('delivered');
+    // Read: everything up to the watermark.
+    const read = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: time.ms(), read: { watermark: time.ms() } };
+    expect((await messenger.post(batch([read]))).status).toBe(200);
+    expect((await messenger.app.store.messageByChannelId('messenger', greeting!.id))?.delivery).toBe('read');
+    expect((await messenger.app.store.messageByChannelId('messenger', noted.id))?.delivery).toBe('read');
+  });
+});
+
+describe('standby and handover events', () => {
+  it('records them in the log and answers nothing', async () => {
+    const { log, lines } = recordingLog();
+    const messenger = await server({ log });
+    const standby = [textEvent('written while the Page Inbox holds the thread')];
+    const pass = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, pass_thread_control: { previous_owner_app_id: '263902037430900', metadata: 'back to the bot' } };
+    const take = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, take_thread_control: { previous_owner_app_id: '1517776481860111', metadata: 'agent' } };
+    expect(await messenger.post(batch([pass, take], { standby }))).toEqual({ status: 200, body: { ok: true } });
+    await nothingStored(messenger);
+    await settled(messenger);
+    expect(messenger.graph.sent).toEqual([]);
+    const recorded = lines.filter((line) => line.msg === 'Messenger webhook item recorded, not answered').map((line) => [line.level, line.where, String(line.reason).split(':')[0]]);
+    expect(recorded).toEqual([
+      [30, 'entry[0].messaging[0]', 'pass_thread_control'],
+      [30, 'entry[0].messaging[1]', 'take_thread_control'],
+      [30, 'entry[0].standby[0]', 'standby'],
+    ]);
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to start with some of the three Messenger settings, naming the missing ones, and INSTAGRAM=1 without them', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': askFlow });
+    const start = (config: Record<string, string>) => startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ...config }, log: quietLog, watch: false, sweepEveryMs: 0 });
+    await expect(start({ MESSENGER_PAGE_TOKEN: TOKEN })).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringContaining('MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN: missing; the Messenger channel needs all of MESSENGER_PAGE_TOKEN, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN'),
+    });
+    await expect(start({ INSTAGRAM: '1' })).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('INSTAGRAM=1: Instagram Direct rides on the Messenger channel') });
+  });
+
+  it('takes the Graph API version from MESSENGER_API_VERSION, v21.0 by default, and INSTAGRAM as 0 or 1', () => {
+    expect(readConfig({}).MESSENGER_API_VERSION).toBe('v21.0');
+    expect(readConfig({ MESSENGER_API_VERSION: 'v23.0' }).MESSENGER_API_VERSION).toBe('v23.0');
+    expect(() => readConfig({ MESSENGER_API_VERSION: 'latest' })).toThrow(/MESSENGER_API_VERSION="latest": must be a Graph API version such as v21.0/);
+    expect(readConfig({}).INSTAGRAM).toBe('0');
+    expect(() => readConfig({ INSTAGRAM: 'yes' })).toThrow(/INSTAGRAM="yes": must be 1 \(on\) or 0 \(off\)/);
+  });
+});
+
+describe('a batch not stored', () => {
+  /** The channel alone on an express app, with `deliver` as the runtime's. */
+  async function channelWith(deliver: (message: InboundMessage) => Promise<void>) {
+    const [channel] = createMessengerChannels({ pageToken: TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, graphRoot: 'http://127.0.0.1:9', version: 'v21.0', log: quietLog });
+    const app = express();
+    channel!.mount?.(app);
+    await channel!.start(hostFor(deliver));
+    const listening: Server = await new Promise((done) => {
+      const started = app.listen(0, '127.0.0.1', () => done(started));
+    });
+    running.push({ stop: () => new Promise((done) => { listening.closeAllConnections(); listening.close(done); }) });
+    return async (body: unknown) => {
+      const raw = JSON.stringify(body);
+      const res = await fetch(`http://127.0.0.1:${(listening.address() as AddressInfo).port}/webhooks/messenger`, { method: 'POST', headers: { 'x-hub-signature-256': sign(raw) }, body: raw });
+      await res.arrayBuffer();
+      return res.status;
+    };
+  }
+
+  it('answers 500 when a message could not be stored, so Meta sends the batch again, and stops there', async () => {
+    const delivered: string[] = [];
+    let fail = true;
+    const post = await channelWith(async (message) => {
+      if (fail && message.id === 'm_2') throw new Error('disk full');
+      delivered.push(message.id);
+    });
+    const body = batch([textEvent('one', { mid: 'm_1' }), textEvent('two', { mid: 'm_2' }), textEvent('three', { mid: 'm_3' })]);
+    expect(await post(body)).toBe(500);
+    expect(delivered).toEqual(['m_1']);
+    fail = false;
+    expect(await post(body)).toBe(200);
+    expect(delivered).toEqual(['m_1', 'm_1', 'm_2', 'm_3']);
+  });
+
+  it('answers 503 while the runtime refuses messages (shutting down)', async () => {
+    const post = await channelWith(async () => {
+      throw new DeliveryRefused('the bot is shutting down; try again shortly');
+    });
+    expect(await post(fixture('text-quick-reply'))).toBe(503);
+  });
+});
