@@ -13,6 +13,7 @@ import { createWebchatChannel } from '../channels/webchat/index.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
+import { createBotFrameworkChannel } from '../channels/botframework/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
@@ -32,6 +33,8 @@ const MODEL_WAIT_MS = 5_000;
 
 /** The WhatsApp Cloud API channel starts when all of these are set; some without the others is a mistake. */
 const WHATSAPP_CLOUD_SETTINGS = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
+/** The hosts BOTFRAMEWORK_NO_AUTH=1 is allowed on: nobody but this machine can reach the unchecked /api/messages. */
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
 export interface Switchboard {
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -213,11 +216,37 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
  */
 function checkChannelSettings(config: StartOptions['config']): void {
   const missing = WHATSAPP_CLOUD_SETTINGS.filter((name) => !config[name]);
-  if (missing.length === 0 || missing.length === WHATSAPP_CLOUD_SETTINGS.length) return;
-  const set = WHATSAPP_CLOUD_SETTINGS.filter((name) => !missing.includes(name));
-  throw new ConfigError(
-    `Bad configuration:\n  ${missing.join(', ')}: missing; the WhatsApp Cloud API channel needs all of ${WHATSAPP_CLOUD_SETTINGS.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`,
-  );
+  if (missing.length > 0 && missing.length < WHATSAPP_CLOUD_SETTINGS.length) {
+    const set = WHATSAPP_CLOUD_SETTINGS.filter((name) => !missing.includes(name));
+    throw new ConfigError(
+      `Bad configuration:\n  ${missing.join(', ')}: missing; the WhatsApp Cloud API channel needs all of ${WHATSAPP_CLOUD_SETTINGS.join(', ')} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set). Set the missing ones, or unset the others to leave the channel off.`,
+    );
+  }
+  checkBotFrameworkSettings(config);
+}
+
+/**
+ * The Bot Framework channel needs its app id and password together, a tenant for a single-tenant app, and runs
+ * without authentication only where nobody else can reach it.
+ *
+ *     checkBotFrameworkSettings({ BOTFRAMEWORK_NO_AUTH: '1', HOST: '0.0.0.0' }); // ConfigError: loopback HOST only
+ */
+function checkBotFrameworkSettings(config: StartOptions['config']): void {
+  const problems: string[] = [];
+  const noAuth = config.BOTFRAMEWORK_NO_AUTH === '1';
+  if (noAuth && !LOOPBACK_HOSTS.includes(config.HOST)) {
+    problems.push(`BOTFRAMEWORK_NO_AUTH=1 with HOST=${config.HOST}: turning authentication off is for development on this machine only; set HOST=127.0.0.1, or unset BOTFRAMEWORK_NO_AUTH and set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.`);
+  }
+  if (config.MICROSOFT_APP_ID && !config.MICROSOFT_APP_PASSWORD && !noAuth) {
+    problems.push('MICROSOFT_APP_PASSWORD: missing; the Bot Framework channel needs the app\'s client secret beside MICROSOFT_APP_ID (Azure portal: the bot\'s app registration, Certificates & secrets).');
+  }
+  if (config.MICROSOFT_APP_PASSWORD && !config.MICROSOFT_APP_ID) {
+    problems.push('MICROSOFT_APP_ID: missing; MICROSOFT_APP_PASSWORD is set, but not the app id it belongs to. Set it, or unset MICROSOFT_APP_PASSWORD to leave the channel off.');
+  }
+  if (config.MICROSOFT_APP_TYPE === 'SingleTenant' && !config.MICROSOFT_APP_TENANT_ID) {
+    problems.push('MICROSOFT_APP_TENANT_ID: missing; a SingleTenant app takes its tokens from its own tenant: set the directory (tenant) id of the app registration.');
+  }
+  if (problems.length > 0) throw new ConfigError(`Bad configuration:\n  ${problems.join('\n  ')}`);
 }
 
 /**
@@ -242,7 +271,10 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
   return undefined;
 }
 
-/** The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; WhatsApp Web with WHATSAPP_WEB=1. */
+/**
+ * The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; the Bot Framework
+ * (Teams, Web Chat) when MICROSOFT_APP_ID is set, or with BOTFRAMEWORK_NO_AUTH=1; WhatsApp Web with WHATSAPP_WEB=1.
+ */
 function createChannels(
   config: StartOptions['config'],
   parts: { store: Store; directory: TeamDirectory },
@@ -277,6 +309,18 @@ function createChannels(
       agentAddresses: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'whatsapp-cloud').map((i) => i.id)),
       ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+    }));
+  }
+  if (config.MICROSOFT_APP_ID || config.BOTFRAMEWORK_NO_AUTH === '1') {
+    const singleTenant = config.MICROSOFT_APP_TYPE === 'SingleTenant';
+    channels.push(createBotFrameworkChannel({
+      ...(config.MICROSOFT_APP_ID ? { appId: config.MICROSOFT_APP_ID } : {}),
+      ...(config.MICROSOFT_APP_PASSWORD ? { password: config.MICROSOFT_APP_PASSWORD } : {}),
+      ...(singleTenant && config.MICROSOFT_APP_TENANT_ID ? { tenantId: config.MICROSOFT_APP_TENANT_ID } : {}),
+      noAuth: config.BOTFRAMEWORK_NO_AUTH === '1',
+      ...(config.BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
+      ...(config.BOTFRAMEWORK_LOGIN_URL ? { loginUrl: config.BOTFRAMEWORK_LOGIN_URL } : {}),
+      log: log.child({ channel: 'botframework' }),
     }));
   }
   if (config.WHATSAPP_WEB === '1') {
