@@ -67,6 +67,13 @@ const schema = z.object({
   GRAPH_API_ROOT: url.default('https://graph.facebook.com'),
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TYPE: z
+    .enum(['MultiTenant', 'SingleTenant'], { message: 'must be MultiTenant or SingleTenant (a managed identity, UserAssignedMSI, is not supported)' })
+    .default('MultiTenant'),
+  MICROSOFT_APP_TENANT_ID: optionalText,
+  BOTFRAMEWORK_NO_AUTH: z.enum(['0', '1'], { message: 'must be 1 (authentication off, development only) or 0' }).default('0'),
+  BOTFRAMEWORK_OPENID_METADATA_URL: url.optional(),
+  BOTFRAMEWORK_LOGIN_URL: url.optional(),
 });
 
 export type Config = z.infer<typeof schema>;

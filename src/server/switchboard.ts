@@ -15,6 +15,7 @@ import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
 import { createMessengerChannels } from '../channels/messenger/index.ts';
 import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
+import { createBotFrameworkChannel } from '../channels/botframework/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
@@ -38,6 +39,8 @@ const CHANNEL_SETTINGS = [
   { channel: 'the WhatsApp Cloud API channel', settings: ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] },
   { channel: 'the Messenger channel', settings: MESSENGER_SETTINGS },
 ] as const;
+/** The hosts BOTFRAMEWORK_NO_AUTH=1 is allowed on: nobody but this machine can reach the unchecked /api/messages. */
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
 export interface Switchboard {
   /** The base URL the server listens on, e.g. http://127.0.0.1:3000. */
@@ -239,6 +242,31 @@ function checkChannelSettings(config: StartOptions['config']): void {
   if (config.INSTAGRAM === '1' && MESSENGER_SETTINGS.every((name) => !config[name])) {
     problems.push(`INSTAGRAM=1: Instagram Direct rides on the Messenger channel's Meta app and Page; set ${MESSENGER_SETTINGS.join(', ')} too (the Page linked to the Instagram account), or unset INSTAGRAM.`);
   }
+  checkBotFrameworkSettings(config);
+  if (problems.length > 0) throw new ConfigError(`Bad configuration:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * The Bot Framework channel needs its app id and password together, a tenant for a single-tenant app, and runs
+ * without authentication only where nobody else can reach it.
+ *
+ *     checkBotFrameworkSettings({ BOTFRAMEWORK_NO_AUTH: '1', HOST: '0.0.0.0' }); // ConfigError: loopback HOST only
+ */
+function checkBotFrameworkSettings(config: StartOptions['config']): void {
+  const problems: string[] = [];
+  const noAuth = config.BOTFRAMEWORK_NO_AUTH === '1';
+  if (noAuth && !LOOPBACK_HOSTS.includes(config.HOST)) {
+    problems.push(`BOTFRAMEWORK_NO_AUTH=1 with HOST=${config.HOST}: turning authentication off is for development on this machine only; set HOST=127.0.0.1, or unset BOTFRAMEWORK_NO_AUTH and set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.`);
+  }
+  if (config.MICROSOFT_APP_ID && !config.MICROSOFT_APP_PASSWORD && !noAuth) {
+    problems.push('MICROSOFT_APP_PASSWORD: missing; the Bot Framework channel needs the app\'s client secret beside MICROSOFT_APP_ID (Azure portal: the bot\'s app registration, Certificates & secrets).');
+  }
+  if (config.MICROSOFT_APP_PASSWORD && !config.MICROSOFT_APP_ID) {
+    problems.push('MICROSOFT_APP_ID: missing; MICROSOFT_APP_PASSWORD is set, but not the app id it belongs to. Set it, or unset MICROSOFT_APP_PASSWORD to leave the channel off.');
+  }
+  if (config.MICROSOFT_APP_TYPE === 'SingleTenant' && !config.MICROSOFT_APP_TENANT_ID) {
+    problems.push('MICROSOFT_APP_TENANT_ID: missing; a SingleTenant app takes its tokens from its own tenant: set the directory (tenant) id of the app registration.');
+  }
   if (problems.length > 0) throw new ConfigError(`Bad configuration:\n  ${problems.join('\n  ')}`);
 }
 
@@ -266,7 +294,8 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
 
 /**
  * The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; Messenger when its
- * three are (and Instagram Direct with it, with INSTAGRAM=1); WhatsApp Web with WHATSAPP_WEB=1.
+ * three are (and Instagram Direct with it, with INSTAGRAM=1); the Bot Framework (Teams, Web Chat) when
+ * MICROSOFT_APP_ID is set, or with BOTFRAMEWORK_NO_AUTH=1; WhatsApp Web with WHATSAPP_WEB=1.
  */
 function createChannels(
   config: StartOptions['config'],
@@ -312,6 +341,18 @@ function createChannels(
       version: config.MESSENGER_API_VERSION ?? 'v21.0',
       instagram: config.INSTAGRAM === '1',
       log: log.child({ channel: 'messenger' }),
+    }));
+  }
+  if (config.MICROSOFT_APP_ID || config.BOTFRAMEWORK_NO_AUTH === '1') {
+    const singleTenant = config.MICROSOFT_APP_TYPE === 'SingleTenant';
+    channels.push(createBotFrameworkChannel({
+      ...(config.MICROSOFT_APP_ID ? { appId: config.MICROSOFT_APP_ID } : {}),
+      ...(config.MICROSOFT_APP_PASSWORD ? { password: config.MICROSOFT_APP_PASSWORD } : {}),
+      ...(singleTenant && config.MICROSOFT_APP_TENANT_ID ? { tenantId: config.MICROSOFT_APP_TENANT_ID } : {}),
+      noAuth: config.BOTFRAMEWORK_NO_AUTH === '1',
+      ...(config.BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
+      ...(config.BOTFRAMEWORK_LOGIN_URL ? { loginUrl: config.BOTFRAMEWORK_LOGIN_URL } : {}),
+      log: log.child({ channel: 'botframework' }),
     }));
   }
   if (config.WHATSAPP_WEB === '1') {

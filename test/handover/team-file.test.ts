@@ -143,7 +143,7 @@ describe('team.yaml is refused with file, line and fix', () => {
 
   it('on an agent with no identity', () => {
     expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    teams: [Billing]\n')).toEqual([
-      'team.yaml:4: agent "Omar" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-omar)',
+      'team.yaml:4: agent "Omar" has no telegram, whatsapp, msteams or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-omar)',
     ]);
   });
 
@@ -296,7 +296,7 @@ describe('TeamDirectory', () => {
     await writeFile(file, `${good}  - name: Lina\n    teams: [Billing]\n`);
     await eventually(() => directory.errors().length > 0);
     expect(directory.errors().map(String)).toEqual([
-      'team.yaml:17: agent "Lina" has no telegram, whatsapp or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
+      'team.yaml:17: agent "Lina" has no telegram, whatsapp, msteams or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
     ]);
     expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });

@@ -91,7 +91,7 @@ describe('echoes', () => {
 });
 
 describe('the messaging window', () => {
-  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Billing]\n';
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
   const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 
   it('sends an agent\'s reply as RESPONSE at 23 hours, tagged HUMAN_AGENT at 25, and not at all after 8 days (the agent is told)', async () => {
@@ -109,6 +109,7 @@ describe('the messaging window', () => {
     await lina.say('Found it: it ships tomorrow.');
     await settled(messenger);
     expect(messenger.graph.sentTo(PSID).map((body) => [body.messaging_type, body.tag, body.message.text])).toEqual([
+      ['RESPONSE', undefined, '\u2068Lina\u2069 has joined the conversation.'],
       ['RESPONSE', undefined, 'Looking into it now 🔍'],
       ['MESSAGE_TAG', 'HUMAN_AGENT', 'Found it: it ships tomorrow.'],
     ]);

@@ -95,7 +95,7 @@ describe('Instagram Direct', () => {
 
   it('holds an agent\'s replies to the same window: RESPONSE, then HUMAN_AGENT, then nothing after 7 days', async () => {
     const time = clock();
-    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    teams: [Shop]\n';
+    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
     const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
     const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config: { AUTO_CLOSE_AFTER: 30 * DAY } });
     const lina = visitor(messenger.app.url, 'agent-lina');
@@ -107,7 +107,8 @@ describe('Instagram Direct', () => {
     time.advance(2 * HOUR);
     await lina.say('Still there?');
     await settled(messenger);
-    expect(messenger.graph.sentTo(IGSID).map((body) => [body.messaging_type, body.tag])).toEqual([['RESPONSE', undefined], ['MESSAGE_TAG', 'HUMAN_AGENT']]);
+    expect(messenger.graph.sentTo(IGSID).map((body) => [body.messaging_type, body.tag])).toEqual([['RESPONSE', undefined], ['RESPONSE', undefined], ['MESSAGE_TAG', 'HUMAN_AGENT']]);
+    // (the first is the notice that Lina joined)
     time.advance(7 * DAY);
     await lina.say('Hello?');
     for (let waited = 0; waited < 3000; waited += 25) {
@@ -115,7 +116,7 @@ describe('Instagram Direct', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect((await lina.messages()).map((m) => m.text)).toContain('#1: your message to the customer was not delivered ("Hello?"): the customer last wrote more than 7 days ago; Instagram allows no reply now');
-    expect(messenger.graph.sentTo(IGSID)).toHaveLength(2);
+    expect(messenger.graph.sentTo(IGSID)).toHaveLength(3);
   });
 
   it('acknowledges and ignores Instagram webhooks without INSTAGRAM=1', async () => {

@@ -1,0 +1,216 @@
+// Turns a Bot Framework activity (already authenticated by the adapter) into what the runtime takes. Total: any
+// value becomes a message, something deliberately ignored, or a refusal with its reason; never a throw. Files are
+// only named here (their URLs); files.ts brings their bytes, since decoding does no I/O.
+//
+// What is delivered: `message` activities of one person's own conversation with the bot (text, a pressed button's
+// `value`, files) and `messageReaction`s to a message. A `conversationUpdate` (the bot installed in Teams, a Web
+// Chat page opened) is not a message: nobody said anything yet, and Web Chat sends one on every page load, so
+// greeting there would open conversations nobody started. Messages in Teams group chats and channels are ignored:
+// a customer's conversation is never held where others read it.
+import { z } from 'zod';
+import { safeName } from '../../store/media.ts';
+import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
+import { CHANNEL, personAddress, TEAMS } from './address.ts';
+import { flatten } from './reference.ts';
+
+/** Far beyond what Teams (28 KB messages) or Web Chat send, while a forged megabyte never reaches the store. */
+const MAX_TEXT_LENGTH = 32 * 1024;
+const MAX_ATTACHMENTS = 10;
+/** A channel's clock may run a little ahead of ours; a day covers any skew. */
+const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
+/** Teams' file in a personal chat: the bytes are at `content.downloadUrl`, a pre-authenticated link. */
+const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+/** Teams' reaction types and the emoji people see. */
+const REACTIONS: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
+
+/**
+ * A file a message names, still at the channel: `attachment` is what is known before the download, and gets its
+ * `ref`, or the reason it was `refused`, once files.ts fetched it. `withToken`: the URL is the Bot Connector's own
+ * (Teams' inline images), which serves it only to the bot's token.
+ */
+export interface RemoteFile {
+  url: string;
+  withToken: boolean;
+  attachment: Attachment;
+}
+
+/** What an activity turned into. */
+export type Decoded =
+  /** `serviceUrl`: the activity's, the one address files may come from over plain http (files.ts). */
+  | { kind: 'message'; inbound: InboundMessage; files: RemoteFile[]; serviceUrl: string }
+  | { kind: 'ignored'; reason: string }
+  /** Not an activity the bot can read (no id, no sender): acknowledged, so the channel does not send it again. */
+  | { kind: 'refused'; reason: string };
+
+// Optional details are hints: a broken one is dropped rather than refusing the message with it.
+const hint = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
+const id = z.string().min(1).max(1024);
+const accountSchema = z.object({ id, name: hint(z.string().max(512)), aadObjectId: hint(z.string().max(128)) });
+const attachmentSchema = z.object({
+  contentType: z.string().max(255),
+  contentUrl: hint(z.string()),
+  name: hint(z.string().max(1024)),
+  content: z.unknown().optional(),
+});
+
+const activitySchema = z.object({
+  type: z.string().min(1).max(64),
+  id: id.optional(),
+  timestamp: z.unknown(),
+  channelId: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'is not a channel id'),
+  serviceUrl: z.string().url().max(2048),
+  from: accountSchema,
+  recipient: accountSchema,
+  conversation: z.object({
+    id,
+    conversationType: hint(z.string().max(64)),
+    tenantId: hint(z.string().max(128)),
+    isGroup: hint(z.boolean()),
+  }),
+  channelData: hint(z.object({ tenant: hint(z.object({ id: z.string().max(128) })) })),
+  locale: hint(z.string().max(35)),
+  text: z.string().max(MAX_TEXT_LENGTH).optional(),
+  value: z.unknown(),
+  attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS).optional(),
+  replyToId: hint(z.string().min(1).max(1024)),
+  reactionsAdded: hint(z.array(z.object({ type: z.string().min(1).max(64) })).max(16)),
+  membersAdded: hint(z.array(accountSchema).max(1000)),
+});
+
+type Activity = z.infer<typeof activitySchema>;
+
+/** A pressed card button or suggested action: rendered by render.ts as `{ choice: <id> }`. */
+const choiceValue = z.object({ choice: z.string().min(1).max(256) });
+const teamsFileContent = z.object({ downloadUrl: z.string().url(), fileType: hint(z.string().max(16)) });
+
+/**
+ * Decodes one activity; `receivedAt` stands in for a timestamp the activity does not carry or carries broken.
+ *
+ *     const decoded = decodeActivity(context.activity, new Date());
+ *     if (decoded.kind === 'message') await host.deliver(decoded.inbound);
+ */
+export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
+  const parsed = activitySchema.safeParse(value);
+  if (!parsed.success) {
+    return { kind: 'refused', reason: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'activity'}: ${issue.message}`).join('; ') };
+  }
+  const activity = parsed.data;
+  const { conversation } = activity;
+  if (activity.type === 'conversationUpdate') {
+    const added = activity.membersAdded?.length ?? 0;
+    return { kind: 'ignored', reason: `conversationUpdate (${added} member${added === 1 ? '' : 's'} added): not a message` };
+  }
+  if (activity.type !== 'message' && activity.type !== 'messageReaction') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
+  if (conversation.isGroup === true || (conversation.conversationType !== undefined && conversation.conversationType !== 'personal')) {
+    return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
+  }
+  if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };
+  return activity.type === 'message' ? fromMessage(activity, receivedAt) : fromReaction(activity, receivedAt);
+}
+
+function fromMessage(activity: Activity, receivedAt: Date): Decoded {
+  const inbound = base(activity, receivedAt);
+  const pressed = choiceValue.safeParse(activity.value);
+  // A button's own text (its title) is what the person saw; the choice it stands for is what counts.
+  if (pressed.success) return message({ ...inbound, choice: pressed.data.choice }, activity);
+  const text = activity.text !== undefined && activity.text.trim() !== '' ? activity.text : undefined;
+  const files: RemoteFile[] = [];
+  const unreadable: string[] = [];
+  for (const attachment of activity.attachments ?? []) {
+    const read = readAttachment(attachment, activity);
+    if (read === 'skip') continue;
+    if (typeof read === 'string') unreadable.push(read);
+    else files.push(read);
+  }
+  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text } : {}) }, activity, files);
+  if (unreadable.length > 0) return message({ ...inbound, unsupported: unreadable.join(', ') }, activity);
+  // A card's form submitted (an Adaptive Card of someone else's making).
+  if (activity.value !== undefined) return message({ ...inbound, unsupported: 'a card\'s form' }, activity);
+  return { kind: 'ignored', reason: 'message without text, attachment or value' };
+}
+
+/** A file to fetch, 'skip' for what only repeats the text, or the name of what cannot be read. */
+function readAttachment(attachment: z.infer<typeof attachmentSchema>, activity: Activity): RemoteFile | 'skip' | string {
+  const type = attachment.contentType.toLowerCase();
+  const name = attachment.name !== undefined && attachment.name.trim() !== '' ? { name: safeName(attachment.name) } : {};
+  // Teams sends the message again as HTML beside its text.
+  if (activity.channelId === TEAMS && type === 'text/html') return 'skip';
+  if (type === TEAMS_FILE) {
+    const content = teamsFileContent.safeParse(attachment.content);
+    if (!content.success) return 'a Teams file without a download link';
+    const extension = (content.data.fileType ?? attachment.name?.split('.').at(-1) ?? '').toLowerCase();
+    return { url: content.data.downloadUrl, withToken: false, attachment: { kind: kindOfExtension(extension), ...name } };
+  }
+  if (type.startsWith('application/vnd.microsoft.card.')) return 'a card';
+  if (attachment.contentUrl === undefined) return `an attachment of type ${type.slice(0, 64)}`;
+  // Teams says image/* for an inline picture: the type is then the download's.
+  const mime = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type) ? { mime: type } : {};
+  return { url: attachment.contentUrl, withToken: isConnectorUrl(attachment.contentUrl, activity), attachment: { kind: kindOfMime(type), ...mime, ...name } };
+}
+
+/**
+ * Whether the Bot Connector serves `url` to the bot's token: under the activity's service URL (Teams' inline
+ * images, /v3/attachments/…), or Teams' older image store. The token is never sent anywhere else.
+ */
+function isConnectorUrl(url: string, activity: Activity): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  if (target.origin === new URL(activity.serviceUrl).origin) return true;
+  return activity.channelId === TEAMS && target.protocol === 'https:' && target.hostname.endsWith('.asm.skype.com');
+}
+
+function fromReaction(activity: Activity, receivedAt: Date): Decoded {
+  const added = activity.reactionsAdded?.[0];
+  if (!added) return { kind: 'ignored', reason: 'messageReaction that only removes a reaction' };
+  if (activity.replyToId === undefined) return { kind: 'ignored', reason: 'messageReaction without the message it reacts to' };
+  const emoji = REACTIONS[added.type] ?? added.type;
+  return message({ ...base(activity, receivedAt), reaction: { emoji, to: `${activity.conversation.id}:${activity.replyToId}` } }, activity);
+}
+
+function message(inbound: InboundMessage, activity: Activity, files: RemoteFile[] = []): Decoded {
+  return { kind: 'message', inbound, files, serviceUrl: activity.serviceUrl };
+}
+
+/** The message's id, sender and time, shared by every kind. */
+function base(activity: Activity, receivedAt: Date): InboundMessage {
+  const { from, conversation } = activity;
+  const tenantId = conversation.tenantId ?? activity.channelData?.tenant?.id;
+  const reference = flatten({
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    conversation: { id: conversation.id, conversationType: conversation.conversationType, tenantId },
+    bot: activity.recipient,
+    user: from,
+  });
+  const name = from.name !== undefined && from.name.trim() !== '' ? { name: from.name.trim() } : {};
+  return {
+    channel: CHANNEL,
+    id: `${conversation.id}:${activity.id}`,
+    from: { id: personAddress(activity.channelId, from), ...name, ...(activity.locale ? { language: activity.locale } : {}), reference },
+    at: sentAt(activity.timestamp, receivedAt),
+  };
+}
+
+function kindOfMime(mime: string): AttachmentKind {
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'document';
+}
+
+function kindOfExtension(extension: string): AttachmentKind {
+  if (['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'heic'].includes(extension)) return 'image';
+  if (['mp3', 'm4a', 'wav', 'ogg', 'aac'].includes(extension)) return 'audio';
+  if (['mp4', 'mov', 'webm', 'avi'].includes(extension)) return 'video';
+  return 'document';
+}
+
+/** When the activity was sent; a timestamp no clock could show is replaced by the arrival time. */
+function sentAt(timestamp: unknown, receivedAt: Date): string {
+  const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : timestamp instanceof Date ? timestamp.getTime() : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 && ms <= receivedAt.getTime() + MAX_CLOCK_AHEAD_MS ? new Date(ms).toISOString() : receivedAt.toISOString();
+}

@@ -1,0 +1,45 @@
+// Hands one authenticated activity to the runtime: decodes it, brings the files it names into the media store,
+// delivers. Resolving means the activity may be acknowledged (stored, or deliberately ignored), with the reason
+// when it was refused as unreadable; rejecting means it was not stored.
+import type { ChannelHost } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
+import { decodeActivity } from './decode.ts';
+import { fetchFile, type FileOptions } from './files.ts';
+
+export interface ReceiveContext {
+  host: ChannelHost;
+  log: Logger;
+  /** How files are fetched, the media store and log aside (they are the host's and the channel's). */
+  files: Omit<FileOptions, 'media' | 'log'>;
+}
+
+/**
+ * Receives one activity; resolves to the reason it was refused, if it was, so the webhook can say so.
+ *
+ *     const refused = await receiveActivity(context.activity, { host, log, files: { token } });
+ */
+export async function receiveActivity(activity: unknown, context: ReceiveContext): Promise<string | undefined> {
+  const { host, log } = context;
+  const decoded = decodeActivity(activity, new Date());
+  const about = describe(activity);
+  if (decoded.kind === 'refused') {
+    log.warn({ ...about, reason: decoded.reason }, 'Bot Framework activity refused');
+    return decoded.reason;
+  }
+  if (decoded.kind === 'ignored') {
+    log.info({ ...about, reason: decoded.reason }, 'Bot Framework activity ignored');
+    return undefined;
+  }
+  const { inbound, files, serviceUrl } = decoded;
+  // The bytes go into the media store first: a delivered message names them by ref.
+  if (files.length > 0) inbound.attachments = await Promise.all(files.map((file) => fetchFile(file, serviceUrl, { ...context.files, media: host.media, log })));
+  await host.deliver(inbound);
+  return undefined;
+}
+
+/** The activity's type, channel and id, for log lines. */
+function describe(activity: unknown): { type?: unknown; channelId?: unknown; id?: unknown } {
+  if (typeof activity !== 'object' || activity === null) return {};
+  const { type, channelId, id } = activity as Record<string, unknown>;
+  return { type, channelId, id };
+}

@@ -1,0 +1,95 @@
+// Turns an OutboundMessage into the one activity that shows it. Choices: suggested actions in Web Chat and Direct
+// Line, a hero card's buttons in Teams (its personal chats keep no suggested actions), each a messageBack whose
+// value `{ choice: <id> }` comes back as the choice (decode.ts); past what a hero card shows, a numbered list, where
+// a typed number or title counts. Files travel inside the activity as data: URIs, as far as the channel takes them:
+// Teams shows small pictures this way but takes no other file from a bot without a consent card, so anything else
+// becomes a line naming it, as does a location or a contact card (no channel here has a kind for them).
+import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment as BotAttachment, type CardAction } from 'botbuilder';
+import { describeBytes } from '../../store/media.ts';
+import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../types.ts';
+import { TEAMS } from './address.ts';
+
+/** Teams shows up to six buttons on a hero card. */
+const MAX_TEAMS_BUTTONS = 6;
+/** Teams refuses messages over about 28 KB: a picture inline must leave room for the rest (base64 adds a third). */
+const MAX_TEAMS_INLINE_BYTES = 16 * 1024;
+/** Direct Line and Web Chat take activities of a few hundred KB. */
+const MAX_INLINE_BYTES = 128 * 1024;
+
+/**
+ * The activity that shows `message` on the channel `channelId` (`msteams`, `webchat`, `directline`…); files' bytes
+ * are read from `media`.
+ *
+ *     const activity = await renderMessage({ text: 'Pick one', choices }, 'webchat', host.media);
+ *     activity.suggestedActions?.actions.map((action) => action.title); // the choices' titles
+ */
+export async function renderMessage(message: OutboundMessage, channelId: string, media: MediaStore): Promise<Partial<Activity>> {
+  const files: BotAttachment[] = [];
+  const lines: string[] = [];
+  for (const attachment of message.attachments ?? []) {
+    const rendered = await renderAttachment(attachment, channelId, media);
+    if (typeof rendered === 'string') lines.push(rendered);
+    else files.push(rendered);
+  }
+  const text = [message.text, ...lines].filter((line) => line !== '').join('\n');
+  const choices = message.choices ?? [];
+  if (choices.length > 0 && channelId === TEAMS && choices.length <= MAX_TEAMS_BUTTONS) {
+    // The text is the card's, so the buttons sit under what they answer.
+    return { type: 'message', attachments: [...files, CardFactory.heroCard('', text, [], choices.map(button))] };
+  }
+  if (choices.length > 0 && channelId !== TEAMS) {
+    return { ...MessageFactory.suggestedActions(choices.map(button), text), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
+  }
+  const shown = choices.length > 0 ? `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}` : text;
+  return { ...MessageFactory.text(shown), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
+}
+
+function button(choice: Choice): CardAction {
+  return { type: ActionTypes.MessageBack, title: choice.title, text: choice.title, displayText: choice.title, value: { choice: choice.id } };
+}
+
+/** A file as an inline attachment, or the line that stands in for what cannot be sent. */
+async function renderAttachment(attachment: Attachment, channelId: string, media: MediaStore): Promise<BotAttachment | string> {
+  const what = describeKind(attachment);
+  if (attachment.kind === 'location') {
+    const place = attachment.location;
+    if (!place) return `[${what} without coordinates]`;
+    const named = [place.name, place.address].filter((part) => part !== undefined && part !== '').join(', ');
+    return `[${what}: ${place.latitude}, ${place.longitude}${named !== '' ? ` (${named})` : ''}]`;
+  }
+  if (attachment.kind === 'contact') {
+    const card = attachment.contact;
+    return `[${what}: ${card?.name || 'no name'}${card?.phone ? `, ${card.phone}` : ''}]`;
+  }
+  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
+  if (!stored) return `[${what} that is no longer in the media store]`;
+  const { mime, size } = stored.media;
+  const name = stored.media.name ?? attachment.name;
+  if (channelId === TEAMS && attachment.kind !== 'image') return `[${what}: not sent, Teams takes no files from the bot]`;
+  const limit = channelId === TEAMS ? MAX_TEAMS_INLINE_BYTES : MAX_INLINE_BYTES;
+  if (size > limit) return `[${what} of ${describeBytes(size)}: not sent, the most this chat takes is ${describeBytes(limit)}]`;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stored.bytes()) chunks.push(Buffer.from(chunk));
+  return { contentType: mime, contentUrl: `data:${mime};base64,${Buffer.concat(chunks).toString('base64')}`, ...(name !== undefined ? { name } : {}) };
+}
+
+/** The attachment as a person names it, for the line that stands in for it. */
+function describeKind(attachment: Attachment): string {
+  switch (attachment.kind) {
+    case 'image':
+      return 'a photo';
+    case 'audio':
+      return attachment.voice ? 'a voice message' : 'an audio file';
+    case 'video':
+      return 'a video';
+    case 'sticker':
+      return 'a sticker';
+    case 'location':
+      return 'a location';
+    case 'contact':
+      return 'a contact card';
+    default:
+      return attachment.name ? `a document (${attachment.name})` : 'a document';
+  }
+}

@@ -1,0 +1,47 @@
+// Sends one OutboundMessage. Every send is proactive: the person's conversation reference, kept by the core from
+// their last message (ChannelHost.referenceOf), is rebuilt and the adapter continues that conversation with one
+// activity. Someone who never wrote to the bot cannot be reached: the Bot Framework lets a bot open a conversation
+// only where it was installed or spoken to.
+import { randomUUID } from 'node:crypto';
+import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { BotAdapter } from './auth.ts';
+import { toSendError } from './errors.ts';
+import { rebuild } from './reference.ts';
+import { renderMessage } from './render.ts';
+
+/**
+ * The sender of the channel; ids are `<conversation id>:<activity id>`, as inbound messages' (a reaction names one).
+ *
+ *     const sender = new Sender({ adapter, appId, log });
+ *     const id = await sender.send('webchat:dl_123', { text: 'Hi!' }, host); // 'conv-1:0000002'
+ */
+export class Sender {
+  readonly #adapter: BotAdapter;
+  readonly #appId: string;
+  readonly #log: Logger;
+
+  constructor(options: { adapter: BotAdapter; appId: string; log: Logger }) {
+    this.#adapter = options.adapter;
+    this.#appId = options.appId;
+    this.#log = options.log;
+  }
+
+  /** Sends `message` to the person at `to`; fails with `ChannelSendError`. `host` is undefined before the channel started. */
+  async send(to: string, message: OutboundMessage, host: ChannelHost | undefined): Promise<string> {
+    if (!host) throw new ChannelSendError('the Bot Framework channel is not started', { permanent: false });
+    const reference = rebuild(await host.referenceOf(to));
+    if (!reference) throw new ChannelSendError(`no conversation reference for ${to}; the person must write to the bot first`, { permanent: true });
+    const activity = await renderMessage(message, reference.channelId, host.media);
+    let sent: string | undefined;
+    try {
+      await this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
+        sent = (await context.sendActivity(activity))?.id;
+      });
+    } catch (error) {
+      throw toSendError(error, this.#log);
+    }
+    // Teams, Web Chat and Direct Line answer with the activity's id; a channel that gives none still gets a unique one.
+    return `${reference.conversation.id}:${sent || `local-${randomUUID()}`}`;
+  }
+}

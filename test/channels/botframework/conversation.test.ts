@@ -1,0 +1,181 @@
+// A customer's conversation through the real server and the fake Bot Framework services: answered by the flow in
+// Web Chat and in Teams, choices as suggested actions or a hero card, a pressed button taken as the choice, files
+// brought into the media store (a Teams file, a Teams picture with the bot's token, a Web Chat upload), refused with
+// a reason when they cannot be had, and reactions recorded without an answer.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileMediaStore } from '../../../src/store/media.ts';
+import type { Message } from '../../../src/store/types.ts';
+import { cleanupDirs } from '../../helpers.ts';
+import { BOT_TOKEN } from './fake-bot-service.ts';
+import { fixture, settled, startBotFramework, webchatText, type BotFrameworkServer } from './harness.ts';
+
+const running: BotFrameworkServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const topicFlow = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which topic?"
+    expect: choice
+    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }]
+    save: conversation.topic
+  - say: "Topic: {{conversation.topic}}"
+`;
+const quietFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Thanks, we got it."\n';
+
+async function server(flow: string, config: Parameters<typeof startBotFramework>[0]['config'] = {}): Promise<BotFrameworkServer> {
+  const started = await startBotFramework({ flows: { 'inbound.yaml': flow }, config });
+  running.push(started);
+  return started;
+}
+
+/** The only contact's stored messages. */
+async function transcript(bf: BotFrameworkServer): Promise<Message[]> {
+  const [contact] = await bf.app.store.contacts();
+  return bf.app.store.messagesOfContact(contact!.id);
+}
+
+describe('a Web Chat customer', () => {
+  it('is answered by the flow, sees the choices as suggested actions, and a pressed one is taken as the choice', async () => {
+    const bf = await server(topicFlow);
+    const serviceUrl = bf.service.serviceUrl('webchat');
+    expect((await bf.post(webchatText('hello', serviceUrl))).status).toBe(200);
+    await settled(bf);
+    const [question] = bf.service.sentTo('Dz1FxXAbC1e-us', 'webchat');
+    expect(question!.activity).toMatchObject({
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl,
+      conversation: { id: 'Dz1FxXAbC1e-us' },
+      from: { id: 'acme-bot@Z4qg2Y8rX1w', name: 'Acme Bot' },
+      recipient: { id: 'dl_5f0a9c2e' },
+      text: 'Which topic?',
+      textFormat: 'plain',
+      suggestedActions: {
+        actions: [
+          { type: 'messageBack', title: 'Billing', text: 'Billing', displayText: 'Billing', value: { choice: 'billing' } },
+          { type: 'messageBack', title: 'Technical', text: 'Technical', displayText: 'Technical', value: { choice: 'tech' } },
+        ],
+      },
+    });
+
+    expect((await bf.post({ ...fixture('webchat-message-back'), serviceUrl })).status).toBe(200);
+    await settled(bf);
+    expect(bf.service.sentTo('Dz1FxXAbC1e-us').map((sent) => sent.activity.text)).toEqual(['Which topic?', 'Topic: billing']);
+    expect((await transcript(bf)).map((message) => [message.from, message.text, message.choice])).toEqual([
+      ['contact', 'hello', undefined], ['bot', 'Which topic?', undefined], ['contact', 'Billing', 'billing'], ['bot', 'Topic: billing', undefined],
+    ]);
+  });
+
+  it('sends a file the bot fetches from its upload URL into the media store', async () => {
+    const bf = await server(quietFlow);
+    const serviceUrl = bf.service.serviceUrl('webchat');
+    const photo = Buffer.from('\x89PNG\r\n\x1a\n fake receipt photo');
+    const url = bf.service.addFile('/directline/attachments/receipt.png', photo, 'image/png');
+    await bf.post({ ...webchatText('', serviceUrl), attachments: [{ contentType: 'image/png', contentUrl: url, name: 'receipt.png' }] });
+    const [message] = await transcript(bf);
+    expect(message!.attachments).toEqual([{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: photo.length, ref: expect.any(String) }]);
+    const stored = await new FileMediaStore({ dir: join(bf.dir, 'media'), maxBytes: 1 << 20 }).get(message!.attachments![0]!.ref!);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored!.bytes()) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks)).toEqual(photo);
+    // The upload is on the activity's own service (the Bot Connector's address): the bot's token goes with it, as with replies.
+    expect(bf.service.downloads).toEqual([{ path: '/directline/attachments/receipt.png', token: BOT_TOKEN }]);
+  });
+
+  it('is told when a file cannot be had: too large, not found, or at an address the bot does not fetch from', async () => {
+    const bf = await server(quietFlow, { MAX_ATTACHMENT_MB: 1 });
+    const serviceUrl = bf.service.serviceUrl('webchat');
+    const big = bf.service.addFile('/directline/attachments/video.mp4', Buffer.alloc(1536 * 1024, 1), 'video/mp4');
+    await bf.post({
+      ...webchatText('three files', serviceUrl),
+      attachments: [
+        { contentType: 'video/mp4', contentUrl: big, name: 'video.mp4' },
+        { contentType: 'application/pdf', contentUrl: `${bf.service.url}/directline/attachments/gone.pdf`, name: 'gone.pdf' },
+        { contentType: 'image/png', contentUrl: 'http://169.254.169.254/latest/meta-data/iam', name: 'metadata.png' },
+      ],
+    });
+    await settled(bf);
+    const [message] = await transcript(bf);
+    expect(message!.attachments!.map((attachment) => [attachment.name, attachment.refused])).toEqual([
+      ['video.mp4', 'the file is larger than 1 MB'],
+      ['gone.pdf', 'the file could not be downloaded (HTTP 404)'],
+      ['metadata.png', 'the file is at an address the bot does not fetch from'],
+    ]);
+    // Nothing was asked of the metadata address.
+    expect(bf.service.downloads.map((download) => download.path)).toEqual(['/directline/attachments/video.mp4']);
+    expect(bf.service.sent.map((sent) => sent.activity.text)).toContainEqual(expect.stringContaining('could not be received'));
+  });
+});
+
+describe('a Teams customer', () => {
+  it('gets the choices on a hero card, and a pressed button is taken as the choice', async () => {
+    const bf = await server(topicFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    await bf.post({ ...fixture('teams-message'), serviceUrl });
+    await settled(bf);
+    const [question] = bf.service.sentTo('a:1convId', 'teams');
+    expect(question!.activity).toMatchObject({ channelId: 'msteams', conversation: { id: 'a:1convId', conversationType: 'personal' }, recipient: { id: '29:1abcUserId' } });
+    expect(question!.activity.suggestedActions).toBeUndefined();
+    expect(question!.activity.attachments).toEqual([{
+      contentType: 'application/vnd.microsoft.card.hero',
+      content: {
+        text: 'Which topic?',
+        images: [],
+        buttons: [
+          { type: 'messageBack', title: 'Billing', text: 'Billing', displayText: 'Billing', value: { choice: 'billing' } },
+          { type: 'messageBack', title: 'Technical', text: 'Technical', displayText: 'Technical', value: { choice: 'tech' } },
+        ],
+      },
+    }]);
+
+    await bf.post({ ...fixture('teams-message'), id: 'f5c1a2b0-0002', serviceUrl, text: 'Technical', value: { choice: 'tech' } });
+    await settled(bf);
+    expect(bf.service.sentTo('a:1convId').at(-1)!.activity.text).toBe('Topic: tech');
+  });
+
+  it('sends a file from its download link, and a picture the Bot Connector serves only to the bot\'s token', async () => {
+    const bf = await server(quietFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    const pdf = Buffer.from('%PDF-1.7 invoice 4521');
+    const picture = Buffer.from('\xff\xd8\xff fake screenshot');
+    const download = bf.service.addFile('/sharepoint/download.aspx', pdf, 'application/pdf');
+    const inline = bf.service.addFile('/teams/v3/attachments/0-weu-d4-7a1b2c3d4e5f/views/original', picture, 'image/jpeg', { needsToken: true });
+    const file = fixture('teams-file');
+    file.attachments[0].content.downloadUrl = download;
+    await bf.post({ ...file, serviceUrl });
+    const image = fixture('teams-image');
+    image.attachments[0].contentUrl = inline;
+    await bf.post({ ...image, serviceUrl });
+    await settled(bf);
+
+    const [sentFile, , sentPicture] = await transcript(bf);
+    expect(sentFile!.attachments).toEqual([{ kind: 'document', name: 'invoice-4521.pdf', mime: 'application/pdf', size: pdf.length, ref: expect.any(String) }]);
+    expect(sentPicture).toMatchObject({ text: 'the error I get', attachments: [{ kind: 'image', mime: 'image/jpeg', size: picture.length }] });
+    expect(bf.service.downloads).toEqual([
+      { path: '/sharepoint/download.aspx', token: '' },
+      { path: '/teams/v3/attachments/0-weu-d4-7a1b2c3d4e5f/views/original', token: BOT_TOKEN },
+    ]);
+  });
+
+  it('reacting to the bot\'s message is recorded against it, never answered', async () => {
+    const bf = await server(quietFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    await bf.post({ ...fixture('teams-message'), serviceUrl, from: { id: '29:1abcUserId', name: 'Jonas', aadObjectId: '6b1e2a3c-4d5e-4f60-8a7b-9c0d1e2f3a4b' } });
+    await settled(bf);
+    const [reply] = bf.service.sentTo('a:1convId');
+    expect((await bf.post({ ...fixture('teams-reaction'), serviceUrl, replyToId: reply!.id })).status).toBe(200);
+    await settled(bf);
+    const messages = await transcript(bf);
+    expect(messages.map((message) => [message.text, message.channelMessageId, message.reaction])).toEqual([
+      ['I need help with my invoice', 'a:1convId:f5c1a2b0-0001', undefined],
+      ['Thanks, we got it.', `a:1convId:${reply!.id}`, undefined],
+      ['[reacted 👍]', 'a:1convId:f:8d1e7b5a-0b4c-4e4f-a1c2-3d4e5f607182', { emoji: '👍', to: `a:1convId:${reply!.id}` }],
+    ]);
+    expect(bf.service.sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,77 @@
+// An agent working from Teams (msteams: in team.yaml) through the real server: once they have written to the bot,
+// they get the card of a Web Chat customer's conversation, the customer's messages relayed, and their replies reach
+// the customer at the service URL the customer's last message came from, also after a restart, when that
+// reference comes from the store. An agent who never wrote to the bot cannot be reached there: their card goes to
+// their next address.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, visitor } from '../../helpers.ts';
+import { settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
+
+const OMAR = 'msteams:0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90';
+const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar Khalid\n    msteams: 0F8F4C7E-2B1D-4C59-9A5E-3F2D8E6B1A90\n    teams: [Billing]\n';
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
+const running: BotFrameworkServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+/** What the bot said to Omar in his Teams chat. */
+const toOmar = (bf: BotFrameworkServer) => bf.service.sentTo('a:1omarPersonalChat', 'teams').map((sent) => sent.activity);
+/** What the bot said to Amira in her Web Chat conversation. */
+const toAmira = (bf: BotFrameworkServer) => bf.service.sentTo('Dz1FxXAbC1e-us', 'webchat').map((sent) => sent.activity.text as string);
+
+describe('an agent on Teams', () => {
+  it('gets the card and the relays, and replies reach the Web Chat customer, also after a restart', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    const webchat = bf.service.serviceUrl('webchat');
+
+    expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+    await settled(bf, OMAR);
+    expect(toOmar(bf)).toHaveLength(1);
+    expect(toOmar(bf)[0]).toMatchObject({ channelId: 'msteams', recipient: { id: '29:1agentOmarTeamsId' }, conversation: { id: 'a:1omarPersonalChat', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' } });
+
+    expect((await bf.post(webchatText('I was charged twice', webchat))).status).toBe(200);
+    await settled(bf, OMAR);
+    const card = toOmar(bf).at(-1)!;
+    expect(card.text).toMatch(/^#1 · new conversation for Billing\nAmira on botframework/);
+    expect(card.text).toContain('› I was charged twice');
+
+    await bf.post(teamsText('Hello Amira, I can see the double charge.', teams));
+    await settled(bf, OMAR);
+    // Amira hears Omar joined (in Arabic, her language), then his reply.
+    expect(toAmira(bf)).toEqual(['انضم \u2068Omar Khalid\u2069 إلى المحادثة.', 'Hello Amira, I can see the double charge.']);
+
+    await bf.restart();
+    await bf.post(webchatText('Thank you! When will I get it back?', webchat));
+    await settled(bf, OMAR);
+    expect(toOmar(bf).at(-1)!.text).toContain('Thank you! When will I get it back?');
+
+    await bf.restart();
+    await bf.post(teamsText('The refund is on its way: 3-5 days.', teams));
+    await settled(bf, OMAR);
+    expect(toAmira(bf)).toEqual(['انضم \u2068Omar Khalid\u2069 إلى المحادثة.', 'Hello Amira, I can see the double charge.', 'The refund is on its way: 3-5 days.']);
+    const [, , refund] = bf.service.sentTo('Dz1FxXAbC1e-us', 'webchat');
+    expect(refund).toMatchObject({ token: 'bot-token-0123456789', activity: { serviceUrl: webchat, recipient: { id: 'dl_5f0a9c2e' } } });
+  });
+
+  it('who never wrote to the bot is not reached on Teams: the card fails there, naming why, and goes to their next address', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team: team.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
+    running.push(bf);
+    const omar = bf.app.directory.agents()[0]!;
+    await bf.app.runtime.act(omar, { kind: 'status', status: 'online' });
+    await bf.post(webchatText('I was charged twice', bf.service.serviceUrl('webchat')));
+    await settled(bf, OMAR, 'agent-omar');
+    const [card] = await bf.app.store.messagesOfAddress('botframework', OMAR);
+    expect(card).toMatchObject({ status: 'failed', error: `no conversation reference for ${OMAR}; the person must write to the bot first` });
+    expect(bf.service.sentTo('a:1omarPersonalChat')).toEqual([]);
+    const inWebchat = async () => (await visitor(bf.app.url, 'agent-omar').messages()).map((message) => message.text);
+    for (let waited = 0; !(await inWebchat()).some((text) => text.startsWith('#1 · new conversation for Billing')); waited += 25) {
+      if (waited > 3000) throw new Error(`the card did not reach Omar's web chat: ${JSON.stringify(await inWebchat())}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  });
+});
