@@ -50,6 +50,8 @@ export interface OutboundMessage {
   attachments?: Attachment[];
   /** An approved message template (WhatsApp) to send instead of `text`, which then says what it was for the transcript. */
   template?: MessageTemplate;
+  /** Written by a person (an agent), not by the bot: a channel whose late-reply rules are for people (Messenger's HUMAN_AGENT tag) needs to know. */
+  byAgent?: true;
   /**
    * A notice to an agent (a card, a relayed message, an answer to a command): a channel with a service window may
    * reach the agent with its notice template when the window is closed.

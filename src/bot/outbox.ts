@@ -133,6 +133,7 @@ export class Outbox {
       ...(message.attachments ? { attachments: message.attachments } : {}),
       ...(message.template ? { template: message.template } : {}),
       ...(message.toAgent ? { toAgent: true as const } : {}),
+      ...(message.from === 'agent' ? { byAgent: true as const } : {}),
     };
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;

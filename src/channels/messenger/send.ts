@@ -56,7 +56,7 @@ export class Sender {
       if (!host) throw new ChannelSendError(`the ${platform.label} channel is not started`, { permanent: false });
       const last = await host.lastInboundAt(to);
       if (last === undefined) throw new ChannelSendError(`the customer has not written on ${platform.label}; ${platform.label} allows no message before they do`, { permanent: true });
-      const messaging = this.#messaging(last);
+      const messaging = this.#messaging(last, message.byAgent === true);
       const parts = await renderMessage(message, platform, host.media);
       const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
       if (!done) await this.#seenAndTyping(to, last);
@@ -78,11 +78,12 @@ export class Sender {
     }
   }
 
-  /** RESPONSE within 24 hours of the person's last message, HUMAN_AGENT within 7 days, else refused for good. */
-  #messaging(last: string): Messaging {
+  /** RESPONSE within 24 hours of the person's last message, HUMAN_AGENT (a person's reply only) within 7 days, else refused for good. */
+  #messaging(last: string, byAgent: boolean): Messaging {
     const { label } = this.#options.platform;
     const age = this.#options.now().getTime() - Date.parse(last);
     if (age <= RESPONSE_WINDOW_MS) return { messaging_type: 'RESPONSE' };
+    if (!byAgent) throw new ChannelSendError(`the customer last wrote more than 24 hours ago; ${label} lets only a person answer now (the HUMAN_AGENT tag), not the bot`, { permanent: true });
     if (age <= HUMAN_AGENT_WINDOW_MS) return { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
     throw new ChannelSendError(`the customer last wrote more than 7 days ago; ${label} allows no reply now`, { permanent: true });
   }

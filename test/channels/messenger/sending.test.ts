@@ -118,14 +118,16 @@ describe('the messaging window', () => {
     time.advance(23 * HOUR);
     await send(channel, { text: 'at 23 hours' });
     time.advance(2 * HOUR);
-    await send(channel, { text: 'at 25 hours' });
+    // Past 24 hours only a person may answer: the bot's message is refused, an agent's goes with HUMAN_AGENT.
+    await expect(send(channel, { text: 'the bot at 25 hours' })).rejects.toMatchObject({ permanent: true, message: 'the customer last wrote more than 24 hours ago; Messenger lets only a person answer now (the HUMAN_AGENT tag), not the bot' });
+    await send(channel, { text: 'at 25 hours', byAgent: true });
     time.advance(5 * DAY);
-    await send(channel, { text: 'at 6 days and 1 hour' });
+    await send(channel, { text: 'at 6 days and 1 hour', byAgent: true });
     expect(graph.sentTo(PSID).map((body) => [body.messaging_type, body.tag])).toEqual([['RESPONSE', undefined], ['MESSAGE_TAG', 'HUMAN_AGENT'], ['MESSAGE_TAG', 'HUMAN_AGENT']]);
 
     time.advance(DAY);
     const calls = graph.calls.length;
-    await expect(send(channel, { text: 'at 8 days' })).rejects.toMatchObject({ name: 'ChannelSendError', permanent: true, message: 'the customer last wrote more than 7 days ago; Messenger allows no reply now' });
+    await expect(send(channel, { text: 'at 8 days', byAgent: true })).rejects.toMatchObject({ name: 'ChannelSendError', permanent: true, message: 'the customer last wrote more than 7 days ago; Messenger allows no reply now' });
     host.lastInbound.clear();
     await expect(send(channel, { text: 'never wrote' })).rejects.toMatchObject({ permanent: true, message: 'the customer has not written on Messenger; Messenger allows no message before they do' });
     expect(graph.calls).toHaveLength(calls);
