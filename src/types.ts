@@ -147,7 +147,22 @@ export interface ChannelHost {
 
 /** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */
 export class DeliveryRefused extends Error {
-  override readonly name = 'DeliveryRefused';
+  override readonly name: string = 'DeliveryRefused';
+  /** How long the sender should wait before trying again. */
+  readonly retryAfterMs: number;
+
+  constructor(message: string, options: { retryAfterMs?: number } = {}) {
+    super(message);
+    this.retryAfterMs = options.retryAfterMs ?? 5_000;
+  }
+}
+
+/**
+ * `Deliver` refused a message because its sender writes faster than a person does: nothing was stored; answer
+ * 429 with `retryAfterMs`, or let the channel's own redelivery bring it later.
+ */
+export class RateLimited extends DeliveryRefused {
+  override readonly name = 'RateLimited';
 }
 
 /**

@@ -54,6 +54,8 @@ export class Intake {
       else {
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
+        // A returning customer usually opens with what they need now: the flow may take it as the need, unasked.
+        if (latest && inbound.text !== undefined && inbound.text.trim() !== '') conversation.fields.first_message = inbound.text.trim();
       }
     }
 
@@ -157,7 +159,7 @@ export class Intake {
     if (known) {
       // The name a customer gave us is kept; a channel's profile name only fills a gap.
       const name = known.name ?? inbound.from.name;
-      const language = known.language ?? inbound.from.language;
+      const language = known.language ?? inbound.from.language ?? languageOf(inbound.text);
       const identity = known.identities.find((own) => own.channel === inbound.channel && own.id === inbound.from.id);
       const reference = inbound.from.reference;
       const newReference = reference !== undefined && JSON.stringify(identity?.reference) !== JSON.stringify(reference);
@@ -174,7 +176,7 @@ export class Intake {
       id: await tx.newContactId(),
       identities: [{ channel: inbound.channel, id: inbound.from.id, ...(inbound.from.reference ? { reference: inbound.from.reference } : {}) }],
       ...(inbound.from.name ? { name: inbound.from.name } : {}),
-      ...(inbound.from.language ? { language: inbound.from.language } : {}),
+      ...((inbound.from.language ?? languageOf(inbound.text)) ? { language: (inbound.from.language ?? languageOf(inbound.text)) as string } : {}),
       fields: { ...referral },
       tags: [],
       createdAt: now,
@@ -222,6 +224,16 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
   contact.updatedAt = now;
   tx.putContact(contact);
   fx.emit({ type: 'contact.updated', payload: { contact } });
+}
+
+/**
+ * The language a customer's words give away when their channel does not say: Arabic script is `ar`. Other texts
+ * say nothing sure (a Latin "ok" may be any language), so the flow's default language stays.
+ *
+ *     languageOf('مرحبا، عندي سؤال'); // 'ar'
+ */
+export function languageOf(text: string | undefined): string | undefined {
+  return text !== undefined && /\p{Script=Arabic}/u.test(text) ? 'ar' : undefined;
 }
 
 /** The title of the button a customer pressed, from the message that offered it. */

@@ -1,7 +1,7 @@
 // The bot runtime: an inbound message in, its effects stored, the replies out through the same channel. This file
 // puts the parts together; each lives in its own: intake (what a message changes), turns (flows), the handover's
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
-import { DeliveryRefused, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
+import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
@@ -13,6 +13,7 @@ import { DeskThreads } from './desk-threads.ts';
 import type { Effects } from './effects.ts';
 import type { EventBus } from './events.ts';
 import { Intake, updateIdentity } from './intake.ts';
+import { RateLimit } from './limits.ts';
 import { Notices } from './notices.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The approved message templates agents may send with /template. */
   templates?: readonly { name: string; language?: string }[];
+  /** How many messages one customer may send at once, and over how long that refills (default 30 a minute). */
+  contactRate?: { capacity: number; perMs: number };
 }
 
 /**
@@ -62,9 +65,11 @@ export class Runtime {
   #offDirectory: (() => void) | undefined;
   readonly #offOutbox: () => void;
   #stopping = false;
+  readonly #rate: RateLimit;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
+    this.#rate = new RateLimit(options.contactRate ?? { capacity: 30, perMs: 60_000 });
     const { store, flows, directory, bus, log } = options;
     const now = options.now ?? (() => new Date());
     const notices = new Notices({ flows, directory, now });
@@ -91,6 +96,11 @@ export class Runtime {
   /** Takes an inbound message; resolves when it is durably stored with its effects. */
   deliver = (message: InboundMessage): Promise<void> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
+    // Customers only: agents type fast, and history or the business's own messages are not a person writing now.
+    if (!message.history && !message.echo && !this.#desk.agentOf(message.channel, message.from.id)) {
+      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, Date.now());
+      if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
+    }
     return this.#track(this.#transactions.run(`${message.channel}:${message.from.id}`, (tx, fx) => this.#intake.decide(tx, message, fx))).then(() => undefined);
   };
 

@@ -153,11 +153,12 @@ export class Turns {
     const turn = this.turn(contact, conversation, fx);
     await this.options.notices?.handedBack(tx, fx, conversation);
     const position = conversation.flow;
-    if (position && position.waiting) {
+    if (position?.waiting) {
       conversation.flow = { ...position, done: false };
       await this.resume(turn, { handedBack: true });
+    } else {
+      this.start(turn, 'conversation.opened', 'contact');
     }
-    if (!conversation.flow || conversation.flow.done) this.start(turn, 'conversation.opened', 'contact');
     await this.settle(tx, turn, fx);
     await this.closedFlows(tx, fx, turn);
   }

@@ -1,6 +1,7 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
+import { isolateRtl } from '../shared/text.ts';
 import type { Team } from './team.ts';
 
 /** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
@@ -25,7 +26,7 @@ const CARD_MESSAGE_CHARS = 300;
  */
 export function assignmentCard({ conversation, contact, team, messages }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
-  const name = contact.name ?? 'Customer';
+  const name = isolateRtl(contact.name ?? 'Customer');
   const lines = [
     `#${conversation.id} · new conversation${teamName ? ` for ${teamName}` : ''}`,
     `${name} on ${conversation.channel}${conversation.intent ? ` · about ${conversation.intent}` : ''}`,
@@ -33,7 +34,7 @@ export function assignmentCard({ conversation, contact, team, messages }: CardIn
     ...fieldLines(conversation.fields),
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
-  if (said.length > 0) lines.push('', `${name} wrote:`, ...said.map((message) => `› ${shorten(message.text)}`));
+  if (said.length > 0) lines.push('', `${name} wrote:`, ...said.map((message) => `› ${isolateRtl(shorten(message.text))}`));
   lines.push('', `Reply here to answer ${name}. /close ${conversation.id} when done.`);
   return lines.join('\n');
 }
@@ -44,14 +45,14 @@ export function assignmentCard({ conversation, contact, team, messages }: CardIn
  *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
  */
 export function relayText(conversation: { id: number }, contactName: string | undefined, text: string): string {
-  return `#${conversation.id}${contactName ? ` ${contactName}` : ''}: ${text}`;
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}: ${isolateRtl(text)}`;
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.
 function fieldLines(fields: Fields): string[] {
   return Object.entries(fields)
     .filter(([, value]) => value !== null && value !== '')
-    .map(([name, value]) => `${name}: ${String(value)}`);
+    .map(([name, value]) => `${name}: ${isolateRtl(String(value))}`);
 }
 
 function shorten(text: string): string {

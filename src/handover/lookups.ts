@@ -1,6 +1,7 @@
 // Questions the handover asks about conversations and agents: who holds it, may this agent touch it, which one
 // does an agent mean, what is the customer called.
 import type { Conversation, Tx } from '../store/types.ts';
+import { isolateRtl } from '../shared/text.ts';
 import type { DeskContext } from './context.ts';
 import type { Agent } from './team.ts';
 
@@ -38,5 +39,5 @@ export function findAgent(ctx: DeskContext, nameOrId: string): Agent | undefined
 
 /** The customer's name as agents see it. */
 export async function customerName(tx: Tx, conversation: Conversation): Promise<string> {
-  return (await tx.contact(conversation.contactId))?.name ?? 'customer';
+  return isolateRtl((await tx.contact(conversation.contactId))?.name ?? 'customer');
 }

@@ -25,6 +25,20 @@ const schema = z.object({
   ADMIN_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTO_CLOSE_AFTER: duration.default('24h'),
+  CONTACT_RATE_LIMIT: z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const match = /^(\d+)\s*\/\s*(.+)$/.exec(text);
+      const perMs = match ? parseDuration(match[2] as string) : undefined;
+      const capacity = match ? Number(match[1]) : 0;
+      if (!match || perMs === undefined || perMs <= 0 || capacity < 1) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be messages per duration, like 30/1m' });
+        return z.NEVER;
+      }
+      return { capacity, perMs };
+    })
+    .default('30/1m'),
   MAX_ATTACHMENT_MB: z.coerce.number({ message: 'must be a number of megabytes such as 20' }).positive('must be more than 0').max(2048, 'must be at most 2048').default(20),
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),

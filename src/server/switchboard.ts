@@ -188,6 +188,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       store, flows, directory, bus, outbox, log, now, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+      ...(config.CONTACT_RATE_LIMIT ? { contactRate: config.CONTACT_RATE_LIMIT } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     });
@@ -331,6 +332,7 @@ function createChannels(
       agentAddresses: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'whatsapp-cloud').map((i) => i.id)),
       ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+      ...(config.CONTACT_RATE_LIMIT ? { contactRate: config.CONTACT_RATE_LIMIT } : {}),
     }));
   }
   const { MESSENGER_PAGE_TOKEN: pageToken, MESSENGER_APP_SECRET: messengerSecret, MESSENGER_VERIFY_TOKEN: messengerVerifyToken } = config;

@@ -72,3 +72,17 @@ export function splitText(text: string, max: number): string[] {
 export function isolate(text: string): string {
   return `\u2068${text}\u2069`;
 }
+
+/** Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms). */
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/**
+ * `text` in Unicode isolates when it holds right-to-left letters, for lines composed in a left-to-right language
+ * (an agent's card, `/list`, a relayed message): an Arabic name or message there cannot reorder the line, and
+ * left-to-right texts read exactly as before.
+ *
+ *     relayLine(`#42 ${isolateRtl('ليلى')}: ${isolateRtl('chargé deux fois')}`);
+ */
+export function isolateRtl(text: string): string {
+  return RIGHT_TO_LEFT.test(text) ? isolate(text) : text;
+}

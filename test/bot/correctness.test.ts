@@ -43,7 +43,7 @@ steps:
 let seq = 0;
 const at = () => new Date().toISOString();
 
-async function setup(flow = pickTeam, teamYaml = twoAgents, options: { latency?: boolean } = {}) {
+async function setup(flow = pickTeam, teamYaml = twoAgents, options: { latency?: boolean; contactRate?: { capacity: number; perMs: number } } = {}) {
   const customers = fakeChannel('whatsapp');
   const agents = fakeChannel('telegram');
   const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, teamYaml);
@@ -53,7 +53,7 @@ async function setup(flow = pickTeam, teamYaml = twoAgents, options: { latency?:
 
 describe('a contact\'s messages in order while their agent writes (invariant 3)', () => {
   it('stores and relays FIRST before SECOND in 30 trials of an agent reply racing two customer messages', async () => {
-    const { h, agents } = await setup(pickTeam, twoAgents, { latency: true });
+    const { h, agents } = await setup(pickTeam, twoAgents, { latency: true, contactRate: { capacity: 1_000, perMs: 60_000 } });
     await h.send('telegram', '9001', '/online');
     await h.send('whatsapp', 'c1', 'hi');
     await h.send('whatsapp', 'c1', 'Billing');

@@ -60,7 +60,7 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[] } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number } } = {},
 ): Promise<Harness> {
   const { latency, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });

@@ -38,7 +38,7 @@ interface Server {
 async function startServer(dataDir: string, apiRoot: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:kill-test', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:kill-test', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', CONTACT_RATE_LIMIT: '100000/1m' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

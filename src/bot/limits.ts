@@ -1,0 +1,36 @@
+// How fast one person may write: a token bucket per sender, so a flood is refused at the door (nothing of it
+// stored, the sender told to wait) instead of filling a conversation and an agent's screen.
+
+/**
+ * A rate per key: `capacity` messages at once, refilled to that over `perMs`.
+ *
+ *     const limit = new RateLimit({ capacity: 30, perMs: 60_000 });
+ *     const wait = limit.take('telegram:5001', Date.now()); // 0: go on; else milliseconds to wait
+ */
+export class RateLimit {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly options: { capacity: number; perMs: number }) {}
+
+  /** Takes one message's token for `key`; 0 when it may go on, else how long until it may. */
+  take(key: string, now: number): number {
+    const { capacity, perMs } = this.options;
+    const rate = capacity / perMs;
+    const bucket = this.#buckets.get(key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * rate);
+    bucket.at = now;
+    this.#buckets.set(key, bucket);
+    if (this.#buckets.size > 100_000) this.#forgetFull(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / rate);
+  }
+
+  /** Buckets refilled to the brim say nothing a new bucket would not: dropped, so memory follows the active senders. */
+  #forgetFull(now: number): void {
+    const { capacity, perMs } = this.options;
+    for (const [key, bucket] of this.#buckets) if (bucket.tokens + ((now - bucket.at) * capacity) / perMs >= capacity) this.#buckets.delete(key);
+  }
+}
