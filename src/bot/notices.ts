@@ -4,6 +4,7 @@
 // the customer's language where it gives one; shipped defaults speak English and Arabic.
 import { renderTemplate, type Template } from '../flows/template.ts';
 import type { FlowLibrary } from '../flows/index.ts';
+import { localize, type Localized } from '../flows/language.ts';
 import type { NoticeMoment } from '../flows/schema.ts';
 import { parseTemplate } from '../flows/template.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -35,16 +36,21 @@ const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
   },
 };
 
-const compiled = new Map<string, Template>();
-function defaultTemplate(language: 'en' | 'ar', moment: NoticeMoment): Template {
-  const key = `${language}:${moment}`;
-  let template = compiled.get(key);
+const compiled = new Map<NoticeMoment, Localized<Template>>();
+// The defaults as a flow's localized notice: Arabic for Arabic speakers, English for everyone else.
+function defaultTemplate(moment: NoticeMoment): Localized<Template> {
+  let template = compiled.get(moment);
   if (!template) {
-    const parsed = parseTemplate(DEFAULTS[language][moment]);
-    template = 'template' in parsed ? parsed.template : { source: '', parts: [] };
-    compiled.set(key, template);
+    const en = shipped(DEFAULTS.en[moment]);
+    template = { variants: new Map([['en', en], ['ar', shipped(DEFAULTS.ar[moment])]]), fallback: en };
+    compiled.set(moment, template);
   }
   return template;
+}
+
+function shipped(text: string): Template {
+  const parsed = parseTemplate(text);
+  return 'template' in parsed ? parsed.template : { source: '', parts: [] };
 }
 
 /**
@@ -126,12 +132,10 @@ export class Notices {
     });
   }
 
-  /** The flow's wording of a moment, else the shipped default in the customer's language. */
+  /** The flow's wording of a moment, else the shipped default; in the customer's language as flow steps pick it. */
   async #template(conversation: Conversation, contact: Contact, moment: NoticeMoment): Promise<Template> {
     const position = conversation.flow;
     const flow = position ? await this.options.flows.version(position.flow, position.version) : undefined;
-    const own = flow?.notices[moment];
-    if (own) return own;
-    return defaultTemplate(contact.language?.toLowerCase().startsWith('ar') ? 'ar' : 'en', moment);
+    return localize(flow?.notices[moment] ?? defaultTemplate(moment), contact.language);
   }
 }

@@ -1,19 +1,27 @@
 // Choices offered to the customer (buttons, or a numbered list where a channel has none) and how an
-// answer is matched to one: the pressed button's id, a typed number, or the title typed out.
+// answer is matched to one: the pressed button's id, a typed number, or the title typed out in any of its
+// languages. A choice's id is the same in every language, so what is saved does not depend on the language.
 import { z } from 'zod';
 import type { Choice } from '../types.ts';
+import { allVariants, forEveryLanguage, localize, localizedSchema, type Localized } from './language.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits, fold, slug } from '../shared/text.ts';
 
-/** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters. */
+/** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters or the title has languages. */
 export const choicesSchema = z
   .array(
-    z.union([z.string().trim().min(1), z.object({ id: z.string().trim().min(1), title: z.string().trim().min(1) }).strict()], {
-      errorMap: () => ({ message: 'a choice is a text, or a map like { id: refund, title: "Get a refund" }' }),
+    z.union([z.string().trim().min(1), z.object({ id: z.string().trim().min(1), title: localizedSchema(z.string().trim().min(1)) }).strict()], {
+      errorMap: () => ({ message: 'a choice is a text, or a map like { id: refund, title: "Get a refund" } (the title may be { en: …, ar: … })' }),
     }),
   )
   .min(1, 'choices needs at least one choice');
+
+/** A compiled choice: the id a pressed button (or a typed title) saves, and its title per language. */
+export interface FlowChoice {
+  id: string;
+  title: Localized<string>;
+}
 
 /**
  * Gives every choice an id (texts get a slug of their title: "Billing question" → "billing-question") and
@@ -21,9 +29,11 @@ export const choicesSchema = z
  *
  *     const choices = compileChoices(step.choices, ['choices'], ctx);
  */
-export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, ctx: CompileContext): Choice[] {
+export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, ctx: CompileContext): FlowChoice[] {
   const choices = list.map((item, index) =>
-    typeof item === 'string' ? { id: slug(item) || `choice-${index + 1}`, title: item } : item,
+    typeof item === 'string'
+      ? { id: slug(item) || `choice-${index + 1}`, title: forEveryLanguage(item) }
+      : { id: item.id, title: ctx.title(item.title, [...at, index, 'title']) },
   );
   const seen = new Set<string>();
   choices.forEach((choice, index) => {
@@ -36,12 +46,22 @@ export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, c
 }
 
 /**
- * The choice the customer's message picks, if any.
+ * The choices as the customer sees them: titled in their language.
+ *
+ *     showChoices(choices, 'ar'); // [{ id: 'billing', title: 'الفواتير' }, …]
+ */
+export function showChoices(choices: readonly FlowChoice[], language: string | undefined): Choice[] {
+  return choices.map((choice) => ({ id: choice.id, title: localize(choice.title, language) }));
+}
+
+/**
+ * The choice the customer's message picks, if any: a title typed in any of its languages counts, whatever
+ * the customer's language (they may read one and type another).
  *
  *     matchChoice(choices, { text: '٢' });         // the second choice
- *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing"
+ *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing" (or { en: Billing, ar: الفواتير })
  */
-export function matchChoice(choices: readonly Choice[], input: FlowInput): Choice | undefined {
+export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): FlowChoice | undefined {
   if (input.choice !== undefined) {
     const pressed = choices.find((choice) => choice.id === input.choice);
     if (pressed) return pressed;
@@ -50,5 +70,5 @@ export function matchChoice(choices: readonly Choice[], input: FlowInput): Choic
   const numbered = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
   if (numbered) return numbered;
   const typed = fold(text);
-  return typed === '' ? undefined : choices.find((choice) => fold(choice.title) === typed);
+  return typed === '' ? undefined : choices.find((choice) => allVariants(choice.title).some((title) => fold(title) === typed));
 }

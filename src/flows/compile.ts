@@ -6,6 +6,7 @@ import { FlowError } from './errors.ts';
 import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
 import { describeIssue } from '../shared/schema-issues.ts';
 import { spinningLoop } from './loops.ts';
+import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, type Localized, type LocalizedSource } from './language.ts';
 import { flowFileSchema } from './schema.ts';
 import { parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
 import { isStepKind, stepKind, stepKinds, type StepKindName } from './steps/index.ts';
@@ -110,6 +111,8 @@ class FileCompiler {
   private readonly saves = new Set<string>();
   private readonly targets: { id: string; at: Path }[] = [];
   private readonly required: { kind: string; at: Path; reason: string }[] = [];
+  /** The flow's `language:` in lower case, when it has a valid one. */
+  private language: string | undefined;
 
   constructor(private readonly file: string, private readonly source: YamlSource) {}
 
@@ -123,12 +126,14 @@ class FileCompiler {
     if (!top.success) {
       for (const issue of top.error.issues) this.problems(issue, flowFileSchema, [], 'the flow script');
     }
+    // Read before the steps (which need it for their texts), and also when the top level has other errors.
+    if (isRecord(value) && typeof value.language === 'string' && LANGUAGE_TAG.test(value.language)) this.language = value.language.toLowerCase();
     const rawSteps = isRecord(value) && Array.isArray(value.steps) ? value.steps : [];
     const steps = rawSteps.map((raw, index) => this.step(raw, index));
     const stepIndex = this.stepIds(rawSteps);
     const rawNotices = isRecord(value) && isRecord(value.notices) ? value.notices : {};
     const notices = Object.fromEntries(
-      Object.entries(rawNotices).flatMap(([moment, text]) => (typeof text === 'string' ? [[moment, this.template(text, ['notices', moment])]] : [])),
+      Object.entries(rawNotices).flatMap(([moment, text]) => (isText(text) ? [[moment, this.text(text, ['notices', moment])]] : [])),
     );
     // No errors means every step compiled.
     const compiled = steps.filter((step) => step !== undefined);
@@ -200,6 +205,8 @@ class FileCompiler {
     return {
       error: (path, reason, hint) => this.report(at(path), reason, hint),
       template: (text, path) => this.template(text, at(path)),
+      text: (text, path) => this.text(text, at(path)),
+      title: (text, path) => this.localized(text, at(path), (title) => title),
       readField: (field, path) => {
         const ref = this.field(field, at(path));
         this.reads.push({ field, line: this.source.lineOf(at(path)), where: '' });
@@ -239,6 +246,36 @@ class FileCompiler {
       this.reads.push({ field: field.path, line: this.source.lineOf(at), where: ' in a template' });
     }
     return parsed.template;
+  }
+
+  private text(text: LocalizedSource, at: Path): Localized<Template> {
+    return this.localized(text, at, (variant, variantAt) => this.template(variant, variantAt));
+  }
+
+  // Each variant is compiled at its own line; a plain text is one variant for every language.
+  private localized<T>(text: LocalizedSource, at: Path, compile: (variant: string, at: Path) => T): Localized<T> {
+    if (typeof text === 'string') return { variants: new Map(), fallback: compile(text, at) };
+    const name = String(at[at.length - 1]);
+    const variants = new Map<string, T>();
+    for (const [tag, variant] of Object.entries(text)) {
+      const key = tag.toLowerCase();
+      if (!LANGUAGE_TAG.test(tag)) {
+        this.report([...at, tag], `"${tag}" is not a language`, `a text per language is a map like { en: "Hello", ar: "مرحبا" }; ${LANGUAGE_TAG_HINT}`);
+      } else if (variants.has(key)) {
+        this.report([...at, tag], `"${tag}" gives a second text for the language "${key}"`, 'keep one of the two');
+      } else {
+        variants.set(key, compile(variant, [...at, tag]));
+      }
+    }
+    const [first] = variants.values();
+    if (Object.keys(text).length === 0) {
+      this.report(at, `"${name}" has no text: its map of languages is empty`, 'write a text, or a text per language like { en: "Hello", ar: "مرحبا" }');
+    } else if (this.language !== undefined && variants.size > 0 && !variants.has(this.language)) {
+      this.report(at, `"${name}" has no "${this.language}" text, the flow's language`, `add ${this.language}: "…"; customers whose language has no text of its own see that one`);
+    }
+    const fallback = (this.language === undefined ? undefined : variants.get(this.language)) ?? first;
+    // An empty or wrong map is reported: the file is refused, so its placeholder text never shows.
+    return { variants, fallback: fallback ?? compile('', at) };
   }
 
   private field(path: string, at: Path): FieldRef {
@@ -305,6 +342,10 @@ class FileCompiler {
 
 function exitsOf<K extends StepKindName>(step: CompiledStep<K>): StepExits {
   return stepKind(step.kind).exits(step.spec);
+}
+
+function isText(value: unknown): value is LocalizedSource {
+  return typeof value === 'string' || (isRecord(value) && Object.values(value).every((variant) => typeof variant === 'string'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

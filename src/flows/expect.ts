@@ -3,8 +3,8 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
-import type { Choice } from '../types.ts';
-import { matchChoice } from './choices.ts';
+import { matchChoice, type FlowChoice } from './choices.ts';
+import type { Localized } from './language.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits } from '../shared/text.ts';
 
@@ -12,7 +12,7 @@ import { asciiDigits } from '../shared/text.ts';
 export type Expect =
   | { type: 'text' | 'email' | 'number' | 'date' }
   | { type: 'phone'; country?: CountryCode }
-  | { type: 'choice'; choices: Choice[] }
+  | { type: 'choice'; choices: FlowChoice[] }
   | { type: 'regex'; pattern: RegExp }
   | { type: AttachmentExpect };
 
@@ -74,27 +74,45 @@ export function isAttachmentExpect(type: string): type is AttachmentExpect {
 }
 
 /**
- * What the bot says after an invalid answer when the step has no `invalid:` text.
+ * What the bot says after an invalid answer when the step has no `invalid:` text, in English and Arabic
+ * (English for other languages).
  *
- *     defaultInvalidText({ type: 'email' }); // "That doesn't look like an email address…"
+ *     localize(defaultInvalidText({ type: 'email' }), 'en'); // "That doesn't look like an email address…"
  */
-export function defaultInvalidText(expect: Expect): string {
-  switch (expect.type) {
-    case 'text': return 'Sorry, I didn\'t get that. Could you type your answer?';
-    case 'email': return 'That doesn\'t look like an email address. Could you check it? (like name@example.com)';
-    case 'phone':
-      return expect.country
-        ? 'That doesn\'t look like a phone number. Could you check it and send it again?'
-        : 'That doesn\'t look like a phone number. Could you send it with the country code? (like +44 20 7946 0958)';
-    case 'number': return 'Please answer with a number, like 3.';
-    case 'date': return 'Please send a date like 31/12/2025 or 2025-12-31.';
-    case 'choice': return 'Please pick one of the options (you can also type its number).';
-    case 'regex': return 'That doesn\'t look right. Could you check it and send it again?';
-    case 'image': return 'Please send a picture: a photo, a screenshot or an image file.';
-    case 'file': return 'Please send it as a file: a document, a photo, or an audio or video recording.';
-    case 'location': return 'Please share a location: tap the attach button in your app and pick Location.';
-  }
+export function defaultInvalidText(expect: Expect): Localized<string> {
+  const key = expect.type === 'phone' && expect.country ? 'national_phone' : expect.type;
+  return { variants: new Map([['en', INVALID.en[key]], ['ar', INVALID.ar[key]]]), fallback: INVALID.en[key] };
 }
+
+// A phone number set in Arabic text is isolated (LRI … PDI): its spaced digit groups would otherwise run right to left.
+const INVALID: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'] | 'national_phone', string>>>> = {
+  en: {
+    text: 'Sorry, I didn\'t get that. Could you type your answer?',
+    email: 'That doesn\'t look like an email address. Could you check it? (like name@example.com)',
+    phone: 'That doesn\'t look like a phone number. Could you send it with the country code? (like +44 20 7946 0958)',
+    national_phone: 'That doesn\'t look like a phone number. Could you check it and send it again?',
+    number: 'Please answer with a number, like 3.',
+    date: 'Please send a date like 31/12/2025 or 2025-12-31.',
+    choice: 'Please pick one of the options (you can also type its number).',
+    regex: 'That doesn\'t look right. Could you check it and send it again?',
+    image: 'Please send a picture: a photo, a screenshot or an image file.',
+    file: 'Please send it as a file: a document, a photo, or an audio or video recording.',
+    location: 'Please share a location: tap the attach button in your app and pick Location.',
+  },
+  ar: {
+    text: 'عذرًا، لم أفهم ذلك. هل يمكنك كتابة إجابتك؟',
+    email: 'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. هل يمكنك التحقق منه؟ (مثل name@example.com)',
+    phone: 'لا يبدو هذا رقم هاتف صحيحًا. هل يمكنك إرساله مع رمز الدولة؟ (مثل \u2066+44 20 7946 0958\u2069)',
+    national_phone: 'لا يبدو هذا رقم هاتف صحيحًا. هل يمكنك التحقق منه وإرساله مرة أخرى؟',
+    number: 'يُرجى الإجابة برقم، مثل 3.',
+    date: 'يُرجى إرسال تاريخ مثل 31/12/2025 أو 2025-12-31.',
+    choice: 'يُرجى اختيار أحد الخيارات (يمكنك أيضًا كتابة رقمه).',
+    regex: 'لا يبدو هذا صحيحًا. هل يمكنك التحقق منه وإرساله مرة أخرى؟',
+    image: 'يُرجى إرسال صورة: صورة فوتوغرافية أو لقطة شاشة أو ملف صورة.',
+    file: 'يُرجى إرساله كملف: مستند أو صورة أو تسجيل صوتي أو مقطع فيديو.',
+    location: 'يُرجى مشاركة موقعك: اضغط على زر الإرفاق في تطبيقك واختر «الموقع».',
+  },
+};
 
 /**
  * True for a country code libphonenumber knows; the loader checks `country:` with it.

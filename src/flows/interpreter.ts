@@ -1,7 +1,9 @@
 // Runs a flow for one conversation: from its position, step after step, until a step waits for the
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
 import type { FieldValue, FlowPosition } from '../store/types.ts';
+import { showChoices } from './choices.ts';
 import { readField, writeField } from './fields.ts';
+import { localize } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
 import type { StepContext, StepOutcome } from './steps/step.ts';
 import { renderTemplate, templateValue } from './template.ts';
@@ -106,6 +108,9 @@ function stepContext(flow: CompiledFlow, step: CompiledStep, run: FlowRun): Step
     flow,
     step,
     render: (template, extra) => renderTemplate(template, run.contact, run.conversation, extra),
+    text: (text, extra) => renderTemplate(localize(text, run.contact.language), run.contact, run.conversation, extra),
+    choices: (choices) => showChoices(choices, run.contact.language),
+    localize: (text) => localize(text, run.contact.language),
     value: (template) => templateValue(template, run.contact, run.conversation),
     read: (field) => readField(field, run.contact, run.conversation),
     write: (field, value: FieldValue) => writeField(field, run.contact, run.conversation, value),

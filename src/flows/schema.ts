@@ -1,6 +1,7 @@
 // The top level of a flow script: its name, its trigger and its list of steps (each step is checked by
 // its own kind's schema, see steps/).
 import { z } from 'zod';
+import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, localizedSchema } from './language.ts';
 
 /** The lifecycle moments a flow's `notices:` may word for the customer. */
 export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back'] as const;
@@ -26,7 +27,9 @@ export const flowFileSchema = z
       z.object({ on: z.literal('conversation.closed') }).strict(),
     ]),
     steps: z.array(z.unknown()).min(1, 'a flow needs at least one step'),
+    /** The language of a text written per language that has no variant for the customer's language. */
+    language: z.string().regex(LANGUAGE_TAG, LANGUAGE_TAG_HINT).optional(),
     /** What the customer hears at each lifecycle moment of a conversation this flow started ("" says nothing). */
-    notices: z.record(z.enum(NOTICE_MOMENTS), z.string()).optional(),
+    notices: z.record(z.enum(NOTICE_MOMENTS), localizedSchema(z.string())).optional(),
   })
   .strict();

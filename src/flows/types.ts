@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../types.ts';
 import type { AssignRequest } from '../handover/assignment/assign.ts';
 import type { StepKindName, StepSpec } from './steps/index.ts';
 import type { NoticeMoment } from './schema.ts';
+import type { Localized } from './language.ts';
 import type { Template } from './template.ts';
 
 /** Where the flows module reports; pino's logger fits. */
@@ -90,5 +91,5 @@ export interface CompiledFlow {
   /** Field paths the flow writes (`save:`, `set:`); any flow's templates may read them. */
   readonly saves: readonly string[];
   /** What the customer hears at each lifecycle moment of the conversations it started, where the flow says. */
-  readonly notices: Readonly<Partial<Record<NoticeMoment, Template>>>;
+  readonly notices: Readonly<Partial<Record<NoticeMoment, Localized<Template>>>>;
 }

@@ -60,4 +60,47 @@ describe('the shipped inbound flow', () => {
     startFlow(flow, run);
     expect(takeSaid(run)).toEqual(['Hi there! Thanks for getting in touch.', 'How can we help you today?']);
   });
+
+  it('speaks Arabic to a contact whose language is Arabic: greeting, questions, invalid text, clarify buttons, queue', () => {
+    const run = newRun({ name: 'ليلى', language: 'ar' });
+    run.classifier = () => ({ intent: 'billing', confidence: 0.2 });
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['مرحبًا ليلى! شكرًا لتواصلك معنا.', 'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟']);
+    resumeFlow(flow, run, { text: 'layla at example' });
+    expect(takeSaid(run)).toEqual(['عذرًا، لا يبدو هذا عنوان بريد إلكتروني صحيحًا. هل يمكنك التحقق منه؟ (مثل name@example.com)']);
+    resumeFlow(flow, run, { text: 'layla@example.com' });
+    expect(takeSaid(run)).toEqual(['كيف يمكننا مساعدتك اليوم؟']);
+    resumeFlow(flow, run, { text: 'عندي سؤال' });
+    expect(run.said).toEqual([{
+      text: 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟',
+      choices: [{ id: 'billing', title: 'الفواتير' }, { id: 'tech_support', title: 'الدعم الفني' }, { id: 'sales', title: 'المبيعات' }],
+    }]);
+    resumeFlow(flow, run, { text: 'الدعم الفني' });
+    expect(run.conversation).toMatchObject({ intent: 'tech_support', team: 'Support' });
+    expect(run.assigned[0]?.queuedText?.(3)).toBe('جميع موظفي خدمة العملاء مشغولون حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+  });
+
+  it('speaks Arabic to a regional Arabic tag and English to a language it does not have', () => {
+    const egyptian = newRun({ language: 'ar-EG', fields: { email: 'omar@example.com' } });
+    startFlow(flow, egyptian);
+    expect(takeSaid(egyptian)).toEqual(['مرحبًا بك! شكرًا لتواصلك معنا.', 'كيف يمكننا مساعدتك اليوم؟']);
+    const french = newRun({ language: 'fr', fields: { email: 'omar@example.com' } });
+    startFlow(flow, french);
+    expect(takeSaid(french)).toEqual(['Hi there! Thanks for getting in touch.', 'How can we help you today?']);
+  });
+
+  it('takes a returning customer\'s first message as their need, without asking it again', () => {
+    const run = newRun({ name: 'Mona', fields: { email: 'mona@example.com' } }, { fields: { first_message: 'I was charged twice for my order' } });
+    run.classifier = (text) => (text.includes('charged') ? { intent: 'billing', confidence: 0.9 } : undefined);
+    startFlow(flow, run);
+    expect(takeSaid(run)).toEqual(['Hi Mona! Thanks for getting in touch.']);
+    expect(run.conversation.fields.need).toBe('I was charged twice for my order');
+    expect(run.conversation).toMatchObject({ intent: 'billing', team: 'Billing' });
+    expect(run.assigned.map((request) => request.team)).toEqual(['Billing']);
+  });
+
+  it('words its notices in English and Arabic', () => {
+    expect(Object.keys(flow.notices).sort()).toEqual(['assigned', 'auto_closed', 'closed', 'handed_back', 'queue_moved', 'transferred']);
+    for (const notice of Object.values(flow.notices)) expect([...notice.variants.keys()]).toEqual(['en', 'ar']);
+  });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkAnswer, type Expect } from '../../src/flows/expect.ts';
+import { forEveryLanguage } from '../../src/flows/language.ts';
 import type { Attachment } from '../../src/store/types.ts';
 
 const choices = [
-  { id: 'billing', title: 'Billing' },
-  { id: 'tech', title: 'Problème technique' },
-  { id: 'sales', title: 'مبيعات' },
+  { id: 'billing', title: forEveryLanguage('Billing') },
+  { id: 'tech', title: forEveryLanguage('Problème technique') },
+  { id: 'sales', title: forEveryLanguage('مبيعات') },
 ];
 
 function accepts(type: Expect, text: string) {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
+import { localizedSchema, type Localized } from '../language.ts';
 import { didYouMean } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
@@ -12,26 +13,26 @@ import { defineStep, type CompileContext, type StepContext } from './step.ts';
 
 /** A compiled `ask` step. */
 export interface AskStep {
-  question: Template;
+  question: Localized<Template>;
   expect: Expect;
   save?: FieldRef;
   skipIfKnown: boolean;
   /** Invalid answers re-asked before `onFail`. */
   retries: number;
   /** The re-ask after an invalid answer; a default per expect type when absent. */
-  invalid?: Template;
+  invalid?: Localized<Template>;
   onFail: Jump;
 }
 
 const DEFAULT_RETRIES = 2;
 
 const shape = {
-  ask: z.string().min(1, 'ask needs a question'),
+  ask: localizedSchema(z.string().min(1, 'ask needs a question')),
   expect: z.string().optional(),
   save: z.string().optional(),
   skip_if_known: z.boolean().optional(),
   retries: z.number().int().min(0).max(10).optional(),
-  invalid: z.string().min(1).optional(),
+  invalid: localizedSchema(z.string().min(1, 'invalid needs a text')).optional(),
   on_fail: z.string().optional(),
   choices: choicesSchema.optional(),
   country: z.string().optional(),
@@ -43,7 +44,7 @@ export const askStep = defineStep({
   shape,
   compile(step, ctx): AskStep {
     const spec: AskStep = {
-      question: ctx.template(step.ask, ['ask']),
+      question: ctx.text(step.ask, ['ask']),
       expect: compileExpect(step, ctx),
       skipIfKnown: step.skip_if_known ?? false,
       retries: step.retries ?? DEFAULT_RETRIES,
@@ -51,14 +52,14 @@ export const askStep = defineStep({
     };
     if (step.save !== undefined) spec.save = ctx.writeField(step.save, ['save']);
     else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>');
-    if (step.invalid !== undefined) spec.invalid = ctx.template(step.invalid, ['invalid']);
+    if (step.invalid !== undefined) spec.invalid = ctx.text(step.invalid, ['invalid']);
     return spec;
   },
   exits: (spec) => ({ gotos: jumpTargets(spec.onFail), fallsThrough: true, mayWait: true }),
   runner: {
     run(spec, ctx) {
       if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
-      say(ctx.render(spec.question), spec, ctx);
+      say(ctx.text(spec.question), spec, ctx);
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
@@ -71,7 +72,7 @@ export const askStep = defineStep({
         // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
         const again = answer.notKept ? spec.question : spec.invalid;
-        say(again ? ctx.render(again) : defaultInvalidText(spec.expect), spec, ctx);
+        say(again ? ctx.text(again) : ctx.localize(defaultInvalidText(spec.expect)), spec, ctx);
         return { wait: { retries: waiting.retries + 1 } };
       }
       return jumpOutcome(spec.onFail, ctx);
@@ -134,5 +135,5 @@ function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodO
 }
 
 function say(text: string, spec: AskStep, ctx: StepContext): void {
-  ctx.run.say(spec.expect.type === 'choice' ? { text, choices: spec.expect.choices } : { text });
+  ctx.run.say(spec.expect.type === 'choice' ? { text, choices: ctx.choices(spec.expect.choices) } : { text });
 }

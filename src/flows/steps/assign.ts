@@ -2,6 +2,7 @@
 // in the queue (`queued`) and giving up after `timeout` (`on_timeout`). The runtime does the handing over.
 import { z } from 'zod';
 import { parseDuration } from '../../shared/duration.ts';
+import { localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep } from './step.ts';
@@ -12,7 +13,7 @@ export interface AssignStep {
   /** Overrides the team's strategy from team.yaml. */
   strategy?: 'least_open' | 'round_robin';
   agent?: Template;
-  queued?: Template;
+  queued?: Localized<Template>;
   timeoutMs?: number;
   onTimeout: Jump;
 }
@@ -30,7 +31,7 @@ export const assignStep = defineStep({
         agent: z.string().min(1).optional(),
       })
       .strict(),
-    queued: z.string().min(1).optional(),
+    queued: localizedSchema(z.string().min(1, 'queued needs a text')).optional(),
     timeout: z.union([z.number().positive(TIMEOUT_FORMAT), z.string().regex(/^\d+\s*[smhd]$/, TIMEOUT_FORMAT)], {
       errorMap: () => ({ message: TIMEOUT_FORMAT }),
     }).optional(),
@@ -43,7 +44,7 @@ export const assignStep = defineStep({
     };
     if (step.assign.strategy) spec.strategy = step.assign.strategy;
     if (step.assign.agent !== undefined) spec.agent = ctx.template(step.assign.agent, ['assign', 'agent']);
-    if (step.queued !== undefined) spec.queued = ctx.template(step.queued, ['queued']);
+    if (step.queued !== undefined) spec.queued = ctx.text(step.queued, ['queued']);
     if (step.timeout !== undefined) spec.timeoutMs = parseDuration(step.timeout) ?? 0;
     else if (step.on_timeout !== undefined) ctx.error(['on_timeout'], 'on_timeout needs a timeout', 'add timeout: 10m');
     return spec;
@@ -56,7 +57,7 @@ export const assignStep = defineStep({
         team: ctx.render(spec.team),
         ...(agent ? { agent: ctx.render(agent) } : {}),
         ...(strategy ? { strategy } : {}),
-        ...(queued ? { queuedText: (position: number) => ctx.render(queued, { 'queue.position': position }) } : {}),
+        ...(queued ? { queuedText: (position: number) => ctx.text(queued, { 'queue.position': position }) } : {}),
       });
       // The flow rests here while the conversation is queued or with an agent; only a timeout moves it on.
       return { wait: { retries: 0 } };

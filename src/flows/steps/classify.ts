@@ -3,20 +3,28 @@
 import { z } from 'zod';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import type { FieldRef } from '../fields.ts';
+import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
-import { matchChoice } from '../choices.ts';
-import type { Choice } from '../../types.ts';
+import { matchChoice, type FlowChoice } from '../choices.ts';
 import { defineStep, type StepContext, type StepOutcome } from './step.ts';
 
 /** A compiled `classify` step. */
 export interface ClassifyStep {
   field: FieldRef;
-  /** Intent → team, in the order written (the order of the clarify choices). */
-  routes: { intent: string; team: string }[];
+  /** Intent → team, in the order written (the order of the clarify choices), with its clarify button's title. */
+  routes: Route[];
   threshold: number;
-  clarify?: Template;
+  clarify?: Localized<Template>;
 }
 
+interface Route {
+  intent: string;
+  team: string;
+  /** The clarify button; the team's name unless the route gives a `title`. */
+  title: Localized<string>;
+}
+
+const teamSchema = z.string().min(1, 'a route names a team');
 
 /** `- classify: conversation.need` with `routes: { billing: Billing }`, `threshold`, `clarify`. */
 export const classifyStep = defineStep({
@@ -24,18 +32,27 @@ export const classifyStep = defineStep({
   shape: {
     classify: z.string().min(1, 'classify needs the field to classify, e.g. classify: conversation.need'),
     routes: z
-      .record(z.string(), z.string().min(1, 'a route names a team'))
+      .record(
+        z.string(),
+        z.union([teamSchema, z.object({ team: teamSchema, title: localizedSchema(z.string().trim().min(1, 'a title cannot be empty')) }).strict()], {
+          errorMap: () => ({ message: 'a route is a team, or { team: Billing, title: { en: Billing, ar: الفواتير } } to title its button' }),
+        }),
+      )
       .refine((routes) => Object.keys(routes).length > 0, 'routes needs at least one intent: team'),
     threshold: z.number().min(0).max(1).optional(),
-    clarify: z.string().min(1).optional(),
+    clarify: localizedSchema(z.string().min(1, 'clarify needs a question')).optional(),
   },
   compile(step, ctx): ClassifyStep {
     const spec: ClassifyStep = {
       field: ctx.readField(step.classify, ['classify']),
-      routes: Object.entries(step.routes).map(([intent, team]) => ({ intent, team })),
+      routes: Object.entries(step.routes).map(([intent, route]) =>
+        typeof route === 'string'
+          ? { intent, team: route, title: forEveryLanguage(route) }
+          : { intent, team: route.team, title: ctx.title(route.title, ['routes', intent, 'title']) },
+      ),
       threshold: step.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
     };
-    if (step.clarify !== undefined) spec.clarify = ctx.template(step.clarify, ['clarify']);
+    if (step.clarify !== undefined) spec.clarify = ctx.text(step.clarify, ['clarify']);
     return spec;
   },
   exits: (spec) => ({ gotos: [], fallsThrough: true, mayWait: spec.clarify !== undefined }),
@@ -50,7 +67,7 @@ export const classifyStep = defineStep({
         ctx.run.log.info({ intent: prediction?.intent, confidence: prediction?.confidence }, 'intent unsure and no clarify question; going on without a team');
         return 'next';
       }
-      ctx.run.say({ text: ctx.render(spec.clarify), choices: routeChoices(spec) });
+      ctx.run.say({ text: ctx.text(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting): StepOutcome {
@@ -58,7 +75,7 @@ export const classifyStep = defineStep({
       const route = picked && spec.routes.find((r) => r.intent === picked.id);
       if (route) return routeTo(route, 1, ctx);
       if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
-      ctx.run.say({ text: ctx.render(spec.clarify), choices: routeChoices(spec) });
+      ctx.run.say({ text: ctx.text(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
       return { wait: { retries: waiting.retries + 1 } };
     },
   },
@@ -67,12 +84,12 @@ export const classifyStep = defineStep({
 /** A clarify question not answered with one of its choices is asked again this many times, then the flow goes on. */
 const CLARIFY_RETRIES = 1;
 
-/** The clarify buttons: one per route, titled with its team, in the order written. */
-function routeChoices(spec: ClassifyStep): Choice[] {
-  return spec.routes.map((route) => ({ id: route.intent, title: route.team }));
+/** The clarify buttons: one per route, in the order written; pressed or typed in any language, they route alike. */
+function routeChoices(spec: ClassifyStep): FlowChoice[] {
+  return spec.routes.map((route) => ({ id: route.intent, title: route.title }));
 }
 
-function routeTo(route: { intent: string; team: string }, confidence: number, ctx: StepContext): StepOutcome {
+function routeTo(route: Route, confidence: number, ctx: StepContext): StepOutcome {
   ctx.run.conversation.intent = route.intent;
   ctx.run.conversation.team = route.team;
   ctx.run.log.info({ intent: route.intent, team: route.team, confidence }, 'intent classified');

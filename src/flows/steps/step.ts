@@ -2,7 +2,10 @@
 // a runner that runs it (and resumes it when it waited for the customer).
 import { z } from 'zod';
 import type { FieldValue } from '../../store/types.ts';
+import type { Choice } from '../../types.ts';
+import type { FlowChoice } from '../choices.ts';
 import type { ExtraFields, FieldRead, FieldRef } from '../fields.ts';
+import type { Localized, LocalizedSource } from '../language.ts';
 import type { Template } from '../template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from '../types.ts';
 
@@ -20,6 +23,10 @@ export interface CompileContext {
   error(at: Path, reason: string, hint?: string): void;
   /** Parses a template; the fields it names are checked against every loaded flow's fields. */
   template(text: string, at: Path): Template;
+  /** A text the customer reads: one template, or one per language (`{ en: …, ar: … }`), each parsed like `template`. */
+  text(text: LocalizedSource, at: Path): Localized<Template>;
+  /** A choice title: one text, or one per language. */
+  title(text: LocalizedSource, at: Path): Localized<string>;
   /** A field the step reads; it must be a builtin or saved by some loaded flow. */
   readField(path: string, at: Path): FieldRef;
   /** A field the step writes; it becomes readable in every flow's templates. */
@@ -58,6 +65,12 @@ export interface StepContext {
   readonly flow: CompiledFlow;
   readonly step: CompiledStep;
   render(template: Template, extra?: ExtraFields): string;
+  /** A text in the contact's language (`localize`), filled in. */
+  text(text: Localized<Template>, extra?: ExtraFields): string;
+  /** Choices titled in the contact's language; a choice's id is the same in every language. */
+  choices(choices: readonly FlowChoice[]): Choice[];
+  /** The variant for the contact's language (`contact.language`, read when called). */
+  localize<T>(text: Localized<T>): T;
   /** A template's value; a lone placeholder keeps the field's type. */
   value(template: Template): FieldValue;
   read(field: FieldRef): FieldRead;
