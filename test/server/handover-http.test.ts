@@ -46,8 +46,9 @@ describe('handover in the web chat', () => {
     await omar.say('/close refunded');
     expect((await omar.messages()).at(-1)?.text).toBe('Closed #1 (refunded).');
     await layla.say('thanks, one more question');
-    // A new conversation, and the flow does not ask again for the email it already knows.
-    expect((await layla.messages()).slice(-2).map((m) => m.text)).toEqual(['Hi Layla! Thanks for getting in touch.', 'How can we help you today?']);
+    // A new conversation: the flow asks neither the email it knows nor the need, which her first message gave
+    // (too vague to route, so she is asked which team).
+    expect((await layla.messages()).slice(-2).map((m) => m.text)).toEqual(['Hi Layla! Thanks for getting in touch.', 'Is this about billing, a technical problem, or a purchase?']);
 
     const report = await fetch(`${app.url}/api/reports?from=2026-11-24&to=2026-11-25`, { headers: { authorization: 'Bearer test-admin-token' } });
     expect(report.status).toBe(200);
