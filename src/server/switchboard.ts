@@ -162,7 +162,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
-    const signIn = new AgentSignIn({ agents: webchatAgents(directory) });
+    const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
     if (config.WEBCHAT_OPEN_SESSIONS === '1') {
       log.warn('WEBCHAT_OPEN_SESSIONS=1: anyone who knows or guesses a web chat session name reads and writes in it; for development only, never in production');
     }
@@ -315,6 +315,7 @@ function createChannels(
       ...(config.WEBCHAT_EMBED_ORIGINS ? { embedOrigins: config.WEBCHAT_EMBED_ORIGINS } : {}),
     },
     log: log.child({ channel: 'webchat' }),
+    now: () => now().getTime(),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {

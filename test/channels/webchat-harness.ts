@@ -21,6 +21,8 @@ export interface WebchatHarness {
   messages: Message[];
   delivered: InboundMessage[];
   media: FileMediaStore;
+  /** How many times the channel read a page of history. */
+  reads(): number;
   /** Customers' sessions made by POST /webchat/sessions. */
   sessions: Map<string, WebchatSession>;
   /** What the media folder holds (file names). */
@@ -49,8 +51,12 @@ export async function webchatHarness(options: { maxBytes?: number; openSessions?
     nameOf: (agentId: string) => agentList.find((agent) => agent.id === agentId)?.name,
   };
   let nextId = 1;
+  let reads = 0;
   const channel = createWebchatChannel({
-    history: async (session, after, limit) => messages.filter((message) => message.address === session && message.id > after).slice(0, limit),
+    history: async (session, after, limit) => {
+      reads++;
+      return messages.filter((message) => message.address === session && message.id > after).slice(0, limit);
+    },
     sessions: { get: async (session) => sessions.get(session), put: async (session, record) => void sessions.set(session, record) },
     agents,
     signIn: new AgentSignIn({ agents }),
@@ -91,6 +97,7 @@ export async function webchatHarness(options: { maxBytes?: number; openSessions?
     delivered,
     media,
     sessions,
+    reads: () => reads,
     mediaFiles: () => readdir(dir).catch(() => []),
     async say(session, from, text, attachments) {
       const message: Message = {
