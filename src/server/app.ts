@@ -35,7 +35,7 @@ export interface App {
 }
 
 /**
- * What every answer carries, as helmet would set it (written out here: five headers do not need a dependency).
+ * What every answer carries, as helmet would set it (written out here: a handful of fixed headers needs no dependency).
  * Nothing is framed, sniffed, or given a referrer; an answer that is not a page runs nothing. Pages set their own
  * content security policy (the web chat's pages allow their own scripts and styles, and the widget's iframe its
  * embedding origins), as do files served from the media store.

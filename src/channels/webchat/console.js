@@ -94,8 +94,10 @@ function scheduleRefresh() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refresh().catch(() => {}), 150);
 }
-// Notices may go to another app of the agent's (where they last wrote from): look now and then all the same.
+// Notices may go to another app of the agent's (where they last wrote from), and what the customer's device
+// reports (delivered, read) comes with no notice: look now and then all the same.
 setInterval(() => { if (state) scheduleRefresh(); }, 15_000);
+setInterval(() => { if (state && selected !== undefined && document.visibilityState === 'visible') void openConversation(selected).catch(() => {}); }, 5_000);
 
 /** The agent's own web chat session streams every notice to them: each one means something changed. */
 function listen() {
