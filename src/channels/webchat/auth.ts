@@ -66,13 +66,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** True when `token` is the one whose hash is `hash`, in constant time. */
+/**
+ * True when `token` is the one whose hash is `hash`, in constant time.
+ *
+ *     tokenMatches(req.query.token, record.tokenHash); // false for undefined
+ */
 export function tokenMatches(token: string | undefined, hash: string): boolean {
   if (token === undefined || !/^[0-9a-f]{64}$/.test(hash)) return false;
   return timingSafeEqual(Buffer.from(hashToken(token), 'hex'), Buffer.from(hash, 'hex'));
 }
 
-/** The token of `Authorization: Bearer <token>`, if the request has one. */
+/**
+ * The token of `Authorization: Bearer <token>`, if the request has one.
+ *
+ *     bearerOf(req); // 'Zk1…', or undefined
+ */
 export function bearerOf(req: Request): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
 }
@@ -268,7 +276,12 @@ function missingToken(req: Request): string {
   return `this session needs its token: send ${how}, the token POST /webchat/sessions gave with the session`;
 }
 
-/** Answers a refusal: 401 with `WWW-Authenticate` and the reason. */
+/**
+ * Answers a refusal: 401 with `WWW-Authenticate` and the reason.
+ *
+ *     const who = signIn.agentOf(req);
+ *     if ('error' in who) return refuse(res, who);
+ */
 export function refuse(res: Response, refusal: Refusal): void {
   res.status(refusal.status).set('www-authenticate', 'Bearer').json({ error: refusal.error });
 }
