@@ -22,7 +22,8 @@ async function api(path, init = {}) {
   const res = await fetch(`/agent/api${path}`, { ...init, headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
   if (res.status === 401) {
     const reason = (await res.json().catch(() => ({}))).error;
-    showSignIn(state ? 'You were signed out. Sign in again.' : '', reason);
+    // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
+    showSignIn(state ? `You were signed out (${reason ?? 'sign in again'}).` : '');
     throw new SignedOut(reason);
   }
   return res;
