@@ -34,7 +34,10 @@ async function startServer(mode: 'bare' | 'switchboard', dataDir?: string): Prom
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
+    // Its URL, after any log lines (a warning at start, say).
+    lines.on('line', (line) => {
+      if (line.startsWith('http')) resolve(line);
+    });
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return { url, child };

@@ -23,7 +23,11 @@ if (mode === 'bare') {
   stop = () => new Promise((done) => server.close(() => done()));
 } else {
   const switchboard = await startSwitchboard({
-    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir ?? '' },
+    // Simulated visitors post to sessions they name, from one address, far past the web chat's abuse limits.
+    config: {
+      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir ?? '', WEBCHAT_OPEN_SESSIONS: '1',
+      WEBCHAT_RATE_LIMIT: [{ count: 1_000_000, perMs: 1_000 }, { count: 1_000_000, perMs: 1_000 }],
+    },
     log: createLogger({ level: 'warn' }),
     watch: false,
   });

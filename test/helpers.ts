@@ -8,6 +8,7 @@ import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts
 import { seedDataDir } from '../src/server/data-dir.ts';
 import { FileMediaStore } from '../src/store/media.ts';
 import type { ChannelHost, Deliver } from '../src/types.ts';
+import type { Config } from '../src/server/config.ts';
 
 export const quietLog = createLogger({ level: 'silent' });
 
@@ -35,14 +36,15 @@ export async function dataDirWith(flows: Record<string, string>): Promise<string
 }
 
 export async function cleanupDirs(): Promise<void> {
+  visitors.clear();
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Starts Switchboard on a free port over `dataDir`. */
-export function start(dataDir: string, options: { now?: () => Date; adminToken?: string } = {}): Promise<Switchboard> {
-  const { adminToken, ...rest } = options;
+export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; config?: Partial<Config> } = {}): Promise<Switchboard> {
+  const { adminToken, config, ...rest } = options;
   return startSwitchboard({
-    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}) },
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...config },
     log: quietLog,
     watch: false,
     sweepEveryMs: 0,
@@ -50,8 +52,32 @@ export function start(dataDir: string, options: { now?: () => Date; adminToken?:
   });
 }
 
-/** A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start. */
+/**
+ * The web chat tokens of the shipped agents in tests: the shipped team.yaml reads them from these variables, and
+ * `shippedDataDir()` sets each one not set already.
+ */
+export const SHIPPED_AGENT_TOKENS: Record<string, string> = {
+  OMAR_WEBCHAT_TOKEN: 'omar-test-webchat-token-0123456789',
+  SARA_WEBCHAT_TOKEN: 'sara-test-webchat-token-0123456789',
+  LINA_WEBCHAT_TOKEN: 'lina-test-webchat-token-0123456789',
+};
+
+/** The `webchat_token` the tests' own team.yaml files give their web chat agents. */
+export const TEST_AGENT_TOKEN = 'test-token-0123456789abcdef';
+
+/**
+ * The token of the agent whose web chat session is `agent-<name>`: `<NAME>_WEBCHAT_TOKEN` from the environment
+ * (the shipped agents'), else `TEST_AGENT_TOKEN`.
+ *
+ *     agentToken('agent-omar'); // process.env.OMAR_WEBCHAT_TOKEN
+ */
+export function agentToken(session: string): string {
+  return process.env[`${session.replace(/^agent-/, '').toUpperCase()}_WEBCHAT_TOKEN`] ?? TEST_AGENT_TOKEN;
+}
+
+/** A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start; the agents' tokens are set. */
 export async function shippedDataDir(): Promise<string> {
+  for (const [variable, token] of Object.entries(SHIPPED_AGENT_TOKENS)) process.env[variable] ??= token;
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
   made.push(dir);
   await seedDataDir(join(dir, 'data'));
@@ -61,28 +87,86 @@ export async function shippedDataDir(): Promise<string> {
 export interface ListedMessage {
   id: number;
   from: 'contact' | 'bot' | 'agent';
+  name?: string;
   text: string;
   choices?: { id: string; title: string }[];
+  conversationId?: number;
+  clientId?: string;
+  delivery?: 'delivered' | 'read';
+  at: string;
 }
 
-/** A visitor of the web chat, speaking the JSON API. */
-export function visitor(baseUrl: string, session: string, name?: string) {
+/** Web chat credentials: a session and what opens it. */
+export interface Credentials {
+  session: string;
+  token: string;
+}
+
+/** Visitors' sessions by the label tests give them, so the same label on a restarted server is the same visitor. */
+const visitors = new Map<string, { credentials: Promise<Credentials>; baseUrl: string }>();
+
+/**
+ * Makes a web chat session (`POST /webchat/sessions`).
+ *
+ *     const { session, token } = await newSession(app.url, 'Layla');
+ */
+export async function newSession(baseUrl: string, name?: string): Promise<Credentials> {
+  const res = await fetch(`${baseUrl}/webchat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(name ? { name } : {}) });
+  if (res.status !== 201) throw new Error(`POST /webchat/sessions answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Credentials;
+}
+
+/**
+ * A visitor of the web chat, speaking the JSON API. `label` names them in the test: the first use makes their
+ * session (the same label later, on a restarted server too, is the same visitor, until `cleanupDirs`). A label
+ * `agent-<name>` is that agent's own session, opened with `agentToken(label)`.
+ *
+ *     const layla = visitor(app.url, 'layla', 'Layla');
+ *     await layla.say('hello');
+ */
+export function visitor(baseUrl: string, label: string, name?: string) {
+  const credentials = (fresh = false): Promise<Credentials> => {
+    if (label.startsWith('agent-')) return Promise.resolve({ session: label, token: agentToken(label) });
+    const known = visitors.get(label);
+    if (known && !fresh) return known.credentials;
+    const made = newSession(baseUrl, name);
+    visitors.set(label, { credentials: made, baseUrl });
+    made.catch(() => visitors.delete(label));
+    return made;
+  };
+  /** A request with the visitor's token; a session another server made (another test's) is made again here. */
+  const send = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    let { session, token } = await credentials();
+    let res = await fetch(`${baseUrl}/webchat/${session}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+    if (res.status === 401 && visitors.get(label)?.baseUrl !== baseUrl) {
+      ({ session, token } = await credentials(true));
+      res = await fetch(`${baseUrl}/webchat/${session}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+    }
+    return res;
+  };
   const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${baseUrl}/webchat/${session}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...(name ? { name } : {}), ...body }),
-    });
+    const res = await send('/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...(name ? { name } : {}), ...body }) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   return {
+    credentials: () => credentials(),
     say: (text: string, clientId?: string) => post({ text, ...(clientId ? { clientId } : {}) }),
     press: (choice: string) => post({ choice }),
     quote: (text: string, replyTo: number) => post({ text, replyTo }),
     post,
+    /** Every message after `after`, read a page at a time. */
     async messages(after = 0): Promise<ListedMessage[]> {
-      const res = await fetch(`${baseUrl}/webchat/${session}/messages?after=${after}`);
-      return ((await res.json()) as { messages: ListedMessage[] }).messages;
+      const all: ListedMessage[] = [];
+      for (let cursor = after, more = true; more;) {
+        const res = await send(`/messages?after=${cursor}&limit=200`);
+        if (res.status !== 200) throw new Error(`GET /webchat/…/messages answered ${res.status}: ${await res.text()}`);
+        const page = (await res.json()) as { messages: ListedMessage[]; more: boolean };
+        all.push(...page.messages);
+        more = page.more;
+        cursor = page.messages.at(-1)?.id ?? cursor;
+        if (page.messages.length === 0) break;
+      }
+      return all;
     },
     /** Texts the bot said, in order. */
     async botTexts(): Promise<string[]> {

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
 import { whatsappNumber } from '../channels/whatsapp/address.ts';
+import { parseRate, type Rate } from '../channels/webchat/limits.ts';
+import { COLOR_PATTERN } from '../channels/webchat/pages.ts';
 
 const optionalText = z.string().trim().min(1).optional();
 const url = z.string().url('must be a URL such as https://example.com');
@@ -14,6 +16,44 @@ const duration = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
   return ms;
+});
+
+/** `20/10s,60/10s`: a list of rates (count per span), exactly `names.length` of them. */
+const rates = (names: readonly string[], example: string) => z.string().transform((text, ctx) => {
+  const parts = text.split(',').map((part) => parseRate(part));
+  if (parts.length !== names.length || parts.some((part) => part === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${names.join(', then ')}, as count/span, like ${example}` });
+    return z.NEVER;
+  }
+  return parts as Rate[];
+});
+
+/** `5,50`: a list of whole numbers above 0, exactly `names.length` of them. */
+const counts = (names: readonly string[], example: string) => z.string().transform((text, ctx) => {
+  const parts = text.split(',').map((part) => (/^\s*\d{1,6}\s*$/.test(part) ? Number(part) : 0));
+  if (parts.length !== names.length || parts.some((part) => part <= 0)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be ${names.join(', then ')}, like ${example}` });
+    return z.NEVER;
+  }
+  return parts;
+});
+
+/** `https://shop.example, https://www.shop.example`: origins, as a browser writes them (no path). */
+const origins = z.string().transform((text, ctx) => {
+  const list = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${origin}" is not an origin: write scheme, host and port only, like https://shop.example or http://localhost:8080` });
+      return z.NEVER;
+    }
+  }
+  return list.map((origin) => origin.replace(/\/$/, ''));
 });
 
 const schema = z.object({
@@ -40,6 +80,13 @@ const schema = z.object({
     })
     .default('30/1m'),
   MAX_ATTACHMENT_MB: z.coerce.number({ message: 'must be a number of megabytes such as 20' }).positive('must be more than 0').max(2048, 'must be at most 2048').default(20),
+  WEBCHAT_OPEN_SESSIONS: z.enum(['0', '1'], { message: 'must be 1 (open sessions, development only) or 0 (off)' }).default('0'),
+  WEBCHAT_RATE_LIMIT: rates(['messages per session', 'messages per IP address'], '20/10s,60/10s').default('20/10s,60/10s'),
+  WEBCHAT_SESSION_LIMIT: rates(['new sessions per IP address'], '20/1h').default('20/1h'),
+  WEBCHAT_STREAM_LIMIT: counts(['event streams open per session', 'per IP address'], '5,50').default('5,50'),
+  WEBCHAT_EMBED_ORIGINS: origins.default(''),
+  WEBCHAT_TITLE: z.string().trim().min(1).max(80, 'must be at most 80 characters').default('Chat with us'),
+  WEBCHAT_COLOR: z.string().trim().regex(COLOR_PATTERN, 'must be a colour like #0a7 or #1f4fd1').default('#1f4fd1'),
   TELEGRAM_BOT_TOKEN: optionalText,
   TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (what Telegram accepts as secret_token)').optional(),

@@ -10,7 +10,8 @@ import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
-import { createWebchatChannel } from '../channels/webchat/index.ts';
+import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
+import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
 import { createMessengerChannels } from '../channels/messenger/index.ts';
@@ -20,8 +21,10 @@ import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS } from '../handover/commands.ts';
 import type { AgentState } from '../handover/agent-state.ts';
+import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
+import { mountAgentConsole } from './agent-console.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
@@ -177,7 +180,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
-    const channels = createChannels(config, parts, log, now, options.whatsappWeb);
+    const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
+    if (config.WEBCHAT_OPEN_SESSIONS === '1') {
+      log.warn('WEBCHAT_OPEN_SESSIONS=1: anyone who knows or guesses a web chat session name reads and writes in it; for development only, never in production');
+    }
+    const { channels, webchat } = createChannels(config, { ...parts, signIn }, log, now, options.whatsappWeb);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
@@ -196,6 +203,12 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     logLifecycle(bus, log);
     for (const channel of channels) channel.mount?.(routes);
     mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
+    mountAgentConsole(routes, {
+      store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
+      act: running.act,
+      post: webchat.accept,
+      ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+    });
 
     // A classify step without a model asks its clarify question, even for the clearest need: the first
     // model is waited for here, and a message arriving while a later first model trains waits for it too.
@@ -293,6 +306,36 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
   return undefined;
 }
 
+/** Where web chat sessions are kept: one small document per session, holding a hash of its token. */
+const WEBCHAT_SESSIONS = 'webchat-sessions';
+
+/** Customers' web chat sessions, in the store's documents. */
+function webchatSessions(store: Store): WebchatSessions {
+  return {
+    get: (session) => store.doc<WebchatSession>(WEBCHAT_SESSIONS, session),
+    put: (session, record) => store.transaction(`${WEBCHAT_SESSIONS}:${session}`, async (tx) => tx.putDoc(WEBCHAT_SESSIONS, session, record)),
+  };
+}
+
+/** The agents with a web chat session and what signs them in, as team.yaml has them now. */
+function webchatAgents(directory: TeamDirectory): WebchatAgents {
+  const toWebchat = (agent: Agent): WebchatAgent | undefined => {
+    const session = agent.identities.find((identity) => identity.channel === 'webchat')?.id;
+    if (session === undefined) return undefined;
+    const token = agent.secrets?.webchat;
+    const missingVariable = agent.missingSecrets?.webchat;
+    return { id: agent.id, name: agent.name, session, ...(token !== undefined ? { token } : {}), ...(missingVariable !== undefined ? { missingVariable } : {}) };
+  };
+  return {
+    all: () => directory.agents().flatMap((agent) => toWebchat(agent) ?? []),
+    bySession: (session) => {
+      const agent = directory.agentByIdentity('webchat', session);
+      return agent ? toWebchat(agent) : undefined;
+    },
+    nameOf: (agentId) => directory.agent(agentId)?.name,
+  };
+}
+
 /**
  * The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; Messenger when its
  * three are (and Instagram Direct with it, with INSTAGRAM=1); the Bot Framework (Teams, Web Chat) when
@@ -300,16 +343,36 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
  */
 function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
-): Channel[] {
-  const { store, directory } = parts;
-  const channels: Channel[] = [createWebchatChannel({
-    history: (session, after) => store.messagesOfAddress('webchat', session, after),
+): { channels: Channel[]; webchat: WebchatChannel } {
+  const { store, directory, signIn } = parts;
+  const [perSession, perAddress] = config.WEBCHAT_RATE_LIMIT ?? [];
+  const [streamsPerSession, streamsPerAddress] = config.WEBCHAT_STREAM_LIMIT ?? [];
+  const webchat = createWebchatChannel({
+    history: (session, after, limit) => store.messagesOfAddress('webchat', session, after, limit),
+    sessions: webchatSessions(store),
+    agents: webchatAgents(directory),
+    signIn,
+    openSessions: config.WEBCHAT_OPEN_SESSIONS === '1',
+    limits: {
+      ...(perSession ? { postsPerSession: perSession } : {}),
+      ...(perAddress ? { postsPerAddress: perAddress } : {}),
+      ...(config.WEBCHAT_SESSION_LIMIT?.[0] ? { sessionsPerAddress: config.WEBCHAT_SESSION_LIMIT[0] } : {}),
+      ...(streamsPerSession ? { streamsPerSession } : {}),
+      ...(streamsPerAddress ? { streamsPerAddress } : {}),
+    },
+    pages: {
+      ...(config.WEBCHAT_TITLE ? { title: config.WEBCHAT_TITLE } : {}),
+      ...(config.WEBCHAT_COLOR ? { color: config.WEBCHAT_COLOR } : {}),
+      ...(config.WEBCHAT_EMBED_ORIGINS ? { embedOrigins: config.WEBCHAT_EMBED_ORIGINS } : {}),
+    },
     log: log.child({ channel: 'webchat' }),
-  })];
+    now: () => now().getTime(),
+  });
+  const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {
     channels.push(createTelegramChannel({
       token: config.TELEGRAM_BOT_TOKEN,
@@ -368,7 +431,7 @@ function createChannels(
       ...whatsappWeb,
     }));
   }
-  return channels;
+  return { channels, webchat };
 }
 
 /** Binds `server`; what a person must change when that fails is a ListenError naming PORT or HOST. */

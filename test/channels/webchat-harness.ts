@@ -1,11 +1,14 @@
 // The web chat channel on its own HTTP server, over an in-memory list of messages standing in for the runtime and
 // the store: what a visitor posts is kept as the runtime keeps it, and agents' messages are added by the test.
+// Sessions are open by default (WEBCHAT_OPEN_SESSIONS=1), so a test may name its own; sessions made by
+// POST /webchat/sessions still need their token.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWebchatChannel } from '../../src/channels/webchat/index.ts';
+import { createWebchatChannel, type WebchatOptions } from '../../src/channels/webchat/index.ts';
+import { AgentSignIn, type WebchatAgent, type WebchatSession } from '../../src/channels/webchat/auth.ts';
 import { createApp } from '../../src/server/app.ts';
 import { FileMediaStore } from '../../src/store/media.ts';
 import type { Message } from '../../src/store/types.ts';
@@ -18,6 +21,10 @@ export interface WebchatHarness {
   messages: Message[];
   delivered: InboundMessage[];
   media: FileMediaStore;
+  /** How many times the channel read a page of history. */
+  reads(): number;
+  /** Customers' sessions made by POST /webchat/sessions. */
+  sessions: Map<string, WebchatSession>;
   /** What the media folder holds (file names). */
   mediaFiles(): Promise<string[]>;
   /** An agent's (or the bot's) message to `session`, stored then sent as the outbox does. */
@@ -31,14 +38,31 @@ export interface WebchatHarness {
  *     const chat = await webchatHarness({ maxBytes: 1024 });
  *     await fetch(`${chat.url}/webchat/v-1/messages`, { method: 'POST', body: form });
  */
-export async function webchatHarness(options: { maxBytes?: number } = {}): Promise<WebchatHarness> {
+export async function webchatHarness(options: { maxBytes?: number; openSessions?: boolean; agents?: WebchatAgent[]; limits?: WebchatOptions['limits']; pages?: WebchatOptions['pages'] } = {}): Promise<WebchatHarness> {
   const dir = join(await mkdtemp(join(tmpdir(), 'switchboard-webchat-')), 'media');
   const media = new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 });
   const messages: Message[] = [];
   const delivered: InboundMessage[] = [];
+  const sessions = new Map<string, WebchatSession>();
+  const agentList = options.agents ?? [];
+  const agents = {
+    all: () => agentList,
+    bySession: (session: string) => agentList.find((agent) => agent.session === session),
+    nameOf: (agentId: string) => agentList.find((agent) => agent.id === agentId)?.name,
+  };
   let nextId = 1;
+  let reads = 0;
   const channel = createWebchatChannel({
-    history: async (session, after) => messages.filter((message) => message.address === session && message.id > after),
+    history: async (session, after, limit) => {
+      reads++;
+      return messages.filter((message) => message.address === session && message.id > after).slice(0, limit);
+    },
+    sessions: { get: async (session) => sessions.get(session), put: async (session, record) => void sessions.set(session, record) },
+    agents,
+    signIn: new AgentSignIn({ agents }),
+    openSessions: options.openSessions ?? true,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.pages ? { pages: options.pages } : {}),
     log: quietLog,
     heartbeatSeconds: 60,
   });
@@ -72,6 +96,8 @@ export async function webchatHarness(options: { maxBytes?: number } = {}): Promi
     messages,
     delivered,
     media,
+    sessions,
+    reads: () => reads,
     mediaFiles: () => readdir(dir).catch(() => []),
     async say(session, from, text, attachments) {
       const message: Message = {

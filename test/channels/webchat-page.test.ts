@@ -64,7 +64,12 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('uploads a picture chosen with the attach button and shows it inline, with what the agent sends and what the server refuses', async () => {
     const page = await browser.newPage({ viewport: { width: 640, height: 900 } });
-    await page.goto(`${chat.url}/?session=v-browser`);
+    await page.goto(`${chat.url}/`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    const { session, token } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string; token: string });
+    expect(chat.sessions.get(session)).toMatchObject({ name: 'Layla' });
     await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
 
     await page.fill('#text', 'my receipt');
@@ -83,24 +88,24 @@ describe.skipIf(!hasChromium)(title, () => {
     const popup = page.waitForEvent('popup');
     await thumb.click();
     const opened = await popup;
-    expect(opened.url()).toBe(`${chat.url}/webchat/v-browser/media/${upload!.attachments![0]!.ref}`);
+    expect(opened.url()).toBe(`${chat.url}/webchat/${session}/media/${upload!.attachments![0]!.ref}?token=${token}`);
     await opened.close();
 
     // What an agent sends: a voice note, a document, a place; and a file that was not kept.
     const voice = await chat.media.put(new Uint8Array(2048), { mime: 'audio/ogg', name: 'voice.ogg' });
     const invoice = await chat.media.put(new TextEncoder().encode('%PDF-1.4 invoice'), { mime: 'application/pdf', name: 'invoice.pdf' });
-    await chat.say('v-browser', 'agent', 'Here is your invoice', [
+    await chat.say(session, 'agent', 'Here is your invoice', [
       { kind: 'audio', mime: 'audio/ogg', name: 'voice.ogg', size: voice.size, ref: voice.ref, voice: true },
       { kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', size: invoice.size, ref: invoice.ref },
     ]);
-    await chat.say('v-browser', 'agent', 'Our shop', [{ kind: 'location', location: { latitude: 51.5072, longitude: -0.1276, name: 'Shop' } }]);
-    await chat.say('v-browser', 'agent', '', [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', refused: 'the file is larger than 20 MB' }]);
+    await chat.say(session, 'agent', 'Our shop', [{ kind: 'location', location: { latitude: 51.5072, longitude: -0.1276, name: 'Shop' } }]);
+    await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', refused: 'the file is larger than 20 MB' }]);
     const agent = page.locator('.msg.agent');
     await agent.nth(2).waitFor();
-    expect(await agent.nth(0).locator('audio[controls]').getAttribute('src')).toBe(`/webchat/v-browser/media/${voice.ref}`);
+    expect(await agent.nth(0).locator('audio[controls]').getAttribute('src')).toBe(`/webchat/${session}/media/${voice.ref}?token=${token}`);
     const download = agent.nth(0).locator('a[download]');
     expect(await download.innerText()).toBe('invoice.pdf (16 bytes)');
-    expect(await download.getAttribute('href')).toBe(`/webchat/v-browser/media/${invoice.ref}`);
+    expect(await download.getAttribute('href')).toBe(`/webchat/${session}/media/${invoice.ref}?token=${token}`);
     expect(await agent.nth(1).locator('a').getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.5072&mlon=-0.1276#map=16/51.5072/-0.1276');
     expect(await agent.nth(2).innerText()).toContain('tour.mp4 could not be kept: the file is larger than 20 MB');
 

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, quietLog, shippedDataDir, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, quietLog, shippedDataDir, start, visitor, type Credentials } from '../helpers.ts';
 import { form, webchatHarness, type WebchatHarness } from './webchat-harness.ts';
 
 afterEach(cleanupDirs);
@@ -19,13 +19,18 @@ interface Listed {
   attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; location?: object; contact?: object }[];
 }
 
-async function upload(url: string, session: string, body: FormData): Promise<{ status: number; error?: string }> {
-  const res = await fetch(`${url}/webchat/${session}/messages`, { method: 'POST', body });
+/** A session by name (the harness's open sessions), or one with its token (the whole server). */
+type Who = string | Credentials;
+const sessionOf = (who: Who) => (typeof who === 'string' ? who : who.session);
+const auth = (who: Who): Record<string, string> => (typeof who === 'string' ? {} : { authorization: `Bearer ${who.token}` });
+
+async function upload(url: string, who: Who, body: FormData): Promise<{ status: number; error?: string }> {
+  const res = await fetch(`${url}/webchat/${sessionOf(who)}/messages`, { method: 'POST', headers: auth(who), body });
   return { status: res.status, ...((await res.json()) as { error?: string }) };
 }
 
-async function listed(url: string, session: string): Promise<Listed[]> {
-  return ((await (await fetch(`${url}/webchat/${session}/messages`)).json()) as { messages: Listed[] }).messages;
+async function listed(url: string, who: Who): Promise<Listed[]> {
+  return ((await (await fetch(`${url}/webchat/${sessionOf(who)}/messages`, { headers: auth(who) })).json()) as { messages: Listed[] }).messages;
 }
 
 describe('web chat files', () => {
@@ -205,24 +210,29 @@ describe('web chat files through the whole server', () => {
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
     const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, MAX_ATTACHMENT_MB: 1 }, log: quietLog, watch: false, sweepEveryMs: 0 });
     const media = join(dir, 'media');
+    const layla = visitor(app.url, 'layla');
+    const key = await layla.credentials();
 
-    const huge = await upload(app.url, 'layla', form({ bytes: new Uint8Array(3 * 1024 * 1024), type: 'video/mp4', name: 'huge.mp4' }, { text: 'look' }));
+    const huge = await upload(app.url, key, form({ bytes: new Uint8Array(3 * 1024 * 1024), type: 'video/mp4', name: 'huge.mp4' }, { text: 'look' }));
     expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes' });
-    const empty = await upload(app.url, 'layla', form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }));
+    const empty = await upload(app.url, key, form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }));
     expect(empty).toEqual({ status: 400, error: 'the file is empty' });
     expect(await readdir(media).catch(() => [])).toEqual([]);
     expect(await app.store.messageCount()).toBe(0);
 
-    expect((await upload(app.url, 'layla', form({ bytes: png, type: 'image/png', name: '../../etc/passwd' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
+    expect((await upload(app.url, key, form({ bytes: png, type: 'image/png', name: '../../etc/passwd' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
     const [ref] = (await readdir(media)).filter((file) => !file.endsWith('.json'));
     expect(await readFile(join(media, ref!))).toEqual(Buffer.from(png));
     expect(JSON.parse(await readFile(join(media, `${ref}.json`), 'utf8'))).toMatchObject({ mime: 'image/png', name: 'passwd', size: png.length });
-    const layla = visitor(app.url, 'layla');
     expect((await layla.messages()).map((m) => [m.from, m.text])).toEqual([['contact', 'my receipt'], ['bot', 'Hi Layla!'], ['bot', 'What is your email address?']]);
     // JSON posts work as before.
     expect((await layla.say('layla@example.com')).status).toBe(202);
 
-    expect((await fetch(`${app.url}/webchat/omar/media/${ref}`)).status).toBe(404);
+    // Another visitor, with a token of their own, gets the same 404 as for a file that never was.
+    const omar = await visitor(app.url, 'omar').credentials();
+    expect((await fetch(`${app.url}/webchat/${omar.session}/media/${ref}`, { headers: auth(omar) })).status).toBe(404);
+    // Layla's token opens Layla's session only.
+    expect((await fetch(`${app.url}/webchat/${omar.session}/media/${ref}`, { headers: auth(key) })).status).toBe(401);
     await app.stop();
   });
 
@@ -230,6 +240,8 @@ describe('web chat files through the whole server', () => {
     const app = await start(await shippedDataDir());
     const omar = visitor(app.url, 'agent-omar');
     const layla = visitor(app.url, 'layla', 'Layla');
+    const laylaKey = await layla.credentials();
+    const omarKey = await omar.credentials();
     await omar.say('/online');
     await layla.say('hello');
     await layla.say('layla@example.com');
@@ -237,32 +249,35 @@ describe('web chat files through the whole server', () => {
     await layla.say('I was charged twice');
     expect((await omar.messages()).at(-1)?.text).toMatch(/#1/);
 
-    expect((await upload(app.url, 'layla', form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
-    const sent = (await listed(app.url, 'layla')).find((m) => m.attachments);
-    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: expect.stringMatching(/^\/webchat\/layla\/media\/[0-9a-f]{32}$/) }] });
+    expect((await upload(app.url, laylaKey, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
+    const sent = (await listed(app.url, laylaKey)).find((m) => m.attachments);
+    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/${laylaKey.session}/media/${sent?.attachments?.[0]?.url?.split('/').at(-1)}` }] });
     const ref = sent!.attachments![0]!.url!.split('/').at(-1)!;
-    const file = await fetch(`${app.url}${sent!.attachments![0]!.url}`);
+    expect(ref).toMatch(/^[0-9a-f]{32}$/);
+    const file = await fetch(`${app.url}${sent!.attachments![0]!.url}`, { headers: auth(laylaKey) });
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
 
     // The copy relayed to Omar's web chat session carries the same file.
-    const relayed = (await listed(app.url, 'agent-omar')).find((m) => m.attachments);
+    const relayed = (await listed(app.url, omarKey)).find((m) => m.attachments);
     expect(relayed?.attachments).toEqual([{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/agent-omar/media/${ref}` }]);
-    expect(new Uint8Array(await (await fetch(`${app.url}/webchat/agent-omar/media/${ref}`)).arrayBuffer())).toEqual(png);
-    expect((await fetch(`${app.url}/webchat/omar-2/media/${ref}`)).status).toBe(404);
+    expect(new Uint8Array(await (await fetch(`${app.url}/webchat/agent-omar/media/${ref}`, { headers: auth(omarKey) })).arrayBuffer())).toEqual(png);
+    const other = await visitor(app.url, 'omar-2').credentials();
+    expect((await fetch(`${app.url}/webchat/${other.session}/media/${ref}`, { headers: auth(other) })).status).toBe(404);
 
     const pdf = new TextEncoder().encode('%PDF-1.4 refund');
-    expect((await upload(app.url, 'agent-omar', form({ bytes: pdf, type: 'application/pdf', name: 'refund.pdf' }, { text: 'your refund', replyTo: String(relayed!.id) }))).status).toBe(202);
-    const answer = (await listed(app.url, 'layla')).at(-1)!;
+    expect((await upload(app.url, omarKey, form({ bytes: pdf, type: 'application/pdf', name: 'refund.pdf' }, { text: 'your refund', replyTo: String(relayed!.id) }))).status).toBe(202);
+    const answer = (await listed(app.url, laylaKey)).at(-1)!;
     expect(answer).toMatchObject({ from: 'agent', text: 'your refund', attachments: [{ kind: 'document', mime: 'application/pdf', name: 'refund.pdf' }] });
-    expect(await (await fetch(`${app.url}${answer.attachments![0]!.url}`)).text()).toBe('%PDF-1.4 refund');
+    expect(await (await fetch(`${app.url}${answer.attachments![0]!.url}`, { headers: auth(laylaKey) })).text()).toBe('%PDF-1.4 refund');
     await app.stop();
   });
 
   it('answers 503 to an upload while the bot shuts down, keeping no message', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
+    const late = await visitor(app.url, 'late').credentials();
     await app.runtime.stop();
-    const res = await upload(app.url, 'late', form({ bytes: png, type: 'image/png', name: 'a.png' }));
+    const res = await upload(app.url, late, form({ bytes: png, type: 'image/png', name: 'a.png' }));
     expect(res.status).toBe(503);
     expect(res.error).toMatch(/shutting down/);
     expect(await app.store.messageCount()).toBe(0);

@@ -1,6 +1,6 @@
 // The web chat API end to end over HTTP: the flow through it, refusals of malformed requests, the event stream.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs, dataDirWith, inboundFlow, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, newSession, start, visitor } from '../helpers.ts';
 
 afterEach(cleanupDirs);
 
@@ -85,7 +85,8 @@ describe('web chat', () => {
 
   it('refuses malformed requests with 400 and a reason, storing nothing', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
-    const url = `${app.url}/webchat/bad-1/messages`;
+    const { session, token } = await newSession(app.url);
+    const url = `${app.url}/webchat/${session}/messages`;
     const cases: [string, RequestInit, RegExp][] = [
       ['invalid JSON', { body: '{"text": ' }, /not valid JSON/],
       ['no text nor choice', { body: '{}' }, /exactly one of "text" or "choice"/],
@@ -97,11 +98,11 @@ describe('web chat', () => {
       ['not an object', { body: '[1,2]' }, /JSON object/],
     ];
     for (const [label, init, reason] of cases) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, ...init });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, ...init });
       expect(res.status, label).toBe(400);
       expect(((await res.json()) as { error: string }).error, label).toMatch(reason);
     }
-    const badSession = await fetch(`${app.url}/webchat/${'a'.repeat(65)}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    const badSession = await fetch(`${app.url}/webchat/${'a'.repeat(65)}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"text":"hi"}' });
     expect(badSession.status).toBe(400);
     expect(await app.store.messageCount()).toBe(0);
     expect(await app.store.conversations()).toEqual([]);
@@ -110,7 +111,8 @@ describe('web chat', () => {
 
   it('answers the worst bodies with 400 (413 past the size limit) and a reason, never 500, storing nothing', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
-    const url = `${app.url}/webchat/worst/messages`;
+    const { session, token } = await newSession(app.url);
+    const url = `${app.url}/webchat/${session}/messages`;
     const cases: [string, string, number, RegExp][] = [
       ['replyTo past 2^53', '{"text":"hi","replyTo":1e300}', 400, /replyTo/],
       ['replyTo a digit too long', '{"text":"hi","replyTo":9007199254740993}', 400, /replyTo/],
@@ -125,7 +127,7 @@ describe('web chat', () => {
       ['past the size limit', JSON.stringify({ text: 'x'.repeat(300_000) }), 413, /too large/],
     ];
     for (const [label, body, status, reason] of cases) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
       expect(res.status, label).toBe(status);
       expect(((await res.json()) as { error: string }).error, label).toMatch(reason);
     }
@@ -161,13 +163,14 @@ describe('web chat', () => {
   it('streams the conversation as server-sent events, resuming after Last-Event-ID', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
     const sara = visitor(app.url, 'sara', 'Sara');
-    const live = readEvents(`${app.url}/webchat/sara/events`, 3);
+    const { session, token } = await sara.credentials();
+    const live = readEvents(`${app.url}/webchat/${session}/events?token=${token}`, 3);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await sara.say('hello');
     const events = await live;
     expect(events.map((e) => e.text)).toEqual(['hello', 'Hi Sara!', 'What is your email address?']);
 
-    const resumed = await readEvents(`${app.url}/webchat/sara/events`, 1, { 'last-event-id': String(events[1]!.id) });
+    const resumed = await readEvents(`${app.url}/webchat/${session}/events`, 1, { 'last-event-id': String(events[1]!.id), authorization: `Bearer ${token}` });
     expect(resumed.map((e) => e.text)).toEqual(['What is your email address?']);
     await app.stop();
   });
@@ -176,7 +179,8 @@ describe('web chat', () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
     const page = await fetch(`${app.url}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('EventSource');
+    expect(await page.text()).toContain('/assets/chat.js');
+    expect(await (await fetch(`${app.url}/assets/chat.js`)).text()).toContain('EventSource');
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });

@@ -80,7 +80,7 @@ it('relays a Telegram photo to a web chat agent and a voice note to a Telegram a
   expect(card?.text).toContain('#1');
   expect(card?.text).toContain('The receipt, charged twice');
   expect(card?.attachments).toEqual([expect.objectContaining({ kind: 'image', mime: 'image/jpeg', url: expect.stringMatching(/^\/webchat\/agent-lina\/media\/[0-9a-f]{32}$/) })]);
-  const download = await fetch(`${app.url}${card!.attachments![0]!.url}`);
+  const download = await fetch(`${app.url}${card!.attachments![0]!.url}`, { headers: { authorization: `Bearer ${(await lina.credentials()).token}` } });
   expect(download.headers.get('content-type')).toBe('image/jpeg');
   expect(Buffer.from(await download.arrayBuffer())).toEqual(jpeg);
 

@@ -106,10 +106,12 @@ describe('process', () => {
 
   it('loses no acknowledged message when killed with SIGKILL under load', async () => {
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    // Load from one address far past the web chat's abuse limits: this test is about durability, not those.
+    const unlimited = { WEBCHAT_RATE_LIMIT: '100000/1s,100000/1s' };
     const acked = new Map<string, string[]>();
     const sent = new Map<string, { text: string; clientId: string }[]>();
     for (let round = 0; round < 2; round++) {
-      const server = await serve({ DATA_DIR: dir });
+      const server = await serve({ DATA_DIR: dir, ...unlimited });
       let killed = false;
       const visitors = Array.from({ length: 8 }, (_, n) => `r${round}v${n}`);
       const load = visitors.map(async (session) => {
@@ -132,7 +134,7 @@ describe('process', () => {
       await server.exit;
     }
 
-    const server = await serve({ DATA_DIR: dir });
+    const server = await serve({ DATA_DIR: dir, ...unlimited });
     let total = 0;
     for (const [session, texts] of acked) {
       const client = visitor(server.url, session, 'Kim');

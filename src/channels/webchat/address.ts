@@ -1,4 +1,4 @@
-// How team.yaml names an agent in the web chat: the session that is theirs.
+// How team.yaml names an agent in the web chat: the session that is theirs, opened only with their webchat_token.
 import type { AddressKey } from '../../handover/team.ts';
 import { SESSION_PATTERN } from './session.ts';
 
@@ -6,7 +6,7 @@ import { SESSION_PATTERN } from './session.ts';
 export const webchatAddress: AddressKey = {
   key: 'webchat',
   channels: ['webchat'],
-  hint: 'a web chat session name only this agent knows (1-64 letters, digits, - or _), e.g. webchat: agent-omar',
+  hint: 'the name of the agent\'s web chat session (1-64 letters, digits, - or _), e.g. webchat: agent-omar; they sign in to it at /agent with their webchat_token',
   example: (agentId) => `webchat: agent-${agentId || 'name'}`,
   normalize: (value) => (SESSION_PATTERN.test(value.trim()) ? value.trim() : undefined),
   secret: {

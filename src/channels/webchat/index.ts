@@ -1,19 +1,26 @@
-// The built-in web chat: the embedded default channel. A JSON and multipart API and server-sent events over the
-// messages the wiring hands it, files served from the media store, and the page that uses them (page.html).
+// The built-in web chat: the embedded default channel. Sessions made by `POST /webchat/sessions` (a random name
+// and a token: capabilities), a JSON and multipart API and server-sent events over the messages the wiring hands
+// it, files served from the media store, abuse limits, and the pages that use them (pages.ts).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DeliveryRefused, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
 import type { Message } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
+import { hashToken, newSession, refuse, SessionGate, type AgentSignIn, type WebchatAgents, type WebchatSessions } from './auth.ts';
+import { ConnectionLimiter, DEFAULT_LIMITS, describeRate, RateLimiter, type WebchatLimits } from './limits.ts';
+import { mountPages, type PageOptions } from './pages.ts';
 import { SESSION_PATTERN } from './session.ts';
 import { dropRest, receiveUpload, UploadRefused } from './upload.ts';
 
 /** The longest message a visitor may send; longer ones are refused with 400, nothing stored. */
 export const MAX_TEXT_LENGTH = 20_000;
+
+/** Messages per page of history when the request names no `limit`, and the most a page may hold. */
+export const PAGE_SIZE = { default: 50, max: 200 } as const;
 
 const refPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -45,80 +52,215 @@ const uploadFields = z
   })
   .strict();
 
+const sessionBody = z.object({ name: name.optional() }).strict();
+const readBody = z.object({ ids: z.array(z.number().int().positive().safe()).min(1, 'ids is empty').max(PAGE_SIZE.max, `at most ${PAGE_SIZE.max} ids`) }).strict();
+
 const afterQuery = z.coerce.number().int().min(0).default(0);
+const limitQuery = z.coerce.number().int().min(1).max(PAGE_SIZE.max).default(PAGE_SIZE.default);
 
 /** A message as the web chat API shows it. */
 export interface WebchatMessage {
   id: number;
   from: 'contact' | 'bot' | 'agent';
+  /** The agent's name, on an agent's message. */
+  name?: string;
   text: string;
   choices?: { id: string; title: string }[];
   attachments?: WebchatAttachment[];
   at: string;
+  /** The conversation it belongs to: where it changes, a new conversation began. */
+  conversationId?: number;
+  /** The `clientId` the session's owner posted it with. */
+  clientId?: string;
+  /** What the reader's device reported of a message sent to it: shown, then read. */
+  delivery?: 'delivered' | 'read';
+}
+
+/** A page of history: up to `limit` messages, and whether more follow. */
+export interface WebchatPage {
+  messages: WebchatMessage[];
+  more: boolean;
 }
 
 export interface WebchatOptions {
   /**
-   * The messages exchanged with a session (its visitor's, or an agent's using the web chat) with `id > after`,
-   * oldest first: all the web chat reads of the store. It shows them, and serves a file only to a session whose
-   * own messages carry it.
+   * Up to `limit` messages exchanged with a session (its visitor's, or an agent's using the web chat) with
+   * `id > after`, oldest first: all the web chat reads of the store. It shows them, and serves a file only to a
+   * session whose own messages carry it.
    */
-  history: (session: string, after: number) => Promise<Message[]>;
+  history: (session: string, after: number, limit: number) => Promise<Message[]>;
+  /** Where customers' sessions are kept. */
+  sessions: WebchatSessions;
+  /** The agents with a web chat session, and every agent's name. */
+  agents: WebchatAgents;
+  /** Agents' sign-in (the /agent cookie), shared with the agent console. */
+  signIn: AgentSignIn;
   log: Logger;
+  /** Development only: a session name nobody made opens without a token, as in the days before tokens. */
+  openSessions?: boolean;
+  /** Abuse limits; each one left out keeps its default (`DEFAULT_LIMITS`). */
+  limits?: Partial<WebchatLimits>;
+  /** The pages' title, colour and the origins that may embed the chat. */
+  pages?: Partial<PageOptions>;
   /** Seconds between keep-alive comments on event streams. */
   heartbeatSeconds?: number;
+  now?: () => number;
+}
+
+/** The web chat channel, and how the agent console hands it an agent's reply. */
+export interface WebchatChannel extends Channel {
+  /**
+   * Hands a message to the runtime as though its session had posted it, and wakes that session's event streams.
+   * Rejects with `DeliveryRefused` (nothing stored) while the channel is not started or the bot shuts down.
+   *
+   *     await webchat.accept({ channel: 'webchat', id: `${session}:${clientId}`, from: { id: session }, text, replyTo, at });
+   */
+  accept(message: InboundMessage): Promise<void>;
 }
 
 /**
- * The web chat channel. A session id in the URL names the visitor.
+ * The web chat channel.
  *
- *     const webchat = createWebchatChannel({ history: (session, after) => store.messagesOfAddress('webchat', session, after), log });
+ *     const webchat = createWebchatChannel({ history: (s, after, limit) => store.messagesOfAddress('webchat', s, after, limit), sessions, agents, signIn, log });
  *     webchat.mount(app); await webchat.start(host);
  */
-export function createWebchatChannel(options: WebchatOptions): Channel {
-  const { log } = options;
+export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
+  const { log, agents } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const postsBySession = new RateLimiter(limits.postsPerSession, options.now);
+  const postsByAddress = new RateLimiter(limits.postsPerAddress, options.now);
+  const sessionsByAddress = new RateLimiter(limits.sessionsPerAddress, options.now);
+  const streamsBySession = new ConnectionLimiter(limits.streamsPerSession);
+  const streamsByAddress = new ConnectionLimiter(limits.streamsPerAddress);
+  const gate = new SessionGate({ sessions: options.sessions, agents, signIn: options.signIn, openSessions: options.openSessions ?? false });
   const streams = new Map<string, Set<EventStream>>();
-  const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
   let host: ChannelHost | undefined;
 
   function notify(session: string): void {
     for (const stream of streams.get(session) ?? []) void stream.pump();
   }
 
-  /** The session's messages a person may see: internal notes are stored under a customer's address too. */
-  async function shown(session: string, after: number): Promise<Message[]> {
-    return (await options.history(session, after)).filter((message) => message.from !== 'note');
-  }
-
-  async function history(session: string, after: number): Promise<WebchatMessage[]> {
-    return (await shown(session, after)).map((message) => toWebchat(message, session));
-  }
-
-  /** Hands a visitor's message to the runtime and answers 202 once stored, or 503 (shutting down, nothing stored). */
-  async function handOver(res: Response, message: InboundMessage): Promise<void> {
-    if (!host) {
-      res.status(503).json({ error: 'the web chat is not started' });
-      return;
+  /**
+   * Up to `limit` messages of the session a person may see after `after` (internal notes are stored under a
+   * customer's address too, and are left out), whether more follow, and where the next page starts.
+   */
+  async function page(session: string, after: number, limit: number): Promise<{ messages: Message[]; more: boolean; cursor: number }> {
+    const shown: Message[] = [];
+    let cursor = after;
+    for (;;) {
+      const batch = await options.history(session, cursor, limit + 1);
+      for (const message of batch) {
+        if (shown.length === limit) return { messages: shown, more: true, cursor };
+        cursor = message.id;
+        if (message.from !== 'note') shown.push(message);
+      }
+      if (batch.length <= limit) return { messages: shown, more: false, cursor };
     }
+  }
+
+  function toWebchat(message: Message, session: string): WebchatMessage {
+    const agentName = message.from === 'agent' && message.agentId ? agents.nameOf(message.agentId) : undefined;
+    const ownId = message.direction === 'in' && message.channelMessageId?.startsWith(`${session}:`) ? message.channelMessageId.slice(session.length + 1) : undefined;
+    return {
+      id: message.id,
+      // What the session's owner wrote is theirs ("contact"), also when the owner is an agent using the web chat.
+      from: message.direction === 'in' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
+      ...(agentName !== undefined && message.direction === 'out' ? { name: agentName } : {}),
+      text: message.text,
+      ...(message.choices ? { choices: message.choices } : {}),
+      ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, session)) } : {}),
+      at: message.at,
+      ...(message.conversationId !== undefined && !message.toAgent ? { conversationId: message.conversationId } : {}),
+      ...(ownId !== undefined ? { clientId: ownId } : {}),
+      ...(message.delivery ? { delivery: message.delivery } : {}),
+    };
+  }
+
+  /** A message sent to a session's page: reported delivered, once. */
+  function shownOnDevice(message: Message): void {
+    if (message.direction !== 'out' || message.delivery || !host) return;
+    host.report({ channel: 'webchat', messageId: String(message.id), status: 'delivered', at: new Date().toISOString() })
+      .catch((error: unknown) => log.warn({ error: String(error), message: message.id }, 'web chat could not record a message as delivered'));
+  }
+
+  /** Hands a message to the runtime once stored; wakes the session's streams. */
+  async function accept(message: InboundMessage): Promise<void> {
+    if (!host) throw new DeliveryRefused('the web chat is not started');
+    await host.deliver(message);
+    notify(message.from.id);
+  }
+
+  /** Answers 202 once the message is stored, or 503 (shutting down, nothing stored). */
+  async function handOver(res: Response, message: InboundMessage): Promise<void> {
     try {
-      await host.deliver(message);
+      await accept(message);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       res.status(503).set('retry-after', '5').json({ error: error.message });
       return;
     }
-    notify(message.from.id);
     res.status(202).json({ accepted: true });
   }
 
-  async function post(req: Request, res: Response): Promise<void> {
+  /** The session in the URL, checked and let in, with its owner's name; answers the refusal otherwise. */
+  function admit(req: Request, res: Response, next: NextFunction): void {
     const session = String(req.params.session);
-    if (!SESSION_PATTERN.test(session)) {
-      res.status(400).json({ error: 'session must be 1-64 letters, digits, "-" or "_"' });
+    const refused = (status: number, error: string) => {
+      res.status(status).json({ error });
+      dropRest(req);
+    };
+    if (!SESSION_PATTERN.test(session)) return void refused(400, 'session must be 1-64 letters, digits, "-" or "_"');
+    gate.admit(req, session).then((admission) => {
+      if (!('ok' in admission)) {
+        refuse(res, admission);
+        dropRest(req);
+        return;
+      }
+      res.locals.session = session;
+      res.locals.ownerName = admission.name;
+      next();
+    }, next);
+  }
+
+  /** Posts per session and per address: over either, 429 with `Retry-After`, and nothing read or stored. */
+  function limitPosts(req: Request, res: Response, next: NextFunction): void {
+    const session = res.locals.session as string;
+    const address = req.ip ?? 'unknown';
+    const bySession = postsBySession.take(session);
+    const byAddress = bySession > 0 ? 0 : postsByAddress.take(address);
+    if (bySession === 0 && byAddress === 0) return next();
+    if (bySession === 0) postsBySession.giveBack(session);
+    const [wait, what] = bySession > 0
+      ? [bySession, `this session sends too fast (at most ${describeRate(limits.postsPerSession)})`]
+      : [byAddress, `too many messages from your address (at most ${describeRate(limits.postsPerAddress)})`];
+    res.status(429).set('retry-after', String(wait)).json({ error: `${what}: nothing was kept; send it again in ${wait} s` });
+    dropRest(req);
+  }
+
+  async function createSession(req: Request, res: Response): Promise<void> {
+    const address = req.ip ?? 'unknown';
+    const wait = sessionsByAddress.take(address);
+    if (wait > 0) {
+      res.status(429).set('retry-after', String(wait)).json({ error: `too many new sessions from your address (at most ${describeRate(limits.sessionsPerAddress)}); try again in ${wait} s` });
       return;
     }
+    const body = sessionBody.safeParse(req.body ?? {});
+    if (!body.success) {
+      res.status(400).json({ error: body.error.issues.map(describeIssue).join('; ') });
+      return;
+    }
+    let made = newSession();
+    // 128 random bits do not collide; an agent's session name is refused all the same.
+    while (agents.bySession(made.session) || (await options.sessions.get(made.session))) made = newSession();
+    await options.sessions.put(made.session, { tokenHash: hashToken(made.token), ...(body.data.name ? { name: body.data.name } : {}), createdAt: new Date().toISOString() });
+    res.status(201).set('cache-control', 'no-store').json({ session: made.session, token: made.token });
+  }
+
+  async function post(req: Request, res: Response): Promise<void> {
+    const session = res.locals.session as string;
+    const ownerName = res.locals.ownerName as string | undefined;
     if (req.is('multipart/form-data')) {
-      await upload(req, res, session);
+      await upload(req, res, session, ownerName);
       return;
     }
     const parsed = postBody.safeParse(req.body);
@@ -127,10 +269,11 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
       return;
     }
     const body = parsed.data;
+    const sender = body.name ?? ownerName;
     await handOver(res, {
       channel: 'webchat',
       id: `${session}:${body.clientId ?? randomUUID()}`,
-      from: { id: session, ...(body.name ? { name: body.name } : {}) },
+      from: { id: session, ...(sender ? { name: sender } : {}) },
       ...(body.text !== undefined ? { text: body.text } : {}),
       ...(body.choice !== undefined ? { choice: body.choice } : {}),
       ...(body.replyTo !== undefined ? { replyTo: String(body.replyTo) } : {}),
@@ -139,9 +282,10 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
   }
 
   /** A file, with `text` as its caption: its bytes go to the media store, then the message to the runtime. */
-  async function upload(req: Request, res: Response, session: string): Promise<void> {
+  async function upload(req: Request, res: Response, session: string, ownerName: string | undefined): Promise<void> {
     if (!host) {
       res.status(503).json({ error: 'the web chat is not started' });
+      dropRest(req);
       return;
     }
     let received;
@@ -163,10 +307,11 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     }
     const { fields, media } = received;
     const caption = fields.text?.trim() ? fields.text : undefined;
+    const sender = fields.name ?? ownerName;
     await handOver(res, {
       channel: 'webchat',
       id: `${session}:${fields.clientId ?? randomUUID()}`,
-      from: { id: session, ...(fields.name ? { name: fields.name } : {}) },
+      from: { id: session, ...(sender ? { name: sender } : {}) },
       ...(caption !== undefined ? { text: caption } : {}),
       attachments: [{
         kind: kindOf(media.mime),
@@ -181,14 +326,31 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     });
   }
 
+  /** The page saw these messages while the reader looked: those sent to the session are recorded as read. */
+  async function read(req: Request, res: Response): Promise<void> {
+    const session = res.locals.session as string;
+    const body = readBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: `expected {"ids": [<message id>, …]}: ${body.error.issues.map(describeIssue).join('; ')}` });
+      return;
+    }
+    const ids = new Set(body.data.ids);
+    const from = Math.min(...ids) - 1;
+    const seen = (await options.history(session, from, Math.max(...ids) - from)).filter((message) => ids.has(message.id) && message.direction === 'out' && message.delivery !== 'read');
+    if (host) {
+      const at = new Date().toISOString();
+      await Promise.all(seen.map((message) => host?.report({ channel: 'webchat', messageId: String(message.id), status: 'read', at })));
+    }
+    res.status(204).end();
+  }
+
   /** A file's bytes, only to a session whose own messages carry it; any other gets the same 404 as a ref that never was. */
   async function download(req: Request, res: Response): Promise<void> {
-    const session = String(req.params.session);
+    const session = res.locals.session as string;
     const ref = String(req.params.ref);
     const notFound = () => res.status(404).json({ error: 'not found' });
-    if (!SESSION_PATTERN.test(session) || !refPattern.test(ref) || !host) return void notFound();
-    const messages = await shown(session, 0);
-    if (!messages.some((message) => message.attachments?.some((attachment) => attachment.ref === ref))) return void notFound();
+    if (!refPattern.test(ref) || !host) return void notFound();
+    if (!(await carries(session, ref))) return void notFound();
     const found = await host.media.get(ref);
     if (!found) return void notFound();
     setMediaHeaders(res, found.media);
@@ -202,32 +364,59 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     }
   }
 
+  /** Whether a message of the session carries the file, read a page at a time. */
+  async function carries(session: string, ref: string): Promise<boolean> {
+    for (let cursor = 0, more = true; more;) {
+      const found = await page(session, cursor, PAGE_SIZE.max);
+      if (found.messages.some((message) => message.attachments?.some((attachment) => attachment.ref === ref))) return true;
+      ({ more, cursor } = found);
+    }
+    return false;
+  }
+
   async function list(req: Request, res: Response): Promise<void> {
-    const session = String(req.params.session);
+    const session = res.locals.session as string;
     const after = afterQuery.safeParse(req.query.after ?? 0);
-    if (!SESSION_PATTERN.test(session) || !after.success) {
-      res.status(400).json({ error: 'expected /webchat/<session>/messages?after=<message id>' });
+    const limit = limitQuery.safeParse(req.query.limit ?? PAGE_SIZE.default);
+    if (!after.success || !limit.success) {
+      res.status(400).json({ error: `expected /webchat/<session>/messages?after=<message id>&limit=<1-${PAGE_SIZE.max}, default ${PAGE_SIZE.default}>` });
       return;
     }
-    res.json({ messages: await history(session, after.data) });
+    const found = await page(session, after.data, limit.data);
+    res.set('cache-control', 'no-store').json({ messages: found.messages.map((message) => toWebchat(message, session)), more: found.more } satisfies WebchatPage);
   }
 
   function events(req: Request, res: Response): void {
-    const session = String(req.params.session);
+    const session = res.locals.session as string;
     const after = afterQuery.safeParse(req.get('last-event-id') ?? req.query.after ?? 0);
-    if (!SESSION_PATTERN.test(session) || !after.success) {
+    if (!after.success) {
       res.status(400).json({ error: 'expected /webchat/<session>/events?after=<message id>' });
+      return;
+    }
+    const address = req.ip ?? 'unknown';
+    if (!streamsBySession.open(session)) {
+      res.status(429).set('retry-after', '30').json({ error: `this session has ${limits.streamsPerSession} event streams open already, the most it may; close one first` });
+      return;
+    }
+    if (!streamsByAddress.open(address)) {
+      streamsBySession.close(session);
+      res.status(429).set('retry-after', '30').json({ error: `your address has ${limits.streamsPerAddress} event streams open already, the most it may; close one first` });
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');
-    const stream = new EventStream(res, after.data, (last) => history(session, last), log);
+    const stream = new EventStream(res, after.data, async (last) => {
+      const found = await page(session, last, PAGE_SIZE.default);
+      return { ...found, messages: found.messages.map((message) => ({ message, shown: toWebchat(message, session) })) };
+    }, shownOnDevice, log);
     const set = streams.get(session) ?? new Set();
     set.add(stream);
     streams.set(session, set);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), (options.heartbeatSeconds ?? 15) * 1000);
     res.on('close', () => {
       clearInterval(heartbeat);
+      streamsBySession.close(session);
+      streamsByAddress.close(address);
       set.delete(stream);
       if (set.size === 0) streams.delete(session);
     });
@@ -238,18 +427,20 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
     name: 'webchat',
     mount(app: Express) {
       const router = express.Router();
-      router.get('/', (_req, res) => {
-        res.type('html').send(page);
-      });
-      router.post('/webchat/:session/messages', express.json({ limit: '256kb' }), post);
-      router.get('/webchat/:session/messages', list);
-      router.get('/webchat/:session/events', events);
-      router.get('/webchat/:session/media/:ref', download);
+      mountPages(router, options.pages ?? {});
+      options.signIn.mount(router);
+      router.post('/webchat/sessions', express.json({ limit: '4kb' }), createSession);
+      router.post('/webchat/:session/messages', admit, limitPosts, express.json({ limit: '256kb' }), post);
+      router.post('/webchat/:session/read', admit, express.json({ limit: '16kb' }), read);
+      router.get('/webchat/:session/messages', admit, list);
+      router.get('/webchat/:session/events', admit, events);
+      router.get('/webchat/:session/media/:ref', admit, download);
       app.use(router);
     },
     async start(given: ChannelHost) {
       host = given;
     },
+    accept,
     async send(to: string, message: OutboundMessage) {
       // The message, attachments included, is already in the store; the page reads it from there, by its store id.
       setImmediate(() => notify(to));
@@ -263,37 +454,40 @@ export function createWebchatChannel(options: WebchatOptions): Channel {
   };
 }
 
-function toWebchat(message: Message, session: string): WebchatMessage {
-  return {
-    id: message.id,
-    // What the session's owner wrote is theirs ("contact"), also when the owner is an agent using the web chat.
-    from: message.direction === 'in' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
-    text: message.text,
-    ...(message.choices ? { choices: message.choices } : {}),
-    ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, session)) } : {}),
-    at: message.at,
-  };
-}
-
 function describeIssue(issue: z.ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.path.length === 0) return 'the body must be a JSON object';
   return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
-/** One open event stream: sends every message after the last one it sent, never twice, in id order. */
+interface StreamPage {
+  messages: { message: Message; shown: WebchatMessage }[];
+  more: boolean;
+  cursor: number;
+}
+
+/**
+ * One open event stream: sends every message after the last one it sent, never twice, in id order, a page at a
+ * time; the next page waits until the connection has taken the last one (a long transcript never sits whole in
+ * memory or in the socket's buffer).
+ */
 class EventStream {
   #last: number;
   #running: Promise<void> | undefined;
   #again = false;
+  #ended = false;
 
   constructor(
     private readonly res: Response,
     after: number,
-    private readonly fetch: (after: number) => Promise<WebchatMessage[]>,
+    private readonly fetch: (after: number) => Promise<StreamPage>,
+    private readonly onSent: (message: Message) => void,
     private readonly log: Logger,
   ) {
     this.#last = after;
+    res.once('close', () => {
+      this.#ended = true;
+    });
   }
 
   pump(): Promise<void> {
@@ -305,14 +499,21 @@ class EventStream {
       do {
         this.#again = false;
         try {
-          for (const message of await this.fetch(this.#last)) {
-            this.res.write(`id: ${message.id}\ndata: ${JSON.stringify(message)}\n\n`);
-            this.#last = message.id;
+          for (let more = true; more && !this.#ended;) {
+            const found = await this.fetch(this.#last);
+            let room = true;
+            for (const { message, shown } of found.messages) {
+              room = this.res.write(`id: ${shown.id}\ndata: ${JSON.stringify(shown)}\n\n`);
+              this.onSent(message);
+            }
+            this.#last = found.cursor;
+            more = found.more;
+            if (!room && !this.#ended) await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
           }
         } catch (error) {
           this.log.warn({ error: String(error) }, 'web chat stream could not read messages');
         }
-      } while (this.#again);
+      } while (this.#again && !this.#ended);
       this.#running = undefined;
     })();
     return this.#running;

@@ -1,0 +1,287 @@
+// Who may use a web chat session. A customer's session is a capability: its random name and token come from
+// `POST /webchat/sessions`, and only a hash of the token is kept. An agent's session (their `webchat:` in team.yaml)
+// opens with the agent's own credential: their `webchat_token`, or the cookie that signing in at /agent sets.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { sameSecret } from '../../shared/secret.ts';
+import { describeRate, RateLimiter, type Rate } from './limits.ts';
+
+/** What is kept of a customer's session: never the token itself. */
+export interface WebchatSession {
+  /** SHA-256 of the token, hex. */
+  tokenHash: string;
+  /** The name the visitor gave when the session was made. */
+  name?: string;
+  createdAt: string;
+}
+
+/**
+ * Where customers' sessions are kept, durably (the wiring puts them in the store's documents).
+ *
+ *     await sessions.put(session, { tokenHash, createdAt });
+ *     (await sessions.get(session))?.tokenHash;
+ */
+export interface WebchatSessions {
+  get(session: string): Promise<WebchatSession | undefined>;
+  put(session: string, record: WebchatSession): Promise<void>;
+}
+
+/** An agent as the web chat knows them: their session, and what signs them in. */
+export interface WebchatAgent {
+  id: string;
+  name: string;
+  /** Their web chat session (`webchat:` in team.yaml). */
+  session: string;
+  /** Their `webchat_token`; absent when it is read from an environment variable that is not set. */
+  token?: string;
+  /** The environment variable `webchat_token: env:NAME` names, when it is not set. */
+  missingVariable?: string;
+}
+
+/** The agents with a web chat session, as team.yaml has them now (the wiring reads the team directory). */
+export interface WebchatAgents {
+  all(): WebchatAgent[];
+  /** The agent whose web chat session this is. */
+  bySession(session: string): WebchatAgent | undefined;
+  /** An agent's name by id (any agent, web chat or not), for the name shown on their messages. */
+  nameOf(agentId: string): string | undefined;
+}
+
+/**
+ * A new customer session: a random name and token, 128 bits each, base64url.
+ *
+ *     const { session, token } = newSession(); // session 'v3q2…' (23 characters), token 'Zk1…' (22)
+ */
+export function newSession(): { session: string; token: string } {
+  return { session: `v${randomBytes(16).toString('base64url')}`, token: randomBytes(16).toString('base64url') };
+}
+
+/**
+ * What is kept of a token.
+ *
+ *     hashToken(token); // 'e3b0c442…' (64 hex digits)
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * True when `token` is the one whose hash is `hash`, in constant time.
+ *
+ *     tokenMatches(req.query.token, record.tokenHash); // false for undefined
+ */
+export function tokenMatches(token: string | undefined, hash: string): boolean {
+  if (token === undefined || !/^[0-9a-f]{64}$/.test(hash)) return false;
+  return timingSafeEqual(Buffer.from(hashToken(token), 'hex'), Buffer.from(hash, 'hex'));
+}
+
+/**
+ * The token of `Authorization: Bearer <token>`, if the request has one.
+ *
+ *     bearerOf(req); // 'Zk1…', or undefined
+ */
+export function bearerOf(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+
+/** `?token=`, which only what cannot send headers uses (an event stream, a picture): GET requests only. */
+function queryTokenOf(req: Request): string | undefined {
+  const token = req.query.token;
+  return req.method === 'GET' || req.method === 'HEAD' ? (typeof token === 'string' && token !== '' ? token : undefined) : undefined;
+}
+
+/** A refusal to answer with: the status and a sentence saying what to send. */
+export interface Refusal {
+  status: 401;
+  error: string;
+}
+
+/** The cookie an agent's browser keeps once signed in at /agent. */
+export const AGENT_COOKIE = 'switchboard_agent';
+
+const loginBody = z.object({ token: z.string().min(1, 'token is empty').max(512, 'token is too long') }).strict();
+
+export interface AgentSignInOptions {
+  agents: WebchatAgents;
+  /** How long a sign-in lasts (default 12 hours). */
+  maxAgeSeconds?: number;
+  /** Sign-in attempts per IP address (default 10 per minute). */
+  loginRate?: Rate;
+  now?: () => number;
+}
+
+/**
+ * Agents' sign-in at /agent: `POST /agent/login {token}` sets an http-only, SameSite=Strict cookie (Secure over
+ * https) that opens the agent's own web chat session and the console's API; `POST /agent/logout` clears it. The
+ * cookie is signed with the agent's own token, so it outlives a restart, holds in every process, and a new token
+ * in team.yaml ends every sign-in made with the old one.
+ *
+ *     const signIn = new AgentSignIn({ agents });
+ *     signIn.mount(router);
+ *     const who = signIn.agentOf(req); // { agent } or { status: 401, error }
+ */
+export class AgentSignIn {
+  readonly #options: AgentSignInOptions;
+  readonly #logins: RateLimiter;
+
+  constructor(options: AgentSignInOptions) {
+    this.#options = options;
+    this.#logins = new RateLimiter(options.loginRate ?? { count: 10, perMs: 60_000 }, options.now);
+  }
+
+  /** Mounts `POST /agent/login` and `POST /agent/logout`. */
+  mount(router: Router): void {
+    router.post('/agent/login', (req, res, next) => {
+      const wait = this.#logins.take(req.ip ?? 'unknown');
+      if (wait > 0) {
+        res.status(429).set('retry-after', String(wait)).json({ error: `too many sign-in attempts (${describeRate(this.#logins.rate)} per address); try again in ${wait} s` });
+        return;
+      }
+      next();
+    }, express.json({ limit: '4kb' }), (req, res) => {
+      const body = loginBody.safeParse(req.body);
+      if (!body.success) {
+        res.status(400).json({ error: `expected {"token": "<your webchat_token>"}: ${body.error.issues.map((issue) => issue.message).join('; ')}` });
+        return;
+      }
+      const agent = this.#byToken(body.data.token);
+      if (!agent) {
+        res.status(401).json({ error: `no agent signs in with this token${this.#closedNote()}` });
+        return;
+      }
+      res.setHeader('set-cookie', this.#cookie(req, this.#sign(agent, this.#nowSeconds()), this.#maxAge()));
+      res.status(204).end();
+    });
+    router.post('/agent/logout', (req, res) => {
+      res.setHeader('set-cookie', this.#cookie(req, '', 0));
+      res.status(204).end();
+    });
+  }
+
+  /**
+   * The agent a request comes from: `Authorization: Bearer <webchat_token>` or the sign-in cookie.
+   *
+   *     const who = signIn.agentOf(req);
+   *     if ('error' in who) return res.status(who.status).json({ error: who.error });
+   */
+  agentOf(req: Request): { agent: WebchatAgent } | Refusal {
+    const bearer = bearerOf(req);
+    const agent = bearer !== undefined ? this.#byToken(bearer) : this.#fromCookie(req);
+    if (agent) return { agent };
+    return { status: 401, error: bearer !== undefined ? `no agent signs in with this token${this.#closedNote()}` : 'sign in at /agent (or send Authorization: Bearer <your webchat_token>)' };
+  }
+
+  /**
+   * Whether a request may use `agent`'s web chat session: their token as a bearer (or `?token=` on a GET), or
+   * their sign-in cookie. Undefined when it may; the refusal otherwise, naming the variable to set when the
+   * agent's token is an environment variable that is not set.
+   */
+  refusalFor(req: Request, agent: WebchatAgent): Refusal | undefined {
+    if (agent.token === undefined) {
+      const variable = agent.missingVariable ?? 'the one team.yaml names';
+      return { status: 401, error: `the web chat sign-in of ${agent.name} is closed: set the environment variable ${variable} (team.yaml reads webchat_token: env:${variable}) and restart Switchboard` };
+    }
+    const given = bearerOf(req) ?? queryTokenOf(req);
+    if (given !== undefined) return sameSecret(given, agent.token) ? undefined : { status: 401, error: `this token does not open ${agent.name}'s session: sign in at /agent` };
+    if (this.#fromCookie(req)?.id === agent.id) return undefined;
+    return { status: 401, error: `this is an agent's web chat session: sign in at /agent, or send Authorization: Bearer <the agent's webchat_token>` };
+  }
+
+  #byToken(token: string): WebchatAgent | undefined {
+    // Every agent is compared, so the time taken does not tell which one (or whether any) matched.
+    let found: WebchatAgent | undefined;
+    for (const agent of this.#options.agents.all()) if (agent.token !== undefined && sameSecret(token, agent.token)) found ??= agent;
+    return found;
+  }
+
+  /** Why someone with a right token may still be refused: agents whose token is an environment variable not set. */
+  #closedNote(): string {
+    const missing = this.#options.agents.all().flatMap((agent) => (agent.token === undefined && agent.missingVariable ? [agent.missingVariable] : []));
+    return missing.length > 0 ? ` (not set, so those agents cannot sign in yet: ${missing.join(', ')})` : '';
+  }
+
+  #fromCookie(req: Request): WebchatAgent | undefined {
+    const value = cookieOf(req, AGENT_COOKIE);
+    const match = value ? /^([A-Za-z0-9_-]+)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
+    if (!match) return undefined;
+    const agentId = Buffer.from(match[1] as string, 'base64url').toString('utf8');
+    const issued = Number(match[2]);
+    const agent = this.#options.agents.all().find((each) => each.id === agentId);
+    if (!agent?.token || issued > this.#nowSeconds() + 60 || issued + this.#maxAge() < this.#nowSeconds()) return undefined;
+    return sameSecret(value as string, this.#sign(agent, issued)) ? agent : undefined;
+  }
+
+  #sign(agent: WebchatAgent, issued: number): string {
+    const id = Buffer.from(agent.id, 'utf8').toString('base64url');
+    const mac = createHmac('sha256', agent.token as string).update(`switchboard agent sign-in:${agent.id}:${issued}`).digest('base64url');
+    return `${id}.${issued}.${mac}`;
+  }
+
+  #cookie(req: Request, value: string, maxAge: number): string {
+    return [`${AGENT_COOKIE}=${value}`, 'Path=/', `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=Strict', ...(req.secure ? ['Secure'] : [])].join('; ');
+  }
+
+  #maxAge(): number {
+    return this.#options.maxAgeSeconds ?? 12 * 3600;
+  }
+
+  #nowSeconds(): number {
+    return Math.floor((this.#options.now ?? Date.now)() / 1000);
+  }
+}
+
+/** One cookie's value from the request's `Cookie` header. */
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const cut = part.indexOf('=');
+    if (cut > 0 && part.slice(0, cut).trim() === name) return part.slice(cut + 1).trim();
+  }
+  return undefined;
+}
+
+/** A request let in to a session, with the name its owner gave (a visitor's at the start, an agent's own). */
+export interface Admitted {
+  ok: true;
+  name?: string;
+}
+
+/**
+ * Decides who may use a web chat session: an agent's needs the agent's credential; a customer's its token (a
+ * bearer, or `?token=` on a GET); a name nobody made is open only with `openSessions` (development).
+ *
+ *     const gate = new SessionGate({ sessions, agents, signIn, openSessions: false });
+ *     const admission = await gate.admit(req, session); // { ok: true, name } or { status: 401, error }
+ */
+export class SessionGate {
+  constructor(private readonly options: { sessions: WebchatSessions; agents: WebchatAgents; signIn: AgentSignIn; openSessions: boolean }) {}
+
+  async admit(req: Request, session: string): Promise<Admitted | Refusal> {
+    const agent = this.options.agents.bySession(session);
+    if (agent) return this.options.signIn.refusalFor(req, agent) ?? { ok: true, name: agent.name };
+    const given = bearerOf(req) ?? queryTokenOf(req);
+    const record = await this.options.sessions.get(session);
+    const wrong: Refusal = { status: 401, error: 'this token does not open this session (or there is no such session): start one with POST /webchat/sessions' };
+    if (!record) {
+      if (this.options.openSessions) return { ok: true };
+      return given === undefined ? { status: 401, error: missingToken(req) } : wrong;
+    }
+    if (given === undefined) return { status: 401, error: missingToken(req) };
+    return tokenMatches(given, record.tokenHash) ? { ok: true, ...(record.name ? { name: record.name } : {}) } : wrong;
+  }
+}
+
+function missingToken(req: Request): string {
+  const how = req.method === 'GET' ? 'Authorization: Bearer <token> (or ?token=<token>)' : 'Authorization: Bearer <token>';
+  return `this session needs its token: send ${how}, the token POST /webchat/sessions gave with the session`;
+}
+
+/**
+ * Answers a refusal: 401 with `WWW-Authenticate` and the reason.
+ *
+ *     const who = signIn.agentOf(req);
+ *     if ('error' in who) return refuse(res, who);
+ */
+export function refuse(res: Response, refusal: Refusal): void {
+  res.status(refusal.status).set('www-authenticate', 'Bearer').json({ error: refusal.error });
+}

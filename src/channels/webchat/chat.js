@@ -1,0 +1,411 @@
+// The web chat page's script (page.html, and the widget's iframe). It asks the visitor's name, makes a session
+// (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
+// sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
+// has stored it (its clientId makes a repeat harmless).
+import { mark, messageText, renderAttachment, timeOf } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const embedded = document.body.classList.contains('embed');
+const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+
+// The server's title and colour, or the embedding page's (data-title and data-color on the snippet).
+const color = embedded && COLOR.test(params.get('color') ?? '') ? params.get('color') : document.querySelector('meta[name="switchboard-color"]').content;
+document.documentElement.style.setProperty('--accent', color);
+if (embedded && params.get('title')) {
+  const title = params.get('title').slice(0, 80);
+  $('title').textContent = title;
+  document.title = title;
+}
+
+// sessionStorage: another tab is another customer, unless it was opened from this one (which copies it).
+const CHAT = 'switchboard.chat';
+const PENDING = 'switchboard.pending';
+const load = (key, fallback) => {
+  try { return JSON.parse(sessionStorage.getItem(key) ?? 'null') ?? fallback; } catch { return fallback; }
+};
+const save = (key, value) => (value === null ? sessionStorage.removeItem(key) : sessionStorage.setItem(key, JSON.stringify(value)));
+
+/** { session, token, name } once the visitor has started. */
+let chat = load(CHAT, null);
+/** What the visitor sent that the server has not acknowledged yet, oldest first: { clientId, body, text, at }. */
+let pending = load(PENDING, []);
+
+const log = $('log');
+const status = $('status');
+const quote = $('quote');
+const shown = new Set();
+/** clientId → the bubble shown for it until the stored message replaces it. */
+const placeholders = new Map();
+let last = 0;
+let lastConversation;
+let replyTo;
+let events;
+
+const setStatus = (text) => { status.textContent = text; };
+const scrollDown = () => { log.scrollTop = log.scrollHeight; };
+const withToken = (url) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(chat.token)}`;
+const authorized = (headers = {}) => ({ ...headers, authorization: `Bearer ${chat.token}` });
+
+// The name form: to start, and to change the name later.
+function askName(note = '') {
+  events?.close();
+  $('chat').hidden = true;
+  $('rename').hidden = true;
+  $('restart').hidden = true;
+  $('hello').hidden = false;
+  $('start').textContent = chat ? 'Save' : 'Start chatting';
+  $('name').value = chat?.name ?? '';
+  $('hello-status').textContent = note;
+  $('name').focus();
+}
+
+$('hello').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = $('name').value.trim().slice(0, 100);
+  if (!name) return;
+  if (chat) {
+    chat.name = name;
+    save(CHAT, chat);
+    begin();
+    return;
+  }
+  $('start').disabled = true;
+  try {
+    const res = await fetch('/webchat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    const body = await res.json().catch(() => ({}));
+    if (res.status !== 201) {
+      $('hello-status').textContent = body.error || `The chat could not start (the server answered ${res.status}).`;
+      return;
+    }
+    chat = { session: body.session, token: body.token, name };
+    save(CHAT, chat);
+    begin();
+  } catch {
+    $('hello-status').textContent = 'The chat cannot be reached; check the connection and try again.';
+  } finally {
+    $('start').disabled = false;
+  }
+});
+
+function begin() {
+  $('hello').hidden = true;
+  $('chat').hidden = false;
+  $('rename').hidden = false;
+  $('restart').hidden = false;
+  for (const item of pending) if (!placeholders.has(item.clientId)) placeholder(item);
+  connect();
+  $('text').focus();
+}
+
+/** The session is gone (another server, a wiped store): start again with the same name. */
+function lost(reason) {
+  const name = chat?.name;
+  chat = null;
+  pending = [];
+  save(CHAT, null);
+  save(PENDING, null);
+  log.replaceChildren();
+  shown.clear();
+  placeholders.clear();
+  last = 0;
+  lastConversation = undefined;
+  askName(reason);
+  $('name').value = name ?? '';
+}
+
+function connect() {
+  events?.close();
+  events = new EventSource(`/webchat/${chat.session}/events?after=${last}&token=${encodeURIComponent(chat.token)}`);
+  events.onmessage = (event) => render(JSON.parse(event.data));
+  events.onopen = () => {
+    setStatus('');
+    void flush();
+  };
+  events.onerror = () => {
+    setStatus('Reconnecting…');
+    // The browser tries again by itself, unless the server refused the stream: then find out why.
+    if (events.readyState === EventSource.CLOSED) void whyClosed();
+  };
+}
+
+async function whyClosed() {
+  try {
+    const res = await fetch(`/webchat/${chat.session}/messages?after=${last}&limit=1`, { headers: authorized() });
+    if (res.status === 401) return lost('This chat has ended. Give your name to start a new one.');
+  } catch { /* offline: try again below */ }
+  setTimeout(() => chat && connect(), 3000);
+}
+
+function separator() {
+  const element = document.createElement('div');
+  element.className = 'separator';
+  element.textContent = 'New conversation';
+  return element;
+}
+
+/** A stored message, in id order, before the visitor's messages still waiting to be acknowledged. */
+function render(message) {
+  if (shown.has(message.id)) return;
+  shown.add(message.id);
+  last = Math.max(last, message.id);
+  const waiting = message.clientId !== undefined ? placeholders.get(message.clientId) : undefined;
+  if (waiting) {
+    placeholders.delete(message.clientId);
+    forget(message.clientId);
+  }
+  const anchor = waiting ?? log.querySelector('.msg.pending');
+  if (message.conversationId !== undefined) {
+    if (lastConversation !== undefined && message.conversationId !== lastConversation) log.insertBefore(separator(), anchor);
+    lastConversation = message.conversationId;
+  }
+  for (const old of log.querySelectorAll('.choices button')) old.disabled = true;
+  const element = bubble(message, 'sent');
+  log.insertBefore(element, anchor);
+  waiting?.remove();
+  if (message.from !== 'contact') seen(message);
+  scrollDown();
+}
+
+function bubble(message, state) {
+  const element = document.createElement('div');
+  element.className = `msg ${message.from}`;
+  if (message.id !== undefined) element.dataset.id = String(message.id);
+  if (message.from !== 'contact') {
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.dir = 'auto';
+    who.textContent = message.name || (message.from === 'agent' ? 'Agent' : 'Bot');
+    element.append(who);
+  }
+  if (message.text) element.append(messageText(message.text));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, withToken, scrollDown));
+  if (message.choices?.length) element.append(choices(message.choices));
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.append(timeOf(message.at));
+  if (message.from === 'contact') meta.append(mark(state));
+  element.append(meta);
+  element.onclick = (event) => {
+    if (message.id !== undefined && (event.target === element || event.target.classList?.contains('text'))) quoteMessage(message);
+  };
+  return element;
+}
+
+function choices(list) {
+  const row = document.createElement('div');
+  row.className = 'choices';
+  for (const choice of list) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dir = 'auto';
+    button.textContent = choice.title;
+    button.onclick = (event) => {
+      event.stopPropagation();
+      // One press: every button of the question is done with at once.
+      for (const other of row.querySelectorAll('button')) other.disabled = true;
+      button.classList.add('chosen');
+      send({ choice: choice.id }, choice.title);
+    };
+    row.append(button);
+  }
+  return row;
+}
+
+// Clicking a message quotes it: an agent holding several conversations answers the one quoted.
+function quoteMessage(message) {
+  replyTo = message.id;
+  quote.textContent = '↪ ' + (message.text || message.attachments?.[0]?.name || 'file').slice(0, 80) + ' ';
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.textContent = '✕';
+  cancel.onclick = () => { replyTo = undefined; quote.hidden = true; };
+  quote.append(cancel);
+  quote.hidden = false;
+}
+
+function placeholder(item) {
+  const element = bubble({ from: 'contact', text: item.text, at: item.at }, 'pending');
+  element.classList.add('pending');
+  placeholders.set(item.clientId, element);
+  log.append(element);
+  scrollDown();
+}
+
+function setMark(clientId, state, title) {
+  const element = placeholders.get(clientId);
+  if (!element) return;
+  element.classList.remove('pending');
+  if (state === 'failed') element.classList.add('failed');
+  element.querySelector('.mark')?.replaceWith(mark(state, title));
+}
+
+function forget(clientId) {
+  pending = pending.filter((item) => item.clientId !== clientId);
+  save(PENDING, pending);
+}
+
+/** Shows the message at once and sends it; it stays in the queue until the server has stored it. */
+function send(body, text) {
+  const item = { clientId: crypto.randomUUID(), body: { ...body, ...(chat.name ? { name: chat.name } : {}) }, text, at: new Date().toISOString() };
+  pending.push(item);
+  save(PENDING, pending);
+  placeholder(item);
+  void flush();
+}
+
+let flushing = false;
+let retryTimer;
+
+/** Sends what waits, in order; stops at the first that cannot go now, and tries again later. */
+async function flush() {
+  if (flushing || !chat) return;
+  flushing = true;
+  clearTimeout(retryTimer);
+  try {
+    while (pending.length > 0) {
+      const item = pending[0];
+      const outcome = await post(item);
+      if (outcome.lost) return lost('This chat has ended. Give your name to start a new one.');
+      if (outcome.retry) {
+        setStatus(outcome.status);
+        retryTimer = setTimeout(() => void flush(), outcome.retry);
+        return;
+      }
+      forget(item.clientId);
+      if (outcome.refused) {
+        setMark(item.clientId, 'failed', `not sent: ${outcome.refused}`);
+        setStatus(`Not sent: ${outcome.refused}`);
+      } else {
+        setMark(item.clientId, 'sent');
+        setStatus('');
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function post(item) {
+  let res;
+  try {
+    res = await fetch(`/webchat/${chat.session}/messages`, {
+      method: 'POST',
+      headers: authorized({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ ...item.body, clientId: item.clientId }),
+    });
+  } catch {
+    return { retry: 3000, status: 'Offline: your messages will be sent when the connection is back.' };
+  }
+  if (res.status === 202) return {};
+  const reason = (await res.json().catch(() => ({}))).error || `the server answered ${res.status}`;
+  if (res.status === 401) return { lost: reason };
+  if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: reason };
+  return { refused: reason };
+}
+
+// Read marks: what the bot and agents sent, once the visitor had the page in front of them.
+const unseen = new Set();
+let readTimer;
+function seen(message) {
+  if (message.delivery === 'read') return;
+  unseen.add(message.id);
+  scheduleRead();
+}
+function scheduleRead() {
+  if (document.visibilityState !== 'visible' || readTimer || unseen.size === 0) return;
+  readTimer = setTimeout(async () => {
+    readTimer = undefined;
+    const ids = [...unseen].slice(-200);
+    unseen.clear();
+    try {
+      await fetch(`/webchat/${chat.session}/read`, { method: 'POST', headers: authorized({ 'content-type': 'application/json' }), body: JSON.stringify({ ids }) });
+    } catch { /* a read mark is not worth a retry */ }
+  }, 500);
+}
+document.addEventListener('visibilitychange', scheduleRead);
+window.addEventListener('online', () => void flush());
+
+// A file, with what is in the text box as its caption. Not kept across a reload: the browser holds the file.
+async function upload(file) {
+  const input = $('text');
+  const caption = input.value;
+  const form = new FormData();
+  if (caption.trim()) form.append('text', caption);
+  form.append('clientId', crypto.randomUUID());
+  if (chat.name) form.append('name', chat.name);
+  if (replyTo) form.append('replyTo', String(replyTo));
+  form.append('file', file, file.name);
+  setStatus(`Sending ${file.name}…`);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const res = await fetch(`/webchat/${chat.session}/messages`, { method: 'POST', headers: authorized(), body: form });
+      if (res.ok) {
+        setStatus('');
+        if (input.value === caption) input.value = '';
+        replyTo = undefined;
+        quote.hidden = true;
+        return true;
+      }
+      const reason = (await res.json().catch(() => ({}))).error || `the server answered ${res.status}`;
+      setStatus(`${file.name} was not sent: ${reason}`);
+      if (res.status === 401) {
+        lost('This chat has ended. Give your name to start a new one.');
+        return false;
+      }
+      if (res.status === 429) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(res.headers.get('retry-after')) || 3)));
+        continue;
+      }
+      if (res.status < 500) return false;
+    } catch {
+      setStatus('Offline; retrying…');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+  }
+  return false;
+}
+
+async function uploadAll(files) {
+  for (const file of files) if (!(await upload(file))) return;
+}
+
+$('send').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('text');
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  const quoted = replyTo;
+  replyTo = undefined;
+  quote.hidden = true;
+  send({ text, ...(quoted ? { replyTo: quoted } : {}) }, text);
+});
+const picker = $('file');
+$('attach').onclick = () => picker.click();
+picker.onchange = async () => {
+  const files = [...picker.files];
+  picker.value = '';
+  await uploadAll(files);
+};
+const main = document.querySelector('main');
+main.addEventListener('dragover', (event) => {
+  if (!chat || ![...event.dataTransfer.types].includes('Files')) return;
+  event.preventDefault();
+  main.classList.add('dropping');
+});
+main.addEventListener('dragleave', (event) => { if (!main.contains(event.relatedTarget)) main.classList.remove('dropping'); });
+main.addEventListener('drop', (event) => {
+  if (!chat || !event.dataTransfer.files.length) return;
+  event.preventDefault();
+  main.classList.remove('dropping');
+  void uploadAll([...event.dataTransfer.files]);
+});
+$('restart').onclick = () => {
+  lost('');
+  $('name').value = '';
+};
+$('rename').onclick = () => askName();
+
+if (chat) begin();
+else askName();

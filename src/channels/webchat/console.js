@@ -1,0 +1,351 @@
+// The agent console's script (console.html): signs the agent in (POST /agent/login sets an http-only cookie),
+// lists what they hold and their teams' queues from /agent/api/state, shows a transcript with the fields
+// collected, acts through /agent/api/act, and answers customers. The agent's own web chat event stream says when
+// something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard".
+import { mark, messageText, renderAttachment, timeOf } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** What GET /agent/api/state answered last. */
+let state;
+/** The conversation open on the right. */
+let selected;
+let events;
+let audio;
+let previousUnread;
+let beeps = 0;
+let refreshTimer;
+
+class SignedOut extends Error {}
+
+async function api(path, init = {}) {
+  const res = await fetch(`/agent/api${path}`, { ...init, headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+  if (res.status === 401) {
+    const reason = (await res.json().catch(() => ({}))).error;
+    // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
+    showSignIn(state ? `You were signed out (${reason ?? 'sign in again'}).` : '');
+    throw new SignedOut(reason);
+  }
+  return res;
+}
+
+function showSignIn(note = '') {
+  state = undefined;
+  events?.close();
+  events = undefined;
+  previousUnread = undefined;
+  document.title = 'Switchboard';
+  $('app').hidden = true;
+  $('signin').hidden = false;
+  $('signin-error').textContent = note;
+  $('token').focus();
+}
+
+// Sound needs a click on the page first (the browser's rule): sign-in is one, and any later click resumes it.
+function unlockSound() {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') void audio.resume();
+  } catch { /* no sound on this browser: the title still counts */ }
+}
+document.addEventListener('click', unlockSound);
+
+$('signin').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  unlockSound();
+  $('signin-button').disabled = true;
+  try {
+    const res = await fetch('/agent/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: $('token').value }) });
+    if (res.status === 204) {
+      $('token').value = '';
+      await refresh();
+      return;
+    }
+    $('signin-error').textContent = (await res.json().catch(() => ({}))).error || `The server answered ${res.status}.`;
+  } catch (error) {
+    if (!(error instanceof SignedOut)) $('signin-error').textContent = 'Switchboard cannot be reached; check the connection.';
+  } finally {
+    $('signin-button').disabled = false;
+  }
+});
+
+$('logout').onclick = async () => {
+  await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
+  selected = undefined;
+  showSignIn('Signed out.');
+};
+
+async function refresh() {
+  const res = await api('/state');
+  if (!res.ok) return;
+  state = await res.json();
+  $('signin').hidden = true;
+  $('app').hidden = false;
+  $('me').textContent = `${state.agent.name} · ${state.agent.teams.join(', ')}`;
+  $('status-now').textContent = state.status;
+  $('online').classList.toggle('active', state.status === 'online');
+  $('away').classList.toggle('active', state.status === 'away');
+  renderLists();
+  countUnread();
+  if (selected !== undefined) await openConversation(selected);
+  if (!events) listen();
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void refresh().catch(() => {}), 150);
+}
+// Notices may go to another app of the agent's (where they last wrote from), and what the customer's device
+// reports (delivered, read) comes with no notice: look now and then all the same.
+setInterval(() => { if (state) scheduleRefresh(); }, 15_000);
+setInterval(() => { if (state && selected !== undefined && document.visibilityState === 'visible') void openConversation(selected).catch(() => {}); }, 5_000);
+
+/** The agent's own web chat session streams every notice to them: each one means something changed. */
+function listen() {
+  if (!state?.agent.session) return;
+  events = new EventSource(`/webchat/${encodeURIComponent(state.agent.session)}/events?after=${state.cursor}`);
+  events.onmessage = scheduleRefresh;
+  events.onerror = () => {
+    if (events?.readyState !== EventSource.CLOSED) return;
+    events = undefined;
+    setTimeout(() => { if (state && !events) listen(); }, 5_000);
+  };
+}
+
+function allConversations() {
+  return [...state.held, ...state.queues.flatMap((queue) => queue.conversations)];
+}
+
+function countUnread() {
+  const total = allConversations().reduce((sum, conversation) => sum + conversation.unread, 0);
+  document.title = total > 0 ? `(${total}) Switchboard` : 'Switchboard';
+  $('badge').hidden = total === 0;
+  $('badge').textContent = String(total);
+  if (previousUnread !== undefined && total > previousUnread) beep();
+  previousUnread = total;
+}
+
+function beep() {
+  beeps += 1;
+  document.body.dataset.beeps = String(beeps);
+  if (!audio || audio.state !== 'running') return;
+  const oscillator = audio.createOscillator();
+  const gain = audio.createGain();
+  oscillator.type = 'sine';
+  oscillator.frequency.value = 880;
+  gain.gain.setValueAtTime(0.15, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.25);
+  oscillator.connect(gain).connect(audio.destination);
+  oscillator.start();
+  oscillator.stop(audio.currentTime + 0.25);
+}
+
+const nameOf = (conversation) => conversation.contact.name || 'Customer';
+
+function listItem(conversation) {
+  const item = document.createElement('li');
+  item.dataset.id = String(conversation.id);
+  if (conversation.id === selected) item.classList.add('selected');
+  const line = document.createElement('div');
+  line.className = 'line';
+  const name = document.createElement('span');
+  name.className = 'name';
+  name.dir = 'auto';
+  name.textContent = nameOf(conversation);
+  const number = document.createElement('span');
+  number.textContent = `#${conversation.id}`;
+  line.append(name, number);
+  if (conversation.unread > 0) {
+    const unread = document.createElement('span');
+    unread.className = 'unread';
+    unread.textContent = String(conversation.unread);
+    line.append(unread);
+  }
+  const excerpt = document.createElement('div');
+  excerpt.className = 'excerpt';
+  excerpt.dir = 'auto';
+  excerpt.textContent = [conversation.intent, conversation.lastMessage?.text].filter(Boolean).join(' · ');
+  item.append(line, excerpt);
+  item.onclick = () => void openConversation(conversation.id).catch(() => {});
+  return item;
+}
+
+function empty(text) {
+  const item = document.createElement('li');
+  item.className = 'empty';
+  item.textContent = text;
+  return item;
+}
+
+function renderLists() {
+  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty('None: go online, or claim one from a queue.')]));
+  const queues = state.queues.map((queue) => {
+    const box = document.createElement('div');
+    const title = document.createElement('h2');
+    title.textContent = `${queue.team ?? 'Not routed to a team'} queue (${queue.conversations.length})`;
+    const list = document.createElement('ul');
+    list.className = 'list';
+    list.append(...(queue.conversations.length > 0 ? queue.conversations.map(listItem) : [empty('Nobody waiting.')]));
+    box.append(title, list);
+    return box;
+  });
+  $('queues').replaceChildren(...queues);
+}
+
+function field(list, name, value) {
+  const term = document.createElement('dt');
+  term.textContent = name;
+  const detail = document.createElement('dd');
+  detail.dir = 'auto';
+  detail.textContent = value === null ? '' : String(value);
+  list.append(term, detail);
+}
+
+async function openConversation(id) {
+  selected = id;
+  for (const item of document.querySelectorAll('.list li')) item.classList.toggle('selected', item.dataset.id === String(id));
+  const messages = [];
+  let conversation;
+  for (let after = 0, more = true; more;) {
+    const res = await api(`/conversations/${id}/messages?after=${after}&limit=200`);
+    if (res.status === 404) {
+      selected = undefined;
+      $('conversation').hidden = true;
+      return;
+    }
+    const page = await res.json();
+    conversation = page.conversation;
+    messages.push(...page.messages);
+    more = page.more && page.messages.length > 0;
+    after = page.messages.at(-1)?.id ?? after;
+  }
+  const held = conversation.stage === 'assigned';
+  $('conversation').hidden = false;
+  $('title').textContent = `#${conversation.id} · ${nameOf(conversation)} · ${conversation.team ?? 'no team'}${conversation.intent ? ` · ${conversation.intent}` : ''} · ${conversation.channel}`;
+  const fields = $('fields');
+  fields.replaceChildren();
+  for (const [name, value] of Object.entries(conversation.contact.fields)) field(fields, `contact.${name}`, value);
+  for (const [name, value] of Object.entries(conversation.fields)) field(fields, `conversation.${name}`, value);
+  $('claim').hidden = held;
+  for (const id of ['handback', 'close-form', 'transfer-form', 'note-form', 'reply-form']) $(id).hidden = !held && id !== 'note-form';
+  $('template-form').hidden = !held || state.templates.length === 0;
+  fillTransfer();
+  fillTemplates();
+  const transcript = $('transcript');
+  const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+  transcript.replaceChildren(...messages.map(bubble));
+  if (atBottom) transcript.scrollTop = transcript.scrollHeight;
+  const newest = messages.at(-1)?.id;
+  if (conversation.unread > 0 && newest !== undefined && document.visibilityState === 'visible') {
+    await api(`/conversations/${id}/read`, { method: 'POST', body: JSON.stringify({ upTo: newest }) });
+    scheduleRefresh();
+  }
+}
+
+function bubble(message) {
+  const element = document.createElement('div');
+  element.className = `msg ${message.from}`;
+  element.dataset.id = String(message.id);
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.dir = 'auto';
+  who.textContent = { contact: message.name || 'Customer', bot: 'Bot', agent: message.name || 'Agent', note: `Note${message.name ? ` by ${message.name}` : ''}` }[message.from];
+  element.append(who);
+  if (message.text) element.append(messageText(message.text));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment));
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.append(timeOf(message.at));
+  if (message.status) {
+    const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
+    meta.append(mark(state, message.status === 'failed' ? `not delivered: ${message.error ?? ''}` : undefined));
+  }
+  element.append(meta);
+  return element;
+}
+
+function fillTransfer() {
+  const select = $('transfer-to');
+  const chosen = select.value;
+  const group = (label, options) => {
+    const element = document.createElement('optgroup');
+    element.label = label;
+    for (const [value, text] of options) element.append(new Option(text, value));
+    return element;
+  };
+  select.replaceChildren(
+    group('Teams', state.teams.map((team) => [team, team])),
+    group('Colleagues', state.colleagues.map((colleague) => [colleague.id, colleague.name])),
+  );
+  if (chosen) select.value = chosen;
+}
+
+function fillTemplates() {
+  const select = $('template-name');
+  if (select.options.length === state.templates.length) return;
+  select.replaceChildren(...state.templates.map((name) => new Option(name, name)));
+}
+
+function show(text, ok) {
+  $('result').textContent = text;
+  $('result').classList.toggle('refused', !ok);
+}
+
+async function act(action) {
+  try {
+    const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
+    const body = await res.json().catch(() => ({}));
+    show(body.message ?? body.error ?? `The server answered ${res.status}.`, res.ok && body.ok);
+    await refresh();
+    return res.ok && body.ok;
+  } catch (error) {
+    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; try again.', false);
+    return false;
+  }
+}
+
+$('online').onclick = () => act({ kind: 'status', status: 'online' });
+$('away').onclick = () => act({ kind: 'status', status: 'away' });
+$('claim').onclick = () => act({ kind: 'claim', conversationId: selected });
+$('handback').onclick = () => act({ kind: 'handBack', conversationId: selected });
+$('close-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const note = $('close-note').value.trim();
+  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}) })) $('close-note').value = '';
+});
+$('transfer-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void act({ kind: 'transfer', conversationId: selected, to: $('transfer-to').value });
+});
+$('note-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (await act({ kind: 'note', conversationId: selected, text: $('note-text').value })) $('note-text').value = '';
+});
+$('template-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const params = $('template-params').value.split('|').map((param) => param.trim()).filter(Boolean);
+  void act({ kind: 'template', conversationId: selected, name: $('template-name').value, params });
+});
+$('reply-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $('reply-text');
+  const text = input.value;
+  if (!text.trim() || selected === undefined) return;
+  input.value = '';
+  try {
+    const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify({ text, clientId: crypto.randomUUID() }) });
+    if (res.status !== 202) {
+      input.value = text;
+      show((await res.json().catch(() => ({}))).error ?? `The server answered ${res.status}.`, false);
+      return;
+    }
+    show('', true);
+    await openConversation(selected);
+  } catch (error) {
+    input.value = text;
+    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; your reply is still in the box.', false);
+  }
+});
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
+
+refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn('Switchboard cannot be reached.'); });

@@ -1,0 +1,136 @@
+// What the chat page and the agent console both draw: message text with safe links, times, delivery marks,
+// files (pictures, players, downloads, places), and line icons. Nothing here writes HTML from a string.
+
+// Line icons drawn here, not emoji: a machine without an emoji font shows those as empty boxes.
+const ICONS = {
+  document: 'M6 2h9l5 5v15H6z M15 2v5h5',
+  place: 'M12 22s7-7.5 7-13a7 7 0 0 0-14 0c0 5.5 7 13 7 13z M12 11.5a2.5 2.5 0 1 0 0-5a2.5 2.5 0 0 0 0 5z',
+  person: 'M12 12a4 4 0 1 0 0-8a4 4 0 0 0 0 8z M4 21c0-4 4-6 8-6s8 2 8 6',
+  warning: 'M12 3l10 18H2z M12 10v5 M12 18v.5',
+};
+
+export function icon(name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', ICONS[name]);
+  for (const [key, value] of Object.entries({ fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' })) path.setAttribute(key, value);
+  svg.append(path);
+  return svg;
+}
+
+const URLS = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+
+/**
+ * The text of a message as an element: its own direction (dir="auto", each line on its own), and every http(s)
+ * address a link that opens in a new tab without a hold on this page. Anything else stays text.
+ */
+export function messageText(text) {
+  const element = document.createElement('div');
+  element.className = 'text';
+  element.dir = 'auto';
+  let at = 0;
+  for (const match of text.matchAll(URLS)) {
+    // Punctuation that ends a sentence is not part of the address.
+    const raw = match[0].replace(/[.,;:!?)\]}]+$/, '');
+    let url;
+    try { url = new URL(raw); } catch { continue; }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    element.append(text.slice(at, match.index));
+    const link = document.createElement('a');
+    link.href = url.href;
+    link.textContent = raw;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    // An address is left to right even inside Arabic, and kept apart from the words around it.
+    link.dir = 'ltr';
+    element.append(link);
+    at = match.index + raw.length;
+  }
+  element.append(text.slice(at));
+  return element;
+}
+
+/** The time of a message, HH:MM in the reader's locale, the full date on hover. */
+export function timeOf(at) {
+  const date = new Date(at);
+  const element = document.createElement('time');
+  element.dateTime = at;
+  element.title = date.toLocaleString();
+  element.textContent = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return element;
+}
+
+/** A delivery mark: sending, sent (✓), delivered (✓✓), read (✓✓ coloured), or not sent. */
+export function mark(state, title) {
+  const element = document.createElement('span');
+  element.className = `mark ${state}`;
+  element.textContent = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' }[state] ?? '';
+  element.title = title ?? { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' }[state] ?? '';
+  return element;
+}
+
+export function describeBytes(bytes) {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+function line(className, text, iconName) {
+  const element = document.createElement('span');
+  element.className = 'file ' + className;
+  element.append(icon(iconName), text);
+  return element;
+}
+
+function link(href, text, iconName) {
+  const element = document.createElement('a');
+  element.className = 'file';
+  element.href = href;
+  element.target = '_blank';
+  element.rel = 'noopener noreferrer';
+  if (iconName) element.append(icon(iconName));
+  element.append(text);
+  return element;
+}
+
+/**
+ * A file as the chat shows it: pictures, sound and video in place, a place on a map, anything else to download.
+ * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing).
+ */
+export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}) {
+  const label = attachment.name || attachment.kind;
+  if (attachment.refused) return line('refused', `${label} could not be kept: ${attachment.refused}`, 'warning');
+  if (attachment.location) {
+    const { latitude, longitude, name: place, address } = attachment.location;
+    return link(`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`, place || address || `${latitude}, ${longitude}`, 'place');
+  }
+  if (attachment.contact) return line('', [attachment.contact.name, attachment.contact.phone].filter(Boolean).join(' '), 'person');
+  if (!attachment.url) return line('', label, 'document');
+  const url = withToken(attachment.url);
+  const mime = attachment.mime || '';
+  if (mime.startsWith('image/')) {
+    const image = document.createElement('img');
+    image.className = 'thumb';
+    image.src = url;
+    image.alt = label;
+    image.loading = 'lazy';
+    image.onload = onLoad;
+    const open = link(url, '', undefined);
+    open.append(image);
+    return open;
+  }
+  if (mime.startsWith('audio/') || mime.startsWith('video/')) {
+    const player = document.createElement(mime.startsWith('audio/') ? 'audio' : 'video');
+    player.className = 'file';
+    player.controls = true;
+    player.preload = 'metadata';
+    player.src = url;
+    return player;
+  }
+  const download = link(url, `${label}${attachment.size !== undefined ? ' (' + describeBytes(attachment.size) + ')' : ''}`, 'document');
+  download.download = attachment.name || '';
+  return download;
+}

@@ -1,0 +1,366 @@
+// The agent console's JSON API (`/agent/api/*`, the page is /agent): for an agent signed in at /agent (or sending
+// their webchat_token as a bearer), the conversations they hold and their teams' queues with unread counts, each
+// one's transcript, their decisions through the agent action API, and their replies to customers.
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
+import type { Attachment, Conversation, Message, Store } from '../store/types.ts';
+import type { ActionResult, AgentAction } from '../handover/actions.ts';
+import type { AgentState } from '../handover/agent-state.ts';
+import type { TeamDirectory } from '../handover/directory.ts';
+import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
+import { refuse, type AgentSignIn } from '../channels/webchat/auth.ts';
+import { setMediaHeaders } from '../channels/webchat/attachments.ts';
+import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
+import type { Logger } from '../shared/log.ts';
+
+export interface AgentConsoleOptions {
+  store: Store;
+  directory: TeamDirectory;
+  /** The agent action API (`runtime.act`). */
+  act: (agent: Agent, action: AgentAction) => Promise<ActionResult>;
+  signIn: AgentSignIn;
+  /** Hands a message to the web chat as though the agent's own session had posted it (`WebchatChannel.accept`). */
+  post: (message: InboundMessage) => Promise<void>;
+  media: MediaStore;
+  /** The approved templates agents may send (`WHATSAPP_TEMPLATES`); the console offers them when there are any. */
+  templates?: readonly { name: string }[];
+  log: Logger;
+}
+
+/** A conversation as the console lists it. */
+export interface ConsoleConversation {
+  id: number;
+  stage: Conversation['stage'];
+  channel: string;
+  team?: string;
+  intent?: string;
+  openedAt: string;
+  queuedAt?: string;
+  assignedAt?: string;
+  /** The customer, with what is known of them (`contact.*` fields). */
+  contact: { name?: string; fields: Conversation['fields'] };
+  /** `conversation.*` fields collected in this conversation. */
+  fields: Conversation['fields'];
+  /** The customer's messages the agent has not opened yet. */
+  unread: number;
+  lastMessage?: { id: number; from: Message['from']; text: string; at: string };
+}
+
+/** A message of a transcript, as the console shows it. */
+export interface ConsoleMessage {
+  id: number;
+  from: Message['from'];
+  /** The customer's name on theirs, the agent's on an agent's message or note. */
+  name?: string;
+  text: string;
+  choices?: { id: string; title: string }[];
+  attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; location?: object; contact?: object }[];
+  at: string;
+  /** Of a message to the customer: pending, sending, sent or failed; then what the customer's device reported. */
+  status?: Message['status'];
+  delivery?: Message['delivery'];
+  error?: string;
+}
+
+/** Where the console keeps, per agent, the last message they saw of each conversation (unread counts). */
+const READ_MARKS = 'agent-console';
+interface ReadMarks {
+  read: Record<string, number>;
+}
+
+const conversationId = z.number().int().positive().safe();
+const action = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('status'), status: z.enum(['online', 'away']) }).strict(),
+  z.object({ kind: z.literal('claim'), conversationId }).strict(),
+  z.object({ kind: z.literal('transfer'), conversationId, to: z.string().trim().min(1, 'to is empty').max(100) }).strict(),
+  z.object({ kind: z.literal('note'), conversationId, text: z.string().trim().min(1, 'text is empty').max(4_000) }).strict(),
+  z.object({ kind: z.literal('close'), conversationId, note: z.string().trim().max(1_000).optional().transform((note) => note || undefined) }).strict(),
+  z.object({ kind: z.literal('handBack'), conversationId }).strict(),
+  z.object({ kind: z.literal('template'), conversationId, name: z.string().trim().min(1).max(512), params: z.array(z.string().max(1_024)).max(20).default([]) }).strict(),
+]);
+const actBody = z.object({ action }).strict();
+const replyBody = z.object({
+  text: z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`).refine((text) => text.trim() !== '', 'text is empty'),
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId: 1-64 letters, digits, - or _').optional(),
+}).strict();
+const readBody = z.object({ upTo: z.number().int().positive().safe() }).strict();
+const pageQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE.max).default(PAGE_SIZE.default),
+}).strict();
+const idParam = z.coerce.number().int().positive().safe();
+
+/**
+ * Mounts `/agent/api/*`:
+ * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text}`,
+ * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `POST act {action}`.
+ *
+ *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, post: webchat.accept, media, log });
+ */
+export function mountAgentConsole(app: Express, options: AgentConsoleOptions): void {
+  const { store, directory, log } = options;
+  const router = express.Router();
+
+  /** The signed-in agent, as team.yaml has them now. */
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const who = options.signIn.agentOf(req);
+    if ('error' in who) return void refuse(res, who);
+    const agent = directory.agent(who.agent.id);
+    if (!agent) return void refuse(res, { status: 401, error: 'you are no longer an agent in team.yaml' });
+    res.locals.agent = agent;
+    res.set('cache-control', 'no-store');
+    next();
+  });
+
+  /** An open conversation the agent holds or may take from their teams' queues; undefined for any other. */
+  async function visible(agent: Agent, id: number): Promise<Conversation | undefined> {
+    const conversation = await store.conversation(id);
+    if (!conversation || conversation.status !== 'open') return undefined;
+    if (conversation.stage === 'assigned') return conversation.agentId === agent.id ? conversation : undefined;
+    if (conversation.stage === 'queued') return conversation.team === undefined || inTeam(agent, conversation.team) ? conversation : undefined;
+    return undefined;
+  }
+
+  /** The conversation named in the URL, when the agent may see it; 404 otherwise, as for one that never was. */
+  async function conversationOf(req: Request, res: Response): Promise<Conversation | undefined> {
+    const id = idParam.safeParse(req.params.id);
+    const conversation = id.success ? await visible(res.locals.agent as Agent, id.data) : undefined;
+    if (!conversation) res.status(404).json({ error: `no conversation #${String(req.params.id)} among yours or your teams' queues` });
+    return conversation;
+  }
+
+  async function readMarks(agent: Agent): Promise<Record<string, number>> {
+    return (await store.doc<ReadMarks>(READ_MARKS, agent.id))?.read ?? {};
+  }
+
+  async function summary(conversation: Conversation, readUpTo: number): Promise<ConsoleConversation> {
+    const contact = await store.contact(conversation.contactId);
+    const messages = transcript(await store.messagesOfConversation(conversation.id));
+    const last = messages.at(-1);
+    return {
+      id: conversation.id,
+      stage: conversation.stage,
+      channel: conversation.channel,
+      ...(conversation.team !== undefined ? { team: conversation.team } : {}),
+      ...(conversation.intent !== undefined ? { intent: conversation.intent } : {}),
+      openedAt: conversation.openedAt,
+      ...(conversation.queuedAt !== undefined ? { queuedAt: conversation.queuedAt } : {}),
+      ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
+      contact: { ...(contact?.name !== undefined ? { name: contact.name } : {}), fields: contact?.fields ?? {} },
+      fields: conversation.fields,
+      unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,
+      ...(last ? { lastMessage: { id: last.id, from: last.from, text: excerpt(last.text || describeFiles(last.attachments)), at: last.at } } : {}),
+    };
+  }
+
+  router.get('/state', async (_req, res) => {
+    const agent = res.locals.agent as Agent;
+    // A lower bound of every id to come: the console's event stream starts there, and misses nothing.
+    const cursor = await store.messageCount();
+    const marks = await readMarks(agent);
+    const mark = (conversation: Conversation) => marks[String(conversation.id)] ?? 0;
+    const held = await store.openConversations({ stage: 'assigned', agentId: agent.id });
+    const queued = await store.openConversations({ stage: 'queued' });
+    const teams = agent.teams.map((name) => directory.team(name)?.name ?? name);
+    const queues: { team: string | null; conversations: ConsoleConversation[] }[] = [];
+    for (const team of teams) {
+      queues.push({ team, conversations: await Promise.all(queued.filter((c) => c.team !== undefined && sameTeam(c.team, team)).map((c) => summary(c, mark(c)))) });
+    }
+    const unrouted = queued.filter((c) => c.team === undefined);
+    if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c)))) });
+    res.json({
+      agent: { id: agent.id, name: agent.name, teams, session: webchatSession(agent) },
+      status: (await store.doc<AgentState>('agents', agent.id))?.status ?? 'offline',
+      cursor,
+      held: await Promise.all(held.map((c) => summary(c, mark(c)))),
+      queues,
+      teams: directory.teams().map((team) => team.name),
+      colleagues: directory.agents().filter((other) => other.id !== agent.id).map((other) => ({ id: other.id, name: other.name })),
+      templates: (options.templates ?? []).map((template) => template.name),
+    });
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const query = pageQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: `expected ?after=<message id>&limit=<1-${PAGE_SIZE.max}, default ${PAGE_SIZE.default}>` });
+      return;
+    }
+    const { after, limit } = query.data;
+    const contact = await store.contact(conversation.contactId);
+    const later = transcript(await store.messagesOfConversation(conversation.id)).filter((message) => message.id > after);
+    res.json({
+      conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0),
+      messages: later.slice(0, limit).map((message) => {
+        const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
+        return toConsole(message, conversation.id, name);
+      }),
+      more: later.length > limit,
+    });
+  });
+
+  router.post('/conversations/:id/read', express.json({ limit: '4kb' }), async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const body = readBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'expected {"upTo": <the id of the last message seen>}' });
+      return;
+    }
+    const agent = res.locals.agent as Agent;
+    await store.transaction(`${READ_MARKS}:${agent.id}`, async (tx) => {
+      const marks = (await tx.doc<ReadMarks>(READ_MARKS, agent.id)) ?? { read: {} };
+      marks.read[String(conversation.id)] = Math.max(marks.read[String(conversation.id)] ?? 0, body.data.upTo);
+      // Marks of conversations that have closed are of no more use.
+      for (const key of Object.keys(marks.read)) if ((await store.conversation(Number(key)))?.status !== 'open') delete marks.read[key];
+      tx.putDoc(READ_MARKS, agent.id, marks);
+    });
+    res.status(204).end();
+  });
+
+  router.get('/conversations/:id/media/:ref', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const ref = String(req.params.ref);
+    const carried = (await store.messagesOfConversation(conversation.id)).some((message) => message.attachments?.some((attachment) => attachment.ref === ref));
+    const found = carried ? await options.media.get(ref) : undefined;
+    if (!found) {
+      res.status(404).json({ error: 'not found' });
+      return;
+    }
+    setMediaHeaders(res, found.media);
+    try {
+      await pipeline(found.bytes(), res);
+    } catch (error) {
+      log.debug({ ref, error: String(error) }, 'console file not served whole');
+      res.destroy();
+    }
+  });
+
+  router.post('/act', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = actBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: `expected {"action": {"kind": "status"|"claim"|"transfer"|"note"|"close"|"handBack"|"template", …}}: ${body.error.issues.map(describeIssue).join('; ')}` });
+      return;
+    }
+    try {
+      const result = await options.act(res.locals.agent as Agent, body.data.action);
+      res.json({ ok: result.ok, message: result.message });
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      res.status(503).set('retry-after', '5').json({ error: error.message });
+    }
+  });
+
+  router.post('/conversations/:id/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const agent = res.locals.agent as Agent;
+    const body = replyBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: body.error.issues.map(describeIssue).join('; ') });
+      return;
+    }
+    const { text } = body.data;
+    if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
+      res.status(409).json({ error: `#${conversation.id} is waiting in the queue: claim it first` });
+      return;
+    }
+    if (text.trim().startsWith('/')) {
+      res.status(400).json({ error: 'a reply starting with "/" would be read as a command: use the buttons for commands' });
+      return;
+    }
+    const session = webchatSession(agent);
+    if (session === undefined) {
+      res.status(409).json({ error: 'you have no web chat session in team.yaml (webchat:), so the console cannot write for you' });
+      return;
+    }
+    const clientId = body.data.clientId ?? randomUUID();
+    const from = { id: session, name: agent.name };
+    const at = new Date().toISOString();
+    // The reply quotes a web chat message of the conversation, so it reaches that customer whatever else the
+    // agent holds; without one (their notices went to another app), `/use` picks the conversation first.
+    const quoted = lastWebchatMessage(await store.messagesOfConversation(conversation.id));
+    try {
+      if (quoted === undefined && (await store.openConversations({ stage: 'assigned', agentId: agent.id })).length > 1) {
+        await options.post({ channel: 'webchat', id: `${session}:${clientId}-use`, from, text: `/use ${conversation.id}`, at });
+      }
+      await options.post({ channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at });
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      res.status(503).set('retry-after', '5').json({ error: error.message });
+      return;
+    }
+    res.status(202).json({ accepted: true });
+  });
+
+  app.use('/agent/api', router);
+}
+
+/** The agent's web chat session (`webchat:` in team.yaml). */
+function webchatSession(agent: Agent): string | undefined {
+  return agent.identities.find((identity) => identity.channel === 'webchat')?.id;
+}
+
+/** What agents read of a conversation: what the customer, the bot and agents said, and notes; not the copies relayed to agents. */
+function transcript(messages: Message[]): Message[] {
+  return messages.filter((message) => !message.toAgent);
+}
+
+/** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
+function lastWebchatMessage(messages: Message[]): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index] as Message;
+    if (message.channel === 'webchat' && message.direction === 'out' && message.channelMessageId === String(message.id)) return message.channelMessageId;
+  }
+  return undefined;
+}
+
+function toConsole(message: Message, conversationId: number, name: string | undefined): ConsoleMessage {
+  return {
+    id: message.id,
+    from: message.from,
+    ...(name !== undefined ? { name } : {}),
+    text: message.text,
+    ...(message.choices ? { choices: message.choices } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => consoleAttachment(attachment, conversationId)) } : {}),
+    at: message.at,
+    ...(message.direction === 'out' && message.status ? { status: message.status } : {}),
+    ...(message.delivery ? { delivery: message.delivery } : {}),
+    ...(message.error ? { error: message.error } : {}),
+  };
+}
+
+function consoleAttachment(attachment: Attachment, conversationId: number): NonNullable<ConsoleMessage['attachments']>[number] {
+  const { kind, mime, name, size, ref, location, contact, refused } = attachment;
+  return {
+    kind,
+    ...(mime !== undefined ? { mime } : {}),
+    ...(name !== undefined ? { name } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(ref !== undefined ? { url: `/agent/api/conversations/${conversationId}/media/${encodeURIComponent(ref)}` } : {}),
+    ...(location ? { location } : {}),
+    ...(contact ? { contact } : {}),
+    ...(refused !== undefined ? { refused } : {}),
+  };
+}
+
+function excerpt(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+function describeFiles(attachments: Attachment[] | undefined): string {
+  return (attachments ?? []).map((attachment) => `[${attachment.name ?? attachment.kind}]`).join(' ');
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  if (issue.code === 'invalid_union_discriminator') return `${issue.path.join('.')}: must be one of ${issue.options.map((option) => `"${String(option)}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'the body must be a JSON object';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

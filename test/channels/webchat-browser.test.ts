@@ -1,0 +1,343 @@
+// The web chat's pages against the whole server in a real browser (Debian's Chromium driven by playwright-core):
+// two tabs are two customers, Arabic reads right to left, a pressed button is done with, the embed snippet opens
+// the chat on another site, and an agent signs in to the console, hears a new conversation and answers it.
+// Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots in /tmp/switchboard-*.png.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { agentToken, cleanupDirs, dataDirWith, shippedDataDir, start } from '../helpers.ts';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const title = hasChromium
+  ? 'the web chat and the agent console in Chromium'
+  : `the web chat and the agent console in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+const choiceFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Technical support, Sales]
+    save: conversation.topic
+  - say: "Routing you to {{conversation.topic}}."
+`;
+
+/** The same, greeting in two lines, English then Arabic. */
+const bilingualFlow = choiceFlow.replace('  - say: "Hi {{contact.name | there}}!"', '  - say: "Hi {{contact.name | there}}!"\n  - say: "Welcome to Acme support, we answer in English\\nأهلا بك"');
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const running: Switchboard[] = [];
+
+async function context(width = 600): Promise<BrowserContext> {
+  const made = await browser.newContext({ viewport: { width, height: 800 } });
+  contexts.push(made);
+  return made;
+}
+
+/** Runs a test body; if it fails, every open page is saved to /tmp/switchboard-<name>-<n>.png first. */
+async function shooting(name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const pages = contexts.flatMap((each) => each.pages());
+    await Promise.all(pages.map((page, n) => page.screenshot({ path: `/tmp/switchboard-${name}-failed-${n}.png`, fullPage: true }).catch(() => undefined)));
+    throw error;
+  }
+}
+
+/** Opens the chat, gives a name, and waits for the conversation to be ready. */
+async function startChat(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('#hello').waitFor();
+  await page.fill('#name', name);
+  await page.click('#start');
+  await page.locator('#text').waitFor();
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill('#text', text);
+  await page.click('#send-button');
+}
+
+describe.skipIf(!hasChromium)(title, () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    });
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((each) => each.close()));
+    for (const app of running.splice(0)) await app.stop();
+    await cleanupDirs();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('keeps two tabs as two customers, and a tab opened from one as the same customer', () => shooting('two-tabs', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
+    running.push(app);
+    const tabs = await context();
+    const layla = await tabs.newPage();
+    await startChat(layla, app.url, 'Layla');
+    await send(layla, 'hello from Layla');
+    await layla.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+
+    const sam = await tabs.newPage();
+    await sam.goto(app.url);
+    // A new tab asks the name again: it is a new customer.
+    await sam.locator('#hello').waitFor();
+    await sam.screenshot({ path: '/tmp/switchboard-name-form.png' });
+    await startChat(sam, app.url, 'Sam');
+    await send(sam, 'hello from Sam');
+    await sam.locator('.msg.bot', { hasText: 'Hi Sam!' }).waitFor();
+    expect(await sam.locator('.msg').allInnerTexts()).not.toContain(expect.stringContaining('Layla'));
+
+    const sessionOf = (page: Page) => page.evaluate(() => (JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string }).session);
+    expect(await sessionOf(layla)).not.toBe(await sessionOf(sam));
+    expect((await app.store.contacts()).map((contact) => contact.name).sort()).toEqual(['Layla', 'Sam']);
+    // Nothing of the session in localStorage, where every tab would share it.
+    expect(await layla.evaluate(() => localStorage.length)).toBe(0);
+
+    // A tab Layla opens from hers is Layla again, with her conversation.
+    const opened = tabs.waitForEvent('page');
+    await layla.evaluate(() => window.open('/', '_blank'));
+    const again = await opened;
+    await again.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+    expect(await sessionOf(again)).toBe(await sessionOf(layla));
+    expect(await again.locator('#hello').isHidden()).toBe(true);
+    await layla.screenshot({ path: '/tmp/switchboard-two-tabs-layla.png' });
+    await sam.screenshot({ path: '/tmp/switchboard-two-tabs-sam.png' });
+  }), 60_000);
+
+  it('shows a message not acknowledged yet as pending, and sends it once, when the connection is back (after a reload too)', () => shooting('pending', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
+    running.push(app);
+    const page = await (await context()).newPage();
+    await startChat(page, app.url, 'Layla');
+    await send(page, 'hello');
+    await page.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+
+    // The server cannot be reached for posting: the message waits in a pending bubble.
+    const cut = (route: import('playwright-core').Route) => (route.request().method() === 'POST' ? route.abort() : route.continue());
+    await page.route('**/webchat/*/messages', cut);
+    await send(page, 'Sales');
+    const pending = page.locator('.msg.contact.pending', { hasText: 'Sales' });
+    await pending.waitFor();
+    expect(await pending.locator('.mark').getAttribute('title')).toBe('sending');
+    await page.locator('#status', { hasText: 'Offline' }).waitFor();
+    await page.screenshot({ path: '/tmp/switchboard-pending.png' });
+
+    // A reload keeps it (this tab's sessionStorage), still pending.
+    await page.reload();
+    await page.locator('.msg.contact.pending', { hasText: 'Sales' }).waitFor();
+    await page.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+
+    // The connection is back: it is sent, and stored once.
+    await page.unroute('**/webchat/*/messages', cut);
+    await page.locator('.msg.contact[data-id]', { hasText: 'Sales' }).waitFor({ timeout: 15_000 });
+    await page.locator('.msg.bot', { hasText: 'Routing you to sales.' }).waitFor();
+    expect(await page.locator('.msg.contact.pending').count()).toBe(0);
+    const stored = (await app.store.messagesOfContact((await app.store.contacts())[0]!.id)).filter((message) => message.text === 'Sales');
+    expect(stored).toHaveLength(1);
+  }), 60_000);
+
+  it('shows an Arabic customer\'s messages right to left, mixed Arabic and Latin lines included, and disables buttons once one is pressed', () => shooting('arabic', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': bilingualFlow }));
+    running.push(app);
+    const page = await (await context()).newPage();
+    await startChat(page, app.url, 'ليلى');
+    const arabic = 'مرحبا، طلبي رقم A-1234 لم يصل بعد';
+    await send(page, arabic);
+    await page.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+
+    const text = page.locator('.msg.contact[data-id] .text').first();
+    expect(await text.getAttribute('dir')).toBe('auto');
+    expect(await text.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+    // Right to left: the first word is drawn rightmost, the Latin order number to its left, left to right itself.
+    const positions = await text.evaluate((element) => {
+      const node = element.firstChild as Text;
+      const box = (word: string) => {
+        const range = document.createRange();
+        const at = node.data.indexOf(word);
+        range.setStart(node, at);
+        range.setEnd(node, at + word.length);
+        return range.getBoundingClientRect();
+      };
+      return { first: box('مرحبا'), number: box('A-1234'), last: box('بعد'), bubble: element.getBoundingClientRect() };
+    });
+    expect(positions.first.left).toBeGreaterThan(positions.number.right);
+    expect(positions.number.left).toBeGreaterThan(positions.last.right);
+    expect(positions.bubble.right - positions.first.right).toBeLessThan(2);
+    // The bot's greeting starts in Latin letters: left to right, with the Arabic name inside it.
+    const greeting = page.locator('.msg.bot .text', { hasText: 'Hi' }).first();
+    expect(await greeting.innerText()).toBe('Hi ليلى!');
+    expect(await greeting.evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+    // A mixed line starting in Latin letters is left to right, its Arabic words in their own order at its end.
+    await send(page, 'Order A-1234 لم يصل بعد');
+    // (A stored message has its id; the bubble shown while it was sent has none.)
+    const mixed = page.locator('.msg.contact[data-id] .text', { hasText: 'Order A-1234' });
+    await mixed.waitFor();
+    expect(await mixed.evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+    const order = await mixed.evaluate((element) => {
+      const node = element.firstChild as Text;
+      const box = (word: string) => {
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf(word));
+        range.setEnd(node, node.data.indexOf(word) + word.length);
+        return range.getBoundingClientRect();
+      };
+      return { order: box('Order'), first: box('لم'), last: box('بعد') };
+    });
+    expect(order.first.left).toBeGreaterThan(order.order.right);
+    expect(order.first.left).toBeGreaterThan(order.last.right);
+    // Each line of a message takes its own direction: the English one starts left, the Arabic one right.
+    const twoLines = page.locator('.msg.bot .text', { hasText: 'Welcome to Acme support' });
+    const lines = await twoLines.evaluate((element) => {
+      const node = element.firstChild as Text;
+      const box = (word: string) => {
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf(word));
+        range.setEnd(node, node.data.indexOf(word) + word.length);
+        return range.getBoundingClientRect();
+      };
+      return { welcome: box('Welcome'), arabic: box('أهلا'), bubble: element.getBoundingClientRect() };
+    });
+    expect(lines.welcome.left - lines.bubble.left).toBeLessThan(2);
+    expect(lines.bubble.right - lines.arabic.right).toBeLessThan(2);
+    expect(lines.arabic.left - lines.bubble.left).toBeGreaterThan(50);
+
+    // The mixed line was no answer: the question comes again, its buttons live, the first ones done with.
+    await page.waitForFunction(() => document.querySelectorAll('.msg.bot .choices').length === 2);
+    expect(await page.locator('.msg.bot .choices').first().locator('button:disabled').count()).toBe(3);
+    // Pressing a button: that question's buttons are done with at once, the pressed one marked.
+    const buttons = page.locator('.msg.bot .choices').last().locator('button');
+    expect(await buttons.count()).toBe(3);
+    expect(await buttons.evaluateAll((all) => all.map((button) => (button as HTMLButtonElement).disabled))).toEqual([false, false, false]);
+    await buttons.nth(1).click();
+    expect(await buttons.evaluateAll((all) => all.map((button) => (button as HTMLButtonElement).disabled))).toEqual([true, true, true]);
+    expect(await buttons.nth(1).getAttribute('class')).toContain('chosen');
+    await page.locator('.msg.bot', { hasText: 'Routing you to technical-support.' }).waitFor();
+    expect(await page.locator('.msg.contact', { hasText: 'Technical support' }).count()).toBe(1);
+    // Every message of the visitor is marked stored, none left pending.
+    await page.waitForFunction(() => document.querySelectorAll('.msg.pending').length === 0);
+    expect(await page.locator('.msg.contact .mark.sent').count()).toBe(3);
+    expect(await page.locator('.separator').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/switchboard-arabic.png', fullPage: true });
+  }), 60_000);
+
+  it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title and colour', () => shooting('embed', async () => {
+    let switchboardUrl = '';
+    const shop = createServer((req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html><head><title>Acme shop</title></head><body><h1>Acme shop</h1><p>Our products.</p>
+        <script src="${switchboardUrl}/widget.js" data-title="Acme help" data-color="#0a7" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+    try {
+      const app = await start(await shippedDataDir(), { config: { WEBCHAT_EMBED_ORIGINS: [shopUrl] } });
+      running.push(app);
+      switchboardUrl = app.url;
+      const page = await (await context()).newPage();
+      await page.goto(shopUrl);
+      const launcher = page.locator('button.switchboard-launcher');
+      await launcher.waitFor();
+      expect(await launcher.getAttribute('aria-label')).toBe('Acme help');
+      expect(await launcher.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(0, 170, 119)');
+      await launcher.click();
+      const iframe = page.locator('iframe.switchboard-chat');
+      await iframe.waitFor();
+      expect(await iframe.getAttribute('src')).toBe(`${app.url}/?embed=1&title=Acme+help&color=%230a7`);
+      const chat = page.frameLocator('iframe.switchboard-chat');
+      await chat.locator('#hello').waitFor();
+      expect(await chat.locator('#title').innerText()).toBe('Acme help');
+      expect(await chat.locator('header').evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(0, 170, 119)');
+      await chat.locator('#name').fill('Layla');
+      await chat.locator('#start').click();
+      await chat.locator('#text').fill('hello from the shop');
+      await chat.locator('#send-button').click();
+      await chat.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+      await page.screenshot({ path: '/tmp/switchboard-embed.png' });
+      // The launcher closes it and opens it again, the conversation still there.
+      await launcher.click();
+      expect(await iframe.isHidden()).toBe(true);
+      await launcher.click();
+      expect(await chat.locator('.msg.contact').innerText()).toContain('hello from the shop');
+    } finally {
+      await new Promise((resolve) => (shop as Server).close(resolve));
+    }
+  }), 60_000);
+
+  it('signs an agent in to the console, beeps and counts a new conversation in the title, and answers it under the agent\'s name', () => shooting('console', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const agent = await (await context(1100)).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.locator('#signin').waitFor();
+    await agent.fill('#token', 'a wrong token 0123456789');
+    await agent.click('#signin-button');
+    await agent.locator('#signin-error', { hasText: 'no agent signs in with this token' }).waitFor();
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.locator('#me', { hasText: 'Lina' }).waitFor();
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+    expect(await agent.title()).toBe('Switchboard');
+
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'Layla');
+    await send(customer, 'hello');
+    await customer.locator('.msg.bot', { hasText: 'email' }).waitFor();
+    await send(customer, 'layla@example.com');
+    await customer.locator('.msg.bot', { hasText: 'How can we help' }).waitFor();
+    await send(customer, 'I was charged twice');
+
+    // The conversation comes to Lina: listed, a beep, and the unread count in the title.
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 10_000 });
+    await agent.waitForFunction(() => Number(document.body.dataset.beeps ?? 0) >= 1);
+    expect(await agent.title()).toMatch(/^\(3\) Switchboard$/);
+    expect(await agent.locator('#badge').innerText()).toBe('3');
+    await agent.screenshot({ path: '/tmp/switchboard-console-new.png' });
+
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+    expect(await agent.locator('#fields').innerText()).toContain('layla@example.com');
+    await agent.waitForFunction(() => document.title === 'Switchboard');
+
+    await agent.fill('#reply-text', 'I have refunded the second charge.');
+    await agent.click('#reply-form button');
+    await agent.locator('#transcript .msg.agent', { hasText: 'I have refunded the second charge.' }).waitFor();
+
+    // The customer sees the reply under Lina's name, not "Agent".
+    const reply = customer.locator('.msg.agent', { hasText: 'I have refunded the second charge.' });
+    await reply.waitFor();
+    expect(await reply.locator('.who').innerText()).toBe('Lina');
+    // Shown on her page: delivered, then read, as the console tells.
+    await agent.locator('#transcript .msg.agent .mark.read').waitFor({ timeout: 20_000 });
+    await agent.screenshot({ path: '/tmp/switchboard-console-answered.png' });
+
+    // A new message from Layla beeps again, while her conversation is open.
+    const beeps = Number(await agent.evaluate(() => document.body.dataset.beeps));
+    await send(customer, 'Thank you!');
+    await agent.waitForFunction((before) => Number(document.body.dataset.beeps) > before, beeps);
+    await agent.locator('#transcript .msg.contact', { hasText: 'Thank you!' }).waitFor();
+
+    await agent.fill('#close-note', 'refunded');
+    await agent.click('#close-form button');
+    await agent.locator('#result', { hasText: 'Closed #1 (refunded).' }).waitFor();
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closingNote: 'refunded' });
+    await customer.screenshot({ path: '/tmp/switchboard-console-customer.png' });
+    await agent.screenshot({ path: '/tmp/switchboard-console-closed.png' });
+  }), 90_000);
+});

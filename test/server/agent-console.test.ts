@@ -1,0 +1,196 @@
+// The agent console's JSON API over HTTP, on the shipped defaults: a signed-in agent sees their teams' queue with
+// the fields collected and unread counts, claims, reads a transcript, answers the customer (who sees the agent's
+// name), and closes; what they may not see is a 404, what is malformed a 400.
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+
+afterEach(cleanupDirs);
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+interface Summary {
+  id: number;
+  stage: string;
+  team?: string;
+  intent?: string;
+  contact: { name?: string; fields: Record<string, unknown> };
+  fields: Record<string, unknown>;
+  unread: number;
+  lastMessage?: { text: string };
+}
+interface State {
+  agent: { id: string; name: string; teams: string[]; session: string };
+  status: string;
+  cursor: number;
+  held: Summary[];
+  queues: { team: string | null; conversations: Summary[] }[];
+  teams: string[];
+  colleagues: { id: string; name: string }[];
+  templates: string[];
+}
+
+/** An agent signed in at /agent, speaking the console's API with the cookie it got. */
+async function signIn(url: string, session: string) {
+  const login = await fetch(`${url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: agentToken(session) }) });
+  expect(login.status).toBe(204);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const call = (path: string, body?: unknown) =>
+    fetch(`${url}/agent/api${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return {
+    cookie,
+    call,
+    state: async () => (await (await call('/state')).json()) as State,
+    act: async (action: unknown) => {
+      const res = await call('/act', { action });
+      return { status: res.status, ...((await res.json()) as { ok?: boolean; message?: string; error?: string }) };
+    },
+  };
+}
+
+describe('the agent console API', () => {
+  it('lists the queue with fields and unread counts, claims, shows the transcript, answers the customer and closes', async () => {
+    const app = await start(await shippedDataDir());
+    expect((await fetch(`${app.url}/agent/api/state`)).status).toBe(401);
+    expect((await fetch(`${app.url}/agent/api/state`, { headers: { authorization: 'Bearer not-a-token-0123456789' } })).status).toBe(401);
+    const lina = await signIn(app.url, 'agent-lina');
+
+    const empty = await lina.state();
+    expect(empty).toMatchObject({
+      agent: { id: 'lina', name: 'Lina', teams: ['Billing'], session: 'agent-lina' },
+      status: 'offline', held: [], queues: [{ team: 'Billing', conversations: [] }],
+      teams: ['Billing', 'Support', 'Sales'], colleagues: [{ id: 'omar', name: 'Omar' }, { id: 'sara', name: 'Sara' }], templates: [],
+    });
+
+    // Nobody in Billing is online: Layla waits in its queue.
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('hello');
+    await layla.say('layla@example.com');
+    await layla.say('I was charged twice');
+    const sam = visitor(app.url, 'sam', 'Sam');
+    await sam.say('hello');
+    const waiting = await lina.state();
+    expect(waiting.queues[0]!.conversations).toEqual([expect.objectContaining({
+      id: 1, stage: 'queued', team: 'Billing', intent: 'billing', unread: 3,
+      contact: { name: 'Layla', fields: { email: 'layla@example.com' } },
+      fields: expect.objectContaining({ need: 'I was charged twice' }),
+    })]);
+    expect(waiting.cursor).toBeGreaterThan(0);
+
+    // The transcript of a conversation in her team's queue; Sam's (still with the bot) and one that never was are 404.
+    const transcript = await lina.call('/conversations/1/messages');
+    expect(transcript.status).toBe(200);
+    const page = (await transcript.json()) as { conversation: Summary; messages: { id: number; from: string; name?: string; text: string }[]; more: boolean };
+    expect(page.messages.slice(0, 2)).toEqual([
+      expect.objectContaining({ from: 'contact', name: 'Layla', text: 'hello' }),
+      expect.objectContaining({ from: 'bot', text: 'Hi Layla! Thanks for getting in touch.' }),
+    ]);
+    expect(page.more).toBe(false);
+    expect((await lina.call('/conversations/1/messages?limit=2').then((res) => res.json()) as { more: boolean }).more).toBe(true);
+    for (const path of ['/conversations/2/messages', '/conversations/99/messages', '/conversations/abc/messages']) {
+      const res = await lina.call(path);
+      expect(res.status, path).toBe(404);
+    }
+
+    // A reply needs the conversation to be hers.
+    expect((await lina.call('/conversations/1/messages', { text: 'Hello?' })).status).toBe(409);
+    expect(await lina.act({ kind: 'status', status: 'online' })).toEqual({ status: 200, ok: true, message: 'You are online: new conversations will come to you.' });
+    // Going online, she takes the oldest of her queue.
+    const held = await lina.state();
+    expect(held.status).toBe('online');
+    expect(held.held.map((conversation) => conversation.id)).toEqual([1]);
+    expect(held.held[0]!.unread).toBe(3);
+
+    // Reading it clears the unread count; a new message counts again.
+    const newest = (await (await lina.call('/conversations/1/messages')).json() as { messages: { id: number }[] }).messages.at(-1)!.id;
+    expect((await lina.call('/conversations/1/read', { upTo: newest })).status).toBe(204);
+    expect((await lina.state()).held[0]!.unread).toBe(0);
+    await layla.say('Are you there?');
+    expect((await lina.state()).held[0]).toMatchObject({ unread: 1, lastMessage: { text: 'Are you there?' } });
+
+    // Her reply reaches Layla, under her name.
+    const reply = await lina.call('/conversations/1/messages', { text: 'Yes! I have refunded the second charge.', clientId: 'r-1' });
+    expect(reply.status).toBe(202);
+    expect((await layla.messages()).at(-1)).toMatchObject({ from: 'agent', name: 'Lina', text: 'Yes! I have refunded the second charge.', conversationId: 1 });
+    // A retried reply (same clientId) is the same reply.
+    await lina.call('/conversations/1/messages', { text: 'Yes! I have refunded the second charge.', clientId: 'r-1' });
+    expect((await layla.messages()).filter((m) => m.from === 'agent')).toHaveLength(1);
+    const shown = (await (await lina.call('/conversations/1/messages')).json()) as { messages: { from: string; name?: string; text: string; status?: string }[] };
+    expect(shown.messages.at(-1)).toMatchObject({ from: 'agent', name: 'Lina', text: 'Yes! I have refunded the second charge.', status: 'sent' });
+    expect(shown.messages.some((m) => m.text.startsWith('#1'))).toBe(false);
+
+    // What is not a reply is refused.
+    expect((await lina.call('/conversations/1/messages', { text: '/close' })).status).toBe(400);
+    expect((await lina.call('/conversations/1/messages', { text: '   ' })).status).toBe(400);
+
+    // A note, then the close with a note: Layla's conversation is closed.
+    expect(await lina.act({ kind: 'note', conversationId: 1, text: 'refund ticket 4471' })).toMatchObject({ ok: true });
+    expect(await lina.act({ kind: 'close', conversationId: 1, note: 'refunded' })).toEqual({ status: 200, ok: true, message: 'Closed #1 (refunded).' });
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina', closingNote: 'refunded' });
+    expect((await lina.call('/conversations/1/messages')).status).toBe(404);
+    expect(await lina.act({ kind: 'close', conversationId: 1 })).toMatchObject({ status: 200, ok: false, message: '#1 is not an open conversation.' });
+
+    // Layla writes again: a new conversation, which the listing tells apart.
+    await layla.say('one more thing');
+    const again = (await layla.messages()).find((m) => m.text === 'one more thing');
+    expect(again).toMatchObject({ from: 'contact', conversationId: 3 });
+    await app.stop();
+  });
+
+  it('refuses a malformed action with 400 and a reason, changing nothing', async () => {
+    const app = await start(await shippedDataDir());
+    const omar = await signIn(app.url, 'agent-omar');
+    const cases: [unknown, RegExp][] = [
+      [{ kind: 'explode' }, /action\.kind: must be one of "status", "claim"/],
+      [{ kind: 'close' }, /action\.conversationId: Required/],
+      [{ kind: 'status', status: 'asleep' }, /action\.status/],
+      [{ kind: 'claim', conversationId: -1 }, /action\.conversationId/],
+      [{ kind: 'transfer', conversationId: 1 }, /action\.to: Required/],
+      [{ kind: 'note', conversationId: 1, text: 'x', extra: 1 }, /unknown field "extra"/],
+    ];
+    for (const [action, reason] of cases) {
+      const res = await omar.act(action);
+      expect(res.status, JSON.stringify(action)).toBe(400);
+      expect(res.error, JSON.stringify(action)).toMatch(reason);
+    }
+    expect((await omar.call('/act', { kind: 'claim', conversationId: 1 })).status).toBe(400);
+    const notJson = await fetch(`${app.url}/agent/api/act`, { method: 'POST', headers: { cookie: omar.cookie, 'content-type': 'application/json' }, body: '{"action":' });
+    expect(notJson.status).toBe(400);
+    expect((await omar.state()).status).toBe('offline');
+    await app.stop();
+  });
+
+  it('answers each customer in the conversation chosen, while the agent holds several, and serves their files to that agent alone', async () => {
+    const app = await start(await shippedDataDir());
+    const lina = await signIn(app.url, 'agent-lina');
+    const omar = await signIn(app.url, 'agent-omar');
+    await lina.act({ kind: 'status', status: 'online' });
+    const layla = visitor(app.url, 'layla', 'Layla');
+    const noor = visitor(app.url, 'noor', 'Noor');
+    for (const [customer, email] of [[layla, 'layla@example.com'], [noor, 'noor@example.com']] as const) {
+      await customer.say('hello');
+      await customer.say(email);
+      await customer.say('I was charged twice');
+    }
+    expect((await lina.state()).held.map((c) => c.contact.name)).toEqual(['Layla', 'Noor']);
+    const [first, second] = (await lina.state()).held;
+
+    await lina.call(`/conversations/${second!.id}/messages`, { text: 'Noor, your refund is on its way.' });
+    await lina.call(`/conversations/${first!.id}/messages`, { text: 'Layla, your refund is on its way.' });
+    expect((await noor.messages()).filter((m) => m.from === 'agent').map((m) => m.text)).toEqual(['Noor, your refund is on its way.']);
+    expect((await layla.messages()).filter((m) => m.from === 'agent').map((m) => m.text)).toEqual(['Layla, your refund is on its way.']);
+
+    // Noor's receipt: Lina holds her conversation and gets it; Omar, in Billing too but not holding it, does not.
+    const { session, token } = await noor.credentials();
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'receipt.png');
+    expect((await fetch(`${app.url}/webchat/${session}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).status).toBe(202);
+    const listed = (await (await lina.call(`/conversations/${second!.id}/messages`)).json()) as { messages: { attachments?: { url: string }[] }[] };
+    const url = listed.messages.find((m) => m.attachments)!.attachments![0]!.url;
+    expect(url).toMatch(new RegExp(`^/agent/api/conversations/${second!.id}/media/[0-9a-f]{32}$`));
+    const file = await fetch(`${app.url}${url}`, { headers: { cookie: lina.cookie } });
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+    expect((await fetch(`${app.url}${url}`, { headers: { cookie: omar.cookie } })).status).toBe(404);
+    await app.stop();
+  });
+});
