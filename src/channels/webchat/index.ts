@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DeliveryRefused, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
+import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
 import type { Message } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
@@ -190,13 +190,14 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     notify(message.from.id);
   }
 
-  /** Answers 202 once the message is stored, or 503 (shutting down, nothing stored). */
+  /** Answers 202 once the message is stored; 429 when its sender writes too fast, 503 while shutting down (nothing stored). */
   async function handOver(res: Response, message: InboundMessage): Promise<void> {
     try {
       await accept(message);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
-      res.status(503).set('retry-after', '5').json({ error: error.message });
+      const status = error instanceof RateLimited ? 429 : 503;
+      res.status(status).set('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).json({ error: error.message });
       return;
     }
     res.status(202).json({ accepted: true });
