@@ -8,6 +8,7 @@ import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachmen
 import { describeBytes } from '../../store/media.ts';
 import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../types.ts';
 import { TEAMS } from './address.ts';
+import { describeAttachment } from '../../shared/attachments.ts';
 
 /** Teams shows up to six buttons on a hero card. */
 const MAX_TEAMS_BUTTONS = 6;
@@ -50,7 +51,7 @@ function button(choice: Choice): CardAction {
 
 /** A file as an inline attachment, or the line that stands in for what cannot be sent. */
 async function renderAttachment(attachment: Attachment, channelId: string, media: MediaStore): Promise<BotAttachment | string> {
-  const what = describeKind(attachment);
+  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
     if (!place) return `[${what} without coordinates]`;
@@ -72,24 +73,4 @@ async function renderAttachment(attachment: Attachment, channelId: string, media
   const chunks: Buffer[] = [];
   for await (const chunk of stored.bytes()) chunks.push(Buffer.from(chunk));
   return { contentType: mime, contentUrl: `data:${mime};base64,${Buffer.concat(chunks).toString('base64')}`, ...(name !== undefined ? { name } : {}) };
-}
-
-/** The attachment as a person names it, for the line that stands in for it. */
-function describeKind(attachment: Attachment): string {
-  switch (attachment.kind) {
-    case 'image':
-      return 'a photo';
-    case 'audio':
-      return attachment.voice ? 'a voice message' : 'an audio file';
-    case 'video':
-      return 'a video';
-    case 'sticker':
-      return 'a sticker';
-    case 'location':
-      return 'a location';
-    case 'contact':
-      return 'a contact card';
-    default:
-      return attachment.name ? `a document (${attachment.name})` : 'a document';
-  }
 }

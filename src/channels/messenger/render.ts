@@ -5,6 +5,7 @@
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import type { FileType, Platform } from './platforms.ts';
+import { describeAttachment } from '../../shared/attachments.ts';
 
 /** Quick replies: at most 13, titles of at most 20 characters, payloads of at most 1,000. */
 const MAX_QUICK_REPLIES = 13;
@@ -64,7 +65,7 @@ function fits(choice: Choice): boolean {
 }
 
 async function renderAttachment(attachment: Attachment, platform: Platform, media: MediaStore | undefined): Promise<Part | string> {
-  const what = describeKind(attachment);
+  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
     if (!place) return `[${what} that could not be sent: it has no coordinates]`;
@@ -87,24 +88,4 @@ async function renderAttachment(attachment: Attachment, platform: Platform, medi
     message: { attachment: { type, payload: {} } },
     upload: { type, bytes: () => stored.bytes(), mime, ...(name !== undefined ? { name: safeName(name) } : {}) },
   };
-}
-
-/** The attachment as a person names it, for the line that stands in for it. */
-function describeKind(attachment: Attachment): string {
-  switch (attachment.kind) {
-    case 'image':
-      return 'a photo';
-    case 'audio':
-      return attachment.voice ? 'a voice message' : 'an audio file';
-    case 'video':
-      return 'a video';
-    case 'sticker':
-      return 'a sticker';
-    case 'location':
-      return 'a location';
-    case 'contact':
-      return 'a contact card';
-    default:
-      return attachment.name ? `a document (${attachment.name})` : 'a document';
-  }
 }

@@ -8,6 +8,7 @@ import type { InlineKeyboardMarkup, Opts } from 'grammy/types';
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { MAX_CALLBACK_DATA_BYTES } from './decode.ts';
+import { describeAttachment } from '../../shared/attachments.ts';
 
 /** The longest text Telegram takes in one message. */
 const MAX_MESSAGE_LENGTH = 4096;
@@ -74,7 +75,7 @@ function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' |
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<Part | string> {
-  const what = describeKind(attachment);
+  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
     if (!place) return `[${what} that could not be sent: it has no coordinates]`;
@@ -119,24 +120,4 @@ function filePart(attachment: Attachment, mime: string, size: number, file: Inpu
       break;
   }
   return { method: 'sendDocument', payload: { document: file } };
-}
-
-/** The attachment as a person names it, for the line that stands in for it. */
-function describeKind(attachment: Attachment): string {
-  switch (attachment.kind) {
-    case 'image':
-      return 'a photo';
-    case 'audio':
-      return attachment.voice ? 'a voice message' : 'an audio file';
-    case 'video':
-      return 'a video';
-    case 'sticker':
-      return 'a sticker';
-    case 'location':
-      return 'a location';
-    case 'contact':
-      return 'a contact card';
-    default:
-      return attachment.name ? `a document (${attachment.name})` : 'a document';
-  }
 }

@@ -4,6 +4,7 @@
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import { splitText } from '../../shared/text.ts';
+import { describeAttachment } from '../../shared/attachments.ts';
 
 /** The longest text message WhatsApp takes. */
 const MAX_TEXT_LENGTH = 4096;
@@ -120,7 +121,7 @@ function takesCaption(part: Part): boolean {
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<Part | string> {
-  const what = describeKind(attachment);
+  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
     if (!place) return `[${what} that could not be sent: it has no coordinates]`;
@@ -166,24 +167,4 @@ function fileType(attachment: Attachment, mime: string, size: number): FileType 
       break;
   }
   return 'document';
-}
-
-/** The attachment as a person names it, for the line that stands in for it. */
-function describeKind(attachment: Attachment): string {
-  switch (attachment.kind) {
-    case 'image':
-      return 'a photo';
-    case 'audio':
-      return attachment.voice ? 'a voice message' : 'an audio file';
-    case 'video':
-      return 'a video';
-    case 'sticker':
-      return 'a sticker';
-    case 'location':
-      return 'a location';
-    case 'contact':
-      return 'a contact card';
-    default:
-      return attachment.name ? `a document (${attachment.name})` : 'a document';
-  }
 }

@@ -5,6 +5,7 @@
 import { ChannelSendError, type Attachment, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { numbered } from './choices.ts';
 import type { OutgoingContent } from './client.ts';
+import { describeAttachment } from '../../shared/attachments.ts';
 
 /** The longest caption shown under a file; a longer text goes first, on its own. */
 const MAX_CAPTION_LENGTH = 1024;
@@ -43,7 +44,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<OutgoingContent | string> {
-  const what = describeKind(attachment);
+  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     if (!attachment.location) return `[${what} that could not be sent: it has no coordinates]`;
     const { latitude, longitude, name, address } = attachment.location;
@@ -71,24 +72,4 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     ...(inline && attachment.kind === 'audio' && attachment.voice ? { asVoice: true } : {}),
     ...(inline && attachment.kind === 'sticker' ? { asSticker: true } : {}),
   };
-}
-
-/** The attachment as a person names it, for the line that stands in for it. */
-function describeKind(attachment: Attachment): string {
-  switch (attachment.kind) {
-    case 'image':
-      return 'a photo';
-    case 'audio':
-      return attachment.voice ? 'a voice message' : 'an audio file';
-    case 'video':
-      return 'a video';
-    case 'sticker':
-      return 'a sticker';
-    case 'location':
-      return 'a location';
-    case 'contact':
-      return 'a contact card';
-    default:
-      return attachment.name ? `a document (${attachment.name})` : 'a document';
-  }
 }

@@ -1,0 +1,26 @@
+// How a person names an attachment, for the line a channel sends where it cannot carry the attachment itself.
+import type { Attachment } from '../store/types.ts';
+
+/**
+ * The attachment as a person names it.
+ *
+ *     describeAttachment({ kind: 'audio', voice: true }); // 'a voice message'
+ */
+export function describeAttachment(attachment: Pick<Attachment, 'kind' | 'voice' | 'name'>): string {
+  switch (attachment.kind) {
+    case 'image':
+      return 'a photo';
+    case 'audio':
+      return attachment.voice ? 'a voice message' : 'an audio file';
+    case 'video':
+      return 'a video';
+    case 'sticker':
+      return 'a sticker';
+    case 'location':
+      return 'a location';
+    case 'contact':
+      return 'a contact card';
+    default:
+      return attachment.name ? `a document (${attachment.name})` : 'a document';
+  }
+}
