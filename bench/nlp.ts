@@ -8,12 +8,13 @@
 //     npm run bench:nlp                                   # both parts, 5 seeds (about 3 minutes)
 //     NLP_BENCH=fewshot NLP_SEEDS=3 npm run bench:nlp     # one part, fewer seeds
 //
-// Environment: NLP_BENCH (large,fewshot), NLP_SEEDS (5), NLP_THRESHOLD (the shipped 0.45), NLP_ALSO_AT (more
+// Environment: NLP_BENCH (large,fewshot), NLP_SEEDS (5), NLP_SHAPES (all; e.g. 3x20,8x15), NLP_BASELINE (0: no Bayes), NLP_THRESHOLD (the shipped 0.45), NLP_ALSO_AT (more
 // thresholds for the large part, e.g. 0.3,0.6), NLP_DATA_DIR.
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadBackground, shippedNlpDir } from '../src/bot/nlp/background.ts';
 import { trainClassifier } from '../src/bot/nlp/classifier.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../src/shared/confidence.ts';
 import { OUT_OF_SCOPE, parseCsv, readExamples, type Example } from '../src/bot/nlp/datasets.ts';
@@ -31,9 +32,11 @@ const seeds = Math.max(1, Number(process.env.NLP_SEEDS ?? 5));
 const alsoAt = (process.env.NLP_ALSO_AT ?? '').split(',').filter((t) => t.trim() !== '').map(Number);
 
 type Trainer = (train: Example[]) => Predictor;
+/** The shipped background set, as a fresh DATA_DIR has it. */
+const background = (await loadBackground(shippedNlpDir)).map((line) => line.text);
 const systems: [string, Trainer][] = [
-  ['switchboard', (examples) => trainClassifier(examples)],
-  ['natural Bayes', trainBayes],
+  ['switchboard', (examples) => trainClassifier(examples, { background })],
+  ...(process.env.NLP_BASELINE === '0' ? [] : ([['natural Bayes', trainBayes]] as [string, Trainer][])),
 ];
 
 /** natural's BayesClassifier with its defaults; its confidence is its top value's share of all values. */
@@ -139,7 +142,7 @@ function runLarge(): string[] {
 // Few-shot: an admin's small intents.yaml
 
 /** Intent counts × examples per intent; the targets are the issue's (rejected off-topic, in scope right and confident). */
-const SHAPES: { intents: number; examples: number; target?: { rejected: number; inScope: number } }[] = [
+const ALL_SHAPES: { intents: number; examples: number; target?: { rejected: number; inScope: number } }[] = [
   { intents: 3, examples: 5 },
   { intents: 3, examples: 10 },
   { intents: 3, examples: 20, target: { rejected: 0.8, inScope: 0.9 } },
@@ -153,6 +156,8 @@ const SHAPES: { intents: number; examples: number; target?: { rejected: number; 
 ];
 /** Out-of-scope rows per run: rows of intents not sampled, and (CLINC) rows of its `oos` set. */
 const OTHER_INTENT_ROWS = 300;
+/** NLP_SHAPES=3x20,8x15 runs those shapes only. */
+const SHAPES = process.env.NLP_SHAPES ? ALL_SHAPES.filter((s) => process.env.NLP_SHAPES!.split(',').includes(`${s.intents}x${s.examples}`)) : ALL_SHAPES;
 const CLINC_OOS_ROWS = 200;
 
 interface Source {
@@ -321,7 +326,7 @@ async function fewShot(): Promise<string[]> {
   // Training time for 600 examples (20 intents × 30), after the runs above warmed the code up.
   const six = fewShotRun(sources[0]!, 20, 30, 1).train;
   const start = performance.now();
-  trainClassifier(six);
+  trainClassifier(six, { background });
   const sixSeconds = (performance.now() - start) / 1000;
   checks.push(`train on ${six.length} examples: ${sixSeconds.toFixed(2)} s (< 2 s): ${verdict(sixSeconds < 2)}`);
   checks.push(`train, few-shot samples: max ${Math.max(...trainSeconds).toFixed(2)} s`);

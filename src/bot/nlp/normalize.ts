@@ -47,3 +47,31 @@ export function tokenize(text: string): string[] {
 export function isLatinWord(token: string): boolean {
   return /^[a-z][a-z0-9]*$/.test(token);
 }
+
+const ARABIC_WORD = /^[\u0621-\u064A]+$/;
+const ARABIC_PREFIXES = ['وال', 'فال', 'بال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
+const ARABIC_SUFFIXES = ['كما', 'هما', 'ها', 'هم', 'هن', 'كم', 'كن', 'نا', 'ات', 'ون', 'ين', 'ان', 'يه', 'ه', 'ي', 'ك'];
+
+/**
+ * A light stem of a normalised Arabic word: the article, a leading conjunction or preposition and one
+ * pronoun or plural ending come off, as long as three letters stay (so the stem is still a word).
+ *
+ *     arabicStem('وبطاقتي') // 'بطاقت'
+ */
+export function arabicStem(word: string): string {
+  if (!ARABIC_WORD.test(word)) return word;
+  let stem = word;
+  for (const prefix of ARABIC_PREFIXES) {
+    if (stem.startsWith(prefix) && stem.length - prefix.length >= 3) {
+      stem = stem.slice(prefix.length);
+      break;
+    }
+  }
+  for (const suffix of ARABIC_SUFFIXES) {
+    if (stem.endsWith(suffix) && stem.length - suffix.length >= 3) {
+      stem = stem.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return stem;
+}
