@@ -119,9 +119,10 @@ function runLarge(): string[] {
         result.latencyMs.p99.toFixed(3),
       ]);
       if (ours) {
-        const within = (now: number, then: number | undefined) => then === undefined || Math.abs(now - then) <= 0.01;
-        const met = within(result.accuracy, before.accuracy) && within(result.acceptedAccuracy, before.accepted) && within(result.outOfScopeRecall ?? 0, before.outOfScopeRecall);
-        checks.push(`${task.name}: within one point of before: ${verdict(met)}`);
+        // Higher is better for every figure: none may fall by more than one point.
+        const kept = (now: number, then: number | undefined) => then === undefined || now >= then - 0.01;
+        const met = kept(result.accuracy, before.accuracy) && kept(result.acceptedAccuracy, before.accepted) && kept(result.outOfScopeRecall ?? 0, before.outOfScopeRecall);
+        checks.push(`${task.name}: no figure more than one point below before: ${verdict(met)}`);
         for (const other of alsoAt) {
           const at = evaluate(predictor, task.test, other);
           rows.push([task.name, `${system} @ ${other}`, at.accuracy.toFixed(4), at.acceptedAccuracy.toFixed(4), at.outOfScopeRecall?.toFixed(4) ?? '-', '-', '-', '-']);
@@ -142,7 +143,12 @@ function runLarge(): string[] {
 // Few-shot: an admin's small intents.yaml
 
 /** Intent counts × examples per intent; the targets are the issue's (rejected off-topic, in scope right and confident). */
-const ALL_SHAPES: { intents: number; examples: number; target?: { rejected: number; inScope: number } }[] = [
+interface Shape {
+  intents: number;
+  examples: number;
+  target?: { rejected: number; inScope: number };
+}
+const ALL_SHAPES: Shape[] = [
   { intents: 3, examples: 5 },
   { intents: 3, examples: 10 },
   { intents: 3, examples: 20, target: { rejected: 0.8, inScope: 0.9 } },
@@ -156,9 +162,9 @@ const ALL_SHAPES: { intents: number; examples: number; target?: { rejected: numb
 ];
 /** Out-of-scope rows per run: rows of intents not sampled, and (CLINC) rows of its `oos` set. */
 const OTHER_INTENT_ROWS = 300;
+const CLINC_OOS_ROWS = 200;
 /** NLP_SHAPES=3x20,8x15 runs those shapes only. */
 const SHAPES = process.env.NLP_SHAPES ? ALL_SHAPES.filter((s) => process.env.NLP_SHAPES!.split(',').includes(`${s.intents}x${s.examples}`)) : ALL_SHAPES;
-const CLINC_OOS_ROWS = 200;
 
 interface Source {
   name: string;
@@ -304,22 +310,26 @@ async function fewShot(): Promise<string[]> {
     console.error(`few-shot ${shape.intents} × ${shape.examples}: done`);
   }
 
+  // English is BANKING77 and CLINC150 together (the mean of their runs), each also shown alone; Arabic
+  // (ArBanking77) is held to the targets less 8 points, and compared with BANKING77, the same intents in English.
   const checks: string[] = [];
+  const ours = (source: string, shape: Shape) => results.get(key(source, 'switchboard', shape.intents, shape.examples))!;
+  const figures = (m: Figures) => `${pct(m.rejected)} rejected, ${pct(m.inScope)} in scope`;
   for (const shape of SHAPES) {
     if (!shape.target) continue;
     const { rejected, inScope } = shape.target;
-    // Arabic (ArBanking77) is held to the targets less 8 points, and to within 8 points of its English twin.
-    const twin = results.get(key('BANKING77', 'switchboard', shape.intents, shape.examples))!;
-    for (const source of sources) {
-      const m = results.get(key(source.name, 'switchboard', shape.intents, shape.examples))!;
-      const slack = source.language === 'English' ? 0 : 0.08;
-      let goal = m.rejected >= rejected - slack && m.inScope >= inScope - slack;
-      let wanted = `≥ ${pct(rejected - slack)} rejected, ≥ ${pct(inScope - slack)} in scope`;
-      if (source.language === 'Arabic') {
-        goal &&= m.rejected >= twin.rejected - slack && m.inScope >= twin.inScope - slack;
-        wanted += `, within 8 points of BANKING77`;
-      }
-      checks.push(`${shape.intents} × ${shape.examples} ${source.name}: ${pct(m.rejected)} rejected, ${pct(m.inScope)} in scope (${wanted}): ${verdict(goal)}`);
+    const meets = (m: Figures, slack = 0) => m.rejected >= rejected - slack && m.inScope >= inScope - slack;
+    const label = `${shape.intents} × ${shape.examples}`;
+    const english = sources.filter((s) => s.language === 'English').map((s) => ({ name: s.name, m: ours(s.name, shape) }));
+    const both = mean(english.map((e) => e.m));
+    checks.push(`${label} English: ${figures(both)} (≥ ${pct(rejected)}, ≥ ${pct(inScope)}): ${verdict(meets(both))}`);
+    for (const { name, m } of english) checks.push(`    ${name} alone: ${figures(m)}: ${verdict(meets(m))}`);
+    for (const source of sources.filter((s) => s.language === 'Arabic')) {
+      const m = ours(source.name, shape);
+      const twin = ours('BANKING77', shape);
+      const nearTwin = m.rejected >= twin.rejected - 0.08 && m.inScope >= twin.inScope - 0.08;
+      checks.push(`${label} Arabic (${source.name}): ${figures(m)} (≥ ${pct(rejected - 0.08)}, ≥ ${pct(inScope - 0.08)}): ${verdict(meets(m, 0.08))}`);
+      checks.push(`    within 8 points of BANKING77 (same intents in English): ${verdict(nearTwin)}`);
     }
   }
 

@@ -40,12 +40,28 @@ const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 2, l2: 1e-6, se
 /** Small data sets get more passes, so that few examples still see enough updates. */
 const MIN_UPDATES = 15_000;
 const MODEL_FORMAT = 'switchboard-intents/3';
+/** Two texts this similar (cosine of their vectors) read as the same request to the classifier. */
+export const NEAR_DUPLICATE = 0.8;
+
+/** A training example close to a text. */
+export interface Neighbour {
+  intent: string;
+  text: string;
+  /** Cosine of the two texts' vectors, from 0 (nothing in common) to 1. */
+  similarity: number;
+}
 
 /** A trained classifier. */
 export interface Model {
   readonly intents: readonly string[];
   readonly temperature: number;
   classify(text: string): Classification;
+  /**
+   * The training examples most like a text, most similar first (of every intent, or of some).
+   *
+   *     model.nearest('charged two times', { count: 3 }); // [{ intent: 'billing', text: 'I was charged twice', similarity: 0.71 }, …]
+   */
+  nearest(text: string, options?: { count?: number; intents?: readonly string[] }): Neighbour[];
   /** A JSON-ready object for a cache on disk; `loadModel` gives back a model with the same predictions. */
   toJSON(): SavedModel;
 }
@@ -178,28 +194,44 @@ class LinearModel implements Model {
     return { top, scores, similarity, coverage: words };
   }
 
-  /** Cosine of a vector with the nearest training vector of a class. */
-  private similarity({ index, value }: SparseVector, c: number): number {
+  nearest(text: string, { count = 5, intents = this.intents }: { count?: number; intents?: readonly string[] } = {}): Neighbour[] {
+    const vector = this.vectorizer.transform(typeof text === 'string' ? text : '');
+    const found: Neighbour[] = [];
+    for (const intent of intents) {
+      const c = this.intents.indexOf(intent);
+      if (c < 0) continue;
+      this.cosines(vector, c).forEach((similarity, i) => {
+        if (similarity > 0) found.push({ intent, text: this.examples[c]![i]!, similarity });
+      });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, count);
+  }
+
+  /** Cosines of a vector with every training vector of a class. */
+  private cosines({ index, value }: SparseVector, c: number): number[] {
     let norm = 0;
     for (let k = 0; k < index.length; k++) {
       this.scratch[index[k]!] = value[k]!;
       norm += value[k]! * value[k]!;
     }
-    let best = 0;
-    if (norm > 0) {
-      for (const other of this.neighbours[c] ?? []) {
-        let dot = 0;
-        let otherNorm = 0;
-        for (let k = 0; k < other.index.length; k++) {
-          const v = other.value[k]!;
-          dot += this.scratch[other.index[k]!]! * v;
-          otherNorm += v * v;
-        }
-        if (otherNorm > 0 && dot / Math.sqrt(otherNorm) > best) best = dot / Math.sqrt(otherNorm);
+    const out = (this.neighbours[c] ?? []).map((other) => {
+      let dot = 0;
+      let otherNorm = 0;
+      for (let k = 0; k < other.index.length; k++) {
+        const v = other.value[k]!;
+        dot += this.scratch[other.index[k]!]! * v;
+        otherNorm += v * v;
       }
-      best /= Math.sqrt(norm);
-    }
+      return norm > 0 && otherNorm > 0 ? dot / Math.sqrt(norm * otherNorm) : 0;
+    });
     for (let k = 0; k < index.length; k++) this.scratch[index[k]!] = 0;
+    return out;
+  }
+
+  /** Cosine of a vector with the nearest training vector of a class. */
+  private similarity(vector: SparseVector, c: number): number {
+    let best = 0;
+    for (const cosine of this.cosines(vector, c)) if (cosine > best) best = cosine;
     return best;
   }
 
@@ -346,7 +378,12 @@ function calibrate(
       cases.push({ evidence: probe.evidence(e.text, undefined, terms), label, kind: 'in scope' });
       if (intents > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
     }
-    for (const text of background) cases.push({ evidence: probe.evidence(text, undefined, termsOf(text)), label: undefined, kind: 'background' });
+    for (const text of background) {
+      const evidence = probe.evidence(text, undefined, termsOf(text));
+      // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
+      // is no out-of-scope text for this bot: the admin's word wins.
+      if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background' });
+    }
   });
   const weightOf = caseWeights(cases, intents);
   const temperature = fitTemperature(cases, weightOf);
@@ -472,7 +509,7 @@ function memoize<T>(compute: (text: string) => T): (text: string) => T {
   };
 }
 
-/** The background sentences, once each, without those that are also a training example (the admin's word wins). */
+/** The background sentences, once each, without those that are also a training example (the admin's word wins; see also `calibrate`). */
 function backgroundApartFrom(examples: Example[], background: readonly string[]): string[] {
   const key = (text: string) => tokenize(text).join(' ');
   const taken = new Set(examples.map((e) => key(e.text)));
