@@ -5,7 +5,7 @@
 //   (several seeds), tested on those intents' test rows (in scope) and on other intents' rows and CLINC's
 //   `oos` rows (out of scope); English from BANKING77 and CLINC150, Arabic from ArBanking77.
 //
-//     npm run bench:nlp                                   # both parts, 5 seeds (about 3 minutes)
+//     npm run bench:nlp                                   # both parts, 5 seeds (about 2 minutes)
 //     NLP_BENCH=fewshot NLP_SEEDS=3 npm run bench:nlp     # one part, fewer seeds
 //
 // Environment: NLP_BENCH (large,fewshot), NLP_SEEDS (5), NLP_SHAPES (all; e.g. 3x20,8x15), NLP_BASELINE (0: no Bayes), NLP_THRESHOLD (the shipped 0.45), NLP_ALSO_AT (more

@@ -1,6 +1,7 @@
-// Text → sparse TF-IDF vector over two blocks: words (stemmed unigrams and bigrams) and character n-grams
-// inside word boundaries. Each block is L2-normalised on its own, so the many character n-grams of a text do
-// not drown its few words; character n-grams carry spelling variation, typos and Arabic affixes.
+// Text → sparse TF-IDF vector over two blocks: words (unigrams and bigrams, stemmed: Porter for English, a light
+// stemmer for Arabic) and character n-grams inside word boundaries. Each block is L2-normalised on its own, so
+// the many character n-grams of a text do not drown its few words; character n-grams carry spelling variation,
+// typos and Arabic affixes.
 import { arabicStem, isLatinWord, tokenize } from './normalize.ts';
 import { stemEnglish, wordBigrams } from './natural.ts';
 

@@ -1,6 +1,7 @@
 // Text → normalised tokens, for every script: natural's tokenizers keep only ASCII letters, so the classifier
 // owns this step. Arabic spelling variants (harakat, tatweel, alef/yaa/taa-marbuta forms, Arabic-Indic digits)
-// collapse to one form, because customers write the same word all these ways.
+// collapse to one form, because customers write the same word all these ways; a light stemmer takes Arabic's
+// attached article, conjunctions, prepositions and pronouns off a word.
 import { asciiDigits } from '../../shared/text.ts';
 
 const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u0640]/g;
