@@ -1,11 +1,13 @@
 // The intent classifier: TF-IDF word and character n-grams, a softmax linear model with a temperature, and a
-// confidence fitted on held-out examples as the probability that the prediction is right, from the softmax
-// probability, the similarity of the text to the nearest training example of the predicted intent and how much
-// of the text the vocabulary knows; so a confidence of 0.6 means roughly "right 6 times in 10", and texts unlike
-// every training example (out of scope) score low. Out of scope is the caller's decision: a confidence below
+// confidence: the probability that the prediction is right and the text is in scope, from the softmax
+// probability, the similarity of the text to the nearest training examples of the predicted intent and how much
+// of the text the vocabulary knows. It is fitted on texts the model did not train on, in scope and out of scope
+// (see `calibrate`), so a confidence of 0.6 means roughly "right 6 times in 10", on three intents as on a
+// hundred, and texts unlike every intent score low. Out of scope is the caller's decision: a confidence below
 // its threshold.
 import type { Example } from './datasets.ts';
-import { Vectorizer, type FeatureOptions, type SparseVector } from './features.ts';
+import { extractTerms, Vectorizer, type FeatureOptions, type SparseVector, type Terms } from './features.ts';
+import { tokenize } from './normalize.ts';
 import { logits, softmaxInPlace, trainSoftmax, type SoftmaxOptions } from './softmax.ts';
 
 /** One intent with its probability. */
@@ -23,10 +25,12 @@ export interface TrainOptions {
   features?: Partial<FeatureOptions>;
   model?: Partial<SoftmaxOptions>;
   /**
-   * Fit the temperature on a held-out tenth of the examples (costs a second training), on given examples,
-   * or not at all (`false`: temperature 1). Default: held out when every intent has 5 examples or more.
+   * Everyday sentences that ask for none of the intents (`DATA_DIR/nlp/background.*.txt`): the confidence
+   * learns from them what out of scope looks like, and their words weigh less in every vector. Default none.
    */
-  calibration?: boolean | Example[];
+  background?: readonly string[];
+  /** Fit the confidence (default), or not: `false` leaves the softmax probability at temperature 1. */
+  calibration?: boolean;
   /** Called as training advances, with a fraction from 0 to 1. */
   onProgress?: (fraction: number, stage: string) => void;
 }
@@ -34,14 +38,30 @@ export interface TrainOptions {
 const DEFAULT_FEATURES: FeatureOptions = { charRange: [1, 4], wordWeight: 0.3 };
 const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 2, l2: 1e-6, seed: 1 };
 /** Small data sets get more passes, so that few examples still see enough updates. */
-const MIN_UPDATES = 30_000;
-const MODEL_FORMAT = 'switchboard-intents/2';
+const MIN_UPDATES = 15_000;
+const MODEL_FORMAT = 'switchboard-intents/3';
+/** Two texts this similar (cosine of their vectors) read as the same request to the classifier. */
+export const NEAR_DUPLICATE = 0.8;
+
+/** A training example close to a text. */
+export interface Neighbour {
+  intent: string;
+  text: string;
+  /** Cosine of the two texts' vectors, from 0 (nothing in common) to 1. */
+  similarity: number;
+}
 
 /** A trained classifier. */
 export interface Model {
   readonly intents: readonly string[];
   readonly temperature: number;
   classify(text: string): Classification;
+  /**
+   * The training examples most like a text, most similar first (of every intent, or of some).
+   *
+   *     model.nearest('charged two times', { count: 3 }); // [{ intent: 'billing', text: 'I was charged twice', similarity: 0.71 }, …]
+   */
+  nearest(text: string, options?: { count?: number; intents?: readonly string[] }): Neighbour[];
   /** A JSON-ready object for a cache on disk; `loadModel` gives back a model with the same predictions. */
   toJSON(): SavedModel;
 }
@@ -65,7 +85,7 @@ export interface SavedModel {
 /**
  * Trains a classifier on labelled examples (any languages mixed).
  *
- *     const model = trainClassifier([{ text: 'I was charged twice', intent: 'billing' }, …]);
+ *     const model = trainClassifier([{ text: 'I was charged twice', intent: 'billing' }, …], { background });
  *     model.classify('double charge on my card'); // { intent: 'billing', confidence: 0.83, ranking: […] }
  */
 export function trainClassifier(examples: Example[], options: TrainOptions = {}): Model {
@@ -75,32 +95,18 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const features: FeatureOptions = { ...DEFAULT_FEATURES, ...options.features };
   const modelOptions: SoftmaxOptions = { ...DEFAULT_MODEL, ...options.model };
   const progress = options.onProgress ?? (() => {});
+  const background = backgroundApartFrom(usable, options.background ?? []);
+  // The probes and the model read the same texts: their terms are extracted once.
+  const termsOf = memoize((text: string) => extractTerms(text, features.charRange));
+  const train = (set: Example[], onProgress: (fraction: number) => void) => fit(set, intents, features, modelOptions, background, termsOf, onProgress);
 
-  let calibrationSet: Example[] | undefined;
-  let trainSet = usable;
-  let heldOut: Example[] | undefined;
-  if (Array.isArray(options.calibration)) {
-    calibrationSet = options.calibration;
-  } else if (options.calibration ?? smallestIntent(usable) >= 5) {
-    [trainSet, heldOut] = holdOut(usable, 10);
-    calibrationSet = heldOut;
-  }
-
-  let temperature = 1;
-  let confidence: number[] | undefined;
-  if (heldOut) {
-    const probe = fit(trainSet, intents, features, modelOptions, (f) => progress(f * 0.5, 'calibrating'));
-    temperature = fitTemperature(probe, heldOut);
-    confidence = fitConfidence(probe.with(temperature, undefined), heldOut);
-    const model = fit(usable, intents, features, modelOptions, (f) => progress(0.5 + f * 0.5, 'training'));
+  if (options.calibration === false) {
+    const model = train(usable, (f) => progress(f, 'training'));
     progress(1, 'done');
-    return model.with(temperature, confidence);
+    return model;
   }
-  const model = fit(usable, intents, features, modelOptions, (f) => progress(f, 'training'));
-  if (calibrationSet) {
-    temperature = fitTemperature(model, calibrationSet);
-    confidence = fitConfidence(model.with(temperature, undefined), calibrationSet);
-  }
+  const { temperature, confidence } = calibrate(usable, background, train, termsOf, (f) => progress(f * 0.75, 'calibrating'));
+  const model = train(usable, (f) => progress(0.75 + f * 0.25, 'training'));
   progress(1, 'done');
   return model.with(temperature, confidence);
 }
@@ -122,18 +128,15 @@ export function loadModel(saved: SavedModel): Model {
 export interface Evidence {
   /** The class with the highest score. */
   top: number;
-  /** Its softmax probability, after the temperature. */
-  probability: number;
-  /** Cosine of the text with its nearest training example of that class (TF-IDF vectors). */
+  /** Class scores before the temperature; all 0 for a text that is no evidence for any class. */
+  scores: Float64Array;
+  /** Cosine of the text with its nearest training example of the top class (TF-IDF vectors). */
   similarity: number;
   /** Share of the text's words the vocabulary knows. */
   coverage: number;
-  /** Every class's probability, after the temperature. */
-  probabilities: Float64Array;
 }
 
 class LinearModel implements Model {
-  private readonly scores: Float64Array;
   /** Training vectors per class, for the nearest-example similarity. */
   private readonly neighbours: SparseVector[][];
   private readonly scratch: Float32Array;
@@ -146,11 +149,10 @@ class LinearModel implements Model {
     readonly temperature: number,
     /** Training texts per class. */
     readonly examples: string[][],
-    /** Coefficients of the confidence: [bias, log-odds of the probability, similarity, coverage]; none = the probability. */
+    /** Coefficients of the confidence (see `confidenceInputs`); none = the probability. */
     readonly confidence: number[] | undefined,
     neighbours?: SparseVector[][],
   ) {
-    this.scores = new Float64Array(intents.length);
     this.neighbours = neighbours ?? examples.map((texts) => texts.map((text) => vectorizer.transform(text)));
     this.scratch = new Float32Array(vectorizer.size);
   }
@@ -159,67 +161,91 @@ class LinearModel implements Model {
     return new LinearModel(this.intents, this.vectorizer, this.weights, this.bias, temperature, this.examples, confidence, this.neighbours);
   }
 
-  /** Raw class scores, before the temperature. */
-  logitsOf(text: string): Float64Array {
-    const { index, value } = this.vectorizer.transform(text);
-    const out = new Float64Array(this.intents.length);
-    logits(this.weights, this.bias, this.intents.length, index, value, 1, out);
-    return out;
-  }
-
-  evidence(text: string, scores: Float64Array = new Float64Array(this.intents.length)): Evidence {
-    const { vector, words } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '');
+  /**
+   * The evidence for a text; with `without`, as if that class did not exist: the top is another class, and
+   * the excluded class scores like the classes the text does not lean to (so that the probability is
+   * spread over as many classes as for a text of no intent at all).
+   */
+  evidence(text: string, without?: number, terms?: Terms): Evidence {
+    const { vector, words } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '', terms);
     const { index, value } = vector;
-    logits(this.weights, this.bias, this.intents.length, index, value, 1, scores);
+    const classes = this.intents.length;
+    const scores = new Float64Array(classes);
+    logits(this.weights, this.bias, classes, index, value, 1, scores);
     // A text that shares no term with the training data (empty, emoji, an unknown script) is no evidence for
     // any intent: every intent is equally likely, rather than whichever the biases favour.
     if (index.length === 0) scores.fill(0);
-    for (let c = 0; c < scores.length; c++) scores[c]! /= this.temperature;
-    softmaxInPlace(scores);
-    let top = 0;
-    for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[top]!) top = c;
+    let top = without === 0 ? 1 : 0;
+    for (let c = 0; c < classes; c++) if (c !== without && scores[c]! > scores[top]!) top = c;
+    if (without !== undefined) {
+      let sum = 0;
+      let count = 0;
+      for (let c = 0; c < classes; c++) {
+        if (c === without || c === top) continue;
+        sum += scores[c]!;
+        count++;
+      }
+      scores[without] = count > 0 ? sum / count : this.bias[without]!;
+    }
     const similarity = this.similarity(vector, top);
     // Nor is a text that shares no term with any example of the intent it leans to (it leans there only
     // because it lacks the other intents' terms, as a run of one letter does).
-    if (similarity === 0) scores.fill(1 / scores.length);
-    return { top, probability: scores[top]!, similarity, coverage: words, probabilities: scores };
+    if (similarity === 0) scores.fill(0);
+    return { top, scores, similarity, coverage: words };
   }
 
-  /** Cosine of a vector with the nearest training vector of a class. */
-  private similarity({ index, value }: SparseVector, c: number): number {
+  nearest(text: string, { count = 5, intents = this.intents }: { count?: number; intents?: readonly string[] } = {}): Neighbour[] {
+    const vector = this.vectorizer.transform(typeof text === 'string' ? text : '');
+    const found: Neighbour[] = [];
+    for (const intent of intents) {
+      const c = this.intents.indexOf(intent);
+      if (c < 0) continue;
+      this.cosines(vector, c).forEach((similarity, i) => {
+        if (similarity > 0) found.push({ intent, text: this.examples[c]![i]!, similarity });
+      });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity).slice(0, count);
+  }
+
+  /** Cosines of a vector with every training vector of a class. */
+  private cosines({ index, value }: SparseVector, c: number): number[] {
     let norm = 0;
     for (let k = 0; k < index.length; k++) {
       this.scratch[index[k]!] = value[k]!;
       norm += value[k]! * value[k]!;
     }
-    let best = 0;
-    if (norm > 0) {
-      for (const other of this.neighbours[c] ?? []) {
-        let dot = 0;
-        let otherNorm = 0;
-        for (let k = 0; k < other.index.length; k++) {
-          const v = other.value[k]!;
-          dot += this.scratch[other.index[k]!]! * v;
-          otherNorm += v * v;
-        }
-        if (otherNorm > 0 && dot / Math.sqrt(otherNorm) > best) best = dot / Math.sqrt(otherNorm);
+    const out = (this.neighbours[c] ?? []).map((other) => {
+      let dot = 0;
+      let otherNorm = 0;
+      for (let k = 0; k < other.index.length; k++) {
+        const v = other.value[k]!;
+        dot += this.scratch[other.index[k]!]! * v;
+        otherNorm += v * v;
       }
-      best /= Math.sqrt(norm);
-    }
+      return norm > 0 && otherNorm > 0 ? dot / Math.sqrt(norm * otherNorm) : 0;
+    });
     for (let k = 0; k < index.length; k++) this.scratch[index[k]!] = 0;
+    return out;
+  }
+
+  /** Cosine of a vector with the nearest training vector of a class. */
+  private similarity(vector: SparseVector, c: number): number {
+    let best = 0;
+    for (const cosine of this.cosines(vector, c)) if (cosine > best) best = cosine;
     return best;
   }
 
   classify(text: string): Classification {
-    const evidence = this.evidence(text, this.scores);
-    const confidence = combine(this.confidence, evidence);
+    const evidence = this.evidence(text);
+    const probabilities = probabilitiesOf(evidence.scores, this.temperature);
+    const confidence = combine(this.confidence, evidence, this.temperature);
     // The ranking keeps the softmax order; the top intent's probability becomes the combined confidence and
     // the others share what is left in proportion to their probabilities, so that the ranking still sums to 1.
-    const rest = 1 - evidence.probability;
-    const order = this.intents.map((_, c) => c).sort((a, b) => (a === evidence.top ? -1 : b === evidence.top ? 1 : evidence.probabilities[b]! - evidence.probabilities[a]!));
+    const rest = 1 - probabilities[evidence.top]!;
+    const order = this.intents.map((_, c) => c).sort((a, b) => (a === evidence.top ? -1 : b === evidence.top ? 1 : probabilities[b]! - probabilities[a]!));
     const ranking = order.map((c) => ({
       intent: this.intents[c]!,
-      confidence: c === evidence.top ? confidence : rest > 0 ? (evidence.probabilities[c]! / rest) * (1 - confidence) : 0,
+      confidence: c === evidence.top ? confidence : rest > 0 ? (probabilities[c]! / rest) * (1 - confidence) : 0,
     }));
     return { intent: ranking[0]!.intent, confidence, ranking };
   }
@@ -240,18 +266,35 @@ class LinearModel implements Model {
   }
 }
 
-/** The confidence of a prediction from its evidence: a logistic function fitted on held-out examples, or the probability. */
-function combine(coefficients: number[] | undefined, e: Evidence): number {
-  if (!coefficients) return e.probability;
-  const x = confidenceInputs(e);
+/** Softmax probabilities of class scores at a temperature. */
+function probabilitiesOf(scores: Float64Array, temperature: number): Float64Array {
+  const probabilities = scores.map((s) => s / temperature);
+  softmaxInPlace(probabilities);
+  return probabilities;
+}
+
+/** The confidence of a prediction from its evidence: the fitted logistic function, or the probability. */
+function combine(coefficients: number[] | undefined, e: Evidence, temperature: number): number {
+  if (!coefficients) return probabilitiesOf(e.scores, temperature)[e.top]!;
+  const x = confidenceInputs(e, temperature);
   let z = coefficients[0]!;
   for (let i = 0; i < x.length; i++) z += coefficients[i + 1]! * x[i]!;
   return 1 / (1 + Math.exp(-z));
 }
 
-function confidenceInputs(e: Evidence): number[] {
-  const p = Math.min(Math.max(e.probability, 1e-6), 1 - 1e-6);
-  return [Math.log(p / (1 - p)), e.similarity, e.coverage];
+/** What the confidence is a function of: log-odds of the top probability, similarity, coverage. */
+function confidenceInputs(e: Evidence, temperature: number): number[] {
+  return [logOdds(e.scores, e.top, temperature), e.similarity, e.coverage];
+}
+
+/** Log-odds of the top class's probability, computed without rounding to 0 or 1; 0 with a single class. */
+function logOdds(scores: Float64Array, top: number, temperature: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < scores.length; c++) if (c !== top && scores[c]! / temperature > max) max = scores[c]! / temperature;
+  if (max === -Infinity) return 0;
+  let sum = 0;
+  for (let c = 0; c < scores.length; c++) if (c !== top) sum += Math.exp(scores[c]! / temperature - max);
+  return scores[top]! / temperature - max - Math.log(sum);
 }
 
 function fit(
@@ -259,9 +302,11 @@ function fit(
   intents: string[],
   features: FeatureOptions,
   options: SoftmaxOptions,
+  background: readonly string[],
+  termsOf: (text: string) => Terms,
   onProgress: (fraction: number) => void,
 ): LinearModel {
-  const { vectorizer, vectors } = Vectorizer.fit(examples.map((e) => e.text), features);
+  const { vectorizer, vectors } = Vectorizer.fit(examples.map((e) => e.text), features, background, termsOf);
   const classOf = new Map(intents.map((intent, c) => [intent, c]));
   const labels = examples.map((e) => classOf.get(e.intent)!);
   const epochs = Math.max(options.epochs, Math.ceil(MIN_UPDATES / Math.max(1, examples.length)));
@@ -277,21 +322,106 @@ function fit(
   return new LinearModel(intents, vectorizer, trained.weights, trained.bias, 1, examplesOf, undefined, neighbours);
 }
 
-/** The temperature that minimises the negative log-likelihood of the examples (golden-section on log T). */
-function fitTemperature(model: LinearModel, examples: Example[]): number {
-  const classOf = new Map(model.intents.map((intent, c) => [intent, c]));
-  const known = examples.filter((e) => classOf.has(e.intent));
-  if (known.length === 0) return 1;
-  const rows = known.map((e) => ({ scores: model.logitsOf(e.text), label: classOf.get(e.intent)! }));
-  const nll = (logT: number) => {
+/** A text the confidence is fitted on: what the model made of it, and whether it is in scope (with its class). */
+interface Case {
+  evidence: Evidence;
+  /** The right class of an in-scope text; undefined for an out-of-scope one. */
+  label: number | undefined;
+  kind: 'in scope' | 'other intent' | 'background';
+}
+
+/**
+ * Weight of the out-of-scope cases of each kind, in total, against the in-scope ones (which weigh 1 in
+ * total): the share of off-topic text the confidence expects, and so what a threshold rejects.
+ */
+const OUT_OF_SCOPE_WEIGHT: Record<Exclude<Case['kind'], 'in scope'>, number> = { 'other intent': 0.8, background: 0.5 };
+/**
+ * Up to this many intents the out-of-scope cases weigh in full; above, their weight falls with the square of
+ * the ratio. With many intents, an example whose intent is hidden lands on a sibling intent that means nearly
+ * the same (a harder case than a request nobody foresaw), and the held-out examples' own mistakes show what
+ * doubt looks like: so large data sets keep the calibration they had without out-of-scope cases.
+ */
+const FULL_WEIGHT_INTENTS = 12;
+/** From this many examples on, one probe on a held-out tenth is enough; below, every example is held out once. */
+const LARGE_DATA = 2_000;
+/** Probes on small data: each holds out one of this many parts of every intent's examples. */
+const FOLDS = 4;
+
+/**
+ * Fits the temperature and the confidence on texts probe models did not train on. Probes are trained with a
+ * part of the examples held out (every example once on small data, a tenth on large data), and see three
+ * kinds of text: held-out examples (in scope, right or wrong), the same examples as if their intent did not
+ * exist (out of scope but close to the domain: what a customer asking for something the admin did not foresee
+ * looks like), and the background sentences (out of scope: small talk). The out-of-scope kinds weigh a fixed
+ * share against the in-scope ones, whatever the number of examples, so a threshold rejects a comparable share
+ * of off-topic text on three intents as on a hundred.
+ */
+function calibrate(
+  examples: Example[],
+  background: readonly string[],
+  train: (set: Example[], onProgress: (fraction: number) => void) => LinearModel,
+  termsOf: (text: string) => Terms,
+  onProgress: (fraction: number) => void,
+): { temperature: number; confidence: number[] | undefined } {
+  const rounds = examples.length >= LARGE_DATA ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
+  const cases: Case[] = [];
+  let intents = 1;
+  rounds.forEach(({ every, offset }, r) => {
+    const [rest, heldOut] = holdOut(examples, every, offset);
+    if (heldOut.length === 0 || rest.length === 0) return;
+    const probe = train(rest, (f) => onProgress((r + f) / rounds.length));
+    intents = probe.intents.length;
+    const classOf = new Map(probe.intents.map((intent, c) => [intent, c]));
+    for (const e of heldOut) {
+      const label = classOf.get(e.intent)!;
+      const terms = termsOf(e.text);
+      cases.push({ evidence: probe.evidence(e.text, undefined, terms), label, kind: 'in scope' });
+      if (intents > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
+    }
+    for (const text of background) {
+      const evidence = probe.evidence(text, undefined, termsOf(text));
+      // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
+      // is no out-of-scope text for this bot: the admin's word wins.
+      if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background' });
+    }
+  });
+  const weightOf = caseWeights(cases, intents);
+  const temperature = fitTemperature(cases, weightOf);
+  return { temperature, confidence: fitConfidence(cases, weightOf, temperature) };
+}
+
+/** The weight of each case: 1 in scope; each out-of-scope kind its share of the in-scope total. */
+function caseWeights(cases: Case[], intents: number): (c: Case) => number {
+  const counts = new Map<Case['kind'], number>();
+  for (const c of cases) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  const inScope = counts.get('in scope') ?? 0;
+  const scale = Math.min(1, (FULL_WEIGHT_INTENTS / intents) ** 2);
+  return (c) => (c.kind === 'in scope' ? 1 : (scale * OUT_OF_SCOPE_WEIGHT[c.kind] * inScope) / counts.get(c.kind)!);
+}
+
+/**
+ * The temperature that minimises the cross-entropy of the cases (golden-section on log T): of the right class
+ * for in-scope cases, of the uniform distribution for out-of-scope ones (text of no intent should lean to none),
+ * weighted as in the confidence. With out-of-scope cases, a small data set whose held-out examples are all
+ * right does not drive the temperature to its lower bound.
+ */
+function fitTemperature(cases: Case[], weightOf: (c: Case) => number): number {
+  const rows = cases.map((c) => ({ scores: c.evidence.scores, label: c.label, weight: weightOf(c) }));
+  if (!rows.some((r) => r.label !== undefined)) return 1;
+  const loss = (logT: number) => {
     const t = Math.exp(logT);
     let total = 0;
-    for (const { scores, label } of rows) {
+    for (const { scores, label, weight } of rows) {
       let max = -Infinity;
       for (const s of scores) if (s / t > max) max = s / t;
       let sum = 0;
-      for (const s of scores) sum += Math.exp(s / t - max);
-      total -= scores[label]! / t - max - Math.log(sum);
+      let mean = 0;
+      for (const s of scores) {
+        sum += Math.exp(s / t - max);
+        mean += s / t / scores.length;
+      }
+      const logNormaliser = max + Math.log(sum);
+      total += weight * (logNormaliser - (label === undefined ? mean : scores[label]! / t));
     }
     return total;
   };
@@ -301,47 +431,43 @@ function fitTemperature(model: LinearModel, examples: Example[]): number {
   for (let i = 0; i < 40; i++) {
     const a = hi - ratio * (hi - lo);
     const b = lo + ratio * (hi - lo);
-    if (nll(a) < nll(b)) hi = b;
+    if (loss(a) < loss(b)) hi = b;
     else lo = a;
   }
   return Math.exp((lo + hi) / 2);
 }
 
-/** Fewer wrong (or right) held-out predictions than this: too little to fit the confidence on; the probability serves. */
+/** Fewer cases of either outcome (right, or wrong and out of scope) than this: too little to fit the confidence on. */
 const MIN_CONFIDENCE_CASES = 8;
 
 /**
- * Fits the confidence as the probability that a prediction is right: a logistic regression on held-out
- * examples from the log-odds of the softmax probability, the similarity to the nearest training example of the
- * predicted intent and the vocabulary's coverage of the text. Texts unlike any training example (out of
- * scope) then get a low confidence even when the softmax is sure of itself. Undefined when the held-out
- * examples hold too few mistakes to learn from.
+ * Fits the confidence as the probability that a prediction is right and in scope: a weighted logistic
+ * regression on the cases' inputs (see `confidenceInputs`). Undefined when the cases hold too few of either
+ * outcome to learn from; the probability then serves.
  */
-function fitConfidence(model: LinearModel, examples: Example[]): number[] | undefined {
-  const classOf = new Map(model.intents.map((intent, c) => [intent, c]));
-  const rows = examples
-    .filter((e) => classOf.has(e.intent))
-    .map((e) => {
-      const evidence = model.evidence(e.text);
-      return { x: confidenceInputs(evidence), y: evidence.top === classOf.get(e.intent) ? 1 : 0 };
-    });
-  const wrong = rows.filter((r) => r.y === 0).length;
-  if (wrong < MIN_CONFIDENCE_CASES || rows.length - wrong < MIN_CONFIDENCE_CASES) return undefined;
-  // Newton's method on the L2-regularised log-likelihood; four unknowns, so the 4×4 system is solved directly.
+function fitConfidence(cases: Case[], weightOf: (c: Case) => number, temperature: number): number[] | undefined {
+  const rows = cases.map((c) => ({
+    x: confidenceInputs(c.evidence, temperature),
+    y: c.label !== undefined && c.evidence.top === c.label ? 1 : 0,
+    weight: weightOf(c),
+  }));
+  const right = rows.filter((r) => r.y === 1).length;
+  if (right < MIN_CONFIDENCE_CASES || rows.length - right < MIN_CONFIDENCE_CASES) return undefined;
+  // Newton's method on the L2-regularised log-likelihood; a handful of unknowns, so the system is solved directly.
   const n = 1 + rows[0]!.x.length;
   const w = new Array<number>(n).fill(0);
   const lambda = 1;
   for (let iteration = 0; iteration < 30; iteration++) {
     const gradient = w.map((wi, i) => (i === 0 ? 0 : lambda * wi));
     const hessian = w.map((_, i) => w.map((_, j) => (i === j && i > 0 ? lambda : 0)));
-    for (const { x, y } of rows) {
+    for (const { x, y, weight } of rows) {
       const xs = [1, ...x];
       let z = 0;
       for (let i = 0; i < n; i++) z += w[i]! * xs[i]!;
       const p = 1 / (1 + Math.exp(-z));
       for (let i = 0; i < n; i++) {
-        gradient[i]! += (p - y) * xs[i]!;
-        for (let j = 0; j < n; j++) hessian[i]![j]! += p * (1 - p) * xs[i]! * xs[j]! + (i === j ? 1e-9 : 0);
+        gradient[i]! += weight * (p - y) * xs[i]!;
+        for (let j = 0; j < n; j++) hessian[i]![j]! += weight * p * (1 - p) * xs[i]! * xs[j]! + (i === j ? 1e-9 : 0);
       }
     }
     const step = solve(hessian, gradient);
@@ -374,21 +500,36 @@ function solve(matrix: number[][], vector: number[]): number[] {
   return a.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
 }
 
-function smallestIntent(examples: Example[]): number {
-  const counts = new Map<string, number>();
-  for (const e of examples) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
-  return Math.min(...counts.values());
+function memoize<T>(compute: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) cache.set(text, (value = compute(text)));
+    return value;
+  };
 }
 
-/** Every `every`-th example of each intent is held out; the rest trains. */
-function holdOut(examples: Example[], every: number): [Example[], Example[]] {
+/** The background sentences, once each, without those that are also a training example (the admin's word wins; see also `calibrate`). */
+function backgroundApartFrom(examples: Example[], background: readonly string[]): string[] {
+  const key = (text: string) => tokenize(text).join(' ');
+  const taken = new Set(examples.map((e) => key(e.text)));
+  const kept = new Map<string, string>();
+  for (const text of background) {
+    const k = key(text);
+    if (k !== '' && !taken.has(k) && !kept.has(k)) kept.set(k, text);
+  }
+  return [...kept.values()];
+}
+
+/** The `offset`-th of every `every` examples of each intent is held out; the rest trains. */
+function holdOut(examples: Example[], every: number, offset: number): [Example[], Example[]] {
   const seen = new Map<string, number>();
   const train: Example[] = [];
   const held: Example[] = [];
   for (const e of examples) {
-    const n = (seen.get(e.intent) ?? 0) + 1;
-    seen.set(e.intent, n);
-    (n % every === every >> 1 ? held : train).push(e);
+    const n = seen.get(e.intent) ?? 0;
+    seen.set(e.intent, n + 1);
+    (n % every === offset ? held : train).push(e);
   }
   return [train, held];
 }

@@ -1,7 +1,8 @@
-// Text → sparse TF-IDF vector over two blocks: words (stemmed unigrams and bigrams) and character n-grams
-// inside word boundaries. Each block is L2-normalised on its own, so the many character n-grams of a text do
-// not drown its few words; character n-grams carry spelling variation, typos and Arabic affixes.
-import { isLatinWord, tokenize } from './normalize.ts';
+// Text → sparse TF-IDF vector over two blocks: words (unigrams and bigrams, stemmed: Porter for English, a light
+// stemmer for Arabic) and character n-grams inside word boundaries. Each block is L2-normalised on its own, so
+// the many character n-grams of a text do not drown its few words; character n-grams carry spelling variation,
+// typos and Arabic affixes.
+import { arabicStem, isLatinWord, tokenize } from './normalize.ts';
 import { stemEnglish, wordBigrams } from './natural.ts';
 
 /** A sparse vector: feature indexes and their values. */
@@ -24,13 +25,19 @@ const MAX_TEXT_LENGTH = 2_000;
 const WORD = 'w\u0001';
 const CHAR = 'c\u0001';
 
+/** What a text is made of for the vectors: its word and character n-gram terms with their counts. */
+export interface Terms {
+  words: Map<string, number>;
+  chars: Map<string, number>;
+}
+
 /** The terms of a text with their counts, words and character n-grams apart. */
-export function extractTerms(text: string, charRange: [number, number]): { words: Map<string, number>; chars: Map<string, number> } {
+export function extractTerms(text: string, charRange: [number, number]): Terms {
   const tokens = tokenize(text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text);
   const words = new Map<string, number>();
   const chars = new Map<string, number>();
   const add = (map: Map<string, number>, term: string) => map.set(term, (map.get(term) ?? 0) + 1);
-  const stems = tokens.map((token) => (isLatinWord(token) ? stemEnglish(token) : token));
+  const stems = tokens.map((token) => (isLatinWord(token) ? stemEnglish(token) : arabicStem(token)));
   for (const stem of stems) add(words, WORD + stem);
   for (const [a, b] of wordBigrams(stems)) add(words, `${WORD}${a} ${b}`);
   const [minN, maxN] = charRange;
@@ -59,13 +66,22 @@ export class Vectorizer {
   ) {}
 
   /**
-   * Learns the vocabulary and IDF of training texts.
+   * Learns the vocabulary and IDF of training texts. Texts of `background` (everyday sentences) count in the
+   * IDF only: words common in everyday language (the, my, how, في, انا) then weigh little in every vector,
+   * whatever the training texts repeat.
+   *
+   * `termsOf` lets a caller that fits several vectorizers on the same texts extract their terms once.
    *
    *     const vectorizer = Vectorizer.fit(texts, { charRange: [2, 5] });
    *     const vector = vectorizer.transform('I was charged twice');
    */
-  static fit(texts: string[], options: FeatureOptions): { vectorizer: Vectorizer; vectors: SparseVector[] } {
-    const termsOfTexts = texts.map((text) => extractTerms(text, options.charRange));
+  static fit(
+    texts: string[],
+    options: FeatureOptions,
+    background: readonly string[] = [],
+    termsOf: (text: string) => Terms = (text) => extractTerms(text, options.charRange),
+  ): { vectorizer: Vectorizer; vectors: SparseVector[] } {
+    const termsOfTexts = texts.map(termsOf);
     const docFrequency = new Map<string, number>();
     for (const { words, chars } of termsOfTexts) {
       for (const term of words.keys()) docFrequency.set(term, (docFrequency.get(term) ?? 0) + 1);
@@ -73,9 +89,17 @@ export class Vectorizer {
     }
     const minDf = options.minDocFrequency ?? (texts.length >= 2_000 ? 2 : 1);
     const terms = [...docFrequency.entries()].filter(([, df]) => df >= minDf).map(([term]) => term);
+    for (const text of background) {
+      const { words, chars } = termsOf(text);
+      for (const term of [...words.keys(), ...chars.keys()]) {
+        const df = docFrequency.get(term);
+        if (df !== undefined) docFrequency.set(term, df + 1);
+      }
+    }
+    const documents = texts.length + background.length;
     const idf = new Float32Array(terms.length);
     terms.forEach((term, i) => {
-      idf[i] = Math.log((texts.length + 1) / ((docFrequency.get(term) ?? 0) + 1)) + 1;
+      idf[i] = Math.log((documents + 1) / ((docFrequency.get(term) ?? 0) + 1)) + 1;
     });
     const vectorizer = new Vectorizer(options, new Map(terms.map((term, i) => [term, i])), terms, idf);
     return { vectorizer, vectors: termsOfTexts.map((t) => vectorizer.vectorOf(t)) };
@@ -99,8 +123,7 @@ export class Vectorizer {
    * The vector of a text and how much of it the vocabulary knows: the share of its words (`words`) and of
    * its character n-grams (`chars`) that are in the vocabulary, each 0 for a text without any.
    */
-  transformWithCoverage(text: string): { vector: SparseVector; words: number; chars: number } {
-    const terms = extractTerms(text, this.options.charRange);
+  transformWithCoverage(text: string, terms: Terms = extractTerms(text, this.options.charRange)): { vector: SparseVector; words: number; chars: number } {
     const share = (block: Map<string, number>, unigramsOnly: boolean) => {
       let known = 0;
       let total = 0;
@@ -114,7 +137,7 @@ export class Vectorizer {
     return { vector: this.vectorOf(terms), words: share(terms.words, true), chars: share(terms.chars, false) };
   }
 
-  private vectorOf({ words, chars }: { words: Map<string, number>; chars: Map<string, number> }): SparseVector {
+  private vectorOf({ words, chars }: Terms): SparseVector {
     const index: number[] = [];
     const value: number[] = [];
     const wordWeight = this.options.wordWeight ?? 0.5;

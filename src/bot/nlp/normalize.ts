@@ -1,6 +1,7 @@
 // Text → normalised tokens, for every script: natural's tokenizers keep only ASCII letters, so the classifier
 // owns this step. Arabic spelling variants (harakat, tatweel, alef/yaa/taa-marbuta forms, Arabic-Indic digits)
-// collapse to one form, because customers write the same word all these ways.
+// collapse to one form, because customers write the same word all these ways; a light stemmer takes Arabic's
+// attached article, conjunctions, prepositions and pronouns off a word.
 import { asciiDigits } from '../../shared/text.ts';
 
 const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED\u0640]/g;
@@ -46,4 +47,32 @@ export function tokenize(text: string): string[] {
 /** Whether a token is written in Latin letters (and so may be stemmed as English). */
 export function isLatinWord(token: string): boolean {
   return /^[a-z][a-z0-9]*$/.test(token);
+}
+
+const ARABIC_WORD = /^[\u0621-\u064A]+$/;
+const ARABIC_PREFIXES = ['وال', 'فال', 'بال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
+const ARABIC_SUFFIXES = ['كما', 'هما', 'ها', 'هم', 'هن', 'كم', 'كن', 'نا', 'ات', 'ون', 'ين', 'ان', 'يه', 'ه', 'ي', 'ك'];
+
+/**
+ * A light stem of a normalised Arabic word: the article, a leading conjunction or preposition and one
+ * pronoun or plural ending come off, as long as three letters stay (so the stem is still a word).
+ *
+ *     arabicStem('وبطاقتي') // 'بطاقت'
+ */
+export function arabicStem(word: string): string {
+  if (!ARABIC_WORD.test(word)) return word;
+  let stem = word;
+  for (const prefix of ARABIC_PREFIXES) {
+    if (stem.startsWith(prefix) && stem.length - prefix.length >= 3) {
+      stem = stem.slice(prefix.length);
+      break;
+    }
+  }
+  for (const suffix of ARABIC_SUFFIXES) {
+    if (stem.endsWith(suffix) && stem.length - suffix.length >= 3) {
+      stem = stem.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return stem;
 }

@@ -1,18 +1,19 @@
-// The intent model in service: trained from DATA_DIR/nlp/*.yaml in a worker thread, cached on disk by the
-// data's hash (a restart does not retrain), retrained when the files change while the old model keeps
-// answering, and kept as it is when an edit breaks a file.
+// The intent model in service: trained from DATA_DIR/nlp/*.yaml (and the background sentences, see
+// background.ts) in a worker thread, cached on disk by the data's hash (a restart does not retrain), retrained
+// when the files change while the old model keeps answering, and kept as it is when an edit breaks a file.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileError } from '../../shared/file-error.ts';
 import { Reloader } from '../../shared/reloader.ts';
+import { BACKGROUND_FILE, loadBackground } from './background.ts';
 import { loadModel, type Model, type SavedModel } from './classifier.ts';
 import type { Example } from './datasets.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
 /** Bump when the features or the model change, so caches made by older code are not used. */
-const CACHE_VERSION = 'switchboard-intents/2';
+const CACHE_VERSION = 'switchboard-intents/3';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */
@@ -55,7 +56,7 @@ export class IntentService {
     void service.#track(service.#reloader.reload()).catch((error: Error) => {
       if (!service.#closed) options.log.error({}, `the NLP model could not be prepared: ${error.message}`);
     });
-    if (options.watch ?? true) service.#reloader.watch(options.dir, (name) => name === null || /\.ya?ml$/i.test(name));
+    if (options.watch ?? true) service.#reloader.watch(options.dir, (name) => name === null || /\.ya?ml$/i.test(name) || BACKGROUND_FILE.test(name));
     return service;
   }
 
@@ -135,10 +136,11 @@ export class IntentService {
       return;
     }
     if (examples.length === 0) return;
-    const hash = createHash('sha256').update(CACHE_VERSION).update(JSON.stringify(examples)).digest('hex').slice(0, 16);
+    const background = (await loadBackground(dir, 'nlp')).map((line) => line.text);
+    const hash = createHash('sha256').update(CACHE_VERSION).update(JSON.stringify([examples, background])).digest('hex').slice(0, 16);
     if (hash === this.#hash) return;
     const cached = await this.#cached(hash);
-    const saved = cached ?? (await this.#train(examples));
+    const saved = cached ?? (await this.#train(examples, background));
     if (this.#closed) return;
     this.#model = loadModel(saved);
     this.#hash = hash;
@@ -170,12 +172,12 @@ export class IntentService {
     }
   }
 
-  #train(examples: Example[]): Promise<SavedModel> {
+  #train(examples: Example[], background: string[]): Promise<SavedModel> {
     const { log } = this.options;
     this.#trainings++;
     const started = Date.now();
-    log.info({ examples: examples.length }, 'training the NLP model');
-    const worker = startTrainer(examples);
+    log.info({ examples: examples.length, background: background.length }, 'training the NLP model');
+    const worker = startTrainer(examples, background);
     this.#worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (message: { type: 'progress'; fraction: number; stage: string } | { type: 'done'; model: SavedModel }) => {
@@ -200,8 +202,8 @@ export class IntentService {
  * Starts the training thread. Built (dist/), this module is JavaScript and so is the worker; run from the
  * TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
  */
-function startTrainer(examples: Example[]): Worker {
-  const workerData = { examples };
+function startTrainer(examples: Example[], background: string[]): Worker {
+  const workerData = { examples, background };
   if (import.meta.url.endsWith('.js')) return new Worker(new URL('./trainer-worker.js', import.meta.url), { workerData });
   const entry = new URL('./trainer-worker.ts', import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {

@@ -4,9 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { trainClassifier } from './classifier.ts';
 import type { Example } from './datasets.ts';
 
-const { examples } = workerData as { examples: Example[] };
+const { examples, background } = workerData as { examples: Example[]; background: string[] };
 let reported = -1;
 const model = trainClassifier(examples, {
+  background,
   onProgress: (fraction, stage) => {
     const step = Math.floor(fraction * 4);
     if (step === reported) return;

@@ -12,12 +12,18 @@ export class TrainingDataError extends FileError {
   override readonly name = 'TrainingDataError';
 }
 
+/** An example with where it was written: its line, and the line of its intent's key. */
+export interface PlacedExample extends Example {
+  line: number;
+  intentLine: number;
+}
+
 /**
  * The examples of one training file's text; `file` names it in errors.
  *
  *     parseTrainingData('intents:\n  billing:\n    - I was charged twice\n', 'nlp/intents.yaml');
  */
-export function parseTrainingData(text: string, file: string): (Example & { line: number })[] {
+export function parseTrainingData(text: string, file: string): PlacedExample[] {
   const parsed = parseYamlSource(text);
   if ('errors' in parsed) {
     const first = parsed.errors[0]!;
@@ -28,8 +34,9 @@ export function parseTrainingData(text: string, file: string): (Example & { line
   if (typeof intents !== 'object' || intents === null || Array.isArray(intents)) {
     throw new TrainingDataError(file, lineOf(['intents']), 'expected `intents:` mapping each intent to a list of examples, e.g. intents: { billing: [I was charged twice] }');
   }
-  const examples: (Example & { line: number })[] = [];
+  const examples: PlacedExample[] = [];
   for (const [intent, list] of Object.entries(intents)) {
+    const intentLine = lineOf(['intents', intent]);
     if (!Array.isArray(list) || list.length === 0) {
       throw new TrainingDataError(file, lineOf(['intents', intent]), `intent "${intent}" has no examples; give it a list of example messages or remove it`);
     }
@@ -41,7 +48,7 @@ export function parseTrainingData(text: string, file: string): (Example & { line
       if (text === '') {
         throw new TrainingDataError(file, lineOf(['intents', intent, i]), `an example of "${intent}" is empty; remove it`);
       }
-      examples.push({ text, intent, line: lineOf(['intents', intent, i]) });
+      examples.push({ text, intent, line: lineOf(['intents', intent, i]), intentLine });
     });
   }
   return examples;
@@ -54,24 +61,36 @@ export function parseTrainingData(text: string, file: string): (Example & { line
  *     const examples = await loadTrainingData('data/nlp'); // [{ text, intent }, …]
  */
 export async function loadTrainingData(dir: string, displayDir = dir): Promise<Example[]> {
-  const files = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name)).sort();
   const seen = new Map<string, { intent: string; at: string }>();
   const examples: Example[] = [];
+  for (const example of await readTrainingFiles(dir, displayDir)) {
+    const key = normalizeText(example.text).replace(/\s+/g, ' ');
+    const earlier = seen.get(key);
+    if (earlier && earlier.intent !== example.intent) {
+      throw new TrainingDataError(
+        example.file,
+        example.line,
+        `"${example.text}" is an example of both "${earlier.intent}" (${earlier.at}) and "${example.intent}"; keep it under one intent`,
+      );
+    }
+    seen.set(key, { intent: example.intent, at: `${example.file}:${example.line}` });
+    examples.push({ text: example.text, intent: example.intent });
+  }
+  return examples;
+}
+
+/**
+ * Every example of the `*.yaml` files of a folder with its file and lines, files in name order, as written
+ * (no check across files: `loadTrainingData` does that).
+ *
+ *     const placed = await readTrainingFiles('data/nlp'); // [{ text, intent, file: 'data/nlp/intents.yaml', line: 6, intentLine: 5 }, …]
+ */
+export async function readTrainingFiles(dir: string, displayDir = dir): Promise<(PlacedExample & { file: string })[]> {
+  const files = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  const examples: (PlacedExample & { file: string })[] = [];
   for (const name of files) {
     const file = join(displayDir, name);
-    for (const example of parseTrainingData(await readFile(join(dir, name), 'utf8'), file)) {
-      const key = normalizeText(example.text).replace(/\s+/g, ' ');
-      const earlier = seen.get(key);
-      if (earlier && earlier.intent !== example.intent) {
-        throw new TrainingDataError(
-          file,
-          example.line,
-          `"${example.text}" is an example of both "${earlier.intent}" (${earlier.at}) and "${example.intent}"; keep it under one intent`,
-        );
-      }
-      seen.set(key, { intent: example.intent, at: `${file}:${example.line}` });
-      examples.push({ text: example.text, intent: example.intent });
-    }
+    for (const example of parseTrainingData(await readFile(join(dir, name), 'utf8'), file)) examples.push({ ...example, file });
   }
   return examples;
 }

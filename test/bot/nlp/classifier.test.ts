@@ -1,14 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBackground } from '../../../src/bot/nlp/background.ts';
 import { loadModel, trainClassifier, type Model } from '../../../src/bot/nlp/classifier.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../../../src/shared/confidence.ts';
 import { loadTrainingData } from '../../../src/bot/nlp/training-data.ts';
 
 const shippedData = fileURLToPath(new URL('../../../data/nlp', import.meta.url));
+/** Three intents × 20 examples (English and Arabic), no `other` intent: an admin's first intents.yaml. */
+const toyData = fileURLToPath(new URL('./fixtures/toy', import.meta.url));
+let background: string[];
 let model: Model;
+let toy: Model;
 
 beforeAll(async () => {
-  model = trainClassifier(await loadTrainingData(shippedData));
+  background = (await loadBackground(shippedData)).map((line) => line.text);
+  model = trainClassifier(await loadTrainingData(shippedData), { background });
+  toy = trainClassifier(await loadTrainingData(toyData), { background });
 });
 
 describe('routing on the shipped training data', () => {
@@ -65,6 +72,35 @@ describe('off-topic texts on the shipped training data', () => {
   });
 });
 
+describe('out of scope on a small data set without an other intent', () => {
+  it.each(["what's the weather", 'hmm hello', 'عندي سؤال', 'I have a question', 'كيف الجو اليوم؟', 'thanks a lot!'])(
+    'gives "%s" a confidence below the threshold',
+    (text) => {
+      expect(toy.classify(text).confidence).toBeLessThan(DEFAULT_THRESHOLD);
+    },
+  );
+
+  it.each([
+    ['my card was charged two times', 'billing'],
+    ['I need a refund for last month', 'billing'],
+    ['I cannot reset my password', 'tech_support'],
+    ['how much is the enterprise plan', 'sales'],
+    ['خصموا المبلغ من بطاقتي مرتين', 'billing'],
+    ['التطبيق لا يعمل بعد التحديث', 'tech_support'],
+    ['ابغى اشتري الباقه', 'sales'],
+  ])('keeps "%s" on %s above the threshold', (text, intent) => {
+    const result = toy.classify(text);
+    expect(result.intent).toBe(intent);
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('lowers off-topic confidences even without a background set, from the examples with their intent hidden', () => {
+    const bare = trainClassifier(toy.toJSON().examples.flatMap((texts, c) => texts.map((text) => ({ text, intent: toy.intents[c]! }))));
+    expect(bare.classify('hmm hello').confidence).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(bare.classify('I was charged twice for my subscription').confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
 describe('out of scope and bad input', () => {
   it.each([
     ['an empty text', ''],
@@ -103,20 +139,12 @@ describe('saving a model', () => {
   });
 
   it('keeps a fitted confidence (similarity to the nearest examples) through toJSON and loadModel', () => {
-    // Two intents with overlapping words: the held-out tenth holds enough mistakes to fit the confidence on.
-    let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
-    const text = (bias: number) => Array.from({ length: 4 }, () => words[Math.floor(((next() + bias) / 2) * words.length)]).join(' ');
-    const examples = Array.from({ length: 600 }, (_, i) => ({ text: text(i % 2 ? 0.4 : 0.6), intent: i % 2 ? 'low' : 'high' }));
-    const fitted = trainClassifier(examples);
-    const saved = fitted.toJSON();
+    const saved = toy.toJSON();
     expect(saved.confidence).toHaveLength(4);
     const restored = loadModel(JSON.parse(JSON.stringify(saved)));
-    for (const probe of ['alpha bravo', 'juliet india hotel', 'zulu', '']) {
-      expect(restored.classify(probe)).toEqual(fitted.classify(probe));
+    for (const probe of ['refund please', 'hmm hello', 'عندي سؤال', '']) {
+      expect(restored.classify(probe)).toEqual(toy.classify(probe));
     }
-    expect(fitted.classify('alpha bravo').confidence).toBeGreaterThan(fitted.classify('alpha zulu yankee xray').confidence);
   });
 
   it('refuses something that is not a saved model', () => {

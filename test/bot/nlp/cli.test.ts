@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/bot/nlp/cli.ts';
@@ -36,7 +39,65 @@ describe('nlp eval command', () => {
   });
 
   it('shows the usage for a wrong command or threshold', async () => {
-    expect((await run(['train'])).code).toBe(2);
+    const usage = await run(['train']);
+    expect(usage.code).toBe(2);
+    expect(usage.output).toMatch(/nlp -- try "text"/);
+    expect(usage.output).toMatch(/nlp -- check/);
     expect((await run(['eval', '--train', 'a.csv', '--test', 'b.csv', '--threshold', '2'])).output).toMatch(/--threshold must be/);
+  });
+});
+
+describe('nlp try command', () => {
+  it('prints the intent, its confidence against the threshold and the nearest examples with file and line', async () => {
+    const { code, output } = await run(['try', 'I was charged twice', '--dir', fixture('toy')]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/^intent: billing$/m);
+    expect(output).toMatch(/^confidence: 0\.\d\d \(≥ threshold 0\.45: the classify step takes this intent\)$/m);
+    expect(output).toMatch(/^then: (tech_support|sales) 0\.\d\d, (tech_support|sales) 0\.\d\d$/m);
+    const nearest = output.split('nearest examples:\n')[1]!.split('\n');
+    expect(nearest).toHaveLength(5);
+    expect(nearest[0]).toMatch(/^ {2}0\.\d\d {2}billing +I was charged twice this month {2}\(.*fixtures\/toy\/intents\.yaml:4\)$/);
+  });
+
+  it('says when a text is below the threshold, and reads Arabic', async () => {
+    const { output } = await run(['try', 'عندي سؤال', '--dir', fixture('toy')]);
+    expect(output).toMatch(/^confidence: 0\.\d\d \(< threshold 0\.45: the classify step asks its clarify question\)$/m);
+    const arabic = await run(['try', 'أريد استرداد المبلغ', '--dir', fixture('toy'), '--threshold', '0.5']);
+    expect(arabic.output).toMatch(/^intent: billing$/m);
+    expect(arabic.output).toMatch(/threshold 0\.5:/);
+  });
+
+  it('names a missing folder', async () => {
+    const { code, output } = await run(['try', 'hello', '--dir', fixture('nope')]);
+    expect(code).toBe(1);
+    expect(output).toMatch(/error: .*nope: no such folder; give the folder of your intents files with --dir, or set DATA_DIR/);
+  });
+});
+
+describe('nlp check command', () => {
+  it('warns of too few examples, a missing language and near-duplicates under two intents, with file and line', async () => {
+    const { code, output } = await run(['check', '--dir', fixture('check')]);
+    expect(code).toBe(0);
+    const lines = output.split('\n');
+    expect(lines.pop()).toMatch(/^3 findings in \S*fixtures\/check$/);
+    expect(lines.map((line) => line.replaceAll(/\S*fixtures\/check\//g, ''))).toEqual([
+      'a.yaml:10: intent "sales" has 3 examples; give it at least 5 (10 to 30 work best)',
+      'a.yaml:10: intent "sales" has no Arabic examples while "billing", "tech_support" have: Arabic messages meant for it will go elsewhere or get the clarify question; add a few',
+      'a.yaml:12: "I want a refund please" (sales) is nearly the same as "I want a refund" (billing, a.yaml:5): the model cannot tell them apart; keep one, or reword them so they differ',
+    ]);
+  });
+
+  it('says when there is nothing to fix', async () => {
+    const { code, output } = await run(['check', '--dir', fixture('toy')]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/toy: 3 intents, nothing to fix$/);
+  });
+
+  it('refuses data the bot would refuse, with file and line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nlp-check-'));
+    await writeFile(join(dir, 'a.yaml'), 'intents:\n  billing:\n    - I want a refund\n  sales:\n    - i want a REFUND\n');
+    const { code, output } = await run(['check', '--dir', dir]);
+    expect(code).toBe(1);
+    expect(output).toMatch(/^error: .*a\.yaml:5: "i want a REFUND" is an example of both "billing" \(.*a\.yaml:3\) and "sales"/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText, tokenize } from '../../../src/bot/nlp/normalize.ts';
+import { arabicStem, normalizeText, tokenize } from '../../../src/bot/nlp/normalize.ts';
 
 describe('Arabic normalisation', () => {
   it('strips harakat and tatweel', () => {
@@ -34,5 +34,20 @@ describe('tokenisation', () => {
 
   it('treats full-width and compatibility forms as their plain letters', () => {
     expect(tokenize('ＡＢＣ')).toEqual(['abc']);
+  });
+});
+
+describe('Arabic light stemming', () => {
+  it('takes off the article, a leading conjunction or preposition and one pronoun or plural ending', () => {
+    expect(arabicStem(normalizeText('وبطاقتي'))).toBe('بطاقت');
+    expect(arabicStem(normalizeText('الفاتورة'))).toBe('فاتور');
+    expect(arabicStem(normalizeText('بالتطبيق'))).toBe('تطبيق');
+    expect(arabicStem('المستخدمين')).toBe('مستخدم');
+  });
+
+  it('keeps at least three letters, and leaves other scripts alone', () => {
+    expect(arabicStem('بيت')).toBe('بيت');
+    expect(arabicStem('وله')).toBe('وله');
+    expect(arabicStem('charged')).toBe('charged');
   });
 });

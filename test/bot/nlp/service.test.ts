@@ -63,6 +63,16 @@ describe('the intent service', () => {
     expect(service.classify('where is my parcel, it has not arrived yet')?.intent).toBe('shipping');
   });
 
+  it('trains with the background sentences of DATA_DIR/nlp, and retrains when they change', async () => {
+    const { service } = await start();
+    await service.ready();
+    const before = service.classify('hello there');
+    await writeFile(join(root, 'nlp', 'background.en.txt'), 'hello there\nnice weather today\n');
+    await service.ready();
+    expect(service.trainings).toBe(2);
+    expect(service.classify('hello there')).not.toEqual(before);
+  });
+
   it('lets a caller wait for the first model while it trains, and answers at once when there is nothing to wait for', async () => {
     const { service } = await start();
     expect(service.classify('I was charged twice')).toBeUndefined();
