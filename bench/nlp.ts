@@ -19,6 +19,7 @@ import { trainClassifier } from '../src/bot/nlp/classifier.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../src/shared/confidence.ts';
 import { OUT_OF_SCOPE, parseCsv, readExamples, type Example } from '../src/bot/nlp/datasets.ts';
 import { evaluate, type Evaluation, type Predictor } from '../src/bot/nlp/evaluate.ts';
+import { mulberry32 } from '../src/bot/nlp/softmax.ts';
 
 process.env.DOTENV_CONFIG_QUIET = 'true';
 const { default: classifiers } = await import('natural/lib/natural/classifiers/index.js');
@@ -214,17 +215,6 @@ async function fewShotSources(): Promise<Source[]> {
     },
     { name: 'ArBanking77', language: 'Arabic', train: byIntent(arabic.train), test: byIntent(arabic.test), outOfScope: [], intents: arabicIntents },
   ];
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sample<T>(items: readonly T[], count: number, random: () => number): T[] {

@@ -110,7 +110,12 @@ export function softmaxInPlace(scores: Float64Array): void {
   for (let c = 0; c < scores.length; c++) scores[c]! /= sum;
 }
 
-function mulberry32(seed: number): () => number {
+/**
+ * A small seeded random generator (mulberry32): the same seed gives the same training and the same samples.
+ *
+ *     const random = mulberry32(7); random(); // 0 ≤ x < 1, the same every run
+ */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
