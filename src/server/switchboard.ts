@@ -25,6 +25,7 @@ import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin.ts';
 import { mountAgentConsole } from './agent-console.ts';
+import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
@@ -203,6 +204,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     logLifecycle(bus, log);
     for (const channel of channels) channel.mount?.(routes);
     mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
+    mountDashboard(routes, { enabled: Boolean(config.ADMIN_TOKEN), whatsappWeb: config.WHATSAPP_WEB === '1' });
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
