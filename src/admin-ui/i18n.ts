@@ -433,6 +433,11 @@ export function duration(seconds: number): string {
   return t('days', { n: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
 }
 
+/** The arrow of a link back, pointing the way the page reads. */
+export function back(): string {
+  return current === 'ar' ? '→' : '←';
+}
+
 /** A date and time in the admin's language. */
 export function when(iso: string | undefined): string {
   if (!iso) return t('none');

@@ -193,7 +193,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     res.json({ versions: versions.map((v, i) => ({ version: v.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy, current: i === versions.length - 1 })).reverse() });
   });
   api.get('/flows/:name/versions/:version', (req, res) => {
-    const found = flows.get(req.params.name)?.findLast((v) => v.version === req.params.version);
+    const found = [...(flows.get(req.params.name) ?? [])].reverse().find((v) => v.version === req.params.version);
     if (!found) res.status(404).json({ error: 'no such version' });
     else res.json({ name: req.params.name, ...found });
   });

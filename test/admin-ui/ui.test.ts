@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.getByLabel('Value plan').fill('gold');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.locator('.notice.ok', { hasText: 'Saved' }).waitFor();
-      const patch = fake.requests.findLast((request) => request.method === 'PATCH');
+      const patch = fake.requests.filter((request) => request.method === 'PATCH').at(-1);
       expect(patch?.body).toEqual({ fields: { plan: 'gold' } });
       await page.getByRole('button', { name: 'Erase contact' }).click();
       expect(fake.requests.some((request) => request.method === 'DELETE')).toBe(false);

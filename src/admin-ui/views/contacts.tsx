@@ -2,7 +2,7 @@
 // them with everything they said (a data-protection request), after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
-import { t, when } from '../i18n.ts';
+import { back, t, when } from '../i18n.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
 import { ConversationRows } from './conversations.tsx';
 
@@ -23,7 +23,7 @@ export function ContactList() {
             {data.contacts.map((contact) => (
               <li class="row" data-id={contact.id}>
                 <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
-                  <span class="who">{contact.name || t('unnamed')}</span>
+                  <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
                   <span class="meta">
                     {contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
                     <span class="muted">{t('conversations')}: {contact.conversations}</span>
@@ -58,7 +58,7 @@ export function ContactDetail({ id }: { id: string }) {
     setName(loaded.data.contact.name ?? '');
     setRows(rowsOf(loaded.data.contact));
   }, [loaded.data]);
-  if (erased) return <div><h1>{t('contactsTitle')}</h1><Notice kind="ok">{erased}</Notice><p><a href="#/contacts">← {t('contactsTitle')}</a></p></div>;
+  if (erased) return <div><h1>{t('contactsTitle')}</h1><Notice kind="ok">{erased}</Notice><p><a href="#/contacts">{back()} {t('contactsTitle')}</a></p></div>;
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -92,11 +92,11 @@ export function ContactDetail({ id }: { id: string }) {
   };
   return (
     <div class="contact-page">
-      <p><a href="#/contacts">← {t('contactsTitle')}</a></p>
+      <p><a href="#/contacts">{back()} {t('contactsTitle')}</a></p>
       <Loading loaded={loaded}>
         {(data) => (
           <>
-            <h1 class="who">{data.contact.name || t('unnamed')}</h1>
+            <h1 class="who" dir="auto">{data.contact.name || t('unnamed')}</h1>
             <p class="meta">
               {data.contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
               {data.contact.tags.map((tag) => <span class="badge tag">{tag}</span>)}

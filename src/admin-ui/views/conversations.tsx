@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type Transcript, type TranscriptMessage } from '../api.ts';
-import { duration, t, when, type StringKey } from '../i18n.ts';
+import { back, duration, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { errorMessage, Loading, Notice, safeUrl, useLoad } from '../ui.tsx';
 
@@ -19,7 +19,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
       {conversations.map((conversation) => (
         <li class="row" data-id={String(conversation.id)}>
           <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
-            <span class="who">#{conversation.id} · {conversation.contact.name || t('unnamed')}</span>
+            <span class="who">#{conversation.id} · <bdi>{conversation.contact.name || t('unnamed')}</bdi></span>
             <span class="meta">
               <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
               <span class="badge">{conversation.channel}</span>
@@ -27,7 +27,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
               {conversation.agentName ? <span>{conversation.agentName}</span> : null}
               <span class="muted">{when(conversation.openedAt)}</span>
             </span>
-            {conversation.lastMessage ? <span class="last">{conversation.lastMessage.text}</span> : null}
+            {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
           </a>
         </li>
       ))}
@@ -206,13 +206,13 @@ export function ConversationDetail({ id }: { id: string }) {
   });
   return (
     <div class="transcript-page">
-      <p><a href="#/conversations">← {t('conversationsTitle')}</a></p>
+      <p><a href="#/conversations">{back()} {t('conversationsTitle')}</a></p>
       <Loading loaded={transcript}>
         {(data) => {
           const { conversation, contact } = data;
           return (
             <>
-              <h1>{t('conversation', { id: String(conversation.id) })} · <span class="who">{contact.name || conversation.contact.name || t('unnamed')}</span></h1>
+              <h1>{t('conversation', { id: String(conversation.id) })} · <bdi class="who">{contact.name || conversation.contact.name || t('unnamed')}</bdi></h1>
               {done ? <Notice kind="ok">{done}</Notice> : null}
               <div class="transcript-layout">
                 <section class="transcript" aria-label={t('transcript')}>
@@ -234,11 +234,11 @@ export function ConversationDetail({ id }: { id: string }) {
                       {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd>{conversation.closingNote}</dd></> : null}
                       {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
                     </dl>
-                    <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: {contact.name || t('unnamed')}</a></p>
+                    <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contact.name || t('unnamed')}</bdi></a></p>
                     {Object.keys(conversation.fields ?? {}).length > 0 ? (
                       <>
                         <h3>{t('fields')}</h3>
-                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt>{key}</dt><dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
+                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt>{key}</dt><dd dir="auto">{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
                       </>
                     ) : null}
                   </section>

@@ -3,7 +3,7 @@
 // (each version beside the current one, and rolling back to it).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError } from '../api.ts';
-import { t, when } from '../i18n.ts';
+import { back, t, when } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
@@ -84,7 +84,7 @@ export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' 
   const path = `#/flows/${encodeURIComponent(name)}`;
   return (
     <div class="flow-page">
-      <p><a href="#/flows">← {t('backToList')}</a></p>
+      <p><a href="#/flows">{back()} {t('backToList')}</a></p>
       <h1 dir="ltr" class="flow-name">{name}</h1>
       <div class="tabs" role="tablist">
         <a role="tab" href={path} aria-selected={tab !== 'history'} class={tab !== 'history' ? 'active' : ''}>{t('edit')}</a>

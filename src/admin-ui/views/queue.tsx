@@ -37,14 +37,14 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
   return (
     <li class="card conversation-card" data-id={String(conversation.id)}>
       <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
-        <span class="who">{conversation.contact.name || t('unnamed')}</span>
+        <span class="who" dir="auto">{conversation.contact.name || t('unnamed')}</span>
         <span class="meta">
           <span class="badge">{conversation.channel}</span>
           {waiting
             ? <span class="wait">{t('waitedFor', { time: duration(waited(conversation, now, fetchedAt)) })}</span>
             : <span>{t('heldBy', { agent: conversation.agentName ?? conversation.agentId ?? '?' })}</span>}
         </span>
-        {conversation.lastMessage ? <span class="last">{conversation.lastMessage.text}</span> : null}
+        {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
       </a>
     </li>
   );

@@ -25,6 +25,8 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const rtl = lang() === 'ar';
+    // Days as MM-DD on the axis; the tooltip keeps the whole date.
+    const labels = (config.data.labels ?? []) as string[];
     const chart = new Chart(canvas.current!, {
       ...config,
       options: {
@@ -33,7 +35,10 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         animation: false,
         ...config.options,
         plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl } },
-        scales: { x: { reverse: rtl, stacked: config.type === 'bar' }, y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left' } },
+        scales: {
+          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
+          y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
+        },
       },
     } as ChartConfiguration);
     return () => chart.destroy();
