@@ -19,17 +19,43 @@ function dispatch(type: LiveEvent, event: MessageEvent<string>): void {
   for (const listener of listeners.get(type) ?? []) listener(data);
 }
 
-/** Opens the stream (once signed in). */
+let wanted = false;
+let opened = 0;
+
+/**
+ * Opens the stream (once signed in). The browser reconnects after a drop by itself, but not after an error status
+ * (a 401 when the session expired): then the session is checked (a 401 shows the sign-in form) and the stream is
+ * opened again a few seconds later. After a reconnection the views fetch again what they may have missed.
+ */
 export function connectLive(): void {
+  wanted = true;
   if (source) return;
-  source = new EventSource('/api/events');
-  for (const type of ['conversation', 'agents', 'flows'] as const) source.addEventListener(type, (event) => dispatch(type, event as MessageEvent<string>));
-  source.onopen = () => stateListeners.forEach((listener) => listener(true));
-  source.onerror = () => stateListeners.forEach((listener) => listener(false));
+  const opening = new EventSource('/api/events');
+  source = opening;
+  for (const type of ['conversation', 'agents', 'flows'] as const) opening.addEventListener(type, (event) => dispatch(type, event as MessageEvent<string>));
+  opening.onopen = () => {
+    stateListeners.forEach((listener) => listener(true));
+    if (opened++ > 0) for (const type of ['conversation', 'agents', 'flows'] as const) for (const listener of listeners.get(type) ?? []) listener({});
+  };
+  opening.onerror = () => {
+    stateListeners.forEach((listener) => listener(false));
+    if (opening.readyState !== EventSource.CLOSED) return;
+    source = undefined;
+    void fetch('/api/session', { credentials: 'same-origin' }).then((res) => res.status === 401 && onClosedUnauthorized());
+    setTimeout(() => wanted && connectLive(), 5000);
+  };
+}
+
+let onClosedUnauthorized: () => void = () => undefined;
+/** Called when the stream was refused because the session is no longer good. */
+export function whenLiveUnauthorized(listener: () => void): void {
+  onClosedUnauthorized = listener;
 }
 
 /** Closes the stream (on sign out). */
 export function disconnectLive(): void {
+  wanted = false;
+  opened = 0;
   source?.close();
   source = undefined;
   stateListeners.forEach((listener) => listener(false));

@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized } from './api.ts';
 import { applyLang, lang, onLangChange, setLang, t, type StringKey } from './i18n.ts';
-import { connectLive, disconnectLive, onLiveState } from './live.ts';
+import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized } from './live.ts';
 import { errorMessage, Notice } from './ui.tsx';
 import { Login } from './views/login.tsx';
 import { QueueBoard } from './views/queue.tsx';
@@ -113,10 +113,12 @@ function App() {
   const [, rerender] = useState(0);
   useEffect(() => onLangChange(() => rerender((n) => n + 1)), []);
   useEffect(() => {
-    whenUnauthorized(() => {
+    const signedOut = () => {
       disconnectLive();
       setAuth({ state: 'out' });
-    });
+    };
+    whenUnauthorized(signedOut);
+    whenLiveUnauthorized(signedOut);
     api('GET', '/api/session').then(
       () => setAuth({ state: 'in' }),
       (error: unknown) => {

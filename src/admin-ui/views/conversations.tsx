@@ -89,6 +89,17 @@ export function ConversationList() {
   );
 }
 
+const EVENTS: Record<string, StringKey> = {
+  opened: 'evOpened', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed',
+  'handed back': 'evHandedBack', handed_back: 'evHandedBack', handback: 'evHandedBack',
+};
+
+/** A lifecycle event's name in the admin's language; one this dashboard does not know, as the server names it. */
+function eventLabel(type: string): string {
+  const key = EVENTS[type.replace(/^conversation\./, '')];
+  return key ? t(key) : type;
+}
+
 const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
 
 function Message({ message }: { message: TranscriptMessage }) {
@@ -245,7 +256,7 @@ export function ConversationDetail({ id }: { id: string }) {
                   <Actions transcript={data} onDone={(_summary, message) => { setDone(message); transcript.reload(); }} />
                   <section class="events" aria-label={t('events')}>
                     <h2>{t('events')}</h2>
-                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {event.type}{event.detail !== undefined ? ` · ${typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}` : ''}</li>)}</ol>
+                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{event.detail !== undefined ? ` · ${typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}` : ''}</li>)}</ol>
                   </section>
                 </aside>
               </div>
