@@ -38,6 +38,8 @@ function useRoute(): string[] {
   useEffect(() => {
     const changed = () => setPath(route());
     window.addEventListener('hashchange', changed);
+    // The address may have changed between the first render and this effect.
+    changed();
     return () => window.removeEventListener('hashchange', changed);
   }, []);
   return path;

@@ -45,7 +45,7 @@ agents:
  *     const fake = await startFakeApi({ flows: { inbound: 'flow: inbound\n…' } });
  *     await page.goto(`${fake.url}/admin`);
  */
-export async function startFakeApi(options: { token?: string; flows: Record<string, string> }): Promise<FakeApi> {
+export async function startFakeApi(options: { token?: string; flows: Record<string, string>; whatsappWeb?: boolean }): Promise<FakeApi> {
   const token = options.token ?? 'fake-admin-token-0123456789';
   const sessions = new Set<string>();
   const flows = new Map<string, Version[]>();
@@ -88,7 +88,15 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body });
     next();
   });
-  mountDashboard(app, { enabled: true });
+  mountDashboard(app, { enabled: true, whatsappWeb: options.whatsappWeb === true });
+  // WhatsApp Web's link page answers JSON to the admin token, as src/channels/whatsapp-web/qr-page.ts does.
+  app.get('/whatsapp/qr', (req, res) => {
+    if (req.get('authorization') !== `Bearer ${token}`) {
+      res.status(401).json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>' });
+      return;
+    }
+    res.json({ state: 'waiting-for-scan', up: false, reason: 'not linked: scan the QR code', since: started, qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="5" height="5"/><rect x="5" y="5" width="5" height="5"/></svg>' });
+  });
 
   // Just enough web chat for a visitor to open a conversation that waits for Support.
   app.post('/webchat/sessions', (req, res) => {

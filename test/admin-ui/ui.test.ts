@@ -60,6 +60,25 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('shows WhatsApp Web’s QR code when that channel runs, and nothing of it otherwise', async () => {
+    const withWhatsApp = await startFakeApi({ flows: { inbound: FLOW }, whatsappWeb: true });
+    try {
+      await withPage(browser, 'whatsapp', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, withWhatsApp.url, withWhatsApp.token);
+        await page.locator('nav a[href="#/whatsapp"]').click();
+        const qr = page.locator('.qr img');
+        await qr.waitFor();
+        expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+        expect(await page.locator('.qr').innerText()).toContain('not linked');
+        await page.goto(`${fake.url}/admin`);
+        await signIn(page, fake.url, fake.token);
+        expect(await page.locator('nav a[href="#/whatsapp"]').count()).toBe(0);
+      });
+    } finally {
+      await withWhatsApp.stop();
+    }
+  }, 60_000);
+
   it('edits a contact’s fields and erases the contact after a confirmation', async () => {
     await withPage(browser, 'contacts', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);
