@@ -18,6 +18,26 @@ export interface ValidationError {
   message: string;
 }
 
+const NAME_KEY = 'switchboard.admin.name';
+
+/** The name this admin gave at sign-in (kept in the browser): the API records it as the author of what they publish. */
+export function adminName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function setAdminName(name: string): void {
+  try {
+    if (name.trim()) localStorage.setItem(NAME_KEY, name.trim().slice(0, 60));
+    else localStorage.removeItem(NAME_KEY);
+  } catch {
+    // Without storage, the API records "admin".
+  }
+}
+
 /** Called on every 401, so the dashboard can show the login form. */
 let onUnauthorized: () => void = () => undefined;
 export function whenUnauthorized(listener: () => void): void {
@@ -31,7 +51,11 @@ export function whenUnauthorized(listener: () => void): void {
  */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') headers['x-requested-with'] = 'switchboard';
+  if (method !== 'GET') {
+    headers['x-requested-with'] = 'switchboard';
+    const author = adminName();
+    if (author) headers['x-admin-name'] = author;
+  }
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

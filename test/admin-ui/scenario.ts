@@ -61,9 +61,10 @@ async function replaceText(page: Page, text: string): Promise<void> {
   await page.keyboard.insertText(text);
 }
 
-export async function signIn(page: Page, url: string, token: string): Promise<void> {
+export async function signIn(page: Page, url: string, token: string, name?: string): Promise<void> {
   await page.goto(`${url}/admin`);
   await page.locator('#token').fill(token);
+  if (name !== undefined) await page.locator('#admin-name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
 }
@@ -83,7 +84,7 @@ export interface ScenarioOptions {
 /** The whole admin story on a desktop screen, in English. */
 export async function adminStory(browser: Browser, options: ScenarioOptions): Promise<void> {
   await withPage(browser, 'admin-story', { viewport: { width: 1280, height: 900 } }, async (page) => {
-    await signIn(page, options.url, options.token);
+    await signIn(page, options.url, options.token, 'Mona');
     expect(await page.evaluate(() => document.cookie)).not.toContain('sb_admin'); // http-only: no script reads it
 
     // A mistake on line 4 is shown at line 4 while typing, and publishing refuses it.
@@ -147,6 +148,8 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
     await page.goto(`${options.url}/admin#/flows/${options.flow.name}/history`);
     const versions = page.locator('.versions li');
     await versions.nth(1).waitFor();
+    // What the admin published carries the name given at sign-in.
+    expect(await versions.first().innerText()).toContain('by Mona');
     const oldest = versions.last();
     const oldVersion = await oldest.getAttribute('data-version');
     await oldest.locator('button').click();

@@ -55,8 +55,9 @@ export function FlowList() {
       </Loading>
       <form class="inline new-flow" onSubmit={create}>
         <label for="new-flow">{t('newFlow')}</label>
-        <input id="new-flow" dir="ltr" placeholder={t('flowName')} value={name} onInput={(e) => setName(e.currentTarget.value.trim())} />
+        <input id="new-flow" dir="ltr" placeholder="billing-faq" aria-describedby="new-flow-help" value={name} onInput={(e) => setName(e.currentTarget.value.trim())} />
         <button type="submit" disabled={!name}>{t('create')}</button>
+        <span id="new-flow-help" class="muted small">{t('flowName')}</span>
       </form>
       {error ? <Notice kind="error">{error}</Notice> : null}
     </div>

@@ -1,12 +1,13 @@
 // The sign-in form: POST /api/login with the admin token; the server answers with an http-only session cookie.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.ts';
+import { adminName, api, ApiError, setAdminName } from '../api.ts';
 import { t } from '../i18n.ts';
 import { errorMessage, Notice } from '../ui.tsx';
 
 export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: string) => void; reason?: string | undefined; language: ComponentChildren }) {
   const [token, setToken] = useState('');
+  const [name, setName] = useState(adminName());
   const [error, setError] = useState<string | undefined>(reason);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
@@ -14,6 +15,7 @@ export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: st
     setBusy(true);
     setError(undefined);
     try {
+      setAdminName(name);
       await api('POST', '/api/login', { token });
       onSignedIn(token);
     } catch (failure) {
@@ -35,6 +37,9 @@ export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: st
         <label for="token">{t('token')}</label>
         <input id="token" name="token" type="password" autocomplete="current-password" dir="ltr" required value={token} onInput={(e) => setToken(e.currentTarget.value)} />
         <p class="muted small">{t('tokenHelp')}</p>
+        <label for="admin-name">{t('yourName')}</label>
+        <input id="admin-name" name="name" autocomplete="name" dir="auto" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <p class="muted small">{t('yourNameHelp')}</p>
         {error ? <Notice kind="error">{error}</Notice> : null}
         <button type="submit" disabled={busy || !token}>{t('signIn')}</button>
       </form>
