@@ -133,6 +133,7 @@ export interface TranscriptMessage {
   direction: 'in' | 'out' | string;
   from: string;
   agentId?: string;
+  agentName?: string;
   text: string;
   at: string;
   status?: string;
@@ -153,8 +154,15 @@ export interface Contact {
 }
 
 export interface Transcript {
-  conversation: ConversationSummary & { fields?: Record<string, unknown>; flow?: string; closingNote?: string; firstResponseAt?: string };
-  contact: Contact;
+  conversation: ConversationSummary & {
+    fields?: Record<string, unknown>;
+    /** The flow it runs on: its name, or its name, version and step. */
+    flow?: string | { name: string; version?: string; step?: number | string; done?: boolean };
+    closingNote?: string;
+    firstResponseAt?: string;
+  };
+  /** Null when the contact record is gone. */
+  contact: Contact | null;
   messages: TranscriptMessage[];
   events: { at: string; type: string; detail?: unknown }[];
 }

@@ -202,9 +202,10 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     });
     runtime = running;
     logLifecycle(bus, log);
+    // Before the admin API, which answers /admin with a placeholder of its own when no dashboard is mounted.
+    mountDashboard(routes, { enabled: Boolean(config.ADMIN_TOKEN), whatsappWeb: config.WHATSAPP_WEB === '1' });
     for (const channel of channels) channel.mount?.(routes);
     mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
-    mountDashboard(routes, { enabled: Boolean(config.ADMIN_TOKEN), whatsappWeb: config.WHATSAPP_WEB === '1' });
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,

@@ -109,7 +109,7 @@ function Message({ message }: { message: TranscriptMessage }) {
     <li class={`message ${role}`} data-from={message.from}>
       <div class="message-head">
         <strong>{t(FROM[role] ?? 'fromBot')}</strong>
-        {message.agentId && role !== 'contact' ? <span class="muted"> · {message.agentId}</span> : null}
+        {message.agentId && role !== 'contact' ? <span class="muted"> · {message.agentName ?? message.agentId}</span> : null}
         <span class="muted"> · {when(message.at)}</span>
       </div>
       {message.text ? <p class="text" dir="auto">{message.text}</p> : null}
@@ -151,9 +151,9 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<{ conversation: ConversationSummary }>('POST', `/api/conversations/${encodeURIComponent(String(conversation.id))}/${action}`, body);
+      const answer = await api<{ conversation: ConversationSummary; message?: string }>('POST', `/api/conversations/${encodeURIComponent(String(conversation.id))}/${action}`, body);
       after?.();
-      onDone(answer.conversation, t('done'));
+      onDone(answer.conversation, answer.message || t('done'));
     } catch (failure) {
       setError(failure instanceof ApiError ? errorMessage(failure) : String(failure));
     } finally {
@@ -207,6 +207,13 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
   );
 }
 
+/** The flow a conversation runs on, with its version and step when the API says them. */
+function flowLabel(flow: Transcript['conversation']['flow']): string {
+  if (!flow) return t('none');
+  if (typeof flow === 'string') return flow;
+  return [flow.name, flow.version ? `(${flow.version})` : '', flow.step !== undefined && !flow.done ? `· ${flow.step}` : ''].filter(Boolean).join(' ');
+}
+
 export function ConversationDetail({ id }: { id: string }) {
   const transcript = useLoad(() => api<Transcript>('GET', `/api/conversations/${encodeURIComponent(id)}`), [id]);
   const [done, setDone] = useState<string | undefined>();
@@ -220,7 +227,8 @@ export function ConversationDetail({ id }: { id: string }) {
       <p><a href="#/conversations">{back()} {t('conversationsTitle')}</a></p>
       <Loading loaded={transcript}>
         {(data) => {
-          const { conversation, contact } = data;
+          const { conversation } = data;
+          const contact = data.contact ?? { id: conversation.contact.id, ...(conversation.contact.name ? { name: conversation.contact.name } : {}) };
           return (
             <>
               <h1>{t('conversation', { id: String(conversation.id) })} · <bdi class="who">{contact.name || conversation.contact.name || t('unnamed')}</bdi></h1>
@@ -239,7 +247,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('agent')}</dt><dd>{conversation.agentName ?? conversation.agentId ?? t('none')}</dd>
                       <dt>{t('channel')}</dt><dd>{conversation.channel}</dd>
                       <dt>{t('intent')}</dt><dd>{conversation.intent ?? t('none')}</dd>
-                      <dt>{t('flow')}</dt><dd>{conversation.flow ?? t('none')}</dd>
+                      <dt>{t('flow')}</dt><dd>{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
                       {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd>{conversation.closingNote}</dd></> : null}

@@ -20,10 +20,17 @@ function addDays(text: string, days: number): string {
   return day(date);
 }
 
+/** Whether a chart has nothing to draw: no series, or only zeros and gaps. */
+function isEmpty(config: ChartConfiguration): boolean {
+  return config.data.datasets.every((dataset) => (dataset.data as (number | null)[]).every((value) => !value));
+}
+
 /** One chart; drawn again when its configuration changes, and in the page's direction. */
 function ChartBox({ title, config }: { title: string; config: ChartConfiguration }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const empty = isEmpty(config);
   useEffect(() => {
+    if (empty) return;
     const rtl = lang() === 'ar';
     // Days as MM-DD on the axis; the tooltip keeps the whole date.
     const labels = (config.data.labels ?? []) as string[];
@@ -36,17 +43,17 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         ...config.options,
         plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl } },
         scales: {
-          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
+          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: true, callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
           y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
         },
       },
     } as ChartConfiguration);
     return () => chart.destroy();
-  }, [config, lang()]);
+  }, [config, empty, lang()]);
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
-      <div class="chart-area"><canvas ref={canvas} role="img" aria-label={title} /></div>
+      {empty ? <p class="muted">{t('noData')}</p> : <div class="chart-area"><canvas ref={canvas} role="img" aria-label={title} /></div>}
     </figure>
   );
 }
