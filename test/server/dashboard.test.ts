@@ -56,6 +56,7 @@ describe('the dashboard page', () => {
       expect(js.length).toBeGreaterThan(100_000);
       expect(js).not.toMatch(/https:\/\/(unpkg|cdn\.|esm\.sh)/);
       // A browser revalidating what it has (fetch sends cache-control: no-cache unless told otherwise) gets a 304.
+      expect(script.headers.get('content-encoding')).toBe('gzip'); // fetch asks for it, and unzips
       const etag = script.headers.get('etag')!;
       expect((await fetch(`${app.url}/admin/assets/app.js`, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } })).status).toBe(304);
 
