@@ -177,6 +177,18 @@ export interface Agent {
   lastSeenAt?: string;
 }
 
+export interface NlpOverview {
+  intents: { name: string; team?: string; examples: string[]; languages: string[] }[];
+  eval?: { accuracy: number; at?: string };
+  warnings: string[];
+}
+
+export interface NlpTry {
+  intent?: string;
+  confidence: number;
+  nearest: { intent: string; text: string; score: number }[];
+}
+
 export interface Durations {
   count: number;
   median: number | null;

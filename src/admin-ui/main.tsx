@@ -14,6 +14,7 @@ import { ContactList, ContactDetail } from './views/contacts.tsx';
 import { TeamPage } from './views/team.tsx';
 import { ReportsPage } from './views/reports.tsx';
 import { WhatsAppPage } from './views/whatsapp.tsx';
+import { NlpPage } from './views/nlp.tsx';
 import './styles.css';
 
 interface Settings {
@@ -51,6 +52,7 @@ const NAV: { path: string; label: StringKey; when?: () => boolean }[] = [
   { path: 'flows', label: 'navFlows' },
   { path: 'contacts', label: 'navContacts' },
   { path: 'team', label: 'navTeam' },
+  { path: 'nlp', label: 'navNlp' },
   { path: 'reports', label: 'navReports' },
   { path: 'whatsapp', label: 'navWhatsapp', when: () => settings.whatsappWeb },
 ];
@@ -63,6 +65,7 @@ function Page({ path, token }: { path: string[]; token: string | undefined }) {
     case 'flows': return id ? <FlowPage key={id} name={id} tab={sub === 'history' ? 'history' : sub === 'new' ? 'new' : 'edit'} /> : <FlowList />;
     case 'contacts': return id ? <ContactDetail key={id} id={id} /> : <ContactList />;
     case 'team': return <TeamPage />;
+    case 'nlp': return <NlpPage />;
     case 'reports': return <ReportsPage />;
     case 'whatsapp': return settings.whatsappWeb ? <WhatsAppPage token={token} /> : <Notice kind="info">{t('notFound')}</Notice>;
     default: return <Notice kind="info">{t('notFound')}</Notice>;

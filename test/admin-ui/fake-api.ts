@@ -307,6 +307,26 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     res.json({ erased: { conversations: mine.length, messages: count, files: 0 } });
   });
 
+  const intents: Record<string, string[]> = { billing: ['I was charged twice', 'تم خصم المبلغ مرتين'], tech_support: ['the app crashes'] };
+  api.get('/nlp', (_req, res) => {
+    res.json({
+      intents: Object.entries(intents).map(([name, examples]) => ({ name, examples, languages: [...new Set(examples.map((text) => (/\p{Script=Arabic}/u.test(text) ? 'ar' : 'en')))].sort() })),
+      eval: { accuracy: 0.914, at: started },
+      warnings: [],
+    });
+  });
+  api.post('/nlp/examples', (req, res) => {
+    const { intent, text } = req.body as { intent: string; text: string };
+    (intents[intent] ??= []).push(text);
+    res.status(201).json({ ok: true, intent, text });
+  });
+  api.post('/nlp/retrain', (_req, res) => void res.status(202).json({ ok: true }));
+  api.post('/nlp/try', (req, res) => {
+    const text = String(req.body?.text ?? '');
+    const found = Object.entries(intents).find(([, examples]) => examples.some((example) => example.toLowerCase().includes(text.toLowerCase())));
+    res.json({ ...(found ? { intent: found[0] } : {}), confidence: found ? 0.87 : 0.12, nearest: found ? [{ intent: found[0], text: found[1][0], score: 0.9 }] : [] });
+  });
+
   api.get('/reports', (req, res) => {
     const from = new Date(String(req.query.from ?? started));
     const to = new Date(String(req.query.to ?? new Date().toISOString()));

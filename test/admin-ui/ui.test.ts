@@ -79,6 +79,25 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('teaches the intent of a customer message from its transcript, and tries a sentence on the intents page', async () => {
+    await withPage(browser, 'nlp', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/conversations/1`);
+      await page.locator('.message.contact .teach').first().click();
+      await page.locator('.teach-form input').fill('billing');
+      await page.getByRole('button', { name: 'Add as example' }).click();
+      await page.locator('.teach-form .notice.ok', { hasText: 'Added as an example of billing' }).waitFor();
+      const added = fake.requests.filter((request) => request.path === '/api/nlp/examples').at(-1);
+      expect(added?.body).toMatchObject({ intent: 'billing', text: 'I was charged twice <b>help</b>' });
+
+      await page.locator('nav a[href="#/nlp"]').click();
+      await page.locator('tr[data-intent="billing"]').waitFor();
+      await page.getByRole('searchbox', { name: 'Try a sentence' }).fill('charged twice');
+      await page.getByRole('button', { name: 'Try', exact: true }).click();
+      expect(await page.locator('.tried').innerText()).toContain('billing · confidence 87%');
+    });
+  }, 60_000);
+
   it('edits a contact’s fields and erases the contact after a confirmation', async () => {
     await withPage(browser, 'contacts', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);

@@ -6,6 +6,7 @@ import { api, ApiError, query, type Agent, type ConversationSummary, type Transc
 import { back, duration, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { errorMessage, Loading, Notice, safeUrl, useLoad } from '../ui.tsx';
+import { TeachIntent } from './nlp.tsx';
 
 const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot', queued: 'stageQueued', assigned: 'stageAssigned' };
 
@@ -128,6 +129,7 @@ function Message({ message }: { message: TranscriptMessage }) {
           })}
         </ul>
       ) : null}
+      {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
           {t('delivery')}: {delivery ?? t('failed')}{message.error ? ` (${message.error})` : ''}
