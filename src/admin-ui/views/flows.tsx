@@ -118,9 +118,13 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   const [theirs, setTheirs] = useState<FlowSource | undefined>();
   const [newer, setNewer] = useState<string | number | undefined>();
   const editor = useRef<EditorHandle | undefined>(undefined);
+  // The versions this editor published: their event may come before the PUT's answer, and is no news.
+  const mine = useRef(new Set<string>());
   const base = `/api/flows/${encodeURIComponent(flow.name)}`;
   useLive('flows', (data) => {
-    if (data.name === flow.name && data.version !== undefined && String(data.version) !== String(baseVersion)) setNewer(data.version as string | number);
+    if (data.name !== flow.name || data.version === undefined) return;
+    const version = String(data.version);
+    if (version !== String(baseVersion) && !mine.current.has(version)) setNewer(data.version as string | number);
   });
 
   const validate = async (source: string): Promise<ValidationError[] | undefined> => {
@@ -140,6 +144,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
     setOutcome(undefined);
     try {
       const answer = await api<{ version: number | string }>('PUT', base, { source: draft, baseVersion: over === undefined ? baseVersion : over });
+      mine.current.add(String(answer.version));
       setBaseVersion(answer.version);
       setPublishedSource(draft);
       setOutcome({ kind: 'published', version: answer.version });
