@@ -63,6 +63,7 @@ export class Runtime {
   readonly #threads: DeskThreads;
   readonly #timers: Timers;
   readonly #statuses: Statuses;
+  readonly #turns: Turns;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   readonly #offOutbox: () => void;
@@ -82,6 +83,7 @@ export class Runtime {
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
     turns.desk = this.#desk;
+    this.#turns = turns;
     const transactions = this.#transactions;
     const desk = this.#desk;
     this.#intake = new Intake({ desk, turns, now });
@@ -132,10 +134,13 @@ export class Runtime {
     (admin: Admin, action: AdminAction): Promise<ActionResult>;
   } = (actor: Agent | Admin, action: AgentAction | AdminAction): Promise<ActionResult> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
-    if ('kind' in actor) {
-      return this.#track(this.#transactions.run(`admin:${actor.name}`, (tx, fx) => this.#desk.adminAct(tx, actor, action as AdminAction, fx)));
-    }
-    return this.#track(this.#transactions.run(`agent:${actor.id}`, (tx, fx) => this.#desk.act(tx, actor, action as AgentAction, fx)));
+    // A conversation the decision closed starts its `conversation.closed` flows and tells the customer, as a typed /close does.
+    const key = 'kind' in actor ? `admin:${actor.name}` : `agent:${actor.id}`;
+    return this.#track(this.#transactions.run(key, async (tx, fx) => {
+      const result = 'kind' in actor ? await this.#desk.adminAct(tx, actor, action as AdminAction, fx) : await this.#desk.act(tx, actor, action as AgentAction, fx);
+      await this.#turns.closedFlows(tx, fx);
+      return result;
+    }));
   };
 
   /**
