@@ -117,14 +117,15 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const contact = await contactOf(req, res);
     if (!contact) return;
     const conversations = (await store.conversations()).filter((conversation) => conversation.contactId === contact.id);
-    const erased = await store.eraseContact(contact.id);
-    let files = 0;
-    for (const ref of erased.files) if (await context.media.delete(ref)) files++;
-    // What else names them: their lifecycle timelines, and the name their web chat sessions were made with.
+    // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
+    // the compaction that ends the erase leaves no older copy of those in the journal either.
     await store.transaction(`erase:${contact.id}`, async (tx) => {
       for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
       for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
     });
+    const erased = await store.eraseContact(contact.id);
+    let files = 0;
+    for (const ref of erased.files) if (await context.media.delete(ref)) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
     for (const conversation of conversations) {
       if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
