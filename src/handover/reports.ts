@@ -174,7 +174,8 @@ const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
  *     seriesDays({ from: new Date('2026-11-01'), to: new Date('2026-11-03'), now }); // ['2026-11-01', '2026-11-02']
  */
 export function seriesDays({ from, to, now }: { from?: Date; to?: Date; now: Date }): string[] {
-  const end = Date.parse(dayOf((to ?? new Date(now.getTime() + DAY_MS)).getTime() - 1));
+  // `to` is exclusive: its day is in only when it is past that day's midnight.
+  const end = Date.parse(dayOf(to ? to.getTime() - 1 : now.getTime()));
   const start = Date.parse(dayOf((from ?? new Date(end - 29 * DAY_MS)).getTime()));
   const days: string[] = [];
   for (let day = Math.max(start, end - (MAX_SERIES_DAYS - 1) * DAY_MS); day <= end; day += DAY_MS) days.push(dayOf(day));
