@@ -11,8 +11,6 @@ import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
 
 export interface DashboardOptions {
-  /** Whether ADMIN_TOKEN is set; without it the dashboard says how to turn it on, as the API does. */
-  enabled: boolean;
   /** WhatsApp Web runs (WHATSAPP_WEB=1): the dashboard shows its link page, /whatsapp/qr. */
   whatsappWeb?: boolean;
   /** Where the bundle is looked for; tests point it elsewhere (default: ../admin-ui next to this file). */
@@ -90,19 +88,16 @@ function bundleOf(dir: string): Promise<Served> {
 
 /**
  * Mounts `/admin` (the page) and `/admin/assets/app.js|app.css`. The page is a shell: the client asks
- * `GET /api/session` and shows the login form or the dashboard.
+ * `GET /api/session` and shows the login form or the dashboard. The admin API calls this only when ADMIN_TOKEN is
+ * set (without it, the API's own page says how to turn it on).
  *
- *     mountDashboard(routes, { enabled: Boolean(config.ADMIN_TOKEN), whatsappWeb: config.WHATSAPP_WEB === '1' });
+ *     mountAdmin(routes, { …, dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }) });
  *     // open http://127.0.0.1:3000/admin
  */
 export function mountDashboard(app: Express, options: DashboardOptions): void {
   const dir = options.uiDir ?? DEFAULT_UI_DIR;
   app.get(['/admin', '/admin/'], (_req: Request, res: Response) => {
     res.set({ 'cache-control': 'no-store' });
-    if (!options.enabled) {
-      res.status(503).set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").type('html').send(OFF_PAGE);
-      return;
-    }
     // Bundling starts with the page, so the script is ready or nearly when the browser asks for it.
     bundleOf(dir).catch(() => undefined);
     const nonce = randomBytes(16).toString('base64');
@@ -122,7 +117,7 @@ export function mountDashboard(app: Express, options: DashboardOptions): void {
   });
   app.get('/admin/assets/:file', async (req: Request, res: Response) => {
     const kind = req.params.file === 'app.js' ? 'js' : req.params.file === 'app.css' ? 'css' : undefined;
-    if (!kind || !options.enabled) {
+    if (!kind) {
       res.status(404).json({ error: 'not found' });
       return;
     }
@@ -159,15 +154,3 @@ function shell(nonce: string, settings: { whatsappWeb: boolean }): string {
 </html>
 `;
 }
-
-const OFF_PAGE = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Switchboard admin: off</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#1f2937}code{background:#f3f4f6;padding:.1em .3em;border-radius:4px}</style></head>
-<body>
-<h1>The admin dashboard is off</h1>
-<p>Set <code>ADMIN_TOKEN</code> to a long random secret (for example the output of <code>openssl rand -hex 24</code>) in
-Switchboard's environment and restart it. Then open this page again and sign in with that token.</p>
-</body>
-</html>
-`;

@@ -88,7 +88,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body });
     next();
   });
-  mountDashboard(app, { enabled: true, whatsappWeb: options.whatsappWeb === true });
+  mountDashboard(app, { whatsappWeb: options.whatsappWeb === true });
   // WhatsApp Web's link page answers JSON to the admin token, as src/channels/whatsapp-web/qr-page.ts does.
   app.get('/whatsapp/qr', (req, res) => {
     if (req.get('authorization') !== `Bearer ${token}`) {
