@@ -27,6 +27,7 @@ import { mountAdmin } from './admin/index.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
 import { feedFromBus, LocalLiveFeed, type LiveFeed } from '../bot/live.ts';
 import { mountAgentConsole } from './agent-console.ts';
+import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
@@ -218,6 +219,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       teamFile: resolve(dataDir, 'team.yaml'),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
+      dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });
     mountAgentConsole(routes, {
