@@ -1,8 +1,6 @@
 // The admin API (`/api/*`, contract in the dashboard issue) and the dashboard's mount point (`/admin`). Off without
 // ADMIN_TOKEN: every /api route answers 503 and /admin says how to turn it on. Otherwise every route needs the
 // token (bearer) or the sign-in cookie (see auth.ts); each part of the API lives in its own module.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
 import { AdminAuth } from './auth.ts';
 import { mountContacts } from './contacts.ts';
@@ -19,16 +17,13 @@ export type { AdminContext } from './context.ts';
 export interface AdminOptions extends AdminContext {
   token: string | undefined;
   /**
-   * Mounts the dashboard's page and assets under `/admin` (called only when ADMIN_TOKEN is set). Without it the
-   * built dashboard in `src/server/admin-ui/` (its `index.html` and assets) is served, when it is there.
+   * Mounts the dashboard's page and assets under `/admin` (called only when ADMIN_TOKEN is set; see
+   * src/server/dashboard.ts). Without it `/admin` says the dashboard is not part of this build.
    */
   dashboard?: (app: Express) => void;
   /** Heartbeat of the event stream (default 20 s; tests shorten it). */
   heartbeatMs?: number;
 }
-
-/** Where the dashboard's built files are looked for. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../admin-ui/', import.meta.url));
 
 /**
  * The page `/admin` shows while the admin API is off. Fixed text: nothing from the request is written into it.
@@ -44,9 +39,6 @@ const OFF_PAGE = `<!doctype html>
 <p>Then open this page again and sign in with that token. Keep it to yourself: it opens every conversation.</p>
 </body></html>
 `;
-
-/** What the dashboard's own page may load: its scripts, styles and pictures from here, and the API. */
-const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * Mounts `/api/*` and `/admin`.
@@ -84,12 +76,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   app.use('/api', open, router);
 
   if (options.dashboard) options.dashboard(app);
-  else if (existsSync(`${DASHBOARD_DIR}index.html`)) {
-    app.use('/admin', (_req, res, next) => {
-      res.set('content-security-policy', DASHBOARD_CSP);
-      next();
-    }, express.static(DASHBOARD_DIR, { index: 'index.html', fallthrough: false }));
-  } else {
+  else {
     app.get('/admin', (_req, res) => {
       res.set('content-security-policy', "default-src 'none'").type('html')
         .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Switchboard admin</title></head><body><p>The dashboard is not part of this build. The admin API is at <code>/api</code> (see the README).</p></body></html>\n');
