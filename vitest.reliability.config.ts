@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The fault and attack suite (npm run test:reliability): long, so outside `npm test`. RELIABILITY_FUZZ sets the
+// fuzzed bodies per channel (10,000 by default; CI runs fewer).
+export default defineConfig({
+  test: {
+    include: ['test/reliability/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
