@@ -49,8 +49,16 @@ export function storeSettings(): Record<string, string> {
   return Object.fromEntries(['STORE', 'DATABASE_URL'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
 }
 
+export interface FuzzServerOptions {
+  flow?: string;
+  /** The root the server calls for the Bot API and the Graph API, given the fake's (a proxy in front of it). */
+  telegramRoot?: (fake: string) => Promise<string>;
+  graphRoot?: (fake: string) => Promise<string>;
+}
+
 /** Starts the fakes and the server over a fresh DATA_DIR. */
-export async function startFuzzServer(flow = FLOW): Promise<FuzzServer> {
+export async function startFuzzServer(options: FuzzServerOptions = {}): Promise<FuzzServer> {
+  const flow = options.flow ?? FLOW;
   const [telegram, graph, botService] = await Promise.all([FakeBotApi.start(), FakeGraphApi.start(GRAPH_TOKEN), FakeBotService.start()]);
   const dir = await dataDirWith({ 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), TEAM);
@@ -60,8 +68,8 @@ export async function startFuzzServer(flow = FLOW): Promise<FuzzServer> {
     ...storeSettings(),
     PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent',
     CONTACT_RATE_LIMIT: '1000000/1m', WEBCHAT_RATE_LIMIT: '1000000/1s,1000000/1s', WEBCHAT_SESSION_LIMIT: '1000000/1s',
-    TELEGRAM_BOT_TOKEN: '123456:fuzz', TELEGRAM_API_ROOT: telegram.url, TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-    GRAPH_API_ROOT: graph.url,
+    TELEGRAM_BOT_TOKEN: '123456:fuzz', TELEGRAM_API_ROOT: options.telegramRoot ? await options.telegramRoot(telegram.url) : telegram.url, TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+    GRAPH_API_ROOT: options.graphRoot ? await options.graphRoot(graph.url) : graph.url,
     WHATSAPP_TOKEN: GRAPH_TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_APP_SECRET: WHATSAPP_SECRET, WHATSAPP_VERIFY_TOKEN: 'verify',
     MESSENGER_PAGE_TOKEN: GRAPH_TOKEN, MESSENGER_APP_SECRET: MESSENGER_SECRET, MESSENGER_VERIFY_TOKEN: 'verify', INSTAGRAM: '1',
     MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD,
