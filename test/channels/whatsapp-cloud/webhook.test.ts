@@ -145,6 +145,17 @@ describe('batches', () => {
     expect((await cloud.post(body)).status).toBe(200);
     await nothingStored(cloud);
   });
+
+  it('ignores a change whose phone number id is no id (deeply nested, or an object), instead of failing the batch with 500', async () => {
+    const cloud = await server();
+    const nested = fixture('text');
+    nested.entry[0].changes[0].value.metadata.phone_number_id = 'NESTED';
+    expect((await cloud.post(JSON.stringify(nested).replace('"NESTED"', `${'['.repeat(20_000)}0${']'.repeat(20_000)}`))).status).toBe(200);
+    const poisoned = fixture('text');
+    poisoned.entry[0].changes[0].value.metadata.phone_number_id = { toString: 1 };
+    expect((await cloud.post(poisoned)).status).toBe(200);
+    await nothingStored(cloud);
+  });
 });
 
 describe('statuses', () => {
