@@ -15,6 +15,8 @@ import { MESSENGER_SECRET, startFuzzServer, TELEGRAM_SECRET, WHATSAPP_SECRET, ty
 
 const BODIES = Number(process.env.RELIABILITY_FUZZ ?? 10_000);
 const SEED = Number(process.env.RELIABILITY_SEED ?? 15);
+/** RELIABILITY_CHANNELS=whatsapp-cloud,webchat runs only those (to replay a failure). */
+const ONLY = process.env.RELIABILITY_CHANNELS?.split(',').map((name) => name.trim());
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The fixtures of a channel: the repo's test fixtures and the shared ones, as parsed JSON. */
@@ -238,7 +240,7 @@ const table: Record<string, Counts> = {};
 
 it(`answers ${BODIES} fuzzed bodies per channel without a 5xx, stores nothing refused, and keeps what it accepts well-formed`, async () => {
   const sessions = await Promise.all(Array.from({ length: 10 }, (_, i) => newSession(server.app.url, `Visitor ${i}`)));
-  for (const channel of channels(server, sessions)) {
+  for (const channel of channels(server, sessions).filter((c) => !ONLY || ONLY.includes(c.name))) {
     const g = generator(SEED * 7919 + channel.name.length * 104729 + channel.name.charCodeAt(0));
     const ids = idsIn(channel.fixtures);
     const counts: Counts = { bodies: 0, accepted: 0, refused: {}, refusedChecked: 0, slow: 0, forged: 0, storedMessages: 0, storedContacts: 0, ms: 0 };
@@ -268,7 +270,7 @@ it(`answers ${BODIES} fuzzed bodies per channel without a 5xx, stores nothing re
         if (status === 0) return;
         counts.bodies++;
         if (forged) counts.forged++;
-        if (status >= 500) problems.push(`${where}: answered ${status}`);
+        if (status >= 500) problems.push(`${where}: answered ${status} to ${body.raw.slice(0, 300)}`);
         if (forged && status < 400) problems.push(`${where}: a forged signature was answered ${status}`);
         if (status >= 200 && status < 300) {
           counts.accepted++;
