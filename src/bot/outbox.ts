@@ -28,6 +28,12 @@ export interface OutboxListener {
   failed?(message: Message, reason: string): void;
 }
 
+/**
+ * The longest wait a timer can hold (about 24.8 days): Node fires a longer one, or an infinite one, after 1 ms, so a
+ * huge `retry_after` would turn into an immediate retry.
+ */
+const LONGEST_WAIT_MS = 2 ** 31 - 1;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -150,7 +156,8 @@ export class Outbox {
           if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason);
           return;
         }
-        const wait = Math.max(delay, failure?.retryAfterMs ?? 0);
+        const asked = failure?.retryAfterMs ?? 0;
+        const wait = Math.min(LONGEST_WAIT_MS, Math.max(delay, Number.isNaN(asked) ? 0 : asked));
         log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
         if (!(await this.#wait(wait))) {
           // Stopping: it was not sent, so it is pending again, not in doubt.

@@ -13,16 +13,30 @@ import type { Transactions } from './transactions.ts';
  *     await statuses.report({ channel: 'telegram', messageId: '812', status: 'read', at });
  */
 export class Statuses {
+  /**
+   * Ids that stayed unknown through a whole wait lately (the newest 1,000): a message not sent from here (the WhatsApp
+   * Business app's) has its sent, delivered and read reported, and each would wait the same seconds for nothing.
+   */
+  readonly #unknown = new Set<string>();
+
   constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions; lateIdDelaysMs?: number[] }) {}
 
   async report(status: DeliveryStatus): Promise<void> {
     const { store, bus, log } = this.options;
-    // A channel may report on a message before the outbox has recorded the id its send returned: wait a little.
+    const key = `${status.channel}:${status.messageId}`;
+    // A channel may report on a message before the outbox has recorded the id its send returned: wait a little,
+    // unless that id was waited for in vain already.
     let message = await store.messageByChannelId(status.channel, status.messageId);
-    for (const delay of this.options.lateIdDelaysMs ?? [100, 500, 2_000]) {
+    for (const delay of this.#unknown.has(key) ? [] : this.options.lateIdDelaysMs ?? [100, 500, 2_000]) {
       if (message) break;
       await new Promise((resolve) => setTimeout(resolve, delay));
       message = await store.messageByChannelId(status.channel, status.messageId);
+    }
+    if (message) {
+      this.#unknown.delete(key);
+    } else {
+      this.#unknown.add(key);
+      if (this.#unknown.size > 1_000) this.#unknown.delete(this.#unknown.values().next().value as string);
     }
     if (message?.direction !== 'out') {
       log.debug({ channel: status.channel, messageId: status.messageId, status: status.status }, 'a status for a message not sent from here; ignored');

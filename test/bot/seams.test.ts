@@ -198,6 +198,21 @@ describe('send errors that mean something', () => {
     expect(retried.at - started).toBeLessThan(400);
     await h.close();
   });
+  it('does not try again early when the channel asks for a wait longer than a timer holds', async () => {
+    const customers = scriptedChannel('whatsapp', []);
+    const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team);
+    const h = await harness(dir, [customers as unknown as FakeChannel, fakeChannel('telegram')]);
+    customers.channel.send = async (to, message) => {
+      customers.attempts.push({ to, message, at: Date.now() });
+      // Telegram's retry_after of 1e400 parses as Infinity; 10^10 s is past what setTimeout holds.
+      throw new ChannelSendError('Too Many Requests: retry after a long time', { permanent: false, retryAfterMs: to === 'far' ? 1e13 : Infinity });
+    };
+    for (const who of ['far', 'never']) await h.runtime.deliver({ channel: 'whatsapp', id: `${who}-1`, from: { id: who, name: 'Sam' }, text: 'hi', at: new Date().toISOString() });
+    await eventually(() => customers.attempts.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(customers.attempts.map((a) => a.to).sort()).toEqual(['far', 'never']);
+    await h.close();
+  });
 });
 
 describe('the agent action API', () => {

@@ -17,6 +17,8 @@ export interface BotFrameworkOptions extends AuthOptions {
   log: Logger;
   /** Inbound files: how long one download may take (default 10 s, inside the Bot Framework's 15 s). */
   fileTimeoutMs?: number;
+  /** Outbound: how long one send may wait for the Bot Connector before it counts as failed and is tried again (default 30 s). */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
   const { log } = options;
   const noAuth = options.noAuth === true;
   const { adapter, tokens } = createAdapter(options);
-  const sender = new Sender({ adapter, appId: options.appId ?? '', log });
+  const sender = new Sender({ adapter, appId: options.appId ?? '', log, ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}) });
   let host: ChannelHost | undefined;
   /** Activities being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();

@@ -20,11 +20,14 @@ export class Sender {
   readonly #adapter: BotAdapter;
   readonly #appId: string;
   readonly #log: Logger;
+  readonly #timeoutMs: number;
 
-  constructor(options: { adapter: BotAdapter; appId: string; log: Logger }) {
+  /** `timeoutMs`: how long a send may wait for the Bot Connector (default 30 s); botbuilder sets no limit of its own. */
+  constructor(options: { adapter: BotAdapter; appId: string; log: Logger; timeoutMs?: number }) {
     this.#adapter = options.adapter;
     this.#appId = options.appId;
     this.#log = options.log;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   /** Sends `message` to the person at `to`; fails with `ChannelSendError`. `host` is undefined before the channel started. */
@@ -34,12 +37,23 @@ export class Sender {
     if (!reference) throw new ChannelSendError(`no conversation reference for ${to}; the person must write to the bot first`, { permanent: true });
     const activity = await renderMessage(message, reference.channelId, host.media);
     let sent: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // A Bot Connector that never answers would hold this person's replies for ever: past the limit the send counts
+    // as a temporary failure and is tried again (if the call did arrive after all, the person may see it twice).
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ChannelSendError(`the Bot Connector did not answer within ${this.#timeoutMs / 1000} s`, { permanent: false })), this.#timeoutMs);
+    });
     try {
-      await this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
-        sent = (await context.sendActivity(activity))?.id;
-      });
+      await Promise.race([
+        this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
+          sent = (await context.sendActivity(activity))?.id;
+        }),
+        timedOut,
+      ]);
     } catch (error) {
       throw toSendError(error, this.#log);
+    } finally {
+      clearTimeout(timer);
     }
     // Teams, Web Chat and Direct Line answer with the activity's id; a channel that gives none still gets a unique one.
     return `${reference.conversation.id}:${sent || `local-${randomUUID()}`}`;

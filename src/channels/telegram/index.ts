@@ -36,6 +36,11 @@ export interface TelegramOptions {
   fileRetryMs?: number;
   /** Inbound files: how long one try (getFile and the download) may take (default 60 s). */
   fileTimeoutMs?: number;
+  /**
+   * How long one Bot API call may take before it counts as failed (default: the long-polling wait plus 15 s, 45 s);
+   * a send that timed out is tried again by the outbox. grammY's own default is 500 s.
+   */
+  callTimeoutSeconds?: number;
 }
 
 /**
@@ -46,7 +51,7 @@ export interface TelegramOptions {
  */
 export function createTelegramChannel(options: TelegramOptions): Channel {
   const { log, webhookSecret } = options;
-  const api = new Api(options.token, { apiRoot: options.apiRoot });
+  const api = new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: options.callTimeoutSeconds ?? (options.pollTimeoutSeconds ?? 30) + 15 });
   // Only short flood waits (up to 5 s) are waited out here, with one more try; auto-retry also waits before giving
   // up, so a call is held 10 s at most. A longer wait comes out as ChannelSendError with retryAfterMs, for the
   // outbox to wait without holding an HTTP call. Telegram's 5xx and network errors come out at once: the outbox

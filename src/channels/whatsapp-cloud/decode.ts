@@ -154,8 +154,10 @@ export function decodeBatch(body: unknown, context: { phoneNumberId: string; rec
     entry.changes.forEach((change, c) => {
       const where = `entry[${e}].changes[${c}]`;
       const number = (change.value.metadata as { phone_number_id?: unknown } | undefined)?.phone_number_id;
-      if (number !== undefined && String(number) !== context.phoneNumberId) {
-        items.push({ kind: 'ignored', where, reason: `a change for another phone number of the business account (${String(number).slice(0, 32)})`, level: 'info' });
+      // Only a string or a number is an id: String() of a nested array or an object can throw (stack, toString).
+      const id = typeof number === 'string' || typeof number === 'number' ? String(number) : 'not an id';
+      if (number !== undefined && id !== context.phoneNumberId) {
+        items.push({ kind: 'ignored', where, reason: `a change for another phone number of the business account (${id.slice(0, 32)})`, level: 'info' });
         return;
       }
       items.push(...decodeChange(change.field, change.value, where, context.receivedAt));

@@ -1,5 +1,6 @@
 // Hands one decoded webhook batch to the runtime, item after item in the order Meta listed them: a message's file
-// into the media store, then the message; statuses; identity news. Resolving means the batch may be acknowledged
+// into the media store, then the message; statuses (each message's in order, different messages' side by side);
+// identity news. Resolving means the batch may be acknowledged
 // (everything stored, or deliberately ignored, or refused for good); rejecting means something was not stored and
 // Meta must send the batch again (what was stored is then found again by the runtime's dedup).
 import type { ChannelHost } from '../../types.ts';
@@ -29,6 +30,10 @@ export interface ReceiveContext {
 export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
   const { host, log, memory } = context;
   let refused = 0;
+  // A status may wait (seconds) for the id of a send being recorded, and one of a message not sent from here (the
+  // WhatsApp Business app's) waits that long for nothing: one after another, a batch of many would outlast Meta's
+  // patience. So statuses of different messages are recorded side by side, and each message's in Meta's order.
+  const statuses = new Map<string, Promise<void>>();
   for (const item of items) {
     switch (item.kind) {
       case 'refused':
@@ -61,13 +66,16 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         }
         break;
       }
-      case 'status':
-        await host.report(item.status);
+      case 'status': {
+        const { messageId } = item.status;
+        statuses.set(messageId, (statuses.get(messageId) ?? Promise.resolve()).then(() => host.report(item.status)));
         break;
+      }
       case 'identity':
         await host.updateIdentity(item.update);
         break;
     }
   }
+  await Promise.all(statuses.values());
   return refused;
 }

@@ -2,6 +2,8 @@
 // channel (suggested actions, a hero card, a numbered list past its buttons, small pictures inline, lines for what
 // cannot travel), and failures judged for the outbox: gone or blocked for good, credentials refused while the
 // replies wait for the fix, a throttle waited out.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBotFrameworkChannel } from '../../../src/channels/botframework/index.ts';
 import { toSendError } from '../../../src/channels/botframework/errors.ts';
@@ -121,6 +123,18 @@ describe('failures', () => {
       'Bot Framework: the Bot Connector refused the bot\'s token; check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD and the bot\'s registration. Replies wait until it is fixed',
       'Bot Framework: Microsoft Entra refused the app\'s credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app). Replies wait until they are fixed',
     ]);
+  });
+
+  it('gives up on a Bot Connector that never answers, as a failure that may pass, so the reply is tried again', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
+    await patient.start(host);
+    host.references.set('webchat:silent', { serviceUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/webchat/`, channelId: 'webchat', conversationId: 'silent-conv', botId: 'acme-bot', userId: 'silent' });
+    expect(await failure(patient.send('webchat:silent', { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector did not answer within 0.3 s' });
+    await patient.stop();
+    silent.closeAllConnections();
+    await new Promise((done) => silent.close(done));
   });
 
   it('sends once a throttle the pipeline waits out has passed', async () => {

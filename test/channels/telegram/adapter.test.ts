@@ -1,7 +1,7 @@
 // The Telegram adapter on its own against the fake Bot API: rendering (keyboards, numbered lists, long texts),
 // failures of deliver in webhook and polling mode, updates that cannot be decoded, and errors of the Bot API
 // reaching the caller as ChannelSendError (permanent, or temporary with how long to wait).
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,14 @@ async function channelOn(options: { webhookSecret?: string; log?: Logger } = {})
 const choices = [{ id: 'billing', title: 'Billing' }, { id: 'sales', title: 'Sales' }];
 
 describe('sending', () => {
+  it('gives up on a Bot API call that never answers, as a failure that may pass, so the outbox tries again', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    cleanup.push(() => new Promise((done) => silent.close(done)), async () => silent.closeAllConnections());
+    const channel = createTelegramChannel({ token: TOKEN, apiRoot: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, log: quietLog, callTimeoutSeconds: 1 });
+    await expect(channel.send('5001', { text: 'Hi' })).rejects.toMatchObject({ permanent: false });
+  });
+
   it('splits a 5,000-character text into two messages at a line break, keyboard on the last, and returns its id', async () => {
     const { api, channel } = await channelOn();
     const first = `${'a'.repeat(3000)}\n${'b'.repeat(999)}`;

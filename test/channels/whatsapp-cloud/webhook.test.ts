@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWhatsAppCloudChannel } from '../../../src/channels/whatsapp-cloud/index.ts';
 import { readConfig } from '../../../src/server/config.ts';
 import { startSwitchboard } from '../../../src/server/switchboard.ts';
-import { DeliveryRefused, type InboundMessage } from '../../../src/types.ts';
+import { DeliveryRefused, type ChannelHost, type InboundMessage } from '../../../src/types.ts';
 import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
 import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, fixture, messagesBody, sign, startCloud, text, type CloudServer } from './harness.ts';
 
@@ -143,6 +143,17 @@ describe('batches', () => {
     const body = fixture('text');
     body.entry[0].changes[0].value.metadata.phone_number_id = '999999999999999';
     expect((await cloud.post(body)).status).toBe(200);
+    await nothingStored(cloud);
+  });
+
+  it('ignores a change whose phone number id is no id (deeply nested, or an object), instead of failing the batch with 500', async () => {
+    const cloud = await server();
+    const nested = fixture('text');
+    nested.entry[0].changes[0].value.metadata.phone_number_id = 'NESTED';
+    expect((await cloud.post(JSON.stringify(nested).replace('"NESTED"', `${'['.repeat(20_000)}0${']'.repeat(20_000)}`))).status).toBe(200);
+    const poisoned = fixture('text');
+    poisoned.entry[0].changes[0].value.metadata.phone_number_id = { toString: 1 };
+    expect((await cloud.post(poisoned)).status).toBe(200);
     await nothingStored(cloud);
   });
 });
@@ -315,14 +326,16 @@ describe('configuration', () => {
 
 describe('a batch not stored', () => {
   /** The channel alone on an express app, with `deliver` as the runtime's. */
-  async function channelWith(deliver: (message: InboundMessage) => Promise<void>) {
+  async function channelWith(deliver: (message: InboundMessage) => Promise<void>, report?: ChannelHost['report']) {
     const channel = createWhatsAppCloudChannel({
       token: TOKEN, phoneNumberId: PHONE_NUMBER_ID, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN,
       graphRoot: 'http://127.0.0.1:9', version: 'v21.0', log: quietLog,
     });
     const app = express();
     channel.mount?.(app);
-    await channel.start(hostFor(deliver));
+    const host = hostFor(deliver);
+    if (report) host.report = report;
+    await channel.start(host);
     const server: Server = await new Promise((done) => {
       const listening = app.listen(0, '127.0.0.1', () => done(listening));
     });
@@ -335,6 +348,26 @@ describe('a batch not stored', () => {
     };
     return { post };
   }
+
+  it('records the statuses of different messages side by side, so statuses that wait for a late id do not add up', async () => {
+    const started: string[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((done) => (release = done));
+    const { post } = await channelWith(async () => {}, async (status) => {
+      started.push(`${status.messageId}:${status.status}`);
+      await gate;
+    });
+    const value = fixture('statuses').entry[0].changes[0].value;
+    const status = (id: string, state: string) => ({ id, status: state, timestamp: '1763950330', recipient_id: '16505551234' });
+    const batch = { object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { ...value, statuses: [status('wamid.A', 'delivered'), status('wamid.B', 'delivered'), status('wamid.A', 'read'), status('wamid.C', 'read')] } }] }] };
+    const answered = post(batch);
+    // Three messages at once; the second status of wamid.A only after its first.
+    await eventually(() => started.length === 3, 2_000);
+    expect(started).toEqual(['wamid.A:delivered', 'wamid.B:delivered', 'wamid.C:read']);
+    release();
+    expect(await answered).toBe(200);
+    expect(started.at(-1)).toBe('wamid.A:read');
+  });
 
   it('answers 500 when a message could not be stored, so Meta sends the batch again, and stops there', async () => {
     const delivered: string[] = [];
