@@ -21,9 +21,9 @@ export async function openPostgres(schema: string, options: Partial<PostgresStor
   return store;
 }
 
-/** Runs `sql` once on a connection of its own. */
-export async function sql<R extends object = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+/** Runs `sql` once on a connection of its own, to DATABASE_URL's database or the one `url` names. */
+export async function sql<R extends object = Record<string, unknown>>(text: string, params: unknown[] = [], url = databaseUrl): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return (await client.query<R>(text, params)).rows;
@@ -35,4 +35,11 @@ export async function sql<R extends object = Record<string, unknown>>(text: stri
 /** Drops a schema made by a test, with everything in it. */
 export async function dropSchema(schema: string): Promise<void> {
   await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+}
+
+/** DATABASE_URL with another database name. */
+export function urlOfDatabase(name: string): string {
+  const url = new URL(databaseUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
