@@ -11,4 +11,5 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   echo "test:postgres: a throwaway PostgreSQL in $dir"
 fi
 export DATABASE_URL
-npx vitest run test/store/postgres- "$@"
+# One file at a time: the multi-process test runs two servers, and the database shares the cores with them.
+npx vitest run --no-file-parallelism test/store/postgres- "$@"

@@ -342,8 +342,13 @@ export class PostgresStore implements Store {
     }
     this.#phase = 'closing';
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
-    // Closing the connection releases the instance lock: what this store still had sending is in doubt from now.
-    this.#instance?.release(true);
+    // Without the instance lock, what this store still had sending is in doubt for the others from now on. Unlocked
+    // before close returns (a connection's end reaches the server a little later).
+    let broken = false;
+    await this.#instance?.query('SELECT pg_advisory_unlock($1, $2)', LOCK.instance(this.#instanceKey)).catch(() => {
+      broken = true;
+    });
+    this.#instance?.release(broken);
     await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
     this.#phase = 'closed';
     this.#log('info', 'store closed', { store: 'postgres', schema: this.#schema });

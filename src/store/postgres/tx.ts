@@ -38,6 +38,15 @@ interface LiveDoc {
   value: unknown;
 }
 
+/** A row of the commit's check query (`#committed`): what `a`, `b` and `c` hold depends on `kind`. */
+interface CheckRow {
+  kind: 'contact' | 'conversation' | 'doc' | 'identity' | 'inbound' | 'put';
+  a: string;
+  b: string | null;
+  c: string | null;
+  version: string | null;
+}
+
 interface VersionedRow<T> {
   version: string;
   data: T;
@@ -62,6 +71,8 @@ export class PgTx implements Tx {
   readonly #reads = new Map<string, RecordedRead>();
   /** The addresses of each contact read from the database, as `identitiesOf` gives them: unchanged ones are not rewritten. */
   readonly #committedIdentities = new Map<string, string>();
+  /** Conversation ids from the sequence or read from the database: a put of any other id moves the sequence. */
+  readonly #knownConversationIds = new Set<number>();
   #ended = false;
 
   constructor(client: pg.PoolClient, schema: string) {
@@ -216,7 +227,9 @@ export class PgTx implements Tx {
   async newConversationId(): Promise<number> {
     this.#assertActive();
     const [row] = await this.#query<{ id: string }>("SELECT nextval('conversation_ids') AS id", []);
-    return Number(row?.id);
+    const id = Number(row?.id);
+    this.#knownConversationIds.add(id);
+    return id;
   }
 
   putContact(contact: Contact): void {
@@ -259,20 +272,22 @@ export class PgTx implements Tx {
   /**
    * Commits what the work wrote, or checks that what a read-only work saw is still current. Throws `ConflictError`
    * when a record it read changed meanwhile or an invariant would break; nothing is kept then.
+   *
+   * Four round trips whatever the work wrote: BEGIN with the locks, one query for everything the checks need (a
+   * statement after the locks, so it sees every commit that held them), one statement for every write, COMMIT.
    */
   async commit(): Promise<void> {
     const empty = this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
+    const client = this.#client;
     if (empty) {
       // Nothing written: the reads must be current now, which one query (one snapshot) shows.
-      await this.#checkReads(this.#client);
+      if (this.#reads.size > 0) this.#check(await this.#committed(client));
       return;
     }
-    const client = this.#client;
-    await client.query('BEGIN');
     try {
-      await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [this.#lockKeys()]);
-      await this.#checkReads(client);
-      await this.#checkInvariants(client);
+      // The keys are numbers this code made: safe to write into the statement, which saves a round trip.
+      await client.query(`BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{${this.#lockKeys().join(',')}}'::bigint[]) AS k`);
+      this.#check(await this.#committed(client));
       await this.#write(client);
       await client.query('COMMIT');
     } catch (error) {
@@ -301,39 +316,60 @@ export class PgTx implements Tx {
     return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
   }
 
-  /** Throws `ConflictError` for the first record read whose version moved since. */
-  async #checkReads(client: pg.PoolClient): Promise<void> {
-    if (this.#reads.size === 0) return;
-    const ids = { contact: [] as string[], conversation: [] as string[], doc: [] as string[] };
-    for (const read of this.#reads.values()) ids[read.kind].push(read.id);
-    const { rows } = await client.query<{ kind: RecordedRead['kind']; id: string; version: string }>(
-      `SELECT 'contact' AS kind, id, version FROM contacts WHERE id = ANY($1::text[])
-       UNION ALL SELECT 'conversation', id::text, version FROM conversations WHERE id = ANY($2::bigint[])
-       UNION ALL SELECT 'doc', json_build_array(collection, key)::text, version FROM docs
-         WHERE (collection, key) IN (SELECT d->>0, d->>1 FROM unnest($3::json[]) AS d)`,
-      [ids.contact, ids.conversation, ids.doc],
+  /**
+   * In one query, the committed state the checks need: the versions of the records read, the owners of the
+   * identities put, inbound channel ids already stored, and the conversations put or open for a contact put open.
+   */
+  async #committed(client: pg.PoolClient): Promise<CheckRow[]> {
+    const reads = { contact: [] as string[], conversation: [] as string[], doc: [] as string[] };
+    for (const read of this.#reads.values()) reads[read.kind].push(read.id);
+    const identities = [...this.#putContacts].flatMap((id) => (this.#contacts.get(id) as Contact).identities.map((identity) => JSON.stringify([identity.channel, identity.id])));
+    const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined)
+      .map((message) => JSON.stringify([message.channel, message.channelMessageId]));
+    const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
+    const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
+    const { rows } = await client.query<CheckRow>(
+      `SELECT 'contact' AS kind, id AS a, NULL AS b, NULL AS c, version FROM contacts WHERE id = ANY($1::text[])
+       UNION ALL SELECT 'conversation', id::text, NULL, NULL, version FROM conversations WHERE id = ANY($2::bigint[])
+       UNION ALL SELECT 'doc', collection, key, NULL, version FROM docs WHERE (collection, key) IN (SELECT d->>0, d->>1 FROM unnest($3::json[]) AS d)
+       UNION ALL SELECT 'identity', channel, address, contact_id, NULL FROM contact_identities
+         WHERE (channel, address) IN (SELECT i->>0, i->>1 FROM unnest($4::json[]) AS i)
+       UNION ALL (SELECT 'inbound', channel, channel_message_id, NULL, NULL FROM messages WHERE direction = 'in'
+         AND (channel, channel_message_id) IN (SELECT m->>0, m->>1 FROM unnest($5::json[]) AS m) LIMIT 1)
+       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations
+         WHERE id = ANY($6::bigint[]) OR (status = 'open' AND contact_id = ANY($7::text[]))`,
+      [reads.contact, reads.conversation, reads.doc, identities, inbound, put.map((conversation) => conversation.id), opening],
     );
-    const now = new Map(rows.map((row) => [`${row.kind}:${docNameOf(row)}`, Number(row.version)]));
-    for (const read of this.#reads.values()) {
-      if ((now.get(`${read.kind}:${read.id}`) ?? 0) !== read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
-    }
+    return rows;
   }
 
-  /** The embedded store's invariant checks, against the committed state under this commit's locks. */
-  async #checkInvariants(client: pg.PoolClient): Promise<void> {
-    const putContacts = [...this.#putContacts].map((id) => this.#contacts.get(id) as Contact);
-    const identities = putContacts.flatMap((contact) => contact.identities.map((identity) => [identity.channel, identity.id]));
+  /**
+   * Throws `ConflictError` if a record this transaction read has been committed by another transaction since, or
+   * if committing would break an invariant against the committed state (the embedded store's checks, in its order).
+   */
+  #check(rows: CheckRow[]): void {
+    const versions = new Map<string, number>();
     const owners = new Map<string, string>();
-    if (identities.length > 0) {
-      const { rows } = await client.query<{ channel: string; address: string; contact_id: string }>(
-        `SELECT channel, address, contact_id FROM contact_identities
-         WHERE (channel, address) IN (SELECT i->>0, i->>1 FROM unnest($1::json[]) AS i)`,
-        [identities.map((pair) => JSON.stringify(pair))],
-      );
-      for (const row of rows) owners.set(JSON.stringify([row.channel, row.address]), row.contact_id);
+    const committedOwner = new Map<number, string>();
+    const openOf = new Map<string, number>();
+    let storedInbound: CheckRow | undefined;
+    for (const row of rows) {
+      if (row.kind === 'contact' || row.kind === 'conversation') versions.set(`${row.kind}:${row.a}`, Number(row.version));
+      else if (row.kind === 'doc') versions.set(`doc:${docName(row.a, row.b as string)}`, Number(row.version));
+      else if (row.kind === 'identity') owners.set(JSON.stringify([row.a, row.b]), row.c as string);
+      else if (row.kind === 'inbound') storedInbound = row;
+      else {
+        committedOwner.set(Number(row.a), row.b as string);
+        if (row.c === 'open') openOf.set(row.b as string, Number(row.a));
+      }
     }
+    for (const read of this.#reads.values()) {
+      if ((versions.get(`${read.kind}:${read.id}`) ?? 0) !== read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
+    }
+
     const claimed = new Map<string, string>();
-    for (const contact of putContacts) {
+    for (const id of this.#putContacts) {
+      const contact = this.#contacts.get(id) as Contact;
       for (const identity of contact.identities) {
         const name = `${identity.channel}:${identity.id}`;
         const other = claimed.get(name);
@@ -349,33 +385,12 @@ export class PgTx implements Tx {
       }
     }
 
-    const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined);
-    if (inbound.length > 0) {
-      const { rows } = await client.query<{ channel: string; channel_message_id: string }>(
-        `SELECT channel, channel_message_id FROM messages WHERE direction = 'in'
-         AND (channel, channel_message_id) IN (SELECT m->>0, m->>1 FROM unnest($1::json[]) AS m) LIMIT 1`,
-        [inbound.map((message) => JSON.stringify([message.channel, message.channelMessageId]))],
-      );
-      const [stored] = rows;
-      if (stored) throw new ConflictError(`inbound message ${stored.channel}:${stored.channel_message_id} was stored by another transaction meanwhile; retry`);
-    }
+    if (storedInbound) throw new ConflictError(`inbound message ${storedInbound.a}:${storedInbound.b} was stored by another transaction meanwhile; retry`);
 
-    if (this.#putConversations.size === 0) return;
-    const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
-    const { rows } = await client.query<{ id: string; contact_id: string; status: string }>(
-      `SELECT id, contact_id, status FROM conversations WHERE id = ANY($1::bigint[])
-       OR (status = 'open' AND contact_id = ANY($2::text[]))`,
-      [put.map((conversation) => conversation.id), [...new Set(put.filter((c) => c.status === 'open').map((c) => c.contactId))]],
-    );
-    const committedOwner = new Map<number, string>();
-    const openOf = new Map<string, number>();
-    for (const row of rows) {
-      committedOwner.set(Number(row.id), row.contact_id);
-      if (row.status === 'open') openOf.set(row.contact_id, Number(row.id));
-    }
     const opening = new Map<string, number>();
-    for (const conversation of put) {
-      const { id, contactId } = conversation;
+    for (const id of this.#putConversations) {
+      const conversation = this.#conversations.get(id) as Conversation;
+      const { contactId } = conversation;
       const owner = committedOwner.get(id);
       if (owner !== undefined && owner !== contactId) {
         throw new ConflictError(`conversation #${id} belongs to contact ${owner}; it cannot move to ${contactId}`);
@@ -390,61 +405,59 @@ export class PgTx implements Tx {
     }
   }
 
-  /** Writes every record put and every message added; the message counter last, held until COMMIT. */
+  /**
+   * Writes every record put and every message added in one statement. The message counter's row is taken in it
+   * and held until COMMIT: the next commit that adds messages waits for this one, so ids follow commit order.
+   */
   async #write(client: pg.PoolClient): Promise<void> {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    const parts: string[] = [];
     if (this.#putContacts.size > 0) {
       const contacts = [...this.#putContacts].map((id) => plain(this.#contacts.get(id) as Contact));
-      await client.query(
-        `INSERT INTO contacts (id, version, data) SELECT id, 1, data FROM unnest($1::text[], $2::json[]) AS t(id, data)
-         ON CONFLICT (id) DO UPDATE SET version = contacts.version + 1, data = EXCLUDED.data`,
-        [contacts.map((contact) => contact.id), contacts.map((contact) => JSON.stringify(contact))],
-      );
+      parts.push(`contacts_put AS (INSERT INTO contacts (id, version, data) SELECT c->>'id', 1, c FROM unnest(${param(contacts.map((contact) => JSON.stringify(contact)))}::json[]) AS c
+        ON CONFLICT (id) DO UPDATE SET version = contacts.version + 1, data = EXCLUDED.data RETURNING 1)`);
       // The identity index changes only for contacts whose addresses changed (or that are new).
       const moved = contacts.filter((contact) => this.#committedIdentities.get(contact.id) !== identitiesOf(contact));
       if (moved.length > 0) {
-        await client.query('DELETE FROM contact_identities WHERE contact_id = ANY($1::text[])', [moved.map((contact) => contact.id)]);
-        const identities = moved.flatMap((contact) => contact.identities.map((identity) => JSON.stringify([identity.channel, identity.id, contact.id])));
-        await client.query('INSERT INTO contact_identities (channel, address, contact_id) SELECT i->>0, i->>1, i->>2 FROM unnest($1::json[]) AS i', [identities]);
+        const identities = param(moved.flatMap((contact) => contact.identities.map((identity) => JSON.stringify([identity.channel, identity.id, contact.id]))));
+        parts.push(`identities_gone AS (DELETE FROM contact_identities WHERE contact_id = ANY(${param(moved.map((contact) => contact.id))}::text[])
+          AND (channel, address) NOT IN (SELECT i->>0, i->>1 FROM unnest(${identities}::json[]) AS i) RETURNING 1)`);
+        parts.push(`identities_put AS (INSERT INTO contact_identities (channel, address, contact_id) SELECT i->>0, i->>1, i->>2 FROM unnest(${identities}::json[]) AS i
+          ON CONFLICT (channel, address) DO UPDATE SET contact_id = EXCLUDED.contact_id RETURNING 1)`);
       }
     }
+    let setSequence: number | undefined;
     if (this.#putConversations.size > 0) {
-      const conversations = [...this.#putConversations].map((id) => plain(this.#conversations.get(id) as Conversation));
       // Closed ones first: a conversation closed and another opened for the same contact never meet in the index.
-      const upsert = `INSERT INTO conversations (id, contact_id, status, stage, team, agent_id, version, data)
-        SELECT (c->>'id')::bigint, c->>'contactId', c->>'status', c->>'stage', c->>'team', c->>'agentId', 1, c FROM unnest($1::json[]) AS c
+      const conversations = [...this.#putConversations].map((id) => plain(this.#conversations.get(id) as Conversation))
+        .sort((a, b) => Number(a.status === 'open') - Number(b.status === 'open'));
+      parts.push(`conversations_put AS (INSERT INTO conversations (id, contact_id, status, stage, team, agent_id, version, data)
+        SELECT (c->>'id')::bigint, c->>'contactId', c->>'status', c->>'stage', c->>'team', c->>'agentId', 1, c
+        FROM unnest(${param(conversations.map((conversation) => JSON.stringify(conversation)))}::json[]) WITH ORDINALITY AS t(c, n) ORDER BY n
         ON CONFLICT (id) DO UPDATE SET contact_id = EXCLUDED.contact_id, status = EXCLUDED.status, stage = EXCLUDED.stage,
-          team = EXCLUDED.team, agent_id = EXCLUDED.agent_id, version = conversations.version + 1, data = EXCLUDED.data`;
-      for (const open of [false, true]) {
-        const batch = conversations.filter((conversation) => (conversation.status === 'open') === open);
-        if (batch.length > 0) await client.query(upsert, [batch.map((conversation) => JSON.stringify(conversation))]);
-      }
-      // Ids chosen by the work (not from newConversationId) move the sequence past them.
-      const highest = Math.max(...conversations.map((conversation) => conversation.id));
-      await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [highest]);
+          team = EXCLUDED.team, agent_id = EXCLUDED.agent_id, version = conversations.version + 1, data = EXCLUDED.data RETURNING 1)`);
+      // Ids the work chose itself (not from newConversationId, not read) move the sequence past them.
+      const chosen = conversations.filter((conversation) => !this.#knownConversationIds.has(conversation.id));
+      if (chosen.length > 0) setSequence = Math.max(...chosen.map((conversation) => conversation.id));
     }
     if (this.#putDocs.size > 0) {
       const docs = [...this.#putDocs].map((name) => this.#docs.get(name) as LiveDoc);
-      await client.query(
-        `INSERT INTO docs (collection, key, version, value) SELECT collection, key, 1, value FROM unnest($1::text[], $2::text[], $3::json[]) AS t(collection, key, value)
-         ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = EXCLUDED.value`,
-        [docs.map((doc) => doc.collection), docs.map((doc) => doc.key), docs.map((doc) => (doc.value === undefined ? null : JSON.stringify(doc.value)))],
-      );
+      parts.push(`docs_put AS (INSERT INTO docs (collection, key, version, value)
+        SELECT collection, key, 1, value FROM unnest(${param(docs.map((doc) => doc.collection))}::text[], ${param(docs.map((doc) => doc.key))}::text[],
+          ${param(docs.map((doc) => (doc.value === undefined ? null : JSON.stringify(doc.value))))}::json[]) AS t(collection, key, value)
+        ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = EXCLUDED.value RETURNING 1)`);
     }
     if (this.#messages.length > 0) {
-      const [counter] = (await client.query<{ value: string }>(
-        "UPDATE store_counters SET value = value + $1 WHERE name = 'message' RETURNING value",
-        [this.#messages.length],
-      )).rows;
-      const first = Number(counter?.value) - this.#messages.length + 1;
-      const rows = this.#messages.map((message, index) => messageRow({ ...message, id: first + index }));
-      await client.query(
-        `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, data)
-         SELECT (r->>'id')::bigint, r->>'contactId', (r->>'conversationId')::bigint, r->>'channel', r->>'address', r->>'direction',
-           r->>'channelMessageId', r->>'status', r->>'error', r->>'delivery', r->'data'
-         FROM unnest($1::json[]) AS r`,
-        [rows.map((row) => JSON.stringify(row))],
-      );
+      const count = param(this.#messages.length);
+      parts.push(`counter AS (UPDATE store_counters SET value = value + ${count} WHERE name = 'message' RETURNING value)`);
+      parts.push(`messages_put AS (INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, data)
+        SELECT counter.value - ${count} + r.n, r.m->>'contactId', (r.m->>'conversationId')::bigint, r.m->>'channel', r.m->>'address', r.m->>'direction',
+          r.m->>'channelMessageId', r.m->>'status', r.m->>'error', r.m->>'delivery', r.m->'data'
+        FROM counter, unnest(${param(this.#messages.map((message) => JSON.stringify(messageRow({ ...message, id: 0 }))))}::json[]) WITH ORDINALITY AS r(m, n) RETURNING 1)`);
     }
+    await client.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+    if (setSequence !== undefined) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [setSequence]);
   }
 
   #adoptContact(id: string, row: VersionedRow<Contact> | undefined): Contact | undefined {
@@ -462,7 +475,10 @@ export class PgTx implements Tx {
     const live = this.#conversations.get(id);
     if (live) return live;
     this.#recordRead('conversation', String(id), row ? Number(row.version) : 0, `conversation ${id}`);
-    if (row) this.#conversations.set(id, row.data);
+    if (row) {
+      this.#conversations.set(id, row.data);
+      this.#knownConversationIds.add(id);
+    }
     return row?.data;
   }
 
@@ -483,11 +499,6 @@ export class PgTx implements Tx {
   #assertActive(): void {
     if (this.#ended) throw new Error('this transaction has ended: use its tx only inside the work function, before it returns');
   }
-}
-
-/** The id a version row names its record by: a doc's `[collection, key]` as JSON, like `docName`. */
-function docNameOf(row: { kind: string; id: string }): string {
-  return row.kind === 'doc' ? JSON.stringify(JSON.parse(row.id)) : row.id;
 }
 
 /** Makes `value` the live object of a record, unless another object already is: that one is the fresh one. */
