@@ -2,6 +2,7 @@
 // open together; a lease, outbound claims and message ids hold across them; a store's claims are in doubt for the
 // other only once it is gone; a contact is erased with their conversations and messages.
 import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_SPACE } from '../../src/store/postgres/pool.ts';
 import type { PostgresStore } from '../../src/store/postgres/store.ts';
 import type { Message } from '../../src/store/types.ts';
 import { handleMessage, outbound } from './helpers.ts';
@@ -99,6 +100,25 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     await a.retryOutbound([second?.id ?? 0]);
     expect((await a.claimOutbound(5)).map((message) => message.id)).toEqual([second?.id]);
     expect(first).toBeDefined();
+  });
+
+  it('survives losing the connection of its instance lock: the next claim takes its instance lock again, so its claims are in doubt only meanwhile', async () => {
+    const [a, b] = await pair();
+    await a.transaction('webchat:ann', async (tx) => tx.addMessage(outbound('ann', 1, 'ann #1')));
+    await a.transaction('webchat:bob', async (tx) => tx.addMessage(outbound('bob', 1, 'bob #1')));
+    const [claimed] = await a.claimOutbound(1);
+    const [{ claimed_by: key } = { claimed_by: 0 }] = await sql<{ claimed_by: number }>(`SELECT claimed_by FROM ${a.schema}.messages WHERE id = $1`, [claimed?.id]);
+    // The database drops the connection holding store a's instance lock (a restart, a network cut, an admin).
+    await sql(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LOCK_SPACE} AND objsubid = 2 AND objid = $1`, [key]);
+    for (let waited = 0; (await b.outboundInDoubt()).length === 0; waited += 20) {
+      if (waited > 5000) throw new Error('the terminated connection still holds the instance lock');
+      await pause();
+    }
+    expect((await b.outboundInDoubt()).map((message) => message.id)).toEqual([claimed?.id]);
+    expect((await a.claimOutbound(5)).map((message) => message.text)).toEqual(['bob #1']);
+    // The lock is held again under the same number: a's first claim is its own again, not in doubt.
+    expect(await b.outboundInDoubt()).toEqual([]);
+    expect(await a.transaction('webchat:ann', async (tx) => (await tx.doc('none', 'x')) ?? 'still working')).toBe('still working');
   });
 
   it('numbers messages in commit order across both stores: a reader polling either never skips one', async () => {

@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import { migrate } from './migrations.ts';
-import { createPool } from './pool.ts';
+import { checkout, createPool } from './pool.ts';
 import { messageRow } from './rows.ts';
 
 /** Rows per insert statement. */
@@ -46,7 +46,7 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
     await migrate(pool, schema);
     const data = await source.everything();
     const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messages.length, docs: data.docs.length };
-    const client = await pool.connect();
+    const client = await checkout(pool, () => {});
     try {
       await client.query('BEGIN');
       try {

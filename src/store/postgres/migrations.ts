@@ -6,7 +6,7 @@
 // kept whole as JSON, with the columns queries filter on beside them; `version` grows with every write of a record
 // and is what a transaction's reads are validated against.
 import type pg from 'pg';
-import { checkSchema, lockKey } from './pool.ts';
+import { checkout, checkSchema, lockKey } from './pool.ts';
 
 interface Migration {
   version: number;
@@ -108,8 +108,10 @@ export const MIGRATIONS: readonly Migration[] = [
  */
 export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> {
   checkSchema(schema);
-  const client = await pool.connect();
   let broken = false;
+  const client = await checkout(pool, () => {
+    broken = true;
+  });
   try {
     await client.query('SELECT pg_advisory_lock($1)', [lockKey(schema, 'migrations')]);
     try {

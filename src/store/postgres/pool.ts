@@ -67,6 +67,30 @@ export function createPool(options: PoolOptions, onError: (error: Error) => void
   return pool;
 }
 
+/**
+ * A connection checked out of `pool` that reports, instead of throwing, the connection being lost while nobody is
+ * querying (pg emits that as an 'error' event, which would otherwise end the process). `release` takes the listener
+ * off again and may be called twice; a lost or doubtful connection is released with `true`, which closes it.
+ *
+ *     const client = await checkout(pool, (error) => log('warn', error.message));
+ *     try { await client.query('SELECT 1'); } finally { client.release(); }
+ */
+export async function checkout(pool: pg.Pool, onLost: (error: Error) => void): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const listener = (error: Error): void => onLost(error);
+  client.on('error', listener);
+  const release = client.release.bind(client);
+  let released = false;
+  // Idempotent: the connection may be given up both where it was lost and where its user finishes.
+  client.release = (destroy?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.off('error', listener);
+    release(destroy);
+  };
+  return client;
+}
+
 /** SQLSTATEs that mean "another transaction got there first: run again": unique violation, serialization, deadlock. */
 const CONFLICTS = new Set(['23505', '40001', '40P01']);
 /** SQLSTATE classes that mean the database cannot be reached or is going away (connection, shutdown, resources). */

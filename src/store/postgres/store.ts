@@ -13,7 +13,7 @@ import { ConflictError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
+import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
 import { filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { PgTx } from './tx.ts';
 
@@ -116,14 +116,17 @@ export class PostgresStore implements Store {
 
   /** Runs `fn` on a connection holding the session lock of `key`, released (or the connection closed) after. */
   async #inKeyLine<T>(key: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let broken = false;
     let client: pg.PoolClient;
     try {
-      client = await (this.#txPool as pg.Pool).connect();
+      client = await checkout(this.#txPool as pg.Pool, (error) => {
+        broken = true;
+        this.#lost(error);
+      });
     } catch (error) {
       throw storeError(error, 'the transaction');
     }
     const lock = lockKey(this.#schema, `key:${key}`);
-    let broken = false;
     try {
       try {
         await client.query('SELECT pg_advisory_lock($1)', [lock]);
@@ -200,6 +203,13 @@ export class PostgresStore implements Store {
   }
 
   async claimOutbound(limit: number): Promise<Message[]> {
+    if (!this.#instance && this.#phase === 'open') {
+      try {
+        await this.#holdInstanceLock();
+      } catch (error) {
+        throw storeError(error, 'claiming outbound messages');
+      }
+    }
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
     // messages sending, whichever processes claim.
     const rows = await this.#inTransaction('claiming outbound messages', async (client) => {
@@ -314,16 +324,7 @@ export class PostgresStore implements Store {
       this.#pool = createPool({ ...common, applicationName: 'switchboard' }, report);
       const applied = await migrate(this.#pool, this.#schema);
       if (applied.length > 0) this.#log('info', 'PostgreSQL schema migrated', { schema: this.#schema, applied });
-      this.#instance = await this.#pool.connect();
-      // A random instance number no live store holds: its claims are in doubt exactly when this lock is gone.
-      for (;;) {
-        const key = randomInt(1, 2 ** 31 - 1);
-        const [row] = (await this.#instance.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.instance(key))).rows;
-        if (row?.held) {
-          this.#instanceKey = key;
-          break;
-        }
-      }
+      await this.#holdInstanceLock();
     } catch (error) {
       this.#instance?.release(true);
       await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
@@ -332,6 +333,37 @@ export class PostgresStore implements Store {
     }
     this.#phase = 'open';
     this.#log('info', 'store opened', { store: 'postgres', schema: this.#schema, ms: Math.round(performance.now() - started) });
+  }
+
+  /**
+   * Takes this store's instance lock on a connection kept for it: the number it had if it can (a lost connection
+   * lost the lock), else a random one no live store holds. Claims are in doubt exactly when their number's lock is
+   * held by nobody.
+   */
+  async #holdInstanceLock(): Promise<void> {
+    const instance = await checkout(this.#pool as pg.Pool, (error) => {
+      // The lock went with the connection: the next claim takes it again first.
+      if (this.#instance === instance) this.#instance = undefined;
+      instance.release(true);
+      this.#lost(error);
+    });
+    try {
+      for (let key = this.#instanceKey || randomInt(1, 2 ** 31 - 1); ; key = randomInt(1, 2 ** 31 - 1)) {
+        const [row] = (await instance.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.instance(key))).rows;
+        if (row?.held) {
+          this.#instanceKey = key;
+          break;
+        }
+      }
+    } catch (error) {
+      instance.release(true);
+      throw error;
+    }
+    this.#instance = instance;
+  }
+
+  #lost(error: Error): void {
+    this.#log('warn', 'a PostgreSQL connection was lost; the next query opens a new one', { error: error.message });
   }
 
   async #close(): Promise<void> {
@@ -344,11 +376,13 @@ export class PostgresStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     // Without the instance lock, what this store still had sending is in doubt for the others from now on. Unlocked
     // before close returns (a connection's end reaches the server a little later).
+    const instance = this.#instance;
+    this.#instance = undefined;
     let broken = false;
-    await this.#instance?.query('SELECT pg_advisory_unlock($1, $2)', LOCK.instance(this.#instanceKey)).catch(() => {
+    await instance?.query('SELECT pg_advisory_unlock($1, $2)', LOCK.instance(this.#instanceKey)).catch(() => {
       broken = true;
     });
-    this.#instance?.release(broken);
+    instance?.release(broken);
     await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
     this.#phase = 'closed';
     this.#log('info', 'store closed', { store: 'postgres', schema: this.#schema });
@@ -357,13 +391,16 @@ export class PostgresStore implements Store {
   /** Runs `fn` between BEGIN and COMMIT on a connection of the reads' pool; ROLLBACK if it throws. */
   async #inTransaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     this.#assertReadable();
+    let broken = false;
     let client: pg.PoolClient;
     try {
-      client = await (this.#pool as pg.Pool).connect();
+      client = await checkout(this.#pool as pg.Pool, (error) => {
+        broken = true;
+        this.#lost(error);
+      });
     } catch (error) {
       throw storeError(error, what);
     }
-    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await fn(client);
