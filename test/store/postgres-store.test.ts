@@ -148,6 +148,32 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect(seen).toHaveLength(120);
   });
 
+  it('keeps any text JSON carries, NUL and lone surrogates included, and finds records by such keys', async () => {
+    const [a] = await pair();
+    const odd = 'a\u0000b \ud800';
+    await a.transaction(`webchat:${odd}`, async (tx) => {
+      tx.putContact({ id: odd, identities: [{ channel: 'webchat', id: odd }], name: odd, fields: { note: odd }, tags: [odd], createdAt: odd, updatedAt: odd });
+      tx.addMessage({ contactId: odd, channel: 'webchat', address: odd, direction: 'in', from: 'contact', text: odd, channelMessageId: odd, at: odd });
+      tx.putDoc(odd, odd, { value: odd });
+    });
+    expect((await a.contactByIdentity('webchat', odd))?.name).toBe(odd);
+    expect(await a.contact(odd)).toMatchObject({ id: odd, fields: { note: odd }, tags: [odd] });
+    expect((await a.messageByChannelId('webchat', odd))?.text).toBe(odd);
+    expect((await a.messagesOfAddress('webchat', odd)).map((message) => message.text)).toEqual([odd]);
+    expect(await a.doc(odd, odd)).toEqual({ value: odd });
+    // Read and written again inside a transaction: validated against itself, no false conflict.
+    await a.transaction(`webchat:${odd}`, async (tx) => {
+      expect(await tx.hasInbound('webchat', odd)).toBe(true);
+      const contact = await tx.contactByIdentity('webchat', odd);
+      if (!contact) throw new Error('the contact was not found');
+      contact.tags.push('again');
+      tx.putContact(contact);
+      tx.putDoc(odd, odd, { value: `${(await tx.doc<{ value: string }>(odd, odd))?.value} again` });
+    }, { attempts: 1 });
+    expect(await a.doc(odd, odd)).toEqual({ value: `${odd} again` });
+    expect(await a.eraseContact(odd)).toEqual({ conversations: 0, messages: 1, files: [] });
+  });
+
   it('erases a contact with their conversations and messages, and returns the media refs to delete', async () => {
     const [a] = await pair();
     await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'a1'));

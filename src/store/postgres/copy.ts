@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import { migrate } from './migrations.ts';
 import { checkout, createPool } from './pool.ts';
-import { messageRow } from './rows.ts';
+import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
 
 /** Rows per insert statement. */
 const BATCH = 1000;
@@ -78,33 +78,22 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
 }
 
 async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>): Promise<void> {
+  const run = async (build: (params: Params) => string): Promise<void> => {
+    const params = new Params();
+    const sql = build(params);
+    await client.query(sql, params.values);
+  };
   for (const contacts of batches(data.contacts)) {
     // In the embedded store's order, which is the order contacts were first stored (`seq`).
-    await client.query('INSERT INTO contacts (id, version, data) SELECT c->>\'id\', 1, c FROM unnest($1::json[]) WITH ORDINALITY AS t(c, n) ORDER BY n', [contacts.map((contact) => JSON.stringify(contact))]);
-    const identities = contacts.flatMap((contact) => contact.identities.map((identity) => JSON.stringify([identity.channel, identity.id, contact.id])));
-    await client.query('INSERT INTO contact_identities (channel, address, contact_id) SELECT i->>0, i->>1, i->>2 FROM unnest($1::json[]) AS i ON CONFLICT DO NOTHING', [identities]);
+    await run((params) => upsertContacts(params, contacts));
+    await run((params) => `INSERT INTO contact_identities (channel, address, contact_id) SELECT channel, address, contact_id FROM ${identities(params, contacts)} ON CONFLICT DO NOTHING`);
   }
-  for (const conversations of batches(data.conversations)) {
-    await client.query(
-      `INSERT INTO conversations (id, contact_id, status, stage, team, agent_id, version, data)
-       SELECT (c->>'id')::bigint, c->>'contactId', c->>'status', c->>'stage', c->>'team', c->>'agentId', 1, c FROM unnest($1::json[]) AS c`,
-      [conversations.map((conversation) => JSON.stringify(conversation))],
-    );
-  }
-  for (const messages of batches(data.messages)) {
-    await client.query(
-      `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, data)
-       SELECT (r->>'id')::bigint, r->>'contactId', (r->>'conversationId')::bigint, r->>'channel', r->>'address', r->>'direction',
-         r->>'channelMessageId', r->>'status', r->>'error', r->>'delivery', r->'data'
-       FROM unnest($1::json[]) AS r`,
-      [messages.map((message) => JSON.stringify(messageRow(message)))],
-    );
-  }
+  for (const conversations of batches(data.conversations)) await run((params) => upsertConversations(params, conversations));
+  for (const messages of batches(data.messages)) await run((params) => insertMessages(params, messages, messages.map((message) => message.id)));
   for (const docs of batches(data.docs)) {
-    await client.query(
-      'INSERT INTO docs (collection, key, version, value) SELECT collection, key, 1, value FROM unnest($1::text[], $2::text[], $3::json[]) AS t(collection, key, value)',
-      [docs.map(([collection]) => collection), docs.map(([, key]) => key), docs.map(([, , value]) => JSON.stringify(value))],
-    );
+    await run((params) => `INSERT INTO docs (collection, key, version, value)
+      SELECT collection, key, 1, value FROM unnest(${params.add(docs.map(([collection]) => collection))}::text[], ${params.add(docs.map(([, key]) => key))}::text[],
+        ${params.add(docs.map(([, , value]) => JSON.stringify(value)))}::json[]) AS t(collection, key, value)`);
   }
   // Ids go on from the highest the embedded store handed out, as they would have there.
   const lastMessage = Math.max(data.counters.message, data.messages.at(-1)?.id ?? 0);

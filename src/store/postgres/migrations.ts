@@ -73,6 +73,8 @@ export const MIGRATIONS: readonly Migration[] = [
         status text,
         error text,
         delivery text,
+        -- Brought by a history sync (not something the person wrote to Switchboard).
+        history boolean NOT NULL DEFAULT false,
         -- The live store that claimed it for sending (its instance lock), while status = 'sending'.
         claimed_by integer,
         data json NOT NULL

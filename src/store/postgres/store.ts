@@ -14,7 +14,7 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
-import { filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
+import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { PgTx } from './tx.ts';
 
 export interface PostgresStoreOptions {
@@ -186,12 +186,11 @@ export class PostgresStore implements Store {
   }
 
   async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
-    const rows = await this.#rows<{ at: string }>(
-      `SELECT data->>'at' AS at FROM messages WHERE channel = $1 AND address = $2 AND direction = 'in' AND data->>'history' IS NULL
-       ORDER BY id DESC LIMIT 1`,
+    const rows = await this.#rows<{ data: Message }>(
+      "SELECT data FROM messages WHERE channel = $1 AND address = $2 AND direction = 'in' AND NOT history ORDER BY id DESC LIMIT 1",
       [channel, address],
     );
-    return rows[0]?.at;
+    return rows[0]?.data.at;
   }
 
   async messagesOfConversation(conversationId: number): Promise<Message[]> {
@@ -286,7 +285,7 @@ export class PostgresStore implements Store {
     for (;;) {
       const before = await this.#conversationIdsOf(this.#pool as pg.Pool, contactId);
       const erased = await this.#inTransaction('erasing a contact', async (client) => {
-        const contact = (await client.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', [contactId])).rows[0]?.data;
+        const contact = (await client.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', clean([contactId]))).rows[0]?.data;
         const names = [`contact:${contactId}`, `open:${contactId}`, ...before.map((id) => `conversation:${id}`),
           ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`)];
         const keys = [...new Set(names.map((name) => BigInt(lockKey(this.#schema, name))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
@@ -294,13 +293,13 @@ export class PostgresStore implements Store {
         const ids = await this.#conversationIdsOf(client, contactId);
         // A conversation opened since the first look is not under a lock yet: look again, with it.
         if (ids.length !== before.length || ids.some((id, index) => id !== before[index])) return undefined;
-        const gone = await client.query<{ attachments: { ref?: string }[] | null }>(
-          `DELETE FROM messages WHERE contact_id = $1 OR conversation_id = ANY($2::bigint[]) RETURNING data->'attachments' AS attachments`,
-          [contactId, ids],
+        const gone = await client.query<{ data: Message }>(
+          'DELETE FROM messages WHERE contact_id = $1 OR conversation_id = ANY($2::bigint[]) RETURNING data',
+          clean([contactId, ids]),
         );
-        await client.query('DELETE FROM conversations WHERE contact_id = $1', [contactId]);
-        await client.query('DELETE FROM contacts WHERE id = $1', [contactId]);
-        const files = gone.rows.flatMap((row) => (row.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
+        await client.query('DELETE FROM conversations WHERE contact_id = $1', clean([contactId]));
+        await client.query('DELETE FROM contacts WHERE id = $1', clean([contactId]));
+        const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
         return { conversations: ids.length, messages: gone.rowCount ?? 0, files };
       });
       if (erased) return erased;
@@ -309,7 +308,7 @@ export class PostgresStore implements Store {
 
   async #conversationIdsOf(on: pg.Pool | pg.PoolClient, contactId: string): Promise<number[]> {
     try {
-      return (await on.query<{ id: string }>('SELECT id FROM conversations WHERE contact_id = $1 ORDER BY id', [contactId])).rows.map((row) => Number(row.id));
+      return (await on.query<{ id: string }>('SELECT id FROM conversations WHERE contact_id = $1 ORDER BY id', clean([contactId]))).rows.map((row) => Number(row.id));
     } catch (error) {
       throw storeError(error, 'a read');
     }
@@ -432,7 +431,7 @@ export class PostgresStore implements Store {
   async #rows<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
     this.#assertReadable();
     try {
-      return (await (this.#pool as pg.Pool).query<R>(sql, params)).rows;
+      return (await (this.#pool as pg.Pool).query<R>(sql, clean(params))).rows;
     } catch (error) {
       throw storeError(error, 'a store query');
     }

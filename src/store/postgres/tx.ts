@@ -13,7 +13,7 @@ import { ConflictError, StaleWriteError } from '../errors.ts';
 import { matchesFilter } from '../filter.ts';
 import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from '../types.ts';
 import { lockKey, storeError } from './pool.ts';
-import { filterSql, messageColumns, messageFromRow, messageRow, type MessageRow } from './rows.ts';
+import { clean, cleanText, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
 
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const docName = (collection: string, key: string): string => JSON.stringify([collection, key]);
@@ -321,24 +321,31 @@ export class PgTx implements Tx {
    * identities put, inbound channel ids already stored, and the conversations put or open for a contact put open.
    */
   async #committed(client: pg.PoolClient): Promise<CheckRow[]> {
-    const reads = { contact: [] as string[], conversation: [] as string[], doc: [] as string[] };
-    for (const read of this.#reads.values()) reads[read.kind].push(read.id);
-    const identities = [...this.#putContacts].flatMap((id) => (this.#contacts.get(id) as Contact).identities.map((identity) => JSON.stringify([identity.channel, identity.id])));
-    const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined)
-      .map((message) => JSON.stringify([message.channel, message.channelMessageId]));
+    const reads = { contact: [] as string[], conversation: [] as string[], doc: [] as [string, string][] };
+    for (const read of this.#reads.values()) {
+      if (read.kind === 'doc') reads.doc.push(JSON.parse(read.id) as [string, string]);
+      else reads[read.kind].push(read.id);
+    }
+    const identities = [...this.#putContacts].flatMap((id) => (this.#contacts.get(id) as Contact).identities);
+    const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined);
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
     const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
     const { rows } = await client.query<CheckRow>(
       `SELECT 'contact' AS kind, id AS a, NULL AS b, NULL AS c, version FROM contacts WHERE id = ANY($1::text[])
        UNION ALL SELECT 'conversation', id::text, NULL, NULL, version FROM conversations WHERE id = ANY($2::bigint[])
-       UNION ALL SELECT 'doc', collection, key, NULL, version FROM docs WHERE (collection, key) IN (SELECT d->>0, d->>1 FROM unnest($3::json[]) AS d)
+       UNION ALL SELECT 'doc', collection, key, NULL, version FROM docs WHERE (collection, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))
        UNION ALL SELECT 'identity', channel, address, contact_id, NULL FROM contact_identities
-         WHERE (channel, address) IN (SELECT i->>0, i->>1 FROM unnest($4::json[]) AS i)
+         WHERE (channel, address) IN (SELECT * FROM unnest($5::text[], $6::text[]))
        UNION ALL (SELECT 'inbound', channel, channel_message_id, NULL, NULL FROM messages WHERE direction = 'in'
-         AND (channel, channel_message_id) IN (SELECT m->>0, m->>1 FROM unnest($5::json[]) AS m) LIMIT 1)
+         AND (channel, channel_message_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1)
        UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations
-         WHERE id = ANY($6::bigint[]) OR (status = 'open' AND contact_id = ANY($7::text[]))`,
-      [reads.contact, reads.conversation, reads.doc, identities, inbound, put.map((conversation) => conversation.id), opening],
+         WHERE id = ANY($9::bigint[]) OR (status = 'open' AND contact_id = ANY($10::text[]))`,
+      clean([
+        reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
+        identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
+        inbound.map((message) => message.channel), inbound.map((message) => message.channelMessageId),
+        put.map((conversation) => conversation.id), opening,
+      ]),
     );
     return rows;
   }
@@ -364,9 +371,13 @@ export class PgTx implements Tx {
       }
     }
     for (const read of this.#reads.values()) {
-      if ((versions.get(`${read.kind}:${read.id}`) ?? 0) !== read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
+      // Keys as the database holds them (`cleanText`): a doc's name is made again from its cleaned parts.
+      const id = read.kind === 'doc' ? docName(...(clean(JSON.parse(read.id) as string[]) as [string, string])) : cleanText(read.id);
+      if ((versions.get(`${read.kind}:${id}`) ?? 0) !== read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
     }
 
+    // The database names contacts as `cleanText` made their ids.
+    const putByStoredId = new Map([...this.#putContacts].map((id) => [cleanText(id), id]));
     const claimed = new Map<string, string>();
     for (const id of this.#putContacts) {
       const contact = this.#contacts.get(id) as Contact;
@@ -377,7 +388,8 @@ export class PgTx implements Tx {
           throw new ConflictError(`identity ${name} is put on two contacts (${other}, ${contact.id}) in one transaction`);
         }
         claimed.set(name, contact.id);
-        const owner = owners.get(JSON.stringify([identity.channel, identity.id]));
+        const stored = owners.get(JSON.stringify([cleanText(identity.channel), cleanText(identity.id)]));
+        const owner = stored === undefined ? undefined : (putByStoredId.get(stored) ?? stored);
         const ownerNow = owner === undefined || !this.#putContacts.has(owner) ? undefined : this.#contacts.get(owner);
         if (owner !== undefined && owner !== contact.id && (!ownerNow || hasIdentity(ownerNow, identity))) {
           throw new ConflictError(`identity ${name} already belongs to contact ${owner}, not ${contact.id}`);
@@ -392,11 +404,11 @@ export class PgTx implements Tx {
       const conversation = this.#conversations.get(id) as Conversation;
       const { contactId } = conversation;
       const owner = committedOwner.get(id);
-      if (owner !== undefined && owner !== contactId) {
+      if (owner !== undefined && owner !== cleanText(contactId)) {
         throw new ConflictError(`conversation #${id} belongs to contact ${owner}; it cannot move to ${contactId}`);
       }
       if (conversation.status !== 'open') continue;
-      const openId = opening.get(contactId) ?? openOf.get(contactId);
+      const openId = opening.get(contactId) ?? openOf.get(cleanText(contactId));
       const closedHere = openId !== undefined && this.#putConversations.has(openId) && this.#conversations.get(openId)?.status === 'closed';
       if (openId !== undefined && openId !== id && !closedHere) {
         throw new ConflictError(`contact ${contactId} already has open conversation #${openId}; #${id} cannot be open too`);
@@ -410,20 +422,18 @@ export class PgTx implements Tx {
    * and held until COMMIT: the next commit that adds messages waits for this one, so ids follow commit order.
    */
   async #write(client: pg.PoolClient): Promise<void> {
-    const params: unknown[] = [];
-    const param = (value: unknown): string => `$${params.push(value)}`;
+    const params = new Params();
     const parts: string[] = [];
     if (this.#putContacts.size > 0) {
       const contacts = [...this.#putContacts].map((id) => plain(this.#contacts.get(id) as Contact));
-      parts.push(`contacts_put AS (INSERT INTO contacts (id, version, data) SELECT c->>'id', 1, c FROM unnest(${param(contacts.map((contact) => JSON.stringify(contact)))}::json[]) AS c
-        ON CONFLICT (id) DO UPDATE SET version = contacts.version + 1, data = EXCLUDED.data RETURNING 1)`);
+      parts.push(`contacts_put AS (${upsertContacts(params, contacts)} RETURNING 1)`);
       // The identity index changes only for contacts whose addresses changed (or that are new).
       const moved = contacts.filter((contact) => this.#committedIdentities.get(contact.id) !== identitiesOf(contact));
       if (moved.length > 0) {
-        const identities = param(moved.flatMap((contact) => contact.identities.map((identity) => JSON.stringify([identity.channel, identity.id, contact.id]))));
-        parts.push(`identities_gone AS (DELETE FROM contact_identities WHERE contact_id = ANY(${param(moved.map((contact) => contact.id))}::text[])
-          AND (channel, address) NOT IN (SELECT i->>0, i->>1 FROM unnest(${identities}::json[]) AS i) RETURNING 1)`);
-        parts.push(`identities_put AS (INSERT INTO contact_identities (channel, address, contact_id) SELECT i->>0, i->>1, i->>2 FROM unnest(${identities}::json[]) AS i
+        const now = identities(params, moved);
+        parts.push(`identities_gone AS (DELETE FROM contact_identities WHERE contact_id = ANY(${params.add(moved.map((contact) => contact.id))}::text[])
+          AND (channel, address) NOT IN (SELECT channel, address FROM ${now}) RETURNING 1)`);
+        parts.push(`identities_put AS (INSERT INTO contact_identities (channel, address, contact_id) SELECT channel, address, contact_id FROM ${now}
           ON CONFLICT (channel, address) DO UPDATE SET contact_id = EXCLUDED.contact_id RETURNING 1)`);
       }
     }
@@ -432,11 +442,7 @@ export class PgTx implements Tx {
       // Closed ones first: a conversation closed and another opened for the same contact never meet in the index.
       const conversations = [...this.#putConversations].map((id) => plain(this.#conversations.get(id) as Conversation))
         .sort((a, b) => Number(a.status === 'open') - Number(b.status === 'open'));
-      parts.push(`conversations_put AS (INSERT INTO conversations (id, contact_id, status, stage, team, agent_id, version, data)
-        SELECT (c->>'id')::bigint, c->>'contactId', c->>'status', c->>'stage', c->>'team', c->>'agentId', 1, c
-        FROM unnest(${param(conversations.map((conversation) => JSON.stringify(conversation)))}::json[]) WITH ORDINALITY AS t(c, n) ORDER BY n
-        ON CONFLICT (id) DO UPDATE SET contact_id = EXCLUDED.contact_id, status = EXCLUDED.status, stage = EXCLUDED.stage,
-          team = EXCLUDED.team, agent_id = EXCLUDED.agent_id, version = conversations.version + 1, data = EXCLUDED.data RETURNING 1)`);
+      parts.push(`conversations_put AS (${upsertConversations(params, conversations)} RETURNING 1)`);
       // Ids the work chose itself (not from newConversationId, not read) move the sequence past them.
       const chosen = conversations.filter((conversation) => !this.#knownConversationIds.has(conversation.id));
       if (chosen.length > 0) setSequence = Math.max(...chosen.map((conversation) => conversation.id));
@@ -444,19 +450,16 @@ export class PgTx implements Tx {
     if (this.#putDocs.size > 0) {
       const docs = [...this.#putDocs].map((name) => this.#docs.get(name) as LiveDoc);
       parts.push(`docs_put AS (INSERT INTO docs (collection, key, version, value)
-        SELECT collection, key, 1, value FROM unnest(${param(docs.map((doc) => doc.collection))}::text[], ${param(docs.map((doc) => doc.key))}::text[],
-          ${param(docs.map((doc) => (doc.value === undefined ? null : JSON.stringify(doc.value))))}::json[]) AS t(collection, key, value)
+        SELECT collection, key, 1, value FROM unnest(${params.add(docs.map((doc) => doc.collection))}::text[], ${params.add(docs.map((doc) => doc.key))}::text[],
+          ${params.add(docs.map((doc) => (doc.value === undefined ? null : JSON.stringify(doc.value))))}::json[]) AS t(collection, key, value)
         ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = EXCLUDED.value RETURNING 1)`);
     }
     if (this.#messages.length > 0) {
-      const count = param(this.#messages.length);
+      const count = params.add(this.#messages.length);
       parts.push(`counter AS (UPDATE store_counters SET value = value + ${count} WHERE name = 'message' RETURNING value)`);
-      parts.push(`messages_put AS (INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, data)
-        SELECT counter.value - ${count} + r.n, r.m->>'contactId', (r.m->>'conversationId')::bigint, r.m->>'channel', r.m->>'address', r.m->>'direction',
-          r.m->>'channelMessageId', r.m->>'status', r.m->>'error', r.m->>'delivery', r.m->'data'
-        FROM counter, unnest(${param(this.#messages.map((message) => JSON.stringify(messageRow({ ...message, id: 0 }))))}::json[]) WITH ORDINALITY AS r(m, n) RETURNING 1)`);
+      parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: `counter.value - ${count} + t.n`, from: 'counter' })} RETURNING 1)`);
     }
-    await client.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+    await client.query(`WITH ${parts.join(',\n')} SELECT 1`, params.values);
     if (setSequence !== undefined) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [setSequence]);
   }
 
@@ -490,7 +493,7 @@ export class PgTx implements Tx {
 
   async #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
     try {
-      return (await this.#client.query<R>(sql, params)).rows;
+      return (await this.#client.query<R>(sql, clean(params))).rows;
     } catch (error) {
       throw storeError(error, 'a read');
     }
