@@ -22,7 +22,7 @@
 // records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
 // commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
 // slip in between.
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
@@ -56,7 +56,7 @@ interface QueuedCommit {
 /** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
 const DEFAULT_ATTEMPTS = 60;
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
-const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
+const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
 
 function isRecord(value: unknown): value is JournalRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -132,6 +132,13 @@ export class LowdbStore implements Store {
   #writer: Promise<void> | undefined;
   /** Messages found `sending` at open: claimed by the process that stopped, outcome unknown. */
   #inDoubt = new Set<number>();
+  /**
+   * Erases waiting for the next compaction to rewrite the messages archive without what they erased (and to empty
+   * the journal that still holds it): an erase is done only once no file holds the erased messages any more.
+   */
+  #rewrites: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Set at open when the journal held an erase: the archive may still hold what it erased. */
+  #rewriteAtOpen = false;
 
   constructor(options: LowdbStoreOptions) {
     this.#dir = options.dir;
@@ -324,6 +331,34 @@ export class LowdbStore implements Store {
     return this.#append([{ message: { ...message, delivery } }]);
   }
 
+  /**
+   * Erases a contact, their conversations and their messages (a data-protection request); resolves once the erase
+   * is durable and the journal and the messages archive no longer hold what it removed. Concurrent transactions
+   * that read the contact or one of its conversations are refused at commit and run again on the erased state.
+   *
+   *     const { files } = await store.eraseContact(contactId); // then delete each file from the media store
+   */
+  async eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    const erased = this.#state.erasable(contactId);
+    if (!this.#state.contacts.has(contactId) && erased.conversations.length === 0 && erased.messages.length === 0) {
+      return { conversations: 0, messages: 0, files: [] };
+    }
+    for (const id of erased.messages) {
+      this.#inDoubt.delete(id);
+      this.#unarchived.delete(id);
+    }
+    const durable = this.#append([{ eraseContact: contactId }]);
+    // In the same synchronous step as the line queued above: the compaction that follows its batch rewrites.
+    const rewritten = new Promise<void>((resolve, reject) => this.#rewrites.push({ resolve, reject }));
+    rewritten.catch(() => {});
+    await durable;
+    await rewritten;
+    this.#log('info', 'contact erased', { contact: contactId, conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files.length });
+    return { conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files };
+  }
+
   async messageCount(): Promise<number> {
     return this.#read().messages.size;
   }
@@ -358,6 +393,11 @@ export class LowdbStore implements Store {
       this.#releaseLock = await acquireLock(this.#dir);
       await this.#recover();
       this.#journal = await open(this.#paths.journal, 'a');
+      if (this.#rewriteAtOpen) {
+        // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
+        const { snapshot, messages } = this.#capture(true);
+        await this.#compact(snapshot, messages, true);
+      }
     } catch (error) {
       await this.#releaseLock?.();
       this.#phase = 'closed';
@@ -405,11 +445,16 @@ export class LowdbStore implements Store {
       if (seq <= snapshotSeq) return;
       if (seq <= this.#seq) throw new CorruptStoreError(journalPath, line, `sequence ${seq} does not follow ${this.#seq}`);
       this.#replay(records, journalPath, line);
-      for (const record of records) if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+      for (const record of records) {
+        if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+        if ('eraseContact' in record) this.#rewriteAtOpen = true;
+      }
       this.#seq = seq;
     });
     this.#reportDropped(journalPath, journal.droppedBytes);
     this.#journalBytes = journal.bytes;
+    // Messages added and then erased within the journal are not archived.
+    for (const id of this.#unarchived.keys()) if (!this.#state.messages.has(id)) this.#unarchived.delete(id);
     this.#inDoubt = new Set(this.#state.sendingIds());
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
@@ -485,8 +530,10 @@ export class LowdbStore implements Store {
       const batch = this.#queue;
       this.#queue = [];
       const data = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
+      const rewrites = this.#rewrites.splice(0);
+      const rewrite = rewrites.length > 0;
       // Captured now, while memory holds exactly what the journal will hold after this batch.
-      const compaction = data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes ? this.#capture() : undefined;
+      const compaction = rewrite || (data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes) ? this.#capture(rewrite) : undefined;
       try {
         if (data.length > 0) {
           await appendAll(journal, data);
@@ -495,24 +542,32 @@ export class LowdbStore implements Store {
         }
       } catch (error) {
         this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
+        for (const waiting of rewrites) waiting.reject(this.#failure as Error);
         break;
       }
       for (const commit of batch) commit.resolve();
       if (compaction) {
         try {
-          await this.#compact(compaction.snapshot, compaction.messages);
+          await this.#compact(compaction.snapshot, compaction.messages, rewrite);
         } catch (error) {
           this.#fail(error, `compaction into ${this.#dir} failed`, []);
+          for (const waiting of rewrites) waiting.reject(this.#failure as Error);
           break;
         }
       }
+      for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
   }
 
-  /** What the next compaction writes: the snapshot of everything queued so far, and the messages to archive. */
-  #capture(): { snapshot: Snapshot; messages: string } {
-    const messages = [...this.#unarchived.values()].map((json) => `${json}\n`).join('');
+  /**
+   * What the next compaction writes: the snapshot of everything queued so far, and the messages to archive (with
+   * `whole`, every message, to replace the archive: after an erase).
+   */
+  #capture(whole = false): { snapshot: Snapshot; messages: string } {
+    const messages = whole
+      ? [...this.#state.messages.values()].sort((a, b) => a.id - b.id).map((message) => `${JSON.stringify(message)}\n`).join('')
+      : [...this.#unarchived.values()].map((json) => `${json}\n`).join('');
     this.#unarchived = new Map();
     return { snapshot: this.#state.capture(this.#seq), messages };
   }
@@ -522,10 +577,23 @@ export class LowdbStore implements Store {
    * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
    * and journal lines the snapshot already includes are skipped by their sequence number.
    */
-  async #compact(snapshot: Snapshot, messages: string): Promise<void> {
+  async #compact(snapshot: Snapshot, messages: string, replaceArchive = false): Promise<void> {
     const started = performance.now();
     const archived = Buffer.from(messages, 'utf8');
-    if (archived.length > 0) {
+    if (replaceArchive) {
+      // Written whole beside the archive, then renamed over it: a crash leaves the old archive or the new one, and
+      // the journal (emptied only below) erases again whatever the old one still holds.
+      const temporary = `${this.#paths.archive}.tmp`;
+      const archive = await open(temporary, 'w');
+      try {
+        await appendAll(archive, archived);
+        if (this.#fsync) await archive.datasync();
+      } finally {
+        await archive.close();
+      }
+      await rename(temporary, this.#paths.archive);
+      if (this.#fsync) await syncPath(this.#dir);
+    } else if (archived.length > 0) {
       const archive = await open(this.#paths.archive, 'a');
       try {
         await appendAll(archive, archived);
