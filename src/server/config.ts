@@ -169,8 +169,11 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     });
     throw new ConfigError(`Bad configuration:\n  ${lines.join('\n  ')}`);
   }
-  if (result.data.STORE === 'postgres') {
-    throw new ConfigError('Bad configuration:\n  STORE="postgres": PostgreSQL is not available yet; use STORE=lowdb (the default)');
+  if (result.data.STORE === 'postgres' && !result.data.DATABASE_URL) {
+    throw new ConfigError('Bad configuration:\n  STORE="postgres": set DATABASE_URL too, like postgresql://switchboard:secret@db.internal:5432/switchboard');
+  }
+  if (result.data.DATABASE_URL && !/^postgres(ql)?:\/\//.test(result.data.DATABASE_URL)) {
+    throw new ConfigError('Bad configuration:\n  DATABASE_URL: must start with postgresql://, like postgresql://switchboard:secret@db.internal:5432/switchboard');
   }
   return result.data;
 }

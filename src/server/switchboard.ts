@@ -163,7 +163,10 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
   try {
     if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
-    store = await openStore({ dir: resolve(dataDir, 'store'), log: (level, msg, extra) => log[level](extra ?? {}, msg) });
+    const storeLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => log[level](extra ?? {}, msg);
+    store = await openStore(config.STORE === 'postgres'
+      ? { kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog }
+      : { dir: resolve(dataDir, 'store'), log: storeLog });
     waitingFor.delete('opening the store');
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 

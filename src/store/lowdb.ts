@@ -363,6 +363,29 @@ export class LowdbStore implements Store {
     return this.#read().messages.size;
   }
 
+  /**
+   * Everything the store holds, as copies: what `npm run migrate-store` copies into PostgreSQL. Messages in id
+   * order; `counters` are the highest ids handed out (ids of records since removed included).
+   *
+   *     const { contacts, messages } = await store.everything();
+   */
+  async everything(): Promise<{
+    contacts: Contact[];
+    conversations: Conversation[];
+    messages: Message[];
+    docs: [collection: string, key: string, value: unknown][];
+    counters: { message: number; conversation: number };
+  }> {
+    const snapshot = this.#read().capture(this.#seq);
+    return structuredClone({
+      contacts: snapshot.contacts,
+      conversations: [...snapshot.conversations].sort((a, b) => a.id - b.id),
+      messages: [...this.#state.messages.values()].sort((a, b) => a.id - b.id),
+      docs: snapshot.docs,
+      counters: snapshot.counters,
+    });
+  }
+
   async #open(): Promise<void> {
     const started = performance.now();
     try {

@@ -40,6 +40,9 @@ describe('configuration', () => {
   it('names the variable whose value is bad', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty": must be a port number/);
     expect(() => readConfig({ STORE: 'mysql' })).toThrow(/STORE="mysql": must be lowdb or postgres/);
+    expect(() => readConfig({ STORE: 'postgres' })).toThrow(/STORE="postgres": set DATABASE_URL too/);
+    expect(() => readConfig({ STORE: 'postgres', DATABASE_URL: 'mysql://db/switchboard' })).toThrow(/DATABASE_URL: must start with postgresql:\/\//);
+    expect(readConfig({ STORE: 'postgres', DATABASE_URL: 'postgresql://db/switchboard' }).STORE).toBe('postgres');
     expect(() => readConfig({ TELEGRAM_API_ROOT: 'not a url' })).toThrow(/TELEGRAM_API_ROOT/);
     expect(() => readConfig({ AUTO_CLOSE_AFTER: 'soon' })).toThrow(/AUTO_CLOSE_AFTER="soon": must be a duration/);
   });

@@ -1,0 +1,121 @@
+// Copying an embedded store into PostgreSQL (`npm run migrate-store`): everything in one database transaction, ids
+// kept, then checked by counting what landed against what the embedded store holds.
+import type pg from 'pg';
+import type { LowdbStore } from '../lowdb.ts';
+import { migrate } from './migrations.ts';
+import { checkout, createPool } from './pool.ts';
+import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
+
+/** Rows per insert statement. */
+const BATCH = 1000;
+
+/** What was copied, counted in the embedded store (`source`) and in PostgreSQL (`target`). */
+export interface CopyReport {
+  source: Counts;
+  target: Counts;
+}
+
+export interface Counts {
+  contacts: number;
+  conversations: number;
+  messages: number;
+  docs: number;
+}
+
+/** The target already holds data and `force` was not given: nothing was changed. */
+export class TargetNotEmptyError extends Error {
+  override readonly name = 'TargetNotEmptyError';
+}
+
+/** The counts after the copy differ from the source's: the copy was rolled back. */
+export class CopyMismatchError extends Error {
+  override readonly name = 'CopyMismatchError';
+}
+
+/**
+ * Copies everything `source` holds into the PostgreSQL database at `url` (schema `schema`, migrated first). Refuses
+ * a target that holds any contact, conversation, message or document unless `force`, which empties it first. The
+ * counts are compared inside the transaction: on a mismatch nothing is committed.
+ *
+ *     const report = await copyToPostgres(lowdb, { url: process.env.DATABASE_URL, force: false });
+ */
+export async function copyToPostgres(source: LowdbStore, options: { url: string; schema?: string; force?: boolean }): Promise<CopyReport> {
+  const schema = options.schema ?? 'switchboard';
+  const pool = createPool({ url: options.url, schema, max: 1, applicationName: 'switchboard migrate-store' }, () => {});
+  try {
+    await migrate(pool, schema);
+    const data = await source.everything();
+    const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messages.length, docs: data.docs.length };
+    const client = await checkout(pool, () => {});
+    try {
+      await client.query('BEGIN');
+      try {
+        const before = await count(client);
+        if (!options.force && Object.values(before).some((n) => n > 0)) {
+          throw new TargetNotEmptyError(
+            `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
+              'Copy into an empty database, or run again with --force to replace what it holds.',
+          );
+        }
+        if (options.force) await client.query('TRUNCATE contacts, contact_identities, conversations, messages, docs');
+        await insertAll(client, data);
+        const target = await count(client);
+        if (Object.keys(sourceCounts).some((name) => sourceCounts[name as keyof Counts] !== target[name as keyof Counts])) {
+          throw new CopyMismatchError(`the copy holds ${describe(target)} but the embedded store holds ${describe(sourceCounts)}; nothing was committed`);
+        }
+        await client.query('COMMIT');
+        return { source: sourceCounts, target };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>): Promise<void> {
+  const run = async (build: (params: Params) => string): Promise<void> => {
+    const params = new Params();
+    const sql = build(params);
+    await client.query(sql, params.values);
+  };
+  for (const contacts of batches(data.contacts)) {
+    // In the embedded store's order, which is the order contacts were first stored (`seq`).
+    await run((params) => upsertContacts(params, contacts));
+    await run((params) => `INSERT INTO contact_identities (channel, address, contact_id) SELECT channel, address, contact_id FROM ${identities(params, contacts)} ON CONFLICT DO NOTHING`);
+  }
+  for (const conversations of batches(data.conversations)) await run((params) => upsertConversations(params, conversations));
+  for (const messages of batches(data.messages)) await run((params) => insertMessages(params, messages, messages.map((message) => message.id)));
+  for (const docs of batches(data.docs)) {
+    await run((params) => `INSERT INTO docs (collection, key, version, value)
+      SELECT collection, key, 1, value FROM unnest(${params.add(docs.map(([collection]) => collection))}::text[], ${params.add(docs.map(([, key]) => key))}::text[],
+        ${params.add(docs.map(([, , value]) => JSON.stringify(value)))}::json[]) AS t(collection, key, value)`);
+  }
+  // Ids go on from the highest the embedded store handed out, as they would have there.
+  const lastMessage = Math.max(data.counters.message, data.messages.at(-1)?.id ?? 0);
+  await client.query("UPDATE store_counters SET value = greatest(value, $1) WHERE name = 'message'", [lastMessage]);
+  const lastConversation = Math.max(data.counters.conversation, ...data.conversations.map((conversation) => conversation.id));
+  if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [lastConversation]);
+}
+
+async function count(client: pg.PoolClient): Promise<Counts> {
+  const { rows } = await client.query<Record<keyof Counts, string>>(
+    `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM conversations) AS conversations,
+       (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM docs WHERE value IS NOT NULL) AS docs`,
+  );
+  const row = rows[0] as Record<keyof Counts, string>;
+  return { contacts: Number(row.contacts), conversations: Number(row.conversations), messages: Number(row.messages), docs: Number(row.docs) };
+}
+
+/** "3 contacts, 4 conversations, 12 messages, 2 documents". */
+export function describe(counts: Counts): string {
+  return `${counts.contacts} contacts, ${counts.conversations} conversations, ${counts.messages} messages, ${counts.docs} documents`;
+}
+
+function* batches<T>(items: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < items.length; start += BATCH) yield items.slice(start, start + BATCH);
+}

@@ -1,0 +1,152 @@
+// The PostgreSQL schema as numbered migrations, applied at start-up: each once, in order, by one process (an
+// advisory lock), each in its own transaction with its row in `schema_migrations`.
+//
+// The invariants the database itself holds (ARCHITECTURE.md): one open conversation per contact and one inbound
+// message per channel message id (unique partial indexes), one contact per identity (primary key). Records are
+// kept whole as JSON, with the columns queries filter on beside them; `version` grows with every write of a record
+// and is what a transaction's reads are validated against.
+import type pg from 'pg';
+import { checkout, checkSchema, lockKey } from './pool.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'contacts, conversations, messages, documents',
+    sql: `
+      CREATE TABLE contacts (
+        id text PRIMARY KEY,
+        -- The order contacts were first stored in (Store.contacts).
+        seq bigserial NOT NULL,
+        version bigint NOT NULL,
+        data json NOT NULL
+      );
+      CREATE INDEX contacts_by_seq ON contacts (seq);
+
+      -- Who is behind an address of a channel: one contact at most (the primary key says so).
+      CREATE TABLE contact_identities (
+        channel text NOT NULL,
+        address text NOT NULL,
+        contact_id text NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        PRIMARY KEY (channel, address)
+      );
+      CREATE INDEX contact_identities_by_contact ON contact_identities (contact_id);
+
+      CREATE SEQUENCE conversation_ids;
+      CREATE TABLE conversations (
+        id bigint PRIMARY KEY,
+        contact_id text NOT NULL,
+        status text NOT NULL,
+        stage text NOT NULL,
+        team text,
+        agent_id text,
+        version bigint NOT NULL,
+        data json NOT NULL
+      );
+      -- Invariant 1: at most one open conversation per contact, whichever process opens it.
+      CREATE UNIQUE INDEX one_open_conversation_per_contact ON conversations (contact_id) WHERE status = 'open';
+      CREATE INDEX conversations_by_contact ON conversations (contact_id, id);
+      CREATE INDEX open_conversations ON conversations (id) WHERE status = 'open';
+      CREATE INDEX open_conversations_by_team ON conversations (stage, team, id) WHERE status = 'open';
+      CREATE INDEX open_conversations_by_agent ON conversations (stage, agent_id, id) WHERE status = 'open';
+
+      -- Message ids are handed out from this counter by the committing transaction, which holds its row until it
+      -- commits: ids increase in commit order, so a reader polling after=<id> never skips one.
+      CREATE TABLE store_counters (name text PRIMARY KEY, value bigint NOT NULL);
+      INSERT INTO store_counters (name, value) VALUES ('message', 0);
+
+      CREATE TABLE messages (
+        id bigint PRIMARY KEY,
+        contact_id text,
+        conversation_id bigint,
+        channel text NOT NULL,
+        address text NOT NULL,
+        direction text NOT NULL,
+        -- Changed after the message is stored (outbound delivery): kept out of data.
+        channel_message_id text,
+        status text,
+        error text,
+        delivery text,
+        -- Brought by a history sync (not something the person wrote to Switchboard).
+        history boolean NOT NULL DEFAULT false,
+        -- The live store that claimed it for sending (its instance lock), while status = 'sending'.
+        claimed_by integer,
+        data json NOT NULL
+      );
+      -- Invariant 2: an inbound message is stored once per channel message id.
+      CREATE UNIQUE INDEX one_inbound_per_channel_id ON messages (channel, channel_message_id)
+        WHERE direction = 'in' AND channel_message_id IS NOT NULL;
+      CREATE INDEX messages_by_channel_id ON messages (channel, channel_message_id, id) WHERE channel_message_id IS NOT NULL;
+      CREATE INDEX messages_by_contact ON messages (contact_id, id) WHERE contact_id IS NOT NULL;
+      CREATE INDEX messages_by_conversation ON messages (conversation_id, id) WHERE conversation_id IS NOT NULL;
+      CREATE INDEX messages_by_address ON messages (channel, address, id);
+      CREATE INDEX outbound_pending ON messages (channel, address, id) WHERE status = 'pending';
+      CREATE INDEX outbound_sending ON messages (channel, address) WHERE status = 'sending';
+
+      -- Small documents (agent status, leases, flow versions…). A deleted one stays as a row without a value, so
+      -- that a transaction that read it sees its version move.
+      CREATE TABLE docs (
+        collection text NOT NULL,
+        key text NOT NULL,
+        version bigint NOT NULL,
+        value json,
+        PRIMARY KEY (collection, key)
+      );
+    `,
+  },
+];
+
+/**
+ * Brings `schema` up to the newest migration. Processes starting at once wait for each other on an advisory lock,
+ * so each migration runs once; one already applied is skipped. Returns the versions this call applied.
+ *
+ *     const applied = await migrate(pool, 'switchboard');
+ */
+export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> {
+  checkSchema(schema);
+  let broken = false;
+  const client = await checkout(pool, () => {
+    broken = true;
+  });
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [lockKey(schema, 'migrations')]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).rows.map((row) => row.version));
+      const applied: number[] = [];
+      for (const migration of MIGRATIONS) {
+        if (done.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(`SET LOCAL search_path = ${schema}`);
+          await client.query(migration.sql);
+          await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw new Error(`PostgreSQL migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`, { cause: error });
+        }
+        applied.push(migration.version);
+      }
+      return applied;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [lockKey(schema, 'migrations')]).catch(() => {
+        broken = true;
+      });
+    }
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    // A connection whose unlock failed is closed, which releases the lock.
+    client.release(broken);
+  }
+}

@@ -1,0 +1,112 @@
+// Connections to PostgreSQL, and what every part of the PostgreSQL store shares: the schema it works in, advisory
+// lock keys, and turning the database's errors into the store's own (a conflict to retry, or the store unavailable).
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { ConflictError, StoreUnavailableError } from '../errors.ts';
+
+/** Anything that runs a query: the pool or one client checked out of it. */
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * The first of two numbers of every two-number advisory lock the store takes (`pg_advisory_lock(int, int)`): the
+ * one-number locks are for keys and records, so the two kinds never meet.
+ */
+export const LOCK_SPACE = 0x5357; // "SW"
+
+/** Which two-number advisory lock does what, as the second number. */
+export const LOCK = {
+  /** Held by a live store for its whole life; its outbound claims name it (`claimed_by`). Random per store. */
+  instance: (key: number): [number, number] => [LOCK_SPACE, key],
+};
+
+/** Schema names the store accepts: a plain SQL identifier, so it can be written into statements. */
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The schema name, or an error a person can act on. */
+export function checkSchema(schema: string): string {
+  if (!SCHEMA.test(schema)) throw new Error(`PostgreSQL schema "${schema}": use lower-case letters, digits and _ only (like switchboard)`);
+  return schema;
+}
+
+/**
+ * A 64-bit advisory lock key for `name` in `schema` (a signed bigint, as PostgreSQL takes it): collisions only make
+ * two unrelated things wait for each other, never let two related ones run together.
+ *
+ *     await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey('switchboard', 'doc:agents/omar')]);
+ */
+export function lockKey(schema: string, name: string): string {
+  return createHash('sha256').update(`${schema}\u0000${name}`).digest().readBigInt64BE(0).toString();
+}
+
+export interface PoolOptions {
+  /** `postgresql://user:password@host:port/database`, or with `?host=/socket/dir` for a Unix socket. */
+  url: string;
+  /** Every table lives in this schema, created if missing. */
+  schema: string;
+  /** At most this many connections. */
+  max: number;
+  /** A name the server shows in `pg_stat_activity`. */
+  applicationName: string;
+}
+
+/**
+ * A pool of connections whose `search_path` is the store's schema. A connection the server drops is reported, not
+ * thrown: the next query opens a new one.
+ *
+ *     const pool = createPool({ url, schema: 'switchboard', max: 10, applicationName: 'switchboard' });
+ */
+export function createPool(options: PoolOptions, onError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    application_name: options.applicationName,
+    options: `-c search_path=${checkSchema(options.schema)}`,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', onError);
+  return pool;
+}
+
+/**
+ * A connection checked out of `pool` that reports, instead of throwing, the connection being lost while nobody is
+ * querying (pg emits that as an 'error' event, which would otherwise end the process). `release` takes the listener
+ * off again and may be called twice; a lost or doubtful connection is released with `true`, which closes it.
+ *
+ *     const client = await checkout(pool, (error) => log('warn', error.message));
+ *     try { await client.query('SELECT 1'); } finally { client.release(); }
+ */
+export async function checkout(pool: pg.Pool, onLost: (error: Error) => void): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const listener = (error: Error): void => onLost(error);
+  client.on('error', listener);
+  const release = client.release.bind(client);
+  let released = false;
+  // Idempotent: the connection may be given up both where it was lost and where its user finishes.
+  client.release = (destroy?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.off('error', listener);
+    release(destroy);
+  };
+  return client;
+}
+
+/** SQLSTATEs that mean "another transaction got there first: run again": unique violation, serialization, deadlock. */
+const CONFLICTS = new Set(['23505', '40001', '40P01']);
+/** SQLSTATE classes that mean the database cannot be reached or is going away (connection, shutdown, resources). */
+const UNAVAILABLE_CLASSES = ['08', '53', '57'];
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * The store's error for a failed query: `ConflictError` for what a retry resolves, `StoreUnavailableError` when the
+ * database is out of reach (a request then fails cleanly and nothing is acknowledged), the error itself otherwise.
+ */
+export function storeError(error: unknown, what: string): unknown {
+  if (error instanceof ConflictError || error instanceof StoreUnavailableError) return error;
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code !== undefined && CONFLICTS.has(code)) return new ConflictError(`${what}: ${message ?? code}; retry`, { cause: error });
+  const unreachable = (code !== undefined && (NETWORK.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2))))
+    || /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message ?? '');
+  if (unreachable) return new StoreUnavailableError(`PostgreSQL is out of reach (${message ?? code}); ${what} was not done`, { cause: error });
+  return error;
+}

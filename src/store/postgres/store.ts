@@ -1,0 +1,450 @@
+// The PostgreSQL store: the same `Store` as the embedded one, for several Switchboard processes sharing one database.
+//
+// What keeps the promises across processes: a transaction's key is a session-level advisory lock held by the
+// connection that runs its work (per-contact order, and a refused attempt runs again in its place); its commit
+// validates what it read and checks the invariants under transaction-level locks (see tx.ts); the unique indexes
+// hold the invariants even against a bug; message ids come from a counter row held until commit (commit order);
+// outbound claims are serialized by an advisory lock and name the claiming store, whose own session lock tells
+// the others whether it is still alive (a claim of a dead store is in doubt).
+import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { ConflictError, StoreUnavailableError } from '../errors.ts';
+import { KeyedMutex } from '../keyed-mutex.ts';
+import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
+import { migrate } from './migrations.ts';
+import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
+import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
+import { PgTx } from './tx.ts';
+
+export interface PostgresStoreOptions {
+  /** `DATABASE_URL`: `postgresql://user:password@host:5432/database` (`?host=/socket/dir` for a Unix socket). */
+  url: string;
+  /** The schema holding Switchboard's tables (`switchboard`); created and migrated at open. */
+  schema?: string;
+  /**
+   * Connections for transactions (10): each transaction running holds one while its work runs (it holds its key's
+   * lock), so this many keys make progress at once. Reads and outbound delivery use a second pool of the same size.
+   */
+  poolSize?: number;
+  /** Where opening, migrations and failures are reported (nowhere by default). */
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+/** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
+const DEFAULT_ATTEMPTS = 60;
+
+/**
+ * The `Store` on PostgreSQL.
+ *
+ *     const store = new PostgresStore({ url: process.env.DATABASE_URL, log });
+ *     await store.open();
+ */
+export class PostgresStore implements Store {
+  readonly #url: string;
+  readonly #schema: string;
+  readonly #poolSize: number;
+  readonly #log: NonNullable<PostgresStoreOptions['log']>;
+  readonly #mutex = new KeyedMutex();
+  readonly #running = new Set<Promise<unknown>>();
+  #phase: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
+  #opening: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  /** Transactions: one connection per running key. */
+  #txPool: pg.Pool | undefined;
+  /** Reads outside transactions, claims and delivery outcomes: never waits behind a transaction's work. */
+  #pool: pg.Pool | undefined;
+  /** Holds this store's instance lock for its whole life. */
+  #instance: pg.PoolClient | undefined;
+  /** The second number of this store's instance lock; outbound messages it claims carry it. */
+  #instanceKey = 0;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#url = options.url;
+    this.#schema = options.schema ?? 'switchboard';
+    this.#poolSize = options.poolSize ?? 10;
+    this.#log = options.log ?? (() => {});
+  }
+
+  /** The schema this store works in. */
+  get schema(): string {
+    return this.#schema;
+  }
+
+  /** Connects, migrates the schema (once, whichever process comes first) and takes this store's instance lock. */
+  open(): Promise<void> {
+    if (this.#phase !== 'new') return Promise.reject(new Error('this PostgresStore was already opened; open a new one'));
+    this.#phase = 'opening';
+    this.#opening = this.#open();
+    return this.#opening;
+  }
+
+  /** Waits for the transactions called so far, then closes every connection (releasing this store's locks). Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const unavailable = this.#unavailable();
+    if (unavailable) return Promise.reject(unavailable);
+    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+    // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
+    const result = this.#mutex.run(key, () => this.#inKeyLine(key, async (client) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const tx = new PgTx(client, this.#schema);
+          let value: T;
+          try {
+            value = await work(tx);
+          } finally {
+            tx.end();
+          }
+          await tx.commit();
+          return value;
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+      }
+    }));
+    this.#running.add(result);
+    const settled = (): void => void this.#running.delete(result);
+    result.then(settled, settled);
+    return result;
+  }
+
+  /** Runs `fn` on a connection holding the session lock of `key`, released (or the connection closed) after. */
+  async #inKeyLine<T>(key: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let broken = false;
+    let client: pg.PoolClient;
+    try {
+      client = await checkout(this.#txPool as pg.Pool, (error) => {
+        broken = true;
+        this.#lost(error);
+      });
+    } catch (error) {
+      throw storeError(error, 'the transaction');
+    }
+    const lock = lockKey(this.#schema, `key:${key}`);
+    try {
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [lock]);
+      } catch (error) {
+        broken = true;
+        throw storeError(error, 'the transaction');
+      }
+      try {
+        return await fn(client);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [lock]).catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      // Closing a connection whose unlock failed releases every lock it held.
+      client.release(broken);
+    }
+  }
+
+  async contact(id: string): Promise<Contact | undefined> {
+    return (await this.#rows<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', [id]))[0]?.data;
+  }
+
+  async contactByIdentity(channel: string, id: string): Promise<Contact | undefined> {
+    const rows = await this.#rows<{ data: Contact }>(
+      'SELECT c.data FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = $1 AND i.address = $2',
+      [channel, id],
+    );
+    return rows[0]?.data;
+  }
+
+  async conversation(id: number): Promise<Conversation | undefined> {
+    return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE id = $1', [id]))[0]?.data;
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations ORDER BY id', [])).map((row) => row.data);
+  }
+
+  async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
+    const where = filterSql(filter, 1);
+    const rows = await this.#rows<{ data: Conversation }>(`SELECT data FROM conversations WHERE status = 'open'${where.sql} ORDER BY id`, where.params);
+    return rows.map((row) => row.data);
+  }
+
+  async contacts(): Promise<Contact[]> {
+    return (await this.#rows<{ data: Contact }>('SELECT data FROM contacts ORDER BY seq', [])).map((row) => row.data);
+  }
+
+  async messagesOfContact(contactId: string, after = 0, limit = Infinity): Promise<Message[]> {
+    return this.#messages('contact_id = $1 AND id > $2', [contactId, after], limit);
+  }
+
+  async messagesOfAddress(channel: string, address: string, after = 0, limit = Infinity): Promise<Message[]> {
+    return this.#messages('channel = $1 AND address = $2 AND id > $3', [channel, address, after], limit);
+  }
+
+  async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
+    const rows = await this.#rows<{ data: Message }>(
+      "SELECT data FROM messages WHERE channel = $1 AND address = $2 AND direction = 'in' AND NOT history ORDER BY id DESC LIMIT 1",
+      [channel, address],
+    );
+    return rows[0]?.data.at;
+  }
+
+  async messagesOfConversation(conversationId: number): Promise<Message[]> {
+    return this.#messages('conversation_id = $1', [conversationId], Infinity);
+  }
+
+  async pendingOutbound(): Promise<Message[]> {
+    return this.#messages("status = 'pending' AND direction = 'out'", [], Infinity);
+  }
+
+  async claimOutbound(limit: number): Promise<Message[]> {
+    if (!this.#instance && this.#phase === 'open') {
+      try {
+        await this.#holdInstanceLock();
+      } catch (error) {
+        throw storeError(error, 'claiming outbound messages');
+      }
+    }
+    // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
+    // messages sending, whichever processes claim.
+    const rows = await this.#inTransaction('claiming outbound messages', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey(this.#schema, 'outbound-claims')]);
+      return (await client.query<MessageRow>(
+        `UPDATE messages SET status = 'sending', claimed_by = $2 WHERE id IN (
+           SELECT id FROM (
+             SELECT DISTINCT ON (channel, address) id, channel, address FROM messages
+             WHERE status = 'pending' AND direction = 'out' ORDER BY channel, address, id
+           ) oldest
+           WHERE NOT EXISTS (SELECT 1 FROM messages sending WHERE sending.status = 'sending'
+             AND sending.channel = oldest.channel AND sending.address = oldest.address)
+           ORDER BY id LIMIT $1)
+         RETURNING ${messageColumns}`,
+        [limit, this.#instanceKey],
+      )).rows;
+    });
+    return rows.map(messageFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  async outboundInDoubt(): Promise<Message[]> {
+    // Claimed by a store whose instance lock nobody holds any more: that process stopped mid-send.
+    return this.#messages(
+      `status = 'sending' AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 AND l.objid = coalesce(messages.claimed_by, 0)::oid)`,
+      [],
+      Infinity,
+    );
+  }
+
+  async retryOutbound(messageIds: readonly number[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.#rows("UPDATE messages SET status = 'pending', claimed_by = NULL WHERE id = ANY($1::bigint[]) AND status = 'sending'", [[...messageIds]]);
+  }
+
+  async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
+    return (await this.#messagesDescending('channel = $1 AND channel_message_id = $2', [channel, channelMessageId], 1))[0];
+  }
+
+  async docs<T>(collection: string): Promise<Map<string, T>> {
+    const rows = await this.#rows<{ key: string; value: T }>('SELECT key, value FROM docs WHERE collection = $1 AND value IS NOT NULL ORDER BY key', [collection]);
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  async doc<T>(collection: string, key: string): Promise<T | undefined> {
+    return (await this.#rows<{ value: T }>('SELECT value FROM docs WHERE collection = $1 AND key = $2 AND value IS NOT NULL', [collection, key]))[0]?.value;
+  }
+
+  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
+    const rows = 'channelMessageId' in outcome
+      ? await this.#rows("UPDATE messages SET status = 'sent', channel_message_id = $2, error = NULL, claimed_by = NULL WHERE id = $1 RETURNING id", [messageId, outcome.channelMessageId])
+      : await this.#rows("UPDATE messages SET status = 'failed', error = $2, claimed_by = NULL WHERE id = $1 RETURNING id", [messageId, outcome.error]);
+    if (rows.length === 0) throw new Error(`markDelivery: message ${messageId} does not exist`);
+  }
+
+  async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
+    const rows = await this.#rows('UPDATE messages SET delivery = $2 WHERE id = $1 RETURNING id', [messageId, delivery]);
+    if (rows.length === 0) throw new Error(`recordDelivery: message ${messageId} does not exist`);
+  }
+
+  async messageCount(): Promise<number> {
+    return Number((await this.#rows<{ count: string }>('SELECT count(*) FROM messages', []))[0]?.count ?? 0);
+  }
+
+  /**
+   * Deletes a contact, their conversations and every message of theirs or of those conversations, in one
+   * transaction that waits for (and then refuses) any commit touching them. Returns what went, and the media refs
+   * of the attachments of the deleted messages, for the caller to delete the files.
+   *
+   *     const { files } = await store.eraseContact(contactId);
+   */
+  async eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }> {
+    for (;;) {
+      const before = await this.#conversationIdsOf(this.#pool as pg.Pool, contactId);
+      const erased = await this.#inTransaction('erasing a contact', async (client) => {
+        const contact = (await client.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', clean([contactId]))).rows[0]?.data;
+        const names = [`contact:${contactId}`, `open:${contactId}`, ...before.map((id) => `conversation:${id}`),
+          ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`)];
+        const keys = [...new Set(names.map((name) => BigInt(lockKey(this.#schema, name))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+        await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
+        const ids = await this.#conversationIdsOf(client, contactId);
+        // A conversation opened since the first look is not under a lock yet: look again, with it.
+        if (ids.length !== before.length || ids.some((id, index) => id !== before[index])) return undefined;
+        const gone = await client.query<{ data: Message }>(
+          'DELETE FROM messages WHERE contact_id = $1 OR conversation_id = ANY($2::bigint[]) RETURNING data',
+          clean([contactId, ids]),
+        );
+        await client.query('DELETE FROM conversations WHERE contact_id = $1', clean([contactId]));
+        await client.query('DELETE FROM contacts WHERE id = $1', clean([contactId]));
+        const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
+        return { conversations: ids.length, messages: gone.rowCount ?? 0, files };
+      });
+      if (erased) return erased;
+    }
+  }
+
+  async #conversationIdsOf(on: pg.Pool | pg.PoolClient, contactId: string): Promise<number[]> {
+    try {
+      return (await on.query<{ id: string }>('SELECT id FROM conversations WHERE contact_id = $1 ORDER BY id', clean([contactId]))).rows.map((row) => Number(row.id));
+    } catch (error) {
+      throw storeError(error, 'a read');
+    }
+  }
+
+  async #open(): Promise<void> {
+    const started = performance.now();
+    const report = (error: Error): void => this.#log('warn', 'a PostgreSQL connection failed; the next query opens a new one', { error: error.message });
+    try {
+      const common = { url: this.#url, schema: this.#schema, max: this.#poolSize };
+      this.#txPool = createPool({ ...common, applicationName: 'switchboard transactions' }, report);
+      this.#pool = createPool({ ...common, applicationName: 'switchboard' }, report);
+      const applied = await migrate(this.#pool, this.#schema);
+      if (applied.length > 0) this.#log('info', 'PostgreSQL schema migrated', { schema: this.#schema, applied });
+      await this.#holdInstanceLock();
+    } catch (error) {
+      this.#instance?.release(true);
+      await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
+      this.#phase = 'closed';
+      throw storeError(error, 'opening the store');
+    }
+    this.#phase = 'open';
+    this.#log('info', 'store opened', { store: 'postgres', schema: this.#schema, ms: Math.round(performance.now() - started) });
+  }
+
+  /**
+   * Takes this store's instance lock on a connection kept for it: the number it had if it can (a lost connection
+   * lost the lock), else a random one no live store holds. Claims are in doubt exactly when their number's lock is
+   * held by nobody.
+   */
+  async #holdInstanceLock(): Promise<void> {
+    const instance = await checkout(this.#pool as pg.Pool, (error) => {
+      // The lock went with the connection: the next claim takes it again first.
+      if (this.#instance === instance) this.#instance = undefined;
+      instance.release(true);
+      this.#lost(error);
+    });
+    try {
+      for (let key = this.#instanceKey || randomInt(1, 2 ** 31 - 1); ; key = randomInt(1, 2 ** 31 - 1)) {
+        const [row] = (await instance.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.instance(key))).rows;
+        if (row?.held) {
+          this.#instanceKey = key;
+          break;
+        }
+      }
+    } catch (error) {
+      instance.release(true);
+      throw error;
+    }
+    this.#instance = instance;
+  }
+
+  #lost(error: Error): void {
+    this.#log('warn', 'a PostgreSQL connection was lost; the next query opens a new one', { error: error.message });
+  }
+
+  async #close(): Promise<void> {
+    if (this.#phase === 'opening') await this.#opening?.catch(() => {});
+    if (this.#phase !== 'open') {
+      this.#phase = 'closed';
+      return;
+    }
+    this.#phase = 'closing';
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    // Without the instance lock, what this store still had sending is in doubt for the others from now on. Unlocked
+    // before close returns (a connection's end reaches the server a little later).
+    const instance = this.#instance;
+    this.#instance = undefined;
+    let broken = false;
+    await instance?.query('SELECT pg_advisory_unlock($1, $2)', LOCK.instance(this.#instanceKey)).catch(() => {
+      broken = true;
+    });
+    instance?.release(broken);
+    await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
+    this.#phase = 'closed';
+    this.#log('info', 'store closed', { store: 'postgres', schema: this.#schema });
+  }
+
+  /** Runs `fn` between BEGIN and COMMIT on a connection of the reads' pool; ROLLBACK if it throws. */
+  async #inTransaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.#assertReadable();
+    let broken = false;
+    let client: pg.PoolClient;
+    try {
+      client = await checkout(this.#pool as pg.Pool, (error) => {
+        broken = true;
+        this.#lost(error);
+      });
+    } catch (error) {
+      throw storeError(error, what);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw storeError(error, what);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #messages(where: string, params: unknown[], limit: number): Promise<Message[]> {
+    const rows = await this.#rows<MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE ${where} ORDER BY id LIMIT $${params.length + 1}`,
+      [...params, Number.isFinite(limit) ? limit : null],
+    );
+    return rows.map(messageFromRow);
+  }
+
+  async #messagesDescending(where: string, params: unknown[], limit: number): Promise<Message[]> {
+    const rows = await this.#rows<MessageRow>(`SELECT ${messageColumns} FROM messages WHERE ${where} ORDER BY id DESC LIMIT ${limit}`, params);
+    return rows.map(messageFromRow);
+  }
+
+  async #rows<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
+    this.#assertReadable();
+    try {
+      return (await (this.#pool as pg.Pool).query<R>(sql, clean(params))).rows;
+    } catch (error) {
+      throw storeError(error, 'a store query');
+    }
+  }
+
+  #assertReadable(): void {
+    if (this.#phase === 'open' || this.#phase === 'closing') return;
+    throw this.#unavailable() as StoreUnavailableError;
+  }
+
+  #unavailable(): StoreUnavailableError | undefined {
+    if (this.#phase === 'open') return undefined;
+    if (this.#phase === 'new' || this.#phase === 'opening') return new StoreUnavailableError(`the PostgreSQL store (schema ${this.#schema}) is not open yet: await open() first`);
+    return new StoreUnavailableError(`the PostgreSQL store (schema ${this.#schema}) is closed`);
+  }
+}
