@@ -90,7 +90,7 @@ export class Runtime {
     this.#intake = new Intake({ desk, turns, now });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({
-      store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads,
+      store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
     });
@@ -146,18 +146,12 @@ export class Runtime {
 
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
-   * guarantee says what a customer may see), sends what was stored but not sent, hands back conversations of
+   * guarantee says what a customer may see; the periodic check does the same for processes that stop later), sends what was stored but not sent, hands back conversations of
    * agents removed from team.yaml while the server was down, and starts the timeout checks.
    */
   async start(): Promise<void> {
-    const { store, outbox, directory, log } = this.#options;
-    const inDoubt = await store.outboundInDoubt();
-    if (inDoubt.length > 0) {
-      const byChannel: Record<string, number> = {};
-      for (const message of inDoubt) byChannel[message.channel] = (byChannel[message.channel] ?? 0) + 1;
-      log.warn({ inDoubt: byChannel }, 'replies were being sent when the process stopped; sending them again (a channel without idempotent sends may show them twice)');
-      await store.retryOutbound(inDoubt.map((message) => message.id));
-    }
+    const { outbox, directory } = this.#options;
+    await this.#timers.retryInDoubt();
     outbox.kick();
     await this.#timers.requeueOrphans();
     this.#offDirectory = directory.onChange(() => void this.#track(this.#timers.requeueOrphans()));
