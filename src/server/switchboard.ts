@@ -25,7 +25,10 @@ import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { mountAdmin } from './admin/index.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
-import { feedFromBus, LocalLiveFeed, type LiveFeed } from '../bot/live.ts';
+import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
+import { PostgresStore } from '../store/postgres/store.ts';
+import { PostgresFanout } from '../store/postgres/notify.ts';
+import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
@@ -133,8 +136,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let runtime: Runtime | undefined;
   const started: Channel[] = [];
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
-  const feed = new LocalLiveFeed();
-  feedFromBus(bus, feed);
+  // Shared between processes once the store says there are several (PostgreSQL).
+  let feed: LiveFeed = new LocalLiveFeed();
+  let fanout: Fanout | undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -153,6 +157,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         flows?.close();
         directory?.close();
         intents?.close();
+        await fanout?.close();
         // Last, so the writes of what stopped above are flushed; in a finally, so no lock outlives a failure.
         await store?.close();
       }
@@ -168,6 +173,12 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ? { kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog }
       : { dir: resolve(dataDir, 'store'), log: storeLog });
     waitingFor.delete('opening the store');
+    if (store instanceof PostgresStore) {
+      // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
+      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
+      feed = new SharedLiveFeed(fanout);
+    }
+    feedFromBus(bus, feed);
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
     // team.yaml first: a flow naming a team it does not have is refused at load.
@@ -196,7 +207,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     if (config.WEBCHAT_OPEN_SESSIONS === '1') {
       log.warn('WEBCHAT_OPEN_SESSIONS=1: anyone who knows or guesses a web chat session name reads and writes in it; for development only, never in production');
     }
-    const { channels, webchat } = createChannels(config, { ...parts, signIn }, log, now, options.whatsappWeb);
+    const { channels, webchat } = createChannels(config, { ...parts, signIn, ...(fanout ? { fanout } : {}) }, log, now, options.whatsappWeb);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
@@ -365,7 +376,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; fanout?: Fanout },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -393,6 +404,7 @@ function createChannels(
     },
     log: log.child({ channel: 'webchat' }),
     now: () => now().getTime(),
+    ...(parts.fanout ? { fanout: parts.fanout } : {}),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {
