@@ -42,6 +42,9 @@ import type { Logger } from '../shared/log.ts';
  */
 const MODEL_WAIT_MS = 5_000;
 
+/** The fan-out topic of "flows or team.yaml were published". */
+const PUBLISHED_TOPIC = 'published';
+
 const MESSENGER_SETTINGS = ['MESSENGER_PAGE_TOKEN', 'MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN'] as const;
 /** Channels that start when all of their settings are set; some without the others is a mistake. */
 const CHANNEL_SETTINGS = [
@@ -201,6 +204,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       watch,
     });
     const parts = { store, flows, directory, intents };
+    // What an admin published in another process is read here too, at once (it shares DATA_DIR).
+    fanout?.subscribe(PUBLISHED_TOPIC, (data) => {
+      const reload = (data as { file?: unknown }).file === 'team' ? parts.directory.reload() : parts.flows.reload();
+      reload.catch((error: unknown) => log.error({ err: error }, 'could not read again what another process published'));
+    });
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
     const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
@@ -231,6 +239,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       act: running.act,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),
+      ...(fanout ? { published: (file: 'flows' | 'team') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),
