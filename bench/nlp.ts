@@ -341,11 +341,16 @@ async function fewShot(): Promise<string[]> {
   checks.push(unmet.length === 0 ? 'few-shot targets: all met' : `few-shot targets NOT MET: ${unmet.join('; ')}`);
 
   // Training time for 600 examples (20 intents × 30), after the runs above warmed the code up.
+  // CPU time beside wall time: training is single-threaded, so on a machine shared with other work the CPU
+  // time is what an idle machine's wall time would be.
   const six = fewShotRun(sources[0]!, 20, 30, 1).train;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   trainClassifier(six, { background });
   const sixSeconds = (performance.now() - start) / 1000;
-  checks.push(`train on ${six.length} examples: ${sixSeconds.toFixed(2)} s (< 2 s): ${verdict(sixSeconds < 2)}`);
+  const cpu = process.cpuUsage(cpuStart);
+  const sixCpu = (cpu.user + cpu.system) / 1e6;
+  checks.push(`train on ${six.length} examples: ${sixSeconds.toFixed(2)} s wall, ${sixCpu.toFixed(2)} s CPU (< 2 s): ${verdict(sixSeconds < 2)}`);
   checks.push(`train, few-shot samples: max ${Math.max(...trainSeconds).toFixed(2)} s`);
 
   return [
