@@ -317,6 +317,14 @@ async function fewShot(): Promise<string[]> {
         const highest = (pick: (f: { rejected: number; inScope: number }) => number) =>
           Math.max(...[shape.target, twin, ours].filter((f) => f !== undefined).map((f) => pick(f!))) - 0.08;
         bar = { rejected: highest((f) => f.rejected), inScope: highest((f) => f.inScope) };
+        // Each of the three comparisons on its own, so that a miss says which one.
+        const m = figuresOf(source.name, 'switchboard', shape)!;
+        const within = (other: { rejected: number; inScope: number } | undefined) =>
+          other === undefined ? '-' : verdict(m.inScope >= other.inScope - 0.08 - 1e-9 && m.rejected >= other.rejected - 0.08 - 1e-9);
+        checks.push(
+          `${label} ${source.name} within 8 points of: the target ${within(shape.target)}; BANKING77 (${twin ? `${pct(twin.inScope)} / ${pct(twin.rejected)}` : '-'}) ${within(twin)}; ` +
+            `the English mean (${pct(ours.inScope)} / ${pct(ours.rejected)}) ${within(ours)}`,
+        );
       }
       lines.push({ name: source.name, system: (system) => figuresOf(source.name, system, shape)!, bar });
       if (source === english[english.length - 1]) lines.push({ name: 'English (mean)', system: englishMean, bar: shape.target });
