@@ -13,7 +13,7 @@ import type { Example } from './datasets.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
 /** Bump when the features or the model change, so caches made by older code are not used. */
-const CACHE_VERSION = 'switchboard-intents/3';
+const CACHE_VERSION = 'switchboard-intents/4';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */
