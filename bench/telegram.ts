@@ -34,6 +34,8 @@ const loadCore = env.BENCH_LOAD_CORE ?? '0';
 
 const here = new URL('.', import.meta.url).pathname;
 const nodeArgs = ['--import', 'tsx'];
+/** BENCH_PROFILE=<dir>: the servers write a CPU profile there when they stop (open it in Chrome's DevTools). */
+const profileArgs = env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE}`] : [];
 
 interface Running {
   urls: string[];
@@ -61,7 +63,8 @@ interface Sample {
 
 /** Starts `file` under node, pinned to `core`, and waits for the URL it prints. */
 async function startProcess(file: string, args: string[], core: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('taskset', ['-c', core, process.execPath, ...nodeArgs, join(here, file), ...args], {
+  const profile = file === 'fake-bot-api.ts' ? [] : profileArgs;
+  const child = spawn('taskset', ['-c', core, process.execPath, ...profile, ...nodeArgs, join(here, file), ...args], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...env, ...extraEnv },
   });
