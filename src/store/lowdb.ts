@@ -1,4 +1,5 @@
-// The embedded store: all data in memory, every commit appended to a journal, lowdb holding the compacted snapshot.
+// The embedded store: contacts, conversations, documents and recent messages in memory, every commit appended to a
+// journal, lowdb holding the compacted snapshot, and older messages read from the archive on demand.
 //
 // Files in `dir`: `journal.jsonl` (one line per commit: `{"s":seq,"r":[records]}`), `state.json` (lowdb: contacts,
 // conversations, docs, counters, and the journal sequence they include), `messages.jsonl` (append-only archive of
@@ -6,6 +7,11 @@
 // writer loop takes every commit waiting, writes them with one write() and one fdatasync, then acknowledges them
 // all (group commit). When the journal outgrows `compactAfterBytes`, the same loop folds it into the archive and
 // the snapshot, so compaction never interleaves with commits.
+//
+// Once a message's line is durable in the archive (and it is not waiting to be sent), memory keeps only where that
+// line is (12 bytes, `ArchiveIndex`) and the indexes that find it; a read of it reads the line back. So memory
+// grows with contacts and conversations, not with history, and the garbage collector does not walk every message
+// ever stored. Messages of the current journal stay in memory: those are the ones read most.
 //
 // When a commit is applied to memory: at commit time, before it is durable, in the same synchronous step that
 // queues its journal line. So memory order, journal order and message-id order are one order, and a transaction
@@ -45,6 +51,13 @@ export interface LowdbStoreOptions {
   fsync?: boolean;
   /** Where opening, compaction, dropped crash leftovers and failures are reported (nowhere by default). */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+/** What one compaction writes (see `#capture`). */
+interface Compaction {
+  snapshot: Snapshot;
+  messages: string;
+  placed: { id: number; offset: number; length: number; message: Message }[];
 }
 
 interface QueuedCommit {
@@ -123,6 +136,10 @@ export class LowdbStore implements Store {
   /** Sequence number of the last line queued for the journal. */
   #seq = 0;
   #queue: QueuedCommit[] = [];
+  /** Size of the archive, where the next compaction appends. */
+  #archiveBytes = 0;
+  /** The archive opened for reading messages no longer in memory (opened on the first such read). */
+  #archiveReader: Promise<FileHandle> | undefined;
   /**
    * JSON of the messages added or changed since the last snapshot, by id: the next compaction appends it to the
    * archive. Kept as text from the commit, so compaction does not serialize them again.
@@ -184,7 +201,7 @@ export class LowdbStore implements Store {
   /** One run of a transaction's work and its commit; resolves once the commit is durable. */
   async #attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.#failure) throw this.#failure;
-    const tx = new BufferedTx(this.#state);
+    const tx = new BufferedTx(this.#state, (ids) => this.#load(ids));
     let value: T;
     let durable: Promise<void>;
     try {
@@ -233,27 +250,30 @@ export class LowdbStore implements Store {
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
     const state = this.#read();
     const id = state.messageIdByChannelId(channel, channelMessageId);
-    return id === undefined ? undefined : copy(state.messages.get(id));
+    const [message] = id === undefined ? [] : await this.#messages([id]);
+    // Recovery indexes an archived message's channel ids without reading what an earlier line of it said: an id it
+    // was sent under before, and no longer has, may still point at it.
+    return message?.channel === channel && message.channelMessageId === channelMessageId ? message : undefined;
   }
 
   async messagesOfContact(contactId: string, after = 0, limit = Infinity): Promise<Message[]> {
     const state = this.#read();
-    return this.#messages(state.messageIdsOfContact(contactId, after).slice(0, limit));
+    return await this.#messages(state.messageIdsOfContact(contactId, after).slice(0, limit));
   }
 
   async messagesOfConversation(conversationId: number): Promise<Message[]> {
-    return this.#messages(this.#read().messageIdsOfConversation(conversationId));
+    return await this.#messages(this.#read().messageIdsOfConversation(conversationId));
   }
 
   async messagesOfAddress(channel: string, address: string, after = 0, limit = Infinity): Promise<Message[]> {
-    return this.#messages(this.#read().messageIdsOfAddress(channel, address, after).slice(0, limit));
+    return await this.#messages(this.#read().messageIdsOfAddress(channel, address, after).slice(0, limit));
   }
 
   async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
     const state = this.#read();
     const ids = state.messageIdsOfAddress(channel, address);
     for (let index = ids.length - 1; index >= 0; index--) {
-      const message = state.messages.get(ids[index] as number);
+      const [message] = await this.#load([ids[index] as number]);
       if (message?.direction === 'in' && !message.history) return message.at;
     }
     return undefined;
@@ -301,7 +321,7 @@ export class LowdbStore implements Store {
   async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
-    const message = this.#state.messages.get(messageId);
+    const message = await this.#loadForChange(messageId);
     if (!message) throw new Error(`markDelivery: message ${messageId} does not exist`);
     this.#inDoubt.delete(messageId);
     const updated: Message = { ...message };
@@ -319,13 +339,13 @@ export class LowdbStore implements Store {
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
-    const message = this.#state.messages.get(messageId);
+    const message = await this.#loadForChange(messageId);
     if (!message) throw new Error(`recordDelivery: message ${messageId} does not exist`);
     return this.#append([{ message: { ...message, delivery } }]);
   }
 
   async messageCount(): Promise<number> {
-    return this.#read().messages.size;
+    return this.#read().messageCount;
   }
 
   async #open(): Promise<void> {
@@ -346,7 +366,8 @@ export class LowdbStore implements Store {
       dir: this.#dir,
       contacts: state.contacts.size,
       conversations: state.conversations.size,
-      messages: state.messages.size,
+      messages: state.messageCount,
+      inMemory: state.messages.size,
       journalBytes: this.#journalBytes,
       ms: Math.round(performance.now() - started),
     });
@@ -355,11 +376,13 @@ export class LowdbStore implements Store {
   /** Archive first, then the snapshot, then the journal lines the snapshot does not include. */
   async #recover(): Promise<void> {
     const { archive: archivePath, snapshot: snapshotPath, journal: journalPath } = this.#paths;
-    const archive = await readJsonLines(archivePath, (value, line) => {
+    const archive = await readJsonLines(archivePath, (value, line, at) => {
       if (!isMessage(value)) throw new CorruptStoreError(archivePath, line, 'not a message');
       this.#replay([{ message: value }], archivePath, line);
+      this.#state.archive(value.id, at.offset, at.length);
     });
     this.#reportDropped(archivePath, archive.droppedBytes);
+    this.#archiveBytes = archive.bytes;
 
     const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
     try {
@@ -416,6 +439,7 @@ export class LowdbStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     while (this.#writer) await this.#writer;
     await this.#journal?.close();
+    await (await this.#archiveReader?.catch(() => undefined))?.close();
     await this.#releaseLock?.();
     this.#phase = 'closed';
     this.#log('info', 'store closed', { dir: this.#dir });
@@ -477,7 +501,7 @@ export class LowdbStore implements Store {
       for (const commit of batch) commit.resolve();
       if (compaction) {
         try {
-          await this.#compact(compaction.snapshot, compaction.messages);
+          await this.#compact(compaction);
         } catch (error) {
           this.#fail(error, `compaction into ${this.#dir} failed`, []);
           break;
@@ -487,11 +511,22 @@ export class LowdbStore implements Store {
     this.#writer = undefined;
   }
 
-  /** What the next compaction writes: the snapshot of everything queued so far, and the messages to archive. */
-  #capture(): { snapshot: Snapshot; messages: string } {
-    const messages = [...this.#unarchived.values()].map((json) => `${json}\n`).join('');
+  /**
+   * What the next compaction writes: the snapshot of everything queued so far, the messages to archive, and where
+   * each of their lines will be, with the object each was then (memory lets it go only if it is still that one).
+   */
+  #capture(): Compaction {
+    const lines: string[] = [];
+    const placed: Compaction['placed'] = [];
+    let offset = this.#archiveBytes;
+    for (const [id, json] of this.#unarchived) {
+      const length = Buffer.byteLength(json, 'utf8');
+      lines.push(json);
+      placed.push({ id, offset, length, message: this.#state.messages.get(id) as Message });
+      offset += length + 1;
+    }
     this.#unarchived = new Map();
-    return { snapshot: this.#state.capture(this.#seq), messages };
+    return { snapshot: this.#state.capture(this.#seq), messages: lines.length > 0 ? `${lines.join('\n')}\n` : '', placed };
   }
 
   /**
@@ -499,7 +534,7 @@ export class LowdbStore implements Store {
    * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
    * and journal lines the snapshot already includes are skipped by their sequence number.
    */
-  async #compact(snapshot: Snapshot, messages: string): Promise<void> {
+  async #compact({ snapshot, messages, placed }: Compaction): Promise<void> {
     const started = performance.now();
     const archived = Buffer.from(messages, 'utf8');
     if (archived.length > 0) {
@@ -510,6 +545,8 @@ export class LowdbStore implements Store {
       } finally {
         await archive.close();
       }
+      this.#archiveBytes += archived.length;
+      for (const { id, offset, length, message } of placed) this.#state.archive(id, offset, length, message);
     }
     // lowdb writes a temporary file and renames it over state.json; the syncs make the result durable before the
     // journal is emptied. lowdb does not sync the temporary file before its rename: after a power cut (not a process
@@ -557,8 +594,46 @@ export class LowdbStore implements Store {
     return this.#state;
   }
 
-  #messages(ids: readonly number[]): Message[] {
-    return structuredClone(ids.map((id) => this.#state.messages.get(id) as Message));
+  /** Copies of the messages `ids`, from memory or the archive. */
+  async #messages(ids: readonly number[]): Promise<Message[]> {
+    return structuredClone(await this.#load(ids));
+  }
+
+  /**
+   * The committed messages `ids` (not copies: not to be changed), those no longer in memory read from the archive.
+   * An id of no message is left out.
+   */
+  async #load(ids: readonly number[]): Promise<Message[]> {
+    const state = this.#state;
+    const found = ids.map((id) => state.messages.get(id) ?? (state.archived.has(id) ? this.#readArchived(id) : undefined));
+    if (found.every((message) => message === undefined || !(message instanceof Promise))) return found.filter((m) => m !== undefined) as Message[];
+    return (await Promise.all(found)).filter((m) => m !== undefined);
+  }
+
+  /** A message about to be changed: read back into memory if archived, so the change sees what it replaces. */
+  async #loadForChange(id: number): Promise<Message | undefined> {
+    const [message] = await this.#load([id]);
+    if (message) this.#state.cache(message);
+    return this.#state.messages.get(id) ?? message;
+  }
+
+  async #readArchived(id: number): Promise<Message | undefined> {
+    const place = this.#state.archived.get(id);
+    if (!place) return this.#state.messages.get(id);
+    this.#archiveReader ??= open(this.#paths.archive, 'r');
+    const reader = await this.#archiveReader;
+    const buffer = Buffer.allocUnsafe(place.length);
+    const { bytesRead } = await reader.read(buffer, 0, place.length, place.offset);
+    let message: unknown;
+    try {
+      message = JSON.parse(buffer.toString('utf8', 0, bytesRead));
+    } catch {
+      message = undefined;
+    }
+    if (!isMessage(message) || message.id !== id) {
+      throw new CorruptStoreError(this.#paths.archive, undefined, `message ${id} is not at byte ${place.offset} (${place.length} bytes) as indexed`);
+    }
+    return message;
   }
 }
 

@@ -1,5 +1,6 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
+import { ArchiveIndex } from './archive-index.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -93,7 +94,15 @@ function addSorted(ids: number[], id: number): void {
 export class StoreState {
   readonly contacts = new Map<string, Contact>();
   readonly conversations = new Map<number, Conversation>();
+  /**
+   * The messages held in memory: those not yet archived (the recent ones), those waiting to be sent or being sent,
+   * and archived ones read back to be changed. Every other message is only in `archived`, read from disk on demand.
+   */
   readonly messages = new Map<number, Message>();
+  /** Where the archived messages are in messages.jsonl. */
+  readonly archived = new ArchiveIndex();
+  /** Messages stored, in memory or archived. */
+  messageCount = 0;
   readonly #docs = new Map<string, Map<string, unknown>>();
   readonly #contactByIdentity = new Map<string, string>();
   readonly #openByContact = new Map<string, number>();
@@ -343,10 +352,31 @@ export class StoreState {
     this.lastConversationId = Math.max(this.lastConversationId, id);
   }
 
+  /**
+   * Lets the memory of message `id` go now that its line at `offset` (`length` bytes) of the archive is durable,
+   * unless it changed since (`expected` is no longer its object), is still to be sent, or has no address yet (a
+   * message of an older version, addressed after recovery).
+   */
+  archive(id: number, offset: number, length: number, expected?: Message): void {
+    const message = this.messages.get(id);
+    if (!message || (expected !== undefined && message !== expected)) return;
+    if (message.status === 'pending' || message.status === 'sending' || message.address === undefined) return;
+    this.archived.set(id, offset, length);
+    this.messages.delete(id);
+  }
+
+  /** Holds an archived message read back from disk in memory again, so that a change to it sees what it replaces. */
+  cache(message: Message): void {
+    if (!this.messages.has(message.id)) this.messages.set(message.id, message);
+  }
+
   #putMessage(message: Message): void {
     const { id } = message;
     const previous = this.messages.get(id);
-    if (!previous) {
+    // An archived message not in memory is in the indexes already; what changes in a settled message (its delivery,
+    // a failure reported later) touches none of them.
+    if (!previous && !this.archived.has(id)) {
+      this.messageCount += 1;
       if (message.contactId !== undefined) {
         const ofContact = this.#messagesByContact.get(message.contactId);
         if (ofContact) insertSorted(ofContact, id);

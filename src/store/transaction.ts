@@ -31,11 +31,15 @@ interface LiveDoc {
  * records (`records`) and applies them; after `end` it refuses any further use, and `release` (once checked, or
  * failed) tells the state it no longer needs the versions of what it read.
  *
- *     const tx = new BufferedTx(state);
+ *     const tx = new BufferedTx(state, (ids) => loadMessages(ids));
  *     await work(tx); tx.end(); tx.check(); state.commit(tx.records(state.lastMessageId + 1)); tx.release();
  */
+/** Reads committed messages by id, from memory or wherever the store keeps the older ones. */
+export type MessageLoader = (ids: readonly number[]) => Promise<Message[]>;
+
 export class BufferedTx implements Tx {
   readonly #state: StoreState;
+  readonly #load: MessageLoader;
   readonly #start: number;
   /** The live object of every contact, conversation and doc this transaction touched (read or wrote). */
   readonly #contacts = new Map<string, Contact>();
@@ -51,8 +55,9 @@ export class BufferedTx implements Tx {
   #ended = false;
   #released = false;
 
-  constructor(state: StoreState) {
+  constructor(state: StoreState, load: MessageLoader) {
     this.#state = state;
+    this.#load = load;
     this.#start = state.begin();
   }
 
@@ -128,7 +133,9 @@ export class BufferedTx implements Tx {
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
     this.#assertActive();
     const id = this.#state.messageIdByChannelId(channel, channelMessageId);
-    return id === undefined ? undefined : copy(this.#state.messages.get(id));
+    const [message] = id === undefined ? [] : await this.#load([id]);
+    // An archived message's former channel id may still point at it (see LowdbStore.messageByChannelId).
+    return message?.channel === channel && message.channelMessageId === channelMessageId ? copy(message) : undefined;
   }
 
   async hasInbound(channel: string, channelMessageId: string): Promise<boolean> {
@@ -143,7 +150,7 @@ export class BufferedTx implements Tx {
     this.#assertActive();
     const own = this.#messages.filter((message) => message.conversationId === conversationId);
     const ids = this.#state.messageIdsOfConversation(conversationId);
-    const committed = ids.slice(Math.max(0, ids.length - limit)).map((id) => this.#state.messages.get(id) as Message);
+    const committed = await this.#load(ids.slice(Math.max(0, ids.length - limit)));
     return structuredClone([...committed, ...own].slice(-limit));
   }
 
