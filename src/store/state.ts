@@ -1,6 +1,6 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
-import { ArchiveIndex } from './archive-index.ts';
+import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -101,6 +101,8 @@ export class StoreState {
   readonly messages = new Map<number, Message>();
   /** Where the archived messages are in messages.jsonl. */
   readonly archived = new ArchiveIndex();
+  /** The channel message ids of archived messages; `#inbound` and `#byChannelId` hold those of messages in memory. */
+  readonly #archivedChannelIds = new ArchivedChannelIds();
   /** Messages stored, in memory or archived. */
   messageCount = 0;
   readonly #docs = new Map<string, Map<string, unknown>>();
@@ -156,12 +158,14 @@ export class StoreState {
   }
 
   hasInbound(channel: string, channelMessageId: string): boolean {
-    return this.#inbound.has(identityKey(channel, channelMessageId));
+    const key = identityKey(channel, channelMessageId);
+    return this.#inbound.has(key) || this.#archivedChannelIds.highest(key, true) !== undefined;
   }
 
   /** Id of the message (inbound or outbound) with this channel message id; the highest one if several share it. */
   messageIdByChannelId(channel: string, channelMessageId: string): number | undefined {
-    return this.#byChannelId.get(identityKey(channel, channelMessageId));
+    const key = identityKey(channel, channelMessageId);
+    return this.#byChannelId.get(key) ?? this.#archivedChannelIds.highest(key, false);
   }
 
   /** Ids of the open conversations, ascending. */
@@ -363,6 +367,12 @@ export class StoreState {
     if (message.status === 'pending' || message.status === 'sending' || message.address === undefined) return;
     this.archived.set(id, offset, length);
     this.messages.delete(id);
+    if (message.channelMessageId === undefined) return;
+    const key = identityKey(message.channel, message.channelMessageId);
+    const inbound = message.direction === 'in';
+    if (inbound) this.#inbound.delete(key);
+    if (this.#byChannelId.get(key) === id) this.#byChannelId.delete(key);
+    this.#archivedChannelIds.add(key, id, inbound);
   }
 
   /** Holds an archived message read back from disk in memory again, so that a change to it sees what it replaces. */
