@@ -34,8 +34,14 @@ const loadCore = env.BENCH_LOAD_CORE ?? '0';
 
 const here = new URL('.', import.meta.url).pathname;
 const nodeArgs = ['--import', 'tsx'];
+/** The node options of `npm start` (package.json), bar the loader. */
+const productNodeArgs = ['--max-semi-space-size=64'];
 /** BENCH_PROFILE=<dir>: the servers write a CPU profile there when they stop (open it in Chrome's DevTools). */
-const profileArgs = env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE}`] : [];
+const profileArgs = [
+  ...(env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE}`] : []),
+  /** BENCH_NODE_ARGS: more node options for the servers, e.g. `--trace-gc` or `--max-semi-space-size=64`. */
+  ...(env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+];
 
 interface Running {
   urls: string[];
@@ -63,7 +69,9 @@ interface Sample {
 
 /** Starts `file` under node, pinned to `core`, and waits for the URL it prints. */
 async function startProcess(file: string, args: string[], core: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const profile = file === 'fake-bot-api.ts' ? [] : profileArgs;
+  const profile = file === 'fake-bot-api.ts' ? [] : [...profileArgs];
+  // Switchboard runs with the node options `npm start` gives it; the peers with node's defaults, as their docs show.
+  if (file === 'server.ts') profile.unshift(...productNodeArgs);
   const child = spawn('taskset', ['-c', core, process.execPath, ...profile, ...nodeArgs, join(here, file), ...args], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...env, ...extraEnv },
@@ -72,6 +80,8 @@ async function startProcess(file: string, args: string[], core: string, extraEnv
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       if (line.startsWith('http')) resolve(line);
+      // Anything else a server prints (--trace-gc, say) goes to stderr.
+      else process.stderr.write(`${line}\n`);
     });
     child.once('exit', (code) => reject(new Error(`${file} ${args.join(' ')} exited with ${code}`)));
   });

@@ -38,7 +38,7 @@ import { appendAll, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { acquireLock } from './lock-file.ts';
 import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
-import { BufferedTx } from './transaction.ts';
+import { BufferedTx, journalJson } from './transaction.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
@@ -68,7 +68,20 @@ interface QueuedCommit {
 
 /** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
 const DEFAULT_ATTEMPTS = 60;
-const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
+/**
+ * A copy of committed data. All of it came through JSON (a journal line, or a transaction's records), so a JSON
+ * round trip copies it exactly, in about two thirds of structuredClone's time.
+ */
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : clone(value));
+
+/** The JSON of a record's object: the text its transaction made (taken, so memory does not keep it), or made now. */
+function jsonOf(value: object): string {
+  const json = journalJson.get(value);
+  if (json === undefined) return JSON.stringify(value);
+  journalJson.delete(value);
+  return json;
+}
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
 
 function isRecord(value: unknown): value is JournalRecord {
@@ -234,17 +247,17 @@ export class LowdbStore implements Store {
   }
 
   async conversations(): Promise<Conversation[]> {
-    return structuredClone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
+    return clone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
   }
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
     const state = this.#read();
     const open = [...state.openConversationIdsFor(filter)].map((id) => state.conversations.get(id) as Conversation);
-    return structuredClone(open.filter((conversation) => matchesFilter(conversation, filter)).sort((a, b) => a.id - b.id));
+    return clone(open.filter((conversation) => matchesFilter(conversation, filter)).sort((a, b) => a.id - b.id));
   }
 
   async contacts(): Promise<Contact[]> {
-    return structuredClone([...this.#read().contacts.values()]);
+    return clone([...this.#read().contacts.values()]);
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
@@ -289,7 +302,7 @@ export class LowdbStore implements Store {
     const claimed = this.#state.claimableIds(limit).map((id) => ({ ...(this.#state.messages.get(id) as Message), status: 'sending' as const }));
     if (claimed.length === 0) return [];
     await this.#append(claimed.map((message) => ({ message })));
-    return structuredClone(claimed);
+    return clone(claimed);
   }
 
   async outboundInDoubt(): Promise<Message[]> {
@@ -459,8 +472,10 @@ export class LowdbStore implements Store {
   /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
   #append(records: JournalRecord[]): Promise<void> {
     const parts = records.map((record) => {
+      if ('contact' in record) return `{"contact":${jsonOf(record.contact)}}`;
+      if ('conversation' in record) return `{"conversation":${jsonOf(record.conversation)}}`;
       if (!('message' in record)) return JSON.stringify(record);
-      const json = JSON.stringify(record.message);
+      const json = jsonOf(record.message);
       this.#unarchived.set(record.message.id, json);
       return `{"message":${json}}`;
     });
@@ -596,7 +611,7 @@ export class LowdbStore implements Store {
 
   /** Copies of the messages `ids`, from memory or the archive. */
   async #messages(ids: readonly number[]): Promise<Message[]> {
-    return structuredClone(await this.#load(ids));
+    return clone(await this.#load(ids));
   }
 
   /**

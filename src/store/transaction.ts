@@ -8,7 +8,22 @@ import type { Contact, Conversation, Identity, Message, OpenConversationFilter, 
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
+/** A copy of committed data, which all came through JSON: a JSON round trip is exact, and cheaper than structuredClone. */
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : plain(value));
+
+/**
+ * The JSON text of a record's contact, conversation or message, as `records` made it: the store writes it to the
+ * journal as it is instead of serializing the same object again.
+ */
+export const journalJson = new WeakMap<object, string>();
+
+/** `value` as a fresh object and the JSON text it was read from. */
+function plainWithJson<T extends object>(value: T): T {
+  const json = JSON.stringify(value);
+  const parsed = JSON.parse(json) as T;
+  journalJson.set(parsed, json);
+  return parsed;
+}
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
   contact.identities.some((own) => own.channel === identity.channel && own.id === identity.id);
@@ -50,6 +65,8 @@ export class BufferedTx implements Tx {
   readonly #putConversations = new Set<number>();
   readonly #putDocs = new Set<string>();
   readonly #messages: Omit<Message, 'id'>[] = [];
+  /** The JSON text of each of `#messages`, without an id. */
+  readonly #messageJson: string[] = [];
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
   #ended = false;
@@ -190,7 +207,9 @@ export class BufferedTx implements Tx {
 
   addMessage(message: Omit<Message, 'id'>): void {
     this.#assertActive();
-    this.#messages.push(plain(message));
+    const json = JSON.stringify(message);
+    this.#messages.push(JSON.parse(json) as Omit<Message, 'id'>);
+    this.#messageJson.push(json);
   }
 
   putDoc(collection: string, key: string, value: unknown): void {
@@ -272,9 +291,17 @@ export class BufferedTx implements Tx {
   /** The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. */
   records(firstMessageId: number): JournalRecord[] {
     const records: JournalRecord[] = [];
-    for (const id of this.#putContacts) records.push({ contact: plain(this.#contacts.get(id) as Contact) });
-    for (const id of this.#putConversations) records.push({ conversation: plain(this.#conversations.get(id) as Conversation) });
-    this.#messages.forEach((message, index) => records.push({ message: { ...message, id: firstMessageId + index } }));
+    for (const id of this.#putContacts) records.push({ contact: plainWithJson(this.#contacts.get(id) as Contact) });
+    for (const id of this.#putConversations) records.push({ conversation: plainWithJson(this.#conversations.get(id) as Conversation) });
+    this.#messages.forEach((message, index) => {
+      const id = firstMessageId + index;
+      const numbered = { id, ...message } as Message;
+      const json = this.#messageJson[index] as string;
+      // The id goes in front of the JSON the message was added as, unless it carried an id of its own (ignored).
+      if (!('id' in message)) journalJson.set(numbered, json === '{}' ? `{"id":${id}}` : `{"id":${id},${json.slice(1)}`);
+      else numbered.id = id;
+      records.push({ message: numbered });
+    });
     for (const name of this.#putDocs) {
       const { collection, key, value } = this.#docs.get(name) as LiveDoc;
       records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, plain(value)] });
