@@ -352,16 +352,27 @@ console.table(
 console.table(names.map((name) => ({ server: name, 'steady messages/s (half peak)': Math.round(steady.get(name)?.rate ?? 0), 'p50 ms': steady.get(name)?.p50, 'p99 ms': steady.get(name)?.p99, errors: steady.get(name)?.errors })));
 
 const ratio = (a: string, b: string, connections: number): string => (names.includes(a) && names.includes(b) ? (rate(a, connections) / rate(b, connections)).toFixed(2) : 'n/a');
+/**
+ * The same ratio from CPU per message: what the throughputs would be with each server alone on its core. On a
+ * shared machine it moves far less than messages/s, which other processes on the server's core drag down.
+ */
+const cpuRatio = (a: string, b: string, connections: number): string => {
+  if (!names.includes(a) || !names.includes(b)) return 'n/a';
+  const cpu = (name: string) => figure(name, connections, (s) => s.cpuUsPerMessage);
+  return (cpu(b) / cpu(a)).toFixed(2);
+};
+console.log('ratios of messages/s, and [of CPU µs per message: the throughput ratio on idle cores]');
 for (const connections of concurrencies) {
   console.log(`@${connections} connections:`);
-  console.log(`  switchboard / baseline ${ratio('switchboard', 'baseline', connections)} (target >= 0.6)`);
+  console.log(`  switchboard / baseline ${ratio('switchboard', 'baseline', connections)} [${cpuRatio('switchboard', 'baseline', connections)}] (target >= 0.6)`);
   for (const peer of ['grammY memory', 'grammY file', 'botbuilder memory', 'botbuilder file']) {
-    console.log(`  switchboard / ${peer} ${ratio('switchboard', peer, connections)}${peer === 'grammY memory' ? ' (target >= 2)' : peer === 'grammY file' ? ' (target >= 3)' : ''}`);
+    const target = peer === 'grammY memory' ? ' (target >= 2)' : peer === 'grammY file' ? ' (target >= 3)' : '';
+    console.log(`  switchboard / ${peer} ${ratio('switchboard', peer, connections)} [${cpuRatio('switchboard', peer, connections)}]${target}`);
   }
   for (const size of sizes.filter((s) => s > 0)) {
     const name = `switchboard ${size.toLocaleString('en')} stored`;
     const rss = names.includes(name) && names.includes('switchboard') ? (figure(name, connections, (s) => s.maxRssMb) / figure('switchboard', connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
-    console.log(`  ${size.toLocaleString('en')} stored / empty: throughput ${ratio(name, 'switchboard', connections)} (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
+    console.log(`  ${size.toLocaleString('en')} stored / empty: throughput ${ratio(name, 'switchboard', connections)} [${cpuRatio(name, 'switchboard', connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
   }
   if (env.DATABASE_URL) {
     console.log(`  pg 1 process / embedded ${ratio('switchboard pg 1 process', 'switchboard', connections)} (target >= 0.7)`);

@@ -82,6 +82,8 @@ function jsonOf(value: object): string {
   journalJson.delete(value);
   return json;
 }
+/** Archived lines less than this far apart are read back with one read call. */
+const readGapBytes = 16 * 1024;
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
 
 function isRecord(value: unknown): value is JournalRecord {
@@ -391,8 +393,11 @@ export class LowdbStore implements Store {
     const { archive: archivePath, snapshot: snapshotPath, journal: journalPath } = this.#paths;
     const archive = await readJsonLines(archivePath, (value, line, at) => {
       if (!isMessage(value)) throw new CorruptStoreError(archivePath, line, 'not a message');
-      this.#replay([{ message: value }], archivePath, line);
-      this.#state.archive(value.id, at.offset, at.length);
+      try {
+        this.#state.restoreArchived(value, at.offset, at.length);
+      } catch (error) {
+        throw new CorruptStoreError(archivePath, line, `a record cannot be applied (${(error as Error).message})`);
+      }
     });
     this.#reportDropped(archivePath, archive.droppedBytes);
     this.#archiveBytes = archive.bytes;
@@ -620,9 +625,15 @@ export class LowdbStore implements Store {
    */
   async #load(ids: readonly number[]): Promise<Message[]> {
     const state = this.#state;
-    const found = ids.map((id) => state.messages.get(id) ?? (state.archived.has(id) ? this.#readArchived(id) : undefined));
-    if (found.every((message) => message === undefined || !(message instanceof Promise))) return found.filter((m) => m !== undefined) as Message[];
-    return (await Promise.all(found)).filter((m) => m !== undefined);
+    const found = ids.map((id) => state.messages.get(id));
+    const missing = ids.filter((id, index) => found[index] === undefined && state.archived.has(id));
+    if (missing.length > 0) {
+      const read = await this.#readArchived(missing);
+      ids.forEach((id, index) => {
+        found[index] ??= state.messages.get(id) ?? read.get(id);
+      });
+    }
+    return found.filter((message) => message !== undefined);
   }
 
   /** A message about to be changed: read back into memory if archived, so the change sees what it replaces. */
@@ -632,23 +643,44 @@ export class LowdbStore implements Store {
     return this.#state.messages.get(id) ?? message;
   }
 
-  async #readArchived(id: number): Promise<Message | undefined> {
-    const place = this.#state.archived.get(id);
-    if (!place) return this.#state.messages.get(id);
+  /**
+   * Reads archived messages back. Lines close together (a conversation's, a transaction's) are read with one call:
+   * ranges less than `readGapBytes` apart are merged.
+   */
+  async #readArchived(ids: readonly number[]): Promise<Map<number, Message>> {
+    const places = ids
+      .map((id) => ({ id, place: this.#state.archived.get(id) }))
+      .filter((entry): entry is { id: number; place: { offset: number; length: number } } => entry.place !== undefined)
+      .sort((a, b) => a.place.offset - b.place.offset);
     this.#archiveReader ??= open(this.#paths.archive, 'r');
     const reader = await this.#archiveReader;
-    const buffer = Buffer.allocUnsafe(place.length);
-    const { bytesRead } = await reader.read(buffer, 0, place.length, place.offset);
-    let message: unknown;
-    try {
-      message = JSON.parse(buffer.toString('utf8', 0, bytesRead));
-    } catch {
-      message = undefined;
+    const read = new Map<number, Message>();
+    for (let start = 0; start < places.length; ) {
+      let end = start + 1;
+      const from = (places[start] as (typeof places)[number]).place.offset;
+      let to = from + (places[start] as (typeof places)[number]).place.length;
+      while (end < places.length && (places[end] as (typeof places)[number]).place.offset - to < readGapBytes) {
+        const { place } = places[end] as (typeof places)[number];
+        to = Math.max(to, place.offset + place.length);
+        end++;
+      }
+      const buffer = Buffer.allocUnsafe(to - from);
+      const { bytesRead } = await reader.read(buffer, 0, to - from, from);
+      for (const { id, place } of places.slice(start, end)) {
+        let message: unknown;
+        try {
+          message = place.offset - from + place.length <= bytesRead ? JSON.parse(buffer.toString('utf8', place.offset - from, place.offset - from + place.length)) : undefined;
+        } catch {
+          message = undefined;
+        }
+        if (!isMessage(message) || message.id !== id) {
+          throw new CorruptStoreError(this.#paths.archive, undefined, `message ${id} is not at byte ${place.offset} (${place.length} bytes) as indexed`);
+        }
+        read.set(id, message);
+      }
+      start = end;
     }
-    if (!isMessage(message) || message.id !== id) {
-      throw new CorruptStoreError(this.#paths.archive, undefined, `message ${id} is not at byte ${place.offset} (${place.length} bytes) as indexed`);
-    }
-    return message;
+    return read;
   }
 }
 

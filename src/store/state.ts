@@ -385,20 +385,7 @@ export class StoreState {
     const previous = this.messages.get(id);
     // An archived message not in memory is in the indexes already; what changes in a settled message (its delivery,
     // a failure reported later) touches none of them.
-    if (!previous && !this.archived.has(id)) {
-      this.messageCount += 1;
-      if (message.contactId !== undefined) {
-        const ofContact = this.#messagesByContact.get(message.contactId);
-        if (ofContact) insertSorted(ofContact, id);
-        else this.#messagesByContact.set(message.contactId, [id]);
-      }
-      if (message.address !== undefined) this.#indexAddress(message);
-      if (message.conversationId !== undefined) {
-        const ofConversation = this.#messagesByConversation.get(message.conversationId);
-        if (ofConversation) insertSorted(ofConversation, id);
-        else this.#messagesByConversation.set(message.conversationId, [id]);
-      }
-    }
+    if (!previous && !this.archived.has(id)) this.#indexNew(message);
     if (message.direction === 'in' && message.channelMessageId !== undefined) {
       this.#inbound.add(identityKey(message.channel, message.channelMessageId));
     }
@@ -406,6 +393,43 @@ export class StoreState {
     this.#trackOutbound(previous, message);
     this.messages.set(id, message);
     this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /**
+   * Recovery of one archive line: the message indexed as `archive` would leave it, without making it an object in
+   * memory first (at millions of lines, that garbage was most of the peak memory of opening). A message that must
+   * stay in memory (in memory already, to be sent, or without an address) goes the usual way.
+   */
+  restoreArchived(message: Message, offset: number, length: number): void {
+    const { id } = message;
+    if (this.messages.has(id) || message.status === 'pending' || message.status === 'sending' || message.address === undefined) {
+      this.#putMessage(message);
+      this.archive(id, offset, length);
+      return;
+    }
+    if (!this.archived.has(id)) this.#indexNew(message);
+    if (message.channelMessageId !== undefined) {
+      this.#archivedChannelIds.add(identityKey(message.channel, message.channelMessageId), id, message.direction === 'in');
+    }
+    this.archived.set(id, offset, length);
+    this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /** Counts a message seen for the first time and puts it in the contact, conversation and address indexes. */
+  #indexNew(message: Message): void {
+    const { id } = message;
+    this.messageCount += 1;
+    if (message.contactId !== undefined) {
+      const ofContact = this.#messagesByContact.get(message.contactId);
+      if (ofContact) insertSorted(ofContact, id);
+      else this.#messagesByContact.set(message.contactId, [id]);
+    }
+    if (message.address !== undefined) this.#indexAddress(message);
+    if (message.conversationId !== undefined) {
+      const ofConversation = this.#messagesByConversation.get(message.conversationId);
+      if (ofConversation) insertSorted(ofConversation, id);
+      else this.#messagesByConversation.set(message.conversationId, [id]);
+    }
   }
 
   /** Keeps the pending and sending indexes, and which addresses are ready to send, in step with a message's status. */
