@@ -47,6 +47,11 @@ export interface LowdbStoreOptions {
   dir: string;
   /** Journal size in bytes past which it is compacted into the snapshot and the messages archive (16 MiB). */
   compactAfterBytes?: number;
+  /**
+   * How many archived messages stay in memory as well, the most recently archived ones (10,000): reading them
+   * costs no disk read. Older ones are read from the archive when asked for.
+   */
+  recentMessages?: number;
   /** fdatasync each commit batch (true). Without it a machine crash (not a process crash) loses recent commits. */
   fsync?: boolean;
   /** Where opening, compaction, dropped crash leftovers and failures are reported (nowhere by default). */
@@ -135,6 +140,10 @@ export class LowdbStore implements Store {
   readonly #dir: string;
   readonly #compactAfterBytes: number;
   readonly #fsync: boolean;
+  readonly #recentMessages: number;
+  /** Archived messages still held in memory, oldest first from `#recentFrom`: the next to let go. */
+  #recent: Compaction['placed'] = [];
+  #recentFrom = 0;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
   readonly #paths: { snapshot: string; journal: string; archive: string };
   readonly #state = new StoreState();
@@ -169,6 +178,7 @@ export class LowdbStore implements Store {
     this.#dir = options.dir;
     this.#compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024;
     this.#fsync = options.fsync ?? true;
+    this.#recentMessages = options.recentMessages ?? 10_000;
     this.#log = options.log ?? (() => {});
     this.#paths = {
       snapshot: join(this.#dir, 'state.json'),
@@ -566,7 +576,7 @@ export class LowdbStore implements Store {
         await archive.close();
       }
       this.#archiveBytes += archived.length;
-      for (const { id, offset, length, message } of placed) this.#state.archive(id, offset, length, message);
+      this.#letGo(placed);
     }
     // lowdb writes a temporary file and renames it over state.json; the syncs make the result durable before the
     // journal is emptied. lowdb does not sync the temporary file before its rename: after a power cut (not a process
@@ -588,6 +598,20 @@ export class LowdbStore implements Store {
       archivedBytes: archived.length,
       ms: Math.round(performance.now() - started),
     });
+  }
+
+  /** Lets memory go of the oldest archived messages past the `recentMessages` newest, `placed` just archived. */
+  #letGo(placed: Compaction['placed']): void {
+    this.#recent.push(...placed);
+    const excess = this.#recent.length - this.#recentFrom - this.#recentMessages;
+    for (let n = 0; n < excess; n++) {
+      const { id, offset, length, message } = this.#recent[this.#recentFrom++] as Compaction['placed'][number];
+      this.#state.archive(id, offset, length, message);
+    }
+    if (this.#recentFrom > 4096 && this.#recentFrom * 2 > this.#recent.length) {
+      this.#recent = this.#recent.slice(this.#recentFrom);
+      this.#recentFrom = 0;
+    }
   }
 
   #fail(error: unknown, what: string, batch: QueuedCommit[]): void {
@@ -632,6 +656,15 @@ export class LowdbStore implements Store {
       ids.forEach((id, index) => {
         found[index] ??= state.messages.get(id) ?? read.get(id);
       });
+      // What was read once is likely read again soon (a conversation's history, the next poll): it joins the recent.
+      const cached: Compaction['placed'] = [];
+      for (const [id, message] of read) {
+        const place = state.archived.get(id);
+        if (!place || state.messages.has(id)) continue;
+        state.cache(message);
+        cached.push({ id, ...place, message });
+      }
+      this.#letGo(cached);
     }
     return found.filter((message) => message !== undefined);
   }

@@ -424,7 +424,7 @@ describe('history on disk', () => {
   it('keeps archived messages out of memory, reads them back whole, and still refuses their inbound ids again', async () => {
     const dir = await tempDirs.make();
     const opened: { messages?: number; inMemory?: number }[] = [];
-    const store = await openStore({ dir, compactAfterBytes: 2048 });
+    const store = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
     for (let n = 0; n < 40; n++) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
     const [, reply] = await storedMessages(store, 'ann', 'ann-0');
     await store.markDelivery(reply?.id ?? 0, { channelMessageId: 'wire-old' });
@@ -433,7 +433,7 @@ describe('history on disk', () => {
     expect(before).toHaveLength(120);
     await store.close();
 
-    const reopened = await openStore({ dir, compactAfterBytes: 2048, log: (_level, msg, extra) => msg === 'store opened' && opened.push(extra as never) });
+    const reopened = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0, log: (_level, msg, extra) => msg === 'store opened' && opened.push(extra as never) });
     // Everything settled was archived; the pending replies wait in memory to be sent.
     expect(opened[0]).toMatchObject({ messages: 120 });
     expect(opened[0]?.inMemory).toBeLessThan(120);
