@@ -5,6 +5,7 @@ import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type I
 import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
+import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Agent } from '../handover/team.ts';
@@ -18,6 +19,7 @@ import { Notices } from './notices.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
 import { Timers } from './timers.ts';
+import { recordTimeline } from './timeline.ts';
 import { Transactions } from './transactions.ts';
 import { Turns } from './turns.ts';
 
@@ -61,6 +63,7 @@ export class Runtime {
   readonly #threads: DeskThreads;
   readonly #timers: Timers;
   readonly #statuses: Statuses;
+  readonly #turns: Turns;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   readonly #offOutbox: () => void;
@@ -73,10 +76,14 @@ export class Runtime {
     const { store, flows, directory, bus, log } = options;
     const now = options.now ?? (() => new Date());
     const notices = new Notices({ flows, directory, now });
-    this.#transactions = new Transactions({ store, log, beforeCommit: (tx, effects) => notices.add(tx, effects), afterCommit: (effects) => this.#afterCommit(effects) });
+    this.#transactions = new Transactions({ store, log, beforeCommit: async (tx, effects) => {
+      await notices.add(tx, effects);
+      await recordTimeline(tx, effects.events, now().toISOString());
+    }, afterCommit: (effects) => this.#afterCommit(effects) });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
     turns.desk = this.#desk;
+    this.#turns = turns;
     const transactions = this.#transactions;
     const desk = this.#desk;
     this.#intake = new Intake({ desk, turns, now });
@@ -115,14 +122,25 @@ export class Runtime {
   report = (status: DeliveryStatus): Promise<void> => this.#track(this.#statuses.report(status));
 
   /**
-   * An agent's decision (claim, transfer, note, close, hand back to the bot, set status): what the chat commands,
-   * the agent console and the dashboard all call. Resolves once it is stored, with the line the agent reads.
+   * An agent's decision (claim, transfer, note, close, hand back to the bot, set status), or an admin's from the
+   * dashboard (close, note, hand back, transfer, assign, on any open conversation): what the chat commands, the
+   * agent console and the dashboard all call. Resolves once it is stored, with the line the actor reads.
    *
    *     await runtime.act(omar, { kind: 'close', conversationId: 42, note: 'refunded' });
+   *     await runtime.act({ kind: 'admin', name: 'Nadia' }, { kind: 'assign', conversationId: 42, agentId: 'omar' });
    */
-  act = (agent: Agent, action: AgentAction): Promise<ActionResult> => {
+  act: {
+    (agent: Agent, action: AgentAction): Promise<ActionResult>;
+    (admin: Admin, action: AdminAction): Promise<ActionResult>;
+  } = (actor: Agent | Admin, action: AgentAction | AdminAction): Promise<ActionResult> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
-    return this.#track(this.#transactions.run(`agent:${agent.id}`, (tx, fx) => this.#desk.act(tx, agent, action, fx)));
+    // A conversation the decision closed starts its `conversation.closed` flows and tells the customer, as a typed /close does.
+    const key = 'kind' in actor ? `admin:${actor.name}` : `agent:${actor.id}`;
+    return this.#track(this.#transactions.run(key, async (tx, fx) => {
+      const result = 'kind' in actor ? await this.#desk.adminAct(tx, actor, action as AdminAction, fx) : await this.#desk.act(tx, actor, action as AgentAction, fx);
+      await this.#turns.closedFlows(tx, fx);
+      return result;
+    }));
   };
 
   /**

@@ -116,6 +116,37 @@ export class FlowLibrary {
   }
 
   /**
+   * Everything that would refuse `text` as the file `file` (e.g. `flows/support.yaml`) if it were saved now, with
+   * the same checks as loading it: the script's own, the fields it reads against those the other flows save, the
+   * teams it names, and a flow name another file serves.
+   *
+   *     const errors = flows.check('flows/support.yaml', text); // [] when it would go into service
+   */
+  check(file: string, text: string): FlowError[] {
+    const result = compileFlow(file, text);
+    if ('errors' in result) return result.errors;
+    const { draft } = result;
+    const known = new Set(BUILTIN_FIELDS);
+    for (const [other, flow] of this.serving) if (other !== file) for (const field of flow.saves) known.add(field);
+    for (const field of draft.flow.saves) known.add(field);
+    const teams = this.options.teams?.() ?? [];
+    const errors = [...unknownFields(draft, known), ...(teams.length > 0 ? unknownTeams(draft, teams) : [])];
+    for (const [other, flow] of this.serving) {
+      if (other !== file && flow.name === draft.flow.name) errors.push(new FlowError(file, draft.nameLine, `flow name "${flow.name}" is already used by ${other}`, 'rename one of the two flows'));
+    }
+    return errors.sort((a, b) => a.line - b.line);
+  }
+
+  /**
+   * The flow a file serves now (its newest good version), by the file as admins know it (`flows/inbound.yaml`).
+   *
+   *     flows.servedBy('flows/inbound.yaml')?.version;
+   */
+  servedBy(file: string): CompiledFlow | undefined {
+    return this.serving.get(file);
+  }
+
+  /**
    * Re-reads `dir`. Reloads run one at a time, in call order.
    *
    *     await flows.reload();

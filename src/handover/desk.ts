@@ -3,6 +3,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
+import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, requeue, type AssignRequest } from './assignment/assign.ts';
 import { autoClose, close } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
@@ -63,9 +64,14 @@ export class Desk {
     return fromAgent(this.#ctx, tx, agent, inbound, fx, this.#handBack);
   }
 
-  /** An agent's decision, from a command or from the console or dashboard (`runtime.act`). */
+  /** An agent's decision, from a command or from the console (`runtime.act`). */
   act(tx: Tx, agent: Agent, action: AgentAction, fx: DeskEffects): Promise<ActionResult> {
     return act(this.#ctx, tx, agent, action, fx, this.#handBack);
+  }
+
+  /** An admin's decision, from the dashboard (`runtime.act` with an `Admin`). */
+  adminAct(tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects): Promise<ActionResult> {
+    return adminAct(this.#ctx, tx, admin, action, fx, this.#handBack);
   }
 
   postCard(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {

@@ -145,3 +145,106 @@ function unique(names: readonly string[]): string[] {
   for (const name of names) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
   return [...seen.values()];
 }
+
+/** Figures by day (UTC) over the conversations opened each day: what the dashboard's charts draw. */
+export interface Series {
+  /** `2026-11-01`, one per day of the period, oldest first. */
+  days: string[];
+  /** By team: conversations opened each day (`(no team)` for those no team took). */
+  conversationsByTeam: Record<string, number[]>;
+  /** Median seconds to the first agent response, of the conversations opened that day; null when none had one. */
+  firstResponseSeconds: (number | null)[];
+  /** Median seconds to closing, of the conversations opened that day and closed since; null when none closed. */
+  resolutionSeconds: (number | null)[];
+  /** By intent: conversations opened each day with that intent. */
+  intents: Record<string, number[]>;
+}
+
+const DAY_MS = 86_400_000;
+/** The longest period a series covers. */
+export const MAX_SERIES_DAYS = 366;
+const NO_TEAM = '(no team)';
+
+/** The UTC day of a time, as `2026-11-01`. */
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The days of [from, to) (UTC), by default the 30 days up to and including today; at most `MAX_SERIES_DAYS`.
+ *
+ *     seriesDays({ from: new Date('2026-11-01'), to: new Date('2026-11-03'), now }); // ['2026-11-01', '2026-11-02']
+ */
+export function seriesDays({ from, to, now }: { from?: Date; to?: Date; now: Date }): string[] {
+  // `to` is exclusive: its day is in only when it is past that day's midnight.
+  const end = Date.parse(dayOf(to ? to.getTime() - 1 : now.getTime()));
+  const start = Date.parse(dayOf((from ?? new Date(end - 29 * DAY_MS)).getTime()));
+  const days: string[] = [];
+  for (let day = Math.max(start, end - (MAX_SERIES_DAYS - 1) * DAY_MS); day <= end; day += DAY_MS) days.push(dayOf(day));
+  return days;
+}
+
+/**
+ * The series of the period's days (see `seriesDays`), team names as `buildReport` gives them.
+ *
+ *     const series = buildSeries({ conversations, teams, from, to, now });
+ *     series.conversationsByTeam.Billing; // [3, 0, 5, …]
+ */
+export function buildSeries({ conversations, teams, from, to, now }: Omit<ReportInput, 'agents'>): Series {
+  const days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
+  const index = new Map(days.map((day, i) => [day, i]));
+  const byDay = days.map((): Conversation[] => []);
+  for (const conversation of conversations) {
+    const i = index.get(dayOf(Date.parse(conversation.openedAt)));
+    if (i !== undefined) byDay[i]!.push(conversation);
+  }
+  const zeros = () => days.map(() => 0);
+  const teamNames = unique([...teams.map((team) => team.name), ...byDay.flat().flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
+  const conversationsByTeam: Record<string, number[]> = Object.fromEntries(teamNames.map((team) => [team, zeros()]));
+  const intents: Record<string, number[]> = {};
+  byDay.forEach((list, i) => {
+    for (const conversation of list) {
+      const team = conversation.team === undefined ? NO_TEAM : teamNames.find((name) => sameTeam(name, conversation.team!)) ?? conversation.team;
+      (conversationsByTeam[team] ??= zeros())[i]! += 1;
+      if (conversation.intent !== undefined) (intents[conversation.intent] ??= zeros())[i]! += 1;
+    }
+  });
+  const median = (list: Conversation[], end: (c: Conversation) => string | undefined) => summarise(list.flatMap((c) => {
+    const at = end(c);
+    const seconds = at === undefined ? undefined : secondsBetween(c.openedAt, at);
+    return seconds === undefined ? [] : [seconds];
+  })).median;
+  return {
+    days,
+    conversationsByTeam,
+    firstResponseSeconds: byDay.map((list) => median(list, (c) => c.firstResponseAt)),
+    resolutionSeconds: byDay.map((list) => median(list, (c) => c.closedAt)),
+    intents,
+  };
+}
+
+/**
+ * The period's figures as CSV, one row per day for all teams and one per day and team:
+ * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds`.
+ *
+ *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600\r\n…'
+ */
+export function reportCsv({ conversations, teams, from, to, now }: Omit<ReportInput, 'agents'>): string {
+  const days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
+  const teamNames = unique([...teams.map((team) => team.name), ...conversations.flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
+  const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds']];
+  for (const day of days) {
+    const ofDay = conversations.filter((c) => dayOf(Date.parse(c.openedAt)) === day);
+    const row = (team: string, list: Conversation[]) => {
+      const f = figures(list);
+      rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median)]);
+    };
+    row('all', ofDay);
+    for (const team of teamNames) row(team, ofDay.filter((c) => c.team !== undefined && sameTeam(c.team, team)));
+  }
+  return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A CSV cell, quoted when it must be; a leading `=`, `+`, `-` or `@` is defused so a spreadsheet never runs it. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

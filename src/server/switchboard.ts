@@ -23,8 +23,11 @@ import { AGENT_COMMANDS } from '../handover/commands.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
-import { mountAdmin } from './admin.ts';
+import { mountAdmin } from './admin/index.ts';
+import { FlowPublisher } from '../flows/publishing.ts';
+import { feedFromBus, LocalLiveFeed, type LiveFeed } from '../bot/live.ts';
 import { mountAgentConsole } from './agent-console.ts';
+import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
@@ -53,6 +56,8 @@ export interface Switchboard {
   directory: TeamDirectory;
   intents: IntentService;
   bus: EventBus;
+  /** The dashboard's live changes (`GET /api/events`). */
+  feed: LiveFeed;
   runtime: Runtime;
   /** Stops taking requests, finishes the work under way, flushes the store and releases its lock. Safe to call twice. */
   stop(): Promise<void>;
@@ -67,6 +72,8 @@ export interface StartOptions {
   /** How often timeouts are checked (default 30 s; 0: never, tests call `runtime.sweep()`). */
   sweepEveryMs?: number;
   now?: () => Date;
+  /** How often the admin event stream sends its heartbeat (default 20 s). */
+  adminHeartbeatMs?: number;
   /**
    * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
@@ -126,6 +133,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let runtime: Runtime | undefined;
   const started: Channel[] = [];
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
+  const feed = new LocalLiveFeed();
+  feedFromBus(bus, feed);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -202,7 +211,17 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     runtime = running;
     logLifecycle(bus, log);
     for (const channel of channels) channel.mount?.(routes);
-    mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, now });
+    mountAdmin(routes, {
+      token: config.ADMIN_TOKEN, store, directory, flows, intents, media, feed, now,
+      publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
+      act: running.act,
+      log: log.child({ part: 'admin' }),
+      teamFile: resolve(dataDir, 'team.yaml'),
+      nlpDir: resolve(dataDir, 'nlp'),
+      addressKeys: ADDRESS_KEYS,
+      dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),
+      ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
+    });
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
@@ -236,7 +255,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
   state = 'ok';
   log.info({ url, dataDir }, 'Switchboard is listening');
-  return { url, store, flows, directory, intents, bus, runtime, stop };
+  return { url, store, flows, directory, intents, bus, feed, runtime, stop };
 }
 
 /**

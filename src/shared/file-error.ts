@@ -19,6 +19,8 @@ export class FileError extends Error {
     message: string,
     /** How to fix it, when that is obvious. */
     readonly hint?: string,
+    /** 1-based column in that line, when the reader knows it (a YAML syntax error). */
+    readonly column?: number,
   ) {
     super(message);
   }

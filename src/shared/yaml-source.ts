@@ -16,13 +16,14 @@ export interface YamlSource {
  *     const parsed = parseYamlSource('flow: inbound\n');
  *     if ('source' in parsed) parsed.source.lineOf(['flow']); // 1
  */
-export function parseYamlSource(text: string): { source: YamlSource } | { errors: { line: number; reason: string }[] } {
+export function parseYamlSource(text: string): { source: YamlSource } | { errors: { line: number; column?: number; reason: string }[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
       errors: document.errors.map((error) => ({
         line: error.linePos?.[0].line ?? 1,
+        ...(error.linePos ? { column: error.linePos[0].col } : {}),
         // yaml appends " at line L, column C:" and a code excerpt; the line is reported separately.
         reason: error.message.split(/ at line \d+, column \d+/)[0]!.trim(),
       })),

@@ -23,6 +23,11 @@ export class ArchiveIndex {
     return { offset: this.#offsets[id] as number, length: this.#lengths[id] as number };
   }
 
+  /** Forgets message `id` (erased). */
+  delete(id: number): void {
+    if (id < this.#lengths.length) this.#lengths[id] = 0;
+  }
+
   set(id: number, offset: number, length: number): void {
     if (id >= this.#lengths.length) this.#grow(id);
     this.#offsets[id] = offset;

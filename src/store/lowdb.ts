@@ -28,7 +28,7 @@
 // records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
 // commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
 // slip in between.
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
@@ -89,7 +89,7 @@ function jsonOf(value: object): string {
 }
 /** Archived lines less than this far apart are read back with one read call. */
 const readGapBytes = 16 * 1024;
-const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc']);
+const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
 
 function isRecord(value: unknown): value is JournalRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -144,6 +144,8 @@ export class LowdbStore implements Store {
   /** Archived messages still held in memory, oldest first from `#recentFrom`: the next to let go. */
   #recent: Compaction['placed'] = [];
   #recentFrom = 0;
+  /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
+  #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
   readonly #paths: { snapshot: string; journal: string; archive: string };
   readonly #state = new StoreState();
@@ -173,6 +175,13 @@ export class LowdbStore implements Store {
   #writer: Promise<void> | undefined;
   /** Messages found `sending` at open: claimed by the process that stopped, outcome unknown. */
   #inDoubt = new Set<number>();
+  /**
+   * Erases waiting for the next compaction to rewrite the messages archive without what they erased (and to empty
+   * the journal that still holds it): an erase is done only once no file holds the erased messages any more.
+   */
+  #rewrites: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Set at open when the journal held an erase: the archive may still hold what it erased. */
+  #rewriteAtOpen = false;
 
   constructor(options: LowdbStoreOptions) {
     this.#dir = options.dir;
@@ -369,6 +378,36 @@ export class LowdbStore implements Store {
     return this.#append([{ message: { ...message, delivery } }]);
   }
 
+  /**
+   * Erases a contact, their conversations and their messages (a data-protection request); resolves once the erase
+   * is durable and the journal and the messages archive no longer hold what it removed. Concurrent transactions
+   * that read the contact or one of its conversations are refused at commit and run again on the erased state.
+   *
+   *     const { files } = await store.eraseContact(contactId); // then delete each file from the media store
+   */
+  async eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }> {
+    const unavailable = this.#unavailable();
+    if (unavailable) throw unavailable;
+    // Their archived messages back in memory first, so the erase sees their files, as it sees those of the others.
+    for (const message of await this.#load(this.#state.erasable(contactId).messages)) this.#state.cache(message);
+    const erased = this.#state.erasable(contactId);
+    if (!this.#state.contacts.has(contactId) && erased.conversations.length === 0 && erased.messages.length === 0) {
+      return { conversations: 0, messages: 0, files: [] };
+    }
+    for (const id of erased.messages) {
+      this.#inDoubt.delete(id);
+      this.#unarchived.delete(id);
+    }
+    const durable = this.#append([{ eraseContact: contactId }]);
+    // In the same synchronous step as the line queued above: the compaction that follows its batch rewrites.
+    const rewritten = new Promise<void>((resolve, reject) => this.#rewrites.push({ resolve, reject }));
+    rewritten.catch(() => {});
+    await durable;
+    await rewritten;
+    this.#log('info', 'contact erased', { contact: contactId, conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files.length });
+    return { conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files };
+  }
+
   async messageCount(): Promise<number> {
     return this.#read().messageCount;
   }
@@ -380,6 +419,10 @@ export class LowdbStore implements Store {
       this.#releaseLock = await acquireLock(this.#dir);
       await this.#recover();
       this.#journal = await open(this.#paths.journal, 'a');
+      if (this.#rewriteAtOpen) {
+        // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
+        await this.#compact(this.#capture(true), true);
+      }
     } catch (error) {
       await this.#releaseLock?.();
       this.#phase = 'closed';
@@ -433,11 +476,16 @@ export class LowdbStore implements Store {
       if (seq <= snapshotSeq) return;
       if (seq <= this.#seq) throw new CorruptStoreError(journalPath, line, `sequence ${seq} does not follow ${this.#seq}`);
       this.#replay(records, journalPath, line);
-      for (const record of records) if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+      for (const record of records) {
+        if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+        if ('eraseContact' in record) this.#rewriteAtOpen = true;
+      }
       this.#seq = seq;
     });
     this.#reportDropped(journalPath, journal.droppedBytes);
     this.#journalBytes = journal.bytes;
+    // Messages added and then erased within the journal are not archived.
+    for (const id of this.#unarchived.keys()) if (!this.#state.messages.has(id)) this.#unarchived.delete(id);
     this.#inDoubt = new Set(this.#state.sendingIds());
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
@@ -516,8 +564,10 @@ export class LowdbStore implements Store {
       const batch = this.#queue;
       this.#queue = [];
       const data = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
+      const rewrites = this.#rewrites.splice(0);
+      const rewrite = rewrites.length > 0;
       // Captured now, while memory holds exactly what the journal will hold after this batch.
-      const compaction = data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes ? this.#capture() : undefined;
+      const compaction = rewrite || (data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes) ? this.#capture(rewrite) : undefined;
       try {
         if (data.length > 0) {
           await appendAll(journal, data);
@@ -526,17 +576,20 @@ export class LowdbStore implements Store {
         }
       } catch (error) {
         this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
+        for (const waiting of rewrites) waiting.reject(this.#failure as Error);
         break;
       }
       for (const commit of batch) commit.resolve();
       if (compaction) {
         try {
-          await this.#compact(compaction);
+          await this.#compact(compaction, rewrite);
         } catch (error) {
           this.#fail(error, `compaction into ${this.#dir} failed`, []);
+          for (const waiting of rewrites) waiting.reject(this.#failure as Error);
           break;
         }
       }
+      for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
   }
@@ -544,12 +597,19 @@ export class LowdbStore implements Store {
   /**
    * What the next compaction writes: the snapshot of everything queued so far, the messages to archive, and where
    * each of their lines will be, with the object each was then (memory lets it go only if it is still that one).
+   * With `whole` (after an erase): every message in memory, to replace the archive with; offsets from the start of
+   * the part written after the archived messages kept.
    */
-  #capture(): Compaction {
+  #capture(whole = false): Compaction {
     const lines: string[] = [];
     const placed: Compaction['placed'] = [];
     let offset = this.#archiveBytes;
-    for (const [id, json] of this.#unarchived) {
+    // With `whole` (after an erase), the messages in memory are written after those of the archive kept (see #compact).
+    const entries: Iterable<[number, string]> = whole
+      ? [...this.#state.messages.values()].sort((a, b) => a.id - b.id).map((message) => [message.id, JSON.stringify(message)] as [number, string])
+      : this.#unarchived;
+    if (whole) offset = 0;
+    for (const [id, json] of entries) {
       const length = Buffer.byteLength(json, 'utf8');
       lines.push(json);
       placed.push({ id, offset, length, message: this.#state.messages.get(id) as Message });
@@ -564,10 +624,52 @@ export class LowdbStore implements Store {
    * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
    * and journal lines the snapshot already includes are skipped by their sequence number.
    */
-  async #compact({ snapshot, messages, placed }: Compaction): Promise<void> {
+  async #compact({ snapshot, messages, placed }: Compaction, replaceArchive = false): Promise<void> {
     const started = performance.now();
     const archived = Buffer.from(messages, 'utf8');
-    if (archived.length > 0) {
+    if (replaceArchive) {
+      // Written whole beside the archive, then renamed over it: a crash leaves the old archive or the new one, and
+      // the journal (emptied only below) erases again whatever the old one still holds.
+      // Messages no longer in memory are copied from the old archive (their latest line, unless erased), then those in
+      // memory follow; every place moves, so they are all indexed anew once the new archive is in place.
+      const state = this.#state;
+      const kept: string[] = [];
+      const moved: [id: number, offset: number, length: number][] = [];
+      let offset = 0;
+      this.#rewriting = true;
+      try {
+        await readJsonLines(this.#paths.archive, (value, _line, at) => {
+          const id = (value as Message).id;
+          if (state.messages.has(id) || state.archived.get(id)?.offset !== at.offset) return;
+          const json = JSON.stringify(value);
+          const length = Buffer.byteLength(json, 'utf8');
+          kept.push(json);
+          moved.push([id, offset, length]);
+          offset += length + 1;
+        });
+        const head = Buffer.from(kept.length > 0 ? `${kept.join('\n')}\n` : '', 'utf8');
+        const temporary = `${this.#paths.archive}.tmp`;
+        const archive = await open(temporary, 'w');
+        try {
+          await appendAll(archive, head);
+          await appendAll(archive, archived);
+          if (this.#fsync) await archive.datasync();
+        } finally {
+          await archive.close();
+        }
+        await rename(temporary, this.#paths.archive);
+        if (this.#fsync) await syncPath(this.#dir);
+        await (await this.#archiveReader?.catch(() => undefined))?.close();
+        this.#archiveReader = undefined;
+        this.#archiveBytes = head.length + archived.length;
+        for (const [id, at, length] of moved) state.archived.set(id, at, length);
+        this.#recent = [];
+        this.#recentFrom = 0;
+        this.#letGo(placed.map((entry) => ({ ...entry, offset: entry.offset + head.length })));
+      } finally {
+        this.#rewriting = false;
+      }
+    } else if (archived.length > 0) {
       const archive = await open(this.#paths.archive, 'a');
       try {
         await appendAll(archive, archived);
@@ -658,7 +760,7 @@ export class LowdbStore implements Store {
       });
       // What was read once is likely read again soon (a conversation's history, the next poll): it joins the recent.
       const cached: Compaction['placed'] = [];
-      for (const [id, message] of read) {
+      for (const [id, message] of this.#rewriting ? [] : read) {
         const place = state.archived.get(id);
         if (!place || state.messages.has(id)) continue;
         state.cache(message);

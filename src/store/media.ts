@@ -2,7 +2,7 @@
 // (temporary file, then rename) so that a crash or a refusal never leaves half a file where a ref points.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaStore, StoredMedia } from './types.ts';
 
@@ -79,6 +79,16 @@ export class FileMediaStore implements MediaStore {
     }
     const path = join(this.#dir, ref);
     return { media, bytes: () => createReadStream(path) };
+  }
+
+  async delete(ref: string): Promise<boolean> {
+    if (!REF.test(ref)) return false;
+    const path = join(this.#dir, ref);
+    const existed = await stat(path).then(() => true, () => false);
+    // The bytes first: metadata without bytes reads as absent, bytes without metadata would not.
+    await rm(path, { force: true });
+    await rm(`${path}.json`, { force: true });
+    return existed;
   }
 }
 

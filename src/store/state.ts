@@ -12,7 +12,9 @@ export type JournalRecord =
   | { conversation: Conversation }
   | { message: Message }
   | { doc: [collection: string, key: string, value: unknown] }
-  | { deleteDoc: [collection: string, key: string] };
+  | { deleteDoc: [collection: string, key: string] }
+  /** A data-protection erase: the contact, their conversations and every message of either, gone (`StoreState.erase`). */
+  | { eraseContact: string };
 
 /** The lowdb document (`state.json`): every small document, and the journal sequence it includes. */
 export interface Snapshot {
@@ -42,12 +44,16 @@ export const versionKey = {
   doc: (collection: string, key: string): string => `doc\u0000${JSON.stringify([collection, key])}`,
 };
 
-function versionKeyOf(record: JournalRecord): string | undefined {
-  if ('contact' in record) return versionKey.contact(record.contact.id);
-  if ('conversation' in record) return versionKey.conversation(record.conversation.id);
-  if ('doc' in record) return versionKey.doc(record.doc[0], record.doc[1]);
-  if ('deleteDoc' in record) return versionKey.doc(record.deleteDoc[0], record.deleteDoc[1]);
-  return undefined;
+/** The version keys a record writes, read before it is applied (an erase names what it removes only then). */
+function versionKeysOf(state: StoreState, record: JournalRecord): string[] {
+  if ('contact' in record) return [versionKey.contact(record.contact.id)];
+  if ('conversation' in record) return [versionKey.conversation(record.conversation.id)];
+  if ('doc' in record) return [versionKey.doc(record.doc[0], record.doc[1])];
+  if ('deleteDoc' in record) return [versionKey.doc(record.deleteDoc[0], record.deleteDoc[1])];
+  if ('eraseContact' in record) {
+    return [versionKey.contact(record.eraseContact), ...state.erasable(record.eraseContact).conversations.map((id) => versionKey.conversation(id))];
+  }
+  return [];
 }
 
 /** Below this many versions kept, they are not pruned while transactions run. */
@@ -258,9 +264,9 @@ export class StoreState {
     this.#pruneVersions();
     const version = ++this.#commits;
     for (const record of records) {
+      const keys = versionKeysOf(this, record);
       this.apply(record);
-      const key = versionKeyOf(record);
-      if (key !== undefined) this.#versions.set(key, version);
+      for (const key of keys) this.#versions.set(key, version);
     }
   }
 
@@ -270,7 +276,84 @@ export class StoreState {
     else if ('conversation' in record) this.#putConversation(record.conversation);
     else if ('message' in record) this.#putMessage(record.message);
     else if ('doc' in record) this.#putDoc(...record.doc);
+    else if ('eraseContact' in record) this.#erase(record.eraseContact);
     else this.#docs.get(record.deleteDoc[0])?.delete(record.deleteDoc[1]);
+  }
+
+  /**
+   * What erasing a contact removes: their conversations, the messages of the contact or of those conversations
+   * (ascending ids), and the media refs of those messages' attachments.
+   *
+   *     const { conversations, messages, files } = state.erasable(contactId);
+   */
+  erasable(contactId: string): { conversations: number[]; messages: number[]; files: string[] } {
+    const conversations = [...this.conversations.values()].filter((c) => c.contactId === contactId).map((c) => c.id).sort((a, b) => a - b);
+    const ids = new Set(this.#messagesByContact.get(contactId) ?? []);
+    for (const id of conversations) for (const message of this.#messagesByConversation.get(id) ?? []) ids.add(message);
+    const messages = [...ids].sort((a, b) => a - b);
+    const files = new Set<string>();
+    for (const id of messages) for (const attachment of this.messages.get(id)?.attachments ?? []) if (attachment.ref) files.add(attachment.ref);
+    return { conversations, messages, files: [...files] };
+  }
+
+  /** Removes a contact, their conversations and their messages from every index; ids are never handed out again. */
+  #erase(contactId: string): void {
+    const { conversations, messages } = this.erasable(contactId);
+    for (const id of messages) this.#removeMessage(id);
+    for (const id of conversations) this.#removeConversation(id);
+    const contact = this.contacts.get(contactId);
+    for (const identity of contact?.identities ?? []) {
+      const key = identityKey(identity.channel, identity.id);
+      if (this.#contactByIdentity.get(key) === contactId) this.#contactByIdentity.delete(key);
+    }
+    this.contacts.delete(contactId);
+    this.#messagesByContact.delete(contactId);
+    this.#openByContact.delete(contactId);
+    this.#latestByContact.delete(contactId);
+  }
+
+  #removeConversation(id: number): void {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return;
+    // Closed first, so it leaves the open indexes as a closed conversation would.
+    this.#putConversation({ ...conversation, status: 'closed' });
+    this.conversations.delete(id);
+    this.#messagesByConversation.delete(id);
+  }
+
+  #removeMessage(id: number): void {
+    const message = this.messages.get(id);
+    // An archived message not in memory (an erase replayed at recovery): the store's lookups skip ids it no longer
+    // finds, so what stays of it in the contact, conversation, address and channel id indexes is never read.
+    if (this.archived.has(id) || message) this.messageCount -= 1;
+    this.archived.delete(id);
+    if (!message) return;
+    // As if it became a message nobody sends: out of the pending and sending indexes.
+    this.#trackOutbound(message, { ...message, direction: 'in' });
+    if (message.channelMessageId !== undefined) {
+      const key = identityKey(message.channel, message.channelMessageId);
+      if (message.direction === 'in') this.#inbound.delete(key);
+      if (this.#byChannelId.get(key) === id) this.#byChannelId.delete(key);
+    }
+    if (message.address !== undefined) {
+      const address = identityKey(message.channel, message.address);
+      const ids = this.#messagesByAddress.get(address);
+      if (ids) {
+        removeSorted(ids, id);
+        if (ids.length === 0) this.#messagesByAddress.delete(address);
+      }
+    }
+    if (message.contactId !== undefined) {
+      const ids = this.#messagesByContact.get(message.contactId);
+      if (ids) removeSorted(ids, id);
+    }
+    if (message.conversationId !== undefined) {
+      const ids = this.#messagesByConversation.get(message.conversationId);
+      if (ids) removeSorted(ids, id);
+    }
+    this.#pending.delete(id);
+    this.#sending.delete(id);
+    this.messages.delete(id);
   }
 
   /** Loads a snapshot into this (empty or archive-only) state. */

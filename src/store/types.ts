@@ -59,6 +59,8 @@ export interface MediaStore {
   put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia>;
   /** The bytes and what is known of them, or undefined for an unknown or malformed ref. */
   get(ref: string): Promise<{ media: StoredMedia; bytes(): AsyncIterable<Uint8Array> } | undefined>;
+  /** Removes the bytes and what is known of them; true when there was something to remove (an erase, say). */
+  delete(ref: string): Promise<boolean>;
 }
 
 export interface Contact {
@@ -314,4 +316,14 @@ export interface Store {
   recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */
   messageCount(): Promise<number>;
+  /**
+   * A data-protection erase: removes the contact, every conversation of theirs and every message of the contact or
+   * of those conversations, durably and for good (no file or table of the store keeps them afterwards; ids are not
+   * handed out again). Resolves with what it removed and the media refs of the removed messages' attachments, for
+   * the caller to delete from the `MediaStore`. An unknown contact erases nothing. Transactions that read the contact
+   * or one of its conversations meanwhile are refused at commit and run again on the erased state.
+   *
+   *     const { conversations, messages, files } = await store.eraseContact(contactId);
+   */
+  eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/handover/reports.ts';
+import { buildReport, buildSeries, reportCsv } from '../../src/handover/reports.ts';
 import type { Team } from '../../src/handover/team.ts';
 import { agent, conversation, queued } from './helpers.ts';
 
@@ -117,5 +117,22 @@ describe('buildReport', () => {
   it('groups a team spelled in another case with the configured team', () => {
     const lower = conversation(21, { team: 'billing', openedAt: at('09:00') });
     expect(buildReport({ conversations: [lower], agents, teams, now: new Date(at('11:00')) }).teams.Billing?.opened).toBe(1);
+  });
+});
+
+describe('series by day and CSV', () => {
+  it('counts each day\'s conversations by team and intent, with the medians of that day', () => {
+    const series = buildSeries({ conversations: timeline.map((c, i) => (i === 0 ? { ...c, intent: 'billing' } : c)), teams, from: new Date('2025-03-02'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
+    expect(series.days).toEqual(['2025-03-02', '2025-03-03']);
+    expect(series.conversationsByTeam.Billing).toEqual([1, 4]);
+    expect(series.conversationsByTeam.Support).toEqual([0, 3]);
+    expect(series.intents).toEqual({ billing: [0, 1] });
+    expect(series.firstResponseSeconds).toEqual([null, 300]);
+    expect(series.resolutionSeconds[0]).toBe(3600);
+  });
+
+  it('keeps a team name that a spreadsheet would run as a formula as plain text', () => {
+    const csv = reportCsv({ conversations: [conversation(1, { team: '=HYPERLINK("http://x")', openedAt: at('09:00') })], teams: [], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
+    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,`);
   });
 });

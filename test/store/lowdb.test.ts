@@ -457,6 +457,29 @@ describe('history on disk', () => {
   });
 });
 
+describe('erasing with history on disk', () => {
+  it('erases a contact whose messages are archived, and keeps every other archived message readable, also after a restart', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
+    for (let n = 0; n < 15; n++) {
+      await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+      await store.transaction('bob', (tx) => handleMessage(tx, 'bob', `bob-${n}`));
+    }
+    const bob = await store.messagesOfAddress('webchat', 'bob');
+    const ann = await store.contactByIdentity('webchat', 'ann');
+    expect(await store.eraseContact(ann?.id ?? '')).toMatchObject({ messages: 45 });
+    expect(await store.messagesOfAddress('webchat', 'bob')).toEqual(bob);
+    expect(await store.messageByChannelId('webchat', 'ann-3')).toBeUndefined();
+    expect(await store.messageCount()).toBe(45);
+    await store.close();
+    expect(await readFile(join(dir, 'messages.jsonl'), 'utf8')).not.toContain('ann-');
+    const reopened = await openStore({ dir, recentMessages: 0 });
+    expect(await reopened.messagesOfAddress('webchat', 'bob')).toEqual(bob);
+    expect(await reopened.messageCount()).toBe(45);
+    await reopened.close();
+  });
+});
+
 describe('compaction crash safety', () => {
   it('recovers the same state after a crash between any two compaction steps', async () => {
     // A store with an archive, a snapshot, and journal lines the snapshot does not include.

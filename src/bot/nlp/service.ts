@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileError } from '../../shared/file-error.ts';
 import { Reloader } from '../../shared/reloader.ts';
 import { BACKGROUND_FILE, loadBackground } from './background.ts';
-import { loadModel, type Model, type SavedModel } from './classifier.ts';
+import { loadModel, type Model, type Neighbour, type SavedModel } from './classifier.ts';
 import type { Example } from './datasets.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
@@ -64,6 +64,15 @@ export class IntentService {
   classify(text: string): { intent: string; confidence: number } | undefined {
     const result = this.#model?.classify(text);
     return result && { intent: result.intent, confidence: result.confidence };
+  }
+
+  /**
+   * The training examples nearest to `text` (the dashboard's "try a sentence"), or none while no model is ready.
+   *
+   *     intents.nearest('charged two times', 3); // [{ intent: 'billing', text: 'I was charged twice', similarity: 0.71 }, …]
+   */
+  nearest(text: string, count = 5): Neighbour[] {
+    return this.#model?.nearest(text, { count }) ?? [];
   }
 
   /**

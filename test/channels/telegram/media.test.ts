@@ -180,6 +180,7 @@ describe('files customers send', () => {
         const media: MediaStore = {
           maxBytes: host.media.maxBytes,
           get: (ref) => host.media.get(ref),
+          delete: (ref) => host.media.delete(ref),
           put: async () => {
             throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
           },

@@ -1,0 +1,219 @@
+// The admin API as the dashboard calls it (contract: the dashboard issue). The session cookie that POST /api/login
+// sets goes with every request; state-changing ones carry X-Requested-With, which the API asks of cookie requests
+// so that another site cannot make the browser send them.
+
+/** What the API answered when it was not 2xx: the status and its `{ error, errors? }` body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string; openConversations?: number },
+  ) {
+    super(body.error ?? `the server answered ${status}`);
+  }
+}
+
+export interface ValidationError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+const NAME_KEY = 'switchboard.admin.name';
+
+/** The name this admin gave at sign-in (kept in the browser): the API records it as the author of what they publish. */
+export function adminName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function setAdminName(name: string): void {
+  try {
+    if (name.trim()) localStorage.setItem(NAME_KEY, name.trim().slice(0, 60));
+    else localStorage.removeItem(NAME_KEY);
+  } catch {
+    // Without storage, the API records "admin".
+  }
+}
+
+/** Called on every 401, so the dashboard can show the login form. */
+let onUnauthorized: () => void = () => undefined;
+export function whenUnauthorized(listener: () => void): void {
+  onUnauthorized = listener;
+}
+
+/**
+ * Calls the API; resolves with the JSON body (undefined for 204), rejects with an ApiError.
+ *
+ *     const { flows } = await api<{ flows: FlowSummary[] }>('GET', '/api/flows');
+ */
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['x-requested-with'] = 'switchboard';
+    const author = adminName();
+    if (author) headers['x-admin-name'] = author;
+  }
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new ApiError(0, { error: 'network' });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    json = { error: text.slice(0, 200) };
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/login') onUnauthorized();
+    throw new ApiError(res.status, json as ApiError['body']);
+  }
+  return json as T;
+}
+
+/** A query string from the values that are set. */
+export function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface FlowSummary {
+  name: string;
+  version: number | string;
+  updatedAt?: string;
+  updatedBy?: string;
+  status: 'ok' | 'error';
+  error?: string;
+  openConversations: number;
+}
+
+export interface FlowVersion {
+  version: number | string;
+  publishedAt: string;
+  publishedBy: string;
+  current: boolean;
+}
+
+export interface ConversationSummary {
+  id: number | string;
+  status: 'open' | 'closed';
+  stage: 'bot' | 'queued' | 'assigned';
+  team?: string;
+  agentId?: string;
+  agentName?: string;
+  intent?: string;
+  channel: string;
+  contact: { id: string; name?: string };
+  openedAt: string;
+  queuedAt?: string;
+  assignedAt?: string;
+  closedAt?: string;
+  waitingSeconds?: number;
+  lastMessage?: { text: string; from: string; at: string };
+}
+
+export interface Attachment {
+  kind: string;
+  name?: string;
+  mime?: string;
+  url?: string;
+}
+
+export interface TranscriptMessage {
+  id: number | string;
+  direction: 'in' | 'out' | string;
+  from: string;
+  agentId?: string;
+  agentName?: string;
+  text: string;
+  at: string;
+  status?: string;
+  delivery?: string;
+  error?: string;
+  attachments?: Attachment[];
+}
+
+export interface Contact {
+  id: string;
+  name?: string;
+  identities: { channel: string; id: string }[];
+  fields: Record<string, unknown>;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  conversations: number;
+}
+
+export interface Transcript {
+  conversation: ConversationSummary & {
+    fields?: Record<string, unknown>;
+    /** The flow it runs on: its name, or its name, version and step. */
+    flow?: string | { name: string; version?: string; step?: number | string; done?: boolean };
+    closingNote?: string;
+    firstResponseAt?: string;
+  };
+  /** Null when the contact record is gone. */
+  contact: Contact | null;
+  messages: TranscriptMessage[];
+  events: { at: string; type: string; detail?: unknown }[];
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  teams: string[];
+  status: 'online' | 'away' | 'offline';
+  open: number;
+  maxOpen: number;
+  lastSeenAt?: string;
+}
+
+export interface NlpOverview {
+  intents: { name: string; team?: string; examples: string[]; languages: string[] }[];
+  eval?: { accuracy: number; at?: string };
+  warnings: string[];
+}
+
+export interface NlpTry {
+  intent?: string;
+  confidence: number;
+  nearest: { intent: string; text: string; score: number }[];
+}
+
+export interface Durations {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface Figures {
+  opened: number;
+  closed: number;
+  assigned: number;
+  stillOpen: number;
+  timeToAssignment: Durations;
+  firstResponse: Durations;
+  resolution: Durations;
+}
+
+export interface Report {
+  total: Figures;
+  teams: Record<string, Figures>;
+  queue: Record<string, { waiting: number; longestWaitSeconds: number }>;
+  series?: {
+    days: string[];
+    conversationsByTeam: Record<string, number[]>;
+    firstResponseSeconds: (number | null)[];
+    resolutionSeconds: (number | null)[];
+    intents: Record<string, number[]>;
+  };
+}

@@ -1,0 +1,119 @@
+// The YAML editor (CodeMirror 6) used for flows and team.yaml, and the side-by-side diff of two versions
+// (@codemirror/merge). Problems are shown where they are: underlined in the text, marked in the gutter, listed
+// below with their line. The editor stays left-to-right in Arabic too: YAML keys are Latin.
+import { useEffect, useRef } from 'preact/hooks';
+import { basicSetup } from 'codemirror';
+import { EditorState, type Extension, type Text } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { yaml } from '@codemirror/lang-yaml';
+import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { MergeView, unifiedMergeView } from '@codemirror/merge';
+import type { ValidationError } from './api.ts';
+
+/** The nonce the page's content security policy gives the editor's own style rules. */
+function nonce(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+}
+
+/** What every editor here has: YAML, line numbers, the nonce. */
+function base(): Extension[] {
+  return [basicSetup, yaml(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
+}
+
+/** An error at `line`/`column` (1-based) as a range of `doc`: from the column to the end of the line. */
+export function toDiagnostic(doc: Text, error: ValidationError): Diagnostic {
+  const line = doc.line(Math.min(Math.max(1, error.line || 1), doc.lines));
+  const from = Math.min(line.from + Math.max(0, (error.column || 1) - 1), line.to);
+  const to = line.to > from ? line.to : Math.min(from + 1, doc.length);
+  return { from, to: Math.max(from, to), severity: 'error', message: error.message };
+}
+
+/** What a parent can do with an editor it shows. */
+export interface EditorHandle {
+  /** Replaces the whole text (loading another version). */
+  setText(text: string): void;
+  /** Shows errors that came from elsewhere (a 422 on publish). */
+  showErrors(errors: ValidationError[]): void;
+  /** Puts the cursor on `line` and scrolls to it. */
+  goTo(line: number): void;
+}
+
+export interface YamlEditorProps {
+  initial: string;
+  onChange: (text: string) => void;
+  /** Checks the text as it is typed (debounced by the editor); answers the problems found. */
+  validate?: (text: string) => Promise<ValidationError[] | undefined>;
+  /** Told every time the problems shown change. */
+  onErrors?: (errors: ValidationError[]) => void;
+  handle?: { current: EditorHandle | undefined };
+  label: string;
+}
+
+/**
+ * A YAML editor with validation as you type.
+ *
+ *     <YamlEditor initial={source} onChange={setDraft} validate={(text) => check(name, text)} label="inbound.yaml" />
+ */
+export function YamlEditor(props: YamlEditorProps) {
+  const parent = useRef<HTMLDivElement>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  useEffect(() => {
+    const extensions: Extension[] = [
+      base(),
+      lintGutter(),
+      EditorView.contentAttributes.of({ 'aria-label': props.label }),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+      }),
+    ];
+    if (props.validate) {
+      extensions.push(linter(async (view) => {
+        const text = view.state.doc.toString();
+        const errors = await latest.current.validate?.(text);
+        if (errors === undefined || view.state.doc.toString() !== text) return [];
+        latest.current.onErrors?.(errors);
+        return errors.map((error) => toDiagnostic(view.state.doc, error));
+      }, { delay: 400 }));
+    }
+    const view = new EditorView({ state: EditorState.create({ doc: props.initial, extensions }), parent: parent.current! });
+    if (props.handle) {
+      props.handle.current = {
+        setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+        showErrors: (errors) => {
+          view.dispatch(setDiagnostics(view.state, errors.map((error) => toDiagnostic(view.state.doc, error))));
+          latest.current.onErrors?.(errors);
+        },
+        goTo: (line) => {
+          const target = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));
+          view.dispatch({ selection: { anchor: target.from }, effects: EditorView.scrollIntoView(target.from, { y: 'center' }) });
+          view.focus();
+        },
+      };
+    }
+    return () => view.destroy();
+  }, []);
+  return <div class="editor" dir="ltr" ref={parent} />;
+}
+
+/**
+ * Two versions side by side (one above the other on a narrow screen), read-only, changes highlighted.
+ *
+ *     <YamlDiff left={old.source} right={current.source} />
+ */
+export function YamlDiff({ left, right }: { left: string; right: string }) {
+  const parent = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const readOnly = [base(), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+    if (window.matchMedia('(max-width: 700px)').matches) {
+      const view = new EditorView({
+        state: EditorState.create({ doc: right, extensions: [readOnly, unifiedMergeView({ original: left, mergeControls: false })] }),
+        parent: parent.current!,
+      });
+      return () => view.destroy();
+    }
+    const view = new MergeView({ a: { doc: left, extensions: readOnly }, b: { doc: right, extensions: readOnly }, parent: parent.current!, collapseUnchanged: { margin: 3, minSize: 6 } });
+    return () => view.destroy();
+  }, [left, right]);
+  return <div class="diff" dir="ltr" ref={parent} />;
+}

@@ -1,0 +1,165 @@
+// The admin dashboard's entry: signs in (or finds the session cookie good), then shows the page the address's
+// hash names (#/queue, #/flows/inbound, #/conversations/42 …), so that links and the back button work.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, whenUnauthorized } from './api.ts';
+import { applyLang, lang, onLangChange, setLang, t, type StringKey } from './i18n.ts';
+import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized } from './live.ts';
+import { errorMessage, Notice } from './ui.tsx';
+import { Login } from './views/login.tsx';
+import { QueueBoard } from './views/queue.tsx';
+import { ConversationList, ConversationDetail } from './views/conversations.tsx';
+import { FlowList, FlowPage } from './views/flows.tsx';
+import { ContactList, ContactDetail } from './views/contacts.tsx';
+import { TeamPage } from './views/team.tsx';
+import { ReportsPage } from './views/reports.tsx';
+import { WhatsAppPage } from './views/whatsapp.tsx';
+import { NlpPage } from './views/nlp.tsx';
+import './styles.css';
+
+interface Settings {
+  whatsappWeb: boolean;
+}
+
+const settings: Settings = (() => {
+  try {
+    return JSON.parse(document.getElementById('settings')?.textContent ?? '{}') as Settings;
+  } catch {
+    return { whatsappWeb: false };
+  }
+})();
+
+/** The route in the address's hash, as path segments: "#/flows/inbound" → ["flows", "inbound"]. */
+function route(): string[] {
+  return location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+}
+
+function useRoute(): string[] {
+  const [path, setPath] = useState(route());
+  useEffect(() => {
+    const changed = () => setPath(route());
+    window.addEventListener('hashchange', changed);
+    // The address may have changed between the first render and this effect.
+    changed();
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  return path;
+}
+
+const NAV: { path: string; label: StringKey; when?: () => boolean }[] = [
+  { path: 'queue', label: 'navQueue' },
+  { path: 'conversations', label: 'navConversations' },
+  { path: 'flows', label: 'navFlows' },
+  { path: 'contacts', label: 'navContacts' },
+  { path: 'team', label: 'navTeam' },
+  { path: 'nlp', label: 'navNlp' },
+  { path: 'reports', label: 'navReports' },
+  { path: 'whatsapp', label: 'navWhatsapp', when: () => settings.whatsappWeb },
+];
+
+function Page({ path, token }: { path: string[]; token: string | undefined }) {
+  const [section, id, sub] = path;
+  switch (section ?? 'queue') {
+    case 'queue': return <QueueBoard />;
+    case 'conversations': return id ? <ConversationDetail id={id} /> : <ConversationList />;
+    case 'flows': return id ? <FlowPage key={id} name={id} tab={sub === 'history' ? 'history' : sub === 'new' ? 'new' : 'edit'} /> : <FlowList />;
+    case 'contacts': return id ? <ContactDetail key={id} id={id} /> : <ContactList />;
+    case 'team': return <TeamPage />;
+    case 'nlp': return <NlpPage />;
+    case 'reports': return <ReportsPage />;
+    case 'whatsapp': return settings.whatsappWeb ? <WhatsAppPage token={token} /> : <Notice kind="info">{t('notFound')}</Notice>;
+    default: return <Notice kind="info">{t('notFound')}</Notice>;
+  }
+}
+
+function LanguageSwitch() {
+  return (
+    <button type="button" class="lang" lang={lang() === 'en' ? 'ar' : 'en'} onClick={() => setLang(lang() === 'en' ? 'ar' : 'en')} aria-label={t('language')}>
+      {t('otherLanguage')}
+    </button>
+  );
+}
+
+function Shell({ onSignOut, token }: { onSignOut: () => void; token: string | undefined }) {
+  const path = useRoute();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [connected, setConnected] = useState(false);
+  useEffect(() => onLiveState(setConnected), []);
+  useEffect(() => setMenuOpen(false), [path.join('/')]);
+  const section = path[0] ?? 'queue';
+  return (
+    <div class="shell">
+      <header class="top">
+        <button type="button" class="menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>☰ <span class="visually-hidden">{t('menu')}</span></button>
+        <a class="brand" href="#/queue">{t('appName')}</a>
+        <span class={`live ${connected ? 'on' : 'off'}`} title={connected ? t('live') : t('offline')}>{connected ? t('live') : t('offline')}</span>
+        <span class="spacer" />
+        <LanguageSwitch />
+        <button type="button" class="secondary" onClick={onSignOut}>{t('signOut')}</button>
+      </header>
+      <nav id="nav" class={menuOpen ? 'open' : ''}>
+        {NAV.filter((item) => item.when?.() ?? true).map((item) => (
+          <a href={`#/${item.path}`} class={section === item.path ? 'active' : ''} aria-current={section === item.path ? 'page' : undefined}>{t(item.label)}</a>
+        ))}
+      </nav>
+      <main>
+        <Page path={path} token={token} />
+      </main>
+    </div>
+  );
+}
+
+type Auth = { state: 'checking' } | { state: 'out'; reason?: string } | { state: 'in' } | { state: 'off'; reason: string };
+
+function App() {
+  const [auth, setAuth] = useState<Auth>({ state: 'checking' });
+  // The token typed at sign-in, kept in this page's memory only (never stored): the WhatsApp QR page asks for it.
+  const [token, setToken] = useState<string | undefined>(undefined);
+  const [, rerender] = useState(0);
+  useEffect(() => onLangChange(() => rerender((n) => n + 1)), []);
+  useEffect(() => {
+    const signedOut = () => {
+      disconnectLive();
+      setAuth({ state: 'out' });
+    };
+    whenUnauthorized(signedOut);
+    whenLiveUnauthorized(signedOut);
+    api('GET', '/api/session').then(
+      () => setAuth({ state: 'in' }),
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 503) setAuth({ state: 'off', reason: errorMessage(error) });
+        else if (error instanceof ApiError && error.status === 401) setAuth({ state: 'out' });
+        else setAuth({ state: 'out', reason: errorMessage(error) });
+      },
+    );
+  }, []);
+  useEffect(() => {
+    if (auth.state === 'in') connectLive();
+  }, [auth.state]);
+
+  const signOut = async () => {
+    await api('POST', '/api/logout').catch(() => undefined);
+    disconnectLive();
+    setToken(undefined);
+    setAuth({ state: 'out' });
+  };
+
+  if (auth.state === 'checking') return <p class="loading">{t('loading')}</p>;
+  if (auth.state === 'off') return <div class="login"><h1>{t('appName')}</h1><Notice kind="warn">{t('apiOff')}</Notice><LanguageSwitch /></div>;
+  if (auth.state === 'out') {
+    return (
+      <Login
+        reason={auth.reason}
+        language={<LanguageSwitch />}
+        onSignedIn={(typed) => {
+          setToken(typed);
+          setAuth({ state: 'in' });
+        }}
+      />
+    );
+  }
+  return <Shell onSignOut={signOut} token={token} />;
+}
+
+applyLang();
+render(<App />, document.getElementById('app')!);

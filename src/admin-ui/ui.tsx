@@ -1,0 +1,110 @@
+// Small pieces every view uses: loading data from the API, messages to the admin, safe links.
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api.ts';
+import { t } from './i18n.ts';
+
+/** What the admin should read about a failure. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return t('networkError');
+    return error.body.error ?? error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  /** Loads again, keeping what is shown until the answer comes. */
+  reload: () => void;
+}
+
+/**
+ * Loads `load()` when the component shows and whenever `deps` change; a late answer to an old request is dropped.
+ *
+ *     const flows = useLoad(() => api<{ flows: FlowSummary[] }>('GET', '/api/flows'), []);
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const latest = useRef(load);
+  latest.current = load;
+  const ticket = useRef(0);
+  const reload = useCallback(() => {
+    const mine = ++ticket.current;
+    setState((previous) => ({ ...previous, loading: true }));
+    latest.current().then(
+      (data) => mine === ticket.current && setState({ data, error: undefined, loading: false }),
+      (error: unknown) => mine === ticket.current && setState((previous) => ({ data: previous.data, error, loading: false })),
+    );
+  }, []);
+  useEffect(() => {
+    setState({ data: undefined, error: undefined, loading: true });
+    reload();
+  }, deps);
+  return { ...state, reload };
+}
+
+/** A message in the page: an error, a success, or a warning, read out by screen readers. */
+export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'warn' | 'info'; children: ComponentChildren }) {
+  return <div class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+}
+
+/** Loading, the error, or the content of a `useLoad`. */
+export function Loading<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  if (loaded.data !== undefined) return <>{loaded.error ? <Notice kind="error">{errorMessage(loaded.error)}</Notice> : null}{children(loaded.data)}</>;
+  if (loaded.error) {
+    return (
+      <Notice kind="error">
+        {loaded.error instanceof ApiError && loaded.error.status === 404 ? t('notFound') : t('error', { message: errorMessage(loaded.error) })}{' '}
+        <button type="button" class="link" onClick={loaded.reload}>{t('retry')}</button>
+      </Notice>
+    );
+  }
+  return <p class="muted">{t('loading')}</p>;
+}
+
+/**
+ * A link target from the server only if it stays on this site or is plain http(s): an attachment URL
+ * like `javascript:` is never made clickable.
+ */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  if (url.startsWith('/') && !url.startsWith('//')) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A clock that ticks every `ms`, for times that grow while shown (waiting times). */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/**
+ * A button that asks before it acts: the first click shows `question` with a confirm and a cancel button.
+ *
+ *     <ConfirmButton label="Erase" question="Erase Layla for good?" confirm="Erase" onConfirm={erase} danger />
+ */
+export function ConfirmButton(props: { label: string; question: string; confirm: string; onConfirm: () => void | Promise<void>; danger?: boolean; disabled?: boolean }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return <button type="button" class={props.danger ? 'danger' : 'secondary'} disabled={props.disabled} onClick={() => setAsking(true)}>{props.label}</button>;
+  }
+  return (
+    <div class="confirm" role="alertdialog" aria-label={props.label}>
+      <p>{props.question}</p>
+      <button type="button" class={props.danger ? 'danger' : ''} onClick={() => { setAsking(false); void props.onConfirm(); }}>{props.confirm}</button>{' '}
+      <button type="button" class="secondary" onClick={() => setAsking(false)}>{t('cancel')}</button>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+// Contacts: search, a contact's fields edited (a field emptied is removed), their conversations, and erasing
+// them with everything they said (a data-protection request), after a confirmation.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
+import { back, t, when } from '../i18n.ts';
+import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+import { ConversationRows } from './conversations.tsx';
+
+export function ContactList() {
+  const [q, setQ] = useState('');
+  const [applied, setApplied] = useState('');
+  const contacts = useLoad(() => api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, limit: 50 })}`), [applied]);
+  return (
+    <div>
+      <h1>{t('contactsTitle')}</h1>
+      <form class="filters" role="search" onSubmit={(event) => { event.preventDefault(); setApplied(q); }}>
+        <input type="search" aria-label={t('search')} placeholder={t('searchContacts')} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+        <button type="submit">{t('search')}</button>
+      </form>
+      <Loading loaded={contacts}>
+        {(data) => data.contacts.length === 0 ? <p class="muted">{t('noContacts')}</p> : (
+          <ul class="rows">
+            {data.contacts.map((contact) => (
+              <li class="row" data-id={contact.id}>
+                <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
+                  <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
+                  <span class="meta">
+                    {contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
+                    <span class="muted">{t('conversations')}: {contact.conversations}</span>
+                  </span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loading>
+    </div>
+  );
+}
+
+type Row = { key: string; value: string; original?: string };
+
+function rowsOf(contact: Contact): Row[] {
+  return Object.entries(contact.fields).map(([key, value]) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return { key, value: text, original: key };
+  });
+}
+
+export function ContactDetail({ id }: { id: string }) {
+  const loaded = useLoad(() => api<{ contact: Contact; conversations: ConversationSummary[] }>('GET', `/api/contacts/${encodeURIComponent(id)}`), [id]);
+  const [name, setName] = useState('');
+  const [rows, setRows] = useState<Row[]>([]);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const [erased, setErased] = useState<string | undefined>();
+  useEffect(() => {
+    if (!loaded.data) return;
+    setName(loaded.data.contact.name ?? '');
+    setRows(rowsOf(loaded.data.contact));
+  }, [loaded.data]);
+  if (erased) return <div><h1>{t('contactsTitle')}</h1><Notice kind="ok">{erased}</Notice><p><a href="#/contacts">{back()} {t('contactsTitle')}</a></p></div>;
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const contact = loaded.data?.contact;
+    if (!contact) return;
+    const fields: Record<string, string | null> = {};
+    const kept = new Set(rows.map((row) => row.key.trim()).filter(Boolean));
+    for (const key of Object.keys(contact.fields)) if (!kept.has(key)) fields[key] = null;
+    for (const row of rows) {
+      const key = row.key.trim();
+      if (!key) continue;
+      const before = contact.fields[key];
+      const text = typeof before === 'string' ? before : before === undefined ? undefined : JSON.stringify(before);
+      if (text !== row.value) fields[key] = row.value === '' ? null : row.value;
+    }
+    try {
+      await api('PATCH', `/api/contacts/${encodeURIComponent(id)}`, { ...(name !== (contact.name ?? '') ? { name } : {}), fields });
+      setNotice({ kind: 'ok', text: t('saved') });
+      loaded.reload();
+    } catch (error) {
+      setNotice({ kind: 'error', text: error instanceof ApiError && error.body.errors ? error.body.errors.map((each) => each.message).join('; ') : errorMessage(error) });
+    }
+  };
+  const erase = async () => {
+    try {
+      const answer = await api<{ erased: { conversations: number; messages: number; files: number } }>('DELETE', `/api/contacts/${encodeURIComponent(id)}`);
+      setErased(t('erased', answer.erased));
+    } catch (error) {
+      setNotice({ kind: 'error', text: errorMessage(error) });
+    }
+  };
+  return (
+    <div class="contact-page">
+      <p><a href="#/contacts">{back()} {t('contactsTitle')}</a></p>
+      <Loading loaded={loaded}>
+        {(data) => (
+          <>
+            <h1 class="who" dir="auto">{data.contact.name || t('unnamed')}</h1>
+            <p class="meta">
+              {data.contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
+              {data.contact.tags.map((tag) => <span class="badge tag">{tag}</span>)}
+              <span class="muted">{t('created')}: {when(data.contact.createdAt)}</span>
+            </p>
+            {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+            <form class="contact-form" onSubmit={save}>
+              <label for="contact-name">{t('name')}</label>
+              <input id="contact-name" dir="auto" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+              <fieldset>
+                <legend>{t('fields')}</legend>
+                {rows.map((row, index) => (
+                  <div class="field-row">
+                    <input aria-label={t('fieldKey')} dir="ltr" value={row.key} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, key: e.currentTarget.value } : each)))} />
+                    <input aria-label={`${t('fieldValue')} ${row.key}`} dir="auto" value={row.value} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, value: e.currentTarget.value } : each)))} />
+                    <button type="button" class="secondary" onClick={() => setRows(rows.filter((_, i) => i !== index))}>{t('remove')}</button>
+                  </div>
+                ))}
+                <button type="button" class="secondary" onClick={() => setRows([...rows, { key: '', value: '' }])}>{t('addField')}</button>
+              </fieldset>
+              <button type="submit">{t('save')}</button>
+            </form>
+            <h2>{t('conversations')}</h2>
+            <ConversationRows conversations={data.conversations} />
+            <div class="danger-zone">
+              <ConfirmButton danger label={t('erase')} question={t('eraseWarning', { name: data.contact.name || t('unnamed') })} confirm={t('eraseConfirm')} onConfirm={erase} />
+            </div>
+          </>
+        )}
+      </Loading>
+    </div>
+  );
+}

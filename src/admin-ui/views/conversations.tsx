@@ -1,0 +1,279 @@
+// Conversations: a searchable list (paged, newest first), and one conversation's transcript with its internal
+// notes, attachments, delivery statuses and lifecycle events, and what an admin can do with it (close, transfer,
+// hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, query, type Agent, type ConversationSummary, type Transcript, type TranscriptMessage } from '../api.ts';
+import { back, duration, t, when, type StringKey } from '../i18n.ts';
+import { debounce, useLive } from '../live.ts';
+import { errorMessage, Loading, Notice, safeUrl, useLoad } from '../ui.tsx';
+import { TeachIntent } from './nlp.tsx';
+
+const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot', queued: 'stageQueued', assigned: 'stageAssigned' };
+
+export function stageLabel(conversation: Pick<ConversationSummary, 'status' | 'stage'>): string {
+  return conversation.status === 'closed' ? t('closed') : t(STAGES[conversation.stage] ?? 'open');
+}
+
+export function ConversationRows({ conversations }: { conversations: ConversationSummary[] }) {
+  return (
+    <ul class="rows">
+      {conversations.map((conversation) => (
+        <li class="row" data-id={String(conversation.id)}>
+          <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
+            <span class="who">#{conversation.id} · <bdi>{conversation.contact.name || t('unnamed')}</bdi></span>
+            <span class="meta">
+              <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
+              <span class="badge">{conversation.channel}</span>
+              {conversation.team ? <span>{conversation.team}</span> : null}
+              {conversation.agentName ? <span>{conversation.agentName}</span> : null}
+              <span class="muted">{when(conversation.openedAt)}</span>
+            </span>
+            {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ConversationList() {
+  const [filters, setFilters] = useState({ q: '', status: '', stage: '', team: '' });
+  const [applied, setApplied] = useState(filters);
+  const [pages, setPages] = useState<ConversationSummary[][]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const first = useLoad(() => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, limit: 50 })}`), [applied]);
+  useEffect(() => {
+    if (first.data) {
+      setPages([first.data.conversations]);
+      setCursor(first.data.nextCursor);
+    }
+  }, [first.data]);
+  const refresh = useMemo(() => debounce(first.reload, 500), []);
+  useEffect(() => refresh.cancel, []);
+  useLive('conversation', refresh);
+  const [moreError, setMoreError] = useState<string | undefined>();
+  const more = async () => {
+    try {
+      const page = await api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, cursor, limit: 50 })}`);
+      setPages((previous) => [...previous, page.conversations]);
+      setCursor(page.nextCursor);
+    } catch (error) {
+      setMoreError(errorMessage(error));
+    }
+  };
+  const all = pages.flat();
+  const set = (key: keyof typeof filters) => (event: Event) => setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value });
+  return (
+    <div>
+      <h1>{t('conversationsTitle')}</h1>
+      <form class="filters" onSubmit={(event) => { event.preventDefault(); setApplied({ ...filters }); }}>
+        <input type="search" aria-label={t('search')} placeholder={t('searchConversations')} value={filters.q} onInput={set('q')} />
+        <label>{t('status')} <select value={filters.status} onChange={set('status')}>
+          <option value="">{t('any')}</option><option value="open">{t('open')}</option><option value="closed">{t('closed')}</option>
+        </select></label>
+        <label>{t('stage')} <select value={filters.stage} onChange={set('stage')}>
+          <option value="">{t('any')}</option><option value="bot">{t('stageBot')}</option><option value="queued">{t('stageQueued')}</option><option value="assigned">{t('stageAssigned')}</option>
+        </select></label>
+        <label>{t('team')} <input value={filters.team} onInput={set('team')} size={10} /></label>
+        <button type="submit">{t('search')}</button>
+      </form>
+      <Loading loaded={first}>
+        {() => (
+          <>
+            {all.length === 0 ? <p class="muted">{t('noConversations')}</p> : <ConversationRows conversations={all} />}
+            {moreError ? <Notice kind="error">{moreError}</Notice> : null}
+            {cursor ? <button type="button" class="secondary" onClick={more}>{t('loadMore')}</button> : null}
+          </>
+        )}
+      </Loading>
+    </div>
+  );
+}
+
+const EVENTS: Record<string, StringKey> = {
+  opened: 'evOpened', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed',
+  'handed back': 'evHandedBack', handed_back: 'evHandedBack', handback: 'evHandedBack',
+};
+
+/** A lifecycle event's name in the admin's language; one this dashboard does not know, as the server names it. */
+function eventLabel(type: string): string {
+  const key = EVENTS[type.replace(/^conversation\./, '')];
+  return key ? t(key) : type;
+}
+
+const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
+
+function Message({ message }: { message: TranscriptMessage }) {
+  const role = message.from === 'note' ? 'note' : message.direction === 'in' || message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot';
+  const delivery = message.delivery ?? message.status;
+  return (
+    <li class={`message ${role}`} data-from={message.from}>
+      <div class="message-head">
+        <strong>{t(FROM[role] ?? 'fromBot')}</strong>
+        {message.agentId && role !== 'contact' ? <span class="muted"> · {message.agentName ?? message.agentId}</span> : null}
+        <span class="muted"> · {when(message.at)}</span>
+      </div>
+      {message.text ? <p class="text" dir="auto">{message.text}</p> : null}
+      {message.attachments?.length ? (
+        <ul class="attachments">
+          {message.attachments.map((attachment) => {
+            const href = safeUrl(attachment.url);
+            const label = attachment.name ?? `${t('attachment')} (${attachment.kind})`;
+            return (
+              <li>
+                {href && attachment.kind === 'image' ? <a href={href} target="_blank" rel="noopener noreferrer"><img src={href} alt={label} loading="lazy" /></a> : null}
+                {href ? <a href={href} target="_blank" rel="noopener noreferrer">{label}</a> : <span>{label}</span>}
+                {attachment.mime ? <span class="muted"> · {attachment.mime}</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
+      {delivery || message.error ? (
+        <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
+          {t('delivery')}: {delivery ?? t('failed')}{message.error ? ` (${message.error})` : ''}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summary: ConversationSummary | undefined, message: string) => void }) {
+  const { conversation } = transcript;
+  const [note, setNote] = useState('');
+  const [closingNote, setClosingNote] = useState('');
+  const [shareNote, setShareNote] = useState(false);
+  const [target, setTarget] = useState({ kind: 'team' as 'team' | 'agent', value: '' });
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const agents = useLoad(() => api<{ agents: Agent[] }>('GET', '/api/agents'), []);
+  const teams = [...new Set((agents.data?.agents ?? []).flatMap((agent) => agent.teams))].sort();
+  const act = async (action: string, body: Record<string, unknown>, after?: () => void) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await api<{ conversation: ConversationSummary; message?: string }>('POST', `/api/conversations/${encodeURIComponent(String(conversation.id))}/${action}`, body);
+      after?.();
+      onDone(answer.conversation, answer.message || t('done'));
+    } catch (failure) {
+      setError(failure instanceof ApiError ? errorMessage(failure) : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const open = conversation.status === 'open';
+  return (
+    <div class="actions">
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <form class="action" onSubmit={(event) => { event.preventDefault(); void act('note', { text: note }, () => setNote('')); }}>
+        <label for="note-text">{t('note')}</label>
+        <textarea id="note-text" rows={2} placeholder={t('notePlaceholder')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <button type="submit" disabled={busy || !note.trim()}>{t('addNote')}</button>
+      </form>
+      {open ? (
+        <>
+          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('transfer', target.kind === 'team' ? { team: target.value } : { agentId: target.value }); }}>
+            <label for="transfer-to">{t('transferTo')}</label>
+            <div class="inline">
+              <select aria-label={t('transferTo')} value={target.kind} onChange={(e) => setTarget({ kind: e.currentTarget.value as 'team' | 'agent', value: '' })}>
+                <option value="team">{t('toTeam')}</option>
+                <option value="agent">{t('toAgent')}</option>
+              </select>
+              {target.kind === 'team' ? (
+                <>
+                  <input id="transfer-to" list="team-names" value={target.value} onInput={(e) => setTarget({ ...target, value: e.currentTarget.value })} />
+                  <datalist id="team-names">{teams.map((team) => <option value={team} />)}</datalist>
+                </>
+              ) : (
+                <select id="transfer-to" value={target.value} onChange={(e) => setTarget({ ...target, value: e.currentTarget.value })}>
+                  <option value="" />
+                  {(agents.data?.agents ?? []).map((agent) => <option value={agent.id}>{agent.name} ({t(agent.status === 'offline' ? 'offlineStatus' : agent.status)})</option>)}
+                </select>
+              )}
+              <button type="submit" disabled={busy || !target.value.trim()}>{t('transfer')}</button>
+            </div>
+          </form>
+          {conversation.stage !== 'bot' ? (
+            <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', {})}>{t('handBack')}</button></div>
+          ) : null}
+          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}) }); }}>
+            <label for="closing-note">{t('closingNote')}</label>
+            <input id="closing-note" value={closingNote} onInput={(e) => setClosingNote(e.currentTarget.value)} />
+            <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
+            <button type="submit" class="danger" disabled={busy}>{t('closeConversation')}</button>
+          </form>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** The flow a conversation runs on, with its version and step when the API says them. */
+function flowLabel(flow: Transcript['conversation']['flow']): string {
+  if (!flow) return t('none');
+  if (typeof flow === 'string') return flow;
+  return [flow.name, flow.version ? `(${flow.version})` : '', flow.step !== undefined && !flow.done ? `· ${flow.step}` : ''].filter(Boolean).join(' ');
+}
+
+export function ConversationDetail({ id }: { id: string }) {
+  const transcript = useLoad(() => api<Transcript>('GET', `/api/conversations/${encodeURIComponent(id)}`), [id]);
+  const [done, setDone] = useState<string | undefined>();
+  const refresh = useMemo(() => debounce(transcript.reload, 300), []);
+  useEffect(() => refresh.cancel, []);
+  useLive('conversation', (data) => {
+    if (String(data.id) === id) refresh();
+  });
+  return (
+    <div class="transcript-page">
+      <p><a href="#/conversations">{back()} {t('conversationsTitle')}</a></p>
+      <Loading loaded={transcript}>
+        {(data) => {
+          const { conversation } = data;
+          const contact = data.contact ?? { id: conversation.contact.id, ...(conversation.contact.name ? { name: conversation.contact.name } : {}) };
+          return (
+            <>
+              <h1>{t('conversation', { id: String(conversation.id) })} · <bdi class="who">{contact.name || conversation.contact.name || t('unnamed')}</bdi></h1>
+              {done ? <Notice kind="ok">{done}</Notice> : null}
+              <div class="transcript-layout">
+                <section class="transcript" aria-label={t('transcript')}>
+                  <h2>{t('transcript')}</h2>
+                  <ul class="messages">{data.messages.map((message) => <Message message={message} />)}</ul>
+                </section>
+                <aside>
+                  <section class="details" aria-label={t('details')}>
+                    <h2>{t('details')}</h2>
+                    <dl>
+                      <dt>{t('status')}</dt><dd class="stage">{stageLabel(conversation)}</dd>
+                      <dt>{t('team')}</dt><dd class="team">{conversation.team ?? t('none')}</dd>
+                      <dt>{t('agent')}</dt><dd>{conversation.agentName ?? conversation.agentId ?? t('none')}</dd>
+                      <dt>{t('channel')}</dt><dd>{conversation.channel}</dd>
+                      <dt>{t('intent')}</dt><dd>{conversation.intent ?? t('none')}</dd>
+                      <dt>{t('flow')}</dt><dd>{flowLabel(conversation.flow)}</dd>
+                      <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
+                      {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
+                      {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd>{conversation.closingNote}</dd></> : null}
+                      {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
+                    </dl>
+                    <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contact.name || t('unnamed')}</bdi></a></p>
+                    {Object.keys(conversation.fields ?? {}).length > 0 ? (
+                      <>
+                        <h3>{t('fields')}</h3>
+                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt>{key}</dt><dd dir="auto">{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
+                      </>
+                    ) : null}
+                  </section>
+                  <Actions transcript={data} onDone={(_summary, message) => { setDone(message); transcript.reload(); }} />
+                  <section class="events" aria-label={t('events')}>
+                    <h2>{t('events')}</h2>
+                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{event.detail !== undefined ? ` · ${typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}` : ''}</li>)}</ol>
+                  </section>
+                </aside>
+              </div>
+            </>
+          );
+        }}
+      </Loading>
+    </div>
+  );
+}

@@ -1,0 +1,307 @@
+// Flows: the list, and one flow's editor (validation as you type, errors at their line, publish with the version
+// it was edited from, so that a second admin publishing at once is told instead of overwriting), and its history
+// (each version beside the current one, and rolling back to it).
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError } from '../api.ts';
+import { back, t, when } from '../i18n.ts';
+import { useLive } from '../live.ts';
+import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+const TEMPLATE = (name: string) => `flow: ${name}
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+`;
+
+export function FlowList() {
+  const flows = useLoad(() => api<{ flows: FlowSummary[] }>('GET', '/api/flows'), []);
+  useLive('flows', flows.reload);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const create = (event: Event) => {
+    event.preventDefault();
+    if (!NAME.test(name)) {
+      setError(t('badName'));
+      return;
+    }
+    location.hash = `#/flows/${encodeURIComponent(name)}/new`;
+  };
+  return (
+    <div>
+      <h1>{t('flowsTitle')}</h1>
+      <Loading loaded={flows}>
+        {(data) => (
+          <table class="list">
+            <thead><tr><th>{t('name')}</th><th>{t('version')}</th><th>{t('status')}</th><th>{t('updated')}</th><th>{t('openConversations')}</th></tr></thead>
+            <tbody>
+              {data.flows.map((flow) => (
+                <tr data-flow={flow.name}>
+                  <td data-label={t('name')}><a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a></td>
+                  <td data-label={t('version')}>{flow.version}</td>
+                  <td data-label={t('status')}>
+                    <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : t('statusError')}</span>
+                    {flow.error ? <div class="small error-text">{flow.error}</div> : null}
+                  </td>
+                  <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? ` · ${flow.updatedBy}` : ''}</td>
+                  <td data-label={t('openConversations')}>{flow.openConversations}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loading>
+      <form class="inline new-flow" onSubmit={create}>
+        <label for="new-flow">{t('newFlow')}</label>
+        <input id="new-flow" dir="ltr" placeholder="billing-faq" aria-describedby="new-flow-help" value={name} onInput={(e) => setName(e.currentTarget.value.trim())} />
+        <button type="submit" disabled={!name}>{t('create')}</button>
+        <span id="new-flow-help" class="muted small">{t('flowName')}</span>
+      </form>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+    </div>
+  );
+}
+
+interface FlowSource {
+  name: string;
+  version: number | string | null;
+  source: string;
+}
+
+async function loadFlow(name: string, creating: boolean): Promise<FlowSource> {
+  try {
+    return await api<FlowSource>('GET', `/api/flows/${encodeURIComponent(name)}`);
+  } catch (error) {
+    if (creating && error instanceof ApiError && error.status === 404) return { name, version: null, source: TEMPLATE(name) };
+    throw error;
+  }
+}
+
+export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' | 'new' }) {
+  // Fetched again on every tab change: the editor always starts from the version that is current now.
+  const flow = useLoad(() => loadFlow(name, tab === 'new'), [name, tab]);
+  const path = `#/flows/${encodeURIComponent(name)}`;
+  return (
+    <div class="flow-page">
+      <p><a href="#/flows">{back()} {t('backToList')}</a></p>
+      <h1 dir="ltr" class="flow-name">{name}</h1>
+      <div class="tabs" role="tablist">
+        <a role="tab" href={path} aria-selected={tab !== 'history'} class={tab !== 'history' ? 'active' : ''}>{t('edit')}</a>
+        <a role="tab" href={`${path}/history`} aria-selected={tab === 'history'} class={tab === 'history' ? 'active' : ''}>{t('history')}</a>
+      </div>
+      <Loading loaded={flow}>
+        {(data) => tab === 'history'
+          ? <FlowHistory name={name} onRolledBack={flow.reload} />
+          : <FlowEditor key={`${data.version}`} flow={data} />}
+      </Loading>
+    </div>
+  );
+}
+
+type Outcome =
+  | { kind: 'published'; version: number | string }
+  | { kind: 'invalid'; error: string }
+  | { kind: 'conflict'; currentVersion: number | string | undefined }
+  | { kind: 'failed'; error: string };
+
+/** Validates as the admin types; publishes with the version the text was based on. */
+function FlowEditor({ flow }: { flow: FlowSource }) {
+  const [draft, setDraft] = useState(flow.source);
+  const [publishedSource, setPublishedSource] = useState(flow.source);
+  const [baseVersion, setBaseVersion] = useState(flow.version);
+  const [errors, setErrors] = useState<ValidationError[] | undefined>(undefined);
+  const [checking, setChecking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const [theirs, setTheirs] = useState<FlowSource | undefined>();
+  const [newer, setNewer] = useState<string | number | undefined>();
+  const editor = useRef<EditorHandle | undefined>(undefined);
+  // The versions this editor published: their event may come before the PUT's answer, and is no news.
+  const mine = useRef(new Set<string>());
+  const base = `/api/flows/${encodeURIComponent(flow.name)}`;
+  useLive('flows', (data) => {
+    if (data.name !== flow.name || data.version === undefined) return;
+    const version = String(data.version);
+    if (version !== String(baseVersion) && !mine.current.has(version)) setNewer(data.version as string | number);
+  });
+
+  const validate = async (source: string): Promise<ValidationError[] | undefined> => {
+    setChecking(true);
+    try {
+      const answer = await api<{ ok: boolean; errors: ValidationError[] }>('POST', `${base}/validate`, { source });
+      return answer.errors ?? [];
+    } catch {
+      return undefined;
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const publish = async (over?: number | string | null) => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      const answer = await api<{ version: number | string }>('PUT', base, { source: draft, baseVersion: over === undefined ? baseVersion : over });
+      mine.current.add(String(answer.version));
+      setBaseVersion(answer.version);
+      setPublishedSource(draft);
+      setOutcome({ kind: 'published', version: answer.version });
+      setTheirs(undefined);
+      setNewer(undefined);
+      if (flow.version === null) history.replaceState(null, '', `#/flows/${encodeURIComponent(flow.name)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        editor.current?.showErrors(error.body.errors ?? []);
+        setOutcome({ kind: 'invalid', error: error.body.error ?? '' });
+      } else if (error instanceof ApiError && error.status === 409) {
+        setOutcome({ kind: 'conflict', currentVersion: error.body.currentVersion });
+      } else {
+        setOutcome({ kind: 'failed', error: errorMessage(error) });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const compare = async () => {
+    try {
+      setTheirs(await api<FlowSource>('GET', base));
+    } catch (error) {
+      setOutcome({ kind: 'failed', error: errorMessage(error) });
+    }
+  };
+
+  const changed = draft !== publishedSource;
+  return (
+    <div class="flow-editor">
+      {newer !== undefined && outcome?.kind !== 'conflict' ? <Notice kind="warn">{t('conflict409', { version: String(newer) })}</Notice> : null}
+      <YamlEditor
+        initial={flow.source}
+        label={`${flow.name}.yaml`}
+        onChange={setDraft}
+        validate={validate}
+        onErrors={setErrors}
+        handle={editor}
+      />
+      <div class="editor-status" aria-live="polite">
+        {checking ? <span class="muted">{t('validating')}</span>
+          : errors === undefined ? null
+          : errors.length === 0 ? <span class="ok-text">✓ {t('valid')}</span>
+          : <span class="error-text">{t('problems', { count: errors.length })}</span>}
+        {changed ? <span class="muted"> · {t('unsaved')}</span> : null}
+      </div>
+      {errors && errors.length > 0 ? (
+        <ul class="problems">
+          {errors.map((error) => (
+            <li data-line={error.line}>
+              <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span dir="ltr">{error.message}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div class="toolbar">
+        <button type="button" class="primary" disabled={busy} onClick={() => publish()}>{busy ? t('publishing') : t('publish')}</button>
+        {flow.version !== null ? (
+          <ConfirmButton label={t('deleteFlow')} question={t('confirmDelete', { name: flow.name })} confirm={t('deleteFlow')} danger onConfirm={async () => {
+            try {
+              await api('DELETE', base);
+              location.hash = '#/flows';
+            } catch (error) {
+              setOutcome({ kind: 'failed', error: error instanceof ApiError && error.status === 409 ? t('deleteRefused', { count: error.body.openConversations ?? '?' }) : errorMessage(error) });
+            }
+          }} />
+        ) : null}
+      </div>
+      {outcome?.kind === 'published' ? <Notice kind="ok">{t('published', { version: String(outcome.version) })}</Notice> : null}
+      {outcome?.kind === 'invalid' ? <Notice kind="error">{t('notPublished422')}{outcome.error ? ` (${outcome.error})` : ''}</Notice> : null}
+      {outcome?.kind === 'failed' ? <Notice kind="error">{t('error', { message: outcome.error })}</Notice> : null}
+      {outcome?.kind === 'conflict' ? (
+        <div class="notice error conflict" role="alert">
+          <p>{t('conflict409', { version: String(outcome.currentVersion ?? '?') })}</p>
+          <button type="button" class="secondary" onClick={compare}>{t('compareTheirs')}</button>{' '}
+          <button type="button" class="secondary" onClick={() => publish(outcome.currentVersion ?? null)}>{t('publishOverTheirs')}</button>{' '}
+          <button type="button" class="secondary" onClick={async () => {
+            const current = await api<FlowSource>('GET', base).catch(() => undefined);
+            if (!current) return;
+            editor.current?.setText(current.source);
+            setBaseVersion(current.version);
+            setPublishedSource(current.source);
+            setOutcome(undefined);
+            setTheirs(undefined);
+          }}>{t('loadTheirs')}</button>
+        </div>
+      ) : null}
+      {theirs ? (
+        <section class="compare">
+          <h2>{t('diffDraft', { current: String(theirs.version) })}</h2>
+          <YamlDiff left={theirs.source} right={draft} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () => void }) {
+  const base = `/api/flows/${encodeURIComponent(name)}`;
+  const versions = useLoad(() => api<{ versions: FlowVersion[] }>('GET', `${base}/versions`), [name]);
+  useLive('flows', (data) => data.name === name && versions.reload());
+  const [picked, setPicked] = useState<number | string | undefined>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const current = versions.data?.versions.find((version) => version.current);
+  const pair = useLoad(async () => {
+    if (picked === undefined || !current) return undefined;
+    const [old, now] = await Promise.all([
+      api<{ source: string; version: number | string }>('GET', `${base}/versions/${encodeURIComponent(String(picked))}`),
+      api<{ source: string; version: number | string }>('GET', `${base}/versions/${encodeURIComponent(String(current.version))}`),
+    ]);
+    return { old, now };
+  }, [picked, current?.version]);
+  const rollBack = async (version: number | string) => {
+    try {
+      const answer = await api<{ version: number | string }>('POST', `${base}/rollback`, { version });
+      setNotice({ kind: 'ok', text: t('rolledBack', { version: String(answer.version) }) });
+      setPicked(undefined);
+      versions.reload();
+      onRolledBack();
+    } catch (error) {
+      setNotice({ kind: 'error', text: errorMessage(error) });
+    }
+  };
+  const list = useMemo(() => versions.data?.versions ?? [], [versions.data]);
+  return (
+    <div class="history">
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <Loading loaded={versions}>
+        {() => (
+          <div class="history-layout">
+            <ol class="versions" aria-label={t('versions')}>
+              {list.map((version) => (
+                <li class={`${version.current ? 'current' : ''} ${String(picked) === String(version.version) ? 'picked' : ''}`} data-version={String(version.version)}>
+                  <button type="button" class="link" onClick={() => setPicked(version.version)} disabled={version.current}>
+                    {t('version')} {version.version}{version.current ? ` (${t('current')})` : ''}
+                  </button>
+                  <div class="small muted">{t('publishedBy', { when: when(version.publishedAt), who: version.publishedBy })}</div>
+                </li>
+              ))}
+            </ol>
+            <div class="version-diff">
+              {picked === undefined ? <p class="muted">{t('pickVersion')}</p> : (
+                <Loading loaded={pair}>
+                  {(data) => data ? (
+                    <>
+                      <h2>{t('diffWith', { old: String(data.old.version), current: String(data.now.version) })}</h2>
+                      <YamlDiff left={data.old.source} right={data.now.source} />
+                      <ConfirmButton label={t('rollBack', { version: String(picked) })} question={t('confirmRollBack', { version: String(picked) })} confirm={t('rollBack', { version: String(picked) })} onConfirm={() => rollBack(picked)} />
+                    </>
+                  ) : null}
+                </Loading>
+              )}
+            </div>
+          </div>
+        )}
+      </Loading>
+    </div>
+  );
+}

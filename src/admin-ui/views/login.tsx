@@ -1,0 +1,48 @@
+// The sign-in form: POST /api/login with the admin token; the server answers with an http-only session cookie.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { adminName, api, ApiError, setAdminName } from '../api.ts';
+import { t } from '../i18n.ts';
+import { errorMessage, Notice } from '../ui.tsx';
+
+export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: string) => void; reason?: string | undefined; language: ComponentChildren }) {
+  const [token, setToken] = useState('');
+  const [name, setName] = useState(adminName());
+  const [error, setError] = useState<string | undefined>(reason);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setAdminName(name);
+      await api('POST', '/api/login', { token });
+      onSignedIn(token);
+    } catch (failure) {
+      setError(
+        failure instanceof ApiError && failure.status === 401 ? t('badToken')
+        : failure instanceof ApiError && failure.status === 429 ? t('tooManyAttempts')
+        : failure instanceof ApiError && failure.status === 503 ? t('apiOff')
+        : errorMessage(failure),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="login">
+      <div class="login-top"><h1>{t('appName')}</h1>{language}</div>
+      <form onSubmit={submit}>
+        <h2>{t('signInTitle')}</h2>
+        <label for="token">{t('token')}</label>
+        <input id="token" name="token" type="password" autocomplete="current-password" dir="ltr" required value={token} onInput={(e) => setToken(e.currentTarget.value)} />
+        <p class="muted small">{t('tokenHelp')}</p>
+        <label for="admin-name">{t('yourName')}</label>
+        <input id="admin-name" name="name" autocomplete="name" dir="auto" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <p class="muted small">{t('yourNameHelp')}</p>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <button type="submit" disabled={busy || !token}>{t('signIn')}</button>
+      </form>
+    </div>
+  );
+}

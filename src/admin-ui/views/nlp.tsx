@@ -1,0 +1,117 @@
+// NLP: the intents and their examples, what the training data check warns about, the latest evaluation, trying a
+// sentence (which intent, how sure, the nearest examples), adding an example and retraining. A misrouted customer
+// message is taught from its transcript (TeachIntent, below).
+import { useState } from 'preact/hooks';
+import { api, type NlpOverview, type NlpTry } from '../api.ts';
+import { t } from '../i18n.ts';
+import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+
+/** The intent names, for a datalist. */
+export function useIntentNames(): string[] {
+  const overview = useLoad(() => api<NlpOverview>('GET', '/api/nlp'), []);
+  return (overview.data?.intents ?? []).map((intent) => intent.name).sort();
+}
+
+/**
+ * Adds `text` as an example of the intent the admin picks.
+ *
+ *     <TeachIntent text={message.text} messageId={message.id} />
+ */
+export function TeachIntent({ text, messageId }: { text: string; messageId?: number | string }) {
+  const [open, setOpen] = useState(false);
+  if (!open) return <button type="button" class="link small teach" onClick={() => setOpen(true)}>{t('teach')}</button>;
+  return <TeachForm text={text} {...(messageId !== undefined ? { messageId } : {})} />;
+}
+
+/** The intents are fetched only once the admin opens the form. */
+function TeachForm({ text, messageId }: { text: string; messageId?: number | string }) {
+  const [intent, setIntent] = useState('');
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const names = useIntentNames();
+  const listId = `intents-${String(messageId ?? 'new')}`;
+  return (
+    <form class="inline teach-form" onSubmit={async (event) => {
+      event.preventDefault();
+      try {
+        await api('POST', '/api/nlp/examples', { intent, text, ...(typeof messageId === 'number' ? { messageId } : {}) });
+        setNotice({ kind: 'ok', text: t('exampleAdded', { intent }) });
+      } catch (error) {
+        setNotice({ kind: 'error', text: errorMessage(error) });
+      }
+    }}>
+      <label>{t('intent')} <input list={listId} dir="ltr" value={intent} onInput={(e) => setIntent(e.currentTarget.value.trim())} size={14} /></label>
+      <datalist id={listId}>{names.map((name) => <option value={name} />)}</datalist>
+      <button type="submit" disabled={!intent}>{t('addExample')}</button>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+    </form>
+  );
+}
+
+export function NlpPage() {
+  const overview = useLoad(() => api<NlpOverview>('GET', '/api/nlp'), []);
+  const [sentence, setSentence] = useState('');
+  const [tried, setTried] = useState<NlpTry | undefined>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const tryIt = async (event: Event) => {
+    event.preventDefault();
+    try {
+      setTried(await api<NlpTry>('POST', '/api/nlp/try', { text: sentence }));
+    } catch (error) {
+      setNotice({ kind: 'error', text: errorMessage(error) });
+    }
+  };
+  const retrain = async () => {
+    try {
+      await api('POST', '/api/nlp/retrain');
+      setNotice({ kind: 'ok', text: t('retraining') });
+    } catch (error) {
+      setNotice({ kind: 'error', text: errorMessage(error) });
+    }
+  };
+  return (
+    <div class="nlp-page">
+      <h1>{t('nlpTitle')}</h1>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <form class="filters" onSubmit={tryIt}>
+        <input type="search" dir="auto" aria-label={t('trySentence')} placeholder={t('trySentence')} value={sentence} onInput={(e) => setSentence(e.currentTarget.value)} />
+        <button type="submit" disabled={!sentence.trim()}>{t('try')}</button>
+        <button type="button" class="secondary" onClick={retrain}>{t('retrain')}</button>
+      </form>
+      {tried ? (
+        <div class="tried card">
+          <p><strong>{tried.intent ?? t('noIntent')}</strong> · {t('confidence')} {Math.round(tried.confidence * 100)}%</p>
+          {tried.nearest.length > 0 ? (
+            <ol class="small">{tried.nearest.map((near) => <li><span dir="ltr">{near.intent}</span>: <bdi>{near.text}</bdi> <span class="muted">({near.score})</span></li>)}</ol>
+          ) : null}
+          <TeachIntent key={sentence} text={sentence} />
+        </div>
+      ) : null}
+      <Loading loaded={overview}>
+        {(data) => (
+          <>
+            {data.eval ? <p class="muted">{t('accuracy')}: {Math.round(data.eval.accuracy * 1000) / 10}%</p> : null}
+            {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li dir="ltr">{warning}</li>)}</ul></Notice> : null}
+            <table class="list">
+              <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('languages')}</th></tr></thead>
+              <tbody>
+                {data.intents.map((intent) => (
+                  <tr data-intent={intent.name}>
+                    <td data-label={t('intent')} dir="ltr">{intent.name}</td>
+                    <td data-label={t('team')}>{intent.team ?? t('none')}</td>
+                    <td data-label={t('examples')}>
+                      <details>
+                        <summary>{intent.examples.length}</summary>
+                        <ul class="small">{intent.examples.map((example) => <li><bdi>{example}</bdi></li>)}</ul>
+                      </details>
+                    </td>
+                    <td data-label={t('languages')}>{intent.languages.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </Loading>
+    </div>
+  );
+}

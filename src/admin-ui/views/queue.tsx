@@ -1,0 +1,88 @@
+// The live queue board: who is waiting and who is with an agent, by team, with how long each has waited. It
+// fetches again on every `conversation` event, and the waiting times tick in between.
+import { useEffect, useMemo } from 'preact/hooks';
+import { api, query, type ConversationSummary } from '../api.ts';
+import { duration, t } from '../i18n.ts';
+import { debounce, useLive } from '../live.ts';
+import { Loading, useLoad, useNow } from '../ui.tsx';
+
+interface Board {
+  queued: ConversationSummary[];
+  assigned: ConversationSummary[];
+  fetchedAt: number;
+}
+
+async function loadBoard(): Promise<Board> {
+  const list = (stage: string) => api<{ conversations: ConversationSummary[] }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
+  const [queued, assigned] = await Promise.all([list('queued'), list('assigned')]);
+  return { queued: queued.conversations, assigned: assigned.conversations, fetchedAt: Date.now() };
+}
+
+/** Seconds `conversation` has waited at `now`: since it was queued, or as the server counted it when fetched. */
+function waited(conversation: ConversationSummary, now: number, fetchedAt: number): number {
+  if (conversation.queuedAt) return (now - Date.parse(conversation.queuedAt)) / 1000;
+  return (conversation.waitingSeconds ?? 0) + (now - fetchedAt) / 1000;
+}
+
+function byTeam(conversations: ConversationSummary[]): [string, ConversationSummary[]][] {
+  const teams = new Map<string, ConversationSummary[]>();
+  for (const conversation of conversations) {
+    const team = conversation.team ?? '';
+    teams.set(team, [...(teams.get(team) ?? []), conversation]);
+  }
+  return [...teams].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+}
+
+function Card({ conversation, now, fetchedAt, waiting }: { conversation: ConversationSummary; now: number; fetchedAt: number; waiting: boolean }) {
+  return (
+    <li class="card conversation-card" data-id={String(conversation.id)}>
+      <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
+        <span class="who" dir="auto">{conversation.contact.name || t('unnamed')}</span>
+        <span class="meta">
+          <span class="badge">{conversation.channel}</span>
+          {waiting
+            ? <span class="wait">{t('waitedFor', { time: duration(waited(conversation, now, fetchedAt)) })}</span>
+            : <span>{t('heldBy', { agent: conversation.agentName ?? conversation.agentId ?? '?' })}</span>}
+        </span>
+        {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
+      </a>
+    </li>
+  );
+}
+
+function Column({ title, conversations, empty, now, fetchedAt, waiting }: { title: string; conversations: ConversationSummary[]; empty: string; now: number; fetchedAt: number; waiting: boolean }) {
+  const sorted = useMemo(() => [...conversations].sort((a, b) => waited(b, now, fetchedAt) - waited(a, now, fetchedAt)), [conversations, fetchedAt]);
+  return (
+    <section class={`column ${waiting ? 'waiting' : 'assigned'}`} aria-label={title}>
+      <h2>{title} <span class="count">{conversations.length}</span></h2>
+      {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted).map(([team, list]) => (
+        <div class="team-group" data-team={team}>
+          <h3>{team || t('noTeam')} <span class="count">{list.length}</span></h3>
+          <ul class="cards">{list.map((conversation) => <Card conversation={conversation} now={now} fetchedAt={fetchedAt} waiting={waiting} />)}</ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function QueueBoard() {
+  const board = useLoad(loadBoard, []);
+  const refresh = useMemo(() => debounce(board.reload, 250), []);
+  useEffect(() => refresh.cancel, []);
+  useLive('conversation', refresh);
+  useLive('agents', refresh);
+  const now = useNow(1000);
+  return (
+    <div class="queue">
+      <h1>{t('queueTitle')}</h1>
+      <Loading loaded={board}>
+        {(data) => (
+          <div class="board">
+            <Column title={t('waiting')} conversations={data.queued} empty={t('nobodyWaiting')} now={now} fetchedAt={data.fetchedAt} waiting />
+            <Column title={t('assigned')} conversations={data.assigned} empty={t('nobodyAssigned')} now={now} fetchedAt={data.fetchedAt} waiting={false} />
+          </div>
+        )}
+      </Loading>
+    </div>
+  );
+}

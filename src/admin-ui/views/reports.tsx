@@ -1,0 +1,122 @@
+// Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
+// first response and resolution times, intents), and the same as CSV. The "to" day is included.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { api, query, type Durations, type Report } from '../api.ts';
+import { duration, lang, t } from '../i18n.ts';
+import { Loading, useLoad } from '../ui.tsx';
+
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function addDays(text: string, days: number): string {
+  const date = new Date(`${text}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return day(date);
+}
+
+/** Whether a chart has nothing to draw: no series, or only zeros and gaps. */
+function isEmpty(config: ChartConfiguration): boolean {
+  return config.data.datasets.every((dataset) => (dataset.data as (number | null)[]).every((value) => !value));
+}
+
+/** One chart; drawn again when its configuration changes, and in the page's direction. */
+function ChartBox({ title, config }: { title: string; config: ChartConfiguration }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const empty = isEmpty(config);
+  useEffect(() => {
+    if (empty) return;
+    const rtl = lang() === 'ar';
+    // Days as MM-DD on the axis; the tooltip keeps the whole date.
+    const labels = (config.data.labels ?? []) as string[];
+    const chart = new Chart(canvas.current!, {
+      ...config,
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        ...config.options,
+        plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl } },
+        scales: {
+          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: true, callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
+          y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
+        },
+      },
+    } as ChartConfiguration);
+    return () => chart.destroy();
+  }, [config, empty, lang()]);
+  return (
+    <figure class="chart">
+      <figcaption>{title}</figcaption>
+      {empty ? <p class="muted">{t('noData')}</p> : <div class="chart-area"><canvas ref={canvas} role="img" aria-label={title} /></div>}
+    </figure>
+  );
+}
+
+function datasets(series: Record<string, number[]>) {
+  return Object.entries(series).map(([label, data], index) => ({ label, data, backgroundColor: COLORS[index % COLORS.length], borderColor: COLORS[index % COLORS.length] }));
+}
+
+function Figure({ label, value }: { label: string; value: string | number }) {
+  return <div class="figure"><div class="value">{value}</div><div class="label">{label}</div></div>;
+}
+
+function median(durations: Durations): string {
+  return durations.median === null ? t('none') : duration(durations.median);
+}
+
+export function ReportsPage() {
+  const today = day(new Date());
+  const [range, setRange] = useState({ from: addDays(today, -13), to: today });
+  const [applied, setApplied] = useState(range);
+  const params = query({ from: applied.from, to: addDays(applied.to, 1) });
+  const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params]);
+  return (
+    <div class="reports">
+      <h1>{t('reportsTitle')}</h1>
+      <form class="filters" onSubmit={(event) => { event.preventDefault(); setApplied(range); }}>
+        <label>{t('from')} <input type="date" name="from" value={range.from} max={range.to} onInput={(e) => setRange({ ...range, from: e.currentTarget.value })} /></label>
+        <label>{t('to')} <input type="date" name="to" value={range.to} min={range.from} onInput={(e) => setRange({ ...range, to: e.currentTarget.value })} /></label>
+        <button type="submit">{t('apply')}</button>
+        <a class="button secondary" href={`/api/reports.csv${params}`} download>{t('downloadCsv')}</a>
+      </form>
+      <Loading loaded={report}>
+        {(data) => {
+          const series = data.series;
+          const minutes = (values: (number | null)[]) => values.map((value) => (value === null ? null : Math.round((value / 60) * 10) / 10));
+          const waiting = Object.entries(data.queue ?? {}).filter(([, queue]) => queue.waiting > 0);
+          return (
+            <>
+              <div class="figures">
+                <Figure label={t('opened')} value={data.total.opened} />
+                <Figure label={t('closedCount')} value={data.total.closed} />
+                <Figure label={t('assignedCount')} value={data.total.assigned} />
+                <Figure label={t('stillOpen')} value={data.total.stillOpen} />
+                <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} />
+                <Figure label={t('resolution')} value={median(data.total.resolution)} />
+              </div>
+              {waiting.length > 0 ? (
+                <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${team} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
+              ) : null}
+              {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
+                <div class="charts">
+                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam) } }} />
+                  <ChartBox title={t('responseTimes')} config={{ type: 'line', data: { labels: series.days, datasets: [
+                    { label: t('firstResponse'), data: minutes(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], spanGaps: true },
+                    { label: t('resolution'), data: minutes(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], spanGaps: true },
+                  ] } }} />
+                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents) } }} />
+                </div>
+              )}
+            </>
+          );
+        }}
+      </Loading>
+    </div>
+  );
+}

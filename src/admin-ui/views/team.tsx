@@ -1,0 +1,102 @@
+// Team: the agents with their live status and load, and team.yaml in the same editor as flows, published with the
+// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first).
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
+import { t, when } from '../i18n.ts';
+import { debounce, useLive } from '../live.ts';
+import { YamlEditor, type EditorHandle } from '../editor.tsx';
+import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+
+const STATUS = { online: 'online', away: 'away', offline: 'offlineStatus' } as const;
+
+function Agents() {
+  const agents = useLoad(() => api<{ agents: Agent[] }>('GET', '/api/agents'), []);
+  const refresh = useMemo(() => debounce(agents.reload, 250), []);
+  useLive('agents', refresh);
+  return (
+    <section>
+      <h2>{t('agents')}</h2>
+      <Loading loaded={agents}>
+        {(data) => data.agents.length === 0 ? <p class="muted">{t('noAgents')}</p> : (
+          <table class="list agents">
+            <thead><tr><th>{t('name')}</th><th>{t('status')}</th><th>{t('load')}</th><th>{t('teams')}</th><th>{t('lastSeen')}</th></tr></thead>
+            <tbody>
+              {data.agents.map((agent) => (
+                <tr data-agent={agent.id}>
+                  <td data-label={t('name')}>{agent.name}</td>
+                  <td data-label={t('status')}><span class={`badge status-${agent.status}`}>{t(STATUS[agent.status] ?? 'offlineStatus')}</span></td>
+                  <td data-label={t('load')}>
+                    <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
+                  </td>
+                  <td data-label={t('teams')}>{agent.teams.join(', ')}</td>
+                  <td data-label={t('lastSeen')}>{when(agent.lastSeenAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loading>
+    </section>
+  );
+}
+
+function TeamFile() {
+  const file = useLoad(() => api<{ version: number | string; source: string }>('GET', '/api/team'), []);
+  const [draft, setDraft] = useState<string | undefined>();
+  const [base, setBase] = useState<number | string | undefined>();
+  const [errors, setErrors] = useState<ValidationError[]>([]);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const editor = useRef<EditorHandle | undefined>(undefined);
+  const publish = async () => {
+    if (!file.data) return;
+    setNotice(undefined);
+    try {
+      const answer = await api<{ version: number | string }>('PUT', '/api/team', { source: draft ?? file.data.source, baseVersion: base ?? file.data.version });
+      setBase(answer.version);
+      editor.current?.showErrors([]);
+      setNotice({ kind: 'ok', text: t('published', { version: String(answer.version) }) });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        editor.current?.showErrors(error.body.errors ?? []);
+        setNotice({ kind: 'error', text: t('notPublished422') });
+      } else if (error instanceof ApiError && error.status === 409) {
+        setNotice({ kind: 'error', text: t('conflict409', { version: String(error.body.currentVersion ?? '?') }) });
+      } else {
+        setNotice({ kind: 'error', text: errorMessage(error) });
+      }
+    }
+  };
+  return (
+    <section>
+      <h2 dir="ltr" class="file-name">{t('teamFile')}</h2>
+      <Loading loaded={file}>
+        {(data) => (
+          <>
+            <YamlEditor key={String(data.version)} initial={data.source} label="team.yaml" onChange={setDraft} onErrors={setErrors} handle={editor} />
+            {errors.length > 0 ? (
+              <ul class="problems">
+                {errors.map((error) => (
+                  <li data-line={error.line}>
+                    <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span dir="ltr">{error.message}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <div class="toolbar"><button type="button" class="primary" onClick={publish}>{t('publish')}</button></div>
+            {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+          </>
+        )}
+      </Loading>
+    </section>
+  );
+}
+
+export function TeamPage() {
+  return (
+    <div class="team-page">
+      <h1>{t('teamTitle')}</h1>
+      <Agents />
+      <TeamFile />
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+// What the dashboard watches live: a small change feed (conversation, agents, flows) fed from the domain events
+// after each commit. An interface with a local implementation, so a store shared by several processes can fan the
+// same changes out between them (PostgreSQL's LISTEN/NOTIFY, say) behind the same two calls.
+import type { Conversation } from '../store/types.ts';
+import type { EventBus } from './events.ts';
+
+/** One change as the dashboard's event stream carries it (`GET /api/events`: the event's name and its data). */
+export type LiveChange =
+  | { type: 'conversation'; data: { id: number; status: Conversation['status']; stage: Conversation['stage']; team?: string; agentId?: string } }
+  | { type: 'agents'; data: Record<string, never> }
+  | { type: 'flows'; data: { name: string; version: string | null } };
+
+/**
+ * Publish/subscribe of live changes. `publish` is called after the change is durably stored; every subscriber of
+ * every process sharing the store should hear it once.
+ *
+ *     const off = feed.subscribe((change) => stream.write(change));
+ *     feed.publish({ type: 'flows', data: { name: 'inbound', version: '3f9a0c1b2d4e' } });
+ */
+export interface LiveFeed {
+  publish(change: LiveChange): void;
+  subscribe(listener: (change: LiveChange) => void): () => void;
+}
+
+/** The feed of one process: changes reach this process's subscribers only (the embedded store's case). */
+export class LocalLiveFeed implements LiveFeed {
+  readonly #listeners = new Set<(change: LiveChange) => void>();
+
+  publish(change: LiveChange): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch {
+        // A stream that broke is dropped by its own close handler; it never stops the others.
+      }
+    }
+  }
+
+  subscribe(listener: (change: LiveChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+}
+
+/** The change a conversation's event makes on the board. */
+export function conversationChange(conversation: Conversation): LiveChange {
+  const { id, status, stage, team, agentId } = conversation;
+  return { type: 'conversation', data: { id, status, stage, ...(team !== undefined ? { team } : {}), ...(agentId !== undefined ? { agentId } : {}) } };
+}
+
+/**
+ * Publishes on `feed` what the bus announces: every change of a conversation, and agents' status and load.
+ *
+ *     const stop = feedFromBus(bus, feed);
+ */
+export function feedFromBus(bus: EventBus, feed: LiveFeed): () => void {
+  const agents = (): void => feed.publish({ type: 'agents', data: {} });
+  const offs = [
+    bus.on('conversation.opened', ({ conversation }) => feed.publish(conversationChange(conversation))),
+    bus.on('message.received', ({ conversation }) => conversation && feed.publish(conversationChange(conversation))),
+    bus.on('intent.classified', ({ conversation }) => feed.publish(conversationChange(conversation))),
+    bus.on('conversation.queued', ({ conversation }) => feed.publish(conversationChange(conversation))),
+    bus.on('conversation.assigned', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.transferred', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.handedBack', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.closed', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
+    bus.on('agent.status', agents),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}

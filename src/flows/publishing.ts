@@ -1,0 +1,259 @@
+// Publishing flow scripts from the dashboard: check a script with the loader's own checks, write it into the flow
+// folder in one piece, put it in service, and keep who published which version when. A publish names the version it
+// was edited from, so of two admins editing at once the second is told someone published first instead of undoing
+// their work. Conversations in progress keep the version they started on (the library finds it by its hash).
+import { randomUUID } from 'node:crypto';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Store } from '../store/types.ts';
+import type { FileError } from '../shared/file-error.ts';
+import type { FlowError } from './errors.ts';
+import type { FlowLibrary, StoredFlowVersion } from './library.ts';
+import { versionOf } from './versions.ts';
+
+/**
+ * The names a flow may have from the dashboard: its file is `<name>.yaml` in the flow folder. Lower-case, so that
+ * no two names share a file on a case-insensitive disk, and nothing that could leave the folder.
+ */
+export const PUBLISHED_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** Who published which version of a flow, when (collection `flow-history`, keyed by the flow's name). */
+export interface PublishRecord {
+  version: string;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+const HISTORY = 'flow-history';
+/** A flow's history keeps this many publishes; the versions themselves stay in `flow-versions`. */
+const MAX_HISTORY = 500;
+
+/** An error as the editor shows it: at its line and column (1-based). */
+export interface PlacedError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type PublishOutcome =
+  | { ok: true; version: string }
+  | { ok: false; errors: PlacedError[] }
+  | { ok: false; conflict: string | null };
+
+/** A flow file as the dashboard lists it. */
+export interface FlowFile {
+  name: string;
+  version: string;
+  source: string;
+  /** The file's modification as the history knows it: the last publish of this version, if it was published here. */
+  updatedAt?: string;
+  updatedBy?: string;
+  error?: string;
+}
+
+export interface FlowPublisherOptions {
+  /** The flow folder (`DATA_DIR/flows`). */
+  dir: string;
+  library: FlowLibrary;
+  store: Store;
+  now: () => Date;
+}
+
+/**
+ * Reads, checks, publishes, rolls back and removes the flow files of a folder.
+ *
+ *     const publisher = new FlowPublisher({ dir, library: flows, store, now });
+ *     const outcome = await publisher.publish('support', text, baseVersion, 'Nadia');
+ */
+export class FlowPublisher {
+  /** Publishes run one at a time: a version check and its write are one step. */
+  #line: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: FlowPublisherOptions) {}
+
+  /** The file of a flow name, or undefined for a name that may not be one. */
+  #path(name: string): string | undefined {
+    return PUBLISHED_NAME.test(name) ? join(this.options.dir, `${name}.yaml`) : undefined;
+  }
+
+  /** The file as the library and its errors name it, e.g. `flows/support.yaml`. */
+  #label(name: string): string {
+    return `${basename(this.options.dir)}/${name}.yaml`;
+  }
+
+  /** Every flow file of the folder, by name order. */
+  async list(): Promise<FlowFile[]> {
+    const names = (await readdir(this.options.dir)).flatMap((file) => {
+      const match = /^(.+)\.yaml$/.exec(file);
+      return match && PUBLISHED_NAME.test(match[1]!) ? [match[1]!] : [];
+    }).sort();
+    const files = await Promise.all(names.map((name) => this.get(name)));
+    return files.filter((file): file is FlowFile => file !== undefined);
+  }
+
+  /** One flow file with its current version and, if it is refused as it is on disk, the first reason. */
+  async get(name: string): Promise<FlowFile | undefined> {
+    const source = await this.#source(name);
+    if (source === undefined) return undefined;
+    const version = versionOf(source);
+    const last = (await this.history(name)).find((record) => record.version === version);
+    const refused = this.options.library.errors().find((error) => error.file === this.#label(name));
+    return {
+      name, version, source,
+      ...(last ? { updatedAt: last.publishedAt, updatedBy: last.publishedBy } : {}),
+      ...(refused ? { error: String(refused) } : {}),
+    };
+  }
+
+  /** The name `flow:` gives inside the file serving `name` (the versions in the store are kept under it). */
+  flowNameOf(name: string): string {
+    return this.options.library.servedBy(this.#label(name))?.name ?? name;
+  }
+
+  /**
+   * What is wrong with `source` as the flow `name`, each error at its line and column; empty when it would publish.
+   *
+   *     await publisher.validate('support', 'flow: support\nsteps: []\n'); // [{ line: 2, column: 1, message: … }]
+   */
+  validate(name: string, source: string): PlacedError[] {
+    const errors: FlowError[] = this.options.library.check(this.#label(name), source);
+    const placed = errors.map((error) => place(error, source));
+    const declared = /^flow:[ \t]*["']?([^"'\s#]+)/m.exec(source);
+    if (errors.length === 0 && declared && declared[1] !== name) {
+      const line = source.slice(0, declared.index).split('\n').length;
+      placed.push({ line, column: 7, message: `the flow is called "${declared[1]}" but is published as "${name}": write flow: ${name}` });
+    }
+    return placed;
+  }
+
+  /**
+   * Publishes `source` as the flow `name` if `baseVersion` is still its current version (null: a new flow), then
+   * puts it in service. Nothing is written when it is refused.
+   */
+  publish(name: string, source: string, baseVersion: string | null, author: string): Promise<PublishOutcome> {
+    return this.#serialized(async () => {
+      const current = await this.#source(name);
+      const currentVersion = current === undefined ? null : versionOf(current);
+      if (currentVersion !== baseVersion) return { ok: false, conflict: currentVersion };
+      const errors = this.validate(name, source);
+      if (errors.length > 0) return { ok: false, errors };
+      return { ok: true, version: await this.#write(name, source, author) };
+    });
+  }
+
+  /** Publishes an earlier version again, as the current one. Undefined when that version was never published. */
+  rollback(name: string, version: string, author: string): Promise<PublishOutcome | undefined> {
+    return this.#serialized(async () => {
+      const stored = await this.version(name, version);
+      if (!stored) return undefined;
+      const errors = this.validate(name, stored.source);
+      if (errors.length > 0) return { ok: false, errors };
+      return { ok: true, version: await this.#write(name, stored.source, author) };
+    });
+  }
+
+  /** Removes the flow's file (its versions stay in the store). False when there was none. */
+  remove(name: string): Promise<boolean> {
+    return this.#serialized(async () => {
+      const path = this.#path(name);
+      if (!path || (await this.#source(name)) === undefined) return false;
+      await rm(path);
+      await this.options.library.reload();
+      return true;
+    });
+  }
+
+  /** Every publish of the flow, newest first. */
+  async history(name: string): Promise<PublishRecord[]> {
+    return [...((await this.options.store.doc<PublishRecord[]>(HISTORY, name)) ?? [])].reverse();
+  }
+
+  /**
+   * The versions of a flow, newest first: each published from the dashboard (with its author) or seen on disk
+   * (by "file"), with the time it was last published.
+   */
+  async versions(name: string): Promise<PublishRecord[]> {
+    const byVersion = new Map<string, PublishRecord>();
+    for (const record of await this.history(name)) if (!byVersion.has(record.version)) byVersion.set(record.version, record);
+    const flow = this.flowNameOf(name);
+    for (const stored of (await this.options.store.docs<StoredFlowVersion>('flow-versions')).values()) {
+      if (stored.flow !== flow || byVersion.has(stored.version)) continue;
+      byVersion.set(stored.version, { version: stored.version, publishedAt: stored.publishedAt, publishedBy: 'file' });
+    }
+    return [...byVersion.values()].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  }
+
+  /** One stored version of the flow, with its source. */
+  async version(name: string, version: string): Promise<(PublishRecord & { source: string }) | undefined> {
+    if (!/^[0-9a-f]{12}$/.test(version)) return undefined;
+    const stored = await this.options.store.doc<StoredFlowVersion>('flow-versions', `${this.flowNameOf(name)}@${version}`);
+    if (!stored || versionOf(stored.source) !== version) return undefined;
+    const record = (await this.versions(name)).find((each) => each.version === version);
+    return { version, source: stored.source, publishedAt: record?.publishedAt ?? stored.publishedAt, publishedBy: record?.publishedBy ?? 'file' };
+  }
+
+  async #source(name: string): Promise<string | undefined> {
+    const path = this.#path(name);
+    if (!path) return undefined;
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Stores the version, writes the file whole (a hidden temporary file, synced, renamed over it: the loader never
+   * reads half a script), puts it in service and records the publish. Returns the version.
+   */
+  async #write(name: string, source: string, author: string): Promise<string> {
+    const { dir, store, library, now } = this.options;
+    const path = this.#path(name) as string;
+    const version = versionOf(source);
+    // `validate` made sure the script calls itself `name`.
+    const flow = name;
+    const key = `${flow}@${version}`;
+    const publishedAt = now().toISOString();
+    await store.transaction(`flow-version:${key}`, async (tx) => {
+      if (!(await tx.doc('flow-versions', key))) tx.putDoc('flow-versions', key, { flow, version, source, publishedAt } satisfies StoredFlowVersion);
+    });
+    const temporary = join(dir, `.${name}.${randomUUID()}.tmp`);
+    const file = await open(temporary, 'wx');
+    try {
+      await file.writeFile(source, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    try {
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await library.reload();
+    await store.transaction(`${HISTORY}:${name}`, async (tx) => {
+      const history = (await tx.doc<PublishRecord[]>(HISTORY, name)) ?? [];
+      tx.putDoc(HISTORY, name, [...history, { version, publishedAt, publishedBy: author }].slice(-MAX_HISTORY));
+    });
+    return version;
+  }
+
+  #serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#line.then(work, work);
+    this.#line = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * An error at its line and column: the column the parser gave, else where the line's content starts (past a list
+ * item's dash), which is where the key the error is about is written.
+ */
+export function place(error: FileError, source: string): PlacedError {
+  const text = source.split('\n')[error.line - 1] ?? '';
+  const start = /^[ \t]*(?:-[ \t]+)?/.exec(text)?.[0].length ?? 0;
+  const message = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+  return { line: error.line, column: error.column ?? start + 1, message };
+}

@@ -1,0 +1,121 @@
+// What an admin decides from the dashboard about a conversation: the same decisions as an agent's (close, note,
+// hand back, transfer), on any open conversation rather than only those they hold, plus giving a conversation to
+// a named agent. They go through the agent action API (`runtime.act`) like every other decision; the holder, if
+// another person, is told in their app.
+import type { Conversation, Tx } from '../store/types.ts';
+import type { ActionResult, HandBack } from './actions.ts';
+import { agentState } from './agent-state.ts';
+import { assign, drainFor, giveTo } from './assignment/assign.ts';
+import { close } from './closing.ts';
+import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { holderOf } from './lookups.ts';
+import { customerAddress, tell } from './outgoing.ts';
+
+/** An admin acting from the dashboard, by the name they gave (`X-Admin-Name`, else "admin"). */
+export interface Admin {
+  kind: 'admin';
+  name: string;
+}
+
+/** What an admin decides. `conversationId` is the number people see as #42. */
+export type AdminAction =
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean }
+  | { kind: 'note'; conversationId: number; text: string }
+  | { kind: 'handBack'; conversationId: number }
+  /** To a team's queue (and a free agent of it), or to a named agent; one of the two. */
+  | { kind: 'transfer'; conversationId: number; team?: string; agentId?: string }
+  | { kind: 'assign'; conversationId: number; agentId: string };
+
+const done = (message: string, conversationId: number): ActionResult => ({ ok: true, message, conversationId });
+const refused = (message: string, conversationId: number): ActionResult => ({ ok: false, message, conversationId });
+
+/** The name an admin's decisions are recorded under (`closedBy`, timelines), never mistaken for an agent's id. */
+export const adminActorId = (admin: Admin): string => `admin:${admin.name}`;
+
+/**
+ * Carries out an admin's action in a transaction. Refusals change nothing and say why.
+ *
+ *     const result = await adminAct(ctx, tx, { kind: 'admin', name: 'Nadia' }, { kind: 'assign', conversationId: 42, agentId: 'omar' }, fx, handBack);
+ *     result.message; // '#42 is now with Omar.'
+ */
+export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects, handBack: HandBack): Promise<ActionResult> {
+  const id = action.conversationId;
+  const conversation = await tx.conversation(id);
+  if (!conversation || conversation.status !== 'open') return refused(`#${id} is not an open conversation.`, id);
+  const holder = holderOf(ctx, conversation);
+  const by = adminActorId(admin);
+  switch (action.kind) {
+    case 'note': {
+      tx.addMessage({
+        contactId: conversation.contactId, conversationId: id, channel: conversation.channel,
+        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', text: action.text, at: stamp(ctx),
+      });
+      return done(`Note added to #${id} (only agents see it).`, id);
+    }
+    case 'close': {
+      close(ctx, tx, conversation, by, action.note, fx);
+      if (action.note && action.shareNote) conversation.closingNoteShared = true;
+      if (holder) {
+        await tell(ctx, tx, holder.id, `#${id} was closed by ${admin.name}${action.note ? ` (${action.note})` : ''}.`, fx, id);
+        await drainFor(ctx, tx, holder, fx);
+      }
+      return done(`Closed #${id}${action.note ? ` (${action.note})` : ''}.`, id);
+    }
+    case 'handBack': {
+      if (conversation.stage === 'bot') return refused(`#${id} is already with the bot.`, id);
+      conversation.stage = 'bot';
+      delete conversation.agentId;
+      tx.putConversation(conversation);
+      fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: by } });
+      await handBack(tx, conversation, fx);
+      if (holder) {
+        await tell(ctx, tx, holder.id, `#${id} was handed back to the bot by ${admin.name}.`, fx, id);
+        await drainFor(ctx, tx, holder, fx);
+      }
+      return done(`#${id} is back with the bot.`, id);
+    }
+    case 'assign':
+      return toAgent(ctx, tx, conversation, action.agentId, admin, fx);
+    case 'transfer': {
+      if (action.agentId !== undefined) return toAgent(ctx, tx, conversation, action.agentId, admin, fx);
+      const team = action.team === undefined ? undefined : ctx.directory.team(action.team);
+      if (!team) {
+        const teams = ctx.directory.teams().map((t) => t.name).join(', ');
+        return refused(`There is no team named "${action.team ?? ''}". Teams: ${teams || 'none'}.`, id);
+      }
+      delete conversation.agentId;
+      tx.putConversation(conversation);
+      fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: by, to: team.name } });
+      conversation.stage = 'queued';
+      conversation.queuedAt = stamp(ctx);
+      await assign(ctx, tx, conversation, { team: team.name }, fx);
+      if (holder) {
+        await tell(ctx, tx, holder.id, `#${id} was moved to ${team.name} by ${admin.name}.`, fx, id);
+        await drainFor(ctx, tx, holder, fx);
+      }
+      const taker = holderOf(ctx, conversation);
+      return done(`#${id} is transferred to ${team.name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, id);
+    }
+  }
+}
+
+/** Gives the conversation to an agent who is online, whoever holds it now. */
+async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, admin: Admin, fx: DeskEffects): Promise<ActionResult> {
+  const { id } = conversation;
+  const agent = ctx.directory.agent(agentId);
+  if (!agent) return refused(`There is no agent "${agentId}" in team.yaml.`, id);
+  const holder = holderOf(ctx, conversation);
+  if (holder?.id === agent.id) return refused(`#${id} is already with ${agent.name}.`, id);
+  if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return refused(`${agent.name} is not online; #${id} was not moved.`, id);
+  if (holder || conversation.stage !== 'bot') {
+    delete conversation.agentId;
+    tx.putConversation(conversation);
+    fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: adminActorId(admin), to: agent.name } });
+  }
+  await giveTo(ctx, tx, conversation, agent, fx);
+  if (holder) {
+    await tell(ctx, tx, holder.id, `#${id} was given to ${agent.name} by ${admin.name}.`, fx, id);
+    await drainFor(ctx, tx, holder, fx);
+  }
+  return done(`#${id} is now with ${agent.name}.`, id);
+}

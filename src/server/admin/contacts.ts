@@ -1,0 +1,136 @@
+// `/api/contacts`: list and search, one contact with their conversations, edit the name and `contact.*` fields, and
+// the data-protection erase (the contact, their conversations, messages and files), logged with ids and counts only.
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { TIMELINES } from '../../bot/timeline.ts';
+import type { Contact, Conversation } from '../../store/types.ts';
+import { nameOf } from './auth.ts';
+import { badRequest, type AdminContext } from './context.ts';
+import { summarize } from './summary.ts';
+
+const listQuery = z.object({
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict();
+
+/** A field name as flows write it after `contact.` (`contact.email`). */
+const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const patchBody = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  fields: z.record(
+    z.string().regex(FIELD_KEY, 'a field name is letters, digits and "_", not starting with a digit (like email or order_id)'),
+    z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]),
+  ).optional(),
+}).strict();
+
+/** Where web chat sessions are kept (one document per session, holding the name its visitor gave). */
+const WEBCHAT_SESSIONS = 'webchat-sessions';
+
+/** A contact as the list gives it. */
+function listed(contact: Contact, conversations: number) {
+  const { id, name, identities, fields, tags, createdAt, updatedAt } = contact;
+  return { id, ...(name !== undefined ? { name } : {}), identities: identities.map(({ channel, id: address }) => ({ channel, id: address })), fields, tags, createdAt, updatedAt, conversations };
+}
+
+/** Whether a contact answers the search `q`: name, fields, addresses. */
+function matches(q: string, contact: Contact): boolean {
+  const texts = [contact.name, contact.id, ...Object.values(contact.fields), ...contact.identities.map((identity) => identity.id)];
+  return texts.some((text) => text !== undefined && text !== null && String(text).toLowerCase().includes(q));
+}
+
+/** Mounts the contact routes on the admin router. */
+export function mountContacts(router: Router, context: AdminContext): void {
+  const { store, directory } = context;
+
+  const contactOf = async (req: Request, res: Response): Promise<Contact | undefined> => {
+    const id = String(req.params.id);
+    const contact = id.length <= 100 ? await store.contact(id) : undefined;
+    if (!contact) res.status(404).json({ error: 'there is no such contact' });
+    return contact;
+  };
+
+  const conversationsBy = async (): Promise<Map<string, Conversation[]>> => {
+    const by = new Map<string, Conversation[]>();
+    for (const conversation of await store.conversations()) {
+      const list = by.get(conversation.contactId) ?? [];
+      list.push(conversation);
+      by.set(conversation.contactId, list);
+    }
+    return by;
+  };
+
+  router.get('/contacts', async (req, res) => {
+    const query = listQuery.safeParse(req.query);
+    if (!query.success) return void badRequest(res, query.error);
+    const { cursor, limit } = query.data;
+    const q = query.data.q?.trim().toLowerCase() || undefined;
+    // Newest first; the cursor is the last contact of the previous page.
+    const all = (await store.contacts()).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    const start = cursor === undefined ? 0 : all.findIndex((contact) => contact.id === cursor) + 1;
+    if (cursor !== undefined && start === 0) return void res.status(400).json({ error: 'cursor: not a contact of this list (start again without it)' });
+    const counts = await conversationsBy();
+    const found = all.slice(start).filter((contact) => !q || matches(q, contact));
+    const page = found.slice(0, limit);
+    res.json({
+      contacts: page.map((contact) => listed(contact, counts.get(contact.id)?.length ?? 0)),
+      ...(found.length > limit ? { nextCursor: page.at(-1)!.id } : {}),
+    });
+  });
+
+  router.get('/contacts/:id', async (req, res) => {
+    const contact = await contactOf(req, res);
+    if (!contact) return;
+    const conversations = ((await conversationsBy()).get(contact.id) ?? []).sort((a, b) => b.id - a.id);
+    const now = context.now();
+    res.json({
+      contact,
+      conversations: await Promise.all(conversations.map(async (conversation) => summarize(conversation, { contact, directory, messages: await store.messagesOfConversation(conversation.id), now }))),
+    });
+  });
+
+  router.patch('/contacts/:id', express.json({ limit: '64kb' }), async (req, res) => {
+    const body = patchBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const known = await contactOf(req, res);
+    if (!known) return;
+    const identity = known.identities[0];
+    // On the customer's key, so the edit takes its place among their messages.
+    const updated = await store.transaction(identity ? `${identity.channel}:${identity.id}` : `contact:${known.id}`, async (tx) => {
+      const contact = await tx.contact(known.id);
+      if (!contact) return undefined;
+      if (body.data.name !== undefined) contact.name = body.data.name;
+      for (const [key, value] of Object.entries(body.data.fields ?? {})) {
+        if (value === null) delete contact.fields[key];
+        else contact.fields[key] = value;
+      }
+      contact.updatedAt = context.now().toISOString();
+      tx.putContact(contact);
+      return contact;
+    });
+    if (!updated) return void res.status(404).json({ error: 'there is no such contact' });
+    context.log.info({ contact: updated.id, fields: Object.keys(body.data.fields ?? {}), name: body.data.name !== undefined, by: nameOf(res) }, 'contact edited from the admin API');
+    res.json({ contact: updated });
+  });
+
+  router.delete('/contacts/:id', async (req, res) => {
+    const contact = await contactOf(req, res);
+    if (!contact) return;
+    const conversations = (await store.conversations()).filter((conversation) => conversation.contactId === contact.id);
+    // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
+    // the compaction that ends the erase leaves no older copy of those in the journal either.
+    await store.transaction(`erase:${contact.id}`, async (tx) => {
+      for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
+      for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
+    });
+    const erased = await store.eraseContact(contact.id);
+    let files = 0;
+    for (const ref of erased.files) if (await context.media.delete(ref)) files++;
+    context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
+    for (const conversation of conversations) {
+      if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
+    }
+    context.feed.publish({ type: 'agents', data: {} });
+    res.json({ erased: { conversations: erased.conversations, messages: erased.messages, files } });
+  });
+}

@@ -1,0 +1,187 @@
+// `/api/conversations`: the list with filters, search and paging; a transcript with notes, files, delivery and the
+// conversation's lifecycle; and an admin's decisions (close, transfer, hand back, assign, note), each through the
+// agent action API so the customer and the agents hear of it exactly as when an agent decides.
+import { pipeline } from 'node:stream/promises';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { AdminAction } from '../../handover/admin-actions.ts';
+import { sameTeam } from '../../handover/team.ts';
+import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
+import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
+import type { Contact, Conversation, Message } from '../../store/types.ts';
+import { nameOf } from './auth.ts';
+import { badRequest, type AdminContext } from './context.ts';
+import { inTranscript, summarize } from './summary.ts';
+
+const listQuery = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  stage: z.enum(['bot', 'queued', 'assigned']).optional(),
+  team: z.string().max(100).optional(),
+  agent: z.string().max(100).optional(),
+  channel: z.string().max(100).optional(),
+  intent: z.string().max(100).optional(),
+  q: z.string().max(200).optional(),
+  cursor: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict();
+
+const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const note = z.string().trim().min(1).max(4000);
+const actionBodies = {
+  close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional() }).strict(),
+  transfer: z.object({ team: z.string().trim().min(1).max(100).optional(), agentId: z.string().trim().min(1).max(100).optional() }).strict()
+    .refine((body) => (body.team === undefined) !== (body.agentId === undefined), 'give a team or an agentId (one of the two)'),
+  handback: z.object({}).strict(),
+  assign: z.object({ agentId: z.string().trim().min(1).max(100) }).strict(),
+  note: z.object({ text: note }).strict(),
+} as const;
+
+/** Whether a conversation (with its contact) answers the search `q`: the contact's name and fields, the conversation's fields. */
+function matchesFields(q: string, conversation: Conversation, contact: Contact | undefined): boolean {
+  const texts = [contact?.name, ...Object.values(contact?.fields ?? {}), ...Object.values(conversation.fields)];
+  return texts.some((text) => text !== undefined && text !== null && String(text).toLowerCase().includes(q));
+}
+
+/** An attachment as the transcript gives it: what it is, and where an admin fetches its bytes. */
+function attachmentOf(conversationId: number, attachment: NonNullable<Message['attachments']>[number]) {
+  const { kind, name, mime, ref, refused, location, contact, caption } = attachment;
+  return {
+    kind,
+    ...(name !== undefined ? { name } : {}),
+    ...(mime !== undefined ? { mime } : {}),
+    ...(caption !== undefined ? { caption } : {}),
+    ...(ref !== undefined ? { url: `/api/conversations/${conversationId}/media/${ref}` } : {}),
+    ...(refused !== undefined ? { refused } : {}),
+    ...(location ? { location } : {}),
+    ...(contact ? { contact } : {}),
+  };
+}
+
+/** The lifecycle of a conversation: its timeline, or what its timestamps tell for one older than timelines. */
+function eventsOf(conversation: Conversation, timeline: TimelineEvent[] | undefined): TimelineEvent[] {
+  if (timeline && timeline.length > 0) return timeline;
+  const events: TimelineEvent[] = [{ at: conversation.openedAt, type: 'opened', detail: `by ${conversation.source}` }];
+  if (conversation.queuedAt) events.push({ at: conversation.queuedAt, type: 'queued', ...(conversation.team ? { detail: conversation.team } : {}) });
+  if (conversation.assignedAt) events.push({ at: conversation.assignedAt, type: 'assigned', ...(conversation.agentId ? { detail: conversation.agentId } : {}) });
+  if (conversation.closedAt) events.push({ at: conversation.closedAt, type: 'closed', ...(conversation.closedBy ? { detail: `by ${conversation.closedBy}` } : {}) });
+  return events.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Mounts the conversation routes on the admin router. */
+export function mountConversations(router: Router, context: AdminContext): void {
+  const { store, directory } = context;
+
+  const summaryOf = async (conversation: Conversation) =>
+    summarize(conversation, { contact: await store.contact(conversation.contactId), directory, messages: await store.messagesOfConversation(conversation.id), now: context.now() });
+
+  /** The conversation of the URL, or undefined after answering 400 or 404. */
+  const conversationOf = async (req: Request, res: Response): Promise<Conversation | undefined> => {
+    const id = idParam.safeParse(req.params.id);
+    if (!id.success) return void res.status(400).json({ error: 'a conversation id is a whole number, like 42' });
+    const conversation = await store.conversation(id.data);
+    if (!conversation) res.status(404).json({ error: `there is no conversation #${id.data}` });
+    return conversation;
+  };
+
+  router.get('/conversations', async (req, res) => {
+    const query = listQuery.safeParse(req.query);
+    if (!query.success) return void badRequest(res, query.error);
+    const { status, stage, team, agent, channel, intent, cursor, limit } = query.data;
+    const q = query.data.q?.trim().toLowerCase() || undefined;
+    const all = (await store.conversations()).sort((a, b) => b.id - a.id);
+    const contacts = new Map<string, Contact | undefined>();
+    const contactOf = async (id: string) => {
+      if (!contacts.has(id)) contacts.set(id, await store.contact(id));
+      return contacts.get(id);
+    };
+    const page: { conversation: Conversation; messages: Message[] }[] = [];
+    let more = false;
+    for (const conversation of all) {
+      if (cursor !== undefined && conversation.id >= cursor) continue;
+      if (status && conversation.status !== status) continue;
+      if (stage && conversation.stage !== stage) continue;
+      if (team && !(conversation.team !== undefined && sameTeam(conversation.team, team))) continue;
+      if (agent && conversation.agentId !== agent) continue;
+      if (channel && conversation.channel !== channel) continue;
+      if (intent && conversation.intent !== intent) continue;
+      const messages = await store.messagesOfConversation(conversation.id);
+      if (q && !matchesFields(q, conversation, await contactOf(conversation.contactId))
+        && !messages.some((message) => inTranscript(message) && message.text.toLowerCase().includes(q))) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push({ conversation, messages });
+    }
+    const now = context.now();
+    const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
+      summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now })));
+    res.json({ conversations, ...(more && page.length > 0 ? { nextCursor: String(page.at(-1)!.conversation.id) } : {}) });
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const contact = await store.contact(conversation.contactId);
+    const messages = await store.messagesOfConversation(conversation.id);
+    const timeline = await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id));
+    const summary = summarize(conversation, { contact, directory, messages, now: context.now() });
+    res.json({
+      conversation: {
+        ...summary,
+        fields: conversation.fields,
+        ...(conversation.flow ? { flow: { name: conversation.flow.flow, version: conversation.flow.version, step: conversation.flow.step, ...(conversation.flow.done ? { done: true } : {}) } } : {}),
+        ...(conversation.closingNote !== undefined ? { closingNote: conversation.closingNote } : {}),
+        ...(conversation.firstResponseAt !== undefined ? { firstResponseAt: conversation.firstResponseAt } : {}),
+      },
+      contact: contact ?? null,
+      messages: messages.filter(inTranscript).map((message) => ({
+        id: message.id, direction: message.direction, from: message.from,
+        ...(message.agentId !== undefined ? { agentId: message.agentId, agentName: directory.agent(message.agentId)?.name ?? message.agentId } : {}),
+        text: message.text, at: message.at,
+        ...(message.status !== undefined ? { status: message.status } : {}),
+        ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
+        ...(message.error !== undefined ? { error: message.error } : {}),
+        ...(message.choices ? { choices: message.choices } : {}),
+        ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
+      })),
+      events: eventsOf(conversation, timeline),
+    });
+  });
+
+  router.get('/conversations/:id/media/:ref', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const ref = String(req.params.ref);
+    const owned = (await store.messagesOfConversation(conversation.id)).some((message) => message.attachments?.some((attachment) => attachment.ref === ref));
+    const found = owned ? await context.media.get(ref) : undefined;
+    if (!found) return void res.status(404).json({ error: 'no such file in this conversation' });
+    setMediaHeaders(res, found.media);
+    await pipeline(found.bytes(), res);
+  });
+
+  for (const [route, schema] of Object.entries(actionBodies)) {
+    router.post(`/conversations/:id/${route}`, express.json({ limit: '16kb' }), async (req, res) => {
+      const conversation = await conversationOf(req, res);
+      if (!conversation) return;
+      const body = schema.safeParse(req.body ?? {});
+      if (!body.success) return void badRequest(res, body.error, 422);
+      const action = toAction(route as keyof typeof actionBodies, conversation.id, body.data as Record<string, unknown>);
+      const result = await context.act({ kind: 'admin', name: nameOf(res) }, action);
+      if (!result.ok) return void res.status(409).json({ error: result.message });
+      const after = await store.conversation(conversation.id);
+      res.json({ ok: true, message: result.message, conversation: after ? await summaryOf(after) : null });
+    });
+  }
+}
+
+/** The admin action a route and its body ask for. */
+function toAction(route: keyof typeof actionBodies, conversationId: number, body: Record<string, unknown>): AdminAction {
+  switch (route) {
+    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}) };
+    case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}) };
+    case 'handback': return { kind: 'handBack', conversationId };
+    case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string };
+    case 'note': return { kind: 'note', conversationId, text: body.text as string };
+  }
+}

@@ -1,0 +1,32 @@
+// `GET /api/events`: the live change feed as server-sent events (`conversation`, `agents`, `flows`), with a
+// heartbeat comment so proxies keep the stream open and a dead client is noticed.
+import type { Router } from 'express';
+import type { LiveChange } from '../../bot/live.ts';
+import type { AdminContext } from './context.ts';
+
+/** How often a quiet stream says it is alive. */
+const HEARTBEAT_MS = 20_000;
+/** Streams one process serves at once; past it, 503 (a dashboard left open in many tabs, or a leak). */
+const MAX_STREAMS = 100;
+
+/** Mounts the event stream on the admin router. */
+export function mountEvents(router: Router, context: AdminContext, options: { heartbeatMs?: number } = {}): void {
+  let streams = 0;
+  router.get('/events', (req, res) => {
+    if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs` });
+    streams += 1;
+    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    res.write(': connected\n\n');
+    const send = (change: LiveChange) => res.write(`event: ${change.type}\ndata: ${JSON.stringify(change.data)}\n\n`);
+    const off = context.feed.subscribe(send);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+    heartbeat.unref();
+    const closed = () => {
+      off();
+      clearInterval(heartbeat);
+      streams -= 1;
+    };
+    req.once('close', closed);
+  });
+}

@@ -1,0 +1,122 @@
+// `/api/flows`: list, read, validate as you type, publish with a version check, history, rollback and removal of
+// the flow scripts in DATA_DIR/flows. Names are checked before anything touches the disk, so no path leaves it.
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { PUBLISHED_NAME, type PublishOutcome } from '../../flows/publishing.ts';
+import { nameOf } from './auth.ts';
+import { badRequest, type AdminContext } from './context.ts';
+
+const MAX_SOURCE = 256 * 1024;
+const sourceBody = z.object({ source: z.string().max(MAX_SOURCE) }).strict();
+const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: z.string().nullable().optional() }).strict();
+const rollbackBody = z.object({ version: z.string().regex(/^[0-9a-f]{12}$/, 'a version is 12 hex digits') }).strict();
+
+/** The flow name of the URL, or undefined after answering 400. */
+function flowName(req: Request, res: Response): string | undefined {
+  const name = String(req.params.name);
+  if (PUBLISHED_NAME.test(name)) return name;
+  res.status(400).json({ error: 'a flow name is 1 to 64 lower-case letters, digits, "_" and "-", starting with a letter or digit' });
+  return undefined;
+}
+
+/** Open conversations whose flow (the one that started them) is `flow`. */
+async function openOn(context: AdminContext, flow: string): Promise<number> {
+  return (await context.store.openConversations()).filter((conversation) => conversation.flow?.flow === flow).length;
+}
+
+/** Mounts the flow routes on the admin router. */
+export function mountFlows(router: Router, context: AdminContext): void {
+  const { publisher, feed } = context;
+  const json = express.json({ limit: `${MAX_SOURCE + 4096}b` });
+
+  /** 200 { version } with the flow announced, 422 with the errors, 409 with the current version. */
+  const answer = (res: Response, name: string, outcome: PublishOutcome, author: string) => {
+    if (outcome.ok) {
+      context.log.info({ flow: name, version: outcome.version, by: author }, 'flow published from the admin API');
+      feed.publish({ type: 'flows', data: { name, version: outcome.version } });
+      return void res.json({ version: outcome.version });
+    }
+    if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length} error(s); nothing was published`, errors: outcome.errors });
+    res.status(409).json({ error: outcome.conflict === null ? `there is no flow "${name}" any more` : 'someone published this flow since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
+  };
+
+  router.get('/flows', async (_req, res) => {
+    const open = await context.store.openConversations();
+    const files = await publisher.list();
+    res.json({
+      flows: files.map((file) => {
+        const flow = publisher.flowNameOf(file.name);
+        return {
+          name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
+          status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error } : {}),
+          openConversations: open.filter((conversation) => conversation.flow?.flow === flow).length,
+        };
+      }),
+    });
+  });
+
+  router.get('/flows/:name', async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const file = await publisher.get(name);
+    if (!file) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    res.json({ name, version: file.version, source: file.source });
+  });
+
+  router.post('/flows/:name/validate', json, (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const body = sourceBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const errors = publisher.validate(name, body.data.source);
+    res.json({ ok: errors.length === 0, errors });
+  });
+
+  router.put('/flows/:name', json, async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const body = publishBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const author = nameOf(res);
+    answer(res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
+  });
+
+  router.get('/flows/:name/versions', async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const current = (await publisher.get(name))?.version;
+    const versions = await publisher.versions(name);
+    if (versions.length === 0 && current === undefined) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    res.json({ versions: versions.map((version) => ({ ...version, current: version.version === current })) });
+  });
+
+  router.get('/flows/:name/versions/:version', async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const found = await publisher.version(name, String(req.params.version));
+    if (!found) return void res.status(404).json({ error: `flow "${name}" has no version "${String(req.params.version)}"` });
+    res.json({ name, version: found.version, source: found.source, publishedAt: found.publishedAt, publishedBy: found.publishedBy });
+  });
+
+  router.post('/flows/:name/rollback', json, async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const body = rollbackBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const author = nameOf(res);
+    const outcome = await publisher.rollback(name, body.data.version, author);
+    if (!outcome) return void res.status(404).json({ error: `flow "${name}" has no version "${body.data.version}"` });
+    answer(res, name, outcome, author);
+  });
+
+  router.delete('/flows/:name', async (req, res) => {
+    const name = flowName(req, res);
+    if (!name) return;
+    const open = await openOn(context, publisher.flowNameOf(name));
+    if (open > 0) return void res.status(409).json({ error: `${open} open conversation(s) run on this flow; close them or wait until they end`, openConversations: open });
+    if (!(await publisher.remove(name))) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    context.log.info({ flow: name, by: nameOf(res) }, 'flow removed from the admin API');
+    feed.publish({ type: 'flows', data: { name, version: null } });
+    res.status(204).end();
+  });
+}

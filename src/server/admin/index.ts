@@ -1,0 +1,85 @@
+// The admin API (`/api/*`, contract in the dashboard issue) and the dashboard's mount point (`/admin`). Off without
+// ADMIN_TOKEN: every /api route answers 503 and /admin says how to turn it on. Otherwise every route needs the
+// token (bearer) or the sign-in cookie (see auth.ts); each part of the API lives in its own module.
+import express, { type Express, type RequestHandler } from 'express';
+import { AdminAuth } from './auth.ts';
+import { mountContacts } from './contacts.ts';
+import type { AdminContext } from './context.ts';
+import { mountConversations } from './conversations.ts';
+import { mountEvents } from './events.ts';
+import { mountFlows } from './flows.ts';
+import { mountNlp } from './nlp.ts';
+import { mountReports } from './reports.ts';
+import { mountTeam } from './team.ts';
+
+export type { AdminContext } from './context.ts';
+
+export interface AdminOptions extends AdminContext {
+  token: string | undefined;
+  /**
+   * Mounts the dashboard's page and assets under `/admin` (called only when ADMIN_TOKEN is set; see
+   * src/server/dashboard.ts). Without it `/admin` says the dashboard is not part of this build.
+   */
+  dashboard?: (app: Express) => void;
+  /** Heartbeat of the event stream (default 20 s; tests shorten it). */
+  heartbeatMs?: number;
+}
+
+/**
+ * The page `/admin` shows while the admin API is off. Fixed text: nothing from the request is written into it.
+ */
+const OFF_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchboard admin is off</title></head>
+<body>
+<h1>The admin dashboard is off</h1>
+<p>Switchboard's admin dashboard and its API (<code>/api</code>) are turned on by a secret token. Set the
+<code>ADMIN_TOKEN</code> environment variable to a long random value and restart, for example:</p>
+<pre>ADMIN_TOKEN=$(openssl rand -hex 24) npm start</pre>
+<p>Then open this page again and sign in with that token. Keep it to yourself: it opens every conversation.</p>
+</body></html>
+`;
+
+/**
+ * Mounts `/api/*` and `/admin`.
+ *
+ *     mountAdmin(routes, { token: config.ADMIN_TOKEN, store, directory, flows, publisher, intents, act: runtime.act, … });
+ *     // GET /api/conversations?status=open with Authorization: Bearer <ADMIN_TOKEN>
+ */
+export function mountAdmin(app: Express, options: AdminOptions): void {
+  const { token } = options;
+  if (!token) {
+    app.use('/api', ((_req, res) => {
+      res.status(503).json({ error: 'the admin API is off: set ADMIN_TOKEN to turn it on' });
+    }) satisfies RequestHandler);
+    app.get(['/admin', '/admin/{*rest}'], (_req, res) => {
+      res.status(503).set('content-security-policy', "default-src 'none'").type('html').send(OFF_PAGE);
+    });
+    return;
+  }
+
+  const auth = new AdminAuth({ token, now: () => options.now().getTime() });
+  const open = express.Router();
+  auth.mountLogin(open);
+  const router = express.Router();
+  router.use(auth.guard);
+  auth.mountLogout(router);
+  router.get('/session', (_req, res) => void res.json({ ok: true }));
+  mountFlows(router, options);
+  mountTeam(router, options);
+  mountConversations(router, options);
+  mountContacts(router, options);
+  mountNlp(router, options);
+  mountReports(router, options);
+  mountEvents(router, options, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route' }));
+  app.use('/api', open, router);
+
+  if (options.dashboard) options.dashboard(app);
+  else {
+    app.get('/admin', (_req, res) => {
+      res.set('content-security-policy', "default-src 'none'").type('html')
+        .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Switchboard admin</title></head><body><p>The dashboard is not part of this build. The admin API is at <code>/api</code> (see the README).</p></body></html>\n');
+    });
+  }
+}

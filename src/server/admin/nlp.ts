@@ -1,0 +1,122 @@
+// `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), what `nlp check` would warn about, adding an
+// example (a misrouted message, say) to the admin's own training file, retraining, and trying a sentence.
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type Router } from 'express';
+import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { z } from 'zod';
+import { checkTrainingData } from '../../bot/nlp/check.ts';
+import { normalizeText } from '../../bot/nlp/normalize.ts';
+import { readTrainingFiles } from '../../bot/nlp/training-data.ts';
+import { nameOf } from './auth.ts';
+import { badRequest, type AdminContext } from './context.ts';
+
+/** The training file examples added from the dashboard go to (the others are the admin's to edit by hand). */
+export const ADMIN_TRAINING_FILE = 'admin.yaml';
+
+const INTENT = /^[\p{L}\p{N}_-]{1,64}$/u;
+const exampleBody = z.object({
+  intent: z.string().regex(INTENT, 'an intent is letters, digits, "_" and "-", like billing'),
+  text: z.string().trim().min(1).max(500),
+  messageId: z.number().int().min(1).optional(),
+}).strict();
+const tryBody = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
+
+/** The scripts an example is written in, as language codes. */
+function languagesOf(text: string): string[] {
+  const languages: string[] = [];
+  if (/\p{Script=Arabic}/u.test(text)) languages.push('ar');
+  if (/\p{Script=Latin}/u.test(text)) languages.push('en');
+  return languages;
+}
+
+/** Mounts the NLP routes on the admin router. */
+export function mountNlp(router: Router, context: AdminContext): void {
+  const { nlpDir, intents, log } = context;
+  let line: Promise<unknown> = Promise.resolve();
+
+  router.get('/nlp', async (_req, res) => {
+    const warnings = intents.errors().map(String);
+    const byIntent = new Map<string, { examples: string[]; languages: Set<string> }>();
+    try {
+      for (const example of await readTrainingFiles(nlpDir, 'nlp')) {
+        const entry = byIntent.get(example.intent) ?? { examples: [], languages: new Set<string>() };
+        entry.examples.push(example.text);
+        for (const language of languagesOf(example.text)) entry.languages.add(language);
+        byIntent.set(example.intent, entry);
+      }
+      warnings.push(...(await checkTrainingData(nlpDir, 'nlp')).map((finding) => `${finding.file}:${finding.line}: ${finding.message}`));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') warnings.push(String(error));
+    }
+    res.json({
+      intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, examples, languages: [...languages].sort() })),
+      warnings: [...new Set(warnings)],
+    });
+  });
+
+  router.post('/nlp/examples', express.json({ limit: '8kb' }), async (req, res) => {
+    const body = exampleBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const { intent, text } = body.data;
+    const run = line.then(async () => {
+      // The same example under another intent would refuse the whole training data: refused here instead.
+      const key = normalizeText(text).replace(/\s+/g, ' ');
+      const existing = await readTrainingFiles(nlpDir, 'nlp').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      const clash = existing.find((example) => normalizeText(example.text).replace(/\s+/g, ' ') === key);
+      if (clash && clash.intent !== intent) return { clash: `"${text}" is already an example of "${clash.intent}" (${clash.file}:${clash.line}); an example belongs to one intent` };
+      if (clash) return { already: true };
+      const path = join(nlpDir, ADMIN_TRAINING_FILE);
+      const before = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return '# Examples added from the dashboard (POST /api/nlp/examples). You may edit this file by hand.\nintents: {}\n';
+        throw error;
+      });
+      const document = parseDocument(before);
+      if (!(document.get('intents') instanceof YAMLMap)) document.set('intents', new YAMLMap());
+      const map = document.get('intents') as YAMLMap;
+      if (!(map.get(intent) instanceof YAMLSeq)) map.set(intent, new YAMLSeq());
+      (map.get(intent) as YAMLSeq).add(text);
+      map.flow = false;
+      const temporary = join(nlpDir, `.admin.${randomUUID()}.tmp`);
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(document.toString(), 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, path).catch(async (error: unknown) => {
+        await rm(temporary, { force: true });
+        throw error;
+      });
+      return { added: true };
+    });
+    line = run.catch(() => undefined);
+    const outcome = await run;
+    if ('clash' in outcome) return void res.status(422).json({ error: outcome.clash });
+    log.info({ intent, by: nameOf(res), ...(body.data.messageId ? { message: body.data.messageId } : {}) }, 'NLP example added from the admin API');
+    void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining after an added example failed'));
+    res.status(201).json({ ok: true, intent, text, ...('already' in outcome ? { already: true } : {}) });
+  });
+
+  router.post('/nlp/retrain', (_req, res) => {
+    void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining failed'));
+    res.status(202).json({ ok: true });
+  });
+
+  router.post('/nlp/try', express.json({ limit: '8kb' }), (req, res) => {
+    const body = tryBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const result = intents.classify(body.data.text);
+    res.json({
+      ...(result ? { intent: result.intent } : {}),
+      confidence: result?.confidence ?? 0,
+      nearest: intents.nearest(body.data.text, 5).map((neighbour) => ({ intent: neighbour.intent, text: neighbour.text, score: Math.round(neighbour.similarity * 1000) / 1000 })),
+    });
+  });
+}

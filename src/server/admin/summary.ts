@@ -1,0 +1,60 @@
+// Conversations as the admin API lists them (`ConversationSummary` of the contract): who, where, which stage, how
+// long they have waited, and their last message.
+import type { TeamDirectory } from '../../handover/directory.ts';
+import type { Contact, Conversation, Message } from '../../store/types.ts';
+
+export interface ConversationSummary {
+  id: number;
+  status: Conversation['status'];
+  stage: Conversation['stage'];
+  team?: string;
+  agentId?: string;
+  agentName?: string;
+  intent?: string;
+  channel: string;
+  contact: { id: string; name?: string };
+  openedAt: string;
+  queuedAt?: string;
+  assignedAt?: string;
+  closedAt?: string;
+  /** For a queued conversation: since it was queued. */
+  waitingSeconds?: number;
+  lastMessage?: { text: string; from: Message['from']; at: string };
+}
+
+/** A message the transcript shows: what the customer, the bot, an agent or a note said (notices to agents are not). */
+export const inTranscript = (message: Message): boolean => !message.toAgent;
+
+/**
+ * A conversation as the admin API lists it.
+ *
+ *     summarize(conversation, { contact, directory, messages, now: new Date() });
+ */
+export function summarize(
+  conversation: Conversation,
+  context: { contact: Contact | undefined; directory: TeamDirectory; messages?: readonly Message[]; now: Date },
+): ConversationSummary {
+  const { contact, directory, now } = context;
+  const last = context.messages ? [...context.messages].reverse().find(inTranscript) : undefined;
+  const agentName = conversation.agentId ? directory.agent(conversation.agentId)?.name : undefined;
+  const waiting = conversation.status === 'open' && conversation.stage === 'queued' && conversation.queuedAt
+    ? Math.max(0, Math.round((now.getTime() - Date.parse(conversation.queuedAt)) / 1000))
+    : undefined;
+  return {
+    id: conversation.id,
+    status: conversation.status,
+    stage: conversation.stage,
+    ...(conversation.team !== undefined ? { team: conversation.team } : {}),
+    ...(conversation.agentId !== undefined ? { agentId: conversation.agentId } : {}),
+    ...(agentName !== undefined ? { agentName } : {}),
+    ...(conversation.intent !== undefined ? { intent: conversation.intent } : {}),
+    channel: conversation.channel,
+    contact: { id: conversation.contactId, ...(contact?.name !== undefined ? { name: contact.name } : {}) },
+    openedAt: conversation.openedAt,
+    ...(conversation.queuedAt !== undefined ? { queuedAt: conversation.queuedAt } : {}),
+    ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
+    ...(conversation.closedAt !== undefined ? { closedAt: conversation.closedAt } : {}),
+    ...(waiting !== undefined ? { waitingSeconds: waiting } : {}),
+    ...(last ? { lastMessage: { text: last.text, from: last.from, at: last.at } } : {}),
+  };
+}

@@ -1,0 +1,94 @@
+// `/api/team` (team.yaml: read, and publish with the loader's own validation and a version check) and `/api/agents`
+// (each agent's live status and load).
+import { randomUUID } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { AgentState } from '../../handover/agent-state.ts';
+import { parseTeamFile } from '../../handover/team-file.ts';
+import { place } from '../../flows/publishing.ts';
+import { versionOf } from '../../flows/versions.ts';
+import { nameOf } from './auth.ts';
+import { badRequest, type AdminContext } from './context.ts';
+
+const MAX_SOURCE = 256 * 1024;
+const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: z.string().nullable().optional() }).strict();
+
+/** Mounts the team and agent routes on the admin router. */
+export function mountTeam(router: Router, context: AdminContext): void {
+  const { teamFile, directory } = context;
+  let line: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = line.then(work, work);
+    line = run.catch(() => undefined);
+    return run;
+  };
+
+  const current = async (): Promise<string | undefined> => {
+    try {
+      return await readFile(teamFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+
+  router.get('/team', async (_req, res) => {
+    const source = await current();
+    res.json({ version: source === undefined ? null : versionOf(source), source: source ?? '' });
+  });
+
+  router.put('/team', express.json({ limit: `${MAX_SOURCE + 4096}b` }), async (req, res) => {
+    const body = publishBody.safeParse(req.body);
+    if (!body.success) return void badRequest(res, body.error, 422);
+    const { source, baseVersion = null } = body.data;
+    type Outcome = { conflict: string | null } | { errors: ReturnType<typeof place>[] } | { version: string };
+    const outcome = await serialized(async (): Promise<Outcome> => {
+      const before = await current();
+      const currentVersion = before === undefined ? null : versionOf(before);
+      if (currentVersion !== baseVersion) return { conflict: currentVersion };
+      const parsed = parseTeamFile(basename(teamFile), source, context.addressKeys);
+      if ('errors' in parsed) return { errors: parsed.errors.map((error) => place(error, source)) };
+      // Whole or not at all: a hidden temporary file, synced, renamed over team.yaml.
+      const temporary = join(dirname(teamFile), `.team.${randomUUID()}.tmp`);
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(source, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, teamFile).catch(async (error: unknown) => {
+        await rm(temporary, { force: true });
+        throw error;
+      });
+      await directory.reload();
+      return { version: versionOf(source) };
+    });
+    if ('conflict' in outcome) return void res.status(409).json({ error: 'someone changed team.yaml since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
+    if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length} error(s); nothing was written`, errors: outcome.errors });
+    context.log.info({ version: outcome.version, by: nameOf(res) }, 'team.yaml published from the admin API');
+    context.feed.publish({ type: 'agents', data: {} });
+    res.json({ version: outcome.version });
+  });
+
+  router.get('/agents', async (_req, res) => {
+    const states = await context.store.docs<AgentState>('agents');
+    const held = new Map<string, number>();
+    for (const conversation of await context.store.openConversations()) {
+      if (conversation.stage === 'assigned' && conversation.agentId) held.set(conversation.agentId, (held.get(conversation.agentId) ?? 0) + 1);
+    }
+    res.json({
+      agents: directory.agents().map((agent) => {
+        const state = states.get(agent.id);
+        return {
+          id: agent.id, name: agent.name, teams: agent.teams,
+          status: state?.status ?? 'offline', open: held.get(agent.id) ?? 0, maxOpen: agent.maxOpen,
+          ...(state?.since ? { statusSince: state.since } : {}),
+          ...(state?.lastAssignedAt ? { lastAssignedAt: state.lastAssignedAt } : {}),
+        };
+      }),
+    });
+  });
+}

@@ -1,0 +1,370 @@
+// A stand-in for Switchboard's admin API (the contract of the dashboard issue) on 127.0.0.1, in memory, with the
+// real dashboard mounted beside it and just enough of the web chat (POST /webchat/sessions, POST …/messages) for a
+// visitor to open a queued conversation. It lets the dashboard be tested in a browser on its own; the end-to-end
+// test (dashboard.test.ts) runs the same scenario against the real server.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { compileFlow } from '../../src/flows/compile.ts';
+import { versionOf } from '../../src/flows/versions.ts';
+import { mountDashboard } from '../../src/server/dashboard.ts';
+
+interface Version { version: string; source: string; publishedAt: string; publishedBy: string }
+interface FakeConversation {
+  id: number; status: 'open' | 'closed'; stage: 'bot' | 'queued' | 'assigned'; team?: string; agentId?: string; channel: string;
+  contactId: string; openedAt: string; queuedAt?: string; assignedAt?: string; closedAt?: string; closingNote?: string; flow: string;
+  fields: Record<string, string>;
+}
+interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string }[] }
+interface FakeContact { id: string; name?: string; identities: { channel: string; id: string }[]; fields: Record<string, string>; tags: string[]; createdAt: string; updatedAt: string }
+
+export interface FakeApi {
+  url: string;
+  token: string;
+  /** Requests the fake answered, as "METHOD /path" (to check what the dashboard sent). */
+  requests: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown }[];
+  stop(): Promise<void>;
+}
+
+const TEAM_YAML = `teams:
+  - name: Billing
+    strategy: least_open
+  - name: Support
+    strategy: round_robin
+agents:
+  - name: Omar
+    webchat: agent-omar
+    teams: [Billing, Support]
+    max_open: 3
+`;
+
+/**
+ * Starts the fake on a free port.
+ *
+ *     const fake = await startFakeApi({ flows: { inbound: 'flow: inbound\n…' } });
+ *     await page.goto(`${fake.url}/admin`);
+ */
+export async function startFakeApi(options: { token?: string; flows: Record<string, string>; whatsappWeb?: boolean }): Promise<FakeApi> {
+  const token = options.token ?? 'fake-admin-token-0123456789';
+  const sessions = new Set<string>();
+  const flows = new Map<string, Version[]>();
+  const started = new Date(Date.now() - 3 * 86_400_000).toISOString();
+  for (const [name, source] of Object.entries(options.flows)) flows.set(name, [{ version: versionOf(source), source, publishedAt: started, publishedBy: 'admin' }]);
+  let team = { version: versionOf(TEAM_YAML), source: TEAM_YAML };
+  const agents = [{ id: 'omar', name: 'Omar', teams: ['Billing', 'Support'], status: 'online' as const, open: 0, maxOpen: 3, lastSeenAt: started }];
+  const conversations: FakeConversation[] = [];
+  const messages: FakeMessage[] = [];
+  const contacts = new Map<string, FakeContact>();
+  const webchat = new Map<string, { token: string; name?: string }>();
+  const streams = new Set<Response>();
+  const requests: FakeApi['requests'] = [];
+
+  const emit = (type: string, data: unknown) => {
+    for (const stream of streams) stream.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const current = (name: string) => flows.get(name)?.at(-1);
+  const summary = (c: FakeConversation) => {
+    const contact = contacts.get(c.contactId);
+    const last = messages.filter((m) => m.conversationId === c.id && m.from !== 'note').at(-1);
+    return {
+      id: c.id, status: c.status, stage: c.stage, channel: c.channel, openedAt: c.openedAt,
+      contact: { id: c.contactId, ...(contact?.name ? { name: contact.name } : {}) },
+      ...(c.team ? { team: c.team } : {}),
+      ...(c.agentId ? { agentId: c.agentId, agentName: agents.find((a) => a.id === c.agentId)?.name } : {}),
+      ...(c.queuedAt ? { queuedAt: c.queuedAt, waitingSeconds: Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000) } : {}),
+      ...(c.closedAt ? { closedAt: c.closedAt } : {}),
+      ...(last ? { lastMessage: { text: last.text, from: last.from, at: last.at } } : {}),
+    };
+  };
+  const validate = (name: string, source: string) => {
+    const result = compileFlow(`flows/${name}.yaml`, source);
+    return 'errors' in result ? result.errors.map((error) => ({ line: error.line, column: 1, message: error.hint ? `${error.message} (${error.hint})` : error.message })) : [];
+  };
+
+  const app = express();
+  app.use(express.json());
+  app.use((req, _res, next) => {
+    requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body });
+    next();
+  });
+  mountDashboard(app, { whatsappWeb: options.whatsappWeb === true });
+  // WhatsApp Web's link page answers JSON to the admin token, as src/channels/whatsapp-web/qr-page.ts does.
+  app.get('/whatsapp/qr', (req, res) => {
+    if (req.get('authorization') !== `Bearer ${token}`) {
+      res.status(401).json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>' });
+      return;
+    }
+    res.json({ state: 'waiting-for-scan', up: false, reason: 'not linked: scan the QR code', since: started, qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="5" height="5"/><rect x="5" y="5" width="5" height="5"/></svg>' });
+  });
+
+  // Just enough web chat for a visitor to open a conversation that waits for Support.
+  app.post('/webchat/sessions', (req, res) => {
+    const session = `s-${randomBytes(6).toString('hex')}`;
+    const secret = randomBytes(12).toString('hex');
+    webchat.set(session, { token: secret, ...(req.body?.name ? { name: String(req.body.name) } : {}) });
+    res.status(201).json({ session, token: secret });
+  });
+  app.post('/webchat/:session/messages', (req, res) => {
+    const visitor = webchat.get(req.params.session);
+    if (!visitor || req.get('authorization') !== `Bearer ${visitor.token}`) {
+      res.status(401).json({ error: 'bad token' });
+      return;
+    }
+    const now = new Date().toISOString();
+    let contact = [...contacts.values()].find((c) => c.identities.some((i) => i.id === req.params.session));
+    if (!contact) {
+      contact = { id: `c${contacts.size + 1}`, identities: [{ channel: 'webchat', id: req.params.session }], fields: {}, tags: [], createdAt: now, updatedAt: now, ...(visitor.name ? { name: visitor.name } : {}) };
+      contacts.set(contact.id, contact);
+    }
+    let conversation = conversations.find((c) => c.contactId === contact.id && c.status === 'open');
+    if (!conversation) {
+      conversation = { id: conversations.length + 1, status: 'open', stage: 'queued', team: 'Support', channel: 'webchat', contactId: contact.id, openedAt: now, queuedAt: now, flow: 'inbound', fields: {} };
+      conversations.push(conversation);
+    }
+    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'in', from: 'contact', text: String(req.body?.text ?? ''), at: now });
+    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'bot', text: 'You are number 1 in line.', at: now, delivery: 'delivered' });
+    emit('conversation', { id: conversation.id, status: conversation.status, stage: conversation.stage, team: conversation.team });
+    res.status(202).json({ ok: true });
+  });
+
+  const api = express.Router();
+  api.post('/login', (req, res) => {
+    if (req.body?.token !== token) {
+      res.status(401).json({ error: 'wrong token' });
+      return;
+    }
+    const session = randomBytes(16).toString('hex');
+    sessions.add(session);
+    res.cookie('sb_admin', session, { httpOnly: true, sameSite: 'strict', path: '/' }).json({ ok: true });
+  });
+  api.use((req: Request, res: Response, next: NextFunction) => {
+    const cookie = /(?:^|;\s*)sb_admin=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
+    const bearer = req.get('authorization') === `Bearer ${token}`;
+    if (!bearer && !(cookie && sessions.has(cookie))) {
+      res.status(401).json({ error: 'sign in first' });
+      return;
+    }
+    if (!bearer && req.method !== 'GET' && req.get('x-requested-with') !== 'switchboard') {
+      res.status(403).json({ error: 'cross-site request refused' });
+      return;
+    }
+    next();
+  });
+  api.post('/logout', (req, res) => {
+    const cookie = /(?:^|;\s*)sb_admin=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
+    if (cookie) sessions.delete(cookie);
+    res.clearCookie('sb_admin', { path: '/' }).json({ ok: true });
+  });
+  api.get('/session', (_req, res) => void res.json({ ok: true }));
+  api.get('/events', (req, res) => {
+    res.set({ 'content-type': 'text/event-stream', 'cache-control': 'no-store' }).flushHeaders();
+    res.write(': hello\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  });
+
+  api.get('/flows', (_req, res) => {
+    res.json({ flows: [...flows].map(([name, versions]) => {
+      const last = versions.at(-1)!;
+      return { name, version: last.version, updatedAt: last.publishedAt, updatedBy: last.publishedBy, status: 'ok', openConversations: conversations.filter((c) => c.flow === name && c.status === 'open').length };
+    }) });
+  });
+  api.get('/flows/:name', (req, res) => {
+    const last = current(req.params.name);
+    if (!last) res.status(404).json({ error: 'no such flow' });
+    else res.json({ name: req.params.name, version: last.version, source: last.source });
+  });
+  api.post('/flows/:name/validate', (req, res) => {
+    const errors = validate(req.params.name, String(req.body?.source ?? ''));
+    res.json({ ok: errors.length === 0, errors });
+  });
+  api.put('/flows/:name', (req, res) => {
+    const { source, baseVersion } = req.body as { source: string; baseVersion?: string | null };
+    const last = current(req.params.name);
+    if ((last?.version ?? null) !== (baseVersion ?? null)) {
+      res.status(409).json({ error: 'someone published first', currentVersion: last?.version ?? null });
+      return;
+    }
+    const errors = validate(req.params.name, source);
+    if (errors.length > 0) {
+      res.status(422).json({ error: 'the flow has errors', errors });
+      return;
+    }
+    const version = { version: versionOf(source), source, publishedAt: new Date().toISOString(), publishedBy: req.get('x-admin-name') ?? 'admin' };
+    flows.set(req.params.name, [...(flows.get(req.params.name) ?? []), version]);
+    emit('flows', { name: req.params.name, version: version.version });
+    res.json({ version: version.version });
+  });
+  api.get('/flows/:name/versions', (req, res) => {
+    const versions = flows.get(req.params.name) ?? [];
+    res.json({ versions: versions.map((v, i) => ({ version: v.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy, current: i === versions.length - 1 })).reverse() });
+  });
+  api.get('/flows/:name/versions/:version', (req, res) => {
+    const found = [...(flows.get(req.params.name) ?? [])].reverse().find((v) => v.version === req.params.version);
+    if (!found) res.status(404).json({ error: 'no such version' });
+    else res.json({ name: req.params.name, ...found });
+  });
+  api.post('/flows/:name/rollback', (req, res) => {
+    const found = flows.get(req.params.name)?.find((v) => v.version === req.body?.version);
+    if (!found) {
+      res.status(404).json({ error: 'no such version' });
+      return;
+    }
+    flows.get(req.params.name)!.push({ ...found, publishedAt: new Date().toISOString(), publishedBy: 'admin' });
+    emit('flows', { name: req.params.name, version: found.version });
+    res.json({ version: found.version });
+  });
+
+  api.get('/team', (_req, res) => void res.json(team));
+  api.put('/team', (req, res) => {
+    if (req.body?.baseVersion !== team.version) {
+      res.status(409).json({ error: 'someone published first', currentVersion: team.version });
+      return;
+    }
+    team = { version: versionOf(String(req.body.source)), source: String(req.body.source) };
+    res.json({ version: team.version });
+  });
+  api.get('/agents', (_req, res) => void res.json({ agents }));
+
+  api.get('/conversations', (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const list = conversations
+      .filter((c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage) && (!q.team || c.team === q.team))
+      .filter((c) => !q.q || (contacts.get(c.contactId)?.name ?? '').toLowerCase().includes(q.q.toLowerCase()) || messages.some((m) => m.conversationId === c.id && m.text.includes(q.q!)))
+      .sort((a, b) => b.id - a.id)
+      .map(summary);
+    res.json({ conversations: list });
+  });
+  api.get('/conversations/:id', (req, res) => {
+    const conversation = conversations.find((c) => String(c.id) === req.params.id);
+    if (!conversation) {
+      res.status(404).json({ error: 'no such conversation' });
+      return;
+    }
+    const contact = contacts.get(conversation.contactId)!;
+    res.json({
+      conversation: { ...summary(conversation), fields: conversation.fields, flow: conversation.flow, ...(conversation.closingNote ? { closingNote: conversation.closingNote } : {}) },
+      contact: { ...contact, conversations: conversations.filter((c) => c.contactId === contact.id).length },
+      messages: messages.filter((m) => m.conversationId === conversation.id),
+      events: [{ at: conversation.openedAt, type: 'opened' }, ...(conversation.queuedAt ? [{ at: conversation.queuedAt, type: 'queued', detail: conversation.team }] : [])],
+    });
+  });
+  api.post('/conversations/:id/:action', (req, res) => {
+    const conversation = conversations.find((c) => String(c.id) === req.params.id);
+    if (!conversation) {
+      res.status(404).json({ error: 'no such conversation' });
+      return;
+    }
+    const now = new Date().toISOString();
+    switch (req.params.action) {
+      case 'transfer':
+        if (req.body?.team) Object.assign(conversation, { team: req.body.team, stage: 'queued', queuedAt: now, agentId: undefined });
+        break;
+      case 'close':
+        Object.assign(conversation, { status: 'closed', closedAt: now, ...(req.body?.note ? { closingNote: req.body.note } : {}) });
+        break;
+      case 'handback':
+        Object.assign(conversation, { stage: 'bot', agentId: undefined });
+        break;
+      case 'note':
+        messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'note', text: String(req.body?.text ?? ''), at: now });
+        break;
+      default:
+        res.status(404).json({ error: 'no such action' });
+        return;
+    }
+    emit('conversation', { id: conversation.id, status: conversation.status, stage: conversation.stage, team: conversation.team });
+    res.json({ ok: true, conversation: summary(conversation) });
+  });
+
+  api.get('/contacts', (req, res) => {
+    const q = String(req.query.q ?? '').toLowerCase();
+    res.json({ contacts: [...contacts.values()].filter((c) => !q || (c.name ?? '').toLowerCase().includes(q)).map((c) => ({ ...c, conversations: conversations.filter((v) => v.contactId === c.id).length })) });
+  });
+  api.get('/contacts/:id', (req, res) => {
+    const contact = contacts.get(req.params.id);
+    if (!contact) res.status(404).json({ error: 'no such contact' });
+    else res.json({ contact: { ...contact, conversations: 0 }, conversations: conversations.filter((c) => c.contactId === contact.id).map(summary) });
+  });
+  api.patch('/contacts/:id', (req, res) => {
+    const contact = contacts.get(req.params.id);
+    if (!contact) {
+      res.status(404).json({ error: 'no such contact' });
+      return;
+    }
+    if (typeof req.body?.name === 'string') contact.name = req.body.name;
+    for (const [key, value] of Object.entries((req.body?.fields ?? {}) as Record<string, string | null>)) {
+      if (value === null) delete contact.fields[key];
+      else contact.fields[key] = value;
+    }
+    res.json({ contact });
+  });
+  api.delete('/contacts/:id', (req, res) => {
+    const mine = conversations.filter((c) => c.contactId === req.params.id);
+    const count = messages.filter((m) => mine.some((c) => c.id === m.conversationId)).length;
+    contacts.delete(req.params.id);
+    res.json({ erased: { conversations: mine.length, messages: count, files: 0 } });
+  });
+
+  const intents: Record<string, string[]> = { billing: ['I was charged twice', 'تم خصم المبلغ مرتين'], tech_support: ['the app crashes'] };
+  api.get('/nlp', (_req, res) => {
+    res.json({
+      intents: Object.entries(intents).map(([name, examples]) => ({ name, examples, languages: [...new Set(examples.map((text) => (/\p{Script=Arabic}/u.test(text) ? 'ar' : 'en')))].sort() })),
+      eval: { accuracy: 0.914, at: started },
+      warnings: [],
+    });
+  });
+  api.post('/nlp/examples', (req, res) => {
+    const { intent, text } = req.body as { intent: string; text: string };
+    (intents[intent] ??= []).push(text);
+    res.status(201).json({ ok: true, intent, text });
+  });
+  api.post('/nlp/retrain', (_req, res) => void res.status(202).json({ ok: true }));
+  api.post('/nlp/try', (req, res) => {
+    const text = String(req.body?.text ?? '');
+    const found = Object.entries(intents).find(([, examples]) => examples.some((example) => example.toLowerCase().includes(text.toLowerCase())));
+    res.json({ ...(found ? { intent: found[0] } : {}), confidence: found ? 0.87 : 0.12, nearest: found ? [{ intent: found[0], text: found[1][0], score: 0.9 }] : [] });
+  });
+
+  api.get('/reports', (req, res) => {
+    const from = new Date(String(req.query.from ?? started));
+    const to = new Date(String(req.query.to ?? new Date().toISOString()));
+    const days: string[] = [];
+    for (let day = new Date(from); day < to; day.setUTCDate(day.getUTCDate() + 1)) days.push(day.toISOString().slice(0, 10));
+    const byTeam: Record<string, number[]> = {};
+    for (const c of conversations) {
+      const index = days.indexOf(c.openedAt.slice(0, 10));
+      if (index < 0) continue;
+      (byTeam[c.team ?? 'none'] ??= days.map(() => 0))[index]! += 1;
+    }
+    const none = { count: 0, median: null, p90: null };
+    const figures = { opened: conversations.length, closed: conversations.filter((c) => c.status === 'closed').length, assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
+    res.json({
+      from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: figures, teams: {}, agents: {},
+      queue: { Support: { waiting: conversations.filter((c) => c.stage === 'queued' && c.status === 'open').length, longestWaitSeconds: 42 } },
+      series: {
+        days,
+        conversationsByTeam: byTeam,
+        firstResponseSeconds: days.map((_, i) => (i % 3 === 0 ? null : 60 + i * 30)),
+        resolutionSeconds: days.map((_, i) => 600 + i * 45),
+        intents: { billing: days.map((_, i) => i % 4), tech_support: days.map((_, i) => (i * 7) % 5) },
+      },
+    });
+  });
+  app.use('/api', api);
+
+  const server = createServer(app);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    requests,
+    stop: () => new Promise<void>((done) => {
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      server.close(() => done());
+    }),
+  };
+}

@@ -1,0 +1,120 @@
+// The dashboard in Chromium against the fake admin API (fake-api.ts): the admin's story and the phone-sized
+// Arabic pages, without the real API. The same story runs against a real Switchboard in
+// test/server/dashboard.test.ts. Skipped, saying so, where Chromium is not installed.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeApi, type FakeApi } from './fake-api.ts';
+import { BROKEN, FIXED, FLOW } from './flows.ts';
+import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, signIn, withPage } from './scenario.ts';
+
+const title = hasChromium
+  ? 'the dashboard in Chromium, against the fake admin API'
+  : `the dashboard in Chromium, against the fake admin API: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let browser: Browser;
+  let fake: FakeApi;
+
+  beforeAll(async () => {
+    browser = await launch();
+    fake = await startFakeApi({ flows: { inbound: FLOW } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fake?.stop();
+  });
+
+  it('signs in, shows a flow error at its line, publishes the fix, follows a web chat conversation from the queue to a transfer, draws a chart and rolls back', async () => {
+    await adminStory(browser, { url: fake.url, token: fake.token, flow: { name: 'inbound' }, broken: BROKEN, fixed: FIXED, transferTo: 'Billing' });
+    // Every state-changing request carried the header the API asks of cookie requests.
+    const changes = fake.requests.filter((request) => request.path.startsWith('/api/') && request.method !== 'GET');
+    expect(changes.length).toBeGreaterThan(5);
+    for (const request of changes) expect(request.headers['x-requested-with'], `${request.method} ${request.path}`).toBe('switchboard');
+  }, 120_000);
+
+  it('works on a phone-sized screen in Arabic, right to left', async () => {
+    await phoneInArabic(browser, { url: fake.url, token: fake.token, flow: { name: 'inbound' } });
+  }, 90_000);
+
+  it('tells the admin who published first, and shows their text beside theirs', async () => {
+    await withPage(browser, 'conflict', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/flows/inbound`);
+      await page.locator('.editor .cm-content').waitFor();
+      // Another admin publishes meanwhile.
+      const base = (await (await fetch(`${fake.url}/api/flows/inbound`, { headers: { authorization: `Bearer ${fake.token}` } })).json()) as { version: string };
+      const theirs = FLOW.replace('Hi {{contact.name | there}}!', 'Welcome back!');
+      const put = await fetch(`${fake.url}/api/flows/inbound`, { method: 'PUT', headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ source: theirs, baseVersion: base.version }) });
+      expect(put.status).toBe(200);
+      await page.click('.editor .cm-content');
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('  - close: "bye"\n');
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.locator('.conflict', { hasText: 'Someone published first' }).waitFor();
+      await page.getByRole('button', { name: 'Compare with theirs' }).click();
+      await page.locator('.compare .cm-mergeView').waitFor();
+      expect(await page.locator('.compare .cm-mergeView').innerText()).toContain('Welcome back!');
+      await page.getByRole('button', { name: 'Publish over theirs' }).click();
+      await page.locator('.notice.ok', { hasText: 'Published version' }).waitFor();
+    });
+  }, 60_000);
+
+  it('shows WhatsApp Web’s QR code when that channel runs, and nothing of it otherwise', async () => {
+    const withWhatsApp = await startFakeApi({ flows: { inbound: FLOW }, whatsappWeb: true });
+    try {
+      await withPage(browser, 'whatsapp', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, withWhatsApp.url, withWhatsApp.token);
+        await page.locator('nav a[href="#/whatsapp"]').click();
+        const qr = page.locator('.qr img');
+        await qr.waitFor();
+        expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+        expect(await page.locator('.qr').innerText()).toContain('not linked');
+        await page.goto(`${fake.url}/admin`);
+        await signIn(page, fake.url, fake.token);
+        expect(await page.locator('nav a[href="#/whatsapp"]').count()).toBe(0);
+      });
+    } finally {
+      await withWhatsApp.stop();
+    }
+  }, 60_000);
+
+  it('teaches the intent of a customer message from its transcript, and tries a sentence on the intents page', async () => {
+    await withPage(browser, 'nlp', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/conversations/1`);
+      await page.locator('.message.contact .teach').first().click();
+      await page.locator('.teach-form input').fill('billing');
+      await page.getByRole('button', { name: 'Add as example' }).click();
+      await page.locator('.teach-form .notice.ok', { hasText: 'Added as an example of billing' }).waitFor();
+      const added = fake.requests.filter((request) => request.path === '/api/nlp/examples').at(-1);
+      expect(added?.body).toMatchObject({ intent: 'billing', text: 'I was charged twice <b>help</b>' });
+
+      await page.locator('nav a[href="#/nlp"]').click();
+      await page.locator('tr[data-intent="billing"]').waitFor();
+      await page.getByRole('searchbox', { name: 'Try a sentence' }).fill('charged twice');
+      await page.getByRole('button', { name: 'Try', exact: true }).click();
+      expect(await page.locator('.tried').innerText()).toContain('billing · confidence 87%');
+    });
+  }, 60_000);
+
+  it('edits a contact’s fields and erases the contact after a confirmation', async () => {
+    await withPage(browser, 'contacts', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/contacts`);
+      const row = page.locator('.rows .row a', { hasText: 'Layla' }).first();
+      await row.click();
+      await page.getByRole('button', { name: 'Add field' }).click();
+      await page.getByLabel('Field', { exact: true }).last().fill('plan');
+      await page.getByLabel('Value plan').fill('gold');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.notice.ok', { hasText: 'Saved' }).waitFor();
+      const patch = fake.requests.filter((request) => request.method === 'PATCH').at(-1);
+      expect(patch?.body).toEqual({ fields: { plan: 'gold' } });
+      await page.getByRole('button', { name: 'Erase contact' }).click();
+      expect(fake.requests.some((request) => request.method === 'DELETE')).toBe(false);
+      await page.getByRole('button', { name: 'Erase for good' }).click();
+      await page.locator('.notice.ok', { hasText: 'Erased: 1 conversation(s)' }).waitFor();
+    });
+  }, 60_000);
+});

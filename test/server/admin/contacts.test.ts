@@ -1,0 +1,103 @@
+// Contacts over the admin API: list and search, one contact with their conversations, edits of the name and fields,
+// and the data-protection erase: the contact, their conversations, messages and files gone, after a restart too,
+// with the log saying what was erased by ids and counts, never by contents.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, recordingLog, shippedDataDir, visitor } from '../../helpers.ts';
+import { form } from '../../channels/webchat-harness.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9, 9, 9]);
+
+interface ListedContact { id: string; name?: string; identities: { channel: string; id: string }[]; fields: Record<string, unknown>; conversations: number }
+
+/** Every file under `dir`, as text. */
+async function everything(dir: string): Promise<string> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const texts = await Promise.all(entries.filter((entry) => entry.isFile() && entry.name !== 'LOCK').map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')));
+  return texts.join('\n');
+}
+
+afterAll(cleanupDirs);
+
+describe('contacts over the admin API', () => {
+  it('lists, searches and edits contacts, and erases one with their conversations, messages and files for good', async () => {
+    const dir = await shippedDataDir();
+    const { log, lines } = recordingLog();
+    const run = (): Promise<Switchboard> => startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN }, log, watch: false, sweepEveryMs: 0 });
+    let app = await run();
+    const admin = () => adminClient(app.url);
+    try {
+      const layla = visitor(app.url, 'layla', 'Layla');
+      await layla.say('hello');
+      await layla.say('layla@example.com');
+      await layla.say('my card 4111 was charged twice');
+      const { session, token } = await layla.credentials();
+      const upload = await fetch(`${app.url}/webchat/${session}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form({ bytes: png, type: 'image/png', name: 'statement.png' }, { text: 'my statement' }) });
+      expect(upload.status).toBe(202);
+      await visitor(app.url, 'bob', 'Bob').say('hello');
+
+      const listed = await admin().get<{ contacts: ListedContact[] }>('/contacts');
+      expect(listed.body.contacts.map((c) => [c.name, c.conversations])).toEqual([['Bob', 1], ['Layla', 1]]);
+      const found = await admin().get<{ contacts: ListedContact[] }>('/contacts?q=LAYLA%40example');
+      expect(found.body.contacts).toEqual([expect.objectContaining({ name: 'Layla', identities: [{ channel: 'webchat', id: session }], fields: { email: 'layla@example.com' }, conversations: 1 })]);
+      const page = await admin().get<{ contacts: ListedContact[]; nextCursor?: string }>('/contacts?limit=1');
+      expect(page.body.contacts.map((c) => c.name)).toEqual(['Bob']);
+      expect((await admin().get<{ contacts: ListedContact[] }>(`/contacts?limit=1&cursor=${page.body.nextCursor}`)).body.contacts.map((c) => c.name)).toEqual(['Layla']);
+      const laylaId = found.body.contacts[0]!.id;
+
+      const one = await admin().get<{ contact: { name: string }; conversations: { id: number; intent?: string }[] }>(`/contacts/${laylaId}`);
+      expect(one.body.contact.name).toBe('Layla');
+      expect(one.body.conversations).toEqual([expect.objectContaining({ id: 1, intent: 'billing' })]);
+
+      const edited = await admin().patch<{ contact: { name: string; fields: Record<string, unknown> } }>(`/contacts/${laylaId}`, { name: 'Layla K.', fields: { email: null, vip: true, order_id: 'A-17' } });
+      expect(edited.status).toBe(200);
+      expect(edited.body.contact).toMatchObject({ name: 'Layla K.', fields: { vip: true, order_id: 'A-17' } });
+      expect(edited.body.contact.fields.email).toBeUndefined();
+      expect(await app.store.contact(laylaId)).toMatchObject({ name: 'Layla K.', fields: { vip: true, order_id: 'A-17' } });
+      expect((await admin().patch(`/contacts/${laylaId}`, { fields: { '1bad': 'x' } })).status).toBe(422);
+      expect((await admin().patch(`/contacts/${laylaId}`, { fields: { nested: { a: 1 } } })).status).toBe(422);
+      expect((await admin().patch('/contacts/nobody', { name: 'X' })).status).toBe(404);
+
+      // The file is in the transcript and served to the admin.
+      const transcript = await admin().get<{ messages: { text: string; attachments?: { kind: string; url?: string }[] }[] }>('/conversations/1');
+      const url = transcript.body.messages.find((m) => m.attachments)!.attachments![0]!.url!;
+      const file = await fetch(`${app.url}${url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
+      expect(await readdir(join(dir, 'media'))).toHaveLength(2);
+
+      const erased = await admin().delete<{ erased: { conversations: number; messages: number; files: number } }>(`/contacts/${laylaId}`);
+      expect(erased.status).toBe(200);
+      expect(erased.body.erased).toEqual({ conversations: 1, messages: expect.any(Number), files: 1 });
+      expect(erased.body.erased.messages).toBeGreaterThanOrEqual(5);
+      expect(await readdir(join(dir, 'media'))).toEqual([]);
+      expect((await admin().get(`/contacts/${laylaId}`)).status).toBe(404);
+      expect((await admin().get('/conversations/1')).status).toBe(404);
+      expect((await fetch(`${app.url}${url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+      expect((await admin().get<{ conversations: { id: number }[] }>('/conversations')).body.conversations.map((c) => c.id)).toEqual([2]);
+      // Her web chat session is gone with her name.
+      expect((await fetch(`${app.url}/webchat/${session}/messages`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+      const said = lines.filter((line) => String(line.msg).includes('erased'));
+      expect(said.length).toBeGreaterThan(0);
+      const logged = JSON.stringify(said);
+      for (const secret of ['Layla', 'layla@example.com', '4111', 'statement']) expect(logged).not.toContain(secret);
+      expect(said.at(-1)).toMatchObject({ contact: laylaId, conversations: 1, files: 1 });
+    } finally {
+      await app.stop();
+    }
+
+    app = await run();
+    try {
+      expect((await admin().get(`/contacts`)).body).toEqual({ contacts: [expect.objectContaining({ name: 'Bob' })] });
+      expect((await admin().get('/conversations/1')).status).toBe(404);
+      expect(await app.store.messageCount()).toBeGreaterThan(0);
+      const onDisk = await everything(join(dir, 'store'));
+      for (const secret of ['Layla', 'layla@example.com', '4111', 'statement.png']) expect(onDisk).not.toContain(secret);
+    } finally {
+      await app.stop();
+    }
+  });
+});

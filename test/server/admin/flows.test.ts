@@ -1,0 +1,144 @@
+// Editing flows over the admin API: validation at line and column, publishing with a version check (the second of
+// two admins gets 409), nothing written when refused, history with authors, rollback, removal refused while
+// conversations run on a flow, and names that cannot leave DATA_DIR/flows. Conversations in progress keep their version.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, start, visitor } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+const support = (greeting: string) => `flow: support
+trigger: { on: conversation.closed }
+steps:
+  - say: "${greeting}"
+`;
+
+interface Placed { line: number; column: number; message: string }
+
+describe('flows over the admin API', () => {
+  let app: Switchboard;
+  let dir: string;
+  const admin = () => adminClient(`${app.url}`);
+  const as = (name: string) => adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': name });
+
+  beforeAll(async () => {
+    dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    app = await start(dir, { adminToken: ADMIN_TOKEN });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await cleanupDirs();
+  });
+
+  it('lists the flows and reads one as it is on disk', async () => {
+    const listed = await admin().get<{ flows: Record<string, unknown>[] }>('/flows');
+    expect(listed.body.flows).toEqual([{ name: 'inbound', version: expect.stringMatching(/^[0-9a-f]{12}$/), updatedAt: null, updatedBy: null, status: 'ok', openConversations: 0 }]);
+    const one = await admin().get('/flows/inbound');
+    expect(one.body).toEqual({ name: 'inbound', version: listed.body.flows[0]!.version, source: inboundFlow });
+    expect((await admin().get('/flows/nothing-here')).status).toBe(404);
+  });
+
+  it('validates as you type: each error at its line and column', async () => {
+    const good = await admin().post('/flows/support/validate', { source: support('Thanks!') });
+    expect(good.body).toEqual({ ok: true, errors: [] });
+    const typo = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - sya: "hi"\n' });
+    expect(typo.body.ok).toBe(false);
+    expect(typo.body.errors).toEqual([{ line: 4, column: 5, message: expect.stringContaining('unknown step kind "sya" (did you mean "say"?)') }]);
+    const syntax = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\nsteps:\n  - say: hi\n    foo: [1\n' });
+    expect(syntax.body.errors[0]).toMatchObject({ line: 5, column: 1, message: expect.stringContaining('YAML syntax error') });
+    const misnamed = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: support('x').replace('flow: support', 'flow: other') });
+    expect(misnamed.body.errors).toEqual([{ line: 1, column: 7, message: expect.stringContaining('write flow: support') }]);
+    expect((await admin().post('/flows/support/validate', { text: 'x' })).status).toBe(422);
+  });
+
+  it('publishes a new flow, refuses an invalid one with 422 writing nothing, and a stale base version with 409', async () => {
+    const created = await as('Nadia').put<{ version: string }>('/flows/support', { source: support('Thanks for writing!'), baseVersion: null });
+    expect(created.status).toBe(200);
+    const v1 = created.body.version;
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
+    expect(app.flows.forTrigger('conversation.closed').map((flow) => [flow.name, flow.version])).toEqual([['support', v1]]);
+
+    const before = await stat(join(dir, 'flows', 'support.yaml'));
+    const invalid = await as('Nadia').put<{ error: string; errors: Placed[] }>('/flows/support', { source: 'flow: support\nsteps:\n  - sya: hi\n', baseVersion: v1 });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors).toContainEqual({ line: 3, column: 5, message: expect.stringContaining('unknown step kind "sya"') });
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
+    expect((await stat(join(dir, 'flows', 'support.yaml'))).mtimeMs).toBe(before.mtimeMs);
+    expect((await readdir(join(dir, 'flows'))).sort()).toEqual(['inbound.yaml', 'support.yaml']);
+
+    // Creating a flow that exists, or publishing over a version that is not current: 409 with the current one.
+    expect((await admin().put('/flows/support', { source: support('x') })).body).toEqual({ error: expect.any(String), currentVersion: v1 });
+    expect((await admin().put('/flows/support', { source: support('x'), baseVersion: '000000000000' })).status).toBe(409);
+  });
+
+  it('tells the second of two admins publishing from the same version that someone published first', async () => {
+    const { version: base } = (await admin().get<{ version: string }>('/flows/support')).body;
+    const [nadia, omar] = await Promise.all([
+      as('Nadia').put<{ version?: string; currentVersion?: string }>('/flows/support', { source: support('Nadia was here'), baseVersion: base }),
+      as('Omar').put<{ version?: string; currentVersion?: string }>('/flows/support', { source: support('Omar was here'), baseVersion: base }),
+    ]);
+    expect([nadia.status, omar.status]).toEqual([200, 409]);
+    expect(omar.body.currentVersion).toBe(nadia.body.version);
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Nadia was here'));
+  });
+
+  it('keeps every version with author and time, reads an old one, and rolls back to it', async () => {
+    const versions = await admin().get<{ versions: { version: string; publishedAt: string; publishedBy: string; current: boolean }[] }>('/flows/support/versions');
+    expect(versions.body.versions.map((v) => [v.publishedBy, v.current])).toEqual([['Nadia', true], ['Nadia', false]]);
+    const first = versions.body.versions[1]!;
+    const old = await admin().get('/flows/support/versions/' + first.version);
+    expect(old.body).toEqual({ name: 'support', version: first.version, source: support('Thanks for writing!'), publishedAt: first.publishedAt, publishedBy: 'Nadia' });
+    expect((await admin().get('/flows/support/versions/ffffffffffff')).status).toBe(404);
+
+    const rolled = await as('Lina').post<{ version: string }>('/flows/support/rollback', { version: first.version });
+    expect(rolled.body).toEqual({ version: first.version });
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
+    const after = await admin().get<{ versions: { version: string; publishedBy: string; current: boolean }[] }>('/flows/support/versions');
+    expect(after.body.versions[0]).toMatchObject({ version: first.version, publishedBy: 'Lina', current: true });
+    expect((await admin().post('/flows/support/rollback', { version: 'abcdefabcdef' })).status).toBe(404);
+  });
+
+  it('keeps a conversation in progress on the version it started with', async () => {
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('hello');
+    expect(await layla.botTexts()).toEqual(['Hi Layla!', 'What is your email address?']);
+    const { version } = (await admin().get<{ version: string }>('/flows/inbound')).body;
+    const edited = inboundFlow.replace('What can we help you with?', 'How may we help?');
+    expect((await admin().put('/flows/inbound', { source: edited, baseVersion: version })).status).toBe(200);
+    await layla.say('layla@example.com');
+    expect((await layla.botTexts()).at(-1)).toBe('What can we help you with?');
+    const sam = visitor(app.url, 'sam', 'Sam');
+    await sam.say('hello');
+    await sam.say('sam@example.com');
+    expect((await sam.botTexts()).at(-1)).toBe('How may we help?');
+  });
+
+  it('refuses to remove a flow while conversations run on it, and removes one that has none', async () => {
+    const listed = await admin().get<{ flows: { name: string; openConversations: number }[] }>('/flows');
+    expect(listed.body.flows.find((flow) => flow.name === 'inbound')?.openConversations).toBe(2);
+    const refused = await admin().delete('/flows/inbound');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({ error: expect.any(String), openConversations: 2 });
+    expect(await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8')).toContain('How may we help?');
+
+    expect((await admin().delete('/flows/support')).status).toBe(204);
+    expect((await readdir(join(dir, 'flows'))).sort()).toEqual(['inbound.yaml']);
+    expect((await admin().get('/flows/support')).status).toBe(404);
+    expect(app.flows.forTrigger('conversation.closed')).toEqual([]);
+    expect((await admin().delete('/flows/support')).status).toBe(404);
+  });
+
+  it('refuses names that could leave DATA_DIR/flows, however they are encoded', async () => {
+    const team = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
+    for (const name of ['..%2Fteam', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '.hidden', 'Inbound', 'inbound.yaml', 'a%00b', '%2Ftmp%2Fx', 'x'.repeat(65)]) {
+      for (const [method, path, body] of [['GET', `/flows/${name}`], ['PUT', `/flows/${name}`, { source: support('x'), baseVersion: null }], ['DELETE', `/flows/${name}`], ['POST', `/flows/${name}/validate`, { source: 'flow: x' }], ['GET', `/flows/${name}/versions`]] as [string, string, unknown?][]) {
+        const res = await fetch(`${app.url}/api${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        expect([400, 404], `${method} ${path}`).toContain(res.status);
+      }
+    }
+    expect((await readdir(join(dir, 'flows'))).sort()).toEqual(['inbound.yaml']);
+    expect((await readdir(dir)).sort()).toEqual(['flows', 'store']);
+    expect(await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8')).toBe(team);
+  });
+});

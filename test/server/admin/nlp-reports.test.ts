@@ -1,0 +1,108 @@
+// NLP and reports over the admin API: the intents and their examples, an example added from a misrouted message
+// (written to the admin's training file, then the model retrains and routes it), trying a sentence; the reports'
+// series by day and their CSV export.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+afterAll(cleanupDirs);
+
+describe('NLP over the admin API', () => {
+  it('lists intents with examples and languages, adds an example and retrains, and tries a sentence', async () => {
+    const dir = await shippedDataDir();
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const nlp = await admin.get<{ intents: { name: string; examples: string[]; languages: string[] }[]; warnings: string[] }>('/nlp');
+      const billing = nlp.body.intents.find((intent) => intent.name === 'billing')!;
+      expect(billing.examples).toContain('I was charged twice this month');
+      expect(billing.languages).toEqual(['ar', 'en']);
+      expect(nlp.body.warnings).toEqual(expect.any(Array));
+
+      const phrase = 'the gizmo spits out purple smoke';
+      const before = (await admin.post<{ intent?: string; nearest: { intent: string; text: string; score: number }[] }>('/nlp/try', { text: phrase })).body;
+      expect(before.nearest.length).toBeGreaterThan(0);
+      expect(before.nearest[0]).toMatchObject({ intent: expect.any(String), text: expect.any(String), score: expect.any(Number) });
+
+      const added = await admin.post('/nlp/examples', { intent: 'tech_support', text: phrase, messageId: 12 });
+      expect(added.status).toBe(201);
+      expect(await readFile(join(dir, 'nlp', 'admin.yaml'), 'utf8')).toContain(phrase);
+      // The same words under another intent would refuse the whole training data: refused, nothing written.
+      const clash = await admin.post('/nlp/examples', { intent: 'billing', text: 'The gizmo spits out purple smoke' });
+      expect(clash.status).toBe(422);
+      expect(clash.body.error).toContain('tech_support');
+      expect((await readFile(join(dir, 'nlp', 'admin.yaml'), 'utf8')).match(/purple/gi)).toHaveLength(1);
+      expect((await admin.post('/nlp/examples', { intent: 'bad intent!', text: 'x' })).status).toBe(422);
+
+      expect((await admin.post('/nlp/retrain')).status).toBe(202);
+      await app.intents.ready();
+      const after = (await admin.post<{ intent?: string; confidence: number; nearest: { text: string }[] }>('/nlp/try', { text: phrase })).body;
+      expect(after.nearest[0]).toMatchObject({ intent: 'tech_support', text: phrase, score: 1 });
+      expect(after.intent).toBe('tech_support');
+      const listed = await admin.get<{ intents: { name: string; examples: string[] }[] }>('/nlp');
+      expect(listed.body.intents.find((intent) => intent.name === 'tech_support')!.examples).toContain(phrase);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('reports over the admin API', () => {
+  it('gives the figures with series by day, and the same period as CSV', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (seconds: number) => (current = Date.parse('2026-11-24T09:00:00Z') + seconds * 1000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const omar = visitor(app.url, 'agent-omar');
+      await omar.say('/online');
+      const layla = visitor(app.url, 'layla', 'Layla');
+      at(0);
+      await layla.say('hello');
+      await layla.say('layla@example.com');
+      await layla.say('I was charged twice');
+      at(90);
+      await omar.say('Hello Layla, looking into it');
+      at(600);
+      await omar.say('/close refunded');
+      at(86_400 + 3600);
+      await visitor(app.url, 'sam', 'Sam').say('hello');
+
+      const report = await admin.get<{ total: { opened: number }; series: Record<string, unknown> }>('/reports?from=2026-11-24&to=2026-11-26');
+      expect(report.status).toBe(200);
+      expect(report.body.total.opened).toBe(2);
+      expect(report.body.series).toEqual({
+        days: ['2026-11-24', '2026-11-25'],
+        conversationsByTeam: { Billing: [1, 0], Support: [0, 0], Sales: [0, 0], '(no team)': [0, 1] },
+        firstResponseSeconds: [90, null],
+        resolutionSeconds: [600, null],
+        intents: { billing: [1, 0] },
+      });
+      // Without a period: the 30 days up to today.
+      const recent = await admin.get<{ series: { days: string[] } }>('/reports');
+      expect(recent.body.series.days).toHaveLength(30);
+      expect(recent.body.series.days.at(-1)).toBe('2026-11-25');
+      expect((await admin.get('/reports?from=2026-11-26&to=2026-11-24')).status).toBe(400);
+
+      const csv = await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-26');
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(csv.headers.get('content-disposition')).toContain('attachment');
+      expect(csv.body.split('\r\n')).toEqual([
+        'day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds',
+        '2026-11-24,all,1,1,1,90,600',
+        '2026-11-24,Billing,1,1,1,90,600',
+        '2026-11-24,Support,0,0,0,,',
+        '2026-11-24,Sales,0,0,0,,',
+        '2026-11-25,all,1,0,0,,',
+        '2026-11-25,Billing,0,0,0,,',
+        '2026-11-25,Support,0,0,0,,',
+        '2026-11-25,Sales,0,0,0,,',
+        '',
+      ]);
+    } finally {
+      await app.stop();
+    }
+  });
+});

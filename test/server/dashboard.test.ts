@@ -1,0 +1,98 @@
+// The dashboard at /admin on a real Switchboard: the page and its bundle over HTTP (off without ADMIN_TOKEN, no
+// CDN, a strict content security policy), and the admin's whole story in Chromium against the real admin API,
+// with a real web chat visitor (scenario in test/admin-ui/scenario.ts). The browser part is skipped, saying so,
+// without Chromium.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { BROKEN, FIXED, FLOW, TEAM } from '../admin-ui/flows.ts';
+import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic } from '../admin-ui/scenario.ts';
+
+const TOKEN = 'dashboard-test-admin-token-0123456789';
+
+async function dataDir(): Promise<string> {
+  const dir = await dataDirWith({ 'inbound.yaml': FLOW });
+  await writeFile(join(dir, 'team.yaml'), TEAM);
+  return dir;
+}
+
+describe('the dashboard page', () => {
+  afterEach(cleanupDirs);
+
+  it('says how to turn it on when ADMIN_TOKEN is not set', async () => {
+    const app = await start(await dataDir());
+    try {
+      const res = await fetch(`${app.url}/admin`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await res.text()).toMatch(/<code>ADMIN_TOKEN<\/code>/);
+      expect((await fetch(`${app.url}/admin/assets/app.js`)).status).not.toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('serves the page and its bundled script and styles from the package, under a strict content security policy', async () => {
+    const app = await start(await dataDir(), { adminToken: TOKEN });
+    try {
+      const page = await fetch(`${app.url}/admin`);
+      expect(page.status).toBe(200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      const html = await page.text();
+      expect(html).toContain('<script type="module" src="/admin/assets/app.js"></script>');
+      expect(html).not.toMatch(/(src|href)="https?:/);
+
+      const script = await fetch(`${app.url}/admin/assets/app.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/text\/javascript/);
+      const js = await script.text();
+      expect(js.length).toBeGreaterThan(100_000);
+      expect(js).not.toMatch(/https:\/\/(unpkg|cdn\.|esm\.sh)/);
+      // A browser revalidating what it has (fetch sends cache-control: no-cache unless told otherwise) gets a 304.
+      expect(script.headers.get('content-encoding')).toBe('gzip'); // fetch asks for it, and unzips
+      const etag = script.headers.get('etag')!;
+      expect((await fetch(`${app.url}/admin/assets/app.js`, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } })).status).toBe(304);
+
+      const styles = await fetch(`${app.url}/admin/assets/app.css`);
+      expect(styles.status).toBe(200);
+      expect(await styles.text()).toContain('.notice');
+      expect((await fetch(`${app.url}/admin/assets/other.js`)).status).toBe(404);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+const title = hasChromium
+  ? 'the dashboard in Chromium, against the real admin API'
+  : `the dashboard in Chromium, against the real admin API: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let browser: Browser;
+  let app: Switchboard;
+
+  beforeAll(async () => {
+    app = await start(await dataDir(), { adminToken: TOKEN });
+    browser = await launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await cleanupDirs();
+  });
+
+  it('signs in, shows a flow error at its line, publishes the fix, follows a web chat conversation from the queue to a transfer, draws a chart and rolls back', async () => {
+    await adminStory(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' }, broken: BROKEN, fixed: FIXED, transferTo: 'Billing' });
+  }, 120_000);
+
+  it('works on a phone-sized screen in Arabic, right to left', async () => {
+    await phoneInArabic(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' } });
+  }, 90_000);
+});
