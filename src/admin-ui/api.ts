@@ -134,6 +134,8 @@ export interface TranscriptMessage {
   from: string;
   agentId?: string;
   agentName?: string;
+  /** Who wrote a note: the admin's name, or the agent's. */
+  author?: string;
   text: string;
   at: string;
   status?: string;

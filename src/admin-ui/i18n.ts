@@ -198,11 +198,8 @@ const en = {
   // whatsapp
   whatsappTitle: 'Link WhatsApp',
   whatsappHelp: 'On the business phone: WhatsApp → Linked devices → Link a device, then scan the code.',
-  whatsappTokenHelp: 'The QR page asks for the admin token again: type it to show the code here.',
-  whatsappOpenPage: 'Open the QR page',
   whatsappLinked: 'WhatsApp is linked.',
   pairingCode: 'Pairing code: {code}',
-  show: 'Show',
   // errors
   error: 'Something went wrong: {message}',
   notFound: 'Not found.',
@@ -403,11 +400,8 @@ const ar: Record<StringKey, string> = {
   exampleAdded: 'أُضيفت مثالًا على {intent}؛ يُعاد تدريب النموذج.',
   whatsappTitle: 'ربط واتساب',
   whatsappHelp: 'على هاتف النشاط التجاري: واتساب ← الأجهزة المرتبطة ← ربط جهاز، ثم امسح الرمز.',
-  whatsappTokenHelp: 'تطلب صفحة رمز QR رمز المسؤول مجددًا: اكتبه لعرض الرمز هنا.',
-  whatsappOpenPage: 'فتح صفحة رمز QR',
   whatsappLinked: 'واتساب مرتبط.',
   pairingCode: 'رمز الربط: {code}',
-  show: 'عرض',
   error: 'حدث خطأ: {message}',
   notFound: 'غير موجود.',
   retry: 'إعادة المحاولة',

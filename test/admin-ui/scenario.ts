@@ -128,7 +128,9 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
     await page.locator('.details .team', { hasText: options.transferTo }).waitFor();
     await page.locator('#note-text').fill('Refund checked <i>twice</i>');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.message.note .text', { hasText: 'Refund checked <i>twice</i>' }).waitFor();
+    const note = page.locator('.message.note', { hasText: 'Refund checked <i>twice</i>' });
+    await note.waitFor();
+    expect(await note.locator('.author').innerText()).toContain('Mona'); // who wrote it: the name given at sign-in
     await shot(page, 'transcript-desktop-en');
 
     // Reports: a chart is drawn (pixels on its canvas).
