@@ -32,6 +32,7 @@ import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../shared/confidence.ts';
 import type { Logger } from '../shared/log.ts';
 
 /**
@@ -186,6 +187,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       cacheDir: resolve(dataDir, 'store', 'nlp-cache'),
       log: log.child({ part: 'nlp' }),
       watch,
+      // The dashboard's eval figures, at the threshold a classify step uses unless it sets its own.
+      ...(config.ADMIN_TOKEN ? { evaluateAt: DEFAULT_CONFIDENCE_THRESHOLD } : {}),
     });
     const parts = { store, flows, directory, intents };
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
