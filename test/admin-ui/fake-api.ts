@@ -317,7 +317,12 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   api.get('/nlp', (_req, res) => {
     res.json({
       intents: Object.entries(intents).map(([name, examples]) => ({ name, examples, languages: [...new Set(examples.map((text) => (/\p{Script=Arabic}/u.test(text) ? 'ar' : 'en')))].sort() })),
-      eval: { accuracy: 0.914, at: started },
+      eval: {
+        at: started, dataHash: '0123456789abcdef', folds: 5, threshold: 0.45, examples: 60, accuracy: 0.914, acceptedAccuracy: 0.781,
+        intents: [{ intent: 'tech_support', examples: 25, accuracy: 0.84 }, { intent: 'billing', examples: 35, accuracy: 0.966 }],
+        confused: [{ intent: 'tech_support', mistakenFor: 'billing', count: 3 }, { intent: 'billing', mistakenFor: 'tech_support', count: 1 }],
+        background: { sentences: 664, rejected: 0.64 },
+      },
       warnings: [],
     });
   });

@@ -205,6 +205,13 @@ export async function phoneInArabic(browser: Browser, options: Pick<ScenarioOpti
     await shot(page, 'reports-phone-ar');
     expect(await fits()).toBe(true);
 
+    // The intents page: its eval figures (or the note that they are being computed) in Arabic.
+    await page.goto(`${options.url}/admin#/nlp`);
+    await page.locator('.eval h2', { hasText: 'مدى نجاح الأمثلة في تعليم البوت' }).waitFor();
+    await page.locator('tr[data-intent="billing"]').waitFor();
+    await shot(page, 'nlp-phone-ar');
+    expect(await fits()).toBe(true);
+
     await page.goto(`${options.url}/admin#/conversations`);
     await page.locator('.rows .row a').first().click();
     await page.locator('.transcript .message').first().waitFor();

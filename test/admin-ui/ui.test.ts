@@ -99,6 +99,14 @@ describe.skipIf(!hasChromium)(title, () => {
 
       await page.locator('nav a[href="#/nlp"]').click();
       await page.locator('tr[data-intent="billing"]').waitFor();
+      // The eval figures of the model in service: overall, per intent, and what is mixed up.
+      expect(await page.locator('.eval [data-figure="accuracy"]').innerText()).toContain('91.4%');
+      expect(await page.locator('.eval [data-figure="confident"]').innerText()).toMatch(/78\.1%\s+Right and confident \(≥ 45%\)/);
+      expect(await page.locator('.eval [data-figure="background"]').innerText()).toContain('64%');
+      expect(await page.locator('tr[data-intent="tech_support"] .accuracy').innerText()).toBe('84%');
+      expect(await page.locator('.eval .confused li').first().innerText()).toBe('tech_support taken for billing × 3');
+      expect(await page.locator('.eval').innerText()).toContain('5-fold cross-validation');
+      await shot(page, 'nlp-desktop-en');
       await page.getByRole('searchbox', { name: 'Try a sentence' }).fill('charged twice');
       await page.getByRole('button', { name: 'Try', exact: true }).click();
       expect(await page.locator('.tried').innerText()).toContain('billing · confidence 87%');
