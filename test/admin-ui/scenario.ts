@@ -208,7 +208,7 @@ export async function phoneInArabic(browser: Browser, options: Pick<ScenarioOpti
     // The intents page: its eval figures (or the note that they are being computed) in Arabic.
     await page.goto(`${options.url}/admin#/nlp`);
     await page.locator('.eval h2', { hasText: 'مدى نجاح الأمثلة في تعليم البوت' }).waitFor();
-    await page.locator('tr[data-intent="billing"]').waitFor();
+    await page.locator('table.list').waitFor();
     await shot(page, 'nlp-phone-ar');
     expect(await fits()).toBe(true);
 
