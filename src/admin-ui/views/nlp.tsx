@@ -51,8 +51,8 @@ function TeachForm({ text, messageId }: { text: string; messageId?: number | str
 const percent = (share: number): string => `${Math.round(share * 1000) / 10}%`;
 
 /** The eval figures of the model in service: overall, and the intents most often mixed up. */
-function Evaluation({ figures }: { figures: NlpEval | undefined }) {
-  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t('evalPending')}</p></section>;
+function Evaluation({ figures, examples }: { figures: NlpEval | undefined; examples: number }) {
+  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(examples > 0 ? 'evalPending' : 'evalNoData')}</p></section>;
   const threshold = Math.round(figures.threshold * 100);
   return (
     <section class="eval">
@@ -123,7 +123,7 @@ export function NlpPage() {
       <Loading loaded={overview}>
         {(data) => (
           <>
-            <Evaluation figures={data.eval} />
+            <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} />
             {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li dir="ltr">{warning}</li>)}</ul></Notice> : null}
             <table class="list">
               <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('intentAccuracy')}</th><th>{t('languages')}</th></tr></thead>
