@@ -138,7 +138,7 @@ export function NlpPage() {
                         <ul class="small">{intent.examples.map((example) => <li><bdi>{example}</bdi></li>)}</ul>
                       </details>
                     </td>
-                    <td data-label={t('intentAccuracy')} class="accuracy">{accuracyOf(data.eval, intent.name)}</td>
+                    <td data-label={t('intentAccuracy')} class="accuracy"><bdi dir="ltr">{accuracyOf(data.eval, intent.name)}</bdi></td>
                     <td data-label={t('languages')}>{intent.languages.join(', ')}</td>
                   </tr>
                 ))}
