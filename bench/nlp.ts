@@ -277,11 +277,9 @@ async function fewShot(): Promise<string[]> {
   });
   const results = new Map<string, Figures>();
   const key = (source: string, system: string, intents: number, examples: number) => `${source}|${system}|${intents}|${examples}`;
-  const rows: string[][] = [];
   const trainSeconds: number[] = [];
   for (const shape of SHAPES) {
     for (const source of sources) {
-      const cells: string[] = [`${shape.intents} × ${shape.examples}`, source.name];
       for (const [system, train] of systems) {
         const figures: Figures[] = [];
         for (let seed = 1; seed <= seeds; seed++) {
@@ -291,52 +289,85 @@ async function fewShot(): Promise<string[]> {
           if (system === 'switchboard') trainSeconds.push((performance.now() - start) / 1000);
           figures.push(measure(predictor, run, system === 'switchboard'));
         }
-        const m = mean(figures);
-        results.set(key(source.name, system, shape.intents, shape.examples), m);
-        cells.push(pct(m.accuracy), pct(m.inScope), pct(m.rejected));
+        results.set(key(source.name, system, shape.intents, shape.examples), mean(figures));
       }
-      rows.push(cells);
     }
     console.error(`few-shot ${shape.intents} × ${shape.examples}: done`);
   }
 
-  // English is BANKING77 and CLINC150 together (the mean of their runs), each also shown alone; Arabic
-  // (ArBanking77) is held to the targets less 8 points, and compared with BANKING77, the same intents in English.
+  // Each English set (BANKING77, CLINC150) is held to the targets on its own, and their mean is shown too.
+  // Arabic (ArBanking77) must be within 8 points, on both figures, of the targets, of BANKING77 (the same
+  // intents in English) and of the English mean: its bar is the highest of the three less 8.
+  const rows: string[][] = [];
   const checks: string[] = [];
-  const ours = (source: string, shape: Shape) => results.get(key(source, 'switchboard', shape.intents, shape.examples))!;
-  const figures = (m: Figures) => `${pct(m.rejected)} rejected, ${pct(m.inScope)} in scope`;
+  const unmet: string[] = [];
+  const figuresOf = (source: string, system: string, shape: Shape) => results.get(key(source, system, shape.intents, shape.examples));
+  const need = (m: Figures, bar: { rejected: number; inScope: number } | undefined) =>
+    bar === undefined ? '-' : `≥ ${pct(bar.inScope)} / ≥ ${pct(bar.rejected)}: ${verdict(m.inScope >= bar.inScope - 1e-9 && m.rejected >= bar.rejected - 1e-9)}`;
   for (const shape of SHAPES) {
-    if (!shape.target) continue;
-    const { rejected, inScope } = shape.target;
-    const meets = (m: Figures, slack = 0) => m.rejected >= rejected - slack && m.inScope >= inScope - slack;
     const label = `${shape.intents} × ${shape.examples}`;
-    const english = sources.filter((s) => s.language === 'English').map((s) => ({ name: s.name, m: ours(s.name, shape) }));
-    const both = mean(english.map((e) => e.m));
-    checks.push(`${label} English: ${figures(both)} (≥ ${pct(rejected)}, ≥ ${pct(inScope)}): ${verdict(meets(both))}`);
-    for (const { name, m } of english) checks.push(`    ${name} alone: ${figures(m)}: ${verdict(meets(m))}`);
-    for (const source of sources.filter((s) => s.language === 'Arabic')) {
-      const m = ours(source.name, shape);
-      const twin = ours('BANKING77', shape);
-      const nearTwin = m.rejected >= twin.rejected - 0.08 && m.inScope >= twin.inScope - 0.08;
-      checks.push(`${label} Arabic (${source.name}): ${figures(m)} (≥ ${pct(rejected - 0.08)}, ≥ ${pct(inScope - 0.08)}): ${verdict(meets(m, 0.08))}`);
-      checks.push(`    within 8 points of BANKING77 (same intents in English): ${verdict(nearTwin)}`);
+    const english = sources.filter((s) => s.language === 'English');
+    const englishMean = (system: string) => mean(english.map((s) => figuresOf(s.name, system, shape)!));
+    const twin = figuresOf('BANKING77', 'switchboard', shape);
+    const lines: { name: string; system: (system: string) => Figures; bar?: { rejected: number; inScope: number } }[] = [];
+    for (const source of sources) {
+      let bar = shape.target;
+      if (source.language === 'Arabic' && shape.target) {
+        const ours = englishMean('switchboard');
+        const highest = (pick: (f: { rejected: number; inScope: number }) => number) =>
+          Math.max(...[shape.target, twin, ours].filter((f) => f !== undefined).map((f) => pick(f!))) - 0.08;
+        bar = { rejected: highest((f) => f.rejected), inScope: highest((f) => f.inScope) };
+        // Each of the three comparisons on its own, so that a miss says which one.
+        const m = figuresOf(source.name, 'switchboard', shape)!;
+        const within = (other: { rejected: number; inScope: number } | undefined) =>
+          other === undefined ? '-' : verdict(m.inScope >= other.inScope - 0.08 - 1e-9 && m.rejected >= other.rejected - 0.08 - 1e-9);
+        checks.push(
+          `${label} ${source.name} within 8 points of: the target ${within(shape.target)}; BANKING77 (${twin ? `${pct(twin.inScope)} / ${pct(twin.rejected)}` : '-'}) ${within(twin)}; ` +
+            `the English mean (${pct(ours.inScope)} / ${pct(ours.rejected)}) ${within(ours)}`,
+        );
+      }
+      lines.push({ name: source.name, system: (system) => figuresOf(source.name, system, shape)!, bar });
+      if (source === english[english.length - 1]) lines.push({ name: 'English (mean)', system: englishMean, bar: shape.target });
+    }
+    for (const line of lines) {
+      const m = line.system('switchboard');
+      const cells = [label, line.name, pct(m.accuracy), pct(m.inScope), pct(m.rejected), need(m, line.bar)];
+      for (const [system] of systems.slice(1)) {
+        const b = line.system(system);
+        cells.push(pct(b.accuracy), pct(b.inScope), pct(b.rejected));
+      }
+      rows.push(cells);
+      if (line.bar && !(m.inScope >= line.bar.inScope - 1e-9 && m.rejected >= line.bar.rejected - 1e-9)) {
+        const short = [
+          m.inScope < line.bar.inScope ? `in scope ${pct(m.inScope)} < ${pct(line.bar.inScope)}` : '',
+          m.rejected < line.bar.rejected ? `rejected ${pct(m.rejected)} < ${pct(line.bar.rejected)}` : '',
+        ].filter(Boolean);
+        unmet.push(`${label} ${line.name}: ${short.join(', ')}`);
+      }
     }
   }
+  checks.push(unmet.length === 0 ? 'few-shot targets: all met' : `few-shot targets NOT MET: ${unmet.join('; ')}`);
 
   // Training time for 600 examples (20 intents × 30), after the runs above warmed the code up.
+  // CPU time beside wall time: training is single-threaded, so on a machine shared with other work the CPU
+  // time is what an idle machine's wall time would be.
   const six = fewShotRun(sources[0]!, 20, 30, 1).train;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   trainClassifier(six, { background });
   const sixSeconds = (performance.now() - start) / 1000;
-  checks.push(`train on ${six.length} examples: ${sixSeconds.toFixed(2)} s (< 2 s): ${verdict(sixSeconds < 2)}`);
+  const cpu = process.cpuUsage(cpuStart);
+  const sixCpu = (cpu.user + cpu.system) / 1e6;
+  checks.push(`train on ${six.length} examples: ${sixSeconds.toFixed(2)} s wall, ${sixCpu.toFixed(2)} s CPU (< 2 s): ${verdict(sixSeconds < 2)}`);
   checks.push(`train, few-shot samples: max ${Math.max(...trainSeconds).toFixed(2)} s`);
 
   return [
     `## Few-shot (threshold ${threshold}, mean of ${seeds} seeds): K intents × N examples sampled from the train split`,
     'top-1: right intent on their test rows; in scope: right and at or above the threshold; rejected: off-topic rows below it',
     `(off-topic: ${OTHER_INTENT_ROWS} test rows of intents not sampled, and for CLINC150 ${CLINC_OOS_ROWS} of its oos rows)`,
+    'target: in scope / rejected needed; Arabic: within 8 points of the target, of BANKING77 and of the English mean',
     table(
-      ['K × N', 'data set', 'top-1', 'in scope', 'rejected', 'Bayes top-1', 'Bayes in scope', 'Bayes rejected'],
+      ['K × N', 'data set', 'top-1', 'in scope', 'rejected', 'target (in scope / rejected)', ...systems.slice(1).flatMap(([name]) => [`${name} top-1`, 'in scope', 'rejected'])],
       rows,
     ),
     ...checks,

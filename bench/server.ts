@@ -1,14 +1,16 @@
-// A server under benchmark, in its own process: `switchboard` (the product) or `bare` (express, no logic).
-// Prints its URL on stdout; on an IPC "report" message answers with its peak RSS, then stops on SIGTERM.
+// A server under benchmark, in its own process: `switchboard` (the product, web chat), `bare` (express, no logic),
+// or `telegram` (the product behind the Telegram webhook, its Bot API at BOT_API_ROOT; STORE and DATABASE_URL from
+// the environment). Prints its URL on stdout; answers an IPC "report" with its CPU time and peak RSS
+// (peers/report.ts), then stops on SIGTERM.
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../src/shared/log.ts';
 import { startSwitchboard } from '../src/server/switchboard.ts';
+import { BOT_TOKEN, WEBHOOK_SECRET } from './ask-flow.ts';
+import { serveBenchmark } from './peers/report.ts';
 
 const [mode, dataDir] = process.argv.slice(2);
-let stop: () => Promise<void>;
-let url: string;
 
 if (mode === 'bare') {
   // The same HTTP work as the web chat POST (route, JSON body parsing, a JSON answer) and nothing else.
@@ -19,26 +21,27 @@ if (mode === 'bare') {
   const server: Server = await new Promise((done) => {
     const listening = app.listen(0, '127.0.0.1', () => done(listening));
   });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  stop = () => new Promise((done) => server.close(() => done()));
+  serveBenchmark(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => new Promise((done) => server.close(() => done())));
 } else {
+  const telegram = mode === 'telegram'
+    ? {
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_API_ROOT: process.env.BOT_API_ROOT as string,
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        ...(process.env.STORE === 'postgres' ? { STORE: 'postgres' as const, DATABASE_URL: process.env.DATABASE_URL as string } : {}),
+      }
+    : {};
   const switchboard = await startSwitchboard({
     // Simulated visitors post to sessions they name, from one address, far past the web chat's abuse limits.
     config: {
       PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir ?? '', WEBCHAT_OPEN_SESSIONS: '1',
       WEBCHAT_RATE_LIMIT: [{ count: 1_000_000, perMs: 1_000 }, { count: 1_000_000, perMs: 1_000 }],
+      ...telegram,
     },
     log: createLogger({ level: 'warn' }),
     watch: false,
   });
   // Measure the steady state: the NLP model of a fresh DATA_DIR trains in a worker thread at start.
   await switchboard.intents.ready();
-  url = switchboard.url;
-  stop = switchboard.stop;
+  serveBenchmark(switchboard.url, switchboard.stop);
 }
-
-process.on('message', (message) => {
-  if (message === 'report') process.send?.({ maxRssMb: process.resourceUsage().maxRSS / 1024 });
-});
-process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-process.stdout.write(`${url}\n`);

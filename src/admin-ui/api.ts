@@ -134,6 +134,8 @@ export interface TranscriptMessage {
   from: string;
   agentId?: string;
   agentName?: string;
+  /** Who wrote a note: the admin's name, or the agent's. */
+  author?: string;
   text: string;
   at: string;
   status?: string;
@@ -179,8 +181,22 @@ export interface Agent {
 
 export interface NlpOverview {
   intents: { name: string; team?: string; examples: string[]; languages: string[] }[];
-  eval?: { accuracy: number; at?: string };
+  eval?: NlpEval;
   warnings: string[];
+}
+
+/** Cross-validation of the training data, computed after each training (shares from 0 to 1). */
+export interface NlpEval {
+  at: string;
+  dataHash: string;
+  folds: number;
+  threshold: number;
+  examples: number;
+  accuracy: number;
+  acceptedAccuracy: number;
+  intents: { intent: string; examples: number; accuracy: number }[];
+  confused: { intent: string; mistakenFor: string; count: number }[];
+  background: { sentences: number; rejected: number | null };
 }
 
 export interface NlpTry {

@@ -57,7 +57,7 @@ const NAV: { path: string; label: StringKey; when?: () => boolean }[] = [
   { path: 'whatsapp', label: 'navWhatsapp', when: () => settings.whatsappWeb },
 ];
 
-function Page({ path, token }: { path: string[]; token: string | undefined }) {
+function Page({ path }: { path: string[] }) {
   const [section, id, sub] = path;
   switch (section ?? 'queue') {
     case 'queue': return <QueueBoard />;
@@ -67,7 +67,7 @@ function Page({ path, token }: { path: string[]; token: string | undefined }) {
     case 'team': return <TeamPage />;
     case 'nlp': return <NlpPage />;
     case 'reports': return <ReportsPage />;
-    case 'whatsapp': return settings.whatsappWeb ? <WhatsAppPage token={token} /> : <Notice kind="info">{t('notFound')}</Notice>;
+    case 'whatsapp': return settings.whatsappWeb ? <WhatsAppPage /> : <Notice kind="info">{t('notFound')}</Notice>;
     default: return <Notice kind="info">{t('notFound')}</Notice>;
   }
 }
@@ -80,7 +80,7 @@ function LanguageSwitch() {
   );
 }
 
-function Shell({ onSignOut, token }: { onSignOut: () => void; token: string | undefined }) {
+function Shell({ onSignOut }: { onSignOut: () => void }) {
   const path = useRoute();
   const [menuOpen, setMenuOpen] = useState(false);
   const [connected, setConnected] = useState(false);
@@ -103,7 +103,7 @@ function Shell({ onSignOut, token }: { onSignOut: () => void; token: string | un
         ))}
       </nav>
       <main>
-        <Page path={path} token={token} />
+        <Page path={path} />
       </main>
     </div>
   );
@@ -113,8 +113,6 @@ type Auth = { state: 'checking' } | { state: 'out'; reason?: string } | { state:
 
 function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
-  // The token typed at sign-in, kept in this page's memory only (never stored): the WhatsApp QR page asks for it.
-  const [token, setToken] = useState<string | undefined>(undefined);
   const [, rerender] = useState(0);
   useEffect(() => onLangChange(() => rerender((n) => n + 1)), []);
   useEffect(() => {
@@ -140,7 +138,6 @@ function App() {
   const signOut = async () => {
     await api('POST', '/api/logout').catch(() => undefined);
     disconnectLive();
-    setToken(undefined);
     setAuth({ state: 'out' });
   };
 
@@ -151,14 +148,11 @@ function App() {
       <Login
         reason={auth.reason}
         language={<LanguageSwitch />}
-        onSignedIn={(typed) => {
-          setToken(typed);
-          setAuth({ state: 'in' });
-        }}
+        onSignedIn={() => setAuth({ state: 'in' })}
       />
     );
   }
-  return <Shell onSignOut={signOut} token={token} />;
+  return <Shell onSignOut={signOut} />;
 }
 
 applyLang();

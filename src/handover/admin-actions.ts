@@ -48,7 +48,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
     case 'note': {
       tx.addMessage({
         contactId: conversation.contactId, conversationId: id, channel: conversation.channel,
-        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', text: action.text, at: stamp(ctx),
+        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', author: admin.name, text: action.text, at: stamp(ctx),
       });
       return done(`Note added to #${id} (only agents see it).`, id);
     }

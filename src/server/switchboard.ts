@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import type { Request } from 'express';
 import type { Channel, Deliver } from '../types.ts';
 import { FileMediaStore, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
@@ -23,7 +24,7 @@ import { AGENT_COMMANDS } from '../handover/commands.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
-import { mountAdmin } from './admin/index.ts';
+import { AdminAuth, mountAdmin } from './admin/index.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
 import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
 import { PostgresStore } from '../store/postgres/store.ts';
@@ -34,6 +35,7 @@ import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../shared/confidence.ts';
 import type { Logger } from '../shared/log.ts';
 
 /**
@@ -202,6 +204,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       cacheDir: resolve(dataDir, 'store', 'nlp-cache'),
       log: log.child({ part: 'nlp' }),
       watch,
+      // The dashboard's eval figures, at the threshold a classify step uses unless it sets its own.
+      ...(config.ADMIN_TOKEN ? { evaluateAt: DEFAULT_CONFIDENCE_THRESHOLD } : {}),
     });
     const parts = { store, flows, directory, intents };
     // What an admin published in another process is read here too, at once (it shares DATA_DIR).
@@ -215,7 +219,13 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     if (config.WEBCHAT_OPEN_SESSIONS === '1') {
       log.warn('WEBCHAT_OPEN_SESSIONS=1: anyone who knows or guesses a web chat session name reads and writes in it; for development only, never in production');
     }
-    const { channels, webchat } = createChannels(config, { ...parts, signIn, ...(fanout ? { fanout } : {}) }, log, now, options.whatsappWeb);
+    // One set of sign-in checks for the admin API and the WhatsApp QR page, so a cookie signed out is refused by both.
+    const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
+    const { channels, webchat } = createChannels(config, {
+      ...parts, signIn,
+      ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
+      ...(fanout ? { fanout } : {}),
+    }, log, now, options.whatsappWeb);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
@@ -235,6 +245,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     for (const channel of channels) channel.mount?.(routes);
     mountAdmin(routes, {
       token: config.ADMIN_TOKEN, store, directory, flows, intents, media, feed, now,
+      ...(adminAuth ? { auth: adminAuth } : {}),
       publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
       act: running.act,
       log: log.child({ part: 'admin' }),
@@ -385,12 +396,12 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; fanout?: Fanout },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
 ): { channels: Channel[]; webchat: WebchatChannel } {
-  const { store, directory, signIn } = parts;
+  const { store, directory, signIn, adminSignedIn } = parts;
   const [perSession, perAddress] = config.WEBCHAT_RATE_LIMIT ?? [];
   const [streamsPerSession, streamsPerAddress] = config.WEBCHAT_STREAM_LIMIT ?? [];
   const webchat = createWebchatChannel({
@@ -468,6 +479,7 @@ function createChannels(
       dataDir: resolve(config.DATA_DIR, 'whatsapp-web'),
       ...(config.CHROMIUM_PATH ? { chromiumPath: config.CHROMIUM_PATH } : {}),
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
+      ...(adminSignedIn ? { adminSignedIn } : {}),
       ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
       log: log.child({ channel: WHATSAPP_WEB }),
       agentNumbers: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === WHATSAPP_WEB).map((i) => i.id)),

@@ -11,6 +11,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined || expected === '') return false;
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  let expectedDigest = expectedDigests.get(expected);
+  if (!expectedDigest) {
+    // A few configured secrets, compared on every webhook: each is hashed once.
+    if (expectedDigests.size >= 64) expectedDigests.clear();
+    expectedDigest = digest(expected);
+    expectedDigests.set(expected, expectedDigest);
+  }
+  return timingSafeEqual(digest(given), expectedDigest);
 }
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const expectedDigests = new Map<string, Buffer>();

@@ -13,13 +13,16 @@ export interface JsonLinesRead {
 
 /**
  * Reads a JSON-lines file that only ever grows by whole lines, in chunks (it may be larger than a string can be),
- * handing each parsed line and its 1-based number to `onLine`. An unfinished last line (no newline: a write cut
+ * handing each parsed line, its 1-based number and where it is (bytes, newline excluded) to `onLine`. An unfinished last line (no newline: a write cut
  * short by a crash, never acknowledged) is truncated away; any other line that does not parse is an error naming
  * the file and line. A missing file reads as empty.
  *
  *     await readJsonLines('/data/store/journal.jsonl', (value, line) => replay(value, line));
  */
-export async function readJsonLines(path: string, onLine: (value: unknown, line: number) => void): Promise<JsonLinesRead> {
+export async function readJsonLines(
+  path: string,
+  onLine: (value: unknown, line: number, at: { offset: number; length: number }) => void,
+): Promise<JsonLinesRead> {
   let file: FileHandle;
   try {
     file = await open(path, 'r');
@@ -35,6 +38,8 @@ export async function readJsonLines(path: string, onLine: (value: unknown, line:
     for (;;) {
       const { bytesRead } = await file.read(chunk, 0, chunkBytes, null);
       if (bytesRead === 0) break;
+      // The file offset of `data`'s first byte.
+      const base = total - rest.length;
       total += bytesRead;
       const data = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       let start = 0;
@@ -46,7 +51,7 @@ export async function readJsonLines(path: string, onLine: (value: unknown, line:
         } catch (error) {
           throw new CorruptStoreError(path, line, `not valid JSON (${(error as Error).message})`);
         }
-        onLine(value, line);
+        onLine(value, line, { offset: base + start, length: end - start });
         start = end + 1;
       }
       // Copied: `chunk` is reused by the next read.

@@ -1,5 +1,6 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
+import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -99,7 +100,17 @@ function addSorted(ids: number[], id: number): void {
 export class StoreState {
   readonly contacts = new Map<string, Contact>();
   readonly conversations = new Map<number, Conversation>();
+  /**
+   * The messages held in memory: those not yet archived (the recent ones), those waiting to be sent or being sent,
+   * and archived ones read back to be changed. Every other message is only in `archived`, read from disk on demand.
+   */
   readonly messages = new Map<number, Message>();
+  /** Where the archived messages are in messages.jsonl. */
+  readonly archived = new ArchiveIndex();
+  /** The channel message ids of archived messages; `#inbound` and `#byChannelId` hold those of messages in memory. */
+  readonly #archivedChannelIds = new ArchivedChannelIds();
+  /** Messages stored, in memory or archived. */
+  messageCount = 0;
   readonly #docs = new Map<string, Map<string, unknown>>();
   readonly #contactByIdentity = new Map<string, string>();
   readonly #openByContact = new Map<string, number>();
@@ -153,12 +164,14 @@ export class StoreState {
   }
 
   hasInbound(channel: string, channelMessageId: string): boolean {
-    return this.#inbound.has(identityKey(channel, channelMessageId));
+    const key = identityKey(channel, channelMessageId);
+    return this.#inbound.has(key) || this.#archivedChannelIds.highest(key, true) !== undefined;
   }
 
   /** Id of the message (inbound or outbound) with this channel message id; the highest one if several share it. */
   messageIdByChannelId(channel: string, channelMessageId: string): number | undefined {
-    return this.#byChannelId.get(identityKey(channel, channelMessageId));
+    const key = identityKey(channel, channelMessageId);
+    return this.#byChannelId.get(key) ?? this.#archivedChannelIds.highest(key, false);
   }
 
   /** Ids of the open conversations, ascending. */
@@ -310,6 +323,10 @@ export class StoreState {
 
   #removeMessage(id: number): void {
     const message = this.messages.get(id);
+    // An archived message not in memory (an erase replayed at recovery): the store's lookups skip ids it no longer
+    // finds, so what stays of it in the contact, conversation, address and channel id indexes is never read.
+    if (this.archived.has(id) || message) this.messageCount -= 1;
+    this.archived.delete(id);
     if (!message) return;
     // As if it became a message nobody sends: out of the pending and sending indexes.
     this.#trackOutbound(message, { ...message, direction: 'in' });
@@ -422,22 +439,36 @@ export class StoreState {
     this.lastConversationId = Math.max(this.lastConversationId, id);
   }
 
+  /**
+   * Lets the memory of message `id` go now that its line at `offset` (`length` bytes) of the archive is durable,
+   * unless it changed since (`expected` is no longer its object), is still to be sent, or has no address yet (a
+   * message of an older version, addressed after recovery).
+   */
+  archive(id: number, offset: number, length: number, expected?: Message): void {
+    const message = this.messages.get(id);
+    if (!message || (expected !== undefined && message !== expected)) return;
+    if (message.status === 'pending' || message.status === 'sending' || message.address === undefined) return;
+    this.archived.set(id, offset, length);
+    this.messages.delete(id);
+    if (message.channelMessageId === undefined) return;
+    const key = identityKey(message.channel, message.channelMessageId);
+    const inbound = message.direction === 'in';
+    if (inbound) this.#inbound.delete(key);
+    if (this.#byChannelId.get(key) === id) this.#byChannelId.delete(key);
+    this.#archivedChannelIds.add(key, id, inbound);
+  }
+
+  /** Holds an archived message read back from disk in memory again, so that a change to it sees what it replaces. */
+  cache(message: Message): void {
+    if (!this.messages.has(message.id)) this.messages.set(message.id, message);
+  }
+
   #putMessage(message: Message): void {
     const { id } = message;
     const previous = this.messages.get(id);
-    if (!previous) {
-      if (message.contactId !== undefined) {
-        const ofContact = this.#messagesByContact.get(message.contactId);
-        if (ofContact) insertSorted(ofContact, id);
-        else this.#messagesByContact.set(message.contactId, [id]);
-      }
-      if (message.address !== undefined) this.#indexAddress(message);
-      if (message.conversationId !== undefined) {
-        const ofConversation = this.#messagesByConversation.get(message.conversationId);
-        if (ofConversation) insertSorted(ofConversation, id);
-        else this.#messagesByConversation.set(message.conversationId, [id]);
-      }
-    }
+    // An archived message not in memory is in the indexes already; what changes in a settled message (its delivery,
+    // a failure reported later) touches none of them.
+    if (!previous && !this.archived.has(id)) this.#indexNew(message);
     if (message.direction === 'in' && message.channelMessageId !== undefined) {
       this.#inbound.add(identityKey(message.channel, message.channelMessageId));
     }
@@ -445,6 +476,43 @@ export class StoreState {
     this.#trackOutbound(previous, message);
     this.messages.set(id, message);
     this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /**
+   * Recovery of one archive line: the message indexed as `archive` would leave it, without making it an object in
+   * memory first (at millions of lines, that garbage was most of the peak memory of opening). A message that must
+   * stay in memory (in memory already, to be sent, or without an address) goes the usual way.
+   */
+  restoreArchived(message: Message, offset: number, length: number): void {
+    const { id } = message;
+    if (this.messages.has(id) || message.status === 'pending' || message.status === 'sending' || message.address === undefined) {
+      this.#putMessage(message);
+      this.archive(id, offset, length);
+      return;
+    }
+    if (!this.archived.has(id)) this.#indexNew(message);
+    if (message.channelMessageId !== undefined) {
+      this.#archivedChannelIds.add(identityKey(message.channel, message.channelMessageId), id, message.direction === 'in');
+    }
+    this.archived.set(id, offset, length);
+    this.lastMessageId = Math.max(this.lastMessageId, id);
+  }
+
+  /** Counts a message seen for the first time and puts it in the contact, conversation and address indexes. */
+  #indexNew(message: Message): void {
+    const { id } = message;
+    this.messageCount += 1;
+    if (message.contactId !== undefined) {
+      const ofContact = this.#messagesByContact.get(message.contactId);
+      if (ofContact) insertSorted(ofContact, id);
+      else this.#messagesByContact.set(message.contactId, [id]);
+    }
+    if (message.address !== undefined) this.#indexAddress(message);
+    if (message.conversationId !== undefined) {
+      const ofConversation = this.#messagesByConversation.get(message.conversationId);
+      if (ofConversation) insertSorted(ofConversation, id);
+      else this.#messagesByConversation.set(message.conversationId, [id]);
+    }
   }
 
   /** Keeps the pending and sending indexes, and which addresses are ready to send, in step with a message's status. */

@@ -8,7 +8,22 @@ import type { Contact, Conversation, Identity, Message, OpenConversationFilter, 
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
+/** A copy of committed data, which all came through JSON: a JSON round trip is exact, and cheaper than structuredClone. */
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : plain(value));
+
+/**
+ * The JSON text of a record's contact, conversation or message, as `records` made it: the store writes it to the
+ * journal as it is instead of serializing the same object again.
+ */
+export const journalJson = new WeakMap<object, string>();
+
+/** `value` as a fresh object and the JSON text it was read from. */
+function plainWithJson<T extends object>(value: T): T {
+  const json = JSON.stringify(value);
+  const parsed = JSON.parse(json) as T;
+  journalJson.set(parsed, json);
+  return parsed;
+}
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
   contact.identities.some((own) => own.channel === identity.channel && own.id === identity.id);
@@ -31,11 +46,15 @@ interface LiveDoc {
  * records (`records`) and applies them; after `end` it refuses any further use, and `release` (once checked, or
  * failed) tells the state it no longer needs the versions of what it read.
  *
- *     const tx = new BufferedTx(state);
+ *     const tx = new BufferedTx(state, (ids) => loadMessages(ids));
  *     await work(tx); tx.end(); tx.check(); state.commit(tx.records(state.lastMessageId + 1)); tx.release();
  */
+/** Reads committed messages by id, from memory or wherever the store keeps the older ones. */
+export type MessageLoader = (ids: readonly number[]) => Promise<Message[]>;
+
 export class BufferedTx implements Tx {
   readonly #state: StoreState;
+  readonly #load: MessageLoader;
   readonly #start: number;
   /** The live object of every contact, conversation and doc this transaction touched (read or wrote). */
   readonly #contacts = new Map<string, Contact>();
@@ -46,13 +65,16 @@ export class BufferedTx implements Tx {
   readonly #putConversations = new Set<number>();
   readonly #putDocs = new Set<string>();
   readonly #messages: Omit<Message, 'id'>[] = [];
+  /** The JSON text of each of `#messages`, without an id. */
+  readonly #messageJson: string[] = [];
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
   #ended = false;
   #released = false;
 
-  constructor(state: StoreState) {
+  constructor(state: StoreState, load: MessageLoader) {
     this.#state = state;
+    this.#load = load;
     this.#start = state.begin();
   }
 
@@ -128,7 +150,9 @@ export class BufferedTx implements Tx {
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
     this.#assertActive();
     const id = this.#state.messageIdByChannelId(channel, channelMessageId);
-    return id === undefined ? undefined : copy(this.#state.messages.get(id));
+    const [message] = id === undefined ? [] : await this.#load([id]);
+    // An archived message's former channel id may still point at it (see LowdbStore.messageByChannelId).
+    return message?.channel === channel && message.channelMessageId === channelMessageId ? copy(message) : undefined;
   }
 
   async hasInbound(channel: string, channelMessageId: string): Promise<boolean> {
@@ -143,7 +167,7 @@ export class BufferedTx implements Tx {
     this.#assertActive();
     const own = this.#messages.filter((message) => message.conversationId === conversationId);
     const ids = this.#state.messageIdsOfConversation(conversationId);
-    const committed = ids.slice(Math.max(0, ids.length - limit)).map((id) => this.#state.messages.get(id) as Message);
+    const committed = await this.#load(ids.slice(Math.max(0, ids.length - limit)));
     return structuredClone([...committed, ...own].slice(-limit));
   }
 
@@ -183,7 +207,9 @@ export class BufferedTx implements Tx {
 
   addMessage(message: Omit<Message, 'id'>): void {
     this.#assertActive();
-    this.#messages.push(plain(message));
+    const json = JSON.stringify(message);
+    this.#messages.push(JSON.parse(json) as Omit<Message, 'id'>);
+    this.#messageJson.push(json);
   }
 
   putDoc(collection: string, key: string, value: unknown): void {
@@ -265,9 +291,17 @@ export class BufferedTx implements Tx {
   /** The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. */
   records(firstMessageId: number): JournalRecord[] {
     const records: JournalRecord[] = [];
-    for (const id of this.#putContacts) records.push({ contact: plain(this.#contacts.get(id) as Contact) });
-    for (const id of this.#putConversations) records.push({ conversation: plain(this.#conversations.get(id) as Conversation) });
-    this.#messages.forEach((message, index) => records.push({ message: { ...message, id: firstMessageId + index } }));
+    for (const id of this.#putContacts) records.push({ contact: plainWithJson(this.#contacts.get(id) as Contact) });
+    for (const id of this.#putConversations) records.push({ conversation: plainWithJson(this.#conversations.get(id) as Conversation) });
+    this.#messages.forEach((message, index) => {
+      const id = firstMessageId + index;
+      const numbered = { id, ...message } as Message;
+      const json = this.#messageJson[index] as string;
+      // The id goes in front of the JSON the message was added as, unless it carried an id of its own (ignored).
+      if (!('id' in message)) journalJson.set(numbered, json === '{}' ? `{"id":${id}}` : `{"id":${id},${json.slice(1)}`);
+      else numbered.id = id;
+      records.push({ message: numbered });
+    });
     for (const name of this.#putDocs) {
       const { collection, key, value } = this.#docs.get(name) as LiveDoc;
       records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, plain(value)] });

@@ -142,6 +142,8 @@ export interface Message {
   /** Who wrote it: the customer, the bot, an agent, or an internal note no customer sees. */
   from: 'contact' | 'bot' | 'agent' | 'note';
   agentId?: string;
+  /** Who wrote a note that no agent wrote: the admin's name (`X-Admin-Name`, else "admin"). An agent's note has `agentId`. */
+  author?: string;
   text: string;
   choices?: { id: string; title: string }[];
   /** The button id the customer pressed. */

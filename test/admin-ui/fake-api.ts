@@ -16,7 +16,7 @@ interface FakeConversation {
   contactId: string; openedAt: string; queuedAt?: string; assignedAt?: string; closedAt?: string; closingNote?: string; flow: string;
   fields: Record<string, string>;
 }
-interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string }[] }
+interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: string; author?: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string }[] }
 interface FakeContact { id: string; name?: string; identities: { channel: string; id: string }[]; fields: Record<string, string>; tags: string[]; createdAt: string; updatedAt: string }
 
 export interface FakeApi {
@@ -24,6 +24,8 @@ export interface FakeApi {
   token: string;
   /** Requests the fake answered, as "METHOD /path" (to check what the dashboard sent). */
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown }[];
+  /** Changes an agent's status or load and says so on the event stream (`agents`), as the runtime does. */
+  setAgent(id: string, change: { status?: 'online' | 'away' | 'offline'; open?: number }): void;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,9 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const started = new Date(Date.now() - 3 * 86_400_000).toISOString();
   for (const [name, source] of Object.entries(options.flows)) flows.set(name, [{ version: versionOf(source), source, publishedAt: started, publishedBy: 'admin' }]);
   let team = { version: versionOf(TEAM_YAML), source: TEAM_YAML };
-  const agents = [{ id: 'omar', name: 'Omar', teams: ['Billing', 'Support'], status: 'online' as const, open: 0, maxOpen: 3, lastSeenAt: started }];
+  const agents: { id: string; name: string; teams: string[]; status: 'online' | 'away' | 'offline'; open: number; maxOpen: number; lastSeenAt: string }[] = [
+    { id: 'omar', name: 'Omar', teams: ['Billing', 'Support'], status: 'online', open: 0, maxOpen: 3, lastSeenAt: started },
+  ];
   const conversations: FakeConversation[] = [];
   const messages: FakeMessage[] = [];
   const contacts = new Map<string, FakeContact>();
@@ -89,10 +93,12 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     next();
   });
   mountDashboard(app, { whatsappWeb: options.whatsappWeb === true });
-  // WhatsApp Web's link page answers JSON to the admin token, as src/channels/whatsapp-web/qr-page.ts does.
+  // WhatsApp Web's link page answers JSON to the admin token or the dashboard's sign-in cookie, as
+  // src/channels/whatsapp-web/qr-page.ts does.
   app.get('/whatsapp/qr', (req, res) => {
-    if (req.get('authorization') !== `Bearer ${token}`) {
-      res.status(401).json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>' });
+    const cookie = /(?:^|;\s*)sb_admin=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
+    if (req.get('authorization') !== `Bearer ${token}` && !(cookie && sessions.has(cookie))) {
+      res.status(401).json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>, or sign in to the dashboard' });
       return;
     }
     res.json({ state: 'waiting-for-scan', up: false, reason: 'not linked: scan the QR code', since: started, qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="5" height="5"/><rect x="5" y="5" width="5" height="5"/></svg>' });
@@ -268,7 +274,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         Object.assign(conversation, { stage: 'bot', agentId: undefined });
         break;
       case 'note':
-        messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'note', text: String(req.body?.text ?? ''), at: now });
+        messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'note', author: req.get('x-admin-name') ?? 'admin', text: String(req.body?.text ?? ''), at: now });
         break;
       default:
         res.status(404).json({ error: 'no such action' });
@@ -311,7 +317,12 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   api.get('/nlp', (_req, res) => {
     res.json({
       intents: Object.entries(intents).map(([name, examples]) => ({ name, examples, languages: [...new Set(examples.map((text) => (/\p{Script=Arabic}/u.test(text) ? 'ar' : 'en')))].sort() })),
-      eval: { accuracy: 0.914, at: started },
+      eval: {
+        at: started, dataHash: '0123456789abcdef', folds: 5, threshold: 0.45, examples: 60, accuracy: 0.914, acceptedAccuracy: 0.781,
+        intents: [{ intent: 'tech_support', examples: 25, accuracy: 0.84 }, { intent: 'billing', examples: 35, accuracy: 0.966 }],
+        confused: [{ intent: 'tech_support', mistakenFor: 'billing', count: 3 }, { intent: 'billing', mistakenFor: 'tech_support', count: 1 }],
+        background: { sentences: 664, rejected: 0.64 },
+      },
       warnings: [],
     });
   });
@@ -361,6 +372,10 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     url: `http://127.0.0.1:${port}`,
     token,
     requests,
+    setAgent: (id, change) => {
+      Object.assign(agents.find((agent) => agent.id === id)!, change);
+      emit('agents', {});
+    },
     stop: () => new Promise<void>((done) => {
       for (const stream of streams) stream.end();
       server.closeAllConnections();

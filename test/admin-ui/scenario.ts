@@ -128,7 +128,9 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
     await page.locator('.details .team', { hasText: options.transferTo }).waitFor();
     await page.locator('#note-text').fill('Refund checked <i>twice</i>');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.locator('.message.note .text', { hasText: 'Refund checked <i>twice</i>' }).waitFor();
+    const note = page.locator('.message.note', { hasText: 'Refund checked <i>twice</i>' });
+    await note.waitFor();
+    expect(await note.locator('.author').innerText()).toContain('Mona'); // who wrote it: the name given at sign-in
     await shot(page, 'transcript-desktop-en');
 
     // Reports: a chart is drawn (pixels on its canvas).
@@ -201,6 +203,13 @@ export async function phoneInArabic(browser: Browser, options: Pick<ScenarioOpti
     await page.goto(`${options.url}/admin#/reports`);
     await page.locator('.chart canvas').first().waitFor();
     await shot(page, 'reports-phone-ar');
+    expect(await fits()).toBe(true);
+
+    // The intents page: its eval figures (or the note that they are being computed) in Arabic.
+    await page.goto(`${options.url}/admin#/nlp`);
+    await page.locator('.eval h2', { hasText: 'مدى نجاح الأمثلة في تعليم البوت' }).waitFor();
+    await page.locator('table.list').waitFor();
+    await shot(page, 'nlp-phone-ar');
     expect(await fits()).toBe(true);
 
     await page.goto(`${options.url}/admin#/conversations`);

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
-import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, signIn, withPage } from './scenario.ts';
+import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, shot, signIn, withPage } from './scenario.ts';
 
 const title = hasChromium
   ? 'the dashboard in Chromium, against the fake admin API'
@@ -65,11 +65,18 @@ describe.skipIf(!hasChromium)(title, () => {
     try {
       await withPage(browser, 'whatsapp', { viewport: { width: 1280, height: 900 } }, async (page) => {
         await signIn(page, withWhatsApp.url, withWhatsApp.token);
+        // A new visit, signed in by the cookie alone: the code shows without asking for the token again.
+        await page.reload();
         await page.locator('nav a[href="#/whatsapp"]').click();
         const qr = page.locator('.qr img');
         await qr.waitFor();
         expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
         expect(await page.locator('.qr').innerText()).toContain('not linked');
+        expect(await page.locator('input[type="password"]').count()).toBe(0);
+        const asked = withWhatsApp.requests.filter((request) => request.path === '/whatsapp/qr');
+        expect(asked.length).toBeGreaterThan(0);
+        for (const request of asked) expect(request.headers.authorization).toBeUndefined();
+        await shot(page, 'whatsapp-desktop-en');
         await page.goto(`${fake.url}/admin`);
         await signIn(page, fake.url, fake.token);
         expect(await page.locator('nav a[href="#/whatsapp"]').count()).toBe(0);
@@ -92,9 +99,32 @@ describe.skipIf(!hasChromium)(title, () => {
 
       await page.locator('nav a[href="#/nlp"]').click();
       await page.locator('tr[data-intent="billing"]').waitFor();
+      // The eval figures of the model in service: overall, per intent, and what is mixed up.
+      expect(await page.locator('.eval [data-figure="accuracy"]').innerText()).toContain('91.4%');
+      expect(await page.locator('.eval [data-figure="confident"]').innerText()).toMatch(/78\.1%\s+Right and confident \(≥ 45%\)/);
+      expect(await page.locator('.eval [data-figure="background"]').innerText()).toContain('64%');
+      expect(await page.locator('tr[data-intent="tech_support"] .accuracy').innerText()).toBe('84%');
+      expect(await page.locator('.eval .confused li').first().innerText()).toBe('tech_support taken for billing × 3');
+      expect(await page.locator('.eval').innerText()).toContain('5-fold cross-validation');
+      await shot(page, 'nlp-desktop-en');
       await page.getByRole('searchbox', { name: 'Try a sentence' }).fill('charged twice');
       await page.getByRole('button', { name: 'Try', exact: true }).click();
       expect(await page.locator('.tried').innerText()).toContain('billing · confidence 87%');
+    });
+  }, 60_000);
+
+  it('refreshes the team page when an agent’s status or load changes (the live `agents` event)', async () => {
+    await withPage(browser, 'team', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/team`);
+      const omar = page.locator('tr[data-agent="omar"]');
+      await omar.locator('.status-online').waitFor();
+      await page.locator('.live.on').waitFor();
+      fake.setAgent('omar', { status: 'away', open: 2 });
+      await omar.locator('.status-away').waitFor();
+      expect(await omar.innerText()).toContain('2 / 3');
+      fake.setAgent('omar', { status: 'online', open: 0 });
+      await omar.locator('.status-online').waitFor();
     });
   }, 60_000);
 

@@ -420,6 +420,66 @@ describe('compaction', () => {
   });
 });
 
+describe('history on disk', () => {
+  it('keeps archived messages out of memory, reads them back whole, and still refuses their inbound ids again', async () => {
+    const dir = await tempDirs.make();
+    const opened: { messages?: number; inMemory?: number }[] = [];
+    const store = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
+    for (let n = 0; n < 40; n++) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    const [, reply] = await storedMessages(store, 'ann', 'ann-0');
+    await store.markDelivery(reply?.id ?? 0, { channelMessageId: 'wire-old' });
+    await store.recordDelivery(reply?.id ?? 0, 'read');
+    const before = await store.messagesOfAddress('webchat', 'ann');
+    expect(before).toHaveLength(120);
+    await store.close();
+
+    const reopened = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0, log: (_level, msg, extra) => msg === 'store opened' && opened.push(extra as never) });
+    // Everything settled was archived; the pending replies wait in memory to be sent.
+    expect(opened[0]).toMatchObject({ messages: 120 });
+    expect(opened[0]?.inMemory).toBeLessThan(120);
+    expect(await reopened.messagesOfAddress('webchat', 'ann')).toEqual(before);
+    expect(await reopened.messageByChannelId('webchat', 'wire-old')).toMatchObject({ id: reply?.id, status: 'sent', delivery: 'read' });
+    expect(await reopened.lastInboundAt('webchat', 'ann')).toBe(before.at(-3)?.at);
+    const again = await reopened.transaction('ann', async (tx) => {
+      const seen = await tx.hasInbound('webchat', 'ann-0');
+      if (!seen) tx.addMessage({ ...before[0]!, id: undefined } as never);
+      return seen;
+    });
+    expect(again).toBe(true);
+    // An archived message changed later is read back, changed, and found by its new channel id after a restart.
+    await reopened.markDelivery(reply?.id ?? 0, { channelMessageId: 'wire-new' });
+    await reopened.close();
+    const third = await openStore({ dir });
+    expect(await third.messageByChannelId('webchat', 'wire-new')).toMatchObject({ id: reply?.id, text: reply?.text });
+    expect(await third.messageByChannelId('webchat', 'wire-old')).toBeUndefined();
+    expect(await third.messageCount()).toBe(120);
+    await third.close();
+  });
+});
+
+describe('erasing with history on disk', () => {
+  it('erases a contact whose messages are archived, and keeps every other archived message readable, also after a restart', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
+    for (let n = 0; n < 15; n++) {
+      await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+      await store.transaction('bob', (tx) => handleMessage(tx, 'bob', `bob-${n}`));
+    }
+    const bob = await store.messagesOfAddress('webchat', 'bob');
+    const ann = await store.contactByIdentity('webchat', 'ann');
+    expect(await store.eraseContact(ann?.id ?? '')).toMatchObject({ messages: 45 });
+    expect(await store.messagesOfAddress('webchat', 'bob')).toEqual(bob);
+    expect(await store.messageByChannelId('webchat', 'ann-3')).toBeUndefined();
+    expect(await store.messageCount()).toBe(45);
+    await store.close();
+    expect(await readFile(join(dir, 'messages.jsonl'), 'utf8')).not.toContain('ann-');
+    const reopened = await openStore({ dir, recentMessages: 0 });
+    expect(await reopened.messagesOfAddress('webchat', 'bob')).toEqual(bob);
+    expect(await reopened.messageCount()).toBe(45);
+    await reopened.close();
+  });
+});
+
 describe('compaction crash safety', () => {
   it('recovers the same state after a crash between any two compaction steps', async () => {
     // A store with an archive, a snapshot, and journal lines the snapshot does not include.

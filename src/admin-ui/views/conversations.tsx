@@ -106,11 +106,13 @@ const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot'
 function Message({ message }: { message: TranscriptMessage }) {
   const role = message.from === 'note' ? 'note' : message.direction === 'in' || message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot';
   const delivery = message.delivery ?? message.status;
+  // A note says who wrote it (an admin by the name they signed in with, or an agent); a reply, which agent.
+  const who = role === 'note' ? message.author ?? message.agentName ?? message.agentId : role !== 'contact' && message.agentId ? message.agentName ?? message.agentId : undefined;
   return (
     <li class={`message ${role}`} data-from={message.from}>
       <div class="message-head">
         <strong>{t(FROM[role] ?? 'fromBot')}</strong>
-        {message.agentId && role !== 'contact' ? <span class="muted"> · {message.agentName ?? message.agentId}</span> : null}
+        {who ? <span class="muted author"> · <bdi>{who}</bdi></span> : null}
         <span class="muted"> · {when(message.at)}</span>
       </div>
       {message.text ? <p class="text" dir="auto">{message.text}</p> : null}

@@ -5,7 +5,7 @@ import { adminName, api, ApiError, setAdminName } from '../api.ts';
 import { t } from '../i18n.ts';
 import { errorMessage, Notice } from '../ui.tsx';
 
-export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: string) => void; reason?: string | undefined; language: ComponentChildren }) {
+export function Login({ onSignedIn, reason, language }: { onSignedIn: () => void; reason?: string | undefined; language: ComponentChildren }) {
   const [token, setToken] = useState('');
   const [name, setName] = useState(adminName());
   const [error, setError] = useState<string | undefined>(reason);
@@ -17,7 +17,7 @@ export function Login({ onSignedIn, reason, language }: { onSignedIn: (token: st
     try {
       setAdminName(name);
       await api('POST', '/api/login', { token });
-      onSignedIn(token);
+      onSignedIn();
     } catch (failure) {
       setError(
         failure instanceof ApiError && failure.status === 401 ? t('badToken')

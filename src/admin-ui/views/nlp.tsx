@@ -1,9 +1,10 @@
-// NLP: the intents and their examples, what the training data check warns about, the latest evaluation, trying a
+// NLP: the intents and their examples, what the training data check warns about, the eval figures of the model in
+// service (cross-validation of the admin's examples: see bot/nlp/cross-validation.ts), trying a
 // sentence (which intent, how sure, the nearest examples), adding an example and retraining. A misrouted customer
 // message is taught from its transcript (TeachIntent, below).
 import { useState } from 'preact/hooks';
-import { api, type NlpOverview, type NlpTry } from '../api.ts';
-import { t } from '../i18n.ts';
+import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
+import { t, when } from '../i18n.ts';
 import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -45,6 +46,39 @@ function TeachForm({ text, messageId }: { text: string; messageId?: number | str
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
     </form>
   );
+}
+
+const percent = (share: number): string => `${Math.round(share * 1000) / 10}%`;
+
+/** The eval figures of the model in service: overall, and the intents most often mixed up. */
+function Evaluation({ figures, examples }: { figures: NlpEval | undefined; examples: number }) {
+  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(examples > 0 ? 'evalPending' : 'evalNoData')}</p></section>;
+  const threshold = Math.round(figures.threshold * 100);
+  return (
+    <section class="eval">
+      <h2>{t('evalTitle')}</h2>
+      <div class="figures">
+        <div class="figure" data-figure="accuracy"><div class="value">{percent(figures.accuracy)}</div><div class="label">{t('evalAccuracy')}</div></div>
+        <div class="figure" data-figure="confident"><div class="value">{percent(figures.acceptedAccuracy)}</div><div class="label">{t('evalConfident', { threshold })}</div></div>
+        {figures.background.rejected !== null ? (
+          <div class="figure" data-figure="background"><div class="value">{percent(figures.background.rejected)}</div><div class="label">{t('evalBackground', { threshold })}</div></div>
+        ) : null}
+      </div>
+      <h3>{t('evalConfused')}</h3>
+      {figures.confused.length === 0 ? <p class="muted">{t('evalNoConfusion')}</p> : (
+        <ul class="confused">
+          {figures.confused.map((pair) => <li><span dir="ltr">{pair.intent}</span> {t('evalTakenFor')} <span dir="ltr">{pair.mistakenFor}</span> × {pair.count}</li>)}
+        </ul>
+      )}
+      <p class="muted small">{t('evalHelp', { folds: figures.folds, when: when(figures.at) })}</p>
+    </section>
+  );
+}
+
+/** An intent's accuracy in the eval figures, or a dash. */
+function accuracyOf(figures: NlpEval | undefined, intent: string): string {
+  const found = figures?.intents.find((entry) => entry.intent === intent);
+  return found ? percent(found.accuracy) : '—';
 }
 
 export function NlpPage() {
@@ -89,10 +123,10 @@ export function NlpPage() {
       <Loading loaded={overview}>
         {(data) => (
           <>
-            {data.eval ? <p class="muted">{t('accuracy')}: {Math.round(data.eval.accuracy * 1000) / 10}%</p> : null}
+            <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} />
             {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li dir="ltr">{warning}</li>)}</ul></Notice> : null}
             <table class="list">
-              <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('languages')}</th></tr></thead>
+              <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('intentAccuracy')}</th><th>{t('languages')}</th></tr></thead>
               <tbody>
                 {data.intents.map((intent) => (
                   <tr data-intent={intent.name}>
@@ -104,6 +138,7 @@ export function NlpPage() {
                         <ul class="small">{intent.examples.map((example) => <li><bdi>{example}</bdi></li>)}</ul>
                       </details>
                     </td>
+                    <td data-label={t('intentAccuracy')} class="accuracy"><bdi dir="ltr">{accuracyOf(data.eval, intent.name)}</bdi></td>
                     <td data-label={t('languages')}>{intent.languages.join(', ')}</td>
                   </tr>
                 ))}

@@ -39,7 +39,7 @@ const DEFAULT_FEATURES: FeatureOptions = { charRange: [1, 4], wordWeight: 0.3 };
 const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 2, l2: 1e-6, seed: 1 };
 /** Small data sets get more passes, so that few examples still see enough updates. */
 const MIN_UPDATES = 15_000;
-const MODEL_FORMAT = 'switchboard-intents/3';
+const MODEL_FORMAT = 'switchboard-intents/4';
 /** Two texts this similar (cosine of their vectors) read as the same request to the classifier. */
 export const NEAR_DUPLICATE = 0.8;
 
@@ -134,12 +134,20 @@ export interface Evidence {
   similarity: number;
   /** Share of the text's words the vocabulary knows. */
   coverage: number;
+  /** Mean cosine with the three nearest training examples of the top class. */
+  density: number;
+  /** The usual cosine of an example of the top class with its nearest sibling example (see `typicalSimilarity`). */
+  typical: number;
+  /** Share of the text's character n-grams the vocabulary knows. */
+  charCoverage: number;
 }
 
 class LinearModel implements Model {
   /** Training vectors per class, for the nearest-example similarity. */
   private readonly neighbours: SparseVector[][];
   private readonly scratch: Float32Array;
+  /** Per class: the mean cosine of its examples with their nearest sibling example. */
+  private readonly typical: number[];
 
   constructor(
     readonly intents: readonly string[],
@@ -155,6 +163,7 @@ class LinearModel implements Model {
   ) {
     this.neighbours = neighbours ?? examples.map((texts) => texts.map((text) => vectorizer.transform(text)));
     this.scratch = new Float32Array(vectorizer.size);
+    this.typical = this.neighbours.map((vectors) => typicalSimilarity(vectors, this.scratch));
   }
 
   with(temperature: number, confidence: number[] | undefined): LinearModel {
@@ -167,7 +176,7 @@ class LinearModel implements Model {
    * spread over as many classes as for a text of no intent at all).
    */
   evidence(text: string, without?: number, terms?: Terms): Evidence {
-    const { vector, words } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '', terms);
+    const { vector, words, chars } = this.vectorizer.transformWithCoverage(typeof text === 'string' ? text : '', terms);
     const { index, value } = vector;
     const classes = this.intents.length;
     const scores = new Float64Array(classes);
@@ -187,11 +196,14 @@ class LinearModel implements Model {
       }
       scores[without] = count > 0 ? sum / count : this.bias[without]!;
     }
-    const similarity = this.similarity(vector, top);
+    const nearestOfTop = this.cosines(vector, top).sort((a, b) => b - a);
+    const similarity = nearestOfTop[0] ?? 0;
+    const three = nearestOfTop.slice(0, 3);
+    const density = three.length > 0 ? three.reduce((sum, x) => sum + x, 0) / three.length : 0;
     // Nor is a text that shares no term with any example of the intent it leans to (it leans there only
     // because it lacks the other intents' terms, as a run of one letter does).
     if (similarity === 0) scores.fill(0);
-    return { top, scores, similarity, coverage: words };
+    return { top, scores, similarity, coverage: words, density, typical: this.typical[top] ?? 0, charCoverage: chars };
   }
 
   nearest(text: string, { count = 5, intents = this.intents }: { count?: number; intents?: readonly string[] } = {}): Neighbour[] {
@@ -266,6 +278,29 @@ class LinearModel implements Model {
   }
 }
 
+/** Examples of a class read for its typical similarity: enough for a stable mean, few enough to stay fast on large data. */
+const TYPICAL_SAMPLE = 40;
+
+/** The mean cosine of a class's examples (up to TYPICAL_SAMPLE) with their nearest other example of the class; 0 with one example. */
+function typicalSimilarity(vectors: SparseVector[], scratch: Float32Array): number {
+  const sample = vectors.slice(0, TYPICAL_SAMPLE);
+  if (sample.length < 2) return 0;
+  let total = 0;
+  sample.forEach((v, i) => {
+    let best = 0;
+    for (let k = 0; k < v.index.length; k++) scratch[v.index[k]!] = v.value[k]!;
+    sample.forEach((w, j) => {
+      if (i === j) return;
+      let dot = 0;
+      for (let k = 0; k < w.index.length; k++) dot += scratch[w.index[k]!]! * w.value[k]!;
+      if (dot > best) best = dot;
+    });
+    for (let k = 0; k < v.index.length; k++) scratch[v.index[k]!] = 0;
+    total += best;
+  });
+  return total / sample.length;
+}
+
 /** Softmax probabilities of class scores at a temperature. */
 function probabilitiesOf(scores: Float64Array, temperature: number): Float64Array {
   const probabilities = scores.map((s) => s / temperature);
@@ -282,9 +317,21 @@ function combine(coefficients: number[] | undefined, e: Evidence, temperature: n
   return 1 / (1 + Math.exp(-z));
 }
 
-/** What the confidence is a function of: log-odds of the top probability, similarity, coverage. */
+/**
+ * What the confidence is a function of: log-odds of the top probability; the cosine with the nearest example of
+ * the top intent, the mean with its three nearest, and the nearest less the intent's usual one (an intent whose
+ * examples are all alike asks more of a text than one whose examples vary); the share of the text's words and
+ * character n-grams the vocabulary knows.
+ */
 function confidenceInputs(e: Evidence, temperature: number): number[] {
-  return [logOdds(e.scores, e.top, temperature), e.similarity, e.coverage];
+  return [
+    logOdds(e.scores, e.top, temperature),
+    e.similarity,
+    e.coverage,
+    e.density,
+    e.similarity - e.typical,
+    e.charCoverage,
+  ];
 }
 
 /** Log-odds of the top class's probability, computed without rounding to 0 or 1; 0 with a single class. */
@@ -334,14 +381,14 @@ interface Case {
  * Weight of the out-of-scope cases of each kind, in total, against the in-scope ones (which weigh 1 in
  * total): the share of off-topic text the confidence expects, and so what a threshold rejects.
  */
-const OUT_OF_SCOPE_WEIGHT: Record<Exclude<Case['kind'], 'in scope'>, number> = { 'other intent': 0.8, background: 0.5 };
+const OUT_OF_SCOPE_WEIGHT: Record<Exclude<Case['kind'], 'in scope'>, number> = { 'other intent': 0.5, background: 0.4 };
 /**
  * Up to this many intents the out-of-scope cases weigh in full; above, their weight falls with the square of
  * the ratio. With many intents, an example whose intent is hidden lands on a sibling intent that means nearly
  * the same (a harder case than a request nobody foresaw), and the held-out examples' own mistakes show what
  * doubt looks like: so large data sets keep the calibration they had without out-of-scope cases.
  */
-const FULL_WEIGHT_INTENTS = 12;
+const FULL_WEIGHT_INTENTS = 15;
 /** From this many examples on, one probe on a held-out tenth is enough; below, every example is held out once. */
 const LARGE_DATA = 2_000;
 /** Probes on small data: each holds out one of this many parts of every intent's examples. */
@@ -350,11 +397,14 @@ const FOLDS = 4;
 /**
  * Fits the temperature and the confidence on texts probe models did not train on. Probes are trained with a
  * part of the examples held out (every example once on small data, a tenth on large data), and see three
- * kinds of text: held-out examples (in scope, right or wrong), the same examples as if their intent did not
- * exist (out of scope but close to the domain: what a customer asking for something the admin did not foresee
- * looks like), and the background sentences (out of scope: small talk). The out-of-scope kinds weigh a fixed
- * share against the in-scope ones, whatever the number of examples, so a threshold rejects a comparable share
- * of off-topic text on three intents as on a hundred.
+ * kinds of text: held-out examples (in scope, right or wrong); requests for an intent the probe never saw (out
+ * of scope but close to the domain: what a customer asking for something the admin did not foresee looks
+ * like); and the background sentences (out of scope: small talk). On small data each probe trains without
+ * a quarter of the intents (see `hiddenIntents`) and all their examples are such requests, scored as the
+ * model will score a request nobody foresaw. On large data one probe sees every intent and the held-out
+ * examples stand in, as if their own intent did not exist (cheaper; their weight is small there anyway). The
+ * out-of-scope kinds weigh a fixed share against the in-scope ones, whatever the number of examples, so a
+ * threshold rejects a comparable share of off-topic text on three intents as on a hundred.
  */
 function calibrate(
   examples: Example[],
@@ -363,31 +413,59 @@ function calibrate(
   termsOf: (text: string) => Terms,
   onProgress: (fraction: number) => void,
 ): { temperature: number; confidence: number[] | undefined } {
-  const rounds = examples.length >= LARGE_DATA ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
+  const all = [...new Set(examples.map((e) => e.intent))].sort();
+  const large = examples.length >= LARGE_DATA;
+  const rounds = large ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
   const cases: Case[] = [];
-  let intents = 1;
   rounds.forEach(({ every, offset }, r) => {
     const [rest, heldOut] = holdOut(examples, every, offset);
     if (heldOut.length === 0 || rest.length === 0) return;
-    const probe = train(rest, (f) => onProgress((r + f) / rounds.length));
-    intents = probe.intents.length;
+    const hidden = large ? new Set<string>() : hiddenIntents(all, r);
+    const probe = train(rest.filter((e) => !hidden.has(e.intent)), (f) => onProgress((r + f) / rounds.length));
     const classOf = new Map(probe.intents.map((intent, c) => [intent, c]));
+    // A probe without the hidden intents still scores as many classes as the model will: the missing ones
+    // score like the classes the text does not lean to.
+    const padded = (e: Evidence) => (hidden.size === 0 ? e : { ...e, scores: padScores(e.scores, e.top, hidden.size) });
     for (const e of heldOut) {
+      if (hidden.has(e.intent)) continue;
       const label = classOf.get(e.intent)!;
       const terms = termsOf(e.text);
-      cases.push({ evidence: probe.evidence(e.text, undefined, terms), label, kind: 'in scope' });
-      if (intents > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
+      cases.push({ evidence: padded(probe.evidence(e.text, undefined, terms)), label, kind: 'in scope' });
+      if (hidden.size === 0 && probe.intents.length > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
+    }
+    for (const e of examples) {
+      if (hidden.has(e.intent)) cases.push({ evidence: padded(probe.evidence(e.text, undefined, termsOf(e.text))), label: undefined, kind: 'other intent' });
     }
     for (const text of background) {
-      const evidence = probe.evidence(text, undefined, termsOf(text));
+      const evidence = padded(probe.evidence(text, undefined, termsOf(text)));
       // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
       // is no out-of-scope text for this bot: the admin's word wins.
       if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background' });
     }
   });
-  const weightOf = caseWeights(cases, intents);
+  const weightOf = caseWeights(cases, all.length);
   const temperature = fitTemperature(cases, weightOf);
   return { temperature, confidence: fitConfidence(cases, weightOf, temperature) };
+}
+
+/**
+ * The intents probe `round` trains without, so that their examples show it what a request for an intent
+ * nobody foresaw looks like: every FOLDS-th intent, the rounds taking turns; none when too few would stay.
+ */
+function hiddenIntents(intents: string[], round: number): Set<string> {
+  const groups = Math.min(intents.length, FOLDS);
+  const hidden = intents.filter((_, i) => i % groups === round % groups);
+  return intents.length - hidden.length >= 2 ? new Set(hidden) : new Set();
+}
+
+/** Scores with `missing` more classes, each scoring the mean of the classes other than the top one. */
+function padScores(scores: Float64Array, top: number, missing: number): Float64Array {
+  let sum = 0;
+  for (let c = 0; c < scores.length; c++) if (c !== top) sum += scores[c]!;
+  const fill = scores.length > 1 ? sum / (scores.length - 1) : 0;
+  const out = new Float64Array(scores.length + missing).fill(fill);
+  out.set(scores);
+  return out;
 }
 
 /** The weight of each case: 1 in scope; each out-of-scope kind its share of the in-scope total. */
@@ -456,7 +534,9 @@ function fitConfidence(cases: Case[], weightOf: (c: Case) => number, temperature
   // Newton's method on the L2-regularised log-likelihood; a handful of unknowns, so the system is solved directly.
   const n = 1 + rows[0]!.x.length;
   const w = new Array<number>(n).fill(0);
-  const lambda = 1;
+  // Light: the cases are few on small data, but the inputs say much the same thing, and a strong pull to 0
+  // would blunt the similarity inputs that tell a request nobody foresaw from a right answer.
+  const lambda = 0.1;
   for (let iteration = 0; iteration < 30; iteration++) {
     const gradient = w.map((wi, i) => (i === 0 ? 0 : lambda * wi));
     const hessian = w.map((_, i) => w.map((_, j) => (i === j && i > 0 ? lambda : 0)));

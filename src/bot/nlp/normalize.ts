@@ -50,20 +50,30 @@ export function isLatinWord(token: string): boolean {
 }
 
 const ARABIC_WORD = /^[\u0621-\u064A]+$/;
-const ARABIC_PREFIXES = ['وال', 'فال', 'بال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل'];
+/**
+ * Prefixes with the least letters they must leave. A lone ب, ف or ل starts too many words (بطاقة, فتح, لماذا)
+ * to come off without the article behind it; a lone و comes off a word of five letters or more only.
+ */
+const ARABIC_PREFIXES: [string, number][] = [['وال', 3], ['فال', 3], ['بال', 3], ['كال', 3], ['لل', 3], ['ال', 3], ['و', 4]];
 const ARABIC_SUFFIXES = ['كما', 'هما', 'ها', 'هم', 'هن', 'كم', 'كن', 'نا', 'ات', 'ون', 'ين', 'ان', 'يه', 'ه', 'ي', 'ك'];
+/** Endings that are attached pronouns: before one, a noun's taa marbuta is written ت (بطاقة, بطاقتي). */
+const ARABIC_PRONOUNS = new Set(['كما', 'هما', 'ها', 'هم', 'هن', 'كم', 'كن', 'نا', 'يه', 'ه', 'ي', 'ك']);
 
 /**
- * A light stem of a normalised Arabic word: the article, a leading conjunction or preposition and one
- * pronoun or plural ending come off, as long as three letters stay (so the stem is still a word).
+ * A light stem of a normalised Arabic word: the article (with a leading conjunction or preposition), or a
+ * leading و, and one pronoun or plural ending come off, as long as three letters stay (so the stem is still a
+ * word). Behind a
+ * pronoun, the ت that a taa marbuta (or a feminine plural ات) turns into comes off too, so "my card" and
+ * "the card" share a stem, as do "I received it" and "I received".
  *
- *     arabicStem('وبطاقتي') // 'بطاقت'
+ *     arabicStem('وبطاقتي')  // 'بطاق', as arabicStem('البطاقه')
+ *     arabicStem('تحويلاتي') // 'تحويل'
  */
 export function arabicStem(word: string): string {
   if (!ARABIC_WORD.test(word)) return word;
   let stem = word;
-  for (const prefix of ARABIC_PREFIXES) {
-    if (stem.startsWith(prefix) && stem.length - prefix.length >= 3) {
+  for (const [prefix, least] of ARABIC_PREFIXES) {
+    if (stem.startsWith(prefix) && stem.length - prefix.length >= least) {
       stem = stem.slice(prefix.length);
       break;
     }
@@ -71,6 +81,10 @@ export function arabicStem(word: string): string {
   for (const suffix of ARABIC_SUFFIXES) {
     if (stem.endsWith(suffix) && stem.length - suffix.length >= 3) {
       stem = stem.slice(0, -suffix.length);
+      if (ARABIC_PRONOUNS.has(suffix)) {
+        if (stem.endsWith('ات') && stem.length - 2 >= 3) stem = stem.slice(0, -2);
+        else if (stem.endsWith('ت') && stem.length - 1 >= 3) stem = stem.slice(0, -1);
+      }
       break;
     }
   }

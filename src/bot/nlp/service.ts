@@ -9,11 +9,12 @@ import type { FileError } from '../../shared/file-error.ts';
 import { Reloader } from '../../shared/reloader.ts';
 import { BACKGROUND_FILE, loadBackground } from './background.ts';
 import { loadModel, type Model, type Neighbour, type SavedModel } from './classifier.ts';
+import type { DataEvaluation, SkippedEvaluation } from './cross-validation.ts';
 import type { Example } from './datasets.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
 /** Bump when the features or the model change, so caches made by older code are not used. */
-const CACHE_VERSION = 'switchboard-intents/3';
+const CACHE_VERSION = 'switchboard-intents/4';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */
@@ -23,7 +24,15 @@ export interface IntentServiceOptions {
   log: { info(o: object, msg: string): void; warn(o: object, msg: string): void; error(o: object, msg: string): void };
   /** Follow changes of the training files (default true). */
   watch?: boolean;
+  /**
+   * Cross-validate the data after each training, in another worker thread, at this confidence threshold (the
+   * dashboard's eval figures, cached beside the model); default off.
+   */
+  evaluateAt?: number;
 }
+
+/** The eval figures of the data a model was trained on: when they were computed, and that data's hash. */
+export type IntentEvaluation = (DataEvaluation | SkippedEvaluation) & { at: string; dataHash: string };
 
 /**
  * Classifies texts with the current model; `classify` answers undefined until the first model is ready.
@@ -37,6 +46,8 @@ export class IntentService {
   #errors: FileError[] = [];
   #trainings = 0;
   #worker: Worker | undefined;
+  #evaluation: IntentEvaluation | undefined;
+  #evaluator: Worker | undefined;
   /** The load (or training) under way, if any. */
   #preparing: Promise<void> | undefined;
   #closed = false;
@@ -106,6 +117,11 @@ export class IntentService {
     return this.#errors;
   }
 
+  /** The eval figures of the model in service, once computed (see `evaluateAt`). */
+  evaluation(): IntentEvaluation | undefined {
+    return this.#evaluation?.dataHash === this.#hash ? this.#evaluation : undefined;
+  }
+
   /** How many trainings ran in this process (a cache hit trains nothing). */
   get trainings(): number {
     return this.#trainings;
@@ -116,6 +132,7 @@ export class IntentService {
     this.#closed = true;
     this.#reloader.close();
     void this.#worker?.terminate();
+    void this.#evaluator?.terminate();
   }
 
   /** Remembers `preparation` as the one under way until it settles. */
@@ -155,6 +172,36 @@ export class IntentService {
     this.#hash = hash;
     if (!cached) await this.#store(hash, saved);
     log.info({ intents: saved.intents.length, examples: examples.length, cached: Boolean(cached) }, `NLP model ${hash} in service`);
+    if (this.options.evaluateAt !== undefined) void this.#evaluate(hash, examples, background, this.options.evaluateAt);
+  }
+
+  /** The eval figures of `hash`'s data: from the cache, else computed in a worker and cached. */
+  async #evaluate(hash: string, examples: Example[], background: string[], threshold: number): Promise<void> {
+    const file = join(this.options.cacheDir, `${hash}.eval.json`);
+    try {
+      this.#evaluation = JSON.parse(await readFile(file, 'utf8')) as IntentEvaluation;
+      return;
+    } catch {
+      // Not computed yet for this data.
+    }
+    void this.#evaluator?.terminate(); // figures of older data are no longer wanted
+    const worker = startWorker('eval-worker', { examples, background, threshold });
+    this.#evaluator = worker;
+    try {
+      const figures = await new Promise<DataEvaluation | SkippedEvaluation>((resolve, reject) => {
+        worker.once('message', (message: { evaluation: DataEvaluation | SkippedEvaluation }) => resolve(message.evaluation));
+        worker.once('error', reject);
+        worker.once('exit', () => reject(new Error('the evaluation thread stopped')));
+      });
+      void worker.terminate();
+      if (this.#hash !== hash) return;
+      this.#evaluation = { ...figures, at: new Date().toISOString(), dataHash: hash };
+      await writeFile(`${file}.tmp`, JSON.stringify(this.#evaluation));
+      await rename(`${file}.tmp`, file);
+      this.options.log.info({ accuracy: 'accuracy' in figures ? figures.accuracy : undefined }, `NLP eval figures of ${hash} computed`);
+    } catch (error) {
+      if (!this.#closed && this.#evaluator === worker) this.options.log.warn({}, `the NLP eval figures could not be computed: ${(error as Error).message}`);
+    }
   }
 
   async #cached(hash: string): Promise<SavedModel | undefined> {
@@ -174,7 +221,7 @@ export class IntentService {
       await writeFile(`${file}.tmp`, JSON.stringify(saved));
       await rename(`${file}.tmp`, file);
       for (const name of await readdir(cacheDir)) {
-        if (name !== basename(file)) await rm(join(cacheDir, name), { force: true });
+        if (name !== basename(file) && name !== `${hash}.eval.json`) await rm(join(cacheDir, name), { force: true });
       }
     } catch (error) {
       log.warn({ cacheDir }, `could not cache the NLP model: ${(error as Error).message}`);
@@ -186,7 +233,7 @@ export class IntentService {
     this.#trainings++;
     const started = Date.now();
     log.info({ examples: examples.length, background: background.length }, 'training the NLP model');
-    const worker = startTrainer(examples, background);
+    const worker = startWorker('trainer-worker', { examples, background });
     this.#worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (message: { type: 'progress'; fraction: number; stage: string } | { type: 'done'; model: SavedModel }) => {
@@ -208,13 +255,12 @@ export class IntentService {
 }
 
 /**
- * Starts the training thread. Built (dist/), this module is JavaScript and so is the worker; run from the
- * TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
+ * Starts a thread (training, or evaluation). Built (dist/), this module is JavaScript and so is the worker; run from
+ * the TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
  */
-function startTrainer(examples: Example[], background: string[]): Worker {
-  const workerData = { examples, background };
-  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./trainer-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./trainer-worker.ts', import.meta.url).href;
+function startWorker(name: 'trainer-worker' | 'eval-worker', workerData: object): Worker {
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
+  const entry = new URL(`./${name}.ts`, import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
     eval: true,
     workerData,

@@ -7,6 +7,7 @@ import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { type Channel, type ChannelHost, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { createBotApiClient } from './client.ts';
 import { CommandMenu } from './menu.ts';
 import { startPolling } from './polling.ts';
 import { receiveUpdate } from './receive.ts';
@@ -51,7 +52,12 @@ export interface TelegramOptions {
  */
 export function createTelegramChannel(options: TelegramOptions): Channel {
   const { log, webhookSecret } = options;
-  const api = new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: options.callTimeoutSeconds ?? (options.pollTimeoutSeconds ?? 30) + 15 });
+  const client = createBotApiClient();
+  const api = new Api(options.token, {
+    apiRoot: options.apiRoot,
+    fetch: client.fetch as never,
+    timeoutSeconds: options.callTimeoutSeconds ?? (options.pollTimeoutSeconds ?? 30) + 15,
+  });
   // Only short flood waits (up to 5 s) are waited out here, with one more try; auto-retry also waits before giving
   // up, so a call is held 10 s at most. A longer wait comes out as ChannelSendError with retryAfterMs, for the
   // outbox to wait without holding an HTTP call. Telegram's 5xx and network errors come out at once: the outbox
@@ -129,6 +135,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       offAgents?.();
       await polling?.stop();
       while (background.size > 0) await Promise.allSettled([...background]);
+      await client.close();
     },
   };
 }

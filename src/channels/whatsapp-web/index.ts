@@ -2,7 +2,7 @@
 // reconnects) over a client behind our own interface (client.ts; library.ts is the real one), the QR page
 // (qr-page.ts), messages in (receive.ts, decode.ts for the wire format, identities.ts for lid ↔ phone) and out
 // (send.ts, render.ts), with own-sends.ts telling our sends from the phone owner's and choices.ts the numbered lists.
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import QRCode from 'qrcode';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -32,6 +32,8 @@ export interface WhatsAppWebOptions {
   chromiumPath?: string;
   /** ADMIN_TOKEN, for the QR page; the page is off without it. */
   adminToken?: string;
+  /** Whether a request comes from an admin signed in to the dashboard: the QR page takes its cookie too. */
+  adminSignedIn?: (req: Request) => boolean;
   /** Link by phone number (digits with country code) rather than by QR code. */
   pairingNumber?: string;
   log: Logger;
@@ -112,7 +114,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
   return {
     name: WHATSAPP_WEB,
     mount(app: Express) {
-      mountQrPage(app, { token: options.adminToken, status: () => session.status() });
+      mountQrPage(app, { token: options.adminToken, status: () => session.status(), ...(options.adminSignedIn ? { signedIn: options.adminSignedIn } : {}) });
     },
     async start(started: ChannelHost) {
       host = started;

@@ -1,7 +1,9 @@
 // `GET /whatsapp/qr`: where an admin links the business's WhatsApp to Switchboard. The page shows the session's state,
 // the QR code to scan while it is not linked (or the pairing code, when linking by phone number), and follows
 // WhatsApp's rotations by polling the same address for JSON. A QR code lets whoever scans it put their own account
-// behind the bot, so the page is behind ADMIN_TOKEN (Bearer header, or ?token= for a browser), and is never cached.
+// behind the bot, so the page is behind ADMIN_TOKEN (Bearer header, or ?token= for a browser) or the admin
+// dashboard's sign-in (its cookie, checked by the admin API: the dashboard shows the code without asking for the
+// token again), and is never cached.
 import { randomBytes } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import QRCode from 'qrcode';
@@ -12,6 +14,8 @@ export interface QrPageOptions {
   /** ADMIN_TOKEN; the page is off (404) without it. */
   token: string | undefined;
   status: () => SessionStatus;
+  /** Whether the request is an admin signed in to the dashboard (its cookie), besides the token. */
+  signedIn?: (req: Request) => boolean;
   /** How often the page asks for news (default 2000 ms). */
   pollMs?: number;
 }
@@ -43,7 +47,7 @@ export function mountQrPage(app: Express, options: QrPageOptions): void {
     }
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     const query = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (!sameSecret(bearer ?? query, options.token)) {
+    if (!sameSecret(bearer ?? query, options.token) && !options.signedIn?.(req)) {
       res.status(401).json({ error: 'send Authorization: Bearer <ADMIN_TOKEN>, or open /whatsapp/qr?token=<ADMIN_TOKEN>' });
       return;
     }

@@ -82,6 +82,16 @@ export class AdminAuth {
     next();
   };
 
+  /**
+   * Whether the request carries good admin credentials (the token, or the sign-in cookie), for a read-only page
+   * outside `/api` that the dashboard shows: WhatsApp Web's QR page. It answers nothing and checks no CSRF header.
+   *
+   *     mountQrPage(app, { token, status, signedIn: (req) => auth.signedIn(req) });
+   */
+  signedIn(req: Request): boolean {
+    return this.#credential(req) !== undefined;
+  }
+
   #credential(req: Request): Credential | undefined {
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (bearer !== undefined) return sameSecret(bearer, this.options.token) ? 'bearer' : undefined;

@@ -135,16 +135,21 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(conversation.firstResponseAt !== undefined ? { firstResponseAt: conversation.firstResponseAt } : {}),
       },
       contact: contact ?? null,
-      messages: messages.filter(inTranscript).map((message) => ({
+      messages: messages.filter(inTranscript).map((message) => {
+        const agentName = message.agentId !== undefined ? directory.agent(message.agentId)?.name ?? message.agentId : undefined;
+        return {
         id: message.id, direction: message.direction, from: message.from,
-        ...(message.agentId !== undefined ? { agentId: message.agentId, agentName: directory.agent(message.agentId)?.name ?? message.agentId } : {}),
+        ...(message.agentId !== undefined ? { agentId: message.agentId, agentName } : {}),
+        // A note says who wrote it: an agent (by name) or an admin (notes from before authors were kept: "admin").
+        ...(message.from === 'note' ? { author: message.author ?? agentName ?? 'admin' } : {}),
         text: message.text, at: message.at,
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
         ...(message.choices ? { choices: message.choices } : {}),
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
-      })),
+        };
+      }),
       events: eventsOf(conversation, timeline),
     });
   });

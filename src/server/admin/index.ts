@@ -13,9 +13,15 @@ import { mountReports } from './reports.ts';
 import { mountTeam } from './team.ts';
 
 export type { AdminContext } from './context.ts';
+export { AdminAuth } from './auth.ts';
 
 export interface AdminOptions extends AdminContext {
   token: string | undefined;
+  /**
+   * The sign-in checks, when the caller shares them with another page (the WhatsApp QR page takes the dashboard's
+   * cookie too, and a signed-out cookie must be refused there as well); made here from `token` otherwise.
+   */
+  auth?: AdminAuth;
   /**
    * Mounts the dashboard's page and assets under `/admin` (called only when ADMIN_TOKEN is set; see
    * src/server/dashboard.ts). Without it `/admin` says the dashboard is not part of this build.
@@ -58,7 +64,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
     return;
   }
 
-  const auth = new AdminAuth({ token, now: () => options.now().getTime() });
+  const auth = options.auth ?? new AdminAuth({ token, now: () => options.now().getTime() });
   const open = express.Router();
   auth.mountLogin(open);
   const router = express.Router();

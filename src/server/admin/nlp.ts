@@ -1,4 +1,5 @@
-// `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), what `nlp check` would warn about, adding an
+// `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), what `nlp check` would warn about, the eval
+// figures of the model in service (cross-validation of that data, see bot/nlp/cross-validation.ts), adding an
 // example (a misrouted message, say) to the admin's own training file, retraining, and trying a sentence.
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
@@ -51,8 +52,12 @@ export function mountNlp(router: Router, context: AdminContext): void {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') warnings.push(String(error));
     }
+    // The figures of the model in service; none while they are computed after a training (a few seconds).
+    const evaluation = intents.evaluation();
+    if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
     res.json({
       intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, examples, languages: [...languages].sort() })),
+      ...(evaluation && !('skipped' in evaluation) ? { eval: evaluation } : {}),
       warnings: [...new Set(warnings)],
     });
   });

@@ -140,7 +140,7 @@ describe('saving a model', () => {
 
   it('keeps a fitted confidence (similarity to the nearest examples) through toJSON and loadModel', () => {
     const saved = toy.toJSON();
-    expect(saved.confidence).toHaveLength(4);
+    expect(saved.confidence).toHaveLength(7);
     const restored = loadModel(JSON.parse(JSON.stringify(saved)));
     for (const probe of ['refund please', 'hmm hello', 'عندي سؤال', '']) {
       expect(restored.classify(probe)).toEqual(toy.classify(probe));

@@ -39,10 +39,23 @@ describe('tokenisation', () => {
 
 describe('Arabic light stemming', () => {
   it('takes off the article, a leading conjunction or preposition and one pronoun or plural ending', () => {
-    expect(arabicStem(normalizeText('وبطاقتي'))).toBe('بطاقت');
+    expect(arabicStem(normalizeText('وبطاقتي'))).toBe('بطاق');
     expect(arabicStem(normalizeText('الفاتورة'))).toBe('فاتور');
     expect(arabicStem(normalizeText('بالتطبيق'))).toBe('تطبيق');
     expect(arabicStem('المستخدمين')).toBe('مستخدم');
+  });
+
+  it('gives "my card", "his card" and "the card" one stem, and "my transfers" the stem of "transfer"', () => {
+    const card = arabicStem(normalizeText('البطاقة'));
+    expect(arabicStem(normalizeText('بطاقتي'))).toBe(card);
+    expect(arabicStem(normalizeText('بطاقته'))).toBe(card);
+    expect(arabicStem(normalizeText('تحويلاتي'))).toBe(arabicStem(normalizeText('التحويل')));
+  });
+
+  it('leaves the first letter of a word that only looks like a preposition (بطاقة, بيتي, وقتي)', () => {
+    expect(arabicStem(normalizeText('بطاقة'))).toBe('بطاق');
+    expect(arabicStem('بيتي')).toBe('بيت');
+    expect(arabicStem('وقتي')).toBe('وقت');
   });
 
   it('keeps at least three letters, and leaves other scripts alone', () => {

@@ -235,8 +235,10 @@ describe('Telegram channel, webhook mode', () => {
     const attempts = api.callsOf('sendMessage').map((call) => [call.status, call.params.text]);
     expect(attempts).toEqual([[429, 'Hi Layla!'], [200, 'Hi Layla!'], [200, 'Which team?']]);
     const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
-    const out = (await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'out');
-    expect(out.map((m) => [m.text, m.status])).toEqual([['Hi Layla!', 'sent'], ['Which team?', 'sent']]);
+    const statuses = async () => (await app.store.messagesOfContact(layla!.id, 0)).filter((m) => m.direction === 'out').map((m) => [m.text, m.status]);
+    // The outcome is recorded once the Bot API has answered: a moment after the fake API saw the call.
+    for (let tries = 0; tries < 100 && !(await statuses()).every(([, status]) => status === 'sent'); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await statuses()).toEqual([['Hi Layla!', 'sent'], ['Which team?', 'sent']]);
   });
 
   it('keeps the customer\'s message when the Bot API is down, and sends the reply once it is back', async () => {

@@ -12,6 +12,7 @@ import { readConfig, type Config } from '../../../src/server/config.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog, visitor } from '../../helpers.ts';
 import { FakeWhatsApp, incoming, typedOnPhone } from './fake-client.ts';
+import { signIn } from '../../server/admin/client.ts';
 
 const ADMIN = 'admin-token-0123456789';
 const LAYLA = '15551234567@c.us';
@@ -88,8 +89,8 @@ async function whatsappHealth(app: Switchboard) {
   return (await health(app)).body.channels?.['whatsapp-web'];
 }
 
-async function qrState(app: Switchboard, auth: string | null = `Bearer ${ADMIN}`): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${app.url}/whatsapp/qr`, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) } });
+async function qrState(app: Switchboard, auth: string | null = `Bearer ${ADMIN}`, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${app.url}/whatsapp/qr`, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}), ...headers } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -137,6 +138,13 @@ describe('WhatsApp Web channel', () => {
     expect((await qrState(app, 'Bearer wrong-token')).status).toBe(401);
     const first = await qrState(app);
     expect(first).toMatchObject({ status: 200, body: { state: 'waiting-for-scan', up: false, qrSvg: await svgOf('2@first-qr') } });
+    // An admin signed in to the dashboard sees it with the sign-in cookie alone; not once signed out.
+    const { cookie } = await signIn(app.url, ADMIN);
+    expect(await qrState(app, null, { cookie: cookie! })).toMatchObject({ status: 200, body: { qrSvg: await svgOf('2@first-qr') } });
+    expect((await qrState(app, null, { cookie: `sb_admin=${String(Math.floor(Date.now() / 1000))}.forged` })).status).toBe(401);
+    const out = await fetch(`${app.url}/api/logout`, { method: 'POST', headers: { cookie: cookie!, 'x-requested-with': 'switchboard' } });
+    expect(out.status).toBe(200);
+    expect((await qrState(app, null, { cookie: cookie! })).status).toBe(401);
     const page = await fetch(`${app.url}/whatsapp/qr?token=${ADMIN}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');

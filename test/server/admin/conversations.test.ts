@@ -14,6 +14,8 @@ interface Summary { id: number; status: string; stage: string; team?: string; ag
 /** Reads server-sent events from `GET /api/events` into `events` until `stop`. */
 function listen(url: string) {
   const events: { event: string; data: Record<string, unknown> }[] = [];
+  /** Comment lines (`: heartbeat`), without the colon. */
+  const comments: string[] = [];
   const controller = new AbortController();
   const done = (async () => {
     const res = await fetch(`${url}/api/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: controller.signal });
@@ -29,12 +31,13 @@ function listen(url: string) {
         const event = /^event: (.+)$/m.exec(block)?.[1];
         const data = /^data: (.+)$/m.exec(block)?.[1];
         if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        for (const comment of block.matchAll(/^: ?(.*)$/gm)) comments.push(comment[1]!);
       }
     }
   })().catch((error: Error) => {
     if (error.name !== 'AbortError') throw error;
   });
-  return { events, stop: async () => { controller.abort(); await done; } };
+  return { events, comments, stop: async () => { controller.abort(); await done; } };
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -131,6 +134,9 @@ describe('conversations, team and agents over the admin API', () => {
     const noted = await admin().post<{ ok: boolean; conversation: Summary }>('/conversations/1/note', { text: 'VIP customer, be kind' });
     expect(noted.body).toMatchObject({ ok: true, conversation: { id: 1 } });
     expect((await layla.messages()).map((m) => m.text)).not.toContain('VIP customer, be kind');
+    // Notes say who wrote them: the admin by the name they gave (else "admin"), an agent by their name.
+    expect((await adminClient(app.url).post('/conversations/1/note', { text: 'Checked the invoice' })).status).toBe(200);
+    await omar.say('/note 1 Asked for the card number');
 
     const offline = await admin().post('/conversations/1/transfer', { agentId: 'sara' });
     expect(offline.status).toBe(409);
@@ -147,10 +153,11 @@ describe('conversations, team and agents over the admin API', () => {
     expect((await layla.botTexts()).at(-1)).toContain('Refund issued');
     expect((await admin().post('/conversations/1/close', {})).status).toBe(409);
 
-    const transcript = await admin().get<{ conversation: Record<string, unknown>; contact: { name: string }; messages: { from: string; text: string }[]; events: { type: string; detail?: string }[] }>('/conversations/1');
+    const transcript = await admin().get<{ conversation: Record<string, unknown>; contact: { name: string }; messages: { from: string; text: string; author?: string }[]; events: { type: string; detail?: string }[] }>('/conversations/1');
     expect(transcript.body.conversation).toMatchObject({ id: 1, status: 'closed', closingNote: 'Refund issued', fields: { need: 'I was charged twice' }, flow: { name: 'inbound' } });
     expect(transcript.body.contact).toMatchObject({ name: 'Layla', fields: { email: 'layla@example.com' } });
-    expect(transcript.body.messages).toContainEqual(expect.objectContaining({ from: 'note', text: 'VIP customer, be kind' }));
+    const notes = transcript.body.messages.filter((m) => m.from === 'note').map((m) => [m.author, m.text]);
+    expect(notes).toEqual([['Nadia', 'VIP customer, be kind'], ['admin', 'Checked the invoice'], ['Omar', 'Asked for the card number']]);
     expect(transcript.body.messages).toContainEqual(expect.objectContaining({ from: 'contact', text: 'I was charged twice' }));
     expect(transcript.body.events.map((e) => e.type)).toEqual(['opened', 'classified', 'queued', 'assigned', 'transferred', 'assigned', 'closed']);
     expect(transcript.body.events.at(-1)).toMatchObject({ type: 'closed', detail: 'by admin:Nadia' });
@@ -167,5 +174,45 @@ describe('conversations, team and agents over the admin API', () => {
     expect((await admin().post('/conversations/2/note', {})).status).toBe(422);
     expect((await admin().post('/conversations/2/transfer', { team: 'Billing', agentId: 'omar' })).status).toBe(422);
     expect((await admin().post('/conversations/2/transfer', { team: 'Nowhere' })).status).toBe(409);
+  });
+});
+
+describe('the live stream of agents', () => {
+  let app: Switchboard;
+  const admin = () => adminClient(app.url);
+
+  beforeAll(async () => {
+    app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, adminHeartbeatMs: 50 });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await cleanupDirs();
+  });
+
+  it('says `agents` when an agent\u2019s status or load changes, and keeps a quiet stream alive with a heartbeat comment', async () => {
+    const stream = listen(app.url);
+    await until(() => stream.comments.includes('heartbeat'), 'a heartbeat comment');
+    const agentEvents = () => stream.events.filter((e) => e.event === 'agents').length;
+    expect(agentEvents()).toBe(0);
+    const omar = visitor(app.url, 'agent-omar');
+
+    await omar.say('/online');
+    await until(() => agentEvents() === 1, 'the agents event of /online');
+    await visitor(app.url, 'sam', 'Sam').say('hello');
+    await until(() => stream.events.some((e) => e.event === 'conversation'), 'the conversation event');
+    expect(agentEvents()).toBe(1); // a customer's message changes no agent
+
+    // Load: a conversation given to Omar, then closed.
+    expect((await admin().post('/conversations/1/assign', { agentId: 'omar' })).status).toBe(200);
+    await until(() => agentEvents() === 2, 'the agents event of the assignment');
+    const omarRow = async () => (await admin().get<{ agents: { id: string; status: string; open: number }[] }>('/agents')).body.agents.find((a) => a.id === 'omar');
+    expect(await omarRow()).toMatchObject({ status: 'online', open: 1 });
+    expect((await admin().post('/conversations/1/close', {})).status).toBe(200);
+    await until(() => agentEvents() === 3, 'the agents event of the close');
+
+    await omar.say('/away');
+    await until(() => agentEvents() === 4, 'the agents event of /away');
+    expect(await omarRow()).toMatchObject({ status: 'away', open: 0 });
+    await stream.stop();
   });
 });

@@ -49,6 +49,65 @@ describe('NLP over the admin API', () => {
   });
 });
 
+interface Eval {
+  at: string; dataHash: string; folds: number; threshold: number; examples: number; accuracy: number; acceptedAccuracy: number;
+  intents: { intent: string; examples: number; accuracy: number }[];
+  confused: { intent: string; mistakenFor: string; count: number }[];
+  background: { sentences: number; rejected: number | null };
+}
+
+/** `GET /api/nlp`'s eval figures once they are there (and not those of `other` data). */
+async function evalFigures(admin: ReturnType<typeof adminClient>, notOf?: string): Promise<Eval> {
+  for (let i = 0; i < 600; i++) {
+    const figures = (await admin.get<{ eval?: Eval }>('/nlp')).body.eval;
+    if (figures && figures.dataHash !== notOf) return figures;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no eval figures after 60 s');
+}
+
+describe('the NLP eval figures over the admin API', () => {
+  it('cross-validates the admin\u2019s training data after each training, and keeps the figures by the data\u2019s hash', async () => {
+    const dir = await shippedDataDir();
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    let again: Eval;
+    try {
+      const figures = await evalFigures(admin);
+      // The shipped data: 4 intents of 54 to 67 examples, so 5 folds; the shipped background sentences held out too.
+      expect(figures).toMatchObject({ folds: 5, threshold: 0.45, examples: 231 });
+      expect(Date.parse(figures.at)).toBeGreaterThan(Date.now() - 120_000);
+      expect(figures.dataHash).toMatch(/^[0-9a-f]{16}$/);
+      expect(figures.intents.map((intent) => intent.intent).sort()).toEqual(['billing', 'other', 'sales', 'tech_support']);
+      expect(figures.intents.reduce((sum, intent) => sum + intent.examples, 0)).toBe(231);
+      expect(figures.accuracy).toBeGreaterThan(0.5);
+      expect(figures.acceptedAccuracy).toBeLessThanOrEqual(figures.accuracy);
+      expect(figures.confused.length).toBeGreaterThan(0);
+      expect(figures.confused[0]!.count).toBeGreaterThanOrEqual(figures.confused.at(-1)!.count);
+      expect(figures.background.sentences).toBeGreaterThan(600);
+      expect(figures.background.rejected).toBeGreaterThan(0.3);
+
+      // New data: new figures, for its hash.
+      expect((await admin.post('/nlp/examples', { intent: 'billing', text: 'my invoice shows a fee I never agreed to' })).status).toBe(201);
+      await app.intents.ready();
+      again = await evalFigures(admin, figures.dataHash);
+      expect(again.examples).toBe(232);
+      expect(Date.parse(again.at)).toBeGreaterThanOrEqual(Date.parse(figures.at));
+    } finally {
+      await app.stop();
+    }
+    // A restart finds the figures of the same data in the cache: the very same, `at` included.
+    const restarted = await start(dir, { adminToken: ADMIN_TOKEN });
+    try {
+      const cached = await evalFigures(adminClient(restarted.url));
+      expect(cached).toEqual(again);
+      expect(restarted.intents.trainings).toBe(0);
+    } finally {
+      await restarted.stop();
+    }
+  }, 180_000);
+});
+
 describe('reports over the admin API', () => {
   it('gives the figures with series by day, and the same period as CSV', async () => {
     let current = Date.parse('2026-11-24T09:00:00Z');

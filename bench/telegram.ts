@@ -1,0 +1,381 @@
+// `npm run bench`: the ask flow (greeting → email with one bad answer → need → thanks → close) over the Telegram
+// webhook, the Bot API faked on 127.0.0.1, for the bare webhook→reply baseline, Switchboard on its embedded store
+// (fsync'd, from empty to BENCH_SIZES stored messages), Switchboard on PostgreSQL at 1 and 2 processes (when
+// DATABASE_URL is set), and the peers: grammY + conversations and botbuilder, each on memory and file storage.
+// Each server runs pinned to core 1 (`taskset -c 1`), the load generator and the fake Bot API on core 0.
+//
+// For each: messages/s (webhooks answered 2xx, over the time until every reply they caused reached the fake Bot
+// API), p50/p99 of the webhook's answer, server CPU µs per message (the process's own user + system time), peak
+// RSS, each the median of BENCH_RUNS runs at each of BENCH_CONNECTIONS; then p50/p99 at a steady half of the
+// configuration's peak rate, and the ratios. `BENCH_QUICK=1` (or `--quick`) runs short and small.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { shippedDataDir } from '../src/server/data-dir.ts';
+import { WEBHOOK_SECRET, customerSays, repliesPerStep, telegramUpdate } from './ask-flow.ts';
+import { preloadStore } from './preload.ts';
+import type { Report } from './peers/report.ts';
+
+const env = process.env;
+const quick = env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+const seconds = Number(env.BENCH_SECONDS ?? (quick ? 3 : 8));
+const runs = Number(env.BENCH_RUNS ?? (quick ? 1 : 3));
+const concurrencies = (env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
+const sizes = (env.BENCH_SIZES ?? (quick ? '0,100000' : '0,100000,1000000')).split(',').map(Number);
+/** Names (or name prefixes) of the configurations to run, e.g. `baseline,switchboard`; all by default. */
+const only = env.BENCH_ONLY?.split(',');
+const serverCore = env.BENCH_SERVER_CORE ?? '1';
+const loadCore = env.BENCH_LOAD_CORE ?? '0';
+
+const here = new URL('.', import.meta.url).pathname;
+const nodeArgs = ['--import', 'tsx'];
+/** The node options of `npm start` (package.json), bar the loader. */
+const productNodeArgs = ['--max-semi-space-size=64'];
+/** BENCH_PROFILE=<dir>: the servers write a CPU profile there when they stop (open it in Chrome's DevTools). */
+const profileArgs = [
+  ...(env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE}`] : []),
+  /** BENCH_NODE_ARGS: more node options for the servers, e.g. `--trace-gc` or `--max-semi-space-size=64`. */
+  ...(env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+];
+
+interface Running {
+  urls: string[];
+  children: ChildProcess[];
+  /** Replies the server sends for a customer message at each step of the flow. */
+  replies: readonly number[];
+  dirs: string[];
+}
+
+interface Configuration {
+  name: string;
+  start(): Promise<Running>;
+}
+
+interface Sample {
+  messagesPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuUsPerMessage: number;
+  /** PostgreSQL's CPU per message, when it ran on PostgreSQL. */
+  databaseUsPerMessage?: number;
+  errors: number;
+  maxRssMb: number;
+}
+
+/** Starts `file` under node, pinned to `core`, and waits for the URL it prints. */
+async function startProcess(file: string, args: string[], core: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const profile = file === 'fake-bot-api.ts' ? [] : [...profileArgs];
+  // Switchboard runs with the node options `npm start` gives it; the peers with node's defaults, as their docs show.
+  if (file === 'server.ts') profile.unshift(...productNodeArgs);
+  const child = spawn('taskset', ['-c', core, process.execPath, ...profile, ...nodeArgs, join(here, file), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...env, ...extraEnv },
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line.startsWith('http')) resolve(line);
+      // Anything else a server prints (--trace-gc, say) goes to stderr.
+      else process.stderr.write(`${line}\n`);
+    });
+    child.once('exit', (code) => reject(new Error(`${file} ${args.join(' ')} exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise<T>((resolve) => {
+    child.once('message', (answer) => resolve(answer as T));
+    child.send(message);
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/** User + system CPU of every PostgreSQL process on this machine, in µs (0 where there is none). */
+async function postgresCpuUs(): Promise<number> {
+  let ticks = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (!stat.includes('(postgres)')) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return (ticks * 1_000_000) / 100;
+}
+
+async function freshDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
+  await cp(shippedDataDir, dir, { recursive: true, filter: (source) => !source.includes(join(shippedDataDir, 'store')) });
+  await cp(join(here, 'ask-flow', 'inbound.yaml'), join(dir, 'flows', 'inbound.yaml'));
+  return dir;
+}
+
+let fakeApi: { url: string; child: ChildProcess };
+const sentReplies = async (): Promise<number> => (await ask<{ sent: number }>(fakeApi.child, 'count')).sent;
+
+async function startSwitchboard(size: number, processes = 1, database = false): Promise<Running> {
+  const dataDir = await freshDataDir();
+  if (size > 0) {
+    const started = performance.now();
+    await preloadStore(join(dataDir, 'store'), size);
+    console.log(`  preloaded ${size.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const extraEnv: Record<string, string> = { BOT_API_ROOT: fakeApi.url, ...(database ? { STORE: 'postgres' } : {}) };
+  // Two processes share one database; each gets its own DATA_DIR for what is not in the database.
+  const dirs = [dataDir, ...(await Promise.all(Array.from({ length: processes - 1 }, freshDataDir)))];
+  const cores = processes === 1 ? [serverCore] : [loadCore, serverCore];
+  const started = await Promise.all(dirs.map((dir, index) => startProcess('server.ts', ['telegram', dir], cores[index] as string, extraEnv)));
+  return { urls: started.map((s) => s.url), children: started.map((s) => s.child), replies: [...repliesPerStep, 0], dirs };
+}
+
+async function startPeer(file: string, storage: string, replies: readonly number[]): Promise<Running> {
+  const { url, child } = await startProcess(file, [storage], serverCore, { BOT_API_ROOT: fakeApi.url });
+  return { urls: [url], children: [child], replies, dirs: [] };
+}
+
+const oneReplyEach = customerSays.map(() => 1);
+const configurations: Configuration[] = [
+  { name: 'baseline', start: () => startPeer('peers/baseline.ts', '', oneReplyEach) },
+  ...sizes.map((size) => ({ name: size === 0 ? 'switchboard' : `switchboard ${size.toLocaleString('en')} stored`, start: () => startSwitchboard(size) })),
+  ...(env.DATABASE_URL
+    ? [
+        { name: 'switchboard pg 1 process', start: () => startSwitchboard(0, 1, true) },
+        { name: 'switchboard pg 2 processes', start: () => startSwitchboard(0, 2, true) },
+      ]
+    : []),
+  { name: 'grammY memory', start: () => startPeer('peers/grammy.ts', 'memory', repliesPerStep) },
+  { name: 'grammY file', start: () => startPeer('peers/grammy.ts', 'file', repliesPerStep) },
+  { name: 'botbuilder memory', start: () => startPeer('peers/botbuilder.ts', 'memory', repliesPerStep) },
+  { name: 'botbuilder file', start: () => startPeer('peers/botbuilder.ts', 'file', repliesPerStep) },
+].filter((configuration) => !only || only.some((name) => configuration.name.startsWith(name)));
+
+let nextUser = 1_000_000;
+let nextUpdate = 1;
+
+/** Waits until the fake Bot API has received `expected` replies (or 20 s passed); false if it had not. */
+async function repliesReached(expected: number): Promise<boolean> {
+  const deadline = performance.now() + 20_000;
+  while (performance.now() < deadline) {
+    if ((await sentReplies()) >= expected) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+/** What the servers' processes have used so far. */
+async function usage(running: Running): Promise<{ cpuUs: number; maxRssMb: number; databaseUs: number }> {
+  const reports = await Promise.all(running.children.map((child) => ask<Report>(child, 'report')));
+  return {
+    cpuUs: reports.reduce((sum, r) => sum + r.cpuUs, 0),
+    maxRssMb: Math.max(...reports.map((r) => r.maxRssMb)),
+    databaseUs: env.DATABASE_URL ? await postgresCpuUs() : 0,
+  };
+}
+
+/** Closed loop: `connections` customers at a time, each sending its next message once the last was answered. */
+async function closedLoop(running: Running, connections: number, duration: number): Promise<Sample> {
+  const before = await usage(running);
+  const repliesBefore = await sentReplies();
+  const acked = customerSays.map(() => 0);
+  const started = performance.now();
+  const results = await Promise.all(
+    running.urls.map((url) =>
+      autocannon({
+        url: `${url}/webhooks/telegram`,
+        connections: Math.max(1, Math.round(connections / running.urls.length)),
+        duration,
+        requests: customerSays.map((text, step) => ({
+          method: 'POST' as const,
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+          setupRequest: (request: autocannon.Request, context: { user?: number }) => {
+            if (step === 0) context.user = nextUser++;
+            request.body = telegramUpdate(nextUpdate++, context.user ?? 0, text);
+            return request;
+          },
+          onResponse: (status: number) => {
+            if (status === 200) acked[step] = (acked[step] ?? 0) + 1;
+          },
+        })),
+      }),
+    ),
+  );
+  const expected = repliesBefore + acked.reduce((sum, count, step) => sum + count * (running.replies[step] ?? 0), 0);
+  const complete = await repliesReached(expected);
+  const elapsed = (performance.now() - started) / 1000;
+  const after = await usage(running);
+  const messages = acked.reduce((sum, count) => sum + count, 0);
+  const latency = (q: 'p50' | 'p99') => Math.max(...results.map((r) => r.latency[q]));
+  return {
+    messagesPerSecond: messages / elapsed,
+    p50: latency('p50'),
+    p99: latency('p99'),
+    cpuUsPerMessage: (after.cpuUs - before.cpuUs) / Math.max(1, messages),
+    ...(env.DATABASE_URL ? { databaseUsPerMessage: (after.databaseUs - before.databaseUs) / Math.max(1, messages) } : {}),
+    errors: results.reduce((sum, r) => sum + r.errors + r.non2xx + r.timeouts, 0) + (complete ? 0 : 1),
+    maxRssMb: after.maxRssMb,
+  };
+}
+
+/**
+ * Open loop at `rate` messages/s: every 1/rate a message is due, from a customer whose last message was answered
+ * (or a new one), and its latency counts from when it was due, so queueing in the server counts.
+ */
+async function paced(running: Running, rate: number, duration: number): Promise<{ p50: number; p99: number; errors: number; rate: number }> {
+  const pools = running.urls.map((url) => new Pool(url, { connections: 256 }));
+  const idle: { user: number; step: number; pool: number }[] = [];
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const total = Math.round(rate * duration);
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const customer = idle.shift() ?? { user: nextUser++, step: 0, pool: next++ % pools.length };
+    const text = customerSays[customer.step] as string;
+    sends.push(
+      (pools[customer.pool] as Pool)
+        .request({
+          path: '/webhooks/telegram',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+          body: telegramUpdate(nextUpdate++, customer.user, text),
+        })
+        .then(async (response) => {
+          await response.body.dump();
+          if (response.statusCode !== 200) errors++;
+          latencies.push(performance.now() - due);
+          if (customer.step + 1 < customerSays.length) idle.push({ ...customer, step: customer.step + 1 });
+        })
+        .catch(() => void errors++),
+    );
+  }
+  await Promise.all(sends);
+  const achieved = total / ((performance.now() - started) / 1000);
+  await Promise.all(pools.map((pool) => pool.close()));
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), errors, rate: achieved };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+// The load generator (this process) and the fake Bot API on one core, the servers on the other.
+spawnSync('taskset', ['-pc', loadCore, String(process.pid)], { stdio: 'ignore' });
+fakeApi = await startProcess('fake-bot-api.ts', [], loadCore);
+if (!env.DATABASE_URL) console.log('DATABASE_URL is not set: the PostgreSQL runs are skipped (set it to a throwaway database to include them).');
+console.log(`load: ${(await readFile('/proc/loadavg', 'utf8')).trim()} (1, 5, 15 min) before starting`);
+
+const running = new Map<string, Running>();
+const samples = new Map<string, Sample[]>();
+const steady = new Map<string, Awaited<ReturnType<typeof paced>>>();
+const key = (name: string, connections: number) => `${name}@${connections}`;
+try {
+  for (const configuration of configurations) {
+    console.log(`starting ${configuration.name}`);
+    const started = await configuration.start();
+    running.set(configuration.name, started);
+    // Warms the JIT up, and opens the connections to the fake Bot API.
+    await closedLoop(started, 10, quick ? 1 : 2);
+  }
+  // Rounds alternate between the configurations, so a noisy neighbour on this shared machine hurts each alike.
+  for (let run = 1; run <= runs; run++) {
+    for (const configuration of configurations) {
+      for (const connections of concurrencies) {
+        const sample = await closedLoop(running.get(configuration.name) as Running, connections, seconds);
+        samples.set(key(configuration.name, connections), [...(samples.get(key(configuration.name, connections)) ?? []), sample]);
+        console.log(`  run ${run} ${configuration.name} @${connections}: ${Math.round(sample.messagesPerSecond)} messages/s, ${Math.round(sample.cpuUsPerMessage)} µs/message, p99 ${sample.p99} ms, ${sample.errors} errors`);
+      }
+    }
+  }
+  for (const configuration of configurations) {
+    const peak = Math.max(...concurrencies.map((c) => median((samples.get(key(configuration.name, c)) ?? []).map((s) => s.messagesPerSecond))));
+    const result = await paced(running.get(configuration.name) as Running, Math.max(1, Math.round(peak / 2)), seconds);
+    steady.set(configuration.name, result);
+    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
+  }
+  for (const configuration of configurations) {
+    const last = await usage(running.get(configuration.name) as Running);
+    for (const connections of concurrencies) for (const sample of samples.get(key(configuration.name, connections)) ?? []) sample.maxRssMb = last.maxRssMb;
+  }
+} finally {
+  for (const started of running.values()) await Promise.all(started.children.map(stopProcess));
+  await stopProcess(fakeApi.child);
+  await Promise.all([...running.values()].flatMap((started) => started.dirs).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+const figure = (name: string, connections: number, pick: (s: Sample) => number): number => median((samples.get(key(name, connections)) ?? []).map(pick));
+const rate = (name: string, connections: number): number => figure(name, connections, (s) => s.messagesPerSecond);
+const names = configurations.map((c) => c.name);
+
+console.log(`\nask flow over the Telegram webhook; ${seconds} s per run, medians of ${runs} run(s); servers on core ${serverCore}, load on core ${loadCore}`);
+console.log(`load after: ${(await readFile('/proc/loadavg', 'utf8')).trim()}`);
+console.table(
+  names.flatMap((name) =>
+    concurrencies.map((connections) => ({
+      server: name,
+      conns: connections,
+      'messages/s': Math.round(rate(name, connections)),
+      'p50 ms': figure(name, connections, (s) => s.p50),
+      'p99 ms': figure(name, connections, (s) => s.p99),
+      'CPU µs/msg': Math.round(figure(name, connections, (s) => s.cpuUsPerMessage)),
+      ...(env.DATABASE_URL ? { 'pg µs/msg': Math.round(figure(name, connections, (s) => s.databaseUsPerMessage ?? 0)) } : {}),
+      'peak RSS MB': Math.round(figure(name, connections, (s) => s.maxRssMb)),
+      'x baseline': names.includes('baseline') ? Number((rate(name, connections) / rate('baseline', connections)).toFixed(2)) : '',
+      errors: figure(name, connections, (s) => s.errors),
+    })),
+  ),
+);
+console.table(names.map((name) => ({ server: name, 'steady messages/s (half peak)': Math.round(steady.get(name)?.rate ?? 0), 'p50 ms': steady.get(name)?.p50, 'p99 ms': steady.get(name)?.p99, errors: steady.get(name)?.errors })));
+
+const ratio = (a: string, b: string, connections: number): string => (names.includes(a) && names.includes(b) ? (rate(a, connections) / rate(b, connections)).toFixed(2) : 'n/a');
+/**
+ * The same ratio from CPU per message: what the throughputs would be with each server alone on its core. On a
+ * shared machine it moves far less than messages/s, which other processes on the server's core drag down.
+ */
+const cpuRatio = (a: string, b: string, connections: number): string => {
+  if (!names.includes(a) || !names.includes(b)) return 'n/a';
+  const cpu = (name: string) => figure(name, connections, (s) => s.cpuUsPerMessage);
+  return (cpu(b) / cpu(a)).toFixed(2);
+};
+console.log('ratios of messages/s, and [of CPU µs per message: the throughput ratio on idle cores]');
+for (const connections of concurrencies) {
+  console.log(`@${connections} connections:`);
+  console.log(`  switchboard / baseline ${ratio('switchboard', 'baseline', connections)} [${cpuRatio('switchboard', 'baseline', connections)}] (target >= 0.6)`);
+  for (const peer of ['grammY memory', 'grammY file', 'botbuilder memory', 'botbuilder file']) {
+    const target = peer === 'grammY memory' ? ' (target >= 2)' : peer === 'grammY file' ? ' (target >= 3)' : '';
+    console.log(`  switchboard / ${peer} ${ratio('switchboard', peer, connections)} [${cpuRatio('switchboard', peer, connections)}]${target}`);
+  }
+  for (const size of sizes.filter((s) => s > 0)) {
+    const name = `switchboard ${size.toLocaleString('en')} stored`;
+    const rss = names.includes(name) && names.includes('switchboard') ? (figure(name, connections, (s) => s.maxRssMb) / figure('switchboard', connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
+    console.log(`  ${size.toLocaleString('en')} stored / empty: throughput ${ratio(name, 'switchboard', connections)} [${cpuRatio(name, 'switchboard', connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
+  }
+  if (env.DATABASE_URL) {
+    console.log(`  pg 1 process / embedded ${ratio('switchboard pg 1 process', 'switchboard', connections)} (target >= 0.7)`);
+    console.log(`  pg 2 processes / 1 ${ratio('switchboard pg 2 processes', 'switchboard pg 1 process', connections)} (target >= 1.3)`);
+  }
+}
