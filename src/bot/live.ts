@@ -1,6 +1,7 @@
 // What the dashboard watches live: a small change feed (conversation, agents, flows) fed from the domain events
 // after each commit. An interface with a local implementation, so a store shared by several processes can fan the
 // same changes out between them (PostgreSQL's LISTEN/NOTIFY, say) behind the same two calls.
+import type { Fanout } from '../shared/fanout.ts';
 import type { Conversation } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 
@@ -41,6 +42,34 @@ export class LocalLiveFeed implements LiveFeed {
     return () => void this.#listeners.delete(listener);
   }
 }
+
+/**
+ * The feed of several processes sharing a store: a change reaches this process's subscribers at once, and the other
+ * processes' through `fanout` (the payloads are the small records above: ids, names, states).
+ *
+ *     const feed = new SharedLiveFeed(await PostgresFanout.open({ url, schema }));
+ */
+export class SharedLiveFeed implements LiveFeed {
+  readonly #local = new LocalLiveFeed();
+  readonly #fanout: Fanout;
+
+  constructor(fanout: Fanout) {
+    this.#fanout = fanout;
+    fanout.subscribe(FANOUT_TOPIC, (data) => this.#local.publish(data as LiveChange));
+  }
+
+  publish(change: LiveChange): void {
+    this.#local.publish(change);
+    this.#fanout.publish(FANOUT_TOPIC, change);
+  }
+
+  subscribe(listener: (change: LiveChange) => void): () => void {
+    return this.#local.subscribe(listener);
+  }
+}
+
+/** The fan-out topic of the dashboard's changes. */
+const FANOUT_TOPIC = 'live';
 
 /** The change a conversation's event makes on the board. */
 export function conversationChange(conversation: Conversation): LiveChange {

@@ -2,6 +2,7 @@
 // puts the parts together; each lives in its own: intake (what a message changes), turns (flows), the handover's
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
@@ -89,7 +90,7 @@ export class Runtime {
     this.#intake = new Intake({ desk, turns, now });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({
-      store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads,
+      store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
     });
@@ -108,7 +109,7 @@ export class Runtime {
       const wait = this.#rate.take(`${message.channel}:${message.from.id}`, Date.now());
       if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
     }
-    return this.#track(this.#transactions.run(`${message.channel}:${message.from.id}`, (tx, fx) => this.#intake.decide(tx, message, fx))).then(() => undefined);
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(`${message.channel}:${message.from.id}`, (tx, fx) => this.#intake.decide(tx, message, fx)))).then(() => undefined);
   };
 
   /**
@@ -116,10 +117,10 @@ export class Runtime {
    * the name the business's address book gives them); resolves once it is stored.
    */
   updateIdentity = (update: IdentityUpdate): Promise<void> =>
-    this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, (this.#options.now ?? (() => new Date()))().toISOString())));
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, (this.#options.now ?? (() => new Date()))().toISOString()))));
 
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
-  report = (status: DeliveryStatus): Promise<void> => this.#track(this.#statuses.report(status));
+  report = (status: DeliveryStatus): Promise<void> => refuseWhileUnavailable(this.#track(this.#statuses.report(status)));
 
   /**
    * An agent's decision (claim, transfer, note, close, hand back to the bot, set status), or an admin's from the
@@ -136,27 +137,21 @@ export class Runtime {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // A conversation the decision closed starts its `conversation.closed` flows and tells the customer, as a typed /close does.
     const key = 'kind' in actor ? `admin:${actor.name}` : `agent:${actor.id}`;
-    return this.#track(this.#transactions.run(key, async (tx, fx) => {
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(key, async (tx, fx) => {
       const result = 'kind' in actor ? await this.#desk.adminAct(tx, actor, action as AdminAction, fx) : await this.#desk.act(tx, actor, action as AgentAction, fx);
       await this.#turns.closedFlows(tx, fx);
       return result;
-    }));
+    })));
   };
 
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
-   * guarantee says what a customer may see), sends what was stored but not sent, hands back conversations of
+   * guarantee says what a customer may see; the periodic check does the same for processes that stop later), sends what was stored but not sent, hands back conversations of
    * agents removed from team.yaml while the server was down, and starts the timeout checks.
    */
   async start(): Promise<void> {
-    const { store, outbox, directory, log } = this.#options;
-    const inDoubt = await store.outboundInDoubt();
-    if (inDoubt.length > 0) {
-      const byChannel: Record<string, number> = {};
-      for (const message of inDoubt) byChannel[message.channel] = (byChannel[message.channel] ?? 0) + 1;
-      log.warn({ inDoubt: byChannel }, 'replies were being sent when the process stopped; sending them again (a channel without idempotent sends may show them twice)');
-      await store.retryOutbound(inDoubt.map((message) => message.id));
-    }
+    const { outbox, directory } = this.#options;
+    await this.#timers.retryInDoubt();
     outbox.kick();
     await this.#timers.requeueOrphans();
     this.#offDirectory = directory.onChange(() => void this.#track(this.#timers.requeueOrphans()));
@@ -197,4 +192,15 @@ export class Runtime {
     void work.finally(() => this.#inflight.delete(work)).catch(() => {});
     return work;
   }
+}
+
+/**
+ * The store out of reach (the database restarting, say) is a refusal for now, not a failure: nothing was stored, so
+ * the channel answers 503 with Retry-After and its sender tries again; the next call reaches the store anew.
+ */
+function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => {
+    if (error instanceof StoreUnavailableError) throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`, { retryAfterMs: 5_000 });
+    throw error;
+  });
 }

@@ -1,4 +1,5 @@
-// The periodic check, run by one process at a time (a lease in the store): closes conversations idle past the
+// The periodic check, run by one process at a time (a lease in the store): sends again the replies a stopped process
+// was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
 // auto-close time, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands back
 // conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action
 // re-reads its conversation in its own transaction, so running one twice changes nothing.
@@ -23,6 +24,8 @@ export interface TimersOptions {
   turns: Turns;
   threads: DeskThreads;
   transactions: Transactions;
+  /** Claims and sends what is pending: called after replies in doubt were put back. */
+  kickOutbox: () => void;
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
   autoCloseAfterMs: number;
   /** How often the check runs; the lease lasts twice that (a minute at least). */
@@ -44,6 +47,7 @@ export class Timers {
     const { store, flows, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
     if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * this.options.everyMs)))) return;
     const now = clock().getTime();
+    if ((await this.retryInDoubt()) > 0) this.options.kickOutbox();
     await this.requeueOrphans();
     await this.options.threads.retry();
     // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
@@ -75,6 +79,22 @@ export class Timers {
         });
       }
     }
+  }
+
+  /**
+   * Puts back to pending the replies a stopped process was sending (the store knows which: the embedded store those
+   * found `sending` at open, PostgreSQL those claimed by a store whose instance lock is gone), so they are sent again.
+   * The send may or may not have happened: each channel's guarantee says what a customer may see. Returns how many.
+   */
+  async retryInDoubt(): Promise<number> {
+    const { store, log } = this.options;
+    const inDoubt = await store.outboundInDoubt();
+    if (inDoubt.length === 0) return 0;
+    const byChannel: Record<string, number> = {};
+    for (const message of inDoubt) byChannel[message.channel] = (byChannel[message.channel] ?? 0) + 1;
+    log.warn({ inDoubt: byChannel }, 'replies were being sent by a process that stopped; sending them again (a channel without idempotent sends may show them twice)');
+    await store.retryOutbound(inDoubt.map((message) => message.id));
+    return inDoubt.length;
   }
 
   /**

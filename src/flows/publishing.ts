@@ -66,9 +66,6 @@ export interface FlowPublisherOptions {
  *     const outcome = await publisher.publish('support', text, baseVersion, 'Nadia');
  */
 export class FlowPublisher {
-  /** Publishes run one at a time: a version check and its write are one step. */
-  #line: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly options: FlowPublisherOptions) {}
 
   /** The file of a flow name, or undefined for a name that may not be one. */
@@ -240,11 +237,24 @@ export class FlowPublisher {
     return version;
   }
 
+  /**
+   * Publishes run one at a time, in every process sharing the store: a version check and its write are one step,
+   * under the store's transaction on one fixed key (on PostgreSQL, that key's lock is held while the work runs).
+   */
   #serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#line.then(work, work);
-    this.#line = run.catch(() => undefined);
-    return run;
+    return exclusively(this.options.store, 'flows', work);
   }
+}
+
+/**
+ * Runs `work` while no other publishing of `what` (flows, team.yaml) runs, in this process or any other sharing
+ * `store`: inside a transaction that reads and writes nothing on the key `publishing:<what>`, tried once (the work
+ * writes files and must not run twice).
+ *
+ *     await exclusively(store, 'team', async () => checkVersionThenWrite());
+ */
+export function exclusively<T>(store: Store, what: string, work: () => Promise<T>): Promise<T> {
+  return store.transaction(`publishing:${what}`, () => work(), { attempts: 1 });
 }
 
 /**

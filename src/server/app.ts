@@ -3,6 +3,7 @@
 import type { ChannelStatus } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 
 /**
  * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise, so that a monitor watching status
@@ -87,6 +88,12 @@ export function createApp(options: AppOptions): App {
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    // The database restarting, say: nothing was done, and the same request succeeds once it is back.
+    if (error instanceof StoreUnavailableError) {
+      options.log.warn({ err: error.message, path: req.path }, 'request refused: the store is out of reach');
+      if (!res.headersSent) res.status(503).set('retry-after', '5').json({ error: 'the store is out of reach; nothing was done, try again shortly' });
+      return;
+    }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const reason =
       error?.type === 'entity.parse.failed' ? 'the body is not valid JSON'

@@ -26,7 +26,10 @@ import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { AdminAuth, mountAdmin } from './admin/index.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
-import { feedFromBus, LocalLiveFeed, type LiveFeed } from '../bot/live.ts';
+import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
+import { PostgresStore } from '../store/postgres/store.ts';
+import { PostgresFanout } from '../store/postgres/notify.ts';
+import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
@@ -40,6 +43,9 @@ import type { Logger } from '../shared/log.ts';
  * while running). A fresh DATA_DIR trains the shipped examples in well under a second.
  */
 const MODEL_WAIT_MS = 5_000;
+
+/** The fan-out topic of "flows or team.yaml were published". */
+const PUBLISHED_TOPIC = 'published';
 
 const MESSENGER_SETTINGS = ['MESSENGER_PAGE_TOKEN', 'MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN'] as const;
 /** Channels that start when all of their settings are set; some without the others is a mistake. */
@@ -135,8 +141,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let runtime: Runtime | undefined;
   const started: Channel[] = [];
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
-  const feed = new LocalLiveFeed();
-  feedFromBus(bus, feed);
+  // Shared between processes once the store says there are several (PostgreSQL).
+  let feed: LiveFeed = new LocalLiveFeed();
+  let fanout: Fanout | undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -155,6 +162,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         flows?.close();
         directory?.close();
         intents?.close();
+        await fanout?.close();
         // Last, so the writes of what stopped above are flushed; in a finally, so no lock outlives a failure.
         await store?.close();
       }
@@ -170,6 +178,12 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ? { kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog }
       : { dir: resolve(dataDir, 'store'), log: storeLog });
     waitingFor.delete('opening the store');
+    if (store instanceof PostgresStore) {
+      // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
+      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
+      feed = new SharedLiveFeed(fanout);
+    }
+    feedFromBus(bus, feed);
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
     // team.yaml first: a flow naming a team it does not have is refused at load.
@@ -194,6 +208,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.ADMIN_TOKEN ? { evaluateAt: DEFAULT_CONFIDENCE_THRESHOLD } : {}),
     });
     const parts = { store, flows, directory, intents };
+    // What an admin published in another process is read here too, at once (it shares DATA_DIR).
+    fanout?.subscribe(PUBLISHED_TOPIC, (data) => {
+      const reload = (data as { file?: unknown }).file === 'team' ? parts.directory.reload() : parts.flows.reload();
+      reload.catch((error: unknown) => log.error({ err: error }, 'could not read again what another process published'));
+    });
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
 
     const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
@@ -202,7 +221,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }
     // One set of sign-in checks for the admin API and the WhatsApp QR page, so a cookie signed out is refused by both.
     const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
-    const { channels, webchat } = createChannels(config, { ...parts, signIn, ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}) }, log, now, options.whatsappWeb);
+    const { channels, webchat } = createChannels(config, {
+      ...parts, signIn,
+      ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
+      ...(fanout ? { fanout } : {}),
+    }, log, now, options.whatsappWeb);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
@@ -227,6 +250,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       act: running.act,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),
+      ...(fanout ? { published: (file: 'flows' | 'team') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),
@@ -372,7 +396,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -400,6 +424,7 @@ function createChannels(
     },
     log: log.child({ channel: 'webchat' }),
     now: () => now().getTime(),
+    ...(parts.fanout ? { fanout: parts.fanout } : {}),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {

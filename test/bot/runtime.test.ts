@@ -203,4 +203,22 @@ steps:
     expect((await h.store.contactByIdentity('fake', 'u1'))?.fields).toEqual({ referral: 'newsletter', email: 'layla@example.com' });
     await h.close();
   });
+  it('never sends again, at the periodic check, a reply its own process is sending (the embedded store: in doubt only at start)', async () => {
+    const fake = fakeChannel('fake');
+    let answer: (id: string) => void = () => {};
+    const calls: string[] = [];
+    const slow = { ...fake, channel: { ...fake.channel, send: (to: string, message: { text: string }) => (calls.push(message.text), new Promise<string>((resolve) => (answer = resolve))) } };
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [slow as unknown as typeof fake]);
+    await h.runtime.deliver(from('u1', 'hello'));
+    while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await h.runtime.sweep();
+    expect(await h.store.outboundInDoubt()).toEqual([]);
+    expect(calls).toEqual(['Hi Layla!']);
+    answer('fake-1');
+    while (calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    answer('fake-2');
+    await h.outbox.drain();
+    expect(calls).toEqual(['Hi Layla!', 'What is your email address?']);
+    await h.close();
+  });
 });

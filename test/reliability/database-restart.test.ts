@@ -6,6 +6,7 @@
 // with pg_ctl, as the postgres user when run as root). Skipped otherwise.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
@@ -22,7 +23,9 @@ function restartCommand(): [string, string[]] | undefined {
   if (!dir) return undefined;
   const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
   const pgCtl = versions.map((version) => `/usr/lib/postgresql/${version}/bin/pg_ctl`).reverse().find((path) => existsSync(path)) ?? 'pg_ctl';
-  const args = ['-D', dir, '-m', 'fast', '-w', 'restart'];
+  // The restarted server logs to a file: without -l it would keep pg_ctl's output pipe open, and execFile would
+  // wait for that pipe (its timeout) long after the server is back.
+  const args = ['-D', dir, '-m', 'fast', '-w', '-l', join(dir, 'restart.log'), 'restart'];
   // pg_ctl refuses to run as root: as the cluster's owner then.
   if (process.getuid?.() === 0 && statSync(dir).uid !== 0) return ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]];
   return [pgCtl, args];

@@ -8,6 +8,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
 import type { Message } from '../../store/types.ts';
+import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
 import { hashToken, newSession, refuse, SessionGate, type AgentSignIn, type WebchatAgents, type WebchatSessions } from './auth.ts';
@@ -23,6 +24,8 @@ export const MAX_TEXT_LENGTH = 20_000;
 export const PAGE_SIZE = { default: 50, max: 200 } as const;
 
 const refPattern = /^[A-Za-z0-9_-]{1,128}$/;
+/** The fan-out topic of "this session has new messages". */
+const FANOUT_TOPIC = 'webchat';
 
 const text = z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`);
 const clientId = z.string().min(1).max(128, 'clientId is longer than 128 characters');
@@ -105,6 +108,11 @@ export interface WebchatOptions {
   /** Seconds between keep-alive comments on event streams. */
   heartbeatSeconds?: number;
   now?: () => number;
+  /**
+   * The other processes sharing the store (PostgreSQL): a session's streams are woken in every process, whichever
+   * one stored its new message or sent the reply. Absent: this process only (the embedded store).
+   */
+  fanout?: Fanout;
 }
 
 /** The web chat channel, and how the agent console hands it an agent's reply. */
@@ -136,9 +144,25 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   const streams = new Map<string, Set<EventStream>>();
   let host: ChannelHost | undefined;
 
-  function notify(session: string): void {
+  function wake(session: string): void {
     for (const stream of streams.get(session) ?? []) void stream.pump();
   }
+
+  /** Wakes the session's streams here and in the other processes. */
+  function notify(session: string): void {
+    wake(session);
+    options.fanout?.publish(FANOUT_TOPIC, { session });
+  }
+
+  const offFanout = options.fanout?.subscribe(FANOUT_TOPIC, (data) => {
+    const session = (data as { session?: unknown }).session;
+    if (typeof session === 'string') wake(session);
+  }, {
+    // Notices may have been missed: every stream looks again (each sends only what it has not sent).
+    reconnected: () => {
+      for (const session of streams.keys()) wake(session);
+    },
+  });
 
   /**
    * Up to `limit` messages of the session a person may see after `after` (internal notes are stored under a
@@ -449,6 +473,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     },
     async stop() {
       host = undefined;
+      offFanout?.();
       for (const set of streams.values()) for (const stream of set) stream.end();
       streams.clear();
     },

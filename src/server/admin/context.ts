@@ -30,6 +30,11 @@ export interface AdminContext {
   nlpDir: string;
   /** The keys naming agents' addresses, as the channels state them (`ADDRESS_KEYS`). */
   addressKeys: readonly AddressKey[];
+  /**
+   * Called once flows or team.yaml were published here, so the other processes sharing DATA_DIR read them again
+   * (a file watcher may miss a change on a shared disk, NFS say). Absent with one process.
+   */
+  published?: (file: 'flows' | 'team') => void;
 }
 
 /** A zod error as one sentence: `path: problem; path: problem`. */

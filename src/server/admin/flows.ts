@@ -34,6 +34,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (outcome.ok) {
       context.log.info({ flow: name, version: outcome.version, by: author }, 'flow published from the admin API');
       feed.publish({ type: 'flows', data: { name, version: outcome.version } });
+      context.published?.('flows');
       return void res.json({ version: outcome.version });
     }
     if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length} error(s); nothing was published`, errors: outcome.errors });
@@ -117,6 +118,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!(await publisher.remove(name))) return void res.status(404).json({ error: `there is no flow "${name}"` });
     context.log.info({ flow: name, by: nameOf(res) }, 'flow removed from the admin API');
     feed.publish({ type: 'flows', data: { name, version: null } });
+    context.published?.('flows');
     res.status(204).end();
   });
 }

@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { AgentState } from '../../handover/agent-state.ts';
 import { parseTeamFile } from '../../handover/team-file.ts';
-import { place } from '../../flows/publishing.ts';
+import { exclusively, place } from '../../flows/publishing.ts';
 import { versionOf } from '../../flows/versions.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -18,12 +18,8 @@ const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: 
 /** Mounts the team and agent routes on the admin router. */
 export function mountTeam(router: Router, context: AdminContext): void {
   const { teamFile, directory } = context;
-  let line: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = line.then(work, work);
-    line = run.catch(() => undefined);
-    return run;
-  };
+  // One publish at a time, in every process sharing the store: the version check and the write are one step.
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => exclusively(context.store, 'team', work);
 
   const current = async (): Promise<string | undefined> => {
     try {
@@ -70,6 +66,7 @@ export function mountTeam(router: Router, context: AdminContext): void {
     if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length} error(s); nothing was written`, errors: outcome.errors });
     context.log.info({ version: outcome.version, by: nameOf(res) }, 'team.yaml published from the admin API');
     context.feed.publish({ type: 'agents', data: {} });
+    context.published?.('team');
     res.json({ version: outcome.version });
   });
 

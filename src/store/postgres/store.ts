@@ -58,6 +58,8 @@ export class PostgresStore implements Store {
   #instance: pg.PoolClient | undefined;
   /** The second number of this store's instance lock; outbound messages it claims carry it. */
   #instanceKey = 0;
+  /** Taking the instance lock again after its connection was lost. */
+  #retaking: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.#url = options.url;
@@ -202,13 +204,7 @@ export class PostgresStore implements Store {
   }
 
   async claimOutbound(limit: number): Promise<Message[]> {
-    if (!this.#instance && this.#phase === 'open') {
-      try {
-        await this.#holdInstanceLock();
-      } catch (error) {
-        throw storeError(error, 'claiming outbound messages');
-      }
-    }
+    await this.#ensureInstanceLock('claiming outbound messages');
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
     // messages sending, whichever processes claim.
     const rows = await this.#inTransaction('claiming outbound messages', async (client) => {
@@ -230,9 +226,12 @@ export class PostgresStore implements Store {
   }
 
   async outboundInDoubt(): Promise<Message[]> {
+    // This store's own claims are never in doubt for itself (it may be sending them right now): its lock, lost with
+    // a connection the database dropped, is taken again first, under the same number when it can be.
+    await this.#ensureInstanceLock('looking for outbound messages in doubt');
     // Claimed by a store whose instance lock nobody holds any more: that process stopped mid-send.
     return this.#messages(
-      `status = 'sending' AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+      `status = 'sending' AND coalesce(claimed_by, 0) <> ${this.#instanceKey} AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
          AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 AND l.objid = coalesce(messages.claimed_by, 0)::oid)`,
       [],
@@ -332,6 +331,20 @@ export class PostgresStore implements Store {
     }
     this.#phase = 'open';
     this.#log('info', 'store opened', { store: 'postgres', schema: this.#schema, ms: Math.round(performance.now() - started) });
+  }
+
+  /** Takes this store's instance lock again when the connection holding it was lost. */
+  async #ensureInstanceLock(what: string): Promise<void> {
+    if (this.#instance || this.#phase !== 'open') return;
+    // One attempt at a time: a second connection trying the same number would find it taken and pick another.
+    this.#retaking ??= this.#holdInstanceLock().finally(() => {
+      this.#retaking = undefined;
+    });
+    try {
+      await this.#retaking;
+    } catch (error) {
+      throw storeError(error, what);
+    }
   }
 
   /**

@@ -1,0 +1,167 @@
+// The fan-out between processes on one PostgreSQL: NOTIFY after a commit, LISTEN on a connection of its own in every
+// process. Payloads are small (ids, never message texts: PostgreSQL refuses 8000 bytes and more) and name the
+// publishing process, which skips its own.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Fanout } from '../../shared/fanout.ts';
+import { checkSchema } from './pool.ts';
+
+/** PostgreSQL's limit is 8000 bytes; a notice near it is a mistake, not something to send. */
+const MAX_PAYLOAD_BYTES = 7_900;
+/** Waits before connecting again after the listening connection was lost: doubling from the first to the last. */
+const RECONNECT_MS = [250, 500, 1_000, 2_000, 5_000];
+
+export interface PostgresFanoutOptions {
+  url: string;
+  /** The store's schema: processes on other schemas of the same database hear nothing of these. */
+  schema: string;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+interface Notice {
+  /** The publishing process. */
+  o: string;
+  /** The topic. */
+  t: string;
+  /** The data. */
+  d: unknown;
+}
+
+/**
+ * LISTEN/NOTIFY on one channel per schema. Notices published while the connection is down are dropped (the others
+ * are told `reconnected` once it is back, and look again); the connection is made again with a growing wait.
+ *
+ *     const fanout = await PostgresFanout.open({ url: process.env.DATABASE_URL, schema: 'switchboard' });
+ */
+export class PostgresFanout implements Fanout {
+  readonly #origin = randomUUID();
+  readonly #channel: string;
+  readonly #options: PostgresFanoutOptions;
+  readonly #log: NonNullable<PostgresFanoutOptions['log']>;
+  readonly #listeners = new Map<string, Set<{ heard: (data: unknown) => void; reconnected?: () => void }>>();
+  #client: pg.Client | undefined;
+  /** Notices waiting to go out, sent together in one statement. */
+  #outgoing: string[] = [];
+  #flushing = false;
+  #closed = false;
+  #failures = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(options: PostgresFanoutOptions) {
+    this.#options = options;
+    this.#channel = `${checkSchema(options.schema).slice(0, 50)}_live`;
+    this.#log = options.log ?? (() => {});
+  }
+
+  /** Connects and listens; a first connection that fails is retried in the background, like a lost one. */
+  static async open(options: PostgresFanoutOptions): Promise<PostgresFanout> {
+    const fanout = new PostgresFanout(options);
+    await fanout.#connect();
+    return fanout;
+  }
+
+  publish(topic: string, data: object): void {
+    if (this.#closed || !this.#client) return;
+    const payload = JSON.stringify({ o: this.#origin, t: topic, d: data } satisfies Notice);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      this.#log('warn', 'a live notice too large for NOTIFY was not sent to the other processes', { topic, bytes: Buffer.byteLength(payload) });
+      return;
+    }
+    this.#outgoing.push(payload);
+    void this.#flush();
+  }
+
+  subscribe(topic: string, listener: (data: unknown) => void, options: { reconnected?: () => void } = {}): () => void {
+    const entry = { heard: listener, ...options };
+    const set = this.#listeners.get(topic) ?? new Set();
+    set.add(entry);
+    this.#listeners.set(topic, set);
+    return () => void set.delete(entry);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#outgoing.length > 0 && this.#client) {
+        const batch = this.#outgoing;
+        this.#outgoing = [];
+        await this.#client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [this.#channel, batch]).catch((error: Error) => {
+          // The connection is lost: the others look again when it is back.
+          this.#log('warn', 'live notices not sent to the other processes', { error: error.message, notices: batch.length });
+        });
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#closed) return;
+    const client = new pg.Client({ connectionString: this.#options.url, application_name: 'switchboard live' });
+    let lost = false;
+    const onLost = (error?: Error): void => {
+      if (lost) return;
+      lost = true;
+      if (this.#client === client) this.#client = undefined;
+      void client.end().catch(() => {});
+      if (this.#closed) return;
+      this.#log('warn', 'the live notices connection was lost; connecting again', { error: error?.message ?? 'ended' });
+      this.#retry();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    client.on('notification', (message) => this.#heard(message.payload));
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.#channel}"`);
+    } catch (error) {
+      onLost(error as Error);
+      return;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    const again = this.#failures > 0;
+    this.#failures = 0;
+    this.#client = client;
+    if (again) {
+      this.#log('info', 'the live notices connection is back');
+      for (const set of this.#listeners.values()) for (const listener of set) listener.reconnected?.();
+    }
+  }
+
+  #retry(): void {
+    const wait = RECONNECT_MS[Math.min(this.#failures, RECONNECT_MS.length - 1)] as number;
+    this.#failures += 1;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#connect(), wait);
+    this.#timer.unref();
+  }
+
+  #heard(payload: string | undefined): void {
+    let notice: Notice;
+    try {
+      notice = JSON.parse(payload ?? '') as Notice;
+    } catch {
+      return;
+    }
+    if (notice.o === this.#origin) return;
+    for (const listener of [...(this.#listeners.get(notice.t) ?? [])]) {
+      try {
+        listener.heard(notice.d);
+      } catch (error) {
+        this.#log('warn', 'a live notice listener failed', { topic: notice.t, error: String(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Live updates across processes on one PostgreSQL (LISTEN/NOTIFY): what one process commits reaches the dashboard's
+// event stream served by another, and a web chat visitor whose stream another process serves gets the bot's reply.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
+import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
+
+const ADMIN_TOKEN = 'live-admin-token-0123456789abcdef';
+const FLOW = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Hello {{contact.name}}! What can we do for you?"
+    save: conversation.need
+`;
+const database = `t_${randomBytes(6).toString('hex')}`;
+const apps: Switchboard[] = [];
+const streams: AbortController[] = [];
+afterAll(async () => {
+  for (const stream of streams) stream.abort();
+  for (const app of apps) await app.stop();
+  if (databaseUrl) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await cleanupDirs();
+});
+
+/** The events of a server-sent event stream, as `{event, data}`, gathered until the test ends. */
+function readEvents(url: string, headers: Record<string, string> = {}): { event: string; data: Record<string, unknown> }[] {
+  const events: { event: string; data: Record<string, unknown> }[] = [];
+  const controller = new AbortController();
+  streams.push(controller);
+  void (async () => {
+    const res = await fetch(url, { headers, signal: controller.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (data) events.push({ event: /^event: (.+)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) as Record<string, unknown> });
+      }
+    }
+  })().catch(() => {});
+  return events;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 25) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+it.skipIf(!databaseUrl)("wakes the other process's dashboard stream and web chat stream with what one process committed and sent", async () => {
+  await sql(`CREATE DATABASE ${database}`);
+  const dir = await dataDirWith({ 'inbound.yaml': FLOW });
+  await writeFile(join(dir, 'team.yaml'), 'teams:\n  - name: Support\nagents: []\n');
+  for (let i = 0; i < 2; i++) {
+    apps.push(await startSwitchboard({
+      config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, STORE: 'postgres', DATABASE_URL: urlOfDatabase(database), ADMIN_TOKEN, WEBCHAT_OPEN_SESSIONS: '1' },
+      log: quietLog,
+      watch: false,
+      sweepEveryMs: 0,
+    }));
+  }
+  const [a, b] = apps as [Switchboard, Switchboard];
+  const board = readEvents(`${b.url}/api/events`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  const chat = readEvents(`${b.url}/webchat/layla-live/events`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // Layla writes to process A, which stores her message, opens her conversation and sends the reply.
+  const res = await fetch(`${a.url}/webchat/layla-live/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi there', name: 'Layla' }) });
+  expect(res.status).toBe(202);
+  const [conversation] = await a.store.conversations();
+  await until(() => board.some((event) => event.event === 'conversation' && event.data.id === conversation?.id), "the conversation on process B's dashboard stream");
+  await until(() => chat.some((event) => event.data.from === 'bot'), "the bot's reply on process B's web chat stream");
+  expect(chat.map((event) => [event.data.from, event.data.text])).toEqual([['contact', 'hi there'], ['bot', 'Hello Layla! What can we do for you?']]);
+}, 60_000);
