@@ -375,6 +375,8 @@ interface Case {
   /** The right class of an in-scope text; undefined for an out-of-scope one. */
   label: number | undefined;
   kind: 'in scope' | 'other intent' | 'background';
+  /** Its weight against the other cases of its kind (default 1): see `scriptShares`. */
+  share?: number;
 }
 
 /**
@@ -404,7 +406,8 @@ const FOLDS = 4;
  * model will score a request nobody foresaw. On large data one probe sees every intent and the held-out
  * examples stand in, as if their own intent did not exist (cheaper; their weight is small there anyway). The
  * out-of-scope kinds weigh a fixed share against the in-scope ones, whatever the number of examples, so a
- * threshold rejects a comparable share of off-topic text on three intents as on a hundred.
+ * threshold rejects a comparable share of off-topic text on three intents as on a hundred. Within the
+ * background, the sentences of the examples' languages weigh most (see `scriptShares`).
  */
 function calibrate(
   examples: Example[],
@@ -414,6 +417,7 @@ function calibrate(
   onProgress: (fraction: number) => void,
 ): { temperature: number; confidence: number[] | undefined } {
   const all = [...new Set(examples.map((e) => e.intent))].sort();
+  const scriptShare = scriptShares(examples);
   const large = examples.length >= LARGE_DATA;
   const rounds = large ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
   const cases: Case[] = [];
@@ -440,7 +444,7 @@ function calibrate(
       const evidence = padded(probe.evidence(text, undefined, termsOf(text)));
       // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
       // is no out-of-scope text for this bot: the admin's word wins.
-      if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background' });
+      if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background', share: scriptShare(text) });
     }
   });
   const weightOf = caseWeights(cases, all.length);
@@ -468,13 +472,16 @@ function padScores(scores: Float64Array, top: number, missing: number): Float64A
   return out;
 }
 
-/** The weight of each case: 1 in scope; each out-of-scope kind its share of the in-scope total. */
+/**
+ * The weight of each case: 1 in scope; each out-of-scope kind its share of the in-scope total, spread over its
+ * cases in proportion to their `share`.
+ */
 function caseWeights(cases: Case[], intents: number): (c: Case) => number {
   const counts = new Map<Case['kind'], number>();
-  for (const c of cases) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  for (const c of cases) counts.set(c.kind, (counts.get(c.kind) ?? 0) + (c.share ?? 1));
   const inScope = counts.get('in scope') ?? 0;
   const scale = Math.min(1, (FULL_WEIGHT_INTENTS / intents) ** 2);
-  return (c) => (c.kind === 'in scope' ? 1 : (scale * OUT_OF_SCOPE_WEIGHT[c.kind] * inScope) / counts.get(c.kind)!);
+  return (c) => (c.kind === 'in scope' ? 1 : (scale * OUT_OF_SCOPE_WEIGHT[c.kind] * inScope * (c.share ?? 1)) / counts.get(c.kind)!);
 }
 
 /**
@@ -578,6 +585,30 @@ function solve(matrix: number[][], vector: number[]): number[] {
     }
   }
   return a.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
+}
+
+/** The script most of a text's letters are written in: Arabic, Latin or another. */
+function scriptOf(text: string): 'arabic' | 'latin' | 'other' {
+  const arabic = text.match(/\p{Script=Arabic}/gu)?.length ?? 0;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  const other = (text.match(/\p{L}/gu)?.length ?? 0) - arabic - latin;
+  return arabic > latin && arabic >= other ? 'arabic' : latin >= other ? 'latin' : 'other';
+}
+
+/** A background sentence in a script none of the examples is written in still counts this much. */
+const FOREIGN_SCRIPT_SHARE = 0.1;
+
+/**
+ * The weight of a background sentence against the other background sentences: the share of the examples
+ * written in its script (at least FOREIGN_SCRIPT_SHARE). An Arabic bot's confidence then learns what Arabic
+ * small talk looks like from the Arabic sentences, rather than spending half the background's weight on
+ * English ones it rejects anyway because it knows none of their words (and the same for an English bot).
+ * Mixed examples keep both languages in proportion.
+ */
+function scriptShares(examples: Example[]): (text: string) => number {
+  const counts = new Map<string, number>();
+  for (const e of examples) counts.set(scriptOf(e.text), (counts.get(scriptOf(e.text)) ?? 0) + 1);
+  return (text) => Math.max(FOREIGN_SCRIPT_SHARE, (counts.get(scriptOf(text)) ?? 0) / examples.length);
 }
 
 function memoize<T>(compute: (text: string) => T): (text: string) => T {

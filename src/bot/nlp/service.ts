@@ -13,8 +13,11 @@ import type { DataEvaluation, SkippedEvaluation } from './cross-validation.ts';
 import type { Example } from './datasets.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
-/** Bump when the features or the model change, so caches made by older code are not used. */
-const CACHE_VERSION = 'switchboard-intents/4';
+/**
+ * Bump when the features, the model or its calibration change, so caches made by older code are not used
+ * (the model format can stay: `/4.1` was the background weighed by script).
+ */
+const CACHE_VERSION = 'switchboard-intents/4.1';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */

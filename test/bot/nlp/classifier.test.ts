@@ -101,6 +101,28 @@ describe('out of scope on a small data set without an other intent', () => {
   });
 });
 
+describe('a bot whose examples are all in one language', () => {
+  const arabic = /\p{Script=Arabic}/u;
+  const examplesOf = (keep: (text: string) => boolean) =>
+    toy.toJSON().examples.flatMap((texts, c) => texts.filter(keep).map((text) => ({ text, intent: toy.intents[c]! })));
+
+  it('rejects Arabic small talk on an Arabic-only bot and still routes its Arabic requests', () => {
+    const arabicOnly = trainClassifier(examplesOf((text) => arabic.test(text)), { background });
+    for (const text of ['صباح الخير يا جماعة', 'احكيلي نكتة', 'ممكن سؤال', 'شكرا جزيلا']) {
+      expect(arabicOnly.classify(text).confidence, text).toBeLessThan(DEFAULT_THRESHOLD);
+    }
+    const result = arabicOnly.classify('خصموا المبلغ من بطاقتي مرتين');
+    expect(result.intent).toBe('billing');
+    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+
+  it('rejects text in a language an English-only bot has no example of', () => {
+    const englishOnly = trainClassifier(examplesOf((text) => !arabic.test(text)), { background });
+    expect(englishOnly.classify('مرحبا كيف حالك').confidence).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(englishOnly.classify('I was charged twice for my subscription').confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
 describe('out of scope and bad input', () => {
   it.each([
     ['an empty text', ''],
