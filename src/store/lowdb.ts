@@ -551,8 +551,9 @@ export class LowdbStore implements Store {
   #commit(tx: BufferedTx): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     tx.check();
-    if (tx.isEmpty) return this.#enqueue('');
-    return this.#append(tx.records(this.#state.lastMessageId + 1));
+    const records = tx.isEmpty ? [] : tx.records(this.#state.lastMessageId + 1);
+    // Nothing written (or only records put back as they were read): it still waits for the batch under way.
+    return records.length === 0 ? this.#enqueue('') : this.#append(records);
   }
 
   /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
