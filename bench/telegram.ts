@@ -123,7 +123,8 @@ const postmaster = env.DATABASE_URL ? await postmasterPid() : undefined;
 
 /**
  * User + system CPU of the PostgreSQL processes, in µs (0 where there is none): the postmaster of DATABASE_URL and
- * its children when it is found (other clusters on a shared machine do not count), else every `postgres` process.
+ * its children, those that ended included, when it is found (other clusters on a shared machine do not count),
+ * else every `postgres` process running.
  */
 async function postgresCpuUs(): Promise<number> {
   let ticks = 0;
@@ -135,6 +136,9 @@ async function postgresCpuUs(): Promise<number> {
       if (!stat.includes('(postgres)')) continue;
       if (postmaster !== undefined && Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
       ticks += Number(fields[11]) + Number(fields[12]);
+      // The postmaster's reaped children (backends whose connection closed, autovacuum workers): their CPU is gone
+      // from /proc, but counted in its cutime and cstime.
+      if (Number(pid) === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended meanwhile.
     }
