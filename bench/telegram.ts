@@ -103,7 +103,29 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** User + system CPU of every PostgreSQL process on this machine, in µs (0 where there is none). */
+/**
+ * The postmaster of the database DATABASE_URL names, when it is reached through a Unix socket on this machine: the
+ * first line of the socket's lock file is its pid. Undefined otherwise.
+ */
+async function postmasterPid(): Promise<number | undefined> {
+  try {
+    const url = new URL(env.DATABASE_URL ?? '');
+    const host = url.searchParams.get('host') ?? '';
+    if (!host.startsWith('/')) return undefined;
+    const port = url.searchParams.get('port') ?? (url.port || '5432');
+    const pid = Number((await readFile(join(host, `.s.PGSQL.${port}.lock`), 'utf8')).split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const postmaster = env.DATABASE_URL ? await postmasterPid() : undefined;
+
+/**
+ * User + system CPU of the PostgreSQL processes, in µs (0 where there is none): the postmaster of DATABASE_URL and
+ * its children, those that ended included, when it is found (other clusters on a shared machine do not count),
+ * else every `postgres` process running.
+ */
 async function postgresCpuUs(): Promise<number> {
   let ticks = 0;
   for (const pid of await readdir('/proc')) {
@@ -112,7 +134,11 @@ async function postgresCpuUs(): Promise<number> {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (!stat.includes('(postgres)')) continue;
+      if (postmaster !== undefined && Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
       ticks += Number(fields[11]) + Number(fields[12]);
+      // The postmaster's reaped children (backends whose connection closed, autovacuum workers): their CPU is gone
+      // from /proc, but counted in its cutime and cstime.
+      if (Number(pid) === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended meanwhile.
     }

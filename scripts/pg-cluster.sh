@@ -5,6 +5,7 @@
 #   eval "$(scripts/pg-cluster.sh start /tmp/sb-pg)"   # exports DATABASE_URL
 #   scripts/pg-cluster.sh stop /tmp/sb-pg
 #
+# PG_DURABLE=1 starts it with fsync and synchronous commit on (PostgreSQL's defaults), for benchmarks.
 # PG_BIN (default: the newest /usr/lib/postgresql/*/bin, else pg_ctl on PATH) says where initdb and pg_ctl are.
 # As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -38,8 +39,11 @@ case "$action" in
       as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     # fsync off: a throwaway cluster never survives a machine crash anyway, and tests run much faster.
+    # PG_DURABLE=1 keeps PostgreSQL's defaults instead (fsync, synchronous commit): what a benchmark compares.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ "${PG_DURABLE:-0}" == 1 ]] && durability=""
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-k $dir -p 5432 -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
+      -o "-k $dir -p 5432 -c listen_addresses='' $durability -c max_connections=200" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "export DATABASE_URL='postgresql://postgres@localhost/postgres?host=$dir&port=5432'"
     ;;

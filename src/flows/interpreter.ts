@@ -1,12 +1,13 @@
 // Runs a flow for one conversation: from its position, step after step, until a step waits for the
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
 import type { FieldValue, FlowPosition } from '../store/types.ts';
-import { showChoices } from './choices.ts';
-import { readField, writeField } from './fields.ts';
-import { localize } from './language.ts';
+import type { Choice } from '../types.ts';
+import { showChoices, type FlowChoice } from './choices.ts';
+import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
+import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
 import type { StepContext, StepOutcome } from './steps/step.ts';
-import { renderTemplate, templateValue } from './template.ts';
+import { renderTemplate, templateValue, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
 
 /** Steps one start or resume may run without waiting; past it the flow is stopped rather than left spinning. */
@@ -102,24 +103,54 @@ function resume<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext,
   return runner.resume?.(step.spec, ctx, input, waiting);
 }
 
+/**
+ * A step's view of its run. A class rather than an object of arrow functions: its methods exist once, not once
+ * per step run (each such closure is an allocation, and under tsx a property definition naming it).
+ */
+class RunContext implements StepContext {
+  constructor(
+    readonly run: FlowRun,
+    readonly flow: CompiledFlow,
+    readonly step: CompiledStep,
+  ) {}
+
+  render(template: Template, extra?: ExtraFields): string {
+    return renderTemplate(template, this.run.contact, this.run.conversation, extra);
+  }
+
+  text(text: Localized<Template>, extra?: ExtraFields): string {
+    return renderTemplate(localize(text, this.run.contact.language), this.run.contact, this.run.conversation, extra);
+  }
+
+  choices(choices: readonly FlowChoice[]): Choice[] {
+    return showChoices(choices, this.run.contact.language);
+  }
+
+  localize<T>(text: Localized<T>): T {
+    return localize(text, this.run.contact.language);
+  }
+
+  value(template: Template): FieldValue {
+    return templateValue(template, this.run.contact, this.run.conversation);
+  }
+
+  read(field: FieldRef): FieldRead {
+    return readField(field, this.run.contact, this.run.conversation);
+  }
+
+  write(field: FieldRef, value: FieldValue): void {
+    writeField(field, this.run.contact, this.run.conversation, value);
+  }
+
+  indexOf(id: string): number {
+    const index = this.flow.stepIndex.get(id);
+    if (index === undefined) throw new Error(`no step with id "${id}"`);
+    return index;
+  }
+}
+
 function stepContext(flow: CompiledFlow, step: CompiledStep, run: FlowRun): StepContext {
-  return {
-    run,
-    flow,
-    step,
-    render: (template, extra) => renderTemplate(template, run.contact, run.conversation, extra),
-    text: (text, extra) => renderTemplate(localize(text, run.contact.language), run.contact, run.conversation, extra),
-    choices: (choices) => showChoices(choices, run.contact.language),
-    localize: (text) => localize(text, run.contact.language),
-    value: (template) => templateValue(template, run.contact, run.conversation),
-    read: (field) => readField(field, run.contact, run.conversation),
-    write: (field, value: FieldValue) => writeField(field, run.contact, run.conversation, value),
-    indexOf: (id) => {
-      const index = flow.stepIndex.get(id);
-      if (index === undefined) throw new Error(`no step with id "${id}"`);
-      return index;
-    },
-  };
+  return new RunContext(run, flow, step);
 }
 
 function finish(position: FlowPosition): void {

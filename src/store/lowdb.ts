@@ -512,6 +512,7 @@ export class LowdbStore implements Store {
     this.#inDoubt = new Set(this.#state.sendingIds());
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
+    this.#state.trimIndexes();
   }
 
   /** Applies records read from `file` at `line`; a record that cannot be applied is corruption there. */
@@ -551,8 +552,9 @@ export class LowdbStore implements Store {
   #commit(tx: BufferedTx): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     tx.check();
-    if (tx.isEmpty) return this.#enqueue('');
-    return this.#append(tx.records(this.#state.lastMessageId + 1));
+    const records = tx.isEmpty ? [] : tx.records(this.#state.lastMessageId + 1);
+    // Nothing written (or only records put back as they were read): it still waits for the batch under way.
+    return records.length === 0 ? this.#enqueue('') : this.#append(records);
   }
 
   /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
@@ -703,15 +705,10 @@ export class LowdbStore implements Store {
       this.#archiveBytes += archived.length;
       this.#letGo(placed);
     }
-    // lowdb writes a temporary file and renames it over state.json; the syncs make the result durable before the
-    // journal is emptied. lowdb does not sync the temporary file before its rename: after a power cut (not a process
-    // crash) the journal still holds everything, but state.json is only safe on file systems that flush a file
-    // replaced by rename (ext4's default auto_da_alloc, btrfs).
-    await new Low<Snapshot>(snapshotFile(this.#paths.snapshot), snapshot).write();
-    if (this.#fsync) {
-      await syncPath(this.#paths.snapshot);
-      await syncPath(this.#dir);
-    }
+    // The snapshot goes to a temporary file, synced, then renamed over state.json, and the directory synced: the
+    // result is durable before the journal is emptied, and a crash leaves the old snapshot or the new one.
+    await writeSnapshot(this.#paths.snapshot, snapshot, this.#fsync);
+    if (this.#fsync) await syncPath(this.#dir);
     const journal = this.#journal as FileHandle;
     await journal.truncate(0);
     if (this.#fsync) await journal.datasync();
@@ -840,6 +837,39 @@ export class LowdbStore implements Store {
     }
     return read;
   }
+}
+
+/** Records per piece of the snapshot turned into text and written at a time. */
+const snapshotPieceRecords = 2_000;
+
+/**
+ * Writes `snapshot` as state.json (the JSON lowdb reads at open) through `${path}.tmp`, synced before it is renamed
+ * over `path` when `fsync`. Written a few thousand records at a time: at a million messages the snapshot is some
+ * 45 MB of text, which as one string (and its UTF-8 copy) doubled the heap the garbage collector saw live whenever
+ * it ran during a compaction, and it sized the heap from that.
+ */
+async function writeSnapshot(path: string, snapshot: Snapshot, fsync: boolean): Promise<void> {
+  const temporary = `${path}.tmp`;
+  const file = await open(temporary, 'w');
+  try {
+    const { contacts, conversations, docs, ...head } = snapshot;
+    const write = (text: string): Promise<void> => appendAll(file, Buffer.from(text, 'utf8'));
+    await write(`${JSON.stringify(head).slice(0, -1)}`);
+    const lists: [name: string, items: readonly unknown[]][] = [['contacts', contacts], ['conversations', conversations], ['docs', docs]];
+    for (const [name, items] of lists) {
+      await write(`,${JSON.stringify(name)}:[`);
+      for (let from = 0; from < items.length; from += snapshotPieceRecords) {
+        const piece = items.slice(from, from + snapshotPieceRecords).map((item) => JSON.stringify(item)).join(',');
+        await write(from === 0 ? piece : `,${piece}`);
+      }
+      await write(']');
+    }
+    await write('}');
+    if (fsync) await file.datasync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
 }
 
 /** lowdb's file adapter for the snapshot, without its pretty-printing: half the bytes and time per compaction. */

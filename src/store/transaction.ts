@@ -17,13 +17,6 @@ const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? 
  */
 export const journalJson = new WeakMap<object, string>();
 
-/** `value` as a fresh object and the JSON text it was read from. */
-function plainWithJson<T extends object>(value: T): T {
-  const json = JSON.stringify(value);
-  const parsed = JSON.parse(json) as T;
-  journalJson.set(parsed, json);
-  return parsed;
-}
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
   contact.identities.some((own) => own.channel === identity.channel && own.id === identity.id);
@@ -69,6 +62,12 @@ export class BufferedTx implements Tx {
   readonly #messageJson: string[] = [];
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
+  /**
+   * The JSON each live contact and conversation was copied from, by version key: one put back unchanged (a turn
+   * puts its contact whether or not the flow changed it) is not written again, so it costs no parse, journal bytes
+   * or new version.
+   */
+  readonly #readJson = new Map<string, string>();
   #ended = false;
   #released = false;
 
@@ -291,8 +290,14 @@ export class BufferedTx implements Tx {
   /** The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. */
   records(firstMessageId: number): JournalRecord[] {
     const records: JournalRecord[] = [];
-    for (const id of this.#putContacts) records.push({ contact: plainWithJson(this.#contacts.get(id) as Contact) });
-    for (const id of this.#putConversations) records.push({ conversation: plainWithJson(this.#conversations.get(id) as Conversation) });
+    for (const id of this.#putContacts) {
+      const contact = this.#changed(this.#contacts.get(id) as Contact, versionKey.contact(id));
+      if (contact) records.push({ contact });
+    }
+    for (const id of this.#putConversations) {
+      const conversation = this.#changed(this.#conversations.get(id) as Conversation, versionKey.conversation(id));
+      if (conversation) records.push({ conversation });
+    }
     this.#messages.forEach((message, index) => {
       const id = firstMessageId + index;
       const numbered = { id, ...message } as Message;
@@ -320,8 +325,9 @@ export class BufferedTx implements Tx {
   #contact(id: string): Contact | undefined {
     const live = this.#contacts.get(id);
     if (live) return live;
-    this.#recordRead(versionKey.contact(id), `contact ${id}`);
-    const committed = copy(this.#state.contacts.get(id));
+    const key = versionKey.contact(id);
+    this.#recordRead(key, `contact ${id}`);
+    const committed = this.#copyRead(this.#state.contacts.get(id), key);
     if (committed) this.#contacts.set(id, committed);
     return committed;
   }
@@ -330,10 +336,31 @@ export class BufferedTx implements Tx {
   #conversation(id: number): Conversation | undefined {
     const live = this.#conversations.get(id);
     if (live) return live;
-    this.#recordRead(versionKey.conversation(id), `conversation ${id}`);
-    const committed = copy(this.#state.conversations.get(id));
+    const key = versionKey.conversation(id);
+    this.#recordRead(key, `conversation ${id}`);
+    const committed = this.#copyRead(this.#state.conversations.get(id), key);
     if (committed) this.#conversations.set(id, committed);
     return committed;
+  }
+
+  /** A copy of a committed record, remembering the JSON it was made from (see `#readJson`). */
+  #copyRead<T extends object>(committed: T | undefined, key: string): T | undefined {
+    if (committed === undefined) return undefined;
+    const json = JSON.stringify(committed);
+    this.#readJson.set(key, json);
+    return JSON.parse(json) as T;
+  }
+
+  /**
+   * The record to commit for a live object put: a fresh copy, with the JSON it was made from for the journal; or
+   * undefined when it is just what was read (nothing to write).
+   */
+  #changed<T extends object>(live: T, key: string): T | undefined {
+    const json = JSON.stringify(live);
+    if (this.#readJson.get(key) === json) return undefined;
+    const parsed = JSON.parse(json) as T;
+    journalJson.set(parsed, json);
+    return parsed;
   }
 
   /** Makes `value` the live object of a record, unless another object already is: that one is the fresh one. */
