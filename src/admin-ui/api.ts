@@ -2,6 +2,10 @@
 // sets goes with every request; state-changing ones carry X-Requested-With, which the API asks of cookie requests
 // so that another site cannot make the browser send them.
 
+// The server's own report types: type-only, so nothing of the server reaches the bundle.
+import type { Figures } from '../handover/reports.ts';
+export type { Durations, Figures } from '../handover/reports.ts';
+
 /** What the API answered when it was not 2xx: the status and its `{ error, errors? }` body. */
 export class ApiError extends Error {
   constructor(
@@ -205,21 +209,6 @@ export interface NlpTry {
   nearest: { intent: string; text: string; score: number }[];
 }
 
-export interface Durations {
-  count: number;
-  median: number | null;
-  p90: number | null;
-}
-
-export interface Figures {
-  opened: number;
-  closed: number;
-  assigned: number;
-  stillOpen: number;
-  timeToAssignment: Durations;
-  firstResponse: Durations;
-  resolution: Durations;
-}
 
 export interface Report {
   total: Figures;
