@@ -33,7 +33,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { ConflictError, CorruptStoreError, StoreUnavailableError } from './errors.ts';
+import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
+import { retryConflicts } from './retry.ts';
 import { appendAll, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { acquireLock } from './lock-file.ts';
@@ -71,8 +72,6 @@ interface QueuedCommit {
   reject: (error: Error) => void;
 }
 
-/** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
-const DEFAULT_ATTEMPTS = 60;
 /**
  * A copy of committed data. All of it came through JSON (a journal line, or a transaction's records), so a JSON
  * round trip copies it exactly, in about two thirds of structuredClone's time.
@@ -213,19 +212,8 @@ export class LowdbStore implements Store {
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
-    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
     // Every attempt runs inside the key's turn: a refused commit is decided again before the key's next one starts.
-    const result = this.#mutex.run(key, async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.#attempt(work);
-        } catch (error) {
-          if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
-        }
-        // A little jitter, so that transactions racing for one record (an agent, a queue) do not collide again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
-      }
-    });
+    const result = this.#mutex.run(key, () => retryConflicts(options, () => this.#attempt(work)));
     this.#running.add(result);
     const settled = (): void => void this.#running.delete(result);
     result.then(settled, settled);

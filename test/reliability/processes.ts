@@ -1,14 +1,12 @@
 // Switchboard as a process of its own (`node --import tsx src/server/main.ts`), as it runs in production: for the
 // tests that kill one with SIGKILL or pull the database from under it. The store comes from the environment (STORE,
 // DATABASE_URL), like everything else; Telegram chats drive it through the webhook, the Bot API faked on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dataDirWith } from '../helpers.ts';
+import { spawnServer, type ServerProcess } from '../server-process.ts';
 import type { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const SECRET = 'reliability-secret';
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,36 +30,14 @@ export async function echoDataDir(): Promise<string> {
   return dir;
 }
 
-export interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-  /** What it printed (JSON log lines and stderr). */
-  output(): string;
-}
+export type { ServerProcess } from '../server-process.ts';
 
 /** Starts a server process over `dataDir` talking to the fake Bot API; resolves once it listens. */
-export async function startServerProcess(dataDir: string, api: FakeBotApi, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env, PORT: '0', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:reliability', TELEGRAM_API_ROOT: api.url,
-      TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', CONTACT_RATE_LIMIT: '100000/1m', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function startServerProcess(dataDir: string, api: FakeBotApi, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer({
+    DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:reliability', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET,
+    CONTACT_RATE_LIMIT: '100000/1m', ...env,
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"url":"(http:[^"]+)"[^\n]*Switchboard is listening|Switchboard is listening[^\n]*"url":"(http:[^"]+)"/.exec(output);
-      if (listening) resolve((listening[1] ?? listening[2]) as string);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(() => reject(new Error(`the server exited before listening:\n${output}`)));
-  });
-  return { child, url, exited, output: () => output };
 }
 
 /** A Telegram text update from `chat`, the `n`-th of that chat (update ids stay the same when it is sent again). */

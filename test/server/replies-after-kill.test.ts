@@ -3,16 +3,14 @@
 // must not outnumber the sends that were in flight (`sending` on disk), and nothing acknowledged may be lost.
 // `npm test` kills 5 times; the reliability suite (npm run test:reliability) runs it too, RELIABILITY_KILLS times.
 // It reads the embedded store's files, so it stands aside when STORE=postgres (test/reliability/two-processes.test.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { LowdbStore } from '../../src/store/lowdb.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { cleanupDirs, dataDirWith } from '../helpers.ts';
+import { spawnServer, type ServerProcess } from '../server-process.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const secret = 'kill-test-secret';
 const chats = Array.from({ length: 20 }, (_, n) => 5000 + n);
 const kills = Number(process.env.RELIABILITY_KILLS ?? 5);
@@ -31,30 +29,11 @@ steps:
 
 afterEach(cleanupDirs);
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startServer(dataDir: string, apiRoot: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:kill-test', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', CONTACT_RATE_LIMIT: '100000/1m' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startServer(dataDir: string, apiRoot: string): Promise<ServerProcess> {
+  return spawnServer({
+    DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:kill-test', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret,
+    CONTACT_RATE_LIMIT: '100000/1m',
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /"url":"(http:[^"]+)"[^\n]*Switchboard is listening|Switchboard is listening[^\n]*"url":"(http:[^"]+)"/.exec(output);
-      if (listening) resolve((listening[1] ?? listening[2]) as string);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(() => reject(new Error(`the server exited before listening:\n${output}`)));
-  });
-  return { child, url, exited };
 }
 
 /** Text updates from each chat, one at a time per chat, until the server stops answering; returns what was acknowledged. */

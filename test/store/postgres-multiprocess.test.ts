@@ -1,19 +1,17 @@
 // Two real Switchboard processes on one PostgreSQL database (a fresh one per test), sharing one DATA_DIR (flows,
 // team.yaml, media), with the Telegram webhook delivered to both and the Bot API faked on 127.0.0.1. Every update is
 // delivered to both processes at once, as a load balancer retrying on the other process would.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { cleanupDirs, dataDirWith } from '../helpers.ts';
+import { spawnServer, type ServerProcess } from '../server-process.ts';
 import { databaseUrl, skipReason, sql, urlOfDatabase } from './postgres-helpers.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const secret = 'multi-process-secret';
 const AGENT_CHAT = 9001;
 const MAX_OPEN = 2;
@@ -45,33 +43,11 @@ agents:
     max_open: ${MAX_OPEN}
 `;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-async function startServer(dataDir: string, apiRoot: string, url: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env, PORT: '0', DATA_DIR: dataDir, STORE: 'postgres', DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:multi-process',
-      TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret, LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', CONTACT_RATE_LIMIT: '100000/1m',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startServer(dataDir: string, apiRoot: string, url: string): Promise<ServerProcess> {
+  return spawnServer({
+    DATA_DIR: dataDir, STORE: 'postgres', DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:multi-process', TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: secret, CONTACT_RATE_LIMIT: '100000/1m',
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  let output = '';
-  const listening = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /"url":"(http:[^"]+)"[^\n]*Switchboard is listening|Switchboard is listening[^\n]*"url":"(http:[^"]+)"/.exec(output);
-      if (found) resolve((found[1] ?? found[2]) as string);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(() => reject(new Error(`the server exited before listening:\n${output}`)));
-  });
-  return { child, url: listening, exited };
 }
 
 let updateId = 1;
@@ -80,7 +56,7 @@ function update(chat: number, text: string, messageId: number): Record<string, u
   return { update_id: updateId++, message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: from.first_name }, from, text } };
 }
 
-async function post(server: Server, body: Record<string, unknown>): Promise<number> {
+async function post(server: ServerProcess, body: Record<string, unknown>): Promise<number> {
   const res = await fetch(`${server.url}/webhooks/telegram`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
@@ -91,7 +67,7 @@ async function post(server: Server, body: Record<string, unknown>): Promise<numb
 }
 
 /** Delivers `body` to both processes at once; both must acknowledge it. */
-async function deliverToBoth(servers: Server[], body: Record<string, unknown>): Promise<void> {
+async function deliverToBoth(servers: ServerProcess[], body: Record<string, unknown>): Promise<void> {
   const statuses = await Promise.all(servers.map((server) => post(server, body)));
   expect(statuses).toEqual(servers.map(() => 200));
 }
@@ -106,7 +82,7 @@ async function until(what: string, done: () => Promise<boolean> | boolean, ms = 
 describe.skipIf(!databaseUrl)('two Switchboard processes on one PostgreSQL', () => {
   let database: string;
   let api: FakeBotApi;
-  let servers: Server[] = [];
+  let servers: ServerProcess[] = [];
   let store: PostgresStore;
 
   beforeAll(async () => {
@@ -162,7 +138,7 @@ describe.skipIf(!databaseUrl)('two Switchboard processes on one PostgreSQL', () 
   }, 120_000);
 
   it('never assigns an agent more than max_open conversations when customers ask for a human through both processes', async () => {
-    await post(servers[0] as Server, update(AGENT_CHAT, '/online', 1));
+    await post(servers[0] as ServerProcess, update(AGENT_CHAT, '/online', 1));
     await until('the agent online', async () => (await store.docs('agents')).size > 0 || api.sentTo(AGENT_CHAT).length > 0);
     const customers = Array.from({ length: 8 }, (_, n) => 6000 + n);
     await Promise.all(customers.map(async (chat) => {

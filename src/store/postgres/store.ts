@@ -9,8 +9,9 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { ConflictError, StoreUnavailableError } from '../errors.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
+import { retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
@@ -30,9 +31,6 @@ export interface PostgresStoreOptions {
   /** Where opening, migrations and failures are reported (nowhere by default). */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
 }
-
-/** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
-const DEFAULT_ATTEMPTS = 60;
 
 /**
  * The `Store` on PostgreSQL.
@@ -90,26 +88,18 @@ export class PostgresStore implements Store {
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
-    const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
-    const result = this.#mutex.run(key, () => this.#inKeyLine(key, async (client) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const tx = new PgTx(client, this.#schema);
-          let value: T;
-          try {
-            value = await work(tx);
-          } finally {
-            tx.end();
-          }
-          await tx.commit();
-          return value;
-        } catch (error) {
-          if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (client) => retryConflicts(options, async () => {
+      const tx = new PgTx(client, this.#schema);
+      let value: T;
+      try {
+        value = await work(tx);
+      } finally {
+        tx.end();
       }
-    }));
+      await tx.commit();
+      return value;
+    })));
     this.#running.add(result);
     const settled = (): void => void this.#running.delete(result);
     result.then(settled, settled);
