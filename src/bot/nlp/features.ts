@@ -1,7 +1,8 @@
 // Text → sparse TF-IDF vector over two blocks: words (unigrams and bigrams, stemmed: Porter for English, a light
 // stemmer for Arabic) and character n-grams inside word boundaries. Each block is L2-normalised on its own, so
 // the many character n-grams of a text do not drown its few words; character n-grams carry spelling variation,
-// typos and Arabic affixes.
+// typos and Arabic affixes. Arabic function words (function-words.ts) have terms of their own in both blocks,
+// which weigh as words common in every text.
 import { isArabicFunctionWord } from './function-words.ts';
 import { arabicStem, isLatinWord, tokenize } from './normalize.ts';
 import { stemEnglish, wordBigrams } from './natural.ts';
@@ -78,7 +79,8 @@ export class Vectorizer {
   /**
    * Learns the vocabulary and IDF of training texts. Texts of `background` (everyday sentences) count in the
    * IDF only: words common in everyday language (the, my, how, في, انا) then weigh little in every vector,
-   * whatever the training texts repeat.
+   * whatever the training texts repeat. An Arabic function word's terms weigh at most as a term in
+   * FUNCTION_WORD_SHARE of the texts, however rare the background makes its form.
    *
    * `termsOf` lets a caller that fits several vectorizers on the same texts extract their terms once.
    *
