@@ -15,6 +15,12 @@ describe('Arabic function words', () => {
     }
   });
 
+  it('knows the possessives of the dialects, the counterpart of "my"', () => {
+    for (const word of ['تبعي', 'حقي', 'حقتي', 'بتاعي', 'بتاعتي']) {
+      expect(isArabicFunctionWord(tokenize(word)[0]!), word).toBe(true);
+    }
+  });
+
   it('leaves the words that carry a request alone', () => {
     for (const word of ['سؤال', 'بطاقتي', 'الفاتورة', 'خصم', 'مرتين', 'التطبيق', 'الباقة']) {
       expect(isArabicFunctionWord(tokenize(word)[0]!), word).toBe(false);
