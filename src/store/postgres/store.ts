@@ -16,6 +16,7 @@ import type { Contact, Conversation, Message, OpenConversationFilter, Store, Tra
 import { migrate } from './migrations.ts';
 import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
+import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
 
 export interface PostgresStoreOptions {
@@ -89,8 +90,9 @@ export class PostgresStore implements Store {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
-    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (client) => retryConflicts(options, async () => {
-      const tx = new PgTx(client, this.#schema);
+    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
+      await line.retake();
+      const tx = new PgTx(line, this.#schema);
       let value: T;
       try {
         value = await work(tx);
@@ -106,8 +108,11 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  /** Runs `fn` on a connection holding the session lock of `key`, released (or the connection closed) after. */
-  async #inKeyLine<T>(key: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on a connection holding the session lock of `key` (taken with a read of what work on the key reads
+   * first), released after: by the commit, or here (or by closing the connection).
+   */
+  async #inKeyLine<T>(key: string, fn: (line: KeyLine) => Promise<T>): Promise<T> {
     let broken = false;
     let client: pg.PoolClient;
     try {
@@ -118,20 +123,18 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw storeError(error, 'the transaction');
     }
-    const lock = lockKey(this.#schema, `key:${key}`);
     try {
+      let line: KeyLine;
       try {
-        await client.query('SELECT pg_advisory_lock($1)', [lock]);
+        line = await KeyLine.take(client, this.#schema, key);
       } catch (error) {
         broken = true;
-        throw storeError(error, 'the transaction');
+        throw error;
       }
       try {
-        return await fn(client);
+        return await fn(line);
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [lock]).catch(() => {
-          broken = true;
-        });
+        if (!(await line.release())) broken = true;
       }
     } finally {
       // Closing a connection whose unlock failed releases every lock it held.
