@@ -174,6 +174,62 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect(await a.eraseContact(odd)).toEqual({ conversations: 0, messages: 1, files: [] });
   });
 
+  it("loses no change made by the other store between a transaction's key lock (which reads the contact and conversation) and the work's own reads", async () => {
+    const [a, b] = await pair();
+    await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'a1'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let runs = 0;
+    const slow = a.transaction('webchat:ann', async (tx) => {
+      runs++;
+      // The first attempt waits here, after its key's lock (and the read that comes with it), while b commits.
+      if (runs === 1) await held;
+      const ann = await tx.contactByIdentity('webchat', 'ann');
+      const open = ann && (await tx.openConversationOf(ann.id));
+      if (!ann || !open) throw new Error('ann and her conversation were stored');
+      ann.tags.push('from a');
+      open.fields.a = 'yes';
+      tx.putContact(ann);
+      tx.putConversation(open);
+    });
+    while (runs === 0) await pause();
+    const annId = (await b.contactByIdentity('webchat', 'ann'))?.id as string;
+    // Another key (an agent's, say) changes the same records meanwhile.
+    await b.transaction(`contact:${annId}`, async (tx) => {
+      const ann = await tx.contact(annId);
+      const open = await tx.openConversationOf(annId);
+      if (!ann || !open) throw new Error('ann and her conversation were stored');
+      ann.tags.push('from b');
+      open.fields.b = 'yes';
+      tx.putContact(ann);
+      tx.putConversation(open);
+    });
+    release();
+    await slow;
+    expect((await a.contact(annId))?.tags).toEqual(['from b', 'from a']);
+    expect((await a.openConversations())[0]?.fields).toMatchObject({ a: 'yes', b: 'yes' });
+  });
+
+  it('records the outcomes of many sends made at once, each as given, and refuses only the one of a message that does not exist', async () => {
+    const [a] = await pair();
+    const addresses = Array.from({ length: 12 }, (_, n) => `r${n}`);
+    for (const to of addresses) await a.transaction(`webchat:${to}`, async (tx) => tx.addMessage(outbound(to, 1, `to ${to}`)));
+    const claimed = await a.claimOutbound(100);
+    expect(claimed).toHaveLength(12);
+    const outcomes = await Promise.allSettled([
+      ...claimed.map((message, n) => a.markDelivery(message.id, n % 3 === 0 ? { error: `refused ${n}` } : { channelMessageId: `wire-${n}` })),
+      a.markDelivery(999_999, { channelMessageId: 'nowhere' }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([...claimed.map(() => 'fulfilled'), 'rejected']);
+    const stored = (await a.messagesOfConversation(1)).sort((x, y) => x.id - y.id);
+    expect(stored.map((message) => [message.status, message.channelMessageId, message.error])).toEqual(
+      claimed.map((_, n) => (n % 3 === 0 ? ['failed', undefined, `refused ${n}`] : ['sent', `wire-${n}`, undefined])),
+    );
+    expect(await a.outboundInDoubt()).toEqual([]);
+  });
+
   it('erases a contact with their conversations and messages, and returns the media refs to delete', async () => {
     const [a] = await pair();
     await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'a1'));

@@ -14,8 +14,9 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import { retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, storeError } from './pool.ts';
+import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, pipelined, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
+import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
 
 export interface PostgresStoreOptions {
@@ -30,6 +31,14 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Where opening, migrations and failures are reported (nowhere by default). */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+}
+
+/** A `markDelivery` call waiting for its statement. */
+interface PendingOutcome {
+  id: number;
+  outcome: { channelMessageId: string } | { error: string };
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -58,6 +67,9 @@ export class PostgresStore implements Store {
   #instanceKey = 0;
   /** Taking the instance lock again after its connection was lost. */
   #retaking: Promise<void> | undefined;
+  /** Delivery outcomes waiting for the statement that records them (`markDelivery`). */
+  #outcomes: PendingOutcome[] = [];
+  #recording = false;
 
   constructor(options: PostgresStoreOptions) {
     this.#url = options.url;
@@ -89,8 +101,9 @@ export class PostgresStore implements Store {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
-    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (client) => retryConflicts(options, async () => {
-      const tx = new PgTx(client, this.#schema);
+    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
+      await line.retake();
+      const tx = new PgTx(line, this.#schema);
       let value: T;
       try {
         value = await work(tx);
@@ -106,8 +119,11 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  /** Runs `fn` on a connection holding the session lock of `key`, released (or the connection closed) after. */
-  async #inKeyLine<T>(key: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on a connection holding the session lock of `key` (taken with a read of what work on the key reads
+   * first), released after: by the commit, or here (or by closing the connection).
+   */
+  async #inKeyLine<T>(key: string, fn: (line: KeyLine) => Promise<T>): Promise<T> {
     let broken = false;
     let client: pg.PoolClient;
     try {
@@ -118,20 +134,18 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw storeError(error, 'the transaction');
     }
-    const lock = lockKey(this.#schema, `key:${key}`);
     try {
+      let line: KeyLine;
       try {
-        await client.query('SELECT pg_advisory_lock($1)', [lock]);
+        line = await KeyLine.take(client, this.#schema, key);
       } catch (error) {
         broken = true;
-        throw storeError(error, 'the transaction');
+        throw error;
       }
       try {
-        return await fn(client);
+        return await fn(line);
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [lock]).catch(() => {
-          broken = true;
-        });
+        if (!(await line.release())) broken = true;
       }
     } finally {
       // Closing a connection whose unlock failed releases every lock it held.
@@ -196,11 +210,11 @@ export class PostgresStore implements Store {
   async claimOutbound(limit: number): Promise<Message[]> {
     await this.#ensureInstanceLock('claiming outbound messages');
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
-    // messages sending, whichever processes claim.
-    const rows = await this.#inTransaction('claiming outbound messages', async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey(this.#schema, 'outbound-claims')]);
-      return (await client.query<MessageRow>(
-        `UPDATE messages SET status = 'sending', claimed_by = $2 WHERE id IN (
+    // messages sending, whichever processes claim. One round trip: the statements go in one write.
+    const rows = await this.#pipelinedTransaction<MessageRow>('claiming outbound messages', [
+      { text: 'SELECT pg_advisory_xact_lock($1)', values: [lockKey(this.#schema, 'outbound-claims')] },
+      {
+        text: `UPDATE messages SET status = 'sending', claimed_by = $2 WHERE id IN (
            SELECT id FROM (
              SELECT DISTINCT ON (channel, address) id, channel, address FROM messages
              WHERE status = 'pending' AND direction = 'out' ORDER BY channel, address, id
@@ -209,9 +223,9 @@ export class PostgresStore implements Store {
              AND sending.channel = oldest.channel AND sending.address = oldest.address)
            ORDER BY id LIMIT $1)
          RETURNING ${messageColumns}`,
-        [limit, this.#instanceKey],
-      )).rows;
-    });
+        values: [limit, this.#instanceKey],
+      },
+    ]);
     return rows.map(messageFromRow).sort((a, b) => a.id - b.id);
   }
 
@@ -247,11 +261,48 @@ export class PostgresStore implements Store {
     return (await this.#rows<{ value: T }>('SELECT value FROM docs WHERE collection = $1 AND key = $2 AND value IS NOT NULL', [collection, key]))[0]?.value;
   }
 
-  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
-    const rows = 'channelMessageId' in outcome
-      ? await this.#rows("UPDATE messages SET status = 'sent', channel_message_id = $2, error = NULL, claimed_by = NULL WHERE id = $1 RETURNING id", [messageId, outcome.channelMessageId])
-      : await this.#rows("UPDATE messages SET status = 'failed', error = $2, claimed_by = NULL WHERE id = $1 RETURNING id", [messageId, outcome.error]);
-    if (rows.length === 0) throw new Error(`markDelivery: message ${messageId} does not exist`);
+  /** Outcomes recorded together: the calls made while one statement runs go in the next, one commit for all. */
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#outcomes.push({ id: messageId, outcome, resolve, reject });
+      if (this.#recording) return;
+      this.#recording = true;
+      void this.#recordOutcomes();
+    });
+  }
+
+  async #recordOutcomes(): Promise<void> {
+    // The calls made in the same tick join the first statement.
+    await Promise.resolve();
+    while (this.#outcomes.length > 0) {
+      // One outcome per message in a statement: a second one for the same message waits for the next.
+      const ids = new Set<number>();
+      const batch: PendingOutcome[] = [];
+      this.#outcomes = this.#outcomes.filter((pending) => {
+        if (ids.has(pending.id)) return true;
+        ids.add(pending.id);
+        batch.push(pending);
+        return false;
+      });
+      try {
+        const sent = (pending: PendingOutcome): string | null => ('channelMessageId' in pending.outcome ? pending.outcome.channelMessageId : null);
+        const rows = await this.#rows<{ id: string }>(
+          `UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
+             channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error) WHERE m.id = t.id RETURNING m.id`,
+          [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
+        );
+        const found = new Set(rows.map((row) => Number(row.id)));
+        for (const pending of batch) {
+          if (found.has(pending.id)) pending.resolve();
+          else pending.reject(new Error(`markDelivery: message ${pending.id} does not exist`));
+        }
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    // In the same turn as the last look at the queue (no await between): a call after it starts the next loop.
+    this.#recording = false;
   }
 
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
@@ -388,6 +439,34 @@ export class PostgresStore implements Store {
     await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
     this.#phase = 'closed';
     this.#log('info', 'store closed', { store: 'postgres', schema: this.#schema });
+  }
+
+  /**
+   * Runs `statements` between BEGIN and COMMIT on a connection of the reads' pool, all sent in one write, and returns
+   * the rows of the last one. A refused statement makes the COMMIT a ROLLBACK: nothing of them is kept.
+   */
+  async #pipelinedTransaction<R extends object>(what: string, statements: Statement[]): Promise<R[]> {
+    this.#assertReadable();
+    let broken = false;
+    let client: pg.PoolClient;
+    try {
+      client = await checkout(this.#pool as pg.Pool, (error) => {
+        broken = true;
+        this.#lost(error);
+      });
+    } catch (error) {
+      throw storeError(error, what);
+    }
+    try {
+      const results = await pipelined(client, [{ text: 'BEGIN' }, ...statements.map((statement) => ({ ...statement, values: clean(statement.values ?? []) })), { text: 'COMMIT' }]);
+      return (results.at(-2) as pg.QueryResult<R>).rows;
+    } catch (error) {
+      // Whether the block ended (a COMMIT that became a ROLLBACK) or the connection failed, it is not reused.
+      broken = true;
+      throw storeError(error, what);
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** Runs `fn` between BEGIN and COMMIT on a connection of the reads' pool; ROLLBACK if it throws. */

@@ -12,7 +12,8 @@ import type pg from 'pg';
 import { ConflictError, StaleWriteError } from '../errors.ts';
 import { matchesFilter } from '../filter.ts';
 import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from '../types.ts';
-import { lockKey, storeError } from './pool.ts';
+import type { KeyHint, KeyLine } from './key-line.ts';
+import { lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, cleanText, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
 
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -53,13 +54,18 @@ interface VersionedRow<T> {
 }
 
 /**
- * The `Tx` handed to one attempt of a transaction's work, reading through `client` (which holds the key's lock).
+ * The `Tx` handed to one attempt of a transaction's work, reading through the connection of `line` (which holds the
+ * key's lock, and what was read with it).
  *
- *     const tx = new PgTx(client, schema);
+ *     const tx = new PgTx(line, schema);
  *     const value = await work(tx); tx.end(); await tx.commit();
  */
 export class PgTx implements Tx {
   readonly #client: pg.PoolClient;
+  readonly #line: KeyLine;
+  /** What was read with the key's lock: each part answers the first read of it, as that read's query would have. */
+  readonly #hint: KeyHint | undefined;
+  readonly #hintUsed = new Set<'contact' | 'open' | 'latest'>();
   readonly #schema: string;
   readonly #contacts = new Map<string, Contact>();
   readonly #conversations = new Map<number, Conversation>();
@@ -75,9 +81,11 @@ export class PgTx implements Tx {
   readonly #knownConversationIds = new Set<number>();
   #ended = false;
 
-  constructor(client: pg.PoolClient, schema: string) {
-    this.#client = client;
+  constructor(line: KeyLine, schema: string) {
+    this.#line = line;
+    this.#client = line.client;
     this.#schema = schema;
+    this.#hint = line.takeHint();
   }
 
   async contact(id: string): Promise<Contact | undefined> {
@@ -92,7 +100,8 @@ export class PgTx implements Tx {
     this.#assertActive();
     const identity = { channel, id };
     for (const contact of this.#contacts.values()) if (hasIdentity(contact, identity)) return contact;
-    const row = (await this.#query<VersionedRow<Contact> & { id: string }>(
+    const hint = this.#hint !== undefined && this.#hint.channel === channel && this.#hint.address === id ? this.#useHint('contact') : undefined;
+    const row = hint ? hint.contact : (await this.#query<VersionedRow<Contact> & { id: string }>(
       'SELECT c.id, c.version, c.data FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = $1 AND i.address = $2',
       [channel, id],
     ))[0];
@@ -114,7 +123,8 @@ export class PgTx implements Tx {
     for (const conversation of this.#conversations.values()) {
       if (conversation.contactId === contactId && conversation.status === 'open') return conversation;
     }
-    const row = (await this.#query<VersionedRow<Conversation> & { id: string }>(
+    const hint = this.#hint?.contact?.id === contactId ? this.#useHint('open') : undefined;
+    const row = hint ? hint.open : (await this.#query<VersionedRow<Conversation> & { id: string }>(
       "SELECT id, version, data FROM conversations WHERE contact_id = $1 AND status = 'open'",
       [contactId],
     ))[0];
@@ -125,7 +135,8 @@ export class PgTx implements Tx {
 
   async latestConversationOf(contactId: string): Promise<Conversation | undefined> {
     this.#assertActive();
-    const row = (await this.#query<VersionedRow<Conversation> & { id: string }>(
+    const hint = this.#hint?.contact?.id === contactId ? this.#useHint('latest') : undefined;
+    const row = hint ? hint.latest : (await this.#query<VersionedRow<Conversation> & { id: string }>(
       'SELECT id, version, data FROM conversations WHERE contact_id = $1 ORDER BY id DESC LIMIT 1',
       [contactId],
     ))[0];
@@ -273,27 +284,43 @@ export class PgTx implements Tx {
    * Commits what the work wrote, or checks that what a read-only work saw is still current. Throws `ConflictError`
    * when a record it read changed meanwhile or an invariant would break; nothing is kept then.
    *
-   * Four round trips whatever the work wrote: BEGIN with the locks, one query for everything the checks need (a
-   * statement after the locks, so it sees every commit that held them), one statement for every write, COMMIT.
+   * Two round trips whatever the work wrote, each one write of several statements: BEGIN, the locks and one query
+   * for everything the checks need (a statement after the locks, so it sees every commit that held them); then one
+   * statement for every write, COMMIT, and the key's unlock (the transaction is over once its commit is).
    */
   async commit(): Promise<void> {
     const empty = this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
     const client = this.#client;
     if (empty) {
       // Nothing written: the reads must be current now, which one query (one snapshot) shows.
-      if (this.#reads.size > 0) this.#check(await this.#committed(client));
+      if (this.#reads.size > 0) this.#check(await this.#query<CheckRow>(...this.#committed()));
       return;
     }
+    // From BEGIN until the COMMIT has been answered (a refused statement before it leaves the block open).
+    let open = true;
     try {
-      // The keys are numbers this code made: safe to write into the statement, which saves a round trip.
-      await client.query(`BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{${this.#lockKeys().join(',')}}'::bigint[]) AS k`);
-      this.#check(await this.#committed(client));
-      await this.#write(client);
-      await client.query('COMMIT');
+      const [, , checked] = await pipelined(client, [
+        { text: 'BEGIN' },
+        { text: 'SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', values: [this.#lockKeys()] },
+        this.#statement(...this.#committed()),
+      ]);
+      this.#check((checked as pg.QueryResult<CheckRow>).rows);
+      const writes = this.#write();
+      const answers = await pipelinedSettled(client, [...writes, { text: 'COMMIT' }, this.#line.unlock()]);
+      open = false;
+      // After a refused write the COMMIT was a ROLLBACK, and the unlock still ran: a retry takes the lock again.
+      if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
+      const failed = answers.find((answer) => answer.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (open) await client.query('ROLLBACK').catch(() => {});
       throw storeError(error, 'the commit');
     }
+  }
+
+  /** A statement with its parameters as a text column holds them. */
+  #statement(text: string, values: unknown[]): Statement {
+    return { text, values: clean(values) };
   }
 
   /** Every lock the commit needs, sorted (one order for every commit: no deadlock), as bigint strings. */
@@ -320,7 +347,7 @@ export class PgTx implements Tx {
    * In one query, the committed state the checks need: the versions of the records read, the owners of the
    * identities put, inbound channel ids already stored, and the conversations put or open for a contact put open.
    */
-  async #committed(client: pg.PoolClient): Promise<CheckRow[]> {
+  #committed(): [string, unknown[]] {
     const reads = { contact: [] as string[], conversation: [] as string[], doc: [] as [string, string][] };
     for (const read of this.#reads.values()) {
       if (read.kind === 'doc') reads.doc.push(JSON.parse(read.id) as [string, string]);
@@ -330,7 +357,7 @@ export class PgTx implements Tx {
     const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined);
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
     const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
-    const { rows } = await client.query<CheckRow>(
+    return [
       `SELECT 'contact' AS kind, id AS a, NULL AS b, NULL AS c, version FROM contacts WHERE id = ANY($1::text[])
        UNION ALL SELECT 'conversation', id::text, NULL, NULL, version FROM conversations WHERE id = ANY($2::bigint[])
        UNION ALL SELECT 'doc', collection, key, NULL, version FROM docs WHERE (collection, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))
@@ -340,14 +367,13 @@ export class PgTx implements Tx {
          AND (channel, channel_message_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1)
        UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations
          WHERE id = ANY($9::bigint[]) OR (status = 'open' AND contact_id = ANY($10::text[]))`,
-      clean([
+      [
         reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
         identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
         inbound.map((message) => message.channel), inbound.map((message) => message.channelMessageId),
         put.map((conversation) => conversation.id), opening,
-      ]),
-    );
-    return rows;
+      ],
+    ];
   }
 
   /**
@@ -418,10 +444,11 @@ export class PgTx implements Tx {
   }
 
   /**
-   * Writes every record put and every message added in one statement. The message counter's row is taken in it
-   * and held until COMMIT: the next commit that adds messages waits for this one, so ids follow commit order.
+   * The statements that write every record put and every message added: one, and a second when the work chose
+   * conversation ids itself. The message counter's row is taken in the first and held until COMMIT: the next commit
+   * that adds messages waits for this one, so ids follow commit order.
    */
-  async #write(client: pg.PoolClient): Promise<void> {
+  #write(): Statement[] {
     const params = new Params();
     const parts: string[] = [];
     if (this.#putContacts.size > 0) {
@@ -459,8 +486,9 @@ export class PgTx implements Tx {
       parts.push(`counter AS (UPDATE store_counters SET value = value + ${count} WHERE name = 'message' RETURNING value)`);
       parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: `counter.value - ${count} + t.n`, from: 'counter' })} RETURNING 1)`);
     }
-    await client.query(`WITH ${parts.join(',\n')} SELECT 1`, params.values);
-    if (setSequence !== undefined) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [setSequence]);
+    const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} SELECT 1`, values: params.values }];
+    if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", values: [setSequence] });
+    return statements;
   }
 
   #adoptContact(id: string, row: VersionedRow<Contact> | undefined): Contact | undefined {
@@ -493,10 +521,17 @@ export class PgTx implements Tx {
 
   async #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
     try {
-      return (await this.#client.query<R>(sql, clean(params))).rows;
+      return ((await pipelined(this.#client, [this.#statement(sql, params)]))[0] as pg.QueryResult<R>).rows;
     } catch (error) {
       throw storeError(error, 'a read');
     }
+  }
+
+  /** The hint, if its `part` has not answered a read yet (it answers one). */
+  #useHint(part: 'contact' | 'open' | 'latest'): KeyHint | undefined {
+    if (this.#hintUsed.has(part)) return undefined;
+    this.#hintUsed.add(part);
+    return this.#hint;
   }
 
   #assertActive(): void {
