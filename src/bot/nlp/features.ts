@@ -1,7 +1,9 @@
 // Text → sparse TF-IDF vector over two blocks: words (unigrams and bigrams, stemmed: Porter for English, a light
 // stemmer for Arabic) and character n-grams inside word boundaries. Each block is L2-normalised on its own, so
 // the many character n-grams of a text do not drown its few words; character n-grams carry spelling variation,
-// typos and Arabic affixes.
+// typos and Arabic affixes. Arabic function words (function-words.ts) have terms of their own in both blocks,
+// which weigh as words common in every text.
+import { isArabicFunctionWord } from './function-words.ts';
 import { arabicStem, isLatinWord, tokenize } from './normalize.ts';
 import { stemEnglish, wordBigrams } from './natural.ts';
 
@@ -24,6 +26,10 @@ export interface FeatureOptions {
 const MAX_TEXT_LENGTH = 2_000;
 const WORD = 'w\u0001';
 const CHAR = 'c\u0001';
+/** A word of the word block that is an Arabic function word (function-words.ts): see `Vectorizer.fit`. */
+const FUNCTION = 'f\u0001';
+/** A character n-gram of an Arabic function word. */
+const FUNCTION_CHAR = 'g\u0001';
 
 /** What a text is made of for the vectors: its word and character n-gram terms with their counts. */
 export interface Terms {
@@ -38,10 +44,12 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
   const chars = new Map<string, number>();
   const add = (map: Map<string, number>, term: string) => map.set(term, (map.get(term) ?? 0) + 1);
   const stems = tokens.map((token) => (isLatinWord(token) ? stemEnglish(token) : arabicStem(token)));
-  for (const stem of stems) add(words, WORD + stem);
+  const functional = tokens.map(isArabicFunctionWord);
+  stems.forEach((stem, i) => add(words, (functional[i] ? FUNCTION : WORD) + stem));
   for (const [a, b] of wordBigrams(stems)) add(words, `${WORD}${a} ${b}`);
   const [minN, maxN] = charRange;
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
+    const prefix = functional[i] ? FUNCTION_CHAR : CHAR;
     const padded = `<${token}>`;
     const chars_ = Array.from(padded);
     for (let n = minN; n <= maxN; n++) {
@@ -49,12 +57,15 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
       const first = n === 1 ? 1 : 0;
       const end = n === 1 ? chars_.length - 1 : chars_.length;
       for (let start = first; start + n <= end; start++) {
-        add(chars, CHAR + chars_.slice(start, start + n).join(''));
+        add(chars, prefix + chars_.slice(start, start + n).join(''));
       }
     }
   }
   return { words, chars };
 }
+
+/** An Arabic function word weighs as a word found in this share of the texts (English "i" is in a tenth of the background). */
+const FUNCTION_WORD_SHARE = 0.1;
 
 /** A fitted vocabulary with inverse document frequencies; turns texts into vectors. */
 export class Vectorizer {
@@ -68,7 +79,8 @@ export class Vectorizer {
   /**
    * Learns the vocabulary and IDF of training texts. Texts of `background` (everyday sentences) count in the
    * IDF only: words common in everyday language (the, my, how, في, انا) then weigh little in every vector,
-   * whatever the training texts repeat.
+   * whatever the training texts repeat. An Arabic function word's terms weigh at most as a term in
+   * FUNCTION_WORD_SHARE of the texts, however rare the background makes its form.
    *
    * `termsOf` lets a caller that fits several vectorizers on the same texts extract their terms once.
    *
@@ -97,9 +109,11 @@ export class Vectorizer {
       }
     }
     const documents = texts.length + background.length;
+    const functionWordDf = FUNCTION_WORD_SHARE * documents;
     const idf = new Float32Array(terms.length);
     terms.forEach((term, i) => {
-      idf[i] = Math.log((documents + 1) / ((docFrequency.get(term) ?? 0) + 1)) + 1;
+      const df = docFrequency.get(term) ?? 0;
+      idf[i] = Math.log((documents + 1) / ((term.startsWith(FUNCTION) || term.startsWith(FUNCTION_CHAR) ? Math.max(df, functionWordDf) : df) + 1)) + 1;
     });
     const vectorizer = new Vectorizer(options, new Map(terms.map((term, i) => [term, i])), terms, idf);
     return { vectorizer, vectors: termsOfTexts.map((t) => vectorizer.vectorOf(t)) };
