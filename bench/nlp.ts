@@ -252,20 +252,41 @@ interface Figures {
   accuracy: number;
   inScope: number;
   rejected: number;
+  /** In scope and rejected at each threshold of SWEEP, from the same predictions. */
+  sweep: { inScope: number; rejected: number }[];
 }
+
+/**
+ * Thresholds the Arabic lines are also read at: whether a miss is where the threshold falls (some threshold
+ * meets both bars) or how well the intents separate (none does).
+ */
+const SWEEP = Array.from({ length: 61 }, (_, i) => 0.2 + i / 100);
 
 /** The figures of one run; `timed` keeps every classify latency. */
 function measure(predictor: Predictor, run: FewShotRun, timed: boolean): Figures {
-  const timing: Predictor = {
+  const seen: { intent: string; confidence: number }[] = [];
+  const recording: Predictor = {
     classify(text) {
       const start = performance.now();
       const result = predictor.classify(text);
-      latencies.push(performance.now() - start);
+      if (timed) latencies.push(performance.now() - start);
+      seen.push(result);
       return result;
     },
   };
-  const result = evaluate(timed ? timing : predictor, [...run.inScope, ...run.outOfScope], threshold);
-  return { accuracy: result.accuracy, inScope: result.acceptedAccuracy, rejected: result.outOfScopeRecall ?? 0 };
+  const rows = [...run.inScope, ...run.outOfScope];
+  const result = evaluate(recording, rows, threshold);
+  const sweep = SWEEP.map((t) => {
+    let accepted = 0;
+    let rejected = 0;
+    rows.forEach((row, i) => {
+      const { intent, confidence } = seen[i]!;
+      if (row.intent === OUT_OF_SCOPE) rejected += confidence < t ? 1 : 0;
+      else accepted += intent === row.intent && confidence >= t ? 1 : 0;
+    });
+    return { inScope: accepted / run.inScope.length, rejected: run.outOfScope.length ? rejected / run.outOfScope.length : 0 };
+  });
+  return { accuracy: result.accuracy, inScope: result.acceptedAccuracy, rejected: result.outOfScopeRecall ?? 0, sweep };
 }
 
 async function fewShot(): Promise<string[]> {
@@ -274,6 +295,10 @@ async function fewShot(): Promise<string[]> {
     accuracy: figures.reduce((s, f) => s + f.accuracy, 0) / figures.length,
     inScope: figures.reduce((s, f) => s + f.inScope, 0) / figures.length,
     rejected: figures.reduce((s, f) => s + f.rejected, 0) / figures.length,
+    sweep: SWEEP.map((_, i) => ({
+      inScope: figures.reduce((s, f) => s + f.sweep[i]!.inScope, 0) / figures.length,
+      rejected: figures.reduce((s, f) => s + f.sweep[i]!.rejected, 0) / figures.length,
+    })),
   });
   const results = new Map<string, Figures>();
   const key = (source: string, system: string, intents: number, examples: number) => `${source}|${system}|${intents}|${examples}`;
@@ -324,6 +349,17 @@ async function fewShot(): Promise<string[]> {
         checks.push(
           `${label} ${source.name} within 8 points of: the target ${within(shape.target)}; BANKING77 (${twin ? `${pct(twin.inScope)} / ${pct(twin.rejected)}` : '-'}) ${within(twin)}; ` +
             `the English mean (${pct(ours.inScope)} / ${pct(ours.rejected)}) ${within(ours)}`,
+        );
+        // Along the threshold: the most in scope where the rejected bar is met, and the most rejected where the
+        // in-scope bar is. Both below their bars: no threshold meets the bar, the intents do not separate enough.
+        const needed = bar;
+        const best = (meets: (f: { inScope: number; rejected: number }) => boolean, pick: (f: { inScope: number; rejected: number }) => number) => {
+          const values = m.sweep.filter(meets).map(pick);
+          return values.length > 0 ? pct(Math.max(...values)) : '-';
+        };
+        checks.push(
+          `${label} ${source.name} at thresholds ${SWEEP[0]!.toFixed(2)}–${SWEEP[SWEEP.length - 1]!.toFixed(2)}: at most ${best((f) => f.rejected >= needed.rejected - 1e-9, (f) => f.inScope)} in scope ` +
+            `where ≥ ${pct(needed.rejected)} rejected; at most ${best((f) => f.inScope >= needed.inScope - 1e-9, (f) => f.rejected)} rejected where ≥ ${pct(needed.inScope)} in scope`,
         );
       }
       lines.push({ name: source.name, system: (system) => figuresOf(source.name, system, shape)!, bar });
