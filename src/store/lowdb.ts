@@ -162,6 +162,11 @@ export class LowdbStore implements Store {
   #unarchived = new Map<number, string>();
   /** The writer loop, while it runs. */
   #writer: Promise<void> | undefined;
+  /**
+   * Messages claimed by their transaction's commit (see `TransactionOptions.claim`), durable, not yet handed out by
+   * `claimOutbound`; oldest first.
+   */
+  #claimed: number[] = [];
   /** Messages found `sending` at open: claimed by the process that stopped, outcome unknown. */
   #inDoubt = new Set<number>();
   /**
@@ -203,31 +208,35 @@ export class LowdbStore implements Store {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
     // Every attempt runs inside the key's turn: a refused commit is decided again before the key's next one starts.
-    const result = this.#mutex.run(key, () => retryConflicts(options, () => this.#attempt(work)));
+    const result = this.#mutex.run(key, () => retryConflicts(options, () => this.#attempt(work, options.claim === true)));
     this.#running.add(result);
     const settled = (): void => void this.#running.delete(result);
     result.then(settled, settled);
     return result;
   }
 
-  /** One run of a transaction's work and its commit; resolves once the commit is durable. */
-  async #attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * One run of a transaction's work and its commit; resolves once the commit is durable. With `claim`, the messages
+   * its commit claimed are handed out by `claimOutbound` from then on.
+   */
+  async #attempt<T>(work: (tx: Tx) => Promise<T>, claim: boolean): Promise<T> {
     if (this.#failure) throw this.#failure;
     const tx = new BufferedTx(this.#state, (ids) => this.#load(ids));
     let value: T;
-    let durable: Promise<void>;
+    let commit: { durable: Promise<void>; claimed: number[] };
     try {
       try {
         value = await work(tx);
       } finally {
         tx.end();
       }
-      durable = this.#commit(tx);
+      commit = this.#commit(tx, claim);
     } finally {
       // After the (synchronous) check: until then the versions of what it read must stay comparable.
       tx.release();
     }
-    await durable;
+    await commit.durable;
+    this.#claimed.push(...commit.claimed);
     return value;
   }
 
@@ -298,10 +307,16 @@ export class LowdbStore implements Store {
   async claimOutbound(limit: number): Promise<Message[]> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
-    const claimed = this.#state.claimableIds(limit).map((id) => ({ ...(this.#state.messages.get(id) as Message), status: 'sending' as const }));
-    if (claimed.length === 0) return [];
-    await this.#append(claimed.map((message) => ({ message })));
-    return clone(claimed);
+    // First those their transaction's commit claimed (durable with it), then the oldest pending of other addresses.
+    const handed: Message[] = [];
+    while (handed.length < limit && this.#claimed.length > 0) {
+      const message = this.#state.messages.get(this.#claimed.shift() as number);
+      // Gone since (erased), or settled by a report that came first: nothing to send.
+      if (message?.status === 'sending') handed.push(message);
+    }
+    const claimed = this.#state.claimableIds(limit - handed.length).map((id) => ({ ...(this.#state.messages.get(id) as Message), status: 'sending' as const }));
+    if (claimed.length > 0) await this.#append(claimed.map((message) => ({ message })));
+    return clone([...handed, ...claimed]);
   }
 
   async outboundInDoubt(): Promise<Message[]> {
@@ -515,6 +530,7 @@ export class LowdbStore implements Store {
     }
     this.#phase = 'closing';
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    await this.#unclaim();
     while (this.#writer) await this.#writer;
     await this.#journal?.close();
     await (await this.#archiveReader?.catch(() => undefined))?.close();
@@ -527,12 +543,19 @@ export class LowdbStore implements Store {
    * Checks (reads still current, invariants kept), applies and queues a transaction in one synchronous step;
    * resolves once it is durable. A transaction that wrote nothing is checked too: its reads must still be current.
    */
-  #commit(tx: BufferedTx): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
+  #commit(tx: BufferedTx, claim: boolean): { durable: Promise<void>; claimed: number[] } {
+    if (this.#failure) return { durable: Promise.reject(this.#failure), claimed: [] };
     tx.check();
-    const records = tx.isEmpty ? [] : tx.records(this.#state.lastMessageId + 1);
+    const state = this.#state;
+    const claimed: number[] = [];
+    const claimIfIdle = (message: Message): boolean => {
+      if (!state.idleAddress(message.channel, message.address)) return false;
+      claimed.push(message.id);
+      return true;
+    };
+    const records = tx.isEmpty ? [] : tx.records(state.lastMessageId + 1, claim ? claimIfIdle : undefined);
     // Nothing written (or only records put back as they were read): it still waits for the batch under way.
-    return records.length === 0 ? this.#enqueue('') : this.#append(records);
+    return { durable: records.length === 0 ? this.#enqueue('') : this.#append(records), claimed };
   }
 
   /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
@@ -593,6 +616,22 @@ export class LowdbStore implements Store {
       for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
+  }
+
+  /**
+   * Puts the messages claimed at commit and never handed out back to pending: they were not sent, so the next start
+   * must not take them for sends under way (in doubt).
+   */
+  async #unclaim(): Promise<void> {
+    const records: JournalRecord[] = [];
+    for (const id of this.#claimed.splice(0)) {
+      const message = this.#state.messages.get(id);
+      if (message?.status === 'sending') records.push({ message: { ...message, status: 'pending' } });
+    }
+    if (records.length === 0 || this.#failure) return;
+    await this.#append(records).catch((error: unknown) => {
+      this.#log('warn', 'could not put unsent claimed replies back to pending; they are sent again at the next start', { error: String(error) });
+    });
   }
 
   /**

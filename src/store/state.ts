@@ -248,6 +248,12 @@ export class StoreState {
     return claimable;
   }
 
+  /** True when no outbound message to this address is pending or sending: a new one would leave next. */
+  idleAddress(channel: string, address: string): boolean {
+    const to = identityKey(channel, address);
+    return !this.#pendingTo.has(to) && !this.#sendingTo.has(to);
+  }
+
   doc(collection: string, key: string): unknown {
     return this.#docs.get(collection)?.get(key);
   }

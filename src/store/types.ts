@@ -254,6 +254,15 @@ export interface TransactionOptions {
    * keeps the key's place: the key's next transaction starts only once this one committed or gave up.
    */
   attempts?: number;
+  /**
+   * Lets the store claim, in this transaction's own commit, outbound messages it adds: for a caller that calls
+   * `claimOutbound` right after the commit anyway (the outbox's kick), it saves a commit per reply. The first
+   * message the transaction adds to an address with nothing pending or sending is stored `sending` at once, and the
+   * next `claimOutbound` hands it out (before anything else it claims); the others wait their turn as usual. A crash
+   * before it is handed out leaves it in doubt, as a crash during its send would: it is sent again after a restart,
+   * never twice by the same process. A store may ignore this (PostgreSQL does); the embedded one does it.
+   */
+  claim?: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, CorruptStoreError, StoreLockedError, StoreUnavailableError } from '../../src/store/errors.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { contact, conversation, dump, handleMessage, inbound, openIn, storedMessages, tempDirs } from './helpers.ts';
+import { contact, conversation, dump, handleMessage, inbound, openIn, outbound, storedMessages, tempDirs } from './helpers.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -301,6 +301,50 @@ describe('outbound delivery', () => {
       ['failed', undefined, 'blocked by user'],
     ]);
     await reopened.close();
+  });
+
+  it('claims in its commit the first reply of a transaction that asks it to, per idle address, and hands it out at the next claim', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    const journalLines = async (): Promise<number> => (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
+    await store.transaction('ann', async (tx) => {
+      tx.addMessage(outbound('ann', 1, 'ann #1'));
+      tx.addMessage(outbound('ann', 1, 'ann #2'));
+      tx.addMessage(outbound('bob', 2, 'bob #1'));
+    }, { claim: true });
+    const statuses = async (): Promise<unknown[]> =>
+      [...(await store.messagesOfAddress('webchat', 'ann')), ...(await store.messagesOfAddress('webchat', 'bob'))].map((m) => [m.text, m.status]);
+    expect(await statuses()).toEqual([['ann #1', 'sending'], ['ann #2', 'pending'], ['bob #1', 'sending']]);
+    // A later reply to an address with one sending waits its turn.
+    await store.transaction('bob', async (tx) => tx.addMessage(outbound('bob', 2, 'bob #2')), { claim: true });
+    const lines = await journalLines();
+    const claimed = await store.claimOutbound(10);
+    expect(claimed.map((m) => [m.text, m.status])).toEqual([['ann #1', 'sending'], ['bob #1', 'sending']]);
+    // Claimed with their commit: handing them out wrote nothing.
+    expect(await journalLines()).toBe(lines);
+    expect(await store.claimOutbound(10)).toEqual([]);
+    await store.markDelivery(claimed[0]?.id ?? 0, { channelMessageId: 'wire-ann-1' });
+    expect((await store.claimOutbound(10)).map((m) => m.text)).toEqual(['ann #2']);
+    await store.close();
+  });
+
+  it('puts replies claimed in their commit and never handed out back to pending at close, and in doubt after a crash', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    await store.transaction('ann', async (tx) => tx.addMessage(outbound('ann', 1, 'ann #1')), { claim: true });
+    // A kill -9 now: the files as they are, the claim durable with its commit.
+    const crashed = await tempDirs.make();
+    for (const file of ['journal.jsonl', 'state.json', 'messages.jsonl']) await cp(join(dir, file), join(crashed, file)).catch(() => {});
+    await store.close();
+
+    const restarted = await openStore({ dir });
+    expect(await restarted.outboundInDoubt()).toEqual([]);
+    expect((await restarted.pendingOutbound()).map((m) => m.text)).toEqual(['ann #1']);
+    await restarted.close();
+
+    const afterCrash = await openStore({ dir: crashed });
+    expect((await afterCrash.outboundInDoubt()).map((m) => [m.text, m.status])).toEqual([['ann #1', 'sending']]);
+    await afterCrash.close();
   });
 
   it('pages a contact\'s messages with after and limit', async () => {
