@@ -35,7 +35,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
-import { appendAll, readJsonLines } from './jsonl.ts';
+import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { acquireLock } from './lock-file.ts';
 import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
@@ -580,11 +580,11 @@ export class LowdbStore implements Store {
 
   /** The single writer: one write and one fdatasync for every commit waiting, then compaction when due. */
   async #drain(): Promise<void> {
-    // Starting a microtask later lets every commit of this tick join the first batch, and lets `#writer` be
-    // assigned before this function can clear it.
-    await Promise.resolve();
     const journal = this.#journal as FileHandle;
-    while (this.#queue.length > 0) {
+    // Each batch starts one turn of the event loop later (and so lets `#writer` be assigned before this function can
+    // clear it): the requests and sends already waiting are handled first, and their commits join the batch. An
+    // fdatasync costs some 150 µs of CPU however much it syncs, so fewer, larger batches cost less per commit.
+    while ((await new Promise((resolve) => setImmediate(resolve)), this.#queue.length > 0)) {
       const batch = this.#queue;
       this.#queue = [];
       const data = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
@@ -594,7 +594,7 @@ export class LowdbStore implements Store {
       const compaction = rewrite || (data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes) ? this.#capture(rewrite) : undefined;
       try {
         if (data.length > 0) {
-          await appendAll(journal, data);
+          appendAllSync(journal, data);
           if (this.#fsync) await journal.datasync();
           this.#journalBytes += data.length;
         }

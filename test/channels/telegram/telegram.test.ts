@@ -182,12 +182,12 @@ describe('Telegram channel, webhook mode', () => {
   it('answers a webhook request the same whichever way it is read: the fast path for plain JSON, express for the rest', async () => {
     const { app } = await setUp({ webhook: true });
     /** Status, JSON body and the headers a client acts on; `?via=express` is not the fast route's exact path. */
-    const answer = async (path: string, headers: Record<string, string>, body: string | Buffer): Promise<unknown[]> => {
+    const answer = async (path: string, headers: Record<string, string>, body: string): Promise<unknown[]> => {
       const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, body });
       return [res.status, await res.json(), res.headers.get('retry-after'), res.headers.get('content-type'), res.headers.get('x-frame-options'), res.headers.get('content-security-policy')];
     };
     const json = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET };
-    const cases: [headers: Record<string, string>, body: string | Buffer][] = [
+    const cases: [headers: Record<string, string>, body: string][] = [
       [json, '{"update_id": 1, "nonsense": true}'],
       [{ ...json, 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ update_id: 2 })],
       [json, '{not json'],
@@ -195,7 +195,7 @@ describe('Telegram channel, webhook mode', () => {
       [json, ' [1, 2]'],
       [json, '{"no_update_id": 1}'],
       [json, `\ufeff${JSON.stringify({ update_id: 3 })}`],
-      [json, Buffer.alloc(1024 * 1024 + 1, 0x20)],
+      [json, ' '.repeat(1024 * 1024 + 1)],
       [{ ...json, 'x-telegram-bot-api-secret-token': 'wrong' }, JSON.stringify({ update_id: 4 })],
       [{ 'content-type': 'text/plain', 'x-telegram-bot-api-secret-token': SECRET }, JSON.stringify({ update_id: 5 })],
       [{ ...json, 'content-type': 'application/json; charset=latin1' }, JSON.stringify({ update_id: 6 })],
