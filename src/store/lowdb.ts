@@ -345,7 +345,7 @@ export class LowdbStore implements Store {
     return copy(this.#read().doc(collection, key) as T | undefined);
   }
 
-  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
+  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean } = {}): Promise<void> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
     const message = await this.#loadForChange(messageId);
@@ -360,7 +360,12 @@ export class LowdbStore implements Store {
       updated.status = 'failed';
       updated.error = outcome.error;
     }
-    return this.#append([{ message: updated }]);
+    const next = options.claimNext ? this.#state.nextAfter(message) : undefined;
+    const claimed = next === undefined ? undefined : this.#state.messages.get(next);
+    if (!claimed) return this.#append([{ message: updated }]);
+    // The address's next message, claimed in the same line: handed out once durable, as claimed at commit.
+    await this.#append([{ message: updated }, { message: { ...claimed, status: 'sending' } }]);
+    this.#claimed.push(claimed.id);
   }
 
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {

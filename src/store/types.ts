@@ -321,8 +321,13 @@ export interface Store {
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   docs<T>(collection: string): Promise<Map<string, T>>;
   doc<T>(collection: string, key: string): Promise<T | undefined>;
-  /** Records the outcome of sending a claimed outbound message (or a failure the channel reported later). */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void>;
+  /**
+   * Records the outcome of sending a claimed outbound message (or a failure the channel reported later). With
+   * `claimNext`, for a caller that claims right after anyway (the outbox), the store may claim the next message to
+   * the same address in the same write, handed out by the next `claimOutbound` (as `TransactionOptions.claim`; the
+   * embedded store does, PostgreSQL ignores it).
+   */
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean }): Promise<void>;
   /** Records that the channel reported a sent message delivered, or read. */
   recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */

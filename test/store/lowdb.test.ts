@@ -325,6 +325,12 @@ describe('outbound delivery', () => {
     expect(await store.claimOutbound(10)).toEqual([]);
     await store.markDelivery(claimed[0]?.id ?? 0, { channelMessageId: 'wire-ann-1' });
     expect((await store.claimOutbound(10)).map((m) => m.text)).toEqual(['ann #2']);
+    // An outcome recorded with claimNext claims the address's next message in the same line.
+    await store.markDelivery(claimed[1]?.id ?? 0, { error: 'blocked' }, { claimNext: true });
+    expect(await statuses()).toEqual([['ann #1', 'sent'], ['ann #2', 'sending'], ['bob #1', 'failed'], ['bob #2', 'sending']]);
+    const afterOutcome = await journalLines();
+    expect((await store.claimOutbound(10)).map((m) => [m.text, m.status])).toEqual([['bob #2', 'sending']]);
+    expect(await journalLines()).toBe(afterOutcome);
     await store.close();
   });
 
