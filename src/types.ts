@@ -1,5 +1,6 @@
 // The shapes every part shares: what a channel hands the runtime, and what the runtime hands a channel.
 import type { Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attachment, MediaStore } from './store/types.ts';
 
 export type { Attachment, AttachmentKind, MediaStore, StoredMedia } from './store/types.ts';
@@ -179,8 +180,11 @@ export type Deliver = (message: InboundMessage) => Promise<void>;
  */
 export interface Channel {
   readonly name: string;
-  /** Mounts the adapter's webhook routes, if it has any (called before the server listens). */
-  mount?(app: Express): void;
+  /**
+   * Mounts the adapter's webhook routes, if it has any (called before the server listens); `fast`, for the one
+   * route a busy channel's traffic hits, answers it without express's router and body parser.
+   */
+  mount?(app: Express, fast?: FastRoutes): void;
   start(host: ChannelHost): Promise<void>;
   /**
    * Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id. Fails
@@ -194,4 +198,17 @@ export interface Channel {
   /** For a channel with a connection of its own (a WhatsApp Web session): whether it can send and receive now. */
   status?(): ChannelStatus;
   stop(): Promise<void>;
+}
+
+/**
+ * Answers one request without express (the security headers are set already). It either answers the request itself
+ * or, before reading any of its body, hands it to `viaExpress`, which answers it as the express routes would: so it
+ * takes only the common case (a well-formed webhook) and leaves every other one, errors included, to express.
+ */
+export type FastRouteHandler = (req: IncomingMessage, res: ServerResponse, viaExpress: () => void) => void;
+
+/** Where a channel registers a fast route (see `Channel.mount`). */
+export interface FastRoutes {
+  /** `path` is matched exactly, query string included: anything else goes through express. */
+  post(path: string, handle: FastRouteHandler): void;
 }

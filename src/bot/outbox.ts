@@ -193,7 +193,8 @@ export class Outbox {
     const { store, log } = this.#options;
     for (let attempt = 0; ; attempt++) {
       try {
-        await store.markDelivery(message.id, outcome);
+        // The recipient's next message may be claimed with it: the kick after this send claims anyway.
+        await store.markDelivery(message.id, outcome, { claimNext: true });
         return true;
       } catch (error) {
         const delay = this.#recordDelays[attempt];

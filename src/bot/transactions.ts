@@ -29,12 +29,13 @@ export class Transactions {
    * returns false produced nothing to announce (a repeated delivery).
    */
   async run<T>(key: string, decide: Decide<T>): Promise<T> {
+    // The outbox claims right after the commit (afterCommit kicks it): the store may claim the replies in the commit.
     const { value, effects } = await this.options.store.transaction(key, async (tx) => {
       const fx = new Effects(tx);
       const value = await decide(tx, fx);
       if (value !== false) await this.options.beforeCommit?.(tx, fx);
       return { value, effects: fx };
-    });
+    }, { claim: true });
     if (value !== false) this.options.afterCommit(effects);
     return value;
   }

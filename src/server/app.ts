@@ -1,6 +1,8 @@
 // The express application: security headers on every answer, health, the channels' routes once started, and a
 // JSON error for every bad request.
-import type { ChannelStatus } from '../types.ts';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
@@ -31,9 +33,11 @@ export interface AppOptions {
 
 export interface App {
   /** The request listener, for `http.createServer`. */
-  handler: Express;
+  handler: RequestListener;
   /** Where the channels and the admin API mount their routes; answered 503 while `starting()`. */
   routes: Express;
+  /** Routes answered before express (see `FastRouteHandler`), once started; while starting, express answers 503. */
+  fast: FastRoutes;
 }
 
 /**
@@ -43,17 +47,30 @@ export interface App {
  * embedding origins), as do files served from the media store.
  */
 const securityHeaders: RequestHandler = (req, res, next) => {
-  res.set({
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'cross-origin-resource-policy': 'same-origin',
-    'x-permitted-cross-domain-policies': 'none',
-  });
-  if (req.secure) res.set('strict-transport-security', 'max-age=15552000');
+  setSecurityHeaders(res, req.secure);
   next();
 };
+
+function setSecurityHeaders(res: ServerResponse, secure: boolean): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  res.setHeader('x-permitted-cross-domain-policies', 'none');
+  if (secure) res.setHeader('strict-transport-security', 'max-age=15552000');
+}
+
+/** A loopback address: the proxies trusted for X-Forwarded-Proto (`trust proxy` is `loopback`). */
+const loopback = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
+/** What express's `req.secure` says, without express: TLS here, or HTTPS at a trusted proxy in front. */
+function isSecure(req: IncomingMessage): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  if (!loopback.test(req.socket.remoteAddress ?? '')) return false;
+  const header = req.headers['x-forwarded-proto'];
+  return typeof header === 'string' && header.split(',')[0]?.trim() === 'https';
+}
 
 /**
  * Builds the HTTP application. The server can listen before the parts behind `routes` exist.
@@ -104,5 +121,17 @@ export function createApp(options: AppOptions): App {
     if (!res.headersSent) res.status(status).json({ error: reason });
   };
   app.use(onError);
-  return { handler: app, routes };
+
+  const fastRoutes = new Map<string, FastRouteHandler>();
+  const handler: RequestListener = (req, res) => {
+    const fastRoute = req.method === 'POST' && fastRoutes.size > 0 && !options.starting() ? fastRoutes.get(req.url ?? '') : undefined;
+    if (!fastRoute) {
+      app(req, res);
+      return;
+    }
+    setSecurityHeaders(res, isSecure(req));
+    fastRoute(req, res, () => app(req, res));
+  };
+  const fast: FastRoutes = { post: (path, handle) => void fastRoutes.set(path, handle) };
+  return { handler, routes, fast };
 }

@@ -108,7 +108,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
-  const { handler, routes } = createApp({
+  const { handler, routes, fast } = createApp({
     log,
     health: () => {
       if (state === 'starting') return { status: 'starting', reasons: [...waitingFor] };
@@ -242,7 +242,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     });
     runtime = running;
     logLifecycle(bus, log);
-    for (const channel of channels) channel.mount?.(routes);
+    for (const channel of channels) channel.mount?.(routes, fast);
     mountAdmin(routes, {
       token: config.ADMIN_TOKEN, store, directory, flows, intents, media, feed, now,
       ...(adminAuth ? { auth: adminAuth } : {}),

@@ -248,6 +248,22 @@ export class StoreState {
     return claimable;
   }
 
+  /**
+   * The message to the address of `message` that may be claimed once `message` (being sent) has its outcome: the
+   * oldest pending one, unless another one is sending too.
+   */
+  nextAfter(message: Message): number | undefined {
+    const to = identityKey(message.channel, message.address);
+    const sending = (this.#sendingTo.get(to) ?? 0) - (message.status === 'sending' && this.#sending.has(message.id) ? 1 : 0);
+    return sending > 0 ? undefined : this.#pendingTo.get(to)?.[0];
+  }
+
+  /** True when no outbound message to this address is pending or sending: a new one would leave next. */
+  idleAddress(channel: string, address: string): boolean {
+    const to = identityKey(channel, address);
+    return !this.#pendingTo.has(to) && !this.#sendingTo.has(to);
+  }
+
   doc(collection: string, key: string): unknown {
     return this.#docs.get(collection)?.get(key);
   }

@@ -3,19 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, StaleWriteError } from './errors.ts';
 import { matchesFilter } from './filter.ts';
+import { jsonCopy, jsonEqual } from './json-copy.ts';
 import { versionKey, type JournalRecord, type StoreState } from './state.ts';
 import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from './types.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
-const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-/** A copy of committed data, which all came through JSON: a JSON round trip is exact, and cheaper than structuredClone. */
-const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : plain(value));
-
-/**
- * The JSON text of a record's contact, conversation or message, as `records` made it: the store writes it to the
- * journal as it is instead of serializing the same object again.
- */
-export const journalJson = new WeakMap<object, string>();
+const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
 
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
@@ -58,16 +51,14 @@ export class BufferedTx implements Tx {
   readonly #putConversations = new Set<number>();
   readonly #putDocs = new Set<string>();
   readonly #messages: Omit<Message, 'id'>[] = [];
-  /** The JSON text of each of `#messages`, without an id. */
-  readonly #messageJson: string[] = [];
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
   /**
-   * The JSON each live contact and conversation was copied from, by version key: one put back unchanged (a turn
-   * puts its contact whether or not the flow changed it) is not written again, so it costs no parse, journal bytes
-   * or new version.
+   * The committed record each live contact and conversation was copied from, by version key (committed records are
+   * never changed in place): one put back unchanged (a turn puts its contact whether or not the flow changed it) is
+   * not written again, so it costs no copy, journal bytes or new version.
    */
-  readonly #readJson = new Map<string, string>();
+  readonly #readFrom = new Map<string, object>();
   #ended = false;
   #released = false;
 
@@ -206,9 +197,7 @@ export class BufferedTx implements Tx {
 
   addMessage(message: Omit<Message, 'id'>): void {
     this.#assertActive();
-    const json = JSON.stringify(message);
-    this.#messages.push(JSON.parse(json) as Omit<Message, 'id'>);
-    this.#messageJson.push(json);
+    this.#messages.push(jsonCopy(message));
   }
 
   putDoc(collection: string, key: string, value: unknown): void {
@@ -287,8 +276,12 @@ export class BufferedTx implements Tx {
     }
   }
 
-  /** The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. */
-  records(firstMessageId: number): JournalRecord[] {
+  /**
+   * The journal records of this transaction, its messages numbered from `firstMessageId` in the order added. With
+   * `claim`: each outbound pending message it answers true for (asked only for the first one to each address) is
+   * recorded `sending` instead, claimed in this commit.
+   */
+  records(firstMessageId: number, claim?: (message: Message) => boolean): JournalRecord[] {
     const records: JournalRecord[] = [];
     for (const id of this.#putContacts) {
       const contact = this.#changed(this.#contacts.get(id) as Contact, versionKey.contact(id));
@@ -298,18 +291,23 @@ export class BufferedTx implements Tx {
       const conversation = this.#changed(this.#conversations.get(id) as Conversation, versionKey.conversation(id));
       if (conversation) records.push({ conversation });
     }
+    const claimed = new Set<string>();
     this.#messages.forEach((message, index) => {
       const id = firstMessageId + index;
       const numbered = { id, ...message } as Message;
-      const json = this.#messageJson[index] as string;
-      // The id goes in front of the JSON the message was added as, unless it carried an id of its own (ignored).
-      if (!('id' in message)) journalJson.set(numbered, json === '{}' ? `{"id":${id}}` : `{"id":${id},${json.slice(1)}`);
-      else numbered.id = id;
+      // An id the message carried of its own is ignored.
+      numbered.id = id;
+      if (claim && numbered.direction === 'out' && numbered.status === 'pending') {
+        // Only the first of this transaction's messages to an address can be the oldest one there.
+        const to = `${numbered.channel}\u0000${numbered.address}`;
+        if (!claimed.has(to) && claim(numbered)) numbered.status = 'sending';
+        claimed.add(to);
+      }
       records.push({ message: numbered });
     });
     for (const name of this.#putDocs) {
       const { collection, key, value } = this.#docs.get(name) as LiveDoc;
-      records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, plain(value)] });
+      records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, jsonCopy(value)] });
     }
     return records;
   }
@@ -343,24 +341,21 @@ export class BufferedTx implements Tx {
     return committed;
   }
 
-  /** A copy of a committed record, remembering the JSON it was made from (see `#readJson`). */
+  /** A copy of a committed record, remembering which record it was made from (see `#readFrom`). */
   #copyRead<T extends object>(committed: T | undefined, key: string): T | undefined {
     if (committed === undefined) return undefined;
-    const json = JSON.stringify(committed);
-    this.#readJson.set(key, json);
-    return JSON.parse(json) as T;
+    this.#readFrom.set(key, committed);
+    return jsonCopy(committed);
   }
 
   /**
-   * The record to commit for a live object put: a fresh copy, with the JSON it was made from for the journal; or
-   * undefined when it is just what was read (nothing to write).
+   * The record to commit for a live object put: a fresh copy (the work may keep the live object and change it
+   * later; committed records never change); or undefined when it holds just what was read (nothing to write).
    */
   #changed<T extends object>(live: T, key: string): T | undefined {
-    const json = JSON.stringify(live);
-    if (this.#readJson.get(key) === json) return undefined;
-    const parsed = JSON.parse(json) as T;
-    journalJson.set(parsed, json);
-    return parsed;
+    const read = this.#readFrom.get(key);
+    if (read !== undefined && jsonEqual(live, read)) return undefined;
+    return jsonCopy(live);
   }
 
   /** Makes `value` the live object of a record, unless another object already is: that one is the fresh one. */

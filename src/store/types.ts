@@ -254,6 +254,15 @@ export interface TransactionOptions {
    * keeps the key's place: the key's next transaction starts only once this one committed or gave up.
    */
   attempts?: number;
+  /**
+   * Lets the store claim, in this transaction's own commit, outbound messages it adds: for a caller that calls
+   * `claimOutbound` right after the commit anyway (the outbox's kick), it saves a commit per reply. The first
+   * message the transaction adds to an address with nothing pending or sending is stored `sending` at once, and the
+   * next `claimOutbound` hands it out (before anything else it claims); the others wait their turn as usual. A crash
+   * before it is handed out leaves it in doubt, as a crash during its send would: it is sent again after a restart,
+   * never twice by the same process. A store may ignore this (PostgreSQL does); the embedded one does it.
+   */
+  claim?: boolean;
 }
 
 /**
@@ -312,8 +321,13 @@ export interface Store {
   messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined>;
   docs<T>(collection: string): Promise<Map<string, T>>;
   doc<T>(collection: string, key: string): Promise<T | undefined>;
-  /** Records the outcome of sending a claimed outbound message (or a failure the channel reported later). */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void>;
+  /**
+   * Records the outcome of sending a claimed outbound message (or a failure the channel reported later). With
+   * `claimNext`, for a caller that claims right after anyway (the outbox), the store may claim the next message to
+   * the same address in the same write, handed out by the next `claimOutbound` (as `TransactionOptions.claim`; the
+   * embedded store does, PostgreSQL ignores it).
+   */
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean }): Promise<void>;
   /** Records that the channel reported a sent message delivered, or read. */
   recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */

@@ -5,7 +5,7 @@
 import type { Express } from 'express';
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type Channel, type ChannelHost, type OutboundMessage } from '../../types.ts';
+import { type Channel, type ChannelHost, type FastRoutes, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
 import { CommandMenu } from './menu.ts';
@@ -96,9 +96,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   return {
     name: 'telegram',
-    mount(app: Express) {
+    mount(app: Express, fast?: FastRoutes) {
       if (webhookSecret === undefined) return;
-      mountWebhook(app, { secret: webhookSecret, log, receiver: () => (host ? receive : undefined) });
+      mountWebhook(app, { secret: webhookSecret, log, receiver: () => (host ? receive : undefined) }, fast);
     },
     async start(started: ChannelHost) {
       host = started;

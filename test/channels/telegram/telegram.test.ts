@@ -179,6 +179,37 @@ describe('Telegram channel, webhook mode', () => {
     expect(await app.store.contactByIdentity('telegram', String(LAYLA))).toBeUndefined();
   });
 
+  it('answers a webhook request the same whichever way it is read: the fast path for plain JSON, express for the rest', async () => {
+    const { app } = await setUp({ webhook: true });
+    /** Status, JSON body and the headers a client acts on; `?via=express` is not the fast route's exact path. */
+    const answer = async (path: string, headers: Record<string, string>, body: string): Promise<unknown[]> => {
+      const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, body });
+      return [res.status, await res.json(), res.headers.get('retry-after'), res.headers.get('content-type'), res.headers.get('x-frame-options'), res.headers.get('content-security-policy')];
+    };
+    const json = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET };
+    const cases: [headers: Record<string, string>, body: string][] = [
+      [json, '{"update_id": 1, "nonsense": true}'],
+      [{ ...json, 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ update_id: 2 })],
+      [json, '{not json'],
+      [json, '"a string"'],
+      [json, ' [1, 2]'],
+      [json, '{"no_update_id": 1}'],
+      [json, `\ufeff${JSON.stringify({ update_id: 3 })}`],
+      [json, ' '.repeat(1024 * 1024 + 1)],
+      [{ ...json, 'x-telegram-bot-api-secret-token': 'wrong' }, JSON.stringify({ update_id: 4 })],
+      [{ 'content-type': 'text/plain', 'x-telegram-bot-api-secret-token': SECRET }, JSON.stringify({ update_id: 5 })],
+      [{ ...json, 'content-type': 'application/json; charset=latin1' }, JSON.stringify({ update_id: 6 })],
+    ];
+    for (const [headers, body] of cases) {
+      const fast = await answer('/webhooks/telegram', headers, body);
+      expect(fast, `${headers['content-type']} ${String(body).slice(0, 40)}`).toEqual(await answer('/webhooks/telegram?via=express', headers, body));
+      expect(fast[4]).toBe('DENY');
+    }
+    // A message, answered 200 without express (which would have added an ETag).
+    const res = await fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: json, body: JSON.stringify(text(LAYLA, 'hi')) });
+    expect([res.status, res.headers.get('etag')]).toEqual([200, null]);
+  });
+
   it('answers 200 to a message dated 1e13 and to one it cannot decode, and the bot answers what follows', async () => {
     const { log, lines } = recordingLog();
     const { app, api } = await setUp({ webhook: true, log });
