@@ -270,9 +270,14 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   // How late this process sent each message: a lagging load generator (it shares its core with the fake Bot API)
   // would count its own delay as the server's, so it is printed beside the latencies.
   const lags: number[] = [];
+  /** BENCH_TIMELINE=1: when each message was due and how long it took, to see when a slow stretch happened. */
+  const timeline: [number, number][] | undefined = env.BENCH_TIMELINE === '1' ? [] : undefined;
   let errors = 0;
   let next = 0;
-  const total = Math.round(rate * duration);
+  // The first second opens the pool's connections and warms both sides' code up at the rate (a closed loop at 10
+  // connections warmed only ten of them): it is sent but not measured, as load generators calibrate before they record.
+  const warmup = Math.min(1, duration / 4);
+  const total = Math.round(rate * (warmup + duration));
   const started = performance.now();
   const sends: Promise<void>[] = [];
   for (let n = 0; n < total; n++) {
@@ -281,7 +286,7 @@ async function paced(running: Running, rate: number, duration: number): Promise<
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const customer = idle.shift() ?? { user: nextUser++, step: 0, pool: next++ % pools.length };
     const text = customerSays[customer.step] as string;
-    lags.push(performance.now() - due);
+    if (n >= rate * warmup) lags.push(performance.now() - due);
     sends.push(
       (pools[customer.pool] as Pool)
         .request({
@@ -293,7 +298,8 @@ async function paced(running: Running, rate: number, duration: number): Promise<
         .then(async (response) => {
           await response.body.dump();
           if (response.statusCode !== 200) errors++;
-          latencies.push(performance.now() - due);
+          if (due - started >= warmup * 1000) latencies.push(performance.now() - due);
+          if (timeline) timeline.push([due - started, performance.now() - due]);
           if (customer.step + 1 < customerSays.length) idle.push({ ...customer, step: customer.step + 1 });
         })
         .catch(() => void errors++),
@@ -302,6 +308,11 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   await Promise.all(sends);
   const achieved = total / ((performance.now() - started) / 1000);
   await Promise.all(pools.map((pool) => pool.close()));
+  if (timeline) {
+    const windows = new Map<number, number>();
+    for (const [at, latency] of timeline) windows.set(Math.floor(at / 250), Math.max(windows.get(Math.floor(at / 250)) ?? 0, latency));
+    console.log(`    slowest answer per 250 ms: ${[...windows.entries()].sort((a, b) => a[0] - b[0]).map(([w, max]) => `${(w / 4).toFixed(2)}s:${Math.round(max)}`).join(' ')}`);
+  }
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
   const at = (list: number[], q: number) => Math.round((list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? 0) * 10) / 10;

@@ -79,6 +79,7 @@ const schema = z.object({
       return { capacity, perMs };
     })
     .default('30/1m'),
+  STORE_COMPACT_AFTER_KB: z.coerce.number({ message: 'must be a number of kilobytes such as 16384' }).int('must be a whole number').positive('must be more than 0').default(16_384),
   MAX_ATTACHMENT_MB: z.coerce.number({ message: 'must be a number of megabytes such as 20' }).positive('must be more than 0').max(2048, 'must be at most 2048').default(20),
   WEBCHAT_OPEN_SESSIONS: z.enum(['0', '1'], { message: 'must be 1 (open sessions, development only) or 0 (off)' }).default('0'),
   WEBCHAT_RATE_LIMIT: rates(['messages per session', 'messages per IP address'], '20/10s,60/10s').default('20/10s,60/10s'),

@@ -176,7 +176,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const storeLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => log[level](extra ?? {}, msg);
     store = await openStore(config.STORE === 'postgres'
       ? { kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog }
-      : { dir: resolve(dataDir, 'store'), log: storeLog });
+      : { dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
     waitingFor.delete('opening the store');
     if (store instanceof PostgresStore) {
       // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.

@@ -5,8 +5,11 @@
 // conversations, docs, counters, and the journal sequence they include), `messages.jsonl` (append-only archive of
 // messages, last line per id wins) and `LOCK`. A commit costs one appended line, whatever the history: a single
 // writer loop takes every commit waiting, writes them with one write() and one fdatasync, then acknowledges them
-// all (group commit). When the journal outgrows `compactAfterBytes`, the same loop folds it into the archive and
-// the snapshot, so compaction never interleaves with commits.
+// all (group commit). When the journal outgrows `compactAfterBytes`, the loop renames it `journal.old.jsonl`, opens
+// a new journal for the commits that follow, and folds the old one into the archive and the snapshot in the
+// background: commits go on being written and acknowledged meanwhile (a compaction takes hundreds of milliseconds,
+// and every webhook waited for it when the loop did it in line). One compaction runs at a time; an erase, which
+// must leave no file holding what it erased, waits for the one under way and then compacts in line.
 //
 // Once a message's line is durable in the archive (and it is not waiting to be sent), memory keeps only where that
 // line is (12 bytes, `ArchiveIndex`) and the indexes that find it; a read of it reads the line back. So memory
@@ -28,7 +31,7 @@
 // records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
 // commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
 // slip in between.
-import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
@@ -110,6 +113,14 @@ function lineOfParseError(error: Error, text: string): number | undefined {
   return position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
 }
 
+/** Whether a file is there. */
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function syncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
@@ -136,7 +147,7 @@ export class LowdbStore implements Store {
   /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
   #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
-  readonly #paths: { snapshot: string; journal: string; archive: string };
+  readonly #paths: { snapshot: string; journal: string; oldJournal: string; archive: string };
   readonly #state = new StoreState();
   readonly #mutex = new KeyedMutex();
   /** Transactions called and not yet settled: `close` waits for them. */
@@ -162,6 +173,8 @@ export class LowdbStore implements Store {
   #unarchived = new Map<number, string>();
   /** The writer loop, while it runs. */
   #writer: Promise<void> | undefined;
+  /** The compaction running in the background (of `journal.old.jsonl`), while it runs. */
+  #compacting: Promise<void> | undefined;
   /**
    * Messages claimed by their transaction's commit (see `TransactionOptions.claim`), durable, not yet handed out by
    * `claimOutbound`; oldest first.
@@ -176,6 +189,8 @@ export class LowdbStore implements Store {
   #rewrites: { resolve: () => void; reject: (error: Error) => void }[] = [];
   /** Set at open when the journal held an erase: the archive may still hold what it erased. */
   #rewriteAtOpen = false;
+  /** Set at open when a compaction was cut short: its old journal must be folded in before another is renamed. */
+  #oldJournalAtOpen = false;
 
   constructor(options: LowdbStoreOptions) {
     this.#dir = options.dir;
@@ -186,6 +201,7 @@ export class LowdbStore implements Store {
     this.#paths = {
       snapshot: join(this.#dir, 'state.json'),
       journal: join(this.#dir, 'journal.jsonl'),
+      oldJournal: join(this.#dir, 'journal.old.jsonl'),
       archive: join(this.#dir, 'messages.jsonl'),
     };
   }
@@ -443,6 +459,9 @@ export class LowdbStore implements Store {
       if (this.#rewriteAtOpen) {
         // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
         await this.#compact(this.#capture(true), true);
+      } else if (this.#oldJournalAtOpen) {
+        // A crash cut a compaction short: finish it (the next one renames the journal over the old one).
+        await this.#compact(this.#capture(), false);
       }
     } catch (error) {
       await this.#releaseLock?.();
@@ -464,7 +483,7 @@ export class LowdbStore implements Store {
 
   /** Archive first, then the snapshot, then the journal lines the snapshot does not include. */
   async #recover(): Promise<void> {
-    const { archive: archivePath, snapshot: snapshotPath, journal: journalPath } = this.#paths;
+    const { archive: archivePath, snapshot: snapshotPath, journal: journalPath, oldJournal: oldJournalPath } = this.#paths;
     const archive = await readJsonLines(archivePath, (value, line, at) => {
       if (!isMessage(value)) throw new CorruptStoreError(archivePath, line, 'not a message');
       try {
@@ -489,20 +508,26 @@ export class LowdbStore implements Store {
     const snapshotSeq = db.data.seq;
     this.#seq = snapshotSeq;
 
-    const journal = await readJsonLines(journalPath, (value, line) => {
-      const { s: seq, r: records } = (value ?? {}) as { s?: unknown; r?: unknown };
-      if (typeof seq !== 'number' || !Array.isArray(records) || !records.every(isRecord)) {
-        throw new CorruptStoreError(journalPath, line, 'not a journal entry ({"s":<seq>,"r":[records]})');
-      }
-      if (seq <= snapshotSeq) return;
-      if (seq <= this.#seq) throw new CorruptStoreError(journalPath, line, `sequence ${seq} does not follow ${this.#seq}`);
-      this.#replay(records, journalPath, line);
-      for (const record of records) {
-        if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
-        if ('eraseContact' in record) this.#rewriteAtOpen = true;
-      }
-      this.#seq = seq;
-    });
+    // A journal renamed for a compaction that a crash cut short holds the lines before those of the journal.
+    const replayJournal = (path: string) =>
+      readJsonLines(path, (value, line) => {
+        const { s: seq, r: records } = (value ?? {}) as { s?: unknown; r?: unknown };
+        if (typeof seq !== 'number' || !Array.isArray(records) || !records.every(isRecord)) {
+          throw new CorruptStoreError(path, line, 'not a journal entry ({"s":<seq>,"r":[records]})');
+        }
+        if (seq <= snapshotSeq) return;
+        if (seq <= this.#seq) throw new CorruptStoreError(path, line, `sequence ${seq} does not follow ${this.#seq}`);
+        this.#replay(records, path, line);
+        for (const record of records) {
+          if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));
+          if ('eraseContact' in record) this.#rewriteAtOpen = true;
+        }
+        this.#seq = seq;
+      });
+    const old = await replayJournal(oldJournalPath);
+    this.#reportDropped(oldJournalPath, old.droppedBytes);
+    this.#oldJournalAtOpen = old.bytes > 0 || old.droppedBytes > 0 || (await exists(oldJournalPath));
+    const journal = await replayJournal(journalPath);
     this.#reportDropped(journalPath, journal.droppedBytes);
     this.#journalBytes = journal.bytes;
     // Messages added and then erased within the journal are not archived.
@@ -536,7 +561,7 @@ export class LowdbStore implements Store {
     this.#phase = 'closing';
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
-    while (this.#writer) await this.#writer;
+    while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
     await this.#journal?.close();
     await (await this.#archiveReader?.catch(() => undefined))?.close();
     await this.#releaseLock?.();
@@ -585,20 +610,25 @@ export class LowdbStore implements Store {
 
   /** The single writer: one write and one fdatasync for every commit waiting, then compaction when due. */
   async #drain(): Promise<void> {
-    const journal = this.#journal as FileHandle;
     // Each batch starts one turn of the event loop later (and so lets `#writer` be assigned before this function can
     // clear it): the requests and sends already waiting are handled first, and their commits join the batch. An
     // fdatasync costs some 150 µs of CPU however much it syncs, so fewer, larger batches cost less per commit.
     while ((await new Promise((resolve) => setImmediate(resolve)), this.#queue.length > 0)) {
+      // An erase compacts in line, after the compaction under way: no file may keep what it erased.
+      if (this.#rewrites.length > 0 && this.#compacting) await this.#compacting;
+      if (this.#hasFailed()) break;
       const batch = this.#queue;
       this.#queue = [];
       const data = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
       const rewrites = this.#rewrites.splice(0);
       const rewrite = rewrites.length > 0;
+      const due = !this.#compacting && data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes;
       // Captured now, while memory holds exactly what the journal will hold after this batch.
-      const compaction = rewrite || (data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes) ? this.#capture(rewrite) : undefined;
+      const compaction = rewrite || due ? this.#capture(rewrite) : undefined;
       try {
         if (data.length > 0) {
+          // Read at each batch: a compaction puts a new journal in place.
+          const journal = this.#journal as FileHandle;
           appendAllSync(journal, data);
           if (this.#fsync) await journal.datasync();
           this.#journalBytes += data.length;
@@ -609,7 +639,24 @@ export class LowdbStore implements Store {
         break;
       }
       for (const commit of batch) commit.resolve();
-      if (compaction) {
+      if (compaction && !rewrite) {
+        // The journal so far goes aside for the compaction; the commits that follow go to a new one meanwhile.
+        try {
+          await this.#rotate();
+        } catch (error) {
+          this.#fail(error, `could not start a new journal in ${this.#dir}`, []);
+          break;
+        }
+        this.#compacting = this.#compact(compaction, false, false).then(
+          () => {
+            this.#compacting = undefined;
+          },
+          (error: unknown) => {
+            this.#compacting = undefined;
+            this.#fail(error, `compaction into ${this.#dir} failed`, []);
+          },
+        );
+      } else if (compaction) {
         try {
           await this.#compact(compaction, rewrite);
         } catch (error) {
@@ -621,6 +668,19 @@ export class LowdbStore implements Store {
       for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
+  }
+
+  /**
+   * Renames the journal `journal.old.jsonl` (what the compaction just captured) and opens a new one. The directory is
+   * synced before a line goes to the new journal, so a line acknowledged from it is found after a power cut too.
+   */
+  async #rotate(): Promise<void> {
+    const old = this.#journal as FileHandle;
+    await rename(this.#paths.journal, this.#paths.oldJournal);
+    this.#journal = await open(this.#paths.journal, 'a');
+    this.#journalBytes = 0;
+    if (this.#fsync) await syncPath(this.#dir);
+    await old.close();
   }
 
   /**
@@ -669,7 +729,7 @@ export class LowdbStore implements Store {
    * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
    * and journal lines the snapshot already includes are skipped by their sequence number.
    */
-  async #compact({ snapshot, messages, placed }: Compaction, replaceArchive = false): Promise<void> {
+  async #compact({ snapshot, messages, placed }: Compaction, replaceArchive = false, inLine = true): Promise<void> {
     const started = performance.now();
     const archived = Buffer.from(messages, 'utf8');
     if (replaceArchive) {
@@ -729,11 +789,24 @@ export class LowdbStore implements Store {
     // result is durable before the journal is emptied, and a crash leaves the old snapshot or the new one.
     await writeSnapshot(this.#paths.snapshot, snapshot, this.#fsync);
     if (this.#fsync) await syncPath(this.#dir);
-    const journal = this.#journal as FileHandle;
-    await journal.truncate(0);
-    if (this.#fsync) await journal.datasync();
-    const journalBytes = this.#journalBytes;
-    this.#journalBytes = 0;
+    // The renamed journal (compacting in the background, or left by a crash) is all in the snapshot now.
+    const removedOld = await rm(this.#paths.oldJournal).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    if (removedOld && this.#fsync) await syncPath(this.#dir);
+    // Compacting in line (an erase, a crash's leftovers at open), the journal itself is in the snapshot too.
+    let journalBytes = 0;
+    if (inLine) {
+      const journal = this.#journal as FileHandle;
+      await journal.truncate(0);
+      if (this.#fsync) await journal.datasync();
+      journalBytes = this.#journalBytes;
+      this.#journalBytes = 0;
+    }
     this.#log('info', 'store compacted', {
       seq: snapshot.seq,
       journalBytes,
@@ -764,6 +837,11 @@ export class LowdbStore implements Store {
     );
     this.#log('error', 'store failed', { dir: this.#dir, error: this.#failure.message });
     for (const commit of [...batch, ...this.#queue.splice(0)]) commit.reject(this.#failure);
+  }
+
+  /** Whether a write failed (a method, so a check in a loop does not narrow `#failure` for the code after it). */
+  #hasFailed(): boolean {
+    return this.#failure !== undefined;
   }
 
   #unavailable(): StoreUnavailableError | undefined {

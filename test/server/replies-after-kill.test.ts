@@ -33,6 +33,8 @@ function startServer(dataDir: string, apiRoot: string): Promise<ServerProcess> {
   return spawnServer({
     DATA_DIR: dataDir, TELEGRAM_BOT_TOKEN: '123456:kill-test', TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secret,
     CONTACT_RATE_LIMIT: '100000/1m',
+    // Compactions every few dozen commits, so kills land in them too (the journal renamed aside, the snapshot half written).
+    STORE_COMPACT_AFTER_KB: '24',
   });
 }
 
