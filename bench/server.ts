@@ -37,6 +37,8 @@ if (mode === 'bare') {
       PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir ?? '', WEBCHAT_OPEN_SESSIONS: '1',
       WEBCHAT_RATE_LIMIT: [{ count: 1_000_000, perMs: 1_000 }, { count: 1_000_000, perMs: 1_000 }],
       ...telegram,
+      // BENCH: STORE_COMPACT_AFTER_KB=… to see what compaction costs (the default is the product's).
+      ...(process.env.STORE_COMPACT_AFTER_KB ? { STORE_COMPACT_AFTER_KB: Number(process.env.STORE_COMPACT_AFTER_KB) } : {}),
     },
     log: createLogger({ level: 'warn' }),
     watch: false,
