@@ -445,32 +445,39 @@ export class PostgresStore implements Store {
    * Runs `statements` between BEGIN and COMMIT on a connection of the reads' pool, all sent in one write, and returns
    * the rows of the last one. A refused statement makes the COMMIT a ROLLBACK: nothing of them is kept.
    */
-  async #pipelinedTransaction<R extends object>(what: string, statements: Statement[]): Promise<R[]> {
-    this.#assertReadable();
-    let broken = false;
-    let client: pg.PoolClient;
-    try {
-      client = await checkout(this.#pool as pg.Pool, (error) => {
-        broken = true;
-        this.#lost(error);
-      });
-    } catch (error) {
-      throw storeError(error, what);
-    }
-    try {
-      const results = await pipelined(client, [{ text: 'BEGIN' }, ...statements.map((statement) => ({ ...statement, values: clean(statement.values ?? []) })), { text: 'COMMIT' }]);
-      return (results.at(-2) as pg.QueryResult<R>).rows;
-    } catch (error) {
-      // Whether the block ended (a COMMIT that became a ROLLBACK) or the connection failed, it is not reused.
-      broken = true;
-      throw storeError(error, what);
-    } finally {
-      client.release(broken);
-    }
+  #pipelinedTransaction<R extends object>(what: string, statements: Statement[]): Promise<R[]> {
+    return this.#withClient(what, async (client, discard) => {
+      try {
+        const results = await pipelined(client, [{ text: 'BEGIN' }, ...statements.map((statement) => ({ ...statement, values: clean(statement.values ?? []) })), { text: 'COMMIT' }]);
+        return (results.at(-2) as pg.QueryResult<R>).rows;
+      } catch (error) {
+        // Whether the block ended (a COMMIT that became a ROLLBACK) or the connection failed, it is not reused.
+        discard();
+        throw error;
+      }
+    });
   }
 
   /** Runs `fn` between BEGIN and COMMIT on a connection of the reads' pool; ROLLBACK if it throws. */
-  async #inTransaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  #inTransaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#withClient(what, async (client, discard) => {
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(discard);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Lends `use` a connection of the reads' pool, released after it, and not reused if `use` called `discard` or the
+   * connection failed meanwhile. Errors come out as the store's errors, saying `what` was being done.
+   */
+  async #withClient<T>(what: string, use: (client: pg.PoolClient, discard: () => void) => Promise<T>): Promise<T> {
     this.#assertReadable();
     let broken = false;
     let client: pg.PoolClient;
@@ -483,14 +490,10 @@ export class PostgresStore implements Store {
       throw storeError(error, what);
     }
     try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
+      return await use(client, () => {
         broken = true;
       });
+    } catch (error) {
       throw storeError(error, what);
     } finally {
       client.release(broken);
