@@ -2,8 +2,10 @@
 // sets goes with every request; state-changing ones carry X-Requested-With, which the API asks of cookie requests
 // so that another site cannot make the browser send them.
 
-// The server's own report types: type-only, so nothing of the server reaches the bundle.
+// The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
+import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
 import type { Figures } from '../handover/reports.ts';
+import type { ConversationSummary } from '../server/admin/summary.ts';
 export type { Durations, Figures } from '../handover/reports.ts';
 
 /** What the API answered when it was not 2xx: the status and its `{ error, errors? }` body. */
@@ -107,23 +109,7 @@ export interface FlowVersion {
   current: boolean;
 }
 
-export interface ConversationSummary {
-  id: number | string;
-  status: 'open' | 'closed';
-  stage: 'bot' | 'queued' | 'assigned';
-  team?: string;
-  agentId?: string;
-  agentName?: string;
-  intent?: string;
-  channel: string;
-  contact: { id: string; name?: string };
-  openedAt: string;
-  queuedAt?: string;
-  assignedAt?: string;
-  closedAt?: string;
-  waitingSeconds?: number;
-  lastMessage?: { text: string; from: string; at: string };
-}
+export type { ConversationSummary };
 
 export interface Attachment {
   kind: string;
@@ -190,18 +176,7 @@ export interface NlpOverview {
 }
 
 /** Cross-validation of the training data, computed after each training (shares from 0 to 1). */
-export interface NlpEval {
-  at: string;
-  dataHash: string;
-  folds: number;
-  threshold: number;
-  examples: number;
-  accuracy: number;
-  acceptedAccuracy: number;
-  intents: { intent: string; examples: number; accuracy: number }[];
-  confused: { intent: string; mistakenFor: string; count: number }[];
-  background: { sentences: number; rejected: number | null };
-}
+export type NlpEval = DataEvaluation & { at: string; dataHash: string };
 
 export interface NlpTry {
   intent?: string;

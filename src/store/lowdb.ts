@@ -526,7 +526,7 @@ export class LowdbStore implements Store {
       });
     const old = await replayJournal(oldJournalPath);
     this.#reportDropped(oldJournalPath, old.droppedBytes);
-    this.#oldJournalAtOpen = old.bytes > 0 || old.droppedBytes > 0 || (await exists(oldJournalPath));
+    this.#oldJournalAtOpen = await exists(oldJournalPath);
     const journal = await replayJournal(journalPath);
     this.#reportDropped(journalPath, journal.droppedBytes);
     this.#journalBytes = journal.bytes;
