@@ -513,11 +513,26 @@ function fitTemperature(cases: Case[], weightOf: (c: Case) => number): number {
   let lo = Math.log(0.05);
   let hi = Math.log(20);
   const ratio = (Math.sqrt(5) - 1) / 2;
+  // Each step keeps one of the two inner points as an inner point of the narrower interval, so only the other
+  // one is evaluated: one pass over the cases a step instead of two.
+  let a = hi - ratio * (hi - lo);
+  let b = lo + ratio * (hi - lo);
+  let lossA = loss(a);
+  let lossB = loss(b);
   for (let i = 0; i < 40; i++) {
-    const a = hi - ratio * (hi - lo);
-    const b = lo + ratio * (hi - lo);
-    if (loss(a) < loss(b)) hi = b;
-    else lo = a;
+    if (lossA < lossB) {
+      hi = b;
+      b = a;
+      lossB = lossA;
+      a = hi - ratio * (hi - lo);
+      lossA = loss(a);
+    } else {
+      lo = a;
+      a = b;
+      lossA = lossB;
+      b = lo + ratio * (hi - lo);
+      lossB = loss(b);
+    }
   }
   return Math.exp((lo + hi) / 2);
 }
