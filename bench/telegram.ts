@@ -263,7 +263,7 @@ async function closedLoop(running: Running, connections: number, duration: numbe
  * Open loop at `rate` messages/s: every 1/rate a message is due, from a customer whose last message was answered
  * (or a new one), and its latency counts from when it was due, so queueing in the server counts.
  */
-async function paced(running: Running, rate: number, duration: number): Promise<{ p50: number; p99: number; errors: number; rate: number; lagP99: number }> {
+async function paced(running: Running, rate: number, duration: number): Promise<{ p50: number; p99: number; errors: number; rate: number; lagP99: number; stealMs: number }> {
   const pools = running.urls.map((url) => new Pool(url, { connections: 256 }));
   const idle: { user: number; step: number; pool: number }[] = [];
   const latencies: number[] = [];
@@ -279,6 +279,7 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   const warmup = Math.min(1, duration / 4);
   const total = Math.round(rate * (warmup + duration));
   const started = performance.now();
+  const stolen = await stealSampler(started);
   const sends: Promise<void>[] = [];
   for (let n = 0; n < total; n++) {
     const due = started + (n * 1000) / rate;
@@ -308,15 +309,43 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   await Promise.all(sends);
   const achieved = total / ((performance.now() - started) / 1000);
   await Promise.all(pools.map((pool) => pool.close()));
+  const steal = stolen.stop();
   if (timeline) {
     const windows = new Map<number, number>();
     for (const [at, latency] of timeline) windows.set(Math.floor(at / 250), Math.max(windows.get(Math.floor(at / 250)) ?? 0, latency));
     console.log(`    slowest answer per 250 ms: ${[...windows.entries()].sort((a, b) => a[0] - b[0]).map(([w, max]) => `${(w / 4).toFixed(2)}s:${Math.round(max)}`).join(' ')}`);
+    console.log(`    server core's steal per 250 ms (ms): ${steal.windows.map((ms, w) => (ms > 0 ? `${(w / 4).toFixed(2)}s:${ms}` : '')).filter(Boolean).join(' ') || 'none'}`);
   }
   latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
   const at = (list: number[], q: number) => Math.round((list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? 0) * 10) / 10;
-  return { p50: at(latencies, 0.5), p99: at(latencies, 0.99), errors, rate: achieved, lagP99: at(lags, 0.99) };
+  return { p50: at(latencies, 0.5), p99: at(latencies, 0.99), errors, rate: achieved, lagP99: at(lags, 0.99), stealMs: steal.total };
+}
+
+/**
+ * The time the hypervisor gave the server's core to another machine ("steal" in /proc/stat, in 10 ms ticks),
+ * sampled every 50 ms from `started`: in total, and per 250 ms. A stolen stretch stalls every server alike,
+ * the stateless baseline too, while the load generator on the other core stays on time.
+ */
+async function stealSampler(started: number): Promise<{ stop(): { total: number; windows: number[] } }> {
+  const line = new RegExp(`^cpu${serverCore} (.*)$`, 'm');
+  const read = async () => Number((line.exec(await readFile('/proc/stat', 'utf8'))?.[1] ?? '').trim().split(/\s+/)[7] ?? 0) * 10;
+  const first = await read();
+  let last = first;
+  const windows: number[] = [];
+  const timer = setInterval(() => {
+    void read().then((now) => {
+      const w = Math.floor((performance.now() - started) / 250);
+      windows[w] = (windows[w] ?? 0) + now - last;
+      last = now;
+    });
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { total: last - first, windows: Array.from(windows, (ms) => ms ?? 0) };
+    },
+  };
 }
 
 const median = (values: number[]): number => {
@@ -357,7 +386,7 @@ try {
     const peak = Math.max(...concurrencies.map((c) => median((samples.get(key(configuration.name, c)) ?? []).map((s) => s.messagesPerSecond))));
     const result = await paced(running.get(configuration.name) as Running, Math.max(1, Math.round(peak / 2)), seconds);
     steady.set(configuration.name, result);
-    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99)`);
+    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core)`);
   }
   for (const configuration of configurations) {
     const last = await usage(running.get(configuration.name) as Running);

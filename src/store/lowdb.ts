@@ -66,9 +66,12 @@ export interface LowdbStoreOptions {
 /** What one compaction writes (see `#capture`). */
 interface Compaction {
   snapshot: Snapshot;
-  messages: string;
-  placed: { id: number; offset: number; length: number; message: Message }[];
+  /** The messages to archive: their JSON, and the object each was then (memory lets it go only if it is still that one). */
+  messages: { id: number; json: string; message: Message }[];
 }
+
+/** Where an archived message's line is, and the object it was when captured. */
+type Placed = { id: number; offset: number; length: number; message: Message };
 
 interface QueuedCommit {
   line: string;
@@ -142,7 +145,7 @@ export class LowdbStore implements Store {
   readonly #fsync: boolean;
   readonly #recentMessages: number;
   /** Archived messages still held in memory, oldest first from `#recentFrom`: the next to let go. */
-  #recent: Compaction['placed'] = [];
+  #recent: Placed[] = [];
   #recentFrom = 0;
   /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
   #rewriting = false;
@@ -700,28 +703,20 @@ export class LowdbStore implements Store {
   }
 
   /**
-   * What the next compaction writes: the snapshot of everything queued so far, the messages to archive, and where
-   * each of their lines will be, with the object each was then (memory lets it go only if it is still that one).
-   * With `whole` (after an erase): every message in memory, to replace the archive with; offsets from the start of
-   * the part written after the archived messages kept.
+   * What the next compaction writes: the snapshot of everything queued so far, and the messages to archive with the
+   * object each was then. Cheap (references; the JSON was kept from the commits), so the writer loop is not held up:
+   * the compaction works out where each line goes, and writes them, in steps (see `#archiveSteps`). With `whole`
+   * (after an erase): every message in memory, to replace the archive with.
    */
   #capture(whole = false): Compaction {
-    const lines: string[] = [];
-    const placed: Compaction['placed'] = [];
-    let offset = this.#archiveBytes;
-    // With `whole` (after an erase), the messages in memory are written after those of the archive kept (see #compact).
-    const entries: Iterable<[number, string]> = whole
-      ? [...this.#state.messages.values()].sort((a, b) => a.id - b.id).map((message) => [message.id, JSON.stringify(message)] as [number, string])
-      : this.#unarchived;
-    if (whole) offset = 0;
-    for (const [id, json] of entries) {
-      const length = Buffer.byteLength(json, 'utf8');
-      lines.push(json);
-      placed.push({ id, offset, length, message: this.#state.messages.get(id) as Message });
-      offset += length + 1;
+    const messages: Compaction['messages'] = [];
+    if (whole) {
+      for (const message of [...this.#state.messages.values()].sort((a, b) => a.id - b.id)) messages.push({ id: message.id, json: JSON.stringify(message), message });
+    } else {
+      for (const [id, json] of this.#unarchived) messages.push({ id, json, message: this.#state.messages.get(id) as Message });
     }
     this.#unarchived = new Map();
-    return { snapshot: this.#state.capture(this.#seq), messages: lines.length > 0 ? `${lines.join('\n')}\n` : '', placed };
+    return { snapshot: this.#state.capture(this.#seq), messages };
   }
 
   /**
@@ -729,9 +724,9 @@ export class LowdbStore implements Store {
    * anywhere leaves files that recover to the same state: an archive line twice is harmless (last one per id wins),
    * and journal lines the snapshot already includes are skipped by their sequence number.
    */
-  async #compact({ snapshot, messages, placed }: Compaction, replaceArchive = false, inLine = true): Promise<void> {
+  async #compact({ snapshot, messages }: Compaction, replaceArchive = false, inLine = true): Promise<void> {
     const started = performance.now();
-    const archived = Buffer.from(messages, 'utf8');
+    let archivedBytes = 0;
     if (replaceArchive) {
       // Written whole beside the archive, then renamed over it: a crash leaves the old archive or the new one, and
       // the journal (emptied only below) erases again whatever the old one still holds.
@@ -755,9 +750,14 @@ export class LowdbStore implements Store {
         const head = Buffer.from(kept.length > 0 ? `${kept.join('\n')}\n` : '', 'utf8');
         const temporary = `${this.#paths.archive}.tmp`;
         const archive = await open(temporary, 'w');
+        const placed: Placed[] = [];
         try {
           await appendAll(archive, head);
-          await appendAll(archive, archived);
+          for await (const step of archiveSteps(messages, head.length)) {
+            await appendAll(archive, step.lines);
+            placed.push(...step.placed);
+            archivedBytes += step.lines.length;
+          }
           if (this.#fsync) await archive.datasync();
         } finally {
           await archive.close();
@@ -766,24 +766,29 @@ export class LowdbStore implements Store {
         if (this.#fsync) await syncPath(this.#dir);
         await (await this.#archiveReader?.catch(() => undefined))?.close();
         this.#archiveReader = undefined;
-        this.#archiveBytes = head.length + archived.length;
+        this.#archiveBytes = head.length + archivedBytes;
         for (const [id, at, length] of moved) state.archived.set(id, at, length);
         this.#recent = [];
         this.#recentFrom = 0;
-        this.#letGo(placed.map((entry) => ({ ...entry, offset: entry.offset + head.length })));
+        await this.#letGo(placed);
       } finally {
         this.#rewriting = false;
       }
-    } else if (archived.length > 0) {
+    } else if (messages.length > 0) {
       const archive = await open(this.#paths.archive, 'a');
+      const placed: Placed[] = [];
       try {
-        await appendAll(archive, archived);
+        for await (const step of archiveSteps(messages, this.#archiveBytes)) {
+          await appendAll(archive, step.lines);
+          placed.push(...step.placed);
+          archivedBytes += step.lines.length;
+        }
         if (this.#fsync) await archive.datasync();
       } finally {
         await archive.close();
       }
-      this.#archiveBytes += archived.length;
-      this.#letGo(placed);
+      this.#archiveBytes += archivedBytes;
+      await this.#letGo(placed);
     }
     // The snapshot goes to a temporary file, synced, then renamed over state.json, and the directory synced: the
     // result is durable before the journal is emptied, and a crash leaves the old snapshot or the new one.
@@ -810,18 +815,22 @@ export class LowdbStore implements Store {
     this.#log('info', 'store compacted', {
       seq: snapshot.seq,
       journalBytes,
-      archivedBytes: archived.length,
+      archivedBytes,
       ms: Math.round(performance.now() - started),
     });
   }
 
-  /** Lets memory go of the oldest archived messages past the `recentMessages` newest, `placed` just archived. */
-  #letGo(placed: Compaction['placed']): void {
-    this.#recent.push(...placed);
-    const excess = this.#recent.length - this.#recentFrom - this.#recentMessages;
-    for (let n = 0; n < excess; n++) {
-      const { id, offset, length, message } = this.#recent[this.#recentFrom++] as Compaction['placed'][number];
+  /**
+   * Lets memory go of the oldest archived messages past the `recentMessages` newest, `placed` just archived; in steps
+   * of ARCHIVE_STEP messages, each its own turn of the event loop, so that requests are served in between.
+   */
+  async #letGo(placed: Placed[]): Promise<void> {
+    for (const entry of placed) this.#recent.push(entry);
+    // The excess is read again at each message: a read's letting go may run between two steps.
+    for (let n = 1; this.#recent.length - this.#recentFrom > this.#recentMessages; n++) {
+      const { id, offset, length, message } = this.#recent[this.#recentFrom++] as Placed;
       this.#state.archive(id, offset, length, message);
+      if (n % ARCHIVE_STEP === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.#recentFrom > 4096 && this.#recentFrom * 2 > this.#recent.length) {
       this.#recent = this.#recent.slice(this.#recentFrom);
@@ -877,14 +886,14 @@ export class LowdbStore implements Store {
         found[index] ??= state.messages.get(id) ?? read.get(id);
       });
       // What was read once is likely read again soon (a conversation's history, the next poll): it joins the recent.
-      const cached: Compaction['placed'] = [];
+      const cached: Placed[] = [];
       for (const [id, message] of this.#rewriting ? [] : read) {
         const place = state.archived.get(id);
         if (!place || state.messages.has(id)) continue;
         state.cache(message);
         cached.push({ id, ...place, message });
       }
-      this.#letGo(cached);
+      void this.#letGo(cached);
     }
     return found.filter((message) => message !== undefined);
   }
@@ -939,6 +948,29 @@ export class LowdbStore implements Store {
 
 /** Records per piece of the snapshot turned into text and written at a time. */
 const snapshotPieceRecords = 2_000;
+
+/** Messages a compaction archives, or lets go of, in one turn of the event loop: a few milliseconds of work. */
+const ARCHIVE_STEP = 2_000;
+
+/**
+ * The archive lines of captured messages in steps of ARCHIVE_STEP, from `offset` on, with where each goes. Each step
+ * after the first waits a turn of the event loop: tens of thousands of messages in one go held every request up for
+ * tens of milliseconds.
+ */
+async function* archiveSteps(messages: Compaction['messages'], offset: number): AsyncGenerator<{ lines: Buffer; placed: Placed[] }> {
+  for (let from = 0; from < messages.length; from += ARCHIVE_STEP) {
+    if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+    const placed: Placed[] = [];
+    const lines: string[] = [];
+    for (const { id, json, message } of messages.slice(from, from + ARCHIVE_STEP)) {
+      const length = Buffer.byteLength(json, 'utf8');
+      placed.push({ id, offset, length, message });
+      lines.push(json);
+      offset += length + 1;
+    }
+    yield { lines: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), placed };
+  }
+}
 
 /**
  * Writes `snapshot` as state.json (the JSON lowdb reads at open) through `${path}.tmp`, synced before it is renamed
