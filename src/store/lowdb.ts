@@ -749,19 +749,8 @@ export class LowdbStore implements Store {
         });
         const head = Buffer.from(kept.length > 0 ? `${kept.join('\n')}\n` : '', 'utf8');
         const temporary = `${this.#paths.archive}.tmp`;
-        const archive = await open(temporary, 'w');
-        const placed: Placed[] = [];
-        try {
-          await appendAll(archive, head);
-          for await (const step of archiveSteps(messages, head.length)) {
-            await appendAll(archive, step.lines);
-            placed.push(...step.placed);
-            archivedBytes += step.lines.length;
-          }
-          if (this.#fsync) await archive.datasync();
-        } finally {
-          await archive.close();
-        }
+        const { placed, bytes } = await writeArchive(temporary, 'w', head, messages, this.#fsync);
+        archivedBytes = bytes;
         await rename(temporary, this.#paths.archive);
         if (this.#fsync) await syncPath(this.#dir);
         await (await this.#archiveReader?.catch(() => undefined))?.close();
@@ -775,18 +764,8 @@ export class LowdbStore implements Store {
         this.#rewriting = false;
       }
     } else if (messages.length > 0) {
-      const archive = await open(this.#paths.archive, 'a');
-      const placed: Placed[] = [];
-      try {
-        for await (const step of archiveSteps(messages, this.#archiveBytes)) {
-          await appendAll(archive, step.lines);
-          placed.push(...step.placed);
-          archivedBytes += step.lines.length;
-        }
-        if (this.#fsync) await archive.datasync();
-      } finally {
-        await archive.close();
-      }
+      const { placed, bytes } = await writeArchive(this.#paths.archive, 'a', Buffer.alloc(0), messages, this.#fsync, this.#archiveBytes);
+      archivedBytes = bytes;
       this.#archiveBytes += archivedBytes;
       await this.#letGo(placed);
     }
@@ -957,6 +936,35 @@ const ARCHIVE_STEP = 2_000;
  * after the first waits a turn of the event loop: tens of thousands of messages in one go held every request up for
  * tens of milliseconds.
  */
+/**
+ * Writes (`w`) or appends (`a`) `head` then the lines of `messages` to an archive file, in steps, and syncs it;
+ * `offset` is where the file ends before (for `a`). Returns where each message went and the bytes after `head`.
+ */
+async function writeArchive(
+  path: string,
+  flags: 'w' | 'a',
+  head: Buffer,
+  messages: Compaction['messages'],
+  fsync: boolean,
+  offset = 0,
+): Promise<{ placed: Placed[]; bytes: number }> {
+  const file = await open(path, flags);
+  const placed: Placed[] = [];
+  let bytes = 0;
+  try {
+    await appendAll(file, head);
+    for await (const step of archiveSteps(messages, offset + head.length)) {
+      await appendAll(file, step.lines);
+      for (const entry of step.placed) placed.push(entry);
+      bytes += step.lines.length;
+    }
+    if (fsync) await file.datasync();
+  } finally {
+    await file.close();
+  }
+  return { placed, bytes };
+}
+
 async function* archiveSteps(messages: Compaction['messages'], offset: number): AsyncGenerator<{ lines: Buffer; placed: Placed[] }> {
   for (let from = 0; from < messages.length; from += ARCHIVE_STEP) {
     if (from > 0) await new Promise((resolve) => setImmediate(resolve));
