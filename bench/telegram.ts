@@ -34,8 +34,8 @@ const loadCore = env.BENCH_LOAD_CORE ?? '0';
 
 const here = new URL('.', import.meta.url).pathname;
 const nodeArgs = ['--import', 'tsx'];
-/** The node options of `npm start` (package.json), bar the loader. */
-const productNodeArgs = ['--max-semi-space-size=64'];
+/** The node options of `npm start` (package.json), bar the loader: none since V8's default young generation came back. */
+const productNodeArgs: string[] = [];
 /** BENCH_PROFILE=<dir>: the servers write a CPU profile there when they stop (open it in Chrome's DevTools). */
 const profileArgs = [
   ...(env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROFILE}`] : []),
