@@ -1,10 +1,12 @@
 // Text → sparse TF-IDF vector over two blocks: words (unigrams and bigrams, stemmed: Porter for English, a light
 // stemmer for Arabic) and character n-grams inside word boundaries. Each block is L2-normalised on its own, so
 // the many character n-grams of a text do not drown its few words; character n-grams carry spelling variation,
-// typos and Arabic affixes. Arabic function words (function-words.ts) have terms of their own in both blocks,
-// which weigh as words common in every text.
+// typos and Arabic affixes. Arabic words also give the character n-grams of their stem's consonant skeleton
+// (normalize.ts), which match the forms and dialect spellings of a word where its letters differ. Arabic
+// function words (function-words.ts) have terms of their own in both blocks, which weigh as words common in
+// every text.
 import { isArabicFunctionWord } from './function-words.ts';
-import { arabicStem, isLatinWord, tokenize } from './normalize.ts';
+import { arabicSkeleton, arabicStem, isLatinWord, tokenize } from './normalize.ts';
 import { stemEnglish, wordBigrams } from './natural.ts';
 
 /** A sparse vector: feature indexes and their values. */
@@ -30,6 +32,13 @@ const CHAR = 'c\u0001';
 const FUNCTION = 'f\u0001';
 /** A character n-gram of an Arabic function word. */
 const FUNCTION_CHAR = 'g\u0001';
+/** A character n-gram of the consonant skeleton of an Arabic stem. */
+const SKELETON = 's\u0001';
+/**
+ * Skeleton n-gram lengths: two and three consonants, as a root has (the skeleton is short, so longer n-grams
+ * would be nearly the whole skeleton, which its three-grams already spell).
+ */
+const SKELETON_RANGE: [number, number] = [2, 3];
 
 /** What a text is made of for the vectors: its word and character n-gram terms with their counts. */
 export interface Terms {
@@ -47,11 +56,8 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
   const functional = tokens.map(isArabicFunctionWord);
   stems.forEach((stem, i) => add(words, (functional[i] ? FUNCTION : WORD) + stem));
   for (const [a, b] of wordBigrams(stems)) add(words, `${WORD}${a} ${b}`);
-  const [minN, maxN] = charRange;
-  for (const [i, token] of tokens.entries()) {
-    const prefix = functional[i] ? FUNCTION_CHAR : CHAR;
-    const padded = `<${token}>`;
-    const chars_ = Array.from(padded);
+  const addNgrams = (prefix: string, word: string, [minN, maxN]: [number, number]) => {
+    const chars_ = Array.from(`<${word}>`);
     for (let n = minN; n <= maxN; n++) {
       // Single characters come from inside the word: the boundary marks alone say nothing about the text.
       const first = n === 1 ? 1 : 0;
@@ -60,6 +66,12 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
         add(chars, prefix + chars_.slice(start, start + n).join(''));
       }
     }
+  };
+  for (const [i, token] of tokens.entries()) {
+    addNgrams(functional[i] ? FUNCTION_CHAR : CHAR, token, charRange);
+    if (functional[i]) continue;
+    const skeleton = arabicSkeleton(stems[i]!);
+    if (skeleton) addNgrams(SKELETON, skeleton, SKELETON_RANGE);
   }
   return { words, chars };
 }

@@ -90,3 +90,20 @@ export function arabicStem(word: string): string {
   }
   return stem;
 }
+
+/** The letters Arabic writes its long vowels with; they belong to a word's pattern more than to its root. */
+const ARABIC_LONG_VOWELS = /[اوي]/g;
+
+/**
+ * The consonant skeleton of a normalised Arabic stem: its letters without ا, و and ي; undefined for a word in
+ * another script. An Arabic word is a root of consonants in a pattern of vowels and affixes, and only its long
+ * vowels are written, with a hamza seat that spellings and dialects choose differently: so the skeleton is
+ * what the forms of a word and the Palestinian and Modern Standard spellings of it keep in common, where
+ * their letters differ ("top-up": MSA التعبئة, Palestinian تعباية; "give me": يعطيني, اعطاني).
+ *
+ *     arabicSkeleton(arabicStem(normalizeText('التعبئة'))) // 'تعب', as arabicSkeleton(arabicStem('تعبايه'))
+ *     arabicSkeleton(arabicStem('يعطيني'))                 // 'عطن', as arabicSkeleton(arabicStem('اعطاني'))
+ */
+export function arabicSkeleton(stem: string): string | undefined {
+  return ARABIC_WORD.test(stem) ? stem.replace(ARABIC_LONG_VOWELS, '') : undefined;
+}

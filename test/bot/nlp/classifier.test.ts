@@ -94,6 +94,20 @@ describe('Arabic function words on the shipped training data', () => {
   });
 });
 
+describe('Arabic spellings', () => {
+  // "The official did not give me (it)": the Palestinian spelling writes other long vowels and another hamza
+  // seat (اعطاني, المسئول) than the Modern Standard one (يعطني, المسؤول); the other example shares more of the
+  // request's letters but none of its words.
+  it('finds the Palestinian spelling of a Modern Standard request nearer than a text that only shares letters with it', () => {
+    const examples = [
+      { text: 'ما اعطاني المسئول', intent: 'complaint' },
+      { text: 'لم يعني المسموح', intent: 'other' },
+    ];
+    const small = trainClassifier(examples, { background, calibration: false });
+    expect(small.nearest('لم يعطني المسؤول', { count: 1 })[0]?.text).toBe('ما اعطاني المسئول');
+  });
+});
+
 describe('out of scope on a small data set without an other intent', () => {
   it.each(["what's the weather", 'hmm hello', 'عندي سؤال', 'I have a question', 'كيف الجو اليوم؟', 'thanks a lot!'])(
     'gives "%s" a confidence below the threshold',

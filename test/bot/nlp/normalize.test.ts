@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arabicStem, normalizeText, tokenize } from '../../../src/bot/nlp/normalize.ts';
+import { arabicSkeleton, arabicStem, normalizeText, tokenize } from '../../../src/bot/nlp/normalize.ts';
 
 describe('Arabic normalisation', () => {
   it('strips harakat and tatweel', () => {
@@ -62,5 +62,23 @@ describe('Arabic light stemming', () => {
     expect(arabicStem('بيت')).toBe('بيت');
     expect(arabicStem('وله')).toBe('وله');
     expect(arabicStem('charged')).toBe('charged');
+  });
+});
+
+describe('Arabic consonant skeletons', () => {
+  const skeleton = (word: string) => arabicSkeleton(arabicStem(normalizeText(word)));
+
+  it('gives the Modern Standard and Palestinian spellings of a word one skeleton', () => {
+    expect(skeleton('التعبئة')).toBe('تعب');
+    expect(skeleton('تعباية')).toBe('تعب');
+    expect(skeleton('المسؤول')).toBe(skeleton('المسئول'));
+  });
+
+  it('gives two forms of a verb one skeleton ("he gives me", "he gave me")', () => {
+    expect(skeleton('يعطيني')).toBe(skeleton('اعطاني'));
+  });
+
+  it('has none for a word in another script', () => {
+    expect(arabicSkeleton('charged')).toBeUndefined();
   });
 });
