@@ -705,7 +705,7 @@ export class LowdbStore implements Store {
   /**
    * What the next compaction writes: the snapshot of everything queued so far, and the messages to archive with the
    * object each was then. Cheap (references; the JSON was kept from the commits), so the writer loop is not held up:
-   * the compaction works out where each line goes, and writes them, in steps (see `#archiveSteps`). With `whole`
+   * the compaction works out where each line goes, and writes them, in steps (see `archiveSteps`). With `whole`
    * (after an erase): every message in memory, to replace the archive with.
    */
   #capture(whole = false): Compaction {
