@@ -367,20 +367,6 @@ const running = new Map<string, Running>();
 const samples = new Map<string, Sample[]>();
 const steady = new Map<string, Awaited<ReturnType<typeof paced>>>();
 const key = (name: string, connections: number) => `${name}@${connections}`;
-/**
- * Pauses (SIGSTOP) every other configuration's server while one is measured, and returns what resumes them. They all
- * run on the server core, and an idle one still works now and then: V8 collects an idle heap (hundreds of MB for
- * the stored-messages servers) and timers fire, which stalled the measured server for 100-200 ms at random, the
- * stateless baseline's too. `BENCH_ISOLATE=0` leaves them running.
- */
-function isolate(name: string): () => void {
-  if (env.BENCH_ISOLATE === '0') return () => {};
-  const others = [...running.entries()].filter(([other]) => other !== name).flatMap(([, started]) => started.children);
-  const paused = others.filter((child) => child.exitCode === null && child.pid !== undefined && child.kill('SIGSTOP'));
-  return () => {
-    for (const child of paused) child.kill('SIGCONT');
-  };
-}
 try {
   for (const configuration of configurations) {
     console.log(`starting ${configuration.name}`);
@@ -393,8 +379,7 @@ try {
   for (let run = 1; run <= runs; run++) {
     for (const configuration of configurations) {
       for (const connections of concurrencies) {
-        const resume = isolate(configuration.name);
-        const sample = await closedLoop(running.get(configuration.name) as Running, connections, seconds).finally(resume);
+        const sample = await closedLoop(running.get(configuration.name) as Running, connections, seconds);
         samples.set(key(configuration.name, connections), [...(samples.get(key(configuration.name, connections)) ?? []), sample]);
         console.log(`  run ${run} ${configuration.name} @${connections}: ${Math.round(sample.messagesPerSecond)} messages/s, ${Math.round(sample.cpuUsPerMessage)} µs/message, p99 ${sample.p99} ms, ${sample.errors} errors`);
       }
@@ -402,8 +387,7 @@ try {
   }
   for (const configuration of configurations) {
     const peak = Math.max(...concurrencies.map((c) => median((samples.get(key(configuration.name, c)) ?? []).map((s) => s.messagesPerSecond))));
-    const resume = isolate(configuration.name);
-    const result = await paced(running.get(configuration.name) as Running, Math.max(1, Math.round(peak / 2)), seconds).finally(resume);
+    const result = await paced(running.get(configuration.name) as Running, Math.max(1, Math.round(peak / 2)), seconds);
     steady.set(configuration.name, result);
     console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core)`);
   }
