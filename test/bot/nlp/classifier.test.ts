@@ -18,6 +18,13 @@ beforeAll(async () => {
   toy = trainClassifier(await loadTrainingData(toyData), { background });
 });
 
+/** The text goes to `intent`, confidently enough to route there (at or above the shipped threshold). */
+function expectRouted(on: Model, text: string, intent: string): void {
+  const result = on.classify(text);
+  expect(result.intent).toBe(intent);
+  expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+}
+
 describe('routing on the shipped training data', () => {
   it.each([
     ['my card was charged two times', 'billing'],
@@ -26,9 +33,7 @@ describe('routing on the shipped training data', () => {
     ['I cannot reset my password', 'tech_support'],
     ['how much is the enterprise plan', 'sales'],
   ])('routes English "%s" to %s', (text, intent) => {
-    const result = model.classify(text);
-    expect(result.intent).toBe(intent);
-    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expectRouted(model, text, intent);
   });
 
   it.each([
@@ -39,9 +44,7 @@ describe('routing on the shipped training data', () => {
     ['كم سعر الاشتراك السنوي؟', 'sales'],
     ['ابغى اشتري الباقه', 'sales'],
   ])('routes Arabic "%s" to %s', (text, intent) => {
-    const result = model.classify(text);
-    expect(result.intent).toBe(intent);
-    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expectRouted(model, text, intent);
   });
 
   it('reads Arabic written with harakat and letter variants like the plain spelling', () => {
@@ -88,9 +91,7 @@ describe('Arabic function words on the shipped training data', () => {
     ['عندكم باقة للطلاب؟', 'sales'],
     ['بدي اعرف سعر الباقة المميزة', 'sales'],
   ])('still routes the request "%s" made with them to %s', (text, intent) => {
-    const result = model.classify(text);
-    expect(result.intent).toBe(intent);
-    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expectRouted(model, text, intent);
   });
 });
 
@@ -125,9 +126,7 @@ describe('out of scope on a small data set without an other intent', () => {
     ['التطبيق لا يعمل بعد التحديث', 'tech_support'],
     ['ابغى اشتري الباقه', 'sales'],
   ])('keeps "%s" on %s above the threshold', (text, intent) => {
-    const result = toy.classify(text);
-    expect(result.intent).toBe(intent);
-    expect(result.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expectRouted(toy, text, intent);
   });
 
   it('lowers off-topic confidences even without a background set, from the examples with their intent hidden', () => {
