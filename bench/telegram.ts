@@ -351,6 +351,40 @@ async function stealSampler(started: number): Promise<{ stop(): { total: number;
   };
 }
 
+/** CPU time (user + system, in 10 ms ticks) used so far by some processes; 0 for one that has ended. */
+async function cpuTicks(pids: number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // It ended.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Waits (up to 30 s) until the servers' processes and PostgreSQL used under 10 ms of CPU in half a second, in
+ * all: an idle server still compacting what an earlier run wrote, or PostgreSQL's checkpoint or autovacuum, would
+ * stall the measured one on a shared core. Returns the seconds waited.
+ */
+async function othersIdle(servers: Running[]): Promise<number> {
+  const pids = servers.flatMap((s) => s.children.map((child) => child.pid as number));
+  const started = performance.now();
+  const busy = async () => (await cpuTicks(pids)) + (env.DATABASE_URL ? (await postgresCpuUs()) / 10_000 : 0);
+  let before = await busy();
+  while (performance.now() - started < 30_000) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await busy();
+    if (now - before < 1) return (performance.now() - started) / 1000;
+    before = now;
+  }
+  return (performance.now() - started) / 1000;
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -385,15 +419,20 @@ try {
       }
     }
   }
+  // Each steady run has the machine to itself: a server is stopped once measured (else its store would compact
+  // what the run wrote while the next one is measured), and each run waits until the servers still up and
+  // PostgreSQL are idle.
   for (const configuration of configurations) {
+    const measured = running.get(configuration.name) as Running;
+    const waited = await othersIdle([...running.values()]);
     const peak = Math.max(...concurrencies.map((c) => median((samples.get(key(configuration.name, c)) ?? []).map((s) => s.messagesPerSecond))));
-    const result = await paced(running.get(configuration.name) as Running, Math.max(1, Math.round(peak / 2)), seconds);
+    const result = await paced(measured, Math.max(1, Math.round(peak / 2)), seconds);
     steady.set(configuration.name, result);
-    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core)`);
-  }
-  for (const configuration of configurations) {
-    const last = await usage(running.get(configuration.name) as Running);
+    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core; waited ${waited.toFixed(1)} s for the machine to be idle)`);
+    const last = await usage(measured);
     for (const connections of concurrencies) for (const sample of samples.get(key(configuration.name, connections)) ?? []) sample.maxRssMb = last.maxRssMb;
+    await Promise.all(measured.children.map(stopProcess));
+    running.delete(configuration.name);
   }
 } finally {
   for (const started of running.values()) await Promise.all(started.children.map(stopProcess));
