@@ -40,7 +40,8 @@ if (mode === 'bare') {
       // BENCH: STORE_COMPACT_AFTER_KB=… to see what compaction costs (the default is the product's).
       ...(process.env.STORE_COMPACT_AFTER_KB ? { STORE_COMPACT_AFTER_KB: Number(process.env.STORE_COMPACT_AFTER_KB) } : {}),
     },
-    log: createLogger({ level: 'warn' }),
+    // BENCH_LOG_LEVEL=info shows the store's compactions (with their time) beside a run's timeline.
+    log: createLogger({ level: (process.env.BENCH_LOG_LEVEL as 'info' | undefined) ?? 'warn' }),
     watch: false,
   });
   // Measure the steady state: the NLP model of a fresh DATA_DIR trains in a worker thread at start.

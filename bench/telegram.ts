@@ -316,6 +316,7 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   if (timeline) {
     const windows = new Map<number, number>();
     for (const [at, latency] of timeline) windows.set(Math.floor(at / 250), Math.max(windows.get(Math.floor(at / 250)) ?? 0, latency));
+    console.log(`    steady run started at ${new Date(performance.timeOrigin + started).toISOString()}`);
     console.log(`    slowest answer per 250 ms: ${[...windows.entries()].sort((a, b) => a[0] - b[0]).map(([w, max]) => `${(w / 4).toFixed(2)}s:${Math.round(max)}`).join(' ')}`);
     console.log(`    server core's steal per 250 ms (ms): ${steal.windows.map((ms, w) => (ms > 0 ? `${(w / 4).toFixed(2)}s:${ms}` : '')).filter(Boolean).join(' ') || 'none'}`);
   }
