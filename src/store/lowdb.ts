@@ -40,6 +40,7 @@ import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
 import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
 import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
@@ -726,6 +727,8 @@ export class LowdbStore implements Store {
    */
   async #compact({ snapshot, messages }: Compaction, replaceArchive = false, inLine = true): Promise<void> {
     const started = performance.now();
+    // In the background, the compaction takes at most BACKGROUND_SHARE of the time; in line, the writer waits for it.
+    const slices = new Slices({ share: inLine ? 1 : BACKGROUND_SHARE });
     let archivedBytes = 0;
     if (replaceArchive) {
       // Written whole beside the archive, then renamed over it: a crash leaves the old archive or the new one, and
@@ -749,7 +752,7 @@ export class LowdbStore implements Store {
         });
         const head = Buffer.from(kept.length > 0 ? `${kept.join('\n')}\n` : '', 'utf8');
         const temporary = `${this.#paths.archive}.tmp`;
-        const { placed, bytes } = await writeArchive(temporary, 'w', head, messages, this.#fsync);
+        const { placed, bytes } = await writeArchive(temporary, 'w', head, messages, this.#fsync, slices);
         archivedBytes = bytes;
         await rename(temporary, this.#paths.archive);
         if (this.#fsync) await syncPath(this.#dir);
@@ -759,19 +762,19 @@ export class LowdbStore implements Store {
         for (const [id, at, length] of moved) state.archived.set(id, at, length);
         this.#recent = [];
         this.#recentFrom = 0;
-        await this.#letGo(placed);
+        await this.#letGo(placed, slices);
       } finally {
         this.#rewriting = false;
       }
     } else if (messages.length > 0) {
-      const { placed, bytes } = await writeArchive(this.#paths.archive, 'a', Buffer.alloc(0), messages, this.#fsync, this.#archiveBytes);
+      const { placed, bytes } = await writeArchive(this.#paths.archive, 'a', Buffer.alloc(0), messages, this.#fsync, slices, this.#archiveBytes);
       archivedBytes = bytes;
       this.#archiveBytes += archivedBytes;
-      await this.#letGo(placed);
+      await this.#letGo(placed, slices);
     }
     // The snapshot goes to a temporary file, synced, then renamed over state.json, and the directory synced: the
     // result is durable before the journal is emptied, and a crash leaves the old snapshot or the new one.
-    await writeSnapshot(this.#paths.snapshot, snapshot, this.#fsync);
+    await writeSnapshot(this.#paths.snapshot, snapshot, this.#fsync, slices);
     if (this.#fsync) await syncPath(this.#dir);
     // The renamed journal (compacting in the background, or left by a crash) is all in the snapshot now.
     const removedOld = await rm(this.#paths.oldJournal).then(
@@ -800,16 +803,16 @@ export class LowdbStore implements Store {
   }
 
   /**
-   * Lets memory go of the oldest archived messages past the `recentMessages` newest, `placed` just archived; in steps
-   * of ARCHIVE_STEP messages, each its own turn of the event loop, so that requests are served in between.
+   * Lets memory go of the oldest archived messages past the `recentMessages` newest, `placed` just archived; in
+   * slices (see `Slices`), so that requests are served in between.
    */
-  async #letGo(placed: Placed[]): Promise<void> {
+  async #letGo(placed: Placed[], slices = new Slices()): Promise<void> {
     for (const entry of placed) this.#recent.push(entry);
-    // The excess is read again at each message: a read's letting go may run between two steps.
+    // The excess is read again at each message: a read's letting go may run between two slices.
     for (let n = 1; this.#recent.length - this.#recentFrom > this.#recentMessages; n++) {
       const { id, offset, length, message } = this.#recent[this.#recentFrom++] as Placed;
       this.#state.archive(id, offset, length, message);
-      if (n % ARCHIVE_STEP === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (n % CHECK_EVERY === 0 && slices.over) await slices.pause();
     }
     if (this.#recentFrom > 4096 && this.#recentFrom * 2 > this.#recent.length) {
       this.#recent = this.#recent.slice(this.#recentFrom);
@@ -925,17 +928,16 @@ export class LowdbStore implements Store {
   }
 }
 
-/** Records per piece of the snapshot turned into text and written at a time. */
-const snapshotPieceRecords = 2_000;
-
-/** Messages a compaction archives, or lets go of, in one turn of the event loop: a few milliseconds of work. */
-const ARCHIVE_STEP = 2_000;
-
 /**
- * The archive lines of captured messages in steps of ARCHIVE_STEP, from `offset` on, with where each goes. Each step
- * after the first waits a turn of the event loop: tens of thousands of messages in one go held every request up for
- * tens of milliseconds.
+ * The share of the time a background compaction takes at most (see `Slices`). Done in one go, a compaction held every
+ * request up for tens of milliseconds; in slices of 2 ms without rests, it still took the whole core for the 200 ms of
+ * CPU it needs (at the benchmark's half-peak rate, some 20,000 messages and the snapshot of every contact and
+ * conversation), and the requests meanwhile queued for up to half a second.
  */
+const BACKGROUND_SHARE = 0.5;
+/** Records handled between two looks at the clock. */
+const CHECK_EVERY = 64;
+
 /**
  * Writes (`w`) or appends (`a`) `head` then the lines of `messages` to an archive file, in steps, and syncs it;
  * `offset` is where the file ends before (for `a`). Returns where each message went and the bytes after `head`.
@@ -946,6 +948,7 @@ async function writeArchive(
   head: Buffer,
   messages: Compaction['messages'],
   fsync: boolean,
+  slices: Slices,
   offset = 0,
 ): Promise<{ placed: Placed[]; bytes: number }> {
   const file = await open(path, flags);
@@ -953,8 +956,9 @@ async function writeArchive(
   let bytes = 0;
   try {
     await appendAll(file, head);
-    for await (const step of archiveSteps(messages, offset + head.length)) {
+    for await (const step of archiveSteps(messages, offset + head.length, slices)) {
       await appendAll(file, step.lines);
+      slices.restart();
       for (const entry of step.placed) placed.push(entry);
       bytes += step.lines.length;
     }
@@ -965,44 +969,57 @@ async function writeArchive(
   return { placed, bytes };
 }
 
-async function* archiveSteps(messages: Compaction['messages'], offset: number): AsyncGenerator<{ lines: Buffer; placed: Placed[] }> {
-  for (let from = 0; from < messages.length; from += ARCHIVE_STEP) {
-    if (from > 0) await new Promise((resolve) => setImmediate(resolve));
-    const placed: Placed[] = [];
-    const lines: string[] = [];
-    for (const { id, json, message } of messages.slice(from, from + ARCHIVE_STEP)) {
-      const length = Buffer.byteLength(json, 'utf8');
-      placed.push({ id, offset, length, message });
-      lines.push(json);
-      offset += length + 1;
+/** The archive lines of captured messages, from `offset` on, with where each goes: a piece per slice (see `Slices`). */
+async function* archiveSteps(messages: Compaction['messages'], offset: number, slices: Slices): AsyncGenerator<{ lines: Buffer; placed: Placed[] }> {
+  let placed: Placed[] = [];
+  let lines: string[] = [];
+  for (const { id, json, message } of messages) {
+    const length = Buffer.byteLength(json, 'utf8');
+    placed.push({ id, offset, length, message });
+    lines.push(json);
+    offset += length + 1;
+    if (lines.length % CHECK_EVERY === 0 && slices.over) {
+      const piece = { lines: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), placed };
+      placed = [];
+      lines = [];
+      await slices.pause();
+      yield piece;
     }
-    yield { lines: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), placed };
   }
+  if (lines.length > 0) yield { lines: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), placed };
 }
 
 /**
  * Writes `snapshot` as state.json (the JSON lowdb reads at open) through `${path}.tmp`, synced before it is renamed
- * over `path` when `fsync`. Written a few thousand records at a time: at a million messages the snapshot is some
- * 45 MB of text, which as one string (and its UTF-8 copy) doubled the heap the garbage collector saw live whenever
- * it ran during a compaction, and it sized the heap from that.
+ * over `path` when `fsync`. Turned into text and written a slice at a time (see `Slices`): at a million messages the
+ * snapshot is some 45 MB of text, which as one string (and its UTF-8 copy) doubled the heap the garbage collector
+ * saw live whenever it ran during a compaction, and it sized the heap from that.
  */
-async function writeSnapshot(path: string, snapshot: Snapshot, fsync: boolean): Promise<void> {
+async function writeSnapshot(path: string, snapshot: Snapshot, fsync: boolean, slices: Slices): Promise<void> {
   const temporary = `${path}.tmp`;
   const file = await open(temporary, 'w');
   try {
     const { contacts, conversations, docs, ...head } = snapshot;
-    const write = (text: string): Promise<void> => appendAll(file, Buffer.from(text, 'utf8'));
-    await write(`${JSON.stringify(head).slice(0, -1)}`);
+    let text: string[] = [JSON.stringify(head).slice(0, -1)];
+    const write = async (): Promise<void> => {
+      await appendAll(file, Buffer.from(text.join(''), 'utf8'));
+      text = [];
+      slices.restart();
+    };
     const lists: [name: string, items: readonly unknown[]][] = [['contacts', contacts], ['conversations', conversations], ['docs', docs]];
     for (const [name, items] of lists) {
-      await write(`,${JSON.stringify(name)}:[`);
-      for (let from = 0; from < items.length; from += snapshotPieceRecords) {
-        const piece = items.slice(from, from + snapshotPieceRecords).map((item) => JSON.stringify(item)).join(',');
-        await write(from === 0 ? piece : `,${piece}`);
+      text.push(`,${JSON.stringify(name)}:[`);
+      for (let i = 0; i < items.length; i++) {
+        text.push(i === 0 ? JSON.stringify(items[i]) : `,${JSON.stringify(items[i])}`);
+        if (i % CHECK_EVERY === CHECK_EVERY - 1 && slices.over) {
+          await slices.pause();
+          await write();
+        }
       }
-      await write(']');
+      text.push(']');
     }
-    await write('}');
+    text.push('}');
+    await write();
     if (fsync) await file.datasync();
   } finally {
     await file.close();
