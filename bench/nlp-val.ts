@@ -34,6 +34,8 @@ const background = (await loadBackground(shippedNlpDir)).map((line) => line.text
 /** Model options to try (JSON, e.g. NLP_VAL_MODEL='{"l2":1e-5}'), passed to trainClassifier. */
 const model = JSON.parse(process.env.NLP_VAL_MODEL ?? '{}') as Record<string, unknown>;
 const features = JSON.parse(process.env.NLP_VAL_FEATURES ?? '{}') as Record<string, unknown>;
+/** The Naive Bayes share of the weights to try (JSON, e.g. NLP_VAL_NB='{"smoothing":0.01,"weight":0}'). */
+const naiveBayes = process.env.NLP_VAL_NB ? (JSON.parse(process.env.NLP_VAL_NB) as { smoothing: number; weight: number }) : undefined;
 
 /** Rows of a CSV with a `label`/`category` column first and `text` second, in file order. */
 async function rows(file: string, intentColumn: string): Promise<Example[]> {
@@ -121,7 +123,7 @@ for (const language of languages) {
   for (let seed = first; seed < first + seeds; seed++) {
     const r = run(source, seed);
     const start = performance.now();
-    const classifier = trainClassifier(r.train, { background, model, features });
+    const classifier = trainClassifier(r.train, { background, model, features, ...(naiveBayes ? { naiveBayes } : {}) });
     seconds += (performance.now() - start) / 1000;
     let right = 0;
     let accepted = 0;
