@@ -8,7 +8,7 @@
 import type { Example } from './datasets.ts';
 import { extractTerms, Vectorizer, type FeatureOptions, type SparseVector, type Terms } from './features.ts';
 import { tokenize } from './normalize.ts';
-import { addNaiveBayesPrior, logits, softmaxInPlace, trainSoftmax, type NaiveBayesPrior, type SoftmaxOptions } from './softmax.ts';
+import { logits, softmaxInPlace, trainSoftmax, type SoftmaxOptions } from './softmax.ts';
 
 /** One intent with its probability. */
 export interface Scored {
@@ -29,8 +29,6 @@ export interface TrainOptions {
    * learns from them what out of scope looks like, and their words weigh less in every vector. Default none.
    */
   background?: readonly string[];
-  /** The Naive Bayes share of the weights (default NAIVE_BAYES, less with under NAIVE_BAYES_FULL intents; weight 0: the softmax alone). */
-  naiveBayes?: NaiveBayesPrior;
   /** Fit the confidence (default), or not: `false` leaves the softmax probability at temperature 1. */
   calibration?: boolean;
   /** Called as training advances, with a fraction from 0 to 1. */
@@ -39,17 +37,6 @@ export interface TrainOptions {
 
 const DEFAULT_FEATURES: FeatureOptions = { charRange: [1, 4], wordWeight: 0.3 };
 const DEFAULT_MODEL: SoftmaxOptions = { epochs: 6, learningRate: 2, l2: 1e-6, seed: 1 };
-/**
- * The Naive Bayes share of the weights (see `addNaiveBayesPrior`), chosen on ArBanking77's and BANKING77's train
- * and validation splits (bench/nlp-val.ts): a fifth, with a pseudo-count of a hundredth, from NAIVE_BAYES_FULL
- * intents on. With fewer it shrinks, to none at NAIVE_BAYES_NONE: a few intents are told apart by the softmax
- * alone (top-1 98% at 3 × 20), and the Naive Bayes share there mostly gives weight to the everyday words of
- * the examples, so off-topic text leans on an intent (validation, 3 × 20, rejected: English 81.0 → 78.4,
- * Arabic 75.1 → 73.0 at a fifth).
- */
-const NAIVE_BAYES: NaiveBayesPrior = { smoothing: 0.01, weight: 0.2 };
-const NAIVE_BAYES_NONE = 3;
-const NAIVE_BAYES_FULL = 8;
 /** Small data sets get more passes, so that few examples still see enough updates. */
 const MIN_UPDATES = 15_000;
 const MODEL_FORMAT = 'switchboard-intents/4';
@@ -111,9 +98,7 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const background = backgroundApartFrom(usable, options.background ?? []);
   // The probes and the model read the same texts: their terms are extracted once.
   const termsOf = memoize((text: string) => extractTerms(text, features.charRange));
-  const ramp = Math.min(1, Math.max(0, (intents.length - NAIVE_BAYES_NONE) / (NAIVE_BAYES_FULL - NAIVE_BAYES_NONE)));
-  const prior = options.naiveBayes ?? { ...NAIVE_BAYES, weight: NAIVE_BAYES.weight * ramp };
-  const train = (set: Example[], onProgress: (fraction: number) => void) => fit(set, intents, features, modelOptions, prior, background, termsOf, onProgress);
+  const train = (set: Example[], onProgress: (fraction: number) => void) => fit(set, intents, features, modelOptions, background, termsOf, onProgress);
 
   if (options.calibration === false) {
     const model = train(usable, (f) => progress(f, 'training'));
@@ -364,7 +349,6 @@ function fit(
   intents: string[],
   features: FeatureOptions,
   options: SoftmaxOptions,
-  prior: NaiveBayesPrior,
   background: readonly string[],
   termsOf: (text: string) => Terms,
   onProgress: (fraction: number) => void,
@@ -376,7 +360,6 @@ function fit(
   const trained = trainSoftmax(vectors, labels, intents.length, vectorizer.size, { ...options, epochs }, (epoch) =>
     onProgress(epoch / epochs),
   );
-  addNaiveBayesPrior(trained.weights, vectors, labels, intents.length, vectorizer.size, prior);
   const examplesOf = intents.map(() => [] as string[]);
   const neighbours = intents.map(() => [] as SparseVector[]);
   examples.forEach((e, i) => {

@@ -16,9 +16,9 @@ import { loadTrainingData, TrainingDataError } from './training-data.ts';
 /**
  * Bump when the features, the model or its calibration change, so caches made by older code are not used
  * (the model format can stay: `/4.1` was the background weighed by script, `/4.2` the Arabic function words,
- * `/4.3` the Arabic consonant skeletons, `/4.4` the Naive Bayes share of the weights).
+ * `/4.3` the Arabic consonant skeletons).
  */
-const CACHE_VERSION = 'switchboard-intents/4.4';
+const CACHE_VERSION = 'switchboard-intents/4.3';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */

@@ -106,57 +106,6 @@ export function trainSoftmax(
   return { classes, weights: out, bias: Float32Array.from(bias) };
 }
 
-/** How much a Naive Bayes prior adds to trained weights (see `addNaiveBayesPrior`). */
-export interface NaiveBayesPrior {
-  /** Pseudo-count added to every term's summed TF-IDF value in every class (the vectors have norm 1). */
-  smoothing: number;
-  /** Share of the centred log-probabilities added to the weights. */
-  weight: number;
-}
-
-/**
- * Adds to trained weights, in place, `weight` × a multinomial Naive Bayes model of the same vectors: for each
- * term, the log-probability of the term in each class (its summed values there, smoothed) less the mean over the
- * classes (a term's constant part favours no class). Naive Bayes is a linear model too, so the sum stays one;
- * and it is what a few examples teach best: the softmax, once its training examples are told apart, stops
- * moving the terms it did not need (an intent's examples in Modern Standard Arabic and in a dialect say the same
- * thing with different words, and the softmax leans on whichever separated them first), while Naive Bayes
- * gives every term an intent's examples use its share, so that a text with the other words still finds its
- * intent.
- *
- *     addNaiveBayesPrior(fitted.weights, vectors, labels, classes, features, { smoothing: 0.01, weight: 0.2 });
- */
-export function addNaiveBayesPrior(
-  weights: Float32Array,
-  vectors: SparseVector[],
-  labels: number[],
-  classes: number,
-  features: number,
-  prior: NaiveBayesPrior,
-): void {
-  if (classes < 2 || prior.weight === 0) return;
-  const sums = new Float64Array(features * classes);
-  const totals = new Float64Array(classes);
-  vectors.forEach(({ index, value }, i) => {
-    const c = labels[i]!;
-    for (let k = 0; k < index.length; k++) {
-      sums[index[k]! * classes + c]! += value[k]!;
-      totals[c]! += value[k]!;
-    }
-  });
-  const denominators = totals.map((total) => Math.log(total + prior.smoothing * features));
-  const logs = new Float64Array(classes);
-  for (let f = 0; f < features; f++) {
-    let mean = 0;
-    for (let c = 0; c < classes; c++) {
-      logs[c] = Math.log(sums[f * classes + c]! + prior.smoothing) - denominators[c]!;
-      mean += logs[c]!;
-    }
-    mean /= classes;
-    for (let c = 0; c < classes; c++) weights[f * classes + c]! += prior.weight * (logs[c]! - mean);
-  }
-}
-
 /** Class scores of a vector into `out`; `scale` multiplies the weights. */
 export function logits(
   weights: Float32Array,
