@@ -368,13 +368,16 @@ async function cpuTicks(pids: number[]): Promise<number> {
 }
 
 /**
- * Waits (up to 30 s) until the servers' processes and PostgreSQL used under 10 ms of CPU in half a second, in
- * all: an idle server still compacting what an earlier run wrote, or PostgreSQL's checkpoint or autovacuum, would
- * stall the measured one on a shared core. Returns the seconds waited.
+ * Flushes the page cache's dirty pages to disk, then waits (up to 30 s) until the servers' processes and PostgreSQL
+ * used under 10 ms of CPU in half a second, in all: an idle server still compacting what an earlier run wrote, or
+ * PostgreSQL's checkpoint or autovacuum, would stall the measured one on a shared core. Returns the seconds waited.
  */
 async function othersIdle(servers: Running[]): Promise<number> {
   const pids = servers.flatMap((s) => s.children.map((child) => child.pid as number));
   const started = performance.now();
+  // The disk too: what earlier runs wrote without syncing (the preloaded stores, the peers' files) would otherwise
+  // be written back by the kernel during the run, and every fdatasync of the measured server would wait behind it.
+  spawnSync('sync');
   const busy = async () => (await cpuTicks(pids)) + (env.DATABASE_URL ? (await postgresCpuUs()) / 10_000 : 0);
   let before = await busy();
   while (performance.now() - started < 30_000) {
