@@ -21,6 +21,7 @@ import { trainClassifier } from '../src/bot/nlp/classifier.ts';
 import { parseCsv, type Example } from '../src/bot/nlp/datasets.ts';
 import { mulberry32 } from '../src/bot/nlp/softmax.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/shared/confidence.ts';
+import { byIntent, sample } from './few-shot.ts';
 
 process.env.DOTENV_CONFIG_QUIET = 'true';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
@@ -46,12 +47,6 @@ async function rows(file: string, intentColumn: string): Promise<Example[]> {
   const t = header!.indexOf('text');
   const l = header!.indexOf(intentColumn);
   return body.filter((r) => r.length > 1).map((r) => ({ text: r[t]!, intent: r[l]!.trim() }));
-}
-
-function byIntent(examples: Example[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const { text, intent } of examples) map.set(intent, [...(map.get(intent) ?? []), text]);
-  return map;
 }
 
 /** ArBanking77's validation file goes over the intents three times: twice in Modern Standard Arabic, then in Palestinian. */
@@ -93,15 +88,6 @@ async function sources(): Promise<Record<string, Source>> {
     intents: enIntents.map((intent) => toArabic.get(intent.replaceAll('_', ' ').toLowerCase())!),
   };
   return out;
-}
-
-function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, count);
 }
 
 /** As bench/nlp.ts `fewShotRun`: the intents depend on the seed and K only, so both languages get the same ones. */

@@ -20,6 +20,7 @@ import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../src/shared
 import { OUT_OF_SCOPE, parseCsv, readExamples, type Example } from '../src/bot/nlp/datasets.ts';
 import { evaluate, type Evaluation, type Predictor } from '../src/bot/nlp/evaluate.ts';
 import { mulberry32 } from '../src/bot/nlp/softmax.ts';
+import { byIntent, sample } from './few-shot.ts';
 
 process.env.DOTENV_CONFIG_QUIET = 'true';
 const { default: classifiers } = await import('natural/lib/natural/classifiers/index.js');
@@ -178,17 +179,6 @@ interface Source {
   intents: string[];
 }
 
-function byIntent(examples: Example[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const { text, intent } of examples) {
-    if (intent === OUT_OF_SCOPE) continue;
-    let list = map.get(intent);
-    if (!list) map.set(intent, (list = []));
-    list.push(text);
-  }
-  return map;
-}
-
 /** BANKING77's category `card_arrival` is ArBanking77's `وصول البطاقة` (Banking77_intents.csv: label_en,label_ar). */
 async function arabicLabels(): Promise<Map<string, string>> {
   const [, ...rows] = parseCsv(await readFile(join(dataDir, 'arbanking77/Banking77_intents.csv'), 'utf8'));
@@ -215,15 +205,6 @@ async function fewShotSources(): Promise<Source[]> {
     },
     { name: 'ArBanking77', language: 'Arabic', train: byIntent(arabic.train), test: byIntent(arabic.test), outOfScope: [], intents: arabicIntents },
   ];
-}
-
-function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, count);
 }
 
 interface FewShotRun {
