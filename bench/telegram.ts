@@ -264,7 +264,11 @@ async function closedLoop(running: Running, connections: number, duration: numbe
  * (or a new one), and its latency counts from when it was due, so queueing in the server counts.
  */
 async function paced(running: Running, rate: number, duration: number): Promise<{ p50: number; p99: number; errors: number; rate: number; lagP99: number; stealMs: number }> {
-  const pools = running.urls.map((url) => new Pool(url, { connections: 256 }));
+  // At most 40 connections per server, as Telegram opens to a webhook by default (setWebhook's max_connections):
+  // with 256, the pool opened all of them in the first second (a new one for each request that found none free)
+  // and that storm alone held the first answers up for 0.5-5 s, the stateless baseline's too. A message due while
+  // all 40 are busy waits in the pool, and that wait counts in its latency.
+  const pools = running.urls.map((url) => new Pool(url, { connections: Math.max(1, Math.round(WEBHOOK_CONNECTIONS / running.urls.length)) }));
   const idle: { user: number; step: number; pool: number }[] = [];
   const latencies: number[] = [];
   // How late this process sent each message: a lagging load generator (it shares its core with the fake Bot API)
@@ -283,6 +287,16 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   const total = Math.round(rate * (warmup + duration));
   const started = performance.now();
   const stolen = await stealSampler(started);
+  // This process's own stalls (its garbage collections with every answer kept): an answer it reads late counts as
+  // slow, so BENCH_TIMELINE prints them beside the answers.
+  const stalls = new Map<number, number>();
+  let tick = performance.now();
+  const stallTimer = setInterval(() => {
+    const now = performance.now();
+    const window = Math.floor((now - started) / 250);
+    stalls.set(window, Math.max(stalls.get(window) ?? 0, now - tick - 10));
+    tick = now;
+  }, 10);
   const sends: Promise<void>[] = [];
   for (let n = 0; n < total; n++) {
     const due = started + (n * 1000) / rate;
@@ -313,11 +327,13 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   const achieved = total / ((performance.now() - started) / 1000);
   await Promise.all(pools.map((pool) => pool.close()));
   const steal = stolen.stop();
+  clearInterval(stallTimer);
   if (timeline) {
     const windows = new Map<number, number>();
     for (const [at, latency] of timeline) windows.set(Math.floor(at / 250), Math.max(windows.get(Math.floor(at / 250)) ?? 0, latency));
     console.log(`    steady run started at ${new Date(performance.timeOrigin + started).toISOString()}`);
     console.log(`    slowest answer per 250 ms: ${[...windows.entries()].sort((a, b) => a[0] - b[0]).map(([w, max]) => `${(w / 4).toFixed(2)}s:${Math.round(max)}`).join(' ')}`);
+    console.log(`    load generator's own stalls over 20 ms per 250 ms: ${[...stalls.entries()].filter(([, ms]) => ms > 20).map(([w, ms]) => `${(w / 4).toFixed(2)}s:${Math.round(ms)}`).join(' ') || 'none'}`);
     console.log(`    server core's steal per 250 ms (ms): ${steal.windows.map((ms, w) => (ms > 0 ? `${(w / 4).toFixed(2)}s:${ms}` : '')).filter(Boolean).join(' ') || 'none'}`);
   }
   latencies.sort((a, b) => a - b);
@@ -388,6 +404,9 @@ async function othersIdle(servers: Running[]): Promise<number> {
   }
   return (performance.now() - started) / 1000;
 }
+
+/** Telegram's default `max_connections` for a webhook. */
+const WEBHOOK_CONNECTIONS = 40;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
