@@ -264,11 +264,7 @@ async function closedLoop(running: Running, connections: number, duration: numbe
  * (or a new one), and its latency counts from when it was due, so queueing in the server counts.
  */
 async function paced(running: Running, rate: number, duration: number): Promise<{ p50: number; p99: number; errors: number; rate: number; lagP99: number; stealMs: number }> {
-  // At most 40 connections per server, as Telegram opens to a webhook by default (setWebhook's max_connections):
-  // with 256, the pool opened all of them in the first second (a new one for each request that found none free)
-  // and that storm alone held the first answers up for 0.5-5 s, the stateless baseline's too. A message due while
-  // all 40 are busy waits in the pool, and that wait counts in its latency.
-  const pools = running.urls.map((url) => new Pool(url, { connections: Math.max(1, Math.round(WEBHOOK_CONNECTIONS / running.urls.length)) }));
+  const pools = running.urls.map((url) => new Pool(url, { connections: 256 }));
   const idle: { user: number; step: number; pool: number }[] = [];
   const latencies: number[] = [];
   // How late this process sent each message: a lagging load generator (it shares its core with the fake Bot API)
@@ -404,9 +400,6 @@ async function othersIdle(servers: Running[]): Promise<number> {
   }
   return (performance.now() - started) / 1000;
 }
-
-/** Telegram's default `max_connections` for a webhook. */
-const WEBHOOK_CONNECTIONS = 40;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
