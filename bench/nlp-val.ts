@@ -19,9 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { loadBackground, shippedNlpDir } from '../src/bot/nlp/background.ts';
 import { trainClassifier } from '../src/bot/nlp/classifier.ts';
 import { parseCsv, type Example } from '../src/bot/nlp/datasets.ts';
-import { mulberry32 } from '../src/bot/nlp/softmax.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/shared/confidence.ts';
-import { byIntent, sample } from './few-shot.ts';
+import { byIntent, drawFewShot, type FewShotSource } from './few-shot.ts';
 
 process.env.DOTENV_CONFIG_QUIET = 'true';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
@@ -59,14 +58,8 @@ function modernStandard(examples: Example[]): Example[] {
   });
 }
 
-interface Source {
-  train: Map<string, string[]>;
-  test: Map<string, string[]>;
-  intents: string[];
-}
-
-async function sources(): Promise<Record<string, Source>> {
-  const out: Record<string, Source> = {};
+async function sources(): Promise<Record<string, FewShotSource>> {
+  const out: Record<string, FewShotSource> = {};
   const english = await rows('banking77/train.csv', 'category');
   const seen = new Map<string, number>();
   const enTrain: Example[] = [];
@@ -90,14 +83,10 @@ async function sources(): Promise<Record<string, Source>> {
   return out;
 }
 
-/** As bench/nlp.ts `fewShotRun`: the intents depend on the seed and K only, so both languages get the same ones. */
-function run(source: Source, seed: number) {
-  const chosen = sample(source.intents.map((_, i) => i), intentCount, mulberry32(seed * 1_000 + intentCount)).map((i) => source.intents[i]!);
-  const random = mulberry32(seed * 1_000_003 + intentCount * 101 + exampleCount);
-  const train = chosen.flatMap((intent) => sample(source.train.get(intent)!, exampleCount, random).map((text) => ({ text, intent })));
-  const inScope = chosen.flatMap((intent) => (source.test.get(intent) ?? []).map((text) => ({ text, intent })));
-  const others = source.intents.filter((intent) => !chosen.includes(intent)).flatMap((intent) => source.test.get(intent) ?? []);
-  return { train, inScope, outOfScope: sample(others, OTHER_INTENT_ROWS, random) };
+/** A sample drawn as bench/nlp.ts draws one (see `drawFewShot`), from the validation rows. */
+function run(source: FewShotSource, seed: number) {
+  const { train, inScope, otherIntents } = drawFewShot(source, intentCount, exampleCount, seed, OTHER_INTENT_ROWS);
+  return { train, inScope, outOfScope: otherIntents };
 }
 
 const all = await sources();

@@ -19,8 +19,7 @@ import { trainClassifier } from '../src/bot/nlp/classifier.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../src/shared/confidence.ts';
 import { OUT_OF_SCOPE, parseCsv, readExamples, type Example } from '../src/bot/nlp/datasets.ts';
 import { evaluate, type Evaluation, type Predictor } from '../src/bot/nlp/evaluate.ts';
-import { mulberry32 } from '../src/bot/nlp/softmax.ts';
-import { byIntent, sample } from './few-shot.ts';
+import { byIntent, drawFewShot, sample, type FewShotSource } from './few-shot.ts';
 
 process.env.DOTENV_CONFIG_QUIET = 'true';
 const { default: classifiers } = await import('natural/lib/natural/classifiers/index.js');
@@ -168,15 +167,11 @@ const CLINC_OOS_ROWS = 200;
 /** NLP_SHAPES=3x20,8x15 runs those shapes only. */
 const SHAPES = process.env.NLP_SHAPES ? ALL_SHAPES.filter((s) => process.env.NLP_SHAPES!.split(',').includes(`${s.intents}x${s.examples}`)) : ALL_SHAPES;
 
-interface Source {
+interface Source extends FewShotSource {
   name: string;
   language: 'English' | 'Arabic';
-  train: Map<string, string[]>;
-  test: Map<string, string[]>;
   /** Off-topic rows that belong to no intent of the source. */
   outOfScope: string[];
-  /** The intent names in a fixed order, so that seeds pick the same intents in parallel sources. */
-  intents: string[];
 }
 
 /** BANKING77's category `card_arrival` is ArBanking77's `وصول البطاقة` (Banking77_intents.csv: label_en,label_ar). */
@@ -213,19 +208,10 @@ interface FewShotRun {
   outOfScope: Example[];
 }
 
-/** One sample: K intents × N training examples, their test rows, and off-topic rows. */
+/** One sample (see `drawFewShot`), with CLINC's `oos` rows beside the other intents' rows as off-topic. */
 function fewShotRun(source: Source, intents: number, examples: number, seed: number): FewShotRun {
-  // The intents depend on the seed and K only (not on the source's language), so ArBanking77 and BANKING77
-  // sample the same intents.
-  const chosen = sample(source.intents.map((_, i) => i), intents, mulberry32(seed * 1_000 + intents)).map((i) => source.intents[i]!);
-  const random = mulberry32(seed * 1_000_003 + intents * 101 + examples);
-  const train = chosen.flatMap((intent) => sample(source.train.get(intent)!, examples, random).map((text) => ({ text, intent })));
-  const inScope = chosen.flatMap((intent) => source.test.get(intent)!.map((text) => ({ text, intent })));
-  const others = source.intents.filter((intent) => !chosen.includes(intent)).flatMap((intent) => source.test.get(intent)!);
-  const outOfScope = [...sample(others, OTHER_INTENT_ROWS, random), ...sample(source.outOfScope, CLINC_OOS_ROWS, random)].map((text) => ({
-    text,
-    intent: OUT_OF_SCOPE,
-  }));
+  const { train, inScope, otherIntents, random } = drawFewShot(source, intents, examples, seed, OTHER_INTENT_ROWS);
+  const outOfScope = [...otherIntents, ...sample(source.outOfScope, CLINC_OOS_ROWS, random)].map((text) => ({ text, intent: OUT_OF_SCOPE }));
   return { train, inScope, outOfScope };
 }
 
