@@ -41,7 +41,7 @@ if (mode === 'bare') {
       ...(process.env.STORE_COMPACT_AFTER_KB ? { STORE_COMPACT_AFTER_KB: Number(process.env.STORE_COMPACT_AFTER_KB) } : {}),
     },
     // BENCH_LOG_LEVEL=info shows the store's compactions (with their time) beside a run's timeline.
-    log: createLogger({ level: (process.env.BENCH_LOG_LEVEL as 'info' | undefined) ?? 'warn' }),
+    log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }),
     watch: false,
   });
   // Measure the steady state: the NLP model of a fresh DATA_DIR trains in a worker thread at start.

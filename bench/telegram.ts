@@ -130,20 +130,34 @@ async function postgresCpuUs(): Promise<number> {
   let ticks = 0;
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (!stat.includes('(postgres)')) continue;
-      if (postmaster !== undefined && Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-      // The postmaster's reaped children (backends whose connection closed, autovacuum workers): their CPU is gone
-      // from /proc, but counted in its cutime and cstime.
-      if (Number(pid) === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
-    } catch {
-      // The process ended meanwhile.
-    }
+    const stat = await procStat(Number(pid));
+    if (stat?.name !== 'postgres') continue;
+    if (postmaster !== undefined && Number(pid) !== postmaster && stat.parent !== postmaster) continue;
+    ticks += stat.ticks;
+    // The postmaster's reaped children (backends whose connection closed, autovacuum workers): their CPU is gone
+    // from /proc, but counted in its cutime and cstime.
+    if (Number(pid) === postmaster) ticks += stat.childTicks;
   }
   return (ticks * 1_000_000) / 100;
+}
+
+/**
+ * What /proc/<pid>/stat says of a process: its name, parent, and CPU time (user + system, in 10 ms ticks) of its
+ * own and of its reaped children; undefined once it has ended.
+ */
+async function procStat(pid: number): Promise<{ name: string; parent: number; ticks: number; childTicks: number } | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      parent: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      childTicks: Number(fields[13]) + Number(fields[14]),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 async function freshDataDir(): Promise<string> {
@@ -287,7 +301,7 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   // slow, so BENCH_TIMELINE prints them beside the answers.
   const stalls = new Map<number, number>();
   let tick = performance.now();
-  const stallTimer = setInterval(() => {
+  const stallTimer = timeline && setInterval(() => {
     const now = performance.now();
     const window = Math.floor((now - started) / 250);
     stalls.set(window, Math.max(stalls.get(window) ?? 0, now - tick - 10));
@@ -323,7 +337,7 @@ async function paced(running: Running, rate: number, duration: number): Promise<
   const achieved = total / ((performance.now() - started) / 1000);
   await Promise.all(pools.map((pool) => pool.close()));
   const steal = stolen.stop();
-  clearInterval(stallTimer);
+  if (stallTimer) clearInterval(stallTimer);
   if (timeline) {
     const windows = new Map<number, number>();
     for (const [at, latency] of timeline) windows.set(Math.floor(at / 250), Math.max(windows.get(Math.floor(at / 250)) ?? 0, latency));
@@ -364,21 +378,6 @@ async function stealSampler(started: number): Promise<{ stop(): { total: number;
   };
 }
 
-/** CPU time (user + system, in 10 ms ticks) used so far by some processes; 0 for one that has ended. */
-async function cpuTicks(pids: number[]): Promise<number> {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // It ended.
-    }
-  }
-  return ticks;
-}
-
 /**
  * Flushes the page cache's dirty pages to disk, then waits (up to 30 s) until the servers' processes and PostgreSQL
  * used under 10 ms of CPU in half a second, in all: an idle server still compacting what an earlier run wrote, or
@@ -390,7 +389,8 @@ async function othersIdle(servers: Running[]): Promise<number> {
   // The disk too: what earlier runs wrote without syncing (the preloaded stores, the peers' files) would otherwise
   // be written back by the kernel during the run, and every fdatasync of the measured server would wait behind it.
   spawnSync('sync');
-  const busy = async () => (await cpuTicks(pids)) + (env.DATABASE_URL ? (await postgresCpuUs()) / 10_000 : 0);
+  const ticks = async () => (await Promise.all(pids.map(procStat))).reduce((sum, stat) => sum + (stat?.ticks ?? 0), 0);
+  const busy = async () => (await ticks()) + (env.DATABASE_URL ? (await postgresCpuUs()) / 10_000 : 0);
   let before = await busy();
   while (performance.now() - started < 30_000) {
     await new Promise((resolve) => setTimeout(resolve, 500));
