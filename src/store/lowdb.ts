@@ -2,7 +2,8 @@
 // journal, lowdb holding the compacted snapshot, and older messages read from the archive on demand.
 //
 // Files in `dir`: `journal.jsonl` (one line per commit: `{"s":seq,"r":[records]}`), `state.json` (lowdb: contacts,
-// conversations, docs, counters, and the journal sequence they include), `messages.jsonl` (append-only archive of
+// conversations, docs, counters, and the journal sequence they include), `state-delta.json` (what changed since
+// state.json, when a compaction wrote only that; see `#capture`), `messages.jsonl` (append-only archive of
 // messages, last line per id wins) and `LOCK`. A commit costs one appended line, whatever the history: a single
 // writer loop takes every commit waiting, writes them with one write() and one fdatasync, then acknowledges them
 // all (group commit). When the journal outgrows `compactAfterBytes`, the loop renames it `journal.old.jsonl`, opens
@@ -42,7 +43,7 @@ import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
-import { emptySnapshot, StoreState, type JournalRecord, type Snapshot } from './state.ts';
+import { emptySnapshot, StoreState, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
@@ -66,7 +67,8 @@ export interface LowdbStoreOptions {
 
 /** What one compaction writes (see `#capture`). */
 interface Compaction {
-  snapshot: Snapshot;
+  /** The whole snapshot, or what changed since the last one (`#capture` decides). */
+  snapshot: Snapshot | SnapshotDelta;
   /** The messages to archive: their JSON, and the object each was then (memory lets it go only if it is still that one). */
   messages: { id: number; json: string; message: Message }[];
 }
@@ -151,7 +153,11 @@ export class LowdbStore implements Store {
   /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
   #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
-  readonly #paths: { snapshot: string; journal: string; oldJournal: string; archive: string };
+  readonly #paths: { snapshot: string; delta: string; journal: string; oldJournal: string; archive: string };
+  /** The sequence of the full snapshot in state.json, which state-delta.json's changes apply to. */
+  #baseSeq = 0;
+  /** Records written in deltas since that snapshot: once they would add up to a full snapshot, one is written. */
+  #deltaRecords = 0;
   readonly #state = new StoreState();
   readonly #mutex = new KeyedMutex();
   /** Transactions called and not yet settled: `close` waits for them. */
@@ -204,6 +210,7 @@ export class LowdbStore implements Store {
     this.#log = options.log ?? (() => {});
     this.#paths = {
       snapshot: join(this.#dir, 'state.json'),
+      delta: join(this.#dir, 'state-delta.json'),
       journal: join(this.#dir, 'journal.jsonl'),
       oldJournal: join(this.#dir, 'journal.old.jsonl'),
       archive: join(this.#dir, 'messages.jsonl'),
@@ -509,7 +516,22 @@ export class LowdbStore implements Store {
     }
     if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
     this.#state.restore(db.data);
-    const snapshotSeq = db.data.seq;
+    let snapshotSeq = db.data.seq;
+    this.#baseSeq = snapshotSeq;
+    const delta = await readDelta(this.#paths.delta);
+    if (delta && delta.base !== snapshotSeq) {
+      // A crash came after a full snapshot replaced state.json and before this delta of the one before was removed.
+      this.#log('info', 'ignored a snapshot delta of an older snapshot (left by a crash)', { file: this.#paths.delta, base: delta.base, snapshot: snapshotSeq });
+    } else if (delta) {
+      if (delta.seq < snapshotSeq) throw new CorruptStoreError(this.#paths.delta, undefined, `sequence ${delta.seq} is before its snapshot's ${snapshotSeq}`);
+      try {
+        this.#state.applyChanges(delta);
+      } catch (error) {
+        throw new CorruptStoreError(this.#paths.delta, undefined, `a record cannot be applied (${(error as Error).message})`);
+      }
+      snapshotSeq = delta.seq;
+      this.#deltaRecords = deltaRecords(delta);
+    }
     this.#seq = snapshotSeq;
 
     // A journal renamed for a compaction that a crash cut short holds the lines before those of the journal.
@@ -717,7 +739,20 @@ export class LowdbStore implements Store {
       for (const [id, json] of this.#unarchived) messages.push({ id, json, message: this.#state.messages.get(id) as Message });
     }
     this.#unarchived = new Map();
-    return { snapshot: this.#state.capture(this.#seq), messages };
+    // The changes since the last full snapshot, while all the deltas since it add up to less than one: so a store
+    // with a long history (a million messages: 150,000 contacts and conversations, 45 MB) is not written whole at
+    // every compaction, and the deltas written between two full snapshots cost at most one more.
+    const state = this.#state;
+    const changed = state.changedCount();
+    if (!whole && this.#deltaRecords + changed < state.recordCount()) {
+      this.#deltaRecords += changed;
+      return { snapshot: state.captureChanges(this.#seq, this.#baseSeq), messages };
+    }
+    // An erase (whole) writes a full snapshot: no file may keep what it erased.
+    this.#baseSeq = this.#seq;
+    this.#deltaRecords = 0;
+    state.forgetChanges();
+    return { snapshot: state.capture(this.#seq), messages };
   }
 
   /**
@@ -774,17 +809,15 @@ export class LowdbStore implements Store {
     }
     // The snapshot goes to a temporary file, synced, then renamed over state.json, and the directory synced: the
     // result is durable before the journal is emptied, and a crash leaves the old snapshot or the new one.
-    await writeSnapshot(this.#paths.snapshot, snapshot, this.#fsync, slices);
+    // A delta goes to state-delta.json the same way; a full snapshot makes the delta there stale (it names the
+    // snapshot before), so it is removed.
+    const full = !('removed' in snapshot);
+    await writeSnapshot(full ? this.#paths.snapshot : this.#paths.delta, snapshot, this.#fsync, slices);
     if (this.#fsync) await syncPath(this.#dir);
+    const removedDelta = full && (await removeIfThere(this.#paths.delta));
     // The renamed journal (compacting in the background, or left by a crash) is all in the snapshot now.
-    const removedOld = await rm(this.#paths.oldJournal).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return false;
-        throw error;
-      },
-    );
-    if (removedOld && this.#fsync) await syncPath(this.#dir);
+    const removedOld = await removeIfThere(this.#paths.oldJournal);
+    if ((removedOld || removedDelta) && this.#fsync) await syncPath(this.#dir);
     // Compacting in line (an erase, a crash's leftovers at open), the journal itself is in the snapshot too.
     let journalBytes = 0;
     if (inLine) {
@@ -796,6 +829,8 @@ export class LowdbStore implements Store {
     }
     this.#log('info', 'store compacted', {
       seq: snapshot.seq,
+      // A full snapshot, or a delta of how many contacts, conversations and documents.
+      snapshot: full ? 'full' : `delta of ${deltaRecords(snapshot as SnapshotDelta)}`,
       journalBytes,
       archivedBytes,
       ms: Math.round(performance.now() - started),
@@ -995,7 +1030,7 @@ async function* archiveSteps(messages: Compaction['messages'], offset: number, s
  * snapshot is some 45 MB of text, which as one string (and its UTF-8 copy) doubled the heap the garbage collector
  * saw live whenever it ran during a compaction, and it sized the heap from that.
  */
-async function writeSnapshot(path: string, snapshot: Snapshot, fsync: boolean, slices: Slices): Promise<void> {
+async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, fsync: boolean, slices: Slices): Promise<void> {
   const temporary = `${path}.tmp`;
   const file = await open(temporary, 'w');
   try {
@@ -1028,6 +1063,53 @@ async function writeSnapshot(path: string, snapshot: Snapshot, fsync: boolean, s
 }
 
 /** lowdb's file adapter for the snapshot, without its pretty-printing: half the bytes and time per compaction. */
+/** Removes a file; false if it was not there. */
+async function removeIfThere(path: string): Promise<boolean> {
+  return rm(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+}
+
+function isDelta(value: unknown): value is SnapshotDelta {
+  const delta = value as Partial<SnapshotDelta> | null;
+  return (
+    isSnapshot(value) &&
+    Number.isInteger(delta?.base) &&
+    Array.isArray(delta?.removed?.contacts) &&
+    Array.isArray(delta?.removed?.conversations) &&
+    Array.isArray(delta?.removed?.docs)
+  );
+}
+
+/** The contacts, conversations and documents a delta writes or removes. */
+function deltaRecords(delta: SnapshotDelta): number {
+  const { removed } = delta;
+  return delta.contacts.length + delta.conversations.length + delta.docs.length + removed.contacts.length + removed.conversations.length + removed.docs.length;
+}
+
+/** state-delta.json, if there is one; a file that is not a delta is corruption there. */
+async function readDelta(path: string): Promise<SnapshotDelta | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptStoreError(path, lineOfParseError(error as Error, text), `not valid JSON (${(error as Error).message})`);
+  }
+  if (!isDelta(value)) throw new CorruptStoreError(path, undefined, 'not a Switchboard store snapshot delta');
+  return value;
+}
+
 function snapshotFile(path: string): DataFile<Snapshot> {
   return new DataFile<Snapshot>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
 }

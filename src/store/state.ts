@@ -28,6 +28,16 @@ export interface Snapshot {
   docs: [string, string, unknown][];
 }
 
+/**
+ * `state-delta.json`: the contacts, conversations and documents that changed since the snapshot of sequence `base`
+ * (each whole, as of sequence `seq`), and those removed since. A compaction writes one instead of the whole
+ * snapshot while the deltas since the last snapshot add up to less than one (see `LowdbStore`).
+ */
+export interface SnapshotDelta extends Snapshot {
+  base: number;
+  removed: { contacts: string[]; conversations: number[]; docs: [collection: string, key: string][] };
+}
+
 /** An empty store's snapshot. */
 export function emptySnapshot(): Snapshot {
   return { version: 1, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
@@ -143,6 +153,8 @@ export class StoreState {
   /** The commit number each running transaction started at → how many started there. */
   readonly #running = new Map<number, number>();
   #pruneVersionsAt = pruneVersionsFrom;
+  /** What changed since the last full snapshot (`forgetChanges`): what a snapshot delta holds. */
+  #changed = { contacts: new Set<string>(), conversations: new Set<number>(), docs: new Map<string, Set<string>>() };
   lastMessageId = 0;
   lastConversationId = 0;
 
@@ -293,7 +305,18 @@ export class StoreState {
     else if ('message' in record) this.#putMessage(record.message);
     else if ('doc' in record) this.#putDoc(...record.doc);
     else if ('eraseContact' in record) this.#erase(record.eraseContact);
-    else this.#docs.get(record.deleteDoc[0])?.delete(record.deleteDoc[1]);
+    else this.#deleteDoc(...record.deleteDoc);
+  }
+
+  #deleteDoc(collection: string, key: string): void {
+    this.#docs.get(collection)?.delete(key);
+    this.#docChanged(collection, key);
+  }
+
+  #docChanged(collection: string, key: string): void {
+    let keys = this.#changed.docs.get(collection);
+    if (!keys) this.#changed.docs.set(collection, (keys = new Set()));
+    keys.add(key);
   }
 
   /**
@@ -323,6 +346,7 @@ export class StoreState {
       if (this.#contactByIdentity.get(key) === contactId) this.#contactByIdentity.delete(key);
     }
     this.contacts.delete(contactId);
+    this.#changed.contacts.add(contactId);
     this.#messagesByContact.delete(contactId);
     this.#openByContact.delete(contactId);
     this.#latestByContact.delete(contactId);
@@ -372,13 +396,78 @@ export class StoreState {
     this.messages.delete(id);
   }
 
-  /** Loads a snapshot into this (empty or archive-only) state. */
+  /** Loads a snapshot into this (empty or archive-only) state: nothing has changed since it. */
   restore(snapshot: Snapshot): void {
-    for (const contact of snapshot.contacts) this.#putContact(contact);
-    for (const conversation of snapshot.conversations) this.#putConversation(conversation);
-    for (const [collection, key, value] of snapshot.docs) this.#putDoc(collection, key, value);
-    this.lastMessageId = Math.max(this.lastMessageId, snapshot.counters.message);
-    this.lastConversationId = Math.max(this.lastConversationId, snapshot.counters.conversation);
+    this.applyChanges(snapshot);
+    this.forgetChanges();
+  }
+
+  /** Applies a snapshot delta (or, as `restore` does, a whole snapshot): what changed is then changed since the last snapshot. */
+  applyChanges(changes: Snapshot | SnapshotDelta): void {
+    for (const contact of changes.contacts) this.#putContact(contact);
+    for (const conversation of changes.conversations) this.#putConversation(conversation);
+    for (const [collection, key, value] of changes.docs) this.#putDoc(collection, key, value);
+    if ('removed' in changes) {
+      for (const [collection, key] of changes.removed.docs) this.#deleteDoc(collection, key);
+      for (const id of changes.removed.conversations) this.#removeConversation(id);
+      for (const id of changes.removed.contacts) this.#erase(id);
+    }
+    this.lastMessageId = Math.max(this.lastMessageId, changes.counters.message);
+    this.lastConversationId = Math.max(this.lastConversationId, changes.counters.conversation);
+  }
+
+  /** Contacts, conversations and documents: what a snapshot holds. */
+  recordCount(): number {
+    let docs = 0;
+    for (const entries of this.#docs.values()) docs += entries.size;
+    return this.contacts.size + this.conversations.size + docs;
+  }
+
+  /** Contacts, conversations and documents changed (or removed) since the last full snapshot: what a delta holds. */
+  changedCount(): number {
+    let docs = 0;
+    for (const keys of this.#changed.docs.values()) docs += keys.size;
+    return this.#changed.contacts.size + this.#changed.conversations.size + docs;
+  }
+
+  /** A full snapshot is being written: changes from now on are changes since it. */
+  forgetChanges(): void {
+    this.#changed = { contacts: new Set(), conversations: new Set(), docs: new Map() };
+  }
+
+  /**
+   * What changed since the last full snapshot (of sequence `base`), as a delta covering journal sequence `seq`.
+   * Like `capture`, references taken where memory and journal agree.
+   */
+  captureChanges(seq: number, base: number): SnapshotDelta {
+    const delta: SnapshotDelta = {
+      version: 1,
+      base,
+      seq,
+      counters: { message: this.lastMessageId, conversation: this.lastConversationId },
+      contacts: [],
+      conversations: [],
+      docs: [],
+      removed: { contacts: [], conversations: [], docs: [] },
+    };
+    for (const id of this.#changed.contacts) {
+      const contact = this.contacts.get(id);
+      if (contact) delta.contacts.push(contact);
+      else delta.removed.contacts.push(id);
+    }
+    for (const id of this.#changed.conversations) {
+      const conversation = this.conversations.get(id);
+      if (conversation) delta.conversations.push(conversation);
+      else delta.removed.conversations.push(id);
+    }
+    for (const [collection, keys] of this.#changed.docs) {
+      const entries = this.#docs.get(collection);
+      for (const key of keys) {
+        if (entries?.has(key)) delta.docs.push([collection, key, entries.get(key)]);
+        else delta.removed.docs.push([collection, key]);
+      }
+    }
+    return delta;
   }
 
   /**
@@ -425,6 +514,7 @@ export class StoreState {
     }
     for (const identity of contact.identities) this.#contactByIdentity.set(identityKey(identity.channel, identity.id), contact.id);
     this.contacts.set(contact.id, contact);
+    this.#changed.contacts.add(contact.id);
   }
 
   #putConversation(conversation: Conversation): void {
@@ -455,6 +545,7 @@ export class StoreState {
     else removeSorted(this.#openIds, id);
     if ((this.#latestByContact.get(contactId) ?? 0) < id) this.#latestByContact.set(contactId, id);
     this.conversations.set(id, conversation);
+    this.#changed.conversations.add(id);
     this.lastConversationId = Math.max(this.lastConversationId, id);
   }
 
@@ -618,6 +709,7 @@ export class StoreState {
     let entries = this.#docs.get(collection);
     if (!entries) this.#docs.set(collection, (entries = new Map()));
     entries.set(key, value);
+    this.#docChanged(collection, key);
   }
 }
 

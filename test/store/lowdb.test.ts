@@ -659,6 +659,170 @@ describe('compaction crash safety', () => {
   });
 });
 
+describe('snapshot deltas', () => {
+  /** A store of `count` contacts, each with a conversation, one message and a doc, snapshotted whole. */
+  async function history(count: number): Promise<string> {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir);
+    for (let n = 0; n < count; n++) {
+      await store.transaction(`c${n}`, async (tx) => {
+        await handleMessage(tx, `c${n}`, `c${n}-1`);
+        tx.putDoc('notes', `c${n}`, { n });
+      });
+    }
+    await store.close();
+    // Opened once more to compact at the first commit, which writes the whole snapshot (nothing on disk yet).
+    const compacting = await openIn(dir, { compactAfterBytes: 1 });
+    await compacting.transaction('docs', async (tx) => tx.putDoc('notes', 'first', 0));
+    await compacting.close();
+    return dir;
+  }
+
+  /** Changes contact `who` (found by address), its conversation, and adds a message: the same records on every run. */
+  const touch = (store: Store, who: string, version: number): Promise<void> =>
+    store.transaction(who, async (tx) => {
+      const known = await tx.contactByIdentity('webchat', who);
+      const open = known && (await tx.openConversationOf(known.id));
+      if (!known || !open) throw new Error(`no contact ${who} with an open conversation`);
+      known.fields = { ...known.fields, version };
+      open.fields = { ...open.fields, version };
+      tx.putContact(known);
+      tx.putConversation(open);
+      tx.addMessage(inbound(known.id, open.id, `${who}-v${version}`, `version ${version}`, who));
+    });
+
+  /** The kind of each compaction logged ('full' or 'delta of N'), and `compacted(work)`: the work, then its compaction. */
+  const compactions = () => {
+    const kinds: string[] = [];
+    const log = (_level: string, msg: string, extra?: object): void => {
+      if (msg === 'store compacted') kinds.push(String((extra as { snapshot: string }).snapshot));
+    };
+    const compacted = async (work: () => Promise<unknown>): Promise<void> => {
+      const before = kinds.length;
+      await work();
+      await vi.waitFor(() => expect(kinds.length).toBe(before + 1));
+    };
+    return { kinds, log, compacted };
+  };
+
+  it('writes only what changed since the snapshot, until the deltas add up to a whole one, and recovers the same state', async () => {
+    const dir = await history(20);
+    const snapshot = await readFile(join(dir, 'state.json'), 'utf8');
+    const { log, kinds, compacted } = compactions();
+    const store = await openIn(dir, { compactAfterBytes: 1, log });
+    await compacted(() => touch(store, 'c3', 2));
+    await compacted(() =>
+      store.transaction('docs', async (tx) => {
+        tx.deleteDoc('notes', 'c4');
+        tx.putDoc('notes', 'new', { added: true });
+      }),
+    );
+    const withDelta = await dump(store, ['notes']);
+    await store.close();
+    // The contact and conversation of c3, then also the two notes: state.json untouched, beside a delta.
+    expect(kinds).toEqual(['delta of 2', 'delta of 4']);
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe(snapshot);
+    expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'messages.jsonl', 'state-delta.json', 'state.json']);
+
+    const reopened = await openIn(dir, { compactAfterBytes: 1, log });
+    expect(await dump(reopened, ['notes'])).toEqual(withDelta);
+    expect(await reopened.doc('notes', 'c4')).toBeUndefined();
+    // 61 records: 20 contacts, 20 conversations, 21 notes.
+    for (let n = 5; n < 20; n++) await compacted(() => touch(reopened, `c${n}`, 2));
+    const final = await dump(reopened, ['notes']);
+    await reopened.close();
+    // Each delta holds every change since the snapshot: a full one comes when the next delta (2 + 4 + ... + 14 = 56
+    // written, 16 more) would add up to the 61 records a full snapshot holds.
+    const cycle = [2, 4, 6, 8, 10, 12, 14].map((n) => `delta of ${n}`);
+    expect(kinds).toEqual([...cycle, 'full', ...cycle, 'full', 'delta of 2']);
+    const third = await openIn(dir);
+    expect(await dump(third, ['notes'])).toEqual(final);
+    expect(await third.messageCount()).toBe(20 * 3 + 16);
+    await third.close();
+  });
+
+  it('recovers the same state after a crash anywhere around a delta or the full snapshot that replaces it', async () => {
+    const base = await history(6);
+    const copyOf = async (dir: string): Promise<string> => {
+      const copy = await tempDirs.make();
+      await cp(dir, copy, { recursive: true });
+      return copy;
+    };
+    const read = (dir: string, name: string): Promise<Buffer> => readFile(join(dir, name));
+    const { log, kinds, compacted } = compactions();
+    // A delta (c1 changed), then, from there, changes (c1 changed again) whose last compaction writes a full snapshot.
+    const afterDelta = await copyOf(base);
+    const first = await openIn(afterDelta, { compactAfterBytes: 1, log });
+    await compacted(() => touch(first, 'c1', 2));
+    await first.close();
+    expect(kinds).toEqual(['delta of 2']);
+    const later = async (store: Store, step = (work: () => Promise<unknown>) => work()): Promise<void> => {
+      for (const n of [1, 2, 3, 4]) await step(() => touch(store, `c${n}`, 3));
+    };
+    const journaled = await copyOf(afterDelta);
+    const plain = await openIn(journaled);
+    await later(plain);
+    const expected = await dump(plain, ['notes']);
+    await plain.close();
+    const folded = await copyOf(afterDelta);
+    const folding = await openIn(folded, { compactAfterBytes: 1, log });
+    await later(folding, compacted);
+    await folding.close();
+    // 19 records; the delta read at open counts as written: 2, then deltas of 2, 4 and 6, and 8 more would reach 19.
+    expect(kinds).toEqual(['delta of 2', 'delta of 2', 'delta of 4', 'delta of 6', 'full']);
+    expect(existsSync(join(folded, 'state-delta.json'))).toBe(false);
+
+    const files = (dir: string, names: string[]) => Promise.all(names.map(async (name) => [name, await read(dir, name)] as const));
+    const crashes: Record<string, (readonly [string, Buffer])[]> = {
+      'a delta half written beside the one before': [
+        ...(await files(journaled, ['state.json', 'state-delta.json', 'messages.jsonl', 'journal.jsonl'])),
+        ['state-delta.json.tmp', (await read(afterDelta, 'state-delta.json')).subarray(0, 40)],
+      ],
+      'a full snapshot in place, the delta of the snapshot before not yet removed': [
+        ...(await files(folded, ['state.json', 'messages.jsonl'])),
+        ['state-delta.json', await read(afterDelta, 'state-delta.json')],
+        ['journal.jsonl', await read(journaled, 'journal.jsonl')],
+      ],
+      'after the full snapshot and the delta removed, before the journal is emptied': [
+        ...(await files(folded, ['state.json', 'messages.jsonl'])),
+        ['journal.jsonl', await read(journaled, 'journal.jsonl')],
+      ],
+      'after everything': await files(folded, ['state.json', 'messages.jsonl', 'journal.jsonl']),
+    };
+    for (const [moment, written] of Object.entries(crashes)) {
+      const dir = await tempDirs.make();
+      for (const [name, content] of written) await writeFile(join(dir, name), content);
+      const recovered = await openIn(dir);
+      expect(await dump(recovered, ['notes']), moment).toEqual(expected);
+      expect((await recovered.contactByIdentity('webchat', 'c1'))?.fields, moment).toEqual({ version: 3 });
+      await recovered.close();
+    }
+  });
+
+  it('refuses to open when state-delta.json is not a delta, naming the file', async () => {
+    const dir = await history(4);
+    await writeFile(join(dir, 'state-delta.json'), '{"version":1,"seq":3}');
+    await expect(openStore({ dir })).rejects.toThrow(`${join(dir, 'state-delta.json')}: not a Switchboard store snapshot delta`);
+    await writeFile(join(dir, 'state-delta.json'), '{\n"version": 1,,\n}');
+    await expect(openStore({ dir })).rejects.toBeInstanceOf(CorruptStoreError);
+    await expect(openStore({ dir })).rejects.toThrow(`${join(dir, 'state-delta.json')}:2: not valid JSON`);
+  });
+
+  it('writes the whole snapshot at an erase, so that no file keeps the erased contact', async () => {
+    const dir = await history(8);
+    const { log, kinds, compacted } = compactions();
+    const store = await openIn(dir, { compactAfterBytes: 1, log });
+    await compacted(() => touch(store, 'c1', 2));
+    const erased = await store.contactByIdentity('webchat', 'c2');
+    await store.eraseContact(erased?.id ?? '');
+    await store.close();
+    expect(kinds).toEqual(['delta of 2', 'full']);
+    for (const file of await readdir(dir)) {
+      if (file !== 'LOCK') expect(await readFile(join(dir, file), 'utf8'), file).not.toContain(erased?.id ?? '');
+    }
+  });
+});
+
 describe('lock', () => {
   it('refuses a second opener while the first one holds the store', async () => {
     const dir = await tempDirs.make();
