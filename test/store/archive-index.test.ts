@@ -28,4 +28,19 @@ describe('ArchivedChannelIds', () => {
     for (let n = 100_001; n <= 200_000; n++) if (ids.highest(identityKey('telegram', `42:${n}`), false) !== undefined) strangers++;
     expect(strangers).toBe(0);
   });
+
+  it('finds every id while its tables grow, with ids added again and older ids under the same channel id', () => {
+    const ids = new ArchivedChannelIds();
+    const key = (n: number): string => identityKey('telegram', `7:${n}`);
+    for (let n = 1; n <= 20_000; n++) {
+      ids.add(key(n), n, true);
+      // The same message archived again (its line rewritten), and an older id under a channel id: neither hides the highest.
+      if (n % 3 === 0) ids.add(key(n - 1), n - 1, true);
+      if (n % 5 === 0) ids.add(key(n), 1, false);
+      for (const earlier of [1, n >>> 1, n - 1, n]) {
+        if (earlier > 0) expect(ids.highest(key(earlier), true), `${earlier} after ${n}`).toBe(earlier);
+      }
+    }
+    for (let n = 1; n <= 20_000; n++) expect(ids.highest(key(n), false)).toBe(n);
+  });
 });
