@@ -1062,7 +1062,6 @@ async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, f
   await rename(temporary, path);
 }
 
-/** lowdb's file adapter for the snapshot, without its pretty-printing: half the bytes and time per compaction. */
 /** Removes a file; false if it was not there. */
 async function removeIfThere(path: string): Promise<boolean> {
   return rm(path).then(
@@ -1110,6 +1109,7 @@ async function readDelta(path: string): Promise<SnapshotDelta | undefined> {
   return value;
 }
 
+/** lowdb's file adapter for the snapshot, without its pretty-printing: half the bytes and time per compaction. */
 function snapshotFile(path: string): DataFile<Snapshot> {
   return new DataFile<Snapshot>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
 }
