@@ -74,51 +74,6 @@ export async function appendAll(file: FileHandle, data: Buffer): Promise<void> {
   }
 }
 
-/** How many bytes a `FlushingWriter` writes between two flushes. */
-const flushEvery = 256 * 1024;
-
-/**
- * Appends a large file (a compaction's archive or snapshot) and, when `fsync` is on, flushes it to disk every 256
- * KiB as it goes rather than all at the end: on this machine's disk, the journal's `fdatasync`s queued behind
- * megabytes flushed at once. A loop of 3 KB writes each followed by `fdatasync` (the journal's pattern), beside a
- * 16 MiB file written every 3 s: slowest sync 111-122 ms when that file was flushed at its end, 9-23 ms when it was
- * flushed every 512 KiB, 9 ms every 128 KiB (30 s each). In the benchmark, the journal's syncs of 30-80 ms came a
- * few at a time, each time with a stall of the answers.
- *
- *     const writer = new FlushingWriter(file, true);
- *     await writer.write(lines); await writer.end(); // durable
- */
-export class FlushingWriter {
-  readonly #file: FileHandle;
-  readonly #fsync: boolean;
-  #unflushed = 0;
-
-  constructor(file: FileHandle, fsync: boolean) {
-    this.#file = file;
-    this.#fsync = fsync;
-  }
-
-  async write(data: Buffer): Promise<void> {
-    let start = 0;
-    while (start < data.length) {
-      const end = this.#fsync ? Math.min(data.length, start + flushEvery - this.#unflushed) : data.length;
-      await appendAll(this.#file, data.subarray(start, end));
-      this.#unflushed += end - start;
-      start = end;
-      if (this.#fsync && this.#unflushed >= flushEvery) {
-        await this.#file.datasync();
-        this.#unflushed = 0;
-      }
-    }
-  }
-
-  /** Makes everything written durable (with `fsync`). */
-  async end(): Promise<void> {
-    if (this.#fsync) await this.#file.datasync();
-    this.#unflushed = 0;
-  }
-}
-
 /**
  * `appendAll` without the thread pool, for the journal's small batches: a write of a few kilobytes into the page
  * cache takes microseconds on the main thread, where handing it to the pool and back cost some 40 µs of CPU more.

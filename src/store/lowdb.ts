@@ -39,7 +39,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
-import { appendAllSync, FlushingWriter, readJsonLines } from './jsonl.ts';
+import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
@@ -987,18 +987,17 @@ async function writeArchive(
   offset = 0,
 ): Promise<{ placed: Placed[]; bytes: number }> {
   const file = await open(path, flags);
-  const writer = new FlushingWriter(file, fsync);
   const placed: Placed[] = [];
   let bytes = 0;
   try {
-    await writer.write(head);
+    await appendAll(file, head);
     for await (const step of archiveSteps(messages, offset + head.length, slices)) {
-      await writer.write(step.lines);
+      await appendAll(file, step.lines);
       slices.restart();
       for (const entry of step.placed) placed.push(entry);
       bytes += step.lines.length;
     }
-    await writer.end();
+    if (fsync) await file.datasync();
   } finally {
     await file.close();
   }
@@ -1034,12 +1033,11 @@ async function* archiveSteps(messages: Compaction['messages'], offset: number, s
 async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, fsync: boolean, slices: Slices): Promise<void> {
   const temporary = `${path}.tmp`;
   const file = await open(temporary, 'w');
-  const writer = new FlushingWriter(file, fsync);
   try {
     const { contacts, conversations, docs, ...head } = snapshot;
     let text: string[] = [JSON.stringify(head).slice(0, -1)];
     const write = async (): Promise<void> => {
-      await writer.write(Buffer.from(text.join(''), 'utf8'));
+      await appendAll(file, Buffer.from(text.join(''), 'utf8'));
       text = [];
       slices.restart();
     };
@@ -1057,7 +1055,7 @@ async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, f
     }
     text.push('}');
     await write();
-    await writer.end();
+    if (fsync) await file.datasync();
   } finally {
     await file.close();
   }
