@@ -442,14 +442,9 @@ try {
     const measured = running.get(configuration.name) as Running;
     const waited = await othersIdle([...running.values()]);
     const peak = Math.max(...concurrencies.map((c) => median((samples.get(key(configuration.name, c)) ?? []).map((s) => s.messagesPerSecond))));
-    // The machine's speed drifts over a benchmark (the baseline's rate halved between two rounds of one run), and a
-    // rate above what the server can do now measures its backlog, not its latency: the peak is measured again just
-    // before, as long as a round's (a run of 3 s came out at half the rounds' rate for Switchboard: its first second,
-    // with every connection opening at once, weighs more), and the lower of the two is halved.
-    const now = await closedLoop(measured, Math.max(...concurrencies), seconds);
-    const result = await paced(measured, Math.max(1, Math.round(Math.min(peak, now.messagesPerSecond) / 2)), seconds);
+    const result = await paced(measured, Math.max(1, Math.round(peak / 2)), seconds);
     steady.set(configuration.name, result);
-    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak: ${Math.round(peak)} in the rounds, ${Math.round(now.messagesPerSecond)} just before): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core; waited ${waited.toFixed(1)} s for the machine to be idle)`);
+    console.log(`  ${configuration.name} at ${Math.round(result.rate)} messages/s (half its peak): p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors (load generator late by ${result.lagP99} ms at p99; the hypervisor took ${result.stealMs} ms from the server's core; waited ${waited.toFixed(1)} s for the machine to be idle)`);
     const last = await usage(measured);
     for (const connections of concurrencies) for (const sample of samples.get(key(configuration.name, connections)) ?? []) sample.maxRssMb = last.maxRssMb;
     await Promise.all(measured.children.map(stopProcess));
