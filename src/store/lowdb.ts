@@ -830,7 +830,7 @@ export class LowdbStore implements Store {
     this.#log('info', 'store compacted', {
       seq: snapshot.seq,
       // A full snapshot, or a delta of how many contacts, conversations and documents.
-      snapshot: full ? 'full' : `delta of ${deltaRecords(snapshot as SnapshotDelta)}`,
+      snapshot: 'removed' in snapshot ? `delta of ${deltaRecords(snapshot)}` : 'full',
       journalBytes,
       archivedBytes,
       ms: Math.round(performance.now() - started),
