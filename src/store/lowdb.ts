@@ -561,7 +561,7 @@ export class LowdbStore implements Store {
     this.#inDoubt = new Set(this.#state.sendingIds());
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
-    this.#state.trimIndexes();
+    this.#state.packIndexes();
   }
 
   /** Applies records read from `file` at `line`; a record that cannot be applied is corruption there. */

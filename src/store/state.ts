@@ -1,6 +1,7 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
 import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
+import { firstAbove, IdLists, insertSorted } from './id-lists.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -69,25 +70,6 @@ function versionKeysOf(state: StoreState, record: JournalRecord): string[] {
 /** Below this many versions kept, they are not pruned while transactions run. */
 const pruneVersionsFrom = 4096;
 
-/** Index of the first id in the ascending list `ids` that is greater than `after`. */
-function firstAbove(ids: readonly number[], after: number): number {
-  let low = 0;
-  let high = ids.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((ids[middle] ?? 0) <= after) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** Adds `id` to the ascending list `ids`; ids almost always arrive in increasing order, so this is a push. */
-function insertSorted(ids: number[], id: number): void {
-  const last = ids[ids.length - 1];
-  if (last === undefined || last < id) ids.push(id);
-  else ids.splice(firstAbove(ids, id), 0, id);
-}
-
 /** Removes `id` from the ascending list `ids`, if it is there. */
 function removeSorted(ids: number[], id: number): void {
   const index = firstAbove(ids, id) - 1;
@@ -125,12 +107,12 @@ export class StoreState {
   readonly #contactByIdentity = new Map<string, string>();
   readonly #openByContact = new Map<string, number>();
   readonly #latestByContact = new Map<string, number>();
-  readonly #messagesByContact = new Map<string, number[]>();
-  readonly #messagesByConversation = new Map<number, number[]>();
+  readonly #messagesByContact = new IdLists<string>();
+  readonly #messagesByConversation = new IdLists<number>();
   readonly #inbound = new Set<string>();
   /** Channel message id (inbound or outbound) → message id; on a collision the highest message id wins. */
   readonly #byChannelId = new Map<string, number>();
-  readonly #messagesByAddress = new Map<string, number[]>();
+  readonly #messagesByAddress = new IdLists<string>();
   readonly #pending = new Set<number>();
   /** Pending outbound ids by address (channel + address), ascending: the first one leaves next. */
   readonly #pendingTo = new Map<string, number[]>();
@@ -223,19 +205,17 @@ export class StoreState {
 
   /** Ids of a contact's messages above `after`, ascending. */
   messageIdsOfContact(contactId: string, after = 0): number[] {
-    const ids = this.#messagesByContact.get(contactId) ?? [];
-    return ids.slice(firstAbove(ids, after));
+    return this.#messagesByContact.ids(contactId, after);
   }
 
   /** Ids of a conversation's messages, ascending. */
-  messageIdsOfConversation(conversationId: number): readonly number[] {
-    return this.#messagesByConversation.get(conversationId) ?? [];
+  messageIdsOfConversation(conversationId: number): number[] {
+    return this.#messagesByConversation.ids(conversationId);
   }
 
   /** Ids of the messages exchanged with an address of a channel above `after`, ascending. */
   messageIdsOfAddress(channel: string, address: string, after = 0): number[] {
-    const ids = this.#messagesByAddress.get(identityKey(channel, address)) ?? [];
-    return ids.slice(firstAbove(ids, after));
+    return this.#messagesByAddress.ids(identityKey(channel, address), after);
   }
 
   pendingIds(): number[] {
@@ -327,8 +307,8 @@ export class StoreState {
    */
   erasable(contactId: string): { conversations: number[]; messages: number[]; files: string[] } {
     const conversations = [...this.conversations.values()].filter((c) => c.contactId === contactId).map((c) => c.id).sort((a, b) => a - b);
-    const ids = new Set(this.#messagesByContact.get(contactId) ?? []);
-    for (const id of conversations) for (const message of this.#messagesByConversation.get(id) ?? []) ids.add(message);
+    const ids = new Set(this.#messagesByContact.ids(contactId));
+    for (const id of conversations) for (const message of this.#messagesByConversation.ids(id)) ids.add(message);
     const messages = [...ids].sort((a, b) => a - b);
     const files = new Set<string>();
     for (const id of messages) for (const attachment of this.messages.get(id)?.attachments ?? []) if (attachment.ref) files.add(attachment.ref);
@@ -376,21 +356,10 @@ export class StoreState {
       if (this.#byChannelId.get(key) === id) this.#byChannelId.delete(key);
     }
     if (message.address !== undefined) {
-      const address = identityKey(message.channel, message.address);
-      const ids = this.#messagesByAddress.get(address);
-      if (ids) {
-        removeSorted(ids, id);
-        if (ids.length === 0) this.#messagesByAddress.delete(address);
-      }
+      this.#messagesByAddress.remove(identityKey(message.channel, message.address), id);
     }
-    if (message.contactId !== undefined) {
-      const ids = this.#messagesByContact.get(message.contactId);
-      if (ids) removeSorted(ids, id);
-    }
-    if (message.conversationId !== undefined) {
-      const ids = this.#messagesByConversation.get(message.conversationId);
-      if (ids) removeSorted(ids, id);
-    }
+    if (message.contactId !== undefined) this.#messagesByContact.remove(message.contactId, id);
+    if (message.conversationId !== undefined) this.#messagesByConversation.remove(message.conversationId, id);
     this.#pending.delete(id);
     this.#sending.delete(id);
     this.messages.delete(id);
@@ -612,17 +581,9 @@ export class StoreState {
   #indexNew(message: Message): void {
     const { id } = message;
     this.messageCount += 1;
-    if (message.contactId !== undefined) {
-      const ofContact = this.#messagesByContact.get(message.contactId);
-      if (ofContact) insertSorted(ofContact, id);
-      else this.#messagesByContact.set(message.contactId, [id]);
-    }
+    if (message.contactId !== undefined) this.#messagesByContact.add(message.contactId, id);
     if (message.address !== undefined) this.#indexAddress(message);
-    if (message.conversationId !== undefined) {
-      const ofConversation = this.#messagesByConversation.get(message.conversationId);
-      if (ofConversation) insertSorted(ofConversation, id);
-      else this.#messagesByConversation.set(message.conversationId, [id]);
-    }
+    if (message.conversationId !== undefined) this.#messagesByConversation.add(message.conversationId, id);
   }
 
   /** Keeps the pending and sending indexes, and which addresses are ready to send, in step with a message's status. */
@@ -654,21 +615,14 @@ export class StoreState {
   }
 
   #indexAddress(message: Message): void {
-    const address = identityKey(message.channel, message.address);
-    const ofAddress = this.#messagesByAddress.get(address);
-    if (ofAddress) insertSorted(ofAddress, message.id);
-    else this.#messagesByAddress.set(address, [message.id]);
+    this.#messagesByAddress.add(identityKey(message.channel, message.address), message.id);
   }
 
-  /**
-   * Copies every message id list to an array of exactly its length; run once after recovery. Lists built one push
-   * at a time keep up to half again their length as spare room: at a million messages in three indexes, some 20 MB
-   * of memory nothing uses, which the garbage collector would then grow the heap in proportion to.
-   */
-  trimIndexes(): void {
-    for (const index of [this.#messagesByContact, this.#messagesByConversation, this.#messagesByAddress] as Map<unknown, number[]>[]) {
-      for (const [key, ids] of index) index.set(key, ids.slice());
-    }
+  /** Packs the message id lists into typed arrays (see `IdLists`); run once after recovery. */
+  packIndexes(): void {
+    this.#messagesByContact.pack();
+    this.#messagesByConversation.pack();
+    this.#messagesByAddress.pack();
   }
 
   /**

@@ -563,6 +563,40 @@ describe('history on disk', () => {
     expect(await third.messageCount()).toBe(120);
     await third.close();
   });
+
+  it('lists the history read back at open and the messages after it as one, by contact, conversation and address', async () => {
+    // The lists of message ids read back at open are packed together; a contact who writes again gets theirs back.
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
+    for (let n = 0; n < 10; n++) {
+      await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+      await store.transaction('bob', (tx) => handleMessage(tx, 'bob', `bob-${n}`));
+    }
+    await store.close();
+
+    const reopened = await openStore({ dir, compactAfterBytes: 2048, recentMessages: 0 });
+    for (let n = 10; n < 13; n++) await reopened.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    const ann = await reopened.contactByIdentity('webchat', 'ann');
+    const byAddress = await reopened.messagesOfAddress('webchat', 'ann');
+    expect(byAddress.filter((message) => message.direction === 'in').map((message) => message.text)).toEqual(
+      Array.from({ length: 13 }, (_, n) => `text of ann-${n}`),
+    );
+    expect(byAddress.map((message) => message.id)).toEqual([...byAddress.map((message) => message.id)].sort((a, b) => a - b));
+    expect(await reopened.messagesOfContact(ann?.id ?? '')).toEqual(byAddress);
+    expect((await reopened.messagesOfContact(ann?.id ?? '', byAddress[20]?.id, 5)).map((message) => message.id)).toEqual(
+      byAddress.slice(21, 26).map((message) => message.id),
+    );
+    const [conversationId] = new Set(byAddress.map((message) => message.conversationId));
+    expect(await reopened.messagesOfConversation(conversationId ?? 0)).toEqual(byAddress.filter((message) => message.conversationId === conversationId));
+    // Erased after the restart: nothing of theirs is listed any more, and the other contact's history is whole.
+    const bob = await reopened.messagesOfAddress('webchat', 'bob');
+    expect(bob).toHaveLength(30);
+    expect(await reopened.eraseContact(ann?.id ?? '')).toMatchObject({ messages: 39 });
+    expect(await reopened.messagesOfAddress('webchat', 'ann')).toEqual([]);
+    expect(await reopened.messagesOfContact(ann?.id ?? '')).toEqual([]);
+    expect(await reopened.messagesOfAddress('webchat', 'bob')).toEqual(bob);
+    await reopened.close();
+  });
 });
 
 describe('erasing with history on disk', () => {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { IdLists } from '../../src/store/id-lists.ts';
+
+/** The lists as plain arrays, to compare with a model of what they should hold. */
+function contents(lists: IdLists<string>, keys: string[]): Record<string, number[]> {
+  return Object.fromEntries(keys.map((key) => [key, lists.ids(key)]));
+}
+
+describe('IdLists', () => {
+  it('lists ids ascending by key, above a given id, whether packed or not', () => {
+    const lists = new IdLists<string>();
+    for (let id = 1; id <= 30; id++) lists.add(id % 3 === 0 ? 'a' : 'b', id);
+    const before = contents(lists, ['a', 'b', 'none']);
+    expect(before.a).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    expect(before.none).toEqual([]);
+
+    lists.pack();
+    expect(contents(lists, ['a', 'b', 'none'])).toEqual(before);
+    expect(lists.ids('a', 20)).toEqual([21, 24, 27, 30]);
+    expect(lists.ids('a', 30)).toEqual([]);
+    // A new array each time: changing it changes no list.
+    lists.ids('a').push(99);
+    expect(lists.ids('a')).toEqual(before.a);
+  });
+
+  it('keeps every list right through adds, removes and deletes after packing, in any order', () => {
+    // A model (plain sorted arrays) beside the lists, through random changes with a pack now and then.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    const lists = new IdLists<string>();
+    const model = new Map<string, number[]>();
+    let next = 2;
+    for (let step = 0; step < 3000; step++) {
+      const key = keys[random(keys.length)] as string;
+      const ids = model.get(key) ?? [];
+      const choice = random(20);
+      if (choice < 12) {
+        // Mostly the next (even) id; sometimes an odd one below ids already listed (a message read back, a line replayed).
+        const id = choice === 0 ? 2 * random(next / 2) + 1 : (next += 2);
+        if (ids.includes(id)) continue;
+        lists.add(key, id);
+        model.set(key, [...ids, id].sort((x, y) => x - y));
+      } else if (choice < 18 && ids.length > 0) {
+        const id = ids[random(ids.length)] as number;
+        lists.remove(key, id);
+        const left = ids.filter((other) => other !== id);
+        if (left.length > 0) model.set(key, left);
+        else model.delete(key);
+      } else if (choice === 18) {
+        lists.delete(key);
+        model.delete(key);
+      } else lists.pack();
+      if (step % 50 === 0) expect(contents(lists, keys)).toEqual(Object.fromEntries(keys.map((k) => [k, model.get(k) ?? []])));
+    }
+    expect(contents(lists, keys)).toEqual(Object.fromEntries(keys.map((k) => [k, model.get(k) ?? []])));
+  });
+});
