@@ -44,6 +44,22 @@ export class CorruptStoreError extends Error {
   }
 }
 
+/** A store file was written by a newer Switchboard, in a format this one does not read: run that version again. */
+export class NewerStoreError extends Error {
+  override readonly name = 'NewerStoreError';
+
+  constructor(
+    readonly file: string,
+    version: number,
+    readable: readonly number[],
+  ) {
+    super(
+      `${file}: written by a newer Switchboard (format ${version}; this one reads ${readable.join(' and ')}). The store ` +
+        `refuses to open rather than lose what it cannot read: run the version that wrote it.`,
+    );
+  }
+}
+
 /** The store is closed, or stopped after a disk write failed (`cause` says why); restart to recover from disk. */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

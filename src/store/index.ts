@@ -5,7 +5,7 @@ import type { PostgresStoreOptions } from './postgres/store.ts';
 import type { Store } from './types.ts';
 
 export type * from './types.ts';
-export { ConflictError, CorruptStoreError, StaleWriteError, StoreLockedError, StoreUnavailableError } from './errors.ts';
+export { ConflictError, CorruptStoreError, NewerStoreError, StaleWriteError, StoreLockedError, StoreUnavailableError } from './errors.ts';
 export { LowdbStore, type LowdbStoreOptions } from './lowdb.ts';
 export type { PostgresStoreOptions } from './postgres/store.ts';
 export { describeBytes, FileMediaStore, MediaRefusedError, safeName } from './media.ts';

@@ -37,13 +37,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { CorruptStoreError, StoreUnavailableError } from './errors.ts';
+import { CorruptStoreError, NewerStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
 import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
-import { emptySnapshot, StoreState, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
+import { emptySnapshot, SNAPSHOT_VERSION, StoreState, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
@@ -100,10 +100,16 @@ function isMessage(value: unknown): value is Message {
   return typeof message === 'object' && message !== null && Number.isInteger(message.id) && (message.contactId === undefined || typeof message.contactId === 'string');
 }
 
+/** Throws `NewerStoreError` for a snapshot (or delta) of a format newer than `SNAPSHOT_VERSION`. */
+function refuseNewer(file: string, value: unknown): void {
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > SNAPSHOT_VERSION) throw new NewerStoreError(file, version, [1, SNAPSHOT_VERSION]);
+}
+
 function isSnapshot(value: unknown): value is Snapshot {
   const snapshot = value as Partial<Snapshot> | null;
   return (
-    snapshot?.version === 1 &&
+    (snapshot?.version === 1 || snapshot?.version === SNAPSHOT_VERSION) &&
     Number.isInteger(snapshot.seq) &&
     Number.isInteger(snapshot.counters?.message) &&
     Number.isInteger(snapshot.counters?.conversation) &&
@@ -514,6 +520,7 @@ export class LowdbStore implements Store {
       const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
       throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
     }
+    refuseNewer(snapshotPath, db.data);
     if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
     this.#state.restore(db.data);
     let snapshotSeq = db.data.seq;
@@ -1105,6 +1112,7 @@ async function readDelta(path: string): Promise<SnapshotDelta | undefined> {
   } catch (error) {
     throw new CorruptStoreError(path, lineOfParseError(error as Error, text), `not valid JSON (${(error as Error).message})`);
   }
+  refuseNewer(path, value);
   if (!isDelta(value)) throw new CorruptStoreError(path, undefined, 'not a Switchboard store snapshot delta');
   return value;
 }

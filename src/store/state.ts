@@ -17,9 +17,16 @@ export type JournalRecord =
   /** A data-protection erase: the contact, their conversations and every message of either, gone (`StoreState.erase`). */
   | { eraseContact: string };
 
+/**
+ * The snapshot format written: 2 since a `state-delta.json` may stand beside `state.json` (read with it). A version
+ * of Switchboard that reads only 1 would ignore the delta and lose what it holds, so it refuses a 2 instead.
+ */
+export const SNAPSHOT_VERSION = 2;
+
 /** The lowdb document (`state.json`): every small document, and the journal sequence it includes. */
 export interface Snapshot {
-  version: 1;
+  /** 1 (before snapshot deltas) is read too. */
+  version: 1 | typeof SNAPSHOT_VERSION;
   seq: number;
   /** The highest ids handed out, so ids are never reused after the records that used them are compacted. */
   counters: { message: number; conversation: number };
@@ -41,7 +48,7 @@ export interface SnapshotDelta extends Snapshot {
 
 /** An empty store's snapshot. */
 export function emptySnapshot(): Snapshot {
-  return { version: 1, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
+  return { version: SNAPSHOT_VERSION, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
 }
 
 
@@ -410,7 +417,7 @@ export class StoreState {
    */
   captureChanges(seq: number, base: number): SnapshotDelta {
     const delta: SnapshotDelta = {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       base,
       seq,
       counters: { message: this.lastMessageId, conversation: this.lastConversationId },
@@ -449,7 +456,7 @@ export class StoreState {
       for (const [key, value] of entries) docs.push([collection, key, value]);
     }
     return {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       seq,
       counters: { message: this.lastMessageId, conversation: this.lastConversationId },
       contacts: [...this.contacts.values()],

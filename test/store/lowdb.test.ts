@@ -1,9 +1,9 @@
 // The embedded store's contract: durability across restarts, keyed ordering, atomic commits, recovery and compaction.
-import { appendFile, cp, open as openFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, open as openFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConflictError, CorruptStoreError, StoreLockedError, StoreUnavailableError } from '../../src/store/errors.ts';
+import { ConflictError, CorruptStoreError, NewerStoreError, StoreLockedError, StoreUnavailableError } from '../../src/store/errors.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { contact, conversation, dump, handleMessage, inbound, openIn, outbound, storedMessages, tempDirs } from './helpers.ts';
@@ -460,7 +460,7 @@ describe('compaction', () => {
     const state = await readFile(join(dir, 'state.json'), 'utf8');
     expect(state).not.toContain('text of');
     // What the last compaction captured; the commits made while it ran are in the journal (checked by reopening).
-    expect(JSON.parse(state)).toMatchObject({ version: 1 });
+    expect(JSON.parse(state)).toMatchObject({ version: 2 });
     expect(JSON.parse(state).counters.message).toBeGreaterThan(100);
     // The journal holds only what followed the last compaction's start: fewer lines than the 160 commits made.
     const journalLines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
@@ -840,6 +840,45 @@ describe('snapshot deltas', () => {
     await writeFile(join(dir, 'state-delta.json'), '{\n"version": 1,,\n}');
     await expect(openStore({ dir })).rejects.toBeInstanceOf(CorruptStoreError);
     await expect(openStore({ dir })).rejects.toThrow(`${join(dir, 'state-delta.json')}:2: not valid JSON`);
+  });
+
+  it('marks its snapshots as format 2, which a version reading only 1 refuses; reads 1, and refuses a newer one', async () => {
+    // A Switchboard of before the deltas checks for format 1: it refuses a 2 instead of ignoring the delta beside it.
+    const dir = await history(4);
+    const { log, kinds, compacted } = compactions();
+    const store = await openIn(dir, { compactAfterBytes: 1, log });
+    await compacted(() => touch(store, 'c1', 2));
+    const before = await dump(store, ['notes']);
+    await store.close();
+    expect(kinds).toEqual(['delta of 2']);
+    for (const file of ['state.json', 'state-delta.json']) expect(JSON.parse(await readFile(join(dir, file), 'utf8'))).toMatchObject({ version: 2 });
+
+    // A store of format 1 (no delta then) still opens as it was.
+    const snapshot = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+    const older = await tempDirs.make();
+    await cp(dir, older, { recursive: true });
+    await writeFile(join(older, 'state.json'), JSON.stringify({ ...snapshot, version: 1 }));
+    await rm(join(older, 'state-delta.json'));
+    const current = await openIn(dir);
+    const count = await current.messageCount();
+    expect(await dump(current, ['notes'])).toEqual(before);
+    await current.close();
+    const reopened = await openIn(older);
+    expect(await reopened.messageCount()).toBe(count);
+    expect(await reopened.contactByIdentity('webchat', 'c3')).toBeDefined();
+    await reopened.close();
+
+    // Format 3, in either file: refused with what to do, and nothing written.
+    for (const file of ['state.json', 'state-delta.json']) {
+      const newer = await tempDirs.make();
+      await cp(dir, newer, { recursive: true });
+      const text = await readFile(join(newer, file), 'utf8');
+      await writeFile(join(newer, file), JSON.stringify({ ...JSON.parse(text), version: 3 }));
+      const files = await readdir(newer);
+      await expect(openStore({ dir: newer })).rejects.toBeInstanceOf(NewerStoreError);
+      await expect(openStore({ dir: newer })).rejects.toThrow(`${join(newer, file)}: written by a newer Switchboard (format 3; this one reads 1 and 2)`);
+      expect((await readdir(newer)).sort()).toEqual(files.sort());
+    }
   });
 
   it('writes the whole snapshot at an erase, so that no file keeps the erased contact', async () => {
