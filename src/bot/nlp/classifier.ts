@@ -99,7 +99,10 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const background = backgroundApartFrom(usable, options.background ?? []);
   // The probes and the model read the same texts: their terms are extracted once.
   const termsOf = memoize((text: string) => extractTerms(text, features.charRange));
-  const train = (set: Example[], onProgress: (fraction: number) => void) => fit(set, intents, features, modelOptions, background, termsOf, onProgress);
+  // Small data trains a product of experts, large data one joint model (see `trainExperts`); the probes as the model.
+  const experts = usable.length < LARGE_DATA;
+  const train = (set: Example[], onProgress: (fraction: number) => void) =>
+    fit(set, intents, features, modelOptions, background, termsOf, experts, onProgress);
 
   if (options.calibration === false) {
     const model = train(usable, (f) => progress(f, 'training'));
@@ -352,13 +355,16 @@ function fit(
   options: SoftmaxOptions,
   background: readonly string[],
   termsOf: (text: string) => Terms,
+  experts: boolean,
   onProgress: (fraction: number) => void,
 ): LinearModel {
   const { vectorizer, vectors } = Vectorizer.fit(examples.map((e) => e.text), features, background, termsOf);
   const classOf = new Map(intents.map((intent, c) => [intent, c]));
   const labels = examples.map((e) => classOf.get(e.intent)!);
   const epochs = Math.max(options.epochs, Math.ceil(MIN_UPDATES / Math.max(1, examples.length)));
-  const trained = trainExperts(vectorizer, vectors, labels, intents.length, { ...options, epochs }, onProgress);
+  const trained = experts
+    ? trainExperts(vectorizer, vectors, labels, intents.length, { ...options, epochs }, onProgress)
+    : trainSoftmax(vectors, labels, intents.length, vectorizer.size, { ...options, epochs }, (epoch) => onProgress(epoch / epochs));
   const examplesOf = intents.map(() => [] as string[]);
   const neighbours = intents.map(() => [] as SparseVector[]);
   examples.forEach((e, i) => {
@@ -383,7 +389,9 @@ const WORD_EXPERT = 0.1;
  * forms of a word share (Arabic top-1 on validation rows 80.9% → 81.4% at 20 × 10, English 87.9% → 87.5%). The
  * log-normalisers do not depend on the class, so the product is one linear model: the two weight sets side by
  * side, undoing the block scales the vectors have at classify time. Training costs about the same as one joint
- * model (each update reads one block).
+ * model (each update reads one block). Small data only (under LARGE_DATA examples): with thousands of examples
+ * the words' evidence is no longer a few examples' accident, and the joint model is better (BANKING77 right and
+ * confident 88.6% → 88.25% as experts, CLINC150 91.0% → 90.4%, ArBanking77 MSA 86.2% → 85.65%).
  */
 function trainExperts(
   vectorizer: Vectorizer,
