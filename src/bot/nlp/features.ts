@@ -40,6 +40,11 @@ const SKELETON = 's\u0001';
  */
 const SKELETON_RANGE: [number, number] = [2, 3];
 
+/** Whether a vocabulary term is of the word block (a word, a function word or a bigram) rather than a character n-gram. */
+export function isWordTerm(term: string): boolean {
+  return term.startsWith(WORD) || term.startsWith(FUNCTION);
+}
+
 /** What a text is made of for the vectors: its word and character n-gram terms with their counts. */
 export interface Terms {
   words: Map<string, number>;

@@ -16,9 +16,9 @@ import { loadTrainingData, TrainingDataError } from './training-data.ts';
 /**
  * Bump when the features, the model or its calibration change, so caches made by older code are not used
  * (the model format can stay: `/4.1` was the background weighed by script, `/4.2` the Arabic function words,
- * `/4.3` the Arabic consonant skeletons).
+ * `/4.3` the Arabic consonant skeletons, `/4.4` the softmax as a product of a word and a character expert).
  */
-const CACHE_VERSION = 'switchboard-intents/4.3';
+const CACHE_VERSION = 'switchboard-intents/4.4';
 
 export interface IntentServiceOptions {
   /** The folder of training files (`DATA_DIR/nlp`). */
