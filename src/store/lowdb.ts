@@ -85,6 +85,13 @@ interface QueuedCommit {
 /** A copy of committed data (all of it JSON data: a journal line, or a transaction's records). */
 const clone = <T>(value: T): T => jsonCopy(value);
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
+/**
+ * A journal sync at least this slow is reported: every commit of the batch, and every one queued behind it, waited
+ * that long to be acknowledged, so it shows as a stall of the webhooks (the disk's doing, not the process's).
+ */
+const SLOW_SYNC_MS = 100;
+/** Slow syncs are reported at most once in this long (the first at once), with how many there were since. */
+const SLOW_SYNC_REPORT_MS = 10_000;
 /** Archived lines less than this far apart are read back with one read call. */
 const readGapBytes = 16 * 1024;
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
@@ -159,6 +166,8 @@ export class LowdbStore implements Store {
   /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
   #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
+  /** Slow journal syncs not yet reported, the slowest of them, and when the last report was (see `#noteSync`). */
+  #slowSyncs = { count: 0, slowestMs: 0, reportedAt: -Infinity };
   readonly #paths: { snapshot: string; delta: string; journal: string; oldJournal: string; archive: string };
   /** The sequence of the full snapshot in state.json, which state-delta.json's changes apply to. */
   #baseSeq = 0;
@@ -663,7 +672,11 @@ export class LowdbStore implements Store {
           // Read at each batch: a compaction puts a new journal in place.
           const journal = this.#journal as FileHandle;
           appendAllSync(journal, data);
-          if (this.#fsync) await journal.datasync();
+          if (this.#fsync) {
+            const syncStarted = performance.now();
+            await journal.datasync();
+            this.#noteSync(performance.now() - syncStarted, batch.length);
+          }
           this.#journalBytes += data.length;
         }
       } catch (error) {
@@ -701,6 +714,24 @@ export class LowdbStore implements Store {
       for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
+  }
+
+  /** Reports a slow journal sync (at most once every SLOW_SYNC_REPORT_MS, with the slow ones since the last report). */
+  #noteSync(ms: number, commits: number): void {
+    if (ms < SLOW_SYNC_MS) return;
+    const slow = this.#slowSyncs;
+    slow.count += 1;
+    slow.slowestMs = Math.max(slow.slowestMs, ms);
+    const now = performance.now();
+    if (now - slow.reportedAt < SLOW_SYNC_REPORT_MS) return;
+    this.#log('warn', 'the disk is slow: commits waited for a journal sync (fdatasync)', {
+      file: this.#paths.journal,
+      ms: Math.round(ms),
+      commits,
+      slowSyncs: slow.count,
+      slowestMs: Math.round(slow.slowestMs),
+    });
+    this.#slowSyncs = { count: 0, slowestMs: 0, reportedAt: now };
   }
 
   /**

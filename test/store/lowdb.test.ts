@@ -964,3 +964,32 @@ describe('close', () => {
   });
 });
 
+
+describe('a slow disk', () => {
+  it('warns when commits waited for a slow journal sync, at most once in ten seconds, and not for quick ones', async () => {
+    const dir = await tempDirs.make();
+    const warnings: { msg: string; extra: Record<string, unknown> }[] = [];
+    const store = await openIn(dir, { log: (level, msg, extra) => level === 'warn' && warnings.push({ msg, extra: extra as Record<string, unknown> }) });
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-quick'));
+    expect(warnings).toEqual([]);
+
+    // Every fdatasync from now on takes 150 ms, as on a disk busy with another machine's writes.
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const datasync = prototype.datasync;
+    vi.spyOn(prototype, 'datasync').mockImplementation(async function (this: unknown) {
+      await delay(150);
+      return await datasync.call(this);
+    });
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-slow-1'));
+    await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-slow-2'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toBe('the disk is slow: commits waited for a journal sync (fdatasync)');
+    expect(warnings[0]?.extra).toMatchObject({ file: join(dir, 'journal.jsonl'), commits: 1, slowSyncs: 1 });
+    expect(warnings[0]?.extra.ms).toBeGreaterThanOrEqual(140);
+    // Slow, yet nothing was lost or refused.
+    expect(await store.messagesOfAddress('webchat', 'bob')).toHaveLength(3);
+    await store.close();
+  });
+});
