@@ -604,6 +604,7 @@ export class LowdbStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
     while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
+    this.#reportSlowSyncs();
     await this.#journal?.close();
     await (await this.#archiveReader?.catch(() => undefined))?.close();
     await this.#releaseLock?.();
@@ -716,22 +717,29 @@ export class LowdbStore implements Store {
     this.#writer = undefined;
   }
 
-  /** Reports a slow journal sync (at most once every SLOW_SYNC_REPORT_MS, with the slow ones since the last report). */
+  /**
+   * Counts a slow journal sync, and reports it with the slow ones since the last report, at most once every
+   * SLOW_SYNC_REPORT_MS (those after the last report are reported at close).
+   */
   #noteSync(ms: number, commits: number): void {
     if (ms < SLOW_SYNC_MS) return;
     const slow = this.#slowSyncs;
     slow.count += 1;
     slow.slowestMs = Math.max(slow.slowestMs, ms);
-    const now = performance.now();
-    if (now - slow.reportedAt < SLOW_SYNC_REPORT_MS) return;
+    if (performance.now() - slow.reportedAt >= SLOW_SYNC_REPORT_MS) this.#reportSlowSyncs({ ms: Math.round(ms), commits });
+  }
+
+  /** Logs the slow journal syncs not yet reported (at close, those since the last report), if any. */
+  #reportSlowSyncs(last?: { ms: number; commits: number }): void {
+    const slow = this.#slowSyncs;
+    if (slow.count === 0) return;
     this.#log('warn', 'the disk is slow: commits waited for a journal sync (fdatasync)', {
       file: this.#paths.journal,
-      ms: Math.round(ms),
-      commits,
+      ...last,
       slowSyncs: slow.count,
       slowestMs: Math.round(slow.slowestMs),
     });
-    this.#slowSyncs = { count: 0, slowestMs: 0, reportedAt: now };
+    this.#slowSyncs = { count: 0, slowestMs: 0, reportedAt: performance.now() };
   }
 
   /**

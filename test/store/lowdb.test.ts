@@ -966,7 +966,7 @@ describe('close', () => {
 
 
 describe('a slow disk', () => {
-  it('warns when commits waited for a slow journal sync, at most once in ten seconds, and not for quick ones', async () => {
+  it('warns when commits waited for a slow journal sync, at most once in ten seconds and at close, and not for quick ones', async () => {
     const dir = await tempDirs.make();
     const warnings: { msg: string; extra: Record<string, unknown> }[] = [];
     const store = await openIn(dir, { log: (level, msg, extra) => level === 'warn' && warnings.push({ msg, extra: extra as Record<string, unknown> }) });
@@ -990,6 +990,10 @@ describe('a slow disk', () => {
     expect(warnings[0]?.extra.ms).toBeGreaterThanOrEqual(140);
     // Slow, yet nothing was lost or refused.
     expect(await store.messagesOfAddress('webchat', 'bob')).toHaveLength(3);
+    // The slow sync not reported yet is told at close.
     await store.close();
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]?.extra).toMatchObject({ slowSyncs: 1 });
+    expect(warnings[1]?.extra.slowestMs).toBeGreaterThanOrEqual(140);
   });
 });
