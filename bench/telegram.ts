@@ -448,6 +448,8 @@ try {
     const last = await usage(measured);
     for (const connections of concurrencies) for (const sample of samples.get(key(configuration.name, connections)) ?? []) sample.maxRssMb = last.maxRssMb;
     await Promise.all(measured.children.map(stopProcess));
+    // Its data directories go with it (a 1,000,000-message store is 400 MB in the temporary directory).
+    await Promise.all(measured.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     running.delete(configuration.name);
   }
 } finally {
