@@ -244,13 +244,6 @@ class LinearModel implements Model {
     return out;
   }
 
-  /** Cosine of a vector with the nearest training vector of a class. */
-  private similarity(vector: SparseVector, c: number): number {
-    let best = 0;
-    for (const cosine of this.cosines(vector, c)) if (cosine > best) best = cosine;
-    return best;
-  }
-
   classify(text: string): Classification {
     const evidence = this.evidence(text);
     const probabilities = probabilitiesOf(evidence.scores, this.temperature);
