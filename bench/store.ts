@@ -2,16 +2,21 @@
 // messages) from 200 concurrent keys, on an empty store and on one already holding 100,000 messages.
 //
 //     npx tsx bench/store.ts
+//
+// With DATABASE_URL set, the same commits on PostgreSQL instead (a fresh schema, dropped after; BENCH_STORE_KEYS
+// concurrent keys, 200 by default; BENCH_STORE_POOL connections, 10): transactions/s, and PostgreSQL's WAL flushes
+// per commit (`pg_stat_wal`), which show whether commits of different customers share a flush.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { openStore } from '../src/store/index.ts';
-import type { LowdbStore } from '../src/store/lowdb.ts';
-import type { Tx } from '../src/store/types.ts';
+import type { Store, Tx } from '../src/store/types.ts';
 
-const transactions = 20_000;
-const keys = 200;
+const transactions = Number(process.env.BENCH_STORE_TRANSACTIONS ?? 20_000);
+const keys = Number(process.env.BENCH_STORE_KEYS ?? 200);
 const preloadMessages = 100_000;
 
 /** The runtime's commit for one inbound message: upsert contact and open conversation, store it and two replies. */
@@ -56,7 +61,7 @@ async function handleMessage(tx: Tx, visitor: string, n: number): Promise<void> 
 }
 
 /** Commits `total` transactions from `keyCount` concurrent keys; returns transactions/s and latencies. */
-async function drive(store: LowdbStore, total: number, keyCount: number, prefix: string) {
+async function drive(store: Store, total: number, keyCount: number, prefix: string) {
   const latencies: number[] = [];
   let issued = 0;
   const started = performance.now();
@@ -94,6 +99,36 @@ async function measure(label: string, dir: string): Promise<void> {
       `latency p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms; ` +
       `${compactions.length} compactions of ${compactions.join(', ')} ms; open ${openMs} ms)`,
   );
+}
+
+/** The same commits on PostgreSQL, on a fresh schema of DATABASE_URL's database. */
+async function measurePostgres(url: string): Promise<void> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const wal = async () => {
+    const { rows } = await admin.query<{ syncs: string; records: string }>('SELECT wal_sync AS syncs, wal_records AS records FROM pg_stat_wal');
+    return { syncs: Number(rows[0]?.syncs), records: Number(rows[0]?.records) };
+  };
+  const store = await openStore({ kind: 'postgres', url, schema, poolSize: Number(process.env.BENCH_STORE_POOL ?? 10) });
+  try {
+    const before = await wal();
+    const result = await drive(store, transactions, keys, 'visitor-');
+    const after = await wal();
+    console.log(
+      `PostgreSQL: ${result.perSecond} transactions/s durable (${transactions} transactions, ${keys} keys; latency p50 ${result.p50} ms, ` +
+        `p99 ${result.p99} ms, max ${result.max} ms; ${((after.syncs - before.syncs) / transactions).toFixed(2)} WAL flushes per transaction)`,
+    );
+  } finally {
+    await store.close();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+if (process.env.DATABASE_URL) {
+  await measurePostgres(process.env.DATABASE_URL);
+  process.exit(0);
 }
 
 const empty = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));

@@ -2,12 +2,14 @@
 // open together; a lease, outbound claims and message ids hold across them; a store's claims are in doubt for the
 // other only once it is gone; a contact is erased with their conversations and messages.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_SPACE } from '../../src/store/postgres/pool.ts';
+import pg from 'pg';
+import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
+import { LOCK_SPACE, lockKey } from '../../src/store/postgres/pool.ts';
 import type { PostgresStore } from '../../src/store/postgres/store.ts';
 import type { Message } from '../../src/store/types.ts';
 import { handleMessage, outbound } from './helpers.ts';
 import { databaseUrl, dropSchema, freshSchema, openPostgres, skipReason, sql } from './postgres-helpers.ts';
-import { pause } from './contract/timing.ts';
+import { delay, pause } from './contract/timing.ts';
 
 describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
   const opened: PostgresStore[] = [];
@@ -28,7 +30,63 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
   it('applies each migration once when two stores open a new schema at the same time', async () => {
     const [first] = await pair();
     const applied = await sql<{ version: number }>(`SELECT version FROM ${first.schema}.schema_migrations`);
-    expect(applied.map((row) => row.version)).toEqual([1]);
+    expect(applied.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+  });
+
+  it('goes on numbering messages after those of a schema made by the first version, which counted them in a row', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    // The first version's schema as it left it: migration 1 applied, 41 messages numbered by its counter row.
+    await sql(`CREATE SCHEMA ${schema}; SET search_path = ${schema};
+      CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+      ${(MIGRATIONS[0] as { sql: string }).sql}
+      INSERT INTO schema_migrations (version, name) VALUES (1, 'contacts, conversations, messages, documents');
+      UPDATE store_counters SET value = 41 WHERE name = 'message';
+      INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, status, data)
+        VALUES (41, 'ann', 1, 'webchat', 'ann', 'out', 'sent', '{"contactId":"ann","conversationId":1,"channel":"webchat","address":"ann","direction":"out","from":"bot","text":"the last one before","at":"2026-01-01T00:00:00.000Z"}');`);
+    const stores = await Promise.all([openPostgres(schema), openPostgres(schema)]);
+    opened.push(...stores);
+    const [a, b] = stores;
+    await a.transaction('webchat:ann', async (tx) => tx.addMessage(outbound('ann', 1, 'first after the upgrade')));
+    await b.transaction('webchat:bob', async (tx) => tx.addMessage(outbound('bob', 2, 'bob, after the upgrade')));
+    expect((await b.messagesOfAddress('webchat', 'ann')).map((message) => [message.id, message.text])).toEqual([
+      [41, 'the last one before'],
+      [42, 'first after the upgrade'],
+    ]);
+    expect((await a.messagesOfAddress('webchat', 'bob')).map((message) => message.id)).toEqual([43]);
+    // An older process beside these would fail its commits rather than number messages out of order.
+    expect(await sql(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'store_counters'`, [schema])).toEqual([]);
+  });
+
+  it("orders one customer's messages behind a commit adding theirs, and lets another customer's through meanwhile", async () => {
+    const [a, b] = await pair();
+    // A connection of its own holds what a commit adding a message to ann's address holds until its COMMIT is durable.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [lockKey(a.schema, `messages-of-address:${JSON.stringify(['webchat', 'ann'])}`)]);
+      let annStored = false;
+      const ann = a.transaction('webchat:ann', async (tx) => tx.addMessage(outbound('ann', 1, 'for ann'))).then(() => {
+        annStored = true;
+      });
+      await b.transaction('webchat:bob', async (tx) => tx.addMessage(outbound('bob', 2, 'for bob')));
+      expect((await a.messagesOfAddress('webchat', 'bob')).map((message) => message.text)).toEqual(['for bob']);
+      // Ann's commit waits for that lock (or, were it not ordered behind it, finishes meanwhile).
+      for (let waited = 0; waited < 200 && !annStored; waited++) {
+        const waiting = await sql('SELECT 1 FROM pg_locks WHERE locktype = $1 AND NOT granted', ['advisory']);
+        if (waiting.length > 0) break;
+        await delay(10);
+      }
+      expect(annStored).toBe(false);
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      await ann;
+      const [bob] = await a.messagesOfAddress('webchat', 'bob');
+      const [annMessage] = await b.messagesOfAddress('webchat', 'ann');
+      expect(annMessage?.text).toBe('for ann');
+      expect(annMessage?.id).toBeGreaterThan(bob?.id ?? Infinity);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('gives a lease to one of two stores taking it at once, and to the other once it expired', async () => {

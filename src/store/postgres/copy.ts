@@ -97,7 +97,7 @@ async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbSt
   }
   // Ids go on from the highest the embedded store handed out, as they would have there.
   const lastMessage = Math.max(data.counters.message, data.messages.at(-1)?.id ?? 0);
-  await client.query("UPDATE store_counters SET value = greatest(value, $1) WHERE name = 'message'", [lastMessage]);
+  if (lastMessage > 0) await client.query("SELECT setval('message_ids', $1) FROM message_ids WHERE last_value < $1 OR NOT is_called", [lastMessage]);
   const lastConversation = Math.max(data.counters.conversation, ...data.conversations.map((conversation) => conversation.id));
   if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [lastConversation]);
 }

@@ -100,6 +100,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'message ids from a sequence',
+    // The counter row of version 1 was held by every commit that added messages until its COMMIT, fsync included,
+    // so those commits were written one after another, never grouped. Ids now come from a sequence, taken under
+    // transaction locks on each added message's contact and address (see PgTx): what a reader polls (a contact's
+    // messages after an id, an address's, the oldest pending reply of an address) still sees ids in commit order.
+    // The counter table is dropped, so a process of an older version fails its commits instead of handing out ids
+    // out of order beside this one.
+    sql: `
+      CREATE SEQUENCE message_ids;
+      SELECT setval('message_ids', greatest(value, 1), value > 0) FROM store_counters WHERE name = 'message';
+      DROP TABLE store_counters;
+    `,
+  },
 ];
 
 /**

@@ -47,6 +47,13 @@ export interface PoolOptions {
   max: number;
   /** A name the server shows in `pg_stat_activity`. */
   applicationName: string;
+  /**
+   * Plan each prepared statement once per connection (a generic plan) and never by scanning a whole table. For
+   * connections that run only lookups by key: PostgreSQL otherwise plans statements whose parameters are arrays
+   * anew on every run (their generic plan is costed for ten elements), and the commit's check query took 0.57 ms to
+   * plan against 0.07 ms to run.
+   */
+  planOnce?: boolean;
 }
 
 /**
@@ -62,7 +69,7 @@ export function createPool(options: PoolOptions, onError: (error: Error) => void
     connectionString: options.url,
     max: options.max,
     application_name: options.applicationName,
-    options: `-c search_path=${checkSchema(options.schema)}`,
+    options: `-c search_path=${checkSchema(options.schema)}${options.planOnce ? ' -c plan_cache_mode=force_generic_plan -c enable_seqscan=off' : ''}`,
     connectionTimeoutMillis: 10_000,
     pipeline: true,
   });

@@ -88,7 +88,7 @@ export function upsertConversations(params: Params, conversations: readonly Conv
 
 /**
  * Inserts `messages`; their ids are `ids` (as an SQL expression of `t.n`, the 1-based position, when a string, like
- * `counter.value - 3 + t.n` with a `counter` in FROM), or the numbers given.
+ * `taken.ids[t.n]` with a `taken` in FROM), or the numbers given.
  */
 export function insertMessages(params: Params, messages: readonly (Omit<Message, 'id'> & { id?: number })[], ids: { expression: string; from: string } | number[]): string {
   const column = <T>(pick: (message: Omit<Message, 'id'>) => T): string => params.add(messages.map(pick));

@@ -359,7 +359,7 @@ export class PostgresStore implements Store {
     const report = (error: Error): void => this.#log('warn', 'a PostgreSQL connection failed; the next query opens a new one', { error: error.message });
     try {
       const common = { url: this.#url, schema: this.#schema, max: this.#poolSize };
-      this.#txPool = createPool({ ...common, applicationName: 'switchboard transactions' }, report);
+      this.#txPool = createPool({ ...common, applicationName: 'switchboard transactions', planOnce: true }, report);
       this.#pool = createPool({ ...common, applicationName: 'switchboard' }, report);
       const applied = await migrate(this.#pool, this.#schema);
       if (applied.length > 0) this.#log('info', 'PostgreSQL schema migrated', { schema: this.#schema, applied });

@@ -5,8 +5,11 @@
 // The commit takes a transaction-level advisory lock on every record it read or writes (and on each identity,
 // inbound channel id and contact whose open conversation it touches), always in one order, so two commits that
 // share a record run one after the other and never deadlock. Under those locks it checks that nothing it read has
-// changed (record versions) and that no invariant breaks, writes, and last takes the message counter's row: that
-// row is held until COMMIT, so message ids increase in commit order across processes.
+// changed (record versions) and that no invariant breaks, then writes. Message ids come from a sequence, taken after
+// the locks, among which are the contact and the address of every message added: two commits adding messages to
+// one contact or one address run one after the other, so the ids of a contact's messages, and of an address's,
+// increase in commit order across processes (what a reader polling after=<id> and the outbound claims rely on),
+// while commits adding messages for different customers are written together (one WAL flush for several).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConflictError, StaleWriteError } from '../errors.ts';
@@ -338,6 +341,9 @@ export class PgTx implements Tx {
     for (const name of this.#putDocs) names.add(`doc:${name}`);
     for (const message of this.#messages) {
       if (message.direction === 'in' && message.channelMessageId !== undefined) names.add(`inbound:${JSON.stringify([message.channel, message.channelMessageId])}`);
+      // The order of message ids: by contact and by address, the orders readers poll in (see the file's comment).
+      if (message.contactId !== undefined) names.add(`messages-of-contact:${message.contactId}`);
+      names.add(`messages-of-address:${JSON.stringify([message.channel, message.address])}`);
     }
     const keys = [...names].map((name) => BigInt(lockKey(this.#schema, name)));
     return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
@@ -358,15 +364,20 @@ export class PgTx implements Tx {
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
     const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
     return [
+      // Every branch looks each value up by its index (a lateral subquery per pair, LIMIT 1), so that the one plan
+      // the transactions' connections keep for it (see createPool) is right on an empty table and on a large one.
       `SELECT 'contact' AS kind, id AS a, NULL AS b, NULL AS c, version FROM contacts WHERE id = ANY($1::text[])
        UNION ALL SELECT 'conversation', id::text, NULL, NULL, version FROM conversations WHERE id = ANY($2::bigint[])
-       UNION ALL SELECT 'doc', collection, key, NULL, version FROM docs WHERE (collection, key) IN (SELECT * FROM unnest($3::text[], $4::text[]))
-       UNION ALL SELECT 'identity', channel, address, contact_id, NULL FROM contact_identities
-         WHERE (channel, address) IN (SELECT * FROM unnest($5::text[], $6::text[]))
-       UNION ALL (SELECT 'inbound', channel, channel_message_id, NULL, NULL FROM messages WHERE direction = 'in'
-         AND (channel, channel_message_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1)
-       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations
-         WHERE id = ANY($9::bigint[]) OR (status = 'open' AND contact_id = ANY($10::text[]))`,
+       UNION ALL SELECT 'doc', d.collection, d.key, NULL, d.version FROM unnest($3::text[], $4::text[]) AS w(collection, key)
+         CROSS JOIN LATERAL (SELECT collection, key, version FROM docs WHERE docs.collection = w.collection AND docs.key = w.key LIMIT 1) d
+       UNION ALL SELECT 'identity', i.channel, i.address, i.contact_id, NULL FROM unnest($5::text[], $6::text[]) AS w(channel, address)
+         CROSS JOIN LATERAL (SELECT channel, address, contact_id FROM contact_identities
+           WHERE contact_identities.channel = w.channel AND contact_identities.address = w.address LIMIT 1) i
+       UNION ALL (SELECT 'inbound', m.channel, m.channel_message_id, NULL, NULL FROM unnest($7::text[], $8::text[]) AS w(channel, id)
+         CROSS JOIN LATERAL (SELECT channel, channel_message_id FROM messages
+           WHERE direction = 'in' AND messages.channel = w.channel AND messages.channel_message_id = w.id LIMIT 1) m LIMIT 1)
+       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE id = ANY($9::bigint[])
+       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE status = 'open' AND contact_id = ANY($10::text[])`,
       [
         reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
         identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
@@ -445,8 +456,8 @@ export class PgTx implements Tx {
 
   /**
    * The statements that write every record put and every message added: one, and a second when the work chose
-   * conversation ids itself. The message counter's row is taken in the first and held until COMMIT: the next commit
-   * that adds messages waits for this one, so ids follow commit order.
+   * conversation ids itself. Message ids are taken from the sequence in this statement, under the commit's locks on
+   * the messages' contacts and addresses, and given out ascending in the order the work added the messages.
    */
   #write(): Statement[] {
     const params = new Params();
@@ -483,8 +494,9 @@ export class PgTx implements Tx {
     }
     if (this.#messages.length > 0) {
       const count = params.add(this.#messages.length);
-      parts.push(`counter AS (UPDATE store_counters SET value = value + ${count} WHERE name = 'message' RETURNING value)`);
-      parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: `counter.value - ${count} + t.n`, from: 'counter' })} RETURNING 1)`);
+      // Sorted: a sequence gives each row a value, not in any promised order of the rows.
+      parts.push(`message_ids_taken AS (SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT nextval('message_ids') AS id FROM generate_series(1, ${count}::int)) taken)`);
+      parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' })} RETURNING 1)`);
     }
     const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} SELECT 1`, values: params.values }];
     if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", values: [setSequence] });
