@@ -260,7 +260,7 @@ export interface TransactionOptions {
    * message the transaction adds to an address with nothing pending or sending is stored `sending` at once, and the
    * next `claimOutbound` hands it out (before anything else it claims); the others wait their turn as usual. A crash
    * before it is handed out leaves it in doubt, as a crash during its send would: it is sent again after a restart,
-   * never twice by the same process. A store may ignore this (PostgreSQL does); the embedded one does it.
+   * never twice by the same process. A store may ignore this; the embedded and the PostgreSQL ones do it.
    */
   claim?: boolean;
 }

@@ -206,6 +206,37 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect(seen).toHaveLength(120);
   });
 
+  it('claims in its commit the first reply to each idle address for the store that commits, hands it out at its next claim, and puts it back at close if never sent', async () => {
+    const [a, b] = await pair();
+    const statuses = async (address: string): Promise<unknown[]> => (await b.messagesOfAddress('webchat', address)).map((m) => [m.text, m.status]);
+    await b.transaction('webchat:bob', async (tx) => tx.addMessage(outbound('bob', 2, 'bob, before')));
+    await a.transaction('webchat:ann', async (tx) => {
+      tx.addMessage(outbound('ann', 1, 'ann #1'));
+      tx.addMessage(outbound('ann', 1, 'ann #2'));
+      tx.addMessage(outbound('bob', 2, 'bob, after'));
+      tx.addMessage(outbound('cy', 3, 'cy #1'));
+    }, { claim: true });
+    // Bob had a reply pending already: his next one waits its turn.
+    expect(await statuses('ann')).toEqual([['ann #1', 'sending'], ['ann #2', 'pending']]);
+    expect(await statuses('bob')).toEqual([['bob, before', 'pending'], ['bob, after', 'pending']]);
+    expect(await statuses('cy')).toEqual([['cy #1', 'sending']]);
+    // The other store neither claims them again nor takes them as in doubt: their claimer is alive.
+    expect((await b.claimOutbound(10)).map((m) => m.text)).toEqual(['bob, before']);
+    expect(await b.outboundInDoubt()).toEqual([]);
+    const handed = await a.claimOutbound(10);
+    expect(handed.map((m) => [m.text, m.status])).toEqual([['ann #1', 'sending'], ['cy #1', 'sending']]);
+    expect(handed.map((m) => m.id)).toEqual((await Promise.all([b.messagesOfAddress('webchat', 'ann'), b.messagesOfAddress('webchat', 'cy')])).map(([first]) => first?.id));
+    await a.markDelivery(handed[0]?.id ?? 0, { channelMessageId: 'wire-ann-1' });
+    expect((await a.claimOutbound(10)).map((m) => m.text)).toEqual(['ann #2']);
+
+    // Claimed in a commit, and the store closed before handing it out: pending again, for any store to send.
+    await a.transaction('webchat:dee', async (tx) => tx.addMessage(outbound('dee', 4, 'dee #1')), { claim: true });
+    expect(await statuses('dee')).toEqual([['dee #1', 'sending']]);
+    await a.close();
+    expect(await statuses('dee')).toEqual([['dee #1', 'pending']]);
+    expect((await b.claimOutbound(10)).map((m) => m.text)).toEqual(['dee #1']);
+  });
+
   it('keeps any text JSON carries, NUL and lone surrogates included, and finds records by such keys', async () => {
     const [a] = await pair();
     const odd = 'a\u0000b \ud800';

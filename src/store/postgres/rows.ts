@@ -90,13 +90,14 @@ export function upsertConversations(params: Params, conversations: readonly Conv
  * Inserts `messages`; their ids are `ids` (as an SQL expression of `t.n`, the 1-based position, when a string, like
  * `taken.ids[t.n]` with a `taken` in FROM), or the numbers given.
  */
-export function insertMessages(params: Params, messages: readonly (Omit<Message, 'id'> & { id?: number })[], ids: { expression: string; from: string } | number[]): string {
+export function insertMessages(params: Params, messages: readonly (Omit<Message, 'id'> & { id?: number })[], ids: { expression: string; from: string } | number[], claimedBy?: readonly (number | null)[]): string {
   const column = <T>(pick: (message: Omit<Message, 'id'>) => T): string => params.add(messages.map(pick));
   const data = messages.map(({ id: _id, channelMessageId: _channelMessageId, status: _status, error: _error, delivery: _delivery, ...rest }) => JSON.stringify(rest));
   const explicit = Array.isArray(ids);
-  return `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data)
+  const claimed = claimedBy === undefined ? 'NULL::integer[]' : `${params.add(claimedBy)}::integer[]`;
+  return `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data, claimed_by)
     SELECT ${explicit ? 't.id' : ids.expression}, t.contact_id, t.conversation_id, t.channel, t.address, t.direction, t.channel_message_id, t.status, t.error,
-      t.delivery, t.history, t.data
+      t.delivery, t.history, t.data, (${claimed})[t.n]
     FROM ${explicit ? '' : `${ids.from}, `}unnest(${column((m) => m.contactId ?? null)}::text[], ${column((m) => m.conversationId ?? null)}::bigint[],
       ${column((m) => m.channel)}::text[], ${column((m) => m.address)}::text[], ${column((m) => m.direction)}::text[],
       ${column((m) => m.channelMessageId ?? null)}::text[], ${column((m) => m.status ?? null)}::text[], ${column((m) => m.error ?? null)}::text[],

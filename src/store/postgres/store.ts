@@ -67,6 +67,11 @@ export class PostgresStore implements Store {
   #instanceKey = 0;
   /** Taking the instance lock again after its connection was lost. */
   #retaking: Promise<void> | undefined;
+  /**
+   * Replies claimed by their transaction's commit (`TransactionOptions.claim`), durable, not yet handed out by
+   * `claimOutbound`; oldest first.
+   */
+  #claimed: Message[] = [];
   /** Delivery outcomes waiting for the statement that records them (`markDelivery`). */
   #outcomes: PendingOutcome[] = [];
   #recording = false;
@@ -103,7 +108,8 @@ export class PostgresStore implements Store {
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
     const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
       await line.retake();
-      const tx = new PgTx(line, this.#schema);
+      // Claimed for this store only while it holds its instance lock: else the others would take them as in doubt.
+      const tx = new PgTx(line, this.#schema, options.claim === true && this.#instance !== undefined ? this.#instanceKey : undefined);
       let value: T;
       try {
         value = await work(tx);
@@ -111,6 +117,7 @@ export class PostgresStore implements Store {
         tx.end();
       }
       await tx.commit();
+      this.#claimed.push(...tx.claimed);
       return value;
     })));
     this.#running.add(result);
@@ -208,6 +215,8 @@ export class PostgresStore implements Store {
   }
 
   async claimOutbound(limit: number): Promise<Message[]> {
+    // Those their commit claimed first: already durable as sending, nothing to ask the database.
+    if (this.#claimed.length > 0) return this.#claimed.splice(0, limit);
     await this.#ensureInstanceLock('claiming outbound messages');
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
     // messages sending, whichever processes claim. One round trip: the statements go in one write.
@@ -427,6 +436,11 @@ export class PostgresStore implements Store {
     }
     this.#phase = 'closing';
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    // Claimed in a commit and never handed out: nobody sends them, so they go back to pending for the next claim.
+    const unsent = this.#claimed.splice(0).map((message) => message.id);
+    await this.retryOutbound(unsent).catch((error: Error) => {
+      this.#log('warn', 'replies claimed in a commit and never sent could not be put back to pending; they are in doubt for the other processes', { error: error.message, messages: unsent });
+    });
     // Without the instance lock, what this store still had sending is in doubt for the others from now on. Unlocked
     // before close returns (a connection's end reaches the server a little later).
     const instance = this.#instance;

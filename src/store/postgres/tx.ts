@@ -24,6 +24,10 @@ const docName = (collection: string, key: string): string => JSON.stringify([col
 const hasIdentity = (contact: Contact, identity: Identity): boolean =>
   contact.identities.some((own) => own.channel === identity.channel && own.id === identity.id);
 
+/** An outbound message waiting to be sent, which a commit may claim. */
+const isReply = (message: Omit<Message, 'id'>): boolean => message.direction === 'out' && message.status === 'pending';
+const addressOf = (message: Omit<Message, 'id'>): string => JSON.stringify([message.channel, message.address]);
+
 /** A contact's addresses, comparable as one string. */
 const identitiesOf = (contact: Contact): string => JSON.stringify(contact.identities.map((identity) => [identity.channel, identity.id]));
 
@@ -44,7 +48,7 @@ interface LiveDoc {
 
 /** A row of the commit's check query (`#committed`): what `a`, `b` and `c` hold depends on `kind`. */
 interface CheckRow {
-  kind: 'contact' | 'conversation' | 'doc' | 'identity' | 'inbound' | 'put';
+  kind: 'contact' | 'conversation' | 'doc' | 'identity' | 'inbound' | 'put' | 'busy';
   a: string;
   b: string | null;
   c: string | null;
@@ -82,13 +86,21 @@ export class PgTx implements Tx {
   readonly #committedIdentities = new Map<string, string>();
   /** Conversation ids from the sequence or read from the database: a put of any other id moves the sequence. */
   readonly #knownConversationIds = new Set<number>();
+  /** The store's instance lock number, when this commit may claim the replies it adds (`TransactionOptions.claim`). */
+  readonly #claimFor: number | undefined;
+  /** Addresses with a reply pending or sending, as the commit's check found them. */
+  #busy = new Set<string>();
+  /** The messages the commit stored `sending`, claimed for this store, with their ids (after `commit`). */
+  claimed: Message[] = [];
   #ended = false;
 
-  constructor(line: KeyLine, schema: string) {
+  /** `claimFor`: the number of the store's instance lock, to claim in the commit (see `TransactionOptions.claim`). */
+  constructor(line: KeyLine, schema: string, claimFor?: number) {
     this.#line = line;
     this.#client = line.client;
     this.#schema = schema;
     this.#hint = line.takeHint();
+    this.#claimFor = claimFor;
   }
 
   async contact(id: string): Promise<Contact | undefined> {
@@ -308,13 +320,17 @@ export class PgTx implements Tx {
         this.#statement(...this.#committed()),
       ]);
       this.#check((checked as pg.QueryResult<CheckRow>).rows);
-      const writes = this.#write();
+      const { statements: writes, claiming } = this.#write();
       const answers = await pipelinedSettled(client, [...writes, { text: 'COMMIT' }, this.#line.unlock()]);
       open = false;
       // After a refused write the COMMIT was a ROLLBACK, and the unlock still ran: a retry takes the lock again.
       if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
       const failed = answers.find((answer) => answer.status === 'rejected');
       if (failed) throw failed.reason;
+      if (claiming.length > 0) {
+        const ids = ((answers[0] as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] | null }>>).value.rows[0]?.ids ?? []).map(Number);
+        this.claimed = claiming.map((index) => ({ ...(this.#messages[index] as Omit<Message, 'id'>), id: ids[index] as number, status: 'sending' as const }));
+      }
     } catch (error) {
       if (open) await client.query('ROLLBACK').catch(() => {});
       throw storeError(error, 'the commit');
@@ -363,6 +379,8 @@ export class PgTx implements Tx {
     const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined);
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
     const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
+    // Where the commit may claim a reply: whether the address has one pending or sending already.
+    const replyTo = this.#claimFor === undefined ? [] : [...new Map(this.#messages.filter(isReply).map((message) => [addressOf(message), [message.channel, message.address]])).values()];
     return [
       // Every branch looks each value up by its index (a lateral subquery per pair, LIMIT 1), so that the one plan
       // the transactions' connections keep for it (see createPool) is right on an empty table and on a large one.
@@ -377,12 +395,16 @@ export class PgTx implements Tx {
          CROSS JOIN LATERAL (SELECT channel, channel_message_id FROM messages
            WHERE direction = 'in' AND messages.channel = w.channel AND messages.channel_message_id = w.id LIMIT 1) m LIMIT 1)
        UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE id = ANY($9::bigint[])
-       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE status = 'open' AND contact_id = ANY($10::text[])`,
+       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE status = 'open' AND contact_id = ANY($10::text[])
+       UNION ALL SELECT 'busy', w.channel, w.address, NULL, NULL FROM unnest($11::text[], $12::text[]) AS w(channel, address)
+         WHERE EXISTS (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'pending')
+           OR EXISTS (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'sending')`,
       [
         reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
         identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
         inbound.map((message) => message.channel), inbound.map((message) => message.channelMessageId),
         put.map((conversation) => conversation.id), opening,
+        replyTo.map(([channel]) => channel), replyTo.map(([, address]) => address),
       ],
     ];
   }
@@ -402,6 +424,7 @@ export class PgTx implements Tx {
       else if (row.kind === 'doc') versions.set(`doc:${docName(row.a, row.b as string)}`, Number(row.version));
       else if (row.kind === 'identity') owners.set(JSON.stringify([row.a, row.b]), row.c as string);
       else if (row.kind === 'inbound') storedInbound = row;
+      else if (row.kind === 'busy') this.#busy.add(JSON.stringify([row.a, row.b]));
       else {
         committedOwner.set(Number(row.a), row.b as string);
         if (row.c === 'open') openOf.set(row.b as string, Number(row.a));
@@ -459,8 +482,9 @@ export class PgTx implements Tx {
    * conversation ids itself. Message ids are taken from the sequence in this statement, under the commit's locks on
    * the messages' contacts and addresses, and given out ascending in the order the work added the messages.
    */
-  #write(): Statement[] {
+  #write(): { statements: Statement[]; claiming: number[] } {
     const params = new Params();
+    const claiming: number[] = [];
     const parts: string[] = [];
     if (this.#putContacts.size > 0) {
       const contacts = [...this.#putContacts].map((id) => plain(this.#contacts.get(id) as Contact));
@@ -496,11 +520,21 @@ export class PgTx implements Tx {
       const count = params.add(this.#messages.length);
       // Sorted: a sequence gives each row a value, not in any promised order of the rows.
       parts.push(`message_ids_taken AS (SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT nextval('message_ids') AS id FROM generate_series(1, ${count}::int)) taken)`);
-      parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' })} RETURNING 1)`);
+      // The first reply to an address with nothing pending or sending is claimed for this store in the commit.
+      const messages = this.#messages.map((message, index) => {
+        const address = addressOf(message);
+        if (this.#claimFor === undefined || !isReply(message) || this.#busy.has(address)) return message;
+        this.#busy.add(address);
+        claiming.push(index);
+        return { ...message, status: 'sending' as const };
+      });
+      const claimedBy = claiming.length > 0 ? messages.map((message) => (message.status === 'sending' ? (this.#claimFor as number) : null)) : undefined;
+      parts.push(`messages_put AS (${insertMessages(params, messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' }, claimedBy)} RETURNING 1)`);
     }
-    const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} SELECT 1`, values: params.values }];
+    const result = claiming.length > 0 ? 'SELECT ids FROM message_ids_taken' : 'SELECT 1';
+    const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} ${result}`, values: params.values }];
     if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", values: [setSequence] });
-    return statements;
+    return { statements, claiming };
   }
 
   #adoptContact(id: string, row: VersionedRow<Contact> | undefined): Contact | undefined {
