@@ -397,8 +397,9 @@ export class PgTx implements Tx {
        UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE id = ANY($9::bigint[])
        UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE status = 'open' AND contact_id = ANY($10::text[])
        UNION ALL SELECT 'busy', w.channel, w.address, NULL, NULL FROM unnest($11::text[], $12::text[]) AS w(channel, address)
-         WHERE EXISTS (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'pending')
-           OR EXISTS (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'sending')`,
+         CROSS JOIN LATERAL (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'pending' LIMIT 1) p
+       UNION ALL SELECT 'busy', w.channel, w.address, NULL, NULL FROM unnest($11::text[], $12::text[]) AS w(channel, address)
+         CROSS JOIN LATERAL (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'sending' LIMIT 1) s`,
       [
         reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
         identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
