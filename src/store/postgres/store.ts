@@ -19,6 +19,9 @@ import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } fro
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
 
+/** How long a store goes without asking the database for claimable replies while it knows of none (see `#mayClaim`). */
+const ASK_AGAIN_MS = 1_000;
+
 export interface PostgresStoreOptions {
   /** `DATABASE_URL`: `postgresql://user:password@host:5432/database` (`?host=/socket/dir` for a Unix socket). */
   url: string;
@@ -72,6 +75,14 @@ export class PostgresStore implements Store {
    * `claimOutbound`; oldest first.
    */
   #claimed: Message[] = [];
+  /**
+   * Whether a claim in the database may find something: set by what can make a reply claimable in this process (a
+   * commit that stored one pending, an outcome that frees an address, replies put back), cleared when a claim
+   * found less than it asked for. Another process's replies are claimed by that process; should it stop before,
+   * the claim after `ASK_AGAIN_MS` looks anyway (and its replies in doubt are put back, which sets this).
+   */
+  #mayClaim = true;
+  #askedAt = 0;
   /** Delivery outcomes waiting for the statement that records them (`markDelivery`). */
   #outcomes: PendingOutcome[] = [];
   #recording = false;
@@ -118,6 +129,7 @@ export class PostgresStore implements Store {
       }
       await tx.commit();
       this.#claimed.push(...tx.claimed);
+      if (tx.storedPending) this.#mayClaim = true;
       return value;
     })));
     this.#running.add(result);
@@ -217,6 +229,22 @@ export class PostgresStore implements Store {
   async claimOutbound(limit: number): Promise<Message[]> {
     // Those their commit claimed first: already durable as sending, nothing to ask the database.
     if (this.#claimed.length > 0) return this.#claimed.splice(0, limit);
+    // The outbox asks until a claim comes back empty: after replies claimed in their commit, that costs a round trip.
+    if (!this.#mayClaim && performance.now() - this.#askedAt < ASK_AGAIN_MS) return [];
+    // Cleared before asking: whatever sets it meanwhile makes the next call ask again.
+    this.#mayClaim = false;
+    this.#askedAt = performance.now();
+    try {
+      const claimed = await this.#claimInDatabase(limit);
+      if (claimed.length >= limit) this.#mayClaim = true;
+      return claimed;
+    } catch (error) {
+      this.#mayClaim = true;
+      throw error;
+    }
+  }
+
+  async #claimInDatabase(limit: number): Promise<Message[]> {
     await this.#ensureInstanceLock('claiming outbound messages');
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
     // messages sending, whichever processes claim. One round trip: the statements go in one write.
@@ -255,6 +283,7 @@ export class PostgresStore implements Store {
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
     if (messageIds.length === 0) return;
     await this.#rows("UPDATE messages SET status = 'pending', claimed_by = NULL WHERE id = ANY($1::bigint[]) AND status = 'sending'", [[...messageIds]]);
+    this.#mayClaim = true;
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
@@ -301,6 +330,8 @@ export class PostgresStore implements Store {
            FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error) WHERE m.id = t.id RETURNING m.id`,
           [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
         );
+        // Those addresses' next replies may be claimed now (before the outbox, told below, asks).
+        if (rows.length > 0) this.#mayClaim = true;
         const found = new Set(rows.map((row) => Number(row.id)));
         for (const pending of batch) {
           if (found.has(pending.id)) pending.resolve();

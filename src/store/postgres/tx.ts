@@ -92,6 +92,8 @@ export class PgTx implements Tx {
   #busy = new Set<string>();
   /** The messages the commit stored `sending`, claimed for this store, with their ids (after `commit`). */
   claimed: Message[] = [];
+  /** Whether the commit stored replies that wait for a claim (`pending`). */
+  storedPending = false;
   #ended = false;
 
   /** `claimFor`: the number of the store's instance lock, to claim in the commit (see `TransactionOptions.claim`). */
@@ -327,6 +329,7 @@ export class PgTx implements Tx {
       if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
       const failed = answers.find((answer) => answer.status === 'rejected');
       if (failed) throw failed.reason;
+      this.storedPending = this.#messages.filter(isReply).length > claiming.length;
       if (claiming.length > 0) {
         const ids = ((answers[0] as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] | null }>>).value.rows[0]?.ids ?? []).map(Number);
         this.claimed = claiming.map((index) => ({ ...(this.#messages[index] as Omit<Message, 'id'>), id: ids[index] as number, status: 'sending' as const }));
