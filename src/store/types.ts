@@ -125,8 +125,9 @@ export interface Conversation {
 
 export interface Message {
   /**
-   * Assigned when the transaction that adds it commits, increasing in commit order and stable across restarts: a
-   * reader that polls `after=<id>` never skips one that commits later with a lower id.
+   * Assigned when the transaction that adds it commits, stable across restarts, and increasing in commit order among
+   * the messages of one contact and among those of one address (the embedded store: among all): a reader that polls
+   * a contact's or an address's messages `after=<id>` never skips one that commits later with a lower id.
    */
   id: number;
   /** The customer it concerns; absent on an agent's own thread with the bot and on a team desk's thread. */
