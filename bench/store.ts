@@ -3,9 +3,10 @@
 //
 //     npx tsx bench/store.ts
 //
-// With DATABASE_URL set, the same commits on PostgreSQL instead (a fresh schema, dropped after; BENCH_STORE_KEYS
-// concurrent keys, 200 by default; BENCH_STORE_POOL connections, 10): transactions/s, and PostgreSQL's WAL flushes
-// per commit (`pg_stat_wal`), which show whether commits of different customers share a flush.
+// BENCH_STORE_TRANSACTIONS (20,000) and BENCH_STORE_KEYS (200) change the load. With DATABASE_URL set, the same
+// commits on PostgreSQL instead (a fresh schema, dropped after; BENCH_STORE_POOL connections, 10): transactions/s,
+// whether the cluster syncs (fsync), and its WAL flushes per commit (`pg_stat_wal`), which show whether commits of
+// different customers share a flush.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,18 +107,16 @@ async function measurePostgres(url: string): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const wal = async () => {
-    const { rows } = await admin.query<{ syncs: string; records: string }>('SELECT wal_sync AS syncs, wal_records AS records FROM pg_stat_wal');
-    return { syncs: Number(rows[0]?.syncs), records: Number(rows[0]?.records) };
-  };
+  const walSyncs = async (): Promise<number> => Number((await admin.query<{ syncs: string }>('SELECT wal_sync AS syncs FROM pg_stat_wal')).rows[0]?.syncs);
+  const fsync = (await admin.query<{ fsync: string }>('SHOW fsync')).rows[0]?.fsync;
   const store = await openStore({ kind: 'postgres', url, schema, poolSize: Number(process.env.BENCH_STORE_POOL ?? 10) });
   try {
-    const before = await wal();
+    const before = await walSyncs();
     const result = await drive(store, transactions, keys, 'visitor-');
-    const after = await wal();
+    const after = await walSyncs();
     console.log(
-      `PostgreSQL: ${result.perSecond} transactions/s durable (${transactions} transactions, ${keys} keys; latency p50 ${result.p50} ms, ` +
-        `p99 ${result.p99} ms, max ${result.max} ms; ${((after.syncs - before.syncs) / transactions).toFixed(2)} WAL flushes per transaction)`,
+      `PostgreSQL (fsync ${fsync}): ${result.perSecond} transactions/s (${transactions} transactions, ${keys} keys; latency p50 ${result.p50} ms, ` +
+        `p99 ${result.p99} ms, max ${result.max} ms; ${((after - before) / transactions).toFixed(2)} WAL flushes per transaction)`,
     );
   } finally {
     await store.close();

@@ -89,7 +89,7 @@ export class PgTx implements Tx {
   /** The store's instance lock number, when this commit may claim the replies it adds (`TransactionOptions.claim`). */
   readonly #claimFor: number | undefined;
   /** Addresses with a reply pending or sending, as the commit's check found them. */
-  #busy = new Set<string>();
+  readonly #busy = new Set<string>();
   /** The messages the commit stored `sending`, claimed for this store, with their ids (after `commit`). */
   claimed: Message[] = [];
   /** Whether the commit stored replies that wait for a claim (`pending`). */
