@@ -39,7 +39,10 @@ function momentOf(event: DomainEvent, at: string): { conversationId: number; mom
  */
 export async function recordTimeline(tx: Tx, events: readonly DomainEvent[], at: string): Promise<void> {
   const added = new Map<number, TimelineEvent[]>();
+  // Conversation ids are never reused: one opened by this transaction has no stored timeline to read.
+  const opened = new Set<number>();
   for (const event of events) {
+    if (event.type === 'conversation.opened') opened.add(event.payload.conversation.id);
     const found = momentOf(event, at);
     if (!found) continue;
     const list = added.get(found.conversationId) ?? [];
@@ -48,7 +51,7 @@ export async function recordTimeline(tx: Tx, events: readonly DomainEvent[], at:
   }
   for (const [conversationId, moments] of added) {
     const key = String(conversationId);
-    const stored = (await tx.doc<TimelineEvent[]>(TIMELINES, key)) ?? [];
+    const stored = opened.has(conversationId) ? [] : ((await tx.doc<TimelineEvent[]>(TIMELINES, key)) ?? []);
     tx.putDoc(TIMELINES, key, [...stored, ...moments].slice(-MAX_EVENTS));
   }
 }

@@ -5,7 +5,7 @@ import { ConflictError } from './errors.ts';
 import type { TransactionOptions } from './types.ts';
 
 /** Attempts of a transaction whose commits keep being refused, unless its caller says otherwise. */
-const DEFAULT_ATTEMPTS = 60;
+export const DEFAULT_ATTEMPTS = 60;
 
 /**
  * Runs `attempt` until it does not end in `ConflictError`, or the attempts run out (then that error is thrown).

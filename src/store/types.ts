@@ -325,8 +325,9 @@ export interface Store {
   /**
    * Records the outcome of sending a claimed outbound message (or a failure the channel reported later). With
    * `claimNext`, for a caller that claims right after anyway (the outbox), the store may claim the next message to
-   * the same address in the same write, handed out by the next `claimOutbound` (as `TransactionOptions.claim`; the
-   * embedded store does, PostgreSQL ignores it).
+   * the same address in the same write, handed out by the next `claimOutbound` (as `TransactionOptions.claim`). The
+   * embedded store does; PostgreSQL claims in the same round trip whatever became claimable, up to the last
+   * `claimOutbound`'s limit.
    */
   markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean }): Promise<void>;
   /** Records that the channel reported a sent message delivered, or read. */

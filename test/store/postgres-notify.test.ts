@@ -50,3 +50,17 @@ it.skipIf(!databaseUrl)('tells the other processes of the same schema, listens a
   expect(heardB).toEqual([{ session: 's1' }]);
   expect(heardOther).toEqual([]);
 }, 30_000);
+
+it.skipIf(!databaseUrl)('sends the notices of a burst together, in order, and those published just before closing too', async () => {
+  const schema = freshSchema();
+  const a = await PostgresFanout.open({ url: databaseUrl!, schema });
+  const b = await PostgresFanout.open({ url: databaseUrl!, schema });
+  opened.push(b);
+  const heard: unknown[] = [];
+  b.subscribe('inbox', (data) => heard.push(data));
+  for (let i = 1; i <= 50; i++) a.publish('inbox', { n: i });
+  // Closing right after publishing (a process stopping after its last commit) still sends them.
+  await a.close();
+  await until(() => heard.length === 50, 'b hearing the 50 notices');
+  expect(heard).toEqual(Array.from({ length: 50 }, (_, i) => ({ n: i + 1 })));
+}, 30_000);

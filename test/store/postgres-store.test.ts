@@ -240,6 +240,33 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect(taken.map((m) => m.text)).toEqual(['dee #1']);
   });
 
+  it("assumes a first attempt's inbound message is new (no round trip), and finds a repeated delivery at its commit: the retry says so", async () => {
+    const [a, b] = await pair();
+    let runs = 0;
+    const deliver = (store: PostgresStore, id: string, options: { attempts?: number } = {}) =>
+      store.transaction('telegram:9', async (tx) => {
+        runs++;
+        if (await tx.hasInbound('telegram', id)) return 'repeated';
+        tx.addMessage({ channel: 'telegram', address: '9', direction: 'in', from: 'contact', text: `delivery ${id}`, channelMessageId: id, at: '2026-01-01T00:00:00.000Z' });
+        return 'stored';
+      }, options);
+    expect(await deliver(a, 'u1')).toBe('stored');
+    expect(runs).toBe(1);
+    // Delivered again, to the other process: its first attempt took it for new, and its commit refused it.
+    runs = 0;
+    expect(await deliver(b, 'u1')).toBe('repeated');
+    expect(runs).toBe(2);
+    // A caller that allows one attempt gets the answer from the database at once.
+    runs = 0;
+    expect(await deliver(b, 'u1', { attempts: 1 })).toBe('repeated');
+    expect(runs).toBe(1);
+    // Read-only work is checked too: the assumption is confirmed or refused like any read.
+    runs = 0;
+    expect(await b.transaction('telegram:9', async (tx) => { runs++; return tx.hasInbound('telegram', 'u1'); })).toBe(true);
+    expect(runs).toBe(2);
+    expect((await a.messagesOfAddress('telegram', '9')).map((message) => message.text)).toEqual(['delivery u1']);
+  });
+
   it('keeps any text JSON carries, NUL and lone surrogates included, and finds records by such keys', async () => {
     const [a] = await pair();
     const odd = 'a\u0000b \ud800';

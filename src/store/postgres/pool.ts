@@ -125,6 +125,11 @@ export function storeError(error: unknown, what: string): unknown {
 export interface Statement {
   text: string;
   values?: unknown[];
+  /**
+   * False: planned anew at every run, for its parameters (not a named statement). For statements on a connection that
+   * does not plan once (see `PoolOptions.planOnce`) whose generic plan could scan a whole table.
+   */
+  prepared?: boolean;
 }
 
 /** Texts that got a prepared-statement name, so each connection parses and plans them once. */
@@ -164,7 +169,7 @@ export async function pipelinedSettled(client: pg.PoolClient, statements: readon
   let answers: Promise<pg.QueryResult>[];
   try {
     answers = statements.map((statement) => {
-      const name = statement.values === undefined ? undefined : nameOf(statement.text);
+      const name = statement.values === undefined || statement.prepared === false ? undefined : nameOf(statement.text);
       return client.query({ text: statement.text, ...(statement.values ? { values: statement.values } : {}), ...(name ? { name } : {}) });
     });
   } finally {

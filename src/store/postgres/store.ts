@@ -11,10 +11,10 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
-import { retryConflicts } from '../retry.ts';
+import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, pipelined, storeError, type Statement } from './pool.ts';
+import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -40,6 +40,8 @@ export interface PostgresStoreOptions {
 interface PendingOutcome {
   id: number;
   outcome: { channelMessageId: string } | { error: string };
+  /** The caller claims right after: the statement's write may claim the next replies (see `markDelivery`). */
+  claimNext: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -83,6 +85,8 @@ export class PostgresStore implements Store {
    */
   #mayClaim = true;
   #askedAt = 0;
+  /** How many replies the outbox asks for at a time (its last `claimOutbound`): what a claim with outcomes takes. */
+  #claimLimit = 64;
   /** Delivery outcomes waiting for the statement that records them (`markDelivery`). */
   #outcomes: PendingOutcome[] = [];
   #recording = false;
@@ -120,7 +124,10 @@ export class PostgresStore implements Store {
     const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
       await line.retake();
       // Claimed for this store only while it holds its instance lock: else the others would take them as in doubt.
-      const tx = new PgTx(line, this.#schema, options.claim === true && this.#instance !== undefined ? this.#instanceKey : undefined);
+      const tx = new PgTx(line, this.#schema, {
+        ...(options.claim === true && this.#instance !== undefined ? { claimFor: this.#instanceKey } : {}),
+        mayRetry: (options.attempts ?? DEFAULT_ATTEMPTS) > 1,
+      });
       let value: T;
       try {
         value = await work(tx);
@@ -227,6 +234,7 @@ export class PostgresStore implements Store {
   }
 
   async claimOutbound(limit: number): Promise<Message[]> {
+    this.#claimLimit = limit;
     // Those their commit claimed first: already durable as sending, nothing to ask the database.
     if (this.#claimed.length > 0) return this.#claimed.splice(0, limit);
     // The outbox asks until a claim comes back empty: after replies claimed in their commit, that costs a round trip.
@@ -248,7 +256,13 @@ export class PostgresStore implements Store {
     await this.#ensureInstanceLock('claiming outbound messages');
     // One claimer at a time (a short lock): each claim sees every claim before it, so an address never has two
     // messages sending, whichever processes claim. One round trip: the statements go in one write.
-    const rows = await this.#pipelinedTransaction<MessageRow>('claiming outbound messages', [
+    const rows = await this.#pipelinedTransaction<MessageRow>('claiming outbound messages', this.#claimStatements(limit));
+    return rows.map(messageFromRow).sort((a, b) => a.id - b.id);
+  }
+
+  /** The statements of a claim, to run between BEGIN and COMMIT: the claimers' lock, then the claim. */
+  #claimStatements(limit: number): Statement[] {
+    return [
       { text: 'SELECT pg_advisory_xact_lock($1)', values: [lockKey(this.#schema, 'outbound-claims')] },
       {
         text: `UPDATE messages SET status = 'sending', claimed_by = $2 WHERE id IN (
@@ -262,8 +276,7 @@ export class PostgresStore implements Store {
          RETURNING ${messageColumns}`,
         values: [limit, this.#instanceKey],
       },
-    ]);
-    return rows.map(messageFromRow).sort((a, b) => a.id - b.id);
+    ];
   }
 
   async outboundInDoubt(): Promise<Message[]> {
@@ -299,13 +312,21 @@ export class PostgresStore implements Store {
     return (await this.#rows<{ value: T }>('SELECT value FROM docs WHERE collection = $1 AND key = $2 AND value IS NOT NULL', [collection, key]))[0]?.value;
   }
 
-  /** Outcomes recorded together: the calls made while one statement runs go in the next, one commit for all. */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }): Promise<void> {
+  /**
+   * Outcomes recorded together: the calls made while one statement runs go in the next, one commit for all. With
+   * `claimNext`, the same write claims the replies that became claimable (a claim's transaction sent behind the
+   * outcomes' statement), for the next `claimOutbound` to hand out: one round trip where the outbox's claim after it
+   * took another.
+   */
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#outcomes.push({ id: messageId, outcome, resolve, reject });
+      this.#outcomes.push({ id: messageId, outcome, claimNext: options.claimNext === true, resolve, reject });
       if (this.#recording) return;
       this.#recording = true;
-      void this.#recordOutcomes();
+      const recording = this.#recordOutcomes();
+      // Closing waits for it: replies it claims are handed out or put back, never left claimed by a closed store.
+      this.#running.add(recording);
+      void recording.finally(() => this.#running.delete(recording));
     });
   }
 
@@ -324,14 +345,17 @@ export class PostgresStore implements Store {
       });
       try {
         const sent = (pending: PendingOutcome): string | null => ('channelMessageId' in pending.outcome ? pending.outcome.channelMessageId : null);
-        const rows = await this.#rows<{ id: string }>(
-          `UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
+        const statement: Statement = {
+          text: `UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
              channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
            FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error) WHERE m.id = t.id RETURNING m.id`,
-          [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
-        );
+          values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
+        };
+        // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).
+        const claimNext = batch.some((pending) => pending.claimNext) && this.#instance !== undefined && this.#phase === 'open';
+        const rows = claimNext ? await this.#recordAndClaim(statement) : await this.#rows<{ id: string }>(statement.text, statement.values ?? []);
         // Those addresses' next replies may be claimed now (before the outbox, told below, asks).
-        if (rows.length > 0) this.#mayClaim = true;
+        if (rows.length > 0 && !claimNext) this.#mayClaim = true;
         const found = new Set(rows.map((row) => Number(row.id)));
         for (const pending of batch) {
           if (found.has(pending.id)) pending.resolve();
@@ -343,6 +367,37 @@ export class PostgresStore implements Store {
     }
     // In the same turn as the last look at the queue (no await between): a call after it starts the next loop.
     this.#recording = false;
+  }
+
+  /**
+   * Runs the outcomes' `statement` and, in the same write, a claim's transaction after it (so the claim sees the
+   * addresses it freed). Resolves with the outcomes' rows; what the claim took waits in `#claimed`. A claim that
+   * failed leaves the outcomes recorded, and the next `claimOutbound` asks the database.
+   */
+  async #recordAndClaim(statement: Statement): Promise<{ id: string }[]> {
+    const limit = this.#claimLimit;
+    return this.#withClient('recording delivery outcomes', async (client, discard) => {
+      const answers = await pipelinedSettled(client, [
+        // Planned for its arrays at every run, as `#rows` does: its generic plan may join the whole table by hash.
+        { text: statement.text, values: clean(statement.values ?? []), prepared: false },
+        { text: 'BEGIN' },
+        ...this.#claimStatements(limit).map((claim) => ({ ...claim, values: clean(claim.values ?? []) })),
+        { text: 'COMMIT' },
+      ]);
+      const [outcome, ...claim] = answers;
+      this.#askedAt = performance.now();
+      if (claim.every((answer) => answer.status === 'fulfilled')) {
+        const rows = (claim.at(-2) as PromiseFulfilledResult<pg.QueryResult<MessageRow>>).value.rows;
+        this.#claimed.push(...rows.map(messageFromRow).sort((a, b) => a.id - b.id));
+        if (rows.length >= limit) this.#mayClaim = true;
+      } else {
+        // The block may still be open (a COMMIT that never ran): the connection is not reused.
+        discard();
+        this.#mayClaim = true;
+      }
+      if (outcome?.status === 'rejected') throw outcome.reason;
+      return (outcome as PromiseFulfilledResult<pg.QueryResult<{ id: string }>>).value.rows;
+    });
   }
 
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {

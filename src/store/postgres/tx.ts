@@ -64,7 +64,7 @@ interface VersionedRow<T> {
  * The `Tx` handed to one attempt of a transaction's work, reading through the connection of `line` (which holds the
  * key's lock, and what was read with it).
  *
- *     const tx = new PgTx(line, schema);
+ *     const tx = new PgTx(line, schema, { mayRetry: true });
  *     const value = await work(tx); tx.end(); await tx.commit();
  */
 export class PgTx implements Tx {
@@ -94,15 +94,28 @@ export class PgTx implements Tx {
   claimed: Message[] = [];
   /** Whether the commit stored replies that wait for a claim (`pending`). */
   storedPending = false;
+  /**
+   * Inbound ids `hasInbound` answered "not stored" for without asking, on the first attempt: a repeated delivery is
+   * rare, and the commit's check (which looks for them) turns one into a conflict, whose retry asks. A round trip
+   * less for every message.
+   */
+  readonly #assumedNew: [channel: string, channelMessageId: string][] = [];
+  readonly #assumeNew: boolean;
+  /** Contacts made by this transaction (`newContactId`): the database holds no conversation of theirs. */
+  readonly #newContacts = new Set<string>();
   #ended = false;
 
-  /** `claimFor`: the number of the store's instance lock, to claim in the commit (see `TransactionOptions.claim`). */
-  constructor(line: KeyLine, schema: string, claimFor?: number) {
+  /**
+   * `claimFor`: the number of the store's instance lock, to claim in the commit (see `TransactionOptions.claim`).
+   * `mayRetry`: whether a conflict runs the work again (else `hasInbound` always asks; see `#assumedNew`).
+   */
+  constructor(line: KeyLine, schema: string, options: { claimFor?: number; mayRetry: boolean }) {
     this.#line = line;
     this.#client = line.client;
     this.#schema = schema;
     this.#hint = line.takeHint();
-    this.#claimFor = claimFor;
+    this.#claimFor = options.claimFor;
+    this.#assumeNew = options.mayRetry && this.#hint !== undefined;
   }
 
   async contact(id: string): Promise<Contact | undefined> {
@@ -140,6 +153,7 @@ export class PgTx implements Tx {
     for (const conversation of this.#conversations.values()) {
       if (conversation.contactId === contactId && conversation.status === 'open') return conversation;
     }
+    if (this.#newContacts.has(contactId)) return undefined;
     const hint = this.#hint?.contact?.id === contactId ? this.#useHint('open') : undefined;
     const row = hint ? hint.open : (await this.#query<VersionedRow<Conversation> & { id: string }>(
       "SELECT id, version, data FROM conversations WHERE contact_id = $1 AND status = 'open'",
@@ -153,7 +167,7 @@ export class PgTx implements Tx {
   async latestConversationOf(contactId: string): Promise<Conversation | undefined> {
     this.#assertActive();
     const hint = this.#hint?.contact?.id === contactId ? this.#useHint('latest') : undefined;
-    const row = hint ? hint.latest : (await this.#query<VersionedRow<Conversation> & { id: string }>(
+    const row = this.#newContacts.has(contactId) ? undefined : hint ? hint.latest : (await this.#query<VersionedRow<Conversation> & { id: string }>(
       'SELECT id, version, data FROM conversations WHERE contact_id = $1 ORDER BY id DESC LIMIT 1',
       [contactId],
     ))[0];
@@ -214,6 +228,11 @@ export class PgTx implements Tx {
       (message) => message.direction === 'in' && message.channel === channel && message.channelMessageId === channelMessageId,
     );
     if (own) return true;
+    // The first attempt (the one with the key's hint) assumes a new message; a later one runs after a conflict, and asks.
+    if (this.#assumeNew) {
+      this.#assumedNew.push([channel, channelMessageId]);
+      return false;
+    }
     const rows = await this.#query("SELECT 1 FROM messages WHERE direction = 'in' AND channel = $1 AND channel_message_id = $2", [channel, channelMessageId]);
     return rows.length > 0;
   }
@@ -249,7 +268,9 @@ export class PgTx implements Tx {
 
   async newContactId(): Promise<string> {
     this.#assertActive();
-    return randomUUID();
+    const id = randomUUID();
+    this.#newContacts.add(id);
+    return id;
   }
 
   async newConversationId(): Promise<number> {
@@ -310,7 +331,7 @@ export class PgTx implements Tx {
     const client = this.#client;
     if (empty) {
       // Nothing written: the reads must be current now, which one query (one snapshot) shows.
-      if (this.#reads.size > 0) this.#check(await this.#query<CheckRow>(...this.#committed()));
+      if (this.#reads.size > 0 || this.#assumedNew.length > 0) this.#check(await this.#query<CheckRow>(...this.#committed()));
       return;
     }
     // From BEGIN until the COMMIT has been answered (a refused statement before it leaves the block open).
@@ -358,6 +379,7 @@ export class PgTx implements Tx {
       names.add(`open:${(this.#conversations.get(id) as Conversation).contactId}`);
     }
     for (const name of this.#putDocs) names.add(`doc:${name}`);
+    for (const [channel, id] of this.#assumedNew) names.add(`inbound:${JSON.stringify([channel, id])}`);
     for (const message of this.#messages) {
       if (message.direction === 'in' && message.channelMessageId !== undefined) names.add(`inbound:${JSON.stringify([message.channel, message.channelMessageId])}`);
       // The order of message ids: by contact and by address, the orders readers poll in (see the file's comment).
@@ -379,7 +401,11 @@ export class PgTx implements Tx {
       else reads[read.kind].push(read.id);
     }
     const identities = [...this.#putContacts].flatMap((id) => (this.#contacts.get(id) as Contact).identities);
-    const inbound = this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined);
+    // Those added, and those `hasInbound` assumed not stored.
+    const inbound = [
+      ...this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined).map((message) => [message.channel, message.channelMessageId as string]),
+      ...this.#assumedNew,
+    ];
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
     const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
     // Where the commit may claim a reply: whether the address has one pending or sending already.
@@ -406,7 +432,7 @@ export class PgTx implements Tx {
       [
         reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
         identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
-        inbound.map((message) => message.channel), inbound.map((message) => message.channelMessageId),
+        inbound.map(([channel]) => channel), inbound.map(([, id]) => id),
         put.map((conversation) => conversation.id), opening,
         replyTo.map(([channel]) => channel), replyTo.map(([, address]) => address),
       ],
