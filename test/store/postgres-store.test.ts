@@ -267,6 +267,36 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect((await a.messagesOfAddress('telegram', '9')).map((message) => message.text)).toEqual(['delivery u1']);
   });
 
+  it("claims, in the write of a send's outcome, the reply that was waiting behind it, for the store that recorded it; closing puts it back", async () => {
+    const [a, b] = await pair();
+    const statuses = async (): Promise<unknown[]> => (await b.messagesOfAddress('webchat', 'ann')).map((m) => [m.text, m.status]);
+    await a.transaction('webchat:ann', async (tx) => {
+      tx.addMessage(outbound('ann', 1, 'ann #1'));
+      tx.addMessage(outbound('ann', 1, 'ann #2'));
+    }, { claim: true });
+    const [first] = await a.claimOutbound(10);
+    expect(first?.text).toBe('ann #1');
+    await a.markDelivery(first?.id ?? 0, { channelMessageId: 'wire-1' }, { claimNext: true });
+    // Claimed by the time the outcome is recorded: the other store neither gets it nor takes it as in doubt.
+    expect(await statuses()).toEqual([['ann #1', 'sent'], ['ann #2', 'sending']]);
+    expect(await b.claimOutbound(10)).toEqual([]);
+    expect(await b.outboundInDoubt()).toEqual([]);
+    const [second] = await a.claimOutbound(10);
+    expect(second?.text).toBe('ann #2');
+    // Without claimNext the outcome only records; the claim after it finds the next reply.
+    await a.transaction('webchat:ann', async (tx) => tx.addMessage(outbound('ann', 1, 'ann #3')), { claim: true });
+    await a.markDelivery(second?.id ?? 0, { channelMessageId: 'wire-2' });
+    expect((await statuses()).at(-1)).toEqual(['ann #3', 'pending']);
+    expect((await a.claimOutbound(10)).map((m) => m.text)).toEqual(['ann #3']);
+    // Claimed with an outcome, and the store closed before handing it out: pending again, for any store to send.
+    await a.transaction('webchat:ann', async (tx) => tx.addMessage(outbound('ann', 1, 'ann #4')), { claim: true });
+    const third = (await b.messagesOfAddress('webchat', 'ann')).find((m) => m.text === 'ann #3');
+    await a.markDelivery(third?.id ?? 0, { channelMessageId: 'wire-3' }, { claimNext: true });
+    expect((await statuses()).at(-1)).toEqual(['ann #4', 'sending']);
+    await a.close();
+    expect((await statuses()).at(-1)).toEqual(['ann #4', 'pending']);
+  });
+
   it('keeps any text JSON carries, NUL and lone surrogates included, and finds records by such keys', async () => {
     const [a] = await pair();
     const odd = 'a\u0000b \ud800';

@@ -92,7 +92,10 @@ export class PgTx implements Tx {
   readonly #busy = new Set<string>();
   /** The messages the commit stored `sending`, claimed for this store, with their ids (after `commit`). */
   claimed: Message[] = [];
-  /** Whether the commit stored replies that wait for a claim (`pending`). */
+  /**
+   * Whether the commit stored replies that wait for a claim (`pending`), other than those behind a reply it claimed
+   * (the outcome of that one, recorded by this store with `claimNext`, claims them).
+   */
   storedPending = false;
   /**
    * Inbound ids `hasInbound` answered "not stored" for without asking, on the first attempt: a repeated delivery is
@@ -350,7 +353,10 @@ export class PgTx implements Tx {
       if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
       const failed = answers.find((answer) => answer.status === 'rejected');
       if (failed) throw failed.reason;
-      this.storedPending = this.#messages.filter(isReply).length > claiming.length;
+      // A reply waiting behind one this commit claimed is this store's to claim, when it records that one's outcome
+      // (`markDelivery` with `claimNext`): only the others may be claimable by anyone now.
+      const claimedTo = new Set(claiming.map((index) => addressOf(this.#messages[index] as Omit<Message, 'id'>)));
+      this.storedPending = this.#messages.some((message, index) => isReply(message) && !claiming.includes(index) && !claimedTo.has(addressOf(message)));
       if (claiming.length > 0) {
         const ids = ((answers[0] as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] | null }>>).value.rows[0]?.ids ?? []).map(Number);
         this.claimed = claiming.map((index) => ({ ...(this.#messages[index] as Omit<Message, 'id'>), id: ids[index] as number, status: 'sending' as const }));
