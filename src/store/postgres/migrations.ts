@@ -115,6 +115,20 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE store_counters;
     `,
   },
+  {
+    version: 3,
+    name: 'commits checked in the database',
+    // A commit's guard (PgTx) calls this at the first thing that would break: the transaction is refused as a
+    // serialization failure, which the store runs again, with the hint that tells it from PostgreSQL's own. The
+    // check then needs no round trip of its own.
+    sql: `
+      CREATE FUNCTION conflict(reason text) RETURNS boolean LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = reason, HINT = 'switchboard: the transaction runs again';
+      END
+      $$;
+    `,
+  },
 ];
 
 /**

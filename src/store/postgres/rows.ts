@@ -88,21 +88,35 @@ export function upsertConversations(params: Params, conversations: readonly Conv
 
 /**
  * Inserts `messages`; their ids are `ids` (as an SQL expression of `t.n`, the 1-based position, when a string, like
- * `taken.ids[t.n]` with a `taken` in FROM), or the numbers given.
+ * `taken.ids[t.n]` with a `taken` in FROM), or the numbers given. With `claim`, each message marked a candidate is
+ * stored `sending`, claimed by `claim.by`, when its address has nothing pending or sending (else as it is): what a
+ * commit claims (`TransactionOptions.claim`), decided in the statement so that the commit takes one round trip.
  */
-export function insertMessages(params: Params, messages: readonly (Omit<Message, 'id'> & { id?: number })[], ids: { expression: string; from: string } | number[], claimedBy?: readonly (number | null)[]): string {
+export function insertMessages(
+  params: Params,
+  messages: readonly (Omit<Message, 'id'> & { id?: number })[],
+  ids: { expression: string; from: string } | number[],
+  claim?: { candidates: readonly boolean[]; by: number },
+): string {
   const column = <T>(pick: (message: Omit<Message, 'id'>) => T): string => params.add(messages.map(pick));
   const data = messages.map(({ id: _id, channelMessageId: _channelMessageId, status: _status, error: _error, delivery: _delivery, ...rest }) => JSON.stringify(rest));
   const explicit = Array.isArray(ids);
-  const claimed = claimedBy === undefined ? 'NULL::integer[]' : `${params.add(claimedBy)}::integer[]`;
+  // The address is idle when it has nothing pending and nothing sending (an index lookup each).
+  const idle = claim === undefined
+    ? ''
+    : ` LEFT JOIN LATERAL (SELECT NOT EXISTS (SELECT 1 FROM messages q WHERE q.channel = t.channel AND q.address = t.address AND q.status = 'pending')
+          AND NOT EXISTS (SELECT 1 FROM messages q WHERE q.channel = t.channel AND q.address = t.address AND q.status = 'sending') AS idle) a
+        ON (${params.add(claim.candidates)}::boolean[])[t.n]`;
+  const status = claim === undefined ? 't.status' : "CASE WHEN a.idle THEN 'sending' ELSE t.status END";
+  const claimedBy = claim === undefined ? 'NULL::integer' : `CASE WHEN a.idle THEN ${params.add(claim.by)}::integer END`;
   return `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data, claimed_by)
-    SELECT ${explicit ? 't.id' : ids.expression}, t.contact_id, t.conversation_id, t.channel, t.address, t.direction, t.channel_message_id, t.status, t.error,
-      t.delivery, t.history, t.data, (${claimed})[t.n]
+    SELECT ${explicit ? 't.id' : ids.expression}, t.contact_id, t.conversation_id, t.channel, t.address, t.direction, t.channel_message_id, ${status}, t.error,
+      t.delivery, t.history, t.data, ${claimedBy}
     FROM ${explicit ? '' : `${ids.from}, `}unnest(${column((m) => m.contactId ?? null)}::text[], ${column((m) => m.conversationId ?? null)}::bigint[],
       ${column((m) => m.channel)}::text[], ${column((m) => m.address)}::text[], ${column((m) => m.direction)}::text[],
       ${column((m) => m.channelMessageId ?? null)}::text[], ${column((m) => m.status ?? null)}::text[], ${column((m) => m.error ?? null)}::text[],
       ${column((m) => m.delivery ?? null)}::text[], ${column((m) => m.history === true)}::boolean[], ${params.add(data)}::json[]${explicit ? `, ${params.add(ids)}::bigint[]` : ''})
-      WITH ORDINALITY AS t(contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data${explicit ? ', id' : ''}, n)`;
+      WITH ORDINALITY AS t(contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data${explicit ? ', id' : ''}, n)${idle}`;
 }
 
 /**

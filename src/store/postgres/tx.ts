@@ -17,7 +17,10 @@ import { matchesFilter } from '../filter.ts';
 import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from '../types.ts';
 import type { KeyHint, KeyLine } from './key-line.ts';
 import { lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
-import { clean, cleanText, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
+import { clean, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
+
+/** The hint of the errors the schema's `conflict` function raises (migration 3). */
+const CONFLICT_HINT = 'switchboard: the transaction runs again';
 
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const docName = (collection: string, key: string): string => JSON.stringify([collection, key]);
@@ -44,15 +47,6 @@ interface LiveDoc {
   key: string;
   /** `undefined`: absent, or deleted. */
   value: unknown;
-}
-
-/** A row of the commit's check query (`#committed`): what `a`, `b` and `c` hold depends on `kind`. */
-interface CheckRow {
-  kind: 'contact' | 'conversation' | 'doc' | 'identity' | 'inbound' | 'put' | 'busy';
-  a: string;
-  b: string | null;
-  c: string | null;
-  version: string | null;
 }
 
 interface VersionedRow<T> {
@@ -88,8 +82,6 @@ export class PgTx implements Tx {
   readonly #knownConversationIds = new Set<number>();
   /** The store's instance lock number, when this commit may claim the replies it adds (`TransactionOptions.claim`). */
   readonly #claimFor: number | undefined;
-  /** Addresses with a reply pending or sending, as the commit's check found them. */
-  readonly #busy = new Set<string>();
   /** The messages the commit stored `sending`, claimed for this store, with their ids (after `commit`). */
   claimed: Message[] = [];
   /**
@@ -325,44 +317,51 @@ export class PgTx implements Tx {
    * Commits what the work wrote, or checks that what a read-only work saw is still current. Throws `ConflictError`
    * when a record it read changed meanwhile or an invariant would break; nothing is kept then.
    *
-   * Two round trips whatever the work wrote, each one write of several statements: BEGIN, the locks and one query
-   * for everything the checks need (a statement after the locks, so it sees every commit that held them); then one
-   * statement for every write, COMMIT, and the key's unlock (the transaction is over once its commit is).
+   * One round trip whatever the work wrote, one write of several statements: BEGIN, the locks, the guard (a
+   * statement after the locks, so it sees every commit that held them, which refuses the transaction when what the
+   * work saw changed or an invariant would break: see `#guard`), one statement for every write, COMMIT, and the
+   * key's unlock (the transaction is over once its commit is). A refused statement makes the COMMIT a ROLLBACK.
    */
   async commit(): Promise<void> {
     const empty = this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
     const client = this.#client;
     if (empty) {
-      // Nothing written: the reads must be current now, which one query (one snapshot) shows.
-      if (this.#reads.size > 0 || this.#assumedNew.length > 0) this.#check(await this.#query<CheckRow>(...this.#committed()));
+      // Nothing written: the reads must be current now, which the guard alone (one snapshot) shows.
+      if (this.#reads.size > 0 || this.#assumedNew.length > 0) {
+        await pipelined(client, [this.#statement(...this.#guard())]).catch((error: unknown) => {
+          throw storeError(conflictOf(error), 'the commit');
+        });
+      }
       return;
     }
-    // From BEGIN until the COMMIT has been answered (a refused statement before it leaves the block open).
-    let open = true;
+    this.#checkWithin();
+    const { statements: writes, candidates } = this.#write();
     try {
-      const [, , checked] = await pipelined(client, [
+      const answers = await pipelinedSettled(client, [
         { text: 'BEGIN' },
         { text: 'SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', values: [this.#lockKeys()] },
-        this.#statement(...this.#committed()),
+        this.#statement(...this.#guard()),
+        ...writes,
+        { text: 'COMMIT' },
+        this.#line.unlock(),
       ]);
-      this.#check((checked as pg.QueryResult<CheckRow>).rows);
-      const { statements: writes, claiming } = this.#write();
-      const answers = await pipelinedSettled(client, [...writes, { text: 'COMMIT' }, this.#line.unlock()]);
-      open = false;
-      // After a refused write the COMMIT was a ROLLBACK, and the unlock still ran: a retry takes the lock again.
+      // After a refused statement the COMMIT was a ROLLBACK, and the unlock still ran: a retry takes the lock again.
       if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
       const failed = answers.find((answer) => answer.status === 'rejected');
-      if (failed) throw failed.reason;
-      // A reply waiting behind one this commit claimed is this store's to claim, when it records that one's outcome
-      // (`markDelivery` with `claimNext`): only the others may be claimable by anyone now.
-      const claimedTo = new Set(claiming.map((index) => addressOf(this.#messages[index] as Omit<Message, 'id'>)));
-      this.storedPending = this.#messages.some((message, index) => isReply(message) && !claiming.includes(index) && !claimedTo.has(addressOf(message)));
-      if (claiming.length > 0) {
-        const ids = ((answers[0] as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] | null }>>).value.rows[0]?.ids ?? []).map(Number);
+      if (failed) throw conflictOf(failed.reason);
+      if (candidates.length > 0) {
+        const row = (answers[3] as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] | null; claimed: string[] | null }>>).value.rows[0];
+        const ids = (row?.ids ?? []).map(Number);
+        const claimedIds = new Set((row?.claimed ?? []).map(Number));
+        const claiming = candidates.filter((index) => claimedIds.has(ids[index] as number));
         this.claimed = claiming.map((index) => ({ ...(this.#messages[index] as Omit<Message, 'id'>), id: ids[index] as number, status: 'sending' as const }));
       }
+      // A reply waiting behind one this commit claimed is this store's to claim, when it records that one's outcome
+      // (`markDelivery` with `claimNext`): only the others may be claimable by anyone now.
+      const claimedTo = new Set(this.claimed.map(addressOf));
+      this.storedPending = this.#messages.some((message) => isReply(message) && !claimedTo.has(addressOf(message)));
     } catch (error) {
-      if (open) await client.query('ROLLBACK').catch(() => {});
+      // A connection lost before the COMMIT was answered may leave the block open: the key line then closes it.
       throw storeError(error, 'the commit');
     }
   }
@@ -397,119 +396,95 @@ export class PgTx implements Tx {
   }
 
   /**
-   * In one query, the committed state the checks need: the versions of the records read, the owners of the
-   * identities put, inbound channel ids already stored, and the conversations put or open for a contact put open.
+   * What the commit checks against the database, as one statement that refuses the transaction (SQLSTATE 40001,
+   * through the schema's `conflict` function, see migration 3) at the first thing that would break, in the
+   * embedded store's order: a record the work read has a new version; an identity put belongs to a contact other
+   * than its new owner (or one this commit takes it from); an inbound channel id added, or assumed new by
+   * `hasInbound`, is stored already; a conversation put belongs to another contact; a contact would have two open
+   * conversations. Every branch looks each value up by its index (a lateral subquery, LIMIT 1), so that the one plan
+   * the transactions' connections keep for it (see createPool) is right on an empty table and on a large one.
    */
-  #committed(): [string, unknown[]] {
-    const reads = { contact: [] as string[], conversation: [] as string[], doc: [] as [string, string][] };
-    for (const read of this.#reads.values()) {
-      if (read.kind === 'doc') reads.doc.push(JSON.parse(read.id) as [string, string]);
-      else reads[read.kind].push(read.id);
+  #guard(): [string, unknown[]] {
+    const reads = [...this.#reads.values()];
+    const doc = (read: RecordedRead): [string, string] | [null, null] => (read.kind === 'doc' ? JSON.parse(read.id) as [string, string] : [null, null]);
+    // Who may own each identity put: its contact, or a contact put by this commit without it (it moves).
+    const identities: [channel: string, address: string, contact: string, name: string][] = [];
+    const allowed: [channel: string, address: string, owner: string][] = [];
+    for (const id of this.#putContacts) {
+      for (const identity of (this.#contacts.get(id) as Contact).identities) {
+        identities.push([identity.channel, identity.id, id, `${identity.channel}:${identity.id}`]);
+        allowed.push([identity.channel, identity.id, id]);
+        for (const other of this.#putContacts) {
+          if (other !== id && !hasIdentity(this.#contacts.get(other) as Contact, identity)) allowed.push([identity.channel, identity.id, other]);
+        }
+      }
     }
-    const identities = [...this.#putContacts].flatMap((id) => (this.#contacts.get(id) as Contact).identities);
-    // Those added, and those `hasInbound` assumed not stored.
     const inbound = [
       ...this.#messages.filter((message) => message.direction === 'in' && message.channelMessageId !== undefined).map((message) => [message.channel, message.channelMessageId as string]),
       ...this.#assumedNew,
     ];
     const put = [...this.#putConversations].map((id) => this.#conversations.get(id) as Conversation);
-    const opening = [...new Set(put.filter((conversation) => conversation.status === 'open').map((conversation) => conversation.contactId))];
-    // Where the commit may claim a reply: whether the address has one pending or sending already.
-    const replyTo = this.#claimFor === undefined ? [] : [...new Map(this.#messages.filter(isReply).map((message) => [addressOf(message), [message.channel, message.address]])).values()];
+    const opening = put.filter((conversation) => conversation.status === 'open');
+    const closing = put.filter((conversation) => conversation.status !== 'open').map((conversation) => conversation.id);
     return [
-      // Every branch looks each value up by its index (a lateral subquery per pair, LIMIT 1), so that the one plan
-      // the transactions' connections keep for it (see createPool) is right on an empty table and on a large one.
-      `SELECT 'contact' AS kind, id AS a, NULL AS b, NULL AS c, version FROM contacts WHERE id = ANY($1::text[])
-       UNION ALL SELECT 'conversation', id::text, NULL, NULL, version FROM conversations WHERE id = ANY($2::bigint[])
-       UNION ALL SELECT 'doc', d.collection, d.key, NULL, d.version FROM unnest($3::text[], $4::text[]) AS w(collection, key)
-         CROSS JOIN LATERAL (SELECT collection, key, version FROM docs WHERE docs.collection = w.collection AND docs.key = w.key LIMIT 1) d
-       UNION ALL SELECT 'identity', i.channel, i.address, i.contact_id, NULL FROM unnest($5::text[], $6::text[]) AS w(channel, address)
-         CROSS JOIN LATERAL (SELECT channel, address, contact_id FROM contact_identities
+      `SELECT conflict(w.what || ' changed while this transaction ran; retry')
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS w(kind, contact, conversation, collection, key, version, what)
+         LEFT JOIN LATERAL (SELECT version FROM contacts WHERE w.kind = 'contact' AND contacts.id = w.contact LIMIT 1) c ON true
+         LEFT JOIN LATERAL (SELECT version FROM conversations WHERE w.kind = 'conversation' AND conversations.id = w.conversation LIMIT 1) v ON true
+         LEFT JOIN LATERAL (SELECT version FROM docs WHERE w.kind = 'doc' AND docs.collection = w.collection AND docs.key = w.key LIMIT 1) d ON true
+         WHERE coalesce(c.version, v.version, d.version, 0) <> w.version
+       UNION ALL SELECT conflict('identity ' || w.name || ' already belongs to contact ' || i.contact_id || ', not ' || w.contact)
+         FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS w(channel, address, contact, name)
+         CROSS JOIN LATERAL (SELECT contact_id FROM contact_identities
            WHERE contact_identities.channel = w.channel AND contact_identities.address = w.address LIMIT 1) i
-       UNION ALL (SELECT 'inbound', m.channel, m.channel_message_id, NULL, NULL FROM unnest($7::text[], $8::text[]) AS w(channel, id)
+         WHERE NOT EXISTS (SELECT 1 FROM unnest($12::text[], $13::text[], $14::text[]) AS a(channel, address, owner)
+           WHERE a.channel = w.channel AND a.address = w.address AND a.owner = i.contact_id)
+       UNION ALL SELECT conflict('inbound message ' || m.channel || ':' || m.channel_message_id || ' was stored by another transaction meanwhile; retry')
+         FROM unnest($15::text[], $16::text[]) AS w(channel, id)
          CROSS JOIN LATERAL (SELECT channel, channel_message_id FROM messages
-           WHERE direction = 'in' AND messages.channel = w.channel AND messages.channel_message_id = w.id LIMIT 1) m LIMIT 1)
-       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE id = ANY($9::bigint[])
-       UNION ALL SELECT 'put', id::text, contact_id, status, NULL FROM conversations WHERE status = 'open' AND contact_id = ANY($10::text[])
-       UNION ALL SELECT 'busy', w.channel, w.address, NULL, NULL FROM unnest($11::text[], $12::text[]) AS w(channel, address)
-         CROSS JOIN LATERAL (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'pending' LIMIT 1) p
-       UNION ALL SELECT 'busy', w.channel, w.address, NULL, NULL FROM unnest($11::text[], $12::text[]) AS w(channel, address)
-         CROSS JOIN LATERAL (SELECT 1 FROM messages WHERE messages.channel = w.channel AND messages.address = w.address AND status = 'sending' LIMIT 1) s`,
+           WHERE direction = 'in' AND messages.channel = w.channel AND messages.channel_message_id = w.id LIMIT 1) m
+       UNION ALL SELECT conflict('conversation #' || w.id || ' belongs to contact ' || c.contact_id || '; it cannot move to ' || w.contact)
+         FROM unnest($17::bigint[], $18::text[]) AS w(id, contact)
+         CROSS JOIN LATERAL (SELECT contact_id FROM conversations WHERE conversations.id = w.id LIMIT 1) c
+         WHERE c.contact_id <> w.contact
+       UNION ALL SELECT conflict('contact ' || w.contact || ' already has open conversation #' || o.id || '; #' || w.id || ' cannot be open too')
+         FROM unnest($19::bigint[], $20::text[]) AS w(id, contact)
+         CROSS JOIN LATERAL (SELECT id FROM conversations WHERE status = 'open' AND conversations.contact_id = w.contact
+           AND conversations.id <> w.id AND NOT (conversations.id = ANY($21::bigint[])) LIMIT 1) o`,
       [
-        reads.contact, reads.conversation, reads.doc.map(([collection]) => collection), reads.doc.map(([, key]) => key),
-        identities.map((identity) => identity.channel), identities.map((identity) => identity.id),
+        reads.map((read) => read.kind), reads.map((read) => (read.kind === 'contact' ? read.id : null)),
+        reads.map((read) => (read.kind === 'conversation' ? Number(read.id) : null)), reads.map((read) => doc(read)[0]), reads.map((read) => doc(read)[1]),
+        reads.map((read) => read.version), reads.map((read) => read.what),
+        identities.map(([channel]) => channel), identities.map(([, address]) => address), identities.map(([, , contact]) => contact), identities.map(([, , , name]) => name),
+        allowed.map(([channel]) => channel), allowed.map(([, address]) => address), allowed.map(([, , owner]) => owner),
         inbound.map(([channel]) => channel), inbound.map(([, id]) => id),
-        put.map((conversation) => conversation.id), opening,
-        replyTo.map(([channel]) => channel), replyTo.map(([, address]) => address),
+        put.map((conversation) => conversation.id), put.map((conversation) => conversation.contactId),
+        opening.map((conversation) => conversation.id), opening.map((conversation) => conversation.contactId), closing,
       ],
     ];
   }
 
   /**
-   * Throws `ConflictError` if a record this transaction read has been committed by another transaction since, or
-   * if committing would break an invariant against the committed state (the embedded store's checks, in its order).
+   * The checks the database has no part in, made before anything is sent: one identity put on two contacts, or two
+   * conversations of one contact put open, by this commit.
    */
-  #check(rows: CheckRow[]): void {
-    const versions = new Map<string, number>();
-    const owners = new Map<string, string>();
-    const committedOwner = new Map<number, string>();
-    const openOf = new Map<string, number>();
-    let storedInbound: CheckRow | undefined;
-    for (const row of rows) {
-      if (row.kind === 'contact' || row.kind === 'conversation') versions.set(`${row.kind}:${row.a}`, Number(row.version));
-      else if (row.kind === 'doc') versions.set(`doc:${docName(row.a, row.b as string)}`, Number(row.version));
-      else if (row.kind === 'identity') owners.set(JSON.stringify([row.a, row.b]), row.c as string);
-      else if (row.kind === 'inbound') storedInbound = row;
-      else if (row.kind === 'busy') this.#busy.add(JSON.stringify([row.a, row.b]));
-      else {
-        committedOwner.set(Number(row.a), row.b as string);
-        if (row.c === 'open') openOf.set(row.b as string, Number(row.a));
-      }
-    }
-    for (const read of this.#reads.values()) {
-      // Keys as the database holds them (`cleanText`): a doc's name is made again from its cleaned parts.
-      const id = read.kind === 'doc' ? docName(...(clean(JSON.parse(read.id) as string[]) as [string, string])) : cleanText(read.id);
-      if ((versions.get(`${read.kind}:${id}`) ?? 0) !== read.version) throw new ConflictError(`${read.what} changed while this transaction ran; retry`);
-    }
-
-    // The database names contacts as `cleanText` made their ids.
-    const putByStoredId = new Map([...this.#putContacts].map((id) => [cleanText(id), id]));
+  #checkWithin(): void {
     const claimed = new Map<string, string>();
     for (const id of this.#putContacts) {
-      const contact = this.#contacts.get(id) as Contact;
-      for (const identity of contact.identities) {
+      for (const identity of (this.#contacts.get(id) as Contact).identities) {
         const name = `${identity.channel}:${identity.id}`;
         const other = claimed.get(name);
-        if (other !== undefined && other !== contact.id) {
-          throw new ConflictError(`identity ${name} is put on two contacts (${other}, ${contact.id}) in one transaction`);
-        }
-        claimed.set(name, contact.id);
-        const stored = owners.get(JSON.stringify([cleanText(identity.channel), cleanText(identity.id)]));
-        const owner = stored === undefined ? undefined : (putByStoredId.get(stored) ?? stored);
-        const ownerNow = owner === undefined || !this.#putContacts.has(owner) ? undefined : this.#contacts.get(owner);
-        if (owner !== undefined && owner !== contact.id && (!ownerNow || hasIdentity(ownerNow, identity))) {
-          throw new ConflictError(`identity ${name} already belongs to contact ${owner}, not ${contact.id}`);
-        }
+        if (other !== undefined && other !== id) throw new ConflictError(`identity ${name} is put on two contacts (${other}, ${id}) in one transaction`);
+        claimed.set(name, id);
       }
     }
-
-    if (storedInbound) throw new ConflictError(`inbound message ${storedInbound.a}:${storedInbound.b} was stored by another transaction meanwhile; retry`);
-
     const opening = new Map<string, number>();
     for (const id of this.#putConversations) {
       const conversation = this.#conversations.get(id) as Conversation;
-      const { contactId } = conversation;
-      const owner = committedOwner.get(id);
-      if (owner !== undefined && owner !== cleanText(contactId)) {
-        throw new ConflictError(`conversation #${id} belongs to contact ${owner}; it cannot move to ${contactId}`);
-      }
       if (conversation.status !== 'open') continue;
-      const openId = opening.get(contactId) ?? openOf.get(cleanText(contactId));
-      const closedHere = openId !== undefined && this.#putConversations.has(openId) && this.#conversations.get(openId)?.status === 'closed';
-      if (openId !== undefined && openId !== id && !closedHere) {
-        throw new ConflictError(`contact ${contactId} already has open conversation #${openId}; #${id} cannot be open too`);
-      }
-      opening.set(contactId, id);
+      const other = opening.get(conversation.contactId);
+      if (other !== undefined) throw new ConflictError(`contact ${conversation.contactId} already has open conversation #${other}; #${id} cannot be open too`);
+      opening.set(conversation.contactId, id);
     }
   }
 
@@ -518,9 +493,9 @@ export class PgTx implements Tx {
    * conversation ids itself. Message ids are taken from the sequence in this statement, under the commit's locks on
    * the messages' contacts and addresses, and given out ascending in the order the work added the messages.
    */
-  #write(): { statements: Statement[]; claiming: number[] } {
+  #write(): { statements: Statement[]; candidates: number[] } {
     const params = new Params();
-    const claiming: number[] = [];
+    const candidates: number[] = [];
     const parts: string[] = [];
     if (this.#putContacts.size > 0) {
       const contacts = [...this.#putContacts].map((id) => plain(this.#contacts.get(id) as Contact));
@@ -556,21 +531,25 @@ export class PgTx implements Tx {
       const count = params.add(this.#messages.length);
       // Sorted: a sequence gives each row a value, not in any promised order of the rows.
       parts.push(`message_ids_taken AS (SELECT array_agg(id ORDER BY id) AS ids FROM (SELECT nextval('message_ids') AS id FROM generate_series(1, ${count}::int)) taken)`);
-      // The first reply to an address with nothing pending or sending is claimed for this store in the commit.
-      const messages = this.#messages.map((message, index) => {
-        const address = addressOf(message);
-        if (this.#claimFor === undefined || !isReply(message) || this.#busy.has(address)) return message;
-        this.#busy.add(address);
-        claiming.push(index);
-        return { ...message, status: 'sending' as const };
-      });
-      const claimedBy = claiming.length > 0 ? messages.map((message) => (message.status === 'sending' ? (this.#claimFor as number) : null)) : undefined;
-      parts.push(`messages_put AS (${insertMessages(params, messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' }, claimedBy)} RETURNING 1)`);
+      // The first reply of the commit to each address is claimed for this store in the commit if the address has
+      // nothing pending or sending (the insert looks, under the commit's lock on the address).
+      const first = new Set<string>();
+      if (this.#claimFor !== undefined) {
+        this.#messages.forEach((message, index) => {
+          if (!isReply(message) || first.has(addressOf(message))) return;
+          first.add(addressOf(message));
+          candidates.push(index);
+        });
+      }
+      const claim = candidates.length > 0 ? { candidates: this.#messages.map((_, index) => candidates.includes(index)), by: this.#claimFor as number } : undefined;
+      parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' }, claim)} RETURNING id, claimed_by)`);
     }
-    const result = claiming.length > 0 ? 'SELECT ids FROM message_ids_taken' : 'SELECT 1';
+    const result = candidates.length > 0
+      ? 'SELECT ids, (SELECT array_agg(id) FROM messages_put WHERE claimed_by IS NOT NULL) AS claimed FROM message_ids_taken'
+      : 'SELECT 1';
     const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} ${result}`, values: params.values }];
     if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", values: [setSequence] });
-    return { statements, claiming };
+    return { statements, candidates };
   }
 
   #adoptContact(id: string, row: VersionedRow<Contact> | undefined): Contact | undefined {
@@ -628,4 +607,13 @@ function adopt<K, V>(live: Map<K, V>, id: K, value: V, what: string): void {
     throw new StaleWriteError(`a copy of ${what} was put, not the object this transaction handed out for it; change that object instead`);
   }
   live.set(id, value);
+}
+
+/**
+ * The store's `ConflictError` for a refusal of the commit's guard (its message as the guard wrote it), else the
+ * error itself.
+ */
+function conflictOf(error: unknown): unknown {
+  const { code, hint, message } = (error ?? {}) as { code?: string; hint?: string; message?: string };
+  return code === '40001' && hint === CONFLICT_HINT ? new ConflictError(message ?? 'a record changed while this transaction ran; retry', { cause: error }) : error;
 }
