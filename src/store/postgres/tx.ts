@@ -4,8 +4,9 @@
 //
 // The commit takes a transaction-level advisory lock on every record it read or writes (and on each identity,
 // inbound channel id and contact whose open conversation it touches), always in one order, so two commits that
-// share a record run one after the other and never deadlock. Under those locks it checks that nothing it read has
-// changed (record versions) and that no invariant breaks, then writes. Message ids come from a sequence, taken after
+// share a record run one after the other and never deadlock. Under those locks the database checks that nothing it
+// read has changed (record versions) and that no invariant breaks (the guard), then it writes; all of it, COMMIT
+// included, sent in one write. Message ids come from a sequence, taken after
 // the locks, among which are the contact and the address of every message added: two commits adding messages to
 // one contact or one address run one after the other, so the ids of a contact's messages, and of an address's,
 // increase in commit order across processes (what a reader polling after=<id> and the outbound claims rely on),
@@ -91,7 +92,7 @@ export class PgTx implements Tx {
   storedPending = false;
   /**
    * Inbound ids `hasInbound` answered "not stored" for without asking, on the first attempt: a repeated delivery is
-   * rare, and the commit's check (which looks for them) turns one into a conflict, whose retry asks. A round trip
+   * rare, and the commit's guard (which looks for them) turns one into a conflict, whose retry asks. A round trip
    * less for every message.
    */
   readonly #assumedNew: [channel: string, channelMessageId: string][] = [];
