@@ -337,6 +337,8 @@ export class PgTx implements Tx {
     }
     this.#checkWithin();
     const { statements: writes, candidates } = this.#write();
+    // Until every statement was answered (a statement that could not even be sent leaves the block open).
+    let answered = false;
     try {
       const answers = await pipelinedSettled(client, [
         { text: 'BEGIN' },
@@ -346,6 +348,7 @@ export class PgTx implements Tx {
         { text: 'COMMIT' },
         this.#line.unlock(),
       ]);
+      answered = true;
       // After a refused statement the COMMIT was a ROLLBACK, and the unlock still ran: a retry takes the lock again.
       if (answers.at(-1)?.status === 'fulfilled') this.#line.unlocked();
       const failed = answers.find((answer) => answer.status === 'rejected');
@@ -362,7 +365,7 @@ export class PgTx implements Tx {
       const claimedTo = new Set(this.claimed.map(addressOf));
       this.storedPending = this.#messages.some((message) => isReply(message) && !claimedTo.has(addressOf(message)));
     } catch (error) {
-      // A connection lost before the COMMIT was answered may leave the block open: the key line then closes it.
+      if (!answered) await client.query('ROLLBACK').catch(() => {});
       throw storeError(error, 'the commit');
     }
   }
