@@ -73,14 +73,14 @@ export class PostgresStore implements Store {
   /** Taking the instance lock again after its connection was lost. */
   #retaking: Promise<void> | undefined;
   /**
-   * Replies claimed by their transaction's commit (`TransactionOptions.claim`), durable, not yet handed out by
-   * `claimOutbound`; oldest first.
+   * Replies claimed by their transaction's commit (`TransactionOptions.claim`) or with a send's outcome
+   * (`markDelivery`'s `claimNext`), durable, not yet handed out by `claimOutbound`; in the order claimed.
    */
   #claimed: Message[] = [];
   /**
    * Whether a claim in the database may find something: set by what can make a reply claimable in this process (a
-   * commit that stored one pending, an outcome that frees an address, replies put back), cleared when a claim
-   * found less than it asked for. Another process's replies are claimed by that process; should it stop before,
+   * commit that stored one pending, other than behind a reply it claimed; an outcome recorded without a claim after
+   * it; replies put back), cleared when a claim found less than it asked for. Another process's replies are claimed by that process; should it stop before,
    * the claim after `ASK_AGAIN_MS` looks anyway (and its replies in doubt are put back, which sets this).
    */
   #mayClaim = true;
@@ -522,10 +522,10 @@ export class PostgresStore implements Store {
     }
     this.#phase = 'closing';
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
-    // Claimed in a commit and never handed out: nobody sends them, so they go back to pending for the next claim.
+    // Claimed (in a commit or with an outcome) and never handed out: nobody sends them, so they go back to pending.
     const unsent = this.#claimed.splice(0).map((message) => message.id);
     await this.retryOutbound(unsent).catch((error: Error) => {
-      this.#log('warn', 'replies claimed in a commit and never sent could not be put back to pending; they are in doubt for the other processes', { error: error.message, messages: unsent });
+      this.#log('warn', 'replies claimed and never sent could not be put back to pending; they are in doubt for the other processes', { error: error.message, messages: unsent });
     });
     // Without the instance lock, what this store still had sending is in doubt for the others from now on. Unlocked
     // before close returns (a connection's end reaches the server a little later).
