@@ -34,7 +34,7 @@
 // slip in between.
 import { access, mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { CorruptStoreError, NewerStoreError, StoreUnavailableError } from './errors.ts';
@@ -86,12 +86,23 @@ interface QueuedCommit {
 const clone = <T>(value: T): T => jsonCopy(value);
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
 /**
- * A journal sync at least this slow is reported: every commit of the batch, and every one queued behind it, waited
- * that long to be acknowledged, so it shows as a stall of the webhooks (the disk's doing, not the process's).
+ * A wait for a journal sync at least this long is reported: every commit of the batch, and every one queued behind
+ * it, waited that long to be acknowledged, so it shows as a stall of the webhooks. The wait is timed on the event
+ * loop, so it also holds whatever kept the loop from seeing the sync end (a long collection of the heap, a core
+ * taken by other threads or processes); see `#noteSync` for how the two are told apart.
  */
 const SLOW_SYNC_MS = 100;
 /** Slow syncs are reported at most once in this long (the first at once), with how many there were since. */
 const SLOW_SYNC_REPORT_MS = 10_000;
+/** Why commits waited long for a journal sync: the disk, or an event loop too busy to see the sync end (see `#noteSync`). */
+type SlowSyncCause = 'disk' | 'process';
+interface SlowSyncs {
+  count: number;
+  slowestMs: number;
+  /** When the last report of this cause was (`performance.now()`). */
+  reportedAt: number;
+}
+const noSlowSyncs = (reportedAt: number): SlowSyncs => ({ count: 0, slowestMs: 0, reportedAt });
 /** Archived lines less than this far apart are read back with one read call. */
 const readGapBytes = 16 * 1024;
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
@@ -166,8 +177,11 @@ export class LowdbStore implements Store {
   /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
   #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
-  /** Slow journal syncs not yet reported, the slowest of them, and when the last report was (see `#noteSync`). */
-  #slowSyncs = { count: 0, slowestMs: 0, reportedAt: -Infinity };
+  /**
+   * Slow waits for a journal sync not yet reported, the slowest of them, and when the last report was, for each of
+   * the two causes (see `#noteSync`).
+   */
+  #slowSyncs: Record<SlowSyncCause, SlowSyncs> = { disk: noSlowSyncs(-Infinity), process: noSlowSyncs(-Infinity) };
   readonly #paths: { snapshot: string; delta: string; journal: string; oldJournal: string; archive: string };
   /** The sequence of the full snapshot in state.json, which state-delta.json's changes apply to. */
   #baseSeq = 0;
@@ -604,7 +618,8 @@ export class LowdbStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
     while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
-    this.#reportSlowSyncs();
+    this.#reportSlowSyncs('disk');
+    this.#reportSlowSyncs('process');
     await this.#journal?.close();
     await (await this.#archiveReader?.catch(() => undefined))?.close();
     await this.#releaseLock?.();
@@ -675,8 +690,9 @@ export class LowdbStore implements Store {
           appendAllSync(journal, data);
           if (this.#fsync) {
             const syncStarted = performance.now();
+            const loopBefore = performance.eventLoopUtilization();
             await journal.datasync();
-            this.#noteSync(performance.now() - syncStarted, batch.length);
+            this.#noteSync(performance.now() - syncStarted, batch.length, loopBefore);
           }
           this.#journalBytes += data.length;
         }
@@ -718,28 +734,42 @@ export class LowdbStore implements Store {
   }
 
   /**
-   * Counts a slow journal sync, and reports it with the slow ones since the last report, at most once every
-   * SLOW_SYNC_REPORT_MS (those after the last report are reported at close).
+   * Counts a slow wait for a journal sync, and reports it with the slow ones of the same cause since the last report,
+   * at most once every SLOW_SYNC_REPORT_MS (those after the last report are reported at close).
+   *
+   * The wait is timed on the event loop, so it is the sync's own time plus however long the loop took to see that it
+   * ended. While the loop is idle it is waiting for the sync (or other I/O): a wait at least half idle is the
+   * disk's. A wait mostly busy is the process's: the loop was running (or stalled: a long collection of the heap, a
+   * core taken by other threads or processes) while the sync was done or nearly. In a benchmark on a shared two-core
+   * machine, waits of 66 and 157 ms, then all blamed on the disk, ended with stalls of the loop of 65 and 143 ms.
    */
-  #noteSync(ms: number, commits: number): void {
+  #noteSync(ms: number, commits: number, loopBefore: EventLoopUtilization): void {
     if (ms < SLOW_SYNC_MS) return;
-    const slow = this.#slowSyncs;
+    const loopBusyMs = performance.eventLoopUtilization(loopBefore).active;
+    const cause: SlowSyncCause = loopBusyMs <= ms / 2 ? 'disk' : 'process';
+    const slow = this.#slowSyncs[cause];
     slow.count += 1;
     slow.slowestMs = Math.max(slow.slowestMs, ms);
-    if (performance.now() - slow.reportedAt >= SLOW_SYNC_REPORT_MS) this.#reportSlowSyncs({ ms: Math.round(ms), commits });
+    if (performance.now() - slow.reportedAt >= SLOW_SYNC_REPORT_MS) {
+      this.#reportSlowSyncs(cause, { ms: Math.round(ms), loopBusyMs: Math.round(loopBusyMs), commits });
+    }
   }
 
-  /** Logs the slow journal syncs not yet reported (at close, those since the last report), if any. */
-  #reportSlowSyncs(last?: { ms: number; commits: number }): void {
-    const slow = this.#slowSyncs;
+  /** Logs the slow waits for a journal sync not yet reported (at close, those since the last report), if any. */
+  #reportSlowSyncs(cause: SlowSyncCause, last?: { ms: number; loopBusyMs: number; commits: number }): void {
+    const slow = this.#slowSyncs[cause];
     if (slow.count === 0) return;
-    this.#log('warn', 'the disk is slow: commits waited for a journal sync (fdatasync)', {
+    const message =
+      cause === 'disk'
+        ? 'the disk is slow: commits waited for a journal sync (fdatasync)'
+        : 'the event loop was busy: commits waited for a journal sync that the process was too busy to see end (garbage collection, CPU-heavy work, a core shared with other work)';
+    this.#log('warn', message, {
       file: this.#paths.journal,
       ...last,
       slowSyncs: slow.count,
       slowestMs: Math.round(slow.slowestMs),
     });
-    this.#slowSyncs = { count: 0, slowestMs: 0, reportedAt: performance.now() };
+    this.#slowSyncs[cause] = noSlowSyncs(performance.now());
   }
 
   /**
