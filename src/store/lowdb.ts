@@ -1043,9 +1043,13 @@ export class LowdbStore implements Store {
  * The share of the time a background compaction takes at most (see `Slices`). Done in one go, a compaction held every
  * request up for tens of milliseconds; in slices of 2 ms without rests, it still took the whole core for the 200 ms of
  * CPU it needs (at the benchmark's half-peak rate, some 20,000 messages and the snapshot of every contact and
- * conversation), and the requests meanwhile queued for up to half a second.
+ * conversation), and the requests meanwhile queued for up to half a second. At half of the core, beside a server
+ * already using about half of it, they still queued: the slowest answers of a 250 ms window during a compaction were
+ * 53-529 ms in five benchmark runs, at most 77 ms (under 40 in two) at a fifth of the core (docs/performance.md). A compaction then takes
+ * about two and a half times as long (a slice, then a rest four times as long); commits meanwhile go to the new journal
+ * as before.
  */
-const BACKGROUND_SHARE = 0.5;
+const BACKGROUND_SHARE = 0.2;
 /** Records handled between two looks at the clock. */
 const CHECK_EVERY = 64;
 
