@@ -5,6 +5,7 @@
 # inserts, updates and updates made in place (HOT).
 #
 #   scripts/pg-statements.sh            # about 30 s; needs Debian's postgresql package (its contrib module)
+#   PG_STAT_PROCESSES=2 scripts/pg-statements.sh    # the same with two Switchboard processes on the database
 #
 # PG_BIN as for scripts/pg-cluster.sh. The cluster is removed after the run.
 set -euo pipefail
@@ -33,7 +34,7 @@ eval "$(PG_BIN=$bin PG_DURABLE=1 scripts/pg-cluster.sh start "$dir")"
 export DATABASE_URL
 psql "$DATABASE_URL" -qc 'CREATE EXTENSION pg_stat_statements'
 
-BENCH_QUICK=1 BENCH_ONLY="switchboard pg 1" BENCH_SIZES=0 BENCH_RUNS=1 npm run --silent bench 2>&1 | grep -E "│ [01] " || true
+BENCH_QUICK=1 BENCH_ONLY="switchboard pg ${PG_STAT_PROCESSES:-1}" BENCH_SIZES=0 BENCH_RUNS=1 npm run --silent bench 2>&1 | grep -E "│ [01] " || true
 
 n=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM switchboard.messages WHERE direction = 'in'")
 echo "inbound messages stored: $n"
