@@ -212,6 +212,11 @@ export class LowdbStore implements Store {
   #unarchived = new Map<number, string>();
   /** The writer loop, while it runs. */
   #writer: Promise<void> | undefined;
+  /**
+   * The sync of the directory after the journal was renamed and a new one opened, while it runs: the first batch of
+   * the new journal is acknowledged only once it is done (see `#rotate`).
+   */
+  #directorySync: Promise<void> | undefined;
   /** The compaction running in the background (of `journal.old.jsonl`), while it runs. */
   #compacting: Promise<void> | undefined;
   /**
@@ -618,6 +623,7 @@ export class LowdbStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
     while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
+    await this.#directorySync?.catch(() => undefined);
     this.#reportSlowSyncs('disk');
     this.#reportSlowSyncs('process');
     await this.#journal?.close();
@@ -701,6 +707,18 @@ export class LowdbStore implements Store {
         for (const waiting of rewrites) waiting.reject(this.#failure as Error);
         break;
       }
+      // The first batch of a new journal: the journal's name must be durable too before its commits are acknowledged.
+      const directory = this.#directorySync;
+      if (directory) {
+        this.#directorySync = undefined;
+        try {
+          await directory;
+        } catch (error) {
+          this.#fail(error, `could not sync ${this.#dir} after starting a new journal`, batch);
+          for (const waiting of rewrites) waiting.reject(this.#failure as Error);
+          break;
+        }
+      }
       for (const commit of batch) commit.resolve();
       if (compaction && !rewrite) {
         // The journal so far goes aside for the compaction; the commits that follow go to a new one meanwhile.
@@ -774,14 +792,21 @@ export class LowdbStore implements Store {
 
   /**
    * Renames the journal `journal.old.jsonl` (what the compaction just captured) and opens a new one. The directory is
-   * synced before a line goes to the new journal, so a line acknowledged from it is found after a power cut too.
+   * synced so that a line acknowledged from the new journal is found after a power cut too: beside the first batch's
+   * own sync, which waits for it before acknowledging anything (see `#drain`), rather than before that batch is even
+   * written. The commits queued meanwhile waited for it otherwise: 3-34 ms at each compaction in the benchmark.
    */
   async #rotate(): Promise<void> {
     const old = this.#journal as FileHandle;
     await rename(this.#paths.journal, this.#paths.oldJournal);
     this.#journal = await open(this.#paths.journal, 'a');
     this.#journalBytes = 0;
-    if (this.#fsync) await syncPath(this.#dir);
+    if (this.#fsync) {
+      const synced = syncPath(this.#dir);
+      // Awaited by the next batch, or at close; a failure fails that batch (as a failed append would).
+      synced.catch(() => {});
+      this.#directorySync = synced;
+    }
     await old.close();
   }
 

@@ -526,6 +526,52 @@ describe('compaction in the background', () => {
     expect(await again.messageCount()).toBe(21);
     await again.close();
   });
+  it("writes a new journal's first batch while its directory is being synced, and acknowledges it only after", async () => {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir, { compactAfterBytes: 2048 });
+    const oldJournal = join(dir, 'journal.old.jsonl');
+    // The sync of the directory right after the journal is renamed aside waits until the test lets it go.
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    const sync = prototype.sync;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    let hold = () => {};
+    const holding = new Promise<void>((resolve) => (hold = resolve));
+    vi.spyOn(prototype, 'sync').mockImplementation(async function (this: unknown) {
+      if (!held && existsSync(oldJournal)) {
+        held = true;
+        hold();
+        await released;
+      }
+      return await sync.call(this);
+    });
+    // Ann writes until the journal passes 2 KiB and is renamed aside (her last commit may land in the new journal).
+    let n = 0;
+    const ann: Promise<unknown>[] = [];
+    while (!held) {
+      ann.push(store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n++}`)));
+      await Promise.race([ann.at(-1), holding]);
+    }
+    let acknowledged = false;
+    const bob = store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1')).then(() => (acknowledged = true));
+    // Bob's commit reaches the new journal and its sync while the directory's is still under way...
+    await vi.waitFor(async () => expect(await readFile(join(dir, 'journal.jsonl'), 'utf8')).toContain('bob-1'), { timeout: 2000 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // ...but is not acknowledged before the new journal's name is durable too.
+    expect(acknowledged).toBe(false);
+    release();
+    await bob;
+    await Promise.all(ann);
+    await store.close();
+    const reopened = await openStore({ dir });
+    expect(await reopened.messagesOfAddress('webchat', 'bob')).toHaveLength(3);
+    expect(await reopened.messageCount()).toBe(3 * (n + 1));
+    expect(await reopened.messagesOfAddress('webchat', 'ann')).toHaveLength(3 * n);
+    await reopened.close();
+  });
 });
 
 describe('history on disk', () => {
