@@ -1071,9 +1071,8 @@ export class LowdbStore implements Store {
  * conversation), and the requests meanwhile queued for up to half a second. At half of the core, beside a server
  * already using about half of it, they still queued: the slowest answers of a 250 ms window during a compaction were
  * 53-529 ms in five benchmark runs, at most 77 ms (under 40 in two) at a fifth of the core, and at most 134 ms in six
- * later runs (docs/performance.md). A compaction then takes
- * about two and a half times as long (a slice, then a rest four times as long); commits meanwhile go to the new journal
- * as before.
+ * later runs (docs/performance.md). A compaction then takes about two and a half times as long (a slice, then a rest
+ * four times as long); commits meanwhile go to the new journal as before.
  */
 const BACKGROUND_SHARE = 0.2;
 /** Records handled between two looks at the clock. */
