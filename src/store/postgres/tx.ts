@@ -545,7 +545,9 @@ export class PgTx implements Tx {
           candidates.push(index);
         });
       }
-      const claim = candidates.length > 0 ? { candidates: this.#messages.map((_, index) => candidates.includes(index)), by: this.#claimFor as number } : undefined;
+      const flags = this.#messages.map(() => false);
+      for (const index of candidates) flags[index] = true;
+      const claim = candidates.length > 0 ? { candidates: flags, by: this.#claimFor as number } : undefined;
       parts.push(`messages_put AS (${insertMessages(params, this.#messages, { expression: 'message_ids_taken.ids[t.n]', from: 'message_ids_taken' }, claim)} RETURNING id, claimed_by)`);
     }
     const result = candidates.length > 0
