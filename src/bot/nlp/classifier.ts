@@ -90,12 +90,39 @@ export interface SavedModel {
  *     model.classify('double charge on my card'); // { intent: 'billing', confidence: 0.83, ranking: […] }
  */
 export function trainClassifier(examples: Example[], options: TrainOptions = {}): Model {
+  const training = prepare(examples, options);
+  const progress = options.onProgress ?? (() => {});
+  if (options.calibration === false) {
+    const model = training.train(training.examples, (f) => progress(f, 'training'));
+    progress(1, 'done');
+    return model;
+  }
+  const rounds = calibrationRounds(training.examples);
+  const cases = rounds.flatMap((_, r) => probeCases(training, r, (f) => progress(((r + f) / rounds.length) * 0.75, 'calibrating')));
+  const { temperature, confidence } = fitCalibration(cases, training.intents.length);
+  const model = training.train(training.examples, (f) => progress(0.75 + f * 0.25, 'training'));
+  progress(1, 'done');
+  return model.with(temperature, confidence);
+}
+
+/** What a training needs, set up once from the examples and options: for the final model and every probe. */
+interface Training {
+  /** The examples with an intent. */
+  examples: Example[];
+  intents: string[];
+  background: string[];
+  termsOf: (text: string) => Terms;
+  /** A background sentence's weight within the background cases (see `scriptShares`). */
+  scriptShare: (text: string) => number;
+  train: (set: Example[], onProgress: (fraction: number) => void) => LinearModel;
+}
+
+function prepare(examples: Example[], options: TrainOptions): Training {
   const usable = examples.filter((e) => e.intent !== '');
   const intents = [...new Set(usable.map((e) => e.intent))].sort();
   if (intents.length === 0) throw new Error('trainClassifier needs at least one example with an intent');
   const features: FeatureOptions = { ...DEFAULT_FEATURES, ...options.features };
   const modelOptions: SoftmaxOptions = { ...DEFAULT_MODEL, ...options.model };
-  const progress = options.onProgress ?? (() => {});
   const background = backgroundApartFrom(usable, options.background ?? []);
   // The probes and the model read the same texts: their terms are extracted once.
   const termsOf = memoize((text: string) => extractTerms(text, features.charRange));
@@ -103,14 +130,54 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   const experts = usable.length < LARGE_DATA;
   const train = (set: Example[], onProgress: (fraction: number) => void) =>
     fit(set, intents, features, modelOptions, background, termsOf, experts, onProgress);
+  return { examples: usable, intents, background, termsOf, scriptShare: scriptShares(usable), train };
+}
 
-  if (options.calibration === false) {
-    const model = train(usable, (f) => progress(f, 'training'));
-    progress(1, 'done');
-    return model;
-  }
-  const { temperature, confidence } = calibrate(usable, background, train, termsOf, (f) => progress(f * 0.75, 'calibrating'));
-  const model = train(usable, (f) => progress(0.75 + f * 0.25, 'training'));
+/**
+ * How `trainClassifier` splits its work, for a caller that runs part of it on another thread (parallel.ts): the
+ * number of calibration probes, each independent of the others and of the final model.
+ *
+ *     const probes = probeCount(examples); // 4 on small data
+ */
+export function probeCount(examples: Example[]): number {
+  return calibrationRounds(examples.filter((e) => e.intent !== '')).length;
+}
+
+/**
+ * The calibration cases of some of `trainClassifier`'s probes (by number, from 0 to `probeCount` − 1), as
+ * `trainClassifier` computes them: for another thread to compute while this one trains the rest.
+ *
+ *     const cases = probeCasesOf(examples, { background }, [1, 3]);
+ */
+export function probeCasesOf(examples: Example[], options: TrainOptions, probes: number[]): CalibrationCase[][] {
+  const training = prepare(examples, options);
+  return probes.map((r) => probeCases(training, r, () => {}));
+}
+
+/**
+ * `trainClassifier`, with the cases of some probes computed elsewhere (`probeCasesOf`, on another thread): the
+ * same model, given the same examples and options. This thread computes the other probes' cases and trains the
+ * final model, and only then waits for `elsewhere.cases`.
+ *
+ *     const model = await trainClassifierWith(examples, { background }, { probes: [1, 3], cases: fromHelper });
+ */
+export async function trainClassifierWith(
+  examples: Example[],
+  options: TrainOptions,
+  elsewhere: { probes: number[]; cases: Promise<CalibrationCase[][]> },
+): Promise<Model> {
+  const training = prepare(examples, options);
+  const progress = options.onProgress ?? (() => {});
+  const rounds = calibrationRounds(training.examples);
+  const here = rounds.map((_, r) => r).filter((r) => !elsewhere.probes.includes(r));
+  const steps = here.length + 1;
+  const byProbe = new Map<number, CalibrationCase[]>();
+  here.forEach((r, i) => byProbe.set(r, probeCases(training, r, (f) => progress(((i + f) / steps) * 0.9, 'calibrating'))));
+  const model = training.train(training.examples, (f) => progress(((here.length + f) / steps) * 0.9, 'training'));
+  const received = await elsewhere.cases;
+  elsewhere.probes.forEach((r, i) => byProbe.set(r, received[i] ?? []));
+  const cases = rounds.flatMap((_, r) => byProbe.get(r) ?? []);
+  const { temperature, confidence } = fitCalibration(cases, training.intents.length);
   progress(1, 'done');
   return model.with(temperature, confidence);
 }
@@ -283,18 +350,20 @@ function typicalSimilarity(vectors: SparseVector[], scratch: Float32Array): numb
   const sample = vectors.slice(0, TYPICAL_SAMPLE);
   if (sample.length < 2) return 0;
   let total = 0;
-  sample.forEach((v, i) => {
+  for (let i = 0; i < sample.length; i++) {
+    const v = sample[i]!;
     let best = 0;
     for (let k = 0; k < v.index.length; k++) scratch[v.index[k]!] = v.value[k]!;
-    sample.forEach((w, j) => {
-      if (i === j) return;
+    for (let j = 0; j < sample.length; j++) {
+      if (i === j) continue;
+      const { index, value } = sample[j]!;
       let dot = 0;
-      for (let k = 0; k < w.index.length; k++) dot += scratch[w.index[k]!]! * w.value[k]!;
+      for (let k = 0; k < index.length; k++) dot += scratch[index[k]!]! * value[k]!;
       if (dot > best) best = dot;
-    });
+    }
     for (let k = 0; k < v.index.length; k++) scratch[v.index[k]!] = 0;
     total += best;
-  });
+  }
   return total / sample.length;
 }
 
@@ -397,15 +466,21 @@ function trainExperts(
   const isWord = vectorizer.terms.map(isWordTerm);
   const block = (words: boolean) =>
     vectors.map(({ index, value }) => {
-      const keep: number[] = [];
+      let count = 0;
       let norm = 0;
       for (let k = 0; k < index.length; k++) {
         if (isWord[index[k]!] !== words) continue;
-        keep.push(k);
+        count++;
         norm += value[k]! * value[k]!;
       }
       const scale = norm > 0 ? 1 / Math.sqrt(norm) : 1;
-      return { index: Int32Array.from(keep, (k) => index[k]!), value: Float32Array.from(keep, (k) => value[k]! * scale) };
+      const kept = { index: new Int32Array(count), value: new Float32Array(count) };
+      for (let k = 0, out = 0; k < index.length; k++) {
+        if (isWord[index[k]!] !== words) continue;
+        kept.index[out] = index[k]!;
+        kept.value[out++] = value[k]! * scale;
+      }
+      return kept;
     });
   const epochs = options.epochs;
   const words = trainSoftmax(block(true), labels, classes, vectorizer.size, options, (epoch) => onProgress(epoch / epochs / 2));
@@ -426,7 +501,7 @@ function trainExperts(
 }
 
 /** A text the confidence is fitted on: what the model made of it, and whether it is in scope (with its class). */
-interface Case {
+export interface CalibrationCase {
   evidence: Evidence;
   /** The right class of an in-scope text; undefined for an out-of-scope one. */
   label: number | undefined;
@@ -439,7 +514,7 @@ interface Case {
  * Weight of the out-of-scope cases of each kind, in total, against the in-scope ones (which weigh 1 in
  * total): the share of off-topic text the confidence expects, and so what a threshold rejects.
  */
-const OUT_OF_SCOPE_WEIGHT: Record<Exclude<Case['kind'], 'in scope'>, number> = { 'other intent': 0.5, background: 0.4 };
+const OUT_OF_SCOPE_WEIGHT: Record<Exclude<CalibrationCase['kind'], 'in scope'>, number> = { 'other intent': 0.5, background: 0.4 };
 /**
  * Up to this many intents the out-of-scope cases weigh in full; above, their weight falls with the square of
  * the ratio. With many intents, an example whose intent is hidden lands on a sibling intent that means nearly
@@ -453,7 +528,7 @@ const LARGE_DATA = 2_000;
 const FOLDS = 4;
 
 /**
- * Fits the temperature and the confidence on texts probe models did not train on. Probes are trained with a
+ * The temperature and the confidence are fitted on texts probe models did not train on. Probes are trained with a
  * part of the examples held out (every example once on small data, a tenth on large data), and see three
  * kinds of text: held-out examples (in scope, right or wrong); requests for an intent the probe never saw (out
  * of scope but close to the domain: what a customer asking for something the admin did not foresee looks
@@ -464,46 +539,51 @@ const FOLDS = 4;
  * out-of-scope kinds weigh a fixed share against the in-scope ones, whatever the number of examples, so a
  * threshold rejects a comparable share of off-topic text on three intents as on a hundred. Within the
  * background, the sentences of the examples' languages weigh most (see `scriptShares`).
+ *
+ * The calibration's probes, each `{ every, offset }`: the probe holds out every `every`-th example of each
+ * intent from `offset` on (see `probeCases`); its cases, with every other probe's, are fitted by `fitCalibration`.
  */
-function calibrate(
-  examples: Example[],
-  background: readonly string[],
-  train: (set: Example[], onProgress: (fraction: number) => void) => LinearModel,
-  termsOf: (text: string) => Terms,
-  onProgress: (fraction: number) => void,
-): { temperature: number; confidence: number[] | undefined } {
-  const all = [...new Set(examples.map((e) => e.intent))].sort();
-  const scriptShare = scriptShares(examples);
+function calibrationRounds(examples: Example[]): { every: number; offset: number }[] {
+  return examples.length >= LARGE_DATA ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
+}
+
+/** The cases of probe `round` (see above): it trains, then scores what it did not train on. */
+function probeCases(training: Training, round: number, onProgress: (fraction: number) => void): CalibrationCase[] {
+  const { examples, background, termsOf, scriptShare } = training;
+  const all = training.intents;
   const large = examples.length >= LARGE_DATA;
-  const rounds = large ? [{ every: 10, offset: 4 }] : Array.from({ length: FOLDS }, (_, offset) => ({ every: FOLDS, offset }));
-  const cases: Case[] = [];
-  rounds.forEach(({ every, offset }, r) => {
-    const [rest, heldOut] = holdOut(examples, every, offset);
-    if (heldOut.length === 0 || rest.length === 0) return;
-    const hidden = large ? new Set<string>() : hiddenIntents(all, r);
-    const probe = train(rest.filter((e) => !hidden.has(e.intent)), (f) => onProgress((r + f) / rounds.length));
-    const classOf = new Map(probe.intents.map((intent, c) => [intent, c]));
-    // A probe without the hidden intents still scores as many classes as the model will: the missing ones
-    // score like the classes the text does not lean to.
-    const padded = (e: Evidence) => (hidden.size === 0 ? e : { ...e, scores: padScores(e.scores, e.top, hidden.size) });
-    for (const e of heldOut) {
-      if (hidden.has(e.intent)) continue;
-      const label = classOf.get(e.intent)!;
-      const terms = termsOf(e.text);
-      cases.push({ evidence: padded(probe.evidence(e.text, undefined, terms)), label, kind: 'in scope' });
-      if (hidden.size === 0 && probe.intents.length > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
-    }
-    for (const e of examples) {
-      if (hidden.has(e.intent)) cases.push({ evidence: padded(probe.evidence(e.text, undefined, termsOf(e.text))), label: undefined, kind: 'other intent' });
-    }
-    for (const text of background) {
-      const evidence = padded(probe.evidence(text, undefined, termsOf(text)));
-      // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
-      // is no out-of-scope text for this bot: the admin's word wins.
-      if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background', share: scriptShare(text) });
-    }
-  });
-  const weightOf = caseWeights(cases, all.length);
+  const { every, offset } = calibrationRounds(examples)[round]!;
+  const cases: CalibrationCase[] = [];
+  const [rest, heldOut] = holdOut(examples, every, offset);
+  if (heldOut.length === 0 || rest.length === 0) return cases;
+  const hidden = large ? new Set<string>() : hiddenIntents(all, round);
+  const probe = training.train(rest.filter((e) => !hidden.has(e.intent)), onProgress);
+  const classOf = new Map(probe.intents.map((intent, c) => [intent, c]));
+  // A probe without the hidden intents still scores as many classes as the model will: the missing ones
+  // score like the classes the text does not lean to.
+  const padded = (e: Evidence) => (hidden.size === 0 ? e : { ...e, scores: padScores(e.scores, e.top, hidden.size) });
+  for (const e of heldOut) {
+    if (hidden.has(e.intent)) continue;
+    const label = classOf.get(e.intent)!;
+    const terms = termsOf(e.text);
+    cases.push({ evidence: padded(probe.evidence(e.text, undefined, terms)), label, kind: 'in scope' });
+    if (hidden.size === 0 && probe.intents.length > 1) cases.push({ evidence: probe.evidence(e.text, label, terms), label: undefined, kind: 'other intent' });
+  }
+  for (const e of examples) {
+    if (hidden.has(e.intent)) cases.push({ evidence: padded(probe.evidence(e.text, undefined, termsOf(e.text))), label: undefined, kind: 'other intent' });
+  }
+  for (const text of background) {
+    const evidence = padded(probe.evidence(text, undefined, termsOf(text)));
+    // A background sentence that reads like one of the admin's examples (say, greetings kept as an intent)
+    // is no out-of-scope text for this bot: the admin's word wins.
+    if (evidence.similarity < NEAR_DUPLICATE) cases.push({ evidence, label: undefined, kind: 'background', share: scriptShare(text) });
+  }
+  return cases;
+}
+
+/** The temperature and the confidence, fitted on the probes' cases. */
+function fitCalibration(cases: CalibrationCase[], intents: number): { temperature: number; confidence: number[] | undefined } {
+  const weightOf = caseWeights(cases, intents);
   const temperature = fitTemperature(cases, weightOf);
   return { temperature, confidence: fitConfidence(cases, weightOf, temperature) };
 }
@@ -532,8 +612,8 @@ function padScores(scores: Float64Array, top: number, missing: number): Float64A
  * The weight of each case: 1 in scope; each out-of-scope kind its share of the in-scope total, spread over its
  * cases in proportion to their `share`.
  */
-function caseWeights(cases: Case[], intents: number): (c: Case) => number {
-  const counts = new Map<Case['kind'], number>();
+function caseWeights(cases: CalibrationCase[], intents: number): (c: CalibrationCase) => number {
+  const counts = new Map<CalibrationCase['kind'], number>();
   for (const c of cases) counts.set(c.kind, (counts.get(c.kind) ?? 0) + (c.share ?? 1));
   const inScope = counts.get('in scope') ?? 0;
   const scale = Math.min(1, (FULL_WEIGHT_INTENTS / intents) ** 2);
@@ -546,20 +626,22 @@ function caseWeights(cases: Case[], intents: number): (c: Case) => number {
  * weighted as in the confidence. With out-of-scope cases, a small data set whose held-out examples are all
  * right does not drive the temperature to its lower bound.
  */
-function fitTemperature(cases: Case[], weightOf: (c: Case) => number): number {
+function fitTemperature(cases: CalibrationCase[], weightOf: (c: CalibrationCase) => number): number {
   const rows = cases.map((c) => ({ scores: c.evidence.scores, label: c.label, weight: weightOf(c) }));
   if (!rows.some((r) => r.label !== undefined)) return 1;
   const loss = (logT: number) => {
     const t = Math.exp(logT);
     let total = 0;
     for (const { scores, label, weight } of rows) {
+      const n = scores.length;
       let max = -Infinity;
-      for (const s of scores) if (s / t > max) max = s / t;
+      for (let c = 0; c < n; c++) if (scores[c]! / t > max) max = scores[c]! / t;
       let sum = 0;
       let mean = 0;
-      for (const s of scores) {
-        sum += Math.exp(s / t - max);
-        mean += s / t / scores.length;
+      for (let c = 0; c < n; c++) {
+        const x = scores[c]! / t;
+        sum += Math.exp(x - max);
+        mean += x / n;
       }
       const logNormaliser = max + Math.log(sum);
       total += weight * (logNormaliser - (label === undefined ? mean : scores[label]! / t));
@@ -601,16 +683,17 @@ const MIN_CONFIDENCE_CASES = 8;
  * regression on the cases' inputs (see `confidenceInputs`). Undefined when the cases hold too few of either
  * outcome to learn from; the probability then serves.
  */
-function fitConfidence(cases: Case[], weightOf: (c: Case) => number, temperature: number): number[] | undefined {
+function fitConfidence(cases: CalibrationCase[], weightOf: (c: CalibrationCase) => number, temperature: number): number[] | undefined {
+  // Each row's inputs behind a leading 1 (the intercept's), built once for every iteration below.
   const rows = cases.map((c) => ({
-    x: confidenceInputs(c.evidence, temperature),
+    xs: Float64Array.of(1, ...confidenceInputs(c.evidence, temperature)),
     y: c.label !== undefined && c.evidence.top === c.label ? 1 : 0,
     weight: weightOf(c),
   }));
   const right = rows.filter((r) => r.y === 1).length;
   if (right < MIN_CONFIDENCE_CASES || rows.length - right < MIN_CONFIDENCE_CASES) return undefined;
   // Newton's method on the L2-regularised log-likelihood; a handful of unknowns, so the system is solved directly.
-  const n = 1 + rows[0]!.x.length;
+  const n = rows[0]!.xs.length;
   const w = new Array<number>(n).fill(0);
   // Light: the cases are few on small data, but the inputs say much the same thing, and a strong pull to 0
   // would blunt the similarity inputs that tell a request nobody foresaw from a right answer.
@@ -618,14 +701,16 @@ function fitConfidence(cases: Case[], weightOf: (c: Case) => number, temperature
   for (let iteration = 0; iteration < 30; iteration++) {
     const gradient = w.map((wi, i) => (i === 0 ? 0 : lambda * wi));
     const hessian = w.map((_, i) => w.map((_, j) => (i === j && i > 0 ? lambda : 0)));
-    for (const { x, y, weight } of rows) {
-      const xs = [1, ...x];
+    for (const { xs, y, weight } of rows) {
       let z = 0;
       for (let i = 0; i < n; i++) z += w[i]! * xs[i]!;
       const p = 1 / (1 + Math.exp(-z));
+      const curvature = weight * p * (1 - p);
       for (let i = 0; i < n; i++) {
         gradient[i]! += weight * (p - y) * xs[i]!;
-        for (let j = 0; j < n; j++) hessian[i]![j]! += weight * p * (1 - p) * xs[i]! * xs[j]! + (i === j ? 1e-9 : 0);
+        const row = hessian[i]!;
+        const xi = curvature * xs[i]!;
+        for (let j = 0; j < n; j++) row[j]! += xi * xs[j]! + (i === j ? 1e-9 : 0);
       }
     }
     const step = solve(hessian, gradient);

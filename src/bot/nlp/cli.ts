@@ -12,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadBackground, shippedNlpDir } from './background.ts';
 import { checkTrainingData } from './check.ts';
-import { trainClassifier } from './classifier.ts';
 import { DatasetError, OUT_OF_SCOPE, readExamples } from './datasets.ts';
 import { evaluate } from './evaluate.ts';
+import { trainClassifierInParallel } from './parallel.ts';
 import { loadTrainingData, readTrainingFiles, TrainingDataError } from './training-data.ts';
 
 const USAGE = [
@@ -86,7 +86,7 @@ async function tryText(text: string, dir: string, threshold: number, print: (lin
   }
   const placed = new Map((await readTrainingFiles(dir, shown(dir))).map((e) => [`${e.intent}\u0000${e.text}`, `${e.file}:${e.line}`]));
   const background = (await loadBackground(dir, shown(dir))).map((line) => line.text);
-  const model = trainClassifier(examples, { background });
+  const model = await trainClassifierInParallel(examples, { background });
   const result = model.classify(text);
   const confident = result.confidence >= threshold;
   print(`intent: ${result.intent}`);
@@ -121,7 +121,7 @@ async function evalFiles(trainFile: string, testFile: string, threshold: number,
   if (train.length === 0) throw new DatasetError(trainFile, 'has no in-scope examples to train on');
   const background = (await loadBackground(shippedNlpDir)).map((line) => line.text);
   const start = performance.now();
-  const model = trainClassifier(train, { background });
+  const model = await trainClassifierInParallel(train, { background });
   const trainSeconds = (performance.now() - start) / 1000;
   const result = evaluate(model, test, threshold);
   print(`trained on ${train.length} examples, ${model.intents.length} intents, in ${trainSeconds.toFixed(1)} s`);

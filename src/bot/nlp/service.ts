@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FileError } from '../../shared/file-error.ts';
 import { Reloader } from '../../shared/reloader.ts';
 import { BACKGROUND_FILE, loadBackground } from './background.ts';
 import { loadModel, type Model, type Neighbour, type SavedModel } from './classifier.ts';
 import type { DataEvaluation, SkippedEvaluation } from './cross-validation.ts';
 import type { Example } from './datasets.ts';
+import { startWorker } from './threads.ts';
 import { loadTrainingData, TrainingDataError } from './training-data.ts';
 
 /**
@@ -256,17 +257,4 @@ export class IntentService {
       });
     });
   }
-}
-
-/**
- * Starts a thread (training, or evaluation). Built (dist/), this module is JavaScript and so is the worker; run from
- * the TypeScript source (under tsx, or vitest's own transform), the worker registers tsx itself to import it.
- */
-function startWorker(name: 'trainer-worker' | 'eval-worker', workerData: object): Worker {
-  if (import.meta.url.endsWith('.js')) return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
-  const entry = new URL(`./${name}.ts`, import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, {
-    eval: true,
-    workerData,
-  });
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackground } from '../../../src/bot/nlp/background.ts';
 import { loadModel, trainClassifier, type Model } from '../../../src/bot/nlp/classifier.ts';
+import { trainClassifierInParallel } from '../../../src/bot/nlp/parallel.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD as DEFAULT_THRESHOLD } from '../../../src/shared/confidence.ts';
 import { loadTrainingData } from '../../../src/bot/nlp/training-data.ts';
 
@@ -225,5 +226,18 @@ describe('training', () => {
 
   it('refuses an empty training set', () => {
     expect(() => trainClassifier([])).toThrow(/at least one example/);
+  });
+
+  it('gives the same model on two threads as on one, training after training', async () => {
+    const examples = await loadTrainingData(shippedData);
+    const once = JSON.stringify(model.toJSON());
+    // The first training starts the helper thread, the second finds it waiting.
+    for (let i = 0; i < 2; i++) {
+      const parallel = await trainClassifierInParallel(examples, { background });
+      expect(JSON.stringify(parallel.toJSON())).toBe(once);
+    }
+    const toyParallel = await trainClassifierInParallel(await loadTrainingData(toyData), { background });
+    expect(toyParallel.classify('what is the weather like today')).toEqual(toy.classify('what is the weather like today'));
+    expect(JSON.stringify(toyParallel.toJSON())).toBe(JSON.stringify(toy.toJSON()));
   });
 });
