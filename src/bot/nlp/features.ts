@@ -62,13 +62,18 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
   stems.forEach((stem, i) => add(words, (functional[i] ? FUNCTION : WORD) + stem));
   for (const [a, b] of wordBigrams(stems)) add(words, `${WORD}${a} ${b}`);
   const addNgrams = (prefix: string, word: string, [minN, maxN]: [number, number]) => {
-    const chars_ = Array.from(`<${word}>`);
+    const marked = `<${word}>`;
+    // N-grams of characters, not of UTF-16 code units: a word with a character outside the BMP (an emoji) is
+    // split into characters first; any other word's characters are its code units, sliced straight from it
+    // (the same n-grams, without an array and a join for each).
+    const chars_ = ASTRAL.test(marked) ? Array.from(marked) : undefined;
+    const length = chars_ ? chars_.length : marked.length;
     for (let n = minN; n <= maxN; n++) {
       // Single characters come from inside the word: the boundary marks alone say nothing about the text.
       const first = n === 1 ? 1 : 0;
-      const end = n === 1 ? chars_.length - 1 : chars_.length;
+      const end = n === 1 ? length - 1 : length;
       for (let start = first; start + n <= end; start++) {
-        add(chars, prefix + chars_.slice(start, start + n).join(''));
+        add(chars, prefix + (chars_ ? chars_.slice(start, start + n).join('') : marked.slice(start, start + n)));
       }
     }
   };
@@ -80,6 +85,13 @@ export function extractTerms(text: string, charRange: [number, number]): Terms {
   }
   return { words, chars };
 }
+
+/** The vectors' scratch arrays (see `vectorOf`), grown as needed. */
+let scratchIndex = new Int32Array(1_024);
+let scratchValue = new Float64Array(1_024);
+
+/** A character outside the Basic Multilingual Plane: two UTF-16 code units (a surrogate pair). */
+const ASTRAL = /[\uD800-\uDBFF]/;
 
 /** An Arabic function word weighs as a word found in this share of the texts (English "i" is in a tenth of the background). */
 const FUNCTION_WORD_SHARE = 0.1;
@@ -169,24 +181,32 @@ export class Vectorizer {
   }
 
   private vectorOf({ words, chars }: Terms): SparseVector {
-    const index: number[] = [];
-    const value: number[] = [];
+    // Built in scratch arrays shared by every call (a vector is never built inside another), copied out at the
+    // end: only the vector itself is allocated.
+    const size = words.size + chars.size;
+    if (scratchIndex.length < size) {
+      scratchIndex = new Int32Array(size * 2);
+      scratchValue = new Float64Array(size * 2);
+    }
+    const index = scratchIndex;
+    const value = scratchValue;
+    let length = 0;
     const wordWeight = this.options.wordWeight ?? 0.5;
     for (const [block, weight] of [[words, wordWeight], [chars, 1 - wordWeight]] as const) {
-      const start = index.length;
+      const start = length;
       let norm = 0;
       for (const [term, count] of block) {
         const i = this.vocabulary.get(term);
         if (i === undefined) continue;
         const v = (1 + Math.log(count)) * this.idf[i]!;
-        index.push(i);
-        value.push(v);
+        index[length] = i;
+        value[length++] = v;
         norm += v * v;
       }
       // The blocks have norms √weight and √(1 − weight), so the whole vector has norm 1.
       const scale = norm > 0 ? Math.sqrt(weight / norm) : 0;
-      for (let k = start; k < value.length; k++) value[k]! *= scale;
+      for (let k = start; k < length; k++) value[k]! *= scale;
     }
-    return { index: Int32Array.from(index), value: Float32Array.from(value) };
+    return { index: index.slice(0, length), value: Float32Array.from(value.subarray(0, length)) };
   }
 }
