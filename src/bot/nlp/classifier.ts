@@ -296,25 +296,14 @@ class LinearModel implements Model {
    * has fewer examples). Kept as they come, without the array of every cosine and its sort: classify runs this
    * on every message.
    */
-  private nearestThree({ index, value }: SparseVector, c: number): number[] {
-    let norm = 0;
-    for (let k = 0; k < index.length; k++) {
-      this.scratch[index[k]!] = value[k]!;
-      norm += value[k]! * value[k]!;
-    }
+  private nearestThree(vector: SparseVector, c: number): number[] {
+    const norm = this.loadScratch(vector);
     const others = this.neighbours[c] ?? [];
     let first = -Infinity;
     let second = -Infinity;
     let third = -Infinity;
     for (const other of others) {
-      let dot = 0;
-      let otherNorm = 0;
-      for (let k = 0; k < other.index.length; k++) {
-        const v = other.value[k]!;
-        dot += this.scratch[other.index[k]!]! * v;
-        otherNorm += v * v;
-      }
-      const cosine = norm > 0 && otherNorm > 0 ? dot / Math.sqrt(norm * otherNorm) : 0;
+      const cosine = this.cosineWith(other, norm);
       if (cosine > first) {
         third = second;
         second = first;
@@ -326,29 +315,42 @@ class LinearModel implements Model {
         third = cosine;
       }
     }
-    for (let k = 0; k < index.length; k++) this.scratch[index[k]!] = 0;
+    this.clearScratch(vector);
     return [first, second, third].slice(0, Math.min(3, others.length));
   }
 
   /** Cosines of a vector with every training vector of a class. */
-  private cosines({ index, value }: SparseVector, c: number): number[] {
+  private cosines(vector: SparseVector, c: number): number[] {
+    const norm = this.loadScratch(vector);
+    const out = (this.neighbours[c] ?? []).map((other) => this.cosineWith(other, norm));
+    this.clearScratch(vector);
+    return out;
+  }
+
+  /** Spreads a vector over the scratch array for `cosineWith`, and gives its squared norm; `clearScratch` undoes it. */
+  private loadScratch({ index, value }: SparseVector): number {
     let norm = 0;
     for (let k = 0; k < index.length; k++) {
       this.scratch[index[k]!] = value[k]!;
       norm += value[k]! * value[k]!;
     }
-    const out = (this.neighbours[c] ?? []).map((other) => {
-      let dot = 0;
-      let otherNorm = 0;
-      for (let k = 0; k < other.index.length; k++) {
-        const v = other.value[k]!;
-        dot += this.scratch[other.index[k]!]! * v;
-        otherNorm += v * v;
-      }
-      return norm > 0 && otherNorm > 0 ? dot / Math.sqrt(norm * otherNorm) : 0;
-    });
+    return norm;
+  }
+
+  private clearScratch({ index }: SparseVector): void {
     for (let k = 0; k < index.length; k++) this.scratch[index[k]!] = 0;
-    return out;
+  }
+
+  /** The cosine of the vector in the scratch array (squared norm `norm`) with `other`. */
+  private cosineWith(other: SparseVector, norm: number): number {
+    let dot = 0;
+    let otherNorm = 0;
+    for (let k = 0; k < other.index.length; k++) {
+      const v = other.value[k]!;
+      dot += this.scratch[other.index[k]!]! * v;
+      otherNorm += v * v;
+    }
+    return norm > 0 && otherNorm > 0 ? dot / Math.sqrt(norm * otherNorm) : 0;
   }
 
   classify(text: string): Classification {
