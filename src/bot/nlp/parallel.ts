@@ -28,13 +28,17 @@ let nextJob = 0;
  */
 export async function trainClassifierInParallel(examples: Example[], options: TrainOptions = {}): Promise<Model> {
   const probes = probeCount(examples);
-  if (availableParallelism() < 2 || probes < 2 || options.calibration === false) return trainClassifier(examples, options);
+  const nothingToTrain = !examples.some((e) => e.intent !== '');
+  // Nothing to train on: trainClassifier says so, before any work is handed out.
+  if (nothingToTrain || availableParallelism() < 2 || probes < 2 || options.calibration === false) return trainClassifier(examples, options);
   // The helper takes the odd probes; this thread has the final model to train besides its own.
   const elsewhere = Array.from({ length: probes }, (_, r) => r).filter((r) => r % 2 === 1);
   const { onProgress, ...cloneable } = options;
   // Should the helper fail (it could not start, it died), this thread computes its probes too: slower, the
   // same model.
   const cases = ask({ examples, options: cloneable, probes: elsewhere }).catch(() => probeCasesOf(examples, cloneable, elsewhere));
+  // Awaited by trainClassifierWith; should that throw before it gets there, a failure here is not left unhandled.
+  cases.catch(() => {});
   return trainClassifierWith(examples, { ...cloneable, onProgress }, { probes: elsewhere, cases });
 }
 

@@ -240,4 +240,9 @@ describe('training', () => {
     expect(toyParallel.classify('what is the weather like today')).toEqual(toy.classify('what is the weather like today'));
     expect(JSON.stringify(toyParallel.toJSON())).toBe(JSON.stringify(toy.toJSON()));
   });
+
+  it('refuses an empty training set on two threads as on one', async () => {
+    await expect(trainClassifierInParallel([])).rejects.toThrow(/at least one example/);
+    await expect(trainClassifierInParallel([{ text: 'hello', intent: '' }])).rejects.toThrow(/at least one example/);
+  });
 });
