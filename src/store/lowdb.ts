@@ -416,7 +416,8 @@ export class LowdbStore implements Store {
     if ('channelMessageId' in outcome) {
       updated.status = 'sent';
       updated.channelMessageId = outcome.channelMessageId;
-      delete updated.error;
+      // Deleted only when there: \`delete\` turns the copy into a slow dictionary object, serialized at every commit.
+      if (updated.error !== undefined) delete updated.error;
     } else {
       updated.status = 'failed';
       updated.error = outcome.error;

@@ -1,7 +1,7 @@
 // Turns a Telegram update (a webhook body or a polled update) into what the runtime takes. Total: any value
 // becomes a message, a button press, something deliberately ignored, or a refusal with its reason; never a throw.
 // A message's file is only named here (Telegram's file id); files.ts brings its bytes, since decoding does no I/O.
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 
@@ -57,7 +57,7 @@ const textSchema = z.string().max(MAX_TEXT_LENGTH);
 
 // A file's optional details are only hints (the download and the media store check what matters), so a broken one
 // is dropped rather than refusing the message with it.
-const hint = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
+const hint = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 // type/subtype as RFC 6838 allows them: anything else would be refused by the media store, losing the bytes.
 const mimeSchema = hint(z.string().max(255).regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i));
 const fileFields = {
