@@ -132,15 +132,13 @@ export class Outbox {
   async #deliver(message: Message): Promise<void> {
     const { channels, log, store } = this.#options;
     const channel = channels.get(message.channel);
-    const outbound: OutboundMessage = {
-      id: message.id,
-      text: message.text,
-      ...(message.choices ? { choices: message.choices } : {}),
-      ...(message.attachments ? { attachments: message.attachments } : {}),
-      ...(message.template ? { template: message.template } : {}),
-      ...(message.toAgent ? { toAgent: true as const } : {}),
-      ...(message.from === 'agent' ? { byAgent: true as const } : {}),
-    };
+    // Fields set one by one rather than spread from small objects: this runs for every reply sent.
+    const outbound: OutboundMessage = { id: message.id, text: message.text };
+    if (message.choices) outbound.choices = message.choices;
+    if (message.attachments) outbound.attachments = message.attachments;
+    if (message.template) outbound.template = message.template;
+    if (message.toAgent) outbound.toAgent = true;
+    if (message.from === 'agent') outbound.byAgent = true;
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
