@@ -416,7 +416,7 @@ export class LowdbStore implements Store {
     if ('channelMessageId' in outcome) {
       updated.status = 'sent';
       updated.channelMessageId = outcome.channelMessageId;
-      // Deleted only when there: \`delete\` turns the copy into a slow dictionary object, serialized at every commit.
+      // Deleted only when there: `delete` turns the copy into a slow dictionary object, serialized at every commit.
       if (updated.error !== undefined) delete updated.error;
     } else {
       updated.status = 'failed';
