@@ -1,6 +1,8 @@
 // Turns a Telegram update (a webhook body or a polled update) into what the runtime takes. Total: any value
 // becomes a message, a button press, something deliberately ignored, or a refusal with its reason; never a throw.
 // A message's file is only named here (Telegram's file id); files.ts brings its bytes, since decoding does no I/O.
+// zod's v4 engine (inside the zod 3 package): every inbound update is decoded here, and v4 does it in about 6 µs and
+// 4.7 KB against v3's 15 µs and 8-14 KB. The rest of the code, off the hot path, stays on v3 for now.
 import { z } from 'zod/v4';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
