@@ -43,7 +43,8 @@ import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
-import { emptySnapshot, SNAPSHOT_VERSION, StoreState, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
+import { StoredJson } from './text-tables.ts';
+import { emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
@@ -68,7 +69,7 @@ export interface LowdbStoreOptions {
 /** What one compaction writes (see `#capture`). */
 interface Compaction {
   /** The whole snapshot, or what changed since the last one (`#capture` decides). */
-  snapshot: Snapshot | SnapshotDelta;
+  snapshot: Captured | CapturedDelta;
   /** The messages to archive: their JSON, and the object each was then (memory lets it go only if it is still that one). */
   messages: { id: number; json: string; message: Message }[];
 }
@@ -85,6 +86,8 @@ interface QueuedCommit {
 /** A copy of committed data (all of it JSON data: a journal line, or a transaction's records). */
 const clone = <T>(value: T): T => jsonCopy(value);
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
+/** The caller's own object of a record held as an object (a copy) or as text (parsed). */
+const fresh = <T>(entry: T | StoredJson): T => (entry instanceof StoredJson ? (JSON.parse(entry.text()) as T) : jsonCopy(entry));
 /**
  * A wait for a journal sync at least this long is reported: every commit of the batch, and every one queued behind
  * it, waited that long to be acknowledged, so it shows as a stall of the webhooks. The wait is timed on the event
@@ -302,21 +305,24 @@ export class LowdbStore implements Store {
   }
 
   async contact(id: string): Promise<Contact | undefined> {
-    return copy(this.#read().contacts.get(id));
+    // One held as text is parsed from it: a fresh object already.
+    const contacts = this.#read().contacts;
+    return copy(contacts.object(id)) ?? contacts.get(id);
   }
 
   async contactByIdentity(channel: string, id: string): Promise<Contact | undefined> {
-    const state = this.#read();
-    const contactId = state.contactIdByIdentity(channel, id);
-    return contactId === undefined ? undefined : copy(state.contacts.get(contactId));
+    const contactId = this.#read().contactIdByIdentity(channel, id);
+    return contactId === undefined ? undefined : this.contact(contactId);
   }
 
   async conversation(id: number): Promise<Conversation | undefined> {
-    return copy(this.#read().conversations.get(id));
+    // A closed one is parsed from its text: a fresh object already.
+    const conversations = this.#read().conversations;
+    return copy(conversations.object(id)) ?? conversations.get(id);
   }
 
   async conversations(): Promise<Conversation[]> {
-    return clone([...this.#read().conversations.values()].sort((a, b) => a.id - b.id));
+    return this.#read().conversations.entries().map((entry) => fresh(entry));
   }
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
@@ -326,7 +332,7 @@ export class LowdbStore implements Store {
   }
 
   async contacts(): Promise<Contact[]> {
-    return clone([...this.#read().contacts.values()]);
+    return this.#read().contacts.entries().map((entry) => fresh(entry));
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {
@@ -485,10 +491,11 @@ export class LowdbStore implements Store {
     docs: [collection: string, key: string, value: unknown][];
     counters: { message: number; conversation: number };
   }> {
-    const snapshot = this.#read().capture(this.#seq);
+    const state = this.#read();
+    const snapshot = state.capture(this.#seq);
     return structuredClone({
-      contacts: snapshot.contacts,
-      conversations: [...snapshot.conversations].sort((a, b) => a.id - b.id),
+      contacts: snapshot.contacts.map((entry) => fresh(entry)),
+      conversations: snapshot.conversations.map((entry) => fresh(entry)),
       messages: [...this.#state.messages.values()].sort((a, b) => a.id - b.id),
       docs: snapshot.docs,
       counters: snapshot.counters,
@@ -1136,7 +1143,7 @@ async function* archiveSteps(messages: Compaction['messages'], offset: number, s
  * snapshot is some 45 MB of text, which as one string (and its UTF-8 copy) doubled the heap the garbage collector
  * saw live whenever it ran during a compaction, and it sized the heap from that.
  */
-async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, fsync: boolean, slices: Slices): Promise<void> {
+async function writeSnapshot(path: string, snapshot: Captured | CapturedDelta, fsync: boolean, slices: Slices): Promise<void> {
   const temporary = `${path}.tmp`;
   const file = await open(temporary, 'w');
   try {
@@ -1151,7 +1158,10 @@ async function writeSnapshot(path: string, snapshot: Snapshot | SnapshotDelta, f
     for (const [name, items] of lists) {
       text.push(`,${JSON.stringify(name)}:[`);
       for (let i = 0; i < items.length; i++) {
-        text.push(i === 0 ? JSON.stringify(items[i]) : `,${JSON.stringify(items[i])}`);
+        // A closed conversation's text as stored (see ConversationTable): written as it is, not parsed again.
+        const item = items[i];
+        const json = item instanceof StoredJson ? item.text() : JSON.stringify(item);
+        text.push(i === 0 ? json : `,${json}`);
         if (i % CHECK_EVERY === CHECK_EVERY - 1 && slices.over) {
           await slices.pause();
           await write();
@@ -1191,7 +1201,7 @@ function isDelta(value: unknown): value is SnapshotDelta {
 }
 
 /** The contacts, conversations and documents a delta writes or removes. */
-function deltaRecords(delta: SnapshotDelta): number {
+function deltaRecords(delta: SnapshotDelta<unknown, unknown>): number {
   const { removed } = delta;
   return delta.contacts.length + delta.conversations.length + delta.docs.length + removed.contacts.length + removed.conversations.length + removed.docs.length;
 }

@@ -1,6 +1,7 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
 import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
+import { ContactTable, ConversationTable, type StoredJson } from './text-tables.ts';
 import { firstAbove, IdLists, insertSorted } from './id-lists.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
@@ -23,15 +24,18 @@ export type JournalRecord =
  */
 export const SNAPSHOT_VERSION = 2;
 
-/** The lowdb document (`state.json`): every small document, and the journal sequence it includes. */
-export interface Snapshot {
+/**
+ * The lowdb document (`state.json`): every small document, and the journal sequence it includes. A snapshot captured
+ * to be written (`Captured`) holds idle contacts and closed conversations as their stored JSON text.
+ */
+export interface Snapshot<P = Contact, C = Conversation> {
   /** 1 (before snapshot deltas) is read too. */
   version: 1 | typeof SNAPSHOT_VERSION;
   seq: number;
   /** The highest ids handed out, so ids are never reused after the records that used them are compacted. */
   counters: { message: number; conversation: number };
-  contacts: Contact[];
-  conversations: Conversation[];
+  contacts: P[];
+  conversations: C[];
   /** `[collection, key, value]`: a list rather than an object, so any key (even `__proto__`) is safe. */
   docs: [string, string, unknown][];
 }
@@ -41,10 +45,14 @@ export interface Snapshot {
  * (each whole, as of sequence `seq`), and those removed since. A compaction writes one instead of the whole
  * snapshot while the deltas since the last snapshot add up to less than one (see `LowdbStore`).
  */
-export interface SnapshotDelta extends Snapshot {
+export interface SnapshotDelta<P = Contact, C = Conversation> extends Snapshot<P, C> {
   base: number;
   removed: { contacts: string[]; conversations: number[]; docs: [collection: string, key: string][] };
 }
+
+/** A snapshot or delta as `StoreState` captures it to be written: idle contacts and closed conversations as their stored text. */
+export type Captured = Snapshot<Contact | StoredJson, Conversation | StoredJson>;
+export type CapturedDelta = SnapshotDelta<Contact | StoredJson, Conversation | StoredJson>;
 
 /** An empty store's snapshot. */
 export function emptySnapshot(): Snapshot {
@@ -97,8 +105,10 @@ function addSorted(ids: number[], id: number): void {
  *     state.apply({ contact }); state.contactIdByIdentity('telegram', '42');
  */
 export class StoreState {
-  readonly contacts = new Map<string, Contact>();
-  readonly conversations = new Map<number, Conversation>();
+  /** Contacts with an open conversation as objects, the others as JSON text outside the heap (see `ContactTable`). */
+  readonly contacts = new ContactTable<Contact>();
+  /** Open conversations as objects, closed ones as JSON text outside the heap (see `ConversationTable`). */
+  readonly conversations = new ConversationTable<Conversation>();
   /**
    * The messages held in memory: those not yet archived (the recent ones), those waiting to be sent or being sent,
    * and archived ones read back to be changed. Every other message is only in `archived`, read from disk on demand.
@@ -313,7 +323,7 @@ export class StoreState {
    *     const { conversations, messages, files } = state.erasable(contactId);
    */
   erasable(contactId: string): { conversations: number[]; messages: number[]; files: string[] } {
-    const conversations = [...this.conversations.values()].filter((c) => c.contactId === contactId).map((c) => c.id).sort((a, b) => a - b);
+    const conversations = this.conversations.idsOfContact(contactId);
     const ids = new Set(this.#messagesByContact.ids(contactId));
     for (const id of conversations) for (const message of this.#messagesByConversation.ids(id)) ids.add(message);
     const messages = [...ids].sort((a, b) => a - b);
@@ -415,8 +425,8 @@ export class StoreState {
    * What changed since the last full snapshot (of sequence `base`), as a delta covering journal sequence `seq`.
    * Like `capture`, references taken where memory and journal agree.
    */
-  captureChanges(seq: number, base: number): SnapshotDelta {
-    const delta: SnapshotDelta = {
+  captureChanges(seq: number, base: number): CapturedDelta {
+    const delta: CapturedDelta = {
       version: SNAPSHOT_VERSION,
       base,
       seq,
@@ -427,12 +437,12 @@ export class StoreState {
       removed: { contacts: [], conversations: [], docs: [] },
     };
     for (const id of this.#changed.contacts) {
-      const contact = this.contacts.get(id);
+      const contact = this.contacts.object(id) ?? this.contacts.stored(id);
       if (contact) delta.contacts.push(contact);
       else delta.removed.contacts.push(id);
     }
     for (const id of this.#changed.conversations) {
-      const conversation = this.conversations.get(id);
+      const conversation = this.conversations.object(id) ?? this.conversations.stored(id);
       if (conversation) delta.conversations.push(conversation);
       else delta.removed.conversations.push(id);
     }
@@ -450,7 +460,7 @@ export class StoreState {
    * The state as a snapshot covering journal sequence `seq`. Cheap and synchronous (references, not copies), so
    * it is taken exactly where memory and journal agree.
    */
-  capture(seq: number): Snapshot {
+  capture(seq: number): Captured {
     const docs: [string, string, unknown][] = [];
     for (const [collection, entries] of this.#docs) {
       for (const [key, value] of entries) docs.push([collection, key, value]);
@@ -459,8 +469,8 @@ export class StoreState {
       version: SNAPSHOT_VERSION,
       seq,
       counters: { message: this.lastMessageId, conversation: this.lastConversationId },
-      contacts: [...this.contacts.values()],
-      conversations: [...this.conversations.values()],
+      contacts: this.contacts.entries(),
+      conversations: this.conversations.entries(),
       docs,
     };
   }
@@ -489,18 +499,22 @@ export class StoreState {
       if (this.#contactByIdentity.get(key) === contact.id) this.#contactByIdentity.delete(key);
     }
     for (const identity of contact.identities) this.#contactByIdentity.set(identityKey(identity.channel, identity.id), contact.id);
-    this.contacts.set(contact.id, contact);
+    // Held as an object while the contact has an open conversation (see #putConversation).
+    this.contacts.set(contact.id, contact, { asText: !this.#openByContact.has(contact.id) });
     this.#changed.contacts.add(contact.id);
   }
 
   #putConversation(conversation: Conversation): void {
     // Before desks were channel-neutral, a thread was a Telegram topic's address alone.
     if (typeof conversation.deskThread === 'string') conversation.deskThread = { channel: 'telegram', address: conversation.deskThread };
+    // A contact with an open conversation is read at each of their messages: held as an object while it lasts.
+    if (conversation.status === 'open') this.contacts.hold(conversation.contactId);
     // The contact's own id string rather than an equal copy parsed with each conversation (56 bytes each).
-    const owner = this.contacts.get(conversation.contactId)?.id;
+    const owner = this.contacts.object(conversation.contactId)?.id;
     if (owner !== undefined) conversation.contactId = owner;
     const { id, contactId } = conversation;
-    const previous = this.conversations.get(id);
+    // Only an open conversation is in the open indexes, and only those are held as objects.
+    const previous = this.conversations.object(id);
     if (previous?.status === 'open') {
       for (const key of openIndexKeys(previous)) {
         const ids = this.#openBy.get(key);
@@ -517,6 +531,7 @@ export class StoreState {
     }
     if (this.#openByContact.get(contactId) === id && conversation.status !== 'open') this.#openByContact.delete(contactId);
     if (conversation.status === 'open') this.#openByContact.set(contactId, id);
+    if (!this.#openByContact.has(contactId)) this.contacts.release(contactId);
     if (conversation.status === 'open') addSorted(this.#openIds, id);
     else removeSorted(this.#openIds, id);
     if ((this.#latestByContact.get(contactId) ?? 0) < id) this.#latestByContact.set(contactId, id);

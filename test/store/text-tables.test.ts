@@ -1,0 +1,137 @@
+// The embedded store's tables of contacts and conversations: those kept as JSON text outside the heap must read back
+// equal, in order, through replacements and the rewrites that reclaim replaced texts' space.
+import { describe, expect, it } from 'vitest';
+import { ContactTable, ConversationTable, StoredJson } from '../../src/store/text-tables.ts';
+import type { Contact, Conversation } from '../../src/store/types.ts';
+
+const at = '2026-12-01T10:00:00.000Z';
+function conversation(id: number, contactId: string, status: Conversation['status'], fields: Record<string, string> = {}): Conversation {
+  return { id, contactId, channel: 'telegram', status, stage: 'bot', fields, source: 'contact', openedAt: at, ...(status === 'closed' ? { closedAt: at } : {}) };
+}
+
+describe('ConversationTable', () => {
+  it('reads back closed conversations equal and as fresh objects, open ones as the object stored', () => {
+    const table = new ConversationTable<Conversation>();
+    const closed = conversation(1, 'ann', 'closed', { need: 'a refund of order 10022 — «vite» ✓', nested: '{"contactId":"bob"}' });
+    const open = conversation(2, 'ann', 'open');
+    table.set(1, closed);
+    table.set(2, open);
+    expect(table.get(1)).toEqual(closed);
+    expect(table.get(1)).not.toBe(table.get(1));
+    expect(table.object(1)).toBeUndefined();
+    expect(table.stored(1)).toBeInstanceOf(StoredJson);
+    expect(table.get(2)).toBe(open);
+    expect(table.size).toBe(2);
+    expect(table.has(1) && table.has(2) && !table.has(3)).toBe(true);
+
+    // Reopened: an object again; closed again: text again.
+    const reopened = { ...closed, status: 'open' as const };
+    table.set(1, reopened);
+    expect(table.get(1)).toBe(reopened);
+    expect(table.stored(1)).toBeUndefined();
+    table.set(1, closed);
+    expect(table.get(1)).toEqual(closed);
+    expect(table.size).toBe(2);
+
+    expect(table.delete(1)).toBe(true);
+    expect(table.delete(1)).toBe(false);
+    expect(table.get(1)).toBeUndefined();
+    expect(table.size).toBe(1);
+  });
+
+  it('lists every conversation by id, and finds a contact\'s without taking a field that names another contact', () => {
+    const table = new ConversationTable<Conversation>();
+    const all = [
+      conversation(5, 'bob', 'open'),
+      conversation(1, 'ann', 'closed'),
+      conversation(3, 'bob', 'closed', { note: '"contactId":"ann"' }),
+      conversation(2, 'cat', 'closed', { contactId: 'ann' } as Record<string, string>),
+      conversation(4, 'ann', 'open'),
+      // Past the ids the index covers: kept as an object, closed or not.
+      conversation(2 ** 25, 'ann', 'closed'),
+    ];
+    for (const each of all) table.set(each.id, each);
+    expect([...table.values()]).toEqual([...all].sort((a, b) => a.id - b.id));
+    expect(table.entries().map((entry) => (entry instanceof StoredJson ? 'text' : 'object'))).toEqual(['text', 'text', 'text', 'object', 'object', 'object']);
+    expect(table.idsOfContact('ann')).toEqual([1, 4, 2 ** 25]);
+    expect(table.idsOfContact('bob')).toEqual([3, 5]);
+    expect(table.idsOfContact('dan')).toEqual([]);
+  });
+
+  it('reclaims replaced texts by rewriting its buffers, and a text captured before still reads as it was', () => {
+    const table = new ConversationTable<Conversation>();
+    const big = 'x'.repeat(4000);
+    for (let id = 1; id <= 100; id++) table.set(id, conversation(id, `c${id}`, 'closed', { note: `${big} ${id}` }));
+    const captured = table.entries();
+    // Each round replaces every text: 400 KB of garbage a round, 40 MB in all without the rewrites.
+    for (let round = 1; round <= 100; round++) {
+      for (let id = 1; id <= 100; id++) table.set(id, conversation(id, `c${id}`, 'closed', { note: `${big} ${id} round ${round}` }));
+    }
+    expect(table.textBytes.current).toBeLessThan(440_000);
+    expect(table.textBytes.buffers).toBeLessThan(16 * 1024 * 1024);
+    for (let id = 1; id <= 100; id++) expect(table.get(id)?.fields.note).toBe(`${big} ${id} round 100`);
+    expect(captured.map((entry) => JSON.parse((entry as StoredJson).text()).fields.note)).toEqual(Array.from({ length: 100 }, (_, i) => `${big} ${i + 1}`));
+  });
+
+  it('keeps a text longer than one buffer whole', () => {
+    const table = new ConversationTable<Conversation>();
+    const long = conversation(1, 'ann', 'closed', { transcript: 'é'.repeat(1_200_000) });
+    table.set(2, conversation(2, 'bob', 'closed'));
+    table.set(1, long);
+    table.set(3, conversation(3, 'cat', 'closed'));
+    expect(table.get(1)).toEqual(long);
+    expect(table.get(2)?.contactId).toBe('bob');
+    expect(table.get(3)?.contactId).toBe('cat');
+  });
+});
+
+function contact(id: string, name: string): Contact {
+  return { id, identities: [{ channel: 'telegram', id: `${id}-tg` }], name, fields: {}, tags: [], createdAt: at, updatedAt: at };
+}
+
+describe('ContactTable', () => {
+  it('holds a contact as text or as an object as told, and reads it back equal either way, in the order first stored', () => {
+    const table = new ContactTable<Contact>();
+    const ann = contact('ann', 'Ann Ö\'Brien "the first"');
+    const bob = contact('bob', 'Bob');
+    table.set('ann', ann, { asText: true });
+    table.set('bob', bob, { asText: false });
+    expect(table.get('ann')).toEqual(ann);
+    expect(table.get('ann')).not.toBe(table.get('ann'));
+    expect(table.object('ann')).toBeUndefined();
+    expect(table.get('bob')).toBe(bob);
+    expect(table.stored('bob')).toBeUndefined();
+
+    // Ann's conversation opens: held as an object, parsed once; it closes: text again.
+    table.hold('ann');
+    const held = table.object('ann');
+    expect(held).toEqual(ann);
+    expect(table.get('ann')).toBe(held);
+    table.release('ann');
+    expect(table.object('ann')).toBeUndefined();
+    expect(table.get('ann')).toEqual(ann);
+
+    // A contact changed keeps its place in the order.
+    const renamed = { ...ann, name: 'Ann' };
+    table.set('cat', contact('cat', 'Cat'), { asText: true });
+    table.set('ann', renamed, { asText: true });
+    expect([...table.values()].map((each) => each.name)).toEqual(['Ann', 'Bob', 'Cat']);
+    expect(table.entries().map((entry) => (entry instanceof StoredJson ? 'text' : 'object'))).toEqual(['text', 'object', 'text']);
+    expect(table.size).toBe(3);
+  });
+
+  it('reuses the text slots of contacts erased or held, and never hands one contact another one\'s text', () => {
+    const table = new ContactTable<Contact>();
+    for (let n = 0; n < 200; n++) table.set(`c${n}`, contact(`c${n}`, `Contact ${n}`), { asText: true });
+    for (let n = 0; n < 200; n += 2) expect(table.delete(`c${n}`)).toBe(true);
+    for (let n = 1; n < 200; n += 4) table.hold(`c${n}`);
+    for (let n = 200; n < 400; n++) table.set(`c${n}`, contact(`c${n}`, `Contact ${n}`), { asText: true });
+    for (let n = 1; n < 200; n += 4) table.release(`c${n}`);
+    expect(table.size).toBe(300);
+    for (let n = 0; n < 400; n++) {
+      if (n < 200 && n % 2 === 0) expect(table.get(`c${n}`)).toBeUndefined();
+      else expect(table.get(`c${n}`)?.name).toBe(`Contact ${n}`);
+    }
+    expect(table.delete('c0')).toBe(false);
+  });
+});
