@@ -1,8 +1,11 @@
 // The embedded store's tables of contacts and conversations: those kept as JSON text outside the heap must read back
 // equal, in order, through replacements and the rewrites that reclaim replaced texts' space.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ContactTable, ConversationTable, StoredJson } from '../../src/store/text-tables.ts';
 import type { Contact, Conversation } from '../../src/store/types.ts';
+import { contact as webContact, conversation as webConversation, inbound, openIn, tempDirs } from './helpers.ts';
+
+afterEach(() => tempDirs.cleanup());
 
 const at = '2026-12-01T10:00:00.000Z';
 function conversation(id: number, contactId: string, status: Conversation['status'], fields: Record<string, string> = {}): Conversation {
@@ -133,5 +136,64 @@ describe('ContactTable', () => {
       else expect(table.get(`c${n}`)?.name).toBe(`Contact ${n}`);
     }
     expect(table.delete('c0')).toBe(false);
+  });
+});
+
+describe('the embedded store with contacts and conversations held as text', () => {
+  it('closes, reopens, moves an address and compacts (whole snapshots and deltas) without changing what it returns', async () => {
+    const dir = await tempDirs.make();
+    // A compaction after every commit, and a whole snapshot whenever the deltas add up to the records.
+    const store = await openIn(dir, { compactAfterBytes: 1 });
+    await store.transaction('setup', async (tx) => {
+      for (const name of ['ann', 'bob', 'cat']) tx.putContact({ ...webContact(name), name: `${name} «${name.toUpperCase()}»` });
+      tx.putConversation(webConversation(1, 'ann', 'closed'));
+      tx.putConversation(webConversation(2, 'bob', 'open'));
+      tx.putConversation(webConversation(3, 'cat', 'closed'));
+      tx.addMessage(inbound('ann', 1, 'ann-1'));
+    });
+    // Ann writes again: a new conversation opens, her contact is read and changed.
+    await store.transaction('ann', async (tx) => {
+      const ann = (await tx.contactByIdentity('webchat', 'ann')) as Contact;
+      expect(await tx.openConversationOf(ann.id)).toBeUndefined();
+      expect((await tx.latestConversationOf(ann.id))?.id).toBe(1);
+      ann.fields.email = 'ann@example.com';
+      tx.putContact(ann);
+      tx.putConversation(webConversation(4, ann.id, 'open'));
+    });
+    // Bob's conversation closes, and his address moves to Cat, whose contact is text.
+    await store.transaction('bob', async (tx) => {
+      const bob = (await tx.contact('bob')) as Contact;
+      const cat = (await tx.contact('cat')) as Contact;
+      const open = (await tx.openConversationOf('bob')) as Conversation;
+      open.status = 'closed';
+      tx.putConversation(open);
+      cat.identities.push(...bob.identities);
+      bob.identities = [];
+      tx.putContact(bob);
+      tx.putContact(cat);
+    });
+    // A closed conversation changed after closing (a rating).
+    await store.transaction('cat', async (tx) => {
+      const closed = (await tx.conversation(3)) as Conversation;
+      closed.fields.rating = '5';
+      tx.putConversation(closed);
+    });
+    const before = await store.everything();
+    expect(before.conversations.map((c) => [c.id, c.status, c.fields.rating])).toEqual([[1, 'closed', undefined], [2, 'closed', undefined], [3, 'closed', '5'], [4, 'open', undefined]]);
+    expect(before.contacts.find((c) => c.id === 'ann')?.fields.email).toBe('ann@example.com');
+    expect((await store.contactByIdentity('webchat', 'bob'))?.id).toBe('cat');
+    expect(await store.contacts()).toEqual(before.contacts);
+    expect(await store.conversations()).toEqual(before.conversations);
+    await store.close();
+
+    const reopened = await openIn(dir);
+    // Messages aside: \`everything\` lists those in memory, and the archive holds Ann's after reopening.
+    expect({ ...(await reopened.everything()), messages: [] }).toEqual({ ...before, messages: [] });
+    expect((await reopened.messagesOfContact('ann')).map((m) => m.text)).toEqual(['ann-1']);
+    expect((await reopened.contactByIdentity('webchat', 'bob'))?.id).toBe('cat');
+    expect((await reopened.openConversations()).map((c) => c.id)).toEqual([4]);
+    expect(await reopened.eraseContact('cat')).toMatchObject({ conversations: 1 });
+    expect((await reopened.conversations()).map((c) => c.id)).toEqual([1, 2, 4]);
+    await reopened.close();
   });
 });
