@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { shippedDataDir } from '../src/server/data-dir.ts';
 import { WEBHOOK_SECRET, customerSays, repliesPerStep, telegramUpdate } from './ask-flow.ts';
@@ -170,7 +171,22 @@ async function freshDataDir(): Promise<string> {
 let fakeApi: { url: string; child: ChildProcess };
 const sentReplies = async (): Promise<number> => (await ask<{ sent: number }>(fakeApi.child, 'count')).sent;
 
+/**
+ * Empties the throwaway database DATABASE_URL names (Switchboard's schema, which the server creates again at start),
+ * so that each PostgreSQL configuration starts from an empty store, as each embedded one does in a fresh folder.
+ */
+async function emptyDatabase(): Promise<void> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS switchboard CASCADE');
+  } finally {
+    await client.end();
+  }
+}
+
 async function startSwitchboard(size: number, processes = 1, database = false): Promise<Running> {
+  if (database) await emptyDatabase();
   const dataDir = await freshDataDir();
   if (size > 0) {
     const started = performance.now();
