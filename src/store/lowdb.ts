@@ -1158,7 +1158,7 @@ async function writeSnapshot(path: string, snapshot: Captured | CapturedDelta, f
     for (const [name, items] of lists) {
       text.push(`,${JSON.stringify(name)}:[`);
       for (let i = 0; i < items.length; i++) {
-        // A closed conversation's text as stored (see ConversationTable): written as it is, not parsed again.
+        // An idle contact's or a closed conversation's text as stored (see text-tables.ts): written as it is.
         const item = items[i];
         const json = item instanceof StoredJson ? item.text() : JSON.stringify(item);
         text.push(i === 0 ? json : `,${json}`);

@@ -169,10 +169,6 @@ export class ConversationTable<C extends ConversationLike> {
     return { current: this.#texts.currentBytes, buffers: this.#texts.bufferBytes };
   }
 
-  has(id: number): boolean {
-    return this.#objects.has(id) || this.#isText(id);
-  }
-
   get(id: number): C | undefined {
     const object = this.#objects.get(id);
     if (object !== undefined) return object;
@@ -203,11 +199,6 @@ export class ConversationTable<C extends ConversationLike> {
 
   delete(id: number): boolean {
     return this.#objects.delete(id) || (this.#isText(id) && this.#texts.forget(id));
-  }
-
-  /** Every conversation, by ascending id (closed ones parsed). */
-  *values(): IterableIterator<C> {
-    for (const entry of this.entries()) yield entry instanceof StoredJson ? (JSON.parse(entry.text()) as C) : entry;
   }
 
   /** Every conversation by ascending id: open ones as objects, closed ones as their stored text. */
@@ -321,11 +312,6 @@ export class ContactTable<C extends { id: string }> {
     const entry = this.#entries.get(id);
     if (typeof entry === 'number') this.#letGo(entry);
     return this.#entries.delete(id);
-  }
-
-  /** Every contact, in the order they were first stored (those held as text parsed). */
-  *values(): IterableIterator<C> {
-    for (const entry of this.entries()) yield entry instanceof StoredJson ? (JSON.parse(entry.text()) as C) : entry;
   }
 
   /** Every contact, in the order they were first stored: as the object held, or as its stored text. */
