@@ -6,9 +6,10 @@
 // state.json, when a compaction wrote only that; see `#capture`), `messages.jsonl` (append-only archive of
 // messages, last line per id wins) and `LOCK`. A commit costs one appended line, whatever the history: a single
 // writer loop takes every commit waiting, writes them with one write() and one fdatasync, then acknowledges them
-// all (group commit). When the journal outgrows `compactAfterBytes`, the loop renames it `journal.old.jsonl`, opens
-// a new journal for the commits that follow, and folds the old one into the archive and the snapshot in the
-// background: commits go on being written and acknowledged meanwhile (a compaction takes hundreds of milliseconds,
+// all (group commit); the outbox's bookkeeping (claims, outcomes, receipts) is acknowledged once written, and
+// synced with the next batch that holds a durable commit or `LAZY_SYNC_MS` later. When the journal outgrows
+// `compactAfterBytes`, the loop renames it `journal.old.jsonl`, opens a new journal for the commits that follow,
+// and folds the old one into the archive and the snapshot in the background: commits go on being written and acknowledged meanwhile (a compaction takes hundreds of milliseconds,
 // and every webhook waited for it when the loop did it in line). One compaction runs at a time; an erase, which
 // must leave no file holding what it erased, waits for the one under way and then compacts in line.
 //
@@ -79,6 +80,11 @@ type Placed = { id: number; offset: number; length: number; message: Message };
 
 interface QueuedCommit {
   line: string;
+  /**
+   * Acknowledged once written, without waiting for an fdatasync of its own: the outbox's bookkeeping (claims,
+   * outcomes, receipts), which a machine crash may undo at the cost of a reply sent again (see `LAZY_SYNC_MS`).
+   */
+  lazy: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -95,6 +101,13 @@ const fresh = <T>(entry: T | StoredJson): T => (entry instanceof StoredJson ? (J
  * taken by other threads or processes); see `#noteSync` for how the two are told apart.
  */
 const SLOW_SYNC_MS = 100;
+/**
+ * The longest a lazy commit (`QueuedCommit.lazy`) stays written but not synced: a durable commit syncs it with its
+ * own batch, else a sync is made this long after it. A process crash loses none of it (the page cache outlives the
+ * process); a crash of the machine may lose this window's outcomes, and those replies are then in doubt and sent
+ * again, as after a crash mid-send.
+ */
+const LAZY_SYNC_MS = 20;
 /** Slow syncs are reported at most once in this long (the first at once), with how many there were since. */
 const SLOW_SYNC_REPORT_MS = 10_000;
 /** Why commits waited long for a journal sync: the disk, or an event loop too busy to see the sync end (see `#noteSync`). */
@@ -215,6 +228,10 @@ export class LowdbStore implements Store {
   #unarchived = new Map<number, string>();
   /** The writer loop, while it runs. */
   #writer: Promise<void> | undefined;
+  /** Lines written to the journal and not synced yet: lazy commits' (`QueuedCommit.lazy`). */
+  #unsynced = false;
+  /** The timer that syncs them if no durable commit does first (`#syncLazyLater`). */
+  #lazySync: NodeJS.Timeout | undefined;
   /**
    * The sync of the directory after the journal was renamed and a new one opened, while it runs: the first batch of
    * the new journal is acknowledged only once it is done (see `#rotate`).
@@ -382,7 +399,7 @@ export class LowdbStore implements Store {
       if (message?.status === 'sending') handed.push(message);
     }
     const claimed = this.#state.claimableIds(limit - handed.length).map((id) => ({ ...(this.#state.messages.get(id) as Message), status: 'sending' as const }));
-    if (claimed.length > 0) await this.#append(claimed.map((message) => ({ message })));
+    if (claimed.length > 0) await this.#append(claimed.map((message) => ({ message })), true);
     return clone([...handed, ...claimed]);
   }
 
@@ -401,7 +418,7 @@ export class LowdbStore implements Store {
       this.#inDoubt.delete(id);
       records.push({ message: { ...message, status: 'pending' } });
     }
-    if (records.length > 0) await this.#append(records);
+    if (records.length > 0) await this.#append(records, true);
   }
 
   async docs<T>(collection: string): Promise<Map<string, T>> {
@@ -430,9 +447,9 @@ export class LowdbStore implements Store {
     }
     const next = options.claimNext ? this.#state.nextAfter(message) : undefined;
     const claimed = next === undefined ? undefined : this.#state.messages.get(next);
-    if (!claimed) return this.#append([{ message: updated }]);
+    if (!claimed) return this.#append([{ message: updated }], true);
     // The address's next message, claimed in the same line: handed out once durable, as claimed at commit.
-    await this.#append([{ message: updated }, { message: { ...claimed, status: 'sending' } }]);
+    await this.#append([{ message: updated }, { message: { ...claimed, status: 'sending' } }], true);
     this.#claimed.push(claimed.id);
   }
 
@@ -441,7 +458,7 @@ export class LowdbStore implements Store {
     if (unavailable) throw unavailable;
     const message = await this.#loadForChange(messageId);
     if (!message) throw new Error(`recordDelivery: message ${messageId} does not exist`);
-    return this.#append([{ message: { ...message, delivery } }]);
+    return this.#append([{ message: { ...message, delivery } }], true);
   }
 
   /**
@@ -631,6 +648,10 @@ export class LowdbStore implements Store {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
     while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
+    // Lazy lines still unsynced are synced now, not left to the timer.
+    clearTimeout(this.#lazySync);
+    this.#lazySync = undefined;
+    if (this.#unsynced && !this.#failure) await this.#enqueue('').catch(() => undefined);
     await this.#directorySync?.catch(() => undefined);
     this.#reportSlowSyncs('disk');
     this.#reportSlowSyncs('process');
@@ -661,7 +682,7 @@ export class LowdbStore implements Store {
   }
 
   /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
-  #append(records: JournalRecord[]): Promise<void> {
+  #append(records: JournalRecord[], lazy = false): Promise<void> {
     const parts = records.map((record) => {
       if (!('message' in record)) return JSON.stringify(record);
       const json = JSON.stringify(record.message);
@@ -670,12 +691,15 @@ export class LowdbStore implements Store {
     });
     this.#seq += 1;
     this.#state.commit(records);
-    return this.#enqueue(`{"s":${this.#seq},"r":[${parts.join(',')}]}\n`);
+    return this.#enqueue(`{"s":${this.#seq},"r":[${parts.join(',')}]}\n`, lazy);
   }
 
-  /** Queues a journal line (or, for `''`, just a wait for everything queued before). */
-  #enqueue(line: string): Promise<void> {
-    const durable = new Promise<void>((resolve, reject) => this.#queue.push({ line, resolve, reject }));
+  /**
+   * Queues a journal line (or, for `''`, just a wait for everything queued before: durable, it waits for lazy lines
+   * written before it to be synced too).
+   */
+  #enqueue(line: string, lazy = false): Promise<void> {
+    const durable = new Promise<void>((resolve, reject) => this.#queue.push({ line, lazy, resolve, reject }));
     this.#writer ??= this.#drain();
     return durable;
   }
@@ -698,17 +722,21 @@ export class LowdbStore implements Store {
       // Captured now, while memory holds exactly what the journal will hold after this batch.
       const compaction = rewrite || due ? this.#capture(rewrite) : undefined;
       try {
+        // Read at each batch: a compaction puts a new journal in place.
+        const journal = this.#journal as FileHandle;
         if (data.length > 0) {
-          // Read at each batch: a compaction puts a new journal in place.
-          const journal = this.#journal as FileHandle;
           appendAllSync(journal, data);
-          if (this.#fsync) {
-            const syncStarted = performance.now();
-            const loopBefore = performance.eventLoopUtilization();
-            await journal.datasync();
-            this.#noteSync(performance.now() - syncStarted, batch.length, loopBefore);
-          }
           this.#journalBytes += data.length;
+          this.#unsynced = this.#fsync;
+        }
+        // A durable commit is acknowledged once every line before it is synced too; lazy ones alone wait (see
+        // `#syncLazyLater`), but not past a compaction, which puts the journal aside.
+        if (this.#unsynced && (compaction || batch.some((commit) => !commit.lazy))) {
+          const syncStarted = performance.now();
+          const loopBefore = performance.eventLoopUtilization();
+          await journal.datasync();
+          this.#unsynced = false;
+          this.#noteSync(performance.now() - syncStarted, batch.length, loopBefore);
         }
       } catch (error) {
         this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
@@ -728,6 +756,7 @@ export class LowdbStore implements Store {
         }
       }
       for (const commit of batch) commit.resolve();
+      if (this.#unsynced) this.#syncLazyLater();
       if (compaction && !rewrite) {
         // The journal so far goes aside for the compaction; the commits that follow go to a new one meanwhile.
         try {
@@ -757,6 +786,15 @@ export class LowdbStore implements Store {
       for (const waiting of rewrites) waiting.resolve();
     }
     this.#writer = undefined;
+  }
+
+  /** Syncs lazy lines left unsynced `LAZY_SYNC_MS` from now, if no durable commit has synced them by then. */
+  #syncLazyLater(): void {
+    this.#lazySync ??= setTimeout(() => {
+      this.#lazySync = undefined;
+      // A durable wait for what is queued: the batch that takes it syncs what lazy lines were written before.
+      if (this.#unsynced && this.#phase !== 'closed' && !this.#failure) this.#enqueue('').catch(() => undefined);
+    }, LAZY_SYNC_MS);
   }
 
   /**

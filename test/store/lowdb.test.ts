@@ -1070,3 +1070,58 @@ describe('a slow disk', () => {
     expect(warnings.filter((w) => w.msg.startsWith('the disk is slow'))).toEqual([]);
   });
 });
+
+describe("the outbox's bookkeeping", () => {
+  it('is written at once but synced with the next durable commit, or 20 ms later, and kept through a reopen', async () => {
+    const dir = await tempDirs.make();
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const datasync = prototype.datasync;
+    let syncs = 0;
+    vi.spyOn(prototype, 'datasync').mockImplementation(function (this: unknown) {
+      syncs += 1;
+      return datasync.call(this);
+    });
+    let store = await openIn(dir);
+    const journal = join(dir, 'journal.jsonl');
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
+    const afterMessage = syncs;
+    // A customer message is acknowledged only once synced.
+    expect(afterMessage).toBeGreaterThan(0);
+
+    // Claims and outcomes are acknowledged once written: a process that dies now leaves them in the file.
+    const [first] = await store.claimOutbound(10);
+    await store.markDelivery(first!.id, { channelMessageId: 'tg-1' }, { claimNext: true });
+    expect(syncs).toBe(afterMessage);
+    const written = (await readFile(journal, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { r: { message?: { id: number; status?: string } }[] });
+    expect(written.at(-2)?.r.map((record) => [record.message?.id, record.message?.status])).toEqual([[first!.id, 'sending']]);
+    expect(written.at(-1)?.r.map((record) => [record.message?.id, record.message?.status])).toEqual([
+      [first!.id, 'sent'],
+      [first!.id + 1, 'sending'],
+    ]);
+    // ... and synced soon after, with no other commit to carry them.
+    await vi.waitFor(() => expect(syncs).toBe(afterMessage + 1), { timeout: 1000, interval: 5 });
+
+    // An outcome followed by a customer message: the message's sync carries both.
+    const [second] = await store.claimOutbound(10);
+    expect(second?.id).toBe(first!.id + 1);
+    await store.markDelivery(second!.id, { error: 'blocked by the user' });
+    await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'));
+    expect(syncs).toBe(afterMessage + 2);
+    await delay(60);
+    expect(syncs).toBe(afterMessage + 2);
+
+    // Closing syncs what is left; reopened, the outcomes and claims are all there.
+    const [bobs] = await store.claimOutbound(1);
+    await store.close();
+    store = await openIn(dir);
+    const anns = await store.messagesOfAddress('webchat', 'ann');
+    expect(anns.filter((message) => message.direction === 'out').map((message) => [message.status, message.channelMessageId ?? message.error])).toEqual([
+      ['sent', 'tg-1'],
+      ['failed', 'blocked by the user'],
+    ]);
+    expect((await store.outboundInDoubt()).map((message) => message.id)).toEqual([bobs!.id]);
+    await store.close();
+  });
+});
