@@ -22,6 +22,15 @@ import { PgTx } from './tx.ts';
 /** How long a store goes without asking the database for claimable replies while it knows of none (see `#mayClaim`). */
 const ASK_AGAIN_MS = 1_000;
 
+/**
+ * The outbox's bookkeeping (claims, outcomes, receipts) commits without waiting for its WAL to reach the disk
+ * (`synchronous_commit` off for that transaction alone): visible to every process at once, durable within
+ * PostgreSQL's `wal_writer_delay` (200 ms). A crash of PostgreSQL (not a restart, which writes everything first) may
+ * lose that window's claims and outcomes, and those replies are then sent again, as after a crash mid-send. In a
+ * FROM list or a SELECT, it makes the statement's own transaction so.
+ */
+const LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)";
+
 export interface PostgresStoreOptions {
   /** `DATABASE_URL`: `postgresql://user:password@host:5432/database` (`?host=/socket/dir` for a Unix socket). */
   url: string;
@@ -263,7 +272,8 @@ export class PostgresStore implements Store {
   /** The statements of a claim, to run between BEGIN and COMMIT: the claimers' lock, then the claim. */
   #claimStatements(limit: number): Statement[] {
     return [
-      { text: 'SELECT pg_advisory_xact_lock($1)', values: [lockKey(this.#schema, 'outbound-claims')] },
+      // The lock is held until COMMIT, which need not wait for a WAL flush (LAZY_COMMIT) to let the next claimer in.
+      { text: `SELECT pg_advisory_xact_lock($1), ${LAZY_COMMIT}`, values: [lockKey(this.#schema, 'outbound-claims')] },
       {
         text: `UPDATE messages SET status = 'sending', claimed_by = $2 WHERE id IN (
            SELECT id FROM (
@@ -295,7 +305,10 @@ export class PostgresStore implements Store {
 
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.#rows("UPDATE messages SET status = 'pending', claimed_by = NULL WHERE id = ANY($1::bigint[]) AND status = 'sending'", [[...messageIds]]);
+    await this.#rows(
+      `UPDATE messages SET status = 'pending', claimed_by = NULL FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+      [[...messageIds]],
+    );
     this.#mayClaim = true;
   }
 
@@ -348,7 +361,8 @@ export class PostgresStore implements Store {
         const statement: Statement = {
           text: `UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
              channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
-           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error) WHERE m.id = t.id RETURNING m.id`,
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error), (SELECT ${LAZY_COMMIT}) AS lazy
+           WHERE m.id = t.id RETURNING m.id`,
           values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
         };
         // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).
@@ -401,7 +415,7 @@ export class PostgresStore implements Store {
   }
 
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
-    const rows = await this.#rows('UPDATE messages SET delivery = $2 WHERE id = $1 RETURNING id', [messageId, delivery]);
+    const rows = await this.#rows(`UPDATE messages SET delivery = $2 FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = $1 RETURNING id`, [messageId, delivery]);
     if (rows.length === 0) throw new Error(`recordDelivery: message ${messageId} does not exist`);
   }
 
