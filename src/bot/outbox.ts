@@ -2,6 +2,7 @@
 // recipient in the order stored, and the outcome recorded apart from the send, so a reply is never sent twice
 // because recording it failed. A temporary failure waits (as long as the channel asks) without holding up other
 // recipients; a permanent one fails at once, and whoever wrote the message is told.
+import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
 import type { Logger } from '../shared/log.ts';
@@ -60,6 +61,9 @@ export class Outbox {
     this.#options = options;
     this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
+    // Every reply waiting to be tried again listens for the stop (and lets go once tried): an outage of a channel
+    // has more than Node's 10 waiting at once, which is not the leak its warning would tell the log.
+    setMaxListeners(0, this.#stopping.signal);
   }
 
   /**

@@ -37,6 +37,8 @@ export function connectorError(status: number, code: string, message: string, he
 
 export class FakeBotService {
   readonly sent: SentActivity[] = [];
+  /** Activity POSTs received, those answered with a failure included. */
+  attempts = 0;
   /** Token requests, with the form they posted. */
   readonly tokenRequests: { tenant: string; form: Record<string, string> }[] = [];
   /** File downloads: path and the bearer token they carried ('' when none). */
@@ -146,6 +148,7 @@ export class FakeBotService {
     // sendToConversation, or replyToActivity (botbuilder's proactive sends reply to their continuation activity's id).
     const activities = /^(\/.*\/)v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path);
     if (req.method === 'POST' && activities) {
+      this.attempts += 1;
       const failure = this.#failures.shift();
       if (failure) {
         res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });

@@ -137,9 +137,23 @@ describe('failures', () => {
     await new Promise((done) => silent.close(done));
   });
 
-  it('sends once a throttle the pipeline waits out has passed', async () => {
-    service.fail(connectorError(429, 'Throttled', 'Too many requests', { 'retry-after': '0' }));
-    expect(await channel.send(AMIRA, { text: 'Hi' })).toBe('Dz1FxXAbC1e-us:reply-1');
+  it('leaves a throttle to the outbox, with the wait it asks for, and sends nothing behind its back', async () => {
+    // botbuilder's pipeline would wait a 429's Retry-After out itself and send again, unseen: past the send's time
+    // limit the outbox sends too, and the person gets the message twice; a wait longer than a timer holds it retried
+    // at once, three times.
+    const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
+    await patient.start(host);
+    service.fail(connectorError(429, 'Throttled', 'Too many requests', { 'retry-after': '1' }));
+    expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, retryAfterMs: 1000, message: 'too many messages (HTTP 429): Too many requests' });
+    service.fail(connectorError(429, 'Throttled', 'Too many requests', { 'retry-after': '100000000' }));
+    expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, retryAfterMs: 100_000_000_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(service.sent).toEqual([]);
+    expect(service.attempts).toBe(2);
+    // The outbox's own next attempt, once the wait is over, goes through.
+    expect(await patient.send(AMIRA, { text: 'Hi' })).toBe('Dz1FxXAbC1e-us:reply-1');
+    expect(service.sent).toHaveLength(1);
+    await patient.stop();
   });
 
   it('judges the Bot Connector\'s last answers: a throttle says how long to wait, its failures and the network may pass', () => {
