@@ -6,7 +6,7 @@
 import { ChannelSendError } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { TokenError } from './auth.ts';
-import { HELD_RETRY_AFTER } from './throttle.ts';
+import { HELD_RETRY_AFTER, retryAfterMs } from './throttle.ts';
 
 /** The Bot Connector's 403 codes that say the person, or their admin, shut the bot out: sending again cannot help. */
 const SHUT_OUT = new Set(['ConversationBlockedByUser', 'BotDisabledByAdmin', 'UserNotFound']);
@@ -47,8 +47,8 @@ export function toSendError(error: unknown, log: Logger): ChannelSendError {
   if (status === 429) {
     // Moved out of the pipeline's sight (throttle.ts), in milliseconds; Retry-After itself from a client without that step.
     const held = Number(failure.response?.headers?.get?.(HELD_RETRY_AFTER) ?? Number.NaN);
-    const retryAfterMs = Number.isFinite(held) ? held : retryAfter(failure.response?.headers?.get?.('retry-after'));
-    return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
+    const waitMs = Number.isFinite(held) ? held : retryAfterMs(failure.response?.headers?.get?.('retry-after'));
+    return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}), cause: error });
   }
   if (status >= 500 || status === 408) return new ChannelSendError(`the Bot Connector failed (HTTP ${status}): ${said}`, { permanent: false, cause: error });
   return new ChannelSendError(`the Bot Connector refused the message (HTTP ${status}): ${said}`, { permanent: true, cause: error });
@@ -56,13 +56,4 @@ export function toSendError(error: unknown, log: Logger): ChannelSendError {
 
 function describe(failure: ConnectorFailure): string {
   return typeof failure.message === 'string' && failure.message !== '' ? failure.message.split('\n')[0]! : 'no reason given';
-}
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
-function retryAfter(value: string | null | undefined): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }

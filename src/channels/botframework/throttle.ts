@@ -58,13 +58,17 @@ export function throttlesToOutbox(connector: ConnectorClient): boolean {
 /** The wait a 429 asks for, in milliseconds, as the pipeline would read it (milliseconds first, then Retry-After). */
 function heldWaitMs(headers: Headers): number | undefined {
   for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const value = Number(headers.get(name));
-    if (headers.get(name) !== undefined && Number.isFinite(value) && value >= 0) return value;
+    const value = headers.get(name);
+    if (value !== undefined && value.trim() !== '' && Number(value) >= 0) return Number(value);
   }
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (!retryAfter) return undefined;
-  const seconds = Number(retryAfter);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(retryAfter);
+  return retryAfterMs(headers.get('retry-after'));
+}
+
+/** A Retry-After header, in seconds or as an HTTP date, in milliseconds from now; undefined when it says neither. */
+export function retryAfterMs(value: string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
