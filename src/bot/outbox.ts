@@ -40,7 +40,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 
 /**
  * Delivery of committed outbound messages. A message is stored (`pending`) with what caused it, claimed
- * (`sending`, durably) just before its channel is called, then marked `sent` or `failed`; a crash leaves only
+ * (`sending`, kept through a crash of the process) just before its channel is called, then marked `sent` or `failed`; a crash leaves only
  * the messages whose send was under way in doubt (`Store.outboundInDoubt`).
  *
  *     const outbox = new Outbox({ store, channels, log });

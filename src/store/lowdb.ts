@@ -9,8 +9,9 @@
 // all (group commit); the outbox's bookkeeping (claims, outcomes, receipts) is acknowledged once written, and
 // synced with the next batch that holds a durable commit or `LAZY_SYNC_MS` later. When the journal outgrows
 // `compactAfterBytes`, the loop renames it `journal.old.jsonl`, opens a new journal for the commits that follow,
-// and folds the old one into the archive and the snapshot in the background: commits go on being written and acknowledged meanwhile (a compaction takes hundreds of milliseconds,
-// and every webhook waited for it when the loop did it in line). One compaction runs at a time; an erase, which
+// and folds the old one into the archive and the snapshot in the background: commits go on being written and
+// acknowledged meanwhile (a compaction takes hundreds of milliseconds, and every webhook waited for it when the
+// loop did it in line). One compaction runs at a time; an erase, which
 // must leave no file holding what it erased, waits for the one under way and then compacts in line.
 //
 // Once a message's line is durable in the archive (and it is not waiting to be sent), memory keeps only where that
@@ -448,7 +449,7 @@ export class LowdbStore implements Store {
     const next = options.claimNext ? this.#state.nextAfter(message) : undefined;
     const claimed = next === undefined ? undefined : this.#state.messages.get(next);
     if (!claimed) return this.#append([{ message: updated }], true);
-    // The address's next message, claimed in the same line: handed out once durable, as claimed at commit.
+    // The address's next message, claimed in the same line: handed out once written, as a claim of `claimOutbound`.
     await this.#append([{ message: updated }, { message: { ...claimed, status: 'sending' } }], true);
     this.#claimed.push(claimed.id);
   }

@@ -165,9 +165,9 @@ export interface Message {
   replyTo?: string;
   at: string;
   /**
-   * Outbound delivery: `pending` until claimed, `sending` (durably) while a process hands it to its channel, then
-   * `sent` or `failed`. A message found `sending` by a process that did not claim it is in doubt: its send may have
-   * happened or not (see `Store.outboundInDoubt`).
+   * Outbound delivery: `pending` until claimed, `sending` (kept through a process crash) while a process hands it
+   * to its channel, then `sent` or `failed`. A message found `sending` by a process that did not claim it is in
+   * doubt: its send may have happened or not (see `Store.outboundInDoubt`).
    */
   status?: 'pending' | 'sending' | 'sent' | 'failed';
   error?: string;
@@ -302,7 +302,8 @@ export interface Store {
   /** Outbound messages not yet claimed for sending. */
   pendingOutbound(): Promise<Message[]>;
   /**
-   * Claims up to `limit` outbound messages for sending, durably marking them `sending` before it resolves: for each
+   * Claims up to `limit` outbound messages for sending, marking them `sending` before it resolves (kept through a
+   * crash of the process; a crash of the machine or the database may lose the last few ms of claims): for each
    * address, its oldest pending message, and only while no other message to that address is `sending`, so messages
    * to one address leave one at a time in the order they were stored, whichever process claims them. Two callers
    * never get the same message.

@@ -32,12 +32,13 @@ const POLICY = 'switchboard-throttle-to-outbox';
 
 /**
  * Adds to `connector`'s pipeline, inside its retry policy, a step that hides each 429's wait from that policy (moved to
- * `HELD_RETRY_AFTER`, in milliseconds), so the 429 reaches the caller at once. False when the pipeline is not where
- * this botbuilder version was seen to keep it (then 429s are retried by the pipeline, as before).
+ * `HELD_RETRY_AFTER`, in milliseconds), so the 429 reaches the caller at once. Does nothing where the pipeline is not
+ * where this botbuilder version keeps it (then the pipeline retries 429s, and test/channels/botframework/sending.test.ts
+ * fails to say so).
  */
-export function throttlesToOutbox(connector: ConnectorClient): boolean {
+export function throttlesToOutbox(connector: ConnectorClient): void {
   const pipeline = (connector as unknown as { client?: { pipeline?: Partial<Pipeline> } }).client?.pipeline;
-  if (typeof pipeline?.addPolicy !== 'function') return false;
+  if (typeof pipeline?.addPolicy !== 'function') return;
   pipeline.addPolicy(
     {
       name: POLICY,
@@ -52,7 +53,6 @@ export function throttlesToOutbox(connector: ConnectorClient): boolean {
     },
     { afterPhase: 'Retry' },
   );
-  return true;
 }
 
 /** The wait a 429 asks for, in milliseconds, as the pipeline would read it (milliseconds first, then Retry-After). */
