@@ -5,7 +5,7 @@
 // cloud, or a test's fake on plain http, which MSAL refuses), and so that a refused secret is told apart from a
 // network failure.
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
-import { throttlesToOutbox, type ConnectorFactory } from './throttle.ts';
+import { handsRetriesToOutbox, type ConnectorFactory } from './pipeline.ts';
 
 /** The audience of tokens from the channels to the bot, and of the bot's tokens to the Bot Connector. */
 const BOT_FRAMEWORK = 'https://api.botframework.com';
@@ -128,14 +128,14 @@ class AppCredentialsFactory implements CredentialsFactory {
   }
 }
 
-/** botbuilder's authentication, whose clients of the Bot Connector leave 429s to the outbox (see `throttlesToOutbox`). */
-class ThrottlesToOutbox extends ConfigurationBotFrameworkAuthentication {
+/** botbuilder's authentication, whose clients of the Bot Connector leave retries to the outbox (see `handsRetriesToOutbox`). */
+class RetriesToOutbox extends ConfigurationBotFrameworkAuthentication {
   override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ConnectorFactory {
     const factory = super.createConnectorFactory(...args);
     return {
       async create(serviceUrl, audience) {
         const connector = await factory.create(serviceUrl, audience);
-        throttlesToOutbox(connector);
+        handsRetriesToOutbox(connector);
         return connector;
       },
     };
@@ -181,7 +181,7 @@ export function createAdapter(options: AuthOptions): { adapter: BotAdapter; toke
     tokens = new AppTokens({ appId, password, tokenUrl: `${loginUrl}/oauth2/v2.0/token` });
   }
   // Every setting is given: once one is, botbuilder takes none of its defaults.
-  const authentication = new ThrottlesToOutbox(
+  const authentication = new RetriesToOutbox(
     {
       MicrosoftAppId: appId ?? '',
       ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),

@@ -1,12 +1,13 @@
 // What a failed send means for the outbox. botbuilder's HTTP pipeline has already retried the Bot Connector's 5xx
-// answers and network failures three times; a 429 reaches here at once, with the wait it asked for (throttle.ts).
+// answers and network failures up to three times within the send's time limit; a 429 reaches here at once, with the
+// wait it asked for (pipeline.ts).
 // A conversation that no longer exists (404), a person who blocked the bot, or an activity the channel refuses
 // (400, 413) fails at once. The app's credentials refused (by Entra, or 401/403 from the Bot Connector) is the
 // operator's to fix: the replies wait for the fix instead of failing, and the log says so loudly.
 import { ChannelSendError } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { TokenError } from './auth.ts';
-import { HELD_RETRY_AFTER, retryAfterMs } from './throttle.ts';
+import { HELD_RETRY_AFTER, retryAfterMs } from './pipeline.ts';
 
 /** The Bot Connector's 403 codes that say the person, or their admin, shut the bot out: sending again cannot help. */
 const SHUT_OUT = new Set(['ConversationBlockedByUser', 'BotDisabledByAdmin', 'UserNotFound']);
@@ -45,7 +46,7 @@ export function toSendError(error: unknown, log: Logger): ChannelSendError {
   }
   if (status === 404) return new ChannelSendError(`the conversation no longer exists (HTTP 404): ${said}`, { permanent: true, cause: error });
   if (status === 429) {
-    // Moved out of the pipeline's sight (throttle.ts), in milliseconds; Retry-After itself from a client without that step.
+    // Moved out of the pipeline's sight (pipeline.ts), in milliseconds; Retry-After itself from a client without that step.
     const held = Number(failure.response?.headers?.get?.(HELD_RETRY_AFTER) ?? Number.NaN);
     const waitMs = Number.isFinite(held) ? held : retryAfterMs(failure.response?.headers?.get?.('retry-after'));
     return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}), cause: error });

@@ -7,6 +7,7 @@ import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../
 import type { Logger } from '../../shared/log.ts';
 import type { BotAdapter } from './auth.ts';
 import { toSendError } from './errors.ts';
+import { withinSendLimit } from './pipeline.ts';
 import { rebuild } from './reference.ts';
 import { renderMessage } from './render.ts';
 
@@ -39,15 +40,24 @@ export class Sender {
     let sent: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     // A Bot Connector that never answers would hold this person's replies for ever: past the limit the send counts
-    // as a temporary failure and is tried again (if the call did arrive after all, the person may see it twice).
+    // as a temporary failure and is tried again, and botbuilder's request and its own retries are aborted, so that
+    // none of them reaches the person after the outbox has counted the send as failed (if the Bot Connector took the
+    // activity but had not answered by then, the person may still see it twice).
+    const limit = new AbortController();
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ChannelSendError(`the Bot Connector did not answer within ${this.#timeoutMs / 1000} s`, { permanent: false })), this.#timeoutMs);
+      timer = setTimeout(() => {
+        const error = new ChannelSendError(`the Bot Connector did not answer within ${this.#timeoutMs / 1000} s`, { permanent: false });
+        reject(error);
+        limit.abort(error);
+      }, this.#timeoutMs);
     });
     try {
       await Promise.race([
-        this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
-          sent = (await context.sendActivity(activity))?.id;
-        }),
+        withinSendLimit(limit.signal, () =>
+          this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
+            sent = (await context.sendActivity(activity))?.id;
+          }),
+        ),
         timedOut,
       ]);
     } catch (error) {

@@ -127,11 +127,14 @@ describe('failures', () => {
 
   it('gives up on a Bot Connector that never answers, as a failure that may pass, so the reply is tried again', async () => {
     const silent = createServer(() => {});
+    const hungUp = new Promise<void>((done) => silent.on('connection', (socket) => socket.on('close', () => done())));
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
     await patient.start(host);
     host.references.set('webchat:silent', { serviceUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/webchat/`, channelId: 'webchat', conversationId: 'silent-conv', botId: 'acme-bot', userId: 'silent' });
     expect(await failure(patient.send('webchat:silent', { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector did not answer within 0.3 s' });
+    // The request given up on is not left open: the bot hangs up.
+    await hungUp;
     await patient.stop();
     silent.closeAllConnections();
     await new Promise((done) => silent.close(done));
@@ -155,6 +158,26 @@ describe('failures', () => {
     expect(service.sent).toHaveLength(1);
     await patient.stop();
   });
+
+  it('stops botbuilder\'s own retries when the send\'s time limit passes, so nothing reaches the person behind the outbox\'s back', async () => {
+    // The pipeline tries a 5xx again by itself, a second or more later: past the send's limit the outbox has already
+    // counted the send as failed and will send again, so that late retry would be a second copy.
+    const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
+    await patient.start(host);
+    service.fail(connectorError(503, 'ServiceError', 'Service Unavailable'));
+    expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector did not answer within 0.3 s' });
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    expect(service.attempts).toBe(1);
+    expect(service.sent).toEqual([]);
+    // Within the limit the pipeline's retry still carries a passing failure through.
+    service.fail(connectorError(503, 'ServiceError', 'Service Unavailable'));
+    const quick = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog });
+    await quick.start(host);
+    expect(await quick.send(AMIRA, { text: 'Hi' })).toBe('Dz1FxXAbC1e-us:reply-1');
+    expect(service.attempts).toBe(3);
+    expect(service.sent).toHaveLength(1);
+    await Promise.all([patient.stop(), quick.stop()]);
+  }, 15_000);
 
   it('judges the Bot Connector\'s last answers: a throttle says how long to wait, its failures and the network may pass', () => {
     const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] });
