@@ -6,7 +6,6 @@
 // - a 5xx or a network failure: the pipeline tries again after 1-2 s, then longer. Within the send's limit that is
 //   kept (a passing failure is carried through); once the limit has passed, the outbox counts the send as failed and
 //   sends again later, so the pipeline's request, and its retries, are aborted there.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 
 /** botbuilder's client of the Bot Connector (its type is not exported by `botbuilder` itself). */
@@ -39,24 +38,26 @@ interface Pipeline {
 const THROTTLE_POLICY = 'switchboard-throttle-to-outbox';
 const LIMIT_POLICY = 'switchboard-send-limit';
 
-/** The abort signal of the send under way: set by `withinSendLimit`, read by the pipeline's first step. */
-const sendLimit = new AsyncLocalStorage<AbortSignal>();
+/** Each connector's abort signal: botbuilder makes a connector client for each send (each proactive turn). */
+const limits = new WeakMap<object, AbortSignal>();
 
 /**
- * Runs `send` so that every request botbuilder makes for it, and every retry of those, is aborted with `signal`.
+ * Has every request `connector` makes from now on, and every retry of those, aborted with `signal`. (Not an
+ * AsyncLocalStorage: in Node 20 one turns on a hook for every promise of the process.)
  *
- *     const limit = new AbortController();
- *     setTimeout(() => limit.abort(), 30_000);
- *     await withinSendLimit(limit.signal, () => adapter.continueConversationAsync(appId, reference, logic));
+ *     await adapter.continueConversationAsync(appId, reference, async (context) => {
+ *       limitRequests(context.turnState.get(adapter.ConnectorClientKey), limit.signal);
+ *       await context.sendActivity(activity);
+ *     });
  */
-export function withinSendLimit<T>(signal: AbortSignal, send: () => Promise<T>): Promise<T> {
-  return sendLimit.run(signal, send);
+export function limitRequests(connector: unknown, signal: AbortSignal): void {
+  if (typeof connector === 'object' && connector !== null) limits.set(connector, signal);
 }
 
 /**
  * Adds two steps to `connector`'s pipeline:
  * - before its retry policy, one that gives each request the abort signal of the send it belongs to
- *   (`withinSendLimit`), which the retry policy's waits and the HTTP client obey;
+ *   (`limitRequests`), which the retry policy's waits and the HTTP client obey;
  * - inside the retry policy, one that hides each 429's wait from that policy (moved to `HELD_RETRY_AFTER`, in
  *   milliseconds), so the 429 reaches the caller at once.
  *
@@ -69,7 +70,7 @@ export function handsRetriesToOutbox(connector: ConnectorClient): void {
   pipeline.addPolicy({
     name: LIMIT_POLICY,
     sendRequest(request, next) {
-      const limit = sendLimit.getStore();
+      const limit = limits.get(connector);
       if (limit) request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, limit]) : limit;
       return next(request);
     },

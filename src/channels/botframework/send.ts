@@ -7,7 +7,7 @@ import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../
 import type { Logger } from '../../shared/log.ts';
 import type { BotAdapter } from './auth.ts';
 import { toSendError } from './errors.ts';
-import { withinSendLimit } from './pipeline.ts';
+import { limitRequests } from './pipeline.ts';
 import { rebuild } from './reference.ts';
 import { renderMessage } from './render.ts';
 
@@ -53,11 +53,10 @@ export class Sender {
     });
     try {
       await Promise.race([
-        withinSendLimit(limit.signal, () =>
-          this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
-            sent = (await context.sendActivity(activity))?.id;
-          }),
-        ),
+        this.#adapter.continueConversationAsync(this.#appId, reference, async (context) => {
+          limitRequests(context.turnState.get(this.#adapter.ConnectorClientKey), limit.signal);
+          sent = (await context.sendActivity(activity))?.id;
+        }),
         timedOut,
       ]);
     } catch (error) {
