@@ -31,8 +31,11 @@ export function toSendError(error: unknown, policy: ErrorPolicy): ChannelSendErr
     const retryAfterMs = policy.temporary.get(error.code);
     return new ChannelSendError(reason, { permanent: false, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
   }
-  // No answer, or Meta failing on its side: worth another try.
-  if (error.status === undefined || error.status >= 500 || error.status === 408 || error.status === 429) {
+  // No answer, or Meta failing on its side: worth another try. So is a 2xx whose body broke off, stalled past the
+  // limit or made no sense: Meta may well have taken the call, as when no answer came at all; the person may see the
+  // message twice, where failing it for good would tell the agent it failed although the person got it.
+  const tookIt = error.status !== undefined && error.status >= 200 && error.status < 300;
+  if (error.status === undefined || tookIt || error.status >= 500 || error.status === 408 || error.status === 429) {
     return new ChannelSendError(reason, { permanent: false, cause: error });
   }
   return new ChannelSendError(reason, { permanent: true, cause: error });

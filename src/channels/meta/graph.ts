@@ -77,8 +77,14 @@ export class GraphApi {
     const { root, version } = this.#options;
     const response = await this.#fetch(`${root.replace(/\/+$/, '')}/${version}/${path}`, init, signal, true);
     if (!response.ok) throw await errorOf(response);
+    let text: string;
     try {
-      return (await response.json()) as T;
+      text = await response.text();
+    } catch (error) {
+      throw new GraphError(`the Graph API's answer (HTTP ${response.status}) broke off: ${describe(error)}`, response.status);
+    }
+    try {
+      return JSON.parse(text) as T;
     } catch (error) {
       throw new GraphError(`the Graph API answered HTTP ${response.status} with a body that is not JSON`, response.status, undefined, undefined, describe(error));
     }
