@@ -9,8 +9,9 @@ import { StoreUnavailableError } from '../store/errors.ts';
 
 /**
  * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise, so that a monitor watching status
- * codes notices. `degraded`: the server serves, but a file is refused (the last good version runs) or a channel is
- * down (WhatsApp Web waiting for a scan, say); `reasons` says what, one line each.
+ * codes notices. `degraded`: the server serves, but a file is refused (the last good version runs), a channel is
+ * down (WhatsApp Web waiting for a scan, say) or the store is out of reach (PostgreSQL down: every request that
+ * needs it answers 503 meanwhile); `reasons` says what, one line each.
  */
 export type Health =
   | { status: 'starting'; reasons: string[] }
@@ -26,7 +27,7 @@ export type ChannelHealth = ChannelStatus;
 
 export interface AppOptions {
   log: Logger;
-  health: () => Health;
+  health: () => Health | Promise<Health>;
   /** True until the parts behind `routes` are ready; they answer 503 meanwhile. */
   starting: () => boolean;
 }
@@ -84,8 +85,8 @@ export function createApp(options: AppOptions): App {
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders);
 
-  app.get('/healthz', (_req, res) => {
-    const health = options.health();
+  app.get('/healthz', async (_req, res) => {
+    const health = await options.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
 

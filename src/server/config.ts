@@ -62,6 +62,7 @@ const schema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   STORE: z.enum(['lowdb', 'postgres'], { message: 'must be lowdb or postgres' }).default('lowdb'),
   DATABASE_URL: optionalText,
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number of connections such as 10' }).int('must be a whole number').positive('must be more than 0').optional(),
   ADMIN_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTO_CLOSE_AFTER: duration.default('24h'),

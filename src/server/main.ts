@@ -17,7 +17,9 @@ try {
 }
 
 const log = createLogger({ level: config.LOG_LEVEL });
-const starting = startSwitchboard({ config, log });
+// A stop asked for while the start waits for the database ends that wait.
+const startAborted = new AbortController();
+const starting = startSwitchboard({ config, log, signal: startAborted.signal });
 
 let shuttingDown = false;
 const shutdown = (signal: NodeJS.Signals) => {
@@ -30,7 +32,8 @@ const shutdown = (signal: NodeJS.Signals) => {
     process.exit(1);
   }, STOP_WITHIN_MS);
   force.unref();
-  starting.then((switchboard) => switchboard.stop()).then(
+  startAborted.abort(new Error(`${signal} during start-up`));
+  starting.then((switchboard) => switchboard.stop(), () => undefined /* the start closed what it opened */).then(
     () => process.exit(0),
     (error: unknown) => {
       log.error({ err: error }, 'shutdown failed');
@@ -44,8 +47,11 @@ process.on('SIGINT', shutdown);
 try {
   await starting;
 } catch (error) {
-  // A port in use or a bad HOST is the person's to fix, like a bad variable: one plain line naming it.
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else log.fatal({ err: error }, 'Switchboard could not start');
-  process.exit(1);
+  // Ended by SIGTERM or Ctrl-C while it waited for the database: `shutdown` exits, with 0.
+  if (!startAborted.signal.aborted) {
+    // A port in use or a bad HOST is the person's to fix, like a bad variable: one plain line naming it.
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else log.fatal({ err: error }, 'Switchboard could not start');
+    process.exit(1);
+  }
 }

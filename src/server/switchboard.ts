@@ -2,10 +2,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
 import type { Channel, Deliver } from '../types.ts';
 import { FileMediaStore, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
@@ -87,6 +89,41 @@ export interface StartOptions {
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
   whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
+  /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** The waits between attempts to reach the database at start (default `REACH_DELAYS_MS`). */
+  reachDelaysMs?: readonly number[];
+}
+
+/** The waits between attempts to reach the database at start, in ms; the last one repeats. */
+const REACH_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
+const OPENING_STORE = 'opening the store';
+
+/**
+ * Calls `open` until the database answers: again after each `StoreUnavailableError`, waiting `delaysMs` in turn
+ * (the last one repeats), each wait logged and told to `waiting`. Any other failure, or `signal` aborted, ends it.
+ *
+ *     const store = await whenReachable(() => openStore({ kind: 'postgres', url, log }), { log, waiting: (why) => { reason = why; } });
+ */
+export async function whenReachable<T>(
+  open: () => Promise<T>,
+  options: { log: Logger; waiting: (reason: string) => void; signal?: AbortSignal; delaysMs?: readonly number[] },
+): Promise<T> {
+  const delays = options.delaysMs ?? REACH_DELAYS_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    options.signal?.throwIfAborted();
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      const delayMs = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
+      options.waiting(`${error.message.replace(/; [^;]* was not done$/, '')}; trying again in ${delayMs / 1000} s`);
+      options.log.warn({ err: error.message, attempt: attempt + 1 }, `the database is out of reach; Switchboard waits for it and tries again in ${delayMs / 1000} s`);
+      await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {}).catch((failure: unknown) => {
+        throw options.signal?.aborted ? options.signal.reason : failure;
+      });
+    }
+  }
 }
 
 /**
@@ -104,18 +141,23 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   const now = options.now ?? (() => new Date());
   checkChannelSettings(config);
 
-  const waitingFor = new Set(['opening the store', 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
+  const waitingFor = new Set([OPENING_STORE, 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
+  /** Why the store could not be opened yet, while start-up waits for it. */
+  let storeWait: string | undefined;
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
   const { handler, routes, fast } = createApp({
     log,
-    health: () => {
-      if (state === 'starting') return { status: 'starting', reasons: [...waitingFor] };
+    health: async () => {
+      if (state === 'starting') return { status: 'starting', reasons: [...waitingFor].map((what) => (what === OPENING_STORE && storeWait ? `${what}: ${storeWait}` : what)) };
       if (state === 'stopping') return { status: 'stopping' };
+      const unreachable = await store?.unreachable?.();
+      if (state !== 'ok') return { status: 'stopping' };
       const refused = fileErrors();
       const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
       const reasons = [
+        ...(unreachable !== undefined ? [`the store is out of reach: ${unreachable}`] : []),
         ...refused.map((error) => `refused: ${error}`),
         ...Object.entries(channels).filter(([, channel]) => !channel.up).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
       ];
@@ -174,15 +216,21 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   try {
     if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
     const storeLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => log[level](extra ?? {}, msg);
-    store = await openStore(config.STORE === 'postgres'
-      ? { kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog }
-      : { dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
-    waitingFor.delete('opening the store');
+    // A database out of reach at start (started after this process, restarting) is waited for, not a failed start.
+    store = config.STORE === 'postgres'
+      ? await whenReachable(
+        () => openStore({ kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog, ...(config.DATABASE_POOL_SIZE ? { poolSize: config.DATABASE_POOL_SIZE } : {}) }),
+        { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason) => { storeWait = reason; } },
+      )
+      : await openStore({ dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
     if (store instanceof PostgresStore) {
+      const schema = store.schema;
       // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
-      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
+      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema, log: storeLog });
       feed = new SharedLiveFeed(fanout);
     }
+    waitingFor.delete(OPENING_STORE);
+    storeWait = undefined;
     feedFromBus(bus, feed);
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
@@ -208,9 +256,10 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.ADMIN_TOKEN ? { evaluateAt: DEFAULT_CONFIDENCE_THRESHOLD } : {}),
     });
     const parts = { store, flows, directory, intents };
-    // What an admin published in another process is read here too, at once (it shares DATA_DIR).
+    // What an admin published or taught in another process is read here too, at once (it shares DATA_DIR).
     fanout?.subscribe(PUBLISHED_TOPIC, (data) => {
-      const reload = (data as { file?: unknown }).file === 'team' ? parts.directory.reload() : parts.flows.reload();
+      const file = (data as { file?: unknown }).file;
+      const reload = file === 'team' ? parts.directory.reload() : file === 'nlp' ? parts.intents.ready() : parts.flows.reload();
       reload.catch((error: unknown) => log.error({ err: error }, 'could not read again what another process published'));
     });
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
@@ -250,7 +299,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       act: running.act,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),
-      ...(fanout ? { published: (file: 'flows' | 'team') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
+      ...(fanout ? { published: (file: 'flows' | 'team' | 'nlp') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),

@@ -277,6 +277,12 @@ export interface Store {
   /** Waits for writes under way, then releases files and locks. */
   close(): Promise<void>;
   /**
+   * Why the store cannot be reached now, or undefined when it can: for `/healthz`. A store in the process (the
+   * embedded one) leaves it out; a database's asks it, briefly (at most a few seconds), and may answer from a
+   * moment ago.
+   */
+  unreachable?(): Promise<string | undefined>;
+  /**
    * Runs `work` alone among transactions with the same `key`, in call order, then commits what it wrote.
    * Transactions with different keys run concurrently; one whose reads another changed meanwhile is run again
    * (see `Tx`, `TransactionOptions`), and rejects with `ConflictError` once its attempts are used up. If `work`

@@ -11,7 +11,7 @@ import { FakeGraphApi } from '../channels/meta/fake-graph-api.ts';
 import { fixture as whatsappFixture } from '../channels/whatsapp-cloud/harness.ts';
 import { batch, textEvent } from '../channels/messenger/harness.ts';
 import { webchatText } from '../channels/botframework/harness.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, quietLog } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, quietLog, recordingLog } from '../helpers.ts';
 import { DatabaseLink } from './postgres-link.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
 
@@ -20,16 +20,20 @@ const WHATSAPP_SECRET = 'whatsapp-secret-0123456789';
 const MESSENGER_SECRET = 'messenger-secret-0123456789';
 const TELEGRAM_SECRET = 'telegram-secret-0123456789';
 const database = `t_${randomBytes(6).toString('hex')}`;
+const later = `t_${randomBytes(6).toString('hex')}`;
 const sign = (raw: string, secret: string) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 let app: Switchboard | undefined;
 let link: DatabaseLink | undefined;
+let laterLink: DatabaseLink | undefined;
 const fakes: { close(): Promise<void> }[] = [];
 afterAll(async () => {
   await app?.stop();
   await link?.close();
+  await laterLink?.close();
   await Promise.all(fakes.map((fake) => fake.close()));
   if (databaseUrl) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  if (databaseUrl) await sql(`DROP DATABASE IF EXISTS ${later} WITH (FORCE)`);
   await cleanupDirs();
 });
 
@@ -87,7 +91,13 @@ it.skipIf(!databaseUrl)('answers 503 with Retry-After on every webhook while the
     expect(Number(answer.retryAfter), `${channel}'s Retry-After`).toBeGreaterThan(0);
   }
 
+  // A monitor watching /healthz sees it too, with the reason.
+  const health = await fetch(`${app.url}/healthz`);
+  expect(health.status).toBe(503);
+  expect(await health.json()).toMatchObject({ status: 'degraded', reasons: [expect.stringMatching(/^the store is out of reach: PostgreSQL is out of reach \(/)] });
+
   link.mend();
+  await expect.poll(async () => (await fetch(`${app!.url}/healthz`)).status, { timeout: 5_000 }).toBe(200);
   const up: Record<string, number> = {};
   for (const [channel, deliver] of Object.entries(deliveries)) up[channel] = (await deliver()).status;
   expect(up).toEqual({ telegram: 200, 'whatsapp-cloud': 200, messenger: 200, botframework: 200, webchat: 202 });
@@ -97,3 +107,53 @@ it.skipIf(!databaseUrl)('answers 503 with Retry-After on every webhook while the
   );
   expect(Object.fromEntries(inbound.map((row) => [row.channel, Number(row.count)]))).toEqual({ botframework: 1, messenger: 1, telegram: 1, webchat: 1, 'whatsapp-cloud': 1 });
 }, 60_000);
+
+it.skipIf(!databaseUrl)('waits at start for a database out of reach, saying so on /healthz, and serves once it answers; a stop meanwhile ends the wait', async () => {
+  await sql(`CREATE DATABASE ${later}`);
+  laterLink = await DatabaseLink.open(databaseUrl!);
+  const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+  const config = { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, STORE: 'postgres' as const, DATABASE_URL: laterLink.url(later), WEBCHAT_OPEN_SESSIONS: '1' as const };
+  const { log, lines } = recordingLog();
+  const waits = () => lines.filter((line) => line.level === 40 && String(line.msg).startsWith('the database is out of reach')).map((line) => line.msg);
+
+  // Stopped while it waits: the start ends, its port is closed, nothing stays open.
+  laterLink.cut();
+  const stopped = new AbortController();
+  const abandoned = startSwitchboard({ config: { ...config, PORT: 0 }, log, watch: false, sweepEveryMs: 0, signal: stopped.signal, reachDelaysMs: [50] });
+  await expect.poll(() => waits().length).toBeGreaterThan(1);
+  stopped.abort(new Error('SIGTERM during start-up'));
+  await expect(abandoned).rejects.toThrow('SIGTERM during start-up');
+
+  // Started before the database is back: /healthz says what it waits for, then the same start goes on.
+  lines.length = 0;
+  let listening: string | undefined;
+  const port = await freePort();
+  const starting = startSwitchboard({ config: { ...config, PORT: port }, log, watch: false, sweepEveryMs: 0, reachDelaysMs: [100] });
+  void starting.then((started) => { listening = started.url; }, () => {});
+  await expect.poll(() => waits().length).toBeGreaterThan(1);
+  expect(waits()[0]).toBe('the database is out of reach; Switchboard waits for it and tries again in 0.1 s');
+  const waiting = await fetch(`http://127.0.0.1:${port}/healthz`);
+  expect(waiting.status).toBe(503);
+  expect(await waiting.json()).toMatchObject({ status: 'starting', reasons: expect.arrayContaining([expect.stringMatching(/^opening the store: PostgreSQL is out of reach \(.*\); trying again in 0\.1 s$/)]) });
+  expect(listening).toBeUndefined();
+
+  laterLink.mend();
+  const started = await starting;
+  try {
+    expect((await fetch(`${started.url}/healthz`)).status).toBe(200);
+    const answer = await fetch(`${started.url}/webchat/visitor-later/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hello', clientId: 'c-1' }) });
+    expect(answer.status).toBe(202);
+  } finally {
+    await started.stop();
+  }
+}, 60_000);
+
+/** A port nothing listens on now, to know where a server still starting will answer. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}

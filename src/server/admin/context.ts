@@ -31,10 +31,11 @@ export interface AdminContext {
   /** The keys naming agents' addresses, as the channels state them (`ADDRESS_KEYS`). */
   addressKeys: readonly AddressKey[];
   /**
-   * Called once flows or team.yaml were published here, so the other processes sharing DATA_DIR read them again
-   * (a file watcher may miss a change on a shared disk, NFS say). Absent with one process.
+   * Called once flows or team.yaml were published here, or the NLP training data changed or was retrained, so the
+   * other processes sharing DATA_DIR read them again (a file watcher may miss a change on a shared disk, NFS say).
+   * Absent with one process.
    */
-  published?: (file: 'flows' | 'team') => void;
+  published?: (file: 'flows' | 'team' | 'nlp') => void;
 }
 
 /** A zod error as one sentence: `path: problem; path: problem`. */

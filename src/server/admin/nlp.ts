@@ -106,11 +106,13 @@ export function mountNlp(router: Router, context: AdminContext): void {
     if ('clash' in outcome) return void res.status(422).json({ error: outcome.clash });
     log.info({ intent, by: nameOf(res), ...(body.data.messageId ? { message: body.data.messageId } : {}) }, 'NLP example added from the admin API');
     void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining after an added example failed'));
+    if (!('already' in outcome)) context.published?.('nlp');
     res.status(201).json({ ok: true, intent, text, ...('already' in outcome ? { already: true } : {}) });
   });
 
   router.post('/nlp/retrain', (_req, res) => {
     void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining failed'));
+    context.published?.('nlp');
     res.status(202).json({ ok: true });
   });
 

@@ -61,6 +61,11 @@ interface PendingOutcome {
  *     const store = new PostgresStore({ url: process.env.DATABASE_URL, log });
  *     await store.open();
  */
+/** How long `unreachable` waits for PostgreSQL's answer. */
+const REACH_TIMEOUT_MS = 2_000;
+/** How long `unreachable` keeps an answer. */
+const REACH_KEPT_MS = 1_000;
+
 export class PostgresStore implements Store {
   readonly #url: string;
   readonly #schema: string;
@@ -99,6 +104,9 @@ export class PostgresStore implements Store {
   /** Delivery outcomes waiting for the statement that records them (`markDelivery`). */
   #outcomes: PendingOutcome[] = [];
   #recording = false;
+  /** The last answer of `unreachable`, and the ask under way. */
+  #reach: { at: number; reason: string | undefined } = { at: 0, reason: undefined };
+  #reaching: Promise<string | undefined> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.#url = options.url;
@@ -124,6 +132,40 @@ export class PostgresStore implements Store {
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  /**
+   * Whether PostgreSQL answers a trivial query within `REACH_TIMEOUT_MS`; the answer is kept for `REACH_KEPT_MS`, so
+   * a health check polled often asks the database at most once in that time.
+   */
+  unreachable(): Promise<string | undefined> {
+    if (this.#phase !== 'open') return Promise.resolve(this.#unavailable()?.message);
+    if (performance.now() - this.#reach.at < REACH_KEPT_MS) return Promise.resolve(this.#reach.reason);
+    this.#reaching ??= this.#ask().then((reason) => {
+      this.#reach = { at: performance.now(), reason };
+      this.#reaching = undefined;
+      return reason;
+    });
+    return this.#reaching;
+  }
+
+  async #ask(): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`PostgreSQL did not answer within ${REACH_TIMEOUT_MS / 1000} s`), REACH_TIMEOUT_MS);
+    });
+    const asked = (this.#pool as pg.Pool).query('SELECT 1').then(
+      () => undefined,
+      (error: unknown) => {
+        const failure = storeError(error, 'a health check');
+        return failure instanceof Error ? failure.message : String(failure);
+      },
+    );
+    try {
+      return await Promise.race([asked, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
