@@ -83,16 +83,32 @@ export function conversationChange(conversation: Conversation): LiveChange {
  *     const stop = feedFromBus(bus, feed);
  */
 export function feedFromBus(bus: EventBus, feed: LiveFeed): () => void {
-  const agents = (): void => feed.publish({ type: 'agents', data: {} });
+  // One action announces several events that often make the same change (a message that opens a conversation is
+  // also received; a transfer that finds nobody free also queues): a change published already in this turn of the
+  // event loop is not published again.
+  let published: Set<string> | undefined;
+  const publish = (change: LiveChange): void => {
+    const key = JSON.stringify(change);
+    if (published?.has(key)) return;
+    if (!published) {
+      published = new Set();
+      setImmediate(() => {
+        published = undefined;
+      });
+    }
+    published.add(key);
+    feed.publish(change);
+  };
+  const agents = (): void => publish({ type: 'agents', data: {} });
   const offs = [
-    bus.on('conversation.opened', ({ conversation }) => feed.publish(conversationChange(conversation))),
-    bus.on('message.received', ({ conversation }) => conversation && feed.publish(conversationChange(conversation))),
-    bus.on('intent.classified', ({ conversation }) => feed.publish(conversationChange(conversation))),
-    bus.on('conversation.queued', ({ conversation }) => feed.publish(conversationChange(conversation))),
-    bus.on('conversation.assigned', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
-    bus.on('conversation.transferred', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
-    bus.on('conversation.handedBack', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
-    bus.on('conversation.closed', ({ conversation }) => (feed.publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.opened', ({ conversation }) => publish(conversationChange(conversation))),
+    bus.on('message.received', ({ conversation }) => conversation && publish(conversationChange(conversation))),
+    bus.on('intent.classified', ({ conversation }) => publish(conversationChange(conversation))),
+    bus.on('conversation.queued', ({ conversation }) => publish(conversationChange(conversation))),
+    bus.on('conversation.assigned', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.transferred', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.handedBack', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
+    bus.on('conversation.closed', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
     bus.on('agent.status', agents),
   ];
   return () => {

@@ -69,6 +69,9 @@ describe('conversations, team and agents over the admin API', () => {
     await layla.say('hello');
     await until(() => stream.events.some((e) => e.event === 'conversation'), 'a conversation event');
     expect(stream.events.find((e) => e.event === 'conversation')?.data).toEqual({ id: 1, status: 'open', stage: 'bot' });
+    // Opened and received in one action: one event, not the same one twice.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stream.events.filter((e) => e.event === 'conversation')).toHaveLength(1);
     await layla.say('layla@example.com');
     await layla.say('I was charged twice');
     await until(() => stream.events.some((e) => e.event === 'conversation' && e.data.stage === 'queued'), 'the queued event');
