@@ -82,7 +82,8 @@ export class Runtime {
       await recordTimeline(tx, effects.events, now().toISOString());
     }, afterCommit: (effects) => this.#afterCommit(effects) });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
-    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
+    const channels = options.channels;
+    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...(channels ? { running: (channel: string) => channels.has(channel) } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
     turns.desk = this.#desk;
     this.#turns = turns;
     const transactions = this.#transactions;

@@ -10,6 +10,11 @@ export interface DeskContext {
   log: { warn(o: object, msg: string): void; error(o: object, msg: string): void };
   /** The approved message templates agents may send with /template (WhatsApp's, from the configuration). */
   templates?: readonly { name: string; language?: string }[];
+  /**
+   * Whether a channel runs in this process: a notice to an agent goes to an address on one that does (their
+   * `telegram:` address with no Telegram token set would fail). Without it, every channel counts as running.
+   */
+  running?: (channel: string) => boolean;
 }
 
 /** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */

@@ -30,7 +30,11 @@ export class Desk {
   readonly #handBack: HandBack;
 
   constructor(options: DeskOptions) {
-    this.#ctx = { directory: options.directory, now: options.now, log: options.log, ...(options.templates ? { templates: options.templates } : {}) };
+    this.#ctx = {
+      directory: options.directory, now: options.now, log: options.log,
+      ...(options.templates ? { templates: options.templates } : {}),
+      ...(options.running ? { running: options.running } : {}),
+    };
     this.#handBack = options.handBack;
   }
 

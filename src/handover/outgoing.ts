@@ -35,10 +35,15 @@ export async function toCustomer(
   });
 }
 
-/** A message to the agent, where they last wrote from (else their first address in team.yaml). */
+/**
+ * A message to the agent, where they last wrote from (else their first address in team.yaml), on a channel that
+ * runs here: else their first address on one that does.
+ */
 export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
-  const identity = (await agentState(tx, agent, stamp(ctx))).replyTo ?? agent.identities[0];
+  const running = (identity: { channel: string } | undefined) => identity !== undefined && (ctx.running?.(identity.channel) ?? true);
+  const last = (await agentState(tx, agent, stamp(ctx))).replyTo;
+  const identity = running(last) ? last : agent.identities.find(running) ?? last ?? agent.identities[0];
   if (!identity) return;
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
@@ -55,7 +60,8 @@ export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message
   const agent = failed.agentId ? ctx.directory.agent(failed.agentId) : undefined;
   if (!agent) return;
   const tried = [...(failed.triedAddresses ?? []), `${failed.channel}:${failed.address}`];
-  const next = agent.identities.find((identity) => !tried.includes(`${identity.channel}:${identity.id}`));
+  const untried = agent.identities.filter((identity) => !tried.includes(`${identity.channel}:${identity.id}`));
+  const next = untried.find((identity) => ctx.running?.(identity.channel) ?? true) ?? untried[0];
   if (!next) {
     ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);
     return;
