@@ -1,6 +1,7 @@
-// An agent whose first address in team.yaml is on a channel this process does not run (the shipped Omar has a
-// `telegram:` id, and `npm start` has no Telegram token): the handover's notices go to their address on a channel
-// that runs, not to one that fails and leaves a failed message and an error behind.
+// The handover on the shipped defaults (data/flows/inbound.yaml, data/team.yaml) as `npm start` runs them, web chat
+// only: an agent whose first address is on a channel that does not run (the shipped Omar's `telegram:` id, with no
+// Telegram token) gets the handover's notices where they can read them, not a failed message and an error; and a
+// customer handed back to the bot is asked whether they need anything else, never told that nobody is free.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
