@@ -51,7 +51,7 @@ export async function act(
       saveAgentState(tx, agent, state);
       fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
       if (action.status === 'online') await drainFor(ctx, tx, agent, fx);
-      return done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you send /online.');
+      return done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you are online again (/online).');
     }
     case 'claim': {
       const conversation = await tx.conversation(action.conversationId);

@@ -240,7 +240,7 @@ describe('the agent action API', () => {
     expect((await h.store.conversation(conversation.id))?.fields.more).toBe('no, all good');
 
     const away = await h.runtime.act(omar, { kind: 'status', status: 'away' });
-    expect(away.message).toBe('You are away: no new conversations until you send /online.');
+    expect(away.message).toBe('You are away: no new conversations until you are online again (/online).');
     await h.close();
   });
 
