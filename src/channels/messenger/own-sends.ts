@@ -12,6 +12,8 @@ const PER_PERSON = 100;
 const PEOPLE = 10_000;
 /** How long an echo waits for a send to the same person that is still under way (its mid is not known before). */
 const IN_FLIGHT_WAIT_MS = 10_000;
+/** How long a send whose answer was lost is looked for among the echoes, by its text. */
+const UNSURE_KEPT_MS = 10 * 60_000;
 
 interface Sent {
   mid: string;
@@ -31,6 +33,8 @@ export class OwnSends {
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
   /** Our app's id, learned from the first echo known to be ours: an echo with another app id is a person's. */
   #appId: string | undefined;
+  /** Texts sent to a person whose answer was lost (Meta may have sent them), by person, with when. */
+  readonly #unsure = new Map<string, { text: string; at: number }[]>();
 
   /** Marks a send to `to` under way: echoes to them wait for it. Call the returned function when it is over. */
   begin(to: string): () => void {
@@ -59,10 +63,24 @@ export class OwnSends {
   }
 
   /**
+   * Records a text sent to `to` whose answer was lost (a network failure, a body that broke off): Meta may have sent
+   * it, and its echo, whose mid is unknown here, must not pass for a person at the business taking over (an Instagram
+   * echo carries no metadata of ours). The first echo to `to` with the same text within `UNSURE_KEPT_MS` is ours.
+   */
+  unsure(to: string, text: string | undefined, at: number): void {
+    if (!text) return;
+    const list = (this.#unsure.get(to) ?? []).filter((entry) => at - entry.at < UNSURE_KEPT_MS);
+    list.push({ text, at });
+    this.#unsure.set(to, list.slice(-PER_PERSON));
+    if (this.#unsure.size > PEOPLE) this.#unsure.delete(this.#unsure.keys().next().value!);
+  }
+
+  /**
    * Whether the echo `mid` to `to` is of a message sent from here. `marked`: it carries our Send API metadata.
    * Waits for sends to `to` still under way (their mid comes with their answer, and the echo may be quicker).
+   * `text`: the echo's, looked for among the sends whose answer was lost (`unsure`).
    */
-  async isOurs(to: string, mid: string, options: { marked?: boolean; appId?: string; timestamp?: number } = {}): Promise<boolean> {
+  async isOurs(to: string, mid: string, options: { marked?: boolean; appId?: string; timestamp?: number; text?: string } = {}): Promise<boolean> {
     let ours = options.marked === true || (this.#appId !== undefined && options.appId === this.#appId);
     const knownOther = this.#appId !== undefined && options.appId !== undefined && options.appId !== this.#appId;
     if (!ours && !knownOther) {
@@ -72,7 +90,7 @@ export class OwnSends {
         await Promise.race([Promise.all(pending), new Promise((resolve) => { timer = setTimeout(resolve, IN_FLIGHT_WAIT_MS); })]);
         clearTimeout(timer);
       }
-      ours = this.#find(to, mid) !== undefined;
+      ours = this.#find(to, mid) !== undefined || this.#takeUnsure(to, mid, options.text, options.timestamp);
     }
     if (ours) {
       if (options.appId !== undefined) this.#appId = options.appId;
@@ -100,6 +118,17 @@ export class OwnSends {
     }
     for (const sent of list) if (covered.has(sent.mid) && sent.reached !== 'read') sent.reached = status;
     return [...covered];
+  }
+
+  /** Whether `text` is that of a send to `to` whose answer was lost; if so, it is known from now on as `mid`. */
+  #takeUnsure(to: string, mid: string, text: string | undefined, timestamp: number | undefined): boolean {
+    const list = this.#unsure.get(to);
+    const index = text === undefined || !list ? -1 : list.findIndex((entry) => entry.text === text);
+    if (index < 0) return false;
+    const [entry] = list!.splice(index, 1);
+    if (list!.length === 0) this.#unsure.delete(to);
+    this.sent(to, mid, timestamp ?? entry!.at);
+    return true;
   }
 
   #find(to: string, mid: string): Sent | undefined {

@@ -114,6 +114,7 @@ async function receiveEcho(item: Extract<Item, { kind: 'echo' }>, side: Platform
     marked: platform.echoMetadata && item.metadata === OWN_METADATA,
     ...(item.appId !== undefined ? { appId: item.appId } : {}),
     ...(item.timestamp !== undefined ? { timestamp: item.timestamp } : {}),
+    ...(inbound.text !== undefined ? { text: inbound.text } : {}),
   });
   if (ours) {
     context.log.debug({ where: item.where }, `${platform.label} echo of our own message ignored`);

@@ -109,13 +109,17 @@ export class Sender {
     if (platform.echoMetadata) message.metadata = OWN_METADATA;
     // Echoes of this message may come before its answer: they wait for it (own-sends.ts).
     const finish = sends.begin(to);
+    const at = now().getTime();
     try {
-      const at = now().getTime();
       const answer = await graph.post<{ message_id?: unknown }>('me/messages', { recipient: { id: to }, ...messaging, message });
       const mid = answer.message_id;
       if (typeof mid !== 'string' || mid === '') throw new ChannelSendError(`the ${platform.label} Send API answered without a message id`, { permanent: false });
       sends.sent(to, mid, at);
       return mid;
+    } catch (error) {
+      // No answer, or one that broke off: Meta may have sent it, and its echo is ours, not a person's takeover.
+      if (answerLost(error)) sends.unsure(to, typeof message.text === 'string' ? message.text : undefined, at);
+      throw error;
     } finally {
       finish();
     }
@@ -140,4 +144,10 @@ export class Sender {
     map.set(key, value);
     if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
   }
+}
+
+/** Whether a failed call may still have reached Meta: no answer at all, or a 2xx whose body was lost or unusable. */
+function answerLost(error: unknown): boolean {
+  if (error instanceof ChannelSendError) return !error.permanent;
+  return error instanceof GraphError && (error.status === undefined || (error.status >= 200 && error.status < 300));
 }

@@ -93,6 +93,22 @@ describe('Instagram Direct', () => {
     ]);
   });
 
+  it('knows the echo of a message whose answer was lost as its own, by its text: no takeover, the reply sent again', async () => {
+    const messenger = await server();
+    messenger.graph.loseAnswers(1);
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    await expect.poll(() => messenger.graph.sent.length).toBe(1);
+    // Meta took it and echoes it, under a mid the bot never learned.
+    const [lost] = messenger.graph.sent;
+    const echo = { sender: { id: IG_ACCOUNT }, recipient: { id: IGSID }, timestamp: 1763950510000, message: { mid: lost!.id, text: 'Hi there! What is this about?', is_echo: true } };
+    expect((await messenger.post(batch([echo], { object: 'instagram' }))).status).toBe(200);
+    await settled(messenger);
+    expect(await messenger.app.store.openConversations()).toMatchObject([{ stage: 'bot' }]);
+    expect((await messenger.app.store.openConversations())[0]?.takenOver).toBeUndefined();
+    // The outbox could not know it arrived: sent again (the documented duplicate of a lost answer).
+    expect(messenger.graph.saidTo(IGSID)).toEqual(['Hi there! What is this about?', 'Hi there! What is this about?']);
+  });
+
   it('holds an agent\'s replies to the same window: RESPONSE, then HUMAN_AGENT, then nothing after 7 days', async () => {
     const time = clock();
     const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';

@@ -53,6 +53,7 @@ export class FakeGraphApi {
   readonly profileLookups: string[] = [];
   readonly #profiles = new Map<string, Record<string, unknown>>();
   readonly #profileFailures: Failure[] = [];
+  #lostAnswers = 0;
   readonly #server: Server;
   readonly #token: string;
   readonly #media = new Map<string, { bytes: Buffer; mime: string; size?: number }>();
@@ -112,6 +113,11 @@ export class FakeGraphApi {
   fail(times: number, failure: Failure, after = 0): void {
     for (let i = 0; i < after; i++) this.#failures.push(undefined);
     for (let i = 0; i < times; i++) this.#failures.push(failure);
+  }
+
+  /** The next `times` sends are taken (in `sent`) but their answer is lost: cut off after its first bytes. */
+  loseAnswers(times: number): void {
+    this.#lostAnswers += times;
   }
 
   /** The next `times` downloads of bytes are answered with HTTP `status`. */
@@ -223,6 +229,13 @@ export class FakeGraphApi {
       }
       const id = `m_OUT${String(this.#next++).padStart(4, '0')}`;
       this.sent.push({ id, body });
+      if (this.#lostAnswers > 0) {
+        this.#lostAnswers -= 1;
+        call.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '64' }).write('{"recipient_id":');
+        setTimeout(() => res.destroy(), 10);
+        return;
+      }
       answer(200, { recipient_id: body.recipient?.id, message_id: id });
       return;
     }

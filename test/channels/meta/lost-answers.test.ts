@@ -47,8 +47,13 @@ for (const how of ['cut', 'stall'] as const) {
     const graph = await losingAnswers(how);
     const host = hostFor(async () => undefined);
     host.lastInbound.set('999', new Date().toISOString());
-    const sender = new MessengerSender({ graph: graphOn(graph.root), platform: MESSENGER, sends: new OwnSends(), log: quietLog, now: () => new Date() });
+    const sends = new OwnSends();
+    const sender = new MessengerSender({ graph: graphOn(graph.root), platform: MESSENGER, sends, log: quietLog, now: () => new Date() });
     await expect(sender.send('999', { id: 1, text: 'Your order shipped' }, host)).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('answer (HTTP 200) broke off') });
     expect(graph.calls.at(-1)).toBe('/v21.0/me/messages');
+    // Its echo, with a mid never learned, is known as ours by its text (once), not taken for a person taking over.
+    expect(await sends.isOurs('999', 'm_echo_1', { text: 'Your order shipped' })).toBe(true);
+    expect(await sends.isOurs('999', 'm_echo_2', { text: 'Your order shipped' })).toBe(false);
+    expect(await sends.isOurs('999', 'm_echo_3', { text: 'Sorry, I typed this in the Page Inbox' })).toBe(false);
   });
 }
