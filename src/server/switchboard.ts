@@ -224,9 +224,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       )
       : await openStore({ dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
     if (store instanceof PostgresStore) {
-      const schema = store.schema;
       // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
-      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema, log: storeLog });
+      fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
       feed = new SharedLiveFeed(fanout);
     }
     waitingFor.delete(OPENING_STORE);
