@@ -114,6 +114,22 @@ export class Runtime {
   };
 
   /**
+   * A reply an agent wrote in the agent console for conversation `conversationId` (`inbound` from their web chat
+   * session): relayed to its customer if they hold it when it is stored, else refused with the reason. Resolves once
+   * stored; a delivery seen before (the same id) resolves as done without acting again.
+   *
+   *     await runtime.reply(omar, { channel: 'webchat', id: 'agent-omar:c-1', from: { id: 'agent-omar' }, text: 'Refunded!', at }, 42);
+   */
+  reply = (agent: Agent, inbound: InboundMessage, conversationId: number): Promise<ActionResult> => {
+    if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
+    // The key of the agent's own messages from that session: their typed ones and these stay in order.
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(`${inbound.channel}:${inbound.from.id}`, async (tx, fx) => {
+      if (await tx.hasInbound(inbound.channel, inbound.id)) return { ok: true, message: `Sent to #${conversationId}.`, conversationId };
+      return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx);
+    })));
+  };
+
+  /**
    * Takes what a channel learned about a person's identity (a new number or user id, another address of theirs,
    * the name the business's address book gives them); resolves once it is stored.
    */

@@ -7,7 +7,7 @@ import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, requeue, type AssignRequest } from './assignment/assign.ts';
 import { autoClose, close } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
-import { fromAgent } from './from-agents.ts';
+import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import type { Said } from './outgoing.ts';
 import { relay } from './relay.ts';
@@ -66,6 +66,11 @@ export class Desk {
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */
   handleAgentMessage(tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
     return fromAgent(this.#ctx, tx, agent, inbound, fx, this.#handBack);
+  }
+
+  /** A reply an agent wrote in the console for one conversation; refused when they no longer hold it. */
+  replyFromConsole(tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
+    return replyFromConsole(this.#ctx, tx, agent, inbound, conversationId, fx);
   }
 
   /** An agent's decision, from a command or from the console (`runtime.act`). */

@@ -22,8 +22,11 @@ export interface AgentConsoleOptions {
   /** The agent action API (`runtime.act`). */
   act: (agent: Agent, action: AgentAction) => Promise<ActionResult>;
   signIn: AgentSignIn;
-  /** Hands a message to the web chat as though the agent's own session had posted it (`WebchatChannel.accept`). */
-  post: (message: InboundMessage) => Promise<void>;
+  /**
+   * Hands an agent's reply for one conversation to the web chat as though their own session had posted it
+   * (`WebchatChannel.accept` through `runtime.reply`): refused when they no longer hold the conversation.
+   */
+  reply: (agent: Agent, message: InboundMessage, conversationId: number) => Promise<ActionResult>;
   media: MediaStore;
   /** The approved templates agents may send (`WHATSAPP_TEMPLATES`); the console offers them when there are any. */
   templates?: readonly { name: string }[];
@@ -98,7 +101,7 @@ const idParam = z.coerce.number().int().positive().safe();
  * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text}`,
  * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `POST act {action}`.
  *
- *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, post: webchat.accept, media, log });
+ *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, reply: (agent, message, id) => webchat.accept(message, (m) => runtime.reply(agent, m, id)), media, log });
  */
 export function mountAgentConsole(app: Express, options: AgentConsoleOptions): void {
   const { store, directory, log } = options;
@@ -283,17 +286,19 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const clientId = body.data.clientId ?? randomUUID();
     const from = { id: session, name: agent.name };
     const at = new Date().toISOString();
-    // The reply quotes a web chat message of the conversation, so it reaches that customer whatever else the
-    // agent holds; without one (their notices went to another app), `/use` picks the conversation first.
+    // Shown in the agent's own thread as a reply to the customer's last web chat message, when there is one.
     const quoted = lastWebchatMessage(await store.messagesOfConversation(conversation.id));
+    let result: ActionResult;
     try {
-      if (quoted === undefined && (await store.openConversations({ stage: 'assigned', agentId: agent.id })).length > 1) {
-        await options.post({ channel: 'webchat', id: `${session}:${clientId}-use`, from, text: `/use ${conversation.id}`, at });
-      }
-      await options.post({ channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at });
+      result = await options.reply(agent, { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at }, conversation.id);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       res.status(503).set('retry-after', '5').json({ error: error.message });
+      return;
+    }
+    // Closed or moved since the check above (by an admin, a colleague, another process): nothing was sent.
+    if (!result.ok) {
+      res.status(409).json({ error: result.message });
       return;
     }
     res.status(202).json({ accepted: true });

@@ -307,7 +307,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
-      post: webchat.accept,
+      reply: (agent, message, conversationId) => webchat.accept(message, (given) => running.reply(agent, given, conversationId)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
     });
 

@@ -118,12 +118,15 @@ export interface WebchatOptions {
 /** The web chat channel, and how the agent console hands it an agent's reply. */
 export interface WebchatChannel extends Channel {
   /**
-   * Hands a message to the runtime as though its session had posted it, and wakes that session's event streams.
-   * Rejects with `DeliveryRefused` (nothing stored) while the channel is not started or the bot shuts down.
+   * Hands a message to the runtime as though its session had posted it (or to `through`, whose answer it returns),
+   * and wakes that session's event streams. Rejects with `DeliveryRefused` (nothing stored) while the channel is not
+   * started or the bot shuts down.
    *
    *     await webchat.accept({ channel: 'webchat', id: `${session}:${clientId}`, from: { id: session }, text, replyTo, at });
+   *     const result = await webchat.accept(reply, (message) => runtime.reply(omar, message, 42)); // { ok: true, … }
    */
   accept(message: InboundMessage): Promise<void>;
+  accept<T>(message: InboundMessage, through: (message: InboundMessage) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -207,11 +210,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       .catch((error: unknown) => log.warn({ error: String(error), message: message.id }, 'web chat could not record a message as delivered'));
   }
 
-  /** Hands a message to the runtime once stored; wakes the session's streams. */
-  async function accept(message: InboundMessage): Promise<void> {
+  /** Hands a message to the runtime (or to `through`) once stored; wakes the session's streams. */
+  async function accept<T>(message: InboundMessage, through?: (message: InboundMessage) => Promise<T>): Promise<T | void> {
     if (!host) throw new DeliveryRefused('the web chat is not started');
-    await host.deliver(message);
+    const answer = through ? await through(message) : await host.deliver(message);
     notify(message.from.id);
+    return answer;
   }
 
   /** Answers 202 once the message is stored; 429 when its sender writes too fast, 503 while shutting down (nothing stored). */
