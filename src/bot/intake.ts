@@ -153,13 +153,25 @@ export class Intake {
     return true;
   }
 
+  /**
+   * The language a known contact's words give away, read while the bot is talking with them (a message that opens
+   * a conversation, or one to the flow): one Arabic sentence to an agent in an English conversation does not make
+   * the bot speak Arabic to them from then on.
+   */
+  async #writtenLanguage(tx: Tx, contact: Contact, inbound: InboundMessage): Promise<string | undefined> {
+    const language = languageOf(inbound.text);
+    if (language === undefined) return undefined;
+    const open = await tx.openConversationOf(contact.id);
+    return open === undefined || open.stage === 'bot' ? language : undefined;
+  }
+
   async #contactOf(tx: Tx, inbound: InboundMessage, now: string, fx: Effects): Promise<Contact> {
     const known = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     const referral: Fields = inbound.referral ? { referral: inbound.referral } : {};
     if (known) {
       // The name a customer gave us is kept; a channel's profile name only fills a gap.
       const name = known.name ?? inbound.from.name;
-      const language = known.language ?? inbound.from.language ?? languageOf(inbound.text);
+      const language = known.language ?? inbound.from.language ?? (await this.#writtenLanguage(tx, known, inbound));
       const identity = known.identities.find((own) => own.channel === inbound.channel && own.id === inbound.from.id);
       const reference = inbound.from.reference;
       const newReference = reference !== undefined && JSON.stringify(identity?.reference) !== JSON.stringify(reference);

@@ -117,6 +117,23 @@ describe('customer notices', () => {
     expect(reopened?.fields.first_message).toBe('I was charged twice again');
     await h.close();
   });
+
+  it('learns Arabic from what a customer writes to the bot, not from one Arabic sentence to an agent in an English conversation', async () => {
+    const { customers, customer, agent, h } = await setUp();
+    await agent('9001', '/online');
+    await customer('k', 'hi', 'Karim');
+    await customer('k', 'I was charged twice');
+    expect(customers.textsTo('k').at(-1)).toBe('\u2068Omar\u2069 has joined the conversation.');
+    // To Omar, a line in Arabic: relayed as it is, and the bot's next words stay English.
+    await customer('k', 'شكرا جزيلا');
+    expect((await h.store.contactByIdentity('whatsapp', 'k'))?.language).toBeUndefined();
+    await agent('9001', '/close');
+    expect(customers.textsTo('k').at(-1)).toBe('This conversation is now closed. Write to us any time.');
+    // To the bot, in Arabic: from then on the bot speaks Arabic.
+    await customer('k', 'مرحبا، عندي سؤال آخر');
+    expect((await h.store.contactByIdentity('whatsapp', 'k'))?.language).toBe('ar');
+    await h.close();
+  });
 });
 
 describe('the operator\'s log', () => {
