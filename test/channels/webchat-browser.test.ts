@@ -333,11 +333,41 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.waitForFunction((before) => Number(document.body.dataset.beeps) > before, beeps);
     await agent.locator('#transcript .msg.contact', { hasText: 'Thank you!' }).waitFor();
 
-    await agent.fill('#close-note', 'refunded');
+    // Closed with a note she tells the customer too.
+    await agent.fill('#close-note', 'Your refund is on its way.');
+    await agent.check('#close-share');
     await agent.click('#close-form button');
-    await agent.locator('#result', { hasText: 'Closed #1 (refunded).' }).waitFor();
-    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closingNote: 'refunded' });
+    await agent.locator('#result', { hasText: 'Closed #1 (Your refund is on its way.).' }).waitFor();
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closingNote: 'Your refund is on its way.', closingNoteShared: true });
+    await customer.locator('.msg.bot', { hasText: 'Your refund is on its way.' }).waitFor();
     await customer.screenshot({ path: '/tmp/switchboard-console-customer.png' });
     await agent.screenshot({ path: '/tmp/switchboard-console-closed.png' });
+  }), 90_000);
+
+  it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
+    const adminToken = 'browser-admin-token-0123456789abcdef';
+    const app = await start(await shippedDataDir(), { adminToken });
+    running.push(app);
+    const agent = await (await context(1100)).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'Layla');
+    for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
+      await send(customer, text);
+      await customer.locator('.msg.bot', { hasText: next }).waitFor();
+    }
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 10_000 });
+
+    // An admin moves it to another team: it leaves Lina's list, and the console says who and where.
+    const moved = await fetch(`${app.url}/api/conversations/1/transfer`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'x-admin-name': 'Nadia', 'content-type': 'application/json' }, body: JSON.stringify({ team: 'Support' }) });
+    expect(moved.status).toBe(200);
+    await agent.locator('#result', { hasText: '#1 was moved to Support by Nadia.' }).waitFor({ timeout: 20_000 });
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
+    await agent.screenshot({ path: '/tmp/switchboard-console-moved.png' });
   }), 90_000);
 });

@@ -78,7 +78,14 @@ $('logout').onclick = async () => {
 async function refresh() {
   const res = await api('/state');
   if (!res.ok) return;
+  const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
   state = await res.json();
+  if ($('result').dataset.unreachable) show('', true);
+  // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
+  const heldNow = new Set(state.held.map((conversation) => conversation.id));
+  const gone = heldBefore.filter((id) => !heldNow.has(id) && !actedOn.has(id));
+  actedOn.clear();
+  if (gone.length > 0) show(gone.map((id) => notices.get(id) ?? `#${id} is no longer yours: it was closed or moved.`).join(' '), true);
   $('signin').hidden = true;
   $('app').hidden = false;
   $('me').textContent = `${state.agent.name} · ${state.agent.teams.join(', ')}`;
@@ -104,7 +111,18 @@ setInterval(() => { if (state && selected !== undefined && document.visibilitySt
 function listen() {
   if (!state?.agent.session) return;
   events = new EventSource(`/webchat/${encodeURIComponent(state.agent.session)}/events?after=${state.cursor}`);
-  events.onmessage = scheduleRefresh;
+  events.onmessage = (event) => {
+    try {
+      const message = JSON.parse(event.data);
+      if (message.from === 'bot' && typeof message.text === 'string') {
+        // Only what happened to a conversation (`#42 was closed by Nadia.`), not the cards and relays about it.
+        for (const [line, id] of message.text.matchAll(/^#(\d+) was .*$/gm)) notices.set(Number(id), line);
+      }
+    } catch {
+      // Not a message: nothing to remember.
+    }
+    scheduleRefresh();
+  };
   events.onerror = () => {
     if (events?.readyState !== EventSource.CLOSED) return;
     events = undefined;
@@ -178,7 +196,7 @@ function empty(text) {
 }
 
 function renderLists() {
-  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty('None: go online, or claim one from a queue.')]));
+  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty(state.status === 'online' ? 'None yet: your teams\' new conversations come here.' : 'None: go online, or claim one from a queue.')]));
   const queues = state.queues.map((queue) => {
     const box = document.createElement('div');
     const title = document.createElement('h2');
@@ -286,12 +304,26 @@ function fillTemplates() {
   select.replaceChildren(...state.templates.map((name) => new Option(name, name)));
 }
 
-function show(text, ok) {
+let shownTimer;
+/**
+ * The line under the header: what the last action did (cleared after a while), what went wrong (kept until the next
+ * line), or that the server cannot be reached (`unreachable`: cleared once it answers again).
+ */
+function show(text, ok, unreachable = false) {
+  clearTimeout(shownTimer);
   $('result').textContent = text;
   $('result').classList.toggle('refused', !ok);
+  $('result').dataset.unreachable = unreachable ? '1' : '';
+  if (ok && text) shownTimer = setTimeout(() => show('', true), 10_000);
 }
 
+/** The latest notice the bot sent this agent about each conversation (`#42 was moved to Support by Nadia.`). */
+const notices = new Map();
+/** Conversations this console acted on since the last refresh: they may leave the list without a word. */
+const actedOn = new Set();
+
 async function act(action) {
+  if (action.conversationId !== undefined) actedOn.add(action.conversationId);
   try {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
@@ -299,7 +331,7 @@ async function act(action) {
     await refresh();
     return res.ok && body.ok;
   } catch (error) {
-    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; try again.', false);
+    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; try again.', false, true);
     return false;
   }
 }
@@ -311,7 +343,11 @@ $('handback').onclick = () => act({ kind: 'handBack', conversationId: selected }
 $('close-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const note = $('close-note').value.trim();
-  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}) })) $('close-note').value = '';
+  const shareNote = note !== '' && $('close-share').checked;
+  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}) })) {
+    $('close-note').value = '';
+    $('close-share').checked = false;
+  }
 });
 $('transfer-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -343,7 +379,7 @@ $('reply-form').addEventListener('submit', async (event) => {
     await openConversation(selected);
   } catch (error) {
     input.value = text;
-    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; your reply is still in the box.', false);
+    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; your reply is still in the box.', false, true);
   }
 });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
