@@ -344,6 +344,37 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.screenshot({ path: '/tmp/switchboard-console-closed.png' });
   }), 90_000);
 
+  it('fits the console on a phone: the list, then the conversation across the whole width, and back', () => shooting('console-phone', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const agent = await (await context(390)).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'Layla');
+    for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
+      await send(customer, text);
+      await customer.locator('.msg.bot', { hasText: next }).waitFor();
+    }
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+    // Nothing wider than the screen, and the conversation has the width.
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect((await agent.locator('#conversation').boundingBox())!.width).toBeGreaterThan(340);
+    expect(await agent.locator('nav').isVisible()).toBe(false);
+    await agent.screenshot({ path: '/tmp/switchboard-console-phone.png' });
+    await agent.fill('#reply-text', 'On it!');
+    await agent.click('#reply-form button');
+    await customer.locator('.msg.agent', { hasText: 'On it!' }).waitFor();
+    await agent.click('#back');
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor();
+    expect(await agent.locator('#conversation').isVisible()).toBe(false);
+    expect(await agent.locator('#online').getAttribute('class')).toContain('active');
+    await agent.screenshot({ path: '/tmp/switchboard-console-phone-list.png' });
+  }), 90_000);
+
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
     const adminToken = 'browser-admin-token-0123456789abcdef';
     const app = await start(await shippedDataDir(), { adminToken });

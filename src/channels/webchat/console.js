@@ -336,6 +336,13 @@ async function act(action) {
   }
 }
 
+// On a narrow screen the list and the conversation take turns: back to the list.
+$('back').onclick = () => {
+  selected = undefined;
+  $('conversation').hidden = true;
+  renderLists();
+  window.scrollTo(0, 0);
+};
 $('online').onclick = () => act({ kind: 'status', status: 'online' });
 $('away').onclick = () => act({ kind: 'status', status: 'away' });
 $('claim').onclick = () => act({ kind: 'claim', conversationId: selected });
