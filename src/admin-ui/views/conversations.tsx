@@ -134,7 +134,7 @@ function Message({ message }: { message: TranscriptMessage }) {
       {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
-          {t('delivery')}: {delivery ?? t('failed')}{message.error ? ` (${message.error})` : ''}
+          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{message.error ? ` (${message.error})` : ''}
         </div>
       ) : null}
     </li>
@@ -278,4 +278,10 @@ export function ConversationDetail({ id }: { id: string }) {
       </Loading>
     </div>
   );
+}
+
+/** A message's delivery status in the dashboard's language. */
+function deliveryWord(status: string): string {
+  const key = ({ pending: 'deliveryPending', sending: 'deliverySending', sent: 'deliverySent', delivered: 'deliveryDelivered', read: 'deliveryRead', failed: 'failed' } as const)[status];
+  return key ? t(key) : status;
 }

@@ -189,7 +189,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         {checking ? <span class="muted">{t('validating')}</span>
           : errors === undefined ? null
           : errors.length === 0 ? <span class="ok-text">✓ {t('valid')}</span>
-          : <span class="error-text">{t('problems', { count: errors.length })}</span>}
+          : <span class="error-text">{errors.length === 1 ? t('oneProblem') : t('problems', { count: errors.length })}</span>}
         {changed ? <span class="muted"> · {t('unsaved')}</span> : null}
       </div>
       {errors && errors.length > 0 ? (

@@ -37,7 +37,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
       context.published?.('flows');
       return void res.json({ version: outcome.version });
     }
-    if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length} error(s); nothing was published`, errors: outcome.errors });
+    if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was published`, errors: outcome.errors });
     res.status(409).json({ error: outcome.conflict === null ? `there is no flow "${name}" any more` : 'someone published this flow since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
   };
 

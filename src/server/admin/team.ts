@@ -63,7 +63,7 @@ export function mountTeam(router: Router, context: AdminContext): void {
       return { version: versionOf(source) };
     });
     if ('conflict' in outcome) return void res.status(409).json({ error: 'someone changed team.yaml since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
-    if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length} error(s); nothing was written`, errors: outcome.errors });
+    if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was written`, errors: outcome.errors });
     context.log.info({ version: outcome.version, by: nameOf(res) }, 'team.yaml published from the admin API');
     context.feed.publish({ type: 'agents', data: {} });
     context.published?.('team');
