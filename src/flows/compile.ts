@@ -86,7 +86,7 @@ export function unknownTeams(draft: Draft, teams: readonly string[]): FlowError[
       const { parts } = step.spec.team;
       if (parts.every((part) => typeof part === 'string')) check(parts.join(''), step.line, 'assign');
     } else if (step.kind === 'classify') {
-      for (const route of step.spec.routes) check(route.team, step.line, `the route of intent "${route.intent}"`);
+      for (const route of step.spec.routes) check(route.team, route.line ?? step.line, `the route of intent "${route.intent}"`);
     }
   }
   return errors;
@@ -204,6 +204,7 @@ class FileCompiler {
     const at = (path: Path): Path => [...prefix, ...path];
     return {
       error: (path, reason, hint) => this.report(at(path), reason, hint),
+      lineOf: (path) => this.source.lineOf(at(path)),
       template: (text, path) => this.template(text, at(path)),
       text: (text, path) => this.text(text, at(path)),
       title: (text, path) => this.localized(text, at(path), (title) => title),

@@ -157,12 +157,13 @@ describe('FlowLibrary', () => {
 
   it('refuses a script that names a team team.yaml does not have, in assign or in a classify route', async () => {
     const routed = (assignTeam: string, routeTeam: string) =>
-      `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes: { billing: ${routeTeam} }\n  - assign: { team: ${assignTeam} }\n`;
+      `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes:\n      tech_support: Support\n      billing: ${routeTeam}\n  - assign: { team: ${assignTeam} }\n`;
     await write('inbound.yaml', routed('Biling', 'Sales'));
     const { library } = await load(false, ['Billing', 'Support']);
+    // At the route's own line, not the step's.
     expect(library.errors().map(String)).toEqual([
-      'flows/inbound.yaml:6: the route of intent "billing" names team "Sales", which team.yaml does not have (teams in team.yaml: Billing, Support)',
-      expect.stringMatching(/^flows\/inbound\.yaml:8: assign names team "Biling", which team.yaml does not have \(.*Billing.*\)$/),
+      'flows/inbound.yaml:9: the route of intent "billing" names team "Sales", which team.yaml does not have (teams in team.yaml: Billing, Support)',
+      expect.stringMatching(/^flows\/inbound\.yaml:10: assign names team "Biling", which team.yaml does not have \(.*Billing.*\)$/),
     ]);
     expect(library.forTrigger('conversation.opened', 'contact')).toEqual([]);
     // A team chosen at run time ({{…}}) cannot be known at load; a known one, in any case, is fine.

@@ -22,6 +22,8 @@ interface Route {
   team: string;
   /** The clarify button; the team's name unless the route gives a `title`. */
   title: Localized<string>;
+  /** Where it is written, for the check of its team against team.yaml. */
+  line?: number;
 }
 
 const teamSchema = z.string().min(1, 'a route names a team');
@@ -45,11 +47,12 @@ export const classifyStep = defineStep({
   compile(step, ctx): ClassifyStep {
     const spec: ClassifyStep = {
       field: ctx.readField(step.classify, ['classify']),
-      routes: Object.entries(step.routes).map(([intent, route]) =>
-        typeof route === 'string'
+      routes: Object.entries(step.routes).map(([intent, route]) => ({
+        ...(typeof route === 'string'
           ? { intent, team: route, title: forEveryLanguage(route) }
-          : { intent, team: route.team, title: ctx.title(route.title, ['routes', intent, 'title']) },
-      ),
+          : { intent, team: route.team, title: ctx.title(route.title, ['routes', intent, 'title']) }),
+        line: ctx.lineOf(['routes', intent]),
+      })),
       threshold: step.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
     };
     if (step.clarify !== undefined) spec.clarify = ctx.text(step.clarify, ['clarify']);

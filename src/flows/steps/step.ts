@@ -37,6 +37,8 @@ export interface CompileContext {
   requireKind(kind: string, at: Path, reason: string): void;
   /** Compiles a regular expression (always with the `u` flag). */
   regex(pattern: string, flags: string, at: Path): RegExp;
+  /** The line of `at` in this step, for what is checked later (a route's team against team.yaml). */
+  lineOf(at: Path): number;
 }
 
 /** How control may leave a step: the loader's loop check walks these. */
