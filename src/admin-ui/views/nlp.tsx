@@ -18,14 +18,14 @@ export function useIntentNames(): string[] {
  *
  *     <TeachIntent text={message.text} messageId={message.id} />
  */
-export function TeachIntent({ text, messageId }: { text: string; messageId?: number | string }) {
+export function TeachIntent({ text, messageId, onAdded }: { text: string; messageId?: number | string; onAdded?: () => void }) {
   const [open, setOpen] = useState(false);
   if (!open) return <button type="button" class="link small teach" onClick={() => setOpen(true)}>{t('teach')}</button>;
-  return <TeachForm text={text} {...(messageId !== undefined ? { messageId } : {})} />;
+  return <TeachForm text={text} {...(messageId !== undefined ? { messageId } : {})} {...(onAdded ? { onAdded } : {})} />;
 }
 
 /** The intents are fetched only once the admin opens the form. */
-function TeachForm({ text, messageId }: { text: string; messageId?: number | string }) {
+function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: number | string; onAdded?: () => void }) {
   const [intent, setIntent] = useState('');
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
   const names = useIntentNames();
@@ -36,6 +36,7 @@ function TeachForm({ text, messageId }: { text: string; messageId?: number | str
       try {
         await api('POST', '/api/nlp/examples', { intent, text, ...(typeof messageId === 'number' ? { messageId } : {}) });
         setNotice({ kind: 'ok', text: t('exampleAdded', { intent }) });
+        onAdded?.();
       } catch (error) {
         setNotice({ kind: 'error', text: errorMessage(error) });
       }
@@ -94,10 +95,16 @@ export function NlpPage() {
       setNotice({ kind: 'error', text: errorMessage(error) });
     }
   };
+  // The examples count at once; the eval figures come a few seconds after the model retrained.
+  const afterTraining = () => {
+    overview.reload();
+    setTimeout(overview.reload, 5_000);
+  };
   const retrain = async () => {
     try {
       await api('POST', '/api/nlp/retrain');
       setNotice({ kind: 'ok', text: t('retraining') });
+      afterTraining();
     } catch (error) {
       setNotice({ kind: 'error', text: errorMessage(error) });
     }
@@ -117,7 +124,7 @@ export function NlpPage() {
           {tried.nearest.length > 0 ? (
             <ol class="small">{tried.nearest.map((near) => <li><span dir="ltr">{near.intent}</span>: <bdi>{near.text}</bdi> <span class="muted">({near.score})</span></li>)}</ol>
           ) : null}
-          <TeachIntent key={sentence} text={sentence} />
+          <TeachIntent key={sentence} text={sentence} onAdded={afterTraining} />
         </div>
       ) : null}
       <Loading loaded={overview}>

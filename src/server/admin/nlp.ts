@@ -55,8 +55,16 @@ export function mountNlp(router: Router, context: AdminContext): void {
     // The figures of the model in service; none while they are computed after a training (a few seconds).
     const evaluation = intents.evaluation();
     if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
+    // The team each intent is routed to, by the classify steps of the flows in service (the first route wins).
+    const routed = new Map<string, string>();
+    for (const flow of [...context.flows.forTrigger('conversation.opened'), ...context.flows.forTrigger('conversation.closed')]) {
+      for (const step of flow.steps) {
+        if (step.kind !== 'classify') continue;
+        for (const route of step.spec.routes) if (!routed.has(route.intent)) routed.set(route.intent, route.team);
+      }
+    }
     res.json({
-      intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, examples, languages: [...languages].sort() })),
+      intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, ...(routed.has(name) ? { team: routed.get(name) } : {}), examples, languages: [...languages].sort() })),
       ...(evaluation && !('skipped' in evaluation) ? { eval: evaluation } : {}),
       warnings: [...new Set(warnings)],
     });

@@ -15,9 +15,11 @@ describe('NLP over the admin API', () => {
     const app = await start(dir, { adminToken: ADMIN_TOKEN });
     const admin = adminClient(app.url);
     try {
-      const nlp = await admin.get<{ intents: { name: string; examples: string[]; languages: string[] }[]; warnings: string[] }>('/nlp');
+      const nlp = await admin.get<{ intents: { name: string; team?: string; examples: string[]; languages: string[] }[]; warnings: string[] }>('/nlp');
       const billing = nlp.body.intents.find((intent) => intent.name === 'billing')!;
       expect(billing.examples).toContain('I was charged twice this month');
+      // The team the shipped flow routes each intent to.
+      expect(Object.fromEntries(nlp.body.intents.map((intent) => [intent.name, intent.team]))).toEqual({ billing: 'Billing', tech_support: 'Support', sales: 'Sales' });
       expect(billing.languages).toEqual(['ar', 'en']);
       expect(nlp.body.warnings).toEqual(expect.any(Array));
 
