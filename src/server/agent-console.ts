@@ -142,7 +142,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   async function summary(conversation: Conversation, readUpTo: number): Promise<ConsoleConversation> {
     const contact = await store.contact(conversation.contactId);
     const messages = transcript(await store.messagesOfConversation(conversation.id));
-    const last = messages.at(-1);
+    // What the list shows of it: the customer's last words (what they need, what waits for an answer), not the bot's.
+    const last = [...messages].reverse().find((message) => message.from === 'contact') ?? messages.at(-1);
     return {
       id: conversation.id,
       stage: conversation.stage,

@@ -291,7 +291,11 @@ function fillTransfer() {
     for (const [value, text] of options) element.append(new Option(text, value));
     return element;
   };
+  // Nothing chosen at first: the conversation's own team would be the likeliest slip.
+  const prompt = new Option('Transfer to…', '', !chosen, !chosen);
+  prompt.disabled = true;
   select.replaceChildren(
+    prompt,
     group('Teams', state.teams.map((team) => [team, team])),
     group('Colleagues', state.colleagues.map((colleague) => [colleague.id, colleague.name])),
   );
