@@ -77,7 +77,7 @@ describe('the shipped inbound flow', () => {
     }]);
     resumeFlow(flow, run, { text: 'الدعم الفني' });
     expect(run.conversation).toMatchObject({ intent: 'tech_support', team: 'Support' });
-    expect(run.assigned[0]?.queuedText?.(3)).toBe('جميع موظفي خدمة العملاء مشغولون حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+    expect(run.assigned[0]?.queuedText?.(3)).toBe('لا يوجد أحد من الفريق متاح حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
   });
 
   it('speaks Arabic to a regional Arabic tag and English to a language it does not have', () => {
