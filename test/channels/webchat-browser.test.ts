@@ -66,6 +66,23 @@ async function send(page: Page, text: string): Promise<void> {
   await page.click('#send-button');
 }
 
+/** On the shipped files: Lina signs in to the console (a window `width` wide) and goes online; Layla's billing question comes to her. */
+async function linaHoldsLayla(app: Switchboard, width: number): Promise<{ agent: Page; customer: Page }> {
+  const agent = await (await context(width)).newPage();
+  await agent.goto(`${app.url}/agent`);
+  await agent.fill('#token', agentToken('agent-lina'));
+  await agent.click('#signin-button');
+  await agent.click('#online');
+  await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+  const customer = await (await context()).newPage();
+  await startChat(customer, app.url, 'Layla');
+  for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
+    await send(customer, text);
+    await customer.locator('.msg.bot', { hasText: next }).waitFor();
+  }
+  return { agent, customer };
+}
+
 describe.skipIf(!hasChromium)(title, () => {
   beforeAll(async () => {
     browser = await chromium.launch({
@@ -347,17 +364,7 @@ describe.skipIf(!hasChromium)(title, () => {
   it('fits the console on a phone: the list, then the conversation across the whole width, and back', () => shooting('console-phone', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);
-    const agent = await (await context(390)).newPage();
-    await agent.goto(`${app.url}/agent`);
-    await agent.fill('#token', agentToken('agent-lina'));
-    await agent.click('#signin-button');
-    await agent.click('#online');
-    const customer = await (await context()).newPage();
-    await startChat(customer, app.url, 'Layla');
-    for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
-      await send(customer, text);
-      await customer.locator('.msg.bot', { hasText: next }).waitFor();
-    }
+    const { agent, customer } = await linaHoldsLayla(app, 390);
     await agent.locator('#held li', { hasText: 'Layla' }).click();
     await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
     // Nothing wider than the screen, and the conversation has the width.
@@ -379,19 +386,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const adminToken = 'browser-admin-token-0123456789abcdef';
     const app = await start(await shippedDataDir(), { adminToken });
     running.push(app);
-    const agent = await (await context(1100)).newPage();
-    await agent.goto(`${app.url}/agent`);
-    await agent.fill('#token', agentToken('agent-lina'));
-    await agent.click('#signin-button');
-    await agent.click('#online');
-    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
-
-    const customer = await (await context()).newPage();
-    await startChat(customer, app.url, 'Layla');
-    for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
-      await send(customer, text);
-      await customer.locator('.msg.bot', { hasText: next }).waitFor();
-    }
+    const { agent } = await linaHoldsLayla(app, 1100);
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 10_000 });
 
     // An admin moves it to another team: it leaves Lina's list, and the console says who and where.
