@@ -41,14 +41,18 @@ export async function toCustomer(
  */
 export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
-  const running = (identity: { channel: string } | undefined) => identity !== undefined && (ctx.running?.(identity.channel) ?? true);
   const last = (await agentState(tx, agent, stamp(ctx))).replyTo;
-  const identity = running(last) ? last : agent.identities.find(running) ?? last ?? agent.identities[0];
+  const identity = last && runsHere(ctx, last) ? last : agent.identities.find((each) => runsHere(ctx, each)) ?? last ?? agent.identities[0];
   if (!identity) return;
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
     agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), toAgent: true, at: stamp(ctx), status: 'pending',
   });
+}
+
+/** Whether an address is on a channel this process runs (every channel counts as running when the context cannot say). */
+function runsHere(ctx: DeskContext, identity: { channel: string }): boolean {
+  return ctx.running?.(identity.channel) ?? true;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message
   if (!agent) return;
   const tried = [...(failed.triedAddresses ?? []), `${failed.channel}:${failed.address}`];
   const untried = agent.identities.filter((identity) => !tried.includes(`${identity.channel}:${identity.id}`));
-  const next = untried.find((identity) => ctx.running?.(identity.channel) ?? true) ?? untried[0];
+  const next = untried.find((identity) => runsHere(ctx, identity)) ?? untried[0];
   if (!next) {
     ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);
     return;

@@ -123,7 +123,8 @@ export class OwnSends {
   /** Whether `text` is that of a send to `to` whose answer was lost; if so, it is known from now on as `mid`. */
   #takeUnsure(to: string, mid: string, text: string | undefined, timestamp: number | undefined): boolean {
     const list = this.#unsure.get(to);
-    const index = text === undefined || !list ? -1 : list.findIndex((entry) => entry.text === text);
+    const at = timestamp ?? Date.now();
+    const index = text === undefined || !list ? -1 : list.findIndex((entry) => entry.text === text && at - entry.at < UNSURE_KEPT_MS);
     if (index < 0) return false;
     const [entry] = list!.splice(index, 1);
     if (list!.length === 0) this.#unsure.delete(to);

@@ -118,7 +118,8 @@ export class Sender {
       return mid;
     } catch (error) {
       // No answer, or one that broke off: Meta may have sent it, and its echo is ours, not a person's takeover.
-      if (answerLost(error)) sends.unsure(to, typeof message.text === 'string' ? message.text : undefined, at);
+      const lost = error instanceof ChannelSendError ? !error.permanent : error instanceof GraphError && error.answerLost;
+      if (lost) sends.unsure(to, typeof message.text === 'string' ? message.text : undefined, at);
       throw error;
     } finally {
       finish();
@@ -144,10 +145,4 @@ export class Sender {
     map.set(key, value);
     if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
   }
-}
-
-/** Whether a failed call may still have reached Meta: no answer at all, or a 2xx whose body was lost or unusable. */
-function answerLost(error: unknown): boolean {
-  if (error instanceof ChannelSendError) return !error.permanent;
-  return error instanceof GraphError && (error.status === undefined || (error.status >= 200 && error.status < 300));
 }

@@ -31,11 +31,11 @@ export function toSendError(error: unknown, policy: ErrorPolicy): ChannelSendErr
     const retryAfterMs = policy.temporary.get(error.code);
     return new ChannelSendError(reason, { permanent: false, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
   }
-  // No answer, or Meta failing on its side: worth another try. So is a 2xx whose body broke off, stalled past the
-  // limit or made no sense: Meta may well have taken the call, as when no answer came at all; the person may see the
-  // message twice, where failing it for good would tell the agent it failed although the person got it.
-  const tookIt = error.status !== undefined && error.status >= 200 && error.status < 300;
-  if (error.status === undefined || tookIt || error.status >= 500 || error.status === 408 || error.status === 429) {
+  // No answer, or one lost (a 2xx whose body broke off: Meta may well have taken the call), or Meta failing on its
+  // side: worth another try. The person may see the message twice, where failing it for good would tell the agent
+  // it failed although the person got it.
+  const status = error.status ?? 0;
+  if (error.answerLost || status >= 500 || status === 408 || status === 429) {
     return new ChannelSendError(reason, { permanent: false, cause: error });
   }
   return new ChannelSendError(reason, { permanent: true, cause: error });

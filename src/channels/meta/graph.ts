@@ -24,6 +24,14 @@ export class GraphError extends Error {
   get badToken(): boolean {
     return this.code === 190 || (this.status === 401 && this.code === undefined);
   }
+
+  /**
+   * Meta may have taken the call: no answer came at all (a network failure, the time limit), or a 2xx whose body
+   * broke off or made no sense. A send may then have reached the person.
+   */
+  get answerLost(): boolean {
+    return this.status === undefined || (this.status >= 200 && this.status < 300);
+  }
 }
 
 export interface GraphOptions {

@@ -107,6 +107,8 @@ export class PostgresStore implements Store {
   /** The last answer of `unreachable`, and the ask under way. */
   #reach: { at: number; reason: string | undefined } = { at: 0, reason: undefined };
   #reaching: Promise<string | undefined> | undefined;
+  /** The health check's query until PostgreSQL answers it: a database that hangs holds one connection, not one a probe. */
+  #reachQuery: Promise<string | undefined> | undefined;
 
   constructor(options: PostgresStoreOptions) {
     this.#url = options.url;
@@ -154,15 +156,17 @@ export class PostgresStore implements Store {
     const late = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`PostgreSQL did not answer within ${REACH_TIMEOUT_MS / 1000} s`), REACH_TIMEOUT_MS);
     });
-    const asked = (this.#pool as pg.Pool).query('SELECT 1').then(
+    this.#reachQuery ??= (this.#pool as pg.Pool).query('SELECT 1').then(
       () => undefined,
       (error: unknown) => {
         const failure = storeError(error, 'a health check');
         return failure instanceof Error ? failure.message : String(failure);
       },
-    );
+    ).finally(() => {
+      this.#reachQuery = undefined;
+    });
     try {
-      return await Promise.race([asked, late]);
+      return await Promise.race([this.#reachQuery, late]);
     } finally {
       clearTimeout(timer);
     }
