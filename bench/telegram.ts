@@ -209,9 +209,11 @@ async function startPeer(file: string, storage: string, replies: readonly number
 const oneReplyEach = customerSays.map(() => 1);
 const configurations: Configuration[] = [
   { name: 'baseline', start: () => startPeer('peers/baseline.ts', '', oneReplyEach) },
+  { name: 'durable floor', start: () => startPeer('peers/durable-floor.ts', '', repliesPerStep) },
   ...sizes.map((size) => ({ name: size === 0 ? 'switchboard' : `switchboard ${size.toLocaleString('en')} stored`, start: () => startSwitchboard(size) })),
   ...(env.DATABASE_URL
     ? [
+        { name: 'pg floor', start: () => startPeer('peers/pg-floor.ts', '', repliesPerStep) },
         { name: 'switchboard pg 1 process', start: () => startSwitchboard(0, 1, true) },
         { name: 'switchboard pg 2 processes', start: () => startSwitchboard(0, 2, true) },
       ]
@@ -512,6 +514,9 @@ console.log('ratios of messages/s, and [of CPU µs per message: the throughput r
 for (const connections of concurrencies) {
   console.log(`@${connections} connections:`);
   console.log(`  switchboard / baseline ${ratio('switchboard', 'baseline', connections)} [${cpuRatio('switchboard', 'baseline', connections)}] (target >= 0.6)`);
+  // What keeping each update before answering costs on this machine, whatever the server: the floor's own ratio
+  // bounds what any durable server can reach against the baseline.
+  console.log(`  durable floor / baseline ${ratio('durable floor', 'baseline', connections)} [${cpuRatio('durable floor', 'baseline', connections)}]; switchboard / durable floor ${ratio('switchboard', 'durable floor', connections)} [${cpuRatio('switchboard', 'durable floor', connections)}]`);
   for (const peer of ['grammY memory', 'grammY file', 'botbuilder memory', 'botbuilder file']) {
     const target = peer === 'grammY memory' ? ' (target >= 2)' : peer === 'grammY file' ? ' (target >= 3)' : '';
     console.log(`  switchboard / ${peer} ${ratio('switchboard', peer, connections)} [${cpuRatio('switchboard', peer, connections)}]${target}`);
@@ -523,6 +528,8 @@ for (const connections of concurrencies) {
   }
   if (env.DATABASE_URL) {
     console.log(`  pg 1 process / embedded ${ratio('switchboard pg 1 process', 'switchboard', connections)} (target >= 0.7)`);
+    // The same bound for PostgreSQL: one INSERT a message and one a reply, against the durable floor's journal.
+    console.log(`  pg floor / durable floor ${ratio('pg floor', 'durable floor', connections)} [${cpuRatio('pg floor', 'durable floor', connections)}]; pg 1 process / pg floor ${ratio('switchboard pg 1 process', 'pg floor', connections)} [${cpuRatio('switchboard pg 1 process', 'pg floor', connections)}]`);
     console.log(`  pg 2 processes / 1 ${ratio('switchboard pg 2 processes', 'switchboard pg 1 process', connections)} (target >= 1.3)`);
   }
 }
