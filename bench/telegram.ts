@@ -464,6 +464,11 @@ try {
   // Rounds alternate between the configurations, so a noisy neighbour on this shared machine hurts each alike.
   for (let run = 1; run <= runs; run++) {
     for (const configuration of configurations) {
+      // As for the steady runs below: the disk written back (the preloaded stores above all) and the other servers
+      // idle first. Without it, the first round of each durable server ran behind the preloads' writeback: in a
+      // full run on 2026-12-03, Switchboard's first round at 10 connections gave 663 messages/s, its next two 1,238
+      // and 1,211, the durable floor's 1,816, then 2,799 and 2,172, the baseline's (no disk) 3,162, 2,665, 2,294.
+      await othersIdle([...running.values()]);
       for (const connections of concurrencies) {
         const sample = await closedLoop(running.get(configuration.name) as Running, connections, seconds);
         samples.set(key(configuration.name, connections), [...(samples.get(key(configuration.name, connections)) ?? []), sample]);
