@@ -465,7 +465,7 @@ try {
   for (let run = 1; run <= runs; run++) {
     for (const configuration of configurations) {
       // As for the steady runs below: the disk written back (the preloaded stores above all) and the other servers
-      // idle first. Without it, the first round of each durable server ran behind the preloads' writeback: in a
+      // idle first. Without it, the first round of each durable server was low, likely behind the disk's writeback: in a
       // full run on 2026-12-03, Switchboard's first round at 10 connections gave 663 messages/s, its next two 1,238
       // and 1,211, the durable floor's 1,816, then 2,799 and 2,172, the baseline's (no disk) 3,162, 2,665, 2,294.
       // With it, the next full run's were in line: Switchboard 1,639, 1,560, 1,665.
