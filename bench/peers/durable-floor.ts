@@ -43,10 +43,8 @@ setInterval(() => {
   if (unsynced && !writing) void append('', true);
 }, 20).unref();
 
-const steps = new Map<number, number>();
 serveFloor({
   keep(update, step) {
-    steps.set(update.message.chat.id, step);
     return append(`${JSON.stringify({ update, step })}\n`, true);
   },
   sent(update, reply, messageId) {
