@@ -35,8 +35,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const running: Switchboard[] = [];
 
-async function context(width = 600): Promise<BrowserContext> {
-  const made = await browser.newContext({ viewport: { width, height: 800 } });
+async function context(width = 600, locale?: string): Promise<BrowserContext> {
+  const made = await browser.newContext({ viewport: { width, height: 800 }, ...(locale ? { locale } : {}) });
   contexts.push(made);
   return made;
 }
@@ -253,12 +253,60 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.screenshot({ path: '/tmp/switchboard-arabic.png', fullPage: true });
   }), 60_000);
 
-  it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title and colour', () => shooting('embed', async () => {
+  it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
+    running.push(app);
+    const page = await (await context(600, 'ar-EG')).newPage();
+    await page.goto(app.url);
+    await page.locator('#hello').waitFor();
+    expect(await page.locator('#name-label').innerText()).toBe('ما اسمك؟');
+    expect(await page.locator('#start').innerText()).toBe('ابدأ المحادثة');
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    expect(await page.locator('#send-button').innerText()).toBe('إرسال');
+    expect(await page.locator('#text').getAttribute('placeholder')).toBe('اكتب رسالة…');
+    // Empty, the box is right to left (its hint starts at the right); typed into, it takes the text's direction.
+    expect(await page.locator('#text').evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+    await page.fill('#text', 'Order A-1234');
+    expect(await page.locator('#text').evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+    expect(await page.locator('#rename').innerText()).toBe('تغيير الاسم');
+    expect(await page.locator('#attach').getAttribute('aria-label')).toBe('إرفاق ملف');
+    await send(page, 'مرحبا');
+    const bot = page.locator('.msg.bot', { hasText: 'Which team?' });
+    await bot.waitFor();
+    // The bot's name, and the stored mark's words, are Arabic; the bot's own text stays as the flow wrote it.
+    expect(await bot.locator('.who').innerText()).toBe('المساعد الآلي');
+    const mine = page.locator('.msg.contact[data-id]', { hasText: 'مرحبا' });
+    await mine.locator('.mark.sent').waitFor();
+    expect(await mine.locator('.mark').getAttribute('title')).toBe('أُرسلت');
+    // Right to left: the visitor's bubbles on the left, the bot's on the right.
+    const [own, theirs, log] = await Promise.all([mine.boundingBox(), bot.boundingBox(), page.locator('#log').boundingBox()]);
+    expect(own!.x - log!.x).toBeLessThan(30);
+    expect(log!.x + log!.width - (theirs!.x + theirs!.width)).toBeLessThan(30);
+    expect(theirs!.x).toBeGreaterThan(own!.x + own!.width);
+    await page.screenshot({ path: '/tmp/switchboard-page-arabic.png', fullPage: true });
+
+    // The link's language wins over the browser's; a language without words falls back to English.
+    const asked = await (await context(600, 'ar-EG')).newPage();
+    await asked.goto(`${app.url}/?lang=en`);
+    await asked.locator('#hello').waitFor();
+    expect(await asked.locator('#name-label').innerText()).toBe('What is your name?');
+    expect(await asked.evaluate(() => document.documentElement.dir)).toBe('ltr');
+    const french = await (await context(600, 'fr-FR')).newPage();
+    await french.goto(app.url);
+    await french.locator('#hello').waitFor();
+    expect(await french.locator('#start').innerText()).toBe('Start chatting');
+    expect(await french.evaluate(() => document.documentElement.lang)).toBe('en');
+  }), 60_000);
+
+  it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title, colour and language', () => shooting('embed', async () => {
     let switchboardUrl = '';
     const shop = createServer((req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end(`<!doctype html><html><head><title>Acme shop</title></head><body><h1>Acme shop</h1><p>Our products.</p>
-        <script src="${switchboardUrl}/widget.js" data-title="Acme help" data-color="#0a7" async></script></body></html>`);
+        <script src="${switchboardUrl}/widget.js" data-title="Acme help" data-color="#0a7" data-lang="ar" async></script></body></html>`);
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     const shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
@@ -275,16 +323,31 @@ describe.skipIf(!hasChromium)(title, () => {
       await launcher.click();
       const iframe = page.locator('iframe.switchboard-chat');
       await iframe.waitFor();
-      expect(await iframe.getAttribute('src')).toBe(`${app.url}/?embed=1&title=Acme+help&color=%230a7`);
+      expect(await iframe.getAttribute('src')).toBe(`${app.url}/?embed=1&title=Acme+help&color=%230a7&lang=ar`);
       const chat = page.frameLocator('iframe.switchboard-chat');
       await chat.locator('#hello').waitFor();
       expect(await chat.locator('#title').innerText()).toBe('Acme help');
+      // The snippet's data-lang: the page's words in Arabic, whatever the visitor's browser says.
+      expect(await chat.locator('#start').innerText()).toBe('ابدأ المحادثة');
       expect(await chat.locator('header').evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(0, 170, 119)');
       await chat.locator('#name').fill('Layla');
       await chat.locator('#start').click();
       await chat.locator('#text').fill('hello from the shop');
       await chat.locator('#send-button').click();
       await chat.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+      // An English browser's time keeps its order on the right-to-left page: "12:42 PM", not "PM 12:42".
+      const time = chat.locator('.msg.bot time').first();
+      const [hour, noon] = await time.evaluate((element) => {
+        const node = element.firstChild as Text;
+        const box = (at: number, length: number) => {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + length);
+          return range.getBoundingClientRect();
+        };
+        return [box(0, 2), box(node.data.length - 2, 2)];
+      });
+      expect(noon!.left).toBeGreaterThan(hour!.right);
       await page.screenshot({ path: '/tmp/switchboard-embed.png' });
       // The launcher closes it and opens it again, the conversation still there.
       await launcher.click();

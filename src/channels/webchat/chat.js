@@ -3,11 +3,25 @@
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
 import { mark, messageText, renderAttachment, timeOf } from './ui.js';
+import { WORDS, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const embedded = document.body.classList.contains('embed');
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+
+// The page's own words in the visitor's language (the link's ?lang=, else the browser's), right to left for Arabic.
+const language = pickLanguage(params.get('lang'), navigator.languages ?? [navigator.language]);
+const words = WORDS[language];
+document.documentElement.lang = language;
+document.documentElement.dir = words.dir;
+$('name-label').textContent = words.askName;
+$('rename').textContent = words.rename;
+$('restart').textContent = words.restart;
+$('text').placeholder = words.placeholder;
+$('send-button').textContent = words.send;
+$('attach').title = words.attach;
+$('attach').setAttribute('aria-label', words.attachShort);
 
 // The server's title and colour, or the embedding page's (data-title and data-color on the snippet).
 const color = embedded && COLOR.test(params.get('color') ?? '') ? params.get('color') : document.querySelector('meta[name="switchboard-color"]').content;
@@ -54,7 +68,7 @@ function askName(note = '') {
   $('rename').hidden = true;
   $('restart').hidden = true;
   $('hello').hidden = false;
-  $('start').textContent = chat ? 'Save' : 'Start chatting';
+  $('start').textContent = chat ? words.save : words.start;
   $('name').value = chat?.name ?? '';
   $('hello-status').textContent = note;
   $('name').focus();
@@ -75,14 +89,14 @@ $('hello').addEventListener('submit', async (event) => {
     const res = await fetch('/webchat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
     const body = await res.json().catch(() => ({}));
     if (res.status !== 201) {
-      $('hello-status').textContent = body.error || `The chat could not start (the server answered ${res.status}).`;
+      $('hello-status').textContent = body.error || words.couldNotStart(words.serverAnswered(res.status));
       return;
     }
     chat = { session: body.session, token: body.token, name };
     save(CHAT, chat);
     begin();
   } catch {
-    $('hello-status').textContent = 'The chat cannot be reached; check the connection and try again.';
+    $('hello-status').textContent = words.unreachable;
   } finally {
     $('start').disabled = false;
   }
@@ -123,7 +137,7 @@ function connect() {
     void flush();
   };
   events.onerror = () => {
-    setStatus('Reconnecting…');
+    setStatus(words.reconnecting);
     // The browser tries again by itself, unless the server refused the stream: then find out why.
     if (events.readyState === EventSource.CLOSED) void whyClosed();
   };
@@ -132,7 +146,7 @@ function connect() {
 async function whyClosed() {
   try {
     const res = await fetch(`/webchat/${chat.session}/messages?after=${last}&limit=1`, { headers: authorized() });
-    if (res.status === 401) return lost('This chat has ended. Give your name to start a new one.');
+    if (res.status === 401) return lost(words.ended);
   } catch { /* offline: try again below */ }
   setTimeout(() => chat && connect(), 3000);
 }
@@ -140,7 +154,7 @@ async function whyClosed() {
 function separator() {
   const element = document.createElement('div');
   element.className = 'separator';
-  element.textContent = 'New conversation';
+  element.textContent = words.newConversation;
   return element;
 }
 
@@ -175,16 +189,16 @@ function bubble(message, state) {
     const who = document.createElement('span');
     who.className = 'who';
     who.dir = 'auto';
-    who.textContent = message.name || (message.from === 'agent' ? 'Agent' : 'Bot');
+    who.textContent = message.name || (message.from === 'agent' ? words.agent : words.bot);
     element.append(who);
   }
   if (message.text) element.append(messageText(message.text));
-  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, withToken, scrollDown));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, withToken, scrollDown, words));
   if (message.choices?.length) element.append(choices(message.choices));
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.append(timeOf(message.at));
-  if (message.from === 'contact') meta.append(mark(state));
+  if (message.from === 'contact') meta.append(mark(state, words.marks[state]));
   element.append(meta);
   element.onclick = (event) => {
     if (message.id !== undefined && (event.target === element || event.target.classList?.contains('text'))) quoteMessage(message);
@@ -215,7 +229,7 @@ function choices(list) {
 // Clicking a message quotes it: an agent holding several conversations answers the one quoted.
 function quoteMessage(message) {
   replyTo = message.id;
-  quote.textContent = '↪ ' + (message.text || message.attachments?.[0]?.name || 'file').slice(0, 80) + ' ';
+  quote.textContent = '↪ ' + (message.text || message.attachments?.[0]?.name || words.file).slice(0, 80) + ' ';
   const cancel = document.createElement('button');
   cancel.type = 'button';
   cancel.textContent = '✕';
@@ -237,7 +251,7 @@ function setMark(clientId, state, title) {
   if (!element) return;
   element.classList.remove('pending');
   if (state === 'failed') element.classList.add('failed');
-  element.querySelector('.mark')?.replaceWith(mark(state, title));
+  element.querySelector('.mark')?.replaceWith(mark(state, title ?? words.marks[state]));
 }
 
 function forget(clientId) {
@@ -266,7 +280,7 @@ async function flush() {
     while (pending.length > 0) {
       const item = pending[0];
       const outcome = await post(item);
-      if (outcome.lost) return lost('This chat has ended. Give your name to start a new one.');
+      if (outcome.lost) return lost(words.ended);
       if (outcome.retry) {
         setStatus(outcome.status);
         retryTimer = setTimeout(() => void flush(), outcome.retry);
@@ -274,8 +288,8 @@ async function flush() {
       }
       forget(item.clientId);
       if (outcome.refused) {
-        setMark(item.clientId, 'failed', `not sent: ${outcome.refused}`);
-        setStatus(`Not sent: ${outcome.refused}`);
+        setMark(item.clientId, 'failed', words.notSent(outcome.refused));
+        setStatus(words.notSent(outcome.refused));
       } else {
         setMark(item.clientId, 'sent');
         setStatus('');
@@ -295,10 +309,10 @@ async function post(item) {
       body: JSON.stringify({ ...item.body, clientId: item.clientId }),
     });
   } catch {
-    return { retry: 3000, status: 'Offline: your messages will be sent when the connection is back.' };
+    return { retry: 3000, status: words.offline };
   }
   if (res.status === 202) return {};
-  const reason = (await res.json().catch(() => ({}))).error || `the server answered ${res.status}`;
+  const reason = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
   if (res.status === 401) return { lost: reason };
   if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: reason };
   return { refused: reason };
@@ -336,7 +350,7 @@ async function upload(file) {
   if (chat.name) form.append('name', chat.name);
   if (replyTo) form.append('replyTo', String(replyTo));
   form.append('file', file, file.name);
-  setStatus(`Sending ${file.name}…`);
+  setStatus(words.sending(file.name));
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const res = await fetch(`/webchat/${chat.session}/messages`, { method: 'POST', headers: authorized(), body: form });
@@ -347,10 +361,10 @@ async function upload(file) {
         quote.hidden = true;
         return true;
       }
-      const reason = (await res.json().catch(() => ({}))).error || `the server answered ${res.status}`;
-      setStatus(`${file.name} was not sent: ${reason}`);
+      const reason = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
+      setStatus(words.fileNotSent(file.name, reason));
       if (res.status === 401) {
-        lost('This chat has ended. Give your name to start a new one.');
+        lost(words.ended);
         return false;
       }
       if (res.status === 429) {
@@ -359,7 +373,7 @@ async function upload(file) {
       }
       if (res.status < 500) return false;
     } catch {
-      setStatus('Offline; retrying…');
+      setStatus(words.offlineRetrying);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
   }

@@ -58,6 +58,8 @@ export function timeOf(at) {
   const date = new Date(at);
   const element = document.createElement('time');
   element.dateTime = at;
+  // In the reader's locale's direction, whatever the page's: "12:42 PM" stays so on a right-to-left page.
+  element.dir = 'auto';
   element.title = date.toLocaleString();
   element.textContent = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return element;
@@ -98,11 +100,15 @@ function link(href, text, iconName) {
 
 /**
  * A file as the chat shows it: pictures, sound and video in place, a place on a map, anything else to download.
- * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing).
+ * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing);
+ * `words`, the chat page's words in the visitor's language (words.js; the console's are English).
  */
-export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}) {
+export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words = undefined) {
   const label = attachment.name || attachment.kind;
-  if (attachment.refused) return line('refused', `${label} could not be kept: ${attachment.refused}`, 'warning');
+  if (attachment.refused) {
+    const text = words ? words.refusedFile(label, attachment.refused) : `${label} could not be kept: ${attachment.refused}`;
+    return line('refused', text, 'warning');
+  }
   if (attachment.location) {
     const { latitude, longitude, name: place, address } = attachment.location;
     return link(`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`, place || address || `${latitude}, ${longitude}`, 'place');

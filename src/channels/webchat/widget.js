@@ -1,5 +1,5 @@
 // The embed snippet, served at /widget.js. On any site:
-//   <script src="https://chat.example.com/widget.js" data-title="Acme" data-color="#0a7" async></script>
+//   <script src="https://chat.example.com/widget.js" data-title="Acme" data-color="#0a7" data-lang="ar" async></script>
 // puts a launcher bubble in the page's corner; it opens the chat in an iframe of https://chat.example.com/?embed=1.
 // The title and colour default to the server's WEBCHAT_TITLE and WEBCHAT_COLOR (written in below when served).
 (() => {
@@ -10,6 +10,8 @@
   const origin = new URL(script.src, location.href).origin;
   const title = (script.dataset.title || DEFAULTS.title).slice(0, 80);
   const color = COLOR.test(script.dataset.color || '') ? script.dataset.color : DEFAULTS.color;
+  // The chat page's own words: data-lang="ar", else the visitor's browser decides.
+  const lang = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/i.test(script.dataset.lang || '') ? script.dataset.lang : '';
 
   const launcher = document.createElement('button');
   launcher.type = 'button';
@@ -43,7 +45,7 @@
       frame = document.createElement('iframe');
       frame.className = 'switchboard-chat';
       frame.title = title;
-      frame.src = `${origin}/?${new URLSearchParams({ embed: '1', title, color })}`;
+      frame.src = `${origin}/?${new URLSearchParams({ embed: '1', title, color, ...(lang ? { lang } : {}) })}`;
       Object.assign(frame.style, {
         position: 'fixed', right: '20px', bottom: '88px', width: 'min(380px, calc(100vw - 40px))', height: 'min(600px, calc(100vh - 120px))',
         border: '0', borderRadius: '12px', boxShadow: '0 8px 30px rgba(0,0,0,.25)', zIndex: '2147483000', background: '#fff', display: 'block',

@@ -1,0 +1,34 @@
+// The types of words.js (a browser script, served as it is), for the tests that import it.
+
+export interface PageWords {
+  dir: 'ltr' | 'rtl';
+  askName: string;
+  start: string;
+  save: string;
+  rename: string;
+  restart: string;
+  placeholder: string;
+  send: string;
+  attach: string;
+  attachShort: string;
+  bot: string;
+  agent: string;
+  newConversation: string;
+  reconnecting: string;
+  ended: string;
+  unreachable: string;
+  couldNotStart: (reason: string) => string;
+  serverAnswered: (status: number | string) => string;
+  offline: string;
+  offlineRetrying: string;
+  notSent: (reason: string) => string;
+  sending: (name: string) => string;
+  fileNotSent: (name: string, reason: string) => string;
+  file: string;
+  refusedFile: (label: string, reason: string) => string;
+  marks: Record<'pending' | 'sent' | 'delivered' | 'read' | 'failed', string>;
+}
+
+export const WORDS: Readonly<Record<'en' | 'ar', PageWords>>;
+
+export function pickLanguage(asked: string | null | undefined, browser?: readonly string[]): 'en' | 'ar';

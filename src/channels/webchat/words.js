@@ -1,0 +1,77 @@
+// The chat page's own words (labels, buttons, statuses) in the visitor's language. The messages keep theirs: the
+// bot writes in the contact's language, agents in their own. Errors the server explains stay as it wrote them.
+
+/** Each language's words; every language has every key English has (a test holds them to it). */
+export const WORDS = {
+  en: {
+    dir: 'ltr',
+    askName: 'What is your name?',
+    start: 'Start chatting',
+    save: 'Save',
+    rename: 'Change name',
+    restart: 'New visitor',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    attach: 'Attach a file (or drop it on the chat)',
+    attachShort: 'Attach a file',
+    bot: 'Bot',
+    agent: 'Agent',
+    newConversation: 'New conversation',
+    reconnecting: 'Reconnecting…',
+    ended: 'This chat has ended. Give your name to start a new one.',
+    unreachable: 'The chat cannot be reached; check the connection and try again.',
+    couldNotStart: (reason) => `The chat could not start (${reason}).`,
+    serverAnswered: (status) => `the server answered ${status}`,
+    offline: 'Offline: your messages will be sent when the connection is back.',
+    offlineRetrying: 'Offline; retrying…',
+    notSent: (reason) => `Not sent: ${reason}`,
+    sending: (name) => `Sending ${name}…`,
+    fileNotSent: (name, reason) => `${name} was not sent: ${reason}`,
+    file: 'file',
+    refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
+  },
+  ar: {
+    dir: 'rtl',
+    askName: 'ما اسمك؟',
+    start: 'ابدأ المحادثة',
+    save: 'حفظ',
+    rename: 'تغيير الاسم',
+    restart: 'زائر جديد',
+    placeholder: 'اكتب رسالة…',
+    send: 'إرسال',
+    attach: 'إرفاق ملف (أو أفلته في المحادثة)',
+    attachShort: 'إرفاق ملف',
+    bot: 'المساعد الآلي',
+    agent: 'موظف الدعم',
+    newConversation: 'محادثة جديدة',
+    reconnecting: 'جارٍ إعادة الاتصال…',
+    ended: 'انتهت هذه المحادثة. اكتب اسمك لبدء محادثة جديدة.',
+    unreachable: 'تعذّر الوصول إلى المحادثة؛ تحقّق من الاتصال وحاول مرة أخرى.',
+    couldNotStart: (reason) => `تعذّر بدء المحادثة (${reason}).`,
+    serverAnswered: (status) => `ردّ الخادم بالرمز ${status}`,
+    offline: 'لا يوجد اتصال: ستُرسل رسائلك عند عودة الاتصال.',
+    offlineRetrying: 'لا يوجد اتصال؛ جارٍ إعادة المحاولة…',
+    notSent: (reason) => `لم تُرسل: ${reason}`,
+    sending: (name) => `جارٍ إرسال ${name}…`,
+    fileNotSent: (name, reason) => `لم يُرسل ${name}: ${reason}`,
+    file: 'ملف',
+    refusedFile: (label, reason) => `تعذّر حفظ ${label}: ${reason}`,
+    marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
+  },
+};
+
+/**
+ * The language of the page's words: the one asked for (the link's `?lang=`, or the embed snippet's `data-lang`),
+ * else the browser's first language there are words for, else English. Tags are matched on their primary
+ * language (`ar-EG` → `ar`).
+ *
+ *     pickLanguage(null, ['fr-FR', 'ar-EG', 'en']) // 'ar'
+ */
+export function pickLanguage(asked, browser = []) {
+  for (const tag of [asked, ...browser]) {
+    const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
+    if (primary && Object.hasOwn(WORDS, primary)) return primary;
+  }
+  return 'en';
+}

@@ -1,0 +1,32 @@
+// The web chat page's own words (src/channels/webchat/words.js): which language a visitor gets, and that no
+// language lacks a word English has (a missing one would show "undefined" on the page).
+import { describe, expect, it } from 'vitest';
+import { WORDS, pickLanguage } from '../../src/channels/webchat/words.js';
+
+describe('the web chat page\'s words', () => {
+  it('takes the language the link asks for, else the browser\'s first one it has words for, else English', () => {
+    expect(pickLanguage('ar', ['en-US'])).toBe('ar');
+    expect(pickLanguage('EN', ['ar'])).toBe('en');
+    expect(pickLanguage(null, ['fr-FR', 'ar-EG', 'en'])).toBe('ar');
+    expect(pickLanguage('de', ['ar_SA'])).toBe('ar');
+    expect(pickLanguage(null, ['fr-FR', 'de'])).toBe('en');
+    expect(pickLanguage('', [])).toBe('en');
+    // Nothing but a language of its own: not a property every object has.
+    expect(pickLanguage('constructor', ['__proto__', 'toString'])).toBe('en');
+  });
+
+  it('has every word in every language, of the same kind as English\'s', () => {
+    const english = WORDS.en as unknown as Record<string, unknown>;
+    for (const [language, words] of Object.entries(WORDS) as unknown as [string, Record<string, unknown>][]) {
+      expect(Object.keys(words).sort(), language).toEqual(Object.keys(english).sort());
+      for (const [key, value] of Object.entries(english)) {
+        const own = words[key];
+        expect(typeof own, `${language}.${key}`).toBe(typeof value);
+        if (typeof value === 'function') expect((own as (...args: string[]) => string)('X', 'Y'), `${language}.${key}`).toContain('X');
+        if (typeof value === 'object') expect(Object.keys(own as object).sort(), `${language}.${key}`).toEqual(Object.keys(value as object).sort());
+        if (typeof value === 'string') expect((own as string).length, `${language}.${key}`).toBeGreaterThan(0);
+      }
+    }
+    expect(WORDS.ar.dir).toBe('rtl');
+  });
+});
