@@ -497,27 +497,48 @@ export class LowdbStore implements Store {
   }
 
   /**
-   * Everything the store holds, as copies: what `npm run migrate-store` copies into PostgreSQL. Messages in id
-   * order; `counters` are the highest ids handed out (ids of records since removed included).
+   * Everything the store holds but its messages, as copies, and how many messages it holds: what `npm run
+   * migrate-store` copies into PostgreSQL (the messages through `allMessages`). `counters` are the highest ids
+   * handed out (ids of records since removed included).
    *
-   *     const { contacts, messages } = await store.everything();
+   *     const { contacts, messageCount } = await store.everything();
    */
   async everything(): Promise<{
     contacts: Contact[];
     conversations: Conversation[];
-    messages: Message[];
     docs: [collection: string, key: string, value: unknown][];
     counters: { message: number; conversation: number };
+    messageCount: number;
   }> {
     const state = this.#read();
     const snapshot = state.capture(this.#seq);
     return structuredClone({
       contacts: snapshot.contacts.map((entry) => fresh(entry)),
       conversations: snapshot.conversations.map((entry) => fresh(entry)),
-      messages: [...this.#state.messages.values()].sort((a, b) => a.id - b.id),
       docs: snapshot.docs,
       counters: snapshot.counters,
+      messageCount: state.messageCount,
     });
+  }
+
+  /**
+   * Every message the store holds, in id order, as copies, at most `batch` at a time: those in memory, and those
+   * only in the archive, read from disk without keeping them in memory. For a store no one else writes to meanwhile
+   * (`npm run migrate-store`, which holds the store's lock).
+   *
+   *     for await (const messages of store.allMessages()) copy(messages);
+   */
+  async *allMessages(batch = 1000): AsyncGenerator<Message[]> {
+    const state = this.#read();
+    const last = state.lastMessageId;
+    for (let from = 1; from <= last; ) {
+      const ids: number[] = [];
+      for (; from <= last && ids.length < batch; from++) if (state.messages.has(from) || state.archived.has(from)) ids.push(from);
+      if (ids.length === 0) continue;
+      const archived = ids.filter((id) => !state.messages.has(id));
+      const read = archived.length > 0 ? await this.#readArchived(archived) : new Map<number, Message>();
+      yield clone(ids.map((id) => (state.messages.get(id) ?? read.get(id)) as Message));
+    }
   }
 
   async #open(): Promise<void> {

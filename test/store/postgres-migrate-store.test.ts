@@ -1,6 +1,7 @@
 // `npm run migrate-store`: the embedded store under DATA_DIR copied into an empty PostgreSQL database, read back the
 // same through the Store interface; a database that holds data is refused unless --force.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,86 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     const lines: string[] = [];
     expect(await migrateStore([], { DATA_DIR: dataDir }, (line) => lines.push(line))).toBe(2);
     expect(lines.join('\n')).toContain('DATABASE_URL is not set');
+  });
+});
+
+describe.skipIf(!databaseUrl)('npm run migrate-store of a store that has archived messages, and of no store', () => {
+  let database: string;
+  let dataDir: string;
+  const customers = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
+  let held: { count: number; inMemory: number };
+
+  beforeAll(async () => {
+    database = `ms_${randomBytes(5).toString('hex')}`;
+    await sql(`CREATE DATABASE ${database}`);
+    dataDir = await tempDirs.make();
+    await mkdir(join(dataDir, 'store'));
+    // A small journal and few messages kept in memory: most of the history is only in the archive, as in a store
+    // that has run a while (its journal past 16 MiB) or has had one contact erased (which compacts).
+    const options = { dir: join(dataDir, 'store'), compactAfterBytes: 4096, recentMessages: 5 };
+    const store = new LowdbStore(options);
+    await store.open();
+    for (let round = 0; round < 20; round++) {
+      for (const id of customers) {
+        await store.transaction(id, async (tx) => {
+          const known = (await tx.contactByIdentity('webchat', id)) ?? contact(id);
+          tx.putContact(known);
+          const open = (await tx.openConversationOf(id)) ?? conversation(await tx.newConversationId(), id);
+          tx.putConversation(open);
+          const at = new Date(Date.UTC(2025, 0, 1, 0, round)).toISOString();
+          tx.addMessage({ contactId: id, conversationId: open.id, channel: 'webchat', address: id, direction: 'in', from: 'contact', text: `${id} says ${round}`, channelMessageId: `${id}-${round}`, at });
+          tx.addMessage({ contactId: id, conversationId: open.id, channel: 'webchat', address: id, direction: 'out', from: 'bot', text: `to ${id}: ${round}`, at, status: 'sent', channelMessageId: `${id}-out-${round}` });
+        });
+      }
+    }
+    expect((await store.eraseContact('c5')).messages).toBe(40);
+    await store.close();
+    const reopened = new LowdbStore(options);
+    await reopened.open();
+    held = { count: await reopened.messageCount(), inMemory: (await reopened.messagesOfContact('c0')).length };
+    await reopened.close();
+  });
+
+  afterAll(async () => {
+    await tempDirs.cleanup();
+    if (database) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  it('copies every message, those only in the archive too, and counts them as the store does', async () => {
+    expect(held).toEqual({ count: 200, inMemory: 40 });
+    const lines: string[] = [];
+    const code = await migrateStore([], { DATA_DIR: dataDir, DATABASE_URL: urlOfDatabase(database) }, (line) => lines.push(line));
+    expect(lines.join('\n')).toContain('copied 5 contacts, 5 conversations, 200 messages');
+    expect(lines.join('\n')).toContain('counted there: 5 contacts, 5 conversations, 200 messages');
+    expect(code).toBe(0);
+    const lowdb = new LowdbStore({ dir: join(dataDir, 'store') });
+    await lowdb.open();
+    const postgres = new PostgresStore({ url: urlOfDatabase(database) });
+    await postgres.open();
+    try {
+      for (const id of customers.slice(0, 5)) {
+        const copied = await postgres.messagesOfContact(id);
+        expect(copied.map((message) => message.text)).toEqual(Array.from({ length: 20 }, (_, round) => [`${id} says ${round}`, `to ${id}: ${round}`]).flat());
+        expect(copied).toEqual(await lowdb.messagesOfContact(id));
+      }
+      expect(await postgres.messagesOfContact('c5')).toEqual([]);
+      expect((await postgres.messageByChannelId('webchat', 'c0-0'))?.text).toBe('c0 says 0');
+    } finally {
+      await lowdb.close();
+      await postgres.close();
+    }
+  });
+
+  it('refuses a DATA_DIR that holds no embedded store, and makes nothing there', async () => {
+    const missing = join(dataDir, 'not-here');
+    const lines: string[] = [];
+    expect(await migrateStore([], { DATA_DIR: missing, DATABASE_URL: urlOfDatabase(database) }, (line) => lines.push(line))).toBe(1);
+    expect(lines.join('\n')).toContain(`there is no embedded store in ${join(missing, 'store')}`);
+    expect(existsSync(missing)).toBe(false);
+    // An empty folder is no store either.
+    await mkdir(join(dataDir, 'empty', 'store'), { recursive: true });
+    expect(await migrateStore([], { DATA_DIR: join(dataDir, 'empty'), DATABASE_URL: urlOfDatabase(database) }, (line) => lines.push(line))).toBe(1);
+    expect(lines.at(-1)).toContain('there is no embedded store in');
   });
 });
 

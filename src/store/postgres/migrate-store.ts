@@ -1,6 +1,7 @@
 // `npm run migrate-store [-- --force]`: copies the embedded store under DATA_DIR (default ./data) into the PostgreSQL
 // database DATABASE_URL names, then compares the counts. Stop Switchboard first: the embedded store's lock refuses
 // a second process. An empty target is required unless --force, which replaces what it holds.
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,11 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     return 2;
   }
   const dir = join(resolve(env.DATA_DIR ?? './data'), 'store');
+  // Opening makes a store where there is none: a mistyped DATA_DIR would "copy" an empty one.
+  if (!(await holdsStore(dir))) {
+    print(`there is no embedded store in ${dir}; nothing was copied (is DATA_DIR right? the embedded store is DATA_DIR/store, made at Switchboard's first start)`);
+    return 1;
+  }
   const source = new LowdbStore({ dir });
   try {
     await source.open();
@@ -52,6 +58,12 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
   } finally {
     await source.close();
   }
+}
+
+/** Whether `dir` holds an embedded store's files: its journal, its snapshot or its messages archive. */
+async function holdsStore(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.some((name) => name === 'journal.jsonl' || name === 'state.json' || name === 'messages.jsonl');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
