@@ -79,6 +79,26 @@ interface Compaction {
 /** Where an archived message's line is, and the object it was when captured. */
 type Placed = { id: number; offset: number; length: number; message: Message };
 
+/** A handle on a messages archive, and how many reads use it: a retired one (a rewrite replaced it) closes after the last. */
+interface ArchiveReader {
+  handle: Promise<FileHandle>;
+  reads: number;
+  retired: boolean;
+}
+
+function openReader(path: string): ArchiveReader {
+  const handle = open(path, 'r');
+  // A file that is not there fails the reads that wait for it, each with its own rejection.
+  handle.catch(() => {});
+  return { handle, reads: 0, retired: false };
+}
+
+/** Marks `reader` replaced, and closes it once no read uses it. */
+function retire(reader: ArchiveReader): void {
+  reader.retired = true;
+  if (reader.reads === 0) void reader.handle.then((handle) => handle.close()).catch(() => {});
+}
+
 interface QueuedCommit {
   line: string;
   /**
@@ -191,7 +211,11 @@ export class LowdbStore implements Store {
   /** Archived messages still held in memory, oldest first from `#recentFrom`: the next to let go. */
   #recent: Placed[] = [];
   #recentFrom = 0;
-  /** While an erase rewrites the archive, places change: nothing read back is cached, nothing let go. */
+  /**
+   * From the capture of an erase's compaction until its new archive is in place: nothing read back is cached,
+   * nothing let go. The rewrite writes the messages captured in memory, and copies the others from the old archive:
+   * a message cached meanwhile would be in neither, and one let go would point into the old file.
+   */
   #rewriting = false;
   readonly #log: NonNullable<LowdbStoreOptions['log']>;
   /**
@@ -221,7 +245,7 @@ export class LowdbStore implements Store {
   /** Size of the archive, where the next compaction appends. */
   #archiveBytes = 0;
   /** The archive opened for reading messages no longer in memory (opened on the first such read). */
-  #archiveReader: Promise<FileHandle> | undefined;
+  #archiveReader: ArchiveReader | undefined;
   /**
    * JSON of the messages added or changed since the last snapshot, by id: the next compaction appends it to the
    * archive. Kept as text from the commit, so compaction does not serialize them again.
@@ -678,7 +702,9 @@ export class LowdbStore implements Store {
     this.#reportSlowSyncs('disk');
     this.#reportSlowSyncs('process');
     await this.#journal?.close();
-    await (await this.#archiveReader?.catch(() => undefined))?.close();
+    const reader = this.#archiveReader;
+    this.#archiveReader = undefined;
+    await (await reader?.handle.catch(() => undefined))?.close();
     await this.#releaseLock?.();
     this.#phase = 'closed';
     this.#log('info', 'store closed', { dir: this.#dir });
@@ -742,6 +768,7 @@ export class LowdbStore implements Store {
       const rewrite = rewrites.length > 0;
       const due = !this.#compacting && data.length > 0 && this.#journalBytes + data.length >= this.#compactAfterBytes;
       // Captured now, while memory holds exactly what the journal will hold after this batch.
+      if (rewrite) this.#rewriting = true;
       const compaction = rewrite || due ? this.#capture(rewrite) : undefined;
       try {
         // Read at each batch: a compaction puts a new journal in place.
@@ -937,9 +964,10 @@ export class LowdbStore implements Store {
     if (replaceArchive) {
       // Written whole beside the archive, then renamed over it: a crash leaves the old archive or the new one, and
       // the journal (emptied only below) erases again whatever the old one still holds.
-      // Messages no longer in memory are copied from the old archive (their latest line, unless erased), then those in
-      // memory follow; every place moves, so they are all indexed anew once the new archive is in place.
+      // Messages not captured in memory are copied from the old archive (their latest line, unless erased), then those
+      // captured follow; every place moves, so they are all indexed anew once the new archive is in place.
       const state = this.#state;
+      const captured = new Set(messages.map((message) => message.id));
       const kept: string[] = [];
       const moved: [id: number, offset: number, length: number][] = [];
       let offset = 0;
@@ -947,7 +975,7 @@ export class LowdbStore implements Store {
       try {
         await readJsonLines(this.#paths.archive, (value, _line, at) => {
           const id = (value as Message).id;
-          if (state.messages.has(id) || state.archived.get(id)?.offset !== at.offset) return;
+          if (captured.has(id) || state.archived.get(id)?.offset !== at.offset) return;
           const json = JSON.stringify(value);
           const length = Buffer.byteLength(json, 'utf8');
           kept.push(json);
@@ -958,10 +986,17 @@ export class LowdbStore implements Store {
         const temporary = `${this.#paths.archive}.tmp`;
         const { placed, bytes } = await writeArchive(temporary, 'w', head, messages, this.#fsync, slices);
         archivedBytes = bytes;
+        // Until the index moves to the new file (below, in one step with the reader), reads go on in the old one, at
+        // the places the index holds: through a handle opened on it before the rename. The new file's handle is
+        // opened before the rename too, so no read ever opens the new file with the old places.
+        const old = (this.#archiveReader ??= openReader(this.#paths.archive));
+        await old.handle.catch(() => undefined);
+        const fresh = openReader(temporary);
+        await fresh.handle;
         await rename(temporary, this.#paths.archive);
         if (this.#fsync) await syncPath(this.#dir);
-        await (await this.#archiveReader?.catch(() => undefined))?.close();
-        this.#archiveReader = undefined;
+        this.#archiveReader = fresh;
+        retire(old);
         this.#archiveBytes = head.length + archivedBytes;
         for (const [id, at, length] of moved) state.archived.set(id, at, length);
         this.#recent = [];
@@ -1073,13 +1108,15 @@ export class LowdbStore implements Store {
       });
       // What was read once is likely read again soon (a conversation's history, the next poll): it joins the recent.
       const cached: Placed[] = [];
-      for (const [id, message] of this.#rewriting ? [] : read) {
-        const place = state.archived.get(id);
-        if (!place || state.messages.has(id)) continue;
-        state.cache(message);
-        cached.push({ id, ...place, message });
+      if (!this.#rewriting) {
+        for (const [id, message] of read) {
+          const place = state.archived.get(id);
+          if (!place || state.messages.has(id)) continue;
+          state.cache(message);
+          cached.push({ id, ...place, message });
+        }
+        void this.#letGo(cached);
       }
-      void this.#letGo(cached);
     }
     return found.filter((message) => message !== undefined);
   }
@@ -1100,8 +1137,18 @@ export class LowdbStore implements Store {
       .map((id) => ({ id, place: this.#state.archived.get(id) }))
       .filter((entry): entry is { id: number; place: { offset: number; length: number } } => entry.place !== undefined)
       .sort((a, b) => a.place.offset - b.place.offset);
-    this.#archiveReader ??= open(this.#paths.archive, 'r');
-    const reader = await this.#archiveReader;
+    // Taken in the same step as the places: a rewrite may put a new archive in place while this reads the old one.
+    const reader = (this.#archiveReader ??= openReader(this.#paths.archive));
+    reader.reads += 1;
+    try {
+      return await this.#readPlaces(await reader.handle, places);
+    } finally {
+      reader.reads -= 1;
+      if (reader.retired) retire(reader);
+    }
+  }
+
+  async #readPlaces(reader: FileHandle, places: { id: number; place: { offset: number; length: number } }[]): Promise<Map<number, Message>> {
     const read = new Map<number, Message>();
     for (let start = 0; start < places.length; ) {
       let end = start + 1;
