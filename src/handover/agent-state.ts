@@ -11,6 +11,11 @@ export interface AgentState {
   current?: number;
   /** Where the agent last wrote from: cards and relays go there. */
   replyTo?: Identity;
+  /**
+   * When a drain last found the agent online with room for more (see `drainFor`): written then, so that a
+   * transaction that queued a conversation on what it saw of them before runs again.
+   */
+  roomAt?: string;
 }
 
 /** Offline states made for agents with no document yet, per transaction: every part of it gets the same object. */

@@ -26,6 +26,20 @@ export interface AssignRequest {
 const RECENT_FOR_CARD = 5;
 
 /**
+ * Documents (collection `queues`, by team in lower case) written whenever a conversation joins a team's queue, and
+ * read by every drain of that team's agents. Queuing and draining run in different transactions (a customer's, an
+ * agent's), often in different processes: the drain looks at the queue as copies, so without a record both could
+ * commit, each on what it saw before the other, and leave a customer queued while the agent who just came online
+ * (or closed one) waits for work. With it, whichever commits second runs again and sees the other.
+ */
+const QUEUES = 'queues';
+
+/** Records that a conversation joined `team`'s queue (see `QUEUES`). */
+function queueChanged(ctx: DeskContext, tx: Tx, team: string): void {
+  tx.putDoc(QUEUES, team.toLowerCase(), { changedAt: stamp(ctx) });
+}
+
+/**
  * Hands `conversation` to an available agent of the team, or queues it. A team that is empty or not in team.yaml
  * (a template that rendered nothing) is an error in the log, and the default team (the first in team.yaml) takes
  * the conversation: never a queue no agent serves.
@@ -58,6 +72,7 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.queuedAt ??= stamp(ctx);
   if (target) conversation.agentId = target.id;
   else delete conversation.agentId;
+  queueChanged(ctx, tx, teamName);
   // The conversation is at the end of the line: everyone queued, itself included (it is put above). A count,
   // so a long queue is not copied, nor every conversation in it made a read that conflicts when it changes.
   const position = await tx.countOpenConversations({ stage: 'queued', team: teamName });
@@ -73,15 +88,25 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   delete conversation.agentId;
   conversation.queuedAt ??= conversation.assignedAt ?? stamp(ctx);
   tx.putConversation(conversation);
+  if (conversation.team) queueChanged(ctx, tx, conversation.team);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
 }
 
 /** Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity. */
 export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
-  if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return;
-  for (;;) {
+  const state = await agentState(tx, agent, stamp(ctx));
+  if (state.status !== 'online') return;
+  // Read, so checked at commit: a conversation queued for these teams meanwhile makes this run again (see QUEUES).
+  for (const team of agent.teams) await tx.doc(QUEUES, team.toLowerCase());
+  for (let first = true; ; first = false) {
     if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
+    if (first) {
+      // The other way round: a transaction that read this agent's state (every assign of their teams does) and
+      // queued a conversation, on a count from before this one freed room, runs again and gives it to them.
+      state.roomAt = stamp(ctx);
+      saveAgentState(tx, agent, state);
+    }
     // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
     // (a queued customer writing) does not make this transaction conflict.
     const queued: Conversation[] = [];

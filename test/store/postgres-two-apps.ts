@@ -1,0 +1,106 @@
+// Two Switchboard instances on one fresh PostgreSQL database (each its own PostgresStore, pools and advisory locks,
+// as two processes would have), Telegram webhooks to either, and a fake Bot API: for the races across processes.
+import { randomBytes } from 'node:crypto';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+import { dataDirWith, start } from '../helpers.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { sql, urlOfDatabase } from './postgres-helpers.ts';
+
+export const SECRET = 'two-apps-secret';
+export const AGENT_CHAT = 9001;
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const handoverFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What do you need?"
+    save: conversation.need
+  - assign: { team: Support }
+    queued: "Please wait."
+`;
+
+export const teamYaml = (maxOpen = 50) => `teams:
+  - name: Support
+    strategy: least_open
+  - name: Sales
+    strategy: least_open
+agents:
+  - name: Omar
+    telegram: ${AGENT_CHAT}
+    teams: [Support]
+    max_open: ${maxOpen}
+  - name: Sara
+    telegram: 9002
+    teams: [Support, Sales]
+    max_open: ${maxOpen}
+`;
+
+export async function makeDatabase(): Promise<{ name: string; url: string }> {
+  const name = `two_${randomBytes(5).toString('hex')}`;
+  await sql(`CREATE DATABASE ${name}`);
+  return { name, url: urlOfDatabase(name) };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+export async function handoverDataDir(flow = handoverFlow, team = teamYaml()): Promise<string> {
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  await mkdir(join(dir, 'nlp'));
+  await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing: [I was charged twice, refund my order, my invoice is wrong, a payment failed, charged for nothing]\n  tech_support: [the app crashes, I cannot log in, the page is blank, error on login, app freezes]\n');
+  return dir;
+}
+
+export function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
+  return start(dir, {
+    ...(options.now ? { now: options.now } : {}),
+    config: {
+      STORE: 'postgres', DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:two-apps', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET,
+      CONTACT_RATE_LIMIT: { capacity: 100000, perMs: 60000 }, ...extra,
+    } as never,
+  });
+}
+
+let updateId = 1;
+const messageIds = new Map<number, number>();
+/** A Telegram text update from `chat` (a new message id per chat each call). */
+export function update(chat: number, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const messageId = (messageIds.get(chat) ?? 0) + 1;
+  messageIds.set(chat, messageId);
+  const from = { id: chat, is_bot: false, first_name: chat === AGENT_CHAT ? 'Omar' : chat === 9002 ? 'Sara' : 'Layla' };
+  return { update_id: updateId++, message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: from.first_name }, from, text, ...extra } };
+}
+
+export async function post(url: string, body: Record<string, unknown>): Promise<number> {
+  try {
+    const res = await fetch(`${url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** Delivers to every url at once (a load balancer retrying on the other); the statuses. */
+export function deliverToAll(urls: string[], body: Record<string, unknown>): Promise<number[]> {
+  return Promise.all(urls.map((url) => post(url, body)));
+}
+
+export async function until(what: string, done: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
+  for (let waited = 0; !(await done()); waited += 50) {
+    if (waited > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export { FakeBotApi };
