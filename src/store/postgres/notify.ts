@@ -15,6 +15,13 @@ const MAX_PAYLOAD_BYTES = 7_900;
 const GATHER_MS = 20;
 /** Waits before connecting again after the listening connection was lost: doubling from the first to the last. */
 const RECONNECT_MS = [250, 500, 1_000, 2_000, 5_000];
+/**
+ * Notices kept while the connection is down, sent once it is back. Past this many the oldest go, and the others
+ * are told to look again instead (`RESYNC`).
+ */
+const MAX_KEPT = 1_000;
+/** The topic of a notice that tells every listener of the other processes to look again (their `reconnected`). */
+const RESYNC = '';
 
 export interface PostgresFanoutOptions {
   url: string;
@@ -33,8 +40,10 @@ interface Notice {
 }
 
 /**
- * LISTEN/NOTIFY on one channel per schema. Notices published while the connection is down are dropped (the others
- * are told `reconnected` once it is back, and look again); the connection is made again with a growing wait.
+ * LISTEN/NOTIFY on one channel per schema. Notices published while the connection is down are kept and sent once it
+ * is back (past `MAX_KEPT`, the other processes are told to look again instead), and this process's own listeners
+ * are told `reconnected`, to look again for what the others sent meanwhile; the connection is made again with a
+ * growing wait.
  *
  *     const fanout = await PostgresFanout.open({ url: process.env.DATABASE_URL, schema: 'switchboard' });
  */
@@ -50,6 +59,8 @@ export class PostgresFanout implements Fanout {
   #flushing = false;
   #gathering: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Notices were dropped (past `MAX_KEPT`): the others are told to look again once the connection is back. */
+  #overflowed = false;
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -67,13 +78,16 @@ export class PostgresFanout implements Fanout {
   }
 
   publish(topic: string, data: object): void {
-    if (this.#closed || !this.#client) return;
+    if (this.#closed) return;
     const payload = JSON.stringify({ o: this.#origin, t: topic, d: data } satisfies Notice);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
       this.#log('warn', 'a live notice too large for NOTIFY was not sent to the other processes', { topic, bytes: Buffer.byteLength(payload) });
       return;
     }
     this.#outgoing.push(payload);
+    this.#keepWithin();
+    // Without a connection, they wait for it (see #connect).
+    if (!this.#client) return;
     // One timer for the notices of the next GATHER_MS; a flush under way takes those that arrive meanwhile too.
     if (this.#gathering === undefined && !this.#flushing) {
       this.#gathering = setTimeout(() => {
@@ -110,10 +124,17 @@ export class PostgresFanout implements Fanout {
       while (this.#outgoing.length > 0 && this.#client) {
         const batch = this.#outgoing;
         this.#outgoing = [];
-        await this.#client.query({ name: 'sb_notify', text: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', values: [this.#channel, batch] }).catch((error: Error) => {
-          // The connection is lost: the others look again when it is back.
-          this.#log('warn', 'live notices not sent to the other processes', { error: error.message, notices: batch.length });
-        });
+        const sent = await this.#client.query({ name: 'sb_notify', text: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', values: [this.#channel, batch] }).then(
+          () => true,
+          (error: Error) => {
+            // The connection is lost: they go again, first, once it is back.
+            this.#log('warn', 'live notices not sent to the other processes yet; they go once the connection is back', { error: error.message, notices: batch.length });
+            this.#outgoing = [...batch, ...this.#outgoing];
+            this.#keepWithin();
+            return false;
+          },
+        );
+        if (!sent) break;
       }
     } finally {
       this.#flushing = false;
@@ -151,9 +172,26 @@ export class PostgresFanout implements Fanout {
     this.#failures = 0;
     this.#client = client;
     if (again) {
-      this.#log('info', 'the live notices connection is back');
-      for (const set of this.#listeners.values()) for (const listener of set) listener.reconnected?.();
+      this.#log('info', 'the live notices connection is back', { kept: this.#outgoing.length, dropped: this.#overflowed });
+      this.#lookAgain();
     }
+    if (this.#overflowed) {
+      this.#overflowed = false;
+      this.#outgoing.push(JSON.stringify({ o: this.#origin, t: RESYNC, d: null } satisfies Notice));
+    }
+    if (this.#outgoing.length > 0) void this.#flush();
+  }
+
+  /** Drops the oldest notices past `MAX_KEPT` (the others will be told to look again). */
+  #keepWithin(): void {
+    if (this.#outgoing.length <= MAX_KEPT) return;
+    this.#outgoing.splice(0, this.#outgoing.length - MAX_KEPT);
+    this.#overflowed = true;
+  }
+
+  /** Tells this process's listeners to look again: what they were told meanwhile may be missing. */
+  #lookAgain(): void {
+    for (const set of this.#listeners.values()) for (const listener of [...set]) listener.reconnected?.();
   }
 
   #retry(): void {
@@ -172,6 +210,10 @@ export class PostgresFanout implements Fanout {
       return;
     }
     if (notice.o === this.#origin) return;
+    if (notice.t === RESYNC) {
+      this.#lookAgain();
+      return;
+    }
     for (const listener of [...(this.#listeners.get(notice.t) ?? [])]) {
       try {
         listener.heard(notice.d);
