@@ -45,6 +45,8 @@ export class Timers {
 
   async sweep(): Promise<void> {
     const { store, flows, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
+    // In every process: only this one knows which of its claims it never handed out.
+    if ((await this.retryOrphaned()) > 0) this.options.kickOutbox();
     if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * this.options.everyMs)))) return;
     const now = clock().getTime();
     if ((await this.retryInDoubt()) > 0) this.options.kickOutbox();
@@ -86,6 +88,23 @@ export class Timers {
    * found `sending` at open, PostgreSQL those claimed by a store whose instance lock is gone), so they are sent again.
    * The send may or may not have happened: each channel's guarantee says what a customer may see. Returns how many.
    */
+  /**
+   * Replies this process's store claimed in a commit or a claim whose answer was lost (a network cut after the
+   * COMMIT), unknown to it at two checks in a row: never sent, and no other process would send them while this one
+   * lives. Put back to be claimed and sent.
+   */
+  async retryOrphaned(): Promise<number> {
+    const { store, log } = this.options;
+    const orphans = (await store.orphanedClaims?.().catch((error: unknown) => {
+      log.warn({ err: String(error) }, 'could not look for claimed replies whose claim was never answered; the next check looks again');
+      return [];
+    })) ?? [];
+    if (orphans.length === 0) return 0;
+    log.warn({ replies: orphans.map((message) => message.id) }, 'replies claimed by a commit whose answer was lost were never sent; sending them now');
+    await store.retryOutbound(orphans.map((message) => message.id));
+    return orphans.length;
+  }
+
   async retryInDoubt(): Promise<number> {
     const { store, log } = this.options;
     const inDoubt = await store.outboundInDoubt();

@@ -323,6 +323,13 @@ export interface Store {
   /** Puts messages in doubt back to `pending`, to be claimed and sent again. */
   retryOutbound(messageIds: readonly number[]): Promise<void>;
   /**
+   * Messages this store claimed in the database but never handed out (`claimOutbound`), at two calls in a row: a
+   * commit or a claim whose answer was lost (a network cut after its COMMIT) claimed them, and nobody else takes a
+   * live store's claims as in doubt. Unsent: safe to put back with `retryOutbound`. Absent where no answer can be
+   * lost (the embedded store).
+   */
+  orphanedClaims?(): Promise<Message[]>;
+  /**
    * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
    * recorded it as sent); the newest if several share it.
    */

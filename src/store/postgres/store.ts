@@ -31,6 +31,11 @@ const ASK_AGAIN_MS = 1_000;
  */
 const LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)";
 
+/** True for a row of `messages` whose claimer's instance lock nobody holds (read at each row: `pg_locks` is live). */
+const CLAIMER_GONE = `NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 AND l.objid = coalesce(messages.claimed_by, 0)::oid)`;
+
 export interface PostgresStoreOptions {
   /** `DATABASE_URL`: `postgresql://user:password@host:5432/database` (`?host=/socket/dir` for a Unix socket). */
   url: string;
@@ -91,6 +96,10 @@ export class PostgresStore implements Store {
    * (`markDelivery`'s `claimNext`), durable, not yet handed out by `claimOutbound`; in the order claimed.
    */
   #claimed: Message[] = [];
+  /** Replies `claimOutbound` handed out whose outcome is not recorded yet (see `orphanedClaims`). */
+  readonly #handedOut = new Set<number>();
+  /** This store's claims in the database that it did not know of at the last `orphanedClaims`. */
+  #suspects = new Set<number>();
   /**
    * Whether a claim in the database may find something: set by what can make a reply claimable in this process (a
    * commit that stored one pending, other than behind a reply it claimed; an outcome recorded without a claim after
@@ -291,7 +300,7 @@ export class PostgresStore implements Store {
   async claimOutbound(limit: number): Promise<Message[]> {
     this.#claimLimit = limit;
     // Those their commit claimed first: already durable as sending, nothing to ask the database.
-    if (this.#claimed.length > 0) return this.#claimed.splice(0, limit);
+    if (this.#claimed.length > 0) return this.#handOut(this.#claimed.splice(0, limit));
     // The outbox asks until a claim comes back empty: after replies claimed in their commit, that costs a round trip.
     if (!this.#mayClaim && performance.now() - this.#askedAt < ASK_AGAIN_MS) return [];
     // Cleared before asking: whatever sets it meanwhile makes the next call ask again.
@@ -300,11 +309,28 @@ export class PostgresStore implements Store {
     try {
       const claimed = await this.#claimInDatabase(limit);
       if (claimed.length >= limit) this.#mayClaim = true;
-      return claimed;
+      return this.#handOut(claimed);
     } catch (error) {
       this.#mayClaim = true;
       throw error;
     }
+  }
+
+  #handOut(messages: Message[]): Message[] {
+    for (const message of messages) this.#handedOut.add(message.id);
+    return messages;
+  }
+
+  async orphanedClaims(): Promise<Message[]> {
+    if (this.#instance === undefined || this.#phase !== 'open') return [];
+    const own = await this.#messages(`status = 'sending' AND claimed_by = ${this.#instanceKey}`, [], Infinity);
+    // Read after the query: a commit or claim answered meanwhile is known by now.
+    const known = new Set([...this.#handedOut, ...this.#claimed.map((message) => message.id)]);
+    const unknown = own.filter((message) => !known.has(message.id));
+    // Unknown at two calls in a row (the periodic check's, 30 s apart): not a claim whose answer is on its way.
+    const orphans = unknown.filter((message) => this.#suspects.has(message.id));
+    this.#suspects = new Set(unknown.filter((message) => !this.#suspects.has(message.id)).map((message) => message.id));
+    return orphans;
   }
 
   async #claimInDatabase(limit: number): Promise<Message[]> {
@@ -340,20 +366,18 @@ export class PostgresStore implements Store {
     // a connection the database dropped, is taken again first, under the same number when it can be.
     await this.#ensureInstanceLock('looking for outbound messages in doubt');
     // Claimed by a store whose instance lock nobody holds any more: that process stopped mid-send.
-    return this.#messages(
-      `status = 'sending' AND coalesce(claimed_by, 0) <> ${this.#instanceKey} AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-         AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 AND l.objid = coalesce(messages.claimed_by, 0)::oid)`,
-      [],
-      Infinity,
-    );
+    return this.#messages(`status = 'sending' AND coalesce(claimed_by, 0) <> ${this.#instanceKey} AND ${CLAIMER_GONE}`, [], Infinity);
   }
 
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
     if (messageIds.length === 0) return;
+    for (const id of messageIds) this.#handedOut.delete(id);
+    // Only this store's claims, or those of a store gone: another process may have claimed one again since it was
+    // found in doubt (it is sending it now).
     await this.#rows(
-      `UPDATE messages SET status = 'pending', claimed_by = NULL FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-      [[...messageIds]],
+      `UPDATE messages SET status = 'pending', claimed_by = NULL FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = ANY($1::bigint[]) AND status = 'sending'
+         AND (coalesce(claimed_by, 0) = $2 OR ${CLAIMER_GONE})`,
+      [[...messageIds], this.#instanceKey],
     );
     this.#mayClaim = true;
   }
@@ -418,6 +442,7 @@ export class PostgresStore implements Store {
         if (rows.length > 0 && !claimNext) this.#mayClaim = true;
         const found = new Set(rows.map((row) => Number(row.id)));
         for (const pending of batch) {
+          this.#handedOut.delete(pending.id);
           if (found.has(pending.id)) pending.resolve();
           else pending.reject(new Error(`markDelivery: message ${pending.id} does not exist`));
         }
