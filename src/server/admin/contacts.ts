@@ -123,9 +123,14 @@ export function mountContacts(router: Router, context: AdminContext): void {
       for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
       for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
     });
-    const erased = await store.eraseContact(contact.id);
+    // Their files go first: the store's erase, once its journal line is written, finishes even after a crash (at the
+    // next start), but nothing would be left to name the files then. A crash before it leaves the contact, and the
+    // erase is asked again. Those of messages stored meanwhile come with the erase's answer.
     let files = 0;
-    for (const ref of erased.files) if (await context.media.delete(ref)) files++;
+    const refs = new Set((await store.messagesOfContact(contact.id)).flatMap((message) => (message.attachments ?? []).flatMap((attachment) => (attachment.ref ? [attachment.ref] : []))));
+    for (const ref of refs) if (await context.media.delete(ref)) files++;
+    const erased = await store.eraseContact(contact.id);
+    for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
     for (const conversation of conversations) {
       if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
