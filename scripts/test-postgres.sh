@@ -8,6 +8,8 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   dir=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-pg-XXXXXX")
   trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
   eval "$(scripts/pg-cluster.sh start "$dir")"
+  # Its data directory: the tests that restart PostgreSQL mid-test restart this one.
+  export PG_DATA_DIR="$dir/data"
   echo "test:postgres: a throwaway PostgreSQL in $dir"
 fi
 export DATABASE_URL

@@ -148,6 +148,11 @@ export class Outbox {
       try {
         // Not configured here at all: waiting would not bring it.
         if (!channel) throw new ChannelSendError(`channel "${message.channel}" is not running`, { permanent: true });
+        // After a wait (or a lost database connection) another process may have taken the reply over: it sends it.
+        if (store.confirmClaim && !(await store.confirmClaim(message.id))) {
+          log.warn({ message: message.id, channel: message.channel }, 'another process took this reply over while this one had lost its claim; it is not sent from here');
+          return;
+        }
         channelMessageId = await channel.send(message.address, outbound);
       } catch (error) {
         const failure = error instanceof ChannelSendError ? error : undefined;

@@ -330,6 +330,13 @@ export interface Store {
    */
   orphanedClaims?(): Promise<Message[]>;
   /**
+   * Whether a message `claimOutbound` handed out is still this store's to send, asked right before each attempt:
+   * false when another process took it over meanwhile (it found the claim in doubt while this store's instance lock
+   * was lost), and then this store must not send it. Absent where a claim cannot be taken over while its store
+   * lives (the embedded store).
+   */
+  confirmClaim?(messageId: number): Promise<boolean>;
+  /**
    * The message, inbound or outbound, with this channel message id (an outbound one has it once `markDelivery`
    * recorded it as sent); the newest if several share it.
    */

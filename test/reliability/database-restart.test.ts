@@ -4,32 +4,13 @@
 // restart, every acknowledged message answered, in order. Needs STORE=postgres, DATABASE_URL and a way to restart the
 // cluster: PG_RESTART_COMMAND (run with sh -c), or PG_DATA_DIR (the throwaway cluster's data directory, restarted
 // with pg_ctl, as the postgres user when run as root). Skipped otherwise.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { cleanupDirs } from '../helpers.ts';
+import { restartCommand, restartPostgres } from '../store/postgres-restart.ts';
 import { allReplied, echoDataDir, inOrder, postgresSettings, postUpdate, sleep, startServerProcess, textUpdate, type ServerProcess } from './processes.ts';
 
-const run = promisify(execFile);
 const pg = postgresSettings();
-
-/** The command that restarts the cluster, or undefined. */
-function restartCommand(): [string, string[]] | undefined {
-  if (process.env.PG_RESTART_COMMAND) return ['sh', ['-c', process.env.PG_RESTART_COMMAND]];
-  const dir = process.env.PG_DATA_DIR;
-  if (!dir) return undefined;
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
-  const pgCtl = versions.map((version) => `/usr/lib/postgresql/${version}/bin/pg_ctl`).reverse().find((path) => existsSync(path)) ?? 'pg_ctl';
-  // The restarted server logs to a file: without -l it would keep pg_ctl's output pipe open, and execFile would
-  // wait for that pipe (its timeout) long after the server is back.
-  const args = ['-D', dir, '-m', 'fast', '-w', '-l', join(dir, 'restart.log'), 'restart'];
-  // pg_ctl refuses to run as root: as the cluster's owner then.
-  if (process.getuid?.() === 0 && statSync(dir).uid !== 0) return ['runuser', ['-u', 'postgres', '--', pgCtl, ...args]];
-  return [pgCtl, args];
-}
 
 const restart = restartCommand();
 if (!pg || !restart) console.log('database restarted under load: skipped (set STORE=postgres, DATABASE_URL and PG_RESTART_COMMAND or PG_DATA_DIR to run it)');
@@ -65,9 +46,8 @@ it.skipIf(!pg || !restart)('answers 503 while the database restarts, acknowledge
     }
   }));
   await sleep(1_000);
-  const [command, args] = restart!;
   const restarting = Date.now();
-  await run(command, args, { timeout: 60_000 });
+  await restartPostgres(restart);
   const restartMs = Date.now() - restarting;
   // Back: a new message of every chat is accepted within 30 s, by the same process.
   const recovered = Date.now();

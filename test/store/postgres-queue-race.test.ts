@@ -9,7 +9,7 @@ import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
 import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update } from './postgres-two-apps.ts';
 
-/** ROUNDS=60 for a longer run; ATTACK_ONE_PROCESS=1 sends both to one process, ATTACK_LOWDB=1 runs the embedded store. */
+/** ATTACK_ROUNDS=60 for a longer run; ATTACK_ONE_PROCESS=1 sends both to one process, ATTACK_LOWDB=1 runs the embedded store. */
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 30);
 let db: { name: string; url: string };
 let api: FakeBotApi;

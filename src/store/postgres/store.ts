@@ -31,6 +31,9 @@ const ASK_AGAIN_MS = 1_000;
  */
 const LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)";
 
+/** Waits before taking a lost instance lock again: growing from the first to the last, while the database is away. */
+const RETAKE_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+
 /** True for a row of `messages` whose claimer's instance lock nobody holds (read at each row: `pg_locks` is live). */
 const CLAIMER_GONE = `NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -96,8 +99,15 @@ export class PostgresStore implements Store {
    * (`markDelivery`'s `claimNext`), durable, not yet handed out by `claimOutbound`; in the order claimed.
    */
   #claimed: Message[] = [];
-  /** Replies `claimOutbound` handed out whose outcome is not recorded yet (see `orphanedClaims`). */
-  readonly #handedOut = new Set<number>();
+  /**
+   * Replies `claimOutbound` handed out whose outcome is not recorded yet (see `orphanedClaims`), each with the
+   * `#lockEpoch` of its claim (see `confirmClaim`); and those claimed and waiting in `#claimed`, with theirs.
+   */
+  readonly #handedOut = new Map<number, number>();
+  readonly #claimedEpochs = new Map<number, number>();
+  /** Times this store lost its instance lock (with the connection holding it): claims before then may be others' now. */
+  #lockEpoch = 0;
+  #retakeTimer: NodeJS.Timeout | undefined;
   /** This store's claims in the database that it did not know of at the last `orphanedClaims`. */
   #suspects = new Set<number>();
   /**
@@ -198,8 +208,9 @@ export class PostgresStore implements Store {
       } finally {
         tx.end();
       }
+      const epoch = this.#lockEpoch;
       await tx.commit();
-      this.#claimed.push(...tx.claimed);
+      this.#noteClaimed(tx.claimed, epoch);
       if (tx.storedPending) this.#mayClaim = true;
       return value;
     })));
@@ -306,26 +317,58 @@ export class PostgresStore implements Store {
     // Cleared before asking: whatever sets it meanwhile makes the next call ask again.
     this.#mayClaim = false;
     this.#askedAt = performance.now();
+    const epoch = this.#lockEpoch;
     try {
       const claimed = await this.#claimInDatabase(limit);
       if (claimed.length >= limit) this.#mayClaim = true;
-      return this.#handOut(claimed);
+      return this.#handOut(claimed, epoch);
     } catch (error) {
       this.#mayClaim = true;
       throw error;
     }
   }
 
-  #handOut(messages: Message[]): Message[] {
-    for (const message of messages) this.#handedOut.add(message.id);
+  /** Puts replies claimed (in a commit or with an outcome) in `#claimed`, to hand out; `epoch` as before the claim. */
+  #noteClaimed(messages: Message[], epoch: number): void {
+    this.#claimed.push(...messages);
+    for (const message of messages) this.#claimedEpochs.set(message.id, epoch);
+  }
+
+  #handOut(messages: Message[], epoch?: number): Message[] {
+    for (const message of messages) {
+      this.#handedOut.set(message.id, epoch ?? this.#claimedEpochs.get(message.id) ?? -1);
+      this.#claimedEpochs.delete(message.id);
+    }
     return messages;
+  }
+
+  /**
+   * Whether a reply this store handed out is still its own to send: always, without asking, unless the store lost
+   * its instance lock since the claim (a restart of PostgreSQL, a network cut). Then another process may have found
+   * the claim in doubt and sent the reply; the claim is made this store's again if nobody took it, else false.
+   */
+  async confirmClaim(messageId: number): Promise<boolean> {
+    if (this.#handedOut.get(messageId) === this.#lockEpoch) return true;
+    await this.#ensureInstanceLock('confirming a claimed reply');
+    const epoch = this.#lockEpoch;
+    const rows = await this.#rows(
+      `UPDATE messages SET claimed_by = $2 FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = $1 AND status = 'sending'
+         AND (coalesce(claimed_by, 0) = $2 OR ${CLAIMER_GONE}) RETURNING id`,
+      [messageId, this.#instanceKey],
+    );
+    if (rows.length === 0) {
+      this.#handedOut.delete(messageId);
+      return false;
+    }
+    this.#handedOut.set(messageId, epoch);
+    return true;
   }
 
   async orphanedClaims(): Promise<Message[]> {
     if (this.#instance === undefined || this.#phase !== 'open') return [];
     const own = await this.#messages(`status = 'sending' AND claimed_by = ${this.#instanceKey}`, [], Infinity);
     // Read after the query: a commit or claim answered meanwhile is known by now.
-    const known = new Set([...this.#handedOut, ...this.#claimed.map((message) => message.id)]);
+    const known = new Set([...this.#handedOut.keys(), ...this.#claimed.map((message) => message.id)]);
     const unknown = own.filter((message) => !known.has(message.id));
     // Unknown at two calls in a row (the periodic check's, 30 s apart): not a claim whose answer is on its way.
     const orphans = unknown.filter((message) => this.#suspects.has(message.id));
@@ -371,7 +414,10 @@ export class PostgresStore implements Store {
 
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
     if (messageIds.length === 0) return;
-    for (const id of messageIds) this.#handedOut.delete(id);
+    for (const id of messageIds) {
+      this.#handedOut.delete(id);
+      this.#claimedEpochs.delete(id);
+    }
     // Only this store's claims, or those of a store gone: another process may have claimed one again since it was
     // found in doubt (it is sending it now).
     await this.#rows(
@@ -461,6 +507,7 @@ export class PostgresStore implements Store {
    */
   async #recordAndClaim(statement: Statement): Promise<{ id: string }[]> {
     const limit = this.#claimLimit;
+    const epoch = this.#lockEpoch;
     return this.#withClient('recording delivery outcomes', async (client, discard) => {
       const answers = await pipelinedSettled(client, [
         // Planned for its arrays at every run, as `#rows` does: its generic plan may join the whole table by hash.
@@ -473,7 +520,7 @@ export class PostgresStore implements Store {
       this.#askedAt = performance.now();
       if (claim.every((answer) => answer.status === 'fulfilled')) {
         const rows = (claim.at(-2) as PromiseFulfilledResult<pg.QueryResult<MessageRow>>).value.rows;
-        this.#claimed.push(...rows.map(messageFromRow).sort((a, b) => a.id - b.id));
+        this.#noteClaimed(rows.map(messageFromRow).sort((a, b) => a.id - b.id), epoch);
         if (rows.length >= limit) this.#mayClaim = true;
       } else {
         // The block may still be open (a COMMIT that never ran): the connection is not reused.
@@ -575,8 +622,12 @@ export class PostgresStore implements Store {
    */
   async #holdInstanceLock(): Promise<void> {
     const instance = await checkout(this.#pool as pg.Pool, (error) => {
-      // The lock went with the connection: the next claim takes it again first.
-      if (this.#instance === instance) this.#instance = undefined;
+      // The lock went with the connection: taken again as soon as the database answers (and by the next claim).
+      if (this.#instance === instance) {
+        this.#instance = undefined;
+        this.#lockEpoch += 1;
+        this.#retakeSoon(0);
+      }
       instance.release(true);
       this.#lost(error);
     });
@@ -595,6 +646,20 @@ export class PostgresStore implements Store {
     this.#instance = instance;
   }
 
+  /**
+   * Takes the instance lock again after it was lost, without waiting for a claim to need it: meanwhile the others
+   * take this store's claims as in doubt. Tries again with a growing wait until the database answers.
+   */
+  #retakeSoon(attempt: number): void {
+    if (this.#phase !== 'open' || this.#retakeTimer !== undefined) return;
+    this.#retakeTimer = setTimeout(() => {
+      this.#retakeTimer = undefined;
+      if (this.#instance !== undefined || this.#phase !== 'open') return;
+      this.#ensureInstanceLock('taking the instance lock again').catch(() => this.#retakeSoon(attempt + 1));
+    }, RETAKE_MS[Math.min(attempt, RETAKE_MS.length - 1)]);
+    this.#retakeTimer.unref();
+  }
+
   #lost(error: Error): void {
     this.#log('warn', 'a PostgreSQL connection was lost; the next query opens a new one', { error: error.message });
   }
@@ -606,6 +671,7 @@ export class PostgresStore implements Store {
       return;
     }
     this.#phase = 'closing';
+    clearTimeout(this.#retakeTimer);
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     // Claimed (in a commit or with an outcome) and never handed out: nobody sends them, so they go back to pending.
     const unsent = this.#claimed.splice(0).map((message) => message.id);
