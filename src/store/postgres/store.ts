@@ -197,6 +197,8 @@ export class PostgresStore implements Store {
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
     const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
       await line.retake();
+      // The epoch of the lock the commit claims under (see `confirmClaim`).
+      const epoch = this.#lockEpoch;
       // Claimed for this store only while it holds its instance lock: else the others would take them as in doubt.
       const tx = new PgTx(line, this.#schema, {
         ...(options.claim === true && this.#instance !== undefined ? { claimFor: this.#instanceKey } : {}),
@@ -208,7 +210,6 @@ export class PostgresStore implements Store {
       } finally {
         tx.end();
       }
-      const epoch = this.#lockEpoch;
       await tx.commit();
       this.#noteClaimed(tx.claimed, epoch);
       if (tx.storedPending) this.#mayClaim = true;
