@@ -7,7 +7,7 @@ import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs } from '../helpers.ts';
 import { DatabaseLink } from './postgres-link.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp } from './postgres-two-apps.ts';
+import { dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, readEvents, sleep, startApp } from './postgres-two-apps.ts';
 
 let db: { name: string; url: string };
 let api: FakeBotApi;
@@ -35,25 +35,11 @@ afterAll(async () => {
   await cleanupDirs();
 }, 60_000);
 
-function readEvents(url: string): { from: string; text: string }[] {
-  const events: { from: string; text: string }[] = [];
+/** The web chat's messages as its event stream shows them. */
+function readMessages(url: string): { data: { from: string; text: string } }[] {
   const controller = new AbortController();
   streams.push(controller);
-  void (async () => {
-    const res = await fetch(url, { signal: controller.signal });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (data) events.push(JSON.parse(data) as { from: string; text: string });
-      }
-    }
-  })().catch(() => {});
-  return events;
+  return readEvents<{ from: string; text: string }>(url, controller);
 }
 
 const say = (url: string, session: string, text: string) =>
@@ -65,10 +51,11 @@ const say = (url: string, session: string, text: string) =>
 it.skipIf(!databaseUrl)("A's web chat stream shows what B stored and sent right after B's link to PostgreSQL came back", async () => {
   const [a, b] = apps as [Switchboard, Switchboard];
   const session = 'layla-blip';
-  const shown = readEvents(`${a.url}/webchat/${session}/events`);
+  const events = readMessages(`${a.url}/webchat/${session}/events`);
+  const shown = (): { from: string; text: string }[] => events.map((event) => event.data);
   await sleep(200);
   expect(await say(a.url, session, 'hi')).toBe(202);
-  for (let waited = 0; !shown.some((e) => e.text === 'What do you need?'); waited += 25) {
+  for (let waited = 0; !shown().some((e) => e.text === 'What do you need?'); waited += 25) {
     if (waited > 10_000) throw new Error('no first reply on the stream');
     await sleep(25);
   }
@@ -86,7 +73,7 @@ it.skipIf(!databaseUrl)("A's web chat stream shows what B stored and sent right 
   expect(status).toBe(202);
   await sleep(4_000);
   const stored = (await a.store.messagesOfAddress('webchat', session)).map((m) => `${m.from}: ${m.text}`);
-  console.log('stored:', JSON.stringify(stored), 'shown on the stream served by A:', JSON.stringify(shown.map((e) => `${e.from}: ${e.text}`)));
-  expect(shown.map((e) => e.text)).toContain('my order is late');
-  expect(shown.map((e) => e.text)).toContain('Please wait.');
+  console.log('stored:', JSON.stringify(stored), 'shown on the stream served by A:', JSON.stringify(shown().map((e) => `${e.from}: ${e.text}`)));
+  expect(shown().map((e) => e.text)).toContain('my order is late');
+  expect(shown().map((e) => e.text)).toContain('Please wait.');
 }, 60_000);

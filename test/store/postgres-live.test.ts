@@ -7,6 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
+import { readEvents as readStream } from './postgres-two-apps.ts';
 
 const ADMIN_TOKEN = 'live-admin-token-0123456789abcdef';
 const FLOW = `
@@ -28,24 +29,9 @@ afterAll(async () => {
 
 /** The events of a server-sent event stream, as `{event, data}`, gathered until the test ends. */
 function readEvents(url: string, headers: Record<string, string> = {}): { event: string; data: Record<string, unknown> }[] {
-  const events: { event: string; data: Record<string, unknown> }[] = [];
   const controller = new AbortController();
   streams.push(controller);
-  void (async () => {
-    const res = await fetch(url, { headers, signal: controller.signal });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (data) events.push({ event: /^event: (.+)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) as Record<string, unknown> });
-      }
-    }
-  })().catch(() => {});
-  return events;
+  return readStream(url, controller, headers);
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

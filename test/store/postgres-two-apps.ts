@@ -104,3 +104,26 @@ export async function until(what: string, done: () => Promise<boolean> | boolean
 }
 
 export { FakeBotApi };
+
+/**
+ * Reads a server-sent event stream (a web chat's, the dashboard's) into the array it returns, as events arrive,
+ * until `controller` aborts.
+ */
+export function readEvents<T = Record<string, unknown>>(url: string, controller: AbortController, headers: Record<string, string> = {}): { event: string; data: T }[] {
+  const events: { event: string; data: T }[] = [];
+  void (async () => {
+    const res = await fetch(url, { headers, signal: controller.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (data) events.push({ event: /^event: (.+)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) as T });
+      }
+    }
+  })().catch(() => {});
+  return events;
+}
