@@ -51,6 +51,8 @@ export class Outbox {
   readonly #delays: number[];
   readonly #recordDelays: number[];
   readonly #sending = new Set<Promise<void>>();
+  /** The ids of the messages being delivered: a claim of one again (put back meanwhile, then claimed) is not sent twice. */
+  readonly #delivering = new Set<number>();
   readonly #listeners = new Set<OutboxListener>();
   #claiming: Promise<void> | undefined;
   #again = false;
@@ -122,7 +124,10 @@ export class Outbox {
       }
       if (claimed.length === 0) return;
       for (const message of claimed) {
+        if (this.#delivering.has(message.id)) continue;
+        this.#delivering.add(message.id);
         const sending = this.#deliver(message).finally(() => {
+          this.#delivering.delete(message.id);
           this.#sending.delete(sending);
           // The recipient's next message may be claimed now.
           this.kick();
@@ -149,7 +154,9 @@ export class Outbox {
         // Not configured here at all: waiting would not bring it.
         if (!channel) throw new ChannelSendError(`channel "${message.channel}" is not running`, { permanent: true });
         // After a wait (or a lost database connection) another process may have taken the reply over: it sends it.
-        if (store.confirmClaim && !(await store.confirmClaim(message.id))) {
+        const mine = await this.#confirm(message);
+        if (mine === undefined) return;
+        if (!mine) {
           log.warn({ message: message.id, channel: message.channel }, 'another process took this reply over while this one had lost its claim; it is not sent from here');
           return;
         }
@@ -175,6 +182,25 @@ export class Outbox {
       }
       if (await this.#record(message, { channelMessageId })) for (const listener of this.#listeners) listener.sent?.({ ...message, channelMessageId, status: 'sent' });
       return;
+    }
+  }
+
+  /**
+   * Whether the claim of `message` is still this outbox's store's (`Store.confirmClaim`), asking again while the
+   * store cannot say (the database away: that is no failed send); undefined when the outbox stopped meanwhile (the
+   * claim stays, in doubt for the others once this process's lock is gone).
+   */
+  async #confirm(message: Message): Promise<boolean | undefined> {
+    const { store, log } = this.#options;
+    if (!store.confirmClaim) return true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await store.confirmClaim(message.id);
+      } catch (error) {
+        const wait = this.#recordDelays[Math.min(attempt, this.#recordDelays.length - 1)] as number;
+        log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not confirm a claimed reply is still this process\'s to send; asking again');
+        if (!(await this.#wait(wait))) return undefined;
+      }
     }
   }
 

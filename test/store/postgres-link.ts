@@ -58,3 +58,45 @@ export class DatabaseLink {
     await new Promise<void>((done) => this.#server.close(() => done()));
   }
 }
+
+/**
+ * A TCP link to the test database whose `cut()` resets the client's side only: the server's side stays open and
+ * silent (a half-open connection, as after a cut the server did not see), so PostgreSQL keeps those sessions and
+ * their locks until `reap()` (its keepalive giving up).
+ */
+export class HalfOpenLink {
+  readonly server: Server;
+  readonly pairs = new Set<{ client: Socket; up: Socket; dead: boolean }>();
+  readonly zombies: Socket[] = [];
+  private constructor(upstream: ReturnType<typeof upstreamOf>) {
+    this.server = createServer((client) => {
+      const up = connect(upstream);
+      const pair = { client, up, dead: false };
+      this.pairs.add(pair);
+      for (const socket of [client, up]) socket.on('error', () => {});
+      client.on('data', (c: Buffer) => { if (!pair.dead) up.write(c); });
+      up.on('data', (c: Buffer) => { if (!pair.dead) client.write(c); });
+      client.on('close', () => { if (!pair.dead) up.destroy(); this.pairs.delete(pair); });
+      up.on('close', () => client.destroy());
+    });
+  }
+  static async open(url: string): Promise<HalfOpenLink> {
+    const link = new HalfOpenLink(upstreamOf(new URL(url)));
+    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
+    return link;
+  }
+  url(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+  }
+  cut(): void {
+    for (const pair of [...this.pairs]) {
+      pair.dead = true;
+      this.zombies.push(pair.up);
+      pair.client.destroy();
+    }
+  }
+  /** The server finally notices (its keepalive gave up). */
+  reap(): void {
+    for (const zombie of this.zombies.splice(0)) zombie.destroy();
+  }
+}

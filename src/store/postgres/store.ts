@@ -92,6 +92,12 @@ export class PostgresStore implements Store {
   #instance: pg.PoolClient | undefined;
   /** The second number of this store's instance lock; outbound messages it claims carry it. */
   #instanceKey = 0;
+  /**
+   * Numbers this store held before `#instanceKey`: a lock lost with a connection the server did not see die (a
+   * half-open network cut) stays held by that dead session for a while, and the store takes another number. Claims
+   * under those numbers are still this store's own (see `#ownKeys`).
+   */
+  readonly #pastKeys = new Set<number>();
   /** Taking the instance lock again after its connection was lost. */
   #retaking: Promise<void> | undefined;
   /**
@@ -329,6 +335,11 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** The numbers this store's claims may carry: its instance lock's, and those it held before (`#pastKeys`). */
+  #ownKeys(): number[] {
+    return [this.#instanceKey, ...this.#pastKeys];
+  }
+
   /** Puts replies claimed (in a commit or with an outcome) in `#claimed`, to hand out; `epoch` as before the claim. */
   #noteClaimed(messages: Message[], epoch: number): void {
     this.#claimed.push(...messages);
@@ -354,8 +365,8 @@ export class PostgresStore implements Store {
     const epoch = this.#lockEpoch;
     const rows = await this.#rows(
       `UPDATE messages SET claimed_by = $2 FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = $1 AND status = 'sending'
-         AND (coalesce(claimed_by, 0) = $2 OR ${CLAIMER_GONE}) RETURNING id`,
-      [messageId, this.#instanceKey],
+         AND (coalesce(claimed_by, 0) = ANY($3::integer[]) OR ${CLAIMER_GONE}) RETURNING id`,
+      [messageId, this.#instanceKey, this.#ownKeys()],
     );
     if (rows.length === 0) {
       this.#handedOut.delete(messageId);
@@ -367,7 +378,7 @@ export class PostgresStore implements Store {
 
   async orphanedClaims(): Promise<Message[]> {
     if (this.#instance === undefined || this.#phase !== 'open') return [];
-    const own = await this.#messages(`status = 'sending' AND claimed_by = ${this.#instanceKey}`, [], Infinity);
+    const own = await this.#messages("status = 'sending' AND claimed_by = ANY($1::integer[])", [this.#ownKeys()], Infinity);
     // Read after the query: a commit or claim answered meanwhile is known by now.
     const known = new Set([...this.#handedOut.keys(), ...this.#claimed.map((message) => message.id)]);
     const unknown = own.filter((message) => !known.has(message.id));
@@ -410,7 +421,7 @@ export class PostgresStore implements Store {
     // a connection the database dropped, is taken again first, under the same number when it can be.
     await this.#ensureInstanceLock('looking for outbound messages in doubt');
     // Claimed by a store whose instance lock nobody holds any more: that process stopped mid-send.
-    return this.#messages(`status = 'sending' AND coalesce(claimed_by, 0) <> ${this.#instanceKey} AND ${CLAIMER_GONE}`, [], Infinity);
+    return this.#messages(`status = 'sending' AND coalesce(claimed_by, 0) <> ALL($1::integer[]) AND ${CLAIMER_GONE}`, [this.#ownKeys()], Infinity);
   }
 
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
@@ -423,8 +434,8 @@ export class PostgresStore implements Store {
     // found in doubt (it is sending it now).
     await this.#rows(
       `UPDATE messages SET status = 'pending', claimed_by = NULL FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = ANY($1::bigint[]) AND status = 'sending'
-         AND (coalesce(claimed_by, 0) = $2 OR ${CLAIMER_GONE})`,
-      [[...messageIds], this.#instanceKey],
+         AND (coalesce(claimed_by, 0) = ANY($2::integer[]) OR ${CLAIMER_GONE})`,
+      [[...messageIds], this.#ownKeys()],
     );
     this.#mayClaim = true;
   }
@@ -636,6 +647,8 @@ export class PostgresStore implements Store {
       for (let key = this.#instanceKey || randomInt(1, 2 ** 31 - 1); ; key = randomInt(1, 2 ** 31 - 1)) {
         const [row] = (await instance.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.instance(key))).rows;
         if (row?.held) {
+          if (this.#instanceKey !== 0 && key !== this.#instanceKey) this.#pastKeys.add(this.#instanceKey);
+          this.#pastKeys.delete(key);
           this.#instanceKey = key;
           break;
         }
