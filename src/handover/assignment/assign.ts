@@ -97,24 +97,33 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
 export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
   const state = await agentState(tx, agent, stamp(ctx));
   if (state.status !== 'online') return;
-  // Read, so checked at commit: a conversation queued for these teams meanwhile makes this run again (see QUEUES).
-  for (const team of agent.teams) await tx.doc(QUEUES, team.toLowerCase());
-  for (let first = true; ; first = false) {
+  let recorded = false;
+  for (;;) {
     if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
-    if (first) {
-      // The other way round: a transaction that read this agent's state (every assign of their teams does) and
-      // queued a conversation, on a count from before this one freed room, runs again and gives it to them.
-      state.roomAt = stamp(ctx);
-      saveAgentState(tx, agent, state);
-    }
     // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
     // (a queued customer writing) does not make this transaction conflict.
     const queued: Conversation[] = [];
     for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team }, { live: false })));
     const picked = nextFor(agent, queued);
     const next = picked && (await tx.conversation(picked.id));
-    if (!next) return;
-    await giveTo(ctx, tx, next, agent, fx);
+    if (next) {
+      await giveTo(ctx, tx, next, agent, fx);
+      continue;
+    }
+    if (!recorded) {
+      // Room left and nothing to take: the one case where a conversation queued by another transaction meanwhile
+      // would be missed (see QUEUES). Read, so checked at commit, then the queue is looked at again: one queued
+      // before the read is seen now, one queued after it makes this transaction run again. Only here: a drain
+      // that fills the agent up never conflicts with a busy queue.
+      for (const team of agent.teams) await tx.doc(QUEUES, team.toLowerCase());
+      recorded = true;
+      continue;
+    }
+    // The other way round: an assign that read this agent's state (every assign of their teams does) and queued a
+    // conversation on a count from before this one freed room runs again, and gives it to them.
+    state.roomAt = stamp(ctx);
+    saveAgentState(tx, agent, state);
+    return;
   }
 }
 
