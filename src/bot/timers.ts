@@ -84,14 +84,9 @@ export class Timers {
   }
 
   /**
-   * Puts back to pending the replies a stopped process was sending (the store knows which: the embedded store those
-   * found `sending` at open, PostgreSQL those claimed by a store whose instance lock is gone), so they are sent again.
-   * The send may or may not have happened: each channel's guarantee says what a customer may see. Returns how many.
-   */
-  /**
    * Replies this process's store claimed in a commit or a claim whose answer was lost (a network cut after the
    * COMMIT), unknown to it at two checks in a row: never sent, and no other process would send them while this one
-   * lives. Put back to be claimed and sent.
+   * lives. Put back to be claimed and sent. Returns how many.
    */
   async retryOrphaned(): Promise<number> {
     const { store, log } = this.options;
@@ -105,6 +100,11 @@ export class Timers {
     return orphans.length;
   }
 
+  /**
+   * Puts back to pending the replies a stopped process was sending (the store knows which: the embedded store those
+   * found `sending` at open, PostgreSQL those claimed by a store whose instance lock is gone), so they are sent again.
+   * The send may or may not have happened: each channel's guarantee says what a customer may see. Returns how many.
+   */
   async retryInDoubt(): Promise<number> {
     const { store, log } = this.options;
     const inDoubt = await store.outboundInDoubt();
