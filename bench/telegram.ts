@@ -28,6 +28,10 @@ const seconds = Number(env.BENCH_SECONDS ?? (quick ? 3 : 8));
 const runs = Number(env.BENCH_RUNS ?? (quick ? 1 : 3));
 const concurrencies = (env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 const sizes = (env.BENCH_SIZES ?? (quick ? '0,100000' : '0,100000,1000000')).split(',').map(Number);
+/** The store sizes of the PostgreSQL runs (BENCH_SIZES by default). */
+const pgSizes = (env.BENCH_PG_SIZES ?? sizes.join(',')).split(',').map(Number);
+/** A configuration's name at a store size: `switchboard pg 1 process 1,000,000 stored`. */
+const atSize = (name: string, size: number): string => (size === 0 ? name : `${name} ${size.toLocaleString('en')} stored`);
 /** Names (or name prefixes) of the configurations to run, e.g. `baseline,switchboard`; all by default. */
 const only = env.BENCH_ONLY?.split(',');
 const serverCore = env.BENCH_SERVER_CORE ?? '1';
@@ -50,6 +54,8 @@ interface Running {
   /** Replies the server sends for a customer message at each step of the flow. */
   replies: readonly number[];
   dirs: string[];
+  /** Databases made for it (a preloaded store on PostgreSQL), dropped once it is measured. */
+  databases: string[];
 }
 
 interface Configuration {
@@ -185,37 +191,115 @@ async function emptyDatabase(): Promise<void> {
   }
 }
 
+/** A database URL like DATABASE_URL's, naming the database `name` instead. */
+function databaseUrl(name: string): string {
+  const url = new URL(env.DATABASE_URL ?? '');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onDatabase<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A database holding `size` messages of history, as an admin moving to PostgreSQL gets it: the embedded store
+ * preloaded as for the embedded runs, then copied with `npm run migrate-store` (which analyzes and vacuums after).
+ * Made once per size; each configuration gets a copy (`CREATE DATABASE … TEMPLATE`), dropped once it is measured.
+ */
+const templates = new Map<number, Promise<string>>();
+function preloadedTemplate(size: number): Promise<string> {
+  let made = templates.get(size);
+  if (made === undefined) {
+    made = (async () => {
+      const name = `switchboard_bench_${size}`;
+      await onDatabase(async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name}`);
+        await client.query(`CREATE DATABASE ${name}`);
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
+      try {
+        const started = performance.now();
+        await preloadStore(join(dir, 'store'), size);
+        const copy = spawnSync(process.execPath, [...nodeArgs, join(here, '..', 'src', 'store', 'postgres', 'migrate-store.ts')], {
+          env: { ...env, DATA_DIR: dir, DATABASE_URL: databaseUrl(name) },
+          encoding: 'utf8',
+        });
+        if (copy.status !== 0) throw new Error(`migrate-store failed: ${copy.stdout}${copy.stderr}`);
+        console.log(`  preloaded ${size.toLocaleString('en')} messages into PostgreSQL (migrate-store) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      return name;
+    })();
+    templates.set(size, made);
+  }
+  return made;
+}
+
+let databaseCopies = 0;
+
+async function dropDatabases(names: string[]): Promise<void> {
+  if (names.length > 0) await onDatabase(async (client) => {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+}
+/** The first configuration on PostgreSQL with an empty store uses DATABASE_URL's own database (as scripts/pg-statements.sh reads it). */
+let mainDatabaseUsed = false;
+
 async function startSwitchboard(size: number, processes = 1, database = false): Promise<Running> {
-  if (database) await emptyDatabase();
+  const extraEnv: Record<string, string> = { BOT_API_ROOT: fakeApi.url, ...(database ? { STORE: 'postgres' } : {}) };
+  const databases: string[] = [];
+  if (database && size === 0 && !mainDatabaseUsed) {
+    mainDatabaseUsed = true;
+    await emptyDatabase();
+  } else if (database) {
+    // Its own database: the others stay up meanwhile, each on its store.
+    const template = size > 0 ? await preloadedTemplate(size) : undefined;
+    const name = `switchboard_bench_copy_${++databaseCopies}`;
+    await onDatabase(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${name}`);
+      await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+    });
+    databases.push(name);
+    extraEnv.DATABASE_URL = databaseUrl(name);
+  }
   const dataDir = await freshDataDir();
-  if (size > 0) {
+  if (size > 0 && !database) {
     const started = performance.now();
     await preloadStore(join(dataDir, 'store'), size);
     console.log(`  preloaded ${size.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const extraEnv: Record<string, string> = { BOT_API_ROOT: fakeApi.url, ...(database ? { STORE: 'postgres' } : {}) };
   // Two processes share one database; each gets its own DATA_DIR for what is not in the database.
   const dirs = [dataDir, ...(await Promise.all(Array.from({ length: processes - 1 }, freshDataDir)))];
   const cores = processes === 1 ? [serverCore] : [loadCore, serverCore];
   const started = await Promise.all(dirs.map((dir, index) => startProcess('server.ts', ['telegram', dir], cores[index] as string, extraEnv)));
-  return { urls: started.map((s) => s.url), children: started.map((s) => s.child), replies: [...repliesPerStep, 0], dirs };
+  return { urls: started.map((s) => s.url), children: started.map((s) => s.child), replies: [...repliesPerStep, 0], dirs, databases };
 }
 
 async function startPeer(file: string, storage: string, replies: readonly number[]): Promise<Running> {
   const { url, child } = await startProcess(file, [storage], serverCore, { BOT_API_ROOT: fakeApi.url });
-  return { urls: [url], children: [child], replies, dirs: [] };
+  return { urls: [url], children: [child], replies, dirs: [], databases: [] };
 }
 
 const oneReplyEach = customerSays.map(() => 1);
 const configurations: Configuration[] = [
   { name: 'baseline', start: () => startPeer('peers/baseline.ts', '', oneReplyEach) },
   { name: 'durable floor', start: () => startPeer('peers/durable-floor.ts', '', repliesPerStep) },
-  ...sizes.map((size) => ({ name: size === 0 ? 'switchboard' : `switchboard ${size.toLocaleString('en')} stored`, start: () => startSwitchboard(size) })),
+  ...sizes.map((size) => ({ name: atSize('switchboard', size), start: () => startSwitchboard(size) })),
   ...(env.DATABASE_URL
     ? [
         { name: 'pg floor', start: () => startPeer('peers/pg-floor.ts', '', repliesPerStep) },
-        { name: 'switchboard pg 1 process', start: () => startSwitchboard(0, 1, true) },
-        { name: 'switchboard pg 2 processes', start: () => startSwitchboard(0, 2, true) },
+        ...pgSizes.flatMap((size) => [
+          { name: atSize('switchboard pg 1 process', size), start: () => startSwitchboard(size, 1, true) },
+          { name: atSize('switchboard pg 2 processes', size), start: () => startSwitchboard(size, 2, true) },
+        ]),
       ]
     : []),
   { name: 'grammY memory', start: () => startPeer('peers/grammy.ts', 'memory', repliesPerStep) },
@@ -492,12 +576,14 @@ try {
     await Promise.all(measured.children.map(stopProcess));
     // Its data directories go with it (a 1,000,000-message store is 400 MB in the temporary directory).
     await Promise.all(measured.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await dropDatabases(measured.databases);
     running.delete(configuration.name);
   }
 } finally {
   for (const started of running.values()) await Promise.all(started.children.map(stopProcess));
   await stopProcess(fakeApi.child);
   await Promise.all([...running.values()].flatMap((started) => started.dirs).map((dir) => rm(dir, { recursive: true, force: true })));
+  await dropDatabases([...[...running.values()].flatMap((started) => started.databases), ...(await Promise.all([...templates.values()].map((made) => made.catch(() => ''))))].filter(Boolean));
 }
 
 const figure = (name: string, connections: number, pick: (s: Sample) => number): number => median((samples.get(key(name, connections)) ?? []).map(pick));
@@ -555,5 +641,12 @@ for (const connections of concurrencies) {
     // The same bound for PostgreSQL: one INSERT a message and one a reply, against the durable floor's journal.
     console.log(`  pg floor / durable floor ${ratio('pg floor', 'durable floor', connections)} [${cpuRatio('pg floor', 'durable floor', connections)}]; pg 1 process / pg floor ${ratio('switchboard pg 1 process', 'pg floor', connections)} [${cpuRatio('switchboard pg 1 process', 'pg floor', connections)}]`);
     console.log(`  pg 2 processes / 1 ${ratio('switchboard pg 2 processes', 'switchboard pg 1 process', connections)} (target >= 1.3)`);
+    for (const size of pgSizes.filter((s) => s > 0)) {
+      for (const base of ['switchboard pg 1 process', 'switchboard pg 2 processes']) {
+        const name = atSize(base, size);
+        const rss = names.includes(name) && names.includes(base) ? (figure(name, connections, (s) => s.maxRssMb) / figure(base, connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
+        console.log(`  ${name.slice('switchboard '.length)} / empty: throughput ${ratio(name, base, connections)} [${cpuRatio(name, base, connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
+      }
+    }
   }
 }

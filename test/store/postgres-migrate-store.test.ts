@@ -86,6 +86,13 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     expect(copied).toEqual(embedded);
     expect(copied.inDoubt).toHaveLength(1);
     expect(copied.byChannelId).toMatchObject({ status: 'sent', delivery: 'read' });
+    // Vacuumed and analyzed after the copy, as after any bulk load: the first processes plan with statistics.
+    const tables = await sql<{ relname: string; vacuumed: boolean; analyzed: boolean }>(
+      "SELECT relname, last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE schemaname = 'switchboard' AND relname <> 'schema_migrations' ORDER BY relname",
+      [],
+      urlOfDatabase(database),
+    );
+    expect(tables).toEqual(['contact_identities', 'contacts', 'conversations', 'docs', 'messages'].map((relname) => ({ relname, vacuumed: true, analyzed: true })));
   });
 
   it('goes on numbering messages and conversations after the highest ids copied', async () => {

@@ -14,7 +14,12 @@ const BATCH = 1000;
 export interface CopyReport {
   source: Counts;
   target: Counts;
+  /** Why the tables could not be vacuumed and analyzed after the copy (which is committed all the same). */
+  vacuumFailed?: string;
 }
+
+/** The tables a copy fills. */
+const TABLES = 'contacts, contact_identities, conversations, messages, docs';
 
 export interface Counts {
   contacts: number;
@@ -51,32 +56,46 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
     const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
     const client = await checkout(pool, () => {});
     try {
-      await client.query('BEGIN');
+      const target = await copyAll(client, data, source, sourceCounts, options.force === true, schema);
+      // As after any bulk load: the planner's statistics, and the pages marked all-visible, before the first process
+      // starts (else autovacuum does both under its first load, and until then the plans are guessed). The copy is
+      // committed by now, whatever this does.
       try {
-        const before = await count(client);
-        if (!options.force && Object.values(before).some((n) => n > 0)) {
-          throw new TargetNotEmptyError(
-            `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
-              'Copy into an empty database, or run again with --force to replace what it holds.',
-          );
-        }
-        if (options.force) await client.query('TRUNCATE contacts, contact_identities, conversations, messages, docs');
-        await insertAll(client, data, source.allMessages(BATCH));
-        const target = await count(client);
-        if (Object.keys(sourceCounts).some((name) => sourceCounts[name as keyof Counts] !== target[name as keyof Counts])) {
-          throw new CopyMismatchError(`the copy holds ${describe(target)} but the embedded store holds ${describe(sourceCounts)}; nothing was committed`);
-        }
-        await client.query('COMMIT');
+        await client.query(`VACUUM (ANALYZE) ${TABLES}`);
         return { source: sourceCounts, target };
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        return { source: sourceCounts, target, vacuumFailed: (error as Error).message };
       }
     } finally {
       client.release();
     }
   } finally {
     await pool.end();
+  }
+}
+
+/** The copy in one transaction: refused if the target holds data (unless `force`), rolled back on a count mismatch. */
+async function copyAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, source: LowdbStore, sourceCounts: Counts, force: boolean, schema: string): Promise<Counts> {
+  await client.query('BEGIN');
+  try {
+    const before = await count(client);
+    if (!force && Object.values(before).some((n) => n > 0)) {
+      throw new TargetNotEmptyError(
+        `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
+          'Copy into an empty database, or run again with --force to replace what it holds.',
+      );
+    }
+    if (force) await client.query(`TRUNCATE ${TABLES}`);
+    await insertAll(client, data, source.allMessages(BATCH));
+    const target = await count(client);
+    if (Object.keys(sourceCounts).some((name) => sourceCounts[name as keyof Counts] !== target[name as keyof Counts])) {
+      throw new CopyMismatchError(`the copy holds ${describe(target)} but the embedded store holds ${describe(sourceCounts)}; nothing was committed`);
+    }
+    await client.query('COMMIT');
+    return target;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   }
 }
 

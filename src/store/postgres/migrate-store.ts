@@ -46,6 +46,7 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
   try {
     const report = await copyToPostgres(source, { url, force });
     print(`copied ${describe(report.source)} from ${dir} into PostgreSQL; counted there: ${describe(report.target)}`);
+    if (report.vacuumFailed) print(`The copy is committed, but VACUUM (ANALYZE) of its tables failed (${report.vacuumFailed}): run it in psql before the first start, or let autovacuum do it.`);
     print('Start Switchboard with STORE=postgres and this DATABASE_URL to use it.');
     return 0;
   } catch (error) {
