@@ -4,6 +4,7 @@
 // recipients; a permanent one fails at once, and whoever wrote the message is told.
 import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import type { Message, Store } from '../store/types.ts';
 import type { Logger } from '../shared/log.ts';
 
@@ -221,22 +222,32 @@ export class Outbox {
     });
   }
 
-  /** Records a send's outcome, retrying the recording alone; false if it could not be recorded. */
+  /**
+   * Records a send's outcome, retrying the recording alone; false if it could not be recorded. While the store is
+   * out of reach (a database restarting, a network cut) it keeps asking, however long that takes, until the outbox
+   * stops: the message is out, and the recipient's next messages wait behind it until its outcome is recorded.
+   * Other failures get the few quick attempts only.
+   */
   async #record(message: Message, outcome: { channelMessageId: string } | { error: string }): Promise<boolean> {
     const { store, log } = this.#options;
+    const last = this.#recordDelays.length - 1;
     for (let attempt = 0; ; attempt++) {
       try {
         // The recipient's next message may be claimed with it: the kick after this send claims anyway.
         await store.markDelivery(message.id, outcome, { claimNext: true });
         return true;
       } catch (error) {
-        const delay = this.#recordDelays[attempt];
+        const away = error instanceof StoreUnavailableError && !this.#stopping.signal.aborted;
+        const delay = this.#recordDelays[away ? Math.min(attempt, last) : attempt];
         if (delay === undefined) {
-          // Left `sending`: the next start finds it in doubt and follows the channel's guarantee.
-          log.error({ message: message.id, err: describe(error) }, 'could not record the outcome of a send; the message stays in doubt until the next start');
+          // Left `sending`: found in doubt once this process is gone (or at the next start), and the channel's
+          // guarantee says what the recipient may see.
+          log.error({ message: message.id, err: describe(error) }, 'could not record the outcome of a send; the message stays in doubt until this process stops');
           return false;
         }
-        log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
+        if (attempt <= last || attempt % 12 === 0) {
+          log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
+        }
         await sleep(delay);
       }
     }
