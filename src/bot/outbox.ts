@@ -120,7 +120,7 @@ export class Outbox {
       try {
         claimed = await store.claimOutbound(this.#options.batch ?? 64);
       } catch (error) {
-        log.error({ err: describe(error) }, 'could not claim outbound messages; they are sent at the next kick or start');
+        log.error({ err: describe(error) }, 'could not claim outbound messages; they are sent at the next kick or periodic check');
         return;
       }
       if (claimed.length === 0) return;

@@ -46,7 +46,10 @@ export class Timers {
   async sweep(): Promise<void> {
     const { store, flows, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
     // In every process: only this one knows which of its claims it never handed out.
-    if ((await this.retryOrphaned()) > 0) this.options.kickOutbox();
+    await this.retryOrphaned();
+    // And the replies stored meanwhile that nothing sent: a claim that failed (the store away at that moment) is
+    // otherwise tried again only at the next commit that stores a reply, which a quiet chat may never make.
+    this.options.kickOutbox();
     if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * this.options.everyMs)))) return;
     const now = clock().getTime();
     if ((await this.retryInDoubt()) > 0) this.options.kickOutbox();

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/store/errors.ts';
 import type { InboundMessage } from '../../src/types.ts';
 import type { DomainEvents } from '../../src/bot/events.ts';
 import { cleanupDirs, dataDirWith, inboundFlow } from '../helpers.ts';
@@ -219,6 +220,26 @@ steps:
     answer('fake-2');
     await h.outbox.drain();
     expect(calls).toEqual(['Hi Layla!', 'What is your email address?']);
+    await h.close();
+  });
+
+  it('sends, at the next periodic check, replies whose claim failed while the store was away and nothing else came', async () => {
+    const fake = fakeChannel('fake');
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fake]);
+    const claim = h.store.claimOutbound.bind(h.store);
+    let away = true;
+    h.store.claimOutbound = async (limit) => {
+      if (away) throw new StoreUnavailableError('the store is out of reach (a test)');
+      return claim(limit);
+    };
+    await h.runtime.deliver(from('u1', 'hello'));
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual([]);
+    // Back, and no other message comes to kick the outbox: the check is what sends them.
+    away = false;
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect(fake.textsTo('u1')).toEqual(['Hi Layla!', 'What is your email address?']);
     await h.close();
   });
 });
