@@ -86,3 +86,12 @@ const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 export function isolateRtl(text: string): string {
   return RIGHT_TO_LEFT.test(text) ? isolate(text) : text;
 }
+
+/** NUL, and a surrogate without its pair (UTF-8 has no encoding for it): what a PostgreSQL text column cannot hold. */
+export const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Whether every store holds `text` as given: no NUL and no lone surrogate. */
+export function storable(text: string): boolean {
+  UNSTORABLE.lastIndex = 0;
+  return !UNSTORABLE.test(text);
+}

@@ -119,6 +119,9 @@ describe('web chat', () => {
       ['replyTo Infinity', '{"text":"hi","replyTo":1e999}', 400, /replyTo/],
       ['huge text', JSON.stringify({ text: 'x'.repeat(200_000) }), 400, /longer than 20000/],
       ['huge clientId', JSON.stringify({ text: 'hi', clientId: 'c'.repeat(10_000) }), 400, /clientId/],
+      // Distinct ids PostgreSQL would hold as one (it replaces NUL and lone surrogates with U+FFFD).
+      ['clientId with a NUL', JSON.stringify({ text: 'hi', clientId: 'k\u0000' }), 400, /clientId must be plain text/],
+      ['clientId with a lone surrogate', JSON.stringify({ text: 'hi', clientId: 'k\ud800' }), 400, /clientId must be plain text/],
       ['object where a string belongs', '{"text":"hi","name":{"toString":1,"valueOf":1}}', 400, /name: Expected string/],
       ['array of texts', '{"text":["a","b"]}', 400, /text: Expected string/],
       ['prototype key', '{"text":"hi","__proto__":{"admin":true}}', 400, /unknown field "__proto__"/],

@@ -10,6 +10,7 @@ import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type Inbo
 import type { Message } from '../../store/types.ts';
 import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
+import { storable } from '../../shared/text.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
 import { hashToken, newSession, refuse, SessionGate, type AgentSignIn, type WebchatAgents, type WebchatSessions } from './auth.ts';
 import { ConnectionLimiter, DEFAULT_LIMITS, describeRate, RateLimiter, type WebchatLimits } from './limits.ts';
@@ -28,7 +29,10 @@ const refPattern = /^[A-Za-z0-9_-]{1,128}$/;
 const FANOUT_TOPIC = 'webchat';
 
 const text = z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`);
-const clientId = z.string().min(1).max(128, 'clientId is longer than 128 characters');
+// The message's id on the channel, which the stores keep unique per session: text every store holds as given (no
+// NUL, no lone surrogate), else two ids could become one in PostgreSQL, which replaces those characters.
+const clientId = z.string().min(1).max(128, 'clientId is longer than 128 characters')
+  .refine(storable, 'clientId must be plain text: no NUL character and no lone surrogate');
 const name = z.string().trim().min(1).max(100, 'name is longer than 100 characters');
 /** The id of the message this one quotes (an agent answering one customer among several): a store id, so a safe integer. */
 const replyTo = z.number().int().positive().safe();

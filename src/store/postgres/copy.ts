@@ -14,6 +14,8 @@ const BATCH = 1000;
 export interface CopyReport {
   source: Counts;
   target: Counts;
+  /** Inbound messages copied without their channel message id (see `insertAll`). */
+  withoutChannelId: number;
   /** Why the tables could not be vacuumed and analyzed after the copy (which is committed all the same). */
   vacuumFailed?: string;
 }
@@ -38,6 +40,19 @@ export class CopyMismatchError extends Error {
   override readonly name = 'CopyMismatchError';
 }
 
+/** Switchboard processes are connected to the target: nothing was changed. */
+export class TargetInUseError extends Error {
+  override readonly name = 'TargetInUseError';
+}
+
+/** The connection was lost during COMMIT: the copy may be in the database, or not. */
+export class CommitUnknownError extends Error {
+  override readonly name = 'CommitUnknownError';
+}
+
+/** The names Switchboard's own connections give the server (see PostgresStore and PostgresFanout). */
+const SERVING = ['switchboard', 'switchboard transactions', 'switchboard live'];
+
 /**
  * Copies everything `source` holds into the PostgreSQL database at `url` (schema `schema`, migrated first). Refuses
  * a target that holds any contact, conversation, message or document unless `force`, which empties it first. The
@@ -56,15 +71,29 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
     const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
     const client = await checkout(pool, () => {});
     try {
-      const target = await copyAll(client, data, source, sourceCounts, options.force === true, schema);
+      // Copying under running processes would replace (with --force) or mix with what they serve, and they would
+      // go on from what they hold in memory.
+      const serving = await client.query<{ count: string; clients: string | null }>(
+        `SELECT count(*), string_agg(DISTINCT coalesce(host(client_addr), 'local socket'), ', ') AS clients FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ANY($1)`,
+        [SERVING],
+      );
+      const [row] = serving.rows;
+      if (row && Number(row.count) > 0) {
+        throw new TargetInUseError(
+          `Switchboard processes are using this database (${row.count} connections, from ${row.clients ?? 'somewhere'}); nothing was copied. ` +
+            'Stop every Switchboard process on it first.',
+        );
+      }
+      const { target, withoutChannelId } = await copyAll(client, data, source, sourceCounts, options.force === true, schema);
       // As after any bulk load: the planner's statistics, and the pages marked all-visible, before the first process
       // starts (else autovacuum does both under its first load, and until then the plans are guessed). The copy is
       // committed by now, whatever this does.
       try {
         await client.query(`VACUUM (ANALYZE) ${TABLES}`);
-        return { source: sourceCounts, target };
+        return { source: sourceCounts, target, withoutChannelId };
       } catch (error) {
-        return { source: sourceCounts, target, vacuumFailed: (error as Error).message };
+        return { source: sourceCounts, target, withoutChannelId, vacuumFailed: (error as Error).message };
       }
     } finally {
       client.release();
@@ -75,8 +104,12 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
 }
 
 /** The copy in one transaction: refused if the target holds data (unless `force`), rolled back on a count mismatch. */
-async function copyAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, source: LowdbStore, sourceCounts: Counts, force: boolean, schema: string): Promise<Counts> {
+async function copyAll(
+  client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, source: LowdbStore, sourceCounts: Counts, force: boolean, schema: string,
+): Promise<{ target: Counts; withoutChannelId: number }> {
   await client.query('BEGIN');
+  let target: Counts;
+  let withoutChannelId: number;
   try {
     const before = await count(client);
     if (!force && Object.values(before).some((n) => n > 0)) {
@@ -86,24 +119,38 @@ async function copyAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStor
       );
     }
     if (force) await client.query(`TRUNCATE ${TABLES}`);
-    await insertAll(client, data, source.allMessages(BATCH));
-    const target = await count(client);
+    withoutChannelId = await insertAll(client, data, source.allMessages(BATCH));
+    target = await count(client);
     if (Object.keys(sourceCounts).some((name) => sourceCounts[name as keyof Counts] !== target[name as keyof Counts])) {
       throw new CopyMismatchError(`the copy holds ${describe(target)} but the embedded store holds ${describe(sourceCounts)}; nothing was committed`);
     }
-    await client.query('COMMIT');
-    return target;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   }
+  try {
+    await client.query('COMMIT');
+  } catch (error) {
+    throw new CommitUnknownError(
+      `the connection to PostgreSQL was lost as the copy was being committed (${(error as Error).message}): the copy may be in the database, or not. ` +
+        'Run migrate-store again: if it says the database already holds data, the copy is there.',
+      { cause: error },
+    );
+  }
+  return { target, withoutChannelId };
 }
 
-async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, messages: AsyncIterable<Message[]>): Promise<void> {
-  const run = async (build: (params: Params) => string): Promise<void> => {
+/**
+ * Inserts everything; returns how many inbound messages were copied without their channel message id: an id that
+ * differs from another only by a NUL or a lone surrogate (which a web chat visitor could post before they were
+ * refused) is the same id once PostgreSQL's text holds it (see `cleanText`), and the one-inbound-per-id index refuses
+ * the second. That message is kept whole, only its id on the channel is left out.
+ */
+async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, messages: AsyncIterable<Message[]>): Promise<number> {
+  const run = async <R extends object = object>(build: (params: Params) => string): Promise<R[]> => {
     const params = new Params();
     const sql = build(params);
-    await client.query(sql, params.values);
+    return (await client.query<R>(sql, params.values)).rows;
   };
   for (const contacts of batches(data.contacts)) {
     // In the embedded store's order, which is the order contacts were first stored (`seq`).
@@ -112,8 +159,16 @@ async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbSt
   }
   for (const conversations of batches(data.conversations)) await run((params) => upsertConversations(params, conversations));
   let lastCopied = 0;
+  let withoutChannelId = 0;
   for await (const batch of messages) {
-    await run((params) => insertMessages(params, batch, batch.map((message) => message.id)));
+    const copied = await run<{ id: string }>((params) => `${insertMessages(params, batch, batch.map((message) => message.id))}
+      ON CONFLICT (channel, channel_message_id) WHERE direction = 'in' AND channel_message_id IS NOT NULL DO NOTHING RETURNING id`);
+    if (copied.length < batch.length) {
+      const ids = new Set(copied.map((row) => Number(row.id)));
+      const refused = batch.filter((message) => !ids.has(message.id)).map(({ channelMessageId: _id, ...message }) => message);
+      await run((params) => insertMessages(params, refused, refused.map((message) => message.id)));
+      withoutChannelId += refused.length;
+    }
     lastCopied = batch.at(-1)?.id ?? lastCopied;
   }
   for (const docs of batches(data.docs)) {
@@ -121,11 +176,13 @@ async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbSt
       SELECT collection, key, 1, value FROM unnest(${params.add(docs.map(([collection]) => collection))}::text[], ${params.add(docs.map(([, key]) => key))}::text[],
         ${params.add(docs.map(([, , value]) => JSON.stringify(value)))}::json[]) AS t(collection, key, value)`);
   }
-  // Ids go on from the highest the embedded store handed out, as they would have there.
+  // Ids go on from the highest the embedded store handed out (those of records erased since included), as they
+  // would have there. A sequence never used reads last_value 1 and is_called false: 1 is still to be handed out.
   const lastMessage = Math.max(data.counters.message, lastCopied);
   if (lastMessage > 0) await client.query("SELECT setval('message_ids', $1) FROM message_ids WHERE last_value < $1 OR NOT is_called", [lastMessage]);
-  const lastConversation = Math.max(data.counters.conversation, ...data.conversations.map((conversation) => conversation.id));
-  if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", [lastConversation]);
+  const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
+  if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR NOT is_called", [lastConversation]);
+  return withoutChannelId;
 }
 
 async function count(client: pg.PoolClient): Promise<Counts> {

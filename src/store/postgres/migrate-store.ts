@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StoreLockedError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
-import { copyToPostgres, CopyMismatchError, describe, TargetNotEmptyError } from './copy.ts';
+import { CommitUnknownError, copyToPostgres, CopyMismatchError, describe, TargetInUseError, TargetNotEmptyError } from './copy.ts';
 
 const USAGE = 'usage: DATABASE_URL=postgresql://… [DATA_DIR=./data] npm run migrate-store [-- --force]';
 
@@ -46,11 +46,14 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
   try {
     const report = await copyToPostgres(source, { url, force });
     print(`copied ${describe(report.source)} from ${dir} into PostgreSQL; counted there: ${describe(report.target)}`);
+    if (report.withoutChannelId > 0) {
+      print(`${report.withoutChannelId} inbound messages were copied without their id on the channel: each differed from another's only by a NUL or a lone surrogate, which PostgreSQL cannot tell apart (a repeat delivery of those is no longer recognised).`);
+    }
     if (report.vacuumFailed) print(`The copy is committed, but VACUUM (ANALYZE) of its tables failed (${report.vacuumFailed}): run it in psql before the first start, or let autovacuum do it.`);
     print('Start Switchboard with STORE=postgres and this DATABASE_URL to use it.');
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotEmptyError || error instanceof CopyMismatchError) {
+    if (error instanceof TargetNotEmptyError || error instanceof CopyMismatchError || error instanceof TargetInUseError || error instanceof CommitUnknownError) {
       print(error.message);
       return 1;
     }

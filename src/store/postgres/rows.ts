@@ -4,6 +4,7 @@
 // PostgreSQL never looks inside the JSON: its json type keeps any text JSON.stringify writes (\u0000 and lone
 // surrogates included), but its operators refuse some of it. Columns come from JavaScript as typed arrays, and a
 // string bound for a text column has what text cannot hold replaced, the same way in writes and lookups.
+import { UNSTORABLE } from '../../shared/text.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from '../types.ts';
 
 /** The columns a message is read back from. */
@@ -30,8 +31,6 @@ export function messageFromRow(row: MessageRow): Message {
   };
 }
 
-/** What a text column cannot hold as given: NUL, and a surrogate without its pair (UTF-8 has no encoding for it). */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** A string as a text column holds it: NUL and lone surrogates become U+FFFD. */
 export function cleanText(value: string): string {
