@@ -73,12 +73,17 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
     try {
       // Copying under running processes would replace (with --force) or mix with what they serve, and they would
       // go on from what they hold in memory.
-      const serving = await client.query<{ count: string; clients: string | null }>(
+      const serving = async () => (await client.query<{ count: string; clients: string | null }>(
         `SELECT count(*), string_agg(DISTINCT coalesce(host(client_addr), 'local socket'), ', ') AS clients FROM pg_stat_activity
           WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ANY($1)`,
         [SERVING],
-      );
-      const [row] = serving.rows;
+      )).rows[0];
+      let row = await serving();
+      // A process that has just stopped: its sessions end a moment after it closed them.
+      for (let look = 0; look < 10 && row && Number(row.count) > 0; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        row = await serving();
+      }
       if (row && Number(row.count) > 0) {
         throw new TargetInUseError(
           `Switchboard processes are using this database (${row.count} connections, from ${row.clients ?? 'somewhere'}); nothing was copied. ` +
