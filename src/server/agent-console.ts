@@ -162,8 +162,10 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
 
   router.get('/state', async (_req, res) => {
     const agent = res.locals.agent as Agent;
-    // A lower bound of every id to come: the console's event stream starts there, and misses nothing.
-    const cursor = await store.messageCount();
+    // Where the console's event stream (of the agent's own web chat session) starts: after the newest message it
+    // holds, which the console has shown, so it misses nothing to come and shows nothing twice.
+    const session = webchatSession(agent);
+    const cursor = session === undefined ? 0 : await store.lastMessageIdOfAddress('webchat', session);
     const marks = await readMarks(agent);
     const mark = (conversation: Conversation) => marks[String(conversation.id)] ?? 0;
     const held = await store.openConversations({ stage: 'assigned', agentId: agent.id });

@@ -399,6 +399,10 @@ export class LowdbStore implements Store {
     return await this.#messages(this.#read().messageIdsOfAddress(channel, address, after).slice(0, limit));
   }
 
+  async lastMessageIdOfAddress(channel: string, address: string): Promise<number> {
+    return this.#read().messageIdsOfAddress(channel, address).at(-1) ?? 0;
+  }
+
   async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
     const state = this.#read();
     const ids = state.messageIdsOfAddress(channel, address);

@@ -302,6 +302,11 @@ export interface Store {
   messagesOfContact(contactId: string, after?: number, limit?: number): Promise<Message[]>;
   /** The messages exchanged with one address of a channel (a web chat session, an agent's chat) with `id > after`, oldest first. */
   messagesOfAddress(channel: string, address: string, after?: number, limit?: number): Promise<Message[]>;
+  /**
+   * The id of the newest message of an address (0 if it has none). An address's ids grow in commit order, so every
+   * message it gets later has a greater one: where a reader of that address (its event stream) starts.
+   */
+  lastMessageIdOfAddress(channel: string, address: string): Promise<number>;
   /** When the person at an address of a channel last wrote (their newest inbound message's time), if ever. */
   lastInboundAt(channel: string, address: string): Promise<string | undefined>;
   messagesOfConversation(conversationId: number): Promise<Message[]>;

@@ -3,6 +3,8 @@
 // name), and closes; what they may not see is a 404, what is malformed a 400.
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { readEvents } from '../store/postgres-two-apps.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
 
 afterEach(cleanupDirs);
 
@@ -199,5 +201,40 @@ describe('the agent console API', () => {
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
     expect((await fetch(`${app.url}${url}`, { headers: { cookie: omar.cookie } })).status).toBe(404);
     await app.stop();
+  });
+
+  it('starts its live stream after the notices it has shown, also once other customers were erased', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    try {
+      // Sam's messages come first, then Lina's notices; then Sam is erased.
+      const sam = visitor(app.url, 'sam', 'Sam');
+      for (const text of ['hello', 'sam@example.com', 'where is my parcel', 'still there?', 'hello again']) await sam.say(text);
+      const lina = await signIn(app.url, 'agent-lina');
+      await lina.act({ kind: 'status', status: 'online' });
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      expect((await lina.state()).held).toHaveLength(1);
+      const admin = adminClient(app.url);
+      const { body: listed } = await admin.get<{ contacts: { id: string; name?: string }[] }>('/contacts');
+      const samId = listed.contacts.find((c) => c.name === 'Sam')!.id;
+      expect((await admin.delete(`/contacts/${samId}`)).status).toBe(200);
+
+      const { cursor } = await lina.state();
+      const read = async (after: number): Promise<string[]> => {
+        const controller = new AbortController();
+        const events = readEvents<{ text: string }>(`${app.url}/webchat/agent-lina/events?after=${after}`, controller, { authorization: `Bearer ${agentToken('agent-lina')}` });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        controller.abort();
+        return events.filter((e) => e.event === 'message').map((e) => e.data.text);
+      };
+      // Her session holds notices (the console showed them): none comes again from where the console starts.
+      expect((await read(0)).length).toBeGreaterThan(0);
+      expect(await read(cursor)).toEqual([]);
+      // A new one comes.
+      await layla.say('Are you there?');
+      expect((await read(cursor)).join('\n')).toContain('Are you there?');
+    } finally {
+      await app.stop();
+    }
   });
 });

@@ -299,6 +299,11 @@ export class PostgresStore implements Store {
     return this.#messages('channel = $1 AND address = $2 AND id > $3', [channel, address, after], limit);
   }
 
+  async lastMessageIdOfAddress(channel: string, address: string): Promise<number> {
+    const rows = await this.#rows<{ id: string | null }>('SELECT max(id) AS id FROM messages WHERE channel = $1 AND address = $2', [channel, address]);
+    return Number(rows[0]?.id ?? 0);
+  }
+
   async lastInboundAt(channel: string, address: string): Promise<string | undefined> {
     const rows = await this.#rows<{ data: Message }>(
       "SELECT data FROM messages WHERE channel = $1 AND address = $2 AND direction = 'in' AND NOT history ORDER BY id DESC LIMIT 1",

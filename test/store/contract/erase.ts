@@ -19,10 +19,11 @@ async function traces(store: Awaited<ReturnType<OpenStore>>['store'], contactId:
     byChannelId: await store.messageByChannelId('webchat', `${contactId}-m1`),
     pending: (await store.pendingOutbound()).filter((m) => m.contactId === contactId),
     lastInbound: await store.lastInboundAt('webchat', address),
+    lastId: await store.lastMessageIdOfAddress('webchat', address),
   };
 }
 
-const gone = { contact: undefined, byIdentity: undefined, conversations: [], open: [], ofContact: [], ofConversations: [], ofAddress: [], byChannelId: undefined, pending: [], lastInbound: undefined };
+const gone = { contact: undefined, byIdentity: undefined, conversations: [], open: [], ofContact: [], ofConversations: [], ofAddress: [], byChannelId: undefined, pending: [], lastInbound: undefined, lastId: 0 };
 
 /** `eraseContact`, on stores from `open`. */
 export function erase(open: OpenStore): void {

@@ -260,7 +260,11 @@ export function queries(open: OpenStore): void {
       ]);
       expect((await store.messagesOfAddress('webchat', '1001')).map((m) => m.text)).toEqual(['same address, other channel']);
       expect(await store.messageByChannelId('telegram', 'tg-1')).toEqual(omars[1]);
+      // Where a reader of the address starts: its newest message, whatever other addresses hold.
+      expect(await store.lastMessageIdOfAddress('telegram', '1001')).toBe(omars[1]?.id);
+      expect(await store.lastMessageIdOfAddress('telegram', '1003')).toBe(0);
       const reopened = await reopen();
+      expect(await reopened.lastMessageIdOfAddress('telegram', '1001')).toBe(omars[1]?.id);
       expect(await reopened.messagesOfAddress('telegram', '1001')).toEqual(omars);
       expect((await reopened.messagesOfAddress('telegram', '1002')).map((m) => m.text)).toEqual(['You are away.']);
       expect(await reopened.transaction('agent:omar', (tx) => tx.hasInbound('telegram', 'tg-1'))).toBe(true);
