@@ -1,19 +1,13 @@
 // Replies claimed by a process that dies while the others run on: the periodic check of a live process (under its
 // lease) finds them in doubt once the dead store's instance lock is gone, and sends them, without any restart.
-import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { EventBus } from '../../src/bot/events.ts';
-import { Outbox } from '../../src/bot/outbox.ts';
-import { Runtime } from '../../src/bot/runtime.ts';
-import { ADDRESS_KEYS } from '../../src/channels/index.ts';
-import { FlowLibrary } from '../../src/flows/index.ts';
-import { TeamDirectory } from '../../src/handover/directory.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import type { Channel } from '../../src/types.ts';
 import { fakeChannel } from '../bot/harness.ts';
-import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
+import { cleanupDirs, dataDirWith } from '../helpers.ts';
 import { DatabaseLink } from './postgres-link.ts';
 import { databaseUrl, dropSchema, freshSchema, openPostgres } from './postgres-helpers.ts';
+import { runtimeOn } from './postgres-runtime.ts';
 
 const FLOW = `
 flow: inbound
@@ -30,21 +24,6 @@ afterAll(async () => {
   await cleanupDirs();
 });
 
-/** A runtime over `store` sending through `channel`. */
-async function runtimeOn(store: PostgresStore, channel: Channel, dir: string) {
-  const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
-  const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
-  const channels = new Map([[channel.name, channel]]);
-  const outbox = new Outbox({ store, channels, log: quietLog, retryDelaysMs: [5], recordDelaysMs: [] });
-  const runtime = new Runtime({ store, flows, directory, bus: new EventBus(), outbox, log: quietLog, sweepEveryMs: 0, channels });
-  await runtime.start();
-  cleanups.push(async () => {
-    flows.close();
-    directory.close();
-  });
-  return { runtime, outbox };
-}
-
 it.skipIf(!databaseUrl)("sends, at the next periodic check of a live process, the replies a dead process had claimed", async () => {
   const dir = await dataDirWith({ 'inbound.yaml': FLOW });
   const link = await DatabaseLink.open(databaseUrl!);
@@ -57,11 +36,11 @@ it.skipIf(!databaseUrl)("sends, at the next periodic check of a live process, th
   let answerA: (id: string) => void = () => {};
   const hung = fakeChannel('webchat');
   const channelA: Channel = { ...hung.channel, send: () => new Promise<string>((resolve) => (answerA = resolve)) };
-  const a = await runtimeOn(storeA, channelA, dir);
+  const a = await runtimeOn(storeA, channelA, dir, cleanups, { recordDelaysMs: [] });
   const storeB = await openPostgres(schema);
   cleanups.push(() => storeB.close());
   const channelB = fakeChannel('webchat');
-  const b = await runtimeOn(storeB, channelB.channel, dir);
+  const b = await runtimeOn(storeB, channelB.channel, dir, cleanups, { recordDelaysMs: [] });
   cleanups.push(() => b.runtime.stop());
 
   await a.runtime.deliver({ channel: 'webchat', id: 'in-doubt-1', from: { id: 'layla', name: 'Layla' }, text: 'hi', at: new Date().toISOString() });

@@ -3,20 +3,14 @@
 // `sending` per recipient), so its outcome must be recorded once the database is back, in the same process, without
 // a restart. (Before, the outbox gave up after about 6 s and left it `sending`, claimed by a live process: nobody
 // took it as in doubt, and the customer heard nothing more until that process restarted.)
-import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { EventBus } from '../../src/bot/events.ts';
-import { Outbox } from '../../src/bot/outbox.ts';
-import { Runtime } from '../../src/bot/runtime.ts';
-import { ADDRESS_KEYS } from '../../src/channels/index.ts';
-import { FlowLibrary } from '../../src/flows/index.ts';
-import { TeamDirectory } from '../../src/handover/directory.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import type { Channel } from '../../src/types.ts';
 import { fakeChannel } from '../bot/harness.ts';
-import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
+import { cleanupDirs, dataDirWith } from '../helpers.ts';
 import { DatabaseLink } from './postgres-link.ts';
 import { databaseUrl, dropSchema, freshSchema, openPostgres } from './postgres-helpers.ts';
+import { runtimeOn } from './postgres-runtime.ts';
 
 const FLOW = `
 flow: inbound
@@ -58,16 +52,8 @@ it.skipIf(!databaseUrl)('records a send once the database is back, however long 
       return id;
     },
   };
-  const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
-  const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
-  cleanups.push(async () => {
-    flows.close();
-    directory.close();
-  });
   // Quick attempts (their sum is what the outbox waited before giving up: 0.06 s here, 6.25 s by default).
-  const outbox = new Outbox({ store, channels: new Map([[channel.name, channel]]), log: quietLog, retryDelaysMs: [5], recordDelaysMs: [20, 40] });
-  const runtime = new Runtime({ store, flows, directory, bus: new EventBus(), outbox, log: quietLog, sweepEveryMs: 0, channels: new Map([[channel.name, channel]]) });
-  await runtime.start();
+  const { runtime } = await runtimeOn(store, channel, dir, cleanups, { recordDelaysMs: [20, 40] });
   cleanups.push(() => runtime.stop());
 
   await runtime.deliver({ channel: 'webchat', id: 'outage-1', from: { id: 'layla', name: 'Layla' }, text: 'hi', at: new Date().toISOString() });
