@@ -4,7 +4,7 @@
 // recipients; a permanent one fails at once, and whoever wrote the message is told.
 import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
-import { StoreUnavailableError } from '../store/errors.ts';
+import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
 import type { Message, Store } from '../store/types.ts';
 import type { Logger } from '../shared/log.ts';
 
@@ -237,6 +237,11 @@ export class Outbox {
         await store.markDelivery(message.id, outcome, { claimNext: true });
         return true;
       } catch (error) {
+        if (error instanceof ClaimTakenError) {
+          // Found in doubt while this process was cut off from the database: the other process sends it again.
+          log.warn({ message: message.id }, 'another process took this reply over while this one was cut off from the database; it records the outcome (the customer may see the reply twice)');
+          return false;
+        }
         const away = error instanceof StoreUnavailableError && !this.#stopping.signal.aborted;
         const delay = this.#recordDelays[away ? Math.min(attempt, last) : attempt];
         if (delay === undefined) {
@@ -248,7 +253,9 @@ export class Outbox {
         if (attempt <= last || attempt % 12 === 0) {
           log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
         }
-        await sleep(delay);
+        // Stopping cuts a wait short (one more attempt follows, then the quick attempts' limit applies).
+        if (this.#stopping.signal.aborted) await sleep(delay);
+        else await this.#wait(delay);
       }
     }
   }

@@ -2,6 +2,7 @@
 // announced; a message an agent wrote that did not reach the customer is told to that agent, in their app.
 import type { DeliveryStatus } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
+import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
@@ -45,7 +46,13 @@ export class Statuses {
     if (status.status === 'failed') {
       if (message.status === 'failed') return;
       const reason = status.reason ?? 'the channel reported that it could not be delivered';
-      await store.markDelivery(message.id, { error: reason });
+      try {
+        await store.markDelivery(message.id, { error: reason });
+      } catch (error) {
+        // Being sent again by another process (it found it in doubt): that send's outcome decides.
+        if (error instanceof ClaimTakenError) return;
+        throw error;
+      }
       await this.tellAuthor(message, reason);
     } else if (status.status === 'delivered' || status.status === 'read') {
       // Statuses may arrive out of order: read is never taken back to delivered.

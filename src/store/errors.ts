@@ -60,6 +60,14 @@ export class NewerStoreError extends Error {
   }
 }
 
+/**
+ * `markDelivery` of a message another process has claimed since (it found this process's claim in doubt while this
+ * one was cut off from the database, and is sending it again): its outcome is that process's to record.
+ */
+export class ClaimTakenError extends Error {
+  override readonly name = 'ClaimTakenError';
+}
+
 /** The store is closed, or stopped after a disk write failed (`cause` says why); restart to recover from disk. */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';

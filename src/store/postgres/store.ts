@@ -9,7 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { StoreUnavailableError } from '../errors.ts';
+import { ClaimTakenError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
@@ -491,22 +491,28 @@ export class PostgresStore implements Store {
       });
       try {
         const sent = (pending: PendingOutcome): string | null => ('channelMessageId' in pending.outcome ? pending.outcome.channelMessageId : null);
+        // Not over another process's claim: one that found this store's claim in doubt (this process cut off from
+        // the database meanwhile) and is sending it again records its outcome, and its address's next reply waits.
         const statement: Statement = {
-          text: `UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
-             channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
-           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error), (SELECT ${LAZY_COMMIT}) AS lazy
-           WHERE m.id = t.id RETURNING m.id`,
-          values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null))],
+          text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error)),
+             recorded AS (UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
+               channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
+             FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
+             WHERE m.id = t.id AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[])) RETURNING m.id)
+           SELECT m.id, recorded.id IS NOT NULL AS recorded FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
+          values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys()],
         };
         // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).
         const claimNext = batch.some((pending) => pending.claimNext) && this.#instance !== undefined && this.#phase === 'open';
-        const rows = claimNext ? await this.#recordAndClaim(statement) : await this.#rows<{ id: string }>(statement.text, statement.values ?? []);
+        const rows = claimNext ? await this.#recordAndClaim(statement) : await this.#rows<{ id: string; recorded: boolean }>(statement.text, statement.values ?? []);
         // Those addresses' next replies may be claimed now (before the outbox, told below, asks).
         if (rows.length > 0 && !claimNext) this.#mayClaim = true;
-        const found = new Set(rows.map((row) => Number(row.id)));
+        const found = new Map(rows.map((row) => [Number(row.id), row.recorded]));
         for (const pending of batch) {
           this.#handedOut.delete(pending.id);
-          if (found.has(pending.id)) pending.resolve();
+          const recorded = found.get(pending.id);
+          if (recorded === true) pending.resolve();
+          else if (recorded === false) pending.reject(new ClaimTakenError(`markDelivery: message ${pending.id} is claimed by another process now, which records its outcome`));
           else pending.reject(new Error(`markDelivery: message ${pending.id} does not exist`));
         }
       } catch (error) {
@@ -522,7 +528,7 @@ export class PostgresStore implements Store {
    * addresses it freed). Resolves with the outcomes' rows; what the claim took waits in `#claimed`. A claim that
    * failed leaves the outcomes recorded, and the next `claimOutbound` asks the database.
    */
-  async #recordAndClaim(statement: Statement): Promise<{ id: string }[]> {
+  async #recordAndClaim(statement: Statement): Promise<{ id: string; recorded: boolean }[]> {
     const limit = this.#claimLimit;
     const epoch = this.#lockEpoch;
     return this.#withClient('recording delivery outcomes', async (client, discard) => {
@@ -545,7 +551,7 @@ export class PostgresStore implements Store {
         this.#mayClaim = true;
       }
       if (outcome?.status === 'rejected') throw outcome.reason;
-      return (outcome as PromiseFulfilledResult<pg.QueryResult<{ id: string }>>).value.rows;
+      return (outcome as PromiseFulfilledResult<pg.QueryResult<{ id: string; recorded: boolean }>>).value.rows;
     });
   }
 
