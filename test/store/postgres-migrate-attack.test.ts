@@ -3,12 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOCK_SPACE } from '../../src/store/postgres/pool.ts';
 import { LowdbStore } from '../../src/store/lowdb.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { migrateStore } from '../../src/store/postgres/migrate-store.ts';
 import { contact, conversation, handleMessage, tempDirs } from './helpers.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
+import { HalfOpenLink } from './postgres-link.ts';
 
 const databases: string[] = [];
 async function freshDatabase(): Promise<string> {
@@ -103,24 +106,76 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     expect(rows).toEqual([{ id: '1', channel_message_id: 'sess1:k\ufffd' }, { id: '2', channel_message_id: null }, { id: '3', channel_message_id: null }]);
   });
 
-  it('refuses a database that Switchboard processes are using, and changes nothing there', async () => {
+  it('refuses a database that Switchboard processes are using, whatever their connections are named, and changes nothing there', async () => {
     const { dataDir, store } = await lowdbIn();
     await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'a1'));
     await store.close();
     const database = await freshDatabase();
-    const running = new PostgresStore({ url: urlOfDatabase(database) });
+    // The DATABASE_URL of a hosted setup may name its connections (found by a helper: those were not recognised).
+    const url = new URL(urlOfDatabase(database));
+    url.searchParams.set('application_name', 'switchboard-eu1');
+    const running = new PostgresStore({ url: url.toString() });
     await running.open();
     try {
       await running.transaction('doc', async (tx) => tx.putDoc('agents', 'omar', { status: 'online' }));
       const { code, output } = await run(dataDir, database, '--force');
       expect(code).toBe(1);
-      expect(output).toMatch(/Switchboard processes are using this database \(\d+ connections, from local socket\); nothing was copied/);
+      expect(output).toMatch(/1 Switchboard process is using this database \(from a local socket\); nothing was copied/);
       expect(await running.doc('agents', 'omar')).toEqual({ status: 'online' });
       expect(await running.messageCount()).toBe(0);
     } finally {
       await running.close();
     }
     expect((await run(dataDir, database, '--force')).code).toBe(0);
+  });
+
+  it('migrates nothing of the schema under running processes of an older version when it refuses', async () => {
+    const { dataDir, store } = await lowdbIn();
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'a1'));
+    await store.close();
+    const database = await freshDatabase();
+    const url = urlOfDatabase(database);
+    const made = new PostgresStore({ url });
+    await made.open();
+    await made.close();
+    // The schema of the version before migration 3, and a process of it serving (holding its instance lock).
+    await sql('DROP FUNCTION switchboard.conflict(text); DELETE FROM switchboard.schema_migrations WHERE version = 3', [], url);
+    const live = new pg.Client({ connectionString: url });
+    await live.connect();
+    try {
+      await live.query(`SELECT pg_advisory_lock(${LOCK_SPACE}, 4242)`);
+      const { code, output } = await run(dataDir, database);
+      expect(code).toBe(1);
+      expect(output).toContain('nothing was copied');
+      const versions = await sql<{ version: number }>('SELECT version FROM switchboard.schema_migrations ORDER BY version', [], url);
+      expect(versions.map((row) => row.version)).toEqual([1, 2]);
+    } finally {
+      await live.end();
+    }
+  });
+
+  it('says how to end the sessions a host cut off from the network left behind, which then lets it copy', async () => {
+    const { dataDir, store } = await lowdbIn();
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'a1'));
+    await store.close();
+    const database = await freshDatabase();
+    const link = await HalfOpenLink.open(databaseUrl!);
+    const running = new PostgresStore({ url: link.url(database) });
+    await running.open();
+    // Cut off, and the process gone: PostgreSQL keeps its sessions (half-open) until their keepalive gives up.
+    link.cut();
+    await running.close().catch(() => {});
+    try {
+      const refused = await run(dataDir, database);
+      expect(refused.code).toBe(1);
+      const terminate = /SELECT pg_terminate_backend\(pid\) FROM unnest\(ARRAY\[[\d, ]+\]\) AS pid;/.exec(refused.output)?.[0];
+      expect(terminate).toBeDefined();
+      await sql(terminate as string, [], urlOfDatabase(database));
+      expect((await run(dataDir, database)).code).toBe(0);
+    } finally {
+      link.reap();
+      await new Promise<void>((done) => link.server.close(() => done()));
+    }
   });
 
   it('messages changed after they were archived (a read receipt, a send outcome) are copied as they are now', async () => {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import type { Message } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool } from './pool.ts';
+import { checkout, createPool, LOCK_SPACE } from './pool.ts';
 import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
 
 /** Rows per insert statement. */
@@ -50,8 +50,24 @@ export class CommitUnknownError extends Error {
   override readonly name = 'CommitUnknownError';
 }
 
-/** The names Switchboard's own connections give the server (see PostgresStore and PostgresFanout). */
-const SERVING = ['switchboard', 'switchboard transactions', 'switchboard live'];
+/**
+ * The Switchboard stores open on the database `client` is connected to: each holds its instance lock (LOCK.instance)
+ * for its whole life, whatever its connections are named. Asked a few times over 2 s: a process that has just
+ * stopped ends its sessions a moment after it closed them.
+ */
+async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client: string }[]> {
+  const look = async () => (await client.query<{ pid: number; client: string }>(
+    `SELECT l.pid, coalesce(host(a.client_addr), 'a local socket') AS client FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 ORDER BY l.pid`,
+  )).rows;
+  let live = await look();
+  for (let attempt = 0; attempt < 10 && live.length > 0; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    live = await look();
+  }
+  return live;
+}
 
 /**
  * Copies everything `source` holds into the PostgreSQL database at `url` (schema `schema`, migrated first). Refuses
@@ -62,34 +78,26 @@ const SERVING = ['switchboard', 'switchboard transactions', 'switchboard live'];
  */
 export async function copyToPostgres(source: LowdbStore, options: { url: string; schema?: string; force?: boolean }): Promise<CopyReport> {
   const schema = options.schema ?? 'switchboard';
-  const pool = createPool({ url: options.url, schema, max: 1, applicationName: 'switchboard migrate-store' }, () => {});
+  // Two connections: the check's and the copy's, and the migrations'.
+  const pool = createPool({ url: options.url, schema, max: 2, applicationName: 'switchboard migrate-store' }, () => {});
   try {
-    await migrate(pool, schema);
-    const data = await source.everything();
-    // The messages as the store counts them (in memory and archived alike), not as the copy read them: a message
-    // the copy missed shows as a mismatch below.
-    const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
     const client = await checkout(pool, () => {});
     try {
-      // Copying under running processes would replace (with --force) or mix with what they serve, and they would
-      // go on from what they hold in memory.
-      const serving = async () => (await client.query<{ count: string; clients: string | null }>(
-        `SELECT count(*), string_agg(DISTINCT coalesce(host(client_addr), 'local socket'), ', ') AS clients FROM pg_stat_activity
-          WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ANY($1)`,
-        [SERVING],
-      )).rows[0];
-      let row = await serving();
-      // A process that has just stopped: its sessions end a moment after it closed them.
-      for (let look = 0; look < 10 && row && Number(row.count) > 0; look++) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        row = await serving();
-      }
-      if (row && Number(row.count) > 0) {
+      // Copying under running processes would replace (with --force) or mix with what they serve, and they would go
+      // on from what they hold in memory; migrating the schema first could break an older version's processes.
+      const live = await liveStores(client);
+      if (live.length > 0) {
+        const pids = live.map((store) => store.pid).join(', ');
         throw new TargetInUseError(
-          `Switchboard processes are using this database (${row.count} connections, from ${row.clients ?? 'somewhere'}); nothing was copied. ` +
-            'Stop every Switchboard process on it first.',
+          `${live.length} Switchboard process${live.length === 1 ? ' is' : 'es are'} using this database (from ${[...new Set(live.map((store) => store.client))].join(', ')}); nothing was copied. ` +
+            `Stop every Switchboard process on it first. If they are gone already (a host cut off from the network: PostgreSQL keeps its sessions until their keepalive gives up), end those sessions: SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${pids}]) AS pid;`,
         );
       }
+      await migrate(pool, schema);
+      const data = await source.everything();
+      // The messages as the store counts them (in memory and archived alike), not as the copy read them: a message
+      // the copy missed shows as a mismatch below.
+      const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
       const { target, withoutChannelId } = await copyAll(client, data, source, sourceCounts, options.force === true, schema);
       // As after any bulk load: the planner's statistics, and the pages marked all-visible, before the first process
       // starts (else autovacuum does both under its first load, and until then the plans are guessed). The copy is

@@ -491,14 +491,15 @@ export class PostgresStore implements Store {
       });
       try {
         const sent = (pending: PendingOutcome): string | null => ('channelMessageId' in pending.outcome ? pending.outcome.channelMessageId : null);
-        // Not over another process's claim: one that found this store's claim in doubt (this process cut off from
+        // Not over a live process's claim: one that found this store's claim in doubt (this process cut off from
         // the database meanwhile) and is sending it again records its outcome, and its address's next reply waits.
+        // A claim of a process gone (a send in doubt that happened after all) is recorded.
         const statement: Statement = {
           text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error)),
              recorded AS (UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
                channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
-             WHERE m.id = t.id AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[])) RETURNING m.id)
+             WHERE m.id = t.id AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[]) OR ${CLAIMER_GONE.replace('messages.claimed_by', 'm.claimed_by')}) RETURNING m.id)
            SELECT m.id, recorded.id IS NOT NULL AS recorded FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
           values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys()],
         };
