@@ -231,8 +231,11 @@ export function reportCsv({ conversations, teams, from, to, now }: Omit<ReportIn
   const days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
   const teamNames = unique([...teams.map((team) => team.name), ...conversations.flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
   const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds']];
+  // One pass over the conversations (a year of days times every conversation held the server up for 53 s at 100,000).
+  const byDay = new Map<string, Conversation[]>(days.map((day) => [day, []]));
+  for (const conversation of conversations) byDay.get(dayOf(Date.parse(conversation.openedAt)))?.push(conversation);
   for (const day of days) {
-    const ofDay = conversations.filter((c) => dayOf(Date.parse(c.openedAt)) === day);
+    const ofDay = byDay.get(day) ?? [];
     const row = (team: string, list: Conversation[]) => {
       const f = figures(list);
       rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median)]);

@@ -88,7 +88,9 @@ export function mountConversations(router: Router, context: AdminContext): void 
     if (!query.success) return void badRequest(res, query.error);
     const { status, stage, team, agent, channel, intent, cursor, limit } = query.data;
     const q = query.data.q?.trim().toLowerCase() || undefined;
-    const all = (await store.conversations()).sort((a, b) => b.id - a.id);
+    // Open ones (the queue board) from the store's open index, not from every conversation ever held.
+    const all = (status === 'open' ? await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) }) : await store.conversations())
+      .sort((a, b) => b.id - a.id);
     const contacts = new Map<string, Contact | undefined>();
     const contactOf = async (id: string) => {
       if (!contacts.has(id)) contacts.set(id, await store.contact(id));
