@@ -367,6 +367,11 @@ export class LowdbStore implements Store {
     return this.#read().conversations.entries().map((entry) => fresh(entry));
   }
 
+  async conversationsOfContact(contactId: string): Promise<Conversation[]> {
+    const state = this.#read();
+    return state.conversations.idsOfContact(contactId).sort((a, b) => a - b).map((id) => clone(state.conversations.get(id) as Conversation));
+  }
+
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
     const state = this.#read();
     const open = [...state.openConversationIdsFor(filter)].map((id) => state.conversations.get(id) as Conversation);

@@ -294,6 +294,8 @@ export interface Store {
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
   conversation(id: number): Promise<Conversation | undefined>;
   conversations(): Promise<Conversation[]>;
+  /** A contact's conversations, open and closed, oldest first, as copies (a dashboard's view of one customer). */
+  conversationsOfContact(contactId: string): Promise<Conversation[]>;
   /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
   /** Every customer, in the order they were first stored (for reports). */

@@ -3,7 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
-import type { Contact, Conversation } from '../../store/types.ts';
+import type { Contact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { summarize } from './summary.ts';
@@ -50,16 +50,6 @@ export function mountContacts(router: Router, context: AdminContext): void {
     return contact;
   };
 
-  const conversationsBy = async (): Promise<Map<string, Conversation[]>> => {
-    const by = new Map<string, Conversation[]>();
-    for (const conversation of await store.conversations()) {
-      const list = by.get(conversation.contactId) ?? [];
-      list.push(conversation);
-      by.set(conversation.contactId, list);
-    }
-    return by;
-  };
-
   router.get('/contacts', async (req, res) => {
     const query = listQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
@@ -69,11 +59,12 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const all = (await store.contacts()).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     const start = cursor === undefined ? 0 : all.findIndex((contact) => contact.id === cursor) + 1;
     if (cursor !== undefined && start === 0) return void res.status(400).json({ error: 'cursor: not a contact of this list (start again without it)' });
-    const counts = await conversationsBy();
     const found = all.slice(start).filter((contact) => !q || matches(q, contact));
     const page = found.slice(0, limit);
+    // Counted for the page only (not from every conversation held).
+    const counts = await Promise.all(page.map(async (contact) => (await store.conversationsOfContact(contact.id)).length));
     res.json({
-      contacts: page.map((contact) => listed(contact, counts.get(contact.id)?.length ?? 0)),
+      contacts: page.map((contact, index) => listed(contact, counts[index] ?? 0)),
       ...(found.length > limit ? { nextCursor: page.at(-1)!.id } : {}),
     });
   });
@@ -81,7 +72,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
   router.get('/contacts/:id', async (req, res) => {
     const contact = await contactOf(req, res);
     if (!contact) return;
-    const conversations = ((await conversationsBy()).get(contact.id) ?? []).sort((a, b) => b.id - a.id);
+    const conversations = (await store.conversationsOfContact(contact.id)).reverse();
     const now = context.now();
     res.json({
       contact,
@@ -116,7 +107,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
   router.delete('/contacts/:id', async (req, res) => {
     const contact = await contactOf(req, res);
     if (!contact) return;
-    const conversations = (await store.conversations()).filter((conversation) => conversation.contactId === contact.id);
+    const conversations = await store.conversationsOfContact(contact.id);
     // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
     // the compaction that ends the erase leaves no older copy of those in the journal either.
     await store.transaction(`erase:${contact.id}`, async (tx) => {

@@ -281,6 +281,10 @@ export class PostgresStore implements Store {
     return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations ORDER BY id', [])).map((row) => row.data);
   }
 
+  async conversationsOfContact(contactId: string): Promise<Conversation[]> {
+    return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE contact_id = $1 ORDER BY id', [contactId])).map((row) => row.data);
+  }
+
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
     const where = filterSql(filter, 1);
     const rows = await this.#rows<{ data: Conversation }>(`SELECT data FROM conversations WHERE status = 'open'${where.sql} ORDER BY id`, where.params);

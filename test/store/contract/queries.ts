@@ -240,7 +240,15 @@ export function queries(open: OpenStore): void {
       const [, second] = await store.conversations();
       expect(second).toMatchObject({ contactId: annId, status: 'open' });
       expect((await store.messagesOfConversation(second?.id ?? 0)).map((m) => m.text)).toEqual(['text of ann-4', 'reply 1 to ann-4', 'reply 2 to ann-4']);
+      // A contact's conversations, oldest first, as copies; nobody else's.
+      await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'));
+      const ofAnn = await store.conversationsOfContact(annId);
+      expect(ofAnn.map((c) => [c.id, c.status])).toEqual([[first.id, 'closed'], [second?.id, 'open']]);
+      (ofAnn[1] as Conversation).stage = 'queued';
+      expect((await store.conversationsOfContact(annId))[1]?.stage).toBe(second?.stage);
+      expect(await store.conversationsOfContact('nobody')).toEqual([]);
       const reopened = await reopen();
+      expect((await reopened.conversationsOfContact(annId)).map((c) => c.id)).toEqual([first.id, second?.id]);
       expect((await reopened.messagesOfConversation(first.id)).map((m) => m.text)).toEqual([...all.map((m) => m.text), 'closing note']);
       expect(await reopened.transaction('ann', async (tx) => (await tx.latestConversationOf(annId))?.id)).toBe(second?.id);
     });
