@@ -294,6 +294,12 @@ export interface Store {
   contactByIdentity(channel: string, id: string): Promise<Contact | undefined>;
   conversation(id: number): Promise<Conversation | undefined>;
   conversations(): Promise<Conversation[]>;
+  /**
+   * Optional, for a store that can search where it keeps the messages: the ids of conversations below `before`
+   * with a message (not a copy relayed to an agent) whose lower-cased text contains `text` (lower-case), newest
+   * first, at most `limit`. Without it, a search reads the transcripts one by one.
+   */
+  conversationsSaying?(text: string, options: { before?: number; limit: number }): Promise<number[]>;
   /** A contact's conversations, open and closed, oldest first, as copies (a dashboard's view of one customer). */
   conversationsOfContact(contactId: string): Promise<Conversation[]>;
   /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */

@@ -8,7 +8,7 @@ import type { AdminAction } from '../../handover/admin-actions.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
-import type { Contact, Conversation, Message } from '../../store/types.ts';
+import type { Contact, Conversation, Message, Store } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { inTranscript, summarize } from './summary.ts';
@@ -40,6 +40,31 @@ const actionBodies = {
 function matchesFields(q: string, conversation: Conversation, contact: Contact | undefined): boolean {
   const texts = [contact?.name, ...Object.values(contact?.fields ?? {}), ...Object.values(conversation.fields)];
   return texts.some((text) => text !== undefined && text !== null && String(text).toLowerCase().includes(q));
+}
+
+/**
+ * Which conversations said a searched text, asked of the store (`Store.conversationsSaying`) in batches down from the
+ * newest, as a search walks the conversations newest first.
+ */
+export class Saying {
+  readonly #ids = new Set<number>();
+  /** Every conversation at or above this id has been asked about. */
+  #below = Number.MAX_SAFE_INTEGER;
+  #exhausted = false;
+
+  /** `batch`: ids asked for at a time (more than a page's worth). */
+  constructor(private readonly store: Pick<Store, 'conversationsSaying'>, private readonly text: string, private readonly batch: number) {}
+
+  async has(id: number): Promise<boolean> {
+    while (!this.#exhausted && id < this.#below) {
+      const found = await (this.store.conversationsSaying as NonNullable<Store['conversationsSaying']>)(this.text, { before: this.#below, limit: this.batch });
+      for (const one of found) this.#ids.add(one);
+      if (found.length < this.batch) this.#exhausted = true;
+      // The lowest found: every conversation between it and the last bound has been asked about.
+      else this.#below = found.at(-1) as number;
+    }
+    return this.#ids.has(id);
+  }
 }
 
 /** An attachment as the transcript gives it: what it is, and where an admin fetches its bytes. */
@@ -91,11 +116,13 @@ export function mountConversations(router: Router, context: AdminContext): void 
     // Open ones (the queue board) from the store's open index, not from every conversation ever held.
     const all = (status === 'open' ? await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) }) : await store.conversations())
       .sort((a, b) => b.id - a.id);
-    const contacts = new Map<string, Contact | undefined>();
+    // A search looks at every contact: read once, not one conversation at a time.
+    const contacts = new Map<string, Contact | undefined>(q ? (await store.contacts()).map((contact) => [contact.id, contact]) : []);
     const contactOf = async (id: string) => {
       if (!contacts.has(id)) contacts.set(id, await store.contact(id));
       return contacts.get(id);
     };
+    const saying = q && store.conversationsSaying ? new Saying(store, q, Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
     for (const conversation of all) {
@@ -106,14 +133,18 @@ export function mountConversations(router: Router, context: AdminContext): void 
       if (agent && conversation.agentId !== agent) continue;
       if (channel && conversation.channel !== channel) continue;
       if (intent && conversation.intent !== intent) continue;
-      const messages = await store.messagesOfConversation(conversation.id);
-      if (q && !matchesFields(q, conversation, await contactOf(conversation.contactId))
-        && !messages.some((message) => inTranscript(message) && message.text.toLowerCase().includes(q))) continue;
+      let messages: Message[] | undefined;
+      if (q && !matchesFields(q, conversation, await contactOf(conversation.contactId))) {
+        const said = saying
+          ? await saying.has(conversation.id)
+          : (messages = await store.messagesOfConversation(conversation.id)).some((message) => inTranscript(message) && message.text.toLowerCase().includes(q));
+        if (!said) continue;
+      }
       if (page.length === limit) {
         more = true;
         break;
       }
-      page.push({ conversation, messages });
+      page.push({ conversation, messages: messages ?? await store.messagesOfConversation(conversation.id) });
     }
     const now = context.now();
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>

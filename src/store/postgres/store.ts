@@ -281,6 +281,19 @@ export class PostgresStore implements Store {
     return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations ORDER BY id', [])).map((row) => row.data);
   }
 
+  async conversationsSaying(text: string, options: { before?: number; limit: number }): Promise<number[]> {
+    // Down the conversation index from `before`: a common word ends the scan soon, one found nowhere reads every
+    // message's text once (in the database, where it is, not over the wire).
+    const rows = await this.#rows<{ id: string }>(
+      `SELECT conversation_id AS id FROM messages
+        WHERE conversation_id IS NOT NULL AND conversation_id < $2 AND (data->>'toAgent') IS DISTINCT FROM 'true'
+          AND strpos(lower(data->>'text'), $1) > 0
+        GROUP BY conversation_id ORDER BY conversation_id DESC LIMIT $3`,
+      [text, options.before ?? Number.MAX_SAFE_INTEGER, options.limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+
   async conversationsOfContact(contactId: string): Promise<Conversation[]> {
     return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE contact_id = $1 ORDER BY id', [contactId])).map((row) => row.data);
   }
