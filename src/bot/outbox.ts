@@ -36,7 +36,6 @@ export interface OutboxListener {
  */
 const LONGEST_WAIT_MS = 2 ** 31 - 1;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -231,10 +230,11 @@ export class Outbox {
   async #record(message: Message, outcome: { channelMessageId: string } | { error: string }): Promise<boolean> {
     const { store, log } = this.#options;
     const last = this.#recordDelays.length - 1;
+    let triedAtStop = false;
     for (let attempt = 0; ; attempt++) {
       try {
         // The recipient's next message may be claimed with it: the kick after this send claims anyway.
-        await store.markDelivery(message.id, outcome, { claimNext: true });
+        await store.markDelivery(message.id, outcome, { claimNext: true, underClaim: true });
         return true;
       } catch (error) {
         if (error instanceof ClaimTakenError) {
@@ -242,8 +242,11 @@ export class Outbox {
           log.warn({ message: message.id }, 'another process took this reply over while this one was cut off from the database; it records the outcome (the customer may see the reply twice)');
           return false;
         }
-        const away = error instanceof StoreUnavailableError && !this.#stopping.signal.aborted;
-        const delay = this.#recordDelays[away ? Math.min(attempt, last) : attempt];
+        const stopping = this.#stopping.signal.aborted;
+        const away = error instanceof StoreUnavailableError && !stopping;
+        // Stopping: one more attempt at once, no more waits (the shutdown has 10 s for everything).
+        const delay = stopping ? (triedAtStop ? undefined : 0) : this.#recordDelays[away ? Math.min(attempt, last) : attempt];
+        triedAtStop ||= stopping;
         if (delay === undefined) {
           // Left `sending`: found in doubt once this process is gone (or at the next start), and the channel's
           // guarantee says what the recipient may see.
@@ -253,9 +256,8 @@ export class Outbox {
         if (attempt <= last || attempt % 12 === 0) {
           log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not record the outcome of a send, retrying (the send is not repeated)');
         }
-        // Stopping cuts a wait short (one more attempt follows, then the quick attempts' limit applies).
-        if (this.#stopping.signal.aborted) await sleep(delay);
-        else await this.#wait(delay);
+        // Stopping cuts a wait short; the attempt after it is the last.
+        if (delay > 0) await this.#wait(delay);
       }
     }
   }

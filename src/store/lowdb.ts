@@ -367,9 +367,9 @@ export class LowdbStore implements Store {
     return this.#read().conversations.entries().map((entry) => fresh(entry));
   }
 
-  async conversationsOfContact(contactId: string): Promise<Conversation[]> {
+  async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {
     const state = this.#read();
-    return state.conversations.idsOfContact(contactId).sort((a, b) => a - b).map((id) => clone(state.conversations.get(id) as Conversation));
+    return state.conversations.idsOfContacts(new Set(contactIds)).map((id) => clone(state.conversations.get(id) as Conversation));
   }
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
@@ -463,7 +463,7 @@ export class LowdbStore implements Store {
     return copy(this.#read().doc(collection, key) as T | undefined);
   }
 
-  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean } = {}): Promise<void> {
+  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
     const message = await this.#loadForChange(messageId);

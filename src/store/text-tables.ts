@@ -5,6 +5,8 @@
 // heap held live, and V8 lets the heap grow to several times that before a full collection, which then has all of
 // them to mark. Nothing reads one of them on a customer's message but their own contact and latest conversation.
 
+/** A `"contactId":"…"` key and its JSON string value, as JSON.stringify writes them. */
+const CONTACT_ID_KEY = /"contactId":("(?:[^"\\]|\\.)*")/g;
 /** Bytes of one buffer that texts are appended to. */
 const chunkBytes = 1024 * 1024;
 /** The buffers are rewritten without the replaced texts once those are half of them, and at least this much. */
@@ -216,15 +218,27 @@ export class ConversationTable<C extends ConversationLike> {
     return all;
   }
 
-  /** Ids of the conversations of `contactId`, ascending (closed ones found in their text, then parsed to be sure). */
+  /** Ids of the conversations of `contactId`, ascending. */
   idsOfContact(contactId: string): number[] {
+    return this.idsOfContacts(new Set([contactId]));
+  }
+
+  /**
+   * Ids of the conversations of any of `contactIds`, ascending, in one pass over the closed ones' texts (each text's
+   * `"contactId":` keys read without parsing it; a candidate is parsed to be sure).
+   */
+  idsOfContacts(contactIds: ReadonlySet<string>): number[] {
     const ids: number[] = [];
-    for (const conversation of this.#objects.values()) if (conversation.contactId === contactId) ids.push(conversation.id);
-    // JSON.stringify wrote every text: the contact's id appears as this unless inside a string, where quotes are escaped.
-    const needle = `"contactId":${JSON.stringify(contactId)}`;
+    for (const conversation of this.#objects.values()) if (contactIds.has(conversation.contactId)) ids.push(conversation.id);
     for (let id = 1; id < this.#texts.end; id++) {
       const text = this.#texts.text(id);
-      if (text?.includes(needle) && (JSON.parse(text) as C).contactId === contactId) ids.push(id);
+      if (text === undefined) continue;
+      // JSON.stringify wrote every text: a key appears as this only outside strings, where quotes are escaped.
+      for (const [, key] of text.matchAll(CONTACT_ID_KEY)) {
+        if (!contactIds.has(JSON.parse(key as string) as string)) continue;
+        if (contactIds.has((JSON.parse(text) as C).contactId)) ids.push(id);
+        break;
+      }
     }
     return ids.sort((a, b) => a - b);
   }

@@ -300,8 +300,8 @@ export interface Store {
    * first, at most `limit`. Without it, a search reads the transcripts one by one.
    */
   conversationsSaying?(text: string, options: { before?: number; limit: number }): Promise<number[]>;
-  /** A contact's conversations, open and closed, oldest first, as copies (a dashboard's view of one customer). */
-  conversationsOfContact(contactId: string): Promise<Conversation[]>;
+  /** The conversations of these contacts, open and closed, oldest first, as copies (a dashboard's view of customers). */
+  conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]>;
   /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
   /** Every customer, in the order they were first stored (for reports). */
@@ -361,9 +361,11 @@ export interface Store {
    * `claimNext`, for a caller that claims right after anyway (the outbox), the store may claim the next message to
    * the same address in the same write, handed out by the next `claimOutbound` (as `TransactionOptions.claim`). The
    * embedded store does; PostgreSQL claims in the same round trip whatever became claimable, up to the last
-   * `claimOutbound`'s limit.
+   * `claimOutbound`'s limit. No outcome is recorded over another live process's claim (`ClaimTakenError`: that
+   * process sends it again and records its own); with `underClaim` (the outbox, which sent it under its claim) none
+   * is recorded either once the message is no longer pending or sending (another process recorded its own).
    */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean }): Promise<void>;
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean; underClaim?: boolean }): Promise<void>;
   /** Records that the channel reported a sent message delivered, or read. */
   recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */

@@ -61,10 +61,13 @@ export function mountContacts(router: Router, context: AdminContext): void {
     if (cursor !== undefined && start === 0) return void res.status(400).json({ error: 'cursor: not a contact of this list (start again without it)' });
     const found = all.slice(start).filter((contact) => !q || matches(q, contact));
     const page = found.slice(0, limit);
-    // Counted for the page only (not from every conversation held).
-    const counts = await Promise.all(page.map(async (contact) => (await store.conversationsOfContact(contact.id)).length));
+    // Counted for the page only (not from every conversation held), in one read.
+    const counts = new Map<string, number>();
+    for (const conversation of await store.conversationsOfContacts(page.map((contact) => contact.id))) {
+      counts.set(conversation.contactId, (counts.get(conversation.contactId) ?? 0) + 1);
+    }
     res.json({
-      contacts: page.map((contact, index) => listed(contact, counts[index] ?? 0)),
+      contacts: page.map((contact) => listed(contact, counts.get(contact.id) ?? 0)),
       ...(found.length > limit ? { nextCursor: page.at(-1)!.id } : {}),
     });
   });
@@ -72,7 +75,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
   router.get('/contacts/:id', async (req, res) => {
     const contact = await contactOf(req, res);
     if (!contact) return;
-    const conversations = (await store.conversationsOfContact(contact.id)).reverse();
+    const conversations = (await store.conversationsOfContacts([contact.id])).reverse();
     const now = context.now();
     res.json({
       contact,
@@ -107,7 +110,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
   router.delete('/contacts/:id', async (req, res) => {
     const contact = await contactOf(req, res);
     if (!contact) return;
-    const conversations = await store.conversationsOfContact(contact.id);
+    const conversations = await store.conversationsOfContacts([contact.id]);
     // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
     // the compaction that ends the erase leaves no older copy of those in the journal either.
     await store.transaction(`erase:${contact.id}`, async (tx) => {

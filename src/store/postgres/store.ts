@@ -59,6 +59,8 @@ interface PendingOutcome {
   outcome: { channelMessageId: string } | { error: string };
   /** The caller claims right after: the statement's write may claim the next replies (see `markDelivery`). */
   claimNext: boolean;
+  /** The outcome of a send made under this store's claim (see `markDelivery`). */
+  underClaim: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -294,8 +296,8 @@ export class PostgresStore implements Store {
     return rows.map((row) => Number(row.id));
   }
 
-  async conversationsOfContact(contactId: string): Promise<Conversation[]> {
-    return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE contact_id = $1 ORDER BY id', [contactId])).map((row) => row.data);
+  async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {
+    return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE contact_id = ANY($1::text[]) ORDER BY id', [[...contactIds]])).map((row) => row.data);
   }
 
   async openConversations(filter?: OpenConversationFilter): Promise<Conversation[]> {
@@ -481,9 +483,9 @@ export class PostgresStore implements Store {
    * outcomes' statement), for the next `claimOutbound` to hand out: one round trip where the outbox's claim after it
    * took another.
    */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean } = {}): Promise<void> {
+  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#outcomes.push({ id: messageId, outcome, claimNext: options.claimNext === true, resolve, reject });
+      this.#outcomes.push({ id: messageId, outcome, claimNext: options.claimNext === true, underClaim: options.underClaim === true, resolve, reject });
       if (this.#recording) return;
       this.#recording = true;
       const recording = this.#recordOutcomes();
@@ -510,15 +512,20 @@ export class PostgresStore implements Store {
         const sent = (pending: PendingOutcome): string | null => ('channelMessageId' in pending.outcome ? pending.outcome.channelMessageId : null);
         // Not over a live process's claim: one that found this store's claim in doubt (this process cut off from
         // the database meanwhile) and is sending it again records its outcome, and its address's next reply waits.
-        // A claim of a process gone (a send in doubt that happened after all) is recorded.
+        // A claim of a process gone (a send in doubt that happened after all) is recorded. A send's outcome comes too
+        // late once another process recorded its own (the message is no longer pending or sending).
         const statement: Statement = {
-          text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, sent, error)),
+          text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $5::boolean[]) AS t(id, sent, error, under_claim)),
              recorded AS (UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
                channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
-             WHERE m.id = t.id AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[]) OR ${CLAIMER_GONE.replace('messages.claimed_by', 'm.claimed_by')}) RETURNING m.id)
+             WHERE m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
+               AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[]) OR ${CLAIMER_GONE.replace('messages.claimed_by', 'm.claimed_by')}) RETURNING m.id)
            SELECT m.id, recorded.id IS NOT NULL AS recorded FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
-          values: [batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys()],
+          values: [
+            batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys(),
+            batch.map((pending) => pending.underClaim),
+          ],
         };
         // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).
         const claimNext = batch.some((pending) => pending.claimNext) && this.#instance !== undefined && this.#phase === 'open';

@@ -242,13 +242,15 @@ export function queries(open: OpenStore): void {
       expect((await store.messagesOfConversation(second?.id ?? 0)).map((m) => m.text)).toEqual(['text of ann-4', 'reply 1 to ann-4', 'reply 2 to ann-4']);
       // A contact's conversations, oldest first, as copies; nobody else's.
       await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'));
-      const ofAnn = await store.conversationsOfContact(annId);
+      const ofAnn = await store.conversationsOfContacts([annId]);
       expect(ofAnn.map((c) => [c.id, c.status])).toEqual([[first.id, 'closed'], [second?.id, 'open']]);
       (ofAnn[1] as Conversation).stage = 'queued';
-      expect((await store.conversationsOfContact(annId))[1]?.stage).toBe(second?.stage);
-      expect(await store.conversationsOfContact('nobody')).toEqual([]);
+      expect((await store.conversationsOfContacts([annId]))[1]?.stage).toBe(second?.stage);
+      expect(await store.conversationsOfContacts(['nobody'])).toEqual([]);
+      const bobId = (await store.contactByIdentity('webchat', 'bob'))?.id ?? '';
+      expect((await store.conversationsOfContacts([bobId, annId, 'nobody'])).map((c) => c.contactId)).toEqual([annId, annId, bobId]);
       const reopened = await reopen();
-      expect((await reopened.conversationsOfContact(annId)).map((c) => c.id)).toEqual([first.id, second?.id]);
+      expect((await reopened.conversationsOfContacts([annId])).map((c) => c.id)).toEqual([first.id, second?.id]);
       expect((await reopened.messagesOfConversation(first.id)).map((m) => m.text)).toEqual([...all.map((m) => m.text), 'closing note']);
       expect(await reopened.transaction('ann', async (tx) => (await tx.latestConversationOf(annId))?.id)).toBe(second?.id);
     });
