@@ -62,6 +62,10 @@ describe('ConversationTable', () => {
     expect(table.idsOfContact('ann')).toEqual([1, 4, 2 ** 25]);
     expect(table.idsOfContact('bob')).toEqual([3, 5]);
     expect(table.idsOfContact('dan')).toEqual([]);
+    // Many contacts at once (each text's keys read, not each contact looked for), quotes and Arabic in ids included.
+    for (const [id, contactId] of [[6, 'q"uote'], [7, 'ليلى'], [8, 'e\\f']] as const) table.set(id, conversation(id, contactId, 'closed'));
+    expect(table.idsOfContacts(new Set(['ann', 'bob', 'q"uote', 'ليلى', 'e\\f', 'dan']))).toEqual([1, 3, 4, 5, 6, 7, 8, 2 ** 25]);
+    expect(table.idsOfContacts(new Set(['cat', 'x1', 'x2', 'x3', 'x4']))).toEqual([2]);
   });
 
   it('reclaims replaced texts by rewriting its buffers, and a text captured before still reads as it was', () => {
