@@ -521,7 +521,11 @@ export class PostgresStore implements Store {
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
              WHERE m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
                AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[]) OR ${CLAIMER_GONE.replace('messages.claimed_by', 'm.claimed_by')}) RETURNING m.id)
-           SELECT m.id, recorded.id IS NOT NULL AS recorded FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
+           SELECT m.id, recorded.id IS NOT NULL
+               -- Recorded already, as this outcome says (an earlier attempt whose answer was lost): done, not taken.
+               OR (m.claimed_by IS NULL AND m.status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END
+                 AND m.channel_message_id IS NOT DISTINCT FROM coalesce(t.sent, m.channel_message_id) AND m.error IS NOT DISTINCT FROM t.error) AS recorded
+             FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
           values: [
             batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys(),
             batch.map((pending) => pending.underClaim),
