@@ -297,7 +297,8 @@ export interface Store {
   /**
    * Optional, for a store that can search where it keeps the messages: the ids of conversations below `before`
    * with a message (not a copy relayed to an agent) whose lower-cased text contains `text` (lower-case), newest
-   * first, at most `limit`. Without it, a search reads the transcripts one by one.
+   * first, at most `limit`. Lower-cased as the store does it, which for letters other than ASCII may differ from
+   * JavaScript: the caller confirms each in the transcript. Without it, a search reads the transcripts one by one.
    */
   conversationsSaying?(text: string, options: { before?: number; limit: number }): Promise<number[]>;
   /** The conversations of these contacts, open and closed, oldest first, as copies (a dashboard's view of customers). */

@@ -43,6 +43,15 @@ function matchesFields(q: string, conversation: Conversation, contact: Contact |
 }
 
 /**
+ * Whether every letter of `text` (as typed, before lower-casing: İ becomes i and a combining dot) is ASCII or has no
+ * case: what any database lower-cases as JavaScript does.
+ */
+function caseless(text: string): boolean {
+  for (const char of text) if (char.charCodeAt(0) >= 128 && (char.toUpperCase() !== char || char.toLowerCase() !== char)) return false;
+  return true;
+}
+
+/**
  * Which conversations said a searched text, asked of the store (`Store.conversationsSaying`) in batches down from the
  * newest, as a search walks the conversations newest first.
  */
@@ -122,7 +131,10 @@ export function mountConversations(router: Router, context: AdminContext): void 
       if (!contacts.has(id)) contacts.set(id, await store.contact(id));
       return contacts.get(id);
     };
-    const saying = q && store.conversationsSaying ? new Saying(store, q, Math.max(200, limit + 1)) : undefined;
+    // The database narrows a search down when it lower-cases the text as JavaScript does: for ASCII letters and
+    // scripts without case (Arabic). For other letters (İ, Σ, É on a database whose ctype is C) it may not: those
+    // searches read the transcripts. Either way the transcript has the last word.
+    const saying = q && store.conversationsSaying && caseless(query.data.q ?? '') ? new Saying(store, q, Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
     for (const conversation of all) {
@@ -135,10 +147,9 @@ export function mountConversations(router: Router, context: AdminContext): void 
       if (intent && conversation.intent !== intent) continue;
       let messages: Message[] | undefined;
       if (q && !matchesFields(q, conversation, await contactOf(conversation.contactId))) {
-        const said = saying
-          ? await saying.has(conversation.id)
-          : (messages = await store.messagesOfConversation(conversation.id)).some((message) => inTranscript(message) && message.text.toLowerCase().includes(q));
-        if (!said) continue;
+        if (saying && !(await saying.has(conversation.id))) continue;
+        messages = await store.messagesOfConversation(conversation.id);
+        if (!messages.some((message) => inTranscript(message) && message.text.toLowerCase().includes(q))) continue;
       }
       if (page.length === limit) {
         more = true;
