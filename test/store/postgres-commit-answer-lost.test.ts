@@ -3,67 +3,23 @@
 // recognised; the reply stored and claimed for A in that commit must still reach the customer, and later messages
 // (to the customer, or relayed to the agent) must not wait behind it. (Found by a helper: the reply stayed `sending`,
 // claimed by a live A that never knew of it, and blocked that chat until A restarted; 5 of 5 and 3 of 3 runs.)
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl, sql } from './postgres-helpers.ts';
+import { AnswerCutter } from './postgres-link.ts';
 import { dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, post, sleep, startApp, update } from './postgres-two-apps.ts';
-
-/** A TCP proxy to the test cluster that, once armed, cuts the next transaction connection right after its COMMIT completed. */
-class CommitCutter {
-  readonly server: Server;
-  armed = false;
-  cuts = 0;
-  constructor(upstream: { path: string } | { host: string; port: number }) {
-    this.server = createServer((client) => {
-      const up = connect(upstream);
-      let transactions = false;
-      const sockets: Socket[] = [client, up];
-      for (const s of sockets) s.on('error', () => {});
-      client.on('data', (chunk: Buffer) => {
-        if (chunk.includes('switchboard transactions')) transactions = true;
-        up.write(chunk);
-      });
-      up.on('data', (chunk: Buffer) => {
-        if (this.armed && transactions && chunk.includes('COMMIT\0')) {
-          // PostgreSQL committed; its answer never arrives.
-          this.armed = false;
-          this.cuts++;
-          client.destroy();
-          up.destroy();
-          return;
-        }
-        client.write(chunk);
-      });
-      client.on('close', () => up.destroy());
-      up.on('close', () => client.destroy());
-    });
-  }
-  static async open(url: string): Promise<CommitCutter> {
-    const u = new URL(url);
-    const dir = u.searchParams.get('host');
-    const port = Number(u.searchParams.get('port') ?? 5432);
-    const cutter = new CommitCutter(dir?.startsWith('/') ? { path: `${dir}/.s.PGSQL.${port}` } : { host: u.hostname, port: Number(u.port) || 5432 });
-    await new Promise<void>((done) => cutter.server.listen(0, '127.0.0.1', done));
-    return cutter;
-  }
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
-  }
-}
 
 let db: { name: string; url: string };
 let api: FakeBotApi;
-let cutter: CommitCutter;
+let cutter: AnswerCutter;
 const apps: Switchboard[] = [];
 
 beforeAll(async () => {
   if (!databaseUrl) return;
   db = await makeDatabase();
   api = await FakeBotApi.start();
-  cutter = await CommitCutter.open(databaseUrl);
+  cutter = await AnswerCutter.open(databaseUrl, { answer: 'COMMIT\0', connection: 'switchboard transactions' });
   const dir = await handoverDataDir();
   apps.push(await startApp(dir, cutter.url(db.name), api));
   apps.push(await startApp(dir, db.url, api));

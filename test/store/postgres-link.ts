@@ -100,3 +100,58 @@ export class HalfOpenLink {
     for (const zombie of this.zombies.splice(0)) zombie.destroy();
   }
 }
+
+/**
+ * A TCP link to the test database that, once `armed`, loses the answer to one statement: the statement reaches
+ * PostgreSQL and runs, its answer never reaches the client, and the connection drops 0.3 s later (a network cut right
+ * after the server acted). The statement is picked by what the client sends (`sent`) or by what the server answers
+ * (`answer`, like a COMMIT's `COMMIT\0`), on connections whose start-up named `connection` (an application_name).
+ *
+ *     const cutter = await AnswerCutter.open(databaseUrl, { answer: 'COMMIT\0', connection: 'switchboard transactions' });
+ *     cutter.armed = true; // the next COMMIT of a transaction connection is done, and its answer lost
+ */
+export class AnswerCutter {
+  readonly server: Server;
+  armed = false;
+  /** Answers lost so far. */
+  cuts = 0;
+
+  private constructor(upstream: ReturnType<typeof upstreamOf>, match: { sent?: string; answer?: string; connection?: string }) {
+    this.server = createServer((client) => {
+      const up = connect(upstream);
+      let named = match.connection === undefined;
+      let dropping = false;
+      for (const socket of [client, up]) socket.on('error', () => {});
+      const cut = (): void => {
+        this.armed = false;
+        this.cuts++;
+        dropping = true;
+        setTimeout(() => {
+          client.destroy();
+          up.destroy();
+        }, 300);
+      };
+      client.on('data', (chunk: Buffer) => {
+        if (match.connection !== undefined && chunk.includes(match.connection)) named = true;
+        up.write(chunk);
+        if (this.armed && named && match.sent !== undefined && chunk.includes(match.sent)) cut();
+      });
+      up.on('data', (chunk: Buffer) => {
+        if (!dropping && this.armed && named && match.answer !== undefined && chunk.includes(match.answer)) cut();
+        if (!dropping) client.write(chunk);
+      });
+      client.on('close', () => up.destroy());
+      up.on('close', () => client.destroy());
+    });
+  }
+
+  static async open(databaseUrl: string, match: { sent?: string; answer?: string; connection?: string }): Promise<AnswerCutter> {
+    const cutter = new AnswerCutter(upstreamOf(new URL(databaseUrl)), match);
+    await new Promise<void>((done) => cutter.server.listen(0, '127.0.0.1', done));
+    return cutter;
+  }
+
+  url(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+  }
+}
