@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_SPACE } from '../../src/store/postgres/pool.ts';
 import { LowdbStore } from '../../src/store/lowdb.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
+import type { Conversation } from '../../src/store/types.ts';
 import { migrateStore } from '../../src/store/postgres/migrate-store.ts';
 import { contact, conversation, handleMessage, tempDirs } from './helpers.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
@@ -38,6 +39,23 @@ afterAll(async () => {
   for (const name of databases) await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 });
 
+/** On the copy: a new customer, Bob, opens a conversation; its id, and every conversation then. */
+async function bobOpensOne(database: string): Promise<{ id: number; conversations: Conversation[] }> {
+  const postgres = new PostgresStore({ url: urlOfDatabase(database) });
+  await postgres.open();
+  try {
+    const id = await postgres.transaction('bob', async (tx) => {
+      const next = await tx.newConversationId();
+      tx.putContact(contact('bob'));
+      tx.putConversation(conversation(next, 'bob'));
+      return next;
+    });
+    return { id, conversations: await postgres.conversations() };
+  } finally {
+    await postgres.close();
+  }
+}
+
 describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
   it('a store with exactly one conversation (id 1): the next conversation on PostgreSQL gets id 2, not 1 again', async () => {
     const { dataDir, store } = await lowdbIn();
@@ -49,22 +67,10 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     const { code, output } = await run(dataDir, database);
     expect(output).toContain('1 conversations');
     expect(code).toBe(0);
-    const postgres = new PostgresStore({ url: urlOfDatabase(database) });
-    await postgres.open();
-    try {
-      const id = await postgres.transaction('bob', async (tx) => {
-        const next = await tx.newConversationId();
-        tx.putContact(contact('bob'));
-        tx.putConversation(conversation(next, 'bob'));
-        return next;
-      });
-      // Ann's conversation must still be hers.
-      const annConv = (await postgres.conversations()).filter((c) => c.contactId !== 'bob');
-      expect(annConv).toHaveLength(1);
-      expect(id).toBe(2);
-    } finally {
-      await postgres.close();
-    }
+    const { id, conversations } = await bobOpensOne(database);
+    expect(id).toBe(2);
+    // Ann's conversation is still hers.
+    expect(conversations.filter((c) => c.contactId !== 'bob')).toHaveLength(1);
   });
 
   it('a store past ~125,000 conversations (README benchmarks 100,000) migrates', async () => {
@@ -257,20 +263,9 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     await store.close();
     const database = await freshDatabase();
     expect((await run(dataDir, database)).code).toBe(0);
-    const postgres = new PostgresStore({ url: urlOfDatabase(database) });
-    await postgres.open();
-    try {
-      const id = await postgres.transaction('bob', async (tx) => {
-        const next = await tx.newConversationId();
-        tx.putContact(contact('bob'));
-        tx.putConversation(conversation(next, 'bob'));
-        return next;
-      });
-      expect(id).toBe(2);
-      expect((await postgres.conversation(1))?.contactId).toBe(before[0]?.contactId);
-    } finally {
-      await postgres.close();
-    }
+    const { id, conversations } = await bobOpensOne(database);
+    expect(id).toBe(2);
+    expect(conversations.find((c) => c.id === 1)?.contactId).toBe(before[0]?.contactId);
   });
 });
 
