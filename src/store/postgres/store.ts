@@ -31,6 +31,9 @@ const ASK_AGAIN_MS = 1_000;
  */
 const LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)";
 
+/** Conversation ids a search reads at a time (`conversationsSaying`). */
+const SAYING_WINDOW = 5_000;
+
 /** Waits before taking a lost instance lock again: growing from the first to the last, while the database is away. */
 const RETAKE_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
@@ -284,16 +287,24 @@ export class PostgresStore implements Store {
   }
 
   async conversationsSaying(text: string, options: { before?: number; limit: number }): Promise<number[]> {
-    // Down the conversation index from `before`: a common word ends the scan soon, one found nowhere reads every
-    // message's text once (in the database, where it is, not over the wire).
-    const rows = await this.#rows<{ id: string }>(
-      `SELECT conversation_id AS id FROM messages
-        WHERE conversation_id IS NOT NULL AND conversation_id < $2 AND (data->>'toAgent') IS DISTINCT FROM 'true'
-          AND strpos(lower(data->>'text'), $1) > 0
-        GROUP BY conversation_id ORDER BY conversation_id DESC LIMIT $3`,
-      [text, options.before ?? Number.MAX_SAFE_INTEGER, options.limit],
-    );
-    return rows.map((row) => Number(row.id));
+    // Windows of conversation ids, newest first, each read forward (a scan backwards gets no read-ahead from the
+    // disk: a word said nowhere took 86 s on a database not in memory, 3 s in it). A common word ends in the first.
+    const newest = Number((await this.#rows<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM conversations', []))[0]?.id ?? 0);
+    let below = Math.min(options.before ?? Infinity, newest + 1);
+    const found: number[] = [];
+    while (found.length < options.limit && below > 1) {
+      const from = Math.max(1, below - SAYING_WINDOW);
+      const rows = await this.#rows<{ id: string }>(
+        `SELECT DISTINCT conversation_id AS id FROM messages
+          WHERE conversation_id >= $2 AND conversation_id < $3 AND (data->>'toAgent') IS DISTINCT FROM 'true'
+            AND strpos(lower(data->>'text'), $1) > 0`,
+        [text, from, below],
+      );
+      found.push(...rows.map((row) => Number(row.id)).sort((a, b) => b - a));
+      below = from;
+    }
+    // The newest `limit`: every conversation between the last of them and `before` has been looked at.
+    return found.slice(0, options.limit);
   }
 
   async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {
