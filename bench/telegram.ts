@@ -250,6 +250,7 @@ async function dropDatabases(names: string[]): Promise<void> {
     for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 }
+
 /** The first configuration on PostgreSQL with an empty store uses DATABASE_URL's own database (as scripts/pg-statements.sh reads it). */
 let mainDatabaseUsed = false;
 
@@ -620,6 +621,12 @@ const cpuRatio = (a: string, b: string, connections: number): string => {
   const cpu = (name: string) => figure(name, connections, (s) => s.cpuUsPerMessage);
   return (cpu(b) / cpu(a)).toFixed(2);
 };
+/** `base` with `size` messages stored against it empty: throughput, [CPU per message], peak RSS, with the targets. */
+const sizeRatios = (base: string, size: number, connections: number): string => {
+  const name = atSize(base, size);
+  const rss = names.includes(name) && names.includes(base) ? (figure(name, connections, (s) => s.maxRssMb) / figure(base, connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
+  return `${size.toLocaleString('en')} stored / empty: throughput ${ratio(name, base, connections)} [${cpuRatio(name, base, connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`;
+};
 console.log('ratios of messages/s, and [of CPU µs per message: the throughput ratio on idle cores]');
 for (const connections of concurrencies) {
   console.log(`@${connections} connections:`);
@@ -631,22 +638,14 @@ for (const connections of concurrencies) {
     const target = peer === 'grammY memory' ? ' (target >= 2)' : peer === 'grammY file' ? ' (target >= 3)' : '';
     console.log(`  switchboard / ${peer} ${ratio('switchboard', peer, connections)} [${cpuRatio('switchboard', peer, connections)}]${target}`);
   }
-  for (const size of sizes.filter((s) => s > 0)) {
-    const name = `switchboard ${size.toLocaleString('en')} stored`;
-    const rss = names.includes(name) && names.includes('switchboard') ? (figure(name, connections, (s) => s.maxRssMb) / figure('switchboard', connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
-    console.log(`  ${size.toLocaleString('en')} stored / empty: throughput ${ratio(name, 'switchboard', connections)} [${cpuRatio(name, 'switchboard', connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
-  }
+  for (const size of sizes.filter((s) => s > 0)) console.log(`  ${sizeRatios('switchboard', size, connections)}`);
   if (env.DATABASE_URL) {
     console.log(`  pg 1 process / embedded ${ratio('switchboard pg 1 process', 'switchboard', connections)} (target >= 0.7)`);
     // The same bound for PostgreSQL: one INSERT a message and one a reply, against the durable floor's journal.
     console.log(`  pg floor / durable floor ${ratio('pg floor', 'durable floor', connections)} [${cpuRatio('pg floor', 'durable floor', connections)}]; pg 1 process / pg floor ${ratio('switchboard pg 1 process', 'pg floor', connections)} [${cpuRatio('switchboard pg 1 process', 'pg floor', connections)}]`);
     console.log(`  pg 2 processes / 1 ${ratio('switchboard pg 2 processes', 'switchboard pg 1 process', connections)} (target >= 1.3)`);
     for (const size of pgSizes.filter((s) => s > 0)) {
-      for (const base of ['switchboard pg 1 process', 'switchboard pg 2 processes']) {
-        const name = atSize(base, size);
-        const rss = names.includes(name) && names.includes(base) ? (figure(name, connections, (s) => s.maxRssMb) / figure(base, connections, (s) => s.maxRssMb)).toFixed(2) : 'n/a';
-        console.log(`  ${name.slice('switchboard '.length)} / empty: throughput ${ratio(name, base, connections)} [${cpuRatio(name, base, connections)}] (target >= 0.9), peak RSS ${rss} (target <= 1.5)`);
-      }
+      for (const base of ['switchboard pg 1 process', 'switchboard pg 2 processes']) console.log(`  ${base.slice('switchboard '.length)} ${sizeRatios(base, size, connections)}`);
     }
   }
 }

@@ -90,8 +90,9 @@ export function isolateRtl(text: string): string {
 /** NUL, and a surrogate without its pair (UTF-8 has no encoding for it): what a PostgreSQL text column cannot hold. */
 export const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+const UNSTORABLE_ANY = new RegExp(UNSTORABLE.source);
+
 /** Whether every store holds `text` as given: no NUL and no lone surrogate. */
 export function storable(text: string): boolean {
-  UNSTORABLE.lastIndex = 0;
-  return !UNSTORABLE.test(text);
+  return !UNSTORABLE_ANY.test(text);
 }

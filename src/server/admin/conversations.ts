@@ -8,7 +8,7 @@ import type { AdminAction } from '../../handover/admin-actions.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
-import type { Contact, Conversation, Message, Store } from '../../store/types.ts';
+import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { inTranscript, summarize } from './summary.ts';
@@ -52,8 +52,8 @@ function caseless(text: string): boolean {
 }
 
 /**
- * Which conversations said a searched text, asked of the store (`Store.conversationsSaying`) in batches down from the
- * newest, as a search walks the conversations newest first.
+ * Which conversations said a searched text, asked (`ask`: `Store.conversationsSaying` for that text) in batches down
+ * from the newest, as a search walks the conversations newest first.
  */
 export class Saying {
   readonly #ids = new Set<number>();
@@ -62,11 +62,11 @@ export class Saying {
   #exhausted = false;
 
   /** `batch`: ids asked for at a time (more than a page's worth). */
-  constructor(private readonly store: Pick<Store, 'conversationsSaying'>, private readonly text: string, private readonly batch: number) {}
+  constructor(private readonly ask: (options: { before: number; limit: number }) => Promise<number[]>, private readonly batch: number) {}
 
   async has(id: number): Promise<boolean> {
     while (!this.#exhausted && id < this.#below) {
-      const found = await (this.store.conversationsSaying as NonNullable<Store['conversationsSaying']>)(this.text, { before: this.#below, limit: this.batch });
+      const found = await this.ask({ before: this.#below, limit: this.batch });
       for (const one of found) this.#ids.add(one);
       if (found.length < this.batch) this.#exhausted = true;
       // The lowest found: every conversation between it and the last bound has been asked about.
@@ -134,7 +134,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     // The database narrows a search down when it lower-cases the text as JavaScript does: for ASCII letters and
     // scripts without case (Arabic). For other letters (İ, Σ, É on a database whose ctype is C) it may not: those
     // searches read the transcripts. Either way the transcript has the last word.
-    const saying = q && store.conversationsSaying && caseless(query.data.q ?? '') ? new Saying(store, q, Math.max(200, limit + 1)) : undefined;
+    const search = q && caseless(query.data.q ?? '') ? store.conversationsSaying?.bind(store) : undefined;
+    const saying = q && search ? new Saying((options) => search(q, options), Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
     for (const conversation of all) {

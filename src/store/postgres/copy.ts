@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import type { Message } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, LOCK_SPACE } from './pool.ts';
+import { checkout, createPool, INSTANCE_LOCK_HELD } from './pool.ts';
 import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
 
 /** Rows per insert statement. */
@@ -30,23 +30,26 @@ export interface Counts {
   docs: number;
 }
 
+/** A copy refused or ended in a way its message tells the admin in full: no stack trace needed. */
+export class CopyError extends Error {}
+
 /** The target already holds data and `force` was not given: nothing was changed. */
-export class TargetNotEmptyError extends Error {
+export class TargetNotEmptyError extends CopyError {
   override readonly name = 'TargetNotEmptyError';
 }
 
 /** The counts after the copy differ from the source's: the copy was rolled back. */
-export class CopyMismatchError extends Error {
+export class CopyMismatchError extends CopyError {
   override readonly name = 'CopyMismatchError';
 }
 
 /** Switchboard processes are connected to the target: nothing was changed. */
-export class TargetInUseError extends Error {
+export class TargetInUseError extends CopyError {
   override readonly name = 'TargetInUseError';
 }
 
 /** The connection was lost during COMMIT: the copy may be in the database, or not. */
-export class CommitUnknownError extends Error {
+export class CommitUnknownError extends CopyError {
   override readonly name = 'CommitUnknownError';
 }
 
@@ -58,8 +61,7 @@ export class CommitUnknownError extends Error {
 async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client: string }[]> {
   const look = async () => (await client.query<{ pid: number; client: string }>(
     `SELECT l.pid, coalesce(host(a.client_addr), 'a local socket') AS client FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 ORDER BY l.pid`,
+      WHERE ${INSTANCE_LOCK_HELD} ORDER BY l.pid`,
   )).rows;
   let live = await look();
   for (let attempt = 0; attempt < 10 && live.length > 0; attempt++) {
@@ -78,7 +80,7 @@ async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client:
  */
 export async function copyToPostgres(source: LowdbStore, options: { url: string; schema?: string; force?: boolean }): Promise<CopyReport> {
   const schema = options.schema ?? 'switchboard';
-  // Two connections: the check's and the copy's, and the migrations'.
+  // Two connections: one checks and copies, the migrations take the other.
   const pool = createPool({ url: options.url, schema, max: 2, applicationName: 'switchboard migrate-store' }, () => {});
   try {
     const client = await checkout(pool, () => {});

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StoreLockedError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
-import { CommitUnknownError, copyToPostgres, CopyMismatchError, describe, TargetInUseError, TargetNotEmptyError } from './copy.ts';
+import { copyToPostgres, CopyError, describe } from './copy.ts';
 
 const USAGE = 'usage: DATABASE_URL=postgresql://… [DATA_DIR=./data] npm run migrate-store [-- --force]';
 
@@ -53,7 +53,7 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     print('Start Switchboard with STORE=postgres and this DATABASE_URL to use it.');
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotEmptyError || error instanceof CopyMismatchError || error instanceof TargetInUseError || error instanceof CommitUnknownError) {
+    if (error instanceof CopyError) {
       print(error.message);
       return 1;
     }

@@ -19,6 +19,15 @@ export const LOCK = {
   instance: (key: number): [number, number] => [LOCK_SPACE, key],
 };
 
+/**
+ * The condition on a row `l` of `pg_locks` that it is an instance lock (LOCK.instance) held in the current database:
+ * a live store's.
+ *
+ *     SELECT l.pid FROM pg_locks l WHERE ${INSTANCE_LOCK_HELD}
+ */
+export const INSTANCE_LOCK_HELD = `l.locktype = 'advisory' AND l.granted
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2`;
+
 /** Schema names the store accepts: a plain SQL identifier, so it can be written into statements. */
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 

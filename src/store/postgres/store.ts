@@ -14,7 +14,7 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, LOCK, LOCK_SPACE, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { checkout, createPool, INSTANCE_LOCK_HELD, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -37,10 +37,18 @@ const SAYING_WINDOW = 5_000;
 /** Waits before taking a lost instance lock again: growing from the first to the last, while the database is away. */
 const RETAKE_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
-/** True for a row of `messages` whose claimer's instance lock nobody holds (read at each row: `pg_locks` is live). */
-const CLAIMER_GONE = `NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
-  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-  AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2 AND l.objid = coalesce(messages.claimed_by, 0)::oid)`;
+/**
+ * True for a row of `messages` whose claimer (`column`) holds no instance lock (read at each row: `pg_locks` is
+ * live), a row nobody claims included.
+ */
+const claimerGone = (column: string): string =>
+  `NOT EXISTS (SELECT 1 FROM pg_locks l WHERE ${INSTANCE_LOCK_HELD} AND l.objid = coalesce(${column}, 0)::oid)`;
+
+/**
+ * True for a row of `messages` this store may settle or take back: claimed under one of its numbers (`keys`, an
+ * integer[] parameter), or by nobody, or by a store gone. Not one a live process claims (it is sending it).
+ */
+const mineOrGone = (column: string, keys: string): string => `(coalesce(${column}, 0) = ANY(${keys}::integer[]) OR ${claimerGone(column)})`;
 
 export interface PostgresStoreOptions {
   /** `DATABASE_URL`: `postgresql://user:password@host:5432/database` (`?host=/socket/dir` for a Unix socket). */
@@ -400,7 +408,7 @@ export class PostgresStore implements Store {
     const epoch = this.#lockEpoch;
     const rows = await this.#rows(
       `UPDATE messages SET claimed_by = $2 FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = $1 AND status = 'sending'
-         AND (coalesce(claimed_by, 0) = ANY($3::integer[]) OR ${CLAIMER_GONE}) RETURNING id`,
+         AND ${mineOrGone('claimed_by', '$3')} RETURNING id`,
       [messageId, this.#instanceKey, this.#ownKeys()],
     );
     if (rows.length === 0) {
@@ -456,7 +464,7 @@ export class PostgresStore implements Store {
     // a connection the database dropped, is taken again first, under the same number when it can be.
     await this.#ensureInstanceLock('looking for outbound messages in doubt');
     // Claimed by a store whose instance lock nobody holds any more: that process stopped mid-send.
-    return this.#messages(`status = 'sending' AND coalesce(claimed_by, 0) <> ALL($1::integer[]) AND ${CLAIMER_GONE}`, [this.#ownKeys()], Infinity);
+    return this.#messages(`status = 'sending' AND coalesce(claimed_by, 0) <> ALL($1::integer[]) AND ${claimerGone('claimed_by')}`, [this.#ownKeys()], Infinity);
   }
 
   async retryOutbound(messageIds: readonly number[]): Promise<void> {
@@ -469,7 +477,7 @@ export class PostgresStore implements Store {
     // found in doubt (it is sending it now).
     await this.#rows(
       `UPDATE messages SET status = 'pending', claimed_by = NULL FROM (SELECT ${LAZY_COMMIT}) AS lazy WHERE id = ANY($1::bigint[]) AND status = 'sending'
-         AND (coalesce(claimed_by, 0) = ANY($2::integer[]) OR ${CLAIMER_GONE})`,
+         AND ${mineOrGone('claimed_by', '$2')}`,
       [[...messageIds], this.#ownKeys()],
     );
     this.#mayClaim = true;
@@ -531,7 +539,7 @@ export class PostgresStore implements Store {
                channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
              WHERE m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
-               AND (m.claimed_by IS NULL OR m.claimed_by = ANY($4::integer[]) OR ${CLAIMER_GONE.replace('messages.claimed_by', 'm.claimed_by')}) RETURNING m.id)
+               AND ${mineOrGone('m.claimed_by', '$4')} RETURNING m.id)
            SELECT m.id, recorded.id IS NOT NULL
                -- Recorded already, as this outcome says (an earlier attempt whose answer was lost): done, not taken.
                OR (m.claimed_by IS NULL AND m.status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END

@@ -19,7 +19,7 @@ describe('Saying', () => {
   it('answers every conversation walked newest first, across batches, asking each part of the range once', async () => {
     const matching = [2, 3, 5, 8, 13, 21, 34];
     const store = storeSaying(matching);
-    const saying = new Saying(store, 'hello', 2);
+    const saying = new Saying((options) => store.conversationsSaying('hello', options), 2);
     const answers: number[] = [];
     for (let id = 40; id >= 1; id--) if (await saying.has(id)) answers.push(id);
     expect(answers).toEqual([...matching].reverse());
@@ -28,7 +28,7 @@ describe('Saying', () => {
 
   it('asks no more once a batch came back short, and starts where a cursor left the walk', async () => {
     const store = storeSaying([4, 9]);
-    const saying = new Saying(store, 'hello', 5);
+    const saying = new Saying((options) => store.conversationsSaying('hello', options), 5);
     expect(await saying.has(9)).toBe(true);
     expect(await saying.has(5)).toBe(false);
     expect(await saying.has(4)).toBe(true);
