@@ -538,13 +538,13 @@ export class PostgresStore implements Store {
              recorded AS (UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
                channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
-             WHERE m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
+             WHERE m.id = ANY($1::bigint[]) AND m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
                AND ${mineOrGone('m.claimed_by', '$4')} RETURNING m.id)
            SELECT m.id, recorded.id IS NOT NULL
                -- Recorded already, as this outcome says (an earlier attempt whose answer was lost): done, not taken.
                OR (m.claimed_by IS NULL AND m.status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END
                  AND m.channel_message_id IS NOT DISTINCT FROM coalesce(t.sent, m.channel_message_id) AND m.error IS NOT DISTINCT FROM t.error) AS recorded
-             FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id`,
+             FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id WHERE m.id = ANY($1::bigint[])`,
           values: [
             batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys(),
             batch.map((pending) => pending.underClaim),
@@ -552,7 +552,7 @@ export class PostgresStore implements Store {
         };
         // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).
         const claimNext = batch.some((pending) => pending.claimNext) && this.#instance !== undefined && this.#phase === 'open';
-        const rows = claimNext ? await this.#recordAndClaim(statement) : await this.#rows<{ id: string; recorded: boolean }>(statement.text, statement.values ?? []);
+        const rows = claimNext ? await this.#recordAndClaim(statement) : await this.#recordOnly(statement);
         // Those addresses' next replies may be claimed now (before the outbox, told below, asks).
         if (rows.length > 0 && !claimNext) this.#mayClaim = true;
         const found = new Map(rows.map((row) => [Number(row.id), row.recorded]));
@@ -576,13 +576,14 @@ export class PostgresStore implements Store {
    * addresses it freed). Resolves with the outcomes' rows; what the claim took waits in `#claimed`. A claim that
    * failed leaves the outcomes recorded, and the next `claimOutbound` asks the database.
    */
+  // On the transactions' pool, which plans each statement once: on the reads' pool PostgreSQL planned the outcomes'
+  // statement anew at every run (its generic plan, costed for ten ids, never beat a plan for one), 0.57 ms each.
   async #recordAndClaim(statement: Statement): Promise<{ id: string; recorded: boolean }[]> {
     const limit = this.#claimLimit;
     const epoch = this.#lockEpoch;
     return this.#withClient('recording delivery outcomes', async (client, discard) => {
       const answers = await pipelinedSettled(client, [
-        // Planned for its arrays at every run, as `#rows` does: its generic plan may join the whole table by hash.
-        { text: statement.text, values: clean(statement.values ?? []), prepared: false },
+        { text: statement.text, values: clean(statement.values ?? []) },
         { text: 'BEGIN' },
         ...this.#claimStatements(limit).map((claim) => ({ ...claim, values: clean(claim.values ?? []) })),
         { text: 'COMMIT' },
@@ -600,7 +601,15 @@ export class PostgresStore implements Store {
       }
       if (outcome?.status === 'rejected') throw outcome.reason;
       return (outcome as PromiseFulfilledResult<pg.QueryResult<{ id: string; recorded: boolean }>>).value.rows;
-    });
+    }, this.#txPool);
+  }
+
+  /** Runs the outcomes' `statement` alone, planned once, as `#recordAndClaim` does. */
+  async #recordOnly(statement: Statement): Promise<{ id: string; recorded: boolean }[]> {
+    return this.#withClient('recording delivery outcomes', async (client) => {
+      const [outcome] = await pipelined(client, [{ text: statement.text, values: clean(statement.values ?? []) }]);
+      return (outcome as pg.QueryResult<{ id: string; recorded: boolean }>).rows;
+    }, this.#txPool);
   }
 
   async recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void> {
@@ -798,15 +807,15 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Lends `use` a connection of the reads' pool, released after it, and not reused if `use` called `discard` or the
-   * connection failed meanwhile. Errors come out as the store's errors, saying `what` was being done.
+   * Lends `use` a connection of `pool` (the reads' pool), released after it, and not reused if `use` called `discard`
+   * or the connection failed meanwhile. Errors come out as the store's errors, saying `what` was being done.
    */
-  async #withClient<T>(what: string, use: (client: pg.PoolClient, discard: () => void) => Promise<T>): Promise<T> {
+  async #withClient<T>(what: string, use: (client: pg.PoolClient, discard: () => void) => Promise<T>, pool = this.#pool): Promise<T> {
     this.#assertReadable();
     let broken = false;
     let client: pg.PoolClient;
     try {
-      client = await checkout(this.#pool as pg.Pool, (error) => {
+      client = await checkout(pool as pg.Pool, (error) => {
         broken = true;
         this.#lost(error);
       });
