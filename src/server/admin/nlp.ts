@@ -8,6 +8,7 @@ import express, { type Router } from 'express';
 import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { checkTrainingData } from '../../bot/nlp/check.ts';
+import { exclusively } from '../../flows/publishing.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
 import { readTrainingFiles } from '../../bot/nlp/training-data.ts';
 import { nameOf } from './auth.ts';
@@ -34,8 +35,7 @@ function languagesOf(text: string): string[] {
 
 /** Mounts the NLP routes on the admin router. */
 export function mountNlp(router: Router, context: AdminContext): void {
-  const { nlpDir, intents, log } = context;
-  let line: Promise<unknown> = Promise.resolve();
+  const { nlpDir, intents, log, store } = context;
 
   router.get('/nlp', async (_req, res) => {
     const warnings = intents.errors().map(String);
@@ -74,7 +74,9 @@ export function mountNlp(router: Router, context: AdminContext): void {
     const body = exampleBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
     const { intent, text } = body.data;
-    const run = line.then(async () => {
+    // One read-change-write of the file at a time, in every process sharing the store (and so DATA_DIR): with a lock
+    // of this process only, examples taught at once on two processes were answered 201 and some were lost.
+    const outcome = await exclusively(store, 'nlp', async () => {
       // The same example under another intent would refuse the whole training data: refused here instead.
       const key = normalizeText(text).replace(/\s+/g, ' ');
       const existing = await readTrainingFiles(nlpDir, 'nlp').catch((error: NodeJS.ErrnoException) => {
@@ -109,8 +111,6 @@ export function mountNlp(router: Router, context: AdminContext): void {
       });
       return { added: true };
     });
-    line = run.catch(() => undefined);
-    const outcome = await run;
     if ('clash' in outcome) return void res.status(422).json({ error: outcome.clash });
     log.info({ intent, by: nameOf(res), ...(body.data.messageId ? { message: body.data.messageId } : {}) }, 'NLP example added from the admin API');
     void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining after an added example failed'));
