@@ -12,7 +12,11 @@ export class Effects implements DeskEffects {
   readonly threadsToOpen: { conversationId: number; desk: { channel: string; group: string }; title: string }[] = [];
   readonly threadsToClose: { channel: string; thread: string }[] = [];
 
-  constructor(private readonly tx: Tx) {}
+  /** How many of `events` the customer notices were added for (they may be added mid-transaction: `noticesNow`). */
+  noticed = 0;
+
+  /** `notices`: adds the customer notices of the events not yet noticed (the runtime's `Notices.add`). */
+  constructor(private readonly tx: Tx, private readonly notices?: (tx: Tx, fx: Effects) => Promise<void>) {}
 
   send(message: Omit<Message, 'id'>): void {
     this.tx.addMessage(message);
@@ -21,6 +25,10 @@ export class Effects implements DeskEffects {
 
   emit(event: DomainEvent): void {
     this.events.push(event);
+  }
+
+  async noticesNow(): Promise<void> {
+    await this.notices?.(this.tx, this);
   }
 
   closed(conversation: Conversation): void {

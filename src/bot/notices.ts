@@ -54,7 +54,8 @@ function shipped(text: string): Template {
 }
 
 /**
- * Adds the customer notices a transaction's events call for, in the same transaction.
+ * Adds the customer notices a transaction's events call for, in the same transaction: those of the events emitted
+ * since the last call (a decision may ask for them early, `fx.noticesNow()`).
  *
  *     await notices.add(tx, fx); // after the work, before the commit
  */
@@ -63,7 +64,9 @@ export class Notices {
 
   async add(tx: Tx, fx: Effects): Promise<void> {
     const queuesToTell = new Set<string>();
-    for (const event of [...fx.events]) {
+    const events = fx.events.slice(fx.noticed);
+    fx.noticed = fx.events.length;
+    for (const event of events) {
       switch (event.type) {
         case 'conversation.assigned': {
           const { conversation } = event.payload;

@@ -77,7 +77,7 @@ export class Runtime {
     const { store, flows, directory, bus, log } = options;
     const now = options.now ?? (() => new Date());
     const notices = new Notices({ flows, directory, now });
-    this.#transactions = new Transactions({ store, log, beforeCommit: async (tx, effects) => {
+    this.#transactions = new Transactions({ store, log, notices: (tx, effects) => notices.add(tx, effects), beforeCommit: async (tx, effects) => {
       await notices.add(tx, effects);
       await recordTimeline(tx, effects.events, now().toISOString());
     }, afterCommit: (effects) => this.#afterCommit(effects) });

@@ -19,6 +19,8 @@ export class Transactions {
       log: Logger;
       /** What every decision adds before its commit (the customer notices its events call for). */
       beforeCommit?: (tx: Tx, effects: Effects) => Promise<void>;
+      /** Adds the customer notices of the events not yet noticed, when a decision asks for them early (`noticesNow`). */
+      notices?: (tx: Tx, effects: Effects) => Promise<void>;
       afterCommit: (effects: Effects) => void;
     },
   ) {}
@@ -31,7 +33,7 @@ export class Transactions {
   async run<T>(key: string, decide: Decide<T>): Promise<T> {
     // The outbox claims right after the commit (afterCommit kicks it): the store may claim the replies in the commit.
     const { value, effects } = await this.options.store.transaction(key, async (tx) => {
-      const fx = new Effects(tx);
+      const fx = new Effects(tx, this.options.notices);
       const value = await decide(tx, fx);
       if (value !== false) await this.options.beforeCommit?.(tx, fx);
       return { value, effects: fx };

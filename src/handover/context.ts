@@ -22,6 +22,11 @@ export interface DeskEffects {
   /** Stores an outbound message (to its `address`) in this transaction; it is sent once the transaction is on disk. */
   send(message: Omit<Message, 'id'>): void;
   emit(event: DomainEvent): void;
+  /**
+   * Adds now the customer notices the events so far call for ("Omar has joined the conversation."), which otherwise
+   * come at the end of the transaction: what is sent to the customer after this call follows them.
+   */
+  noticesNow(): Promise<void>;
   /** A conversation was closed: its `conversation.closed` flows should start. */
   closed(conversation: Conversation): void;
   /** Asks for a thread in a team desk's group (on the desk's channel) for this conversation. */

@@ -52,6 +52,10 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   }
   if (command) return reply('In a desk thread, write to the customer or send /close [note]; other commands work in your private chat with the bot.');
   if (!text.trim() && !inbound.attachments?.length) return;
-  if (conversation.stage !== 'assigned') await giveTo(ctx, tx, conversation, agent, fx, { announce: true });
+  if (conversation.stage !== 'assigned') {
+    await giveTo(ctx, tx, conversation, agent, fx, { announce: true });
+    // "Omar has joined the conversation." before Omar's first words, which took the conversation.
+    await fx.noticesNow();
+  }
   await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply);
 }

@@ -367,6 +367,22 @@ describe('Telegram channel, long polling', () => {
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'omar', closingNote: 'refunded' });
     expect(api.sentTo(LAYLA)).not.toContain('psst');
   });
+
+  it('tells the customer the agent joined before the agent\'s first words, when an agent takes a desk conversation by writing in its topic', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.callsOf('sendMessage').some((c) => String(c.params.chat_id) === String(DESK)));
+    const inTopic = fixture('forum-topic-message');
+    inTopic.update_id = nextUpdate++;
+    Object.assign(inTopic.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...inTopic.message.chat, id: DESK }, text: 'Looking into it now' });
+    expect(await post(app, inTopic)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Looking into it now') && api.sentTo(LAYLA).some((t) => /has joined/.test(t)));
+    const sent = api.sentTo(LAYLA);
+    // Found by a helper: the notice came after the words, as the transaction's notices were added at its end.
+    expect(sent.findIndex((t) => /has joined/.test(t)), JSON.stringify(sent)).toBe(sent.indexOf('Looking into it now') - 1);
+  });
 });
 
 describe('Telegram channel, malformed updates', () => {
