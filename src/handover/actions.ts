@@ -34,15 +34,29 @@ const done = (message: string, conversationId?: number): ActionResult => ({ ok: 
 const refused = (message: string, conversationId?: number): ActionResult => ({ ok: false, message, ...(conversationId !== undefined ? { conversationId } : {}) });
 
 /**
- * Carries out an agent's action in a transaction. Refusals change nothing and say why.
+ * Carries out an agent's action in a transaction. Refusals change nothing and say why. `confirm`, when given, says
+ * the result to the agent before the conversations that come to them next (going online, closing or passing one on
+ * frees a place): their cards follow the confirmation.
  *
  *     const result = await act(ctx, tx, omar, { kind: 'close', conversationId: 42, note: 'refunded' }, fx, handBack);
  *     result.message; // 'Closed #42 (refunded).'
  */
 export async function act(
   ctx: DeskContext, tx: Tx, agent: Agent, action: AgentAction, fx: DeskEffects,
-  handBack: HandBack,
+  handBack: HandBack, confirm?: (result: ActionResult) => Promise<void>,
 ): Promise<ActionResult> {
+  const { result, drain } = await decide(ctx, tx, agent, action, fx, handBack);
+  await confirm?.(result);
+  if (drain) await drainFor(ctx, tx, agent, fx);
+  return result;
+}
+
+/** An action's result, and whether the agent may take more conversations now (their queue is drained after). */
+async function decide(
+  ctx: DeskContext, tx: Tx, agent: Agent, action: AgentAction, fx: DeskEffects,
+  handBack: HandBack,
+): Promise<{ result: ActionResult; drain: boolean }> {
+  const only = (result: ActionResult): { result: ActionResult; drain: boolean } => ({ result, drain: false });
   switch (action.kind) {
     case 'status': {
       const state = await agentState(tx, agent, stamp(ctx));
@@ -50,61 +64,63 @@ export async function act(
       state.since = stamp(ctx);
       saveAgentState(tx, agent, state);
       fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
-      if (action.status === 'online') await drainFor(ctx, tx, agent, fx);
-      return done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you are online again (/online).');
+      return {
+        result: done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you are online again (/online).'),
+        drain: action.status === 'online',
+      };
     }
     case 'claim': {
       const conversation = await tx.conversation(action.conversationId);
       const refusal = claimRefusal(ctx, conversation, agent, action.conversationId);
-      if (refusal || !conversation) return refused(refusal ?? `There is no conversation #${action.conversationId}.`);
+      if (refusal || !conversation) return only(refused(refusal ?? `There is no conversation #${action.conversationId}.`));
       await giveTo(ctx, tx, conversation, agent, fx);
-      return done(`#${conversation.id} is yours.`, conversation.id);
+      return only(done(`#${conversation.id} is yours.`, conversation.id));
     }
     case 'note': {
       const conversation = await tx.conversation(action.conversationId);
-      if (!conversation || !mayTouch(conversation, agent)) return refused(`There is no conversation #${action.conversationId} in your teams.`);
+      if (!conversation || !mayTouch(conversation, agent)) return only(refused(`There is no conversation #${action.conversationId} in your teams.`));
       tx.addMessage({
         contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel,
         address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: action.text, at: stamp(ctx),
       });
-      return done(`Note added to #${conversation.id} (only agents see it).`, conversation.id);
+      return only(done(`Note added to #${conversation.id} (only agents see it).`, conversation.id));
     }
     case 'close': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
-      if ('problem' in held) return refused(held.problem, action.conversationId);
+      if ('problem' in held) return only(refused(held.problem, action.conversationId));
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
       if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
-      await drainFor(ctx, tx, agent, fx);
-      return done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id);
+      return { result: done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id), drain: true };
     }
-    case 'transfer':
-      return transfer(ctx, tx, agent, action.conversationId, action.to, fx);
+    case 'transfer': {
+      const result = await transfer(ctx, tx, agent, action.conversationId, action.to, fx);
+      return { result, drain: result.ok };
+    }
     case 'template': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
-      if ('problem' in held) return refused(held.problem, action.conversationId);
+      if ('problem' in held) return only(refused(held.problem, action.conversationId));
       const templates = ctx.templates ?? [];
       const template = templates.find((known) => known.name === action.name);
       if (!template) {
-        return refused(templates.length === 0 ? 'No message templates are configured (WHATSAPP_TEMPLATES).' : `There is no template "${action.name}". Templates: ${templates.map((known) => known.name).join(', ')}.`, action.conversationId);
+        return only(refused(templates.length === 0 ? 'No message templates are configured (WHATSAPP_TEMPLATES).' : `There is no template "${action.name}". Templates: ${templates.map((known) => known.name).join(', ')}.`, action.conversationId));
       }
       const { conversation } = held;
       const text = `[template ${template.name}${action.params.length > 0 ? `: ${action.params.join(' | ')}` : ''}]`;
       await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, template: { name: template.name, ...(template.language ? { language: template.language } : {}), params: action.params } }, fx);
       conversation.lastAgentMessageAt = stamp(ctx);
       tx.putConversation(conversation);
-      return done(`Template ${template.name} sent to #${conversation.id}.`, conversation.id);
+      return only(done(`Template ${template.name} sent to #${conversation.id}.`, conversation.id));
     }
     case 'handBack': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
-      if ('problem' in held) return refused(held.problem, action.conversationId);
+      if ('problem' in held) return only(refused(held.problem, action.conversationId));
       const { conversation } = held;
       conversation.stage = 'bot';
       delete conversation.agentId;
       tx.putConversation(conversation);
       fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: agent.id } });
       await handBack(tx, conversation, fx);
-      await drainFor(ctx, tx, agent, fx);
-      return done(`#${conversation.id} is back with the bot.`, conversation.id);
+      return { result: done(`#${conversation.id} is back with the bot.`, conversation.id), drain: true };
     }
   }
 }
@@ -136,7 +152,6 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
     const taker = holderOf(ctx, conversation);
     result = done(`#${conversation.id} is transferred to ${name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, conversation.id);
   }
-  await drainFor(ctx, tx, agent, fx);
   return result;
 }
 

@@ -34,8 +34,11 @@ export interface CommandContext {
   agent: Agent;
   state: AgentState;
   inbound: InboundMessage;
-  /** Carries out an action through the agent action API. */
-  act(action: AgentAction): Promise<ActionResult>;
+  /**
+   * Carries out an action through the agent action API; `confirm` says its result before the cards of conversations
+   * the action lets come to the agent.
+   */
+  act(action: AgentAction, confirm?: (result: ActionResult) => Promise<void>): Promise<ActionResult>;
   /** Answers the agent in their app. */
   reply(text: string, conversationId?: number): Promise<void>;
   /** The conversation the agent's message is about: the quoted one, the only one they hold, the one picked with /use. */
@@ -52,10 +55,14 @@ interface CommandSpec<N extends AgentCommandName> {
   run(ctx: CommandContext, command: Command<N>): Promise<void>;
 }
 
-/** Acts, then tells the agent how it went (a claim that worked says nothing: the card is the answer). */
+/**
+ * Acts, and tells the agent how it went before any card that comes to them after it (a claim that worked says
+ * nothing: the card is the answer).
+ */
 async function actAndSay(ctx: CommandContext, action: AgentAction, quietWhenDone = false): Promise<void> {
-  const result = await ctx.act(action);
-  if (!result.ok || !quietWhenDone) await ctx.reply(result.message, result.conversationId);
+  await ctx.act(action, async (result) => {
+    if (!result.ok || !quietWhenDone) await ctx.reply(result.message, result.conversationId);
+  });
 }
 
 /** The conversation a command names by number, or else the one the agent's message is about. */

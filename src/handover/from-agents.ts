@@ -30,7 +30,7 @@ export async function fromAgent(
   const command = parseAgentCommand(text);
   if (command && 'error' in command) return reply(command.error);
   if (command) {
-    return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction) => act(ctx, tx, agent, action, fx, handBack) }, command);
+    return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!text.trim() && !inbound.attachments?.length) return reply('Only text and files reach the customer. Send /help for the commands.');
   const held = await target();

@@ -368,6 +368,24 @@ describe('Telegram channel, long polling', () => {
     expect(api.sentTo(LAYLA)).not.toContain('psst');
   });
 
+  it('confirms an agent\'s /online and /close before the cards of the conversations they let in', async () => {
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('max_open: 3', 'max_open: 1') });
+    const NOUR = 7002;
+    for (const customer of [LAYLA, NOUR]) {
+      expect(await post(app, text(customer, 'hello'))).toBe(200);
+      expect(await post(app, text(customer, 'Billing'))).toBe(200);
+    }
+    await eventually(async () => (await app.store.openConversations({ stage: 'queued' })).length === 2);
+    const order = (pattern: RegExp) => api.sentTo(OMAR).findIndex((t) => pattern.test(t));
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    await eventually(() => order(/#1 ·/) >= 0);
+    // Found by a helper: the card came first, as the confirmation was said once the action (and its drain) was done.
+    expect(order(/You are online/), JSON.stringify(api.sentTo(OMAR))).toBe(order(/#1 ·/) - 1);
+    expect(await post(app, text(OMAR, '/close 1'))).toBe(200);
+    await eventually(() => order(/#2 ·/) >= 0);
+    expect(order(/Closed #1/), JSON.stringify(api.sentTo(OMAR))).toBe(order(/#2 ·/) - 1);
+  });
+
   it('tells the customer the agent joined before the agent\'s first words, when an agent takes a desk conversation by writing in its topic', async () => {
     const DESK = -1001234567890;
     const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
