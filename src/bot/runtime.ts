@@ -189,6 +189,7 @@ export class Runtime {
     // A failure recorded while stopping is told to the agent too.
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     this.#offOutbox();
+    await this.#timers.releaseLease();
   }
 
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */

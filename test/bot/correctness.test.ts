@@ -231,6 +231,28 @@ describe('several processes on one store', () => {
     await h.close();
   });
 
+  it('hands the timed checks over at once when the process holding them stops (a rolling restart waits for no lease)', async () => {
+    let clock = new Date('2026-11-24T09:00:00Z');
+    const now = () => clock;
+    const customers = fakeChannel('whatsapp');
+    const agents = fakeChannel('telegram');
+    const dir = await dataDirWithTeam({ 'inbound.yaml': pickTeam }, twoAgents);
+    const h = await harness(dir, [customers, agents], { now, autoCloseAfterMs: 10_000 });
+    const stopping = new Runtime({ store: h.store, flows: h.flows, directory: h.directory, bus: new EventBus(), outbox: h.outbox, log: quietLog, sweepEveryMs: 0, now, autoCloseAfterMs: 10_000 });
+    await h.send('telegram', '9001', '/online');
+    await h.send('whatsapp', 'c1', 'hi');
+    await h.send('whatsapp', 'c1', 'Billing');
+    const [conversation] = await h.store.openConversations();
+    await stopping.sweep();
+    clock = new Date(clock.getTime() + 20_000);
+    await stopping.stop();
+    // The lease (a minute) was given up: the other process's next check closes the idle conversation. It waited for
+    // the lease to run out before (found by a helper running two processes).
+    await h.runtime.sweep();
+    expect(await h.store.conversation(conversation!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    await h.close();
+  });
+
   it('keeps agents\' and desk threads\' messages out of the contacts: contacts() lists customers only', async () => {
     const { h, agents } = await setup();
     await h.send('telegram', '9001', '/online');
