@@ -200,31 +200,36 @@ describe('errors that are retried, as the log says', () => {
 });
 
 describe('several processes on one store', () => {
-  it('lets one process at a time run the timed checks (a lease), and the holder act', async () => {
-    let clock = new Date('2026-11-24T09:00:00Z');
-    const now = () => clock;
-    const customers = fakeChannel('whatsapp');
-    const agents = fakeChannel('telegram');
+  /** Two runtimes on one store ("processes") with a controllable clock; Omar online, holding c1's conversation. */
+  async function twoProcesses() {
+    const clock = { now: new Date('2026-11-24T09:00:00Z') };
+    const now = () => clock.now;
     const dir = await dataDirWithTeam({ 'inbound.yaml': pickTeam }, twoAgents);
-    const h = await harness(dir, [customers, agents], { now, autoCloseAfterMs: 10_000 });
+    const h = await harness(dir, [fakeChannel('whatsapp'), fakeChannel('telegram')], { now, autoCloseAfterMs: 10_000 });
     const other = new Runtime({ store: h.store, flows: h.flows, directory: h.directory, bus: new EventBus(), outbox: h.outbox, log: quietLog, sweepEveryMs: 0, now, autoCloseAfterMs: 10_000 });
     await h.send('telegram', '9001', '/online');
     await h.send('whatsapp', 'c1', 'hi');
     await h.send('whatsapp', 'c1', 'Billing');
     const [conversation] = await h.store.openConversations();
+    const later = (ms: number) => void (clock.now = new Date(clock.now.getTime() + ms));
+    return { h, other, conversation: conversation!, later };
+  }
+
+  it('lets one process at a time run the timed checks (a lease), and the holder act', async () => {
+    const { h, other, conversation, later } = await twoProcesses();
     await h.runtime.sweep();
-    clock = new Date(clock.getTime() + 20_000);
+    later(20_000);
     // The first process holds the lease (a minute): the second one's check does nothing.
     await other.sweep();
-    expect((await h.store.conversation(conversation!.id))?.status).toBe('open');
+    expect((await h.store.conversation(conversation.id))?.status).toBe('open');
     await h.runtime.sweep();
-    expect(await h.store.conversation(conversation!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    expect(await h.store.conversation(conversation.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
     // Once the holder stops renewing it, the lease passes to the other process.
-    clock = new Date(clock.getTime() + 120_000);
+    later(120_000);
     await h.send('whatsapp', 'c2', 'hi');
     await h.send('whatsapp', 'c2', 'Billing');
     const [second] = await h.store.openConversations();
-    clock = new Date(clock.getTime() + 20_000);
+    later(20_000);
     await other.sweep();
     expect(await h.store.conversation(second!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
     await other.stop();
@@ -232,24 +237,14 @@ describe('several processes on one store', () => {
   });
 
   it('hands the timed checks over at once when the process holding them stops (a rolling restart waits for no lease)', async () => {
-    let clock = new Date('2026-11-24T09:00:00Z');
-    const now = () => clock;
-    const customers = fakeChannel('whatsapp');
-    const agents = fakeChannel('telegram');
-    const dir = await dataDirWithTeam({ 'inbound.yaml': pickTeam }, twoAgents);
-    const h = await harness(dir, [customers, agents], { now, autoCloseAfterMs: 10_000 });
-    const stopping = new Runtime({ store: h.store, flows: h.flows, directory: h.directory, bus: new EventBus(), outbox: h.outbox, log: quietLog, sweepEveryMs: 0, now, autoCloseAfterMs: 10_000 });
-    await h.send('telegram', '9001', '/online');
-    await h.send('whatsapp', 'c1', 'hi');
-    await h.send('whatsapp', 'c1', 'Billing');
-    const [conversation] = await h.store.openConversations();
+    const { h, other: stopping, conversation, later } = await twoProcesses();
     await stopping.sweep();
-    clock = new Date(clock.getTime() + 20_000);
+    later(20_000);
     await stopping.stop();
     // The lease (a minute) was given up: the other process's next check closes the idle conversation. It waited for
     // the lease to run out before (found by a helper running two processes).
     await h.runtime.sweep();
-    expect(await h.store.conversation(conversation!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+    expect(await h.store.conversation(conversation.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });
     await h.close();
   });
 
