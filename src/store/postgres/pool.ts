@@ -126,6 +126,11 @@ const CONFLICTS = new Set(['23505', '40001', '40P01']);
 /** SQLSTATE classes that mean the database cannot be reached or is going away (connection, shutdown, resources). */
 const UNAVAILABLE_CLASSES = ['08', '53', '57'];
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+/**
+ * "Object not in prerequisite state", which PostgreSQL answers a new session with, as FATAL, while the database does
+ * not accept connections (`ALLOW_CONNECTIONS false`, during some maintenance). Not the same SQLSTATE in a statement.
+ */
+const REFUSED_SESSION = '55000';
 
 /**
  * The store's error for a failed query: `ConflictError` for what a retry resolves, `StoreUnavailableError` when the
@@ -133,9 +138,10 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'E
  */
 export function storeError(error: unknown, what: string): unknown {
   if (error instanceof ConflictError || error instanceof StoreUnavailableError) return error;
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message, severity } = (error ?? {}) as { code?: string; message?: string; severity?: string };
   if (code !== undefined && CONFLICTS.has(code)) return new ConflictError(`${what}: ${message ?? code}; retry`, { cause: error });
   const unreachable = (code !== undefined && (NETWORK.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2))))
+    || (code === REFUSED_SESSION && severity === 'FATAL')
     || /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message ?? '');
   if (unreachable) return new StoreUnavailableError(`PostgreSQL is out of reach (${message ?? code}); ${what} was not done`, { cause: error });
   return error;
