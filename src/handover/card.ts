@@ -11,6 +11,8 @@ export interface CardInput {
   /** The team it was assigned through (default: the conversation's team). */
   team?: Team | string;
   messages: readonly Omit<Message, 'id'>[];
+  /** An agent held it before (it was passed on, handed back to the bot, or put back in its queue): not new. */
+  returning?: boolean;
 }
 
 const CARD_MESSAGES = 5;
@@ -24,11 +26,11 @@ const CARD_MESSAGE_CHARS = 300;
  *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
  *     await send(agentAddress, { text });
  */
-export function assignmentCard({ conversation, contact, team, messages }: CardInput): string {
+export function assignmentCard({ conversation, contact, team, messages, returning = false }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const name = isolateRtl(contact.name ?? 'Customer');
   const lines = [
-    `#${conversation.id} · new conversation${teamName ? ` for ${teamName}` : ''}`,
+    `#${conversation.id} · ${returning ? 'returning' : 'new'} conversation${teamName ? ` for ${teamName}` : ''}`,
     `${name} on ${conversation.channel}${conversation.intent ? ` · about ${conversation.intent}` : ''}`,
     ...fieldLines(contact.fields),
     ...fieldLines(conversation.fields),

@@ -235,6 +235,22 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('tells an agent who is passed a conversation someone held before that it is returning, not new', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    await d.agent('9002', '/online');
+    await d.customer('q1', 'hi');
+    await d.customer('q1', 'Billing');
+    const id = await d.conversationOf('q1');
+    const holder = (await d.h.store.conversation(id))!.agentId!;
+    const [mine, theirs, colleague] = holder === 'omar' ? ['9001', '9002', 'Sara'] : ['9002', '9001', 'Omar'];
+    expect(d.agents.textsTo(mine).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · new conversation for Billing`));
+    await d.agent(mine, `/transfer ${id} ${colleague}`);
+    // Found by a helper: the colleague's card said "new conversation" for one an agent had held.
+    expect(d.agents.textsTo(theirs).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · returning conversation for Billing`));
+    await d.h.close();
+  });
+
   it('lets an agent claim a queued conversation of their team', async () => {
     const d = await desk();
     await d.customer('c1', 'hi');

@@ -55,6 +55,11 @@ describe('assignmentCard', () => {
     );
   });
 
+  it('says a conversation an agent held before is returning', () => {
+    const card = assignmentCard({ conversation: billingConversation, contact: layla, team: 'Billing', messages: [], returning: true });
+    expect(card.split('\n')[0]).toBe('#42 · returning conversation for Billing');
+  });
+
   it('starts with the conversation tag, so replying to the card targets the conversation', () => {
     const card = assignmentCard({ conversation: billingConversation, contact: layla, messages: [] });
     expect(card).toMatch(/^#42(?!\d)/);

@@ -133,6 +133,7 @@ export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskE
  */
 export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversation, agent: Agent, fx: DeskEffects, options: { announce?: boolean } = {}): Promise<void> {
   const now = stamp(ctx);
+  const returning = conversation.assignedAt !== undefined;
   tx.putConversation(conversation);
   conversation.stage = 'assigned';
   conversation.agentId = agent.id;
@@ -147,7 +148,7 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const contact = await tx.contact(conversation.contactId);
   const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
-  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent }) : undefined;
+  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, returning }) : undefined;
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
   if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
   if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, `${agent.name} took #${conversation.id}.`, fx);
