@@ -73,6 +73,17 @@ async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flo
   };
 }
 
+/** Omar and Sara online, and q1's Billing conversation with one of them: its id, who holds it (id, Telegram chat), who does not. */
+async function heldByOne(d: Desk): Promise<{ id: number; holder: string; mine: string; other: string; colleague: string }> {
+  await d.agent('9001', '/online');
+  await d.agent('9002', '/online');
+  await d.customer('q1', 'hi');
+  await d.customer('q1', 'Billing');
+  const id = await d.conversationOf('q1');
+  const holder = (await d.h.store.conversation(id))!.agentId!;
+  return holder === 'omar' ? { id, holder, mine: '9001', other: '9002', colleague: 'Sara' } : { id, holder, mine: '9002', other: '9001', colleague: 'Omar' };
+}
+
 describe('handover', () => {
   it('queues when nobody is online, assigns when an agent comes online, relays both ways, and closes', async () => {
     const d = await desk();
@@ -203,14 +214,7 @@ describe('handover', () => {
     await d.agent('9001', '/help');
     expect(d.agents.textsTo('9001').at(-1)).toMatch(/\/transfer/);
 
-    await d.agent('9001', '/online');
-    await d.agent('9002', '/online');
-    await d.customer('q1', 'hi');
-    await d.customer('q1', 'Billing');
-    const id = await d.conversationOf('q1');
-    const holder = (await d.h.store.conversation(id))!.agentId!;
-    const other = holder === 'omar' ? '9002' : '9001';
-    const mine = holder === 'omar' ? '9001' : '9002';
+    const { id, holder, mine, other } = await heldByOne(d);
 
     await d.agent(other, `/close ${id}`);
     expect(d.agents.textsTo(other).at(-1)).toMatch(new RegExp(`#${id} is not yours`));
@@ -237,13 +241,7 @@ describe('handover', () => {
 
   it('tells an agent who is passed a conversation someone held before that it is returning, not new', async () => {
     const d = await desk();
-    await d.agent('9001', '/online');
-    await d.agent('9002', '/online');
-    await d.customer('q1', 'hi');
-    await d.customer('q1', 'Billing');
-    const id = await d.conversationOf('q1');
-    const holder = (await d.h.store.conversation(id))!.agentId!;
-    const [mine, theirs, colleague] = holder === 'omar' ? ['9001', '9002', 'Sara'] : ['9002', '9001', 'Omar'];
+    const { id, mine, other: theirs, colleague } = await heldByOne(d);
     expect(d.agents.textsTo(mine).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · new conversation for Billing`));
     await d.agent(mine, `/transfer ${id} ${colleague}`);
     // Found by a helper: the colleague's card said "new conversation" for one an agent had held.
