@@ -150,15 +150,15 @@ export class Timers {
     const released = this.options.store.transaction('lease:sweeper', async (tx) => {
       const lease = await tx.doc<{ owner: string; until: string }>('leases', 'sweeper');
       if (lease?.owner === this.#owner) tx.deleteDoc('leases', 'sweeper');
-    }).then(() => true, (error: unknown) => {
-      this.options.log.warn({ err: String(error) }, 'could not give up the periodic check\'s lease; another process takes it once it runs out');
-      return true;
-    });
+    }).then(
+      () => true as const,
+      (error: unknown) => void this.options.log.warn({ err: String(error) }, 'could not give up the periodic check\'s lease; another process takes it once it runs out'),
+    );
     // Not longer than this: a database out of reach would hold a stop for a connection's timeout (10 s).
     let timer: NodeJS.Timeout | undefined;
     const waited = await Promise.race([released, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), RELEASE_WAIT_MS)))]);
     clearTimeout(timer);
-    if (!waited) this.options.log.warn({ waitedMs: RELEASE_WAIT_MS }, 'the store did not answer in time to give up the periodic check\'s lease; another process takes it once it runs out');
+    if (waited === false) this.options.log.warn({ waitedMs: RELEASE_WAIT_MS }, 'the store did not answer in time to give up the periodic check\'s lease; another process takes it once it runs out');
   }
 
   /** Takes or renews the lease `name` for this process; false while another live process holds it. */

@@ -8,9 +8,9 @@ import express, { type Router } from 'express';
 import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { checkTrainingData } from '../../bot/nlp/check.ts';
-import { exclusively } from '../../flows/publishing.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
 import { readTrainingFiles } from '../../bot/nlp/training-data.ts';
+import { exclusively } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 

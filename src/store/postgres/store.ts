@@ -51,16 +51,18 @@ function outcomeBlock(statement: Statement): Statement[] {
   ];
 }
 const PLANNED_ONCE_MAX = 64;
-const OUTCOME_BLOCK = 4;
 
-/** The outcomes' rows from `outcomeBlock`'s answers; throws what failed (a block left open: the connection goes). */
+/**
+ * The outcomes' rows from the answers to `outcomeBlock`'s statements (the statement's, before COMMIT); throws what
+ * failed (a block left open: the connection goes).
+ */
 function outcomeRows(answers: PromiseSettledResult<pg.QueryResult>[], discard: () => void): { id: string; recorded: boolean }[] {
-  const failed = answers.slice(0, OUTCOME_BLOCK).find((answer) => answer.status === 'rejected');
+  const failed = answers.find((answer) => answer.status === 'rejected');
   if (failed) {
     discard();
     throw failed.reason;
   }
-  return (answers[2] as PromiseFulfilledResult<pg.QueryResult<{ id: string; recorded: boolean }>>).value.rows;
+  return (answers.at(-2) as PromiseFulfilledResult<pg.QueryResult<{ id: string; recorded: boolean }>>).value.rows;
 }
 
 /** Conversation ids a search reads at a time (`conversationsSaying`). */
@@ -612,14 +614,15 @@ export class PostgresStore implements Store {
     const limit = this.#claimLimit;
     const epoch = this.#lockEpoch;
     return this.#withClient('recording delivery outcomes', async (client, discard) => {
+      const block = outcomeBlock(statement);
       const answers = await pipelinedSettled(client, [
-        ...outcomeBlock(statement),
+        ...block,
         { text: 'BEGIN' },
         ...this.#claimStatements(limit).map((claim) => ({ ...claim, values: clean(claim.values ?? []) })),
         { text: 'COMMIT' },
       ]);
-      const outcome = answers.slice(0, OUTCOME_BLOCK);
-      const claim = answers.slice(OUTCOME_BLOCK);
+      const outcome = answers.slice(0, block.length);
+      const claim = answers.slice(block.length);
       this.#askedAt = performance.now();
       if (claim.every((answer) => answer.status === 'fulfilled')) {
         const rows = (claim.at(-2) as PromiseFulfilledResult<pg.QueryResult<MessageRow>>).value.rows;
