@@ -66,12 +66,9 @@ export interface ReportInput {
  *     report.teams.Billing?.firstResponse.median; // seconds, or null
  */
 export function buildReport({ conversations, agents, teams, from, to, now }: ReportInput): Report {
-  const inPeriod = conversations.filter((conversation) => {
-    const opened = Date.parse(conversation.openedAt);
-    return (from === undefined || opened >= from.getTime()) && (to === undefined || opened < to.getTime());
-  });
+  const inPeriod = timed(conversations).filter(({ opened }) => (from === undefined || opened >= from.getTime()) && (to === undefined || opened < to.getTime()));
 
-  const teamNames = unique([...teams.map((team) => team.name), ...conversations.flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
+  const teamNames = unique([...teams.map((team) => team.name), ...teamsNamed(conversations)]);
   const agentNames = new Map(agents.map((agent) => [agent.id, agent.name]));
   for (const conversation of conversations) {
     if (conversation.agentId !== undefined && !agentNames.has(conversation.agentId)) agentNames.set(conversation.agentId, conversation.agentId);
@@ -88,45 +85,86 @@ export function buildReport({ conversations, agents, teams, from, to, now }: Rep
     };
   }
 
+  // One pass: each conversation to its team (as sameTeam compares names) and to its agent.
+  const byTeam = groupBy(inPeriod, (t) => t.conversation.team?.toLowerCase());
+  const byAgent = groupBy(inPeriod, (t) => t.conversation.agentId);
   return {
     from: from?.toISOString() ?? null,
     to: to?.toISOString() ?? null,
     generatedAt: now.toISOString(),
     total: figures(inPeriod),
-    teams: Object.fromEntries(teamNames.map((team) => [team, figures(inPeriod.filter((c) => c.team !== undefined && sameTeam(c.team, team)))])),
+    teams: Object.fromEntries(teamNames.map((team) => [team, figures(byTeam.get(team.toLowerCase()) ?? [])])),
     agents: Object.fromEntries(
-      [...agentNames].map(([id, name]) => [id, { name, ...figures(inPeriod.filter((c) => c.agentId === id)) }]),
+      [...agentNames].map(([id, name]) => [id, { name, ...figures(byAgent.get(id) ?? []) }]),
     ),
     queue,
   };
 }
 
-function figures(conversations: readonly Conversation[]): Figures {
-  const durations = (end: (c: Conversation) => string | undefined): Durations =>
-    summarise(conversations.flatMap((c) => {
-      const at = end(c);
-      const seconds = at === undefined ? undefined : secondsBetween(c.openedAt, at);
-      return seconds === undefined ? [] : [seconds];
-    }));
+/** A conversation with its times parsed once: when it opened (ms), and its durations in seconds when it has them. */
+interface Timed {
+  conversation: Conversation;
+  opened: number;
+  toAssignment: number | undefined;
+  toFirstResponse: number | undefined;
+  toResolution: number | undefined;
+}
+
+/** Kept for the list they were parsed from: a report and its series read the same conversations. */
+const timedLists = new WeakMap<readonly Conversation[], Timed[]>();
+
+function timed(conversations: readonly Conversation[]): Timed[] {
+  const known = timedLists.get(conversations);
+  if (known) return known;
+  const all: Timed[] = [];
+  for (const conversation of conversations) {
+    const opened = Date.parse(conversation.openedAt);
+    all.push({
+      conversation,
+      opened,
+      toAssignment: secondsSince(opened, conversation.assignedAt),
+      toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
+      toResolution: secondsSince(opened, conversation.closedAt),
+    });
+  }
+  timedLists.set(conversations, all);
+  return all;
+}
+
+function figures(conversations: readonly Timed[]): Figures {
+  let closed = 0;
+  let assigned = 0;
+  let stillOpen = 0;
+  const toAssignment: number[] = [];
+  const toFirstResponse: number[] = [];
+  const toResolution: number[] = [];
+  for (const t of conversations) {
+    if (t.conversation.status === 'closed') closed++;
+    if (t.conversation.status === 'open') stillOpen++;
+    if (t.conversation.assignedAt !== undefined) assigned++;
+    if (t.toAssignment !== undefined) toAssignment.push(t.toAssignment);
+    if (t.toFirstResponse !== undefined) toFirstResponse.push(t.toFirstResponse);
+    if (t.toResolution !== undefined) toResolution.push(t.toResolution);
+  }
   return {
     opened: conversations.length,
-    closed: conversations.filter((c) => c.status === 'closed').length,
-    assigned: conversations.filter((c) => c.assignedAt !== undefined).length,
-    stillOpen: conversations.filter((c) => c.status === 'open').length,
-    timeToAssignment: durations((c) => c.assignedAt),
-    firstResponse: durations((c) => c.firstResponseAt),
-    resolution: durations((c) => c.closedAt),
+    closed,
+    assigned,
+    stillOpen,
+    timeToAssignment: summarise(toAssignment),
+    firstResponse: summarise(toFirstResponse),
+    resolution: summarise(toResolution),
   };
 }
 
 // summarise([10, 20, 30, 40]) is { count: 4, median: 25, p90: 37 }.
 function summarise(values: readonly number[]): Durations {
   if (values.length === 0) return { count: 0, median: null, p90: null };
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   return { count: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   const rank = p * (sorted.length - 1);
   const below = sorted[Math.floor(rank)]!;
   const above = sorted[Math.ceil(rank)]!;
@@ -136,7 +174,12 @@ function percentile(sorted: readonly number[], p: number): number {
 
 // Clocks of several processes can disagree by a little; a negative duration is counted as none.
 function secondsBetween(start: string, end: string): number | undefined {
-  const ms = Date.parse(end) - Date.parse(start);
+  return secondsSince(Date.parse(start), end);
+}
+
+function secondsSince(start: number, end: string | undefined): number | undefined {
+  if (end === undefined) return undefined;
+  const ms = Date.parse(end) - start;
   return Number.isNaN(ms) ? undefined : Math.max(0, ms) / 1000;
 }
 
@@ -144,6 +187,25 @@ function unique(names: readonly string[]): string[] {
   const seen = new Map<string, string>();
   for (const name of names) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
   return [...seen.values()];
+}
+
+/** The team names conversations carry, each spelling once, in the order first seen. */
+function teamsNamed(conversations: Iterable<Conversation>): string[] {
+  const names = new Set<string>();
+  for (const conversation of conversations) if (conversation.team !== undefined) names.add(conversation.team);
+  return [...names];
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K | undefined): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 /** Figures by day (UTC) over the conversations opened each day: what the dashboard's charts draw. */
@@ -190,33 +252,26 @@ export function seriesDays({ from, to, now }: { from?: Date; to?: Date; now: Dat
  */
 export function buildSeries({ conversations, teams, from, to, now }: Omit<ReportInput, 'agents'>): Series {
   const days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
-  const index = new Map(days.map((day, i) => [day, i]));
-  const byDay = days.map((): Conversation[] => []);
-  for (const conversation of conversations) {
-    const i = index.get(dayOf(Date.parse(conversation.openedAt)));
-    if (i !== undefined) byDay[i]!.push(conversation);
-  }
+  const byDay = onDays(days, timed(conversations));
   const zeros = () => days.map(() => 0);
-  const teamNames = unique([...teams.map((team) => team.name), ...byDay.flat().flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
+  const teamNames = unique([...teams.map((team) => team.name), ...teamsNamed(byDay.flat().map((t) => t.conversation))]);
+  const nameOf = new Map(teamNames.map((name) => [name.toLowerCase(), name]));
   const conversationsByTeam: Record<string, number[]> = Object.fromEntries(teamNames.map((team) => [team, zeros()]));
   const intents: Record<string, number[]> = {};
   byDay.forEach((list, i) => {
-    for (const conversation of list) {
-      const team = conversation.team === undefined ? NO_TEAM : teamNames.find((name) => sameTeam(name, conversation.team!)) ?? conversation.team;
+    for (const { conversation } of list) {
+      const team = conversation.team === undefined ? NO_TEAM : nameOf.get(conversation.team.toLowerCase()) ?? conversation.team;
       (conversationsByTeam[team] ??= zeros())[i]! += 1;
       if (conversation.intent !== undefined) (intents[conversation.intent] ??= zeros())[i]! += 1;
     }
   });
-  const median = (list: Conversation[], end: (c: Conversation) => string | undefined) => summarise(list.flatMap((c) => {
-    const at = end(c);
-    const seconds = at === undefined ? undefined : secondsBetween(c.openedAt, at);
-    return seconds === undefined ? [] : [seconds];
-  })).median;
+  const median = (list: Timed[], seconds: (t: Timed) => number | undefined) =>
+    summarise(list.flatMap((t) => seconds(t) ?? [])).median;
   return {
     days,
     conversationsByTeam,
-    firstResponseSeconds: byDay.map((list) => median(list, (c) => c.firstResponseAt)),
-    resolutionSeconds: byDay.map((list) => median(list, (c) => c.closedAt)),
+    firstResponseSeconds: byDay.map((list) => median(list, (t) => t.toFirstResponse)),
+    resolutionSeconds: byDay.map((list) => median(list, (t) => t.toResolution)),
     intents,
   };
 }
@@ -229,21 +284,29 @@ export function buildSeries({ conversations, teams, from, to, now }: Omit<Report
  */
 export function reportCsv({ conversations, teams, from, to, now }: Omit<ReportInput, 'agents'>): string {
   const days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
-  const teamNames = unique([...teams.map((team) => team.name), ...conversations.flatMap((c) => (c.team === undefined ? [] : [c.team]))]);
+  const teamNames = unique([...teams.map((team) => team.name), ...teamsNamed(conversations)]);
   const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds']];
   // One pass over the conversations (a year of days times every conversation held the server up for 53 s at 100,000).
-  const byDay = new Map<string, Conversation[]>(days.map((day) => [day, []]));
-  for (const conversation of conversations) byDay.get(dayOf(Date.parse(conversation.openedAt)))?.push(conversation);
-  for (const day of days) {
-    const ofDay = byDay.get(day) ?? [];
-    const row = (team: string, list: Conversation[]) => {
+  const byDay = onDays(days, timed(conversations));
+  days.forEach((day, i) => {
+    const ofDay = byDay[i]!;
+    const row = (team: string, list: Timed[]) => {
       const f = figures(list);
       rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median)]);
     };
     row('all', ofDay);
-    for (const team of teamNames) row(team, ofDay.filter((c) => c.team !== undefined && sameTeam(c.team, team)));
-  }
+    const byTeam = groupBy(ofDay, (t) => t.conversation.team?.toLowerCase());
+    for (const team of teamNames) row(team, byTeam.get(team.toLowerCase()) ?? []);
+  });
   return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The conversations opened on each of `days` (consecutive UTC days), by the day's index. */
+function onDays(days: readonly string[], conversations: readonly Timed[]): Timed[][] {
+  const first = Date.parse(days[0] ?? '');
+  const byDay = days.map((): Timed[] => []);
+  for (const t of conversations) byDay[Math.floor((t.opened - first) / DAY_MS)]?.push(t);
+  return byDay;
 }
 
 /** A CSV cell, quoted when it must be; a leading `=`, `+`, `-` or `@` is defused so a spreadsheet never runs it. */

@@ -367,6 +367,10 @@ export class LowdbStore implements Store {
     return this.#read().conversations.entries().map((entry) => fresh(entry));
   }
 
+  async conversationsBefore(before: number | undefined, limit: number): Promise<Conversation[]> {
+    return this.#read().conversations.entriesBefore(before, limit).map((entry) => fresh(entry));
+  }
+
   async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {
     const state = this.#read();
     return state.conversations.idsOfContacts(new Set(contactIds)).map((id) => clone(state.conversations.get(id) as Conversation));
@@ -380,6 +384,10 @@ export class LowdbStore implements Store {
 
   async contacts(): Promise<Contact[]> {
     return this.#read().contacts.entries().map((entry) => fresh(entry));
+  }
+
+  async contactsBefore(before: string | undefined, limit: number): Promise<Contact[]> {
+    return this.#read().contacts.entriesBefore(before, limit).map((entry) => fresh(entry));
   }
 
   async messageByChannelId(channel: string, channelMessageId: string): Promise<Message | undefined> {

@@ -218,6 +218,26 @@ export class ConversationTable<C extends ConversationLike> {
     return all;
   }
 
+  /**
+   * At most `limit` conversations with an id below `before` (every id without it), newest (highest id) first: open
+   * ones as objects, closed ones as their stored text. Reads only the slots it walks past, not the whole table.
+   */
+  entriesBefore(before: number | undefined, limit: number): (C | StoredJson)[] {
+    const objects = [...this.#objects.values()].filter((conversation) => before === undefined || conversation.id < before).sort((a, b) => b.id - a.id);
+    const page: (C | StoredJson)[] = [];
+    let next = 0;
+    let id = Math.min(before ?? Infinity, this.#texts.end) - 1;
+    while (page.length < limit && (id >= 1 || next < objects.length)) {
+      if (next < objects.length && (objects[next] as C).id > id) {
+        page.push(objects[next++] as C);
+        continue;
+      }
+      const stored = this.#texts.stored(id--);
+      if (stored !== undefined) page.push(stored);
+    }
+    return page;
+  }
+
   /** Ids of the conversations of `contactId`, ascending. */
   idsOfContact(contactId: string): number[] {
     return this.idsOfContacts(new Set([contactId]));
@@ -339,6 +359,21 @@ export class ContactTable<C extends { id: string }> {
     const all: (C | StoredJson)[] = [];
     for (const entry of this.#entries.values()) all.push(typeof entry === 'number' ? (this.#texts.stored(entry) as StoredJson) : entry);
     return all;
+  }
+
+  /**
+   * At most `limit` contacts stored before contact `before` (from the last stored without it), the last stored first,
+   * as `entries` gives them; none when `before` is not a contact.
+   */
+  entriesBefore(before: string | undefined, limit: number): (C | StoredJson)[] {
+    const ids = [...this.#entries.keys()];
+    const end = before === undefined ? ids.length : ids.lastIndexOf(before);
+    const page: (C | StoredJson)[] = [];
+    for (let i = end - 1; i >= 0 && page.length < limit; i--) {
+      const entry = this.#entries.get(ids[i] as string) as C | number;
+      page.push(typeof entry === 'number' ? (this.#texts.stored(entry) as StoredJson) : entry);
+    }
+    return page;
   }
 
   #slot(): number {

@@ -295,6 +295,11 @@ export interface Store {
   conversation(id: number): Promise<Conversation | undefined>;
   conversations(): Promise<Conversation[]>;
   /**
+   * A page of every conversation, newest first: at most `limit` with an id below `before` (from the newest without
+   * it). Costs the page, not the whole store: lists and reports read page after page.
+   */
+  conversationsBefore(before: number | undefined, limit: number): Promise<Conversation[]>;
+  /**
    * Optional, for a store that can search where it keeps the messages: the ids of conversations below `before`
    * with a message (not a copy relayed to an agent) whose lower-cased text contains `text` (lower-case), newest
    * first, at most `limit`. Lower-cased as the store does it, which for letters other than ASCII may differ from
@@ -307,6 +312,11 @@ export interface Store {
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
   /** Every customer, in the order they were first stored (for reports). */
   contacts(): Promise<Contact[]>;
+  /**
+   * A page of every customer, the last stored first: at most `limit` of those stored before contact `before` (from
+   * the last stored without it); none when `before` is not a contact.
+   */
+  contactsBefore(before: string | undefined, limit: number): Promise<Contact[]>;
   /** A contact's messages across all conversations with `id > after`, oldest first. */
   messagesOfContact(contactId: string, after?: number, limit?: number): Promise<Message[]>;
   /** The messages exchanged with one address of a channel (a web chat session, an agent's chat) with `id > after`, oldest first. */

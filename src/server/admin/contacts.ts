@@ -6,6 +6,7 @@ import { TIMELINES } from '../../bot/timeline.ts';
 import type { Contact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
+import { contactsNewestFirst } from './pages.ts';
 import { summarize } from './summary.ts';
 
 const listQuery = z.object({
@@ -55,12 +56,18 @@ export function mountContacts(router: Router, context: AdminContext): void {
     if (!query.success) return void badRequest(res, query.error);
     const { cursor, limit } = query.data;
     const q = query.data.q?.trim().toLowerCase() || undefined;
-    // Newest first; the cursor is the last contact of the previous page.
-    const all = (await store.contacts()).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-    const start = cursor === undefined ? 0 : all.findIndex((contact) => contact.id === cursor) + 1;
-    if (cursor !== undefined && start === 0) return void res.status(400).json({ error: 'cursor: not a contact of this list (start again without it)' });
-    const found = all.slice(start).filter((contact) => !q || matches(q, contact));
-    const page = found.slice(0, limit);
+    // Newest (the last stored) first, page by page; the cursor is the last contact of the previous page.
+    if (cursor !== undefined && !(await store.contact(cursor))) return void res.status(400).json({ error: 'cursor: not a contact of this list (start again without it)' });
+    const page: Contact[] = [];
+    let more = false;
+    for await (const contact of contactsNewestFirst(store, cursor)) {
+      if (q && !matches(q, contact)) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push(contact);
+    }
     // Counted for the page only (not from every conversation held), in one read.
     const counts = new Map<string, number>();
     for (const conversation of await store.conversationsOfContacts(page.map((contact) => contact.id))) {
@@ -68,7 +75,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
     }
     res.json({
       contacts: page.map((contact) => listed(contact, counts.get(contact.id) ?? 0)),
-      ...(found.length > limit ? { nextCursor: page.at(-1)!.id } : {}),
+      ...(more ? { nextCursor: page.at(-1)!.id } : {}),
     });
   });
 

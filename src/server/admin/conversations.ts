@@ -11,6 +11,7 @@ import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
+import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 
 const listQuery = z.object({
@@ -123,10 +124,13 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const { status, stage, team, agent, channel, intent, cursor, limit } = query.data;
     const q = query.data.q?.trim().toLowerCase() || undefined;
     // Open ones (the queue board) from the store's open index, not from every conversation ever held.
-    const all = (status === 'open' ? await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) }) : await store.conversations())
-      .sort((a, b) => b.id - a.id);
-    // A search looks at every contact: read once, not one conversation at a time.
-    const contacts = new Map<string, Contact | undefined>(q ? (await store.contacts()).map((contact) => [contact.id, contact]) : []);
+    // The others page by page, newest first, from the cursor on.
+    const all = status === 'open'
+      ? (await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) })).sort((a, b) => b.id - a.id)
+      : conversationsNewestFirst(store, cursor);
+    // A search looks at every contact: read once (page by page), not one conversation at a time.
+    const contacts = new Map<string, Contact | undefined>();
+    if (q) for await (const contact of contactsNewestFirst(store)) contacts.set(contact.id, contact);
     const contactOf = async (id: string) => {
       if (!contacts.has(id)) contacts.set(id, await store.contact(id));
       return contacts.get(id);
@@ -138,7 +142,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const saying = q && search ? new Saying((options) => search(q, options), Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
-    for (const conversation of all) {
+    for await (const conversation of all) {
       if (cursor !== undefined && conversation.id >= cursor) continue;
       if (status && conversation.status !== status) continue;
       if (stage && conversation.stage !== stage) continue;

@@ -328,6 +328,11 @@ export class PostgresStore implements Store {
     return (await this.#rows<{ data: Conversation }>('SELECT data FROM conversations ORDER BY id', [])).map((row) => row.data);
   }
 
+  async conversationsBefore(before: number | undefined, limit: number): Promise<Conversation[]> {
+    const rows = await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE id < $1 ORDER BY id DESC LIMIT $2', [before ?? Number.MAX_SAFE_INTEGER, limit]);
+    return rows.map((row) => row.data);
+  }
+
   async conversationsSaying(text: string, options: { before?: number; limit: number }): Promise<number[]> {
     // Windows of conversation ids, newest first, each read forward (a scan backwards gets no read-ahead from the
     // disk: a word said nowhere took 86 s on a database not in memory, 3 s in it). A common word ends in the first.
@@ -361,6 +366,13 @@ export class PostgresStore implements Store {
 
   async contacts(): Promise<Contact[]> {
     return (await this.#rows<{ data: Contact }>('SELECT data FROM contacts ORDER BY seq', [])).map((row) => row.data);
+  }
+
+  async contactsBefore(before: string | undefined, limit: number): Promise<Contact[]> {
+    const rows = before === undefined
+      ? await this.#rows<{ data: Contact }>('SELECT data FROM contacts ORDER BY seq DESC LIMIT $1', [limit])
+      : await this.#rows<{ data: Contact }>('SELECT data FROM contacts WHERE seq < (SELECT seq FROM contacts WHERE id = $1) ORDER BY seq DESC LIMIT $2', [before, limit]);
+    return rows.map((row) => row.data);
   }
 
   async messagesOfContact(contactId: string, after = 0, limit = Infinity): Promise<Message[]> {

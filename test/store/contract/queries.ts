@@ -138,6 +138,40 @@ export function queries(open: OpenStore): void {
     });
   });
 
+  describe('conversationsBefore', () => {
+    it('pages through every conversation newest first, open and closed alike, also after a restart', async () => {
+      const { store, reopen } = await open();
+      expect(await store.conversationsBefore(undefined, 10)).toEqual([]);
+      await store.transaction('setup', async (tx) => {
+        for (const who of ['ann', 'bob']) tx.putContact(contact(who));
+        for (let id = 1; id <= 9; id++) tx.putConversation(conversation(id, id % 2 ? 'ann' : 'bob', id === 9 || id === 4 ? 'open' : 'closed'));
+      });
+      // Closed ones kept as text and open ones as objects interleave by id; one closed meanwhile keeps its place.
+      await store.transaction('bob', async (tx) => tx.putConversation({ ...conversation(4, 'bob'), status: 'closed', closedAt: 'now' }));
+      await store.transaction('ann', async (tx) => tx.putConversation(conversation(await tx.newConversationId(), 'ann', 'closed')));
+      const newest = (await store.conversations()).at(-1)!.id;
+      const [first] = await store.conversationsBefore(10, 1);
+      if (first) first.status = 'closed';
+      expect((await store.conversation(9))?.status).toBe('open');
+      for (let reader of [store, reopen]) {
+        if (typeof reader === 'function') reader = await reader();
+        const pages: number[][] = [];
+        let before: number | undefined;
+        for (;;) {
+          const page = await reader.conversationsBefore(before, 3);
+          if (page.length === 0) break;
+          pages.push(page.map((c) => c.id));
+          before = page.at(-1)!.id;
+        }
+        expect(pages.flat()).toEqual([newest, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+        expect(pages.every((page) => page.length <= 3)).toBe(true);
+        expect((await reader.conversationsBefore(5, 2)).map((c) => [c.id, c.status])).toEqual([[4, 'closed'], [3, 'closed']]);
+        expect((await reader.conversationsBefore(1, 5))).toEqual([]);
+        expect(await reader.conversationsBefore(undefined, 100)).toEqual([...(await reader.conversations())].reverse());
+      }
+    });
+  });
+
   describe('messageByChannelId', () => {
     it('finds inbound messages, and outbound ones once markDelivery recorded their id, also after a restart', async () => {
       const { store, reopen } = await open();
@@ -302,6 +336,33 @@ export function queries(open: OpenStore): void {
       expect((await store.contact('zed'))?.tags).toEqual([]);
       const reopened = await reopen();
       expect(await reopened.contacts()).toEqual(await Promise.all(['zed', 'amy', 'bob'].map((id) => reopened.contact(id))));
+    });
+
+    it('pages through contacts, the last stored first, from any contact on, also after a restart', async () => {
+      const { store, reopen } = await open();
+      expect(await store.contactsBefore(undefined, 10)).toEqual([]);
+      const ids = Array.from({ length: 7 }, (_, n) => `c${n}`);
+      await store.transaction('a', async (tx) => {
+        for (const id of ids.slice(0, 4)) tx.putContact(contact(id));
+      });
+      for (const id of ids.slice(4)) await store.transaction(id, async (tx) => tx.putContact(contact(id)));
+      // A contact changed later keeps its place; an erased one is gone from every page.
+      await store.transaction('a', async (tx) => tx.putContact({ ...contact('c1'), name: 'Changed' }));
+      await store.eraseContact('c5');
+      const newestFirst = ['c6', 'c4', 'c3', 'c2', 'c1', 'c0'];
+      // Copies, as every read gives.
+      const [first] = await store.contactsBefore(undefined, 1);
+      first?.tags.push('changed outside');
+      expect((await store.contact('c6'))?.tags).toEqual([]);
+      for (let reader of [store, reopen]) {
+        if (typeof reader === 'function') reader = await reader();
+        expect((await reader.contactsBefore(undefined, 4)).map((c) => c.id)).toEqual(newestFirst.slice(0, 4));
+        expect((await reader.contactsBefore('c3', 4)).map((c) => c.id)).toEqual(['c2', 'c1', 'c0']);
+        expect((await reader.contactsBefore('c0', 4))).toEqual([]);
+        expect((await reader.contactsBefore('nobody', 4))).toEqual([]);
+        expect((await reader.contactsBefore('c2', 1))[0]).toEqual({ ...contact('c1'), name: 'Changed' });
+        expect((await reader.contactsBefore(undefined, 100)).map((c) => c.id)).toEqual((await reader.contacts()).map((c) => c.id).reverse());
+      }
     });
 
     it('gives every new contact its own id', async () => {
