@@ -308,6 +308,8 @@ export class ContactTable<C extends { id: string }> {
   /** Slots free for the next text (of contacts erased, or held as objects again). */
   readonly #free: number[] = [];
   #nextSlot = 1;
+  /** The ids in stored order, for `entriesBefore` (a page after page reads them again): kept until one comes or goes. */
+  #ids: string[] | undefined;
 
   get size(): number {
     return this.#entries.size;
@@ -341,6 +343,7 @@ export class ContactTable<C extends { id: string }> {
 
   set(id: string, contact: C, options: { asText: boolean }): void {
     const entry = this.#entries.get(id);
+    if (entry === undefined) this.#ids = undefined;
     if (!options.asText) {
       if (typeof entry === 'number') this.#letGo(entry);
       this.#entries.set(id, contact);
@@ -369,6 +372,7 @@ export class ContactTable<C extends { id: string }> {
 
   delete(id: string): boolean {
     const entry = this.#entries.get(id);
+    if (entry !== undefined) this.#ids = undefined;
     if (typeof entry === 'number') this.#letGo(entry);
     return this.#entries.delete(id);
   }
@@ -385,7 +389,7 @@ export class ContactTable<C extends { id: string }> {
    * as `entries` gives them; none when `before` is not a contact.
    */
   entriesBefore(before: string | undefined, limit: number): (C | StoredJson)[] {
-    const ids = [...this.#entries.keys()];
+    const ids = (this.#ids ??= [...this.#entries.keys()]);
     const end = before === undefined ? ids.length : ids.lastIndexOf(before);
     const page: (C | StoredJson)[] = [];
     for (let i = end - 1; i >= 0 && page.length < limit; i--) {

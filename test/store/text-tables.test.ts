@@ -144,6 +144,20 @@ describe('ContactTable', () => {
     }
     expect(table.delete('c0')).toBe(false);
   });
+
+  it('pages the last stored first, seeing contacts that came or went since the page before', () => {
+    const table = new ContactTable<Contact>();
+    for (const id of ['a', 'b', 'c', 'd']) table.set(id, contact(id, id.toUpperCase()), { asText: id !== 'c' });
+    const names = (page: ReturnType<typeof table.entriesBefore>) => records(page).map((each) => each.name);
+    expect(names(table.entriesBefore(undefined, 3))).toEqual(['D', 'C', 'B']);
+    expect(names(table.entriesBefore('b', 3))).toEqual(['A']);
+    table.set('e', contact('e', 'E'), { asText: true });
+    table.delete('b');
+    table.set('a', contact('a', 'A2'), { asText: false });
+    expect(names(table.entriesBefore(undefined, 10))).toEqual(['E', 'D', 'C', 'A2']);
+    expect(names(table.entriesBefore('c', 10))).toEqual(['A2']);
+    expect(table.entriesBefore('b', 10)).toEqual([]);
+  });
 });
 
 describe('the embedded store with contacts and conversations held as text', () => {
