@@ -3,7 +3,7 @@
 // was edited from, so of two admins editing at once the second is told someone published first instead of undoing
 // their work. Conversations in progress keep the version they started on (the library finds it by its hash).
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Store } from '../store/types.ts';
 import type { FileError } from '../shared/file-error.ts';
@@ -45,7 +45,7 @@ export interface FlowFile {
   name: string;
   version: string;
   source: string;
-  /** The file's modification as the history knows it: the last publish of this version, if it was published here. */
+  /** The last publish of this version, if it was published here; else when the file last changed on disk. */
   updatedAt?: string;
   updatedBy?: string;
   error?: string;
@@ -94,10 +94,12 @@ export class FlowPublisher {
     if (source === undefined) return undefined;
     const version = versionOf(source);
     const last = (await this.history(name)).find((record) => record.version === version);
+    // Not published here (written by hand, or copied in): when the file last changed, by nobody the server knows.
+    const modified = last ? undefined : await this.#modified(name);
     const refused = this.options.library.errors().find((error) => error.file === this.#label(name));
     return {
       name, version, source,
-      ...(last ? { updatedAt: last.publishedAt, updatedBy: last.publishedBy } : {}),
+      ...(last ? { updatedAt: last.publishedAt, updatedBy: last.publishedBy } : modified ? { updatedAt: modified } : {}),
       ...(refused ? { error: String(refused) } : {}),
     };
   }
@@ -187,6 +189,16 @@ export class FlowPublisher {
     if (!stored || versionOf(stored.source) !== version) return undefined;
     const record = (await this.versions(name)).find((each) => each.version === version);
     return { version, source: stored.source, publishedAt: record?.publishedAt ?? stored.publishedAt, publishedBy: record?.publishedBy ?? 'file' };
+  }
+
+  async #modified(name: string): Promise<string | undefined> {
+    const path = this.#path(name);
+    try {
+      return path ? (await stat(path)).mtime.toISOString() : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async #source(name: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Editing flows over the admin API: validation at line and column, publishing with a version check (the second of
 // two admins gets 409), nothing written when refused, history with authors, rollback, removal refused while
 // conversations run on a flow, and names that cannot leave DATA_DIR/flows. Conversations in progress keep their version.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
@@ -33,7 +33,9 @@ describe('flows over the admin API', () => {
 
   it('lists the flows and reads one as it is on disk', async () => {
     const listed = await admin().get<{ flows: Record<string, unknown>[] }>('/flows');
-    expect(listed.body.flows).toEqual([{ name: 'inbound', version: expect.stringMatching(/^[0-9a-f]{12}$/), updatedAt: null, updatedBy: null, status: 'ok', openConversations: 0 }]);
+    // Never published here: the file's own time, by nobody the server knows.
+    const written = (await stat(join(dir, 'flows', 'inbound.yaml'))).mtime.toISOString();
+    expect(listed.body.flows).toEqual([{ name: 'inbound', version: expect.stringMatching(/^[0-9a-f]{12}$/), updatedAt: written, updatedBy: null, status: 'ok', openConversations: 0 }]);
     const one = await admin().get('/flows/inbound');
     expect(one.body).toEqual({ name: 'inbound', version: listed.body.flows[0]!.version, source: inboundFlow });
     expect((await admin().get('/flows/nothing-here')).status).toBe(404);
@@ -97,6 +99,16 @@ describe('flows over the admin API', () => {
     const after = await admin().get<{ versions: { version: string; publishedBy: string; current: boolean }[] }>('/flows/support/versions');
     expect(after.body.versions[0]).toMatchObject({ version: first.version, publishedBy: 'Lina', current: true });
     expect((await admin().post('/flows/support/rollback', { version: 'abcdefabcdef' })).status).toBe(404);
+
+    // Edited by hand afterwards: no longer Lina's publish, but the file's own time.
+    const listed = async () => (await admin().get<{ flows: { name: string; updatedAt: string | null; updatedBy: string | null }[] }>('/flows')).body.flows.find((flow) => flow.name === 'support');
+    expect(await listed()).toMatchObject({ updatedBy: 'Lina' });
+    await writeFile(join(dir, 'flows', 'support.yaml'), support('Edited on the server'));
+    const written = (await stat(join(dir, 'flows', 'support.yaml'))).mtime.toISOString();
+    expect(await listed()).toMatchObject({ updatedAt: written, updatedBy: null });
+    await rm(join(dir, 'flows', 'support.yaml'));
+    expect(await listed()).toBeUndefined();
+    await writeFile(join(dir, 'flows', 'support.yaml'), support('Thanks for writing!'));
   });
 
   it('keeps a conversation in progress on the version it started with', async () => {
