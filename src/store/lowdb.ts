@@ -42,6 +42,7 @@ import { DataFile } from 'lowdb/node';
 import { CorruptStoreError, NewerStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
 import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
+import { searchArchive, searchMessages } from './archive-search.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
@@ -369,6 +370,28 @@ export class LowdbStore implements Store {
 
   async conversationsBefore(before: number | undefined, limit: number): Promise<Conversation[]> {
     return this.#read().conversations.entriesBefore(before, limit).map((entry) => fresh(entry));
+  }
+
+  async conversationsSaying(text: string, options: { before?: number; limit: number }): Promise<number[]> {
+    const found = new Set<number>();
+    // The archive as it is when the search starts, read again if a compaction added to it or rewrote it meanwhile
+    // (what it moved there may have left memory); then, with no turn in between, the messages still in memory.
+    for (;;) {
+      this.#read();
+      const end = this.#archiveBytes;
+      if (end === 0) break;
+      const reader = (this.#archiveReader ??= openReader(this.#paths.archive));
+      reader.reads += 1;
+      try {
+        await searchArchive(await reader.handle, end, text, found);
+      } finally {
+        reader.reads -= 1;
+        if (reader.retired) retire(reader);
+      }
+      if (this.#archiveReader === reader && this.#archiveBytes === end) break;
+    }
+    searchMessages(this.#read().messages.values(), text, found);
+    return [...found].filter((id) => options.before === undefined || id < options.before).sort((a, b) => b - a).slice(0, options.limit);
   }
 
   async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {

@@ -4,6 +4,7 @@
 // conversations and 50,000 idle contacts: 37 and 25 MB of objects). Kept as objects, they were most of what the
 // heap held live, and V8 lets the heap grow to several times that before a full collection, which then has all of
 // them to mark. Nothing reads one of them on a customer's message but their own contact and latest conversation.
+import { stringAt } from './json-string.ts';
 
 /** A `"contactId":` key and the quote opening its string value, as JSON.stringify writes them. */
 const CONTACT_ID_KEY = '"contactId":"';
@@ -272,25 +273,6 @@ export class ConversationTable<C extends ConversationLike> {
   #isText(id: number): boolean {
     return Number.isInteger(id) && this.#texts.has(id);
   }
-}
-
-/**
- * The JSON string whose opening quote is at `start` of `text`, decoded (sliced as it is when it has no escapes: a
- * regular expression over every text of the table took four times as long).
- *
- *     stringAt('{"a":"x\\"y"}', 5); // 'x"y'
- */
-function stringAt(text: string, start: number): string {
-  let end = text.indexOf('"', start + 1);
-  for (;;) {
-    // A quote after an odd number of backslashes is escaped: the string goes on.
-    let backslashes = 0;
-    while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
-    if (backslashes % 2 === 0) break;
-    end = text.indexOf('"', end + 1);
-  }
-  const raw = text.slice(start + 1, end);
-  return raw.includes('\\') ? (JSON.parse(text.slice(start, end + 1)) as string) : raw;
 }
 
 /**

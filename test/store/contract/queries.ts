@@ -172,6 +172,48 @@ export function queries(open: OpenStore): void {
     });
   });
 
+  describe('conversationsSaying', () => {
+    it('finds the conversations whose transcript says a text, lower-cased, newest first, below `before`', async () => {
+      const { store, reopen } = await open();
+      const said: Record<number, string[]> = {
+        1: ['I was CHARGED twice', 'refund please'],
+        2: ['Where is my parcel?', 'He said "refund" twice'],
+        3: ['أين طلبي؟', 'شكرا'],
+        4: ['Ça coûte trop cher', 'a back\\slash and a\nnew line'],
+        5: ['hello', '5 \u212am away, in İstanbul'],
+        6: ['emoji 😀 refund 😀'],
+      };
+      await store.transaction('setup', async (tx) => {
+        for (const [id, texts] of Object.entries(said)) {
+          const n = Number(id);
+          tx.putContact(contact(`c${n}`));
+          tx.putConversation(conversation(n, `c${n}`, 'closed'));
+          texts.forEach((text, index) => tx.addMessage(index % 2 === 0 ? inbound(`c${n}`, n, `m${n}-${index}`, text) : outbound(`c${n}`, n, text)));
+        }
+        // A copy relayed to an agent is not what was said in conversation 6.
+        tx.addMessage({ ...outbound('c6', 6, '#6 relayed-to-agent-only'), address: 'agent-omar', toAgent: true, contactId: undefined });
+      });
+      const check = async (reader: typeof store) => {
+        if (!reader.conversationsSaying) return;
+        const transcripts = new Map<number, string[]>();
+        for (let n = 1; n <= 6; n++) transcripts.set(n, (await reader.messagesOfConversation(n)).filter((m) => !m.toAgent).map((m) => m.text.toLowerCase()));
+        const expected = (text: string) => [...transcripts].filter(([, texts]) => texts.some((t) => t.includes(text))).map(([id]) => id).sort((a, b) => b - a);
+        for (const text of ['refund', 'charged twice', 'twice', 'طلبي', 'ça coûte', '"refund"', 'back\\slash', 'a\nnew', 'km away', 'stanbul', '😀 refund', 'relayed-to-agent', 'nobody said this', 'e']) {
+          expect(await reader.conversationsSaying(text, { limit: 10 }), text).toEqual(expected(text));
+        }
+        expect(await reader.conversationsSaying('refund', { before: 6, limit: 10 })).toEqual(expected('refund').filter((id) => id < 6));
+        expect(await reader.conversationsSaying('refund', { limit: 2 })).toEqual(expected('refund').slice(0, 2));
+        expect(await reader.conversationsSaying('e', { before: 2, limit: 10 })).toEqual([1]);
+      };
+      await check(store);
+      expect(await store.conversationsSaying?.('refund', { before: 6, limit: 10 })).toEqual([2, 1]);
+      // More said since, in memory or in an archive alike.
+      await store.transaction('c3', async (tx) => tx.addMessage(inbound('c3', 3, 'm3-late', 'A REFUND after all')));
+      await check(store);
+      await check(await reopen());
+    });
+  });
+
   describe('messageByChannelId', () => {
     it('finds inbound messages, and outbound ones once markDelivery recorded their id, also after a restart', async () => {
       const { store, reopen } = await open();

@@ -1,0 +1,61 @@
+// The embedded store's search of what was said (`conversationsSaying`) over its messages archive: read in chunks of
+// 1 MB, looked for in each chunk's bytes, only the lines it appears in decoded. Against reading every transcript,
+// with the archive several chunks long (lines cut at chunk boundaries), nothing of it held in memory, escapes,
+// non-ASCII text, the two letters whose lower case is ASCII (İ, the Kelvin sign) and messages still in the journal.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { LowdbStore } from '../../src/store/lowdb.ts';
+import { contact, conversation, inbound, openIn, outbound, tempDirs } from './helpers.ts';
+
+afterEach(() => tempDirs.cleanup());
+
+const pieces = ['refund', 'Refund', 'REFUND', 'parcel', 'شكرا', 'طلبي', 'Ça coûte', '😀', '"', '\\', '\n', 'İstanbul', '5 \u212am', 'x', ' ', 'é', '\u2028', 'charged twice'];
+let seed = 35;
+const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+const said = (): string => Array.from({ length: 1 + rand(6) }, () => pieces[rand(pieces.length)]).join(rand(2) ? ' ' : '');
+
+async function transcriptsSaying(store: LowdbStore, conversations: number, text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (let id = conversations; id >= 1; id--) {
+    if ((await store.messagesOfConversation(id)).some((message) => !message.toAgent && message.text.toLowerCase().includes(text))) found.push(id);
+  }
+  return found;
+}
+
+it('finds what reading every transcript finds, across chunks of the archive and in the journal', async () => {
+  const dir = await tempDirs.make();
+  // Compacted after every commit, nothing archived kept in memory: every search reads the archive.
+  let store = await openIn(dir, { compactAfterBytes: 1, recentMessages: 0, fsync: false });
+  const conversations = 600;
+  // Long lines (about 4 KB of filler each): the archive passes several chunks.
+  const filler = 'filler '.repeat(600);
+  for (let first = 1; first <= conversations; first += 50) {
+    await store.transaction(`fill:${first}`, async (tx) => {
+      for (let n = first; n < first + 50; n++) {
+        tx.putContact(contact(`c${n}`));
+        tx.putConversation(conversation(n, `c${n}`, 'closed'));
+        tx.addMessage(inbound(`c${n}`, n, `m${n}-a`, `${said()} ${filler}`));
+        tx.addMessage(outbound(`c${n}`, n, said()));
+        if (n % 7 === 0) tx.addMessage({ ...outbound(`c${n}`, n, `relayed ${said()}`), address: 'agent-omar', toAgent: true, contactId: undefined });
+      }
+    });
+  }
+  // Compactions run one at a time in the background: commit until the last of them has archived every line.
+  for (let tick = 0; (await stat(join(dir, 'messages.jsonl')).catch(() => ({ size: 0 }))).size < conversations * filler.length; tick++) {
+    expect(tick).toBeLessThan(200);
+    await store.transaction('tick', async (tx) => tx.putContact(contact('c1')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await store.close();
+  store = await openIn(dir, { recentMessages: 0, fsync: false });
+  // Said since the last compaction: in the journal, in memory only.
+  await store.transaction('c5', async (tx) => tx.addMessage(inbound('c5', 5, 'm5-late', 'a late Kelvin: 9 \u212aG')));
+  const queries = ['refund', 'charged twice', 'parcel', 'شكرا', 'ça coûte', '😀', '"', '\\', '\n', 'stanbul', 'i̇stanbul', 'km', 'kg', 'é', '\u2028', 'relayed', 'filler filler', 'nobody said this', 'x x'];
+  for (const text of queries) {
+    const expected = await transcriptsSaying(store, conversations, text);
+    expect(await store.conversationsSaying(text, { limit: conversations }), JSON.stringify(text)).toEqual(expected);
+    expect(await store.conversationsSaying(text, { before: 300, limit: 5 }), JSON.stringify(text)).toEqual(expected.filter((id) => id < 300).slice(0, 5));
+  }
+  await store.close();
+});
