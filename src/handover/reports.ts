@@ -110,12 +110,7 @@ interface Timed {
   toResolution: number | undefined;
 }
 
-/** Kept for the list they were parsed from: a report and its series read the same conversations. */
-const timedLists = new WeakMap<readonly Conversation[], Timed[]>();
-
 function timed(conversations: readonly Conversation[]): Timed[] {
-  const known = timedLists.get(conversations);
-  if (known) return known;
   const all: Timed[] = [];
   for (const conversation of conversations) {
     const opened = Date.parse(conversation.openedAt);
@@ -127,7 +122,6 @@ function timed(conversations: readonly Conversation[]): Timed[] {
       toResolution: secondsSince(opened, conversation.closedAt),
     });
   }
-  timedLists.set(conversations, all);
   return all;
 }
 
@@ -257,7 +251,8 @@ export function buildSeries({ conversations, teams, from, to, now }: Omit<Report
   const teamNames = unique([...teams.map((team) => team.name), ...teamsNamed(byDay.flat().map((t) => t.conversation))]);
   const nameOf = new Map(teamNames.map((name) => [name.toLowerCase(), name]));
   const conversationsByTeam: Record<string, number[]> = Object.fromEntries(teamNames.map((team) => [team, zeros()]));
-  const intents: Record<string, number[]> = {};
+  // Without a prototype: an intent may be named `__proto__` or `toString`.
+  const intents: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
   byDay.forEach((list, i) => {
     for (const { conversation } of list) {
       const team = conversation.team === undefined ? NO_TEAM : nameOf.get(conversation.team.toLowerCase()) ?? conversation.team;
@@ -305,7 +300,10 @@ export function reportCsv({ conversations, teams, from, to, now }: Omit<ReportIn
 function onDays(days: readonly string[], conversations: readonly Timed[]): Timed[][] {
   const first = Date.parse(days[0] ?? '');
   const byDay = days.map((): Timed[] => []);
-  for (const t of conversations) byDay[Math.floor((t.opened - first) / DAY_MS)]?.push(t);
+  for (const t of conversations) {
+    const day = Math.floor((t.opened - first) / DAY_MS);
+    if (day >= 0 && day < byDay.length) (byDay[day] as Timed[]).push(t);
+  }
   return byDay;
 }
 

@@ -290,8 +290,9 @@ export class ContactTable<C extends { id: string }> {
   /** Slots free for the next text (of contacts erased, or held as objects again). */
   readonly #free: number[] = [];
   #nextSlot = 1;
-  /** The ids in stored order, for `entriesBefore` (a page after page reads them again): kept until one comes or goes. */
+  /** The ids in stored order and each one's place, for `entriesBefore` (read page after page): kept until one comes or goes. */
   #ids: string[] | undefined;
+  #positions: Map<string, number> | undefined;
 
   get size(): number {
     return this.#entries.size;
@@ -325,7 +326,7 @@ export class ContactTable<C extends { id: string }> {
 
   set(id: string, contact: C, options: { asText: boolean }): void {
     const entry = this.#entries.get(id);
-    if (entry === undefined) this.#ids = undefined;
+    if (entry === undefined) this.#forgetOrder();
     if (!options.asText) {
       if (typeof entry === 'number') this.#letGo(entry);
       this.#entries.set(id, contact);
@@ -354,7 +355,7 @@ export class ContactTable<C extends { id: string }> {
 
   delete(id: string): boolean {
     const entry = this.#entries.get(id);
-    if (entry !== undefined) this.#ids = undefined;
+    if (entry !== undefined) this.#forgetOrder();
     if (typeof entry === 'number') this.#letGo(entry);
     return this.#entries.delete(id);
   }
@@ -372,13 +373,19 @@ export class ContactTable<C extends { id: string }> {
    */
   entriesBefore(before: string | undefined, limit: number): (C | StoredJson)[] {
     const ids = (this.#ids ??= [...this.#entries.keys()]);
-    const end = before === undefined ? ids.length : ids.lastIndexOf(before);
+    const positions = (this.#positions ??= new Map(ids.map((id, index) => [id, index])));
+    const end = before === undefined ? ids.length : positions.get(before) ?? -1;
     const page: (C | StoredJson)[] = [];
     for (let i = end - 1; i >= 0 && page.length < limit; i--) {
       const entry = this.#entries.get(ids[i] as string) as C | number;
       page.push(typeof entry === 'number' ? (this.#texts.stored(entry) as StoredJson) : entry);
     }
     return page;
+  }
+
+  #forgetOrder(): void {
+    this.#ids = undefined;
+    this.#positions = undefined;
   }
 
   #slot(): number {

@@ -131,6 +131,29 @@ describe('series by day and CSV', () => {
     expect(series.resolutionSeconds[0]).toBe(3600);
   });
 
+  it('counts intents named like Object properties, and leaves nothing behind for the next report', () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const named = ['__proto__', 'toString', 'constructor'].map((intent, i) => conversation(i + 1, { intent, openedAt: '2026-11-10T10:00:00Z' }));
+    const series = buildSeries({ conversations: [...named, conversation(9, { openedAt: '2026-11-25T10:00:00Z' })], teams, now });
+    expect(Object.keys(series.intents)).toEqual(['__proto__', 'toString', 'constructor']);
+    expect(Object.values(series.intents).map((days) => days.reduce((a, b) => a + b))).toEqual([1, 1, 1]);
+    expect(JSON.parse(JSON.stringify(series)).intents.__proto__).toHaveLength(30);
+    // A later report over a shorter period (an earlier one once set numbered keys on Object.prototype).
+    const week = buildSeries({ conversations: named, teams, from: new Date('2026-11-01'), to: new Date('2026-11-08'), now });
+    expect(week.days).toHaveLength(7);
+    expect(week.conversationsByTeam).toEqual({ Billing: Array(7).fill(0), Support: Array(7).fill(0), Sales: Array(7).fill(0) });
+    expect(({} as Record<string, unknown>)[9]).toBeUndefined();
+  });
+
+  it('reads the conversations afresh at each call, as they are then', () => {
+    const list = [conversation(1, { openedAt: at('09:00'), firstResponseAt: at('09:01') })];
+    const period = { agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) };
+    expect(buildReport({ conversations: list, ...period }).total).toMatchObject({ opened: 1, closed: 0, firstResponse: { median: 60 } });
+    Object.assign(list[0]!, { status: 'closed', closedAt: at('10:00'), firstResponseAt: at('09:10') });
+    list.push(conversation(2, { openedAt: at('09:30') }));
+    expect(buildReport({ conversations: list, ...period }).total).toMatchObject({ opened: 2, closed: 1, firstResponse: { median: 600 }, resolution: { count: 1, median: 3600 } });
+  });
+
   it('keeps a team name that a spreadsheet would run as a formula as plain text', () => {
     const csv = reportCsv({ conversations: [conversation(1, { team: '=HYPERLINK("http://x")', openedAt: at('09:00') })], teams: [], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
     expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,`);

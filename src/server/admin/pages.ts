@@ -22,11 +22,23 @@ export function contactsNewestFirst(store: Store, before?: string): AsyncGenerat
 }
 
 async function* newestFirst<T, K>(page: (before: K | undefined, size: number) => Promise<T[]>, keyOf: (item: T) => K, before: K | undefined): AsyncGenerator<T> {
+  let previous: T[] = [];
   for (;;) {
-    const items = await page(before, PAGE_SIZE);
+    let items = await page(before, PAGE_SIZE);
+    let read = items;
+    // Nothing after the last record given: the end, or that record went meanwhile (a contact erased between two
+    // pages, which a page cannot be asked from). Asked again from the latest of the page before that is still
+    // there, leaving out what was given already.
+    for (let k = previous.length - 2; items.length === 0 && previous.length === PAGE_SIZE && k >= 0; k--) {
+      read = await page(keyOf(previous[k] as T), PAGE_SIZE);
+      const given = new Set(previous.slice(k + 1).map(keyOf));
+      items = read.filter((item) => !given.has(keyOf(item)));
+      if (read.length > 0) break;
+    }
     yield* items;
-    if (items.length < PAGE_SIZE) return;
-    before = keyOf(items.at(-1) as T);
+    if (read.length < PAGE_SIZE) return;
+    previous = read;
+    before = keyOf(read.at(-1) as T);
     await nextTurn();
   }
 }

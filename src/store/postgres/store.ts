@@ -329,7 +329,9 @@ export class PostgresStore implements Store {
   }
 
   async conversationsBefore(before: number | undefined, limit: number): Promise<Conversation[]> {
-    const rows = await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE id < $1 ORDER BY id DESC LIMIT $2', [before ?? Number.MAX_SAFE_INTEGER, limit]);
+    const rows = before === undefined
+      ? await this.#rows<{ data: Conversation }>('SELECT data FROM conversations ORDER BY id DESC LIMIT $1', [limit])
+      : await this.#rows<{ data: Conversation }>('SELECT data FROM conversations WHERE id < $1 ORDER BY id DESC LIMIT $2', [before, limit]);
     return rows.map((row) => row.data);
   }
 

@@ -89,4 +89,31 @@ describe('the admin API over a long history', () => {
     const csv = await admin().get<string>('/reports.csv?from=2026-11-20&to=2026-11-21');
     expect(csv.body.split('\r\n')[1]).toBe(`2026-11-20,all,${CONVERSATIONS},${CONVERSATIONS},0,,300`);
   });
+
+  // Last: it erases a customer. (Found by a helper: the walk ended at the erased contact, and the search found nothing.)
+  it('searches every contact when the one a page of the walk ends with is erased meanwhile', async () => {
+    const store = app.store;
+    const original = store.contactsBefore.bind(store);
+    let erased: string | undefined;
+    // The erase lands in the turn between the walk's first two pages of 500, on the last contact of the first.
+    store.contactsBefore = async (before, limit) => {
+      const page = await original(before, limit);
+      if (erased === undefined && page.length === limit) {
+        erased = page.at(-1)!.id;
+        await store.eraseContact(erased);
+      }
+      return page;
+    };
+    try {
+      const found = await admin().get<{ contacts: { name: string }[] }>('/contacts?q=c7%40example.com');
+      expect(erased).toBe(contactId(CONTACTS - 499));
+      expect(found.body.contacts.map((c) => c.name)).toEqual(['Customer 7']);
+      erased = undefined;
+      const everyone = await everyPage<{ name: string }>('/contacts?q=customer&limit=200', 'contacts');
+      expect(everyone.flat()).toHaveLength(CONTACTS - 2);
+      expect(new Set(everyone.flat().map((c) => c.name)).size).toBe(CONTACTS - 2);
+    } finally {
+      store.contactsBefore = original;
+    }
+  });
 });
