@@ -19,11 +19,12 @@ const rounds = Number(process.env.BENCH_ADMIN_ROUNDS ?? 5);
 const serverDir = process.env.BENCH_ADMIN_SERVER ?? process.cwd();
 const token = 'bench-admin-token-0123456789abcdef';
 
-/** What the dashboard's pages ask for (a search that matches nothing reads every conversation). */
+/** What the dashboard's pages ask for (a search for what nobody said reads everything; one for what the bot says often stops early). */
 const reads = [
   '/api/conversations?limit=50',
   '/api/conversations?status=closed&team=billing&limit=50',
   '/api/conversations?q=nobody-said-this&limit=50',
+  '/api/conversations?q=answer%20of%20the%20bot&limit=50',
   '/api/contacts?limit=50',
   '/api/contacts?q=nobody-is-called-this&limit=50',
   '/api/reports',
