@@ -17,26 +17,31 @@ const TO_AGENT = '"toAgent":true';
  * Adds to `found` the conversation of every line of the first `end` bytes of `handle` (a messages archive, one JSON
  * message a line) whose text, lower-cased, contains `text` (lower-case); not for a copy relayed to an agent. It may
  * add more than those (a line's older version, a `text` key inside the message): the caller confirms each in the
- * transcript. It adds none fewer.
+ * transcript. It adds none fewer. The archive is read from its end back, the newest lines first; after each chunk,
+ * `enough(from)` is asked with the offset from which every line has been read, and a true answer ends the search.
  *
  *     const found = new Set<number>();
- *     await searchArchive(await open('messages.jsonl'), size, 'refund', found);
+ *     await searchArchive(await open('messages.jsonl'), size, 'refund', found, () => false);
  */
-export async function searchArchive(handle: FileHandle, end: number, text: string, found: Set<number>): Promise<void> {
+export async function searchArchive(handle: FileHandle, end: number, text: string, found: Set<number>, enough: (from: number) => boolean): Promise<void> {
   const needle = byteNeedle(text);
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let lowered = Buffer.allocUnsafe(CHUNK_BYTES);
+  // The start of the chunk read before (later in the file), up to its first newline: the rest of a line this chunk cuts.
   let carried = Buffer.alloc(0);
-  for (let position = 0; position < end; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, end - position), position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const bytes = carried.length > 0 ? Buffer.concat([carried, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-    // Whole lines only (a newline byte is never inside a UTF-8 character); the rest goes with the next chunk.
-    const cut = position < end ? bytes.lastIndexOf(10) + 1 : bytes.length;
-    if (lowered.length < cut) lowered = Buffer.allocUnsafe(cut);
-    searchChunk(bytes.subarray(0, cut), lowered, text, needle, found);
-    carried = Buffer.from(bytes.subarray(cut));
+  for (let position = end; position > 0; ) {
+    const start = Math.max(0, position - CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, position - start, start);
+    if (bytesRead < position - start) throw new Error(`the messages archive ends before byte ${position}`);
+    position = start;
+    const bytes = carried.length > 0 ? Buffer.concat([buffer.subarray(0, bytesRead), carried]) : buffer.subarray(0, bytesRead);
+    // Whole lines only (a newline byte is never inside a UTF-8 character): the first one may begin in the chunk before.
+    const newline = start > 0 ? bytes.indexOf(10) : -1;
+    const cut = start === 0 ? 0 : newline < 0 ? bytes.length : newline + 1;
+    if (lowered.length < bytes.length - cut) lowered = Buffer.allocUnsafe(bytes.length - cut);
+    searchChunk(bytes.subarray(cut), lowered, text, needle, found);
+    carried = Buffer.from(bytes.subarray(0, cut));
+    if (enough(start + cut)) return;
     await nextTurn();
   }
 }

@@ -373,25 +373,35 @@ export class LowdbStore implements Store {
   }
 
   async conversationsSaying(text: string, options: { before?: number; limit: number }): Promise<number[]> {
+    // The messages in memory first (the newest, not archived yet), then the archive from its end back: once `limit`
+    // conversations below `before` are found, and every message of each conversation from the lowest of them up has
+    // been read, the rest of the archive cannot change the answer (a common word ends in the first chunks).
+    let state = this.#read();
     const found = new Set<number>();
-    // The archive as it is when the search starts, read again if a compaction added to it or rewrote it meanwhile
-    // (what it moved there may have left memory); then, with no turn in between, the messages still in memory.
-    for (;;) {
-      this.#read();
-      const end = this.#archiveBytes;
-      if (end === 0) break;
-      const reader = (this.#archiveReader ??= openReader(this.#paths.archive));
-      reader.reads += 1;
-      try {
-        await searchArchive(await reader.handle, end, text, found);
-      } finally {
-        reader.reads -= 1;
-        if (reader.retired) retire(reader);
-      }
-      if (this.#archiveReader === reader && this.#archiveBytes === end) break;
+    searchMessages(state.messages.values(), text, found);
+    const below = (id: number) => options.before === undefined || id < options.before;
+    const answer = (bound = 0) => [...found].filter((id) => id > bound && below(id)).sort((a, b) => b - a).slice(0, options.limit);
+    const end = this.#archiveBytes;
+    if (end === 0) return answer();
+    const reader = (this.#archiveReader ??= openReader(this.#paths.archive));
+    // Conversations from the newest below `before` down to `covered` have every message read.
+    let covered = Math.min(state.lastConversationId, (options.before ?? Infinity) - 1) + 1;
+    const enough = (from: number): boolean => {
+      // A compaction that rewrote the archive moved every message: the places below are no longer those read.
+      if (this.#archiveReader !== reader || [...found].filter(below).length < options.limit) return false;
+      state = this.#state;
+      const read = (id: number) => (state.archived.get(id)?.offset ?? Infinity) >= from;
+      while (covered > 1 && state.messageIdsOfConversation(covered - 1).every(read)) covered--;
+      return answer(covered - 1).length === options.limit;
+    };
+    reader.reads += 1;
+    try {
+      await searchArchive(await reader.handle, end, text, found, enough);
+    } finally {
+      reader.reads -= 1;
+      if (reader.retired) retire(reader);
     }
-    searchMessages(this.#read().messages.values(), text, found);
-    return [...found].filter((id) => options.before === undefined || id < options.before).sort((a, b) => b - a).slice(0, options.limit);
+    return answer();
   }
 
   async conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]> {

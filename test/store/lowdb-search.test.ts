@@ -59,3 +59,34 @@ it('finds what reading every transcript finds, across chunks of the archive and 
   }
   await store.close();
 });
+
+it('stops reading back once the newest conversations found have every message read, not before', async () => {
+  const dir = await tempDirs.make();
+  let store = await openIn(dir, { compactAfterBytes: 1, recentMessages: 0, fsync: false });
+  const filler = 'filler '.repeat(600);
+  // Conversation 200, the newest, says it first: its line is the oldest of the archive. The older conversations say
+  // it after, in more than a chunk of lines.
+  await store.transaction('setup', async (tx) => {
+    for (let n = 1; n <= 200; n++) {
+      tx.putContact(contact(`c${n}`));
+      tx.putConversation(conversation(n, `c${n}`, 'closed'));
+    }
+    tx.addMessage(inbound('c200', 200, 'm200', `a ZEBRA crossing ${filler}`));
+  });
+  for (let round = 0; round < 2; round++) {
+    await store.transaction(`round${round}`, async (tx) => {
+      for (let n = 1; n < 200; n++) tx.addMessage(inbound(`c${n}`, n, `m${n}-${round}`, `zebra ${round} ${filler}`));
+    });
+  }
+  for (let tick = 0; (await stat(join(dir, 'messages.jsonl')).catch(() => ({ size: 0 }))).size < 399 * filler.length; tick++) {
+    expect(tick).toBeLessThan(200);
+    await store.transaction('tick', async (tx) => tx.putContact(contact('c1')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await store.close();
+  store = await openIn(dir, { recentMessages: 0, fsync: false });
+  expect(await store.conversationsSaying('zebra', { limit: 3 })).toEqual([200, 199, 198]);
+  expect(await store.conversationsSaying('zebra', { before: 200, limit: 3 })).toEqual([199, 198, 197]);
+  expect(await store.conversationsSaying('zebra crossing', { limit: 3 })).toEqual([200]);
+  await store.close();
+});
