@@ -7,17 +7,40 @@
 //   npm run bench:admin                                  # about a minute
 //   BENCH_ADMIN_MESSAGES=100000 npm run bench:admin      # a smaller history
 //   BENCH_ADMIN_SERVER=/path/to/other/checkout npm run bench:admin   # the same history and reads against other code
-import { spawn, type ChildProcess } from 'node:child_process';
+//   BENCH_ADMIN_STORE=postgres npm run bench:admin      # on PostgreSQL (a database made next to DATABASE_URL's,
+//                                                       # filled with `migrate-store`, dropped after)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { preloadStore } from './preload.ts';
 
 const messages = Number(process.env.BENCH_ADMIN_MESSAGES ?? 1_000_000);
 const rounds = Number(process.env.BENCH_ADMIN_ROUNDS ?? 5);
 const serverDir = process.env.BENCH_ADMIN_SERVER ?? process.cwd();
 const token = 'bench-admin-token-0123456789abcdef';
+const onPostgres = process.env.BENCH_ADMIN_STORE === 'postgres';
+const database = 'switchboard_bench_admin';
+
+/** DATABASE_URL with another database. */
+function databaseUrl(name: string): string {
+  if (!process.env.DATABASE_URL) throw new Error('BENCH_ADMIN_STORE=postgres needs DATABASE_URL');
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function sql(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 /** What the dashboard's pages ask for (a search for what nobody said reads everything; one for what the bot says often stops early). */
 const reads = [
@@ -42,7 +65,7 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: serverDir,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_TOKEN: token, LOG_LEVEL: 'warn', STORE: 'lowdb' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), ADMIN_TOKEN: token, LOG_LEVEL: 'warn', ...(onPostgres ? { STORE: 'postgres', DATABASE_URL: databaseUrl(database) } : { STORE: 'lowdb' }) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -80,7 +103,16 @@ try {
   await cp(join(process.cwd(), 'data'), join(dir, 'data'), { recursive: true, filter: (path) => !path.includes(`${join('data', 'store')}`) });
   const started = performance.now();
   await preloadStore(join(dir, 'data', 'store'), messages);
-  console.log(`preloaded ${messages.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(1)} s; server code: ${serverDir}`);
+  if (onPostgres) {
+    await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await sql(`CREATE DATABASE ${database}`);
+    const copy = spawnSync(process.execPath, ['--import', 'tsx', 'src/store/postgres/migrate-store.ts'], {
+      env: { ...process.env, DATA_DIR: join(dir, 'data'), DATABASE_URL: databaseUrl(database) },
+      encoding: 'utf8',
+    });
+    if (copy.status !== 0) throw new Error(`migrate-store failed: ${copy.stdout}${copy.stderr}`);
+  }
+  console.log(`preloaded ${messages.toLocaleString('en')} messages${onPostgres ? ' into PostgreSQL (migrate-store)' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s; server code: ${serverDir}`);
   const { url, child } = await startServer(join(dir, 'data'));
   try {
     const headers = { authorization: `Bearer ${token}` };
@@ -109,4 +141,5 @@ try {
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
+  if (onPostgres) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }
