@@ -53,6 +53,8 @@ export async function searchArchive(handle: FileHandle, end: number, text: strin
  * Kelvin sign, see `searchChunk`). A text with such a letter, or half a surrogate pair, is looked for line by line.
  */
 function byteNeedle(text: string): Buffer | undefined {
+  // Nothing to look for is in every line: line by line (a buffer's indexOf of nothing never runs out of places).
+  if (text === '') return undefined;
   for (const char of text) {
     const code = char.codePointAt(0) as number;
     if ((code >= 0xd800 && code <= 0xdfff) || (code >= 128 && (char.toUpperCase() !== char || char.toLowerCase() !== char))) return undefined;

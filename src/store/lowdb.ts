@@ -390,7 +390,13 @@ export class LowdbStore implements Store {
       // A compaction that rewrote the archive moved every message: the places below are no longer those read.
       if (this.#archiveReader !== reader || [...found].filter(below).length < options.limit) return false;
       state = this.#state;
-      const read = (id: number) => (state.archived.get(id)?.offset ?? Infinity) >= from;
+      // Read: in memory (searched at the start, or said since), or archived where the search has been. A line past
+      // `end` was written during the search (a message changed and compacted meanwhile): its old line may be
+      // further back, not read yet. (Found by a helper: a delivery receipt then hid its conversation.)
+      const read = (id: number) => {
+        const offset = state.archived.get(id)?.offset;
+        return offset === undefined || (offset >= from && offset < end);
+      };
       while (covered > 1 && state.messageIdsOfConversation(covered - 1).every(read)) covered--;
       return answer(covered - 1).length === options.limit;
     };
