@@ -50,7 +50,8 @@ export async function searchArchive(handle: FileHandle, end: number, text: strin
  * `text` as it is in a line's bytes, with ASCII letters lower-cased (`undefined` when it cannot be looked for so):
  * escaped as JSON writes it, encoded as UTF-8. For a text without letters beyond ASCII that have a case, a line
  * whose text contains it lower-cased contains these bytes once its ASCII letters are lower-cased (but for İ and the
- * Kelvin sign, see `searchChunk`). A text with such a letter, or half a surrogate pair, is looked for line by line.
+ * Kelvin sign, whose lines `searchChunk` checks whole). A text with such a letter, or half a surrogate pair, is looked
+ * for line by line.
  */
 function byteNeedle(text: string): Buffer | undefined {
   // Nothing to look for is in every line: line by line (a buffer's indexOf of nothing never runs out of places).
@@ -77,7 +78,7 @@ const DOTTED_CAPITAL_I = Buffer.from('\u0130', 'utf8');
 const KELVIN_SIGN = Buffer.from('\u212a', 'utf8');
 
 function searchChunk(bytes: Buffer, lowered: Buffer, text: string, needle: Buffer | undefined, found: Set<number>): void {
-  if (needle === undefined || bytes.includes(DOTTED_CAPITAL_I) || bytes.includes(KELVIN_SIGN)) {
+  if (needle === undefined) {
     const chunk = bytes.toString('utf8');
     for (let start = 0; start < chunk.length; ) {
       const stop = lineEnd(chunk, start);
@@ -86,15 +87,20 @@ function searchChunk(bytes: Buffer, lowered: Buffer, text: string, needle: Buffe
     }
     return;
   }
+  // The lines with İ or the Kelvin sign are decoded and checked whole, the others where the bytes are found.
+  for (const letter of [DOTTED_CAPITAL_I, KELVIN_SIGN]) searchLinesWith(bytes, bytes, letter, text, found);
   lowerAscii(bytes, lowered, bytes.length);
-  const lower = lowered.subarray(0, bytes.length);
-  // Only the lines it appears in are decoded.
-  for (let hit = lower.indexOf(needle); hit >= 0; ) {
+  searchLinesWith(bytes, lowered.subarray(0, bytes.length), needle, text, found);
+}
+
+/** Decodes and checks each line of `bytes` in which `sought` appears in `searched` (the bytes, or a copy as long). */
+function searchLinesWith(bytes: Buffer, searched: Buffer, sought: Buffer, text: string, found: Set<number>): void {
+  for (let hit = searched.indexOf(sought); hit >= 0; ) {
     const start = bytes.lastIndexOf(10, hit) + 1;
     const next = bytes.indexOf(10, hit);
     const stop = next < 0 ? bytes.length : next;
     searchLine(bytes.toString('utf8', start, stop), text, found);
-    hit = lower.indexOf(needle, stop + 1);
+    hit = searched.indexOf(sought, stop + 1);
   }
 }
 
