@@ -26,6 +26,8 @@ export interface FakeApi {
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown }[];
   /** Changes an agent's status or load and says so on the event stream (`agents`), as the runtime does. */
   setAgent(id: string, change: { status?: 'online' | 'away' | 'offline'; open?: number }): void;
+  /** Stores a contact with no conversation, as the newest (the contacts list pages as the API does: the last stored first). */
+  addContact(name: string): void;
   stop(): Promise<void>;
 }
 
@@ -286,7 +288,15 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
 
   api.get('/contacts', (req, res) => {
     const q = String(req.query.q ?? '').toLowerCase();
-    res.json({ contacts: [...contacts.values()].filter((c) => !q || (c.name ?? '').toLowerCase().includes(q)).map((c) => ({ ...c, conversations: conversations.filter((v) => v.contactId === c.id).length })) });
+    const limit = Number(req.query.limit ?? 50);
+    const newestFirst = [...contacts.values()].reverse();
+    const after = req.query.cursor === undefined ? 0 : newestFirst.findIndex((c) => c.id === req.query.cursor) + 1;
+    const found = newestFirst.slice(after).filter((c) => !q || (c.name ?? '').toLowerCase().includes(q));
+    const page = found.slice(0, limit);
+    res.json({
+      contacts: page.map((c) => ({ ...c, conversations: conversations.filter((v) => v.contactId === c.id).length })),
+      ...(found.length > limit ? { nextCursor: page.at(-1)!.id } : {}),
+    });
   });
   api.get('/contacts/:id', (req, res) => {
     const contact = contacts.get(req.params.id);
@@ -375,6 +385,11 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     setAgent: (id, change) => {
       Object.assign(agents.find((agent) => agent.id === id)!, change);
       emit('agents', {});
+    },
+    addContact: (name) => {
+      const id = `c${contacts.size + 1}`;
+      const at = new Date().toISOString();
+      contacts.set(id, { id, name, identities: [{ channel: 'telegram', id: String(700_000 + contacts.size) }], fields: {}, tags: [], createdAt: at, updatedAt: at });
     },
     stop: () => new Promise<void>((done) => {
       for (const stream of streams) stream.end();

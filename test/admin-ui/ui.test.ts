@@ -147,4 +147,23 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.locator('.notice.ok', { hasText: 'Erased: 1 conversation(s)' }).waitFor();
     });
   }, 60_000);
+
+  it('pages through the contacts with Load more', async () => {
+    for (let n = 1; n <= 60; n++) fake.addContact(`Paged customer ${n}`);
+    await withPage(browser, 'contacts-more', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/contacts`);
+      const rows = page.locator('.rows .row');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(50);
+      expect(await rows.first().innerText()).toContain('Paged customer 60');
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await page.locator('.rows .row .who').getByText('Paged customer 1', { exact: true }).waitFor();
+      const names = await page.locator('.rows .row .who').allInnerTexts();
+      expect(names.filter((name) => name.startsWith('Paged customer'))).toEqual(Array.from({ length: 60 }, (_, i) => `Paged customer ${60 - i}`));
+      expect(new Set(names).size).toBe(names.length);
+      expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+      await shot(page, 'contacts-paged');
+    });
+  }, 60_000);
 });

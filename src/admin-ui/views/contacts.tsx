@@ -10,6 +10,24 @@ export function ContactList() {
   const [q, setQ] = useState('');
   const [applied, setApplied] = useState('');
   const contacts = useLoad(() => api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, limit: 50 })}`), [applied]);
+  // The pages after the first, as the admin asks for them.
+  const [later, setLater] = useState<Contact[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [moreError, setMoreError] = useState<string | undefined>();
+  useEffect(() => {
+    setLater([]);
+    setCursor(contacts.data?.nextCursor);
+    setMoreError(undefined);
+  }, [contacts.data]);
+  const more = async () => {
+    try {
+      const page = await api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, cursor, limit: 50 })}`);
+      setLater((previous) => [...previous, ...page.contacts]);
+      setCursor(page.nextCursor);
+    } catch (error) {
+      setMoreError(errorMessage(error));
+    }
+  };
   return (
     <div>
       <h1>{t('contactsTitle')}</h1>
@@ -18,9 +36,9 @@ export function ContactList() {
         <button type="submit">{t('search')}</button>
       </form>
       <Loading loaded={contacts}>
-        {(data) => data.contacts.length === 0 ? <p class="muted">{t('noContacts')}</p> : (
+        {(data) => data.contacts.length === 0 ? <p class="muted">{t('noContacts')}</p> : (<>
           <ul class="rows">
-            {data.contacts.map((contact) => (
+            {[...data.contacts, ...later].map((contact) => (
               <li class="row" data-id={contact.id}>
                 <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
                   <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
@@ -32,7 +50,9 @@ export function ContactList() {
               </li>
             ))}
           </ul>
-        )}
+          {moreError ? <Notice kind="error">{moreError}</Notice> : null}
+          {cursor ? <button type="button" class="secondary" onClick={more}>{t('loadMore')}</button> : null}
+        </>)}
       </Loading>
     </div>
   );
