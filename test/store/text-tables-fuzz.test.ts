@@ -27,3 +27,25 @@ it('finds exactly the conversations of the contacts asked for', () => {
     expect(table.idsOfContacts(asked), JSON.stringify([...asked])).toEqual(expected);
   }
 });
+
+it('keeps finding them as conversations close, change contact, are deleted and come back (the index by contact)', () => {
+  const ids = Array.from({ length: 12 }, word);
+  const table = new ConversationTable<Conversation>();
+  const stored = new Map<number, Conversation>();
+  for (let step = 0; step < 4000; step++) {
+    // Out of order now and then, and past the ids kept as text.
+    const id = rand(10) === 0 ? 2 ** 24 + rand(50) : 1 + rand(400);
+    if (rand(6) === 0) {
+      expect(table.delete(id)).toBe(stored.delete(id));
+      continue;
+    }
+    const each = conversation(id, ids[rand(ids.length)] as string, rand(3) === 0 ? 'open' : 'closed');
+    table.set(id, each);
+    stored.set(id, each);
+    if (step % 100 === 0) {
+      const asked = new Set(Array.from({ length: 1 + rand(5) }, () => ids[rand(ids.length)] as string));
+      expect(table.idsOfContacts(asked)).toEqual([...stored.values()].filter((c) => asked.has(c.contactId)).map((c) => c.id).sort((a, b) => a - b));
+    }
+  }
+  for (const contactId of ids) expect(table.idsOfContact(contactId)).toEqual([...stored.values()].filter((c) => c.contactId === contactId).map((c) => c.id).sort((a, b) => a - b));
+});
