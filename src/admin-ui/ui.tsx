@@ -46,6 +46,45 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { ...state, reload };
 }
 
+/** A list the API gives a page at a time: the first page as `useLoad` gives it, the ones `more` added after it. */
+export interface Paged<T> {
+  first: Loaded<{ items: T[]; nextCursor?: string }>;
+  /** Every item shown: the first page's, then the later ones'. */
+  items: T[];
+  /** Set while there are more to load. */
+  cursor: string | undefined;
+  moreError: string | undefined;
+  more: () => Promise<void>;
+}
+
+/**
+ * Loads the first page of a list when `deps` change (as `useLoad`), and the next one at each `more()`: `load(cursor)`
+ * asks for the page after `cursor` (the first without it).
+ *
+ *     const list = usePaged((cursor) => api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ cursor })}`).then(({ contacts, nextCursor }) => ({ items: contacts, nextCursor })), []);
+ */
+export function usePaged<T>(load: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string }>, deps: unknown[]): Paged<T> {
+  const first = useLoad(() => load(undefined), deps);
+  const [later, setLater] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const [moreError, setMoreError] = useState<string | undefined>();
+  useEffect(() => {
+    setLater([]);
+    setCursor(first.data?.nextCursor);
+    setMoreError(undefined);
+  }, [first.data]);
+  const more = async () => {
+    try {
+      const page = await load(cursor);
+      setLater((previous) => [...previous, ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (error) {
+      setMoreError(errorMessage(error));
+    }
+  };
+  return { first, items: first.data ? [...first.data.items, ...later] : [], cursor, moreError, more };
+}
+
 /** A message in the page: an error, a success, or a warning, read out by screen readers. */
 export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'warn' | 'info'; children: ComponentChildren }) {
   return <div class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;

@@ -1,10 +1,9 @@
-// The embedded store's search of what was said: the messages archive read from start to end in large chunks, the
+// The embedded store's search of what was said: the messages archive read from its end back in large chunks, the
 // text looked for in each chunk's bytes at once, and only the lines it appears in decoded. Reading every transcript one
 // conversation at a time took 11 s at 1,000,000 messages (one read of the archive per conversation, and every
 // message read joined the recent ones in memory).
 import type { FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { stringAt } from './json-string.ts';
 import type { Message } from './types.ts';
 
 /** Bytes read at a time; a turn of the event loop between two. */
@@ -139,4 +138,23 @@ function searchLine(line: string, text: string, found: Set<number>): void {
       return;
     }
   }
+}
+
+/**
+ * The JSON string whose opening quote is at `start` of `text` (JSON as JSON.stringify writes it), decoded: sliced as
+ * it is when it has no escapes, parsed when it has.
+ *
+ *     stringAt('{"a":"x\\"y"}', 5); // 'x"y'
+ */
+export function stringAt(text: string, start: number): string {
+  let end = text.indexOf('"', start + 1);
+  for (;;) {
+    // A quote after an odd number of backslashes is escaped: the string goes on.
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) break;
+    end = text.indexOf('"', end + 1);
+  }
+  const raw = text.slice(start + 1, end);
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end + 1)) as string) : raw;
 }

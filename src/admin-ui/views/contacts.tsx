@@ -3,31 +3,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
 import { back, t, when } from '../i18n.ts';
-import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, useLoad, usePaged } from '../ui.tsx';
 import { ConversationRows } from './conversations.tsx';
 
 export function ContactList() {
   const [q, setQ] = useState('');
   const [applied, setApplied] = useState('');
-  const contacts = useLoad(() => api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, limit: 50 })}`), [applied]);
-  // The pages after the first, as the admin asks for them.
-  const [later, setLater] = useState<Contact[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [moreError, setMoreError] = useState<string | undefined>();
-  useEffect(() => {
-    setLater([]);
-    setCursor(contacts.data?.nextCursor);
-    setMoreError(undefined);
-  }, [contacts.data]);
-  const more = async () => {
-    try {
-      const page = await api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, cursor, limit: 50 })}`);
-      setLater((previous) => [...previous, ...page.contacts]);
-      setCursor(page.nextCursor);
-    } catch (error) {
-      setMoreError(errorMessage(error));
-    }
-  };
+  const contacts = usePaged((cursor) => api<{ contacts: Contact[]; nextCursor?: string }>('GET', `/api/contacts${query({ q: applied, cursor, limit: 50 })}`)
+    .then(({ contacts: items, nextCursor }) => ({ items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
   return (
     <div>
       <h1>{t('contactsTitle')}</h1>
@@ -35,10 +18,10 @@ export function ContactList() {
         <input type="search" aria-label={t('search')} placeholder={t('searchContacts')} value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         <button type="submit">{t('search')}</button>
       </form>
-      <Loading loaded={contacts}>
-        {(data) => data.contacts.length === 0 ? <p class="muted">{t('noContacts')}</p> : (<>
+      <Loading loaded={contacts.first}>
+        {() => contacts.items.length === 0 ? <p class="muted">{t('noContacts')}</p> : (<>
           <ul class="rows">
-            {[...data.contacts, ...later].map((contact) => (
+            {contacts.items.map((contact) => (
               <li class="row" data-id={contact.id}>
                 <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
                   <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
@@ -50,8 +33,8 @@ export function ContactList() {
               </li>
             ))}
           </ul>
-          {moreError ? <Notice kind="error">{moreError}</Notice> : null}
-          {cursor ? <button type="button" class="secondary" onClick={more}>{t('loadMore')}</button> : null}
+          {contacts.moreError ? <Notice kind="error">{contacts.moreError}</Notice> : null}
+          {contacts.cursor ? <button type="button" class="secondary" onClick={contacts.more}>{t('loadMore')}</button> : null}
         </>)}
       </Loading>
     </div>

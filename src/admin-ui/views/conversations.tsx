@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, duration, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
-import { errorMessage, Loading, Notice, safeUrl, useLoad } from '../ui.tsx';
+import { errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
 
 const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot', queued: 'stageQueued', assigned: 'stageAssigned' };
@@ -39,29 +39,11 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
 export function ConversationList() {
   const [filters, setFilters] = useState({ q: '', status: '', stage: '', team: '' });
   const [applied, setApplied] = useState(filters);
-  const [pages, setPages] = useState<ConversationSummary[][]>([]);
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const first = useLoad(() => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, limit: 50 })}`), [applied]);
-  useEffect(() => {
-    if (first.data) {
-      setPages([first.data.conversations]);
-      setCursor(first.data.nextCursor);
-    }
-  }, [first.data]);
-  const refresh = useMemo(() => debounce(first.reload, 500), []);
+  const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, cursor, limit: 50 })}`)
+    .then(({ conversations: items, nextCursor }) => ({ items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
+  const refresh = useMemo(() => debounce(list.first.reload, 500), []);
   useEffect(() => refresh.cancel, []);
   useLive('conversation', refresh);
-  const [moreError, setMoreError] = useState<string | undefined>();
-  const more = async () => {
-    try {
-      const page = await api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, cursor, limit: 50 })}`);
-      setPages((previous) => [...previous, page.conversations]);
-      setCursor(page.nextCursor);
-    } catch (error) {
-      setMoreError(errorMessage(error));
-    }
-  };
-  const all = pages.flat();
   const set = (key: keyof typeof filters) => (event: Event) => setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value });
   return (
     <div>
@@ -77,12 +59,12 @@ export function ConversationList() {
         <label>{t('team')} <input value={filters.team} onInput={set('team')} size={10} /></label>
         <button type="submit">{t('search')}</button>
       </form>
-      <Loading loaded={first}>
+      <Loading loaded={list.first}>
         {() => (
           <>
-            {all.length === 0 ? <p class="muted">{t('noConversations')}</p> : <ConversationRows conversations={all} />}
-            {moreError ? <Notice kind="error">{moreError}</Notice> : null}
-            {cursor ? <button type="button" class="secondary" onClick={more}>{t('loadMore')}</button> : null}
+            {list.items.length === 0 ? <p class="muted">{t('noConversations')}</p> : <ConversationRows conversations={list.items} />}
+            {list.moreError ? <Notice kind="error">{list.moreError}</Notice> : null}
+            {list.cursor ? <button type="button" class="secondary" onClick={list.more}>{t('loadMore')}</button> : null}
           </>
         )}
       </Loading>
