@@ -267,6 +267,51 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect((await a.messagesOfAddress('telegram', '9')).map((message) => message.text)).toEqual(['delivery u1']);
   });
 
+  it("takes a new conversation's id with the key's lock (no round trip of its own), a fresh one on a retry, none while a conversation is open", async () => {
+    const [a, b] = await pair();
+    const asked: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as string | { text?: string };
+      const text = typeof config === 'string' ? config : config?.text ?? '';
+      if (text.includes("nextval('conversation_ids') AS id")) asked.push(text);
+      return (query as (...rest: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      /** What the sequence gives next. */
+      const upcoming = async (): Promise<number> => {
+        const [row] = await sql<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${a.schema}.conversation_ids`);
+        return Number(row?.last_value) + (row?.is_called ? 1 : 0);
+      };
+      const next = await upcoming();
+      // A new address: the id comes with the lock, and is the next in the sequence.
+      const [first] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm1'));
+      expect(asked).toEqual([]);
+      expect(first?.conversationId).toBe(next);
+      // While the conversation is open, the lock takes no id.
+      const [second] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm2'));
+      expect(second?.conversationId).toBe(next);
+      expect(await upcoming()).toBe(next + 1);
+      // A second id in one transaction, and a retry after a conflict, ask the sequence: never the same id twice.
+      const ids: number[] = [];
+      let runs = 0;
+      await b.transaction('webchat:bob', async (tx) => {
+        runs++;
+        ids.push(await tx.newConversationId(), await tx.newConversationId());
+        // The first attempt reads a contact that the other store changes before this commit: a conflict, a retry.
+        const ann = await tx.contactByIdentity('webchat', 'ann');
+        if (runs === 1) await a.transaction('webchat:ann', (other) => handleMessage(other, 'ann', 'm3'));
+        return ann;
+      });
+      expect(runs).toBe(2);
+      expect(new Set(ids).size).toBe(4);
+      expect(asked.length).toBe(3);
+      expect(Math.min(...ids)).toBe(next + 1);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+  });
+
   it("claims, in the write of a send's outcome, the reply that was waiting behind it, for the store that recorded it; closing puts it back", async () => {
     const [a, b] = await pair();
     const statuses = async (): Promise<unknown[]> => (await b.messagesOfAddress('webchat', 'ann')).map((m) => [m.text, m.status]);

@@ -26,10 +26,17 @@ export interface KeyHint {
   open?: VersionedRecord<Conversation> & { id: string };
   /** Absent: the contact has no conversation at all. */
   latest?: VersionedRecord<Conversation> & { id: string };
+  /**
+   * A conversation id taken from the sequence with the lock when nobody behind the address has an open conversation
+   * (the work most likely opens one): `newConversationId` answers with it once, without a round trip. Unused, it is
+   * a gap in the sequence, as a rolled-back transaction's is.
+   */
+  nextConversationId?: string;
 }
 
 interface HintRow {
-  id: string;
+  /** Null when nobody has the address (the row is there for `next_conversation_id`). */
+  id: string | null;
   version: string;
   data: Contact;
   open_id: string | null;
@@ -39,14 +46,19 @@ interface HintRow {
   latest_version: string | null;
   /** Null when the latest conversation is the open one (sent once). */
   latest_data: Conversation | null;
+  next_conversation_id: string | null;
 }
 
-const HINT_SQL = `SELECT c.id, c.version, c.data, o.id AS open_id, o.version AS open_version, o.data AS open_data,
-    l.id AS latest_id, l.version AS latest_version, CASE WHEN l.id = o.id THEN NULL ELSE l.data END AS latest_data
-  FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
-  LEFT JOIN conversations o ON o.contact_id = c.id AND o.status = 'open'
-  LEFT JOIN LATERAL (SELECT id, version, data FROM conversations WHERE contact_id = c.id ORDER BY id DESC LIMIT 1) l ON true
-  WHERE i.channel = $1 AND i.address = $2`;
+// One row whether or not anybody has the address; `nextval` runs only in the branch that uses it (CASE evaluates
+// the branch chosen), so a contact with an open conversation takes no id.
+const HINT_SQL = `SELECT h.*, CASE WHEN h.open_id IS NULL THEN nextval('conversation_ids') END AS next_conversation_id
+  FROM (VALUES (1)) AS one LEFT JOIN LATERAL (
+    SELECT c.id, c.version, c.data, o.id AS open_id, o.version AS open_version, o.data AS open_data,
+      l.id AS latest_id, l.version AS latest_version, CASE WHEN l.id = o.id THEN NULL ELSE l.data END AS latest_data
+    FROM contact_identities i JOIN contacts c ON c.id = i.contact_id
+    LEFT JOIN conversations o ON o.contact_id = c.id AND o.status = 'open'
+    LEFT JOIN LATERAL (SELECT id, version, data FROM conversations WHERE contact_id = c.id ORDER BY id DESC LIMIT 1) l ON true
+    WHERE i.channel = $1 AND i.address = $2) AS h ON true`;
 
 /**
  * The key's lock on `client`, held from `take` until `release` (or until a commit sends `unlock()` behind its COMMIT).
@@ -136,10 +148,18 @@ export class KeyLine {
 }
 
 function hintOf(channel: string, address: string, row: HintRow | undefined): KeyHint {
-  if (!row) return { channel, address };
+  const next = row?.next_conversation_id ?? null;
+  if (!row || row.id === null) return { channel, address, ...(next === null ? {} : { nextConversationId: next }) };
   const open = row.open_id === null ? undefined : { id: row.open_id, version: row.open_version as string, data: row.open_data as Conversation };
   const latest = row.latest_id === null
     ? undefined
     : row.latest_data === null ? open : { id: row.latest_id, version: row.latest_version as string, data: row.latest_data };
-  return { channel, address, contact: { id: row.id, version: row.version, data: row.data }, ...(open ? { open } : {}), ...(latest ? { latest } : {}) };
+  return {
+    channel,
+    address,
+    contact: { id: row.id, version: row.version, data: row.data },
+    ...(open ? { open } : {}),
+    ...(latest ? { latest } : {}),
+    ...(next === null ? {} : { nextConversationId: next }),
+  };
 }

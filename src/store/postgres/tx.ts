@@ -67,7 +67,7 @@ export class PgTx implements Tx {
   readonly #line: KeyLine;
   /** What was read with the key's lock: each part answers the first read of it, as that read's query would have. */
   readonly #hint: KeyHint | undefined;
-  readonly #hintUsed = new Set<'contact' | 'open' | 'latest'>();
+  readonly #hintUsed = new Set<'contact' | 'open' | 'latest' | 'next'>();
   readonly #schema: string;
   readonly #contacts = new Map<string, Contact>();
   readonly #conversations = new Map<number, Conversation>();
@@ -271,8 +271,9 @@ export class PgTx implements Tx {
 
   async newConversationId(): Promise<number> {
     this.#assertActive();
-    const [row] = await this.#query<{ id: string }>("SELECT nextval('conversation_ids') AS id", []);
-    const id = Number(row?.id);
+    // Taken with the key's lock when nobody behind the address had an open conversation (see `KeyHint`).
+    const taken = this.#hint?.nextConversationId !== undefined ? this.#useHint('next')?.nextConversationId : undefined;
+    const id = Number(taken ?? (await this.#query<{ id: string }>("SELECT nextval('conversation_ids') AS id", []))[0]?.id);
     this.#knownConversationIds.add(id);
     return id;
   }
@@ -595,7 +596,7 @@ export class PgTx implements Tx {
   }
 
   /** The hint, if its `part` has not answered a read yet (it answers one). */
-  #useHint(part: 'contact' | 'open' | 'latest'): KeyHint | undefined {
+  #useHint(part: 'contact' | 'open' | 'latest' | 'next'): KeyHint | undefined {
     if (this.#hintUsed.has(part)) return undefined;
     this.#hintUsed.add(part);
     return this.#hint;
