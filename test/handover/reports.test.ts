@@ -159,3 +159,52 @@ describe('series by day and CSV', () => {
     expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,`);
   });
 });
+
+describe('medians and p90s over many conversations', () => {
+  /** numpy's default percentile, by sorting: what the report's selection must agree with. */
+  const byNumpy = (values: number[], p: number): number | null => {
+    if (values.length === 0) return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const rank = p * (sorted.length - 1);
+    const below = sorted[Math.floor(rank)]!;
+    const above = sorted[Math.ceil(rank)]!;
+    return Math.round((below + (above - below) * (rank - Math.floor(rank))) * 1000) / 1000;
+  };
+
+  it('agree with sorting, for every group size, ties and missing times included', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const opened = Date.parse('2025-03-03T08:00:00.000Z');
+    const later = (ms: number) => new Date(opened + ms).toISOString();
+    for (let round = 0; round < 40; round++) {
+      const count = 1 + Math.floor(random() * (round < 20 ? 12 : 2_000));
+      // Few distinct durations in some rounds: ties at the ranks the percentiles read.
+      const spread = round % 3 === 0 ? 5_000 : 3_600_000;
+      const conversations = Array.from({ length: count }, (_, i) => {
+        const assigned = random() < 0.8;
+        return conversation(i + 1, {
+          team: ['Billing', 'Support', 'Sales'][Math.floor(random() * 3)],
+          ...(assigned ? { agentId: ['omar', 'sara', 'lina'][Math.floor(random() * 3)], assignedAt: later(Math.floor(random() * spread / 1000) * 1000) } : {}),
+          ...(assigned && random() < 0.7 ? { firstResponseAt: later(Math.floor(random() * spread)) } : {}),
+          ...(random() < 0.6 ? { status: 'closed' as const, closedAt: later(Math.floor(random() * spread)) } : {}),
+          openedAt: later(0),
+        });
+      });
+      const result = buildReport({ conversations, agents, teams, now: new Date(opened + 7_200_000) });
+      const seconds = (list: typeof conversations, field: 'assignedAt' | 'firstResponseAt' | 'closedAt') =>
+        list.flatMap((c) => (c[field] === undefined ? [] : [(Date.parse(c[field] as string) - opened) / 1000]));
+      const expectFigures = (figures: typeof result.total, list: typeof conversations) => {
+        for (const [name, field] of [['timeToAssignment', 'assignedAt'], ['firstResponse', 'firstResponseAt'], ['resolution', 'closedAt']] as const) {
+          const values = seconds(list, field);
+          expect(figures[name], `${name} of ${values.length} in round ${round}`).toEqual({ count: values.length, median: byNumpy(values, 0.5), p90: byNumpy(values, 0.9) });
+        }
+      };
+      expectFigures(result.total, conversations);
+      for (const team of teams) expectFigures(result.teams[team.name]!, conversations.filter((c) => c.team === team.name));
+      for (const id of ['omar', 'sara', 'lina']) expectFigures(result.agents[id]!, conversations.filter((c) => c.agentId === id));
+    }
+  });
+});
