@@ -106,11 +106,14 @@ export class Runtime {
   deliver = (message: InboundMessage): Promise<void> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // Customers only: agents type fast, and history or the business's own messages are not a person writing now.
-    if (!message.history && !message.echo && !this.#desk.agentOf(message.channel, message.from.id)) {
+    const customer = !this.#desk.agentOf(message.channel, message.from.id);
+    if (!message.history && !message.echo && customer) {
       const wait = this.#rate.take(`${message.channel}:${message.from.id}`, Date.now());
       if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
     }
-    return refuseWhileUnavailable(this.#track(this.#transactions.run(`${message.channel}:${message.from.id}`, (tx, fx) => this.#intake.decide(tx, message, fx)))).then(() => undefined);
+    // A customer's message opens a conversation when they have none open: the store may take its id with its first read.
+    const key = `${message.channel}:${message.from.id}`;
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(key, (tx, fx) => this.#intake.decide(tx, message, fx), { opening: customer }))).then(() => undefined);
   };
 
   /**

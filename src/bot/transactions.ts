@@ -28,16 +28,16 @@ export class Transactions {
   /**
    * Runs `decide` in a transaction on `key` (the store decides it again, in the key's place, when another
    * transaction changed what it read), then hands on what the committed attempt produced. A decision that
-   * returns false produced nothing to announce (a repeated delivery).
+   * returns false produced nothing to announce (a repeated delivery). `opening`: see `TransactionOptions.opening`.
    */
-  async run<T>(key: string, decide: Decide<T>): Promise<T> {
+  async run<T>(key: string, decide: Decide<T>, options: { opening?: boolean } = {}): Promise<T> {
     // The outbox claims right after the commit (afterCommit kicks it): the store may claim the replies in the commit.
     const { value, effects } = await this.options.store.transaction(key, async (tx) => {
       const fx = new Effects(tx, this.options.notices);
       const value = await decide(tx, fx);
       if (value !== false) await this.options.beforeCommit?.(tx, fx);
       return { value, effects: fx };
-    }, { claim: true });
+    }, { claim: true, ...(options.opening === true ? { opening: true } : {}) });
     if (value !== false) this.options.afterCommit(effects);
     return value;
   }

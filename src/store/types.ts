@@ -264,6 +264,12 @@ export interface TransactionOptions {
    * never twice by the same process. A store may ignore this; the embedded and the PostgreSQL ones do it.
    */
   claim?: boolean;
+  /**
+   * The work most likely opens a conversation when nobody behind the key's address has one open (a customer's
+   * message): a store may take a conversation id with its first read, so that `newConversationId` costs no round
+   * trip. An id taken and not used is a gap. A store may ignore this; the PostgreSQL one does it.
+   */
+  opening?: boolean;
 }
 
 /**

@@ -267,7 +267,7 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     expect((await a.messagesOfAddress('telegram', '9')).map((message) => message.text)).toEqual(['delivery u1']);
   });
 
-  it("takes a new conversation's id with the key's lock (no round trip of its own), a fresh one on a retry, none while a conversation is open", async () => {
+  it("takes a new conversation's id with the key's lock when asked (no round trip of its own), a fresh one on a retry, none while a conversation is open", async () => {
     const [a, b] = await pair();
     const asked: string[] = [];
     const query = pg.Client.prototype.query;
@@ -283,13 +283,18 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
         const [row] = await sql<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${a.schema}.conversation_ids`);
         return Number(row?.last_value) + (row?.is_called ? 1 : 0);
       };
+      const opening = { opening: true };
       const next = await upcoming();
-      // A new address: the id comes with the lock, and is the next in the sequence.
-      const [first] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm1'));
+      // Work on keys that open nothing (a lease, an address nobody has) takes no id.
+      await a.transaction('lease:sweeper', async (tx) => tx.putDoc('leases', 'sweeper', { owner: 'a' }));
+      await a.transaction('webchat:nobody', async (tx) => tx.contactByIdentity('webchat', 'nobody'));
+      expect(await upcoming()).toBe(next);
+      // A new address, for work that opens: the id comes with the lock, and is the next in the sequence.
+      const [first] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm1'), opening);
       expect(asked).toEqual([]);
       expect(first?.conversationId).toBe(next);
       // While the conversation is open, the lock takes no id.
-      const [second] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm2'));
+      const [second] = await a.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm2'), opening);
       expect(second?.conversationId).toBe(next);
       expect(await upcoming()).toBe(next + 1);
       // A second id in one transaction, and a retry after a conflict, ask the sequence: never the same id twice.
@@ -302,7 +307,7 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
         const ann = await tx.contactByIdentity('webchat', 'ann');
         if (runs === 1) await a.transaction('webchat:ann', (other) => handleMessage(other, 'ann', 'm3'));
         return ann;
-      });
+      }, opening);
       expect(runs).toBe(2);
       expect(new Set(ids).size).toBe(4);
       expect(asked.length).toBe(3);
@@ -310,6 +315,16 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     } finally {
       pg.Client.prototype.query = query;
     }
+  });
+
+  it('moves a sequence never used past a conversation id the work chose itself', async () => {
+    const [a] = await pair();
+    await a.transaction('webchat:ann', async (tx) => {
+      const contact = await tx.newContactId();
+      tx.putContact({ id: contact, identities: [{ channel: 'webchat', id: 'ann' }], fields: {}, tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+      tx.putConversation({ id: 1, contactId: contact, channel: 'webchat', status: 'closed', stage: 'bot', fields: {}, source: 'contact', openedAt: '2026-01-01T00:00:00.000Z' });
+    });
+    expect(await a.transaction('webchat:bob', (tx) => tx.newConversationId())).toBe(2);
   });
 
   it("claims, in the write of a send's outcome, the reply that was waiting behind it, for the store that recorded it; closing puts it back", async () => {

@@ -27,9 +27,9 @@ export interface KeyHint {
   /** Absent: the contact has no conversation at all. */
   latest?: VersionedRecord<Conversation> & { id: string };
   /**
-   * A conversation id taken from the sequence with the lock when nobody behind the address has an open conversation
-   * (the work most likely opens one): `newConversationId` answers with it once, without a round trip. Unused, it is
-   * a gap in the sequence, as a rolled-back transaction's is.
+   * A conversation id taken from the sequence with the lock, for a transaction that most likely opens a conversation
+   * (`TransactionOptions.opening`), when nobody behind the address has an open one: `newConversationId` answers with
+   * it once, without a round trip. Unused, it is a gap in the sequence, as a rolled-back transaction's is.
    */
   nextConversationId?: string;
 }
@@ -50,8 +50,8 @@ interface HintRow {
 }
 
 // One row whether or not anybody has the address; `nextval` runs only in the branch that uses it (CASE evaluates
-// the branch chosen), so a contact with an open conversation takes no id.
-const HINT_SQL = `SELECT h.*, CASE WHEN h.open_id IS NULL THEN nextval('conversation_ids') END AS next_conversation_id
+// the branch chosen): only for a transaction that asked ($3), and not for a contact with an open conversation.
+const HINT_SQL = `SELECT h.*, CASE WHEN $3::boolean AND h.open_id IS NULL THEN nextval('conversation_ids') END AS next_conversation_id
   FROM (VALUES (1)) AS one LEFT JOIN LATERAL (
     SELECT c.id, c.version, c.data, o.id AS open_id, o.version AS open_version, o.data AS open_data,
       l.id AS latest_id, l.version AS latest_version, CASE WHEN l.id = o.id THEN NULL ELSE l.data END AS latest_data
@@ -80,8 +80,11 @@ export class KeyLine {
     this.#unlock = { text: 'SELECT pg_advisory_unlock($1)', values: [lock] };
   }
 
-  /** Waits for the key's lock on `client` and reads, in the same round trip, what work on the key reads first. */
-  static async take(client: pg.PoolClient, schema: string, key: string): Promise<KeyLine> {
+  /**
+   * Waits for the key's lock on `client` and reads, in the same round trip, what work on the key reads first; with
+   * `opening`, a conversation id too when the address has no open conversation (see `KeyHint.nextConversationId`).
+   */
+  static async take(client: pg.PoolClient, schema: string, key: string, options: { opening?: boolean } = {}): Promise<KeyLine> {
     const line = new KeyLine(client, schema, key);
     const colon = key.indexOf(':');
     if (colon <= 0) {
@@ -89,7 +92,7 @@ export class KeyLine {
       return line;
     }
     const [channel, address] = [key.slice(0, colon), key.slice(colon + 1)];
-    const [rows] = await line.#take([{ text: HINT_SQL, values: clean([channel, address]) }]);
+    const [rows] = await line.#take([{ text: HINT_SQL, values: clean([channel, address, options.opening === true]) }]);
     line.#hint = hintOf(channel, address, rows?.rows[0] as HintRow | undefined);
     return line;
   }

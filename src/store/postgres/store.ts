@@ -248,7 +248,7 @@ export class PostgresStore implements Store {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
     // In this process, the key's calls run in call order; across processes, the key's advisory lock lines them up.
-    const result = this.#mutex.run(key, () => this.#inKeyLine(key, (line) => retryConflicts(options, async () => {
+    const result = this.#mutex.run(key, () => this.#inKeyLine(key, options.opening === true, (line) => retryConflicts(options, async () => {
       await line.retake();
       // The epoch of the lock the commit claims under (see `confirmClaim`).
       const epoch = this.#lockEpoch;
@@ -278,7 +278,7 @@ export class PostgresStore implements Store {
    * Runs `fn` on a connection holding the session lock of `key` (taken with a read of what work on the key reads
    * first), released after: by the commit, or here (or by closing the connection).
    */
-  async #inKeyLine<T>(key: string, fn: (line: KeyLine) => Promise<T>): Promise<T> {
+  async #inKeyLine<T>(key: string, opening: boolean, fn: (line: KeyLine) => Promise<T>): Promise<T> {
     let broken = false;
     let client: pg.PoolClient;
     try {
@@ -292,7 +292,7 @@ export class PostgresStore implements Store {
     try {
       let line: KeyLine;
       try {
-        line = await KeyLine.take(client, this.#schema, key);
+        line = await KeyLine.take(client, this.#schema, key, { opening });
       } catch (error) {
         broken = true;
         throw error;

@@ -555,7 +555,7 @@ export class PgTx implements Tx {
       ? 'SELECT ids, (SELECT array_agg(id) FROM messages_put WHERE claimed_by IS NOT NULL) AS claimed FROM message_ids_taken'
       : 'SELECT 1';
     const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} ${result}`, values: params.values }];
-    if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1", values: [setSequence] });
+    if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR (NOT is_called AND last_value = $1)", values: [setSequence] });
     return { statements, candidates };
   }
 
