@@ -45,6 +45,11 @@ import type { Logger } from '../shared/log.ts';
  * while running). A fresh DATA_DIR trains the shipped examples in well under a second.
  */
 const MODEL_WAIT_MS = 5_000;
+/**
+ * How long a stop waits for the database before giving up on what waits for it (see `Store.interrupt`); `npm start`
+ * exits anyway after 10 s (src/server/main.ts).
+ */
+const STOP_GRACE_MS = 5_000;
 
 /** The fan-out topic of "flows or team.yaml were published". */
 const PUBLISHED_TOPIC = 'published';
@@ -192,6 +197,14 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     stopping ??= (async () => {
       state = 'stopping';
       const closed = new Promise<void>((done) => server.close(() => done()));
+      // A database that does not answer (a frozen network) would hold the stop for as long as the network stays
+      // frozen: past STOP_GRACE_MS, what waits for it fails (503s: the senders try again) and the stop goes on.
+      const giveUp = setTimeout(() => {
+        log.warn(`stopping took longer than ${STOP_GRACE_MS / 1000} s: giving up on what waits for the database`);
+        store?.interrupt?.();
+        fanout?.interrupt?.();
+      }, STOP_GRACE_MS);
+      giveUp.unref();
       try {
         await runtime?.stop();
         for (const channel of started) await channel.stop();
@@ -206,7 +219,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         intents?.close();
         await fanout?.close();
         // Last, so the writes of what stopped above are flushed; in a finally, so no lock outlives a failure.
-        await store?.close();
+        try {
+          await store?.close();
+        } finally {
+          clearTimeout(giveUp);
+        }
       }
       log.info('Switchboard stopped');
     })();

@@ -17,4 +17,6 @@ export interface Fanout {
    */
   subscribe(topic: string, listener: (data: unknown) => void, options?: { reconnected?: () => void }): () => void;
   close(): Promise<void>;
+  /** Gives up on a link that does not answer: what it was sending fails now, so that `close` ends (see `Store.interrupt`). */
+  interrupt?(): void;
 }

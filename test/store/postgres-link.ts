@@ -155,3 +155,44 @@ export class AnswerCutter {
     return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
   }
 }
+
+/**
+ * A TCP link to the test database that a test can freeze: from then on nothing passes either way and no connection
+ * is closed, as on a network that silently drops every packet (no RST, no FIN); new connections are accepted and
+ * hang too.
+ */
+export class FrozenLink {
+  readonly server: Server;
+  readonly #sockets = new Set<Socket>();
+  frozen = false;
+
+  private constructor(upstream: ReturnType<typeof upstreamOf>) {
+    this.server = createServer((client) => {
+      const up = connect(upstream);
+      for (const socket of [client, up]) {
+        this.#sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => this.#sockets.delete(socket));
+      }
+      client.on('data', (chunk: Buffer) => { if (!this.frozen) up.write(chunk); });
+      up.on('data', (chunk: Buffer) => { if (!this.frozen) client.write(chunk); });
+      client.on('close', () => up.destroy());
+      up.on('close', () => client.destroy());
+    });
+  }
+
+  static async open(url: string): Promise<FrozenLink> {
+    const link = new FrozenLink(upstreamOf(new URL(url)));
+    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
+    return link;
+  }
+
+  url(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}

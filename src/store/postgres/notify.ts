@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Fanout } from '../../shared/fanout.ts';
-import { checkSchema } from './pool.ts';
+import { checkSchema, cutConnection } from './pool.ts';
 
 /** PostgreSQL's limit is 8000 bytes; a notice near it is a mistake, not something to send. */
 const MAX_PAYLOAD_BYTES = 7_900;
@@ -103,6 +103,16 @@ export class PostgresFanout implements Fanout {
     set.add(entry);
     this.#listeners.set(topic, set);
     return () => void set.delete(entry);
+  }
+
+  /** Cuts the connection (see `Fanout.interrupt`): a send under way fails, and `close` does not wait for it. */
+  interrupt(): void {
+    this.#closed = true;
+    clearTimeout(this.#gathering);
+    this.#gathering = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) cutConnection(client);
   }
 
   async close(): Promise<void> {

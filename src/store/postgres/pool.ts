@@ -61,6 +61,8 @@ const lockKeys = new Map<string, string>();
 export interface PoolOptions {
   /** `postgresql://user:password@host:port/database`, or with `?host=/socket/dir` for a Unix socket. */
   url: string;
+  /** Told of every connection the pool makes, as it starts connecting (so that it can be cut, see `cutConnection`). */
+  made?: (client: pg.Client) => void;
   /** Every table lives in this schema, created if missing. */
   schema: string;
   /** At most this many connections. */
@@ -92,9 +94,28 @@ export function createPool(options: PoolOptions, onError: (error: Error) => void
     options: `-c search_path=${checkSchema(options.schema)}${options.planOnce ? ' -c plan_cache_mode=force_generic_plan -c enable_seqscan=off' : ''}`,
     connectionTimeoutMillis: 10_000,
     pipeline: true,
+    ...(options.made ? { Client: tracked(options.made) } : {}),
   });
   pool.on('error', onError);
   return pool;
+}
+
+/** A pg.Client class that tells `made` of each of its instances as it is made. */
+function tracked(made: (client: pg.Client) => void): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      made(this);
+    }
+  };
+}
+
+/**
+ * Cuts a connection at once, without waiting for the server (which may never answer): its queries under way fail
+ * as on a dropped connection, and pg then ends it and leaves it out of its pool.
+ */
+export function cutConnection(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /**

@@ -14,7 +14,7 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, INSTANCE_LOCK_HELD, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -129,6 +129,10 @@ export class PostgresStore implements Store {
   readonly #mutex = new KeyedMutex();
   readonly #running = new Set<Promise<unknown>>();
   #phase: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
+  /** `interrupt` was called: every call is refused, and the connections were cut. */
+  #interrupted = false;
+  /** Every connection of both pools, those still connecting included: `interrupt` cuts them. */
+  readonly #connections = new Set<pg.Client>();
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Transactions: one connection per running key. */
@@ -206,6 +210,18 @@ export class PostgresStore implements Store {
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  /**
+   * Gives up on PostgreSQL (see `Store.interrupt`): every connection is cut, so what waits for an answer fails now with
+   * `StoreUnavailableError`, and every call from now on is refused. A commit whose answer is lost this way may have
+   * been done: as after a network cut, the sender's retry finds it (the inbound id is kept).
+   */
+  interrupt(): void {
+    if (this.#interrupted || (this.#phase !== 'open' && this.#phase !== 'closing')) return;
+    this.#interrupted = true;
+    this.#log('warn', 'gave up waiting for PostgreSQL: the queries under way fail, and the store refuses new ones', { schema: this.#schema, connections: this.#connections.size });
+    for (const client of this.#connections) cutConnection(client);
   }
 
   /**
@@ -709,7 +725,13 @@ export class PostgresStore implements Store {
     const started = performance.now();
     const report = (error: Error): void => this.#log('warn', 'a PostgreSQL connection failed; the next query opens a new one', { error: error.message });
     try {
-      const common = { url: this.#url, schema: this.#schema, max: this.#poolSize };
+      // Every connection, from when it starts connecting until it ends: `interrupt` cuts them (one still connecting too).
+      const made = (client: pg.Client): void => {
+        this.#connections.add(client);
+        client.once('end', () => this.#connections.delete(client));
+        if (this.#interrupted) cutConnection(client);
+      };
+      const common = { url: this.#url, schema: this.#schema, max: this.#poolSize, made };
       this.#txPool = createPool({ ...common, applicationName: 'switchboard transactions', planOnce: true }, report);
       this.#pool = createPool({ ...common, applicationName: 'switchboard' }, report);
       const applied = await migrate(this.#pool, this.#schema);
@@ -900,11 +922,12 @@ export class PostgresStore implements Store {
   }
 
   #assertReadable(): void {
-    if (this.#phase === 'open' || this.#phase === 'closing') return;
+    if (!this.#interrupted && (this.#phase === 'open' || this.#phase === 'closing')) return;
     throw this.#unavailable() as StoreUnavailableError;
   }
 
   #unavailable(): StoreUnavailableError | undefined {
+    if (this.#interrupted) return new StoreUnavailableError(`the PostgreSQL store (schema ${this.#schema}) gave up waiting for PostgreSQL while stopping`);
     if (this.#phase === 'open') return undefined;
     if (this.#phase === 'new' || this.#phase === 'opening') return new StoreUnavailableError(`the PostgreSQL store (schema ${this.#schema}) is not open yet: await open() first`);
     return new StoreUnavailableError(`the PostgreSQL store (schema ${this.#schema}) is closed`);
