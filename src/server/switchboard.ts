@@ -50,6 +50,8 @@ const MODEL_WAIT_MS = 5_000;
  * exits anyway after 10 s (src/server/main.ts).
  */
 const STOP_GRACE_MS = 5_000;
+/** How often a stop asks again whether the database answers, after STOP_GRACE_MS. */
+const STOP_PROBE_MS = 1_000;
 
 /** The fan-out topic of "flows or team.yaml were published". */
 const PUBLISHED_TOPIC = 'published';
@@ -198,13 +200,21 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       state = 'stopping';
       const closed = new Promise<void>((done) => server.close(() => done()));
       // A database that does not answer (a frozen network) would hold the stop for as long as the network stays
-      // frozen: past STOP_GRACE_MS, what waits for it fails (503s: the senders try again) and the stop goes on.
-      const giveUp = setTimeout(() => {
-        log.warn(`stopping took longer than ${STOP_GRACE_MS / 1000} s: giving up on what waits for the database`);
-        store?.interrupt?.();
-        fanout?.interrupt?.();
-      }, STOP_GRACE_MS);
-      giveUp.unref();
+      // frozen: past STOP_GRACE_MS, and every STOP_PROBE_MS after, the store is asked to give up on it if it does not
+      // answer (what waits for it fails: 503s, the senders try again). A database that answers is waited for: what
+      // is slow then (a channel's send) finishes and is recorded.
+      let stopped = false;
+      let giveUp: NodeJS.Timeout | undefined;
+      const probeLater = (ms: number): void => {
+        giveUp = setTimeout(() => {
+          void (store?.interrupt?.() ?? Promise.resolve(false)).catch(() => false).then((gaveUp) => {
+            if (gaveUp) fanout?.interrupt?.();
+            else if (!stopped) probeLater(STOP_PROBE_MS);
+          });
+        }, ms);
+        giveUp.unref();
+      };
+      probeLater(STOP_GRACE_MS);
       try {
         await runtime?.stop();
         for (const channel of started) await channel.stop();
@@ -222,6 +232,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         try {
           await store?.close();
         } finally {
+          stopped = true;
           clearTimeout(giveUp);
         }
       }

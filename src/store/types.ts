@@ -283,12 +283,13 @@ export interface Store {
   /** Waits for writes under way, then releases files and locks. */
   close(): Promise<void>;
   /**
-   * Gives up on what waits for a database that does not answer (a frozen network): every query under way fails now
-   * as if its connection had dropped (`StoreUnavailableError`: nothing acknowledged, the sender tries again), and
-   * every call after it is refused, so that `close` ends. For a stop that cannot wait any longer; a store in the
-   * process (the embedded one) leaves it out.
+   * For a stop that has waited long: when the database does not answer a new connection within a few seconds (a
+   * frozen network), gives up on it: every query under way fails now as if its connection had dropped
+   * (`StoreUnavailableError`: nothing acknowledged, the sender tries again), and every call after it is refused, so
+   * that `close` ends. Resolves true then; false when the database answered (nothing changes: what is under way is
+   * slow for another reason, a channel say, and is waited for). A store in the process (the embedded one) leaves it out.
    */
-  interrupt?(): void;
+  interrupt?(): Promise<boolean>;
   /**
    * Why the store cannot be reached now, or undefined when it can: for `/healthz`. A store in the process (the
    * embedded one) leaves it out; a database's asks it, briefly (at most a few seconds), and may answer from a

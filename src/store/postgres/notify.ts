@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Fanout } from '../../shared/fanout.ts';
-import { checkSchema, cutConnection } from './pool.ts';
+import { checkSchema, cutConnection, SERVER_KEEPALIVES } from './pool.ts';
 
 /** PostgreSQL's limit is 8000 bytes; a notice near it is a mistake, not something to send. */
 const MAX_PAYLOAD_BYTES = 7_900;
@@ -153,7 +153,7 @@ export class PostgresFanout implements Fanout {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ connectionString: this.#options.url, application_name: 'switchboard live' });
+    const client = new pg.Client({ connectionString: this.#options.url, application_name: 'switchboard live', options: SERVER_KEEPALIVES, keepAlive: true });
     let lost = false;
     const onLost = (error?: Error): void => {
       if (lost) return;

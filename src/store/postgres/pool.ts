@@ -79,6 +79,14 @@ export interface PoolOptions {
 }
 
 /**
+ * The server's TCP keepalives on this process's sessions (ignored on a Unix socket): after a network cut that the
+ * server does not notice (no FIN or RST reaches it), it drops the dead session, and the advisory locks it held (this
+ * process's instance lock, a customer's key), within about a minute (30 s idle, then 3 probes 10 s apart), not the
+ * system default's two hours.
+ */
+export const SERVER_KEEPALIVES = '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3';
+
+/**
  * A pool of connections whose `search_path` is the store's schema. A connection the server drops is reported, not
  * thrown: the next query opens a new one. Connections pipeline (`pipelined` sends several statements in one write
  * and waits for their answers once): on this store's hot path a round trip costs more CPU, on both sides, than
@@ -91,7 +99,8 @@ export function createPool(options: PoolOptions, onError: (error: Error) => void
     connectionString: options.url,
     max: options.max,
     application_name: options.applicationName,
-    options: `-c search_path=${checkSchema(options.schema)}${options.planOnce ? ' -c plan_cache_mode=force_generic_plan -c enable_seqscan=off' : ''}`,
+    options: `-c search_path=${checkSchema(options.schema)} ${SERVER_KEEPALIVES}${options.planOnce ? ' -c plan_cache_mode=force_generic_plan -c enable_seqscan=off' : ''}`,
+    keepAlive: true,
     connectionTimeoutMillis: 10_000,
     pipeline: true,
     ...(options.made ? { Client: tracked(options.made) } : {}),
@@ -108,6 +117,30 @@ function tracked(made: (client: pg.Client) => void): typeof pg.Client {
       made(this);
     }
   };
+}
+
+/**
+ * Why PostgreSQL at `url` cannot be reached on a new connection within `withinMs` (connected, and `SELECT 1`
+ * answered), or undefined when it can. The connection is cut after, whatever happened.
+ */
+export async function reachable(url: string, withinMs: number): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, application_name: 'switchboard probe', connectionTimeoutMillis: withinMs });
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`PostgreSQL did not answer a new connection within ${withinMs / 1000} s`), withinMs);
+  });
+  const asked = (async () => {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  })().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+  try {
+    return await Promise.race([asked, late]);
+  } finally {
+    clearTimeout(timer);
+    cutConnection(client);
+  }
 }
 
 /**

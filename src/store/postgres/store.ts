@@ -14,7 +14,7 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -213,15 +213,20 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Gives up on PostgreSQL (see `Store.interrupt`): every connection is cut, so what waits for an answer fails now with
-   * `StoreUnavailableError`, and every call from now on is refused. A commit whose answer is lost this way may have
-   * been done: as after a network cut, the sender's retry finds it (the inbound id is kept).
+   * Gives up on PostgreSQL if it does not answer a new connection within `REACH_TIMEOUT_MS` (see `Store.interrupt`):
+   * every connection is cut, so what waits for an answer fails now with `StoreUnavailableError`, and every call from
+   * now on is refused. A commit whose answer is lost this way may have been done: as after a network cut, the
+   * sender's retry finds it (the inbound id is kept). A new connection, not the pools': theirs may all be busy.
    */
-  interrupt(): void {
-    if (this.#interrupted || (this.#phase !== 'open' && this.#phase !== 'closing')) return;
+  async interrupt(): Promise<boolean> {
+    if (this.#interrupted) return true;
+    if (this.#phase !== 'open' && this.#phase !== 'closing') return false;
+    const why = await reachable(this.#url, REACH_TIMEOUT_MS);
+    if (why === undefined || this.#interrupted || (this.#phase !== 'open' && this.#phase !== 'closing')) return this.#interrupted;
     this.#interrupted = true;
-    this.#log('warn', 'gave up waiting for PostgreSQL: the queries under way fail, and the store refuses new ones', { schema: this.#schema, connections: this.#connections.size });
+    this.#log('warn', 'gave up waiting for PostgreSQL: the queries under way fail, and the store refuses new ones', { schema: this.#schema, connections: this.#connections.size, reason: why });
     for (const client of this.#connections) cutConnection(client);
+    return true;
   }
 
   /**

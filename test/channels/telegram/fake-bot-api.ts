@@ -45,6 +45,8 @@ export const tooManyRequests: Failure = {
 
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
+  /** Every answer leaves this many ms late (a slow Telegram); the call is recorded when it arrives. */
+  answerAfterMs = 0;
   /** The file paths downloaded (GET /file/bot<token>/<path>), in order. */
   readonly downloads: string[] = [];
   readonly #server: Server;
@@ -68,8 +70,12 @@ export class FakeBotApi {
           call.status = status;
           if (body.ok === true) call.result = body.result;
         }
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
+        const answer = (): void => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        if (this.answerAfterMs > 0) setTimeout(answer, this.answerAfterMs);
+        else answer();
       });
     });
   }
