@@ -317,6 +317,16 @@ describe.skipIf(!databaseUrl)('PostgresStore, two stores on one schema', () => {
     }
   });
 
+  it('works with pools of one connection each: the instance lock keeps one more of its own', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const store = await openPostgres(schema, { poolSize: 1 });
+    opened.push(store);
+    const [reply] = (await store.transaction('webchat:ann', (tx) => handleMessage(tx, 'ann', 'm1'), { claim: true })).slice(1);
+    expect(reply?.text).toBe('reply 1 to m1');
+    expect((await store.messagesOfAddress('webchat', 'ann')).map((message) => message.text)).toEqual(['text of m1', 'reply 1 to m1', 'reply 2 to m1']);
+  });
+
   it('moves a sequence never used past a conversation id the work chose itself', async () => {
     const [a] = await pair();
     await a.transaction('webchat:ann', async (tx) => {

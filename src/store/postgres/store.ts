@@ -738,7 +738,8 @@ export class PostgresStore implements Store {
       };
       const common = { url: this.#url, schema: this.#schema, max: this.#poolSize, made };
       this.#txPool = createPool({ ...common, applicationName: 'switchboard transactions', planOnce: true }, report);
-      this.#pool = createPool({ ...common, applicationName: 'switchboard' }, report);
+      // One more than the size asked: the instance lock keeps a connection of its own (`#holdInstanceLock`).
+      this.#pool = createPool({ ...common, max: this.#poolSize + 1, applicationName: 'switchboard' }, report);
       const applied = await migrate(this.#pool, this.#schema);
       if (applied.length > 0) this.#log('info', 'PostgreSQL schema migrated', { schema: this.#schema, applied });
       await this.#holdInstanceLock();
