@@ -71,10 +71,9 @@ export function buildReport(input: ReportInput): Report {
   return ReportBuilder.over(input).report();
 }
 
-/** A conversation with its times parsed once: when it opened (ms), and its durations in seconds when it has them. */
+/** A conversation with its durations in seconds, parsed once, when it has them. */
 interface Timed {
   conversation: Conversation;
-  opened: number;
   toAssignment: number | undefined;
   toFirstResponse: number | undefined;
   toResolution: number | undefined;
@@ -181,7 +180,6 @@ export class ReportBuilder {
     const opened = Date.parse(conversation.openedAt);
     const timed: Timed = {
       conversation,
-      opened,
       toAssignment: secondsSince(opened, conversation.assignedAt),
       toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
       toResolution: secondsSince(opened, conversation.closedAt),

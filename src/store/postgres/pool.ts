@@ -126,20 +126,25 @@ function tracked(made: (client: pg.Client) => void): typeof pg.Client {
 export async function reachable(url: string, withinMs: number): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, application_name: 'switchboard probe', connectionTimeoutMillis: withinMs });
   client.on('error', () => {});
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`PostgreSQL did not answer a new connection within ${withinMs / 1000} s`), withinMs);
-  });
   const asked = (async () => {
     await client.connect();
     await client.query('SELECT 1');
     return undefined;
   })().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
   try {
-    return await Promise.race([asked, late]);
+    return await answerWithin(asked, withinMs, `PostgreSQL did not answer a new connection within ${withinMs / 1000} s`);
+  } finally {
+    cutConnection(client);
+  }
+}
+
+/** What `work` resolves with, or `late` once `ms` have passed first. */
+export async function answerWithin<T>(work: Promise<T>, ms: number, late: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late), ms)))]);
   } finally {
     clearTimeout(timer);
-    cutConnection(client);
   }
 }
 

@@ -14,7 +14,7 @@ import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { answerWithin, checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -245,10 +245,6 @@ export class PostgresStore implements Store {
   }
 
   async #ask(): Promise<string | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(`PostgreSQL did not answer within ${REACH_TIMEOUT_MS / 1000} s`), REACH_TIMEOUT_MS);
-    });
     this.#reachQuery ??= (this.#pool as pg.Pool).query('SELECT 1').then(
       () => undefined,
       (error: unknown) => {
@@ -258,11 +254,7 @@ export class PostgresStore implements Store {
     ).finally(() => {
       this.#reachQuery = undefined;
     });
-    try {
-      return await Promise.race([this.#reachQuery, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return answerWithin(this.#reachQuery, REACH_TIMEOUT_MS, `PostgreSQL did not answer within ${REACH_TIMEOUT_MS / 1000} s`);
   }
 
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
