@@ -51,11 +51,16 @@ export class Intake {
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
       if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed) conversation = latest;
+      // A reaction (to the closing notice, say) is recorded, never answered: it opens nothing.
+      else if (inbound.reaction && latest) conversation = latest;
       else {
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
-        // A returning customer usually opens with what they need now: the flow may take it as the need, unasked.
-        if (latest && inbound.text !== undefined && inbound.text.trim() !== '') conversation.fields.first_message = inbound.text.trim();
+        // A returning customer usually opens with what they need now: the flow may take it as the need, unasked. A
+        // button (of a question long gone, a Get Started) or a bare command (Telegram's /start) says no need.
+        if (latest && inbound.choice === undefined && inbound.text !== undefined && inbound.text.trim() !== '' && !isBareCommand(inbound.text)) {
+          conversation.fields.first_message = inbound.text.trim();
+        }
       }
     }
 
@@ -245,7 +250,13 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
  *     languageOf('مرحبا، عندي سؤال'); // 'ar'
  */
 export function languageOf(text: string | undefined): string | undefined {
-  return text !== undefined && /\p{Script=Arabic}/u.test(text) ? 'ar' : undefined;
+  // Letters only: digits typed in Arabic-Indic form (a phone set to show them, "١٢٣٤") are not Arabic words.
+  return text !== undefined && /(?=\p{L})\p{Script=Arabic}/u.test(text) ? 'ar' : undefined;
+}
+
+/** A lone command such as `/start`, which a chat app sends when a person opens the chat again: it says no need. */
+function isBareCommand(text: string): boolean {
+  return /^\/[a-z0-9_]+(?:@\w+)?$/i.test(text.trim());
 }
 
 /** The title of the button a customer pressed, from the message that offered it. */

@@ -5,7 +5,7 @@
 // re-reads its conversation in its own transaction, so running one twice changes nothing.
 import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
-import type { Store } from '../store/types.ts';
+import type { Conversation, Store } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -62,11 +62,11 @@ export class Timers {
     const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
     for (const conversation of timed) {
       if (conversation.stage === 'assigned') {
-        if (now - Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt) < autoCloseAfterMs) continue;
+        if (now - idleSince(conversation) < autoCloseAfterMs) continue;
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
-          if (now - Date.parse(fresh.lastAgentMessageAt ?? fresh.assignedAt ?? fresh.openedAt) < autoCloseAfterMs) return;
+          if (now - idleSince(fresh) < autoCloseAfterMs) return;
           await desk.autoClose(tx, fresh, describeDuration(autoCloseAfterMs), fx);
           await turns.closedFlows(tx, fx);
         });
@@ -171,4 +171,13 @@ export class Timers {
       return true;
     });
   }
+}
+
+/**
+ * Since when the agent holding a conversation has let it sit: their last message, or when they were given it if that
+ * is later (a transfer, a new assignment after a hand back: the last message may be a colleague's).
+ */
+function idleSince(conversation: Conversation): number {
+  const lastMessage = Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt);
+  return conversation.heldSince === undefined ? lastMessage : Math.max(lastMessage, Date.parse(conversation.heldSince));
 }

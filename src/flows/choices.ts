@@ -70,5 +70,14 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   const numbered = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
   if (numbered) return numbered;
   const typed = fold(text);
-  return typed === '' ? undefined : choices.find((choice) => allVariants(choice.title).some((title) => fold(title) === typed));
+  if (typed === '') return undefined;
+  const titled = choices.find((choice) => allVariants(choice.title).some((title) => fold(title) === typed));
+  if (titled) return titled;
+  // A typed "no" (or «لا») answers "No, that's all" («لا، هذا كل شيء»): the words before a title's first punctuation,
+  // when only one choice begins with them.
+  const leading = choices.filter((choice) => allVariants(choice.title).some((title) => fold(title.split(LEADING_PUNCTUATION)[0] ?? '') === typed));
+  return leading.length === 1 ? leading[0] : undefined;
 }
+
+/** Where the words a title begins with end: a comma (Latin or Arabic), a colon, a dash between words, a bracket… */
+const LEADING_PUNCTUATION = /[,\u060c;\u061b:.!?\u061f(\[]|\s[-\u2013\u2014]\s/;

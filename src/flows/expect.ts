@@ -41,7 +41,10 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
   if (expect.type === 'image' || expect.type === 'file' || expect.type === 'location') {
     return attachmentAnswer(expect.type, input.attachments ?? []);
   }
-  const text = (input.text ?? input.choice ?? '').trim();
+  const typed = (input.text ?? input.choice ?? '').trim();
+  // Phones and Arabic keyboards wrap what is pasted or typed in a right-to-left context in invisible direction marks
+  // (Android puts U+202A … U+202C around a copied phone number): they are no part of an address, number or code.
+  const text = expect.type === 'text' ? typed : typed.replace(BIDI_CONTROLS, '').trim();
   // A message with only a photo (say) answers no typed question, not even a pattern that allows blank text.
   if (text === '') return refused;
   switch (expect.type) {
@@ -59,8 +62,12 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
       const choice = matchChoice(expect.choices, input);
       return choice ? { ok: true, value: choice.id } : refused;
     }
-    case 'regex':
-      return expect.pattern.test(text) ? { ok: true, value: text } : refused;
+    case 'regex': {
+      if (expect.pattern.test(text)) return { ok: true, value: text };
+      // Digits may be typed in Arabic-Indic form (FORMAT.md): "ORD-١٢٣٤" answers ORD-\d{4}, and is saved as ORD-1234.
+      const plain = asciiDigits(text);
+      return plain !== text && expect.pattern.test(plain) ? { ok: true, value: plain } : refused;
+    }
   }
 }
 
@@ -124,6 +131,9 @@ export function isPhoneCountry(code: string): code is CountryCode {
 }
 
 const refused: Answer = { ok: false };
+
+/** Invisible bidirectional controls: ALM, LRM, RLM, the embeddings and overrides (LRE … RLO) and the isolates (LRI … PDI). */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // A photo sent "as a file" (uncompressed) arrives as a document; it is still a picture. Stickers are reactions,
 // not files a customer hands over, so they answer neither.

@@ -1,6 +1,7 @@
 // Puts the parts together: store, flows, runtime, channels and the HTTP server, and takes them down in order.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
@@ -255,6 +256,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
       fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
       feed = new SharedLiveFeed(fanout);
+      await warnOfUncopiedStore(store, resolve(dataDir, 'store'), log);
     }
     waitingFor.delete(OPENING_STORE);
     storeWait = undefined;
@@ -433,6 +435,19 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
     if (state.replyTo?.channel === channel && state.replyTo.id === address && state.replyTo.reference) return state.replyTo.reference;
   }
   return undefined;
+}
+
+/**
+ * On PostgreSQL, says so when the database holds no contact while DATA_DIR/store holds an embedded store: the
+ * embedded store was most likely not copied (`npm run migrate-store`), and every customer would start over unseen.
+ */
+async function warnOfUncopiedStore(store: PostgresStore, embeddedDir: string, log: Logger): Promise<void> {
+  const names = await readdir(embeddedDir).catch(() => [] as string[]);
+  if (!names.some((name) => name === 'journal.jsonl' || name === 'state.json' || name === 'messages.jsonl')) return;
+  if ((await store.contactsBefore(undefined, 1)).length > 0) return;
+  log.warn({ embeddedStore: embeddedDir },
+    'PostgreSQL holds no contacts, but DATA_DIR/store holds an embedded store that was not copied into it: customers and agents will not find their conversations. ' +
+      'Stop every Switchboard process and run `npm run migrate-store -- --force` with this DATA_DIR and DATABASE_URL (see Scaling out on PostgreSQL).');
 }
 
 /** Where web chat sessions are kept: one small document per session, holding a hash of its token. */

@@ -112,6 +112,8 @@ export interface Conversation {
   assignedAt?: string;
   firstResponseAt?: string;
   lastAgentMessageAt?: string;
+  /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */
+  heldSince?: string;
   closedAt?: string;
   closedBy?: string;
   closingNote?: string;

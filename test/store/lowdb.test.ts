@@ -1,5 +1,5 @@
 // The embedded store's contract: durability across restarts, keyed ordering, atomic commits, recovery and compaction.
-import { appendFile, cp, open as openFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, open as openFile, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -960,6 +960,26 @@ describe('lock', () => {
     const store = await openStore({ dir });
     expect((await readFile(join(dir, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
     await store.close();
+  });
+
+  it('takes over a lock that names this process but that this process does not hold (a container restarted after a crash: node is pid 1 again)', async () => {
+    const dir = await tempDirs.make();
+    // What a crashed server left, run as the same pid as this one (in a container, the exec-form CMD is always pid 1),
+    // a minute ago (a live holder touches its lock every 10 s).
+    await writeFile(join(dir, 'LOCK'), `${process.pid}\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(join(dir, 'LOCK'), minuteAgo, minuteAgo);
+    const store = await openStore({ dir });
+    expect((await readFile(join(dir, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+    // Held now: a second opener in this process is still refused.
+    await expect(openStore({ dir })).rejects.toBeInstanceOf(StoreLockedError);
+    await store.close();
+  });
+
+  it('refuses a fresh lock that names this process but that this process does not hold (another container on the same volume, also pid 1)', async () => {
+    const dir = await tempDirs.make();
+    await writeFile(join(dir, 'LOCK'), `${process.pid}\n`);
+    await expect(openStore({ dir })).rejects.toBeInstanceOf(StoreLockedError);
   });
 });
 

@@ -127,7 +127,7 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   if (!Number.isSafeInteger(update.update_id)) return { kind: 'refused', reason: 'update_id is not a whole number' };
   if (Object.hasOwn(update, 'message')) {
     const parsed = messageSchema.safeParse(update.message);
-    return parsed.success ? fromMessage(parsed.data, context) : refused('message', parsed.error);
+    return parsed.success ? fromMessage(parsed.data, update.message as object, context) : refused('message', parsed.error);
   }
   if (Object.hasOwn(update, 'callback_query')) {
     const parsed = callbackQuerySchema.safeParse(update.callback_query);
@@ -137,7 +137,10 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   return { kind: 'ignored', reason: `update of kind ${kind.slice(0, 64)}`, level: 'info' };
 }
 
-function fromMessage(message: Message, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
+/** What a person may send that carries neither text nor a file this channel keeps. */
+const UNREADABLE_KINDS = ['poll', 'dice', 'game', 'story', 'invoice', 'giveaway', 'giveaway_winners', 'paid_media', 'checklist'] as const;
+
+function fromMessage(message: Message, rawMessage: object, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
   const { chat } = message;
   const thread = message.message_thread_id;
   const inDesk = chat.type === 'supergroup' && context.isDesk(String(chat.id)) && message.is_topic_message === true && thread !== undefined;
@@ -146,7 +149,10 @@ function fromMessage(message: Message, context: { isDesk: (chatId: string) => bo
   const written = message.text ?? message.caption;
   const text = written !== undefined && written.trim() !== '' ? written : undefined;
   const { file, attachment } = attachmentOf(message);
-  if (text === undefined && !file && !attachment) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
+  // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
+  // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
+  const unreadable = text === undefined && !file && !attachment ? UNREADABLE_KINDS.find((kind) => Object.hasOwn(rawMessage, kind)) : undefined;
+  if (text === undefined && !file && !attachment && unreadable === undefined) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
   // A channel post has no sender; in a private chat the chat is the person.
   const from: User = message.from ?? { id: chat.id };
   const reply = message.reply_to_message;
@@ -161,6 +167,7 @@ function fromMessage(message: Message, context: { isDesk: (chatId: string) => bo
       from: person(from),
       ...(text !== undefined ? { text: start ? '/start' : text } : {}),
       ...(attachment ? { attachments: [attachment] } : {}),
+      ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
       ...(!inDesk && reply ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),

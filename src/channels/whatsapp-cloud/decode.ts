@@ -207,6 +207,9 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
   if (message.type === 'system') {
     const moved = movedIdentity(message);
     if (moved) return 'reason' in moved ? { kind: 'refused', where, reason: moved.reason } : { kind: 'identity', where, update: moved };
+    // WhatsApp's own notice about the person (their security code changed: a reinstall, a new phone), not something
+    // they wrote: it opens no conversation and answers no question.
+    return { kind: 'ignored', where, reason: `a system message (${(message.system?.type ?? 'no type').slice(0, 64)})`, level: 'info' };
   }
   const profile = profileOf(message, profiles);
   // Keyed on what Meta gives: the wa_id when there is one, else the business-scoped user id.
@@ -248,7 +251,7 @@ function profileOf(message: Message, profiles: Profile[]): Profile | undefined {
 /**
  * A system message saying the person's address changed: a new number (`user_changed_number`; older payloads say
  * `customer_changed_number` and `new_wa_id`) or a new business-scoped user id (`user_changed_user_id`). Undefined
- * for any other system message, which is delivered as a kind that cannot be read.
+ * for any other system message, which is ignored (WhatsApp speaking, not the person).
  */
 function movedIdentity(message: Message): IdentityUpdate | { reason: string } | undefined {
   const system = message.system;

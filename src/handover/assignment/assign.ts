@@ -68,8 +68,12 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
     await giveTo(ctx, tx, conversation, agent, fx);
     return;
   }
+  // A conversation joining a queue from the bot (a flow's assign step: again after an earlier step's `timeout`, or
+  // after a hand back) waits from now: that step's `timeout` and its place in line count from here. One moved from
+  // queue to queue (a transfer) comes in already `queued`, with the time its caller set.
+  const entering = conversation.stage !== 'queued';
   conversation.stage = 'queued';
-  conversation.queuedAt ??= stamp(ctx);
+  if (entering || conversation.queuedAt === undefined) conversation.queuedAt = stamp(ctx);
   if (target) conversation.agentId = target.id;
   else delete conversation.agentId;
   queueChanged(ctx, tx, teamName);
@@ -138,6 +142,8 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.stage = 'assigned';
   conversation.agentId = agent.id;
   conversation.assignedAt ??= now;
+  // The inactivity clock (AUTO_CLOSE_AFTER) starts again for this agent: the last agent message may be a colleague's, long ago.
+  conversation.heldSince = now;
   // The flow rested on its assign step; with a person in charge it is over (handing back resumes it).
   if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
   if (!conversation.team) conversation.team = agent.teams[0];

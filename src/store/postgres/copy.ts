@@ -1,5 +1,7 @@
 // Copying an embedded store into PostgreSQL (`npm run migrate-store`): everything in one database transaction, ids
 // kept, then checked by counting what landed against what the embedded store holds.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import type { Message } from '../types.ts';
@@ -78,7 +80,9 @@ async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client:
  *
  *     const report = await copyToPostgres(lowdb, { url: process.env.DATABASE_URL, force: false });
  */
-export async function copyToPostgres(source: LowdbStore, options: { url: string; schema?: string; force?: boolean }): Promise<CopyReport> {
+export async function copyToPostgres(
+  source: LowdbStore, options: { url: string; schema?: string; force?: boolean; legacyFlowVersionsDir?: string },
+): Promise<CopyReport> {
   const schema = options.schema ?? 'switchboard';
   // Two connections: one checks and copies, the migrations take the other.
   const pool = createPool({ url: options.url, schema, max: 2, applicationName: 'switchboard migrate-store' }, () => {});
@@ -97,6 +101,7 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
       }
       await migrate(pool, schema);
       const data = await source.everything();
+      if (options.legacyFlowVersionsDir) data.docs.push(...(await legacyFlowVersions(options.legacyFlowVersionsDir, data.docs)));
       // The messages as the store counts them (in memory and archived alike), not as the copy read them: a message
       // the copy missed shows as a mismatch below.
       const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
@@ -118,6 +123,24 @@ export async function copyToPostgres(source: LowdbStore, options: { url: string;
   }
 }
 
+/**
+ * The flow versions releases before 0.2 kept as files (`<flow>@<version>.yaml` in DATA_DIR/store/flow-versions), which
+ * the embedded store's servers still read, as the documents the store keeps versions in now; those the store already
+ * holds are left out.
+ */
+async function legacyFlowVersions(dir: string, docs: readonly [string, string, unknown][]): Promise<[string, string, unknown][]> {
+  const held = new Set(docs.filter(([collection]) => collection === 'flow-versions').map(([, key]) => key));
+  const found: [string, string, unknown][] = [];
+  for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const match = /^([a-z0-9_-]{1,64})@([0-9a-f]{12})\.yaml$/.exec(name);
+    if (!match || held.has(`${match[1]}@${match[2]}`)) continue;
+    const file = join(dir, name);
+    const [source, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    found.push(['flow-versions', `${match[1]}@${match[2]}`, { flow: match[1], version: match[2], source, publishedAt: info.mtime.toISOString() }]);
+  }
+  return found;
+}
+
 /** The copy in one transaction: refused if the target holds data (unless `force`), rolled back on a count mismatch. */
 async function copyAll(
   client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, source: LowdbStore, sourceCounts: Counts, force: boolean, schema: string,
@@ -130,7 +153,7 @@ async function copyAll(
     if (!force && Object.values(before).some((n) => n > 0)) {
       throw new TargetNotEmptyError(
         `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
-          'Copy into an empty database, or run again with --force to replace what it holds.',
+          'Copy into an empty database, or run again with --force (`npm run migrate-store -- --force`: npm keeps a --force written without the -- for itself) to replace what it holds.',
       );
     }
     if (force) await client.query(`TRUNCATE ${TABLES}`);

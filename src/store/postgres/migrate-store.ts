@@ -44,7 +44,7 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     return 1;
   }
   try {
-    const report = await copyToPostgres(source, { url, force });
+    const report = await copyToPostgres(source, { url, force, legacyFlowVersionsDir: join(dir, 'flow-versions') });
     print(`copied ${describe(report.source)} from ${dir} into PostgreSQL; counted there: ${describe(report.target)}`);
     if (report.withoutChannelId > 0) {
       print(`${report.withoutChannelId} inbound messages were copied without their id on the channel: each differed from another's only by a NUL or a lone surrogate, which PostgreSQL cannot tell apart (a repeat delivery of those is no longer recognised).`);

@@ -1,0 +1,243 @@
+// h37c: what the customer sees when a channel sends the worst it can (reactions, stale buttons, albums, Unicode
+// in validated answers), and when the runtime restarts mid-conversation (an in-process stop and a new runtime over
+// the same DATA_DIR, as after SIGTERM).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../src/types.ts';
+import { cleanupDirs } from '../helpers.ts';
+import { dataDirWithTeam, fakeChannel, harness } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 3
+`;
+
+const shippedLike = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "What's your email address?"
+    expect: email
+    save: contact.email
+    skip_if_known: true
+    retries: 2
+  - set: { conversation.need: "{{conversation.first_message}}" }
+  - ask: "How can we help you today?"
+    save: conversation.need
+    skip_if_known: true
+  - assign: { team: Billing }
+`;
+
+let seq = 0;
+const at = () => new Date().toISOString();
+
+async function setUp(flow = shippedLike, dir?: string) {
+  const wa = fakeChannel('whatsapp-cloud');
+  const tg = fakeChannel('telegram');
+  const data = dir ?? (await dataDirWithTeam({ 'inbound.yaml': flow }, team));
+  const h = await harness(data, [wa, tg]);
+  const deliver = (message: Partial<InboundMessage>) =>
+    h.runtime.deliver({ channel: 'whatsapp-cloud', id: `w${++seq}`, from: { id: '447700900123', name: 'Layla' }, at: at(), ...message }).then(() => h.outbox.drain());
+  const agent = (text: string) => h.runtime.deliver({ channel: 'telegram', id: `t${++seq}`, from: { id: '9001', name: 'Omar' }, text, at: at() }).then(() => h.outbox.drain());
+  return { h, wa, tg, deliver, agent, dir: data };
+}
+
+describe('reactions, stale buttons', () => {
+  it('a reaction to the closing notice is recorded, never answered: it opens no new conversation and greets nobody', async () => {
+    const { h, wa, deliver, agent } = await setUp();
+    await agent('/online');
+    await deliver({ text: 'hi' });
+    await deliver({ text: 'layla@example.com' });
+    await deliver({ text: 'I was charged twice' });
+    await agent('/close');
+    const closing = wa.sent.at(-1)!;
+    expect(closing.message.text).toMatch(/closed/);
+    const sentBefore = wa.textsTo('447700900123').length;
+    await deliver({ reaction: { emoji: '👍', to: closing.id } });
+    expect(wa.textsTo('447700900123').slice(sentBefore)).toEqual([]);
+    expect(await h.store.openConversations()).toEqual([]);
+    await h.close();
+  });
+
+  it('a stale "No, that\'s all" button pressed after the conversation closed does not become the new conversation\'s need', async () => {
+    const { h, wa, deliver, agent } = await setUp();
+    await agent('/online');
+    await deliver({ text: 'hi' });
+    await deliver({ text: 'layla@example.com' });
+    await deliver({ text: 'I was charged twice' });
+    await agent('/close');
+    // WhatsApp sends a reply button's title as text and its id as choice: here a button of a question long gone.
+    await deliver({ text: 'No, that\'s all', choice: 'no' });
+    const [open] = await h.store.openConversations();
+    expect(open?.fields.need).not.toBe('No, that\'s all');
+    await h.close();
+  });
+});
+
+describe('a returning Telegram customer who opens the bot again (/start, a deep link)', () => {
+  it('is asked what they need: "/start" is not their need', async () => {
+    const { h, tg, agent } = await setUp();
+    const layla = (text: string) => h.runtime.deliver({ channel: 'telegram', id: `t${++seq}`, from: { id: '5001', name: 'Layla' }, text, at: at() }).then(() => h.outbox.drain());
+    await agent('/online');
+    await layla('/start');
+    await layla('layla@example.com');
+    await layla('I was charged twice');
+    await agent('/close');
+    await layla('/start');
+    const [open] = await h.store.openConversations();
+    expect(open?.fields.need).not.toBe('/start');
+    expect(tg.textsTo('5001').at(-1)).toBe('How can we help you today?');
+    await h.close();
+  });
+});
+
+describe('Unicode in validated answers', () => {
+  it('takes an order number typed in Arabic-Indic digits for a regex question (FORMAT.md: digits in any of these)', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Your order number?"
+    expect: "regex:ORD-\\\\d{4}"
+    save: conversation.order
+  - ask: "Your 6-digit code?"
+    expect: "regex:[0-9]{6}"
+    save: conversation.code
+  - say: "Thanks"
+`;
+    const { h, wa, deliver } = await setUp(flow);
+    await deliver({ text: 'hi' });
+    await deliver({ text: 'ORD-١٢٣٤' });
+    await deliver({ text: '۱۲۳۴۵۶' });
+    const [conversation] = await h.store.openConversations();
+    expect(conversation?.fields).toMatchObject({ order: 'ORD-1234', code: '123456' });
+    expect(wa.textsTo('447700900123').at(-1)).toBe('Thanks');
+    await h.close();
+  });
+
+  it('takes a phone number pasted with the bidi marks Android adds around it, and an email with a direction mark', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Your phone?"
+    expect: phone
+    save: contact.phone
+  - ask: "Your email?"
+    expect: email
+    save: contact.email
+  - say: "Thanks"
+`;
+    const { h, wa, deliver } = await setUp(flow);
+    await deliver({ text: 'hi' });
+    await deliver({ text: '\u202a+20 100 123 4567\u202c' });
+    await deliver({ text: '\u200flayla@example.com' });
+    const contact = await h.store.contactByIdentity('whatsapp-cloud', '447700900123');
+    expect(contact?.fields).toMatchObject({ phone: '+201001234567', email: 'layla@example.com' });
+    await h.close();
+  });
+});
+
+describe('a restart mid-conversation', () => {
+  it('mid-question: a new flow version published while stopped; the answer is taken by the question asked, nothing is asked again', async () => {
+    const first = await setUp();
+    await first.deliver({ text: 'hi' });
+    expect(first.wa.textsTo('447700900123')).toEqual(['Hi Layla!', 'What\'s your email address?']);
+    await first.h.close();
+    // The admin publishes a new version while the server is down.
+    await writeFile(join(first.dir, 'flows', 'inbound.yaml'), shippedLike.replace('How can we help you today?', 'What do you need (v2)?'));
+    const second = await setUp(shippedLike, first.dir);
+    await second.deliver({ text: ' Layla@Example.COM ' });
+    expect(second.wa.textsTo('447700900123')).toEqual(['How can we help you today?']);
+    const contact = await second.h.store.contactByIdentity('whatsapp-cloud', '447700900123');
+    expect(contact?.fields.email).toBe('layla@example.com');
+    await second.h.close();
+  });
+
+  it('an agent holds it: after a restart the customer\'s words reach the agent and the bot says nothing', async () => {
+    const first = await setUp();
+    await first.agent('/online');
+    await first.deliver({ text: 'hi' });
+    await first.deliver({ text: 'layla@example.com' });
+    await first.deliver({ text: 'I was charged twice' });
+    expect(first.wa.textsTo('447700900123').at(-1)).toMatch(/Omar.*joined/);
+    await first.h.close();
+    const second = await setUp(shippedLike, first.dir);
+    await second.deliver({ text: 'hello? anyone?' });
+    await second.deliver({ attachments: [{ kind: 'sticker', mime: 'image/webp', size: 100, ref: 'st1' }] });
+    await second.deliver({ unsupported: 'poll' });
+    expect(second.wa.textsTo('447700900123')).toEqual([]);
+    const relayed = second.tg.textsTo('9001');
+    expect(relayed.some((text) => text.includes('hello? anyone?'))).toBe(true);
+    expect(relayed.some((text) => text.includes('poll'))).toBe(true);
+    await second.h.close();
+  });
+});
+
+describe('a restart while queued with an assign timeout', () => {
+  it('the timeout still fires after the restart: the customer hears the on_timeout words, once', async () => {
+    const timed = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What do you need?"
+    save: conversation.need
+  - assign: { team: Billing }
+    queued: "You are number {{queue.position}} in line."
+    timeout: 30m
+    on_timeout: goto:no_agent
+  - say: "unreachable"
+  - id: no_agent
+    say: "Sorry for the wait: nobody is free."
+  - close: "no agent"
+`;
+    let clock = new Date('2026-11-24T09:00:00Z');
+    const now = () => clock;
+    const dir = await dataDirWithTeam({ 'inbound.yaml': timed }, team);
+    let wa = fakeChannel('whatsapp-cloud');
+    let h = await harness(dir, [wa, fakeChannel('telegram')], { now });
+    await h.send('whatsapp-cloud', '447700900123', 'hi');
+    await h.send('whatsapp-cloud', '447700900123', 'refund');
+    expect(wa.textsTo('447700900123')).toEqual(['What do you need?', 'You are number 1 in line.']);
+    await h.close();
+    clock = new Date(clock.getTime() + 31 * 60_000);
+    wa = fakeChannel('whatsapp-cloud');
+    h = await harness(dir, [wa, fakeChannel('telegram')], { now });
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect(wa.textsTo('447700900123').filter((t) => t.startsWith('Sorry for the wait'))).toHaveLength(1);
+    expect(await h.store.openConversations()).toEqual([]);
+    await h.close();
+  });
+});
+
+describe('the language a customer\'s words give away', () => {
+  it('digits typed in Arabic-Indic form in an English conversation do not switch the bot to Arabic', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Your order number?", ar: "رقم طلبك؟" }
+    expect: number
+    save: conversation.order
+  - ask: { en: "Anything else?", ar: "هل هناك شيء آخر؟" }
+    save: conversation.more
+`;
+    const { h, wa, deliver } = await setUp(flow);
+    await deliver({ text: 'hi, my parcel is late' });
+    await deliver({ text: '١٢٣٤' });
+    expect(wa.textsTo('447700900123')).toEqual(['Your order number?', 'Anything else?']);
+    await h.close();
+  });
+});

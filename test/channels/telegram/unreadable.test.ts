@@ -1,0 +1,151 @@
+// h37c: Telegram sending what a real client sends that is not text (a dice, a poll, a forwarded story) while the bot
+// waits for an answer, and a button of a question asked before a restart (graceful, and kill -9) pressed after it.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
+import { spawnServer } from '../../server-process.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+
+const TOKEN = '123456:TEST-token';
+const SECRET = 'webhook-secret-0123456789';
+const LAYLA = 5001;
+const OMAR = 9001;
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "Which team?"
+    expect: choice
+    choices:
+      - { id: billing, title: Billing }
+      - { id: sales, title: Sales }
+    save: conversation.topic
+  - assign: { team: Billing }
+`;
+
+const teamFile = `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 3
+`;
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+async function start(dir: string, api: FakeBotApi): Promise<Switchboard> {
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, CONTACT_RATE_LIMIT: { capacity: 100_000, perMs: 60_000 } },
+    log: quietLog, watch: false, sweepEveryMs: 0,
+  });
+  return app;
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const res = await fetch(`${url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+let nextUpdate = 1;
+let nextMessage = 1000;
+function message(chat: number, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    update_id: nextUpdate++,
+    message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: 'Layla' }, from: { id: chat, is_bot: false, first_name: 'Layla' }, ...fields },
+  };
+}
+function press(chat: number, messageId: number, data: string): Record<string, unknown> {
+  return {
+    update_id: nextUpdate++,
+    callback_query: { id: `q${nextUpdate}`, from: { id: chat, is_bot: false, first_name: 'Layla' }, message: { message_id: messageId, date: 1, chat: { id: chat, type: 'private' } }, chat_instance: '1', data },
+  };
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Telegram: what is not text, while the bot waits', () => {
+  it.each([
+    ['a dice', { dice: { emoji: '🎲', value: 4 } }],
+    ['a poll', { poll: { id: 'p1', question: 'Which?', options: [{ text: 'a', voter_count: 0 }, { text: 'b', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } }],
+    ['a forwarded story', { story: { chat: { id: 42, type: 'private' }, id: 7 }, forward_origin: { type: 'user', date: 1, sender_user: { id: 42, is_bot: false, first_name: 'X' } } }],
+  ])('%s gets an answer (like WhatsApp and Messenger) and is kept in the transcript, not silence', async (_what, fields) => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const dir = await dataDirWith({ 'inbound.yaml': flow });
+    await writeFile(join(dir, 'team.yaml'), teamFile);
+    const app = await start(dir, api);
+    running.push(app);
+    expect(await post(app.url, message(LAYLA, { text: 'hi' }))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(await post(app.url, message(LAYLA, fields))).toBe(200);
+    await sleep(300);
+    const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
+    const inbound = (await app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(api.sentTo(LAYLA).length).toBe(3);
+  });
+});
+
+describe('Telegram: a button of a question asked before a restart', () => {
+  it('graceful stop and start: the old keyboard\'s button is taken by the question that waits', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const dir = await dataDirWith({ 'inbound.yaml': flow });
+    await writeFile(join(dir, 'team.yaml'), teamFile);
+    let app = await start(dir, api);
+    expect(await post(app.url, message(OMAR, { text: '/online', chat: { id: OMAR, type: 'private' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' } }))).toBe(200);
+    expect(await post(app.url, message(LAYLA, { text: 'hi' }))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    const question = api.messagesTo(LAYLA)[1]!;
+    await app.stop();
+    app = await start(dir, api);
+    running.push(app);
+    expect(await post(app.url, press(LAYLA, question.message_id, 'billing'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).some((t) => /Omar/.test(t)));
+    const [conversation] = await app.store.openConversations();
+    expect(conversation).toMatchObject({ stage: 'assigned', agentId: 'omar', fields: { topic: 'billing' } });
+    expect(api.sentTo(LAYLA).filter((t) => t === 'Which team?')).toHaveLength(1);
+  });
+
+  it('kill -9 right after the question went out, and again while Omar holds it: nothing asked twice, nothing lost', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const dir = await dataDirWith({ 'inbound.yaml': flow });
+    await writeFile(join(dir, 'team.yaml'), teamFile);
+    const env = { DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET };
+    let server = await spawnServer(env);
+    try {
+      expect(await post(server.url, message(OMAR, { text: '/online', chat: { id: OMAR, type: 'private' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' } }))).toBe(200);
+      expect(await post(server.url, message(LAYLA, { text: 'hi' }))).toBe(200);
+      await eventually(() => api.sentTo(LAYLA).length === 2, 10_000);
+      const question = api.messagesTo(LAYLA)[1]!;
+      server.child.kill('SIGKILL');
+      await server.exited;
+      server = await spawnServer(env);
+      expect(await post(server.url, press(LAYLA, question.message_id, 'billing'))).toBe(200);
+      await eventually(() => api.sentTo(LAYLA).some((t) => /Omar/.test(t)), 10_000);
+      await eventually(() => api.sentTo(OMAR).some((t) => t.includes('#1')), 10_000);
+      server.child.kill('SIGKILL');
+      await server.exited;
+      server = await spawnServer(env);
+      const before = api.sentTo(LAYLA).length;
+      expect(await post(server.url, message(LAYLA, { text: 'are you there?' }))).toBe(200);
+      await eventually(() => api.sentTo(OMAR).some((t) => t.includes('are you there?')), 10_000);
+      await sleep(300);
+      expect(api.sentTo(LAYLA).slice(before)).toEqual([]);
+      expect(api.sentTo(LAYLA).filter((t) => t === 'Which team?')).toHaveLength(1);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
+});
