@@ -1,0 +1,103 @@
+// h37b: an agent's /close (Telegram, process B) races the customer's next two messages (process A, or both processes
+// as a load balancer retrying). What the customer and the agent see at the fake Bot API must make sense: the close
+// notice once, before anything of a new conversation; at most one open conversation; every customer message stored
+// once and shown to the agent once (relayed in the old conversation, or on the new one's card); nothing sent twice.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs } from '../helpers.ts';
+import { databaseUrl } from './postgres-helpers.ts';
+import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update, until } from './postgres-two-apps.ts';
+
+const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 25);
+const BOTH = process.env.ATTACK_BOTH === '1';
+let db: { name: string; url: string };
+let api: FakeBotApi;
+const apps: Switchboard[] = [];
+const team = `teams:\n  - name: Support\nagents:\n  - name: Omar\n    telegram: ${AGENT_CHAT}\n    teams: [Support]\n    max_open: 50\n`;
+
+beforeAll(async () => {
+  if (!databaseUrl) return;
+  db = await makeDatabase();
+  api = await FakeBotApi.start();
+  const dir = await handoverDataDir(undefined, team);
+  apps.push(await startApp(dir, db.url, api));
+  apps.push(await startApp(dir, db.url, api));
+}, 60_000);
+
+afterAll(async () => {
+  for (const app of apps) await app.stop();
+  await api?.close();
+  if (db) await dropDatabase(db.name);
+  await cleanupDirs();
+}, 60_000);
+
+async function settled(chat: number): Promise<void> {
+  let last = -1;
+  for (let stable = 0; stable < 6;) {
+    await sleep(100);
+    const n = api.sentTo(chat).length + api.sentTo(AGENT_CHAT).length;
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+  }
+}
+
+it.skipIf(!databaseUrl)('an agent closing while the customer writes: one notice, in order, nothing lost or doubled', async () => {
+  const [a, b] = apps as [Switchboard, Switchboard];
+  expect(await deliverToAll([b.url], update(AGENT_CHAT, '/online'))).toEqual([200]);
+  const problems: string[] = [];
+  const shapes: Record<string, number> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    const chat = 60_000 + round;
+    expect(await deliverToAll([a.url], update(chat, 'hi'))).toEqual([200]);
+    expect(await deliverToAll([a.url], update(chat, `r${round}-need`))).toEqual([200]);
+    const contact = await a.store.contactByIdentity('telegram', String(chat));
+    let first: number | undefined;
+    await until('assigned', async () => {
+      const open = (await a.store.openConversations()).find((c) => c.contactId === contact?.id);
+      first = open?.id;
+      return open?.stage === 'assigned';
+    });
+    await settled(chat);
+    const agentBefore = api.sentTo(AGENT_CHAT).length;
+    const jitter = Math.random() * 30;
+    const closeJitter = Math.random() * 40;
+    const one = update(chat, `r${round}-one`);
+    const two = update(chat, `r${round}-two`);
+    const customerUrls = BOTH ? [a.url, b.url] : [a.url];
+    await Promise.all([
+      sleep(closeJitter).then(() => deliverToAll([b.url], update(AGENT_CHAT, `/close ${first}`))),
+      sleep(jitter).then(async () => {
+        const s1 = await deliverToAll(customerUrls, one);
+        const s2 = await deliverToAll(customerUrls, two);
+        if ([...s1, ...s2].some((s) => s !== 200)) problems.push(`round ${round}: customer statuses ${s1} ${s2}`);
+      }),
+    ]);
+    await settled(chat);
+    const customer = api.sentTo(chat);
+    const agent = api.sentTo(AGENT_CHAT).slice(agentBefore);
+    const conversations = (await a.store.conversationsOfContacts([contact!.id]));
+    const open = conversations.filter((c) => c.status === 'open');
+    const messages = await a.store.messagesOfContact(contact!.id);
+    const stored = (text: string) => messages.filter((m) => m.direction === 'in' && m.from === 'contact' && m.text === text);
+    const where = (text: string) => stored(text).map((m) => m.conversationId === first ? 'old' : 'new').join('+');
+    const shape = `${where(`r${round}-one`)},${where(`r${round}-two`)}`;
+    shapes[shape] = (shapes[shape] ?? 0) + 1;
+    const say = (what: string) => problems.push(`round ${round} (jitter ${jitter.toFixed(1)}/${closeJitter.toFixed(1)}, ${shape}): ${what}\n   customer saw ${JSON.stringify(customer)}\n   agent saw ${JSON.stringify(agent)}`);
+    if (open.length > 1) say(`${open.length} open conversations`);
+    for (const text of [`r${round}-one`, `r${round}-two`]) {
+      if (stored(text).length !== 1) say(`${text} stored ${stored(text).length} times`);
+      const shown = agent.filter((line) => line.includes(text)).length;
+      const inOld = stored(text)[0]?.conversationId === first;
+      if (inOld ? shown !== 1 : shown > 1) say(`${text} (${inOld ? 'old' : 'new'} conversation) shown to the agent ${shown} times`);
+    }
+    const closedAt = customer.findIndex((t) => t.startsWith('This conversation is now closed.'));
+    if (customer.filter((t) => t.startsWith('This conversation is now closed.')).length !== 1) say('close notice not exactly once');
+    const questions = customer.map((t, i) => (t === 'What do you need?' ? i : -1)).filter((i) => i >= 0);
+    if (questions.length === 2 && questions[1]! < closedAt) say('the new conversation\'s question came before the close notice');
+    const expectQuestions = stored(`r${round}-one`)[0]?.conversationId !== first || stored(`r${round}-two`)[0]?.conversationId !== first ? 2 : 1;
+    if (questions.length !== expectQuestions) say(`"What do you need?" ${questions.length} times, expected ${expectQuestions}`);
+    // Tidy: close whatever is open.
+    for (const c of open) await a.runtime.act({ kind: 'admin', name: 'test' } as never, { kind: 'close', conversationId: c.id } as never);
+  }
+  expect(problems).toEqual([]);
+}, 600_000);
