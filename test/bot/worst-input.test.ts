@@ -1,4 +1,4 @@
-// h37c: what the customer sees when a channel sends the worst it can (reactions, stale buttons, albums, Unicode
+// What the customer sees when a channel sends the worst it can (reactions, stale buttons, albums, Unicode
 // in validated answers), and when the runtime restarts mid-conversation (an in-process stop and a new runtime over
 // the same DATA_DIR, as after SIGTERM).
 import { writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// h37c: the shipped flow's "Is there anything else?" (after an agent hands the customer back) answered by typing, as
+// The shipped flow's "Is there anything else?" (after an agent hands the customer back) answered by typing, as
 // customers do on every channel (and must on WhatsApp Web, where choices are a numbered list).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// h37b: an admin gives a conversation to an agent (process B) while the bot is mid-question and the customer answers
+// An admin gives a conversation to an agent (process B) while the bot is mid-question and the customer answers
 // at that moment (process A). Once the customer has been told the agent joined, the bot says nothing more; the answer
 // reaches the agent exactly once (on the card, or relayed).
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// h37b: AUTO_CLOSE_AFTER closes a conversation its agent let sit. A conversation that reaches another agent (a
+// AUTO_CLOSE_AFTER closes a conversation its agent let sit. A conversation that reaches another agent (a
 // transfer, or a hand back and a new assignment) must not be closed minutes after that agent got it because the
 // previous agent's last message is old. Two processes on one PostgreSQL, the periodic check on the other one.
 import { afterAll, beforeAll, expect, it } from 'vitest';

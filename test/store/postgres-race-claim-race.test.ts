@@ -1,4 +1,4 @@
-// h37b: two agents /claim the same queued conversation at once, one on each process, while the customer writes (the
+// Two agents /claim the same queued conversation at once, one on each process, while the customer writes (the
 // message must reach whoever got it, once) and an agent's /online drain may take it too. One holder, one card,
 // "has joined" once, the other agent told who has it.
 import { afterAll, beforeAll, expect, it } from 'vitest';

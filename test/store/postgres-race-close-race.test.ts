@@ -1,4 +1,4 @@
-// h37b: an agent's /close (Telegram, process B) races the customer's next two messages (process A, or both processes
+// An agent's /close (Telegram, process B) races the customer's next two messages (process A, or both processes
 // as a load balancer retrying). What the customer and the agent see at the fake Bot API must make sense: the close
 // notice once, before anything of a new conversation; at most one open conversation; every customer message stored
 // once and shown to the agent once (relayed in the old conversation, or on the new one's card); nothing sent twice.

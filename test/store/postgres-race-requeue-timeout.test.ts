@@ -1,4 +1,4 @@
-// h37b: an assign step's `timeout` counts from when the conversation entered THAT step's queue. FORMAT.md: "if nobody
+// An assign step's `timeout` counts from when the conversation entered THAT step's queue. FORMAT.md: "if nobody
 // takes it within `timeout`, it goes on by `on_timeout` (a `say`, another `assign` to a different team, …)". Two
 // processes on one PostgreSQL; the periodic check runs on either (its lease), on a controllable clock.
 import { afterAll, beforeAll, expect, it } from 'vitest';

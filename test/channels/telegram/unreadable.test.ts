@@ -1,4 +1,4 @@
-// h37c: Telegram sending what a real client sends that is not text (a dice, a poll, a forwarded story) while the bot
+// Telegram sending what a real client sends that is not text (a dice, a poll, a forwarded story) while the bot
 // waits for an answer, and a button of a question asked before a restart (graceful, and kill -9) pressed after it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// h37c: WhatsApp Cloud's own notices about a customer (a `system` message other than a number change: their
+// WhatsApp Cloud's own notices about a customer (a `system` message other than a number change: their
 // security code changed after a reinstall or a new phone) are not the customer writing: nothing opens, nobody is
 // greeted, and a question that waits is not told "that kind of message cannot be read".
 import { afterEach, describe, expect, it } from 'vitest';
