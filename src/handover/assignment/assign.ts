@@ -102,16 +102,25 @@ export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskE
   const state = await agentState(tx, agent, stamp(ctx));
   if (state.status !== 'online') return;
   let recorded = false;
+  /** Conversations a copy showed queued that were no longer this agent's to take when read. */
+  const gone = new Set<number>();
   for (;;) {
     if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
     // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
     // (a queued customer writing) does not make this transaction conflict.
     const queued: Conversation[] = [];
     for (const team of agent.teams) queued.push(...(await tx.openConversations({ stage: 'queued', team }, { live: false })));
-    const picked = nextFor(agent, queued);
-    const next = picked && (await tx.conversation(picked.id));
+    const picked = nextFor(agent, queued.filter((conversation) => !gone.has(conversation.id)));
+    const read = picked && (await tx.conversation(picked.id));
+    // The copy may be older than the record read now: another agent's claim (on another process, say) may have
+    // taken it in between. Taken only if it is still queued for this agent.
+    const next = read && nextFor(agent, [read]);
     if (next) {
       await giveTo(ctx, tx, next, agent, fx);
+      continue;
+    }
+    if (picked) {
+      gone.add(picked.id);
       continue;
     }
     if (!recorded) {
