@@ -1,11 +1,10 @@
 // An admin gives a conversation to an agent (process B) while the bot is mid-question and the customer answers
 // at that moment (process A). Once the customer has been told the agent joined, the bot says nothing more; the answer
 // reaches the agent exactly once (on the card, or relayed).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update } from './postgres-two-apps.ts';
+import { AGENT_CHAT, deliverToAll, quiet, sleep, twoAppsForFile, update } from './postgres-two-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 25);
 const flow = `
@@ -20,39 +19,13 @@ steps:
   - assign: { team: Support }
     queued: "Please wait."
 `;
-let db: { name: string; url: string };
-let api: FakeBotApi;
-const apps: Switchboard[] = [];
 const team = `teams:\n  - name: Support\nagents:\n  - name: Omar\n    telegram: ${AGENT_CHAT}\n    teams: [Support]\n    max_open: 500\n`;
-
-beforeAll(async () => {
-  if (!databaseUrl) return;
-  db = await makeDatabase();
-  api = await FakeBotApi.start();
-  const dir = await handoverDataDir(flow, team);
-  apps.push(await startApp(dir, db.url, api));
-  apps.push(await startApp(dir, db.url, api));
-}, 60_000);
-
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
-
-async function settled(chat: number): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 6;) {
-    await sleep(100);
-    const n = api.sentTo(chat).length + api.sentTo(AGENT_CHAT).length;
-    stable = n === last ? stable + 1 : 0;
-    last = n;
-  }
-}
+const two = twoAppsForFile(flow, team);
+const { apps } = two;
 
 it.skipIf(!databaseUrl)('the bot stays silent once the agent joined; the answer reaches the agent once', async () => {
   const [a, b] = apps as [Switchboard, Switchboard];
+  const api = two.api();
   expect(await deliverToAll([b.url], update(AGENT_CHAT, '/online'))).toEqual([200]);
   const problems: string[] = [];
   const shapes: Record<string, number> = {};
@@ -61,7 +34,7 @@ it.skipIf(!databaseUrl)('the bot stays silent once the agent joined; the answer 
     expect(await deliverToAll([a.url], update(chat, 'hi'))).toEqual([200]);
     const step = round % 2; // answer the first or the second question
     if (step === 1) expect(await deliverToAll([a.url], update(chat, `r${round}-need`))).toEqual([200]);
-    await settled(chat);
+    await quiet(api);
     const contact = await a.store.contactByIdentity('telegram', String(chat));
     const id = (await a.store.openConversations()).find((c) => c.contactId === contact?.id)!.id;
     const agentBefore = api.sentTo(AGENT_CHAT).length;
@@ -71,7 +44,7 @@ it.skipIf(!databaseUrl)('the bot stays silent once the agent joined; the answer 
       b.runtime.act({ kind: 'admin', name: 'Nadia' } as never, { kind: 'assign', conversationId: id, agentId: 'omar' } as never),
       sleep(jitter).then(() => deliverToAll(round % 3 === 0 ? [a.url, b.url] : [a.url], update(chat, answer))),
     ]);
-    await settled(chat);
+    await quiet(api);
     const customer = api.sentTo(chat).map((t) => t.replace(/[\u2066-\u2069]/g, ''));
     const agent = api.sentTo(AGENT_CHAT).slice(agentBefore);
     const joined = customer.indexOf('Omar has joined the conversation.');

@@ -1,47 +1,21 @@
 // Two agents /claim the same queued conversation at once, one on each process, while the customer writes (the
 // message must reach whoever got it, once) and an agent's /online drain may take it too. One holder, one card,
 // "has joined" once, the other agent told who has it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update } from './postgres-two-apps.ts';
+import { deliverToAll, quiet, sleep, twoAppsForFile, update } from './postgres-two-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 20);
-let db: { name: string; url: string };
-let api: FakeBotApi;
-const apps: Switchboard[] = [];
 const team = `teams:\n  - name: Support\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Support]\n    max_open: 50\n  - name: Sara\n    telegram: 9002\n    teams: [Support]\n    max_open: 50\n  - name: Lina\n    telegram: 9003\n    teams: [Support]\n    max_open: 50\n`;
-
-beforeAll(async () => {
-  if (!databaseUrl) return;
-  db = await makeDatabase();
-  api = await FakeBotApi.start();
-  const dir = await handoverDataDir(undefined, team);
-  apps.push(await startApp(dir, db.url, api));
-  apps.push(await startApp(dir, db.url, api));
-}, 60_000);
-
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+const two = twoAppsForFile(undefined, team);
+const { apps } = two;
 
 const plain = (texts: string[]) => texts.map((t) => t.replace(/[\u2066-\u2069]/g, ''));
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 6;) {
-    await sleep(100);
-    const n = api.calls.length;
-    stable = n === last ? stable + 1 : 0;
-    last = n;
-  }
-}
 
 it.skipIf(!databaseUrl)('one holder, one card, one notice when two agents claim at once', async () => {
   const [a, b] = apps as [Switchboard, Switchboard];
+  const api = two.api();
   const problems: string[] = [];
   const holders: Record<string, number> = {};
   for (let round = 0; round < ROUNDS; round++) {
@@ -51,7 +25,7 @@ it.skipIf(!databaseUrl)('one holder, one card, one notice when two agents claim 
     expect(await deliverToAll([a.url], update(chat, 'need'))).toEqual([200]);
     const contact = await a.store.contactByIdentity('telegram', String(chat));
     const id = (await a.store.openConversations()).find((c) => c.contactId === contact?.id)!.id;
-    await settled();
+    await quiet(api);
     const before = { c: api.sentTo(chat).length, 9001: api.sentTo(9001).length, 9002: api.sentTo(9002).length, 9003: api.sentTo(9003).length };
     const text = `r${round}-while`;
     await Promise.all([
@@ -60,7 +34,7 @@ it.skipIf(!databaseUrl)('one holder, one card, one notice when two agents claim 
       sleep(Math.random() * 10).then(() => deliverToAll([round % 2 ? a.url : b.url], update(9003, '/online'))),
       sleep(Math.random() * 10).then(() => deliverToAll([a.url, b.url], update(chat, text))),
     ]);
-    await settled();
+    await quiet(api);
     const conversation = await a.store.conversation(id);
     holders[conversation?.agentId ?? 'none'] = (holders[conversation?.agentId ?? 'none'] ?? 0) + 1;
     const customer = plain(api.sentTo(chat).slice(before.c));
@@ -78,7 +52,7 @@ it.skipIf(!databaseUrl)('one holder, one card, one notice when two agents claim 
     // Tidy.
     await a.runtime.act({ kind: 'admin', name: 'test' } as never, { kind: 'close', conversationId: id } as never);
     expect(await deliverToAll([a.url], update(9003, '/away'))).toEqual([200]);
-    await settled();
+    await quiet(api);
   }
   expect(problems).toEqual([]);
 }, 600_000);

@@ -2,47 +2,20 @@
 // as a load balancer retrying). What the customer and the agent see at the fake Bot API must make sense: the close
 // notice once, before anything of a new conversation; at most one open conversation; every customer message stored
 // once and shown to the agent once (relayed in the old conversation, or on the new one's card); nothing sent twice.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update, until } from './postgres-two-apps.ts';
+import { AGENT_CHAT, deliverToAll, quiet, sleep, twoAppsForFile, until, update } from './postgres-two-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 25);
 const BOTH = process.env.ATTACK_BOTH === '1';
-let db: { name: string; url: string };
-let api: FakeBotApi;
-const apps: Switchboard[] = [];
 const team = `teams:\n  - name: Support\nagents:\n  - name: Omar\n    telegram: ${AGENT_CHAT}\n    teams: [Support]\n    max_open: 50\n`;
-
-beforeAll(async () => {
-  if (!databaseUrl) return;
-  db = await makeDatabase();
-  api = await FakeBotApi.start();
-  const dir = await handoverDataDir(undefined, team);
-  apps.push(await startApp(dir, db.url, api));
-  apps.push(await startApp(dir, db.url, api));
-}, 60_000);
-
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
-
-async function settled(chat: number): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 6;) {
-    await sleep(100);
-    const n = api.sentTo(chat).length + api.sentTo(AGENT_CHAT).length;
-    stable = n === last ? stable + 1 : 0;
-    last = n;
-  }
-}
+const two = twoAppsForFile(undefined, team);
+const { apps } = two;
 
 it.skipIf(!databaseUrl)('an agent closing while the customer writes: one notice, in order, nothing lost or doubled', async () => {
   const [a, b] = apps as [Switchboard, Switchboard];
+  const api = two.api();
   expect(await deliverToAll([b.url], update(AGENT_CHAT, '/online'))).toEqual([200]);
   const problems: string[] = [];
   const shapes: Record<string, number> = {};
@@ -57,7 +30,7 @@ it.skipIf(!databaseUrl)('an agent closing while the customer writes: one notice,
       first = open?.id;
       return open?.stage === 'assigned';
     });
-    await settled(chat);
+    await quiet(api);
     const agentBefore = api.sentTo(AGENT_CHAT).length;
     const jitter = Math.random() * 30;
     const closeJitter = Math.random() * 40;
@@ -72,7 +45,7 @@ it.skipIf(!databaseUrl)('an agent closing while the customer writes: one notice,
         if ([...s1, ...s2].some((s) => s !== 200)) problems.push(`round ${round}: customer statuses ${s1} ${s2}`);
       }),
     ]);
-    await settled(chat);
+    await quiet(api);
     const customer = api.sentTo(chat);
     const agent = api.sentTo(AGENT_CHAT).slice(agentBefore);
     const conversations = (await a.store.conversationsOfContacts([contact!.id]));

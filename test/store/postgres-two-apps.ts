@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
-import { dataDirWith, start } from '../helpers.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { sql, urlOfDatabase } from './postgres-helpers.ts';
+import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
 
 export const SECRET = 'two-apps-secret';
 export const AGENT_CHAT = 9001;
@@ -104,6 +105,50 @@ export async function until(what: string, done: () => Promise<boolean> | boolean
 }
 
 export { FakeBotApi };
+
+/**
+ * Two instances (`apps`) on a database of their own with one fake Bot API (`api()`), made before a test file's tests
+ * and taken down after them; nothing when DATABASE_URL is not set.
+ *
+ *     const two = twoAppsForFile(undefined, teamYaml());
+ *     it('…', async () => { const [a, b] = two.apps; … });
+ */
+export function twoAppsForFile(flow: string | undefined, team: string): { apps: Switchboard[]; api: () => FakeBotApi } {
+  const apps: Switchboard[] = [];
+  let db: { name: string; url: string } | undefined;
+  let api: FakeBotApi | undefined;
+  beforeAll(async () => {
+    if (!databaseUrl) return;
+    db = await makeDatabase();
+    api = await FakeBotApi.start();
+    const dir = await handoverDataDir(flow, team);
+    apps.push(await startApp(dir, db.url, api), await startApp(dir, db.url, api));
+  }, 60_000);
+  afterAll(async () => {
+    for (const app of apps) await app.stop();
+    await api?.close();
+    if (db) await dropDatabase(db.name);
+    await cleanupDirs();
+  }, 60_000);
+  return {
+    apps,
+    api: () => {
+      if (!api) throw new Error('the fake Bot API is not started (no DATABASE_URL)');
+      return api;
+    },
+  };
+}
+
+/** Waits until the fake Bot API has had no call for 600 ms: what the last deliveries caused has all gone out. */
+export async function quiet(api: FakeBotApi): Promise<void> {
+  let last = -1;
+  for (let stable = 0; stable < 6;) {
+    await sleep(100);
+    const n = api.calls.length;
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+  }
+}
 
 /**
  * Reads a server-sent event stream (a web chat's, the dashboard's) into the array it returns, as events arrive,
