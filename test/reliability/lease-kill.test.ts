@@ -1,0 +1,107 @@
+// kill -9 of the process that holds the periodic check's lease (real processes on one PostgreSQL). A queued
+// customer's assign timeout and an agent's conversation's auto-close fall due while the holder is dead: the survivor
+// takes the lease once it runs out and each fires once; the killed process, restarted, fires nothing again.
+// Runs only when STORE=postgres and DATABASE_URL are set; about two minutes (the lease lasts a minute).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+import { cleanupDirs, dataDirWith } from '../helpers.ts';
+import { sql } from '../store/postgres-helpers.ts';
+import { dropDatabase, makeDatabase } from '../store/postgres-two-apps.ts';
+import { postgresSettings, postUpdate, sleep, startServerProcess, type ServerProcess } from './processes.ts';
+
+const pg = postgresSettings();
+if (!pg) console.log('the lease holder killed: skipped (set STORE=postgres and DATABASE_URL to run it)');
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    save: conversation.need
+  - assign: { team: "{{conversation.need}}" }
+    queued: "Please wait."
+    timeout: 5s
+    on_timeout: goto:late
+  - say: "Back with the bot."
+  - id: late
+    say: "Sorry, nobody is free."
+`;
+const team = `teams:
+  - name: Support
+  - name: Sales
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Support]
+    max_open: 5
+`;
+const OMAR = 9001;
+const QUEUED = 70_001;
+const ASSIGNED = 70_002;
+
+const running: ServerProcess[] = [];
+let db: { name: string; url: string } | undefined;
+afterAll(async () => {
+  for (const server of running) server.child.kill('SIGKILL');
+  if (db) await dropDatabase(db.name);
+  await cleanupDirs();
+});
+
+let n = 0;
+const text = (chat: number, body: string) => ({
+  update_id: 7_000_000 + ++n,
+  message: { message_id: n, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: 'Layla' }, from: { id: chat, is_bot: false, first_name: 'Layla' }, text: body },
+});
+
+it.skipIf(!pg)('fires a queue timeout and an auto-close once when the process holding the lease is killed', async () => {
+  db = await makeDatabase();
+  const api = await FakeBotApi.start();
+  const sentTo = (chat: number) => api.sentTo(chat).map((t) => t.replace(/[\u2066-\u2069]/g, ''));
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  await mkdir(join(dir, 'nlp'));
+  await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing: [I was charged twice, refund my order, my invoice is wrong]\n  tech_support: [the app crashes, I cannot log in, the page is blank]\n');
+  const env = { STORE: 'postgres', DATABASE_URL: db.url, AUTO_CLOSE_AFTER: '20s' };
+  const start = async () => {
+    const server = await startServerProcess(dir, api, env);
+    running.push(server);
+    return server;
+  };
+  const holder = async () =>
+    (await sql<{ value: { owner: string } | null }>("SELECT value FROM switchboard.docs WHERE collection = 'leases' AND key = 'sweeper'", [], db!.url))[0]?.value?.owner;
+
+  const a = await start();
+  for (let waited = 0; !(await holder()); waited += 500) {
+    if (waited > 45_000) throw new Error('the first process never took the lease');
+    await sleep(500);
+  }
+  const b = await start();
+  expect(await postUpdate(b.url, text(OMAR, '/online'))).toBe(200);
+  for (const [chat, need] of [[QUEUED, 'Sales'], [ASSIGNED, 'Support']] as const) {
+    expect(await postUpdate(b.url, text(chat, 'hi'))).toBe(200);
+    expect(await postUpdate(b.url, text(chat, need))).toBe(200);
+  }
+  await sleep(1_000);
+  expect(sentTo(QUEUED)).toEqual(['Which team?', 'Please wait.']);
+  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.']);
+
+  const leaseBefore = await holder();
+  a.child.kill('SIGKILL');
+  await a.exited;
+  const killedAt = Date.now();
+  const autoClosed = (t: string) => t.startsWith('This conversation was closed after a while');
+  while (!(sentTo(QUEUED).includes('Sorry, nobody is free.') && sentTo(ASSIGNED).some(autoClosed)) && Date.now() - killedAt < 150_000) await sleep(500);
+  const resumedAfter = (Date.now() - killedAt) / 1000;
+  expect(await holder()).not.toBe(leaseBefore);
+
+  // The killed process comes back; both run their checks (every 30 s) for a while.
+  await start();
+  await sleep(45_000);
+  console.log(`lease holder killed: the survivor fired the timers ${resumedAfter.toFixed(0)} s later`);
+  expect(sentTo(QUEUED)).toEqual(['Which team?', 'Please wait.', 'Sorry, nobody is free.']);
+  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.', 'This conversation was closed after a while without news. Write to us any time.']);
+  expect(sentTo(OMAR).filter((t) => /was closed after/.test(t))).toHaveLength(1);
+  await api.close();
+}, 300_000);
