@@ -249,3 +249,13 @@ export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): 
     commands: [{ command: 'online', description: 'take new conversations' }],
   };
 }
+
+/** A port nothing listens on now, to know where a server still starting will answer. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import type { Channel, Deliver } from '../types.ts';
 import { FileMediaStore, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
-import { StoreUnavailableError } from '../store/errors.ts';
+import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
 import { Outbox } from '../bot/outbox.ts';
@@ -126,7 +126,8 @@ export async function whenReachable<T>(
       if (!(error instanceof StoreUnavailableError)) throw error;
       const delayMs = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
       options.waiting(`${error.message.replace(/; [^;]* was not done$/, '')}; trying again in ${delayMs / 1000} s`);
-      options.log.warn({ err: error.message, attempt: attempt + 1 }, `the database is out of reach; Switchboard waits for it and tries again in ${delayMs / 1000} s`);
+      const why = error instanceof StoreBeingCopiedError ? 'the database is being copied into (npm run migrate-store)' : 'the database is out of reach';
+      options.log.warn({ err: error.message, attempt: attempt + 1 }, `${why}; Switchboard waits for it and tries again in ${delayMs / 1000} s`);
       await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {}).catch((failure: unknown) => {
         throw options.signal?.aborted ? options.signal.reason : failure;
       });

@@ -70,7 +70,15 @@ export class ClaimTakenError extends Error {
 
 /** The store is closed, or stopped after a disk write failed (`cause` says why); restart to recover from disk. */
 export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+  override readonly name: string = 'StoreUnavailableError';
+}
+
+/**
+ * The store cannot open yet because `npm run migrate-store` is copying into its database: the start waits for it
+ * as for a database out of reach, and opens on what the copy committed.
+ */
+export class StoreBeingCopiedError extends StoreUnavailableError {
+  override readonly name = 'StoreBeingCopiedError';
 }
 
 /**

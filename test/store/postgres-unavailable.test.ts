@@ -11,7 +11,7 @@ import { FakeGraphApi } from '../channels/meta/fake-graph-api.ts';
 import { fixture as whatsappFixture } from '../channels/whatsapp-cloud/harness.ts';
 import { batch, textEvent } from '../channels/messenger/harness.ts';
 import { webchatText } from '../channels/botframework/harness.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, quietLog, recordingLog } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, freePort, inboundFlow, quietLog, recordingLog } from '../helpers.ts';
 import { DatabaseLink } from './postgres-link.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
 
@@ -147,13 +147,3 @@ it.skipIf(!databaseUrl)('waits at start for a database out of reach, saying so o
     await started.stop();
   }
 }, 60_000);
-
-/** A port nothing listens on now, to know where a server still starting will answer. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import type { Message } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { checkout, createPool, INSTANCE_LOCK_HELD } from './pool.ts';
+import { checkout, createPool, INSTANCE_LOCK_HELD, LOCK } from './pool.ts';
 import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
 
 /** Rows per insert statement. */
@@ -89,6 +89,11 @@ export async function copyToPostgres(
   try {
     const client = await checkout(pool, () => {});
     try {
+      // Held until the end (the connection's): a store that starts meanwhile waits for the copy to finish (it looks
+      // for this lock after taking its instance lock, which the check below looks for after taking this one).
+      if (!(await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.copy)).rows[0]?.held) {
+        throw new TargetInUseError('another `npm run migrate-store` is copying into this database; nothing was copied. Wait for it to finish.');
+      }
       // Copying under running processes would replace (with --force) or mix with what they serve, and they would go
       // on from what they hold in memory; migrating the schema first could break an older version's processes.
       const live = await liveStores(client);

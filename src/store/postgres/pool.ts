@@ -17,6 +17,8 @@ export const LOCK_SPACE = 0x5357; // "SW"
 export const LOCK = {
   /** Held by a live store for its whole life; its outbound claims name it (`claimed_by`). Random per store. */
   instance: (key: number): [number, number] => [LOCK_SPACE, key],
+  /** Held by `npm run migrate-store` while it copies into the database: no store opens beside it (see `COPY_LOCK_HELD`). */
+  copy: [LOCK_SPACE + 1, 1] as [number, number],
 };
 
 /**
@@ -27,6 +29,14 @@ export const LOCK = {
  */
 export const INSTANCE_LOCK_HELD = `l.locktype = 'advisory' AND l.granted
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2`;
+
+/**
+ * The condition on a row `l` of `pg_locks` that it is the copy's lock (LOCK.copy) held in the current database. A
+ * store takes its instance lock, then looks for this one; the copy takes this one, then looks for instance locks:
+ * whichever comes second sees the other.
+ */
+export const COPY_LOCK_HELD = `l.locktype = 'advisory' AND l.granted
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${LOCK_SPACE + 1} AND l.objid = 1 AND l.objsubid = 2`;
 
 /** Schema names the store accepts: a plain SQL identifier, so it can be written into statements. */
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;

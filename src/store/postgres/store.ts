@@ -9,12 +9,12 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { ClaimTakenError, StoreUnavailableError } from '../errors.ts';
+import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { answerWithin, checkout, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -735,6 +735,13 @@ export class PostgresStore implements Store {
       const applied = await migrate(this.#pool, this.#schema);
       if (applied.length > 0) this.#log('info', 'PostgreSQL schema migrated', { schema: this.#schema, applied });
       await this.#holdInstanceLock();
+      // After the instance lock: a copy that starts from now on sees this store and refuses.
+      const copying = (await (this.#instance as pg.PoolClient).query<{ pid: number }>(`SELECT l.pid FROM pg_locks l WHERE ${COPY_LOCK_HELD}`)).rows[0];
+      if (copying) {
+        throw new StoreBeingCopiedError(
+          `\`npm run migrate-store\` is copying an embedded store into this database (its PostgreSQL session: pid ${copying.pid}); opening the store was not done`,
+        );
+      }
     } catch (error) {
       this.#instance?.release(true);
       await Promise.allSettled([this.#txPool?.end(), this.#pool?.end()]);
