@@ -45,6 +45,10 @@ export class Intake {
     if (inbound.history) return this.#history(tx, inbound, contact);
     let conversation = await tx.openConversationOf(contact.id);
     if (inbound.echo) return this.#takeover(tx, inbound, contact, conversation, now, fx);
+    if (conversation && isOver(conversation)) {
+      this.#closeOver(tx, conversation, fx);
+      conversation = undefined;
+    }
     let opened = false;
     if (!conversation) {
       const latest = await tx.latestConversationOf(contact.id);
@@ -144,6 +148,17 @@ export class Intake {
     }
     tx.putConversation(conversation);
     return true;
+  }
+
+  /**
+   * Closes a conversation whose flow ended with the bot before flows' ends closed their conversations (a store kept
+   * from an earlier version): nobody would answer it, so the message opens a new one. Its `conversation.closed`
+   * flows do not start: a survey about a conversation long over would take the new one's first words as its answer.
+   */
+  #closeOver(tx: Tx, conversation: Conversation, fx: Effects): void {
+    this.options.desk.close(tx, conversation, 'bot', `flow "${conversation.flow?.flow ?? ''}" had ended; closed at the customer's next message`, fx);
+    const index = fx.closedConversations.indexOf(conversation);
+    if (index >= 0) fx.closedConversations.splice(index, 1);
   }
 
   /** A message a history sync brings: kept in the contact's transcript (once), nothing answered, no flow. */
@@ -252,6 +267,14 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
 export function languageOf(text: string | undefined): string | undefined {
   // Letters only: digits typed in Arabic-Indic form (a phone set to show them, "١٢٣٤") are not Arabic words.
   return text !== undefined && /(?=\p{L})\p{Script=Arabic}/u.test(text) ? 'ar' : undefined;
+}
+
+/**
+ * An open conversation nobody answers: with the bot, its flow over, no person from the business in it (the business's
+ * own app, a desk thread).
+ */
+function isOver(conversation: Conversation): boolean {
+  return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver && !conversation.deskThread;
 }
 
 /** A lone command such as `/start`, which a chat app sends when a person opens the chat again: it says no need. */

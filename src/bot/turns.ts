@@ -97,6 +97,7 @@ export class Turns {
       this.options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
     }
     startFlow(flow, turn);
+    this.#closeIfEnded(turn);
   }
 
   /** Feeds `input` to the step the conversation's flow waits on, if it waits. */
@@ -109,6 +110,7 @@ export class Turns {
       this.options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
     }
+    this.#closeIfEnded(turn);
   }
 
   /** Carries out what the flow asked for during its turn: a hand-over to a team, or closing. */
@@ -161,6 +163,18 @@ export class Turns {
     }
     await this.settle(tx, turn, fx);
     await this.closedFlows(tx, fx, turn);
+  }
+
+  /**
+   * A flow that ended in this turn without handing over (`assign`) or closing asks for the conversation to close, as
+   * a `close` step would: left open with the bot, nobody would ever answer the customer's next messages in it (no flow
+   * waits, no agent holds it, no queue has it), and a new conversation could not open. A flow that stopped on an
+   * error ends the same way. A closed conversation's flow (`conversation.closed`) asks too; `settle` then does nothing.
+   */
+  #closeIfEnded(turn: Turn): void {
+    const position = turn.conversation.flow;
+    if (!position?.done || turn.closeRequest || turn.assignRequest) return;
+    turn.close(position.error === undefined ? `flow "${position.flow}" ended without close or assign` : `flow "${position.flow}" stopped: ${position.error}`);
   }
 
   #deskOf(): Desk {

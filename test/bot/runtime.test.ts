@@ -76,12 +76,16 @@ steps:
     const texts = ['hi', 'one', 'two', 'three', 'four', 'five'];
     await Promise.all(texts.map((text) => h.runtime.deliver(from('u1', text))));
     await h.outbox.drain();
-    const conversations = await h.store.conversations();
-    expect(conversations).toHaveLength(1);
+    expect(await h.store.openConversations()).toHaveLength(1);
     const contact = await h.store.contactByIdentity('fake', 'u1');
     const stored = await h.store.messagesOfContact(contact!.id);
     expect(stored.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(texts);
-    expect(fake.textsTo('u1').at(-1)).toBe('one two three');
+    // The flow ends (and its conversation closes) at "three": "four" opens the next one, "five" answers it.
+    expect(fake.textsTo('u1')).toEqual(['first?', 'second?', 'third?', 'one two three', 'first?', 'second?']);
+    expect((await h.store.conversations()).map((c) => [c.status, c.fields])).toEqual([
+      ['closed', { a: 'one', b: 'two', c: 'three' }],
+      ['open', { first_message: 'four', a: 'five' }],
+    ]);
     await h.close();
   });
 

@@ -118,7 +118,7 @@ steps:
     await deliver({ text: 'hi' });
     await deliver({ text: 'ORD-١٢٣٤' });
     await deliver({ text: '۱۲۳۴۵۶' });
-    const [conversation] = await h.store.openConversations();
+    const [conversation] = await h.store.conversations();
     expect(conversation?.fields).toMatchObject({ order: 'ORD-1234', code: '123456' });
     expect(wa.textsTo('447700900123').at(-1)).toBe('Thanks');
     await h.close();
