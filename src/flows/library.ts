@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConversationSource, Store } from '../store/types.ts';
 import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
+import { endsUnsaid } from './ends.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
@@ -260,7 +261,25 @@ export class FlowLibrary {
       tx.putDoc('flow-versions', key, { flow: flow.name, version: flow.version, source: flow.source, publishedAt: new Date().toISOString() } satisfies StoredFlowVersion);
     });
     this.versions.set(key, flow);
-    if (!seen) this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
+    if (!seen) {
+      this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
+      warnIfEndsUnsaid(flow, this.options.log);
+    }
     return flow;
   }
+}
+
+/**
+ * A `conversation.opened` flow that can run past its last step without `close` or `assign` closes its conversation
+ * there (FORMAT.md, "When a flow ends"): said in the log, once per version, with the file and line. A
+ * `conversation.closed` flow runs in a closed conversation, so its end changes nothing.
+ */
+function warnIfEndsUnsaid(flow: CompiledFlow, log: FlowLog): void {
+  if (flow.trigger.on !== 'conversation.opened') return;
+  const last = endsUnsaid(flow);
+  if (!last) return;
+  log.warn(
+    { flow: flow.name, version: flow.version, file: flow.file, line: last.line },
+    `${flow.file}:${last.line}: flow "${flow.name}" can run past its last step without close or assign; the conversation then closes, and the customer's next message starts the flow again (end it with close to say so, or with assign to hand the customer to a team)`,
+  );
 }
