@@ -22,6 +22,8 @@ export interface ValidationError {
   line: number;
   column: number;
   message: string;
+  /** A warning does not stop publishing (the validate answer's `warnings`); without it, an error. */
+  severity?: 'warning';
 }
 
 const NAME_KEY = 'switchboard.admin.name';

@@ -20,12 +20,12 @@ function base(): Extension[] {
   return [basicSetup, yaml(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
 }
 
-/** An error at `line`/`column` (1-based) as a range of `doc`: from the column to the end of the line. */
+/** An error (or a warning) at `line`/`column` (1-based) as a range of `doc`: from the column to the end of the line. */
 export function toDiagnostic(doc: Text, error: ValidationError): Diagnostic {
   const line = doc.line(Math.min(Math.max(1, error.line || 1), doc.lines));
   const from = Math.min(line.from + Math.max(0, (error.column || 1) - 1), line.to);
   const to = line.to > from ? line.to : Math.min(from + 1, doc.length);
-  return { from, to: Math.max(from, to), severity: 'error', message: error.message };
+  return { from, to: Math.max(from, to), severity: error.severity ?? 'error', message: error.message };
 }
 
 /** What a parent can do with an editor it shows. */

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConversationSource, Store } from '../store/types.ts';
 import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
-import { endsUnsaid } from './ends.ts';
+import { endsUnsaidWarning } from './ends.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
@@ -114,6 +114,19 @@ export class FlowLibrary {
    */
   errors(): FlowError[] {
     return [...this.fileErrors];
+  }
+
+  /**
+   * What is worth knowing about `text` as the file `file` although it would go into service: a flow that can run past
+   * its last step without `close` or `assign`. Empty when it has errors (`check`).
+   *
+   *     const warnings = flows.warnings('flows/support.yaml', text); // [FlowError], shown as warnings in the editor
+   */
+  warnings(file: string, text: string): FlowError[] {
+    const result = compileFlow(file, text);
+    if ('errors' in result) return [];
+    const warning = endsUnsaidWarning(result.draft.flow);
+    return warning ? [warning] : [];
   }
 
   /**
@@ -263,23 +276,10 @@ export class FlowLibrary {
     this.versions.set(key, flow);
     if (!seen) {
       this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
-      warnIfEndsUnsaid(flow, this.options.log);
+      // In service all the same: a flow that says something and ends is a fine flow (FORMAT.md, "When a flow ends").
+      const warning = endsUnsaidWarning(flow);
+      if (warning) this.options.log.warn({ flow: flow.name, version: flow.version, file: warning.file, line: warning.line }, String(warning));
     }
     return flow;
   }
-}
-
-/**
- * A `conversation.opened` flow that can run past its last step without `close` or `assign` closes its conversation
- * there (FORMAT.md, "When a flow ends"): said in the log, once per version, with the file and line. A
- * `conversation.closed` flow runs in a closed conversation, so its end changes nothing.
- */
-function warnIfEndsUnsaid(flow: CompiledFlow, log: FlowLog): void {
-  if (flow.trigger.on !== 'conversation.opened') return;
-  const last = endsUnsaid(flow);
-  if (!last) return;
-  log.warn(
-    { flow: flow.name, version: flow.version, file: flow.file, line: last.line },
-    `${flow.file}:${last.line}: flow "${flow.name}" can run past its last step without close or assign; the conversation then closes, and the customer's next message starts the flow again (end it with close to say so, or with assign to hand the customer to a team)`,
-  );
 }

@@ -126,6 +126,16 @@ export class FlowPublisher {
   }
 
   /**
+   * What the editor shows as warnings, not errors, for `source` as the flow `name`: it would go into service all the
+   * same (a flow that can run past its last step without `close` or `assign`).
+   *
+   *     publisher.warnings('support', source); // [{ line: 5, column: 5, message: 'flow "support" can run past…' }]
+   */
+  warnings(name: string, source: string): PlacedError[] {
+    return this.options.library.warnings(this.#label(name), source).map((warning) => place(warning, source));
+  }
+
+  /**
    * Publishes `source` as the flow `name` if `baseVersion` is still its current version (null: a new flow), then
    * puts it in service. Nothing is written when it is refused.
    */

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { compileFlow } from '../../src/flows/compile.ts';
+import { endsUnsaidWarning } from '../../src/flows/ends.ts';
 import { versionOf } from '../../src/flows/versions.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
 
@@ -86,6 +87,11 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const validate = (name: string, source: string) => {
     const result = compileFlow(`flows/${name}.yaml`, source);
     return 'errors' in result ? result.errors.map((error) => ({ line: error.line, column: 1, message: error.hint ? `${error.message} (${error.hint})` : error.message })) : [];
+  };
+  const warnings = (name: string, source: string) => {
+    const result = compileFlow(`flows/${name}.yaml`, source);
+    const warning = 'draft' in result ? endsUnsaidWarning(result.draft.flow) : undefined;
+    return warning ? [{ line: warning.line, column: 1, message: `${warning.message} (${warning.hint})` }] : [];
   };
 
   const app = express();
@@ -185,7 +191,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   });
   api.post('/flows/:name/validate', (req, res) => {
     const errors = validate(req.params.name, String(req.body?.source ?? ''));
-    res.json({ ok: errors.length === 0, errors });
+    res.json({ ok: errors.length === 0, errors, warnings: errors.length === 0 ? warnings(req.params.name, String(req.body?.source ?? '')) : [] });
   });
   api.put('/flows/:name', (req, res) => {
     const { source, baseVersion } = req.body as { source: string; baseVersion?: string | null };

@@ -99,6 +99,12 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.locator('.notice.error', { hasText: 'Not published' }).waitFor();
 
+    // Without its assign, the flow would end after its greeting: a warning at that line, which does not count as a problem.
+    await replaceText(page, options.fixed.replace(/\n  - assign:[^\n]*\n    queued:[^\n]*\n/, '\n'));
+    await page.locator('.editor-status', { hasText: 'No problems; 1 warning' }).waitFor();
+    expect(await page.locator('.problems li.warning[data-line="4"]').innerText()).toMatch(/can run past its last step without close or assign/);
+    await page.locator('.cm-gutter-lint .cm-lint-marker-warning').first().waitFor();
+
     // Fixed, the problems go away and it publishes.
     await replaceText(page, options.fixed);
     await page.locator('.editor-status', { hasText: 'No problems found' }).waitFor();

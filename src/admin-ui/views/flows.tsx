@@ -130,8 +130,8 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   const validate = async (source: string): Promise<ValidationError[] | undefined> => {
     setChecking(true);
     try {
-      const answer = await api<{ ok: boolean; errors: ValidationError[] }>('POST', `${base}/validate`, { source });
-      return answer.errors ?? [];
+      const answer = await api<{ ok: boolean; errors: ValidationError[]; warnings?: ValidationError[] }>('POST', `${base}/validate`, { source });
+      return [...(answer.errors ?? []), ...(answer.warnings ?? []).map((warning) => ({ ...warning, severity: 'warning' as const }))];
     } catch {
       return undefined;
     } finally {
@@ -174,6 +174,9 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   };
 
   const changed = draft !== publishedSource;
+  // Warnings do not stop publishing: the flow is counted valid, and they are listed with the problems.
+  const problems = errors?.filter((error) => error.severity !== 'warning');
+  const warnings = errors?.filter((error) => error.severity === 'warning') ?? [];
   return (
     <div class="flow-editor">
       {newer !== undefined && outcome?.kind !== 'conflict' ? <Notice kind="warn">{t('conflict409', { version: String(newer) })}</Notice> : null}
@@ -187,15 +190,16 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       />
       <div class="editor-status" aria-live="polite">
         {checking ? <span class="muted">{t('validating')}</span>
-          : errors === undefined ? null
-          : errors.length === 0 ? <span class="ok-text">✓ {t('valid')}</span>
-          : <span class="error-text">{errors.length === 1 ? t('oneProblem') : t('problems', { count: errors.length })}</span>}
+          : problems === undefined ? null
+          : problems.length > 0 ? <span class="error-text">{problems.length === 1 ? t('oneProblem') : t('problems', { count: problems.length })}</span>
+          : warnings.length > 0 ? <span class="warn-text">✓ {warnings.length === 1 ? t('oneWarning') : t('warnings', { count: warnings.length })}</span>
+          : <span class="ok-text">✓ {t('valid')}</span>}
         {changed ? <span class="muted"> · {t('unsaved')}</span> : null}
       </div>
       {errors && errors.length > 0 ? (
         <ul class="problems">
           {errors.map((error) => (
-            <li data-line={error.line}>
+            <li data-line={error.line} class={error.severity === 'warning' ? 'warning' : undefined}>
               <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span dir="ltr">{error.message}</span>
             </li>
           ))}

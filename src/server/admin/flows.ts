@@ -70,7 +70,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const body = sourceBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
     const errors = publisher.validate(name, body.data.source);
-    res.json({ ok: errors.length === 0, errors });
+    res.json({ ok: errors.length === 0, errors, warnings: errors.length === 0 ? publisher.warnings(name, body.data.source) : [] });
   });
 
   router.put('/flows/:name', json, async (req, res) => {

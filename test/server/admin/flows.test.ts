@@ -43,7 +43,7 @@ describe('flows over the admin API', () => {
 
   it('validates as you type: each error at its line and column', async () => {
     const good = await admin().post('/flows/support/validate', { source: support('Thanks!') });
-    expect(good.body).toEqual({ ok: true, errors: [] });
+    expect(good.body).toEqual({ ok: true, errors: [], warnings: [] });
     const typo = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - sya: "hi"\n' });
     expect(typo.body.ok).toBe(false);
     expect(typo.body.errors).toEqual([{ line: 4, column: 5, message: expect.stringContaining('unknown step kind "sya" (did you mean "say"?)') }]);
@@ -52,6 +52,17 @@ describe('flows over the admin API', () => {
     const misnamed = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: support('x').replace('flow: support', 'flow: other') });
     expect(misnamed.body.errors).toEqual([{ line: 1, column: 7, message: expect.stringContaining('write flow: support') }]);
     expect((await admin().post('/flows/support/validate', { text: 'x' })).status).toBe(422);
+  });
+
+  it('warns, without refusing, of a flow that can run past its last step without close or assign', async () => {
+    const open = 'flow: support\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hi"\n  - ask: "Your order number?"\n    save: conversation.order\n';
+    const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: open });
+    expect(checked.body).toEqual({
+      ok: true, errors: [],
+      warnings: [{ line: 5, column: 5, message: expect.stringContaining('can run past its last step without close or assign; the conversation then closes') }],
+    });
+    const closes = await admin().post('/flows/support/validate', { source: `${open}  - close: true\n` });
+    expect(closes.body).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
   it('publishes a new flow, refuses an invalid one with 422 writing nothing, and a stale base version with 409', async () => {
