@@ -153,6 +153,32 @@ steps:
   });
 });
 
+describe('a flow stopped by an error', () => {
+  it('closes the conversation with the reason in its record, so the customer\'s next message is answered', async () => {
+    // More steps in a row without waiting than one turn may run: the flow is stopped at the hundredth.
+    const sets = Array.from({ length: 101 }, (_, n) => `  - set: { conversation.step: ${n} }`).join('\n');
+    const spins = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your order number?"
+    save: conversation.order
+${sets}
+  - say: "Thanks"
+`;
+    const { h, customer, seen, conversations } = await setUp({ 'inbound.yaml': spins });
+    await customer('hi');
+    await customer('A-1234');
+    expect(seen()).toEqual([QUESTION]);
+    const [first] = await conversations();
+    expect(first).toMatchObject({ status: 'closed', closedBy: 'bot' });
+    expect(first?.closingNote).toMatch(/^flow "inbound" stopped: flow "inbound" ran 100 steps without waiting/);
+    await customer('hello?');
+    expect(seen()).toEqual([QUESTION, QUESTION]);
+    await h.close();
+  });
+});
+
 describe('a conversation.closed flow that runs past its last step', () => {
   it('neither reopens nor closes again the conversation an agent closed; the next message opens a new one', async () => {
     const inbound = `
