@@ -7,12 +7,26 @@ import type { StepExits } from './steps/step.ts';
 import type { CompiledFlow, CompiledStep } from './types.ts';
 
 /**
- * The last step, when the flow can start and run past it without an `assign` on the way; else undefined. What
- * follows an `assign` (a hand back, `on_timeout`) is written for after a person, so it is not followed.
+ * The warning for a `conversation.opened` flow that can run past its last step without `close` or `assign`, at that
+ * step's line; undefined for any other flow. A `conversation.closed` flow runs in a closed conversation: its end
+ * changes nothing.
  *
- *     const last = endsUnsaid(flow); // `${flow.file}:${last.line}`: the flow can end there, closing the conversation
+ *     const warning = endsUnsaidWarning(flow); // String(warning): 'flows/inbound.yaml:5: flow "inbound" can run past…'
  */
-export function endsUnsaid(flow: CompiledFlow): CompiledStep | undefined {
+export function endsUnsaidWarning(flow: CompiledFlow): FlowError | undefined {
+  if (flow.trigger.on !== 'conversation.opened') return undefined;
+  const last = endsUnsaid(flow);
+  if (!last) return undefined;
+  return new FlowError(
+    flow.file, last.line,
+    `flow "${flow.name}" can run past its last step without close or assign; the conversation then closes, and the customer's next message starts the flow again`,
+    'end it with close to say so, or with assign to hand the customer to a team',
+  );
+}
+
+// The last step, when the flow can start and run past it without an `assign` on the way; else undefined. What
+// follows an `assign` (a hand back, `on_timeout`) is written for after a person, so it is not followed.
+function endsUnsaid(flow: CompiledFlow): CompiledStep | undefined {
   const { steps, stepIndex } = flow;
   const reached = new Set<number>();
   const pending = [0];
@@ -35,22 +49,4 @@ export function endsUnsaid(flow: CompiledFlow): CompiledStep | undefined {
 
 function exitsOf<K extends StepKindName>(step: CompiledStep<K>): StepExits {
   return stepKind(step.kind).exits(step.spec);
-}
-
-/**
- * The warning for a `conversation.opened` flow that can run past its last step without `close` or `assign`, at that
- * step's line; undefined for any other flow. A `conversation.closed` flow runs in a closed conversation: its end
- * changes nothing.
- *
- *     const warning = endsUnsaidWarning(flow); // String(warning): 'flows/inbound.yaml:5: flow "inbound" can run past…'
- */
-export function endsUnsaidWarning(flow: CompiledFlow): FlowError | undefined {
-  if (flow.trigger.on !== 'conversation.opened') return undefined;
-  const last = endsUnsaid(flow);
-  if (!last) return undefined;
-  return new FlowError(
-    flow.file, last.line,
-    `flow "${flow.name}" can run past its last step without close or assign; the conversation then closes, and the customer's next message starts the flow again`,
-    'end it with close to say so, or with assign to hand the customer to a team',
-  );
 }
