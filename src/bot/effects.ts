@@ -1,5 +1,6 @@
 // What one attempt of a transaction produced: outbound messages (stored with it), events to announce, closed
-// conversations whose flows start, desk threads to open or close. Announced and acted on only once it commits.
+// conversations whose flows start, desk threads to open or close, queues to place. Announced and acted on only once
+// it commits.
 import type { Conversation, Message, Tx } from '../store/types.ts';
 import type { DeskEffects } from '../handover/context.ts';
 import type { DomainEvent } from './events.ts';
@@ -11,6 +12,8 @@ export class Effects implements DeskEffects {
   readonly closedConversations: Conversation[] = [];
   readonly threadsToOpen: { conversationId: number; desk: { channel: string; group: string }; title: string }[] = [];
   readonly threadsToClose: { channel: string; thread: string }[] = [];
+  /** Teams whose queue has conversations waiting for their place, placed once this transaction is on disk. */
+  readonly queuesToPlace = new Set<string>();
 
   /** How many of `events` the customer notices were added for (they may be added mid-transaction: `noticesNow`). */
   noticed = 0;
@@ -29,6 +32,10 @@ export class Effects implements DeskEffects {
 
   async noticesNow(): Promise<void> {
     await this.notices?.(this.tx, this);
+  }
+
+  placeInLine(team: string): void {
+    this.queuesToPlace.add(team);
   }
 
   closed(conversation: Conversation): void {

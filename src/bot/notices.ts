@@ -7,6 +7,7 @@ import type { FlowLibrary } from '../flows/index.ts';
 import { localize, type Localized } from '../flows/language.ts';
 import type { NoticeMoment } from '../flows/schema.ts';
 import { parseTemplate } from '../flows/template.ts';
+import { queueOf } from '../handover/assignment/queue.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { isolate } from '../shared/text.ts';
 import type { Contact, Conversation, Tx } from '../store/types.ts';
@@ -105,14 +106,16 @@ export class Notices {
   /** Tells the customers queued in `team` whose place improved, at most once a minute each. */
   async #queueMoved(tx: Tx, fx: Effects, team: string): Promise<void> {
     const now = this.options.now();
-    const queued = (await tx.openConversations({ stage: 'queued', team }, { live: false })).sort((a, b) => Date.parse(a.queuedAt ?? a.openedAt) - Date.parse(b.queuedAt ?? b.openedAt) || a.id - b.id);
+    const queued = queueOf(team, await tx.openConversations({ stage: 'queued', team }, { live: false }));
     for (const [index, waiting] of queued.slice(0, QUEUE_NOTICE_DEPTH).entries()) {
       const position = index + 1;
+      // Not placed yet: its placing tells it its place.
+      if (waiting.awaitingPlace) continue;
       const told = waiting.queueNotice;
       if (told && (told.position <= position || now.getTime() - Date.parse(told.at) < QUEUE_NOTICE_EVERY_MS)) continue;
       if (!told && waiting.queuedAt !== undefined && now.getTime() - Date.parse(waiting.queuedAt) < QUEUE_NOTICE_EVERY_MS) continue;
       const conversation = await tx.conversation(waiting.id);
-      if (conversation?.status !== 'open' || conversation.stage !== 'queued') continue;
+      if (conversation?.status !== 'open' || conversation.stage !== 'queued' || conversation.awaitingPlace) continue;
       conversation.queueNotice = { position, at: now.toISOString() };
       tx.putConversation(conversation);
       await this.#tell(tx, fx, conversation, 'queue_moved', { 'queue.position': position });

@@ -17,6 +17,7 @@ import type { EventBus } from './events.ts';
 import { Intake, updateIdentity } from './intake.ts';
 import { RateLimit } from './limits.ts';
 import { Notices } from './notices.ts';
+import { Placings } from './placings.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
 import { Timers } from './timers.ts';
@@ -65,6 +66,7 @@ export class Runtime {
   readonly #timers: Timers;
   readonly #statuses: Statuses;
   readonly #turns: Turns;
+  readonly #placings: Placings;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   readonly #offOutbox: () => void;
@@ -80,7 +82,9 @@ export class Runtime {
     this.#transactions = new Transactions({ store, log, notices: (tx, effects) => notices.add(tx, effects), beforeCommit: async (tx, effects) => {
       await notices.add(tx, effects);
       await recordTimeline(tx, effects.events, now().toISOString());
-    }, afterCommit: (effects) => this.#afterCommit(effects) });
+    }, afterCommit: (effects) => this.#afterCommit(effects), followUp: async (effects) => {
+      for (const team of effects.queuesToPlace) await this.#placings.place(team);
+    } });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     const channels = options.channels;
     this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...(channels ? { running: (channel: string) => channels.has(channel) } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects) });
@@ -89,6 +93,7 @@ export class Runtime {
     const transactions = this.#transactions;
     const desk = this.#desk;
     this.#intake = new Intake({ desk, turns, now });
+    this.#placings = new Placings({ transactions, desk, log });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({
       store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),

@@ -22,6 +22,11 @@ export class Transactions {
       /** Adds the customer notices of the events not yet noticed, when a decision asks for them early (`noticesNow`). */
       notices?: (tx: Tx, effects: Effects) => Promise<void>;
       afterCommit: (effects: Effects) => void;
+      /**
+       * What follows a commit in transactions of its own, waited for before `run` resolves: placing the queues the
+       * decision queued conversations in. It does not fail: the decision is on disk whatever happens to it.
+       */
+      followUp?: (effects: Effects) => Promise<void>;
     },
   ) {}
 
@@ -38,7 +43,10 @@ export class Transactions {
       if (value !== false) await this.options.beforeCommit?.(tx, fx);
       return { value, effects: fx };
     }, { claim: true, ...(options.opening === true ? { opening: true } : {}) });
-    if (value !== false) this.options.afterCommit(effects);
+    if (value !== false) {
+      this.options.afterCommit(effects);
+      await this.options.followUp?.(effects);
+    }
     return value;
   }
 

@@ -27,6 +27,11 @@ export interface DeskEffects {
    * come at the end of the transaction: what is sent to the customer after this call follows them.
    */
   noticesNow(): Promise<void>;
+  /**
+   * Conversations were queued in `team`: once the transaction is on disk, the team's placing gives them their place
+   * in line and tells them it (`placeInLine`, in a transaction of its own).
+   */
+  placeInLine(team: string): void;
   /** A conversation was closed: its `conversation.closed` flows should start. */
   closed(conversation: Conversation): void;
   /** Asks for a thread in a team desk's group (on the desk's channel) for this conversation. */

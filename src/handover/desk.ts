@@ -5,6 +5,7 @@ import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, requeue, type AssignRequest } from './assignment/assign.ts';
+import { placeInLine } from './assignment/places.ts';
 import { autoClose, close } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
@@ -45,6 +46,11 @@ export class Desk {
 
   assign(tx: Tx, conversation: Conversation, request: AssignRequest, fx: DeskEffects): Promise<void> {
     return assign(this.#ctx, tx, conversation, request, fx);
+  }
+
+  /** Places the conversations queued in `team` since its last placing, and tells them their place (see `placeInLine`). */
+  placeInLine(tx: Tx, team: string, fx: DeskEffects): Promise<boolean> {
+    return placeInLine(this.#ctx, tx, team, fx);
   }
 
   relay(tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {

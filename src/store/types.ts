@@ -121,6 +121,11 @@ export interface Conversation {
   closingNoteShared?: true;
   /** The place in line the customer was last told, and when (improvements are told, at most once a minute). */
   queueNotice?: { position: number; at: string };
+  /**
+   * Queued, and not yet given its place in line: the team's next placing puts it behind every conversation placed
+   * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued).
+   */
+  awaitingPlace?: { text?: string[] };
   /** A person at the business answered from the business's own app: the bot stands back in this conversation. */
   takenOver?: { channel: string; at: string };
 }

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../helpers.ts';
+import { queueOf } from '../../src/handover/assignment/queue.ts';
 import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
@@ -56,12 +57,12 @@ interface Desk {
   conversationOf(id: string): Promise<number>;
 }
 
-async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string> } = {}): Promise<Desk> {
+async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string>; latency?: boolean } = {}): Promise<Desk> {
   clock = new Date('2026-11-24T09:00:00Z');
   const customers = fakeChannel('whatsapp');
   const agents = fakeChannel('telegram');
   const dir = await dataDirWithTeam({ 'inbound.yaml': flow, ...options.flows }, options.teamYaml ?? team);
-  const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}) });
+  const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}), ...(options.latency ? { latency: true } : {}) });
   return {
     h, customers, agents,
     customer: (id, text, name = 'Layla') => h.send('whatsapp', id, text, { from: { id, name } }),
@@ -172,6 +173,43 @@ describe('handover', () => {
       expect(new Set(cards.map((s) => s.to)).size).toBe(1);
     }
     await d.h.close();
+  });
+
+  it('tells each of 12 customers queuing at once their own place in line, in the order they are served, then only better places', async () => {
+    for (const latency of [false, true]) {
+      const d = await desk({ ...(latency ? { latency } : {}) });
+      const who = Array.from({ length: 12 }, (_, n) => `w${n}`);
+      await Promise.all(who.map((id) => d.customer(id, 'hi')));
+      await Promise.all(who.map((id) => d.customer(id, 'Billing')));
+      const told = new Map(who.map((id) => [id, d.customers.textsTo(id).filter((text) => /in line/.test(text))]));
+      // Each was told once, and the queue's order (the one agents take them in) is the order of the places told.
+      const line = queueOf('Billing', await d.h.store.openConversations());
+      const contacts = new Map((await d.h.store.contacts()).map((contact) => [contact.id, contact.identities[0]!.id]));
+      expect(line.map((conversation) => told.get(contacts.get(conversation.contactId)!)), latency ? 'with read latency' : 'without').toEqual(
+        line.map((_, index) => [`You are number ${index + 1} in line.`]),
+      );
+      // As agents take them, each customer hears only better places, never one better than their true place, and no
+      // two waiting customers last heard the same one.
+      const numbers = (id: string) => d.customers.textsTo(id).flatMap((text) => /number (\d+) in line/.exec(text)?.slice(1).map(Number) ?? []);
+      for (let step = 0; step < 9; step++) {
+        advance(61_000);
+        if (step === 0) await d.agent('9001', '/online');
+        else {
+          const held = await d.h.store.openConversations({ stage: 'assigned', agentId: 'omar' });
+          await d.agent('9001', `/close ${held[0]!.id}`);
+        }
+        const waiting = queueOf('Billing', await d.h.store.openConversations());
+        const last = waiting.map((conversation) => numbers(contacts.get(conversation.contactId)!));
+        for (const [index, heard] of last.entries()) {
+          expect(heard, `step ${step}`).toEqual([...heard].sort((x, y) => y - x));
+          expect(new Set(heard).size).toBe(heard.length);
+          expect(heard.at(-1)).toBeGreaterThanOrEqual(index + 1);
+        }
+        expect(new Set(last.map((heard) => heard.at(-1))).size, `step ${step}`).toBe(last.length);
+        if (step > 0) expect(last.map((heard) => heard.at(-1)), `step ${step}`).toEqual(last.map((_, index) => index + 1));
+      }
+      await d.h.close();
+    }
   });
 
   it('targets the quoted conversation, the only one held, or the one picked with /use, and asks otherwise', async () => {

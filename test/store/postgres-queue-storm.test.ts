@@ -70,6 +70,8 @@ it.skipIf(STORE === 'postgres' && !databaseUrl)('answers every webhook while a t
   for (const { chat, status } of statuses) if (status !== 200) failures.push(`customer ${chat}: ${status}`);
   console.log(JSON.stringify({ ...maxAttempts, failures: failures.length, sample: failures.slice(0, 5) }));
   expect(failures).toEqual([]);
+  // Every customer queued was given their place in line (their webhook waited for it).
+  expect((await app.store.openConversations({ stage: 'queued' })).filter((conversation) => conversation.awaitingPlace).map((conversation) => conversation.id)).toEqual([]);
   // Before the drain's read moved, one transaction took all 60; before 0795f09, and since, 3 at most.
   expect(maxAttempts.value).toBeLessThanOrEqual(10);
 }, 300_000);

@@ -1,12 +1,13 @@
 // Handing conversations to agents: to an available agent of a team or to its queue, back to the queue when an
 // agent is gone, and from the queue to an agent who can take more. Every function changes the transaction's live
 // conversation and puts it itself.
+import { randomUUID } from 'node:crypto';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { assignmentCard } from '../card.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { findAgent } from '../lookups.ts';
-import { toAgent, toCustomer, toThread } from '../outgoing.ts';
+import { toAgent, toThread } from '../outgoing.ts';
 import { kept } from '../relay.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
 import { chooseAgent } from './pipeline.ts';
@@ -18,8 +19,8 @@ export interface AssignRequest {
   /** An agent to try first (by name or id); the conversation waits in the team's queue if they cannot take it. */
   agent?: string;
   strategy?: Strategy;
-  /** What to tell the customer when the conversation is queued, given their place in line. */
-  queuedText?: (position: number) => string;
+  /** What to tell the customer when the conversation is queued, given their place in line (a number, or a mark to put it at). */
+  queuedText?: (position: number | string) => string;
 }
 
 /** How many of the customer's recent messages a card shows. */
@@ -77,13 +78,16 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   if (target) conversation.agentId = target.id;
   else delete conversation.agentId;
   queueChanged(ctx, tx, teamName);
-  // The conversation is at the end of the line: everyone queued, itself included (it is put above). A count,
-  // so a long queue is not copied, nor every conversation in it made a read that conflicts when it changes.
-  const position = await tx.countOpenConversations({ stage: 'queued', team: teamName });
-  conversation.queueNotice = { position, at: stamp(ctx) };
+  // Its place is not counted here: customers queuing at once would each count the queue without the others (a
+  // count of records committed, not validated), and be told the same number. The team's placing, one at a time
+  // after this commit, puts it at the end of the line and tells the customer their place (`placeInLine`).
+  delete conversation.queueNotice;
+  // The text is worded now, as the flow has the customer and the conversation, with a mark where the place goes.
+  const mark = `\u2063${randomUUID()}\u2063`;
+  const text = request.queuedText?.(mark);
+  conversation.awaitingPlace = text ? { text: text.split(mark) } : {};
+  fx.placeInLine(teamName);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
-  const text = request.queuedText?.(position);
-  if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', text }, fx);
 }
 
 /** Puts a conversation whose agent is gone back in its team's queue, then lets a free agent take it. */
@@ -153,6 +157,7 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.assignedAt ??= now;
   // The inactivity clock (AUTO_CLOSE_AFTER) starts again for this agent: the last agent message may be a colleague's, long ago.
   conversation.heldSince = now;
+  delete conversation.awaitingPlace;
   // The flow rested on its assign step; with a person in charge it is over (handing back resumes it).
   if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
   if (!conversation.team) conversation.team = agent.teams[0];

@@ -27,7 +27,7 @@ function txWith(record: Conversation, copy: Conversation): { tx: Tx; putConversa
 }
 
 const ctx = { directory: { team: () => undefined }, now: () => new Date('2025-03-03T10:00:00.000Z'), log: { warn() {}, error() {} } } as unknown as DeskContext;
-const fx = { send() {}, emit() {}, noticesNow: async () => {}, closed() {}, openThread() {}, closeThread() {} } as DeskEffects;
+const fx = { send() {}, emit() {}, noticesNow: async () => {}, placeInLine() {}, closed() {}, openThread() {}, closeThread() {} } as DeskEffects;
 
 it('does not take a conversation the queue copy shows queued once the record read says another agent has it', async () => {
   const withSara = conversation(5, { stage: 'assigned', team: 'Support', agentId: 'sara', queuedAt: '2025-03-03T09:30:00.000Z' });
