@@ -1,8 +1,8 @@
 // The periodic check, run by one process at a time (a lease in the store): sends again the replies a stopped process
 // was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
-// auto-close time, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands back
-// conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action
-// re-reads its conversation in its own transaction, so running one twice changes nothing.
+// auto-close time, places queued conversations never placed, moves queued conversations whose assign `timeout`
+// passed on to their `on_timeout`, hands back conversations of agents no longer in team.yaml, and opens desk threads
+// whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
 import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
 import type { Conversation, Store } from '../store/types.ts';
@@ -24,6 +24,8 @@ export interface TimersOptions {
   turns: Turns;
   threads: DeskThreads;
   transactions: Transactions;
+  /** Places a team's queue (`Placings.place`): for conversations whose placing did not run after their commit. */
+  place: (team: string) => Promise<void>;
   /** Claims and sends what is pending: called after replies in doubt were put back. */
   kickOutbox: () => void;
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
@@ -60,6 +62,9 @@ export class Timers {
     await this.options.threads.retry();
     // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
     const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
+    // Queued and never placed: the process stopped between the commit that queued them and its placing, say.
+    const unplaced = timed.filter((conversation) => conversation.stage === 'queued' && conversation.awaitingPlace && conversation.team !== undefined);
+    for (const team of new Set(unplaced.map((conversation) => conversation.team as string))) await this.options.place(team);
     for (const conversation of timed) {
       if (conversation.stage === 'assigned') {
         if (now - idleSince(conversation) < autoCloseAfterMs) continue;

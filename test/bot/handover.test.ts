@@ -212,6 +212,26 @@ describe('handover', () => {
     }
   });
 
+  it('places a queued customer whose placing never ran (the process stopped right after the commit) at the periodic check', async () => {
+    const d = await desk();
+    await d.customer('s1', 'hi');
+    await d.customer('s1', 'Billing');
+    await d.customer('s2', 'hi');
+    const id = await d.conversationOf('s2');
+    // Queued as the assign step queues, and the process gone before its placing.
+    await d.h.store.transaction('test', async (tx) => {
+      const conversation = (await tx.conversation(id))!;
+      Object.assign(conversation, { stage: 'queued', team: 'Billing', queuedAt: clock.toISOString(), awaitingPlace: { text: ['You are number ', ' in line.'] } });
+      tx.putConversation(conversation);
+    });
+    await d.h.runtime.sweep();
+    await d.h.outbox.drain();
+    expect(d.customers.textsTo('s2').at(-1)).toBe('You are number 2 in line.');
+    expect((await d.h.store.conversation(id))).toMatchObject({ queueNotice: { position: 2 } });
+    expect((await d.h.store.conversation(id))?.awaitingPlace).toBeUndefined();
+    await d.h.close();
+  });
+
   it('targets the quoted conversation, the only one held, or the one picked with /use, and asks otherwise', async () => {
     const d = await desk();
     await d.agent('9001', '/online');
