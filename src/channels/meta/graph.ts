@@ -16,13 +16,15 @@ export class GraphError extends Error {
     readonly code?: number,
     readonly subcode?: number,
     readonly details?: string,
+    /** False for a URL called without the token (Messenger's attachment URLs): its refusal is not the token's. */
+    readonly tokenSent = true,
   ) {
     super(message);
   }
 
   /** The token is expired, revoked or wrong: every call fails until the token setting is replaced. */
   get badToken(): boolean {
-    return this.code === 190 || (this.status === 401 && this.code === undefined);
+    return this.tokenSent && (this.code === 190 || (this.status === 401 && this.code === undefined));
   }
 
   /**
@@ -76,8 +78,9 @@ export class GraphApi {
    * only ever sent where Meta asks for it (WhatsApp's media URLs).
    */
   async download(url: string, signal?: AbortSignal, options: { token?: boolean } = {}): Promise<Response> {
-    const response = await this.#fetch(url, { method: 'GET' }, signal, options.token ?? true);
-    if (!response.ok || !response.body) throw await errorOf(response);
+    const withToken = options.token ?? true;
+    const response = await this.#fetch(url, { method: 'GET' }, signal, withToken);
+    if (!response.ok || !response.body) throw await errorOf(response, withToken);
     return response;
   }
 
@@ -114,7 +117,7 @@ export class GraphApi {
 }
 
 /** Meta's `{ error: { message, type, code, error_subcode, error_data: { details } } }`, or what the status says. */
-async function errorOf(response: Response): Promise<GraphError> {
+async function errorOf(response: Response, tokenSent = true): Promise<GraphError> {
   let body: unknown;
   try {
     body = await response.json();
@@ -122,7 +125,7 @@ async function errorOf(response: Response): Promise<GraphError> {
     body = undefined;
   }
   const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  if (typeof error !== 'object' || error === null) return new GraphError(`the Graph API answered HTTP ${response.status}`, response.status);
+  if (typeof error !== 'object' || error === null) return new GraphError(`the Graph API answered HTTP ${response.status}`, response.status, undefined, undefined, undefined, tokenSent);
   const { message, code, error_subcode: subcode, error_data: data } = error as Record<string, unknown>;
   const details = typeof data === 'object' && data !== null ? (data as { details?: unknown }).details : undefined;
   return new GraphError(
@@ -131,6 +134,7 @@ async function errorOf(response: Response): Promise<GraphError> {
     typeof code === 'number' ? code : undefined,
     typeof subcode === 'number' ? subcode : undefined,
     typeof details === 'string' && details !== '' ? details : undefined,
+    tokenSent,
   );
 }
 

@@ -223,6 +223,20 @@ describe('files customers send', () => {
     await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.startsWith('Sorry, your file could not be received')));
   });
 
+  it('stores the message of a photo whose URL answers 401, tells the customer, and does not hold the batch back for Meta to resend', async () => {
+    const messenger = await server();
+    const url = messenger.graph.addFile('expired.jpg', Buffer.from('jpeg'), 'image/jpeg');
+    // The attachment URL is signed and needs no token (none is sent): its 401 is the URL's, not the Page token's.
+    messenger.graph.failDownloads(1, 401);
+    const photo = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_IMG401', attachments: [{ type: 'image', payload: { url } }] } };
+    expect(await messenger.post(batch([photo, textEvent('it is the receipt', { mid: 'm_AFTER401' })]))).toEqual({ status: 200, body: { ok: true } });
+    const [stored, after] = await inboundOf(messenger);
+    expect(stored!.attachments).toEqual([{ kind: 'image', refused: 'the file could not be downloaded from Messenger' }]);
+    expect(after!.text).toBe('it is the receipt');
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)[0]).toMatch(/^Sorry, your photo could not be received/);
+  });
+
   it('keeps a shared link nobody here can show as a line naming it', async () => {
     const messenger = await server();
     const shared = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_LINK1', attachments: [{ type: 'fallback', title: 'Our store', payload: { url: 'https://example.com/store' } }] } };
