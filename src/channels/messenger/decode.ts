@@ -9,8 +9,12 @@ import { safeName } from '../../store/media.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 import { PLATFORMS, type Platform } from './platforms.ts';
 
-/** Messenger's texts are at most 2,000 characters; four times that is taken, a forged megabyte is not. */
-const MAX_TEXT_LENGTH = 4 * 2000;
+/**
+ * The Send API's texts are at most 2,000 characters, but a person may send far longer ones. A body is Meta's once its
+ * signature matched: a text past this is kept cut, marked with …, rather than refused (the customer would never be
+ * answered).
+ */
+const MAX_TEXT_LENGTH = 20_000;
 /** Meta's timestamps are a little ahead of our clock at most; a day covers any skew. */
 const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
 
@@ -42,7 +46,7 @@ export type DecodedBatch = { ok: true; items: Item[] } | { ok: false; reason: st
 // Page-scoped and Instagram-scoped ids are digits, sent as strings (numbers in some old payloads).
 const idSchema = z.union([z.string(), z.number().int().nonnegative()]).transform(String).pipe(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'is not a Meta user id'));
 const midSchema = z.string().min(1).max(512);
-const textSchema = z.string().max(MAX_TEXT_LENGTH);
+const textSchema = z.string().transform(cut);
 // A detail that is only a hint is dropped when broken, rather than refusing the event with it.
 const hint = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
 const payloadSchema = z.string().min(1).max(1000);
@@ -279,6 +283,12 @@ function contentOf(message: Message, platform: Platform): Content {
     // Only when nothing else can be read: a text beside a shared link is an answer like any other.
     ...(!readable ? { unsupported: [...new Set(unread)].join(', ') } : {}),
   };
+}
+
+/** `text`, or its first `MAX_TEXT_LENGTH` characters marked with … (never half a surrogate pair). */
+function cut(text: string): string {
+  if (text.length <= MAX_TEXT_LENGTH) return text;
+  return `${text.slice(0, MAX_TEXT_LENGTH - 1).replace(/[\ud800-\udbff]$/, '')}…`;
 }
 
 /** A file's name, from the last part of its URL's path (Messenger sends no name). */

@@ -114,6 +114,22 @@ describe('batches', () => {
     expect(messenger.graph.callsTo('/me/messages').every((call) => call.token === TOKEN && call.path === '/v21.0/me/messages' && call.query === '')).toBe(true);
   });
 
+  it('answers a customer who pastes a very long text: 10,000 characters kept whole, past 20,000 kept cut and marked, never dropped', async () => {
+    const messenger = await server();
+    const long = 'طلبي رقم 4521 لم يصل بعد 😕 '.repeat(400);
+    const huge = '🧾'.repeat(15_000);
+    expect(await messenger.post(batch([textEvent(long, { mid: 'm_LONG' })]))).toEqual({ status: 200, body: { ok: true } });
+    expect(await messenger.post(batch([textEvent(huge, { mid: 'm_HUGE' })]))).toEqual({ status: 200, body: { ok: true } });
+    const [first, second] = await inboundOf(messenger);
+    expect(first!.text).toBe(long);
+    expect(second!.text).toBe(`${'🧾'.repeat(9_999)}…`);
+    await settled(messenger);
+    // The first opened the conversation, the second answered the question, split as the Send API takes it.
+    const said = messenger.graph.saidTo(PSID);
+    expect(said[0]).toBe('Hi there! How can we help?');
+    expect(said.slice(1).join('')).toBe(`Noted: ${second!.text}`);
+  });
+
   it('stores a message delivered twice once, and answers it once', async () => {
     const messenger = await server();
     const body = batch([textEvent('Hi, my order never arrived', { mid: 'm_TWICE' })]);
