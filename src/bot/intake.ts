@@ -10,6 +10,8 @@ import type { Turns } from './turns.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
+/** How many of a conversation's last messages a business echo is compared with (`#copyOfOwnReply`). */
+const OWN_REPLIES_LOOKED_AT = 20;
 
 export interface IntakeOptions {
   desk: Desk;
@@ -125,6 +127,7 @@ export class Intake {
   async #takeover(tx: Tx, inbound: InboundMessage, contact: Contact, open: Conversation | undefined, now: string, fx: Effects): Promise<boolean> {
     // The business's messages are outbound: `hasInbound` does not know them, so a repeated delivery is found here.
     if (await tx.messageByChannelId(inbound.channel, inbound.id)) return false;
+    if (open && (await this.#copyOfOwnReply(tx, open, inbound))) return false;
     const conversation = open ?? (await this.#open(tx, contact, inbound.channel, 'agent', now));
     if (!open) fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'agent' } });
     tx.addMessage({
@@ -159,6 +162,20 @@ export class Intake {
     this.options.desk.close(tx, conversation, 'bot', `flow "${conversation.flow?.flow ?? ''}" had ended; closed at the customer's next message`, fx);
     const index = fx.closedConversations.indexOf(conversation);
     if (index >= 0) fx.closedConversations.splice(index, 1);
+  }
+
+  /**
+   * Whether the business's message repeats, under another id, one of the last replies sent from here in the
+   * conversation (the bot's, or an agent's through the bot): the first copy of a reply whose send was cut short (the
+   * process killed while sending it, the reply sent again on restart), which the channel could not know as its own,
+   * not a person at the business writing. A person who types word for word what was just sent is not seen taking over.
+   */
+  async #copyOfOwnReply(tx: Tx, conversation: Conversation, inbound: InboundMessage): Promise<boolean> {
+    if (inbound.text === undefined || inbound.text.trim() === '') return false;
+    const recent = await tx.recentMessages(conversation.id, OWN_REPLIES_LOOKED_AT);
+    return recent.some((message) => message.direction === 'out' && message.channel === inbound.channel && message.address === inbound.from.id
+      && (message.from === 'bot' || (message.from === 'agent' && message.agentId !== undefined))
+      && message.channelMessageId !== inbound.id && message.text === inbound.text);
   }
 
   /** A message a history sync brings: kept in the contact's transcript (once), nothing answered, no flow. */

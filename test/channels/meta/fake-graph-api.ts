@@ -54,6 +54,7 @@ export class FakeGraphApi {
   readonly #profiles = new Map<string, Record<string, unknown>>();
   readonly #profileFailures: Failure[] = [];
   #lostAnswers = 0;
+  #stalledSends = 0;
   readonly #server: Server;
   readonly #token: string;
   readonly #media = new Map<string, { bytes: Buffer; mime: string; size?: number }>();
@@ -118,6 +119,11 @@ export class FakeGraphApi {
   /** The next `times` sends are taken (in `sent`) but their answer is lost: cut off after its first bytes. */
   loseAnswers(times: number): void {
     this.#lostAnswers += times;
+  }
+
+  /** The next `times` sends are taken (in `sent`) and never answered: the caller waits until it gives up or dies. */
+  stallSends(times: number): void {
+    this.#stalledSends += times;
   }
 
   /** The next `times` downloads of bytes are answered with HTTP `status`. */
@@ -229,6 +235,11 @@ export class FakeGraphApi {
       }
       const id = `m_OUT${String(this.#next++).padStart(4, '0')}`;
       this.sent.push({ id, body });
+      if (this.#stalledSends > 0) {
+        this.#stalledSends -= 1;
+        call.status = 200;
+        return;
+      }
       if (this.#lostAnswers > 0) {
         this.#lostAnswers -= 1;
         call.status = 200;
