@@ -130,6 +130,24 @@ describe('batches', () => {
     expect(said.slice(1).join('')).toBe(`Noted: ${second!.text}`);
   });
 
+  it('answers the other customers of a batch at once when one customer writes too fast, whose messages wait for Meta to send the batch again', async () => {
+    const messenger = await server({ config: { CONTACT_RATE_LIMIT: { capacity: 2, perMs: 60_000 } } });
+    const layla = '7000000000000001';
+    const body = batch([
+      textEvent('hi', { mid: 'm_F1' }), textEvent('hello?', { mid: 'm_F2' }), textEvent('anyone??', { mid: 'm_F3' }), textEvent('HELLO', { mid: 'm_F4' }),
+      textEvent('Bonjour, ma commande est en retard', { from: layla, mid: 'm_L1' }),
+    ]);
+    expect((await messenger.post(body)).status).toBe(503);
+    // Layla is not held back behind the fast writer: stored and greeted now, not when Meta tries the batch again.
+    const contacts = await messenger.app.store.contacts();
+    const laylaContact = contacts.find((contact) => contact.identities[0]!.id === layla);
+    expect(laylaContact).toBeDefined();
+    await settled(messenger);
+    expect(messenger.graph.saidTo(layla)).toEqual(['Hi there! How can we help?']);
+    // The fast writer's first two are in, in order; the rest wait for the batch to come again.
+    expect((await inboundOf(messenger, contacts.indexOf(contacts.find((contact) => contact.identities[0]!.id === PSID)!))).map((m) => m.channelMessageId)).toEqual(['m_F1', 'm_F2']);
+  });
+
   it('stores a message delivered twice once, and answers it once', async () => {
     const messenger = await server();
     const body = batch([textEvent('Hi, my order never arrived', { mid: 'm_TWICE' })]);
