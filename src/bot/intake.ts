@@ -127,7 +127,9 @@ export class Intake {
   async #takeover(tx: Tx, inbound: InboundMessage, contact: Contact, open: Conversation | undefined, now: string, fx: Effects): Promise<boolean> {
     // The business's messages are outbound: `hasInbound` does not know them, so a repeated delivery is found here.
     if (await tx.messageByChannelId(inbound.channel, inbound.id)) return false;
-    if (open && (await this.#copyOfOwnReply(tx, open, inbound))) return false;
+    // The bot's last words may have closed the conversation: their echo must not open one nobody answers.
+    const latest = open ?? (await tx.latestConversationOf(contact.id));
+    if (latest && (await this.#copyOfOwnReply(tx, latest, inbound))) return false;
     const conversation = open ?? (await this.#open(tx, contact, inbound.channel, 'agent', now));
     if (!open) fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'agent' } });
     tx.addMessage({

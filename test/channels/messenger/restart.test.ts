@@ -72,3 +72,26 @@ it('an Instagram customer whose reply was being sent when the server was killed 
   expect(await post(second, fromCustomer({ mid: 'ig_m_2', text: 'Stock', quick_reply: { payload: 'stock' } }))).toBe(200);
   await expect.poll(() => graph.saidTo(IGSID), { timeout: 10_000 }).toEqual(['Hi there! What is this about?', 'Hi there! What is this about?', 'Topic: stock. Tell us more?']);
 }, 60_000);
+
+it('an Instagram customer whose last reply before the bot closed was being sent when the server was killed starts a new conversation with the bot when they write again', async () => {
+  const graph = await FakeGraphApi.start(TOKEN);
+  cleanup.push(() => graph.close());
+  const dir = await dataDirWith({ 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Hi! What do you need?"\n    save: conversation.need\n  - say: "Thanks, that is all we need."\n  - close: true\n' });
+  const first = await start(dir, graph);
+  expect(await post(first, fromCustomer({ mid: 'ig_m_1', text: 'Hello' }))).toBe(200);
+  await expect.poll(() => graph.sent.length, { timeout: 10_000 }).toBe(1);
+  graph.stallSends(1);
+  expect(await post(first, fromCustomer({ mid: 'ig_m_2', text: 'The opening hours' }))).toBe(200);
+  await expect.poll(() => graph.sent.length, { timeout: 10_000 }).toBe(2);
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  const second = await start(dir, graph);
+  await expect.poll(() => graph.sent.length, { timeout: 10_000 }).toBe(3);
+  const [, lost, again] = graph.sent;
+  expect(await post(second, echoOf(lost!.id, 'Thanks, that is all we need.'))).toBe(200);
+  expect(await post(second, echoOf(again!.id, 'Thanks, that is all we need.'))).toBe(200);
+
+  expect(await post(second, fromCustomer({ mid: 'ig_m_3', text: 'One more thing' }))).toBe(200);
+  await expect.poll(() => graph.saidTo(IGSID), { timeout: 10_000 }).toEqual(['Hi! What do you need?', 'Thanks, that is all we need.', 'Thanks, that is all we need.', 'Hi! What do you need?']);
+}, 60_000);
