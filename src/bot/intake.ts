@@ -12,6 +12,8 @@ import type { Turns } from './turns.ts';
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
 /** How many of a conversation's last messages a business echo is compared with (`#copyOfOwnReply`). */
 const OWN_REPLIES_LOOKED_AT = 20;
+/** An echo of a copy of our own reply comes within this long of the reply (a restart, Meta's redelivery). */
+const OWN_REPLY_ECHO_WITHIN_MS = 60 * 60 * 1000;
 
 export interface IntakeOptions {
   desk: Desk;
@@ -170,14 +172,16 @@ export class Intake {
    * Whether the business's message repeats, under another id, one of the last replies sent from here in the
    * conversation (the bot's, or an agent's through the bot): the first copy of a reply whose send was cut short (the
    * process killed while sending it, the reply sent again on restart), which the channel could not know as its own,
-   * not a person at the business writing. A person who types word for word what was just sent is not seen taking over.
+   * not a person at the business writing, when it comes within an hour of the reply. A person who types word for
+   * word what was just sent is not seen taking over.
    */
   async #copyOfOwnReply(tx: Tx, conversation: Conversation, inbound: InboundMessage): Promise<boolean> {
     if (inbound.text === undefined || inbound.text.trim() === '') return false;
     const recent = await tx.recentMessages(conversation.id, OWN_REPLIES_LOOKED_AT);
     return recent.some((message) => message.direction === 'out' && message.channel === inbound.channel && message.address === inbound.from.id
       && (message.from === 'bot' || (message.from === 'agent' && message.agentId !== undefined))
-      && message.channelMessageId !== inbound.id && message.text === inbound.text);
+      && message.channelMessageId !== inbound.id && message.text === inbound.text
+      && Math.abs(Date.parse(inbound.at) - Date.parse(message.at)) < OWN_REPLY_ECHO_WITHIN_MS);
   }
 
   /** A message a history sync brings: kept in the contact's transcript (once), nothing answered, no flow. */
