@@ -15,7 +15,10 @@ import { flatten } from './reference.ts';
 
 /** Far beyond what Teams (28 KB messages) or Web Chat send, while a forged megabyte never reaches the store. */
 const MAX_TEXT_LENGTH = 32 * 1024;
-const MAX_ATTACHMENTS = 10;
+/** Files fetched of one message; those past it arrive refused, so the customer is told rather than losing them all. */
+const MAX_FILES = 10;
+/** Attachments read of one activity (an authenticated one: the channel's own, within the 1 MB body). */
+const MAX_ATTACHMENTS = 100;
 /** A channel's clock may run a little ahead of ours; a day covers any skew. */
 const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
 /** Teams' file in a personal chat: the bytes are at `content.downloadUrl`, a pre-authenticated link. */
@@ -116,13 +119,15 @@ function fromMessage(activity: Activity, receivedAt: Date): Decoded {
   const text = activity.text !== undefined && activity.text.trim() !== '' ? activity.text : undefined;
   const files: RemoteFile[] = [];
   const unreadable: string[] = [];
+  const refused: Attachment[] = [];
   for (const attachment of activity.attachments ?? []) {
     const read = readAttachment(attachment, activity);
     if (read === 'skip') continue;
     if (typeof read === 'string') unreadable.push(read);
-    else files.push(read);
+    else if (files.length < MAX_FILES) files.push(read);
+    else refused.push({ ...read.attachment, refused: `only the first ${MAX_FILES} files of a message are kept` });
   }
-  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text } : {}) }, activity, files);
+  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text } : {}), ...(refused.length > 0 ? { attachments: refused } : {}) }, activity, files);
   if (unreadable.length > 0) return message({ ...inbound, unsupported: unreadable.join(', ') }, activity);
   // A card's form submitted (an Adaptive Card of someone else's making).
   if (activity.value !== undefined) return message({ ...inbound, unsupported: 'a card\'s form' }, activity);

@@ -32,7 +32,7 @@ export async function receiveActivity(activity: unknown, context: ReceiveContext
   }
   const { inbound, files, serviceUrl } = decoded;
   // The bytes go into the media store first: a delivered message names them by ref.
-  if (files.length > 0) inbound.attachments = await Promise.all(files.map((file) => fetchFile(file, serviceUrl, { ...context.files, media: host.media, log })));
+  if (files.length > 0) inbound.attachments = [...(await Promise.all(files.map((file) => fetchFile(file, serviceUrl, { ...context.files, media: host.media, log })))), ...(inbound.attachments ?? [])];
   await host.deliver(inbound);
   return undefined;
 }

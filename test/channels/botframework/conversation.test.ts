@@ -87,6 +87,25 @@ describe('a Web Chat customer', () => {
     expect(bf.service.downloads).toEqual([{ path: '/directline/attachments/receipt.png', token: BOT_TOKEN }]);
   });
 
+  it('who sends twelve photos at once has the message and the first ten kept, and is told about the last two, instead of losing it all', async () => {
+    const bf = await server(quietFlow);
+    const serviceUrl = bf.service.serviceUrl('webchat');
+    const photos = Array.from({ length: 12 }, (_, n) => ({
+      contentType: 'image/png', name: `receipt-${n + 1}.png`,
+      contentUrl: bf.service.addFile(`/directline/attachments/receipt-${n + 1}.png`, Buffer.from(`\x89PNG receipt ${n + 1}`), 'image/png'),
+    }));
+    expect(await bf.post({ ...webchatText('all my receipts', serviceUrl), attachments: photos })).toEqual({ status: 200, body: {} });
+    await settled(bf);
+    const [message] = await transcript(bf);
+    expect(message!.text).toBe('all my receipts');
+    expect(message!.attachments!.filter((attachment) => attachment.ref !== undefined)).toHaveLength(10);
+    expect(message!.attachments!.filter((attachment) => attachment.refused !== undefined).map((attachment) => [attachment.name, attachment.refused])).toEqual([
+      ['receipt-11.png', 'only the first 10 files of a message are kept'],
+      ['receipt-12.png', 'only the first 10 files of a message are kept'],
+    ]);
+    expect(bf.service.sent.map((sent) => sent.activity.text)).toContainEqual(expect.stringContaining('could not be received'));
+  });
+
   it('is told when a file cannot be had: too large, not found, or at an address the bot does not fetch from', async () => {
     const bf = await server(quietFlow, { MAX_ATTACHMENT_MB: 1 });
     const serviceUrl = bf.service.serviceUrl('webchat');
