@@ -13,7 +13,10 @@ import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts'
 import { CHANNEL, personAddress, TEAMS } from './address.ts';
 import { flatten } from './reference.ts';
 
-/** Far beyond what Teams (28 KB messages) or Web Chat send, while a forged megabyte never reaches the store. */
+/**
+ * Far beyond what Teams (28 KB messages) sends; a Web Chat visitor may paste more, which is kept cut, marked with …,
+ * rather than refused (the customer would see their message fail on every try, and never be answered).
+ */
 const MAX_TEXT_LENGTH = 32 * 1024;
 /** Files fetched of one message; those past it arrive refused, so the customer is told rather than losing them all. */
 const MAX_FILES = 10;
@@ -72,7 +75,7 @@ const activitySchema = z.object({
   }),
   channelData: hint(z.object({ tenant: hint(z.object({ id: z.string().max(128) })) })),
   locale: hint(z.string().max(35)),
-  text: z.string().max(MAX_TEXT_LENGTH).optional(),
+  text: z.string().transform(cut).optional(),
   value: z.unknown(),
   attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS).optional(),
   replyToId: hint(z.string().min(1).max(1024)),
@@ -198,6 +201,12 @@ function base(activity: Activity, receivedAt: Date): InboundMessage {
     from: { id: personAddress(activity.channelId, from), ...name, ...(activity.locale ? { language: activity.locale } : {}), reference },
     at: sentAt(activity.timestamp, receivedAt),
   };
+}
+
+/** `text`, or its first `MAX_TEXT_LENGTH` characters marked with … (never half a surrogate pair). */
+function cut(text: string): string {
+  if (text.length <= MAX_TEXT_LENGTH) return text;
+  return `${text.slice(0, MAX_TEXT_LENGTH - 1).replace(/[\ud800-\udbff]$/, '')}…`;
 }
 
 function kindOfMime(mime: string): AttachmentKind {

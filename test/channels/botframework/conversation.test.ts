@@ -87,6 +87,16 @@ describe('a Web Chat customer', () => {
     expect(bf.service.downloads).toEqual([{ path: '/directline/attachments/receipt.png', token: BOT_TOKEN }]);
   });
 
+  it('who pastes a text longer than 32 K characters is answered, with the text kept cut and marked, instead of seeing it fail on every try', async () => {
+    const bf = await server(quietFlow);
+    const pasted = 'رقم الطلب 4521 – ليلى 🧾 '.repeat(1600);
+    expect(await bf.post(webchatText(pasted, bf.service.serviceUrl('webchat')))).toEqual({ status: 200, body: {} });
+    await settled(bf);
+    const [message] = await transcript(bf);
+    expect(message!.text).toBe(`${pasted.slice(0, 32 * 1024 - 1).replace(/[\ud800-\udbff]$/, '')}…`);
+    expect(bf.service.sent.map((sent) => sent.activity.text)).toEqual(['Thanks, we got it.']);
+  });
+
   it('who sends twelve photos at once has the message and the first ten kept, and is told about the last two, instead of losing it all', async () => {
     const bf = await server(quietFlow);
     const serviceUrl = bf.service.serviceUrl('webchat');
