@@ -44,6 +44,8 @@ export class Intake {
       return true;
     }
 
+    // A reaction taken back (WhatsApp sends an empty emoji): nothing was said, nothing to record or pass on.
+    if (inbound.reaction && inbound.reaction.emoji.trim() === '') return true;
     const now = this.options.now().toISOString();
     const contact = await this.#contactOf(tx, inbound, now, fx);
     if (inbound.history) return this.#history(tx, inbound, contact);
@@ -89,8 +91,14 @@ export class Intake {
       at: now,
     };
     tx.addMessage(stored);
-    // A reaction is recorded, never answered: nobody asked anything by reacting.
-    if (inbound.reaction && !opened) return true;
+    // A reaction is recorded, never answered: nobody asked anything by reacting. An agent holding the conversation
+    // sees it, though: a 👍 to "Did that fix it?" is an answer to them.
+    if (inbound.reaction && !opened) {
+      if (conversation.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+        await desk.relayReaction(tx, conversation, contact, { ...inbound.reaction, channel: inbound.channel }, fx);
+      }
+      return true;
+    }
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
     const turn = turns.turn(contact, conversation, fx);

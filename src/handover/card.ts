@@ -50,6 +50,22 @@ export function relayText(conversation: { id: number }, contactName: string | un
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}: ${isolateRtl(text)}`;
 }
 
+/** How much of the message a reaction answers is quoted to the agent: enough to tell which one it was. */
+const REACTION_QUOTE_CHARS = 60;
+
+/**
+ * A customer's reaction as relayed to the agent: the emoji and a short quote of the message it answers, when the
+ * transcript has it (`quoted` undefined: a message it does not have).
+ *
+ *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?'); // '#42 Layla reacted 👍 to "Did that fix it?"'
+ */
+export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined): string {
+  const who = `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}`;
+  const plain = quoted?.replace(/\s+/g, ' ').trim();
+  const quote = plain ? `"${isolateRtl(plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain)}"` : 'a message';
+  return `${who} reacted ${emoji} to ${quote}`;
+}
+
 // Only what the flow collected: empty answers say nothing to the agent.
 function fieldLines(fields: Fields): string[] {
   return Object.entries(fields)

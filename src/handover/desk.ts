@@ -11,7 +11,7 @@ import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import type { Said } from './outgoing.ts';
-import { relay } from './relay.ts';
+import { relay, relayReaction } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard } from './threads.ts';
 
@@ -55,6 +55,11 @@ export class Desk {
 
   relay(tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
     return relay(this.#ctx, tx, conversation, contact, said, fx);
+  }
+
+  /** A customer's reaction (to a message on `channel`), for the agent holding the conversation or its desk thread. */
+  relayReaction(tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects): Promise<void> {
+    return relayReaction(this.#ctx, tx, conversation, contact, reaction, fx);
   }
 
   requeue(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {

@@ -4,7 +4,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Tx } from '../store/types.ts';
 import { requeue } from './assignment/assign.ts';
-import { relayText } from './card.ts';
+import { reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -23,7 +23,23 @@ export function refusedLines(attachments: readonly Attachment[] | undefined): st
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
   const text = [said.text, ...refusedLines(said.attachments)].filter((line) => line !== '').join('\n');
-  const message = { text: relayText(conversation, contact.name, text), attachments: kept(said.attachments) };
+  await toHolder(ctx, tx, conversation, { text: relayText(conversation, contact.name, text), attachments: kept(said.attachments) }, fx);
+}
+
+/**
+ * A customer's reaction (`to`: the channel message id of the message it answers, on `channel`) in a conversation an
+ * agent holds or that waits in a team desk: the agent sees the emoji and which message it answers.
+ */
+export async function relayReaction(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects,
+): Promise<void> {
+  const answered = await tx.messageByChannelId(reaction.channel, reaction.to);
+  const quoted = answered && answered.text.trim() !== '' ? answered.text : answered?.attachments?.[0] ? `[${answered.attachments[0].kind}]` : undefined;
+  await toHolder(ctx, tx, conversation, { text: reactionText(conversation, contact.name, reaction.emoji, quoted) }, fx);
+}
+
+/** To whoever works on the conversation: its desk thread, else the agent holding it; with neither, back to the queue. */
+async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, message: Said, fx: DeskEffects): Promise<void> {
   if (conversation.deskThread) {
     await toThread(ctx, tx, conversation, message, fx);
     return;

@@ -68,6 +68,29 @@ describe('reactions, stale buttons', () => {
     await h.close();
   });
 
+  it('a customer\'s reaction in a conversation an agent holds reaches the agent, quoting the message it answers; the customer hears nothing', async () => {
+    const { h, wa, tg, deliver, agent } = await setUp();
+    await agent('/online');
+    await deliver({ text: 'hi' });
+    await deliver({ text: 'layla@example.com' });
+    await deliver({ text: 'I was charged twice' });
+    await agent('I refunded the second charge. Did that fix it? It can take a day or two to show on your statement.');
+    const question = wa.idOf('447700900123', /Did that fix it/)!;
+    const toCustomer = wa.textsTo('447700900123').length;
+    const toAgent = tg.textsTo('9001').length;
+    await deliver({ reaction: { emoji: '👍', to: question } });
+    expect(wa.textsTo('447700900123').slice(toCustomer)).toEqual([]);
+    expect(tg.textsTo('9001').slice(toAgent)).toEqual(['#1 Layla reacted 👍 to "I refunded the second charge. Did that fix it? It can take…"']);
+    // Taken back (WhatsApp's empty emoji, should a channel pass one on): no blank line for the agent.
+    await deliver({ reaction: { emoji: '', to: question } });
+    expect(tg.textsTo('9001').slice(toAgent)).toHaveLength(1);
+    // A reaction to a message the transcript does not have still says what it is.
+    await deliver({ reaction: { emoji: '❤️', to: 'wamid.unknown' } });
+    expect(tg.textsTo('9001').slice(toAgent + 1)).toEqual(['#1 Layla reacted ❤️ to a message']);
+    expect(wa.textsTo('447700900123').slice(toCustomer)).toEqual([]);
+    await h.close();
+  });
+
   it('a stale "No, that\'s all" button pressed after the conversation closed does not become the new conversation\'s need', async () => {
     const { h, wa, deliver, agent } = await setUp();
     await agent('/online');

@@ -114,6 +114,18 @@ const callbackQuerySchema = z.object({
     .optional(),
 });
 
+// A reaction is an emoji, a custom emoji (a sticker-like picture with no character of its own) or a paid star.
+const reactionTypeSchema = z.object({ type: z.string().max(32), emoji: z.string().min(1).max(64).optional() });
+const messageReactionSchema = z.object({
+  chat: chatSchema,
+  message_id: messageIdSchema,
+  // Absent for an anonymous group admin: no person to hear from.
+  user: userSchema.optional(),
+  date: z.unknown(),
+  old_reaction: z.array(reactionTypeSchema).max(16),
+  new_reaction: z.array(reactionTypeSchema).max(16),
+});
+
 type User = z.infer<typeof userSchema>;
 
 /**
@@ -132,6 +144,10 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   if (Object.hasOwn(update, 'callback_query')) {
     const parsed = callbackQuerySchema.safeParse(update.callback_query);
     return parsed.success ? fromCallbackQuery(parsed.data, context.receivedAt) : refused('callback_query', parsed.error);
+  }
+  if (Object.hasOwn(update, 'message_reaction')) {
+    const parsed = messageReactionSchema.safeParse(update.message_reaction);
+    return parsed.success ? fromReaction(parsed.data, context.receivedAt) : refused('message_reaction', parsed.error);
   }
   const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
   return { kind: 'ignored', reason: `update of kind ${kind.slice(0, 64)}`, level: 'info' };
@@ -228,6 +244,30 @@ function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedA
     queryId: query.id,
     ...(origin ? { chatId: origin.chat.id, messageId: origin.message_id } : {}),
     inbound: { channel: 'telegram', id: `cb:${query.id}`, from: person(from), choice: query.data, at: receivedAt.toISOString() },
+  };
+}
+
+/**
+ * A person's reactions to a message changed: the emoji they added is a reaction to it. Taking one back, or adding
+ * only a custom emoji (no character to show), says nothing.
+ */
+function fromReaction(changed: z.infer<typeof messageReactionSchema>, receivedAt: Date): Decoded {
+  const { chat, user } = changed;
+  if (chat.type !== 'private') return { kind: 'ignored', reason: `reaction in a ${chat.type} chat`, level: 'debug' };
+  const before = new Set(changed.old_reaction.map((reaction) => reaction.emoji));
+  const added = changed.new_reaction.find((reaction) => reaction.type === 'emoji' && reaction.emoji !== undefined && !before.has(reaction.emoji));
+  if (!added?.emoji) return { kind: 'ignored', reason: 'a reaction taken back, or one without an emoji', level: 'debug' };
+  const at = sentAt(changed.date, receivedAt);
+  return {
+    kind: 'message',
+    inbound: {
+      channel: 'telegram',
+      // A reaction has no message id of its own: the message, the emoji and the time name it.
+      id: `reaction:${chat.id}:${changed.message_id}:${added.emoji}:${at}`,
+      from: person(user ?? { id: chat.id }),
+      reaction: { emoji: added.emoji, to: `${chat.id}:${changed.message_id}` },
+      at,
+    },
   };
 }
 

@@ -150,6 +150,42 @@ describe('Telegram channel, webhook mode', () => {
     expect(conversations.map((c) => [c.status, c.agentId])).toEqual([['closed', 'omar']]);
   });
 
+  it('asks Telegram for reactions, and relays a customer\'s 👍 to the agent who asked "Did that fix it?", quoting it; taking it back says nothing', async () => {
+    const { app, api } = await setUp({ webhook: true, publicUrl: 'https://bot.example.com' });
+    await eventually(() => api.callsOf('setWebhook').length === 1);
+    expect(api.callsOf('setWebhook')[0]!.params.allowed_updates).toContain('message_reaction');
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    const pressed = fixture('callback-query');
+    pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
+    expect(await post(app, pressed)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+    expect(await post(app, text(OMAR, 'I refunded the second charge. Did that fix it?'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('I refunded the second charge. Did that fix it?'));
+    const asked = api.messagesTo(LAYLA).find((m) => m.text === 'I refunded the second charge. Did that fix it?')!;
+    const toLayla = api.sentTo(LAYLA).length;
+    const toOmar = api.sentTo(OMAR).length;
+
+    const reaction = (old: string[], now: string[]) => ({
+      update_id: nextUpdate++,
+      message_reaction: {
+        chat: { id: LAYLA, type: 'private', first_name: 'Layla' }, message_id: asked.message_id, user: { id: LAYLA, is_bot: false, first_name: 'Layla' },
+        date: 1763950100 + nextUpdate, old_reaction: old.map((emoji) => ({ type: 'emoji', emoji })), new_reaction: now.map((emoji) => ({ type: 'emoji', emoji })),
+      },
+    });
+    expect(await post(app, reaction([], ['👍']))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > toOmar);
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual(['#1 Layla reacted 👍 to "I refunded the second charge. Did that fix it?"']);
+    // Taken back: Omar gets no blank line; nor does Layla hear anything, then or now.
+    expect(await post(app, reaction(['👍'], []))).toBe(200);
+    expect(await post(app, text(LAYLA, 'yes thanks'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: yes thanks'));
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual(['#1 Layla reacted 👍 to "I refunded the second charge. Did that fix it?"', '#1 Layla: yes thanks']);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+  });
+
   it('refuses a forged or missing secret with 401: nothing stored, no Bot API call', async () => {
     const { app, api } = await setUp({ webhook: true });
     await eventually(() => api.callsOf('setMyCommands').length === 1);
