@@ -44,9 +44,8 @@ export class Intake {
       return true;
     }
 
-    // A reaction taken back (WhatsApp sends an empty emoji): nothing was said, nothing to record or pass on.
-    if (inbound.reaction && inbound.reaction.emoji.trim() === '') return true;
     const now = this.options.now().toISOString();
+    if (inbound.reaction && !inbound.history && !inbound.echo) return this.#reaction(tx, inbound, inbound.reaction, now, fx);
     const contact = await this.#contactOf(tx, inbound, now, fx);
     if (inbound.history) return this.#history(tx, inbound, contact);
     let conversation = await tx.openConversationOf(contact.id);
@@ -61,8 +60,6 @@ export class Intake {
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
       if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed) conversation = latest;
-      // A reaction (to the closing notice, say) is recorded, never answered: it opens nothing.
-      else if (inbound.reaction && latest) conversation = latest;
       else {
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
@@ -85,20 +82,11 @@ export class Intake {
       text,
       ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
-      ...(inbound.reaction ? { reaction: inbound.reaction } : {}),
       channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     };
     tx.addMessage(stored);
-    // A reaction is recorded, never answered: nobody asked anything by reacting. An agent holding the conversation
-    // sees it, though: a 👍 to "Did that fix it?" is an answer to them.
-    if (inbound.reaction && !opened) {
-      if (conversation.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
-        await desk.relayReaction(tx, conversation, contact, { ...inbound.reaction, channel: inbound.channel }, fx);
-      }
-      return true;
-    }
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
     const turn = turns.turn(contact, conversation, fx);
@@ -127,6 +115,29 @@ export class Intake {
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
+    return true;
+  }
+
+  /**
+   * A customer's reaction is recorded, never answered: nobody asked anything by reacting, so it opens no conversation
+   * and starts no flow. It goes in their open conversation, else their latest (the closing notice is often what they
+   * react to), else only in their transcript; from someone the bot never heard of, there is nothing to keep it with.
+   * An agent holding the conversation sees it: a 👍 to "Did that fix it?" is an answer to them. A reaction taken back
+   * (WhatsApp's empty emoji) says nothing at all.
+   */
+  async #reaction(tx: Tx, inbound: InboundMessage, reaction: { emoji: string; to: string }, now: string, fx: Effects): Promise<boolean> {
+    if (reaction.emoji.trim() === '') return true;
+    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    if (!contact) return true;
+    const conversation = (await tx.openConversationOf(contact.id)) ?? (await tx.latestConversationOf(contact.id));
+    tx.addMessage({
+      contactId: contact.id, ...(conversation ? { conversationId: conversation.id } : {}), channel: inbound.channel, address: inbound.from.id,
+      direction: 'in', from: 'contact', text: describeKind(inbound), reaction, channelMessageId: inbound.id,
+      ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
+    });
+    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+      await this.options.desk.relayReaction(tx, conversation, contact, { ...reaction, channel: inbound.channel }, fx);
+    }
     return true;
   }
 

@@ -91,6 +91,32 @@ describe('reactions, stale buttons', () => {
     await h.close();
   });
 
+  it('a reaction from someone who never wrote (to a message sent from elsewhere, say) greets nobody, opens nothing and keeps nothing', async () => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ reaction: { emoji: '👍', to: 'wamid.campaign' } });
+    expect(wa.sent).toEqual([]);
+    expect(await h.store.conversations()).toEqual([]);
+    expect(await h.store.contactByIdentity('whatsapp-cloud', '447700900123')).toBeUndefined();
+    await h.close();
+  });
+
+  it('a reaction from a contact with no conversation (known from a history sync) is kept in their transcript: nobody greeted, nothing opened', async () => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ history: true, text: 'Is the shop open on Sunday?' });
+    const contact = (await h.store.contactByIdentity('whatsapp-cloud', '447700900123'))!;
+    expect(contact).toBeDefined();
+    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-answer' } });
+    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-answer' } });
+    expect(wa.sent).toEqual([]);
+    expect(await h.store.conversations()).toEqual([]);
+    const transcript = await h.store.messagesOfContact(contact.id);
+    expect(transcript.map((message) => [message.text, message.conversationId])).toEqual([['Is the shop open on Sunday?', undefined], ['[reacted 🙏]', undefined]]);
+    // Their first words still open a conversation and are greeted as usual.
+    await deliver({ text: 'hi' });
+    expect(wa.textsTo('447700900123')).toEqual(['Hi Layla!', 'What\'s your email address?']);
+    await h.close();
+  });
+
   it('a stale "No, that\'s all" button pressed after the conversation closed does not become the new conversation\'s need', async () => {
     const { h, wa, deliver, agent } = await setUp();
     await agent('/online');
