@@ -28,6 +28,11 @@ export interface InboundMessage {
   unsupported?: string;
   /** A reaction to a message (`to`: its channel message id): recorded, never answered. */
   reaction?: { emoji: string; to: string };
+  /**
+   * One of several photos or videos sent at once (an album): the same id on each, as the channel names the album (or,
+   * for a channel that does not, as its adapter tells them apart). The album is one answer to the bot, not one per file.
+   */
+  album?: string;
   /** The channel message id this message quotes. */
   replyTo?: string;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */

@@ -98,7 +98,7 @@ export class Intake {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
     } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
-      turns.start(turn, 'conversation.opened', 'contact');
+      turns.start(turn, 'conversation.opened', 'contact', inbound.album);
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
       await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}) }, fx);
     } else if (inbound.unsupported !== undefined) {
@@ -110,6 +110,7 @@ export class Intake {
         ...(inbound.text !== undefined ? { text: inbound.text } : {}),
         ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
         ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+        ...(inbound.album !== undefined ? { album: inbound.album } : {}),
       });
     }
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.

@@ -89,14 +89,14 @@ export class Turns {
     return turn;
   }
 
-  /** Starts the flow that `on` triggers (the first, if several do). */
-  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource): void {
+  /** Starts the flow that `on` triggers (the first, if several do); `album`: that of the message that opened it. */
+  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, album?: string): void {
     const [flow, ...others] = this.options.flows.forTrigger(on, source);
     if (!flow) return;
     if (others.length > 0) {
       this.options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
     }
-    startFlow(flow, turn);
+    startFlow(flow, turn, album);
     this.#closeIfEnded(turn);
   }
 

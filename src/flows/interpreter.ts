@@ -18,9 +18,11 @@ export const MAX_STEPS_PER_TURN = 100;
  * customer or the flow ends.
  *
  *     for (const flow of library.forTrigger('conversation.opened', conversation.source)) startFlow(flow, run);
+ *
+ * `album`: the album of the message that started it, whose other files are then no answer to its first question.
  */
-export function startFlow(flow: CompiledFlow, run: FlowRun): void {
-  run.conversation.flow = { flow: flow.name, version: flow.version, step: 0 };
+export function startFlow(flow: CompiledFlow, run: FlowRun, album?: string): void {
+  run.conversation.flow = { flow: flow.name, version: flow.version, step: 0, ...(album !== undefined ? { album } : {}) };
   proceed(flow, run, undefined);
 }
 
@@ -42,6 +44,11 @@ export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): 
     stop(run, position, `conversation is on ${position.flow}@${position.version}, not ${flow.name}@${flow.version}`);
     return;
   }
+  // Four photos sent at once are one answer, right or wrong: the first one answered, the others are kept in the
+  // transcript and neither spend the question's retries nor answer the next question.
+  if (input.album !== undefined && input.album === position.album) return;
+  if (input.album !== undefined) position.album = input.album;
+  else delete position.album;
   proceed(flow, run, input);
 }
 

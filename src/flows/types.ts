@@ -47,6 +47,8 @@ export interface FlowInput {
   choice?: string;
   /** Files, a location or a contact card the customer sent (`expect: image | file | location` take them). */
   attachments?: Attachment[];
+  /** The album the message is part of (`InboundMessage.album`): an album is one answer, so the rest of it is none. */
+  album?: string;
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
   /** Set instead of an answer when the agent who held the conversation handed it back to the bot. */

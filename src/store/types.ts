@@ -84,6 +84,8 @@ export interface FlowPosition {
   step: number;
   /** Set while the step waits for the customer's answer. */
   waiting?: { retries: number };
+  /** The album (several files sent at once) the last message the flow took came with: the rest of it answers nothing. */
+  album?: string;
   /** Set once the flow ran past its last step, or stopped on an error. */
   done?: boolean;
   error?: string;

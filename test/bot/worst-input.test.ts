@@ -132,6 +132,63 @@ describe('reactions, stale buttons', () => {
   });
 });
 
+describe('a photo album (several photos sent at once, one album id)', () => {
+  const photo = (n: number) => ({ attachments: [{ kind: 'image' as const, mime: 'image/jpeg', size: 1000, ref: `ph${n}` }] });
+
+  it('sent while asked for an email counts as one invalid answer: one re-ask, the photos all in the transcript, then the typed email is taken', async () => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ text: 'hi' });
+    expect(wa.textsTo('447700900123')).toEqual(['Hi Layla!', 'What\'s your email address?']);
+    for (const n of [1, 2, 3, 4]) await deliver({ ...photo(n), album: 'album-1' });
+    const reasked = wa.textsTo('447700900123').slice(2);
+    expect(reasked).toHaveLength(1);
+    expect(reasked[0]).toMatch(/email/i);
+    const [conversation] = await h.store.conversations();
+    const photos = (await h.store.messagesOfConversation(conversation!.id)).filter((m) => m.direction === 'in' && m.attachments);
+    expect(photos.map((m) => m.attachments![0]!.ref)).toEqual(['ph1', 'ph2', 'ph3', 'ph4']);
+    await deliver({ text: 'layla@example.com' });
+    expect(wa.textsTo('447700900123').slice(3)).toEqual(['How can we help you today?']);
+    await h.close();
+  });
+
+  it('two albums are two invalid answers: the second uses the last retry', async () => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ text: 'hi' });
+    for (const n of [1, 2]) await deliver({ ...photo(n), album: 'album-1' });
+    for (const n of [3, 4]) await deliver({ ...photo(n), album: 'album-2' });
+    expect(wa.textsTo('447700900123').slice(2)).toHaveLength(2);
+    await h.close();
+  });
+
+  it('that answers a photo question leaves the next question alone: the rest of the album is no answer to it', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Please send a photo of the damage."
+    expect: image
+    save: conversation.photo
+  - ask: "What's your email address?"
+    expect: email
+    save: contact.email
+`;
+    const { h, wa, deliver } = await setUp(flow);
+    await deliver({ text: 'hi' });
+    for (const n of [1, 2, 3]) await deliver({ ...photo(n), album: 'album-1' });
+    expect(wa.textsTo('447700900123')).toEqual(['Please send a photo of the damage.', 'What\'s your email address?']);
+    const [conversation] = await h.store.conversations();
+    expect(conversation!.fields.photo).toBe('media:ph1');
+    await h.close();
+  });
+
+  it('that opens the conversation is greeted once and asked once: the rest of the album answers nothing', async () => {
+    const { h, wa, deliver } = await setUp();
+    for (const n of [1, 2, 3, 4]) await deliver({ ...photo(n), album: 'album-1' });
+    expect(wa.textsTo('447700900123')).toEqual(['Hi Layla!', 'What\'s your email address?']);
+    await h.close();
+  });
+});
+
 describe('a returning Telegram customer who opens the bot again (/start, a deep link)', () => {
   it('is asked what they need: "/start" is not their need', async () => {
     const { h, tg, agent } = await setUp();

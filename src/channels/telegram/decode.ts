@@ -89,6 +89,8 @@ const messageSchema = z.object({
   message_thread_id: messageIdSchema.optional(),
   is_topic_message: z.boolean().optional(),
   reply_to_message: z.object({ message_id: messageIdSchema }).optional(),
+  // Photos and videos sent at once come as one message each, sharing this id.
+  media_group_id: hint(z.string().min(1).max(256)),
   photo: z.array(photoSizeSchema).min(1).max(32).optional(),
   voice: namedFile.optional(),
   audio: namedFile.optional(),
@@ -184,6 +186,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       ...(text !== undefined ? { text: start ? '/start' : text } : {}),
       ...(attachment ? { attachments: [attachment] } : {}),
       ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
+      ...(message.media_group_id !== undefined ? { album: message.media_group_id } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
       ...(!inDesk && reply ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),

@@ -9,6 +9,7 @@ import { CHANNEL, type Item } from './decode.ts';
 import type { GraphApi } from '../meta/graph.ts';
 import { fetchMedia } from '../meta/files.ts';
 import type { Memory } from '../meta/memory.ts';
+import type { Albums } from './albums.ts';
 import { remoteFile } from './files.ts';
 
 export interface ReceiveContext {
@@ -18,6 +19,8 @@ export interface ReceiveContext {
   files: { graph: GraphApi; retryMs?: number; timeoutMs?: number };
   /** What this process already stored: a batch Meta sends again does not download the same files again. */
   memory: Memory;
+  /** Tells which photos and videos were sent together as an album (WhatsApp does not say). */
+  albums: Albums;
   /** True for an agent's WhatsApp address (team.yaml): their chats are no customer's history or takeover. */
   isAgent: (address: string) => boolean;
 }
@@ -25,7 +28,7 @@ export interface ReceiveContext {
 /**
  * Receives a batch; resolves to how many of its items were refused.
  *
- *     const refused = await receiveBatch(batch.items, { host, log, files: { graph }, memory, isAgent: () => false });
+ *     const refused = await receiveBatch(batch.items, { host, log, files: { graph }, memory, albums, isAgent: () => false });
  */
 export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
   const { host, log, memory } = context;
@@ -55,6 +58,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
           const { graph, ...tries } = context.files;
           inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
         }
+        context.albums.name(inbound);
         await host.deliver(inbound);
         memory.add(key);
         // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,

@@ -186,6 +186,33 @@ describe('Telegram channel, webhook mode', () => {
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   });
 
+  it('takes an album (four photo updates sharing media_group_id) sent while a question waits as one wrong answer: asked again once', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    for (const n of [1, 2, 3, 4]) {
+      api.addFile(`album-photo-${n}`, Buffer.from(`\xff\xd8\xff photo ${n}`, 'latin1'), { path: `photos/album_${n}.jpg` });
+      expect(await post(app, {
+        update_id: nextUpdate++,
+        message: {
+          message_id: nextMessage++, date: 1763950000, chat: { id: LAYLA, type: 'private', first_name: 'Layla' }, from: { id: LAYLA, is_bot: false, first_name: 'Layla' },
+          media_group_id: '13712345678901234', photo: [{ file_id: `album-photo-${n}`, file_unique_id: `u${n}`, width: 1280, height: 960 }],
+        },
+      })).toBe(200);
+    }
+    const [contact] = await app.store.contacts();
+    // Every reply stored with the album's messages has gone out before its webhook calls were answered, or goes now.
+    const busy = async () => (await app.store.messagesOfContact(contact!.id)).some((m) => m.status === 'pending' || m.status === 'sending');
+    for (let waited = 0; await busy(); waited += 20) {
+      if (waited > 5000) throw new Error('replies still being sent after 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?', 'Please pick one of the options (you can also type its number).']);
+    expect(api.messagesTo(LAYLA)[2]!.reply_markup).toBeDefined();
+    const photos = (await app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in' && m.attachments);
+    expect(photos.map((m) => m.attachments![0]!.kind)).toEqual(['image', 'image', 'image', 'image']);
+  });
+
   it('refuses a forged or missing secret with 401: nothing stored, no Bot API call', async () => {
     const { app, api } = await setUp({ webhook: true });
     await eventually(() => api.callsOf('setMyCommands').length === 1);

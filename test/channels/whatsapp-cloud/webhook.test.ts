@@ -12,7 +12,7 @@ import { readConfig } from '../../../src/server/config.ts';
 import { startSwitchboard } from '../../../src/server/switchboard.ts';
 import { DeliveryRefused, type ChannelHost, type InboundMessage } from '../../../src/types.ts';
 import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
-import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, fixture, messagesBody, sign, startCloud, text, type CloudServer } from './harness.ts';
+import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, fixture, messagesBody, settled, sign, startCloud, text, type CloudServer } from './harness.ts';
 
 const running: { stop(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -235,6 +235,31 @@ describe('files customers send', () => {
     const photo = { from: SHEENA, id: 'wamid.IMG2', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', id: 'img-2' } };
     expect((await cloud.post(messagesBody([photo]))).status).toBe(500);
     await nothingStored(cloud);
+  });
+});
+
+describe('a photo album', () => {
+  const photo = (n: number, timestamp: string) => ({ from: SHEENA, id: `wamid.ALBUM${n}`, timestamp, type: 'image', image: { mime_type: 'image/jpeg', sha256: 'x', id: `album-${n}` } });
+
+  it('four photos sent at once, in one webhook or back to back, are one wrong answer to a typed question: asked again once', async () => {
+    const cloud = await server();
+    for (const n of [1, 2, 3, 4, 5]) cloud.graph.addMedia(`album-${n}`, Buffer.from(`\xff\xd8\xff photo ${n}`, 'latin1'), { mime: 'image/jpeg' });
+    expect((await cloud.post(messagesBody([text('hi', { timestamp: '1763950300' })]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).length === 1);
+    // Two in one webhook, then two more in webhooks of their own, a second later (WhatsApp names no album).
+    expect((await cloud.post(messagesBody([photo(1, '1763950320'), photo(2, '1763950320')]))).status).toBe(200);
+    expect((await cloud.post(messagesBody([photo(3, '1763950321')]))).status).toBe(200);
+    expect((await cloud.post(messagesBody([photo(4, '1763950321')]))).status).toBe(200);
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA)).toHaveLength(2);
+    const [contact] = await cloud.app.store.contacts();
+    const photos = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in' && m.attachments);
+    expect(photos).toHaveLength(4);
+    // A photo sent a minute later is another answer, asked about again.
+    expect((await cloud.post(messagesBody([photo(5, '1763950390')]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).length === 3);
+    expect((await cloud.post(messagesBody([text('I was charged twice', { timestamp: '1763950400' })]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('Noted: I was charged twice'));
   });
 });
 
