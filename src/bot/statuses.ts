@@ -64,11 +64,16 @@ export class Statuses {
 
   /**
    * A message that failed: an agent's message to a customer is told to that agent, which one and why; a notice to
-   * an agent goes to their next address.
+   * an agent goes to their next address; the bot's question a flow waits on is asked again at the customer's next
+   * message (`markUnseen`).
    */
   async tellAuthor(message: Message, reason: string): Promise<void> {
     if (message.toAgent && message.agentId) {
       await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx));
+      return;
+    }
+    if (message.from === 'bot') {
+      await this.#markUnseen(message);
       return;
     }
     if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
@@ -79,6 +84,25 @@ export class Statuses {
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name ?? 'the customer';
       await this.options.desk.tell(tx, agentId, `#${conversation.id}: your message to ${name} was not delivered ("${excerpt}"): ${reason}`, fx, conversation.id);
+    });
+  }
+
+  /**
+   * When the failed message is the bot's last in a conversation whose flow waits for an answer, it is (or ends) the
+   * question the customer never saw: their next message gets it again instead of being taken as its answer.
+   */
+  async #markUnseen(message: Message): Promise<void> {
+    if (message.conversationId === undefined) return;
+    const conversation = await this.options.store.conversation(message.conversationId);
+    if (!conversation?.flow?.waiting || conversation.flow.done) return;
+    await this.options.transactions.onCustomerKey(conversation, async (tx) => {
+      const live = await tx.conversation(conversation.id);
+      const waiting = live?.flow?.waiting;
+      if (!live?.flow || !waiting || live.flow.done || waiting.unseen || waiting.askedAgain) return;
+      const lastFromBot = (await tx.recentMessages(live.id, 20)).reverse().find((each) => each.direction === 'out' && each.from === 'bot');
+      if (lastFromBot?.at !== message.at || lastFromBot.text !== message.text) return;
+      live.flow = { ...live.flow, waiting: { ...waiting, unseen: true } };
+      tx.putConversation(live);
     });
   }
 }

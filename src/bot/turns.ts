@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Effects } from './effects.ts';
@@ -100,12 +100,17 @@ export class Turns {
     this.#closeIfEnded(turn);
   }
 
-  /** Feeds `input` to the step the conversation's flow waits on, if it waits. */
+  /**
+   * Feeds `input` to the step the conversation's flow waits on, if it waits; or, when the channel reported that its
+   * question never reached the customer (`waiting.unseen`), asks it again instead, once.
+   */
   async resume(turn: Turn, input: FlowInput): Promise<void> {
     const position = turn.conversation.flow;
     if (!position?.waiting || position.done) return;
     const flow = await this.options.flows.version(position.flow, position.version);
-    if (flow) resumeFlow(flow, turn, input);
+    if (flow && position.waiting.unseen === true && askAgain(flow, turn, input.album)) {
+      this.options.log.info({ conversation: turn.conversation.id, flow: position.flow, step: position.step }, 'the question never reached the customer (the channel reported it failed): asked again');
+    } else if (flow) resumeFlow(flow, turn, input);
     else {
       this.options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };

@@ -52,6 +52,26 @@ export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): 
   proceed(flow, run, input);
 }
 
+/**
+ * Runs the step the conversation waits on afresh (its question sent again), once per question: the channel reported
+ * that the question never reached the customer, so their message cannot be its answer. False when it cannot (not
+ * waiting, another version, or asked again already), and the message is then taken as the answer.
+ *
+ *     if (position.waiting?.unseen && askAgain(flow, run)) return; // else resumeFlow(flow, run, input)
+ */
+export function askAgain(flow: CompiledFlow, run: FlowRun, album?: string): boolean {
+  const position = run.conversation.flow;
+  if (!position?.waiting || position.waiting.askedAgain || position.done || position.flow !== flow.name || position.version !== flow.version) return false;
+  delete position.waiting;
+  // The rest of the album the message came with is no answer to the question asked again either.
+  if (album !== undefined) position.album = album;
+  else delete position.album;
+  proceed(flow, run, undefined);
+  const asked = run.conversation.flow;
+  if (asked?.waiting && !asked.done) asked.waiting = { ...asked.waiting, askedAgain: true };
+  return true;
+}
+
 function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined): void {
   const position = run.conversation.flow!;
   let input = answer;

@@ -82,8 +82,11 @@ export interface FlowPosition {
   version: string;
   /** Index of the current step in that version. */
   step: number;
-  /** Set while the step waits for the customer's answer. */
-  waiting?: { retries: number };
+  /**
+   * Set while the step waits for the customer's answer. `unseen`: the channel reported that the question failed to
+   * reach them, so their next message gets it again instead (`askAgain`), once: `askedAgain`.
+   */
+  waiting?: { retries: number; unseen?: true; askedAgain?: true };
   /** The album (several files sent at once) the last message the flow took came with: the rest of it answers nothing. */
   album?: string;
   /** Set once the flow ran past its last step, or stopped on an error. */

@@ -73,6 +73,23 @@ function press(chat: number, messageId: number, data: string): Record<string, un
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+describe('Telegram: a question that never reached the customer', () => {
+  it('is asked again when the customer writes after unblocking the bot, instead of taking their message as its answer', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const app = await start(await dataDirWith({ 'inbound.yaml': flow }), api);
+    running.push(app);
+    // The greeting leaves; the question is refused for good (the customer blocked the bot in between).
+    api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }, 1);
+    expect(await post(app.url, message(LAYLA, { text: 'hi' }))).toBe(200);
+    await expect.poll(async () => (await app.store.conversations())[0]?.flow?.waiting?.unseen).toBe(true);
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!']);
+    expect(await post(app.url, message(LAYLA, { text: 'hello again' }))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?']);
+  });
+});
+
 describe('Telegram: what is not text, while the bot waits', () => {
   it.each([
     ['a dice', { dice: { emoji: '🎲', value: 4 } }],

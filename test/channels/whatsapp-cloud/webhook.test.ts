@@ -197,6 +197,47 @@ agents:
   });
 });
 
+describe('a question that never reached the customer', () => {
+  const emailFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What's your email?"
+    expect: email
+    save: contact.email
+    invalid: "That doesn't look like an email."
+  - say: "Thanks, {{contact.email}}."
+  - close: "email taken"
+`;
+  const failedStatus = (wamid: string) => {
+    const body = fixture('statuses');
+    body.entry[0].changes[0].value.statuses = [{ id: wamid, status: 'failed', timestamp: '1763950330', recipient_id: SHEENA, errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }] }];
+    return body;
+  };
+
+  it('asks it again at the customer\'s next message instead of taking that message as its answer, once', async () => {
+    const cloud = await server({ flows: { 'inbound.yaml': emailFlow } });
+    const said = () => cloud.graph.saidTo(SHEENA);
+    expect((await cloud.post(messagesBody([text('hi')]))).status).toBe(200);
+    await eventually(() => said().length === 1);
+    const question = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+    // WhatsApp could not deliver it (an outdated app, say): the customer saw nothing and writes again.
+    expect((await cloud.post(failedStatus(question))).status).toBe(200);
+    await expect.poll(async () => (await cloud.app.store.conversations())[0]?.flow?.waiting?.unseen).toBe(true);
+    expect((await cloud.post(messagesBody([text('hello? anyone there?')]))).status).toBe(200);
+    await eventually(() => said().length === 2);
+    expect(said()).toEqual(["What's your email?", "What's your email?"]);
+
+    // Failed again: asked again once only, so the next message is taken as the answer, as before.
+    const again = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+    expect((await cloud.post(failedStatus(again))).status).toBe(200);
+    await expect.poll(async () => (await cloud.app.store.messageByChannelId('whatsapp-cloud', again))?.status).toBe('failed');
+    expect((await cloud.post(messagesBody([text('sheena@example.com')]))).status).toBe(200);
+    await eventually(() => said().length === 3);
+    expect(said()).toEqual(["What's your email?", "What's your email?", 'Thanks, sheena@example.com.']);
+  });
+});
+
 describe('files customers send', () => {
   it('fetches a photo with the token (lookup, then the URL it names) into the media store before delivering it', async () => {
     const cloud = await server();
