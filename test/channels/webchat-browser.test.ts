@@ -445,6 +445,43 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.screenshot({ path: '/tmp/switchboard-console-phone-list.png' });
   }), 90_000);
 
+  it('keeps saying what the agent\'s own close did when a look at the list fetched before it answers after it', () => shooting('console-close-race', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const { agent, customer } = await linaHoldsLayla(app, 1100);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+
+    // The next look at the list is fetched now (Layla still Lina's) and answered only once the close is on its way.
+    let closeSent!: () => void;
+    const closing = new Promise<void>((resolve) => { closeSent = resolve; });
+    let caught!: () => void;
+    const stale = new Promise<void>((resolve) => { caught = resolve; });
+    let trapped = false;
+    await agent.route('**/agent/api/state', async (route) => {
+      if (trapped) return route.continue();
+      trapped = true;
+      const response = await route.fetch();
+      caught();
+      await closing;
+      await route.fulfill({ response });
+    });
+    await agent.route('**/agent/api/act', async (route) => {
+      closeSent();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+    await send(customer, 'Thank you!');
+    await stale;
+
+    await agent.fill('#close-note', 'Your refund is on its way.');
+    await agent.click('#close-form button');
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
+    expect(await agent.locator('#result').innerText()).toBe('Closed #1 (Your refund is on its way.).');
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
+    await agent.screenshot({ path: '/tmp/switchboard-console-close-race.png' });
+  }), 90_000);
+
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
     const adminToken = 'browser-admin-token-0123456789abcdef';
     const app = await start(await shippedDataDir(), { adminToken });

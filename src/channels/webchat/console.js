@@ -75,7 +75,27 @@ $('logout').onclick = async () => {
   showSignIn('Signed out.');
 };
 
-async function refresh() {
+/**
+ * One look at /state at a time, and a call made while one is under way looks again after it: an answer fetched before
+ * an action of this agent's must not land after that action's own look (the list would go back, and the closed
+ * conversation seem taken away).
+ */
+let refreshing;
+let refreshAgain;
+function refresh() {
+  if (refreshAgain) return refreshAgain;
+  if (!refreshing) {
+    refreshing = look().finally(() => { refreshing = undefined; });
+    return refreshing;
+  }
+  refreshAgain = refreshing.catch(() => {}).then(() => {
+    refreshAgain = undefined;
+    return refresh();
+  });
+  return refreshAgain;
+}
+
+async function look() {
   const res = await api('/state');
   if (!res.ok) return;
   const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
@@ -84,7 +104,6 @@ async function refresh() {
   // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
   const heldNow = new Set(state.held.map((conversation) => conversation.id));
   const gone = heldBefore.filter((id) => !heldNow.has(id) && !actedOn.has(id));
-  actedOn.clear();
   if (gone.length > 0) show(gone.map((id) => notices.get(id) ?? `#${id} is no longer yours: it was closed or moved.`).join(' '), true);
   $('signin').hidden = true;
   $('app').hidden = false;
@@ -323,11 +342,15 @@ function show(text, ok, unreachable = false) {
 
 /** The latest notice the bot sent this agent about each conversation (`#42 was moved to Support by Nadia.`). */
 const notices = new Map();
-/** Conversations this console acted on since the last refresh: they may leave the list without a word. */
-const actedOn = new Set();
+/**
+ * Conversations this console is acting on, until the action's own refresh has shown its outcome: they may leave the
+ * list without a word (the action's answer says what happened).
+ */
+const actedOn = new Map();
 
 async function act(action) {
-  if (action.conversationId !== undefined) actedOn.add(action.conversationId);
+  const id = action.conversationId;
+  if (id !== undefined) actedOn.set(id, (actedOn.get(id) ?? 0) + 1);
   try {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
@@ -337,6 +360,12 @@ async function act(action) {
   } catch (error) {
     if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; try again.', false, true);
     return false;
+  } finally {
+    if (id !== undefined) {
+      const left = actedOn.get(id) - 1;
+      if (left > 0) actedOn.set(id, left);
+      else actedOn.delete(id);
+    }
   }
 }
 
