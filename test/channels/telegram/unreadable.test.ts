@@ -1,6 +1,6 @@
 // Telegram sending what a real client sends that is not text (a dice, a poll, a forwarded story) while the bot
 // waits for an answer, and a button of a question asked before a restart (graceful, and kill -9) pressed after it.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
@@ -70,6 +70,18 @@ function press(chat: number, messageId: number, data: string): Record<string, un
     update_id: nextUpdate++,
     callback_query: { id: `q${nextUpdate}`, from: { id: chat, is_bot: false, first_name: 'Layla' }, message: { message_id: messageId, date: 1, chat: { id: chat, type: 'private' } }, chat_instance: '1', data },
   };
+}
+/**
+ * Waits until Telegram's answer to every message sent so far is written in the store's journal: the kills below come
+ * right after the question went out, not between Telegram's answer and that line (a kill there sends the message
+ * again after the restart, the documented duplicate of a send in flight).
+ */
+async function allSendsWritten(dir: string, api: FakeBotApi): Promise<void> {
+  const ids = [LAYLA, OMAR].flatMap((chat) => api.messagesTo(chat).map((message) => `"channelMessageId":"${chat}:${message.message_id}"`));
+  await expect.poll(async () => {
+    const journal = await readFile(join(dir, 'store', 'journal.jsonl'), 'utf8').catch(() => '');
+    return ids.filter((id) => !journal.includes(id));
+  }, { timeout: 10_000 }).toEqual([]);
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -145,12 +157,14 @@ describe('Telegram: a button of a question asked before a restart', () => {
       expect(await post(server.url, message(LAYLA, { text: 'hi' }))).toBe(200);
       await eventually(() => api.sentTo(LAYLA).length === 2, 10_000);
       const question = api.messagesTo(LAYLA)[1]!;
+      await allSendsWritten(dir, api);
       server.child.kill('SIGKILL');
       await server.exited;
       server = await spawnServer(env);
       expect(await post(server.url, press(LAYLA, question.message_id, 'billing'))).toBe(200);
       await eventually(() => api.sentTo(LAYLA).some((t) => /Omar/.test(t)), 10_000);
       await eventually(() => api.sentTo(OMAR).some((t) => t.includes('#1')), 10_000);
+      await allSendsWritten(dir, api);
       server.child.kill('SIGKILL');
       await server.exited;
       server = await spawnServer(env);
