@@ -48,7 +48,7 @@ describe('NLP over the admin API', () => {
     } finally {
       await app.stop();
     }
-  });
+  }, 60_000); // two trainings of the shipped data (3-4 s each on a quiet core), twice that when the suite loads both cores
 });
 
 interface Eval {
