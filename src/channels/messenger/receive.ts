@@ -3,10 +3,11 @@
 // takeover when a person at the business wrote them); referrals, kept for the person's next message; receipts, as
 // statuses of the messages we sent. Resolving means the batch may be acknowledged; rejecting means something was
 // not stored and Meta must send the batch again (what was stored is then found again by the runtime's dedup).
-import { DeliveryRefused, RateLimited, type Attachment, type ChannelHost } from '../../types.ts';
+import { DeliveryRefused, type Attachment, type ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { fetchMedia, type RemoteFile } from '../meta/files.ts';
 import type { GraphApi } from '../meta/graph.ts';
+import { FastWriters } from '../meta/fast-writers.ts';
 import type { Memory } from '../meta/memory.ts';
 import type { Item, LinkedFile } from './decode.ts';
 import { OWN_METADATA, type OwnSends } from './own-sends.ts';
@@ -46,10 +47,8 @@ export interface ReceiveContext {
 export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
   const { log } = context;
   let refused = 0;
-  // A person writing faster than the runtime takes holds back only their own later items (kept in order for when Meta
-  // sends the batch again, the batch answered 503 for it), never the other people of the batch.
-  let tooFast: RateLimited | undefined;
-  const heldBack = new Set<string>();
+  // A person writing faster than the runtime takes holds back only their own later items, never the other people.
+  const fast = new FastWriters();
   for (const item of items) {
     if (item.kind === 'refused') {
       refused++;
@@ -68,16 +67,10 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
     const host = side.host;
     if (!host) throw new DeliveryRefused(`the ${item.platform.label} channel is not started yet`);
     const person = `${item.platform.channel}:${item.kind === 'message' || item.kind === 'echo' ? item.inbound.from.id : item.from}`;
-    if (heldBack.has(person)) continue;
+    if (fast.holds(person)) continue;
     switch (item.kind) {
       case 'message':
-        try {
-          await receiveMessage(item, side, host, context);
-        } catch (error) {
-          if (!(error instanceof RateLimited)) throw error;
-          tooFast ??= error;
-          heldBack.add(person);
-        }
+        await fast.take(person, () => receiveMessage(item, side, host, context));
         break;
       case 'echo':
         await receiveEcho(item, side, host, context);
@@ -95,7 +88,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
       }
     }
   }
-  if (tooFast) throw tooFast;
+  fast.settle();
   return refused;
 }
 

@@ -2,12 +2,14 @@
 // into the media store, then the message; statuses (each message's in order, different messages' side by side);
 // identity news. Resolving means the batch may be acknowledged
 // (everything stored, or deliberately ignored, or refused for good); rejecting means something was not stored and
-// Meta must send the batch again (what was stored is then found again by the runtime's dedup).
+// Meta must send the batch again (what was stored is then found again by the runtime's dedup). A person writing
+// faster than the runtime takes holds back only their own later items, never the other people of the batch.
 import type { ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { CHANNEL, type Item } from './decode.ts';
 import type { GraphApi } from '../meta/graph.ts';
 import { fetchMedia } from '../meta/files.ts';
+import { FastWriters } from '../meta/fast-writers.ts';
 import type { Memory } from '../meta/memory.ts';
 import type { Albums } from './albums.ts';
 import { remoteFile } from './files.ts';
@@ -37,6 +39,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   // WhatsApp Business app's) waits that long for nothing: one after another, a batch of many would outlast Meta's
   // patience. So statuses of different messages are recorded side by side, and each message's in Meta's order.
   const statuses = new Map<string, Promise<void>>();
+  const fast = new FastWriters();
   for (const item of items) {
     switch (item.kind) {
       case 'refused':
@@ -47,27 +50,12 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         log[item.level]({ where: item.where, reason: item.reason }, 'WhatsApp webhook item ignored');
         break;
       case 'message': {
-        const { inbound, media, alsoKnownAs } = item;
+        const { inbound } = item;
         if ((inbound.history || inbound.echo) && context.isAgent(inbound.from.id)) {
           log.info({ where: item.where }, 'WhatsApp history or echo of a chat with an agent ignored');
           break;
         }
-        const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
-        // The bytes go into the media store first: a delivered message names them by ref.
-        if (media && !memory.has(key)) {
-          const { graph, ...tries } = context.files;
-          inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
-        }
-        context.albums.name(inbound);
-        await host.deliver(inbound);
-        memory.add(key);
-        // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,
-        // so a later message that comes with the user id alone finds them.
-        const pair = `aka:${inbound.from.id}:${alsoKnownAs}`;
-        if (alsoKnownAs !== undefined && !memory.has(pair)) {
-          await host.updateIdentity({ channel: CHANNEL, id: inbound.from.id, alsoKnownAs });
-          memory.add(pair);
-        }
+        if (!fast.holds(inbound.from.id)) await fast.take(inbound.from.id, () => receiveMessage(item, context));
         break;
       }
       case 'status': {
@@ -76,10 +64,32 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         break;
       }
       case 'identity':
-        await host.updateIdentity(item.update);
+        if (!fast.holds(item.update.id)) await host.updateIdentity(item.update);
         break;
     }
   }
   await Promise.all(statuses.values());
+  fast.settle();
   return refused;
+}
+
+async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context: ReceiveContext): Promise<void> {
+  const { host, log, memory } = context;
+  const { inbound, media, alsoKnownAs } = item;
+  const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
+  // The bytes go into the media store first: a delivered message names them by ref.
+  if (media && !memory.has(key)) {
+    const { graph, ...tries } = context.files;
+    inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
+  }
+  context.albums.name(inbound);
+  await host.deliver(inbound);
+  memory.add(key);
+  // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,
+  // so a later message that comes with the user id alone finds them.
+  const pair = `aka:${inbound.from.id}:${alsoKnownAs}`;
+  if (alsoKnownAs !== undefined && !memory.has(pair)) {
+    await host.updateIdentity({ channel: CHANNEL, id: inbound.from.id, alsoKnownAs });
+    memory.add(pair);
+  }
 }

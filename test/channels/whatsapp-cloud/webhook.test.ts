@@ -138,6 +138,27 @@ describe('batches', () => {
     expect(cloud.graph.sentTo(SHEENA)).toHaveLength(1);
   });
 
+  it('answers the other customers of a batch at once when one customer writes too fast, whose messages wait for Meta to send the batch again', async () => {
+    const cloud = await server({ config: { CONTACT_RATE_LIMIT: { capacity: 2, perMs: 60_000 } } });
+    const layla = '971501234567';
+    const fastWriter = messagesBody([
+      { ...text('hi'), id: 'wamid.F1' }, { ...text('hello?'), id: 'wamid.F2' }, { ...text('anyone??'), id: 'wamid.F3' }, { ...text('HELLO'), id: 'wamid.F4' },
+    ]);
+    const laylas = messagesBody([{ ...text('مرحبا، طلبي متأخر', { from: layla }), id: 'wamid.L1' }], { from: layla, name: 'ليلى حداد' });
+    const batch = { object: 'whatsapp_business_account', entry: [...(fastWriter.entry as unknown[]), ...(laylas.entry as unknown[])] };
+
+    expect((await cloud.post(batch)).status).toBe(503);
+    // Layla is not held back behind the fast writer: stored and greeted now, not when Meta tries the batch again.
+    const contacts = await cloud.app.store.contacts();
+    const laylaContact = contacts.find((contact) => contact.identities[0]!.id === layla);
+    expect(laylaContact?.name).toBe('ليلى حداد');
+    await settled(cloud);
+    expect(cloud.graph.saidTo(layla)).toEqual(['مرحبا ليلى حداد! How can we help?']);
+    // The fast writer's first two are in, in order; the rest wait for the batch to come again.
+    const sheena = contacts.find((contact) => contact.identities[0]!.id === SHEENA)!;
+    expect((await cloud.app.store.messagesOfContact(sheena.id)).filter((m) => m.direction === 'in').map((m) => m.channelMessageId)).toEqual(['wamid.F1', 'wamid.F2']);
+  });
+
   it('ignores changes about another phone number of the business account', async () => {
     const cloud = await server();
     const body = fixture('text');
