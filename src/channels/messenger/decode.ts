@@ -24,19 +24,22 @@ export interface LinkedFile {
   attachment: Attachment;
 }
 
-/** One thing a batch carries, in the order Meta listed it. `where` names it in the body, for the log. */
+/**
+ * One thing a batch carries, in the order Meta listed it. `where` names it in the body, for the log; `account` is its
+ * entry's id, the Page (or Instagram account) it was sent to, when the entry gave one.
+ */
 export type Item =
   /**
    * A customer's message, postback or reaction. `getStarted`: a postback's payload, which is how the person
    * arrived when this is the first thing they ever sent (the Get Started button) and no referral came with it.
    */
-  | { kind: 'message'; where: string; platform: Platform; inbound: InboundMessage; files: LinkedFile[]; getStarted?: string }
+  | { kind: 'message'; where: string; platform: Platform; account?: string; inbound: InboundMessage; files: LinkedFile[]; getStarted?: string }
   /** A message the Page sent, to `inbound.from.id`: our own, or a person's at the business (receive.ts decides). */
-  | { kind: 'echo'; where: string; platform: Platform; inbound: InboundMessage; files: LinkedFile[]; metadata?: string; appId?: string; timestamp?: number }
+  | { kind: 'echo'; where: string; platform: Platform; account?: string; inbound: InboundMessage; files: LinkedFile[]; metadata?: string; appId?: string; timestamp?: number }
   /** How a person came back into an existing thread (an m.me link with a ref, an ad), without writing yet. */
-  | { kind: 'referral'; where: string; platform: Platform; from: string; referral: string }
+  | { kind: 'referral'; where: string; platform: Platform; account?: string; from: string; referral: string }
   /** Delivery (`mids`, and everything sent before `watermark`) or read receipts (before `watermark`, or up to `mid`). */
-  | { kind: 'receipt'; where: string; platform: Platform; status: 'delivered' | 'read'; from: string; mids: string[]; watermark?: number; at: string }
+  | { kind: 'receipt'; where: string; platform: Platform; account?: string; status: 'delivered' | 'read'; from: string; mids: string[]; watermark?: number; at: string }
   | { kind: 'ignored'; where: string; reason: string; level: 'debug' | 'info' | 'warn' }
   /** Unreadable: acknowledged with the batch and never handed to the runtime, so it cannot block what follows. */
   | { kind: 'refused'; where: string; reason: string };
@@ -137,13 +140,18 @@ export function decodeBatch(body: unknown, context: { receivedAt: Date }): Decod
   const platform = PLATFORMS.find((row) => row.object === parsed.data.object)!;
   const items: Item[] = [];
   parsed.data.entry.forEach((entry, e) => {
-    (entry.messaging ?? []).forEach((raw, m) => items.push(fromEvent(raw, platform, `entry[${e}].messaging[${m}]`, context.receivedAt)));
+    (entry.messaging ?? []).forEach((raw, m) => items.push(toAccount(fromEvent(raw, platform, `entry[${e}].messaging[${m}]`, context.receivedAt), entry.id)));
     (entry.standby ?? []).forEach((raw, s) => items.push(fromStandby(raw, platform, `entry[${e}].standby[${s}]`)));
     if (entry.changes && entry.changes.length > 0) {
       items.push({ kind: 'ignored', where: `entry[${e}].changes`, reason: 'changes of the Page or account (feed, comments…), not messages', level: 'info' });
     }
   });
   return { ok: true, items };
+}
+
+/** The item, marked with the Page or account its entry was for (nothing to mark on what is ignored or refused). */
+function toAccount(item: Item, account: string | undefined): Item {
+  return account === undefined || item.kind === 'ignored' || item.kind === 'refused' ? item : { ...item, account };
 }
 
 function fromEvent(raw: unknown, platform: Platform, where: string, receivedAt: Date): Item {

@@ -1,7 +1,7 @@
 // The Messenger channel, and the Instagram Direct channel riding on the same Meta app and Page token, wired from
 // their parts: Meta posts batches of both to one signed webhook, /webhooks/messenger (meta/webhook.ts), read by
 // their `object` (decode.ts) and handed to the runtime (receive.ts: files, names from profiles.ts, echoes and
-// receipts against own-sends.ts); replies go out through the Send API (send.ts, render.ts, errors.ts). What differs
+// receipts against own-sends.ts; entries of another Page than the token's left alone by accounts.ts); replies go out through the Send API (send.ts, render.ts, errors.ts). What differs
 // between the two platforms is a row of platforms.ts.
 import type { Express } from 'express';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/log.ts';
 import { GraphApi } from '../meta/graph.ts';
 import { Memory } from '../meta/memory.ts';
 import { mountWebhook } from '../meta/webhook.ts';
+import { Accounts } from './accounts.ts';
 import { decodeBatch, type Item } from './decode.ts';
 import { OwnSends } from './own-sends.ts';
 import { INSTAGRAM, MESSENGER, type Platform } from './platforms.ts';
@@ -52,6 +53,7 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
   const now = options.now ?? (() => new Date());
   const graph = new GraphApi({ root: options.graphRoot, version: options.version, token: options.pageToken });
   const memory = new Memory();
+  const accounts = new Accounts({ graph, instagram: options.instagram === true, log });
   const platforms = options.instagram ? [MESSENGER, INSTAGRAM] : [MESSENGER];
   const sides = new Map<string, PlatformSide>(platforms.map((platform) => [platform.channel, {
     platform, host: undefined, sends: new OwnSends(), profiles: new Profiles({ graph, platform, log }), referrals: new Map<string, string>(),
@@ -63,6 +65,7 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
     const work = receiveBatch(items, {
       log, graph, memory,
       side: (channel) => sides.get(channel),
+      owns: (platform, account) => accounts.owns(platform, account),
       files: {
         ...(options.fileRetryMs !== undefined ? { retryMs: options.fileRetryMs } : {}),
         ...(options.fileTimeoutMs !== undefined ? { timeoutMs: options.fileTimeoutMs } : {}),

@@ -37,12 +37,14 @@ export interface ReceiveContext {
   memory: Memory;
   /** Inbound files: delay before the second of three tries, and how long one try may take. */
   files: { retryMs?: number; timeoutMs?: number };
+  /** False for an entry of another Page or Instagram account than this channel's (accounts.ts): not answered here. */
+  owns(platform: Platform, account: string): Promise<boolean>;
 }
 
 /**
  * Receives a batch; resolves to how many of its items were refused.
  *
- *     const refused = await receiveBatch(batch.items, { log, graph, side, memory, files: {} });
+ *     const refused = await receiveBatch(batch.items, { log, graph, side, memory, files: {}, owns: (platform, id) => accounts.owns(platform, id) });
  */
 export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
   const { log } = context;
@@ -66,6 +68,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
     }
     const host = side.host;
     if (!host) throw new DeliveryRefused(`the ${item.platform.label} channel is not started yet`);
+    if (item.account !== undefined && !(await context.owns(item.platform, item.account))) continue;
     const person = `${item.platform.channel}:${item.kind === 'message' || item.kind === 'echo' ? item.inbound.from.id : item.from}`;
     if (fast.holds(person)) continue;
     switch (item.kind) {

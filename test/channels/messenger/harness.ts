@@ -104,6 +104,8 @@ export interface MessengerServerOptions {
 /** Starts the fake Graph API and the server with the Messenger channel on. */
 export async function startMessenger(options: MessengerServerOptions): Promise<MessengerServer> {
   const graph = await FakeGraphApi.start(TOKEN);
+  // The token is the fixtures' Page's, linked to the fixtures' Instagram account.
+  graph.setPage({ id: PAGE_ID, instagram_business_account: { id: IG_ACCOUNT } });
   const dir = await dataDirWith(options.flows);
   if (options.team) await writeFile(join(dir, 'team.yaml'), options.team);
   let app: Switchboard;

@@ -148,6 +148,43 @@ describe('batches', () => {
     expect((await inboundOf(messenger, contacts.indexOf(contacts.find((contact) => contact.identities[0]!.id === PSID)!))).map((m) => m.channelMessageId)).toEqual(['m_F1', 'm_F2']);
   });
 
+  it('leaves the customers of another Page of the same Meta app to that Page: acknowledged, logged once, neither stored nor answered', async () => {
+    const { log, lines } = recordingLog();
+    const messenger = await server({ log, config: { INSTAGRAM: '1' } });
+    const otherPage = '5566778899';
+    const theirCustomer = '7000000000000009';
+    const body = {
+      object: 'page',
+      entry: [
+        { id: otherPage, time: 1763950400000, messaging: [textEvent('Is my pizza on its way?', { from: theirCustomer, to: otherPage, mid: 'm_OTHER1' })] },
+        { id: PAGE_ID, time: 1763950400000, messaging: [textEvent('My order never arrived', { mid: 'm_OURS1' })] },
+      ],
+    };
+    expect(await messenger.post(body)).toEqual({ status: 200, body: { ok: true } });
+    const again = { object: 'page', entry: [{ id: otherPage, time: 1763950401000, messaging: [textEvent('Hello??', { from: theirCustomer, to: otherPage, mid: 'm_OTHER2' })] }] };
+    expect(await messenger.post(again)).toEqual({ status: 200, body: { ok: true } });
+    // An Instagram account that is not the one linked to this Page: the same.
+    const otherInstagram = { object: 'instagram', entry: [{ id: '17841400000000001', time: 1763950402000, messaging: [textEvent('is the dress in stock?', { from: '1234500000000009', to: '17841400000000001', mid: 'ig_OTHER1' })] }] };
+    expect((await messenger.post(otherInstagram)).status).toBe(200);
+
+    // Only this Page's customer is a contact, and only they are answered.
+    expect((await messenger.app.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'messenger', id: PSID }]]);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Hi there! How can we help?']);
+    expect(messenger.graph.sentTo(theirCustomer)).toEqual([]);
+    // The operator reads it once per account, not once per message; the Page was asked of Meta once.
+    expect(lines.filter((line) => typeof line.msg === 'string' && line.msg.includes('acknowledged and not answered')).map((line) => line.account)).toEqual([otherPage, '17841400000000001']);
+    expect(messenger.graph.callsTo('/v21.0/me').map((call) => call.query)).toEqual(['fields=id,instagram_business_account']);
+  });
+
+  it('still answers customers while Meta cannot say which Page the token is for', async () => {
+    const messenger = await server();
+    messenger.graph.setPage(undefined);
+    expect((await messenger.post(batch([textEvent('My order never arrived', { mid: 'm_UNCHECKED' })]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Hi there! How can we help?']);
+  });
+
   it('stores a message delivered twice once, and answers it once', async () => {
     const messenger = await server();
     const body = batch([textEvent('Hi, my order never arrived', { mid: 'm_TWICE' })]);

@@ -2,7 +2,7 @@
 // number id}/messages (JSON), POST /{version}/{phone number id}/media (multipart upload), GET /{version}/{media id}
 // (a customer's file: its URL) and GET that URL (the bytes). Messenger and Instagram: POST /{version}/me/messages
 // (a message, or a sender action), POST /{version}/me/message_attachments (multipart `filedata`), GET
-// /{version}/{psid}?fields=… (a profile), and GET /cdn/… (a customer's file at the URL its webhook gave, which needs
+// /{version}/{psid}?fields=… (a profile), GET /{version}/me?fields=… (the Page the token is for), and GET /cdn/… (a customer's file at the URL its webhook gave, which needs
 // no token). Every other request must carry the token as a Bearer header, else it is answered as Meta answers a bad
 // token (401, code 190). Errors are Meta's `{ error: { message, type, code, error_data } }`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -53,6 +53,7 @@ export class FakeGraphApi {
   readonly profileLookups: string[] = [];
   readonly #profiles = new Map<string, Record<string, unknown>>();
   readonly #profileFailures: Failure[] = [];
+  #page: Record<string, unknown> | undefined;
   #lostAnswers = 0;
   #stalledSends = 0;
   readonly #server: Server;
@@ -103,6 +104,11 @@ export class FakeGraphApi {
   /** A person's profile (Messenger, Instagram): GET /{version}/{id}?fields=… answers it. */
   addProfile(id: string, profile: Record<string, unknown>): void {
     this.#profiles.set(id, profile);
+  }
+
+  /** The Page the token is for (Messenger, Instagram): GET /{version}/me?fields=… answers it; unset, Meta's 400. */
+  setPage(page: { id: string; instagram_business_account?: { id: string } } | undefined): void {
+    this.#page = page;
   }
 
   /** The next `times` profile lookups fail with `failure`. */
@@ -209,6 +215,11 @@ export class FakeGraphApi {
       return;
     }
     const [, , node, edge] = match as unknown as [string, string, string, string | undefined];
+    if (req.method === 'GET' && node === 'me' && edge === undefined && this.#page) {
+      const fields = new URLSearchParams(call.query).get('fields')?.split(',') ?? ['id'];
+      answer(200, Object.fromEntries(Object.entries(this.#page).filter(([field]) => fields.includes(field))));
+      return;
+    }
     if (req.method === 'GET' && edge === undefined && this.#profiles.has(decodeURIComponent(node))) {
       const id = decodeURIComponent(node);
       this.profileLookups.push(id);
