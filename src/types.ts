@@ -35,6 +35,11 @@ export interface InboundMessage {
   album?: string;
   /** The channel message id this message quotes. */
   replyTo?: string;
+  /**
+   * Pressed from the chat app's own menu (Messenger's Get Started button, its persistent menu), not from a question
+   * the bot asked: it answers no question, so a question waiting for an answer is asked again instead.
+   */
+  menu?: true;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
   referral?: string;
   /** Written in a shared thread rather than a private chat: a team desk's topic, as `openThread` named it. */

@@ -1,7 +1,7 @@
 // One inbound message, decided inside its transaction: a repeated delivery changes nothing; an agent's goes to
 // the handover; a customer's finds or makes their contact and their conversation (one open per contact), then
 // goes to the flow, to the queue, or to the agent holding it.
-import type { IdentityUpdate, InboundMessage } from '../types.ts';
+import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -59,7 +59,8 @@ export class Intake {
       const latest = await tx.latestConversationOf(contact.id);
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
-      if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed) conversation = latest;
+      // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over.
+      if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed && !inbound.menu) conversation = latest;
       else {
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
@@ -71,7 +72,10 @@ export class Intake {
       }
     }
 
-    const text = inbound.text ?? (inbound.choice ? await choiceTitle(tx, conversation.id, inbound.choice) : describeKind(inbound));
+    const offered = inbound.choice !== undefined && (inbound.text === undefined || inbound.menu) ? await offeredChoice(tx, conversation.id, inbound.choice) : undefined;
+    const text = inbound.text ?? (offered?.title || inbound.choice) ?? describeKind(inbound);
+    // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
+    const menu = inbound.menu === true && offered === undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
       conversationId: conversation.id,
@@ -111,6 +115,7 @@ export class Intake {
         ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
         ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
         ...(inbound.album !== undefined ? { album: inbound.album } : {}),
+        ...(menu ? { menu: true as const } : {}),
       });
     }
     // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
@@ -325,14 +330,14 @@ function isBareCommand(text: string): boolean {
   return /^\/[a-z0-9_]+(?:@\w+)?$/i.test(text.trim());
 }
 
-/** The title of the button a customer pressed, from the message that offered it. */
-async function choiceTitle(tx: Tx, conversationId: number, choice: string): Promise<string> {
+/** The button a customer pressed, from the bot's recent message that offered it; undefined when none did. */
+async function offeredChoice(tx: Tx, conversationId: number, choice: string): Promise<Choice | undefined> {
   const recent = await tx.recentMessages(conversationId, 10);
   for (const message of recent.reverse()) {
-    const title = message.choices?.find((option) => option.id === choice)?.title;
-    if (title) return title;
+    const offered = message.choices?.find((option) => option.id === choice);
+    if (offered) return offered;
   }
-  return choice;
+  return undefined;
 }
 
 /** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */

@@ -44,6 +44,13 @@ export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): 
     stop(run, position, `conversation is on ${position.flow}@${position.version}, not ${flow.name}@${flow.version}`);
     return;
   }
+  // A button of the chat app's own menu (the customer tapping Get Started again while asked for their email) is no
+  // answer: taken as one, "Get Started" became their need, or spent a retry of the email question. The question is
+  // asked again instead, as it stands: its retries are not reset, nor spent.
+  if (input.menu) {
+    askWaitingAgain(flow, run);
+    return;
+  }
   // Four photos sent at once are one answer, right or wrong: the first one answered, the others are kept in the
   // transcript and neither spend the question's retries nor answer the next question.
   if (input.album !== undefined && input.album === position.album) return;
@@ -70,6 +77,21 @@ export function askAgain(flow: CompiledFlow, run: FlowRun, album?: string): bool
   const asked = run.conversation.flow;
   if (asked?.waiting && !asked.done) asked.waiting = { ...asked.waiting, askedAgain: true };
   return true;
+}
+
+/** Runs the step the conversation waits on afresh (its question sent again), keeping what its waiting counted. */
+function askWaitingAgain(flow: CompiledFlow, run: FlowRun): void {
+  const position = run.conversation.flow!;
+  const { waiting } = position;
+  if (!waiting) return;
+  const { step } = position;
+  delete position.waiting;
+  delete position.album;
+  proceed(flow, run, undefined);
+  const asked = run.conversation.flow;
+  if (asked?.waiting && !asked.done && asked.step === step) {
+    asked.waiting = { ...asked.waiting, retries: waiting.retries, ...(waiting.askedAgain ? { askedAgain: true as const } : {}) };
+  }
 }
 
 function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined): void {

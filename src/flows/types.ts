@@ -49,6 +49,8 @@ export interface FlowInput {
   attachments?: Attachment[];
   /** The album the message is part of (`InboundMessage.album`): an album is one answer, so the rest of it is none. */
   album?: string;
+  /** A button of the chat app's own menu (`InboundMessage.menu`): no answer; the waiting step asks its question again. */
+  menu?: true;
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
   /** Set instead of an answer when the agent who held the conversation handed it back to the bot. */

@@ -151,6 +151,19 @@ steps:
     expect(closed).toHaveLength(1);
     await h.close();
   });
+
+  it('greets a customer who taps Get Started while the closing survey waits, rather than taking it as their rating', async () => {
+    const { h, customer, seen, conversations } = await setUp({ 'inbound.yaml': forgetsClose, 'survey.yaml': survey });
+    await customer('hi');
+    await customer('A-1234');
+    expect(seen().at(-1)).toBe('How did we do, from 1 to 5?');
+    await h.send('whatsapp', 'layla', 'Get Started', { from: { id: 'layla', name: 'Layla' }, choice: 'GET_STARTED', menu: true });
+    expect(seen().slice(-2)).toEqual([GREETING, QUESTION]);
+    const all = await conversations();
+    expect(all.map((conversation) => conversation.status)).toEqual(['closed', 'open']);
+    expect(all[0]!.fields.rating).toBeUndefined();
+    await h.close();
+  });
 });
 
 describe('a flow stopped by an error', () => {

@@ -179,6 +179,9 @@ function fromEvent(raw: unknown, platform: Platform, where: string, receivedAt: 
         ...(title !== undefined && title !== '' ? { text: title } : {}),
         ...(payload !== undefined ? { choice: payload } : {}),
         ...(ref !== undefined ? { referral: ref } : {}),
+        // The bot's own choices go out as quick replies, never postback buttons: a postback comes from the Page's Get
+        // Started button or its persistent menu, and answers no question the bot asked.
+        menu: true,
         at,
       },
       ...(ref === undefined && payload !== undefined ? { getStarted: payload } : {}),

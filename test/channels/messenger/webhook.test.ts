@@ -241,6 +241,51 @@ steps:
     expect((await messenger.app.store.contacts())[0]!.fields.referral).toBe('GET_STARTED');
   });
 
+  it('asks the question again when the customer taps Get Started while the bot waits for their answer, without spending a retry', async () => {
+    const emailFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Welcome to Acme!"
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+    retries: 1
+    invalid: "That doesn't look like an email address. Could you check it?"
+  - ask: "What can we help you with?"
+    save: conversation.need
+  - say: "Thanks, we are on it."
+`;
+    const messenger = await server({ flows: { 'inbound.yaml': emailFlow } });
+    let at = 1763950420000;
+    const getStarted = () => ({ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: at++, postback: { mid: `m_gs${at}`, title: 'Get Started', payload: 'GET_STARTED' } });
+    expect((await messenger.post(fixture('postback'))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual(['Welcome to Acme!', 'What is your email address?']);
+
+    // Tapped again, twice: neither is a wrong email (one retry only: a second wrong answer would move on).
+    expect((await messenger.post(batch([getStarted()]))).status).toBe(200);
+    expect((await messenger.post(batch([getStarted()]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID).slice(2)).toEqual(['What is your email address?', 'What is your email address?']);
+
+    expect((await messenger.post(batch([textEvent('layla at example', { timestamp: at++ })]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('layla@example.com', { timestamp: at++ })]))).status).toBe(200);
+    // Asked what they need, and Get Started is not their need either.
+    expect((await messenger.post(batch([getStarted()]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('My parcel is late', { timestamp: at++ })]))).status).toBe(200);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID).slice(4)).toEqual([
+      "That doesn't look like an email address. Could you check it?",
+      'What can we help you with?',
+      'What can we help you with?',
+      'Thanks, we are on it.',
+    ]);
+    const [contact] = await messenger.app.store.contacts();
+    expect(contact!.fields.email).toBe('layla@example.com');
+    expect((await messenger.app.store.conversations())[0]!.fields.need).toBe('My parcel is late');
+  });
+
   it('keeps the m.me link\'s ref of a Get Started over its payload', async () => {
     const messenger = await server();
     const started = fixture('postback');
