@@ -99,15 +99,17 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, side: Pl
   const { inbound, platform } = item;
   const person = inbound.from.id;
   const key = `in:${platform.channel}:${inbound.id}`;
+  // One this process stored already is not handed over again when Meta sends its batch again: the runtime would find
+  // it stored, but only after counting it against the person's CONTACT_RATE_LIMIT, so a fast writer's batch longer
+  // than their allowance spent it all on its first messages at every try, and the rest never got in.
+  if (context.memory.has(key)) return;
   const waiting = side.referrals.get(person);
   if (inbound.referral === undefined && waiting !== undefined) inbound.referral = waiting;
   // The Get Started button is the first thing a person ever sends: its payload says how they came.
   if (inbound.referral === undefined && item.getStarted !== undefined && (await host.lastInboundAt(person)) === undefined) inbound.referral = item.getStarted;
-  if (!context.memory.has(key)) {
-    if (item.files.length > 0) inbound.attachments = [...(inbound.attachments ?? []), ...(await fetchAll(item.files, platform, host, context, inbound.id))];
-    const name = await side.profiles.nameOf(person);
-    if (name !== undefined) inbound.from.name = name;
-  }
+  if (item.files.length > 0) inbound.attachments = [...(inbound.attachments ?? []), ...(await fetchAll(item.files, platform, host, context, inbound.id))];
+  const name = await side.profiles.nameOf(person);
+  if (name !== undefined) inbound.from.name = name;
   await host.deliver(inbound);
   context.memory.add(key);
   if (waiting !== undefined && inbound.referral === waiting) side.referrals.delete(person);

@@ -2,7 +2,8 @@
 // their message with RateLimited): that person's refused item and every later item of theirs, kept in Meta's order
 // for when the batch comes again (it is answered 503 for them). The other people of the batch are not held back:
 // stopping the batch at the refusal made every customer in it wait for Meta's retry, again while the fast writer
-// kept writing. What was stored before the refusal is found again by the runtime's dedup on the retry.
+// kept writing. What this process stored before the refusal is not handed over again on the retry (each channel's
+// receive.ts skips what its Memory holds), so the retry spends the person's allowance only on what still waits.
 import { RateLimited } from '../../types.ts';
 
 /**

@@ -77,14 +77,19 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context:
   const { host, log, memory } = context;
   const { inbound, media, alsoKnownAs } = item;
   const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
-  // The bytes go into the media store first: a delivered message names them by ref.
-  if (media && !memory.has(key)) {
-    const { graph, ...tries } = context.files;
-    inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
+  // One this process stored already is not handed over again when Meta sends its batch again: the runtime would find
+  // it stored, but only after counting it against the person's CONTACT_RATE_LIMIT, so a fast writer's batch longer
+  // than their allowance spent it all on its first messages at every try, and the rest never got in.
+  if (!memory.has(key)) {
+    // The bytes go into the media store first: a delivered message names them by ref.
+    if (media) {
+      const { graph, ...tries } = context.files;
+      inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
+    }
+    context.albums.name(inbound);
+    await host.deliver(inbound);
+    memory.add(key);
   }
-  context.albums.name(inbound);
-  await host.deliver(inbound);
-  memory.add(key);
   // A person keyed on their wa_id who also has a business-scoped user id: the runtime learns both are theirs,
   // so a later message that comes with the user id alone finds them.
   const pair = `aka:${inbound.from.id}:${alsoKnownAs}`;
