@@ -315,6 +315,13 @@ function contentOf(message: Message): Content {
     }
     case 'request_welcome':
       return { ignored: 'a person opened the chat for the first time (request_welcome)' };
+    // A person changing or taking back what they sent before (on a number also used from the WhatsApp Business app).
+    // Not a new message: taken as one of a kind nobody can read, the customer was told "that kind of message cannot
+    // be read here" for fixing a typo. The original stays in the transcript, as on Messenger.
+    case 'edit':
+      return { ignored: 'a customer edited a message they had sent; the original is kept' };
+    case 'revoke':
+      return { ignored: 'a customer deleted a message they had sent; it is kept' };
     case 'unsupported':
       return { unsupported: message.unsupported?.type ?? 'unsupported' };
     default:

@@ -402,6 +402,30 @@ describe('who is writing', () => {
   });
 });
 
+describe('a message edited or deleted', () => {
+  it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original', async () => {
+    const emailFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+`;
+    const cloud = await server({ flows: { 'inbound.yaml': emailFlow } });
+    expect((await cloud.post(messagesBody([{ ...text('hello'), id: 'wamid.E1' }]))).status).toBe(200);
+    // The shapes Meta documents for a number also used from the WhatsApp Business app.
+    const edit = { from: SHEENA, id: 'wamid.E2', timestamp: '1763950310', type: 'edit', edit: { original_message_id: 'wamid.E1', message: { type: 'text', text: { body: 'hello there' } } } };
+    const revoke = { from: SHEENA, id: 'wamid.E3', timestamp: '1763950320', type: 'revoke', revoke: { original_message_id: 'wamid.E1' } };
+    expect((await cloud.post(messagesBody([edit, revoke]))).status).toBe(200);
+    await settled(cloud);
+    // Only the question: no "that kind of message cannot be read here" for an edit or a deletion.
+    expect(cloud.graph.saidTo(SHEENA)).toEqual(['What is your email address?']);
+    const [contact] = await cloud.app.store.contacts();
+    expect((await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello']);
+  });
+});
+
 describe('configuration', () => {
   it('refuses to start with some of the four WhatsApp Cloud settings, naming the missing ones', async () => {
     const dir = await dataDirWith({ 'inbound.yaml': askFlow });
