@@ -56,7 +56,7 @@ export class Accounts {
     const key = `${platform.channel}:${account}`;
     if (!this.#logged.has(key)) {
       this.#logged.add(key);
-      this.#options.log.warn({ account, own }, `${platform.label} webhook events for another ${platform.channel === 'instagram' ? 'Instagram account' : 'Page'} (${account}) acknowledged and not answered: this channel answers for ${own}, whose token MESSENGER_PAGE_TOKEN is. The Meta app is subscribed to that one too; its own bot answers it`);
+      this.#options.log.warn({ account, own }, `${platform.label} webhook events for another ${platform.channel === 'instagram' ? 'Instagram account' : 'Page'} (${account}) acknowledged and not answered: this channel answers for ${own}, the one MESSENGER_PAGE_TOKEN belongs to (the Meta app is subscribed to both; the other's own bot answers it)`);
     }
     return false;
   }
