@@ -8,6 +8,13 @@ import type { Logger } from '../shared/log.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
 
+/** What a customer whose conversation no flow greets is told when it waits in the default team's queue. */
+function waitingForAgentText(language: string | undefined, position: number | string): string {
+  return language?.split('-')[0] === 'ar'
+    ? `شكرًا لرسالتك. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك ${position} في قائمة الانتظار.`
+    : `Thanks for your message. Someone from our team will answer you here; you are number ${position} in line.`;
+}
+
 /** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */
 export interface Turn extends FlowRun {
   closeRequest?: { note?: string };
@@ -92,7 +99,10 @@ export class Turns {
   /** Starts the flow that `on` triggers (the first, if several do); `album`: that of the message that opened it. */
   start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, album?: string): void {
     const [flow, ...others] = this.options.flows.forTrigger(on, source);
-    if (!flow) return;
+    if (!flow) {
+      if (on === 'conversation.opened') this.#toAgents(turn, source ?? 'contact');
+      return;
+    }
     if (others.length > 0) {
       this.options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
     }
@@ -168,6 +178,25 @@ export class Turns {
     }
     await this.settle(tx, turn, fx);
     await this.closedFlows(tx, fx, turn);
+  }
+
+  /**
+   * A conversation that opened with no flow to greet the customer (none in service has the trigger: the file removed,
+   * refused since it was first read, or given another trigger) goes to the people: the default team's queue, the
+   * customer told they are waiting for someone, as an `assign` step without a flow would. Left with the bot, nobody
+   * would ever answer or even see it. The operator reads in the log which trigger no flow has, and why files are refused.
+   */
+  #toAgents(turn: Turn, source: ConversationSource): void {
+    const team = this.#deskOf().defaultTeam();
+    const refused = this.options.flows.errors().map(String);
+    const fix = `add a flow with trigger: { on: conversation.opened, source: ${source} } to the flows folder`;
+    if (team === undefined) {
+      turn.log.error({ on: 'conversation.opened', source, refused }, `no flow starts on conversation.opened (source: ${source}) and team.yaml lists no team: nobody answers this conversation; ${fix}`);
+      return;
+    }
+    turn.log.error({ on: 'conversation.opened', source, team, refused }, `no flow starts on conversation.opened (source: ${source}): the conversation goes to team ${team} (the first in team.yaml); ${fix}`);
+    const language = turn.contact.language;
+    turn.assign({ team, queuedText: (position) => waitingForAgentText(language, position) });
   }
 
   /**

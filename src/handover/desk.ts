@@ -44,6 +44,11 @@ export class Desk {
     return this.#ctx.directory.agentByIdentity(channel, id);
   }
 
+  /** The team that takes what no flow or team names: the first in team.yaml (undefined when it lists none). */
+  defaultTeam(): string | undefined {
+    return this.#ctx.directory.defaultTeam()?.name;
+  }
+
   assign(tx: Tx, conversation: Conversation, request: AssignRequest, fx: DeskEffects): Promise<void> {
     return assign(this.#ctx, tx, conversation, request, fx);
   }

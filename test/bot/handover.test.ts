@@ -2,7 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs } from '../helpers.ts';
+import type { Logger } from '../../src/shared/log.ts';
+import { cleanupDirs, recordingLog } from '../helpers.ts';
 import { queueOf } from '../../src/handover/assignment/queue.ts';
 import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
 
@@ -57,12 +58,12 @@ interface Desk {
   conversationOf(id: string): Promise<number>;
 }
 
-async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string>; latency?: boolean } = {}): Promise<Desk> {
+async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string>; latency?: boolean; log?: Logger } = {}): Promise<Desk> {
   clock = new Date('2026-11-24T09:00:00Z');
   const customers = fakeChannel('whatsapp');
   const agents = fakeChannel('telegram');
   const dir = await dataDirWithTeam({ 'inbound.yaml': flow, ...options.flows }, options.teamYaml ?? team);
-  const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}), ...(options.latency ? { latency: true } : {}) });
+  const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}), ...(options.latency ? { latency: true } : {}), ...(options.log ? { log: options.log } : {}) });
   return {
     h, customers, agents,
     customer: (id, text, name = 'Layla') => h.send('whatsapp', id, text, { from: { id, name } }),
@@ -386,6 +387,40 @@ steps:
     expect(d.customers.textsTo('s1').at(-1)).toBe('Thank you for rating us 5.');
     expect(await d.conversationOf('s1')).toBe(id);
     expect((await d.h.store.conversation(id))?.fields.rating).toBe(5);
+    await d.h.close();
+  });
+
+  it('hands a conversation no flow greets to the first team: the customer hears they wait, the agent who comes online sees their words', async () => {
+    const { log, lines } = recordingLog();
+    // The only opening flow has a typo: refused at load, so no flow starts when a customer writes.
+    const d = await desk({ flows: { 'inbound.yaml': flow.replace('ask: "Which team?"', 'aks: "Which team?"') }, log });
+    await d.customer('n1', 'my order never came');
+    await d.customer('n2', 'مرحبا، طلبي لم يصل', 'Huda');
+    expect(d.customers.textsTo('n1')).toEqual(['Thanks for your message. Someone from our team will answer you here; you are number 1 in line.']);
+    expect(d.customers.textsTo('n2')).toEqual(['شكرًا لرسالتك. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك 2 في قائمة الانتظار.']);
+    const id = await d.conversationOf('n1');
+    expect(await d.h.store.conversation(id)).toMatchObject({ status: 'open', stage: 'queued', team: 'Billing' });
+    const error = lines.find((line) => line.level === 50 && /no flow starts on conversation\.opened/.test(String(line.msg)));
+    expect(error?.msg).toContain('goes to team Billing');
+    expect(String(error?.refused)).toContain('inbound.yaml');
+
+    await d.agent('9001', '/online');
+    const card = d.agents.textsTo('9001').find((text) => text.includes(`#${id}`));
+    expect(card).toContain('my order never came');
+    expect(d.customers.textsTo('n1').at(-1)).toBe('\u2068Omar\u2069 has joined the conversation.');
+    await d.customer('n1', 'order 4521');
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} Layla: order 4521`);
+    await d.h.close();
+  });
+
+  it('gives a conversation no flow greets straight to an online agent of the first team', async () => {
+    const d = await desk({ flows: { 'inbound.yaml': flow.replace('conversation.opened', 'conversation.closed') } });
+    await d.agent('9001', '/online');
+    await d.customer('n1', 'hello?');
+    const id = await d.conversationOf('n1');
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar', team: 'Billing' });
+    expect(d.customers.textsTo('n1')).toEqual(['\u2068Omar\u2069 has joined the conversation.']);
+    expect(d.agents.textsTo('9001').some((text) => text.includes(`#${id}`) && text.includes('hello?'))).toBe(true);
     await d.h.close();
   });
 });

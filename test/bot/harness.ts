@@ -10,6 +10,7 @@ import { Outbox } from '../../src/bot/outbox.ts';
 import { Runtime } from '../../src/bot/runtime.ts';
 import { TeamDirectory } from '../../src/handover/directory.ts';
 import { ADDRESS_KEYS } from '../../src/channels/index.ts';
+import type { Logger } from '../../src/shared/log.ts';
 import { dataDirWith, quietLog } from '../helpers.ts';
 
 /** A channel that records what the bot sends, per recipient, and can be made to fail. */
@@ -60,16 +61,16 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number } } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger } = {},
 ): Promise<Harness> {
-  const { latency, ...runtimeOptions } = options;
+  const { latency, log = quietLog, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });
   const store = latency ? withReadLatency(opened) : opened;
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
   const bus = new EventBus();
   const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });
-  const runtime = new Runtime({ store, flows, directory, bus, outbox, log: quietLog, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });
+  const runtime = new Runtime({ store, flows, directory, bus, outbox, log, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });
   await runtime.start();
   const now = options.now ?? (() => new Date());
   return {
