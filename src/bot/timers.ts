@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
 import type { Conversation, Store } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
+import { waitsSince } from '../handover/assignment/assign.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Logger } from '../shared/log.ts';
@@ -135,7 +136,10 @@ export class Timers {
     const { store, directory, log, desk, transactions } = this.options;
     // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
     if (directory.errors().length > 0) return;
-    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !c.takenOver && !directory.agent(c.agentId ?? ''));
+    const now = this.options.now().toISOString();
+    // The customers who have waited longest for an answer go back first: each takes its place as it goes back.
+    const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !c.takenOver && !directory.agent(c.agentId ?? ''))
+      .sort((a, b) => Date.parse(waitsSince(a, now)) - Date.parse(waitsSince(b, now)) || a.id - b.id);
     for (const conversation of orphans) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);

@@ -366,6 +366,44 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('puts the customers of an agent removed from team.yaml behind those already waiting, and tells them their place', async () => {
+    const d = await desk();
+    await d.agent('9001', '/online');
+    // Omar answers a; b he never answers. Then c and d queue behind them and are told their places.
+    for (const who of ['a', 'b']) {
+      await d.customer(who, 'hi');
+      await d.customer(who, 'Billing');
+    }
+    const [a, b] = [await d.conversationOf('a'), await d.conversationOf('b')];
+    await d.agent('9001', 'Hello a, let me look.', d.agents.idOf('9001', new RegExp(`#${a}\\b`)));
+    expect(d.customers.textsTo('a').at(-1)).toBe('Hello a, let me look.');
+    for (const who of ['c', 'd']) {
+      advance(60_000);
+      await d.customer(who, 'hi');
+      await d.customer(who, 'Billing');
+    }
+    expect(d.customers.textsTo('c').at(-1)).toBe('You are number 1 in line.');
+    expect(d.customers.textsTo('d').at(-1)).toBe('You are number 2 in line.');
+
+    advance(10 * 60_000);
+    await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Omar[\s\S]*?max_open: 2\n/, ''));
+    await d.h.directory.reload();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await d.h.outbox.drain();
+    // c and d keep the places they were told; b, never answered, has waited longer than a, who was being helped.
+    const line = queueOf('Billing', await d.h.store.openConversations());
+    expect(line.map((conversation) => conversation.id)).toEqual([await d.conversationOf('c'), await d.conversationOf('d'), b, a]);
+    expect(d.customers.textsTo('b').at(-1)).toBe('The agent who was helping you is no longer available. You are number 3 in line for the next one.');
+    expect(d.customers.textsTo('a').at(-1)).toBe('The agent who was helping you is no longer available. You are number 4 in line for the next one.');
+    expect(d.customers.textsTo('c').at(-1)).toBe('You are number 1 in line.');
+
+    // The next free agent takes the customer who has waited longest for an answer.
+    await d.agent('9002', '/online');
+    expect(await d.h.store.conversation(await d.conversationOf('c'))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(await d.h.store.conversation(a)).toMatchObject({ stage: 'queued' });
+    await d.h.close();
+  });
+
   it('asks a closed conversation\'s satisfaction question after the agent closes it, and takes the answer', async () => {
     const survey = `
 flow: survey

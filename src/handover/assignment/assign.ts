@@ -90,15 +90,46 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
 }
 
-/** Puts a conversation whose agent is gone back in its team's queue, then lets a free agent take it. */
+/**
+ * Puts a conversation whose agent is gone (removed from team.yaml) back in its team's queue, then lets a free agent
+ * take it. It takes its place as a customer queuing now does, behind every place already told: those waiting since it
+ * was taken have waited longer for a first answer than a customer an agent was already helping, and a place told
+ * never gets worse. Among those coming back at once, one no agent had answered yet keeps its first wait (it has waited
+ * longest); one an agent answered waits from now. Its customer is told why and their place, once it has one.
+ */
 export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  const now = stamp(ctx);
   conversation.stage = 'queued';
   delete conversation.agentId;
-  conversation.queuedAt ??= conversation.assignedAt ?? stamp(ctx);
+  conversation.queuedAt = waitsSince(conversation, now);
+  // The place told in an earlier wait is not theirs any more: the placing tells the new one.
+  delete conversation.queueNotice;
+  if (conversation.team) {
+    const language = (await tx.contact(conversation.contactId))?.language;
+    conversation.awaitingPlace = { text: backInLineText(language) };
+    queueChanged(ctx, tx, conversation.team);
+    fx.placeInLine(conversation.team);
+  }
   tx.putConversation(conversation);
-  if (conversation.team) queueChanged(ctx, tx, conversation.team);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
+}
+
+/**
+ * Since when a conversation going back to its queue has waited for an agent: its first wait if no agent answered its
+ * customer yet, else from `now`. Several going back at once go in this order (`requeue` them so).
+ *
+ *     orphans.sort((a, b) => Date.parse(waitsSince(a, now)) - Date.parse(waitsSince(b, now)));
+ */
+export function waitsSince(conversation: Conversation, now: string): string {
+  return conversation.firstResponseAt === undefined ? (conversation.queuedAt ?? conversation.assignedAt ?? now) : now;
+}
+
+/** What a customer whose agent is gone is told, around their new place in line (see `requeue`). */
+function backInLineText(language: string | undefined): string[] {
+  return language?.split('-')[0] === 'ar'
+    ? ['الموظف الذي كان يساعدك لم يعد متاحًا. ترتيبك ', ' في قائمة الانتظار للموظف التالي.']
+    : ['The agent who was helping you is no longer available. You are number ', ' in line for the next one.'];
 }
 
 /** Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity. */
