@@ -136,6 +136,8 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
     return refused(`There is no team or agent named "${to}". Teams: ${teams || 'none'}.`, conversationId);
   }
   if (colleague?.id === agent.id) return refused(`#${conversation.id} is already yours.`, conversationId);
+  // Its queue would be seen by nobody.
+  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(`${team.name} has no agents in team.yaml; #${conversation.id} stays with you.`, conversationId);
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(`${colleague.name} is not online; #${conversation.id} stays with you.`, conversationId);
   delete conversation.agentId;
   tx.putConversation(conversation);

@@ -83,6 +83,8 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         const teams = ctx.directory.teams().map((t) => t.name).join(', ');
         return refused(`There is no team named "${action.team ?? ''}". Teams: ${teams || 'none'}.`, id);
       }
+      // Its queue would be seen by nobody.
+      if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(`${team.name} has no agents in team.yaml; #${id} was not moved.`, id);
       delete conversation.agentId;
       tx.putConversation(conversation);
       fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: by, to: team.name } });

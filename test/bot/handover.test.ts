@@ -404,6 +404,26 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('never leaves a customer in the queue of a team no agent is in: the first team with agents takes them, and a transfer there is refused', async () => {
+    // Support is listed, but its only agent was moved to Billing.
+    const d = await desk({ teamYaml: team.replace('teams: [Billing, Support]', 'teams: [Billing]') });
+    await d.customer('s1', 'hi');
+    await d.customer('s1', 'Support');
+    const id = await d.conversationOf('s1');
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
+    expect(d.customers.textsTo('s1').at(-1)).toBe('You are number 1 in line.');
+    await d.agent('9001', '/online');
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+    await d.agent('9001', `/transfer ${id} Support`);
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`Support has no agents in team.yaml; #${id} stays with you.`);
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar', team: 'Billing' });
+    const admin = await d.h.runtime.act({ kind: 'admin', name: 'Nadia' }, { kind: 'transfer', conversationId: id, team: 'Support' });
+    expect(admin).toMatchObject({ ok: false, message: `Support has no agents in team.yaml; #${id} was not moved.` });
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    await d.h.close();
+  });
+
   it('asks a closed conversation\'s satisfaction question after the agent closes it, and takes the answer', async () => {
     const survey = `
 flow: survey

@@ -43,7 +43,7 @@ function queueChanged(ctx: DeskContext, tx: Tx, team: string): void {
 /**
  * Hands `conversation` to an available agent of the team, or queues it. A team that is empty or not in team.yaml
  * (a template that rendered nothing) is an error in the log, and the default team (the first in team.yaml) takes
- * the conversation: never a queue no agent serves.
+ * the conversation; so does a team no agent is in (the first with agents): never a queue no agent serves.
  *
  *     await assign(ctx, tx, conversation, { team: 'Billing' }, fx);
  */
@@ -55,6 +55,14 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
       { conversation: conversation.id, team: request.team, instead: team?.name },
       request.team.trim() === '' ? 'assign names no team; the default team (first in team.yaml) takes the conversation' : 'assign names a team that is not in team.yaml; the default team (first in team.yaml) takes the conversation',
     );
+  }
+  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) {
+    // Its queue would be seen by nobody: no agent lists it in team.yaml (its agents removed, or none added yet).
+    const served = servedTeam(ctx);
+    if (served) {
+      ctx.log.error({ conversation: conversation.id, team: team.name, instead: served.name }, `team ${team.name} has no agents in team.yaml; team ${served.name} takes the conversation (add an agent with teams: [${team.name}])`);
+      team = served;
+    }
   }
   const teamName = team?.name ?? request.team;
   conversation.team = teamName;
@@ -88,6 +96,14 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.awaitingPlace = text ? { text: text.split(mark) } : {};
   fx.placeInLine(teamName);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
+}
+
+/**
+ * The team that takes a conversation meant for a team no agent serves: the first in team.yaml that has agents;
+ * undefined when none has.
+ */
+function servedTeam(ctx: DeskContext): Team | undefined {
+  return ctx.directory.teams().find((team) => ctx.directory.agentsOfTeam(team.name).length > 0);
 }
 
 /**
