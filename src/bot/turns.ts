@@ -161,6 +161,16 @@ export class Turns {
   }
 
   /**
+   * Whether a hand back would give the customer a flow: the one that handed it over, still to be found, or else a
+   * `conversation.opened` one. Without either, the bot would have nothing to say to them.
+   */
+  async canResume(conversation: Conversation): Promise<boolean> {
+    const position = conversation.flow;
+    if (position?.waiting && (await this.options.flows.version(position.flow, position.version))) return true;
+    return this.options.flows.forTrigger('conversation.opened', 'contact').length > 0;
+  }
+
+  /**
    * A conversation an agent handed back: its flow goes on after the step that handed it over; without one to go
    * on with, the inbound flow starts again (it skips what it already knows).
    */

@@ -30,6 +30,10 @@ export interface ActionResult {
 /** What the bot does with a conversation handed back to it (the runtime resumes its flow), in the same transaction. */
 export type HandBack = (tx: Tx, conversation: Conversation, fx: DeskEffects) => Promise<void>;
 
+/** The refusal of a hand back when the bot has no flow to go on with. */
+export const noFlowToHandBackTo = (id: number, outcome: string): string =>
+  `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome}.`;
+
 const done = (message: string, conversationId?: number): ActionResult => ({ ok: true, message, ...(conversationId !== undefined ? { conversationId } : {}) });
 const refused = (message: string, conversationId?: number): ActionResult => ({ ok: false, message, ...(conversationId !== undefined ? { conversationId } : {}) });
 
@@ -115,6 +119,8 @@ async function decide(
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return only(refused(held.problem, action.conversationId));
       const { conversation } = held;
+      // Handed back with no flow to go on with, the customer would hear from nobody (or be queued for an agent again).
+      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return only(refused(noFlowToHandBackTo(conversation.id, 'it stays with you'), conversation.id));
       conversation.stage = 'bot';
       delete conversation.agentId;
       tx.putConversation(conversation);

@@ -3,7 +3,7 @@
 // a named agent. They go through the agent action API (`runtime.act`) like every other decision; the holder, if
 // another person, is told in their app.
 import type { Conversation, Tx } from '../store/types.ts';
-import type { ActionResult, HandBack } from './actions.ts';
+import { noFlowToHandBackTo, type ActionResult, type HandBack } from './actions.ts';
 import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close } from './closing.ts';
@@ -63,6 +63,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
     }
     case 'handBack': {
       if (conversation.stage === 'bot') return refused(`#${id} is already with the bot.`, id);
+      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return refused(noFlowToHandBackTo(id, 'it was not moved'), id);
       conversation.stage = 'bot';
       delete conversation.agentId;
       tx.putConversation(conversation);

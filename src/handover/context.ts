@@ -15,6 +15,11 @@ export interface DeskContext {
    * `telegram:` address with no Telegram token set would fail). Without it, every channel counts as running.
    */
   running?: (channel: string) => boolean;
+  /**
+   * Whether the bot has a flow to go on with in `conversation` if it were handed back (the one that handed it over,
+   * else a `conversation.opened` flow). Without it, the bot always has.
+   */
+  botCanResume?: (conversation: Conversation) => Promise<boolean>;
 }
 
 /** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */

@@ -35,6 +35,7 @@ export class Desk {
       directory: options.directory, now: options.now, log: options.log,
       ...(options.templates ? { templates: options.templates } : {}),
       ...(options.running ? { running: options.running } : {}),
+      ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
     };
     this.#handBack = options.handBack;
   }

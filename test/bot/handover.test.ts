@@ -424,6 +424,22 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('refuses to hand a customer back to a bot that has no flow for them, and keeps them with the agent', async () => {
+    const d = await desk({ flows: { 'inbound.yaml': flow.replace('conversation.opened', 'conversation.closed') } });
+    await d.agent('9001', '/online');
+    await d.customer('h1', 'my card was declined');
+    const id = await d.conversationOf('h1');
+    await d.agent('9001', '/handback');
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); it stays with you.`);
+    expect(d.customers.textsTo('h1')).toEqual(['\u2068Omar\u2069 has joined the conversation.']);
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    const admin = await d.h.runtime.act({ kind: 'admin', name: 'Nadia' }, { kind: 'handBack', conversationId: id });
+    expect(admin).toMatchObject({ ok: false, message: `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); it was not moved.` });
+    await d.customer('h1', 'hello?');
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} Layla: hello?`);
+    await d.h.close();
+  });
+
   it('asks a closed conversation\'s satisfaction question after the agent closes it, and takes the answer', async () => {
     const survey = `
 flow: survey
