@@ -192,32 +192,49 @@ export class Turns {
 
   /**
    * A conversation that opened with no flow to greet the customer (none in service has the trigger: the file removed,
-   * refused since it was first read, or given another trigger) goes to the people: the default team's queue, the
-   * customer told they are waiting for someone, as an `assign` step without a flow would. Left with the bot, nobody
-   * would ever answer or even see it. The operator reads in the log which trigger no flow has, and why files are refused.
+   * refused since it was first read, or given another trigger) goes to the people (see `#toPeople`). The operator reads
+   * in the log which trigger no flow has, and why files are refused.
    */
   #toAgents(turn: Turn, source: ConversationSource): void {
-    const team = this.#deskOf().defaultTeam();
     const refused = this.options.flows.errors().map(String);
+    const why = `no flow starts on conversation.opened (source: ${source})`;
     const fix = `add a flow with trigger: { on: conversation.opened, source: ${source} } to the flows folder`;
-    if (team === undefined) {
-      turn.log.error({ on: 'conversation.opened', source, refused }, `no flow starts on conversation.opened (source: ${source}) and team.yaml lists no team: nobody answers this conversation; ${fix}`);
-      return;
-    }
-    turn.log.error({ on: 'conversation.opened', source, team, refused }, `no flow starts on conversation.opened (source: ${source}): the conversation goes to team ${team} (the first in team.yaml); ${fix}`);
+    const team = this.#toPeople(turn);
+    if (team === undefined) turn.log.error({ on: 'conversation.opened', source, refused }, `${why} and team.yaml lists no team: nobody answers this conversation; ${fix}`);
+    else turn.log.error({ on: 'conversation.opened', source, team, refused }, `${why}: the conversation goes to team ${team} (the first in team.yaml); ${fix}`);
+  }
+
+  /**
+   * Asks for the conversation to go to the default team's queue, the customer told they are waiting for someone, as an
+   * `assign` step would: the bot has nothing (more) to say, and left with it nobody would ever answer or even see
+   * what the customer writes. Returns the team, or undefined when team.yaml lists none.
+   */
+  #toPeople(turn: Turn): string | undefined {
+    const team = this.#deskOf().defaultTeam();
+    if (team === undefined) return undefined;
     const language = turn.contact.language;
     turn.assign({ team, queuedText: (position) => waitingForAgentText(language, position) });
+    return team;
   }
 
   /**
    * A flow that ended in this turn without handing over (`assign`) or closing asks for the conversation to close, as
    * a `close` step would: left open with the bot, nobody would ever answer the customer's next messages in it (no flow
-   * waits, no agent holds it, no queue has it), and a new conversation could not open. A flow that stopped on an
-   * error ends the same way. A closed conversation's flow (`conversation.closed`) asks too; `settle` then does nothing.
+   * waits, no agent holds it, no queue has it), and a new conversation could not open. A closed conversation's flow
+   * (`conversation.closed`) asks too; `settle` then does nothing. A flow that stopped on an error in an open
+   * conversation hands it to the people instead: the customer was mid-way, and what they just wrote would be read by
+   * nobody (closed, their next message would only start the same flow again); it closes only when team.yaml lists no team.
    */
   #closeIfEnded(turn: Turn): void {
     const position = turn.conversation.flow;
     if (!position?.done || turn.closeRequest || turn.assignRequest) return;
+    if (position.error !== undefined && turn.conversation.status === 'open') {
+      const team = this.#toPeople(turn);
+      if (team !== undefined) {
+        turn.log.error({ flow: position.flow, version: position.version, team }, `flow "${position.flow}" stopped: ${position.error}; the conversation goes to team ${team} (the first in team.yaml)`);
+        return;
+      }
+    }
     turn.close(position.error === undefined ? `flow "${position.flow}" ended without close or assign` : `flow "${position.flow}" stopped: ${position.error}`);
   }
 

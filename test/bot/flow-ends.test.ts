@@ -58,7 +58,7 @@ async function setUp(flows: Record<string, string>, options: { latency?: boolean
   const agent = (text: string) => h.send('telegram', '9001', text, { from: { id: '9001', name: 'Omar' } });
   const seen = () => customers.textsTo('layla');
   const conversations = async () => (await h.store.conversations()).sort((a, b) => a.id - b.id);
-  return { h, customers, customer, agent, seen, closed, conversations };
+  return { h, customers, agents, customer, agent, seen, closed, conversations };
 }
 
 describe('a flow that runs past its last step', () => {
@@ -167,7 +167,7 @@ steps:
 });
 
 describe('a flow stopped by an error', () => {
-  it('closes the conversation with the reason in its record, so the customer\'s next message is answered', async () => {
+  it('hands the customer to the first team, told they wait, and the agent sees the answer the flow stopped on', async () => {
     // More steps in a row without waiting than one turn may run: the flow is stopped at the hundredth.
     const sets = Array.from({ length: 101 }, (_, n) => `  - set: { conversation.step: ${n} }`).join('\n');
     const spins = `
@@ -179,15 +179,22 @@ steps:
 ${sets}
   - say: "Thanks"
 `;
-    const { h, customer, seen, conversations } = await setUp({ 'inbound.yaml': spins });
+    const { h, customer, agent, agents, seen, conversations } = await setUp({ 'inbound.yaml': spins });
     await customer('hi');
     await customer('A-1234');
-    expect(seen()).toEqual([QUESTION]);
+    const waiting = 'Thanks for your message. Someone from our team will answer you here; you are number 1 in line.';
+    expect(seen()).toEqual([QUESTION, waiting]);
     const [first] = await conversations();
-    expect(first).toMatchObject({ status: 'closed', closedBy: 'bot' });
-    expect(first?.closingNote).toMatch(/^flow "inbound" stopped: flow "inbound" ran 100 steps without waiting/);
+    expect(first).toMatchObject({ status: 'open', stage: 'queued', team: 'Billing', flow: { done: true } });
+    expect(first?.flow?.error).toMatch(/^flow "inbound" ran 100 steps without waiting/);
     await customer('hello?');
-    expect(seen()).toEqual([QUESTION, QUESTION]);
+    // Still the same conversation, waiting: the flow does not start over.
+    expect(seen()).toEqual([QUESTION, waiting]);
+    await agent('/online');
+    expect((await conversations())[0]).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    const card = agents.textsTo('9001').find((text) => text.includes(`#${first?.id}`));
+    expect(card).toContain('A-1234');
+    expect(card).toContain('hello?');
     await h.close();
   });
 });
