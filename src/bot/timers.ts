@@ -8,6 +8,7 @@ import { describeDuration } from '../shared/duration.ts';
 import type { Conversation, Store } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
+import { byWait } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Logger } from '../shared/log.ts';
@@ -129,8 +130,9 @@ export class Timers {
   }
 
   /**
-   * Conversations held by agents no longer in team.yaml go back to their team's queue. Runs at start (an agent
-   * removed while the server was down), on every change of team.yaml, and at every check (a failed one retries).
+   * Conversations held by agents no longer in team.yaml go back to their team's queue, and those queued where no agent
+   * in team.yaml could take them go to a team whose agents can. Runs at start (an agent removed while the server was
+   * down), on every change of team.yaml, and at every check (a failed one retries).
    */
   async requeueOrphans(): Promise<void> {
     const { store, directory, log, desk, transactions } = this.options;
@@ -146,6 +148,15 @@ export class Timers {
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
         log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
         await desk.requeue(tx, fresh, fx);
+      });
+    }
+    // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.
+    const stranded = (await store.openConversations({ stage: 'queued' })).filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
+    for (const conversation of stranded) {
+      await transactions.onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || fresh.stage !== 'queued' || !desk.stranded(fresh)) return;
+        await desk.rehome(tx, fresh, fx);
       });
     }
   }

@@ -4,7 +4,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
-import { assign, requeue, type AssignRequest } from './assignment/assign.ts';
+import { assign, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { autoClose, close } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
@@ -70,6 +70,16 @@ export class Desk {
 
   requeue(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return requeue(this.#ctx, tx, conversation, fx);
+  }
+
+  /** Whether nobody in team.yaml could take this queued conversation (see `rehome`). */
+  stranded(conversation: Conversation): boolean {
+    return stranded(this.#ctx, conversation);
+  }
+
+  /** Gives a queued conversation nobody could take to a team whose agents can. */
+  rehome(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+    return rehome(this.#ctx, tx, conversation, fx);
   }
 
   close(tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {

@@ -440,6 +440,24 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('passes customers waiting for a team whose agents were all removed from team.yaml to the first team with agents', async () => {
+    const d = await desk();
+    await d.customer('w1', 'hi');
+    await d.customer('w1', 'Support');
+    const id = await d.conversationOf('w1');
+    expect(d.customers.textsTo('w1').at(-1)).toBe('You are number 1 in line.');
+    // Sara, Support's only agent, leaves.
+    await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Sara[\s\S]*?max_open: 1\n/, ''));
+    await d.h.directory.reload();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await d.h.outbox.drain();
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
+    expect(d.customers.textsTo('w1').at(-1)).toBe('Your conversation was passed to our Billing team.');
+    await d.agent('9001', '/online');
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    await d.h.close();
+  });
+
   it('asks a closed conversation\'s satisfaction question after the agent closes it, and takes the answer', async () => {
     const survey = `
 flow: survey

@@ -132,6 +132,32 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
 }
 
 /**
+ * Whether someone could ever take a queued conversation: the agent it waits for by name is in team.yaml, or else its
+ * team has agents. One nobody could take (team.yaml edited while it waited) goes on with `rehome`.
+ */
+export function stranded(ctx: DeskContext, conversation: Conversation): boolean {
+  if (conversation.agentId !== undefined) return !ctx.directory.agent(conversation.agentId);
+  return conversation.team === undefined || ctx.directory.agentsOfTeam(conversation.team).length === 0;
+}
+
+/**
+ * Gives a queued conversation nobody could take (see `stranded`) to its team's agents, or, its team having none, to
+ * the first team with agents, where it takes its place behind those waiting there; its customer is told they were
+ * passed to that team. Left as it is when no team has agents.
+ */
+export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  const own = conversation.team !== undefined && ctx.directory.agentsOfTeam(conversation.team).length > 0 ? conversation.team : undefined;
+  const team = own ?? servedTeam(ctx)?.name;
+  if (team === undefined) return;
+  delete conversation.agentId;
+  if (team !== conversation.team) {
+    ctx.log.warn({ conversation: conversation.id, team: conversation.team, instead: team }, 'no agent in team.yaml can take this queued conversation any more; it goes to the first team with agents');
+    fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'bot', to: team } });
+  }
+  await assign(ctx, tx, conversation, { team }, fx);
+}
+
+/**
  * Since when a conversation going back to its queue has waited for an agent: its first wait if no agent answered its
  * customer yet, else from `now`. Several going back at once go in this order (`requeue` them so).
  *
