@@ -29,6 +29,9 @@ export interface FlowLibraryOptions {
 
 const SCRIPT = /^[^.].*\.ya?ml$/i;
 
+/** The version each flow file serves (collection, keyed by file as admins know it: `flows/inbound.yaml`). */
+const SERVING = 'flow-serving';
+
 /** A published version as the store keeps it. */
 export interface StoredFlowVersion {
   flow: string;
@@ -49,6 +52,8 @@ export class FlowLibrary {
   /** Every version seen or read back, by `<flow>@<version>`. */
   private readonly versions = new Map<string, CompiledFlow>();
   private fileErrors: FlowError[] = [];
+  /** What `recordServing` last wrote, by file: `<flow>@<version>`. */
+  private readonly recorded = new Map<string, string>();
   private readonly reloader: Reloader;
 
   private constructor(private readonly options: FlowLibraryOptions) {
@@ -211,9 +216,12 @@ export class FlowLibrary {
       const draft = drafts.get(file);
       const unknown = draft ? [...unknownFields(draft, known), ...(teams.length > 0 ? unknownTeams(draft, teams) : [])] : [];
       errors.push(...unknown);
-      const lastGood = this.serving.get(file);
-      if (draft && unknown.length === 0) candidates.set(file, { flow: draft.flow, draft });
-      else if (lastGood) candidates.set(file, { flow: lastGood });
+      if (draft && unknown.length === 0) {
+        candidates.set(file, { flow: draft.flow, draft });
+        continue;
+      }
+      const lastGood = this.serving.get(file) ?? (await this.servedBeforeStart(file));
+      if (lastGood) candidates.set(file, { flow: lastGood });
     }
     errors.push(...this.settleDuplicateNames(candidates));
 
@@ -232,9 +240,38 @@ export class FlowLibrary {
     for (const [file, flow] of this.serving) {
       if (!candidates.has(file)) log.info({ file, flow: flow.name }, `flow "${flow.name}" is out of service (${file} is gone)`);
     }
-    this.serving = new Map([...candidates].map(([file, { flow }]) => [file, flow]));
+    const serving = new Map([...candidates].map(([file, { flow }]) => [file, flow]));
+    await this.recordServing(serving);
+    this.serving = serving;
     this.fileErrors = errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     for (const error of this.fileErrors) log.error({ file: error.file, line: error.line }, String(error));
+  }
+
+  /**
+   * The version `file` served when this process started, if it served one (see `recordServing`): a file broken while
+   * the server was down (or saved broken, then the server restarted) keeps its last good version, as it would have
+   * without the restart, instead of leaving its customers with no flow at all.
+   */
+  private async servedBeforeStart(file: string): Promise<CompiledFlow | undefined> {
+    const served = await this.options.store.doc<{ flow: string; version: string }>(SERVING, file);
+    const flow = served ? await this.version(served.flow, served.version) : undefined;
+    if (flow) this.options.log.warn({ file, flow: flow.name, version: flow.version }, `${file} is refused; flow "${flow.name}" keeps serving its last good version ${flow.version}, from before the restart`);
+    return flow;
+  }
+
+  /** Keeps which version each file serves, for `servedBeforeStart` after a restart; written only when it changed. */
+  private async recordServing(serving: ReadonlyMap<string, CompiledFlow>): Promise<void> {
+    const changed = [...serving].filter(([file, flow]) => this.recorded.get(file) !== `${flow.name}@${flow.version}`);
+    if (changed.length === 0) return;
+    try {
+      await this.options.store.transaction(SERVING, async (tx) => {
+        for (const [file, flow] of changed) tx.putDoc(SERVING, file, { flow: flow.name, version: flow.version });
+      });
+      for (const [file, flow] of changed) this.recorded.set(file, `${flow.name}@${flow.version}`);
+    } catch (error) {
+      // Serving goes on; only a restart with this file broken would miss the record.
+      this.options.log.warn({ err: String(error) }, 'could not record which flow versions are in service; the next reload tries again');
+    }
   }
 
   // Two files may not serve one flow name: the one already serving it keeps it, else the first by file name.

@@ -70,6 +70,32 @@ describe('FlowLibrary', () => {
     expect(library.errors()).toEqual([]);
   });
 
+  it('keeps serving the last good version of a file saved broken, after a restart too', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const first = await load();
+    const good = first.library.forTrigger('conversation.opened', 'contact')[0]!;
+    await write('inbound.yaml', greeting('Hello').replace('- say', '- sya'));
+    await first.library.reload();
+    first.library.close();
+    await dirs.reopenStore();
+
+    const { library, log } = await load();
+    const served = library.forTrigger('conversation.opened', 'contact');
+    expect(served.map((flow) => [flow.name, flow.version])).toEqual([['inbound', good.version]]);
+    const run = newRun();
+    startFlow(served[0]!, run);
+    expect(takeSaid(run)).toEqual(['Hi', 'Need?']);
+    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+    expect(log.lines.some((line) => line.level === 'warn' && /keeps serving its last good version/.test(String(line.msg)))).toBe(true);
+
+    // Fixed, the new text serves; a file never good is still not served.
+    await write('inbound.yaml', greeting('Hello'));
+    await write('other.yaml', greeting('Other', 'other').replace('- say', '- sya'));
+    await library.reload();
+    expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
+    expect(library.forTrigger('conversation.opened', 'contact')[0]!.version).not.toBe(good.version);
+  });
+
   it('picks up changed, added and removed files by itself', async () => {
     await write('inbound.yaml', greeting('Hi'));
     const { library } = await load(true);
