@@ -108,6 +108,10 @@ export class Intake {
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
       if (waiting) turn.say({ text: 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
+    } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
+      // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
+      // the people): the flow in service now greets them, or the people take them.
+      turns.start(turn, 'conversation.opened', 'contact', inbound.album);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {

@@ -505,6 +505,24 @@ steps:
     await d.h.close();
   });
 
+  it('answers a customer whose conversation opened, in an earlier version, with no flow and was left with the bot', async () => {
+    const d = await desk();
+    await d.customer('old', 'hi');
+    const id = await d.conversationOf('old');
+    // As such a conversation was stored: open, with the bot, no flow.
+    await d.h.store.transaction('test', async (tx) => {
+      const conversation = (await tx.conversation(id))!;
+      delete conversation.flow;
+      tx.putConversation(conversation);
+    });
+    await d.customer('old', 'is anyone there?');
+    expect(d.customers.textsTo('old')).toEqual(['Which team?', 'Which team?']);
+    await d.customer('old', 'Billing');
+    expect(d.customers.textsTo('old').at(-1)).toBe('You are number 1 in line.');
+    expect(await d.conversationOf('old')).toBe(id);
+    await d.h.close();
+  });
+
   it('gives a conversation no flow greets straight to an online agent of the first team', async () => {
     const d = await desk({ flows: { 'inbound.yaml': flow.replace('conversation.opened', 'conversation.closed') } });
     await d.agent('9001', '/online');
