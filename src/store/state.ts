@@ -121,6 +121,11 @@ export class StoreState {
   /** Messages stored, in memory or archived. */
   messageCount = 0;
   readonly #docs = new Map<string, Map<string, unknown>>();
+  /**
+   * One string per contact id for every index keyed by it (`#contactId`): parsed with each archived message and each
+   * conversation, one id was three strings of 56 bytes, 8 MB of the heap at 50,000 contacts.
+   */
+  readonly #contactIds = new Map<string, string>();
   readonly #contactByIdentity = new Map<string, string>();
   readonly #openByContact = new Map<string, number>();
   readonly #latestByContact = new Map<string, number>();
@@ -347,6 +352,15 @@ export class StoreState {
     this.#messagesByContact.delete(contactId);
     this.#openByContact.delete(contactId);
     this.#latestByContact.delete(contactId);
+    this.#contactIds.delete(contactId);
+  }
+
+  /** The one string the indexes hold for contact id `id` (see `#contactIds`). */
+  #contactId(id: string): string {
+    const held = this.#contactIds.get(id);
+    if (held !== undefined) return held;
+    this.#contactIds.set(id, id);
+    return id;
   }
 
   #removeConversation(id: number): void {
@@ -498,10 +512,11 @@ export class StoreState {
       const key = identityKey(identity.channel, identity.id);
       if (this.#contactByIdentity.get(key) === contact.id) this.#contactByIdentity.delete(key);
     }
-    for (const identity of contact.identities) this.#contactByIdentity.set(identityKey(identity.channel, identity.id), contact.id);
+    const contactId = this.#contactId(contact.id);
+    for (const identity of contact.identities) this.#contactByIdentity.set(identityKey(identity.channel, identity.id), contactId);
     // Held as an object while the contact has an open conversation (see #putConversation).
-    this.contacts.set(contact.id, contact, { asText: !this.#openByContact.has(contact.id) });
-    this.#changed.contacts.add(contact.id);
+    this.contacts.set(contactId, contact, { asText: !this.#openByContact.has(contactId) });
+    this.#changed.contacts.add(contactId);
   }
 
   #putConversation(conversation: Conversation): void {
@@ -509,9 +524,7 @@ export class StoreState {
     if (typeof conversation.deskThread === 'string') conversation.deskThread = { channel: 'telegram', address: conversation.deskThread };
     // A contact with an open conversation is read at each of their messages: held as an object while it lasts.
     if (conversation.status === 'open') this.contacts.hold(conversation.contactId);
-    // The contact's own id string rather than an equal copy parsed with each conversation (56 bytes each).
-    const owner = this.contacts.object(conversation.contactId)?.id;
-    if (owner !== undefined) conversation.contactId = owner;
+    conversation.contactId = this.#contactId(conversation.contactId);
     const { id, contactId } = conversation;
     // Only an open conversation is in the open indexes, and only those are held as objects.
     const previous = this.conversations.object(id);
@@ -603,7 +616,7 @@ export class StoreState {
   #indexNew(message: Message): void {
     const { id } = message;
     this.messageCount += 1;
-    if (message.contactId !== undefined) this.#messagesByContact.add(message.contactId, id);
+    if (message.contactId !== undefined) this.#messagesByContact.add(this.#contactId(message.contactId), id);
     if (message.address !== undefined) this.#indexAddress(message);
     if (message.conversationId !== undefined) this.#messagesByConversation.add(message.conversationId, id);
   }
@@ -645,6 +658,7 @@ export class StoreState {
     this.#messagesByContact.pack();
     this.#messagesByConversation.pack();
     this.#messagesByAddress.pack();
+    this.conversations.packIndex();
   }
 
   /**
