@@ -2,7 +2,8 @@
 // hold three million ids in some 200,000 lists; as JS arrays that was 36 MB of the heap (8 bytes an id, and an array
 // object and a header per list), and the garbage collector sizes the heap in proportion to what is live. `pack`
 // moves every list into one typed array outside the heap, 4 bytes an id; a list that changes again (a contact who
-// writes again, an erase) gets back an array of its own.
+// writes again, an erase) gets back an array of its own. Lists keyed by small integers (conversation ids, dense) are
+// packed without a map entry either: their key is their slot.
 
 /**
  * Ascending message-id lists by key.
@@ -13,15 +14,24 @@
  *     byConversation.ids(7, 41); // [42]
  */
 export class IdLists<K> {
-  /** A list of its own (ascending), or the slot of a packed one in `#starts` and `#lengths`. */
+  /**
+   * A list of its own (ascending), or the slot of a packed one in `#starts` and `#lengths`; a packed list of a key
+   * that is its own slot (`#keyedSlots`) has no entry.
+   */
   readonly #lists = new Map<K, number[] | number>();
   #pool: Uint32Array = new Uint32Array(0);
   #starts = new Uint32Array(0);
+  /** 0: no packed list in this slot (one is never empty). */
   #lengths = new Uint32Array(0);
+  /**
+   * Whether the last `pack` found only integer keys below `maxKeyedSlot`, and so made each key its list's slot: at
+   * 100,000 conversations the map's entries were 3.5 MB of the heap.
+   */
+  #keyedSlots = false;
 
   /** Ids of `key` above `after`, ascending, in a new array. */
   ids(key: K, after = 0): number[] {
-    const list = this.#lists.get(key);
+    const list = this.#lists.get(key) ?? this.#keyedSlot(key);
     if (list === undefined) return [];
     if (typeof list !== 'number') return list.slice(firstAbove(list, after));
     const packed = this.#packed(list);
@@ -46,6 +56,8 @@ export class IdLists<K> {
 
   delete(key: K): void {
     this.#lists.delete(key);
+    const slot = this.#keyedSlot(key);
+    if (slot !== undefined) this.#lengths[slot] = 0;
   }
 
   /**
@@ -53,24 +65,39 @@ export class IdLists<K> {
    * until they change. Run when many lists were built and few will change: after recovery.
    */
   pack(): void {
+    const lists: [K, ArrayLike<number>][] = [];
+    for (const [key, list] of this.#lists) lists.push([key, typeof list === 'number' ? this.#packed(list) : list]);
+    if (this.#keyedSlots) {
+      for (let slot = 0; slot < this.#lengths.length; slot++) if (this.#lengths[slot] !== 0) lists.push([slot as K, this.#packed(slot)]);
+    }
+    const keyedSlots = lists.every(([key]) => Number.isInteger(key) && (key as number) >= 0 && (key as number) < maxKeyedSlot);
+    let slots = lists.length;
+    if (keyedSlots) slots = lists.reduce((end, [key]) => Math.max(end, (key as number) + 1), 0);
     let total = 0;
-    for (const list of this.#lists.values()) total += typeof list === 'number' ? (this.#lengths[list] as number) : list.length;
+    for (const [, ids] of lists) total += ids.length;
     const pool = new Uint32Array(total);
-    const starts = new Uint32Array(this.#lists.size);
-    const lengths = new Uint32Array(this.#lists.size);
+    const starts = new Uint32Array(slots);
+    const lengths = new Uint32Array(slots);
+    this.#lists.clear();
     let at = 0;
-    let slot = 0;
-    for (const [key, list] of this.#lists) {
-      const ids = typeof list === 'number' ? this.#packed(list) : list;
+    lists.forEach(([key, ids], index) => {
+      const slot = keyedSlots ? (key as number) : index;
       pool.set(ids, at);
       starts[slot] = at;
       lengths[slot] = ids.length;
       at += ids.length;
-      this.#lists.set(key, slot++);
-    }
+      if (!keyedSlots) this.#lists.set(key, slot);
+    });
     this.#pool = pool;
     this.#starts = starts;
     this.#lengths = lengths;
+    this.#keyedSlots = keyedSlots;
+  }
+
+  /** The slot of `key`'s packed list when keys are slots and it has one. */
+  #keyedSlot(key: K): number | undefined {
+    if (!this.#keyedSlots || typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= this.#lengths.length) return undefined;
+    return this.#lengths[key] === 0 ? undefined : key;
   }
 
   #packed(slot: number): Uint32Array {
@@ -80,13 +107,18 @@ export class IdLists<K> {
 
   /** `key`'s list as an array of its own, taken out of the pool if it was packed; undefined when there is none. */
   #own(key: K): number[] | undefined {
-    const list = this.#lists.get(key);
-    if (typeof list !== 'number') return list;
+    const list = this.#lists.get(key) ?? this.#keyedSlot(key);
+    if (list === undefined || typeof list !== 'number') return list;
     const own = Array.from(this.#packed(list));
     this.#lists.set(key, own);
+    // Out of the pool: the map's entry is the list now.
+    if (this.#keyedSlots) this.#lengths[list] = 0;
     return own;
   }
 }
+
+/** Keys at or past this are never slots: a typed array of that many slots would be mostly empty. */
+const maxKeyedSlot = 1 << 24;
 
 /** Index of the first id in the ascending list `ids` that is greater than `after`. */
 export function firstAbove(ids: ArrayLike<number>, after: number): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IdLists } from '../../src/store/id-lists.ts';
 
 /** The lists as plain arrays, to compare with a model of what they should hold. */
-function contents(lists: IdLists<string>, keys: string[]): Record<string, number[]> {
+function contents<K extends string | number>(lists: IdLists<K>, keys: K[]): Record<string, number[]> {
   return Object.fromEntries(keys.map((key) => [key, lists.ids(key)]));
 }
 
@@ -23,19 +23,23 @@ describe('IdLists', () => {
     expect(lists.ids('a')).toEqual(before.a);
   });
 
-  it('keeps every list right through adds, removes and deletes after packing, in any order', () => {
+  // Conversation ids are packed with each id its own slot; an id too large for that packs them all the other way.
+  it.each<[string, (string | number)[]]>([
+    ['contact ids', ['a', 'b', 'c', 'd', 'e']],
+    ['conversation ids', [1, 2, 3, 7, 40]],
+    ['conversation ids, one too large to be a slot', [1, 2, 3, 7, 2 ** 25]],
+  ])('keeps every list right through adds, removes and deletes after packing, in any order, keyed by %s', (_, keys) => {
     // A model (plain sorted arrays) beside the lists, through random changes with a pack now and then.
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const keys = ['a', 'b', 'c', 'd', 'e'];
-    const lists = new IdLists<string>();
-    const model = new Map<string, number[]>();
+    const lists = new IdLists<string | number>();
+    const model = new Map<string | number, number[]>();
     let next = 2;
     for (let step = 0; step < 3000; step++) {
-      const key = keys[random(keys.length)] as string;
+      const key = keys[random(keys.length)] as string | number;
       const ids = model.get(key) ?? [];
       const choice = random(20);
       if (choice < 12) {
