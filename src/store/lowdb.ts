@@ -655,7 +655,7 @@ export class LowdbStore implements Store {
 
   /** Archive first, then the snapshot, then the journal lines the snapshot does not include. */
   async #recover(): Promise<void> {
-    const { archive: archivePath, snapshot: snapshotPath, journal: journalPath, oldJournal: oldJournalPath } = this.#paths;
+    const { archive: archivePath, journal: journalPath, oldJournal: oldJournalPath } = this.#paths;
     const archive = await readJsonLines(archivePath, (value, line, at) => {
       if (!isMessage(value)) throw new CorruptStoreError(archivePath, line, 'not a message');
       try {
@@ -667,33 +667,11 @@ export class LowdbStore implements Store {
     this.#reportDropped(archivePath, archive.droppedBytes);
     this.#archiveBytes = archive.bytes;
 
-    const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
-    try {
-      await db.read();
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
-      const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
-      throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
-    }
-    refuseNewer(snapshotPath, db.data);
-    if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
-    this.#state.restore(db.data);
-    let snapshotSeq = db.data.seq;
-    this.#baseSeq = snapshotSeq;
-    const delta = await readDelta(this.#paths.delta);
-    if (delta && delta.base !== snapshotSeq) {
-      // A crash came after a full snapshot replaced state.json and before this delta of the one before was removed.
-      this.#log('info', 'ignored a snapshot delta of an older snapshot (left by a crash)', { file: this.#paths.delta, base: delta.base, snapshot: snapshotSeq });
-    } else if (delta) {
-      if (delta.seq < snapshotSeq) throw new CorruptStoreError(this.#paths.delta, undefined, `sequence ${delta.seq} is before its snapshot's ${snapshotSeq}`);
-      try {
-        this.#state.applyChanges(delta);
-      } catch (error) {
-        throw new CorruptStoreError(this.#paths.delta, undefined, `a record cannot be applied (${(error as Error).message})`);
-      }
-      snapshotSeq = delta.seq;
-      this.#deltaRecords = deltaRecords(delta);
-    }
+    // Packed before the snapshot is parsed rather than after: at a million messages the lists as arrays are some 50
+    // MB of the heap, and the parsed snapshot as much again. Both live at once, V8 sized the heap from their sum, and
+    // the process kept that heap, mostly garbage, after opening (see `#restoreSnapshot`).
+    this.#state.packIndexes();
+    const snapshotSeq = await this.#restoreSnapshot();
     this.#seq = snapshotSeq;
 
     // A journal renamed for a compaction that a crash cut short holds the lines before those of the journal.
@@ -724,6 +702,43 @@ export class LowdbStore implements Store {
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
     this.#state.packIndexes();
+  }
+
+  /**
+   * Restores state.json and state-delta.json; returns the journal sequence they include. A method of its own so that
+   * the parsed snapshot (at a million messages some 55 MB of objects, each copied into the state as text) is garbage
+   * once it returns, rather than held through the journal's replay and the packing of the indexes.
+   */
+  async #restoreSnapshot(): Promise<number> {
+    const snapshotPath = this.#paths.snapshot;
+    const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
+    try {
+      await db.read();
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
+      throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
+    }
+    refuseNewer(snapshotPath, db.data);
+    if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
+    this.#state.restore(db.data);
+    let snapshotSeq: number = db.data.seq;
+    this.#baseSeq = snapshotSeq;
+    const delta = await readDelta(this.#paths.delta);
+    if (delta && delta.base !== snapshotSeq) {
+      // A crash came after a full snapshot replaced state.json and before this delta of the one before was removed.
+      this.#log('info', 'ignored a snapshot delta of an older snapshot (left by a crash)', { file: this.#paths.delta, base: delta.base, snapshot: snapshotSeq });
+    } else if (delta) {
+      if (delta.seq < snapshotSeq) throw new CorruptStoreError(this.#paths.delta, undefined, `sequence ${delta.seq} is before its snapshot's ${snapshotSeq}`);
+      try {
+        this.#state.applyChanges(delta);
+      } catch (error) {
+        throw new CorruptStoreError(this.#paths.delta, undefined, `a record cannot be applied (${(error as Error).message})`);
+      }
+      snapshotSeq = delta.seq;
+      this.#deltaRecords = deltaRecords(delta);
+    }
+    return snapshotSeq;
   }
 
   /** Applies records read from `file` at `line`; a record that cannot be applied is corruption there. */

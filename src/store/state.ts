@@ -653,7 +653,7 @@ export class StoreState {
     this.#messagesByAddress.add(identityKey(message.channel, message.address), message.id);
   }
 
-  /** Packs the message id lists into typed arrays (see `IdLists`); run once after recovery. */
+  /** Packs the id lists into typed arrays (see `IdLists`): once the archive is read, and again after recovery. */
   packIndexes(): void {
     this.#messagesByContact.pack();
     this.#messagesByConversation.pack();

@@ -263,7 +263,7 @@ export class ConversationTable<C extends ConversationLike> {
     return ids.sort((a, b) => a - b);
   }
 
-  /** Packs the contacts' conversation-id lists (see `IdLists.pack`); run once after recovery. */
+  /** Packs the contacts' conversation-id lists (see `IdLists.pack`); run after recovery. */
   packIndex(): void {
     this.#byContact.pack();
   }
