@@ -47,6 +47,7 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
 import { StoredJson } from './text-tables.ts';
+import { readSnapshotItems } from './snapshot-reader.ts';
 import { emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
@@ -141,6 +142,11 @@ interface SlowSyncs {
   reportedAt: number;
 }
 const noSlowSyncs = (reportedAt: number): SlowSyncs => ({ count: 0, slowestMs: 0, reportedAt });
+/**
+ * Archive lines read at open between two packings of the message-id lists: each packing copies every id packed so far
+ * (at a million messages, ten of them took some 50 ms in all), and keeps the lists as arrays below ~5 MB of the heap.
+ */
+const PACK_EVERY_LINES = 100_000;
 /** Archived lines less than this far apart are read back with one read call. */
 const readGapBytes = 16 * 1024;
 const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
@@ -663,13 +669,15 @@ export class LowdbStore implements Store {
       } catch (error) {
         throw new CorruptStoreError(archivePath, line, `a record cannot be applied (${(error as Error).message})`);
       }
+      // As it goes, so that the lists never grow big as arrays (see below).
+      if (line % PACK_EVERY_LINES === 0) this.#state.packIndexes();
     });
     this.#reportDropped(archivePath, archive.droppedBytes);
     this.#archiveBytes = archive.bytes;
 
-    // Packed before the snapshot is parsed rather than after: at a million messages the lists as arrays are some 50
-    // MB of the heap, and the parsed snapshot as much again. Both live at once, V8 sized the heap from their sum, and
-    // the process kept that heap, mostly garbage, after opening (see `#restoreSnapshot`).
+    // Packed as the archive is read rather than once after recovery: at a million messages the lists as arrays were
+    // some 50 MB of the heap, live beside the parsed snapshot, and V8 sized the heap from that peak; the process kept
+    // that heap, mostly garbage, after opening (see `#restoreSnapshot`).
     this.#state.packIndexes();
     const snapshotSeq = await this.#restoreSnapshot();
     this.#seq = snapshotSeq;
@@ -711,18 +719,42 @@ export class LowdbStore implements Store {
    */
   async #restoreSnapshot(): Promise<number> {
     const snapshotPath = this.#paths.snapshot;
-    const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
-    try {
-      await db.read();
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
-      const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
-      throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
+    const notSnapshot = () => new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
+    // Each contact, conversation and document put into the state as soon as it is parsed (see snapshot-reader.ts).
+    const read = await readSnapshotItems(
+      snapshotPath,
+      (head) => {
+        refuseNewer(snapshotPath, head);
+        if (!isSnapshot({ ...head, contacts: [], conversations: [], docs: [] })) throw notSnapshot();
+      },
+      (list, item) => {
+        if (list === 'contacts') this.#state.apply({ contact: item as Contact });
+        else if (list === 'conversations') this.#state.apply({ conversation: item as Conversation });
+        else this.#state.apply({ doc: item as [string, string, unknown] });
+      },
+    );
+    let snapshot: Snapshot;
+    if (read) {
+      if (!isSnapshot(read)) throw notSnapshot();
+      snapshot = read;
+    } else {
+      // No file (a new store: the empty snapshot), or one the reader took for no snapshot: read whole, to say where
+      // it is wrong (what it already put in the state, a whole snapshot replaces).
+      const db = new Low<Snapshot>(snapshotFile(snapshotPath), emptySnapshot());
+      try {
+        await db.read();
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+        const line = lineOfParseError(error, await readFile(snapshotPath, 'utf8'));
+        throw new CorruptStoreError(snapshotPath, line, `not valid JSON (${error.message})`);
+      }
+      refuseNewer(snapshotPath, db.data);
+      if (!isSnapshot(db.data)) throw notSnapshot();
+      snapshot = db.data;
     }
-    refuseNewer(snapshotPath, db.data);
-    if (!isSnapshot(db.data)) throw new CorruptStoreError(snapshotPath, undefined, 'not a Switchboard store snapshot');
-    this.#state.restore(db.data);
-    let snapshotSeq: number = db.data.seq;
+    // The lists of a snapshot read piece by piece are empty here: this restores its counters, and forgets the changes.
+    this.#state.restore(snapshot);
+    let snapshotSeq: number = snapshot.seq;
     this.#baseSeq = snapshotSeq;
     const delta = await readDelta(this.#paths.delta);
     if (delta && delta.base !== snapshotSeq) {
