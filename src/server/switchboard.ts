@@ -43,7 +43,8 @@ import type { Logger } from '../shared/log.ts';
 
 /**
  * How long a message waits for the NLP model when none serves yet and one is training (training data fixed
- * while running). A fresh DATA_DIR trains the shipped examples in well under a second.
+ * while running); after that its classify step asks its clarify question. The shipped examples train in about 3 s
+ * on a quiet 2-core machine.
  */
 const MODEL_WAIT_MS = 5_000;
 /**
@@ -92,6 +93,8 @@ export interface StartOptions {
   now?: () => Date;
   /** How often the admin event stream sends its heartbeat (default 20 s). */
   adminHeartbeatMs?: number;
+  /** How long a message waits for a first NLP model in training (default 5 s, `MODEL_WAIT_MS`). */
+  modelWaitMs?: number;
   /**
    * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
@@ -347,7 +350,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     await intents.whenServing();
     waitingFor.delete('preparing the NLP model');
     const deliver: Deliver = async (message) => {
-      await parts.intents.whenServing(MODEL_WAIT_MS);
+      await parts.intents.whenServing(options.modelWaitMs ?? MODEL_WAIT_MS);
       return running.deliver(message);
     };
     for (const channel of channels) {
