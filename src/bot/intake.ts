@@ -6,6 +6,7 @@ import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
+import type { Notices } from './notices.ts';
 import type { Turns } from './turns.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
@@ -18,6 +19,8 @@ const OWN_REPLY_ECHO_WITHIN_MS = 60 * 60 * 1000;
 export interface IntakeOptions {
   desk: Desk;
   turns: Turns;
+  /** Tells a queued customer who writes again their place (`Notices.stillQueued`). */
+  notices: Notices;
   now: () => Date;
 }
 
@@ -31,7 +34,7 @@ export class Intake {
 
   /** Everything one message changes, inside one transaction. Returns false for a repeated delivery. */
   async decide(tx: Tx, inbound: InboundMessage, fx: Effects): Promise<boolean> {
-    const { desk, turns } = this.options;
+    const { desk, turns, notices } = this.options;
     if (await tx.hasInbound(inbound.channel, inbound.id)) return false;
     const agent = desk.agentOf(inbound.channel, inbound.from.id);
     // In a desk's group only agents are heard; anyone else's message there is not a customer's.
@@ -121,8 +124,11 @@ export class Intake {
         ...(inbound.album !== undefined ? { album: inbound.album } : {}),
         ...(menu ? { menu: true as const } : {}),
       });
+    } else if (conversation.stage === 'queued' && conversation.status === 'open') {
+      // What a queued customer writes waits in the conversation, for the agent who takes it (on the card); after a
+      // while without news of their place, they hear it again rather than silence.
+      await notices.stillQueued(tx, fx, conversation);
     }
-    // A queued customer's messages wait in the conversation: the agent who takes it sees them on the card.
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
     return true;

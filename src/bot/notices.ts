@@ -17,6 +17,11 @@ import type { Effects } from './effects.ts';
 const QUEUE_NOTICE_EVERY_MS = 60_000;
 /** How far down a queue improvements are told: those further back learn at their next turn. */
 const QUEUE_NOTICE_DEPTH = 20;
+/**
+ * A queued customer who writes again hears where they stand when nothing was told them about their place for this
+ * long: "hello?" ten minutes after "you are number 3 in line" met silence, and read as nobody being there.
+ */
+const STILL_QUEUED_AFTER_MS = 3 * 60_000;
 
 const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
   en: {
@@ -26,6 +31,7 @@ const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
     closed: 'This conversation is now closed. {{closing.note}} Write to us any time.',
     auto_closed: 'This conversation was closed after a while without news. Write to us any time.',
     handed_back: 'You are back with our assistant.',
+    still_queued: 'You are still number {{queue.position}} in line. Someone from our team will answer you here as soon as they can.',
   },
   ar: {
     assigned: 'انضم {{agent.name}} إلى المحادثة.',
@@ -34,6 +40,7 @@ const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
     closed: 'تم إغلاق هذه المحادثة. {{closing.note}} راسلنا في أي وقت.',
     auto_closed: 'أُغلقت هذه المحادثة بعد فترة دون نشاط. راسلنا في أي وقت.',
     handed_back: 'عدت إلى مساعدنا الآلي.',
+    still_queued: 'ما زال ترتيبك {{queue.position}} في قائمة الانتظار. سيرد عليك أحد أعضاء فريقنا هنا في أقرب وقت.',
   },
 };
 
@@ -101,6 +108,26 @@ export class Notices {
   /** The customer's notice that they are back with the bot. */
   handedBack(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
     return this.#tell(tx, fx, conversation, 'handed_back', {});
+  }
+
+  /**
+   * A queued customer wrote again: they hear their place when nothing was said about it for a while (see
+   * `STILL_QUEUED_AFTER_MS`); what they wrote waits for the agent who takes them, on the card.
+   *
+   *     if (conversation.stage === 'queued') await notices.stillQueued(tx, fx, conversation);
+   */
+  async stillQueued(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
+    // Not placed yet: its placing tells it its place.
+    if (conversation.awaitingPlace || conversation.team === undefined) return;
+    const now = this.options.now();
+    const told = conversation.queueNotice?.at ?? conversation.queuedAt;
+    if (told !== undefined && now.getTime() - Date.parse(told) < STILL_QUEUED_AFTER_MS) return;
+    const line = queueOf(conversation.team, await tx.openConversations({ stage: 'queued', team: conversation.team }, { live: false }));
+    const position = line.findIndex((waiting) => waiting.id === conversation.id) + 1;
+    if (position === 0) return;
+    conversation.queueNotice = { position, at: now.toISOString() };
+    tx.putConversation(conversation);
+    await this.#tell(tx, fx, conversation, 'still_queued', { 'queue.position': position });
   }
 
   /** Tells the customers queued in `team` whose place improved, at most once a minute each. */

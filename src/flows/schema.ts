@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, localizedSchema } from './language.ts';
 
 /** The lifecycle moments a flow's `notices:` may word for the customer. */
-export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back'] as const;
+export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back', 'still_queued'] as const;
 export type NoticeMoment = (typeof NOTICE_MOMENTS)[number];
 
 /** Flow names become file names of stored versions, so they stay plain. */

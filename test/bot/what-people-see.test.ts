@@ -155,6 +155,41 @@ describe('the operator\'s log', () => {
     expect(JSON.stringify(lines)).not.toContain('4521');
     await h.close();
   });
+
+  it('tells a queued customer who writes again their place, not at every message, and the agent who takes them reads what they wrote', async () => {
+    const { h, customers, agents, customer, agent } = await setUp();
+    await agent('9001', '/online');
+    await customer('a', 'hi', 'Ann');
+    await customer('a', 'refund please');
+    await customer('b', 'hi', 'Layla');
+    await customer('b', 'my invoice');
+    advance(1_000);
+    await customer('c', 'مرحبا', 'Amira');
+    await customer('c', 'فاتورتي');
+    expect(customers.textsTo('b').at(-1)).toBe('You are number 1 in line.');
+    const told = { b: customers.textsTo('b').length, c: customers.textsTo('c').length };
+
+    // A minute later the line has not moved: what they write waits, and nothing is said yet.
+    advance(60_000);
+    await customer('b', 'the invoice is INV-88');
+    expect(customers.textsTo('b')).toHaveLength(told.b);
+
+    // Ten minutes without news: "hello?" is answered with where they stand, once, in each one's language.
+    advance(10 * 60_000);
+    await customer('b', 'hello?');
+    await customer('b', 'anyone?');
+    await customer('c', 'مرحبا؟');
+    expect(customers.textsTo('b').slice(told.b)).toEqual(['You are still number 1 in line. Someone from our team will answer you here as soon as they can.']);
+    expect(customers.textsTo('c').slice(told.c)).toEqual(['ما زال ترتيبك 2 في قائمة الانتظار. سيرد عليك أحد أعضاء فريقنا هنا في أقرب وقت.']);
+
+    // Omar closes Ann's: Layla's card carries what she wrote while she waited.
+    await agent('9001', '/close');
+    expect(customers.textsTo('b').at(-1)).toBe('\u2068Omar\u2069 has joined the conversation.');
+    const card = agents.textsTo('9001').join('\n');
+    expect(card).toContain('the invoice is INV-88');
+    expect(card).toContain('anyone?');
+    await h.close();
+  });
 });
 
 describe('a flood from one sender', () => {

@@ -100,7 +100,7 @@ describe('the shipped inbound flow', () => {
   });
 
   it('words its notices in English and Arabic', () => {
-    expect(Object.keys(flow.notices).sort()).toEqual(['assigned', 'auto_closed', 'closed', 'handed_back', 'queue_moved', 'transferred']);
+    expect(Object.keys(flow.notices).sort()).toEqual(['assigned', 'auto_closed', 'closed', 'handed_back', 'queue_moved', 'still_queued', 'transferred']);
     for (const notice of Object.values(flow.notices)) expect([...notice.variants.keys()]).toEqual(['en', 'ar']);
   });
 });
