@@ -98,8 +98,15 @@ export class Intake {
 
     const turn = turns.turn(contact, conversation, fx);
     const refused = (inbound.attachments ?? []).filter((attachment) => attachment.refused !== undefined);
-    // The customer learns at once that a file did not come through, whoever is answering them.
-    if (refused.length > 0) turn.say({ text: refusalText(refused) });
+    // The customer learns at once that a file did not come through, whoever is answering them: once for an album
+    // (a photo a message there), not once a photo.
+    if (refused.length > 0 && (inbound.album === undefined || conversation.refusalToldFor !== inbound.album)) {
+      turn.say({ text: refusalText(refused, contact.language, inbound.album !== undefined) });
+      if (inbound.album !== undefined) {
+        conversation.refusalToldFor = inbound.album;
+        tx.putConversation(conversation);
+      }
+    }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
@@ -110,7 +117,7 @@ export class Intake {
       await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}) }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
-      if (waiting) turn.say({ text: 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
+      if (waiting) turn.say({ text: isArabic(contact.language) ? 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' : 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
@@ -358,7 +365,21 @@ function describeKind(inbound: InboundMessage): string {
 }
 
 /** What the customer is told about files that did not come through. */
-function refusalText(refused: readonly Attachment[]): string {
+function refusalText(refused: readonly Attachment[], language: string | undefined, album: boolean): string {
+  const one = refused.length === 1 && !album;
+  const photo = one && refused[0]?.kind === 'image';
+  if (isArabic(language)) {
+    // The reasons are the channels' English: an Arabic speaker is told what to do, without them.
+    if (album) return 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسال ملفات أصغر أو وصفها؟';
+    if (one) return photo ? 'عذرًا، تعذّر استلام صورتك. هل يمكنك إرسال صورة أصغر أو وصفها؟' : 'عذرًا، تعذّر استلام ملفك. هل يمكنك إرسال ملف أصغر أو وصفه؟';
+    return 'عذرًا، تعذّر استلام ملفاتك. هل يمكنك إرسال ملفات أصغر؟';
+  }
   const reasons = [...new Set(refused.map((attachment) => attachment.refused))].join('; ');
-  return `Sorry, your ${refused.length === 1 ? (refused[0]?.kind === 'image' ? 'photo' : 'file') : 'files'} could not be received (${reasons}). Could you send ${refused.length === 1 ? 'a smaller one, or describe it' : 'smaller ones'}?`;
+  if (album) return `Sorry, one or more of the files you sent could not be received (${reasons}). Could you send smaller ones, or describe them?`;
+  return `Sorry, your ${one ? (photo ? 'photo' : 'file') : 'files'} could not be received (${reasons}). Could you send ${one ? 'a smaller one, or describe it' : 'smaller ones'}?`;
+}
+
+/** Whether a contact's language (`ar`, `ar-EG`) is Arabic, the other language the shipped texts speak. */
+function isArabic(language: string | undefined): boolean {
+  return language?.split('-')[0] === 'ar';
 }

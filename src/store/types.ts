@@ -133,6 +133,8 @@ export interface Conversation {
   awaitingPlace?: { text?: string[] };
   /** A person at the business answered from the business's own app: the bot stands back in this conversation. */
   takenOver?: { channel: string; at: string };
+  /** The album whose files that did not come through the customer was told of: once an album, not once a file. */
+  refusalToldFor?: string;
 }
 
 export interface Message {

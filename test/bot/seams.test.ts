@@ -91,6 +91,24 @@ describe('files relayed both ways', () => {
     await h.close();
   });
 
+  it('apologises once for an album whose photos were too large, in the customer\'s language, while the agent sees each', async () => {
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers);
+    const tooLarge = (n: number) => ({ kind: 'image' as const, mime: 'image/jpeg', name: `photo-${n}.jpg`, refused: 'the file is larger than 20 MB' });
+    const before = customers.textsTo('c1').length;
+    for (const n of [1, 2, 3]) await h.send('whatsapp', 'c1', '', { text: undefined, album: 'album-1', attachments: [tooLarge(n)] });
+    expect(customers.textsTo('c1').slice(before)).toEqual(['Sorry, one or more of the files you sent could not be received (the file is larger than 20 MB). Could you send smaller ones, or describe them?']);
+    expect(agents.textsTo('9001').slice(-3)).toEqual([1, 2, 3].map((n) => `#${conversation.id} Layla: [photo-${n}.jpg was not received: the file is larger than 20 MB]`));
+    // Another album is another apology; an Arabic speaker's is in Arabic.
+    const contact = (await h.store.contact(conversation.contactId))!;
+    await h.store.transaction('test', async (tx) => tx.putContact({ ...contact, language: 'ar' }));
+    await h.send('whatsapp', 'c1', '', { text: undefined, album: 'album-2', attachments: [tooLarge(4)] });
+    await h.send('whatsapp', 'c1', '', { text: undefined, album: 'album-2', attachments: [tooLarge(5)] });
+    await h.send('whatsapp', 'c1', '', { text: undefined, attachments: [tooLarge(6)] });
+    expect(customers.textsTo('c1').slice(before + 1)).toEqual(['عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسال ملفات أصغر أو وصفها؟', 'عذرًا، تعذّر استلام صورتك. هل يمكنك إرسال صورة أصغر أو وصفها؟']);
+    await h.close();
+  });
+
   it('tells an agent a file of theirs that was not kept, and sends the customer nothing for it', async () => {
     const customers = fakeChannel('whatsapp');
     const { h, agents, conversation } = await withAgent(customers);
