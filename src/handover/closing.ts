@@ -5,7 +5,8 @@ import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { toAgent } from './outgoing.ts';
 
 /**
- * Closes a conversation; its desk thread closes with it and its `conversation.closed` flows start.
+ * Closes a conversation; its desk thread closes with it, the flow it was in is over, and its `conversation.closed`
+ * flows start.
  *
  *     close(ctx, tx, conversation, agent.id, 'refunded', fx);
  */
@@ -15,6 +16,10 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   conversation.closedAt = stamp(ctx);
   conversation.closedBy = by;
   if (note) conversation.closingNote = note;
+  // The flow that greeted them is over, though it waited (a question, a queue): after a close, the customer's next
+  // words answer only a question a `conversation.closed` flow asks (that flow takes the conversation's place);
+  // anything else opens a new conversation, which the flow greets.
+  if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
   if (conversation.deskThread) fx.closeThread(conversation.deskThread.channel, conversation.deskThread.address);
   fx.emit({ type: 'conversation.closed', payload: { conversation } });
   fx.closed(conversation);
