@@ -62,8 +62,12 @@ export class Intake {
       const latest = await tx.latestConversationOf(contact.id);
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
+      // Not a message written before the close (sent as the agent closed, arriving after): it answers no question asked
+      // after, and it was for the people; a new conversation hears it. The channel's time is whole seconds: one
+      // written in the second of the close is taken as before it, and nobody answers a question that fast.
+      const writtenAfter = latest?.closedAt !== undefined && Date.parse(inbound.at) >= Date.parse(latest.closedAt);
       // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over.
-      if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed && !inbound.menu) conversation = latest;
+      if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed && writtenAfter && !inbound.menu) conversation = latest;
       else {
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;

@@ -41,13 +41,13 @@ const NADIA = { kind: 'admin', name: 'Nadia' } as const;
 let seq = 0;
 const at = () => new Date().toISOString();
 
-async function setUp(options: { desk?: boolean } = {}) {
+async function setUp(options: { desk?: boolean; flows?: Record<string, string> } = {}) {
   const customers = fakeChannel('whatsapp');
   const agents = fakeChannel('telegram');
   let topics = 0;
   // The team's desk: a Telegram group with a topic per conversation.
   const telegram: Channel = { ...agents.channel, openThread: async (group) => `${group}/${++topics}`, closeThread: async () => {} };
-  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team(options.desk === true));
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow, ...options.flows }, team(options.desk === true));
   const h = await harness(dir, [customers, { ...agents, channel: telegram }], { latency: true, contactRate: { capacity: 1_000, perMs: 60_000 } });
   return { h, customers, agents };
 }
@@ -64,9 +64,10 @@ async function messagesOf(h: Harness, customer: string): Promise<Message[]> {
 }
 
 /**
- * Runs `trials` closes of a customer's conversation against their message `text`: in even trials the message comes
- * right after the close (it has just closed), in odd ones at the same moment (either transaction may commit first).
- * Returns what went wrong in each trial: the message kept in the closed conversation after its close, unanswered.
+ * Runs `trials` closes of a customer's conversation against their message `text`, written as the close is made: in
+ * even trials it arrives right after the close (it has just closed), in odd ones at the same moment (either
+ * transaction may commit first). Returns what went wrong in each trial: the message kept in the closed conversation
+ * after its close, unanswered.
  */
 async function race(
   h: Harness, customers: ReturnType<typeof fakeChannel>, trials: number, prepare: (customer: string) => Promise<number>,
@@ -77,10 +78,11 @@ async function race(
   for (let trial = 0; trial < trials; trial++) {
     const customer = `c${++seq}`;
     const id = await prepare(customer);
+    const written = at();
     const closing = closeIt(id);
     if (trial % 2 === 0) await closing;
     else await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-    await Promise.all([closing, h.runtime.deliver({ channel: 'whatsapp', id: `late-${seq}`, from: { id: customer, name: 'Layla' }, text, at: at() })]);
+    await Promise.all([closing, h.runtime.deliver({ channel: 'whatsapp', id: `late-${seq}`, from: { id: customer, name: 'Layla' }, text, at: written })]);
     await h.outbox.drain();
     const messages = await messagesOf(h, customer);
     const late = messages.find((message) => message.direction === 'in' && message.channelMessageId === `late-${seq}`)!;
@@ -173,4 +175,37 @@ describe('a close at the moment the customer writes again', () => {
     }
     await h.close();
   }, 30_000);
+
+  it('relays to the agent, or greets in a new conversation, a customer who writes as the agent closes, rather than take it as their rating', async () => {
+    const survey = `
+flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: "How did we do, from 1 to 5?"
+    expect: number
+    save: conversation.rating
+  - say: "Thank you for rating us {{conversation.rating}}."
+`;
+    const { h, customers, agents } = await setUp({ flows: { 'survey.yaml': survey } });
+    await h.send('telegram', '9001', '/online', { from: { id: '9001', name: 'Omar' } });
+    const lost = await race(h, customers, 16, async (customer) => {
+      await h.send('whatsapp', customer, 'hi', { from: { id: customer, name: 'Layla' } });
+      await h.send('whatsapp', customer, 'Billing', { from: { id: customer, name: 'Layla' } });
+      return (await latestOf(h, customer)).id;
+    }, (id) => h.runtime.deliver({ channel: 'telegram', id: `close-${id}`, from: { id: '9001', name: 'Omar' }, text: `/close ${id}`, at: at() }),
+    'one more thing', (id) => agents.textsTo('9001').includes(`#${id} Layla: one more thing`));
+    // On the code before: written before the rating question was asked, 'one more thing' was taken as the rating
+    // ('Please answer with a number.'), and neither Omar nor a new conversation had it.
+    expect(lost).toEqual([]);
+
+    // A rating given after the question still counts.
+    await h.send('whatsapp', 'rater', 'hi', { from: { id: 'rater', name: 'Layla' } });
+    await h.send('whatsapp', 'rater', 'Billing', { from: { id: 'rater', name: 'Layla' } });
+    const { id } = await latestOf(h, 'rater');
+    await h.send('telegram', '9001', `/close ${id}`, { from: { id: '9001', name: 'Omar' } });
+    await h.send('whatsapp', 'rater', '5', { from: { id: 'rater', name: 'Layla' } });
+    expect(customers.textsTo('rater').slice(-2)).toEqual(['How did we do, from 1 to 5?', 'Thank you for rating us 5.']);
+    expect(await latestOf(h, 'rater')).toMatchObject({ id, fields: { rating: 5 } });
+    await h.close();
+  });
 });
