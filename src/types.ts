@@ -36,8 +36,9 @@ export interface InboundMessage {
   /** The channel message id this message quotes. */
   replyTo?: string;
   /**
-   * Pressed from the chat app's own menu (Messenger's Get Started button, its persistent menu), not from a question
-   * the bot asked: it answers no question, so a question waiting for an answer is asked again instead.
+   * Pressed from the chat app's own menu (Messenger's Get Started button, its persistent menu, Telegram's Start that
+   * sends `/start`), not from a question the bot asked: it answers no question, so a question waiting for an answer is
+   * asked again instead.
    */
   menu?: true;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */

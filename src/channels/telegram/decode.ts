@@ -188,6 +188,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
       ...(message.media_group_id !== undefined ? { album: message.media_group_id } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
+      // Telegram sends /start when the chat is opened again (the Start button, a deep link): it answers no question.
+      ...(start && !inDesk ? { menu: true as const } : {}),
       ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
       ...(!inDesk && reply ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
       at: sentAt(message.date, context.receivedAt),

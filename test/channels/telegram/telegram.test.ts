@@ -49,10 +49,10 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string; log?: Logger }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
+async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string; log?: Logger; flows?: Record<string, string> }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
   const api = await FakeBotApi.start();
   running.push({ stop: () => api.close() });
-  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  const dir = await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
   const app = await startSwitchboard({
     config: {
@@ -357,6 +357,70 @@ describe('Telegram channel, webhook mode', () => {
     await eventually(() => api.sentTo(LAYLA).length === 2);
     const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
     expect(layla?.fields.referral).toBe('summer-ad');
+  });
+});
+
+describe('Telegram channel, /start while the bot waits for an answer', () => {
+  const emailFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Welcome to Acme!"
+  - ask: "What is your email address?"
+    expect: email
+    save: contact.email
+    retries: 1
+    invalid: "That doesn't look like an email address. Could you check it?"
+  - ask: "What can we help you with?"
+    save: conversation.need
+  - say: "Thanks, we are on it."
+`;
+  const survey = `
+flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: "How did we do, from 1 to 5?"
+    expect: number
+    save: conversation.rating
+`;
+
+  it('asks the question again as it stands, spending no retry, and greets a customer who sends /start while the closing survey waits', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': emailFlow, 'survey.yaml': survey } });
+    const said = async (count: number) => {
+      await eventually(() => api.sentTo(LAYLA).length >= count);
+      return api.sentTo(LAYLA);
+    };
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await said(2)).toEqual(['Welcome to Acme!', 'What is your email address?']);
+
+    // Sent twice (the chat reopened from the bot's profile, say): neither is a wrong email, though one retry only is
+    // left (a second wrong answer would move on without the email).
+    expect(await post(app, text(LAYLA, '/start'))).toBe(200);
+    expect(await post(app, text(LAYLA, '/start@AcmeBot'))).toBe(200);
+    expect((await said(4)).slice(2)).toEqual(['What is your email address?', 'What is your email address?']);
+    expect(await post(app, text(LAYLA, 'layla at example'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'layla@example.com'))).toBe(200);
+    // A deep link tapped while asked what they need is not their need either; its payload is still kept.
+    expect(await post(app, text(LAYLA, '/start summer-ad'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'My parcel is late'))).toBe(200);
+    expect((await said(9)).slice(4)).toEqual([
+      "That doesn't look like an email address. Could you check it?",
+      'What can we help you with?',
+      'What can we help you with?',
+      'Thanks, we are on it.',
+      'How did we do, from 1 to 5?',
+    ]);
+    const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect(contact?.fields).toMatchObject({ email: 'layla@example.com', referral: 'summer-ad' });
+    const [first] = await app.store.conversations();
+    expect(first).toMatchObject({ status: 'closed', fields: { need: 'My parcel is late' } });
+
+    // The flow's end closed the conversation and the survey asks for a rating: /start is none, it starts over.
+    expect(await post(app, text(LAYLA, '/start'))).toBe(200);
+    expect((await said(11)).slice(9)).toEqual(['Welcome to Acme!', 'What is your email address?']);
+    const conversations = await app.store.conversations();
+    expect(conversations.map((conversation) => conversation.status)).toEqual(['closed', 'open']);
+    expect(conversations[0]!.fields.rating).toBeUndefined();
   });
 });
 
