@@ -29,6 +29,12 @@ export interface InboundMessage {
   /** A reaction to a message (`to`: its channel message id): recorded, never answered. */
   reaction?: { emoji: string; to: string };
   /**
+   * The sender changed an earlier message (`of`: its channel message id) to say `text`: `id` names this edit, not
+   * the message. Recorded beside the message it corrects and shown to the agent holding the conversation; never an
+   * answer to the bot.
+   */
+  edit?: { of: string };
+  /**
    * One of several photos or videos sent at once (an album): the same id on each, as the channel names the album (or,
    * for a channel that does not, as its adapter tells them apart). The album is one answer to the bot, not one per file.
    */

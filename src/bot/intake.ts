@@ -22,6 +22,7 @@ export interface IntakeOptions {
   /** Tells a queued customer who writes again their place (`Notices.stillQueued`). */
   notices: Notices;
   now: () => Date;
+  log: Logger;
 }
 
 /**
@@ -41,6 +42,11 @@ export class Intake {
     if (!agent && inbound.place !== undefined) return false;
     // History and the business's own messages in an agent's chat are not conversations with a customer, nor commands.
     if (agent && (inbound.history || inbound.echo)) return false;
+    // The customer's app already shows what the agent first sent, and no channel here can change it there.
+    if (agent && inbound.edit) {
+      this.options.log.info({ channel: inbound.channel, agent: agent.id, of: inbound.edit.of }, 'an agent edited a message; the customer keeps the version sent');
+      return true;
+    }
     if (agent) {
       await desk.handleAgentMessage(tx, agent, inbound, fx);
       await turns.closedFlows(tx, fx);
@@ -49,6 +55,7 @@ export class Intake {
 
     const now = this.options.now().toISOString();
     if (inbound.reaction && !inbound.history && !inbound.echo) return this.#reaction(tx, inbound, inbound.reaction, now, fx);
+    if (inbound.edit && !inbound.history && !inbound.echo) return this.#edit(tx, inbound, inbound.edit, now, fx);
     const contact = await this.#contactOf(tx, inbound, now, fx);
     if (inbound.history) return this.#history(tx, inbound, contact);
     let conversation = await tx.openConversationOf(contact.id);
@@ -164,6 +171,32 @@ export class Intake {
     });
     if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
       await this.options.desk.relayReaction(tx, conversation, contact, { ...reaction, channel: inbound.channel }, fx);
+    }
+    return true;
+  }
+
+  /**
+   * A customer's edit of one of their messages (a typo in an order number fixed) is recorded beside the message it
+   * corrects, in that message's conversation, and answers nothing: a question the bot asked has been answered by the
+   * first version, and the flow went on from it. An agent holding the conversation sees it, since their app still shows
+   * the first version; a queued conversation keeps it for the agent who takes it. An edit of a message the store does
+   * not have (older than it, or not this person's) has nothing to correct: logged, nothing else.
+   */
+  async #edit(tx: Tx, inbound: InboundMessage, edit: { of: string }, now: string, fx: Effects): Promise<boolean> {
+    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    const original = contact ? await tx.messageByChannelId(inbound.channel, edit.of) : undefined;
+    if (!contact || !original || original.contactId !== contact.id || original.direction !== 'in') {
+      this.options.log.info({ channel: inbound.channel, id: inbound.id, of: edit.of }, 'an edit of a message the store does not have (or not the sender\'s); nothing to correct');
+      return true;
+    }
+    const text = inbound.text ?? '';
+    const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
+    tx.addMessage({
+      contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
+      address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(original.text, text), edit, channelMessageId: inbound.id, at: now,
+    });
+    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+      await this.options.desk.relayEdit(tx, conversation, contact, { text, was: original.text }, fx);
     }
     return true;
   }
@@ -366,6 +399,16 @@ function describeKind(inbound: InboundMessage): string {
   if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
   if (inbound.unsupported !== undefined) return `[a message of a kind that cannot be shown here: ${inbound.unsupported}]`;
   return '';
+}
+
+/**
+ * An edit as the transcript shows it: what the message said, then what it says now.
+ *
+ *     editLine('A-1243', 'A-1234'); // '[edited "A-1243"] A-1234'
+ */
+function editLine(was: string, now: string): string {
+  const plain = was.replace(/\s+/g, ' ').trim();
+  return `[edited ${plain === '' ? 'a message' : `"${plain}"`}] ${now}`;
 }
 
 /** What the customer is told about files that did not come through. */

@@ -92,7 +92,7 @@ export class Runtime {
     this.#turns = turns;
     const transactions = this.#transactions;
     const desk = this.#desk;
-    this.#intake = new Intake({ desk, turns, notices, now });
+    this.#intake = new Intake({ desk, turns, notices, now, log });
     this.#placings = new Placings({ transactions, desk, log });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({

@@ -50,7 +50,7 @@ export function relayText(conversation: { id: number }, contactName: string | un
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}: ${isolateRtl(text)}`;
 }
 
-/** How much of the message a reaction answers is quoted to the agent: enough to tell which one it was. */
+/** How much of the message a reaction answers (or an edit corrects) is quoted to the agent: enough to tell which one it was. */
 const REACTION_QUOTE_CHARS = 60;
 
 /**
@@ -61,9 +61,23 @@ const REACTION_QUOTE_CHARS = 60;
  */
 export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined): string {
   const who = `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}`;
-  const plain = quoted?.replace(/\s+/g, ' ').trim();
-  const quote = plain ? `"${isolateRtl(plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain)}"` : 'a message';
-  return `${who} reacted ${emoji} to ${quote}`;
+  return `${who} reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`;
+}
+
+/**
+ * A customer's edit of an earlier message as relayed to the agent: what it says now, and a short quote of what it
+ * said before, so the agent knows which message it corrects.
+ *
+ *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243'); // '#42 Layla edited a message: A-1234 (was "My order is A-1243")'
+ */
+export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string): string {
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
+}
+
+/** A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one. */
+function shortQuote(text: string | undefined): string | undefined {
+  const plain = text?.replace(/\s+/g, ' ').trim();
+  return plain ? `"${isolateRtl(plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain)}"` : undefined;
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.

@@ -11,7 +11,7 @@ import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import type { Said } from './outgoing.ts';
-import { relay, relayReaction } from './relay.ts';
+import { relay, relayEdit, relayReaction } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard } from './threads.ts';
 
@@ -66,6 +66,11 @@ export class Desk {
   /** A customer's reaction (to a message on `channel`), for the agent holding the conversation or its desk thread. */
   relayReaction(tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects): Promise<void> {
     return relayReaction(this.#ctx, tx, conversation, contact, reaction, fx);
+  }
+
+  /** A customer's edit of a message (`was`: what it said before), for the agent holding the conversation or its desk thread. */
+  relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string }, fx: DeskEffects): Promise<void> {
+    return relayEdit(this.#ctx, tx, conversation, contact, edit, fx);
   }
 
   requeue(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {

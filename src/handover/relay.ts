@@ -4,7 +4,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Tx } from '../store/types.ts';
 import { requeue } from './assignment/assign.ts';
-import { reactionText, relayText } from './card.ts';
+import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -36,6 +36,16 @@ export async function relayReaction(
   const answered = await tx.messageByChannelId(reaction.channel, reaction.to);
   const quoted = answered && answered.text.trim() !== '' ? answered.text : answered?.attachments?.[0] ? `[${answered.attachments[0].kind}]` : undefined;
   await toHolder(ctx, tx, conversation, { text: reactionText(conversation, contact.name, reaction.emoji, quoted) }, fx);
+}
+
+/**
+ * A customer's edit of a message in a conversation an agent holds or that waits in a team desk: the agent sees what it
+ * says now and what it said (`was`), since their app still shows the first version.
+ */
+export async function relayEdit(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string }, fx: DeskEffects,
+): Promise<void> {
+  await toHolder(ctx, tx, conversation, { text: editText(conversation, contact.name, edit.text, edit.was) }, fx);
 }
 
 /** To whoever works on the conversation: its desk thread, else the agent holding it; with neither, back to the queue. */

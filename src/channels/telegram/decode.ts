@@ -106,6 +106,9 @@ const messageSchema = z.object({
 
 type Message = z.infer<typeof messageSchema>;
 
+// An edit is the whole message again, with its new text and when it was edited: that time tells two edits apart.
+const editedMessageSchema = messageSchema.extend({ edit_date: z.number().int().positive().safe() });
+
 const callbackQuerySchema = z.object({
   id: z.string().min(1).max(256),
   from: userSchema.optional(),
@@ -142,6 +145,10 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   if (Object.hasOwn(update, 'message')) {
     const parsed = messageSchema.safeParse(update.message);
     return parsed.success ? fromMessage(parsed.data, update.message as object, context) : refused('message', parsed.error);
+  }
+  if (Object.hasOwn(update, 'edited_message')) {
+    const parsed = editedMessageSchema.safeParse(update.edited_message);
+    return parsed.success ? fromEdit(parsed.data, context.receivedAt) : refused('edited_message', parsed.error);
   }
   if (Object.hasOwn(update, 'callback_query')) {
     const parsed = callbackQuerySchema.safeParse(update.callback_query);
@@ -249,6 +256,29 @@ function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedA
     queryId: query.id,
     ...(origin ? { chatId: origin.chat.id, messageId: origin.message_id } : {}),
     inbound: { channel: 'telegram', id: `cb:${query.id}`, from: person(from), choice: query.data, at: receivedAt.toISOString() },
+  };
+}
+
+/**
+ * A person changed a message's text (or a file's caption) in a private chat: the new text, as an edit of that message.
+ * An edit that leaves no text (a live location moving, a caption removed) has nothing to show; one in a group (an
+ * agent in a desk topic) is no customer's.
+ */
+function fromEdit(message: z.infer<typeof editedMessageSchema>, receivedAt: Date): Decoded {
+  const { chat } = message;
+  if (chat.type !== 'private') return { kind: 'ignored', reason: `edit in a ${chat.type} chat`, level: 'debug' };
+  const text = message.text ?? message.caption;
+  if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text', level: 'debug' };
+  return {
+    kind: 'message',
+    inbound: {
+      channel: 'telegram',
+      id: `edit:${chat.id}:${message.message_id}:${message.edit_date}`,
+      from: person(message.from ?? { id: chat.id }),
+      text,
+      edit: { of: `${chat.id}:${message.message_id}` },
+      at: sentAt(message.edit_date, receivedAt),
+    },
   };
 }
 

@@ -8,8 +8,8 @@ import type { Logger } from '../../shared/log.ts';
 import { decodeUpdate } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
 
-/** The updates the bot asks Telegram for: messages, button presses, and customers' reactions (for the agent). */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'message_reaction'] as const;
+/** The updates the bot asks Telegram for: messages, button presses, and customers' edits and reactions (for the agent). */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction'] as const;
 
 export interface ReceiveContext {
   api: Api;

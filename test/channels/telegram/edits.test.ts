@@ -1,0 +1,200 @@
+// A customer's edit of a message they sent on Telegram (an `edited_message` update), against the fake Bot API: what
+// the agent holding the conversation sees, what the customer sees (nothing), the transcript, and edits of messages
+// the store never had.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import type { Logger } from '../../../src/shared/log.ts';
+import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog } from '../../helpers.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+
+const TOKEN = '123456:TEST-token';
+const SECRET = 'webhook-secret-0123456789';
+const LAYLA = 5001;
+const OMAR = 9001;
+
+const fixture = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+  - ask: "Which team?"
+    expect: choice
+    choices:
+      - { id: billing, title: Billing }
+      - { id: sales, title: Sales }
+    save: conversation.topic
+  - assign: { team: Billing }
+`;
+
+const teamFile = `
+teams:
+  - name: Billing
+    strategy: least_open
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+    max_open: 3
+`;
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+async function setUp(mode: { webhook: boolean; log?: Logger }): Promise<{ app: Switchboard; api: FakeBotApi }> {
+  const api = await FakeBotApi.start();
+  running.push({ stop: () => api.close() });
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), teamFile);
+  const app = await startSwitchboard({
+    config: {
+      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url,
+      ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' } : {}),
+    },
+    log: mode.log ?? quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+  });
+  running.push(app);
+  return { app, api };
+}
+
+async function post(app: Switchboard, body: unknown): Promise<number> {
+  const res = await fetch(`${app.url}/webhooks/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+let nextUpdate = 1;
+let nextMessage = 1000;
+function text(chat: number, body: string): Record<string, any> {
+  const name = chat === OMAR ? 'Omar' : 'Layla';
+  return {
+    update_id: nextUpdate++,
+    message: { message_id: nextMessage++, date: 1763950000, chat: { id: chat, type: 'private', first_name: name }, from: { id: chat, is_bot: false, first_name: name }, text: body },
+  };
+}
+
+/** Telegram's update for `sent` (a `text` update) edited to say `now`, `after` seconds later. */
+function edited(sent: Record<string, any>, now: string, after = 30): Record<string, any> {
+  const { message } = sent;
+  return { update_id: nextUpdate++, edited_message: { ...message, text: now, edit_date: message.date + after } };
+}
+
+/** Omar online, Layla through the flow's button, the conversation assigned to Omar. */
+async function assigned(send: (update: Record<string, any>) => Promise<unknown>, api: FakeBotApi): Promise<void> {
+  await send(text(OMAR, '/online'));
+  await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+  await send(text(LAYLA, 'hello'));
+  await eventually(() => api.sentTo(LAYLA).length === 2);
+  const pressed = fixture('callback-query');
+  pressed.update_id = nextUpdate++;
+  pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
+  await send(pressed);
+  await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+}
+
+describe('Telegram: a customer edits a message', () => {
+  it('asks Telegram for edits and shows Omar, who holds the conversation, Layla\'s corrected order number once, however often Telegram delivers it', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await eventually(() => api.callsOf('setWebhook').length === 1);
+    expect(api.callsOf('setWebhook')[0]!.params.allowed_updates).toContain('edited_message');
+    await assigned((update) => post(app, update), api);
+    const typo = text(LAYLA, 'My order is A-1243');
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
+    const toLayla = api.sentTo(LAYLA).length;
+    const toOmar = api.sentTo(OMAR).length;
+
+    const fixed = edited(typo, 'My order is A-1234');
+    expect(await post(app, fixed)).toBe(200);
+    // Telegram delivers the same update again (no answer in time, a restart): Omar is told once.
+    expect(await post(app, fixed)).toBe(200);
+    expect(await post(app, text(LAYLA, 'thanks'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: thanks'));
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual([
+      '#1 Layla edited a message: My order is A-1234 (was "My order is A-1243")',
+      '#1 Layla: thanks',
+    ]);
+    // Layla is not answered for correcting herself.
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+
+    // The transcript keeps both versions: the message as sent, and the edit of it.
+    const messages = await app.store.messagesOfConversation(1);
+    const original = messages.find((m) => m.text === 'My order is A-1243')!;
+    const edits = messages.filter((m) => m.edit !== undefined);
+    expect(edits.map((m) => [m.from, m.text, m.edit?.of])).toEqual([['contact', '[edited "My order is A-1243"] My order is A-1234', original.channelMessageId]]);
+  });
+
+  it('takes edits by long polling too', async () => {
+    const { api } = await setUp({ webhook: false });
+    await eventually(() => api.callsOf('getUpdates').length > 0);
+    expect(api.callsOf('getUpdates')[0]!.params.allowed_updates).toContain('edited_message');
+    await assigned(async (update) => api.push(update), api);
+    const sent = fixture('private-text');
+    sent.update_id = nextUpdate++;
+    sent.message.message_id = 12;
+    sent.message.text = 'My order is A-1243';
+    api.push(sent);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
+    api.push({ ...fixture('private-edited-text'), update_id: nextUpdate++ });
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla edited a message: My order is A-1234 (was "My order is A-1243")'));
+  });
+
+  it('keeps an edit made while the bot waits for an answer in the transcript only: the question is not asked again, the flow not re-run', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    const first = text(LAYLA, 'helo');
+    expect(await post(app, first)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(await post(app, edited(first, 'hello'))).toBe(200);
+    // Her next words are what the bot answers: one wrong answer to the question, one nudge (the edit was none).
+    expect(await post(app, text(LAYLA, 'the invoice'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length > 2);
+    expect(api.sentTo(LAYLA).slice(2)).toEqual(['Please pick one of the options (you can also type its number).']);
+    const messages = await app.store.messagesOfConversation(1);
+    expect(messages.filter((m) => m.edit !== undefined).map((m) => m.text)).toEqual(['[edited "helo"] hello']);
+    const conversation = await app.store.conversation(1);
+    expect(conversation).toMatchObject({ stage: 'bot', status: 'open' });
+    expect(conversation?.fields.topic).toBeUndefined();
+  });
+
+  it('logs an edit of a message the store never had (older than it, or not the sender\'s), answers 200 and tells nobody; an agent\'s edit reaches no customer', async () => {
+    const { log, lines } = recordingLog();
+    const { app, api } = await setUp({ webhook: true, log });
+    await assigned((update) => post(app, update), api);
+    const toOmar = api.sentTo(OMAR).length;
+    const toLayla = api.sentTo(LAYLA).length;
+    // Sent before Switchboard kept this chat.
+    expect(await post(app, edited(text(LAYLA, 'old'), 'older than the store'))).toBe(200);
+    // Omar's own message, "edited" as if Layla's: not hers to correct.
+    const omars = text(OMAR, '/online');
+    const forged = edited(omars, 'not hers');
+    forged.edited_message.chat = { id: LAYLA, type: 'private', first_name: 'Layla' };
+    forged.edited_message.from = { id: LAYLA, is_bot: false, first_name: 'Layla' };
+    forged.edited_message.message_id = omars.message.message_id;
+    expect(await post(app, forged)).toBe(200);
+    // Omar's edit of his reply: Layla's app keeps what he sent, and it is no new message for her.
+    const reply = text(OMAR, 'Looking into it');
+    expect(await post(app, reply)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Looking into it'));
+    expect(await post(app, edited(reply, 'Looking into it now'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'still there?'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: still there?'));
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual(['#1 Layla: still there?']);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual(['Looking into it']);
+    expect((await app.store.messagesOfConversation(1)).filter((m) => m.edit !== undefined)).toEqual([]);
+    expect(lines.filter((line) => String(line.msg).includes('an edit of a message the store does not have'))).toHaveLength(2);
+  });
+});
