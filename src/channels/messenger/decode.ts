@@ -1,5 +1,5 @@
 // Turns a Messenger Platform webhook body (`object: page` for Messenger, `instagram` for Instagram Direct) into what
-// the runtime takes: customers' messages, quick replies, postbacks and reactions; the Page's own messages (echoes),
+// the runtime takes: customers' messages, quick replies, postbacks, reactions and edits; the Page's own messages (echoes),
 // which receive.ts tells apart (ours, or a person's at the business); referrals; delivery and read receipts. Every
 // entry and event of a batch is read, `messaging[]` and `standby[]` alike; an event that cannot be read is refused
 // on its own, and only a body that is not a webhook batch at all is refused whole. Files are only named here (their
@@ -30,7 +30,7 @@ export interface LinkedFile {
  */
 export type Item =
   /**
-   * A customer's message, postback or reaction. `getStarted`: a postback's payload, which is how the person
+   * A customer's message, postback, reaction or edit. `getStarted`: a postback's payload, which is how the person
    * arrived when this is the first thing they ever sent (the Get Started button) and no referral came with it.
    */
   | { kind: 'message'; where: string; platform: Platform; account?: string; inbound: InboundMessage; files: LinkedFile[]; getStarted?: string }
@@ -98,6 +98,8 @@ const eventSchema = z.object({
   postback: z.object({ title: hint(textSchema), payload: hint(payloadSchema), mid: hint(midSchema), referral: hint(referralSchema) }).optional(),
   referral: referralSchema.optional(),
   reaction: z.object({ reaction: hint(z.string().max(64)), emoji: hint(z.string().min(1).max(64)), action: hint(z.string().max(32)), mid: hint(midSchema) }).optional(),
+  // How many times the message was edited (Meta documents an integer, and its example shows a string): it tells edits apart.
+  message_edit: z.object({ mid: midSchema, text: textSchema, num_edit: hint(z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,6}$/)]).transform(String)) }).optional(),
   delivery: z.object({ mids: hint(z.array(midSchema).max(1000)), watermark: hint(z.number().nonnegative()) }).optional(),
   read: z.object({ watermark: hint(z.number().nonnegative()), mid: hint(midSchema) }).optional(),
 });
@@ -109,7 +111,6 @@ const RECORDED_ONLY: Record<string, string> = {
   take_thread_control: 'another app took the thread (handover protocol)',
   request_thread_control: 'another app asked for the thread (handover protocol)',
   app_roles: 'the app roles of the Page changed (handover protocol)',
-  message_edit: 'a customer edited a message they had sent',
   optin: 'an opt-in (a plugin or a marketing message request)',
   account_linking: 'an account linking event',
   policy_enforcement: 'a policy enforcement notice from Meta',
@@ -204,6 +205,18 @@ function fromEvent(raw: unknown, platform: Platform, where: string, receivedAt: 
       platform,
       files: [],
       inbound: { channel: platform.channel, id: `reaction:${sender}:${mid}:${timeKey(event.timestamp)}`, from: { id: sender }, reaction: { emoji: shown, to: mid }, at },
+    };
+  }
+  if (event.message_edit) {
+    const { mid, text, num_edit: count } = event.message_edit;
+    if (text.trim() === '') return { kind: 'ignored', where, reason: 'an edit that leaves no text', level: 'debug' };
+    return {
+      kind: 'message',
+      where,
+      platform,
+      files: [],
+      // The edit keeps the message's mid: which edit of it this is (else when it came) names the edit.
+      inbound: { channel: platform.channel, id: `edit:${mid}:${count ?? timeKey(event.timestamp)}`, from: { id: sender }, text, edit: { of: mid }, at },
     };
   }
   if (event.delivery) {
