@@ -94,6 +94,16 @@ const messageSchema = z.object({
     new_user_id: userIdSchema.optional(),
   }).optional(),
   unsupported: hint(z.object({ type: hint(z.string().max(64)) })),
+  // A text (or a file's caption) the person changed: the message it changes, and the message as it is now.
+  edit: hint(z.object({
+    original_message_id: wamidSchema,
+    message: z.object({
+      text: hint(z.object({ body: textSchema })),
+      image: hint(z.object({ caption: hint(textSchema) })),
+      video: hint(z.object({ caption: hint(textSchema) })),
+      document: hint(z.object({ caption: hint(textSchema) })),
+    }),
+  })),
 });
 
 type Message = z.infer<typeof messageSchema>;
@@ -216,7 +226,7 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
   const sender = message.from ?? profile?.wa_id ?? message.from_user_id ?? profile?.user_id;
   if (sender === undefined) return { kind: 'refused', where, reason: 'no sender: neither from nor from_user_id' };
   const userId = message.from_user_id ?? profile?.user_id;
-  const content = contentOf(message);
+  const content = message.type === 'edit' ? editContent(message) : contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
   const { media, ...said } = content;
@@ -273,7 +283,7 @@ function movedIdentity(message: Message): IdentityUpdate | { reason: string } | 
 
 /** What a person said, whoever said it: text, a button's id, files, places and cards, a reaction, or an unreadable kind. */
 type Content =
-  | { text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; unsupported?: string }
+  | { text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; edit?: { of: string }; unsupported?: string }
   | { refused: string }
   | { ignored: string };
 
@@ -317,9 +327,10 @@ function contentOf(message: Message): Content {
       return { ignored: 'a person opened the chat for the first time (request_welcome)' };
     // A person changing or taking back what they sent before (on a number also used from the WhatsApp Business app).
     // Not a new message: taken as one of a kind nobody can read, the customer was told "that kind of message cannot
-    // be read here" for fixing a typo. The original stays in the transcript, as on Messenger.
+    // be read here" for fixing a typo. A customer's edit is read by `editContent`; one in an echo or a history sync
+    // (the business's, or an old one) changes nothing, and a deletion keeps the original in the transcript.
     case 'edit':
-      return { ignored: 'a customer edited a message they had sent; the original is kept' };
+      return { ignored: 'an edit of a message, outside a customer\'s own messages; the original is kept' };
     case 'revoke':
       return { ignored: 'a customer deleted a message they had sent; it is kept' };
     case 'unsupported':
@@ -327,6 +338,16 @@ function contentOf(message: Message): Content {
     default:
       return { unsupported: message.type };
   }
+}
+
+/** A customer's edit: the text (or caption) the message says now, as an edit of it; one that leaves no text says nothing. */
+function editContent(message: Message): Content {
+  const edit = message.edit;
+  if (!edit) return { refused: 'an edit without the message it changes (edit.original_message_id) or the message as it is now' };
+  const { text, image, video, document } = edit.message;
+  const now = text?.body ?? image?.caption ?? video?.caption ?? document?.caption;
+  if (now === undefined || now.trim() === '') return { ignored: 'an edit that leaves no text' };
+  return { text: now, edit: { of: edit.original_message_id } };
 }
 
 const DEFAULT_MIME: Record<string, string> = {

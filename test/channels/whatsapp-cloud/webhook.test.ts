@@ -403,7 +403,7 @@ describe('who is writing', () => {
 });
 
 describe('a message edited or deleted', () => {
-  it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original', async () => {
+  it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original (and the edit after it)', async () => {
     const emailFlow = `
 flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -422,7 +422,7 @@ steps:
     // Only the question: no "that kind of message cannot be read here" for an edit or a deletion.
     expect(cloud.graph.saidTo(SHEENA)).toEqual(['What is your email address?']);
     const [contact] = await cloud.app.store.contacts();
-    expect((await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello']);
+    expect((await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello', '[edited "hello"] hello there']);
   });
 });
 
