@@ -77,6 +77,8 @@ export interface OutboundMessage {
   toAgent?: true;
   /** The stored message's id; a channel with no ids of its own (the web chat) uses it as the message id. */
   id?: number;
+  /** A message in the same chat this one quotes (the id `send` resolved to): a channel that cannot quote sends it plain. */
+  replyTo?: string;
 }
 
 /** Whether a channel with a connection of its own can send and receive, its state, and why not (for `/healthz`). */

@@ -125,7 +125,7 @@ export class Intake {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       turns.start(turn, 'conversation.opened', 'contact', inbound.album);
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
-      await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}) }, fx);
+      await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
       if (waiting) turn.say({ text: isArabic(contact.language) ? 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' : 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
@@ -196,7 +196,7 @@ export class Intake {
       address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(original.text, text), edit, channelMessageId: inbound.id, at: now,
     });
     if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
-      await this.options.desk.relayEdit(tx, conversation, contact, { text, was: original.text }, fx);
+      await this.options.desk.relayEdit(tx, conversation, contact, { text, was: original.text, of: edit.of }, fx);
     }
     return true;
   }

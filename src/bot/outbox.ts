@@ -148,6 +148,7 @@ export class Outbox {
     if (message.template) outbound.template = message.template;
     if (message.toAgent) outbound.toAgent = true;
     if (message.from === 'agent') outbound.byAgent = true;
+    if (message.replyTo !== undefined) outbound.replyTo = message.replyTo;
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {

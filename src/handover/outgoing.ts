@@ -9,9 +9,27 @@ import type { Agent } from './team.ts';
 export interface Said {
   text: string;
   attachments?: Attachment[];
+  /** For the agent: a relay of the customer's message with this channel message id (so it can be quoted later). */
+  relayOf?: string;
+  /** For the agent: quotes the relay of the customer's message with this channel message id, where it was relayed to. */
+  quoting?: string;
 }
 
 const withAttachments = (said: Said) => (said.attachments && said.attachments.length > 0 ? { attachments: said.attachments } : {});
+
+/** How far back in a conversation the relay a message quotes is looked for. */
+const QUOTED_RELAY_WITHIN = 100;
+
+/** What a message to an agent or a thread says about relays: which message it relays, which relay it quotes. */
+async function relayFields(tx: Tx, said: Said, conversationId: number | undefined, to: { channel: string; address: string }): Promise<Pick<Message, 'relayOf' | 'replyTo'>> {
+  const fields: Pick<Message, 'relayOf' | 'replyTo'> = said.relayOf !== undefined ? { relayOf: said.relayOf } : {};
+  if (said.quoting === undefined || conversationId === undefined) return fields;
+  // Only a relay sent to this very chat can be quoted in it.
+  const recent = await tx.recentMessages(conversationId, QUOTED_RELAY_WITHIN);
+  const relayed = recent.reverse().find((message) => message.relayOf === said.quoting && message.direction === 'out'
+    && message.channel === to.channel && message.address === to.address && message.channelMessageId !== undefined);
+  return relayed?.channelMessageId !== undefined ? { ...fields, replyTo: relayed.channelMessageId } : fields;
+}
 
 /** The customer's address on the conversation's channel. */
 export async function customerAddress(tx: Tx, conversation: Conversation): Promise<string | undefined> {
@@ -44,9 +62,10 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
   const last = (await agentState(tx, agent, stamp(ctx))).replyTo;
   const identity = last && runsHere(ctx, last) ? last : agent.identities.find((each) => runsHere(ctx, each)) ?? last ?? agent.identities[0];
   if (!identity) return;
+  const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), toAgent: true, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
   });
 }
 
@@ -84,7 +103,8 @@ export async function toThread(ctx: DeskContext, tx: Tx, conversation: Conversat
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
   const key = threadKey(channel, address);
   if (!(await tx.doc<DeskThread>('desk-threads', key))) tx.putDoc('desk-threads', key, { conversationId: conversation.id } satisfies DeskThread);
-  fx.send({ conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), at: stamp(ctx), status: 'pending' });
+  const relays = await relayFields(tx, rest as Said, conversation.id, { channel, address });
+  fx.send({ conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), ...relays, at: stamp(ctx), status: 'pending' });
 }
 
 /** Tells an agent something in their app (a message of theirs that failed, say). */

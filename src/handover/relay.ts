@@ -23,7 +23,9 @@ export function refusedLines(attachments: readonly Attachment[] | undefined): st
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
   const text = [said.text, ...refusedLines(said.attachments)].filter((line) => line !== '').join('\n');
-  await toHolder(ctx, tx, conversation, { text: relayText(conversation, contact.name, text), attachments: kept(said.attachments) }, fx);
+  await toHolder(ctx, tx, conversation, {
+    text: relayText(conversation, contact.name, text), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
+  }, fx);
 }
 
 /**
@@ -39,13 +41,14 @@ export async function relayReaction(
 }
 
 /**
- * A customer's edit of a message in a conversation an agent holds or that waits in a team desk: the agent sees what it
- * says now and what it said (`was`), since their app still shows the first version.
+ * A customer's edit of a message (`of`: its channel message id) in a conversation an agent holds or that waits in a
+ * team desk: the agent sees what it says now and what it said (`was`), since their app still shows the first version,
+ * quoting the relay of it where their channel can.
  */
 export async function relayEdit(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string }, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects,
 ): Promise<void> {
-  await toHolder(ctx, tx, conversation, { text: editText(conversation, contact.name, edit.text, edit.was) }, fx);
+  await toHolder(ctx, tx, conversation, { text: editText(conversation, contact.name, edit.text, edit.was), quoting: edit.of }, fx);
 }
 
 /** To whoever works on the conversation: its desk thread, else the agent holding it; with neither, back to the queue. */

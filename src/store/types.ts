@@ -176,6 +176,8 @@ export interface Message {
   toAgent?: true;
   /** For a notice sent on to an agent's next address: the addresses (`channel:address`) that could not take it. */
   triedAddresses?: string[];
+  /** A copy relayed to an agent (or a desk thread) of the customer's message with this channel message id. */
+  relayOf?: string;
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;

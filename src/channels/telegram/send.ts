@@ -44,8 +44,11 @@ export class Sender {
     const [chat, thread] = to.split('/') as [string, string | undefined];
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
     let last = done?.last;
+    // A quoted message of this chat (`<chat>:<message id>`) is quoted by the first part; gone by now, the part goes plain.
+    const quoted = message.replyTo?.startsWith(`${chat}:`) ? Number(message.replyTo.slice(chat.length + 1)) : undefined;
+    const reply = quoted !== undefined && Number.isSafeInteger(quoted) && quoted > 0 ? { reply_parameters: { message_id: quoted, allow_sending_without_reply: true } } : {};
     for (let index = done?.count ?? 0; index < parts.length; index++) {
-      const sent = await this.#call(chat, thread, parts[index]!);
+      const sent = await this.#call(chat, thread, parts[index]!, index === 0 ? reply : {});
       last = `${chat}:${sent.message_id}`;
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
@@ -56,8 +59,8 @@ export class Sender {
     return last ?? `${to}:unsent`;
   }
 
-  #call(chat: string, thread: string | undefined, part: Part): Promise<Message> {
-    const payload = { chat_id: chat, ...(thread ? { message_thread_id: Number(thread) } : {}), ...part.payload };
+  #call(chat: string, thread: string | undefined, part: Part, extra: object): Promise<Message> {
+    const payload = { chat_id: chat, ...(thread ? { message_thread_id: Number(thread) } : {}), ...extra, ...part.payload };
     // Each part's payload matches its method (Part pairs them); TypeScript cannot follow the pairing through an index.
     const call = this.#api.raw[part.method] as (payload: object) => Promise<Message>;
     return call(payload);

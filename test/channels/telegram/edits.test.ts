@@ -49,11 +49,11 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function setUp(mode: { webhook: boolean; log?: Logger }): Promise<{ app: Switchboard; api: FakeBotApi }> {
+async function setUp(mode: { webhook: boolean; log?: Logger; team?: string }): Promise<{ app: Switchboard; api: FakeBotApi }> {
   const api = await FakeBotApi.start();
   running.push({ stop: () => api.close() });
   const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), teamFile);
+  await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
   const app = await startSwitchboard({
     config: {
       PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url,
@@ -128,6 +128,10 @@ describe('Telegram: a customer edits a message', () => {
       '#1 Layla edited a message: My order is A-1234 (was "My order is A-1243")',
       '#1 Layla: thanks',
     ]);
+    // In his chat the line quotes the relay of the message it corrects.
+    const relayed = api.messagesTo(OMAR).find((m) => m.text === '#1 Layla: My order is A-1243')!;
+    const notice = api.callsOf('sendMessage').find((call) => String(call.params.text).includes('edited a message'))!;
+    expect(notice.params.reply_parameters).toMatchObject({ message_id: relayed.message_id });
     // Layla is not answered for correcting herself.
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
 
@@ -136,6 +140,24 @@ describe('Telegram: a customer edits a message', () => {
     const original = messages.find((m) => m.text === 'My order is A-1243')!;
     const edits = messages.filter((m) => m.edit !== undefined);
     expect(edits.map((m) => [m.from, m.text, m.edit?.of])).toEqual([['contact', '[edited "My order is A-1243"] My order is A-1234', original.channelMessageId]]);
+  });
+
+  it('shows the edit in the team desk\'s topic of a conversation waiting there, quoting the message it corrects', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    const typo = text(LAYLA, 'My order is A-1243');
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: My order is A-1243'));
+    const relayed = api.messagesTo(DESK).find((m) => m.text === '#1 Layla: My order is A-1243')!;
+    expect(await post(app, edited(typo, 'My order is A-1234'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((t) => t.includes('edited a message')));
+    const notice = api.callsOf('sendMessage').find((call) => String(call.params.text).includes('edited a message'))!;
+    expect(notice.params).toMatchObject({
+      chat_id: String(DESK), message_thread_id: 55, text: '#1 Layla edited a message: My order is A-1234 (was "My order is A-1243")',
+      reply_parameters: { message_id: relayed.message_id },
+    });
   });
 
   it('takes edits by long polling too', async () => {
