@@ -191,10 +191,13 @@ export class Intake {
     }
     const text = inbound.text ?? '';
     const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
-    tx.addMessage({
+    const stored: Omit<Message, 'id'> = {
       contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
       address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(original.text, text), edit, channelMessageId: inbound.id, at: now,
-    });
+    };
+    tx.addMessage(stored);
+    // The dashboard's open transcript shows it at once.
+    fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
     if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
       await this.options.desk.relayEdit(tx, conversation, contact, { text, was: original.text, of: edit.of }, fx);
     }

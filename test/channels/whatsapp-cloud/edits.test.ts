@@ -2,7 +2,8 @@
 // WhatsApp Business app), through the real server: what the agent holding the conversation sees (once, however often
 // Meta delivers it), what the customer sees (nothing), the transcript, and an edit of a message the store never had.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs, recordingLog, visitor } from '../../helpers.ts';
+import { cleanupDirs, eventually, recordingLog, visitor } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
 import { SHEENA, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
 
 const running: CloudServer[] = [];
@@ -67,18 +68,37 @@ describe('WhatsApp Cloud: a customer edits a message', () => {
     ]);
   });
 
-  it('keeps an edit made while the conversation waits in the queue for the agent who takes it; nobody is told meanwhile', async () => {
-    const cloud = await server({});
+  it('keeps an edit made while the conversation waits in the queue for the agent who takes it (on the card); the dashboard shows it at once; nobody is told meanwhile', async () => {
+    const cloud = await server({ config: { ADMIN_TOKEN } });
     const first = text('My order is A-1243');
     expect((await cloud.post(messagesBody([first]))).status).toBe(200);
     await settled(cloud);
     expect(cloud.graph.saidTo(SHEENA)).toEqual(['Please wait for an agent.']);
+    // The dashboard watching: the conversation's change comes with the edit, not only with the next thing said.
+    const changes: string[] = [];
+    const controller = new AbortController();
+    const res = await fetch(`${cloud.app.url}/api/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: controller.signal });
+    const reading = (async () => {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) changes.push(Buffer.from(chunk).toString('utf8'));
+    })().catch(() => undefined);
+    await eventually(() => changes.length > 0);
+    const before = changes.join('').split('event: conversation').length;
+
     expect((await cloud.post(messagesBody([editOf(first.id as string, 'My order is A-1234')]))).status).toBe(200);
     await settled(cloud);
+    await eventually(() => changes.join('').split('event: conversation').length > before);
+    controller.abort();
+    await reading;
     expect(cloud.graph.saidTo(SHEENA)).toEqual(['Please wait for an agent.']);
     expect((await cloud.app.store.conversation(1))?.stage).toBe('queued');
-    const transcript = await cloud.app.store.messagesOfConversation(1);
-    expect(transcript.filter((m) => m.edit !== undefined).map((m) => m.text)).toEqual(['[edited "My order is A-1243"] My order is A-1234']);
+    const { body } = await adminClient(cloud.app.url).get<{ messages: { from: string; text: string }[] }>('/conversations/1');
+    expect(body.messages.filter((m) => m.from === 'contact').map((m) => m.text)).toEqual(['My order is A-1243', '[edited "My order is A-1243"] My order is A-1234']);
+
+    // Lina takes it: her card shows the message and its correction.
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    const [card] = await linesSaying(lina, '#1 ·');
+    expect(card).toContain('› My order is A-1243\n› [edited "My order is A-1243"] My order is A-1234');
   });
 
   it('logs an edit of a message the store never had, answers 200 and keeps nothing', async () => {
