@@ -15,6 +15,8 @@ const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
 const OWN_REPLIES_LOOKED_AT = 20;
 /** An echo of a copy of our own reply comes within this long of the reply (a restart, Meta's redelivery). */
 const OWN_REPLY_ECHO_WITHIN_MS = 60 * 60 * 1000;
+/** How many of a conversation's last messages are looked at for an earlier edit of the message edited again. */
+const EARLIER_EDITS_LOOKED_AT = 100;
 
 export interface IntakeOptions {
   desk: Desk;
@@ -191,15 +193,18 @@ export class Intake {
     }
     const text = inbound.text ?? '';
     const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
+    // Edited again: what it said before is the last edit's text.
+    const earlier = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === edit.of) : undefined;
+    const was = earlier?.edit?.text ?? original.text;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
-      address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(original.text, text), edit, channelMessageId: inbound.id, at: now,
+      address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(was, text), edit: { of: edit.of, text }, channelMessageId: inbound.id, at: now,
     };
     tx.addMessage(stored);
     // The dashboard's open transcript shows it at once.
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
     if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
-      await this.options.desk.relayEdit(tx, conversation, contact, { text, was: original.text, of: edit.of }, fx);
+      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of }, fx);
     }
     return true;
   }

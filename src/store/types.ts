@@ -166,8 +166,11 @@ export interface Message {
   attachments?: Attachment[];
   /** A reaction to the message with this channel message id. */
   reaction?: { emoji: string; to: string };
-  /** The customer's edit of the message with this channel message id: `text` says what it was and what it says now. */
-  edit?: { of: string };
+  /**
+   * The customer's edit of the message with this channel message id, which now says `edit.text`; the message's own
+   * `text` says what it said before and what it says now, for anyone reading the transcript.
+   */
+  edit?: { of: string; text: string };
   /** An approved template sent instead of free text (`text` says what it was). */
   template?: { name: string; language?: string; params: string[] };
   /** Brought by a history sync: what was said before Switchboard took the chat. */

@@ -77,6 +77,26 @@ describe('Messenger: a customer edits a message', () => {
     ]);
   });
 
+  it('tells Lina, when a message is edited twice, what each edit changed from', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('My order is A-1243', { mid: 'm_ORDER2' })]))).status).toBe(200);
+    await settled(messenger);
+    expect((await messenger.post(batch([editEvent('m_ORDER2', 'My order is A-1235', 1)]))).status).toBe(200);
+    expect((await messenger.post(batch([editEvent('m_ORDER2', 'My order is A-1234', 2)]))).status).toBe(200);
+    await linesSaying(lina, 'My order is A-1234 (was');
+    const told = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('edited a message'));
+    expect(told.map((line) => line.replace(/^#1 .*edited a message: /, ''))).toEqual([
+      'My order is A-1235 (was "My order is A-1243")',
+      'My order is A-1234 (was "My order is A-1235")',
+    ]);
+    const transcript = await messenger.app.store.messagesOfConversation(1);
+    expect(transcript.filter((m) => m.from === 'contact').map((m) => m.text)).toEqual([
+      'My order is A-1243', '[edited "My order is A-1243"] My order is A-1235', '[edited "My order is A-1235"] My order is A-1234',
+    ]);
+  });
+
   it('keeps an edit of an answer the bot already took in the transcript only: nothing is asked again, the flow goes on', async () => {
     const messenger = await server({});
     expect((await messenger.post(batch([textEvent('Hi')]))).status).toBe(200);
