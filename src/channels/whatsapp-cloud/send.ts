@@ -88,8 +88,10 @@ export class Sender {
     const parts = await renderMessage(message, host?.media);
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
     let last = done?.last;
+    // The first part quotes the message it answers (a wamid of this chat); a template goes out as approved.
+    const quote = message.replyTo !== undefined && !message.template ? { context: { message_id: message.replyTo } } : {};
     for (let index = done?.count ?? 0; index < parts.length; index++) {
-      last = await this.#call(to, parts[index]!);
+      last = await this.#call(to, parts[index]!, index === 0 ? quote : {});
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);
@@ -100,9 +102,9 @@ export class Sender {
     return last;
   }
 
-  async #call(to: string, part: Part): Promise<string> {
+  async #call(to: string, part: Part, extra: Record<string, unknown>): Promise<string> {
     const { graph, phoneNumberId } = this.#options;
-    const payload: Record<string, unknown> = { ...part.payload };
+    const payload: Record<string, unknown> = { ...extra, ...part.payload };
     if (part.upload) {
       const type = part.payload.type;
       payload[type] = { ...(part.payload[type] as Record<string, unknown>), id: await this.#upload(part.upload) };

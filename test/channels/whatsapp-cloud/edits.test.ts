@@ -101,6 +101,22 @@ describe('WhatsApp Cloud: a customer edits a message', () => {
     expect(card).toContain('› My order is A-1243\n› [edited "My order is A-1243"] My order is A-1234');
   });
 
+  it('quotes, for Omar working from WhatsApp, the relay of the message the edit corrects', async () => {
+    const omar = '15550001234';
+    const cloud = await server({ team: 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+15550001234"\n    teams: [Billing]\n' });
+    expect((await cloud.post(messagesBody([text('/online', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('hello')]))).status).toBe(200);
+    const typo = text('My order is A-1243');
+    expect((await cloud.post(messagesBody([typo]))).status).toBe(200);
+    await settled(cloud, omar);
+    const relayed = cloud.graph.sent.find((sent) => sent.body.to === omar && String(sent.body.text?.body).endsWith(': My order is A-1243'))!;
+    expect((await cloud.post(messagesBody([editOf(typo.id as string, 'My order is A-1234')]))).status).toBe(200);
+    await settled(cloud, omar);
+    const notice = cloud.graph.sentTo(omar).at(-1)!;
+    expect(notice.text.body).toMatch(/^#1 .*edited a message: My order is A-1234 \(was "My order is A-1243"\)$/);
+    expect(notice.context).toEqual({ message_id: relayed.id });
+  });
+
   it('logs an edit of a message the store never had, answers 200 and keeps nothing', async () => {
     const { log, lines } = recordingLog();
     const cloud = await server({ log });
