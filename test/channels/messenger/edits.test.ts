@@ -2,7 +2,7 @@
 // holding the conversation sees (once, however often Meta delivers it), what the customer sees (nothing), the
 // transcript, and an edit of a message the store never had.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs, recordingLog, visitor } from '../../helpers.ts';
+import { agentToken, cleanupDirs, recordingLog, visitor } from '../../helpers.ts';
 import { PAGE_ID, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
 const running: MessengerServer[] = [];
@@ -74,6 +74,14 @@ describe('Messenger: a customer edits a message', () => {
     const transcript = await messenger.app.store.messagesOfConversation(1);
     expect(transcript.filter((m) => m.edit !== undefined).map((m) => [m.from, m.text, m.edit?.of])).toEqual([
       ['contact', '[edited "My order is A-1243"] My order is A-1234', 'm_ORDER1'],
+    ]);
+
+    // Lina's console shows the conversation with the message as sent and, after it, its edit.
+    const login = await fetch(`${messenger.app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: agentToken('agent-lina') }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const inConsole = (await (await fetch(`${messenger.app.url}/agent/api/conversations/1/messages`, { headers: { cookie } })).json()) as { messages: { from: string; text: string }[] };
+    expect(inConsole.messages.filter((m) => m.from === 'contact').map((m) => m.text)).toEqual([
+      'hello', 'My order is A-1243', '[edited "My order is A-1243"] My order is A-1234', 'thanks',
     ]);
   });
 
