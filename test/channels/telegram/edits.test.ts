@@ -160,6 +160,27 @@ describe('Telegram: a customer edits a message', () => {
     });
   });
 
+  it('keeps an edit of a message from a closed conversation in that conversation: it opens none, and tells nobody', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await assigned((update) => post(app, update), api);
+    const typo = text(LAYLA, 'My order is A-1243');
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
+    expect(await post(app, text(OMAR, '/close 1 refunded'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('Closed #1')));
+    const toOmar = api.sentTo(OMAR).length;
+    const toLayla = api.sentTo(LAYLA).length;
+
+    expect(await post(app, edited(typo, 'My order is A-1234'))).toBe(200);
+    // Omar's next command is answered after anything the edit would have told him.
+    expect(await post(app, text(OMAR, '/list'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > toOmar);
+    expect(api.sentTo(OMAR).slice(toOmar).some((t) => t.includes('edited'))).toBe(false);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+    expect((await app.store.conversations()).map((c) => [c.id, c.status])).toEqual([[1, 'closed']]);
+    expect((await app.store.messagesOfConversation(1)).filter((m) => m.edit !== undefined).map((m) => m.text)).toEqual(['[edited "My order is A-1243"] My order is A-1234']);
+  });
+
   it('takes edits by long polling too', async () => {
     const { api } = await setUp({ webhook: false });
     await eventually(() => api.callsOf('getUpdates').length > 0);
