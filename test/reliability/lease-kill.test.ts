@@ -36,7 +36,12 @@ agents:
     telegram: 9001
     teams: [Support]
     max_open: 5
+  - name: Sara
+    telegram: 9002
+    teams: [Sales]
 `;
+// Sara never comes online: the Sales customer waits in its queue until the timeout (a team without agents would pass
+// them to Support, where Omar takes them).
 const OMAR = 9001;
 const QUEUED = 70_001;
 const ASSIGNED = 70_002;

@@ -14,7 +14,8 @@ const ADMIN_TOKEN = 'race-admin-token-0123456789abcdef';
 const OMAR_TOKEN = 'race-omar-token-0123456789abcdef';
 const database = `t_${randomBytes(6).toString('hex')}`;
 const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "What do you need?"\n    save: conversation.need\n  - assign: { team: Support }\n    queued: "Please wait."\n';
-const team = `teams:\n  - name: Support\n  - name: Sales\nagents:\n  - name: Omar\n    webchat: agent-omar\n    webchat_token: ${OMAR_TOKEN}\n    teams: [Support]\n    max_open: 50\n`;
+const team = `teams:\n  - name: Support\n  - name: Sales\nagents:\n  - name: Omar\n    webchat: agent-omar\n    webchat_token: ${OMAR_TOKEN}\n    teams: [Support]\n    max_open: 50\n  - name: Sara\n    telegram: 9002\n    teams: [Sales]\n`;
+// Sara (offline) is in Sales: a transfer to a team without agents is refused, and the conversation stays.
 const apps: Switchboard[] = [];
 afterAll(async () => {
   for (const app of apps) await app.stop();
