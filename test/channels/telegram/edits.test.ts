@@ -1,81 +1,15 @@
 // A customer's edit of a message they sent on Telegram (an `edited_message` update), against the fake Bot API: what
 // the agent holding the conversation sees, what the customer sees (nothing), the transcript, and edits of messages
 // the store never had.
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import type { Logger } from '../../../src/shared/log.ts';
-import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog } from '../../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { eventually, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, fixture, teamFile, post, telegramServers, type TelegramSetUp } from './harness.ts';
 
-const TOKEN = '123456:TEST-token';
-const SECRET = 'webhook-secret-0123456789';
-const LAYLA = 5001;
-const OMAR = 9001;
-
-const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
-
-const flow = `
-flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - say: "Hi {{contact.name | there}}!"
-  - ask: "Which team?"
-    expect: choice
-    choices:
-      - { id: billing, title: Billing }
-      - { id: sales, title: Sales }
-    save: conversation.topic
-  - assign: { team: Billing }
-`;
-
-const teamFile = `
-teams:
-  - name: Billing
-    strategy: least_open
-agents:
-  - name: Omar
-    telegram: 9001
-    teams: [Billing]
-    max_open: 3
-`;
-
-const running: { stop(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  for (const item of running.splice(0).reverse()) await item.stop();
-  await cleanupDirs();
-});
-
-async function setUp(mode: { webhook: boolean; log?: Logger; team?: string }): Promise<{ app: Switchboard; api: FakeBotApi }> {
-  const api = await FakeBotApi.start();
-  running.push({ stop: () => api.close() });
-  const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
-  const app = await startSwitchboard({
-    config: {
-      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url,
-      ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' } : {}),
-    },
-    log: mode.log ?? quietLog,
-    watch: false,
-    sweepEveryMs: 0,
-  });
-  running.push(app);
-  return { app, api };
-}
-
-async function post(app: Switchboard, body: unknown): Promise<number> {
-  const res = await fetch(`${app.url}/webhooks/telegram`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const servers = telegramServers();
+// With a webhook, a public URL: the bot registers it with Telegram (setWebhook), saying which updates it wants.
+const setUp = (mode: TelegramSetUp) => servers.setUp({ ...(mode.webhook ? { publicUrl: 'https://bot.example.com' } : {}), ...mode });
 
 let nextUpdate = 1;
 let nextMessage = 1000;

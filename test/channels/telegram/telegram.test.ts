@@ -1,86 +1,14 @@
 // The Telegram channel end to end against a fake Bot API on 127.0.0.1 (reached through TELEGRAM_API_ROOT):
 // webhooks and long polling, buttons, the handover to an agent in Telegram, refusals, 429s, long texts, and
 // malformed updates (a fuzzing of the real fixtures).
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import type { Logger } from '../../../src/shared/log.ts';
-import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog } from '../../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, fixture, flow, teamFile, post, telegramServers } from './harness.ts';
 
-const TOKEN = '123456:TEST-token';
-const SECRET = 'webhook-secret-0123456789';
-const LAYLA = 5001;
-const OMAR = 9001;
-
-const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
-
-const flow = `
-flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - say: "Hi {{contact.name | there}}!"
-  - ask: "Which team?"
-    expect: choice
-    choices:
-      - { id: billing, title: Billing }
-      - { id: sales, title: Sales }
-    save: conversation.topic
-  - assign: { team: Billing }
-`;
-
-const teamFile = `
-teams:
-  - name: Billing
-    strategy: least_open
-agents:
-  - name: Omar
-    telegram: 9001
-    teams: [Billing]
-    max_open: 3
-`;
-
-const running: { stop(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  for (const item of running.splice(0).reverse()) await item.stop();
-  await cleanupDirs();
-});
-
-async function setUp(mode: { webhook: boolean; publicUrl?: string; team?: string; log?: Logger; flows?: Record<string, string> }): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
-  const api = await FakeBotApi.start();
-  running.push({ stop: () => api.close() });
-  const dir = await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
-  const app = await startSwitchboard({
-    config: {
-      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
-      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url,
-      // The fuzzing sends hundreds of updates from a few chats: the per-customer rate limit is tested on its own.
-      CONTACT_RATE_LIMIT: { capacity: 100_000, perMs: 60_000 },
-      ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET } : {}),
-      ...(mode.publicUrl ? { PUBLIC_URL: mode.publicUrl } : {}),
-    },
-    log: mode.log ?? quietLog,
-    watch: false,
-    sweepEveryMs: 0,
-  });
-  running.push(app);
-  return { app, api, dir };
-}
-
-/** Posts an update to the webhook the way Telegram does. */
-async function post(app: Switchboard, body: unknown, secret: string | null = SECRET): Promise<number> {
-  const res = await fetch(`${app.url}/webhooks/telegram`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(secret !== null ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const { setUp, stopAfterTest } = telegramServers();
 
 let nextUpdate = 1;
 let nextMessage = 1000;
@@ -346,7 +274,7 @@ describe('Telegram channel, webhook mode', () => {
     // Connection refused: the outbox retries (after 200 ms, then 1 s); the API is back in between.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const back = await FakeBotApi.start(port);
-    running.push({ stop: () => back.close() });
+    stopAfterTest({ stop: () => back.close() });
     await eventually(() => back.sentTo(LAYLA).length === 2, 4_000);
     expect(back.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?']);
   });
