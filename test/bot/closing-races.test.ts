@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/types.ts';
 import type { Message } from '../../src/store/types.ts';
 import { cleanupDirs } from '../helpers.ts';
-import { dataDirWithTeam, fakeChannel, harness, type Harness } from './harness.ts';
+import { dataDirWithTeam, fakeChannel, harness, pickTeamFlow, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
 
@@ -22,17 +22,7 @@ agents:
     max_open: 100
 `;
 
-const flow = `
-flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - ask: "Which team?"
-    expect: choice
-    choices: [Billing, Support]
-    save: conversation.topic
-  - assign: { team: "{{conversation.topic}}" }
-    queued: "You are number {{queue.position}} in line."
-`;
+const flow = pickTeamFlow;
 
 const GREETING = 'Which team?';
 const CLOSED = 'This conversation is now closed. Write to us any time.';

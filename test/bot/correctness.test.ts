@@ -8,7 +8,7 @@ import { EventBus } from '../../src/bot/events.ts';
 import { Runtime } from '../../src/bot/runtime.ts';
 import { quietLog } from '../helpers.ts';
 import { cleanupDirs } from '../helpers.ts';
-import { dataDirWithTeam, fakeChannel, harness, type FakeChannel } from './harness.ts';
+import { dataDirWithTeam, fakeChannel, harness, pickTeamFlow, type FakeChannel } from './harness.ts';
 
 afterEach(cleanupDirs);
 
@@ -28,17 +28,7 @@ agents:
     max_open: 5
 `;
 
-const pickTeam = `
-flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - ask: "Which team?"
-    expect: choice
-    choices: [Billing, Support]
-    save: conversation.topic
-  - assign: { team: "{{conversation.topic}}" }
-    queued: "You are number {{queue.position}} in line."
-`;
+const pickTeam = pickTeamFlow;
 
 let seq = 0;
 const at = () => new Date().toISOString();

@@ -13,6 +13,19 @@ import { ADDRESS_KEYS } from '../../src/channels/index.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { dataDirWith, quietLog } from '../helpers.ts';
 
+/** A flow that asks the customer to pick Billing or Support with buttons, then assigns to the team picked. */
+export const pickTeamFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Support]
+    save: conversation.topic
+  - assign: { team: "{{conversation.topic}}" }
+    queued: "You are number {{queue.position}} in line."
+`;
+
 /** A channel that records what the bot sends, per recipient, and can be made to fail. */
 export function fakeChannel(name: string) {
   const sent: { to: string; message: OutboundMessage; id: string }[] = [];
