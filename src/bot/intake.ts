@@ -4,6 +4,7 @@
 import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
+import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
@@ -130,7 +131,7 @@ export class Intake {
       await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
-      if (waiting) turn.say({ text: isArabic(contact.language) ? 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' : 'Sorry, that kind of message cannot be read here. Could you write your answer?' });
+      if (waiting) turn.say({ text: byLanguage({ en: 'Sorry, that kind of message cannot be read here. Could you write your answer?', ar: 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' }, contact.language) });
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
@@ -419,22 +420,20 @@ function editLine(was: string, now: string): string {
   return `[edited ${plain === '' ? 'a message' : `"${plain}"`}] ${now}`;
 }
 
-/** What the customer is told about files that did not come through. */
+/** What the customer is told about files that did not come through, in their language (`album`: some of several sent at once). */
 function refusalText(refused: readonly Attachment[], language: string | undefined, album: boolean): string {
   const one = refused.length === 1 && !album;
   const photo = one && refused[0]?.kind === 'image';
-  if (isArabic(language)) {
-    // The reasons are the channels' English: an Arabic speaker is told what to do, without them.
-    if (album) return 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسال ملفات أصغر أو وصفها؟';
-    if (one) return photo ? 'عذرًا، تعذّر استلام صورتك. هل يمكنك إرسال صورة أصغر أو وصفها؟' : 'عذرًا، تعذّر استلام ملفك. هل يمكنك إرسال ملف أصغر أو وصفه؟';
-    return 'عذرًا، تعذّر استلام ملفاتك. هل يمكنك إرسال ملفات أصغر؟';
-  }
   const reasons = [...new Set(refused.map((attachment) => attachment.refused))].join('; ');
-  if (album) return `Sorry, one or more of the files you sent could not be received (${reasons}). Could you send smaller ones, or describe them?`;
-  return `Sorry, your ${one ? (photo ? 'photo' : 'file') : 'files'} could not be received (${reasons}). Could you send ${one ? 'a smaller one, or describe it' : 'smaller ones'}?`;
-}
-
-/** Whether a contact's language (`ar`, `ar-EG`) is Arabic, the other language the shipped texts speak. */
-function isArabic(language: string | undefined): boolean {
-  return language?.split('-')[0] === 'ar';
+  // The reasons are the channels' English: an Arabic speaker is told what to do, without them.
+  if (album) {
+    return byLanguage({
+      en: `Sorry, one or more of the files you sent could not be received (${reasons}). Could you send smaller ones, or describe them?`,
+      ar: 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسال ملفات أصغر أو وصفها؟',
+    }, language);
+  }
+  if (!one) return byLanguage({ en: `Sorry, your files could not be received (${reasons}). Could you send smaller ones?`, ar: 'عذرًا، تعذّر استلام ملفاتك. هل يمكنك إرسال ملفات أصغر؟' }, language);
+  return photo
+    ? byLanguage({ en: `Sorry, your photo could not be received (${reasons}). Could you send a smaller one, or describe it?`, ar: 'عذرًا، تعذّر استلام صورتك. هل يمكنك إرسال صورة أصغر أو وصفها؟' }, language)
+    : byLanguage({ en: `Sorry, your file could not be received (${reasons}). Could you send a smaller one, or describe it?`, ar: 'عذرًا، تعذّر استلام ملفك. هل يمكنك إرسال ملف أصغر أو وصفه؟' }, language);
 }

@@ -3,6 +3,7 @@
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
 import { askAgain, resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Effects } from './effects.ts';
@@ -10,9 +11,10 @@ import type { Notices } from './notices.ts';
 
 /** What a customer whose conversation no flow greets is told when it waits in the default team's queue. */
 function waitingForAgentText(language: string | undefined, position: number | string): string {
-  return language?.split('-')[0] === 'ar'
-    ? `شكرًا لرسالتك. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك ${position} في قائمة الانتظار.`
-    : `Thanks for your message. Someone from our team will answer you here; you are number ${position} in line.`;
+  return byLanguage({
+    en: `Thanks for your message. Someone from our team will answer you here; you are number ${position} in line.`,
+    ar: `شكرًا لرسالتك. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك ${position} في قائمة الانتظار.`,
+  }, language);
 }
 
 /** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */

@@ -64,6 +64,16 @@ export function localize<T>(text: Localized<T>, language: string | undefined): T
 }
 
 /**
+ * One of Switchboard's own texts, by a contact's language as `localize` picks it (`ar-EG`, `AR_eg` → `ar`), English
+ * for any other.
+ *
+ *     byLanguage({ en: 'Thanks!', ar: 'شكرًا!' }, contact.language);
+ */
+export function byLanguage<T>(texts: { en: T } & Record<string, T>, language: string | undefined): T {
+  return localize({ variants: new Map(Object.entries(texts)), fallback: texts.en }, language);
+}
+
+/**
  * Every variant of a text (the one text of a plain one), e.g. to recognise a choice title typed in any language.
  *
  *     allVariants(title).some((variant) => fold(variant) === typed);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resumeFlow, startFlow } from '../../src/flows/index.ts';
-import { forEveryLanguage, localize, type Localized } from '../../src/flows/language.ts';
+import { byLanguage, forEveryLanguage, localize, type Localized } from '../../src/flows/language.ts';
 import { compile, errorsOf, newRun, script, takeSaid } from './helpers.ts';
 
 const greeting: Localized<string> = {
@@ -22,6 +22,12 @@ describe('picking the variant for a contact', () => {
 
   it('shows a plain text to everyone', () => {
     expect(localize(forEveryLanguage('Billing'), 'ar')).toBe('Billing');
+  });
+
+  it('picks Switchboard\'s own texts the same way: Arabic for any Arabic tag, English for every other language', () => {
+    const thanks = { en: 'Thanks', ar: 'شكرًا' };
+    expect(['ar', 'ar-EG', 'AR_eg'].map((tag) => byLanguage(thanks, tag))).toEqual(['شكرًا', 'شكرًا', 'شكرًا']);
+    expect(['en-GB', 'fr', undefined].map((tag) => byLanguage(thanks, tag))).toEqual(['Thanks', 'Thanks', 'Thanks']);
   });
 });
 

@@ -2,6 +2,7 @@
 // agent is gone, and from the queue to an agent who can take more. Every function changes the transaction's live
 // conversation and puts it itself.
 import { randomUUID } from 'node:crypto';
+import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { assignmentCard } from '../card.ts';
@@ -169,9 +170,10 @@ export function waitsSince(conversation: Conversation, now: string): string {
 
 /** What a customer whose agent is gone is told, around their new place in line (see `requeue`). */
 function backInLineText(language: string | undefined): string[] {
-  return language?.split('-')[0] === 'ar'
-    ? ['الموظف الذي كان يساعدك لم يعد متاحًا. ترتيبك ', ' في قائمة الانتظار للموظف التالي.']
-    : ['The agent who was helping you is no longer available. You are number ', ' in line for the next one.'];
+  return byLanguage({
+    en: ['The agent who was helping you is no longer available. You are number ', ' in line for the next one.'],
+    ar: ['الموظف الذي كان يساعدك لم يعد متاحًا. ترتيبك ', ' في قائمة الانتظار للموظف التالي.'],
+  }, language);
 }
 
 /** Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity. */
