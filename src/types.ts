@@ -39,6 +39,11 @@ export interface InboundMessage {
    * for a channel that does not, as its adapter tells them apart). The album is one answer to the bot, not one per file.
    */
   album?: string;
+  /**
+   * A photo or video from a channel that names no album (WhatsApp): the runtime names its album, inside the message's
+   * transaction, by when it was sent next to the customer's last one (`Conversation.lastAlbum`).
+   */
+  albumByTime?: true;
   /** The channel message id this message quotes. */
   replyTo?: string;
   /**

@@ -5,6 +5,7 @@ import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
+import { albumByTime } from './albums.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
@@ -68,8 +69,11 @@ export class Intake {
       conversation = undefined;
     }
     let opened = false;
+    // The conversation the customer's last photo went in, for the album this one may be part of.
+    let before = conversation;
     if (!conversation) {
       const latest = await tx.latestConversationOf(contact.id);
+      before = latest;
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
       // Not a message written before the close (sent as the agent closed, arriving after): it answers no question asked
@@ -110,14 +114,21 @@ export class Intake {
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
+    // Which album the photo is of, for a channel that names none: decided here, where the customer's earlier photos are
+    // known whichever process took them.
+    const album = albumByTime(inbound, before);
+    if (inbound.albumByTime) {
+      conversation.lastAlbum = { album: album as string, at: inbound.at };
+      tx.putConversation(conversation);
+    }
     const turn = turns.turn(contact, conversation, fx);
     const refused = (inbound.attachments ?? []).filter((attachment) => attachment.refused !== undefined);
     // The customer learns at once that a file did not come through, whoever is answering them: once for an album
     // (a photo a message there), not once a photo.
-    if (refused.length > 0 && (inbound.album === undefined || conversation.refusalToldFor !== inbound.album)) {
-      turn.say({ text: refusalText(refused, contact.language, inbound.album !== undefined) });
-      if (inbound.album !== undefined) {
-        conversation.refusalToldFor = inbound.album;
+    if (refused.length > 0 && (album === undefined || conversation.refusalToldFor !== album)) {
+      turn.say({ text: refusalText(refused, contact.language, album !== undefined) });
+      if (album !== undefined) {
+        conversation.refusalToldFor = album;
         tx.putConversation(conversation);
       }
     }
@@ -126,7 +137,7 @@ export class Intake {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
     } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
-      turns.start(turn, 'conversation.opened', 'contact', inbound.album);
+      turns.start(turn, 'conversation.opened', 'contact', album);
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
       await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id }, fx);
     } else if (inbound.unsupported !== undefined) {
@@ -135,14 +146,14 @@ export class Intake {
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
-      turns.start(turn, 'conversation.opened', 'contact', inbound.album);
+      turns.start(turn, 'conversation.opened', 'contact', album);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {
         ...(inbound.text !== undefined ? { text: inbound.text } : {}),
         ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
         ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
-        ...(inbound.album !== undefined ? { album: inbound.album } : {}),
+        ...(album !== undefined ? { album } : {}),
         ...(menu ? { menu: true as const } : {}),
       });
     } else if (conversation.stage === 'queued' && conversation.status === 'open') {

@@ -135,6 +135,13 @@ export interface Conversation {
   takenOver?: { channel: string; at: string };
   /** The album whose files that did not come through the customer was told of: once an album, not once a file. */
   refusalToldFor?: string;
+  /**
+   * The album of the customer's last photo or video, for a channel that names none (`InboundMessage.albumByTime`), and
+   * when they sent it (the channel's time): their next one sent within seconds of it is of the same album. Kept with
+   * the conversation, not in a process's memory, so that an album whose photos reach two processes, or one process
+   * before and after a restart, is still one album.
+   */
+  lastAlbum?: { album: string; at: string };
 }
 
 export interface Message {

@@ -9,7 +9,6 @@ import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { GraphApi } from '../meta/graph.ts';
 import { Memory } from '../meta/memory.ts';
-import { Albums } from './albums.ts';
 import { mountWebhook } from '../meta/webhook.ts';
 import { CHANNEL, decodeBatch, type Item } from './decode.ts';
 import { receiveBatch } from './receive.ts';
@@ -61,7 +60,6 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
     ...(options.templates ? { templates: options.templates } : {}),
   });
   const memory = new Memory();
-  const albums = new Albums();
   let host: ChannelHost | undefined;
   /** Batches being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();
@@ -72,7 +70,6 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
       host,
       log,
       memory,
-      albums,
       isAgent: (address) => (options.agentAddresses?.() ?? []).includes(address),
       files: {
         graph,

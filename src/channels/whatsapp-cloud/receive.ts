@@ -4,14 +4,13 @@
 // (everything stored, or deliberately ignored, or refused for good); rejecting means something was not stored and
 // Meta must send the batch again (what was stored is then found again by the runtime's dedup). A person writing
 // faster than the runtime takes holds back only their own later items, never the other people of the batch.
-import type { ChannelHost } from '../../types.ts';
+import type { ChannelHost, InboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { CHANNEL, type Item } from './decode.ts';
 import type { GraphApi } from '../meta/graph.ts';
 import { fetchMedia } from '../meta/files.ts';
 import { FastWriters } from '../meta/fast-writers.ts';
 import type { Memory } from '../meta/memory.ts';
-import type { Albums } from './albums.ts';
 import { remoteFile } from './files.ts';
 
 export interface ReceiveContext {
@@ -21,8 +20,6 @@ export interface ReceiveContext {
   files: { graph: GraphApi; retryMs?: number; timeoutMs?: number };
   /** What this process already stored: a batch Meta sends again does not download the same files again. */
   memory: Memory;
-  /** Tells which photos and videos were sent together as an album (WhatsApp does not say). */
-  albums: Albums;
   /** True for an agent's WhatsApp address (team.yaml): their chats are no customer's history or takeover. */
   isAgent: (address: string) => boolean;
 }
@@ -30,7 +27,7 @@ export interface ReceiveContext {
 /**
  * Receives a batch; resolves to how many of its items were refused.
  *
- *     const refused = await receiveBatch(batch.items, { host, log, files: { graph }, memory, albums, isAgent: () => false });
+ *     const refused = await receiveBatch(batch.items, { host, log, files: { graph }, memory, isAgent: () => false });
  */
 export async function receiveBatch(items: readonly Item[], context: ReceiveContext): Promise<number> {
   const { host, log, memory } = context;
@@ -86,7 +83,8 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context:
       const { graph, ...tries } = context.files;
       inbound.attachments = [...(inbound.attachments ?? []), await fetchMedia(remoteFile(media, graph), { ...tries, media: host.media, log, source: 'WhatsApp' })];
     }
-    context.albums.name(inbound);
+    // WhatsApp names no album: the runtime tells which photos were sent together, by their times.
+    if (!inbound.history && !inbound.echo && isPhotoOrVideo(inbound)) inbound.albumByTime = true;
     await host.deliver(inbound);
     memory.add(key);
   }
@@ -97,4 +95,10 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context:
     await host.updateIdentity({ channel: CHANNEL, id: inbound.from.id, alsoKnownAs });
     memory.add(pair);
   }
+}
+
+/** Whether every file of a message is a photo or a video: what an album holds. */
+function isPhotoOrVideo(inbound: InboundMessage): boolean {
+  const attachments = inbound.attachments ?? [];
+  return attachments.length > 0 && attachments.every((attachment) => attachment.kind === 'image' || attachment.kind === 'video');
 }

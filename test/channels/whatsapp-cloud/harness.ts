@@ -71,6 +71,8 @@ export interface CloudServer {
   graph: FakeGraphApi;
   /** POSTs a body (an object is serialised) to /webhooks/whatsapp, signed unless `signature` says otherwise. */
   post(body: unknown, options?: { signature?: string | null }): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Stops the server and starts another on the same DATA_DIR and fake Graph API (as `app`): a restart, or another process. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,32 +110,33 @@ export async function startCloud(options: CloudServerOptions): Promise<CloudServ
   const graph = await FakeGraphApi.start(TOKEN);
   const dir = await dataDirWith(options.flows);
   if (options.team) await writeFile(join(dir, 'team.yaml'), options.team);
+  const boot = () => startSwitchboard({
+    config: {
+      PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
+      WHATSAPP_TOKEN: TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+      GRAPH_API_ROOT: graph.url,
+      ...options.config,
+    },
+    log: options.log ?? quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+    ...(options.now ? { now: options.now } : {}),
+  });
   let app: Switchboard;
   try {
-    app = await startSwitchboard({
-      config: {
-        PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
-        WHATSAPP_TOKEN: TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-        GRAPH_API_ROOT: graph.url,
-        ...options.config,
-      },
-      log: options.log ?? quietLog,
-      watch: false,
-      sweepEveryMs: 0,
-      ...(options.now ? { now: options.now } : {}),
-    });
+    app = await boot();
   } catch (error) {
     await graph.close();
     throw error;
   }
-  return {
+  const server: CloudServer = {
     app,
     dir,
     graph,
     async post(body, postOptions = {}) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       const signature = postOptions.signature === undefined ? sign(raw) : postOptions.signature;
-      const res = await fetch(`${app.url}/webhooks/whatsapp`, {
+      const res = await fetch(`${server.app.url}/webhooks/whatsapp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(signature !== null ? { 'x-hub-signature-256': signature } : {}) },
         body: raw,
@@ -141,9 +144,14 @@ export async function startCloud(options: CloudServerOptions): Promise<CloudServ
       const answer = await res.text();
       return { status: res.status, body: answer === '' ? {} : (JSON.parse(answer) as Record<string, unknown>) };
     },
+    async restart() {
+      await server.app.stop();
+      server.app = await boot();
+    },
     async stop() {
-      await app.stop();
+      await server.app.stop();
       await graph.close();
     },
   };
+  return server;
 }

@@ -334,6 +334,23 @@ describe('a photo album', () => {
     expect((await cloud.post(messagesBody([text('I was charged twice', { timestamp: '1763950400' })]))).status).toBe(200);
     await eventually(() => cloud.graph.saidTo(SHEENA).includes('Noted: I was charged twice'));
   });
+
+  it('an album whose photos reach the server before and after a restart (or two processes) is still one answer', async () => {
+    const cloud = await server();
+    for (const n of [6, 7, 8]) cloud.graph.addMedia(`album-${n}`, Buffer.from(`\xff\xd8\xff photo ${n}`, 'latin1'), { mime: 'image/jpeg' });
+    expect((await cloud.post(messagesBody([text('hi', { timestamp: '1763950300' })]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).length === 1);
+    expect((await cloud.post(messagesBody([photo(6, '1763950320')]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).length === 2);
+    // The rest of the album comes to a process that never saw its first photo.
+    await cloud.restart();
+    expect((await cloud.post(messagesBody([photo(7, '1763950321'), photo(8, '1763950322')]))).status).toBe(200);
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA)).toHaveLength(2);
+    expect((await cloud.post(messagesBody([text('I was charged twice', { timestamp: '1763950400' })]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('Noted: I was charged twice'));
+    expect(cloud.graph.saidTo(SHEENA)).toHaveLength(3);
+  });
 });
 
 describe('who is writing', () => {
