@@ -3,7 +3,7 @@
 // transcript, and an edit of a message the store never had.
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentToken, cleanupDirs, recordingLog, visitor } from '../../helpers.ts';
-import { PAGE_ID, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
+import { IG_ACCOUNT, IGSID, PAGE_ID, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
 const running: MessengerServer[] = [];
 afterEach(async () => {
@@ -129,5 +129,27 @@ describe('Messenger: a customer edits a message', () => {
     expect(messenger.graph.saidTo(PSID)).toEqual(['Hi! What is your order number?']);
     expect((await messenger.app.store.messagesOfConversation(1)).filter((m) => m.edit !== undefined)).toEqual([]);
     expect(lines.some((line) => String(line.msg).includes('an edit of a message the store does not have') && line.of === 'm_FROM_LAST_YEAR')).toBe(true);
+  });
+
+  it('on Instagram Direct too (the same event, `object: instagram`): Lina sees the correction once; the customer hears nothing', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, config: { INSTAGRAM: '1' } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    const ig = (events: Record<string, unknown>[]) => batch(events, { object: 'instagram' });
+    expect((await messenger.post(ig([textEvent('My order is A-1243', { from: IGSID, to: IG_ACCOUNT, mid: 'ig_m_ORDER' })]))).status).toBe(200);
+    await linesSaying(lina, 'My order is A-1243');
+    await settled(messenger);
+    const toCustomer = messenger.graph.saidTo(IGSID).length;
+    const fixed = ig([{ sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950600000, message_edit: { mid: 'ig_m_ORDER', text: 'My order is A-1234', num_edit: 1 } }]);
+    expect((await messenger.post(fixed)).status).toBe(200);
+    expect((await messenger.post(fixed)).status).toBe(200);
+    await linesSaying(lina, 'My order is A-1234 (was');
+    await settled(messenger);
+    const edits = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('edited a message'));
+    expect(edits).toHaveLength(1);
+    expect(edits[0]).toMatch(/^#1 .*edited a message: My order is A-1234 \(was "My order is A-1243"\)$/);
+    expect(messenger.graph.saidTo(IGSID).slice(toCustomer)).toEqual([]);
+    const [contact] = await messenger.app.store.contacts();
+    expect(contact?.identities).toEqual([{ channel: 'instagram', id: IGSID }]);
   });
 });
