@@ -46,11 +46,6 @@ export class Intake {
     if (!agent && inbound.place !== undefined) return false;
     // History and the business's own messages in an agent's chat are not conversations with a customer, nor commands.
     if (agent && (inbound.history || inbound.echo)) return false;
-    // The customer's app already shows what the agent first sent, and no channel here can change it there.
-    if (agent && inbound.edit) {
-      this.options.log.info({ channel: inbound.channel, agent: agent.id, of: inbound.edit.of }, 'an agent edited a message; the customer keeps the version sent');
-      return true;
-    }
     if (agent) {
       await desk.handleAgentMessage(tx, agent, inbound, fx);
       await turns.closedFlows(tx, fx);

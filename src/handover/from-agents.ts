@@ -1,15 +1,15 @@
 // Everything an agent writes to the bot from their own app: a command (carried out through the action API), or
 // a message for one of their customers: the quoted conversation's, else the only one they hold, else the one
-// picked with /use.
+// picked with /use. An edit of such a message is a correction for that customer.
 import type { InboundMessage } from '../types.ts';
 import type { Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { heldBy, type Held } from './lookups.ts';
+import { heldBy, holderOf, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
-import { fromAgentToCustomer } from './relay.ts';
+import { correctForCustomer, fromAgentToCustomer } from './relay.ts';
 import { agentInThread } from './threads.ts';
 import type { Agent } from './team.ts';
 
@@ -22,20 +22,47 @@ export async function fromAgent(
   ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects,
   handBack: HandBack,
 ): Promise<void> {
+  if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
   if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx);
   const text = inbound.text ?? '';
-  const state = await keep(ctx, tx, agent, inbound);
+  const command = parseAgentCommand(text);
+  const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
+  // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
+  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), inbound) : undefined;
+  const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
   const target = () => targetOf(ctx, tx, agent, state, inbound);
-  const command = parseAgentCommand(text);
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
-  if (!text.trim() && !inbound.attachments?.length) return reply('Only text and files reach the customer. Send /help for the commands.');
-  const held = await target();
+  if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
   if ('problem' in held) return reply(held.problem);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id));
+}
+
+/**
+ * An agent's edit of a message they wrote to the bot (`of`: its channel message id): a message relayed to a customer
+ * whose conversation they still hold is corrected for the customer (`correctForCustomer`). An edited command is not
+ * carried out again, nor sent to anyone; any other edit goes nowhere, and the agent is told so, since they expect the
+ * customer to read the new version. Kept like any message of theirs, so a repeated delivery changes nothing.
+ */
+async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, edit: { of: string }, fx: DeskEffects): Promise<void> {
+  const text = inbound.text ?? '';
+  const original = await tx.messageByChannelId(inbound.channel, edit.of);
+  const own = original?.direction === 'in' && original.from === 'agent' && original.agentId === agent.id ? original : undefined;
+  await keep(ctx, tx, agent, inbound);
+  const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
+  if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply('An edited command is not carried out: send it again as a new message.');
+  if (own?.relayedTo === undefined) return reply('Your edit was not sent to anyone: the bot has no record of that message going to a customer.');
+  const id = own.relayedTo;
+  const conversation = await tx.conversation(id);
+  if (conversation?.status !== 'open') return reply(`#${id} is closed: your edit did not reach the customer.`, id);
+  if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
+    const holder = holderOf(ctx, conversation)?.name;
+    return reply(`#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`, id);
+  }
+  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text }, fx, (line) => reply(line, id));
 }
 
 /**
@@ -49,17 +76,21 @@ export async function fromAgent(
 export async function replyFromConsole(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
   const held = await heldBy(ctx, tx, agent, conversationId);
   if ('problem' in held) return { ok: false, message: held.problem, conversationId };
-  await keep(ctx, tx, agent, inbound);
+  await keep(ctx, tx, agent, inbound, conversationId);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => toAgent(ctx, tx, agent, line, fx, conversationId));
   return { ok: true, message: `Sent to #${conversationId}.`, conversationId };
 }
 
-/** Stores what the agent wrote, in their own thread with the bot, and that they last wrote from there; their state. */
-async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage): Promise<AgentState> {
+/**
+ * Stores what the agent wrote (`relayedTo`: the conversation whose customer it is for), in their own thread with the
+ * bot, and that they last wrote from there; their state.
+ */
+async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, relayedTo?: number): Promise<AgentState> {
   const identity = { channel: inbound.channel, id: inbound.from.id, ...(inbound.from.reference ? { reference: inbound.from.reference } : {}) };
   tx.addMessage({
     channel: inbound.channel, address: identity.id, direction: 'in', from: 'agent', agentId: agent.id, text: inbound.text ?? '',
-    ...(inbound.attachments ? { attachments: inbound.attachments } : {}),
+    ...(inbound.attachments ? { attachments: inbound.attachments } : {}), ...(inbound.edit ? { edit: { of: inbound.edit.of, text: inbound.text ?? '' } } : {}),
+    ...(relayedTo !== undefined ? { relayedTo } : {}),
     channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: stamp(ctx),
   });
   const state = await agentState(tx, agent, stamp(ctx));

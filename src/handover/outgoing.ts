@@ -9,7 +9,10 @@ import type { Agent } from './team.ts';
 export interface Said {
   text: string;
   attachments?: Attachment[];
-  /** For the agent: a relay of the customer's message with this channel message id (so it can be quoted later). */
+  /**
+   * A relay of the message with this channel message id (so it can be found later): for the agent, of the customer's
+   * (to quote it); for the customer, of the agent's (to correct it when the agent edits it).
+   */
   relayOf?: string;
   /** For the agent: quotes the relay of the customer's message with this channel message id, where it was relayed to. */
   quoting?: string;
@@ -37,9 +40,13 @@ export async function customerAddress(tx: Tx, conversation: Conversation): Promi
   return contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
 }
 
-/** A message to the customer of `conversation`, from the bot or from an agent. */
+/**
+ * A message to the customer of `conversation`, from the bot or from an agent; `replyTo` quotes a message of their chat
+ * (its channel message id) where the channel can, and `edit` says which agent's message it corrects.
+ */
 export async function toCustomer(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template'] }, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, conversation: Conversation,
+  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; edit?: Message['edit'] }, fx: DeskEffects,
 ): Promise<void> {
   const to = await customerAddress(tx, conversation);
   if (to === undefined) {
@@ -49,7 +56,8 @@ export async function toCustomer(
   fx.send({
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
     from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said),
-    ...(said.template ? { template: said.template } : {}), at: stamp(ctx), status: 'pending',
+    ...(said.template ? { template: said.template } : {}), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
+    ...(said.replyTo !== undefined ? { replyTo: said.replyTo } : {}), ...(said.edit ? { edit: said.edit } : {}), at: stamp(ctx), status: 'pending',
   });
 }
 

@@ -1,8 +1,9 @@
 // The relay: a customer's message to the agent holding the conversation (or its desk thread), tagged with the
-// conversation's number; an agent's message to the customer, on the customer's channel. Files travel too; one
-// whose bytes were not kept is a clear line instead.
+// conversation's number; an agent's message to the customer, on the customer's channel, and the agent's edit of one
+// as a correction. Files travel too; one whose bytes were not kept is a clear line instead.
 import type { InboundMessage } from '../types.ts';
-import type { Attachment, Contact, Conversation, Tx } from '../store/types.ts';
+import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
+import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -77,8 +78,52 @@ export async function fromAgentToCustomer(
   const text = inbound.text ?? '';
   for (const line of refusedLines(inbound.attachments)) await reply(`#${conversation.id}: not sent to the customer. ${line}`);
   if (text.trim() === '' && attachments.length === 0) return;
-  await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, ...(attachments.length > 0 ? { attachments } : {}) }, fx);
+  // Named after the agent's message, so that the agent's edit of it finds what the customer got.
+  await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id }, fx);
   conversation.firstResponseAt ??= stamp(ctx);
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);
+}
+
+/**
+ * An agent's edit (`of`: the channel message id of their message, now saying `text`) of a message relayed to the
+ * customer of `conversation`, which the agent holds: the customer gets a correction, quoting what they got where their
+ * channel can. The customer's app keeps the first version (no channel here edits a sent message for them), and a
+ * correction is a new message they are notified of, not a silent change they may never see. Nothing is sent when the
+ * customer already has that text, nor when the relay of it is not among the conversation's last messages (the agent
+ * is told).
+ */
+export async function correctForCustomer(
+  ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, edit: { of: string; text: string }, fx: DeskEffects,
+  reply: (text: string) => Promise<void>,
+): Promise<void> {
+  const recent = (await tx.recentMessages(conversation.id, CORRECTED_WITHIN)).reverse();
+  const sent = (message: Omit<Message, 'id'>) => message.direction === 'out' && message.from === 'agent' && message.agentId === agent.id;
+  const copy = recent.find((message) => sent(message) && message.relayOf === edit.of);
+  if (!copy) {
+    await reply(`#${conversation.id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`);
+    return;
+  }
+  // Edited again: the customer has the last correction's text.
+  const latest = recent.find((message) => sent(message) && message.edit?.of === edit.of)?.edit?.text ?? copy.text;
+  if (latest.trim() === edit.text.trim()) return;
+  const contact = await tx.contact(conversation.contactId);
+  await toCustomer(ctx, tx, conversation, {
+    from: 'agent', agentId: agent.id, text: correctionText(edit.text, contact?.language), edit,
+    ...(copy.channelMessageId !== undefined ? { replyTo: copy.channelMessageId } : {}),
+  }, fx);
+  conversation.lastAgentMessageAt = stamp(ctx);
+  tx.putConversation(conversation);
+}
+
+/** How far back in a conversation the copy of a message an agent edits is looked for. */
+const CORRECTED_WITHIN = 200;
+
+/**
+ * What the customer reads when an agent corrects a message, in the customer's language.
+ *
+ *     correctionText('Your refund is 15 EUR', 'en'); // 'Correction: Your refund is 15 EUR'
+ */
+function correctionText(text: string, language: string | undefined): string {
+  return byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language);
 }

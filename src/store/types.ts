@@ -174,8 +174,9 @@ export interface Message {
   /** A reaction to the message with this channel message id. */
   reaction?: { emoji: string; to: string };
   /**
-   * The customer's edit of the message with this channel message id, which now says `edit.text`; the message's own
-   * `text` says what it said before and what it says now, for anyone reading the transcript.
+   * An edit of the message with this channel message id, which now says `edit.text`. The customer's: the message's own
+   * `text` says what it said before and what it says now, for anyone reading the transcript. An agent's, of a message
+   * of theirs relayed to the customer (the copy's `relayOf`): the correction the customer was sent.
    */
   edit?: { of: string; text: string };
   /** An approved template sent instead of free text (`text` says what it was). */
@@ -186,8 +187,13 @@ export interface Message {
   toAgent?: true;
   /** For a notice sent on to an agent's next address: the addresses (`channel:address`) that could not take it. */
   triedAddresses?: string[];
-  /** A copy relayed to an agent (or a desk thread) of the customer's message with this channel message id. */
+  /**
+   * A copy relayed to an agent (or a desk thread) of the customer's message with this channel message id; or, sent to
+   * the customer, of the agent's message with this channel message id (on the agent's channel).
+   */
   relayOf?: string;
+  /** An agent's message in their own chat with the bot that was for a customer: the conversation it was relayed to. */
+  relayedTo?: number;
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;
