@@ -3,12 +3,13 @@
 // often Telegram delivers the edit), in their language, and what an edit of a command or after the close does (nothing
 // for the customer, a short note for the agent).
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../helpers.ts';
+import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
-import { LAYLA, OMAR, fixture, post, telegramServers } from './harness.ts';
+import { LAYLA, OMAR, fixture, post, teamFile, telegramServers } from './harness.ts';
 
+const SARA = 9002;
 const servers = telegramServers();
-const setUp = () => servers.setUp({ webhook: true });
+const setUp = (team?: string) => servers.setUp({ webhook: true, ...(team ? { team } : {}) });
 
 let nextUpdate = 1;
 let nextMessage = 1000;
@@ -130,6 +131,44 @@ describe('Telegram: an agent edits a message the customer got', () => {
     expect(api.sentTo(OMAR).filter((t) => t.includes('your edit'))).toHaveLength(1);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
     expect((await app.store.messagesOfContact((await app.store.conversation(1))!.contactId)).filter((m) => m.edit !== undefined)).toEqual([]);
+  });
+
+  it('sends a customer on a channel that cannot quote (the web chat) the correction as a plain new message', async () => {
+    const { app, api } = await setUp();
+    await post(app, text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+    const dana = visitor(app.url, 'dana', 'Dana');
+    await dana.say('hello');
+    await dana.press('billing');
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+    const reply = text(OMAR, 'Your refund is 50 EUR');
+    expect(await post(app, reply)).toBe(200);
+    expect(await post(app, edited(reply, 'Your refund is 15 EUR'))).toBe(200);
+    let fromOmar: string[] = [];
+    for (let waited = 0; waited < 3000 && fromOmar.length < 2; waited += 25) {
+      fromOmar = (await dana.messages()).filter((m) => m.from === 'agent').map((m) => m.text);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(fromOmar).toEqual(['Your refund is 50 EUR', 'Correction: Your refund is 15 EUR']);
+  });
+
+  it('sends nothing for an edit of a message to a conversation Omar passed on to Sara, and tells him who has it', async () => {
+    const team = teamFile.replace('    max_open: 3\n', `    max_open: 3\n  - name: Sara\n    telegram: ${SARA}\n    teams: [Billing]\n`);
+    expect(team).toContain('Sara');
+    const { app, api } = await setUp(team);
+    await post(app, text(SARA, '/online'));
+    await eventually(() => api.sentTo(SARA).some((t) => /online/i.test(t)));
+    await assigned(app, api);
+    const { reply } = await replied(app, api, 'Your refund is 50 EUR');
+    expect(await post(app, text(OMAR, '/transfer 1 Sara'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).some((t) => t.startsWith('#1')));
+    const toLayla = api.sentTo(LAYLA).length;
+    const toOmar = api.sentTo(OMAR).length;
+
+    expect(await post(app, edited(reply, 'Your refund is 15 EUR'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).slice(toOmar).some((t) => t.includes('your edit')));
+    expect(api.sentTo(OMAR).slice(toOmar).filter((t) => t.includes('your edit'))).toEqual(['#1 is not yours any more (Sara has it): your edit did not reach the customer.']);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   });
 
   it('tells Omar that an edit of a message the bot never relayed (one it refused, one older than the store) reached nobody', async () => {
