@@ -3,10 +3,12 @@
 // only named here (their URLs); files.ts brings their bytes, since decoding does no I/O.
 //
 // What is delivered: `message` activities of one person's own conversation with the bot (text, a pressed button's
-// `value`, files) and `messageReaction`s to a message. A `conversationUpdate` (the bot installed in Teams, a Web
-// Chat page opened) is not a message: nobody said anything yet, and Web Chat sends one on every page load, so
-// greeting there would open conversations nobody started. Messages in Teams group chats and channels are ignored:
-// a customer's conversation is never held where others read it.
+// `value`, files), `messageReaction`s to a message, and Teams' edits of a message (`messageUpdate`, `editMessage`). A
+// `conversationUpdate` (the bot installed in Teams, a Web Chat page opened) is not a message: nobody said anything
+// yet, and Web Chat sends one on every page load, so greeting there would open conversations nobody started. A
+// deleted message (`messageDelete`) stays in the transcript and in the agent's chat as it was. Messages in Teams
+// group chats and channels are ignored: a customer's conversation is never held where others read it.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
@@ -26,6 +28,8 @@ const MAX_ATTACHMENTS = 100;
 const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
 /** Teams' file in a personal chat: the bytes are at `content.downloadUrl`, a pre-authenticated link. */
 const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+/** Teams' `channelData.eventType` of a `messageUpdate` that is a person's edit of their message. */
+const TEAMS_EDIT = 'editMessage';
 /** Teams' reaction types and the emoji people see. */
 const REACTIONS: Record<string, string> = { like: '👍', heart: '❤️', laugh: '😆', surprised: '😮', sad: '😢', angry: '😠' };
 
@@ -73,7 +77,7 @@ const activitySchema = z.object({
     tenantId: hint(z.string().max(128)),
     isGroup: hint(z.boolean()),
   }),
-  channelData: hint(z.object({ tenant: hint(z.object({ id: z.string().max(128) })) })),
+  channelData: hint(z.object({ tenant: hint(z.object({ id: z.string().max(128) })), eventType: hint(z.string().max(64)) })),
   locale: hint(z.string().max(35)),
   text: z.string().transform(cut).optional(),
   value: z.unknown(),
@@ -106,11 +110,20 @@ export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
     const added = activity.membersAdded?.length ?? 0;
     return { kind: 'ignored', reason: `conversationUpdate (${added} member${added === 1 ? '' : 's'} added): not a message` };
   }
-  if (activity.type !== 'message' && activity.type !== 'messageReaction') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
+  const eventType = activity.channelData?.eventType;
+  if (activity.type === 'messageDelete') {
+    return { kind: 'ignored', reason: `messageDelete${eventType ? ` (${eventType})` : ''}: a deleted message stays in the transcript as it was` };
+  }
+  // Web Chat and Direct Line have no edits; Teams also says a deleted message was restored (`undeleteMessage`).
+  if (activity.type === 'messageUpdate' && (activity.channelId !== TEAMS || eventType !== TEAMS_EDIT)) {
+    return { kind: 'ignored', reason: `messageUpdate${eventType ? ` (${eventType})` : ''} from ${activity.channelId}: not an edit of a message` };
+  }
+  if (activity.type !== 'message' && activity.type !== 'messageReaction' && activity.type !== 'messageUpdate') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
   if (conversation.isGroup === true || (conversation.conversationType !== undefined && conversation.conversationType !== 'personal')) {
     return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
   }
   if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };
+  if (activity.type === 'messageUpdate') return fromEdit(activity, receivedAt);
   return activity.type === 'message' ? fromMessage(activity, receivedAt) : fromReaction(activity, receivedAt);
 }
 
@@ -177,6 +190,26 @@ function fromReaction(activity: Activity, receivedAt: Date): Decoded {
   if (activity.replyToId === undefined) return { kind: 'ignored', reason: 'messageReaction without the message it reacts to' };
   const emoji = REACTIONS[added.type] ?? added.type;
   return message({ ...base(activity, receivedAt), reaction: { emoji, to: `${activity.conversation.id}:${activity.replyToId}` } }, activity);
+}
+
+/**
+ * A Teams user changed the text of a message they sent: the new text, as an edit of that message. The update carries
+ * the edited message's own `id`, so it names the same message its `message` activity did (`base`); when it was made
+ * (`timestamp`) tells this edit from the next one, and is the same each time the Bot Framework delivers it again.
+ * An edit that leaves no text (a file's message emptied) has nothing to show.
+ */
+function fromEdit(activity: Activity, receivedAt: Date): Decoded {
+  const text = activity.text;
+  if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text' };
+  const inbound = base(activity, receivedAt);
+  return message({ ...inbound, id: `edit:${inbound.id}:${editKey(activity.timestamp, text)}`, text, edit: { of: inbound.id } }, activity);
+}
+
+/** What tells one edit of a message from another: when it was made, else (no timestamp) what it says now. */
+function editKey(timestamp: unknown, text: string): string {
+  if (typeof timestamp === 'string' && timestamp !== '') return timestamp.slice(0, 40);
+  if (timestamp instanceof Date && Number.isFinite(timestamp.getTime())) return timestamp.toISOString();
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 function message(inbound: InboundMessage, activity: Activity, files: RemoteFile[] = []): Decoded {

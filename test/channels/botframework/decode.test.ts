@@ -102,6 +102,42 @@ describe('a reaction', () => {
   });
 });
 
+describe('an edit', () => {
+  it('in Teams names the edited message as its message activity did, and itself by when it was made', () => {
+    const original = decode({ ...fixture('teams-message'), id: '1764000100000', conversation: fixture('teams-edit').conversation });
+    if (original.kind !== 'message') throw new Error(original.reason);
+    expect(original.inbound.id).toBe('a:1convId:1764000100000');
+    expect(decode(fixture('teams-edit'))).toMatchObject({
+      kind: 'message',
+      files: [],
+      inbound: {
+        channel: 'botframework',
+        id: 'edit:a:1convId:1764000100000:2026-11-24T03:02:10.4615413Z',
+        from: { id: 'msteams:29:1abcUserId', name: 'Jonas' },
+        text: 'My order is A-1234',
+        edit: { of: original.inbound.id },
+        at: '2026-11-24T03:02:10.461Z',
+      },
+    });
+    // Edited again: another edit of the same message.
+    const again = decode({ ...fixture('teams-edit'), timestamp: '2026-11-24T03:03:00.0000000Z', text: 'My order is A-1235' });
+    expect(again).toMatchObject({ inbound: { id: 'edit:a:1convId:1764000100000:2026-11-24T03:03:00.0000000Z', edit: { of: 'a:1convId:1764000100000' } } });
+    // Without a timestamp, what it says now tells edits apart: the same again is the same edit.
+    const id = (text: string) => {
+      const decoded = decode({ ...fixture('teams-edit'), timestamp: undefined, text });
+      return decoded.kind === 'message' ? decoded.inbound.id : decoded.reason;
+    };
+    expect(id('My order is A-1234')).toBe(id('My order is A-1234'));
+    expect(id('My order is A-1234')).not.toBe(id('My order is A-1235'));
+    expect(id('My order is A-1234')).toMatch(/^edit:a:1convId:1764000100000:[0-9a-f]{16}$/);
+  });
+
+  it('that leaves no text, or in a group chat, is ignored', () => {
+    expect(decode({ ...fixture('teams-edit'), text: ' ' })).toEqual({ kind: 'ignored', reason: 'an edit that leaves no text' });
+    expect(decode({ ...fixture('teams-edit'), conversation: { id: '19:meeting_abc@thread.v2', conversationType: 'groupChat', isGroup: true } })).toMatchObject({ kind: 'ignored' });
+  });
+});
+
 describe('what is not a message', () => {
   it('a conversationUpdate (the bot installed, a page opened) is ignored: nobody said anything', () => {
     expect(decode(fixture('conversation-update'))).toEqual({ kind: 'ignored', reason: 'conversationUpdate (2 members added): not a message' });
@@ -109,6 +145,14 @@ describe('what is not a message', () => {
 
   it('typing, events and invokes are ignored', () => {
     for (const type of ['typing', 'event', 'invoke', 'installationUpdate']) expect(decode({ ...fixture('teams-message'), type })).toEqual({ kind: 'ignored', reason: `activity of type ${type}` });
+  });
+
+  it('a Teams message deleted or restored, and an update from Web Chat, are ignored: the transcript keeps the message as it was', () => {
+    expect(decode(fixture('teams-delete'))).toEqual({ kind: 'ignored', reason: 'messageDelete (softDeleteMessage): a deleted message stays in the transcript as it was' });
+    const restored = { ...fixture('teams-edit'), channelData: { ...fixture('teams-edit').channelData, eventType: 'undeleteMessage' } };
+    expect(decode(restored)).toEqual({ kind: 'ignored', reason: 'messageUpdate (undeleteMessage) from msteams: not an edit of a message' });
+    const webchat = { ...fixture('webchat-message'), type: 'messageUpdate', channelData: { eventType: 'editMessage' } };
+    expect(decode(webchat)).toEqual({ kind: 'ignored', reason: 'messageUpdate (editMessage) from webchat: not an edit of a message' });
   });
 
   it('a message in a Teams group chat or channel is ignored: a customer is never served where others read', () => {
