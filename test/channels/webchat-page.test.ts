@@ -132,4 +132,20 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.screenshot({ path: '/tmp/switchboard-webchat-page.png', fullPage: true });
     await page.close();
   }, 60_000);
+
+  it('fits a 360 px phone in English and in Arabic: the Send button on the screen, nothing to scroll sideways', async () => {
+    for (const lang of ['en', 'ar']) {
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await page.goto(`${chat.url}/?lang=${lang}`);
+      await page.fill('#name', lang === 'ar' ? 'ليلى' : 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+      const send = (await page.locator('#send-button').boundingBox())!;
+      expect(send.x).toBeGreaterThanOrEqual(0);
+      expect(send.x + send.width).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: `/tmp/switchboard-webchat-phone-${lang}.png` });
+      await page.close();
+    }
+  }, 60_000);
 });
