@@ -148,4 +148,21 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.close();
     }
   }, 60_000);
+
+  it('words the default title and the first hint in the visitor\'s language only', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    expect(await page.locator('#title').innerText()).toBe('تحدّث معنا');
+    expect(await page.title()).toBe('تحدّث معنا');
+    const hint = () => page.locator('#log').evaluate((log) => getComputedStyle(log, '::before').content);
+    expect(await hint()).toBe('"اكتب رسالتك في الأسفل للبدء."');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-title-ar.png' });
+    await page.goto(`${chat.url}/?lang=en`);
+    expect(await page.locator('#title').innerText()).toBe('Chat with us');
+    expect(await hint()).toBe('"Write your message below to start."');
+    await page.close();
+  }, 60_000);
 });

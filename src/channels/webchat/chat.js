@@ -26,11 +26,12 @@ $('attach').setAttribute('aria-label', words.attachShort);
 // The server's title and colour, or the embedding page's (data-title and data-color on the snippet).
 const color = embedded && COLOR.test(params.get('color') ?? '') ? params.get('color') : document.querySelector('meta[name="switchboard-color"]').content;
 document.documentElement.style.setProperty('--accent', color);
-if (embedded && params.get('title')) {
-  const title = params.get('title').slice(0, 80);
-  $('title').textContent = title;
-  document.title = title;
-}
+const title = embedded && params.get('title') ? params.get('title').slice(0, 80) : $('title').textContent;
+// The shipped title is one of the page's words; a title the business chose stays as they wrote it.
+const shownTitle = title === WORDS.en.title ? words.title : title;
+$('title').textContent = shownTitle;
+document.title = shownTitle;
+$('log').dataset.hint = words.firstHint;
 
 // sessionStorage: another tab is another customer, unless it was opened from this one (which copies it).
 const CHAT = 'switchboard.chat';

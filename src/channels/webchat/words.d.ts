@@ -2,6 +2,10 @@
 
 export interface PageWords {
   dir: 'ltr' | 'rtl';
+  /** The title while WEBCHAT_TITLE (or the snippet's data-title) is the shipped "Chat with us". */
+  title: string;
+  /** Shown in the empty chat before the first message. */
+  firstHint: string;
   askName: string;
   start: string;
   save: string;

@@ -5,6 +5,8 @@
 export const WORDS = {
   en: {
     dir: 'ltr',
+    title: 'Chat with us',
+    firstHint: 'Write your message below to start.',
     askName: 'What is your name?',
     start: 'Start chatting',
     save: 'Save',
@@ -33,6 +35,8 @@ export const WORDS = {
   },
   ar: {
     dir: 'rtl',
+    title: 'تحدّث معنا',
+    firstHint: 'اكتب رسالتك في الأسفل للبدء.',
     askName: 'ما اسمك؟',
     start: 'ابدأ المحادثة',
     save: 'حفظ',
