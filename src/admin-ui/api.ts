@@ -62,7 +62,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   if (method !== 'GET') {
     headers['x-requested-with'] = 'switchboard';
     const author = adminName();
-    if (author) headers['x-admin-name'] = author;
+    // Percent-encoded: a header carries Latin-1 only, and fetch refuses an Arabic or emoji name outright.
+    if (author) headers['x-admin-name'] = encodeURIComponent(author);
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;

@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { compileFlow } from '../../src/flows/compile.ts';
 import { endsUnsaidWarning } from '../../src/flows/ends.ts';
 import { versionOf } from '../../src/flows/versions.ts';
+import { adminName } from '../../src/server/admin/auth.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
 
 interface Version { version: string; source: string; publishedAt: string; publishedBy: string }
@@ -205,7 +206,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       res.status(422).json({ error: 'the flow has errors', errors });
       return;
     }
-    const version = { version: versionOf(source), source, publishedAt: new Date().toISOString(), publishedBy: req.get('x-admin-name') ?? 'admin' };
+    const version = { version: versionOf(source), source, publishedAt: new Date().toISOString(), publishedBy: adminName(req) };
     flows.set(req.params.name, [...(flows.get(req.params.name) ?? []), version]);
     emit('flows', { name: req.params.name, version: version.version });
     res.json({ version: version.version });
@@ -282,7 +283,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         Object.assign(conversation, { stage: 'bot', agentId: undefined });
         break;
       case 'note':
-        messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'note', author: req.get('x-admin-name') ?? 'admin', text: String(req.body?.text ?? ''), at: now });
+        messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'note', author: adminName(req), text: String(req.body?.text ?? ''), at: now });
         break;
       default:
         res.status(404).json({ error: 'no such action' });

@@ -138,9 +138,20 @@ export class AdminAuth {
   }
 }
 
-/** The name an admin's decisions are recorded under: `X-Admin-Name`, trimmed, at most 60 characters, else "admin". */
+/**
+ * The name an admin's decisions are recorded under: `X-Admin-Name`, trimmed, at most 60 characters, else "admin".
+ * A name beyond Latin-1 comes percent-encoded (UTF-8), as the dashboard sends every name; one that is not an
+ * encoding (`50% off`) is taken as sent.
+ */
 export function adminName(req: Request): string {
-  const given = (req.get('x-admin-name') ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 60);
+  const sent = req.get('x-admin-name') ?? '';
+  let name = sent;
+  try {
+    name = decodeURIComponent(sent);
+  } catch {
+    // Not percent-encoded: a script's plain name.
+  }
+  const given = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 60).join('');
   return given === '' ? 'admin' : given;
 }
 

@@ -3,7 +3,8 @@
 // conversations run on a flow, and names that cannot leave DATA_DIR/flows. Conversations in progress keep their version.
 import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { api } from '../../../src/admin-ui/api.ts';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, inboundFlow, start, visitor } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
@@ -120,6 +121,24 @@ describe('flows over the admin API', () => {
     await rm(join(dir, 'flows', 'support.yaml'));
     expect(await listed()).toBeUndefined();
     await writeFile(join(dir, 'flows', 'support.yaml'), support('Thanks for writing!'));
+  });
+
+  it('records an admin who gave an Arabic or emoji name at sign-in as the author, as the dashboard sends it', async () => {
+    // The dashboard's own client, with the name it keeps in the browser; the page's relative paths go to the server.
+    const serverFetch = globalThis.fetch;
+    vi.stubGlobal('localStorage', { getItem: () => 'نادية 🌟', setItem: () => undefined, removeItem: () => undefined });
+    vi.stubGlobal('fetch', (path: string, init: RequestInit) => serverFetch(`${app.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    try {
+      await api('PUT', '/api/flows/by-name', { source: support('Thanks!').replace('flow: support', 'flow: by-name'), baseVersion: null });
+      const { versions } = await api<{ versions: { publishedBy: string }[] }>('GET', '/api/flows/by-name/versions');
+      expect(versions[0]!.publishedBy).toBe('نادية 🌟');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // A script's plain name, and one with a % that is not an escape, stay as sent.
+    await as('50% Nadia').put('/flows/by-name', { source: support('Thank you!').replace('flow: support', 'flow: by-name'), baseVersion: (await admin().get<{ version: string }>('/flows/by-name')).body.version });
+    expect((await admin().get<{ versions: { publishedBy: string }[] }>('/flows/by-name/versions')).body.versions[0]!.publishedBy).toBe('50% Nadia');
+    expect((await admin().delete('/flows/by-name')).status).toBe(204);
   });
 
   it('keeps a conversation in progress on the version it started with', async () => {
