@@ -102,6 +102,8 @@ export interface FlowSummary {
   updatedBy?: string;
   status: 'ok' | 'error';
   error?: string;
+  /** While the file is refused: the version still in service, if any is. */
+  serving?: string;
   openConversations: number;
 }
 

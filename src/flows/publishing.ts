@@ -49,6 +49,8 @@ export interface FlowFile {
   updatedAt?: string;
   updatedBy?: string;
   error?: string;
+  /** While the file is refused: the version still in service (the last good one), if any is. */
+  serving?: string;
 }
 
 export interface FlowPublisherOptions {
@@ -97,10 +99,12 @@ export class FlowPublisher {
     // Not published here (written by hand, or copied in): when the file last changed, by nobody the server knows.
     const modified = last ? undefined : await this.#modified(name);
     const refused = this.options.library.errors().find((error) => error.file === this.#label(name));
+    const serving = refused ? this.options.library.servedBy(this.#label(name))?.version : undefined;
     return {
       name, version, source,
       ...(last ? { updatedAt: last.publishedAt, updatedBy: last.publishedBy } : modified ? { updatedAt: modified } : {}),
       ...(refused ? { error: String(refused) } : {}),
+      ...(serving ? { serving } : {}),
     };
   }
 

@@ -44,6 +44,7 @@ export function FlowList() {
                   <td data-label={t('status')}>
                     <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : t('statusError')}</span>
                     {flow.error ? <div class="small error-text">{flow.error}</div> : null}
+                    {flow.status === 'error' ? <div class="small">{flow.serving ? t('stillServing', { version: flow.serving }) : t('notServing')}</div> : null}
                   </td>
                   <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? ` · ${flow.updatedBy}` : ''}</td>
                   <td data-label={t('openConversations')}>{flow.openConversations}</td>

@@ -123,6 +123,29 @@ describe('flows over the admin API', () => {
     await writeFile(join(dir, 'flows', 'support.yaml'), support('Thanks for writing!'));
   });
 
+  it('says which version still serves customers while the file on disk is refused', async () => {
+    const flow = (greeting: string) => support(greeting).replace('flow: support', 'flow: on-disk');
+    type Listed = { name: string; version: string; status: string; error?: string; serving?: string };
+    const listed = async () => (await admin().get<{ flows: Listed[] }>('/flows')).body.flows.find((each) => each.name === 'on-disk')!;
+    // Saved by hand: the server here does not watch the folder, so it reads it again as the watcher would.
+    const save = async (source: string) => {
+      await writeFile(join(dir, 'flows', 'on-disk.yaml'), source);
+      await app.flows.reload();
+      return listed();
+    };
+    expect((await admin().put('/flows/on-disk', { source: flow('Thanks!'), baseVersion: null })).status).toBe(200);
+    const good = await listed();
+    expect(good.status).toBe('ok');
+    expect(good.serving).toBeUndefined();
+    // A colon left out, saved by hand: refused, and the version published before keeps serving.
+    const refused = await save(flow('Broken').replace('  - say:', '  - say'));
+    expect(refused).toMatchObject({ status: 'error', error: expect.stringContaining('flows/on-disk.yaml:4'), serving: good.version });
+    expect(refused.version).not.toBe(good.version);
+    expect(await save(flow('Thanks!'))).toMatchObject({ status: 'ok', version: good.version });
+    expect(await listed()).not.toHaveProperty('serving');
+    expect((await admin().delete('/flows/on-disk')).status).toBe(204);
+  });
+
   it('records an admin who gave an Arabic or emoji name at sign-in as the author, as the dashboard sends it', async () => {
     // The dashboard's own client, with the name it keeps in the browser; the page's relative paths go to the server.
     const serverFetch = globalThis.fetch;
