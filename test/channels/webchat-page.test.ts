@@ -149,6 +149,29 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('asks before New visitor leaves a chat under way, and keeps it when the visitor says no', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'كريم');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.fill('#text', 'مرحبا');
+    await page.click('#send-button');
+    await page.locator('.msg.contact .mark.sent').waitFor();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
+    await page.click('#restart');
+    expect(asked).toEqual(['هل تريد مغادرة هذه المحادثة؟ لن تصلك الردود عليها هنا بعد الآن.']);
+    expect(await page.locator('#chat').isVisible()).toBe(true);
+    expect(await page.locator('.msg.contact').innerText()).toContain('مرحبا');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#restart');
+    await page.locator('#hello').waitFor();
+    expect(await page.inputValue('#name')).toBe('');
+    expect(await page.evaluate(() => sessionStorage.getItem('switchboard.chat'))).toBeNull();
+    await page.close();
+  }, 60_000);
+
   it('words the default title and the first hint in the visitor\'s language only', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

@@ -417,6 +417,8 @@ main.addEventListener('drop', (event) => {
   void uploadAll([...event.dataTransfer.files]);
 });
 $('restart').onclick = () => {
+  // The conversation stays open on the server: whatever its agent answers would reach nobody, so ask first.
+  if ((shown.size > 0 || pending.length > 0) && !confirm(words.confirmRestart)) return;
   lost('');
   $('name').value = '';
 };

@@ -11,6 +11,8 @@ export interface PageWords {
   save: string;
   rename: string;
   restart: string;
+  /** Asked before New visitor leaves a chat where something was said. */
+  confirmRestart: string;
   placeholder: string;
   send: string;
   attach: string;
