@@ -161,7 +161,19 @@ export interface Transcript {
   /** Null when the contact record is gone. */
   contact: Contact | null;
   messages: TranscriptMessage[];
-  events: { at: string; type: string; detail?: unknown }[];
+  events: TimelineEvent[];
+}
+
+/** A moment of a conversation's life; `detail` is the server's English, the other fields the same taken apart. */
+export interface TimelineEvent {
+  at: string;
+  type: string;
+  detail?: unknown;
+  by?: { kind: 'customer' | 'agent' | 'admin' | 'bot' | 'inactivity' | 'workflow'; name?: string };
+  to?: string;
+  team?: string;
+  agent?: string;
+  intent?: string;
 }
 
 export interface Agent {

@@ -2,7 +2,7 @@
 // notes, attachments, delivery statuses and lifecycle events, and what an admin can do with it (close, transfer,
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, query, type Agent, type ConversationSummary, type Transcript, type TranscriptMessage } from '../api.ts';
+import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, duration, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
@@ -73,7 +73,7 @@ export function ConversationList() {
 }
 
 const EVENTS: Record<string, StringKey> = {
-  opened: 'evOpened', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed',
+  opened: 'evOpened', classified: 'evClassified', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed',
   'handed back': 'evHandedBack', handed_back: 'evHandedBack', handback: 'evHandedBack',
 };
 
@@ -81,6 +81,22 @@ const EVENTS: Record<string, StringKey> = {
 function eventLabel(type: string): string {
   const key = EVENTS[type.replace(/^conversation\./, '')];
   return key ? t(key) : type;
+}
+
+const BY: Record<NonNullable<TimelineEvent['by']>['kind'], StringKey> = {
+  customer: 'byCustomer', agent: 'byAgent', admin: 'byAdmin', bot: 'byBot', inactivity: 'byInactivity', workflow: 'byWorkflow',
+};
+
+/** What a moment's detail says, in the admin's language where the server took it apart; else as the server wrote it. */
+function eventDetail(event: TimelineEvent): string | undefined {
+  const parts = [
+    event.to !== undefined ? t('evTo', { to: event.to }) : undefined,
+    event.team ?? event.agent ?? event.intent,
+    event.by ? (event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])) : undefined,
+  ].filter((part): part is string => part !== undefined);
+  if (parts.length > 0) return parts.join(' · ');
+  if (event.detail === undefined) return undefined;
+  return typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail);
 }
 
 const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
@@ -250,7 +266,7 @@ export function ConversationDetail({ id }: { id: string }) {
                   <Actions transcript={data} onDone={(_summary, message) => { setDone(message); transcript.reload(); }} />
                   <section class="events" aria-label={t('events')}>
                     <h2>{t('events')}</h2>
-                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{event.detail !== undefined ? ` · ${typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}` : ''}</li>)}</ol>
+                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{eventDetail(event) !== undefined ? <> · <bdi>{eventDetail(event)}</bdi></> : null}</li>)}</ol>
                   </section>
                 </aside>
               </div>

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
+import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
@@ -100,6 +101,39 @@ function eventsOf(conversation: Conversation, timeline: TimelineEvent[] | undefi
   if (conversation.assignedAt) events.push({ at: conversation.assignedAt, type: 'assigned', ...(conversation.agentId ? { detail: conversation.agentId } : {}) });
   if (conversation.closedAt) events.push({ at: conversation.closedAt, type: 'closed', ...(conversation.closedBy ? { detail: `by ${conversation.closedBy}` } : {}) });
   return events.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Who a moment names (`contact`, `omar`, `admin:Nadia`, `bot`, `auto`): the dashboard words it in the admin's language. */
+interface Actor {
+  kind: 'customer' | 'agent' | 'admin' | 'bot' | 'inactivity' | 'workflow';
+  name?: string;
+}
+
+function actorOf(id: string, directory: TeamDirectory): Actor {
+  if (id === 'contact') return { kind: 'customer' };
+  if (id === 'workflow') return { kind: 'workflow' };
+  if (id === 'bot') return { kind: 'bot' };
+  if (id === 'auto') return { kind: 'inactivity' };
+  if (id === 'agent') return { kind: 'agent' };
+  if (id.startsWith('admin:')) return { kind: 'admin', name: id.slice('admin:'.length) };
+  return { kind: 'agent', name: directory.agent(id)?.name ?? id };
+}
+
+/**
+ * A moment with what its English `detail` says taken apart: who did it (`by`), where it went (`to`), the team,
+ * agent (by name) or intent, so that nobody reads `by admin:Nadia` or an agent's id.
+ */
+function described(event: TimelineEvent, directory: TeamDirectory) {
+  const { detail } = event;
+  if (detail === undefined) return event;
+  const moved = /^to (.+) by (.+)$/s.exec(detail);
+  if (event.type === 'transferred' && moved) return { ...event, to: moved[1]!, by: actorOf(moved[2]!, directory) };
+  const by = /^by (.+)$/s.exec(detail);
+  if (by) return { ...event, by: actorOf(by[1]!, directory) };
+  if (event.type === 'classified') return { ...event, intent: detail };
+  if (event.type === 'queued') return { ...event, team: detail };
+  if (event.type === 'assigned') return { ...event, agent: directory.agent(detail)?.name ?? detail };
+  return event;
 }
 
 /** Mounts the conversation routes on the admin router. */
@@ -199,7 +233,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };
       }),
-      events: eventsOf(conversation, timeline),
+      events: eventsOf(conversation, timeline).map((event) => described(event, directory)),
     });
   });
 

@@ -156,7 +156,7 @@ describe('conversations, team and agents over the admin API', () => {
     expect((await layla.botTexts()).at(-1)).toContain('Refund issued');
     expect((await admin().post('/conversations/1/close', {})).status).toBe(409);
 
-    const transcript = await admin().get<{ conversation: Record<string, unknown>; contact: { name: string }; messages: { from: string; text: string; author?: string }[]; events: { type: string; detail?: string }[] }>('/conversations/1');
+    const transcript = await admin().get<{ conversation: Record<string, unknown>; contact: { name: string }; messages: { from: string; text: string; author?: string }[]; events: { at: string; type: string; detail?: string }[] }>('/conversations/1');
     expect(transcript.body.conversation).toMatchObject({ id: 1, status: 'closed', closingNote: 'Refund issued', fields: { need: 'I was charged twice' }, flow: { name: 'inbound' } });
     expect(transcript.body.contact).toMatchObject({ name: 'Layla', fields: { email: 'layla@example.com' } });
     const notes = transcript.body.messages.filter((m) => m.from === 'note').map((m) => [m.author, m.text]);
@@ -164,6 +164,16 @@ describe('conversations, team and agents over the admin API', () => {
     expect(transcript.body.messages).toContainEqual(expect.objectContaining({ from: 'contact', text: 'I was charged twice' }));
     expect(transcript.body.events.map((e) => e.type)).toEqual(['opened', 'classified', 'queued', 'assigned', 'transferred', 'assigned', 'closed']);
     expect(transcript.body.events.at(-1)).toMatchObject({ type: 'closed', detail: 'by admin:Nadia' });
+    // Who did it and where it went, apart, for the dashboard to word in the admin's language: names, not ids.
+    expect(transcript.body.events.map(({ at: _at, detail: _detail, ...rest }) => rest)).toEqual([
+      { type: 'opened', by: { kind: 'customer' } },
+      { type: 'classified', intent: 'billing' },
+      { type: 'queued', team: 'Billing' },
+      { type: 'assigned', agent: 'Omar' },
+      { type: 'transferred', to: 'Sara', by: { kind: 'admin', name: 'Nadia' } },
+      { type: 'assigned', agent: 'Sara' },
+      { type: 'closed', by: { kind: 'admin', name: 'Nadia' } },
+    ]);
 
     // Sam, still with the bot: given to Omar by name, then handed back to the bot.
     expect((await admin().post('/conversations/2/handback', {})).status).toBe(409);
