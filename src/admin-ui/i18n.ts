@@ -233,6 +233,7 @@ const en = {
   // errors
   error: 'Something went wrong: {message}',
   notFound: 'Not found.',
+  notFoundBecause: 'Not found: {reason}.',
   retry: 'Retry',
   seconds: '{n} s',
   minutes: '{n} min',
@@ -464,6 +465,7 @@ const ar: Record<StringKey, string> = {
   pairingCode: 'رمز الربط: {code}',
   error: 'حدث خطأ: {message}',
   notFound: 'غير موجود.',
+  notFoundBecause: 'غير موجود: {reason}.',
   retry: 'إعادة المحاولة',
   seconds: '{n} ث',
   minutes: '{n} د',

@@ -94,10 +94,13 @@ export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'warn' | 'in
 export function Loading<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
   if (loaded.data !== undefined) return <>{loaded.error ? <Notice kind="error">{errorMessage(loaded.error)}</Notice> : null}{children(loaded.data)}</>;
   if (loaded.error) {
+    const { error } = loaded;
+    // A refusal (no such conversation, a malformed id) answers the same however often it is asked: no Retry then.
+    const settled = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
     return (
       <Notice kind="error">
-        {loaded.error instanceof ApiError && loaded.error.status === 404 ? t('notFound') : t('error', { message: errorMessage(loaded.error) })}{' '}
-        <button type="button" class="link" onClick={loaded.reload}>{t('retry')}</button>
+        {error instanceof ApiError && error.status === 404 ? (error.body.error ? t('notFoundBecause', { reason: error.body.error }) : t('notFound')) : t('error', { message: errorMessage(error) })}
+        {settled ? null : <>{' '}<button type="button" class="link" onClick={loaded.reload}>{t('retry')}</button></>}
       </Notice>
     );
   }

@@ -148,6 +148,18 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('says why an address shows nothing (a conversation that does not exist), without a Retry that cannot help', async () => {
+    await withPage(browser, 'not-found', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/conversations/999`);
+      const notice = page.locator('.notice.error');
+      await notice.waitFor();
+      expect(await notice.innerText()).toBe('Not found: no such conversation.');
+      expect(await notice.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+      await shot(page, 'not-found');
+    });
+  }, 60_000);
+
   it('pages through the contacts with Load more', async () => {
     for (let n = 1; n <= 60; n++) fake.addContact(`Paged customer ${n}`);
     await withPage(browser, 'contacts-more', { viewport: { width: 1280, height: 900 } }, async (page) => {
