@@ -98,6 +98,8 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
     await page.locator('.cm-gutter-lint .cm-lint-marker-error').first().waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.locator('.notice.error', { hasText: 'Not published' }).waitFor();
+    // The problems are listed above the notice, once, in the admin's words.
+    expect(await page.locator('.notice.error', { hasText: 'Not published' }).innerText()).toBe('Not published: fix the problems listed above first. Nothing was changed.');
 
     // Without its assign, the flow would end after its greeting: a warning at that line, which does not count as a problem.
     await replaceText(page, options.fixed.replace(/\n  - assign:[^\n]*\n    queued:[^\n]*\n/, '\n'));

@@ -103,7 +103,7 @@ export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' 
 
 type Outcome =
   | { kind: 'published'; version: number | string }
-  | { kind: 'invalid'; error: string }
+  | { kind: 'invalid' }
   | { kind: 'conflict'; currentVersion: number | string | undefined }
   | { kind: 'failed'; error: string };
 
@@ -155,7 +155,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
         editor.current?.showErrors(error.body.errors ?? []);
-        setOutcome({ kind: 'invalid', error: error.body.error ?? '' });
+        setOutcome({ kind: 'invalid' });
       } else if (error instanceof ApiError && error.status === 409) {
         setOutcome({ kind: 'conflict', currentVersion: error.body.currentVersion });
       } else {
@@ -220,7 +220,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         ) : null}
       </div>
       {outcome?.kind === 'published' ? <Notice kind="ok">{t('published', { version: String(outcome.version) })}</Notice> : null}
-      {outcome?.kind === 'invalid' ? <Notice kind="error">{t('notPublished422')}{outcome.error ? ` (${outcome.error})` : ''}</Notice> : null}
+      {outcome?.kind === 'invalid' ? <Notice kind="error">{t('notPublished422')}</Notice> : null}
       {outcome?.kind === 'failed' ? <Notice kind="error">{t('error', { message: outcome.error })}</Notice> : null}
       {outcome?.kind === 'conflict' ? (
         <div class="notice error conflict" role="alert">
