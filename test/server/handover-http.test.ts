@@ -65,6 +65,28 @@ describe('handover in the web chat', () => {
     await app.stop();
   });
 
+  it('tells a customer who gave no email, when nobody was free within 30 minutes, to write again here: not that we have their email', async () => {
+    at(0);
+    const app = await start(await shippedDataDir(), { now });
+    const tom = visitor(app.url, 'tom', 'Tom');
+    for (const text of ['hello', 'tom at example', 'tom@', 'no']) await tom.say(text);
+    await tom.say('I was charged twice');
+    expect((await tom.botTexts()).at(-1)).toMatch(/you are number 1 in line/);
+    at(31 * 60);
+    await app.runtime.sweep();
+    expect((await tom.botTexts()).at(-1)).toBe('Sorry for the wait: nobody is free right now. Please write to us here again a little later, and we will pick it up.');
+
+    // With an email, that is where we answer.
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('hello');
+    await layla.say('layla@example.com');
+    await layla.say('I was charged twice');
+    at(62 * 60);
+    await app.runtime.sweep();
+    expect((await layla.botTexts()).at(-1)).toBe('Sorry for the wait: nobody is free right now. We have your email and will get back to you there.');
+    await app.stop();
+  });
+
   it('refuses the reports API without the admin token, and bad dates with a reason', async () => {
     const app = await start(await shippedDataDir(), { adminToken: 'test-admin-token' });
     expect((await fetch(`${app.url}/api/reports`)).status).toBe(401);
