@@ -37,6 +37,22 @@ describe.skipIf(!hasChromium)(title, () => {
     await phoneInArabic(browser, { url: fake.url, token: fake.token, flow: { name: 'inbound' } });
   }, 90_000);
 
+  it('fits its top bar on a 360 px phone in Arabic: Sign out on the screen, nothing to scroll sideways', async () => {
+    await withPage(browser, 'phone-360-ar', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+      await page.goto(`${fake.url}/admin`);
+      await page.locator('#token').waitFor();
+      await page.locator('button.lang').click();
+      await page.locator('#token').fill(fake.token);
+      await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
+      await page.locator('h1', { hasText: 'قائمة الانتظار' }).waitFor();
+      await page.locator('.live.on').waitFor();
+      await shot(page, 'queue-phone-360-ar');
+      expect(await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])).toEqual([360, 360]);
+      const signOut = (await page.getByRole('button', { name: 'تسجيل الخروج' }).boundingBox())!;
+      expect(signOut.x).toBeGreaterThanOrEqual(0);
+    });
+  }, 60_000);
+
   it('tells the admin who published first, and shows their text beside theirs', async () => {
     await withPage(browser, 'conflict', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);
