@@ -149,6 +149,28 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('keeps the lines of a message: Shift+Enter and a pasted list start new lines, Enter sends', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${chat.url}/`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.locator('#text').pressSequentially('My order:');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.insertText('- 2 shoes\n- 1 bag');
+    const oneLine = 44;
+    expect((await page.locator('#text').boundingBox())!.height).toBeGreaterThan(oneLine);
+    await page.keyboard.press('Enter');
+    await page.locator('.msg.contact .mark.sent').waitFor();
+    expect(chat.delivered.at(-1)?.text).toBe('My order:\n- 2 shoes\n- 1 bag');
+    expect(await page.locator('.msg.contact .text').innerText()).toBe('My order:\n- 2 shoes\n- 1 bag');
+    // Sent, the box is empty and one line high again.
+    expect(await page.inputValue('#text')).toBe('');
+    expect((await page.locator('#text').boundingBox())!.height).toBeLessThanOrEqual(oneLine);
+    await page.screenshot({ path: '/tmp/switchboard-webchat-lines.png' });
+    await page.close();
+  }, 60_000);
+
   it('asks before New visitor leaves a chat under way, and keeps it when the visitor says no', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

@@ -357,7 +357,10 @@ async function upload(file) {
       const res = await fetch(`/webchat/${chat.session}/messages`, { method: 'POST', headers: authorized(), body: form });
       if (res.ok) {
         setStatus('');
-        if (input.value === caption) input.value = '';
+        if (input.value === caption) {
+          input.value = '';
+          fitBox();
+        }
         replyTo = undefined;
         quote.hidden = true;
         return true;
@@ -385,12 +388,27 @@ async function uploadAll(files) {
   for (const file of files) if (!(await upload(file))) return;
 }
 
+// The box keeps line breaks (a pasted address or order list): Enter sends, Shift+Enter starts a new line, and the
+// box grows with its lines up to its max-height, then scrolls.
+const box = $('text');
+function fitBox() {
+  box.style.height = '';
+  if (box.scrollHeight > box.clientHeight) box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+}
+box.addEventListener('input', fitBox);
+box.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  $('send').requestSubmit();
+});
+
 $('send').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('text');
   const text = input.value;
   if (!text.trim()) return;
   input.value = '';
+  fitBox();
   const quoted = replyTo;
   replyTo = undefined;
   quote.hidden = true;
