@@ -438,6 +438,15 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.fill('#reply-text', 'On it!');
     await agent.click('#reply-form button');
     await customer.locator('.msg.agent', { hasText: 'On it!' }).waitFor();
+    // Steps on their own lines: Shift+Enter starts a line, Enter sends, and the customer reads the lines.
+    await agent.locator('#reply-text').pressSequentially('Try this:');
+    await agent.keyboard.press('Shift+Enter');
+    await agent.keyboard.insertText('1. Sign out\n2. Sign in again');
+    await agent.keyboard.press('Enter');
+    const steps = customer.locator('.msg.agent', { hasText: 'Try this:' });
+    await steps.waitFor();
+    expect(await steps.locator('.text').innerText()).toBe('Try this:\n1. Sign out\n2. Sign in again');
+    expect(await agent.inputValue('#reply-text')).toBe('');
     await agent.click('#back');
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor();
     expect(await agent.locator('#conversation').isVisible()).toBe(false);

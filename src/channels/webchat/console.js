@@ -402,6 +402,12 @@ $('template-form').addEventListener('submit', (event) => {
   const params = $('template-params').value.split('|').map((param) => param.trim()).filter(Boolean);
   void act({ kind: 'template', conversationId: selected, name: $('template-name').value, params });
 });
+// Enter sends; Shift+Enter starts a new line (steps to follow, an address), which the customer reads as lines.
+$('reply-text').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  $('reply-form').requestSubmit();
+});
 $('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('reply-text');
