@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
-  it('fits a 360 px phone in English and in Arabic: the Send button on the screen, nothing to scroll sideways', async () => {
+  it('fits a 360 px phone in English and in Arabic: the Send button on the screen, nothing to scroll sideways, the header in the page\'s font', async () => {
     for (const lang of ['en', 'ar']) {
       const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
       await page.goto(`${chat.url}/?lang=${lang}`);
@@ -144,6 +144,9 @@ describe.skipIf(!hasChromium)(title, () => {
       const send = (await page.locator('#send-button').boundingBox())!;
       expect(send.x).toBeGreaterThanOrEqual(0);
       expect(send.x + send.width).toBeLessThanOrEqual(360);
+      // The header's buttons in the page's own font, as every other word on it.
+      const fonts = await page.evaluate(() => [document.body, document.getElementById('rename')!].map((element) => getComputedStyle(element).fontFamily));
+      expect(fonts[1]).toBe(fonts[0]);
       await page.screenshot({ path: `/tmp/switchboard-webchat-phone-${lang}.png` });
       await page.close();
     }
