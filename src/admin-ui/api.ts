@@ -183,7 +183,8 @@ export interface Agent {
   status: 'online' | 'away' | 'offline';
   open: number;
   maxOpen: number;
-  lastSeenAt?: string;
+  /** When the agent took their present status (online, away, offline); absent for one who never changed it. */
+  statusSince?: string;
 }
 
 export interface NlpOverview {

@@ -58,8 +58,8 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const started = new Date(Date.now() - 3 * 86_400_000).toISOString();
   for (const [name, source] of Object.entries(options.flows)) flows.set(name, [{ version: versionOf(source), source, publishedAt: started, publishedBy: 'admin' }]);
   let team = { version: versionOf(TEAM_YAML), source: TEAM_YAML };
-  const agents: { id: string; name: string; teams: string[]; status: 'online' | 'away' | 'offline'; open: number; maxOpen: number; lastSeenAt: string }[] = [
-    { id: 'omar', name: 'Omar', teams: ['Billing', 'Support'], status: 'online', open: 0, maxOpen: 3, lastSeenAt: started },
+  const agents: { id: string; name: string; teams: string[]; status: 'online' | 'away' | 'offline'; open: number; maxOpen: number; statusSince: string }[] = [
+    { id: 'omar', name: 'Omar', teams: ['Billing', 'Support'], status: 'online', open: 0, maxOpen: 3, statusSince: started },
   ];
   const conversations: FakeConversation[] = [];
   const messages: FakeMessage[] = [];

@@ -136,6 +136,8 @@ describe.skipIf(!hasChromium)(title, () => {
       const omar = page.locator('tr[data-agent="omar"]');
       await omar.locator('.status-online').waitFor();
       await page.locator('.live.on').waitFor();
+      // Since when Omar has been online, as the API gives it (statusSince): a date, not "—".
+      expect(await omar.locator('td').last().innerText()).toMatch(/\d{4}/);
       fake.setAgent('omar', { status: 'away', open: 2 });
       await omar.locator('.status-away').waitFor();
       expect(await omar.innerText()).toContain('2 / 3');

@@ -19,7 +19,7 @@ function Agents() {
       <Loading loaded={agents}>
         {(data) => data.agents.length === 0 ? <p class="muted">{t('noAgents')}</p> : (
           <table class="list agents">
-            <thead><tr><th>{t('name')}</th><th>{t('status')}</th><th>{t('load')}</th><th>{t('teams')}</th><th>{t('lastSeen')}</th></tr></thead>
+            <thead><tr><th>{t('name')}</th><th>{t('status')}</th><th>{t('load')}</th><th>{t('teams')}</th><th>{t('statusSince')}</th></tr></thead>
             <tbody>
               {data.agents.map((agent) => (
                 <tr data-agent={agent.id}>
@@ -29,7 +29,7 @@ function Agents() {
                     <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
                   </td>
                   <td data-label={t('teams')}>{agent.teams.join(', ')}</td>
-                  <td data-label={t('lastSeen')}>{when(agent.lastSeenAt)}</td>
+                  <td data-label={t('statusSince')}>{when(agent.statusSince)}</td>
                 </tr>
               ))}
             </tbody>
