@@ -174,6 +174,21 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('words the widget\'s launcher in the chat\'s language while the title is the shipped one', async () => {
+    const page = await browser.newPage();
+    await page.setContent(`<html><body><script src="${chat.url}/widget.js" data-lang="ar"></script></body></html>`);
+    const launcher = page.locator('button.switchboard-launcher');
+    await launcher.waitFor();
+    expect([await launcher.getAttribute('aria-label'), await launcher.getAttribute('title')]).toEqual(['تحدّث معنا', 'تحدّث معنا']);
+    await page.close();
+    // A title the business chose stays as it wrote it.
+    const chosen = await browser.newPage();
+    await chosen.setContent(`<html><body><script src="${chat.url}/widget.js" data-lang="ar" data-title="Acme"></script></body></html>`);
+    await chosen.locator('button.switchboard-launcher').waitFor();
+    expect(await chosen.locator('button.switchboard-launcher').getAttribute('aria-label')).toBe('Acme');
+    await chosen.close();
+  }, 60_000);
+
   it('asks before New visitor leaves a chat under way, and keeps it when the visitor says no', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

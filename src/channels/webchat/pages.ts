@@ -3,6 +3,7 @@
 // content security policy: scripts and styles only from these files, framing refused except the widget's iframe.
 import { readFileSync } from 'node:fs';
 import type { Request, Response, Router } from 'express';
+import { WORDS } from './words.js';
 
 /** How the pages look and where they may be embedded. */
 export interface PageOptions {
@@ -49,7 +50,9 @@ export function mountPages(router: Router, given: Partial<PageOptions>): void {
     .replaceAll('{{title}}', escapeHtml(options.title))
     .replaceAll('{{color}}', escapeHtml(options.color));
   const console = file('console.html');
-  const defaults = JSON.stringify({ title: options.title, color: options.color }).replace(/</g, '\\u003c');
+  // The shipped title is one of the chat's words: the widget words its launcher in the chat's language too.
+  const titles = options.title === DEFAULT_PAGE_OPTIONS.title ? { titles: Object.fromEntries(Object.entries(WORDS).map(([language, words]) => [language, words.title])) } : {};
+  const defaults = JSON.stringify({ title: options.title, color: options.color, ...titles }).replace(/</g, '\\u003c');
   const widget = file('widget.js').replace(/\/\*DEFAULTS\*\/[^\n]*\/\*END\*\//, defaults);
   const embedAncestors = ["'self'", ...options.embedOrigins].join(' ');
 

@@ -8,10 +8,14 @@
   const script = document.currentScript;
   if (!script || window.switchboardWidget) return;
   const origin = new URL(script.src, location.href).origin;
-  const title = (script.dataset.title || DEFAULTS.title).slice(0, 80);
   const color = COLOR.test(script.dataset.color || '') ? script.dataset.color : DEFAULTS.color;
   // The chat page's own words: data-lang="ar", else the visitor's browser decides.
   const lang = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/i.test(script.dataset.lang || '') ? script.dataset.lang : '';
+  // The shipped title (DEFAULTS.titles, per language) in the language the chat will speak; a chosen one as written.
+  const shipped = !script.dataset.title && DEFAULTS.titles
+    ? [lang, ...(navigator.languages || [navigator.language])].map((tag) => DEFAULTS.titles[String(tag || '').toLowerCase().split(/[-_]/)[0]]).find(Boolean)
+    : undefined;
+  const title = (shipped || script.dataset.title || DEFAULTS.title).slice(0, 80);
 
   const launcher = document.createElement('button');
   launcher.type = 'button';
