@@ -189,6 +189,32 @@ describe.skipIf(!hasChromium)(title, () => {
     await chosen.close();
   }, 60_000);
 
+  it('lets a visitor who opened Change name go back to the chat without changing it', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'سامي');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.fill('#text', 'مرحبا');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg.contact .mark.sent').waitFor();
+    await page.click('#rename');
+    await page.locator('#hello').waitFor();
+    const cancel = page.locator('#cancel-rename');
+    expect(await cancel.innerText()).toBe('إلغاء');
+    await cancel.click();
+    await page.locator('#chat').waitFor();
+    expect(await page.locator('.msg.contact').innerText()).toContain('مرحبا');
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}').name)).toBe('سامي');
+    // Starting out, there is nothing to go back to.
+    const fresh = await browser.newPage();
+    await fresh.goto(`${chat.url}/`);
+    await fresh.locator('#hello').waitFor();
+    expect(await fresh.locator('#cancel-rename').isVisible()).toBe(false);
+    await fresh.close();
+    await page.close();
+  }, 60_000);
+
   it('asks before New visitor leaves a chat under way, and keeps it when the visitor says no', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

@@ -18,6 +18,7 @@ document.documentElement.dir = words.dir;
 $('name-label').textContent = words.askName;
 $('rename').textContent = words.rename;
 $('restart').textContent = words.restart;
+$('cancel-rename').textContent = words.cancel;
 $('text').placeholder = words.placeholder;
 $('send-button').textContent = words.send;
 $('attach').title = words.attach;
@@ -70,6 +71,8 @@ function askName(note = '') {
   $('restart').hidden = true;
   $('hello').hidden = false;
   $('start').textContent = chat ? words.save : words.start;
+  // Changing the name may be given up: back to the chat as it was.
+  $('cancel-rename').hidden = !chat;
   $('name').value = chat?.name ?? '';
   $('hello-status').textContent = note;
   $('name').focus();
@@ -441,6 +444,7 @@ $('restart').onclick = () => {
   $('name').value = '';
 };
 $('rename').onclick = () => askName();
+$('cancel-rename').onclick = () => begin();
 
 if (chat) begin();
 else askName();

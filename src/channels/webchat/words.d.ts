@@ -9,6 +9,8 @@ export interface PageWords {
   askName: string;
   start: string;
   save: string;
+  /** Back to the chat from Change name, the name unchanged. */
+  cancel: string;
   rename: string;
   restart: string;
   /** Asked before New visitor leaves a chat where something was said. */
