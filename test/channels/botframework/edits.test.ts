@@ -4,11 +4,8 @@
 // nothing: a message deleted or restored, and an update from Web Chat, which has no edits.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, recordingLog } from '../../helpers.ts';
-import { fixture, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
+import { ASSIGN_FLOW, fixture, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
 
-const OMAR = 'msteams:0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90';
-const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar Khalid\n    msteams: 0F8F4C7E-2B1D-4C59-9A5E-3F2D8E6B1A90\n    teams: [Billing]\n';
-const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 
 const running: BotFrameworkServer[] = [];
 afterEach(async () => {
@@ -17,7 +14,7 @@ afterEach(async () => {
 });
 
 async function server(log?: Parameters<typeof startBotFramework>[0]['log']): Promise<BotFrameworkServer> {
-  const started = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team, ...(log ? { log } : {}) });
+  const started = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM, ...(log ? { log } : {}) });
   running.push(started);
   return started;
 }

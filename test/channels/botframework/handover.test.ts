@@ -5,11 +5,8 @@
 // their next address.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, visitor } from '../../helpers.ts';
-import { settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
+import { ASSIGN_FLOW, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
 
-const OMAR = 'msteams:0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90';
-const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar Khalid\n    msteams: 0F8F4C7E-2B1D-4C59-9A5E-3F2D8E6B1A90\n    teams: [Billing]\n';
-const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 
 const running: BotFrameworkServer[] = [];
 afterEach(async () => {
@@ -24,7 +21,7 @@ const toAmira = (bf: BotFrameworkServer) => bf.service.sentTo('Dz1FxXAbC1e-us', 
 
 describe('an agent on Teams', () => {
   it('gets the card and the relays, and replies reach the Web Chat customer, also after a restart', async () => {
-    const bf = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team });
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
     running.push(bf);
     const teams = bf.service.serviceUrl('teams');
     const webchat = bf.service.serviceUrl('webchat');
@@ -59,7 +56,7 @@ describe('an agent on Teams', () => {
   });
 
   it('who never wrote to the bot is not reached on Teams: the card fails there, naming why, and goes to their next address', async () => {
-    const bf = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team: team.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
     running.push(bf);
     const omar = bf.app.directory.agents()[0]!;
     await bf.app.runtime.act(omar, { kind: 'status', status: 'online' });

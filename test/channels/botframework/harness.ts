@@ -13,6 +13,13 @@ import { APP_ID, APP_PASSWORD, FakeBotService } from './fake-bot-service.ts';
 export const fixture = (name: string): Record<string, any> =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 
+/** Omar, the agent of `teams-agent-message.json`, as the store addresses him (his Entra object id, lower case). */
+export const OMAR = 'msteams:0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90';
+/** team.yaml with Omar alone in Billing, working from Teams (his object id in capitals: either case finds him). */
+export const OMAR_TEAM = 'teams:\n  - name: Billing\nagents:\n  - name: Omar Khalid\n    msteams: 0F8F4C7E-2B1D-4C59-9A5E-3F2D8E6B1A90\n    teams: [Billing]\n';
+/** A flow that hands every customer to Billing at once. */
+export const ASSIGN_FLOW = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
 let next = 100;
 
 /** A Web Chat message from Amira (`webchat-message.json`) saying `text`, with a fresh id, for `serviceUrl`. */
