@@ -12,13 +12,11 @@ const ALBUM_GAP_MS = 3_000;
 /**
  * The album of a photo or video marked `albumByTime`: that of the customer's last one (`before`: their open
  * conversation, else their latest) when it was sent within seconds of it, else a new one named after this message
- * (a photo sent alone is an album of one, which changes nothing). Undefined for any other message.
+ * (a photo sent alone is an album of one, which changes nothing).
  *
- *     albumByTime(inbound, conversation); // 'wa-album:wamid.HBgL…' on each photo of four sent at once
+ *     timedAlbum(inbound, conversation); // 'wa-album:wamid.HBgL…' on each photo of four sent at once
  */
-export function albumByTime(inbound: InboundMessage, before: Conversation | undefined): string | undefined {
-  if (inbound.albumByTime === undefined) return inbound.album;
+export function timedAlbum(inbound: InboundMessage, before: Conversation | undefined): string {
   const last = before?.lastAlbum;
   return last && Math.abs(Date.parse(inbound.at) - Date.parse(last.at)) <= ALBUM_GAP_MS ? last.album : `wa-album:${inbound.id}`;
 }
-

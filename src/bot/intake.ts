@@ -5,7 +5,7 @@ import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
-import { albumByTime } from './albums.ts';
+import { timedAlbum } from './albums.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
@@ -111,9 +111,10 @@ export class Intake {
 
     // Which album the photo is of, for a channel that names none: decided here, where the customer's earlier photos are
     // known whichever process took them.
-    const album = albumByTime(inbound, before);
+    let album = inbound.album;
     if (inbound.albumByTime) {
-      conversation.lastAlbum = { album: album as string, at: inbound.at };
+      album = timedAlbum(inbound, before);
+      conversation.lastAlbum = { album, at: inbound.at };
       tx.putConversation(conversation);
     }
     const turn = turns.turn(contact, conversation, fx);
