@@ -30,6 +30,8 @@ export interface WaMessage {
   notifyName?: string;
   /** What WhatsApp says of the file before it is downloaded. */
   media?: { size?: number; mimetype?: string; filename?: string };
+  /** When the sender last edited it (milliseconds since the epoch): WhatsApp's `latestEditSenderTimestampMs`. */
+  editedAt?: number;
 }
 
 /** A downloaded file: base64 bytes, as the library gives them. */
@@ -76,6 +78,11 @@ export interface WhatsAppEvents {
   message_create: (message: WaMessage) => void;
   /** A sent message's acknowledgement moved: -1 error, 1 server, 2 device, 3 read, 4 played. */
   message_ack: (message: WaMessage, ack: number) => void;
+  /**
+   * A message's text or caption changed from `prevBody` to `newBody`: an edit by its sender, but also (with no
+   * earlier text) a message just decrypted or a caption just loaded, which the library reports the same way.
+   */
+  message_edit: (message: WaMessage, newBody: string, prevBody: string) => void;
 }
 
 /**

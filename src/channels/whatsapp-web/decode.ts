@@ -1,6 +1,7 @@
 // Turns a message the client reports into what the runtime takes, or says why it is ignored. Total and without I/O:
 // a file is only described here (receive.ts downloads it). Only 1:1 chats with a person are conversations: groups,
 // status updates, newsletters and broadcast lists are ignored.
+import { createHash } from 'node:crypto';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
 import { addressOf, chatKind } from './address.ts';
@@ -36,6 +37,9 @@ const UNSUPPORTED_NAMES: Record<string, string> = {
   unknown: 'unknown',
 };
 
+/** What a sender can edit: a text, or the caption of a photo, a video or a document. */
+const EDITABLE_TYPES = new Set(['chat', 'image', 'video', 'document']);
+
 const FILE_KINDS: Record<string, { kind: AttachmentKind; mime: string; voice?: true }> = {
   image: { kind: 'image', mime: 'image/jpeg' },
   video: { kind: 'video', mime: 'video/mp4' },
@@ -55,14 +59,10 @@ const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
  *     if (decoded.kind === 'ignored') log.debug({ reason: decoded.reason }, 'WhatsApp message ignored');
  */
 export function decodeMessage(message: WaMessage, context: { echo: boolean; receivedAt: Date }): Decoded {
-  const chatId = context.echo ? message.to : message.from;
-  if (message.isStatus) return ignored('a status update');
-  const kind = chatKind(chatId);
-  if (kind !== 'person') return ignored(`a message in a ${kind} chat`);
-  if (message.broadcast) return ignored('a message sent through a broadcast list');
-  if (!context.echo && message.author) return ignored('a message with an author: not a 1:1 chat');
+  const chat = personChat(message, context.echo);
+  if (typeof chat === 'string') return ignored(chat);
+  const { chatId, address } = chat;
   if (SILENT_TYPES.has(message.type)) return ignored(`a ${message.type} message`);
-  const address = addressOf(chatId)!;
 
   const written = message.body.trim() !== '' ? message.body : undefined;
   let text: string | undefined;
@@ -98,6 +98,47 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     at: sentAt(message.timestamp, context.receivedAt),
   };
   return { kind: 'message', chatId, inbound, ...(file ? { file } : {}) };
+}
+
+/**
+ * Decodes a change of a message's text (`message_edit`): a person's edit of a text or a file's caption they sent, as
+ * an edit of that message, named by the message and the time of the edit (so a change reported twice is one edit).
+ * WhatsApp Web reports a message being filled in (decrypted, its caption loaded) the same way, from no text: that is
+ * no edit. An edit of what the business sent is not taken: the transcript keeps what was sent.
+ *
+ *     decodeEdit(message, { newBody: 'A-1234', prevBody: 'A-1243' }, { receivedAt: new Date() });
+ *     // { kind: 'message', inbound: { id: 'edit:false_1555…_3EB0…:1796…', text: 'A-1234', edit: { of: 'false_1555…_3EB0…' } }, … }
+ */
+export function decodeEdit(message: WaMessage, change: { newBody: string; prevBody: string }, context: { receivedAt: Date }): Decoded {
+  if (message.fromMe) return ignored('an edit of a message the business sent');
+  const chat = personChat(message, false);
+  if (typeof chat === 'string') return ignored(chat);
+  if (!EDITABLE_TYPES.has(message.type)) return ignored(`a change of a ${message.type} message`);
+  if (change.prevBody.trim() === '') return ignored('a message filled in (decrypted, or its caption loaded), not an edit');
+  if (change.newBody.trim() === '') return ignored('an edit that leaves no text');
+  if (change.newBody === change.prevBody) return ignored('an edit that changes nothing');
+  const stamp = message.editedAt !== undefined && Number.isSafeInteger(message.editedAt) && message.editedAt > 0 ? message.editedAt : undefined;
+  const key = stamp !== undefined ? String(stamp) : createHash('sha256').update(change.newBody).digest('hex').slice(0, 16);
+  const inbound: InboundMessage = {
+    channel: 'whatsapp-web',
+    id: `edit:${message.id}:${key}`,
+    from: { id: chat.address },
+    text: change.newBody,
+    edit: { of: message.id },
+    at: sentAtMs(stamp, context.receivedAt),
+  };
+  return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/** Where a message is from: a person's 1:1 chat (`echo`: the business wrote it, to `to`), or why it is not. */
+function personChat(message: WaMessage, echo: boolean): { chatId: string; address: string } | string {
+  const chatId = echo ? message.to : message.from;
+  if (message.isStatus) return 'a status update';
+  const kind = chatKind(chatId);
+  if (kind !== 'person') return `a message in a ${kind} chat`;
+  if (message.broadcast) return 'a message sent through a broadcast list';
+  if (!echo && message.author) return 'a message with an author: not a 1:1 chat';
+  return { chatId, address: addressOf(chatId)! };
 }
 
 function pendingFile(message: WaMessage, fileKind: (typeof FILE_KINDS)[string], caption: string | undefined): PendingFile {
@@ -137,7 +178,10 @@ export function contactCard(vcard: string): { name: string; phone?: string } {
 }
 
 function sentAt(seconds: number | undefined, receivedAt: Date): string {
-  const ms = seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  return sentAtMs(seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds * 1000 : undefined, receivedAt);
+}
+
+function sentAtMs(ms: number | undefined, receivedAt: Date): string {
   return ms !== undefined && ms <= receivedAt.getTime() + MAX_CLOCK_AHEAD_MS ? new Date(ms).toISOString() : receivedAt.toISOString();
 }
 

@@ -99,6 +99,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       client.on('message', (message) => receiver?.received(client, message));
       client.on('message_create', (message) => receiver?.created(client, message));
       client.on('message_ack', (message, ack) => receiver?.acked(message, ack));
+      client.on('message_edit', (message, newBody, prevBody) => receiver?.edited(client, message, newBody, prevBody));
     },
   });
 

@@ -72,7 +72,7 @@ class LibraryClient implements WhatsAppClient {
 
   on<E extends keyof WhatsAppEvents>(event: E, listener: WhatsAppEvents[E]): void {
     const call = listener as (...args: unknown[]) => void;
-    if (event === 'message' || event === 'message_create' || event === 'message_ack') {
+    if (event === 'message' || event === 'message_create' || event === 'message_ack' || event === 'message_edit') {
       this.client.on(event, (message: wwebjs.Message, ...rest: unknown[]) => call(this.#plain(message), ...rest));
     } else {
       this.client.on(event, call);
@@ -139,6 +139,7 @@ class LibraryClient implements WhatsAppClient {
     const raw = (message as unknown as { _data?: Record<string, unknown> })._data ?? {};
     const text = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
     const size = typeof raw.size === 'number' ? raw.size : undefined;
+    const editedAt = typeof message.latestEditSenderTimestampMs === 'number' ? message.latestEditSenderTimestampMs : undefined;
     const mimetype = text('mimetype');
     const filename = text('filename');
     const notifyName = text('notifyName');
@@ -170,6 +171,7 @@ class LibraryClient implements WhatsAppClient {
       ...(message.hasMedia
         ? { media: { ...(size !== undefined ? { size } : {}), ...(mimetype ? { mimetype } : {}), ...(filename ? { filename } : {}) } }
         : {}),
+      ...(editedAt !== undefined ? { editedAt } : {}),
     };
     this.#messages.set(plain, message);
     return plain;

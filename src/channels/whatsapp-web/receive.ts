@@ -1,14 +1,15 @@
-// Hands what the client reports to the runtime: a customer's or an agent's message (`message`), a message a person at
-// the business typed on the phone (`message_create` from us that this channel did not send: a takeover), and
-// acknowledgements of what was sent (`message_ack`). Each chat's messages are handled one at a time in the order they
-// came, so a photo being downloaded is not overtaken by the text written after it. WhatsApp Web never sends a message
-// twice on request: one that could not be stored is tried a few more times, then logged as lost.
+// Hands what the client reports to the runtime: a customer's or an agent's message (`message`) or edit of one
+// (`message_edit`), a message a person at the business typed on the phone (`message_create` from us that this channel
+// did not send: a takeover), and acknowledgements of what was sent (`message_ack`). Each chat's messages are handled
+// one at a time in the order they came, so a photo being downloaded is not overtaken by the text written after it.
+// WhatsApp Web never sends a message twice on request: one that could not be stored is tried a few more times, then
+// logged as lost.
 import { DeliveryRefused, type Attachment, type ChannelHost, type DeliveryStatus, type InboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { MediaRefusedError, describeBytes } from '../../store/media.ts';
 import type { ChoiceMemory } from './choices.ts';
 import type { WaMessage, WhatsAppClient } from './client.ts';
-import { decodeMessage, type PendingFile } from './decode.ts';
+import { decodeEdit, decodeMessage, type Decoded, type PendingFile } from './decode.ts';
 import { withTimeout, type Identities } from './identities.ts';
 import type { OwnSends } from './own-sends.ts';
 
@@ -51,7 +52,7 @@ export class Receiver {
 
   /** A message someone else wrote. */
   received(client: WhatsAppClient, message: WaMessage): void {
-    this.#enqueue(message.from, () => this.#handle(client, message, false));
+    this.#enqueue(message.from, () => this.#handle(client, message, decodeMessage(message, { echo: false, receivedAt: new Date() }), false));
   }
 
   /** A new message in any chat; only those the business wrote, and this channel did not send, are handed on. */
@@ -59,7 +60,12 @@ export class Receiver {
     if (!message.fromMe) return;
     // Checked at once: our own send's create may arrive while its sendMessage is still running.
     if (this.#options.own.isOwn(message)) return;
-    this.#enqueue(message.to, () => this.#handle(client, message, true));
+    this.#enqueue(message.to, () => this.#handle(client, message, decodeMessage(message, { echo: true, receivedAt: new Date() }), true));
+  }
+
+  /** A message's text changed: a person's edit of what they sent, in line with the chat's messages. */
+  edited(client: WhatsAppClient, message: WaMessage, newBody: string, prevBody: string): void {
+    this.#enqueue(message.from, () => this.#handle(client, message, decodeEdit(message, { newBody, prevBody }, { receivedAt: new Date() }), false));
   }
 
   /** A sent message's acknowledgement: delivered, read (or played), or failed. */
@@ -91,9 +97,8 @@ export class Receiver {
     this.#track(next);
   }
 
-  async #handle(client: WhatsAppClient, message: WaMessage, echo: boolean): Promise<void> {
+  async #handle(client: WhatsAppClient, message: WaMessage, decoded: Decoded, echo: boolean): Promise<void> {
     const { log, identities, host, channel } = this.#options;
-    const decoded = decodeMessage(message, { echo, receivedAt: new Date() });
     if (decoded.kind === 'ignored') {
       log.debug({ messageId: message.id, reason: decoded.reason }, 'WhatsApp message ignored');
       return;
@@ -111,7 +116,7 @@ export class Receiver {
       this.#options.seen(address);
       // Agents are known by their number; one writing from a lid chat is recognised through it.
       if (agentNumber !== undefined) inbound.from.id = agentNumber;
-      else if (inbound.text !== undefined && !file) {
+      else if (inbound.text !== undefined && !file && !inbound.edit) {
         const choice = this.#options.choices.match(address, inbound.text);
         if (choice !== undefined) inbound.choice = choice;
       }

@@ -58,6 +58,17 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     ]);
   });
 
+  it('hands out a change of a message\'s text with the message, its time of edit, and both texts', () => {
+    const { stub, client } = wrapped();
+    const changes: [WaMessage, string, string][] = [];
+    client.on('message_edit', (message, newBody, prevBody) => changes.push([message, newBody, prevBody]));
+    const model = raw({ id: id(false, '15551234567@c.us', 'EDIT1'), from: '15551234567@c.us', to: '15550000000@c.us', body: 'A-1234', latestEditSenderTimestampMs: 1_763_950_060_000 });
+    stub.emit('message_edit', new Message(stub, model), 'A-1234', 'A-1243');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]![0]).toMatchObject({ id: 'false_15551234567@c.us_EDIT1', body: 'A-1234', editedAt: 1_763_950_060_000 });
+    expect(changes[0]!.slice(1)).toEqual(['A-1234', 'A-1243']);
+  });
+
   it('hands out what a file, a location and a contact card carry', () => {
     const { deliver, received } = wrapped();
     deliver({

@@ -354,3 +354,61 @@ describe('WhatsApp Web channel', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/set ADMIN_TOKEN/);
   });
 });
+
+describe('WhatsApp Web channel: edits', () => {
+  /** Omar online and Layla's conversation his. */
+  async function omarHoldsLayla() {
+    const set = await linked();
+    const client = set.whatsapp.current;
+    client.emit('message', incoming(OMAR, '/online'));
+    await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => /online/i.test(text)));
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => set.whatsapp.textsTo(LAYLA).length === 2);
+    client.emit('message', incoming(LAYLA, 'Billing'));
+    await until(async () => (await set.app.store.conversations())[0]?.agentId !== undefined);
+    return { ...set, client };
+  }
+
+  it('tells the agent once what a customer corrected, and takes neither a message being filled in nor the business\'s own edit for one', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const order = incoming(LAYLA, 'My order is A-1243');
+    client.emit('message', order);
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('My order is A-1243')));
+    const toOmar = whatsapp.textsTo(OMAR).length;
+
+    // WhatsApp Web reports the edit as a change of the message's text, and may report it twice.
+    const edited = { ...order, body: 'My order is A-1234', editedAt: Date.now() };
+    client.emit('message_edit', edited, 'My order is A-1234', 'My order is A-1243');
+    client.emit('message_edit', { ...edited }, 'My order is A-1234', 'My order is A-1243');
+    // A message just decrypted changes from no text, and the business's own message is not the customer's.
+    const late = incoming(LAYLA, 'Are you there?');
+    client.emit('message', late);
+    client.emit('message_edit', late, 'Are you there?', '');
+    const ours = typedOnPhone(LAYLA, 'fixed typo', { editedAt: Date.now() });
+    client.emit('message_edit', ours, 'fixed typo', 'fixd typo');
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('Are you there?')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const told = whatsapp.textsTo(OMAR).slice(toOmar).filter((text) => text.includes('edited a message'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^#1 .*edited a message: My order is A-1234 \(was "My order is A-1243"\)$/);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar).filter((text) => text.includes('Are you there?'))).toHaveLength(1);
+  });
+
+  it('sends the customer the correction of a message the agent edited, once', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const reply = incoming(OMAR, 'Your refund is 50 EUR');
+    client.emit('message', reply);
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Your refund is 50 EUR'));
+    const toLayla = whatsapp.textsTo(LAYLA).length;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+
+    const edited = { ...reply, body: 'Your refund is 15 EUR', editedAt: Date.now() };
+    client.emit('message_edit', edited, 'Your refund is 15 EUR', 'Your refund is 50 EUR');
+    client.emit('message_edit', { ...edited }, 'Your refund is 15 EUR', 'Your refund is 50 EUR');
+    await eventually(() => whatsapp.textsTo(LAYLA).length > toLayla);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Correction: Your refund is 15 EUR']);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([]);
+  });
+});
