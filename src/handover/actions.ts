@@ -4,7 +4,7 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close } from './closing.ts';
+import { close, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -16,7 +16,8 @@ export type AgentAction =
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean }
+  /** `seen`: the newest message id the agent's screen showed; the close is refused when the customer wrote since. */
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number }
   | { kind: 'handBack'; conversationId: number }
   | { kind: 'template'; conversationId: number; name: string; params: string[] };
 
@@ -92,6 +93,8 @@ async function decide(
     case 'close': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return only(refused(held.problem, action.conversationId));
+      const unseen = action.seen !== undefined ? await unseenByCloser(tx, held.conversation, action.seen) : undefined;
+      if (unseen) return only(refused(unseen, action.conversationId));
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
       if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
       return { result: done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id), drain: true };

@@ -6,7 +6,7 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { noFlowToHandBackTo, type ActionResult, type HandBack } from './actions.ts';
 import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close } from './closing.ts';
+import { close, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
@@ -19,7 +19,8 @@ export interface Admin {
 
 /** What an admin decides. `conversationId` is the number people see as #42. */
 export type AdminAction =
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean }
+  /** `seen`: the newest message id the admin's screen showed; the close is refused when the customer wrote since. */
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number }
   | { kind: 'note'; conversationId: number; text: string }
   | { kind: 'handBack'; conversationId: number }
   /** To a team's queue (and a free agent of it), or to a named agent; one of the two. */
@@ -53,6 +54,8 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       return done(`Note added to #${id} (only agents see it).`, id);
     }
     case 'close': {
+      const unseen = action.seen !== undefined ? await unseenByCloser(tx, conversation, action.seen) : undefined;
+      if (unseen) return refused(unseen, id);
       close(ctx, tx, conversation, by, action.note, fx);
       if (action.note && action.shareNote) conversation.closingNoteShared = true;
       if (holder) {

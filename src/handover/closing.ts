@@ -2,7 +2,11 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { customerName } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
+
+/** How many of a conversation's latest messages are looked through for one its closer has not seen. */
+const UNSEEN_LOOKED_AT = 50;
 
 /**
  * Closes a conversation; its desk thread closes with it, the flow it was in is over, and its `conversation.closed`
@@ -33,4 +37,26 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
     await toAgent(ctx, tx, agent, `#${conversation.id} was closed after ${idleFor} without activity.`, fx, conversation.id);
     await drainFor(ctx, tx, agent, fx);
   }
+}
+
+/**
+ * Why a close from a screen (the dashboard, the agent console) is refused: the customer wrote after the newest
+ * message that screen showed (`seen`, its id), and whoever closes would end the conversation on words they never
+ * read. Undefined when nothing new came from the customer. Looked at in the close's own transaction, so a message
+ * stored before the close is either seen or refuses it.
+ *
+ *     await unseenByCloser(tx, conversation, 118); // 'Layla wrote in #42 since your screen last showed it: "one more thing". Nothing was closed: read it, then close again.'
+ */
+export async function unseenByCloser(tx: Tx, conversation: Conversation, seen: number): Promise<string | undefined> {
+  const unseen = (await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT)).filter((message) => message.from === 'contact' && message.id !== undefined && message.id > seen);
+  const newest = unseen.at(-1);
+  if (!newest) return undefined;
+  const words = newest.text.trim() !== '' ? `"${preview(newest.text)}"` : 'a file';
+  const more = unseen.length > 1 ? ` (and ${unseen.length - 1} more)` : '';
+  return `${await customerName(tx, conversation)} wrote in #${conversation.id} since your screen last showed it: ${words}${more}. Nothing was closed: read it, then close again.`;
+}
+
+function preview(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

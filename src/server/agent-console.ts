@@ -80,7 +80,7 @@ const action = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('claim'), conversationId }).strict(),
   z.object({ kind: z.literal('transfer'), conversationId, to: z.string().trim().min(1, 'to is empty').max(100) }).strict(),
   z.object({ kind: z.literal('note'), conversationId, text: z.string().trim().min(1, 'text is empty').max(4_000) }).strict(),
-  z.object({ kind: z.literal('close'), conversationId, note: z.string().trim().max(1_000).optional().transform((note) => note || undefined), shareNote: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('close'), conversationId, note: z.string().trim().max(1_000).optional().transform((note) => note || undefined), shareNote: z.boolean().optional(), seen: z.number().int().min(0).safe().optional() }).strict(),
   z.object({ kind: z.literal('handBack'), conversationId }).strict(),
   z.object({ kind: z.literal('template'), conversationId, name: z.string().trim().min(1).max(512), params: z.array(z.string().max(1_024)).max(20).default([]) }).strict(),
 ]);

@@ -5,7 +5,7 @@ import { ConflictError, StaleWriteError } from './errors.ts';
 import { matchesFilter } from './filter.ts';
 import { jsonCopy, jsonEqual } from './json-copy.ts';
 import { versionKey, type JournalRecord, type StoreState } from './state.ts';
-import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from './types.ts';
+import type { Contact, Conversation, Identity, Message, OpenConversationFilter, RecentMessage, Tx } from './types.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
@@ -153,7 +153,7 @@ export class BufferedTx implements Tx {
     return own || this.#state.hasInbound(channel, channelMessageId);
   }
 
-  async recentMessages(conversationId: number, limit: number): Promise<Omit<Message, 'id'>[]> {
+  async recentMessages(conversationId: number, limit: number): Promise<RecentMessage[]> {
     this.#assertActive();
     const own = this.#messages.filter((message) => message.conversationId === conversationId);
     const ids = this.#state.messageIdsOfConversation(conversationId);

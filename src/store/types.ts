@@ -209,6 +209,9 @@ export interface Message {
   delivery?: 'delivered' | 'read';
 }
 
+/** A message as `Tx.recentMessages` gives it: committed ones with their id, those the transaction added without. */
+export type RecentMessage = Omit<Message, 'id'> & { id?: number };
+
 /** Which open conversations a query wants: every given property must be equal. */
 export interface OpenConversationFilter {
   stage?: Conversation['stage'];
@@ -267,7 +270,7 @@ export interface Tx {
    * The last `limit` messages of a conversation, oldest first, the ones this transaction added included (those have
    * no id yet). A query: not validated at commit.
    */
-  recentMessages(conversationId: number, limit: number): Promise<Omit<Message, 'id'>[]>;
+  recentMessages(conversationId: number, limit: number): Promise<RecentMessage[]>;
   /** A small generic document (agent status, queues, leases…), by collection and key. Validated at commit, absent included. */
   doc<T>(collection: string, key: string): Promise<T | undefined>;
 

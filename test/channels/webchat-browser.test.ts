@@ -482,6 +482,9 @@ describe.skipIf(!hasChromium)(title, () => {
     });
     await send(customer, 'Thank you!');
     await stale;
+    // Shown before the close (the transcript is looked at every few seconds as well): a close on words the screen
+    // never showed is refused, as the next test shows.
+    await agent.locator('#transcript .msg.contact', { hasText: 'Thank you!' }).waitFor({ timeout: 10_000 });
 
     await agent.fill('#close-note', 'Your refund is on its way.');
     await agent.click('#close-form button');
@@ -489,6 +492,36 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await agent.locator('#result').innerText()).toBe('Closed #1 (Your refund is on its way.).');
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
     await agent.screenshot({ path: '/tmp/switchboard-console-close-race.png' });
+  }), 90_000);
+
+  it('refuses an agent\'s close on words of the customer the console never showed, and closes once they are shown', () => shooting('console-close-unseen', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const { agent, customer } = await linaHoldsLayla(app, 1100);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+
+    // From now the console's looks at the transcript hang (a slow network), until let go.
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => { letGo = resolve; });
+    await agent.route('**/agent/api/conversations/1/messages*', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await send(customer, 'wait, one more thing');
+    await expect.poll(async () => (await app.store.messagesOfConversation(1)).some((message) => message.text === 'wait, one more thing')).toBe(true);
+
+    await agent.click('#close-form button');
+    await agent.locator('#result', { hasText: 'Layla wrote in #1 since your screen last showed it: "wait, one more thing". Nothing was closed: read it, then close again.' }).waitFor();
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'lina' });
+    expect(await agent.locator('#held li', { hasText: 'Layla' }).count()).toBe(1);
+    await agent.screenshot({ path: '/tmp/switchboard-console-close-unseen.png' });
+
+    letGo();
+    await agent.locator('#transcript .msg.contact', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
+    await agent.click('#close-form button');
+    await agent.locator('#result', { hasText: 'Closed #1.' }).waitFor();
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
   }), 90_000);
 
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {

@@ -239,3 +239,46 @@ describe('the agent console API', () => {
     }
   });
 });
+
+describe('a close on words the closer never saw', () => {
+  it('is refused, for an admin and for an agent, while the customer wrote after the newest message their screen showed', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    try {
+      // Layla waits in Billing's queue (nobody online); Nadia's dashboard shows her transcript.
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      const admin = adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': 'Nadia' });
+      const newest = async () => Math.max(...(await admin.get<{ messages: { id: number }[] }>('/conversations/1')).body.messages.map((message) => Number(message.id)));
+      const shown = await newest();
+      await layla.say('wait, one more thing');
+      await layla.say('it was on my March bill');
+
+      const refused = await admin.post('/conversations/1/close', { seen: shown });
+      expect(refused).toMatchObject({
+        status: 409,
+        body: { error: 'Layla wrote in #1 since your screen last showed it: "it was on my March bill" (and 1 more). Nothing was closed: read it, then close again.' },
+      });
+      expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'queued' });
+      expect((await layla.messages()).map((message) => message.text).join('\n')).not.toMatch(/closed/i);
+
+      // Lina takes it; her console shows the transcript, then Layla writes again.
+      const lina = await signIn(app.url, 'agent-lina');
+      await lina.act({ kind: 'status', status: 'online' });
+      const page = async () => ((await (await lina.call('/conversations/1/messages')).json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
+      const linaShown = await page();
+      await layla.say('are you still there?');
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: linaShown })).toEqual({
+        status: 200, ok: false, message: 'Layla wrote in #1 since your screen last showed it: "are you still there?". Nothing was closed: read it, then close again.',
+      });
+      expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'lina' });
+
+      // Once her screen shows it, the close goes through; a close that says nothing of the screen (a script) too.
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: await page() })).toEqual({ status: 200, ok: true, message: 'Closed #1.' });
+      expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
+      await layla.say('hello again');
+      expect((await admin.post('/conversations/2/close', {})).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});

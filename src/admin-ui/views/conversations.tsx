@@ -197,7 +197,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
           {conversation.stage !== 'bot' ? (
             <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', {})}>{t('handBack')}</button></div>
           ) : null}
-          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}) }); }}>
+          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) }); }}>
             <label for="closing-note">{t('closingNote')}</label>
             <input id="closing-note" value={closingNote} onInput={(e) => setClosingNote(e.currentTarget.value)} />
             <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
@@ -207,6 +207,11 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
       ) : null}
     </div>
   );
+}
+
+/** The newest message id the transcript shows: a close says it, and is refused when the customer wrote since. */
+function newestShown(transcript: Transcript): number {
+  return transcript.messages.reduce((newest, message) => Math.max(newest, Number(message.id) || 0), 0);
 }
 
 /** The flow a conversation runs on, with its version and step when the API says them. */

@@ -10,6 +10,8 @@ const $ = (id) => document.getElementById(id);
 let state;
 /** The conversation open on the right. */
 let selected;
+/** The newest message the open transcript shows: a close says it, and is refused when the customer wrote since. */
+let newestShown;
 let events;
 let audio;
 let previousUnread;
@@ -273,6 +275,7 @@ async function openConversation(id) {
   transcript.replaceChildren(...messages.map(bubble));
   if (atBottom) transcript.scrollTop = transcript.scrollHeight;
   const newest = messages.at(-1)?.id;
+  newestShown = { conversationId: id, id: newest ?? 0 };
   if (conversation.unread > 0 && newest !== undefined && document.visibilityState === 'visible') {
     await api(`/conversations/${id}/read`, { method: 'POST', body: JSON.stringify({ upTo: newest }) });
     scheduleRefresh();
@@ -384,7 +387,8 @@ $('close-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const note = $('close-note').value.trim();
   const shareNote = note !== '' && $('close-share').checked;
-  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}) })) {
+  const seen = newestShown?.conversationId === selected ? { seen: newestShown.id } : {};
+  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}), ...seen })) {
     $('close-note').value = '';
     $('close-share').checked = false;
   }

@@ -30,7 +30,7 @@ const listQuery = z.object({
 const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const note = z.string().trim().min(1).max(4000);
 const actionBodies = {
-  close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional() }).strict(),
+  close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional(), seen: z.number().int().min(0).safe().optional() }).strict(),
   transfer: z.object({ team: z.string().trim().min(1).max(100).optional(), agentId: z.string().trim().min(1).max(100).optional() }).strict()
     .refine((body) => (body.team === undefined) !== (body.agentId === undefined), 'give a team or an agentId (one of the two)'),
   handback: z.object({}).strict(),
@@ -266,7 +266,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
 /** The admin action a route and its body ask for. */
 function toAction(route: keyof typeof actionBodies, conversationId: number, body: Record<string, unknown>): AdminAction {
   switch (route) {
-    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}) };
+    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}) };
     case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}) };
     case 'handback': return { kind: 'handBack', conversationId };
     case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string };

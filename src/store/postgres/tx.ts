@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConflictError, StaleWriteError } from '../errors.ts';
 import { matchesFilter } from '../filter.ts';
-import type { Contact, Conversation, Identity, Message, OpenConversationFilter, Tx } from '../types.ts';
+import type { Contact, Conversation, Identity, Message, OpenConversationFilter, RecentMessage, Tx } from '../types.ts';
 import type { KeyHint, KeyLine } from './key-line.ts';
 import { lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
@@ -233,7 +233,7 @@ export class PgTx implements Tx {
     return rows.length > 0;
   }
 
-  async recentMessages(conversationId: number, limit: number): Promise<Omit<Message, 'id'>[]> {
+  async recentMessages(conversationId: number, limit: number): Promise<RecentMessage[]> {
     this.#assertActive();
     const own = this.#messages.filter((message) => message.conversationId === conversationId);
     const rows = limit <= 0 ? [] : await this.#query<MessageRow>(
