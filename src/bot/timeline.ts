@@ -7,27 +7,90 @@ import type { DomainEvent } from './events.ts';
 /** The collection of timelines, keyed by conversation id. */
 export const TIMELINES = 'timelines';
 
-/** One moment of a conversation's life. */
+/**
+ * Who a moment names, as it is recorded: an agent by id (the dashboard shows their name of the day), an admin by the
+ * name they gave, and the customer, the bot, the inactivity timer or a workflow by what they are.
+ */
+export type TimelineActor =
+  | { kind: 'customer' | 'bot' | 'inactivity' | 'workflow' }
+  /** Without `id`: an agent opened the conversation (its `source` does not say which). */
+  | { kind: 'agent'; id?: string }
+  | { kind: 'admin'; name: string };
+
+/**
+ * One moment of a conversation's life. Who did it and where it went are kept apart (`by`, `to`, `team`, `agentId`,
+ * `intent`); `detail` says the same in English for readers of the stored timelines. Moments recorded before the
+ * parts were kept have only `detail`.
+ */
 export interface TimelineEvent {
   at: string;
   type: 'opened' | 'classified' | 'queued' | 'assigned' | 'transferred' | 'handed back' | 'closed';
   detail?: string;
+  by?: TimelineActor;
+  /** Where a transfer went: the team's name, or the colleague's. */
+  to?: string;
+  /** The team whose queue it joined. */
+  team?: string;
+  /** The agent it was given to. */
+  agentId?: string;
+  intent?: string;
 }
+
+/**
+ * The actor an id names, as conversations and events carry them (`closedBy`, `source`, a transfer's `agentId`):
+ * `contact`, `agent`, `workflow`, `bot`, `auto`, `admin:<name>` (see `adminActorId`), else an agent's id (a slug,
+ * never with a colon).
+ *
+ *     actorOf('admin:Nadia'); // { kind: 'admin', name: 'Nadia' }
+ *     actorOf('omar');        // { kind: 'agent', id: 'omar' }
+ */
+export function actorOf(id: string): TimelineActor {
+  if (id === 'contact') return { kind: 'customer' };
+  if (id === 'workflow') return { kind: 'workflow' };
+  if (id === 'bot') return { kind: 'bot' };
+  if (id === 'auto') return { kind: 'inactivity' };
+  if (id === 'agent') return { kind: 'agent' };
+  if (id.startsWith('admin:')) return { kind: 'admin', name: id.slice('admin:'.length) };
+  return { kind: 'agent', id };
+}
+
+/**
+ * A moment's `by`, and the same in `detail` as it has always been worded.
+ *
+ *     ({ at, type: 'closed', ...doneBy(conversation.closedBy) }); // by: { kind: 'admin', name: 'Nadia' }, detail: 'by admin:Nadia'
+ */
+export const doneBy = (actorId: string): Pick<TimelineEvent, 'by' | 'detail'> => ({ by: actorOf(actorId), detail: `by ${actorId}` });
 
 /** A conversation's timeline keeps at most this many moments (a conversation bounced between teams all day). */
 const MAX_EVENTS = 200;
 
 /** The moment an event records, and the conversation it concerns; undefined for events that are no such moment. */
 function momentOf(event: DomainEvent, at: string): { conversationId: number; moment: TimelineEvent } | undefined {
-  const make = (conversationId: number, type: TimelineEvent['type'], detail?: string) => ({ conversationId, moment: { at, type, ...(detail ? { detail } : {}) } });
+  type Parts = Omit<TimelineEvent, 'at' | 'type'>;
+  const make = (conversationId: number, type: TimelineEvent['type'], parts: Parts) => ({ conversationId, moment: { at, type, ...parts } });
   switch (event.type) {
-    case 'conversation.opened': return make(event.payload.conversation.id, 'opened', `by ${event.payload.source}`);
-    case 'intent.classified': return make(event.payload.conversation.id, 'classified', event.payload.intent);
-    case 'conversation.queued': return make(event.payload.conversation.id, 'queued', event.payload.conversation.team);
-    case 'conversation.assigned': return make(event.payload.conversation.id, 'assigned', event.payload.conversation.agentId);
-    case 'conversation.transferred': return make(event.payload.conversation.id, 'transferred', `to ${event.payload.to} by ${event.payload.agentId}`);
-    case 'conversation.handedBack': return make(event.payload.conversation.id, 'handed back', `by ${event.payload.agentId}`);
-    case 'conversation.closed': return make(event.payload.conversation.id, 'closed', event.payload.conversation.closedBy ? `by ${event.payload.conversation.closedBy}` : undefined);
+    case 'conversation.opened': return make(event.payload.conversation.id, 'opened', doneBy(event.payload.source));
+    case 'intent.classified': {
+      const { intent } = event.payload;
+      return make(event.payload.conversation.id, 'classified', intent ? { intent, detail: intent } : {});
+    }
+    case 'conversation.queued': {
+      const { id, team } = event.payload.conversation;
+      return make(id, 'queued', team ? { team, detail: team } : {});
+    }
+    case 'conversation.assigned': {
+      const { id, agentId } = event.payload.conversation;
+      return make(id, 'assigned', agentId ? { agentId, detail: agentId } : {});
+    }
+    case 'conversation.transferred': {
+      const { conversation, to, agentId } = event.payload;
+      return make(conversation.id, 'transferred', { to, by: actorOf(agentId), detail: `to ${to} by ${agentId}` });
+    }
+    case 'conversation.handedBack': return make(event.payload.conversation.id, 'handed back', doneBy(event.payload.agentId));
+    case 'conversation.closed': {
+      const { id, closedBy } = event.payload.conversation;
+      return make(id, 'closed', closedBy ? doneBy(closedBy) : {});
+    }
     default: return undefined;
   }
 }

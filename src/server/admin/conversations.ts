@@ -8,7 +8,7 @@ import type { AdminAction } from '../../handover/admin-actions.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
-import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
+import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -96,44 +96,61 @@ function attachmentOf(conversationId: number, attachment: NonNullable<Message['a
 /** The lifecycle of a conversation: its timeline, or what its timestamps tell for one older than timelines. */
 function eventsOf(conversation: Conversation, timeline: TimelineEvent[] | undefined): TimelineEvent[] {
   if (timeline && timeline.length > 0) return timeline;
-  const events: TimelineEvent[] = [{ at: conversation.openedAt, type: 'opened', detail: `by ${conversation.source}` }];
-  if (conversation.queuedAt) events.push({ at: conversation.queuedAt, type: 'queued', ...(conversation.team ? { detail: conversation.team } : {}) });
-  if (conversation.assignedAt) events.push({ at: conversation.assignedAt, type: 'assigned', ...(conversation.agentId ? { detail: conversation.agentId } : {}) });
-  if (conversation.closedAt) events.push({ at: conversation.closedAt, type: 'closed', ...(conversation.closedBy ? { detail: `by ${conversation.closedBy}` } : {}) });
+  const { team, agentId, closedBy } = conversation;
+  const events: TimelineEvent[] = [{ at: conversation.openedAt, type: 'opened', ...doneBy(conversation.source) }];
+  if (conversation.queuedAt) events.push({ at: conversation.queuedAt, type: 'queued', ...(team ? { team, detail: team } : {}) });
+  if (conversation.assignedAt) events.push({ at: conversation.assignedAt, type: 'assigned', ...(agentId ? { agentId, detail: agentId } : {}) });
+  if (conversation.closedAt) events.push({ at: conversation.closedAt, type: 'closed', ...(closedBy ? doneBy(closedBy) : {}) });
   return events.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-/** Who a moment names (`contact`, `omar`, `admin:Nadia`, `bot`, `auto`): the dashboard words it in the admin's language. */
+/** Who a moment names as the dashboard words it in the admin's language: an agent by their name, not their id. */
 interface Actor {
-  kind: 'customer' | 'agent' | 'admin' | 'bot' | 'inactivity' | 'workflow';
+  kind: TimelineActor['kind'];
   name?: string;
 }
 
-function actorOf(id: string, directory: TeamDirectory): Actor {
-  if (id === 'contact') return { kind: 'customer' };
-  if (id === 'workflow') return { kind: 'workflow' };
-  if (id === 'bot') return { kind: 'bot' };
-  if (id === 'auto') return { kind: 'inactivity' };
-  if (id === 'agent') return { kind: 'agent' };
-  if (id.startsWith('admin:')) return { kind: 'admin', name: id.slice('admin:'.length) };
-  return { kind: 'agent', name: directory.agent(id)?.name ?? id };
+function named(actor: TimelineActor, directory: TeamDirectory): Actor {
+  if (actor.kind === 'admin') return { kind: 'admin', name: actor.name };
+  if (actor.kind === 'agent' && actor.id !== undefined) return { kind: 'agent', name: directory.agent(actor.id)?.name ?? actor.id };
+  return { kind: actor.kind };
 }
 
 /**
- * A moment with what its English `detail` says taken apart: who did it (`by`), where it went (`to`), the team,
- * agent (by name) or intent, so that nobody reads `by admin:Nadia` or an agent's id.
+ * A moment recorded before timelines kept who and where apart, with its English `detail` taken apart. Only for
+ * those (timelines already in a lowdb file or a PostgreSQL database): it misreads a team or admin whose name says
+ * " by ", which is why moments are now recorded with their parts.
  */
-function described(event: TimelineEvent, directory: TeamDirectory) {
+function partsFromDetail(event: TimelineEvent): TimelineEvent {
   const { detail } = event;
   if (detail === undefined) return event;
   const moved = /^to (.+) by (.+)$/s.exec(detail);
-  if (event.type === 'transferred' && moved) return { ...event, to: moved[1]!, by: actorOf(moved[2]!, directory) };
+  if (event.type === 'transferred' && moved) return { ...event, to: moved[1]!, by: actorOf(moved[2]!) };
   const by = /^by (.+)$/s.exec(detail);
-  if (by) return { ...event, by: actorOf(by[1]!, directory) };
+  if (by) return { ...event, by: actorOf(by[1]!) };
   if (event.type === 'classified') return { ...event, intent: detail };
   if (event.type === 'queued') return { ...event, team: detail };
-  if (event.type === 'assigned') return { ...event, agent: directory.agent(detail)?.name ?? detail };
+  if (event.type === 'assigned') return { ...event, agentId: detail };
   return event;
+}
+
+/**
+ * A moment as the transcript gives it: who did it (`by`), where it went (`to`), the team, agent (by name) or intent,
+ * so that nobody reads `by admin:Nadia` or an agent's id; `detail` stays as recorded. The parts recorded with the
+ * moment are used as they are; the English `detail` is parsed only for a moment recorded without them.
+ */
+function described(event: TimelineEvent, directory: TeamDirectory) {
+  const recordedApart = event.by !== undefined || event.to !== undefined || event.team !== undefined || event.agentId !== undefined || event.intent !== undefined;
+  const { at, type, detail, by, to, team, agentId, intent } = recordedApart ? event : partsFromDetail(event);
+  return {
+    at, type,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(by ? { by: named(by, directory) } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(team !== undefined ? { team } : {}),
+    ...(agentId !== undefined ? { agent: directory.agent(agentId)?.name ?? agentId } : {}),
+    ...(intent !== undefined ? { intent } : {}),
+  };
 }
 
 /** Mounts the conversation routes on the admin router. */

@@ -2,7 +2,7 @@
 // customer appears on the stream, the list filters and searches and pages, the transcript shows notes and the
 // conversation's lifecycle, and an admin's close, transfer, assign, hand back and note reach the customer and the
 // agents as the runtime's decisions do.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
@@ -227,5 +227,64 @@ describe('the live stream of agents', () => {
     await until(() => agentEvents() === 4, 'the agents event of /away');
     expect(await omarRow()).toMatchObject({ status: 'away', open: 0 });
     await stream.stop();
+  });
+});
+
+describe('who did what on the transcript, whatever the names say', () => {
+  let app: Switchboard;
+  let dir: string;
+  /** An admin whose name reads like the English the timelines used to be worded in. */
+  const admin = () => adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': 'Nadia by the window' });
+  type Events = { events: { at: string; type: string; detail?: string }[] };
+  const parts = async (id: number) => (await admin().get<Events>(`/conversations/${id}`)).body.events.map(({ at: _at, detail: _detail, ...rest }) => rest);
+
+  beforeAll(async () => {
+    dir = await shippedDataDir();
+    const teamFile = join(dir, 'team.yaml');
+    const team = (await readFile(teamFile, 'utf8'))
+      .replace('  - name: Sales\n', '  - name: Sales by phone\n    strategy: least_open\n  - name: Sales\n')
+      .replace('teams: [Billing]\n', 'teams: [Billing, Sales by phone]\n');
+    await writeFile(teamFile, team);
+    app = await start(dir, { adminToken: ADMIN_TOKEN });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await cleanupDirs();
+  });
+
+  it('shows a transfer to the team "Sales by phone" by the admin "Nadia by the window" as exactly that', async () => {
+    await visitor(app.url, 'rami', 'Rami').say('hello');
+    const moved = await admin().post<{ conversation: Summary }>('/conversations/1/transfer', { team: 'Sales by phone' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.conversation).toMatchObject({ stage: 'queued', team: 'Sales by phone' });
+    expect((await admin().post('/conversations/1/close', {})).status).toBe(200);
+    expect(await parts(1)).toEqual([
+      { type: 'opened', by: { kind: 'customer' } },
+      { type: 'transferred', to: 'Sales by phone', by: { kind: 'admin', name: 'Nadia by the window' } },
+      { type: 'queued', team: 'Sales by phone' },
+      { type: 'closed', by: { kind: 'admin', name: 'Nadia by the window' } },
+    ]);
+    // The English stays as it was written, for whatever read it before.
+    expect((await admin().get<Events>('/conversations/1')).body.events[1]).toMatchObject({ detail: 'to Sales by phone by admin:Nadia by the window' });
+  });
+
+  it('still shows who and where for moments recorded before they were kept apart (only their English)', async () => {
+    await visitor(app.url, 'dana', 'Dana').say('hello');
+    const old = (at: string, type: string, detail: string) => ({ at: `2026-11-20T10:0${at}:00.000Z`, type, detail });
+    await app.store.transaction('an old timeline', async (tx) => {
+      tx.putDoc('timelines', '2', [
+        old('0', 'opened', 'by contact'), old('1', 'classified', 'billing'), old('2', 'queued', 'Billing'), old('3', 'assigned', 'omar'),
+        old('4', 'transferred', 'to Support by admin:Nadia'), old('5', 'handed back', 'by sara'), old('6', 'closed', 'by auto'),
+      ]);
+    });
+    expect(await parts(2)).toEqual([
+      { type: 'opened', by: { kind: 'customer' } },
+      { type: 'classified', intent: 'billing' },
+      { type: 'queued', team: 'Billing' },
+      { type: 'assigned', agent: 'Omar' },
+      { type: 'transferred', to: 'Support', by: { kind: 'admin', name: 'Nadia' } },
+      { type: 'handed back', by: { kind: 'agent', name: 'Sara' } },
+      { type: 'closed', by: { kind: 'inactivity' } },
+    ]);
   });
 });
