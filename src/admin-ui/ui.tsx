@@ -133,12 +133,18 @@ export function useNow(ms = 1000): number {
 }
 
 /**
- * A button that asks before it acts: the first click shows `question` with a confirm and a cancel button.
+ * A button that asks before it acts: the first click shows `question` with a confirm and a cancel button. A form
+ * that should ask on Enter too holds the question's state itself (`asking` and `onAsk`).
  *
  *     <ConfirmButton label="Erase" question="Erase Layla for good?" confirm="Erase" onConfirm={erase} danger />
  */
-export function ConfirmButton(props: { label: string; question: string; confirm: string; onConfirm: () => void | Promise<void>; danger?: boolean; disabled?: boolean }) {
-  const [asking, setAsking] = useState(false);
+export function ConfirmButton(props: {
+  label: string; question: string; confirm: string; onConfirm: () => void | Promise<void>; danger?: boolean; disabled?: boolean;
+  asking?: boolean; onAsk?: (asking: boolean) => void;
+}) {
+  const [askingHere, setAskingHere] = useState(false);
+  const asking = props.asking ?? askingHere;
+  const setAsking = props.onAsk ?? setAskingHere;
   if (!asking) {
     return <button type="button" class={props.danger ? 'danger' : 'secondary'} disabled={props.disabled} onClick={() => setAsking(true)}>{props.label}</button>;
   }

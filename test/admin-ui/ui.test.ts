@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
+import { visitor } from '../helpers.ts';
 import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, shot, signIn, withPage } from './scenario.ts';
 
 const title = hasChromium
@@ -163,6 +164,53 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(fake.requests.some((request) => request.method === 'DELETE')).toBe(false);
       await page.getByRole('button', { name: 'Erase for good' }).click();
       await page.locator('.notice.ok', { hasText: 'Erased: 1 conversation(s)' }).waitFor();
+    });
+  }, 60_000);
+
+  it('asks before closing a conversation, in English and in Arabic, and closes nothing when the admin cancels', async () => {
+    const rania = visitor(fake.url, `close-${Date.now()}`, 'Rania');
+    expect((await rania.say('Where is my parcel?')).status).toBe(202);
+    const id = (await (await fetch(`${fake.url}/api/conversations?q=Rania`, { headers: { authorization: `Bearer ${fake.token}` } })).json() as { conversations: { id: number }[] }).conversations[0]!.id;
+    const closes = () => fake.requests.filter((request) => request.method === 'POST' && request.path === `/api/conversations/${id}/close`).length;
+    await withPage(browser, 'close-confirm', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/conversations/${id}`);
+      await page.locator('#closing-note').fill('Parcel found.');
+      await page.getByRole('button', { name: 'Close conversation' }).click();
+      const asking = page.getByRole('alertdialog', { name: 'Close conversation' });
+      expect(await asking.locator('p').innerText()).toBe(`Close conversation #${id} with Rania? The customer is told it is closed.`);
+      expect(closes()).toBe(0);
+      await shot(page, 'close-confirm-desktop-en');
+      await asking.getByRole('button', { name: 'Cancel' }).click();
+      expect(closes()).toBe(0);
+      // Enter in the note asks too: it never closes at once.
+      await page.locator('#closing-note').press('Enter');
+      await asking.waitFor();
+      expect(closes()).toBe(0);
+      await asking.getByRole('button', { name: 'Close conversation' }).click();
+      await page.locator('.details .stage', { hasText: 'Closed' }).waitFor();
+      expect(closes()).toBe(1);
+      expect(fake.requests.filter((request) => request.path === `/api/conversations/${id}/close`).at(-1)?.body).toEqual({ note: 'Parcel found.', shareNote: false });
+    });
+    const sami = visitor(fake.url, `close-ar-${Date.now()}`, 'سامي');
+    expect((await sami.say('مرحبا')).status).toBe(202);
+    const arabicId = id + 1;
+    await withPage(browser, 'close-confirm-ar', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, async (page) => {
+      await page.goto(`${fake.url}/admin`);
+      await page.locator('#token').waitFor();
+      await page.locator('button.lang').click();
+      await page.locator('#token').fill(fake.token);
+      await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
+      await page.locator('h1', { hasText: 'قائمة الانتظار' }).waitFor();
+      await page.goto(`${fake.url}/admin#/conversations/${arabicId}`);
+      await page.getByRole('button', { name: 'إغلاق المحادثة' }).click();
+      const asking = page.getByRole('alertdialog', { name: 'إغلاق المحادثة' });
+      expect(await asking.locator('p').innerText()).toBe(`إغلاق المحادثة #${arabicId} مع سامي؟ سيُبلَّغ العميل بإغلاقها.`);
+      await asking.scrollIntoViewIfNeeded();
+      await shot(page, 'close-confirm-phone-360-ar');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+      await asking.getByRole('button', { name: 'إلغاء' }).click();
+      expect(fake.requests.some((request) => request.path === `/api/conversations/${arabicId}/close`)).toBe(false);
     });
   }, 60_000);
 

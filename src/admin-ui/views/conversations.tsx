@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, duration, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
-import { errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
 
 const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot', queued: 'stageQueued', assigned: 'stageAssigned' };
@@ -147,6 +147,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
   const [target, setTarget] = useState({ kind: 'team' as 'team' | 'agent', value: '' });
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [askingClose, setAskingClose] = useState(false);
   const agents = useLoad(() => api<{ agents: Agent[] }>('GET', '/api/agents'), []);
   const teams = [...new Set((agents.data?.agents ?? []).flatMap((agent) => agent.teams))].sort();
   const act = async (action: string, body: Record<string, unknown>, after?: () => void) => {
@@ -197,11 +198,14 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
           {conversation.stage !== 'bot' ? (
             <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', {})}>{t('handBack')}</button></div>
           ) : null}
-          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) }); }}>
+          {/* Closing ends the customer's conversation: it is asked first, Enter in the note included. */}
+          <form class="action" onSubmit={(event) => { event.preventDefault(); setAskingClose(true); }}>
             <label for="closing-note">{t('closingNote')}</label>
             <input id="closing-note" value={closingNote} onInput={(e) => setClosingNote(e.currentTarget.value)} />
             <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
-            <button type="submit" class="danger" disabled={busy}>{t('closeConversation')}</button>
+            <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: transcript.contact?.name || conversation.contact.name || t('unnamed') })}
+              confirm={t('closeConversation')} disabled={busy} asking={askingClose} onAsk={setAskingClose}
+              onConfirm={() => act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) })} />
           </form>
         </>
       ) : null}
