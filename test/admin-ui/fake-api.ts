@@ -259,7 +259,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     }
     const contact = contacts.get(conversation.contactId)!;
     res.json({
-      conversation: { ...summary(conversation), fields: conversation.fields, flow: conversation.flow, ...(conversation.closingNote ? { closingNote: conversation.closingNote } : {}) },
+      conversation: { ...summary(conversation), fields: conversation.fields, flow: { name: conversation.flow, version: current(conversation.flow)?.version, step: 0 }, ...(conversation.closingNote ? { closingNote: conversation.closingNote } : {}) },
       contact: { ...contact, conversations: conversations.filter((c) => c.contactId === contact.id).length },
       messages: messages.filter((m) => m.conversationId === conversation.id),
       events: [{ at: conversation.openedAt, type: 'opened' }, ...(conversation.queuedAt ? [{ at: conversation.queuedAt, type: 'queued', detail: conversation.team }] : [])],

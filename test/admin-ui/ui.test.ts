@@ -214,6 +214,24 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('counts a conversation\'s flow steps from 1, as people do', async () => {
+    const omar = visitor(fake.url, `step-${Date.now()}`, 'Omar Step');
+    expect((await omar.say('hello')).status).toBe(202);
+    const id = (await (await fetch(`${fake.url}/api/conversations?q=Omar%20Step`, { headers: { authorization: `Bearer ${fake.token}` } })).json() as { conversations: { id: number }[] }).conversations[0]!.id;
+    await withPage(browser, 'flow-step', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/conversations/${id}`);
+      const flow = page.locator('.details dd.flow');
+      await flow.waitFor();
+      // The API says step 0: the first step of the flow; "step" and its number stay on one line (a no-break space).
+      expect(await flow.innerText()).toMatch(/^inbound \(\w+\) · step\u00a01$/);
+      await page.locator('button.lang').click();
+      expect(await flow.innerText()).toMatch(/^inbound \(\w+\) · الخطوة\u00a01$/);
+      await shot(page, 'flow-step-desktop-ar');
+      await page.locator('button.lang').click();
+    });
+  }, 60_000);
+
   it('says why an address shows nothing (a conversation that does not exist), without a Retry that cannot help', async () => {
     await withPage(browser, 'not-found', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);

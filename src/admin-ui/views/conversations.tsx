@@ -222,7 +222,12 @@ function newestShown(transcript: Transcript): number {
 function flowLabel(flow: Transcript['conversation']['flow']): string {
   if (!flow) return t('none');
   if (typeof flow === 'string') return flow;
-  return [flow.name, flow.version ? `(${flow.version})` : '', flow.step !== undefined && !flow.done ? `· ${flow.step}` : ''].filter(Boolean).join(' ');
+  return [flow.name, flow.version ? `(${flow.version})` : '', flow.step !== undefined && !flow.done ? `· ${stepLabel(flow.step)}` : ''].filter(Boolean).join(' ');
+}
+
+/** A step as people count them: the API's index 0 is step 1; a step named by its id keeps its name. */
+function stepLabel(step: number | string): string {
+  return t('flowStep', { step: typeof step === 'number' ? step + 1 : step });
 }
 
 export function ConversationDetail({ id }: { id: string }) {
@@ -258,7 +263,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('agent')}</dt><dd>{conversation.agentName ?? conversation.agentId ?? t('none')}</dd>
                       <dt>{t('channel')}</dt><dd>{conversation.channel}</dd>
                       <dt>{t('intent')}</dt><dd>{conversation.intent ?? t('none')}</dd>
-                      <dt>{t('flow')}</dt><dd>{flowLabel(conversation.flow)}</dd>
+                      <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
                       {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd>{conversation.closingNote}</dd></> : null}
