@@ -4,7 +4,7 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, unseenByCloser } from './closing.ts';
+import { close, closedLine, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -97,7 +97,7 @@ async function decide(
       if (unseen) return only(refused(unseen, action.conversationId));
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
       if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
-      return { result: done(`Closed #${held.conversation.id}${action.note ? ` (${action.note})` : ''}.`, held.conversation.id), drain: true };
+      return { result: done(closedLine(`Closed #${held.conversation.id}`, action.note), held.conversation.id), drain: true };
     }
     case 'transfer': {
       const result = await transfer(ctx, tx, agent, action.conversationId, action.to, fx);

@@ -6,7 +6,7 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { noFlowToHandBackTo, type ActionResult, type HandBack } from './actions.ts';
 import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, unseenByCloser } from './closing.ts';
+import { close, closedLine, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
@@ -59,10 +59,10 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       close(ctx, tx, conversation, by, action.note, fx);
       if (action.note && action.shareNote) conversation.closingNoteShared = true;
       if (holder) {
-        await tell(ctx, tx, holder.id, `#${id} was closed by ${admin.name}${action.note ? ` (${action.note})` : ''}.`, fx, id);
+        await tell(ctx, tx, holder.id, closedLine(`#${id} was closed by ${admin.name}`, action.note), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
-      return done(`Closed #${id}${action.note ? ` (${action.note})` : ''}.`, id);
+      return done(closedLine(`Closed #${id}`, action.note), id);
     }
     case 'handBack': {
       if (conversation.stage === 'bot') return refused(`#${id} is already with the bot.`, id);

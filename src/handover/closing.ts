@@ -29,6 +29,21 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   fx.closed(conversation);
 }
 
+/** A note that ends with a stop of its own: "Your refund is on its way." */
+const ENDS_A_SENTENCE = /[.!?…؟]$/u;
+
+/**
+ * What agents and admins read about a closing: `said`, then the closing note in brackets, then a stop, unless the note
+ * brings its own ("….)" rather than "….).").
+ *
+ *     closedLine('Closed #42', 'refunded'); // 'Closed #42 (refunded).'
+ *     closedLine('Closed #42', 'Your refund is on its way.'); // 'Closed #42 (Your refund is on its way.)'
+ */
+export function closedLine(said: string, note: string | undefined): string {
+  if (!note) return `${said}.`;
+  return `${said} (${note})${ENDS_A_SENTENCE.test(note.trimEnd()) ? '' : '.'}`;
+}
+
 /** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
 export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
   const agent = conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;

@@ -5,7 +5,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
-import { close } from './closing.ts';
+import { close, closedLine } from './closing.ts';
 import { parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
@@ -46,7 +46,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
     const holder = holderOf(ctx, conversation);
     close(ctx, tx, conversation, agent.id, command.note, fx);
-    await reply(`Closed #${conversation.id}${command.note ? ` (${command.note})` : ''}.`);
+    await reply(closedLine(`Closed #${conversation.id}`, command.note));
     if (holder) await drainFor(ctx, tx, holder, fx);
     return;
   }

@@ -417,7 +417,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.fill('#close-note', 'Your refund is on its way.');
     await agent.check('#close-share');
     await agent.click('#close-form button');
-    await agent.locator('#result', { hasText: 'Closed #1 (Your refund is on its way.).' }).waitFor();
+    await agent.locator('#result', { hasText: 'Closed #1 (Your refund is on its way.)' }).waitFor();
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closingNote: 'Your refund is on its way.', closingNoteShared: true });
     await customer.locator('.msg.bot', { hasText: 'Your refund is on its way.' }).waitFor();
     await customer.screenshot({ path: '/tmp/switchboard-console-customer.png' });
@@ -489,7 +489,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.fill('#close-note', 'Your refund is on its way.');
     await agent.click('#close-form button');
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
-    expect(await agent.locator('#result').innerText()).toBe('Closed #1 (Your refund is on its way.).');
+    expect(await agent.locator('#result').innerText()).toBe('Closed #1 (Your refund is on its way.)');
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
     await agent.screenshot({ path: '/tmp/switchboard-console-close-race.png' });
   }), 90_000);

@@ -65,6 +65,33 @@ describe('handover in the web chat', () => {
     await app.stop();
   });
 
+  it('ends a close confirmation with one stop when the closing note ends a sentence of its own, from an agent command and from the dashboard', async () => {
+    at(0);
+    const app = await start(await shippedDataDir(), { now, adminToken: 'test-admin-token' });
+    const omar = visitor(app.url, 'agent-omar');
+    await omar.say('/online');
+    for (const [customer, id] of [['layla', 1], ['sara', 2]] as const) {
+      const contact = visitor(app.url, customer, customer);
+      for (const text of ['hello', `${customer}@example.com`, 'I was charged twice']) await contact.say(text);
+      expect((await app.store.conversation(id))?.agentId).toBe('omar');
+    }
+
+    await omar.say('/close 1 Your refund is on its way.');
+    expect((await omar.messages()).at(-1)?.text).toBe('Closed #1 (Your refund is on its way.)');
+    await omar.say('/close 2 refunded');
+    expect((await omar.messages()).at(-1)?.text).toBe('Closed #2 (refunded).');
+
+    const nadia = visitor(app.url, 'nadia', 'nadia');
+    for (const text of ['hello', 'nadia@example.com', 'I was charged twice']) await nadia.say(text);
+    expect((await app.store.conversation(3))?.agentId).toBe('omar');
+    const closed = await fetch(`${app.url}/api/conversations/3/close`, {
+      method: 'POST', headers: { authorization: 'Bearer test-admin-token', 'x-admin-name': 'Mona', 'content-type': 'application/json' }, body: JSON.stringify({ note: 'Refunded twice!' }),
+    });
+    expect(await closed.json()).toMatchObject({ message: 'Closed #3 (Refunded twice!)' });
+    expect((await omar.messages()).map((m) => m.text)).toContain('#3 was closed by Mona (Refunded twice!)');
+    await app.stop();
+  });
+
   it('tells a customer who gave no email, when nobody was free within 30 minutes, to write again here: not that we have their email', async () => {
     at(0);
     const app = await start(await shippedDataDir(), { now });
