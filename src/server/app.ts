@@ -6,6 +6,7 @@ import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
+import { mountFavicon } from './favicon.ts';
 
 /**
  * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise, so that a monitor watching status
@@ -89,6 +90,7 @@ export function createApp(options: AppOptions): App {
     const health = await options.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
+  mountFavicon(app);
 
   // A sub-application, so the routes mounted once the store is open still come before the 404 handler below.
   const routes = express();

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
+import { ICON_LINK } from './favicon.ts';
 
 export interface DashboardOptions {
   /** WhatsApp Web runs (WHATSAPP_WEB=1): the dashboard shows its link page, /whatsapp/qr. */
@@ -144,6 +145,7 @@ function shell(nonce: string, settings: { whatsappWeb: boolean }): string {
 <meta name="referrer" content="no-referrer">
 <meta name="csp-nonce" content="${nonce}">
 <title>Switchboard admin</title>
+${ICON_LINK}
 <link rel="stylesheet" href="/admin/assets/app.css">
 <script type="module" src="/admin/assets/app.js"></script>
 </head>
