@@ -454,6 +454,35 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.screenshot({ path: '/tmp/switchboard-console-phone-list.png' });
   }), 90_000);
 
+  it('keeps a reply longer than a message may be whole in the console, says so under the box, and sends nothing until it is short enough', () => shooting('console-too-long', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const { agent, customer } = await linaHoldsLayla(app, 1100);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+    await agent.locator('#reply-text').focus();
+    await agent.keyboard.insertText(`${'b'.repeat(20_000)}!`);
+    expect((await agent.inputValue('#reply-text')).length).toBe(20_001);
+    const line = agent.locator('#reply-too-long');
+    await line.waitFor();
+    expect(await line.innerText()).toBe('Your reply is 20,001 characters long; the most is 20,000. Shorten it or send it in parts.');
+    expect(await agent.locator('#reply-form button').isDisabled()).toBe(true);
+    await agent.keyboard.press('Enter');
+    await agent.screenshot({ path: '/tmp/switchboard-console-too-long.png' });
+    await agent.setViewportSize({ width: 360, height: 740 });
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await agent.locator('#reply-too-long').scrollIntoViewIfNeeded();
+    await agent.screenshot({ path: '/tmp/switchboard-console-too-long-phone.png' });
+    expect((await agent.inputValue('#reply-text')).length).toBe(20_001);
+    expect(await agent.locator('#transcript .msg.agent').count()).toBe(0);
+    await agent.keyboard.press('Backspace');
+    expect(await line.isVisible()).toBe(false);
+    await agent.keyboard.press('Enter');
+    const reply = customer.locator('.msg.agent');
+    await reply.waitFor();
+    expect((await reply.locator('.text').innerText()).length).toBe(20_000);
+  }), 90_000);
+
   it('keeps saying what the agent\'s own close did when a look at the list fetched before it answers after it', () => shooting('console-close-race', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);

@@ -238,6 +238,46 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('keeps a paste longer than a message may be, says so under the box in the page\'s language, and sends it only once short enough', async () => {
+    for (const lang of ['en', 'ar']) {
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await page.goto(`${chat.url}/?lang=${lang}`);
+      await page.fill('#name', lang === 'ar' ? 'ليلى' : 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+      const sent = chat.delivered.length;
+      await page.locator('#text').focus();
+      await page.keyboard.insertText(`${'a'.repeat(20_040)}end`);
+      // Nothing is cut: the whole paste stays in the box.
+      expect((await page.inputValue('#text')).length).toBe(20_043);
+      const line = page.locator('#too-long');
+      await line.waitFor();
+      expect(await line.innerText()).toBe(lang === 'ar'
+        ? 'رسالتك 20,043 حرفًا، والحد الأقصى 20,000. اختصرها أو أرسلها على أجزاء.'
+        : 'Your message is 20,043 characters long; the most is 20,000. Shorten it or send it in parts.');
+      expect(await page.locator('#send-button').isDisabled()).toBe(true);
+      // The line sits under the box, on the screen.
+      const box = (await page.locator('#text').boundingBox())!;
+      const said = (await line.boundingBox())!;
+      expect(said.y).toBeGreaterThanOrEqual(box.y + box.height);
+      expect(said.y + said.height).toBeLessThanOrEqual(740);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(360);
+      await page.keyboard.press('Enter');
+      await page.screenshot({ path: `/tmp/switchboard-webchat-too-long-${lang}.png` });
+      expect(chat.delivered.length).toBe(sent);
+      expect((await page.inputValue('#text')).length).toBe(20_043);
+      // Short enough again: the line goes, and it sends.
+      await page.locator('#text').press('Control+Home');
+      for (let n = 0; n < 43; n++) await page.keyboard.press('Delete');
+      expect(await line.isVisible()).toBe(false);
+      await page.keyboard.press('Enter');
+      await page.locator('.msg.contact .mark.sent').waitFor();
+      expect(chat.delivered.at(-1)?.text).toHaveLength(20_000);
+      expect(chat.delivered.at(-1)?.text?.endsWith('end')).toBe(true);
+      await page.close();
+    }
+  }, 60_000);
+
   it('words the default title and the first hint in the visitor\'s language only', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

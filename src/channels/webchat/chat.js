@@ -2,7 +2,7 @@
 // (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
-import { mark, messageText, renderAttachment, timeOf } from './ui.js';
+import { mark, messageText, renderAttachment, timeOf, watchLength } from './ui.js';
 import { WORDS, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
@@ -363,6 +363,7 @@ async function upload(file) {
         if (input.value === caption) {
           input.value = '';
           fitBox();
+          fits();
         }
         replyTo = undefined;
         quote.hidden = true;
@@ -399,6 +400,7 @@ function fitBox() {
   if (box.scrollHeight > box.clientHeight) box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
 }
 box.addEventListener('input', fitBox);
+const fits = watchLength(box, $('too-long'), $('send-button'), words.tooLong);
 box.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
   event.preventDefault();
@@ -409,9 +411,10 @@ $('send').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('text');
   const text = input.value;
-  if (!text.trim()) return;
+  if (!text.trim() || !fits()) return;
   input.value = '';
   fitBox();
+  fits();
   const quoted = replyTo;
   replyTo = undefined;
   quote.hidden = true;

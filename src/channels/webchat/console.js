@@ -2,7 +2,7 @@
 // lists what they hold and their teams' queues from /agent/api/state, shows a transcript with the fields
 // collected, acts through /agent/api/act, and answers customers. The agent's own web chat event stream says when
 // something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard".
-import { mark, messageText, renderAttachment, timeOf } from './ui.js';
+import { mark, messageText, renderAttachment, timeOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -406,6 +406,7 @@ $('template-form').addEventListener('submit', (event) => {
   const params = $('template-params').value.split('|').map((param) => param.trim()).filter(Boolean);
   void act({ kind: 'template', conversationId: selected, name: $('template-name').value, params });
 });
+const replyFits = watchLength($('reply-text'), $('reply-too-long'), $('reply-form').querySelector('button'), (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`);
 // Enter sends; Shift+Enter starts a new line (steps to follow, an address), which the customer reads as lines.
 $('reply-text').addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
@@ -416,7 +417,7 @@ $('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('reply-text');
   const text = input.value;
-  if (!text.trim() || selected === undefined) return;
+  if (!text.trim() || selected === undefined || !replyFits()) return;
   input.value = '';
   try {
     const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify({ text, clientId: crypto.randomUUID() }) });

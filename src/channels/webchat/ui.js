@@ -140,3 +140,24 @@ export function renderAttachment(attachment, withToken = (url) => url, onLoad = 
   download.download = attachment.name || '';
   return download;
 }
+
+/**
+ * Watches a message box whose `data-max-length` is the longest text the server takes: past it, `line` says so in
+ * the page's words (`say(length, max)`) and `button` is disabled, while the text stays whole in the box (a
+ * `maxlength` would cut a long paste without a word). Returns the check, to run again after the page sets the box.
+ *
+ *     const fits = watchLength($('text'), $('too-long'), $('send-button'), words.tooLong);
+ *     if (!fits()) return; // on submit
+ */
+export function watchLength(box, line, button, say) {
+  const max = Number(box.dataset.maxLength);
+  const check = () => {
+    const over = box.value.length > max;
+    line.hidden = !over;
+    line.textContent = over ? say(box.value.length.toLocaleString('en'), max.toLocaleString('en')) : '';
+    button.disabled = over;
+    return !over;
+  };
+  box.addEventListener('input', check);
+  return check;
+}

@@ -30,6 +30,8 @@ export interface PageWords {
   offline: string;
   offlineRetrying: string;
   notSent: (reason: string) => string;
+  /** Under the message box while its text is longer than a message may be (both numbers already written out). */
+  tooLong: (length: string, max: string) => string;
   sending: (name: string) => string;
   fileNotSent: (name: string, reason: string) => string;
   file: string;
