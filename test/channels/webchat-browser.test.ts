@@ -483,6 +483,51 @@ describe.skipIf(!hasChromium)(title, () => {
     expect((await reply.locator('.text').innerText()).length).toBe(20_000);
   }), 90_000);
 
+  it('shows the console in Arabic, right to left, for an Arabic browser or when the agent chooses it, and keeps the choice', () => shooting('console-arabic', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    // An Arabic browser: the sign-in is in Arabic from the start; the button offers English, and the choice stays.
+    const arabic = await (await context(1100, 'ar-EG')).newPage();
+    await arabic.goto(`${app.url}/agent`);
+    await arabic.locator('#signin').waitFor();
+    expect(await arabic.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    expect(await arabic.locator('#signin h1').innerText()).toBe('لوحة الموظف في Switchboard');
+    expect(await arabic.locator('#signin-button').innerText()).toBe('تسجيل الدخول');
+    await arabic.screenshot({ path: '/tmp/switchboard-console-signin-ar.png' });
+    await arabic.locator('#signin button.lang').click();
+    expect(await arabic.locator('#signin h1').innerText()).toBe('Switchboard agent console');
+    await arabic.reload();
+    await arabic.locator('#signin').waitFor();
+    expect(await arabic.evaluate(() => document.documentElement.dir)).toBe('ltr');
+
+    // An agent at work switches to Arabic: the console is worded again at once, its list on the right.
+    const { agent } = await linaHoldsLayla(app, 1100);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+    await agent.locator('#app button.lang').click();
+    expect(await agent.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    expect(await agent.locator('nav h2').first().innerText()).toBe('محادثاتك');
+    expect(await agent.locator('#online').innerText()).toBe('متصل');
+    expect(await agent.locator('#status-now').innerText()).toBe('متصل');
+    expect(await agent.locator('#close-form button').innerText()).toBe('إغلاق');
+    expect(await agent.locator('#reply-text').getAttribute('placeholder')).toBe('اكتب ردك على العميل… (Shift+Enter: سطر جديد)');
+    await agent.locator('#transcript .msg.bot .who', { hasText: 'البوت' }).first().waitFor();
+    expect(await agent.locator('#queues h2').first().textContent()).toBe('قائمة انتظار Billing (0)');
+    const list = (await agent.locator('nav').boundingBox())!;
+    const open = (await agent.locator('#conversation').boundingBox())!;
+    expect(list.x).toBeGreaterThan(open.x);
+    await agent.screenshot({ path: '/tmp/switchboard-console-ar.png' });
+    await agent.setViewportSize({ width: 360, height: 740 });
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await agent.screenshot({ path: '/tmp/switchboard-console-phone-ar.png' });
+    await agent.locator('#back').click();
+    expect(await agent.locator('#back').innerText()).toBe('→ المحادثات');
+    await agent.screenshot({ path: '/tmp/switchboard-console-phone-list-ar.png' });
+    await agent.reload();
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor();
+    expect(await agent.locator('#logout').innerText()).toBe('تسجيل الخروج');
+  }), 90_000);
+
   it('keeps saying what the agent\'s own close did when a look at the list fetched before it answers after it', () => shooting('console-close-race', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);

@@ -1,10 +1,27 @@
 // The agent console's script (console.html): signs the agent in (POST /agent/login sets an http-only cookie),
 // lists what they hold and their teams' queues from /agent/api/state, shows a transcript with the fields
 // collected, acts through /agent/api/act, and answers customers. The agent's own web chat event stream says when
-// something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard".
+// something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
+// English or Arabic, as the agent chooses (console-words.js).
+import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
 import { mark, messageText, renderAttachment, timeOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
+
+let language = consoleLanguage(storedLanguage(), navigator.language);
+let words = CONSOLE_WORDS[language];
+
+/** Puts the page's own words in the current language, and its direction with them. */
+function applyWords() {
+  document.documentElement.lang = language;
+  document.documentElement.dir = words.dir;
+  for (const element of document.querySelectorAll('[data-word]')) element.textContent = words[element.dataset.word];
+  for (const element of document.querySelectorAll('[data-word-placeholder]')) element.placeholder = words[element.dataset.wordPlaceholder];
+  for (const element of document.querySelectorAll('[data-word-label]')) element.setAttribute('aria-label', words[element.dataset.wordLabel]);
+  for (const element of document.querySelectorAll('[data-word-empty]')) element.dataset.empty = words[element.dataset.wordEmpty];
+  for (const button of document.querySelectorAll('button.lang')) button.lang = language === 'en' ? 'ar' : 'en';
+}
+applyWords();
 
 /** What GET /agent/api/state answered last. */
 let state;
@@ -25,7 +42,7 @@ async function api(path, init = {}) {
   if (res.status === 401) {
     const reason = (await res.json().catch(() => ({}))).error;
     // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
-    showSignIn(state ? `You were signed out (${reason ?? 'sign in again'}).` : '');
+    showSignIn(state ? words.signedOut(reason ?? words.signInAgain) : '');
     throw new SignedOut(reason);
   }
   return res;
@@ -63,9 +80,9 @@ $('signin').addEventListener('submit', async (event) => {
       await refresh();
       return;
     }
-    $('signin-error').textContent = (await res.json().catch(() => ({}))).error || `The server answered ${res.status}.`;
+    $('signin-error').textContent = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
   } catch (error) {
-    if (!(error instanceof SignedOut)) $('signin-error').textContent = 'Switchboard cannot be reached; check the connection.';
+    if (!(error instanceof SignedOut)) $('signin-error').textContent = words.unreachableSignIn;
   } finally {
     $('signin-button').disabled = false;
   }
@@ -74,7 +91,7 @@ $('signin').addEventListener('submit', async (event) => {
 $('logout').onclick = async () => {
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
   selected = undefined;
-  showSignIn('Signed out.');
+  showSignIn(words.signedOutDone);
 };
 
 /**
@@ -106,17 +123,22 @@ async function look() {
   // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
   const heldNow = new Set(state.held.map((conversation) => conversation.id));
   const gone = heldBefore.filter((id) => !heldNow.has(id) && !actedOn.has(id));
-  if (gone.length > 0) show(gone.map((id) => notices.get(id) ?? `#${id} is no longer yours: it was closed or moved.`).join(' '), true);
+  if (gone.length > 0) show(gone.map((id) => notices.get(id) ?? words.noLongerYours(id)).join(' '), true);
   $('signin').hidden = true;
   $('app').hidden = false;
   $('me').textContent = `${state.agent.name} · ${state.agent.teams.join(', ')}`;
-  $('status-now').textContent = state.status;
-  $('online').classList.toggle('active', state.status === 'online');
-  $('away').classList.toggle('active', state.status === 'away');
+  showStatus();
   renderLists();
   countUnread();
   if (selected !== undefined) await openConversation(selected);
   if (!events) listen();
+}
+
+/** The agent's status beside its buttons, in the console's words. */
+function showStatus() {
+  $('status-now').textContent = words.statuses[state.status] ?? state.status;
+  $('online').classList.toggle('active', state.status === 'online');
+  $('away').classList.toggle('active', state.status === 'away');
 }
 
 function scheduleRefresh() {
@@ -179,7 +201,7 @@ function beep() {
   oscillator.stop(audio.currentTime + 0.25);
 }
 
-const nameOf = (conversation) => conversation.contact.name || 'Customer';
+const nameOf = (conversation) => conversation.contact.name || words.customer;
 
 function listItem(conversation) {
   const item = document.createElement('li');
@@ -217,14 +239,14 @@ function empty(text) {
 }
 
 function renderLists() {
-  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty(state.status === 'online' ? 'None yet: your teams\' new conversations come here.' : 'None: go online, or claim one from a queue.')]));
+  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty(state.status === 'online' ? words.noneYet : words.noneOffline)]));
   const queues = state.queues.map((queue) => {
     const box = document.createElement('div');
     const title = document.createElement('h2');
-    title.textContent = `${queue.team ?? 'Not routed to a team'} queue (${queue.conversations.length})`;
+    title.textContent = words.queue(queue.team ?? words.notRouted, queue.conversations.length);
     const list = document.createElement('ul');
     list.className = 'list';
-    list.append(...(queue.conversations.length > 0 ? queue.conversations.map(listItem) : [empty('Nobody waiting.')]));
+    list.append(...(queue.conversations.length > 0 ? queue.conversations.map(listItem) : [empty(words.nobodyWaiting)]));
     box.append(title, list);
     return box;
   });
@@ -260,7 +282,7 @@ async function openConversation(id) {
   }
   const held = conversation.stage === 'assigned';
   $('conversation').hidden = false;
-  $('title').textContent = `#${conversation.id} · ${nameOf(conversation)} · ${conversation.team ?? 'no team'}${conversation.intent ? ` · ${conversation.intent}` : ''} · ${conversation.channel}`;
+  $('title').textContent = `#${conversation.id} · ${nameOf(conversation)} · ${conversation.team ?? words.noTeam}${conversation.intent ? ` · ${conversation.intent}` : ''} · ${conversation.channel}`;
   const fields = $('fields');
   fields.replaceChildren();
   for (const [name, value] of Object.entries(conversation.contact.fields)) field(fields, `contact.${name}`, value);
@@ -289,16 +311,16 @@ function bubble(message) {
   const who = document.createElement('span');
   who.className = 'who';
   who.dir = 'auto';
-  who.textContent = { contact: message.name || 'Customer', bot: 'Bot', agent: message.name || 'Agent', note: `Note${message.name ? ` by ${message.name}` : ''}` }[message.from];
+  who.textContent = { contact: message.name || words.customer, bot: words.bot, agent: message.name || words.agent, note: message.name ? words.noteBy(message.name) : words.note }[message.from];
   element.append(who);
   if (message.text) element.append(messageText(message.text));
-  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, undefined, undefined, words));
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.append(timeOf(message.at));
   if (message.status) {
     const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
-    meta.append(mark(state, message.status === 'failed' ? `not delivered: ${message.error ?? ''}` : undefined));
+    meta.append(mark(state, message.status === 'failed' ? words.notDelivered(message.error ?? '') : words.marks[state]));
   }
   element.append(meta);
   return element;
@@ -314,12 +336,12 @@ function fillTransfer() {
     return element;
   };
   // Nothing chosen at first: the conversation's own team would be the likeliest slip.
-  const prompt = new Option('Transfer to…', '', !chosen, !chosen);
+  const prompt = new Option(words.transferPrompt, '', !chosen, !chosen);
   prompt.disabled = true;
   select.replaceChildren(
     prompt,
-    group('Teams', state.teams.map((team) => [team, team])),
-    group('Colleagues', state.colleagues.map((colleague) => [colleague.id, colleague.name])),
+    group(words.teams, state.teams.map((team) => [team, team])),
+    group(words.colleagues, state.colleagues.map((colleague) => [colleague.id, colleague.name])),
   );
   if (chosen) select.value = chosen;
 }
@@ -357,11 +379,11 @@ async function act(action) {
   try {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
-    show(body.message ?? body.error ?? `The server answered ${res.status}.`, res.ok && body.ok);
+    show(body.message ?? body.error ?? words.serverAnswered(res.status), res.ok && body.ok);
     await refresh();
     return res.ok && body.ok;
   } catch (error) {
-    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; try again.', false, true);
+    if (!(error instanceof SignedOut)) show(words.unreachableRetry, false, true);
     return false;
   } finally {
     if (id !== undefined) {
@@ -370,6 +392,21 @@ async function act(action) {
       else actedOn.delete(id);
     }
   }
+}
+
+// The language button: the other language, kept in this browser; what is shown is worded again at once.
+for (const button of document.querySelectorAll('button.lang')) {
+  button.onclick = () => {
+    language = language === 'en' ? 'ar' : 'en';
+    words = CONSOLE_WORDS[language];
+    storeLanguage(language);
+    applyWords();
+    replyFits();
+    if (!state) return;
+    showStatus();
+    renderLists();
+    if (selected !== undefined) void openConversation(selected).catch(() => {});
+  };
 }
 
 // On a narrow screen the list and the conversation take turns: back to the list.
@@ -406,7 +443,7 @@ $('template-form').addEventListener('submit', (event) => {
   const params = $('template-params').value.split('|').map((param) => param.trim()).filter(Boolean);
   void act({ kind: 'template', conversationId: selected, name: $('template-name').value, params });
 });
-const replyFits = watchLength($('reply-text'), $('reply-too-long'), $('reply-form').querySelector('button'), (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`);
+const replyFits = watchLength($('reply-text'), $('reply-too-long'), $('reply-form').querySelector('button'), (length, max) => words.tooLong(length, max));
 // Enter sends; Shift+Enter starts a new line (steps to follow, an address), which the customer reads as lines.
 $('reply-text').addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
@@ -423,16 +460,16 @@ $('reply-form').addEventListener('submit', async (event) => {
     const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify({ text, clientId: crypto.randomUUID() }) });
     if (res.status !== 202) {
       input.value = text;
-      show((await res.json().catch(() => ({}))).error ?? `The server answered ${res.status}.`, false);
+      show((await res.json().catch(() => ({}))).error ?? words.serverAnswered(res.status), false);
       return;
     }
     show('', true);
     await openConversation(selected);
   } catch (error) {
     input.value = text;
-    if (!(error instanceof SignedOut)) show('Switchboard cannot be reached; your reply is still in the box.', false, true);
+    if (!(error instanceof SignedOut)) show(words.unreachableReply, false, true);
   }
 });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
 
-refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn('Switchboard cannot be reached.'); });
+refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn(words.unreachable); });

@@ -101,7 +101,7 @@ function link(href, text, iconName) {
 /**
  * A file as the chat shows it: pictures, sound and video in place, a place on a map, anything else to download.
  * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing);
- * `words`, the chat page's words in the visitor's language (words.js; the console's are English).
+ * `words`, the page's words in its reader's language (words.js, console-words.js).
  */
 export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words = undefined) {
   const label = attachment.name || attachment.kind;

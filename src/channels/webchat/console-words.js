@@ -1,0 +1,149 @@
+// The agent console's own words (console.html, console.js) in English and Arabic. As in the dashboard, the agent's
+// choice is kept in this browser (localStorage) and sets the page's lang and dir, so Arabic reads right to left;
+// without a choice, the browser's language decides. What customers, colleagues and the server wrote stays as written.
+
+/** Each language's words; every language has every key English has (a test holds them to it). */
+export const CONSOLE_WORDS = {
+  en: {
+    dir: 'ltr',
+    otherLanguage: 'العربية',
+    language: 'Language',
+    consoleTitle: 'Switchboard agent console',
+    tokenLabel: 'Your sign-in token (webchat_token in team.yaml)',
+    signIn: 'Sign in',
+    online: 'Online',
+    away: 'Away',
+    signOut: 'Sign out',
+    statuses: { online: 'online', away: 'away', offline: 'offline' },
+    yours: 'Yours',
+    back: '← Conversations',
+    claim: 'Claim',
+    handBack: 'Hand back to the bot',
+    closingNote: 'Closing note (optional)',
+    tellCustomer: 'tell the customer',
+    close: 'Close',
+    transferTo: 'Transfer to',
+    transferPrompt: 'Transfer to…',
+    transfer: 'Transfer',
+    teams: 'Teams',
+    colleagues: 'Colleagues',
+    internalNote: 'Internal note (agents only)',
+    addNote: 'Add note',
+    template: 'Template',
+    templateParams: 'parameters, separated by |',
+    sendTemplate: 'Send template',
+    replyPlaceholder: 'Reply to the customer… (Shift+Enter: new line)',
+    send: 'Send',
+    pickConversation: 'Pick a conversation on the left.',
+    customer: 'Customer',
+    bot: 'Bot',
+    agent: 'Agent',
+    note: 'Note',
+    noteBy: (name) => `Note by ${name}`,
+    noTeam: 'no team',
+    notRouted: 'Not routed to a team',
+    queue: (team, count) => `${team} queue (${count})`,
+    nobodyWaiting: 'Nobody waiting.',
+    noneYet: 'None yet: your teams\' new conversations come here.',
+    noneOffline: 'None: go online, or claim one from a queue.',
+    signedOut: (reason) => `You were signed out (${reason}).`,
+    signInAgain: 'sign in again',
+    signedOutDone: 'Signed out.',
+    serverAnswered: (status) => `The server answered ${status}.`,
+    unreachable: 'Switchboard cannot be reached.',
+    unreachableSignIn: 'Switchboard cannot be reached; check the connection.',
+    unreachableRetry: 'Switchboard cannot be reached; try again.',
+    unreachableReply: 'Switchboard cannot be reached; your reply is still in the box.',
+    noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
+    notDelivered: (reason) => `not delivered: ${reason}`,
+    refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
+    marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
+  },
+  ar: {
+    dir: 'rtl',
+    otherLanguage: 'English',
+    language: 'اللغة',
+    consoleTitle: 'لوحة الموظف في Switchboard',
+    tokenLabel: 'رمز تسجيل دخولك (webchat_token في team.yaml)',
+    signIn: 'تسجيل الدخول',
+    online: 'متصل',
+    away: 'غير متاح',
+    signOut: 'تسجيل الخروج',
+    statuses: { online: 'متصل', away: 'غير متاح', offline: 'غير متصل' },
+    yours: 'محادثاتك',
+    back: '→ المحادثات',
+    claim: 'استلام',
+    handBack: 'إعادتها إلى البوت',
+    closingNote: 'ملاحظة الإغلاق (اختيارية)',
+    tellCustomer: 'أبلغ العميل',
+    close: 'إغلاق',
+    transferTo: 'تحويل إلى',
+    transferPrompt: 'تحويل إلى…',
+    transfer: 'تحويل',
+    teams: 'الفرق',
+    colleagues: 'الزملاء',
+    internalNote: 'ملاحظة داخلية (للموظفين فقط)',
+    addNote: 'إضافة ملاحظة',
+    template: 'القالب',
+    templateParams: 'المعاملات، مفصولة بـ |',
+    sendTemplate: 'إرسال القالب',
+    replyPlaceholder: 'اكتب ردك على العميل… (Shift+Enter: سطر جديد)',
+    send: 'إرسال',
+    pickConversation: 'اختر محادثة من القائمة على اليمين.',
+    customer: 'العميل',
+    bot: 'البوت',
+    agent: 'الموظف',
+    note: 'ملاحظة',
+    noteBy: (name) => `ملاحظة من ${name}`,
+    noTeam: 'بلا فريق',
+    notRouted: 'غير موجّهة إلى فريق',
+    queue: (team, count) => `قائمة انتظار ${team} (${count})`,
+    nobodyWaiting: 'لا أحد في الانتظار.',
+    noneYet: 'لا شيء بعد: تصل إلى هنا المحادثات الجديدة لفرقك.',
+    noneOffline: 'لا شيء: اتصل، أو استلم محادثة من قائمة انتظار.',
+    signedOut: (reason) => `سُجّل خروجك (${reason}).`,
+    signInAgain: 'سجّل الدخول مجددًا',
+    signedOutDone: 'تم تسجيل الخروج.',
+    serverAnswered: (status) => `ردّ الخادم بالرمز ${status}.`,
+    unreachable: 'تعذّر الوصول إلى Switchboard.',
+    unreachableSignIn: 'تعذّر الوصول إلى Switchboard؛ تحقّق من الاتصال.',
+    unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',
+    unreachableReply: 'تعذّر الوصول إلى Switchboard؛ ما زال ردك في المربع.',
+    noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
+    notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
+    refusedFile: (label, reason) => `تعذّر حفظ ${label}: ${reason}`,
+    tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
+    marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
+  },
+};
+
+const STORAGE_KEY = 'switchboard.console.lang';
+
+/**
+ * The console's language: the one the agent chose in this browser, else Arabic for an Arabic browser, else English.
+ *
+ *     consoleLanguage(null, 'ar-EG') // 'ar'
+ */
+export function consoleLanguage(stored, browser = '') {
+  if (stored === 'ar' || stored === 'en') return stored;
+  return String(browser).toLowerCase().startsWith('ar') ? 'ar' : 'en';
+}
+
+/** The language chosen in this browser, if any (storage may be off: private mode). */
+export function storedLanguage() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the agent's choice in this browser; for this page only when storage is off. */
+export function storeLanguage(language) {
+  try {
+    localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Kept for this page only.
+  }
+}

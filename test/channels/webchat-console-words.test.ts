@@ -1,0 +1,29 @@
+// The agent console's own words (src/channels/webchat/console-words.js): which language an agent gets, and that
+// Arabic lacks no word English has (a missing one would show "undefined" in the console).
+import { describe, expect, it } from 'vitest';
+import { CONSOLE_WORDS, consoleLanguage } from '../../src/channels/webchat/console-words.js';
+
+describe('the agent console\'s words', () => {
+  it('takes the language chosen in this browser, else Arabic for an Arabic browser, else English', () => {
+    expect(consoleLanguage('ar', 'en-US')).toBe('ar');
+    expect(consoleLanguage('en', 'ar-EG')).toBe('en');
+    expect(consoleLanguage(null, 'ar-EG')).toBe('ar');
+    expect(consoleLanguage(null, 'fr-FR')).toBe('en');
+    expect(consoleLanguage('de', '')).toBe('en');
+  });
+
+  it('has every word in every language, of the same kind as English\'s', () => {
+    const english = CONSOLE_WORDS.en as Record<string, unknown>;
+    for (const [language, words] of Object.entries(CONSOLE_WORDS) as [string, Record<string, unknown>][]) {
+      expect(Object.keys(words).sort(), language).toEqual(Object.keys(english).sort());
+      for (const [key, value] of Object.entries(english)) {
+        const own = words[key];
+        expect(typeof own, `${language}.${key}`).toBe(typeof value);
+        if (typeof value === 'function') expect((own as (...args: string[]) => string)('X', 'Y'), `${language}.${key}`).toContain('X');
+        if (typeof value === 'object') expect(Object.keys(own as object).sort(), `${language}.${key}`).toEqual(Object.keys(value as object).sort());
+        if (typeof value === 'string') expect((own as string).length, `${language}.${key}`).toBeGreaterThan(0);
+      }
+    }
+    expect(CONSOLE_WORDS.ar.dir).toBe('rtl');
+  });
+});
