@@ -6,10 +6,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, start, visitor } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { BROKEN, FIXED, FLOW, TEAM } from '../admin-ui/flows.ts';
-import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic } from '../admin-ui/scenario.ts';
+import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, shot, signIn, withPage } from '../admin-ui/scenario.ts';
 
 const TOKEN = 'dashboard-test-admin-token-0123456789';
 
@@ -94,5 +94,38 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('works on a phone-sized screen in Arabic, right to left', async () => {
     await phoneInArabic(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' } });
+  }, 90_000);
+
+  it('refuses to close on words of the customer the page never showed, says them, and closes once they are shown', async () => {
+    const layla = visitor(app.url, `unseen-${Date.now()}`, 'Layla');
+    expect((await layla.say('Where is my parcel?')).status).toBe(202);
+    const conversation = (await layla.messages()).at(-1)!.conversationId;
+    await withPage(browser, 'close-unseen', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, TOKEN, 'Nadia');
+      await page.goto(`${app.url}/admin#/conversations/${conversation}`);
+      await page.locator('.messages li', { hasText: 'Where is my parcel?' }).waitFor();
+      // From now the page's looks at the transcript hang (a slow network) until let go: Layla's next words stay unseen.
+      let letGo!: () => void;
+      const released = new Promise<void>((resolve) => { letGo = resolve; });
+      await page.route((url) => url.pathname === `/api/conversations/${conversation}`, async (route) => {
+        await released;
+        await route.continue();
+      });
+      await layla.say('wait, one more thing');
+      await expect.poll(async () => (await app.store.messagesOfConversation(conversation!)).some((message) => message.text === 'wait, one more thing')).toBe(true);
+
+      await page.getByRole('button', { name: 'Close conversation' }).click();
+      await page.getByRole('alertdialog', { name: 'Close conversation' }).getByRole('button', { name: 'Close conversation' }).click();
+      await page.locator('.notice', { hasText: 'Layla wrote in #' }).waitFor();
+      expect(await page.locator('.notice', { hasText: 'Layla wrote in #' }).innerText()).toContain('since your screen last showed it: "wait, one more thing". Nothing was closed: read it, then close again.');
+      expect(await app.store.conversation(conversation!)).toMatchObject({ status: 'open' });
+      await shot(page, 'close-unseen');
+
+      letGo();
+      await page.locator('.messages li', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Close conversation' }).click();
+      await page.getByRole('alertdialog', { name: 'Close conversation' }).getByRole('button', { name: 'Close conversation' }).click();
+      await expect.poll(async () => (await app.store.conversation(conversation!))?.status).toBe('closed');
+    });
   }, 90_000);
 });
