@@ -102,7 +102,7 @@ export class Notices {
   /** The customer's notice of a closing (by an agent, with the note they shared, or by inactivity); none for a flow's own close. */
   async closed(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
     if (conversation.closedBy === 'auto') await this.#tell(tx, fx, conversation, 'auto_closed', {});
-    else if (conversation.closedBy !== 'bot') await this.#tell(tx, fx, conversation, 'closed', { 'closing.note': conversation.closingNoteShared ? conversation.closingNote ?? '' : '' });
+    else if (conversation.closedBy !== 'bot') await this.#tell(tx, fx, conversation, 'closed', { 'closing.note': conversation.closingNoteShared ? asSentence(conversation.closingNote ?? '') : '' });
   }
 
   /** The customer's notice that they are back with the bot. */
@@ -171,4 +171,15 @@ export class Notices {
     const flow = position ? await this.options.flows.version(position.flow, position.version) : undefined;
     return localize(flow?.notices[moment] ?? defaultTemplate(moment), contact.language);
   }
+}
+
+/**
+ * A note told between two sentences, as a sentence of its own: with a stop when the writer put none.
+ *
+ *     asSentence('refunded');                    // 'refunded.'
+ *     asSentence('Your refund is on its way!');  // as it is
+ */
+function asSentence(note: string): string {
+  const text = note.trim();
+  return text === '' || /[.!?…؟。]["'”’»)\]]*$/u.test(text) ? text : `${text}.`;
 }

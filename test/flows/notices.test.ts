@@ -58,7 +58,7 @@ describe('customer notices', () => {
     const told = await noticesUnder(shipped);
     expect(await told('ar', 'handed_back')).toEqual(['عدت الآن إلى مساعدنا الآلي.']);
     expect(await told('ar-EG', 'auto_closed')).toEqual(['أُغلقت هذه المحادثة بعد فترة من عدم النشاط. يسعدنا تواصلك معنا في أي وقت.']);
-    expect(await told('ar', 'closed', 'Refund sent')).toEqual(['تم إغلاق هذه المحادثة. \u2068Refund sent\u2069 يسعدنا تواصلك معنا في أي وقت.']);
+    expect(await told('ar', 'closed', 'Refund sent')).toEqual(['تم إغلاق هذه المحادثة. \u2068Refund sent.\u2069 يسعدنا تواصلك معنا في أي وقت.']);
     expect(await told('en', 'handed_back')).toEqual(['You are back with our assistant.']);
     expect(await told(undefined, 'closed')).toEqual(['This conversation is now closed. Write to us any time.']);
   });

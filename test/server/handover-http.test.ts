@@ -92,6 +92,26 @@ describe('handover in the web chat', () => {
     await app.stop();
   });
 
+  it('tells the customer a shared closing note as a sentence of its own, with a stop only where the agent wrote none', async () => {
+    at(0);
+    const app = await start(await shippedDataDir(), { now });
+    const omar = visitor(app.url, 'agent-omar');
+    await omar.say('/online');
+    const customers = [visitor(app.url, 'layla', 'Layla'), visitor(app.url, 'sara', 'Sara'), visitor(app.url, 'rania', 'Rania')];
+    for (const [index, contact] of customers.entries()) {
+      for (const text of ['hello', `c${index}@example.com`, 'I was charged twice']) await contact.say(text);
+    }
+    await omar.say('/close 1 "refunded"');
+    await omar.say('/close 2 "Your refund is on its way."');
+    await omar.say('/close 3 "تم رد المبلغ"');
+    const closedNotice = async (contact: (typeof customers)[number]) => (await contact.botTexts()).find((text) => text.startsWith('This conversation is now closed.'));
+    // The note is set apart for right-to-left text (U+2068 … U+2069), its stop within it.
+    expect(await closedNotice(customers[0]!)).toBe('This conversation is now closed. \u2068refunded.\u2069 Write to us any time.');
+    expect(await closedNotice(customers[1]!)).toBe('This conversation is now closed. \u2068Your refund is on its way.\u2069 Write to us any time.');
+    expect(await closedNotice(customers[2]!)).toBe('This conversation is now closed. \u2068تم رد المبلغ.\u2069 Write to us any time.');
+    await app.stop();
+  });
+
   it('tells a customer who gave no email, when nobody was free within 30 minutes, to write again here: not that we have their email', async () => {
     at(0);
     const app = await start(await shippedDataDir(), { now });
