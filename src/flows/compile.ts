@@ -42,7 +42,7 @@ export function compileFlow(file: string, text: string): { draft: Draft } | { er
   if ('errors' in parsed) {
     return {
       errors: parsed.errors.map(
-        (error) => new FlowError(file, error.line, `YAML syntax error: ${error.reason}`, 'check the indentation and quotes around here', error.column),
+        (error) => new FlowError(file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column),
       ),
     };
   }

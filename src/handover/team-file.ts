@@ -95,7 +95,7 @@ export function parseTeamFile(file: string, text: string, keys: readonly Address
   const parsed = parseYamlSource(text);
   if ('errors' in parsed) {
     return {
-      errors: parsed.errors.map((error) => new TeamFileError(file, error.line, `YAML syntax error: ${error.reason}`, 'check the indentation and quotes around here', error.column)),
+      errors: parsed.errors.map((error) => new TeamFileError(file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column)),
     };
   }
   const reader = new TeamFileReader(file, parsed.source, keys);

@@ -1,7 +1,15 @@
 // Reading YAML while keeping track of lines, so every refusal (flow scripts, team.yaml, training data) can point at the line to fix.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 /** Where something is in a YAML document: keys and list indexes. */
 export type Path = readonly (string | number)[];
+
+/** Why a text cannot be read as YAML, where; `hint`, when there is a fix better than checking indentation and quotes. */
+export interface YamlError {
+  line: number;
+  column?: number;
+  reason: string;
+  hint?: string;
+}
 
 /** A parsed script: its plain value, and the line of anything in it. */
 export interface YamlSource {
@@ -16,7 +24,7 @@ export interface YamlSource {
  *     const parsed = parseYamlSource('flow: inbound\n');
  *     if ('source' in parsed) parsed.source.lineOf(['flow']); // 1
  */
-export function parseYamlSource(text: string): { source: YamlSource } | { errors: { line: number; column?: number; reason: string }[] } {
+export function parseYamlSource(text: string): { source: YamlSource } | { errors: YamlError[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -29,13 +37,43 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
       })),
     };
   }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml resolves aliases only here, and throws: an alias of no anchor, or a "billion laughs".
+    const aliasError = aliasErrorOf(document, lineCounter, error as Error);
+    if (!aliasError) throw error;
+    return { errors: [aliasError] };
+  }
   const line = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
   return {
     source: {
-      value: document.toJS({ maxAliasCount: 100 }),
+      value,
       lineOf: (path) => line(offsetOf(document, path)),
     },
   };
+}
+
+/** How many times over aliases may repeat their anchors: past it, a few lines would expand into gigabytes. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The error of an alias the document cannot be read with, at the alias: one naming no anchor set before it (a text
+ * written `*Welcome*`, WhatsApp's bold, without quotes), or aliases repeating their anchors past `MAX_ALIAS_COUNT`
+ * (then at the first alias). Undefined for any other error.
+ */
+function aliasErrorOf(document: Document, lineCounter: LineCounter, error: Error): YamlError | undefined {
+  const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(error.message)?.[1];
+  if (unresolved === undefined && !/^Excessive alias count/.test(error.message)) return undefined;
+  const aliases: Alias[] = [];
+  visit(document, { Alias: (_key, node) => void aliases.push(node) });
+  const alias = (unresolved === undefined ? undefined : aliases.find((node) => node.source === unresolved)) ?? aliases[0];
+  const at = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+  const [reason, hint] = unresolved === undefined
+    ? [`the aliases (*name) here repeat their anchors (&name) more than ${MAX_ALIAS_COUNT} times over`, 'write the repeated part out, or use fewer aliases']
+    : [`*${unresolved} is an alias, and no anchor &${unresolved} comes before it`, `put a text that starts with * in quotes: "*${unresolved} …"`];
+  return { line: at?.line ?? 1, ...(at ? { column: at.col } : {}), reason, hint };
 }
 
 function offsetOf(document: Document, path: Path): number | undefined {

@@ -61,6 +61,21 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on a text that starts with an unquoted *, which YAML reads as an alias of no anchor', () => {
+    // WhatsApp's bold: what the admin meant as "*Welcome*" is an alias to YAML.
+    expect(errorsOf(script('  - say: hi\n  - say: *Welcome*\n'))).toEqual([
+      'flows/test.yaml:5: YAML syntax error: *Welcome* is an alias, and no anchor &Welcome* comes before it (put a text that starts with * in quotes: "*Welcome* …")',
+    ]);
+  });
+
+  it('on aliases that expand into far more than the file says (a "billion laughs")', () => {
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);
+    expect(errorsOf(`flow: test\ntrigger: { on: conversation.opened, source: contact }\n${laughs.join('\n')}\nsteps:\n  - say: hi\n`)).toEqual([
+      'flows/test.yaml:4: YAML syntax error: the aliases (*name) here repeat their anchors (&name) more than 100 times over (write the repeated part out, or use fewer aliases)',
+    ]);
+  });
+
   it('on a duplicate step id', () => {
     expect(errorsOf(script('  - id: greet\n    say: hi\n  - id: greet\n    say: hello\n'))).toEqual([
       'flows/test.yaml:6: duplicate step id "greet" (line 4 has it already; give each step its own id)',

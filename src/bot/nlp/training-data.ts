@@ -27,7 +27,7 @@ export function parseTrainingData(text: string, file: string): PlacedExample[] {
   const parsed = parseYamlSource(text);
   if ('errors' in parsed) {
     const first = parsed.errors[0]!;
-    throw new TrainingDataError(file, first.line, `not valid YAML: ${first.reason}`);
+    throw new TrainingDataError(file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`);
   }
   const { value, lineOf } = parsed.source;
   const intents = (value as { intents?: unknown } | null)?.intents;

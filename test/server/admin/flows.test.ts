@@ -86,6 +86,23 @@ describe('flows over the admin API', () => {
     expect((await admin().put('/flows/support', { source: support('x'), baseVersion: '000000000000' })).status).toBe(409);
   });
 
+  it('refuses a text written *bold* without quotes (a YAML alias) at its line, as you type and on publish, writing nothing', async () => {
+    const bold = 'flow: bold\ntrigger: { on: conversation.closed }\nsteps:\n  - say: *Thanks* for writing\n  - say: *Thanks*\n';
+    const checked = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/bold/validate', { source: bold.replace('*Thanks* for writing', 'hi') });
+    expect(checked.status).toBe(200);
+    expect(checked.body.errors).toEqual([{ line: 5, column: 10, message: expect.stringContaining('put a text that starts with * in quotes') }]);
+    const published = await as('Nadia').put<{ errors: Placed[] }>('/flows/bold', { source: bold.replace('*Thanks* for writing', 'hi'), baseVersion: null });
+    expect(published.status).toBe(422);
+    expect(published.body.errors).toEqual(checked.body.errors);
+    await expect(stat(join(dir, 'flows', 'bold.yaml'))).rejects.toThrow('ENOENT');
+    // Saved by hand next to the others, it is refused on its own: a publish of another flow still goes into service.
+    await writeFile(join(dir, 'flows', 'bold.yaml'), bold.replace('*Thanks* for writing', 'hi'));
+    await app.flows.reload();
+    expect(app.flows.errors().map(String)).toEqual([expect.stringMatching(/^flows\/bold\.yaml:5: YAML syntax error: \*Thanks\* is an alias/)]);
+    await rm(join(dir, 'flows', 'bold.yaml'));
+    await app.flows.reload();
+  });
+
   it('tells the second of two admins publishing from the same version that someone published first', async () => {
     const { version: base } = (await admin().get<{ version: string }>('/flows/support')).body;
     const [nadia, omar] = await Promise.all([
