@@ -2,6 +2,7 @@
 // matches, known, gt, lt. String comparisons ignore case and accents, as customers type either way.
 import type { FieldRead } from './fields.ts';
 import { isKnown } from './fields.ts';
+import { matchesWithinLimit } from './patterns.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { asciiDigits, fold } from '../shared/text.ts';
@@ -60,7 +61,8 @@ export function compileCondition(raw: unknown, at: Path, ctx: CompileContext): C
 }
 
 /**
- * Whether a field's value meets a condition. On a list (contact.tags) a value means "has it".
+ * Whether a field's value meets a condition. On a list (contact.tags) a value means "has it". Throws
+ * `PatternTooSlowError` when a `matches:` pattern runs out of time on it.
  *
  *     holds({ op: 'gt', value: 3 }, '٤'); // true
  */
@@ -73,7 +75,7 @@ export function holds(condition: Condition, value: FieldRead): boolean {
       if (Array.isArray(value)) return equals(value, condition.value);
       return typeof value === 'string' && fold(value).includes(fold(String(condition.value)));
     case 'matches':
-      return (typeof value === 'string' || typeof value === 'number') && condition.pattern.test(String(value));
+      return (typeof value === 'string' || typeof value === 'number') && matchesWithinLimit(condition.pattern, String(value));
     case 'known': return isKnown(value) === condition.value;
     case 'gt': case 'lt': {
       const order = compare(value, condition.value);

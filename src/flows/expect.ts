@@ -4,6 +4,7 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
 import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
 import { matchChoice, type FlowChoice } from './choices.ts';
+import { matchesWithinLimit } from './patterns.ts';
 import type { Localized } from './language.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits } from '../shared/text.ts';
@@ -32,7 +33,7 @@ export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: tr
 const email = z.string().email();
 
 /**
- * Checks an answer against `expect`.
+ * Checks an answer against `expect`. Throws `PatternTooSlowError` when a `regex:` pattern runs out of time on it.
  *
  *     checkAnswer({ type: 'number' }, { text: '٤٢' });             // { ok: true, value: 42 }
  *     checkAnswer({ type: 'image' }, { attachments: [{ kind: 'image', ref: 'ab12' }] }); // 'media:ab12'
@@ -63,10 +64,10 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
       return choice ? { ok: true, value: choice.id } : refused;
     }
     case 'regex': {
-      if (expect.pattern.test(text)) return { ok: true, value: text };
+      if (matchesWithinLimit(expect.pattern, text)) return { ok: true, value: text };
       // Digits may be typed in Arabic-Indic form (FORMAT.md): "ORD-١٢٣٤" answers ORD-\d{4}, and is saved as ORD-1234.
       const plain = asciiDigits(text);
-      return plain !== text && expect.pattern.test(plain) ? { ok: true, value: plain } : refused;
+      return plain !== text && matchesWithinLimit(expect.pattern, plain) ? { ok: true, value: plain } : refused;
     }
   }
 }

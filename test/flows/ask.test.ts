@@ -72,6 +72,20 @@ describe('ask', () => {
     expect(run.conversation.fields.order).toBe('ORD-1234');
   });
 
+  it('stops the flow, logged with the file and line, when a catastrophic pattern would hold the server on an answer', () => {
+    // (a+)+b backtracks for seconds on 27 a's not followed by a b, and doubles with each further one; while it runs,
+    // no customer of any channel is answered.
+    const flow = compile(script(`  - ask: "Order code?"\n    expect: "regex:(a+)+b"\n    save: conversation.code\n  - say: "Thanks"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    const started = performance.now();
+    resumeFlow(flow, run, { text: `${'a'.repeat(27)}!` });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(run.conversation.flow).toMatchObject({ done: true, error: expect.stringMatching(/^step at flows\/test\.yaml:4 failed: the pattern \/\^\(\?:\(a\+\)\+b\)\$\/u took over 100 ms on the customer's text/) });
+    expect(run.conversation.fields.code).toBeUndefined();
+    expect(takeSaid(run)).toEqual(['Order code?']);
+  });
+
   describe('skip_if_known', () => {
     const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    save: contact.email\n    skip_if_known: true\n  - say: "Done"\n`));
 
