@@ -2,6 +2,7 @@
 // last good version of a file that breaks, reloads on change, and finds any version a conversation started on
 // (also one published by another process sharing the store).
 import { Reloader } from '../shared/reloader.ts';
+import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConversationSource, Store } from '../store/types.ts';
@@ -188,15 +189,21 @@ export class FlowLibrary {
     const failed = new Set<string>();
     for (const name of names) {
       const file = `${basename(dir)}/${name}`;
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(join(dir, name), 'utf8');
+        bytes = await readFile(join(dir, name));
       } catch (error) {
         // Removed between listing and reading: the next change event reloads without it.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      const result = compileFlow(file, text);
+      const decoded = utf8Text(bytes);
+      if ('line' in decoded) {
+        errors.push(new FlowError(file, decoded.line, 'the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?)', 'save the file as UTF-8; in most editors: Save with Encoding → UTF-8'));
+        failed.add(file);
+        continue;
+      }
+      const result = compileFlow(file, decoded.text);
       if ('draft' in result) drafts.set(file, result.draft);
       else {
         errors.push(...result.errors);

@@ -96,3 +96,32 @@ const UNSTORABLE_ANY = new RegExp(UNSTORABLE.source);
 export function storable(text: string): boolean {
   return !UNSTORABLE_ANY.test(text);
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of a file's bytes, or the line of the first byte that is not UTF-8: a file an admin saved as Latin-1 or
+ * Windows-1252 would otherwise read with "�" where they wrote "à", and customers would read that.
+ *
+ *     const decoded = utf8Text(await readFile(path));
+ *     if ('line' in decoded) refuse(path, decoded.line);
+ */
+export function utf8Text(bytes: Uint8Array): { text: string } | { line: number } {
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    // No byte of a multi-byte character is a newline, so each line decodes on its own.
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end === -1 ? bytes.length : end;
+      try {
+        utf8.decode(bytes.subarray(start, stop));
+      } catch {
+        return { line };
+      }
+      if (end === -1) return { line };
+      start = end + 1;
+    }
+  }
+}

@@ -70,6 +70,22 @@ describe('FlowLibrary', () => {
     expect(library.errors()).toEqual([]);
   });
 
+  it('refuses a file saved in another encoding than UTF-8 at the line of its first such byte, instead of showing customers �', async () => {
+    await write('inbound.yaml', greeting('Merci, à bientôt'));
+    const { library } = await load();
+    const good = library.forTrigger('conversation.opened', 'contact')[0]!;
+    // The same text saved as Latin-1 (Windows' Notepad, an old editor): "à" is the single byte 0xE0.
+    await writeFile(join(dirs.dir, 'inbound.yaml'), Buffer.from(greeting('Merci, à bientôt'), 'latin1'));
+    await library.reload();
+    expect(library.forTrigger('conversation.opened', 'contact')).toEqual([good]);
+    expect(library.errors().map(String)).toEqual([
+      'flows/inbound.yaml:4: the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?) (save the file as UTF-8; in most editors: Save with Encoding → UTF-8)',
+    ]);
+    const run = newRun();
+    startFlow(library.forTrigger('conversation.opened', 'contact')[0]!, run);
+    expect(takeSaid(run)).toEqual(['Merci, à bientôt', 'Need?']);
+  });
+
   it('keeps serving the last good version of a file saved broken, after a restart too', async () => {
     await write('inbound.yaml', greeting('Hi'));
     const first = await load();
