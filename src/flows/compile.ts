@@ -74,7 +74,7 @@ export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowErr
  *
  *     const errors = unknownTeams(draft, directory.teams().map((team) => team.name));
  */
-export function unknownTeams(draft: Draft, teams: readonly string[]): FlowError[] {
+export function unknownTeams(draft: Pick<Draft, 'flow'>, teams: readonly string[]): FlowError[] {
   const known = new Set(teams.map((team) => team.toLowerCase()));
   const errors: FlowError[] = [];
   const check = (team: string, line: number, where: string) => {

@@ -158,6 +158,16 @@ export class FlowLibrary {
   }
 
   /**
+   * Where the flows in service name a team (literally, in `assign` or a `classify` route) that `teams` does not have:
+   * what a team.yaml with only these teams would leave without a queue.
+   *
+   *     flows.teamsMissing(['Billing']); // [FlowError: flows/inbound.yaml:45: the route of intent "sales" names team "Sales", …]
+   */
+  teamsMissing(teams: readonly string[]): FlowError[] {
+    return [...this.serving.values()].flatMap((flow) => unknownTeams({ flow }, teams));
+  }
+
+  /**
    * The flow a file serves now (its newest good version), by the file as admins know it (`flows/inbound.yaml`).
    *
    *     flows.servedBy('flows/inbound.yaml')?.version;

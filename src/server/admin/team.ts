@@ -46,6 +46,12 @@ export function mountTeam(router: Router, context: AdminContext): void {
       if (currentVersion !== baseVersion) return { conflict: currentVersion };
       const parsed = parseTeamFile(basename(teamFile), source, context.addressKeys);
       if ('errors' in parsed) return { errors: parsed.errors.map((error) => place(error, source)) };
+      // A team a flow in service hands customers to stays until the flow no longer names it: dropped here, the flow
+      // would be refused at its next load and its customers sent to the first team instead.
+      const orphaned = context.flows.teamsMissing(parsed.roster.teams.map((team) => team.name));
+      if (orphaned.length > 0) {
+        return { errors: orphaned.map((error) => ({ line: 1, column: 1, message: `${error.file}:${error.line}: ${error.message} (keep the team, or first publish the flow without it)` })) };
+      }
       // Whole or not at all: a hidden temporary file, synced, renamed over team.yaml.
       const temporary = join(dirname(teamFile), `.team.${randomUUID()}.tmp`);
       const file = await open(temporary, 'wx');

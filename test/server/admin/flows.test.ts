@@ -211,6 +211,28 @@ describe('flows over the admin API', () => {
     expect((await admin().delete('/flows/support')).status).toBe(404);
   });
 
+  it('refuses a team.yaml that drops a team a flow in service hands customers to, naming the flow\'s line', async () => {
+    const teams = (...names: string[]) => `teams:\n${names.map((name) => `  - name: ${name}\n`).join('')}agents:\n  - name: Omar\n    telegram: 9001\n    teams: [${names.join(', ')}]\n`;
+    const created = await admin().put<{ version: string }>('/team', { source: teams('Billing', 'Sales'), baseVersion: (await admin().get<{ version: string | null }>('/team')).body.version });
+    expect(created.status).toBe(200);
+    const routing = 'flow: routing\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: "Passing you to sales"\n  - assign: { team: Sales }\n';
+    expect((await admin().put('/flows/routing', { source: routing, baseVersion: null })).status).toBe(200);
+
+    const dropped = await admin().put<{ error: string; errors: Placed[] }>('/team', { source: teams('Billing'), baseVersion: created.body.version });
+    expect(dropped.status).toBe(422);
+    expect(dropped.body.errors).toEqual([{ line: 1, column: 1, message: 'flows/routing.yaml:5: assign names team "Sales", which team.yaml does not have (keep the team, or first publish the flow without it)' }]);
+    expect(await readFile(join(dir, 'team.yaml'), 'utf8')).toBe(teams('Billing', 'Sales'));
+    expect(app.directory.team('sales')?.name).toBe('Sales');
+    expect(app.flows.errors()).toEqual([]);
+
+    // Once no flow names it, the team goes.
+    expect((await admin().delete('/flows/routing')).status).toBe(204);
+    expect((await admin().put('/team', { source: teams('Billing'), baseVersion: created.body.version })).status).toBe(200);
+    expect(app.directory.team('sales')).toBeUndefined();
+    await rm(join(dir, 'team.yaml'));
+    await app.directory.reload();
+  });
+
   it('refuses names that could leave DATA_DIR/flows, however they are encoded', async () => {
     const team = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
     for (const name of ['..%2Fteam', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '.hidden', 'Inbound', 'inbound.yaml', 'a%00b', '%2Ftmp%2Fx', 'x'.repeat(65)]) {
