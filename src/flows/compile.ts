@@ -23,6 +23,8 @@ export interface Draft {
   reads: { field: string; line: number; where: string }[];
   /** The line of `flow:`, where a duplicate name is reported. */
   nameLine: number;
+  /** The line of `trigger:`, where a flow sharing it with another is warned of. */
+  triggerLine: number;
 }
 
 // Keys that belong to some step kind without naming one: a step made only of these has no kind at all.
@@ -159,6 +161,7 @@ class FileCompiler {
       },
       reads: this.reads,
       nameLine: this.source.lineOf(['flow']),
+      triggerLine: this.source.lineOf(['trigger']),
     };
   }
 

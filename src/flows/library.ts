@@ -124,15 +124,28 @@ export class FlowLibrary {
 
   /**
    * What is worth knowing about `text` as the file `file` although it would go into service: a flow that can run past
-   * its last step without `close` or `assign`. Empty when it has errors (`check`).
+   * its last step without `close` or `assign`, or one that shares its trigger with a flow of another file (of the two,
+   * only the first file by name runs). Empty when it has errors (`check`).
    *
    *     const warnings = flows.warnings('flows/support.yaml', text); // [FlowError], shown as warnings in the editor
    */
   warnings(file: string, text: string): FlowError[] {
     const result = compileFlow(file, text);
     if ('errors' in result) return [];
-    const warning = endsUnsaidWarning(result.draft.flow);
-    return warning ? [warning] : [];
+    const ends = endsUnsaidWarning(result.draft.flow);
+    return [...(ends ? [ends] : []), ...this.sharedTriggerWarnings(file, result.draft)];
+  }
+
+  // `forTrigger` serves files in name order, and the runtime starts the first flow it gives.
+  private sharedTriggerWarnings(file: string, draft: Draft): FlowError[] {
+    const { flow, triggerLine } = draft;
+    const { trigger } = flow;
+    const same = this.forTrigger(trigger.on, trigger.on === 'conversation.opened' ? trigger.source : undefined).filter((served) => served.file !== file);
+    return same.map((served) => (
+      served.file < file
+        ? new FlowError(file, triggerLine, `flow "${flow.name}" would not run: flow "${served.name}" (${served.file}) starts on the same trigger, and of two such flows only the first file by name runs`, `give this flow another trigger, or remove flow "${served.name}" first`)
+        : new FlowError(file, triggerLine, `flow "${served.name}" (${served.file}) starts on the same trigger and would no longer run: of two such flows only the first file by name runs`, `remove flow "${served.name}" if this one replaces it, or give this flow another trigger`)
+    ));
   }
 
   /**

@@ -131,7 +131,7 @@ export class FlowPublisher {
 
   /**
    * What the editor shows as warnings, not errors, for `source` as the flow `name`: it would go into service all the
-   * same (a flow that can run past its last step without `close` or `assign`).
+   * same (a flow that can run past its last step without `close` or `assign`, or that shares its trigger).
    *
    *     publisher.warnings('support', source); // [{ line: 5, column: 5, message: 'flow "support" can run past…' }]
    */

@@ -56,7 +56,7 @@ describe('flows over the admin API', () => {
   });
 
   it('warns, without refusing, of a flow that can run past its last step without close or assign', async () => {
-    const open = 'flow: support\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hi"\n  - ask: "Your order number?"\n    save: conversation.order\n';
+    const open = 'flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: "Hi"\n  - ask: "Your order number?"\n    save: conversation.order\n';
     const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: open });
     expect(checked.body).toEqual({
       ok: true, errors: [],
@@ -64,6 +64,20 @@ describe('flows over the admin API', () => {
     });
     const closes = await admin().post('/flows/support/validate', { source: `${open}  - close: true\n` });
     expect(closes.body).toEqual({ ok: true, errors: [], warnings: [] });
+  });
+
+  it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
+    const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
+    expect(later.body).toEqual({
+      ok: true, errors: [],
+      warnings: [{ line: 3, column: 1, message: 'flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)' }],
+    });
+    const earlier = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/aaa/validate', { source: inboundFlow.replace('flow: inbound', 'flow: aaa') });
+    expect(earlier.body.warnings).toEqual([
+      { line: 3, column: 1, message: 'flow "inbound" (flows/inbound.yaml) starts on the same trigger and would no longer run: of two such flows only the first file by name runs (remove flow "inbound" if this one replaces it, or give this flow another trigger)' },
+    ]);
+    // The flow itself, edited in place, shares its trigger with nobody.
+    expect((await admin().post('/flows/inbound/validate', { source: inboundFlow.replace('Hi ', 'Hello ') })).body).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
   it('publishes a new flow, refuses an invalid one with 422 writing nothing, and a stale base version with 409', async () => {
