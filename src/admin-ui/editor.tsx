@@ -9,15 +9,16 @@ import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { MergeView, unifiedMergeView } from '@codemirror/merge';
 import type { ValidationError } from './api.ts';
+import { rightToLeftTexts } from './bidi.ts';
 
 /** The nonce the page's content security policy gives the editor's own style rules. */
 function nonce(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 }
 
-/** What every editor here has: YAML, line numbers, the nonce. */
+/** What every editor here has: YAML, line numbers, Arabic texts each in its place, the nonce. */
 function base(): Extension[] {
-  return [basicSetup, yaml(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
+  return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
 }
 
 /** An error (or a warning) at `line`/`column` (1-based) as a range of `doc`: from the column to the end of the line. */
