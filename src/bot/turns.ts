@@ -17,6 +17,17 @@ function waitingForAgentText(language: string | undefined, position: number | st
   }, language);
 }
 
+/**
+ * What a customer queued by a flow's `assign` step without `queued:` text is told: left with nothing, they wrote
+ * "hello? anyone there?" into silence.
+ */
+function queuedText(language: string | undefined, position: number | string): string {
+  return byLanguage({
+    en: `Someone from our team will answer you here; you are number ${position} in line.`,
+    ar: `سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك ${position} في قائمة الانتظار.`,
+  }, language);
+}
+
 /** A flow's turn, plus what it asked of the runtime (closing, handing over) to do once the flow has run. */
 export interface Turn extends FlowRun {
   closeRequest?: { note?: string };
@@ -87,7 +98,7 @@ export class Turns {
         turn.closeRequest = note === undefined ? {} : { note };
       },
       assign: (request) => {
-        turn.assignRequest = request;
+        turn.assignRequest = request.queuedText ? request : { ...request, queuedText: (position) => queuedText(turn.contact.language, position) };
       },
       classify: (text) => {
         const prediction = this.options.classify?.(text);

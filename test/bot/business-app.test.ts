@@ -106,7 +106,8 @@ describe('history and identities', () => {
     expect(contacts[0]).toMatchObject({ name: 'Layla Haddad', identities: [{ channel: 'whatsapp-cloud', id: '447700900777' }, { channel: 'whatsapp-cloud', id: 'lid:9988' }] });
     // The conversation went on: the answer was taken by the question asked before the move.
     expect((await h.store.openConversations())[0]?.fields.order).toBe('4521');
-    expect(whatsapp.textsTo('447700900777')).toEqual([]);
+    // And the customer, at the new number, is told they wait for someone.
+    expect(whatsapp.textsTo('447700900777')).toEqual(['Someone from our team will answer you here; you are number 1 in line.']);
     await h.close();
   });
 

@@ -91,6 +91,17 @@ describe('customer notices', () => {
     await h.close();
   });
 
+  it('tells a customer queued by an assign step without queued: text that someone will answer, and their place, in their language', async () => {
+    const unworded = flow.replace('    queued: "You are number {{queue.position}} in line."\n', '');
+    const { customers, customer } = await setUp({ 'inbound.yaml': unworded });
+    await customer('a', 'hi', 'Ann');
+    await customer('a', 'refund please');
+    expect(customers.textsTo('a')).toEqual(['What do you need?', 'Someone from our team will answer you here; you are number 1 in line.']);
+    await customer('b', 'مرحبا', 'ليلى');
+    await customer('b', 'أريد استرداد المبلغ');
+    expect(customers.textsTo('b').at(-1)).toBe('سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك 2 في قائمة الانتظار.');
+  });
+
   it('uses the flow\'s own words, and says nothing for a moment it leaves empty; a note without quotes stays among agents', async () => {
     const worded = `${flow}notices:\n  assigned: "{{agent.name}} is with you now, {{contact.name}}."\n  closed: ""\n`;
     const { customers, customer, agent, h } = await setUp({ 'inbound.yaml': worded });
