@@ -27,14 +27,26 @@ export interface YamlSource {
 export function parseYamlSource(text: string): { source: YamlSource } | { errors: YamlError[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
+  // A tag nobody defined is only a warning to yaml, which then drops it from the text: "!Hello there" read "there".
+  const unknownTags = document.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (document.errors.length > 0 || unknownTags.length > 0) {
+    // A text written *bold* and going on (`say: *Welcome* to Acme!`) is an alias, then a stray scalar.
+    const aliasesByLine = new Map<number, string>();
+    visit(document, { Alias: (_key, node) => void (node.range && aliasesByLine.set(lineCounter.linePos(node.range[0]).line, node.source)) });
     return {
-      errors: document.errors.map((error) => ({
-        line: error.linePos?.[0].line ?? 1,
-        ...(error.linePos ? { column: error.linePos[0].col } : {}),
+      errors: [...document.errors, ...unknownTags].map((error) => {
+        const line = error.linePos?.[0].line ?? 1;
+        const alias = aliasesByLine.get(line);
         // yaml appends " at line L, column C:" and a code excerpt; the line is reported separately.
-        reason: error.message.split(/ at line \d+, column \d+/)[0]!.trim(),
-      })),
+        const reason = error.message.split(/ at line \d+, column \d+/)[0]!.trim();
+        const tag = error.code === 'TAG_RESOLVE_FAILED' ? /^Unresolved tag: (.*)$/.exec(reason)?.[1] ?? '!' : undefined;
+        return {
+          line,
+          ...(error.linePos ? { column: error.linePos[0].col } : {}),
+          reason: tag === undefined ? reason : `${tag} is read as a YAML tag, and the text would lose it`,
+          ...(tag !== undefined ? { hint: `put a text that starts with ! in quotes: "${tag} …"` } : alias !== undefined ? { hint: aliasHint(alias) } : {}),
+        };
+      }),
     };
   }
   let value: unknown;
@@ -72,8 +84,12 @@ function aliasErrorOf(document: Document, lineCounter: LineCounter, error: Error
   const at = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
   const [reason, hint] = unresolved === undefined
     ? [`the aliases (*name) here repeat their anchors (&name) more than ${MAX_ALIAS_COUNT} times over`, 'write the repeated part out, or use fewer aliases']
-    : [`*${unresolved} is an alias, and no anchor &${unresolved} comes before it`, `put a text that starts with * in quotes: "*${unresolved} …"`];
+    : [`*${unresolved} is an alias, and no anchor &${unresolved} comes before it`, aliasHint(unresolved)];
   return { line: at?.line ?? 1, ...(at ? { column: at.col } : {}), reason, hint };
+}
+
+function aliasHint(alias: string): string {
+  return `put a text that starts with * in quotes: "*${alias} …"`;
 }
 
 function offsetOf(document: Document, path: Path): number | undefined {

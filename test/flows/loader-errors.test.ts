@@ -68,6 +68,16 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on a text that starts with *bold* and goes on, or with !, which YAML reads as an alias or a tag', () => {
+    expect(errorsOf(script('  - say: *Welcome* to Acme!\n'))).toEqual([
+      'flows/test.yaml:4: YAML syntax error: Unexpected scalar at node end (put a text that starts with * in quotes: "*Welcome* …")',
+    ]);
+    // A tag nobody defined: the customer would read "there" for "!Hello there".
+    expect(errorsOf(script('  - say: hi\n  - say: !Hello there\n'))).toEqual([
+      'flows/test.yaml:5: YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',
+    ]);
+  });
+
   it('on aliases that expand into far more than the file says (a "billion laughs")', () => {
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);
