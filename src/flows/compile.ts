@@ -25,6 +25,8 @@ export interface Draft {
   nameLine: number;
   /** The line of `trigger:`, where a flow sharing it with another is warned of. */
   triggerLine: number;
+  /** What goes into service all the same but is worth the admin's eye: a text a comment cut short. */
+  warnings: FlowError[];
 }
 
 // Keys that belong to some step kind without naming one: a step made only of these has no kind at all.
@@ -109,6 +111,7 @@ function closestField(path: string, known: ReadonlySet<string>): string | undefi
 
 class FileCompiler {
   readonly errors: FlowError[] = [];
+  private readonly warnings: FlowError[] = [];
   private readonly reads: Draft['reads'] = [];
   private readonly saves = new Set<string>();
   private readonly targets: { id: string; at: Path }[] = [];
@@ -162,6 +165,7 @@ class FileCompiler {
       reads: this.reads,
       nameLine: this.source.lineOf(['flow']),
       triggerLine: this.source.lineOf(['trigger']),
+      warnings: this.warnings,
     };
   }
 
@@ -258,7 +262,11 @@ class FileCompiler {
 
   // Each variant is compiled at its own line; a plain text is one variant for every language.
   private localized<T>(text: LocalizedSource, at: Path, compile: (variant: string, at: Path) => T): Localized<T> {
-    if (typeof text === 'string') return { variants: new Map(), fallback: compile(text, at) };
+    if (typeof text === 'string') {
+      this.warnIfCut(text, at);
+      return { variants: new Map(), fallback: compile(text, at) };
+    }
+    for (const [tag, variant] of Object.entries(text)) this.warnIfCut(variant, [...at, tag]);
     const name = String(at[at.length - 1]);
     const variants = new Map<string, T>();
     for (const [tag, variant] of Object.entries(text)) {
@@ -280,6 +288,13 @@ class FileCompiler {
     const fallback = (this.language === undefined ? undefined : variants.get(this.language)) ?? first;
     // An empty or wrong map is reported: the file is refused, so its placeholder text never shows.
     return { variants, fallback: fallback ?? compile('', at) };
+  }
+
+  // The customer would read "Press" for `say: Press #1 for billing`: valid YAML, so a warning, not a refusal.
+  private warnIfCut(text: string, at: Path): void {
+    const cut = this.source.cutByComment(at);
+    if (cut === undefined) return;
+    this.warnings.push(new FlowError(this.file, this.source.lineOf(at), `customers read "${text}": the rest, "#${cut}", is a YAML comment (a # after a space starts one)`, `put the whole text in quotes: "${text} #${cut}"`));
   }
 
   private field(path: string, at: Path): FieldRef {

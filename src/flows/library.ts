@@ -123,9 +123,9 @@ export class FlowLibrary {
   }
 
   /**
-   * What is worth knowing about `text` as the file `file` although it would go into service: a flow that can run past
-   * its last step without `close` or `assign`, or one that shares its trigger with a flow of another file (of the two,
-   * only the first file by name runs). Empty when it has errors (`check`).
+   * What is worth knowing about `text` as the file `file` although it would go into service: a text a `#` comment cut
+   * short, a flow that can run past its last step without `close` or `assign`, or one that shares its trigger with a
+   * flow of another file (of the two, only the first file by name runs). Empty when it has errors (`check`).
    *
    *     const warnings = flows.warnings('flows/support.yaml', text); // [FlowError], shown as warnings in the editor
    */
@@ -133,7 +133,7 @@ export class FlowLibrary {
     const result = compileFlow(file, text);
     if ('errors' in result) return [];
     const ends = endsUnsaidWarning(result.draft.flow);
-    return [...(ends ? [ends] : []), ...this.sharedTriggerWarnings(file, result.draft)];
+    return [...result.draft.warnings, ...(ends ? [ends] : []), ...this.sharedTriggerWarnings(file, result.draft)].sort((a, b) => a.line - b.line);
   }
 
   // `forTrigger` serves files in name order, and the runtime starts the first flow it gives.

@@ -16,6 +16,11 @@ export interface YamlSource {
   value: unknown;
   /** The line of the key (or list item) at `path`, or of its nearest existing parent. */
   lineOf(path: Path): number;
+  /**
+   * What a comment took from the unquoted text at `path` when a `#` follows a space and starts a word there
+   * (`say: Press #1 for billing` is the text "Press", then a comment): the words after the `#`, else undefined.
+   */
+  cutByComment(path: Path): string | undefined;
 }
 
 /**
@@ -63,6 +68,12 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
     source: {
       value,
       lineOf: (path) => line(offsetOf(document, path)),
+      cutByComment: (path) => {
+        const node = document.getIn(path, true);
+        // "# note" (a space after the #) is a comment written as one; "#1" or "#support" was meant as text.
+        const comment = isScalar(node) && node.type === 'PLAIN' ? node.comment : undefined;
+        return comment && /^\S/.test(comment) ? comment : undefined;
+      },
     },
   };
 }

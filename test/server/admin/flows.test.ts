@@ -66,6 +66,18 @@ describe('flows over the admin API', () => {
     expect(closes.body).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
+  it('warns, without refusing, of an unquoted text a # cut short, and not of a comment written as one', async () => {
+    const source = 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - say: Press #1 for billing\n  - ask:\n      en: Your ticket? e.g. #42\n      ar: "رقم التذكرة؟"\n    save: conversation.ticket\n  - say: Thanks   # said last\n';
+    const checked = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/support/validate', { source });
+    expect(checked.body).toEqual({
+      ok: true, errors: [],
+      warnings: [
+        { line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Press #1 for billing")' },
+        { line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Your ticket? e.g. #42")' },
+      ],
+    });
+  });
+
   it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
     const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
     expect(later.body).toEqual({
