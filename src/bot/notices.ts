@@ -9,7 +9,7 @@ import type { NoticeMoment } from '../flows/schema.ts';
 import { parseTemplate } from '../flows/template.ts';
 import { queueOf } from '../handover/assignment/queue.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
-import { isolate } from '../shared/text.ts';
+import { endsSentence, isolate } from '../shared/text.ts';
 import type { Contact, Conversation, Tx } from '../store/types.ts';
 import type { Effects } from './effects.ts';
 
@@ -181,5 +181,5 @@ export class Notices {
  */
 function asSentence(note: string): string {
   const text = note.trim();
-  return text === '' || /[.!?…؟。]["'”’»)\]]*$/u.test(text) ? text : `${text}.`;
+  return text === '' || endsSentence(text) ? text : `${text}.`;
 }

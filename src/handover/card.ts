@@ -74,8 +74,12 @@ export function editText(conversation: { id: number }, contactName: string | und
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
 }
 
-/** A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one. */
-function shortQuote(text: string | undefined): string | undefined {
+/**
+ * A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one.
+ *
+ *     shortQuote('wait,\none more thing'); // '"wait, one more thing"'
+ */
+export function shortQuote(text: string | undefined): string | undefined {
   const plain = text?.replace(/\s+/g, ' ').trim();
   return plain ? `"${isolateRtl(plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain)}"` : undefined;
 }

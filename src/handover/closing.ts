@@ -2,8 +2,10 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { shortQuote } from './card.ts';
 import { customerName } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
+import { endsSentence } from '../shared/text.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
 const UNSEEN_LOOKED_AT = 50;
@@ -29,9 +31,6 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   fx.closed(conversation);
 }
 
-/** A note that ends with a stop of its own: "Your refund is on its way." */
-const ENDS_A_SENTENCE = /[.!?…؟]$/u;
-
 /**
  * What agents and admins read about a closing: `said`, then the closing note in brackets, then a stop, unless the note
  * brings its own ("….)" rather than "….).").
@@ -41,7 +40,7 @@ const ENDS_A_SENTENCE = /[.!?…؟]$/u;
  */
 export function closedLine(said: string, note: string | undefined): string {
   if (!note) return `${said}.`;
-  return `${said} (${note})${ENDS_A_SENTENCE.test(note.trimEnd()) ? '' : '.'}`;
+  return `${said} (${note})${endsSentence(note) ? '' : '.'}`;
 }
 
 /** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
@@ -66,12 +65,7 @@ export async function unseenByCloser(tx: Tx, conversation: Conversation, seen: n
   const unseen = (await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT)).filter((message) => message.from === 'contact' && message.id !== undefined && message.id > seen);
   const newest = unseen.at(-1);
   if (!newest) return undefined;
-  const words = newest.text.trim() !== '' ? `"${preview(newest.text)}"` : 'a file';
+  const words = shortQuote(newest.text) ?? 'a file';
   const more = unseen.length > 1 ? ` (and ${unseen.length - 1} more)` : '';
   return `${await customerName(tx, conversation)} wrote in #${conversation.id} since your screen last showed it: ${words}${more}. Nothing was closed: read it, then close again.`;
-}
-
-function preview(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

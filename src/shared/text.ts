@@ -125,3 +125,14 @@ export function utf8Text(bytes: Uint8Array): { text: string } | { line: number }
     }
   }
 }
+
+/**
+ * Whether a text ends a sentence of its own (a stop, `!`, `?`, `…`, Arabic `؟`, maybe inside closing quotes or
+ * brackets), so that whoever puts it before another sentence adds no stop of their own.
+ *
+ *     endsSentence('Your refund is on its way.'); // true
+ *     endsSentence('refunded');                   // false
+ */
+export function endsSentence(text: string): boolean {
+  return /[.!?…؟。]["'”’»)\]]*$/u.test(text.trimEnd());
+}
