@@ -219,6 +219,12 @@ export interface Channel {
   openThread?(group: string, title: string): Promise<string>;
   /** Closes a thread `openThread` opened. */
   closeThread?(thread: string): Promise<void>;
+  /**
+   * For a channel whose message ids tell the order messages came into a chat: whether the message `id` came into its
+   * chat after the message `than` (both ids `send` resolves to or inbound ids); undefined when it cannot tell (two
+   * chats). An agent's /close is refused when a relay to them came into their chat after it.
+   */
+  cameAfter?(id: string, than: string): boolean | undefined;
   /** For a channel with a connection of its own (a WhatsApp Web session): whether it can send and receive now. */
   status?(): ChannelStatus;
   stop(): Promise<void>;

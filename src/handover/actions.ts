@@ -4,7 +4,7 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, closedLine, unseenByCloser } from './closing.ts';
+import { close, closedLine, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -16,8 +16,12 @@ export type AgentAction =
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
-  /** `seen`: the newest message id the agent's screen showed; the close is refused when the customer wrote since. */
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number }
+  /**
+   * `seen`: the newest message id the agent's screen showed; the close is refused when the customer wrote since.
+   * `typed`: the agent's /close in their messaging app; the close is refused when a customer message relayed to them
+   * had not reached that app when they sent it.
+   */
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number; typed?: WrittenIn }
   | { kind: 'handBack'; conversationId: number }
   | { kind: 'template'; conversationId: number; name: string; params: string[] };
 
@@ -93,7 +97,8 @@ async function decide(
     case 'close': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return only(refused(held.problem, action.conversationId));
-      const unseen = action.seen !== undefined ? await unseenByCloser(tx, held.conversation, action.seen) : undefined;
+      const unseen = (action.seen !== undefined ? await unseenByCloser(tx, held.conversation, action.seen) : undefined)
+        ?? (action.typed ? await unseenInApp(ctx, tx, held.conversation, agent.id, action.typed) : undefined);
       if (unseen) return only(refused(unseen, action.conversationId));
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
       if (action.note && action.shareNote) held.conversation.closingNoteShared = true;

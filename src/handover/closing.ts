@@ -1,5 +1,5 @@
 // Closing a conversation: by its agent, by a flow's `close` step, or after too long without activity.
-import type { Conversation, Tx } from '../store/types.ts';
+import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { shortQuote } from './card.ts';
@@ -63,9 +63,53 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
  */
 export async function unseenByCloser(tx: Tx, conversation: Conversation, seen: number): Promise<string | undefined> {
   const unseen = (await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT)).filter((message) => message.from === 'contact' && message.id !== undefined && message.id > seen);
+  return unseenRefusal(tx, conversation, unseen, 'since your screen last showed it');
+}
+
+/** Where an agent wrote a message from their messaging app, and the channel's id for it (a `/close`, say). */
+export interface WrittenIn {
+  channel: string;
+  /** The agent's address on that channel: their chat with the bot. */
+  address: string;
+  messageId: string;
+}
+
+/**
+ * Why an agent's `/close` from their messaging app (`closing`) is refused: a customer message of the conversation
+ * relayed to that agent had not reached their app when they sent it. Its relay is still in the outbox (or being sent),
+ * or it reached the chat the /close came from after the /close did, where the channel's message ids tell
+ * (`DeskContext.cameAfter`: Telegram's do, WhatsApp's do not). A relay sent to another chat of theirs, or to this one on
+ * a channel that cannot tell, counts as seen; one that failed, and a message never relayed to them (written before
+ * they held the conversation), refuse nothing: the agent can always close once the relays are through.
+ *
+ *     await unseenInApp(ctx, tx, conversation, 'omar', { channel: 'telegram', address: '9001', messageId: '9001:310' });
+ *     // 'Layla wrote in #42 what your chat had not shown you when you sent /close: "one more thing". Nothing was closed: read it, then close again.'
+ */
+export async function unseenInApp(ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, closing: WrittenIn): Promise<string | undefined> {
+  const recent = await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT);
+  const late = new Set(recent.filter((message) => message.direction === 'out' && message.toAgent && message.agentId === agentId
+    && message.relayOf !== undefined && !countsAsSeen(ctx, message, closing)).map((message) => message.relayOf));
+  const unseen = recent.filter((message) => message.from === 'contact' && message.channelMessageId !== undefined && late.has(message.channelMessageId));
+  return unseenRefusal(tx, conversation, unseen, 'what your chat had not shown you when you sent /close');
+}
+
+/**
+ * Whether a relay to an agent counts as seen at their `closing`: it was in one of their chats before it, as far as can be
+ * told. One still to send is not; one that failed is, since no later try brings it (a close waiting for it would wait
+ * forever).
+ */
+function countsAsSeen(ctx: DeskContext, relayed: RecentMessage, closing: WrittenIn): boolean {
+  if (relayed.status === 'pending' || relayed.status === 'sending') return false;
+  if (relayed.status !== 'sent' || relayed.channelMessageId === undefined) return true;
+  if (relayed.channel !== closing.channel || relayed.address !== closing.address) return true;
+  return ctx.cameAfter?.(relayed.channel, relayed.channelMessageId, closing.messageId) !== true;
+}
+
+/** The refusal of a close on the customer's messages `unseen` (oldest first), or undefined when there are none. */
+async function unseenRefusal(tx: Tx, conversation: Conversation, unseen: readonly RecentMessage[], why: string): Promise<string | undefined> {
   const newest = unseen.at(-1);
   if (!newest) return undefined;
   const words = shortQuote(newest.text) ?? 'a file';
   const more = unseen.length > 1 ? ` (and ${unseen.length - 1} more)` : '';
-  return `${await customerName(tx, conversation)} wrote in #${conversation.id} since your screen last showed it: ${words}${more}. Nothing was closed: read it, then close again.`;
+  return `${await customerName(tx, conversation)} wrote in #${conversation.id} ${why}: ${words}${more}. Nothing was closed: read it, then close again.`;
 }

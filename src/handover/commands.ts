@@ -156,7 +156,9 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
       // A note in quotes is said to the customer too; any other note stays among agents.
       const quoted = command.note !== undefined ? /^["“«](.+)["”»]$/s.exec(command.note)?.[1] : undefined;
       const note = quoted ?? command.note;
-      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(quoted ? { shareNote: true } : {}) });
+      // Refused while a customer message relayed to the agent had not reached their app when they sent /close.
+      const typed = { channel: ctx.inbound.channel, address: ctx.inbound.from.id, messageId: ctx.inbound.id };
+      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(quoted ? { shareNote: true } : {}), typed });
     },
   },
   handback: {

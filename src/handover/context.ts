@@ -20,6 +20,11 @@ export interface DeskContext {
    * else a `conversation.opened` flow). Without it, the bot always has.
    */
   botCanResume?: (conversation: Conversation) => Promise<boolean>;
+  /**
+   * Whether the message `id` came into its chat after the message `than`, both channel message ids on `channel`, where
+   * the channel's ids tell (`Channel.cameAfter`); undefined where they do not. Without it, no channel's ids tell.
+   */
+  cameAfter?: (channel: string, id: string, than: string) => boolean | undefined;
 }
 
 /** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */

@@ -36,6 +36,7 @@ export class Desk {
       ...(options.templates ? { templates: options.templates } : {}),
       ...(options.running ? { running: options.running } : {}),
       ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
+      ...(options.cameAfter ? { cameAfter: options.cameAfter } : {}),
     };
     this.#handBack = options.handBack;
   }
