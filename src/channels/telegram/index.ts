@@ -1,7 +1,8 @@
 // The Telegram channel on grammY, wired from its parts: updates come in by webhook (webhook.ts) when a secret is
 // set, by long polling (polling.ts) otherwise, and are handed to the runtime by receive.ts (decode.ts for the wire
 // format, files.ts for attachments' bytes); replies go out through send.ts (render.ts for the Bot API calls,
-// errors.ts for what a failure means); agents get their commands in the menu (menu.ts).
+// errors.ts for what a failure means, order.ts for which of two messages of a chat came first); agents get their
+// commands in the menu (menu.ts).
 import type { Express } from 'express';
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
@@ -9,6 +10,7 @@ import { type Channel, type ChannelHost, type FastRoutes, type OutboundMessage }
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
 import { CommandMenu } from './menu.ts';
+import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
 import { receiveUpdate } from './receive.ts';
 import { Sender } from './send.ts';
@@ -131,6 +133,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       const [chat, id] = thread.split('/') as [string, string];
       await api.closeForumTopic(chat, Number(id));
     },
+    cameAfter,
     async stop() {
       offAgents?.();
       await polling?.stop();

@@ -55,6 +55,8 @@ export class FakeBotApi {
   readonly #failures = new Map<string, (Failure | undefined)[]>();
   readonly #updates: Record<string, unknown>[] = [];
   readonly #waiters = new Set<() => void>();
+  /** Methods whose calls wait (unrecorded, unnumbered) until released: on their way to Telegram. */
+  readonly #held = new Map<string, Promise<void>>();
   #nextMessageId = 100;
   #nextThreadId = 55;
   #url = '';
@@ -99,6 +101,27 @@ export class FakeBotApi {
     for (let i = 0; i < after; i++) queue.push(undefined);
     for (let i = 0; i < times; i++) queue.push(failure);
     this.#failures.set(method, queue);
+  }
+
+  /**
+   * Holds the calls of `method` on their way until `release()`: only then do they reach Telegram, are recorded and get
+   * their message_id (a slow network, a send waiting in the outbox).
+   */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.#held.set(method, new Promise<void>((done) => (release = done)));
+    return () => {
+      this.#held.delete(method);
+      release();
+    };
+  }
+
+  /**
+   * The message_id Telegram gives a message a person sends now: a chat's ids and the bot's sends share one count, so
+   * the person's message and the bot's later sends compare by it (the ids of one chat increase with each message).
+   */
+  takeMessageId(): number {
+    return this.#nextMessageId++;
   }
 
   /** Keeps a file as Telegram would after a user sent it: getFile(`fileId`) names `path`, which serves `bytes`. */
@@ -162,6 +185,7 @@ export class FakeBotApi {
     const raw = await readBody(req);
     if (req.method !== 'POST' || !match) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     const [, token, method] = match as unknown as [string, string, string];
+    await this.#held.get(method);
     const { params, files } = parseParams(raw, String(req.headers['content-type'] ?? ''));
     Object.assign(call, { method, params, token, files });
     this.calls.push(call);
