@@ -75,22 +75,26 @@ export interface WrittenIn {
 }
 
 /**
- * Why an agent's `/close` from their messaging app (`closing`) is refused: a customer message of the conversation
- * relayed to that agent had not reached their app when they sent it. Its relay is still in the outbox (or being sent),
- * or it reached the chat the /close came from after the /close did, where the channel's message ids tell
- * (`DeskContext.cameAfter`: Telegram's do, WhatsApp's do not). A relay sent to another chat of theirs, or to this one on
- * a channel that cannot tell, counts as seen; one that failed, and a message never relayed to them (written before
- * they held the conversation), refuse nothing: the agent can always close once the relays are through.
+ * Why an agent's `/close` from their messaging app (`closing`: in their chat with the bot, or in a team desk's thread,
+ * `where` for them) is refused: a customer message of the conversation relayed to that agent, or into that thread, had
+ * not reached it when they sent it. Its relay is still in the outbox (or being sent), or it came into the chat the
+ * /close came from after the /close did, where the channel's message ids tell (`DeskContext.cameAfter`: Telegram's do,
+ * WhatsApp's do not). A relay sent to another chat of theirs, or to this one on a channel that cannot tell, counts as
+ * seen; one that failed, and a message never relayed to them (written before they held the conversation), refuse
+ * nothing: the agent can always close once the relays are through.
  *
  *     await unseenInApp(ctx, tx, conversation, 'omar', { channel: 'telegram', address: '9001', messageId: '9001:310' });
  *     // 'Layla wrote in #42 what your chat had not shown you when you sent /close: "one more thing". Nothing was closed: read it, then close again.'
  */
-export async function unseenInApp(ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, closing: WrittenIn): Promise<string | undefined> {
+export async function unseenInApp(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, closing: WrittenIn, where = 'your chat',
+): Promise<string | undefined> {
   const recent = await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT);
-  const late = new Set(recent.filter((message) => message.direction === 'out' && message.toAgent && message.agentId === agentId
-    && message.relayOf !== undefined && !countsAsSeen(ctx, message, closing)).map((message) => message.relayOf));
+  const toCloser = (message: RecentMessage) => (message.toAgent && message.agentId === agentId) || (message.channel === closing.channel && message.address === closing.address);
+  const late = new Set(recent.filter((message) => message.direction === 'out' && message.relayOf !== undefined && toCloser(message)
+    && !countsAsSeen(ctx, message, closing)).map((message) => message.relayOf));
   const unseen = recent.filter((message) => message.from === 'contact' && message.channelMessageId !== undefined && late.has(message.channelMessageId));
-  return unseenRefusal(tx, conversation, unseen, 'what your chat had not shown you when you sent /close');
+  return unseenRefusal(tx, conversation, unseen, `what ${where} had not shown you when you sent /close`);
 }
 
 /**

@@ -1,11 +1,12 @@
 // Team desks: a group on a channel with a thread per conversation (a Telegram forum topic, say). The card opens
 // the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
-// to the customer (the first to write takes the conversation); /close there closes both.
+// to the customer (the first to write takes the conversation); /close there closes both, unless the customer's words
+// relayed into the thread had not come into it when /close was sent.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
-import { close, closedLine } from './closing.ts';
+import { close, closedLine, unseenInApp } from './closing.ts';
 import { parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
@@ -44,6 +45,8 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   if (command && 'error' in command) return reply(command.error);
   if (command?.name === 'close') {
     if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
+    const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'this topic');
+    if (unseen) return reply(unseen);
     const holder = holderOf(ctx, conversation);
     close(ctx, tx, conversation, agent.id, command.note, fx);
     await reply(closedLine(`Closed #${conversation.id}`, command.note));

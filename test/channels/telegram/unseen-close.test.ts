@@ -1,11 +1,11 @@
 // An agent's /close in Telegram at the moment the customer writes again, against the fake Bot API: the customer's
-// words reach the agent's chat after the /close (or are still on their way to it), and the close is refused with them
-// quoted, the conversation staying open; a /close sent once the agent's chat showed them closes.
+// words reach the agent's chat (or the team desk's topic) after the /close, or are still on their way to it, and the
+// close is refused with them quoted, the conversation staying open; a /close sent once they were shown closes.
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { eventually } from '../../helpers.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
-import { LAYLA, OMAR, fixture, post, telegramServers } from './harness.ts';
+import { LAYLA, OMAR, fixture, post, teamFile, telegramServers } from './harness.ts';
 
 const { setUp } = telegramServers();
 
@@ -111,5 +111,36 @@ describe('an agent\'s /close in Telegram as the customer writes again', () => {
     await eventually(() => api.sentTo(OMAR).includes('Closed #1.'));
     await eventually(() => api.sentTo(LAYLA).some((t) => CLOSED_NOTICE.test(t)));
     expect(await statusOf(app, 1)).toBe('closed');
+  });
+
+  it('in a team desk\'s topic, is refused when the customer\'s words came into the topic after the /close; the topic stays open until the next /close', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
+    const inTopic = (body: string, messageId = api.takeMessageId()) => {
+      const update = fixture('forum-topic-message');
+      update.update_id = nextUpdate++;
+      Object.assign(update.message, { message_id: messageId, message_thread_id: 55, chat: { ...update.message.chat, id: DESK }, text: body });
+      return update;
+    };
+    expect(await post(app, text(api, LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(api, LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((t) => t.startsWith('#1')));
+    expect(await post(app, inTopic('Looking into it now'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
+
+    const closing = api.takeMessageId();
+    expect(await post(app, text(api, LAYLA, 'wait, one more thing'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: wait, one more thing'));
+    expect(await post(app, inTopic('/close refunded', closing))).toBe(200);
+    const refused = 'Layla wrote in #1 what this topic had not shown you when you sent /close: "wait, one more thing". Nothing was closed: read it, then close again.';
+    await eventually(() => api.sentTo(DESK).includes(refused));
+    // On the code before: closed, and the topic with it.
+    expect(await statusOf(app, 1)).toBe('open');
+    expect(api.callsOf('closeForumTopic')).toEqual([]);
+
+    expect(await post(app, inTopic('/close refunded'))).toBe(200);
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'omar', closingNote: 'refunded' });
+    expect(api.sentTo(DESK).at(-1)).toBe('Closed #1 (refunded).');
   });
 });
