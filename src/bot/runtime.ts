@@ -5,7 +5,8 @@ import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type I
 import { StoreUnavailableError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
-import type { ActionResult, AgentAction } from '../handover/actions.ts';
+import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
+import { line } from '../handover/lines.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -133,7 +134,7 @@ export class Runtime {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // The key of the agent's own messages from that session: their typed ones and these stay in order.
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${inbound.channel}:${inbound.from.id}`, async (tx, fx) => {
-      if (await tx.hasInbound(inbound.channel, inbound.id)) return { ok: true, message: `Sent to #${conversationId}.`, conversationId };
+      if (await tx.hasInbound(inbound.channel, inbound.id)) return actionResult(true, line('replySent', conversationId), conversationId);
       return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx);
     })));
   };

@@ -4,9 +4,10 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, closedLine, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
+import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
+import { line, word, type Line } from './lines.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
 import type { Agent } from './team.ts';
 
@@ -28,6 +29,9 @@ export type AgentAction =
 /** The outcome of an action: done or refused, with the line the agent reads either way. */
 export interface ActionResult {
   ok: boolean;
+  /** What the agent reads, to be worded in their language (`word(result.line, 'ar')`). */
+  line: Line;
+  /** The line in English, as the messaging apps say it. */
   message: string;
   conversationId?: number;
 }
@@ -35,12 +39,17 @@ export interface ActionResult {
 /** What the bot does with a conversation handed back to it (the runtime resumes its flow), in the same transaction. */
 export type HandBack = (tx: Tx, conversation: Conversation, fx: DeskEffects) => Promise<void>;
 
-/** The refusal of a hand back when the bot has no flow to go on with. */
-export const noFlowToHandBackTo = (id: number, outcome: string): string =>
-  `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome}.`;
+/**
+ * An action's result from its line.
+ *
+ *     actionResult(true, line('claimed', 42), 42); // { ok: true, line, message: '#42 is yours.', conversationId: 42 }
+ */
+export function actionResult(ok: boolean, said: Line, conversationId?: number): ActionResult {
+  return { ok, line: said, message: word(said), ...(conversationId !== undefined ? { conversationId } : {}) };
+}
 
-const done = (message: string, conversationId?: number): ActionResult => ({ ok: true, message, ...(conversationId !== undefined ? { conversationId } : {}) });
-const refused = (message: string, conversationId?: number): ActionResult => ({ ok: false, message, ...(conversationId !== undefined ? { conversationId } : {}) });
+const done = (said: Line, conversationId?: number): ActionResult => actionResult(true, said, conversationId);
+const refused = (said: Line, conversationId?: number): ActionResult => actionResult(false, said, conversationId);
 
 /**
  * Carries out an agent's action in a transaction. Refusals change nothing and say why. `confirm`, when given, says
@@ -74,25 +83,25 @@ async function decide(
       saveAgentState(tx, agent, state);
       fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
       return {
-        result: done(action.status === 'online' ? 'You are online: new conversations will come to you.' : 'You are away: no new conversations until you are online again (/online).'),
+        result: done(line(action.status === 'online' ? 'online' : 'away')),
         drain: action.status === 'online',
       };
     }
     case 'claim': {
       const conversation = await tx.conversation(action.conversationId);
       const refusal = claimRefusal(ctx, conversation, agent, action.conversationId);
-      if (refusal || !conversation) return only(refused(refusal ?? `There is no conversation #${action.conversationId}.`));
+      if (refusal || !conversation) return only(refused(refusal ?? line('noConversation', action.conversationId)));
       await giveTo(ctx, tx, conversation, agent, fx);
-      return only(done(`#${conversation.id} is yours.`, conversation.id));
+      return only(done(line('claimed', conversation.id), conversation.id));
     }
     case 'note': {
       const conversation = await tx.conversation(action.conversationId);
-      if (!conversation || !mayTouch(conversation, agent)) return only(refused(`There is no conversation #${action.conversationId} in your teams.`));
+      if (!conversation || !mayTouch(conversation, agent)) return only(refused(line('notInYourTeams', action.conversationId)));
       tx.addMessage({
         contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel,
         address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: action.text, at: stamp(ctx),
       });
-      return only(done(`Note added to #${conversation.id} (only agents see it).`, conversation.id));
+      return only(done(line('noteAdded', conversation.id), conversation.id));
     }
     case 'close': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
@@ -102,7 +111,7 @@ async function decide(
       if (unseen) return only(refused(unseen, action.conversationId));
       close(ctx, tx, held.conversation, agent.id, action.note, fx);
       if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
-      return { result: done(closedLine(`Closed #${held.conversation.id}`, action.note), held.conversation.id), drain: true };
+      return { result: done(line('closed', held.conversation.id, action.note), held.conversation.id), drain: true };
     }
     case 'transfer': {
       const result = await transfer(ctx, tx, agent, action.conversationId, action.to, fx);
@@ -114,27 +123,27 @@ async function decide(
       const templates = ctx.templates ?? [];
       const template = templates.find((known) => known.name === action.name);
       if (!template) {
-        return only(refused(templates.length === 0 ? 'No message templates are configured (WHATSAPP_TEMPLATES).' : `There is no template "${action.name}". Templates: ${templates.map((known) => known.name).join(', ')}.`, action.conversationId));
+        return only(refused(templates.length === 0 ? line('noTemplates') : line('noTemplate', action.name, templates.map((known) => known.name)), action.conversationId));
       }
       const { conversation } = held;
       const text = `[template ${template.name}${action.params.length > 0 ? `: ${action.params.join(' | ')}` : ''}]`;
       await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, template: { name: template.name, ...(template.language ? { language: template.language } : {}), params: action.params } }, fx);
       conversation.lastAgentMessageAt = stamp(ctx);
       tx.putConversation(conversation);
-      return only(done(`Template ${template.name} sent to #${conversation.id}.`, conversation.id));
+      return only(done(line('templateSent', template.name, conversation.id), conversation.id));
     }
     case 'handBack': {
       const held = await heldBy(ctx, tx, agent, action.conversationId);
       if ('problem' in held) return only(refused(held.problem, action.conversationId));
       const { conversation } = held;
       // Handed back with no flow to go on with, the customer would hear from nobody (or be queued for an agent again).
-      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return only(refused(noFlowToHandBackTo(conversation.id, 'it stays with you'), conversation.id));
+      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return only(refused(line('noFlowToHandBackTo', conversation.id, 'stays'), conversation.id));
       conversation.stage = 'bot';
       delete conversation.agentId;
       tx.putConversation(conversation);
       fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: agent.id } });
       await handBack(tx, conversation, fx);
-      return { result: done(`#${conversation.id} is back with the bot.`, conversation.id), drain: true };
+      return { result: done(line('handedBack', conversation.id), conversation.id), drain: true };
     }
   }
 }
@@ -146,37 +155,33 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   const team = ctx.directory.team(to);
   const colleague = team ? undefined : findAgent(ctx, to);
   if (!team && !colleague) {
-    const teams = ctx.directory.teams().map((t) => t.name).join(', ');
-    return refused(`There is no team or agent named "${to}". Teams: ${teams || 'none'}.`, conversationId);
+    return refused(line('noTeamOrAgent', to, ctx.directory.teams().map((t) => t.name)), conversationId);
   }
-  if (colleague?.id === agent.id) return refused(`#${conversation.id} is already yours.`, conversationId);
+  if (colleague?.id === agent.id) return refused(line('alreadyYours', conversation.id), conversationId);
   // Its queue would be seen by nobody.
-  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(`${team.name} has no agents in team.yaml; #${conversation.id} stays with you.`, conversationId);
-  if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(`${colleague.name} is not online; #${conversation.id} stays with you.`, conversationId);
+  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, conversation.id, 'stays'), conversationId);
+  if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', colleague.name, conversation.id, 'stays'), conversationId);
   delete conversation.agentId;
   tx.putConversation(conversation);
   fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: agent.id, to: colleague?.name ?? (team as NonNullable<typeof team>).name } });
   let result: ActionResult;
   if (colleague) {
     await giveTo(ctx, tx, conversation, colleague, fx);
-    result = done(`#${conversation.id} is now with ${colleague.name}.`, conversation.id);
+    result = done(line('nowWith', conversation.id, colleague.name), conversation.id);
   } else {
     const name = (team as NonNullable<typeof team>).name;
     conversation.stage = 'queued';
     conversation.queuedAt = stamp(ctx);
     await assign(ctx, tx, conversation, { team: name }, fx);
     const taker = holderOf(ctx, conversation);
-    result = done(`#${conversation.id} is transferred to ${name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, conversation.id);
+    result = done(line('transferred', conversation.id, name, taker?.name), conversation.id);
   }
   return result;
 }
 
-function claimRefusal(ctx: DeskContext, conversation: Conversation | undefined, agent: Agent, id: number): string | undefined {
-  if (!conversation || conversation.status !== 'open') return `#${id} is not an open conversation.`;
-  if (conversation.stage === 'assigned') {
-    const holder = holderOf(ctx, conversation)?.name;
-    return conversation.agentId === agent.id ? `#${id} is already yours.` : `#${id} is already with ${holder ?? 'another agent'}.`;
-  }
-  if (!mayTouch(conversation, agent)) return `#${id} belongs to ${conversation.team}, which is not one of your teams.`;
+function claimRefusal(ctx: DeskContext, conversation: Conversation | undefined, agent: Agent, id: number): Line | undefined {
+  if (!conversation || conversation.status !== 'open') return line('notOpen', id);
+  if (conversation.stage === 'assigned') return conversation.agentId === agent.id ? line('alreadyYours', id) : line('alreadyWith', id, holderOf(ctx, conversation)?.name);
+  if (!mayTouch(conversation, agent)) return line('notYourTeam', id, conversation.team);
   return undefined;
 }

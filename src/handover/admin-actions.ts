@@ -3,11 +3,12 @@
 // a named agent. They go through the agent action API (`runtime.act`) like every other decision; the holder, if
 // another person, is told in their app.
 import type { Conversation, Tx } from '../store/types.ts';
-import { noFlowToHandBackTo, type ActionResult, type HandBack } from './actions.ts';
+import { actionResult, type ActionResult, type HandBack } from './actions.ts';
 import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, closedLine, unseenByCloser } from './closing.ts';
+import { close, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { closedLine, line, type Line } from './lines.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
 
@@ -27,8 +28,8 @@ export type AdminAction =
   | { kind: 'transfer'; conversationId: number; team?: string; agentId?: string }
   | { kind: 'assign'; conversationId: number; agentId: string };
 
-const done = (message: string, conversationId: number): ActionResult => ({ ok: true, message, conversationId });
-const refused = (message: string, conversationId: number): ActionResult => ({ ok: false, message, conversationId });
+const done = (said: Line, conversationId: number): ActionResult => actionResult(true, said, conversationId);
+const refused = (said: Line, conversationId: number): ActionResult => actionResult(false, said, conversationId);
 
 /** The name an admin's decisions are recorded under (`closedBy`, timelines), never mistaken for an agent's id. */
 export const adminActorId = (admin: Admin): string => `admin:${admin.name}`;
@@ -42,7 +43,7 @@ export const adminActorId = (admin: Admin): string => `admin:${admin.name}`;
 export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects, handBack: HandBack): Promise<ActionResult> {
   const id = action.conversationId;
   const conversation = await tx.conversation(id);
-  if (!conversation || conversation.status !== 'open') return refused(`#${id} is not an open conversation.`, id);
+  if (!conversation || conversation.status !== 'open') return refused(line('notOpen', id), id);
   const holder = holderOf(ctx, conversation);
   const by = adminActorId(admin);
   switch (action.kind) {
@@ -51,7 +52,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         contactId: conversation.contactId, conversationId: id, channel: conversation.channel,
         address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', author: admin.name, text: action.text, at: stamp(ctx),
       });
-      return done(`Note added to #${id} (only agents see it).`, id);
+      return done(line('noteAdded', id), id);
     }
     case 'close': {
       const unseen = action.seen !== undefined ? await unseenByCloser(tx, conversation, action.seen) : undefined;
@@ -62,11 +63,11 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         await tell(ctx, tx, holder.id, closedLine(`#${id} was closed by ${admin.name}`, action.note), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
-      return done(closedLine(`Closed #${id}`, action.note), id);
+      return done(line('closed', id, action.note), id);
     }
     case 'handBack': {
-      if (conversation.stage === 'bot') return refused(`#${id} is already with the bot.`, id);
-      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return refused(noFlowToHandBackTo(id, 'it was not moved'), id);
+      if (conversation.stage === 'bot') return refused(line('alreadyWithBot', id), id);
+      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return refused(line('noFlowToHandBackTo', id, 'notMoved'), id);
       conversation.stage = 'bot';
       delete conversation.agentId;
       tx.putConversation(conversation);
@@ -76,7 +77,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         await tell(ctx, tx, holder.id, `#${id} was handed back to the bot by ${admin.name}.`, fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
-      return done(`#${id} is back with the bot.`, id);
+      return done(line('handedBack', id), id);
     }
     case 'assign':
       return toAgent(ctx, tx, conversation, action.agentId, admin, fx);
@@ -84,11 +85,10 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       if (action.agentId !== undefined) return toAgent(ctx, tx, conversation, action.agentId, admin, fx);
       const team = action.team === undefined ? undefined : ctx.directory.team(action.team);
       if (!team) {
-        const teams = ctx.directory.teams().map((t) => t.name).join(', ');
-        return refused(`There is no team named "${action.team ?? ''}". Teams: ${teams || 'none'}.`, id);
+        return refused(line('noTeam', action.team ?? '', ctx.directory.teams().map((t) => t.name)), id);
       }
       // Its queue would be seen by nobody.
-      if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(`${team.name} has no agents in team.yaml; #${id} was not moved.`, id);
+      if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, id, 'notMoved'), id);
       delete conversation.agentId;
       tx.putConversation(conversation);
       fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: by, to: team.name } });
@@ -100,7 +100,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         await drainFor(ctx, tx, holder, fx);
       }
       const taker = holderOf(ctx, conversation);
-      return done(`#${id} is transferred to ${team.name}${taker ? ` (${taker.name} has it)` : ' (waiting in its queue)'}.`, id);
+      return done(line('transferred', id, team.name, taker?.name), id);
     }
   }
 }
@@ -109,10 +109,10 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
 async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, admin: Admin, fx: DeskEffects): Promise<ActionResult> {
   const { id } = conversation;
   const agent = ctx.directory.agent(agentId);
-  if (!agent) return refused(`There is no agent "${agentId}" in team.yaml.`, id);
+  if (!agent) return refused(line('noAgent', agentId), id);
   const holder = holderOf(ctx, conversation);
-  if (holder?.id === agent.id) return refused(`#${id} is already with ${agent.name}.`, id);
-  if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return refused(`${agent.name} is not online; #${id} was not moved.`, id);
+  if (holder?.id === agent.id) return refused(line('alreadyWith', id, agent.name), id);
+  if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', agent.name, id, 'notMoved'), id);
   if (holder || conversation.stage !== 'bot') {
     delete conversation.agentId;
     tx.putConversation(conversation);
@@ -123,5 +123,5 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
     await tell(ctx, tx, holder.id, `#${id} was given to ${agent.name} by ${admin.name}.`, fx, id);
     await drainFor(ctx, tx, holder, fx);
   }
-  return done(`#${id} is now with ${agent.name}.`, id);
+  return done(line('nowWith', id, agent.name), id);
 }

@@ -1,7 +1,8 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
-import { isolateRtl } from '../shared/text.ts';
+import { isolate, isolateRtl } from '../shared/text.ts';
+import type { DeskLanguage } from './lines.ts';
 import type { Team } from './team.ts';
 
 /** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
@@ -75,13 +76,17 @@ export function editText(conversation: { id: number }, contactName: string | und
 }
 
 /**
- * A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one.
+ * A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one. In an Arabic
+ * line, in Arabic quotes and always isolated: a Latin text there would otherwise pull the marks around it astray.
  *
- *     shortQuote('wait,\none more thing'); // '"wait, one more thing"'
+ *     shortQuote('wait,\none more thing');       // '"wait, one more thing"'
+ *     shortQuote('wait,\none more thing', 'ar'); // '«⁨wait, one more thing⁩»'
  */
-export function shortQuote(text: string | undefined): string | undefined {
+export function shortQuote(text: string | undefined, language: DeskLanguage = 'en'): string | undefined {
   const plain = text?.replace(/\s+/g, ' ').trim();
-  return plain ? `"${isolateRtl(plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain)}"` : undefined;
+  if (!plain) return undefined;
+  const cut = plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain;
+  return language === 'ar' ? `«${isolate(cut)}»` : `"${isolateRtl(cut)}"`;
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.

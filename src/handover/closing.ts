@@ -2,10 +2,8 @@
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { shortQuote } from './card.ts';
-import { customerName } from './lookups.ts';
+import { line, type Line } from './lines.ts';
 import { toAgent } from './outgoing.ts';
-import { endsSentence } from '../shared/text.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
 const UNSEEN_LOOKED_AT = 50;
@@ -31,18 +29,6 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   fx.closed(conversation);
 }
 
-/**
- * What agents and admins read about a closing: `said`, then the closing note in brackets, then a stop, unless the note
- * brings its own ("….)" rather than "….).").
- *
- *     closedLine('Closed #42', 'refunded'); // 'Closed #42 (refunded).'
- *     closedLine('Closed #42', 'Your refund is on its way.'); // 'Closed #42 (Your refund is on its way.)'
- */
-export function closedLine(said: string, note: string | undefined): string {
-  if (!note) return `${said}.`;
-  return `${said} (${note})${endsSentence(note) ? '' : '.'}`;
-}
-
 /** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
 export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
   const agent = conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
@@ -59,11 +45,11 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
  * read. Undefined when nothing new came from the customer. Looked at in the close's own transaction, so a message
  * stored before the close is either seen or refuses it.
  *
- *     await unseenByCloser(tx, conversation, 118); // 'Layla wrote in #42 since your screen last showed it: "one more thing". Nothing was closed: read it, then close again.'
+ *     word(await unseenByCloser(tx, conversation, 118)); // 'Layla wrote in #42 since your screen last showed it: "one more thing". Nothing was closed: read it, then close again.'
  */
-export async function unseenByCloser(tx: Tx, conversation: Conversation, seen: number): Promise<string | undefined> {
+export async function unseenByCloser(tx: Tx, conversation: Conversation, seen: number): Promise<Line | undefined> {
   const unseen = (await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT)).filter((message) => message.from === 'contact' && message.id !== undefined && message.id > seen);
-  return unseenRefusal(tx, conversation, unseen, 'since your screen last showed it');
+  return unseenRefusal(tx, conversation, unseen);
 }
 
 /** Where an agent wrote a message from their messaging app, and the channel's id for it (a `/close`, say). */
@@ -83,18 +69,18 @@ export interface WrittenIn {
  * seen; one that failed, and a message never relayed to them (written before they held the conversation), refuse
  * nothing: the agent can always close once the relays are through.
  *
- *     await unseenInApp(ctx, tx, conversation, 'omar', { channel: 'telegram', address: '9001', messageId: '9001:310' });
+ *     word(await unseenInApp(ctx, tx, conversation, 'omar', { channel: 'telegram', address: '9001', messageId: '9001:310' }));
  *     // 'Layla wrote in #42 what your chat had not shown you when you sent /close: "one more thing". Nothing was closed: read it, then close again.'
  */
 export async function unseenInApp(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, closing: WrittenIn, where = 'your chat',
-): Promise<string | undefined> {
+  ctx: DeskContext, tx: Tx, conversation: Conversation, agentId: string, closing: WrittenIn, where: 'chat' | 'topic' = 'chat',
+): Promise<Line | undefined> {
   const recent = await tx.recentMessages(conversation.id, UNSEEN_LOOKED_AT);
   const toCloser = (message: RecentMessage) => (message.toAgent && message.agentId === agentId) || (message.channel === closing.channel && message.address === closing.address);
   const late = new Set(recent.filter((message) => message.direction === 'out' && message.relayOf !== undefined && toCloser(message)
     && !countsAsSeen(ctx, message, closing)).map((message) => message.relayOf));
   const unseen = recent.filter((message) => message.from === 'contact' && message.channelMessageId !== undefined && late.has(message.channelMessageId));
-  return unseenRefusal(tx, conversation, unseen, `what ${where} had not shown you when you sent /close`);
+  return unseenRefusal(tx, conversation, unseen, where);
 }
 
 /**
@@ -109,11 +95,13 @@ function countsAsSeen(ctx: DeskContext, relayed: RecentMessage, closing: Written
   return ctx.cameAfter?.(relayed.channel, relayed.channelMessageId, closing.messageId) !== true;
 }
 
-/** The refusal of a close on the customer's messages `unseen` (oldest first), or undefined when there are none. */
-async function unseenRefusal(tx: Tx, conversation: Conversation, unseen: readonly RecentMessage[], why: string): Promise<string | undefined> {
+/**
+ * The refusal of a close on the customer's messages `unseen` (oldest first), or undefined when there are none; `where`
+ * for a /close from a messaging app.
+ */
+async function unseenRefusal(tx: Tx, conversation: Conversation, unseen: readonly RecentMessage[], where?: 'chat' | 'topic'): Promise<Line | undefined> {
   const newest = unseen.at(-1);
   if (!newest) return undefined;
-  const words = shortQuote(newest.text) ?? 'a file';
-  const more = unseen.length > 1 ? ` (and ${unseen.length - 1} more)` : '';
-  return `${await customerName(tx, conversation)} wrote in #${conversation.id} ${why}: ${words}${more}. Nothing was closed: read it, then close again.`;
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  return where ? line('unseenInApp', conversation.id, customer, newest.text, unseen.length - 1, where) : line('unseen', conversation.id, customer, newest.text, unseen.length - 1);
 }

@@ -8,6 +8,7 @@ import { queueOf } from './assignment/queue.ts';
 import type { ActionResult, AgentAction } from './actions.ts';
 import { saveAgentState, type AgentState } from './agent-state.ts';
 import type { DeskContext } from './context.ts';
+import { word } from './lines.ts';
 import { customerName, heldBy, type Held } from './lookups.ts';
 import type { Agent } from './team.ts';
 
@@ -152,7 +153,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
-      if ('problem' in held) return ctx.reply(held.problem);
+      if ('problem' in held) return ctx.reply(word(held.problem));
       // A note in quotes is said to the customer too; any other note stays among agents.
       const quoted = command.note !== undefined ? /^["“«](.+)["”»]$/s.exec(command.note)?.[1] : undefined;
       const note = quoted ?? command.note;
@@ -171,7 +172,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
-      if ('problem' in held) return ctx.reply(held.problem);
+      if ('problem' in held) return ctx.reply(word(held.problem));
       return actAndSay(ctx, { kind: 'handBack', conversationId: held.conversation.id });
     },
   },
@@ -186,7 +187,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await ctx.target();
-      if ('problem' in held) return ctx.reply(held.problem);
+      if ('problem' in held) return ctx.reply(word(held.problem));
       return actAndSay(ctx, { kind: 'template', conversationId: held.conversation.id, name: command.template, params: command.params });
     },
   },

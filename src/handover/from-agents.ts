@@ -3,10 +3,11 @@
 // picked with /use. An edit of such a message is a correction for that customer.
 import type { InboundMessage } from '../types.ts';
 import type { Tx } from '../store/types.ts';
-import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
+import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { line, word } from './lines.ts';
 import { heldBy, holderOf, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer } from './relay.ts';
@@ -37,7 +38,7 @@ export async function fromAgent(
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
-  if ('problem' in held) return reply(held.problem);
+  if ('problem' in held) return reply(word(held.problem));
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id));
 }
 
@@ -71,14 +72,14 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
  * 409 and keeps the text in the reply box). The console's own check before it may be stale by then: an admin or a
  * colleague on another process may have closed or moved the conversation meanwhile.
  *
- *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, message: '#42 is not an open conversation.' }
+ *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, line, message: '#42 is not an open conversation.' }
  */
 export async function replyFromConsole(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
   const held = await heldBy(ctx, tx, agent, conversationId);
-  if ('problem' in held) return { ok: false, message: held.problem, conversationId };
+  if ('problem' in held) return actionResult(false, held.problem, conversationId);
   await keep(ctx, tx, agent, inbound, conversationId);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => toAgent(ctx, tx, agent, line, fx, conversationId));
-  return { ok: true, message: `Sent to #${conversationId}.`, conversationId };
+  return actionResult(true, line('replySent', conversationId), conversationId);
 }
 
 /**
@@ -110,6 +111,6 @@ async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentStat
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
   if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);
   if (state.current !== undefined && held.some((c) => c.id === state.current)) return heldBy(ctx, tx, agent, state.current);
-  if (held.length === 0) return { problem: 'You hold no conversation right now. /list shows the queue and /claim N takes one.' };
-  return { problem: `You hold ${held.map((c) => `#${c.id}`).join(', ')}: reply to one of their messages, or pick one with /use N.` };
+  if (held.length === 0) return { problem: line('holdNone') };
+  return { problem: line('holdSeveral', held.map((c) => c.id)) };
 }

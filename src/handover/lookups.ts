@@ -3,10 +3,11 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { isolateRtl } from '../shared/text.ts';
 import type { DeskContext } from './context.ts';
+import { line, type Line } from './lines.ts';
 import type { Agent } from './team.ts';
 
 /** A conversation an agent may act on, or the one-line reason they may not. */
-export type Held = { conversation: Conversation } | { problem: string };
+export type Held = { conversation: Conversation } | { problem: Line };
 
 /** The agent holding the conversation, if an agent holds it. */
 export function holderOf(ctx: DeskContext, conversation: Conversation): Agent | undefined {
@@ -23,11 +24,8 @@ export function mayTouch(conversation: Conversation, agent: Agent): boolean {
 /** Conversation `id` if `agent` holds it, else why not. */
 export async function heldBy(ctx: DeskContext, tx: Tx, agent: Agent, id: number): Promise<Held> {
   const conversation = await tx.conversation(id);
-  if (!conversation || conversation.status !== 'open') return { problem: `#${id} is not an open conversation.` };
-  if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
-    const holder = holderOf(ctx, conversation)?.name;
-    return { problem: `#${id} is not yours${holder ? ` (${holder} has it)` : ''}; nothing was changed.` };
-  }
+  if (!conversation || conversation.status !== 'open') return { problem: line('notOpen', id) };
+  if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) return { problem: line('notYours', id, holderOf(ctx, conversation)?.name) };
   return { conversation };
 }
 

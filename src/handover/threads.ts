@@ -6,7 +6,8 @@ import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
-import { close, closedLine, unseenInApp } from './closing.ts';
+import { close, unseenInApp } from './closing.ts';
+import { closedLine, word } from './lines.ts';
 import { parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
@@ -45,8 +46,8 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   if (command && 'error' in command) return reply(command.error);
   if (command?.name === 'close') {
     if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
-    const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'this topic');
-    if (unseen) return reply(unseen);
+    const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
+    if (unseen) return reply(word(unseen));
     const holder = holderOf(ctx, conversation);
     close(ctx, tx, conversation, agent.id, command.note, fx);
     await reply(closedLine(`Closed #${conversation.id}`, command.note));

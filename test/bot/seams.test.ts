@@ -239,14 +239,14 @@ describe('the agent action API', () => {
     const { h, agents, conversation } = await withAgent(customers);
     const omar = h.directory.agent('omar')!;
     const note = await h.runtime.act(omar, { kind: 'note', conversationId: conversation.id, text: 'VIP customer' });
-    expect(note).toEqual({ ok: true, message: `Note added to #${conversation.id} (only agents see it).`, conversationId: conversation.id });
+    expect(note).toMatchObject({ ok: true, message: `Note added to #${conversation.id} (only agents see it).`, conversationId: conversation.id });
     // The command says the same, because it is the same action.
     await h.send('telegram', '9001', `/note ${conversation.id} called back`);
     expect(agents.textsTo('9001').at(-1)).toBe(note.message);
     expect((await h.store.messagesOfConversation(conversation.id)).filter((m) => m.from === 'note').map((m) => m.text)).toEqual(['VIP customer', 'called back']);
 
     const refused = await h.runtime.act(omar, { kind: 'close', conversationId: 999 });
-    expect(refused).toEqual({ ok: false, message: '#999 is not an open conversation.', conversationId: 999 });
+    expect(refused).toMatchObject({ ok: false, message: '#999 is not an open conversation.', conversationId: 999 });
 
     // Handing back: the flow goes on after its assign step, and the bot speaks again.
     const handedBack = await h.runtime.act(omar, { kind: 'handBack', conversationId: conversation.id });

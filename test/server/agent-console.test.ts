@@ -135,7 +135,7 @@ describe('the agent console API', () => {
     // stored: nothing reaches Layla, and nothing is kept in Lina's thread as though it had been sent.
     const linaAgent = app.directory.agent('lina')!;
     const late = { channel: 'webchat', id: 'agent-lina:late-1', from: { id: 'agent-lina', name: 'Lina' }, text: 'One more thing about your refund', at: new Date().toISOString() };
-    expect(await app.runtime.reply(linaAgent, late, 1)).toEqual({ ok: false, message: '#1 is not an open conversation.', conversationId: 1 });
+    expect(await app.runtime.reply(linaAgent, late, 1)).toMatchObject({ ok: false, message: '#1 is not an open conversation.', conversationId: 1 });
     expect((await layla.messages()).some((m) => m.text === late.text)).toBe(false);
     expect(await app.store.messageByChannelId('webchat', late.id)).toBeUndefined();
 

@@ -1,7 +1,7 @@
 // Whether a note ends a sentence of its own: what both the agents' close confirmation ("Closed #1 (…)") and the
 // customer's closed notice ("…closed. <note> Write to us…") ask before adding a stop.
 import { describe, expect, it } from 'vitest';
-import { closedLine } from '../../src/handover/closing.ts';
+import { closedLine } from '../../src/handover/lines.ts';
 import { endsSentence } from '../../src/shared/text.ts';
 
 describe('endsSentence', () => {

@@ -1,0 +1,170 @@
+// What agents and admins read about their decisions (went online, closed #42, refused: someone else holds it), in
+// each language the desk speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
+// words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
+// apps in English (team.yaml gives agents no language). One table per language, so each wording lives in one place.
+import { endsSentence, isolate, isolateRtl } from '../shared/text.ts';
+import { shortQuote } from './card.ts';
+
+/** The languages agents and admins can read their answers in. */
+export type DeskLanguage = 'en' | 'ar';
+
+/** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
+export type Outcome = 'stays' | 'notMoved';
+
+const en = {
+  online: () => 'You are online: new conversations will come to you.',
+  away: () => 'You are away: no new conversations until you are online again (/online).',
+  noConversation: (id: number) => `There is no conversation #${id}.`,
+  notInYourTeams: (id: number) => `There is no conversation #${id} in your teams.`,
+  notOpen: (id: number) => `#${id} is not an open conversation.`,
+  notYours: (id: number, holder?: string) => `#${id} is not yours${holder ? ` (${holder} has it)` : ''}; nothing was changed.`,
+  notYourTeam: (id: number, team?: string) => `#${id} belongs to ${team}, which is not one of your teams.`,
+  alreadyYours: (id: number) => `#${id} is already yours.`,
+  alreadyWith: (id: number, holder?: string) => `#${id} is already with ${holder ?? 'another agent'}.`,
+  alreadyWithBot: (id: number) => `#${id} is already with the bot.`,
+  claimed: (id: number) => `#${id} is yours.`,
+  noteAdded: (id: number) => `Note added to #${id} (only agents see it).`,
+  closed: (id: number, note?: string) => closedLine(`Closed #${id}`, note),
+  unseen: (id: number, customer: string | undefined, text: string | undefined, more: number) =>
+    `${isolateRtl(customer ?? 'customer')} wrote in #${id} since your screen last showed it: ${shortQuote(text) ?? 'a file'}${more > 0 ? ` (and ${more} more)` : ''}. Nothing was closed: read it, then close again.`,
+  /** An agent's /close from their messaging app, in their chat with the bot or in a team desk's topic. */
+  unseenInApp: (id: number, customer: string | undefined, text: string | undefined, more: number, where: 'chat' | 'topic') =>
+    `${isolateRtl(customer ?? 'customer')} wrote in #${id} what ${where === 'topic' ? 'this topic' : 'your chat'} had not shown you when you sent /close: ${shortQuote(text) ?? 'a file'}${more > 0 ? ` (and ${more} more)` : ''}. Nothing was closed: read it, then close again.`,
+  handedBack: (id: number) => `#${id} is back with the bot.`,
+  noFlowToHandBackTo: (id: number, outcome: Outcome) =>
+    `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}.`,
+  noTeamOrAgent: (to: string, teams: string[]) => `There is no team or agent named "${to}". Teams: ${teams.join(', ') || 'none'}.`,
+  noTeam: (team: string, teams: string[]) => `There is no team named "${team}". Teams: ${teams.join(', ') || 'none'}.`,
+  noAgent: (agentId: string) => `There is no agent "${agentId}" in team.yaml.`,
+  teamHasNoAgents: (team: string, id: number, outcome: Outcome) => `${team} has no agents in team.yaml; #${id} ${outcome === 'stays' ? 'stays with you' : 'was not moved'}.`,
+  agentNotOnline: (agent: string, id: number, outcome: Outcome) => `${agent} is not online; #${id} ${outcome === 'stays' ? 'stays with you' : 'was not moved'}.`,
+  nowWith: (id: number, agent: string) => `#${id} is now with ${agent}.`,
+  transferred: (id: number, team: string, taker?: string) => `#${id} is transferred to ${team}${taker ? ` (${taker} has it)` : ' (waiting in its queue)'}.`,
+  noTemplates: () => 'No message templates are configured (WHATSAPP_TEMPLATES).',
+  noTemplate: (name: string, templates: string[]) => `There is no template "${name}". Templates: ${templates.join(', ')}.`,
+  templateSent: (name: string, id: number) => `Template ${name} sent to #${id}.`,
+  holdNone: () => 'You hold no conversation right now. /list shows the queue and /claim N takes one.',
+  holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
+  replySent: (id: number) => `Sent to #${id}.`,
+  // What the console's and the dashboard's API refuse before any decision.
+  notAmongYours: (id: string) => `no conversation #${id} among yours or your teams' queues`,
+  noSuchConversation: (id: number) => `there is no conversation #${id}`,
+  notAnId: () => 'a conversation id is a whole number, like 42',
+  claimFirst: (id: number) => `#${id} is waiting in the queue: claim it first`,
+  replyLooksLikeCommand: () => 'a reply starting with "/" would be read as a command: use the buttons for commands',
+  noWebchatSession: () => 'you have no web chat session in team.yaml (webchat:), so the console cannot write for you',
+  replyEmpty: () => 'text is empty',
+  tooLong: (max: number) => `text is longer than ${max} characters`,
+  pickTransferTarget: () => 'choose a team or a colleague to transfer to',
+  noteEmpty: () => 'the note is empty',
+  badRequest: (detail: string) => detail,
+};
+
+type Wording = { readonly [K in keyof typeof en]: (...args: Parameters<(typeof en)[K]>) => string };
+
+const ar: Wording = {
+  online: () => 'أنت متصل الآن: ستصلك المحادثات الجديدة.',
+  away: () => `أنت غير متاح الآن: لن تصلك محادثات جديدة حتى تتصل مجددًا (${isolate('/online')}).`,
+  noConversation: (id) => `لا توجد محادثة #${id}.`,
+  notInYourTeams: (id) => `لا توجد محادثة #${id} في فرقك.`,
+  notOpen: (id) => `المحادثة #${id} ليست مفتوحة.`,
+  notYours: (id, holder) => `المحادثة #${id} ليست معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}؛ لم يتغير شيء.`,
+  notYourTeam: (id, team) => `المحادثة #${id} تابعة لفريق ${isolate(team ?? '')}، وهو ليس من فرقك.`,
+  alreadyYours: (id) => `المحادثة #${id} معك بالفعل.`,
+  alreadyWith: (id, holder) => `المحادثة #${id} مع ${holder ? isolate(holder) : 'موظف آخر'} بالفعل.`,
+  alreadyWithBot: (id) => `المحادثة #${id} مع البوت بالفعل.`,
+  claimed: (id) => `أصبحت المحادثة #${id} معك.`,
+  noteAdded: (id) => `أُضيفت الملاحظة إلى المحادثة #${id} (لا يراها إلا الموظفون).`,
+  closed: (id, note) => note ? `أُغلقت المحادثة #${id} (${isolate(note)})${endsSentence(note) ? '' : '.'}` : `أُغلقت المحادثة #${id}.`,
+  unseen: (id, customer, text, more) =>
+    `وصلت رسالة من ${isolate(customer ?? 'العميل')} في المحادثة #${id} منذ آخر تحديث لشاشتك: ${shortQuote(text, 'ar') ?? 'ملف'}${more > 0 ? ` (${andMore(more)})` : ''}. لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+  unseenInApp: (id, customer, text, more, where) =>
+    `وصلت رسالة من ${isolate(customer ?? 'العميل')} في المحادثة #${id} لم تظهر في ${where === 'topic' ? 'هذا الموضوع' : 'دردشتك'} قبل أن ترسل ${isolate('/close')}: ${shortQuote(text, 'ar') ?? 'ملف'}${more > 0 ? ` (${andMore(more)})` : ''}. لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+  handedBack: (id) => `عادت المحادثة #${id} إلى البوت.`,
+  noFlowToHandBackTo: (id, outcome) =>
+    `ليس لدى البوت مسار يتابع به المحادثة #${id} (لا يبدأ أي مسار عند ${isolate('conversation.opened')})؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}.`,
+  noTeamOrAgent: (to, teams) => `لا يوجد فريق ولا موظف باسم «${isolate(to)}». الفرق: ${list(teams)}.`,
+  noTeam: (team, teams) => `لا يوجد فريق باسم «${isolate(team)}». الفرق: ${list(teams)}.`,
+  noAgent: (agentId) => `لا يوجد موظف «${isolate(agentId)}» في ${isolate('team.yaml')}.`,
+  teamHasNoAgents: (team, id, outcome) => `لا يضم فريق ${isolate(team)} أي موظف في ${isolate('team.yaml')}؛ ${outcome === 'stays' ? `تبقى المحادثة #${id} معك` : `لم تُنقل المحادثة #${id}`}.`,
+  agentNotOnline: (agent, id, outcome) => `${isolate(agent)} غير متصل الآن؛ ${outcome === 'stays' ? `تبقى المحادثة #${id} معك` : `لم تُنقل المحادثة #${id}`}.`,
+  nowWith: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,
+  transferred: (id, team, taker) => `حُوّلت المحادثة #${id} إلى فريق ${isolate(team)} (${taker ? `وهي الآن مع ${isolate(taker)}` : 'وتنتظر في قائمة انتظاره'}).`,
+  noTemplates: () => `لا توجد قوالب رسائل مضبوطة (${isolate('WHATSAPP_TEMPLATES')}).`,
+  noTemplate: (name, templates) => `لا يوجد قالب باسم «${isolate(name)}». القوالب: ${list(templates)}.`,
+  templateSent: (name, id) => `أُرسل القالب ${isolate(name)} إلى المحادثة #${id}.`,
+  holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
+  holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
+  replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
+  notAmongYours: (id) => `لا توجد محادثة #${isolate(id)} بين محادثاتك أو في قوائم انتظار فرقك.`,
+  noSuchConversation: (id) => `لا توجد محادثة #${id}.`,
+  notAnId: () => 'رقم المحادثة عدد صحيح، مثل 42.',
+  claimFirst: (id) => `المحادثة #${id} في قائمة الانتظار: استلمها أولًا.`,
+  replyLooksLikeCommand: () => 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.',
+  noWebchatSession: () => `ليست لك جلسة دردشة ويب في ${isolate('team.yaml')} (${isolate('webchat:')})، فلا تستطيع اللوحة الكتابة باسمك.`,
+  replyEmpty: () => 'الرد فارغ.',
+  tooLong: (max) => `النص أطول من ${max} حرف.`,
+  pickTransferTarget: () => 'اختر فريقًا أو زميلًا لتحويل المحادثة إليه.',
+  noteEmpty: () => 'الملاحظة فارغة.',
+  badRequest: (detail) => `الطلب غير صالح: ${isolate(detail)}`,
+};
+
+/**
+ * What agents and admins read about a closing, in English: `said`, then the closing note in brackets, then a stop,
+ * unless the note brings its own ("….)" rather than "….).").
+ *
+ *     closedLine('Closed #42', 'refunded'); // 'Closed #42 (refunded).'
+ *     closedLine('Closed #42', 'Your refund is on its way.'); // 'Closed #42 (Your refund is on its way.)'
+ */
+export function closedLine(said: string, note: string | undefined): string {
+  if (!note) return `${said}.`;
+  return `${said} (${note})${endsSentence(note) ? '' : '.'}`;
+}
+
+const WORDINGS: Readonly<Record<DeskLanguage, Wording>> = { en, ar };
+
+/** A line's key and what fills it, worded when it is shown (`word`). */
+export type Line = { [K in keyof Wording]: { key: K; args: Parameters<Wording[K]> } }[keyof Wording];
+
+/**
+ * The line `key` with what fills it.
+ *
+ *     const said = line('closed', 42, 'refunded');
+ *     word(said, 'ar'); // 'أُغلقت المحادثة #42 (⁨refunded⁩).'
+ */
+export function line<K extends keyof Wording>(key: K, ...args: Parameters<Wording[K]>): Line {
+  return { key, args } as Line;
+}
+
+/**
+ * A line in `language` (English by default: what the messaging apps say).
+ *
+ *     word(line('claimed', 42));       // '#42 is yours.'
+ *     word(line('claimed', 42), 'ar'); // 'أصبحت المحادثة #42 معك.'
+ */
+export function word(said: Line, language: DeskLanguage = 'en'): string {
+  return (WORDINGS[language][said.key] as (...args: unknown[]) => string)(...said.args);
+}
+
+/**
+ * The desk language of a language tag (`ar`, `ar-EG`): Arabic for Arabic, English for any other or none.
+ *
+ *     deskLanguage('ar-EG'); // 'ar'
+ */
+export function deskLanguage(tag: string | undefined): DeskLanguage {
+  return tag?.trim().toLowerCase().split(/[-_]/)[0] === 'ar' ? 'ar' : 'en';
+}
+
+// Arabic lists take the Arabic comma, and each name is isolated so that a Latin one keeps its place.
+function list(names: string[]): string {
+  return names.length > 0 ? names.map(isolate).join('، ') : 'لا يوجد';
+}
+
+// "(and 3 more)": Arabic counts agree with the number (one, two, three to ten, eleven and up).
+function andMore(count: number): string {
+  if (count === 1) return 'ورسالة أخرى';
+  if (count === 2) return 'ورسالتان أخريان';
+  if (count <= 10) return `و${count} رسائل أخرى`;
+  return `و${count} رسالة أخرى`;
+}
+

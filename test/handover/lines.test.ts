@@ -1,0 +1,78 @@
+// What agents and admins read about their decisions, in English (as before, and in the messaging apps) and in
+// Arabic (the agent console and the dashboard in Arabic): every line has both, and what fills an Arabic line (a
+// name, a note, a quote) is isolated so it cannot reorder the words around it.
+import { describe, expect, it } from 'vitest';
+import { deskLanguage, line, word, type Line } from '../../src/handover/lines.ts';
+
+const FSI = '\u2068';
+const PDI = '\u2069';
+const isolated = (text: string) => `${FSI}${text}${PDI}`;
+
+// One sample of each line: the type holds it to every key there is.
+const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
+  online: [], away: [], noConversation: [4], notInYourTeams: [4], notOpen: [4], notYours: [4, 'Omar'], notYourTeam: [4, 'Sales'],
+  alreadyYours: [4], alreadyWith: [4, 'Omar'], alreadyWithBot: [4], claimed: [4], noteAdded: [4], closed: [4, 'refunded'],
+  unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], noFlowToHandBackTo: [4, 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
+  noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
+  nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
+  holdNone: [], holdSeveral: [[4, 5]], replySent: [4], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
+  replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
+};
+const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);
+
+describe('the lines agents and admins read', () => {
+  it('has an Arabic wording of every line, written in Arabic, and an English one without Arabic', () => {
+    for (const said of all) {
+      expect(word(said, 'ar'), said.key).toMatch(/[\u0600-\u06ff]{3}/);
+      expect(word(said), said.key).not.toMatch(/[\u0600-\u06ff]/);
+      expect(word(said, 'ar'), said.key).not.toBe(word(said));
+    }
+  });
+
+  it('says in English what the messaging apps always said', () => {
+    expect(word(line('online'))).toBe('You are online: new conversations will come to you.');
+    expect(word(line('closed', 1, 'Your refund is on its way.'))).toBe('Closed #1 (Your refund is on its way.)');
+    expect(word(line('unseen', 1, 'Layla', 'wait,\none more thing', 1))).toBe('Layla wrote in #1 since your screen last showed it: "wait, one more thing" (and 1 more). Nothing was closed: read it, then close again.');
+    expect(word(line('unseenInApp', 1, 'Layla', 'wait', 0, 'chat'))).toBe('Layla wrote in #1 what your chat had not shown you when you sent /close: "wait". Nothing was closed: read it, then close again.');
+    expect(word(line('transferred', 42, 'Support', 'Omar'))).toBe('#42 is transferred to Support (Omar has it).');
+    expect(word(line('noFlowToHandBackTo', 42, 'notMoved'))).toBe('The bot has no flow to go on with in #42 (no flow starts on conversation.opened); it was not moved.');
+  });
+
+  it('closes in Arabic with the note isolated, and adds no stop after a note that ends its own sentence', () => {
+    expect(word(line('closed', 1, 'Your refund is on its way.'), 'ar')).toBe(`أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`);
+    expect(word(line('closed', 1, 'تم رد المبلغ'), 'ar')).toBe(`أُغلقت المحادثة #1 (${isolated('تم رد المبلغ')}).`);
+    expect(word(line('closed', 1), 'ar')).toBe('أُغلقت المحادثة #1.');
+  });
+
+  it('refuses an unseen close in Arabic with the name and the quote each isolated, in Arabic quotes', () => {
+    expect(word(line('unseen', 1, 'Layla', 'one more thing', 0), 'ar')).toBe(
+      `وصلت رسالة من ${isolated('Layla')} في المحادثة #1 منذ آخر تحديث لشاشتك: «${isolated('one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+    );
+    // A file says it is a file; an unnamed customer is "the customer".
+    expect(word(line('unseen', 1, undefined, undefined, 0), 'ar')).toContain(`من ${isolated('العميل')} في المحادثة #1 منذ آخر تحديث لشاشتك: ملف.`);
+  });
+
+  it('counts the other unseen messages as Arabic counts them', () => {
+    const more = (count: number) => word(line('unseen', 1, 'ليلى', 'مرحبا', count), 'ar');
+    expect(more(1)).toContain('(ورسالة أخرى)');
+    expect(more(2)).toContain('(ورسالتان أخريان)');
+    expect(more(3)).toContain('(و3 رسائل أخرى)');
+    expect(more(12)).toContain('(و12 رسالة أخرى)');
+  });
+
+  it('isolates names, teams and lists in Arabic lines, joined with the Arabic comma', () => {
+    expect(word(line('transferred', 42, 'Billing', 'Omar'), 'ar')).toBe(`حُوّلت المحادثة #42 إلى فريق ${isolated('Billing')} (وهي الآن مع ${isolated('Omar')}).`);
+    expect(word(line('transferred', 42, 'Billing'), 'ar')).toBe(`حُوّلت المحادثة #42 إلى فريق ${isolated('Billing')} (وتنتظر في قائمة انتظاره).`);
+    expect(word(line('noTeamOrAgent', 'Bling', ['Billing', 'الدعم']), 'ar')).toBe(`لا يوجد فريق ولا موظف باسم «${isolated('Bling')}». الفرق: ${isolated('Billing')}، ${isolated('الدعم')}.`);
+    expect(word(line('noTeam', 'Bling', []), 'ar')).toBe(`لا يوجد فريق باسم «${isolated('Bling')}». الفرق: لا يوجد.`);
+  });
+
+  it('reads the desk language from a language tag: Arabic for any Arabic, English for the rest', () => {
+    expect(deskLanguage('ar')).toBe('ar');
+    expect(deskLanguage('ar-EG')).toBe('ar');
+    expect(deskLanguage('AR_sa')).toBe('ar');
+    expect(deskLanguage('en-US')).toBe('en');
+    expect(deskLanguage('*')).toBe('en');
+    expect(deskLanguage(undefined)).toBe('en');
+  });
+});
