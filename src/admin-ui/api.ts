@@ -2,6 +2,8 @@
 // sets goes with every request; state-changing ones carry X-Requested-With, which the API asks of cookie requests
 // so that another site cannot make the browser send them.
 
+import { lang } from './i18n.ts';
+
 // The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
 import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
 import type { Figures } from '../handover/reports.ts';
@@ -58,7 +60,8 @@ export function whenUnauthorized(listener: () => void): void {
  *     const { flows } = await api<{ flows: FlowSummary[] }>('GET', '/api/flows');
  */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server words its answers (an action's result, a refusal) in the language the dashboard is in.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': lang() };
   if (method !== 'GET') {
     headers['x-requested-with'] = 'switchboard';
     const author = adminName();

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
 import type { Attachment, Conversation, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
+import { line, word, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
@@ -15,6 +16,7 @@ import { refuse, type AgentSignIn } from '../channels/webchat/auth.ts';
 import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import type { Logger } from '../shared/log.ts';
+import { pageLanguage } from './language.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -86,7 +88,7 @@ const action = z.discriminatedUnion('kind', [
 ]);
 const actBody = z.object({ action }).strict();
 const replyBody = z.object({
-  text: z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`).refine((text) => text.trim() !== '', 'text is empty'),
+  text: z.string().max(MAX_TEXT_LENGTH).refine((text) => text.trim() !== '', 'text is empty'),
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId: 1-64 letters, digits, - or _').optional(),
 }).strict();
 const readBody = z.object({ upTo: z.number().int().positive().safe() }).strict();
@@ -131,7 +133,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   async function conversationOf(req: Request, res: Response): Promise<Conversation | undefined> {
     const id = idParam.safeParse(req.params.id);
     const conversation = id.success ? await visible(res.locals.agent as Agent, id.data) : undefined;
-    if (!conversation) res.status(404).json({ error: `no conversation #${String(req.params.id)} among yours or your teams' queues` });
+    if (!conversation) res.status(404).json({ error: word(line('notAmongYours', String(req.params.id)), pageLanguage(req)) });
     return conversation;
   }
 
@@ -251,12 +253,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   router.post('/act', express.json({ limit: '16kb' }), async (req, res) => {
     const body = actBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: `expected {"action": {"kind": "status"|"claim"|"transfer"|"note"|"close"|"handBack"|"template", …}}: ${body.error.issues.map(describeIssue).join('; ')}` });
+      res.status(400).json({ error: word(actionProblem(body.error), pageLanguage(req)) });
       return;
     }
     try {
       const result = await options.act(res.locals.agent as Agent, body.data.action);
-      res.json({ ok: result.ok, message: result.message });
+      res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)) });
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       res.status(503).set('retry-after', '5').json({ error: error.message });
@@ -267,23 +269,24 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const conversation = await conversationOf(req, res);
     if (!conversation) return;
     const agent = res.locals.agent as Agent;
+    const language = pageLanguage(req);
     const body = replyBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: body.error.issues.map(describeIssue).join('; ') });
+      res.status(400).json({ error: word(replyProblem(body.error), language) });
       return;
     }
     const { text } = body.data;
     if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
-      res.status(409).json({ error: `#${conversation.id} is waiting in the queue: claim it first` });
+      res.status(409).json({ error: word(line('claimFirst', conversation.id), language) });
       return;
     }
     if (text.trim().startsWith('/')) {
-      res.status(400).json({ error: 'a reply starting with "/" would be read as a command: use the buttons for commands' });
+      res.status(400).json({ error: word(line('replyLooksLikeCommand'), language) });
       return;
     }
     const session = webchatSession(agent);
     if (session === undefined) {
-      res.status(409).json({ error: 'you have no web chat session in team.yaml (webchat:), so the console cannot write for you' });
+      res.status(409).json({ error: word(line('noWebchatSession'), language) });
       return;
     }
     const clientId = body.data.clientId ?? randomUUID();
@@ -301,7 +304,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     }
     // Closed or moved since the check above (by an admin, a colleague, another process): nothing was sent.
     if (!result.ok) {
-      res.status(409).json({ error: result.message });
+      res.status(409).json({ error: word(result.line, language) });
       return;
     }
     res.status(202).json({ accepted: true });
@@ -364,6 +367,23 @@ function excerpt(text: string): string {
 
 function describeFiles(attachments: Attachment[] | undefined): string {
   return (attachments ?? []).map((attachment) => `[${attachment.name ?? attachment.kind}]`).join(' ');
+}
+
+/** Why an action's body is refused: what the console's forms can send in words its agent reads, the rest as it is. */
+function actionProblem(error: z.ZodError): Line {
+  const [issue] = error.issues;
+  const field = issue?.path.at(-1);
+  if (issue?.code === 'too_small' && field === 'to') return line('pickTransferTarget');
+  if (issue?.code === 'too_small' && field === 'text') return line('noteEmpty');
+  return line('badRequest', `expected {"action": {"kind": "status"|"claim"|"transfer"|"note"|"close"|"handBack"|"template", …}}: ${error.issues.map(describeIssue).join('; ')}`);
+}
+
+/** Why a reply's body is refused. */
+function replyProblem(error: z.ZodError): Line {
+  const [issue] = error.issues;
+  if (issue?.path[0] === 'text' && issue.code === 'too_big') return line('tooLong', MAX_TEXT_LENGTH);
+  if (issue?.path[0] === 'text' && issue.code === 'custom') return line('replyEmpty');
+  return line('badRequest', error.issues.map(describeIssue).join('; '));
 }
 
 function describeIssue(issue: z.ZodIssue): string {

@@ -598,6 +598,53 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
   }), 90_000);
 
+  it('words what the server answers in an Arabic console in Arabic: going online, a refused close quoting the customer, the close', () => shooting('console-answers-ar', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const isolated = (text: string) => `\u2068${text}\u2069`;
+    // Lina's browser is Arabic: so is her console, and so are the server's answers in it.
+    const agent = await (await context(1100, 'ar-EG')).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'أنت متصل الآن: ستصلك المحادثات الجديدة.' }).waitFor();
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'ليلى');
+    for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
+      await send(customer, text);
+      await customer.locator('.msg.bot', { hasText: next }).waitFor();
+    }
+    await agent.locator('#held li', { hasText: 'ليلى' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+
+    // Her next words stay unseen (the console's looks at the transcript hang): the close is refused, in Arabic.
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => { letGo = resolve; });
+    await agent.route('**/agent/api/conversations/1/messages*', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await send(customer, 'wait, one more thing');
+    await expect.poll(async () => (await app.store.messagesOfConversation(1)).some((message) => message.text === 'wait, one more thing')).toBe(true);
+    await agent.click('#close-form button');
+    await agent.locator('#result.refused', { hasText: 'وصلت رسالة من' }).waitFor();
+    expect(await agent.locator('#result').innerText()).toBe(
+      `وصلت رسالة من ${isolated('ليلى')} في المحادثة #1 منذ آخر تحديث لشاشتك: «${isolated('wait, one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+    );
+    expect(await agent.locator('#result').evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+    await agent.screenshot({ path: '/tmp/switchboard-console-answers-ar-refused.png' });
+
+    letGo();
+    await agent.locator('#transcript .msg.contact', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
+    await agent.fill('#close-note', 'Your refund is on its way.');
+    await agent.click('#close-form button');
+    await agent.locator('#result', { hasText: 'أُغلقت المحادثة #1' }).waitFor();
+    expect(await agent.locator('#result').innerText()).toBe(`أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
+    await agent.screenshot({ path: '/tmp/switchboard-console-answers-ar-closed.png' });
+  }), 90_000);
+
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
     const adminToken = 'browser-admin-token-0123456789abcdef';
     const app = await start(await shippedDataDir(), { adminToken });

@@ -36,14 +36,14 @@ async function signIn(url: string, session: string) {
   const login = await fetch(`${url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: agentToken(session) }) });
   expect(login.status).toBe(204);
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const call = (path: string, body?: unknown) =>
-    fetch(`${url}/agent/api${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const call = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}/agent/api${path}`, body === undefined ? { headers: { cookie, ...headers } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return {
     cookie,
     call,
     state: async () => (await (await call('/state')).json()) as State,
-    act: async (action: unknown) => {
-      const res = await call('/act', { action });
+    act: async (action: unknown, headers: Record<string, string> = {}) => {
+      const res = await call('/act', { action }, headers);
       return { status: res.status, ...((await res.json()) as { ok?: boolean; message?: string; error?: string }) };
     },
   };
@@ -277,6 +277,52 @@ describe('a close on words the closer never saw', () => {
       expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
       await layla.say('hello again');
       expect((await admin.post('/conversations/2/close', {})).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('the answers of an Arabic page', () => {
+  it('word an action\'s result and its refusals in the language the console and the dashboard send, English without one', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    const arabic = { 'accept-language': 'ar' };
+    const isolated = (text: string) => `\u2068${text}\u2069`;
+    try {
+      const layla = visitor(app.url, 'layla', 'ليلى');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      const lina = await signIn(app.url, 'agent-lina');
+      expect(await lina.act({ kind: 'status', status: 'online' }, arabic)).toEqual({ status: 200, ok: true, message: 'أنت متصل الآن: ستصلك المحادثات الجديدة.' });
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+
+      const page = async () => ((await (await lina.call('/conversations/1/messages')).json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
+      const shown = await page();
+      await layla.say('one more thing');
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: shown }, arabic)).toEqual({
+        status: 200, ok: false,
+        message: `وصلت رسالة من ${isolated('ليلى')} في المحادثة #1 منذ آخر تحديث لشاشتك: «${isolated('one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+      });
+      expect(await lina.act({ kind: 'transfer', conversationId: 1, to: '' }, arabic)).toMatchObject({ status: 400, error: 'اختر فريقًا أو زميلًا لتحويل المحادثة إليه.' });
+      expect(await lina.act({ kind: 'transfer', conversationId: 1, to: 'omar' }, arabic)).toMatchObject({ status: 200, ok: false, message: `${isolated('Omar')} غير متصل الآن؛ تبقى المحادثة #1 معك.` });
+      const command = await lina.call('/conversations/1/messages', { text: '/close' }, arabic);
+      expect([command.status, await command.json()]).toEqual([400, { error: 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.' }]);
+      expect(await lina.act({ kind: 'close', conversationId: 1, note: 'Your refund is on its way.', seen: await page() }, arabic)).toEqual({
+        status: 200, ok: true, message: `أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`,
+      });
+      const gone = await lina.call('/conversations/1/messages', { text: 'hello?' }, arabic);
+      expect([gone.status, await gone.json()]).toEqual([404, { error: `لا توجد محادثة #${isolated('1')} بين محادثاتك أو في قوائم انتظار فرقك.` }]);
+      // A page that asks for no language (a script) reads English, as the messaging apps do.
+      expect(await lina.act({ kind: 'status', status: 'away' })).toMatchObject({ message: 'You are away: no new conversations until you are online again (/online).' });
+
+      // The dashboard: Sam's conversation is with the bot.
+      const sam = visitor(app.url, 'sam', 'Sam');
+      await sam.say('hello');
+      const admin = adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': 'Nadia' });
+      expect(await admin.post('/conversations/2/handback', {}, arabic)).toMatchObject({ status: 409, body: { error: 'المحادثة #2 مع البوت بالفعل.' } });
+      expect(await admin.post('/conversations/2/note', { text: 'VIP' }, arabic)).toMatchObject({ status: 200, body: { ok: true, message: 'أُضيفت الملاحظة إلى المحادثة #2 (لا يراها إلا الموظفون).' } });
+      expect(await admin.post('/conversations/99/close', {}, arabic)).toMatchObject({ status: 404, body: { error: 'لا توجد محادثة #99.' } });
+      expect(await admin.post('/conversations/2/close', {}, { 'accept-language': 'ar-EG,ar;q=0.9,en;q=0.8' })).toMatchObject({ status: 200, body: { message: 'أُغلقت المحادثة #2.' } });
+      expect(await admin.post('/conversations/2/close', {}, { 'accept-language': 'en-US,en;q=0.9' })).toMatchObject({ status: 409, body: { error: '#2 is not an open conversation.' } });
     } finally {
       await app.stop();
     }

@@ -128,4 +128,58 @@ describe.skipIf(!hasChromium)(title, () => {
       await expect.poll(async () => (await app.store.conversation(conversation!))?.status).toBe('closed');
     });
   }, 90_000);
+
+  it('shows what the server answers to an admin\'s actions in Arabic when the page is in Arabic, names and quotes in place', async () => {
+    const layla = visitor(app.url, `arabic-${Date.now()}`, 'ليلى');
+    expect((await layla.say('أين طردي؟')).status).toBe(202);
+    const conversation = (await layla.messages()).at(-1)!.conversationId!;
+    const isolated = (text: string) => `\u2068${text}\u2069`;
+    await withPage(browser, 'answers-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, TOKEN, 'Nadia');
+      await page.locator('button.lang').click();
+      expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
+      await page.goto(`${app.url}/admin#/conversations/${conversation}`);
+      await page.locator('.messages li', { hasText: 'أين طردي؟' }).waitFor();
+
+      await page.locator('#note-text').fill('VIP');
+      await page.getByRole('button', { name: 'إضافة ملاحظة' }).click();
+      await page.locator('.notice.ok', { hasText: `أُضيفت الملاحظة إلى المحادثة #${conversation} (لا يراها إلا الموظفون).` }).waitFor();
+
+      // A team that is not there: refused in Arabic, the Latin name it was given set apart in its quotes.
+      await page.locator('#transfer-to').fill('Sales');
+      await page.getByRole('button', { name: 'تحويل', exact: true }).click();
+      await page.locator('.notice.error', { hasText: 'لا يوجد فريق باسم' }).waitFor();
+      expect(await page.locator('.notice.error').innerText()).toBe(`لا يوجد فريق باسم «${isolated('Sales')}». الفرق: ${isolated('Billing')}، ${isolated('Support')}.`);
+
+      // Layla's next words stay unseen (the page's looks at the transcript hang): the close is refused, in Arabic.
+      let letGo!: () => void;
+      const released = new Promise<void>((resolve) => { letGo = resolve; });
+      await page.route((url) => url.pathname === `/api/conversations/${conversation}`, async (route) => {
+        await released;
+        await route.continue();
+      });
+      await layla.say('wait, one more thing');
+      await expect.poll(async () => (await app.store.messagesOfConversation(conversation)).some((message) => message.text === 'wait, one more thing')).toBe(true);
+      await page.getByRole('button', { name: 'إغلاق المحادثة' }).click();
+      await page.getByRole('alertdialog', { name: 'إغلاق المحادثة' }).getByRole('button', { name: 'إغلاق المحادثة' }).click();
+      const refusal = page.locator('.notice.error', { hasText: 'وصلت رسالة من' });
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toBe(
+        `وصلت رسالة من ${isolated('ليلى')} في المحادثة #${conversation} منذ آخر تحديث لشاشتك: «${isolated('wait, one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
+      );
+      expect(await refusal.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+      expect(await app.store.conversation(conversation)).toMatchObject({ status: 'open' });
+      await shot(page, 'close-unseen-ar');
+
+      letGo();
+      await page.locator('.messages li', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
+      await page.locator('#closing-note').fill('Your refund is on its way.');
+      await page.getByRole('button', { name: 'إغلاق المحادثة' }).click();
+      await page.getByRole('alertdialog', { name: 'إغلاق المحادثة' }).getByRole('button', { name: 'إغلاق المحادثة' }).click();
+      const closed = page.locator('.notice.ok', { hasText: 'أُغلقت المحادثة' });
+      await closed.waitFor();
+      expect(await closed.innerText()).toBe(`أُغلقت المحادثة #${conversation} (${isolated('Your refund is on its way.')})`);
+      await shot(page, 'closed-ar');
+    });
+  }, 90_000);
 });

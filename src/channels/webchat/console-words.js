@@ -1,6 +1,7 @@
 // The agent console's own words (console.html, console.js) in English and Arabic. As in the dashboard, the agent's
 // choice is kept in this browser (localStorage) and sets the page's lang and dir, so Arabic reads right to left;
-// without a choice, the browser's language decides. What customers, colleagues and the server wrote stays as written.
+// without a choice, the browser's language decides. What customers and colleagues wrote stays as written; the server
+// words its answers (an action's result, a refusal) in the page's language, which console.js sends as Accept-Language.
 
 /** Each language's words; every language has every key English has (a test holds them to it). */
 export const CONSOLE_WORDS = {

@@ -37,8 +37,10 @@ let refreshTimer;
 
 class SignedOut extends Error {}
 
+// The server words its answers (an action's result, a refusal) in the language the page is in.
 async function api(path, init = {}) {
-  const res = await fetch(`/agent/api${path}`, { ...init, headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+  const headers = { 'accept-language': language, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
+  const res = await fetch(`/agent/api${path}`, { ...init, headers });
   if (res.status === 401) {
     const reason = (await res.json().catch(() => ({}))).error;
     // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).

@@ -5,13 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
+import { line, word } from '../../handover/lines.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
-import { badRequest, type AdminContext } from './context.ts';
+import { badRequest, describeZod, type AdminContext } from './context.ts';
+import { pageLanguage } from '../language.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 
@@ -163,9 +165,9 @@ export function mountConversations(router: Router, context: AdminContext): void 
   /** The conversation of the URL, or undefined after answering 400 or 404. */
   const conversationOf = async (req: Request, res: Response): Promise<Conversation | undefined> => {
     const id = idParam.safeParse(req.params.id);
-    if (!id.success) return void res.status(400).json({ error: 'a conversation id is a whole number, like 42' });
+    if (!id.success) return void res.status(400).json({ error: word(line('notAnId'), pageLanguage(req)) });
     const conversation = await store.conversation(id.data);
-    if (!conversation) res.status(404).json({ error: `there is no conversation #${id.data}` });
+    if (!conversation) res.status(404).json({ error: word(line('noSuchConversation', id.data), pageLanguage(req)) });
     return conversation;
   };
 
@@ -269,13 +271,14 @@ export function mountConversations(router: Router, context: AdminContext): void 
     router.post(`/conversations/:id/${route}`, express.json({ limit: '16kb' }), async (req, res) => {
       const conversation = await conversationOf(req, res);
       if (!conversation) return;
+      const language = pageLanguage(req);
       const body = schema.safeParse(req.body ?? {});
-      if (!body.success) return void badRequest(res, body.error, 422);
+      if (!body.success) return void res.status(422).json({ error: word(line('badRequest', describeZod(body.error)), language) });
       const action = toAction(route as keyof typeof actionBodies, conversation.id, body.data as Record<string, unknown>);
       const result = await context.act({ kind: 'admin', name: nameOf(res) }, action);
-      if (!result.ok) return void res.status(409).json({ error: result.message });
+      if (!result.ok) return void res.status(409).json({ error: word(result.line, language) });
       const after = await store.conversation(conversation.id);
-      res.json({ ok: true, message: result.message, conversation: after ? await summaryOf(after) : null });
+      res.json({ ok: true, message: word(result.line, language), conversation: after ? await summaryOf(after) : null });
     });
   }
 }
