@@ -8,7 +8,7 @@ import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { closedLine, line, type Line } from './lines.ts';
+import { line, word, type Line } from './lines.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
 
@@ -60,7 +60,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       close(ctx, tx, conversation, by, action.note, fx);
       if (action.note && action.shareNote) conversation.closingNoteShared = true;
       if (holder) {
-        await tell(ctx, tx, holder.id, closedLine(`#${id} was closed by ${admin.name}`, action.note), fx, id);
+        await tell(ctx, tx, holder.id, word(line('closedBy', id, admin.name, action.note)), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('closed', id, action.note), id);
@@ -74,7 +74,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: by } });
       await handBack(tx, conversation, fx);
       if (holder) {
-        await tell(ctx, tx, holder.id, `#${id} was handed back to the bot by ${admin.name}.`, fx, id);
+        await tell(ctx, tx, holder.id, word(line('handedBackBy', id, admin.name)), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('handedBack', id), id);
@@ -96,7 +96,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       conversation.queuedAt = stamp(ctx);
       await assign(ctx, tx, conversation, { team: team.name }, fx);
       if (holder) {
-        await tell(ctx, tx, holder.id, `#${id} was moved to ${team.name} by ${admin.name}.`, fx, id);
+        await tell(ctx, tx, holder.id, word(line('movedBy', id, team.name, admin.name)), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       const taker = holderOf(ctx, conversation);
@@ -120,7 +120,7 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
   }
   await giveTo(ctx, tx, conversation, agent, fx);
   if (holder) {
-    await tell(ctx, tx, holder.id, `#${id} was given to ${agent.name} by ${admin.name}.`, fx, id);
+    await tell(ctx, tx, holder.id, word(line('givenBy', id, agent.name, admin.name)), fx, id);
     await drainFor(ctx, tx, holder, fx);
   }
   return done(line('nowWith', id, agent.name), id);

@@ -15,6 +15,7 @@ import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
 import { refuse, type AgentSignIn } from '../channels/webchat/auth.ts';
 import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
+import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
 import type { Logger } from '../shared/log.ts';
 import { pageLanguage } from './language.ts';
 
@@ -101,7 +102,7 @@ const idParam = z.coerce.number().int().positive().safe();
 /**
  * Mounts `/agent/api/*`:
  * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text}`,
- * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `POST act {action}`.
+ * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `GET conversations/:id/outcome`, `POST act {action}`.
  *
  *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, reply: (agent, message, id) => webchat.accept(message, (m) => runtime.reply(agent, m, id)), media, log });
  */
@@ -211,6 +212,35 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       more: later.length > limit,
     });
   });
+
+  /**
+   * What became of a conversation the agent held until someone else took it (an admin closed, moved, gave or handed it
+   * back, or inactivity closed it), in the page's language: the notices the agent's app gets are English.
+   */
+  router.get('/conversations/:id/outcome', async (req, res) => {
+    const id = idParam.safeParse(req.params.id);
+    const conversation = id.success ? await store.conversation(id.data) : undefined;
+    const said = conversation ? await outcomeOf(conversation, res.locals.agent as Agent) : undefined;
+    if (!said) return void res.status(404).json({ error: word(line('notAmongYours', String(req.params.id)), pageLanguage(req)) });
+    res.json({ message: word(said, pageLanguage(req)) });
+  });
+
+  /** The line of what took `conversation` from `agent` since they last held it, from its timeline. */
+  async function outcomeOf(conversation: Conversation, agent: Agent): Promise<Line | undefined> {
+    if (conversation.status === 'open' && conversation.stage === 'assigned' && conversation.agentId === agent.id) return undefined;
+    const timeline = (await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id))) ?? [];
+    const held = timeline.map((event) => event.type === 'assigned' && event.agentId === agent.id).lastIndexOf(true);
+    if (held === -1) return undefined;
+    const taken = timeline.slice(held + 1).find((event) => event.type === 'closed' || event.type === 'transferred' || event.type === 'handed back');
+    if (taken?.by?.kind === 'inactivity' && taken.type === 'closed') return line('autoClosed', conversation.id);
+    if (taken?.by?.kind !== 'admin') return undefined;
+    const by = taken.by.name;
+    if (taken.type === 'closed') return line('closedBy', conversation.id, by, conversation.closingNote);
+    if (taken.type === 'handed back') return line('handedBackBy', conversation.id, by);
+    const to = taken.to ?? '';
+    const team = directory.team(to);
+    return team ? line('movedBy', conversation.id, team.name, by) : line('givenBy', conversation.id, to, by);
+  }
 
   router.post('/conversations/:id/read', express.json({ limit: '4kb' }), async (req, res) => {
     const conversation = await conversationOf(req, res);

@@ -659,4 +659,21 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
     await agent.screenshot({ path: '/tmp/switchboard-console-moved.png' });
   }), 90_000);
+
+  it('tells an agent in an Arabic console, in Arabic, when an admin moved a conversation they held', () => shooting('console-moved-ar', async () => {
+    const adminToken = 'browser-admin-token-0123456789abcdef';
+    const app = await start(await shippedDataDir(), { adminToken });
+    running.push(app);
+    const { agent } = await linaHoldsLayla(app, 1100);
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 10_000 });
+    await agent.locator('#app button.lang').click();
+    expect(await agent.evaluate(() => document.documentElement.dir)).toBe('rtl');
+
+    const moved = await fetch(`${app.url}/api/conversations/1/transfer`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'x-admin-name': encodeURIComponent('نادية'), 'content-type': 'application/json' }, body: JSON.stringify({ team: 'Support' }) });
+    expect(moved.status).toBe(200);
+    await agent.locator('#result', { hasText: 'نُقلت المحادثة #1' }).waitFor({ timeout: 20_000 });
+    expect(await agent.locator('#result').innerText()).toBe('نُقلت المحادثة #1 إلى فريق \u2068Support\u2069 بواسطة \u2068نادية\u2069.');
+    await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
+    await agent.screenshot({ path: '/tmp/switchboard-console-moved-ar.png' });
+  }), 90_000);
 });

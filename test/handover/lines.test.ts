@@ -15,7 +15,8 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], noFlowToHandBackTo: [4, 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
-  holdNone: [], holdSeveral: [[4, 5]], replySent: [4], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
+  holdNone: [], holdSeveral: [[4, 5]], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
+  givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);
@@ -65,6 +66,12 @@ describe('the lines agents and admins read', () => {
     expect(word(line('transferred', 42, 'Billing'), 'ar')).toBe(`حُوّلت المحادثة #42 إلى فريق ${isolated('Billing')} (وتنتظر في قائمة انتظاره).`);
     expect(word(line('noTeamOrAgent', 'Bling', ['Billing', 'الدعم']), 'ar')).toBe(`لا يوجد فريق ولا موظف باسم «${isolated('Bling')}». الفرق: ${isolated('Billing')}، ${isolated('الدعم')}.`);
     expect(word(line('noTeam', 'Bling', []), 'ar')).toBe(`لا يوجد فريق باسم «${isolated('Bling')}». الفرق: لا يوجد.`);
+  });
+
+  it('tells the agent who held a conversation, in Arabic, who took it and where, whoever they are', () => {
+    expect(word(line('movedBy', 1, 'Support', 'نادية'), 'ar')).toBe(`نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('نادية')}.`);
+    expect(word(line('closedBy', 1, 'Nadia', 'Refunded!'), 'ar')).toBe(`أُغلقت المحادثة #1 بواسطة ${isolated('Nadia')} (${isolated('Refunded!')})`);
+    expect(word(line('closedBy', 1, 'Nadia'))).toBe('#1 was closed by Nadia.');
   });
 
   it('reads the desk language from a language tag: Arabic for any Arabic, English for the rest', () => {

@@ -327,4 +327,41 @@ describe('the answers of an Arabic page', () => {
       await app.stop();
     }
   });
+
+  it('tell an agent, in the page\'s language, what became of a conversation an admin took from them', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    const arabic = { 'accept-language': 'ar' };
+    const isolated = (text: string) => `\u2068${text}\u2069`;
+    try {
+      const lina = await signIn(app.url, 'agent-lina');
+      const omar = await signIn(app.url, 'agent-omar');
+      await lina.act({ kind: 'status', status: 'online' });
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+      const outcome = async (agent: typeof lina, headers: Record<string, string> = {}) => {
+        const res = await agent.call('/conversations/1/outcome', undefined, headers);
+        return [res.status, ((await res.json()) as { message?: string }).message];
+      };
+      // Still hers: nothing became of it.
+      expect((await outcome(lina, arabic))[0]).toBe(404);
+
+      const admin = adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': encodeURIComponent('نادية') });
+      expect((await admin.post('/conversations/1/transfer', { team: 'Support' })).status).toBe(200);
+      expect(await outcome(lina, arabic)).toEqual([200, `نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('نادية')}.`]);
+      // In English, what her app was told.
+      expect(await outcome(lina)).toEqual([200, '#1 was moved to Support by نادية.']);
+      // Omar never held it: he learns nothing of it.
+      expect((await outcome(omar, arabic))[0]).toBe(404);
+
+      await omar.act({ kind: 'status', status: 'online' });
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+      expect((await admin.post('/conversations/1/close', { note: 'Refunded' })).status).toBe(200);
+      expect(await outcome(omar, arabic)).toEqual([200, `أُغلقت المحادثة #1 بواسطة ${isolated('نادية')} (${isolated('Refunded')}).`]);
+      // What took it from Lina is still the move.
+      expect((await outcome(lina, arabic))[1]).toMatch(/^نُقلت المحادثة #1/);
+    } finally {
+      await app.stop();
+    }
+  });
 });

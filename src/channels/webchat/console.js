@@ -125,7 +125,8 @@ async function look() {
   // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
   const heldNow = new Set(state.held.map((conversation) => conversation.id));
   const gone = heldBefore.filter((id) => !heldNow.has(id) && !actedOn.has(id));
-  if (gone.length > 0) show(gone.map((id) => notices.get(id) ?? words.noLongerYours(id)).join(' '), true);
+  if (gone.length > 0 && language === 'en') show(gone.map((id) => notices.get(id) ?? words.noLongerYours(id)).join(' '), true);
+  else if (gone.length > 0) void sayGone(gone);
   $('signin').hidden = true;
   $('app').hidden = false;
   $('me').textContent = `${state.agent.name} · ${state.agent.teams.join(', ')}`;
@@ -369,6 +370,27 @@ function show(text, ok, unreachable = false) {
 
 /** The latest notice the bot sent this agent about each conversation (`#42 was moved to Support by Nadia.`). */
 const notices = new Map();
+
+/**
+ * Says, in a console not in English, what became of conversations that left the list by someone else's hand: the
+ * notices the agent's app got are English, so the server's account of each in the console's language, else that
+ * they are no longer the agent's.
+ */
+async function sayGone(gone) {
+  const asked = language;
+  const lines = await Promise.all(gone.map(async (id) => (await outcome(id)) ?? words.noLongerYours(id)));
+  if (language === asked) show(lines.join(' '), true);
+}
+
+async function outcome(id) {
+  try {
+    const res = await api(`/conversations/${id}/outcome`);
+    return res.ok ? (await res.json()).message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Conversations this console is acting on, until the action's own refresh has shown its outcome: they may leave the
  * list without a word (the action's answer says what happened).
