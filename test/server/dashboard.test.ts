@@ -179,6 +179,10 @@ describe.skipIf(!hasChromium)(title, () => {
       const closed = page.locator('.notice.ok', { hasText: 'أُغلقت المحادثة' });
       await closed.waitFor();
       expect(await closed.innerText()).toBe(`أُغلقت المحادثة #${conversation} (${isolated('Your refund is on its way.')})`);
+      // The note in the details reads as written: an English one left to right, its stop at its end.
+      const note = page.locator('dd.closing-note');
+      await note.waitFor();
+      expect(await note.evaluate((element) => [element.textContent, getComputedStyle(element).direction])).toEqual(['Your refund is on its way.', 'ltr']);
       await shot(page, 'closed-ar');
     });
   }, 90_000);

@@ -266,7 +266,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
-                      {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd>{conversation.closingNote}</dd></> : null}
+                      {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd class="closing-note" dir="auto">{conversation.closingNote}</dd></> : null}
                       {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
                     </dl>
                     <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contact.name || t('unnamed')}</bdi></a></p>
