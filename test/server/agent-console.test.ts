@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 import { readEvents } from '../store/postgres-two-apps.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+import { MAX_TEXT_LENGTH } from '../../src/channels/webchat/index.ts';
 
 afterEach(cleanupDirs);
 
@@ -306,6 +307,10 @@ describe('the answers of an Arabic page', () => {
       expect(await lina.act({ kind: 'transfer', conversationId: 1, to: 'omar' }, arabic)).toMatchObject({ status: 200, ok: false, message: `${isolated('Omar')} غير متصل الآن؛ تبقى المحادثة #1 معك.` });
       const command = await lina.call('/conversations/1/messages', { text: '/close' }, arabic);
       expect([command.status, await command.json()]).toEqual([400, { error: 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.' }]);
+      const long = await lina.call('/conversations/1/messages', { text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }, arabic);
+      expect([long.status, await long.json()]).toEqual([400, { error: `النص أطول من المسموح؛ الحد الأقصى لعدد الأحرف: ${MAX_TEXT_LENGTH}.` }]);
+      const blank = await lina.call('/conversations/1/messages', { text: '  ' }, arabic);
+      expect([blank.status, await blank.json()]).toEqual([400, { error: 'الرد فارغ.' }]);
       expect(await lina.act({ kind: 'close', conversationId: 1, note: 'Your refund is on its way.', seen: await page() }, arabic)).toEqual({
         status: 200, ok: true, message: `أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`,
       });
