@@ -30,6 +30,8 @@ export interface YamlSource {
  *     if ('source' in parsed) parsed.source.lineOf(['flow']); // 1
  */
 export function parseYamlSource(text: string): { source: YamlSource } | { errors: YamlError[] } {
+  const controls = controlCharacterErrors(text);
+  if (controls.length > 0) return { errors: controls };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   // A tag nobody defined is only a warning to yaml, which then drops it from the text: "!Hello there" read "there".
@@ -54,6 +56,8 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
       }),
     };
   }
+  const escaped = escapedControlErrors(document, lineCounter);
+  if (escaped.length > 0) return { errors: escaped };
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -76,6 +80,59 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
       },
     },
   };
+}
+
+/**
+ * Control characters other than tab and line breaks: a customer's app shows them as boxes or nothing (a NUL may even
+ * cut the message short), and they cannot be seen in the editor to be deleted. C0, DEL and C1.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+/** Past this many, the admin has seen enough to find the rest (a pasted binary would list thousands). */
+const MAX_CONTROL_ERRORS = 10;
+
+function describeControl(character: string): string {
+  const code = character.codePointAt(0)!;
+  const name = ({ 0: 'NUL', 7: 'BEL', 8: 'backspace', 0x1b: 'ESC', 0x7f: 'DEL' } as Record<number, string>)[code];
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${name ? ` (${name})` : ''}`;
+}
+
+/** Each control character written in the text, at its line and column (a pasted text may carry them unseen). */
+function controlCharacterErrors(text: string): YamlError[] {
+  const errors: YamlError[] = [];
+  let line = 1;
+  let lineStart = 0;
+  for (const match of text.matchAll(CONTROL)) {
+    for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < match.index; newline = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = newline + 1;
+    }
+    errors.push({
+      line, column: match.index - lineStart + 1,
+      reason: `the invisible control character ${describeControl(match[0])} is written here, and would reach whoever reads this text`,
+      hint: 'delete it; retype the words around it if they were pasted',
+    });
+    if (errors.length === MAX_CONTROL_ERRORS) break;
+  }
+  return errors;
+}
+
+/** Each quoted text whose escapes (`"\0"`, `"\e"`, `"\x07"`) write a control character, at the text. */
+function escapedControlErrors(document: Document, lineCounter: LineCounter): YamlError[] {
+  const errors: YamlError[] = [];
+  visit(document, {
+    Scalar: (_key, node) => {
+      if (errors.length === MAX_CONTROL_ERRORS || typeof node.value !== 'string') return;
+      const control = node.value.match(new RegExp(CONTROL.source))?.[0];
+      if (control === undefined) return;
+      const at = node.range ? lineCounter.linePos(node.range[0]) : undefined;
+      errors.push({
+        line: at?.line ?? 1, ...(at ? { column: at.col } : {}),
+        reason: `an escape in this quoted text writes the invisible control character ${describeControl(control)}, which would reach whoever reads it`,
+        hint: 'remove the escape; \\n for a new line and \\t for a tab are fine',
+      });
+    },
+  });
+  return errors;
 }
 
 /** How many times over aliases may repeat their anchors: past it, a few lines would expand into gigabytes. */

@@ -129,6 +129,24 @@ describe('flows over the admin API', () => {
     await app.flows.reload();
   });
 
+  it('refuses a NUL or other control character, written or escaped, at its line and column, writing nothing', async () => {
+    const pasted = 'flow: pasted\ntrigger: { on: conversation.closed }\nsteps:\n  - say: "Thanks\u0000 for writing\u001b[0m"\n';
+    const published = await as('Nadia').put<{ error: string; errors: Placed[] }>('/flows/pasted', { source: pasted, baseVersion: null });
+    expect(published.status).toBe(422);
+    expect(published.body.errors).toEqual([
+      { line: 4, column: 17, message: expect.stringContaining('invisible control character U+0000 (NUL) is written here') },
+      { line: 4, column: 30, message: expect.stringContaining('U+001B (ESC)') },
+    ]);
+    expect(published.body.errors[0]!.message).toContain('delete it');
+    const escaped = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/pasted/validate', { source: pasted.replace('\u0000', '\\0').replace('\u001b', '') });
+    expect(escaped.body).toMatchObject({ ok: false, errors: [{ line: 4, column: 10, message: expect.stringContaining('writes the invisible control character U+0000 (NUL)') }] });
+    await expect(stat(join(dir, 'flows', 'pasted.yaml'))).rejects.toThrow('ENOENT');
+    // Tabs and line breaks, written or escaped, and Windows line ends are text like any other.
+    const fine = await as('Nadia').put('/flows/pasted', { source: pasted.replace('\u0000', '\t').replace('\u001b[0m', '\\n\\t').replaceAll('\n', '\r\n'), baseVersion: null });
+    expect(fine.status).toBe(200);
+    await admin().delete('/flows/pasted');
+  });
+
   it('tells the second of two admins publishing from the same version that someone published first', async () => {
     const { version: base } = (await admin().get<{ version: string }>('/flows/support')).body;
     const [nadia, omar] = await Promise.all([
