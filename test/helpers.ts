@@ -89,6 +89,7 @@ export interface ListedMessage {
   from: 'contact' | 'bot' | 'agent';
   name?: string;
   text: string;
+  quote?: string;
   choices?: { id: string; title: string }[];
   conversationId?: number;
   clientId?: string;

@@ -1,8 +1,7 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
-import { isolate, isolateRtl } from '../shared/text.ts';
-import type { DeskLanguage } from './lines.ts';
+import { isolateRtl, shortQuote } from '../shared/text.ts';
 import type { Team } from './team.ts';
 
 /** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
@@ -51,9 +50,6 @@ export function relayText(conversation: { id: number }, contactName: string | un
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}: ${isolateRtl(text)}`;
 }
 
-/** How much of the message a reaction answers (or an edit corrects) is quoted to the agent: enough to tell which one it was. */
-const REACTION_QUOTE_CHARS = 60;
-
 /**
  * A customer's reaction as relayed to the agent: the emoji and a short quote of the message it answers, when the
  * transcript has it (`quoted` undefined: a message it does not have).
@@ -73,20 +69,6 @@ export function reactionText(conversation: { id: number }, contactName: string |
  */
 export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string): string {
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
-}
-
-/**
- * A message's text in quotes, on one line and cut to `REACTION_QUOTE_CHARS`; undefined for a blank one. In an Arabic
- * line, in Arabic quotes and always isolated: a Latin text there would otherwise pull the marks around it astray.
- *
- *     shortQuote('wait,\none more thing');       // '"wait, one more thing"'
- *     shortQuote('wait,\none more thing', 'ar'); // '«⁨wait, one more thing⁩»'
- */
-export function shortQuote(text: string | undefined, language: DeskLanguage = 'en'): string | undefined {
-  const plain = text?.replace(/\s+/g, ' ').trim();
-  if (!plain) return undefined;
-  const cut = plain.length > REACTION_QUOTE_CHARS ? `${plain.slice(0, REACTION_QUOTE_CHARS - 1).trimEnd()}…` : plain;
-  return language === 'ar' ? `«${isolate(cut)}»` : `"${isolateRtl(cut)}"`;
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.

@@ -2,8 +2,7 @@
 // each language the desk speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
 // apps in English (team.yaml gives agents no language). One table per language, so each wording lives in one place.
-import { endsSentence, isolate, isolateRtl } from '../shared/text.ts';
-import { shortQuote } from './card.ts';
+import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 
 /** The languages agents and admins can read their answers in. */
 export type DeskLanguage = 'en' | 'ar';

@@ -42,11 +42,11 @@ export async function customerAddress(tx: Tx, conversation: Conversation): Promi
 
 /**
  * A message to the customer of `conversation`, from the bot or from an agent; `replyTo` quotes a message of their chat
- * (its channel message id) where the channel can, and `edit` says which agent's message it corrects.
+ * (its channel message id, with `quote`, what it said) where the channel can, and `edit` says which agent's message it corrects.
  */
 export async function toCustomer(
   ctx: DeskContext, tx: Tx, conversation: Conversation,
-  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; edit?: Message['edit'] }, fx: DeskEffects,
+  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit'] }, fx: DeskEffects,
 ): Promise<void> {
   const to = await customerAddress(tx, conversation);
   if (to === undefined) {
@@ -57,7 +57,7 @@ export async function toCustomer(
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
     from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said),
     ...(said.template ? { template: said.template } : {}), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
-    ...(said.replyTo !== undefined ? { replyTo: said.replyTo } : {}), ...(said.edit ? { edit: said.edit } : {}), at: stamp(ctx), status: 'pending',
+    ...(said.replyTo !== undefined ? { replyTo: said.replyTo, ...(said.quote !== undefined ? { quote: said.quote } : {}) } : {}), ...(said.edit ? { edit: said.edit } : {}), at: stamp(ctx), status: 'pending',
   });
 }
 

@@ -7,6 +7,7 @@ import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -108,9 +109,11 @@ export async function correctForCustomer(
   const latest = recent.find((message) => sent(message) && message.edit?.of === edit.of)?.edit?.text ?? copy.text;
   if (latest.trim() === edit.text.trim()) return;
   const contact = await tx.contact(conversation.contactId);
+  // What the customer's app shows above the correction, where it shows quotes (the web chat draws it from this).
+  const quote = shortQuote(copy.text);
   await toCustomer(ctx, tx, conversation, {
     from: 'agent', agentId: agent.id, text: correctionText(edit.text, contact?.language), edit,
-    ...(copy.channelMessageId !== undefined ? { replyTo: copy.channelMessageId } : {}),
+    ...(copy.channelMessageId !== undefined ? { replyTo: copy.channelMessageId, ...(quote !== undefined ? { quote } : {}) } : {}),
   }, fx);
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);

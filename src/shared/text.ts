@@ -1,4 +1,5 @@
-// Text as several parts compare it: digits in any script as ASCII, a folded form (case, accents, spacing), slugs.
+// Text as several parts compare it: digits in any script as ASCII, a folded form (case, accents, spacing), slugs;
+// and as several show it: right-to-left words isolated in a left-to-right line, a message quoted short.
 
 const ARABIC_INDIC_ZERO = 0x0660;
 const EXTENDED_ARABIC_INDIC_ZERO = 0x06f0;
@@ -135,4 +136,21 @@ export function utf8Text(bytes: Uint8Array): { text: string } | { line: number }
  */
 export function endsSentence(text: string): boolean {
   return /[.!?…؟。]["'”’»)\]]*$/u.test(text.trimEnd());
+}
+
+/** How much of a message a short quote keeps: enough to tell which one it was (a reaction answers, an edit corrects). */
+const QUOTE_CHARS = 60;
+
+/**
+ * A message's text in quotes, on one line and cut to `QUOTE_CHARS`; undefined for a blank one. In an Arabic line, in
+ * Arabic quotes and always isolated: a Latin text there would otherwise pull the marks around it astray.
+ *
+ *     shortQuote('wait,\none more thing');       // '"wait, one more thing"'
+ *     shortQuote('wait,\none more thing', 'ar'); // '«⁨wait, one more thing⁩»'
+ */
+export function shortQuote(text: string | undefined, language: 'en' | 'ar' = 'en'): string | undefined {
+  const plain = text?.replace(/\s+/g, ' ').trim();
+  if (!plain) return undefined;
+  const cut = plain.length > QUOTE_CHARS ? `${plain.slice(0, QUOTE_CHARS - 1).trimEnd()}…` : plain;
+  return language === 'ar' ? `«${isolate(cut)}»` : `"${isolateRtl(cut)}"`;
 }

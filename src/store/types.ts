@@ -197,6 +197,8 @@ export interface Message {
   /** The channel's message id: the dedup key of inbound messages, the sent id of outbound ones. */
   channelMessageId?: string;
   replyTo?: string;
+  /** What the message `replyTo` quotes said, short (`shortQuote`): the web chat shows it above this one. */
+  quote?: string;
   at: string;
   /**
    * Outbound delivery: `pending` until claimed, `sending` (kept through a process crash) while a process hands it

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { agentToken, cleanupDirs, dataDirWith, shippedDataDir, start } from '../helpers.ts';
+import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
+import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -84,6 +85,8 @@ async function linaHoldsLayla(app: Switchboard, width: number): Promise<{ agent:
 }
 
 describe.skipIf(!hasChromium)(title, () => {
+  const telegram = telegramServers();
+
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -675,5 +678,36 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await agent.locator('#result').innerText()).toBe('نُقلت المحادثة #1 إلى فريق \u2068Support\u2069 بواسطة \u2068نادية\u2069.');
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
     await agent.screenshot({ path: '/tmp/switchboard-console-moved-ar.png' });
+  }), 90_000);
+
+  it('shows Dana the message an agent\'s correction answers, quoted on one line above it', () => shooting('correction-quote', async () => {
+    const { app, api } = await telegram.setUp({ webhook: true });
+    let update = 1;
+    const fromOmar = (text: string, id = 5000 + update) => ({ update_id: update++, message: { message_id: id, date: 1763950000, chat: { id: OMAR, type: 'private', first_name: 'Omar' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' }, text } });
+    await toTelegram(app, fromOmar('/online'));
+    await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+    const dana = await (await context(420)).newPage();
+    await startChat(dana, app.url, 'Dana');
+    await send(dana, 'How much is my refund?');
+    await dana.locator('.choices button', { hasText: 'Billing' }).click();
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+    const long = 'Your refund is 50 EUR, and it reaches your card within five working days of today';
+    const reply = fromOmar(long);
+    expect(await toTelegram(app, reply)).toBe(200);
+    await dana.locator('.msg.agent', { hasText: 'five working days' }).waitFor();
+    expect(await toTelegram(app, { update_id: update++, edited_message: { ...reply.message, text: 'Your refund is 15 EUR', edit_date: 1763950030 } })).toBe(200);
+
+    const correction = dana.locator('.msg.agent', { hasText: 'Correction: Your refund is 15 EUR' });
+    await correction.waitFor();
+    // Above the correction, on one line: the start of the message it corrects, cut with … as the server quoted it.
+    const quote = correction.locator('.quote');
+    expect(await quote.textContent()).toBe('"Your refund is 50 EUR, and it reaches your card within five…"');
+    expect(await correction.locator('.text').textContent()).toBe('Correction: Your refund is 15 EUR');
+    const [quoteBox, textBox] = [(await quote.boundingBox())!, (await correction.locator('.text').boundingBox())!];
+    expect(quoteBox.y + quoteBox.height).toBeLessThanOrEqual(textBox.y);
+    expect(quoteBox.height).toBeLessThan(24);
+    // Omar's first message itself quotes nothing.
+    expect(await dana.locator('.msg.agent', { hasText: 'five working days' }).first().locator('.quote').count()).toBe(0);
+    await dana.screenshot({ path: '/tmp/switchboard-correction-quote.png' });
   }), 90_000);
 });

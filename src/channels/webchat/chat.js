@@ -2,7 +2,7 @@
 // (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
-import { mark, messageText, renderAttachment, timeOf, watchLength } from './ui.js';
+import { mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
 import { WORDS, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
@@ -196,6 +196,7 @@ function bubble(message, state) {
     who.textContent = message.name || (message.from === 'agent' ? words.agent : words.bot);
     element.append(who);
   }
+  if (message.quote) element.append(quoteLine(message.quote));
   if (message.text) element.append(messageText(message.text));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, withToken, scrollDown, words));
   if (message.choices?.length) element.append(choices(message.choices));

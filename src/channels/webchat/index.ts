@@ -72,6 +72,8 @@ export interface WebchatMessage {
   /** The agent's name, on an agent's message. */
   name?: string;
   text: string;
+  /** What the message this one answers said (one line, cut, in quotes): the page shows it above the text. */
+  quote?: string;
   choices?: { id: string; title: string }[];
   attachments?: WebchatAttachment[];
   at: string;
@@ -198,6 +200,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       from: message.direction === 'in' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
       ...(agentName !== undefined && message.direction === 'out' ? { name: agentName } : {}),
       text: message.text,
+      ...(message.quote !== undefined && message.replyTo !== undefined ? { quote: message.quote } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, session)) } : {}),
       at: message.at,

@@ -53,6 +53,19 @@ export function messageText(text) {
   return element;
 }
 
+/**
+ * The message a reply answers, above its text: the server's short quote (one line, cut, in quotes), never cut again
+ * here but ended with … if the bubble is narrower; the whole of it on hover.
+ */
+export function quoteLine(quote) {
+  const element = document.createElement('div');
+  element.className = 'quote';
+  element.dir = 'auto';
+  element.title = quote;
+  element.textContent = quote;
+  return element;
+}
+
 /** The time of a message, HH:MM in the reader's locale, the full date on hover. */
 export function timeOf(at) {
   const date = new Date(at);

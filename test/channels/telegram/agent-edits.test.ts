@@ -133,7 +133,7 @@ describe('Telegram: an agent edits a message the customer got', () => {
     expect((await app.store.messagesOfContact((await app.store.conversation(1))!.contactId)).filter((m) => m.edit !== undefined)).toEqual([]);
   });
 
-  it('sends a customer on a channel that cannot quote (the web chat) the correction as a plain new message', async () => {
+  it('sends a customer on the web chat the correction with a short quote of the message it corrects', async () => {
     const { app, api } = await setUp();
     await post(app, text(OMAR, '/online'));
     await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
@@ -144,12 +144,12 @@ describe('Telegram: an agent edits a message the customer got', () => {
     const reply = text(OMAR, 'Your refund is 50 EUR');
     expect(await post(app, reply)).toBe(200);
     expect(await post(app, edited(reply, 'Your refund is 15 EUR'))).toBe(200);
-    let fromOmar: string[] = [];
+    let fromOmar: { text: string; quote?: string }[] = [];
     for (let waited = 0; waited < 3000 && fromOmar.length < 2; waited += 25) {
-      fromOmar = (await dana.messages()).filter((m) => m.from === 'agent').map((m) => m.text);
+      fromOmar = (await dana.messages()).filter((m) => m.from === 'agent').map((m) => ({ text: m.text, ...(m.quote !== undefined ? { quote: m.quote } : {}) }));
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(fromOmar).toEqual(['Your refund is 50 EUR', 'Correction: Your refund is 15 EUR']);
+    expect(fromOmar).toEqual([{ text: 'Your refund is 50 EUR' }, { text: 'Correction: Your refund is 15 EUR', quote: '"Your refund is 50 EUR"' }]);
   });
 
   it('sends nothing for an edit of a message to a conversation Omar passed on to Sara, and tells him who has it', async () => {
