@@ -215,6 +215,12 @@ export interface Channel {
    * with `ChannelSendError` saying whether trying again can help (any other error counts as temporary).
    */
   send(to: string, message: OutboundMessage): Promise<string>;
+  /**
+   * The customer sees `replyTo` as a quote of the message it answers (Telegram's reply, WhatsApp's context, the web
+   * chat's quote line). Where a channel does not, a message that needs its quote (a correction) says in its text what
+   * it is about.
+   */
+  readonly quotes?: boolean;
   /** Opens a thread titled `title` in a group (a Telegram forum topic); resolves to the thread's address. */
   openThread?(group: string, title: string): Promise<string>;
   /** Closes a thread `openThread` opened. */

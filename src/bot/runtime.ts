@@ -88,7 +88,15 @@ export class Runtime {
     } });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     const channels = options.channels;
-    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...(channels ? { running: (channel: string) => channels.has(channel), cameAfter: (channel: string, id: string, than: string) => channels.get(channel)?.cameAfter?.(id, than) } : {}), handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation) });
+    // What the handover asks of the channels: which run, how their message ids order a chat, which show quotes.
+    const ofChannels = channels
+      ? {
+          running: (channel: string) => channels.has(channel),
+          cameAfter: (channel: string, id: string, than: string) => channels.get(channel)?.cameAfter?.(id, than),
+          quotes: (channel: string) => channels.get(channel)?.quotes === true,
+        }
+      : {};
+    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation) });
     turns.desk = this.#desk;
     this.#turns = turns;
     const transactions = this.#transactions;

@@ -15,6 +15,8 @@ export interface DeskContext {
    * `telegram:` address with no Telegram token set would fail). Without it, every channel counts as running.
    */
   running?: (channel: string) => boolean;
+  /** Whether the customer sees a message's `replyTo` as a quote on a channel (`Channel.quotes`). Without it, no channel quotes. */
+  quotes?: (channel: string) => boolean;
   /**
    * Whether the bot has a flow to go on with in `conversation` if it were handed back (the one that handed it over,
    * else a `conversation.opened` flow). Without it, the bot always has.

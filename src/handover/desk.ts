@@ -35,6 +35,7 @@ export class Desk {
       directory: options.directory, now: options.now, log: options.log,
       ...(options.templates ? { templates: options.templates } : {}),
       ...(options.running ? { running: options.running } : {}),
+      ...(options.quotes ? { quotes: options.quotes } : {}),
       ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
       ...(options.cameAfter ? { cameAfter: options.cameAfter } : {}),
     };

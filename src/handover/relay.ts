@@ -89,10 +89,10 @@ export async function fromAgentToCustomer(
 /**
  * An agent's edit (`of`: the channel message id of their message, now saying `text`) of a message relayed to the
  * customer of `conversation`, which the agent holds: the customer gets a correction, quoting what they got where their
- * channel can. The customer's app keeps the first version (no channel here edits a sent message for them), and a
- * correction is a new message they are notified of, not a silent change they may never see. Nothing is sent when the
- * customer already has that text, nor when the relay of it is not among the conversation's last messages (the agent
- * is told).
+ * channel shows quotes, else naming it in its text. The customer's app keeps the first version (no channel here edits a
+ * sent message for them), and a correction is a new message they are notified of, not a silent change they may never
+ * see. Nothing is sent when the customer already has that text, nor when the relay of it is not among the
+ * conversation's last messages (the agent is told).
  */
 export async function correctForCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, edit: { of: string; text: string }, fx: DeskEffects,
@@ -111,8 +111,10 @@ export async function correctForCustomer(
   const contact = await tx.contact(conversation.contactId);
   // What the customer's app shows above the correction, where it shows quotes (the web chat draws it from this).
   const quote = shortQuote(copy.text);
+  // Quoted where the customer's channel shows quotes; elsewhere the text names what it corrects.
+  const quoted = copy.channelMessageId !== undefined && ctx.quotes?.(conversation.channel) === true;
   await toCustomer(ctx, tx, conversation, {
-    from: 'agent', agentId: agent.id, text: correctionText(edit.text, contact?.language), edit,
+    from: 'agent', agentId: agent.id, text: correctionText(edit.text, quoted ? undefined : latest, contact?.language), edit,
     ...(copy.channelMessageId !== undefined ? { replyTo: copy.channelMessageId, ...(quote !== undefined ? { quote } : {}) } : {}),
   }, fx);
   conversation.lastAgentMessageAt = stamp(ctx);
@@ -123,10 +125,15 @@ export async function correctForCustomer(
 const CORRECTED_WITHIN = 200;
 
 /**
- * What the customer reads when an agent corrects a message, in the customer's language.
+ * What the customer reads when an agent corrects a message, in the customer's language: with `was`, what they had
+ * (short), for a channel that does not show the correction as a quote of it.
  *
- *     correctionText('Your refund is 15 EUR', 'en'); // 'Correction: Your refund is 15 EUR'
+ *     correctionText('Your refund is 15 EUR', undefined, 'en'); // 'Correction: Your refund is 15 EUR'
+ *     correctionText('Your refund is 15 EUR', 'Your refund is 50 EUR', 'en'); // 'Correction: Your refund is 15 EUR (instead of "Your refund is 50 EUR")'
  */
-function correctionText(text: string, language: string | undefined): string {
-  return byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language);
+function correctionText(text: string, was: string | undefined, language: string | undefined): string {
+  const instead = shortQuote(was);
+  return instead === undefined
+    ? byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language)
+    : byLanguage({ en: `Correction: ${text} (instead of ${instead})`, ar: `تصحيح: ${text} (بدلًا من ${instead})` }, language);
 }

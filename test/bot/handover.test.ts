@@ -58,9 +58,9 @@ interface Desk {
   conversationOf(id: string): Promise<number>;
 }
 
-async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string>; latency?: boolean; log?: Logger } = {}): Promise<Desk> {
+async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flows?: Record<string, string>; latency?: boolean; log?: Logger; customersSeeQuotes?: boolean } = {}): Promise<Desk> {
   clock = new Date('2026-11-24T09:00:00Z');
-  const customers = fakeChannel('whatsapp');
+  const customers = fakeChannel('whatsapp', { quotes: options.customersSeeQuotes ?? false });
   const agents = fakeChannel('telegram');
   const dir = await dataDirWithTeam({ 'inbound.yaml': flow, ...options.flows }, options.teamYaml ?? team);
   const h = await harness(dir, [customers, agents], { now, ...(options.autoCloseAfterMs ? { autoCloseAfterMs: options.autoCloseAfterMs } : {}), ...(options.latency ? { latency: true } : {}), ...(options.log ? { log: options.log } : {}) });
@@ -87,6 +87,26 @@ async function heldByOne(d: Desk): Promise<{ id: number; holder: string; mine: s
 }
 
 describe('handover', () => {
+  it('corrects an agent\'s edited reply as a quote of it where the customer\'s channel shows quotes, and names what it corrects where it does not', async () => {
+    for (const customersSeeQuotes of [false, true]) {
+      const d = await desk({ customersSeeQuotes });
+      await d.agent('9001', '/online');
+      await d.customer('+1555', 'hello');
+      await d.customer('+1555', 'Billing');
+      const edit = (id: string, of: string, text: string) => d.h.send('telegram', '9001', text, { id, from: { id: '9001', name: 'agent' }, edit: { of } });
+      await d.h.send('telegram', '9001', 'Your refund is 50 EUR', { id: 'reply-1', from: { id: '9001', name: 'agent' } });
+      const got = d.customers.sent.find((sent) => sent.message.text === 'Your refund is 50 EUR')!;
+      await edit('edit-1', 'reply-1', 'Your refund is 15 EUR');
+      await edit('edit-2', 'reply-1', 'Your refund is 16 EUR');
+      const corrections = d.customers.sent.slice(d.customers.sent.indexOf(got) + 1);
+      expect(corrections.map((sent) => [sent.message.text, sent.message.replyTo])).toEqual(customersSeeQuotes
+        ? [['Correction: Your refund is 15 EUR', got.id], ['Correction: Your refund is 16 EUR', got.id]]
+        // Each correction names what the customer had until then, since nothing on the screen points at it.
+        : [['Correction: Your refund is 15 EUR (instead of "Your refund is 50 EUR")', got.id], ['Correction: Your refund is 16 EUR (instead of "Your refund is 15 EUR")', got.id]]);
+      await d.h.close();
+    }
+  });
+
   it('queues when nobody is online, assigns when an agent comes online, relays both ways, and closes', async () => {
     const d = await desk();
     await d.customer('+1555', 'hello');

@@ -26,12 +26,13 @@ steps:
     queued: "You are number {{queue.position}} in line."
 `;
 
-/** A channel that records what the bot sends, per recipient, and can be made to fail. */
-export function fakeChannel(name: string) {
+/** A channel that records what the bot sends, per recipient, and can be made to fail; `quotes`: it shows `replyTo` as a quote. */
+export function fakeChannel(name: string, options: { quotes?: boolean } = {}) {
   const sent: { to: string; message: OutboundMessage; id: string }[] = [];
   let failNext = 0;
   const channel: Channel = {
     name,
+    ...(options.quotes ? { quotes: true } : {}),
     async start() {},
     async stop() {},
     async send(to, message) {

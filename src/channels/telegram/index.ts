@@ -98,6 +98,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   return {
     name: 'telegram',
+    quotes: true,
     mount(app: Express, fast?: FastRoutes) {
       if (webhookSecret === undefined) return;
       mountWebhook(app, { secret: webhookSecret, log, receiver: () => (host ? receive : undefined) }, fast);

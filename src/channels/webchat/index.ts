@@ -461,6 +461,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
 
   return {
     name: 'webchat',
+    quotes: true,
     mount(app: Express) {
       const router = express.Router();
       mountPages(router, options.pages ?? {});

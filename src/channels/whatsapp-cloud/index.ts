@@ -84,6 +84,7 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
 
   return {
     name: CHANNEL,
+    quotes: true,
     mount(app: Express) {
       mountWebhook<Item>(app, {
         path: WEBHOOK_PATH,

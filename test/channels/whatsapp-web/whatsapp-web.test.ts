@@ -395,7 +395,7 @@ describe('WhatsApp Web channel: edits', () => {
     expect(whatsapp.textsTo(OMAR).slice(toOmar).filter((text) => text.includes('Are you there?'))).toHaveLength(1);
   });
 
-  it('sends the customer the correction of a message the agent edited, once', async () => {
+  it('sends the customer the correction of a message the agent edited, once, naming what it corrects', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
     const reply = incoming(OMAR, 'Your refund is 50 EUR');
     client.emit('message', reply);
@@ -408,7 +408,7 @@ describe('WhatsApp Web channel: edits', () => {
     client.emit('message_edit', { ...edited }, 'Your refund is 15 EUR', 'Your refund is 50 EUR');
     await eventually(() => whatsapp.textsTo(LAYLA).length > toLayla);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Correction: Your refund is 15 EUR']);
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Correction: Your refund is 15 EUR (instead of "Your refund is 50 EUR")']);
     expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([]);
   });
 });
