@@ -1,7 +1,7 @@
 // Publishing flow scripts from the dashboard: check a script with the loader's own checks, write it into the flow
 // folder in one piece, put it in service, and keep who published which version when. A publish names the version it
-// was edited from, so of two admins editing at once the second is told someone published first instead of undoing
-// their work. Conversations in progress keep the version they started on (the library finds it by its hash).
+// was edited from (a rollback, the version it replaces), so of two admins editing at once the second is told someone
+// published first instead of undoing their work. Conversations in progress keep the version they started on (the library finds it by its hash).
 import { randomUUID } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -154,11 +154,18 @@ export class FlowPublisher {
     });
   }
 
-  /** Publishes an earlier version again, as the current one. Undefined when that version was never published. */
-  rollback(name: string, version: string, author: string): Promise<PublishOutcome | undefined> {
+  /**
+   * Publishes an earlier version again, as the current one, if `baseVersion` is still the current version (null: the
+   * file is gone), as `publish` does: a colleague's publish since the admin looked is not undone unseen. Undefined
+   * when that version was never published.
+   */
+  rollback(name: string, version: string, baseVersion: string | null, author: string): Promise<PublishOutcome | undefined> {
     return this.#serialized(async () => {
       const stored = await this.version(name, version);
       if (!stored) return undefined;
+      const current = await this.#source(name);
+      const currentVersion = current === undefined ? null : versionOf(current);
+      if (currentVersion !== baseVersion) return { ok: false, conflict: currentVersion };
       const errors = this.validate(name, stored.source);
       if (errors.length > 0) return { ok: false, errors };
       return { ok: true, version: await this.#write(name, stored.source, author) };

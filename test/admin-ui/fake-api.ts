@@ -226,6 +226,16 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       res.status(404).json({ error: 'no such version' });
       return;
     }
+    // As the real API: the version the admin saw as current must still be it.
+    const current = flows.get(req.params.name)!.at(-1)!.version;
+    if (req.body?.baseVersion === undefined) {
+      res.status(422).json({ error: 'baseVersion: required' });
+      return;
+    }
+    if (req.body.baseVersion !== current) {
+      res.status(409).json({ error: 'someone published this flow since you looked at its versions', currentVersion: current });
+      return;
+    }
     flows.get(req.params.name)!.push({ ...found, publishedAt: new Date().toISOString(), publishedBy: 'admin' });
     emit('flows', { name: req.params.name, version: found.version });
     res.json({ version: found.version });

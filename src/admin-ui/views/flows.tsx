@@ -265,13 +265,16 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
   }, [picked, current?.version]);
   const rollBack = async (version: number | string) => {
     try {
-      const answer = await api<{ version: number | string }>('POST', `${base}/rollback`, { version });
+      // The version the list showed as current: a colleague's publish since then is answered 409, not undone.
+      const answer = await api<{ version: number | string }>('POST', `${base}/rollback`, { version, baseVersion: current?.version ?? null });
       setNotice({ kind: 'ok', text: t('rolledBack', { version: String(answer.version) }) });
       setPicked(undefined);
       versions.reload();
       onRolledBack();
     } catch (error) {
       setNotice({ kind: 'error', text: errorMessage(error) });
+      // Someone published since: the list shows their version as the current one now.
+      if (error instanceof ApiError && error.status === 409) versions.reload();
     }
   };
   const list = useMemo(() => versions.data?.versions ?? [], [versions.data]);

@@ -9,7 +9,11 @@ import { badRequest, type AdminContext } from './context.ts';
 const MAX_SOURCE = 256 * 1024;
 const sourceBody = z.object({ source: z.string().max(MAX_SOURCE) }).strict();
 const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: z.string().nullable().optional() }).strict();
-const rollbackBody = z.object({ version: z.string().regex(/^[0-9a-f]{12}$/, 'a version is 12 hex digits') }).strict();
+const rollbackBody = z.object({
+  version: z.string().regex(/^[0-9a-f]{12}$/, 'a version is 12 hex digits'),
+  // Required, unlike publishing's: a rollback is always over some version, and the one the admin saw must be it.
+  baseVersion: z.string({ required_error: 'the version current when you looked (null if the flow was removed) is required, so a publish since then is not undone' }).nullable(),
+}).strict();
 
 /** The flow name of the URL, or undefined after answering 400. */
 function flowName(req: Request, res: Response): string | undefined {
@@ -30,7 +34,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
   const json = express.json({ limit: `${MAX_SOURCE + 4096}b` });
 
   /** 200 { version } with the flow announced, 422 with the errors, 409 with the current version. */
-  const answer = (res: Response, name: string, outcome: PublishOutcome, author: string) => {
+  const answer = (res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
     if (outcome.ok) {
       context.log.info({ flow: name, version: outcome.version, by: author }, 'flow published from the admin API');
       feed.publish({ type: 'flows', data: { name, version: outcome.version } });
@@ -38,7 +42,10 @@ export function mountFlows(router: Router, context: AdminContext): void {
       return void res.json({ version: outcome.version });
     }
     if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was published`, errors: outcome.errors });
-    res.status(409).json({ error: outcome.conflict === null ? `there is no flow "${name}" any more` : 'someone published this flow since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
+    const stale = what === 'publish'
+      ? 'someone published this flow since you opened it; reload it and apply your changes again'
+      : `someone published this flow since you looked at its versions (it is at version ${outcome.conflict} now); look at what changed before rolling back`;
+    res.status(409).json({ error: outcome.conflict === null ? `there is no flow "${name}" any more` : stale, currentVersion: outcome.conflict });
   };
 
   router.get('/flows', async (_req, res) => {
@@ -105,9 +112,9 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const body = rollbackBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
     const author = nameOf(res);
-    const outcome = await publisher.rollback(name, body.data.version, author);
+    const outcome = await publisher.rollback(name, body.data.version, body.data.baseVersion, author);
     if (!outcome) return void res.status(404).json({ error: `flow "${name}" has no version "${body.data.version}"` });
-    answer(res, name, outcome, author);
+    answer(res, name, outcome, author, 'rollback');
   });
 
   router.delete('/flows/:name', async (req, res) => {

@@ -166,12 +166,12 @@ describe('flows over the admin API', () => {
     expect(old.body).toEqual({ name: 'support', version: first.version, source: support('Thanks for writing!'), publishedAt: first.publishedAt, publishedBy: 'Nadia' });
     expect((await admin().get('/flows/support/versions/ffffffffffff')).status).toBe(404);
 
-    const rolled = await as('Lina').post<{ version: string }>('/flows/support/rollback', { version: first.version });
+    const rolled = await as('Lina').post<{ version: string }>('/flows/support/rollback', { version: first.version, baseVersion: versions.body.versions[0]!.version });
     expect(rolled.body).toEqual({ version: first.version });
     expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
     const after = await admin().get<{ versions: { version: string; publishedBy: string; current: boolean }[] }>('/flows/support/versions');
     expect(after.body.versions[0]).toMatchObject({ version: first.version, publishedBy: 'Lina', current: true });
-    expect((await admin().post('/flows/support/rollback', { version: 'abcdefabcdef' })).status).toBe(404);
+    expect((await admin().post('/flows/support/rollback', { version: 'abcdefabcdef', baseVersion: first.version })).status).toBe(404);
 
     // Edited by hand afterwards: no longer Lina's publish, but the file's own time.
     const listed = async () => (await admin().get<{ flows: { name: string; updatedAt: string | null; updatedBy: string | null }[] }>('/flows')).body.flows.find((flow) => flow.name === 'support');
@@ -182,6 +182,30 @@ describe('flows over the admin API', () => {
     await rm(join(dir, 'flows', 'support.yaml'));
     expect(await listed()).toBeUndefined();
     await writeFile(join(dir, 'flows', 'support.yaml'), support('Thanks for writing!'));
+  });
+
+  it('refuses a rollback over a version a colleague replaced since the admin looked, and one that does not say which it replaces', async () => {
+    const { version: looked } = (await admin().get<{ version: string }>('/flows/support')).body;
+    const older = await as('Nadia').put<{ version: string }>('/flows/support', { source: support('Older text'), baseVersion: looked });
+    // Nadia opens the history (current: her version) while Omar publishes his fix.
+    const seen = (await admin().get<{ versions: { version: string; current: boolean }[] }>('/flows/support/versions')).body.versions.find((v) => v.current)!.version;
+    expect(seen).toBe(older.body.version);
+    const omar = await as('Omar').put<{ version: string }>('/flows/support', { source: support('Omar fixed it'), baseVersion: seen });
+    expect(omar.status).toBe(200);
+
+    const stale = await as('Nadia').post<{ error: string; currentVersion: string }>('/flows/support/rollback', { version: looked, baseVersion: seen });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual({ error: `someone published this flow since you looked at its versions (it is at version ${omar.body.version} now); look at what changed before rolling back`, currentVersion: omar.body.version });
+    const unsaid = await as('Nadia').post<{ error: string }>('/flows/support/rollback', { version: looked });
+    expect(unsaid.status).toBe(422);
+    expect(unsaid.body.error).toBe('baseVersion: the version current when you looked (null if the flow was removed) is required, so a publish since then is not undone');
+    // Omar's fix is what customers get.
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Omar fixed it'));
+    expect(app.flows.forTrigger('conversation.closed').map((flow) => flow.version)).toEqual([omar.body.version]);
+
+    const current = await as('Nadia').post<{ version: string }>('/flows/support/rollback', { version: looked, baseVersion: omar.body.version });
+    expect(current.body).toEqual({ version: looked });
+    expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
   });
 
   it('says which version still serves customers while the file on disk is refused', async () => {
