@@ -14,7 +14,7 @@ export type { Durations, Figures } from '../handover/reports.ts';
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string; openConversations?: number },
+    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string; openConversations?: number; limit?: number; size?: number },
   ) {
     super(body.error ?? `the server answered ${status}`);
   }

@@ -136,6 +136,8 @@ const en = {
   oneWarning: 'No problems; 1 warning',
   lineCol: 'line {line}, column {column}',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
+  tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
+  notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
   conflict409: 'Someone published first: the flow is now at version {version}. Compare your text with theirs, then publish again.',
   compareTheirs: 'Compare with theirs',
   publishOverTheirs: 'Publish over theirs',
@@ -376,6 +378,8 @@ const ar: Record<StringKey, string> = {
   oneWarning: 'لا توجد مشكلات؛ تحذير واحد',
   lineCol: 'السطر {line}، العمود {column}',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
+  tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
+  notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
   conflict409: 'سبقك شخص آخر بالنشر: المسار الآن في الإصدار {version}. قارن نصك بنصه ثم انشر مجددًا.',
   compareTheirs: 'قارن بنصه',
   publishOverTheirs: 'انشر فوق نصه',
@@ -536,6 +540,21 @@ export function duration(seconds: number): string {
   if (s < 3600) return t('minutes', { n: Math.floor(s / 60) });
   if (s < 86400) return t('hours', { n: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   return t('days', { n: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
+}
+
+/**
+ * Two sizes in bytes as people read them in the page's language ("293 KB", "256 KB"), to the byte where the rounded
+ * ones would read the same.
+ *
+ *     sizes(300_012, 262_144); // ["293 kB", "256 kB"]
+ */
+export function sizes(a: number, b: number): [string, string] {
+  const locale = current === 'ar' ? 'ar' : 'en';
+  const rounded = (bytes: number) => bytes >= 1024 * 1024
+    ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))
+    : new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(bytes / 1024);
+  const exact = (bytes: number) => new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
+  return rounded(a) === rounded(b) ? [exact(a), exact(b)] : [rounded(a), rounded(b)];
 }
 
 /** The arrow of a link back, pointing the way the page reads. */

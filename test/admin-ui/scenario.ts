@@ -55,7 +55,7 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Replaces the editor's whole text, as pasting would (typing would auto-indent). */
-async function replaceText(page: Page, text: string): Promise<void> {
+export async function replaceText(page: Page, text: string): Promise<void> {
   await page.click('.editor .cm-content');
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDirs, dataDirWith, start, visitor } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { BROKEN, FIXED, FLOW, TEAM } from '../admin-ui/flows.ts';
-import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, shot, signIn, withPage } from '../admin-ui/scenario.ts';
+import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, replaceText, shot, signIn, withPage } from '../admin-ui/scenario.ts';
 
 const TOKEN = 'dashboard-test-admin-token-0123456789';
 
@@ -94,6 +94,27 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('works on a phone-sized screen in Arabic, right to left', async () => {
     await phoneInArabic(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' } });
+  }, 90_000);
+
+  it('says, as the admin types and when they publish, how big the flow is and how big a flow may be', async () => {
+    await withPage(browser, 'flow-too-large', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, TOKEN, 'Nadia');
+      await page.goto(`${app.url}/admin#/flows/inbound`);
+      await page.locator('.editor .cm-content').waitFor();
+      // A pasted flow with a text of 300,000 letters: 293 KB.
+      const big = `${FLOW}  - say: "${'Thanks for writing! '.repeat(15_000)}"\n`;
+      await replaceText(page, big);
+      const problem = page.locator('.problems li', { hasText: 'may be at most' });
+      await problem.waitFor({ timeout: 20_000 });
+      expect(await problem.innerText()).toMatch(/: The flow is 29\d kB; a flow may be at most 256 kB\. Make it shorter to publish it\.$/);
+      await page.getByRole('button', { name: 'Publish' }).click();
+      const refused = page.locator('.notice.error', { hasText: 'Not published' });
+      await refused.waitFor();
+      expect(await refused.innerText()).toMatch(/^Not published: the flow is 29\d kB, and a flow may be at most 256 kB\. Nothing was changed\.$/);
+      expect((await (await fetch(`${app.url}/api/flows/inbound`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).source).toBe(FLOW);
+      await page.locator('.editor .cm-scroller').evaluate((scroller) => { scroller.scrollTop = 0; });
+      await shot(page, 'flow-too-large');
+    });
   }, 90_000);
 
   it('refuses to close on words of the customer the page never showed, says them, and closes once they are shown', async () => {

@@ -3,7 +3,7 @@
 // (each version beside the current one, and rolling back to it).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError } from '../api.ts';
-import { back, t, when } from '../i18n.ts';
+import { back, sizes, t, when } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
@@ -105,7 +105,15 @@ type Outcome =
   | { kind: 'published'; version: number | string }
   | { kind: 'invalid' }
   | { kind: 'conflict'; currentVersion: number | string | undefined }
+  | { kind: 'tooLarge'; size: string; limit: string }
   | { kind: 'failed'; error: string };
+
+/** The flow's size and the largest the server takes, from its 413 answer, as the page's words say them. */
+function tooLarge(error: unknown): { size: string; limit: string } | undefined {
+  if (!(error instanceof ApiError) || error.status !== 413 || error.body.size === undefined || error.body.limit === undefined) return undefined;
+  const [size, limit] = sizes(error.body.size, error.body.limit);
+  return { size, limit };
+}
 
 /** Validates as the admin types; publishes with the version the text was based on. */
 function FlowEditor({ flow }: { flow: FlowSource }) {
@@ -133,8 +141,10 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
     try {
       const answer = await api<{ ok: boolean; errors: ValidationError[]; warnings?: ValidationError[] }>('POST', `${base}/validate`, { source });
       return [...(answer.errors ?? []), ...(answer.warnings ?? []).map((warning) => ({ ...warning, severity: 'warning' as const }))];
-    } catch {
-      return undefined;
+    } catch (error) {
+      // Too large to check: said as the flow's one problem while the admin types, before they try to publish.
+      const over = tooLarge(error);
+      return over ? [{ line: 1, column: 1, message: t('tooLarge', over) }] : undefined;
     } finally {
       setChecking(false);
     }
@@ -153,9 +163,12 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       setNewer(undefined);
       if (flow.version === null) history.replaceState(null, '', `#/flows/${encodeURIComponent(flow.name)}`);
     } catch (error) {
+      const over = tooLarge(error);
       if (error instanceof ApiError && error.status === 422) {
         editor.current?.showErrors(error.body.errors ?? []);
         setOutcome({ kind: 'invalid' });
+      } else if (over) {
+        setOutcome({ kind: 'tooLarge', ...over });
       } else if (error instanceof ApiError && error.status === 409) {
         setOutcome({ kind: 'conflict', currentVersion: error.body.currentVersion });
       } else {
@@ -221,6 +234,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       </div>
       {outcome?.kind === 'published' ? <Notice kind="ok">{t('published', { version: String(outcome.version) })}</Notice> : null}
       {outcome?.kind === 'invalid' ? <Notice kind="error">{t('notPublished422')}</Notice> : null}
+      {outcome?.kind === 'tooLarge' ? <Notice kind="error">{t('notPublished413', outcome)}</Notice> : null}
       {outcome?.kind === 'failed' ? <Notice kind="error">{t('error', { message: outcome.error })}</Notice> : null}
       {outcome?.kind === 'conflict' ? (
         <div class="notice error conflict" role="alert">

@@ -1,5 +1,5 @@
 // What every part of the admin API works with, handed over once by `mountAdmin`.
-import type { Response } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import type { ZodError } from 'zod';
 import type { ActionResult } from '../../handover/actions.ts';
 import type { Admin, AdminAction } from '../../handover/admin-actions.ts';
@@ -11,6 +11,7 @@ import type { IntentService } from '../../bot/nlp/service.ts';
 import type { LiveFeed } from '../../bot/live.ts';
 import type { MediaStore, Store } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { describeBytes } from '../../store/media.ts';
 
 export interface AdminContext {
   store: Store;
@@ -46,4 +47,41 @@ export function describeZod(error: ZodError): string {
 /** Answers 400 (a bad query or name) or 422 (a body that is JSON but not what the route takes) from a zod error. */
 export function badRequest(res: Response, error: ZodError, status: 400 | 422 = 400): void {
   res.status(status).json({ error: describeZod(error) });
+}
+
+/**
+ * The JSON body of a file an admin publishes (`what`: "a flow"), whose `source` may be `limit` bytes (UTF-8, as the file
+ * on disk): a body too big to hold one is answered 413 `{ error, limit, size }` saying both, not "the body is too large".
+ * The body may be larger than the file (JSON escapes quotes and line breaks): `tooLarge` checks the source itself.
+ *
+ *     router.put('/flows/:name', publishedJson('a flow', MAX_SOURCE), handler);
+ */
+export function publishedJson(what: string, limit: number): RequestHandler {
+  const parse = express.json({ limit: 2 * limit + 4096 });
+  return (req, res, next) => parse(req, res, (error?: unknown) => {
+    const refused = error as { type?: string; length?: number; received?: number } | undefined;
+    if (refused?.type !== 'entity.too.large') return void next(error);
+    const size = refused.length ?? refused.received ?? 0;
+    const [most, sent] = sizes(limit, size);
+    res.status(413).json({ error: `${what} may be at most ${most}; ${sent} were sent`, limit, size });
+  });
+}
+
+/**
+ * Answers 413 `{ error, limit, size }` and returns true when `source` is over `limit` bytes (UTF-8), saying both.
+ *
+ *     if (tooLarge(res, 'a flow', body.data.source, MAX_SOURCE)) return;
+ */
+export function tooLarge(res: Response, what: string, source: string, limit: number): boolean {
+  const size = Buffer.byteLength(source, 'utf8');
+  if (size <= limit) return false;
+  const [most, sent] = sizes(limit, size);
+  res.status(413).json({ error: `${what} may be at most ${most}; this one is ${sent}`, limit, size });
+  return true;
+}
+
+/** Two sizes as people read them, with the exact bytes where the rounded ones would read the same. */
+function sizes(limit: number, size: number): [string, string] {
+  const [a, b] = [describeBytes(limit), describeBytes(size)];
+  return a === b ? [`${a} (${limit.toLocaleString('en')} bytes)`, `${b} (${size.toLocaleString('en')} bytes)`] : [a, b];
 }

@@ -1,14 +1,15 @@
 // `/api/flows`: list, read, validate as you type, publish with a version check, history, rollback and removal of
 // the flow scripts in DATA_DIR/flows. Names are checked before anything touches the disk, so no path leaves it.
-import express, { type Request, type Response, type Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { PUBLISHED_NAME, type PublishOutcome } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
-import { badRequest, type AdminContext } from './context.ts';
+import { badRequest, publishedJson, tooLarge, type AdminContext } from './context.ts';
 
+/** The largest flow, in bytes of its file (UTF-8). */
 const MAX_SOURCE = 256 * 1024;
-const sourceBody = z.object({ source: z.string().max(MAX_SOURCE) }).strict();
-const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: z.string().nullable().optional() }).strict();
+const sourceBody = z.object({ source: z.string() }).strict();
+const publishBody = z.object({ source: z.string(), baseVersion: z.string().nullable().optional() }).strict();
 const rollbackBody = z.object({
   version: z.string().regex(/^[0-9a-f]{12}$/, 'a version is 12 hex digits'),
   // Required, unlike publishing's: a rollback is always over some version, and the one the admin saw must be it.
@@ -31,7 +32,7 @@ async function openOn(context: AdminContext, flow: string): Promise<number> {
 /** Mounts the flow routes on the admin router. */
 export function mountFlows(router: Router, context: AdminContext): void {
   const { publisher, feed } = context;
-  const json = express.json({ limit: `${MAX_SOURCE + 4096}b` });
+  const json = publishedJson('a flow', MAX_SOURCE);
 
   /** 200 { version } with the flow announced, 422 with the errors, 409 with the current version. */
   const answer = (res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
@@ -76,6 +77,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!name) return;
     const body = sourceBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
+    if (tooLarge(res, 'a flow', body.data.source, MAX_SOURCE)) return;
     const errors = publisher.validate(name, body.data.source);
     res.json({ ok: errors.length === 0, errors, warnings: errors.length === 0 ? publisher.warnings(name, body.data.source) : [] });
   });
@@ -85,6 +87,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!name) return;
     const body = publishBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
+    if (tooLarge(res, 'a flow', body.data.source, MAX_SOURCE)) return;
     const author = nameOf(res);
     answer(res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
   });

@@ -3,17 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import express, { type Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { AgentState } from '../../handover/agent-state.ts';
 import { parseTeamFile } from '../../handover/team-file.ts';
 import { exclusively, place } from '../../flows/publishing.ts';
 import { versionOf } from '../../flows/versions.ts';
 import { nameOf } from './auth.ts';
-import { badRequest, type AdminContext } from './context.ts';
+import { badRequest, publishedJson, tooLarge, type AdminContext } from './context.ts';
 
+/** The largest team.yaml, in bytes (UTF-8). */
 const MAX_SOURCE = 256 * 1024;
-const publishBody = z.object({ source: z.string().max(MAX_SOURCE), baseVersion: z.string().nullable().optional() }).strict();
+const publishBody = z.object({ source: z.string(), baseVersion: z.string().nullable().optional() }).strict();
 
 /** Mounts the team and agent routes on the admin router. */
 export function mountTeam(router: Router, context: AdminContext): void {
@@ -35,9 +36,10 @@ export function mountTeam(router: Router, context: AdminContext): void {
     res.json({ version: source === undefined ? null : versionOf(source), source: source ?? '' });
   });
 
-  router.put('/team', express.json({ limit: `${MAX_SOURCE + 4096}b` }), async (req, res) => {
+  router.put('/team', publishedJson('team.yaml', MAX_SOURCE), async (req, res) => {
     const body = publishBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
+    if (tooLarge(res, 'team.yaml', body.data.source, MAX_SOURCE)) return;
     const { source, baseVersion = null } = body.data;
     type Outcome = { conflict: string | null } | { errors: ReturnType<typeof place>[] } | { version: string };
     const outcome = await serialized(async (): Promise<Outcome> => {

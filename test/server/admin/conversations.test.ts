@@ -113,6 +113,9 @@ describe('conversations, team and agents over the admin API', () => {
     expect(refused.body.errors[0]).toMatchObject({ line, column: 5, message: expect.stringContaining('strategy') });
     expect(await readFile(join(dir, 'team.yaml'), 'utf8')).toBe(team.body.source);
     expect((await admin().put('/team', { source: team.body.source, baseVersion: 'bbbbbbbbbbbb' })).status).toBe(409);
+    // Too large: the limit and the size, as for flows.
+    const huge = `${team.body.source}# ${'x'.repeat(300_000)}\n`;
+    expect((await admin().put('/team', { source: huge, baseVersion: team.body.version })).body).toEqual({ error: 'team.yaml may be at most 256 KB; this one is 295 KB', limit: 262_144, size: Buffer.byteLength(huge) });
 
     const withReturns = team.body.source.replace('  - name: Sales\n', '  - name: Returns\n    strategy: least_open\n  - name: Sales\n');
     const saved = await admin().put<{ version: string }>('/team', { source: withReturns, baseVersion: team.body.version });

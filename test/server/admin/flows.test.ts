@@ -147,6 +147,31 @@ describe('flows over the admin API', () => {
     await admin().delete('/flows/pasted');
   });
 
+  it('refuses a flow over 256 KB with 413 saying the limit and the size sent, as you type and on publish, writing nothing', async () => {
+    const steps = (count: number, text: string) => `flow: big\ntrigger: { on: conversation.closed }\nsteps:\n${`  - say: "${text}"\n`.repeat(count)}`;
+    // 300,054 bytes, in a body that JSON makes larger still.
+    const big = steps(3000, 'Thanks for writing to Acme, we will get back to you within one working day, we promise!!');
+    expect(Buffer.byteLength(big)).toBe(300_054);
+    const published = await as('Nadia').put('/flows/big', { source: big, baseVersion: null });
+    expect(published).toMatchObject({ status: 413, body: { error: 'a flow may be at most 256 KB; this one is 293 KB', limit: 262_144, size: 300_054 } });
+    const checked = await admin().post('/flows/big/validate', { source: big });
+    expect(checked).toMatchObject({ status: 413, body: { error: 'a flow may be at most 256 KB; this one is 293 KB' } });
+    // Counted in bytes, as the file is: 140,000 Arabic letters are 280,000 bytes.
+    const arabic = steps(1, 'ش'.repeat(140_000));
+    expect((await as('Nadia').put('/flows/big', { source: arabic, baseVersion: null })).body).toMatchObject({ error: 'a flow may be at most 256 KB; this one is 274 KB' });
+    // Past what the body parser reads at all: the size of what was sent.
+    const huge = await as('Nadia').put('/flows/big', { source: big.repeat(3), baseVersion: null });
+    expect(huge).toMatchObject({ status: 413, body: { error: expect.stringMatching(/^a flow may be at most 256 KB; 9\d\d KB were sent$/), limit: 262_144 } });
+    // Just over: the exact bytes, since both round to 256 KB.
+    const justOver = steps(1, 'x'.repeat(262_144 - steps(1, '').length + 1));
+    expect((await as('Nadia').put('/flows/big', { source: justOver, baseVersion: null })).body).toMatchObject({ error: 'a flow may be at most 256 KB (262,144 bytes); this one is 256 KB (262,145 bytes)' });
+    await expect(stat(join(dir, 'flows', 'big.yaml'))).rejects.toThrow('ENOENT');
+    // At the limit, it publishes.
+    const atLimit = steps(1, 'x'.repeat(262_144 - steps(1, '').length));
+    expect((await as('Nadia').put('/flows/big', { source: atLimit, baseVersion: null })).status).toBe(200);
+    await admin().delete('/flows/big');
+  });
+
   it('tells the second of two admins publishing from the same version that someone published first', async () => {
     const { version: base } = (await admin().get<{ version: string }>('/flows/support')).body;
     const [nadia, omar] = await Promise.all([
