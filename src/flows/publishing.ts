@@ -7,6 +7,7 @@ import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Store } from '../store/types.ts';
 import type { FileError } from '../shared/file-error.ts';
+import { compileFlow } from './compile.ts';
 import type { FlowError } from './errors.ts';
 import type { FlowLibrary, StoredFlowVersion } from './library.ts';
 import { versionOf } from './versions.ts';
@@ -120,13 +121,16 @@ export class FlowPublisher {
    */
   validate(name: string, source: string): PlacedError[] {
     const errors: FlowError[] = this.options.library.check(this.#label(name), source);
-    const placed = errors.map((error) => place(error, source));
-    const declared = /^flow:[ \t]*["']?([^"'\s#]+)/m.exec(source);
-    if (errors.length === 0 && declared && declared[1] !== name) {
-      const line = source.slice(0, declared.index).split('\n').length;
-      placed.push({ line, column: 7, message: `the flow is called "${declared[1]}" but is published as "${name}": write flow: ${name}` });
-    }
-    return placed;
+    if (errors.length > 0) return errors.map((error) => place(error, source));
+    // The name as the loader reads it, however the file is written (`flow: x`, `"flow": "x"`, `{flow: x, …}`).
+    const compiled = compileFlow(this.#label(name), source);
+    if (!('draft' in compiled) || compiled.draft.flow.name === name) return [];
+    const { flow, nameLine } = compiled.draft;
+    const text = source.split('\n')[nameLine - 1] ?? '';
+    const key = /(["']?)flow\1[ \t]*:/.exec(text);
+    const at = key ? text.indexOf(flow.name, key.index + key[0].length) : -1;
+    const fix = key?.[1] ? `${key[1]}flow${key[1]}: ${key[1]}${name}${key[1]}` : `flow: ${name}`;
+    return [{ line: nameLine, column: at >= 0 ? at + 1 : text.search(/\S|$/) + 1, message: `the flow is called "${flow.name}" but is published as "${name}": write ${fix}` }];
   }
 
   /**

@@ -172,6 +172,28 @@ describe('flows over the admin API', () => {
     await admin().delete('/flows/big');
   });
 
+  it('refuses a flow written in JSON style, or with its key in quotes, whose name is not the one it is published as, as a block-style one', async () => {
+    const json = (flow: string) => JSON.stringify({ flow, trigger: { on: 'conversation.closed' }, steps: [{ say: 'Thanks!' }] });
+    const checked = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/jsonstyle/validate', { source: json('other') });
+    expect(checked.body).toEqual({ ok: false, errors: [{ line: 1, column: 10, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"' }], warnings: [] });
+    const published = await as('Nadia').put<{ errors: Placed[] }>('/flows/jsonstyle', { source: json('other'), baseVersion: null });
+    expect(published.status).toBe(422);
+    expect(published.body.errors).toEqual(checked.body.errors);
+    const quotedKey = '"flow": other\ntrigger: { on: conversation.closed }\nsteps:\n  - say: hi\n';
+    expect((await admin().post<{ errors: Placed[] }>('/flows/jsonstyle/validate', { source: quotedKey })).body.errors)
+      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"' }]);
+    const inBraces = '{ flow: other, trigger: { on: conversation.closed }, steps: [ { say: hi } ] }\n';
+    expect((await admin().post<{ errors: Placed[] }>('/flows/jsonstyle/validate', { source: inBraces })).body.errors)
+      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write flow: jsonstyle' }]);
+    await expect(stat(join(dir, 'flows', 'jsonstyle.yaml'))).rejects.toThrow('ENOENT');
+    // Named as published, JSON style goes into service like any other, its versions kept under its name.
+    const named = await as('Nadia').put<{ version: string }>('/flows/jsonstyle', { source: json('jsonstyle'), baseVersion: null });
+    expect(named.status).toBe(200);
+    expect(app.flows.servedBy('flows/jsonstyle.yaml')).toMatchObject({ name: 'jsonstyle', version: named.body.version });
+    expect((await admin().get<{ versions: unknown[] }>('/flows/jsonstyle/versions')).body.versions).toHaveLength(1);
+    await admin().delete('/flows/jsonstyle');
+  });
+
   it('tells the second of two admins publishing from the same version that someone published first', async () => {
     const { version: base } = (await admin().get<{ version: string }>('/flows/support')).body;
     const [nadia, omar] = await Promise.all([
