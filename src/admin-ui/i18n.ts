@@ -495,7 +495,8 @@ function readStoredLang(): Lang {
   } catch {
     // Storage may be off (private mode): the browser's language decides.
   }
-  return navigator.language.toLowerCase().startsWith('ar') ? 'ar' : 'en';
+  // Outside a browser (the API client used from Node, in tests), English.
+  return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('ar') ? 'ar' : 'en';
 }
 
 /** Sets `<html lang dir>` from the current language. */
