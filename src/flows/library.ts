@@ -255,10 +255,15 @@ export class FlowLibrary {
     }
     errors.push(...this.settleDuplicateNames(candidates));
 
+    // A file refused until now says it is fixed, even when its text is the version already serving (the admin undid
+    // the mistake): otherwise the log's last word on it would still be the error.
+    const refusedBefore = new Set(this.fileErrors.map((error) => error.file));
+    const refusedNow = new Set(errors.map((error) => error.file));
     for (const [file, { flow, draft }] of candidates) {
       if (!draft) continue;
       try {
-        candidates.set(file, { flow: await this.publish(flow) });
+        const fixed = refusedBefore.has(file) && !refusedNow.has(file);
+        candidates.set(file, { flow: await this.publish(flow, fixed) });
       } catch (error) {
         // Not stored, so not served: a conversation started on it could not resume after a restart.
         const lastGood = this.serving.get(file);
@@ -332,17 +337,21 @@ export class FlowLibrary {
 
   // A version is stored before it serves: a conversation can only start on a version that survives a restart,
   // and that every process sharing the store can resume. Throws when it cannot be stored.
-  private async publish(flow: CompiledFlow): Promise<CompiledFlow> {
+  private async publish(flow: CompiledFlow, fixed = false): Promise<CompiledFlow> {
     const key = `${flow.name}@${flow.version}`;
+    const inService = `flow "${flow.name}" version ${flow.version} in service`;
     const seen = this.versions.get(key);
-    if (seen && seen.file === flow.file) return seen;
+    if (seen && seen.file === flow.file) {
+      if (fixed) this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `${flow.file} is fixed: ${inService}`);
+      return seen;
+    }
     await this.options.store.transaction(`flow-version:${key}`, async (tx) => {
       if (await tx.doc('flow-versions', key)) return;
       tx.putDoc('flow-versions', key, { flow: flow.name, version: flow.version, source: flow.source, publishedAt: new Date().toISOString() } satisfies StoredFlowVersion);
     });
     this.versions.set(key, flow);
-    if (!seen) {
-      this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, `flow "${flow.name}" version ${flow.version} in service`);
+    if (!seen || fixed) {
+      this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, fixed ? `${flow.file} is fixed: ${inService}` : inService);
       // In service all the same: a flow that says something and ends is a fine flow (FORMAT.md, "When a flow ends").
       const warning = endsUnsaidWarning(flow);
       if (warning) this.options.log.warn({ flow: flow.name, version: flow.version, file: warning.file, line: warning.line }, String(warning));

@@ -70,6 +70,32 @@ describe('FlowLibrary', () => {
     expect(library.errors()).toEqual([]);
   });
 
+  it('says in the log that a refused file is fixed, also when the fix puts back the version already serving', async () => {
+    await write('inbound.yaml', greeting('Hi'));
+    const { library, log } = await load();
+    const good = library.forTrigger('conversation.opened', 'contact')[0]!;
+
+    await write('inbound.yaml', greeting('Hi').replace('- say', '- sya'));
+    await library.reload();
+    expect(log.lines.at(-1)).toEqual({ level: 'error', msg: 'flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)' });
+
+    // The admin undoes the mistake: the text is the one serving, so no version is new, and the log said nothing more
+    // than the error, as if the file were still refused.
+    await write('inbound.yaml', greeting('Hi'));
+    await library.reload();
+    expect(library.errors()).toEqual([]);
+    expect(log.lines.at(-1)).toEqual({ level: 'info', msg: `flows/inbound.yaml is fixed: flow "inbound" version ${good.version} in service` });
+
+    // A fix that is a new version says so once, not twice.
+    await write('inbound.yaml', greeting('Hi').replace('- say', '- sya'));
+    await library.reload();
+    const before = log.lines.length;
+    await write('inbound.yaml', greeting('Hello'));
+    await library.reload();
+    const fixed = library.forTrigger('conversation.opened', 'contact')[0]!;
+    expect(log.lines.slice(before).filter((line) => line.level === 'info').map((line) => line.msg)).toEqual([`flows/inbound.yaml is fixed: flow "inbound" version ${fixed.version} in service`]);
+  });
+
   it('refuses a file saved in another encoding than UTF-8 at the line of its first such byte, instead of showing customers �', async () => {
     await write('inbound.yaml', greeting('Merci, à bientôt'));
     const { library } = await load();
