@@ -12,7 +12,11 @@ const isoDate = z
   .refine((text) => !Number.isNaN(Date.parse(text)), 'must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z')
   .transform((text) => new Date(text));
 const reportQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict()
-  .refine(({ from, to }) => !from || !to || from < to, 'from must come before to');
+  .refine(({ from, to }) => !from || !to || from < to, {
+    // A query, not a body: the error names the parameter to change, and how to ask for a single day.
+    message: 'must come after from (to is not included: from=2026-11-01&to=2026-11-02 is 1 November)',
+    path: ['to'],
+  });
 
 /** Mounts the report routes on the admin router. */
 export function mountReports(router: Router, context: AdminContext): void {

@@ -145,7 +145,11 @@ describe('reports over the admin API', () => {
       const recent = await admin.get<{ series: { days: string[] } }>('/reports');
       expect(recent.body.series.days).toHaveLength(30);
       expect(recent.body.series.days.at(-1)).toBe('2026-11-25');
-      expect((await admin.get('/reports?from=2026-11-26&to=2026-11-24')).status).toBe(400);
+      const backwards = await admin.get<{ error: string }>('/reports?from=2026-11-26&to=2026-11-24');
+      expect(backwards.status).toBe(400);
+      // Named as the query parameter it is, never "body".
+      expect(backwards.body.error).toBe('to: must come after from (to is not included: from=2026-11-01&to=2026-11-02 is 1 November)');
+      expect((await admin.get<{ error: string }>('/reports.csv?from=2026-11-24&to=2026-11-24')).body.error).toMatch(/^to: must come after from/);
 
       const csv = await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-26');
       expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
