@@ -4,8 +4,10 @@
 // - `npm run nlp -- eval --train <file> --test <file>`: how well the classifier does on labelled data. Files are
 //   CSV (header with `text` and `intent`/`category`/`label`) or CLINC-style JSON (`file.json#split`, default
 //   split train for --train and test for --test).
-// `try` and `check` read DATA_DIR/nlp (DATA_DIR defaults to ./data), or the folder given with --dir.
+// `try` and `check` read DATA_DIR/nlp (DATA_DIR defaults to ./data), or the folder given with --dir (a DATA_DIR
+// given there counts as its nlp/ folder).
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -18,8 +20,8 @@ import { trainClassifierInParallel } from './parallel.ts';
 import { loadTrainingData, readTrainingFiles, TrainingDataError } from './training-data.ts';
 
 const USAGE = [
-  'usage: npm run nlp -- try "text" [--dir DATA_DIR/nlp] [--threshold 0.45]',
-  '       npm run nlp -- check [--dir DATA_DIR/nlp]',
+  'usage: npm run nlp -- try "text" [--dir DATA_DIR/nlp or DATA_DIR] [--threshold 0.45]',
+  '       npm run nlp -- check [--dir DATA_DIR/nlp or DATA_DIR]',
   '       npm run nlp -- eval --train <file.csv|file.json[#split]> --test <file> [--threshold 0.45]',
 ].join('\n');
 
@@ -52,7 +54,7 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
     print(`--threshold must be a number from 0 to 1, got "${values.threshold}"`);
     return 2;
   }
-  const dir = resolve(values.dir ?? join(process.env.DATA_DIR ?? 'data', 'nlp'));
+  const dir = values.dir !== undefined ? await intentsFolder(resolve(values.dir)) : resolve(join(process.env.DATA_DIR ?? 'data', 'nlp'));
   try {
     if (command === 'try') return await tryText(rest.join(' '), dir, threshold, print);
     if (command === 'check') return await check(dir, print);
@@ -69,6 +71,18 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
     }
     throw error;
   }
+}
+
+/**
+ * The folder of the intents files `--dir` names: itself, or its `nlp/` when it is a DATA_DIR (the README names the
+ * data by DATA_DIR; read as intents, its team.yaml and flows were refused as training data).
+ *
+ *     await intentsFolder('/var/lib/switchboard'); // '/var/lib/switchboard/nlp'
+ */
+async function intentsFolder(dir: string): Promise<string> {
+  const nlp = join(dir, 'nlp');
+  const isFolder = await stat(nlp).then((found) => found.isDirectory(), () => false);
+  return isFolder ? nlp : dir;
 }
 
 /** A path as the admin would type it: relative to the working folder when inside it. */

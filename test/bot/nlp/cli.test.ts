@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,18 @@ describe('nlp try command', () => {
     const arabic = await run(['try', 'أريد استرداد المبلغ', '--dir', fixture('toy'), '--threshold', '0.5']);
     expect(arabic.output).toMatch(/^intent: billing$/m);
     expect(arabic.output).toMatch(/threshold 0\.5:/);
+  });
+
+  it('takes a DATA_DIR given with --dir as its nlp/ folder, instead of reading team.yaml as intents', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'nlp-data-dir-'));
+    await cp(fixture('toy'), join(dataDir, 'nlp'), { recursive: true });
+    await writeFile(join(dataDir, 'team.yaml'), 'teams:\n  - name: Billing\nagents: []\n');
+    const { code, output } = await run(['try', 'I was charged twice', '--dir', dataDir]);
+    expect(code).toBe(0);
+    expect(output).toMatch(/^intent: billing$/m);
+    expect(output).toMatch(/nlp\/intents\.yaml:4\)$/m);
+    const checked = await run(['check', '--dir', dataDir]);
+    expect(checked.output).not.toMatch(/team\.yaml/);
   });
 
   it('names a missing folder', async () => {
