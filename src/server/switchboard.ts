@@ -191,6 +191,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let store: Store | undefined;
   let flows: FlowLibrary | undefined;
   let directory: TeamDirectory | undefined;
+  let offTeamChange: (() => void) | undefined;
   let intents: IntentService | undefined;
   let runtime: Runtime | undefined;
   const started: Channel[] = [];
@@ -229,6 +230,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         const cut = setTimeout(() => server.closeAllConnections(), 200);
         await closed;
         clearTimeout(cut);
+        offTeamChange?.();
         flows?.close();
         directory?.close();
         intents?.close();
@@ -279,6 +281,15 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       watch,
     });
     waitingFor.delete('loading the flows and team.yaml');
+    // A team.yaml saved without a team a flow in service hands customers to: the flow is checked again, so its
+    // line shows in the log and /healthz (the admin API refuses such a team.yaml; a hand edit cannot be refused
+    // before it is written). Its last good version keeps serving, its customers going to the first team.
+    const served = flows;
+    offTeamChange = directory.onChange((before, after) => {
+      const names = (roster: typeof before) => roster.teams.map((team) => team.name).join('\n');
+      if (names(before) === names(after)) return;
+      served.reload().catch((error: unknown) => log.error({ err: error }, 'could not check the flows against the new team.yaml'));
+    });
 
     intents = await IntentService.start({
       dir: resolve(dataDir, 'nlp'),

@@ -1,0 +1,45 @@
+// team.yaml edited by hand against the flows in service: a team they hand customers to, dropped from the file,
+// shows as the flow's error (log and /healthz) instead of passing unnoticed.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, eventually, shippedDataDir, start } from '../helpers.ts';
+
+const running: Switchboard[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop()));
+  await cleanupDirs();
+});
+
+async function health(app: Switchboard): Promise<{ status: string; fileErrors?: string[] }> {
+  return (await fetch(`${app.url}/healthz`)).json() as Promise<{ status: string; fileErrors?: string[] }>;
+}
+
+describe('team.yaml saved by hand', () => {
+  it('marks the flow that routes to a team the file dropped, at the flow\'s line, until the team is back', async () => {
+    const dir = await shippedDataDir();
+    const app = await start(dir);
+    running.push(app);
+    expect((await health(app)).status).toBe('ok');
+
+    // The admin renames Sales to Shop in team.yaml; the shipped flow still routes "sales" to Sales.
+    const file = join(dir, 'team.yaml');
+    const shipped = await readFile(file, 'utf8');
+    await writeFile(file, shipped.replace('- name: Sales', '- name: Shop').replace('teams: [Support, Sales]', 'teams: [Support, Shop]'));
+    await app.directory.reload();
+    expect(app.directory.teams().map((team) => team.name)).toContain('Shop');
+
+    await eventually(() => app.flows.errors().length > 0);
+    const refused = await health(app);
+    expect(refused.status).toBe('degraded');
+    expect(refused.fileErrors).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:\d+: the route of intent "sales" names team "Sales", which team\.yaml does not have/)]);
+    // The last good version keeps serving: its customers go to the first team, as at run time.
+    expect(app.flows.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
+
+    await writeFile(file, shipped);
+    await app.directory.reload();
+    await eventually(() => app.flows.errors().length === 0);
+    expect((await health(app)).status).toBe('ok');
+  }, 30_000);
+});
