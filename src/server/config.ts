@@ -63,7 +63,8 @@ const schema = z.object({
   STORE: z.enum(['lowdb', 'postgres'], { message: 'must be lowdb or postgres' }).default('lowdb'),
   DATABASE_URL: optionalText,
   DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number of connections such as 10' }).int('must be a whole number').positive('must be more than 0').optional(),
-  ADMIN_TOKEN: optionalText,
+  // Wrong Bearer tokens are answered at full speed (only sign-ins are limited): a short one could be guessed.
+  ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters, so it cannot be guessed (a long random value: openssl rand -hex 24)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTO_CLOSE_AFTER: duration.default('24h'),
   CONTACT_RATE_LIMIT: z

@@ -47,6 +47,20 @@ describe('configuration', () => {
     expect(() => readConfig({ AUTO_CLOSE_AFTER: 'soon' })).toThrow(/AUTO_CLOSE_AFTER="soon": must be a duration/);
   });
 
+  it('refuses an ADMIN_TOKEN short enough to guess, without printing it', () => {
+    // The admin API answers a wrong Bearer token at full speed: "admin" or "secret" would open every conversation.
+    const refused = (() => {
+      try {
+        readConfig({ ADMIN_TOKEN: 'secret' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(refused).toMatch(/ADMIN_TOKEN: must be at least 16 characters, so it cannot be guessed \(a long random value: openssl rand -hex 24\)/);
+    expect(refused).not.toContain('secret"');
+    expect(readConfig({ ADMIN_TOKEN: 'test-admin-token' }).ADMIN_TOKEN).toBe('test-admin-token');
+  });
+
   it('reads defaults, durations and treats empty variables as unset', () => {
     const config = readConfig({ PORT: '', AUTO_CLOSE_AFTER: '90m' });
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000 });
