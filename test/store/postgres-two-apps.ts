@@ -69,9 +69,14 @@ export function startApp(dir: string, url: string, api: FakeBotApi, extra: Recor
 
 let updateId = 1;
 const messageIds = new Map<number, number>();
+/**
+ * The fake Bot API of `twoAppsForFile`, while it runs: a person's messages then take their ids from its count, as on
+ * Telegram, where a chat's messages and the bot's sends share one (an agent's /close is compared with the relays by it).
+ */
+let sharedIds: FakeBotApi | undefined;
 /** A Telegram text update from `chat` (a new message id per chat each call). */
 export function update(chat: number, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const messageId = (messageIds.get(chat) ?? 0) + 1;
+  const messageId = sharedIds ? sharedIds.takeMessageId() : (messageIds.get(chat) ?? 0) + 1;
   messageIds.set(chat, messageId);
   const from = { id: chat, is_bot: false, first_name: chat === AGENT_CHAT ? 'Omar' : chat === 9002 ? 'Sara' : 'Layla' };
   return { update_id: updateId++, message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: from.first_name }, from, text, ...extra } };
@@ -121,12 +126,14 @@ export function twoAppsForFile(flow: string | undefined, team: string): { apps: 
     if (!databaseUrl) return;
     db = await makeDatabase();
     api = await FakeBotApi.start();
+    sharedIds = api;
     const dir = await handoverDataDir(flow, team);
     apps.push(await startApp(dir, db.url, api), await startApp(dir, db.url, api));
   }, 60_000);
   afterAll(async () => {
     for (const app of apps) await app.stop();
     await api?.close();
+    if (sharedIds === api) sharedIds = undefined;
     if (db) await dropDatabase(db.name);
     await cleanupDirs();
   }, 60_000);
