@@ -119,6 +119,12 @@ export interface Conversation {
   lastAgentMessageAt?: string;
   /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */
   heldSince?: string;
+  /**
+   * With the bot: since when it waits for the customer, set at the end of each of the bot's turns in it (the
+   * customer's message, or its coming back to the bot: a hand back, a queue's timeout). The bot's idle close counts
+   * from here; a conversation stored before it was kept counts from its newest message.
+   */
+  awaitingCustomerSince?: string;
   closedAt?: string;
   closedBy?: string;
   closingNote?: string;
@@ -214,11 +220,16 @@ export interface Message {
 /** A message as `Tx.recentMessages` gives it: committed ones with their id, those the transaction added without. */
 export type RecentMessage = Omit<Message, 'id'> & { id?: number };
 
-/** Which open conversations a query wants: every given property must be equal. */
+/** Which open conversations a query wants: every given property must be equal, and the wait must have begun before. */
 export interface OpenConversationFilter {
   stage?: Conversation['stage'];
   team?: string;
   agentId?: string;
+  /**
+   * Only those whose `awaitingCustomerSince` (or, without it, `openedAt`) is before this time (ISO 8601, as
+   * `Date.toISOString` writes it): the bot's idle close copies only the conversations due, not every one with the bot.
+   */
+  awaitingCustomerBefore?: string;
 }
 
 /**

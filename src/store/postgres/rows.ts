@@ -132,5 +132,12 @@ export function filterSql(filter: OpenConversationFilter = {}, first: number): {
     params.push(value);
     sql += ` AND ${column} = $${first + params.length - 1}`;
   }
+  // Read from the record, not a column of its own: only the bot's idle close asks, for the open conversations with the
+  // bot, which the stage's index finds; the database compares there and sends back only those due. "C": byte order,
+  // the order in time of ISO 8601 strings of one length, whatever the database's collation.
+  if (filter.awaitingCustomerBefore !== undefined) {
+    params.push(filter.awaitingCustomerBefore);
+    sql += ` AND COALESCE(data->>'awaitingCustomerSince', data->>'openedAt') COLLATE "C" < $${first + params.length - 1}`;
+  }
   return { sql, params };
 }

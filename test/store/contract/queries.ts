@@ -136,6 +136,47 @@ export function queries(open: OpenStore): void {
       expect((await reopened.openConversations({ stage: 'assigned', agentId: 'omar' })).map((c) => c.id)).toEqual([1, 2, 4]);
       expect(await reopened.openConversations({ stage: 'queued', team: 'Billing' })).toEqual([]);
     });
+
+    it('filters open conversations by how long they have waited for their customer (openedAt without awaitingCustomerSince), outside and inside a transaction', async () => {
+      const { store, reopen } = await open();
+      const shapes: Partial<Conversation>[] = [
+        { openedAt: '2026-11-01T08:00:00.000Z', awaitingCustomerSince: '2026-11-02T09:00:00.000Z' },
+        { openedAt: '2026-11-01T08:00:00.000Z', awaitingCustomerSince: '2026-11-03T09:00:00.000Z' },
+        { openedAt: '2026-11-01T08:00:00.000Z' },
+        { openedAt: '2026-11-04T08:00:00.000Z' },
+        { openedAt: '2026-11-01T08:00:00.000Z', stage: 'queued', team: 'Billing' },
+        { openedAt: '2026-11-01T08:00:00.000Z', status: 'closed' },
+      ];
+      await store.transaction('setup', async (tx) => {
+        shapes.forEach((shape, index) => {
+          tx.putContact(contact(`c${index + 1}`));
+          tx.putConversation({ ...conversation(index + 1, `c${index + 1}`), ...shape });
+        });
+      });
+      const filters: [OpenConversationFilter, number[]][] = [
+        [{ stage: 'bot', awaitingCustomerBefore: '2026-11-03T09:00:00.000Z' }, [1, 3]],
+        [{ stage: 'bot', awaitingCustomerBefore: '2026-11-03T09:00:00.001Z' }, [1, 2, 3]],
+        [{ awaitingCustomerBefore: '2026-11-05T00:00:00.000Z' }, [1, 2, 3, 4, 5]],
+        [{ stage: 'bot', awaitingCustomerBefore: '2026-11-01T08:00:00.000Z' }, []],
+      ];
+      for (const [filter, expected] of filters) {
+        expect((await store.openConversations(filter)).map((c) => c.id), JSON.stringify(filter)).toEqual(expected);
+        expect(await store.transaction('count', (tx) => tx.countOpenConversations(filter)), JSON.stringify(filter)).toBe(expected.length);
+      }
+      await store.transaction('c1', async (tx) => {
+        // The customer of #1 answers: the transaction's own list follows.
+        const first = await tx.conversation(1);
+        if (!first) throw new Error('no conversation 1');
+        first.awaitingCustomerSince = '2026-11-04T10:00:00.000Z';
+        tx.putConversation(first);
+        const filter = { stage: 'bot', awaitingCustomerBefore: '2026-11-04T00:00:00.000Z' } as const;
+        expect((await tx.openConversations(filter)).map((c) => c.id)).toEqual([2, 3]);
+        expect((await tx.openConversations(filter, { live: false })).map((c) => c.id)).toEqual([2, 3]);
+        expect(await tx.countOpenConversations(filter)).toBe(2);
+      });
+      const reopened = await reopen();
+      expect((await reopened.openConversations({ stage: 'bot', awaitingCustomerBefore: '2026-11-04T09:00:00.000Z' })).map((c) => c.id)).toEqual([2, 3, 4]);
+    });
   });
 
   describe('conversationsBefore', () => {
