@@ -35,7 +35,12 @@ export interface RuntimeOptions {
   log: Logger;
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
   autoCloseAfterMs?: number;
-  /** How often timeouts (auto-close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
+  /**
+   * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
+   * or its coming back to the bot; default 24 h); 0: never.
+   */
+  botIdleCloseAfterMs?: number;
+  /** How often timeouts (auto-close, the bot's idle close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
   sweepEveryMs?: number;
   /** The channels, for team desk threads opened and closed after a commit. */
   channels?: ReadonlyMap<string, Channel>;
@@ -108,6 +113,7 @@ export class Runtime {
       store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
       place: (team) => this.#placings.place(team),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
+      botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
     });
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });

@@ -1,11 +1,11 @@
 // The periodic check, run by one process at a time (a lease in the store): sends again the replies a stopped process
 // was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
-// auto-close time, places queued conversations never placed, moves queued conversations whose assign `timeout`
-// passed on to their `on_timeout`, hands back conversations of agents no longer in team.yaml, and opens desk threads
-// whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
+// auto-close time and those whose customer left the bot waiting past the bot's idle-close time, places queued
+// conversations never placed, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands
+// back conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
 import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
-import type { Conversation, Store } from '../store/types.ts';
+import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
 import { byWait } from '../handover/assignment/queue.ts';
@@ -32,6 +32,11 @@ export interface TimersOptions {
   kickOutbox: () => void;
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
   autoCloseAfterMs: number;
+  /**
+   * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
+   * or its coming back to the bot); 0: never.
+   */
+  botIdleCloseAfterMs: number;
   /** How often the check runs; the lease lasts twice that (a minute at least). */
   everyMs: number;
 }
@@ -93,6 +98,30 @@ export class Timers {
           await turns.settle(tx, turn, fx);
         });
       }
+    }
+    if (this.options.botIdleCloseAfterMs > 0) await this.#closeLeftWithBot(now);
+  }
+
+  /**
+   * Closes the conversations whose customer left the bot waiting (a question unanswered) for the bot's idle-close
+   * time: their next message opens a new conversation, which the flow greets, instead of answering a question asked
+   * long ago. The store gives only those due (the conversations with the bot can be many). Each is looked at again in
+   * a transaction on its customer's key: a message of theirs that came first started the wait again, and keeps it open.
+   */
+  async #closeLeftWithBot(now: number): Promise<void> {
+    const { store, desk, transactions, botIdleCloseAfterMs } = this.options;
+    // Waiting since `now − botIdleCloseAfterMs` or earlier: due, as the check in the transaction counts.
+    const before = new Date(now - botIdleCloseAfterMs + 1).toISOString();
+    for (const conversation of await store.openConversations({ stage: 'bot', awaitingCustomerBefore: before })) {
+      if (!aloneWithBot(conversation)) continue;
+      await transactions.onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || !aloneWithBot(fresh)) return;
+        if (now - (await awaitingCustomerSince(tx, fresh)) < botIdleCloseAfterMs) return;
+        // No `conversation.closed` flow starts, and so no notice: a survey's question would take the customer's next
+        // message, days later, as its answer (what this close is for is that it opens a new conversation).
+        desk.closeLeftWithBot(tx, fresh, describeDuration(botIdleCloseAfterMs), fx);
+      });
     }
   }
 
@@ -200,4 +229,22 @@ export class Timers {
 function idleSince(conversation: Conversation): number {
   const lastMessage = Date.parse(conversation.lastAgentMessageAt ?? conversation.assignedAt ?? conversation.openedAt);
   return conversation.heldSince === undefined ? lastMessage : Math.max(lastMessage, Date.parse(conversation.heldSince));
+}
+
+/**
+ * With the bot and nobody else: no person from the business is in it (the business's own app, a team desk's thread,
+ * where the customer's messages go to people), so nobody would answer the customer but the bot.
+ */
+function aloneWithBot(conversation: Conversation): boolean {
+  return conversation.stage === 'bot' && !conversation.takenOver && !conversation.deskThread;
+}
+
+/**
+ * Since when a conversation with the bot has waited for its customer (ms): the end of the bot's last turn in it; for
+ * one stored before that was kept, its newest message, else its opening.
+ */
+async function awaitingCustomerSince(tx: Tx, conversation: Conversation): Promise<number> {
+  if (conversation.awaitingCustomerSince !== undefined) return Date.parse(conversation.awaitingCustomerSince);
+  const [newest] = await tx.recentMessages(conversation.id, 1);
+  return Math.max(Date.parse(conversation.openedAt), newest ? Date.parse(newest.at) : 0);
 }

@@ -141,9 +141,13 @@ export class Turns {
     this.#closeIfEnded(turn);
   }
 
-  /** Carries out what the flow asked for during its turn: a hand-over to a team, or closing. */
+  /**
+   * Carries out what the flow asked for during its turn: a hand-over to a team, or closing. A conversation left with
+   * the bot waits for its customer from now on: the bot's idle close counts from here.
+   */
   async settle(tx: Tx, turn: Turn, fx: Effects): Promise<void> {
     const { conversation } = turn;
+    if (conversation.status === 'open' && conversation.stage === 'bot') conversation.awaitingCustomerSince = turn.now.toISOString();
     tx.putConversation(conversation);
     tx.putContact(turn.contact);
     if (conversation.intent !== undefined && conversation.intent !== turn.intentBefore) {

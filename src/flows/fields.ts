@@ -50,7 +50,7 @@ const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> =
   contact: ['identities', 'fields', 'createdAt', 'updatedAt'],
   conversation: [
     'contactId', 'status', 'stage', 'agentId', 'fields', 'flow', 'source', 'openedAt', 'queuedAt',
-    'assignedAt', 'firstResponseAt', 'lastAgentMessageAt', 'heldSince', 'closedAt', 'closedBy', 'closingNote',
+    'assignedAt', 'firstResponseAt', 'lastAgentMessageAt', 'heldSince', 'awaitingCustomerSince', 'closedAt', 'closedBy', 'closingNote',
   ],
 };
 

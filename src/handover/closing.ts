@@ -1,4 +1,5 @@
-// Closing a conversation: by its agent, by a flow's `close` step, or after too long without activity.
+// Closing a conversation: by its agent, by a flow's `close` step, or after too long without activity (of its agent, or
+// of a customer who left the bot's question unanswered).
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -37,6 +38,18 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
     await toAgent(ctx, tx, agent, `#${conversation.id} was closed after ${idleFor} without activity.`, fx, conversation.id);
     await drainFor(ctx, tx, agent, fx);
   }
+}
+
+/**
+ * Closes a conversation whose customer left the bot waiting for `idleFor` (a question unanswered, say), as the
+ * inactivity timer (`auto`). Its stage stays `bot`: what tells this close from an agent's `AUTO_CLOSE_AFTER`. The
+ * customer is told nothing: they walked away long ago, and on WhatsApp their 24-hour window has closed. Their next
+ * message opens a new conversation.
+ *
+ *     closeLeftWithBot(ctx, tx, conversation, '24 h', fx);
+ */
+export function closeLeftWithBot(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): void {
+  close(ctx, tx, conversation, 'auto', `closed automatically after ${idleFor} without an answer from the customer`, fx);
 }
 
 /**

@@ -6,7 +6,7 @@ import { act, type ActionResult, type AgentAction, type HandBack } from './actio
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
-import { autoClose, close } from './closing.ts';
+import { autoClose, close, closeLeftWithBot } from './closing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
@@ -95,6 +95,11 @@ export class Desk {
 
   autoClose(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
     return autoClose(this.#ctx, tx, conversation, idleFor, fx);
+  }
+
+  /** Closes a conversation its customer left with the bot for `idleFor` (see `closeLeftWithBot`). */
+  closeLeftWithBot(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): void {
+    closeLeftWithBot(this.#ctx, tx, conversation, idleFor, fx);
   }
 
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */

@@ -18,6 +18,16 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+/** A duration, or `off` (or `0`) for never: 0. */
+const durationOrOff = z.string().transform((text, ctx) => {
+  const ms = text.trim().toLowerCase() === 'off' ? 0 : parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a duration such as 30m, 24h or 7d, or off' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 /** `20/10s,60/10s`: a list of rates (count per span), exactly `names.length` of them. */
 const rates = (names: readonly string[], example: string) => z.string().transform((text, ctx) => {
   const parts = text.split(',').map((part) => parseRate(part));
@@ -67,6 +77,7 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters, so it cannot be guessed (a long random value: openssl rand -hex 24)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTO_CLOSE_AFTER: duration.default('24h'),
+  BOT_IDLE_CLOSE_AFTER: durationOrOff.default('24h'),
   CONTACT_RATE_LIMIT: z
     .string()
     .trim()

@@ -75,7 +75,7 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger } = {},
 ): Promise<Harness> {
   const { latency, log = quietLog, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });

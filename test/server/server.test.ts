@@ -61,6 +61,14 @@ describe('configuration', () => {
     expect(readConfig({ ADMIN_TOKEN: 'test-admin-token' }).ADMIN_TOKEN).toBe('test-admin-token');
   });
 
+  it('reads BOT_IDLE_CLOSE_AFTER as a duration (24 h unless set), or off', () => {
+    expect(readConfig({}).BOT_IDLE_CLOSE_AFTER).toBe(24 * 3_600_000);
+    expect(readConfig({ BOT_IDLE_CLOSE_AFTER: '2h' }).BOT_IDLE_CLOSE_AFTER).toBe(2 * 3_600_000);
+    expect(readConfig({ BOT_IDLE_CLOSE_AFTER: 'off' }).BOT_IDLE_CLOSE_AFTER).toBe(0);
+    expect(readConfig({ BOT_IDLE_CLOSE_AFTER: '0' }).BOT_IDLE_CLOSE_AFTER).toBe(0);
+    expect(() => readConfig({ BOT_IDLE_CLOSE_AFTER: 'never' })).toThrow(/BOT_IDLE_CLOSE_AFTER="never": must be a duration such as 30m, 24h or 7d, or off/);
+  });
+
   it('reads defaults, durations and treats empty variables as unset', () => {
     const config = readConfig({ PORT: '', AUTO_CLOSE_AFTER: '90m' });
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000 });
