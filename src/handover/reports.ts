@@ -7,7 +7,8 @@
 // - timeToAssignment: `assignedAt − openedAt`, the customer's whole wait for a person (flow and queue).
 // - firstResponse: `firstResponseAt − openedAt`; only an agent's message sets `firstResponseAt`, so the
 //   bot's instant replies never count as a response.
-// - resolution: `closedAt − openedAt`, for closed conversations.
+// - resolution: `closedAt − openedAt`, for closed conversations; not for those closed because the customer left the
+//   bot's question unanswered (`leftWithBot`): nothing was resolved, and a day of silence in each would swamp the figure.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
 // The same figures per team (`conversation.team`) and per agent (`conversation.agentId`, the agent holding
@@ -18,6 +19,7 @@
 import quickselect from 'quickselect';
 import type { Conversation } from '../store/types.ts';
 import { queueOf } from './assignment/queue.ts';
+import { leftWithBot } from './closing.ts';
 import { sameTeam, type Agent, type Team } from './team.ts';
 
 /** Seconds, summarised. */
@@ -182,7 +184,7 @@ export class ReportBuilder {
       conversation,
       toAssignment: secondsSince(opened, conversation.assignedAt),
       toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
-      toResolution: secondsSince(opened, conversation.closedAt),
+      toResolution: leftWithBot(conversation) ? undefined : secondsSince(opened, conversation.closedAt),
     };
     const team = conversation.team;
     const lower = team?.toLowerCase();

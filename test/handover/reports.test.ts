@@ -48,6 +48,15 @@ describe('buildReport', () => {
     expect(report.total.resolution).toEqual({ count: 3, median: 1800, p90: 3240 });
   });
 
+  it('counts a conversation the customer left with the bot as closed, with no resolution time', () => {
+    // Closed a day after the customer stopped answering the bot's question: nothing was resolved in that day.
+    const left = conversation(10, { team: 'Sales', status: 'closed', openedAt: at('09:00'), closedAt: '2025-03-04T09:00:00.000Z', closedBy: 'auto' });
+    const figures = buildReport({ conversations: [...timeline, left], agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) });
+    expect(figures.total).toMatchObject({ opened: 8, closed: 4, stillOpen: 4 });
+    expect(figures.total.resolution).toEqual(report.total.resolution);
+    expect(figures.teams.Sales?.resolution).toEqual(report.teams.Sales?.resolution);
+  });
+
   it('gives the figures per team, including a team with no agent work', () => {
     expect(report.teams.Billing).toEqual({
       opened: 3, closed: 2, assigned: 2, stillOpen: 1,
