@@ -3,7 +3,8 @@
 // goes to the flow, to the queue, or to the agent holding it.
 import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
-import type { Attachment, Contact, Conversation, ConversationSource, Fields, Message, Tx } from '../store/types.ts';
+import type { Attachment, Contact, Conversation, ConversationSource, Fields, FlowPosition, Message, Tx } from '../store/types.ts';
+import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import { timedAlbum } from './albums.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -75,9 +76,13 @@ export class Intake {
       // after, and it was for the people; a new conversation hears it. The channel's time is whole seconds: one
       // written in the second of the close is taken as before it, and nobody answers a question that fast.
       const writtenAfter = latest?.closedAt !== undefined && Date.parse(inbound.at) >= Date.parse(latest.closedAt);
-      // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over.
-      if (latest?.flow?.waiting && !latest.flow.done && recentlyClosed && writtenAfter && !inbound.menu) conversation = latest;
+      // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over. Nor is a message
+      // that plainly says something else ("wait, I also have a problem with my invoice"): re-asked the rating, the
+      // customer would read that nobody heard them, and the request would stay in a closed conversation.
+      const surveyWaits = latest?.flow?.waiting !== undefined && !latest.flow.done && recentlyClosed && writtenAfter && !inbound.menu;
+      if (latest && surveyWaits && (inbound.unsupported !== undefined || (await turns.takesAnswer(latest, answerOf(inbound))))) conversation = latest;
       else {
+        if (latest && surveyWaits) this.#passOver(tx, latest);
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
         // A returning customer usually opens with what they need now: the flow may take it as the need, unasked. A
@@ -146,9 +151,7 @@ export class Intake {
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {
-        ...(inbound.text !== undefined ? { text: inbound.text } : {}),
-        ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
-        ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+        ...answerOf(inbound),
         ...(album !== undefined ? { album } : {}),
         ...(menu ? { menu: true as const } : {}),
       });
@@ -261,6 +264,18 @@ export class Intake {
     this.options.desk.close(tx, conversation, 'bot', `flow "${conversation.flow?.flow ?? ''}" had ended; closed at the customer's next message`, fx);
     const index = fx.closedConversations.indexOf(conversation);
     if (index >= 0) fx.closedConversations.splice(index, 1);
+  }
+
+  /**
+   * Ends the wait of a closed conversation's flow (a rating) that the customer's message passed over for a new
+   * request: that message opens a new conversation, and the question is not put again.
+   */
+  #passOver(tx: Tx, conversation: Conversation): void {
+    const position: FlowPosition = { ...(conversation.flow as FlowPosition), done: true };
+    delete position.waiting;
+    conversation.flow = position;
+    tx.putConversation(conversation);
+    this.options.log.info({ conversation: conversation.id, flow: position.flow }, 'the customer wrote something other than an answer to the closed conversation\'s question; it opens a new conversation');
   }
 
   /**
@@ -398,6 +413,15 @@ function isOver(conversation: Conversation): boolean {
 /** A lone command such as `/start`, which a chat app sends when a person opens the chat again: it says no need. */
 function isBareCommand(text: string): boolean {
   return /^\/[a-z0-9_]+(?:@\w+)?$/i.test(text.trim());
+}
+
+/** What of a customer's message a flow's question may take as its answer: what they typed, pressed or sent. */
+function answerOf(inbound: InboundMessage): FlowInput {
+  return {
+    ...(inbound.text !== undefined ? { text: inbound.text } : {}),
+    ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
+    ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+  };
 }
 
 /** The button a customer pressed, from the bot's recent message that offered it; undefined when none did. */

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, resumeFlow, startFlow, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -139,6 +139,19 @@ export class Turns {
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
     }
     this.#closeIfEnded(turn);
+  }
+
+  /**
+   * Whether the question a closed conversation's flow waits on (a rating) takes the customer's message as its answer,
+   * or as a try at one; false when the message is something else, a new request, or the flow is no longer found.
+   *
+   *     if (!(await turns.takesAnswer(latest, { text: 'I also have a problem with my invoice' }))) // open a new one
+   */
+  async takesAnswer(conversation: Conversation, input: FlowInput): Promise<boolean> {
+    const position = conversation.flow;
+    if (!position?.waiting || position.done) return false;
+    const flow = await this.options.flows.version(position.flow, position.version);
+    return flow !== undefined && takesAnswer(flow, position, input);
   }
 
   /**

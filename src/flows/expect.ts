@@ -7,7 +7,7 @@ import { matchChoice, type FlowChoice } from './choices.ts';
 import { matchesWithinLimit } from './patterns.ts';
 import type { Localized } from './language.ts';
 import type { FlowInput } from './types.ts';
-import { asciiDigits } from '../shared/text.ts';
+import { asciiDigits, fold } from '../shared/text.ts';
 
 /** A compiled `expect:`. */
 export type Expect =
@@ -71,6 +71,37 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
     }
   }
 }
+
+/**
+ * Whether an answer `checkAnswer` refused still reads as a try at the question, not as something else the customer
+ * says: a few words (three at most) with a digit in them ("4 thanks", "5/5", "٤ من ٥"), a number written out first
+ * ("five", "five stars"), a word that is itself an answer ("great thanks" to a choice titled Great), or no words at
+ * all ("⭐⭐⭐⭐", "👍"). Answers of `image`, `file` and `location` are never tried in words.
+ *
+ *     triesToAnswer({ type: 'number' }, { text: '4 thanks' });                    // true
+ *     triesToAnswer({ type: 'number' }, { text: 'I also have a problem with my invoice' }); // false
+ */
+export function triesToAnswer(expect: Expect, input: FlowInput): boolean {
+  if (isAttachmentExpect(expect.type)) return false;
+  const text = (input.text ?? '').replace(BIDI_CONTROLS, '').trim();
+  if (text === '') return false;
+  if (!/\p{L}/u.test(text)) return true;
+  const words = text.split(/\s+/);
+  if (words.length > 3) return false;
+  if (/\p{Nd}/u.test(text)) return true;
+  const first = fold(words[0] ?? '').replace(/[^\p{L}]/gu, '');
+  if (words.length <= 2 && NUMBER_WORDS.has(first)) return true;
+  return words.some((word) => {
+    const bare = word.replace(/[^\p{L}\p{N}@.+-]/gu, '');
+    return bare !== '' && checkAnswer(expect, { text: bare }).ok;
+  });
+}
+
+/** Numbers a rating is written out with, in English and Arabic. */
+const NUMBER_WORDS: ReadonlySet<string> = new Set([
+  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
+  'صفر', 'واحد', 'اثنان', 'اثنين', 'ثلاثة', 'ثلاث', 'اربعة', 'اربع', 'خمسة', 'خمس', 'ستة', 'سبعة', 'ثمانية', 'تسعة', 'عشرة',
+]);
 
 /**
  * True when `type` is answered with an attachment (`expect: image | file | location`).

@@ -3,6 +3,8 @@
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
+import { checkAnswer, triesToAnswer } from './expect.ts';
+import { PatternTooSlowError } from './patterns.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -77,6 +79,28 @@ export function askAgain(flow: CompiledFlow, run: FlowRun, album?: string): bool
   const asked = run.conversation.flow;
   if (asked?.waiting && !asked.done) asked.waiting = { ...asked.waiting, askedAgain: true };
   return true;
+}
+
+/**
+ * Whether the question the conversation waits on takes `input` as its answer, or as a try at one (`triesToAnswer`:
+ * a rating typed "4 thanks" is re-asked, as any invalid answer). False for a message that is plainly something else,
+ * and for one to a question the channel reported never reached the customer: a survey asked after a close must not
+ * swallow the customer's next request. A waiting step of another kind takes what it is given.
+ *
+ *     if (!takesAnswer(flow, conversation.flow, { text: 'I also have a problem with my invoice' })) // a new request
+ */
+export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: FlowInput): boolean {
+  if (!position.waiting || position.done || position.waiting.unseen === true) return false;
+  const step = flow.steps[position.step];
+  if (step?.kind !== 'ask') return true;
+  try {
+    const answer = checkAnswer(step.spec.expect, input);
+    return answer.ok || answer.notKept === true || triesToAnswer(step.spec.expect, input);
+  } catch (error) {
+    // The step itself reports a `regex:` pattern too slow for the text, when it takes the message.
+    if (error instanceof PatternTooSlowError) return true;
+    throw error;
+  }
 }
 
 /** Runs the step the conversation waits on afresh (its question sent again), keeping what its waiting counted. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, type Expect } from '../../src/flows/expect.ts';
+import { checkAnswer, triesToAnswer, type Expect } from '../../src/flows/expect.ts';
 import { forEveryLanguage } from '../../src/flows/language.ts';
 import type { Attachment } from '../../src/store/types.ts';
 
@@ -180,5 +180,22 @@ describe('attachments', () => {
       expect(accepts(type, 'Tahrir Square, Cairo')).toBe('refused');
       expect(answer(type, photo)).toBe('refused');
     });
+  });
+});
+
+describe('an invalid answer that still tries to answer', () => {
+  it('is a rating in a few words, written out, or in stars; not a sentence that says something else', () => {
+    const rating: Expect = { type: 'number' };
+    for (const text of ['4 thanks', '5/5', 'five', 'Five stars!', '⭐⭐⭐⭐', '👍', '٤ من ٥', 'خمسة']) expect(triesToAnswer(rating, { text }), text).toBe(true);
+    for (const text of ['wait, I also have a problem with my invoice', 'one more thing', 'my order 1234 never arrived', 'hello', '']) {
+      expect(triesToAnswer(rating, { text }), text).toBe(false);
+    }
+    expect(triesToAnswer(rating, { attachments: [{ kind: 'image', ref: 'ab12' }] })).toBe(false);
+  });
+
+  it('is a choice\'s title among a few words', () => {
+    const survey: Expect = { type: 'choice', choices };
+    expect(triesToAnswer(survey, { text: 'billing thanks' })).toBe(true);
+    expect(triesToAnswer(survey, { text: 'can I change my address?' })).toBe(false);
   });
 });

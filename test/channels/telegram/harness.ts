@@ -1,12 +1,13 @@
 // The Telegram channel's end-to-end set-up, shared by its test files: a server with the Telegram channel on a fake Bot
-// API on 127.0.0.1 (TELEGRAM_API_ROOT), webhook or long polling, the ask-a-team flow and Omar in Billing.
+// API on 127.0.0.1 (TELEGRAM_API_ROOT), webhook or long polling, the ask-a-team flow and Omar in Billing, or the
+// shipped data.
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
 import type { Logger } from '../../../src/shared/log.ts';
-import { cleanupDirs, dataDirWith, quietLog } from '../../helpers.ts';
+import { cleanupDirs, dataDirWith, quietLog, shippedDataDir } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 
 export const TOKEN = '123456:TEST-token';
@@ -48,7 +49,13 @@ export interface TelegramSetUp {
   publicUrl?: string;
   team?: string;
   log?: Logger;
+  /** Flow files; with `shipped`, added to the shipped ones. */
   flows?: Record<string, string>;
+  /**
+   * The shipped data (inbound flow, team.yaml, NLP examples) instead of the ask-a-team flow and Omar in Billing; a
+   * message waits for the NLP model however loaded the machine, since the routing by it is what is tested.
+   */
+  shipped?: boolean;
 }
 
 /**
@@ -70,8 +77,9 @@ export function telegramServers(): {
   const setUp = async (mode: TelegramSetUp) => {
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
-    const dir = await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
-    await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
+    const dir = mode.shipped ? await shippedDataDir() : await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
+    if (mode.shipped) for (const [name, source] of Object.entries(mode.flows ?? {})) await writeFile(join(dir, 'flows', name), source);
+    if (!mode.shipped || mode.team !== undefined) await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
     const app = await startSwitchboard({
       config: {
         PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
@@ -84,11 +92,26 @@ export function telegramServers(): {
       log: mode.log ?? quietLog,
       watch: false,
       sweepEveryMs: 0,
+      ...(mode.shipped ? { modelWaitMs: 120_000 } : {}),
     });
     running.push(app);
     return { app, api, dir };
   };
   return { setUp, stopAfterTest: (item) => running.push(item) };
+}
+
+let nextUpdate = 900_000;
+let nextMessage = 90_000;
+/**
+ * A private text message from `chat`, dated now, rounded up to Telegram's whole seconds: a rating must be written
+ * after the close it answers, and a customer does not answer within the second of it.
+ */
+export function textNow(chat: number, body: string): Record<string, unknown> {
+  const person = { id: chat, first_name: chat === OMAR ? 'Omar' : 'Layla' };
+  return {
+    update_id: nextUpdate++,
+    message: { message_id: nextMessage++, date: Math.ceil(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body },
+  };
 }
 
 /** Posts an update to the webhook the way Telegram does (`secret`: null sends no secret header). */
