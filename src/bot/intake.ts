@@ -7,6 +7,7 @@ import type { Attachment, Contact, Conversation, ConversationSource, Fields, Flo
 import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import { timedAlbum } from './albums.ts';
+import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
@@ -85,11 +86,9 @@ export class Intake {
         if (latest && surveyWaits) this.#passOver(tx, latest);
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
-        // A returning customer usually opens with what they need now: the flow may take it as the need, unasked. A
-        // button (of a question long gone, a Get Started) or a bare command (Telegram's /start) says no need.
-        if (latest && inbound.choice === undefined && inbound.text !== undefined && inbound.text.trim() !== '' && !isBareCommand(inbound.text)) {
-          conversation.fields.first_message = inbound.text.trim();
-        }
+        // What they need, when their words say it: the flow may take it as the need, unasked.
+        const need = firstMessage(inbound, { returning: latest !== undefined, ...(contact.name !== undefined ? { name: contact.name } : {}) });
+        if (need !== undefined) conversation.fields.first_message = need;
       }
     }
 
@@ -408,11 +407,6 @@ export function languageOf(text: string | undefined): string | undefined {
  */
 function isOver(conversation: Conversation): boolean {
   return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver && !conversation.deskThread;
-}
-
-/** A lone command such as `/start`, which a chat app sends when a person opens the chat again: it says no need. */
-function isBareCommand(text: string): boolean {
-  return /^\/[a-z0-9_]+(?:@\w+)?$/i.test(text.trim());
 }
 
 /** What of a customer's message a flow's question may take as its answer: what they typed, pressed or sent. */

@@ -39,7 +39,7 @@ const READ_ONLY: Readonly<Record<string, string>> = {
   'contact.tags': 'use a tag step',
   'conversation.id': 'conversation numbers are given by Switchboard',
   'conversation.channel': 'the channel is where the customer wrote from',
-  'conversation.first_message': 'Switchboard sets it to a returning customer\'s first message; copy it into a field of your own with set:',
+  'conversation.first_message': 'Switchboard sets it to the message that opened the conversation when it says what the customer needs; copy it into a field of your own with set:',
   'queue.position': 'the queue position is set while a conversation waits for an agent',
   'agent.name': 'the agent is the one who took the conversation',
   'closing.note': 'the closing note is what the agent shared when closing',

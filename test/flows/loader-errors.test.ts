@@ -135,7 +135,7 @@ describe('a script is refused with file, line and fix', () => {
       'flows/test.yaml:4: "contact.id" cannot be written by a flow (contact ids are given by Switchboard)',
     ]);
     expect(errorsOf(script('  - ask: "Need?"\n    save: conversation.first_message\n'))).toEqual([
-      'flows/test.yaml:5: "conversation.first_message" cannot be written by a flow (Switchboard sets it to a returning customer\'s first message; copy it into a field of your own with set:)',
+      'flows/test.yaml:5: "conversation.first_message" cannot be written by a flow (Switchboard sets it to the message that opened the conversation when it says what the customer needs; copy it into a field of your own with set:)',
     ]);
     expect(errorsOf(script('  - ask: "Topic?"\n    choices: [A, B]\n'))).toEqual(['flows/test.yaml:5: choices go with expect: choice (add expect: choice)']);
     expect(errorsOf(script('  - ask: "Topic?"\n    expect: choice\n'))).toEqual(['flows/test.yaml:5: expect: choice needs choices (add choices: [Billing, Technical problem])']);
