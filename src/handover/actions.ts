@@ -109,8 +109,7 @@ async function decide(
       const unseen = (action.seen !== undefined ? await unseenByCloser(tx, held.conversation, action.seen) : undefined)
         ?? (action.typed ? await unseenInApp(ctx, tx, held.conversation, agent.id, action.typed) : undefined);
       if (unseen) return only(refused(unseen, action.conversationId));
-      close(ctx, tx, held.conversation, agent.id, action.note, fx);
-      if (action.note && action.shareNote) held.conversation.closingNoteShared = true;
+      close(ctx, tx, held.conversation, agent.id, action.note, fx, { shared: action.shareNote === true });
       return { result: done(line('closed', held.conversation.id, action.note), held.conversation.id), drain: true };
     }
     case 'transfer': {
@@ -128,6 +127,8 @@ async function decide(
       const { conversation } = held;
       const text = `[template ${template.name}${action.params.length > 0 ? `: ${action.params.join(' | ')}` : ''}]`;
       await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, template: { name: template.name, ...(template.language ? { language: template.language } : {}), params: action.params } }, fx);
+      // A template is the agent answering, as a reply is: often their first words when the customer's window had closed.
+      conversation.firstResponseAt ??= stamp(ctx);
       conversation.lastAgentMessageAt = stamp(ctx);
       tx.putConversation(conversation);
       return only(done(line('templateSent', template.name, conversation.id), conversation.id));

@@ -57,8 +57,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
     case 'close': {
       const unseen = action.seen !== undefined ? await unseenByCloser(tx, conversation, action.seen) : undefined;
       if (unseen) return refused(unseen, id);
-      close(ctx, tx, conversation, by, action.note, fx);
-      if (action.note && action.shareNote) conversation.closingNoteShared = true;
+      close(ctx, tx, conversation, by, action.note, fx, { shared: action.shareNote === true });
       if (holder) {
         await tell(ctx, tx, holder.id, word(line('closedBy', id, admin.name, action.note)), fx, id);
         await drainFor(ctx, tx, holder, fx);

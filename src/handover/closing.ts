@@ -11,16 +11,23 @@ const UNSEEN_LOOKED_AT = 50;
 
 /**
  * Closes a conversation; its desk thread closes with it, the flow it was in is over, and its `conversation.closed`
- * flows start.
+ * flows start. `shared`: the person closing chose to tell the customer the note.
  *
  *     close(ctx, tx, conversation, agent.id, 'refunded', fx);
+ *     close(ctx, tx, conversation, agent.id, 'Your refund is on its way', fx, { shared: true });
  */
-export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {
+export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects, options: { shared?: boolean } = {}): void {
   tx.putConversation(conversation);
   conversation.status = 'closed';
   conversation.closedAt = stamp(ctx);
   conversation.closedBy = by;
   if (note) conversation.closingNote = note;
+  if (note && options.shared) {
+    conversation.closingNoteShared = true;
+    // A person's own words reach the customer with the closing notice: an answer, as a public reply that solves a
+    // ticket is its first reply in Zendesk or Freshdesk; without it the conversation would fall out of first response.
+    conversation.firstResponseAt ??= conversation.closedAt;
+  }
   // The flow that greeted them is over, though it waited (a question, a queue): after a close, the customer's next
   // words answer only a question a `conversation.closed` flow asks (that flow takes the conversation's place);
   // anything else opens a new conversation, which the flow greets.

@@ -5,8 +5,9 @@
 // - opened: how many; closed: how many are closed now; assigned: how many an agent was ever given
 //   (`assignedAt` set); stillOpen: how many are open now (with the bot, queued or with an agent).
 // - timeToAssignment: `assignedAt − openedAt`, the customer's whole wait for a person (flow and queue).
-// - firstResponse: `firstResponseAt − openedAt`; only an agent's message sets `firstResponseAt`, so the
-//   bot's instant replies never count as a response.
+// - firstResponse: `firstResponseAt − openedAt`; only a person's words to the customer set `firstResponseAt` (an
+//   agent's reply from their app, the console or a desk thread, a template, a closing note shared with the customer,
+//   a reply from the business's own app), so the bot's instant replies never count as a response.
 // - resolution: `closedAt − openedAt`, for closed conversations; not for those closed because the customer left the
 //   bot's question unanswered (`leftWithBot`): nothing was resolved, and a day of silence in each would swamp the figure.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;
