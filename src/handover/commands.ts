@@ -141,7 +141,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
   },
   close: {
     usage: '/close [N] [note]',
-    description: 'Close conversation N (or the one you are in), with an optional closing note',
+    description: 'Close conversation N (or the one you are in), with an optional closing note; a note in "quotes" is also sent to the customer',
     parse(args) {
       const [first, rest] = splitFirst(args);
       if (first === '') return { name: 'close' };

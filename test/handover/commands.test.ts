@@ -118,6 +118,6 @@ describe('AGENT_COMMANDS and helpText', () => {
   it('shows each command\'s usage in /help', () => {
     const help = helpText();
     for (const { usage } of AGENT_COMMANDS) expect(help).toContain(usage);
-    expect(help).toContain('/close [N] [note] — Close conversation N');
+    expect(help).toContain('/close [N] [note] — Close conversation N (or the one you are in), with an optional closing note; a note in "quotes" is also sent to the customer');
   });
 });
