@@ -49,19 +49,14 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
 
 /**
  * Closes a conversation whose customer left the bot waiting for `idleFor` (a question unanswered, say), as the
- * inactivity timer (`auto`). Its stage stays `bot`: what tells this close from an agent's `AUTO_CLOSE_AFTER`, for the
- * reports (`leftWithBot`). The customer is told nothing: they walked away long ago, and on WhatsApp their 24-hour
- * window has closed. Their next message opens a new conversation.
+ * inactivity timer (`auto`): the reports count it as auto-closed, without a resolution time. Its stage stays `bot`.
+ * The customer is told nothing: they walked away long ago, and on WhatsApp their 24-hour window has closed. Their
+ * next message opens a new conversation.
  *
  *     closeLeftWithBot(ctx, tx, conversation, '24 h', fx);
  */
 export function closeLeftWithBot(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): void {
   close(ctx, tx, conversation, 'auto', `closed automatically after ${idleFor} without an answer from the customer`, fx);
-}
-
-/** Whether the inactivity timer closed this conversation while it was with the bot (`closeLeftWithBot`). */
-export function leftWithBot(conversation: Conversation): boolean {
-  return conversation.status === 'closed' && conversation.closedBy === 'auto' && conversation.stage === 'bot';
 }
 
 /**

@@ -4,12 +4,14 @@
 // The period is the conversations *opened* in [from, to); a missing bound is open. For those:
 // - opened: how many; closed: how many are closed now; assigned: how many an agent was ever given
 //   (`assignedAt` set); stillOpen: how many are open now (with the bot, queued or with an agent).
+// - Of the closed: resolved, closed by a person (an agent, or an admin from the dashboard); closedByBot, by a flow's
+//   `close` step or the bot; autoClosed, after AUTO_CLOSE_AFTER without activity. The three add up to closed.
 // - timeToAssignment: `assignedAt − openedAt`, the customer's whole wait for a person (flow and queue).
 // - firstResponse: `firstResponseAt − openedAt`; only a person's words to the customer set `firstResponseAt` (an
 //   agent's reply from their app, the console or a desk thread, a template, a closing note shared with the customer,
 //   a reply from the business's own app), so the bot's instant replies never count as a response.
-// - resolution: `closedAt − openedAt`, for closed conversations; not for those closed because the customer left the
-//   bot's question unanswered (`leftWithBot`): nothing was resolved, and a day of silence in each would swamp the figure.
+// - resolution: `closedAt − openedAt`, for the resolved ones only: a flow's close after "no agent free within 30
+//   minutes" is nobody's resolution, and an auto-close would add the idle timer to it.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
 // The same figures per team (`conversation.team`) and per agent (`conversation.agentId`, the agent holding
@@ -20,7 +22,6 @@
 import quickselect from 'quickselect';
 import type { Conversation } from '../store/types.ts';
 import { queueOf } from './assignment/queue.ts';
-import { leftWithBot } from './closing.ts';
 import { sameTeam, type Agent, type Team } from './team.ts';
 
 /** Seconds, summarised. */
@@ -34,6 +35,12 @@ export interface Durations {
 export interface Figures {
   opened: number;
   closed: number;
+  /** Closed by an agent or an admin: the conversations `resolution` is over. */
+  resolved: number;
+  /** Closed by a flow's `close` step, or by the bot. */
+  closedByBot: number;
+  /** Closed after AUTO_CLOSE_AFTER without activity. */
+  autoClosed: number;
   assigned: number;
   stillOpen: number;
   timeToAssignment: Durations;
@@ -86,6 +93,9 @@ interface Timed {
 class Tally {
   opened = 0;
   closed = 0;
+  resolved = 0;
+  closedByBot = 0;
+  autoClosed = 0;
   assigned = 0;
   stillOpen = 0;
   readonly toAssignment: number[] = [];
@@ -94,7 +104,13 @@ class Tally {
 
   add({ conversation, toAssignment, toFirstResponse, toResolution }: Timed): void {
     this.opened++;
-    if (conversation.status === 'closed') this.closed++;
+    if (conversation.status === 'closed') {
+      this.closed++;
+      const closer = closerOf(conversation);
+      if (closer === 'person') this.resolved++;
+      else if (closer === 'inactivity') this.autoClosed++;
+      else this.closedByBot++;
+    }
     if (conversation.status === 'open') this.stillOpen++;
     if (conversation.assignedAt !== undefined) this.assigned++;
     if (toAssignment !== undefined) this.toAssignment.push(toAssignment);
@@ -106,6 +122,9 @@ class Tally {
     return {
       opened: this.opened,
       closed: this.closed,
+      resolved: this.resolved,
+      closedByBot: this.closedByBot,
+      autoClosed: this.autoClosed,
       assigned: this.assigned,
       stillOpen: this.stillOpen,
       timeToAssignment: summarise(this.toAssignment),
@@ -114,6 +133,22 @@ class Tally {
     };
   }
 }
+
+/**
+ * Who closed a conversation, as the reports tell closes apart, by its `closedBy` (see `close`): a person (an agent's id,
+ * `admin:<name>`), the inactivity timer (`auto`), or the bot (`bot` for a flow's `close` step, and a close recorded
+ * without its closer).
+ *
+ *     closerOf({ ...conversation, status: 'closed', closedBy: 'admin:Nadia' }); // 'person'
+ */
+function closerOf({ status, closedBy }: Conversation): 'person' | 'inactivity' | 'bot' | undefined {
+  if (status !== 'closed') return undefined;
+  if (closedBy === 'auto') return 'inactivity';
+  return closedBy === undefined || BOT_CLOSERS.has(closedBy) ? 'bot' : 'person';
+}
+
+/** The `closedBy` of closes nobody at the business decided. */
+const BOT_CLOSERS = new Set(['bot', 'workflow']);
 
 /** The tally of `key` in `tallies`, made when missing. */
 function tallyOf<K>(tallies: Map<K, Tally>, key: K): Tally {
@@ -185,7 +220,7 @@ export class ReportBuilder {
       conversation,
       toAssignment: secondsSince(opened, conversation.assignedAt),
       toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
-      toResolution: leftWithBot(conversation) ? undefined : secondsSince(opened, conversation.closedAt),
+      toResolution: closerOf(conversation) === 'person' ? secondsSince(opened, conversation.closedAt) : undefined,
     };
     const team = conversation.team;
     const lower = team?.toLowerCase();
@@ -266,11 +301,11 @@ export class ReportBuilder {
   /** The period's figures as CSV (see `reportCsv`). */
   csv(): string {
     const teamNames = this.#teamNames();
-    const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds']];
+    const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed']];
     this.#days.forEach((day, i) => {
       const row = (team: string, tally: Tally | undefined) => {
         const f = (tally ?? new Tally()).figures();
-        rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median)]);
+        rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median), String(f.resolved), String(f.closedByBot), String(f.autoClosed)]);
       };
       row('all', this.#dayAll[i]);
       for (const team of teamNames) row(team, this.#dayTeams[i]?.get(team.toLowerCase()));
@@ -337,7 +372,7 @@ export interface Series {
   conversationsByTeam: Record<string, number[]>;
   /** Median seconds to the first agent response, of the conversations opened that day; null when none had one. */
   firstResponseSeconds: (number | null)[];
-  /** Median seconds to closing, of the conversations opened that day and closed since; null when none closed. */
+  /** Median seconds to closing, of the conversations opened that day and resolved since (closed by a person); null when none. */
   resolutionSeconds: (number | null)[];
   /** By intent: conversations opened each day with that intent. */
   intents: Record<string, number[]>;
@@ -377,9 +412,9 @@ export function buildSeries(input: Omit<ReportInput, 'agents'>): Series {
 
 /**
  * The period's figures as CSV, one row per day for all teams and one per day and team:
- * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds`.
+ * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed`.
  *
- *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600\r\n…'
+ *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600,2,1,0\r\n…'
  */
 export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
   return ReportBuilder.over({ ...input, agents: [] }).csv();

@@ -30,6 +30,8 @@ export interface FakeApi {
   setAgent(id: string, change: { status?: 'online' | 'away' | 'offline'; open?: number }): void;
   /** Stores a contact with no conversation, as the newest (the contacts list pages as the API does: the last stored first). */
   addContact(name: string): void;
+  /** Replaces figures of the report's total and series (`GET /api/reports`) with these, until set again. */
+  setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown> }): void;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const webchat = new Map<string, { token: string; name?: string }>();
   const streams = new Set<Response>();
   const requests: FakeApi['requests'] = [];
+  let reportGiven: { total?: Record<string, unknown>; series?: Record<string, unknown> } = {};
 
   const emit = (type: string, data: unknown) => {
     for (const stream of streams) stream.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -377,9 +380,10 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       (byTeam[c.team ?? 'none'] ??= days.map(() => 0))[index]! += 1;
     }
     const none = { count: 0, median: null, p90: null };
-    const figures = { opened: conversations.length, closed: conversations.filter((c) => c.status === 'closed').length, assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
+    const closed = conversations.filter((c) => c.status === 'closed').length;
+    const figures = { opened: conversations.length, closed, resolved: Math.max(0, closed - 2), closedByBot: Math.min(closed, 1), autoClosed: Math.min(Math.max(0, closed - 1), 1), assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
     res.json({
-      from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: figures, teams: {}, agents: {},
+      from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: { ...figures, ...reportGiven.total }, teams: {}, agents: {},
       queue: { Support: { waiting: conversations.filter((c) => c.stage === 'queued' && c.status === 'open').length, longestWaitSeconds: 42 } },
       series: {
         days,
@@ -387,6 +391,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         firstResponseSeconds: days.map((_, i) => (i % 3 === 0 ? null : 60 + i * 30)),
         resolutionSeconds: days.map((_, i) => 600 + i * 45),
         intents: { billing: days.map((_, i) => i % 4), tech_support: days.map((_, i) => (i * 7) % 5) },
+        ...Object.fromEntries(Object.entries(reportGiven.series ?? {}).map(([key, value]) => [key, typeof value === 'function' ? (value as (days: string[]) => unknown)(days) : value])),
       },
     });
   });
@@ -407,6 +412,9 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       const id = `c${contacts.size + 1}`;
       const at = new Date().toISOString();
       contacts.set(id, { id, name, identities: [{ channel: 'telegram', id: String(700_000 + contacts.size) }], fields: {}, tags: [], createdAt: at, updatedAt: at });
+    },
+    setReport: (report) => {
+      reportGiven = report;
     },
     stop: () => new Promise<void>((done) => {
       for (const stream of streams) stream.end();

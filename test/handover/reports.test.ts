@@ -14,9 +14,9 @@ const agents = [agent('Omar', ['Billing', 'Support']), agent('Sara', ['Support']
 const at = (time: string) => `2025-03-03T${time}:00.000Z`;
 const timeline = [
   // Billing, Omar: assigned after 60 s, first reply after 180 s, closed after 1800 s.
-  conversation(1, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: at('09:00'), queuedAt: at('09:01'), assignedAt: at('09:01'), firstResponseAt: at('09:03'), closedAt: at('09:30') }),
+  conversation(1, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: at('09:00'), queuedAt: at('09:01'), assignedAt: at('09:01'), firstResponseAt: at('09:03'), closedAt: at('09:30'), closedBy: 'omar' }),
   // Billing, Lina: 120 s, 300 s, 3600 s.
-  conversation(2, { team: 'Billing', agentId: 'lina', status: 'closed', stage: 'assigned', openedAt: at('09:10'), assignedAt: at('09:12'), firstResponseAt: at('09:15'), closedAt: at('10:10') }),
+  conversation(2, { team: 'Billing', agentId: 'lina', status: 'closed', stage: 'assigned', openedAt: at('09:10'), assignedAt: at('09:12'), firstResponseAt: at('09:15'), closedAt: at('10:10'), closedBy: 'lina' }),
   // Support, Omar: 300 s, 360 s, still open.
   conversation(3, { team: 'Support', agentId: 'omar', stage: 'assigned', openedAt: at('09:20'), assignedAt: at('09:25'), firstResponseAt: at('09:26') }),
   // Support, Sara: 600 s, no reply yet.
@@ -24,10 +24,10 @@ const timeline = [
   // Waiting in Billing since 10:00 and in Support since 10:30.
   queued(5, 'Billing', at('10:00'), { openedAt: at('09:58') }),
   queued(6, 'Support', at('10:30'), { openedAt: at('10:29') }),
-  // Sales: the bot closed it after 300 s, no agent involved.
-  conversation(7, { team: 'Sales', status: 'closed', openedAt: at('09:50'), closedAt: at('09:55') }),
+  // Sales: the bot closed it after 300 s (a flow's close step), no agent involved.
+  conversation(7, { team: 'Sales', status: 'closed', openedAt: at('09:50'), closedAt: at('09:55'), closedBy: 'bot' }),
   // Outside the period: the day before, and after `to` (but waiting now, so in the queue figures).
-  conversation(8, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: '2025-03-02T15:00:00.000Z', assignedAt: '2025-03-02T15:00:10.000Z', closedAt: '2025-03-02T16:00:00.000Z' }),
+  conversation(8, { team: 'Billing', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: '2025-03-02T15:00:00.000Z', assignedAt: '2025-03-02T15:00:10.000Z', closedAt: '2025-03-02T16:00:00.000Z', closedBy: 'omar' }),
   queued(9, 'Billing', at('10:50'), { openedAt: at('10:50') }),
 ];
 
@@ -39,13 +39,13 @@ describe('buildReport', () => {
   });
 
   it('counts the conversations opened in the period', () => {
-    expect(report.total).toMatchObject({ opened: 7, closed: 3, assigned: 4, stillOpen: 4 });
+    expect(report.total).toMatchObject({ opened: 7, closed: 3, resolved: 2, closedByBot: 1, autoClosed: 0, assigned: 4, stillOpen: 4 });
   });
 
   it('gives median and p90 of time to assignment, first response and resolution, in seconds', () => {
     expect(report.total.timeToAssignment).toEqual({ count: 4, median: 210, p90: 510 });
     expect(report.total.firstResponse).toEqual({ count: 3, median: 300, p90: 348 });
-    expect(report.total.resolution).toEqual({ count: 3, median: 1800, p90: 3240 });
+    expect(report.total.resolution).toEqual({ count: 2, median: 2700, p90: 3420 });
   });
 
   it('counts a conversation the customer left with the bot as closed, with no resolution time', () => {
@@ -59,29 +59,29 @@ describe('buildReport', () => {
 
   it('gives the figures per team, including a team with no agent work', () => {
     expect(report.teams.Billing).toEqual({
-      opened: 3, closed: 2, assigned: 2, stillOpen: 1,
+      opened: 3, closed: 2, resolved: 2, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1,
       timeToAssignment: { count: 2, median: 90, p90: 114 },
       firstResponse: { count: 2, median: 240, p90: 288 },
       resolution: { count: 2, median: 2700, p90: 3420 },
     });
     expect(report.teams.Support).toEqual({
-      opened: 3, closed: 0, assigned: 2, stillOpen: 3,
+      opened: 3, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 3,
       timeToAssignment: { count: 2, median: 450, p90: 570 },
       firstResponse: { count: 1, median: 360, p90: 360 },
       resolution: { count: 0, median: null, p90: null },
     });
     expect(report.teams.Sales).toEqual({
-      opened: 1, closed: 1, assigned: 0, stillOpen: 0,
+      opened: 1, closed: 1, resolved: 0, closedByBot: 1, autoClosed: 0, assigned: 0, stillOpen: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
-      resolution: { count: 1, median: 300, p90: 300 },
+      resolution: { count: 0, median: null, p90: null },
     });
   });
 
   it('gives the figures per agent, by the agent holding the conversation', () => {
     expect(report.agents.omar).toEqual({
       name: 'Omar',
-      opened: 2, closed: 1, assigned: 2, stillOpen: 1,
+      opened: 2, closed: 1, resolved: 1, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1,
       timeToAssignment: { count: 2, median: 180, p90: 276 },
       firstResponse: { count: 2, median: 270, p90: 342 },
       resolution: { count: 1, median: 1800, p90: 1800 },
@@ -102,7 +102,7 @@ describe('buildReport', () => {
     const quiet = buildReport({ conversations: [], agents, teams, now: new Date(at('11:00')) });
     expect(quiet.from).toBeNull();
     expect(quiet.teams.Sales).toEqual({
-      opened: 0, closed: 0, assigned: 0, stillOpen: 0,
+      opened: 0, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 0, stillOpen: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
       resolution: { count: 0, median: null, p90: null },
@@ -126,6 +126,32 @@ describe('buildReport', () => {
   it('groups a team spelled in another case with the configured team', () => {
     const lower = conversation(21, { team: 'billing', openedAt: at('09:00') });
     expect(buildReport({ conversations: [lower], agents, teams, now: new Date(at('11:00')) }).teams.Billing?.opened).toBe(1);
+  });
+});
+
+describe('resolution, over the conversations a person closed', () => {
+  // Opened at 09:00: Omar closes one after 10 min, an admin one after 20 min; a flow's "no agent free within 30
+  // minutes" closes one after 30 min, and inactivity one Omar held after 4 h.
+  const closes = [
+    conversation(1, { team: 'Billing', agentId: 'omar', stage: 'assigned', assignedAt: at('09:01'), status: 'closed', closedAt: at('09:10'), closedBy: 'omar' }),
+    conversation(2, { team: 'Billing', agentId: 'lina', stage: 'assigned', assignedAt: at('09:01'), status: 'closed', closedAt: at('09:20'), closedBy: 'admin:Nadia' }),
+    conversation(3, { team: 'Billing', stage: 'queued', queuedAt: at('09:00'), status: 'closed', closedAt: at('09:30'), closedBy: 'bot', closingNote: 'no agent free within 30 minutes' }),
+    conversation(4, { team: 'Billing', agentId: 'omar', stage: 'assigned', assignedAt: at('09:01'), status: 'closed', closedAt: '2025-03-03T13:00:00.000Z', closedBy: 'auto' }),
+  ];
+  const closed = buildReport({ conversations: closes, agents, teams, now: new Date(at('14:00')) });
+
+  it('leaves out closes by the bot and after inactivity, and counts them apart', () => {
+    expect(closed.total).toMatchObject({ closed: 4, resolved: 2, closedByBot: 1, autoClosed: 1, resolution: { count: 2, median: 900, p90: 1140 } });
+    expect(closed.teams.Billing).toMatchObject({ closed: 4, resolved: 2, closedByBot: 1, autoClosed: 1, resolution: { count: 2, median: 900 } });
+    expect(closed.agents.omar).toMatchObject({ closed: 2, resolved: 1, autoClosed: 1, resolution: { count: 1, median: 600 } });
+  });
+
+  it('draws and exports the same rule by day', () => {
+    const period = { conversations: closes, teams, from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('14:00')) };
+    expect(buildSeries(period).resolutionSeconds).toEqual([900]);
+    const [header, all] = reportCsv(period).split('\r\n');
+    expect(header).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
+    expect(all).toBe('2025-03-03,all,4,4,3,,900,2,1,1');
   });
 });
 
@@ -158,14 +184,14 @@ describe('series by day and CSV', () => {
     const list = [conversation(1, { openedAt: at('09:00'), firstResponseAt: at('09:01') })];
     const period = { agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) };
     expect(buildReport({ conversations: list, ...period }).total).toMatchObject({ opened: 1, closed: 0, firstResponse: { median: 60 } });
-    Object.assign(list[0]!, { status: 'closed', closedAt: at('10:00'), firstResponseAt: at('09:10') });
+    Object.assign(list[0]!, { status: 'closed', closedAt: at('10:00'), closedBy: 'omar', firstResponseAt: at('09:10') });
     list.push(conversation(2, { openedAt: at('09:30') }));
     expect(buildReport({ conversations: list, ...period }).total).toMatchObject({ opened: 2, closed: 1, firstResponse: { median: 600 }, resolution: { count: 1, median: 3600 } });
   });
 
   it('keeps a team name that a spreadsheet would run as a formula as plain text', () => {
     const csv = reportCsv({ conversations: [conversation(1, { team: '=HYPERLINK("http://x")', openedAt: at('09:00') })], teams: [], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
-    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,`);
+    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,,0,0,0`);
   });
 });
 
@@ -198,13 +224,14 @@ describe('medians and p90s over many conversations', () => {
           team: ['Billing', 'Support', 'Sales'][Math.floor(random() * 3)],
           ...(assigned ? { agentId: ['omar', 'sara', 'lina'][Math.floor(random() * 3)], assignedAt: later(Math.floor(random() * spread / 1000) * 1000) } : {}),
           ...(assigned && random() < 0.7 ? { firstResponseAt: later(Math.floor(random() * spread)) } : {}),
-          ...(random() < 0.6 ? { status: 'closed' as const, closedAt: later(Math.floor(random() * spread)) } : {}),
+          ...(random() < 0.6 ? { status: 'closed' as const, closedAt: later(Math.floor(random() * spread)), closedBy: ['omar', 'admin:Nadia', 'bot', 'auto'][Math.floor(random() * 4)] } : {}),
           openedAt: later(0),
         });
       });
       const result = buildReport({ conversations, agents, teams, now: new Date(opened + 7_200_000) });
+      // Resolution is over the closes of a person only.
       const seconds = (list: typeof conversations, field: 'assignedAt' | 'firstResponseAt' | 'closedAt') =>
-        list.flatMap((c) => (c[field] === undefined ? [] : [(Date.parse(c[field] as string) - opened) / 1000]));
+        list.flatMap((c) => (c[field] === undefined || (field === 'closedAt' && ['bot', 'auto'].includes(c.closedBy ?? '')) ? [] : [(Date.parse(c[field] as string) - opened) / 1000]));
       const expectFigures = (figures: typeof result.total, list: typeof conversations) => {
         for (const [name, field] of [['timeToAssignment', 'assignedAt'], ['firstResponse', 'firstResponseAt'], ['resolution', 'closedAt']] as const) {
           const values = seconds(list, field);

@@ -62,8 +62,8 @@ function datasets(series: Record<string, number[]>) {
   return Object.entries(series).map(([label, data], index) => ({ label, data, backgroundColor: COLORS[index % COLORS.length], borderColor: COLORS[index % COLORS.length] }));
 }
 
-function Figure({ label, value }: { label: string; value: string | number }) {
-  return <div class="figure"><div class="value">{value}</div><div class="label">{label}</div></div>;
+function Figure({ label, value, note }: { label: string; value: string | number; note?: string }) {
+  return <div class="figure"><div class="value">{value}</div><div class="label">{label}</div>{note ? <div class="note">{note}</div> : null}</div>;
 }
 
 function median(durations: Durations): string {
@@ -98,8 +98,11 @@ export function ReportsPage() {
                 <Figure label={t('assignedCount')} value={data.total.assigned} />
                 <Figure label={t('stillOpen')} value={data.total.stillOpen} />
                 <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} />
-                <Figure label={t('resolution')} value={median(data.total.resolution)} />
+                <Figure label={t('resolution')} value={median(data.total.resolution)} {...(data.total.resolved > 0 ? { note: t('resolvedCount', { n: data.total.resolved }) } : {})} />
               </div>
+              {data.total.closedByBot + data.total.autoClosed > 0 ? (
+                <p class="not-resolved muted">{t('notResolved', { bot: data.total.closedByBot, auto: data.total.autoClosed })}</p>
+              ) : null}
               {waiting.length > 0 ? (
                 <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${team} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
               ) : null}

@@ -1,0 +1,57 @@
+// The reports over the admin API as an admin reads them after a day of closes: resolution time is over the
+// conversations a person closed; those the flow closed (nobody free within 30 minutes) and those closed after
+// inactivity are counted apart, in the JSON and the CSV.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../../src/handover/reports.ts';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+afterAll(cleanupDirs);
+
+describe('resolution time in the reports', () => {
+  it('counts the conversations an agent closed, and shows how many the bot and inactivity closed', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (minutes: number) => (current = Date.parse('2026-11-24T09:00:00Z') + minutes * 60_000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    const charged = async (name: string) => {
+      const customer = visitor(app.url, name.toLowerCase(), name);
+      for (const text of ['hello', `${name.toLowerCase()}@example.com`, 'I was charged twice']) await customer.say(text);
+    };
+    try {
+      // Nobody online: the flow closes Tom's conversation after 30 minutes in the queue.
+      at(0);
+      await charged('Tom');
+      at(31);
+      await app.runtime.sweep();
+      const omar = visitor(app.url, 'agent-omar');
+      await omar.say('/online');
+      // Omar answers Layla after a minute and closes after 8.
+      at(32);
+      await charged('Layla');
+      at(33);
+      await omar.say('Hello Layla, looking into it');
+      at(40);
+      await omar.say('/close refunded');
+      // Omar answers Sam, who never writes again: closed after AUTO_CLOSE_AFTER (24 h).
+      at(41);
+      await charged('Sam');
+      at(42);
+      await omar.say('Hello Sam, looking into it');
+      at(42 + 24 * 60 + 1);
+      await app.runtime.sweep();
+
+      const report = (await admin.get<Report & { series: { resolutionSeconds: (number | null)[] } }>('/reports?from=2026-11-24&to=2026-11-26')).body;
+      expect(report.total).toMatchObject({ opened: 3, closed: 3, resolved: 1, closedByBot: 1, autoClosed: 1, resolution: { count: 1, median: 480, p90: 480 } });
+      expect(report.teams.Billing).toMatchObject({ closed: 3, resolved: 1, closedByBot: 1, autoClosed: 1, resolution: { count: 1, median: 480 } });
+      expect(report.agents.omar).toMatchObject({ closed: 2, resolved: 1, autoClosed: 1, resolution: { count: 1, median: 480 } });
+      expect(report.series.resolutionSeconds).toEqual([480, null]);
+
+      const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
+      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
+      expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1');
+    } finally {
+      await app.stop();
+    }
+  });
+});
