@@ -49,8 +49,9 @@ const READ_ONLY: Readonly<Record<string, string>> = {
 const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> = {
   contact: ['identities', 'fields', 'createdAt', 'updatedAt'],
   conversation: [
-    'contactId', 'status', 'stage', 'agentId', 'fields', 'flow', 'source', 'openedAt', 'queuedAt',
-    'assignedAt', 'firstResponseAt', 'lastAgentMessageAt', 'heldSince', 'awaitingCustomerSince', 'closedAt', 'closedBy', 'closingNote',
+    'contactId', 'status', 'stage', 'agentId', 'handledBy', 'fields', 'flow', 'source', 'openedAt', 'queuedAt',
+    'assignedAt', 'firstResponseAt', 'lastAgentMessageAt', 'heldSince', 'awaitingCustomerSince', 'closedAt', 'closedBy',
+    'closingNote',
   ],
 };
 

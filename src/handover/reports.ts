@@ -14,9 +14,10 @@
 //   minutes" is nobody's resolution, and an auto-close would add the idle timer to it.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
-// The same figures per team (`conversation.team`) and per agent (`conversation.agentId`, the agent holding
-// it last); every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents
-// that conversations name but team.yaml no longer does.
+// The same figures per team (`conversation.team`) and per agent (`creditedAgent`: the agent holding it now, else
+// the one who held it last, though they handed it back to the bot or passed it to a queue), each conversation to
+// one agent; every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents that
+// conversations name but team.yaml no longer does.
 // queue: the conversations waiting now, whatever their period: per team, how many and how long the
 // longest has waited (`now − queuedAt`), in seconds.
 import quickselect from 'quickselect';
@@ -150,6 +151,16 @@ function closerOf({ status, closedBy }: Conversation): 'person' | 'inactivity' |
 /** The `closedBy` of closes nobody at the business decided. */
 const BOT_CLOSERS = new Set(['bot', 'workflow']);
 
+/**
+ * The agent a conversation counts for: the one holding it now, else the one who held it last (`handledBy`), so that
+ * handing a conversation back to the bot does not take it from the figures of the agent who worked on it.
+ *
+ *     creditedAgent({ ...conversation, stage: 'bot', handledBy: 'omar' }); // 'omar'
+ */
+function creditedAgent(conversation: Conversation): string | undefined {
+  return conversation.agentId ?? conversation.handledBy;
+}
+
 /** The tally of `key` in `tallies`, made when missing. */
 function tallyOf<K>(tallies: Map<K, Tally>, key: K): Tally {
   let tally = tallies.get(key);
@@ -225,12 +236,13 @@ export class ReportBuilder {
     const team = conversation.team;
     const lower = team?.toLowerCase();
     if (team !== undefined) this.#spellings.add(team);
-    if (conversation.agentId !== undefined && !this.#known.has(conversation.agentId)) this.#otherAgents.add(conversation.agentId);
+    const agentId = creditedAgent(conversation);
+    if (agentId !== undefined && !this.#known.has(agentId)) this.#otherAgents.add(agentId);
     if (conversation.status === 'open') this.#open.push(conversation);
     if ((this.#from === undefined || opened >= this.#from) && (this.#to === undefined || opened < this.#to)) {
       this.#total.add(timed);
       if (lower !== undefined) tallyOf(this.#byTeam, lower).add(timed);
-      if (conversation.agentId !== undefined) tallyOf(this.#byAgent, conversation.agentId).add(timed);
+      if (agentId !== undefined) tallyOf(this.#byAgent, agentId).add(timed);
     }
     const day = Math.floor((opened - this.#firstDay) / DAY_MS);
     if (day >= 0 && day < this.#days.length) {

@@ -104,7 +104,10 @@ export interface Conversation {
   status: 'open' | 'closed';
   stage: 'bot' | 'queued' | 'assigned';
   team?: string;
+  /** The agent holding it now; cleared when they hand it back, or pass it to a queue. */
   agentId?: string;
+  /** The agent who held it last, kept when `agentId` is cleared: the reports credit the conversation to them. */
+  handledBy?: string;
   intent?: string;
   /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */
   deskThread?: { channel: string; address: string };

@@ -155,6 +155,19 @@ describe('resolution, over the conversations a person closed', () => {
   });
 });
 
+describe('per agent, after a hand back', () => {
+  it('credits the agent who held a conversation handed back to the bot or passed to a queue, once', () => {
+    const handedBack = conversation(1, { team: 'Support', stage: 'bot', handledBy: 'sara', assignedAt: at('09:01'), firstResponseAt: at('09:02') });
+    const passedOn = conversation(2, { team: 'Billing', stage: 'queued', queuedAt: at('09:10'), handledBy: 'omar', assignedAt: at('09:01'), firstResponseAt: at('09:03') });
+    const heldNow = conversation(3, { team: 'Billing', stage: 'assigned', agentId: 'lina', handledBy: 'lina', assignedAt: at('09:01') });
+    const credited = buildReport({ conversations: [handedBack, passedOn, heldNow], agents, teams, now: new Date(at('11:00')) });
+    expect(credited.agents.sara).toMatchObject({ opened: 1, assigned: 1, firstResponse: { count: 1, median: 120 } });
+    expect(credited.agents.omar).toMatchObject({ opened: 1, firstResponse: { count: 1, median: 180 } });
+    expect(credited.agents.lina).toMatchObject({ opened: 1 });
+    expect(Object.values(credited.agents).reduce((sum, figures) => sum + figures.opened, 0)).toBe(credited.total.opened);
+  });
+});
+
 describe('series by day and CSV', () => {
   it('counts each day\'s conversations by team and intent, with the medians of that day', () => {
     const series = buildSeries({ conversations: timeline.map((c, i) => (i === 0 ? { ...c, intent: 'billing' } : c)), teams, from: new Date('2025-03-02'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });

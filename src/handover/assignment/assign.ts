@@ -229,6 +229,7 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   tx.putConversation(conversation);
   conversation.stage = 'assigned';
   conversation.agentId = agent.id;
+  conversation.handledBy = agent.id;
   conversation.assignedAt ??= now;
   // The inactivity clock (AUTO_CLOSE_AFTER) starts again for this agent: the last agent message may be a colleague's, long ago.
   conversation.heldSince = now;

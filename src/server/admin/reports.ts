@@ -2,6 +2,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Router } from 'express';
 import { z } from 'zod';
+import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
 import { ReportBuilder } from '../../handover/reports.ts';
 import type { Conversation, Store } from '../../store/types.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -53,10 +54,22 @@ const ADDED_PER_TURN = 2_000;
  */
 async function built(store: Store, builder: ReportBuilder): Promise<ReportBuilder> {
   const all: Conversation[] = [];
-  for await (const conversation of conversationsNewestFirst(store)) all.push(conversation);
+  for await (const conversation of conversationsNewestFirst(store)) all.push(await withHandler(store, conversation));
   for (let end = all.length; end > 0; end -= ADDED_PER_TURN) {
     for (let i = end - 1; i >= Math.max(0, end - ADDED_PER_TURN); i--) builder.add(all[i] as Conversation);
     await nextTurn();
   }
   return builder;
+}
+
+/**
+ * A conversation an agent handed back to the bot, or passed to a queue, before conversations kept the agent who held
+ * them (`handledBy`): with that agent, read from its timeline's last assignment, so the reports credit them as they
+ * do for newer ones. Any other conversation as it is, without reading anything.
+ */
+async function withHandler(store: Store, conversation: Conversation): Promise<Conversation> {
+  if (conversation.agentId !== undefined || conversation.handledBy !== undefined || conversation.assignedAt === undefined || conversation.takenOver) return conversation;
+  const timeline = (await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id))) ?? [];
+  const handledBy = timeline.filter((moment) => moment.type === 'assigned' && moment.agentId !== undefined).at(-1)?.agentId;
+  return handledBy === undefined ? conversation : { ...conversation, handledBy };
 }

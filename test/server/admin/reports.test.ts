@@ -1,7 +1,8 @@
-// The reports over the admin API as an admin reads them after a day of closes: resolution time is over the
-// conversations a person closed; those the flow closed (nobody free within 30 minutes) and those closed after
-// inactivity are counted apart, in the JSON and the CSV.
+// The reports over the admin API as an admin reads them: resolution time is over the conversations a person closed
+// (those the flow closed when nobody was free within 30 minutes, and those closed after inactivity, are counted
+// apart, in the JSON and the CSV); a conversation an agent handed back to the bot stays in their figures.
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Conversation } from '../../../src/store/types.ts';
 import type { Report } from '../../../src/handover/reports.ts';
 import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
@@ -50,6 +51,43 @@ describe('resolution time in the reports', () => {
       const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
       expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
       expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('per agent figures in the reports', () => {
+  it('keep a conversation the agent answered and handed back to the bot, once, stores from before included', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (minutes: number) => (current = Date.parse('2026-11-24T09:00:00Z') + minutes * 60_000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const omar = visitor(app.url, 'agent-omar');
+      await omar.say('/online');
+      const layla = visitor(app.url, 'layla', 'Layla');
+      at(0);
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      at(2);
+      await omar.say('Refunded: anything else?');
+      await omar.say('/handback');
+      const [conversation] = await app.store.conversations();
+      expect(conversation).toMatchObject({ stage: 'bot', handledBy: 'omar' });
+      expect(conversation?.agentId).toBeUndefined();
+
+      const omarFigures = async () => (await admin.get<Report>('/reports?from=2026-11-24&to=2026-11-25')).body.agents.omar;
+      const expected = { opened: 1, assigned: 1, firstResponse: { count: 1, median: 120, p90: 120 } };
+      expect(await omarFigures()).toMatchObject(expected);
+
+      // Handed back before conversations kept `handledBy`: the timeline's last assignment names him.
+      await app.store.transaction('test', async (tx) => {
+        const stored = (await tx.conversation(conversation!.id)) as Conversation;
+        delete stored.handledBy;
+        tx.putConversation(stored);
+      });
+      expect((await app.store.conversation(conversation!.id))?.handledBy).toBeUndefined();
+      expect(await omarFigures()).toMatchObject(expected);
     } finally {
       await app.stop();
     }
