@@ -1,5 +1,6 @@
 // The Reports page in Chromium against the fake admin API, as an admin reads it: what resolution time is over and
-// what it leaves out. Screenshots go to test-results/admin-ui/. Skipped, saying so, where Chromium is not installed.
+// what it leaves out; the chart of median times in the unit its times call for, so seconds are drawn apart.
+// Screenshots go to test-results/admin-ui/. Skipped, saying so, where Chromium is not installed.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
@@ -16,6 +17,34 @@ async function reports(page: Page, fake: FakeApi, arabic = false): Promise<void>
   if (arabic) await page.locator('button.lang').click();
   await page.goto(`${fake.url}/admin#/reports`);
   await page.locator('.figures').waitFor();
+}
+
+/** The chart of median times: its caption, and whether it is drawn (else it says there is no data). */
+const timesChart = (page: Page) => page.locator('.chart', { has: page.locator('figcaption', { hasText: /Median times|الأوقات الوسيطة/ }) });
+
+/**
+ * How many pixel rows the first response line (blue, #2563eb) spans in the chart of median times, its legend's box
+ * left out: a few rows when every day is drawn at one height.
+ */
+function firstResponseRows(page: Page): Promise<number> {
+  return timesChart(page).locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { width, height } = canvas;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const rows: number[] = [];
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (Math.abs(pixels[i]! - 0x25) < 24 && Math.abs(pixels[i + 1]! - 0x63) < 24 && Math.abs(pixels[i + 2]! - 0xeb) < 24 && pixels[i + 3]! > 200) {
+          rows.push(y);
+          break;
+        }
+      }
+    }
+    // The line's rows run together from the top; the legend's box is a separate run below.
+    let end = 0;
+    while (end + 1 < rows.length && rows[end + 1]! - rows[end]! <= 2) end++;
+    return rows.length === 0 ? 0 : rows[end]! - rows[0]! + 1;
+  });
 }
 
 describe.skipIf(!hasChromium)(title, () => {
@@ -46,6 +75,43 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await page.locator('.figure', { hasText: 'مدة الحل' }).innerText()).toContain('من 12 أغلقها موظف أو مشرف');
       expect(await page.locator('.not-resolved').innerText()).toContain('3 أغلقها البوت');
       await shot(page, 'reports-resolution-ar');
+    });
+  }, 60_000);
+
+  it('draws medians of a few seconds in seconds: 7 s above 4 s, and 2 s every day as a line at 2, not "No data"', async () => {
+    const noResolution = (days: string[]) => days.map(() => null);
+    await withPage(browser, 'reports-seconds', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      fake.setReport({ total: { firstResponse: { count: 14, median: 4, p90: 7 } }, series: { firstResponseSeconds: (days: string[]) => days.map((_, i) => (i === 0 ? 7 : 4)), resolutionSeconds: noResolution } });
+      await reports(page, fake);
+      await timesChart(page).locator('canvas').waitFor();
+      expect(await timesChart(page).locator('figcaption').innerText()).toBe('Median times (seconds)');
+      // On a 0-8 s scale, 7 s and 4 s are far apart; drawn as 0.1 min both, the line was flat.
+      expect(await firstResponseRows(page)).toBeGreaterThan(40);
+      await shot(page, 'reports-seconds-en');
+    });
+    fake.setReport({ total: { firstResponse: { count: 14, median: 2, p90: 2 } }, series: { firstResponseSeconds: (days: string[]) => days.map(() => 2), resolutionSeconds: noResolution } });
+    await withPage(browser, 'reports-two-seconds', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await reports(page, fake);
+      expect(await page.locator('.figure', { hasText: 'First response' }).locator('.value').innerText()).toBe('2 s');
+      await timesChart(page).locator('canvas').waitFor();
+      expect(await timesChart(page).innerText()).not.toContain('No data');
+      expect(await firstResponseRows(page)).toBeGreaterThan(0);
+    });
+    await withPage(browser, 'reports-two-seconds-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await reports(page, fake, true);
+      await timesChart(page).locator('canvas').waitFor();
+      expect(await timesChart(page).locator('figcaption').innerText()).toBe('الأوقات الوسيطة (بالثواني)');
+      await shot(page, 'reports-seconds-ar');
+    });
+  }, 60_000);
+
+  it('draws times of hours in hours', async () => {
+    fake.setReport({ series: { firstResponseSeconds: (days: string[]) => days.map(() => 300), resolutionSeconds: (days: string[]) => days.map((_, i) => 3600 * (2 + (i % 3))) } });
+    await withPage(browser, 'reports-hours', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await reports(page, fake);
+      await timesChart(page).locator('canvas').waitFor();
+      expect(await timesChart(page).locator('figcaption').innerText()).toBe('Median times (hours)');
+      await shot(page, 'reports-hours-en');
     });
   }, 60_000);
 });

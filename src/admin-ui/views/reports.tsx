@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Report } from '../api.ts';
-import { duration, lang, t } from '../i18n.ts';
+import { duration, lang, t, type StringKey } from '../i18n.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -20,9 +20,22 @@ function addDays(text: string, days: number): string {
   return day(date);
 }
 
-/** Whether a chart has nothing to draw: no series, or only zeros and gaps. */
+/** Whether a chart has nothing to draw: only gaps, and for bars only zeros (a time of 0 s is a time). */
 function isEmpty(config: ChartConfiguration): boolean {
-  return config.data.datasets.every((dataset) => (dataset.data as (number | null)[]).every((value) => !value));
+  const nothing = config.type === 'bar' ? (value: number | null) => !value : (value: number | null) => value === null;
+  return config.data.datasets.every((dataset) => (dataset.data as (number | null)[]).every(nothing));
+}
+
+/**
+ * The unit a chart of times in seconds reads in, by the longest it draws, as the figures above it are worded: seconds
+ * under 2 minutes, minutes under 2 hours, else hours. Whole minutes rounded 4 s and 7 s to one height, and 2 s to 0.
+ *
+ *     timeUnit([4, 7, null]); // { name: 'inSeconds', seconds: 1 }
+ */
+function timeUnit(values: readonly (number | null)[]): { name: StringKey; seconds: number } {
+  const longest = Math.max(0, ...values.filter((value): value is number => value !== null));
+  if (longest < 120) return { name: 'inSeconds', seconds: 1 };
+  return longest < 7200 ? { name: 'inMinutes', seconds: 60 } : { name: 'inHours', seconds: 3600 };
 }
 
 /** One chart; drawn again when its configuration changes, and in the page's direction. */
@@ -41,7 +54,9 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         maintainAspectRatio: false,
         animation: false,
         ...config.options,
-        plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl } },
+        // Right to left, Chart.js leaves no room beside the leftmost day of a line chart: "12-04" was cut to "2-04".
+        layout: { padding: rtl ? { left: 16 } : {} },
+        plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
         scales: {
           x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: true, callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
           y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
@@ -88,7 +103,10 @@ export function ReportsPage() {
       <Loading loaded={report}>
         {(data) => {
           const series = data.series;
-          const minutes = (values: (number | null)[]) => values.map((value) => (value === null ? null : Math.round((value / 60) * 10) / 10));
+          const unit = timeUnit([...series?.firstResponseSeconds ?? [], ...series?.resolutionSeconds ?? []]);
+          const inUnit = (values: (number | null)[]) => values.map((value) => (value === null ? null : value / unit.seconds));
+          // The tooltip says the time as the figures do ("2 s", "1 h 5 min"), not a fraction of the unit.
+          const times = { callbacks: { label: (item: { dataset: { label?: string }; parsed: { y: number | null } }) => `${item.dataset.label ?? ''}: ${duration((item.parsed.y ?? 0) * unit.seconds)}` } };
           const waiting = Object.entries(data.queue ?? {}).filter(([, queue]) => queue.waiting > 0);
           return (
             <>
@@ -109,9 +127,9 @@ export function ReportsPage() {
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
                   <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam) } }} />
-                  <ChartBox title={t('responseTimes')} config={{ type: 'line', data: { labels: series.days, datasets: [
-                    { label: t('firstResponse'), data: minutes(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], spanGaps: true },
-                    { label: t('resolution'), data: minutes(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], spanGaps: true },
+                  <ChartBox title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'line', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [
+                    { label: t('firstResponse'), data: inUnit(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], spanGaps: true },
+                    { label: t('resolution'), data: inUnit(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], spanGaps: true },
                   ] } }} />
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents) } }} />
                 </div>
