@@ -154,12 +154,10 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
       if ('problem' in held) return ctx.reply(word(held.problem));
-      // A note in quotes is said to the customer too; any other note stays among agents.
-      const quoted = command.note !== undefined ? /^["“«](.+)["”»]$/s.exec(command.note)?.[1] : undefined;
-      const note = quoted ?? command.note;
+      const { note, shared } = closingNote(command.note);
       // Refused while a customer message relayed to the agent had not reached their app when they sent /close.
       const typed = { channel: ctx.inbound.channel, address: ctx.inbound.from.id, messageId: ctx.inbound.id };
-      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(quoted ? { shareNote: true } : {}), typed });
+      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(shared ? { shareNote: true } : {}), typed });
     },
   },
   handback: {
@@ -248,6 +246,19 @@ export function helpText(): string {
     'Anything else you write goes to the customer: of the message you reply to, else of the only conversation',
     'you hold, else of the one picked with /use N.',
   ].join('\n');
+}
+
+/**
+ * The note of a /close as it is kept, and whether the customer is told it: a note in quotes is, without its quotes;
+ * any other note stays among the team. The same in the agent's chat with the bot and in a desk thread.
+ *
+ *     closingNote('"Your refund is on its way."'); // { note: 'Your refund is on its way.', shared: true }
+ *     closingNote('refunded');                      // { note: 'refunded', shared: false }
+ */
+export function closingNote(typed: string | undefined): { note?: string; shared: boolean } {
+  const quoted = typed !== undefined ? /^["“«](.+)["”»]$/s.exec(typed)?.[1] : undefined;
+  const note = quoted ?? typed;
+  return { ...(note !== undefined ? { note } : {}), shared: quoted !== undefined };
 }
 
 /** How many conversations of each queue /list shows before "… and N more". */

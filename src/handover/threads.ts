@@ -8,7 +8,7 @@ import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
 import { close, unseenInApp } from './closing.ts';
 import { closedLine, word } from './lines.ts';
-import { parseAgentCommand } from './commands.ts';
+import { closingNote, parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
 import { fromAgentToCustomer, kept } from './relay.ts';
@@ -49,8 +49,9 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
     if (unseen) return reply(word(unseen));
     const holder = holderOf(ctx, conversation);
-    close(ctx, tx, conversation, agent.id, command.note, fx);
-    await reply(closedLine(`Closed #${conversation.id}`, command.note));
+    const { note, shared } = closingNote(command.note);
+    close(ctx, tx, conversation, agent.id, note, fx, { shared });
+    await reply(closedLine(`Closed #${conversation.id}`, note));
     if (holder) await drainFor(ctx, tx, holder, fx);
     return;
   }
