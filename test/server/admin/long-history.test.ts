@@ -12,7 +12,7 @@ const CONVERSATIONS = 2 * CONTACTS;
 const at = '2026-11-20T10:00:00.000Z';
 const contactId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-/** Customer n (1-based) with two closed conversations, 2n − 1 and 2n; one conversation of the oldest asked for a refund. */
+/** Customer n (1-based) with two conversations an admin closed, 2n − 1 and 2n; one conversation of the oldest asked for a refund. */
 async function fill(app: Switchboard): Promise<void> {
   for (let first = 1; first <= CONTACTS; first += 100) {
     await app.store.transaction(`fill:${first}`, async (tx) => {
@@ -20,7 +20,7 @@ async function fill(app: Switchboard): Promise<void> {
         const contact: Contact = { id: contactId(n), identities: [{ channel: 'webchat', id: `s${n}` }], name: `Customer ${n}`, fields: { email: `c${n}@example.com` }, tags: [], createdAt: at, updatedAt: at };
         tx.putContact(contact);
         for (const id of [2 * n - 1, 2 * n]) {
-          const conversation: Conversation = { id, contactId: contact.id, channel: 'webchat', status: 'closed', stage: 'bot', fields: {}, source: 'contact', openedAt: at, closedAt: '2026-11-20T10:05:00.000Z', closedBy: 'bot', ...(id === 3 ? { intent: 'refund', team: 'Billing' } : {}) };
+          const conversation: Conversation = { id, contactId: contact.id, channel: 'webchat', status: 'closed', stage: 'bot', fields: {}, source: 'contact', openedAt: at, closedAt: '2026-11-20T10:05:00.000Z', closedBy: 'admin:Nadia', ...(id === 3 ? { intent: 'refund', team: 'Billing' } : {}) };
           tx.putConversation(conversation);
         }
       }
@@ -87,7 +87,7 @@ describe('the admin API over a long history', () => {
     expect(body.total).toMatchObject({ opened: CONVERSATIONS, closed: CONVERSATIONS, resolution: { count: CONVERSATIONS, median: 300 } });
     expect(body.teams.Billing?.opened).toBe(1);
     const csv = await admin().get<string>('/reports.csv?from=2026-11-20&to=2026-11-21');
-    expect(csv.body.split('\r\n')[1]).toBe(`2026-11-20,all,${CONVERSATIONS},${CONVERSATIONS},0,,300`);
+    expect(csv.body.split('\r\n')[1]).toBe(`2026-11-20,all,${CONVERSATIONS},${CONVERSATIONS},0,,300,${CONVERSATIONS},0,0`);
   });
 
   // Last: it erases a customer. (Found by a helper: the walk ended at the erased contact, and the search found nothing.)
