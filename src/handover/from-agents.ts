@@ -2,7 +2,7 @@
 // a message for one of their customers: the quoted conversation's, else the only one they hold, else the one
 // picked with /use. An edit of such a message is a correction for that customer.
 import type { InboundMessage } from '../types.ts';
-import type { Tx } from '../store/types.ts';
+import type { Message, Tx } from '../store/types.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
@@ -29,17 +29,19 @@ export async function fromAgent(
   const command = parseAgentCommand(text);
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
-  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), inbound) : undefined;
+  // What the agent's app quoted (a relay of a customer's message, a card): which conversation it is for, what it answers.
+  const quoted = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
+  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
-  const target = () => targetOf(ctx, tx, agent, state, inbound);
+  const target = () => targetOf(ctx, tx, agent, state, quoted);
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
   if ('problem' in held) return reply(word(held.problem));
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id));
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), quoted);
 }
 
 /**
@@ -70,7 +72,9 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
  * A reply an agent wrote in the agent console for conversation `conversationId`: relayed to its customer if the
  * agent holds it when the transaction runs, else refused with the reason and nothing stored (the console answers
  * 409 and keeps the text in the reply box). The console's own check before it may be stale by then: an admin or a
- * colleague on another process may have closed or moved the conversation meanwhile.
+ * colleague on another process may have closed or moved the conversation meanwhile. It answers no message of the
+ * customer's in particular: the console lets the agent pick none (its `replyTo` is only the conversation's last web chat
+ * message).
  *
  *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, line, message: '#42 is not an open conversation.' }
  */
@@ -102,12 +106,12 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
   return state;
 }
 
-/** Which conversation an agent's message is for: the quoted one, the only one, the one picked with /use. */
-async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, inbound: InboundMessage): Promise<Held> {
-  if (inbound.replyTo !== undefined) {
-    const quoted = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
-    if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
-  }
+/**
+ * Which conversation an agent's message is for: the one of the message their app `quoted`, the only one they hold, the
+ * one picked with /use.
+ */
+async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined): Promise<Held> {
+  if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
   if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);
   if (state.current !== undefined && held.some((c) => c.id === state.current)) return heldBy(ctx, tx, agent, state.current);

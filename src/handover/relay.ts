@@ -1,6 +1,7 @@
 // The relay: a customer's message to the agent holding the conversation (or its desk thread), tagged with the
-// conversation's number; an agent's message to the customer, on the customer's channel, and the agent's edit of one
-// as a correction. Files travel too; one whose bytes were not kept is a clear line instead.
+// conversation's number; an agent's message to the customer, on the customer's channel (as a reply to the message of
+// theirs the agent answered, where the agent's app quoted its relay), and the agent's edit of one as a correction. Files
+// travel too; one whose bytes were not kept is a clear line instead.
 import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
@@ -69,21 +70,63 @@ async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, me
 
 /**
  * What an agent writes for a customer: sent on the customer's channel, with the files whose bytes were kept; a
- * file that was not is told to the agent.
+ * file that was not is told to the agent. `quoted`, the message the agent's app quoted (their Reply on the relay of one
+ * of the customer's messages), makes it an answer to that message of the customer's (`answerTo`).
  */
 export async function fromAgentToCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, inbound: InboundMessage, fx: DeskEffects,
-  reply: (text: string) => Promise<void>,
+  reply: (text: string) => Promise<void>, quoted?: Message,
 ): Promise<void> {
   const attachments = kept(inbound.attachments);
   const text = inbound.text ?? '';
   for (const line of refusedLines(inbound.attachments)) await reply(`#${conversation.id}: not sent to the customer. ${line}`);
   if (text.trim() === '' && attachments.length === 0) return;
+  const answer = await answerTo(ctx, tx, conversation, quoted, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
-  await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id }, fx);
+  await toCustomer(ctx, tx, conversation, {
+    from: 'agent', agentId: agent.id, text: answer.text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
+  }, fx);
   conversation.firstResponseAt ??= stamp(ctx);
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);
+}
+
+/**
+ * An agent's `text` as the customer of `conversation` gets it when the agent's app quoted `quoted`: where that is a
+ * relay of one of the customer's own messages in this conversation, a reply to it (quoted where their channel shows
+ * quotes, else named in a short quote on a line before, in their language); anything else (a card, a notice, a relay
+ * of another conversation's message) leaves the text plain, so no customer is ever quoted another's words.
+ */
+async function answerTo(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, quoted: Message | undefined, text: string,
+): Promise<{ text: string; quoting?: Quoting }> {
+  const relayed = quoted?.direction === 'out' && quoted.from === 'bot' && quoted.conversationId === conversation.id ? quoted.relayOf : undefined;
+  const original = relayed !== undefined ? await tx.messageByChannelId(conversation.channel, relayed) : undefined;
+  if (original?.direction !== 'in' || original.from !== 'contact' || original.conversationId !== conversation.id || original.contactId !== conversation.contactId) return { text };
+  // Edited since: what the customer's app shows of it now.
+  const recent = await tx.recentMessages(conversation.id, EDITS_WITHIN);
+  const says = recent.reverse().find((message) => message.from === 'contact' && message.edit?.of === original.channelMessageId)?.edit?.text ?? original.text;
+  const { quoting, native } = quotingOf(ctx, conversation, { ...original, text: says });
+  if (native || text.trim() === '') return { text, quoting };
+  const contact = await tx.contact(conversation.contactId);
+  return { text: answerText(text, says, contact?.language), quoting };
+}
+
+/** How far back in a conversation a customer's edit of the message an agent answers is looked for. */
+const EDITS_WITHIN = 200;
+
+/** What a message to the customer carries to quote a message of their chat: its channel message id, and what it says (short). */
+type Quoting = Pick<Message, 'replyTo' | 'quote'>;
+
+/**
+ * How a message to the customer of `conversation` refers to the message of their chat it answers or corrects (`to`):
+ * `quoting` makes it a reply to it where their channel shows quotes (the web chat draws `quote` above it); `native`
+ * says whether it does, or the text must name it.
+ */
+function quotingOf(ctx: DeskContext, conversation: Conversation, to: { channelMessageId?: string; text: string }): { quoting: Quoting; native: boolean } {
+  if (to.channelMessageId === undefined) return { quoting: {}, native: false };
+  const quote = shortQuote(to.text);
+  return { quoting: { replyTo: to.channelMessageId, ...(quote !== undefined ? { quote } : {}) }, native: ctx.quotes?.(conversation.channel) === true };
 }
 
 /**
@@ -109,13 +152,10 @@ export async function correctForCustomer(
   const latest = recent.find((message) => sent(message) && message.edit?.of === edit.of)?.edit?.text ?? copy.text;
   if (latest.trim() === edit.text.trim()) return;
   const contact = await tx.contact(conversation.contactId);
-  // What the customer's app shows above the correction, where it shows quotes (the web chat draws it from this).
-  const quote = shortQuote(copy.text);
   // Quoted where the customer's channel shows quotes; elsewhere the text names what it corrects.
-  const quoted = copy.channelMessageId !== undefined && ctx.quotes?.(conversation.channel) === true;
+  const { quoting, native } = quotingOf(ctx, conversation, copy);
   await toCustomer(ctx, tx, conversation, {
-    from: 'agent', agentId: agent.id, text: correctionText(edit.text, quoted ? undefined : latest, contact?.language), edit,
-    ...(copy.channelMessageId !== undefined ? { replyTo: copy.channelMessageId, ...(quote !== undefined ? { quote } : {}) } : {}),
+    from: 'agent', agentId: agent.id, text: correctionText(edit.text, native ? undefined : latest, contact?.language), edit, ...quoting,
   }, fx);
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);
@@ -136,4 +176,16 @@ function correctionText(text: string, was: string | undefined, language: string 
   return instead === undefined
     ? byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language)
     : byLanguage({ en: `Correction: ${text} (instead of ${instead})`, ar: `تصحيح: ${text} (بدلًا من ${instead})` }, language);
+}
+
+/**
+ * What the customer reads of an agent's answer to one of their messages on a channel that shows no quotes, in the
+ * customer's language: a short quote of what they wrote (`answered`), on a line of its own, then the answer.
+ *
+ *     answerText('It left our bank yesterday.', 'When will my refund arrive?', 'en'); // 'In reply to "When will my refund arrive?":\nIt left our bank yesterday.'
+ */
+function answerText(text: string, answered: string, language: string | undefined): string {
+  const [en, ar] = [shortQuote(answered), shortQuote(answered, 'ar')];
+  if (en === undefined || ar === undefined) return text;
+  return byLanguage({ en: `In reply to ${en}:\n${text}`, ar: `ردًا على ${ar}:\n${text}` }, language);
 }

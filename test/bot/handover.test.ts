@@ -271,8 +271,9 @@ describe('handover', () => {
     await d.customer('k1', 'Kim here');
     const quoted = d.agents.idOf('9001', /Lena here/)!;
     await d.agent('9001', 'answer for Lena', quoted);
-    expect(d.customers.textsTo('l1').at(-1)).toBe('answer for Lena');
-    expect(d.customers.textsTo('k1').at(-1)).not.toBe('answer for Lena');
+    // Lena's channel here shows no quotes: the answer names the message of hers it answers.
+    expect(d.customers.textsTo('l1').at(-1)).toBe('In reply to "Lena here":\nanswer for Lena');
+    expect(d.customers.textsTo('k1').at(-1)).not.toMatch(/answer for Lena/);
 
     await d.agent('9001', `/use ${kim}`);
     await d.agent('9001', 'for Kim via /use');

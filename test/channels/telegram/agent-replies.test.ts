@@ -1,0 +1,172 @@
+// An agent on Telegram answers one customer message in particular (Telegram's Reply on the relay of it), through the
+// real server and the fake Bot API and Graph API: the customer gets the answer as a reply to their own message where
+// their app shows quotes (WhatsApp's `context`, Telegram's `reply_parameters`), else with a short quote of it on a line
+// before (Messenger). A reply to a relay never quotes one customer's message to another, and a reply to anything but a
+// relay of the customer's message in the conversation (a card, an old notice) goes plain.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../helpers.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
+import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
+import { PSID, batch, startMessenger, textEvent } from '../messenger/harness.ts';
+
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n';
+
+const LAYLA_WA = '966501234567';
+const SHEENA_WA = '16505551234';
+
+const servers = telegramServers();
+
+/** The fake Bot API for Omar's app beside a Meta channel, stopped after the test; the configuration that uses it. */
+async function omarsTelegram(): Promise<{ api: FakeBotApi; config: Record<string, string> }> {
+  const api = await FakeBotApi.start();
+  servers.stopAfterTest({ stop: () => api.close() });
+  return { api, config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET } };
+}
+
+let nextUpdate = 500_000;
+let nextMessage = 50_000;
+/** A private Telegram message from `chat` saying `body`; with `replyTo`, Telegram's Reply on that message of the bot's. */
+function telegramText(chat: number, body: string, replyTo?: { message_id: number; text: string }): Record<string, unknown> {
+  const person = { id: chat, first_name: chat === OMAR ? 'Omar' : 'Layla' };
+  const date = Math.floor(Date.now() / 1000);
+  const reply = replyTo && { ...replyTo, date, chat: { ...person, type: 'private' }, from: { id: 7000000001, is_bot: true, first_name: 'Acme Bot', username: 'acme_bot' } };
+  return {
+    update_id: nextUpdate++,
+    message: { message_id: nextMessage++, date, chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body, ...(reply ? { reply_to_message: reply } : {}) },
+  };
+}
+
+/** The message the bot sent Omar saying `said` (or starting with it, with `prefix`), once it came. */
+async function inOmarsChat(api: FakeBotApi, said: string, prefix = false): Promise<{ message_id: number; text: string }> {
+  const find = () => api.messagesTo(OMAR).find((message) => (prefix ? message.text.startsWith(said) : message.text === said));
+  await eventually(() => find() !== undefined).catch((error: unknown) => {
+    throw new Error(`Omar was not sent ${JSON.stringify(said)}; he has ${JSON.stringify(api.sentTo(OMAR))}`, { cause: error });
+  });
+  return find()!;
+}
+
+/** Omar online on Telegram. */
+async function omarOnline(app: Parameters<typeof post>[0], api: FakeBotApi): Promise<{ message_id: number; text: string }> {
+  expect(await post(app, telegramText(OMAR, '/online'))).toBe(200);
+  return inOmarsChat(api, 'You are online', true);
+}
+
+/** WhatsApp Cloud customers, Omar online on Telegram. */
+async function cloudWithOmar(): Promise<{ cloud: CloudServer; api: FakeBotApi; online: { message_id: number; text: string } }> {
+  const { api, config } = await omarsTelegram();
+  const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, config });
+  servers.stopAfterTest(cloud);
+  return { cloud, api, online: await omarOnline(cloud.app, api) };
+}
+
+/** `body` from the WhatsApp customer `from` (named `name`); resolves to its wamid. */
+async function onWhatsApp(cloud: CloudServer, from: string, name: string, body: string): Promise<string> {
+  const message = cloudText(body, { from });
+  expect((await cloud.post(messagesBody([message], { from, name }))).status).toBe(200);
+  return message.id as string;
+}
+
+describe('an agent on Telegram replies to one message of a customer\'s', () => {
+  it('reaches Layla on WhatsApp as a reply to her own message (context.message_id: her wamid); his next message goes plain', async () => {
+    const { cloud, api } = await cloudWithOmar();
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    const refund = await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'When will my refund arrive?');
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'Can I change my address?');
+    const relay = await inOmarsChat(api, '#1 Layla: When will my refund arrive?');
+    await inOmarsChat(api, '#1 Layla: Can I change my address?');
+
+    expect(await post(cloud.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('It left our bank yesterday.'));
+    expect(cloud.graph.sentTo(LAYLA_WA).at(-1)).toMatchObject({ to: LAYLA_WA, type: 'text', text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
+
+    expect(await post(cloud.app, telegramText(OMAR, 'Yes: send me the new one.'))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Yes: send me the new one.'));
+    expect(cloud.graph.sentTo(LAYLA_WA).at(-1)).not.toHaveProperty('context');
+    // The transcript keeps which message the answer replies to.
+    const answer = (await cloud.app.store.messagesOfConversation(1)).find((m) => m.direction === 'out' && m.text === 'It left our bank yesterday.');
+    expect(answer).toMatchObject({ from: 'agent', replyTo: refund, quote: '"When will my refund arrive?"' });
+  });
+
+  it('reaches Layla on Telegram as a reply to her own message (reply_parameters: her message id)', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, team, flows: { 'inbound.yaml': assignFlow } });
+    await omarOnline(app, api);
+    expect(await post(app, telegramText(LAYLA, 'hello'))).toBe(200);
+    await inOmarsChat(api, '#1 · new conversation', true);
+    const refund = telegramText(LAYLA, 'When will my refund arrive?');
+    expect(await post(app, refund)).toBe(200);
+    expect(await post(app, telegramText(LAYLA, 'Can I change my address?'))).toBe(200);
+    const relay = await inOmarsChat(api, '#1 Layla: When will my refund arrive?');
+    await inOmarsChat(api, '#1 Layla: Can I change my address?');
+
+    expect(await post(app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('It left our bank yesterday.'));
+    const answer = api.callsOf('sendMessage').find((call) => call.params.text === 'It left our bank yesterday.')!;
+    expect(answer.params).toMatchObject({ chat_id: String(LAYLA), reply_parameters: { message_id: (refund.message as { message_id: number }).message_id } });
+  });
+
+  it('reaches Layla on Messenger, which shows no quotes, with a short quote of her message on the line before', async () => {
+    const { api, config } = await omarsTelegram();
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': assignFlow }, team, config });
+    servers.stopAfterTest(messenger);
+    messenger.graph.addProfile(PSID, { name: 'Layla' });
+    await omarOnline(messenger.app, api);
+    const now = Date.now();
+    expect((await messenger.post(batch([textEvent('hello', { timestamp: now })]))).status).toBe(200);
+    await inOmarsChat(api, '#1 · new conversation', true);
+    const long = 'When will my refund arrive? I paid twice for order 4521 on Monday, once by card and once by transfer.';
+    expect((await messenger.post(batch([textEvent(long, { timestamp: now + 1 })]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('Can I change my address?', { timestamp: now + 2 })]))).status).toBe(200);
+    const relay = await inOmarsChat(api, `#1 Layla: ${long}`);
+    await inOmarsChat(api, '#1 Layla: Can I change my address?');
+
+    expect(await post(messenger.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.endsWith('It left our bank yesterday.')));
+    expect(messenger.graph.saidTo(PSID).at(-1)).toBe('In reply to "When will my refund arrive? I paid twice for order 4521 on…":\nIt left our bank yesterday.');
+    expect(messenger.graph.sentTo(PSID).at(-1)!.message).not.toHaveProperty('reply_to');
+
+    expect(await post(messenger.app, telegramText(OMAR, 'Yes: send me the new one.'))).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).includes('Yes: send me the new one.'));
+  });
+
+  it('never quotes one customer\'s message to another; a reply to a card or to an old notice goes plain', async () => {
+    const { cloud, api, online } = await cloudWithOmar();
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    const laylas = await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'When will my refund arrive?');
+    const toLayla = await inOmarsChat(api, '#1 Layla: When will my refund arrive?');
+    await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'hi');
+    const sheenasCard = await inOmarsChat(api, '#2 · new conversation', true);
+    const sheenas = await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'Is my order shipped?');
+    const toSheena = await inOmarsChat(api, '#2 Sheena: Is my order shipped?');
+
+    // Each answer goes to the customer whose message it quotes, quoting that one message.
+    expect(await post(cloud.app, telegramText(OMAR, 'Tomorrow.', toLayla))).toBe(200);
+    expect(await post(cloud.app, telegramText(OMAR, 'Yes, this morning.', toSheena))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA_WA).includes('Yes, this morning.') && cloud.graph.saidTo(LAYLA_WA).includes('Tomorrow.'));
+    const quoted = (to: string) => cloud.graph.sentTo(to).filter((m) => m.context).map((m) => [m.text.body, m.context.message_id]);
+    expect(quoted(LAYLA_WA)).toEqual([['Tomorrow.', laylas]]);
+    expect(quoted(SHEENA_WA)).toEqual([['Yes, this morning.', sheenas]]);
+
+    // A reply to Sheena's card (a bot message, not a relay): to Sheena, plain.
+    expect(await post(cloud.app, telegramText(OMAR, 'Hi Sheena, Omar here.', sheenasCard))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA_WA).includes('Hi Sheena, Omar here.'));
+    expect(cloud.graph.sentTo(SHEENA_WA).at(-1)).not.toHaveProperty('context');
+
+    // Layla's conversation closed, and a new one of hers with Omar: a reply to the relay from the closed one does not
+    // reach her, quoted or not (Omar is told); a reply to "You are online" (no conversation) goes to her, plain.
+    expect(await post(cloud.app, telegramText(OMAR, '/close 2'))).toBe(200);
+    expect(await post(cloud.app, telegramText(OMAR, '/close 1'))).toBe(200);
+    await inOmarsChat(api, 'Closed #1', true);
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'one more thing');
+    await inOmarsChat(api, '#3 · new conversation', true);
+    const laylaHad = cloud.graph.sentTo(LAYLA_WA).length;
+    expect(await post(cloud.app, telegramText(OMAR, 'About your refund again…', toLayla))).toBe(200);
+    await inOmarsChat(api, '#1 is not an open conversation.');
+    expect(await post(cloud.app, telegramText(OMAR, 'Go ahead.', online))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Go ahead.'));
+    expect(cloud.graph.sentTo(LAYLA_WA).slice(laylaHad).map((m) => [m.text?.body, m.context])).toEqual([['Go ahead.', undefined]]);
+  });
+});
