@@ -4,11 +4,12 @@
 // before (Messenger). A reply to a relay never quotes one customer's message to another, and a reply to anything but a
 // relay of the customer's message in the conversation (a card, an old notice) goes plain.
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../helpers.ts';
+import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
-import { PSID, batch, startMessenger, textEvent } from '../messenger/harness.ts';
+import { PAGE_ID, PSID, batch, startMessenger, textEvent } from '../messenger/harness.ts';
+import { startBotFramework, webchatText } from '../botframework/harness.ts';
 
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n';
@@ -118,17 +119,61 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     await inOmarsChat(api, '#1 · new conversation', true);
     const long = 'When will my refund arrive? I paid twice for order 4521 on Monday, once by card and once by transfer.';
     expect((await messenger.post(batch([textEvent(long, { timestamp: now + 1 })]))).status).toBe(200);
-    expect((await messenger.post(batch([textEvent('Can I change my address?', { timestamp: now + 2 })]))).status).toBe(200);
+    const second = 'm_ADDRESS1';
+    expect((await messenger.post(batch([textEvent('Can I change my address?', { timestamp: now + 2, mid: second })]))).status).toBe(200);
     const relay = await inOmarsChat(api, `#1 Layla: ${long}`);
-    await inOmarsChat(api, '#1 Layla: Can I change my address?');
+    const address = await inOmarsChat(api, '#1 Layla: Can I change my address?');
 
     expect(await post(messenger.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
     await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.endsWith('It left our bank yesterday.')));
     expect(messenger.graph.saidTo(PSID).at(-1)).toBe('In reply to "When will my refund arrive? I paid twice for order 4521 on…":\nIt left our bank yesterday.');
     expect(messenger.graph.sentTo(PSID).at(-1)!.message).not.toHaveProperty('reply_to');
 
-    expect(await post(messenger.app, telegramText(OMAR, 'Yes: send me the new one.'))).toBe(200);
-    await eventually(() => messenger.graph.saidTo(PSID).includes('Yes: send me the new one.'));
+    // Layla fixes her second question: a reply to the relay of it names it as her app shows it now.
+    const edit = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: now + 3, message_edit: { mid: second, text: 'Can I change my delivery address?', num_edit: 1 } };
+    expect((await messenger.post(batch([edit]))).status).toBe(200);
+    await inOmarsChat(api, '#1 Layla edited a message', true);
+    expect(await post(messenger.app, telegramText(OMAR, 'Yes: send me the new one.', address))).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.endsWith('Yes: send me the new one.')));
+    expect(messenger.graph.saidTo(PSID).at(-1)).toBe('In reply to "Can I change my delivery address?":\nYes: send me the new one.');
+  });
+
+  it('reaches Amira on Web Chat (Bot Framework, no quotes) naming her message in Arabic, her language', async () => {
+    const { api, config } = await omarsTelegram();
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': assignFlow }, team, config });
+    servers.stopAfterTest(bf);
+    await omarOnline(bf.app, api);
+    const webchat = bf.service.serviceUrl('webchat');
+    expect((await bf.post(webchatText('مرحبا', webchat))).status).toBe(200);
+    await inOmarsChat(api, '#1 · new conversation', true);
+    expect((await bf.post(webchatText('متى يصل المبلغ المسترد؟', webchat))).status).toBe(200);
+    const relay = await inOmarsChat(api, '#1 Amira: \u2068متى يصل المبلغ المسترد؟\u2069');
+
+    expect(await post(bf.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    const toAmira = () => bf.service.sentTo('Dz1FxXAbC1e-us').map((sent) => sent.activity.text as string);
+    await eventually(() => toAmira().some((said) => said.endsWith('It left our bank yesterday.')));
+    expect(toAmira().at(-1)).toBe('ردًا على «\u2068متى يصل المبلغ المسترد؟\u2069»:\nIt left our bank yesterday.');
+  });
+
+  it('reaches Dana on the web chat with a short quote of her message above the answer', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, team, flows: { 'inbound.yaml': assignFlow } });
+    await omarOnline(app, api);
+    const dana = visitor(app.url, 'dana', 'Dana');
+    await dana.say('hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    await dana.say('When will my refund arrive?');
+    await dana.say('Can I change my address?');
+    const relay = await inOmarsChat(api, '#1 Dana: When will my refund arrive?');
+    await inOmarsChat(api, '#1 Dana: Can I change my address?');
+
+    expect(await post(app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    expect(await post(app, telegramText(OMAR, 'Yes: send me the new one.'))).toBe(200);
+    let fromOmar: { text: string; quote?: string }[] = [];
+    for (let waited = 0; waited < 3000 && fromOmar.length < 2; waited += 25) {
+      fromOmar = (await dana.messages()).filter((m) => m.from === 'agent').map((m) => ({ text: m.text, ...(m.quote !== undefined ? { quote: m.quote } : {}) }));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(fromOmar).toEqual([{ text: 'It left our bank yesterday.', quote: '"When will my refund arrive?"' }, { text: 'Yes: send me the new one.' }]);
   });
 
   it('never quotes one customer\'s message to another; a reply to a card or to an old notice goes plain', async () => {
