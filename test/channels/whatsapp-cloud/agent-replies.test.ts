@@ -1,0 +1,74 @@
+// An agent answering one customer message in particular from WhatsApp (their Reply on the relay of it: `context.id`)
+// or from their own web chat session (a click quotes a relay), through the real server and the fake Graph API and Bot
+// API: the customer gets the answer as a reply to their own message, Telegram's `reply_parameters` or WhatsApp's
+// `context`.
+import { describe, expect, it } from 'vitest';
+import { eventually, visitor } from '../../helpers.ts';
+import { FakeBotApi } from '../telegram/fake-bot-api.ts';
+import { SECRET, TOKEN, post, telegramServers } from '../telegram/harness.ts';
+import { SHEENA, messagesBody, startCloud, text } from './harness.ts';
+
+const OMAR = '15550001234';
+const LAYLA = 5001;
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
+const servers = telegramServers();
+
+let nextMessage = 70_000;
+/** A private Telegram message from Layla saying `body`. */
+function fromLayla(body: string): Record<string, any> {
+  const person = { id: LAYLA, first_name: 'Layla' };
+  return { update_id: nextMessage, message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body } };
+}
+
+describe('an agent replies to one message of a customer\'s', () => {
+  it('from WhatsApp: Layla on Telegram gets the answer as a reply to her own message (reply_parameters)', async () => {
+    const api = await FakeBotApi.start();
+    servers.stopAfterTest({ stop: () => api.close() });
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${OMAR}"\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET } });
+    servers.stopAfterTest(cloud);
+    const fromOmar = (message: Record<string, unknown>) => cloud.post(messagesBody([message], { from: OMAR, name: 'Omar' }));
+    expect((await fromOmar(text('/online', { from: OMAR }))).status).toBe(200);
+    expect(await post(cloud.app, fromLayla('hello'))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.startsWith('#1 · new conversation')));
+    const refund = fromLayla('When will my refund arrive?');
+    expect(await post(cloud.app, refund)).toBe(200);
+    expect(await post(cloud.app, fromLayla('Can I change my address?'))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).includes('#1 Layla: Can I change my address?'));
+    const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#1 Layla: When will my refund arrive?')!;
+
+    const answer = { ...text('It left our bank yesterday.', { from: OMAR }), context: { from: '15550783881', id: relay.id } };
+    expect((await fromOmar(answer)).status).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('It left our bank yesterday.'));
+    const sent = api.callsOf('sendMessage').find((call) => call.params.text === 'It left our bank yesterday.')!;
+    expect(sent.params).toMatchObject({ chat_id: String(LAYLA), reply_parameters: { message_id: refund.message.message_id } });
+  });
+
+  it('from the web chat: Sheena on WhatsApp gets the answer as a reply to her own message (context.message_id)', async () => {
+    const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    servers.stopAfterTest(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    const sheenaSays = async (body: string) => {
+      const message = text(body);
+      expect((await cloud.post(messagesBody([message]))).status).toBe(200);
+      return message.id as string;
+    };
+    await sheenaSays('hello');
+    const refund = await sheenaSays('When will my refund arrive?');
+    await sheenaSays('Can I change my address?');
+    let relay: number | undefined;
+    for (let waited = 0; waited < 3000 && relay === undefined; waited += 25) {
+      const messages = await lina.messages();
+      if (messages.some((m) => m.text === '#1 Sheena Nelson: Can I change my address?')) relay = messages.find((m) => m.text === '#1 Sheena Nelson: When will my refund arrive?')?.id;
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(relay).toBeDefined();
+
+    expect((await lina.quote('It left our bank yesterday.', relay!)).status).toBe(202);
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('It left our bank yesterday.'));
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'text', text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
+  });
+});
