@@ -1,7 +1,7 @@
 // Team desks: a group on a channel with a thread per conversation (a Telegram forum topic, say). The card opens
 // the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
-// to the customer (the first to write takes the conversation); /close there closes both, unless the customer's words
-// relayed into the thread had not come into it when /close was sent.
+// to the customer (the first to write takes the conversation; a Reply on a relay answers that message); /close there
+// closes both, unless the customer's words relayed into the thread had not come into it when /close was sent.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
@@ -37,7 +37,8 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   if (!conversation) return;
   tx.addMessage({
     conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text,
-    ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id, at: stamp(ctx),
+    ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id,
+    ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: stamp(ctx),
   });
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   if (conversation.status !== 'open') return reply(`#${conversation.id} is closed.`);
@@ -62,5 +63,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     // "Omar has joined the conversation." before Omar's first words, which took the conversation.
     await fx.noticesNow();
   }
-  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply);
+  // A Reply on the relay of one of the customer's messages in the thread answers that message.
+  const quoted = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
+  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, quoted);
 }

@@ -198,7 +198,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       // Telegram sends /start when the chat is opened again (the Start button, a deep link): it answers no question.
       ...(start && !inDesk ? { menu: true as const } : {}),
       ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
-      ...(!inDesk && reply ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
+      // In a topic every message replies to the one that opened it: only a Reply on another message quotes.
+      ...(reply && !(inDesk && reply.message_id === thread) ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
       at: sentAt(message.date, context.receivedAt),
     },
   };

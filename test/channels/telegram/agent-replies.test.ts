@@ -108,6 +108,32 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(answer.params).toMatchObject({ chat_id: String(LAYLA), reply_parameters: { message_id: (refund.message as { message_id: number }).message_id } });
   });
 
+  it('from a team desk\'s topic: reaches Layla on Telegram as a reply to her own message; a message in the topic that replies to no relay goes plain', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await servers.setUp({ webhook: true, team: team.replace('  - name: Billing\n', `  - name: Billing\n    telegram_desk: "${DESK}"\n`), flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, telegramText(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((said) => said.startsWith('#1 ·')));
+    const refund = telegramText(LAYLA, 'When will my refund arrive?');
+    expect(await post(app, refund)).toBe(200);
+    expect(await post(app, telegramText(LAYLA, 'Can I change my address?'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: Can I change my address?'));
+    const relay = api.messagesTo(DESK).find((message) => message.text === '#1 Layla: When will my refund arrive?')!;
+    /** Omar's message in the topic (55), a Reply on `to` (Telegram makes every topic message a reply to its first). */
+    const inTopic = (body: string, to: { message_id: number; text?: string }) => {
+      const update = telegramText(OMAR, body) as { message: Record<string, unknown> };
+      const group = { id: DESK, type: 'supergroup', title: 'Acme support desk', is_forum: true };
+      Object.assign(update.message, { chat: group, message_thread_id: 55, is_topic_message: true, reply_to_message: { ...to, date: 1763950000, chat: group } });
+      return update;
+    };
+
+    expect(await post(app, inTopic('It left our bank yesterday.', relay))).toBe(200);
+    expect(await post(app, inTopic('Yes: send me the new one.', { message_id: 55 }))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Yes: send me the new one.'));
+    const sent = (said: string) => api.callsOf('sendMessage').find((call) => call.params.text === said)!.params;
+    expect(sent('It left our bank yesterday.')).toMatchObject({ chat_id: String(LAYLA), reply_parameters: { message_id: (refund.message as { message_id: number }).message_id } });
+    expect(sent('Yes: send me the new one.')).not.toHaveProperty('reply_parameters');
+  });
+
   it('reaches Layla on Messenger, which shows no quotes, with a short quote of her message on the line before', async () => {
     const { api, config } = await omarsTelegram();
     const messenger = await startMessenger({ flows: { 'inbound.yaml': assignFlow }, team, config });
