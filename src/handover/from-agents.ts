@@ -65,7 +65,7 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
     const holder = holderOf(ctx, conversation)?.name;
     return reply(`#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`, id);
   }
-  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text }, fx, (line) => reply(line, id));
+  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, (line) => reply(line, id));
 }
 
 /**

@@ -130,15 +130,15 @@ function quotingOf(ctx: DeskContext, conversation: Conversation, to: { channelMe
 }
 
 /**
- * An agent's edit (`of`: the channel message id of their message, now saying `text`) of a message relayed to the
- * customer of `conversation`, which the agent holds: the customer gets a correction, quoting what they got where their
- * channel shows quotes, else naming it in its text. The customer's app keeps the first version (no channel here edits a
+ * An agent's edit (`of`: the channel message id of their message, which said `was`, now saying `text`) of a message
+ * relayed to the customer of `conversation`, which the agent holds: the customer gets a correction, quoting what they
+ * got where their channel shows quotes, else naming it in its text. The customer's app keeps the first version (no channel here edits a
  * sent message for them), and a correction is a new message they are notified of, not a silent change they may never
  * see. Nothing is sent when the customer already has that text, nor when the relay of it is not among the
  * conversation's last messages (the agent is told).
  */
 export async function correctForCustomer(
-  ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, edit: { of: string; text: string }, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, edit: { of: string; text: string; was?: string }, fx: DeskEffects,
   reply: (text: string) => Promise<void>,
 ): Promise<void> {
   const recent = (await tx.recentMessages(conversation.id, CORRECTED_WITHIN)).reverse();
@@ -148,14 +148,15 @@ export async function correctForCustomer(
     await reply(`#${conversation.id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`);
     return;
   }
-  // Edited again: the customer has the last correction's text.
-  const latest = recent.find((message) => sent(message) && message.edit?.of === edit.of)?.edit?.text ?? copy.text;
+  // Edited again: the customer has the last correction's text; else the agent's words (`was`), which the copy may carry
+  // after a line naming the message they answered.
+  const latest = recent.find((message) => sent(message) && message.edit?.of === edit.of)?.edit?.text ?? edit.was ?? copy.text;
   if (latest.trim() === edit.text.trim()) return;
   const contact = await tx.contact(conversation.contactId);
   // Quoted where the customer's channel shows quotes; elsewhere the text names what it corrects.
   const { quoting, native } = quotingOf(ctx, conversation, copy);
   await toCustomer(ctx, tx, conversation, {
-    from: 'agent', agentId: agent.id, text: correctionText(edit.text, native ? undefined : latest, contact?.language), edit, ...quoting,
+    from: 'agent', agentId: agent.id, text: correctionText(edit.text, native ? undefined : latest, contact?.language), edit: { of: edit.of, text: edit.text }, ...quoting,
   }, fx);
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);

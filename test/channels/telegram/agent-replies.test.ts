@@ -150,10 +150,16 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     const relay = await inOmarsChat(api, `#1 Layla: ${long}`);
     const address = await inOmarsChat(api, '#1 Layla: Can I change my address?');
 
-    expect(await post(messenger.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    const answer = telegramText(OMAR, 'It left our bank yesterday.', relay);
+    expect(await post(messenger.app, answer)).toBe(200);
     await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.endsWith('It left our bank yesterday.')));
     expect(messenger.graph.saidTo(PSID).at(-1)).toBe('In reply to "When will my refund arrive? I paid twice for order 4521 on…":\nIt left our bank yesterday.');
     expect(messenger.graph.sentTo(PSID).at(-1)!.message).not.toHaveProperty('reply_to');
+    // Omar fixes his answer: the correction names his words, not the line before them.
+    const edited = { update_id: nextUpdate++, edited_message: { ...(answer.message as object), text: 'It left our bank this morning.', edit_date: Math.floor(Date.now() / 1000) + 30 } };
+    expect(await post(messenger.app, edited)).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.startsWith('Correction')));
+    expect(messenger.graph.saidTo(PSID).at(-1)).toBe('Correction: It left our bank this morning. (instead of "It left our bank yesterday.")');
 
     // Layla fixes her second question: a reply to the relay of it names it as her app shows it now.
     const edit = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: now + 3, message_edit: { mid: second, text: 'Can I change my delivery address?', num_edit: 1 } };
