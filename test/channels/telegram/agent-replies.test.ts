@@ -1,8 +1,9 @@
-// An agent on Telegram answers one customer message in particular (Telegram's Reply on the relay of it), through the
-// real server and the fake Bot API and Graph API: the customer gets the answer as a reply to their own message where
-// their app shows quotes (WhatsApp's `context`, Telegram's `reply_parameters`), else with a short quote of it on a line
-// before (Messenger). A reply to a relay never quotes one customer's message to another, and a reply to anything but a
-// relay of the customer's message in the conversation (a card, an old notice) goes plain.
+// An agent on Telegram answers one customer message in particular (Telegram's Reply on the relay of it, in his chat
+// with the bot or in a team desk's topic), through the real server and the fake Bot API, Graph API and Bot Framework:
+// the customer gets the answer as a reply to their own message where their app shows quotes (WhatsApp's `context`,
+// Telegram's `reply_parameters`, the web chat's `quote`), else with a short quote of it on a line before, in their
+// language (Messenger, Bot Framework Web Chat). A reply to a relay never quotes one customer's message to another, and
+// a reply to anything but a relay of the customer's message in the conversation (a card, an old notice) goes plain.
 import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
