@@ -173,10 +173,11 @@ const CORRECTED_WITHIN = 200;
  *     correctionText('Your refund is 15 EUR', 'Your refund is 50 EUR', 'en'); // 'Correction: Your refund is 15 EUR (instead of "Your refund is 50 EUR")'
  */
 function correctionText(text: string, was: string | undefined, language: string | undefined): string {
-  const instead = shortQuote(was);
-  return instead === undefined
+  // Each language its own quotation marks, as in `answerText`: «…», isolated, in an Arabic line.
+  const [en, ar] = [shortQuote(was), shortQuote(was, 'ar')];
+  return en === undefined || ar === undefined
     ? byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language)
-    : byLanguage({ en: `Correction: ${text} (instead of ${instead})`, ar: `تصحيح: ${text} (بدلًا من ${instead})` }, language);
+    : byLanguage({ en: `Correction: ${text} (instead of ${en})`, ar: `تصحيح: ${text} (بدلًا من ${ar})` }, language);
 }
 
 /**
