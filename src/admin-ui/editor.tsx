@@ -21,6 +21,22 @@ function base(): Extension[] {
   return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
 }
 
+/**
+ * Text of several lines inserted in one go without a paste event (a keyboard's or an input method's commit, dictation,
+ * a text expander; what a browser driver's "insert text" sends) goes into the document as one change, as a paste
+ * does. Left to the browser, Chromium inserts it into the editable page line by line, laying the page out again after
+ * each line: a 3,000-line flow took 50–75 s, the page frozen all along (bench/editor.ts). A single line, and text
+ * being composed, stay the browser's, so typing (and the editor's closing of brackets and quotes) is unchanged.
+ */
+export const insertLinesAtOnce: Extension = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const text = event.data;
+    if (event.inputType !== 'insertText' || !text || !/[\r\n]/.test(text) || view.composing || view.state.readOnly) return false;
+    view.dispatch(view.state.replaceSelection(text), { userEvent: 'input.paste', scrollIntoView: true });
+    return true;
+  },
+});
+
 /** An error (or a warning) at `line`/`column` (1-based) as a range of `doc`: from the column to the end of the line. */
 export function toDiagnostic(doc: Text, error: ValidationError): Diagnostic {
   const line = doc.line(Math.min(Math.max(1, error.line || 1), doc.lines));
@@ -62,6 +78,7 @@ export function YamlEditor(props: YamlEditorProps) {
   useEffect(() => {
     const extensions: Extension[] = [
       base(),
+      insertLinesAtOnce,
       lintGutter(),
       EditorView.contentAttributes.of({ 'aria-label': props.label }),
       EditorView.updateListener.of((update) => {
