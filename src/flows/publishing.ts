@@ -7,7 +7,6 @@ import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Store } from '../store/types.ts';
 import type { FileError } from '../shared/file-error.ts';
-import { compileFlow } from './compile.ts';
 import type { FlowError } from './errors.ts';
 import type { FlowLibrary, StoredFlowVersion } from './library.ts';
 import { versionOf } from './versions.ts';
@@ -123,7 +122,7 @@ export class FlowPublisher {
     const errors: FlowError[] = this.options.library.check(this.#label(name), source);
     if (errors.length > 0) return errors.map((error) => place(error, source));
     // The name as the loader reads it, however the file is written (`flow: x`, `"flow": "x"`, `{flow: x, …}`).
-    const compiled = compileFlow(this.#label(name), source);
+    const compiled = this.options.library.compile(this.#label(name), source);
     if (!('draft' in compiled) || compiled.draft.flow.name === name) return [];
     const { flow, nameLine } = compiled.draft;
     const text = source.split('\n')[nameLine - 1] ?? '';
