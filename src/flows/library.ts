@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import type { ConversationSource, Store } from '../store/types.ts';
 import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
 import { endsUnsaidWarning } from './ends.ts';
+import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
@@ -142,8 +143,9 @@ export class FlowLibrary {
 
   /**
    * What is worth knowing about `text` as the file `file` although it would go into service: a text a `#` comment cut
-   * short, a flow that can run past its last step without `close` or `assign`, or one that shares its trigger with a
-   * flow of another file (of the two, only the first file by name runs). Empty when it has errors (`check`).
+   * short, a flow that can run past its last step without `close` or `assign`, a closing survey's question that takes
+   * any text (a new request too), or a flow that shares its trigger with a flow of another file (of the two, only the
+   * first file by name runs). Empty when it has errors (`check`).
    *
    *     const warnings = flows.warnings('flows/support.yaml', text); // [FlowError], shown as warnings in the editor
    */
@@ -151,7 +153,7 @@ export class FlowLibrary {
     const result = this.compile(file, text);
     if ('errors' in result) return [];
     const ends = endsUnsaidWarning(result.draft.flow);
-    return [...result.draft.warnings, ...(ends ? [ends] : []), ...this.sharedTriggerWarnings(file, result.draft)].sort((a, b) => a.line - b.line);
+    return [...result.draft.warnings, ...(ends ? [ends] : []), ...surveyTextWarnings(result.draft.flow), ...this.sharedTriggerWarnings(file, result.draft)].sort((a, b) => a.line - b.line);
   }
 
   // `forTrigger` serves files in name order, and the runtime starts the first flow it gives.

@@ -73,9 +73,31 @@ describe('flows over the admin API', () => {
       ok: true, errors: [],
       warnings: [
         { line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Press #1 for billing")' },
+        // A closing survey's question without expect takes any text (the test below).
+        { line: 5, column: 5, message: expect.stringContaining('with expect: text it takes whatever the customer writes next') },
         { line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Your ticket? e.g. #42")' },
       ],
     });
+  });
+
+  it('warns, without refusing, of a closing survey question that takes any text: a new request written then would be its answer', async () => {
+    const survey = 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - ask: "How did we do, from 1 to 5?"\n    expect: number\n    save: conversation.rating\n  - ask: "Anything else you want to tell us?"\n    expect: text\n    save: conversation.comment\n  - say: "Thanks!"\n';
+    const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: survey });
+    expect(checked.body).toEqual({
+      ok: true, errors: [],
+      warnings: [{
+        line: 7, column: 5,
+        message: 'this question comes after the conversation closed, and with expect: text it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with expect: number or choice, so that a message that is no answer opens a new conversation; keep expect: text only if any words are a fine answer here)',
+      }],
+    });
+    // Without expect, a question takes text too; a rating by buttons takes only its choices.
+    const unsaid = await admin().post<{ warnings: Placed[] }>('/flows/support/validate', { source: survey.replace('    expect: text\n', '') });
+    expect(unsaid.body.warnings.map((warning) => warning.line)).toEqual([7]);
+    const choice = survey.replace('    expect: text\n', '    expect: choice\n    choices: [Great, Fine, Poor]\n');
+    expect((await admin().post('/flows/support/validate', { source: choice })).body).toEqual({ ok: true, errors: [], warnings: [] });
+    // The same question in a flow of an open conversation waits for its answer as any other.
+    const opened = survey.replace('trigger: { on: conversation.closed }', 'trigger: { on: conversation.opened, source: agent }').replace('  - say: "Thanks!"\n', '  - close: true\n');
+    expect((await admin().post('/flows/support/validate', { source: opened })).body).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
   it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
