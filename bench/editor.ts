@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { createLogger } from '../src/shared/log.ts';
 import { startSwitchboard } from '../src/server/switchboard.ts';
-import { largeFlow } from '../test/admin-ui/large-flow.ts';
+import { SHORT_FLOW, largeFlow, largeFlowTeam } from '../test/admin-ui/large-flow.ts';
 import { CHROMIUM, hasChromium, launch, signIn } from '../test/admin-ui/scenario.ts';
 
 const lines = Number(process.env.BENCH_EDITOR_LINES ?? 3000);
@@ -28,22 +28,8 @@ const rounds = Number(process.env.BENCH_EDITOR_ROUNDS ?? 3);
 const profileDir = process.env.BENCH_EDITOR_PROFILE;
 const token = 'bench-editor-admin-token-0123456789';
 
-// A flow that runs past its last step: its checks say "1 warning" until the pasted flow replaces it.
-const START = `flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - say: "Hi {{contact.name | there}}!"
-`;
-const TEAM = `teams:
-  - name: Billing
-  - name: Support
-  - name: Sales
-agents:
-  - name: Omar
-    webchat: agent-omar
-    webchat_token: bench-token-0123456789abcdef
-    teams: [Billing, Support, Sales]
-`;
+const START = SHORT_FLOW;
+const TEAM = largeFlowTeam('bench-token-0123456789abcdef');
 
 /** Resolves once the page has drawn a frame after everything queued before it (its main thread is free again). */
 const drawn = (page: Page) => page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));

@@ -9,26 +9,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { largeFlow } from './large-flow.ts';
+import { SHORT_FLOW, largeFlow, largeFlowTeam } from './large-flow.ts';
 import { CHROMIUM, hasChromium, launch, replaceText, shot, signIn, withPage } from './scenario.ts';
 
 const TOKEN = 'large-flow-test-admin-token-0123456789';
-const TEAM = `teams:
-  - name: Billing
-  - name: Support
-  - name: Sales
-agents:
-  - name: Omar
-    webchat: agent-omar
-    webchat_token: test-token-0123456789abcdef
-    teams: [Billing, Support, Sales]
-`;
-// Runs past its last step: "1 warning" until the long flow replaces it.
-const SHORT = `flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - say: "Hi {{contact.name | there}}!"
-`;
+const TEAM = largeFlowTeam('test-token-0123456789abcdef');
+const SHORT = SHORT_FLOW;
 
 const title = hasChromium
   ? 'a 3,000-line flow in the flow editor, in Chromium'

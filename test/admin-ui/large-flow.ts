@@ -127,3 +127,24 @@ export function largeFlow(lines = 3000): string {
   const notes = Array.from({ length: padding }, (_, index) => `  # note ${index + 1}: reviewed with the support team`);
   return [...body, ...notes, ...tail].join('\n') + '\n';
 }
+
+/** The flow in service before the long one is put in: it runs past its last step, so its checks say "1 warning". */
+export const SHORT_FLOW = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Hi {{contact.name | there}}!"
+`;
+
+/** The team.yaml beside it: the teams the long flow routes to, and one agent in all of them. */
+export function largeFlowTeam(token: string): string {
+  return `teams:
+  - name: Billing
+  - name: Support
+  - name: Sales
+agents:
+  - name: Omar
+    webchat: agent-omar
+    webchat_token: ${token}
+    teams: [Billing, Support, Sales]
+`;
+}
