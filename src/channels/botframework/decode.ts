@@ -128,7 +128,8 @@ export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
 }
 
 function fromMessage(activity: Activity, receivedAt: Date): Decoded {
-  const inbound = base(activity, receivedAt);
+  // A Reply on a message of the conversation (a relay an agent answers) names it, as the bot's sends are named.
+  const inbound = { ...base(activity, receivedAt), ...(activity.replyToId !== undefined ? { replyTo: `${activity.conversation.id}:${activity.replyToId}` } : {}) };
   const pressed = choiceValue.safeParse(activity.value);
   // A button's own text (its title) is what the person saw; the choice it stands for is what counts.
   if (pressed.success) return message({ ...inbound, choice: pressed.data.choice }, activity);

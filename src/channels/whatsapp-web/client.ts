@@ -32,6 +32,11 @@ export interface WaMessage {
   media?: { size?: number; mimetype?: string; filename?: string };
   /** When the sender last edited it (milliseconds since the epoch): WhatsApp's `latestEditSenderTimestampMs`. */
   editedAt?: number;
+  /**
+   * The message of the chat this one quotes (the sender's Reply): its id within the chat (`quotedStanzaID`) and who
+   * wrote it (`quotedParticipant`), when WhatsApp says.
+   */
+  quoted?: { stanzaId: string; participant?: string };
 }
 
 /** A downloaded file: base64 bytes, as the library gives them. */

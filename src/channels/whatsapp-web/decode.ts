@@ -95,6 +95,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     ...(text !== undefined ? { text } : {}),
     ...(attachments ? { attachments } : {}),
     ...(unsupported !== undefined ? { unsupported } : {}),
+    ...(message.quoted ? { replyTo: quotedId(message, chatId, message.quoted) } : {}),
     at: sentAt(message.timestamp, context.receivedAt),
   };
   return { kind: 'message', chatId, inbound, ...(file ? { file } : {}) };
@@ -128,6 +129,18 @@ export function decodeEdit(message: WaMessage, change: { newBody: string; prevBo
     at: sentAtMs(stamp, context.receivedAt),
   };
   return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/**
+ * The id of the message `message` quotes, as the client names messages (`<fromMe>_<chat>_<stanza id>`): in a 1:1 chat
+ * it was written by the same side as `message` when its author is the sender, else by the other side (the business's
+ * relay an agent answers, say), which is also taken when WhatsApp names no author.
+ *
+ *     quotedId(incoming('15550009001@c.us'), '15550009001@c.us', { stanzaId: '3EB0A1', participant: '15550000000@c.us' }); // 'true_15550009001@c.us_3EB0A1'
+ */
+function quotedId(message: WaMessage, chatId: string, quoted: { stanzaId: string; participant?: string }): string {
+  const sameSide = quoted.participant !== undefined && quoted.participant === message.from;
+  return `${sameSide ? message.fromMe : !message.fromMe}_${chatId}_${quoted.stanzaId}`;
 }
 
 /** Where a message is from: a person's 1:1 chat (`echo`: the business wrote it, to `to`), or why it is not. */

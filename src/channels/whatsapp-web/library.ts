@@ -144,6 +144,8 @@ class LibraryClient implements WhatsAppClient {
     const filename = text('filename');
     const notifyName = text('notifyName');
     const place = message.location;
+    const quotedStanzaId = message.hasQuotedMsg ? text('quotedStanzaID') : undefined;
+    const quotedParticipant = widOf(raw.quotedParticipant);
     const plain: WaMessage = {
       id: message.id._serialized,
       from: message.from,
@@ -172,8 +174,16 @@ class LibraryClient implements WhatsAppClient {
         ? { media: { ...(size !== undefined ? { size } : {}), ...(mimetype ? { mimetype } : {}), ...(filename ? { filename } : {}) } }
         : {}),
       ...(editedAt !== undefined ? { editedAt } : {}),
+      ...(quotedStanzaId !== undefined ? { quoted: { stanzaId: quotedStanzaId, ...(quotedParticipant !== undefined ? { participant: quotedParticipant } : {}) } } : {}),
     };
     this.#messages.set(plain, message);
     return plain;
   }
+}
+
+/** A WhatsApp id on the raw model, a string or a Wid (`{ _serialized }`), as a string. */
+function widOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value !== '' ? value : undefined;
+  const serialized = (value as { _serialized?: unknown } | null | undefined)?._serialized;
+  return typeof serialized === 'string' && serialized !== '' ? serialized : undefined;
 }

@@ -55,6 +55,25 @@ describe('an agent on Teams', () => {
     expect(refund).toMatchObject({ token: 'bot-token-0123456789', activity: { serviceUrl: webchat, recipient: { id: 'dl_5f0a9c2e' } } });
   });
 
+  it('answers the message of the customer\'s whose relay they replied to (replyToId): Amira reads which one, in Arabic', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    const webchat = bf.service.serviceUrl('webchat');
+    expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+    await settled(bf, OMAR);
+    await bf.post(webchatText('I was charged twice', webchat));
+    await bf.post(webchatText('When will I get it back?', webchat));
+    await bf.post(webchatText('Also, my address changed.', webchat));
+    await settled(bf, OMAR);
+    const relay = bf.service.sentTo('a:1omarPersonalChat', 'teams').find((sent) => sent.activity.text === '#1 Amira: When will I get it back?')!;
+    expect(relay).toBeDefined();
+
+    expect((await bf.post({ ...teamsText('In 3-5 days.', teams), replyToId: relay.id })).status).toBe(200);
+    await settled(bf, OMAR);
+    expect(toAmira(bf).at(-1)).toBe('ردًا على «\u2068When will I get it back?\u2069»:\nIn 3-5 days.');
+  });
+
   it('who never wrote to the bot is not reached on Teams: the card fails there, naming why, and goes to their next address', async () => {
     const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
     running.push(bf);

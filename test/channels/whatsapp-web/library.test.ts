@@ -58,6 +58,15 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     ]);
   });
 
+  it('hands out which message a Reply quotes: its id within the chat and its author', () => {
+    const { deliver, received } = wrapped();
+    deliver({
+      id: id(false, '15550009001@c.us', 'ANS'), from: '15550009001@c.us', to: '15550000000@c.us', body: 'In 3-5 days.',
+      quotedMsg: { type: 'chat', body: '#1 Layla: When?' }, quotedStanzaID: '3EB0RELAY', quotedParticipant: { server: 'c.us', user: '15550000000', _serialized: '15550000000@c.us' },
+    });
+    expect(received[0]).toMatchObject({ id: 'false_15550009001@c.us_ANS', quoted: { stanzaId: '3EB0RELAY', participant: '15550000000@c.us' } });
+  });
+
   it('hands out a change of a message\'s text with the message, its time of edit, and both texts', () => {
     const { stub, client } = wrapped();
     const changes: [WaMessage, string, string][] = [];

@@ -11,7 +11,7 @@ import type { Health } from '../../../src/server/app.ts';
 import { readConfig, type Config } from '../../../src/server/config.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { cleanupDirs, dataDirWith, eventually, quietLog, recordingLog, visitor } from '../../helpers.ts';
-import { FakeWhatsApp, incoming, typedOnPhone } from './fake-client.ts';
+import { FakeWhatsApp, OWN, incoming, typedOnPhone } from './fake-client.ts';
 import { signIn } from '../../server/admin/client.ts';
 
 const ADMIN = 'admin-token-0123456789';
@@ -393,6 +393,20 @@ describe('WhatsApp Web channel: edits', () => {
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/^#1 .*edited a message: My order is A-1234 \(was "My order is A-1243"\)$/);
     expect(whatsapp.textsTo(OMAR).slice(toOmar).filter((text) => text.includes('Are you there?'))).toHaveLength(1);
+  });
+
+  it('answers the customer\'s message the agent quoted (their Reply on its relay) with a first line naming it', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    client.emit('message', incoming(LAYLA, 'When will my refund arrive?'));
+    client.emit('message', incoming(LAYLA, 'Can I change my address?'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('Can I change my address?')));
+    const relay = whatsapp.sent.find((sent) => sent.chatId === OMAR && sent.content.kind === 'text' && sent.content.text.endsWith('When will my refund arrive?'))!;
+
+    // WhatsApp Web names the quoted message by its id within the chat and its author: here the bot's own number.
+    const stanzaId = relay.id.split('_').at(-1)!;
+    client.emit('message', incoming(OMAR, 'It left our bank yesterday.', { quoted: { stanzaId, participant: OWN } }));
+    await eventually(() => whatsapp.textsTo(LAYLA).some((text) => text.includes('It left our bank yesterday.')));
+    expect(whatsapp.textsTo(LAYLA).at(-1)).toBe('In reply to "When will my refund arrive?":\nIt left our bank yesterday.');
   });
 
   it('sends the customer the correction of a message the agent edited, once, naming what it corrects', async () => {
