@@ -211,10 +211,12 @@ export interface Channel {
   mount?(app: Express, fast?: FastRoutes): void;
   start(host: ChannelHost): Promise<void>;
   /**
-   * Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id. Fails
-   * with `ChannelSendError` saying whether trying again can help (any other error counts as temporary).
+   * Sends to the channel's own address of a person (or of a thread); resolves to the channel's message id (of the last
+   * part, for a message that goes out in several: a long text split, a text and its files). `sentPart`, when given, is
+   * told each part's id as it goes out. Fails with `ChannelSendError` saying whether trying again can help (any other
+   * error counts as temporary).
    */
-  send(to: string, message: OutboundMessage): Promise<string>;
+  send(to: string, message: OutboundMessage, sentPart?: (id: string) => void): Promise<string>;
   /**
    * The customer sees `replyTo` as a quote of the message it answers (Telegram's reply, WhatsApp's context, the web
    * chat's quote line). Where a channel does not, a message that needs its quote (a correction) says in its text what

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
 import type { Message, Store } from '../store/types.ts';
+import { recordParts } from '../store/sent-parts.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface OutboxOptions {
@@ -149,6 +150,9 @@ export class Outbox {
     if (message.toAgent) outbound.toAgent = true;
     if (message.from === 'agent') outbound.byAgent = true;
     if (message.replyTo !== undefined) outbound.replyTo = message.replyTo;
+    // Each part's id, over the attempts (a retry resumes after the parts that went out).
+    const parts: string[] = [];
+    const sentPart = (id: string): void => void parts.push(id);
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
@@ -161,7 +165,7 @@ export class Outbox {
           log.warn({ message: message.id, channel: message.channel }, 'another process took this reply over while this one had lost its claim; it is not sent from here');
           return;
         }
-        channelMessageId = await channel.send(message.address, outbound);
+        channelMessageId = await channel.send(message.address, outbound, sentPart);
       } catch (error) {
         const failure = error instanceof ChannelSendError ? error : undefined;
         const reason = failure?.message ?? describe(error);
@@ -182,6 +186,7 @@ export class Outbox {
         continue;
       }
       if (await this.#record(message, { channelMessageId })) for (const listener of this.#listeners) listener.sent?.({ ...message, channelMessageId, status: 'sent' });
+      await this.#recordParts(message, parts.filter((id) => id !== channelMessageId), channelMessageId);
       return;
     }
   }
@@ -202,6 +207,20 @@ export class Outbox {
         log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not confirm a claimed reply is still this process\'s to send; asking again');
         if (!(await this.#wait(wait))) return undefined;
       }
+    }
+  }
+
+  /**
+   * Keeps the earlier parts' ids of a message that went out in several into an agent's chat or a team desk's thread
+   * (no customer's: `contactId`), where an agent's Reply on any part of a relay must find it. Not kept, a Reply on an
+   * earlier part goes plain: said in the log, and the send stands.
+   */
+  async #recordParts(message: Message, parts: string[], of: string): Promise<void> {
+    if (parts.length === 0 || message.contactId !== undefined) return;
+    try {
+      await recordParts(this.#options.store, message.channel, parts, of);
+    } catch (error) {
+      this.#options.log.warn({ message: message.id, channel: message.channel, err: describe(error) }, 'could not keep the ids of a message\'s earlier parts; a Reply on one of them is not taken as a reply to it');
     }
   }
 

@@ -3,6 +3,7 @@
 // picked with /use. An edit of such a message is a correction for that customer.
 import type { InboundMessage } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
+import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
@@ -30,7 +31,7 @@ export async function fromAgent(
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
   // What the agent's app quoted (a relay of a customer's message, a card): which conversation it is for, what it answers.
-  const quoted = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
+  const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
   const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);

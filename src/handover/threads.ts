@@ -4,6 +4,7 @@
 // closes both, unless the customer's words relayed into the thread had not come into it when /close was sent.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
+import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
 import { close, unseenInApp } from './closing.ts';
@@ -64,6 +65,6 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     await fx.noticesNow();
   }
   // A Reply on the relay of one of the customer's messages in the thread answers that message.
-  const quoted = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
+  const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
   await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, quoted);
 }

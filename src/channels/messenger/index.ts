@@ -100,8 +100,8 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
       async start(host: ChannelHost) {
         side.host = host;
       },
-      send(to: string, message: OutboundMessage) {
-        return sender.send(to, message, side.host);
+      send(to: string, message: OutboundMessage, sentPart?: (id: string) => void) {
+        return sender.send(to, message, side.host, sentPart);
       },
       async stop() {
         while (receiving.size > 0) await Promise.allSettled([...receiving]);

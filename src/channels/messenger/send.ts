@@ -49,8 +49,8 @@ export class Sender {
     this.#options = options;
   }
 
-  /** Sends `message` to `to` (a page- or Instagram-scoped id); resolves to the mid of its last part. */
-  async send(to: string, message: OutboundMessage, host: ChannelHost | undefined): Promise<string> {
+  /** Sends `message` to `to` (a page- or Instagram-scoped id); resolves to the mid of its last part (`sentPart` is told each part's mid). */
+  async send(to: string, message: OutboundMessage, host: ChannelHost | undefined, sentPart?: (id: string) => void): Promise<string> {
     const { platform, log } = this.#options;
     try {
       if (!host) throw new ChannelSendError(`the ${platform.label} channel is not started`, { permanent: false });
@@ -63,6 +63,7 @@ export class Sender {
       let sent = done?.last;
       for (let index = done?.count ?? 0; index < parts.length; index++) {
         sent = await this.#call(to, parts[index]!, messaging);
+        sentPart?.(sent);
         if (message.id !== undefined && index < parts.length - 1) this.#remember(this.#done, message.id, { count: index + 1, last: sent });
       }
       if (message.id !== undefined) this.#done.delete(message.id);

@@ -122,8 +122,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
         track('setWebhook', async () => log.info({ url: await registerWebhook(api, publicUrl, webhookSecret) }, 'Telegram webhook registered'));
       }
     },
-    async send(to: string, message: OutboundMessage) {
-      return sender.send(to, message, host?.media);
+    async send(to: string, message: OutboundMessage, sentPart?: (id: string) => void) {
+      return sender.send(to, message, host?.media, sentPart);
     },
     async openThread(group: string, title: string) {
       // Telegram takes topic names of 1-128 characters.

@@ -29,17 +29,17 @@ export class Sender {
   /**
    * Sends `message` to `to` (a chat id, or `<chat>/<topic>` for a desk topic) and resolves to `<chat>:<message id>`
    * of the last call; fails with `ChannelSendError`. `media` is the host's, undefined before the channel started
-   * (a text still goes out then; a file cannot).
+   * (a text still goes out then; a file cannot). `sentPart` is told each part's id as it goes out.
    */
-  async send(to: string, message: OutboundMessage, media: MediaStore | undefined): Promise<string> {
+  async send(to: string, message: OutboundMessage, media: MediaStore | undefined, sentPart?: (id: string) => void): Promise<string> {
     try {
-      return await this.#send(to, message, media);
+      return await this.#send(to, message, media, sentPart);
     } catch (error) {
       throw toSendError(error);
     }
   }
 
-  async #send(to: string, message: OutboundMessage, media: MediaStore | undefined): Promise<string> {
+  async #send(to: string, message: OutboundMessage, media: MediaStore | undefined, sentPart?: (id: string) => void): Promise<string> {
     const parts = await renderMessage(message, media);
     const [chat, thread] = to.split('/') as [string, string | undefined];
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
@@ -50,6 +50,7 @@ export class Sender {
     for (let index = done?.count ?? 0; index < parts.length; index++) {
       const sent = await this.#call(chat, thread, parts[index]!, index === 0 ? reply : {});
       last = `${chat}:${sent.message_id}`;
+      sentPart?.(last);
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);

@@ -51,12 +51,12 @@ export class Sender {
   /**
    * Sends `message` to `to` (a wa_id or a business-scoped user id) and resolves to the wamid of its last part;
    * fails with `ChannelSendError`. `host` is undefined before the channel started (a text may still go out then,
-   * outside any window check; a file cannot).
+   * outside any window check; a file cannot). `sentPart` is told each part's wamid as it goes out.
    */
-  async send(to: string, message: OutboundMessage, host: ChannelHost | undefined): Promise<string> {
+  async send(to: string, message: OutboundMessage, host: ChannelHost | undefined, sentPart?: (id: string) => void): Promise<string> {
     try {
       const ready = await this.#withinWindow(to, message, host);
-      const id = await this.#send(to, ready, host);
+      const id = await this.#send(to, ready, host, sentPart);
       this.#tokenRefused = false;
       return id;
     } catch (error) {
@@ -84,7 +84,7 @@ export class Sender {
     return { ...message, template };
   }
 
-  async #send(to: string, message: OutboundMessage, host: ChannelHost | undefined): Promise<string> {
+  async #send(to: string, message: OutboundMessage, host: ChannelHost | undefined, sentPart?: (id: string) => void): Promise<string> {
     const parts = await renderMessage(message, host?.media);
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
     let last = done?.last;
@@ -92,6 +92,7 @@ export class Sender {
     const quote = message.replyTo !== undefined && !message.template ? { context: { message_id: message.replyTo } } : {};
     for (let index = done?.count ?? 0; index < parts.length; index++) {
       last = await this.#call(to, parts[index]!, index === 0 ? quote : {});
+      sentPart?.(last);
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);

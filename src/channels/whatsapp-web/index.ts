@@ -133,8 +133,8 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       // Linking may wait for a person: the server serves meanwhile, and the session's state is in the health check.
       session.start();
     },
-    send(to: string, message: OutboundMessage) {
-      return sender.send(to, message);
+    send(to: string, message: OutboundMessage, sentPart?: (id: string) => void) {
+      return sender.send(to, message, sentPart);
     },
     status() {
       return session.status();

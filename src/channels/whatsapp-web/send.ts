@@ -39,16 +39,19 @@ export class Sender {
     this.#options = options;
   }
 
-  /** Sends `message` to `address`; resolves to the id of the last part sent, fails with `ChannelSendError`. */
-  async send(address: string, message: OutboundMessage): Promise<string> {
+  /**
+   * Sends `message` to `address`; resolves to the id of the last part sent (`sentPart` is told each part's id as it
+   * goes out), fails with `ChannelSendError`.
+   */
+  async send(address: string, message: OutboundMessage, sentPart?: (id: string) => void): Promise<string> {
     try {
-      return await this.#send(address, message);
+      return await this.#send(address, message, sentPart);
     } catch (error) {
       throw toSendError(error);
     }
   }
 
-  async #send(address: string, message: OutboundMessage): Promise<string> {
+  async #send(address: string, message: OutboundMessage, sentPart?: (id: string) => void): Promise<string> {
     const { own } = this.#options;
     const chatId = chatIdOf(address);
     if (chatId === undefined) {
@@ -71,6 +74,7 @@ export class Sender {
       }
       if (id === undefined) throw new ChannelSendError(`WhatsApp has no chat with ${address}`, { permanent: true });
       last = id;
+      sentPart?.(id);
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);

@@ -92,6 +92,26 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(answer).toMatchObject({ from: 'agent', replyTo: refund, quote: '"When will my refund arrive?"' });
   });
 
+  it('on the first part of a relay too long for one Telegram message: reaches Layla on WhatsApp as a reply to it, while he holds two conversations', async () => {
+    const { cloud, api } = await cloudWithOmar();
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'hi');
+    await inOmarsChat(api, '#2 · new conversation', true);
+    // Telegram takes 4,096 characters a message: the relay of this goes out in two.
+    const story = `My order went missing. ${'It was supposed to arrive on Monday, and nobody answers the phone. '.repeat(70)}`;
+    const long = await onWhatsApp(cloud, LAYLA_WA, 'Layla', story);
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'Are you there?');
+    await inOmarsChat(api, '#1 Layla: Are you there?');
+    const parts = api.messagesTo(OMAR).filter((message) => message.text.includes('nobody answers the phone'));
+    expect(parts.length).toBe(2);
+    expect(parts[0]!.text.startsWith('#1 Layla: My order went missing.')).toBe(true);
+
+    expect(await post(cloud.app, telegramText(OMAR, 'I found it: it arrives tomorrow.', parts[0]))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('I found it: it arrives tomorrow.'));
+    expect(cloud.graph.sentTo(LAYLA_WA).at(-1)).toMatchObject({ type: 'text', text: { body: 'I found it: it arrives tomorrow.' }, context: { message_id: long } });
+  });
+
   it('reaches Layla on Telegram as a reply to her own message (reply_parameters: her message id)', async () => {
     const { app, api } = await servers.setUp({ webhook: true, team, flows: { 'inbound.yaml': assignFlow } });
     await omarOnline(app, api);
