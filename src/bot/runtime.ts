@@ -139,17 +139,18 @@ export class Runtime {
 
   /**
    * A reply an agent wrote in the agent console for conversation `conversationId` (`inbound` from their web chat
-   * session): relayed to its customer if they hold it when it is stored, else refused with the reason. Resolves once
-   * stored; a delivery seen before (the same id) resolves as done without acting again.
+   * session): relayed to its customer if they hold it when it is stored, else refused with the reason; with `answered`
+   * (the channel message id of one of the customer's messages), as an answer to that message. Resolves once stored; a
+   * delivery seen before (the same id) resolves as done without acting again.
    *
    *     await runtime.reply(omar, { channel: 'webchat', id: 'agent-omar:c-1', from: { id: 'agent-omar' }, text: 'Refunded!', at }, 42);
    */
-  reply = (agent: Agent, inbound: InboundMessage, conversationId: number): Promise<ActionResult> => {
+  reply = (agent: Agent, inbound: InboundMessage, conversationId: number, answered?: string): Promise<ActionResult> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // The key of the agent's own messages from that session: their typed ones and these stay in order.
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${inbound.channel}:${inbound.from.id}`, async (tx, fx) => {
       if (await tx.hasInbound(inbound.channel, inbound.id)) return actionResult(true, line('replySent', conversationId), conversationId);
-      return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx);
+      return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx, answered);
     })));
   };
 

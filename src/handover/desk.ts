@@ -107,9 +107,12 @@ export class Desk {
     return fromAgent(this.#ctx, tx, agent, inbound, fx, this.#handBack);
   }
 
-  /** A reply an agent wrote in the console for one conversation; refused when they no longer hold it. */
-  replyFromConsole(tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
-    return replyFromConsole(this.#ctx, tx, agent, inbound, conversationId, fx);
+  /**
+   * A reply an agent wrote in the console for one conversation (`answered`: the customer's message it answers, by its
+   * channel message id); refused when they no longer hold it.
+   */
+  replyFromConsole(tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects, answered?: string): Promise<ActionResult> {
+    return replyFromConsole(this.#ctx, tx, agent, inbound, conversationId, fx, answered);
   }
 
   /** An agent's decision, from a command or from the console (`runtime.act`). */

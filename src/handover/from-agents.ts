@@ -11,7 +11,7 @@ import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word } from './lines.ts';
 import { heldBy, holderOf, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
-import { correctForCustomer, fromAgentToCustomer } from './relay.ts';
+import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { agentInThread } from './threads.ts';
 import type { Agent } from './team.ts';
 
@@ -42,7 +42,7 @@ export async function fromAgent(
   }
   if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
   if ('problem' in held) return reply(word(held.problem));
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), quoted);
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
 /**
@@ -73,17 +73,18 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
  * A reply an agent wrote in the agent console for conversation `conversationId`: relayed to its customer if the
  * agent holds it when the transaction runs, else refused with the reason and nothing stored (the console answers
  * 409 and keeps the text in the reply box). The console's own check before it may be stale by then: an admin or a
- * colleague on another process may have closed or moved the conversation meanwhile. It answers no message of the
- * customer's in particular: the console lets the agent pick none (its `replyTo` is only the conversation's last web chat
- * message).
+ * colleague on another process may have closed or moved the conversation meanwhile. `answered`, the channel message id
+ * of the customer's message the agent picked Reply on in the console, makes it an answer to that message.
  *
  *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, line, message: '#42 is not an open conversation.' }
  */
-export async function replyFromConsole(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
+export async function replyFromConsole(
+  ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects, answered?: string,
+): Promise<ActionResult> {
   const held = await heldBy(ctx, tx, agent, conversationId);
   if ('problem' in held) return actionResult(false, held.problem, conversationId);
   await keep(ctx, tx, agent, inbound, conversationId);
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => toAgent(ctx, tx, agent, line, fx, conversationId));
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => toAgent(ctx, tx, agent, line, fx, conversationId), answered);
   return actionResult(true, line('replySent', conversationId), conversationId);
 }
 

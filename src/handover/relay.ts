@@ -70,18 +70,19 @@ async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, me
 
 /**
  * What an agent writes for a customer: sent on the customer's channel, with the files whose bytes were kept; a
- * file that was not is told to the agent. `quoted`, the message the agent's app quoted (their Reply on the relay of one
- * of the customer's messages), makes it an answer to that message of the customer's (`answerTo`).
+ * file that was not is told to the agent. `answered`, the channel message id of the customer's message the agent
+ * answers (their app's Reply on the relay of it, `relayedIn`; the console's Reply on it), makes it an answer to that
+ * message (`answerTo`).
  */
 export async function fromAgentToCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, inbound: InboundMessage, fx: DeskEffects,
-  reply: (text: string) => Promise<void>, quoted?: Message,
+  reply: (text: string) => Promise<void>, answered?: string,
 ): Promise<void> {
   const attachments = kept(inbound.attachments);
   const text = inbound.text ?? '';
   for (const line of refusedLines(inbound.attachments)) await reply(`#${conversation.id}: not sent to the customer. ${line}`);
   if (text.trim() === '' && attachments.length === 0) return;
-  const answer = await answerTo(ctx, tx, conversation, quoted, text);
+  const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
   await toCustomer(ctx, tx, conversation, {
     from: 'agent', agentId: agent.id, text: answer.text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
@@ -92,16 +93,25 @@ export async function fromAgentToCustomer(
 }
 
 /**
- * An agent's `text` as the customer of `conversation` gets it when the agent's app quoted `quoted`: where that is a
- * relay of one of the customer's own messages in this conversation, a reply to it (quoted where their channel shows
- * quotes, else named in a short quote on a line before, in their language); anything else (a card, a notice, a relay
- * of another conversation's message) leaves the text plain, so no customer is ever quoted another's words.
+ * The customer's message (its channel message id) whose relay the agent's app `quoted`, when that is a relay in
+ * `conversation`; a card, a notice or a relay of another conversation's message answers none.
+ *
+ *     await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, relayedIn(conversation, quoted));
+ */
+export function relayedIn(conversation: Conversation, quoted: Message | undefined): string | undefined {
+  return quoted?.direction === 'out' && quoted.from === 'bot' && quoted.conversationId === conversation.id ? quoted.relayOf : undefined;
+}
+
+/**
+ * An agent's `text` as the customer of `conversation` gets it when it answers their message `answered` (its channel
+ * message id): where that is one of the customer's own messages in this conversation, a reply to it (quoted where
+ * their channel shows quotes, else named in a short quote on a line before, in their language); anything else leaves
+ * the text plain, so no customer is ever quoted another's words.
  */
 async function answerTo(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, quoted: Message | undefined, text: string,
+  ctx: DeskContext, tx: Tx, conversation: Conversation, answered: string | undefined, text: string,
 ): Promise<{ text: string; quoting?: Quoting }> {
-  const relayed = quoted?.direction === 'out' && quoted.from === 'bot' && quoted.conversationId === conversation.id ? quoted.relayOf : undefined;
-  const original = relayed !== undefined ? await tx.messageByChannelId(conversation.channel, relayed) : undefined;
+  const original = answered !== undefined ? await tx.messageByChannelId(conversation.channel, answered) : undefined;
   if (original?.direction !== 'in' || original.from !== 'contact' || original.conversationId !== conversation.id || original.contactId !== conversation.contactId) return { text };
   // Edited since: what the customer's app shows of it now.
   const recent = await tx.recentMessages(conversation.id, EDITS_WITHIN);

@@ -12,7 +12,7 @@ import { closedLine, word } from './lines.ts';
 import { closingNote, parseAgentCommand } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch } from './lookups.ts';
-import { fromAgentToCustomer, kept } from './relay.ts';
+import { fromAgentToCustomer, kept, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -66,5 +66,5 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   }
   // A Reply on the relay of one of the customer's messages in the thread answers that message.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
-  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, quoted);
+  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, relayedIn(conversation, quoted));
 }

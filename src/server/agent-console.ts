@@ -27,9 +27,10 @@ export interface AgentConsoleOptions {
   signIn: AgentSignIn;
   /**
    * Hands an agent's reply for one conversation to the web chat as though their own session had posted it
-   * (`WebchatChannel.accept` through `runtime.reply`): refused when they no longer hold the conversation.
+   * (`WebchatChannel.accept` through `runtime.reply`): refused when they no longer hold the conversation. `answered`:
+   * the channel message id of the customer's message it answers (the agent's Reply on it).
    */
-  reply: (agent: Agent, message: InboundMessage, conversationId: number) => Promise<ActionResult>;
+  reply: (agent: Agent, message: InboundMessage, conversationId: number, answered?: string) => Promise<ActionResult>;
   media: MediaStore;
   /** The approved templates agents may send (`WHATSAPP_TEMPLATES`); the console offers them when there are any. */
   templates?: readonly { name: string }[];
@@ -67,6 +68,10 @@ export interface ConsoleMessage {
   at: string;
   /** Of a message to the customer: pending, sending, sent or failed; then what the customer's device reported. */
   status?: Message['status'];
+  /** Of an answer to one of the customer's messages: what that message said (short), shown above it. */
+  quote?: string;
+  /** Of the customer's message: the agent may answer this one in particular (the console's Reply). */
+  answerable?: true;
   delivery?: Message['delivery'];
   error?: string;
 }
@@ -90,6 +95,8 @@ const action = z.discriminatedUnion('kind', [
 const actBody = z.object({ action }).strict();
 const replyBody = z.object({
   text: z.string().max(MAX_TEXT_LENGTH).refine((text) => text.trim() !== '', 'text is empty'),
+  /** The id (as the transcript lists it) of the customer's message this reply answers. */
+  replyTo: z.number().int().positive().safe().optional(),
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientId: 1-64 letters, digits, - or _').optional(),
 }).strict();
 const readBody = z.object({ upTo: z.number().int().positive().safe() }).strict();
@@ -101,7 +108,7 @@ const idParam = z.coerce.number().int().positive().safe();
 
 /**
  * Mounts `/agent/api/*`:
- * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text}`,
+ * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text, replyTo?}`,
  * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `GET conversations/:id/outcome`, `POST act {action}`.
  *
  *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, reply: (agent, message, id) => webchat.accept(message, (m) => runtime.reply(agent, m, id)), media, log });
@@ -306,6 +313,13 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       return;
     }
     const { text } = body.data;
+    const messages = await store.messagesOfConversation(conversation.id);
+    // The customer's message the agent picked Reply on: answered through the same path as their app's Reply on its relay.
+    const answered = body.data.replyTo !== undefined ? messages.find((message) => message.id === body.data.replyTo) : undefined;
+    if (body.data.replyTo !== undefined && (!answered || !isAnswerable(answered))) {
+      res.status(400).json({ error: word(line('badRequest', `replyTo: ${body.data.replyTo} is not a message of the customer's in #${conversation.id}`), language) });
+      return;
+    }
     if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
       res.status(409).json({ error: word(line('claimFirst', conversation.id), language) });
       return;
@@ -323,10 +337,11 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const from = { id: session, name: agent.name };
     const at = new Date().toISOString();
     // Shown in the agent's own thread as a reply to the customer's last web chat message, when there is one.
-    const quoted = lastWebchatMessage(await store.messagesOfConversation(conversation.id));
+    const quoted = lastWebchatMessage(messages);
     let result: ActionResult;
     try {
-      result = await options.reply(agent, { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at }, conversation.id);
+      const inbound: InboundMessage = { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at };
+      result = await options.reply(agent, inbound, conversation.id, answered?.channelMessageId);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       res.status(503).set('retry-after', '5').json({ error: error.message });
@@ -353,6 +368,11 @@ function transcript(messages: Message[]): Message[] {
   return messages.filter((message) => !message.toAgent);
 }
 
+/** A message of the customer's that an agent may answer in particular: one they wrote, known on their channel by its id. */
+function isAnswerable(message: Message): boolean {
+  return message.direction === 'in' && message.from === 'contact' && message.channelMessageId !== undefined && message.reaction === undefined && message.edit === undefined;
+}
+
 /** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
 function lastWebchatMessage(messages: Message[]): string | undefined {
   for (let index = messages.length - 1; index >= 0; index--) {
@@ -372,6 +392,8 @@ function toConsole(message: Message, conversationId: number, name: string | unde
     ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => consoleAttachment(attachment, conversationId)) } : {}),
     at: message.at,
     ...(message.direction === 'out' && message.status ? { status: message.status } : {}),
+    ...(message.direction === 'out' && message.replyTo !== undefined && message.quote !== undefined ? { quote: message.quote } : {}),
+    ...(isAnswerable(message) ? { answerable: true as const } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.error ? { error: message.error } : {}),
   };

@@ -353,7 +353,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
-      reply: (agent, message, conversationId) => webchat.accept(message, (given) => running.reply(agent, given, conversationId)),
+      reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
     });
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
+import { messagesBody, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -709,5 +710,60 @@ describe.skipIf(!hasChromium)(title, () => {
     // Omar's first message itself quotes nothing.
     expect(await dana.locator('.msg.agent', { hasText: 'five working days' }).first().locator('.quote').count()).toBe(0);
     await dana.screenshot({ path: '/tmp/switchboard-correction-quote.png' });
+  }), 90_000);
+
+  it('lets an agent in the console Reply on one customer message: quoted above the box, cancellable, sent as a reply to it on WhatsApp, in English and Arabic', () => shooting('console-reply-to', async () => {
+    const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team });
+    telegram.stopAfterTest(cloud);
+    const LAYLA = '966501234567';
+    const fromLayla = async (body: string) => {
+      const message = cloudText(body, { from: LAYLA });
+      expect((await cloud.post(messagesBody([message], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+      return message.id as string;
+    };
+    const agent = await (await context(1000)).newPage();
+    await agent.goto(`${cloud.app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+    const refund = await fromLayla('When will my refund arrive?');
+    await fromLayla('Can I change my address?');
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    const first = agent.locator('.msg.contact', { hasText: 'When will my refund arrive?' });
+    await agent.locator('.msg.contact', { hasText: 'Can I change my address?' }).waitFor();
+
+    // Reply on her first message: it is quoted above the box, named after her; the box takes the answer.
+    await first.locator('button.reply-to').click();
+    expect(await agent.locator('#answering').isVisible()).toBe(true);
+    expect(await agent.locator('#answering-who').textContent()).toBe('Replying to \u2068Layla\u2069');
+    expect(await agent.locator('#answering .quote').textContent()).toBe('When will my refund arrive?');
+    await agent.fill('#reply-text', 'It left our bank yesterday.');
+    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to.png' });
+    await agent.press('#reply-text', 'Enter');
+
+    await eventually(() => cloud.graph.saidTo(LAYLA).includes('It left our bank yesterday.'));
+    expect(cloud.graph.sentTo(LAYLA).at(-1)).toMatchObject({ type: 'text', text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
+    // Sent: the box answers nobody in particular any more, and the answer shows what it answers.
+    const answer = agent.locator('.msg.agent', { hasText: 'It left our bank yesterday.' });
+    await answer.waitFor();
+    expect(await agent.locator('#answering').isHidden()).toBe(true);
+    expect(await answer.locator('.quote').textContent()).toBe('"When will my refund arrive?"');
+    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to-sent.png' });
+
+    // In Arabic, right to left: the same, in her words; cancelled, the next reply goes plain.
+    await agent.locator('#app > header button.lang').click();
+    await agent.locator('.msg.contact', { hasText: 'Can I change my address?' }).locator('button.reply-to', { hasText: 'رد' }).click();
+    expect(await agent.locator('#answering-who').textContent()).toBe('ردًا على \u2068Layla\u2069');
+    expect(await agent.locator('#answering-cancel').getAttribute('aria-label')).toBe('إلغاء الرد');
+    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to-ar.png' });
+    await agent.click('#answering-cancel');
+    expect(await agent.locator('#answering').isHidden()).toBe(true);
+    await agent.fill('#reply-text', 'Yes: send me the new one.');
+    await agent.press('#reply-text', 'Enter');
+    await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes: send me the new one.'));
+    expect(cloud.graph.sentTo(LAYLA).at(-1)).not.toHaveProperty('context');
   }), 90_000);
 });

@@ -205,6 +205,40 @@ describe('the agent console API', () => {
     await app.stop();
   });
 
+  it('answers the customer\'s message the agent picked Reply on, and refuses one not of that customer\'s, sending nothing', async () => {
+    const app = await start(await shippedDataDir());
+    const lina = await signIn(app.url, 'agent-lina');
+    await lina.act({ kind: 'status', status: 'online' });
+    const layla = visitor(app.url, 'layla', 'Layla');
+    const noor = visitor(app.url, 'noor', 'Noor');
+    for (const [customer, email] of [[layla, 'layla@example.com'], [noor, 'noor@example.com']] as const) {
+      await customer.say('hello');
+      await customer.say(email);
+      await customer.say('I was charged twice');
+    }
+    const [first, second] = (await lina.state()).held;
+    type Listed = { messages: { id: number; from: string; text: string; answerable?: true; quote?: string }[] };
+    const transcript = async (id: number) => ((await (await lina.call(`/conversations/${id}/messages`)).json()) as Listed).messages;
+    const laylas = await transcript(first!.id);
+    const charged = laylas.find((m) => m.from === 'contact' && m.text === 'I was charged twice')!;
+    expect(charged.answerable).toBe(true);
+    expect(laylas.filter((m) => m.from === 'bot').every((m) => m.answerable === undefined)).toBe(true);
+    const noors = (await transcript(second!.id)).find((m) => m.from === 'contact' && m.text === 'I was charged twice')!;
+
+    // Noor's message, or the bot's, is no message of Layla's to answer.
+    for (const replyTo of [noors.id, laylas.find((m) => m.from === 'bot')!.id]) {
+      const refused = await lina.call(`/conversations/${first!.id}/messages`, { text: 'Your refund is on its way.', replyTo });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toContain(`replyTo: ${replyTo} is not a message of the customer's in #${first!.id}`);
+    }
+    expect((await layla.messages()).filter((m) => m.from === 'agent')).toEqual([]);
+
+    expect((await lina.call(`/conversations/${first!.id}/messages`, { text: 'Your refund is on its way.', replyTo: charged.id })).status).toBe(202);
+    expect((await layla.messages()).filter((m) => m.from === 'agent')).toEqual([expect.objectContaining({ text: 'Your refund is on its way.', quote: '"I was charged twice"' })]);
+    expect((await transcript(first!.id)).at(-1)).toMatchObject({ from: 'agent', text: 'Your refund is on its way.', quote: '"I was charged twice"' });
+    await app.stop();
+  });
+
   it('starts its live stream after the notices it has shown, also once other customers were erased', async () => {
     const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
     try {

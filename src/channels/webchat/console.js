@@ -1,10 +1,10 @@
 // The agent console's script (console.html): signs the agent in (POST /agent/login sets an http-only cookie),
 // lists what they hold and their teams' queues from /agent/api/state, shows a transcript with the fields
-// collected, acts through /agent/api/act, and answers customers. The agent's own web chat event stream says when
+// collected, acts through /agent/api/act, and answers customers, or one message of theirs (Reply on it). The agent's own web chat event stream says when
 // something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
-import { mark, messageText, renderAttachment, timeOf, watchLength } from './ui.js';
+import { mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +29,10 @@ let state;
 let selected;
 /** The newest message the open transcript shows: a close says it, and is refused when the customer wrote since. */
 let newestShown;
+/** The customer's message the agent is answering (Reply on it), shown above the reply box: `{ conversationId, id, text }`. */
+let answering;
+/** Whether the agent holds the open conversation: only then can they answer a message of it. */
+let openHeld = false;
 let events;
 let audio;
 let previousUnread;
@@ -284,6 +288,9 @@ async function openConversation(id) {
     after = page.messages.at(-1)?.id ?? after;
   }
   const held = conversation.stage === 'assigned';
+  openHeld = held;
+  if (answering && (answering.conversationId !== id || !held)) answering = undefined;
+  showAnswering();
   $('conversation').hidden = false;
   $('title').textContent = `#${conversation.id} · ${nameOf(conversation)} · ${conversation.team ?? words.noTeam}${conversation.intent ? ` · ${conversation.intent}` : ''} · ${conversation.channel}`;
   const fields = $('fields');
@@ -316,6 +323,7 @@ function bubble(message) {
   who.dir = 'auto';
   who.textContent = { contact: message.name || words.customer, bot: words.bot, agent: message.name || words.agent, note: message.name ? words.noteBy(message.name) : words.note }[message.from];
   element.append(who);
+  if (message.quote) element.append(quoteLine(message.quote));
   if (message.text) element.append(messageText(message.text));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, undefined, undefined, words));
   const meta = document.createElement('div');
@@ -325,8 +333,37 @@ function bubble(message) {
     const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
     meta.append(mark(state, message.status === 'failed' ? words.notDelivered(message.error ?? '') : words.marks[state]));
   }
+  if (message.answerable && openHeld) {
+    const reply = document.createElement('button');
+    reply.type = 'button';
+    reply.className = 'reply-to';
+    reply.textContent = words.reply;
+    reply.onclick = () => answer(message);
+    meta.append(reply);
+  }
   element.append(meta);
   return element;
+}
+
+/** The agent's Reply on a customer's message: the reply box answers it, until sent or cancelled. */
+function answer(message) {
+  answering = { conversationId: selected, id: message.id, name: message.name, text: message.text || message.attachments?.[0]?.name || words.file };
+  showAnswering();
+  $('reply-text').focus();
+}
+
+/** Above the reply box: the message being answered, with a way to cancel; nothing when none is. */
+function showAnswering() {
+  const box = $('answering');
+  box.hidden = !answering;
+  if (!answering) return;
+  $('answering-who').textContent = words.replyingTo(answering.name || words.customer);
+  $('answering-text').replaceChildren(quoteLine(answering.text));
+}
+
+function cancelAnswering() {
+  answering = undefined;
+  showAnswering();
 }
 
 function fillTransfer() {
@@ -469,7 +506,9 @@ $('template-form').addEventListener('submit', (event) => {
 });
 const replyFits = watchLength($('reply-text'), $('reply-too-long'), $('reply-form').querySelector('button'), (length, max) => words.tooLong(length, max));
 // Enter sends; Shift+Enter starts a new line (steps to follow, an address), which the customer reads as lines.
+$('answering-cancel').onclick = () => { cancelAnswering(); $('reply-text').focus(); };
 $('reply-text').addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && answering) return cancelAnswering();
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
   event.preventDefault();
   $('reply-form').requestSubmit();
@@ -480,13 +519,16 @@ $('reply-form').addEventListener('submit', async (event) => {
   const text = input.value;
   if (!text.trim() || selected === undefined || !replyFits()) return;
   input.value = '';
+  const answered = answering?.conversationId === selected ? answering : undefined;
   try {
-    const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify({ text, clientId: crypto.randomUUID() }) });
+    const body = { text, clientId: crypto.randomUUID(), ...(answered ? { replyTo: answered.id } : {}) };
+    const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 202) {
       input.value = text;
       show((await res.json().catch(() => ({}))).error ?? words.serverAnswered(res.status), false);
       return;
     }
+    if (answering === answered) cancelAnswering();
     show('', true);
     await openConversation(selected);
   } catch (error) {
