@@ -81,6 +81,8 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
     const sender = new Sender({ graph, platform, sends: side.sends, log, now });
     return {
       name: platform.channel,
+      // No `quotes`: Meta's Send API reference names a `reply_to` parameter but documents neither its shape nor its
+      // fields (only the webhook's `message.reply_to.mid` is), so an answer names the message it answers in its text.
       // One route for both: the Messenger channel mounts it, and it hands each item to its platform's side.
       ...(platform === MESSENGER
         ? {
