@@ -100,8 +100,11 @@ export interface WhatsAppClient {
   on<E extends keyof WhatsAppEvents>(event: E, listener: WhatsAppEvents[E]): void;
   /** Starts the browser and opens WhatsApp Web; resolves once it shows a QR code or restores the session. */
   initialize(): Promise<void>;
-  /** Resolves to the sent message's id, or undefined when WhatsApp has no such chat. */
-  sendMessage(chatId: string, content: OutgoingContent): Promise<string | undefined>;
+  /**
+   * Resolves to the sent message's id, or undefined when WhatsApp has no such chat. `quoted`: the id of a message of
+   * the chat this one replies to, shown quoted above it (sent plain when WhatsApp Web no longer has that message).
+   */
+  sendMessage(chatId: string, content: OutgoingContent, quoted?: string): Promise<string | undefined>;
   /** The bytes of a message's file; undefined when WhatsApp no longer has them. */
   downloadMedia(message: WaMessage): Promise<DownloadedMedia | undefined>;
   /** Asks for a code to link by phone number (digits with country code) instead of a QR code. */

@@ -114,6 +114,8 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
 
   return {
     name: WHATSAPP_WEB,
+    // A reply is sent quoting the message it answers (whatsapp-web.js's quotedMessageId), as the customer's app shows it.
+    quotes: true,
     mount(app: Express) {
       mountQrPage(app, { token: options.adminToken, status: () => session.status(), ...(options.adminSignedIn ? { signedIn: options.adminSignedIn } : {}) });
     },

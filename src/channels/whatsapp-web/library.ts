@@ -83,13 +83,16 @@ class LibraryClient implements WhatsAppClient {
     return this.client.initialize();
   }
 
-  async sendMessage(chatId: string, content: OutgoingContent): Promise<string | undefined> {
+  async sendMessage(chatId: string, content: OutgoingContent, quoted?: string): Promise<string | undefined> {
     const { MessageMedia, Location } = this.library;
+    // A quote WhatsApp Web cannot find is left out and the message sent (the library's ignoreQuoteErrors, by default).
+    const reply = quoted !== undefined ? { quotedMessageId: quoted } : {};
     let sent: wwebjs.Message | undefined | null;
     if (content.kind === 'text') {
-      sent = await this.client.sendMessage(chatId, content.text, { linkPreview: false });
+      sent = await this.client.sendMessage(chatId, content.text, { linkPreview: false, ...reply });
     } else if (content.kind === 'media') {
       sent = await this.client.sendMessage(chatId, new MessageMedia(content.mimetype, content.data, content.filename ?? null), {
+        ...reply,
         ...(content.caption !== undefined ? { caption: content.caption } : {}),
         ...(content.asDocument ? { sendMediaAsDocument: true } : {}),
         ...(content.asVoice ? { sendAudioAsVoice: true } : {}),
@@ -97,7 +100,7 @@ class LibraryClient implements WhatsAppClient {
       });
     } else {
       const place = { ...(content.name !== undefined ? { name: content.name } : {}), ...(content.address !== undefined ? { address: content.address } : {}) };
-      sent = await this.client.sendMessage(chatId, new Location(content.latitude, content.longitude, place));
+      sent = await this.client.sendMessage(chatId, new Location(content.latitude, content.longitude, place), reply);
     }
     return sent ? sent.id._serialized : undefined;
   }

@@ -68,7 +68,8 @@ export class Sender {
       const mark = own.begin(chatId, part);
       let id: string | undefined;
       try {
-        id = await client.sendMessage(chatId, part);
+        // The first part answers the message the reply quotes (an agent's Reply on its relay), as WhatsApp shows it.
+        id = await client.sendMessage(chatId, part, index === 0 ? message.replyTo : undefined);
       } finally {
         own.settle(mark, id);
       }

@@ -9,6 +9,8 @@ export interface Sent {
   chatId: string;
   content: OutgoingContent;
   id: string;
+  /** The id of the message it quotes (a reply), when it does. */
+  quoted?: string;
 }
 
 /** Every client the channel made, and how WhatsApp behaves for them. */
@@ -87,14 +89,14 @@ export class FakeClient implements WhatsAppClient {
     this.initialized = true;
   }
 
-  async sendMessage(chatId: string, content: OutgoingContent): Promise<string | undefined> {
+  async sendMessage(chatId: string, content: OutgoingContent, quoted?: string): Promise<string | undefined> {
     if (this.world.sendError !== undefined) {
       const error = this.world.sendError;
       this.world.sendError = undefined;
       throw error;
     }
     const id = `true_${chatId}_FAKE${this.#next++}`;
-    this.sent.push({ chatId, content, id });
+    this.sent.push({ chatId, content, id, ...(quoted !== undefined ? { quoted } : {}) });
     // WhatsApp Web reports the new message before sendMessage resolves.
     this.emit('message_create', {
       id, from: OWN, to: chatId, fromMe: true, hasMedia: content.kind === 'media',

@@ -107,6 +107,14 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     expect(stub.sent[1]!.content).toMatchObject({ latitude: 52.52, longitude: 13.405, name: 'Office' });
 
     await client.sendMessage('15551234567@c.us', { kind: 'text', text: 'Hi!' });
-    expect(stub.sent[2]).toMatchObject({ content: 'Hi!', options: { linkPreview: false } });
+    expect(stub.sent[2]).toEqual({ chatId: '15551234567@c.us', content: 'Hi!', options: { linkPreview: false } });
+  });
+
+  it('sends a reply quoting the message it answers, text or file (the library leaves out a quote it cannot find)', async () => {
+    const { stub, client } = wrapped();
+    await client.sendMessage('15551234567@c.us', { kind: 'text', text: 'It left our bank yesterday.' }, 'false_15551234567@c.us_3EB0Q');
+    expect(stub.sent[0]).toEqual({ chatId: '15551234567@c.us', content: 'It left our bank yesterday.', options: { linkPreview: false, quotedMessageId: 'false_15551234567@c.us_3EB0Q' } });
+    await client.sendMessage('15551234567@c.us', { kind: 'media', data: 'JVBERg==', mimetype: 'application/pdf', caption: 'Your invoice' }, 'false_15551234567@c.us_3EB0Q');
+    expect(stub.sent[1]!.options).toEqual({ quotedMessageId: 'false_15551234567@c.us_3EB0Q', caption: 'Your invoice' });
   });
 });

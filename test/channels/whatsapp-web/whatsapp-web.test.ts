@@ -395,9 +395,10 @@ describe('WhatsApp Web channel: edits', () => {
     expect(whatsapp.textsTo(OMAR).slice(toOmar).filter((text) => text.includes('Are you there?'))).toHaveLength(1);
   });
 
-  it('answers the customer\'s message the agent quoted (their Reply on its relay) with a first line naming it', async () => {
+  it('answers the customer\'s message the agent quoted (their Reply on its relay) as a WhatsApp reply to it', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
-    client.emit('message', incoming(LAYLA, 'When will my refund arrive?'));
+    const question = incoming(LAYLA, 'When will my refund arrive?');
+    client.emit('message', question);
     client.emit('message', incoming(LAYLA, 'Can I change my address?'));
     await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('Can I change my address?')));
     const relay = whatsapp.sent.find((sent) => sent.chatId === OMAR && sent.content.kind === 'text' && sent.content.text.endsWith('When will my refund arrive?'))!;
@@ -406,10 +407,11 @@ describe('WhatsApp Web channel: edits', () => {
     const stanzaId = relay.id.split('_').at(-1)!;
     client.emit('message', incoming(OMAR, 'It left our bank yesterday.', { quoted: { stanzaId, participant: OWN } }));
     await eventually(() => whatsapp.textsTo(LAYLA).some((text) => text.includes('It left our bank yesterday.')));
-    expect(whatsapp.textsTo(LAYLA).at(-1)).toBe('In reply to "When will my refund arrive?":\nIt left our bank yesterday.');
+    // Her app shows her own question quoted above the answer, and nothing else is added to it.
+    expect(whatsapp.sent.at(-1)).toMatchObject({ chatId: LAYLA, content: { kind: 'text', text: 'It left our bank yesterday.' }, quoted: question.id });
   });
 
-  it('sends the customer the correction of a message the agent edited, once, naming what it corrects', async () => {
+  it('sends the customer the correction of a message the agent edited, once, as a reply to what it corrects', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
     const reply = incoming(OMAR, 'Your refund is 50 EUR');
     client.emit('message', reply);
@@ -422,7 +424,10 @@ describe('WhatsApp Web channel: edits', () => {
     client.emit('message_edit', { ...edited }, 'Your refund is 15 EUR', 'Your refund is 50 EUR');
     await eventually(() => whatsapp.textsTo(LAYLA).length > toLayla);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Correction: Your refund is 15 EUR (instead of "Your refund is 50 EUR")']);
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Correction: Your refund is 15 EUR']);
+    // Quoting the copy she got, which her app shows above the correction.
+    const copy = whatsapp.sent.find((sent) => sent.chatId === LAYLA && sent.content.kind === 'text' && sent.content.text === 'Your refund is 50 EUR')!;
+    expect(whatsapp.sent.at(-1)?.quoted).toBe(copy.id);
     expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([]);
   });
 });
