@@ -10,15 +10,16 @@ import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror
 import { MergeView, unifiedMergeView } from '@codemirror/merge';
 import type { ValidationError } from './api.ts';
 import { rightToLeftTexts } from './bidi.ts';
+import { editorPhrases } from './i18n.ts';
 
 /** The nonce the page's content security policy gives the editor's own style rules. */
 function nonce(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 }
 
-/** What every editor here has: YAML, line numbers, Arabic texts each in its place, the nonce. */
+/** What every editor here has: YAML, line numbers, Arabic texts each in its place, the nonce, its words in the admin's language. */
 function base(): Extension[] {
-  return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping];
+  return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping, EditorState.phrases.of(editorPhrases())];
 }
 
 /**

@@ -1,8 +1,10 @@
 // The dashboard's words in English and Arabic. The admin's choice is kept in this browser (localStorage) and sets
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
+import { isolate, isolateRtl } from '../shared/text.ts';
 
 const en = {
   appName: 'Switchboard',
+  pageTitle: 'Switchboard admin',
   loading: 'Loading…',
   language: 'Language',
   otherLanguage: 'العربية',
@@ -87,6 +89,13 @@ const en = {
   deliveryDelivered: 'delivered',
   deliveryRead: 'read',
   attachment: 'Attachment',
+  kindImage: 'image',
+  kindAudio: 'audio',
+  kindVideo: 'video',
+  kindDocument: 'document',
+  kindSticker: 'sticker',
+  kindLocation: 'location',
+  kindContact: 'contact card',
   openedAt: 'Opened',
   closedAt: 'Closed',
   flow: 'Flow',
@@ -149,6 +158,9 @@ const en = {
   versions: 'Versions',
   current: 'current',
   publishedBy: '{when} by {who}',
+  publishedFromFile: '{when}, from the file on disk',
+  anAdmin: 'an admin',
+  fileOnDisk: 'the file on disk',
   diffWith: 'Version {old} (left) against the current version {current} (right)',
   diffDraft: 'Current version {current} (left) against your text (right)',
   rollBack: 'Roll back to version {version}',
@@ -239,6 +251,41 @@ const en = {
   whatsappHelp: 'On the business phone: WhatsApp → Linked devices → Link a device, then scan the code.',
   whatsappLinked: 'WhatsApp is linked.',
   pairingCode: 'Pairing code: {code}',
+  qrCode: 'QR code to scan with WhatsApp',
+  // channels
+  channelWebchat: 'Web chat',
+  // the code editor's own words (CodeMirror's phrases: the English is the phrase it asks for)
+  cmFind: 'Find',
+  cmReplace: 'Replace',
+  cmNext: 'next',
+  cmPrevious: 'previous',
+  cmAll: 'all',
+  cmMatchCase: 'match case',
+  cmRegexp: 'regexp',
+  cmByWord: 'by word',
+  cmReplaceOne: 'replace',
+  cmReplaceAll: 'replace all',
+  cmClose: 'close',
+  cmGoToLine: 'Go to line',
+  cmGo: 'go',
+  cmCurrentMatch: 'current match',
+  cmOnLine: 'on line',
+  cmReplacedMatches: 'replaced $ matches',
+  cmReplacedOnLine: 'replaced match on line $',
+  cmFoldLine: 'Fold line',
+  cmUnfoldLine: 'Unfold line',
+  cmFoldedCode: 'folded code',
+  cmUnfold: 'unfold',
+  cmTo: 'to',
+  cmDiagnostics: 'Diagnostics',
+  cmNoDiagnostics: 'No diagnostics',
+  cmControlCharacter: 'Control character',
+  cmUnchangedLines: '$ unchanged lines',
+  cmAccept: 'Accept',
+  cmReject: 'Reject',
+  cmRevertChunk: 'Revert this chunk',
+  cmCompletions: 'Completions',
+  cmSelectionDeleted: 'Selection deleted',
   // errors
   error: 'Something went wrong: {message}',
   notFound: 'Not found.',
@@ -254,6 +301,7 @@ export type StringKey = keyof typeof en;
 
 const ar: Record<StringKey, string> = {
   appName: 'Switchboard',
+  pageTitle: 'لوحة إدارة Switchboard',
   loading: 'جارٍ التحميل…',
   language: 'اللغة',
   otherLanguage: 'English',
@@ -335,6 +383,13 @@ const ar: Record<StringKey, string> = {
   deliveryDelivered: 'سُلِّمت',
   deliveryRead: 'قُرئت',
   attachment: 'مرفق',
+  kindImage: 'صورة',
+  kindAudio: 'تسجيل صوتي',
+  kindVideo: 'فيديو',
+  kindDocument: 'مستند',
+  kindSticker: 'ملصق',
+  kindLocation: 'موقع',
+  kindContact: 'بطاقة جهة اتصال',
   openedAt: 'فُتحت',
   closedAt: 'أُغلقت',
   flow: 'المسار',
@@ -396,8 +451,11 @@ const ar: Record<StringKey, string> = {
   versions: 'الإصدارات',
   current: 'الحالي',
   publishedBy: '{when} بواسطة {who}',
-  diffWith: 'الإصدار {old} (الأول) مقابل الإصدار الحالي {current} (الثاني)',
-  diffDraft: 'الإصدار الحالي {current} (الأول) مقابل نصك (الثاني)',
+  publishedFromFile: '{when}، من الملف على القرص',
+  anAdmin: 'مسؤول',
+  fileOnDisk: 'الملف على القرص',
+  diffWith: 'الإصدار {old} (على اليسار) مقابل الإصدار الحالي {current} (على اليمين)',
+  diffDraft: 'الإصدار الحالي {current} (على اليسار) مقابل نصك (على اليمين)',
   rollBack: 'الرجوع إلى الإصدار {version}',
   confirmRollBack: 'نشر الإصدار {version} مجددًا ليكون الإصدار الحالي؟ تحتفظ المحادثات الجارية بإصدارها.',
   rolledBack: 'تم الرجوع: نُشر الإصدار {version}.',
@@ -481,6 +539,39 @@ const ar: Record<StringKey, string> = {
   whatsappHelp: 'على هاتف النشاط التجاري: واتساب ← الأجهزة المرتبطة ← ربط جهاز، ثم امسح الرمز.',
   whatsappLinked: 'واتساب مرتبط.',
   pairingCode: 'رمز الربط: {code}',
+  qrCode: 'رمز QR للمسح من واتساب',
+  channelWebchat: 'دردشة الموقع',
+  cmFind: 'بحث',
+  cmReplace: 'استبدال بـ',
+  cmNext: 'التالي',
+  cmPrevious: 'السابق',
+  cmAll: 'الكل',
+  cmMatchCase: 'مطابقة حالة الأحرف',
+  cmRegexp: 'تعبير نمطي',
+  cmByWord: 'كلمات كاملة',
+  cmReplaceOne: 'استبدال',
+  cmReplaceAll: 'استبدال الكل',
+  cmClose: 'إغلاق',
+  cmGoToLine: 'الانتقال إلى السطر',
+  cmGo: 'انتقال',
+  cmCurrentMatch: 'التطابق الحالي',
+  cmOnLine: 'في السطر',
+  cmReplacedMatches: 'التطابقات المستبدلة: $',
+  cmReplacedOnLine: 'استُبدل التطابق في السطر $',
+  cmFoldLine: 'طيّ السطر',
+  cmUnfoldLine: 'فتح السطر المطوي',
+  cmFoldedCode: 'نص مطوي',
+  cmUnfold: 'فتح',
+  cmTo: 'إلى',
+  cmDiagnostics: 'المشكلات',
+  cmNoDiagnostics: 'لا توجد مشكلات',
+  cmControlCharacter: 'محرف تحكم',
+  cmUnchangedLines: 'أسطر بلا تغيير: $',
+  cmAccept: 'قبول',
+  cmReject: 'رفض',
+  cmRevertChunk: 'التراجع عن هذا الجزء',
+  cmCompletions: 'الإكمالات',
+  cmSelectionDeleted: 'حُذف التحديد',
   error: 'حدث خطأ: {message}',
   notFound: 'غير موجود.',
   notFoundBecause: 'غير موجود: {reason}.',
@@ -494,6 +585,15 @@ const ar: Record<StringKey, string> = {
 export type Lang = 'en' | 'ar';
 const STRINGS: Record<Lang, Record<StringKey, string>> = { en, ar };
 const STORAGE_KEY = 'switchboard.admin.lang';
+
+/**
+ * Every word of one language, for the test that holds the tables to each other.
+ *
+ *     stringsIn('ar').signOut; // "تسجيل الخروج"
+ */
+export function stringsIn(language: Lang): Readonly<Record<StringKey, string>> {
+  return STRINGS[language];
+}
 
 let current: Lang = readStoredLang();
 const listeners = new Set<() => void>();
@@ -513,6 +613,7 @@ function readStoredLang(): Lang {
 export function applyLang(): void {
   document.documentElement.lang = current;
   document.documentElement.dir = current === 'ar' ? 'rtl' : 'ltr';
+  document.title = t('pageTitle');
 }
 
 export function lang(): Lang {
@@ -579,4 +680,75 @@ export function when(iso: string | undefined): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(current === 'ar' ? 'ar' : 'en', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Channels whose name is a product's stay as the product names itself; the web chat is said in the admin's words. */
+const CHANNELS: Record<string, string | StringKey> = {
+  webchat: 'channelWebchat',
+  telegram: 'Telegram',
+  'whatsapp-cloud': 'WhatsApp',
+  'whatsapp-web': 'WhatsApp Web',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  botframework: 'Bot Framework',
+};
+
+/**
+ * A channel as the admin reads it: "Web chat" ("دردشة الموقع") for `webchat`, "WhatsApp" for `whatsapp-cloud`; a
+ * channel this dashboard does not know, as the server names it.
+ *
+ *     channelName('webchat'); // "دردشة الموقع" in Arabic
+ */
+export function channelName(channel: string): string {
+  const name = CHANNELS[channel];
+  if (name === undefined) return channel;
+  return name in en ? t(name as StringKey) : name;
+}
+
+/**
+ * Language codes (`ar`, `en`) as the admin reads them, in their language and joined as it joins a list.
+ *
+ *     languageNames(['ar', 'en']); // "العربية والإنجليزية" in Arabic, "Arabic and English" in English
+ */
+export function languageNames(codes: readonly string[]): string {
+  const names = new Intl.DisplayNames([current], { type: 'language' });
+  const named = codes.map((code) => {
+    try {
+      return names.of(code) ?? code;
+    } catch {
+      return code;
+    }
+  });
+  return new Intl.ListFormat(current, { type: 'conjunction' }).format(named);
+}
+
+/**
+ * A name or text someone gave (an agent, a team, a flow, an admin), to set inside a sentence of the page: isolated in
+ * Arabic, where a Latin name would carry the punctuation beside it to the wrong side, and in English when it is
+ * written right to left; so it reads as given, and the sentence as written.
+ *
+ *     t('confirmDelete', { name: named('billing-faq') });
+ */
+export function named(text: string): string {
+  return current === 'ar' ? isolate(text) : isolateRtl(text);
+}
+
+/**
+ * Names someone gave (teams, agents) as a list in the admin's language, each isolated as `named` does.
+ *
+ *     names(['Billing', 'Support']); // "Billing، Support" in Arabic
+ */
+export function names(list: readonly string[]): string {
+  return list.map(named).join(current === 'ar' ? '، ' : ', ');
+}
+
+/**
+ * The code editor's own words (its search panel, folds, lint panel, diff) in the admin's language, as CodeMirror's
+ * `EditorState.phrases` takes them: each English phrase it asks for, with the page's words for it.
+ *
+ *     EditorState.phrases.of(editorPhrases()); // { Find: 'بحث', … } in Arabic
+ */
+export function editorPhrases(): Record<string, string> {
+  const keys = (Object.keys(en) as StringKey[]).filter((key) => key.startsWith('cm'));
+  return Object.fromEntries(keys.map((key) => [en[key], STRINGS[current][key]]));
 }

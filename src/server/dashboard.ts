@@ -134,7 +134,11 @@ export function mountDashboard(app: Express, options: DashboardOptions): void {
   });
 }
 
-/** The page: the language and direction are set by the client from the admin's choice (English by default). */
+/**
+ * The page: the language and direction are set by the client from the admin's choice (else the browser's language), and
+ * so are its title and words; until its script runs it says nothing in any language, so an Arabic admin never sees an
+ * English "Loading…" first.
+ */
 function shell(nonce: string, settings: { whatsappWeb: boolean }): string {
   const json = JSON.stringify(settings).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -144,14 +148,14 @@ function shell(nonce: string, settings: { whatsappWeb: boolean }): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="csp-nonce" content="${nonce}">
-<title>Switchboard admin</title>
+<title>Switchboard</title>
 ${ICON_LINK}
 <link rel="stylesheet" href="/admin/assets/app.css">
 <script type="module" src="/admin/assets/app.js"></script>
 </head>
 <body>
 <script type="application/json" id="settings">${json}</script>
-<div id="app"><p class="loading">Loading…</p></div>
+<div id="app"><p class="loading" role="status" aria-busy="true">…</p></div>
 </body>
 </html>
 `;

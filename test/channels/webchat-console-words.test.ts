@@ -26,4 +26,16 @@ describe('the agent console\'s words', () => {
     }
     expect(CONSOLE_WORDS.ar.dir).toBe('rtl');
   });
+
+  it('writes its Arabic words in Arabic, the channels that are products apart', () => {
+    const arabic = CONSOLE_WORDS.ar as Record<string, unknown>;
+    const products = new Set(['telegram', 'whatsapp-cloud', 'whatsapp-web', 'messenger', 'instagram', 'botframework']);
+    for (const [key, value] of Object.entries(arabic)) {
+      if (key === 'dir' || key === 'otherLanguage') continue;
+      const texts = typeof value === 'function' ? [(value as (...args: string[]) => string)('X', 'Y')]
+        : typeof value === 'object' ? Object.entries(value as Record<string, string>).filter(([name]) => !(key === 'channels' && products.has(name))).map(([, text]) => text)
+        : [value as string];
+      for (const text of texts) expect(text, `ar.${key}`).toMatch(/[\u0600-\u06ff]/);
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // them with everything they said (a data-protection request), after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
-import { back, t, when } from '../i18n.ts';
+import { back, channelName, named, t, when } from '../i18n.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad, usePaged } from '../ui.tsx';
 import { ConversationRows } from './conversations.tsx';
 
@@ -26,7 +26,7 @@ export function ContactList() {
                 <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
                   <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
                   <span class="meta">
-                    {contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
+                    {contact.identities.map((identity) => <span class="badge">{channelName(identity.channel)}: <bdi dir="ltr" translate={false}>{identity.id}</bdi></span>)}
                     <span class="muted">{t('conversations')}: {contact.conversations}</span>
                   </span>
                 </a>
@@ -101,8 +101,8 @@ export function ContactDetail({ id }: { id: string }) {
           <>
             <h1 class="who" dir="auto">{data.contact.name || t('unnamed')}</h1>
             <p class="meta">
-              {data.contact.identities.map((identity) => <span class="badge" dir="ltr">{identity.channel}: {identity.id}</span>)}
-              {data.contact.tags.map((tag) => <span class="badge tag">{tag}</span>)}
+              {data.contact.identities.map((identity) => <span class="badge">{channelName(identity.channel)}: <bdi dir="ltr" translate={false}>{identity.id}</bdi></span>)}
+              {data.contact.tags.map((tag) => <bdi class="badge tag">{tag}</bdi>)}
               <span class="muted">{t('created')}: {when(data.contact.createdAt)}</span>
             </p>
             {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
@@ -114,7 +114,7 @@ export function ContactDetail({ id }: { id: string }) {
                 {rows.map((row, index) => (
                   <div class="field-row">
                     <input aria-label={t('fieldKey')} dir="ltr" value={row.key} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, key: e.currentTarget.value } : each)))} />
-                    <input aria-label={`${t('fieldValue')} ${row.key}`} dir="auto" value={row.value} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, value: e.currentTarget.value } : each)))} />
+                    <input aria-label={`${t('fieldValue')} ${named(row.key)}`} dir="auto" value={row.value} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, value: e.currentTarget.value } : each)))} />
                     <button type="button" class="secondary" onClick={() => setRows(rows.filter((_, i) => i !== index))}>{t('remove')}</button>
                   </div>
                 ))}
@@ -125,7 +125,7 @@ export function ContactDetail({ id }: { id: string }) {
             <h2>{t('conversations')}</h2>
             <ConversationRows conversations={data.conversations} />
             <div class="danger-zone">
-              <ConfirmButton danger label={t('erase')} question={t('eraseWarning', { name: data.contact.name || t('unnamed') })} confirm={t('eraseConfirm')} onConfirm={erase} />
+              <ConfirmButton danger label={t('erase')} question={t('eraseWarning', { name: named(data.contact.name || t('unnamed')) })} confirm={t('eraseConfirm')} onConfirm={erase} />
             </div>
           </>
         )}

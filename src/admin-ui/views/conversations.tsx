@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
-import { back, duration, t, when, type StringKey } from '../i18n.ts';
+import { back, channelName, duration, named, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
@@ -23,12 +23,12 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
             <span class="who">#{conversation.id} · <bdi>{conversation.contact.name || t('unnamed')}</bdi></span>
             <span class="meta">
               <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
-              <span class="badge">{conversation.channel}</span>
-              {conversation.team ? <span>{conversation.team}</span> : null}
-              {conversation.agentName ? <span>{conversation.agentName}</span> : null}
+              <span class="badge">{channelName(conversation.channel)}</span>
+              {conversation.team ? <bdi>{conversation.team}</bdi> : null}
+              {conversation.agentName ? <bdi>{conversation.agentName}</bdi> : null}
               <span class="muted">{when(conversation.openedAt)}</span>
             </span>
-            {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
+            {conversation.lastMessage ? <span class="last" dir="auto" translate={false}>{conversation.lastMessage.text}</span> : null}
           </a>
         </li>
       ))}
@@ -88,15 +88,15 @@ const BY: Record<NonNullable<TimelineEvent['by']>['kind'], StringKey> = {
 };
 
 /** What a moment's detail says, in the admin's language where the server took it apart; else as the server wrote it. */
-function eventDetail(event: TimelineEvent): string | undefined {
+function eventDetail(event: TimelineEvent): { text: string; english?: true } | undefined {
   const parts = [
     event.to !== undefined ? t('evTo', { to: event.to }) : undefined,
     event.team ?? event.agent ?? event.intent,
     event.by ? (event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])) : undefined,
   ].filter((part): part is string => part !== undefined);
-  if (parts.length > 0) return parts.join(' · ');
+  if (parts.length > 0) return { text: parts.join(' · ') };
   if (event.detail === undefined) return undefined;
-  return typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail);
+  return { text: typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail), english: true };
 }
 
 const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
@@ -113,17 +113,17 @@ function Message({ message }: { message: TranscriptMessage }) {
         {who ? <span class="muted author"> · <bdi>{who}</bdi></span> : null}
         <span class="muted"> · {when(message.at)}</span>
       </div>
-      {message.text ? <p class="text" dir="auto">{message.text}</p> : null}
+      {message.text ? <p class="text" dir="auto" translate={false}>{message.text}</p> : null}
       {message.attachments?.length ? (
         <ul class="attachments">
           {message.attachments.map((attachment) => {
             const href = safeUrl(attachment.url);
-            const label = attachment.name ?? `${t('attachment')} (${attachment.kind})`;
+            const label = attachment.name ?? `${t('attachment')} (${attachmentKind(attachment.kind)})`;
             return (
               <li>
                 {href && attachment.kind === 'image' ? <a href={href} target="_blank" rel="noopener noreferrer"><img src={href} alt={label} loading="lazy" /></a> : null}
                 {href ? <a href={href} target="_blank" rel="noopener noreferrer">{label}</a> : <span>{label}</span>}
-                {attachment.mime ? <span class="muted"> · {attachment.mime}</span> : null}
+                {attachment.mime ? <span class="muted"> · <bdi dir="ltr" translate={false}>{attachment.mime}</bdi></span> : null}
               </li>
             );
           })}
@@ -132,7 +132,7 @@ function Message({ message }: { message: TranscriptMessage }) {
       {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
-          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{message.error ? ` (${message.error})` : ''}
+          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{message.error ? <> (<bdi lang="en">{message.error}</bdi>)</> : null}
         </div>
       ) : null}
     </li>
@@ -189,7 +189,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
               ) : (
                 <select id="transfer-to" value={target.value} onChange={(e) => setTarget({ ...target, value: e.currentTarget.value })}>
                   <option value="" />
-                  {(agents.data?.agents ?? []).map((agent) => <option value={agent.id}>{agent.name} ({t(agent.status === 'offline' ? 'offlineStatus' : agent.status)})</option>)}
+                  {(agents.data?.agents ?? []).map((agent) => <option value={agent.id}>{named(agent.name)} ({t(agent.status === 'offline' ? 'offlineStatus' : agent.status)})</option>)}
                 </select>
               )}
               <button type="submit" disabled={busy || !target.value.trim()}>{t('transfer')}</button>
@@ -203,7 +203,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
             <label for="closing-note">{t('closingNote')}</label>
             <input id="closing-note" value={closingNote} onInput={(e) => setClosingNote(e.currentTarget.value)} />
             <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
-            <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: transcript.contact?.name || conversation.contact.name || t('unnamed') })}
+            <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: named(transcript.contact?.name || conversation.contact.name || t('unnamed')) })}
               confirm={t('closeConversation')} disabled={busy} asking={askingClose} onAsk={setAskingClose}
               onConfirm={() => act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) })} />
           </form>
@@ -259,10 +259,10 @@ export function ConversationDetail({ id }: { id: string }) {
                     <h2>{t('details')}</h2>
                     <dl>
                       <dt>{t('status')}</dt><dd class="stage">{stageLabel(conversation)}</dd>
-                      <dt>{t('team')}</dt><dd class="team">{conversation.team ?? t('none')}</dd>
-                      <dt>{t('agent')}</dt><dd>{conversation.agentName ?? conversation.agentId ?? t('none')}</dd>
-                      <dt>{t('channel')}</dt><dd>{conversation.channel}</dd>
-                      <dt>{t('intent')}</dt><dd>{conversation.intent ?? t('none')}</dd>
+                      <dt>{t('team')}</dt><dd class="team"><bdi>{conversation.team ?? t('none')}</bdi></dd>
+                      <dt>{t('agent')}</dt><dd><bdi>{conversation.agentName ?? conversation.agentId ?? t('none')}</bdi></dd>
+                      <dt>{t('channel')}</dt><dd>{channelName(conversation.channel)}</dd>
+                      <dt>{t('intent')}</dt><dd><bdi>{conversation.intent ?? t('none')}</bdi></dd>
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
@@ -273,14 +273,17 @@ export function ConversationDetail({ id }: { id: string }) {
                     {Object.keys(conversation.fields ?? {}).length > 0 ? (
                       <>
                         <h3>{t('fields')}</h3>
-                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt>{key}</dt><dd dir="auto">{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
+                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt><bdi translate={false}>{key}</bdi></dt><dd dir="auto" translate={false}>{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
                       </>
                     ) : null}
                   </section>
                   <Actions transcript={data} onDone={(_summary, message) => { setDone(message); transcript.reload(); }} />
                   <section class="events" aria-label={t('events')}>
                     <h2>{t('events')}</h2>
-                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{eventDetail(event) !== undefined ? <> · <bdi>{eventDetail(event)}</bdi></> : null}</li>)}</ol>
+                    <ol>{data.events.map((event) => {
+                      const detail = eventDetail(event);
+                      return <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{detail ? <> · <bdi {...(detail.english ? { lang: 'en' } : {})}>{detail.text}</bdi></> : null}</li>;
+                    })}</ol>
                   </section>
                 </aside>
               </div>
@@ -296,4 +299,14 @@ export function ConversationDetail({ id }: { id: string }) {
 function deliveryWord(status: string): string {
   const key = ({ pending: 'deliveryPending', sending: 'deliverySending', sent: 'deliverySent', delivered: 'deliveryDelivered', read: 'deliveryRead', failed: 'failed' } as const)[status];
   return key ? t(key) : status;
+}
+
+const KINDS: Record<string, StringKey> = {
+  image: 'kindImage', audio: 'kindAudio', video: 'kindVideo', document: 'kindDocument', sticker: 'kindSticker', location: 'kindLocation', contact: 'kindContact',
+};
+
+/** What kind of attachment it is, in the dashboard's language; a kind it does not know, as the server names it. */
+function attachmentKind(kind: string): string {
+  const key = KINDS[kind];
+  return key ? t(key) : kind;
 }

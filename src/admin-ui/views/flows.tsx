@@ -3,7 +3,7 @@
 // (each version beside the current one, and rolling back to it).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError } from '../api.ts';
-import { back, sizes, t, when } from '../i18n.ts';
+import { back, named, sizes, t, when } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
@@ -40,13 +40,13 @@ export function FlowList() {
               {data.flows.map((flow) => (
                 <tr data-flow={flow.name}>
                   <td data-label={t('name')}><a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a></td>
-                  <td data-label={t('version')}>{flow.version}</td>
+                  <td data-label={t('version')}><bdi dir="ltr" translate={false}>{flow.version}</bdi></td>
                   <td data-label={t('status')}>
                     <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : t('statusError')}</span>
-                    {flow.error ? <div class="small error-text">{flow.error}</div> : null}
+                    {flow.error ? <div class="small error-text" lang="en" dir="ltr">{flow.error}</div> : null}
                     {flow.status === 'error' ? <div class="small">{flow.serving ? t('stillServing', { version: flow.serving }) : t('notServing')}</div> : null}
                   </td>
-                  <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? ` · ${flow.updatedBy}` : ''}</td>
+                  <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? <> · <bdi>{publisher(flow.updatedBy)}</bdi></> : null}</td>
                   <td data-label={t('openConversations')}>{flow.openConversations}</td>
                 </tr>
               ))}
@@ -63,6 +63,11 @@ export function FlowList() {
       {error ? <Notice kind="error">{error}</Notice> : null}
     </div>
   );
+}
+
+/** Who published: an admin by the name they signed in with, "admin" when they gave none, "file" for an edit on disk. */
+function publisher(who: string): string {
+  return who === 'file' ? t('fileOnDisk') : who === 'admin' ? t('anAdmin') : who;
 }
 
 interface FlowSource {
@@ -87,7 +92,7 @@ export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' 
   return (
     <div class="flow-page">
       <p><a href="#/flows">{back()} {t('backToList')}</a></p>
-      <h1 dir="ltr" class="flow-name">{name}</h1>
+      <h1><bdi dir="ltr" class="flow-name">{name}</bdi></h1>
       <div class="tabs" role="tablist">
         <a role="tab" href={path} aria-selected={tab !== 'history'} class={tab !== 'history' ? 'active' : ''}>{t('edit')}</a>
         <a role="tab" href={`${path}/history`} aria-selected={tab === 'history'} class={tab === 'history' ? 'active' : ''}>{t('history')}</a>
@@ -214,7 +219,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         <ul class="problems">
           {errors.map((error) => (
             <li data-line={error.line} class={error.severity === 'warning' ? 'warning' : undefined}>
-              <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span dir="ltr">{error.message}</span>
+              <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span lang="en" dir="ltr">{error.message}</span>
             </li>
           ))}
         </ul>
@@ -222,7 +227,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       <div class="toolbar">
         <button type="button" class="primary" disabled={busy} onClick={() => publish()}>{busy ? t('publishing') : t('publish')}</button>
         {flow.version !== null ? (
-          <ConfirmButton label={t('deleteFlow')} question={t('confirmDelete', { name: flow.name })} confirm={t('deleteFlow')} danger onConfirm={async () => {
+          <ConfirmButton label={t('deleteFlow')} question={t('confirmDelete', { name: named(flow.name) })} confirm={t('deleteFlow')} danger onConfirm={async () => {
             try {
               await api('DELETE', base);
               location.hash = '#/flows';
@@ -302,9 +307,9 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
               {list.map((version) => (
                 <li class={`${version.current ? 'current' : ''} ${String(picked) === String(version.version) ? 'picked' : ''}`} data-version={String(version.version)}>
                   <button type="button" class="link" onClick={() => setPicked(version.version)} disabled={version.current}>
-                    {t('version')} {version.version}{version.current ? ` (${t('current')})` : ''}
+                    {t('version')} <bdi dir="ltr" translate={false}>{version.version}</bdi>{version.current ? ` (${t('current')})` : ''}
                   </button>
-                  <div class="small muted">{t('publishedBy', { when: when(version.publishedAt), who: version.publishedBy })}</div>
+                  <div class="small muted">{version.publishedBy === 'file' ? t('publishedFromFile', { when: when(version.publishedAt) }) : t('publishedBy', { when: when(version.publishedAt), who: version.publishedBy === 'admin' ? t('anAdmin') : named(version.publishedBy) })}</div>
                 </li>
               ))}
             </ol>

@@ -4,7 +4,7 @@
 // message is taught from its transcript (TeachIntent, below).
 import { useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
-import { t, when } from '../i18n.ts';
+import { languageNames, t, when } from '../i18n.ts';
 import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -122,7 +122,7 @@ export function NlpPage() {
         <div class="tried card">
           <p><strong>{tried.intent ?? t('noIntent')}</strong> · {t('confidence')} {Math.round(tried.confidence * 100)}%</p>
           {tried.nearest.length > 0 ? (
-            <ol class="small">{tried.nearest.map((near) => <li><span dir="ltr">{near.intent}</span>: <bdi>{near.text}</bdi> <span class="muted">({near.score})</span></li>)}</ol>
+            <ol class="small">{tried.nearest.map((near) => <li><span dir="ltr">{near.intent}</span>: <bdi translate={false}>{near.text}</bdi> <span class="muted">({near.score})</span></li>)}</ol>
           ) : null}
           <TeachIntent key={sentence} text={sentence} onAdded={afterTraining} />
         </div>
@@ -131,22 +131,22 @@ export function NlpPage() {
         {(data) => (
           <>
             <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} />
-            {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li dir="ltr">{warning}</li>)}</ul></Notice> : null}
+            {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li lang="en" dir="ltr">{warning}</li>)}</ul></Notice> : null}
             <table class="list">
               <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('intentAccuracy')}</th><th>{t('languages')}</th></tr></thead>
               <tbody>
                 {data.intents.map((intent) => (
                   <tr data-intent={intent.name}>
-                    <td data-label={t('intent')} dir="ltr">{intent.name}</td>
+                    <td data-label={t('intent')}><bdi dir="ltr">{intent.name}</bdi></td>
                     <td data-label={t('team')}>{intent.team ?? t('none')}</td>
                     <td data-label={t('examples')}>
                       <details>
                         <summary>{intent.examples.length}</summary>
-                        <ul class="small">{intent.examples.map((example) => <li><bdi>{example}</bdi></li>)}</ul>
+                        <ul class="small" translate={false}>{intent.examples.map((example) => <li><bdi>{example}</bdi></li>)}</ul>
                       </details>
                     </td>
                     <td data-label={t('intentAccuracy')} class="accuracy"><bdi dir="ltr">{accuracyOf(data.eval, intent.name)}</bdi></td>
-                    <td data-label={t('languages')}>{intent.languages.join(', ')}</td>
+                    <td data-label={t('languages')}>{languageNames(intent.languages)}</td>
                   </tr>
                 ))}
               </tbody>

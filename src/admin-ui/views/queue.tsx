@@ -2,7 +2,7 @@
 // fetches again on every `conversation` event, and the waiting times tick in between.
 import { useEffect, useMemo } from 'preact/hooks';
 import { api, query, type ConversationSummary } from '../api.ts';
-import { duration, t } from '../i18n.ts';
+import { channelName, duration, named, t } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { Loading, useLoad, useNow } from '../ui.tsx';
 
@@ -39,12 +39,12 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
       <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
         <span class="who" dir="auto">{conversation.contact.name || t('unnamed')}</span>
         <span class="meta">
-          <span class="badge">{conversation.channel}</span>
+          <span class="badge">{channelName(conversation.channel)}</span>
           {waiting
             ? <span class="wait">{t('waitedFor', { time: duration(waited(conversation, now, fetchedAt)) })}</span>
-            : <span>{t('heldBy', { agent: conversation.agentName ?? conversation.agentId ?? '?' })}</span>}
+            : <span>{t('heldBy', { agent: named(conversation.agentName ?? conversation.agentId ?? '?') })}</span>}
         </span>
-        {conversation.lastMessage ? <span class="last" dir="auto">{conversation.lastMessage.text}</span> : null}
+        {conversation.lastMessage ? <span class="last" dir="auto" translate={false}>{conversation.lastMessage.text}</span> : null}
       </a>
     </li>
   );
@@ -57,7 +57,7 @@ function Column({ title, conversations, empty, now, fetchedAt, waiting }: { titl
       <h2>{title} <span class="count">{conversations.length}</span></h2>
       {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted).map(([team, list]) => (
         <div class="team-group" data-team={team}>
-          <h3>{team || t('noTeam')} <span class="count">{list.length}</span></h3>
+          <h3><bdi>{team || t('noTeam')}</bdi> <span class="count">{list.length}</span></h3>
           <ul class="cards">{list.map((conversation) => <Card conversation={conversation} now={now} fetchedAt={fetchedAt} waiting={waiting} />)}</ul>
         </div>
       ))}

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Report } from '../api.ts';
-import { duration, lang, t, type StringKey } from '../i18n.ts';
+import { duration, lang, named, t, type StringKey } from '../i18n.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -53,6 +53,8 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        // Numbers on the axes and in the tooltips as the page writes them, whatever the browser's language.
+        locale: lang(),
         ...config.options,
         // Right to left, Chart.js leaves no room beside the leftmost day of a line chart: "12-04" was cut to "2-04".
         layout: { padding: rtl ? { left: 16 } : {} },
@@ -122,7 +124,7 @@ export function ReportsPage() {
                 <p class="not-resolved muted">{t('notResolved', { bot: data.total.closedByBot, auto: data.total.autoClosed })}</p>
               ) : null}
               {waiting.length > 0 ? (
-                <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${team} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
+                <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${named(team)} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
               ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">

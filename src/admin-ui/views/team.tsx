@@ -2,7 +2,7 @@
 // version it was edited from (422: the problems at their lines, nothing written; 409: someone published first).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
-import { t, when } from '../i18n.ts';
+import { names, t, when } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
 import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
@@ -28,7 +28,7 @@ function Agents() {
                   <td data-label={t('load')}>
                     <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
                   </td>
-                  <td data-label={t('teams')}>{agent.teams.join(', ')}</td>
+                  <td data-label={t('teams')}>{names(agent.teams)}</td>
                   <td data-label={t('statusSince')}>{when(agent.statusSince)}</td>
                 </tr>
               ))}
@@ -68,7 +68,7 @@ function TeamFile() {
   };
   return (
     <section>
-      <h2 dir="ltr" class="file-name">{t('teamFile')}</h2>
+      <h2><bdi dir="ltr" class="file-name">{t('teamFile')}</bdi></h2>
       <Loading loaded={file}>
         {(data) => (
           <>
@@ -77,7 +77,7 @@ function TeamFile() {
               <ul class="problems">
                 {errors.map((error) => (
                   <li data-line={error.line}>
-                    <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span dir="ltr">{error.message}</span>
+                    <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span lang="en" dir="ltr">{error.message}</span>
                   </li>
                 ))}
               </ul>

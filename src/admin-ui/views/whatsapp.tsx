@@ -3,7 +3,7 @@
 // refuses it), so its JSON is fetched and the code shown here, refreshed every 2 s.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { t } from '../i18n.ts';
+import { named, t } from '../i18n.ts';
 import { errorMessage, Notice } from '../ui.tsx';
 
 interface QrState {
@@ -45,9 +45,9 @@ export function WhatsAppPage() {
       {state ? (
         <div class="qr">
           {state.up ? <Notice kind="ok">{t('whatsappLinked')}</Notice> : null}
-          {state.reason ? <p>{state.reason}</p> : null}
-          {state.qrSvg ? <img alt="QR" width={264} height={264} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(state.qrSvg)}`} /> : null}
-          {state.pairingCode ? <p class="pairing" dir="ltr">{t('pairingCode', { code: state.pairingCode })}</p> : null}
+          {state.reason ? <p lang="en" dir="auto">{state.reason}</p> : null}
+          {state.qrSvg ? <img alt={t('qrCode')} width={264} height={264} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(state.qrSvg)}`} /> : null}
+          {state.pairingCode ? <p class="pairing">{t('pairingCode', { code: named(state.pairingCode) })}</p> : null}
         </div>
       ) : error ? null : <p class="muted">{t('loading')}</p>}
     </div>

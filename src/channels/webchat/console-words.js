@@ -12,6 +12,8 @@ export const CONSOLE_WORDS = {
     consoleTitle: 'Switchboard agent console',
     tokenLabel: 'Your sign-in token (webchat_token in team.yaml)',
     signIn: 'Sign in',
+    badToken: 'No agent signs in with this token.',
+    tooManyAttempts: 'Too many attempts; wait a minute and try again.',
     online: 'Online',
     away: 'Away',
     signOut: 'Sign out',
@@ -64,6 +66,9 @@ export const CONSOLE_WORDS = {
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
+    // Channels that are products keep their own names (Telegram, WhatsApp); the web chat is said in words.
+    channels: { webchat: 'Web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
+    kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
   },
   ar: {
     dir: 'rtl',
@@ -72,6 +77,8 @@ export const CONSOLE_WORDS = {
     consoleTitle: 'لوحة الموظف في Switchboard',
     tokenLabel: 'رمز تسجيل دخولك (webchat_token في team.yaml)',
     signIn: 'تسجيل الدخول',
+    badToken: 'لا يفتح هذا الرمز حساب أي موظف.',
+    tooManyAttempts: 'محاولات كثيرة؛ انتظر دقيقة ثم أعد المحاولة.',
     online: 'متصل',
     away: 'غير متاح',
     signOut: 'تسجيل الخروج',
@@ -124,6 +131,8 @@ export const CONSOLE_WORDS = {
     refusedFile: (label, reason) => `تعذّر حفظ ${label}: ${reason}`,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
+    channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
+    kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
   },
 };
 

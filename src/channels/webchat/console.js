@@ -48,7 +48,8 @@ async function api(path, init = {}) {
   if (res.status === 401) {
     const reason = (await res.json().catch(() => ({}))).error;
     // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
-    showSignIn(state ? words.signedOut(reason ?? words.signInAgain) : '');
+    // The server's reason is English: an Arabic console says its own words instead.
+    showSignIn(state ? words.signedOut((language === 'en' && reason) || words.signInAgain) : '');
     throw new SignedOut(reason);
   }
   return res;
@@ -86,13 +87,19 @@ $('signin').addEventListener('submit', async (event) => {
       await refresh();
       return;
     }
-    $('signin-error').textContent = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
+    $('signin-error').textContent = signInRefusal(res.status, (await res.json().catch(() => ({}))).error);
   } catch (error) {
     if (!(error instanceof SignedOut)) $('signin-error').textContent = words.unreachableSignIn;
   } finally {
     $('signin-button').disabled = false;
   }
 });
+
+/** Why the sign-in was refused: the server's English on an English page (it may name a variable to set), else the console's words. */
+function signInRefusal(status, said) {
+  if (language === 'en' && said) return said;
+  return status === 401 ? words.badToken : status === 429 ? words.tooManyAttempts : words.serverAnswered(status);
+}
 
 $('logout').onclick = async () => {
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
@@ -209,6 +216,13 @@ function beep() {
 }
 
 const nameOf = (conversation) => conversation.contact.name || words.customer;
+const channelName = (channel) => words.channels[channel] ?? channel;
+
+function isolated(text) {
+  const element = document.createElement('bdi');
+  element.textContent = text;
+  return element;
+}
 
 function listItem(conversation) {
   const item = document.createElement('li');
@@ -232,6 +246,7 @@ function listItem(conversation) {
   const excerpt = document.createElement('div');
   excerpt.className = 'excerpt';
   excerpt.dir = 'auto';
+  excerpt.translate = false;
   excerpt.textContent = [conversation.intent, conversation.lastMessage?.text].filter(Boolean).join(' · ');
   item.append(line, excerpt);
   item.onclick = () => void openConversation(conversation.id).catch(() => {});
@@ -262,9 +277,12 @@ function renderLists() {
 
 function field(list, name, value) {
   const term = document.createElement('dt');
-  term.textContent = name;
+  // A field's name is the flow's (contact.email), as the flow writes it.
+  term.append(isolated(name));
+  term.translate = false;
   const detail = document.createElement('dd');
   detail.dir = 'auto';
+  detail.translate = false;
   detail.textContent = value === null ? '' : String(value);
   list.append(term, detail);
 }
@@ -292,7 +310,9 @@ async function openConversation(id) {
   if (answering && (answering.conversationId !== id || !held)) answering = undefined;
   showAnswering();
   $('conversation').hidden = false;
-  $('title').textContent = `#${conversation.id} · ${nameOf(conversation)} · ${conversation.team ?? words.noTeam}${conversation.intent ? ` · ${conversation.intent}` : ''} · ${conversation.channel}`;
+  // Each part isolated (a Latin name in an Arabic console, an Arabic one in an English console), in the page's direction.
+  $('title').replaceChildren(...[`#${conversation.id}`, nameOf(conversation), conversation.team ?? words.noTeam, conversation.intent, channelName(conversation.channel)]
+    .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
   const fields = $('fields');
   fields.replaceChildren();
   for (const [name, value] of Object.entries(conversation.contact.fields)) field(fields, `contact.${name}`, value);
@@ -323,8 +343,9 @@ function bubble(message) {
   who.dir = 'auto';
   who.textContent = { contact: message.name || words.customer, bot: words.bot, agent: message.name || words.agent, note: message.name ? words.noteBy(message.name) : words.note }[message.from];
   element.append(who);
-  if (message.quote) element.append(quoteLine(message.quote));
-  if (message.text) element.append(messageText(message.text));
+  // What people wrote (and the message it answers) is theirs, in their language: never the console's to translate.
+  if (message.quote) element.append(Object.assign(quoteLine(message.quote), { translate: false }));
+  if (message.text) element.append(Object.assign(messageText(message.text), { translate: false }));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, undefined, undefined, words));
   const meta = document.createElement('div');
   meta.className = 'meta';

@@ -117,7 +117,7 @@ function link(href, text, iconName) {
  * `words`, the page's words in its reader's language (words.js, console-words.js).
  */
 export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words = undefined) {
-  const label = attachment.name || attachment.kind;
+  const label = attachment.name || words?.kinds?.[attachment.kind] || attachment.kind;
   if (attachment.refused) {
     const text = words ? words.refusedFile(label, attachment.refused) : `${label} could not be kept: ${attachment.refused}`;
     return line('refused', text, 'warning');
