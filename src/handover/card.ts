@@ -1,7 +1,8 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
-import { isolateRtl, shortQuote } from '../shared/text.ts';
+import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
+import type { DeskLanguage } from './lines.ts';
 import type { Team } from './team.ts';
 
 /** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
@@ -13,7 +14,38 @@ export interface CardInput {
   messages: readonly Omit<Message, 'id'>[];
   /** An agent held it before (it was passed on, handed back to the bot, or put back in its queue): not new. */
   returning?: boolean;
+  /** The agent's language (`language:` in team.yaml): English without it. */
+  language?: DeskLanguage;
 }
+
+/** The card's own words in each language; what fills them (names, a channel, an intent) is isolated in Arabic. */
+const CARD_WORDS: Record<DeskLanguage, {
+  head: (id: number, returning: boolean, team?: string) => string;
+  who: (name: string, channel: string, intent?: string) => string;
+  wrote: (name: string) => string;
+  answer: (name: string, id: number) => string;
+  customer: string;
+}> = {
+  en: {
+    head: (id, returning, team) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
+    who: (name, channel, intent) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
+    wrote: (name) => `${isolateRtl(name)} wrote:`,
+    answer: (name, id) => `Reply here to answer ${isolateRtl(name)}. /close ${id} when done.`,
+    customer: 'Customer',
+  },
+  ar: {
+    head: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
+    who: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,
+    wrote: (name) => `رسائل ${isolate(name)}:`,
+    answer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
+    customer: 'العميل',
+  },
+};
+
+/** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
+const CHANNELS_AR: Record<string, string> = {
+  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
+};
 
 const CARD_MESSAGES = 5;
 // A card is one chat message (Telegram takes at most 4096 characters), so long customer texts are cut.
@@ -26,18 +58,20 @@ const CARD_MESSAGE_CHARS = 300;
  *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
  *     await send(agentAddress, { text });
  */
-export function assignmentCard({ conversation, contact, team, messages, returning = false }: CardInput): string {
+export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en' }: CardInput): string {
+  const words = CARD_WORDS[language];
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
-  const name = isolateRtl(contact.name ?? 'Customer');
+  const name = contact.name ?? words.customer;
   const lines = [
-    `#${conversation.id} · ${returning ? 'returning' : 'new'} conversation${teamName ? ` for ${teamName}` : ''}`,
-    `${name} on ${conversation.channel}${conversation.intent ? ` · about ${conversation.intent}` : ''}`,
-    ...fieldLines(contact.fields),
-    ...fieldLines(conversation.fields),
+    words.head(conversation.id, returning, teamName),
+    words.who(name, conversation.channel, conversation.intent),
+    ...fieldLines(contact.fields, language),
+    ...fieldLines(conversation.fields, language),
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
-  if (said.length > 0) lines.push('', `${name} wrote:`, ...said.map((message) => `› ${isolateRtl(shorten(message.text))}`));
-  lines.push('', `Reply here to answer ${name}. /close ${conversation.id} when done.`);
+  const quoted = language === 'ar' ? isolate : isolateRtl;
+  if (said.length > 0) lines.push('', words.wrote(name), ...said.map((message) => `› ${quoted(shorten(message.text))}`));
+  lines.push('', words.answer(name, conversation.id));
   return lines.join('\n');
 }
 
@@ -72,10 +106,10 @@ export function editText(conversation: { id: number }, contactName: string | und
 }
 
 // Only what the flow collected: empty answers say nothing to the agent.
-function fieldLines(fields: Fields): string[] {
+function fieldLines(fields: Fields, language: DeskLanguage): string[] {
   return Object.entries(fields)
     .filter(([, value]) => value !== null && value !== '')
-    .map(([name, value]) => `${name}: ${isolateRtl(String(value))}`);
+    .map(([name, value]) => (language === 'ar' ? `${isolate(name)}: ${isolate(String(value))}` : `${name}: ${isolateRtl(String(value))}`));
 }
 
 function shorten(text: string): string {

@@ -62,7 +62,7 @@ interface CommandSpec<N extends AgentCommandName> {
  */
 async function actAndSay(ctx: CommandContext, action: AgentAction, quietWhenDone = false): Promise<void> {
   await ctx.act(action, async (result) => {
-    if (!result.ok || !quietWhenDone) await ctx.reply(result.message, result.conversationId);
+    if (!result.ok || !quietWhenDone) await ctx.reply(word(result.line, ctx.agent.language), result.conversationId);
   });
 }
 
@@ -153,7 +153,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
-      if ('problem' in held) return ctx.reply(word(held.problem));
+      if ('problem' in held) return ctx.reply(word(held.problem, ctx.agent.language));
       const { note, shared } = closingNote(command.note);
       // Refused while a customer message relayed to the agent had not reached their app when they sent /close.
       const typed = { channel: ctx.inbound.channel, address: ctx.inbound.from.id, messageId: ctx.inbound.id };
@@ -170,7 +170,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
-      if ('problem' in held) return ctx.reply(word(held.problem));
+      if ('problem' in held) return ctx.reply(word(held.problem, ctx.agent.language));
       return actAndSay(ctx, { kind: 'handBack', conversationId: held.conversation.id });
     },
   },
@@ -185,7 +185,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
     async run(ctx, command) {
       const held = await ctx.target();
-      if ('problem' in held) return ctx.reply(word(held.problem));
+      if ('problem' in held) return ctx.reply(word(held.problem, ctx.agent.language));
       return actAndSay(ctx, { kind: 'template', conversationId: held.conversation.id, name: command.template, params: command.params });
     },
   },

@@ -41,7 +41,7 @@ export async function fromAgent(
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
-  if ('problem' in held) return reply(word(held.problem));
+  if ('problem' in held) return reply(word(held.problem, agent.language));
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
 }
 

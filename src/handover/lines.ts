@@ -1,7 +1,8 @@
 // What agents and admins read about their decisions (went online, closed #42, refused: someone else holds it), in
 // each language the desk speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
-// apps in English (team.yaml gives agents no language). One table per language, so each wording lives in one place.
+// apps in the agent's `language:` from team.yaml (English without it). One table per language, so each wording lives in
+// one place.
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 
 /** The languages agents and admins can read their answers in. */

@@ -58,6 +58,8 @@ function schemasFor(keys: readonly AddressKey[]) {
       teams: z.array(z.string().trim().min(1, 'must not be empty')).min(1, 'an agent needs at least one team'),
       // Checked by hand below, for a message that says what a valid value is.
       max_open: z.unknown().optional(),
+      // What the bot's answers in the agent's messaging app are worded in (English without it).
+      language: z.enum(['en', 'ar']).optional(),
     })
     .strict();
   return { team, agent };
@@ -243,6 +245,7 @@ class TeamFileReader {
       } else if (valid && identitiesValid && fields.teams !== undefined) {
         agents.push({
           id, name, identities, teams, maxOpen,
+          ...(fields.language !== undefined ? { language: fields.language } : {}),
           ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
           ...(Object.keys(missingSecrets).length > 0 ? { missingSecrets } : {}),
         });

@@ -1,5 +1,6 @@
 // Teams and agents as team.yaml defines them: who may take which conversations, and how many at once.
 import type { Identity } from '../store/types.ts';
+import type { DeskLanguage } from './lines.ts';
 import { slug } from '../shared/text.ts';
 
 /** How a team picks among its available agents. */
@@ -54,6 +55,8 @@ export interface Agent {
    * cannot sign in there until it is, and the sign-in says which variable to set.
    */
   missingSecrets?: Record<string, string>;
+  /** The language of the bot's answers in the agent's messaging app (`language:` in team.yaml); English without it. */
+  language?: DeskLanguage;
 }
 
 /** `online` takes new conversations; `away` keeps what it holds but takes nothing new; agents start `offline`. */

@@ -49,7 +49,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   if (command?.name === 'close') {
     if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);
     const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
-    if (unseen) return reply(word(unseen));
+    if (unseen) return reply(word(unseen, agent.language));
     const holder = holderOf(ctx, conversation);
     const { note, shared } = closingNote(command.note);
     close(ctx, tx, conversation, agent.id, note, fx, { shared });

@@ -222,7 +222,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
 
   /**
    * What became of a conversation the agent held until someone else took it (an admin closed, moved, gave or handed it
-   * back, or inactivity closed it), in the page's language: the notices the agent's app gets are English.
+   * back, or inactivity closed it), in the page's language: the notices the agent's app gets are in the agent's language from team.yaml.
    */
   router.get('/conversations/:id/outcome', async (req, res) => {
     const id = idParam.safeParse(req.params.id);

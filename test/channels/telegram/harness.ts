@@ -56,6 +56,8 @@ export interface TelegramSetUp {
    * message waits for the NLP model however loaded the machine, since the routing by it is what is tested.
    */
   shipped?: boolean;
+  /** ADMIN_TOKEN, for tests that act as an admin too. */
+  adminToken?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function telegramServers(): {
         CONTACT_RATE_LIMIT: { capacity: 100_000, perMs: 60_000 },
         ...(mode.webhook ? { TELEGRAM_WEBHOOK_SECRET: SECRET } : {}),
         ...(mode.publicUrl ? { PUBLIC_URL: mode.publicUrl } : {}),
+        ...(mode.adminToken ? { ADMIN_TOKEN: mode.adminToken } : {}),
       },
       log: mode.log ?? quietLog,
       watch: false,

@@ -1,0 +1,85 @@
+// An agent whose team.yaml says `language: ar` reads the bot in Arabic in their messaging app (Telegram here, against
+// the fake Bot API): the answers to their commands, the card that hands them a conversation, and what an admin did
+// to a conversation they held; names isolated so they keep their place. An agent without it reads English as before.
+import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { eventually } from '../helpers.ts';
+import { LAYLA, OMAR, fixture, post, textNow, telegramServers } from '../channels/telegram/harness.ts';
+import type { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+
+const { setUp } = telegramServers();
+const ADMIN = 'agent-language-admin-token-0123456789';
+const isolated = (text: string) => `\u2068${text}\u2069`;
+
+const team = (language: string) => `
+teams:
+  - name: Billing
+    strategy: least_open
+  - name: Support
+    strategy: least_open
+agents:
+  - name: Omar
+    telegram: 9001
+    teams: [Billing]
+${language}
+  - name: Sara
+    telegram: 9002
+    teams: [Support]
+`;
+
+/** Layla writes, picks Billing with the flow's button, and the conversation comes to Omar, who is online. */
+async function laylaToOmar(app: Switchboard, api: FakeBotApi): Promise<void> {
+  expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+  await eventually(() => api.sentTo(LAYLA).length === 2);
+  const pressed = fixture('callback-query');
+  pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
+  expect(await post(app, pressed)).toBe(200);
+  await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+}
+
+describe('an agent\'s language in their messaging app', () => {
+  it('words the bot\'s answers, the conversation\'s card and an admin\'s move in Arabic for an agent with language: ar', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('    language: ar'), adminToken: ADMIN });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    expect(api.sentTo(OMAR)[0]).toBe('أنت متصل الآن: ستصلك المحادثات الجديدة.');
+
+    await laylaToOmar(app, api);
+    const card = api.sentTo(OMAR).find((text) => text.startsWith('#1'))!;
+    expect(card.split('\n')).toEqual([
+      `#1 · محادثة جديدة لفريق ${isolated('Billing')}`,
+      `${isolated('Layla')} عبر ${isolated('Telegram')}`,
+      `${isolated('topic')}: ${isolated('billing')}`,
+      '',
+      `رسائل ${isolated('Layla')}:`,
+      `› ${isolated('hello')}`,
+      `› ${isolated('Billing')}`,
+      '',
+      `ردّ هنا للإجابة على ${isolated('Layla')}، وأرسل ${isolated('/close 1')} عند الانتهاء.`,
+    ]);
+
+    // A refusal, then an admin moving the conversation away: both in Arabic.
+    expect(await post(app, textNow(OMAR, '/claim 7'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.includes('#7')));
+    expect(api.sentTo(OMAR).at(-1)).toMatch(/[\u0600-\u06ff]/);
+    const moved = await fetch(`${app.url}/api/conversations/1/transfer`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'x-admin-name': 'Nadia', 'content-type': 'application/json' }, body: JSON.stringify({ team: 'Support' }) });
+    expect(moved.status).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('نُقلت المحادثة #1')));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('Nadia')}.`);
+  }, 30_000);
+
+  it('keeps English for an agent without a language, as before', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    expect(api.sentTo(OMAR)[0]).toBe('You are online: new conversations will come to you.');
+    await laylaToOmar(app, api);
+    expect(api.sentTo(OMAR).find((text) => text.startsWith('#1'))!.split('\n')[0]).toBe('#1 · new conversation for Billing');
+  }, 30_000);
+
+  it('refuses a language team.yaml has no words for, at its line', async () => {
+    const { app } = await setUp({ webhook: true, team: team('    language: fr') });
+    const health = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(health)).toContain('team.yaml:11: \\"language\\" must be one of en, ar');
+  }, 30_000);
+});
