@@ -75,7 +75,8 @@ export const CONSOLE_WORDS = {
     otherLanguage: 'English',
     language: 'اللغة',
     consoleTitle: 'لوحة الموظف في Switchboard',
-    tokenLabel: 'رمز تسجيل دخولك (webchat_token في team.yaml)',
+    // Latin names isolated (FSI … PDI), so that the brackets around them stay with the Arabic sentence.
+    tokenLabel: 'رمز تسجيل دخولك (\u2068webchat_token\u2069 في \u2068team.yaml\u2069)',
     signIn: 'تسجيل الدخول',
     badToken: 'لا يفتح هذا الرمز حساب أي موظف.',
     tooManyAttempts: 'محاولات كثيرة؛ انتظر دقيقة ثم أعد المحاولة.',
