@@ -8,7 +8,7 @@ import { t } from './i18n.ts';
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('networkError');
-    return error.body.error ?? error.message;
+    return error.body.error ?? t('serverAnswered', { status: error.status });
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -64,6 +64,12 @@ const en = {
   pickTransferTarget: () => 'choose a team or a colleague to transfer to',
   noteEmpty: () => 'the note is empty',
   badRequest: (detail: string) => detail,
+  // What the dashboard's API answers about a flow or a contact that is not there (any more).
+  noSuchFlow: (name: string) => `there is no flow "${name}"`,
+  flowGone: (name: string) => `there is no flow "${name}" any more`,
+  noSuchVersion: (name: string, version: string) => `flow "${name}" has no version "${version}"`,
+  noSuchContact: () => 'there is no such contact',
+  rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
 };
 
 type Wording = { readonly [K in keyof typeof en]: (...args: Parameters<(typeof en)[K]>) => string };
@@ -118,6 +124,11 @@ const ar: Wording = {
   pickTransferTarget: () => 'اختر فريقًا أو زميلًا لتحويل المحادثة إليه.',
   noteEmpty: () => 'الملاحظة فارغة.',
   badRequest: (detail) => `الطلب غير صالح: ${isolate(detail)}`,
+  noSuchFlow: (name) => `لا يوجد مسار باسم «${isolate(name)}»`,
+  flowGone: (name) => `لم يعد المسار «${isolate(name)}» موجودًا`,
+  noSuchVersion: (name, version) => `ليس للمسار «${isolate(name)}» إصدار «${isolate(version)}»`,
+  noSuchContact: () => 'لا توجد جهة الاتصال هذه',
+  rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
 };
 
 /**

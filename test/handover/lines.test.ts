@@ -18,6 +18,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   holdNone: [], holdSeveral: [[4, 5]], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
   givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
+  noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], rollbackStale: ['0123456789ab'],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);
 

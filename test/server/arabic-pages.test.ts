@@ -23,7 +23,7 @@ const ALLOWED = new Set([
   'Switchboard', 'WhatsApp', 'Telegram', 'Messenger', 'Instagram', 'CSV', 'QR', 'Shift', 'Enter',
   // This test's data: the shipped teams, agents, flow, intents and field names; what the admin typed.
   'Billing', 'Support', 'Sales', 'Omar', 'Sara', 'Lina', 'Layla', 'Nadia', 'inbound', 'billing', 'tech_support', 'sales', 'other',
-  'email', 'need', 'faq', 'billing-faq', 'webchat_token', 'Nowhere',
+  'email', 'need', 'faq', 'gone', 'billing-faq', 'webchat_token', 'Nowhere',
 ]);
 
 /**
@@ -214,6 +214,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await go('flows/faq/new');
     await look(page, 'flow-new', () => page.locator('.editor .cm-content').waitFor());
 
+    await go('flows/gone');
+    await look(page, 'flow-missing', () => page.locator('.notice.error').waitFor());
+    await go('contacts/nobody');
+    await look(page, 'contact-missing', () => page.locator('.notice.error').waitFor());
     await go('contacts');
     await look(page, 'contacts', () => page.locator('table.list tbody tr, .rows .row').first().waitFor());
     await page.locator('a[href^="#/contacts/"]').first().click();

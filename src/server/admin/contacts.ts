@@ -3,6 +3,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
+import { line, word } from '../../handover/lines.ts';
+import { pageLanguage } from '../language.ts';
 import type { Contact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -47,7 +49,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
   const contactOf = async (req: Request, res: Response): Promise<Contact | undefined> => {
     const id = String(req.params.id);
     const contact = id.length <= 100 ? await store.contact(id) : undefined;
-    if (!contact) res.status(404).json({ error: 'there is no such contact' });
+    if (!contact) res.status(404).json({ error: word(line('noSuchContact'), pageLanguage(req)) });
     return contact;
   };
 
@@ -109,7 +111,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
       tx.putContact(contact);
       return contact;
     });
-    if (!updated) return void res.status(404).json({ error: 'there is no such contact' });
+    if (!updated) return void res.status(404).json({ error: word(line('noSuchContact'), pageLanguage(req)) });
     context.log.info({ contact: updated.id, fields: Object.keys(body.data.fields ?? {}), name: body.data.name !== undefined, by: nameOf(res) }, 'contact edited from the admin API');
     res.json({ contact: updated });
   });

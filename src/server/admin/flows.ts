@@ -3,6 +3,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { PUBLISHED_NAME, type PublishOutcome } from '../../flows/publishing.ts';
+import { line, word } from '../../handover/lines.ts';
+import { pageLanguage } from '../language.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, publishedJson, tooLarge, type AdminContext } from './context.ts';
 
@@ -35,7 +37,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
   const json = publishedJson('a flow', MAX_SOURCE);
 
   /** 200 { version } with the flow announced, 422 with the errors, 409 with the current version. */
-  const answer = (res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
+  const answer = (req: Request, res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
     if (outcome.ok) {
       context.log.info({ flow: name, version: outcome.version, by: author }, 'flow published from the admin API');
       feed.publish({ type: 'flows', data: { name, version: outcome.version } });
@@ -43,10 +45,11 @@ export function mountFlows(router: Router, context: AdminContext): void {
       return void res.json({ version: outcome.version });
     }
     if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was published`, errors: outcome.errors });
+    const language = pageLanguage(req);
     const stale = what === 'publish'
       ? 'someone published this flow since you opened it; reload it and apply your changes again'
-      : `someone published this flow since you looked at its versions (it is at version ${outcome.conflict} now); look at what changed before rolling back`;
-    res.status(409).json({ error: outcome.conflict === null ? `there is no flow "${name}" any more` : stale, currentVersion: outcome.conflict });
+      : word(line('rollbackStale', String(outcome.conflict)), language);
+    res.status(409).json({ error: outcome.conflict === null ? word(line('flowGone', name), language) : stale, currentVersion: outcome.conflict });
   };
 
   router.get('/flows', async (_req, res) => {
@@ -68,7 +71,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const name = flowName(req, res);
     if (!name) return;
     const file = await publisher.get(name);
-    if (!file) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    if (!file) return void res.status(404).json({ error: word(line('noSuchFlow', name), pageLanguage(req)) });
     res.json({ name, version: file.version, source: file.source });
   });
 
@@ -89,7 +92,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!body.success) return void badRequest(res, body.error, 422);
     if (tooLarge(res, 'a flow', body.data.source, MAX_SOURCE)) return;
     const author = nameOf(res);
-    answer(res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
+    answer(req, res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
   });
 
   router.get('/flows/:name/versions', async (req, res) => {
@@ -97,7 +100,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!name) return;
     const current = (await publisher.get(name))?.version;
     const versions = await publisher.versions(name);
-    if (versions.length === 0 && current === undefined) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    if (versions.length === 0 && current === undefined) return void res.status(404).json({ error: word(line('noSuchFlow', name), pageLanguage(req)) });
     res.json({ versions: versions.map((version) => ({ ...version, current: version.version === current })) });
   });
 
@@ -105,7 +108,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const name = flowName(req, res);
     if (!name) return;
     const found = await publisher.version(name, String(req.params.version));
-    if (!found) return void res.status(404).json({ error: `flow "${name}" has no version "${String(req.params.version)}"` });
+    if (!found) return void res.status(404).json({ error: word(line('noSuchVersion', name, String(req.params.version)), pageLanguage(req)) });
     res.json({ name, version: found.version, source: found.source, publishedAt: found.publishedAt, publishedBy: found.publishedBy });
   });
 
@@ -116,8 +119,8 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!body.success) return void badRequest(res, body.error, 422);
     const author = nameOf(res);
     const outcome = await publisher.rollback(name, body.data.version, body.data.baseVersion, author);
-    if (!outcome) return void res.status(404).json({ error: `flow "${name}" has no version "${body.data.version}"` });
-    answer(res, name, outcome, author, 'rollback');
+    if (!outcome) return void res.status(404).json({ error: word(line('noSuchVersion', name, String(body.data.version)), pageLanguage(req)) });
+    answer(req, res, name, outcome, author, 'rollback');
   });
 
   router.delete('/flows/:name', async (req, res) => {
@@ -125,7 +128,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!name) return;
     const open = await openOn(context, publisher.flowNameOf(name));
     if (open > 0) return void res.status(409).json({ error: `${open} open conversation(s) run on this flow; close them or wait until they end`, openConversations: open });
-    if (!(await publisher.remove(name))) return void res.status(404).json({ error: `there is no flow "${name}"` });
+    if (!(await publisher.remove(name))) return void res.status(404).json({ error: word(line('noSuchFlow', name), pageLanguage(req)) });
     context.log.info({ flow: name, by: nameOf(res) }, 'flow removed from the admin API');
     feed.publish({ type: 'flows', data: { name, version: null } });
     context.published?.('flows');
