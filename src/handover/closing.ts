@@ -3,7 +3,7 @@
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, type Line } from './lines.ts';
+import { line, word, type Line } from './lines.ts';
 import { toAgent } from './outgoing.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
@@ -42,7 +42,9 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
   const agent = conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
   close(ctx, tx, conversation, 'auto', `closed automatically after ${idleFor} without activity`, fx);
   if (agent) {
-    await toAgent(ctx, tx, agent, `#${conversation.id} was closed after ${idleFor} without activity.`, fx, conversation.id);
+    // English says how long; the Arabic line says "after a while", as `idleFor` is English.
+    const said = agent.language === 'ar' ? word(line('autoClosed', conversation.id), 'ar') : `#${conversation.id} was closed after ${idleFor} without activity.`;
+    await toAgent(ctx, tx, agent, said, fx, conversation.id);
     await drainFor(ctx, tx, agent, fx);
   }
 }

@@ -6,7 +6,7 @@ import type { Message, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { parseAgentCommand, runAgentCommand } from './commands.ts';
+import { commandWords, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word } from './lines.ts';
 import { heldBy, holderOf, type Held } from './lookups.ts';
@@ -27,7 +27,7 @@ export async function fromAgent(
   if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
   if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx);
   const text = inbound.text ?? '';
-  const command = parseAgentCommand(text);
+  const command = parseAgentCommand(text, agent.language);
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
   // What the agent's app quoted (a relay of a customer's message, a card): which conversation it is for, what it answers.
@@ -40,7 +40,7 @@ export async function fromAgent(
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
-  if (!held) return reply('Only text and files reach the customer. Send /help for the commands.');
+  if (!held) return reply(commandWords(agent.language).onlyTextAndFiles);
   if ('problem' in held) return reply(word(held.problem, agent.language));
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
 }
@@ -57,7 +57,7 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
   const own = original?.direction === 'in' && original.from === 'agent' && original.agentId === agent.id ? original : undefined;
   await keep(ctx, tx, agent, inbound);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
-  if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply('An edited command is not carried out: send it again as a new message.');
+  if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply(commandWords(agent.language).editedCommand);
   if (own?.relayedTo === undefined) return reply('Your edit was not sent to anyone: the bot has no record of that message going to a customer.');
   const id = own.relayedTo;
   const conversation = await tx.conversation(id);

@@ -44,7 +44,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   if (conversation.status !== 'open') return reply(`#${conversation.id} is closed.`);
   if (!mayTouch(conversation, agent)) return reply(`${agent.name} is not in ${conversation.team}: nothing was sent.`);
-  const command = parseAgentCommand(text);
+  const command = parseAgentCommand(text, agent.language);
   if (command && 'error' in command) return reply(command.error);
   if (command?.name === 'close') {
     if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(`This topic is #${conversation.id}; close #${command.conversationId} in its own topic.`);

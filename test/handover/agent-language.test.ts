@@ -58,6 +58,17 @@ describe('an agent\'s language in their messaging app', () => {
       `ردّ هنا للإجابة على ${isolated('Layla')}، وأرسل ${isolated('/close 1')} عند الانتهاء.`,
     ]);
 
+    // /list, /help and a mistyped command: in Arabic, commands and names isolated.
+    expect(await post(app, textNow(OMAR, '/list'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('أنت متصل.'));
+    expect(api.sentTo(OMAR).at(-1)!.split('\n')).toEqual(['أنت متصل.', 'محادثاتك (1/3):', `  #1 ${isolated('Layla')} · ${isolated('Billing')}`, `قائمة انتظار ${isolated('Billing')}: فارغة.`]);
+    expect(await post(app, textNow(OMAR, '/help'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('الأوامر'));
+    expect(api.sentTo(OMAR).at(-1)).toContain(`${isolated('/claim N')} — استلم المحادثة N من قائمة الانتظار`);
+    expect(await post(app, textNow(OMAR, '/clsoe'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('لا يوجد أمر'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`لا يوجد أمر ${isolated('/clsoe')}. هل تقصد ${isolated('/close')}؟ أرسل ${isolated('/help')} لعرض الأوامر.`);
+
     // A refusal, then an admin moving the conversation away: both in Arabic.
     expect(await post(app, textNow(OMAR, '/claim 7'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((text) => text.includes('#7')));
