@@ -159,6 +159,8 @@ export interface ChannelHost {
   media: MediaStore;
   /** The agent commands, for a channel that shows them (Telegram's command menu). */
   commands: readonly CommandDescription[];
+  /** The same in an agent's language (`language:` in team.yaml, e.g. `ar`); `commands` for English or none. */
+  commandsIn?: (language: string) => readonly CommandDescription[];
   /** Hands an identity change to the runtime; resolves once it is stored. */
   updateIdentity(update: IdentityUpdate): Promise<void>;
   /** When the person at `address` of this channel last wrote (ISO 8601), for a channel with a service window. */

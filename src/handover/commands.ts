@@ -216,6 +216,16 @@ export const AGENT_COMMANDS: readonly { name: AgentCommandName; usage: string; d
 );
 
 /**
+ * The commands with their descriptions in `language`, for a menu (Telegram's, in an Arabic agent's chat).
+ *
+ *     agentCommandsIn('ar').find((command) => command.name === 'help')?.description; // 'اعرض هذه الأوامر'
+ */
+export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentCommandName; usage: string; description: string }[] {
+  const descriptions = commandWords(language).descriptions;
+  return AGENT_COMMANDS.map((command) => ({ ...command, description: descriptions?.[command.name] ?? command.description }));
+}
+
+/**
  * Parses an agent's message: a command, a one-line error to send back (in the agent's `language`), or undefined when
  * the text is not a command (it does not start with "/") and goes to the customer.
  *

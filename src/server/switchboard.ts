@@ -23,7 +23,8 @@ import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from 
 import { createBotFrameworkChannel } from '../channels/botframework/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
-import { AGENT_COMMANDS } from '../handover/commands.ts';
+import { AGENT_COMMANDS, agentCommandsIn } from '../handover/commands.ts';
+import { deskLanguage } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
@@ -370,6 +371,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await channel.start({
         deliver, report: running.report, updateIdentity: running.updateIdentity, media,
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
+        commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
         lastInboundAt: (address) => lastInboundOfPerson(parts.store, channel.name, address),
         referenceOf: (address) => referenceOf(parts.store, channel.name, address),
       });
@@ -542,6 +544,7 @@ function createChannels(
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       log: log.child({ channel: 'telegram' }),
       agentChatIds: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === 'telegram').map((i) => i.id)),
+      agentLanguage: (chatId) => directory.agents().find((agent) => agent.identities.some((i) => i.channel === 'telegram' && i.id === chatId))?.language,
       onAgentsChange: (listener) => directory.onChange(() => listener()),
       deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
     }));

@@ -38,8 +38,13 @@ async function laylaToOmar(app: Switchboard, api: FakeBotApi): Promise<void> {
 }
 
 describe('an agent\'s language in their messaging app', () => {
-  it('words the bot\'s answers, the conversation\'s card and an admin\'s move in Arabic for an agent with language: ar', async () => {
+  it('words the menu, the bot\'s answers, the conversation\'s card and an admin\'s move in Arabic for an agent with language: ar', async () => {
     const { app, api } = await setUp({ webhook: true, team: team('    language: ar'), adminToken: ADMIN });
+    // Omar's menu of commands in Telegram is described in Arabic; Sara's, in English.
+    await eventually(() => api.callsOf('setMyCommands').length === 2);
+    const menus = new Map(api.callsOf('setMyCommands').map((call) => [(call.params.scope as { chat_id: string }).chat_id, call.params.commands as { command: string; description: string }[]]));
+    expect(menus.get('9001')!.find((command) => command.command === 'help')!.description).toBe('اعرض هذه الأوامر');
+    expect(menus.get('9002')!.find((command) => command.command === 'help')!.description).toBe('Show these commands');
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).length === 1);
     expect(api.sentTo(OMAR)[0]).toBe('أنت متصل الآن: ستصلك المحادثات الجديدة.');

@@ -27,6 +27,8 @@ export interface TelegramOptions {
   log: Logger;
   /** The private chats of agents (their Telegram user ids): they get the agent commands in the bot's menu. */
   agentChatIds?: () => string[];
+  /** The language of the agent of a private chat (`language:` in team.yaml), for their menu's descriptions. */
+  agentLanguage?: (chatId: string) => string | undefined;
   /** The supergroups that are team desks (`telegram_desk` in team.yaml): their topic messages are delivered. */
   deskChats?: () => string[];
   /** Subscribes to changes of the agent list (team.yaml edits): agents added later get the menu too. */
@@ -105,7 +107,10 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     },
     async start(started: ChannelHost) {
       host = started;
-      const menu = new CommandMenu(api, started.commands, track);
+      const menu = new CommandMenu(api, (chatId) => {
+        const language = options.agentLanguage?.(chatId);
+        return language && started.commandsIn ? started.commandsIn(language) : started.commands;
+      }, track);
       const giveMenu = () => menu.give(options.agentChatIds?.() ?? []);
       giveMenu();
       offAgents = options.onAgentsChange?.(giveMenu);

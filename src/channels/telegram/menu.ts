@@ -6,19 +6,20 @@ import type { CommandDescription } from '../../types.ts';
 /**
  * Gives the agents the menu. Calls go through `track`, so a failure is logged without holding up the start.
  *
- *     const menu = new CommandMenu(api, host.commands, track);
+ *     const menu = new CommandMenu(api, () => host.commands, track);
  *     menu.give(['9001', '9002']);
  */
 export class CommandMenu {
   readonly #api: Api;
-  readonly #commands: readonly CommandDescription[];
+  /** The menu of a chat: its descriptions in the language of the agent it belongs to. */
+  readonly #commandsOf: (chatId: string) => readonly CommandDescription[];
   readonly #track: (what: string, work: () => Promise<unknown>) => void;
   /** Agent chats that already have it. */
   readonly #given = new Set<string>();
 
-  constructor(api: Api, commands: readonly CommandDescription[], track: (what: string, work: () => Promise<unknown>) => void) {
+  constructor(api: Api, commandsOf: (chatId: string) => readonly CommandDescription[], track: (what: string, work: () => Promise<unknown>) => void) {
     this.#api = api;
-    this.#commands = commands;
+    this.#commandsOf = commandsOf;
     this.#track = track;
   }
 
@@ -27,7 +28,7 @@ export class CommandMenu {
     for (const chatId of chatIds) {
       if (this.#given.has(chatId)) continue;
       this.#given.add(chatId);
-      this.#track('setMyCommands', () => this.#api.setMyCommands(this.#commands, { scope: { type: 'chat', chat_id: chatId } }));
+      this.#track('setMyCommands', () => this.#api.setMyCommands(this.#commandsOf(chatId), { scope: { type: 'chat', chat_id: chatId } }));
     }
   }
 }
