@@ -85,23 +85,27 @@ export function relayText(conversation: { id: number }, contactName: string | un
 }
 
 /**
- * A customer's reaction as relayed to the agent: the emoji and a short quote of the message it answers, when the
- * transcript has it (`quoted` undefined: a message it does not have).
+ * A customer's reaction as relayed to the agent, in their `language`: the emoji and a short quote of the message it
+ * answers, when the transcript has it (`quoted` undefined: a message it does not have).
  *
- *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?'); // '#42 Layla reacted 👍 to "Did that fix it?"'
+ *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?');       // '#42 Layla reacted 👍 to "Did that fix it?"'
+ *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?', 'ar'); // '#42 تفاعل من ⁨Layla⁩: 👍 على «⁨Did that fix it?⁩»'
  */
-export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined): string {
+export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined, language: DeskLanguage = 'en'): string {
+  if (language === 'ar') return `#${conversation.id} تفاعل من ${isolate(contactName ?? CARD_WORDS.ar.customer)}: ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`;
   const who = `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}`;
   return `${who} reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`;
 }
 
 /**
- * A customer's edit of an earlier message as relayed to the agent: what it says now, and a short quote of what it
- * said before, so the agent knows which message it corrects.
+ * A customer's edit of an earlier message as relayed to the agent, in their `language`: what it says now, and a short
+ * quote of what it said before, so the agent knows which message it corrects.
  *
- *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243'); // '#42 Layla edited a message: A-1234 (was "My order is A-1243")'
+ *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243');       // '#42 Layla edited a message: A-1234 (was "My order is A-1243")'
+ *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243', 'ar'); // '#42 تعديل من ⁨Layla⁩ لرسالة: ⁨A-1234⁩ (كانت: «⁨My order is A-1243⁩»)'
  */
-export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string): string {
+export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string, language: DeskLanguage = 'en'): string {
+  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName ?? CARD_WORDS.ar.customer)} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
 }
 

@@ -3,7 +3,7 @@
 import type { Conversation, Tx } from '../store/types.ts';
 import { isolateRtl } from '../shared/text.ts';
 import type { DeskContext } from './context.ts';
-import { line, type Line } from './lines.ts';
+import { line, type DeskLanguage, type Line } from './lines.ts';
 import type { Agent } from './team.ts';
 
 /** A conversation an agent may act on, or the one-line reason they may not. */
@@ -12,6 +12,11 @@ export type Held = { conversation: Conversation } | { problem: Line };
 /** The agent holding the conversation, if an agent holds it. */
 export function holderOf(ctx: DeskContext, conversation: Conversation): Agent | undefined {
   return conversation.stage === 'assigned' && conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
+}
+
+/** The language of what the bot says in a conversation's desk thread: its team's (`language:` in team.yaml), else English. */
+export function threadLanguage(ctx: DeskContext, conversation: Conversation): DeskLanguage {
+  return (conversation.team ? ctx.directory.team(conversation.team)?.language : undefined) ?? 'en';
 }
 
 /** An agent may act on conversations of their teams, and on those not routed to any team yet. */

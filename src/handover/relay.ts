@@ -8,6 +8,8 @@ import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import type { DeskLanguage } from './lines.ts';
+import { threadLanguage } from './lookups.ts';
 import { shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -26,9 +28,9 @@ export function refusedLines(attachments: readonly Attachment[] | undefined): st
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
   const text = [said.text, ...refusedLines(said.attachments)].filter((line) => line !== '').join('\n');
-  await toHolder(ctx, tx, conversation, {
+  await toHolder(ctx, tx, conversation, () => ({
     text: relayText(conversation, contact.name, text), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
-  }, fx);
+  }), fx);
 }
 
 /**
@@ -40,7 +42,7 @@ export async function relayReaction(
 ): Promise<void> {
   const answered = await tx.messageByChannelId(reaction.channel, reaction.to);
   const quoted = answered && answered.text.trim() !== '' ? answered.text : answered?.attachments?.[0] ? `[${answered.attachments[0].kind}]` : undefined;
-  await toHolder(ctx, tx, conversation, { text: reactionText(conversation, contact.name, reaction.emoji, quoted) }, fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, contact.name, reaction.emoji, quoted, language) }), fx);
 }
 
 /**
@@ -51,13 +53,16 @@ export async function relayReaction(
 export async function relayEdit(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects,
 ): Promise<void> {
-  await toHolder(ctx, tx, conversation, { text: editText(conversation, contact.name, edit.text, edit.was), quoting: edit.of }, fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: editText(conversation, contact.name, edit.text, edit.was, language), quoting: edit.of }), fx);
 }
 
-/** To whoever works on the conversation: its desk thread, else the agent holding it; with neither, back to the queue. */
-async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, message: Said, fx: DeskEffects): Promise<void> {
+/**
+ * To whoever works on the conversation, worded in their language: its desk thread (its team's), else the agent
+ * holding it (theirs); with neither, back to the queue.
+ */
+async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, message: (language: DeskLanguage) => Said, fx: DeskEffects): Promise<void> {
   if (conversation.deskThread) {
-    await toThread(ctx, tx, conversation, message, fx);
+    await toThread(ctx, tx, conversation, message(threadLanguage(ctx, conversation)), fx);
     return;
   }
   const agent = conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
@@ -65,7 +70,7 @@ async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, me
     await requeue(ctx, tx, conversation, fx);
     return;
   }
-  await toAgent(ctx, tx, agent, message, fx, conversation.id);
+  await toAgent(ctx, tx, agent, message(agent.language ?? 'en'), fx, conversation.id);
 }
 
 /**

@@ -12,6 +12,8 @@ export interface Team {
   strategy: Strategy;
   /** The group on a channel whose threads are this team's desk, one thread per conversation (a Telegram forum). */
   desk?: { channel: string; group: string };
+  /** The language of what the bot says in the team's desk threads (`language:` in team.yaml); English without it. */
+  language?: DeskLanguage;
 }
 
 /**

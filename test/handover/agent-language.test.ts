@@ -84,6 +84,32 @@ describe('an agent\'s language in their messaging app', () => {
     expect(api.sentTo(OMAR).at(-1)).toBe(`نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('Nadia')}.`);
   }, 30_000);
 
+  it('tells an agent with language: ar of a customer\'s edit and reaction in Arabic, names and quotes isolated', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('    language: ar') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api);
+    const typo = textNow(LAYLA, 'My order is A-1243') as { update_id: number; message: { date: number } };
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
+    expect(await post(app, { update_id: typo.update_id + 500_000, edited_message: { ...typo.message, text: 'My order is A-1234', edit_date: typo.message.date + 30 } })).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('#1 تعديل'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 تعديل من ${isolated('Layla')} لرسالة: ${isolated('My order is A-1234')} (كانت: «${isolated('My order is A-1243')}»)`);
+
+    expect(await post(app, textNow(OMAR, 'Refunded. Did that fix it?'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Refunded. Did that fix it?'));
+    const asked = api.messagesTo(LAYLA).find((m) => m.text === 'Refunded. Did that fix it?')!;
+    expect(await post(app, {
+      update_id: typo.update_id + 500_001,
+      message_reaction: {
+        chat: { id: LAYLA, type: 'private', first_name: 'Layla' }, message_id: asked.message_id, user: { id: LAYLA, is_bot: false, first_name: 'Layla' },
+        date: typo.message.date + 60, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: '👍' }],
+      },
+    })).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('#1 تفاعل'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 تفاعل من ${isolated('Layla')}: 👍 على «${isolated('Refunded. Did that fix it?')}»`);
+  }, 30_000);
+
   it('keeps English for an agent without a language, as before', async () => {
     const { app, api } = await setUp({ webhook: true, team: team('') });
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
