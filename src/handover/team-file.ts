@@ -47,6 +47,8 @@ function schemasFor(keys: readonly AddressKey[]) {
     .object({
       name: z.string().trim().min(1, 'must not be empty'),
       strategy: z.enum(STRATEGIES).default('round_robin'),
+      // What the bot says in the team's desk threads is worded in (English without it).
+      language: z.enum(['en', 'ar']).optional(),
       ...optionalAddresses(keys.filter((key) => key.desk).map(deskKey)),
     })
     .strict();
@@ -158,7 +160,7 @@ class TeamFileReader {
         this.report(at, `team "${name}" has ${desks.length} desks`, 'a team works in one desk group; keep one of the *_desk keys');
         return;
       }
-      teams.push(desks[0] ? { name, strategy, desk: desks[0] } : { name, strategy });
+      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0] } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}) });
     });
     return teams;
   }

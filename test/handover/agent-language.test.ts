@@ -110,6 +110,44 @@ describe('an agent\'s language in their messaging app', () => {
     expect(api.sentTo(OMAR).at(-1)).toBe(`#1 تفاعل من ${isolated('Layla')}: 👍 على «${isolated('Refunded. Did that fix it?')}»`);
   }, 30_000);
 
+  it('words what the bot says in a team desk\'s topics in the team\'s language: ar, whoever writes there', async () => {
+    const DESK = -1001234567890;
+    const desk = team('').replace('    strategy: least_open\n  - name: Support', `    strategy: least_open\n    telegram_desk: "${DESK}"\n    language: ar\n  - name: Support`);
+    const { app, api } = await setUp({ webhook: true, team: desk });
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length === 1);
+    const card = api.sentTo(DESK)[0]!.split('\n');
+    expect(card[0]).toBe(`#1 · محادثة جديدة لفريق ${isolated('Billing')}`);
+    expect(card.at(-1)).toBe('من يكتب هنا أولًا يستلمها.');
+
+    // Omar reads English in his own chat, but the topic is the team's: what the bot says there is in Arabic.
+    let next = 0;
+    const inTopic = (text: string) => {
+      const update = fixture('forum-topic-message');
+      update.update_id = 800_000 + next;
+      Object.assign(update.message, { message_id: 80_000 + next++, message_thread_id: 55, chat: { ...update.message.chat, id: DESK }, text });
+      return update;
+    };
+    expect(await post(app, inTopic('Looking into it now'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes(`أصبحت المحادثة #1 مع ${isolated('Omar')}.`));
+    expect(await post(app, inTopic('/list'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('في موضوع الفريق'));
+    expect(api.sentTo(DESK).at(-1)).toBe(`في موضوع الفريق، اكتب إلى العميل أو أرسل ${isolated('/close [ملاحظة]')}؛ تعمل الأوامر الأخرى في دردشتك الخاصة مع البوت.`);
+    expect(await post(app, inTopic('/close 7'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('هذا الموضوع'));
+    expect(api.sentTo(DESK).at(-1)).toBe('هذا الموضوع للمحادثة #1؛ أغلق المحادثة #7 في موضوعها.');
+    expect(await post(app, inTopic('/close refunded'))).toBe(200);
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+    expect(api.sentTo(DESK).at(-1)).toBe(`أُغلقت المحادثة #1 (${isolated('refunded')}).`);
+  }, 30_000);
+
+  it('refuses a team language team.yaml has no words for, at its line', async () => {
+    const { app } = await setUp({ webhook: true, team: team('').replace('    strategy: least_open\n  - name: Support', '    strategy: least_open\n    language: de\n  - name: Support') });
+    const health = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(health)).toContain('team.yaml:5: \\"language\\" must be one of en, ar');
+  }, 30_000);
+
   it('keeps English for an agent without a language, as before', async () => {
     const { app, api } = await setUp({ webhook: true, team: team('') });
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);

@@ -7,6 +7,7 @@ import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { assignmentCard } from '../card.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
+import { line, word } from '../lines.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toThread } from '../outgoing.ts';
 import { kept } from '../relay.ts';
@@ -247,7 +248,7 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, returning, ...(agent.language ? { language: agent.language } : {}) }) : undefined;
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
   if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
-  if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, `${agent.name} took #${conversation.id}.`, fx);
+  if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
   fx.emit({ type: 'conversation.assigned', payload: { conversation } });
 }
 
