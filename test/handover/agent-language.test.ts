@@ -1,6 +1,8 @@
 // An agent whose team.yaml says `language: ar` reads the bot in Arabic in their messaging app (Telegram here, against
 // the fake Bot API): the answers to their commands, the card that hands them a conversation, and what an admin did
 // to a conversation they held; names isolated so they keep their place. An agent without it reads English as before.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { eventually } from '../helpers.ts';
@@ -146,6 +148,24 @@ describe('an agent\'s language in their messaging app', () => {
     const { app } = await setUp({ webhook: true, team: team('').replace('    strategy: least_open\n  - name: Support', '    strategy: least_open\n    language: de\n  - name: Support') });
     const health = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(health)).toContain('team.yaml:5: \\"language\\" must be one of en, ar');
+  }, 30_000);
+
+  it('gives an agent their Telegram menu again in their new language when team.yaml is saved with it changed', async () => {
+    const { app, api, dir } = await setUp({ webhook: true, team: team('') });
+    await eventually(() => api.callsOf('setMyCommands').length === 2);
+    const help = (call: { params: Record<string, unknown> }) => (call.params.commands as { command: string; description: string }[]).find((command) => command.command === 'help')!.description;
+    const chat = (call: { params: Record<string, unknown> }) => (call.params.scope as { chat_id: string }).chat_id;
+    await writeFile(join(dir, 'team.yaml'), team('    language: ar'));
+    await app.directory.reload();
+    await eventually(() => api.callsOf('setMyCommands').length === 3);
+    const resent = api.callsOf('setMyCommands')[2]!;
+    expect([chat(resent), help(resent)]).toEqual(['9001', 'اعرض هذه الأوامر']);
+    // Back to English: Omar's menu again; Sara's, unchanged, is not sent again.
+    await writeFile(join(dir, 'team.yaml'), team(''));
+    await app.directory.reload();
+    await eventually(() => api.callsOf('setMyCommands').length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.callsOf('setMyCommands').slice(3).map((call) => [chat(call), help(call)])).toEqual([['9001', 'Show these commands']]);
   }, 30_000);
 
   it('keeps English for an agent without a language, as before', async () => {

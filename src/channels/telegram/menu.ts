@@ -1,5 +1,6 @@
 // The agent commands in the bot's menu: set (setMyCommands, scoped to the chat) in the private chat of each agent
-// with a Telegram id, once per chat, and for agents added to team.yaml later as soon as the list changes.
+// with a Telegram id, once per chat, and again as soon as team.yaml changes: for agents added to it, and for an agent
+// whose menu now reads otherwise (their `language:` changed).
 import type { Api } from 'grammy';
 import type { CommandDescription } from '../../types.ts';
 
@@ -14,8 +15,8 @@ export class CommandMenu {
   /** The menu of a chat: its descriptions in the language of the agent it belongs to. */
   readonly #commandsOf: (chatId: string) => readonly CommandDescription[];
   readonly #track: (what: string, work: () => Promise<unknown>) => void;
-  /** Agent chats that already have it. */
-  readonly #given = new Set<string>();
+  /** The menu each agent chat was given, as sent: a chat is given it again only when it would read otherwise. */
+  readonly #given = new Map<string, string>();
 
   constructor(api: Api, commandsOf: (chatId: string) => readonly CommandDescription[], track: (what: string, work: () => Promise<unknown>) => void) {
     this.#api = api;
@@ -23,12 +24,14 @@ export class CommandMenu {
     this.#track = track;
   }
 
-  /** Sets the menu in each of `chatIds` that does not have it yet. */
+  /** Sets the menu in each of `chatIds` that does not have it yet, or has it in other words (another language). */
   give(chatIds: readonly string[]): void {
     for (const chatId of chatIds) {
-      if (this.#given.has(chatId)) continue;
-      this.#given.add(chatId);
-      this.#track('setMyCommands', () => this.#api.setMyCommands(this.#commandsOf(chatId), { scope: { type: 'chat', chat_id: chatId } }));
+      const commands = this.#commandsOf(chatId);
+      const menu = JSON.stringify(commands);
+      if (this.#given.get(chatId) === menu) continue;
+      this.#given.set(chatId, menu);
+      this.#track('setMyCommands', () => this.#api.setMyCommands(commands, { scope: { type: 'chat', chat_id: chatId } }));
     }
   }
 }
