@@ -122,6 +122,13 @@ describe('an agent\'s language in their messaging app', () => {
     const card = api.sentTo(DESK)[0]!.split('\n');
     expect(card[0]).toBe(`#1 · محادثة جديدة لفريق ${isolated('Billing')}`);
     expect(card.at(-1)).toBe('من يكتب هنا أولًا يستلمها.');
+    // Layla corrects herself: the topic is told in Arabic too.
+    const typo = textNow(LAYLA, 'My order is A-1243') as { update_id: number; message: { date: number } };
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: My order is A-1243'));
+    expect(await post(app, { update_id: typo.update_id + 500_000, edited_message: { ...typo.message, text: 'My order is A-1234', edit_date: typo.message.date + 30 } })).toBe(200);
+    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('#1 تعديل'));
+    expect(api.sentTo(DESK).at(-1)).toBe(`#1 تعديل من ${isolated('Layla')} لرسالة: ${isolated('My order is A-1234')} (كانت: «${isolated('My order is A-1243')}»)`);
 
     // Omar reads English in his own chat, but the topic is the team's: what the bot says there is in Arabic.
     let next = 0;
