@@ -3,6 +3,7 @@
 // picked with /use. An edit of such a message is a correction for that customer.
 import type { InboundMessage } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
+import { wasErased } from '../store/erased-relays.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
@@ -32,10 +33,12 @@ export async function fromAgent(
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
   // What the agent's app quoted (a relay of a customer's message, a card): which conversation it is for, what it answers.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
-  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted) : undefined;
+  // Or a relay about a customer erased since: that customer's, and no one else's.
+  const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo));
+  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
-  const target = () => targetOf(ctx, tx, agent, state, quoted);
+  const target = () => targetOf(ctx, tx, agent, state, quoted, erased);
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
@@ -110,9 +113,11 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
 
 /**
  * Which conversation an agent's message is for: the one of the message their app `quoted`, the only one they hold, the
- * one picked with /use.
+ * one picked with /use. A Reply on a relay about a customer `erased` since is for none: the agent meant that customer,
+ * not whichever one they hold now.
  */
-async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined): Promise<Held> {
+async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined, erased: boolean): Promise<Held> {
+  if (erased) return { problem: line('repliedToErased') };
   if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
   if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);

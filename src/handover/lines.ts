@@ -45,6 +45,8 @@ const en = {
   templateSent: (name: string, id: number) => `Template ${name} sent to #${id}.`,
   holdNone: () => 'You hold no conversation right now. /list shows the queue and /claim N takes one.',
   holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
+  // A Reply on a relay about a customer erased since (data-protection).
+  repliedToErased: () => 'That reached no one: the message you replied to was about a customer whose data has been erased since.',
   replySent: (id: number) => `Sent to #${id}.`,
   // What the agent who held a conversation is told when an admin (`by`) or inactivity took it from them.
   closedBy: (id: number, by: string, note?: string) => closedLine(`#${id} was closed by ${by}`, note),
@@ -115,6 +117,7 @@ const ar: Wording = {
   templateSent: (name, id) => `أُرسل القالب ${isolate(name)} إلى المحادثة #${id}.`,
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
+  repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,

@@ -30,6 +30,15 @@ export async function recordParts(store: Store, channel: string, parts: readonly
 export async function messageOrPartOf(tx: Tx, channel: string, id: string): Promise<Message | undefined> {
   const message = await tx.messageByChannelId(channel, id);
   if (message) return message;
-  const part = await tx.doc<SentPart>(SENT_PARTS, `${channel}:${id}`);
-  return part ? tx.messageByChannelId(channel, part.of) : undefined;
+  const of = await partOf(tx, channel, id);
+  return of !== undefined ? tx.messageByChannelId(channel, of) : undefined;
+}
+
+/**
+ * The channel message id of the message that `id` (on `channel`) went out as an earlier part of, if it did.
+ *
+ *     await partOf(tx, 'telegram', '9001:40'); // '9001:42'
+ */
+export async function partOf(tx: Tx, channel: string, id: string): Promise<string | undefined> {
+  return (await tx.doc<SentPart>(SENT_PARTS, `${channel}:${id}`))?.of;
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
+import { markErased } from '../../store/erased-relays.ts';
 import type { Contact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -122,7 +123,10 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const conversations = await store.conversationsOfContacts([contact.id]);
     // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
     // the compaction that ends the erase leaves no older copy of those in the journal either.
+    // And which messages agents were sent about them, by id alone: an agent's Reply on one then reaches no other customer.
+    const toAgents = (await Promise.all(conversations.map((conversation) => store.messagesOfConversation(conversation.id)))).flat();
     await store.transaction(`erase:${contact.id}`, async (tx) => {
+      markErased(tx, toAgents);
       for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
       for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
     });

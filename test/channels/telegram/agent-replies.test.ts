@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
-import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
+import { messagesBody, settled, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
 import { PAGE_ID, PSID, batch, startMessenger, textEvent } from '../messenger/harness.ts';
 import { startBotFramework, webchatText } from '../botframework/harness.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
 
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n';
@@ -56,9 +57,9 @@ async function omarOnline(app: Parameters<typeof post>[0], api: FakeBotApi): Pro
 }
 
 /** WhatsApp Cloud customers, Omar online on Telegram. */
-async function cloudWithOmar(): Promise<{ cloud: CloudServer; api: FakeBotApi; online: { message_id: number; text: string } }> {
+async function cloudWithOmar(extra: Record<string, string> = {}): Promise<{ cloud: CloudServer; api: FakeBotApi; online: { message_id: number; text: string } }> {
   const { api, config } = await omarsTelegram();
-  const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, config });
+  const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, config: { ...config, ...extra } });
   servers.stopAfterTest(cloud);
   return { cloud, api, online: await omarOnline(cloud.app, api) };
 }
@@ -266,5 +267,52 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(await post(cloud.app, telegramText(OMAR, 'Go ahead.', online))).toBe(200);
     await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Go ahead.'));
     expect(cloud.graph.sentTo(LAYLA_WA).slice(laylaHad).map((m) => [m.text?.body, m.context])).toEqual([['Go ahead.', undefined]]);
+  });
+
+  it('after a restart between the relay and his Reply (embedded store): reaches Layla as a reply to the message he answered', async () => {
+    const { cloud, api } = await cloudWithOmar();
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'hi');
+    await inOmarsChat(api, '#2 · new conversation', true);
+    const refund = await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'When will my refund arrive?');
+    const relay = await inOmarsChat(api, '#1 Layla: When will my refund arrive?');
+    await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'Is my order shipped?');
+    await inOmarsChat(api, '#2 Sheena: Is my order shipped?');
+
+    await cloud.restart();
+    expect(await post(cloud.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('It left our bank yesterday.'));
+    expect(cloud.graph.sentTo(LAYLA_WA).at(-1)).toMatchObject({ text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
+    expect(cloud.graph.saidTo(SHEENA_WA)).not.toContain('It left our bank yesterday.');
+  });
+
+  it('to a customer erased (data-protection) since the relay: reaches no one, not the other customer he holds, and he is told', async () => {
+    const { cloud, api } = await cloudWithOmar({ ADMIN_TOKEN });
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
+    await inOmarsChat(api, '#1 · new conversation', true);
+    // Long enough for two Telegram messages: his Reply may be on either part.
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', `When will my refund arrive? ${'I paid twice for order 4521 on Monday, once by card and once by transfer. '.repeat(60)}`);
+    await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'Are you there?');
+    await inOmarsChat(api, '#1 Layla: Are you there?');
+    const [first, relay] = api.messagesTo(OMAR).filter((message) => message.text.includes('I paid twice'));
+    await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'hi');
+    await inOmarsChat(api, '#2 · new conversation', true);
+    const layla = (await cloud.app.store.contacts()).find((contact) => contact.name === 'Layla')!;
+    expect((await adminClient(cloud.app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
+
+    const sheenaHad = cloud.graph.sentTo(SHEENA_WA).length;
+    const omarHad = api.sentTo(OMAR).length;
+    expect(await post(cloud.app, telegramText(OMAR, 'Layla, your refund of 240 EUR left our bank.', first))).toBe(200);
+    const unknown = 'That reached no one: the message you replied to was about a customer whose data has been erased since.';
+    await eventually(() => api.sentTo(OMAR).length > omarHad);
+    expect(api.sentTo(OMAR).slice(omarHad)).toEqual([unknown]);
+    // Nor does a /close on it close the conversation he holds, Sheena's.
+    expect(await post(cloud.app, telegramText(OMAR, '/close', relay!))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > omarHad + 1);
+    expect(api.sentTo(OMAR).slice(omarHad)).toEqual([unknown, unknown]);
+    await settled(cloud);
+    expect(cloud.graph.sentTo(SHEENA_WA).slice(sheenaHad)).toEqual([]);
+    expect((await cloud.app.store.conversation(2))?.status).toBe('open');
   });
 });
