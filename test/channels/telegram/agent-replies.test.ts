@@ -269,22 +269,24 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(cloud.graph.sentTo(LAYLA_WA).slice(laylaHad).map((m) => [m.text?.body, m.context])).toEqual([['Go ahead.', undefined]]);
   });
 
-  it('after a restart between the relay and his Reply (embedded store): reaches Layla as a reply to the message he answered', async () => {
+  it('after a restart between the relay and his Reply (embedded store), on either part of a long relay: reaches Layla as a reply to the message he answered', async () => {
     const { cloud, api } = await cloudWithOmar();
     await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'hello');
     await inOmarsChat(api, '#1 · new conversation', true);
     await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'hi');
     await inOmarsChat(api, '#2 · new conversation', true);
-    const refund = await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'When will my refund arrive?');
-    const relay = await inOmarsChat(api, '#1 Layla: When will my refund arrive?');
+    const refund = await onWhatsApp(cloud, LAYLA_WA, 'Layla', `When will my refund arrive? ${'I paid twice for order 4521 on Monday, once by card and once by transfer. '.repeat(60)}`);
     await onWhatsApp(cloud, SHEENA_WA, 'Sheena', 'Is my order shipped?');
     await inOmarsChat(api, '#2 Sheena: Is my order shipped?');
+    const [first, last] = api.messagesTo(OMAR).filter((message) => message.text.includes('I paid twice'));
 
     await cloud.restart();
-    expect(await post(cloud.app, telegramText(OMAR, 'It left our bank yesterday.', relay))).toBe(200);
-    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('It left our bank yesterday.'));
-    expect(cloud.graph.sentTo(LAYLA_WA).at(-1)).toMatchObject({ text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
-    expect(cloud.graph.saidTo(SHEENA_WA)).not.toContain('It left our bank yesterday.');
+    expect(await post(cloud.app, telegramText(OMAR, 'It left our bank yesterday.', first))).toBe(200);
+    expect(await post(cloud.app, telegramText(OMAR, 'Both payments, yes.', last!))).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Both payments, yes.'));
+    const answers = cloud.graph.sentTo(LAYLA_WA).slice(-2).map((m) => [m.text?.body, m.context?.message_id]);
+    expect(answers).toEqual([['It left our bank yesterday.', refund], ['Both payments, yes.', refund]]);
+    expect(cloud.graph.saidTo(SHEENA_WA).filter((said) => said.includes('bank') || said.includes('payments'))).toEqual([]);
   });
 
   it('to a customer erased (data-protection) since the relay: reaches no one, not the other customer he holds, and he is told', async () => {
