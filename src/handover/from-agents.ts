@@ -9,7 +9,7 @@ import { act, actionResult, type ActionResult, type AgentAction, type HandBack }
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { commandWords, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, word } from './lines.ts';
+import { line, word, type Line } from './lines.ts';
 import { heldBy, holderOf, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
@@ -44,7 +44,7 @@ export async function fromAgent(
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply(commandWords(agent.language).onlyTextAndFiles);
-  if ('problem' in held) return reply(word(held.problem, agent.language));
+  if ('problem' in held) return reply(word((await closedSince(tx, agent, quoted)) ?? held.problem, agent.language));
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
@@ -109,6 +109,18 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
     saveAgentState(tx, agent, state);
   }
   return state;
+}
+
+/**
+ * What an agent is told of their Reply on the relay (`quoted`) of a conversation closed since: that it reached no one,
+ * and which conversation of that customer is open now, when they hold it. A new conversation is not answered in the
+ * closed one's place: the agent may have meant something only true of the old one.
+ */
+async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): Promise<Line | undefined> {
+  const conversation = quoted?.conversationId !== undefined ? await tx.conversation(quoted.conversationId) : undefined;
+  if (conversation?.status !== 'closed') return undefined;
+  const now = await tx.openConversationOf(conversation.contactId);
+  return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);
 }
 
 /**

@@ -47,6 +47,9 @@ const en = {
   holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
   // A Reply on a relay about a customer erased since (data-protection).
   repliedToErased: () => 'That reached no one: the message you replied to was about a customer whose data has been erased since.',
+  // A Reply on a relay of a conversation closed since; `now`: the customer's open conversation, when the agent holds it.
+  repliedToClosed: (id: number, now?: number) =>
+    `#${id} is closed: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
   replySent: (id: number) => `Sent to #${id}.`,
   // What the agent who held a conversation is told when an admin (`by`) or inactivity took it from them.
   closedBy: (id: number, by: string, note?: string) => closedLine(`#${id} was closed by ${by}`, note),
@@ -118,6 +121,8 @@ const ar: Wording = {
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
+  repliedToClosed: (id, now) =>
+    `المحادثة #${id} مغلقة: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,

@@ -255,15 +255,18 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(cloud.graph.sentTo(SHEENA_WA).at(-1)).not.toHaveProperty('context');
 
     // Layla's conversation closed, and a new one of hers with Omar: a reply to the relay from the closed one does not
-    // reach her, quoted or not (Omar is told); a reply to "You are online" (no conversation) goes to her, plain.
+    // reach her, quoted or not (Omar is told, and where she writes now); a reply to "You are online" (no conversation)
+    // goes to her, plain.
     expect(await post(cloud.app, telegramText(OMAR, '/close 2'))).toBe(200);
     expect(await post(cloud.app, telegramText(OMAR, '/close 1'))).toBe(200);
     await inOmarsChat(api, 'Closed #1', true);
+    expect(await post(cloud.app, telegramText(OMAR, 'Anything else?', toLayla))).toBe(200);
+    await inOmarsChat(api, '#1 is closed: that did not reach the customer.');
     await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'one more thing');
     await inOmarsChat(api, '#3 · new conversation', true);
     const laylaHad = cloud.graph.sentTo(LAYLA_WA).length;
     expect(await post(cloud.app, telegramText(OMAR, 'About your refund again…', toLayla))).toBe(200);
-    await inOmarsChat(api, '#1 is not an open conversation.');
+    await inOmarsChat(api, '#1 is closed: that did not reach the customer. They write in #3 now: reply to one of its messages.');
     expect(await post(cloud.app, telegramText(OMAR, 'Go ahead.', online))).toBe(200);
     await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Go ahead.'));
     expect(cloud.graph.sentTo(LAYLA_WA).slice(laylaHad).map((m) => [m.text?.body, m.context])).toEqual([['Go ahead.', undefined]]);
