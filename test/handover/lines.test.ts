@@ -15,7 +15,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], noFlowToHandBackTo: [4, 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
-  holdNone: [], holdSeveral: [[4, 5]], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
+  holdNone: [], holdSeveral: [[4, 5]], repliedToErased: [], repliedToClosed: [4, 7], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
   givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadClosed: [4],
   notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
