@@ -4,6 +4,8 @@
 // Telegram's `reply_parameters`, the web chat's `quote`), else with a short quote of it on a line before, in their
 // language (Messenger, Bot Framework Web Chat). A reply to a relay never quotes one customer's message to another, and
 // a reply to anything but a relay of the customer's message in the conversation (a card, an old notice) goes plain.
+// A reply to a relay of a conversation closed since, or of a customer erased since, reaches no one (the agent is told);
+// a restart between the relay and the reply changes nothing.
 import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
