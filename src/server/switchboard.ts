@@ -19,8 +19,7 @@ import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession
 import { createTelegramChannel } from '../channels/telegram/index.ts';
 import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
 import { createMessengerChannels } from '../channels/messenger/index.ts';
-import { createWhatsAppWebChannel, WHATSAPP_WEB, type WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
-import { createBotFrameworkChannel } from '../channels/botframework/index.ts';
+import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { AGENT_COMMANDS, agentCommandsIn } from '../handover/commands.ts';
@@ -31,8 +30,7 @@ import { IntentService } from '../bot/nlp/service.ts';
 import { AdminAuth, mountAdmin } from './admin/index.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
 import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
-import { PostgresStore } from '../store/postgres/store.ts';
-import { PostgresFanout } from '../store/postgres/notify.ts';
+import type { PostgresStore } from '../store/postgres/store.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
 import { mountDashboard } from './dashboard.ts';
@@ -259,7 +257,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason) => { storeWait = reason; } },
       )
       : await openStore({ dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
-    if (store instanceof PostgresStore) {
+    if (config.STORE === 'postgres') {
+      // Loaded here, as openStore loads the store: pg stays out of a process on the embedded store.
+      const { PostgresFanout } = await import('../store/postgres/notify.ts');
+      const { PostgresStore } = await import('../store/postgres/store.ts');
+      if (!(store instanceof PostgresStore)) throw new Error('STORE=postgres opened another store');
       // Live streams (the dashboard's, the web chat's) are woken in every process, whichever one committed.
       fanout = await PostgresFanout.open({ url: config.DATABASE_URL as string, schema: store.schema, log: storeLog });
       feed = new SharedLiveFeed(fanout);
@@ -315,7 +317,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }
     // One set of sign-in checks for the admin API and the WhatsApp QR page, so a cookie signed out is refused by both.
     const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
-    const { channels, webchat } = createChannels(config, {
+    const { channels, webchat } = await createChannels(config, {
       ...parts, signIn,
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
@@ -502,14 +504,18 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  * The web chat always; Telegram when its token is set; WhatsApp Cloud when its four settings are; Messenger when its
  * three are (and Instagram Direct with it, with INSTAGRAM=1); the Bot Framework (Teams, Web Chat) when
  * MICROSOFT_APP_ID is set, or with BOTFRAMEWORK_NO_AUTH=1; WhatsApp Web with WHATSAPP_WEB=1.
+ *
+ * The Bot Framework and WhatsApp Web channels are loaded only when set: botbuilder (with @azure/identity and the rest)
+ * and qrcode are some 600 of the 1,300 modules a server loads otherwise, and their code stays on the heap that every
+ * full garbage collection walks (an idle server's took 88-118 ms with them; see README, Benchmark).
  */
-function createChannels(
+async function createChannels(
   config: StartOptions['config'],
   parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
-): { channels: Channel[]; webchat: WebchatChannel } {
+): Promise<{ channels: Channel[]; webchat: WebchatChannel }> {
   const { store, directory, signIn, adminSignedIn } = parts;
   const [perSession, perAddress] = config.WEBCHAT_RATE_LIMIT ?? [];
   const [streamsPerSession, streamsPerAddress] = config.WEBCHAT_STREAM_LIMIT ?? [];
@@ -574,6 +580,7 @@ function createChannels(
   }
   if (config.MICROSOFT_APP_ID || config.BOTFRAMEWORK_NO_AUTH === '1') {
     const singleTenant = config.MICROSOFT_APP_TYPE === 'SingleTenant';
+    const { createBotFrameworkChannel } = await import('../channels/botframework/index.ts');
     channels.push(createBotFrameworkChannel({
       ...(config.MICROSOFT_APP_ID ? { appId: config.MICROSOFT_APP_ID } : {}),
       ...(config.MICROSOFT_APP_PASSWORD ? { password: config.MICROSOFT_APP_PASSWORD } : {}),
@@ -585,6 +592,7 @@ function createChannels(
     }));
   }
   if (config.WHATSAPP_WEB === '1') {
+    const { createWhatsAppWebChannel, WHATSAPP_WEB } = await import('../channels/whatsapp-web/index.ts');
     channels.push(createWhatsAppWebChannel({
       dataDir: resolve(config.DATA_DIR, 'whatsapp-web'),
       ...(config.CHROMIUM_PATH ? { chromiumPath: config.CHROMIUM_PATH } : {}),
