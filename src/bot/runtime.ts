@@ -3,7 +3,7 @@
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
-import type { Store } from '../store/types.ts';
+import type { Conversation, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
@@ -185,6 +185,15 @@ export class Runtime {
       return result;
     })));
   };
+
+  /**
+   * Tells the agents and desk threads of a contact's `conversations` (as they were before the erase) that `admin` erased
+   * the contact, and gives the seats it freed to the queues; resolves once stored.
+   *
+   *     await runtime.erased({ kind: 'admin', name: 'Nadia' }, conversations);
+   */
+  erased = (admin: Admin, conversations: readonly Conversation[]): Promise<void> =>
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`admin:${admin.name}`, (tx, fx) => this.#desk.afterErase(tx, conversations, admin.name, fx))));
 
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's

@@ -1,5 +1,5 @@
 // An agent's state kept in the store (collection `agents`), across restarts: status, last assignment, the
-// conversation picked with /use, and where they last wrote from.
+// conversation picked with /use (or one erased before they picked again), and where they last wrote from.
 import type { Identity, Tx } from '../store/types.ts';
 import type { Agent, AgentStatus } from './team.ts';
 
@@ -9,6 +9,12 @@ export interface AgentState {
   lastAssignedAt?: string;
   /** The conversation picked with `/use N`. */
   current?: number;
+  /**
+   * A conversation of theirs erased (data protection) while their plain messages went to it, or might have gone to it
+   * (they had not picked another with /use): until they choose whom they write to again (a Reply on a customer's
+   * message, /use), a plain message reaches no one, rather than whichever customer they hold now.
+   */
+  erased?: number;
   /** Where the agent last wrote from: cards and relays go there. */
   replyTo?: Identity;
   /**

@@ -111,6 +111,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
       const held = await heldBy(ctx.desk, ctx.tx, ctx.agent, command.conversationId);
       if ('problem' in held) return ctx.reply(says.notHeld(command.conversationId));
       ctx.state.current = held.conversation.id;
+      delete ctx.state.erased;
       saveAgentState(ctx.tx, ctx.agent, ctx.state);
       return ctx.reply(says.nowGoTo(held.conversation.id, await customerName(ctx.tx, held.conversation)), held.conversation.id);
     },

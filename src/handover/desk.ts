@@ -7,6 +7,7 @@ import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { autoClose, close, closeLeftWithBot } from './closing.ts';
+import { afterErase } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
@@ -127,6 +128,14 @@ export class Desk {
 
   postCard(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return postCard(this.#ctx, tx, conversation, fx);
+  }
+
+  /**
+   * Once the customer of `conversations` (as they were before) was erased by an admin (`by`): their agents and desk
+   * threads are told, and the freed seats offered to the queues (see `afterErase`).
+   */
+  afterErase(tx: Tx, conversations: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
+    return afterErase(this.#ctx, tx, conversations, by, fx);
   }
 
   /** A notice that could not reach an agent: sent to their next address in team.yaml. */

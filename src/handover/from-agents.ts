@@ -1,6 +1,7 @@
 // Everything an agent writes to the bot from their own app: a command (carried out through the action API), or
 // a message for one of their customers: the quoted conversation's, else the only one they hold, else the one
-// picked with /use. An edit of such a message is a correction for that customer.
+// picked with /use (none, after an erase, until they choose again). An edit of such a message is a correction for
+// that customer.
 import type { InboundMessage } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
@@ -37,6 +38,11 @@ export async function fromAgent(
   const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo));
   const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
+  // A Reply that reaches a customer they hold is the choice an erase waited for: their plain messages go on as before.
+  if (state.erased !== undefined && quoted !== undefined && held && 'conversation' in held) {
+    delete state.erased;
+    saveAgentState(tx, agent, state);
+  }
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
   const target = () => targetOf(ctx, tx, agent, state, quoted, erased);
   if (command && 'error' in command) return reply(command.error);
@@ -126,11 +132,13 @@ async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): P
 /**
  * Which conversation an agent's message is for: the one of the message their app `quoted`, the only one they hold, the
  * one picked with /use. A Reply on a relay about a customer `erased` since is for none: the agent meant that customer,
- * not whichever one they hold now.
+ * not whichever one they hold now. Nor is a message that quotes nothing, once a conversation it might have been for
+ * was erased, until the agent chooses again (`AgentState.erased`).
  */
 async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined, erased: boolean): Promise<Held> {
   if (erased) return { problem: line('repliedToErased') };
   if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
+  if (state.erased !== undefined) return { problem: line('wroteAfterErase', state.erased) };
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
   if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);
   if (state.current !== undefined && held.some((c) => c.id === state.current)) return heldBy(ctx, tx, agent, state.current);

@@ -50,6 +50,10 @@ const en = {
   // A Reply on a relay of a conversation closed since; `now`: the customer's open conversation, when the agent holds it.
   repliedToClosed: (id: number, now?: number) =>
     `#${id} is closed: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
+  // A plain message (or a command without a number) after a conversation the agent held was erased, before they chose
+  // whom they write to again: it might have been meant for the erased customer.
+  wroteAfterErase: (id: number) =>
+    `That reached no one: #${id} was erased since you last chose whom you write to. Reply to one of a customer's messages, or pick a conversation with /use N (/list shows yours).`,
   replySent: (id: number) => `Sent to #${id}.`,
   // What the agent who held a conversation is told when an admin (`by`) or inactivity took it from them.
   closedBy: (id: number, by: string, note?: string) => closedLine(`#${id} was closed by ${by}`, note),
@@ -57,6 +61,8 @@ const en = {
   movedBy: (id: number, team: string, by: string) => `#${id} was moved to ${team} by ${by}.`,
   givenBy: (id: number, agent: string, by: string) => `#${id} was given to ${agent} by ${by}.`,
   autoClosed: (id: number) => `#${id} was closed after a while without activity.`,
+  erasedBy: (id: number, by: string) =>
+    `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
   threadHeldBy: (agent: string) => `${agent} has it.`,
   threadOpenToAll: () => 'Whoever writes here first takes it.',
@@ -123,12 +129,15 @@ const ar: Wording = {
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
   repliedToClosed: (id, now) =>
     `المحادثة #${id} مغلقة: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
+  wroteAfterErase: (id) =>
+    `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,
   movedBy: (id, team, by) => `نُقلت المحادثة #${id} إلى فريق ${isolate(team)} بواسطة ${isolate(by)}.`,
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
   autoClosed: (id) => `أُغلقت المحادثة #${id} تلقائيًا بعد فترة دون نشاط.`,
+  erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',
   threadTaken: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,

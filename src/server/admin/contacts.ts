@@ -3,6 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
+import { beforeErase } from '../../handover/erasing.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
 import { markErased } from '../../store/erased-relays.ts';
@@ -125,8 +126,12 @@ export function mountContacts(router: Router, context: AdminContext): void {
     // the compaction that ends the erase leaves no older copy of those in the journal either.
     // And which messages agents were sent about them, by id alone: an agent's Reply on one then reaches no other customer.
     const toAgents = (await Promise.all(conversations.map((conversation) => store.messagesOfConversation(conversation.id)))).flat();
+    // And, from then on, an agent who held one of their conversations chooses whom they write to before a plain message
+    // of theirs reaches anyone: it may be meant for the customer erased.
+    const desk = { directory, now: context.now, log: context.log };
     await store.transaction(`erase:${contact.id}`, async (tx) => {
       markErased(tx, toAgents);
+      await beforeErase(desk, tx, conversations);
       for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
       for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
     });
@@ -139,6 +144,10 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const erased = await store.eraseContact(contact.id);
     for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
+    // The erase is done whatever comes of this: a store out of reach now leaves their agents untold, and says so.
+    await context.erased({ kind: 'admin', name: nameOf(res) }, conversations).catch((error: unknown) => {
+      context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told');
+    });
     for (const conversation of conversations) {
       if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
     }

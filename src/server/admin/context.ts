@@ -9,7 +9,7 @@ import type { FlowLibrary } from '../../flows/library.ts';
 import type { FlowPublisher } from '../../flows/publishing.ts';
 import type { IntentService } from '../../bot/nlp/service.ts';
 import type { LiveFeed } from '../../bot/live.ts';
-import type { MediaStore, Store } from '../../store/types.ts';
+import type { Conversation, MediaStore, Store } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { describeBytes } from '../../store/media.ts';
 
@@ -21,6 +21,11 @@ export interface AdminContext {
   intents: IntentService;
   /** The agent action API (`runtime.act`), with an admin as the actor. */
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
+  /**
+   * Once a contact is erased (`runtime.erased`): the agents and desk threads of their open `conversations`, as they
+   * were before, are told, and the seats freed go to the queues.
+   */
+  erased: (admin: Admin, conversations: readonly Conversation[]) => Promise<void>;
   media: MediaStore;
   feed: LiveFeed;
   log: Logger;

@@ -307,6 +307,7 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     await inOmarsChat(api, '#2 · new conversation', true);
     const layla = (await cloud.app.store.contacts()).find((contact) => contact.name === 'Layla')!;
     expect((await adminClient(cloud.app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
+    await inOmarsChat(api, '#1 was erased by admin (data protection)', true);
 
     const sheenaHad = cloud.graph.sentTo(SHEENA_WA).length;
     const omarHad = api.sentTo(OMAR).length;

@@ -1,0 +1,57 @@
+// What the desk does about a contact an admin erases (data protection): the agents who held their open conversations
+// stop writing to no one in particular (their next plain message waits for them to choose whom it is for), are told,
+// and take the queued customers the freed seats let in; a desk thread of those conversations is told too, and closed.
+import type { Conversation, Tx } from '../store/types.ts';
+import { agentState, saveAgentState } from './agent-state.ts';
+import { drainFor } from './assignment/assign.ts';
+import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { line, word } from './lines.ts';
+import { heldBy, holderOf, threadLanguage } from './lookups.ts';
+import { toAgent } from './outgoing.ts';
+import type { Agent } from './team.ts';
+
+/**
+ * In the transaction before the erase of the customer of `conversations`: an agent holding one of them whose plain
+ * messages went to it, or would go to whichever customer they hold once it is gone (they had not picked another one
+ * with /use), must choose whom they write to before a plain message reaches anyone (`AgentState.erased`).
+ *
+ *     await beforeErase(ctx, tx, await store.conversationsOfContacts([contact.id]));
+ */
+export async function beforeErase(ctx: DeskContext, tx: Tx, conversations: readonly Conversation[]): Promise<void> {
+  for (const conversation of conversations) {
+    const holder = conversation.status === 'open' ? holderOf(ctx, conversation) : undefined;
+    if (!holder) continue;
+    const state = await agentState(tx, holder, stamp(ctx));
+    const elsewhere = state.current !== undefined && state.current !== conversation.id && 'conversation' in (await heldBy(ctx, tx, holder, state.current));
+    if (elsewhere) continue;
+    state.erased = conversation.id;
+    delete state.current;
+    saveAgentState(tx, holder, state);
+  }
+}
+
+/**
+ * Once the customer of `conversations` (as they were before the erase) is erased by `by`: each agent who held an open
+ * one is told in their language, and offered the queued conversations the freed seat lets in; each desk thread of one
+ * is told in its team's language, and closed. Nothing is tied to the erased conversations, and nothing but their number
+ * is said.
+ *
+ *     await afterErase(ctx, tx, conversations, 'Nadia', fx);
+ */
+export async function afterErase(ctx: DeskContext, tx: Tx, conversations: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
+  const freed = new Map<string, Agent>();
+  for (const conversation of conversations.filter((each) => each.status === 'open')) {
+    const said = line('erasedBy', conversation.id, by);
+    const holder = holderOf(ctx, conversation);
+    if (holder) {
+      await toAgent(ctx, tx, holder, word(said, holder.language), fx);
+      freed.set(holder.id, holder);
+    }
+    const thread = conversation.deskThread;
+    if (thread) {
+      fx.send({ channel: thread.channel, address: thread.address, direction: 'out', from: 'bot', text: word(said, threadLanguage(ctx, conversation)), at: stamp(ctx), status: 'pending' });
+      fx.closeThread(thread.channel, thread.address);
+    }
+  }
+  for (const agent of freed.values()) await drainFor(ctx, tx, agent, fx);
+}

@@ -1,0 +1,168 @@
+// An admin erases a customer (data protection) whose conversation an agent on Telegram holds, through the real server,
+// the admin API and the fake Bot API: the agent is told at once in his chat (in Arabic for an Arabic agent), and so is
+// the conversation's team desk topic, which closes; his next plain message, which may be meant for the erased customer,
+// reaches no other customer he holds until he chooses whom he writes to (a Reply, /use); and the seat the erase freed
+// goes to the customer waiting in the queue.
+import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { eventually } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
+import type { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, fixture, post, telegramServers } from './harness.ts';
+
+const { setUp } = telegramServers();
+
+const SHEENA = 5002;
+const NAMES: Record<number, string> = { [OMAR]: 'Omar', [LAYLA]: 'Layla', [SHEENA]: 'Sheena' };
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const teamWith = (omar: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n${omar}`;
+
+const NOTICE = '#1 was erased by admin (data protection): the conversation and the customer\'s data are gone, and nothing more you write reaches them.';
+const REFUSED = 'That reached no one: #1 was erased since you last chose whom you write to. Reply to one of a customer\'s messages, or pick a conversation with /use N (/list shows yours).';
+const FOR_LAYLA = 'Layla, your refund of 240 EUR left our bank.';
+const isolated = (text: string) => `\u2068${text}\u2069`;
+
+let nextUpdate = 700_000;
+let nextMessage = 70_000;
+/** A private Telegram message from `chat` saying `body`; with `replyTo`, Telegram's Reply on that message of the bot's. */
+function text(chat: number, body: string, replyTo?: { message_id: number; text: string }): Record<string, unknown> {
+  const person = { id: chat, first_name: NAMES[chat] };
+  const date = Math.floor(Date.now() / 1000);
+  const reply = replyTo && { ...replyTo, date, chat: { ...person, type: 'private' }, from: { id: 7000000001, is_bot: true, first_name: 'Acme Bot', username: 'acme_bot' } };
+  return {
+    update_id: nextUpdate++,
+    message: { message_id: nextMessage++, date, chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body, ...(reply ? { reply_to_message: reply } : {}) },
+  };
+}
+
+/** The message the bot sent `chat` saying `said` (or starting with it, with `prefix`), once it came. */
+async function sentIn(api: FakeBotApi, chat: number, said: string, prefix = false): Promise<{ message_id: number; text: string }> {
+  const find = () => api.messagesTo(chat).find((message) => (prefix ? message.text.startsWith(said) : message.text === said));
+  await eventually(() => find() !== undefined).catch((error: unknown) => {
+    throw new Error(`${NAMES[chat] ?? chat} was not sent ${JSON.stringify(said)}; the chat has ${JSON.stringify(api.sentTo(chat))}`, { cause: error });
+  });
+  return find()!;
+}
+
+/** Omar on Telegram, online, with `omar` (indented lines of his entry) in team.yaml. */
+async function withOmar(omar = '    max_open: 5\n', extra: { team?: string; flows?: Record<string, string> } = {}): Promise<{ app: Switchboard; api: FakeBotApi }> {
+  const { app, api } = await setUp({ webhook: true, adminToken: ADMIN_TOKEN, team: extra.team ?? teamWith(omar), flows: extra.flows ?? { 'inbound.yaml': assignFlow } });
+  expect(await post(app, text(OMAR, '/online'))).toBe(200);
+  await eventually(() => api.sentTo(OMAR).length > 0);
+  return { app, api };
+}
+
+/** The admin erases Layla from the dashboard's API. */
+async function eraseLayla(app: Switchboard): Promise<void> {
+  const layla = (await app.store.contacts()).find((contact) => contact.name === 'Layla')!;
+  expect((await adminClient(app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
+}
+
+/** Whether Sheena was ever sent `said`, or is to be: her chat, and what is stored to go out to her. */
+async function sheenaWasSent(app: Switchboard, api: FakeBotApi, said: string): Promise<boolean> {
+  const sheena = (await app.store.contacts()).find((contact) => contact.name === 'Sheena')!;
+  const stored = (await app.store.messagesOfContact(sheena.id)).filter((message) => message.direction === 'out');
+  return stored.some((message) => message.text.includes(said)) || api.sentTo(SHEENA).some((each) => each.includes(said));
+}
+
+describe('a customer an agent holds is erased by an admin', () => {
+  it('tells Omar at once; his next plain message, meant for Layla, does not reach Sheena, the one he holds now, until he replies to her', async () => {
+    const { app, api } = await withOmar();
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'Is my order shipped?'))).toBe(200);
+    const sheenas = await sentIn(api, OMAR, '#2 Sheena: Is my order shipped?');
+
+    await eraseLayla(app);
+    await sentIn(api, OMAR, NOTICE);
+    // Nothing of Layla's but the number.
+    expect(NOTICE).not.toContain('Layla');
+
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, REFUSED);
+    expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
+    expect(await post(app, text(OMAR, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).filter((said) => said === REFUSED).length === 2);
+    expect((await app.store.conversation(2))?.status).toBe('open');
+
+    // A Reply on Sheena's message is his choice: it reaches her, and so does what he writes next.
+    expect(await post(app, text(OMAR, 'It ships today.', sheenas))).toBe(200);
+    await sentIn(api, SHEENA, 'It ships today.');
+    expect(await post(app, text(OMAR, 'The tracking number follows.'))).toBe(200);
+    await sentIn(api, SHEENA, 'The tracking number follows.');
+    expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
+  });
+
+  it('when she was all he held: the freed seat takes Sheena from the queue, and his next plain message reaches her only after /use', async () => {
+    const { app, api } = await withOmar('    max_open: 1\n');
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    expect(await app.store.conversation(2)).toMatchObject({ stage: 'queued' });
+
+    await eraseLayla(app);
+    await sentIn(api, OMAR, NOTICE);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    const said = api.sentTo(OMAR);
+    expect(said.indexOf(NOTICE)).toBeLessThan(said.findIndex((each) => each.startsWith('#2 · new conversation')));
+    expect(await app.store.conversation(2)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, REFUSED);
+    expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
+
+    expect(await post(app, text(OMAR, '/use 2'))).toBe(200);
+    await sentIn(api, OMAR, 'Your messages now go to #2', true);
+    expect(await post(app, text(OMAR, 'Hello Sheena, I am Omar.'))).toBe(200);
+    await sentIn(api, SHEENA, 'Hello Sheena, I am Omar.');
+  });
+
+  it('leaves his messages going to Sheena when he had picked her with /use before the erase; he is told all the same', async () => {
+    const { app, api } = await withOmar();
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    expect(await post(app, text(OMAR, '/use 2'))).toBe(200);
+    await sentIn(api, OMAR, 'Your messages now go to #2', true);
+
+    await eraseLayla(app);
+    await sentIn(api, OMAR, NOTICE);
+    expect(await post(app, text(OMAR, 'Your order ships today.'))).toBe(200);
+    await sentIn(api, SHEENA, 'Your order ships today.');
+    expect(api.sentTo(OMAR)).not.toContain(REFUSED);
+  });
+
+  it('tells an Arabic agent in Arabic, and refuses his next plain message in Arabic', async () => {
+    const { app, api } = await withOmar('    max_open: 5\n    language: ar\n');
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => said.includes('#1')));
+
+    await eraseLayla(app);
+    await sentIn(api, OMAR, `حُذفت المحادثة #1 بواسطة ${isolated('admin')} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`);
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, `لم يصل ذلك إلى أحد: حُذفت المحادثة #1 منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolated('/use N')} (يعرض ${isolated('/list')} محادثاتك).`);
+  });
+
+  it('tells the conversation\'s team desk topic, and closes it, as well as Omar who had taken it there', async () => {
+    const DESK = -1001234567890;
+    const team = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n`;
+    const { app, api } = await withOmar(undefined, { team });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((said) => said.startsWith('#1')));
+    const inTopic = fixture('forum-topic-message');
+    inTopic.update_id = nextUpdate++;
+    Object.assign(inTopic.message, { message_id: nextMessage++, chat: { ...inTopic.message.chat, id: DESK }, text: 'Looking into it now' });
+    expect(await post(app, inTopic)).toBe(200);
+    await sentIn(api, LAYLA, 'Looking into it now');
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+    await eraseLayla(app);
+    await sentIn(api, DESK, NOTICE);
+    await sentIn(api, OMAR, NOTICE);
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+  });
+});
