@@ -162,6 +162,9 @@ describe('a customer an agent holds is erased by an admin', () => {
 
     await eraseLayla(app);
     await sentIn(api, DESK, NOTICE);
+    const told = api.callsOf('sendMessage').find((call) => call.params.text === NOTICE && String(call.params.chat_id) === String(DESK));
+    // In the conversation's topic (the fake Bot API's first), not in the group's general chat.
+    expect(told?.params.message_thread_id).toBe(55);
     await sentIn(api, OMAR, NOTICE);
     await eventually(() => api.callsOf('closeForumTopic').length === 1);
   });
