@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
+import { line } from '../handover/lines.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
 import type { Transactions } from './transactions.ts';
@@ -82,8 +83,8 @@ export class Statuses {
     const agentId = message.agentId;
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
-      const name = (await tx.contact(conversation.contactId))?.name ?? 'the customer';
-      await this.options.desk.tell(tx, agentId, `#${conversation.id}: your message to ${name} was not delivered ("${excerpt}"): ${reason}`, fx, conversation.id);
+      const name = (await tx.contact(conversation.contactId))?.name;
+      await this.options.desk.tell(tx, agentId, line('notDelivered', conversation.id, name, excerpt, reason), fx, conversation.id);
     });
   }
 

@@ -8,7 +8,7 @@ import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, word, type Line } from './lines.ts';
+import { line, type Line } from './lines.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
 
@@ -59,7 +59,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       if (unseen) return refused(unseen, id);
       close(ctx, tx, conversation, by, action.note, fx, { shared: action.shareNote === true });
       if (holder) {
-        await tell(ctx, tx, holder.id, word(line('closedBy', id, admin.name, action.note), holder.language), fx, id);
+        await tell(ctx, tx, holder.id, line('closedBy', id, admin.name, action.note), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('closed', id, action.note), id);
@@ -73,7 +73,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: by } });
       await handBack(tx, conversation, fx);
       if (holder) {
-        await tell(ctx, tx, holder.id, word(line('handedBackBy', id, admin.name), holder.language), fx, id);
+        await tell(ctx, tx, holder.id, line('handedBackBy', id, admin.name), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('handedBack', id), id);
@@ -95,7 +95,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       conversation.queuedAt = stamp(ctx);
       await assign(ctx, tx, conversation, { team: team.name }, fx);
       if (holder) {
-        await tell(ctx, tx, holder.id, word(line('movedBy', id, team.name, admin.name), holder.language), fx, id);
+        await tell(ctx, tx, holder.id, line('movedBy', id, team.name, admin.name), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       const taker = holderOf(ctx, conversation);
@@ -119,7 +119,7 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
   }
   await giveTo(ctx, tx, conversation, agent, fx);
   if (holder) {
-    await tell(ctx, tx, holder.id, word(line('givenBy', id, agent.name, admin.name), holder.language), fx, id);
+    await tell(ctx, tx, holder.id, line('givenBy', id, agent.name, admin.name), fx, id);
     await drainFor(ctx, tx, holder, fx);
   }
   return done(line('nowWith', id, agent.name), id);

@@ -9,6 +9,7 @@ import { placeInLine } from './assignment/places.ts';
 import { autoClose, close, closeLeftWithBot } from './closing.ts';
 import { afterErase } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
+import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import type { Said } from './outgoing.ts';
@@ -143,7 +144,7 @@ export class Desk {
     return toAgentElsewhere(this.#ctx, tx, failed, reason, fx);
   }
 
-  tell(tx: Tx, agentId: string, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {
-    return tell(this.#ctx, tx, agentId, text, fx, conversationId);
+  tell(tx: Tx, agentId: string, said: Line, fx: DeskEffects, conversationId?: number): Promise<void> {
+    return tell(this.#ctx, tx, agentId, said, fx, conversationId);
   }
 }

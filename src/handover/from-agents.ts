@@ -8,7 +8,7 @@ import { wasErased } from '../store/erased-relays.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { commandWords, parseAgentCommand, runAgentCommand } from './commands.ts';
+import { parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
 import { heldBy, holderOf, type Held } from './lookups.ts';
@@ -49,7 +49,7 @@ export async function fromAgent(
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
-  if (!held) return reply(commandWords(agent.language).onlyTextAndFiles);
+  if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
   if ('problem' in held) return reply(word((await closedSince(tx, agent, quoted)) ?? held.problem, agent.language));
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
 }
@@ -66,14 +66,14 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
   const own = original?.direction === 'in' && original.from === 'agent' && original.agentId === agent.id ? original : undefined;
   await keep(ctx, tx, agent, inbound);
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
-  if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply(commandWords(agent.language).editedCommand);
-  if (own?.relayedTo === undefined) return reply('Your edit was not sent to anyone: the bot has no record of that message going to a customer.');
+  if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply(word(line('editedCommand'), agent.language));
+  if (own?.relayedTo === undefined) return reply(word(line('editNotRelayed'), agent.language));
   const id = own.relayedTo;
   const conversation = await tx.conversation(id);
-  if (conversation?.status !== 'open') return reply(`#${id} is closed: your edit did not reach the customer.`, id);
+  if (conversation?.status !== 'open') return reply(word(line('editOnClosed', id), agent.language), id);
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
     const holder = holderOf(ctx, conversation)?.name;
-    return reply(`#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`, id);
+    return reply(word(line('editNotYours', id, holder), agent.language), id);
   }
   await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, (line) => reply(line, id));
 }

@@ -1,9 +1,13 @@
-// What agents and admins read about their decisions (went online, closed #42, refused: someone else holds it), in
-// each language the desk speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
+// What agents and admins read about their decisions (went online, closed #42, refused: someone else holds it), what
+// the commands answer (/help, /list, a mistyped command) and what did not reach a customer, in each language the desk
+// speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
 // apps in the agent's `language:` from team.yaml (English without it). One table per language, so each wording lives in
 // one place.
+import type { AttachmentKind } from '../store/types.ts';
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
+import type { AgentState } from './agent-state.ts';
+import type { AgentCommandName } from './commands.ts';
 
 /** The languages agents and admins can read their answers in. */
 export type DeskLanguage = 'en' | 'ar';
@@ -89,6 +93,43 @@ const en = {
   noSuchVersion: (name: string, version: string) => `flow "${name}" has no version "${version}"`,
   noSuchContact: () => 'there is no such contact',
   rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
+  // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
+  // message; one of the agent's own is not sent to the customer, and they are told. `reason` is the channel's.
+  fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string) => notReceivedEn(name, kind, reason),
+  fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string) => `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason)}`,
+  // An agent's edit of a message of theirs that does not reach the customer.
+  editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
+  editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
+  editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
+  editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
+  // An agent's message the customer's channel did not deliver (`excerpt`: its start; `reason`: the channel's).
+  notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${reason}`,
+  // What the commands say: /help, /list, /use, and a command that cannot be read (`parseAgentCommand`).
+  commandDescription: (name: AgentCommandName) => COMMAND_DESCRIPTIONS_EN[name],
+  helpHead: () => 'Commands (N is a conversation number, like 42 or #42):',
+  helpLine: (usage: string, name: AgentCommandName) => `${usage} — ${COMMAND_DESCRIPTIONS_EN[name]}`,
+  helpTail: () => 'Anything else you write goes to the customer: of the message you reply to, else of the only conversation\nyou hold, else of the one picked with /use N.',
+  unknownCommand: (typed: string, near: string | undefined) => `Unknown command /${typed}.${near ? ` Did you mean /${near}?` : ''} Send /help for the list.`,
+  needsNumber: (name: AgentCommandName) => `/${name} needs a conversation number, like ${exampleEn(name)}.`,
+  justNumber: (name: AgentCommandName) => `/${name} takes just a conversation number, like ${exampleEn(name)}.`,
+  badNumber: (typed: string, name: AgentCommandName) => `"${typed}" is not a conversation number; write it like ${exampleEn(name)}.`,
+  needsTransfer: () => '/transfer needs a conversation number and a team or agent, like /transfer 42 Billing.',
+  needsNote: () => '/note needs a conversation number and a text, like /note 42 called the customer.',
+  needsTemplate: () => '/template needs a template name, like /template order_update Layla | #4521.',
+  notHeld: (id: number) => `You do not hold #${id}. /list shows yours.`,
+  nowGoTo: (id: number, customer: string) => `Your messages now go to #${id} (${customer}).`,
+  listStatus: (status: AgentState['status']) => `You are ${status}.`,
+  listHoldsNone: () => 'You hold no conversation.',
+  listYours: (count: number, max: number) => `Yours (${count}/${max}):`,
+  listHeld: (id: number, customer: string, team: string | undefined, current: boolean) => `  #${id} ${customer} · ${team ?? 'no team'}${current ? ' · /use' : ''}`,
+  listQueueEmpty: (team: string) => `${team} queue: empty.`,
+  listQueueHead: (team: string, count: number) => `${team} queue (${count}):`,
+  listWaiting: (id: number, customer: string, minutes: number) => `  #${id} ${customer} · waiting ${minutes} min`,
+  listMore: (count: number) => `  … and ${count} more`,
+  /** An agent's message that reaches no customer: neither text nor a file. */
+  onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
+  editedCommand: () => 'An edited command is not carried out: send it again as a new message.',
 };
 
 type Wording = { readonly [K in keyof typeof en]: (...args: Parameters<(typeof en)[K]>) => string };
@@ -161,6 +202,84 @@ const ar: Wording = {
   noSuchVersion: (name, version) => `ليس للمسار «${isolate(name)}» إصدار «${isolate(version)}»`,
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
+  fileNotReceived: (name, kind, reason) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : KINDS_AR[kind]}: ${isolate(reason)}]`,
+  fileNotSent: (id, name, kind, reason) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason)}`,
+  editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
+  editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
+  editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
+  editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
+  notDelivered: (id, customer, excerpt, reason) => `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} («${isolate(excerpt)}»): ${isolate(reason)}`,
+  // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
+  commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
+  helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',
+  helpLine: (usage, name) => `${isolate(usage)} — ${COMMAND_DESCRIPTIONS_AR[name]}`,
+  helpTail: () => `وكل ما تكتبه غير ذلك يصل إلى العميل: عميل الرسالة التي ترد عليها، وإلا فعميل المحادثة الوحيدة التي معك، وإلا فعميل المحادثة التي اخترتها بـ ${isolate('/use N')}.`,
+  unknownCommand: (typed, near) => `لا يوجد أمر ${isolate(`/${typed}`)}.${near ? ` هل تقصد ${isolate(`/${near}`)}؟` : ''} أرسل ${isolate('/help')} لعرض الأوامر.`,
+  needsNumber: (name) => `يحتاج ${isolate(`/${name}`)} إلى رقم محادثة، مثل ${isolate(exampleAr(name))}.`,
+  justNumber: (name) => `يأخذ ${isolate(`/${name}`)} رقم محادثة فقط، مثل ${isolate(exampleAr(name))}.`,
+  badNumber: (typed, name) => `«${isolate(typed)}» ليس رقم محادثة؛ اكتبه هكذا: ${isolate(exampleAr(name))}.`,
+  needsTransfer: () => `يحتاج ${isolate('/transfer')} إلى رقم محادثة واسم فريق أو موظف، مثل ${isolate('/transfer 42 Billing')}.`,
+  needsNote: () => `يحتاج ${isolate('/note')} إلى رقم محادثة ونص، مثل ${isolate('/note 42 اتصلت بالعميل')}.`,
+  needsTemplate: () => `يحتاج ${isolate('/template')} إلى اسم قالب، مثل ${isolate('/template order_update Layla | #4521')}.`,
+  notHeld: (id) => `المحادثة #${id} ليست معك. يعرض ${isolate('/list')} محادثاتك.`,
+  nowGoTo: (id, customer) => `تصل رسائلك الآن إلى المحادثة #${id} (${isolate(customer)}).`,
+  listStatus: (status) => `أنت ${{ online: 'متصل', away: 'غير متاح', offline: 'غير متصل' }[status]}.`,
+  listHoldsNone: () => 'ليست معك أي محادثة.',
+  listYours: (count, max) => `محادثاتك (${count}/${max}):`,
+  listHeld: (id, customer, team, current) => `  #${id} ${isolate(customer)} · ${team ? isolate(team) : 'بلا فريق'}${current ? ` · ${isolate('/use')}` : ''}`,
+  listQueueEmpty: (team) => `قائمة انتظار ${isolate(team)}: فارغة.`,
+  listQueueHead: (team, count) => `قائمة انتظار ${isolate(team)} (${count}):`,
+  listWaiting: (id, customer, minutes) => `  #${id} ${isolate(customer)} · ينتظر منذ ${minutes} د`,
+  listMore: (count) => `  … و${count} أخرى`,
+  onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
+  editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
+};
+
+// What each agent command does, as /help and Telegram's menu of commands say it; in the order /help lists them.
+const COMMAND_DESCRIPTIONS_EN: Readonly<Record<AgentCommandName, string>> = {
+  online: 'Start taking conversations',
+  away: 'Take no new conversations (you keep the ones you hold)',
+  list: 'Your conversations and your teams\' queues',
+  claim: 'Take conversation N from the queue',
+  use: 'Send what you write next to conversation N',
+  transfer: 'Hand conversation N to a team or a colleague',
+  note: 'Add an internal note to conversation N (the customer never sees it)',
+  close: 'Close conversation N (or the one you are in), with an optional closing note; a note in "quotes" is also sent to the customer',
+  handback: 'Hand conversation N (or the one you are in) back to the bot',
+  template: 'Send an approved message template to the customer (when their 24-hour window is closed)',
+  help: 'Show these commands',
+};
+
+const COMMAND_DESCRIPTIONS_AR: Readonly<Record<AgentCommandName, string>> = {
+  online: 'ابدأ باستلام المحادثات',
+  away: 'لا تستلم محادثات جديدة (تبقى معك المحادثات التي لديك)',
+  list: 'محادثاتك وقوائم انتظار فرقك',
+  claim: 'استلم المحادثة N من قائمة الانتظار',
+  use: 'أرسل ما تكتبه بعد ذلك إلى المحادثة N',
+  transfer: 'حوّل المحادثة N إلى فريق أو زميل',
+  note: 'أضف ملاحظة داخلية إلى المحادثة N (لا يراها العميل أبدًا)',
+  close: 'أغلق المحادثة N (أو التي أنت فيها) مع ملاحظة إغلاق اختيارية؛ والملاحظة بين "علامتي تنصيص" تُرسل إلى العميل أيضًا',
+  handback: 'أعد المحادثة N (أو التي أنت فيها) إلى البوت',
+  template: 'أرسل إلى العميل قالب رسالة معتمدًا (حين تُغلق نافذة الـ24 ساعة)',
+  help: 'اعرض هذه الأوامر',
+};
+
+// How a command that takes a conversation number is written, in an example; a note's or a closing note's in the language.
+function exampleEn(name: AgentCommandName): string {
+  return ({ transfer: '/transfer 42 Billing', note: '/note 42 called the customer', close: '/close 42 refunded' } as Partial<Record<AgentCommandName, string>>)[name] ?? `/${name} 42`;
+}
+
+function exampleAr(name: AgentCommandName): string {
+  return ({ note: '/note 42 اتصلت بالعميل', close: '/close 42 استُرد المبلغ' } as Partial<Record<AgentCommandName, string>>)[name] ?? exampleEn(name);
+}
+
+function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string): string {
+  return `[${name ?? `a ${kind}`} was not received: ${reason}]`;
+}
+
+// A file without a name, as an Arabic line calls it.
+const KINDS_AR: Readonly<Record<AttachmentKind, string>> = {
+  image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال',
 };
 
 /**

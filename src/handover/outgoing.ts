@@ -3,6 +3,7 @@
 import type { Attachment, Conversation, Message, Tx } from '../store/types.ts';
 import { agentState } from './agent-state.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
+import { word, type Line } from './lines.ts';
 import type { Agent } from './team.ts';
 
 /** What an outgoing message says: text, and files, locations or contact cards. */
@@ -115,8 +116,8 @@ export async function toThread(ctx: DeskContext, tx: Tx, conversation: Conversat
   fx.send({ conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), ...relays, at: stamp(ctx), status: 'pending' });
 }
 
-/** Tells an agent something in their app (a message of theirs that failed, say). */
-export async function tell(ctx: DeskContext, tx: Tx, agentId: string, text: string, fx: DeskEffects, conversationId?: number): Promise<void> {
+/** Tells an agent something in their app, in their language (a message of theirs that failed, say). */
+export async function tell(ctx: DeskContext, tx: Tx, agentId: string, said: Line, fx: DeskEffects, conversationId?: number): Promise<void> {
   const agent = ctx.directory.agent(agentId);
-  if (agent) await toAgent(ctx, tx, agent, text, fx, conversationId);
+  if (agent) await toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId);
 }

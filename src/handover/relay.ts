@@ -8,7 +8,7 @@ import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import type { DeskLanguage } from './lines.ts';
+import { line, word, type DeskLanguage } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
@@ -17,9 +17,14 @@ import type { Agent } from './team.ts';
 /** The attachments whose bytes were kept (or that need none: a location, a contact card). */
 export const kept = (attachments: readonly Attachment[] | undefined): Attachment[] => (attachments ?? []).filter((a) => a.refused === undefined);
 
-/** One line per attachment that could not be kept, for the person on the other side. */
-export function refusedLines(attachments: readonly Attachment[] | undefined): string[] {
-  return (attachments ?? []).filter((a) => a.refused !== undefined).map((a) => `[${a.name ?? `a ${a.kind}`} was not received: ${a.refused}]`);
+/** One line per attachment that could not be kept, for the agent or the desk thread on the other side, in their `language`. */
+function refusedLines(attachments: readonly Attachment[] | undefined, language: DeskLanguage): string[] {
+  return refused(attachments).map((a) => word(line('fileNotReceived', a.name, a.kind, a.refused), language));
+}
+
+/** The attachments whose bytes could not be kept, each with why. */
+function refused(attachments: readonly Attachment[] | undefined): (Attachment & { refused: string })[] {
+  return (attachments ?? []).filter((a): a is Attachment & { refused: string } => a.refused !== undefined);
 }
 
 /**
@@ -27,9 +32,9 @@ export function refusedLines(attachments: readonly Attachment[] | undefined): st
  * thread, or to the agent, tagged with its number. A conversation whose agent is gone goes back to the queue.
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
-  const text = [said.text, ...refusedLines(said.attachments)].filter((line) => line !== '').join('\n');
-  await toHolder(ctx, tx, conversation, () => ({
-    text: relayText(conversation, contact.name, text), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
+  const text = (language: DeskLanguage) => [said.text, ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
+  await toHolder(ctx, tx, conversation, (language) => ({
+    text: relayText(conversation, contact.name, text(language)), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
   }), fx);
 }
 
@@ -85,7 +90,7 @@ export async function fromAgentToCustomer(
 ): Promise<void> {
   const attachments = kept(inbound.attachments);
   const text = inbound.text ?? '';
-  for (const line of refusedLines(inbound.attachments)) await reply(`#${conversation.id}: not sent to the customer. ${line}`);
+  for (const file of refused(inbound.attachments)) await reply(word(line('fileNotSent', conversation.id, file.name, file.kind, file.refused), agent.language));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
@@ -160,7 +165,7 @@ export async function correctForCustomer(
   const sent = (message: Omit<Message, 'id'>) => message.direction === 'out' && message.from === 'agent' && message.agentId === agent.id;
   const copy = recent.find((message) => sent(message) && message.relayOf === edit.of);
   if (!copy) {
-    await reply(`#${conversation.id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`);
+    await reply(word(line('editTooFarBack', conversation.id), agent.language));
     return;
   }
   // Edited again: the customer has the last correction's text; else the agent's words (`was`), which the copy may carry

@@ -1,6 +1,7 @@
 // An agent whose team.yaml says `language: ar` reads the bot in Arabic in their messaging app (Telegram here, against
-// the fake Bot API): the answers to their commands, the card that hands them a conversation, and what an admin did
-// to a conversation they held; names isolated so they keep their place. An agent without it reads English as before.
+// the fake Bot API): the answers to their commands, the card that hands them a conversation, what an admin did to a
+// conversation they held, and what did not reach the customer (a file, a message, an edit); names isolated so they keep
+// their place. An agent without it reads English as before.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,14 @@ async function laylaToOmar(app: Switchboard, api: FakeBotApi): Promise<void> {
   pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
   expect(await post(app, pressed)).toBe(200);
   await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+}
+
+/** A document of 25 MB from `chat`: over the media store's limit, so it is not kept. */
+function tooLargeFrom(chat: number): Record<string, unknown> {
+  const update = textNow(chat, '') as { message: Record<string, unknown> };
+  delete update.message.text;
+  update.message.document = { file_name: 'huge.zip', mime_type: 'application/zip', file_id: `BQACAgQ-huge-${chat}`, file_unique_id: `huge-${chat}`, file_size: 25 * 1024 * 1024 };
+  return update;
 }
 
 describe('an agent\'s language in their messaging app', () => {
@@ -182,6 +191,49 @@ describe('an agent\'s language in their messaging app', () => {
     expect(api.sentTo(OMAR)[0]).toBe('You are online: new conversations will come to you.');
     await laylaToOmar(app, api);
     expect(api.sentTo(OMAR).find((text) => text.startsWith('#1'))!.split('\n')[0]).toBe('#1 · new conversation for Billing');
+  }, 30_000);
+
+  it('tells an agent with language: ar in Arabic of a file of theirs the customer was not sent, of a customer\'s file that did not arrive, and of a message not delivered', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('    language: ar') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api);
+    const toLayla = api.sentTo(LAYLA).length;
+
+    expect(await post(app, tooLargeFrom(OMAR))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('المحادثة #1'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`المحادثة #1: لم يُرسل إلى العميل. [تعذّر استلام الملف ${isolated('huge.zip')}: ${isolated('the file is larger than 20 MB')}]`);
+    expect(api.sentTo(LAYLA)).toHaveLength(toLayla);
+
+    expect(await post(app, tooLargeFrom(LAYLA))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('#1 Layla:'));
+    // The relay isolates what it relays, as it does any right-to-left text.
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 Layla: ${isolated(`[تعذّر استلام الملف ${isolated('huge.zip')}: ${isolated('the file is larger than 20 MB')}]`)}`);
+
+    api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    const sent = textNow(OMAR, 'Your refund is on its way') as { update_id: number; message: { date: number } };
+    expect(await post(app, sent)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('لم تُسلَّم'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(
+      `المحادثة #1: لم تُسلَّم رسالتك إلى ${isolated('Layla')} («${isolated('Your refund is on its way')}»): ${isolated('Forbidden: bot was blocked by the user')}`,
+    );
+
+    // His edit of it once the conversation is closed reaches no one, and he is told so in Arabic.
+    expect(await post(app, textNow(OMAR, '/close 1'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1) === 'أُغلقت المحادثة #1.');
+    expect(await post(app, { update_id: sent.update_id + 500_000, edited_message: { ...sent.message, text: 'Your refund is on its way today', edit_date: sent.message.date + 30 } })).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1) !== 'أُغلقت المحادثة #1.');
+    expect(api.sentTo(OMAR).at(-1)).toBe('المحادثة #1 مغلقة: لم يصل تعديلك إلى العميل.');
+  }, 30_000);
+
+  it('tells an agent without a language in English of a file of theirs the customer was not sent', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api);
+    expect(await post(app, tooLargeFrom(OMAR))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('#1: not sent'));
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1: not sent to the customer. [huge.zip was not received: the file is larger than 20 MB]');
   }, 30_000);
 
   it('refuses a language team.yaml has no words for, at its line', async () => {

@@ -20,6 +20,12 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], rollbackStale: ['0123456789ab'],
+  fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB'], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
+  editNotRelayed: [], editOnClosed: [4], editNotYours: [4, 'Sara'], editTooFarBack: [4], notDelivered: [4, 'Layla', 'Your refund is on its way', 'the 24-hour window is closed'],
+  commandDescription: ['help'], helpHead: [], helpLine: ['/claim N', 'claim'], helpTail: [], unknownCommand: ['clsoe', 'close'], needsNumber: ['claim'],
+  justNumber: ['use'], badNumber: ['#abc', 'note'], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
+  listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
+  listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], editedCommand: [],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);
 
