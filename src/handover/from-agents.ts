@@ -51,7 +51,7 @@ export async function fromAgent(
   }
   if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
   if ('problem' in held) return reply(word((await closedSince(tx, agent, quoted)) ?? held.problem, agent.language));
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => reply(line, held.conversation.id), relayedIn(held.conversation, quoted));
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => reply(word(said, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
 /**
@@ -75,7 +75,7 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
     const holder = holderOf(ctx, conversation)?.name;
     return reply(word(line('editNotYours', id, holder), agent.language), id);
   }
-  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, (line) => reply(line, id));
+  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, (said) => reply(word(said, agent.language), id));
 }
 
 /**
@@ -93,7 +93,7 @@ export async function replyFromConsole(
   const held = await heldBy(ctx, tx, agent, conversationId);
   if ('problem' in held) return actionResult(false, held.problem, conversationId);
   await keep(ctx, tx, agent, inbound, conversationId);
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (line) => toAgent(ctx, tx, agent, line, fx, conversationId), answered);
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId), answered);
   return actionResult(true, line('replySent', conversationId), conversationId);
 }
 

@@ -8,7 +8,7 @@ import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, word, type DeskLanguage } from './lines.ts';
+import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
@@ -80,17 +80,17 @@ async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, me
 
 /**
  * What an agent writes for a customer: sent on the customer's channel, with the files whose bytes were kept; a
- * file that was not is told to the agent. `answered`, the channel message id of the customer's message the agent
- * answers (their app's Reply on the relay of it, `relayedIn`; the console's Reply on it), makes it an answer to that
- * message (`answerTo`).
+ * file that was not is told to the agent (`reply` words it for where they wrote: in their language, or in their desk
+ * thread's). `answered`, the channel message id of the customer's message the agent answers (their app's Reply on the
+ * relay of it, `relayedIn`; the console's Reply on it), makes it an answer to that message (`answerTo`).
  */
 export async function fromAgentToCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, inbound: InboundMessage, fx: DeskEffects,
-  reply: (text: string) => Promise<void>, answered?: string,
+  reply: (said: Line) => Promise<void>, answered?: string,
 ): Promise<void> {
   const attachments = kept(inbound.attachments);
   const text = inbound.text ?? '';
-  for (const file of refused(inbound.attachments)) await reply(word(line('fileNotSent', conversation.id, file.name, file.kind, file.refused), agent.language));
+  for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
@@ -159,13 +159,13 @@ function quotingOf(ctx: DeskContext, conversation: Conversation, to: { channelMe
  */
 export async function correctForCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, edit: { of: string; text: string; was?: string }, fx: DeskEffects,
-  reply: (text: string) => Promise<void>,
+  reply: (said: Line) => Promise<void>,
 ): Promise<void> {
   const recent = (await tx.recentMessages(conversation.id, CORRECTED_WITHIN)).reverse();
   const sent = (message: Omit<Message, 'id'>) => message.direction === 'out' && message.from === 'agent' && message.agentId === agent.id;
   const copy = recent.find((message) => sent(message) && message.relayOf === edit.of);
   if (!copy) {
-    await reply(word(line('editTooFarBack', conversation.id), agent.language));
+    await reply(line('editTooFarBack', conversation.id));
     return;
   }
   // Edited again: the customer has the last correction's text; else the agent's words (`was`), which the copy may carry

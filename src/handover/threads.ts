@@ -71,5 +71,5 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   }
   // A Reply on the relay of one of the customer's messages in the thread answers that message.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
-  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, reply, relayedIn(conversation, quoted));
+  await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, (said) => reply(word(said, language)), relayedIn(conversation, quoted));
 }

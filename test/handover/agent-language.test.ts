@@ -155,6 +155,13 @@ describe('an agent\'s language in their messaging app', () => {
     expect(await post(app, inTopic('/close 7'))).toBe(200);
     await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('هذا الموضوع'));
     expect(api.sentTo(DESK).at(-1)).toBe('هذا الموضوع للمحادثة #1؛ أغلق المحادثة #7 في موضوعها.');
+    // A file of Omar's too large to keep: the topic reads that it was not sent in Arabic, though Omar reads English.
+    const file = inTopic('');
+    delete file.message.text;
+    file.message.document = (tooLargeFrom(OMAR) as { message: { document: unknown } }).message.document;
+    expect(await post(app, file)).toBe(200);
+    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('المحادثة #1: لم يُرسل'));
+    expect(api.sentTo(DESK).at(-1)).toBe(`المحادثة #1: لم يُرسل إلى العميل. [تعذّر استلام الملف ${isolated('huge.zip')}: ${isolated('the file is larger than 20 MB')}]`);
     expect(await post(app, inTopic('/close refunded'))).toBe(200);
     await eventually(() => api.callsOf('closeForumTopic').length === 1);
     expect(api.sentTo(DESK).at(-1)).toBe(`أُغلقت المحادثة #1 (${isolated('refunded')}).`);
