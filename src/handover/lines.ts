@@ -208,7 +208,7 @@ const ar: Wording = {
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
-  notDelivered: (id, customer, excerpt, reason) => `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} («${isolate(excerpt)}»): ${isolate(reason)}`,
+  notDelivered: (id, customer, excerpt, reason) => `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${isolate(reason)}`,
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
   commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
   helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',
