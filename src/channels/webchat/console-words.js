@@ -128,8 +128,9 @@ export const CONSOLE_WORDS = {
     unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',
     unreachableReply: 'تعذّر الوصول إلى Switchboard؛ ما زال ردك في المربع.',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
-    notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
-    refusedFile: (label, reason) => `تعذّر حفظ ${label}: ${reason}`,
+    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence.
+    notDelivered: (reason) => `لم تُسلَّم: \u2068${reason}\u2069`,
+    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: \u2068${reason}\u2069`,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
     channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
