@@ -28,9 +28,10 @@ describe('the agent console\'s words', () => {
   });
 
   it('isolates in Arabic the channel\'s English reason a message was not delivered or a file not kept, and the file\'s name', () => {
-    expect(CONSOLE_WORDS.ar.notDelivered('Forbidden: bot was blocked by the user')).toBe('لم تُسلَّم: \u2068Forbidden: bot was blocked by the user\u2069');
-    expect(CONSOLE_WORDS.ar.refusedFile('huge.zip', 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068huge.zip\u2069: \u2068the file is larger than 20 MB\u2069');
-    expect(CONSOLE_WORDS.en.notDelivered('Forbidden: bot was blocked by the user')).toBe('not delivered: Forbidden: bot was blocked by the user');
+    const say = (language: 'en' | 'ar', key: string, ...args: string[]) => (CONSOLE_WORDS[language][key] as (...args: string[]) => string)(...args);
+    expect(say('ar', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('لم تُسلَّم: \u2068Forbidden: bot was blocked by the user\u2069');
+    expect(say('ar', 'refusedFile', 'huge.zip', 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068huge.zip\u2069: \u2068the file is larger than 20 MB\u2069');
+    expect(say('en', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('not delivered: Forbidden: bot was blocked by the user');
   });
 
   it('writes its Arabic words in Arabic, the channels that are products apart', () => {
