@@ -126,7 +126,8 @@ export interface DeliveryStatus {
 /**
  * A send that failed, as the channel judges it: `permanent` (blocked by the user, a chat that does not exist,
  * a message the channel refuses) fails at once with `message` as the reason; a temporary one is tried again,
- * after `retryAfterMs` when the channel says how long to wait.
+ * after `retryAfterMs` when the channel says how long to wait. `windowClosed`: refused because the customer's
+ * service window is closed (only an approved template reaches them), which the agent who wrote is told in their words.
  *
  *     throw new ChannelSendError('Forbidden: bot was blocked by the user', { permanent: true });
  *     throw new ChannelSendError('Too Many Requests', { permanent: false, retryAfterMs: 75_000 });
@@ -135,11 +136,13 @@ export class ChannelSendError extends Error {
   override readonly name = 'ChannelSendError';
   readonly permanent: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly windowClosed: boolean;
 
-  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; windowClosed?: boolean; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.permanent = options.permanent;
     this.retryAfterMs = options.retryAfterMs;
+    this.windowClosed = options.windowClosed ?? false;
   }
 }
 

@@ -27,8 +27,8 @@ export interface OutboxOptions {
 /** What the outbox tells about a message once its outcome is recorded. */
 export interface OutboxListener {
   sent?(message: Message): void;
-  /** Marked failed (refused for good, or out of attempts), with the reason recorded. */
-  failed?(message: Message, reason: string): void;
+  /** Marked failed (refused for good, or out of attempts), with the reason recorded; `windowClosed`, as `ChannelSendError` says. */
+  failed?(message: Message, reason: string, windowClosed: boolean): void;
 }
 
 /**
@@ -172,7 +172,7 @@ export class Outbox {
         const delay = this.#delays[attempt];
         if (failure?.permanent || delay === undefined) {
           log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
-          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason);
+          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.windowClosed ?? false);
           return;
         }
         const asked = failure?.retryAfterMs ?? 0;

@@ -119,7 +119,7 @@ export class Runtime {
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
     this.#offOutbox = options.outbox.listen({
       sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
-      failed: (message, reason) => void this.#track(this.#statuses.tellAuthor(message, reason)),
+      failed: (message, reason, windowClosed) => void this.#track(this.#statuses.tellAuthor(message, reason, windowClosed)),
     });
   }
 

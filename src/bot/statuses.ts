@@ -68,7 +68,7 @@ export class Statuses {
    * an agent goes to their next address; the bot's question a flow waits on is asked again at the customer's next
    * message (`markUnseen`).
    */
-  async tellAuthor(message: Message, reason: string): Promise<void> {
+  async tellAuthor(message: Message, reason: string, windowClosed = false): Promise<void> {
     if (message.toAgent && message.agentId) {
       await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx));
       return;
@@ -84,7 +84,9 @@ export class Statuses {
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name;
-      await this.options.desk.tell(tx, agentId, line('notDelivered', conversation.id, name, excerpt, reason), fx, conversation.id);
+      // The closed window is told in the agent's words, with what reaches the customer now; any other reason is the channel's.
+      const said = windowClosed ? line('notDeliveredWindowClosed', conversation.id, name, excerpt) : line('notDelivered', conversation.id, name, excerpt, reason);
+      await this.options.desk.tell(tx, agentId, said, fx, conversation.id);
     });
   }
 

@@ -105,6 +105,9 @@ const en = {
   // An agent's message the customer's channel did not deliver (`excerpt`: its start; `reason`: the channel's).
   notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
     `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${reason}`,
+  // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window).
+  notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string) =>
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>`,
   // What the commands say: /help, /list, /use, and a command that cannot be read (`parseAgentCommand`).
   commandDescription: (name: AgentCommandName) => COMMAND_DESCRIPTIONS_EN[name],
   helpHead: () => 'Commands (N is a conversation number, like 42 or #42):',
@@ -209,6 +212,8 @@ const ar: Wording = {
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
   notDelivered: (id, customer, excerpt, reason) => `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${isolate(reason)}`,
+  notDeliveredWindowClosed: (id, customer, excerpt) =>
+    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: ${isolate('/template [اسم القالب]')}`,
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
   commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
   helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',

@@ -57,6 +57,23 @@ describe('the customer\'s 24-hour window', () => {
       template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Layla' }, { type: 'text', text: '#4521' }] }] },
     });
   });
+
+  it('tells an agent with language: ar in Arabic that their reply was not sent, and what reaches the customer now', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: `${team}    language: ar\n`, now: time.now });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await lina.say('Looking into it now');
+    await settled(cloud);
+
+    time.advance(25 * HOUR);
+    await lina.say('Are you still there?');
+    expect(await toldInWebchat(lina, 'لم تُسلَّم')).toBe(
+      'المحادثة #1: لم تُسلَّم رسالتك إلى \u2068Sheena Nelson\u2069 («\u2068Are you still there?\u2069»): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: \u2068/template [اسم القالب]\u2069',
+    );
+  });
 });
 
 describe('an agent working from WhatsApp', () => {
