@@ -211,6 +211,7 @@ class FileCompiler {
     const at = (path: Path): Path => [...prefix, ...path];
     return {
       error: (path, reason, hint) => this.report(at(path), reason, hint),
+      warn: (path, reason, hint) => this.warnings.push(new FlowError(this.file, this.source.lineOf(at(path)), reason, hint)),
       lineOf: (path) => this.source.lineOf(at(path)),
       template: (text, path) => this.template(text, at(path)),
       text: (text, path) => this.text(text, at(path)),

@@ -10,6 +10,7 @@ import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.
 import { endsUnsaidWarning } from './ends.ts';
 import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
+import { place } from './publishing.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
 import { readVersion, versionOf } from './versions.ts';
@@ -143,24 +144,32 @@ export class FlowLibrary {
 
   /**
    * What is worth knowing about `text` as the file `file` although it would go into service: a text a `#` comment cut
-   * short, a flow that can run past its last step without `close` or `assign`, a closing survey's question that takes
-   * any text (a new request too), or a flow that shares its trigger with a flow of another file (of the two, only the
-   * first file by name runs). Empty when it has errors (`check`).
+   * short or a pattern that takes any answer (`compile`'s own), a flow that can run past its last step without `close`
+   * or `assign`, a closing survey's question that takes any text (a new request too), or a flow that shares its trigger
+   * with a flow of another file (of the two, only the first file by name runs). Empty when it has errors (`check`).
+   * Each load logs these for the files it puts in service.
    *
    *     const warnings = flows.warnings('flows/support.yaml', text); // [FlowError], shown as warnings in the editor
    */
   warnings(file: string, text: string): FlowError[] {
     const result = this.compile(file, text);
     if ('errors' in result) return [];
-    const ends = endsUnsaidWarning(result.draft.flow);
-    return [...result.draft.warnings, ...(ends ? [ends] : []), ...surveyTextWarnings(result.draft.flow), ...this.sharedTriggerWarnings(file, result.draft)].sort((a, b) => a.line - b.line);
+    return this.warningsOf(file, result.draft, 'both');
+  }
+
+  // The editor warns of a shared trigger in both files (either edit changes which flow runs); a load says it once,
+  // in the later file's warning: that flow is the one that does not run.
+  private warningsOf(file: string, draft: Draft, sharedTrigger: 'both' | 'later'): FlowError[] {
+    const ends = endsUnsaidWarning(draft.flow);
+    return [...draft.warnings, ...(ends ? [ends] : []), ...surveyTextWarnings(draft.flow), ...this.sharedTriggerWarnings(file, draft, sharedTrigger)].sort((a, b) => a.line - b.line);
   }
 
   // `forTrigger` serves files in name order, and the runtime starts the first flow it gives.
-  private sharedTriggerWarnings(file: string, draft: Draft): FlowError[] {
+  private sharedTriggerWarnings(file: string, draft: Draft, files: 'both' | 'later'): FlowError[] {
     const { flow, triggerLine } = draft;
     const { trigger } = flow;
-    const same = this.forTrigger(trigger.on, trigger.on === 'conversation.opened' ? trigger.source : undefined).filter((served) => served.file !== file);
+    const same = this.forTrigger(trigger.on, trigger.on === 'conversation.opened' ? trigger.source : undefined)
+      .filter((served) => served.file !== file && (files === 'both' || served.file < file));
     return same.map((served) => (
       served.file < file
         ? new FlowError(file, triggerLine, `flow "${flow.name}" would not run: flow "${served.name}" (${served.file}) starts on the same trigger, and of two such flows only the first file by name runs`, `give this flow another trigger, or remove flow "${served.name}" first`)
@@ -279,11 +288,13 @@ export class FlowLibrary {
     // the mistake): otherwise the log's last word on it would still be the error.
     const refusedBefore = new Set(this.fileErrors.map((error) => error.file));
     const refusedNow = new Set(errors.map((error) => error.file));
+    const published = new Map<string, Draft>();
     for (const [file, { flow, draft }] of candidates) {
       if (!draft) continue;
       try {
         const fixed = refusedBefore.has(file) && !refusedNow.has(file);
         candidates.set(file, { flow: await this.publish(flow, fixed) });
+        published.set(file, draft);
       } catch (error) {
         // Not stored, so not served: a conversation started on it could not resume after a restart.
         const lastGood = this.serving.get(file);
@@ -300,6 +311,13 @@ export class FlowLibrary {
     this.serving = serving;
     this.fileErrors = errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     for (const error of this.fileErrors) log.error({ file: error.file, line: error.line }, String(error));
+    // In service all the same, but what the editor would warn of is said to an admin who edits the files on disk too.
+    for (const [file, draft] of published) {
+      for (const warning of this.warningsOf(file, draft, 'later')) {
+        const { line, column } = place(warning, draft.flow.source);
+        log.warn({ file: warning.file, line, column }, String(warning));
+      }
+    }
   }
 
   /**
@@ -372,9 +390,6 @@ export class FlowLibrary {
     this.versions.set(key, flow);
     if (!seen || fixed) {
       this.options.log.info({ flow: flow.name, version: flow.version, file: flow.file }, fixed ? `${flow.file} is fixed: ${inService}` : inService);
-      // In service all the same: a flow that says something and ends is a fine flow (FORMAT.md, "When a flow ends").
-      const warning = endsUnsaidWarning(flow);
-      if (warning) this.options.log.warn({ flow: flow.name, version: flow.version, file: warning.file, line: warning.line }, String(warning));
     }
     return flow;
   }

@@ -50,7 +50,7 @@ describe('a flow that can run past its last step', () => {
   it('is not warned of when every path closes or hands over, nor for a conversation.closed flow', async () => {
     expect(await warningsFor(`flow: inbound\n${opened}\nsteps:\n  - say: "Hi!"\n  - close: true\n`)).toEqual([]);
     expect(await warningsFor(`flow: inbound\n${opened}\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n  - assign: { team: Billing }\n`)).toEqual([]);
-    expect(await warningsFor('flow: survey\ntrigger: { on: conversation.closed }\nsteps:\n  - ask: "How did we do?"\n    save: conversation.rating\n')).toEqual([]);
+    expect(await warningsFor('flow: survey\ntrigger: { on: conversation.closed }\nsteps:\n  - ask: "How did we do, from 1 to 5?"\n    expect: number\n    save: conversation.rating\n')).toEqual([]);
   });
 
   it('is not the shipped inbound flow', async () => {

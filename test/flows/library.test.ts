@@ -84,7 +84,8 @@ describe('FlowLibrary', () => {
     await write('inbound.yaml', greeting('Hi'));
     await library.reload();
     expect(library.errors()).toEqual([]);
-    expect(log.lines.at(-1)).toEqual({ level: 'info', msg: `flows/inbound.yaml is fixed: flow "inbound" version ${good.version} in service` });
+    // (Its warning, a flow that can run past its last step, follows on each load.)
+    expect(log.lines.filter((line) => line.level !== 'warn').at(-1)).toEqual({ level: 'info', msg: `flows/inbound.yaml is fixed: flow "inbound" version ${good.version} in service` });
 
     // A fix that is a new version says so once, not twice.
     await write('inbound.yaml', greeting('Hi').replace('- say', '- sya'));

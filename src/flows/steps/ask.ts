@@ -2,6 +2,7 @@
 // (`retries`, `invalid`), then saves it or gives up (`on_fail`). Photos, files and locations answer
 // `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
+import { acceptsAnyAnswer, type AnyAnswer } from '../any-answer.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
@@ -87,8 +88,12 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
   if (step.country !== undefined && expect !== 'phone') ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone');
   if (expect.startsWith('regex:')) {
     // The whole answer must match: an order number pattern should not accept a sentence containing one.
-    const pattern = ctx.regex(expect.slice('regex:'.length), '', ['expect']);
-    return { type: 'regex', pattern: new RegExp(`^(?:${pattern.source})$`, pattern.flags) };
+    const written = expect.slice('regex:'.length);
+    const pattern = ctx.regex(written, '', ['expect']);
+    const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags);
+    const takes = acceptsAnyAnswer(written, whole);
+    if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}');
+    return { type: 'regex', pattern: whole };
   }
   switch (expect) {
     case 'text': case 'email': case 'number': case 'date':
@@ -112,6 +117,11 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
   );
   return { type: 'text' };
 }
+
+const ANY_ANSWER: Readonly<Record<AnyAnswer, string>> = {
+  any: 'this pattern accepts any answer, so the customer is never asked again',
+  'one line': 'this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses (. takes no line break)',
+};
 
 const ATTACHMENT_ANSWERS: Readonly<Record<AttachmentExpect, { answer: string; saved: string; field: string }>> = {
   image: { answer: 'a picture', saved: 'a reference like media:<id>', field: 'conversation.photo' },

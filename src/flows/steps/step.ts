@@ -21,6 +21,8 @@ export type { Path };
 export interface CompileContext {
   /** Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious. */
   error(at: Path, reason: string, hint?: string): void;
+  /** Says what is worth knowing at the line of `at` in this step, without refusing the file (the editor's warnings, the log). */
+  warn(at: Path, reason: string, hint?: string): void;
   /** Parses a template; the fields it names are checked against every loaded flow's fields. */
   template(text: string, at: Path): Template;
   /** A text the customer reads: one template, or one per language (`{ en: …, ar: … }`), each parsed like `template`. */

@@ -100,6 +100,23 @@ describe('flows over the admin API', () => {
     expect((await admin().post('/flows/support/validate', { source: opened })).body).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
+  it('warns, at its expect line, of a question whose pattern accepts any answer: it never asks again', async () => {
+    const order = (expect: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    expect: ${expect}\n    save: conversation.order\n  - close: true\n`;
+    const warnings = async (expect: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(expect) })).body;
+    const any = 'this pattern accepts any answer, so the customer is never asked again (to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4})';
+    for (const pattern of ["'regex:[\\s\\S]*'", 'regex:^[\\s\\S]+$', "'regex:(?:[\\w\\W]*)'", 'regex:[^]*']) {
+      expect(await warnings(pattern), pattern).toEqual({ ok: true, errors: [], warnings: [{ line: 5, column: 5, message: any }] });
+    }
+    // `.` takes no line break: such a pattern still refuses an answer of two lines, and says so.
+    for (const pattern of ['regex:.*', '"regex:^.*$"', 'regex:(.+)']) {
+      expect((await warnings(pattern)).warnings, pattern).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses/) }]);
+    }
+    // A pattern that checks something, even a little, is not warned of.
+    for (const pattern of ['regex:ORD-\\d{4}', 'regex:.*x', 'regex:\\.*', "'regex:[\\s\\S]*.'"]) {
+      expect(await warnings(pattern), pattern).toEqual({ ok: true, errors: [], warnings: [] });
+    }
+  });
+
   it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
     const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
     expect(later.body).toEqual({

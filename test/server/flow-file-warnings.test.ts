@@ -1,0 +1,55 @@
+// A flow file an admin saves by hand in DATA_DIR/flows while Switchboard runs (the folder is watched): what the
+// dashboard's editor would warn of goes into the log, once per load, with the file, line and column to look at; the
+// flow goes into service all the same, and a fixed file is not warned of again.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, eventually, recordingLog, shippedDataDir } from '../helpers.ts';
+
+const running: Switchboard[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop()));
+  await cleanupDirs();
+});
+
+const survey = (comment: string, order: string) => `flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - say: "Thanks for writing to us."
+  - ask: "Anything else you want to tell us?"
+    ${comment}
+    save: conversation.comment
+  - ask: "Which order was it about?"
+    ${order}
+    save: conversation.order
+`;
+
+const PIN_WARNING = 'flows/survey.yaml:5: this question comes after the conversation closed, and with expect: text it takes whatever the customer writes next as its answer';
+
+describe('a flow file saved by hand', () => {
+  it('logs each warning once (a closing survey\'s text question, a pattern that takes any answer), at its file, line and column, and serves it; the fixed file is not warned of', async () => {
+    const dir = await shippedDataDir();
+    const { log, lines } = recordingLog();
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir }, log, watch: true, sweepEveryMs: 0 });
+    running.push(app);
+    const fileWarnings = () => lines.filter((line) => line.level === 40 && typeof line.file === 'string' && typeof line.line === 'number');
+    // The shipped flows have nothing to warn of.
+    expect(fileWarnings()).toEqual([]);
+
+    await writeFile(join(dir, 'flows', 'survey.yaml'), survey('expect: text', 'expect: regex:^.*$'));
+    await eventually(() => app.flows.forTrigger('conversation.closed').length > 0);
+    await eventually(() => fileWarnings().length >= 2);
+    expect(fileWarnings()).toEqual([
+      expect.objectContaining({ file: 'flows/survey.yaml', line: 5, column: 5, msg: expect.stringContaining(PIN_WARNING) }),
+      expect.objectContaining({ file: 'flows/survey.yaml', line: 9, column: 5, msg: expect.stringContaining('flows/survey.yaml:9: this pattern accepts any answer on one line') }),
+    ]);
+
+    // Saved again with a rating: in service, and no warning comes with that load.
+    const before = lines.length;
+    await writeFile(join(dir, 'flows', 'survey.yaml'), survey('expect: number', 'expect: regex:ORD-\\d{4}'));
+    await eventually(() => app.flows.servedBy('flows/survey.yaml')?.source.includes('expect: number') === true);
+    expect(lines.slice(before).some((line) => /in service/.test(String(line.msg)))).toBe(true);
+    expect(fileWarnings()).toHaveLength(2);
+  }, 60_000);
+});
