@@ -3,23 +3,41 @@
 // below with their line. The editor stays left-to-right in Arabic too: YAML keys are Latin.
 import { useEffect, useRef } from 'preact/hooks';
 import { basicSetup } from 'codemirror';
-import { EditorState, type Extension, type Text } from '@codemirror/state';
+import { Compartment, EditorState, type Extension, type Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { MergeView, unifiedMergeView } from '@codemirror/merge';
 import type { ValidationError } from './api.ts';
 import { rightToLeftTexts } from './bidi.ts';
-import { editorPhrases } from './i18n.ts';
+import { editorPhrases, lang, onLangChange } from './i18n.ts';
 
 /** The nonce the page's content security policy gives the editor's own style rules. */
 function nonce(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 }
 
+/** The editor's own words (its search panel, fold markers, problems panel), replaced when the admin switches language. */
+const words = new Compartment();
+
 /** What every editor here has: YAML, line numbers, Arabic texts each in its place, the nonce, its words in the admin's language. */
 function base(): Extension[] {
-  return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping, EditorState.phrases.of(editorPhrases())];
+  return [basicSetup, yaml(), rightToLeftTexts(), EditorView.cspNonce.of(nonce()), EditorView.lineWrapping, words.of(EditorState.phrases.of(editorPhrases()))];
+}
+
+/**
+ * Puts the editor's words in the language the admin switches to, from then on; returns the unsubscribe. What is on
+ * screen keeps the words it was drawn with (an open search panel, a fold marker), so the view is drawn again from its
+ * state: the text, the undo history, the search, the folds and the problems stay as they were, and so does the scroll.
+ *
+ *     useEffect(() => followLanguage(view), []);
+ */
+function followLanguage(view: EditorView): () => void {
+  return onLangChange(() => {
+    const scroll = view.scrollSnapshot();
+    view.setState(view.state.update({ effects: words.reconfigure(EditorState.phrases.of(editorPhrases())) }).state);
+    view.dispatch({ effects: scroll });
+  });
 }
 
 /**
@@ -96,6 +114,7 @@ export function YamlEditor(props: YamlEditorProps) {
       }, { delay: 400 }));
     }
     const view = new EditorView({ state: EditorState.create({ doc: props.initial, extensions }), parent: parent.current! });
+    const unfollow = followLanguage(view);
     if (props.handle) {
       props.handle.current = {
         setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
@@ -110,7 +129,10 @@ export function YamlEditor(props: YamlEditorProps) {
         },
       };
     }
-    return () => view.destroy();
+    return () => {
+      unfollow();
+      view.destroy();
+    };
   }, []);
   return <div class="editor" dir="ltr" ref={parent} />;
 }
@@ -133,6 +155,7 @@ export function YamlDiff({ left, right }: { left: string; right: string }) {
     }
     const view = new MergeView({ a: { doc: left, extensions: readOnly }, b: { doc: right, extensions: readOnly }, parent: parent.current!, collapseUnchanged: { margin: 3, minSize: 6 } });
     return () => view.destroy();
-  }, [left, right]);
+    // Drawn again in the admin's language when they switch it ("$ unchanged lines"): nothing in it is theirs to keep.
+  }, [left, right, lang()]);
   return <div class="diff" dir="ltr" ref={parent} />;
 }
