@@ -70,6 +70,18 @@ describe('FlowLibrary', () => {
     expect(library.errors()).toEqual([]);
   });
 
+  it('logs, on each load, that of two files on one trigger the later one does not run: once, in the later file, at its trigger line', async () => {
+    const closes = (name: string) => `flow: ${name}\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hi"\n  - close: true\n`;
+    await write('inbound.yaml', closes('inbound'));
+    await write('welcome.yaml', closes('welcome'));
+    const { library, log } = await load();
+    const warnings = () => log.lines.filter((line) => line.level === 'warn').map((line) => line.msg);
+    const shared = 'flows/welcome.yaml:2: flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)';
+    expect(warnings()).toEqual([shared]);
+    await library.reload();
+    expect(warnings()).toEqual([shared, shared]);
+  });
+
   it('says in the log that a refused file is fixed, also when the fix puts back the version already serving', async () => {
     await write('inbound.yaml', greeting('Hi'));
     const { library, log } = await load();
