@@ -35,8 +35,11 @@ function base(): Extension[] {
 function followLanguage(view: EditorView): () => void {
   return onLangChange(() => {
     const scroll = view.scrollSnapshot();
+    // An open search panel drawn again takes the focus; it stays where the admin was (the language button).
+    const focused = document.activeElement;
     view.setState(view.state.update({ effects: words.reconfigure(EditorState.phrases.of(editorPhrases())) }).state);
     view.dispatch({ effects: scroll });
+    if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused) focused.focus();
   });
 }
 

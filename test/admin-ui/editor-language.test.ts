@@ -66,11 +66,15 @@ describe.skipIf(!hasChromium)(title, () => {
       await signIn(page, fake.url, fake.token);
       await page.goto(`${fake.url}/admin#/flows/inbound`);
       await page.locator('.editor .cm-content').waitFor();
-      // The admin folds the first step, opens the search panel and CodeMirror's list of problems.
+      // The admin edits a line, folds the first step, searches, and opens CodeMirror's list of problems.
+      await page.locator('.editor .cm-line', { hasText: 'trigger:' }).click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' # edited');
       await page.locator('.editor .cm-foldGutter span[title]').last().click();
       await page.locator('.editor .cm-content').click();
       await page.keyboard.press('Control+f');
       await page.locator('.editor .cm-search').waitFor();
+      await page.keyboard.type('Support');
       await page.locator('.editor .cm-content').click();
       await page.keyboard.press('Control+Shift+KeyM');
       await page.locator('.editor .cm-panel-lint').waitFor();
@@ -80,6 +84,8 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.locator('button.lang').click();
       await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('ar');
       await expect.poll(() => editorWords(page)).toEqual(wordsIn('ar'));
+      // The focus stays on the language button: the search panel drawn again does not take it.
+      expect(await page.evaluate(() => document.activeElement?.classList.contains('lang'))).toBe(true);
       await shot(page, 'editor-language-ar');
       // Unfolding from the keyboard is announced to a screen reader in Arabic too.
       await page.locator('.editor .cm-line', { hasText: 'ask:' }).click();
@@ -89,6 +95,12 @@ describe.skipIf(!hasChromium)(title, () => {
 
       await page.locator('button.lang').click();
       await expect.poll(() => editorWords(page)).toEqual(wordsIn('en'));
+      // What the admin did is all still there: the search, and the edit, which undoes.
+      expect(await page.locator('.editor .cm-search input[name="search"]').inputValue()).toBe('Support');
+      expect(await page.locator('.editor .cm-line', { hasText: 'trigger:' }).textContent()).toContain('# edited');
+      await page.locator('.editor .cm-line', { hasText: 'trigger:' }).click();
+      await page.keyboard.press('Control+z');
+      await expect.poll(() => page.locator('.editor .cm-line', { hasText: 'trigger:' }).textContent()).toBe('trigger: { on: conversation.opened, source: contact }');
       await shot(page, 'editor-language-en');
     });
   }, 90_000);
