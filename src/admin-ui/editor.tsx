@@ -30,7 +30,7 @@ function base(): Extension[] {
  * screen keeps the words it was drawn with (an open search panel, a fold marker), so the view is drawn again from its
  * state: the text, the undo history, the search, the folds and the problems stay as they were, and so does the scroll.
  *
- *     useEffect(() => followLanguage(view), []);
+ *     const unfollow = followLanguage(view); // then, when the editor goes: unfollow(); view.destroy();
  */
 function followLanguage(view: EditorView): () => void {
   return onLangChange(() => {
@@ -147,6 +147,7 @@ export function YamlEditor(props: YamlEditorProps) {
  */
 export function YamlDiff({ left, right }: { left: string; right: string }) {
   const parent = useRef<HTMLDivElement>(null);
+  // Drawn again in the admin's language when they switch it ("$ unchanged lines"): nothing in it is theirs to keep.
   useEffect(() => {
     const readOnly = [base(), EditorState.readOnly.of(true), EditorView.editable.of(false)];
     if (window.matchMedia('(max-width: 700px)').matches) {
@@ -158,7 +159,6 @@ export function YamlDiff({ left, right }: { left: string; right: string }) {
     }
     const view = new MergeView({ a: { doc: left, extensions: readOnly }, b: { doc: right, extensions: readOnly }, parent: parent.current!, collapseUnchanged: { margin: 3, minSize: 6 } });
     return () => view.destroy();
-    // Drawn again in the admin's language when they switch it ("$ unchanged lines"): nothing in it is theirs to keep.
   }, [left, right, lang()]);
   return <div class="diff" dir="ltr" ref={parent} />;
 }
