@@ -48,7 +48,7 @@ import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
 import { StoredJson } from './text-tables.ts';
 import { readSnapshotItems } from './snapshot-reader.ts';
-import { emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
+import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
@@ -1134,6 +1134,8 @@ export class LowdbStore implements Store {
       journalBytes = this.#journalBytes;
       this.#journalBytes = 0;
     }
+    // The id lists of customers quiet since the last compaction go into typed arrays, off the heap.
+    this.#state.packIdleIndexes();
     this.#log('info', 'store compacted', {
       seq: snapshot.seq,
       // A full snapshot, or a delta of how many contacts, conversations and documents.
@@ -1368,9 +1370,15 @@ async function writeSnapshot(path: string, snapshot: Captured | CapturedDelta, f
     for (const [name, items] of lists) {
       text.push(`,${JSON.stringify(name)}:[`);
       for (let i = 0; i < items.length; i++) {
-        // An idle contact's or a closed conversation's text as stored (see text-tables.ts): written as it is.
+        // An idle contact's or a closed conversation's text as stored (see text-tables.ts), and a document of a
+        // collection held as text (see state.ts), written as they are.
         const item = items[i];
-        const json = item instanceof StoredJson ? item.text() : JSON.stringify(item);
+        const json =
+          item instanceof StoredJson
+            ? item.text()
+            : name === 'docs'
+              ? docItemJson(item as [string, string, unknown])
+              : JSON.stringify(item);
         text.push(i === 0 ? json : `,${json}`);
         if (i % CHECK_EVERY === CHECK_EVERY - 1 && slices.over) {
           await slices.pause();
@@ -1386,6 +1394,11 @@ async function writeSnapshot(path: string, snapshot: Captured | CapturedDelta, f
     await file.close();
   }
   await rename(temporary, path);
+}
+
+/** `[collection, key, value]` as JSON, the value as held (see `docJson`). */
+function docItemJson([collection, key, value]: [string, string, unknown]): string {
+  return `[${JSON.stringify(collection)},${JSON.stringify(key)},${docJson(collection, value)}]`;
 }
 
 /** Removes a file; false if it was not there. */

@@ -54,6 +54,24 @@ export interface SnapshotDelta<P = Contact, C = Conversation> extends Snapshot<P
 export type Captured = Snapshot<Contact | StoredJson, Conversation | StoredJson>;
 export type CapturedDelta = SnapshotDelta<Contact | StoredJson, Conversation | StoredJson>;
 
+/**
+ * Collections of one small document per conversation (or per message sent to an agent), written a few times and
+ * read seldom (an admin's or agent's view of a conversation, a report, an agent's Reply): they grow with the history,
+ * so memory holds each of their documents as its JSON text, one string, where its objects were a dozen or more for
+ * the garbage collector to walk at every full collection (a conversation's timeline of four moments: 17). A read
+ * parses it; a snapshot writes the text as it is (`docJson`).
+ */
+const TEXT_COLLECTIONS: ReadonlySet<string> = new Set(['timelines', 'sent-parts', 'erased-relays']);
+
+/**
+ * A captured document's JSON, for a snapshot: its text as held, for a collection held as text.
+ *
+ *     docJson('timelines', '{"at":…}') // '{"at":…}'
+ */
+export function docJson(collection: string, value: unknown): string {
+  return TEXT_COLLECTIONS.has(collection) ? (value as string) : JSON.stringify(value);
+}
+
 /** An empty store's snapshot. */
 export function emptySnapshot(): Snapshot {
   return { version: SNAPSHOT_VERSION, seq: 0, counters: { message: 0, conversation: 0 }, contacts: [], conversations: [], docs: [] };
@@ -278,12 +296,16 @@ export class StoreState {
     return !this.#pendingTo.has(to) && !this.#sendingTo.has(to);
   }
 
+  /** A document (a new object, for a collection held as text), or undefined. */
   doc(collection: string, key: string): unknown {
-    return this.#docs.get(collection)?.get(key);
+    const value = this.#docs.get(collection)?.get(key);
+    return TEXT_COLLECTIONS.has(collection) && value !== undefined ? JSON.parse(value as string) : value;
   }
 
   docs(collection: string): ReadonlyMap<string, unknown> {
-    return this.#docs.get(collection) ?? new Map<string, unknown>();
+    const entries = this.#docs.get(collection) ?? new Map<string, unknown>();
+    if (!TEXT_COLLECTIONS.has(collection)) return entries;
+    return new Map([...entries].map(([key, text]) => [key, JSON.parse(text as string) as unknown]));
   }
 
   /**
@@ -661,6 +683,14 @@ export class StoreState {
     this.conversations.packIndex();
   }
 
+  /** Packs the id lists that did not change since the last call (see `IdLists.packIdle`): at each compaction. */
+  packIdleIndexes(): void {
+    this.#messagesByContact.packIdle();
+    this.#messagesByConversation.packIdle();
+    this.#messagesByAddress.packIdle();
+    this.conversations.packIdleIndex();
+  }
+
   /**
    * Gives messages stored before messages had an `address` the one of their contact on their channel (agents'
    * and desk threads' messages were then kept under contacts of their own). Run once after recovery.
@@ -698,7 +728,7 @@ export class StoreState {
   #putDoc(collection: string, key: string, value: unknown): void {
     let entries = this.#docs.get(collection);
     if (!entries) this.#docs.set(collection, (entries = new Map()));
-    entries.set(key, value);
+    entries.set(key, TEXT_COLLECTIONS.has(collection) ? JSON.stringify(value) : value);
     this.#docChanged(collection, key);
   }
 }

@@ -268,6 +268,11 @@ export class ConversationTable<C extends ConversationLike> {
     this.#byContact.pack();
   }
 
+  /** Packs the lists of contacts quiet since the last call (see `IdLists.packIdle`). */
+  packIdleIndex(): void {
+    this.#byContact.packIdle();
+  }
+
   /** The contact of the conversation stored under `id` (a closed one's text parsed: only when it is replaced or deleted). */
   #ownerOf(id: number): string | undefined {
     const object = this.#objects.get(id);

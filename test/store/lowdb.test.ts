@@ -56,6 +56,40 @@ describe('restart', () => {
     await reopened.close();
   });
 
+  it('keeps timelines (held in memory as their JSON text) through full snapshots, deltas and restarts, and reads each as a new object', async () => {
+    const dir = await tempDirs.make();
+    // A small journal, so the commits below are compacted: full snapshots first, then deltas.
+    const store = await openIn(dir, { compactAfterBytes: 2_000 });
+    // Documents that do not change, so that most compactions write a delta rather than the whole snapshot.
+    await store.transaction('teams', async (tx) => {
+      for (let n = 0; n < 60; n++) tx.putDoc('teams', `team-${n}`, { name: `Team ${n}` });
+    });
+    const moment = (n: number) => ({ at: `2026-12-05T04:0${n % 10}:00.000Z`, type: 'assigned', by: { kind: 'admin', name: 'Nadia «ن»' }, detail: `to omar ${n}`, ['__proto__']: { odd: true } });
+    for (let n = 1; n <= 40; n++) {
+      await store.transaction(`c${n}`, async (tx) => {
+        const before = (await tx.doc<unknown[]>('timelines', String(n % 7))) ?? [];
+        tx.putDoc('timelines', String(n % 7), [...before, moment(n)]);
+        tx.putDoc('agents', 'omar', { open: [n] });
+      });
+    }
+    await store.transaction('gone', async (tx) => tx.deleteDoc('timelines', '3'));
+    const read = await store.doc<Record<string, unknown>[]>('timelines', '1');
+    expect(read).toHaveLength(6);
+    expect(Object.keys(read?.[0] ?? {})).toEqual(['at', 'type', 'by', 'detail', '__proto__']);
+    // A read is the caller's own: changing it changes nothing stored.
+    (read as Record<string, unknown>[]).push({ type: 'mine' });
+    expect(await store.doc<unknown[]>('timelines', '1')).toHaveLength(6);
+    const before = await dump(store, ['timelines', 'agents']);
+    await store.close();
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['state.json', 'state-delta.json']));
+
+    const reopened = await openIn(dir, { compactAfterBytes: 2_000 });
+    expect(await dump(reopened, ['timelines', 'agents'])).toEqual(before);
+    expect(await reopened.doc('timelines', '3')).toBeUndefined();
+    expect((await reopened.docs<unknown[]>('timelines')).get('6')).toEqual([moment(6), moment(13), moment(20), moment(27), moment(34)]);
+    await reopened.close();
+  });
+
   it('gives message ids in commit order that never change', async () => {
     const dir = await tempDirs.make();
     const store = await openStore({ dir });
