@@ -120,6 +120,8 @@ export interface DeliveryStatus {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   /** The channel's reason, for `failed`. */
   reason?: string;
+  /** For `failed`: the customer's service window had closed (only an approved template reaches them), as `ChannelSendError.windowClosed`. */
+  windowClosed?: true;
   at: string;
 }
 

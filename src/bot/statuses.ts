@@ -54,7 +54,7 @@ export class Statuses {
         if (error instanceof ClaimTakenError) return;
         throw error;
       }
-      await this.tellAuthor(message, reason);
+      await this.tellAuthor(message, reason, status.windowClosed === true);
     } else if (status.status === 'delivered' || status.status === 'read') {
       // Statuses may arrive out of order: read is never taken back to delivered.
       if (message.delivery === 'read' || message.delivery === status.status) return;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage } from '../../types.ts';
+import { WINDOW_CLOSED_CODE } from './errors.ts';
 
 export const CHANNEL = 'whatsapp-cloud';
 
@@ -484,7 +485,10 @@ function fromStatus(raw: unknown, where: string, receivedAt: Date): Item {
   return {
     kind: 'status',
     where,
-    status: { channel: CHANNEL, messageId: id, status: status as DeliveryStatus['status'], ...(reason ? { reason } : {}), at: sentAt(timestamp, receivedAt) },
+    status: {
+      channel: CHANNEL, messageId: id, status: status as DeliveryStatus['status'], ...(reason ? { reason } : {}),
+      ...(error?.code === WINDOW_CLOSED_CODE ? { windowClosed: true as const } : {}), at: sentAt(timestamp, receivedAt),
+    },
   };
 }
 

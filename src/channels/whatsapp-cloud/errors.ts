@@ -1,8 +1,12 @@
 // What a failed Cloud API send means for the outbox: Meta's refusals that the same call will get again (a closed
 // 24-hour window, a bad parameter, a number not on WhatsApp) fail the message at once with Meta's words; rate
 // limits wait as long as Meta asks for; Meta's own failures, the network and a token being replaced are tried again.
-import type { ChannelSendError } from '../../types.ts';
-import { toSendError as graphSendError, type ErrorPolicy } from '../meta/errors.ts';
+import { ChannelSendError } from '../../types.ts';
+import { describeGraphError, toSendError as graphSendError, type ErrorPolicy } from '../meta/errors.ts';
+import { GraphError } from '../meta/graph.ts';
+
+/** Meta's code for a free-form message outside the customer's 24-hour window ("Re-engagement message"). */
+export const WINDOW_CLOSED_CODE = 131047;
 
 /**
  * Meta's error codes that may pass, with how long to wait before trying again when Meta's documentation says:
@@ -31,7 +35,12 @@ const POLICY: ErrorPolicy = {
  *
  *     try { await graph.post(path, payload); } catch (error) { throw toSendError(error); }
  *     toSendError(pairRateLimit).retryAfterMs; // 60000 for 131056
+ *     toSendError(reEngagement).windowClosed; // true for 131047
  */
 export function toSendError(error: unknown): ChannelSendError {
+  // Meta's clock said the window had closed where ours did not: the agent is told as when ours says so.
+  if (error instanceof GraphError && error.code === WINDOW_CLOSED_CODE && !error.badToken) {
+    return new ChannelSendError(describeGraphError(error), { permanent: true, windowClosed: true, cause: error });
+  }
   return graphSendError(error, POLICY);
 }

@@ -3,6 +3,7 @@
 // gets their notices as the notice template, or on their next address; a typed number picks from a numbered list.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { metaError } from '../meta/fake-graph-api.ts';
 import { SHEENA, clock, fixture, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
 
 const HOUR = 3_600_000;
@@ -73,6 +74,40 @@ describe('the customer\'s 24-hour window', () => {
     expect(await toldInWebchat(lina, 'لم تُسلَّم')).toBe(
       'المحادثة #1: لم تُسلَّم رسالتك إلى \u2068Sheena Nelson\u2069 («\u2068Are you still there?\u2069»): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: \u2068/template [اسم القالب]\u2069',
     );
+  });
+});
+
+describe('Meta refusing a reply with 131047 (the window closed by Meta\'s clock)', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+  const worded = '#1: your message to Sheena Nelson was not delivered ("Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>';
+
+  it('tells the agent the worded line, not Meta\'s English sentence, when the send is refused', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud);
+
+    cloud.graph.fail(1, metaError(400, 131047, '(#131047) Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'));
+    await lina.say('Are you still there?');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(worded);
+  });
+
+  it('tells the agent the worded line when Meta reports the message failed with 131047 later', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await lina.say('Are you still there?');
+    await settled(cloud);
+    const wamid = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+
+    const failed = fixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [{ ...failed.entry[0].changes[0].value.statuses[1], id: wamid }];
+    expect((await cloud.post(failed)).status).toBe(200);
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(worded);
   });
 });
 

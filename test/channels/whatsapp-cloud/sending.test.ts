@@ -162,7 +162,7 @@ describe('send errors', () => {
     const { graph, channel } = await sending();
     graph.fail(1, metaError(400, 131047, '(#131047) Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'));
     await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({
-      permanent: true, message: '(#131047) Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      permanent: true, windowClosed: true, message: '(#131047) Re-engagement message: Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
     });
     graph.fail(1, metaError(400, 100, 'Invalid parameter'));
     await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: 'Invalid parameter (#100)' });
