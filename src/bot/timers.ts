@@ -79,7 +79,7 @@ export class Timers {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
           if (now - idleSince(fresh) < autoCloseAfterMs) return;
-          await desk.autoClose(tx, fresh, describeDuration(autoCloseAfterMs), fx);
+          await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
           await turns.closedFlows(tx, fx);
         });
       } else if (conversation.flow && !conversation.flow.done) {

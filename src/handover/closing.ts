@@ -1,6 +1,7 @@
 // Closing a conversation: by its agent, by a flow's `close` step, or after too long without activity (of its agent, or
 // of a customer who left the bot's question unanswered).
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
+import { describeDuration } from '../shared/duration.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
@@ -37,14 +38,12 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   fx.closed(conversation);
 }
 
-/** Closes a conversation nobody wrote in for too long, tells its agent, and frees their capacity. */
-export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
+/** Closes a conversation nobody wrote in for `idleForMs`, tells its agent how long in their language, and frees their capacity. */
+export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {
   const agent = conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
-  close(ctx, tx, conversation, 'auto', `closed automatically after ${idleFor} without activity`, fx);
+  close(ctx, tx, conversation, 'auto', `closed automatically after ${describeDuration(idleForMs)} without activity`, fx);
   if (agent) {
-    // English says how long; the Arabic line says "after a while", as `idleFor` is English.
-    const said = agent.language === 'ar' ? word(line('autoClosed', conversation.id), 'ar') : `#${conversation.id} was closed after ${idleFor} without activity.`;
-    await toAgent(ctx, tx, agent, said, fx, conversation.id);
+    await toAgent(ctx, tx, agent, word(line('autoClosed', conversation.id, idleForMs), agent.language), fx, conversation.id);
     await drainFor(ctx, tx, agent, fx);
   }
 }

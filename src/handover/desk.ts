@@ -95,8 +95,8 @@ export class Desk {
     close(this.#ctx, tx, conversation, by, note, fx);
   }
 
-  autoClose(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): Promise<void> {
-    return autoClose(this.#ctx, tx, conversation, idleFor, fx);
+  autoClose(tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {
+    return autoClose(this.#ctx, tx, conversation, idleForMs, fx);
   }
 
   /** Closes a conversation its customer left with the bot for `idleFor` (see `closeLeftWithBot`). */

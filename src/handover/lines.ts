@@ -5,6 +5,7 @@
 // apps in the agent's `language:` from team.yaml (English without it). One table per language, so each wording lives in
 // one place.
 import type { AttachmentKind } from '../store/types.ts';
+import { describeDuration } from '../shared/duration.ts';
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import type { AgentState } from './agent-state.ts';
 import type { AgentCommandName } from './commands.ts';
@@ -64,7 +65,8 @@ const en = {
   handedBackBy: (id: number, by: string) => `#${id} was handed back to the bot by ${by}.`,
   movedBy: (id: number, team: string, by: string) => `#${id} was moved to ${team} by ${by}.`,
   givenBy: (id: number, agent: string, by: string) => `#${id} was given to ${agent} by ${by}.`,
-  autoClosed: (id: number) => `#${id} was closed after a while without activity.`,
+  // `idleForMs`: how long nobody wrote (AUTO_CLOSE_AFTER), when the reader is told at the close; a screen showing it later says "a while".
+  autoClosed: (id: number, idleForMs?: number) => `#${id} was closed after ${idleForMs !== undefined ? describeDuration(idleForMs) : 'a while'} without activity.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -180,7 +182,7 @@ const ar: Wording = {
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,
   movedBy: (id, team, by) => `نُقلت المحادثة #${id} إلى فريق ${isolate(team)} بواسطة ${isolate(by)}.`,
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
-  autoClosed: (id) => `أُغلقت المحادثة #${id} تلقائيًا بعد فترة دون نشاط.`,
+  autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',
@@ -346,3 +348,26 @@ function andMore(count: number): string {
   return `و${count} رسالة أخرى`;
 }
 
+// A duration as an Arabic line says it, in the unit `describeDuration` picks for English ('24 h': 24 ساعة).
+function durationAr(ms: number): string {
+  const [count = '0', unit = 's'] = describeDuration(ms).split(' ');
+  return counted(Number(count), UNITS_AR[unit as keyof typeof UNITS_AR]);
+}
+
+// Each unit's forms: one, two, three to ten (plural), eleven to ninety-nine (singular, accusative), a hundred and up.
+const UNITS_AR = {
+  s: { one: 'ثانية واحدة', two: 'ثانيتين', few: 'ثوانٍ', many: 'ثانية', hundreds: 'ثانية' },
+  min: { one: 'دقيقة واحدة', two: 'دقيقتين', few: 'دقائق', many: 'دقيقة', hundreds: 'دقيقة' },
+  h: { one: 'ساعة واحدة', two: 'ساعتين', few: 'ساعات', many: 'ساعة', hundreds: 'ساعة' },
+  d: { one: 'يوم واحد', two: 'يومين', few: 'أيام', many: 'يومًا', hundreds: 'يوم' },
+} as const;
+
+// Arabic counts agree with the number, as `andMore` does: "3 ساعات" but "24 ساعة", "ساعتين", "ساعة واحدة".
+function counted(count: number, forms: (typeof UNITS_AR)[keyof typeof UNITS_AR]): string {
+  if (count === 1) return forms.one;
+  if (count === 2) return forms.two;
+  const rest = count % 100;
+  if (rest >= 3 && rest <= 10) return `${count} ${forms.few}`;
+  if (rest >= 11) return `${count} ${forms.many}`;
+  return `${count} ${forms.hundreds}`;
+}

@@ -233,6 +233,21 @@ describe('an agent\'s language in their messaging app', () => {
     expect(api.sentTo(OMAR).at(-1)).toBe('المحادثة #1 مغلقة: لم يصل تعديلك إلى العميل.');
   }, 30_000);
 
+  it('tells an agent with language: ar how long their conversation went without activity when it closes by itself', async () => {
+    let moved = 0;
+    const { app, api } = await setUp({ webhook: true, team: team('    language: ar'), now: () => new Date(Date.now() + moved) });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api);
+    expect(await post(app, textNow(OMAR, 'Looking into it'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).at(-1) === 'Looking into it');
+
+    moved = 25 * 3_600_000;
+    await app.runtime.sweep();
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('تلقائيًا'));
+    expect(api.sentTo(OMAR).at(-1)).toBe('أُغلقت المحادثة #1 تلقائيًا بعد 24 ساعة دون نشاط.');
+  }, 30_000);
+
   it('tells an agent without a language in English of a file of theirs the customer was not sent', async () => {
     const { app, api } = await setUp({ webhook: true, team: team('') });
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);

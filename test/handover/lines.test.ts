@@ -16,7 +16,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
   holdNone: [], holdSeveral: [[4, 5]], repliedToErased: [], wroteAfterErase: [4], repliedToClosed: [4, 7], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
-  givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadClosed: [4],
+  givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4, 86_400_000], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadClosed: [4],
   notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], rollbackStale: ['0123456789ab'],
@@ -68,6 +68,20 @@ describe('the lines agents and admins read', () => {
     expect(more(2)).toContain('(ورسالتان أخريان)');
     expect(more(3)).toContain('(و3 رسائل أخرى)');
     expect(more(12)).toContain('(و12 رسالة أخرى)');
+  });
+
+  it('says how long an automatically closed conversation went without activity, counted as Arabic counts it', () => {
+    const HOUR = 3_600_000;
+    expect(word(line('autoClosed', 4, 24 * HOUR))).toBe('#4 was closed after 24 h without activity.');
+    expect(word(line('autoClosed', 4, 24 * HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد 24 ساعة دون نشاط.');
+    expect(word(line('autoClosed', 4, HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد ساعة واحدة دون نشاط.');
+    expect(word(line('autoClosed', 4, 2 * HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد ساعتين دون نشاط.');
+    expect(word(line('autoClosed', 4, 3 * HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد 3 ساعات دون نشاط.');
+    expect(word(line('autoClosed', 4, 30 * 60_000), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد 30 دقيقة دون نشاط.');
+    expect(word(line('autoClosed', 4, 7 * 24 * HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد 7 أيام دون نشاط.');
+    expect(word(line('autoClosed', 4, 14 * 24 * HOUR), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد 14 يومًا دون نشاط.');
+    // A screen that shows it later does not know how long.
+    expect(word(line('autoClosed', 4), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد فترة دون نشاط.');
   });
 
   it('isolates names, teams and lists in Arabic lines, joined with the Arabic comma', () => {

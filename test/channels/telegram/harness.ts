@@ -58,6 +58,8 @@ export interface TelegramSetUp {
   shipped?: boolean;
   /** ADMIN_TOKEN, for tests that act as an admin too. */
   adminToken?: string;
+  /** The server's clock, for tests that move time on (an inactivity timeout). */
+  now?: () => Date;
 }
 
 /**
@@ -96,6 +98,7 @@ export function telegramServers(): {
       watch: false,
       sweepEveryMs: 0,
       ...(mode.shipped ? { modelWaitMs: 120_000 } : {}),
+      ...(mode.now ? { now: mode.now } : {}),
     });
     running.push(app);
     return { app, api, dir };
