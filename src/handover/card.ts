@@ -2,7 +2,7 @@
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
-import type { DeskLanguage } from './lines.ts';
+import { line, word, type DeskLanguage } from './lines.ts';
 import type { Team } from './team.ts';
 
 /** What the card shows; `messages` may be the conversation's recent messages: only the customer's are shown. */
@@ -18,35 +18,6 @@ export interface CardInput {
   language?: DeskLanguage;
 }
 
-/** The card's own words in each language; what fills them (names, a channel, an intent) is isolated in Arabic. */
-const CARD_WORDS: Record<DeskLanguage, {
-  head: (id: number, returning: boolean, team?: string) => string;
-  who: (name: string, channel: string, intent?: string) => string;
-  wrote: (name: string) => string;
-  answer: (name: string, id: number) => string;
-  customer: string;
-}> = {
-  en: {
-    head: (id, returning, team) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
-    who: (name, channel, intent) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
-    wrote: (name) => `${isolateRtl(name)} wrote:`,
-    answer: (name, id) => `Reply here to answer ${isolateRtl(name)}. /close ${id} when done.`,
-    customer: 'Customer',
-  },
-  ar: {
-    head: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
-    who: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,
-    wrote: (name) => `رسائل ${isolate(name)}:`,
-    answer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
-    customer: 'العميل',
-  },
-};
-
-/** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
-const CHANNELS_AR: Record<string, string> = {
-  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
-};
-
 const CARD_MESSAGES = 5;
 // A card is one chat message (Telegram takes at most 4096 characters), so long customer texts are cut.
 const CARD_MESSAGE_CHARS = 300;
@@ -59,19 +30,18 @@ const CARD_MESSAGE_CHARS = 300;
  *     await send(agentAddress, { text });
  */
 export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en' }: CardInput): string {
-  const words = CARD_WORDS[language];
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
-  const name = contact.name ?? words.customer;
+  const name = contact.name ?? word(line('cardCustomer'), language);
   const lines = [
-    words.head(conversation.id, returning, teamName),
-    words.who(name, conversation.channel, conversation.intent),
+    word(line('cardHead', conversation.id, returning, teamName), language),
+    word(line('cardWho', name, conversation.channel, conversation.intent), language),
     ...fieldLines(contact.fields, language),
     ...fieldLines(conversation.fields, language),
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;
-  if (said.length > 0) lines.push('', words.wrote(name), ...said.map((message) => `› ${quoted(shorten(message.text))}`));
-  lines.push('', words.answer(name, conversation.id));
+  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(message.text))}`));
+  lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
 }
 
@@ -92,7 +62,7 @@ export function relayText(conversation: { id: number }, contactName: string | un
  *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?', 'ar'); // '#42 تفاعل من ⁨Layla⁩: 👍 على «⁨Did that fix it?⁩»'
  */
 export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined, language: DeskLanguage = 'en'): string {
-  if (language === 'ar') return `#${conversation.id} تفاعل من ${isolate(contactName ?? CARD_WORDS.ar.customer)}: ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`;
+  if (language === 'ar') return `#${conversation.id} تفاعل من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))}: ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`;
   const who = `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}`;
   return `${who} reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`;
 }
@@ -105,7 +75,7 @@ export function reactionText(conversation: { id: number }, contactName: string |
  *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243', 'ar'); // '#42 تعديل من ⁨Layla⁩ لرسالة: ⁨A-1234⁩ (كانت: «⁨My order is A-1243⁩»)'
  */
 export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string, language: DeskLanguage = 'en'): string {
-  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName ?? CARD_WORDS.ar.customer)} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
+  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
 }
 

@@ -132,6 +132,13 @@ const en = {
   listQueueHead: (team: string, count: number) => `${team} queue (${count}):`,
   listWaiting: (id: number, customer: string, minutes: number) => `  #${id} ${customer} · waiting ${minutes} min`,
   listMore: (count: number) => `  … and ${count} more`,
+  // The card that hands an agent a conversation (card.ts): its head, who and where, the customer's messages, how to answer.
+  cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
+  cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
+  cardWrote: (name: string) => `${isolateRtl(name)} wrote:`,
+  cardAnswer: (name: string, id: number) => `Reply here to answer ${isolateRtl(name)}. /close ${id} when done.`,
+  /** A customer without a name, as the card and the relays name them. */
+  cardCustomer: () => 'Customer',
   /** An agent's message that reaches no customer: neither text nor a file. */
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
   editedCommand: () => 'An edited command is not carried out: send it again as a new message.',
@@ -238,6 +245,12 @@ const ar: Wording = {
   listQueueHead: (team, count) => `قائمة انتظار ${isolate(team)} (${count}):`,
   listWaiting: (id, customer, minutes) => `  #${id} ${isolate(customer)} · ينتظر منذ ${minutes} د`,
   listMore: (count) => `  … و${count} أخرى`,
+  // What fills a card line (a name, a channel, an intent, a team) is isolated.
+  cardHead: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
+  cardWho: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,
+  cardWrote: (name) => `رسائل ${isolate(name)}:`,
+  cardAnswer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
+  cardCustomer: () => 'العميل',
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
 };
@@ -283,6 +296,11 @@ function exampleAr(name: AgentCommandName): string {
 function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string): string {
   return `[${name ?? `a ${kind}`} was not received: ${reason}]`;
 }
+
+/** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
+const CHANNELS_AR: Readonly<Record<string, string>> = {
+  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
+};
 
 // A file without a name, as an Arabic line calls it.
 const KINDS_AR: Readonly<Record<AttachmentKind, string>> = {
