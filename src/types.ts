@@ -84,6 +84,11 @@ export interface OutboundMessage {
   id?: number;
   /** A message in the same chat this one quotes (the id `send` resolved to): a channel that cannot quote sends it plain. */
   replyTo?: string;
+  /**
+   * The language of whoever reads it (a tag: `ar`, `en-GB`), for the lines a channel writes itself: a file it cannot
+   * send is named in it (`word(line('fileGone', attachment), deskLanguage(language))`). Set on messages with files.
+   */
+  language?: string;
 }
 
 /** Whether a channel with a connection of its own can send and receive, its state, and why not (for `/healthz`). */

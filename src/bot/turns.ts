@@ -89,7 +89,8 @@ export class Turns {
           from: 'bot',
           text: out.text,
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
-          ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments } : {}),
+          // With files, the customer's language: a file the channel cannot send is named in it.
+          ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments, ...(contact.language !== undefined ? { language: contact.language } : {}) } : {}),
           at: now.toISOString(),
           status: 'pending',
         });

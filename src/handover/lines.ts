@@ -4,7 +4,8 @@
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
 // apps in the agent's `language:` from team.yaml (English without it). One table per language, so each wording lives in
 // one place.
-import type { AttachmentKind } from '../store/types.ts';
+import type { Attachment, AttachmentKind } from '../store/types.ts';
+import { describeAttachment } from '../shared/attachments.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import type { AgentState } from './agent-state.ts';
@@ -12,6 +13,9 @@ import type { AgentCommandName } from './commands.ts';
 
 /** The languages agents and admins can read their answers in. */
 export type DeskLanguage = 'en' | 'ar';
+
+/** A file as a line names it: its kind, whether it is a voice message, its name. */
+export type FileNamed = Pick<Attachment, 'kind' | 'voice' | 'name'>;
 
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
@@ -132,6 +136,13 @@ const en = {
   listQueueHead: (team: string, count: number) => `${team} queue (${count}):`,
   listWaiting: (id: number, customer: string, minutes: number) => `  #${id} ${customer} · waiting ${minutes} min`,
   listMore: (count: number) => `  … and ${count} more`,
+  // What a channel writes in a message, in its reader's language (`OutboundMessage.language`), for a file it cannot
+  // send: its bytes were not kept (`reason`, the channel's), are gone since, or the chat takes no such file.
+  fileNotKept: (file: FileNamed, reason: string) => `[${describeAttachment(file)} that could not be kept: ${reason}]`,
+  fileGone: (file: FileNamed) => `[${describeAttachment(file)} that is no longer in the media store]`,
+  fileNotCarried: (file: FileNamed, platform: string) => `[${describeAttachment(file)} that ${platform} cannot carry]`,
+  fileNotForTeams: (file: FileNamed) => `[${describeAttachment(file)}: not sent, Teams takes no files from the bot]`,
+  fileTooLarge: (file: FileNamed, size: string, limit: string) => `[${describeAttachment(file)} of ${size}: not sent, the most this chat takes is ${limit}]`,
   // The card that hands an agent a conversation (card.ts): its head, who and where, the customer's messages, how to answer.
   cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
   cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
@@ -245,6 +256,11 @@ const ar: Wording = {
   listQueueHead: (team, count) => `قائمة انتظار ${isolate(team)} (${count}):`,
   listWaiting: (id, customer, minutes) => `  #${id} ${isolate(customer)} · ينتظر منذ ${minutes} د`,
   listMore: (count) => `  … و${count} أخرى`,
+  fileNotKept: (file, reason) => `[تعذّر حفظ ${fileAr(file)}: ${isolate(reason)}]`,
+  fileGone: (file) => `[تعذّر إرسال ${fileAr(file)}: لم يعد الملف محفوظًا لدينا]`,
+  fileNotCarried: (file, platform) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate(platform)} هذا الملف]`,
+  fileNotForTeams: (file) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate('Teams')} ملفات من البوت]`,
+  fileTooLarge: (file, size, limit) => `[تعذّر إرسال ${fileAr(file)} (${isolate(size)}): أقصى ما تقبله هذه الدردشة ${isolate(limit)}]`,
   // What fills a card line (a name, a channel, an intent, a team) is isolated.
   cardHead: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
   cardWho: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,
@@ -295,6 +311,14 @@ function exampleAr(name: AgentCommandName): string {
 
 function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string): string {
   return `[${name ?? `a ${kind}`} was not received: ${reason}]`;
+}
+
+// A file as an Arabic line names it (after a verbal noun: "تعذّر حفظ صورة"), as `describeAttachment` does in English.
+function fileAr(file: FileNamed): string {
+  if (file.kind === 'audio' && file.voice) return 'رسالة صوتية';
+  if (file.kind === 'audio') return 'ملف صوتي';
+  if (file.kind === 'document' && file.name) return `المستند ${isolate(file.name)}`;
+  return KINDS_AR[file.kind];
 }
 
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */

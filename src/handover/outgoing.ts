@@ -4,6 +4,7 @@ import type { Attachment, Conversation, Message, Tx } from '../store/types.ts';
 import { agentState } from './agent-state.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { word, type Line } from './lines.ts';
+import { threadLanguage } from './lookups.ts';
 import type { Agent } from './team.ts';
 
 /** What an outgoing message says: text, and files, locations or contact cards. */
@@ -19,7 +20,9 @@ export interface Said {
   quoting?: string;
 }
 
-const withAttachments = (said: Said) => (said.attachments && said.attachments.length > 0 ? { attachments: said.attachments } : {});
+/** The files said, with the language of whoever reads them (`language`: a channel names a file it cannot send in it). */
+const withAttachments = (said: Pick<Said, 'attachments'>, language: string | undefined) =>
+  (said.attachments && said.attachments.length > 0 ? { attachments: said.attachments, ...(language !== undefined ? { language } : {}) } : {});
 
 /** How far back in a conversation the relay a message quotes is looked for. */
 const QUOTED_RELAY_WITHIN = 100;
@@ -37,8 +40,14 @@ async function relayFields(tx: Tx, said: Said, conversationId: number | undefine
 
 /** The customer's address on the conversation's channel. */
 export async function customerAddress(tx: Tx, conversation: Conversation): Promise<string | undefined> {
+  return (await customerOf(tx, conversation)).address;
+}
+
+/** The customer's address on the conversation's channel, and the language they read. */
+async function customerOf(tx: Tx, conversation: Conversation): Promise<{ address?: string; language?: string }> {
   const contact = await tx.contact(conversation.contactId);
-  return contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
+  const address = contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
+  return { ...(address !== undefined ? { address } : {}), ...(contact?.language !== undefined ? { language: contact.language } : {}) };
 }
 
 /**
@@ -49,14 +58,14 @@ export async function toCustomer(
   ctx: DeskContext, tx: Tx, conversation: Conversation,
   said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit'] }, fx: DeskEffects,
 ): Promise<void> {
-  const to = await customerAddress(tx, conversation);
+  const { address: to, language } = await customerOf(tx, conversation);
   if (to === undefined) {
     ctx.log.error({ conversation: conversation.id }, 'the customer has no address on the conversation\'s channel');
     return;
   }
   fx.send({
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
-    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said),
+    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said, language),
     ...(said.template ? { template: said.template } : {}), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
     ...(said.replyTo !== undefined ? { replyTo: said.replyTo, ...(said.quote !== undefined ? { quote: said.quote } : {}) } : {}), ...(said.edit ? { edit: said.edit } : {}), at: stamp(ctx), status: 'pending',
   });
@@ -74,7 +83,7 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
   const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said, agent.language), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
   });
 }
 
@@ -100,7 +109,7 @@ export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message
   }
   fx.send({
     ...(failed.conversationId !== undefined ? { conversationId: failed.conversationId } : {}), channel: next.channel, address: next.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed, failed.language), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
   });
 }
 
@@ -113,7 +122,10 @@ export async function toThread(ctx: DeskContext, tx: Tx, conversation: Conversat
   const key = threadKey(channel, address);
   if (!(await tx.doc<DeskThread>('desk-threads', key))) tx.putDoc('desk-threads', key, { conversationId: conversation.id } satisfies DeskThread);
   const relays = await relayFields(tx, rest as Said, conversation.id, { channel, address });
-  fx.send({ conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said), ...relays, at: stamp(ctx), status: 'pending' });
+  fx.send({
+    conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said, threadLanguage(ctx, conversation)), ...relays,
+    at: stamp(ctx), status: 'pending',
+  });
 }
 
 /** Tells an agent something in their app, in their language (a message of theirs that failed, say). */

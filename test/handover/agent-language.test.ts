@@ -2,7 +2,7 @@
 // the fake Bot API): the answers to their commands, the card that hands them a conversation, what an admin did to a
 // conversation they held, and what did not reach the customer (a file, a message, an edit); names isolated so they keep
 // their place. An agent without it reads English as before.
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
@@ -31,8 +31,8 @@ ${language}
 `;
 
 /** Layla writes, picks Billing with the flow's button, and the conversation comes to Omar, who is online. */
-async function laylaToOmar(app: Switchboard, api: FakeBotApi): Promise<void> {
-  expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+async function laylaToOmar(app: Switchboard, api: FakeBotApi, hello = 'hello'): Promise<void> {
+  expect(await post(app, textNow(LAYLA, hello))).toBe(200);
   await eventually(() => api.sentTo(LAYLA).length === 2);
   const pressed = fixture('callback-query');
   pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
@@ -246,6 +246,45 @@ describe('an agent\'s language in their messaging app', () => {
     await app.runtime.sweep();
     await eventually(() => api.sentTo(OMAR).at(-1)!.includes('تلقائيًا'));
     expect(api.sentTo(OMAR).at(-1)).toBe('أُغلقت المحادثة #1 تلقائيًا بعد 24 ساعة دون نشاط.');
+  }, 30_000);
+
+  it('names in Arabic, for a customer who writes Arabic, a photo of their agent\'s that is no longer kept when it is sent', async () => {
+    const { app, api, dir } = await setUp({ webhook: true, team: team('') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api, 'مرحبا، تم خصم المبلغ مرتين');
+
+    // Omar's photo is kept; Telegram fails its first send, and its bytes are gone before the outbox tries again.
+    api.fail('sendPhoto', 1, { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } });
+    api.addFile('AgACAgQ-omar-photo', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { path: 'photos/omar.jpg' });
+    const photo = textNow(OMAR, '') as { message: Record<string, unknown> };
+    delete photo.message.text;
+    photo.message.photo = [{ file_id: 'AgACAgQ-omar-photo', file_unique_id: 'omar-photo', file_size: 13, width: 90, height: 67 }];
+    expect(await post(app, photo)).toBe(200);
+    await eventually(() => api.callsOf('sendPhoto').length === 1);
+    for (const file of await readdir(join(dir, 'media'))) if (!file.endsWith('.json')) await rm(join(dir, 'media', file));
+
+    await eventually(() => api.sentTo(LAYLA).at(-1)!.startsWith('['), 5_000);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('[تعذّر إرسال صورة: لم يعد الملف محفوظًا لدينا]');
+  }, 30_000);
+
+  it('names in Arabic, for an agent with language: ar, a customer\'s photo that is no longer kept when it is relayed', async () => {
+    const { app, api, dir } = await setUp({ webhook: true, team: team('    language: ar') });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await laylaToOmar(app, api);
+
+    api.fail('sendPhoto', 1, { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } });
+    api.addFile('AgACAgQ-layla-photo', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { path: 'photos/layla.jpg' });
+    const photo = textNow(LAYLA, '') as { message: Record<string, unknown> };
+    delete photo.message.text;
+    photo.message.photo = [{ file_id: 'AgACAgQ-layla-photo', file_unique_id: 'layla-photo', file_size: 13, width: 90, height: 67 }];
+    expect(await post(app, photo)).toBe(200);
+    await eventually(() => api.callsOf('sendPhoto').length === 1);
+    for (const file of await readdir(join(dir, 'media'))) if (!file.endsWith('.json')) await rm(join(dir, 'media', file));
+
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('تعذّر إرسال'), 5_000);
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 Layla: \n[تعذّر إرسال صورة: لم يعد الملف محفوظًا لدينا]`);
   }, 30_000);
 
   it('tells an agent without a language in English of a file of theirs the customer was not sent', async () => {

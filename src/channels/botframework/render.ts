@@ -9,6 +9,7 @@ import { describeBytes } from '../../store/media.ts';
 import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../types.ts';
 import { TEAMS } from './address.ts';
 import { describeAttachment } from '../../shared/attachments.ts';
+import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** Teams shows up to six buttons on a hero card. */
 const MAX_TEAMS_BUTTONS = 6;
@@ -28,7 +29,7 @@ export async function renderMessage(message: OutboundMessage, channelId: string,
   const files: BotAttachment[] = [];
   const lines: string[] = [];
   for (const attachment of message.attachments ?? []) {
-    const rendered = await renderAttachment(attachment, channelId, media);
+    const rendered = await renderAttachment(attachment, channelId, media, deskLanguage(message.language));
     if (typeof rendered === 'string') lines.push(rendered);
     else files.push(rendered);
   }
@@ -50,7 +51,7 @@ function button(choice: Choice): CardAction {
 }
 
 /** A file as an inline attachment, or the line that stands in for what cannot be sent. */
-async function renderAttachment(attachment: Attachment, channelId: string, media: MediaStore): Promise<BotAttachment | string> {
+async function renderAttachment(attachment: Attachment, channelId: string, media: MediaStore, language: DeskLanguage): Promise<BotAttachment | string> {
   const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
@@ -62,14 +63,14 @@ async function renderAttachment(attachment: Attachment, channelId: string, media
     const card = attachment.contact;
     return `[${what}: ${card?.name || 'no name'}${card?.phone ? `, ${card.phone}` : ''}]`;
   }
-  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
-  if (!stored) return `[${what} that is no longer in the media store]`;
+  if (!stored) return word(line('fileGone', attachment), language);
   const { mime, size } = stored.media;
   const name = stored.media.name ?? attachment.name;
-  if (channelId === TEAMS && attachment.kind !== 'image') return `[${what}: not sent, Teams takes no files from the bot]`;
+  if (channelId === TEAMS && attachment.kind !== 'image') return word(line('fileNotForTeams', attachment), language);
   const limit = channelId === TEAMS ? MAX_TEAMS_INLINE_BYTES : MAX_INLINE_BYTES;
-  if (size > limit) return `[${what} of ${describeBytes(size)}: not sent, the most this chat takes is ${describeBytes(limit)}]`;
+  if (size > limit) return word(line('fileTooLarge', attachment, describeBytes(size), describeBytes(limit)), language);
   const chunks: Buffer[] = [];
   for await (const chunk of stored.bytes()) chunks.push(Buffer.from(chunk));
   return { contentType: mime, contentUrl: `data:${mime};base64,${Buffer.concat(chunks).toString('base64')}`, ...(name !== undefined ? { name } : {}) };

@@ -6,6 +6,7 @@ import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import type { FileType, Platform } from './platforms.ts';
 import { describeAttachment } from '../../shared/attachments.ts';
+import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** Quick replies: at most 13, titles of at most 20 characters, payloads of at most 1,000. */
 const MAX_QUICK_REPLIES = 13;
@@ -31,7 +32,7 @@ export async function renderMessage(message: OutboundMessage, platform: Platform
   const files: Part[] = [];
   const lines: string[] = [];
   for (const attachment of message.attachments ?? []) {
-    const rendered = await renderAttachment(attachment, platform, media);
+    const rendered = await renderAttachment(attachment, platform, media, deskLanguage(message.language));
     if (typeof rendered === 'string') lines.push(rendered);
     else files.push(rendered);
   }
@@ -64,7 +65,7 @@ function fits(choice: Choice): boolean {
   return choice.title.trim() !== '' && [...choice.title].length <= MAX_QUICK_REPLY_TITLE && choice.id.length >= 1 && choice.id.length <= MAX_PAYLOAD;
 }
 
-async function renderAttachment(attachment: Attachment, platform: Platform, media: MediaStore | undefined): Promise<Part | string> {
+async function renderAttachment(attachment: Attachment, platform: Platform, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
   const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
@@ -76,13 +77,13 @@ async function renderAttachment(attachment: Attachment, platform: Platform, medi
     const card = attachment.contact;
     return `👤 ${card?.name || 'a contact'}${card?.phone ? `: ${card.phone}` : ''}`;
   }
-  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   if (!media) throw new ChannelSendError(`the ${platform.label} channel is not started: no media store to read the file from`, { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
-  if (!stored) return `[${what} that is no longer in the media store]`;
+  if (!stored) return word(line('fileGone', attachment), language);
   const { mime, size } = stored.media;
   const type = platform.fileType(attachment.kind, mime, size);
-  if (type === undefined) return `[${what} that ${platform.label} cannot carry]`;
+  if (type === undefined) return word(line('fileNotCarried', attachment, platform.label), language);
   const name = stored.media.name ?? attachment.name;
   return {
     message: { attachment: { type, payload: {} } },

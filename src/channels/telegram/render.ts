@@ -9,6 +9,7 @@ import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { MAX_CALLBACK_DATA_BYTES } from './decode.ts';
 import { describeAttachment } from '../../shared/attachments.ts';
+import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest text Telegram takes in one message. */
 const MAX_MESSAGE_LENGTH = 4096;
@@ -36,7 +37,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   const sends: Part[] = [];
   const lines: string[] = [];
   for (const attachment of message.attachments ?? []) {
-    const rendered = await renderAttachment(attachment, media);
+    const rendered = await renderAttachment(attachment, media, deskLanguage(message.language));
     if (typeof rendered === 'string') lines.push(rendered);
     else sends.push(rendered);
   }
@@ -74,7 +75,7 @@ function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' |
   return ['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendDocument'].includes(part.method);
 }
 
-async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<Part | string> {
+async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
   const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
@@ -89,10 +90,10 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     if (!card?.phone) return `[${what}: ${card?.name || 'no name'}, without a phone number]`;
     return { method: 'sendContact', payload: { phone_number: card.phone, first_name: card.name || card.phone } };
   }
-  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   if (!media) throw new ChannelSendError('the Telegram channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
-  if (!stored) return `[${what} that is no longer in the media store]`;
+  if (!stored) return word(line('fileGone', attachment), language);
   const name = stored.media.name ?? attachment.name;
   // A supplier, not a stream: each try of the upload (auto-retry's included) reads the file afresh.
   const file = new InputFile(() => stored.bytes(), name !== undefined ? safeName(name) : undefined);

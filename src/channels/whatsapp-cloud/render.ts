@@ -5,6 +5,7 @@ import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import { splitText } from '../../shared/text.ts';
 import { describeAttachment } from '../../shared/attachments.ts';
+import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest text message WhatsApp takes. */
 const MAX_TEXT_LENGTH = 4096;
@@ -49,7 +50,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   const files: Part[] = [];
   const lines: string[] = [];
   for (const attachment of message.attachments ?? []) {
-    const rendered = await renderAttachment(attachment, media);
+    const rendered = await renderAttachment(attachment, media, deskLanguage(message.language));
     if (typeof rendered === 'string') lines.push(rendered);
     else files.push(rendered);
   }
@@ -120,7 +121,7 @@ function takesCaption(part: Part): boolean {
   return ['image', 'video', 'document'].includes(part.payload.type);
 }
 
-async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<Part | string> {
+async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
   const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
@@ -134,10 +135,10 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     const name = card.name || card.phone;
     return { payload: { type: 'contacts', contacts: [{ name: { formatted_name: name, first_name: name }, phones: [{ phone: card.phone, type: 'CELL' }] }] } };
   }
-  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   if (!media) throw new ChannelSendError('the WhatsApp Cloud channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
-  if (!stored) return `[${what} that is no longer in the media store]`;
+  if (!stored) return word(line('fileGone', attachment), language);
   const { mime, size } = stored.media;
   const name = stored.media.name ?? attachment.name;
   const type = fileType(attachment, mime, size);

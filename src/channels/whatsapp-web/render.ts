@@ -6,6 +6,7 @@ import { ChannelSendError, type Attachment, type MediaStore, type OutboundMessag
 import { numbered } from './choices.ts';
 import type { OutgoingContent } from './client.ts';
 import { describeAttachment } from '../../shared/attachments.ts';
+import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest caption shown under a file; a longer text goes first, on its own. */
 const MAX_CAPTION_LENGTH = 1024;
@@ -29,7 +30,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   const sends: OutgoingContent[] = [];
   const lines: string[] = [];
   for (const attachment of message.attachments ?? []) {
-    const rendered = await renderAttachment(attachment, media);
+    const rendered = await renderAttachment(attachment, media, deskLanguage(message.language));
     if (typeof rendered === 'string') lines.push(rendered);
     else sends.push(rendered);
   }
@@ -43,7 +44,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   return text !== '' || sends.length === 0 ? [{ kind: 'text', text }, ...sends] : sends;
 }
 
-async function renderAttachment(attachment: Attachment, media: MediaStore | undefined): Promise<OutgoingContent | string> {
+async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<OutgoingContent | string> {
   const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     if (!attachment.location) return `[${what} that could not be sent: it has no coordinates]`;
@@ -54,10 +55,10 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     const card = attachment.contact;
     return `Contact: ${card?.name || 'no name'}${card?.phone ? `, ${card.phone}` : ''}`;
   }
-  if (attachment.refused !== undefined) return `[${what} that could not be kept: ${attachment.refused}]`;
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   if (!media) throw new ChannelSendError('the WhatsApp Web channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
-  if (!stored) return `[${what} that is no longer in the media store]`;
+  if (!stored) return word(line('fileGone', attachment), language);
   const chunks: Uint8Array[] = [];
   for await (const chunk of stored.bytes()) chunks.push(chunk);
   const mimetype = stored.media.mime;

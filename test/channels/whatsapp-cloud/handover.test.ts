@@ -1,6 +1,8 @@
 // Agents and the 24-hour window through the real server: an agent's free-form reply to a customer who last wrote 25
 // hours ago is not sent and the agent is told; /template reaches them; an agent on WhatsApp whose own window is closed
 // gets their notices as the notice template, or on their next address; a typed number picks from a numbered list.
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
 import { metaError } from '../meta/fake-graph-api.ts';
@@ -142,6 +144,30 @@ describe('an agent working from WhatsApp', () => {
     expect(cloud.graph.sentTo(omar)).toHaveLength(1);
     const card = await toldInWebchat(visitor(cloud.app.url, 'agent-omar'), '#1');
     expect(card).toContain('Sheena Nelson');
+  });
+});
+
+describe('a file that is no longer kept when it is sent', () => {
+  const omar = '15550001234';
+  const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${omar}"\n    teams: [Billing]\n`;
+
+  it('is named in Arabic for a customer who writes Arabic', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    expect((await cloud.post(messagesBody([text('/online', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('مرحبا، أين طلبي؟')]))).status).toBe(200);
+    await settled(cloud, omar);
+
+    // Omar's photo is kept; Meta fails its first send, and its bytes are gone before the outbox tries again.
+    cloud.graph.addMedia('omar-photo', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { mime: 'image/jpeg' });
+    cloud.graph.fail(1, { status: 500, body: {} });
+    const photo = { from: omar, id: 'wamid.OMARPHOTO', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', sha256: 'c0ffee', id: 'omar-photo' } };
+    expect((await cloud.post(messagesBody([photo], { from: omar, name: 'Omar' }))).status).toBe(200);
+    await eventually(() => cloud.graph.callsTo('/messages').some((call) => call.status === 500));
+    for (const file of await readdir(join(cloud.dir, 'media'))) if (!file.endsWith('.json')) await rm(join(cloud.dir, 'media', file));
+
+    await eventually(() => cloud.graph.saidTo(SHEENA).at(-1)!.startsWith('['));
+    expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('[تعذّر إرسال صورة: لم يعد الملف محفوظًا لدينا]');
   });
 });
 
