@@ -87,6 +87,14 @@ describe('rendering', () => {
     expect(teams.attachments).toEqual([webchat.attachments[0]]);
     expect(teams.text).toBe('Here you go\n[a photo of 200 KB: not sent, the most this chat takes is 16 KB]\n[a document (invoice.pdf): not sent, Teams takes no files from the bot]');
   });
+
+  it('writes those lines in its reader\'s language: Arabic for a message whose reader reads Arabic', async () => {
+    const pdf = await host.media.put(Buffer.from('%PDF-1.7'), { mime: 'application/pdf', name: 'invoice.pdf' });
+    const teams = await sent(JONAS, { text: 'تفضل', language: 'ar', attachments: [{ kind: 'document', ref: pdf.ref, mime: 'application/pdf', name: 'invoice.pdf' }] });
+    expect(teams.text).toBe('تفضل\n[تعذّر إرسال المستند \u2068invoice.pdf\u2069: لا يقبل \u2068Teams\u2069 ملفات من البوت]');
+    const webchat = await sent(AMIRA, { text: 'تفضل', language: 'ar-EG', attachments: [{ kind: 'image', name: 'scan.jpg', refused: 'the file is larger than 20 MB' }] });
+    expect(webchat.text).toBe('تفضل\n[تعذّر حفظ صورة: \u2068the file is larger than 20 MB\u2069]');
+  });
 });
 
 describe('failures', () => {
