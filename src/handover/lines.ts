@@ -2,8 +2,9 @@
 // the commands answer (/help, /list, a mistyped command) and what did not reach a customer, in each language the desk
 // speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
-// apps in the agent's `language:` from team.yaml (English without it). One table per language, so each wording lives in
-// one place.
+// apps in the agent's `language:` from team.yaml (English without it). The channels word here too the line that stands
+// in for a file they cannot send, in the language of whoever reads the message (`OutboundMessage.language`), customers
+// included. One table per language, so each wording lives in one place.
 import type { Attachment, AttachmentKind } from '../store/types.ts';
 import { describeAttachment } from '../shared/attachments.ts';
 import { describeDuration } from '../shared/duration.ts';

@@ -109,7 +109,7 @@ export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message
   }
   fx.send({
     ...(failed.conversationId !== undefined ? { conversationId: failed.conversationId } : {}), channel: next.channel, address: next.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed, failed.language), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed, agent.language), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
   });
 }
 
