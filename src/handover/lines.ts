@@ -144,6 +144,9 @@ const en = {
   fileNotCarried: (file: FileNamed, platform: string) => `[${describeAttachment(file)} that ${platform} cannot carry]`,
   fileNotForTeams: (file: FileNamed) => `[${describeAttachment(file)}: not sent, Teams takes no files from the bot]`,
   fileTooLarge: (file: FileNamed, size: string, limit: string) => `[${describeAttachment(file)} of ${size}: not sent, the most this chat takes is ${limit}]`,
+  // A location without coordinates, a contact card without a number (`name`: the card's), which no chat can show.
+  placeNotSent: () => `[${describeAttachment({ kind: 'location' })} that could not be sent: it has no coordinates]`,
+  contactCardNotSent: (name?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}, without a phone number]`,
   // The card that hands an agent a conversation (card.ts): its head, who and where, the customer's messages, how to answer.
   cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
   cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
@@ -262,6 +265,8 @@ const ar: Wording = {
   fileNotCarried: (file, platform) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate(platform)} هذا الملف]`,
   fileNotForTeams: (file) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate('Teams')} ملفات من البوت]`,
   fileTooLarge: (file, size, limit) => `[تعذّر إرسال ${fileAr(file)} (${isolate(size)}): أقصى ما تقبله هذه الدردشة ${isolate(limit)}]`,
+  placeNotSent: () => `[تعذّر إرسال ${KINDS_AR.location}: ليست له إحداثيات]`,
+  contactCardNotSent: (name) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}، بلا رقم هاتف]`,
   // What fills a card line (a name, a channel, an intent, a team) is isolated.
   cardHead: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
   cardWho: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,

@@ -28,7 +28,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
   listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], editedCommand: [],
   fileNotKept: [{ kind: 'image' }, 'the file is larger than 20 MB'], fileGone: [{ kind: 'audio', voice: true }], fileNotCarried: [{ kind: 'document', name: 'a.zip' }, 'Instagram'],
-  fileNotForTeams: [{ kind: 'video' }], fileTooLarge: [{ kind: 'image' }, '40 KB', '16 KB'],
+  fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], contactCardNotSent: ['Acme Support'], fileTooLarge: [{ kind: 'image' }, '40 KB', '16 KB'],
   cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: [],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);

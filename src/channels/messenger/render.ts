@@ -5,7 +5,6 @@
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import type { FileType, Platform } from './platforms.ts';
-import { describeAttachment } from '../../shared/attachments.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** Quick replies: at most 13, titles of at most 20 characters, payloads of at most 1,000. */
@@ -66,10 +65,9 @@ function fits(choice: Choice): boolean {
 }
 
 async function renderAttachment(attachment: Attachment, platform: Platform, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
-  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
-    if (!place) return `[${what} that could not be sent: it has no coordinates]`;
+    if (!place) return word(line('placeNotSent'), language);
     const named = [place.name, place.address].filter((part) => part !== undefined && part !== '').join(', ');
     return `📍 ${named !== '' ? `${named}: ` : ''}https://www.openstreetmap.org/?mlat=${place.latitude}&mlon=${place.longitude}#map=17/${place.latitude}/${place.longitude}`;
   }

@@ -8,7 +8,6 @@ import type { InlineKeyboardMarkup, Opts } from 'grammy/types';
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { MAX_CALLBACK_DATA_BYTES } from './decode.ts';
-import { describeAttachment } from '../../shared/attachments.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest text Telegram takes in one message. */
@@ -76,10 +75,9 @@ function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' |
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
-  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
-    if (!place) return `[${what} that could not be sent: it has no coordinates]`;
+    if (!place) return word(line('placeNotSent'), language);
     const { latitude, longitude, name, address } = place;
     // A named place with an address shows as a venue card, the way Telegram users send one.
     if (name && address) return { method: 'sendVenue', payload: { latitude, longitude, title: name, address } };
@@ -87,7 +85,7 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
   }
   if (attachment.kind === 'contact') {
     const card = attachment.contact;
-    if (!card?.phone) return `[${what}: ${card?.name || 'no name'}, without a phone number]`;
+    if (!card?.phone) return word(line('contactCardNotSent', card?.name), language);
     return { method: 'sendContact', payload: { phone_number: card.phone, first_name: card.name || card.phone } };
   }
   if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);

@@ -4,7 +4,6 @@
 import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import { splitText } from '../../shared/text.ts';
-import { describeAttachment } from '../../shared/attachments.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest text message WhatsApp takes. */
@@ -122,16 +121,15 @@ function takesCaption(part: Part): boolean {
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
-  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
-    if (!place) return `[${what} that could not be sent: it has no coordinates]`;
+    if (!place) return word(line('placeNotSent'), language);
     const { latitude, longitude, name, address } = place;
     return { payload: { type: 'location', location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) } } };
   }
   if (attachment.kind === 'contact') {
     const card = attachment.contact;
-    if (!card?.phone) return `[${what}: ${card?.name || 'no name'}, without a phone number]`;
+    if (!card?.phone) return word(line('contactCardNotSent', card?.name), language);
     const name = card.name || card.phone;
     return { payload: { type: 'contacts', contacts: [{ name: { formatted_name: name, first_name: name }, phones: [{ phone: card.phone, type: 'CELL' }] }] } };
   }

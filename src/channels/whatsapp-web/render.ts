@@ -5,7 +5,6 @@
 import { ChannelSendError, type Attachment, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { numbered } from './choices.ts';
 import type { OutgoingContent } from './client.ts';
-import { describeAttachment } from '../../shared/attachments.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** The longest caption shown under a file; a longer text goes first, on its own. */
@@ -45,9 +44,8 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<OutgoingContent | string> {
-  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
-    if (!attachment.location) return `[${what} that could not be sent: it has no coordinates]`;
+    if (!attachment.location) return word(line('placeNotSent'), language);
     const { latitude, longitude, name, address } = attachment.location;
     return { kind: 'location', latitude, longitude, ...(name !== undefined ? { name } : {}), ...(address !== undefined ? { address } : {}) };
   }

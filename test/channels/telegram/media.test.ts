@@ -286,6 +286,28 @@ describe('attachments sent', () => {
     ]);
   });
 
+  it('writes those lines in its reader\'s language: Arabic for a message whose reader reads Arabic', async () => {
+    const { api, channel } = await sending();
+    await channel.send('5001', {
+      text: 'تفضلي',
+      language: 'ar',
+      attachments: [
+        { kind: 'audio', voice: true, refused: 'the file is larger than 20 MB' },
+        { kind: 'document', name: 'contract.pdf', ref: '0123456789abcdef0123456789abcdef' },
+        { kind: 'location' },
+        { kind: 'contact', contact: { name: 'Acme Support' } },
+      ],
+    });
+
+    expect(api.sentTo(5001)).toEqual([[
+      'تفضلي',
+      '[تعذّر حفظ رسالة صوتية: \u2068the file is larger than 20 MB\u2069]',
+      '[تعذّر إرسال المستند \u2068contract.pdf\u2069: لم يعد الملف محفوظًا لدينا]',
+      '[تعذّر إرسال موقع: ليست له إحداثيات]',
+      '[بطاقة جهة اتصال: \u2068Acme Support\u2069، بلا رقم هاتف]',
+    ].join('\n')]);
+  });
+
   it('resumes a message with a file after the calls already made when the outbox tries it again', async () => {
     const { api, channel, media } = await sending();
     const stored = await media.put(Buffer.from('%PDF'), { mime: 'application/pdf', name: 'terms.pdf' });
