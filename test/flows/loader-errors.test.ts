@@ -101,6 +101,20 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on a pattern that takes no answer: empty, or only spaces (an answer is never empty, and is checked trimmed)', () => {
+    const ask = (expect: string) => errorsOf(script(`  - ask: "Order?"\n    expect: ${expect}\n`));
+    const fix = '(write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text)';
+    expect(ask('"regex:"')).toEqual([`flows/test.yaml:5: regex: has no pattern after it, so it takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until on_fail ${fix}`]);
+    for (const pattern of ['^$', '()', '(?:)', '^()$']) {
+      expect(ask(`'regex:${pattern}'`), pattern).toEqual([`flows/test.yaml:5: the pattern "${pattern}" takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until on_fail ${fix}`]);
+    }
+    for (const pattern of ['\\s*', '^\\s+$', ' +', '[ ]*', '\\s']) {
+      expect(ask(`'regex:${pattern}'`), pattern).toEqual([`flows/test.yaml:5: the pattern "${pattern}" takes only spaces, and an answer is checked without the spaces around it: whatever the customer writes, they are asked again until on_fail ${fix}`]);
+    }
+    // A pattern that takes something besides nothing or spaces is no error.
+    for (const pattern of ['\\s*x', '^$|x', 'x?', '\\S*', '\\\\s*']) expect(ask(`'regex:${pattern}'`), pattern).toEqual([]);
+  });
+
   it('on a template naming an unknown field', () => {
     expect(errorsOf(script('  - ask: "Email?"\n    save: contact.email\n  - say: "Thanks"\n  - say: "We will write to {{contact.emial}}"\n'))).toEqual([
       'flows/test.yaml:7: unknown field "contact.emial" in a template (did you mean "contact.email"?)',

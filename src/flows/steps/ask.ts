@@ -2,7 +2,7 @@
 // (`retries`, `invalid`), then saves it or gives up (`on_fail`). Photos, files and locations answer
 // `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
-import { acceptsAnyAnswer, type AnyAnswer } from '../any-answer.ts';
+import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
@@ -91,6 +91,8 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     const written = expect.slice('regex:'.length);
     const pattern = ctx.regex(written, '', ['expect']);
     const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags);
+    const none = acceptsNoAnswer(written, whole);
+    if (none) ctx.error(['expect'], NO_ANSWER[none](written), 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text');
     const takes = acceptsAnyAnswer(written, whole);
     if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}');
     return { type: 'regex', pattern: whole };
@@ -121,6 +123,12 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
 const ANY_ANSWER: Readonly<Record<AnyAnswer, string>> = {
   any: 'this pattern accepts any answer, so the customer is never asked again',
   'one line': 'this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses (. takes no line break)',
+};
+
+// An empty message answers no typed question, and an answer is checked without its leading and trailing spaces.
+const NO_ANSWER: Readonly<Record<NoAnswer, (written: string) => string>> = {
+  empty: (written) => `${written === '' ? 'regex: has no pattern after it, so it takes only an empty answer' : `the pattern "${written}" takes only an empty answer`}, and no answer is empty: whatever the customer writes, they are asked again until on_fail`,
+  blank: (written) => `the pattern "${written}" takes only spaces, and an answer is checked without the spaces around it: whatever the customer writes, they are asked again until on_fail`,
 };
 
 const ATTACHMENT_ANSWERS: Readonly<Record<AttachmentExpect, { answer: string; saved: string; field: string }>> = {
