@@ -1,6 +1,7 @@
 // The flows in service: reads the flow folder, publishes each good script as a version in the store, keeps the
 // last good version of a file that breaks, reloads on change, and finds any version a conversation started on
 // (also one published by another process sharing the store).
+import { logged } from '../shared/file-error.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
@@ -10,7 +11,6 @@ import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.
 import { endsUnsaidWarning } from './ends.ts';
 import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
-import { place } from './publishing.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
 import { readVersion, versionOf } from './versions.ts';
@@ -239,6 +239,8 @@ export class FlowLibrary {
     const errors: FlowError[] = [];
     const drafts = new Map<string, Draft>();
     const failed = new Set<string>();
+    /** Each file's text, to say at which column of its line an error is. */
+    const texts = new Map<string, string>();
     for (const name of names) {
       const file = `${basename(dir)}/${name}`;
       let bytes: Buffer;
@@ -255,6 +257,7 @@ export class FlowLibrary {
         failed.add(file);
         continue;
       }
+      texts.set(file, decoded.text);
       const result = compileFlow(file, decoded.text);
       if ('draft' in result) drafts.set(file, result.draft);
       else {
@@ -310,12 +313,15 @@ export class FlowLibrary {
     await this.recordServing(serving);
     this.serving = serving;
     this.fileErrors = errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    for (const error of this.fileErrors) log.error({ file: error.file, line: error.line }, String(error));
+    for (const error of this.fileErrors) {
+      const { fields, message } = logged(error, texts.get(error.file));
+      log.error(fields, message);
+    }
     // In service all the same, but what the editor would warn of is said to an admin who edits the files on disk too.
     for (const [file, draft] of published) {
       for (const warning of this.warningsOf(file, draft, 'later')) {
-        const { line, column } = place(warning, draft.flow.source);
-        log.warn({ file: warning.file, line, column }, String(warning));
+        const { fields, message } = logged(warning, draft.flow.source);
+        log.warn(fields, message);
       }
     }
   }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Store } from '../store/types.ts';
-import type { FileError } from '../shared/file-error.ts';
+import { place, type PlacedError } from '../shared/file-error.ts';
 import type { FlowError } from './errors.ts';
 import type { FlowLibrary, StoredFlowVersion } from './library.ts';
 import { versionOf } from './versions.ts';
@@ -27,13 +27,6 @@ export interface PublishRecord {
 const HISTORY = 'flow-history';
 /** A flow's history keeps this many publishes; the versions themselves stay in `flow-versions`. */
 const MAX_HISTORY = 500;
-
-/** An error as the editor shows it: at its line and column (1-based). */
-export interface PlacedError {
-  line: number;
-  column: number;
-  message: string;
-}
 
 export type PublishOutcome =
   | { ok: true; version: string }
@@ -291,15 +284,4 @@ export class FlowPublisher {
  */
 export function exclusively<T>(store: Store, what: string, work: () => Promise<T>): Promise<T> {
   return store.transaction(`publishing:${what}`, () => work(), { attempts: 1 });
-}
-
-/**
- * An error at its line and column: the column the parser gave, else where the line's content starts (past a list
- * item's dash), which is where the key the error is about is written.
- */
-export function place(error: FileError, source: string): PlacedError {
-  const text = source.split('\n')[error.line - 1] ?? '';
-  const start = /^[ \t]*(?:-[ \t]+)?/.exec(text)?.[0].length ?? 0;
-  const message = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
-  return { line: error.line, column: error.column ?? start + 1, message };
 }

@@ -2,6 +2,7 @@
 // tells who listens when the teams or agents change, and answers who is who.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { logged } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
@@ -163,16 +164,19 @@ export class TeamDirectory {
       if (code !== 'ENOENT') return this.refuse([new TeamFileError(label, 1, `cannot read ${label}: ${message}`, 'check the file\'s permissions')]);
     }
     const result = text === undefined ? { roster: EMPTY_ROSTER } : parseTeamFile(label, text, this.options.addressKeys);
-    if ('errors' in result) return this.refuse(result.errors);
+    if ('errors' in result) return this.refuse(result.errors, text);
     if (this.fileErrors.length > 0) log.info({ file }, `${label} is fixed`);
     this.fileErrors = [];
     this.serve(result.roster, text === undefined ? `${label} not found: no teams and no agents` : `${label}: ${result.roster.teams.length} teams and ${result.roster.agents.length} agents in service`);
   }
 
-  private refuse(errors: TeamFileError[]): void {
+  private refuse(errors: TeamFileError[], text?: string): void {
     const { file, log } = this.options;
     this.fileErrors = errors;
-    for (const error of errors) log.error({ file, line: error.line }, String(error));
+    for (const error of errors) {
+      const { fields, message } = logged(error, text);
+      log.error({ ...fields, file }, message);
+    }
     if (this.served) log.warn({ file }, `${basename(file)} was refused; the last good version stays in service`);
   }
 

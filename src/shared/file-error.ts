@@ -1,5 +1,5 @@
 // The error a person reads when a file they edit (a flow script, team.yaml, training data) is refused:
-// file, line, reason and, where obvious, the fix.
+// file, line, column, reason and, where obvious, the fix.
 
 /**
  * One reason a file was refused, pointing at the line to fix.
@@ -28,4 +28,37 @@ export class FileError extends Error {
   override toString(): string {
     return `${this.file}:${this.line}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
   }
+}
+
+/** An error as the editor shows it: at its line and column (1-based). */
+export interface PlacedError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/**
+ * An error at its line and column: the column the parser gave, else where the line's content starts (past a list
+ * item's dash), which is where the key the error is about is written.
+ *
+ *     place(error, source); // { line: 5, column: 5, message: 'unknown expect "emial" (did you mean "email"?)' }
+ */
+export function place(error: FileError, source: string): PlacedError {
+  const text = source.split('\n')[error.line - 1] ?? '';
+  const start = /^[ \t]*(?:-[ \t]+)?/.exec(text)?.[0].length ?? 0;
+  const message = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+  return { line: error.line, column: error.column ?? start + 1, message };
+}
+
+/**
+ * An error (or a warning) as the log says it: the fields a log search filters on, and the message with the file,
+ * line and column an editor jumps to, at the column the dashboard's editor underlines from. `source`: the file's
+ * text, when it could be read.
+ *
+ *     const { fields, message } = logged(error, text);
+ *     log.error(fields, message); // { file, line: 5, column: 5 } 'flows/inbound.yaml:5:5: unknown expect "emial" (…)'
+ */
+export function logged(error: FileError, source = ''): { fields: { file: string; line: number; column: number }; message: string } {
+  const { line, column, message } = place(error, source);
+  return { fields: { file: error.file, line, column }, message: `${error.file}:${line}:${column}: ${message}` };
 }

@@ -50,7 +50,8 @@ describe('FlowLibrary', () => {
     expect(library.forTrigger('conversation.closed')).toEqual([]);
     expect(library.errors().map(String)).toEqual(['flows/broken.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
     expect(library.errors()[0]).toMatchObject({ file: 'flows/broken.yaml', line: 4, message: 'unknown step kind "sya"' });
-    expect(log.lines).toContainEqual({ level: 'error', msg: 'flows/broken.yaml:4: unknown step kind "sya" (did you mean "say"?)' });
+    // The log adds the column, where the editor underlines it.
+    expect(log.lines).toContainEqual({ level: 'error', msg: 'flows/broken.yaml:4:5: unknown step kind "sya" (did you mean "say"?)' });
   });
 
   it('keeps the last good version running when a file breaks, until it is fixed', async () => {
@@ -76,7 +77,7 @@ describe('FlowLibrary', () => {
     await write('welcome.yaml', closes('welcome'));
     const { library, log } = await load();
     const warnings = () => log.lines.filter((line) => line.level === 'warn').map((line) => line.msg);
-    const shared = 'flows/welcome.yaml:2: flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)';
+    const shared = 'flows/welcome.yaml:2:1: flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)';
     expect(warnings()).toEqual([shared]);
     await library.reload();
     expect(warnings()).toEqual([shared, shared]);
@@ -89,7 +90,7 @@ describe('FlowLibrary', () => {
 
     await write('inbound.yaml', greeting('Hi').replace('- say', '- sya'));
     await library.reload();
-    expect(log.lines.at(-1)).toEqual({ level: 'error', msg: 'flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)' });
+    expect(log.lines.at(-1)).toEqual({ level: 'error', msg: 'flows/inbound.yaml:4:5: unknown step kind "sya" (did you mean "say"?)' });
 
     // The admin undoes the mistake: the text is the one serving, so no version is new, and the log said nothing more
     // than the error, as if the file were still refused.

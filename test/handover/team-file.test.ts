@@ -227,7 +227,7 @@ describe('TeamDirectory', () => {
     const { directory, log } = await load();
     expect(directory.teams()).toEqual([]);
     expect(directory.errors()).toMatchObject([{ file: 'team.yaml', line: 3, message: '"strategy" must be one of round_robin, least_open' }]);
-    expect(log.lines).toContainEqual({ level: 'error', msg: String(directory.errors()[0]) });
+    expect(log.lines).toContainEqual({ level: 'error', msg: 'team.yaml:3:5: "strategy" must be one of round_robin, least_open (least_open gives each conversation to the agent holding the fewest; round_robin takes turns)' });
   });
 
   it('keeps the last good version when an edit breaks the file, until it is fixed', async () => {
