@@ -1,14 +1,23 @@
 // A stand-in for Switchboard's admin API (the contract of the dashboard issue) on 127.0.0.1, in memory, with the
 // real dashboard mounted beside it and just enough of the web chat (POST /webchat/sessions, POST …/messages) for a
 // visitor to open a queued conversation. It lets the dashboard be tested in a browser on its own; the end-to-end
-// test (dashboard.test.ts) runs the same scenario against the real server.
+// test (dashboard.test.ts) runs the same scenario against the real server. A flow is checked as the server checks it
+// (errors and warnings, at their line and column): by the server's own FlowPublisher, over a folder holding the
+// fake's current flows.
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { compileFlow } from '../../src/flows/compile.ts';
-import { endsUnsaidWarning } from '../../src/flows/ends.ts';
+import { ADDRESS_KEYS } from '../../src/channels/index.ts';
+import { FlowLibrary } from '../../src/flows/library.ts';
+import { FlowPublisher } from '../../src/flows/publishing.ts';
 import { versionOf } from '../../src/flows/versions.ts';
+import { parseTeamFile } from '../../src/handover/team-file.ts';
+import { openStore } from '../../src/store/index.ts';
+import { quietLog } from '../helpers.ts';
 import { adminName } from '../../src/server/admin/auth.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
 
@@ -88,14 +97,23 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       ...(last ? { lastMessage: { text: last.text, from: last.from, at: last.at } } : {}),
     };
   };
-  const validate = (name: string, source: string) => {
-    const result = compileFlow(`flows/${name}.yaml`, source);
-    return 'errors' in result ? result.errors.map((error) => ({ line: error.line, column: 1, message: error.hint ? `${error.message} (${error.hint})` : error.message })) : [];
+  // The server's checks, with the other flows and the teams they are made against: the fake's current ones.
+  const root = await mkdtemp(join(tmpdir(), 'switchboard-fake-api-'));
+  const flowDir = join(root, 'flows');
+  await mkdir(flowDir);
+  for (const [name, source] of Object.entries(options.flows)) await writeFile(join(flowDir, `${name}.yaml`), source);
+  const store = await openStore({ dir: join(root, 'store') });
+  const teamNames = () => {
+    const parsed = parseTeamFile('team.yaml', team.source, ADDRESS_KEYS);
+    return 'roster' in parsed ? parsed.roster.teams.map((each) => each.name) : [];
   };
-  const warnings = (name: string, source: string) => {
-    const result = compileFlow(`flows/${name}.yaml`, source);
-    const warning = 'draft' in result ? endsUnsaidWarning(result.draft.flow) : undefined;
-    return warning ? [{ line: warning.line, column: 1, message: `${warning.message} (${warning.hint})` }] : [];
+  const library = await FlowLibrary.load({ dir: flowDir, store, log: quietLog, watch: false, teams: teamNames });
+  const publisher = new FlowPublisher({ dir: flowDir, library, store, now: () => new Date() });
+  const validate = (name: string, source: string) => publisher.validate(name, source);
+  const warnings = (name: string, source: string) => publisher.warnings(name, source);
+  const serve = async (name: string, source: string) => {
+    await writeFile(join(flowDir, `${name}.yaml`), source);
+    await library.reload();
   };
 
   const app = express();
@@ -197,7 +215,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     const errors = validate(req.params.name, String(req.body?.source ?? ''));
     res.json({ ok: errors.length === 0, errors, warnings: errors.length === 0 ? warnings(req.params.name, String(req.body?.source ?? '')) : [] });
   });
-  api.put('/flows/:name', (req, res) => {
+  api.put('/flows/:name', async (req, res) => {
     const { source, baseVersion } = req.body as { source: string; baseVersion?: string | null };
     const last = current(req.params.name);
     if ((last?.version ?? null) !== (baseVersion ?? null)) {
@@ -211,6 +229,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     }
     const version = { version: versionOf(source), source, publishedAt: new Date().toISOString(), publishedBy: adminName(req) };
     flows.set(req.params.name, [...(flows.get(req.params.name) ?? []), version]);
+    await serve(req.params.name, source);
     emit('flows', { name: req.params.name, version: version.version });
     res.json({ version: version.version });
   });
@@ -223,7 +242,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     if (!found) res.status(404).json({ error: 'no such version' });
     else res.json({ name: req.params.name, ...found });
   });
-  api.post('/flows/:name/rollback', (req, res) => {
+  api.post('/flows/:name/rollback', async (req, res) => {
     const found = flows.get(req.params.name)?.find((v) => v.version === req.body?.version);
     if (!found) {
       res.status(404).json({ error: 'no such version' });
@@ -240,6 +259,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       return;
     }
     flows.get(req.params.name)!.push({ ...found, publishedAt: new Date().toISOString(), publishedBy: 'admin' });
+    await serve(req.params.name, found.source);
     emit('flows', { name: req.params.name, version: found.version });
     res.json({ version: found.version });
   });
@@ -416,10 +436,15 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     setReport: (report) => {
       reportGiven = report;
     },
-    stop: () => new Promise<void>((done) => {
-      for (const stream of streams) stream.end();
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    stop: async () => {
+      await new Promise<void>((done) => {
+        for (const stream of streams) stream.end();
+        server.closeAllConnections();
+        server.close(() => done());
+      });
+      library.close();
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    },
   };
 }
