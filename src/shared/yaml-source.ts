@@ -39,9 +39,23 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
   if (document.errors.length > 0 || unknownTags.length > 0) {
     // A text written *bold* and going on (`say: *Welcome* to Acme!`) is an alias, then a stray scalar.
     const aliasesByLine = new Map<number, string>();
-    visit(document, { Alias: (_key, node) => void (node.range && aliasesByLine.set(lineCounter.linePos(node.range[0]).line, node.source)) });
+    // yaml reports a quote never closed where it gave up reading the text, lines below it at times: the opening quote
+    // is the place to fix.
+    const quoted: [number, number][] = [];
+    visit(document, {
+      Alias: (_key, node) => void (node.range && aliasesByLine.set(lineCounter.linePos(node.range[0]).line, node.source)),
+      Scalar: (_key, node) => void (node.range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && quoted.push([node.range[0], node.range[1]])),
+    });
     return {
       errors: [...document.errors, ...unknownTags].map((error) => {
+        const opening = error.code === 'MISSING_CHAR' && /closing \S?quote/.test(error.message)
+          ? quoted.filter(([start, end]) => start < error.pos[0] && end >= error.pos[0]).at(-1)?.[0]
+          : undefined;
+        if (opening !== undefined) {
+          const at = lineCounter.linePos(opening);
+          const quote = text[opening];
+          return { line: at.line, column: at.col, reason: `this text opens with ${quote} and is never closed`, hint: `put a ${quote} where the text ends` };
+        }
         const line = error.linePos?.[0].line ?? 1;
         const alias = aliasesByLine.get(line);
         // yaml appends " at line L, column C:" and a code excerpt; the line is reported separately.

@@ -68,6 +68,26 @@ steps:
     });
   }, 60_000);
 
+  it('points a quote never closed at the quote that opens the text', async () => {
+    await withPage(browser, 'flow-problems-quote', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/flows/welcome`);
+      await page.locator('.editor .cm-content').waitFor();
+      await replaceText(page, `flow: welcome
+trigger: { on: conversation.opened, source: agent }
+steps:
+  - say: "Thanks for writing to us
+  - close: true
+`);
+      await page.locator('.editor-status', { hasText: '1 problem' }).waitFor();
+      await page.locator('.cm-line').nth(3).locator('.cm-lintRange-error').waitFor();
+      await shot(page, 'flow-problems-quote');
+      expect(await problems(page)).toEqual([
+        { item: 'line 4, column 10: YAML syntax error: this text opens with " and is never closed (put a " where the text ends)', underlined: '"Thanks for writing to us' },
+      ]);
+    });
+  }, 60_000);
+
   it('warns at their line and column of a shared trigger, a text a # cut short, a pattern that takes any answer and a flow that runs past its end', async () => {
     await withPage(browser, 'flow-problems-warnings', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileFlow } from '../../src/flows/compile.ts';
 import { errorsOf, script } from './helpers.ts';
 
 // Each refusal names the file and the exact line an admin has to fix.
@@ -6,6 +7,20 @@ describe('a script is refused with file, line and fix', () => {
   it('on a YAML syntax error', () => {
     expect(errorsOf('flow: test\ntrigger: { on: conversation.opened\nsteps:\n  - say: hi\n')).toEqual([
       expect.stringMatching(/^flows\/test\.yaml:3: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
+    ]);
+  });
+
+  it('on a quote never closed: at the quote that opens the text, not where YAML gives up reading it', () => {
+    const placed = (steps: string) => {
+      const result = compileFlow('flows/test.yaml', script(steps));
+      return 'errors' in result && result.errors.map((error) => ({ text: String(error), line: error.line, column: error.column }));
+    };
+    // YAML gives up at the end of the file here, and at the end of the line in the second.
+    expect(placed('  - say: "Hi there\n  - close: true\n')).toEqual([
+      { text: 'flows/test.yaml:4: YAML syntax error: this text opens with " and is never closed (put a " where the text ends)', line: 4, column: 10 },
+    ]);
+    expect(placed("  - say: 'Hi there\n  - ask: 'Your email?'\n    expect: email\n  - close: true\n")).toEqual([
+      { text: "flows/test.yaml:4: YAML syntax error: this text opens with ' and is never closed (put a ' where the text ends)", line: 4, column: 10 },
     ]);
   });
 
