@@ -35,7 +35,7 @@ describe('a flow that can run past its last step', () => {
   it('is named with its file and line in a warning, and goes into service', async () => {
     const warnings = await warningsFor(`flow: inbound\n${opened}\nsteps:\n  - say: "Hi!"\n  - ask: "Your order number?"\n    save: conversation.order\n`);
     expect(warnings).toEqual([
-      'flows/inbound.yaml:5: flow "inbound" can run past its last step without close or assign; the conversation then closes, and the customer\'s next message starts the flow again (end it with close to say so, or with assign to hand the customer to a team)',
+      'flows/inbound.yaml:5:5: flow "inbound" can run past its last step without close or assign; the conversation then closes, and the customer\'s next message starts the flow again (end it with close to say so, or with assign to hand the customer to a team)',
     ]);
   });
 
