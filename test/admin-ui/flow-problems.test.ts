@@ -31,6 +31,14 @@ describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
 
+  /** Signs in, opens the welcome flow in the editor and puts `text` in its place. */
+  async function typeFlow(page: Page, text: string): Promise<void> {
+    await signIn(page, fake.url, fake.token);
+    await page.goto(`${fake.url}/admin#/flows/welcome`);
+    await page.locator('.editor .cm-content').waitFor();
+    await replaceText(page, text);
+  }
+
   beforeAll(async () => {
     browser = await launch();
     fake = await startFakeApi({ flows: { inbound: FLOW, welcome: WELCOME } });
@@ -43,10 +51,7 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('refuses a question no answer can pass (regex: with nothing after it, or only spaces) at its expect line, saying what to write', async () => {
     await withPage(browser, 'flow-problems-errors', { viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, fake.url, fake.token);
-      await page.goto(`${fake.url}/admin#/flows/welcome`);
-      await page.locator('.editor .cm-content').waitFor();
-      await replaceText(page, `flow: welcome
+      await typeFlow(page, `flow: welcome
 trigger: { on: conversation.opened, source: agent }
 steps:
   - ask: "Your order number?"
@@ -70,10 +75,7 @@ steps:
 
   it('points a quote never closed at the quote that opens the text', async () => {
     await withPage(browser, 'flow-problems-quote', { viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, fake.url, fake.token);
-      await page.goto(`${fake.url}/admin#/flows/welcome`);
-      await page.locator('.editor .cm-content').waitFor();
-      await replaceText(page, `flow: welcome
+      await typeFlow(page, `flow: welcome
 trigger: { on: conversation.opened, source: agent }
 steps:
   - say: "Thanks for writing to us
@@ -90,10 +92,7 @@ steps:
 
   it('warns at their line and column of a shared trigger, a text a # cut short, a pattern that takes any answer and a flow that runs past its end', async () => {
     await withPage(browser, 'flow-problems-warnings', { viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, fake.url, fake.token);
-      await page.goto(`${fake.url}/admin#/flows/welcome`);
-      await page.locator('.editor .cm-content').waitFor();
-      await replaceText(page, `flow: welcome
+      await typeFlow(page, `flow: welcome
 trigger: { on: conversation.opened, source: contact }
 steps:
   - say: Press #1 for billing
@@ -116,10 +115,7 @@ steps:
 
   it('warns of a closing survey\'s question that takes any text, at its line and column', async () => {
     await withPage(browser, 'flow-problems-survey', { viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signIn(page, fake.url, fake.token);
-      await page.goto(`${fake.url}/admin#/flows/welcome`);
-      await page.locator('.editor .cm-content').waitFor();
-      await replaceText(page, `flow: welcome
+      await typeFlow(page, `flow: welcome
 trigger: { on: conversation.closed }
 steps:
   - ask: "Anything else you want to tell us?"
