@@ -728,7 +728,8 @@ export class StoreState {
   #putDoc(collection: string, key: string, value: unknown): void {
     let entries = this.#docs.get(collection);
     if (!entries) this.#docs.set(collection, (entries = new Map()));
-    entries.set(key, TEXT_COLLECTIONS.has(collection) ? JSON.stringify(value) : value);
+    // As the journal line has it: a value JSON cannot hold (a function) is null.
+    entries.set(key, TEXT_COLLECTIONS.has(collection) ? (JSON.stringify(value) ?? 'null') : value);
     this.#docChanged(collection, key);
   }
 }
