@@ -86,7 +86,8 @@ export interface OutboundMessage {
   replyTo?: string;
   /**
    * The language of whoever reads it (a tag: `ar`, `en-GB`), for the lines a channel writes itself: a file it cannot
-   * send is named in it (`word(line('fileGone', attachment), deskLanguage(language))`). Set on messages with files.
+   * send is named in it (`word(line('fileGone', attachment), deskLanguage(language))`), and the button that opens a list
+   * of choices. Set on messages with files, and on the bot's with choices.
    */
   language?: string;
 }

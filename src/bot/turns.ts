@@ -89,8 +89,9 @@ export class Turns {
           from: 'bot',
           text: out.text,
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
-          // With files, the customer's language: a file the channel cannot send is named in it.
-          ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments, ...(contact.language !== undefined ? { language: contact.language } : {}) } : {}),
+          ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments } : {}),
+          // With files or choices, the customer's language: a file the channel cannot send, a list's button are worded in it.
+          ...((out.attachments?.length || out.choices?.length) && contact.language !== undefined ? { language: contact.language } : {}),
           at: now.toISOString(),
           status: 'pending',
         });

@@ -2,9 +2,10 @@
 // the commands answer (/help, /list, a mistyped command) and what did not reach a customer, in each language the desk
 // speaks. A decision answers with a `Line`, a key and what fills it, and whoever shows it
 // words it in the reader's language: the agent console and the dashboard in the one their page is in, the messaging
-// apps in the agent's `language:` from team.yaml (English without it). The channels word here too the line that stands
-// in for a file they cannot send, in the language of whoever reads the message (`OutboundMessage.language`), customers
-// included. One table per language, so each wording lives in one place.
+// apps in the agent's `language:` from team.yaml (English without it). The channels word here too what they write
+// themselves into a message (the line that stands in for a file they cannot send, a place or a contact card shown as
+// text, a list's button), in the language of whoever reads it (`OutboundMessage.language`), customers included. One
+// table per language, so each wording lives in one place.
 import type { Attachment, AttachmentKind } from '../store/types.ts';
 import { describeAttachment } from '../shared/attachments.ts';
 import { describeDuration } from '../shared/duration.ts';
@@ -147,6 +148,15 @@ const en = {
   // A location without coordinates, a contact card without a number (`name`: the card's), which no chat can show.
   placeNotSent: () => `[${describeAttachment({ kind: 'location' })} that could not be sent: it has no coordinates]`,
   contactCardNotSent: (name?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}, without a phone number]`,
+  // A place or a contact card a chat shows as a line of its text, each channel in its own way (`named`: the place's
+  // name and address, or ''): Bot Framework's bracketed lines, WhatsApp Web's card as text, Messenger's badge.
+  placeAsLine: (latitude: number, longitude: number, named: string) => `[${describeAttachment({ kind: 'location' })}: ${latitude}, ${longitude}${named !== '' ? ` (${named})` : ''}]`,
+  placeWithoutCoordinates: () => `[${describeAttachment({ kind: 'location' })} without coordinates]`,
+  contactCardAsLine: (name?: string, phone?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}${phone ? `, ${phone}` : ''}]`,
+  contactAsText: (name?: string, phone?: string) => `Contact: ${name || 'no name'}${phone ? `, ${phone}` : ''}`,
+  contactAsBadge: (name?: string, phone?: string) => `👤 ${name || 'a contact'}${phone ? `: ${phone}` : ''}`,
+  // The button that opens a list of choices (WhatsApp's, at most 20 characters).
+  listButton: () => 'Choose',
   // The card that hands an agent a conversation (card.ts): its head, who and where, the customer's messages, how to answer.
   cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
   cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
@@ -267,6 +277,13 @@ const ar: Wording = {
   fileTooLarge: (file, size, limit) => `[تعذّر إرسال ${fileAr(file)} (${isolate(size)}): أقصى ما تقبله هذه الدردشة ${isolate(limit)}]`,
   placeNotSent: () => `[تعذّر إرسال ${KINDS_AR.location}: ليست له إحداثيات]`,
   contactCardNotSent: (name) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}، بلا رقم هاتف]`,
+  // Coordinates, names and numbers isolated, so that a Latin name or a "+" keeps its place in the Arabic line.
+  placeAsLine: (latitude, longitude, named) => `[${KINDS_AR.location}: ${isolate(`${latitude}, ${longitude}`)}${named !== '' ? ` (${isolate(named)})` : ''}]`,
+  placeWithoutCoordinates: () => `[${KINDS_AR.location} بلا إحداثيات]`,
+  contactCardAsLine: (name, phone) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}${phone ? `، ${isolate(phone)}` : ''}]`,
+  contactAsText: (name, phone) => `جهة اتصال: ${name ? isolate(name) : 'بلا اسم'}${phone ? `، ${isolate(phone)}` : ''}`,
+  contactAsBadge: (name, phone) => `👤 ${name ? isolate(name) : 'جهة اتصال'}${phone ? `: ${isolate(phone)}` : ''}`,
+  listButton: () => 'اختر',
   // What fills a card line (a name, a channel, an intent, a team) is isolated.
   cardHead: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
   cardWho: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,

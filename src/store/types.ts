@@ -194,7 +194,7 @@ export interface Message {
   history?: true;
   /** A notice to an agent (card, relay, answer to a command). */
   toAgent?: true;
-  /** Outbound with files: the language of whoever reads it (the customer's, the agent's, the desk's), for a file the channel cannot send. */
+  /** Outbound with files or the bot's choices: the language of whoever reads it (the customer's, the agent's, the desk's), for a file the channel cannot send or a list's button. */
   language?: string;
   /** For a notice sent on to an agent's next address: the addresses (`channel:address`) that could not take it. */
   triedAddresses?: string[];

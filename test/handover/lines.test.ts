@@ -28,7 +28,9 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
   listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], editedCommand: [],
   fileNotKept: [{ kind: 'image' }, 'the file is larger than 20 MB'], fileGone: [{ kind: 'audio', voice: true }], fileNotCarried: [{ kind: 'document', name: 'a.zip' }, 'Instagram'],
-  fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], contactCardNotSent: ['Acme Support'], fileTooLarge: [{ kind: 'image' }, '40 KB', '16 KB'],
+  fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], contactCardNotSent: ['Acme Support'],
+  placeAsLine: [30.0444, 31.2357, 'Cairo office'], placeWithoutCoordinates: [], contactCardAsLine: ['Acme Support', '+20 2 1234 5678'],
+  contactAsText: ['Acme Support', '+20 2 1234 5678'], contactAsBadge: [undefined, '+20 2 1234 5678'], listButton: [], fileTooLarge: [{ kind: 'image' }, '40 KB', '16 KB'],
   cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: [],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);

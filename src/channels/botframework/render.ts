@@ -8,7 +8,6 @@ import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachmen
 import { describeBytes } from '../../store/media.ts';
 import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../types.ts';
 import { TEAMS } from './address.ts';
-import { describeAttachment } from '../../shared/attachments.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
 /** Teams shows up to six buttons on a hero card. */
@@ -52,17 +51,13 @@ function button(choice: Choice): CardAction {
 
 /** A file as an inline attachment, or the line that stands in for what cannot be sent. */
 async function renderAttachment(attachment: Attachment, channelId: string, media: MediaStore, language: DeskLanguage): Promise<BotAttachment | string> {
-  const what = describeAttachment(attachment);
   if (attachment.kind === 'location') {
     const place = attachment.location;
-    if (!place) return `[${what} without coordinates]`;
+    if (!place) return word(line('placeWithoutCoordinates'), language);
     const named = [place.name, place.address].filter((part) => part !== undefined && part !== '').join(', ');
-    return `[${what}: ${place.latitude}, ${place.longitude}${named !== '' ? ` (${named})` : ''}]`;
+    return word(line('placeAsLine', place.latitude, place.longitude, named), language);
   }
-  if (attachment.kind === 'contact') {
-    const card = attachment.contact;
-    return `[${what}: ${card?.name || 'no name'}${card?.phone ? `, ${card.phone}` : ''}]`;
-  }
+  if (attachment.kind === 'contact') return word(line('contactCardAsLine', attachment.contact?.name, attachment.contact?.phone), language);
   if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);

@@ -18,8 +18,6 @@ const MAX_BUTTON_ID = 256;
 const MAX_ROWS = 10;
 const MAX_ROW_TITLE = 24;
 const MAX_ROW_ID = 200;
-/** The label of the button that opens a list (at most 20 characters). */
-const LIST_BUTTON = 'Choose';
 
 /** The language of a template whose language is not configured (WHATSAPP_TEMPLATES gives it as name:language). */
 export const DEFAULT_TEMPLATE_LANGUAGE = 'en_US';
@@ -55,7 +53,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   }
   const text = [message.text, ...lines].filter((line) => line !== '').join('\n');
   const choices = message.choices ?? [];
-  if (choices.length > 0) return [...files, ...withChoices(text, choices)];
+  if (choices.length > 0) return [...files, ...withChoices(text, choices, deskLanguage(message.language))];
   const captioned = files.find(takesCaption);
   if (text !== '' && captioned && text.length <= MAX_CAPTION_LENGTH) {
     (captioned.payload[captioned.payload.type] as Record<string, unknown>).caption = text;
@@ -87,8 +85,11 @@ function textParts(text: string): Part[] {
   return splitText(text, MAX_TEXT_LENGTH).map((body) => ({ payload: { type: 'text', text: { body, preview_url: false } } }));
 }
 
-/** Reply buttons when the choices fit them, else a list, else numbered lines (a typed number or title counts too). */
-function withChoices(text: string, choices: Choice[]): Part[] {
+/**
+ * Reply buttons when the choices fit them, else a list behind a button worded in `language` (at most 20 characters),
+ * else numbered lines (a typed number or title counts too).
+ */
+function withChoices(text: string, choices: Choice[], language: DeskLanguage): Part[] {
   const body = text.trim() === '' ? undefined : text;
   if (body !== undefined && body.length <= MAX_CAPTION_LENGTH) {
     if (choices.length <= MAX_BUTTONS && choices.every((choice) => fits(choice, MAX_BUTTON_TITLE, MAX_BUTTON_ID))) {
@@ -103,7 +104,7 @@ function withChoices(text: string, choices: Choice[]): Part[] {
       return [{
         payload: {
           type: 'interactive',
-          interactive: { type: 'list', body: { text: body }, action: { button: LIST_BUTTON, sections: [{ rows: choices.map((choice) => ({ id: choice.id, title: choice.title })) }] } },
+          interactive: { type: 'list', body: { text: body }, action: { button: word(line('listButton'), language), sections: [{ rows: choices.map((choice) => ({ id: choice.id, title: choice.title })) }] } },
         },
       }];
     }

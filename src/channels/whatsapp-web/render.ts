@@ -49,10 +49,7 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     const { latitude, longitude, name, address } = attachment.location;
     return { kind: 'location', latitude, longitude, ...(name !== undefined ? { name } : {}), ...(address !== undefined ? { address } : {}) };
   }
-  if (attachment.kind === 'contact') {
-    const card = attachment.contact;
-    return `Contact: ${card?.name || 'no name'}${card?.phone ? `, ${card.phone}` : ''}`;
-  }
+  if (attachment.kind === 'contact') return word(line('contactAsText', attachment.contact?.name, attachment.contact?.phone), language);
   if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
   if (!media) throw new ChannelSendError('the WhatsApp Web channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;

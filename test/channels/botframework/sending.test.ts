@@ -95,6 +95,25 @@ describe('rendering', () => {
     const webchat = await sent(AMIRA, { text: 'تفضل', language: 'ar-EG', attachments: [{ kind: 'image', name: 'scan.jpg', refused: 'the file is larger than 20 MB' }] });
     expect(webchat.text).toBe('تفضل\n[تعذّر حفظ صورة: \u2068the file is larger than 20 MB\u2069]');
   });
+
+  it('names a place and a contact card in its reader\'s language: Arabic for a reader of Arabic, English for the others', async () => {
+    const attachments: OutboundMessage['attachments'] = [
+      { kind: 'location', location: { latitude: 30.0444, longitude: 31.2357, name: 'Cairo office' } },
+      { kind: 'location' },
+      { kind: 'contact', contact: { name: 'Support line', phone: '+20 2 1234 5678' } },
+      { kind: 'contact', contact: { name: '' } },
+    ];
+    const arabic = await sent(AMIRA, { text: 'تفضل', language: 'ar', attachments });
+    expect(arabic.text).toBe([
+      'تفضل',
+      '[موقع: \u206830.0444, 31.2357\u2069 (\u2068Cairo office\u2069)]',
+      '[موقع بلا إحداثيات]',
+      '[بطاقة جهة اتصال: \u2068Support line\u2069، \u2068+20 2 1234 5678\u2069]',
+      '[بطاقة جهة اتصال: بلا اسم]',
+    ].join('\n'));
+    const english = await sent(JONAS, { text: 'Here you go', attachments });
+    expect(english.text).toBe('Here you go\n[a location: 30.0444, 31.2357 (Cairo office)]\n[a location without coordinates]\n[a contact card: Support line, +20 2 1234 5678]\n[a contact card: no name]');
+  });
 });
 
 describe('failures', () => {

@@ -104,6 +104,13 @@ describe('payloads', () => {
     ]);
   });
 
+  it('writes a contact card without a name in its reader\'s language: Arabic for a reader of Arabic', async () => {
+    const { graph, channel } = await sending();
+    await send(channel, { text: 'رقم الدعم', language: 'ar', attachments: [{ kind: 'contact', contact: { name: '', phone: '+971501234567' } }] });
+    await send(channel, { text: 'Our support line', attachments: [{ kind: 'contact', contact: { name: '', phone: '+971501234567' } }] });
+    expect(graph.sentTo(PSID).map((body) => body.message.text)).toEqual(['رقم الدعم\n👤 جهة اتصال: \u2068+971501234567\u2069', 'Our support line\n👤 a contact: +971501234567']);
+  });
+
   it('refuses a message template for good: Messenger has none', async () => {
     const { graph, channel } = await sending();
     await expect(send(channel, { text: '[template order_update]', template: { name: 'order_update', params: [] } })).rejects.toMatchObject({ permanent: true, message: 'Messenger has no message templates: write the message instead' });

@@ -187,6 +187,19 @@ describe('choices', () => {
     expect(cloud.graph.saidTo(SHEENA)[1]).toBe('Noted: plan-2');
   });
 
+  it('words the button that opens a list of choices in the customer\'s language: Arabic for a customer who writes Arabic', async () => {
+    const topics = ['Billing', 'Delivery', 'Returns', 'Account', 'Other'];
+    const flow = `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Which topic?"\n    expect: choice\n    choices: [${topics.join(', ')}]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': flow } });
+    running.push(cloud);
+    const omar = '15550001234';
+    expect((await cloud.post(messagesBody([text('مرحبا، عندي سؤال', { from: omar })], { from: omar, name: 'عمر' }))).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('Hello, a question')]))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(omar).length === 1 && cloud.graph.sentTo(SHEENA).length === 1);
+    expect(cloud.graph.sentTo(omar)[0]!.interactive.action.button).toBe('اختر');
+    expect(cloud.graph.sentTo(SHEENA)[0]!.interactive.action.button).toBe('Choose');
+  });
+
   it('sends three choices as reply buttons and takes the button pressed', async () => {
     const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Is this about billing, a technical problem, or a purchase?"\n    expect: choice\n    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }, { id: sales, title: Sales }]\n    save: conversation.topic\n  - say: "Topic: {{conversation.topic}}"\n';
     const cloud = await startCloud({ flows: { 'inbound.yaml': flow } });

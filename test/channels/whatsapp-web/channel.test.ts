@@ -217,6 +217,16 @@ describe('WhatsApp Web channel: what goes out', () => {
     ]);
   });
 
+  it('writes a contact card in its reader\'s language: Arabic for a reader of Arabic', async () => {
+    const { channel, whatsapp } = await started();
+    await channel.send('15551234567', { text: 'رقم سام', language: 'ar', attachments: [{ kind: 'contact', contact: { name: 'Sam', phone: '+15557654321' } }] });
+    await channel.send('15551234567', { text: '', language: 'ar-EG', attachments: [{ kind: 'contact', contact: { name: '' } }] });
+    expect(whatsapp.sent.map((sent) => sent.content)).toEqual([
+      { kind: 'text', text: 'رقم سام\nجهة اتصال: \u2068Sam\u2069، \u2068+15557654321\u2069' },
+      { kind: 'text', text: 'جهة اتصال: بلا اسم' },
+    ]);
+  });
+
   it('resumes a message after the parts already sent when a later part failed', async () => {
     const { channel, whatsapp } = await started();
     const message = { id: 41, text: 'x'.repeat(1100), attachments: [{ kind: 'location' as const, location: { latitude: 1, longitude: 2 } }] };
