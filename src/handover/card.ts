@@ -46,12 +46,14 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
 }
 
 /**
- * A customer message as relayed to the agent, tagged with its conversation number.
+ * A customer message as relayed to the agent, tagged with its conversation number; a file without a caption is
+ * tagged alone, with no space left dangling after the colon.
  *
  *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
+ *     relayText({ id: 42 }, 'Layla', ''); // '#42 Layla:'
  */
 export function relayText(conversation: { id: number }, contactName: string | undefined, text: string): string {
-  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}: ${isolateRtl(text)}`;
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${text !== '' ? ` ${isolateRtl(text)}` : ''}`;
 }
 
 /**

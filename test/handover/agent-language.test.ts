@@ -284,7 +284,7 @@ describe('an agent\'s language in their messaging app', () => {
     for (const file of await readdir(join(dir, 'media'))) if (!file.endsWith('.json')) await rm(join(dir, 'media', file));
 
     await eventually(() => api.sentTo(OMAR).at(-1)!.includes('تعذّر إرسال'), 5_000);
-    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 Layla: \n[تعذّر إرسال صورة: لم يعد الملف محفوظًا لدينا]`);
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla:\n[تعذّر إرسال صورة: لم يعد الملف محفوظًا لدينا]');
   }, 30_000);
 
   it('tells an agent without a language in English of a file of theirs the customer was not sent', async () => {

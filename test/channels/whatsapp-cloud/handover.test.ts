@@ -171,6 +171,25 @@ describe('a file that is no longer kept when it is sent', () => {
   });
 });
 
+describe('a customer\'s photo relayed to an agent on WhatsApp', () => {
+  const omar = '15550001234';
+  const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${omar}"\n    teams: [Billing]\n`;
+
+  it('is captioned with the conversation and the customer alone when it has no caption, nothing after the colon', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    expect((await cloud.post(messagesBody([text('/online', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('I was charged twice')]))).status).toBe(200);
+    await settled(cloud, omar);
+
+    cloud.graph.addMedia('sheena-photo', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { mime: 'image/jpeg' });
+    const photo = { from: SHEENA, id: 'wamid.SHEENAPHOTO', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', sha256: 'c0ffee', id: 'sheena-photo' } };
+    expect((await cloud.post(messagesBody([photo]))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(omar).at(-1)?.type === 'image');
+    expect(cloud.graph.sentTo(omar).at(-1)!.image.caption).toBe('#1 Sheena Nelson:');
+  });
+});
+
 describe('choices', () => {
   it('takes a typed number as the choice of a numbered list too long for buttons or a list', async () => {
     const plans = Array.from({ length: 11 }, (_, index) => `Plan ${index + 1}`);
