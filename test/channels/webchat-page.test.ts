@@ -189,6 +189,21 @@ describe.skipIf(!hasChromium)(title, () => {
     await chosen.close();
   }, 60_000);
 
+  it('says in Arabic on an Arabic chat that an agent\'s file could not be kept, naming an unnamed one by its kind', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    const { session } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
+    await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', refused: 'the file is larger than 20 MB' }]);
+    const refused = page.locator('.msg.agent .file.refused');
+    await refused.waitFor();
+    expect(await refused.innerText()).toBe('تعذّر حفظ \u2068فيديو\u2069: \u2068the file is larger than 20 MB\u2069');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-refused-ar.png' });
+    await page.close();
+  }, 60_000);
+
   it('lets a visitor who opened Change name go back to the chat without changing it', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);

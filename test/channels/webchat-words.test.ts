@@ -29,4 +29,10 @@ describe('the web chat page\'s words', () => {
     }
     expect(WORDS.ar.dir).toBe('rtl');
   });
+
+  it('says in the page\'s language that a file could not be kept, naming a file without a name by its kind', () => {
+    expect(WORDS.ar.refusedFile(WORDS.ar.kinds.video, 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068فيديو\u2069: \u2068the file is larger than 20 MB\u2069');
+    expect(WORDS.ar.refusedFile('tour.mp4', 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068tour.mp4\u2069: \u2068the file is larger than 20 MB\u2069');
+    expect(WORDS.en.refusedFile(WORDS.en.kinds.video, 'the file is larger than 20 MB')).toBe('video could not be kept: the file is larger than 20 MB');
+  });
 });

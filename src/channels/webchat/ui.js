@@ -116,12 +116,9 @@ function link(href, text, iconName) {
  * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing);
  * `words`, the page's words in its reader's language (words.js, console-words.js).
  */
-export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words = undefined) {
-  const label = attachment.name || words?.kinds?.[attachment.kind] || attachment.kind;
-  if (attachment.refused) {
-    const text = words ? words.refusedFile(label, attachment.refused) : `${label} could not be kept: ${attachment.refused}`;
-    return line('refused', text, 'warning');
-  }
+export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words) {
+  const label = attachment.name || words.kinds[attachment.kind] || attachment.kind;
+  if (attachment.refused) return line('refused', words.refusedFile(label, attachment.refused), 'warning');
   if (attachment.location) {
     const { latitude, longitude, name: place, address } = attachment.location;
     return link(`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`, place || address || `${latitude}, ${longitude}`, 'place');

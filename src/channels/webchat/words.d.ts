@@ -36,6 +36,8 @@ export interface PageWords {
   fileNotSent: (name: string, reason: string) => string;
   file: string;
   refusedFile: (label: string, reason: string) => string;
+  /** A file without a name, as the page names it. */
+  kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;
   marks: Record<'pending' | 'sent' | 'delivered' | 'read' | 'failed', string>;
 }
 

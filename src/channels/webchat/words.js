@@ -34,6 +34,8 @@ export const WORDS = {
     fileNotSent: (name, reason) => `${name} was not sent: ${reason}`,
     file: 'file',
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    /** A file without a name, as the page names it (a file whose bytes were not kept). */
+    kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
   },
   ar: {
@@ -66,7 +68,9 @@ export const WORDS = {
     sending: (name) => `جارٍ إرسال ${name}…`,
     fileNotSent: (name, reason) => `لم يُرسل ${name}: ${reason}`,
     file: 'ملف',
-    refusedFile: (label, reason) => `تعذّر حفظ ${label}: ${reason}`,
+    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence.
+    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: \u2068${reason}\u2069`,
+    kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
 };
