@@ -2,6 +2,7 @@
 // stop writing to no one in particular (their next plain message waits for them to choose whom it is for), are told,
 // and take the queued customers the freed seats let in; a desk thread of those conversations is told too, and closed.
 import type { Conversation, Tx } from '../store/types.ts';
+import { markHolderOfErased } from '../store/erased-relays.ts';
 import { agentState, saveAgentState } from './agent-state.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -13,7 +14,9 @@ import type { Agent } from './team.ts';
 /**
  * In the transaction before the erase of the customer of `conversations`: an agent holding one of them whose plain
  * messages went to it, or would go to whichever customer they hold once it is gone (they had not picked another one
- * with /use), must choose whom they write to before a plain message reaches anyone (`AgentState.erased`).
+ * with /use), must choose whom they write to before a plain message reaches anyone (`AgentState.erased`). And a Reply of
+ * any holder on a message the store does not know goes to no one: it may be the customer's last words, relayed while
+ * the erase ran (`markHolderOfErased`).
  *
  *     await beforeErase(ctx, tx, await store.conversationsOfContacts([contact.id]));
  */
@@ -21,6 +24,7 @@ export async function beforeErase(ctx: DeskContext, tx: Tx, conversations: reado
   for (const conversation of conversations) {
     const holder = conversation.status === 'open' ? holderOf(ctx, conversation) : undefined;
     if (!holder) continue;
+    markHolderOfErased(tx, holder.id);
     const state = await agentState(tx, holder, stamp(ctx));
     const elsewhere = state.current !== undefined && state.current !== conversation.id && 'conversation' in (await heldBy(ctx, tx, holder, state.current));
     if (elsewhere) continue;

@@ -1,6 +1,7 @@
 // What agents were sent about a customer who was erased since (data-protection): the relays of their messages and the
-// cards of their conversations, kept as their channel message ids alone, without a word of them. An agent's Reply on
-// one is then known to be for that customer, and reaches no other customer the agent holds.
+// cards of their conversations, kept as their channel message ids alone, without a word of them, and which agents held
+// one of their conversations. An agent's Reply on one is then known to be for that customer, and reaches no other
+// customer the agent holds.
 import type { Message, Tx } from './types.ts';
 import { partOf } from './sent-parts.ts';
 
@@ -21,13 +22,26 @@ export function markErased(tx: Tx, messages: readonly Message[]): void {
 }
 
 /**
- * Whether the message `id` on `channel` (or the one it went out as an earlier part of) was sent to an agent about a
- * customer erased since.
+ * Records, in the transaction before an erase, that the agent `agentId` held one of the customer's conversations: what
+ * reached them about that customer while the erase ran (their last words, relayed after the relays above were read,
+ * or on their way to the agent's app, whose channel message id only comes once sent) is never known by its id.
  *
- *     if (await wasErased(tx, 'telegram', '9001:40')) await reply(line('repliedToErased'));
+ *     markHolderOfErased(tx, 'omar');
  */
-export async function wasErased(tx: Tx, channel: string, id: string): Promise<boolean> {
+export function markHolderOfErased(tx: Tx, agentId: string): void {
+  tx.putDoc(ERASED_RELAYS, `agent:${agentId}`, { erased: true });
+}
+
+/**
+ * Whether the message `id` on `channel` (or the one it went out as an earlier part of), which is no message the store
+ * has, was sent to the agent `agentId` about a customer erased since: one marked so, or any such message of an agent
+ * who held an erased customer (it may be a relay of theirs the marks missed).
+ *
+ *     if (await wasErased(tx, 'telegram', '9001:40', 'omar')) await reply(line('repliedToErased'));
+ */
+export async function wasErased(tx: Tx, channel: string, id: string, agentId: string): Promise<boolean> {
   if ((await tx.doc(ERASED_RELAYS, `${channel}:${id}`)) !== undefined) return true;
   const of = await partOf(tx, channel, id);
-  return of !== undefined && (await tx.doc(ERASED_RELAYS, `${channel}:${of}`)) !== undefined;
+  if (of !== undefined && (await tx.doc(ERASED_RELAYS, `${channel}:${of}`)) !== undefined) return true;
+  return (await tx.doc(ERASED_RELAYS, `agent:${agentId}`)) !== undefined;
 }
