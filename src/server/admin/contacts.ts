@@ -145,9 +145,12 @@ export function mountContacts(router: Router, context: AdminContext): void {
     for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
     // The erase is done whatever comes of this: a store out of reach now leaves their agents untold, and says so.
-    await context.erased({ kind: 'admin', name: nameOf(res) }, conversations).catch((error: unknown) => {
-      context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told');
-    });
+    // Only by the erase that removed them: the same erase asked twice at once (of two processes) tells them once.
+    if (erased.conversations > 0) {
+      await context.erased({ kind: 'admin', name: nameOf(res) }, conversations).catch((error: unknown) => {
+        context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told');
+      });
+    }
     for (const conversation of conversations) {
       if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
     }
