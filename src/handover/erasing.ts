@@ -24,7 +24,7 @@ export async function beforeErase(ctx: DeskContext, tx: Tx, conversations: reado
   for (const conversation of conversations) {
     const holder = conversation.status === 'open' ? holderOf(ctx, conversation) : undefined;
     if (!holder) continue;
-    markHolderOfErased(tx, holder.id);
+    markHolderOfErased(tx, holder.id, ctx.now());
     const state = await agentState(tx, holder, stamp(ctx));
     const elsewhere = state.current !== undefined && state.current !== conversation.id && 'conversation' in (await heldBy(ctx, tx, holder, state.current));
     if (elsewhere) continue;

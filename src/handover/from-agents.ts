@@ -36,7 +36,7 @@ export async function fromAgent(
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
   // Or a relay about a customer erased since: that customer's, and no one else's (one the store never knew the id of,
   // sent to an agent who held an erased customer, may be theirs).
-  const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo, agent.id));
+  const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo, agent.id, ctx.now()));
   const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   // A Reply that reaches a customer they hold is the choice an erase waited for: their plain messages go on as before.
