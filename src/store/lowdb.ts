@@ -509,11 +509,12 @@ export class LowdbStore implements Store {
   }
 
   async docs<T>(collection: string): Promise<Map<string, T>> {
-    return structuredClone(new Map(this.#read().docs(collection))) as Map<string, T>;
+    // Copies already (see StoreState.doc).
+    return this.#read().docs(collection) as Map<string, T>;
   }
 
   async doc<T>(collection: string, key: string): Promise<T | undefined> {
-    return copy(this.#read().doc(collection, key) as T | undefined);
+    return this.#read().doc(collection, key) as T | undefined;
   }
 
   async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {

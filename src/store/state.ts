@@ -3,6 +3,7 @@ import { identityKey } from '../shared/identity.ts';
 import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
 import { ContactTable, ConversationTable, type StoredJson } from './text-tables.ts';
 import { firstAbove, IdLists, insertSorted } from './id-lists.ts';
+import { jsonCopy } from './json-copy.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
 
 /**
@@ -296,16 +297,19 @@ export class StoreState {
     return !this.#pendingTo.has(to) && !this.#sendingTo.has(to);
   }
 
-  /** A document (a new object, for a collection held as text), or undefined. */
+  /** A document, the caller's own to change (parsed, for a collection held as text; else a copy), or undefined. */
   doc(collection: string, key: string): unknown {
-    const value = this.#docs.get(collection)?.get(key);
-    return TEXT_COLLECTIONS.has(collection) && value !== undefined ? JSON.parse(value as string) : value;
+    return this.#ownCopy(collection, this.#docs.get(collection)?.get(key));
   }
 
-  docs(collection: string): ReadonlyMap<string, unknown> {
-    const entries = this.#docs.get(collection) ?? new Map<string, unknown>();
-    if (!TEXT_COLLECTIONS.has(collection)) return entries;
-    return new Map([...entries].map(([key, text]) => [key, JSON.parse(text as string) as unknown]));
+  /** Every document of `collection` by key, each the caller's own, as `doc` gives them. */
+  docs(collection: string): Map<string, unknown> {
+    return new Map([...(this.#docs.get(collection) ?? [])].map(([key, value]) => [key, this.#ownCopy(collection, value)]));
+  }
+
+  #ownCopy(collection: string, value: unknown): unknown {
+    if (value === undefined) return undefined;
+    return TEXT_COLLECTIONS.has(collection) ? JSON.parse(value as string) : jsonCopy(value);
   }
 
   /**

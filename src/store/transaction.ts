@@ -167,7 +167,8 @@ export class BufferedTx implements Tx {
     let live = this.#docs.get(name);
     if (!live) {
       this.#recordRead(versionKey.doc(collection, key), `doc ${collection}/${key}`);
-      live = { collection, key, value: copy(this.#state.doc(collection, key)) };
+      // The transaction's own copy (StoreState.doc copies).
+      live = { collection, key, value: this.#state.doc(collection, key) };
       this.#docs.set(name, live);
     }
     return live.value as T | undefined;
