@@ -65,7 +65,9 @@ async function latinOn(page: Page): Promise<string[]> {
       // Addresses, file names and environment variables are what they are in any language.
       .replace(/\S+@\S+/g, '').replace(/\b[\w-]+\.(yaml|txt|csv)\b/g, '').replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+(\/\w+)?/g, '')
       // A flow's version (12 hex digits), a file's type (image/png).
-      .replace(/\b[0-9a-f]{12}\b/g, '').replace(/\b[a-z]+\/[\w.+-]+/g, '');
+      .replace(/\b[0-9a-f]{12}\b/g, '').replace(/\b[a-z]+\/[\w.+-]+/g, '')
+      // An agent's command (/online), typed as it is in any language: the Arabic lines name them so.
+      .replace(/(^|[^\w/])\/[a-z]+\b/g, '$1');
     return (text.match(/[A-Za-z][A-Za-z'’_-]*/g) ?? []).some((word) => !ALLOWED.has(word));
   });
 }
