@@ -3,10 +3,10 @@
 // switches it, without a reload.
 // In Chromium against the fake admin API; skipped, saying so, where Chromium is not installed.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringsIn } from '../../src/admin-ui/i18n.ts';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
-import { CHROMIUM, hasChromium, launch, shot, signIn, withPage } from './scenario.ts';
+import { hasChromium, inChromium, shot, signIn, withChromium, withPage } from './scenario.ts';
 
 const FLOW = `flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -18,9 +18,7 @@ steps:
   - assign: { team: Support }
 `;
 
-const title = hasChromium
-  ? 'the flow editor\'s words after a switch of language, in Chromium'
-  : `the flow editor's words after a switch of language, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+const title = inChromium('the flow editor\'s words after a switch of language, in Chromium');
 
 /** What the editor shows in words: the search panel's field and buttons, the gutter's fold markers, a folded block, the problems panel. */
 async function editorWords(page: Page) {
@@ -50,16 +48,7 @@ function wordsIn(language: 'en' | 'ar') {
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
-
-  beforeAll(async () => {
-    browser = await launch();
-    fake = await startFakeApi({ flows: { inbound: FLOW } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fake?.stop();
-  });
+  withChromium(() => startFakeApi({ flows: { inbound: FLOW } }), (running) => ({ browser, server: fake } = running));
 
   it('shows the search panel, fold markers, a folded block and the problems panel in Arabic after a switch to Arabic (and announces an unfold in Arabic), and in English after a switch back', async () => {
     await withPage(browser, 'editor-language', { viewport: { width: 1280, height: 900 }, locale: 'en-US' }, async (page) => {

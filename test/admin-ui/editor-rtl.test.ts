@@ -2,9 +2,9 @@
 // stays where it is written on its line, however the bidi algorithm would join neighbouring Arabic words.
 // Skipped, saying so, where Chromium is not installed.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
-import { CHROMIUM, hasChromium, launch, shot, signIn, withPage } from './scenario.ts';
+import { hasChromium, inChromium, shot, signIn, withChromium, withPage } from './scenario.ts';
 
 const FLOW = `flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -21,9 +21,7 @@ steps:
   - assign: { team: Support }
 `;
 
-const title = hasChromium
-  ? 'Arabic texts in the flow editor, in Chromium'
-  : `Arabic texts in the flow editor, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+const title = inChromium('Arabic texts in the flow editor, in Chromium');
 
 /** Where each of `words` starts on the screen, left to right, in the editor line that contains `line`. */
 async function leftEdges(page: Page, line: string, words: string[]): Promise<number[]> {
@@ -47,16 +45,7 @@ async function leftEdges(page: Page, line: string, words: string[]): Promise<num
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
-
-  beforeAll(async () => {
-    browser = await launch();
-    fake = await startFakeApi({ flows: { inbound: FLOW } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fake?.stop();
-  });
+  withChromium(() => startFakeApi({ flows: { inbound: FLOW } }), (running) => ({ browser, server: fake } = running));
 
   it('shows the Arabic choices of a list in the order they are written, each whole', async () => {
     await withPage(browser, 'editor-rtl', { viewport: { width: 1280, height: 900 } }, async (page) => {

@@ -2,14 +2,12 @@
 // what it leaves out; the chart of median times in the unit its times call for, so seconds are drawn apart.
 // Screenshots go to test-results/admin-ui/. Skipped, saying so, where Chromium is not installed.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { FLOW } from './flows.ts';
-import { CHROMIUM, hasChromium, launch, shot, signIn, withPage } from './scenario.ts';
+import { hasChromium, inChromium, shot, signIn, withChromium, withPage } from './scenario.ts';
 
-const title = hasChromium
-  ? 'the Reports page in Chromium'
-  : `the Reports page in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+const title = inChromium('the Reports page in Chromium');
 
 /** Signs in (in Arabic when asked) and opens Reports once its charts are drawn. */
 async function reports(page: Page, fake: FakeApi, arabic = false): Promise<void> {
@@ -50,16 +48,7 @@ function firstResponseRows(page: Page): Promise<number> {
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
-
-  beforeAll(async () => {
-    browser = await launch();
-    fake = await startFakeApi({ flows: { inbound: FLOW } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fake?.stop();
-  });
+  withChromium(() => startFakeApi({ flows: { inbound: FLOW } }), (running) => ({ browser, server: fake } = running));
 
   it('says resolution time is over the conversations a person closed, and how many the bot and inactivity closed', async () => {
     fake.setReport({ total: { closed: 17, resolved: 12, closedByBot: 3, autoClosed: 2, resolution: { count: 12, median: 1500, p90: 4000 } } });

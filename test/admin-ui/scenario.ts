@@ -7,12 +7,39 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { visitor } from '../helpers.ts';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const SHOTS = join(process.cwd(), 'test-results', 'admin-ui');
+
+/** A browser test's title: `what`, and where Chromium is missing, that it is skipped and how to install it. */
+export function inChromium(what: string): string {
+  return hasChromium ? what : `${what}: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+}
+
+/**
+ * Inside a \`describe\`: Chromium and what \`start\` starts (a fake API, a server), up before its tests (handed to
+ * \`started\`) and stopped after them.
+ *
+ *     let browser: Browser;
+ *     let fake: FakeApi;
+ *     withChromium(() => startFakeApi({ flows: { inbound: FLOW } }), (running) => ({ browser, server: fake } = running));
+ */
+export function withChromium<T extends { stop(): Promise<void> }>(start: () => Promise<T>, started: (running: { browser: Browser; server: T }) => void): void {
+  let running: { browser: Browser; server: T } | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+    running = { browser, server: await start() };
+    started(running);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await running?.server.stop();
+  });
+}
 
 /** Debian's Chromium, headless, with the flags this closed network needs (STACK.md). */
 export function launch(): Promise<Browser> {

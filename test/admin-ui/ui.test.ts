@@ -2,29 +2,18 @@
 // Arabic pages, without the real API. The same story runs against a real Switchboard in
 // test/server/dashboard.test.ts. Skipped, saying so, where Chromium is not installed.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
 import { visitor } from '../helpers.ts';
-import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, shot, signIn, withPage } from './scenario.ts';
+import { adminStory, hasChromium, inChromium, phoneInArabic, shot, signIn, withChromium, withPage } from './scenario.ts';
 
-const title = hasChromium
-  ? 'the dashboard in Chromium, against the fake admin API'
-  : `the dashboard in Chromium, against the fake admin API: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+const title = inChromium('the dashboard in Chromium, against the fake admin API');
 
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
-
-  beforeAll(async () => {
-    browser = await launch();
-    fake = await startFakeApi({ flows: { inbound: FLOW } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await fake?.stop();
-  });
+  withChromium(() => startFakeApi({ flows: { inbound: FLOW } }), (running) => ({ browser, server: fake } = running));
 
   it('signs in, shows a flow error at its line, publishes the fix, follows a web chat conversation from the queue to a transfer, draws a chart and rolls back', async () => {
     await adminStory(browser, { url: fake.url, token: fake.token, flow: { name: 'inbound' }, broken: BROKEN, fixed: FIXED, transferTo: 'Billing' });
