@@ -130,6 +130,43 @@ describe('a script is refused with file, line and fix', () => {
     for (const pattern of ['\\s*x', '^$|x', 'x?', '\\S*', '\\\\s*']) expect(ask(`'regex:${pattern}'`), pattern).toEqual([]);
   });
 
+  it('on a pattern that matches no text at all, saying which part of it fails on every text', () => {
+    const ask = (pattern: string) => errorsOf(script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`));
+    const refused = (pattern: string, because: string) =>
+      `flows/test.yaml:5: the pattern "${pattern}" takes no answer at all: ${because}; whatever the customer writes, they are asked again until on_fail (write what an answer must look like after regex:, e.g. regex:ORD-\\d{4})`;
+    expect(ask('[]')).toEqual([refused('[]', '[] is a class of no character')]);
+    expect(ask('ORD-[]\\d+')).toEqual([refused('ORD-[]\\d+', '[] is a class of no character')]);
+    expect(ask('[^\\s\\S]+')).toEqual([refused('[^\\s\\S]+', '[^\\s\\S] is a class of no character')]);
+    expect(ask('(?!)')).toEqual([refused('(?!)', '(?!) fails everywhere: what it must not find matches at every point')]);
+    expect(ask('(?!)ORD-\\d{4}')).toEqual([refused('(?!)ORD-\\d{4}', '(?!) fails everywhere: what it must not find matches at every point')]);
+    for (const pattern of ['a^', 'ORD-^\\d{4}', '(yes|no)^', 'x(?=y^)']) expect(ask(pattern), pattern).toEqual([refused(pattern, '^ (the start of the answer) comes after text')]);
+    for (const pattern of ['$a', '\\d{4}$-ORD', '$(yes|no)']) expect(ask(pattern), pattern).toEqual([refused(pattern, '$ (the end of the answer) comes before text')]);
+    // A way through the pattern that can match is enough: an alternative, or a part that may be left out.
+    for (const pattern of ['[]|ORD-\\d{4}', 'x|(?!)', '(?:a^)?b', 'x*^y', '^ORD-\\d{4}$', '(?:^|#)\\d+', '\\d+(?:$|!)', '\\^\\d', '\\$\\d+', '[$^]x']) {
+      expect(ask(pattern), pattern).toEqual([]);
+    }
+  });
+
+  it('on no pattern of real questions: emails, order numbers, phone numbers, dates, Arabic text (no error, no warning)', () => {
+    const patterns = [
+      '[^@\\s]+@[^@\\s]+\\.[^@\\s]+', '[\\w.+-]+@[\\w-]+\\.[\\w.]+', 'ORD-\\d{4}', '(?:ORD|INV)-\\d{4,8}', '[A-Z]{2}\\d{9}[A-Z]{2}',
+      '\\+?\\d[\\d\\s-]{6,14}\\d', '(?:\\+20|0)?1[0125]\\d{8}', '\\d{1,2}/\\d{1,2}/\\d{4}', '\\d{4}-\\d{2}-\\d{2}', '(?:[01]\\d|2[0-3]):[0-5]\\d',
+      '[\\u0600-\\u06FF\\s]+', '\\p{Script=Arabic}+', '[ء-ي ]+', '(نعم|لا|yes|no)', '\\b\\d{5}\\b', '(?!0)\\d{3}', '(\\d)\\1{3}', '(?<year>\\d{4})-\\k<year>',
+      '(?=.*\\d)(?=.*[a-z]).{8,}', '(?![^@]*\\.\\.)[^@\\s]+@\\S+', '\\d+(?:\\.\\d{1,2})?', '\\p{Lu}\\p{Ll}+', 'EG\\d{2}[A-Z0-9]{25}',
+    ];
+    for (const pattern of patterns) {
+      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`));
+      expect('draft' in result ? result.draft.warnings.map(String) : result.errors.map(String), pattern).toEqual([]);
+    }
+  });
+
+  it('warns (without refusing) of a pattern with lookarounds that no answer tried passes', () => {
+    const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=\\d)ORD'\n    save: conversation.order\n  - close: true\n`));
+    expect('draft' in result && result.draft.warnings.map(String)).toEqual([
+      'flows/test.yaml:5: no answer tried passes the pattern "(?=\\d)ORD" ("ORD", "OORRDD", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
+    ]);
+  });
+
   it('on a template naming an unknown field', () => {
     expect(errorsOf(script('  - ask: "Email?"\n    save: contact.email\n  - say: "Thanks"\n  - say: "We will write to {{contact.emial}}"\n'))).toEqual([
       'flows/test.yaml:7: unknown field "contact.emial" in a template (did you mean "contact.email"?)',

@@ -65,9 +65,12 @@ describe('a flow file saved by hand', () => {
     // A question no answer can pass, and a YAML syntax error (its column is the parser's, not the line's start).
     await writeFile(join(dir, 'flows', 'survey.yaml'), survey('expect: number', 'expect: "regex:"'));
     await writeFile(join(dir, 'flows', 'broken.yaml'), 'flow: broken\ntrigger: { on: conversation.closed }\nsteps:\n  - say: Hi: there\n');
-    await eventually(() => fileErrors().length >= 2);
+    // A pattern that matches no text at all: the start of the answer after text.
+    await writeFile(join(dir, 'flows', 'never.yaml'), survey('expect: number', "expect: 'regex:ORD-^\\d{4}'").replace('flow: survey', 'flow: never'));
+    await eventually(() => fileErrors().length >= 3);
     expect(fileErrors()).toEqual([
       expect.objectContaining({ file: 'flows/broken.yaml', line: 4, column: 10, msg: expect.stringMatching(/^flows\/broken\.yaml:4:10: YAML syntax error: /) }),
+      expect.objectContaining({ file: 'flows/never.yaml', line: 9, column: 5, msg: expect.stringMatching(/^flows\/never\.yaml:9:5: the pattern "ORD-\^\\d\{4\}" takes no answer at all: \^ \(the start of the answer\) comes after text/) }),
       expect.objectContaining({ file: 'flows/survey.yaml', line: 9, column: 5, msg: expect.stringMatching(/^flows\/survey\.yaml:9:5: regex: has no pattern after it, so it takes only an empty answer/) }),
     ]);
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
+import { matchesNothing } from '../never-matches.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { localizedSchema, type Localized } from '../language.ts';
@@ -93,6 +94,13 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags);
     const none = acceptsNoAnswer(written, whole);
     if (none) ctx.error(['expect'], NO_ANSWER[none](written), 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text');
+    const nothing = none ? undefined : matchesNothing(written, whole);
+    if (nothing && 'because' in nothing) {
+      ctx.error(['expect'], `the pattern "${written}" takes no answer at all: ${nothing.because}; whatever the customer writes, they are asked again until on_fail`, 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}');
+    } else if (nothing) {
+      const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
+      ctx.warn(['expect'], `no answer tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail`, 'check the pattern against an answer a customer would write');
+    }
     const takes = acceptsAnyAnswer(written, whole);
     if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}');
     return { type: 'regex', pattern: whole };

@@ -117,6 +117,21 @@ describe('flows over the admin API', () => {
     }
   });
 
+  it('refuses, at its expect line, a question whose pattern matches no text at all, and warns of one no answer tried passes', async () => {
+    const order = (expect: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    expect: ${expect}\n    save: conversation.order\n  - close: true\n`;
+    const checked = async (expect: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(expect) })).body;
+    expect(await checked("'regex:ORD-\\d{4}$-'")).toEqual({
+      ok: false, warnings: [],
+      errors: [{ line: 5, column: 5, message: 'the pattern "ORD-\\d{4}$-" takes no answer at all: $ (the end of the answer) comes before text; whatever the customer writes, they are asked again until on_fail (write what an answer must look like after regex:, e.g. regex:ORD-\\d{4})' }],
+    });
+    expect((await checked("'regex:[]'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\[\]" takes no answer at all: \[\] is a class of no character;/) }]);
+    expect((await checked("'regex:(?!)'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?!\)" takes no answer at all: \(\?!\) fails everywhere/) }]);
+    expect(await checked("'regex:(?<=#)ORD'")).toEqual({
+      ok: true, errors: [],
+      warnings: [{ line: 5, column: 5, message: expect.stringMatching(/^no answer tried passes the pattern "\(\?<=#\)ORD" \("ORD", /) }],
+    });
+  });
+
   it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
     const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
     expect(later.body).toEqual({
