@@ -16,6 +16,8 @@ export interface YamlSource {
   value: unknown;
   /** The line of the key (or list item) at `path`, or of its nearest existing parent. */
   lineOf(path: Path): number;
+  /** The line and column (1-based) where the key (or list item) at `path` is written, or its nearest existing parent. */
+  placeOf(path: Path): { line: number; column: number };
   /**
    * What a comment took from the unquoted text at `path` when a `#` follows a space and starts a word there
    * (`say: Press #1 for billing` is the text "Press", then a comment): the words after the `#`, else undefined.
@@ -86,6 +88,12 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
     source: {
       value,
       lineOf: (path) => line(offsetOf(document, path)),
+      placeOf: (path) => {
+        const offset = offsetOf(document, path);
+        if (offset === undefined) return { line: 1, column: 1 };
+        const at = lineCounter.linePos(offset);
+        return { line: at.line, column: at.col };
+      },
       cutByComment: (path) => {
         const node = document.getIn(path, true);
         // "# note" (a space after the #) is a comment written as one; "#1" or "#support" was meant as text.

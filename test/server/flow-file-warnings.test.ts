@@ -1,7 +1,7 @@
 // A flow file an admin saves by hand in DATA_DIR/flows while Switchboard runs (the folder is watched): what the
 // dashboard's editor would warn of goes into the log, once per load, with the file, line and column to look at; the
 // flow goes into service all the same, and a fixed file is not warned of again. What refuses a flow file or team.yaml
-// is logged at its file, line and column the same way.
+// is logged at its file, line and column the same way, and so is what refuses a training file of DATA_DIR/nlp.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('a flow file saved by hand', () => {
     expect(fileWarnings()).toHaveLength(2);
   }, 60_000);
 
-  it('logs what refuses a flow file or team.yaml at its file, line and column, in its fields and its message', async () => {
+  it('logs what refuses a flow file, team.yaml or a training file at its file, line and column, in its fields and its message', async () => {
     const dir = await shippedDataDir();
     const { log, lines } = recordingLog();
     const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir }, log, watch: true, sweepEveryMs: 0 });
@@ -82,6 +82,13 @@ describe('a flow file saved by hand', () => {
     await eventually(() => fileErrors().some((line) => /team\.yaml/.test(String(line.msg))));
     expect(fileErrors().filter((line) => /team\.yaml/.test(String(line.msg)))).toEqual([
       expect.objectContaining({ file: team, line: at + 1, column: 5, msg: `team.yaml:${at + 1}:5: "strategy" must be one of round_robin, least_open (least_open gives each conversation to the agent holding the fewest; round_robin takes turns)` }),
+    ]);
+
+    // A training file with an empty example: at the example, past its dash.
+    await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n    - ""\n');
+    await eventually(() => fileErrors().some((line) => line.file === 'nlp/extra.yaml'), 30_000);
+    expect(fileErrors().filter((line) => line.file === 'nlp/extra.yaml')).toEqual([
+      expect.objectContaining({ line: 4, column: 7, msg: expect.stringMatching(/^nlp\/extra\.yaml:4:7: an example of "billing" is empty; remove it/) }),
     ]);
   }, 60_000);
 });

@@ -117,7 +117,7 @@ describe('readiness', () => {
     const health = (await res.json()) as { status: string; fileErrors?: string[] };
     // Ready, but a refused file is a 503 a status-code monitor notices.
     expect(res.status).toBe(503);
-    expect(health).toMatchObject({ status: 'degraded', fileErrors: [expect.stringMatching(/^nlp\/intents\.yaml:2: /)] });
+    expect(health).toMatchObject({ status: 'degraded', fileErrors: [expect.stringMatching(/^nlp\/intents\.yaml:2:3: /)] });
 
     const layla = visitor(app.url, 'layla', 'Layla');
     await layla.say('hello');

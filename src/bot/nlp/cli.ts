@@ -61,7 +61,7 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
     return await evalFiles(values.train!, values.test!, threshold, print);
   } catch (error) {
     if (error instanceof DatasetError || error instanceof TrainingDataError) {
-      // A DatasetError's message names its file; a TrainingDataError reads `file:line: reason` as a string.
+      // A DatasetError's message names its file; a TrainingDataError reads `file:line:column: reason` as a string.
       print(`error: ${error instanceof TrainingDataError ? String(error) : error.message}`);
       return 1;
     }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { FileError } from '../../shared/file-error.ts';
+import { logged, type FileError } from '../../shared/file-error.ts';
 import { Reloader } from '../../shared/reloader.ts';
 import { BACKGROUND_FILE, loadBackground } from './background.ts';
 import { loadModel, type Model, type Neighbour, type SavedModel } from './classifier.ts';
@@ -163,7 +163,8 @@ export class IntentService {
       }
       if (!(error instanceof TrainingDataError)) throw error;
       this.#errors = [error];
-      log.error({ file: error.file, line: error.line }, `${String(error)}${this.#model ? '; the previous model keeps serving' : ''}`);
+      const { fields, message } = logged(error);
+      log.error(fields, `${message}${this.#model ? '; the previous model keeps serving' : ''}`);
       return;
     }
     if (examples.length === 0) return;

@@ -1,5 +1,5 @@
 // Training data admins write: `DATA_DIR/nlp/*.yaml`, each `intents: { billing: [examples…], … }`, any
-// languages mixed. A file is refused as a whole, with its file and line, so the previous model keeps serving.
+// languages mixed. A file is refused as a whole, at its file, line and column, so the previous model keeps serving.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileError } from '../../shared/file-error.ts';
@@ -7,14 +7,25 @@ import { parseYamlSource } from '../../shared/yaml-source.ts';
 import type { Example } from './datasets.ts';
 import { normalizeText } from './normalize.ts';
 
-/** Why training data was refused; `String(error)` reads `file:line: reason`. */
+/**
+ * Why training data was refused, at the line and column to fix; `String(error)` reads `file:line:column: reason`,
+ * as the log line of a refused flow script does.
+ *
+ *     String(new TrainingDataError('nlp/intents.yaml', 4, 'intent "sales" has no examples; …', undefined, 3));
+ *     // 'nlp/intents.yaml:4:3: intent "sales" has no examples; …'
+ */
 export class TrainingDataError extends FileError {
   override readonly name = 'TrainingDataError';
+
+  override toString(): string {
+    return `${this.file}:${this.line}:${this.column ?? 1}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
+  }
 }
 
-/** An example with where it was written: its line, and the line of its intent's key. */
+/** An example with where it was written: its line and column, and the line of its intent's key. */
 export interface PlacedExample extends Example {
   line: number;
+  column: number;
   intentLine: number;
 }
 
@@ -27,31 +38,43 @@ export function parseTrainingData(text: string, file: string): PlacedExample[] {
   const parsed = parseYamlSource(text);
   if ('errors' in parsed) {
     const first = parsed.errors[0]!;
-    throw new TrainingDataError(file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`);
+    const twice = first.reason === 'Map keys must be unique' ? keyAt(text, first) : undefined;
+    if (twice !== undefined) {
+      throw new TrainingDataError(file, first.line, `"${twice}" is written twice here`, `write it once, with all its examples under it`, first.column);
+    }
+    throw new TrainingDataError(file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`, undefined, first.column);
   }
-  const { value, lineOf } = parsed.source;
+  const { value, placeOf } = parsed.source;
+  const refuse = (path: (string | number)[], reason: string): never => {
+    const { line, column } = placeOf(path);
+    throw new TrainingDataError(file, line, reason, undefined, column);
+  };
   const intents = (value as { intents?: unknown } | null)?.intents;
   if (typeof intents !== 'object' || intents === null || Array.isArray(intents)) {
-    throw new TrainingDataError(file, lineOf(['intents']), 'expected `intents:` mapping each intent to a list of examples, e.g. intents: { billing: [I was charged twice] }');
+    refuse(['intents'], 'expected `intents:` mapping each intent to a list of examples, e.g. intents: { billing: [I was charged twice] }');
   }
   const examples: PlacedExample[] = [];
-  for (const [intent, list] of Object.entries(intents)) {
-    const intentLine = lineOf(['intents', intent]);
+  for (const [intent, list] of Object.entries(intents as object)) {
+    const intentLine = placeOf(['intents', intent]).line;
     if (!Array.isArray(list) || list.length === 0) {
-      throw new TrainingDataError(file, lineOf(['intents', intent]), `intent "${intent}" has no examples; give it a list of example messages or remove it`);
+      refuse(['intents', intent], `intent "${intent}" has no examples; give it a list of example messages or remove it`);
     }
-    list.forEach((example, i) => {
+    (list as unknown[]).forEach((example, i) => {
       if (typeof example !== 'string' && typeof example !== 'number') {
-        throw new TrainingDataError(file, lineOf(['intents', intent, i]), `an example of "${intent}" must be a text, not ${JSON.stringify(example)}`);
+        refuse(['intents', intent, i], `an example of "${intent}" must be a text, not ${JSON.stringify(example)}`);
       }
       const text = String(example).trim();
-      if (text === '') {
-        throw new TrainingDataError(file, lineOf(['intents', intent, i]), `an example of "${intent}" is empty; remove it`);
-      }
-      examples.push({ text, intent, line: lineOf(['intents', intent, i]), intentLine });
+      if (text === '') refuse(['intents', intent, i], `an example of "${intent}" is empty; remove it`);
+      examples.push({ text, intent, ...placeOf(['intents', intent, i]), intentLine });
     });
   }
   return examples;
+}
+
+// The key written at a YAML error's place (a key written twice), or undefined.
+function keyAt(text: string, at: { line: number; column?: number }): string | undefined {
+  const line = text.split('\n')[at.line - 1]?.slice((at.column ?? 1) - 1) ?? '';
+  return /^(?:"([^"]+)"|'([^']+)'|([^\s:,{}[\]'"][^:,{}]*?))\s*:/.exec(line)?.slice(1).find((key) => key !== undefined);
 }
 
 /**
@@ -71,9 +94,11 @@ export async function loadTrainingData(dir: string, displayDir = dir): Promise<E
         example.file,
         example.line,
         `"${example.text}" is an example of both "${earlier.intent}" (${earlier.at}) and "${example.intent}"; keep it under one intent`,
+        undefined,
+        example.column,
       );
     }
-    seen.set(key, { intent: example.intent, at: `${example.file}:${example.line}` });
+    seen.set(key, { intent: example.intent, at: `${example.file}:${example.line}:${example.column}` });
     examples.push({ text: example.text, intent: example.intent });
   }
   return examples;

@@ -9,7 +9,7 @@ import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { checkTrainingData } from '../../bot/nlp/check.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
-import { readTrainingFiles } from '../../bot/nlp/training-data.ts';
+import { readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -79,10 +79,15 @@ export function mountNlp(router: Router, context: AdminContext): void {
     const outcome = await exclusively(store, 'nlp', async () => {
       // The same example under another intent would refuse the whole training data: refused here instead.
       const key = normalizeText(text).replace(/\s+/g, ' ');
-      const existing = await readTrainingFiles(nlpDir, 'nlp').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return [];
-        throw error;
-      });
+      let existing: Awaited<ReturnType<typeof readTrainingFiles>>;
+      try {
+        existing = await readTrainingFiles(nlpDir, 'nlp');
+      } catch (error) {
+        // A training file the bot refuses: the admin is told where to fix it, rather than an internal error.
+        if (error instanceof TrainingDataError) return { refused: `the training data is refused, so nothing was added: ${String(error)}; fix that first` };
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        existing = [];
+      }
       const clash = existing.find((example) => normalizeText(example.text).replace(/\s+/g, ' ') === key);
       if (clash && clash.intent !== intent) return { clash: `"${text}" is already an example of "${clash.intent}" (${clash.file}:${clash.line}); an example belongs to one intent` };
       if (clash) return { already: true };
@@ -112,6 +117,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
       return { added: true };
     });
     if ('clash' in outcome) return void res.status(422).json({ error: outcome.clash });
+    if ('refused' in outcome) return void res.status(422).json({ error: outcome.refused });
     log.info({ intent, by: nameOf(res), ...(body.data.messageId ? { message: body.data.messageId } : {}) }, 'NLP example added from the admin API');
     void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining after an added example failed'));
     if (!('already' in outcome)) context.published?.('nlp');

@@ -110,6 +110,6 @@ describe('nlp check command', () => {
     await writeFile(join(dir, 'a.yaml'), 'intents:\n  billing:\n    - I want a refund\n  sales:\n    - i want a REFUND\n');
     const { code, output } = await run(['check', '--dir', dir]);
     expect(code).toBe(1);
-    expect(output).toMatch(/^error: .*a\.yaml:5: "i want a REFUND" is an example of both "billing" \(.*a\.yaml:3\) and "sales"/);
+    expect(output).toMatch(/^error: .*a\.yaml:5:7: "i want a REFUND" is an example of both "billing" \(.*a\.yaml:3:7\) and "sales"/);
   });
 });

@@ -93,12 +93,14 @@ describe('the intent service', () => {
     expect(await service.whenServing()).toBe(true);
   });
 
-  it('refuses a broken training file with file and line, and the previous model keeps serving', async () => {
-    const { service } = await start();
+  it('refuses a broken training file at its file, line and column, in the log too, and the previous model keeps serving', async () => {
+    const { service, log } = await start();
     await service.ready();
     await writeFile(join(root, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n  sales: []\n');
     await service.ready();
-    expect(service.errors().map(String)).toEqual([expect.stringMatching(/^nlp\/intents\.yaml:4: /)]);
+    const refusal = 'nlp/intents.yaml:4:3: intent "sales" has no examples; give it a list of example messages or remove it';
+    expect(service.errors().map(String)).toEqual([refusal]);
+    expect(log.lines.filter((line) => line.level === 'error')).toEqual([{ level: 'error', msg: `${refusal}; the previous model keeps serving` }]);
     expect(service.classify('I was charged twice')?.intent).toBe('billing');
     expect(service.trainings).toBe(1);
   });

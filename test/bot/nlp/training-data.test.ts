@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTrainingData, parseTrainingData, TrainingDataError } from '../../../src/bot/nlp/training-data.ts';
 
-/** The refusal of a parse, as a person reads it (`file:line: reason`). */
+/** The refusal of a parse, as a person reads it (`file:line:column: reason`). */
 function refusal(parse: () => unknown): string {
   try {
     parse();
@@ -34,10 +34,28 @@ describe('training data files', () => {
     ]);
   });
 
-  it('refuses an intent without examples, naming file and line', () => {
+  it('refuses an intent without examples, naming file, line and column', () => {
     expect(refusal(() => parseTrainingData('intents:\n  billing:\n    - hi there\n  sales:\n', 'nlp/intents.yaml'))).toMatch(
-      /^nlp\/intents\.yaml:4: intent "sales" has no examples/,
+      /^nlp\/intents\.yaml:4:3: intent "sales" has no examples/,
     );
+  });
+
+  it('refuses each mistake at the line and column it is written at, in block and flow style', () => {
+    const at = (text: string) => refusal(() => parseTrainingData(text, 'nlp/intents.yaml'));
+    // An intent written twice: at the second.
+    expect(at('intents:\n  billing:\n    - I was charged twice\n  billing:\n    - refund please\n')).toBe(
+      'nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)',
+    );
+    expect(at('intents: { billing: [a], "billing": [b] }\n')).toBe('nlp/intents.yaml:1:26: "billing" is written twice here (write it once, with all its examples under it)');
+    // No examples, or an empty one: at the intent, at the example.
+    expect(at('intents:\n  billing: [hi]\n  sales: []\n')).toBe('nlp/intents.yaml:3:3: intent "sales" has no examples; give it a list of example messages or remove it');
+    expect(at('intents:\n  billing:\n    - hi there\n    - "  "\n')).toBe('nlp/intents.yaml:4:7: an example of "billing" is empty; remove it');
+    // Not a text: at the example, inside a flow list too.
+    expect(at('intents:\n  billing:\n    - hi there\n    - reason: charged twice\n')).toBe('nlp/intents.yaml:4:7: an example of "billing" must be a text, not {"reason":"charged twice"}');
+    expect(at('intents:\n  billing: [hi there, [charged, twice]]\n')).toBe('nlp/intents.yaml:2:23: an example of "billing" must be a text, not ["charged","twice"]');
+    // YAML syntax: at the parser's column.
+    expect(at('intents:\n  billing:\n    - "I was charged twice\n')).toBe('nlp/intents.yaml:3:7: not valid YAML: this text opens with " and is never closed (put a " where the text ends)');
+    expect(at('intents:\n  billing: [hi\n')).toMatch(/^nlp\/intents\.yaml:\d+:\d+: not valid YAML: /);
   });
 
   it('refuses the same example under two intents, naming both places', async () => {
@@ -48,15 +66,15 @@ describe('training data files', () => {
     const error = await loadTrainingData(dir, 'nlp').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDataError);
     expect(String(error)).toBe(
-      'nlp/b.yaml:4: "I want a REFUND" is an example of both "billing" (nlp/a.yaml:3) and "sales"; keep it under one intent',
+      'nlp/b.yaml:4:7: "I want a REFUND" is an example of both "billing" (nlp/a.yaml:3:7) and "sales"; keep it under one intent',
     );
   });
 
-  it('refuses bad YAML with its line', () => {
-    expect(refusal(() => parseTrainingData('intents:\n  billing:\n    - ok\n   - [broken\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:\d+: not valid YAML/);
+  it('refuses bad YAML with its line and column', () => {
+    expect(refusal(() => parseTrainingData('intents:\n  billing:\n    - ok\n   - [broken\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:4:1: not valid YAML/);
   });
 
   it('refuses a file without an intents mapping', () => {
-    expect(refusal(() => parseTrainingData('billing:\n  - hi\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:1: expected `intents:`/);
+    expect(refusal(() => parseTrainingData('billing:\n  - hi\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:1:1: expected `intents:`/);
   });
 });

@@ -1,7 +1,7 @@
 // NLP and reports over the admin API: the intents and their examples, an example added from a misrouted message
 // (written to the admin's training file, then the model retrains and routes it), trying a sentence; the reports'
 // series by day and their CSV export.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
@@ -49,6 +49,29 @@ describe('NLP over the admin API', () => {
       await app.stop();
     }
   }, 60_000); // two trainings of the shipped data (3-4 s each on a quiet core), twice that when the suite loads both cores
+});
+
+describe('a refused training file over the admin API', () => {
+  it('shows its refusal at the line and column to fix, and refuses an example added meanwhile saying where', async () => {
+    const dir = await shippedDataDir();
+    // An intent written twice, and (in another file) an example that is no text.
+    await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n  billing:\n    - refund please\n');
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const twice = 'nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)';
+      expect((await admin.get<{ warnings: string[] }>('/nlp')).body.warnings).toContain(twice);
+      const added = await admin.post<{ error: string }>('/nlp/examples', { intent: 'sales', text: 'how much is the pro plan' });
+      expect(added.status).toBe(422);
+      expect(added.body.error).toBe(`the training data is refused, so nothing was added: ${twice}; fix that first`);
+
+      await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n    - { text: refund please }\n');
+      await app.intents.ready();
+      expect((await admin.get<{ warnings: string[] }>('/nlp')).body.warnings).toContain('nlp/extra.yaml:4:7: an example of "billing" must be a text, not {"text":"refund please"}');
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });
 
 interface Eval {
