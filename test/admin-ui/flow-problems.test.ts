@@ -73,6 +73,30 @@ steps:
     });
   }, 60_000);
 
+  it('refuses a question whose pattern matches no text at all ([], a^) at its expect line, saying which part fails', async () => {
+    await withPage(browser, 'flow-problems-never-matches', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await typeFlow(page, `flow: welcome
+trigger: { on: conversation.opened, source: agent }
+steps:
+  - ask: "Your order number?"
+    expect: 'regex:ORD-[]\\d{4}'
+    save: conversation.order
+  - ask: "Your reference?"
+    expect: 'regex:REF-^\\d+'
+    save: conversation.reference
+  - close: true
+`);
+      await page.locator('.editor-status', { hasText: '2 problems' }).waitFor();
+      await page.locator('.cm-line').nth(7).locator('.cm-lintRange-error').waitFor();
+      await shot(page, 'flow-problems-never-matches');
+      const fix = '(write what an answer must look like after regex:, e.g. regex:ORD-\\d{4})';
+      expect(await problems(page)).toEqual([
+        { item: `line 5, column 5: the pattern "ORD-[]\\d{4}" takes no answer at all: [] is a class of no character; whatever the customer writes, they are asked again until on_fail ${fix}`, underlined: "expect: 'regex:ORD-[]\\d{4}'" },
+        { item: `line 8, column 5: the pattern "REF-^\\d+" takes no answer at all: ^ (the start of the answer) comes after text; whatever the customer writes, they are asked again until on_fail ${fix}`, underlined: "expect: 'regex:REF-^\\d+'" },
+      ]);
+    });
+  }, 60_000);
+
   it('points a quote never closed at the quote that opens the text', async () => {
     await withPage(browser, 'flow-problems-quote', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await typeFlow(page, `flow: welcome
