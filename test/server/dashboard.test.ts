@@ -2,7 +2,7 @@
 // CDN, a strict content security policy), and the admin's whole story in Chromium against the real admin API,
 // with a real web chat visitor (scenario in test/admin-ui/scenario.ts). The browser part is skipped, saying so,
 // without Chromium.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,25 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('works on a phone-sized screen in Arabic, right to left', async () => {
     await phoneInArabic(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' } });
+  }, 90_000);
+
+  it('shows a refused training file on the intents page at the line and column to fix', async () => {
+    const dir = await dataDir();
+    await mkdir(join(dir, 'nlp'));
+    await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n  billing:\n    - refund please\n');
+    const refused = await start(dir, { adminToken: TOKEN });
+    try {
+      await withPage(browser, 'nlp-refused-file', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, refused.url, TOKEN, 'Nadia');
+        await page.goto(`${refused.url}/admin#/nlp`);
+        const warning = page.locator('.notice li', { hasText: 'nlp/intents.yaml' });
+        await warning.waitFor();
+        await shot(page, 'nlp-refused-file');
+        expect(await warning.innerText()).toBe('nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)');
+      });
+    } finally {
+      await refused.stop();
+    }
   }, 90_000);
 
   it('says, as the admin types and when they publish, how big the flow is and how big a flow may be', async () => {
