@@ -74,9 +74,11 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
     fx.openThread(conversation, team.desk, `#${conversation.id} ${name} · ${team.name}`);
   }
   const target = request.agent ? findAgent(ctx, request.agent) : undefined;
-  const agent = team ? await choose(ctx, tx, team, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }) : undefined;
-  if (agent) {
-    await giveTo(ctx, tx, conversation, agent, fx);
+  const seat = team ? await seatFor(ctx, tx, conversation, team, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }, fx) : undefined;
+  // Given by a drain: a conversation moved here already queued (a transfer) whose turn came in the seats freed.
+  if (seat === 'given') return;
+  if (seat) {
+    await giveTo(ctx, tx, conversation, seat, fx);
     return;
   }
   // A conversation joining a queue from the bot (a flow's assign step: again after an earlier step's `timeout`, or
@@ -250,6 +252,40 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
   if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
   fx.emit({ type: 'conversation.assigned', payload: { conversation } });
+}
+
+/**
+ * The agent who takes `conversation` now, once the free seats went to those waiting before it (first in, first out):
+ * a seat can be free while customers wait (an erase or a close on another process frees it, and the queue is not
+ * served yet; `max_open` raised in team.yaml), and the one the team's strategy picks goes first to the longest-waiting
+ * conversation that agent can take, as their drain would give it; then the strategy picks again. Undefined when no
+ * seat is left for it (it queues behind them); `given` when a drain gave it a seat itself (it came in queued).
+ * `/claim N` does not come here: an agent choosing whom to take from the queue is theirs to decide.
+ */
+async function seatFor(ctx: DeskContext, tx: Tx, conversation: Conversation, team: Team, options: { strategy?: Strategy; target?: string }, fx: DeskEffects): Promise<Agent | 'given' | undefined> {
+  const queuedBefore = conversation.stage === 'queued';
+  const drained = new Set<string>();
+  for (;;) {
+    const agent = await choose(ctx, tx, team, options);
+    // An agent drained already has nothing more they can take: the seat left is this conversation's.
+    if (!agent || drained.has(agent.id) || !(await waitingFor(tx, agent, conversation))) return agent;
+    drained.add(agent.id);
+    await drainFor(ctx, tx, agent, fx);
+    if (queuedBefore && conversation.stage === 'assigned') return 'given';
+  }
+}
+
+/**
+ * Whether a conversation other than `conversation` waits in a queue of `agent`'s teams that they could take (see
+ * `nextFor`), by copies: counted first, so a free agent whose queues are empty (the usual case) reads none.
+ */
+async function waitingFor(tx: Tx, agent: Agent, conversation: Conversation): Promise<boolean> {
+  for (const team of agent.teams) {
+    if ((await tx.countOpenConversations({ stage: 'queued', team })) === 0) continue;
+    const queued = await tx.openConversations({ stage: 'queued', team }, { live: false });
+    if (nextFor(agent, queued.filter((other) => other.id !== conversation.id))) return true;
+  }
+  return false;
 }
 
 /** The agent the team's strategy picks among its online agents under capacity (`target` first, if given). */
