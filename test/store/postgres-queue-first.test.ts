@@ -6,9 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, FakeBotApi, dropDatabase, handoverDataDir, makeDatabase, post, quiet, startApp, until, update } from './postgres-two-apps.ts';
+import { AGENT_CHAT, FakeBotApi, handoverDataDir, makeDatabase, post, quiet, startApp, takeDown, until, update } from './postgres-two-apps.ts';
 
 const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Support }\n    queued: "You are number {{queue.position}} in line."\n';
 const team = (maxOpen: number) => `teams:\n  - name: Support\n    strategy: round_robin\nagents:\n  - name: Omar\n    telegram: ${AGENT_CHAT}\n    teams: [Support]\n    max_open: ${maxOpen}\n`;
@@ -27,12 +26,7 @@ beforeAll(async () => {
   apps.push(await startApp(dir, db.url, api), await startApp(dir, db.url, api));
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 it.skipIf(!databaseUrl)('a customer writing on one process while a seat is free and another waits queues behind them; the one waiting gets the seat', async () => {
   const [a, b] = apps as [Switchboard, Switchboard];

@@ -5,9 +5,8 @@
 // the agent, never left waiting in the queue while the only agent of the team is online and free.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update } from './postgres-two-apps.ts';
+import { AGENT_CHAT, deliverToAll, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, takeDown, update } from './postgres-two-apps.ts';
 
 /** ATTACK_ROUNDS=60 for a longer run; ATTACK_ONE_PROCESS=1 sends both to one process, ATTACK_LOWDB=1 runs the embedded store. */
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 30);
@@ -29,12 +28,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 it.skipIf(!databaseUrl)('never leaves a customer queued while the only agent of the team is online and free', async () => {
   const [a, other] = apps as [Switchboard, Switchboard];

@@ -3,9 +3,8 @@
 // previous agent's last message is old. Two processes on one PostgreSQL, the periodic check on the other one.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update } from './postgres-two-apps.ts';
+import { AGENT_CHAT, deliverToAll, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, takeDown, update } from './postgres-two-apps.ts';
 
 const flow = `
 flow: inbound
@@ -37,12 +36,7 @@ beforeAll(async () => {
   apps.push(await startApp(dir, db.url, api, { AUTO_CLOSE_AFTER: 30 * MIN }, { now }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 const plain = (texts: string[]) => texts.map((t) => t.replace(/[\u2066-\u2069]/g, ''));
 

@@ -11,9 +11,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lockKey } from '../../src/store/postgres/pool.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, FakeBotApi, dropDatabase, handoverDataDir, makeDatabase, post, quiet, sleep, startApp, until } from './postgres-two-apps.ts';
+import { AGENT_CHAT, FakeBotApi, handoverDataDir, makeDatabase, post, quiet, sleep, startApp, takeDown, until } from './postgres-two-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 10);
 const ADMIN_TOKEN = 'erase-race-admin-token-0123456789abcdef';
@@ -36,12 +35,7 @@ beforeAll(async () => {
   await until('Omar online', () => api.sentTo(AGENT_CHAT).length > 0);
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 let updateId = 800_000;
 /** A private Telegram message from `chat` (`name`) saying `body`; with `replyTo`, Telegram's Reply on that message of the bot's. */

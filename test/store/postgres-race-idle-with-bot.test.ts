@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { TIMELINES, type TimelineEvent } from '../../src/bot/timeline.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, handoverFlow, makeDatabase, quiet, startApp, teamYaml, update } from './postgres-two-apps.ts';
+import { deliverToAll, FakeBotApi, handoverDataDir, handoverFlow, makeDatabase, quiet, startApp, takeDown, teamYaml, update } from './postgres-two-apps.ts';
 
 let db: { name: string; url: string };
 let api: FakeBotApi;
@@ -24,12 +23,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) apps.push(await startApp(dir, db.url, api, { BOT_IDLE_CLOSE_AFTER: 24 * HOUR }, { now }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 async function conversationsOf(app: Switchboard, chat: number) {
   const contact = await app.store.contactByIdentity('telegram', String(chat));

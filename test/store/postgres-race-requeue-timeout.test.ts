@@ -3,9 +3,8 @@
 // processes on one PostgreSQL; the periodic check runs on either (its lease), on a controllable clock.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { deliverToAll, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, update, teamYaml } from './postgres-two-apps.ts';
+import { deliverToAll, FakeBotApi, handoverDataDir, makeDatabase, sleep, startApp, takeDown, teamYaml, update } from './postgres-two-apps.ts';
 
 const flow = `
 flow: inbound
@@ -43,12 +42,7 @@ beforeAll(async () => {
   apps.push(await startApp(dir, db.url, api, {}, { now }));
 }, 60_000);
 
-afterAll(async () => {
-  for (const app of apps) await app.stop();
-  await api?.close();
-  if (db) await dropDatabase(db.name);
-  await cleanupDirs();
-}, 60_000);
+afterAll(() => takeDown(apps, api, db), 60_000);
 
 it.skipIf(!databaseUrl)('gives the second assign step its own 10 minutes, not what is left of the first one', async () => {
   const [a, b] = apps as [Switchboard, Switchboard];

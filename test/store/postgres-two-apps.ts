@@ -49,6 +49,14 @@ export async function dropDatabase(name: string): Promise<void> {
   await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
+/** A test file's end: stops `apps` (what they still send goes out), then the fake Bot API; drops the database and removes the data directories. */
+export async function takeDown(apps: Switchboard[], api: FakeBotApi | undefined, db: { name: string } | undefined): Promise<void> {
+  for (const app of apps) await app.stop();
+  await api?.close();
+  if (db) await dropDatabase(db.name);
+  await cleanupDirs();
+}
+
 export async function handoverDataDir(flow = handoverFlow, team = teamYaml()): Promise<string> {
   const dir = await dataDirWith({ 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), team);
@@ -131,11 +139,8 @@ export function twoAppsForFile(flow: string | undefined, team: string): { apps: 
     apps.push(await startApp(dir, db.url, api), await startApp(dir, db.url, api));
   }, 60_000);
   afterAll(async () => {
-    for (const app of apps) await app.stop();
-    await api?.close();
+    await takeDown(apps, api, db);
     if (sharedIds === api) sharedIds = undefined;
-    if (db) await dropDatabase(db.name);
-    await cleanupDirs();
   }, 60_000);
   return {
     apps,
