@@ -295,7 +295,7 @@ class FileCompiler {
   private warnIfCut(text: string, at: Path): void {
     const cut = this.source.cutByComment(at);
     if (cut === undefined) return;
-    this.warnings.push(new FlowError(this.file, this.source.lineOf(at), `customers read "${text}": the rest, "#${cut}", is a YAML comment (a # after a space starts one)`, `put the whole text in quotes: "${text} #${cut}"`));
+    this.warnings.push(new FlowError(this.file, this.source.lineOf(at), `customers read "${text}": the rest, "#${cut}", is a YAML comment, as a # after a space starts one`, `put the whole text in quotes: "${text} #${cut}"`));
   }
 
   private field(path: string, at: Path): FieldRef {

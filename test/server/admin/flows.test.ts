@@ -72,10 +72,10 @@ describe('flows over the admin API', () => {
     expect(checked.body).toEqual({
       ok: true, errors: [],
       warnings: [
-        { line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Press #1 for billing")' },
+        { line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Press #1 for billing")' },
         // A closing survey's question without expect takes any text (the test below).
         { line: 5, column: 5, message: expect.stringContaining('with expect: text it takes whatever the customer writes next') },
-        { line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment (a # after a space starts one) (put the whole text in quotes: "Your ticket? e.g. #42")' },
+        { line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Your ticket? e.g. #42")' },
       ],
     });
   });
