@@ -187,13 +187,14 @@ export class Runtime {
   };
 
   /**
-   * Tells the agents and desk threads of a contact's `conversations` (as they were before the erase) that `admin` erased
-   * the contact, and gives the seats it freed to the queues; resolves once stored.
+   * Tells the agents and desk threads of the `conversations` of the contact `contactId` (as the erase removed them)
+   * that `admin` erased the contact, and gives the seats it freed to the queues; marks first the holders of those
+   * `unmarked` before the erase (opened while it ran). Resolves once stored.
    *
-   *     await runtime.erased({ kind: 'admin', name: 'Nadia' }, conversations);
+   *     await runtime.erased({ kind: 'admin', name: 'Nadia' }, contact.id, removed, []);
    */
-  erased = (admin: Admin, conversations: readonly Conversation[]): Promise<void> =>
-    refuseWhileUnavailable(this.#track(this.#transactions.run(`admin:${admin.name}`, (tx, fx) => this.#desk.afterErase(tx, conversations, admin.name, fx))));
+  erased = (admin: Admin, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[]): Promise<void> =>
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`admin:${admin.name}`, (tx, fx) => this.#desk.afterErase(tx, contactId, conversations, unmarked, admin.name, fx))));
 
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's

@@ -132,11 +132,12 @@ export class Desk {
   }
 
   /**
-   * Once the customer of `conversations` (as they were before) was erased by an admin (`by`): their agents and desk
-   * threads are told, and the freed seats offered to the queues (see `afterErase`).
+   * Once the customer `contactId` was erased by an admin (`by`), with `conversations` (as the erase removed them;
+   * those `unmarked` before it opened while it ran): their agents and desk threads are told, and the freed seats
+   * offered to the queues (see `afterErase`).
    */
-  afterErase(tx: Tx, conversations: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
-    return afterErase(this.#ctx, tx, conversations, by, fx);
+  afterErase(tx: Tx, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
+    return afterErase(this.#ctx, tx, contactId, conversations, unmarked, by, fx);
   }
 
   /** A notice that could not reach an agent: sent to their next address in team.yaml. */

@@ -12,37 +12,44 @@ import { toAgent } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
 /**
- * In the transaction before the erase of the customer of `conversations`: an agent holding one of them whose plain
- * messages went to it, or would go to whichever customer they hold once it is gone (they had not picked another one
- * with /use), must choose whom they write to before a plain message reaches anyone (`AgentState.erased`). And a Reply of
- * any holder on a message the store does not know goes to no one: it may be the customer's last words, relayed while
- * the erase ran (`markHolderOfErased`).
+ * In the transaction before the erase of the customer `contactId` (of `conversations`): an agent holding one of them
+ * whose plain messages went to it, or would go to whichever customer they hold once it is gone (they had not picked
+ * another one with /use), must choose whom they write to before a plain message reaches anyone once it is gone
+ * (`AgentState.erased`). And a Reply of any holder on a message the store does not know goes to no one once the
+ * customer is gone: it may be the customer's last words, relayed while the erase ran (`markHolderOfErased`).
+ * Both marks hold only once the conversation or the customer is gone: an erase that fails before its delete (a
+ * process killed, a database restarted) leaves the agent writing to that customer as before, until it is asked again.
  *
- *     await beforeErase(ctx, tx, await store.conversationsOfContacts([contact.id]));
+ *     await beforeErase(ctx, tx, contact.id, await store.conversationsOfContacts([contact.id]));
  */
-export async function beforeErase(ctx: DeskContext, tx: Tx, conversations: readonly Conversation[]): Promise<void> {
+export async function beforeErase(ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly Conversation[]): Promise<void> {
   for (const conversation of conversations) {
     const holder = conversation.status === 'open' ? holderOf(ctx, conversation) : undefined;
     if (!holder) continue;
-    markHolderOfErased(tx, holder.id, ctx.now());
+    await markHolderOfErased(tx, holder.id, contactId, ctx.now());
     const state = await agentState(tx, holder, stamp(ctx));
     const elsewhere = state.current !== undefined && state.current !== conversation.id && 'conversation' in (await heldBy(ctx, tx, holder, state.current));
     if (elsewhere) continue;
+    // Their pick (`current`) stays: it names a conversation that is gone once the erase is done, and the one they
+    // were writing to if it never is.
     state.erased = conversation.id;
-    delete state.current;
     saveAgentState(tx, holder, state);
   }
 }
 
 /**
- * Once the customer of `conversations` (as they were before the erase) is erased by `by`: each agent who held an open
- * one is told in their language, and offered the queued conversations the freed seat lets in; each desk thread of one
- * is told in its team's language, and closed. Nothing is tied to the erased conversations, and nothing but their number
- * is said.
+ * Once the customer `contactId` was erased by `by`, with `conversations` (as the erase found them when it removed
+ * them): the holders of those `unmarked` before the erase (opened while it ran) are marked now, as `beforeErase` does;
+ * each agent who held an open one is told in their language, and offered the queued conversations the freed seat lets
+ * in; each desk thread of one is told in its team's language, and closed. Nothing is tied to the erased
+ * conversations, and nothing but their number is said.
  *
- *     await afterErase(ctx, tx, conversations, 'Nadia', fx);
+ *     await afterErase(ctx, tx, contact.id, removed, [], 'Nadia', fx);
  */
-export async function afterErase(ctx: DeskContext, tx: Tx, conversations: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
+export async function afterErase(
+  ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[], by: string, fx: DeskEffects,
+): Promise<void> {
+  await beforeErase(ctx, tx, contactId, unmarked);
   const freed = new Map<string, Agent>();
   for (const conversation of conversations.filter((each) => each.status === 'open')) {
     const said = line('erasedBy', conversation.id, by);

@@ -134,12 +134,13 @@ async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): P
  * Which conversation an agent's message is for: the one of the message their app `quoted`, the only one they hold, the
  * one picked with /use. A Reply on a relay about a customer `erased` since is for none: the agent meant that customer,
  * not whichever one they hold now. Nor is a message that quotes nothing, once a conversation it might have been for
- * was erased, until the agent chooses again (`AgentState.erased`).
+ * was erased (is gone), until the agent chooses again (`AgentState.erased`).
  */
 async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined, erased: boolean): Promise<Held> {
   if (erased) return { problem: line('repliedToErased') };
   if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
-  if (state.erased !== undefined) return { problem: line('wroteAfterErase', state.erased) };
+  // Once it is gone: an erase that failed before its delete leaves it there, and the agent writing as before.
+  if (state.erased !== undefined && (await tx.conversation(state.erased)) === undefined) return { problem: line('wroteAfterErase', state.erased) };
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
   if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);
   if (state.current !== undefined && held.some((c) => c.id === state.current)) return heldBy(ctx, tx, agent, state.current);

@@ -51,7 +51,7 @@ import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
+import type { Contact, Conversation, ErasedContact, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
@@ -556,27 +556,33 @@ export class LowdbStore implements Store {
    *
    *     const { files } = await store.eraseContact(contactId); // then delete each file from the media store
    */
-  async eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }> {
+  async eraseContact(contactId: string, options: { docs?: readonly (readonly [collection: string, key: string])[] } = {}): Promise<ErasedContact> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
     // Their archived messages back in memory first, so the erase sees their files, as it sees those of the others.
     for (const message of await this.#load(this.#state.erasable(contactId).messages)) this.#state.cache(message);
     const erased = this.#state.erasable(contactId);
     if (!this.#state.contacts.has(contactId) && erased.conversations.length === 0 && erased.messages.length === 0) {
-      return { conversations: 0, messages: 0, files: [] };
+      return { conversations: 0, messages: 0, files: [], removed: [] };
     }
+    // As they are when the erase's line is queued below, in the same synchronous step: what it removes.
+    const removed = erased.conversations.flatMap((id) => {
+      const conversation = copy(this.#state.conversations.object(id)) ?? this.#state.conversations.get(id);
+      return conversation ? [conversation] : [];
+    });
     for (const id of erased.messages) {
       this.#inDoubt.delete(id);
       this.#unarchived.delete(id);
     }
-    const durable = this.#append([{ eraseContact: contactId }]);
+    // The documents that name them in the same line: gone with them, or there with them after a crash.
+    const durable = this.#append([...(options.docs ?? []).map(([collection, key]): JournalRecord => ({ deleteDoc: [collection, key] })), { eraseContact: contactId }]);
     // In the same synchronous step as the line queued above: the compaction that follows its batch rewrites.
     const rewritten = new Promise<void>((resolve, reject) => this.#rewrites.push({ resolve, reject }));
     rewritten.catch(() => {});
     await durable;
     await rewritten;
     this.#log('info', 'contact erased', { contact: contactId, conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files.length });
-    return { conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files };
+    return { conversations: erased.conversations.length, messages: erased.messages.length, files: erased.files, removed };
   }
 
   async messageCount(): Promise<number> {

@@ -304,6 +304,17 @@ export interface Tx {
   deleteDoc(collection: string, key: string): void;
 }
 
+/** What `Store.eraseContact` removed. */
+export interface ErasedContact {
+  /** How many conversations (`removed.length`). */
+  conversations: number;
+  messages: number;
+  /** The media refs of the removed messages' attachments. */
+  files: string[];
+  /** The conversations removed, as they were then, oldest first. */
+  removed: Conversation[];
+}
+
 export interface TransactionOptions {
   /**
    * How many times the work runs at most when its commit is refused with `ConflictError` (default 60). Every attempt
@@ -454,10 +465,13 @@ export interface Store {
    * A data-protection erase: removes the contact, every conversation of theirs and every message of the contact or
    * of those conversations, durably and for good (no file or table of the store keeps them afterwards; ids are not
    * handed out again). Resolves with what it removed and the media refs of the removed messages' attachments, for
-   * the caller to delete from the `MediaStore`. An unknown contact erases nothing. Transactions that read the contact
-   * or one of its conversations meanwhile are refused at commit and run again on the erased state.
+   * the caller to delete from the `MediaStore`, and the conversations it removed as they were when it removed them
+   * (read in the erase itself: one opened a moment before is among them), for the caller to tell their agents. An
+   * unknown contact erases nothing. Transactions that read the contact or one of its conversations meanwhile are
+   * refused at commit and run again on the erased state. `docs`: documents that name them, deleted in the same
+   * step (all of it lands or none does), as `Tx.deleteDoc` deletes one.
    *
-   *     const { conversations, messages, files } = await store.eraseContact(contactId);
+   *     const { conversations, messages, files, removed } = await store.eraseContact(contactId, { docs: [['webchat-sessions', session]] });
    */
-  eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }>;
+  eraseContact(contactId: string, options?: { docs?: readonly (readonly [collection: string, key: string])[] }): Promise<ErasedContact>;
 }

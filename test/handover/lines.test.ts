@@ -19,7 +19,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4, 86_400_000], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadClosed: [4],
   notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
-  noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], rollbackStale: ['0123456789ab'],
+  noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], eraseNotDone: [], rollbackStale: ['0123456789ab'],
   fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB'], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
   editNotRelayed: [], editOnClosed: [4], editNotYours: [4, 'Sara'], editTooFarBack: [4], notDelivered: [4, 'Layla', 'Your refund is on its way', 'Forbidden: bot was blocked by the user'],
   notDeliveredWindowClosed: [4, 'Layla', 'Are you still there?'],

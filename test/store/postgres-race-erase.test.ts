@@ -251,10 +251,14 @@ it.skipIf(!databaseUrl)('the erase cut off in the middle (its process\'s connect
   await holder.query('SELECT pg_terminate_backend($1)', [waiting]);
   await holder.query('ROLLBACK');
   await holder.end();
-  expect(await first_).not.toBe(200);
-  // Meanwhile Omar writes to her, plainly: whatever the half-done erase says, Sheena never gets it.
+  const failed = await first_;
+  expect(failed).toBe(503);
+  // Meanwhile Omar writes to her, plainly: the erase did not happen, so she is still his customer and gets it (not
+  // refused as if she were gone), and Sheena never does.
   expect(await post(b.url, text(AGENT_CHAT, 'Omar', 'Layla, your refund of 240 EUR left our bank.'))).toBe(200);
+  await until('Layla gets his words', () => api.sentTo(layla).includes('Layla, your refund of 240 EUR left our bank.'));
   await quiet(api);
+  expect(api.sentTo(AGENT_CHAT).slice(before).filter((t) => t.startsWith(REACHED_NO_ONE))).toEqual([]);
   expect(await wasSent(b, sheenaId, sheena, '240 EUR')).toBe(false);
 
   expect(await erase(b, laylaId)).toBe(200);
@@ -266,5 +270,46 @@ it.skipIf(!databaseUrl)('the erase cut off in the middle (its process\'s connect
   expect(await a.store.messagesOfContact(laylaId)).toEqual([]);
   expect(await a.store.conversation(first)).toBeUndefined();
   expect(await wasSent(b, sheenaId, sheena, '240 EUR')).toBe(false);
+  await closeAll(a);
+}, 120_000);
+
+it.skipIf(!databaseUrl)('a conversation of hers opened on the other process while the erase ran (after it read hers, before its delete): Omar who took it is told once, and Sheena gets his seat', async () => {
+  const [a, b] = apps as [Switchboard, Switchboard];
+  const layla = 66_000;
+  const sheena = 66_001;
+  const { laylaId, sheenaId, first } = await laylaHeldSheenaWaiting(a, layla, sheena, 'opened');
+  // Her conversation closed; Sheena takes the seat, and that one is closed too: Layla has only a closed conversation.
+  await closeAll(a);
+  const store = a.store;
+  const real = store.eraseContact.bind(store);
+  let opened = 0;
+  // Right before the delete, after the admin's erase read her conversations (#first, closed): she writes again on B,
+  // and Omar takes her new conversation.
+  store.eraseContact = async (contactId, options) => {
+    store.eraseContact = real;
+    expect(await post(b.url, text(layla, 'Layla', 'hello once more'))).toBe(200);
+    await until('her new conversation assigned to Omar', async () => {
+      const open = (await b.store.openConversations()).find((c) => c.contactId === laylaId);
+      opened = open?.id ?? 0;
+      return open?.stage === 'assigned';
+    });
+    await until('Omar shown its card', () => api.sentTo(AGENT_CHAT).some((t) => t.startsWith(`#${opened} · new conversation`)));
+    expect(await post(b.url, text(sheena, 'Sheena', 'me again'))).toBe(200);
+    await until('Sheena waits', async () => (await b.store.openConversations()).some((c) => c.contactId === sheenaId && c.stage === 'queued'));
+    return real(contactId, options);
+  };
+  const before = api.sentTo(AGENT_CHAT).length;
+  expect(await erase(a, laylaId)).toBe(200);
+  await until('Sheena given the freed seat', async () => (await a.store.openConversations()).some((c) => c.contactId === sheenaId && c.stage === 'assigned'));
+  await quiet(api);
+  const agent = api.sentTo(AGENT_CHAT).slice(before);
+  expect(opened).toBeGreaterThan(first);
+  expect(agent.filter((t) => t.startsWith(`#${opened} was erased by admin`)), JSON.stringify(agent)).toHaveLength(1);
+  expect(await a.store.conversation(opened)).toBeUndefined();
+  expect(await a.store.contactByIdentity('telegram', String(layla))).toBeUndefined();
+  // His next plain message, which may be meant for her, waits for his choice: Sheena never gets it.
+  expect(await post(b.url, text(AGENT_CHAT, 'Omar', 'Layla, your parcel is on its way.'))).toBe(200);
+  await until('Omar told it reached no one', () => api.sentTo(AGENT_CHAT).slice(before).some((t) => t.startsWith(REACHED_NO_ONE)));
+  expect(await wasSent(b, sheenaId, sheena, 'parcel')).toBe(false);
   await closeAll(a);
 }, 120_000);

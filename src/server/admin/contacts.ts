@@ -7,7 +7,7 @@ import { beforeErase } from '../../handover/erasing.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
 import { markErased } from '../../store/erased-relays.ts';
-import type { Contact } from '../../store/types.ts';
+import type { Contact, ErasedContact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { contactsNewestFirst } from './pages.ts';
@@ -122,18 +122,16 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const contact = await contactOf(req, res);
     if (!contact) return;
     const conversations = await store.conversationsOfContacts([contact.id]);
-    // What else names them first (their lifecycle timelines, the name their web chat sessions were made with), so
-    // the compaction that ends the erase leaves no older copy of those in the journal either.
-    // And which messages agents were sent about them, by id alone: an agent's Reply on one then reaches no other customer.
+    // Which messages agents were sent about them, by id alone: an agent's Reply on one then reaches no other customer.
     const toAgents = (await Promise.all(conversations.map((conversation) => store.messagesOfConversation(conversation.id)))).flat();
-    // And, from then on, an agent who held one of their conversations chooses whom they write to before a plain message
-    // of theirs reaches anyone: it may be meant for the customer erased.
+    // And, once they are gone, an agent who held one of their conversations chooses whom they write to before a plain
+    // message of theirs reaches anyone: it may be meant for the customer erased. Those marks hold only once the
+    // conversation (or the contact) is gone, so an erase that fails below, or a process killed before it, leaves
+    // the agent writing to the customer as before; asking again marks again, and erases.
     const desk = { directory, now: context.now, log: context.log };
     await store.transaction(`erase:${contact.id}`, async (tx) => {
       markErased(tx, toAgents);
-      await beforeErase(desk, tx, conversations);
-      for (const conversation of conversations) tx.deleteDoc(TIMELINES, String(conversation.id));
-      for (const identity of contact.identities) if (identity.channel === 'webchat') tx.deleteDoc(WEBCHAT_SESSIONS, identity.id);
+      await beforeErase(desk, tx, contact.id, conversations);
     });
     // Their files go first: the store's erase, once its journal line is written, finishes even after a crash (at the
     // next start), but nothing would be left to name the files then. A crash before it leaves the contact, and the
@@ -141,17 +139,40 @@ export function mountContacts(router: Router, context: AdminContext): void {
     let files = 0;
     const refs = new Set((await store.messagesOfContact(contact.id)).flatMap((message) => (message.attachments ?? []).flatMap((attachment) => (attachment.ref ? [attachment.ref] : []))));
     for (const ref of refs) if (await context.media.delete(ref)) files++;
-    const erased = await store.eraseContact(contact.id);
+    // What else names them goes in the erase's own step (their lifecycle timelines, the name their web chat sessions
+    // were made with): the compaction that ends it leaves no older copy of those in the journal either, and an erase
+    // that fails leaves them, and the web chat visitor's session, as they were.
+    const docs: [string, string][] = [
+      ...conversations.map((conversation): [string, string] => [TIMELINES, String(conversation.id)]),
+      ...contact.identities.filter((identity) => identity.channel === 'webchat').map((identity): [string, string] => [WEBCHAT_SESSIONS, identity.id]),
+    ];
+    let erased: ErasedContact;
+    try {
+      erased = await store.eraseContact(contact.id, { docs });
+    } catch (error) {
+      // Nothing of the store's erase was done: the contact is there, and the admin asks again.
+      context.log.error({ err: error, contact: contact.id, files, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
+      return void res.status(503).set('retry-after', '5').json({ error: word(line('eraseNotDone'), pageLanguage(req)) });
+    }
     for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
+    // Those the erase removed, as it found them when it removed them: one opened since the read above is among them.
+    const before = new Set(conversations.map((conversation) => conversation.id));
+    const unmarked = erased.removed.filter((conversation) => !before.has(conversation.id));
+    // The timeline of one opened since goes after (in the next compaction's files only).
+    if (unmarked.length > 0) {
+      await store.transaction(`erase:${contact.id}`, async (tx) => {
+        for (const conversation of unmarked) tx.deleteDoc(TIMELINES, String(conversation.id));
+      }).catch((error: unknown) => context.log.error({ err: error, contact: contact.id }, 'the timeline of a conversation opened during the erase could not be deleted'));
+    }
     // The erase is done whatever comes of this: a store out of reach now leaves their agents untold, and says so.
     // Only by the erase that removed them: the same erase asked twice at once (of two processes) tells them once.
-    if (erased.conversations > 0) {
-      await context.erased({ kind: 'admin', name: nameOf(res) }, conversations).catch((error: unknown) => {
+    if (erased.removed.length > 0) {
+      await context.erased({ kind: 'admin', name: nameOf(res) }, contact.id, erased.removed, unmarked).catch((error: unknown) => {
         context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told');
       });
     }
-    for (const conversation of conversations) {
+    for (const conversation of erased.removed) {
       if (conversation.status === 'open') context.feed.publish({ type: 'conversation', data: { id: conversation.id, status: 'closed', stage: conversation.stage } });
     }
     context.feed.publish({ type: 'agents', data: {} });

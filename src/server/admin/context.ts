@@ -22,10 +22,11 @@ export interface AdminContext {
   /** The agent action API (`runtime.act`), with an admin as the actor. */
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
   /**
-   * Once a contact is erased (`runtime.erased`): the agents and desk threads of their open `conversations`, as they
-   * were before, are told, and the seats freed go to the queues.
+   * Once a contact is erased (`runtime.erased`): the agents and desk threads of their open `conversations`, as the
+   * erase removed them, are told, and the seats freed go to the queues; the holders of those `unmarked` before the
+   * erase (opened while it ran) are marked as `beforeErase` does.
    */
-  erased: (admin: Admin, conversations: readonly Conversation[]) => Promise<void>;
+  erased: (admin: Admin, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[]) => Promise<void>;
   media: MediaStore;
   feed: LiveFeed;
   log: Logger;

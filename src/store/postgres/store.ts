@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
-import type { Contact, Conversation, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
+import type { Contact, Conversation, ErasedContact, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
@@ -685,13 +685,15 @@ export class PostgresStore implements Store {
    *
    *     const { files } = await store.eraseContact(contactId);
    */
-  async eraseContact(contactId: string): Promise<{ conversations: number; messages: number; files: string[] }> {
+  async eraseContact(contactId: string, options: { docs?: readonly (readonly [collection: string, key: string])[] } = {}): Promise<ErasedContact> {
+    const docs = [...new Map((options.docs ?? []).map(([collection, key]) => [JSON.stringify([collection, key]), [collection, key] as const])).values()];
     for (;;) {
       const before = await this.#conversationIdsOf(this.#pool as pg.Pool, contactId);
       const erased = await this.#inTransaction('erasing a contact', async (client) => {
         const contact = (await client.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', clean([contactId]))).rows[0]?.data;
         const names = [`contact:${contactId}`, `open:${contactId}`, ...before.map((id) => `conversation:${id}`),
-          ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`)];
+          ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`),
+          ...docs.map(([collection, key]) => `doc:${JSON.stringify([collection, key])}`)];
         const keys = [...new Set(names.map((name) => BigInt(lockKey(this.#schema, name))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
         await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
         const ids = await this.#conversationIdsOf(client, contactId);
@@ -701,10 +703,19 @@ export class PostgresStore implements Store {
           'DELETE FROM messages WHERE contact_id = $1 OR conversation_id = ANY($2::bigint[]) RETURNING data',
           clean([contactId, ids]),
         );
-        await client.query('DELETE FROM conversations WHERE contact_id = $1', clean([contactId]));
+        const removed = (await client.query<{ data: Conversation }>('DELETE FROM conversations WHERE contact_id = $1 RETURNING data', clean([contactId]))).rows
+          .map((row) => row.data).sort((a, b) => a.id - b.id);
         await client.query('DELETE FROM contacts WHERE id = $1', clean([contactId]));
+        // As a transaction's deleteDoc: a row without a value, at a new version (one that read it runs again).
+        if (docs.length > 0) {
+          await client.query(
+            `INSERT INTO docs (collection, key, version, value) SELECT collection, key, 1, NULL FROM unnest($1::text[], $2::text[]) AS t(collection, key)
+             ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = NULL`,
+            clean([docs.map(([collection]) => collection), docs.map(([, key]) => key)]),
+          );
+        }
         const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
-        return { conversations: ids.length, messages: gone.rowCount ?? 0, files };
+        return { conversations: removed.length, messages: gone.rowCount ?? 0, files, removed };
       });
       if (erased) return erased;
     }

@@ -2,9 +2,14 @@
 // the admin API and the fake Bot API: the agent is told at once in his chat (in Arabic for an Arabic agent), and so is
 // the conversation's team desk topic, which closes; his next plain message, which may be meant for the erased customer,
 // reaches no other customer he holds until he chooses whom he writes to (a Reply, /use); and the seat the erase freed
-// goes to the customer waiting in the queue.
+// goes to the customer waiting in the queue. An erase whose delete fails (the store out of reach) leaves him writing
+// to her as before, and tells the admin it did not happen; asked again, it erases and tells him once. A conversation
+// of hers opened while the erase ran (after it read hers, before its delete) is erased with her: its agent is told,
+// and his seat goes to the queue.
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { StoreUnavailableError } from '../../../src/store/errors.ts';
+import type { Store } from '../../../src/store/types.ts';
 import { eventually } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
@@ -56,6 +61,20 @@ async function withOmar(omar = '    max_open: 5\n', extra: { team?: string; flow
 async function eraseLayla(app: Switchboard): Promise<void> {
   const layla = (await app.store.contacts()).find((contact) => contact.name === 'Layla')!;
   expect((await adminClient(app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
+}
+
+/** Runs `before` once, right before the store's next erase (after the admin's erase read her conversations and marked their agents). */
+function beforeTheDelete(app: Switchboard, before: () => Promise<void>): void {
+  const store = app.store as Store;
+  const real = store.eraseContact.bind(store);
+  let first = true;
+  store.eraseContact = async (contactId, options) => {
+    if (first) {
+      first = false;
+      await before();
+    }
+    return real(contactId, options);
+  };
 }
 
 /** Whether Sheena was ever sent `said`, or is to be: her chat, and what is stored to go out to her. */
@@ -134,6 +153,68 @@ describe('a customer an agent holds is erased by an admin', () => {
     expect(await post(app, text(OMAR, 'Your order ships today.'))).toBe(200);
     await sentIn(api, SHEENA, 'Your order ships today.');
     expect(api.sentTo(OMAR)).not.toContain(REFUSED);
+  });
+
+  it('an erase whose delete fails leaves Omar writing to Layla and tells the admin; asked again, it erases her and tells Omar once', async () => {
+    const { app, api } = await withOmar();
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    const layla = (await app.store.contacts()).find((contact) => contact.name === 'Layla')!;
+    // The database restarted under the delete, once.
+    beforeTheDelete(app, () => Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly')));
+
+    const admin = adminClient(app.url);
+    const failed = await admin.delete<{ error: string }>(`/contacts/${layla.id}`);
+    expect(failed.status).toBe(503);
+    expect((await admin.get(`/contacts/${layla.id}`)).status).toBe(200);
+
+    // She is still his customer: what he writes reaches her, as before the erase was asked.
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, LAYLA, FOR_LAYLA);
+    expect(api.sentTo(OMAR)).not.toContain(REFUSED);
+    expect(api.sentTo(OMAR)).not.toContain(NOTICE);
+    // The admin was told the erase did not happen (not "nothing was done": her files may be gone), and to ask again.
+    expect(failed.body.error).toContain('the erase did not happen');
+    expect(failed.body.error).toContain('erase them again');
+
+    expect((await admin.delete(`/contacts/${layla.id}`)).status).toBe(200);
+    await sentIn(api, OMAR, NOTICE);
+    expect((await admin.get(`/contacts/${layla.id}`)).status).toBe(404);
+    // Now it is done: his next plain message reaches no one.
+    expect(await post(app, text(OMAR, 'Anything else?'))).toBe(200);
+    await sentIn(api, OMAR, REFUSED);
+    expect(api.sentTo(OMAR).filter((said) => said === NOTICE)).toHaveLength(1);
+    expect(api.sentTo(LAYLA)).not.toContain('Anything else?');
+  });
+
+  it('a conversation of hers opened while the erase ran is erased with her: Omar who took it is told, and the seat goes to Sheena', async () => {
+    const { app, api } = await withOmar('    max_open: 1\n');
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(OMAR, '/close'))).toBe(200);
+    for (let tries = 0; (await app.store.conversation(1))?.status !== 'closed'; tries++) {
+      if (tries > 100) throw new Error('#1 was not closed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // After the erase read her conversations (#1, closed), before its delete: she writes again, Omar takes #2, and
+    // Sheena waits for his seat.
+    beforeTheDelete(app, async () => {
+      expect(await post(app, text(LAYLA, 'hello again'))).toBe(200);
+      await sentIn(api, OMAR, '#2 · new conversation', true);
+      expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+      await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    });
+
+    await eraseLayla(app);
+    const notice = NOTICE.replace('#1', '#2');
+    await sentIn(api, OMAR, notice);
+    expect(await app.store.conversation(2)).toBeUndefined();
+    await sentIn(api, OMAR, '#3 · new conversation', true);
+    expect(await app.store.conversation(3)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    // And his next plain message, which may be meant for Layla, waits for his choice.
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, REFUSED.replace('#1', '#2'));
+    expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
   });
 
   it('tells an Arabic agent in Arabic, and refuses his next plain message in Arabic', async () => {

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { StoreUnavailableError } from '../../../src/store/errors.ts';
 import { cleanupDirs, recordingLog, shippedDataDir, visitor } from '../../helpers.ts';
 import { form } from '../../channels/webchat-harness.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
@@ -96,6 +97,40 @@ describe('contacts over the admin API', () => {
       expect(await app.store.messageCount()).toBeGreaterThan(0);
       const onDisk = await everything(join(dir, 'store'));
       for (const secret of ['Layla', 'layla@example.com', '4111', 'statement.png']) expect(onDisk).not.toContain(secret);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('an erase whose delete fails (the store out of reach) leaves the web chat visitor chatting as before; asked again, it erases her', async () => {
+    const dir = await shippedDataDir();
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN }, log: recordingLog().log, watch: false, sweepEveryMs: 0 });
+    const admin = adminClient(app.url);
+    try {
+      const layla = visitor(app.url, 'layla-failed-erase', 'Layla');
+      await layla.say('hello');
+      const { session, token } = await layla.credentials();
+      const laylaId = (await app.store.contactByIdentity('webchat', session))!.id;
+      // The database restarted under the delete, once.
+      const real = app.store.eraseContact.bind(app.store);
+      let fail = true;
+      app.store.eraseContact = (contactId, options) => {
+        if (!fail) return real(contactId, options);
+        fail = false;
+        return Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly'));
+      };
+
+      const failed = await admin.delete<{ error: string }>(`/contacts/${laylaId}`);
+      expect(failed.status).toBe(503);
+      // Her chat goes on: her session still opens, and what she writes is answered.
+      const read = await fetch(`${app.url}/webchat/${session}/messages`, { headers: { authorization: `Bearer ${token}` } });
+      expect(read.status).toBe(200);
+      expect((await layla.say('are you there?')).status).toBeLessThan(300);
+      expect(failed.body.error).toContain('erase them again');
+
+      expect((await admin.delete(`/contacts/${laylaId}`)).status).toBe(200);
+      expect((await admin.get(`/contacts/${laylaId}`)).status).toBe(404);
+      expect((await fetch(`${app.url}/webchat/${session}/messages`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     } finally {
       await app.stop();
     }

@@ -48,7 +48,7 @@ export function erase(open: OpenStore): void {
     const countBefore = await store.messageCount();
 
     const erased = await store.eraseContact('ann');
-    expect(erased).toEqual({ conversations: 2, messages: 4, files: ['a'.repeat(32)] });
+    expect(erased).toEqual({ conversations: 2, messages: 4, files: ['a'.repeat(32)], removed: [conversation(1, 'ann', 'closed'), { ...conversation(2, 'ann'), stage: 'queued', team: 'Billing' }] });
     expect(await traces(store, 'ann', 'ann', [1, 2])).toEqual(gone);
     expect(await store.messagesOfAddress('webchat', 'agent-omar')).toEqual([]);
     expect(await store.messageCount()).toBe(countBefore - 4);
@@ -77,10 +77,32 @@ export function erase(open: OpenStore): void {
     expect(await (await reopen()).contactByIdentity('webchat', 'ann')).toMatchObject({ id: ids.contactId });
   });
 
+  it('deletes the documents named with the erase in the same step, and gives the conversations it removed as they were then', async () => {
+    const { store, reopen } = await open();
+    await store.transaction('setup', async (tx) => {
+      tx.putContact(contact('ann'));
+      tx.putConversation(conversation(1, 'ann', 'closed'));
+      tx.putDoc('timelines', '1', { opened: 'by Ann' });
+      tx.putDoc('webchat-sessions', 'ann', { name: 'Ann' });
+      tx.putDoc('webchat-sessions', 'bob', { name: 'Bob' });
+    });
+    // One opened after the caller looked at hers, before the erase: removed, and given back with the others.
+    await store.transaction('webchat:ann', async (tx) => tx.putConversation({ ...conversation(2, 'ann'), stage: 'assigned', agentId: 'omar' }));
+    const erased = await store.eraseContact('ann', { docs: [['timelines', '1'], ['webchat-sessions', 'ann'], ['timelines', 'never-there']] });
+    expect(erased.removed).toEqual([conversation(1, 'ann', 'closed'), { ...conversation(2, 'ann'), stage: 'assigned', agentId: 'omar' }]);
+    const docs = async (reader: typeof store) => ({
+      timeline: await reader.doc('timelines', '1'), session: await reader.doc('webchat-sessions', 'ann'),
+      never: await reader.doc('timelines', 'never-there'), bob: await reader.doc('webchat-sessions', 'bob'),
+    });
+    const left = { timeline: undefined, session: undefined, never: undefined, bob: { name: 'Bob' } };
+    expect(await docs(store)).toEqual(left);
+    expect(await docs(await reopen())).toEqual(left);
+  });
+
   it('erases nothing for an unknown contact', async () => {
     const { store } = await open();
     await store.transaction('setup', async (tx) => tx.putContact(contact('bob')));
-    expect(await store.eraseContact('nobody')).toEqual({ conversations: 0, messages: 0, files: [] });
+    expect(await store.eraseContact('nobody')).toEqual({ conversations: 0, messages: 0, files: [], removed: [] });
     expect(await store.contact('bob')).toMatchObject({ id: 'bob' });
   });
 
