@@ -40,7 +40,10 @@ export async function fromAgent(
   const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased) : undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
   // A Reply that reaches a customer they hold is the choice an erase waited for: their plain messages go on as before.
-  if (state.erased !== undefined && quoted !== undefined && held && 'conversation' in held) {
+  // So is a mark an erase that never happened left on a conversation that is no longer theirs (closed, or with another
+  // agent): a later erase of it is none of their plain messages' business. (Not while it is still theirs: the erase may
+  // be under way.)
+  if (state.erased !== undefined && ((quoted !== undefined && held && 'conversation' in held) || (await notTheirsAnyMore(tx, agent, state.erased)))) {
     delete state.erased;
     saveAgentState(tx, agent, state);
   }
@@ -128,6 +131,12 @@ async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): P
   if (conversation?.status !== 'closed') return undefined;
   const now = await tx.openConversationOf(conversation.contactId);
   return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);
+}
+
+/** Whether conversation `id` is there, and not open with `agent`. */
+async function notTheirsAnyMore(tx: Tx, agent: Agent, id: number): Promise<boolean> {
+  const conversation = await tx.conversation(id);
+  return conversation !== undefined && !(conversation.status === 'open' && conversation.stage === 'assigned' && conversation.agentId === agent.id);
 }
 
 /**

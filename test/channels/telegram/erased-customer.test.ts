@@ -187,6 +187,30 @@ describe('a customer an agent holds is erased by an admin', () => {
     expect(api.sentTo(LAYLA)).not.toContain('Anything else?');
   });
 
+  it('after an erase that failed, Omar closes Layla and writes to Sheena: erased later, Layla is none of his plain messages\' business', async () => {
+    const { app, api } = await withOmar();
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    beforeTheDelete(app, () => Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly')));
+    const layla = (await app.store.contacts()).find((contact) => contact.name === 'Layla')!;
+    expect((await adminClient(app.url).delete(`/contacts/${layla.id}`)).status).toBe(503);
+
+    expect(await post(app, text(OMAR, '/close 1'))).toBe(200);
+    for (let tries = 0; (await app.store.conversation(1))?.status !== 'closed'; tries++) {
+      if (tries > 100) throw new Error('#1 was not closed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await post(app, text(OMAR, 'Hello Sheena, I am Omar.'))).toBe(200);
+    await sentIn(api, SHEENA, 'Hello Sheena, I am Omar.');
+
+    await eraseLayla(app);
+    expect(await post(app, text(OMAR, 'Your order ships today.'))).toBe(200);
+    await sentIn(api, SHEENA, 'Your order ships today.');
+    expect(api.sentTo(OMAR).some((said) => said.startsWith('That reached no one'))).toBe(false);
+  });
+
   it('a conversation of hers opened while the erase ran is erased with her: Omar who took it is told, and the seat goes to Sheena', async () => {
     const { app, api } = await withOmar('    max_open: 1\n');
     expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
