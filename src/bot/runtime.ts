@@ -3,12 +3,13 @@
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
-import type { Conversation, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import { Desk } from '../handover/desk.ts';
+import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Agent } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
@@ -187,14 +188,25 @@ export class Runtime {
   };
 
   /**
-   * Tells the agents and desk threads of the `conversations` of the contact `contactId` (as the erase removed them)
-   * that `admin` erased the contact, and gives the seats it freed to the queues; marks first the holders of those
-   * `unmarked` before the erase (opened while it ran). Resolves once stored.
+   * Tells what the erase of the contact `contactId` left to tell (`tellErased`): the agents and desk threads of the
+   * conversations it removed, once; the seats it freed go to the queues. Resolves once stored. What a crash or a
+   * store out of reach left untold is told at the next start, or sweep.
    *
-   *     await runtime.erased({ kind: 'admin', name: 'Nadia' }, contact.id, removed, []);
+   *     await runtime.erased(contact.id);
    */
-  erased = (admin: Admin, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[]): Promise<void> =>
-    refuseWhileUnavailable(this.#track(this.#transactions.run(`admin:${admin.name}`, (tx, fx) => this.#desk.afterErase(tx, contactId, conversations, unmarked, admin.name, fx))));
+  erased = (contactId: string): Promise<void> =>
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`erase:${contactId}`, (tx, fx) => this.#desk.tellErased(tx, contactId, fx))));
+
+  /** Tells what erases left to tell (a crash, a store out of reach, between an erase and its telling). */
+  async #tellErasedLeft(): Promise<void> {
+    const left = await this.#options.store.docs(ERASE_NOTICES).catch((error: unknown) => {
+      this.#options.log.warn({ err: error }, 'what erases left to tell could not be read; tried again at the next sweep');
+      return new Map<string, unknown>();
+    });
+    for (const contactId of left.keys()) {
+      await this.erased(contactId).catch((error: unknown) => this.#options.log.error({ err: error, contact: contactId }, 'the agents of an erased contact could not be told; tried again at the next sweep'));
+    }
+  }
 
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
@@ -206,6 +218,7 @@ export class Runtime {
     await this.#timers.retryInDoubt();
     outbox.kick();
     await this.#timers.requeueOrphans();
+    await this.#tellErasedLeft();
     this.#offDirectory = directory.onChange(() => void this.#track(this.#timers.requeueOrphans()));
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
@@ -228,8 +241,8 @@ export class Runtime {
   }
 
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */
-  sweep(): Promise<void> {
-    return this.#timers.sweep();
+  async sweep(): Promise<void> {
+    await Promise.all([this.#timers.sweep(), this.#tellErasedLeft()]);
   }
 
   /** Announces and carries out what a committed transaction produced. */

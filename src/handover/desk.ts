@@ -7,7 +7,7 @@ import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { autoClose, close, closeLeftWithBot } from './closing.ts';
-import { afterErase } from './erasing.ts';
+import { tellErased } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
@@ -132,12 +132,11 @@ export class Desk {
   }
 
   /**
-   * Once the customer `contactId` was erased by an admin (`by`), with `conversations` (as the erase removed them;
-   * those `unmarked` before it opened while it ran): their agents and desk threads are told, and the freed seats
-   * offered to the queues (see `afterErase`).
+   * What the erase of the contact `contactId` left to tell (see `tellErased`): their agents and desk threads are told
+   * once, and the freed seats offered to the queues.
    */
-  afterErase(tx: Tx, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[], by: string, fx: DeskEffects): Promise<void> {
-    return afterErase(this.#ctx, tx, contactId, conversations, unmarked, by, fx);
+  tellErased(tx: Tx, contactId: string, fx: DeskEffects): Promise<void> {
+    return tellErased(this.#ctx, tx, contactId, fx);
   }
 
   /** A notice that could not reach an agent: sent to their next address in team.yaml. */

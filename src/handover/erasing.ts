@@ -22,7 +22,7 @@ import type { Agent } from './team.ts';
  *
  *     await beforeErase(ctx, tx, contact.id, await store.conversationsOfContacts([contact.id]));
  */
-export async function beforeErase(ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly Conversation[]): Promise<void> {
+export async function beforeErase(ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly ErasedConversation[]): Promise<void> {
   for (const conversation of conversations) {
     const holder = conversation.status === 'open' ? holderOf(ctx, conversation) : undefined;
     if (!holder) continue;
@@ -37,6 +37,48 @@ export async function beforeErase(ctx: DeskContext, tx: Tx, contactId: string, c
   }
 }
 
+/** What the desk needs of an erased conversation to tell its agent and desk thread: no word of the customer. */
+export type ErasedConversation = Pick<Conversation, 'id' | 'status' | 'stage' | 'agentId' | 'team' | 'deskThread'>;
+
+/** Where what is left to tell of an erase waits, by contact id, until its agents are told (`tellErased`). */
+export const ERASE_NOTICES = 'erase-notices';
+
+/** What is left to tell of an erase: who asked it, the conversations it removed, and those `unmarked` before it. */
+export interface EraseNotice {
+  by: string;
+  conversations: ErasedConversation[];
+  unmarked: number[];
+}
+
+/**
+ * The notice an erase by `by` keeps, in its own step, of the conversations it `removed` (those not among `before`, the
+ * ones `beforeErase` was given, opened while it ran): told once by `tellErased`, after a crash too.
+ *
+ *     await store.eraseContact(id, { notice: { collection: ERASE_NOTICES, key: id, value: (removed) => eraseNotice('Nadia', removed, before) } });
+ */
+export function eraseNotice(by: string, removed: readonly Conversation[], before: ReadonlySet<number>): EraseNotice {
+  return {
+    by,
+    conversations: removed.map(({ id, status, stage, agentId, team, deskThread }) => ({ id, status, stage, ...(agentId !== undefined ? { agentId } : {}), ...(team !== undefined ? { team } : {}), ...(deskThread ? { deskThread } : {}) })),
+    unmarked: removed.filter((conversation) => !before.has(conversation.id)).map((conversation) => conversation.id),
+  };
+}
+
+/**
+ * Tells what the erase of the contact `contactId` left to tell (`eraseNotice`), if anything, and drops it in the same
+ * transaction: its agents and desk threads are told once, whoever runs it (the process that erased, or one that
+ * starts after a crash).
+ *
+ *     await tellErased(ctx, tx, contact.id, fx);
+ */
+export async function tellErased(ctx: DeskContext, tx: Tx, contactId: string, fx: DeskEffects): Promise<void> {
+  const notice = await tx.doc<EraseNotice>(ERASE_NOTICES, contactId);
+  if (!notice) return;
+  tx.deleteDoc(ERASE_NOTICES, contactId);
+  const unmarked = new Set(notice.unmarked);
+  await afterErase(ctx, tx, contactId, notice.conversations, notice.conversations.filter((conversation) => unmarked.has(conversation.id)), notice.by, fx);
+}
+
 /**
  * Once the customer `contactId` was erased by `by`, with `conversations` (as the erase found them when it removed
  * them): the holders of those `unmarked` before the erase (opened while it ran) are marked now, as `beforeErase` does;
@@ -47,7 +89,7 @@ export async function beforeErase(ctx: DeskContext, tx: Tx, contactId: string, c
  *     await afterErase(ctx, tx, contact.id, removed, [], 'Nadia', fx);
  */
 export async function afterErase(
-  ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[], by: string, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, contactId: string, conversations: readonly ErasedConversation[], unmarked: readonly ErasedConversation[], by: string, fx: DeskEffects,
 ): Promise<void> {
   await beforeErase(ctx, tx, contactId, unmarked);
   const freed = new Map<string, Agent>();

@@ -10,12 +10,12 @@ import type { Agent } from './team.ts';
 export type Held = { conversation: Conversation } | { problem: Line };
 
 /** The agent holding the conversation, if an agent holds it. */
-export function holderOf(ctx: DeskContext, conversation: Conversation): Agent | undefined {
+export function holderOf(ctx: DeskContext, conversation: Pick<Conversation, 'stage' | 'agentId'>): Agent | undefined {
   return conversation.stage === 'assigned' && conversation.agentId ? ctx.directory.agent(conversation.agentId) : undefined;
 }
 
 /** The language of what the bot says in a conversation's desk thread: its team's (`language:` in team.yaml), else English. */
-export function threadLanguage(ctx: DeskContext, conversation: Conversation): DeskLanguage {
+export function threadLanguage(ctx: DeskContext, conversation: Pick<Conversation, 'team'>): DeskLanguage {
   return (conversation.team ? ctx.directory.team(conversation.team)?.language : undefined) ?? 'en';
 }
 

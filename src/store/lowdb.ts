@@ -51,7 +51,7 @@ import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, ErasedContact, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
+import type { Contact, Conversation, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
@@ -556,7 +556,7 @@ export class LowdbStore implements Store {
    *
    *     const { files } = await store.eraseContact(contactId); // then delete each file from the media store
    */
-  async eraseContact(contactId: string, options: { docs?: readonly (readonly [collection: string, key: string])[] } = {}): Promise<ErasedContact> {
+  async eraseContact(contactId: string, options: EraseOptions = {}): Promise<ErasedContact> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
     // Their archived messages back in memory first, so the erase sees their files, as it sees those of the others.
@@ -575,7 +575,8 @@ export class LowdbStore implements Store {
       this.#unarchived.delete(id);
     }
     // The documents that name them in the same line: gone with them, or there with them after a crash.
-    const durable = this.#append([...(options.docs ?? []).map(([collection, key]): JournalRecord => ({ deleteDoc: [collection, key] })), { eraseContact: contactId }]);
+    const notice: JournalRecord[] = options.notice && removed.length > 0 ? [{ doc: [options.notice.collection, options.notice.key, jsonCopy(options.notice.value(removed))] }] : [];
+    const durable = this.#append([...(options.docs ?? []).map(([collection, key]): JournalRecord => ({ deleteDoc: [collection, key] })), { eraseContact: contactId }, ...notice]);
     // In the same synchronous step as the line queued above: the compaction that follows its batch rewrites.
     const rewritten = new Promise<void>((resolve, reject) => this.#rewrites.push({ resolve, reject }));
     rewritten.catch(() => {});

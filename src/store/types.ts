@@ -304,6 +304,12 @@ export interface Tx {
   deleteDoc(collection: string, key: string): void;
 }
 
+/** What `Store.eraseContact` does in the same step as the erase (see there). */
+export interface EraseOptions {
+  docs?: readonly (readonly [collection: string, key: string])[];
+  notice?: { collection: string; key: string; value: (removed: readonly Conversation[]) => unknown };
+}
+
 /** What `Store.eraseContact` removed. */
 export interface ErasedContact {
   /** How many conversations (`removed.length`). */
@@ -469,9 +475,11 @@ export interface Store {
    * (read in the erase itself: one opened a moment before is among them), for the caller to tell their agents. An
    * unknown contact erases nothing. Transactions that read the contact or one of its conversations meanwhile are
    * refused at commit and run again on the erased state. `docs`: documents that name them, deleted in the same
-   * step (all of it lands or none does), as `Tx.deleteDoc` deletes one.
+   * step (all of it lands or none does), as `Tx.deleteDoc` deletes one. `notice`: a document put in the same step,
+   * made by `value` from the conversations it removes (none is put when it removes none): what is left to do about
+   * them, kept through a crash.
    *
    *     const { conversations, messages, files, removed } = await store.eraseContact(contactId, { docs: [['webchat-sessions', session]] });
    */
-  eraseContact(contactId: string, options?: { docs?: readonly (readonly [collection: string, key: string])[] }): Promise<ErasedContact>;
+  eraseContact(contactId: string, options?: EraseOptions): Promise<ErasedContact>;
 }

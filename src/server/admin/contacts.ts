@@ -3,11 +3,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
-import { beforeErase } from '../../handover/erasing.ts';
+import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
 import { markErased } from '../../store/erased-relays.ts';
-import type { Contact, ErasedContact } from '../../store/types.ts';
+import type { Contact, Conversation, ErasedContact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { contactsNewestFirst } from './pages.ts';
@@ -146,9 +146,12 @@ export function mountContacts(router: Router, context: AdminContext): void {
       ...conversations.map((conversation): [string, string] => [TIMELINES, String(conversation.id)]),
       ...contact.identities.filter((identity) => identity.channel === 'webchat').map((identity): [string, string] => [WEBCHAT_SESSIONS, identity.id]),
     ];
+    // What is left to tell of it (its agents, the desk threads) is kept in its own step: told once, after a crash too.
+    const before = new Set(conversations.map((conversation) => conversation.id));
+    const notice = { collection: ERASE_NOTICES, key: contact.id, value: (removed: readonly Conversation[]) => eraseNotice(nameOf(res), removed, before) };
     let erased: ErasedContact;
     try {
-      erased = await store.eraseContact(contact.id, { docs });
+      erased = await store.eraseContact(contact.id, { docs, notice });
     } catch (error) {
       // Nothing of the store's erase was done: the contact is there, and the admin asks again.
       context.log.error({ err: error, contact: contact.id, files, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
@@ -157,7 +160,6 @@ export function mountContacts(router: Router, context: AdminContext): void {
     for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
     // Those the erase removed, as it found them when it removed them: one opened since the read above is among them.
-    const before = new Set(conversations.map((conversation) => conversation.id));
     const unmarked = erased.removed.filter((conversation) => !before.has(conversation.id));
     // The timeline of one opened since goes after (in the next compaction's files only).
     if (unmarked.length > 0) {
@@ -165,11 +167,12 @@ export function mountContacts(router: Router, context: AdminContext): void {
         for (const conversation of unmarked) tx.deleteDoc(TIMELINES, String(conversation.id));
       }).catch((error: unknown) => context.log.error({ err: error, contact: contact.id }, 'the timeline of a conversation opened during the erase could not be deleted'));
     }
-    // The erase is done whatever comes of this: a store out of reach now leaves their agents untold, and says so.
-    // Only by the erase that removed them: the same erase asked twice at once (of two processes) tells them once.
+    // The erase is done whatever comes of this: a store out of reach now leaves their agents untold until the next
+    // sweep or start (the notice stays). Only by the erase that removed them: the same erase asked twice at once (of
+    // two processes) tells them once.
     if (erased.removed.length > 0) {
-      await context.erased({ kind: 'admin', name: nameOf(res) }, contact.id, erased.removed, unmarked).catch((error: unknown) => {
-        context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told');
+      await context.erased(contact.id).catch((error: unknown) => {
+        context.log.error({ err: error, contact: contact.id }, 'the agents who held the erased contact\'s conversations could not be told yet (told at the next sweep)');
       });
     }
     for (const conversation of erased.removed) {

@@ -21,12 +21,8 @@ export interface AdminContext {
   intents: IntentService;
   /** The agent action API (`runtime.act`), with an admin as the actor. */
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
-  /**
-   * Once a contact is erased (`runtime.erased`): the agents and desk threads of their open `conversations`, as the
-   * erase removed them, are told, and the seats freed go to the queues; the holders of those `unmarked` before the
-   * erase (opened while it ran) are marked as `beforeErase` does.
-   */
-  erased: (admin: Admin, contactId: string, conversations: readonly Conversation[], unmarked: readonly Conversation[]) => Promise<void>;
+  /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
+  erased: (contactId: string) => Promise<void>;
   media: MediaStore;
   feed: LiveFeed;
   log: Logger;

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
-import type { Contact, Conversation, ErasedContact, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
+import type { Contact, Conversation, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
@@ -685,7 +685,7 @@ export class PostgresStore implements Store {
    *
    *     const { files } = await store.eraseContact(contactId);
    */
-  async eraseContact(contactId: string, options: { docs?: readonly (readonly [collection: string, key: string])[] } = {}): Promise<ErasedContact> {
+  async eraseContact(contactId: string, options: EraseOptions = {}): Promise<ErasedContact> {
     const docs = [...new Map((options.docs ?? []).map(([collection, key]) => [JSON.stringify([collection, key]), [collection, key] as const])).values()];
     for (;;) {
       const before = await this.#conversationIdsOf(this.#pool as pg.Pool, contactId);
@@ -693,7 +693,8 @@ export class PostgresStore implements Store {
         const contact = (await client.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', clean([contactId]))).rows[0]?.data;
         const names = [`contact:${contactId}`, `open:${contactId}`, ...before.map((id) => `conversation:${id}`),
           ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`),
-          ...docs.map(([collection, key]) => `doc:${JSON.stringify([collection, key])}`)];
+          ...docs.map(([collection, key]) => `doc:${JSON.stringify([collection, key])}`),
+          ...(options.notice ? [`doc:${JSON.stringify([options.notice.collection, options.notice.key])}`] : [])];
         const keys = [...new Set(names.map((name) => BigInt(lockKey(this.#schema, name))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
         await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
         const ids = await this.#conversationIdsOf(client, contactId);
@@ -712,6 +713,13 @@ export class PostgresStore implements Store {
             `INSERT INTO docs (collection, key, version, value) SELECT collection, key, 1, NULL FROM unnest($1::text[], $2::text[]) AS t(collection, key)
              ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = NULL`,
             clean([docs.map(([collection]) => collection), docs.map(([, key]) => key)]),
+          );
+        }
+        if (options.notice && removed.length > 0) {
+          await client.query(
+            `INSERT INTO docs (collection, key, version, value) VALUES ($1, $2, 1, $3::json)
+             ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = EXCLUDED.value`,
+            clean([options.notice.collection, options.notice.key, JSON.stringify(options.notice.value(removed))]),
           );
         }
         const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));

@@ -211,6 +211,40 @@ describe('a customer an agent holds is erased by an admin', () => {
     expect(api.sentTo(OMAR).some((said) => said.startsWith('That reached no one'))).toBe(false);
   });
 
+  it('the store out of reach right after the delete: the erase is done, and the next sweep tells Omar, once', async () => {
+    const { app, api } = await withOmar('    max_open: 1\n');
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    // Right after the delete, the store refuses the next transaction (the one that tells him), once.
+    const store = app.store as Store;
+    const realErase = store.eraseContact.bind(store);
+    const realTransaction = store.transaction.bind(store);
+    let refuseNext = false;
+    store.eraseContact = async (contactId, options) => {
+      const erased = await realErase(contactId, options);
+      refuseNext = true;
+      return erased;
+    };
+    store.transaction = ((key, work, options) => {
+      if (!refuseNext) return realTransaction(key, work, options);
+      refuseNext = false;
+      return Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly'));
+    }) as Store['transaction'];
+
+    await eraseLayla(app);
+    expect(await app.store.conversation(1)).toBeUndefined();
+    await app.runtime.sweep();
+    await sentIn(api, OMAR, NOTICE);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    await app.runtime.sweep();
+    expect(await post(app, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, REFUSED);
+    expect(api.sentTo(OMAR).filter((said) => said === NOTICE)).toHaveLength(1);
+    expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
+  });
+
   it('a conversation of hers opened while the erase ran is erased with her: Omar who took it is told, and the seat goes to Sheena', async () => {
     const { app, api } = await withOmar('    max_open: 1\n');
     expect(await post(app, text(LAYLA, 'hello'))).toBe(200);

@@ -77,7 +77,7 @@ export function erase(open: OpenStore): void {
     expect(await (await reopen()).contactByIdentity('webchat', 'ann')).toMatchObject({ id: ids.contactId });
   });
 
-  it('deletes the documents named with the erase in the same step, and gives the conversations it removed as they were then', async () => {
+  it('deletes the documents named with the erase in the same step, puts its notice of what it removed, and gives the conversations it removed as they were then', async () => {
     const { store, reopen } = await open();
     await store.transaction('setup', async (tx) => {
       tx.putContact(contact('ann'));
@@ -88,13 +88,17 @@ export function erase(open: OpenStore): void {
     });
     // One opened after the caller looked at hers, before the erase: removed, and given back with the others.
     await store.transaction('webchat:ann', async (tx) => tx.putConversation({ ...conversation(2, 'ann'), stage: 'assigned', agentId: 'omar' }));
-    const erased = await store.eraseContact('ann', { docs: [['timelines', '1'], ['webchat-sessions', 'ann'], ['timelines', 'never-there']] });
+    const notice = { collection: 'erase-notices', key: 'ann', value: (removed: readonly { id: number; agentId?: string }[]) => ({ told: removed.map((c) => [c.id, c.agentId ?? null]) }) };
+    const erased = await store.eraseContact('ann', { docs: [['timelines', '1'], ['webchat-sessions', 'ann'], ['timelines', 'never-there']], notice });
     expect(erased.removed).toEqual([conversation(1, 'ann', 'closed'), { ...conversation(2, 'ann'), stage: 'assigned', agentId: 'omar' }]);
+    // Nothing removed, no notice.
+    await store.eraseContact('nobody', { notice: { ...notice, key: 'nobody' } });
     const docs = async (reader: typeof store) => ({
       timeline: await reader.doc('timelines', '1'), session: await reader.doc('webchat-sessions', 'ann'),
       never: await reader.doc('timelines', 'never-there'), bob: await reader.doc('webchat-sessions', 'bob'),
+      notice: await reader.doc('erase-notices', 'ann'), none: await reader.doc('erase-notices', 'nobody'),
     });
-    const left = { timeline: undefined, session: undefined, never: undefined, bob: { name: 'Bob' } };
+    const left = { timeline: undefined, session: undefined, never: undefined, bob: { name: 'Bob' }, notice: { told: [[1, null], [2, 'omar']] }, none: undefined };
     expect(await docs(store)).toEqual(left);
     expect(await docs(await reopen())).toEqual(left);
   });
