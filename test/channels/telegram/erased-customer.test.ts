@@ -7,15 +7,15 @@
 // of hers opened while the erase ran (after it read hers, before its delete) is erased with her: its agent is told,
 // and his seat goes to the queue.
 import { describe, expect, it } from 'vitest';
-import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
 import { StoreUnavailableError } from '../../../src/store/errors.ts';
 import type { Store } from '../../../src/store/types.ts';
-import { eventually } from '../../helpers.ts';
+import { eventually, quietLog } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
-import { LAYLA, OMAR, fixture, post, telegramServers } from './harness.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, fixture, post, telegramServers } from './harness.ts';
 
-const { setUp } = telegramServers();
+const { setUp, stopAfterTest } = telegramServers();
 
 const SHEENA = 5002;
 const NAMES: Record<number, string> = { [OMAR]: 'Omar', [LAYLA]: 'Layla', [SHEENA]: 'Sheena' };
@@ -50,11 +50,11 @@ async function sentIn(api: FakeBotApi, chat: number, said: string, prefix = fals
 }
 
 /** Omar on Telegram, online, with `omar` (indented lines of his entry) in team.yaml. */
-async function withOmar(omar = '    max_open: 5\n', extra: { team?: string; flows?: Record<string, string> } = {}): Promise<{ app: Switchboard; api: FakeBotApi }> {
-  const { app, api } = await setUp({ webhook: true, adminToken: ADMIN_TOKEN, team: extra.team ?? teamWith(omar), flows: extra.flows ?? { 'inbound.yaml': assignFlow } });
+async function withOmar(omar = '    max_open: 5\n', extra: { team?: string; flows?: Record<string, string> } = {}): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
+  const { app, api, dir } = await setUp({ webhook: true, adminToken: ADMIN_TOKEN, team: extra.team ?? teamWith(omar), flows: extra.flows ?? { 'inbound.yaml': assignFlow } });
   expect(await post(app, text(OMAR, '/online'))).toBe(200);
   await eventually(() => api.sentTo(OMAR).length > 0);
-  return { app, api };
+  return { app, api, dir };
 }
 
 /** The admin erases Layla from the dashboard's API. */
@@ -243,6 +243,40 @@ describe('a customer an agent holds is erased by an admin', () => {
     await sentIn(api, OMAR, REFUSED);
     expect(api.sentTo(OMAR).filter((said) => said === NOTICE)).toHaveLength(1);
     expect(await sheenaWasSent(app, api, '240 EUR')).toBe(false);
+  });
+
+  it('the process stops right after the delete, before telling: at the next start Omar is told, once, and Sheena gets the seat', async () => {
+    const { app, api, dir } = await withOmar('    max_open: 1\n');
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await sentIn(api, OMAR, '#1 · new conversation', true);
+    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    // From the delete on, nothing more is stored (as a process killed right after it would leave things).
+    const store = app.store as Store;
+    const realErase = store.eraseContact.bind(store);
+    const realTransaction = store.transaction.bind(store);
+    let deleted = false;
+    store.eraseContact = async (contactId, options) => {
+      const erased = await realErase(contactId, options);
+      deleted = true;
+      return erased;
+    };
+    store.transaction = ((key, work, options) => (deleted ? Promise.reject(new StoreUnavailableError('the process is gone')) : realTransaction(key, work, options))) as Store['transaction'];
+    await eraseLayla(app);
+    await app.stop();
+    expect(api.sentTo(OMAR)).not.toContain(NOTICE);
+
+    const again = await startSwitchboard({
+      config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN, CONTACT_RATE_LIMIT: { capacity: 100_000, perMs: 60_000 } },
+      log: quietLog, watch: false, sweepEveryMs: 0,
+    });
+    stopAfterTest(again);
+    await sentIn(api, OMAR, NOTICE);
+    await sentIn(api, OMAR, '#2 · new conversation', true);
+    await again.runtime.sweep();
+    expect(await post(again, text(OMAR, FOR_LAYLA))).toBe(200);
+    await sentIn(api, OMAR, REFUSED);
+    expect(api.sentTo(OMAR).filter((said) => said === NOTICE)).toHaveLength(1);
   });
 
   it('a conversation of hers opened while the erase ran is erased with her: Omar who took it is told, and the seat goes to Sheena', async () => {
