@@ -141,8 +141,17 @@ describe('a script is refused with file, line and fix', () => {
     expect(ask('(?!)ORD-\\d{4}')).toEqual([refused('(?!)ORD-\\d{4}', '(?!) fails everywhere: what it must not find matches at every point')]);
     for (const pattern of ['a^', 'ORD-^\\d{4}', '(yes|no)^', 'x(?=y^)']) expect(ask(pattern), pattern).toEqual([refused(pattern, '^ (the start of the answer) comes after text')]);
     for (const pattern of ['$a', '\\d{4}$-ORD', '$(yes|no)']) expect(ask(pattern), pattern).toEqual([refused(pattern, '$ (the end of the answer) comes before text')]);
+    // Lookarounds and \b, \B applied to what stands next to them, and the answer's own edges: nothing comes before it or after it.
+    expect(ask('(?=\\d)ORD')).toEqual([refused('(?=\\d)ORD', '(?=\\d) asks for text that cannot come after it')]);
+    expect(ask('(?!a)a')).toEqual([refused('(?!a)a', '(?!a) refuses the text that must come after it')]);
+    expect(ask('(?<=#)ORD')).toEqual([refused('(?<=#)ORD', '(?<=#) asks for text that cannot come before it')]);
+    expect(ask('ORD-\\d{4}(?=-)')).toEqual([refused('ORD-\\d{4}(?=-)', '(?=-) asks for text that cannot come after it')]);
+    expect(ask('(?!a*)b')).toEqual([refused('(?!a*)b', '(?!a*) fails everywhere: what it must not find matches at every point')]);
+    expect(ask('ORD\\B-\\d+')).toEqual([refused('ORD\\B-\\d+', '\\B (not at the edge of a word) stands where a word starts or ends')]);
+    expect(ask('\\b-\\d+')).toEqual([refused('\\b-\\d+', '\\b (the edge of a word) stands where no word starts or ends')]);
+    expect(ask('(?=a)(?=b)x')).toEqual([refused('(?=a)(?=b)x', '(?=a) asks for text that cannot come after it')]);
     // A way through the pattern that can match is enough: an alternative, or a part that may be left out.
-    for (const pattern of ['[]|ORD-\\d{4}', 'x|(?!)', '(?:a^)?b', 'x*^y', '^ORD-\\d{4}$', '(?:^|#)\\d+', '\\d+(?:$|!)', '\\^\\d', '\\$\\d+', '[$^]x']) {
+    for (const pattern of ['[]|ORD-\\d{4}', 'x|(?!)', '(?:a^)?b', 'x*^y', '^ORD-\\d{4}$', '(?:^|#)\\d+', '\\d+(?:$|!)', '\\^\\d', '\\$\\d+', '[$^]x', '\\bORD\\b', 'ORD\\B\\d+', '(?<=^)ORD(?=$)', '(?=\\d)\\w+', '(?!0)\\d+']) {
       expect(ask(pattern), pattern).toEqual([]);
     }
   });
@@ -161,9 +170,9 @@ describe('a script is refused with file, line and fix', () => {
   });
 
   it('warns (without refusing) of a pattern with lookarounds that no answer tried passes', () => {
-    const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=\\d)ORD'\n    save: conversation.order\n  - close: true\n`));
+    const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=.*\\d)[A-Z]{3}'\n    save: conversation.order\n  - close: true\n`));
     expect('draft' in result && result.draft.warnings.map(String)).toEqual([
-      'flows/test.yaml:5: no answer tried passes the pattern "(?=\\d)ORD" ("ORD", "OORRDD", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
+      'flows/test.yaml:5: no answer tried passes the pattern "(?=.*\\d)[A-Z]{3}" ("AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
     ]);
   });
 
