@@ -71,7 +71,7 @@ const en = {
   handedBackBy: (id: number, by: string) => `#${id} was handed back to the bot by ${by}.`,
   movedBy: (id: number, team: string, by: string) => `#${id} was moved to ${team} by ${by}.`,
   givenBy: (id: number, agent: string, by: string) => `#${id} was given to ${agent} by ${by}.`,
-  // `idleForMs`: how long nobody wrote (AUTO_CLOSE_AFTER), when the reader is told at the close; a screen showing it later says "a while".
+  // `idleForMs`: how long nobody wrote (AUTO_CLOSE_AFTER); without it, "a while".
   autoClosed: (id: number, idleForMs?: number) => `#${id} was closed after ${idleForMs !== undefined ? describeDuration(idleForMs) : 'a while'} without activity.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,

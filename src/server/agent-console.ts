@@ -34,6 +34,8 @@ export interface AgentConsoleOptions {
   media: MediaStore;
   /** The approved templates agents may send (`WHATSAPP_TEMPLATES`); the console offers them when there are any. */
   templates?: readonly { name: string }[];
+  /** How long nobody writes before a conversation closes by itself (`AUTO_CLOSE_AFTER`), as the agent's app was told it. */
+  autoCloseAfterMs?: number;
   log: Logger;
 }
 
@@ -239,7 +241,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const held = timeline.map((event) => event.type === 'assigned' && event.agentId === agent.id).lastIndexOf(true);
     if (held === -1) return undefined;
     const taken = timeline.slice(held + 1).find((event) => event.type === 'closed' || event.type === 'transferred' || event.type === 'handed back');
-    if (taken?.by?.kind === 'inactivity' && taken.type === 'closed') return line('autoClosed', conversation.id);
+    if (taken?.by?.kind === 'inactivity' && taken.type === 'closed') return line('autoClosed', conversation.id, options.autoCloseAfterMs);
     if (taken?.by?.kind !== 'admin') return undefined;
     const by = taken.by.name;
     if (taken.type === 'closed') return line('closedBy', conversation.id, by, conversation.closingNote);

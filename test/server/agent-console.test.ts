@@ -403,4 +403,24 @@ describe('the answers of an Arabic page', () => {
       await app.stop();
     }
   });
+
+  it('tells an agent, in the page\'s language, how long nobody wrote when inactivity closed their conversation, as their app was told', async () => {
+    let clock = new Date('2026-11-24T09:00:00Z');
+    const app = await start(await shippedDataDir(), { now: () => clock, config: { AUTO_CLOSE_AFTER: 2 * 3_600_000 } });
+    try {
+      const lina = await signIn(app.url, 'agent-lina');
+      await lina.act({ kind: 'status', status: 'online' });
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+      clock = new Date(clock.getTime() + 2 * 3_600_000 + 60_000);
+      await app.runtime.sweep();
+      expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+      const outcome = async (headers: Record<string, string> = {}) => ((await (await lina.call('/conversations/1/outcome', undefined, headers)).json()) as { message?: string }).message;
+      expect(await outcome({ 'accept-language': 'ar' })).toBe('أُغلقت المحادثة #1 تلقائيًا بعد ساعتين دون نشاط.');
+      expect(await outcome()).toBe('#1 was closed after 2 h without activity.');
+    } finally {
+      await app.stop();
+    }
+  });
 });
