@@ -126,16 +126,26 @@ export interface DeliveryStatus {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   /** The channel's reason, for `failed`. */
   reason?: string;
-  /** For `failed`: the customer's service window had closed (only an approved template reaches them), as `ChannelSendError.windowClosed`. */
-  windowClosed?: true;
+  /** For `failed`: what the failure is known to mean, as `ChannelSendError.known`. */
+  known?: KnownFailure;
   at: string;
 }
 
 /**
+ * What a failed send is known to mean, which whoever is told of it reads in their own language (lines.ts): the
+ * customer blocked the bot, their chat is gone, a file over the channel's size limit or of a type it refuses, too
+ * many messages too fast, the customer's service window closed (only an approved template reaches them), nothing
+ * reaches them until they write (again). The channel's own words stay the reason recorded on the message and
+ * logged, for admins.
+ */
+export type KnownFailure = 'blocked' | 'noChat' | 'fileTooLarge' | 'fileType' | 'rateLimited' | 'windowClosed' | 'writeFirst';
+
+/**
  * A send that failed, as the channel judges it: `permanent` (blocked by the user, a chat that does not exist,
  * a message the channel refuses) fails at once with `message` as the reason; a temporary one is tried again,
- * after `retryAfterMs` when the channel says how long to wait. `windowClosed`: refused because the customer's
- * service window is closed (only an approved template reaches them), which the agent who wrote is told in their words.
+ * after `retryAfterMs` when the channel says how long to wait. `known`: what the failure means, when the channel
+ * can tell (blocked, a closed service window…), which the agent who wrote is told in their words; `windowClosed` is
+ * `known: 'windowClosed'`.
  *
  *     throw new ChannelSendError('Forbidden: bot was blocked by the user', { permanent: true });
  *     throw new ChannelSendError('Too Many Requests', { permanent: false, retryAfterMs: 75_000 });
@@ -144,13 +154,15 @@ export class ChannelSendError extends Error {
   override readonly name = 'ChannelSendError';
   readonly permanent: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly known: KnownFailure | undefined;
   readonly windowClosed: boolean;
 
-  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; windowClosed?: boolean; cause?: unknown }) {
+  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; known?: KnownFailure; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.permanent = options.permanent;
     this.retryAfterMs = options.retryAfterMs;
-    this.windowClosed = options.windowClosed ?? false;
+    this.known = options.known;
+    this.windowClosed = options.known === 'windowClosed';
   }
 }
 

@@ -3,7 +3,7 @@
 // because recording it failed. A temporary failure waits (as long as the channel asks) without holding up other
 // recipients; a permanent one fails at once, and whoever wrote the message is told.
 import { setMaxListeners } from 'node:events';
-import { ChannelSendError, type Channel, type OutboundMessage } from '../types.ts';
+import { ChannelSendError, type Channel, type KnownFailure, type OutboundMessage } from '../types.ts';
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
 import type { Message, Store } from '../store/types.ts';
 import { recordParts } from '../store/sent-parts.ts';
@@ -27,8 +27,8 @@ export interface OutboxOptions {
 /** What the outbox tells about a message once its outcome is recorded. */
 export interface OutboxListener {
   sent?(message: Message): void;
-  /** Marked failed (refused for good, or out of attempts), with the reason recorded; `windowClosed`, as `ChannelSendError` says. */
-  failed?(message: Message, reason: string, windowClosed: boolean): void;
+  /** Marked failed (refused for good, or out of attempts), with the reason recorded; `known`, as `ChannelSendError` says. */
+  failed?(message: Message, reason: string, known: KnownFailure | undefined): void;
 }
 
 /**
@@ -173,7 +173,7 @@ export class Outbox {
         const delay = this.#delays[attempt];
         if (failure?.permanent || delay === undefined) {
           log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
-          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.windowClosed ?? false);
+          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
           return;
         }
         const asked = failure?.retryAfterMs ?? 0;

@@ -120,7 +120,7 @@ export class Runtime {
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
     this.#offOutbox = options.outbox.listen({
       sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
-      failed: (message, reason, windowClosed) => void this.#track(this.#statuses.tellAuthor(message, reason, windowClosed)),
+      failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),
     });
   }
 

@@ -1,6 +1,6 @@
 // What channels report about messages they sent (delivered, read, failed after all), recorded on the message and
 // announced; a message an agent wrote that did not reach the customer is told to that agent, in their app.
-import type { DeliveryStatus } from '../types.ts';
+import type { DeliveryStatus, KnownFailure } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -54,7 +54,7 @@ export class Statuses {
         if (error instanceof ClaimTakenError) return;
         throw error;
       }
-      await this.tellAuthor(message, reason, status.windowClosed === true);
+      await this.tellAuthor(message, reason, status.known);
     } else if (status.status === 'delivered' || status.status === 'read') {
       // Statuses may arrive out of order: read is never taken back to delivered.
       if (message.delivery === 'read' || message.delivery === status.status) return;
@@ -68,7 +68,7 @@ export class Statuses {
    * an agent goes to their next address; the bot's question a flow waits on is asked again at the customer's next
    * message (`markUnseen`).
    */
-  async tellAuthor(message: Message, reason: string, windowClosed = false): Promise<void> {
+  async tellAuthor(message: Message, reason: string, known?: KnownFailure): Promise<void> {
     if (message.toAgent && message.agentId) {
       await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx));
       return;
@@ -84,8 +84,9 @@ export class Statuses {
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name;
-      // The closed window is told in the agent's words, with what reaches the customer now; any other reason is the channel's.
-      const said = windowClosed ? line('notDeliveredWindowClosed', conversation.id, name, excerpt) : line('notDelivered', conversation.id, name, excerpt, reason);
+      // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
+      // now); anything else, in the channel's.
+      const said = known === 'windowClosed' ? line('notDeliveredWindowClosed', conversation.id, name, excerpt) : line('notDelivered', conversation.id, name, excerpt, reason, known);
       await this.options.desk.tell(tx, agentId, said, fx, conversation.id);
     });
   }

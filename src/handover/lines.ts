@@ -7,6 +7,7 @@
 // text, a list's button), in the language of whoever reads it (`OutboundMessage.language`), customers included. One
 // table per language, so each wording lives in one place.
 import type { Attachment, AttachmentKind } from '../store/types.ts';
+import type { KnownFailure } from '../types.ts';
 import { describeAttachment } from '../shared/attachments.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
@@ -111,12 +112,13 @@ const en = {
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
   editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
   editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
-  // An agent's message the customer's channel did not deliver (`excerpt`: its start; `reason`: the channel's).
-  notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
-    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${reason}`,
+  // An agent's message the customer's channel did not deliver (`excerpt`: its start): why in the reader's words when
+  // it is `known` (blocked, too large…), else in the channel's own (`reason`), quoted as what the channel said.
+  notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string, known?: KnownFailure) =>
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${known ? NOT_DELIVERED_EN[known] : `the channel said "${reason}"`}`,
   // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window).
   notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string) =>
-    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>`,
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${NOT_DELIVERED_EN.windowClosed}`,
   // What the commands say: /help, /list, /use, and a command that cannot be read (`parseAgentCommand`).
   commandDescription: (name: AgentCommandName) => COMMAND_DESCRIPTIONS_EN[name],
   helpHead: () => 'Commands (N is a conversation number, like 42 or #42):',
@@ -247,9 +249,10 @@ const ar: Wording = {
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
-  notDelivered: (id, customer, excerpt, reason) => `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${isolate(reason)}`,
+  notDelivered: (id, customer, excerpt, reason, known) =>
+    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}`,
   notDeliveredWindowClosed: (id, customer, excerpt) =>
-    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: ${isolate('/template [اسم القالب]')}`,
+    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${NOT_DELIVERED_AR.windowClosed}`,
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
   commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
   helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',
@@ -294,6 +297,27 @@ const ar: Wording = {
   cardCustomer: () => 'العميل',
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
+};
+
+// Why an agent's message did not reach the customer, when the channel could tell (`KnownFailure`).
+const NOT_DELIVERED_EN: Readonly<Record<KnownFailure, string>> = {
+  blocked: 'the customer has blocked the bot',
+  noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
+  fileTooLarge: 'the file is larger than the customer\'s app takes',
+  fileType: 'the customer\'s app does not take this type of file',
+  rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
+  windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>',
+  writeFirst: 'the customer\'s app takes no message from here until they write again',
+};
+
+const NOT_DELIVERED_AR: Readonly<Record<KnownFailure, string>> = {
+  blocked: 'حظر العميل البوت',
+  noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
+  fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
+  fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
+  rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
+  windowClosed: `كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: ${isolate('/template [اسم القالب]')}`,
+  writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
 };
 
 // What each agent command does, as /help and Telegram's menu of commands say it; in the order /help lists them.

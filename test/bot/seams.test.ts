@@ -137,7 +137,7 @@ describe('delivery statuses', () => {
     await h.runtime.report({ channel: 'whatsapp', messageId: wireId, status: 'failed', reason: 'the customer\'s number is no longer on WhatsApp', at });
     await h.outbox.drain();
     expect(await h.store.messageByChannelId('whatsapp', wireId)).toMatchObject({ status: 'failed', error: 'the customer\'s number is no longer on WhatsApp' });
-    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Your refund is on its way"): the customer's number is no longer on WhatsApp`);
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Your refund is on its way"): the channel said "the customer's number is no longer on WhatsApp"`);
     // A status about a message not sent from here changes nothing.
     await h.runtime.report({ channel: 'whatsapp', messageId: 'somebody-else', status: 'failed', at });
     await h.close();
@@ -183,7 +183,7 @@ describe('send errors that mean something', () => {
     expect(customers.attempts.filter((a) => a.message.text === 'Are you there?')).toHaveLength(1);
     const stored = (await h.store.messagesOfConversation(conversation.id)).find((m) => m.text === 'Are you there?');
     expect(stored).toMatchObject({ status: 'failed', error: 'Forbidden: bot was blocked by the user' });
-    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Are you there?"): Forbidden: bot was blocked by the user`);
+    expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Are you there?"): the channel said "Forbidden: bot was blocked by the user"`);
     await h.close();
   });
 

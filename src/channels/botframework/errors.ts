@@ -4,7 +4,7 @@
 // A conversation that no longer exists (404), a person who blocked the bot, or an activity the channel refuses
 // (400, 413) fails at once. The app's credentials refused (by Entra, or 401/403 from the Bot Connector) is the
 // operator's to fix: the replies wait for the fix instead of failing, and the log says so loudly.
-import { ChannelSendError } from '../../types.ts';
+import { ChannelSendError, type KnownFailure } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { TokenError } from './auth.ts';
 import { HELD_RETRY_AFTER, retryAfterMs } from './pipeline.ts';
@@ -39,20 +39,23 @@ export function toSendError(error: unknown, log: Logger): ChannelSendError {
   const said = describe(failure);
   if (status === undefined) return new ChannelSendError(`the Bot Connector could not be reached: ${said}`, { permanent: false, cause: error });
   const code = typeof failure.code === 'string' ? failure.code : undefined;
-  if (status === 403 && code !== undefined && SHUT_OUT.has(code)) return new ChannelSendError(`${said} (${code})`, { permanent: true, cause: error });
+  if (status === 403 && code !== undefined && SHUT_OUT.has(code)) {
+    const known: KnownFailure | undefined = code === 'ConversationBlockedByUser' ? 'blocked' : code === 'UserNotFound' ? 'noChat' : undefined;
+    return new ChannelSendError(`${said} (${code})`, { permanent: true, ...(known ? { known } : {}), cause: error });
+  }
   if (status === 401 || status === 403) {
     log.error({ status, code, err: said }, 'Bot Framework: the Bot Connector refused the bot\'s token; check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD and the bot\'s registration. Replies wait until it is fixed');
     return new ChannelSendError(`the Bot Connector refused the bot's credentials (HTTP ${status}): ${said}`, { permanent: false, cause: error });
   }
-  if (status === 404) return new ChannelSendError(`the conversation no longer exists (HTTP 404): ${said}`, { permanent: true, cause: error });
+  if (status === 404) return new ChannelSendError(`the conversation no longer exists (HTTP 404): ${said}`, { permanent: true, known: 'noChat', cause: error });
   if (status === 429) {
     // Moved out of the pipeline's sight (pipeline.ts), in milliseconds; Retry-After itself from a client without that step.
     const held = Number(failure.response?.headers?.get?.(HELD_RETRY_AFTER) ?? Number.NaN);
     const waitMs = Number.isFinite(held) ? held : retryAfterMs(failure.response?.headers?.get?.('retry-after'));
-    return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}), cause: error });
+    return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, known: 'rateLimited', ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}), cause: error });
   }
   if (status >= 500 || status === 408) return new ChannelSendError(`the Bot Connector failed (HTTP ${status}): ${said}`, { permanent: false, cause: error });
-  return new ChannelSendError(`the Bot Connector refused the message (HTTP ${status}): ${said}`, { permanent: true, cause: error });
+  return new ChannelSendError(`the Bot Connector refused the message (HTTP ${status}): ${said}`, { permanent: true, ...(status === 413 ? { known: 'fileTooLarge' as const } : {}), cause: error });
 }
 
 function describe(failure: ConnectorFailure): string {

@@ -35,7 +35,7 @@ export class Sender {
   async send(to: string, message: OutboundMessage, host: ChannelHost | undefined): Promise<string> {
     if (!host) throw new ChannelSendError('the Bot Framework channel is not started', { permanent: false });
     const reference = rebuild(await host.referenceOf(to));
-    if (!reference) throw new ChannelSendError(`no conversation reference for ${to}; the person must write to the bot first`, { permanent: true });
+    if (!reference) throw new ChannelSendError(`no conversation reference for ${to}; the person must write to the bot first`, { permanent: true, known: 'writeFirst' });
     const activity = await renderMessage(message, reference.channelId, host.media);
     let sent: string | undefined;
     let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,7 @@
 // Meta's passing failures and the network are tried again, a refused Page token waits for its replacement; a person
 // who cannot be reached (551), a missing permission (10, 200-299) or a bad parameter (100) fails the message at once
 // with Meta's words (meta/errors.ts holds the rules Meta's channels share).
-import type { ChannelSendError } from '../../types.ts';
+import type { ChannelSendError, KnownFailure } from '../../types.ts';
 import { toSendError as graphSendError, type ErrorPolicy } from '../meta/errors.ts';
 
 /** How long a rate limit is waited out: Meta's documentation names no time, and its windows are rolling. */
@@ -23,6 +23,8 @@ const POLICY: ErrorPolicy = {
     [1200, undefined],
   ]),
   tokenRefused: 'the Page access token (MESSENGER_PAGE_TOKEN) was refused',
+  // 551: "This person isn't available right now" (they blocked the Page, or their account is gone).
+  known: new Map<number, KnownFailure>([[4, 'rateLimited'], [17, 'rateLimited'], [32, 'rateLimited'], [613, 'rateLimited'], [551, 'noChat']]),
 };
 
 /**

@@ -55,7 +55,7 @@ export class Sender {
     try {
       if (!host) throw new ChannelSendError(`the ${platform.label} channel is not started`, { permanent: false });
       const last = await host.lastInboundAt(to);
-      if (last === undefined) throw new ChannelSendError(`the customer has not written on ${platform.label}; ${platform.label} allows no message before they do`, { permanent: true });
+      if (last === undefined) throw new ChannelSendError(`the customer has not written on ${platform.label}; ${platform.label} allows no message before they do`, { permanent: true, known: 'writeFirst' });
       const messaging = this.#messaging(last, message.byAgent === true);
       const parts = await renderMessage(message, platform, host.media);
       const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
@@ -86,7 +86,7 @@ export class Sender {
     if (age <= RESPONSE_WINDOW_MS) return { messaging_type: 'RESPONSE' };
     if (!byAgent) throw new ChannelSendError(`the customer last wrote more than 24 hours ago; ${label} lets only a person answer now (the HUMAN_AGENT tag), not the bot`, { permanent: true });
     if (age <= HUMAN_AGENT_WINDOW_MS) return { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
-    throw new ChannelSendError(`the customer last wrote more than 7 days ago; ${label} allows no reply now`, { permanent: true });
+    throw new ChannelSendError(`the customer last wrote more than 7 days ago; ${label} allows no reply now`, { permanent: true, known: 'writeFirst' });
   }
 
   /** `mark_seen` and `typing_on` before the first message after each of the person's messages; failures are ignored. */

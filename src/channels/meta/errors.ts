@@ -2,7 +2,7 @@
 // its replacement, the codes a channel lists as passing (rate limits, Meta's own failures) are tried again after
 // the wait they name, no answer or Meta failing on its side is tried again, and any other refusal fails the message
 // at once with Meta's words. Each channel states its own codes (whatsapp-cloud/errors.ts, messenger/errors.ts).
-import { ChannelSendError } from '../../types.ts';
+import { ChannelSendError, type KnownFailure } from '../../types.ts';
 import { GraphError } from './graph.ts';
 
 /** How one channel reads Meta's error codes. */
@@ -11,6 +11,8 @@ export interface ErrorPolicy {
   temporary: ReadonlyMap<number, number | undefined>;
   /** Says a refused token, e.g. `the WhatsApp access token was refused` (Meta's reason follows). */
   tokenRefused: string;
+  /** Codes whose meaning an agent is told in their own words (a rate limit, a person who cannot be reached). */
+  known: ReadonlyMap<number, KnownFailure>;
 }
 
 /**
@@ -25,20 +27,22 @@ export function toSendError(error: unknown, policy: ErrorPolicy): ChannelSendErr
     return new ChannelSendError(error instanceof Error ? error.message : String(error), { permanent: false, cause: error });
   }
   const reason = describeGraphError(error);
+  const known = error.code !== undefined ? policy.known.get(error.code) : undefined;
+  const means = known ? { known } : {};
   // A token being replaced: the messages wait for it rather than fail.
   if (error.badToken) return new ChannelSendError(`${policy.tokenRefused}: ${reason}`, { permanent: false, cause: error });
   if (error.code !== undefined && policy.temporary.has(error.code)) {
     const retryAfterMs = policy.temporary.get(error.code);
-    return new ChannelSendError(reason, { permanent: false, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
+    return new ChannelSendError(reason, { permanent: false, ...means, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
   }
   // No answer, or one lost (a 2xx whose body broke off: Meta may well have taken the call), or Meta failing on its
   // side: worth another try. The person may see the message twice, where failing it for good would tell the agent
   // it failed although the person got it.
   const status = error.status ?? 0;
   if (error.answerLost || status >= 500 || status === 408 || status === 429) {
-    return new ChannelSendError(reason, { permanent: false, cause: error });
+    return new ChannelSendError(reason, { permanent: false, ...(status === 429 ? { known: 'rateLimited' as const } : means), cause: error });
   }
-  return new ChannelSendError(reason, { permanent: true, cause: error });
+  return new ChannelSendError(reason, { permanent: true, ...means, cause: error });
 }
 
 /**

@@ -2,7 +2,7 @@
 // message Telegram will not take) fails the message at once; a flood wait says how long to wait; anything else
 // (Telegram's own failures, the network) is worth another try.
 import { GrammyError, HttpError } from 'grammy';
-import { ChannelSendError } from '../../types.ts';
+import { ChannelSendError, type KnownFailure } from '../../types.ts';
 
 /**
  * Telegram's answers that the same call will get again: 400 (chat not found, message text is empty, wrong file
@@ -21,8 +21,10 @@ export function toSendError(error: unknown): ChannelSendError {
   if (error instanceof ChannelSendError) return error;
   if (error instanceof GrammyError) {
     const retryAfter = error.parameters.retry_after;
+    const known = knownFailure(error.error_code, error.description);
     return new ChannelSendError(error.description, {
       permanent: PERMANENT.has(error.error_code),
+      ...(known ? { known } : {}),
       // auto-retry has already waited out the short flood waits: this one is the outbox's to wait, not a held call's.
       ...(error.error_code === 429 && typeof retryAfter === 'number' ? { retryAfterMs: retryAfter * 1000 } : {}),
       cause: error,
@@ -30,4 +32,19 @@ export function toSendError(error: unknown): ChannelSendError {
   }
   if (error instanceof HttpError) return new ChannelSendError(`network error: ${error.message}`, { permanent: false, cause: error });
   return new ChannelSendError(error instanceof Error ? error.message : String(error), { permanent: false, cause: error });
+}
+
+/**
+ * What Telegram's answer is known to mean, from its code and its description (Telegram names causes only in words).
+ *
+ *     knownFailure(403, 'Forbidden: bot was blocked by the user'); // 'blocked'
+ *     knownFailure(400, 'Bad Request: chat not found');           // 'noChat'
+ */
+function knownFailure(code: number, description: string): KnownFailure | undefined {
+  if (code === 429) return 'rateLimited';
+  if (code === 413 || /too big|too large/i.test(description)) return 'fileTooLarge';
+  if (/blocked by the user/i.test(description)) return 'blocked';
+  if (/chat not found|user is deactivated|PEER_ID_INVALID/i.test(description)) return 'noChat';
+  if (/wrong type of|IMAGE_PROCESS_FAILED|PHOTO_INVALID_DIMENSIONS|VOICE_MESSAGES_FORBIDDEN|unsupported/i.test(description)) return 'fileType';
+  return undefined;
 }

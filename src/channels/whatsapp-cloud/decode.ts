@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
 import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage } from '../../types.ts';
-import { WINDOW_CLOSED_CODE } from './errors.ts';
+import { knownFailure } from './errors.ts';
 
 export const CHANNEL = 'whatsapp-cloud';
 
@@ -482,12 +482,13 @@ function fromStatus(raw: unknown, where: string, receivedAt: Date): Item {
   const error = errors?.[0];
   const words = [error?.title, error?.error_data?.details ?? error?.message].filter((part, index, all): part is string => part !== undefined && part !== '' && all.indexOf(part) === index);
   const reason = error ? `${words.join(': ') || 'failed'}${error.code !== undefined ? ` (#${error.code})` : ''}` : undefined;
+  const known = knownFailure(error?.code);
   return {
     kind: 'status',
     where,
     status: {
       channel: CHANNEL, messageId: id, status: status as DeliveryStatus['status'], ...(reason ? { reason } : {}),
-      ...(error?.code === WINDOW_CLOSED_CODE ? { windowClosed: true as const } : {}), at: sentAt(timestamp, receivedAt),
+      ...(known ? { known } : {}), at: sentAt(timestamp, receivedAt),
     },
   };
 }

@@ -1,7 +1,7 @@
 // What a failed Cloud API send means for the outbox: Meta's refusals that the same call will get again (a closed
 // 24-hour window, a bad parameter, a number not on WhatsApp) fail the message at once with Meta's words; rate
 // limits wait as long as Meta asks for; Meta's own failures, the network and a token being replaced are tried again.
-import { ChannelSendError } from '../../types.ts';
+import { ChannelSendError, type KnownFailure } from '../../types.ts';
 import { describeGraphError, toSendError as graphSendError, type ErrorPolicy } from '../meta/errors.ts';
 import { GraphError } from '../meta/graph.ts';
 
@@ -28,7 +28,28 @@ const POLICY: ErrorPolicy = {
     [133004, undefined],
   ]),
   tokenRefused: 'the WhatsApp access token was refused',
+  known: knownCodes(),
 };
+
+/**
+ * Meta's codes an agent is told in their own words, in sends and in failed statuses alike: the closed window
+ * (131047), the rate limits (4, 80007, 130429, 131048, 131056).
+ */
+function knownCodes(): ReadonlyMap<number, KnownFailure> {
+  return new Map<number, KnownFailure>([
+    [WINDOW_CLOSED_CODE, 'windowClosed'],
+    ...[4, 80007, 130429, 131048, 131056].map((code) => [code, 'rateLimited'] as const),
+  ]);
+}
+
+/**
+ * What a Cloud API error code is known to mean, for a failed status as for a failed send.
+ *
+ *     knownFailure(131047); // 'windowClosed'
+ */
+export function knownFailure(code: number | undefined): KnownFailure | undefined {
+  return code === undefined ? undefined : POLICY.known.get(code);
+}
 
 /**
  * The `ChannelSendError` a failed Cloud API call becomes.
@@ -40,7 +61,7 @@ const POLICY: ErrorPolicy = {
 export function toSendError(error: unknown): ChannelSendError {
   // Meta's clock said the window had closed where ours did not: the agent is told as when ours says so.
   if (error instanceof GraphError && error.code === WINDOW_CLOSED_CODE && !error.badToken) {
-    return new ChannelSendError(describeGraphError(error), { permanent: true, windowClosed: true, cause: error });
+    return new ChannelSendError(describeGraphError(error), { permanent: true, known: 'windowClosed', cause: error });
   }
   return graphSendError(error, POLICY);
 }

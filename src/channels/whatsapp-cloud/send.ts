@@ -74,7 +74,7 @@ export class Sender {
     const last = await host.lastInboundAt(to);
     const open = last !== undefined && this.#options.now().getTime() - Date.parse(last) < WINDOW_MS;
     if (open) return message;
-    if (!message.toAgent) throw new ChannelSendError(CLOSED_WINDOW, { permanent: true, windowClosed: true });
+    if (!message.toAgent) throw new ChannelSendError(CLOSED_WINDOW, { permanent: true, known: 'windowClosed' });
     const notice = this.#options.noticeTemplate;
     if (notice === undefined) {
       throw new ChannelSendError('outside the 24-hour window: the agent has not written to this WhatsApp number in 24 hours, and no WHATSAPP_NOTICE_TEMPLATE is set', { permanent: true });

@@ -73,7 +73,7 @@ export class Sender {
       } finally {
         own.settle(mark, id);
       }
-      if (id === undefined) throw new ChannelSendError(`WhatsApp has no chat with ${address}`, { permanent: true });
+      if (id === undefined) throw new ChannelSendError(`WhatsApp has no chat with ${address}`, { permanent: true, known: 'noChat' });
       last = id;
       sentPart?.(id);
       if (message.id !== undefined && index < parts.length - 1) {
@@ -89,7 +89,7 @@ export class Sender {
   /** A number nobody on WhatsApp has fails for good; asked once per number, and not for one that wrote to us. */
   async #checkNumber(client: WhatsAppClient, address: string): Promise<void> {
     if (address.startsWith('lid:') || this.#options.known(address)) return;
-    if ((await client.numberId(address)) === undefined) throw new ChannelSendError(`+${address} is not on WhatsApp`, { permanent: true });
+    if ((await client.numberId(address)) === undefined) throw new ChannelSendError(`+${address} is not on WhatsApp`, { permanent: true, known: 'noChat' });
     this.#options.seen(address);
   }
 }

@@ -120,7 +120,7 @@ describe('the messaging window', () => {
     const callsBefore = messenger.graph.callsTo('/me/messages').length;
     await lina.say('هل ما زلت هنا؟ Are you still there?');
     expect(await toldInWebchat(lina, 'was not delivered')).toBe(
-      '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer last wrote more than 7 days ago; Messenger allows no reply now',
+      '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer\'s app takes no message from here until they write again',
     );
     expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
   });

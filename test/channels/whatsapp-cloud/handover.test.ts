@@ -232,3 +232,30 @@ describe('choices', () => {
     expect(cloud.graph.saidTo(SHEENA)[1]).toBe('Topic: billing');
   });
 });
+
+describe('Meta reporting a message of an agent with language: ar failed', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    language: ar\n';
+
+  it('tells why in Arabic when Meta\'s code says (a rate limit), else quotes Meta\'s own words; the message keeps them', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    const failAs = async (said: string, error: Record<string, unknown>) => {
+      await lina.say(said);
+      await settled(cloud);
+      const wamid = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+      const failed = fixture('statuses');
+      failed.entry[0].changes[0].value.statuses = [{ ...failed.entry[0].changes[0].value.statuses[1], id: wamid, errors: [error] }];
+      expect((await cloud.post(failed)).status).toBe(200);
+      return (await toldInWebchat(lina, `(«\u2068${said}\u2069»)`)).split('»): ')[1];
+    };
+    expect(await failAs('Are you still there?', { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' }))
+      .toBe('أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق');
+    expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
+      .toBe('ردّت القناة: «\u2068Message undeliverable: Message Undeliverable. (#131026)\u2069»');
+    const messages = await cloud.app.store.messagesOfConversation(1);
+    expect(messages.find((m) => m.text === 'Are you still there?' && m.direction === 'out')).toMatchObject({ error: '(Business Account, Consumer Account) pair rate limit hit: Too many messages sent from the sender phone number to the same recipient phone number in a short period of time. (#131056)' });
+  });
+});

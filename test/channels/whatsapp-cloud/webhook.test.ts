@@ -225,7 +225,7 @@ agents:
       told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('was not delivered'));
       if (!told) await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): Message undeliverable: The recipient is not on WhatsApp (#131026)');
+    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the channel said "Message undeliverable: The recipient is not on WhatsApp (#131026)"');
   });
 });
 
