@@ -6,6 +6,7 @@
 // what its own errors mean.
 import { MediaRefusedError, describeBytes } from '../store/media.ts';
 import type { Attachment, MediaStore, StoredMedia } from '../types.ts';
+import type { FileRefusal } from '../store/types.ts';
 import type { Logger } from '../shared/log.ts';
 
 /** A try and its retries together: this many at most, while the failure may pass. */
@@ -19,6 +20,8 @@ export class FileFailure extends Error {
     message: string,
     readonly permanent: boolean,
     readonly reason?: string,
+    /** What `reason` means, when it says more than that the file could not be had (`notFetched`). */
+    readonly refusal?: FileRefusal,
   ) {
     super(message);
   }
@@ -49,21 +52,21 @@ export interface KeepOptions {
  *     const attachment = await keepRemoteFile(file.attachment, file.size, options, (limit) => download(file, limit));
  */
 export async function keepRemoteFile(attachment: Attachment, announcedSize: number | undefined, options: KeepOptions, tryOnce: (limit: number) => Promise<StoredMedia>): Promise<Attachment> {
-  const refuse = (reason: string): Attachment => ({ ...attachment, refused: reason });
+  const refuse = (reason: string, refusal: FileRefusal): Attachment => ({ ...attachment, refused: reason, refusal });
   const limit = options.media.maxBytes;
-  if (announcedSize !== undefined && announcedSize > limit) return refuse(tooLarge(limit));
+  if (announcedSize !== undefined && announcedSize > limit) return refuse(tooLarge(limit), { kind: 'tooLarge', limitBytes: limit });
   let delay = options.retryMs ?? 1000;
   for (let attempt = 1; ; attempt++) {
     try {
       const stored = await tryOnce(limit);
       return { ...attachment, ref: stored.ref, size: stored.size, mime: stored.mime, ...(stored.name !== undefined ? { name: stored.name } : {}) };
     } catch (error) {
-      if (error instanceof MediaRefusedError) return refuse(error.message);
+      if (error instanceof MediaRefusedError) return refuse(error.message, error.refusal);
       const failure = commonFailure(error) ?? options.failureOf(error);
       if (!failure) throw error;
       const last = failure.permanent || attempt >= ATTEMPTS;
       options.log.warn({ err: failure.message, ...options.logFields, attempt, ...(last ? {} : { retryInMs: delay }) }, last ? `${options.source} file not kept` : `${options.source} file download failed; trying again`);
-      if (last) return refuse(failure.reason ?? `the file could not be downloaded from ${options.source}`);
+      if (last) return refuse(failure.reason ?? `the file could not be downloaded from ${options.source}`, failure.refusal ?? { kind: 'notFetched' });
       await new Promise((done) => setTimeout(done, delay));
       delay *= 2;
     }
@@ -81,7 +84,7 @@ export async function putBody(response: Response, limit: number, media: MediaSto
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   if (length > limit) {
     await body.cancel();
-    throw new MediaRefusedError(tooLarge(limit), 'too-large');
+    throw new MediaRefusedError(tooLarge(limit), 'too-large', limit);
   }
   return media.put(streamOf(body), meta);
 }

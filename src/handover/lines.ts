@@ -6,9 +6,10 @@
 // themselves into a message (the line that stands in for a file they cannot send, a place or a contact card shown as
 // text, a list's button), in the language of whoever reads it (`OutboundMessage.language`), customers included. One
 // table per language, so each wording lives in one place.
-import type { Attachment, AttachmentKind } from '../store/types.ts';
+import type { Attachment, AttachmentKind, FileRefusal } from '../store/types.ts';
 import type { KnownFailure } from '../types.ts';
 import { describeAttachment } from '../shared/attachments.ts';
+import { describeBytes } from '../store/media.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { endsSentence, isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import type { AgentState } from './agent-state.ts';
@@ -104,9 +105,10 @@ const en = {
   eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations and messages, though their files may be gone already: erase them again',
   rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
   // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
-  // message; one of the agent's own is not sent to the customer, and they are told. `reason` is the channel's.
-  fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string) => notReceivedEn(name, kind, reason),
-  fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string) => `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason)}`,
+  // message; one of the agent's own is not sent to the customer, and they are told. `reason` is the channel's (in
+  // English), `refusal` what it means when known, which other languages word.
+  fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal) => notReceivedEn(name, kind, reason),
+  fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal) => `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason)}`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
@@ -143,11 +145,11 @@ const en = {
   listMore: (count: number) => `  … and ${count} more`,
   // What a channel writes in a message, in its reader's language (`OutboundMessage.language`), for a file it cannot
   // send: its bytes were not kept (`reason`, the channel's), are gone since, or the chat takes no such file.
-  fileNotKept: (file: FileNamed, reason: string) => `[${describeAttachment(file)} that could not be kept: ${reason}]`,
+  fileNotKept: (file: FileNamed, reason: string, refusal?: FileRefusal) => `[${describeAttachment(file)} that could not be kept: ${reason}]`,
   fileGone: (file: FileNamed) => `[${describeAttachment(file)} that is no longer in the media store]`,
   fileNotCarried: (file: FileNamed, platform: string) => `[${describeAttachment(file)} that ${platform} cannot carry]`,
   fileNotForTeams: (file: FileNamed) => `[${describeAttachment(file)}: not sent, Teams takes no files from the bot]`,
-  fileTooLarge: (file: FileNamed, size: string, limit: string) => `[${describeAttachment(file)} of ${size}: not sent, the most this chat takes is ${limit}]`,
+  fileTooLarge: (file: FileNamed, sizeBytes: number, limitBytes: number) => `[${describeAttachment(file)} of ${describeBytes(sizeBytes)}: not sent, the most this chat takes is ${describeBytes(limitBytes)}]`,
   // A location without coordinates, a contact card without a number (`name`: the card's), which no chat can show.
   placeNotSent: () => `[${describeAttachment({ kind: 'location' })} that could not be sent: it has no coordinates]`,
   contactCardNotSent: (name?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}, without a phone number]`,
@@ -243,8 +245,8 @@ const ar: Wording = {
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
   eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها، وقد تكون ملفاتها حُذفت: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
-  fileNotReceived: (name, kind, reason) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : KINDS_AR[kind]}: ${isolate(reason)}]`,
-  fileNotSent: (id, name, kind, reason) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason)}`,
+  fileNotReceived: (name, kind, reason, refusal) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
+  fileNotSent: (id, name, kind, reason, refusal) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal)}`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
@@ -275,11 +277,11 @@ const ar: Wording = {
   listQueueHead: (team, count) => `قائمة انتظار ${isolate(team)} (${count}):`,
   listWaiting: (id, customer, minutes) => `  #${id} ${isolate(customer)} · ينتظر منذ ${minutes} د`,
   listMore: (count) => `  … و${count} أخرى`,
-  fileNotKept: (file, reason) => `[تعذّر حفظ ${fileAr(file)}: ${isolate(reason)}]`,
+  fileNotKept: (file, reason, refusal) => `[تعذّر حفظ ${fileAr(file)}: ${refusalAr(reason, refusal)}]`,
   fileGone: (file) => `[تعذّر إرسال ${fileAr(file)}: لم يعد الملف محفوظًا لدينا]`,
   fileNotCarried: (file, platform) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate(platform)} هذا الملف]`,
   fileNotForTeams: (file) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate('Teams')} ملفات من البوت]`,
-  fileTooLarge: (file, size, limit) => `[تعذّر إرسال ${fileAr(file)} (${isolate(size)}): أقصى ما تقبله هذه الدردشة ${isolate(limit)}]`,
+  fileTooLarge: (file, sizeBytes, limitBytes) => `[تعذّر إرسال ${fileAr(file)} (${bytesAr(sizeBytes)}): أقصى ما تقبله هذه الدردشة ${bytesAr(limitBytes)}]`,
   placeNotSent: () => `[تعذّر إرسال ${KINDS_AR.location}: ليست له إحداثيات]`,
   contactCardNotSent: (name) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}، بلا رقم هاتف]`,
   // Coordinates, names and numbers isolated, so that a Latin name or a "+" keeps its place in the Arabic line.
@@ -360,6 +362,27 @@ function exampleAr(name: AgentCommandName): string {
 
 function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string): string {
   return `[${name ?? `a ${kind}`} was not received: ${reason}]`;
+}
+
+// Why a file was not kept, in Arabic words when it is known what the channel's English `reason` means, else that
+// reason quoted, as the channel's.
+function refusalAr(reason: string, refusal: FileRefusal | undefined): string {
+  if (refusal?.kind === 'tooLarge') return `الملف أكبر من ${bytesAr(refusal.limitBytes)}`;
+  if (refusal?.kind === 'fileType') return 'هذا النوع من الملفات غير مقبول';
+  if (refusal?.kind === 'empty') return 'الملف فارغ';
+  if (refusal?.kind === 'notFetched') return 'تعذّر تنزيل الملف';
+  return `«${isolate(reason)}»`;
+}
+
+/**
+ * A size in Arabic units, with the digits the other Arabic lines use (`describeBytes`'s rounding).
+ *
+ *     bytesAr(20 * 1024 * 1024); // '20 ميغابايت'
+ */
+export function bytesAr(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} ميغابايت`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} كيلوبايت`;
+  return `${bytes} بايت`;
 }
 
 // A file as an Arabic line names it (after a verbal noun: "تعذّر حفظ صورة"), as `describeAttachment` does in English.

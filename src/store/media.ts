@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaStore, StoredMedia } from './types.ts';
+import type { FileRefusal, MediaStore, StoredMedia } from './types.ts';
 
 /** A file the media store will not keep: too large, empty, or of no valid MIME type. Nothing of it was kept. */
 export class MediaRefusedError extends Error {
@@ -13,8 +13,20 @@ export class MediaRefusedError extends Error {
   constructor(
     message: string,
     readonly reason: 'too-large' | 'empty' | 'bad-type',
+    /** For `too-large`: the limit the file was over. */
+    readonly limitBytes?: number,
   ) {
     super(message);
+  }
+
+  /**
+   * What the refusal means, for a reader to be told in their language.
+   *
+   *     new MediaRefusedError('the file is larger than 20 MB', 'too-large', 20_971_520).refusal; // { kind: 'tooLarge', limitBytes: 20971520 }
+   */
+  get refusal(): FileRefusal {
+    if (this.reason === 'too-large' && this.limitBytes !== undefined) return { kind: 'tooLarge', limitBytes: this.limitBytes };
+    return { kind: this.reason === 'empty' ? 'empty' : this.reason === 'bad-type' ? 'fileType' : 'notFetched' };
   }
 }
 
@@ -49,7 +61,7 @@ export class FileMediaStore implements MediaStore {
       const chunks = data instanceof Uint8Array ? [data] : data;
       for await (const chunk of chunks) {
         size += chunk.byteLength;
-        if (size > this.maxBytes) throw new MediaRefusedError(`the file is larger than ${describeBytes(this.maxBytes)}`, 'too-large');
+        if (size > this.maxBytes) throw new MediaRefusedError(`the file is larger than ${describeBytes(this.maxBytes)}`, 'too-large', this.maxBytes);
         await file.write(chunk);
       }
       if (size === 0) throw new MediaRefusedError('the file is empty', 'empty');

@@ -37,7 +37,12 @@ export interface Attachment {
   contact?: { name: string; phone?: string };
   /** Why the bytes were not kept (over the size limit, could not be fetched): the message arrives without them. */
   refused?: string;
+  /** What `refused` means, when it is known, for a reader to be told in their language (`refused` stays as it was said). */
+  refusal?: FileRefusal;
 }
+
+/** Why a file's bytes were not kept: over `limitBytes`, a type not taken, empty, or not to be had from the channel. */
+export type FileRefusal = { kind: 'tooLarge'; limitBytes: number } | { kind: 'fileType' | 'empty' | 'notFetched' };
 
 /** Bytes the media store keeps, by `ref`. */
 export interface StoredMedia {

@@ -20,8 +20,8 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], eraseNotDone: [], rollbackStale: ['0123456789ab'],
-  fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB'], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
-  editNotRelayed: [], editOnClosed: [4], editNotYours: [4, 'Sara'], editTooFarBack: [4], notDelivered: [4, 'Layla', 'Your refund is on its way', 'Forbidden: bot was blocked by the user'],
+  fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB', { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 }], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
+  editNotRelayed: [], editOnClosed: [4], editNotYours: [4, 'Sara'], editTooFarBack: [4], notDelivered: [4, 'Layla', 'Your refund is on its way', 'Forbidden: bot was blocked by the user', 'blocked'],
   notDeliveredWindowClosed: [4, 'Layla', 'Are you still there?'],
   commandDescription: ['help'], helpHead: [], helpLine: ['/claim N', 'claim'], helpTail: [], unknownCommand: ['clsoe', 'close'], needsNumber: ['claim'],
   justNumber: ['use'], badNumber: ['#abc', 'note'], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
@@ -30,7 +30,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   fileNotKept: [{ kind: 'image' }, 'the file is larger than 20 MB'], fileGone: [{ kind: 'audio', voice: true }], fileNotCarried: [{ kind: 'document', name: 'a.zip' }, 'Instagram'],
   fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], contactCardNotSent: ['Acme Support'],
   placeAsLine: [30.0444, 31.2357, 'Cairo office'], placeWithoutCoordinates: [], contactCardAsLine: ['Acme Support', '+20 2 1234 5678'],
-  contactAsText: ['Acme Support', '+20 2 1234 5678'], contactAsBadge: [undefined, '+20 2 1234 5678'], listButton: [], fileTooLarge: [{ kind: 'image' }, '40 KB', '16 KB'],
+  contactAsText: ['Acme Support', '+20 2 1234 5678'], contactAsBadge: [undefined, '+20 2 1234 5678'], listButton: [], fileTooLarge: [{ kind: 'image' }, 40 * 1024, 16 * 1024],
   cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: [],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);
@@ -51,6 +51,15 @@ describe('the lines agents and admins read', () => {
     expect(word(line('unseenInApp', 1, 'Layla', 'wait', 0, 'chat'))).toBe('Layla wrote in #1 what your chat had not shown you when you sent /close: "wait". Nothing was closed: read it, then close again.');
     expect(word(line('transferred', 42, 'Support', 'Omar'))).toBe('#42 is transferred to Support (Omar has it).');
     expect(word(line('noFlowToHandBackTo', 42, 'notMoved'))).toBe('The bot has no flow to go on with in #42 (no flow starts on conversation.opened); it was not moved.');
+  });
+
+  it('says sizes in Arabic units, and why a file was not kept in Arabic words when that is known, else the channel\'s quoted', () => {
+    expect(word(line('fileTooLarge', { kind: 'image' }, 40 * 1024, 1536 * 1024), 'ar')).toBe('[تعذّر إرسال صورة (40 كيلوبايت): أقصى ما تقبله هذه الدردشة 1.5 ميغابايت]');
+    expect(word(line('fileTooLarge', { kind: 'image' }, 40 * 1024, 1536 * 1024))).toBe('[a photo of 40 KB: not sent, the most this chat takes is 1.5 MB]');
+    expect(word(line('fileNotKept', { kind: 'image' }, 'the file is larger than 20 MB', { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 }), 'ar')).toBe('[تعذّر حفظ صورة: الملف أكبر من 20 ميغابايت]');
+    expect(word(line('fileNotKept', { kind: 'image' }, 'the file is larger than 20 MB', { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 }))).toBe('[a photo that could not be kept: the file is larger than 20 MB]');
+    expect(word(line('fileNotReceived', 'a.pdf', 'document', 'the download took too long', { kind: 'notFetched' }), 'ar')).toBe(`[تعذّر استلام الملف ${isolated('a.pdf')}: تعذّر تنزيل الملف]`);
+    expect(word(line('fileNotReceived', 'a.pdf', 'document', 'HTTP 418'), 'ar')).toBe(`[تعذّر استلام الملف ${isolated('a.pdf')}: «${isolated('HTTP 418')}»]`);
   });
 
   it('closes in Arabic with the note isolated, and adds no stop after a note that ends its own sentence', () => {

@@ -48,12 +48,12 @@ export async function fetchFile(file: RemoteFile, serviceUrl: string, options: F
     const stored = file.url.startsWith('data:') ? await fromDataUri(file, options.media) : await download(file, serviceUrl, options);
     return { ...attachment, ref: stored.ref, size: stored.size, mime: stored.mime, ...(stored.name !== undefined ? { name: stored.name } : {}) };
   } catch (error) {
-    if (error instanceof MediaRefusedError) return { ...attachment, refused: error.message };
+    if (error instanceof MediaRefusedError) return { ...attachment, refused: error.message, refusal: error.refusal };
     const reason = error instanceof FileFailure ? error.message : error instanceof TransferError ? 'the download broke off' : undefined;
     if (reason === undefined) throw error;
     const cause = error instanceof Error && error.cause instanceof Error ? { cause: error.cause.message } : {};
     options.log.warn({ err: error instanceof Error ? error.message : String(error), ...cause, host: hostOf(file.url) }, 'Bot Framework file not kept');
-    return { ...attachment, refused: reason };
+    return { ...attachment, refused: reason, refusal: { kind: 'notFetched' } };
   }
 }
 
@@ -86,7 +86,7 @@ async function download(file: RemoteFile, serviceUrl: string, options: FileOptio
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   if (length > limit) {
     await response.body.cancel();
-    throw new MediaRefusedError(`the file is larger than ${describeBytes(limit)}`, 'too-large');
+    throw new MediaRefusedError(`the file is larger than ${describeBytes(limit)}`, 'too-large', limit);
   }
   const given = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   const mime = file.attachment.mime ?? (given !== undefined && given !== '' ? given : undefined);

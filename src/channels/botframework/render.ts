@@ -58,14 +58,14 @@ async function renderAttachment(attachment: Attachment, channelId: string, media
     return word(line('placeAsLine', place.latitude, place.longitude, named), language);
   }
   if (attachment.kind === 'contact') return word(line('contactCardAsLine', attachment.contact?.name, attachment.contact?.phone), language);
-  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused, attachment.refusal), language);
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);
   const { mime, size } = stored.media;
   const name = stored.media.name ?? attachment.name;
   if (channelId === TEAMS && attachment.kind !== 'image') return word(line('fileNotForTeams', attachment), language);
   const limit = channelId === TEAMS ? MAX_TEAMS_INLINE_BYTES : MAX_INLINE_BYTES;
-  if (size > limit) return word(line('fileTooLarge', attachment, describeBytes(size), describeBytes(limit)), language);
+  if (size > limit) return word(line('fileTooLarge', attachment, size, limit), language);
   const chunks: Buffer[] = [];
   for await (const chunk of stored.bytes()) chunks.push(Buffer.from(chunk));
   return { contentType: mime, contentUrl: `data:${mime};base64,${Buffer.concat(chunks).toString('base64')}`, ...(name !== undefined ? { name } : {}) };

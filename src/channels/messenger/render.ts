@@ -72,7 +72,7 @@ async function renderAttachment(attachment: Attachment, platform: Platform, medi
     return `📍 ${named !== '' ? `${named}: ` : ''}https://www.openstreetmap.org/?mlat=${place.latitude}&mlon=${place.longitude}#map=17/${place.latitude}/${place.longitude}`;
   }
   if (attachment.kind === 'contact') return word(line('contactAsBadge', attachment.contact?.name, attachment.contact?.phone), language);
-  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused, attachment.refusal), language);
   if (!media) throw new ChannelSendError(`the ${platform.label} channel is not started: no media store to read the file from`, { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);

@@ -58,7 +58,7 @@ export function fetchMedia(file: RemoteFile, options: FileOptions): Promise<Atta
 async function download(file: RemoteFile, limit: number, options: FileOptions): Promise<StoredMedia> {
   const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
   const found = await file.locate(signal);
-  if (found.size !== undefined && found.size > limit) throw new MediaRefusedError(tooLarge(limit), 'too-large');
+  if (found.size !== undefined && found.size > limit) throw new MediaRefusedError(tooLarge(limit), 'too-large', limit);
   if (!/^https?:\/\//.test(found.url)) throw new FileFailure('the file has no http(s) URL', true);
   const response = await file.download(found.url, signal);
   const served = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();

@@ -47,7 +47,7 @@ async function download(file: TelegramFile, limit: number, options: FileOptions)
   const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
   // grammY types its signal as the abort-controller shim's; Node's own works the same at run time.
   const found = await options.api.getFile(file.fileId, signal as unknown as Parameters<Api['getFile']>[1]);
-  if (found.file_size !== undefined && found.file_size > limit) throw new MediaRefusedError(tooLarge(limit), 'too-large');
+  if (found.file_size !== undefined && found.file_size > limit) throw new MediaRefusedError(tooLarge(limit), 'too-large', limit);
   const path = found.file_path;
   // A path that climbs out of the bot's folder is not one Telegram would give.
   if (path === undefined || path === '' || path.split('/').some((part) => part === '..' || part === '.')) {
@@ -74,7 +74,7 @@ async function download(file: TelegramFile, limit: number, options: FileOptions)
 function failureOf(error: unknown): FileFailure | undefined {
   if (error instanceof GrammyError) {
     if (/file is too big/i.test(error.description)) {
-      return new FileFailure(error.message, true, `the file is larger than ${describeBytes(TELEGRAM_DOWNLOAD_LIMIT)}, the most Telegram lets a bot download`);
+      return new FileFailure(error.message, true, `the file is larger than ${describeBytes(TELEGRAM_DOWNLOAD_LIMIT)}, the most Telegram lets a bot download`, { kind: 'tooLarge', limitBytes: TELEGRAM_DOWNLOAD_LIMIT });
     }
     // Telegram's flood waits longer than auto-retry absorbs, and its own failures, may pass; a refusal will not.
     return new FileFailure(error.message, error.error_code !== 429 && error.error_code < 500);

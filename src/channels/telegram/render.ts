@@ -88,7 +88,7 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     if (!card?.phone) return word(line('contactCardNotSent', card?.name), language);
     return { method: 'sendContact', payload: { phone_number: card.phone, first_name: card.name || card.phone } };
   }
-  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused, attachment.refusal), language);
   if (!media) throw new ChannelSendError('the Telegram channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);

@@ -134,7 +134,7 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     const name = card.name || card.phone;
     return { payload: { type: 'contacts', contacts: [{ name: { formatted_name: name, first_name: name }, phones: [{ phone: card.phone, type: 'CELL' }] }] } };
   }
-  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused, attachment.refusal), language);
   if (!media) throw new ChannelSendError('the WhatsApp Cloud channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);

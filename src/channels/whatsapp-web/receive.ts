@@ -154,15 +154,15 @@ export class Receiver {
     const { host, log } = this.#options;
     const { attachment, size } = file;
     const limit = host.media.maxBytes;
-    if (size !== undefined && size > limit) return { ...attachment, size, refused: `the file is larger than ${describeBytes(limit)}` };
+    if (size !== undefined && size > limit) return { ...attachment, size, refused: `the file is larger than ${describeBytes(limit)}`, refusal: { kind: 'tooLarge', limitBytes: limit } };
     let media;
     try {
       media = await withTimeout(client.downloadMedia(message), this.#options.downloadTimeoutMs ?? 60_000);
     } catch (error) {
       log.warn({ err: describe(error), messageId: message.id }, 'could not download a WhatsApp file');
-      return { ...attachment, refused: 'the file could not be downloaded from WhatsApp' };
+      return { ...attachment, refused: 'the file could not be downloaded from WhatsApp', refusal: { kind: 'notFetched' } };
     }
-    if (!media) return { ...attachment, refused: 'the file is no longer available on WhatsApp' };
+    if (!media) return { ...attachment, refused: 'the file is no longer available on WhatsApp', refusal: { kind: 'notFetched' } };
     const bytes = Buffer.from(media.data, 'base64');
     const name = attachment.name ?? media.filename;
     const put = (mime: string | undefined) => host.media.put(bytes, { ...(mime ? { mime } : {}), ...(name ? { name } : {}) });
@@ -177,7 +177,7 @@ export class Receiver {
       }
       return { ...attachment, ref: stored.ref, size: stored.size, mime: stored.mime, ...(stored.name ? { name: stored.name } : {}) };
     } catch (error) {
-      if (error instanceof MediaRefusedError) return { ...attachment, size: bytes.byteLength, refused: error.message };
+      if (error instanceof MediaRefusedError) return { ...attachment, size: bytes.byteLength, refused: error.message, refusal: error.refusal };
       throw error;
     }
   }

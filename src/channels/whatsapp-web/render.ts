@@ -50,7 +50,7 @@ async function renderAttachment(attachment: Attachment, media: MediaStore | unde
     return { kind: 'location', latitude, longitude, ...(name !== undefined ? { name } : {}), ...(address !== undefined ? { address } : {}) };
   }
   if (attachment.kind === 'contact') return word(line('contactAsText', attachment.contact?.name, attachment.contact?.phone), language);
-  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused), language);
+  if (attachment.refused !== undefined) return word(line('fileNotKept', attachment, attachment.refused, attachment.refusal), language);
   if (!media) throw new ChannelSendError('the WhatsApp Web channel is not started: no media store to read the file from', { permanent: false });
   const stored = attachment.ref !== undefined ? await media.get(attachment.ref) : undefined;
   if (!stored) return word(line('fileGone', attachment), language);

@@ -92,8 +92,8 @@ describe('rendering', () => {
     const pdf = await host.media.put(Buffer.from('%PDF-1.7'), { mime: 'application/pdf', name: 'invoice.pdf' });
     const teams = await sent(JONAS, { text: 'تفضل', language: 'ar', attachments: [{ kind: 'document', ref: pdf.ref, mime: 'application/pdf', name: 'invoice.pdf' }] });
     expect(teams.text).toBe('تفضل\n[تعذّر إرسال المستند \u2068invoice.pdf\u2069: لا يقبل \u2068Teams\u2069 ملفات من البوت]');
-    const webchat = await sent(AMIRA, { text: 'تفضل', language: 'ar-EG', attachments: [{ kind: 'image', name: 'scan.jpg', refused: 'the file is larger than 20 MB' }] });
-    expect(webchat.text).toBe('تفضل\n[تعذّر حفظ صورة: \u2068the file is larger than 20 MB\u2069]');
+    const webchat = await sent(AMIRA, { text: 'تفضل', language: 'ar-EG', attachments: [{ kind: 'image', name: 'scan.jpg', refused: 'the file is larger than 20 MB', refusal: { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 } }] });
+    expect(webchat.text).toBe('تفضل\n[تعذّر حفظ صورة: الملف أكبر من 20 ميغابايت]');
   });
 
   it('names a place and a contact card in its reader\'s language: Arabic for a reader of Arabic, English for the others', async () => {

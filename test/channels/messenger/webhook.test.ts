@@ -344,7 +344,7 @@ describe('files customers send', () => {
     expect((await messenger.post(batch([file, place]))).status).toBe(200);
 
     const [pdf, location] = await inboundOf(messenger);
-    expect(pdf!.attachments).toEqual([{ kind: 'document', name: 'manual.pdf', refused: 'the file is larger than 1 MB' }]);
+    expect(pdf!.attachments).toEqual([{ kind: 'document', name: 'manual.pdf', refused: 'the file is larger than 1 MB', refusal: { kind: 'tooLarge', limitBytes: 1024 * 1024 } }]);
     expect(location!.attachments).toEqual([{ kind: 'location', location: { latitude: 25.197197, longitude: 55.274376, name: 'Acme Store' } }]);
     await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.startsWith('Sorry, your file could not be received')));
   });
@@ -357,7 +357,7 @@ describe('files customers send', () => {
     const photo = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_IMG401', attachments: [{ type: 'image', payload: { url } }] } };
     expect(await messenger.post(batch([photo, textEvent('it is the receipt', { mid: 'm_AFTER401' })]))).toEqual({ status: 200, body: { ok: true } });
     const [stored, after] = await inboundOf(messenger);
-    expect(stored!.attachments).toEqual([{ kind: 'image', refused: 'the file could not be downloaded from Messenger' }]);
+    expect(stored!.attachments).toEqual([{ kind: 'image', refused: 'the file could not be downloaded from Messenger', refusal: { kind: 'notFetched' } }]);
     expect(after!.text).toBe('it is the receipt');
     await settled(messenger);
     expect(messenger.graph.saidTo(PSID)[0]).toMatch(/^Sorry, your photo could not be received/);

@@ -100,7 +100,7 @@ describe('files customers send', () => {
     expect(api.downloads).toEqual([]);
     expect(got).toHaveLength(1);
     expect(got[0]!.text).toBe('The receipt, charged twice');
-    expect(got[0]!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', size: 25 * MB, caption: 'The receipt, charged twice', refused: 'the file is larger than 20 MB' }]);
+    expect(got[0]!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', size: 25 * MB, caption: 'The receipt, charged twice', refused: 'the file is larger than 20 MB', refusal: { kind: 'tooLarge', limitBytes: 20 * MB } }]);
   });
 
   it('delivers a file that turns out larger than the limit while downloading with the reason, and keeps none of it', async () => {
@@ -110,7 +110,7 @@ describe('files customers send', () => {
     api.addFile('BQACAgQAAxkBAAIBF2dQ-doc', Buffer.alloc(4096, 1), { size: 100 });
     expect(await post(update)).toBe(200);
 
-    expect(got[0]!.attachments).toEqual([{ kind: 'document', mime: 'application/pdf', name: 'invoice-2025-11.pdf', refused: 'the file is larger than 1 KB' }]);
+    expect(got[0]!.attachments).toEqual([{ kind: 'document', mime: 'application/pdf', name: 'invoice-2025-11.pdf', refused: 'the file is larger than 1 KB', refusal: { kind: 'tooLarge', limitBytes: 1024 } }]);
   });
 
   it('delivers the message with the reason when getFile fails, asking only once for a file Telegram refuses', async () => {
@@ -120,7 +120,7 @@ describe('files customers send', () => {
     expect(api.callsOf('getFile')).toHaveLength(1);
     expect(got).toHaveLength(1);
     expect(got[0]!.attachments).toEqual([
-      { kind: 'document', mime: 'application/pdf', name: 'invoice-2025-11.pdf', size: 48211, refused: 'the file could not be downloaded from Telegram' },
+      { kind: 'document', mime: 'application/pdf', name: 'invoice-2025-11.pdf', size: 48211, refused: 'the file could not be downloaded from Telegram', refusal: { kind: 'notFetched' } },
     ]);
   });
 
@@ -292,7 +292,8 @@ describe('attachments sent', () => {
       text: 'تفضلي',
       language: 'ar',
       attachments: [
-        { kind: 'audio', voice: true, refused: 'the file is larger than 20 MB' },
+        { kind: 'audio', voice: true, refused: 'the file is larger than 20 MB', refusal: { kind: 'tooLarge', limitBytes: 20 * MB } },
+        { kind: 'video', refused: 'HTTP 418' },
         { kind: 'document', name: 'contract.pdf', ref: '0123456789abcdef0123456789abcdef' },
         { kind: 'location' },
         { kind: 'contact', contact: { name: 'Acme Support' } },
@@ -301,7 +302,8 @@ describe('attachments sent', () => {
 
     expect(api.sentTo(5001)).toEqual([[
       'تفضلي',
-      '[تعذّر حفظ رسالة صوتية: \u2068the file is larger than 20 MB\u2069]',
+      '[تعذّر حفظ رسالة صوتية: الملف أكبر من 20 ميغابايت]',
+      '[تعذّر حفظ فيديو: «\u2068HTTP 418\u2069»]',
       '[تعذّر إرسال المستند \u2068contract.pdf\u2069: لم يعد الملف محفوظًا لدينا]',
       '[تعذّر إرسال موقع: ليست له إحداثيات]',
       '[بطاقة جهة اتصال: \u2068Acme Support\u2069، بلا رقم هاتف]',

@@ -299,7 +299,7 @@ describe('files customers send', () => {
     expect(cloud.graph.downloads).toEqual([]);
     const [contact] = await cloud.app.store.contacts();
     const [stored] = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
-    expect(stored!.attachments).toEqual([{ kind: 'audio', mime: 'audio/ogg', voice: true, refused: 'the file is larger than 1 MB' }]);
+    expect(stored!.attachments).toEqual([{ kind: 'audio', mime: 'audio/ogg', voice: true, refused: 'the file is larger than 1 MB', refusal: { kind: 'tooLarge', limitBytes: 1024 * 1024 } }]);
     await eventually(() => cloud.graph.saidTo(SHEENA).some((said) => said.startsWith('Sorry, your file could not be received')));
   });
 
