@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
-import type { Attachment, Conversation, Message, Store } from '../store/types.ts';
+import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import { line, word, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
@@ -66,7 +66,7 @@ export interface ConsoleMessage {
   name?: string;
   text: string;
   choices?: { id: string; title: string }[];
-  attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; location?: object; contact?: object }[];
+  attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; refusal?: FileRefusal; location?: object; contact?: object }[];
   at: string;
   /** Of a message to the customer: pending, sending, sent or failed; then what the customer's device reported. */
   status?: Message['status'];
@@ -402,7 +402,7 @@ function toConsole(message: Message, conversationId: number, name: string | unde
 }
 
 function consoleAttachment(attachment: Attachment, conversationId: number): NonNullable<ConsoleMessage['attachments']>[number] {
-  const { kind, mime, name, size, ref, location, contact, refused } = attachment;
+  const { kind, mime, name, size, ref, location, contact, refused, refusal } = attachment;
   return {
     kind,
     ...(mime !== undefined ? { mime } : {}),
@@ -412,6 +412,7 @@ function consoleAttachment(attachment: Attachment, conversationId: number): NonN
     ...(location ? { location } : {}),
     ...(contact ? { contact } : {}),
     ...(refused !== undefined ? { refused } : {}),
+    ...(refused !== undefined && refusal ? { refusal } : {}),
   };
 }
 

@@ -30,7 +30,8 @@ describe('the agent console\'s words', () => {
   it('isolates in Arabic the channel\'s English reason a message was not delivered or a file not kept, and the file\'s name', () => {
     const say = (language: 'en' | 'ar', key: string, ...args: string[]) => (CONSOLE_WORDS[language][key] as (...args: string[]) => string)(...args);
     expect(say('ar', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('لم تُسلَّم: \u2068Forbidden: bot was blocked by the user\u2069');
-    expect(say('ar', 'refusedFile', 'huge.zip', 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068huge.zip\u2069: \u2068the file is larger than 20 MB\u2069');
+    expect(say('ar', 'refusedFile', 'huge.zip', say('ar', 'theirWords', 'HTTP 418'))).toBe('تعذّر حفظ \u2068huge.zip\u2069: «\u2068HTTP 418\u2069»');
+    expect(say('ar', 'refusedFile', 'huge.zip', say('ar', 'refusedTooLarge', '20 ميغابايت'))).toBe('تعذّر حفظ \u2068huge.zip\u2069: الملف أكبر من 20 ميغابايت');
     expect(say('en', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('not delivered: Forbidden: bot was blocked by the user');
   });
 
@@ -38,7 +39,8 @@ describe('the agent console\'s words', () => {
     const arabic = CONSOLE_WORDS.ar as Record<string, unknown>;
     const products = new Set(['telegram', 'whatsapp-cloud', 'whatsapp-web', 'messenger', 'instagram', 'botframework']);
     for (const [key, value] of Object.entries(arabic)) {
-      if (key === 'dir' || key === 'otherLanguage') continue;
+      // theirWords quotes the server's own (English) words, as they are.
+      if (key === 'dir' || key === 'otherLanguage' || key === 'theirWords') continue;
       const texts = typeof value === 'function' ? [(value as (...args: string[]) => string)('X', 'Y')]
         : typeof value === 'object' ? Object.entries(value as Record<string, string>).filter(([name]) => !(key === 'channels' && products.has(name))).map(([, text]) => text)
         : [value as string];

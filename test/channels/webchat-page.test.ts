@@ -189,17 +189,33 @@ describe.skipIf(!hasChromium)(title, () => {
     await chosen.close();
   }, 60_000);
 
-  it('says in Arabic on an Arabic chat that an agent\'s file could not be kept, naming an unnamed one by its kind', async () => {
+  it('says in Arabic on an Arabic chat why a file could not be kept or sent, and sizes in Arabic units', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(`${chat.url}/?lang=ar`);
     await page.fill('#name', 'ليلى');
     await page.click('#start');
     await page.locator('#text').waitFor();
     const { session } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
-    await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', refused: 'the file is larger than 20 MB' }]);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    // An agent's video that was not kept (over 20 MB), an unnamed one by its kind; one whose reason is the server's own, quoted.
+    await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', refused: 'the file is larger than 20 MB', refusal: { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 } }]);
+    await chat.say(session, 'agent', '', [{ kind: 'document', name: 'scan.pdf', refused: 'the file\'s server could not be reached' }]);
+    const invoice = await chat.media.put(new Uint8Array(150 * 1024), { mime: 'application/pdf', name: 'invoice.pdf' });
+    await chat.say(session, 'agent', 'الفاتورة', [{ kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', size: invoice.size, ref: invoice.ref }]);
     const refused = page.locator('.msg.agent .file.refused');
-    await refused.waitFor();
-    expect(await refused.innerText()).toBe('تعذّر حفظ \u2068فيديو\u2069: \u2068the file is larger than 20 MB\u2069');
+    await refused.nth(1).waitFor();
+    expect(await refused.nth(0).innerText()).toBe('تعذّر حفظ \u2068فيديو\u2069: الملف أكبر من 20 ميغابايت');
+    expect(await refused.nth(1).innerText()).toBe('تعذّر حفظ \u2068scan.pdf\u2069: «\u2068the file\'s server could not be reached\u2069»');
+    const download = page.locator('.msg.agent a[download]');
+    await download.waitFor();
+    expect(await download.innerText()).toBe('invoice.pdf (150 كيلوبايت)');
+
+    // The visitor's file over the chat's limit (200 KB): why, in Arabic, with the limit in Arabic units.
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await chooser).setFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('scan.png'));
+    expect(await page.locator('#status').innerText()).toBe('لم يُرسل scan.png: الملف أكبر من 200 كيلوبايت، وهو أقصى ما تقبله هذه الدردشة');
     await page.screenshot({ path: '/tmp/switchboard-webchat-refused-ar.png' });
     await page.close();
   }, 60_000);

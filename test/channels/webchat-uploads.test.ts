@@ -151,7 +151,7 @@ describe('web chat files', () => {
     chat = await webchatHarness({ maxBytes: 64 * 1024 });
     for (const size of [64 * 1024 + 1, 20 * 1024 * 1024]) {
       const res = await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(size), type: 'image/png', name: 'big.png' }, { text: 'too big' }));
-      expect(res, String(size)).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes' });
+      expect(res, String(size)).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes', maxBytes: 64 * 1024 });
     }
     expect((await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(64 * 1024), type: 'image/png', name: 'just.png' }))).status).toBe(202);
     expect(chat.delivered).toHaveLength(1);
@@ -214,7 +214,7 @@ describe('web chat files through the whole server', () => {
     const key = await layla.credentials();
 
     const huge = await upload(app.url, key, form({ bytes: new Uint8Array(3 * 1024 * 1024), type: 'video/mp4', name: 'huge.mp4' }, { text: 'look' }));
-    expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes' });
+    expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes', maxBytes: 1024 * 1024 });
     const empty = await upload(app.url, key, form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }));
     expect(empty).toEqual({ status: 400, error: 'the file is empty' });
     expect(await readdir(media).catch(() => [])).toEqual([]);

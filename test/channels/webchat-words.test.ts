@@ -31,8 +31,8 @@ describe('the web chat page\'s words', () => {
   });
 
   it('says in the page\'s language that a file could not be kept, naming a file without a name by its kind', () => {
-    expect(WORDS.ar.refusedFile(WORDS.ar.kinds.video, 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068فيديو\u2069: \u2068the file is larger than 20 MB\u2069');
-    expect(WORDS.ar.refusedFile('tour.mp4', 'the file is larger than 20 MB')).toBe('تعذّر حفظ \u2068tour.mp4\u2069: \u2068the file is larger than 20 MB\u2069');
+    expect(WORDS.ar.refusedFile(WORDS.ar.kinds.video, WORDS.ar.refusedTooLarge('20 ميغابايت'))).toBe('تعذّر حفظ \u2068فيديو\u2069: الملف أكبر من 20 ميغابايت');
+    expect(WORDS.ar.refusedFile('tour.mp4', WORDS.ar.theirWords('HTTP 418'))).toBe('تعذّر حفظ \u2068tour.mp4\u2069: «\u2068HTTP 418\u2069»');
     expect(WORDS.en.refusedFile(WORDS.en.kinds.video, 'the file is larger than 20 MB')).toBe('video could not be kept: the file is larger than 20 MB');
   });
 });

@@ -149,8 +149,14 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('#result:not(:empty)').waitFor();
     const layla = visitor(app.url, `arabic-layla-${Date.now()}`, 'Layla');
     for (const text of ['hello', 'layla@example.com', 'I was charged twice']) expect((await layla.say(text)).status).toBe(202);
+    // A file of hers: its size in Arabic units, as the rest of the page.
+    const { session, token } = await layla.credentials();
+    const file = new FormData();
+    file.append('file', new Blob([new Uint8Array(2048)], { type: 'text/plain' }), 'notes.txt');
+    expect((await fetch(`${app.url}/webchat/${session}/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: file })).status).toBe(202);
     await page.locator('#held li', { hasText: 'Layla' }).click();
-    await look(page, 'console-conversation', () => page.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor());
+    await look(page, 'console-conversation', () => page.locator('#transcript .msg.contact a[download]').waitFor());
+    expect(await page.locator('#transcript .msg.contact a[download]').innerText()).toBe('notes.txt (2 كيلوبايت)');
     await page.click('#away');
     await page.locator('#status-now:not(:empty)').waitFor();
     const sami = visitor(app.url, `arabic-sami-${Date.now()}`, 'سامي');

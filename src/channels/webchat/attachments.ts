@@ -2,6 +2,7 @@
 // bytes, and the headers a file is served with.
 import type { Response } from 'express';
 import type { Attachment, AttachmentKind, StoredMedia } from '../../types.ts';
+import type { FileRefusal } from '../../store/types.ts';
 
 /** An attachment as the web chat API lists it: `url` fetches its bytes, for this session only. */
 export interface WebchatAttachment {
@@ -15,6 +16,8 @@ export interface WebchatAttachment {
   contact?: { name: string; phone?: string };
   /** Why the bytes were not kept: the message arrived without them. */
   refused?: string;
+  /** What `refused` means, when known, for the page to word in its reader's language. */
+  refusal?: FileRefusal;
 }
 
 /**
@@ -34,7 +37,7 @@ export function kindOf(mime: string): AttachmentKind {
  *     toWebchatAttachment({ kind: 'image', mime: 'image/png', ref: 'ab12…' }, 'v-1'); // { kind, mime, url: '/webchat/v-1/media/ab12…' }
  */
 export function toWebchatAttachment(attachment: Attachment, session: string): WebchatAttachment {
-  const { kind, mime, name, size, ref, voice, location, contact, refused } = attachment;
+  const { kind, mime, name, size, ref, voice, location, contact, refused, refusal } = attachment;
   return {
     kind,
     ...(mime !== undefined ? { mime } : {}),
@@ -45,6 +48,7 @@ export function toWebchatAttachment(attachment: Attachment, session: string): We
     ...(location ? { location } : {}),
     ...(contact ? { contact } : {}),
     ...(refused !== undefined ? { refused } : {}),
+    ...(refused !== undefined && refusal ? { refusal } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
-import { mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
+import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
 import { WORDS, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
@@ -370,7 +370,9 @@ async function upload(file) {
         quote.hidden = true;
         return true;
       }
-      const reason = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
+      const body = await res.json().catch(() => ({}));
+      // Over the size limit: said in the page's words and units, not the server's English.
+      const reason = res.status === 413 && typeof body.maxBytes === 'number' ? words.tooLargeToSend(describeBytes(body.maxBytes, words.units)) : body.error || words.serverAnswered(res.status);
       setStatus(words.fileNotSent(file.name, reason));
       if (res.status === 401) {
         lost(words.ended);

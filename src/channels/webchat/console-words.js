@@ -64,6 +64,12 @@ export const CONSOLE_WORDS = {
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    refusedTooLarge: (limit) => `the file is larger than ${limit}`,
+    refusedType: 'files of this type are not taken',
+    refusedEmpty: 'the file is empty',
+    refusedNotFetched: 'the file could not be downloaded',
+    theirWords: (reason) => reason,
+    units: { MB: 'MB', KB: 'KB', bytes: 'bytes' },
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
     // Channels that are products keep their own names (Telegram, WhatsApp); the web chat is said in words.
@@ -128,9 +134,16 @@ export const CONSOLE_WORDS = {
     unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',
     unreachableReply: 'تعذّر الوصول إلى Switchboard؛ ما زال ردك في المربع.',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
-    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence.
+    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence; the
+    // server's own reason a file was not kept, when nothing better is known, quoted besides.
     notDelivered: (reason) => `لم تُسلَّم: \u2068${reason}\u2069`,
-    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: \u2068${reason}\u2069`,
+    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
+    refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
+    refusedType: 'هذا النوع من الملفات غير مقبول',
+    refusedEmpty: 'الملف فارغ',
+    refusedNotFetched: 'تعذّر تنزيل الملف',
+    theirWords: (reason) => `«\u2068${reason}\u2069»`,
+    units: { MB: 'ميغابايت', KB: 'كيلوبايت', bytes: 'بايت' },
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
     channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },

@@ -337,7 +337,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       });
     } catch (error) {
       if (!(error instanceof UploadRefused)) throw error;
-      res.status(error.status).json({ error: error.message });
+      res.status(error.status).json({ error: error.message, ...(error.maxBytes !== undefined ? { maxBytes: error.maxBytes } : {}) });
       dropRest(req);
       return;
     }

@@ -87,10 +87,26 @@ export function mark(state, title) {
   return element;
 }
 
-export function describeBytes(bytes) {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
+/**
+ * A size in the page's units (`words.units`: "MB", or "ميغابايت" on an Arabic page), with the digits the page's other
+ * numbers use.
+ *
+ *     describeBytes(12 * 1024 * 1024, WORDS.ar.units); // '12 ميغابايت'
+ */
+export function describeBytes(bytes, units) {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} ${units.MB}`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} ${units.KB}`;
+  return `${bytes} ${units.bytes}`;
+}
+
+/** Why a file was not kept, in the page's words when what the server's `refused` means is known, else the server's. */
+function whyRefused(attachment, words) {
+  const { refusal } = attachment;
+  if (refusal?.kind === 'tooLarge') return words.refusedTooLarge(describeBytes(refusal.limitBytes, words.units));
+  if (refusal?.kind === 'fileType') return words.refusedType;
+  if (refusal?.kind === 'empty') return words.refusedEmpty;
+  if (refusal?.kind === 'notFetched') return words.refusedNotFetched;
+  return words.theirWords(attachment.refused);
 }
 
 function line(className, text, iconName) {
@@ -118,7 +134,7 @@ function link(href, text, iconName) {
  */
 export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words) {
   const label = attachment.name || words.kinds[attachment.kind] || attachment.kind;
-  if (attachment.refused) return line('refused', words.refusedFile(label, attachment.refused), 'warning');
+  if (attachment.refused) return line('refused', words.refusedFile(label, whyRefused(attachment, words)), 'warning');
   if (attachment.location) {
     const { latitude, longitude, name: place, address } = attachment.location;
     return link(`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`, place || address || `${latitude}, ${longitude}`, 'place');
@@ -146,7 +162,7 @@ export function renderAttachment(attachment, withToken = (url) => url, onLoad = 
     player.src = url;
     return player;
   }
-  const download = link(url, `${label}${attachment.size !== undefined ? ' (' + describeBytes(attachment.size) + ')' : ''}`, 'document');
+  const download = link(url, `${label}${attachment.size !== undefined ? ' (' + describeBytes(attachment.size, words.units) + ')' : ''}`, 'document');
   download.download = attachment.name || '';
   return download;
 }

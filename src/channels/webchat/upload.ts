@@ -6,13 +6,17 @@ import busboy from 'busboy';
 import { describeBytes, MediaRefusedError } from '../../store/media.ts';
 import type { MediaStore, StoredMedia } from '../../types.ts';
 
-/** An upload refused for what the sender sent: `status` is the HTTP answer (400, or 413 over the size limit). Nothing of it was kept. */
+/**
+ * An upload refused for what the sender sent: `status` is the HTTP answer (400, or 413 over the size limit, then with
+ * `maxBytes`, which the page words in its reader's language). Nothing of it was kept.
+ */
 export class UploadRefused extends Error {
   override readonly name = 'UploadRefused';
 
   constructor(
     message: string,
     readonly status: 400 | 413,
+    readonly maxBytes?: number,
   ) {
     super(message);
   }
@@ -150,7 +154,7 @@ function toRefusal(error: unknown, maxBytes: number): Error {
   if (error instanceof UploadRefused) return error;
   if (error instanceof MediaRefusedError) {
     return error.reason === 'too-large'
-      ? new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 413)
+      ? new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 413, maxBytes)
       : new UploadRefused(error.message, 400);
   }
   return error instanceof Error ? error : new Error(String(error));

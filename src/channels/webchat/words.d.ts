@@ -36,6 +36,16 @@ export interface PageWords {
   fileNotSent: (name: string, reason: string) => string;
   file: string;
   refusedFile: (label: string, reason: string) => string;
+  /** Why a file was not kept, when known (`limit`: the size it was over, written out in `units`). */
+  refusedTooLarge: (limit: string) => string;
+  refusedType: string;
+  refusedEmpty: string;
+  refusedNotFetched: string;
+  /** The server's own reason, when nothing better is known (quoted on an Arabic page). */
+  theirWords: (reason: string) => string;
+  /** An upload over the chat's size limit (`limit` written out in `units`). */
+  tooLargeToSend: (limit: string) => string;
+  units: Record<'MB' | 'KB' | 'bytes', string>;
   /** A file without a name, as the page names it. */
   kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;
   marks: Record<'pending' | 'sent' | 'delivered' | 'read' | 'failed', string>;

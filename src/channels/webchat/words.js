@@ -34,6 +34,16 @@ export const WORDS = {
     fileNotSent: (name, reason) => `${name} was not sent: ${reason}`,
     file: 'file',
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    /** Why a file was not kept, when it is known (`limit`: the size it was over, in `units`). */
+    refusedTooLarge: (limit) => `the file is larger than ${limit}`,
+    refusedType: 'files of this type are not taken',
+    refusedEmpty: 'the file is empty',
+    refusedNotFetched: 'the file could not be downloaded',
+    /** The server's own reason, when nothing better is known. */
+    theirWords: (reason) => reason,
+    /** A file the chat takes no more of than `limit`. */
+    tooLargeToSend: (limit) => `the file is larger than ${limit}, the largest this chat takes`,
+    units: { MB: 'MB', KB: 'KB', bytes: 'bytes' },
     /** A file without a name, as the page names it (a file whose bytes were not kept). */
     kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
@@ -68,8 +78,15 @@ export const WORDS = {
     sending: (name) => `جارٍ إرسال ${name}…`,
     fileNotSent: (name, reason) => `لم يُرسل ${name}: ${reason}`,
     file: 'ملف',
-    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence.
-    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: \u2068${reason}\u2069`,
+    // A file's name isolated, so that it keeps its place in the Arabic sentence; the server's own English reason too, quoted.
+    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
+    refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
+    refusedType: 'هذا النوع من الملفات غير مقبول',
+    refusedEmpty: 'الملف فارغ',
+    refusedNotFetched: 'تعذّر تنزيل الملف',
+    theirWords: (reason) => `«\u2068${reason}\u2069»`,
+    tooLargeToSend: (limit) => `الملف أكبر من ${limit}، وهو أقصى ما تقبله هذه الدردشة`,
+    units: { MB: 'ميغابايت', KB: 'كيلوبايت', bytes: 'بايت' },
     kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
