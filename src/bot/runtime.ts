@@ -8,9 +8,11 @@ import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
+import { roomAdded } from '../handover/assignment/capacity.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
+import type { Roster } from '../handover/team-file.ts';
 import type { Agent } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
 import { DeskThreads } from './desk-threads.ts';
@@ -76,6 +78,8 @@ export class Runtime {
   readonly #placings: Placings;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
+  /** Agents team.yaml gave more room whose queues could not be drained then (the store out of reach): the next check tries. */
+  readonly #roomToGive = new Set<string>();
   readonly #offOutbox: () => void;
   #stopping = false;
   readonly #rate: RateLimit;
@@ -219,7 +223,7 @@ export class Runtime {
     outbox.kick();
     await this.#timers.requeueOrphans();
     await this.#tellErasedLeft();
-    this.#offDirectory = directory.onChange(() => void this.#track(this.#timers.requeueOrphans()));
+    this.#offDirectory = directory.onChange((before, after) => void this.#track(this.#teamChanged(before, after)));
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.sweep()), every);
@@ -242,7 +246,36 @@ export class Runtime {
 
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */
   async sweep(): Promise<void> {
+    if (this.#roomToGive.size > 0) await this.#giveRoom([...this.#roomToGive]);
     await Promise.all([this.#timers.sweep(), this.#tellErasedLeft()]);
+  }
+
+  /**
+   * team.yaml changed (a save by hand, from the dashboard, or in another process): the conversations of agents no longer
+   * in it go back to their queue, and the agents it gave more room (see `roomAdded`) take the customers waiting in
+   * their queues now, rather than at their next close or /online.
+   */
+  async #teamChanged(before: Roster, after: Roster): Promise<void> {
+    await this.#timers.requeueOrphans().catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
+    await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id));
+  }
+
+  /**
+   * Drains the queues of these agents (those still in team.yaml), in a transaction each. Every process that reloads
+   * team.yaml does it: the drain that commits second has read what the first gave (the agent's state, the count they
+   * hold, the conversations it took) and runs again, so it gives only the room left, and no conversation twice.
+   */
+  async #giveRoom(agentIds: readonly string[]): Promise<void> {
+    for (const id of agentIds) {
+      this.#roomToGive.delete(id);
+      await this.#transactions.run(`agent:${id}`, async (tx, fx) => {
+        const agent = this.#options.directory.agent(id);
+        if (agent) await this.#desk.drain(tx, agent, fx);
+      }).catch((error: unknown) => {
+        this.#roomToGive.add(id);
+        this.#options.log.error({ err: error, agent: id }, 'could not give the customers waiting the room team.yaml gave this agent; the next check tries again');
+      });
+    }
   }
 
   /** Announces and carries out what a committed transaction produced. */

@@ -4,7 +4,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
-import { assign, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
+import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { autoClose, close, closeLeftWithBot } from './closing.ts';
 import { tellErased } from './erasing.ts';
@@ -89,6 +89,14 @@ export class Desk {
   /** Gives a queued conversation nobody could take to a team whose agents can. */
   rehome(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return rehome(this.#ctx, tx, conversation, fx);
+  }
+
+  /**
+   * Gives `agent` the longest-waiting conversations of their queues they have room for (see `drainFor`): team.yaml gave
+   * them more (a higher `max_open`, a team more, or they are new in it).
+   */
+  drain(tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
+    return drainFor(this.#ctx, tx, agent, fx);
   }
 
   close(tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {

@@ -128,7 +128,8 @@ export class TeamDirectory {
 
   /**
    * Calls `listener` after a reload changes the teams or agents; returns the function that stops it.
-   * The runtime uses it to requeue the conversations of a removed agent.
+   * The runtime uses it to requeue the conversations of a removed agent, and to seat the customers waiting for an agent
+   * given more room (`roomAdded`).
    *
    *     const stop = team.onChange((before, after) => requeueRemovedAgents(before.agents, after.agents));
    */
