@@ -8,7 +8,9 @@ import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
+import type { AgentState } from '../handover/agent-state.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
+import { nextFor } from '../handover/assignment/queue.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -215,7 +217,8 @@ export class Runtime {
   /**
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
    * guarantee says what a customer may see; the periodic check does the same for processes that stop later), sends what was stored but not sent, hands back conversations of
-   * agents removed from team.yaml while the server was down, and starts the timeout checks.
+   * agents removed from team.yaml while the server was down, seats the customers waiting for an agent it gave more room
+   * meanwhile, and starts the timeout checks.
    */
   async start(): Promise<void> {
     const { outbox, directory } = this.#options;
@@ -223,6 +226,7 @@ export class Runtime {
     outbox.kick();
     await this.#timers.requeueOrphans();
     await this.#tellErasedLeft();
+    await this.#giveRoom(await this.#roomWithCustomersWaiting());
     this.#offDirectory = directory.onChange((before, after) => void this.#track(this.#teamChanged(before, after)));
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
@@ -258,6 +262,23 @@ export class Runtime {
   async #teamChanged(before: Roster, after: Roster): Promise<void> {
     await this.#timers.requeueOrphans().catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
     await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id));
+  }
+
+  /**
+   * The agents who could seat a waiting customer now, by copies: online, under their max_open, with someone in their
+   * queues they may take. At start, for the room team.yaml gave while the server was down: there is no version before
+   * to compare with, and an agent nobody waits for is not written to.
+   */
+  async #roomWithCustomersWaiting(): Promise<string[]> {
+    const { store, directory } = this.#options;
+    const queued = await store.openConversations({ stage: 'queued' });
+    if (queued.length === 0) return [];
+    const agents: string[] = [];
+    for (const agent of directory.agents()) {
+      if (!nextFor(agent, queued) || (await store.doc<AgentState>('agents', agent.id))?.status !== 'online') continue;
+      if ((await store.openConversations({ stage: 'assigned', agentId: agent.id })).length < agent.maxOpen) agents.push(agent.id);
+    }
+    return agents;
   }
 
   /**

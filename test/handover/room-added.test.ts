@@ -157,3 +157,28 @@ it('an agent put back in team.yaml who was still online takes the customer who h
   expect(await d.cardOf('9002', 'c')).toBe(true);
   await d.h.close();
 });
+
+it('max_open raised while the server was down: the customers waiting longest are seated as it starts', async () => {
+  const d = await desk({ omar: 1 });
+  await d.agent('9001', '/online');
+  for (const who of ['a', 'b', 'c']) await d.comes(who, 'Billing');
+  await d.h.close();
+
+  await writeFile(join(d.h.dir, 'team.yaml'), team({ omar: 2 }));
+  const h = await harness(d.h.dir, [d.customers, d.agents], { now });
+  await h.outbox.drain();
+  expect(d.customers.textsTo('b').at(-1)).toBe(joined('Omar'));
+  const open = await h.store.openConversations();
+  expect(open.filter((c) => c.stage === 'assigned' && c.agentId === 'omar')).toHaveLength(2);
+  expect(open.filter((c) => c.stage === 'queued')).toHaveLength(1);
+  expect(d.customers.textsTo('c')).not.toContain(joined('Omar'));
+
+  // Started again with nothing changed: nobody is seated twice, no agent's state is written.
+  const states = JSON.stringify([...(await h.store.docs('agents'))]);
+  await h.close();
+  const again = await harness(d.h.dir, [d.customers, d.agents], { now });
+  await again.outbox.drain();
+  expect(JSON.stringify([...(await again.store.docs('agents'))])).toBe(states);
+  expect(d.customers.textsTo('b').filter((text) => text === joined('Omar'))).toHaveLength(1);
+  await again.close();
+});
