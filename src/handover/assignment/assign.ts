@@ -257,10 +257,11 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
 /**
  * The agent who takes `conversation` now, once the free seats went to those waiting before it (first in, first out):
  * a seat can be free while customers wait (an erase or a close on another process frees it, and the queue is not
- * served yet; `max_open` raised in team.yaml, until the reload's drain commits), and the one the team's strategy picks goes first to the longest-waiting
- * conversation that agent can take, as their drain would give it; then the strategy picks again. Undefined when no
- * seat is left for it (it queues behind them); `given` when a drain gave it a seat itself (it came in queued).
- * `/claim N` does not come here: an agent choosing whom to take from the queue is theirs to decide.
+ * served yet; `max_open` raised in team.yaml, until the reload's drain commits), and the one the team's strategy picks
+ * goes first to the longest-waiting conversation that agent can take, as their drain would give it; then the strategy
+ * picks again. Undefined when no seat is left for it (it queues behind them); `given` when a drain gave it a seat
+ * itself (it came in queued). `/claim N` does not come here: an agent choosing whom to take from the queue is theirs
+ * to decide.
  */
 async function seatFor(ctx: DeskContext, tx: Tx, conversation: Conversation, team: Team, options: { strategy?: Strategy; target?: string }, fx: DeskEffects): Promise<Agent | 'given' | undefined> {
   const queuedBefore = conversation.stage === 'queued';
