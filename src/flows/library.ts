@@ -1,7 +1,7 @@
 // The flows in service: reads the flow folder, publishes each good script as a version in the store, keeps the
 // last good version of a file that breaks, reloads on change, and finds any version a conversation started on
 // (also one published by another process sharing the store).
-import { logged } from '../shared/file-error.ts';
+import { logged, placed } from '../shared/file-error.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
@@ -119,7 +119,7 @@ export class FlowLibrary {
   }
 
   /**
-   * Why files on disk are not in service as they are now (file, line, reason); empty when all are good.
+   * Why files on disk are not in service as they are now (file, line, column, reason); empty when all are good.
    *
    *     for (const error of flows.errors()) console.error(String(error));
    */
@@ -312,9 +312,10 @@ export class FlowLibrary {
     const serving = new Map([...candidates].map(([file, { flow }]) => [file, flow]));
     await this.recordServing(serving);
     this.serving = serving;
-    this.fileErrors = errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    // Kept at their columns (the file's text is not kept): /healthz names the column the log names.
+    this.fileErrors = errors.map((error) => placed(error, texts.get(error.file))).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     for (const error of this.fileErrors) {
-      const { fields, message } = logged(error, texts.get(error.file));
+      const { fields, message } = logged(error);
       log.error(fields, message);
     }
     // In service all the same, but what the editor would warn of is said to an admin who edits the files on disk too.

@@ -2,7 +2,7 @@
 // tells who listens when the teams or agents change, and answers who is who.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { logged } from '../shared/file-error.ts';
+import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
@@ -118,7 +118,7 @@ export class TeamDirectory {
   }
 
   /**
-   * Why the file as it is now on disk is not in service (file, line, reason, fix); empty when it is.
+   * Why the file as it is now on disk is not in service (file, line, column, reason, fix); empty when it is.
    *
    *     for (const error of team.errors()) console.error(String(error));
    */
@@ -173,9 +173,10 @@ export class TeamDirectory {
 
   private refuse(errors: TeamFileError[], text?: string): void {
     const { file, log } = this.options;
-    this.fileErrors = errors;
-    for (const error of errors) {
-      const { fields, message } = logged(error, text);
+    // Kept at their columns (the text is not kept): /healthz names the column the log names.
+    this.fileErrors = errors.map((error) => placed(error, text));
+    for (const error of this.fileErrors) {
+      const { fields, message } = logged(error);
       log.error({ ...fields, file }, message);
     }
     if (this.served) log.warn({ file }, `${basename(file)} was refused; the last good version stays in service`);

@@ -17,7 +17,7 @@ import { mountFavicon } from './favicon.ts';
 export type Health =
   | { status: 'starting'; reasons: string[] }
   /**
-   * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), as `file:line: reason` (training data `file:line:column: reason`).
+   * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), each as `file:line:column: reason`, as the log says it.
    * `channels`: the channels that keep a connection of their own, by name.
    */
   | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth> }

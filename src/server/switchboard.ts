@@ -38,6 +38,7 @@ import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
 import { seedDataDir } from './data-dir.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../shared/confidence.ts';
+import { logged } from '../shared/file-error.ts';
 import type { Logger } from '../shared/log.ts';
 
 /**
@@ -309,7 +310,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       const reload = file === 'team' ? parts.directory.reload() : file === 'nlp' ? parts.intents.ready() : parts.flows.reload();
       reload.catch((error: unknown) => log.error({ err: error }, 'could not read again what another process published'));
     });
-    fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map(String);
+    // Each as its log line reads, `file:line:column: reason`: the loaders keep their refusals at their columns.
+    fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map((error) => logged(error).message);
 
     const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
     if (config.WEBCHAT_OPEN_SESSIONS === '1') {

@@ -28,6 +28,12 @@ export class FileError extends Error {
   override toString(): string {
     return `${this.file}:${this.line}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
   }
+
+  /** The same error (of the same kind: a FlowError stays one) at `column` of its line. */
+  atColumn(column: number): this {
+    const Kind = this.constructor as new (file: string, line: number, message: string, hint?: string, column?: number) => this;
+    return new Kind(this.file, this.line, this.message, this.hint, column);
+  }
 }
 
 /** An error as the editor shows it: at its line and column (1-based). */
@@ -48,6 +54,16 @@ export function place(error: FileError, source: string): PlacedError {
   const start = /^[ \t]*(?:-[ \t]+)?/.exec(text)?.[0].length ?? 0;
   const message = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   return { line: error.line, column: error.column ?? start + 1, message };
+}
+
+/**
+ * `error` with its column known: its own, else the one `place` finds in `source` (the file's text). A loader keeps its
+ * refusals placed so that what reports them later (`/healthz`, without the text) names the column the log named.
+ *
+ *     placed(error, source).column; // 5
+ */
+export function placed<E extends FileError>(error: E, source = ''): E {
+  return error.column !== undefined ? error : error.atColumn(place(error, source).column);
 }
 
 /**

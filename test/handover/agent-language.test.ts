@@ -170,7 +170,7 @@ describe('an agent\'s language in their messaging app', () => {
   it('refuses a team language team.yaml has no words for, at its line', async () => {
     const { app } = await setUp({ webhook: true, team: team('').replace('    strategy: least_open\n  - name: Support', '    strategy: least_open\n    language: de\n  - name: Support') });
     const health = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
-    expect(JSON.stringify(health)).toContain('team.yaml:5: \\"language\\" must be one of en, ar');
+    expect(JSON.stringify(health)).toContain('team.yaml:5:5: \\"language\\" must be one of en, ar');
   }, 30_000);
 
   it('gives an agent their Telegram menu again in their new language when team.yaml is saved with it changed', async () => {
@@ -314,6 +314,6 @@ describe('an agent\'s language in their messaging app', () => {
   it('refuses a language team.yaml has no words for, at its line', async () => {
     const { app } = await setUp({ webhook: true, team: team('    language: fr') });
     const health = (await (await fetch(`${app.url}/healthz`)).json()) as Record<string, unknown>;
-    expect(JSON.stringify(health)).toContain('team.yaml:11: \\"language\\" must be one of en, ar');
+    expect(JSON.stringify(health)).toContain('team.yaml:11:5: \\"language\\" must be one of en, ar');
   }, 30_000);
 });

@@ -33,7 +33,8 @@ describe('team.yaml saved by hand', () => {
     await eventually(() => app.flows.errors().length > 0);
     const refused = await health(app);
     expect(refused.status).toBe('degraded');
-    expect(refused.fileErrors).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:\d+: the route of intent "sales" names team "Sales", which team\.yaml does not have/)]);
+    // At the line and column of the route, as the log names it.
+    expect(refused.fileErrors).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:46:7: the route of intent "sales" names team "Sales", which team\.yaml does not have/)]);
     // The last good version keeps serving: its customers go to the first team, as at run time.
     expect(app.flows.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
 
@@ -41,5 +42,27 @@ describe('team.yaml saved by hand', () => {
     await app.directory.reload();
     await eventually(() => app.flows.errors().length === 0);
     expect((await health(app)).status).toBe('ok');
+  }, 30_000);
+});
+
+describe('/healthz', () => {
+  it('names every refused file alike, a flow script, team.yaml and a training file, at its line and column', async () => {
+    const dir = await shippedDataDir();
+    await writeFile(join(dir, 'flows', 'broken.yaml'), 'flow: broken\ntrigger: { on: conversation.closed }\nsteps:\n  - say: hi\n  - sya: "Hello"\n');
+    const team = join(dir, 'team.yaml');
+    await writeFile(team, (await readFile(team, 'utf8')).replace('    max_open: 3               # auto-assignment', '    max_opn: 3                # auto-assignment'));
+    await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n  billing:\n    - refund please\n');
+    const app = await start(dir);
+    running.push(app);
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(503);
+    const { fileErrors, reasons } = (await res.json()) as { fileErrors?: string[]; reasons?: string[] };
+    // Each as `file:line:column: reason`: where the mistake is written, past the indentation and a list item's dash.
+    expect(fileErrors).toEqual([
+      'flows/broken.yaml:5:5: unknown step kind "sya" (did you mean "say"?)',
+      'team.yaml:35:5: unknown key "max_opn" in agent "Omar" (did you mean "max_open"?)',
+      'nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)',
+    ]);
+    expect(reasons).toEqual(fileErrors!.map((error) => `refused: ${error}`));
   }, 30_000);
 });
