@@ -191,9 +191,15 @@ export interface Agent {
 }
 
 export interface NlpOverview {
+  /** The examples of the training files that read well (a refused file's are in `refused.unlisted`). */
   intents: { name: string; team?: string; examples: string[]; languages: string[] }[];
   eval?: NlpEval;
   warnings: string[];
+  /**
+   * While the training data is refused: why (`file:line:column: reason`), the files whose examples cannot be listed,
+   * and whether the model trained before keeps serving (`previous`) or none does (`none`).
+   */
+  refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' };
 }
 
 /** Cross-validation of the training data, computed after each training (shares from 0 to 1). */

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, dataDirWith, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, shippedDataDir, start, visitor } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { BROKEN, FIXED, FLOW, TEAM } from '../admin-ui/flows.ts';
 import { adminStory, CHROMIUM, hasChromium, launch, phoneInArabic, replaceText, shot, signIn, withPage } from '../admin-ui/scenario.ts';
@@ -96,22 +96,72 @@ describe.skipIf(!hasChromium)(title, () => {
     await phoneInArabic(browser, { url: app.url, token: TOKEN, flow: { name: 'inbound' } });
   }, 90_000);
 
-  it('shows a refused training file on the intents page at the line and column to fix', async () => {
+  it('shows a training file refused from the start at the line and column to fix, that no model serves, and the examples of the file that reads well, in English and Arabic', async () => {
     const dir = await dataDir();
     await mkdir(join(dir, 'nlp'));
     await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n  billing:\n    - refund please\n');
+    await writeFile(join(dir, 'nlp', 'sales.yaml'), 'intents:\n  sales:\n    - how much is the pro plan\n    - كم سعر الباقة\n');
     const refused = await start(dir, { adminToken: TOKEN });
     try {
       await withPage(browser, 'nlp-refused-file', { viewport: { width: 1280, height: 900 } }, async (page) => {
         await signIn(page, refused.url, TOKEN, 'Nadia');
         await page.goto(`${refused.url}/admin#/nlp`);
-        const warning = page.locator('.notice li', { hasText: 'nlp/intents.yaml' });
-        await warning.waitFor();
+        const notice = page.locator('.notice.error .refused');
+        await notice.waitFor();
+        await page.locator('tr[data-intent="sales"]').waitFor();
         await shot(page, 'nlp-refused-file');
-        expect(await warning.innerText()).toBe('nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)');
+        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)']);
+        expect(await notice.locator('p').allInnerTexts()).toEqual([
+          'The training data is refused: the bot does not learn from the files as they are now. Fix this, and it retrains:',
+          'No model is in service: the bot recognises no intent until the file is fixed.',
+        ]);
+        expect(await page.locator('.eval').innerText()).toContain('No figures: no model is in service while the training data is refused.');
+        expect(await page.locator('p.unlisted').allInnerTexts()).toEqual(['The examples of nlp/intents.yaml cannot be listed until that file is fixed.']);
+        // The examples of sales.yaml are listed; not "No training examples yet", which they would contradict.
+        expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-intent')))).toEqual(['sales']);
+        expect(await page.locator('tr[data-intent="sales"] summary').innerText()).toBe('2');
+        expect(await page.locator('main').innerText()).not.toContain('No training examples yet');
+
+        await page.locator('button.lang').click();
+        await page.locator('.refused p.model', { hasText: 'لا يوجد نموذج' }).waitFor();
+        await shot(page, 'nlp-refused-file-ar');
+        expect(await notice.locator('p').allInnerTexts()).toEqual([
+          'بيانات التدريب مرفوضة: لا يتعلم البوت من الملفات كما هي الآن. أصلح ما يلي، فيُعاد التدريب:',
+          'لا يوجد نموذج في الخدمة: لا يتعرّف البوت على أي نية حتى يُصلَح الملف.',
+        ]);
+        expect(await notice.locator('li').innerText()).toBe('nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)');
+        expect(await page.locator('p.unlisted').innerText()).toBe('لا يمكن عرض أمثلة \u2068nlp/intents.yaml\u2069 حتى يُصلَح هذا الملف.');
+        expect(await page.locator('.eval').innerText()).toContain('لا أرقام: لا يوجد نموذج في الخدمة ما دامت بيانات التدريب مرفوضة.');
       });
     } finally {
       await refused.stop();
+    }
+  }, 90_000);
+
+  it('shows a training file refused while a model serves: the model trained before keeps serving, and the other files\' examples', async () => {
+    const dir = await shippedDataDir();
+    const served = await start(dir, { adminToken: TOKEN });
+    try {
+      await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n  billing:\n    - refund please\n');
+      await served.intents.ready();
+      await withPage(browser, 'nlp-refused-file-previous-model', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, served.url, TOKEN, 'Nadia');
+        await page.goto(`${served.url}/admin#/nlp`);
+        const notice = page.locator('.notice.error .refused');
+        await notice.waitFor();
+        await page.locator('tr[data-intent="billing"]').waitFor();
+        await shot(page, 'nlp-refused-file-previous-model');
+        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)']);
+        expect(await notice.locator('p.model').innerText()).toBe('The model trained before keeps serving: intents are recognised as they were before this change.');
+        expect(await page.locator('p.unlisted').allInnerTexts()).toEqual(['The examples of nlp/extra.yaml cannot be listed until that file is fixed.']);
+        // The shipped intents.yaml reads well: its examples are listed, as the model in service learnt them.
+        expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-intent')))).toEqual(['billing', 'tech_support', 'sales', 'other']);
+        await page.locator('tr[data-intent="billing"] summary').click();
+        expect(await page.locator('tr[data-intent="billing"] li').allInnerTexts()).toContain('I was charged twice this month');
+        expect(await page.locator('tr[data-intent="billing"] li').allInnerTexts()).not.toContain('my bill is wrong');
+      });
+    } finally {
+      await served.stop();
     }
   }, 90_000);
 

@@ -1,10 +1,11 @@
-// NLP: the intents and their examples, what the training data check warns about, the eval figures of the model in
-// service (cross-validation of the admin's examples: see bot/nlp/cross-validation.ts), trying a
-// sentence (which intent, how sure, the nearest examples), adding an example and retraining. A misrouted customer
-// message is taught from its transcript (TeachIntent, below).
+// NLP: the intents and their examples, a refused training file (where to fix it, and which model serves meanwhile),
+// what the training data check warns about, the eval figures of the model in service (cross-validation of the
+// admin's examples: see bot/nlp/cross-validation.ts), trying a sentence (which intent, how sure, the nearest
+// examples), adding an example and retraining. A misrouted customer message is taught from its transcript
+// (TeachIntent, below).
 import { useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
-import { languageNames, t, when } from '../i18n.ts';
+import { languageNames, named, t, when } from '../i18n.ts';
 import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -51,9 +52,27 @@ function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: num
 
 const percent = (share: number): string => `${Math.round(share * 1000) / 10}%`;
 
+/**
+ * A refused training file: where to fix it (`file:line:column: reason`), and whether the model trained before keeps
+ * serving or none does.
+ */
+function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) {
+  return (
+    <Notice kind="error">
+      <div class="refused">
+        <p>{t('nlpRefused')}</p>
+        <ul>{refused.errors.map((error) => <li lang="en" dir="ltr">{error}</li>)}</ul>
+        <p class="model">{t(refused.model === 'previous' ? 'nlpPreviousModel' : 'nlpNoModel')}</p>
+      </div>
+    </Notice>
+  );
+}
+
 /** The eval figures of the model in service: overall, and the intents most often mixed up. */
-function Evaluation({ figures, examples }: { figures: NlpEval | undefined; examples: number }) {
-  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(examples > 0 ? 'evalPending' : 'evalNoData')}</p></section>;
+function Evaluation({ figures, examples, model }: { figures: NlpEval | undefined; examples: number; model?: 'previous' | 'none' }) {
+  // No figures: no model while the data is refused, else not computed yet, else no examples at all.
+  const why = model === 'none' ? 'evalNoModel' : examples > 0 || model === 'previous' ? 'evalPending' : 'evalNoData';
+  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(why)}</p></section>;
   const threshold = Math.round(figures.threshold * 100);
   return (
     <section class="eval">
@@ -130,9 +149,12 @@ export function NlpPage() {
       <Loading loaded={overview}>
         {(data) => (
           <>
-            <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} />
+            {data.refused ? <Refused refused={data.refused} /> : null}
+            <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} {...(data.refused ? { model: data.refused.model } : {})} />
             {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li lang="en" dir="ltr">{warning}</li>)}</ul></Notice> : null}
-            <table class="list">
+            {/* The examples of the files that read well; a refused file's wait for its fix. */}
+            {(data.refused?.unlisted ?? []).map((file) => <p class="unlisted">{t('nlpUnlisted', { file: named(file) })}</p>)}
+            {data.refused && data.intents.length === 0 ? null : <table class="list">
               <thead><tr><th>{t('intent')}</th><th>{t('team')}</th><th>{t('examples')}</th><th>{t('intentAccuracy')}</th><th>{t('languages')}</th></tr></thead>
               <tbody>
                 {data.intents.map((intent) => (
@@ -150,7 +172,7 @@ export function NlpPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table>}
           </>
         )}
       </Loading>

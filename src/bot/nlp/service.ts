@@ -117,9 +117,17 @@ export class IntentService {
     return this.#reloader.reload();
   }
 
-  /** Training files refused (file:line), empty when the data is good. */
+  /** Training files refused (file, line, column, reason), empty when the data is good. */
   errors(): FileError[] {
     return this.#errors;
+  }
+
+  /**
+   * Whether a model is in service: while the data is refused, the one trained before it was (none when it was
+   * refused from the start).
+   */
+  serves(): boolean {
+    return this.#model !== undefined;
   }
 
   /** The eval figures of the model in service, once computed (see `evaluateAt`). */

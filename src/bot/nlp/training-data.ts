@@ -119,3 +119,25 @@ export async function readTrainingFiles(dir: string, displayDir = dir): Promise<
   }
   return examples;
 }
+
+/**
+ * As `readTrainingFiles`, but a refused file does not hide the others: the examples of the files that read well, and
+ * why each other file is refused (the dashboard lists what it can while one file waits for its fix).
+ *
+ *     const { examples, refused } = await readEachTrainingFile('data/nlp', 'nlp'); // refused: [TrainingDataError('nlp/extra.yaml', 4, …)]
+ */
+export async function readEachTrainingFile(dir: string, displayDir = dir): Promise<{ examples: (PlacedExample & { file: string })[]; refused: TrainingDataError[] }> {
+  const files = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  const examples: (PlacedExample & { file: string })[] = [];
+  const refused: TrainingDataError[] = [];
+  for (const name of files) {
+    const file = join(displayDir, name);
+    try {
+      for (const example of parseTrainingData(await readFile(join(dir, name), 'utf8'), file)) examples.push({ ...example, file });
+    } catch (error) {
+      if (!(error instanceof TrainingDataError)) throw error;
+      refused.push(error);
+    }
+  }
+  return { examples, refused };
+}

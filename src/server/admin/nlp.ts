@@ -1,4 +1,5 @@
-// `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), what `nlp check` would warn about, the eval
+// `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), a refused training file (where to fix it, and
+// whether the model trained before still serves), what `nlp check` would warn about, the eval
 // figures of the model in service (cross-validation of that data, see bot/nlp/cross-validation.ts), adding an
 // example (a misrouted message, say) to the admin's own training file, retraining, and trying a sentence.
 import { randomUUID } from 'node:crypto';
@@ -9,7 +10,7 @@ import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { checkTrainingData } from '../../bot/nlp/check.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
-import { readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
+import { readEachTrainingFile, readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -38,20 +39,28 @@ export function mountNlp(router: Router, context: AdminContext): void {
   const { nlpDir, intents, log, store } = context;
 
   router.get('/nlp', async (_req, res) => {
-    const warnings = intents.errors().map(String);
+    const warnings: string[] = [];
     const byIntent = new Map<string, { examples: string[]; languages: Set<string> }>();
+    // The examples of the files that read well, even while another is refused; the refused files' examples cannot be
+    // listed (their YAML may not even parse).
+    let unreadable: TrainingDataError[] = [];
     try {
-      for (const example of await readTrainingFiles(nlpDir, 'nlp')) {
+      const { examples, refused } = await readEachTrainingFile(nlpDir, 'nlp');
+      unreadable = refused;
+      for (const example of examples) {
         const entry = byIntent.get(example.intent) ?? { examples: [], languages: new Set<string>() };
         entry.examples.push(example.text);
         for (const language of languagesOf(example.text)) entry.languages.add(language);
         byIntent.set(example.intent, entry);
       }
-      warnings.push(...(await checkTrainingData(nlpDir, 'nlp')).map((finding) => `${finding.file}:${finding.line}: ${finding.message}`));
+      if (refused.length === 0) warnings.push(...(await checkTrainingData(nlpDir, 'nlp')).map((finding) => `${finding.file}:${finding.line}: ${finding.message}`));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') warnings.push(String(error));
     }
+    // What the bot refuses (one example under two intents is refused with both files readable), and what this read
+    // found refused (a file saved a moment ago, before the bot read it again).
+    const refusals = [...new Set([...intents.errors(), ...unreadable].map(String))];
     // The figures of the model in service; none while they are computed after a training (a few seconds).
     const evaluation = intents.evaluation();
     if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
@@ -67,6 +76,9 @@ export function mountNlp(router: Router, context: AdminContext): void {
       intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, ...(routed.has(name) ? { team: routed.get(name) } : {}), examples, languages: [...languages].sort() })),
       ...(evaluation && !('skipped' in evaluation) ? { eval: evaluation } : {}),
       warnings: [...new Set(warnings)],
+      ...(refusals.length > 0
+        ? { refused: { errors: refusals, unlisted: [...new Set(unreadable.map((error) => error.file))], model: intents.serves() ? 'previous' : 'none' } }
+        : {}),
     });
   });
 

@@ -51,6 +51,12 @@ describe('NLP over the admin API', () => {
   }, 60_000); // two trainings of the shipped data (3-4 s each on a quiet core), twice that when the suite loads both cores
 });
 
+interface Refusing {
+  intents: { name: string; examples: string[] }[];
+  warnings: string[];
+  refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' };
+}
+
 describe('a refused training file over the admin API', () => {
   it('shows its refusal at the line and column to fix, and refuses an example added meanwhile saying where', async () => {
     const dir = await shippedDataDir();
@@ -60,14 +66,41 @@ describe('a refused training file over the admin API', () => {
     const admin = adminClient(app.url);
     try {
       const twice = 'nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)';
-      expect((await admin.get<{ warnings: string[] }>('/nlp')).body.warnings).toContain(twice);
+      // Refused from the start: no model serves; the shipped file's examples are listed, extra.yaml's cannot be.
+      const refused = (await admin.get<Refusing>('/nlp')).body;
+      expect(refused.refused).toEqual({ errors: [twice], unlisted: ['nlp/extra.yaml'], model: 'none' });
+      expect(refused.warnings).not.toContain(twice);
+      expect(refused.intents.find((intent) => intent.name === 'billing')!.examples).toContain('I was charged twice this month');
+      expect(refused.intents.flatMap((intent) => intent.examples)).not.toContain('my bill is wrong');
       const added = await admin.post<{ error: string }>('/nlp/examples', { intent: 'sales', text: 'how much is the pro plan' });
       expect(added.status).toBe(422);
       expect(added.body.error).toBe(`the training data is refused, so nothing was added: ${twice}; fix that first`);
 
       await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n    - { text: refund please }\n');
       await app.intents.ready();
-      expect((await admin.get<{ warnings: string[] }>('/nlp')).body.warnings).toContain('nlp/extra.yaml:4:7: an example of "billing" must be a text, not {"text":"refund please"}');
+      expect((await admin.get<Refusing>('/nlp')).body.refused?.errors).toEqual(['nlp/extra.yaml:4:7: an example of "billing" must be a text, not {"text":"refund please"}']);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+
+  it('says the model trained before keeps serving when a file is refused after it, and lists every example when each file reads well', async () => {
+    const dir = await shippedDataDir();
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      expect((await admin.get<Refusing>('/nlp')).body.refused).toBeUndefined();
+      // Both files read well, but one example under two intents refuses the data: nothing is left unlisted.
+      await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  sales:\n    - what does the pro plan cost\n    - I was charged twice this month\n');
+      await app.intents.ready();
+      const clash = (await admin.get<Refusing>('/nlp')).body;
+      expect(clash.refused).toEqual({
+        errors: ['nlp/intents.yaml:6:7: "I was charged twice this month" is an example of both "sales" (nlp/extra.yaml:4:7) and "billing"; keep it under one intent'],
+        unlisted: [],
+        model: 'previous',
+      });
+      expect(clash.intents.find((intent) => intent.name === 'sales')!.examples).toContain('what does the pro plan cost');
+      expect(app.intents.classify('I was charged twice this month')?.intent).toBe('billing');
     } finally {
       await app.stop();
     }
