@@ -216,6 +216,25 @@ describe.skipIf(!hasChromium)(title, () => {
     await (await chooser).setFiles({ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.alloc(300 * 1024) });
     await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('لم يُرسل'));
     expect(await page.locator('#status').innerText()).toBe('لم يُرسل scan.png: الملف أكبر من 200 كيلوبايت، وهو أقصى ما تقبله هذه الدردشة');
+
+    // An empty file, a caption longer than the chat takes: why, in Arabic, not the server's English.
+    const attach = async (name: string, buffer: Buffer) => {
+      const chosen = page.waitForEvent('filechooser');
+      await page.click('#attach');
+      await (await chosen).setFiles({ name, mimeType: 'image/png', buffer });
+      await page.waitForFunction((file) => document.getElementById('status')?.textContent?.startsWith(`لم يُرسل ${file}`), name);
+      return page.locator('#status').innerText();
+    };
+    expect(await attach('empty.png', Buffer.alloc(0))).toBe('لم يُرسل empty.png: الملف فارغ');
+    await page.fill('#text', 'ش'.repeat(20_001));
+    expect(await attach('receipt.png', png(10, 10))).toBe('لم يُرسل receipt.png: النص أطول من 20,000 حرف، وهو أقصى ما تقبله هذه الدردشة');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-text-too-long-ar.png' });
+    await page.fill('#text', '');
+    // A refusal the page has no words for: the server's own, quoted.
+    await page.route('**/messages', (route) => (route.request().method() === 'POST' ? route.fulfill({ status: 400, json: { error: 'uploads are closed for maintenance', kind: 'closed' } }) : route.fallback()));
+    expect(await attach('later.png', png(10, 10))).toBe('لم يُرسل later.png: «\u2068uploads are closed for maintenance\u2069»');
+    await page.unroute('**/messages');
+    expect(chat.delivered.filter((message) => message.from.id === session)).toEqual([]);
     await page.screenshot({ path: '/tmp/switchboard-webchat-refused-ar.png' });
     await page.close();
   }, 60_000);

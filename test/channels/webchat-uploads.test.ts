@@ -24,9 +24,9 @@ type Who = string | Credentials;
 const sessionOf = (who: Who) => (typeof who === 'string' ? who : who.session);
 const auth = (who: Who): Record<string, string> => (typeof who === 'string' ? {} : { authorization: `Bearer ${who.token}` });
 
-async function upload(url: string, who: Who, body: FormData): Promise<{ status: number; error?: string }> {
+async function upload(url: string, who: Who, body: FormData): Promise<{ status: number; error?: string; kind?: string; maxLength?: number }> {
   const res = await fetch(`${url}/webchat/${sessionOf(who)}/messages`, { method: 'POST', headers: auth(who), body });
-  return { status: res.status, ...((await res.json()) as { error?: string }) };
+  return { status: res.status, ...((await res.json()) as { error?: string; kind?: string; maxLength?: number }) };
 }
 
 async function listed(url: string, who: Who): Promise<Listed[]> {
@@ -151,37 +151,49 @@ describe('web chat files', () => {
     chat = await webchatHarness({ maxBytes: 64 * 1024 });
     for (const size of [64 * 1024 + 1, 20 * 1024 * 1024]) {
       const res = await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(size), type: 'image/png', name: 'big.png' }, { text: 'too big' }));
-      expect(res, String(size)).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes', maxBytes: 64 * 1024 });
+      expect(res, String(size)).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes', kind: 'tooLarge', maxBytes: 64 * 1024 });
     }
     expect((await upload(chat.url, 'v-1', form({ bytes: new Uint8Array(64 * 1024), type: 'image/png', name: 'just.png' }))).status).toBe(202);
     expect(chat.delivered).toHaveLength(1);
     expect((await chat.mediaFiles()).sort()).toEqual([chat.delivered[0]!.attachments![0]!.ref, `${chat.delivered[0]!.attachments![0]!.ref}.json`].sort());
   });
 
-  it('refuses an empty file, one of no valid MIME type, two files, no file and unknown fields with 400, keeping nothing', async () => {
+  it('refuses an empty file, one of no valid MIME type, two files, no file and unknown fields with 400 and what it is, keeping nothing', async () => {
     chat = await webchatHarness();
     const two = form({ bytes: png, type: 'image/png', name: 'a.png' });
     two.append('file', new Blob([png], { type: 'image/png' }), 'b.png');
     const otherPart = new FormData();
     otherPart.append('picture', new Blob([png], { type: 'image/png' }), 'a.png');
-    const cases: [string, FormData | string, RegExp][] = [
-      ['empty file', form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }), /the file is empty/],
-      ['no valid MIME type', form({ bytes: png, type: 'image/we|rd', name: 'a.png' }), /"image\/we\|rd" is not a MIME type/],
-      ['two files', two, /one file per message/],
-      ['no file', form(undefined, { text: 'where is it' }), /no file: send it in a part named "file"/],
-      ['file in another part', otherPart, /unknown file part "picture"/],
-      ['unknown field', form({ bytes: png, type: 'image/png', name: 'a.png' }, { choice: 'yes' }), /unknown field "choice"/],
-      ['caption too long', form({ bytes: png, type: 'image/png', name: 'a.png' }, { text: 'x'.repeat(20_001) }), /text is longer than 20000/],
-      ['bad replyTo', form({ bytes: png, type: 'image/png', name: 'a.png' }, { replyTo: 'first' }), /replyTo/],
+    // What a visitor may do has a kind the page words in its language; what only a broken client sends is a badRequest.
+    const cases: [string, FormData | string, RegExp, string][] = [
+      ['empty file', form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }), /the file is empty/, 'empty'],
+      ['no valid MIME type', form({ bytes: png, type: 'image/we|rd', name: 'a.png' }), /"image\/we\|rd" is not a MIME type/, 'fileType'],
+      ['caption too long', form({ bytes: png, type: 'image/png', name: 'a.png' }, { text: 'x'.repeat(20_001) }), /text is longer than 20000/, 'textTooLong'],
+      ['caption far too long', form({ bytes: png, type: 'image/png', name: 'a.png' }, { text: 'x'.repeat(80_001) }), /text is longer than/, 'textTooLong'],
+      ['two files', two, /one file per message/, 'badRequest'],
+      ['no file', form(undefined, { text: 'where is it' }), /no file: send it in a part named "file"/, 'badRequest'],
+      ['file in another part', otherPart, /unknown file part "picture"/, 'badRequest'],
+      ['unknown field', form({ bytes: png, type: 'image/png', name: 'a.png' }, { choice: 'yes' }), /unknown field "choice"/, 'badRequest'],
+      ['name too long', form({ bytes: png, type: 'image/png', name: 'a.png' }, { name: 'x'.repeat(80_001) }), /name is longer than/, 'badRequest'],
+      ['bad replyTo', form({ bytes: png, type: 'image/png', name: 'a.png' }, { replyTo: 'first' }), /replyTo/, 'badRequest'],
     ];
-    for (const [label, body, reason] of cases) {
+    for (const [label, body, reason, kind] of cases) {
       const res = await upload(chat.url, 'v-1', body as FormData);
       expect(res.status, label).toBe(400);
       expect(res.error, label).toMatch(reason);
+      expect(res.kind, label).toBe(kind);
+      expect(res.maxLength, label).toBe(kind === 'textTooLong' ? 20_000 : undefined);
     }
     const noBoundary = await fetch(`${chat.url}/webchat/v-1/messages`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
     expect(noBoundary.status).toBe(400);
-    expect(((await noBoundary.json()) as { error: string }).error).toMatch(/multipart\/form-data with a boundary/);
+    expect(await noBoundary.json()).toEqual({ error: expect.stringMatching(/multipart\/form-data with a boundary/), kind: 'badRequest' });
+    // A JSON message's refusals say what they are the same way.
+    const posted = async (body: unknown) => {
+      const res = await fetch(`${chat.url}/webchat/v-1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, ...((await res.json()) as object) };
+    };
+    expect(await posted({ text: 'x'.repeat(20_001) })).toEqual({ status: 400, error: 'text: text is longer than 20000 characters', kind: 'textTooLong', maxLength: 20_000 });
+    expect(await posted({ text: 'hi', choice: 'yes' })).toEqual({ status: 400, error: 'send exactly one of "text" or "choice"', kind: 'badRequest' });
     expect(chat.delivered).toEqual([]);
     expect(await chat.mediaFiles()).toEqual([]);
   });
@@ -214,9 +226,9 @@ describe('web chat files through the whole server', () => {
     const key = await layla.credentials();
 
     const huge = await upload(app.url, key, form({ bytes: new Uint8Array(3 * 1024 * 1024), type: 'video/mp4', name: 'huge.mp4' }, { text: 'look' }));
-    expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes', maxBytes: 1024 * 1024 });
+    expect(huge).toEqual({ status: 413, error: 'the file is larger than 1 MB, the largest this chat takes', kind: 'tooLarge', maxBytes: 1024 * 1024 });
     const empty = await upload(app.url, key, form({ bytes: new Uint8Array(0), type: 'image/png', name: 'empty.png' }));
-    expect(empty).toEqual({ status: 400, error: 'the file is empty' });
+    expect(empty).toEqual({ status: 400, error: 'the file is empty', kind: 'empty' });
     expect(await readdir(media).catch(() => [])).toEqual([]);
     expect(await app.store.messageCount()).toBe(0);
 

@@ -317,10 +317,22 @@ async function post(item) {
     return { retry: 3000, status: words.offline };
   }
   if (res.status === 202) return {};
-  const reason = (await res.json().catch(() => ({}))).error || words.serverAnswered(res.status);
+  const reason = whyRefused(res.status, await res.json().catch(() => ({})));
   if (res.status === 401) return { lost: reason };
   if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: reason };
   return { refused: reason };
+}
+
+/**
+ * Why the server did not take what was sent: in the page's words and units when its `kind` says (over the size
+ * limit, an empty file, a text too long…), else its own words, quoted on a page not in English.
+ */
+function whyRefused(status, body) {
+  if (body.kind === 'tooLarge' && typeof body.maxBytes === 'number') return words.tooLargeToSend(describeBytes(body.maxBytes, words.units));
+  if (body.kind === 'empty') return words.refusedEmpty;
+  if (body.kind === 'fileType') return words.refusedType;
+  if (body.kind === 'textTooLong' && typeof body.maxLength === 'number') return words.textTooLong(body.maxLength.toLocaleString('en'));
+  return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(status);
 }
 
 // Read marks: what the bot and agents sent, once the visitor had the page in front of them.
@@ -370,9 +382,7 @@ async function upload(file) {
         quote.hidden = true;
         return true;
       }
-      const body = await res.json().catch(() => ({}));
-      // Over the size limit: said in the page's words and units, not the server's English.
-      const reason = res.status === 413 && typeof body.maxBytes === 'number' ? words.tooLargeToSend(describeBytes(body.maxBytes, words.units)) : body.error || words.serverAnswered(res.status);
+      const reason = whyRefused(res.status, await res.json().catch(() => ({})));
       setStatus(words.fileNotSent(file.name, reason));
       if (res.status === 401) {
         lost(words.ended);

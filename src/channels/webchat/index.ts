@@ -16,7 +16,7 @@ import { hashToken, newSession, refuse, SessionGate, type AgentSignIn, type Webc
 import { ConnectionLimiter, DEFAULT_LIMITS, describeRate, RateLimiter, type WebchatLimits } from './limits.ts';
 import { mountPages, type PageOptions } from './pages.ts';
 import { SESSION_PATTERN } from './session.ts';
-import { dropRest, receiveUpload, UploadRefused } from './upload.ts';
+import { dropRest, receiveUpload, UploadRefused, type RefusalKind } from './upload.ts';
 
 /** The longest message a visitor may send; longer ones are refused with 400, nothing stored. */
 export const MAX_TEXT_LENGTH = 20_000;
@@ -301,7 +301,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     }
     const parsed = postBody.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: parsed.error.issues.map(describeIssue).join('; ') });
+      answerRefusal(res, { status: 400, message: parsed.error.issues.map(describeIssue).join('; '), kind: kindOfIssues(parsed.error.issues) });
       return;
     }
     const body = parsed.data;
@@ -329,15 +329,16 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       received = await receiveUpload(req, host.media, {
         fields: Object.keys(uploadFields.shape),
         maxFieldBytes: MAX_TEXT_LENGTH * 4,
+        tooLong: (field) => (field === 'text' ? 'textTooLong' : 'badRequest'),
         validate: (fields) => {
           const parsed = uploadFields.safeParse(fields);
-          if (!parsed.success) throw new UploadRefused(parsed.error.issues.map(describeIssue).join('; '), 400);
+          if (!parsed.success) throw new UploadRefused(parsed.error.issues.map(describeIssue).join('; '), kindOfIssues(parsed.error.issues));
           return parsed.data;
         },
       });
     } catch (error) {
       if (!(error instanceof UploadRefused)) throw error;
-      res.status(error.status).json({ error: error.message, ...(error.maxBytes !== undefined ? { maxBytes: error.maxBytes } : {}) });
+      answerRefusal(res, error);
       dropRest(req);
       return;
     }
@@ -490,6 +491,24 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       streams.clear();
     },
   };
+}
+
+/**
+ * Answers a message refused for what it holds: `error` says why in English (for whoever reads the API), `kind` what
+ * it is, for the page to say in its reader's language, with the limit it was over (`maxBytes`, `maxLength`).
+ */
+function answerRefusal(res: Response, refusal: Pick<UploadRefused, 'status' | 'message' | 'kind' | 'maxBytes'>): void {
+  res.status(refusal.status).json({
+    error: refusal.message,
+    kind: refusal.kind,
+    ...(refusal.maxBytes !== undefined ? { maxBytes: refusal.maxBytes } : {}),
+    ...(refusal.kind === 'textTooLong' ? { maxLength: MAX_TEXT_LENGTH } : {}),
+  });
+}
+
+/** A text over `MAX_TEXT_LENGTH` is a visitor's doing, which the page words; anything else a malformed request. */
+function kindOfIssues(issues: readonly z.ZodIssue[]): RefusalKind {
+  return issues.some((issue) => issue.code === 'too_big' && issue.path.join('.') === 'text') ? 'textTooLong' : 'badRequest';
 }
 
 function describeIssue(issue: z.ZodIssue): string {

@@ -7,18 +7,30 @@ import { describeBytes, MediaRefusedError } from '../../store/media.ts';
 import type { MediaStore, StoredMedia } from '../../types.ts';
 
 /**
- * An upload refused for what the sender sent: `status` is the HTTP answer (400, or 413 over the size limit, then with
- * `maxBytes`, which the page words in its reader's language). Nothing of it was kept.
+ * What a refused message (a file, or JSON) is, for a page to word in its reader's language (the answer's `error` says
+ * it in English): over the size limit (`tooLarge`, 413, with `maxBytes`), an empty file, a type that is not a MIME
+ * type (`fileType`), a text longer than the chat takes (`textTooLong`, with `maxLength`), or a request that is not
+ * what the API takes (`badRequest`: a bug of whoever sent it, not something a visitor did).
+ */
+export type RefusalKind = 'tooLarge' | 'empty' | 'fileType' | 'textTooLong' | 'badRequest';
+
+/**
+ * An upload refused for what the sender sent: `status` is the HTTP answer (413 over the size limit, then with
+ * `maxBytes`, else 400), `kind` what it is. Nothing of it was kept.
+ *
+ *     throw new UploadRefused('send one file per message'); // a badRequest, 400
  */
 export class UploadRefused extends Error {
   override readonly name = 'UploadRefused';
+  readonly status: 400 | 413;
 
   constructor(
     message: string,
-    readonly status: 400 | 413,
+    readonly kind: RefusalKind = 'badRequest',
     readonly maxBytes?: number,
   ) {
     super(message);
+    this.status = kind === 'tooLarge' ? 413 : 400;
   }
 }
 
@@ -27,6 +39,8 @@ export interface UploadOptions<T> {
   fields: readonly string[];
   /** The longest value of a field, in bytes. */
   maxFieldBytes: number;
+  /** What a field longer than `maxFieldBytes` is refused as (`badRequest` unless it says). */
+  tooLong?(field: string): RefusalKind;
   /** Checks the fields once the whole request is read, before the file is kept; throws `UploadRefused` to refuse. */
   validate(fields: Record<string, string>): T;
 }
@@ -52,7 +66,7 @@ export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, option
         limits: { files: 1, fileSize: media.maxBytes + 1, fields: options.fields.length, fieldSize: options.maxFieldBytes, parts: options.fields.length + 1 },
       });
     } catch {
-      reject(new UploadRefused('the body must be multipart/form-data with a boundary', 400));
+      reject(new UploadRefused('the body must be multipart/form-data with a boundary'));
       return;
     }
 
@@ -82,16 +96,16 @@ export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, option
     };
 
     parser.on('field', (name, value, info) => {
-      if (name === 'file') return refuse(new UploadRefused('the "file" part must be a file, with a filename', 400));
-      if (!options.fields.includes(name)) return refuse(new UploadRefused(`unknown field "${name}"`, 400));
-      if (info.valueTruncated) return refuse(new UploadRefused(`${name} is longer than ${describeBytes(options.maxFieldBytes)}`, 400));
-      if (name in fields) return refuse(new UploadRefused(`the field "${name}" is given twice`, 400));
+      if (name === 'file') return refuse(new UploadRefused('the "file" part must be a file, with a filename'));
+      if (!options.fields.includes(name)) return refuse(new UploadRefused(`unknown field "${name}"`));
+      if (info.valueTruncated) return refuse(new UploadRefused(`${name} is longer than ${describeBytes(options.maxFieldBytes)}`, options.tooLong?.(name)));
+      if (name in fields) return refuse(new UploadRefused(`the field "${name}" is given twice`));
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {
       if (name !== 'file') {
         stream.resume();
-        return refuse(new UploadRefused(`unknown file part "${name}": send the file in a part named "file"`, 400));
+        return refuse(new UploadRefused(`unknown file part "${name}": send the file in a part named "file"`));
       }
       file = stream;
       // A refusal destroys it with the reason, which the media store (reading it) already hears of.
@@ -101,13 +115,13 @@ export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, option
       stored = media.put(bytesThen(stream, verdict), { mime: info.mimeType, ...(fileName ? { name: fileName } : {}) });
       stored.catch(refuse);
     });
-    parser.on('filesLimit', () => refuse(new UploadRefused('send one file per message', 400)));
-    parser.on('fieldsLimit', () => refuse(new UploadRefused(`too many fields: expected "file" and at most ${options.fields.map((f) => `"${f}"`).join(', ')}`, 400)));
-    parser.on('partsLimit', () => refuse(new UploadRefused(`too many parts: expected "file" and at most ${options.fields.map((f) => `"${f}"`).join(', ')}`, 400)));
-    parser.on('error', (error: Error) => refuse(new UploadRefused(`the multipart body is malformed (${error.message})`, 400)));
+    parser.on('filesLimit', () => refuse(new UploadRefused('send one file per message')));
+    parser.on('fieldsLimit', () => refuse(new UploadRefused(`too many fields: expected "file" and at most ${options.fields.map((f) => `"${f}"`).join(', ')}`)));
+    parser.on('partsLimit', () => refuse(new UploadRefused(`too many parts: expected "file" and at most ${options.fields.map((f) => `"${f}"`).join(', ')}`)));
+    parser.on('error', (error: Error) => refuse(new UploadRefused(`the multipart body is malformed (${error.message})`)));
     parser.on('close', () => {
       if (settled) return;
-      if (!stored) return refuse(new UploadRefused('no file: send it in a part named "file" (with a filename)', 400));
+      if (!stored) return refuse(new UploadRefused('no file: send it in a part named "file" (with a filename)'));
       let checked: T;
       try {
         checked = options.validate(fields);
@@ -123,7 +137,7 @@ export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, option
     });
     // A sender that goes away mid-upload: the media store drops the part it wrote.
     req.on('close', () => {
-      if (!req.complete) refuse(new UploadRefused('the upload was cut off before its end', 400));
+      if (!req.complete) refuse(new UploadRefused('the upload was cut off before its end'));
     });
     req.pipe(parser);
   });
@@ -153,9 +167,8 @@ async function* bytesThen(stream: Readable, verdict: Promise<void>): AsyncIterab
 function toRefusal(error: unknown, maxBytes: number): Error {
   if (error instanceof UploadRefused) return error;
   if (error instanceof MediaRefusedError) {
-    return error.reason === 'too-large'
-      ? new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 413, maxBytes)
-      : new UploadRefused(error.message, 400);
+    if (error.reason === 'too-large') return new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 'tooLarge', maxBytes);
+    return new UploadRefused(error.message, error.reason === 'empty' ? 'empty' : 'fileType');
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -45,6 +45,8 @@ export interface PageWords {
   theirWords: (reason: string) => string;
   /** An upload over the chat's size limit (`limit` written out in `units`). */
   tooLargeToSend: (limit: string) => string;
+  /** A text longer than the chat takes (`max` characters, written out). */
+  textTooLong: (max: string) => string;
   units: Record<'MB' | 'KB' | 'bytes', string>;
   /** A file without a name, as the page names it. */
   kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;

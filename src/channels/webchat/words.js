@@ -1,5 +1,6 @@
 // The chat page's own words (labels, buttons, statuses) in the visitor's language. The messages keep theirs: the
-// bot writes in the contact's language, agents in their own. Errors the server explains stay as it wrote them.
+// bot writes in the contact's language, agents in their own. What the server refuses is said here when it tells
+// what it is (its answer's `kind`); anything else is quoted as the server wrote it.
 
 /** Each language's words; every language has every key English has (a test holds them to it). */
 export const WORDS = {
@@ -43,6 +44,8 @@ export const WORDS = {
     theirWords: (reason) => reason,
     /** A file the chat takes no more of than `limit`. */
     tooLargeToSend: (limit) => `the file is larger than ${limit}, the largest this chat takes`,
+    /** A text (a file's caption) longer than the chat takes (`max` characters). */
+    textTooLong: (max) => `the text is longer than ${max} characters, the most this chat takes`,
     units: { MB: 'MB', KB: 'KB', bytes: 'bytes' },
     /** A file without a name, as the page names it (a file whose bytes were not kept). */
     kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
@@ -86,6 +89,7 @@ export const WORDS = {
     refusedNotFetched: 'تعذّر تنزيل الملف',
     theirWords: (reason) => `«\u2068${reason}\u2069»`,
     tooLargeToSend: (limit) => `الملف أكبر من ${limit}، وهو أقصى ما تقبله هذه الدردشة`,
+    textTooLong: (max) => `النص أطول من ${max} حرف، وهو أقصى ما تقبله هذه الدردشة`,
     units: { MB: 'ميغابايت', KB: 'كيلوبايت', bytes: 'بايت' },
     kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
