@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type KnownFailure, type OutboundMessage } from '../types.ts';
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
-import type { Message, Store } from '../store/types.ts';
+import type { DeliveryOutcome, Message, Store } from '../store/types.ts';
 import { recordParts } from '../store/sent-parts.ts';
 import type { Logger } from '../shared/log.ts';
 
@@ -173,7 +173,7 @@ export class Outbox {
         const delay = this.#delays[attempt];
         if (failure?.permanent || delay === undefined) {
           log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
-          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
+          if (await this.#record(message, { error: reason, ...(failure?.known ? { failure: failure.known } : {}) })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
           return;
         }
         const asked = failure?.retryAfterMs ?? 0;
@@ -248,7 +248,7 @@ export class Outbox {
    * stops: the message is out, and the recipient's next messages wait behind it until its outcome is recorded.
    * Other failures get the few quick attempts only.
    */
-  async #record(message: Message, outcome: { channelMessageId: string } | { error: string }): Promise<boolean> {
+  async #record(message: Message, outcome: DeliveryOutcome): Promise<boolean> {
     const { store, log } = this.#options;
     const last = this.#recordDelays.length - 1;
     let triedAtStop = false;

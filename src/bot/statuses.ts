@@ -48,7 +48,7 @@ export class Statuses {
       if (message.status === 'failed') return;
       const reason = status.reason ?? 'the channel reported that it could not be delivered';
       try {
-        await store.markDelivery(message.id, { error: reason });
+        await store.markDelivery(message.id, { error: reason, ...(status.known ? { failure: status.known } : {}) });
       } catch (error) {
         // Being sent again by another process (it found it in doubt): that send's outcome decides.
         if (error instanceof ClaimTakenError) return;

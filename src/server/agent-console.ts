@@ -75,7 +75,9 @@ export interface ConsoleMessage {
   /** Of the customer's message: the agent may answer this one in particular (the console's Reply). */
   answerable?: true;
   delivery?: Message['delivery'];
+  /** Of a message that failed: why, as the channel said it (English); `failure`, what that is known to mean, which the console words. */
   error?: string;
+  failure?: Message['failure'];
 }
 
 /** Where the console keeps, per agent, the last message they saw of each conversation (unread counts). */
@@ -398,6 +400,7 @@ function toConsole(message: Message, conversationId: number, name: string | unde
     ...(isAnswerable(message) ? { answerable: true as const } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.error ? { error: message.error } : {}),
+    ...(message.error && message.failure ? { failure: message.failure } : {}),
   };
 }
 

@@ -51,7 +51,7 @@ import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
+import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
@@ -517,7 +517,7 @@ export class LowdbStore implements Store {
     return this.#read().doc(collection, key) as T | undefined;
   }
 
-  async markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
+  async markDelivery(messageId: number, outcome: DeliveryOutcome, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
     const unavailable = this.#unavailable();
     if (unavailable) throw unavailable;
     const message = await this.#loadForChange(messageId);
@@ -529,9 +529,12 @@ export class LowdbStore implements Store {
       updated.channelMessageId = outcome.channelMessageId;
       // Deleted only when there: `delete` turns the copy into a slow dictionary object, serialized at every commit.
       if (updated.error !== undefined) delete updated.error;
+      if (updated.failure !== undefined) delete updated.failure;
     } else {
       updated.status = 'failed';
       updated.error = outcome.error;
+      if (outcome.failure !== undefined) updated.failure = outcome.failure;
+      else if (updated.failure !== undefined) delete updated.failure;
     }
     const next = options.claimNext ? this.#state.nextAfter(message) : undefined;
     const claimed = next === undefined ? undefined : this.#state.messages.get(next);

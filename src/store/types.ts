@@ -1,4 +1,5 @@
 // The data model and the Store contract: lowdb (embedded default) and, later, PostgreSQL implement it.
+import type { KnownFailure } from '../types.ts';
 
 export type FieldValue = string | number | boolean | null;
 export type Fields = Record<string, FieldValue>;
@@ -223,9 +224,14 @@ export interface Message {
    */
   status?: 'pending' | 'sending' | 'sent' | 'failed';
   error?: string;
+  /** What `error` is known to mean (`ChannelSendError.known`), for a reader to be told in their language; `error` stays as the channel said it. */
+  failure?: KnownFailure;
   /** What the channel reported after accepting it (`DeliveryStatus`), when it reports: delivered, then read. */
   delivery?: 'delivered' | 'read';
 }
+
+/** How a send ended, as `Store.markDelivery` records it: sent with the channel's id, or failed with why (`failure`: what it is known to mean). */
+export type DeliveryOutcome = { channelMessageId: string } | { error: string; failure?: KnownFailure };
 
 /** A message as `Tx.recentMessages` gives it: committed ones with their id, those the transaction added without. */
 export type RecentMessage = Omit<Message, 'id'> & { id?: number };
@@ -467,7 +473,7 @@ export interface Store {
    * process sends it again and records its own); with `underClaim` (the outbox, which sent it under its claim) none
    * is recorded either once the message is no longer pending or sending (another process recorded its own).
    */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options?: { claimNext?: boolean; underClaim?: boolean }): Promise<void>;
+  markDelivery(messageId: number, outcome: DeliveryOutcome, options?: { claimNext?: boolean; underClaim?: boolean }): Promise<void>;
   /** Records that the channel reported a sent message delivered, or read. */
   recordDelivery(messageId: number, delivery: 'delivered' | 'read'): Promise<void>;
   /** Number of messages stored, for health and benchmarks. */

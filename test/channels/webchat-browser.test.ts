@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
-import { messagesBody, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
+import { fixture as cloudFixture, messagesBody, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -765,5 +765,51 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.press('#reply-text', 'Enter');
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes: send me the new one.'));
     expect(cloud.graph.sentTo(LAYLA).at(-1)).not.toHaveProperty('context');
+  }), 90_000);
+  it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says, else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
+    const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team });
+    telegram.stopAfterTest(cloud);
+    const LAYLA = '966501234567';
+    const agent = await (await context(1000, 'ar')).newPage();
+    await agent.goto(`${cloud.app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result:not(:empty)').waitFor();
+    expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('.msg.contact', { hasText: 'Is my order on its way?' }).waitFor();
+
+    /** Lina answers `said`, and WhatsApp reports it failed with `error`: what the console says on its mark. */
+    const failAs = async (said: string, error: Record<string, unknown>) => {
+      await agent.fill('#reply-text', said);
+      await agent.press('#reply-text', 'Enter');
+      await eventually(() => cloud.graph.saidTo(LAYLA).includes(said));
+      const failed = cloudFixture('statuses');
+      const status = failed.entry[0].changes[0].value.statuses[1];
+      failed.entry[0].changes[0].value.statuses = [{ ...status, id: cloud.graph.sent.filter((sent) => sent.body.to === LAYLA).at(-1)!.id, recipient_id: LAYLA, errors: [error] }];
+      expect((await cloud.post(failed)).status).toBe(200);
+      const mark = agent.locator('.msg.agent', { hasText: said }).locator('.mark.failed');
+      await mark.waitFor();
+      return mark.getAttribute('title');
+    };
+    expect(await failAs('Yes, it left yesterday.', { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' }))
+      .toBe('لم تُسلَّم: أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق');
+    expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
+      .toBe('لم تُسلَّم: «\u2068Message undeliverable: Message Undeliverable. (#131026)\u2069»');
+    await agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('.mark.failed').hover();
+    await agent.screenshot({ path: '/tmp/switchboard-console-not-delivered-ar.png' });
+
+    // The console's API gives what the failure is known to mean beside WhatsApp's words, which stay as they were said.
+    const transcript = await agent.evaluate(async () => {
+      const state = await (await fetch('/agent/api/state')).json() as { held: { id: number }[] };
+      return (await (await fetch(`/agent/api/conversations/${state.held[0]!.id}/messages`)).json()) as { messages: { text: string; status?: string; error?: string; failure?: string }[] };
+    });
+    expect(transcript.messages.filter((message) => message.status === 'failed').map(({ text, error, failure }) => ({ text, error, failure }))).toEqual([
+      { text: 'Yes, it left yesterday.', error: '(Business Account, Consumer Account) pair rate limit hit: Too many messages sent from the sender phone number to the same recipient phone number in a short period of time. (#131056)', failure: 'rateLimited' },
+      { text: 'Hello?', error: 'Message undeliverable: Message Undeliverable. (#131026)', failure: undefined },
+    ]);
   }), 90_000);
 });

@@ -27,9 +27,10 @@ describe('the agent console\'s words', () => {
     expect(CONSOLE_WORDS.ar.dir).toBe('rtl');
   });
 
-  it('isolates in Arabic the channel\'s English reason a message was not delivered or a file not kept, and the file\'s name', () => {
+  it('quotes in Arabic the channel\'s English reason a message was not delivered or a file not kept, when nothing better is known, and isolates the file\'s name', () => {
     const say = (language: 'en' | 'ar', key: string, ...args: string[]) => (CONSOLE_WORDS[language][key] as (...args: string[]) => string)(...args);
-    expect(say('ar', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('لم تُسلَّم: \u2068Forbidden: bot was blocked by the user\u2069');
+    expect(say('ar', 'notDelivered', say('ar', 'theirWords', 'Bad Request: message is too long'))).toBe('لم تُسلَّم: «\u2068Bad Request: message is too long\u2069»');
+    expect(say('ar', 'notDelivered', (CONSOLE_WORDS.ar.failures as Record<string, string>).blocked!)).toBe('لم تُسلَّم: حظر العميل البوت');
     expect(say('ar', 'refusedFile', 'huge.zip', say('ar', 'theirWords', 'HTTP 418'))).toBe('تعذّر حفظ \u2068huge.zip\u2069: «\u2068HTTP 418\u2069»');
     expect(say('ar', 'refusedFile', 'huge.zip', say('ar', 'refusedTooLarge', '20 ميغابايت'))).toBe('تعذّر حفظ \u2068huge.zip\u2069: الملف أكبر من 20 ميغابايت');
     expect(say('en', 'notDelivered', 'Forbidden: bot was blocked by the user')).toBe('not delivered: Forbidden: bot was blocked by the user');

@@ -63,6 +63,16 @@ export const CONSOLE_WORDS = {
     unreachableReply: 'Switchboard cannot be reached; your reply is still in the box.',
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
+    /** Why a message did not reach the customer, when the channel could tell (the store's `failure`). */
+    failures: {
+      blocked: 'the customer has blocked the bot',
+      noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
+      fileTooLarge: 'the file is larger than the customer\'s app takes',
+      fileType: 'the customer\'s app does not take this type of file',
+      rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
+      windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template reaches them now',
+      writeFirst: 'the customer\'s app takes no message from here until they write again',
+    },
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
     refusedTooLarge: (limit) => `the file is larger than ${limit}`,
     refusedType: 'files of this type are not taken',
@@ -134,9 +144,18 @@ export const CONSOLE_WORDS = {
     unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',
     unreachableReply: 'تعذّر الوصول إلى Switchboard؛ ما زال ردك في المربع.',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
-    // The channel's reason (English) and a file's name isolated, so they keep their place in the Arabic sentence; the
-    // server's own reason a file was not kept, when nothing better is known, quoted besides.
-    notDelivered: (reason) => `لم تُسلَّم: \u2068${reason}\u2069`,
+    // A file's name isolated, so that it keeps its place in the Arabic sentence; the channel's or the server's own
+    // (English) reason a message was not delivered or a file not kept, when nothing better is known, quoted besides.
+    notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
+    failures: {
+      blocked: 'حظر العميل البوت',
+      noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
+      fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
+      fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
+      rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
+      windowClosed: 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد',
+      writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
+    },
     refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
     refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
     refusedType: 'هذا النوع من الملفات غير مقبول',

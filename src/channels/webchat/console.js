@@ -352,7 +352,7 @@ function bubble(message) {
   meta.append(timeOf(message.at));
   if (message.status) {
     const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
-    meta.append(mark(state, message.status === 'failed' ? words.notDelivered(message.error ?? '') : words.marks[state]));
+    meta.append(mark(state, message.status === 'failed' ? words.notDelivered(whyNotDelivered(message)) : words.marks[state]));
   }
   if (message.answerable && openHeld) {
     const reply = document.createElement('button');
@@ -364,6 +364,11 @@ function bubble(message) {
   }
   element.append(meta);
   return element;
+}
+
+/** Why a message did not reach the customer: in the console's words when the channel could tell, else the channel's, quoted. */
+function whyNotDelivered(message) {
+  return (message.failure && words.failures[message.failure]) || words.theirWords(message.error ?? '');
 }
 
 /** The agent's Reply on a customer's message: the reply box answers it, until sent or cancelled. */

@@ -129,6 +129,15 @@ export const MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 4,
+    name: 'what a failed send is known to mean',
+    // Beside `error` (the channel's own words), what they are known to mean (blocked, too large…), which the agent
+    // console words in its reader's language. Set with `error`, after the message is stored: a column, as `error` is.
+    sql: `
+      ALTER TABLE messages ADD COLUMN failure text;
+    `,
+  },
 ];
 
 /**

@@ -8,15 +8,16 @@ import { UNSTORABLE } from '../../shared/text.ts';
 import type { Contact, Conversation, Message, OpenConversationFilter } from '../types.ts';
 
 /** The columns a message is read back from. */
-export const messageColumns = 'id, channel_message_id, status, error, delivery, data';
+export const messageColumns = 'id, channel_message_id, status, error, failure, delivery, data';
 
 export interface MessageRow {
   id: string;
   channel_message_id: string | null;
   status: Message['status'] | null;
   error: string | null;
+  failure: Message['failure'] | null;
   delivery: Message['delivery'] | null;
-  data: Omit<Message, 'id' | 'channelMessageId' | 'status' | 'error' | 'delivery'>;
+  data: Omit<Message, 'id' | 'channelMessageId' | 'status' | 'error' | 'failure' | 'delivery'>;
 }
 
 /** The message a row holds. */
@@ -27,6 +28,7 @@ export function messageFromRow(row: MessageRow): Message {
     ...(row.channel_message_id !== null ? { channelMessageId: row.channel_message_id } : {}),
     ...(row.status !== null ? { status: row.status } : {}),
     ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.failure !== null ? { failure: row.failure } : {}),
     ...(row.delivery !== null ? { delivery: row.delivery } : {}),
   };
 }
@@ -98,7 +100,7 @@ export function insertMessages(
   claim?: { candidates: readonly boolean[]; by: number },
 ): string {
   const column = <T>(pick: (message: Omit<Message, 'id'>) => T): string => params.add(messages.map(pick));
-  const data = messages.map(({ id: _id, channelMessageId: _channelMessageId, status: _status, error: _error, delivery: _delivery, ...rest }) => JSON.stringify(rest));
+  const data = messages.map(({ id: _id, channelMessageId: _channelMessageId, status: _status, error: _error, failure: _failure, delivery: _delivery, ...rest }) => JSON.stringify(rest));
   const explicit = Array.isArray(ids);
   // The address is idle when it has nothing pending and nothing sending (an index lookup each).
   const idle = claim === undefined
@@ -108,14 +110,14 @@ export function insertMessages(
         ON (${params.add(claim.candidates)}::boolean[])[t.n]`;
   const status = claim === undefined ? 't.status' : "CASE WHEN a.idle THEN 'sending' ELSE t.status END";
   const claimedBy = claim === undefined ? 'NULL::integer' : `CASE WHEN a.idle THEN ${params.add(claim.by)}::integer END`;
-  return `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data, claimed_by)
+  return `INSERT INTO messages (id, contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, failure, delivery, history, data, claimed_by)
     SELECT ${explicit ? 't.id' : ids.expression}, t.contact_id, t.conversation_id, t.channel, t.address, t.direction, t.channel_message_id, ${status}, t.error,
-      t.delivery, t.history, t.data, ${claimedBy}
+      t.failure, t.delivery, t.history, t.data, ${claimedBy}
     FROM ${explicit ? '' : `${ids.from}, `}unnest(${column((m) => m.contactId ?? null)}::text[], ${column((m) => m.conversationId ?? null)}::bigint[],
       ${column((m) => m.channel)}::text[], ${column((m) => m.address)}::text[], ${column((m) => m.direction)}::text[],
       ${column((m) => m.channelMessageId ?? null)}::text[], ${column((m) => m.status ?? null)}::text[], ${column((m) => m.error ?? null)}::text[],
-      ${column((m) => m.delivery ?? null)}::text[], ${column((m) => m.history === true)}::boolean[], ${params.add(data)}::json[]${explicit ? `, ${params.add(ids)}::bigint[]` : ''})
-      WITH ORDINALITY AS t(contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, delivery, history, data${explicit ? ', id' : ''}, n)${idle}`;
+      ${column((m) => m.failure ?? null)}::text[], ${column((m) => m.delivery ?? null)}::text[], ${column((m) => m.history === true)}::boolean[], ${params.add(data)}::json[]${explicit ? `, ${params.add(ids)}::bigint[]` : ''})
+      WITH ORDINALITY AS t(contact_id, conversation_id, channel, address, direction, channel_message_id, status, error, failure, delivery, history, data${explicit ? ', id' : ''}, n)${idle}`;
 }
 
 /**

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
-import type { Contact, Conversation, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
+import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
@@ -101,7 +101,7 @@ export interface PostgresStoreOptions {
 /** A `markDelivery` call waiting for its statement. */
 interface PendingOutcome {
   id: number;
-  outcome: { channelMessageId: string } | { error: string };
+  outcome: DeliveryOutcome;
   /** The caller claims right after: the statement's write may claim the next replies (see `markDelivery`). */
   claimNext: boolean;
   /** The outcome of a send made under this store's claim (see `markDelivery`). */
@@ -563,7 +563,7 @@ export class PostgresStore implements Store {
    * outcomes' statement), for the next `claimOutbound` to hand out: one round trip where the outbox's claim after it
    * took another.
    */
-  markDelivery(messageId: number, outcome: { channelMessageId: string } | { error: string }, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
+  markDelivery(messageId: number, outcome: DeliveryOutcome, options: { claimNext?: boolean; underClaim?: boolean } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#outcomes.push({ id: messageId, outcome, claimNext: options.claimNext === true, underClaim: options.underClaim === true, resolve, reject });
       if (this.#recording) return;
@@ -595,9 +595,9 @@ export class PostgresStore implements Store {
         // A claim of a process gone (a send in doubt that happened after all) is recorded. A send's outcome comes too
         // late once another process recorded its own (the message is no longer pending or sending).
         const statement: Statement = {
-          text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $5::boolean[]) AS t(id, sent, error, under_claim)),
+          text: `WITH t AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $5::boolean[], $6::text[]) AS t(id, sent, error, under_claim, failure)),
              recorded AS (UPDATE messages m SET status = CASE WHEN t.sent IS NULL THEN 'failed' ELSE 'sent' END,
-               channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, claimed_by = NULL
+               channel_message_id = coalesce(t.sent, m.channel_message_id), error = t.error, failure = t.failure, claimed_by = NULL
              FROM t, (SELECT ${LAZY_COMMIT}) AS lazy
              WHERE m.id = ANY($1::bigint[]) AND m.id = t.id AND (NOT t.under_claim OR m.status IN ('pending', 'sending'))
                AND ${mineOrGone('m.claimed_by', '$4')} RETURNING m.id)
@@ -608,7 +608,7 @@ export class PostgresStore implements Store {
              FROM t JOIN messages m ON m.id = t.id LEFT JOIN recorded ON recorded.id = m.id WHERE m.id = ANY($1::bigint[])`,
           values: [
             batch.map((pending) => pending.id), batch.map(sent), batch.map((pending) => ('error' in pending.outcome ? pending.outcome.error : null)), this.#ownKeys(),
-            batch.map((pending) => pending.underClaim),
+            batch.map((pending) => pending.underClaim), batch.map((pending) => ('failure' in pending.outcome ? pending.outcome.failure ?? null : null)),
           ],
         };
         // Claimed with them only by a store holding its instance lock (else the others would take them as in doubt).

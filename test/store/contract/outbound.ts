@@ -91,18 +91,20 @@ export function outbound(open: OpenStore): void {
     expect(await store.pendingOutbound()).toEqual([]);
   });
 
-  it('records the outcome of a send durably: sent with its channel message id, failed with its error', async () => {
+  it('records the outcome of a send durably: sent with its channel message id, failed with its error and what it is known to mean', async () => {
     const { store, reopen } = await open();
-    await storeOutbound(store, ['ann', 'bob'], 1);
-    const [ann1, bob1] = (await store.claimOutbound(10)).sort(byId);
-    if (!ann1 || !bob1) throw new Error('two messages should have been claimed');
+    await storeOutbound(store, ['ann', 'bob', 'cid'], 1);
+    const [ann1, bob1, cid1] = (await store.claimOutbound(10)).sort(byId);
+    if (!ann1 || !bob1 || !cid1) throw new Error('three messages should have been claimed');
     await store.markDelivery(ann1.id, { channelMessageId: 'wire-ann-1' });
-    await store.markDelivery(bob1.id, { error: 'blocked by user' });
+    await store.markDelivery(bob1.id, { error: 'Forbidden: bot was blocked by the user', failure: 'blocked' });
+    await store.markDelivery(cid1.id, { error: 'HTTP 418' });
     const outcomes = async (view: Store): Promise<unknown[]> =>
-      [...(await view.messagesOfAddress('webchat', 'ann')), ...(await view.messagesOfAddress('webchat', 'bob'))].map((m) => [m.text, m.status, m.channelMessageId, m.error]);
+      (await Promise.all(['ann', 'bob', 'cid'].map((address) => view.messagesOfAddress('webchat', address)))).flat().map((m) => [m.text, m.status, m.channelMessageId, m.error, m.failure]);
     const recorded = [
-      ['ann #1', 'sent', 'wire-ann-1', undefined],
-      ['bob #1', 'failed', undefined, 'blocked by user'],
+      ['ann #1', 'sent', 'wire-ann-1', undefined, undefined],
+      ['bob #1', 'failed', undefined, 'Forbidden: bot was blocked by the user', 'blocked'],
+      ['cid #1', 'failed', undefined, 'HTTP 418', undefined],
     ];
     expect(await outcomes(store)).toEqual(recorded);
     expect(await store.messageByChannelId('webchat', 'wire-ann-1')).toMatchObject({ id: ann1.id, status: 'sent', text: 'ann #1' });
@@ -110,9 +112,10 @@ export function outbound(open: OpenStore): void {
     const reopened = await reopen();
     expect(await outcomes(reopened)).toEqual(recorded);
     expect(await reopened.outboundInDoubt()).toEqual([]);
-    // Sent after all (by hand): the error goes.
+    // Sent after all (by hand): the error goes, and what it meant.
     await reopened.markDelivery(bob1.id, { channelMessageId: 'wire-bob-1' });
-    expect((await reopened.messageByChannelId('webchat', 'wire-bob-1'))?.error).toBeUndefined();
+    const sent = await reopened.messageByChannelId('webchat', 'wire-bob-1');
+    expect([sent?.error, sent?.failure]).toEqual([undefined, undefined]);
   });
 
   it('puts the messages found sending at a restart in doubt, holding their addresses until retried or their outcome is recorded', async () => {
