@@ -3,6 +3,8 @@
 // without a choice, the browser's language decides. What customers and colleagues wrote stays as written; the server
 // words its answers (an action's result, a refusal) in the page's language, which console.js sends as Accept-Language.
 
+import { FILE_WORDS } from './file-words.js';
+
 /** Each language's words; every language has every key English has (a test holds them to it). */
 export const CONSOLE_WORDS = {
   en: {
@@ -73,18 +75,11 @@ export const CONSOLE_WORDS = {
       windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template reaches them now',
       writeFirst: 'the customer\'s app takes no message from here until they write again',
     },
-    refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
-    refusedTooLarge: (limit) => `the file is larger than ${limit}`,
-    refusedType: 'files of this type are not taken',
-    refusedEmpty: 'the file is empty',
-    refusedNotFetched: 'the file could not be downloaded',
-    theirWords: (reason) => reason,
-    units: { MB: 'MB', KB: 'KB', bytes: 'bytes' },
+    ...FILE_WORDS.en,
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
     // Channels that are products keep their own names (Telegram, WhatsApp); the web chat is said in words.
     channels: { webchat: 'Web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
-    kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
   },
   ar: {
     dir: 'rtl',
@@ -156,17 +151,10 @@ export const CONSOLE_WORDS = {
       windowClosed: 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد',
       writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
     },
-    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
-    refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
-    refusedType: 'هذا النوع من الملفات غير مقبول',
-    refusedEmpty: 'الملف فارغ',
-    refusedNotFetched: 'تعذّر تنزيل الملف',
-    theirWords: (reason) => `«\u2068${reason}\u2069»`,
-    units: { MB: 'ميغابايت', KB: 'كيلوبايت', bytes: 'بايت' },
+    ...FILE_WORDS.ar,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
     channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
-    kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
   },
 };
 

@@ -2,6 +2,8 @@
 // bot writes in the contact's language, agents in their own. What the server refuses is said here when it tells
 // what it is (its answer's `kind`); anything else is quoted as the server wrote it.
 
+import { FILE_WORDS } from './file-words.js';
+
 /** Each language's words; every language has every key English has (a test holds them to it). */
 export const WORDS = {
   en: {
@@ -34,21 +36,11 @@ export const WORDS = {
     sending: (name) => `Sending ${name}…`,
     fileNotSent: (name, reason) => `${name} was not sent: ${reason}`,
     file: 'file',
-    refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
-    /** Why a file was not kept, when it is known (`limit`: the size it was over, in `units`). */
-    refusedTooLarge: (limit) => `the file is larger than ${limit}`,
-    refusedType: 'files of this type are not taken',
-    refusedEmpty: 'the file is empty',
-    refusedNotFetched: 'the file could not be downloaded',
-    /** The server's own reason, when nothing better is known. */
-    theirWords: (reason) => reason,
+    ...FILE_WORDS.en,
     /** A file the chat takes no more of than `limit`. */
     tooLargeToSend: (limit) => `the file is larger than ${limit}, the largest this chat takes`,
     /** A text (a file's caption) longer than the chat takes (`max` characters). */
     textTooLong: (max) => `the text is longer than ${max} characters, the most this chat takes`,
-    units: { MB: 'MB', KB: 'KB', bytes: 'bytes' },
-    /** A file without a name, as the page names it (a file whose bytes were not kept). */
-    kinds: { image: 'image', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker', location: 'location', contact: 'contact card' },
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
   },
   ar: {
@@ -81,17 +73,9 @@ export const WORDS = {
     sending: (name) => `جارٍ إرسال ${name}…`,
     fileNotSent: (name, reason) => `لم يُرسل ${name}: ${reason}`,
     file: 'ملف',
-    // A file's name isolated, so that it keeps its place in the Arabic sentence; the server's own English reason too, quoted.
-    refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
-    refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
-    refusedType: 'هذا النوع من الملفات غير مقبول',
-    refusedEmpty: 'الملف فارغ',
-    refusedNotFetched: 'تعذّر تنزيل الملف',
-    theirWords: (reason) => `«\u2068${reason}\u2069»`,
+    ...FILE_WORDS.ar,
     tooLargeToSend: (limit) => `الملف أكبر من ${limit}، وهو أقصى ما تقبله هذه الدردشة`,
     textTooLong: (max) => `النص أطول من ${max} حرف، وهو أقصى ما تقبله هذه الدردشة`,
-    units: { MB: 'ميغابايت', KB: 'كيلوبايت', bytes: 'بايت' },
-    kinds: { image: 'صورة', audio: 'تسجيل صوتي', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'موقع', contact: 'بطاقة جهة اتصال' },
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
 };
