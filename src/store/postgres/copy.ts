@@ -88,10 +88,12 @@ export async function copyToPostgres(
   const pool = createPool({ url: options.url, schema, max: 2, applicationName: 'switchboard migrate-store' }, () => {});
   try {
     const client = await checkout(pool, () => {});
+    let locked = false;
     try {
-      // Held until the end (the connection's): a store that starts meanwhile waits for the copy to finish (it looks
-      // for this lock after taking its instance lock, which the check below looks for after taking this one).
-      if (!(await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.copy)).rows[0]?.held) {
+      // Held until the end: a store that starts meanwhile waits for the copy to finish (it looks for this lock after
+      // taking its instance lock, which the check below looks for after taking this one).
+      locked = (await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS held', LOCK.copy)).rows[0]?.held === true;
+      if (!locked) {
         throw new TargetInUseError('another `npm run migrate-store` is copying into this database; nothing was copied. Wait for it to finish.');
       }
       // Copying under running processes would replace (with --force) or mix with what they serve, and they would go
@@ -121,6 +123,10 @@ export async function copyToPostgres(
         return { source: sourceCounts, target, withoutChannelId, vacuumFailed: (error as Error).message };
       }
     } finally {
+      // Let go of before the copy returns: a session's locks otherwise outlive its connection's end by as long as the
+      // server takes to see it close, and a store opened right after the copy found the lock and refused to open.
+      // A connection that broke has lost the lock with it.
+      if (locked) await client.query('SELECT pg_advisory_unlock($1, $2)', LOCK.copy).catch(() => undefined);
       client.release();
     }
   } finally {
