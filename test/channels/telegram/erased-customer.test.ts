@@ -63,6 +63,39 @@ async function eraseLayla(app: Switchboard): Promise<void> {
   expect((await adminClient(app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
 }
 
+/** Omar online with one seat, holding Layla (#1); Sheena waiting in the queue. */
+async function laylaHeldSheenaWaiting(): Promise<{ app: Switchboard; api: FakeBotApi; dir: string }> {
+  const started = await withOmar('    max_open: 1\n');
+  const { app, api } = started;
+  expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+  await sentIn(api, OMAR, '#1 · new conversation', true);
+  expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
+  await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+  return started;
+}
+
+/**
+ * Once the store's next erase has deleted, its next `times` transactions (all, by default) are refused as by a store
+ * out of reach (`reason`): a database lost, or a process killed, right after the delete.
+ */
+function refuseAfterTheDelete(app: Switchboard, reason: string, times = Infinity): void {
+  const store = app.store as Store;
+  const realErase = store.eraseContact.bind(store);
+  const realTransaction = store.transaction.bind(store);
+  let deleted = false;
+  let refused = 0;
+  store.eraseContact = async (contactId, options) => {
+    const erased = await realErase(contactId, options);
+    deleted = true;
+    return erased;
+  };
+  store.transaction = ((key, work, options) => {
+    if (!deleted || refused >= times) return realTransaction(key, work, options);
+    refused++;
+    return Promise.reject(new StoreUnavailableError(reason));
+  }) as Store['transaction'];
+}
+
 /** Runs `before` once, right before the store's next erase (after the admin's erase read her conversations and marked their agents). */
 function beforeTheDelete(app: Switchboard, before: () => Promise<void>): void {
   const store = app.store as Store;
@@ -115,11 +148,7 @@ describe('a customer an agent holds is erased by an admin', () => {
   });
 
   it('when she was all he held: the freed seat takes Sheena from the queue, and his next plain message reaches her only after /use', async () => {
-    const { app, api } = await withOmar('    max_open: 1\n');
-    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
-    await sentIn(api, OMAR, '#1 · new conversation', true);
-    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
-    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    const { app, api } = await laylaHeldSheenaWaiting();
     expect(await app.store.conversation(2)).toMatchObject({ stage: 'queued' });
 
     await eraseLayla(app);
@@ -212,26 +241,9 @@ describe('a customer an agent holds is erased by an admin', () => {
   });
 
   it('the store out of reach right after the delete: the erase is done, and the next sweep tells Omar, once', async () => {
-    const { app, api } = await withOmar('    max_open: 1\n');
-    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
-    await sentIn(api, OMAR, '#1 · new conversation', true);
-    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
-    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    const { app, api } = await laylaHeldSheenaWaiting();
     // Right after the delete, the store refuses the next transaction (the one that tells him), once.
-    const store = app.store as Store;
-    const realErase = store.eraseContact.bind(store);
-    const realTransaction = store.transaction.bind(store);
-    let refuseNext = false;
-    store.eraseContact = async (contactId, options) => {
-      const erased = await realErase(contactId, options);
-      refuseNext = true;
-      return erased;
-    };
-    store.transaction = ((key, work, options) => {
-      if (!refuseNext) return realTransaction(key, work, options);
-      refuseNext = false;
-      return Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly'));
-    }) as Store['transaction'];
+    refuseAfterTheDelete(app, 'Connection terminated unexpectedly', 1);
 
     await eraseLayla(app);
     expect(await app.store.conversation(1)).toBeUndefined();
@@ -246,22 +258,9 @@ describe('a customer an agent holds is erased by an admin', () => {
   });
 
   it('the process stops right after the delete, before telling: at the next start Omar is told, once, and Sheena gets the seat', async () => {
-    const { app, api, dir } = await withOmar('    max_open: 1\n');
-    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
-    await sentIn(api, OMAR, '#1 · new conversation', true);
-    expect(await post(app, text(SHEENA, 'hi'))).toBe(200);
-    await sentIn(api, SHEENA, 'Please wait for an agent.', true);
+    const { app, api, dir } = await laylaHeldSheenaWaiting();
     // From the delete on, nothing more is stored (as a process killed right after it would leave things).
-    const store = app.store as Store;
-    const realErase = store.eraseContact.bind(store);
-    const realTransaction = store.transaction.bind(store);
-    let deleted = false;
-    store.eraseContact = async (contactId, options) => {
-      const erased = await realErase(contactId, options);
-      deleted = true;
-      return erased;
-    };
-    store.transaction = ((key, work, options) => (deleted ? Promise.reject(new StoreUnavailableError('the process is gone')) : realTransaction(key, work, options))) as Store['transaction'];
+    refuseAfterTheDelete(app, 'the process is gone');
     await eraseLayla(app);
     await app.stop();
     expect(api.sentTo(OMAR)).not.toContain(NOTICE);
