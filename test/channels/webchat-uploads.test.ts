@@ -63,7 +63,7 @@ describe('web chat files', () => {
     for (const path of [`/webchat/v-2/media/${ref}`, `/webchat/nobody/media/${ref}`, `/webchat/v-1/media/${'0'.repeat(32)}`, '/webchat/v-1/media/..%2F..%2Fetc%2Fpasswd']) {
       const res = await fetch(`${chat.url}${path}`);
       expect(res.status, path).toBe(404);
-      expect(await res.json(), path).toEqual({ error: 'not found' });
+      expect(await res.json(), path).toEqual({ error: 'not found', kind: 'notFound' });
     }
   });
 

@@ -135,19 +135,19 @@ export class AgentSignIn {
     router.post('/agent/login', (req, res, next) => {
       const wait = this.#logins.take(req.ip ?? 'unknown');
       if (wait > 0) {
-        res.status(429).set('retry-after', String(wait)).json({ error: `too many sign-in attempts (${describeRate(this.#logins.rate)} per address); try again in ${wait} s` });
+        res.status(429).set('retry-after', String(wait)).json({ error: `too many sign-in attempts (${describeRate(this.#logins.rate)} per address); try again in ${wait} s`, kind: 'rateLimited' });
         return;
       }
       next();
     }, express.json({ limit: '4kb' }), (req, res) => {
       const body = loginBody.safeParse(req.body);
       if (!body.success) {
-        res.status(400).json({ error: `expected {"token": "<your webchat_token>"}: ${body.error.issues.map((issue) => issue.message).join('; ')}` });
+        res.status(400).json({ error: `expected {"token": "<your webchat_token>"}: ${body.error.issues.map((issue) => issue.message).join('; ')}`, kind: 'badRequest' });
         return;
       }
       const agent = this.#byToken(body.data.token);
       if (!agent) {
-        res.status(401).json({ error: `no agent signs in with this token${this.#closedNote()}` });
+        res.status(401).json({ error: `no agent signs in with this token${this.#closedNote()}`, kind: 'unauthorized' });
         return;
       }
       res.setHeader('set-cookie', this.#cookie(req, this.#sign(agent, this.#nowSeconds()), this.#maxAge()));
@@ -277,11 +277,11 @@ function missingToken(req: Request): string {
 }
 
 /**
- * Answers a refusal: 401 with `WWW-Authenticate` and the reason.
+ * Answers a refusal: 401 with `WWW-Authenticate`, the reason, and `kind: "unauthorized"` for a page to word.
  *
  *     const who = signIn.agentOf(req);
  *     if ('error' in who) return refuse(res, who);
  */
 export function refuse(res: Response, refusal: Refusal): void {
-  res.status(refusal.status).set('www-authenticate', 'Bearer').json({ error: refusal.error });
+  res.status(refusal.status).set('www-authenticate', 'Bearer').json({ error: refusal.error, kind: 'unauthorized' });
 }

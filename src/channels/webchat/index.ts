@@ -18,6 +18,13 @@ import { mountPages, type PageOptions } from './pages.ts';
 import { SESSION_PATTERN } from './session.ts';
 import { dropRest, receiveUpload, UploadRefused, type RefusalKind } from './upload.ts';
 
+/**
+ * What any refused request is, besides a refused message's `RefusalKind`: over a rate or stream limit
+ * (`rateLimited`, 429 with `Retry-After`), not let in to the session (`unauthorized`, 401), a file it may not have
+ * (`notFound`), or the chat not taking messages now (`unavailable`, 503: starting or shutting down).
+ */
+type AnswerKind = RefusalKind | 'rateLimited' | 'unauthorized' | 'notFound' | 'unavailable';
+
 /** The longest message a visitor may send; longer ones are refused with 400, nothing stored. */
 export const MAX_TEXT_LENGTH = 20_000;
 
@@ -232,7 +239,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       const status = error instanceof RateLimited ? 429 : 503;
-      res.status(status).set('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).json({ error: error.message });
+      res.status(status).set('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).json({ error: error.message, kind: status === 429 ? 'rateLimited' : 'unavailable' } satisfies Answer);
       return;
     }
     res.status(202).json({ accepted: true });
@@ -241,11 +248,11 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   /** The session in the URL, checked and let in, with its owner's name; answers the refusal otherwise. */
   function admit(req: Request, res: Response, next: NextFunction): void {
     const session = String(req.params.session);
-    const refused = (status: number, error: string) => {
-      res.status(status).json({ error });
+    if (!SESSION_PATTERN.test(session)) {
+      res.status(400).json({ error: 'session must be 1-64 letters, digits, "-" or "_"', kind: 'badRequest' } satisfies Answer);
       dropRest(req);
-    };
-    if (!SESSION_PATTERN.test(session)) return void refused(400, 'session must be 1-64 letters, digits, "-" or "_"');
+      return;
+    }
     gate.admit(req, session).then((admission) => {
       if (!('ok' in admission)) {
         refuse(res, admission);
@@ -269,7 +276,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const [wait, what] = bySession > 0
       ? [bySession, `this session sends too fast (at most ${describeRate(limits.postsPerSession)})`]
       : [byAddress, `too many messages from your address (at most ${describeRate(limits.postsPerAddress)})`];
-    res.status(429).set('retry-after', String(wait)).json({ error: `${what}: nothing was kept; send it again in ${wait} s` });
+    res.status(429).set('retry-after', String(wait)).json({ error: `${what}: nothing was kept; send it again in ${wait} s`, kind: 'rateLimited' } satisfies Answer);
     dropRest(req);
   }
 
@@ -277,12 +284,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const address = req.ip ?? 'unknown';
     const wait = sessionsByAddress.take(address);
     if (wait > 0) {
-      res.status(429).set('retry-after', String(wait)).json({ error: `too many new sessions from your address (at most ${describeRate(limits.sessionsPerAddress)}); try again in ${wait} s` });
+      res.status(429).set('retry-after', String(wait)).json({ error: `too many new sessions from your address (at most ${describeRate(limits.sessionsPerAddress)}); try again in ${wait} s`, kind: 'rateLimited' } satisfies Answer);
       return;
     }
     const body = sessionBody.safeParse(req.body ?? {});
     if (!body.success) {
-      res.status(400).json({ error: body.error.issues.map(describeIssue).join('; ') });
+      res.status(400).json({ error: body.error.issues.map(describeIssue).join('; '), kind: 'badRequest' } satisfies Answer);
       return;
     }
     let made = newSession();
@@ -320,7 +327,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   /** A file, with `text` as its caption: its bytes go to the media store, then the message to the runtime. */
   async function upload(req: Request, res: Response, session: string, ownerName: string | undefined): Promise<void> {
     if (!host) {
-      res.status(503).json({ error: 'the web chat is not started' });
+      res.status(503).json({ error: 'the web chat is not started', kind: 'unavailable' } satisfies Answer);
       dropRest(req);
       return;
     }
@@ -368,7 +375,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const session = res.locals.session as string;
     const body = readBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: `expected {"ids": [<message id>, …]}: ${body.error.issues.map(describeIssue).join('; ')}` });
+      res.status(400).json({ error: `expected {"ids": [<message id>, …]}: ${body.error.issues.map(describeIssue).join('; ')}`, kind: 'badRequest' } satisfies Answer);
       return;
     }
     const ids = new Set(body.data.ids);
@@ -385,7 +392,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   async function download(req: Request, res: Response): Promise<void> {
     const session = res.locals.session as string;
     const ref = String(req.params.ref);
-    const notFound = () => res.status(404).json({ error: 'not found' });
+    const notFound = () => res.status(404).json({ error: 'not found', kind: 'notFound' } satisfies Answer);
     if (!refPattern.test(ref) || !host) return void notFound();
     if (!(await carries(session, ref))) return void notFound();
     const found = await host.media.get(ref);
@@ -416,7 +423,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const after = afterQuery.safeParse(req.query.after ?? 0);
     const limit = limitQuery.safeParse(req.query.limit ?? PAGE_SIZE.default);
     if (!after.success || !limit.success) {
-      res.status(400).json({ error: `expected /webchat/<session>/messages?after=<message id>&limit=<1-${PAGE_SIZE.max}, default ${PAGE_SIZE.default}>` });
+      res.status(400).json({ error: `expected /webchat/<session>/messages?after=<message id>&limit=<1-${PAGE_SIZE.max}, default ${PAGE_SIZE.default}>`, kind: 'badRequest' } satisfies Answer);
       return;
     }
     const found = await page(session, after.data, limit.data);
@@ -427,17 +434,17 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const session = res.locals.session as string;
     const after = afterQuery.safeParse(req.get('last-event-id') ?? req.query.after ?? 0);
     if (!after.success) {
-      res.status(400).json({ error: 'expected /webchat/<session>/events?after=<message id>' });
+      res.status(400).json({ error: 'expected /webchat/<session>/events?after=<message id>', kind: 'badRequest' } satisfies Answer);
       return;
     }
     const address = req.ip ?? 'unknown';
     if (!streamsBySession.open(session)) {
-      res.status(429).set('retry-after', '30').json({ error: `this session has ${limits.streamsPerSession} event streams open already, the most it may; close one first` });
+      res.status(429).set('retry-after', '30').json({ error: `this session has ${limits.streamsPerSession} event streams open already, the most it may; close one first`, kind: 'rateLimited' } satisfies Answer);
       return;
     }
     if (!streamsByAddress.open(address)) {
       streamsBySession.close(session);
-      res.status(429).set('retry-after', '30').json({ error: `your address has ${limits.streamsPerAddress} event streams open already, the most it may; close one first` });
+      res.status(429).set('retry-after', '30').json({ error: `your address has ${limits.streamsPerAddress} event streams open already, the most it may; close one first`, kind: 'rateLimited' } satisfies Answer);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -491,6 +498,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       streams.clear();
     },
   };
+}
+
+/** A refused request's answer: `error` says why in English (for whoever reads the API), `kind` what it is. */
+interface Answer {
+  error: string;
+  kind: AnswerKind;
 }
 
 /**
