@@ -93,7 +93,9 @@ $('hello').addEventListener('submit', async (event) => {
     const res = await fetch('/webchat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
     const body = await res.json().catch(() => ({}));
     if (res.status !== 201) {
-      $('hello-status').textContent = body.error || words.couldNotStart(words.serverAnswered(res.status));
+      // Over the limit of new chats: its own words, for it is not about sending.
+      const tooMany = body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429);
+      $('hello-status').textContent = words.couldNotStart(tooMany ? words.tooManyStarts(waitOf(res)) : whyRefused(res, body));
       return;
     }
     chat = { session: body.session, token: body.token, name };
@@ -317,22 +319,34 @@ async function post(item) {
     return { retry: 3000, status: words.offline };
   }
   if (res.status === 202) return {};
-  const reason = whyRefused(res.status, await res.json().catch(() => ({})));
+  const reason = whyRefused(res, await res.json().catch(() => ({})));
   if (res.status === 401) return { lost: reason };
   if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: reason };
   return { refused: reason };
 }
 
 /**
- * Why the server did not take what was sent: in the page's words and units when its `kind` says (over the size
- * limit, an empty file, a text too long…), else its own words, quoted on a page not in English.
+ * Why the server did not take a request: in the page's words and units when its `kind` says (over the size limit,
+ * an empty file, a text too long, too fast…) or, for an answer without one (a server starting, failing), its
+ * status does; else the server's own words, quoted on a page not in English.
  */
-function whyRefused(status, body) {
+function whyRefused(res, body) {
   if (body.kind === 'tooLarge' && typeof body.maxBytes === 'number') return words.tooLargeToSend(describeBytes(body.maxBytes, words.units));
   if (body.kind === 'empty') return words.refusedEmpty;
   if (body.kind === 'fileType') return words.refusedType;
   if (body.kind === 'textTooLong' && typeof body.maxLength === 'number') return words.textTooLong(body.maxLength.toLocaleString('en'));
-  return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(status);
+  if (body.kind === 'badRequest') return words.badRequest;
+  if (body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429)) return words.tooFast(waitOf(res));
+  if (body.kind === 'unavailable' || (body.kind === undefined && res.status === 503)) return words.unavailable;
+  if (body.kind === 'unauthorized') return words.ended;
+  if (body.kind === undefined && res.status >= 500) return words.serverAnswered(res.status);
+  return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
+}
+
+/** How long the server asks to wait (its `Retry-After`), in the page's words: seconds, or minutes from one. */
+function waitOf(res) {
+  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
+  return seconds < 60 ? words.inSeconds(seconds.toLocaleString('en')) : words.inMinutes(Math.ceil(seconds / 60).toLocaleString('en'));
 }
 
 // Read marks: what the bot and agents sent, once the visitor had the page in front of them.
@@ -382,7 +396,7 @@ async function upload(file) {
         quote.hidden = true;
         return true;
       }
-      const reason = whyRefused(res.status, await res.json().catch(() => ({})));
+      const reason = whyRefused(res, await res.json().catch(() => ({})));
       setStatus(words.fileNotSent(file.name, reason));
       if (res.status === 401) {
         lost(words.ended);

@@ -47,6 +47,16 @@ export interface PageWords {
   tooLargeToSend: (limit: string) => string;
   /** A text longer than the chat takes (`max` characters, written out). */
   textTooLong: (max: string) => string;
+  /** A request the chat does not take (`kind: badRequest`): the page's fault, not the visitor's. */
+  badRequest: string;
+  /** Over the limit of messages in a short time; sent again `when` (inSeconds, inMinutes). */
+  tooFast: (when: string) => string;
+  /** Over the limit of new chats from one address; try again `when`. */
+  tooManyStarts: (when: string) => string;
+  /** The chat not taking messages now (starting, shutting down). */
+  unavailable: string;
+  inSeconds: (seconds: string) => string;
+  inMinutes: (minutes: string) => string;
   units: Record<'MB' | 'KB' | 'bytes', string>;
   /** A file without a name, as the page names it. */
   kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;

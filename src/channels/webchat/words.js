@@ -41,6 +41,15 @@ export const WORDS = {
     tooLargeToSend: (limit) => `the file is larger than ${limit}, the largest this chat takes`,
     /** A text (a file's caption) longer than the chat takes (`max` characters). */
     textTooLong: (max) => `the text is longer than ${max} characters, the most this chat takes`,
+    /** A request the chat does not take (`kind: badRequest`): this page's fault, not the visitor's. */
+    badRequest: 'the chat did not take what this page sent; reload the page and try again',
+    /** Over the limit of messages in a short time; the page sends it again by itself `when` (inSeconds, inMinutes). */
+    tooFast: (when) => `too many messages in a short time; sending it again ${when}`,
+    /** Over the limit of new chats from one address. */
+    tooManyStarts: (when) => `too many chats were started from this connection; try again ${when}`,
+    unavailable: 'the chat is not available right now; try again in a moment',
+    inSeconds: (seconds) => `in ${seconds} s`,
+    inMinutes: (minutes) => `in ${minutes} min`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
   },
   ar: {
@@ -76,6 +85,12 @@ export const WORDS = {
     ...FILE_WORDS.ar,
     tooLargeToSend: (limit) => `الملف أكبر من ${limit}، وهو أقصى ما تقبله هذه الدردشة`,
     textTooLong: (max) => `النص أطول من ${max} حرف، وهو أقصى ما تقبله هذه الدردشة`,
+    badRequest: 'لم تقبل الدردشة ما أرسلته هذه الصفحة؛ أعد تحميل الصفحة وحاول مرة أخرى',
+    tooFast: (when) => `رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا ${when}`,
+    tooManyStarts: (when) => `بدأت محادثات كثيرة من هذا الاتصال؛ حاول مرة أخرى ${when}`,
+    unavailable: 'الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل',
+    inSeconds: (seconds) => `بعد ${seconds} ثانية`,
+    inMinutes: (minutes) => `بعد ${minutes} دقيقة`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
 };

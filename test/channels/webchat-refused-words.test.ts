@@ -1,0 +1,82 @@
+// What the web chat page in Chromium says when the server refuses to start a chat or to take a message: the
+// page's own words for the answer's `kind` (or, for an answer without one, its status) in the visitor's language,
+// the server's English only quoted, for a kind the page has no words for. Screenshots go to test-results/admin-ui/.
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
+import { webchatHarness, type WebchatHarness } from './webchat-harness.ts';
+
+/** Presses Start with `name` and waits for the page to say why it did not start. */
+async function startRefused(page: Page, name: string): Promise<string> {
+  await page.evaluate(() => {
+    document.getElementById('hello-status')!.textContent = '';
+  });
+  await page.fill('#name', name);
+  await page.click('#start');
+  await page.waitForFunction(() => document.getElementById('hello-status')?.textContent !== '');
+  return page.locator('#hello-status').innerText();
+}
+
+describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refusal'), () => {
+  let browser: Browser;
+  let chat: WebchatHarness;
+  // One new chat an hour from an address; a session's second message within 20 s is refused.
+  withChromium(
+    () => webchatHarness({ limits: { sessionsPerAddress: { count: 1, perMs: 3_600_000 }, postsPerSession: { count: 1, perMs: 20_000 } } }),
+    (running) => ({ browser, server: chat } = running),
+  );
+
+  it('says in Arabic on an Arabic page why a chat could not start, never the server\'s English', () => withPage(browser, 'webchat-start-refused-ar', { viewport: { width: 360, height: 640 } }, async (page) => {
+    await page.goto(`${chat.url}/?lang=ar`);
+
+    // A body the server does not take (a bug of the page's, made here by changing what it sends): 400 badRequest.
+    await page.route('**/webchat/sessions', (route) => route.continue({ postData: JSON.stringify({ nom: 'ليلى' }) }));
+    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (لم تقبل الدردشة ما أرسلته هذه الصفحة؛ أعد تحميل الصفحة وحاول مرة أخرى).');
+    await page.unroute('**/webchat/sessions');
+
+    // Past the address's new chats (the refused one counted): 429 rateLimited, the wait in the page's words.
+    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (بدأت محادثات كثيرة من هذا الاتصال؛ حاول مرة أخرى بعد 60 دقيقة).');
+    await shot(page, 'webchat-start-refused-ar');
+    expect(chat.sessions.size).toBe(0);
+
+    // Answers without a kind, from the server itself: starting (503), failing (500).
+    const answers: { status: number; json: object }[] = [];
+    await page.route('**/webchat/sessions', (route) => route.fulfill(answers.shift()!));
+    answers.push({ status: 503, json: { error: 'Switchboard is starting; try again shortly' } });
+    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل).');
+    answers.push({ status: 500, json: { error: 'internal error; nothing was acknowledged, please retry' } });
+    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (ردّ الخادم بالرمز 500).');
+    // A kind the page has no words for: the server's own words, quoted.
+    answers.push({ status: 403, json: { error: 'new chats are closed tonight', kind: 'closed' } });
+    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة («\u2068new chats are closed tonight\u2069»).');
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+  }));
+
+  it('says in English on an English page why a chat could not start, in the page\'s words', () => withPage(browser, 'webchat-start-refused-en', { viewport: { width: 360, height: 640 } }, async (page) => {
+    await page.goto(`${chat.url}/?lang=en`);
+    expect(await startRefused(page, 'Layla')).toBe('The chat could not start (too many chats were started from this connection; try again in 60 min).');
+  }));
+
+  it('says in Arabic that a message sent too fast waits, and sends it once the server takes it again', () => withPage(browser, 'webchat-too-fast-ar', { viewport: { width: 360, height: 640 } }, async (page) => {
+    // The address may start no more chats: this one is a session of the server's open ones (development).
+    await page.route('**/webchat/sessions', (route) => route.fulfill({ status: 201, json: { session: 'v-fast-ar', token: 'any' } }));
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    await page.fill('#text', 'مرحبا');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg.contact:not(.pending)').waitFor();
+    await page.fill('#text', 'أين طلبي؟');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent !== '');
+    expect(await page.locator('#status').innerText()).toMatch(/^رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا بعد \d+ ثانية$/);
+    await shot(page, 'webchat-too-fast-ar');
+    const sent = () => chat.delivered.filter((message) => message.from.id === 'v-fast-ar').map((message) => message.text);
+    expect(sent()).toEqual(['مرحبا']);
+    // After the wait the server asked for, the page sends it again by itself, once.
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '' && !document.querySelector('.msg.pending'), undefined, { timeout: 40_000 });
+    expect(sent()).toEqual(['مرحبا', 'أين طلبي؟']);
+  }), 60_000);
+});
