@@ -15,6 +15,17 @@ describe('the web chat page\'s words', () => {
     expect(pickLanguage('constructor', ['__proto__', 'toString'])).toBe('en');
   });
 
+  it('counts seconds and minutes in Arabic as Arabic does: the noun agrees with the number', () => {
+    expect(WORDS.ar.inSeconds(1)).toBe('بعد ثانية');
+    expect(WORDS.ar.inSeconds(2)).toBe('بعد ثانيتين');
+    expect(WORDS.ar.inSeconds(5)).toBe('بعد 5 ثوانٍ');
+    expect(WORDS.ar.inSeconds(20)).toBe('بعد 20 ثانية');
+    expect(WORDS.ar.inMinutes(3)).toBe('بعد 3 دقائق');
+    expect(WORDS.ar.inMinutes(60)).toBe('بعد 60 دقيقة');
+    expect(WORDS.ar.inMinutes(103)).toBe('بعد 103 دقائق');
+    expect(WORDS.en.inSeconds(5)).toBe('in 5 s');
+  });
+
   it('has every word in every language, of the same kind as English\'s', () => {
     const english = WORDS.en as unknown as Record<string, unknown>;
     for (const [language, words] of Object.entries(WORDS) as unknown as [string, Record<string, unknown>][]) {

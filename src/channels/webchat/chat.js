@@ -346,7 +346,7 @@ function whyRefused(res, body) {
 /** How long the server asks to wait (its `Retry-After`), in the page's words: seconds, or minutes from one. */
 function waitOf(res) {
   const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
-  return seconds < 60 ? words.inSeconds(seconds.toLocaleString('en')) : words.inMinutes(Math.ceil(seconds / 60).toLocaleString('en'));
+  return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
 }
 
 // Read marks: what the bot and agents sent, once the visitor had the page in front of them.

@@ -55,8 +55,8 @@ export interface PageWords {
   tooManyStarts: (when: string) => string;
   /** The chat not taking messages now (starting, shutting down). */
   unavailable: string;
-  inSeconds: (seconds: string) => string;
-  inMinutes: (minutes: string) => string;
+  inSeconds: (seconds: number) => string;
+  inMinutes: (minutes: number) => string;
   units: Record<'MB' | 'KB' | 'bytes', string>;
   /** A file without a name, as the page names it. */
   kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;

@@ -48,8 +48,8 @@ export const WORDS = {
     /** Over the limit of new chats from one address. */
     tooManyStarts: (when) => `too many chats were started from this connection; try again ${when}`,
     unavailable: 'the chat is not available right now; try again in a moment',
-    inSeconds: (seconds) => `in ${seconds} s`,
-    inMinutes: (minutes) => `in ${minutes} min`,
+    inSeconds: (seconds) => `in ${seconds.toLocaleString('en')} s`,
+    inMinutes: (minutes) => `in ${minutes.toLocaleString('en')} min`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
   },
   ar: {
@@ -89,11 +89,22 @@ export const WORDS = {
     tooFast: (when) => `رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا ${when}`,
     tooManyStarts: (when) => `بدأت محادثات كثيرة من هذا الاتصال؛ حاول مرة أخرى ${when}`,
     unavailable: 'الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل',
-    inSeconds: (seconds) => `بعد ${seconds} ثانية`,
-    inMinutes: (minutes) => `بعد ${minutes} دقيقة`,
+    inSeconds: (seconds) => `بعد ${countedAr(seconds, ['ثانية', 'ثانيتين', 'ثوانٍ', 'ثانية'])}`,
+    inMinutes: (minutes) => `بعد ${countedAr(minutes, ['دقيقة', 'دقيقتين', 'دقائق', 'دقيقة'])}`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
 };
+
+/**
+ * A count of a unit as Arabic says it, the noun agreeing with the number: one (the noun alone), two (its dual), three
+ * to ten (its plural), eleven and up (its singular): `countedAr(5, …)` is "5 ثوانٍ", `countedAr(20, …)` "20 ثانية".
+ */
+function countedAr(count, [one, two, few, many]) {
+  if (count === 1) return one;
+  if (count === 2) return two;
+  const rest = count % 100;
+  return `${count} ${rest >= 3 && rest <= 10 ? few : many}`;
+}
 
 /**
  * The language of the page's words: the one asked for (the link's `?lang=`, or the embed snippet's `data-lang`),
