@@ -68,6 +68,8 @@ describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refus
     await page.fill('#text', 'مرحبا');
     await page.keyboard.press('Enter');
     await page.locator('.msg.contact:not(.pending)').waitFor();
+    // An Arabic page in an English browser writes its times in Arabic too ("09:34 ص"), not "09:34 AM".
+    expect(await page.locator('.msg.contact time').first().innerText()).toMatch(/^\d\d:\d\d [صم]$/);
     await page.fill('#text', 'أين طلبي؟');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('status')?.textContent !== '');

@@ -2,6 +2,7 @@
 // language lacks a word English has (a missing one would show "undefined" on the page).
 import { describe, expect, it } from 'vitest';
 import { WORDS, pickLanguage } from '../../src/channels/webchat/words.js';
+import { pageLocales } from '../../src/channels/webchat/ui.js';
 
 describe('the web chat page\'s words', () => {
   it('takes the language the link asks for, else the browser\'s first one it has words for, else English', () => {
@@ -13,6 +14,13 @@ describe('the web chat page\'s words', () => {
     expect(pickLanguage('', [])).toBe('en');
     // Nothing but a language of its own: not a property every object has.
     expect(pickLanguage('constructor', ['__proto__', 'toString'])).toBe('en');
+  });
+
+  it('writes times in the page\'s language, as the browser writes it when it is in that language', () => {
+    expect(pageLocales('ar', ['en-US', 'en'])).toEqual(['ar']);
+    expect(pageLocales('ar', ['fr-FR', 'ar-EG'])).toEqual(['ar-EG']);
+    expect(pageLocales('en', ['en-GB', 'ar'])).toEqual(['en-GB']);
+    expect(pageLocales('', ['de-DE'])).toEqual(['de-DE']);
   });
 
   it('counts seconds and minutes in Arabic as Arabic does: the noun agrees with the number', () => {

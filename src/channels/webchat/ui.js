@@ -66,16 +66,29 @@ export function quoteLine(quote) {
   return element;
 }
 
-/** The time of a message, HH:MM in the reader's locale, the full date on hover. */
+/** The time of a message, HH:MM in the page's language (as the reader's browser writes it), the full date on hover. */
 export function timeOf(at) {
   const date = new Date(at);
   const element = document.createElement('time');
   element.dateTime = at;
-  // In the reader's locale's direction, whatever the page's: "12:42 PM" stays so on a right-to-left page.
+  // In its locale's direction, whatever the page's: "12:42 PM" stays so on a right-to-left page.
   element.dir = 'auto';
-  element.title = date.toLocaleString();
-  element.textContent = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const locales = pageLocales();
+  element.title = date.toLocaleString(locales);
+  element.textContent = date.toLocaleTimeString(locales, { hour: '2-digit', minute: '2-digit' });
   return element;
+}
+
+/**
+ * The locales times are written in: the browser's own when it is in the page's language (`ar-EG`'s digits and
+ * clock), else the page's language (an Arabic page in an English browser reads "09:34 ص", not "09:34 AM").
+ *
+ *     pageLocales() // ['en-GB'] on an English page in a British browser; ['ar'] on an Arabic page in that browser
+ */
+export function pageLocales(page = document.documentElement.lang, browser = navigator.languages ?? []) {
+  if (!page) return [...browser];
+  const own = browser.filter((tag) => tag.toLowerCase().split(/[-_]/)[0] === page);
+  return own.length > 0 ? own : [page];
 }
 
 /** A delivery mark: sending, sent (✓), delivered (✓✓), read (✓✓ coloured), or not sent. */
