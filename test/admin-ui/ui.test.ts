@@ -93,9 +93,13 @@ describe.skipIf(!hasChromium)(title, () => {
   }, 60_000);
 
   it('teaches the intent of a customer message from its transcript, and tries a sentence on the intents page', async () => {
+    // A conversation of its own: run alone, no other test has opened one.
+    const layla = visitor(fake.url, `teach-${Date.now()}`, 'Layla Teach');
+    expect((await layla.say('I was charged twice <b>help</b>')).status).toBe(202);
+    const id = (await (await fetch(`${fake.url}/api/conversations?q=Layla%20Teach`, { headers: { authorization: `Bearer ${fake.token}` } })).json() as { conversations: { id: number }[] }).conversations[0]!.id;
     await withPage(browser, 'nlp', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);
-      await page.goto(`${fake.url}/admin#/conversations/1`);
+      await page.goto(`${fake.url}/admin#/conversations/${id}`);
       await page.locator('.message.contact .teach').first().click();
       await page.locator('.teach-form input').fill('billing');
       await page.getByRole('button', { name: 'Add as example' }).click();
