@@ -41,6 +41,11 @@ export interface FakeApi {
   addContact(name: string): void;
   /** Replaces figures of the report's total and series (`GET /api/reports`) with these, until set again. */
   setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown> }): void;
+  /**
+   * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
+   * training file, `eval: undefined` for no eval figures.
+   */
+  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; eval?: undefined }): void;
   stop(): Promise<void>;
 }
 
@@ -79,6 +84,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const streams = new Set<Response>();
   const requests: FakeApi['requests'] = [];
   let reportGiven: { total?: Record<string, unknown>; series?: Record<string, unknown> } = {};
+  let nlpGiven: Record<string, unknown> = {};
 
   const emit = (type: string, data: unknown) => {
     for (const stream of streams) stream.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -374,6 +380,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         background: { sentences: 664, rejected: 0.64 },
       },
       warnings: [],
+      ...nlpGiven,
     });
   });
   api.post('/nlp/examples', (req, res) => {
@@ -435,6 +442,9 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     },
     setReport: (report) => {
       reportGiven = report;
+    },
+    setNlp: (overview) => {
+      nlpGiven = overview;
     },
     stop: async () => {
       await new Promise<void>((done) => {

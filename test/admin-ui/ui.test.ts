@@ -123,6 +123,42 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('says, while a training file is refused, that nothing is trained until it is fixed and whose figures are shown, in English and in Arabic', async () => {
+    const refused = { errors: ['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)'], unlisted: ['nlp/extra.yaml'], model: 'previous' as const };
+    fake.setNlp({ refused, eval: undefined });
+    try {
+      await withPage(browser, 'nlp-refused-previous-model', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, fake.url, fake.token);
+        await page.goto(`${fake.url}/admin#/nlp`);
+        await page.locator('.notice.error .refused').waitFor();
+        // No figures, and none coming: no training happens until the file is fixed.
+        const panel = page.locator('.eval');
+        expect(await panel.innerText()).toContain('No figures: the training data is refused, so nothing is trained until the file is fixed; the figures of the new model are computed after that training.');
+        expect(await panel.innerText()).not.toContain('in a few seconds');
+        await shot(page, 'nlp-refused-previous-model-en');
+        await page.locator('button.lang').click();
+        await page.locator('.refused p.model', { hasText: 'النموذج المدرَّب سابقًا' }).waitFor();
+        expect(await panel.innerText()).toContain('لا أرقام: بيانات التدريب مرفوضة، فلا يُدرَّب أي نموذج حتى يُصلَح الملف؛ وتُحسب أرقام النموذج الجديد بعد ذلك التدريب.');
+        expect(await panel.innerText()).not.toContain('خلال ثوانٍ');
+        await shot(page, 'nlp-refused-previous-model-ar');
+
+        // The figures of the model trained before, said to be that model's.
+        fake.setNlp({ refused });
+        await page.reload();
+        await page.locator('.eval [data-figure="accuracy"]').waitFor();
+        expect(await panel.innerText()).toContain('هذه أرقام النموذج المدرَّب قبل التغيير المرفوض، وهو ما زال في الخدمة. لا يُدرَّب أي نموذج حتى يُصلَح الملف؛ وتُحسب أرقام النموذج الجديد بعد ذلك التدريب.');
+        await shot(page, 'nlp-refused-previous-figures-ar');
+        await page.locator('button.lang').click();
+        await page.locator('.refused p.model', { hasText: 'The model trained before keeps serving' }).waitFor();
+        expect(await panel.innerText()).toContain('These are the figures of the model trained before the refused change, the one still in service. Nothing is trained until the file is fixed; the figures of the new model are computed after that training.');
+        expect(await page.locator('.eval [data-figure="accuracy"]').innerText()).toContain('91.4%');
+        await shot(page, 'nlp-refused-previous-figures-en');
+      });
+    } finally {
+      fake.setNlp({});
+    }
+  }, 90_000);
+
   it('refreshes the team page when an agent’s status or load changes (the live `agents` event)', async () => {
     await withPage(browser, 'team', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);

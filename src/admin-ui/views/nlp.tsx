@@ -68,15 +68,20 @@ function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) 
   );
 }
 
-/** The eval figures of the model in service: overall, and the intents most often mixed up. */
+/**
+ * The eval figures of the model in service: overall, and the intents most often mixed up. While the data is refused
+ * nothing is trained, so no figures are coming: those shown are the previous model's.
+ */
 function Evaluation({ figures, examples, model }: { figures: NlpEval | undefined; examples: number; model?: 'previous' | 'none' }) {
-  // No figures: no model while the data is refused, else not computed yet, else no examples at all.
-  const why = model === 'none' ? 'evalNoModel' : examples > 0 || model === 'previous' ? 'evalPending' : 'evalNoData';
+  // No figures: no model while the data is refused, or no training until it is fixed, else not computed yet, else no
+  // examples at all.
+  const why = model === 'none' ? 'evalNoModel' : model === 'previous' ? 'evalRefused' : examples > 0 ? 'evalPending' : 'evalNoData';
   if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(why)}</p></section>;
   const threshold = Math.round(figures.threshold * 100);
   return (
     <section class="eval">
       <h2>{t('evalTitle')}</h2>
+      {model === 'previous' ? <p class="muted">{t('evalOfPreviousModel')}</p> : null}
       <div class="figures">
         <div class="figure" data-figure="accuracy"><div class="value">{percent(figures.accuracy)}</div><div class="label">{t('evalAccuracy')}</div></div>
         <div class="figure" data-figure="confident"><div class="value">{percent(figures.acceptedAccuracy)}</div><div class="label">{t('evalConfident', { threshold })}</div></div>
