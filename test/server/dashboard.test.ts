@@ -153,6 +153,8 @@ describe.skipIf(!hasChromium)(title, () => {
         await shot(page, 'nlp-refused-file-previous-model');
         expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)']);
         expect(await notice.locator('p.model').innerText()).toBe('The model trained before keeps serving: intents are recognised as they were before this change.');
+        // No figures are coming until the file is fixed: whether or not the previous model's are shown, the panel says so.
+        expect(await page.locator('.eval').innerText()).toMatch(/nothing is trained until the file is fixed/i);
         expect(await page.locator('p.unlisted').allInnerTexts()).toEqual(['The examples of nlp/extra.yaml cannot be listed until that file is fixed.']);
         // The shipped intents.yaml reads well: its examples are listed, as the model in service learnt them.
         expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-intent')))).toEqual(['billing', 'tech_support', 'sales', 'other']);
