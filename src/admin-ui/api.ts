@@ -194,6 +194,13 @@ export interface NlpOverview {
   /** The examples of the training files that read well (a refused file's are in `refused.unlisted`). */
   intents: { name: string; team?: string; examples: string[]; languages: string[] }[];
   eval?: NlpEval;
+  /** Why the data as it is has no eval figures, e.g. `cross-validation needs at least two intents`. */
+  evalSkipped?: string;
+  /**
+   * A model of the data as it is now is being trained (`under way`), or its training failed (`failed`, the bot's log
+   * says why); `eval` is then the figures of the model in service, trained on older data.
+   */
+  training?: 'under way' | 'failed';
   warnings: string[];
   /**
    * While the training data is refused: why (`file:line:column: reason`), the files whose examples cannot be listed,

@@ -43,9 +43,9 @@ export interface FakeApi {
   setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown> }): void;
   /**
    * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
-   * training file, `eval: undefined` for no eval figures.
+   * training file, `training` one under way or failed, `eval: undefined` for no eval figures.
    */
-  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; eval?: undefined }): void;
+  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; training?: 'under way' | 'failed'; evalSkipped?: string; eval?: undefined }): void;
   stop(): Promise<void>;
 }
 

@@ -159,6 +159,43 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 90_000);
 
+  it('says a model is being trained and shows its figures as they come, without a reload; says when the last training failed, or the examples cannot be cross-validated', async () => {
+    fake.setNlp({ training: 'under way', eval: undefined });
+    try {
+      await withPage(browser, 'nlp-figures-coming', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, fake.url, fake.token);
+        await page.goto(`${fake.url}/admin#/nlp`);
+        await page.locator('table.list').waitFor();
+        const panel = page.locator('.eval');
+        expect(await panel.innerText()).toContain('A model of these examples is being trained; its figures are computed after that and appear here once ready.');
+        await shot(page, 'nlp-training-en');
+        // Trained, and its figures computed: they appear as the panel said, the page not reloaded.
+        fake.setNlp({});
+        await panel.locator('[data-figure="accuracy"]').waitFor({ timeout: 10_000 });
+        expect(await panel.innerText()).not.toContain('being trained');
+
+        fake.setNlp({ training: 'failed', eval: undefined });
+        await page.reload();
+        await page.locator('table.list').waitFor();
+        expect(await panel.innerText()).toContain('No figures: the last training failed (the bot’s log says why). Retrain to try again.');
+        fake.setNlp({ evalSkipped: 'cross-validation needs at least two intents', eval: undefined });
+        await page.reload();
+        await page.locator('table.list').waitFor();
+        expect(await panel.innerText()).toContain('No figures: cross-validation needs at least two intents, each with at least two examples.');
+        await page.locator('button.lang').click();
+        await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
+        expect(await panel.innerText()).toContain('لا أرقام: يحتاج التحقق المتقاطع إلى نيتين على الأقل، لكل منهما مثالان على الأقل.');
+        fake.setNlp({ training: 'under way', eval: undefined });
+        await page.reload();
+        await page.locator('table.list').waitFor();
+        expect(await panel.innerText()).toContain('يُدرَّب الآن نموذج على هذه الأمثلة؛ تُحسب أرقامه بعد ذلك وتظهر هنا فور جاهزيتها.');
+        await shot(page, 'nlp-training-ar');
+      });
+    } finally {
+      fake.setNlp({});
+    }
+  }, 90_000);
+
   it('refreshes the team page when an agent’s status or load changes (the live `agents` event)', async () => {
     await withPage(browser, 'team', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, fake.url, fake.token);

@@ -3,9 +3,9 @@
 // admin's examples: see bot/nlp/cross-validation.ts), trying a sentence (which intent, how sure, the nearest
 // examples), adding an example and retraining. A misrouted customer message is taught from its transcript
 // (TeachIntent, below).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
-import { languageNames, named, t, when } from '../i18n.ts';
+import { languageNames, named, t, when, type StringKey } from '../i18n.ts';
 import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -50,6 +50,9 @@ function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: num
   );
 }
 
+/** How often the page asks for eval figures on their way. */
+const FIGURES_POLL_MS = 3_000;
+
 const percent = (share: number): string => `${Math.round(share * 1000) / 10}%`;
 
 /**
@@ -69,19 +72,31 @@ function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) 
 }
 
 /**
- * The eval figures of the model in service: overall, and the intents most often mixed up. While the data is refused
- * nothing is trained, so no figures are coming: those shown are the previous model's.
+ * What the eval panel says besides the figures: why there are none (and whether they are coming), or, when those
+ * shown are of a model trained on older data, which one. Nothing is trained while the data is refused.
  */
-function Evaluation({ figures, examples, model }: { figures: NlpEval | undefined; examples: number; model?: 'previous' | 'none' }) {
-  // No figures: no model while the data is refused, or no training until it is fixed, else not computed yet, else no
-  // examples at all.
-  const why = model === 'none' ? 'evalNoModel' : model === 'previous' ? 'evalRefused' : examples > 0 ? 'evalPending' : 'evalNoData';
-  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2><p class="muted">{t(why)}</p></section>;
+function figuresNote(data: NlpOverview): StringKey | undefined {
+  if (data.refused) return data.refused.model === 'none' ? 'evalNoModel' : data.eval ? 'evalOfPreviousModel' : 'evalRefused';
+  if (!data.eval && data.intents.every((intent) => intent.examples.length === 0)) return 'evalNoData';
+  if (data.training === 'failed') return data.eval ? 'evalFailedPreviousFigures' : 'evalTrainingFailed';
+  if (data.training === 'under way') return data.eval ? 'evalTrainingPreviousFigures' : 'evalTraining';
+  if (data.eval) return undefined;
+  return data.evalSkipped !== undefined ? 'evalSkipped' : 'evalPending';
+}
+
+/** Whether new figures are on their way (a training, or their computation, under way): the page asks again for them. */
+const figuresComing = (data: NlpOverview): boolean => ['evalTraining', 'evalTrainingPreviousFigures', 'evalPending'].includes(figuresNote(data) ?? '');
+
+/** The eval figures of the model in service: overall, and the intents most often mixed up. */
+function Evaluation({ data }: { data: NlpOverview }) {
+  const figures = data.eval;
+  const note = figuresNote(data);
+  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2>{note ? <p class="muted">{t(note)}</p> : null}</section>;
   const threshold = Math.round(figures.threshold * 100);
   return (
     <section class="eval">
       <h2>{t('evalTitle')}</h2>
-      {model === 'previous' ? <p class="muted">{t('evalOfPreviousModel')}</p> : null}
+      {note ? <p class="muted">{t(note)}</p> : null}
       <div class="figures">
         <div class="figure" data-figure="accuracy"><div class="value">{percent(figures.accuracy)}</div><div class="label">{t('evalAccuracy')}</div></div>
         <div class="figure" data-figure="confident"><div class="value">{percent(figures.acceptedAccuracy)}</div><div class="label">{t('evalConfident', { threshold })}</div></div>
@@ -119,11 +134,14 @@ export function NlpPage() {
       setNotice({ kind: 'error', text: errorMessage(error) });
     }
   };
-  // The examples count at once; the eval figures come a few seconds after the model retrained.
-  const afterTraining = () => {
-    overview.reload();
-    setTimeout(overview.reload, 5_000);
-  };
+  // The examples count at once; the training has started by then, and its figures are asked for until they come.
+  const afterTraining = () => overview.reload();
+  // While figures are on their way, they appear here as they come, without the admin reloading the page.
+  useEffect(() => {
+    if (!overview.data || !figuresComing(overview.data)) return;
+    const timer = setTimeout(overview.reload, FIGURES_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [overview.data]);
   const retrain = async () => {
     try {
       await api('POST', '/api/nlp/retrain');
@@ -155,7 +173,7 @@ export function NlpPage() {
         {(data) => (
           <>
             {data.refused ? <Refused refused={data.refused} /> : null}
-            <Evaluation figures={data.eval} examples={data.intents.reduce((sum, intent) => sum + intent.examples.length, 0)} {...(data.refused ? { model: data.refused.model } : {})} />
+            <Evaluation data={data} />
             {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li lang="en" dir="ltr">{warning}</li>)}</ul></Notice> : null}
             {/* The examples of the files that read well; a refused file's wait for its fix. */}
             {(data.refused?.unlisted ?? []).map((file) => <p class="unlisted">{t('nlpUnlisted', { file: named(file) })}</p>)}

@@ -55,6 +55,8 @@ export class IntentService {
   #evaluator: Worker | undefined;
   /** The load (or training) under way, if any. */
   #preparing: Promise<void> | undefined;
+  /** Whether the last load (or training) failed: no model of the data as it is now is coming until the next one. */
+  #failed = false;
   #closed = false;
   readonly #reloader: Reloader;
 
@@ -130,6 +132,16 @@ export class IntentService {
     return this.#model !== undefined;
   }
 
+  /**
+   * Whether the data is being read and, when it changed, trained on (`under way`), or the last such preparation
+   * failed (`failed`: the log says why; the model in service, if any, is of older data).
+   *
+   *     intents.training(); // 'under way' while the first model trains, then undefined
+   */
+  training(): 'under way' | 'failed' | undefined {
+    return this.#preparing ? 'under way' : this.#failed ? 'failed' : undefined;
+  }
+
   /** The eval figures of the model in service, once computed (see `evaluateAt`). */
   evaluation(): IntentEvaluation | undefined {
     return this.#evaluation?.dataHash === this.#hash ? this.#evaluation : undefined;
@@ -151,10 +163,12 @@ export class IntentService {
   /** Remembers `preparation` as the one under way until it settles. */
   #track(preparation: Promise<void>): Promise<void> {
     this.#preparing = preparation;
-    const settled = () => {
-      if (this.#preparing === preparation) this.#preparing = undefined;
+    const settled = (failed: boolean) => {
+      if (this.#preparing !== preparation) return;
+      this.#preparing = undefined;
+      this.#failed = failed;
     };
-    preparation.then(settled, settled);
+    preparation.then(() => settled(false), () => settled(true));
     return preparation;
   }
 

@@ -1,6 +1,7 @@
 // `/api/nlp`: the intents and their examples (from DATA_DIR/nlp), a refused training file (where to fix it, and
 // whether the model trained before still serves), what `nlp check` would warn about, the eval
-// figures of the model in service (cross-validation of that data, see bot/nlp/cross-validation.ts), adding an
+// figures of the model in service (cross-validation of that data, see bot/nlp/cross-validation.ts) or why there are
+// none (a training under way or failed, data too small to cross-validate), adding an
 // example (a misrouted message, say) to the admin's own training file, retraining, and trying a sentence.
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
@@ -61,7 +62,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
     // What the bot refuses (one example under two intents is refused with both files readable), and what this read
     // found refused (a file saved a moment ago, before the bot read it again).
     const refusals = [...new Set([...intents.errors(), ...unreadable].map(String))];
-    // The figures of the model in service; none while they are computed after a training (a few seconds).
+    // The figures of the model in service; none while they are computed after a training.
     const evaluation = intents.evaluation();
     if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
     // The team each intent is routed to, by the classify steps of the flows in service (the first route wins).
@@ -72,9 +73,13 @@ export function mountNlp(router: Router, context: AdminContext): void {
         for (const route of step.spec.routes) if (!routed.has(route.intent)) routed.set(route.intent, route.team);
       }
     }
+    // Why figures may not be coming: a training under way or failed, or data cross-validation cannot use.
+    const training = intents.training();
     res.json({
       intents: [...byIntent].map(([name, { examples, languages }]) => ({ name, ...(routed.has(name) ? { team: routed.get(name) } : {}), examples, languages: [...languages].sort() })),
       ...(evaluation && !('skipped' in evaluation) ? { eval: evaluation } : {}),
+      ...(evaluation && 'skipped' in evaluation ? { evalSkipped: evaluation.skipped } : {}),
+      ...(training ? { training } : {}),
       warnings: [...new Set(warnings)],
       ...(refusals.length > 0
         ? { refused: { errors: refusals, unlisted: [...new Set(unreadable.map((error) => error.file))], model: intents.serves() ? 'previous' : 'none' } }

@@ -93,6 +93,22 @@ describe('the intent service', () => {
     expect(await service.whenServing()).toBe(true);
   });
 
+  it('says a training is under way until its model serves, and that the last one failed until one succeeds', async () => {
+    const { service } = await start();
+    expect(service.training()).toBe('under way');
+    await service.ready();
+    expect(service.training()).toBeUndefined();
+    // A background "file" that cannot be read: the data as it is now gives no model.
+    const background = join(root, 'nlp', 'background.en.txt');
+    await mkdir(background);
+    await expect(service.ready()).rejects.toThrow(/EISDIR/);
+    expect(service.training()).toBe('failed');
+    expect(service.classify('I was charged twice')?.intent).toBe('billing');
+    await rm(background, { recursive: true });
+    await service.ready();
+    expect(service.training()).toBeUndefined();
+  });
+
   it('refuses a broken training file at its file, line and column, in the log too, and the previous model keeps serving', async () => {
     const { service, log } = await start();
     await service.ready();

@@ -1,10 +1,11 @@
 // NLP and reports over the admin API: the intents and their examples, an example added from a misrouted message
 // (written to the admin's training file, then the model retrains and routes it), trying a sentence; the reports'
 // series by day and their CSV export.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
+import { cleanupDirs, dataDirWith, shippedDataDir, start, visitor } from '../../helpers.ts';
+import { FLOW, TEAM } from '../../admin-ui/flows.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
 
 afterAll(cleanupDirs);
@@ -164,6 +165,36 @@ describe('the NLP eval figures over the admin API', () => {
       await restarted.stop();
     }
   }, 180_000);
+});
+
+describe('why there are no NLP eval figures, over the admin API', () => {
+  it('says when the examples cannot be cross-validated, and when the last training failed', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': FLOW });
+    await writeFile(join(dir, 'team.yaml'), TEAM);
+    await mkdir(join(dir, 'nlp'));
+    await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n    - my bill is wrong\n');
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    type Missing = { eval?: unknown; evalSkipped?: string; training?: string };
+    try {
+      await app.intents.ready();
+      // One intent: a model serves, and no figures are coming.
+      let overview: Missing = {};
+      for (let i = 0; i < 200 && overview.evalSkipped === undefined; i++) {
+        overview = (await admin.get<Missing>('/nlp')).body;
+        if (overview.evalSkipped === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(overview).toMatchObject({ evalSkipped: 'cross-validation needs at least two intents' });
+      expect(overview.eval).toBeUndefined();
+      expect(overview.training).toBeUndefined();
+      // A background "file" that cannot be read: no model of the data as it is now.
+      await mkdir(join(dir, 'nlp', 'background.en.txt'));
+      await expect(app.intents.ready()).rejects.toThrow(/EISDIR/);
+      expect((await admin.get<Missing>('/nlp')).body.training).toBe('failed');
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });
 
 describe('reports over the admin API', () => {
