@@ -196,6 +196,8 @@ export interface NlpOverview {
   eval?: NlpEval;
   /** Why the data as it is has no eval figures, e.g. `cross-validation needs at least two intents`. */
   evalSkipped?: string;
+  /** The figures of the model in service could not be computed (the log says why); Retrain tries again. */
+  evalFailed?: boolean;
   /**
    * A model of the data as it is now is being trained (`under way`), or its training failed (`failed`, the bot's log
    * says why); `eval` is then the figures of the model in service, trained on older data.

@@ -45,7 +45,7 @@ export interface FakeApi {
    * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
    * training file, `training` one under way or failed, `eval: undefined` for no eval figures.
    */
-  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; training?: 'under way' | 'failed'; evalSkipped?: string; eval?: undefined }): void;
+  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; training?: 'under way' | 'failed'; evalSkipped?: string; evalFailed?: boolean; eval?: undefined }): void;
   stop(): Promise<void>;
 }
 

@@ -182,6 +182,19 @@ describe.skipIf(!hasChromium)(title, () => {
         await page.reload();
         await page.locator('table.list').waitFor();
         expect(await panel.innerText()).toContain('No figures: cross-validation needs at least two intents, each with at least two examples.');
+        // Their thread failed: none are coming, and the page stops asking.
+        fake.setNlp({ evalFailed: true, eval: undefined });
+        await page.reload();
+        await page.locator('table.list').waitFor();
+        expect(await panel.innerText()).toContain('No figures: the model serves, but its figures could not be computed (the bot’s log says why). Retrain to try again.');
+        await page.locator('button.lang').click();
+        await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
+        expect(await panel.innerText()).toContain('لا أرقام: النموذج في الخدمة، لكن تعذّر حساب أرقامه');
+        await page.locator('button.lang').click();
+        await page.locator('.eval h2', { hasText: /^[A-Za-z]/ }).waitFor();
+        fake.setNlp({ evalSkipped: 'cross-validation needs at least two intents', eval: undefined });
+        await page.reload();
+        await page.locator('table.list').waitFor();
         await page.locator('button.lang').click();
         await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
         expect(await panel.innerText()).toContain('لا أرقام: يحتاج التحقق المتقاطع إلى نيتين على الأقل، لكل منهما مثالان على الأقل.');

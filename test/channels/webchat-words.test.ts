@@ -1,8 +1,7 @@
 // The web chat page's own words (src/channels/webchat/words.js): which language a visitor gets, and that no
 // language lacks a word English has (a missing one would show "undefined" on the page).
 import { describe, expect, it } from 'vitest';
-import { WORDS, pickLanguage } from '../../src/channels/webchat/words.js';
-import { pageLocales } from '../../src/channels/webchat/ui.js';
+import { WORDS, pageLocales, pickLanguage } from '../../src/channels/webchat/words.js';
 
 describe('the web chat page\'s words', () => {
   it('takes the language the link asks for, else the browser\'s first one it has words for, else English', () => {

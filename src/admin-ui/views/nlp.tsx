@@ -81,6 +81,7 @@ function figuresNote(data: NlpOverview): StringKey | undefined {
   if (data.training === 'failed') return data.eval ? 'evalFailedPreviousFigures' : 'evalTrainingFailed';
   if (data.training === 'under way') return data.eval ? 'evalTrainingPreviousFigures' : 'evalTraining';
   if (data.eval) return undefined;
+  if (data.evalFailed) return 'evalCouldNotCompute';
   return data.evalSkipped !== undefined ? 'evalSkipped' : 'evalPending';
 }
 

@@ -53,6 +53,8 @@ export class IntentService {
   #worker: Worker | undefined;
   #evaluation: IntentEvaluation | undefined;
   #evaluator: Worker | undefined;
+  /** The data (its hash) whose eval figures could not be computed: computed again at the next read (Retrain). */
+  #evaluationFailed: string | undefined;
   /** The load (or training) under way, if any. */
   #preparing: Promise<void> | undefined;
   /** Whether the last load (or training) failed: no model of the data as it is now is coming until the next one. */
@@ -147,6 +149,14 @@ export class IntentService {
     return this.#evaluation?.dataHash === this.#hash ? this.#evaluation : undefined;
   }
 
+  /**
+   * Whether the eval figures of the model in service could not be computed (their thread failed: the log says why):
+   * none are coming until the data is read again (`ready()`, the dashboard's Retrain), which tries once more.
+   */
+  evaluationFailed(): boolean {
+    return this.#hash !== undefined && this.#evaluationFailed === this.#hash;
+  }
+
   /** How many trainings ran in this process (a cache hit trains nothing). */
   get trainings(): number {
     return this.#trainings;
@@ -192,7 +202,11 @@ export class IntentService {
     if (examples.length === 0) return;
     const background = (await loadBackground(dir, 'nlp')).map((line) => line.text);
     const hash = createHash('sha256').update(CACHE_VERSION).update(JSON.stringify([examples, background])).digest('hex').slice(0, 16);
-    if (hash === this.#hash) return;
+    if (hash === this.#hash) {
+      // The same data: nothing to train, but figures that could not be computed are tried again.
+      if (this.#evaluationFailed === hash && this.options.evaluateAt !== undefined) void this.#evaluate(hash, examples, background, this.options.evaluateAt);
+      return;
+    }
     const cached = await this.#cached(hash);
     const saved = cached ?? (await this.#train(examples, background));
     if (this.#closed) return;
@@ -206,6 +220,7 @@ export class IntentService {
   /** The eval figures of `hash`'s data: from the cache, else computed in a worker and cached. */
   async #evaluate(hash: string, examples: Example[], background: string[], threshold: number): Promise<void> {
     const file = join(this.options.cacheDir, `${hash}.eval.json`);
+    this.#evaluationFailed = undefined; // being computed (again)
     try {
       this.#evaluation = JSON.parse(await readFile(file, 'utf8')) as IntentEvaluation;
       return;
@@ -228,7 +243,10 @@ export class IntentService {
       await rename(`${file}.tmp`, file);
       this.options.log.info({ accuracy: 'accuracy' in figures ? figures.accuracy : undefined }, `NLP eval figures of ${hash} computed`);
     } catch (error) {
-      if (!this.#closed && this.#evaluator === worker) this.options.log.warn({}, `the NLP eval figures could not be computed: ${(error as Error).message}`);
+      if (!this.#closed && this.#evaluator === worker) {
+        this.#evaluationFailed = hash;
+        this.options.log.warn({}, `the NLP eval figures could not be computed: ${(error as Error).message}`);
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 // What the chat page and the agent console both draw: message text with safe links, times, delivery marks,
 // files (pictures, players, downloads, places), and line icons. Nothing here writes HTML from a string.
 
+import { pageLocales } from './words.js';
+
 // Line icons drawn here, not emoji: a machine without an emoji font shows those as empty boxes.
 const ICONS = {
   document: 'M6 2h9l5 5v15H6z M15 2v5h5',
@@ -77,18 +79,6 @@ export function timeOf(at) {
   element.title = date.toLocaleString(locales);
   element.textContent = date.toLocaleTimeString(locales, { hour: '2-digit', minute: '2-digit' });
   return element;
-}
-
-/**
- * The locales times are written in: the browser's own when it is in the page's language (`ar-EG`'s digits and
- * clock), else the page's language (an Arabic page in an English browser reads "09:34 ص", not "09:34 AM").
- *
- *     pageLocales() // ['en-GB'] on an English page in a British browser; ['ar'] on an Arabic page in that browser
- */
-export function pageLocales(page = document.documentElement.lang, browser = navigator.languages ?? []) {
-  if (!page) return [...browser];
-  const own = browser.filter((tag) => tag.toLowerCase().split(/[-_]/)[0] === page);
-  return own.length > 0 ? own : [page];
 }
 
 /** A delivery mark: sending, sent (✓), delivered (✓✓), read (✓✓ coloured), or not sent. */

@@ -66,3 +66,5 @@ export interface PageWords {
 export const WORDS: Readonly<Record<'en' | 'ar', PageWords>>;
 
 export function pickLanguage(asked: string | null | undefined, browser?: readonly string[]): 'en' | 'ar';
+/** The locales times are written in: the browser's own in the page's language, else the page's language. */
+export function pageLocales(page?: string, browser?: readonly string[]): string[];

@@ -120,3 +120,15 @@ export function pickLanguage(asked, browser = []) {
   }
   return 'en';
 }
+
+/**
+ * The locales times are written in: the browser's own when it is in the page's language (`ar-EG`'s digits and
+ * clock), else the page's language (an Arabic page in an English browser reads "09:34 ص", not "09:34 AM").
+ *
+ *     pageLocales() // ['en-GB'] on an English page in a British browser; ['ar'] on an Arabic page in that browser
+ */
+export function pageLocales(page = document.documentElement.lang, browser = navigator.languages ?? []) {
+  if (!page) return [...browser];
+  const own = browser.filter((tag) => tag.toLowerCase().split(/[-_]/)[0] === page);
+  return own.length > 0 ? own : [page];
+}

@@ -80,6 +80,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
       ...(evaluation && !('skipped' in evaluation) ? { eval: evaluation } : {}),
       ...(evaluation && 'skipped' in evaluation ? { evalSkipped: evaluation.skipped } : {}),
       ...(training ? { training } : {}),
+      ...(!evaluation && intents.evaluationFailed() ? { evalFailed: true } : {}),
       warnings: [...new Set(warnings)],
       ...(refusals.length > 0
         ? { refused: { errors: refusals, unlisted: [...new Set(unreadable.map((error) => error.file))], model: intents.serves() ? 'previous' : 'none' } }

@@ -2,9 +2,21 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IntentService } from '../../../src/bot/nlp/service.ts';
 import { memoryLog } from '../../helpers.ts';
+
+// A test may make the eval thread fail as a broken one does (it throws before posting figures); the others run it.
+const evalThread = vi.hoisted(() => ({ fails: false }));
+vi.mock('../../../src/bot/nlp/threads.ts', async (original) => {
+  const real = await original<typeof import('../../../src/bot/nlp/threads.ts')>();
+  return {
+    ...real,
+    startWorker: (name: Parameters<typeof real.startWorker>[0], data: object) =>
+      name === 'eval-worker' && evalThread.fails ? new Worker('throw new Error("the eval thread broke")', { eval: true }) : real.startWorker(name, data),
+  };
+});
 
 const shipped = new URL('../../../data/nlp/intents.yaml', import.meta.url).pathname;
 let root: string;
@@ -108,6 +120,26 @@ describe('the intent service', () => {
     await service.ready();
     expect(service.training()).toBeUndefined();
   });
+
+  it('says when the eval figures could not be computed, and computes them at the next read (Retrain)', async () => {
+    const log = memoryLog();
+    evalThread.fails = true;
+    try {
+      const service = await IntentService.start({ dir: join(root, 'nlp'), cacheDir: join(root, 'cache'), log, watch: false, evaluateAt: 0.45 });
+      services.push(service);
+      await service.ready();
+      await vi.waitFor(() => expect(service.evaluationFailed()).toBe(true), { timeout: 30_000, interval: 100 });
+      expect(service.evaluation()).toBeUndefined();
+      expect(log.lines.some((line) => /eval figures could not be computed: the eval thread broke/.test(line.msg))).toBe(true);
+      // The same data read again (nothing to train) computes them this time.
+      evalThread.fails = false;
+      await service.ready();
+      expect(service.evaluationFailed()).toBe(false);
+      await vi.waitFor(() => expect(service.evaluation()).toBeDefined(), { timeout: 120_000, interval: 200 });
+    } finally {
+      evalThread.fails = false;
+    }
+  }, 180_000);
 
   it('refuses a broken training file at its file, line and column, in the log too, and the previous model keeps serving', async () => {
     const { service, log } = await start();
