@@ -10,7 +10,6 @@ import { line } from '../handover/lines.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
-import { nextFor } from '../handover/assignment/queue.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -265,18 +264,24 @@ export class Runtime {
   }
 
   /**
-   * The agents who could seat a waiting customer now, by copies: online, under their max_open, with someone in their
-   * queues they may take. At start, for the room team.yaml gave while the server was down: there is no version before
-   * to compare with, and an agent nobody waits for is not written to.
+   * The agents who could seat a waiting customer now: online, under their max_open, with someone waiting in one of
+   * their teams' queues or for them by name. At start, for the room team.yaml gave while the server was down: there is
+   * no version before to compare with, and an agent nobody waits for is not written to. Counted, not copied: the
+   * queues are longest after an outage. (A queue whose every customer waits for another agent by name counts too:
+   * the drain then finds nobody, and only notes when it looked.)
    */
   async #roomWithCustomersWaiting(): Promise<string[]> {
     const { store, directory } = this.#options;
-    const queued = await store.openConversations({ stage: 'queued' });
-    if (queued.length === 0) return [];
+    if ((await store.countOpenConversations({ stage: 'queued' })) === 0) return [];
     const agents: string[] = [];
+    const waiting = async (agent: Agent): Promise<boolean> => {
+      for (const team of agent.teams) if ((await store.countOpenConversations({ stage: 'queued', team })) > 0) return true;
+      return (await store.countOpenConversations({ stage: 'queued', agentId: agent.id })) > 0;
+    };
     for (const agent of directory.agents()) {
-      if (!nextFor(agent, queued) || (await store.doc<AgentState>('agents', agent.id))?.status !== 'online') continue;
-      if ((await store.openConversations({ stage: 'assigned', agentId: agent.id })).length < agent.maxOpen) agents.push(agent.id);
+      if ((await store.doc<AgentState>('agents', agent.id))?.status !== 'online') continue;
+      if ((await store.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) continue;
+      if (await waiting(agent)) agents.push(agent.id);
     }
     return agents;
   }

@@ -427,6 +427,13 @@ export class LowdbStore implements Store {
     return clone(open.filter((conversation) => matchesFilter(conversation, filter)).sort((a, b) => a.id - b.id));
   }
 
+  async countOpenConversations(filter?: OpenConversationFilter): Promise<number> {
+    const state = this.#read();
+    let count = 0;
+    for (const id of state.openConversationIdsFor(filter)) if (matchesFilter(state.conversations.get(id) as Conversation, filter)) count++;
+    return count;
+  }
+
   async contacts(): Promise<Contact[]> {
     return this.#read().contacts.entries().map((entry) => fresh(entry));
   }

@@ -407,6 +407,8 @@ export interface Store {
   conversationsOfContacts(contactIds: readonly string[]): Promise<Conversation[]>;
   /** Open conversations matching `filter` (all without it), oldest (lowest id) first; costs O(open), not O(all). */
   openConversations(filter?: OpenConversationFilter): Promise<Conversation[]>;
+  /** How many open conversations match `filter` (all without it); copies none, so it stays cheap with long queues. */
+  countOpenConversations(filter?: OpenConversationFilter): Promise<number>;
   /** Every customer, in the order they were first stored (for reports). */
   contacts(): Promise<Contact[]>;
   /**

@@ -379,6 +379,12 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.data);
   }
 
+  async countOpenConversations(filter?: OpenConversationFilter): Promise<number> {
+    const where = filterSql(filter, 1);
+    const [row] = await this.#rows<{ count: string }>(`SELECT count(*) FROM conversations WHERE status = 'open'${where.sql}`, where.params);
+    return Number(row?.count ?? 0);
+  }
+
   async contacts(): Promise<Contact[]> {
     return (await this.#rows<{ data: Contact }>('SELECT data FROM contacts ORDER BY seq', [])).map((row) => row.data);
   }

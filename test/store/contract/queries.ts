@@ -110,6 +110,7 @@ export function queries(open: OpenStore): void {
       ];
       for (const [filter, expected] of filters) {
         expect((await store.openConversations(filter)).map((c) => c.id), JSON.stringify(filter)).toEqual(expected);
+        expect(await store.countOpenConversations(filter), JSON.stringify(filter)).toBe(expected.length);
         expect(await store.transaction('count', (tx) => tx.countOpenConversations(filter)), JSON.stringify(filter)).toBe(expected.length);
       }
       await store.transaction('agent:omar', async (tx) => {
@@ -135,6 +136,8 @@ export function queries(open: OpenStore): void {
       const reopened = await reopen();
       expect((await reopened.openConversations({ stage: 'assigned', agentId: 'omar' })).map((c) => c.id)).toEqual([1, 2, 4]);
       expect(await reopened.openConversations({ stage: 'queued', team: 'Billing' })).toEqual([]);
+      expect(await reopened.countOpenConversations({ stage: 'assigned', agentId: 'omar' })).toBe(3);
+      expect(await reopened.countOpenConversations({ stage: 'queued', team: 'Billing' })).toBe(0);
     });
 
     it('filters open conversations by how long they have waited for their customer (openedAt without awaitingCustomerSince), outside and inside a transaction', async () => {
@@ -161,6 +164,7 @@ export function queries(open: OpenStore): void {
       ];
       for (const [filter, expected] of filters) {
         expect((await store.openConversations(filter)).map((c) => c.id), JSON.stringify(filter)).toEqual(expected);
+        expect(await store.countOpenConversations(filter), JSON.stringify(filter)).toBe(expected.length);
         expect(await store.transaction('count', (tx) => tx.countOpenConversations(filter)), JSON.stringify(filter)).toBe(expected.length);
       }
       await store.transaction('c1', async (tx) => {
