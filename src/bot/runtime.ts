@@ -58,6 +58,32 @@ export interface RuntimeOptions {
   contactRate?: { capacity: number; perMs: number };
 }
 
+/** What a change of team.yaml did for the customers waiting in the queues of the agents it gave more room. */
+export interface RoomGiven {
+  /** How many this process seated with those agents. */
+  seated: number;
+  /**
+   * Some of it is left to the periodic check: a queue could not be drained (the store out of reach; the check tries
+   * again), or was still being drained when asked (it goes on).
+   */
+  left: boolean;
+}
+
+/** The room a save of team.yaml gives, while it is given (`Runtime.roomGivenBy`). */
+export interface RoomGiving {
+  /**
+   * Resolves once the customers seated were told (their notices sent, or failed), or at the latest `withinMs` later,
+   * with what was given by then.
+   */
+  within(withinMs: number): Promise<RoomGiven>;
+}
+
+/** The room one reload of team.yaml gives: counted as its drains commit. */
+interface Giving extends RoomGiven {
+  settled: boolean;
+  done: Promise<void>;
+}
+
 /**
  * Handles inbound messages: dedup, who is speaking, contact, conversation lifecycle, flows, handover. A
  * contact's messages are handled one at a time in arrival order (the store's keyed transactions), and
@@ -81,6 +107,8 @@ export class Runtime {
   #offDirectory: (() => void) | undefined;
   /** Agents team.yaml gave more room whose queues could not be drained then (the store out of reach): the next check tries. */
   readonly #roomToGive = new Set<string>();
+  /** The saves of team.yaml under way (`roomGivenBy`): each is handed the room every reload meanwhile gives. */
+  readonly #roomWatchers = new Set<(giving: Giving) => void>();
   readonly #offOutbox: () => void;
   #stopping = false;
   readonly #rate: RateLimit;
@@ -226,13 +254,54 @@ export class Runtime {
     await this.#timers.requeueOrphans();
     await this.#tellErasedLeft();
     await this.#giveRoom(await this.#roomWithCustomersWaiting());
-    this.#offDirectory = directory.onChange((before, after) => void this.#track(this.#teamChanged(before, after)));
+    this.#offDirectory = directory.onChange((before, after) => {
+      const giving: Giving = { seated: 0, left: false, settled: false, done: Promise.resolve() };
+      giving.done = this.#track(this.#teamChanged(before, after, giving)).finally(() => {
+        giving.settled = true;
+      });
+      for (const watch of this.#roomWatchers) watch(giving);
+    });
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.sweep()), every);
       this.#timer.unref();
     }
   }
+
+  /**
+   * Runs `save` (team.yaml written and read again) and gathers the room the reloads during it give (whichever reads
+   * the new file first: this one, or the file watcher's), for an admin who saved it to be told what it did: how many
+   * waiting customers were seated, once they are told. A reload that changes nothing gives nothing, so the watcher's
+   * reload after the save's seats nobody again.
+   *
+   *     const room = await runtime.roomGivenBy(async () => { await writeTeamFile(); await directory.reload(); });
+   *     const { seated, left } = await room.within(5_000);
+   */
+  roomGivenBy = async (save: () => Promise<void>): Promise<RoomGiving> => {
+    const givings: Giving[] = [];
+    const watch = (giving: Giving): void => void givings.push(giving);
+    this.#roomWatchers.add(watch);
+    try {
+      await save();
+    } finally {
+      this.#roomWatchers.delete(watch);
+    }
+    const told = (async () => {
+      await Promise.all(givings.map((giving) => giving.done));
+      if (givings.some((giving) => giving.seated > 0)) await this.#options.outbox.drain();
+    })();
+    return {
+      within: async (withinMs) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([told, new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+        clearTimeout(timer);
+        return {
+          seated: givings.reduce((sum, giving) => sum + giving.seated, 0),
+          left: givings.some((giving) => giving.left || !giving.settled),
+        };
+      },
+    };
+  };
 
   /** Refuses new messages and waits for those under way, then for their replies to leave. */
   async stop(): Promise<void> {
@@ -256,11 +325,11 @@ export class Runtime {
   /**
    * team.yaml changed (a save by hand, from the dashboard, or in another process): the conversations of agents no longer
    * in it go back to their queue, and the agents it gave more room (see `roomAdded`) take the customers waiting in
-   * their queues now, rather than at their next close or /online.
+   * their queues now, rather than at their next close or /online. What it gives is counted in `given`.
    */
-  async #teamChanged(before: Roster, after: Roster): Promise<void> {
+  async #teamChanged(before: Roster, after: Roster, given: RoomGiven): Promise<void> {
     await this.#timers.requeueOrphans().catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
-    await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id));
+    await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id), given);
   }
 
   /**
@@ -290,14 +359,18 @@ export class Runtime {
    * Drains the queues of these agents (those still in team.yaml), in a transaction each. Every process that reloads
    * team.yaml does it: the drain that commits second has read what the first gave (the agent's state, the count they
    * hold, the conversations it took) and runs again, so it gives only the room left, and no conversation twice.
+   * `given`: where the customers seated, and a queue left to the next check, are counted.
    */
-  async #giveRoom(agentIds: readonly string[]): Promise<void> {
+  async #giveRoom(agentIds: readonly string[], given: RoomGiven = { seated: 0, left: false }): Promise<void> {
     for (const id of agentIds) {
       this.#roomToGive.delete(id);
       await this.#transactions.run(`agent:${id}`, async (tx, fx) => {
         const agent = this.#options.directory.agent(id);
-        if (agent) await this.#desk.drain(tx, agent, fx);
-      }).catch((error: unknown) => {
+        return agent ? this.#desk.drain(tx, agent, fx) : 0;
+      }).then((seated) => {
+        given.seated += seated;
+      }, (error: unknown) => {
+        given.left = true;
         this.#roomToGive.add(id);
         this.#options.log.error({ err: error, agent: id }, 'could not give the customers waiting the room team.yaml gave this agent; the next check tries again');
       });

@@ -93,9 +93,9 @@ export class Desk {
 
   /**
    * Gives `agent` the longest-waiting conversations of their queues they have room for (see `drainFor`): team.yaml gave
-   * them more (a higher `max_open`, a team more, or they are new in it).
+   * them more (a higher `max_open`, a team more, or they are new in it). Resolves with how many it gave.
    */
-  drain(tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
+  drain(tx: Tx, agent: Agent, fx: DeskEffects): Promise<number> {
     return drainFor(this.#ctx, tx, agent, fx);
   }
 

@@ -348,6 +348,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
       act: running.act,
       erased: running.erased,
+      roomGivenBy: running.roomGivenBy,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),
       ...(fanout ? { published: (file: 'flows' | 'team' | 'nlp') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),

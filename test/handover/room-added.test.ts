@@ -1,12 +1,14 @@
 // An admin gives agents more room in team.yaml (a higher max_open, a team more, an agent put back) while customers
 // wait: the waiting customers are seated at once, longest-waiting first, up to the new room and no further; each hears
-// the agent joined and the agent gets their card. A save that gives nobody room writes nothing. End to end at runtime
+// the agent joined and the agent gets their card. A save that gives nobody room writes nothing. A save is told how
+// many it seated once they were told, however its reload and the file watcher's interleave. End to end at runtime
 // level over the embedded store: customers on WhatsApp, agents on Telegram.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { cleanupDirs, eventually } from '../helpers.ts';
 import { dataDirWithTeam, fakeChannel, harness } from '../bot/harness.ts';
+import type { Store } from '../../src/store/types.ts';
 
 afterEach(cleanupDirs);
 
@@ -117,6 +119,53 @@ it('max_open raised: the customers waiting longest take the new seats at once, h
   expect(JSON.stringify([...(await d.h.store.docs('agents'))])).toBe(states);
   expect(d.agents.textsTo('9001')).toHaveLength(sent);
   expect((await d.of('d')).stage).toBe('queued');
+  await d.h.close();
+});
+
+it('a save told what it seated counts the room whichever reload reads the new file first, and a reload after it seats nobody again', async () => {
+  const d = await desk({ omar: 1 });
+  await d.agent('9001', '/online');
+  for (const who of ['a', 'b', 'c', 'd']) await d.comes(who, 'Billing');
+
+  // The file watcher's reload, queued before the save's own, reads the new file first: the save's finds nothing new.
+  const room = await d.h.runtime.roomGivenBy(async () => {
+    await writeFile(join(d.h.dir, 'team.yaml'), team({ omar: 3 }));
+    void d.h.directory.reload();
+    await d.h.directory.reload();
+  });
+  expect(await room.within(5_000)).toEqual({ seated: 2, left: false });
+  // Answered once they were told.
+  expect(['b', 'c', 'd'].map((who) => d.customers.textsTo(who).filter((text) => text === joined('Omar')).length)).toEqual([1, 1, 0]);
+
+  // The watcher's reload after the save: the same file, nobody seated again, no agent's state written.
+  const states = JSON.stringify([...(await d.h.store.docs('agents'))]);
+  const again = await d.h.runtime.roomGivenBy(() => d.h.directory.reload());
+  expect(await again.within(5_000)).toEqual({ seated: 0, left: false });
+  expect(JSON.stringify([...(await d.h.store.docs('agents'))])).toBe(states);
+  expect(['b', 'c'].map((who) => d.customers.textsTo(who).filter((text) => text === joined('Omar')).length)).toEqual([1, 1]);
+  await d.h.close();
+});
+
+it('a seating that takes long does not hold the save: it is told the rest goes on, and it does', async () => {
+  const d = await desk({ omar: 1 });
+  await d.agent('9001', '/online');
+  for (const who of ['a', 'b']) await d.comes(who, 'Billing');
+
+  // The drain of Omar's queue waits half a second for the store (a database under load).
+  const store = d.h.store as Store & { transaction: Store['transaction'] };
+  const transaction = store.transaction.bind(store);
+  store.transaction = (async (key, work, options) => {
+    if (key.startsWith('agent:')) await new Promise((resolve) => setTimeout(resolve, 500));
+    return transaction(key, work, options);
+  }) as Store['transaction'];
+  try {
+    const room = await d.h.runtime.roomGivenBy(() => d.save({ omar: 2 }));
+    expect(await room.within(50)).toEqual({ seated: 0, left: true });
+    expect(d.customers.textsTo('b')).not.toContain(joined('Omar'));
+    await eventually(() => d.customers.textsTo('b').includes(joined('Omar')));
+  } finally {
+    delete (store as Partial<Store>).transaction;
+  }
   await d.h.close();
 });
 

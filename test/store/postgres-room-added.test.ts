@@ -1,7 +1,8 @@
 // An admin gives an agent more room in team.yaml while customers wait, with two processes on one PostgreSQL: both read
-// the new file (the one the dashboard saved it on, the other told or watching) and both drain the agent's queue at
-// once. The customers waiting longest are seated at once, each hears the agent joined once and the agent gets each
-// card once; never more than max_open, never one conversation given twice. Telegram webhooks, the fake Bot API.
+// the new file (the one the dashboard saved it on, then the other, told or watching) and both drain the agent's queue
+// at once; the save is answered once the customers it seated were told, saying how many. The customers waiting longest
+// are seated at once, each hears the agent joined once and the agent gets each card once; never more than max_open,
+// never one conversation given twice. Telegram webhooks, the fake Bot API.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -75,8 +76,11 @@ it.skipIf(!databaseUrl)('max_open raised from the dashboard seats the customers 
 
   const admin = adminClient(a.url);
   const current = await admin.get<{ version: string }>('/team');
-  expect((await admin.put('/team', { source: team(3), baseVersion: current.body.version })).status).toBe(200);
-  await until('the two waiting longest seated', () => api.sentTo(CUSTOMERS[2]!).includes(JOINED));
+  const answer = await admin.put<{ seated: number; seatingLeft: boolean }>('/team', { source: team(3), baseVersion: current.body.version });
+  // Answered once the process it was saved on seated them and they were told (the other reads the file after).
+  expect([1, 2].map((i) => api.sentTo(CUSTOMERS[i]!).includes(JOINED))).toEqual([true, true]);
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ seated: 2, seatingLeft: false });
   await until('the other process reading the new team.yaml', () => b.directory.agent('omar')?.maxOpen === 3);
   await quiet(api);
   await expectSeated(3);

@@ -1,5 +1,6 @@
 // Team: the agents with their live status and load, and team.yaml in the same editor as flows, published with the
-// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first).
+// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first); once
+// published, how many waiting customers the room it gave seated.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
 import { names, t, when } from '../i18n.ts';
@@ -45,16 +46,23 @@ function TeamFile() {
   const [draft, setDraft] = useState<string | undefined>();
   const [base, setBase] = useState<number | string | undefined>();
   const [errors, setErrors] = useState<ValidationError[]>([]);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'warn' | 'error'; text: string } | undefined>();
   const editor = useRef<EditorHandle | undefined>(undefined);
   const publish = async () => {
     if (!file.data) return;
     setNotice(undefined);
     try {
-      const answer = await api<{ version: number | string }>('PUT', '/api/team', { source: draft ?? file.data.source, baseVersion: base ?? file.data.version });
+      const answer = await api<{ version: number | string; seated?: number; seatingLeft?: boolean }>('PUT', '/api/team', { source: draft ?? file.data.source, baseVersion: base ?? file.data.version });
       setBase(answer.version);
       editor.current?.showErrors([]);
-      setNotice({ kind: 'ok', text: t('published', { version: String(answer.version) }) });
+      // What the save did for the customers waiting: the server answers once those it seated were told.
+      const seated = answer.seated ?? 0;
+      const text = [
+        t('published', { version: String(answer.version) }),
+        ...(seated === 1 ? [t('seatedOne')] : seated > 1 ? [t('seated', { count: seated })] : []),
+        ...(answer.seatingLeft ? [t('seatingLeft')] : []),
+      ];
+      setNotice({ kind: answer.seatingLeft ? 'warn' : 'ok', text: text.join(' ') });
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {
         editor.current?.showErrors(error.body.errors ?? []);

@@ -179,15 +179,19 @@ function backInLineText(language: string | undefined): string[] {
   }, language);
 }
 
-/** Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity. */
-export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskEffects): Promise<void> {
+/**
+ * Gives `agent` the longest-waiting conversations they can take, while they are online and under capacity; resolves
+ * with how many it gave.
+ */
+export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskEffects): Promise<number> {
   const state = await agentState(tx, agent, stamp(ctx));
-  if (state.status !== 'online') return;
+  if (state.status !== 'online') return 0;
+  let given = 0;
   let recorded = false;
   /** Conversations a copy showed queued that were no longer this agent's to take when read. */
   const gone = new Set<number>();
   for (;;) {
-    if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return;
+    if ((await tx.countOpenConversations({ stage: 'assigned', agentId: agent.id })) >= agent.maxOpen) return given;
     // Looked at as copies, then only the one picked is read (and validated): a queue changing elsewhere
     // (a queued customer writing) does not make this transaction conflict.
     const queued: Conversation[] = [];
@@ -199,6 +203,7 @@ export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskE
     const next = read && nextFor(agent, [read]);
     if (next) {
       await giveTo(ctx, tx, next, agent, fx);
+      given++;
       continue;
     }
     if (picked) {
@@ -218,7 +223,7 @@ export async function drainFor(ctx: DeskContext, tx: Tx, agent: Agent, fx: DeskE
     // conversation on a count from before this one freed room runs again, and gives it to them.
     state.roomAt = stamp(ctx);
     saveAgentState(tx, agent, state);
-    return;
+    return given;
   }
 }
 

@@ -9,6 +9,7 @@ import type { FlowLibrary } from '../../flows/library.ts';
 import type { FlowPublisher } from '../../flows/publishing.ts';
 import type { IntentService } from '../../bot/nlp/service.ts';
 import type { LiveFeed } from '../../bot/live.ts';
+import type { RoomGiving } from '../../bot/runtime.ts';
 import type { Conversation, MediaStore, Store } from '../../store/types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { describeBytes } from '../../store/media.ts';
@@ -23,6 +24,8 @@ export interface AdminContext {
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
   /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
   erased: (contactId: string) => Promise<void>;
+  /** Runs a write of team.yaml and its reload, gathering the room it gives the customers waiting (`runtime.roomGivenBy`). */
+  roomGivenBy: (save: () => Promise<void>) => Promise<RoomGiving>;
   media: MediaStore;
   feed: LiveFeed;
   log: Logger;

@@ -1,5 +1,5 @@
-// `/api/team` (team.yaml: read, and publish with the loader's own validation and a version check) and `/api/agents`
-// (each agent's live status and load).
+// `/api/team` (team.yaml: read, and publish with the loader's own validation and a version check, answered once the
+// customers waiting for the room it gave are seated) and `/api/agents` (each agent's live status and load).
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -10,11 +10,17 @@ import { parseTeamFile } from '../../handover/team-file.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { place } from '../../shared/file-error.ts';
 import { versionOf } from '../../flows/versions.ts';
+import type { RoomGiving } from '../../bot/runtime.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, publishedJson, tooLarge, type AdminContext } from './context.ts';
 
 /** The largest team.yaml, in bytes (UTF-8). */
 const MAX_SOURCE = 256 * 1024;
+/**
+ * How long a save waits for the customers it seats to be told before it answers: the file is saved whatever happens
+ * to the seating, which the periodic check finishes if it fails.
+ */
+const SEATING_WAIT_MS = 5_000;
 const publishBody = z.object({ source: z.string(), baseVersion: z.string().nullable().optional() }).strict();
 
 /** Mounts the team and agent routes on the admin router. */
@@ -42,7 +48,7 @@ export function mountTeam(router: Router, context: AdminContext): void {
     if (!body.success) return void badRequest(res, body.error, 422);
     if (tooLarge(res, 'team.yaml', body.data.source, MAX_SOURCE)) return;
     const { source, baseVersion = null } = body.data;
-    type Outcome = { conflict: string | null } | { errors: ReturnType<typeof place>[] } | { version: string };
+    type Outcome = { conflict: string | null } | { errors: ReturnType<typeof place>[] } | { version: string; room: RoomGiving };
     const outcome = await serialized(async (): Promise<Outcome> => {
       const before = await current();
       const currentVersion = before === undefined ? null : versionOf(before);
@@ -55,28 +61,34 @@ export function mountTeam(router: Router, context: AdminContext): void {
       if (orphaned.length > 0) {
         return { errors: orphaned.map((error) => ({ line: 1, column: 1, message: `${error.file}:${error.line}: ${error.message} (keep the team, or first publish the flow without it)` })) };
       }
-      // Whole or not at all: a hidden temporary file, synced, renamed over team.yaml.
-      const temporary = join(dirname(teamFile), `.team.${randomUUID()}.tmp`);
-      const file = await open(temporary, 'wx');
-      try {
-        await file.writeFile(source, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, teamFile).catch(async (error: unknown) => {
-        await rm(temporary, { force: true });
-        throw error;
+      // Watched from before the write: a reload by the file watcher that reads the new file first gives the room.
+      const room = await context.roomGivenBy(async () => {
+        // Whole or not at all: a hidden temporary file, synced, renamed over team.yaml.
+        const temporary = join(dirname(teamFile), `.team.${randomUUID()}.tmp`);
+        const file = await open(temporary, 'wx');
+        try {
+          await file.writeFile(source, 'utf8');
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(temporary, teamFile).catch(async (error: unknown) => {
+          await rm(temporary, { force: true });
+          throw error;
+        });
+        await directory.reload();
       });
-      await directory.reload();
-      return { version: versionOf(source) };
+      return { version: versionOf(source), room };
     });
     if ('conflict' in outcome) return void res.status(409).json({ error: 'someone changed team.yaml since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
     if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was written`, errors: outcome.errors });
-    context.log.info({ version: outcome.version, by: nameOf(res) }, 'team.yaml published from the admin API');
+    // Answered once the customers waiting for the agents it gave room are seated and told (bounded, out of the lock):
+    // the Team page and the queue read right after show them with their agent, and the admin reads how many.
+    const { seated, left } = await outcome.room.within(SEATING_WAIT_MS);
+    context.log.info({ version: outcome.version, by: nameOf(res), seated, ...(left ? { seatingLeft: true } : {}) }, 'team.yaml published from the admin API');
     context.feed.publish({ type: 'agents', data: {} });
     context.published?.('team');
-    res.json({ version: outcome.version });
+    res.json({ version: outcome.version, seated, seatingLeft: left });
   });
 
   router.get('/agents', async (_req, res) => {
