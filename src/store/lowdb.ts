@@ -586,7 +586,8 @@ export class LowdbStore implements Store {
     }
     // The documents that name them in the same line: gone with them, or there with them after a crash.
     const notice: JournalRecord[] = options.notice && removed.length > 0 ? [{ doc: [options.notice.collection, options.notice.key, jsonCopy(options.notice.value(removed))] }] : [];
-    const durable = this.#append([...(options.docs ?? []).map(([collection, key]): JournalRecord => ({ deleteDoc: [collection, key] })), { eraseContact: contactId }, ...notice]);
+    const files: JournalRecord[] = options.files && erased.files.length > 0 ? [{ doc: [options.files.collection, options.files.key, { files: [...erased.files] }] }] : [];
+    const durable = this.#append([...(options.docs ?? []).map(([collection, key]): JournalRecord => ({ deleteDoc: [collection, key] })), { eraseContact: contactId }, ...notice, ...files]);
     // In the same synchronous step as the line queued above: the compaction that follows its batch rewrites.
     const rewritten = new Promise<void>((resolve, reject) => this.#rewrites.push({ resolve, reject }));
     rewritten.catch(() => {});

@@ -319,6 +319,8 @@ export interface Tx {
 export interface EraseOptions {
   docs?: readonly (readonly [collection: string, key: string])[];
   notice?: { collection: string; key: string; value: (removed: readonly Conversation[]) => unknown };
+  /** Where the document naming the files it leaves to delete (`{ files }`, the refs it gives back) is put in the same step. */
+  files?: { collection: string; key: string };
 }
 
 /** What `Store.eraseContact` removed. */
@@ -490,7 +492,9 @@ export interface Store {
    * refused at commit and run again on the erased state. `docs`: documents that name them, deleted in the same
    * step (all of it lands or none does), as `Tx.deleteDoc` deletes one. `notice`: a document put in the same step,
    * made by `value` from the conversations it removes (none is put when it removes none): what is left to do about
-   * them, kept through a crash.
+   * them, kept through a crash. `files`: where a document naming the media refs it gives back is put in the same
+   * step (none is put when there are none): the files are left for the caller to delete after it, and a crash in
+   * between leaves them named.
    *
    *     const { conversations, messages, files, removed } = await store.eraseContact(contactId, { docs: [['webchat-sessions', session]] });
    */

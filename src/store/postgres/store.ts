@@ -700,7 +700,7 @@ export class PostgresStore implements Store {
         const names = [`contact:${contactId}`, `open:${contactId}`, ...before.map((id) => `conversation:${id}`),
           ...(contact?.identities ?? []).map((identity) => `identity:${JSON.stringify([identity.channel, identity.id])}`),
           ...docs.map(([collection, key]) => `doc:${JSON.stringify([collection, key])}`),
-          ...(options.notice ? [`doc:${JSON.stringify([options.notice.collection, options.notice.key])}`] : [])];
+          ...[options.notice, options.files].flatMap((put) => (put ? [`doc:${JSON.stringify([put.collection, put.key])}`] : []))];
         const keys = [...new Set(names.map((name) => BigInt(lockKey(this.#schema, name))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
         await client.query('SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k', [keys]);
         const ids = await this.#conversationIdsOf(client, contactId);
@@ -721,14 +721,18 @@ export class PostgresStore implements Store {
             clean([docs.map(([collection]) => collection), docs.map(([, key]) => key)]),
           );
         }
-        if (options.notice && removed.length > 0) {
+        const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
+        const puts = [
+          ...(options.notice && removed.length > 0 ? [[options.notice.collection, options.notice.key, options.notice.value(removed)] as const] : []),
+          ...(options.files && files.length > 0 ? [[options.files.collection, options.files.key, { files }] as const] : []),
+        ];
+        for (const [collection, key, value] of puts) {
           await client.query(
             `INSERT INTO docs (collection, key, version, value) VALUES ($1, $2, 1, $3::json)
              ON CONFLICT (collection, key) DO UPDATE SET version = docs.version + 1, value = EXCLUDED.value`,
-            clean([options.notice.collection, options.notice.key, JSON.stringify(options.notice.value(removed))]),
+            clean([collection, key, JSON.stringify(value)]),
           );
         }
-        const files = gone.rows.flatMap((row) => (row.data.attachments ?? []).flatMap((attachment) => (attachment.ref === undefined ? [] : [attachment.ref])));
         return { conversations: removed.length, messages: gone.rowCount ?? 0, files, removed };
       });
       if (erased) return erased;

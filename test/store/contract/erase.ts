@@ -103,6 +103,29 @@ export function erase(open: OpenStore): void {
     expect(await docs(await reopen())).toEqual(left);
   });
 
+  it('puts, in the same step, the document naming the files it removes (none for a contact without files), there after a restart too', async () => {
+    const { store, reopen } = await open();
+    const file = (ref: string): Omit<Message, 'id'> => ({ ...inbound('ann', 1, `ann-${ref}`, 'my receipt'), attachments: [{ kind: 'image', mime: 'image/png', ref }] });
+    await store.transaction('setup', async (tx) => {
+      tx.putContact(contact('ann'));
+      tx.putContact(contact('bob'));
+      tx.putConversation(conversation(1, 'ann'));
+      tx.putConversation(conversation(2, 'bob'));
+      tx.addMessage(file('a'.repeat(32)));
+      tx.addMessage(file('b'.repeat(32)));
+      tx.addMessage(inbound('bob', 2, 'bob-m1', 'hello'));
+    });
+    const erased = await store.eraseContact('ann', { files: { collection: 'erased-files', key: 'ann' } });
+    expect([...erased.files].sort()).toEqual(['a'.repeat(32), 'b'.repeat(32)]);
+    await store.eraseContact('bob', { files: { collection: 'erased-files', key: 'bob' } });
+    const named = async (reader: typeof store) => ({
+      ann: [...((await reader.doc<{ files: string[] }>('erased-files', 'ann'))?.files ?? [])].sort(), bob: await reader.doc('erased-files', 'bob'),
+    });
+    const left = { ann: ['a'.repeat(32), 'b'.repeat(32)], bob: undefined };
+    expect(await named(store)).toEqual(left);
+    expect(await named(await reopen())).toEqual(left);
+  });
+
   it('erases nothing for an unknown contact', async () => {
     const { store } = await open();
     await store.transaction('setup', async (tx) => tx.putContact(contact('bob')));
