@@ -3,7 +3,8 @@
 // desk, timers (the periodic check), desk threads, statuses, and the outbox.
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
-import type { Store } from '../store/types.ts';
+import { deleteErasedFilesLeft } from '../store/erased-files.ts';
+import type { MediaStore, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   templates?: readonly { name: string; language?: string }[];
   /** How many messages one customer may send at once, and over how long that refills (default 30 a minute). */
   contactRate?: { capacity: number; perMs: number };
+  /** Where attachments' bytes live: the files an erase left (a crash right after its delete) are deleted from it. */
+  media?: MediaStore;
 }
 
 /** What a change of team.yaml did for the customers waiting in the queues of the agents it gave more room. */
@@ -230,6 +233,13 @@ export class Runtime {
   erased = (contactId: string): Promise<void> =>
     refuseWhileUnavailable(this.#track(this.#transactions.run(`erase:${contactId}`, (tx, fx) => this.#desk.tellErased(tx, contactId, fx))));
 
+  /** Deletes the files erases left (a crash, a store out of reach, between an erase and its files' delete). */
+  async #deleteErasedFilesLeft(): Promise<void> {
+    const { store, media, log } = this.#options;
+    if (!media) return;
+    await deleteErasedFilesLeft(store, media).catch((error: unknown) => log.warn({ err: error }, 'the files of erased contacts could not all be deleted; tried again at the next sweep'));
+  }
+
   /** Tells what erases left to tell (a crash, a store out of reach, between an erase and its telling). */
   async #tellErasedLeft(): Promise<void> {
     const left = await this.#options.store.docs(ERASE_NOTICES).catch((error: unknown) => {
@@ -245,7 +255,7 @@ export class Runtime {
    * Sends again what a stopped process was sending (the send may or may not have happened: each channel's
    * guarantee says what a customer may see; the periodic check does the same for processes that stop later), sends what was stored but not sent, hands back conversations of
    * agents removed from team.yaml while the server was down, seats the customers waiting for an agent it gave more room
-   * meanwhile, and starts the timeout checks.
+   * meanwhile, finishes what erases left (their agents told, their files deleted), and starts the timeout checks.
    */
   async start(): Promise<void> {
     const { outbox, directory } = this.#options;
@@ -253,6 +263,7 @@ export class Runtime {
     outbox.kick();
     await this.#timers.requeueOrphans();
     await this.#tellErasedLeft();
+    await this.#deleteErasedFilesLeft();
     await this.#giveRoom(await this.#roomWithCustomersWaiting());
     this.#offDirectory = directory.onChange((before, after) => {
       const giving: Giving = { seated: 0, left: false, settled: false, done: Promise.resolve() };
@@ -319,7 +330,7 @@ export class Runtime {
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */
   async sweep(): Promise<void> {
     if (this.#roomToGive.size > 0) await this.#giveRoom([...this.#roomToGive]);
-    await Promise.all([this.#timers.sweep(), this.#tellErasedLeft()]);
+    await Promise.all([this.#timers.sweep(), this.#tellErasedLeft(), this.#deleteErasedFilesLeft()]);
   }
 
   /**

@@ -102,7 +102,7 @@ const en = {
   flowGone: (name: string) => `there is no flow "${name}" any more`,
   noSuchVersion: (name: string, version: string) => `flow "${name}" has no version "${version}"`,
   noSuchContact: () => 'there is no such contact',
-  eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations and messages, though their files may be gone already: erase them again',
+  eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations, messages and files: erase them again',
   rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
   // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
   // message; one of the agent's own is not sent to the customer, and they are told. `reason` is the channel's (in
@@ -243,7 +243,7 @@ const ar: Wording = {
   flowGone: (name) => `لم يعد المسار «${isolate(name)}» موجودًا`,
   noSuchVersion: (name, version) => `ليس للمسار «${isolate(name)}» إصدار «${isolate(version)}»`,
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
-  eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها، وقد تكون ملفاتها حُذفت: امحُها مرة أخرى',
+  eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها وملفاتها: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
   fileNotReceived: (name, kind, reason, refusal) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
   fileNotSent: (id, name, kind, reason, refusal) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal)}`,

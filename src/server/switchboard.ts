@@ -331,7 +331,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
-      store, flows, directory, bus, outbox, log, now, channels: channelsByName,
+      store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.CONTACT_RATE_LIMIT ? { contactRate: config.CONTACT_RATE_LIMIT } : {}),

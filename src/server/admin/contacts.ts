@@ -6,6 +6,7 @@ import { TIMELINES } from '../../bot/timeline.ts';
 import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
+import { deleteErasedFiles, ERASED_FILES } from '../../store/erased-files.ts';
 import { markErased } from '../../store/erased-relays.ts';
 import type { Contact, Conversation, ErasedContact } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
@@ -133,12 +134,6 @@ export function mountContacts(router: Router, context: AdminContext): void {
       markErased(tx, toAgents);
       await beforeErase(desk, tx, contact.id, conversations);
     });
-    // Their files go first: the store's erase, once its journal line is written, finishes even after a crash (at the
-    // next start), but nothing would be left to name the files then. A crash before it leaves the contact, and the
-    // erase is asked again. Those of messages stored meanwhile come with the erase's answer.
-    let files = 0;
-    const refs = new Set((await store.messagesOfContact(contact.id)).flatMap((message) => (message.attachments ?? []).flatMap((attachment) => (attachment.ref ? [attachment.ref] : []))));
-    for (const ref of refs) if (await context.media.delete(ref)) files++;
     // What else names them goes in the erase's own step (their lifecycle timelines, the name their web chat sessions
     // were made with): the compaction that ends it leaves no older copy of those in the journal either, and an erase
     // that fails leaves them, and the web chat visitor's session, as they were.
@@ -151,13 +146,18 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const notice = { collection: ERASE_NOTICES, key: contact.id, value: (removed: readonly Conversation[]) => eraseNotice(nameOf(res), removed, before) };
     let erased: ErasedContact;
     try {
-      erased = await store.eraseContact(contact.id, { docs, notice });
+      // Their files go after it, named in its own step: an erase that fails leaves them all, and one a crash cuts short
+      // after its delete has them deleted at the next start (`deleteErasedFilesLeft`).
+      erased = await store.eraseContact(contact.id, { docs, notice, files: { collection: ERASED_FILES, key: contact.id } });
     } catch (error) {
-      // Nothing of the store's erase was done: the contact is there, and the admin asks again.
-      context.log.error({ err: error, contact: contact.id, files, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
+      // Nothing of the store's erase was done: the contact is there with their files, and the admin asks again.
+      context.log.error({ err: error, contact: contact.id, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
       return void res.status(503).set('retry-after', '5').json({ error: word(line('eraseNotDone'), pageLanguage(req)) });
     }
-    for (const ref of erased.files) if (!refs.has(ref) && (await context.media.delete(ref))) files++;
+    const files = await deleteErasedFiles(store, context.media, contact.id, erased.files).catch((error: unknown) => {
+      context.log.error({ err: error, contact: contact.id }, 'the erased contact\'s files could not all be deleted yet (deleted at the next sweep)');
+      return 0;
+    });
     context.log.info({ contact: contact.id, conversations: erased.conversations, messages: erased.messages, files, by: nameOf(res) }, 'contact erased from the admin API (data-protection request)');
     // Those the erase removed, as it found them when it removed them: one opened since the read above is among them.
     const unmarked = erased.removed.filter((conversation) => !before.has(conversation.id));

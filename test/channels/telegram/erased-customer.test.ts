@@ -202,7 +202,7 @@ describe('a customer an agent holds is erased by an admin', () => {
     await sentIn(api, LAYLA, FOR_LAYLA);
     expect(api.sentTo(OMAR)).not.toContain(REFUSED);
     expect(api.sentTo(OMAR)).not.toContain(NOTICE);
-    // The admin was told the erase did not happen (not "nothing was done": her files may be gone), and to ask again.
+    // The admin was told the erase did not happen, and to ask again.
     expect(failed.body.error).toContain('the erase did not happen');
     expect(failed.body.error).toContain('erase them again');
 

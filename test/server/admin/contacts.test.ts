@@ -1,7 +1,7 @@
 // Contacts over the admin API: list and search, one contact with their conversations, edits of the name and fields,
 // and the data-protection erase: the contact, their conversations, messages and files gone, after a restart too,
 // with the log saying what was erased by ids and counts, never by contents.
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
@@ -9,6 +9,7 @@ import { StoreUnavailableError } from '../../../src/store/errors.ts';
 import { cleanupDirs, recordingLog, shippedDataDir, visitor } from '../../helpers.ts';
 import { form } from '../../channels/webchat-harness.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
+import { laylaSendsPicture, PICTURE } from './picture.ts';
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9, 9, 9]);
 
@@ -133,6 +134,86 @@ describe('contacts over the admin API', () => {
       expect((await fetch(`${app.url}/webchat/${session}/messages`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     } finally {
       await app.stop();
+    }
+  });
+
+  it('an erase whose delete fails leaves her picture to her, her agent and the dashboard; asked again, it erases it', async () => {
+    const dir = await shippedDataDir();
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN }, log: recordingLog().log, watch: false, sweepEveryMs: 0 });
+    const admin = adminClient(app.url);
+    try {
+      const { laylaId, picture } = await laylaSendsPicture(app.url);
+      const served = { webchat: PICTURE, console: PICTURE, dashboard: PICTURE };
+      expect(await picture(app.url)).toEqual(served);
+      // The database restarted under the delete, once.
+      const real = app.store.eraseContact.bind(app.store);
+      app.store.eraseContact = () => {
+        app.store.eraseContact = real;
+        return Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly'));
+      };
+
+      const failed = await admin.delete<{ error: string }>(`/contacts/${laylaId}`);
+      expect(failed.status).toBe(503);
+      expect(await picture(app.url)).toEqual(served);
+      expect(failed.body.error).toContain('with their conversations, messages and files');
+
+      const erased = await admin.delete<{ erased: { files: number } }>(`/contacts/${laylaId}`);
+      expect(erased.status).toBe(200);
+      expect(erased.body.erased.files).toBe(1);
+      expect(await picture(app.url)).toEqual({ webchat: 401, console: 404, dashboard: 404 });
+      expect(await readdir(join(dir, 'media'))).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('a server stopped in the middle of an erase keeps her picture when it stopped before the delete, and deletes it at the next start when after', async () => {
+    const dir = await shippedDataDir();
+    const run = (dataDir: string): Promise<Switchboard> => startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN }, log: recordingLog().log, watch: false, sweepEveryMs: 0 });
+    // DATA_DIR as the disk holds it at that moment: what a server killed then leaves (its store's lock stale then).
+    const stoppedHere = async (): Promise<string> => {
+      const image = `${dir}-stopped-${Math.random().toString(36).slice(2)}`;
+      await cp(dir, image, { recursive: true, filter: (path) => path !== join(dir, 'store', 'LOCK') });
+      return image;
+    };
+    const stopped: string[] = [];
+    const app = await run(dir);
+    let layla: Awaited<ReturnType<typeof laylaSendsPicture>>;
+    try {
+      layla = await laylaSendsPicture(app.url);
+      const real = app.store.eraseContact.bind(app.store);
+      app.store.eraseContact = async (contactId, options) => {
+        stopped.push(await stoppedHere());
+        const erased = await real(contactId, options);
+        stopped.push(await stoppedHere());
+        return erased;
+      };
+      expect((await adminClient(app.url).delete(`/contacts/${layla.laylaId}`)).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+    const [beforeTheDelete, afterTheDelete] = stopped as [string, string];
+
+    // Stopped before the delete: she is there, her picture served as before; asked again, the erase takes it.
+    const before = await run(beforeTheDelete);
+    try {
+      expect((await adminClient(before.url).get(`/contacts/${layla.laylaId}`)).status).toBe(200);
+      expect(await layla.picture(before.url)).toEqual({ webchat: PICTURE, console: PICTURE, dashboard: PICTURE });
+      expect((await adminClient(before.url).delete(`/contacts/${layla.laylaId}`)).status).toBe(200);
+      expect(await readdir(join(beforeTheDelete, 'media'))).toEqual([]);
+    } finally {
+      await before.stop();
+    }
+
+    // Stopped after the delete, before her picture went: the next start deletes it.
+    expect(await readdir(join(afterTheDelete, 'media'))).toHaveLength(2);
+    const after = await run(afterTheDelete);
+    try {
+      expect((await adminClient(after.url).get(`/contacts/${layla.laylaId}`)).status).toBe(404);
+      expect(await readdir(join(afterTheDelete, 'media'))).toEqual([]);
+    } finally {
+      await after.stop();
+      await Promise.all(stopped.map((image) => rm(image, { recursive: true, force: true })));
     }
   });
 });
