@@ -1,10 +1,11 @@
 // The express application: security headers on every answer, health, the channels' routes once started, and a
-// JSON error for every bad request.
+// JSON error for every bad request, with its kind (see src/shared/refusals.ts).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
+import { INTERNAL_ERROR, NOT_JSON, type ServerRefusal } from '../shared/refusals.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { mountFavicon } from './favicon.ts';
 
@@ -75,6 +76,18 @@ function isSecure(req: IncomingMessage): boolean {
 }
 
 /**
+ * What an error a route or express.json threw is answered, at `status`: a body that is not JSON (`badRequest`) or over
+ * the route's limit (`tooLarge`, with that limit), another request refused for what it is (its own message), or a
+ * failure (`internal`: what failed is in the log, not in the answer).
+ */
+function refusalOf(error: { type?: unknown; message?: unknown; limit?: unknown } | undefined, status: number): ServerRefusal {
+  if (error?.type === 'entity.parse.failed') return NOT_JSON;
+  if (error?.type === 'entity.too.large') return { error: 'the body is too large', kind: 'tooLarge', ...(typeof error.limit === 'number' ? { maxBytes: error.limit } : {}) };
+  if (status >= 500) return INTERNAL_ERROR;
+  return { error: String(error?.message ?? 'bad request'), kind: status === 404 ? 'notFound' : status === 413 ? 'tooLarge' : 'badRequest' };
+}
+
+/**
  * Builds the HTTP application. The server can listen before the parts behind `routes` exist.
  *
  *     const { handler, routes } = createApp({ log, health: () => ({ status: 'ok' }), starting: () => false });
@@ -100,28 +113,23 @@ export function createApp(options: AppOptions): App {
       next();
       return;
     }
-    res.status(503).set('retry-after', '5').json({ error: 'Switchboard is starting; try again shortly' });
+    res.status(503).set('retry-after', '5').json({ error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
   }, routes);
 
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
+    res.status(404).json({ error: 'not found', kind: 'notFound' } satisfies ServerRefusal);
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     // The database restarting, say: nothing was done, and the same request succeeds once it is back.
     if (error instanceof StoreUnavailableError) {
       options.log.warn({ err: error.message, path: req.path }, 'request refused: the store is out of reach');
-      if (!res.headersSent) res.status(503).set('retry-after', '5').json({ error: 'the store is out of reach; nothing was done, try again shortly' });
+      if (!res.headersSent) res.status(503).set('retry-after', '5').json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const reason =
-      error?.type === 'entity.parse.failed' ? 'the body is not valid JSON'
-      : error?.type === 'entity.too.large' ? 'the body is too large'
-      : status < 500 ? String(error?.message ?? 'bad request')
-      : 'internal error; nothing was acknowledged, please retry';
     if (status >= 500) options.log.error({ err: error, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(status).json({ error: reason });
+    if (!res.headersSent) res.status(status).json(refusalOf(error, status));
   };
   app.use(onError);
 

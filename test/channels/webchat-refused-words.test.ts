@@ -39,13 +39,17 @@ describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refus
     await shot(page, 'webchat-start-refused-ar');
     expect(chat.sessions.size).toBe(0);
 
-    // Answers without a kind, from the server itself: starting (503), failing (500).
+    // The server itself, starting (503) or failing (500), as it answers (with their kind) and without a kind (a proxy's, say).
     const answers: { status: number; json: object }[] = [];
     await page.route('**/webchat/sessions', (route) => route.fulfill(answers.shift()!));
-    answers.push({ status: 503, json: { error: 'Switchboard is starting; try again shortly' } });
-    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل).');
-    answers.push({ status: 500, json: { error: 'internal error; nothing was acknowledged, please retry' } });
-    expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (ردّ الخادم بالرمز 500).');
+    for (const kind of [{ kind: 'unavailable' }, {}]) {
+      answers.push({ status: 503, json: { error: 'Switchboard is starting; try again shortly', ...kind } });
+      expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل).');
+    }
+    for (const kind of [{ kind: 'internal' }, {}]) {
+      answers.push({ status: 500, json: { error: 'internal error; nothing was acknowledged, please retry', ...kind } });
+      expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة (ردّ الخادم بالرمز 500).');
+    }
     // A kind the page has no words for: the server's own words, quoted.
     answers.push({ status: 403, json: { error: 'new chats are closed tonight', kind: 'closed' } });
     expect(await startRefused(page, 'ليلى')).toBe('تعذّر بدء المحادثة («\u2068new chats are closed tonight\u2069»).');

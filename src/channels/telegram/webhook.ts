@@ -6,6 +6,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Api } from 'grammy';
 import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { INTERNAL_ERROR, NOT_JSON } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
@@ -103,14 +104,14 @@ export function mountWebhook(app: Express, options: WebhookOptions, fast?: FastR
         if (!/^[\x20\x09\x0a\x0d]*[{[]/.test(text)) throw new SyntaxError('not an object or array');
         body = JSON.parse(text);
       } catch {
-        answerFast(res, { status: 400, body: { error: 'the body is not valid JSON' } });
+        answerFast(res, { status: 400, body: NOT_JSON });
         return;
       }
       answerUpdate(body, options).then(
         (answer) => answerFast(res, answer),
         (error: unknown) => {
           log.error({ err: error, path: WEBHOOK_PATH }, 'request failed');
-          answerFast(res, { status: 500, body: { error: 'internal error; nothing was acknowledged, please retry' } });
+          answerFast(res, { status: 500, body: INTERNAL_ERROR });
         },
       );
     });

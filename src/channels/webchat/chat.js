@@ -327,8 +327,8 @@ async function post(item) {
 
 /**
  * Why the server did not take a request: in the page's words and units when its `kind` says (over the size limit,
- * an empty file, a text too long, too fast…) or, for an answer without one (a server starting, failing), its
- * status does; else the server's own words, quoted on a page not in English.
+ * an empty file, a text too long, too fast, a server starting or failing…) or, for an answer without one (a proxy's
+ * 502, say), its status does; else the server's own words, quoted on a page not in English.
  */
 function whyRefused(res, body) {
   if (body.kind === 'tooLarge' && typeof body.maxBytes === 'number') return words.tooLargeToSend(describeBytes(body.maxBytes, words.units));
@@ -339,7 +339,7 @@ function whyRefused(res, body) {
   if (body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429)) return words.tooFast(waitOf(res));
   if (body.kind === 'unavailable' || (body.kind === undefined && res.status === 503)) return words.unavailable;
   if (body.kind === 'unauthorized') return words.ended;
-  if (body.kind === undefined && res.status >= 500) return words.serverAnswered(res.status);
+  if (body.kind === 'internal' || (body.kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
 }
 

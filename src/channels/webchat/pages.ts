@@ -78,7 +78,7 @@ export function mountPages(router: Router, given: Partial<PageOptions>): void {
   router.get('/assets/:name', (req: Request, res: Response) => {
     const asset = ASSETS.get(String(req.params.name));
     if (!asset) {
-      res.status(404).json({ error: 'not found' });
+      res.status(404).json({ error: 'not found', kind: 'notFound' });
       return;
     }
     res.set('cache-control', 'no-cache');

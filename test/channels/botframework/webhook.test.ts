@@ -97,7 +97,7 @@ describe('what the webhook answers', () => {
   it('refuses a body that is not an activity (400), and one it cannot read, with the reason', async () => {
     const bf = await server();
     const serviceUrl = bf.service.serviceUrl('webchat');
-    expect(await bf.post('{"type": "message", ', { token: bf.service.sign(serviceUrl) })).toEqual({ status: 400, body: { error: 'the body is not valid JSON' } });
+    expect(await bf.post('{"type": "message", ', { token: bf.service.sign(serviceUrl) })).toEqual({ status: 400, body: { error: 'the body is not valid JSON', kind: 'badRequest' } });
     expect(await bf.post({ text: 'no type', serviceUrl })).toEqual({ status: 400, body: { error: 'expected a Bot Framework activity: a JSON object with a type' } });
     expect(await bf.post({ ...webchatText('hello', serviceUrl), id: undefined })).toEqual({ status: 400, body: { error: 'message without an id' } });
     expect(await bf.app.store.contacts()).toEqual([]);
