@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWebchatChannel, type WebchatOptions } from '../../src/channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatSession } from '../../src/channels/webchat/auth.ts';
+import type { Rate } from '../../src/channels/webchat/limits.ts';
 import { createApp } from '../../src/server/app.ts';
 import { FileMediaStore } from '../../src/store/media.ts';
 import type { Message } from '../../src/store/types.ts';
@@ -38,7 +39,17 @@ export interface WebchatHarness {
  *     const chat = await webchatHarness({ maxBytes: 1024 });
  *     await fetch(`${chat.url}/webchat/v-1/messages`, { method: 'POST', body: form });
  */
-export async function webchatHarness(options: { maxBytes?: number; openSessions?: boolean; agents?: WebchatAgent[]; limits?: WebchatOptions['limits']; pages?: WebchatOptions['pages'] } = {}): Promise<WebchatHarness> {
+export async function webchatHarness(options: {
+  maxBytes?: number;
+  openSessions?: boolean;
+  agents?: WebchatAgent[];
+  /** Agents' sign-in attempts per address (default 10 a minute). */
+  loginRate?: Rate;
+  limits?: WebchatOptions['limits'];
+  pages?: WebchatOptions['pages'];
+  /** While it says true, the server answers as Switchboard starting (503). */
+  starting?: () => boolean;
+} = {}): Promise<WebchatHarness> {
   const dir = join(await mkdtemp(join(tmpdir(), 'switchboard-webchat-')), 'media');
   const media = new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 });
   const messages: Message[] = [];
@@ -59,14 +70,14 @@ export async function webchatHarness(options: { maxBytes?: number; openSessions?
     },
     sessions: { get: async (session) => sessions.get(session), put: async (session, record) => void sessions.set(session, record) },
     agents,
-    signIn: new AgentSignIn({ agents }),
+    signIn: new AgentSignIn({ agents, ...(options.loginRate ? { loginRate: options.loginRate } : {}) }),
     openSessions: options.openSessions ?? true,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.pages ? { pages: options.pages } : {}),
     log: quietLog,
     heartbeatSeconds: 60,
   });
-  const { handler, routes } = createApp({ log: quietLog, health: () => ({ status: 'ok' }), starting: () => false });
+  const { handler, routes } = createApp({ log: quietLog, health: () => ({ status: 'ok' }), starting: options.starting ?? (() => false) });
   channel.mount?.(routes);
   await channel.start({
     async deliver(inbound) {

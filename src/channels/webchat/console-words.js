@@ -4,6 +4,7 @@
 // words its answers (an action's result, a refusal) in the page's language, which console.js sends as Accept-Language.
 
 import { FILE_WORDS } from './file-words.js';
+import { WORDS } from './words.js';
 
 /** Each language's words; every language has every key English has (a test holds them to it). */
 export const CONSOLE_WORDS = {
@@ -15,7 +16,15 @@ export const CONSOLE_WORDS = {
     tokenLabel: 'Your sign-in token (webchat_token in team.yaml)',
     signIn: 'Sign in',
     badToken: 'No agent signs in with this token.',
-    tooManyAttempts: 'Too many attempts; wait a minute and try again.',
+    /** Why a sign-in was refused, by the answer's `kind`: over the attempts allowed (`when`: inSeconds, inMinutes), */
+    tooManyAttempts: (when) => `Too many attempts; try again ${when}.`,
+    /** the server starting, stopping or out of its store (`unavailable`), */
+    signInUnavailable: 'Switchboard cannot sign you in right now; try again in a moment.',
+    /** not a token it takes (`badRequest`, `tooLarge`: empty, over 512 characters). */
+    notAToken: 'This is not a sign-in token: paste your webchat_token from team.yaml as it is.',
+    // The wait, as the web chat page says it.
+    inSeconds: WORDS.en.inSeconds,
+    inMinutes: WORDS.en.inMinutes,
     online: 'Online',
     away: 'Away',
     signOut: 'Sign out',
@@ -90,7 +99,11 @@ export const CONSOLE_WORDS = {
     tokenLabel: 'رمز تسجيل دخولك (\u2068webchat_token\u2069 في \u2068team.yaml\u2069)',
     signIn: 'تسجيل الدخول',
     badToken: 'لا يفتح هذا الرمز حساب أي موظف.',
-    tooManyAttempts: 'محاولات كثيرة؛ انتظر دقيقة ثم أعد المحاولة.',
+    tooManyAttempts: (when) => `محاولات كثيرة؛ أعد المحاولة ${when}.`,
+    signInUnavailable: 'تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد قليل.',
+    notAToken: 'هذا ليس رمز تسجيل دخول: الصق \u2068webchat_token\u2069 من \u2068team.yaml\u2069 كما هو.',
+    inSeconds: WORDS.ar.inSeconds,
+    inMinutes: WORDS.ar.inMinutes,
     online: 'متصل',
     away: 'غير متاح',
     signOut: 'تسجيل الخروج',

@@ -87,7 +87,7 @@ $('signin').addEventListener('submit', async (event) => {
       await refresh();
       return;
     }
-    $('signin-error').textContent = signInRefusal(res.status, (await res.json().catch(() => ({}))).error);
+    $('signin-error').textContent = signInRefusal(res, await res.json().catch(() => ({})));
   } catch (error) {
     if (!(error instanceof SignedOut)) $('signin-error').textContent = words.unreachableSignIn;
   } finally {
@@ -95,10 +95,25 @@ $('signin').addEventListener('submit', async (event) => {
   }
 });
 
-/** Why the sign-in was refused: the server's English on an English page (it may name a variable to set), else the console's words. */
-function signInRefusal(status, said) {
-  if (language === 'en' && said) return said;
-  return status === 401 ? words.badToken : status === 429 ? words.tooManyAttempts : words.serverAnswered(status);
+/**
+ * Why the sign-in was refused, in the console's words for the answer's `kind` (or, for an answer without one, a proxy's
+ * 502 say, its status); a wrong token in the server's own sentence on an English page, for it may name a variable to
+ * set; else the server's own words, quoted on a page not in English.
+ */
+function signInRefusal(res, body) {
+  const kind = body.kind ?? { 401: 'unauthorized', 429: 'rateLimited', 503: 'unavailable' }[res.status];
+  if (kind === 'unauthorized') return (language === 'en' && typeof body.error === 'string' && body.error) || words.badToken;
+  if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res));
+  if (kind === 'unavailable') return words.signInUnavailable;
+  if (kind === 'badRequest' || kind === 'tooLarge') return words.notAToken;
+  if (kind === 'internal' || (kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
+  return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
+}
+
+/** How long the server asks to wait (its `Retry-After`), in the console's words: seconds, or minutes from one. */
+function waitOf(res) {
+  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
+  return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
 }
 
 $('logout').onclick = async () => {
