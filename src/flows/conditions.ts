@@ -2,6 +2,7 @@
 // matches, known, gt, lt. String comparisons ignore case and accents, as customers type either way.
 import type { FieldRead } from './fields.ts';
 import { isKnown } from './fields.ts';
+import { matchesNothing } from './never-matches.ts';
 import { matchesWithinLimit } from './patterns.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import { didYouMean } from '../shared/suggest.ts';
@@ -44,7 +45,7 @@ export function compileCondition(raw: unknown, at: Path, ctx: CompileContext): C
       ctx.error(here, 'in needs a list of values', 'e.g. in: [billing, refund]');
       return never;
     case 'matches':
-      if (typeof value === 'string') return { op, pattern: ctx.regex(value, 'i', here) };
+      if (typeof value === 'string') return { op, pattern: compileMatches(value, here, ctx) };
       ctx.error(here, 'matches needs a regular expression', 'e.g. matches: "^ord-\\\\d+$"');
       return never;
     case 'known':
@@ -82,6 +83,21 @@ export function holds(condition: Condition, value: FieldRead): boolean {
       return order !== undefined && (condition.op === 'gt' ? order > 0 : order < 0);
     }
   }
+}
+
+// A pattern no value can match makes its case one that never holds, and the step it goes to one no customer reaches
+// from it: refused, like an `expect: regex:` no answer can pass. One that no value tried passes, though it could not
+// be shown to match nothing, is warned of.
+function compileMatches(written: string, at: Path, ctx: CompileContext): RegExp {
+  const pattern = ctx.regex(written, 'i', at);
+  const nothing = matchesNothing(written, pattern, 'field');
+  if (nothing && 'because' in nothing) {
+    ctx.error(at, `the pattern "${written}" matches no value at all: ${nothing.because}; this condition never holds, whatever value the field has`, 'write what the value must contain, e.g. matches: "^ord-\\\\d+$"');
+  } else if (nothing) {
+    const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
+    ctx.warn(at, `no value tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}ORD-1234, name@example.com, 31/12/2025 and others): if none can, this condition never holds`, 'check the pattern against a value the field would hold');
+  }
+  return pattern;
 }
 
 // Stands in for a condition already reported as wrong; the file is refused, so it never runs.

@@ -172,8 +172,49 @@ describe('a script is refused with file, line and fix', () => {
   it('warns (without refusing) of a pattern with lookarounds that no answer tried passes', () => {
     const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=.*\\d)[A-Z]{3}'\n    save: conversation.order\n  - close: true\n`));
     expect('draft' in result && result.draft.warnings.map(String)).toEqual([
-      'flows/test.yaml:5: no answer tried passes the pattern "(?=.*\\d)[A-Z]{3}" ("AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
+      'flows/test.yaml:5: no answer tried passes the pattern "(?=.*\\d)[A-Z]{3}" ("AAA", "0AAA", "A0AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
     ]);
+  });
+
+  it('warns of, never refuses, a pattern with \\b, \\B or a lookaround inside a lookaround, which refa does not settle, nor one refa misreads as matching nothing', () => {
+    const checked = (pattern: string) => {
+      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`));
+      return 'draft' in result ? { warnings: result.draft.warnings.map(String) } : { errors: result.errors.map(String) };
+    };
+    const warned = (pattern: string, tried: string) =>
+      ({ warnings: [`flows/test.yaml:5: no answer tried passes the pattern "${pattern}" (${tried}ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)`] });
+    // No answer passes these, but refa cannot show it: \b and \B inside a lookaround are left to the answers tried.
+    expect(checked('(?!\\b)a')).toEqual(warned('(?!\\b)a', '"a", '));
+    expect(checked('(?=\\bx)')).toEqual(warned('(?=\\bx)', '"x", '));
+    // "a b" passes this one, which refa reads as matching nothing.
+    expect(checked('a(?! x|\\B) b')).toEqual(warned('a(?! x|\\B) b', ''));
+    // "aa", "1" and "z" pass these, which refa reads as matching nothing: a lookbehind spoiling the reading of the next,
+    // a lookbehind of what cannot be ($ before text), a back-reference to a group that took no part (it takes nothing).
+    for (const pattern of ['a(?=(?<!-)(?<=a)a)a', '1?(?<!$aa)\\b']) expect(checked(pattern), pattern).toEqual({ warnings: [] });
+    expect(checked('z(b)*$\\1')).toEqual(warned('z(b)*$\\1', ''));
+  });
+
+  it('on a matches: pattern that matches no value at all, saying which part of it fails on every value; a branch case on it would never hold', () => {
+    const branch = (pattern: string) => {
+      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    save: conversation.order\n  - branch:\n      - if: { conversation.order: { matches: '${pattern}' } }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found"\n`));
+      return 'draft' in result ? { warnings: result.draft.warnings.map(String) } : { errors: result.errors.map(String) };
+    };
+    const refused = (pattern: string, because: string) =>
+      ({ errors: [`flows/test.yaml:7: the pattern "${pattern}" matches no value at all: ${because}; this condition never holds, whatever value the field has (write what the value must contain, e.g. matches: "^ord-\\\\d+$")`] });
+    expect(branch('^ord-$\\d+')).toEqual(refused('^ord-$\\d+', "$ (the end of the field's value) comes before text"));
+    expect(branch('ord-^\\d+')).toEqual(refused('ord-^\\d+', "^ (the start of the field's value) comes after text"));
+    expect(branch('ord-[]\\d+')).toEqual(refused('ord-[]\\d+', '[] is a class of no character'));
+    expect(branch('(?!)')).toEqual(refused('(?!)', '(?!) fails everywhere: what it must not find matches at every point'));
+    expect(branch('(?=\\d)ord')).toEqual(refused('(?=\\d)ord', '(?=\\d) asks for text that cannot come after it'));
+    expect(branch('ord\\B-')).toEqual(refused('ord\\B-', '\\B (not at the edge of a word) stands where a word starts or ends'));
+    // Found anywhere in the value, a pattern may look at what comes before or after it: none of these is refused.
+    for (const pattern of ['^ord-\\d+$', '@acme\\.com$', '(?<=#)ord', '\\b-\\d+', 'ord-\\d{4}(?=-)', '^$|x', '(?!0)\\d+', '\\bvip\\b', '(\\d)\\1']) {
+      expect(branch(pattern), pattern).toEqual({ warnings: [] });
+    }
+    // Undecided, and no value tried passes it: warned of at its line.
+    expect(branch('x(?=\\by)')).toEqual({
+      warnings: ['flows/test.yaml:7: no value tried passes the pattern "x(?=\\by)" ("XA", "AXA", "XAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, this condition never holds (check the pattern against a value the field would hold)'],
+    });
   });
 
   it('on a template naming an unknown field', () => {

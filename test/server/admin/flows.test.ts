@@ -134,6 +134,20 @@ describe('flows over the admin API', () => {
     });
   });
 
+  it('refuses, at its line, a branch case whose matches: pattern no value can match, and warns of one no value tried passes', async () => {
+    const order = (pattern: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    save: conversation.order\n  - branch:\n      - if:\n          conversation.order: { matches: '${pattern}' }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found it"\n  - close: true\n`;
+    const checked = async (pattern: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(pattern) })).body;
+    expect(await checked('^ord-$\\d+')).toEqual({
+      ok: false, warnings: [],
+      errors: [{ line: 8, column: 11, message: 'the pattern "^ord-$\\d+" matches no value at all: $ (the end of the field\'s value) comes before text; this condition never holds, whatever value the field has (write what the value must contain, e.g. matches: "^ord-\\\\d+$")' }],
+    });
+    expect(await checked('^ord-\\d+$')).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(await checked('x(?=\\by)')).toEqual({
+      ok: true, errors: [],
+      warnings: [{ line: 8, column: 11, message: expect.stringMatching(/^no value tried passes the pattern "x\(\?=\\by\)" \("XA", /) }],
+    });
+  });
+
   it('warns, without refusing, of a second flow on the trigger of another: of the two, only the first file by name runs', async () => {
     const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
     expect(later.body).toEqual({
