@@ -62,7 +62,8 @@ export function compileCondition(raw: unknown, at: Path, ctx: CompileContext): C
 }
 
 /**
- * Whether a field's value meets a condition. On a list (contact.tags) a value means "has it". Throws
+ * Whether a field's value meets a condition. On a list (contact.tags) a value means "has it", and a pattern "one of
+ * them matches it". Throws
  * `PatternTooSlowError` when a `matches:` pattern runs out of time on it.
  *
  *     holds({ op: 'gt', value: 3 }, '٤'); // true
@@ -76,6 +77,7 @@ export function holds(condition: Condition, value: FieldRead): boolean {
       if (Array.isArray(value)) return equals(value, condition.value);
       return typeof value === 'string' && fold(value).includes(fold(String(condition.value)));
     case 'matches':
+      if (Array.isArray(value)) return value.some((item) => holds(condition, item));
       return (typeof value === 'string' || typeof value === 'number') && matchesWithinLimit(condition.pattern, String(value));
     case 'known': return isKnown(value) === condition.value;
     case 'gt': case 'lt': {

@@ -71,7 +71,7 @@ describe('close', () => {
 });
 
 describe('branch', () => {
-  const targets = ['vip_billing', 'refund', 'big', 'negative', 'staff', 'late', 'summer', 'blocked', 'unknown'];
+  const targets = ['vip_billing', 'refund', 'big', 'negative', 'staff', 'late', 'summer', 'blocked', 'europe', 'unknown'];
   const flow = compile(
     script(
       '  - branch:\n' +
@@ -91,6 +91,8 @@ describe('branch', () => {
       '        goto: summer\n' +
       '      - if: { contact.tags: blocked }\n' +
       '        goto: blocked\n' +
+      '      - if: { contact.tags: { matches: "^region-(eu|uk)$" } }\n' +
+      '        goto: europe\n' +
       '      - if: { conversation.topic: { known: false }, conversation.amount: { not: 5 } }\n' +
       '        goto: unknown\n' +
       '  - say: no case\n' +
@@ -111,7 +113,7 @@ describe('branch', () => {
     expect(landsOn({ topic: 'billing', amount: 5 }, { vip: false })).toBe('no case');
   });
 
-  it('supports in, gt, lt, matches, contains, known, not and tags', () => {
+  it('supports in, gt, lt, matches, contains, known, not and tags (matches on tags too)', () => {
     expect(landsOn({ topic: 'Return' })).toBe('refund');
     expect(landsOn({ topic: 'x', amount: 250 })).toBe('big');
     expect(landsOn({ topic: 'x', amount: '٢٠٠' })).toBe('big');
@@ -121,6 +123,9 @@ describe('branch', () => {
     expect(landsOn({ topic: 'x', when: '2025-07-01' })).toBe('summer');
     expect(landsOn({ topic: 'x', when: '2025-05-01' })).toBe('no case');
     expect(landsOn({ topic: 'x' }, {}, ['blocked'])).toBe('blocked');
+    // On tags, a pattern holds when one of them matches it.
+    expect(landsOn({ topic: 'x' }, {}, ['vip', 'Region-UK'])).toBe('europe');
+    expect(landsOn({ topic: 'x' }, {}, ['region-us'])).toBe('no case');
     expect(landsOn({})).toBe('unknown');
     expect(landsOn({ amount: 5 })).toBe('no case');
   });
