@@ -5,6 +5,7 @@
 import { lang } from './i18n.ts';
 
 // The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
+import type { KnownFileError } from '../shared/file-error.ts';
 import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
 import type { Figures } from '../handover/reports.ts';
 import type { ConversationSummary } from '../server/admin/summary.ts';
@@ -24,6 +25,8 @@ export interface ValidationError {
   line: number;
   column: number;
   message: string;
+  /** What the error is, when the server names its kind: the page says it in its own words. */
+  known?: KnownFileError;
   /** A warning does not stop publishing (the validate answer's `warnings`); without it, an error. */
   severity?: 'warning';
 }
@@ -104,7 +107,10 @@ export interface FlowSummary {
   updatedAt?: string;
   updatedBy?: string;
   status: 'ok' | 'error';
+  /** Why the file is refused, as the log says it (`file:line:column: reason`). */
   error?: string;
+  /** The same at its line and column, which the page says in its own words. */
+  problem?: ValidationError;
   /** While the file is refused: the version still in service, if any is. */
   serving?: string;
   openConversations: number;
@@ -208,7 +214,7 @@ export interface NlpOverview {
    * While the training data is refused: why (`file:line:column: reason`), the files whose examples cannot be listed,
    * and whether the model trained before keeps serving (`previous`) or none does (`none`).
    */
-  refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' };
+  refused?: { errors: string[]; problems: (ValidationError & { file: string })[]; unlisted: string[]; model: 'previous' | 'none' };
 }
 
 /** Cross-validation of the training data, computed after each training (shares from 0 to 1). */

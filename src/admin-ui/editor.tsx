@@ -10,7 +10,7 @@ import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror
 import { MergeView, unifiedMergeView } from '@codemirror/merge';
 import type { ValidationError } from './api.ts';
 import { rightToLeftTexts } from './bidi.ts';
-import { editorPhrases, lang, onLangChange } from './i18n.ts';
+import { editorPhrases, fileReasonText, lang, onLangChange } from './i18n.ts';
 
 /** The nonce the page's content security policy gives the editor's own style rules. */
 function nonce(): string {
@@ -64,7 +64,7 @@ export function toDiagnostic(doc: Text, error: ValidationError): Diagnostic {
   const line = doc.line(Math.min(Math.max(1, error.line || 1), doc.lines));
   const from = Math.min(line.from + Math.max(0, (error.column || 1) - 1), line.to);
   const to = line.to > from ? line.to : Math.min(from + 1, doc.length);
-  return { from, to: Math.max(from, to), severity: error.severity ?? 'error', message: error.message };
+  return { from, to: Math.max(from, to), severity: error.severity ?? 'error', message: fileReasonText(error.known) ?? error.message };
 }
 
 /** What a parent can do with an editor it shows. */

@@ -1,5 +1,6 @@
 // The dashboard's words in English and Arabic. The admin's choice is kept in this browser (localStorage) and sets
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
+import type { KnownFileError } from '../shared/file-error.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
 
 const en = {
@@ -145,6 +146,21 @@ const en = {
   warnings: 'No problems; {count} warnings',
   oneWarning: 'No problems; 1 warning',
   lineCol: 'line {line}, column {column}',
+  // A refused file: where (the file's own names, keys and texts isolated in the page's sentence), and why, for the
+  // errors the server names a kind of; any other reason is shown as the server wrote it (English).
+  fileRefusedAt: 'Refused at line {line}, column {column}:',
+  trainingFileAt: '{file}, line {line}, column {column}:',
+  errYamlSyntax: 'YAML syntax error: {detail}',
+  errYamlHint: 'check the indentation and quotes around here',
+  errUnknownStepKind: 'unknown step kind "{name}"',
+  errUnknownKey: 'unknown key "{name}"',
+  errDidYouMean: 'did you mean "{name}"?',
+  errUseOneOf: 'use one of {names}',
+  errAllowedHere: 'allowed here: {names}',
+  errMissingKey: 'missing "{name}"',
+  errNoExamples: 'intent "{intent}" has no examples; give it a list of example messages or remove it',
+  errWrittenTwice: '"{name}" is written twice here (write it once, with all its examples under it)',
+  errExampleOfTwo: '"{example}" is an example of both "{first}" ({at}) and "{second}"; keep it under one intent',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -457,6 +473,19 @@ const ar: Record<StringKey, string> = {
   warnings: 'لا توجد مشكلات؛ التحذيرات: {count}',
   oneWarning: 'لا توجد مشكلات؛ تحذير واحد',
   lineCol: 'السطر {line}، العمود {column}',
+  fileRefusedAt: 'الملف مرفوض في السطر {line}، العمود {column}:',
+  trainingFileAt: '{file}، السطر {line}، العمود {column}:',
+  errYamlSyntax: 'خطأ في صياغة YAML: {detail}',
+  errYamlHint: 'تحقّق من المسافات البادئة وعلامات الاقتباس هنا',
+  errUnknownStepKind: 'نوع خطوة غير معروف: «{name}»',
+  errUnknownKey: 'مفتاح غير معروف: «{name}»',
+  errDidYouMean: 'هل تقصد «{name}»؟',
+  errUseOneOf: 'استعمل أحد هذه الأنواع: {names}',
+  errAllowedHere: 'المسموح به هنا: {names}',
+  errMissingKey: 'ينقص المفتاح «{name}»',
+  errNoExamples: 'النية «{intent}» بلا أمثلة؛ أعطها قائمة برسائل أمثلةً عليها أو احذفها',
+  errWrittenTwice: 'كُتب «{name}» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)',
+  errExampleOfTwo: 'الجملة «{example}» مثال على النية «{first}» ({at}) وعلى النية «{second}» معًا؛ أبقها تحت نية واحدة',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -789,4 +818,61 @@ export function names(list: readonly string[]): string {
 export function editorPhrases(): Record<string, string> {
   const keys = (Object.keys(en) as StringKey[]).filter((key) => key.startsWith('cm'));
   return Object.fromEntries(keys.map((key) => [en[key], STRINGS[current][key]]));
+}
+
+/** A piece of a sentence of the page: its own words, what a file says as written (a key, an intent: code), or English words it quotes. */
+export type Piece = string | { code: string } | { english: string };
+
+/** `key`'s words with pieces in their places: as `t`, but what is put in stays apart from the words around it. */
+function pieces(key: StringKey, params: Record<string, Piece | Piece[]>): Piece[] {
+  const text = STRINGS[current][key];
+  const out: Piece[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\{(\w+)\}/g)) {
+    out.push(text.slice(last, match.index));
+    const value = params[match[1]!];
+    out.push(...(value === undefined ? [match[0]] : Array.isArray(value) ? value : [value]));
+    last = match.index + match[0].length;
+  }
+  out.push(text.slice(last));
+  return out.filter((piece) => piece !== '');
+}
+
+/**
+ * Why a file is refused, in the admin's language, for the errors the server names a kind of (`known`); undefined for
+ * the others, and in English, where the server's own sentence (the log's) says it best: the page shows it as written.
+ * What the file says (keys, intents, examples) stays as written, as code; the YAML parser's own words stay English.
+ * The English `err…` words are what the Arabic ones translate.
+ *
+ *     fileReason({ kind: 'unknownStepKind', name: 'sya', suggestion: 'say', allowed }); // ['نوع خطوة غير معروف: «', { code: 'sya' }, '» (هل تقصد «', { code: 'say' }, '»؟)']
+ */
+export function fileReason(known: KnownFileError | undefined): Piece[] | undefined {
+  if (!known || current === 'en') return undefined;
+  const code = (text: string): Piece => ({ code: text });
+  const withHint = (reason: Piece[], hint: Piece[] | undefined): Piece[] => (hint ? [...reason, ' (', ...hint, ')'] : reason);
+  const list = (items: string[]): Piece[] => items.flatMap((item, i) => (i === 0 ? [code(item)] : [current === 'ar' ? '، ' : ', ', code(item)]));
+  const suggestion = (suggested: string | undefined, allowed: string[], key: 'errUseOneOf' | 'errAllowedHere') =>
+    suggested !== undefined ? pieces('errDidYouMean', { name: code(suggested) }) : allowed.length > 0 ? pieces(key, { names: list(allowed) }) : undefined;
+  switch (known.kind) {
+    // The parser's reason and its hint together: one English sentence, which a line break does not reorder.
+    case 'yamlSyntax': return known.hint !== undefined
+      ? pieces('errYamlSyntax', { detail: { english: `${known.detail} (${known.hint})` } })
+      : withHint(pieces('errYamlSyntax', { detail: { english: known.detail } }), pieces('errYamlHint', {}));
+    case 'unknownStepKind': return withHint(pieces('errUnknownStepKind', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errUseOneOf'));
+    case 'unknownKey': return withHint(pieces('errUnknownKey', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errAllowedHere'));
+    case 'missingKey': return pieces('errMissingKey', { name: code(known.name) });
+    case 'noExamples': return pieces('errNoExamples', { intent: code(known.intent) });
+    case 'writtenTwice': return pieces('errWrittenTwice', { name: code(known.name) });
+    case 'exampleOfTwo': return pieces('errExampleOfTwo', { example: code(known.example), first: code(known.first), second: code(known.second), at: code(known.at) });
+    default: return undefined;
+  }
+}
+
+/**
+ * `fileReason` as one line of text (the editor's tooltip): what the file says isolated, so that it keeps its place.
+ *
+ *     fileReasonText(known); // 'نوع خطوة غير معروف: «\u2068sya\u2069» (هل تقصد «\u2068say\u2069»؟)'
+ */
+export function fileReasonText(known: KnownFileError | undefined): string | undefined {
+  return fileReason(known)?.map((piece) => (typeof piece === 'string' ? piece : named('code' in piece ? piece.code : piece.english))).join('');
 }

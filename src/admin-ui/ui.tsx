@@ -1,8 +1,8 @@
 // Small pieces every view uses: loading data from the API, messages to the admin, safe links.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api.ts';
-import { t } from './i18n.ts';
+import { ApiError, type ValidationError } from './api.ts';
+import { fileReason, t } from './i18n.ts';
 
 /** What the admin should read about a failure. */
 export function errorMessage(error: unknown): string {
@@ -154,5 +154,23 @@ export function ConfirmButton(props: {
       <button type="button" class={props.danger ? 'danger' : ''} onClick={() => { setAsking(false); void props.onConfirm(); }}>{props.confirm}</button>{' '}
       <button type="button" class="secondary" onClick={() => setAsking(false)}>{t('cancel')}</button>
     </div>
+  );
+}
+
+/**
+ * Why a file is refused: in the admin's words when the server names its kind, else as the server wrote it (English,
+ * set apart, so that its quotes and brackets keep their places on a right-to-left page).
+ *
+ *     <p>{t('lineCol', { line, column })}: <Reason problem={error} /></p>
+ */
+export function Reason({ problem }: { problem: ValidationError }) {
+  const worded = fileReason(problem.known);
+  if (worded === undefined) return <bdi class="reason" lang="en" dir="ltr">{problem.message}</bdi>;
+  return (
+    <span class="reason">
+      {worded.map((piece) => (typeof piece === 'string' ? piece
+        : 'code' in piece ? <code dir="ltr" translate={false}>{piece.code}</code>
+        : <bdi lang="en" dir="ltr">{piece.english}</bdi>))}
+    </span>
   );
 }

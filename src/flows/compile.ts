@@ -3,6 +3,7 @@
 // depends on every loaded flow, so that last check is separate (`unknownFields`).
 import { z } from 'zod';
 import { FlowError } from './errors.ts';
+import type { KnownFileError } from '../shared/file-error.ts';
 import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
 import { describeIssue } from '../shared/schema-issues.ts';
 import { spinningLoop } from './loops.ts';
@@ -46,7 +47,10 @@ export function compileFlow(file: string, text: string): { draft: Draft } | { er
   if ('errors' in parsed) {
     return {
       errors: parsed.errors.map(
-        (error) => new FlowError(file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column),
+        (error) => new FlowError(
+          file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column,
+          { kind: 'yamlSyntax', detail: error.reason, ...(error.hint !== undefined ? { hint: error.hint } : {}) },
+        ),
       ),
     };
   }
@@ -183,7 +187,11 @@ class FileCompiler {
       if (unknown === undefined) {
         this.report(at, 'this step has no kind', `start it with one of ${KIND_NAMES.join(', ')}`);
       } else {
-        this.report([...at, unknown], `unknown step kind "${unknown}"`, didYouMean(unknown, KIND_NAMES) ?? `use one of ${KIND_NAMES.join(', ')}`);
+        const suggestion = suggest(unknown, KIND_NAMES);
+        this.report(
+          [...at, unknown], `unknown step kind "${unknown}"`, suggestion !== undefined ? `did you mean "${suggestion}"?` : `use one of ${KIND_NAMES.join(', ')}`,
+          { kind: 'unknownStepKind', name: unknown, ...(suggestion !== undefined ? { suggestion } : {}), allowed: [...KIND_NAMES] },
+        );
       }
       return undefined;
     }
@@ -352,11 +360,11 @@ class FileCompiler {
   }
 
   private problems(issue: z.ZodIssue, schema: z.ZodTypeAny, prefix: Path, where: string): void {
-    for (const problem of describeIssue(issue, schema, where)) this.report([...prefix, ...problem.at], problem.reason, problem.hint);
+    for (const problem of describeIssue(issue, schema, where)) this.report([...prefix, ...problem.at], problem.reason, problem.hint, problem.known);
   }
 
-  private report(at: Path, reason: string, hint?: string): void {
-    this.errors.push(new FlowError(this.file, this.source.lineOf(at), reason, hint));
+  private report(at: Path, reason: string, hint?: string, known?: KnownFileError): void {
+    this.errors.push(new FlowError(this.file, this.source.lineOf(at), reason, hint, undefined, known));
   }
 }
 

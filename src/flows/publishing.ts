@@ -41,7 +41,10 @@ export interface FlowFile {
   /** The last publish of this version, if it was published here; else when the file last changed on disk. */
   updatedAt?: string;
   updatedBy?: string;
+  /** Why the file is refused, as the log says it: `file:line:column: reason (fix)`. */
   error?: string;
+  /** The same, at its line and column, for a page that says where in its own words. */
+  problem?: PlacedError;
   /** While the file is refused: the version still in service (the last good one), if any is. */
   serving?: string;
 }
@@ -96,7 +99,7 @@ export class FlowPublisher {
     return {
       name, version, source,
       ...(last ? { updatedAt: last.publishedAt, updatedBy: last.publishedBy } : modified ? { updatedAt: modified } : {}),
-      ...(refused ? { error: String(refused) } : {}),
+      ...(refused ? { error: String(refused), problem: place(refused, source) } : {}),
       ...(serving ? { serving } : {}),
     };
   }

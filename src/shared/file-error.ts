@@ -4,8 +4,11 @@
 /**
  * One reason a file was refused, pointing at the line to fix.
  *
- *     const error = new FileError('flows/inbound.yaml', 12, 'unknown step kind "sya"', 'did you mean "say"?');
- *     String(error); // 'flows/inbound.yaml:12: unknown step kind "sya" (did you mean "say"?)'
+ *     const error = new FileError('flows/inbound.yaml', 12, 'unknown step kind "sya"', 'did you mean "say"?', 5);
+ *     String(error); // 'flows/inbound.yaml:12:5: unknown step kind "sya" (did you mean "say"?)'
+ *
+ * `String(error)` names the column when it is known (the parser gave it, or `placed` found it), as the log and
+ * `/healthz` do, so that every place an admin reads the error points at the same spot.
  */
 export class FileError extends Error {
   override readonly name: string = 'FileError';
@@ -21,26 +24,45 @@ export class FileError extends Error {
     readonly hint?: string,
     /** 1-based column in that line, when the reader knows it (a YAML syntax error). */
     readonly column?: number,
+    /** What the error is, for a page that says it in its own words; only the commonest errors carry it. */
+    readonly known?: KnownFileError,
   ) {
     super(message);
   }
 
   override toString(): string {
-    return `${this.file}:${this.line}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
+    return `${this.file}:${this.line}:${this.column !== undefined ? `${this.column}:` : ''} ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
   }
 
   /** The same error (of the same kind: a FlowError stays one) at `column` of its line. */
   atColumn(column: number): this {
-    const Kind = this.constructor as new (file: string, line: number, message: string, hint?: string, column?: number) => this;
-    return new Kind(this.file, this.line, this.message, this.hint, column);
+    const Kind = this.constructor as new (file: string, line: number, message: string, hint?: string, column?: number, known?: KnownFileError) => this;
+    return new Kind(this.file, this.line, this.message, this.hint, column, this.known);
   }
 }
+
+/**
+ * What an error is, for a page that says it in its own words (the dashboard in Arabic): a stable kind and what it
+ * names, as written in the file (a key, a step kind, an intent). Only the errors admins meet most carry one; a page
+ * reads the others as the message says them. `detail` and `hint` are the parser's own (English) words.
+ *
+ *     new FlowError(file, 4, 'unknown step kind "sya"', 'did you mean "say"?', undefined, { kind: 'unknownStepKind', name: 'sya', suggestion: 'say', allowed });
+ */
+export type KnownFileError =
+  | { kind: 'yamlSyntax'; detail: string; hint?: string }
+  | { kind: 'unknownStepKind'; name: string; suggestion?: string; allowed: string[] }
+  | { kind: 'unknownKey'; name: string; suggestion?: string; allowed: string[] }
+  | { kind: 'missingKey'; name: string }
+  | { kind: 'noExamples'; intent: string }
+  | { kind: 'writtenTwice'; name: string }
+  | { kind: 'exampleOfTwo'; example: string; first: string; second: string; at: string };
 
 /** An error as the editor shows it: at its line and column (1-based). */
 export interface PlacedError {
   line: number;
   column: number;
   message: string;
+  known?: KnownFileError;
 }
 
 /**
@@ -49,11 +71,11 @@ export interface PlacedError {
  *
  *     place(error, source); // { line: 5, column: 5, message: 'unknown expect "emial" (did you mean "email"?)' }
  */
-export function place(error: FileError, source: string): PlacedError {
+export function place(error: FileError, source = ''): PlacedError {
   const text = source.split('\n')[error.line - 1] ?? '';
   const start = /^[ \t]*(?:-[ \t]+)?/.exec(text)?.[0].length ?? 0;
   const message = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
-  return { line: error.line, column: error.column ?? start + 1, message };
+  return { line: error.line, column: error.column ?? start + 1, message, ...(error.known ? { known: error.known } : {}) };
 }
 
 /**

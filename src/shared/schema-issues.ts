@@ -1,13 +1,15 @@
 // Turns zod's validation issues into sentences an admin can act on, with a "did you mean" where it helps.
 import { z } from 'zod';
+import type { KnownFileError } from './file-error.ts';
 import type { Path } from './yaml-source.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean, suggest } from './suggest.ts';
 
-/** One thing wrong at a place in the script. */
+/** One thing wrong at a place in the script; `known`, what it is, for a page that words it itself. */
 export interface Problem {
   at: Path;
   reason: string;
   hint?: string;
+  known?: KnownFileError;
 }
 
 /**
@@ -22,15 +24,21 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = keysAt(schema, at);
-      return issue.keys.map((key) => ({
-        at: [...at, key],
-        reason: `unknown key "${key}" in ${name}`,
-        hint: didYouMean(key, allowed) ?? (allowed.length > 0 ? `allowed here: ${allowed.join(', ')}` : undefined),
-      }));
+      return issue.keys.map((key) => {
+        const suggestion = suggest(key, allowed);
+        return {
+          at: [...at, key],
+          reason: `unknown key "${key}" in ${name}`,
+          hint: suggestion !== undefined ? `did you mean "${suggestion}"?` : allowed.length > 0 ? `allowed here: ${allowed.join(', ')}` : undefined,
+          known: { kind: 'unknownKey', name: key, ...(suggestion !== undefined ? { suggestion } : {}), allowed },
+        };
+      });
     }
-    case 'invalid_type':
-      if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}` }];
+    case 'invalid_type': {
+      const last = at[at.length - 1];
+      if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}`, ...(typeof last === 'string' ? { known: { kind: 'missingKey', name: last } } : {}) }];
       return [{ at, reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}` }];
+    }
     case 'invalid_enum_value':
       return [{
         at,

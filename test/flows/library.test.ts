@@ -48,7 +48,7 @@ describe('FlowLibrary', () => {
     await write('broken.yaml', 'flow: broken\ntrigger: { on: conversation.closed }\nsteps:\n  - sya: hi\n');
     const { library, log } = await load();
     expect(library.forTrigger('conversation.closed')).toEqual([]);
-    expect(library.errors().map(String)).toEqual(['flows/broken.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+    expect(library.errors().map(String)).toEqual(['flows/broken.yaml:4:5: unknown step kind "sya" (did you mean "say"?)']);
     expect(library.errors()[0]).toMatchObject({ file: 'flows/broken.yaml', line: 4, message: 'unknown step kind "sya"' });
     // The log adds the column, where the editor underlines it.
     expect(log.lines).toContainEqual({ level: 'error', msg: 'flows/broken.yaml:4:5: unknown step kind "sya" (did you mean "say"?)' });
@@ -62,7 +62,7 @@ describe('FlowLibrary', () => {
     await write('inbound.yaml', greeting('Hello').replace('- say', '- sya'));
     await library.reload();
     expect(library.forTrigger('conversation.opened', 'contact')).toEqual([good]);
-    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4:5: unknown step kind "sya" (did you mean "say"?)']);
 
     await write('inbound.yaml', greeting('Hello'));
     await library.reload();
@@ -119,7 +119,7 @@ describe('FlowLibrary', () => {
     await library.reload();
     expect(library.forTrigger('conversation.opened', 'contact')).toEqual([good]);
     expect(library.errors().map(String)).toEqual([
-      'flows/inbound.yaml:4: the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?) (save the file as UTF-8; in most editors: Save with Encoding → UTF-8)',
+      'flows/inbound.yaml:4:1: the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?) (save the file as UTF-8; in most editors: Save with Encoding → UTF-8)',
     ]);
     const run = newRun();
     startFlow(library.forTrigger('conversation.opened', 'contact')[0]!, run);
@@ -141,7 +141,7 @@ describe('FlowLibrary', () => {
     const run = newRun();
     startFlow(served[0]!, run);
     expect(takeSaid(run)).toEqual(['Hi', 'Need?']);
-    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4: unknown step kind "sya" (did you mean "say"?)']);
+    expect(library.errors().map(String)).toEqual(['flows/inbound.yaml:4:5: unknown step kind "sya" (did you mean "say"?)']);
     expect(log.lines.some((line) => line.level === 'warn' && /keeps serving its last good version/.test(String(line.msg)))).toBe(true);
 
     // Fixed, the new text serves; a file never good is still not served.
@@ -212,14 +212,14 @@ describe('FlowLibrary', () => {
     await write('a.yaml', greeting('A'));
     await write('b.yaml', greeting('B'));
     const { library } = await load();
-    expect(library.errors().map(String)).toEqual(['flows/b.yaml:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)']);
+    expect(library.errors().map(String)).toEqual(['flows/b.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)']);
     expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
 
     // The file already serving a name keeps it, even when a newcomer sorts first.
     await write('0.yaml', greeting('Zero'));
     await library.reload();
     expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
-    expect(library.errors().map(String)).toContain('flows/0.yaml:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)');
+    expect(library.errors().map(String)).toContain('flows/0.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)');
   });
 
   it('lets a template read a field another flow saves, and refuses it once no flow does', async () => {
@@ -232,7 +232,7 @@ describe('FlowLibrary', () => {
     await write('inbound.yaml', greeting('Hi').replace('conversation.need', 'conversation.question'));
     await library.reload();
     expect(library.errors().map(String)).toEqual([
-      'flows/survey.yaml:4: unknown field "conversation.need" in a template (a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name)',
+      'flows/survey.yaml:4:5: unknown field "conversation.need" in a template (a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name)',
     ]);
     expect(library.forTrigger('conversation.closed')).toEqual([survey]);
   });
@@ -244,8 +244,8 @@ describe('FlowLibrary', () => {
     const { library } = await load(false, ['Billing', 'Support']);
     // At the route's own line, not the step's.
     expect(library.errors().map(String)).toEqual([
-      'flows/inbound.yaml:9: the route of intent "billing" names team "Sales", which team.yaml does not have (teams in team.yaml: Billing, Support)',
-      expect.stringMatching(/^flows\/inbound\.yaml:10: assign names team "Biling", which team.yaml does not have \(.*Billing.*\)$/),
+      'flows/inbound.yaml:9:7: the route of intent "billing" names team "Sales", which team.yaml does not have (teams in team.yaml: Billing, Support)',
+      expect.stringMatching(/^flows\/inbound\.yaml:10:5: assign names team "Biling", which team.yaml does not have \(.*Billing.*\)$/),
     ]);
     expect(library.forTrigger('conversation.opened', 'contact')).toEqual([]);
     // A team chosen at run time ({{…}}) cannot be known at load; a known one, in any case, is fine.
@@ -263,7 +263,7 @@ describe('FlowLibrary', () => {
     await library.reload();
     // The store refuses the new version: the last good one keeps serving, so no conversation starts on a version a restart would lose.
     expect(library.forTrigger('conversation.opened', 'contact')).toEqual([v1]);
-    expect(library.errors().map(String)).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:1: could not store this version \(.*closed.*\); the last good version keeps serving/)]);
+    expect(library.errors().map(String)).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:1:1: could not store this version \(.*closed.*\); the last good version keeps serving/)]);
     await dirs.reopenStore();
   });
 

@@ -6,7 +6,7 @@ import { errorsOf, script } from './helpers.ts';
 describe('a script is refused with file, line and fix', () => {
   it('on a YAML syntax error', () => {
     expect(errorsOf('flow: test\ntrigger: { on: conversation.opened\nsteps:\n  - say: hi\n')).toEqual([
-      expect.stringMatching(/^flows\/test\.yaml:3: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
+      expect.stringMatching(/^flows\/test\.yaml:3:\d+: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
     ]);
   });
 
@@ -17,10 +17,10 @@ describe('a script is refused with file, line and fix', () => {
     };
     // YAML gives up at the end of the file here, and at the end of the line in the second.
     expect(placed('  - say: "Hi there\n  - close: true\n')).toEqual([
-      { text: 'flows/test.yaml:4: YAML syntax error: this text opens with " and is never closed (put a " where the text ends)', line: 4, column: 10 },
+      { text: 'flows/test.yaml:4:10: YAML syntax error: this text opens with " and is never closed (put a " where the text ends)', line: 4, column: 10 },
     ]);
     expect(placed("  - say: 'Hi there\n  - ask: 'Your email?'\n    expect: email\n  - close: true\n")).toEqual([
-      { text: "flows/test.yaml:4: YAML syntax error: this text opens with ' and is never closed (put a ' where the text ends)", line: 4, column: 10 },
+      { text: "flows/test.yaml:4:10: YAML syntax error: this text opens with ' and is never closed (put a ' where the text ends)", line: 4, column: 10 },
     ]);
   });
 
@@ -79,17 +79,17 @@ describe('a script is refused with file, line and fix', () => {
   it('on a text that starts with an unquoted *, which YAML reads as an alias of no anchor', () => {
     // WhatsApp's bold: what the admin meant as "*Welcome*" is an alias to YAML.
     expect(errorsOf(script('  - say: hi\n  - say: *Welcome*\n'))).toEqual([
-      'flows/test.yaml:5: YAML syntax error: *Welcome* is an alias, and no anchor &Welcome* comes before it (put a text that starts with * in quotes: "*Welcome* …")',
+      'flows/test.yaml:5:10: YAML syntax error: *Welcome* is an alias, and no anchor &Welcome* comes before it (put a text that starts with * in quotes: "*Welcome* …")',
     ]);
   });
 
   it('on a text that starts with *bold* and goes on, or with !, which YAML reads as an alias or a tag', () => {
     expect(errorsOf(script('  - say: *Welcome* to Acme!\n'))).toEqual([
-      'flows/test.yaml:4: YAML syntax error: Unexpected scalar at node end (put a text that starts with * in quotes: "*Welcome* …")',
+      'flows/test.yaml:4:20: YAML syntax error: Unexpected scalar at node end (put a text that starts with * in quotes: "*Welcome* …")',
     ]);
     // A tag nobody defined: the customer would read "there" for "!Hello there".
     expect(errorsOf(script('  - say: hi\n  - say: !Hello there\n'))).toEqual([
-      'flows/test.yaml:5: YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',
+      'flows/test.yaml:5:10: YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('a script is refused with file, line and fix', () => {
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);
     expect(errorsOf(`flow: test\ntrigger: { on: conversation.opened, source: contact }\n${laughs.join('\n')}\nsteps:\n  - say: hi\n`)).toEqual([
-      'flows/test.yaml:4: YAML syntax error: the aliases (*name) here repeat their anchors (&name) more than 100 times over (write the repeated part out, or use fewer aliases)',
+      'flows/test.yaml:4:8: YAML syntax error: the aliases (*name) here repeat their anchors (&name) more than 100 times over (write the repeated part out, or use fewer aliases)',
     ]);
   });
 

@@ -85,7 +85,7 @@ describe('team.yaml is read', () => {
 describe('team.yaml is refused with file, line and fix', () => {
   it('on a YAML syntax error', () => {
     expect(errorsOf('teams:\n  - name: Billing\n    strategy: [least_open\n')).toEqual([
-      expect.stringMatching(/^team\.yaml:\d+: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
+      expect.stringMatching(/^team\.yaml:\d+:\d+: YAML syntax error: .+ \(check the indentation and quotes around here\)$/),
     ]);
   });
 
@@ -239,7 +239,7 @@ describe('TeamDirectory', () => {
     await directory.reload();
     expect(directory.agents()).toEqual(before);
     expect(directory.agentByIdentity('whatsapp-cloud', '15555550001')?.id).toBe('sara');
-    expect(directory.errors().map(String)).toEqual(['team.yaml:16: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
+    expect(directory.errors().map(String)).toEqual(['team.yaml:16:5: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)']);
     expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
 
     await writeFile(file, good.replace('teams: [Support]', 'teams: [Billing]'));
@@ -296,7 +296,7 @@ describe('TeamDirectory', () => {
     await writeFile(file, `${good}  - name: Lina\n    teams: [Billing]\n`);
     await eventually(() => directory.errors().length > 0);
     expect(directory.errors().map(String)).toEqual([
-      'team.yaml:17: agent "Lina" has no telegram, whatsapp, msteams or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
+      'team.yaml:17:5: agent "Lina" has no telegram, whatsapp, msteams or webchat (add one, so the bot knows them when they write, e.g. webchat: agent-lina)',
     ]);
     expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });

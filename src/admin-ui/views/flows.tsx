@@ -6,7 +6,7 @@ import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError
 import { back, named, sizes, t, when } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
-import { ConfirmButton, errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -43,7 +43,7 @@ export function FlowList() {
                   <td data-label={t('version')}><bdi dir="ltr" translate={false}>{flow.version}</bdi></td>
                   <td data-label={t('status')}>
                     <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : t('statusError')}</span>
-                    {flow.error ? <div class="small error-text" lang="en" dir="ltr">{flow.error}</div> : null}
+                    {flow.problem ? <div class="small error-text refused-at">{t('fileRefusedAt', { line: flow.problem.line, column: flow.problem.column })} <Reason problem={flow.problem} /></div> : null}
                     {flow.status === 'error' ? <div class="small">{flow.serving ? t('stillServing', { version: flow.serving }) : t('notServing')}</div> : null}
                   </td>
                   <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? <> · <bdi>{publisher(flow.updatedBy)}</bdi></> : null}</td>
@@ -219,7 +219,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         <ul class="problems">
           {errors.map((error) => (
             <li data-line={error.line} class={error.severity === 'warning' ? 'warning' : undefined}>
-              <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span lang="en" dir="ltr">{error.message}</span>
+              <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <Reason problem={error} />
             </li>
           ))}
         </ul>

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
 import { languageNames, named, t, when, type StringKey } from '../i18n.ts';
-import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
 export function useIntentNames(): string[] {
@@ -56,7 +56,7 @@ const FIGURES_POLL_MS = 3_000;
 const percent = (share: number): string => `${Math.round(share * 1000) / 10}%`;
 
 /**
- * A refused training file: where to fix it (`file:line:column: reason`), and whether the model trained before keeps
+ * A refused training file: where to fix it (its file, line and column), why, and whether the model trained before keeps
  * serving or none does.
  */
 function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) {
@@ -64,7 +64,7 @@ function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) 
     <Notice kind="error">
       <div class="refused">
         <p>{t('nlpRefused')}</p>
-        <ul>{refused.errors.map((error) => <li lang="en" dir="ltr">{error}</li>)}</ul>
+        <ul>{refused.problems.map((problem) => <li>{t('trainingFileAt', { file: named(problem.file), line: problem.line, column: problem.column })} <Reason problem={problem} /></li>)}</ul>
         <p class="model">{t(refused.model === 'previous' ? 'nlpPreviousModel' : 'nlpNoModel')}</p>
       </div>
     </Notice>

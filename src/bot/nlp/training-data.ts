@@ -2,7 +2,7 @@
 // languages mixed. A file is refused as a whole, at its file, line and column, so the previous model keeps serving.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileError } from '../../shared/file-error.ts';
+import { FileError, type KnownFileError } from '../../shared/file-error.ts';
 import { parseYamlSource } from '../../shared/yaml-source.ts';
 import type { Example } from './datasets.ts';
 import { normalizeText } from './normalize.ts';
@@ -16,10 +16,6 @@ import { normalizeText } from './normalize.ts';
  */
 export class TrainingDataError extends FileError {
   override readonly name = 'TrainingDataError';
-
-  override toString(): string {
-    return `${this.file}:${this.line}:${this.column ?? 1}: ${this.message}${this.hint ? ` (${this.hint})` : ''}`;
-  }
 }
 
 /** An example with where it was written: its line and column, and the line of its intent's key. */
@@ -40,14 +36,17 @@ export function parseTrainingData(text: string, file: string): PlacedExample[] {
     const first = parsed.errors[0]!;
     const twice = first.reason === 'Map keys must be unique' ? keyAt(text, first) : undefined;
     if (twice !== undefined) {
-      throw new TrainingDataError(file, first.line, `"${twice}" is written twice here`, `write it once, with all its examples under it`, first.column);
+      throw new TrainingDataError(file, first.line, `"${twice}" is written twice here`, `write it once, with all its examples under it`, first.column, { kind: 'writtenTwice', name: twice });
     }
-    throw new TrainingDataError(file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`, undefined, first.column);
+    throw new TrainingDataError(
+      file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`, undefined, first.column,
+      { kind: 'yamlSyntax', detail: first.reason, ...(first.hint !== undefined ? { hint: first.hint } : {}) },
+    );
   }
   const { value, placeOf } = parsed.source;
-  const refuse = (path: (string | number)[], reason: string): never => {
+  const refuse = (path: (string | number)[], reason: string, known?: KnownFileError): never => {
     const { line, column } = placeOf(path);
-    throw new TrainingDataError(file, line, reason, undefined, column);
+    throw new TrainingDataError(file, line, reason, undefined, column, known);
   };
   const intents = (value as { intents?: unknown } | null)?.intents;
   if (typeof intents !== 'object' || intents === null || Array.isArray(intents)) {
@@ -57,7 +56,7 @@ export function parseTrainingData(text: string, file: string): PlacedExample[] {
   for (const [intent, list] of Object.entries(intents as object)) {
     const intentLine = placeOf(['intents', intent]).line;
     if (!Array.isArray(list) || list.length === 0) {
-      refuse(['intents', intent], `intent "${intent}" has no examples; give it a list of example messages or remove it`);
+      refuse(['intents', intent], `intent "${intent}" has no examples; give it a list of example messages or remove it`, { kind: 'noExamples', intent });
     }
     (list as unknown[]).forEach((example, i) => {
       if (typeof example !== 'string' && typeof example !== 'number') {
@@ -96,6 +95,7 @@ export async function loadTrainingData(dir: string, displayDir = dir): Promise<E
         `"${example.text}" is an example of both "${earlier.intent}" (${earlier.at}) and "${example.intent}"; keep it under one intent`,
         undefined,
         example.column,
+        { kind: 'exampleOfTwo', example: example.text, first: earlier.intent, second: example.intent, at: earlier.at },
       );
     }
     seen.set(key, { intent: example.intent, at: `${example.file}:${example.line}:${example.column}` });

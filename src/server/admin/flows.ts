@@ -60,7 +60,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
         const flow = publisher.flowNameOf(file.name);
         return {
           name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
-          status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error } : {}), ...(file.serving ? { serving: file.serving } : {}),
+          status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error, problem: file.problem } : {}), ...(file.serving ? { serving: file.serving } : {}),
           openConversations: open.filter((conversation) => conversation.flow?.flow === flow).length,
         };
       }),

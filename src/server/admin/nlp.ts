@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { checkTrainingData } from '../../bot/nlp/check.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
 import { readEachTrainingFile, readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
+import { place } from '../../shared/file-error.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
@@ -61,7 +62,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
     }
     // What the bot refuses (one example under two intents is refused with both files readable), and what this read
     // found refused (a file saved a moment ago, before the bot read it again).
-    const refusals = [...new Set([...intents.errors(), ...unreadable].map(String))];
+    const refused = [...new Map([...intents.errors(), ...unreadable].map((error) => [String(error), error])).values()];
     // The figures of the model in service; none while they are computed after a training.
     const evaluation = intents.evaluation();
     if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
@@ -82,8 +83,16 @@ export function mountNlp(router: Router, context: AdminContext): void {
       ...(training ? { training } : {}),
       ...(!evaluation && intents.evaluationFailed() ? { evalFailed: true } : {}),
       warnings: [...new Set(warnings)],
-      ...(refusals.length > 0
-        ? { refused: { errors: refusals, unlisted: [...new Set(unreadable.map((error) => error.file))], model: intents.serves() ? 'previous' : 'none' } }
+      ...(refused.length > 0
+        ? {
+          refused: {
+            errors: refused.map(String),
+            // The same, each at its file, line and column, for the dashboard to say where in its own words.
+            problems: refused.map((error) => ({ file: error.file, ...place(error) })),
+            unlisted: [...new Set(unreadable.map((error) => error.file))],
+            model: intents.serves() ? 'previous' : 'none',
+          },
+        }
         : {}),
     });
   });

@@ -47,7 +47,11 @@ describe('flows over the admin API', () => {
     expect(good.body).toEqual({ ok: true, errors: [], warnings: [] });
     const typo = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - sya: "hi"\n' });
     expect(typo.body.ok).toBe(false);
-    expect(typo.body.errors).toEqual([{ line: 4, column: 5, message: expect.stringContaining('unknown step kind "sya" (did you mean "say"?)') }]);
+    // With what it is, for the dashboard to say in its own words: a step kind, the one meant, and the others.
+    expect(typo.body.errors).toEqual([{
+      line: 4, column: 5, message: expect.stringContaining('unknown step kind "sya" (did you mean "say"?)'),
+      known: { kind: 'unknownStepKind', name: 'sya', suggestion: 'say', allowed: expect.arrayContaining(['say', 'ask', 'assign']) },
+    }]);
     const syntax = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\nsteps:\n  - say: hi\n    foo: [1\n' });
     expect(syntax.body.errors[0]).toMatchObject({ line: 5, column: 1, message: expect.stringContaining('YAML syntax error') });
     const misnamed = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: support('x').replace('flow: support', 'flow: other') });
@@ -172,7 +176,7 @@ describe('flows over the admin API', () => {
     const before = await stat(join(dir, 'flows', 'support.yaml'));
     const invalid = await as('Nadia').put<{ error: string; errors: Placed[] }>('/flows/support', { source: 'flow: support\nsteps:\n  - sya: hi\n', baseVersion: v1 });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.errors).toContainEqual({ line: 3, column: 5, message: expect.stringContaining('unknown step kind "sya"') });
+    expect(invalid.body.errors).toContainEqual(expect.objectContaining({ line: 3, column: 5, message: expect.stringContaining('unknown step kind "sya"') }));
     expect(await readFile(join(dir, 'flows', 'support.yaml'), 'utf8')).toBe(support('Thanks for writing!'));
     expect((await stat(join(dir, 'flows', 'support.yaml'))).mtimeMs).toBe(before.mtimeMs);
     expect((await readdir(join(dir, 'flows'))).sort()).toEqual(['inbound.yaml', 'support.yaml']);
@@ -186,7 +190,7 @@ describe('flows over the admin API', () => {
     const bold = 'flow: bold\ntrigger: { on: conversation.closed }\nsteps:\n  - say: *Thanks* for writing\n  - say: *Thanks*\n';
     const checked = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/bold/validate', { source: bold.replace('*Thanks* for writing', 'hi') });
     expect(checked.status).toBe(200);
-    expect(checked.body.errors).toEqual([{ line: 5, column: 10, message: expect.stringContaining('put a text that starts with * in quotes') }]);
+    expect(checked.body.errors).toEqual([{ line: 5, column: 10, message: expect.stringContaining('put a text that starts with * in quotes'), known: expect.objectContaining({ kind: 'yamlSyntax' }) }]);
     const published = await as('Nadia').put<{ errors: Placed[] }>('/flows/bold', { source: bold.replace('*Thanks* for writing', 'hi'), baseVersion: null });
     expect(published.status).toBe(422);
     expect(published.body.errors).toEqual(checked.body.errors);
@@ -194,7 +198,7 @@ describe('flows over the admin API', () => {
     // Saved by hand next to the others, it is refused on its own: a publish of another flow still goes into service.
     await writeFile(join(dir, 'flows', 'bold.yaml'), bold.replace('*Thanks* for writing', 'hi'));
     await app.flows.reload();
-    expect(app.flows.errors().map(String)).toEqual([expect.stringMatching(/^flows\/bold\.yaml:5: YAML syntax error: \*Thanks\* is an alias/)]);
+    expect(app.flows.errors().map(String)).toEqual([expect.stringMatching(/^flows\/bold\.yaml:5:10: YAML syntax error: \*Thanks\* is an alias/)]);
     await rm(join(dir, 'flows', 'bold.yaml'));
     await app.flows.reload();
   });
@@ -204,8 +208,8 @@ describe('flows over the admin API', () => {
     const published = await as('Nadia').put<{ error: string; errors: Placed[] }>('/flows/pasted', { source: pasted, baseVersion: null });
     expect(published.status).toBe(422);
     expect(published.body.errors).toEqual([
-      { line: 4, column: 17, message: expect.stringContaining('invisible control character U+0000 (NUL) is written here') },
-      { line: 4, column: 30, message: expect.stringContaining('U+001B (ESC)') },
+      { line: 4, column: 17, message: expect.stringContaining('invisible control character U+0000 (NUL) is written here'), known: expect.objectContaining({ kind: 'yamlSyntax' }) },
+      { line: 4, column: 30, message: expect.stringContaining('U+001B (ESC)'), known: expect.objectContaining({ kind: 'yamlSyntax' }) },
     ]);
     expect(published.body.errors[0]!.message).toContain('delete it');
     const escaped = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/pasted/validate', { source: pasted.replace('\u0000', '\\0').replace('\u001b', '') });

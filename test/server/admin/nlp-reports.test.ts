@@ -55,7 +55,7 @@ describe('NLP over the admin API', () => {
 interface Refusing {
   intents: { name: string; examples: string[] }[];
   warnings: string[];
-  refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' };
+  refused?: { errors: string[]; problems: object[]; unlisted: string[]; model: 'previous' | 'none' };
 }
 
 describe('a refused training file over the admin API', () => {
@@ -69,7 +69,13 @@ describe('a refused training file over the admin API', () => {
       const twice = 'nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)';
       // Refused from the start: no model serves; the shipped file's examples are listed, extra.yaml's cannot be.
       const refused = (await admin.get<Refusing>('/nlp')).body;
-      expect(refused.refused).toEqual({ errors: [twice], unlisted: ['nlp/extra.yaml'], model: 'none' });
+      expect(refused.refused).toEqual({
+        errors: [twice],
+        // The same at its place, with what it is, for the dashboard to say in its own words.
+        problems: [{ file: 'nlp/extra.yaml', line: 4, column: 3, message: twice.replace('nlp/extra.yaml:4:3: ', ''), known: { kind: 'writtenTwice', name: 'billing' } }],
+        unlisted: ['nlp/extra.yaml'],
+        model: 'none',
+      });
       expect(refused.warnings).not.toContain(twice);
       expect(refused.intents.find((intent) => intent.name === 'billing')!.examples).toContain('I was charged twice this month');
       expect(refused.intents.flatMap((intent) => intent.examples)).not.toContain('my bill is wrong');
@@ -97,6 +103,10 @@ describe('a refused training file over the admin API', () => {
       const clash = (await admin.get<Refusing>('/nlp')).body;
       expect(clash.refused).toEqual({
         errors: ['nlp/intents.yaml:6:7: "I was charged twice this month" is an example of both "sales" (nlp/extra.yaml:4:7) and "billing"; keep it under one intent'],
+        problems: [expect.objectContaining({
+          file: 'nlp/intents.yaml', line: 6, column: 7,
+          known: { kind: 'exampleOfTwo', example: 'I was charged twice this month', first: 'sales', second: 'billing', at: 'nlp/extra.yaml:4:7' },
+        })],
         unlisted: [],
         model: 'previous',
       });

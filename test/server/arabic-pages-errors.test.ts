@@ -1,0 +1,117 @@
+// What an Arabic-speaking admin reads when something went wrong that the server explains: a flow script or a
+// training file refused (on the Flows page, in the flow editor, on the Intents page), and a message not delivered
+// (in a conversation's transcript). The lead words are Arabic; what is code (a YAML key, a pattern, a file name)
+// stays as written, set apart so that it reads left to right inside the Arabic sentence. Screenshots go to
+// test-results/arabic/. Skipped, saying so, without Chromium.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupDirs, shippedDataDir, start } from '../helpers.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { CHROMIUM, hasChromium, launch, replaceText } from '../admin-ui/scenario.ts';
+
+const TOKEN = 'arabic-errors-admin-token-0123456789';
+const SHOTS = join(process.cwd(), 'test-results', 'arabic');
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.fill('#token', TOKEN);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+}
+
+const title = hasChromium
+  ? 'an Arabic-speaking admin reading what went wrong, in Chromium'
+  : `an Arabic-speaking admin reading what went wrong, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let browser: Browser;
+  const running: { stop(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of running) await app.stop();
+    await cleanupDirs();
+  });
+
+  /** A new page of an Arabic browser, signed in to the dashboard of `url`. */
+  async function arabicAdmin(url: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ar', viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await signIn(page, url);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    return page;
+  }
+
+  /** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+  const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+  /** A Switchboard with the shipped files and two flow scripts it refuses: a step kind mistyped, a quote never closed. */
+  async function refusingFlows(): Promise<Switchboard> {
+    const dir = await shippedDataDir();
+    await writeFile(join(dir, 'flows', 'faq.yaml'), 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - sya: "Hello"\n');
+    await writeFile(join(dir, 'flows', 'returns.yaml'), 'flow: returns\ntrigger: { on: conversation.opened, source: workflow }\nsteps:\n  - say: "Hello\n');
+    const app = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    return app;
+  }
+
+  it('names a refused flow script at the same file, line and column in the admin API as in /healthz and the log', async () => {
+    const app = await refusingFlows();
+    const flows = (await (await fetch(`${app.url}/api/flows`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { flows: { name: string; error?: string }[] };
+    const health = (await (await fetch(`${app.url}/healthz`)).json()) as { fileErrors: string[] };
+    expect(flows.flows.find((flow) => flow.name === 'faq')?.error).toBe('flows/faq.yaml:4:5: unknown step kind "sya" (did you mean "say"?)');
+    expect(flows.flows.filter((flow) => flow.error).map((flow) => flow.error)).toEqual(health.fileErrors.filter((error) => error.startsWith('flows/')));
+  }, 60_000);
+
+  it('says in Arabic where and why a flow script is refused, on the Flows page and in its editor, keys as written', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows`);
+    await page.locator('tr', { hasText: 'faq' }).locator('.refused-at').waitFor();
+    expect(await read(page, 'tr:has-text("faq") .refused-at')).toBe('الملف مرفوض في السطر 4، العمود 5: نوع خطوة غير معروف: «sya» (هل تقصد «say»؟)');
+    // The YAML parser's own words stay as it wrote them, after Arabic that says what they are.
+    expect(await read(page, 'tr:has-text("returns") .refused-at')).toMatch(/^الملف مرفوض في السطر 4، العمود \d+: خطأ في صياغة YAML: this text opens with " and is never closed \(put a " where the text ends\)$/);
+    await shot(page, 'flows-refused');
+    await page.locator('table.list').screenshot({ path: join(SHOTS, 'flows-refused-close.png') });
+
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 5: نوع خطوة غير معروف: «sya» (هل تقصد «say»؟)');
+    // A key a step does not take, as the admin types it.
+    await replaceText(page, 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: "Hello"\n    dealy: 2\n');
+    await page.locator('.problems li', { hasText: 'dealy' }).waitFor();
+    expect(await read(page, '.problems li')).toMatch(/^السطر 5، العمود 5: مفتاح غير معروف: «dealy» \((هل تقصد «\w+»؟|المسموح به هنا: .+)\)$/);
+    await shot(page, 'flow-unknown-key');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-unknown-key-close.png') });
+    // Missing what a step needs.
+    await replaceText(page, 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your email?"\n    expect: email\n  - goto: nowhere\n');
+    await page.locator('.problems li', { hasText: 'nowhere' }).waitFor();
+    await shot(page, 'flow-other-problem');
+  }, 90_000);
+
+  it('says in Arabic where and why a training file is refused, on the Intents page, intents as written', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  refunds:\n  billing:\n    - money back\n');
+    await writeFile(join(dir, 'nlp', 'more.yaml'), 'intents:\n  sales:\n    - a quote please\n  sales:\n    - pricing\n');
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/nlp`);
+    await page.locator('.refused li').nth(1).waitFor();
+    expect(await read(page, '.refused li:has-text("extra.yaml")')).toBe('nlp/extra.yaml، السطر 2، العمود 3: النية «refunds» بلا أمثلة؛ أعطها قائمة برسائل أمثلةً عليها أو احذفها');
+    expect(await read(page, '.refused li:has-text("more.yaml")')).toBe('nlp/more.yaml، السطر 4، العمود 3: كُتب «sales» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)');
+    await shot(page, 'nlp-refused');
+    await page.locator('.refused').screenshot({ path: join(SHOTS, 'nlp-refused-close.png') });
+  }, 90_000);
+});
