@@ -6,6 +6,7 @@ import { lang } from './i18n.ts';
 
 // The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
 import type { KnownFileError } from '../shared/file-error.ts';
+import type { KnownFailure } from '../types.ts';
 import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
 import type { Figures } from '../handover/reports.ts';
 import type { ConversationSummary } from '../server/admin/summary.ts';
@@ -144,7 +145,10 @@ export interface TranscriptMessage {
   at: string;
   status?: string;
   delivery?: string;
+  /** Why it failed, as the channel said it (English). */
   error?: string;
+  /** What the failure is known to mean, when the channel could tell: the page says it in its own words. */
+  failure?: KnownFailure;
   attachments?: Attachment[];
 }
 

@@ -2,6 +2,8 @@
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
 import type { KnownFileError } from '../shared/file-error.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
+import type { KnownFailure } from '../types.ts';
+import { FAILURE_WORDS } from '../channels/webchat/failure-words.js';
 
 const en = {
   appName: 'Switchboard',
@@ -875,4 +877,14 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
  */
 export function fileReasonText(known: KnownFileError | undefined): string | undefined {
   return fileReason(known)?.map((piece) => (typeof piece === 'string' ? piece : named('code' in piece ? piece.code : piece.english))).join('');
+}
+
+/**
+ * Why a message did not reach the customer, in the admin's language, when the channel could tell (a message's
+ * `failure`): the agent console's words for it. Undefined otherwise; the page then shows the channel's own.
+ *
+ *     failureWords('blocked'); // 'حظر العميل البوت' in Arabic
+ */
+export function failureWords(failure: KnownFailure | undefined): string | undefined {
+  return failure === undefined ? undefined : FAILURE_WORDS[current][failure];
 }

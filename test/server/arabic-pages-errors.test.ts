@@ -7,9 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, shippedDataDir, start } from '../helpers.ts';
+import { cleanupDirs, eventually, shippedDataDir, start } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { CHROMIUM, hasChromium, launch, replaceText } from '../admin-ui/scenario.ts';
+import { fixture, messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 
 const TOKEN = 'arabic-errors-admin-token-0123456789';
 const SHOTS = join(process.cwd(), 'test-results', 'arabic');
@@ -113,5 +114,34 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await read(page, '.refused li:has-text("more.yaml")')).toBe('nlp/more.yaml، السطر 4، العمود 3: كُتب «sales» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)');
     await shot(page, 'nlp-refused');
     await page.locator('.refused').screenshot({ path: join(SHOTS, 'nlp-refused-close.png') });
+  }, 90_000);
+
+  it('says in an Arabic transcript why a message was not delivered, in Arabic when WhatsApp\'s code says, else quoting WhatsApp\'s words', async () => {
+    const LAYLA = '966501234567';
+    const cloud: CloudServer = await startCloud({
+      flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello! An agent answers soon."\n  - say: "Meanwhile, our hours are 9 to 5."\n' },
+      config: { ADMIN_TOKEN: TOKEN },
+    });
+    running.push(cloud);
+    expect((await cloud.post(messagesBody([cloudText('Where is my order?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(LAYLA).length === 2);
+    /** WhatsApp reports the bot's `nth` message to Layla failed with `error`. */
+    const failAs = async (nth: number, error: Record<string, unknown>) => {
+      const failed = fixture('statuses');
+      const status = failed.entry[0].changes[0].value.statuses[1];
+      failed.entry[0].changes[0].value.statuses = [{ ...status, id: cloud.graph.sent.filter((sent) => sent.body.to === LAYLA)[nth]!.id, recipient_id: LAYLA, errors: [error] }];
+      expect((await cloud.post(failed)).status).toBe(200);
+    };
+    await failAs(0, { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' });
+    await failAs(1, { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' });
+
+    const page = await arabicAdmin(cloud.app.url);
+    await page.goto(`${cloud.app.url}/admin#/conversations/1`);
+    const delivery = (text: string) => read(page, `.transcript .message:has-text("${text}") .delivery`);
+    await page.locator('.transcript .message', { hasText: 'our hours' }).locator('.delivery.failed').waitFor();
+    expect(await delivery('An agent answers soon')).toBe('التسليم: فشل (أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق)');
+    expect(await delivery('our hours')).toBe('التسليم: فشل (Message undeliverable: Message Undeliverable. (#131026))');
+    await shot(page, 'conversation-not-delivered');
+    await page.locator('.transcript').screenshot({ path: join(SHOTS, 'conversation-not-delivered-close.png') });
   }, 90_000);
 });

@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
-import { back, channelName, duration, named, t, when, type StringKey } from '../i18n.ts';
+import { back, channelName, duration, failureWords, named, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
@@ -104,6 +104,8 @@ const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot'
 function Message({ message }: { message: TranscriptMessage }) {
   const role = message.from === 'note' ? 'note' : message.direction === 'in' || message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot';
   const delivery = message.delivery ?? message.status;
+  // Why it failed in the admin's words when the channel could tell; else the channel's own (English), set apart.
+  const failure = failureWords(message.failure);
   // A note says who wrote it (an admin by the name they signed in with, or an agent); a reply, which agent.
   const who = role === 'note' ? message.author ?? message.agentName ?? message.agentId : role !== 'contact' && message.agentId ? message.agentName ?? message.agentId : undefined;
   return (
@@ -132,7 +134,7 @@ function Message({ message }: { message: TranscriptMessage }) {
       {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
-          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{message.error ? <> (<bdi lang="en">{message.error}</bdi>)</> : null}
+          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<bdi lang="en">{message.error}</bdi>)</> : null}
         </div>
       ) : null}
     </li>

@@ -3,6 +3,7 @@
 // without a choice, the browser's language decides. What customers and colleagues wrote stays as written; the server
 // words its answers (an action's result, a refusal) in the page's language, which console.js sends as Accept-Language.
 
+import { FAILURE_WORDS } from './failure-words.js';
 import { FILE_WORDS } from './file-words.js';
 import { WORDS } from './words.js';
 
@@ -75,15 +76,7 @@ export const CONSOLE_WORDS = {
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
     /** Why a message did not reach the customer, when the channel could tell (the store's `failure`). */
-    failures: {
-      blocked: 'the customer has blocked the bot',
-      noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
-      fileTooLarge: 'the file is larger than the customer\'s app takes',
-      fileType: 'the customer\'s app does not take this type of file',
-      rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
-      windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template reaches them now',
-      writeFirst: 'the customer\'s app takes no message from here until they write again',
-    },
+    failures: FAILURE_WORDS.en,
     ...FILE_WORDS.en,
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
@@ -155,15 +148,7 @@ export const CONSOLE_WORDS = {
     // A file's name isolated, so that it keeps its place in the Arabic sentence; the channel's or the server's own
     // (English) reason a message was not delivered or a file not kept, when nothing better is known, quoted besides.
     notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
-    failures: {
-      blocked: 'حظر العميل البوت',
-      noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
-      fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
-      fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
-      rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
-      windowClosed: 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد',
-      writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
-    },
+    failures: FAILURE_WORDS.ar,
     ...FILE_WORDS.ar,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },

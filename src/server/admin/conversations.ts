@@ -248,6 +248,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
+        // What the failure is known to mean, which the dashboard says in its own words (`error`: the channel's).
+        ...(message.error !== undefined && message.failure !== undefined ? { failure: message.failure } : {}),
         ...(message.choices ? { choices: message.choices } : {}),
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };

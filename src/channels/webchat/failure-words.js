@@ -1,0 +1,25 @@
+// Why a message did not reach the customer, when the channel could tell (a message's `failure`, the store keeps it
+// beside the channel's own words): said alike by the agent console (console-words.js) and the admin dashboard's
+// transcript (src/admin-ui/i18n.ts), which both import it.
+
+/** Each language's words for each known failure (`KnownFailure` in src/types.ts). */
+export const FAILURE_WORDS = {
+  en: {
+    blocked: 'the customer has blocked the bot',
+    noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
+    fileTooLarge: 'the file is larger than the customer\'s app takes',
+    fileType: 'the customer\'s app does not take this type of file',
+    rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
+    windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template reaches them now',
+    writeFirst: 'the customer\'s app takes no message from here until they write again',
+  },
+  ar: {
+    blocked: 'حظر العميل البوت',
+    noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
+    fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
+    fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
+    rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
+    windowClosed: 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد',
+    writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
+  },
+};
