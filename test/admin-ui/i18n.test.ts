@@ -1,7 +1,9 @@
 // The dashboard's own words (src/admin-ui/i18n.ts): every word in English and in Arabic, with the same blanks, and
-// the Arabic written in Arabic (an English word left in the Arabic table would show in an Arabic dashboard).
-import { describe, expect, it } from 'vitest';
-import { stringsIn, type StringKey } from '../../src/admin-ui/i18n.ts';
+// the Arabic written in Arabic (an English word left in the Arabic table would show in an Arabic dashboard); and why a
+// file is refused, in Arabic, for each kind of error the server names.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileReasonText, setLang, stringsIn, type StringKey } from '../../src/admin-ui/i18n.ts';
+import type { KnownFileError } from '../../src/shared/file-error.ts';
 
 /** Words that read the same in both: product and file names, a dash, the button that offers the other language. */
 const SAME_IN_BOTH: StringKey[] = ['appName', 'teamFile', 'none'];
@@ -30,5 +32,33 @@ describe('the dashboard\'s words', () => {
       expect(ar[key], key).toMatch(/[\u0600-\u06ff]/);
       expect(en[key], key).not.toMatch(/[\u0600-\u06ff]/);
     }
+  });
+});
+
+describe('why a file is refused, in Arabic', () => {
+  afterEach(() => {
+    setLang('en');
+    vi.unstubAllGlobals();
+  });
+
+  it('words each kind of error the server names, what the file says kept as written and isolated', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const allowed = ['say', 'ask'];
+    const kinds: [KnownFileError, string][] = [
+      [{ kind: 'yamlSyntax', detail: 'this text opens with " and is never closed', hint: 'put a " where the text ends' }, 'خطأ في صياغة YAML: \u2068this text opens with " and is never closed (put a " where the text ends)\u2069'],
+      [{ kind: 'yamlSyntax', detail: 'Unexpected scalar' }, 'خطأ في صياغة YAML: \u2068Unexpected scalar\u2069 (تحقّق من المسافات البادئة وعلامات الاقتباس هنا)'],
+      [{ kind: 'unknownStepKind', name: 'sya', suggestion: 'say', allowed }, 'نوع خطوة غير معروف: «\u2068sya\u2069» (هل تقصد «\u2068say\u2069»؟)'],
+      [{ kind: 'unknownStepKind', name: 'wait', allowed }, 'نوع خطوة غير معروف: «\u2068wait\u2069» (استعمل أحد هذه الأنواع: \u2068say\u2069، \u2068ask\u2069)'],
+      [{ kind: 'unknownKey', name: 'dealy', allowed }, 'مفتاح غير معروف: «\u2068dealy\u2069» (المسموح به هنا: \u2068say\u2069، \u2068ask\u2069)'],
+      [{ kind: 'missingKey', name: 'routes' }, 'ينقص المفتاح «\u2068routes\u2069»'],
+      [{ kind: 'noExamples', intent: 'refunds' }, 'النية «\u2068refunds\u2069» بلا أمثلة؛ أعطها قائمة برسائل أمثلةً عليها أو احذفها'],
+      [{ kind: 'writtenTwice', name: 'sales' }, 'كُتب «\u2068sales\u2069» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)'],
+      [{ kind: 'exampleOfTwo', example: 'مرحبا', first: 'sales', second: 'billing', at: 'nlp/a.yaml:4:7' }, 'الجملة «\u2068مرحبا\u2069» مثال على النية «\u2068sales\u2069» (\u2068nlp/a.yaml:4:7\u2069) وعلى النية «\u2068billing\u2069» معًا؛ أبقها تحت نية واحدة'],
+    ];
+    // In English, the page shows the server's own sentence (undefined here).
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));
+    setLang('ar');
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
+    expect(fileReasonText(undefined)).toBeUndefined();
   });
 });

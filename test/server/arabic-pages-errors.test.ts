@@ -99,6 +99,13 @@ describe.skipIf(!hasChromium)(title, () => {
     await replaceText(page, 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your email?"\n    expect: email\n  - goto: nowhere\n');
     await page.locator('.problems li', { hasText: 'nowhere' }).waitFor();
     await shot(page, 'flow-other-problem');
+
+    // In English, the server's own sentence, as the log says it.
+    const english = await (await browser.newContext({ locale: 'en' })).newPage();
+    await signIn(english, app.url);
+    await english.goto(`${app.url}/admin#/flows`);
+    await english.locator('tr', { hasText: 'faq' }).locator('.refused-at').waitFor();
+    expect(await read(english, 'tr:has-text("faq") .refused-at')).toBe('Refused at line 4, column 5: unknown step kind "sya" (did you mean "say"?)');
   }, 90_000);
 
   it('says in Arabic where and why a training file is refused, on the Intents page, intents as written', async () => {
