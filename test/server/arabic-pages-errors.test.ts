@@ -81,6 +81,9 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.goto(`${app.url}/admin#/flows`);
     await page.locator('tr', { hasText: 'faq' }).locator('.refused-at').waitFor();
     expect(await read(page, 'tr:has-text("faq") .refused-at')).toBe('الملف مرفوض في السطر 4، العمود 5: نوع خطوة غير معروف: «sya» (هل تقصد «say»؟)');
+    // The file's own words are code, left to right, never translated.
+    expect(await page.locator('tr:has-text("faq") .refused-at code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir'), code.getAttribute('translate')])))
+      .toEqual([['sya', 'ltr', 'no'], ['say', 'ltr', 'no']]);
     // The YAML parser's own words stay as it wrote them, after Arabic that says what they are.
     expect(await read(page, 'tr:has-text("returns") .refused-at')).toMatch(/^الملف مرفوض في السطر 4، العمود \d+: خطأ في صياغة YAML: this text opens with " and is never closed \(put a " where the text ends\)$/);
     await shot(page, 'flows-refused');
