@@ -20,6 +20,7 @@ import { openStore } from '../../src/store/index.ts';
 import { quietLog } from '../helpers.ts';
 import { adminName } from '../../src/server/admin/auth.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
+import type { NlpOverview } from '../../src/admin-ui/api.ts';
 
 interface Version { version: string; source: string; publishedAt: string; publishedBy: string }
 interface FakeConversation {
@@ -45,7 +46,7 @@ export interface FakeApi {
    * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
    * training file, `training` one under way or failed, `eval: undefined` for no eval figures.
    */
-  setNlp(overview: { refused?: { errors: string[]; unlisted: string[]; model: 'previous' | 'none' }; training?: 'under way' | 'failed'; evalSkipped?: string; evalFailed?: boolean; eval?: undefined }): void;
+  setNlp(overview: { refused?: NlpOverview['refused']; training?: 'under way' | 'failed'; evalSkipped?: string; evalFailed?: boolean; eval?: undefined }): void;
   stop(): Promise<void>;
 }
 

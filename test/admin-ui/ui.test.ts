@@ -124,7 +124,12 @@ describe.skipIf(!hasChromium)(title, () => {
   }, 60_000);
 
   it('says, while a training file is refused, that nothing is trained until it is fixed and whose figures are shown, in English and in Arabic', async () => {
-    const refused = { errors: ['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)'], unlisted: ['nlp/extra.yaml'], model: 'previous' as const };
+    const refused = {
+      errors: ['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)'],
+      problems: [{ file: 'nlp/extra.yaml', line: 4, column: 3, message: '"billing" is written twice here (write it once, with all its examples under it)', known: { kind: 'writtenTwice' as const, name: 'billing' } }],
+      unlisted: ['nlp/extra.yaml'],
+      model: 'previous' as const,
+    };
     fake.setNlp({ refused, eval: undefined });
     try {
       await withPage(browser, 'nlp-refused-previous-model', { viewport: { width: 1280, height: 900 } }, async (page) => {
