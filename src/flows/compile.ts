@@ -118,6 +118,7 @@ class FileCompiler {
   private readonly warnings: FlowError[] = [];
   private readonly reads: Draft['reads'] = [];
   private readonly saves = new Set<string>();
+  private readonly labels = new Map<string, { label: Localized<string>; line: number }>();
   private readonly targets: { id: string; at: Path }[] = [];
   private readonly required: { kind: string; at: Path; reason: string }[] = [];
   /** The flow's `language:` in lower case, when it has a valid one. */
@@ -144,6 +145,7 @@ class FileCompiler {
     const notices = Object.fromEntries(
       Object.entries(rawNotices).flatMap(([moment, text]) => (isText(text) ? [[moment, this.text(text, ['notices', moment])]] : [])),
     );
+    this.fieldLabels(isRecord(value) && isRecord(value.fields) ? value.fields : {});
     // No errors means every step compiled.
     const compiled = steps.filter((step) => step !== undefined);
     if (!top.success || this.errors.length > 0) return undefined;
@@ -164,6 +166,7 @@ class FileCompiler {
         steps: compiled,
         stepIndex,
         saves: [...this.saves],
+        labels: new Map([...this.labels].map(([field, { label }]) => [field, label])),
         notices,
       },
       reads: this.reads,
@@ -236,6 +239,7 @@ class FileCompiler {
         else this.saves.add(ref.path);
         return ref;
       },
+      label: (field, label, path) => this.label(field.path, label, at(path)),
       target: (id, path) => {
         this.targets.push({ id, at: at(path) });
         return id;
@@ -251,6 +255,32 @@ class FileCompiler {
         }
       },
     };
+  }
+
+  // `fields:` labels what the flow saves: a label for a field it does not save names nothing an agent would see.
+  private fieldLabels(fields: Record<string, unknown>): void {
+    for (const [field, entry] of Object.entries(fields)) {
+      if (!isRecord(entry) || !isText(entry.label)) continue;
+      if (this.saves.has(field)) {
+        this.label(field, entry.label, ['fields', field, 'label']);
+        continue;
+      }
+      const saved = [...this.saves];
+      this.report(
+        ['fields', field],
+        parseFieldPath(field) ? `fields: labels "${field}", which this flow does not save` : `"${field}" is not a field`,
+        didYouMean(field, saved) ?? (saved.length > 0 ? `fields this flow saves: ${saved.join(', ')}` : 'label the fields this flow saves with ask … save: or set:'),
+      );
+    }
+  }
+
+  private label(field: string, label: LocalizedSource, at: Path): void {
+    const first = this.labels.get(field);
+    if (first) {
+      this.report(at, `"${field}" has a label already, at line ${first.line}`, 'give a field one label in a flow: agents read it wherever the field shows');
+      return;
+    }
+    this.labels.set(field, { label: this.localized(label, at, (variant) => variant.trim()), line: this.source.lineOf(at) });
   }
 
   private template(text: string, at: Path): Template {

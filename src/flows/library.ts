@@ -6,12 +6,13 @@ import { Reloader } from '../shared/reloader.ts';
 import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ConversationSource, Store } from '../store/types.ts';
+import type { Conversation, ConversationSource, Store } from '../store/types.ts';
 import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
 import { endsUnsaidWarning } from './ends.ts';
 import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
 import { BUILTIN_FIELDS } from './fields.ts';
+import { wordingOf, type Wording } from './labels.ts';
 import type { CompiledFlow, FlowLog } from './types.ts';
 import { readVersion, versionOf } from './versions.ts';
 
@@ -116,6 +117,18 @@ export class FlowLibrary {
     }
     this.versions.set(key, result.draft.flow);
     return result.draft.flow;
+  }
+
+  /**
+   * How a conversation's fields and intent read to agents and admins: the labels and route titles of the flow version
+   * it ran, else of the flows in service (a contact's fields may come from another flow).
+   *
+   *     shownFields(contact.fields, conversation.fields, await flows.wording(conversation), 'ar');
+   */
+  async wording(conversation: Pick<Conversation, 'flow'>): Promise<Wording> {
+    const position = conversation.flow;
+    const own = position ? await this.version(position.flow, position.version) : undefined;
+    return wordingOf([...(own ? [own] : []), ...this.serving.values()]);
   }
 
   /**

@@ -2,6 +2,7 @@
 // its own kind's schema, see steps/).
 import { z } from 'zod';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, localizedSchema } from './language.ts';
+import { labelSchema } from './labels.ts';
 
 /** The lifecycle moments a flow's `notices:` may word for the customer. */
 export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back', 'still_queued'] as const;
@@ -31,5 +32,7 @@ export const flowFileSchema = z
     language: z.string().regex(LANGUAGE_TAG, LANGUAGE_TAG_HINT).optional(),
     /** What the customer hears at each lifecycle moment of a conversation this flow started ("" says nothing). */
     notices: z.record(z.enum(NOTICE_MOMENTS), localizedSchema(z.string())).optional(),
+    /** How agents read the fields the flow saves: `{ conversation.need: { label: { en: Need, ar: الطلب } } }`. */
+    fields: z.record(z.string(), z.object({ label: labelSchema }).strict()).optional(),
   })
   .strict();

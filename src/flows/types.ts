@@ -94,6 +94,8 @@ export interface CompiledFlow {
   readonly stepIndex: ReadonlyMap<string, number>;
   /** Field paths the flow writes (`save:`, `set:`); any flow's templates may read them. */
   readonly saves: readonly string[];
+  /** What agents read for the fields it saves (`label:` beside an ask's `save:`, `fields:`), by field path. */
+  readonly labels: ReadonlyMap<string, Localized<string>>;
   /** What the customer hears at each lifecycle moment of the conversations it started, where the flow says. */
   readonly notices: Readonly<Partial<Record<NoticeMoment, Localized<Template>>>>;
 }

@@ -7,6 +7,7 @@ import { choicesSchema, compileChoices } from '../choices.ts';
 import { matchesNothing } from '../never-matches.ts';
 import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
+import { labelSchema } from '../labels.ts';
 import { localizedSchema, type Localized } from '../language.ts';
 import { didYouMean } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
@@ -38,9 +39,10 @@ const shape = {
   on_fail: z.string().optional(),
   choices: choicesSchema.optional(),
   country: z.string().optional(),
+  label: labelSchema.optional(),
 };
 
-/** `- ask: "What is your email address?"` with `expect`, `save`, `skip_if_known`, `retries`, `invalid`, `on_fail`. */
+/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `on_fail`. */
 export const askStep = defineStep({
   kind: 'ask',
   shape,
@@ -55,6 +57,10 @@ export const askStep = defineStep({
     if (step.save !== undefined) spec.save = ctx.writeField(step.save, ['save']);
     else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>');
     if (step.invalid !== undefined) spec.invalid = ctx.text(step.invalid, ['invalid']);
+    if (step.label !== undefined) {
+      if (spec.save) ctx.label(spec.save, step.label, ['label']);
+      else ctx.error(['label'], 'label: names the field save: writes, and this question saves nothing', 'add save: conversation.<field>, or remove label:');
+    }
     return spec;
   },
   exits: (spec) => ({ gotos: jumpTargets(spec.onFail), fallsThrough: true, mayWait: true }),

@@ -33,6 +33,8 @@ export interface CompileContext {
   readField(path: string, at: Path): FieldRef;
   /** A field the step writes; it becomes readable in every flow's templates. */
   writeField(path: string, at: Path): FieldRef;
+  /** What agents read for a field the flow saves; a field has one label in a flow. */
+  label(field: FieldRef, label: LocalizedSource, at: Path): void;
   /** A goto target; it must be a step id in this file. */
   target(id: string, at: Path): string;
   /** Requires a step of `kind` somewhere in this file (e.g. `on_fail: assign` needs an assign step). */

@@ -1,0 +1,87 @@
+// What agents and admins read of a conversation: each field under the label a flow gives it (`label:` beside an
+// ask's `save:`, the flow's `fields:`), Switchboard's own for its builtins, else its path; and the intent as the title
+// of the route that chose it. The agent's card, the agent console and the dashboard show the same words.
+import { z } from 'zod';
+import type { Conversation, Fields, FieldValue } from '../store/types.ts';
+import { localize, localizedSchema, type Localized } from './language.ts';
+import type { CompiledFlow } from './types.ts';
+
+/** A field's label as a flow writes it: one line, or one per language (`{ en: Email, ar: البريد الإلكتروني }`). */
+export const labelSchema = localizedSchema(
+  z.string().trim().min(1, 'a label cannot be empty').max(60, 'a label is at most 60 characters: it names the field, its value follows').regex(/^[^\r\n]*$/, 'a label is one line'),
+);
+
+// The fields Switchboard fills in itself that are kept among the conversation's fields.
+const BUILTIN_LABELS: ReadonlyMap<string, Localized<string>> = new Map([
+  ['conversation.first_message', { variants: new Map([['en', 'First message'], ['ar', 'الرسالة الأولى']]), fallback: 'First message' }],
+]);
+
+/** How the flows name fields and intents for the people who read them. */
+export interface Wording {
+  /** By field path (`contact.email`). */
+  readonly labels: ReadonlyMap<string, Localized<string>>;
+  /** The title of the route that sets each intent (a `classify` step's `routes:`). */
+  readonly intents: ReadonlyMap<string, Localized<string>>;
+}
+
+/** Names nothing: fields read as their paths, intents as they are. */
+export const NO_WORDING: Wording = { labels: BUILTIN_LABELS, intents: new Map() };
+
+/**
+ * The labels and route titles of `flows`, the first flow's where two give one; Switchboard's own for its builtins.
+ *
+ *     const wording = wordingOf([conversationFlow, ...flowsInService]);
+ */
+export function wordingOf(flows: readonly CompiledFlow[]): Wording {
+  const labels = new Map(BUILTIN_LABELS);
+  const intents = new Map<string, Localized<string>>();
+  for (const flow of flows) {
+    for (const [field, label] of flow.labels) if (!labels.has(field)) labels.set(field, label);
+    for (const step of flow.steps) {
+      if (step.kind !== 'classify') continue;
+      for (const route of step.spec.routes) if (!intents.has(route.intent)) intents.set(route.intent, route.title);
+    }
+  }
+  return { labels, intents };
+}
+
+/** A field as a person reads it: its path, its label in their language (none: show the path), its value. */
+export interface ShownField {
+  key: string;
+  label?: string;
+  value: Exclude<FieldValue, null>;
+}
+
+/**
+ * The fields of a conversation and its contact a person reads, in that order, labelled in `language`. Empty ones are
+ * left out, and so is a builtin whose text a flow's field repeats: the shipped flow copies `first_message` into the need.
+ *
+ *     shownFields(contact.fields, conversation.fields, wording, 'ar'); // [{ key: 'contact.email', label: 'البريد الإلكتروني', value: … }]
+ */
+export function shownFields(contact: Fields, conversation: Fields, wording: Wording, language: string | undefined): ShownField[] {
+  const written: [string, FieldValue][] = [
+    ...Object.entries(contact).map(([name, value]): [string, FieldValue] => [`contact.${name}`, value]),
+    ...Object.entries(conversation).map(([name, value]): [string, FieldValue] => [`conversation.${name}`, value]),
+  ];
+  const all = written.filter((entry): entry is [string, Exclude<FieldValue, null>] => entry[1] !== null && entry[1] !== '');
+  const own = new Set(all.filter(([key, value]) => typeof value === 'string' && !BUILTIN_LABELS.has(key)).map(([, value]) => String(value).trim()));
+  return all
+    .filter(([key, value]) => !(BUILTIN_LABELS.has(key) && own.has(String(value).trim())))
+    .map(([key, value]) => {
+      const label = wording.labels.get(key);
+      return label === undefined ? { key, value } : { key, label: localize(label, language), value };
+    });
+}
+
+/**
+ * What a conversation is about, in `language`: the title of the route that set its intent, else the intent; undefined
+ * without an intent, or when it says no more than the team's name (a route `billing: Billing`).
+ *
+ *     topicOf(conversation, wording, 'ar'); // 'الفواتير' for the intent billing of a route titled { en: Billing, ar: الفواتير }
+ */
+export function topicOf(conversation: Pick<Conversation, 'intent' | 'team'>, wording: Wording, language: string | undefined): string | undefined {
+  if (conversation.intent === undefined) return undefined;
+  const title = wording.intents.get(conversation.intent);
+  const topic = title === undefined ? conversation.intent : localize(title, language);
+  return conversation.team !== undefined && topic.toLowerCase() === conversation.team.toLowerCase() ? undefined : topic;
+}
