@@ -138,7 +138,7 @@ export class Runtime {
           quotes: (channel: string) => channels.get(channel)?.quotes === true,
         }
       : {};
-    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation) });
+    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation), wording: (conversation) => flows.wording(conversation) });
     turns.desk = this.#desk;
     this.#turns = turns;
     const transactions = this.#transactions;

@@ -1,6 +1,7 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
-import type { Contact, Conversation, Fields, Message } from '../store/types.ts';
+import type { Contact, Conversation, Message } from '../store/types.ts';
+import { NO_WORDING, shownFields, topicOf, type Wording } from '../flows/labels.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import { line, word, type DeskLanguage } from './lines.ts';
 import type { Team } from './team.ts';
@@ -16,6 +17,8 @@ export interface CardInput {
   returning?: boolean;
   /** The agent's language (`language:` in team.yaml): English without it. */
   language?: DeskLanguage;
+  /** The labels of the fields and the titles of the intents (`FlowLibrary.wording`): without it, the fields' paths and the intent. */
+  wording?: Wording;
 }
 
 const CARD_MESSAGES = 5;
@@ -29,14 +32,16 @@ const CARD_MESSAGE_CHARS = 300;
  *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
  *     await send(agentAddress, { text });
  */
-export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en' }: CardInput): string {
+export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const name = contact.name ?? word(line('cardCustomer'), language);
+  const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
   const lines = [
     word(line('cardHead', conversation.id, returning, teamName), language),
-    word(line('cardWho', name, conversation.channel, conversation.intent), language),
-    ...fieldLines(contact.fields, language),
-    ...fieldLines(conversation.fields, language),
+    word(line('cardWho', name, conversation.channel, topic), language),
+    ...shownFields(contact.fields, conversation.fields, wording, language).map(({ key, label, value }) => (language === 'ar'
+      ? `${isolate(label ?? key)}: ${isolate(String(value))}`
+      : `${isolateRtl(label ?? key)}: ${isolateRtl(String(value))}`)),
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;
@@ -79,13 +84,6 @@ export function reactionText(conversation: { id: number }, contactName: string |
 export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string, language: DeskLanguage = 'en'): string {
   if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
-}
-
-// Only what the flow collected: empty answers say nothing to the agent.
-function fieldLines(fields: Fields, language: DeskLanguage): string[] {
-  return Object.entries(fields)
-    .filter(([, value]) => value !== null && value !== '')
-    .map(([name, value]) => (language === 'ar' ? `${isolate(name)}: ${isolate(String(value))}` : `${name}: ${isolateRtl(String(value))}`));
 }
 
 function shorten(text: string): string {

@@ -2,6 +2,7 @@
 // asks of the transaction's owner (messages to send, events to announce, threads to open or close).
 import type { DomainEvent } from '../shared/events.ts';
 import type { Conversation, Message } from '../store/types.ts';
+import type { Wording } from '../flows/labels.ts';
 import type { TeamDirectory } from './directory.ts';
 
 export interface DeskContext {
@@ -27,6 +28,11 @@ export interface DeskContext {
    * the channel's ids tell (`Channel.cameAfter`); undefined where they do not. Without it, no channel's ids tell.
    */
   cameAfter?: (channel: string, id: string, than: string) => boolean | undefined;
+  /**
+   * How `conversation`'s fields and intent read on an agent's card: the labels and route titles of its flows
+   * (`FlowLibrary.wording`). Without it, fields read as their paths and the intent as it is.
+   */
+  wording?: (conversation: Conversation) => Promise<Wording>;
 }
 
 /** What the handover asks of the transaction's owner; all of it happens once the transaction is on disk. */

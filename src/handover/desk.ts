@@ -40,6 +40,7 @@ export class Desk {
       ...(options.quotes ? { quotes: options.quotes } : {}),
       ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
       ...(options.cameAfter ? { cameAfter: options.cameAfter } : {}),
+      ...(options.wording ? { wording: options.wording } : {}),
     };
     this.#handBack = options.handBack;
   }

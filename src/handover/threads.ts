@@ -26,7 +26,8 @@ export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversat
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const holder = holderOf(ctx, conversation);
   const language = threadLanguage(ctx, conversation);
-  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, language });
+  const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
+  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, language, ...(wording ? { wording } : {}) });
   const text = `${card}\n\n${word(holder ? line('threadHeldBy', holder.name) : line('threadOpenToAll'), language)}`;
   await toThread(ctx, tx, conversation, { text, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx);
 }

@@ -40,11 +40,12 @@ describe('assignmentCard', () => {
     expect(card).toBe(
       [
         '#42 · new conversation for Billing',
-        'Layla on webchat · about billing',
-        'email: layla@example.com',
-        'need: I was charged twice',
-        'order: 1234',
-        'urgent: true',
+        // The intent says no more than the team; a field no flow labels reads as its path.
+        'Layla on webchat',
+        'contact.email: layla@example.com',
+        'conversation.need: I was charged twice',
+        'conversation.order: 1234',
+        'conversation.urgent: true',
         '',
         'Layla wrote:',
         '› layla@example.com',

@@ -252,7 +252,8 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const contact = await tx.contact(conversation.contactId);
   const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
-  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, returning, ...(agent.language ? { language: agent.language } : {}) }) : undefined;
+  const wording = contact && ctx.wording ? await ctx.wording(conversation) : undefined;
+  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, returning, ...(agent.language ? { language: agent.language } : {}), ...(wording ? { wording } : {}) }) : undefined;
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
   if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
   if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
