@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
 import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
-import { line, word, type Line } from '../handover/lines.ts';
+import { line, word, type DeskLanguage, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
@@ -18,6 +18,7 @@ import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
 import type { Logger } from '../shared/log.ts';
 import { pageLanguage } from './language.ts';
+import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -36,6 +37,8 @@ export interface AgentConsoleOptions {
   templates?: readonly { name: string }[];
   /** How long nobody writes before a conversation closes by itself (`AUTO_CLOSE_AFTER`), as the agent's app was told it. */
   autoCloseAfterMs?: number;
+  /** The labels of a conversation's fields and the titles of its intents (`FlowLibrary.wording`); without it, paths and intents. */
+  wording?: (conversation: Conversation) => Promise<Wording>;
   log: Logger;
 }
 
@@ -46,6 +49,8 @@ export interface ConsoleConversation {
   channel: string;
   team?: string;
   intent?: string;
+  /** What it is about in the page's language: the title of the route that set `intent` (absent when it is the team's name). */
+  topic?: string;
   openedAt: string;
   queuedAt?: string;
   assignedAt?: string;
@@ -53,6 +58,8 @@ export interface ConsoleConversation {
   contact: { name?: string; fields: Conversation['fields'] };
   /** `conversation.*` fields collected in this conversation. */
   fields: Conversation['fields'];
+  /** The fields as the agent reads them: contact's then conversation's, labelled in the page's language, none twice. */
+  shown: ShownField[];
   /** The customer's messages the agent has not opened yet. */
   unread: number;
   lastMessage?: { id: number; from: Message['from']; text: string; at: string };
@@ -153,8 +160,10 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     return (await store.doc<ReadMarks>(READ_MARKS, agent.id))?.read ?? {};
   }
 
-  async function summary(conversation: Conversation, readUpTo: number): Promise<ConsoleConversation> {
+  async function summary(conversation: Conversation, readUpTo: number, language: DeskLanguage): Promise<ConsoleConversation> {
     const contact = await store.contact(conversation.contactId);
+    const wording = options.wording ? await options.wording(conversation) : NO_WORDING;
+    const topic = topicOf(conversation, wording, language);
     const messages = transcript(await store.messagesOfConversation(conversation.id));
     // What the list shows of it: the customer's last words (what they need, what waits for an answer), not the bot's.
     const last = [...messages].reverse().find((message) => message.from === 'contact') ?? messages.at(-1);
@@ -164,18 +173,21 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       channel: conversation.channel,
       ...(conversation.team !== undefined ? { team: conversation.team } : {}),
       ...(conversation.intent !== undefined ? { intent: conversation.intent } : {}),
+      ...(topic !== undefined ? { topic } : {}),
       openedAt: conversation.openedAt,
       ...(conversation.queuedAt !== undefined ? { queuedAt: conversation.queuedAt } : {}),
       ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
       contact: { ...(contact?.name !== undefined ? { name: contact.name } : {}), fields: contact?.fields ?? {} },
       fields: conversation.fields,
+      shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
       unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,
       ...(last ? { lastMessage: { id: last.id, from: last.from, text: excerpt(last.text || describeFiles(last.attachments)), at: last.at } } : {}),
     };
   }
 
-  router.get('/state', async (_req, res) => {
+  router.get('/state', async (req, res) => {
     const agent = res.locals.agent as Agent;
+    const language = pageLanguage(req);
     // Where the console's event stream (of the agent's own web chat session) starts: after the newest message it
     // holds, which the console has shown, so it misses nothing to come and shows nothing twice.
     const session = webchatSession(agent);
@@ -187,15 +199,15 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const teams = agent.teams.map((name) => directory.team(name)?.name ?? name);
     const queues: { team: string | null; conversations: ConsoleConversation[] }[] = [];
     for (const team of teams) {
-      queues.push({ team, conversations: await Promise.all(queued.filter((c) => c.team !== undefined && sameTeam(c.team, team)).map((c) => summary(c, mark(c)))) });
+      queues.push({ team, conversations: await Promise.all(queued.filter((c) => c.team !== undefined && sameTeam(c.team, team)).map((c) => summary(c, mark(c), language))) });
     }
     const unrouted = queued.filter((c) => c.team === undefined);
-    if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c)))) });
+    if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c), language))) });
     res.json({
       agent: { id: agent.id, name: agent.name, teams, session: webchatSession(agent) },
       status: (await store.doc<AgentState>('agents', agent.id))?.status ?? 'offline',
       cursor,
-      held: await Promise.all(held.map((c) => summary(c, mark(c)))),
+      held: await Promise.all(held.map((c) => summary(c, mark(c), language))),
       queues,
       teams: directory.teams().map((team) => team.name),
       colleagues: directory.agents().filter((other) => other.id !== agent.id).map((other) => ({ id: other.id, name: other.name })),
@@ -215,7 +227,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const contact = await store.contact(conversation.contactId);
     const later = transcript(await store.messagesOfConversation(conversation.id)).filter((message) => message.id > after);
     res.json({
-      conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0),
+      conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
         return toConsole(message, conversation.id, name);

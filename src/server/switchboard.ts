@@ -363,6 +363,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
+      wording: (conversation) => served.wording(conversation),
     });
 
     // A classify step without a model asks its clarify question, even for the clearest need: the first

@@ -649,6 +649,45 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.screenshot({ path: '/tmp/switchboard-console-answers-ar-closed.png' });
   }), 90_000);
 
+  it('shows an Arabic console the fields under the flow\'s Arabic labels, the first message once, and the route\'s Arabic title with its intent under the pointer', () => shooting('console-labels-ar', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const agent = await (await context(1100, 'ar-EG')).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'أنت متصل الآن' }).waitFor();
+    // Layla opens with what she needs: the flow copies it into the need, and only asks her email.
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'ليلى');
+    const need = 'I was charged twice for my subscription';
+    await send(customer, need);
+    await customer.locator('.msg.bot', { hasText: 'email' }).waitFor();
+    await send(customer, 'layla@example.com');
+    await customer.locator('.msg.bot', { hasText: 'joined' }).waitFor();
+    expect(await app.store.conversation(1)).toMatchObject({ intent: 'billing', fields: { first_message: need, need } });
+
+    await agent.locator('#held li', { hasText: 'ليلى' }).click();
+    await agent.locator('#fields dt').first().waitFor();
+    expect(await agent.locator('#fields dt').allInnerTexts()).toEqual(['البريد الإلكتروني', 'الطلب']);
+    expect(await agent.locator('#fields dd').allInnerTexts()).toEqual(['layla@example.com', need]);
+    expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · Billing · الفواتير · دردشة الموقع');
+    expect(await agent.locator('#title bdi[title="billing"]').innerText()).toBe('الفواتير');
+    // Right to left: each label at the right, its value to its left.
+    const label = (await agent.locator('#fields dt').first().boundingBox())!;
+    const value = (await agent.locator('#fields dd').first().boundingBox())!;
+    expect(label.x).toBeGreaterThan(value.x);
+    await agent.screenshot({ path: '/tmp/switchboard-console-labels-ar.png' });
+
+    // In English: the English labels; the title says no more than the team, so the header says it once.
+    await agent.locator('#app button.lang').click();
+    await expect.poll(() => agent.locator('#fields dt').allInnerTexts()).toEqual(['Email', 'Need']);
+    expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · Billing · Web chat');
+    await expect.poll(() => agent.locator('#held li .excerpt').innerText()).toBe('layla@example.com');
+    await agent.screenshot({ path: '/tmp/switchboard-console-labels-en.png' });
+  }), 90_000);
+
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
     const adminToken = 'browser-admin-token-0123456789abcdef';
     const app = await start(await shippedDataDir(), { adminToken });

@@ -262,7 +262,7 @@ function listItem(conversation) {
   excerpt.className = 'excerpt';
   excerpt.dir = 'auto';
   excerpt.translate = false;
-  excerpt.textContent = [conversation.intent, conversation.lastMessage?.text].filter(Boolean).join(' · ');
+  excerpt.textContent = [conversation.topic, conversation.lastMessage?.text].filter(Boolean).join(' · ');
   item.append(line, excerpt);
   item.onclick = () => void openConversation(conversation.id).catch(() => {});
   return item;
@@ -290,15 +290,15 @@ function renderLists() {
   $('queues').replaceChildren(...queues);
 }
 
-function field(list, name, value) {
+function field(list, { key, label, value }) {
   const term = document.createElement('dt');
-  // A field's name is the flow's (contact.email), as the flow writes it.
-  term.append(isolated(name));
+  // The label the flow gives the field, in the console's language (the server words it); else its path (contact.email).
+  term.append(isolated(label ?? key));
   term.translate = false;
   const detail = document.createElement('dd');
   detail.dir = 'auto';
   detail.translate = false;
-  detail.textContent = value === null ? '' : String(value);
+  detail.textContent = String(value);
   list.append(term, detail);
 }
 
@@ -326,12 +326,14 @@ async function openConversation(id) {
   showAnswering();
   $('conversation').hidden = false;
   // Each part isolated (a Latin name in an Arabic console, an Arabic one in an English console), in the page's direction.
-  $('title').replaceChildren(...[`#${conversation.id}`, nameOf(conversation), conversation.team ?? words.noTeam, conversation.intent, channelName(conversation.channel)]
-    .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
+  // What it is about is its route's title, the intent it stands for under the pointer.
+  const topic = conversation.topic && isolated(conversation.topic);
+  if (topic) topic.title = conversation.intent;
+  $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), isolated(conversation.team ?? words.noTeam), topic, isolated(channelName(conversation.channel))]
+    .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), part]));
   const fields = $('fields');
   fields.replaceChildren();
-  for (const [name, value] of Object.entries(conversation.contact.fields)) field(fields, `contact.${name}`, value);
-  for (const [name, value] of Object.entries(conversation.fields)) field(fields, `conversation.${name}`, value);
+  for (const shown of conversation.shown) field(fields, shown);
   $('claim').hidden = held;
   for (const id of ['handback', 'close-form', 'transfer-form', 'note-form', 'reply-form']) $(id).hidden = !held && id !== 'note-form';
   $('template-form').hidden = !held || state.templates.length === 0;
@@ -507,6 +509,8 @@ for (const button of document.querySelectorAll('button.lang')) {
     if (!state) return;
     showStatus();
     renderLists();
+    // What the server words (the fields' labels, what a conversation is about) comes again in the new language.
+    scheduleRefresh();
     if (selected !== undefined) void openConversation(selected).catch(() => {});
   };
 }
