@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
-import { back, channelName, duration, failureWords, named, t, when, type StringKey } from '../i18n.ts';
+import { back, channelName, duration, failureWords, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
@@ -240,6 +240,8 @@ export function ConversationDetail({ id }: { id: string }) {
   useLive('conversation', (data) => {
     if (String(data.id) === id) refresh();
   });
+  // The server words the fields' labels and the route's title in the dashboard's language.
+  useEffect(() => onLangChange(transcript.reload), []);
   return (
     <div class="transcript-page">
       <p><a href="#/conversations">{back()} {t('conversationsTitle')}</a></p>
@@ -264,7 +266,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('team')}</dt><dd class="team"><bdi>{conversation.team ?? t('none')}</bdi></dd>
                       <dt>{t('agent')}</dt><dd><bdi>{conversation.agentName ?? conversation.agentId ?? t('none')}</bdi></dd>
                       <dt>{t('channel')}</dt><dd>{channelName(conversation.channel)}</dd>
-                      <dt>{t('intent')}</dt><dd><bdi>{conversation.intent ?? t('none')}</bdi></dd>
+                      <dt>{t('intent')}</dt><dd class="intent">{conversation.topic ? <><bdi>{conversation.topic}</bdi> <span class="muted">(<bdi translate={false}>{conversation.intent}</bdi>)</span></> : <bdi>{conversation.intent ?? t('none')}</bdi>}</dd>
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
@@ -272,10 +274,10 @@ export function ConversationDetail({ id }: { id: string }) {
                       {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
                     </dl>
                     <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contact.name || t('unnamed')}</bdi></a></p>
-                    {Object.keys(conversation.fields ?? {}).length > 0 ? (
+                    {(conversation.shown ?? []).length > 0 ? (
                       <>
                         <h3>{t('fields')}</h3>
-                        <dl>{Object.entries(conversation.fields ?? {}).map(([key, value]) => <><dt><bdi translate={false}>{key}</bdi></dt><dd dir="auto" translate={false}>{typeof value === 'string' ? value : JSON.stringify(value)}</dd></>)}</dl>
+                        <dl class="fields">{(conversation.shown ?? []).map(({ key, label, value }) => <><dt><bdi translate={false}>{label ?? key}</bdi></dt><dd dir="auto" translate={false}>{String(value)}</dd></>)}</dl>
                       </>
                     ) : null}
                   </section>

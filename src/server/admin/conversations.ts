@@ -14,6 +14,7 @@ import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
 import { pageLanguage } from '../language.ts';
+import { shownFields, topicOf } from '../../flows/labels.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 
@@ -228,10 +229,16 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const messages = await store.messagesOfConversation(conversation.id);
     const timeline = await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id));
     const summary = summarize(conversation, { contact, directory, messages, now: context.now() });
+    const wording = await context.flows.wording(conversation);
+    const language = pageLanguage(req);
+    const topic = topicOf(conversation, wording, language);
     res.json({
       conversation: {
         ...summary,
         fields: conversation.fields,
+        // As the agent reads them: labelled in the dashboard's language, the contact's too, none twice; the route's title.
+        shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
+        ...(topic !== undefined ? { topic } : {}),
         ...(conversation.flow ? { flow: { name: conversation.flow.flow, version: conversation.flow.version, step: conversation.flow.step, ...(conversation.flow.done ? { done: true } : {}) } } : {}),
         ...(conversation.closingNote !== undefined ? { closingNote: conversation.closingNote } : {}),
         ...(conversation.firstResponseAt !== undefined ? { firstResponseAt: conversation.firstResponseAt } : {}),

@@ -162,6 +162,14 @@ describe('conversations, team and agents over the admin API', () => {
     const transcript = await admin().get<{ conversation: Record<string, unknown>; contact: { name: string }; messages: { from: string; text: string; author?: string }[]; events: { at: string; type: string; detail?: string }[] }>('/conversations/1');
     expect(transcript.body.conversation).toMatchObject({ id: 1, status: 'closed', closingNote: 'Refund issued', fields: { need: 'I was charged twice' }, flow: { name: 'inbound' } });
     expect(transcript.body.contact).toMatchObject({ name: 'Layla', fields: { email: 'layla@example.com' } });
+    // The fields as agents read them, under the flow's labels in the dashboard's language; what it is about, by its route's title.
+    expect(transcript.body.conversation).toMatchObject({ shown: [{ key: 'contact.email', label: 'Email', value: 'layla@example.com' }, { key: 'conversation.need', label: 'Need', value: 'I was charged twice' }] });
+    expect(transcript.body.conversation.topic).toBeUndefined();
+    const arabic = await adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'accept-language': 'ar' }).get<{ conversation: Record<string, unknown> }>('/conversations/1');
+    expect(arabic.body.conversation).toMatchObject({
+      intent: 'billing', topic: 'الفواتير',
+      shown: [{ key: 'contact.email', label: 'البريد الإلكتروني', value: 'layla@example.com' }, { key: 'conversation.need', label: 'الطلب', value: 'I was charged twice' }],
+    });
     const notes = transcript.body.messages.filter((m) => m.from === 'note').map((m) => [m.author, m.text]);
     expect(notes).toEqual([['Nadia', 'VIP customer, be kind'], ['admin', 'Checked the invoice'], ['Omar', 'Asked for the card number']]);
     expect(transcript.body.messages).toContainEqual(expect.objectContaining({ from: 'contact', text: 'I was charged twice' }));
