@@ -53,7 +53,7 @@ export interface ShownField {
 }
 
 /**
- * The fields of a conversation and its contact a person reads, in that order, labelled in `language`. Empty ones are
+ * The fields a person reads of a conversation, its contact's first, labelled in `language`. Empty ones are
  * left out, and so is a builtin whose text a flow's field repeats: the shipped flow copies `first_message` into the need.
  *
  *     shownFields(contact.fields, conversation.fields, wording, 'ar'); // [{ key: 'contact.email', label: 'البريد الإلكتروني', value: … }]
