@@ -9,6 +9,5 @@ export type { AssignStep } from './steps/assign.ts';
 export type { ClassifyStep } from './steps/classify.ts';
 export type { Jump } from './steps/jump.ts';
 export { jumpOutcome } from './steps/jump.ts';
-export { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from './labels.ts';
 export type { Template } from './template.ts';
 export type { AssignRequest, Classification, CompiledFlow, CompiledStep, FlowInput, FlowLog, FlowRun, FlowTrigger } from './types.ts';
