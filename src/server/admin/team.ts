@@ -93,16 +93,16 @@ export function mountTeam(router: Router, context: AdminContext): void {
 
   router.get('/agents', async (_req, res) => {
     const states = await context.store.docs<AgentState>('agents');
-    const held = new Map<string, number>();
-    for (const conversation of await context.store.openConversations()) {
-      if (conversation.stage === 'assigned' && conversation.agentId) held.set(conversation.agentId, (held.get(conversation.agentId) ?? 0) + 1);
-    }
+    // Each agent's load is counted where the store keeps it (an index, a count(*)): copying every open conversation
+    // to count them kept the event loop from customers' messages as long as the queues were long.
+    const agents = directory.agents();
+    const held = await Promise.all(agents.map((agent) => context.store.countOpenConversations({ stage: 'assigned', agentId: agent.id })));
     res.json({
-      agents: directory.agents().map((agent) => {
+      agents: agents.map((agent, index) => {
         const state = states.get(agent.id);
         return {
           id: agent.id, name: agent.name, teams: agent.teams,
-          status: state?.status ?? 'offline', open: held.get(agent.id) ?? 0, maxOpen: agent.maxOpen,
+          status: state?.status ?? 'offline', open: held[index]!, maxOpen: agent.maxOpen,
           ...(state?.since ? { statusSince: state.since } : {}),
           ...(state?.lastAssignedAt ? { lastAssignedAt: state.lastAssignedAt } : {}),
         };

@@ -4,7 +4,7 @@
 // agents as the runtime's decisions do.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { cleanupDirs, shippedDataDir, start, visitor } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
@@ -238,6 +238,35 @@ describe('the live stream of agents', () => {
     await until(() => agentEvents() === 4, 'the agents event of /away');
     expect(await omarRow()).toMatchObject({ status: 'away', open: 0 });
     await stream.stop();
+  });
+});
+
+describe('the agents\u2019 loads on the team page', () => {
+  let app: Switchboard;
+  const admin = () => adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': 'Nadia' });
+  beforeAll(async () => {
+    app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await cleanupDirs();
+  });
+
+  it('shows how many open conversations each agent holds, counted without copying every open conversation', async () => {
+    await visitor(app.url, 'agent-omar').say('/online');
+    await visitor(app.url, 'agent-sara').say('/online');
+    for (const name of ['Amal', 'Badr', 'Dina', 'Fadi']) await visitor(app.url, name.toLowerCase(), name).say('hello');
+    for (const [id, agentId] of [[1, 'omar'], [2, 'omar'], [3, 'sara']] as const) {
+      expect((await admin().post(`/conversations/${id}/assign`, { agentId })).status).toBe(200);
+    }
+    const copies = vi.spyOn(app.store, 'openConversations');
+    const loads = async () => (await admin().get<{ agents: { id: string; open: number }[] }>('/agents')).body.agents.map(({ id, open }) => ({ id, open }));
+    // Fadi's conversation is still with the bot: nobody's load.
+    expect(await loads()).toEqual([{ id: 'omar', open: 2 }, { id: 'sara', open: 1 }, { id: 'lina', open: 0 }]);
+    expect((await admin().post('/conversations/2/close', {})).status).toBe(200);
+    expect(await loads()).toEqual([{ id: 'omar', open: 1 }, { id: 'sara', open: 1 }, { id: 'lina', open: 0 }]);
+    expect(copies).not.toHaveBeenCalled();
+    copies.mockRestore();
   });
 });
 
