@@ -7,6 +7,7 @@ import { lang } from './i18n.ts';
 // The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
 import type { KnownFileError } from '../shared/file-error.ts';
 import type { KnownFailure } from '../types.ts';
+import type { Finding } from '../bot/nlp/check.ts';
 import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
 import type { Figures } from '../handover/reports.ts';
 import type { ConversationSummary } from '../server/admin/summary.ts';
@@ -217,6 +218,9 @@ export interface NlpOverview {
    * says why); `eval` is then the figures of the model in service, trained on older data.
    */
   training?: 'under way' | 'failed';
+  /** What `npm run nlp -- check` finds in the training data, each of a kind the page words in its own language. */
+  findings: Finding[];
+  /** What kept the training data from being read or checked, as it came (English). */
   warnings: string[];
   /**
    * While the training data is refused: why (`file:line:column: reason`), the files whose examples cannot be listed,

@@ -44,9 +44,19 @@ export interface FakeApi {
   setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown> }): void;
   /**
    * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
-   * training file, `training` one under way or failed, `eval: undefined` for no eval figures.
+   * training file, `training` one under way or failed, `eval: undefined` for no eval figures, `intents: []` for no
+   * examples, `findings` and `warnings` for what the training data check says.
    */
-  setNlp(overview: { refused?: NlpOverview['refused']; training?: 'under way' | 'failed'; evalSkipped?: string; evalFailed?: boolean; eval?: undefined }): void;
+  setNlp(overview: {
+    intents?: { name: string; examples: string[]; languages: string[] }[];
+    refused?: NlpOverview['refused'];
+    training?: 'under way' | 'failed';
+    evalSkipped?: string;
+    evalFailed?: boolean;
+    eval?: undefined;
+    findings?: Record<string, unknown>[];
+    warnings?: string[];
+  }): void;
   stop(): Promise<void>;
 }
 
@@ -380,6 +390,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         confused: [{ intent: 'tech_support', mistakenFor: 'billing', count: 3 }, { intent: 'billing', mistakenFor: 'tech_support', count: 1 }],
         background: { sentences: 664, rejected: 0.64 },
       },
+      findings: [],
       warnings: [],
       ...nlpGiven,
     });

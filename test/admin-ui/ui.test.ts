@@ -1,12 +1,20 @@
 // The dashboard in Chromium against the fake admin API (fake-api.ts): the admin's story and the phone-sized
 // Arabic pages, without the real API. The same story runs against a real Switchboard in
 // test/server/dashboard.test.ts. Skipped, saying so, where Chromium is not installed.
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
 import { visitor } from '../helpers.ts';
 import { adminStory, hasChromium, inChromium, phoneInArabic, shot, signIn, withChromium, withPage } from './scenario.ts';
+
+/** How far (px) the first line of an element's text ends from the right edge of its list item's content. */
+const fromRight = (locator: Locator) => locator.evaluate((element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const item = element.closest('li')!;
+  return Math.round(item.getBoundingClientRect().right - parseFloat(getComputedStyle(item).paddingRight) - range.getClientRects()[0]!.right);
+});
 
 const title = inChromium('the dashboard in Chromium, against the fake admin API');
 
@@ -208,6 +216,106 @@ describe.skipIf(!hasChromium)(title, () => {
         await page.locator('table.list').waitFor();
         expect(await panel.innerText()).toContain('يُدرَّب الآن نموذج على هذه الأمثلة؛ تُحسب أرقامه بعد ذلك وتظهر هنا فور جاهزيتها.');
         await shot(page, 'nlp-training-ar');
+      });
+    } finally {
+      fake.setNlp({});
+    }
+  }, 90_000);
+
+  it('says what the training data check finds in the admin’s language, and why there are no figures only once; paths and English errors read left to right inside Arabic', async () => {
+    // What GET /api/nlp says of two intents, one with a single English example: the check's findings, by kind, and
+    // why cross-validation has no figures (the eval panel says it); an error the check could not name, as it came.
+    const findings = [
+      { file: 'nlp/admin.yaml', line: 4, kind: 'near duplicate', intent: 'sales', text: 'how much is it', twin: { intent: 'billing', text: 'how much is it?', at: 'nlp/intents.yaml:3' }, message: '"how much is it" (sales) is nearly the same as "how much is it?" (billing, nlp/intents.yaml:3): the model cannot tell them apart; keep one, or reword them so they differ' },
+      { file: 'nlp/intents.yaml', line: 9, kind: 'few examples', intent: 'sales', count: 1, min: 5, message: 'intent "sales" has 1 example; give it at least 5 (10 to 30 work best)' },
+      { file: 'nlp/intents.yaml', line: 9, kind: 'missing language', intent: 'sales', language: 'ar', having: ['billing'], message: 'intent "sales" has no Arabic examples while "billing" has: Arabic messages meant for it will go elsewhere or get the clarify question; add a few' },
+    ];
+    const unreadable = "Error: EACCES: permission denied, open 'nlp/extra.yaml'";
+    fake.setNlp({ eval: undefined, evalSkipped: 'intent "sales" has 1 example; cross-validation needs at least 2 per intent', findings, warnings: [unreadable] });
+    try {
+      await withPage(browser, 'nlp-findings', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, fake.url, fake.token);
+        await page.goto(`${fake.url}/admin#/nlp`);
+        await page.locator('table.list').waitFor();
+        const checked = page.locator('.notice.warn');
+        expect(await checked.innerText()).toContain('Intent sales has too few examples (1); give it at least 5 (10 to 30 work best).');
+        expect(await checked.innerText()).toContain('Intent sales has no examples in Arabic, unlike billing: messages in Arabic meant for it');
+        await shot(page, 'nlp-findings-en');
+        await page.locator('button.lang').click();
+        await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
+        await shot(page, 'nlp-findings-ar');
+        // As read: the isolates around names and paths are not seen.
+        const text = (await checked.innerText()).replace(/[\u2066-\u2069]/g, '');
+        expect(text).toContain('أمثلة النية sales قليلة (1)؛ أعطها 5 أمثلة على الأقل (الأفضل من 10 إلى 30).');
+        expect(text).toContain('ليس للنية sales أمثلة بالعربية، بخلاف billing: الرسائل بالعربية المقصودة بها ستذهب إلى غيرها');
+        expect(text).toContain('«how much is it» (sales) يكاد يطابق «how much is it?» (billing، nlp/intents.yaml:3)');
+        // The eval panel says why there are no figures, in Arabic; the English reason is not said again beside it.
+        expect(await page.locator('.eval').innerText()).toContain('لا أرقام: يحتاج التحقق المتقاطع إلى نيتين على الأقل، لكل منهما مثالان على الأقل.');
+        expect(text).not.toContain('no eval figures');
+        expect(text).not.toContain('cross-validation');
+        // The only English left is the error the check could not name, marked as English, left to right.
+        const english = checked.locator('[lang="en"]');
+        expect(await english.allInnerTexts()).toEqual([unreadable]);
+        expect(await english.getAttribute('dir')).toBe('ltr');
+        // Where the Arabic sentences start: its item's bullet on the right, its line ending at the right edge.
+        expect(await english.evaluate((element) => getComputedStyle(element.closest('li')!).direction)).toBe('rtl');
+        expect(await fromRight(english)).toBeLessThanOrEqual(1);
+        // Where to fix each finding, a path, reads left to right.
+        expect(await checked.locator('code.at').allInnerTexts()).toEqual(['nlp/admin.yaml:4', 'nlp/intents.yaml:9', 'nlp/intents.yaml:9']);
+        for (const at of await checked.locator('code.at').all()) expect(await at.getAttribute('dir')).toBe('ltr');
+      });
+    } finally {
+      fake.setNlp({});
+    }
+  }, 90_000);
+
+  it('keeps, in Arabic, a refused file’s English error and the examples’ folder where the Arabic sentences start, on a phone too', async () => {
+    const twice = '"billing" is written twice here (write it once, with all its examples under it)';
+    const refused = {
+      errors: [`nlp/extra.yaml:4:3: ${twice}`, 'nlp/extra.yaml:9:1: a tab indents this line'],
+      problems: [
+        { file: 'nlp/extra.yaml', line: 4, column: 3, message: twice, known: { kind: 'writtenTwice' as const, name: 'billing' } },
+        { file: 'nlp/extra.yaml', line: 9, column: 1, message: 'a tab indents this line' },
+      ],
+      unlisted: ['nlp/extra.yaml'],
+      model: 'none' as const,
+    };
+    try {
+      await withPage(browser, 'nlp-bidi-phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }, async (page) => {
+        fake.setNlp({ intents: [], eval: undefined });
+        await signIn(page, fake.url, fake.token);
+        await page.goto(`${fake.url}/admin#/nlp`);
+        await page.locator('.eval p').waitFor();
+        await shot(page, 'nlp-no-data-phone-en');
+        await page.locator('button.lang').click();
+        await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
+        // The folder is a path of its own, left to right, in no bracket a line could start with.
+        const note = page.locator('.eval p');
+        expect(await note.innerText()).toBe('لا توجد أمثلة تدريب بعد: تظهر الأرقام مع أولها. اكتبها في ملفات DATA_DIR/nlp، أو «علّم نيتها» في محادثة.');
+        expect(await note.locator('code').innerText()).toBe('DATA_DIR/nlp');
+        expect(await note.locator('code').getAttribute('dir')).toBe('ltr');
+        await shot(page, 'nlp-no-data-phone-ar');
+        fake.setNlp({ refused, eval: undefined });
+        await page.reload();
+        await page.locator('.notice.error .refused').waitFor();
+        await shot(page, 'nlp-refused-phone-ar');
+        // Each error starts where the Arabic above it starts: bullet and line on the right. What the page has no words
+        // for stays the server's English, left to right, inside its Arabic line.
+        const items = page.locator('.refused li');
+        expect(await items.count()).toBe(2);
+        for (const item of await items.all()) {
+          expect(await item.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+          // Its text reaches the right edge of the item's content (a line mixing both directions has several runs).
+          expect(await item.evaluate((element) => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            const right = Math.max(...[...range.getClientRects()].map((rect) => rect.right));
+            return Math.round(element.getBoundingClientRect().right - parseFloat(getComputedStyle(element).paddingRight) - right);
+          })).toBeLessThanOrEqual(1);
+        }
+        const english = page.locator('.refused li [lang="en"]');
+        expect(await english.allInnerTexts()).toEqual(['a tab indents this line']);
+        expect(await english.getAttribute('dir')).toBe('ltr');
       });
     } finally {
       fake.setNlp({});

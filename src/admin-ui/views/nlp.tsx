@@ -3,9 +3,10 @@
 // admin's examples: see bot/nlp/cross-validation.ts), trying a sentence (which intent, how sure, the nearest
 // examples), adding an example and retraining. A misrouted customer message is taught from its transcript
 // (TeachIntent, below).
+import type { ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
-import { languageNames, named, t, when, type StringKey } from '../i18n.ts';
+import { languageNames, named, names, t, when, type StringKey } from '../i18n.ts';
 import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -71,6 +72,47 @@ function Refused({ refused }: { refused: NonNullable<NlpOverview['refused']> }) 
   );
 }
 
+/** What the training data check found, in the page's language (the names and texts it is about isolated in it). */
+function findingText(finding: NlpOverview['findings'][number]): string {
+  switch (finding.kind) {
+    case 'few examples':
+      return t('nlpFewExamples', { intent: named(finding.intent), count: finding.count, min: finding.min });
+    case 'missing language': {
+      const shown = names(finding.having.slice(0, 3));
+      const others = finding.having.length > 3 ? t('nlpAndMore', { names: shown, count: finding.having.length - 3 }) : shown;
+      return t('nlpMissingLanguage', { intent: named(finding.intent), language: languageNames([finding.language]), others });
+    }
+    case 'near duplicate':
+      return t('nlpNearDuplicate', { text: named(finding.text), intent: named(finding.intent), twin: named(finding.twin.text), twinIntent: named(finding.twin.intent), at: named(finding.twin.at) });
+  }
+}
+
+/**
+ * The training data check's findings, each at the file and line to fix, and what kept the data from being read or
+ * checked (English, as it came, left to right where the page's sentences start).
+ */
+function Findings({ data }: { data: NlpOverview }) {
+  if (data.findings.length === 0 && data.warnings.length === 0) return null;
+  return (
+    <Notice kind="warn">
+      <ul class="findings">
+        {data.findings.map((finding) => <li data-kind={finding.kind}><code class="at" dir="ltr">{finding.file}:{finding.line}</code> {findingText(finding)}</li>)}
+        {data.warnings.map((warning) => <li><bdi lang="en" dir="ltr">{warning}</bdi></li>)}
+      </ul>
+    </Notice>
+  );
+}
+
+/** A sentence of the page's language with elements (a path) in place of its `{name}`s. */
+function sentenceWith(key: StringKey, elements: Record<string, ComponentChild>): ComponentChild[] {
+  return t(key).split(/\{(\w+)\}/).map((part, index) => (index % 2 === 1 ? elements[part] : part));
+}
+
+/** The eval panel's note; the examples' folder, a path, reads left to right in any language. */
+function noteText(note: StringKey): ComponentChild {
+  return note === 'evalNoData' ? sentenceWith(note, { path: <code dir="ltr">DATA_DIR/nlp</code> }) : t(note);
+}
+
 /**
  * What the eval panel says besides the figures: why there are none (and whether they are coming), or, when those
  * shown are of a model trained on older data, which one. Nothing is trained while the data is refused.
@@ -92,12 +134,12 @@ const figuresComing = (data: NlpOverview): boolean => ['evalTraining', 'evalTrai
 function Evaluation({ data }: { data: NlpOverview }) {
   const figures = data.eval;
   const note = figuresNote(data);
-  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2>{note ? <p class="muted">{t(note)}</p> : null}</section>;
+  if (!figures) return <section class="eval"><h2>{t('evalTitle')}</h2>{note ? <p class="muted">{noteText(note)}</p> : null}</section>;
   const threshold = Math.round(figures.threshold * 100);
   return (
     <section class="eval">
       <h2>{t('evalTitle')}</h2>
-      {note ? <p class="muted">{t(note)}</p> : null}
+      {note ? <p class="muted">{noteText(note)}</p> : null}
       <div class="figures">
         <div class="figure" data-figure="accuracy"><div class="value">{percent(figures.accuracy)}</div><div class="label">{t('evalAccuracy')}</div></div>
         <div class="figure" data-figure="confident"><div class="value">{percent(figures.acceptedAccuracy)}</div><div class="label">{t('evalConfident', { threshold })}</div></div>
@@ -175,7 +217,7 @@ export function NlpPage() {
           <>
             {data.refused ? <Refused refused={data.refused} /> : null}
             <Evaluation data={data} />
-            {data.warnings.length > 0 ? <Notice kind="warn"><ul>{data.warnings.map((warning) => <li lang="en" dir="ltr">{warning}</li>)}</ul></Notice> : null}
+            <Findings data={data} />
             {/* The examples of the files that read well; a refused file's wait for its fix. */}
             {(data.refused?.unlisted ?? []).map((file) => <p class="unlisted">{t('nlpUnlisted', { file: named(file) })}</p>)}
             {data.refused && data.intents.length === 0 ? null : <table class="list">

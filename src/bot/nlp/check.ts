@@ -5,21 +5,27 @@ import { loadBackground } from './background.ts';
 import { NEAR_DUPLICATE, trainClassifier } from './classifier.ts';
 import { readTrainingFiles, type PlacedExample } from './training-data.ts';
 
-/** Something to fix, where to fix it. `String(finding)`-like: `${file}:${line}: ${message}`. */
-export interface Finding {
-  file: string;
-  line: number;
-  message: string;
-}
+/**
+ * Something to fix, where to fix it: `message` in English, as `nlp check` prints it (`${file}:${line}: ${message}`),
+ * and its kind with the names and texts it is about, for the dashboard to say it in the admin's language.
+ */
+export type Finding = { file: string; line: number; message: string } & (
+  /** An intent learnt from fewer than `min` examples. */
+  | { kind: 'few examples'; intent: string; count: number; min: number }
+  /** An intent with no example in `language` (`ar`, or `en` for Latin letters) while the intents `having` have some. */
+  | { kind: 'missing language'; intent: string; language: 'ar' | 'en'; having: string[] }
+  /** An example of `intent` that reads like an example of another (`twin`, at `file:line`). */
+  | { kind: 'near duplicate'; intent: string; text: string; twin: { intent: string; text: string; at: string } }
+);
 
 /** Fewer examples than this: the intent is learnt from too little (10 to 30 work best). */
 export const MIN_EXAMPLES = 5;
 /** Above this many examples the pairwise comparisons would take minutes; they are skipped. */
 const MAX_COMPARED = 5_000;
 
-const LANGUAGES: { name: string; test: RegExp }[] = [
-  { name: 'Arabic', test: /\p{Script=Arabic}/u },
-  { name: 'English (Latin letters)', test: /\p{Script=Latin}/u },
+const LANGUAGES: { code: 'ar' | 'en'; name: string; test: RegExp }[] = [
+  { code: 'ar', name: 'Arabic', test: /\p{Script=Arabic}/u },
+  { code: 'en', name: 'English (Latin letters)', test: /\p{Script=Latin}/u },
 ];
 
 /**
@@ -56,7 +62,7 @@ function fewExamples(placed: Placed[]): Finding[] {
   return [...byIntent(placed)].flatMap(([intent, { file, line, examples }]) =>
     examples.length >= MIN_EXAMPLES
       ? []
-      : [{ file, line, message: `intent "${intent}" has ${examples.length} example${examples.length === 1 ? '' : 's'}; give it at least ${MIN_EXAMPLES} (10 to 30 work best)` }],
+      : [{ file, line, kind: 'few examples' as const, intent, count: examples.length, min: MIN_EXAMPLES, message: `intent "${intent}" has ${examples.length} example${examples.length === 1 ? '' : 's'}; give it at least ${MIN_EXAMPLES} (10 to 30 work best)` }],
   );
 }
 
@@ -72,6 +78,10 @@ function missingLanguages(placed: Placed[]): Finding[] {
       findings.push({
         file,
         line,
+        kind: 'missing language',
+        intent,
+        language: language.code,
+        having,
         message: `intent "${intent}" has no ${language.name} examples while ${others} ${having.length === 1 ? 'has' : 'have'}: ${language.name} messages meant for it will go elsewhere or get the clarify question; add a few`,
       });
     }
@@ -99,6 +109,10 @@ function nearDuplicates(placed: Placed[], background: string[]): Finding[] {
     findings.push({
       file: second.file,
       line: second.line,
+      kind: 'near duplicate',
+      intent: second.intent,
+      text: second.text,
+      twin: { intent: first.intent, text: first.text, at: first.at },
       message: `"${second.text}" (${second.intent}) is nearly the same as "${first.text}" (${first.intent}, ${first.at}): the model cannot tell them apart; keep one, or reword them so they differ`,
     });
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import express, { type Router } from 'express';
 import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
-import { checkTrainingData } from '../../bot/nlp/check.ts';
+import { checkTrainingData, type Finding } from '../../bot/nlp/check.ts';
 import { normalizeText } from '../../bot/nlp/normalize.ts';
 import { readEachTrainingFile, readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
 import { place } from '../../shared/file-error.ts';
@@ -41,6 +41,9 @@ export function mountNlp(router: Router, context: AdminContext): void {
   const { nlpDir, intents, log, store } = context;
 
   router.get('/nlp', async (_req, res) => {
+    // What the check finds, each of a kind the page words in the admin's language; besides them, what kept the data
+    // from being read or checked, as it came.
+    let findings: Finding[] = [];
     const warnings: string[] = [];
     const byIntent = new Map<string, { examples: string[]; languages: Set<string> }>();
     // The examples of the files that read well, even while another is refused; the refused files' examples cannot be
@@ -55,7 +58,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
         for (const language of languagesOf(example.text)) entry.languages.add(language);
         byIntent.set(example.intent, entry);
       }
-      if (refused.length === 0) warnings.push(...(await checkTrainingData(nlpDir, 'nlp')).map((finding) => `${finding.file}:${finding.line}: ${finding.message}`));
+      if (refused.length === 0) findings = await checkTrainingData(nlpDir, 'nlp');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') warnings.push(String(error));
@@ -63,9 +66,9 @@ export function mountNlp(router: Router, context: AdminContext): void {
     // What the bot refuses (one example under two intents is refused with both files readable), and what this read
     // found refused (a file saved a moment ago, before the bot read it again).
     const refused = [...new Map([...intents.errors(), ...unreadable].map((error) => [String(error), error])).values()];
-    // The figures of the model in service; none while they are computed after a training.
+    // The figures of the model in service, none while they are computed after a training; why there are none is
+    // `evalSkipped`, which the page says in the admin's language (not again among the warnings, in English).
     const evaluation = intents.evaluation();
-    if (evaluation && 'skipped' in evaluation) warnings.push(`no eval figures: ${evaluation.skipped}`);
     // The team each intent is routed to, by the classify steps of the flows in service (the first route wins).
     const routed = new Map<string, string>();
     for (const flow of [...context.flows.forTrigger('conversation.opened'), ...context.flows.forTrigger('conversation.closed')]) {
@@ -82,6 +85,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
       ...(evaluation && 'skipped' in evaluation ? { evalSkipped: evaluation.skipped } : {}),
       ...(training ? { training } : {}),
       ...(!evaluation && intents.evaluationFailed() ? { evalFailed: true } : {}),
+      findings,
       warnings: [...new Set(warnings)],
       ...(refused.length > 0
         ? {

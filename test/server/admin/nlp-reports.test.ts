@@ -207,6 +207,39 @@ describe('why there are no NLP eval figures, over the admin API', () => {
   }, 60_000);
 });
 
+describe('what the training data check finds, over the admin API', () => {
+  it('gives each finding by kind, with the names it is about, and says why there are no figures only as evalSkipped', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': FLOW });
+    await writeFile(join(dir, 'team.yaml'), TEAM);
+    await mkdir(join(dir, 'nlp'));
+    await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing:\n    - I was charged twice\n    - تم خصم المبلغ مرتين\n  sales:\n    - what does the pro plan cost\n');
+    const app = await start(dir, { adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    type Checked = { evalSkipped?: string; findings: Record<string, unknown>[]; warnings: string[] };
+    try {
+      await app.intents.ready();
+      let overview: Checked = { findings: [], warnings: [] };
+      for (let i = 0; i < 200 && overview.evalSkipped === undefined; i++) {
+        overview = (await admin.get<Checked>('/nlp')).body;
+        if (overview.evalSkipped === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(overview.evalSkipped).toBe('intent "sales" has 1 example; cross-validation needs at least 2 per intent');
+      // The dashboard says that in the admin's language beside the figures; not again, in English, among the warnings.
+      expect(overview.warnings).toEqual([]);
+      expect(overview.findings).toEqual([
+        { file: 'nlp/intents.yaml', line: 2, kind: 'few examples', intent: 'billing', count: 2, min: 5, message: 'intent "billing" has 2 examples; give it at least 5 (10 to 30 work best)' },
+        { file: 'nlp/intents.yaml', line: 5, kind: 'few examples', intent: 'sales', count: 1, min: 5, message: 'intent "sales" has 1 example; give it at least 5 (10 to 30 work best)' },
+        {
+          file: 'nlp/intents.yaml', line: 5, kind: 'missing language', intent: 'sales', language: 'ar', having: ['billing'],
+          message: 'intent "sales" has no Arabic examples while "billing" has: Arabic messages meant for it will go elsewhere or get the clarify question; add a few',
+        },
+      ]);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+});
+
 describe('reports over the admin API', () => {
   it('gives the figures with series by day, and the same period as CSV', async () => {
     let current = Date.parse('2026-11-24T09:00:00Z');
