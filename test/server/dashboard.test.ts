@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)(title, () => {
         await notice.waitFor();
         await page.locator('tr[data-intent="sales"]').waitFor();
         await shot(page, 'nlp-refused-file');
-        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)']);
+        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/intents.yaml, line 4, column 3: "billing" is written twice here (write it once, with all its examples under it)']);
         expect(await notice.locator('p').allInnerTexts()).toEqual([
           'The training data is refused: the bot does not learn from the files as they are now. Fix this, and it retrains:',
           'No model is in service: the bot recognises no intent until the file is fixed.',
@@ -129,7 +129,7 @@ describe.skipIf(!hasChromium)(title, () => {
           'بيانات التدريب مرفوضة: لا يتعلم البوت من الملفات كما هي الآن. أصلح ما يلي، فيُعاد التدريب:',
           'لا يوجد نموذج في الخدمة: لا يتعرّف البوت على أي نية حتى يُصلَح الملف.',
         ]);
-        expect(await notice.locator('li').innerText()).toBe('nlp/intents.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)');
+        expect(await notice.locator('li').innerText()).toBe('\u2068nlp/intents.yaml\u2069، السطر 4، العمود 3: كُتب «billing» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)');
         expect(await page.locator('p.unlisted').innerText()).toBe('لا يمكن عرض أمثلة \u2068nlp/intents.yaml\u2069 حتى يُصلَح هذا الملف.');
         expect(await page.locator('.eval').innerText()).toContain('لا أرقام: لا يوجد نموذج في الخدمة ما دامت بيانات التدريب مرفوضة.');
       });
@@ -151,7 +151,7 @@ describe.skipIf(!hasChromium)(title, () => {
         await notice.waitFor();
         await page.locator('tr[data-intent="billing"]').waitFor();
         await shot(page, 'nlp-refused-file-previous-model');
-        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)']);
+        expect(await notice.locator('li').allInnerTexts()).toEqual(['nlp/extra.yaml, line 4, column 3: "billing" is written twice here (write it once, with all its examples under it)']);
         expect(await notice.locator('p.model').innerText()).toBe('The model trained before keeps serving: intents are recognised as they were before this change.');
         // No figures are coming until the file is fixed: whether or not the previous model's are shown, the panel says so.
         expect(await page.locator('.eval').innerText()).toMatch(/nothing is trained until the file is fixed/i);
