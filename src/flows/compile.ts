@@ -76,6 +76,41 @@ export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowErr
     ));
 }
 
+/** A team a script names literally: an `assign` team without placeholders, or the team of a `classify` route of `intent`. */
+export interface NamedTeam {
+  team: string;
+  line: number;
+  intent?: string;
+}
+
+/**
+ * The teams a script names literally, each at its line: the queues its conversations go to whatever they say.
+ *
+ *     namedTeams(flow); // [{ team: 'Sales', line: 5 }, { team: 'Billing', line: 9, intent: 'billing' }]
+ */
+export function namedTeams(flow: Pick<CompiledFlow, 'steps'>): NamedTeam[] {
+  const named: NamedTeam[] = [];
+  for (const step of flow.steps) {
+    if (step.kind === 'assign') {
+      const { parts } = step.spec.team;
+      if (parts.every((part) => typeof part === 'string')) named.push({ team: parts.join(''), line: step.line });
+    } else if (step.kind === 'classify') {
+      for (const route of step.spec.routes) named.push({ team: route.team, line: route.line ?? step.line, intent: route.intent });
+    }
+  }
+  return named;
+}
+
+/**
+ * The error of `file` naming a team (`named`) that team.yaml, with `teams`, does not have.
+ *
+ *     String(unknownTeam('flows/routing.yaml', { team: 'Sales', line: 5 }, ['Billing'])); // 'flows/routing.yaml:5: assign names team "Sales", …'
+ */
+export function unknownTeam(file: string, named: NamedTeam, teams: readonly string[]): FlowError {
+  const where = named.intent === undefined ? 'assign' : `the route of intent "${named.intent}"`;
+  return new FlowError(file, named.line, `${where} names team "${named.team}", which team.yaml does not have`, didYouMean(named.team, teams) ?? `teams in team.yaml: ${teams.join(', ')}`);
+}
+
 /**
  * The teams a script names literally (an `assign` team without placeholders, a `classify` route) that team.yaml
  * does not have: such a conversation would wait in a queue no agent serves, so the script is refused at load.
@@ -84,20 +119,7 @@ export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowErr
  */
 export function unknownTeams(draft: Pick<Draft, 'flow'>, teams: readonly string[]): FlowError[] {
   const known = new Set(teams.map((team) => team.toLowerCase()));
-  const errors: FlowError[] = [];
-  const check = (team: string, line: number, where: string) => {
-    if (known.has(team.toLowerCase())) return;
-    errors.push(new FlowError(draft.flow.file, line, `${where} names team "${team}", which team.yaml does not have`, didYouMean(team, teams) ?? `teams in team.yaml: ${teams.join(', ')}`));
-  };
-  for (const step of draft.flow.steps) {
-    if (step.kind === 'assign') {
-      const { parts } = step.spec.team;
-      if (parts.every((part) => typeof part === 'string')) check(parts.join(''), step.line, 'assign');
-    } else if (step.kind === 'classify') {
-      for (const route of step.spec.routes) check(route.team, route.line ?? step.line, `the route of intent "${route.intent}"`);
-    }
-  }
-  return errors;
+  return namedTeams(draft.flow).filter((named) => !known.has(named.team.toLowerCase())).map((named) => unknownTeam(draft.flow.file, named, teams));
 }
 
 // Field paths share their scope prefix, so names are compared within a scope; the same name in the other

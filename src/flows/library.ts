@@ -7,7 +7,7 @@ import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Conversation, ConversationSource, Store } from '../store/types.ts';
-import { compileFlow, unknownFields, unknownTeams, type Draft } from './compile.ts';
+import { compileFlow, namedTeams, unknownFields, unknownTeam, unknownTeams, type Draft } from './compile.ts';
 import { endsUnsaidWarning } from './ends.ts';
 import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
@@ -214,12 +214,19 @@ export class FlowLibrary {
 
   /**
    * Where the flows in service name a team (literally, in `assign` or a `classify` route) that `teams` does not have:
-   * what a team.yaml with only these teams would leave without a queue.
+   * what a team.yaml with only these teams would leave without a queue. Each at its column, and of the kind
+   * `teamStillRouted`, for the page that says it in its own words.
    *
-   *     flows.teamsMissing(['Billing']); // [FlowError: flows/inbound.yaml:45: the route of intent "sales" names team "Sales", …]
+   *     flows.teamsMissing(['Billing']); // [FlowError: flows/inbound.yaml:45:9: the route of intent "sales" names team "Sales", …]
    */
   teamsMissing(teams: readonly string[]): FlowError[] {
-    return [...this.serving.values()].flatMap((flow) => unknownTeams({ flow }, teams));
+    const known = new Set(teams.map((team) => team.toLowerCase()));
+    return [...this.serving.values()].flatMap((flow) => namedTeams(flow).filter((named) => !known.has(named.team.toLowerCase())).map((named) => {
+      const { file, line, message, hint, column = 1 } = placed(unknownTeam(flow.file, named, teams), flow.source);
+      return new FlowError(file, line, message, hint, column, {
+        kind: 'teamStillRouted', team: named.team, file, line, column, ...(named.intent !== undefined ? { intent: named.intent } : {}),
+      });
+    }));
   }
 
   /**

@@ -1,6 +1,6 @@
 // team.yaml's text into teams and agents, every refusal naming the line and the fix. Which keys name an agent's
 // address on a channel (and a team's desk) is not written here: the channels state it (`AddressKey`).
-import { FileError } from '../shared/file-error.ts';
+import { FileError, type KnownFileError } from '../shared/file-error.ts';
 import { z } from 'zod';
 import { describeIssue } from '../shared/schema-issues.ts';
 import { didYouMean } from '../shared/suggest.ts';
@@ -99,7 +99,10 @@ export function parseTeamFile(file: string, text: string, keys: readonly Address
   const parsed = parseYamlSource(text);
   if ('errors' in parsed) {
     return {
-      errors: parsed.errors.map((error) => new TeamFileError(file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column)),
+      errors: parsed.errors.map((error) => new TeamFileError(
+        file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column,
+        { kind: 'yamlSyntax', detail: error.reason, ...(error.hint !== undefined ? { hint: error.hint } : {}) },
+      )),
     };
   }
   const reader = new TeamFileReader(file, parsed.source, keys);
@@ -283,12 +286,12 @@ class TeamFileReader {
     for (const problem of describeIssue(issue, schema, where)) {
       const key = [...problem.at].reverse().find((segment): segment is string => typeof segment === 'string');
       const hint = problem.hint ?? (key === undefined ? undefined : this.#hints[`${scope}.${key}`]) ?? this.#hints[scope];
-      this.report([...prefix, ...problem.at], problem.reason, hint);
+      this.report([...prefix, ...problem.at], problem.reason, hint, problem.known);
     }
   }
 
-  private report(at: Path, reason: string, hint?: string): void {
-    this.errors.push(new TeamFileError(this.file, this.source.lineOf(at), reason, hint));
+  private report(at: Path, reason: string, hint?: string, known?: KnownFileError): void {
+    this.errors.push(new TeamFileError(this.file, this.source.lineOf(at), reason, hint, undefined, known));
   }
 }
 

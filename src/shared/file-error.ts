@@ -55,7 +55,9 @@ export type KnownFileError =
   | { kind: 'missingKey'; name: string }
   | { kind: 'noExamples'; intent: string }
   | { kind: 'writtenTwice'; name: string }
-  | { kind: 'exampleOfTwo'; example: string; first: string; second: string; at: string };
+  | { kind: 'exampleOfTwo'; example: string; first: string; second: string; at: string }
+  // team.yaml without a team that a flow in service still hands customers to (`assign`, or the route of `intent`).
+  | { kind: 'teamStillRouted'; team: string; file: string; line: number; column: number; intent?: string };
 
 /** An error as the editor shows it: at its line and column (1-based). */
 export interface PlacedError {

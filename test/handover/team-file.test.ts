@@ -163,6 +163,18 @@ describe('team.yaml is refused with file, line and fix', () => {
     delete process.env.SB_TEST_SET_TOKEN;
   });
 
+  it('saying what the commonest errors are (a YAML syntax error, an unknown key, a missing one), for a page that words them', () => {
+    const known = (text: string) => {
+      const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
+      return 'errors' in result ? result.errors.map((error) => error.known) : [];
+    };
+    expect(known('teams:\n  - name: Billing\n    strategy: [least_open\n')).toEqual([{ kind: 'yamlSyntax', detail: expect.any(String) }]);
+    expect(known('teams:\n  - name: Billing\n    stratgy: least_open\n')).toEqual([
+      { kind: 'unknownKey', name: 'stratgy', suggestion: 'strategy', allowed: expect.arrayContaining(['name', 'strategy', 'language']) },
+    ]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: [Billing]\n')).toEqual([{ kind: 'missingKey', name: 'name' }]);
+  });
+
   it('on wrong value types and missing keys, with the fix', () => {
     expect(errorsOf('teams: Billing\n')).toEqual(['team.yaml:1: "teams" must be a list, not a text (list each team as "- name: Billing" on its own line under teams:)']);
     expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: Billing\n')).toEqual([

@@ -11,6 +11,7 @@ import type { IntentService } from '../../bot/nlp/service.ts';
 import type { LiveFeed } from '../../bot/live.ts';
 import type { RoomGiving } from '../../bot/runtime.ts';
 import type { Conversation, MediaStore, Store } from '../../store/types.ts';
+import type { PlacedError } from '../../shared/file-error.ts';
 import type { Logger } from '../../shared/log.ts';
 import { describeBytes } from '../../store/media.ts';
 
@@ -43,6 +44,21 @@ export interface AdminContext {
    */
   published?: (file: 'flows' | 'team' | 'nlp') => void;
 }
+
+/**
+ * What a refusal of the admin API is, beside its `error` (English): its `kind` and what it names, for a page that says
+ * it in its own language (the dashboard in Arabic). A page reads the `error` of the others.
+ *
+ *     res.status(409).json({ error: 'someone changed team.yaml since you opened it; …', kind: 'publishedSince', currentVersion });
+ */
+export type KnownRefusal =
+  // A publish over a version that is no longer the current one (`currentVersion`), or over a file removed since.
+  | { kind: 'publishedSince'; currentVersion: string }
+  | { kind: 'removedSince' }
+  // An example not added: the training data is refused (`problem`, where and why), or the text is already an example
+  // of another intent (at `at`, `file:line:column`).
+  | { kind: 'trainingDataRefused'; problem: PlacedError & { file: string } }
+  | { kind: 'exampleOfAnother'; text: string; intent: string; at: string };
 
 /** A zod error as one sentence: `path: problem; path: problem`. */
 export function describeZod(error: ZodError): string {

@@ -49,7 +49,9 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const stale = what === 'publish'
       ? 'someone published this flow since you opened it; reload it and apply your changes again'
       : word(line('rollbackStale', String(outcome.conflict)), language);
-    res.status(409).json({ error: outcome.conflict === null ? word(line('flowGone', name), language) : stale, currentVersion: outcome.conflict });
+    // `kind` says what the answer is, for the page that words it in its own language.
+    const kind = outcome.conflict === null ? 'removedSince' : 'publishedSince';
+    res.status(409).json({ error: outcome.conflict === null ? word(line('flowGone', name), language) : stale, kind, currentVersion: outcome.conflict });
   };
 
   router.get('/flows', async (_req, res) => {

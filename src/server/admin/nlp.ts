@@ -15,7 +15,7 @@ import { readEachTrainingFile, readTrainingFiles, TrainingDataError } from '../.
 import { place } from '../../shared/file-error.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { nameOf } from './auth.ts';
-import { badRequest, type AdminContext } from './context.ts';
+import { badRequest, type AdminContext, type KnownRefusal } from './context.ts';
 
 /** The training file examples added from the dashboard go to (the others are the admin's to edit by hand). */
 export const ADMIN_TRAINING_FILE = 'admin.yaml';
@@ -115,12 +115,18 @@ export function mountNlp(router: Router, context: AdminContext): void {
         existing = await readTrainingFiles(nlpDir, 'nlp');
       } catch (error) {
         // A training file the bot refuses: the admin is told where to fix it, rather than an internal error.
-        if (error instanceof TrainingDataError) return { refused: `the training data is refused, so nothing was added: ${String(error)}; fix that first` };
+        if (error instanceof TrainingDataError) {
+          const refused: KnownRefusal = { kind: 'trainingDataRefused', problem: { file: error.file, ...place(error) } };
+          return { refused: { error: `the training data is refused, so nothing was added: ${String(error)}; fix that first`, ...refused } };
+        }
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         existing = [];
       }
       const clash = existing.find((example) => normalizeText(example.text).replace(/\s+/g, ' ') === key);
-      if (clash && clash.intent !== intent) return { clash: `"${text}" is already an example of "${clash.intent}" (${clash.file}:${clash.line}); an example belongs to one intent` };
+      if (clash && clash.intent !== intent) {
+        const known: KnownRefusal = { kind: 'exampleOfAnother', text, intent: clash.intent, at: `${clash.file}:${clash.line}:${clash.column}` };
+        return { clash: { error: `"${text}" is already an example of "${clash.intent}" (${clash.file}:${clash.line}); an example belongs to one intent`, ...known } };
+      }
       if (clash) return { already: true };
       const path = join(nlpDir, ADMIN_TRAINING_FILE);
       const before = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -147,8 +153,9 @@ export function mountNlp(router: Router, context: AdminContext): void {
       });
       return { added: true };
     });
-    if ('clash' in outcome) return void res.status(422).json({ error: outcome.clash });
-    if ('refused' in outcome) return void res.status(422).json({ error: outcome.refused });
+    // `kind` says what the answer is, for the page that words it in its own language.
+    if ('clash' in outcome) return void res.status(422).json(outcome.clash);
+    if ('refused' in outcome) return void res.status(422).json(outcome.refused);
     log.info({ intent, by: nameOf(res), ...(body.data.messageId ? { message: body.data.messageId } : {}) }, 'NLP example added from the admin API');
     void intents.ready().catch((error: unknown) => log.error({ err: error }, 'retraining after an added example failed'));
     if (!('already' in outcome)) context.published?.('nlp');

@@ -59,7 +59,12 @@ export function mountTeam(router: Router, context: AdminContext): void {
       // would be refused at its next load and its customers sent to the first team instead.
       const orphaned = context.flows.teamsMissing(parsed.roster.teams.map((team) => team.name));
       if (orphaned.length > 0) {
-        return { errors: orphaned.map((error) => ({ line: 1, column: 1, message: `${error.file}:${error.line}: ${error.message} (keep the team, or first publish the flow without it)` })) };
+        return {
+          errors: orphaned.map((error) => ({
+            line: 1, column: 1, message: `${error.file}:${error.line}:${error.column}: ${error.message} (keep the team, or first publish the flow without it)`,
+            ...(error.known ? { known: error.known } : {}),
+          })),
+        };
       }
       // Watched from before the write: a reload by the file watcher that reads the new file first gives the room.
       const room = await context.roomGivenBy(async () => {
@@ -80,7 +85,11 @@ export function mountTeam(router: Router, context: AdminContext): void {
       });
       return { version: versionOf(source), room };
     });
-    if ('conflict' in outcome) return void res.status(409).json({ error: 'someone changed team.yaml since you opened it; reload it and apply your changes again', currentVersion: outcome.conflict });
+    // `kind` says what the answer is, for the page that words it in its own language.
+    if ('conflict' in outcome) {
+      const kind = outcome.conflict === null ? 'removedSince' : 'publishedSince';
+      return void res.status(409).json({ error: 'someone changed team.yaml since you opened it; reload it and apply your changes again', kind, currentVersion: outcome.conflict });
+    }
     if ('errors' in outcome) return void res.status(422).json({ error: `team.yaml has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was written`, errors: outcome.errors });
     // Answered once the customers waiting for the agents it gave room are seated and told (bounded, out of the lock):
     // the Team page and the queue read right after show them with their agent, and the admin reads how many.

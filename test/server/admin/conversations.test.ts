@@ -112,7 +112,8 @@ describe('conversations, team and agents over the admin API', () => {
     const line = broken.split('\n').findIndex((text) => text.includes('fastest')) + 1;
     expect(refused.body.errors[0]).toMatchObject({ line, column: 5, message: expect.stringContaining('strategy') });
     expect(await readFile(join(dir, 'team.yaml'), 'utf8')).toBe(team.body.source);
-    expect((await admin().put('/team', { source: team.body.source, baseVersion: 'bbbbbbbbbbbb' })).status).toBe(409);
+    // Its kind, for the dashboard to say it in its own language.
+    expect(await admin().put('/team', { source: team.body.source, baseVersion: 'bbbbbbbbbbbb' })).toMatchObject({ status: 409, body: { error: expect.any(String), kind: 'publishedSince', currentVersion: team.body.version } });
     // Too large: the limit and the size, as for flows.
     const huge = `${team.body.source}# ${'x'.repeat(300_000)}\n`;
     expect((await admin().put('/team', { source: huge, baseVersion: team.body.version })).body).toEqual({ error: 'team.yaml may be at most 256 KB; this one is 295 KB', limit: 262_144, size: Buffer.byteLength(huge) });

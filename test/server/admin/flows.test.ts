@@ -182,7 +182,8 @@ describe('flows over the admin API', () => {
     expect((await readdir(join(dir, 'flows'))).sort()).toEqual(['inbound.yaml', 'support.yaml']);
 
     // Creating a flow that exists, or publishing over a version that is not current: 409 with the current one.
-    expect((await admin().put('/flows/support', { source: support('x') })).body).toEqual({ error: expect.any(String), currentVersion: v1 });
+    // Its kind, for the dashboard to say it in its own language.
+    expect((await admin().put('/flows/support', { source: support('x') })).body).toEqual({ error: expect.any(String), kind: 'publishedSince', currentVersion: v1 });
     expect((await admin().put('/flows/support', { source: support('x'), baseVersion: '000000000000' })).status).toBe(409);
   });
 
@@ -316,7 +317,7 @@ describe('flows over the admin API', () => {
 
     const stale = await as('Nadia').post<{ error: string; currentVersion: string }>('/flows/support/rollback', { version: looked, baseVersion: seen });
     expect(stale.status).toBe(409);
-    expect(stale.body).toEqual({ error: `someone published this flow since you looked at its versions (it is at version ${omar.body.version} now); look at what changed before rolling back`, currentVersion: omar.body.version });
+    expect(stale.body).toEqual({ error: `someone published this flow since you looked at its versions (it is at version ${omar.body.version} now); look at what changed before rolling back`, kind: 'publishedSince', currentVersion: omar.body.version });
     const unsaid = await as('Nadia').post<{ error: string }>('/flows/support/rollback', { version: looked });
     expect(unsaid.status).toBe(422);
     expect(unsaid.body.error).toBe('baseVersion: the version current when you looked (null if the flow was removed) is required, so a publish since then is not undone');
@@ -409,7 +410,11 @@ describe('flows over the admin API', () => {
 
     const dropped = await admin().put<{ error: string; errors: Placed[] }>('/team', { source: teams('Billing'), baseVersion: created.body.version });
     expect(dropped.status).toBe(422);
-    expect(dropped.body.errors).toEqual([{ line: 1, column: 1, message: 'flows/routing.yaml:5: assign names team "Sales", which team.yaml does not have (keep the team, or first publish the flow without it)' }]);
+    // At the flow's file, line and column, as everywhere else; and of its kind, for the dashboard to say it in its own language.
+    expect(dropped.body.errors).toEqual([{
+      line: 1, column: 1, message: 'flows/routing.yaml:5:5: assign names team "Sales", which team.yaml does not have (keep the team, or first publish the flow without it)',
+      known: { kind: 'teamStillRouted', team: 'Sales', file: 'flows/routing.yaml', line: 5, column: 5 },
+    }]);
     expect(await readFile(join(dir, 'team.yaml'), 'utf8')).toBe(teams('Billing', 'Sales'));
     expect(app.directory.team('sales')?.name).toBe('Sales');
     expect(app.flows.errors()).toEqual([]);

@@ -36,6 +36,8 @@ describe('NLP over the admin API', () => {
       const clash = await admin.post('/nlp/examples', { intent: 'billing', text: 'The gizmo spits out purple smoke' });
       expect(clash.status).toBe(422);
       expect(clash.body.error).toContain('tech_support');
+      // Its kind and what it names, for the dashboard to say it in its own language.
+      expect(clash.body).toMatchObject({ kind: 'exampleOfAnother', text: 'The gizmo spits out purple smoke', intent: 'tech_support', at: expect.stringMatching(/^nlp\/admin\.yaml:\d+:\d+$/) });
       expect((await readFile(join(dir, 'nlp', 'admin.yaml'), 'utf8')).match(/purple/gi)).toHaveLength(1);
       expect((await admin.post('/nlp/examples', { intent: 'bad intent!', text: 'x' })).status).toBe(422);
 
@@ -82,6 +84,8 @@ describe('a refused training file over the admin API', () => {
       const added = await admin.post<{ error: string }>('/nlp/examples', { intent: 'sales', text: 'how much is the pro plan' });
       expect(added.status).toBe(422);
       expect(added.body.error).toBe(`the training data is refused, so nothing was added: ${twice}; fix that first`);
+      // Its kind, and where and why the data is refused, for the dashboard to say it in its own language.
+      expect(added.body).toEqual({ error: added.body.error, kind: 'trainingDataRefused', problem: refused.refused?.problems[0] });
 
       await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  billing:\n    - my bill is wrong\n    - { text: refund please }\n');
       await app.intents.ready();
