@@ -6,6 +6,7 @@ import { lang } from './i18n.ts';
 
 // The server's own types for what its API answers: type-only, so nothing of the server reaches the bundle.
 import type { KnownFileError } from '../shared/file-error.ts';
+import type { KnownRefusal } from '../server/admin/context.ts';
 import type { KnownFailure } from '../types.ts';
 import type { Finding } from '../bot/nlp/check.ts';
 import type { DataEvaluation } from '../bot/nlp/cross-validation.ts';
@@ -17,9 +18,14 @@ export type { Durations, Figures } from '../handover/reports.ts';
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string; openConversations?: number; limit?: number; size?: number },
+    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string | null; openConversations?: number; limit?: number; size?: number; kind?: string },
   ) {
     super(body.error ?? `the server answered ${status}`);
+  }
+
+  /** What the refusal is, when the server names its kind: the page says it in its own words. */
+  get known(): KnownRefusal | undefined {
+    return typeof this.body.kind === 'string' ? (this.body as KnownRefusal) : undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 // The dashboard's words in English and Arabic. The admin's choice is kept in this browser (localStorage) and sets
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
 import type { KnownFileError } from '../shared/file-error.ts';
+import type { KnownRefusal } from '../server/admin/context.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
 import type { KnownFailure } from '../types.ts';
 import { FAILURE_WORDS } from '../channels/webchat/failure-words.js';
@@ -163,10 +164,13 @@ const en = {
   errNoExamples: 'intent "{intent}" has no examples; give it a list of example messages or remove it',
   errWrittenTwice: '"{name}" is written twice here (write it once, with all its examples under it)',
   errExampleOfTwo: '"{example}" is an example of both "{first}" ({at}) and "{second}"; keep it under one intent',
+  errTeamStillRouted: '{file}, line {line}, column {column}: {assign} names team "{team}", which {teamFile} does not have (keep the team, or first publish the flow without it)',
+  errTeamStillRoutedIntent: '{file}, line {line}, column {column}: the route of intent "{intent}" names team "{team}", which {teamFile} does not have (keep the team, or first publish the flow without it)',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
   conflict409: 'Someone published first: the flow is now at version {version}. Compare your text with theirs, then publish again.',
+  teamConflict409: 'Someone published team.yaml first: it is now at version {version}. Reload the page to get their text, then apply your changes again.',
   compareTheirs: 'Compare with theirs',
   publishOverTheirs: 'Publish over theirs',
   loadTheirs: 'Discard mine, load theirs',
@@ -285,6 +289,8 @@ const en = {
   teach: 'Teach its intent',
   addExample: 'Add as example',
   exampleAdded: 'Added as an example of {intent}; the model retrains.',
+  exampleOfAnother: '"{text}" is already an example of "{intent}" ({at}); an example belongs to one intent',
+  exampleDataRefused: 'The training data is refused, so nothing was added: {file}, line {line}, column {column}: {reason}; fix that first.',
   // whatsapp
   whatsappTitle: 'Link WhatsApp',
   whatsappHelp: 'On the business phone: WhatsApp → Linked devices → Link a device, then scan the code.',
@@ -492,10 +498,13 @@ const ar: Record<StringKey, string> = {
   errNoExamples: 'النية «{intent}» بلا أمثلة؛ أعطها قائمة برسائل أمثلةً عليها أو احذفها',
   errWrittenTwice: 'كُتب «{name}» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)',
   errExampleOfTwo: 'الجملة «{example}» مثال على النية «{first}» ({at}) وعلى النية «{second}» معًا؛ أبقها تحت نية واحدة',
+  errTeamStillRouted: '{file}، السطر\u00a0{line}، العمود\u00a0{column}: تُحيل الخطوة {assign} العملاء إلى الفريق «{team}»، وليس في {teamFile} (أبقِ الفريق، أو انشر المسار أولًا من دونه)',
+  errTeamStillRoutedIntent: '{file}، السطر\u00a0{line}، العمود\u00a0{column}: يُحيل توجيه النية «{intent}» العملاء إلى الفريق «{team}»، وليس في {teamFile} (أبقِ الفريق، أو انشر المسار أولًا من دونه)',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
   conflict409: 'سبقك شخص آخر بالنشر: المسار الآن في الإصدار {version}. قارن نصك بنصه ثم انشر مجددًا.',
+  teamConflict409: 'سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار {version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.',
   compareTheirs: 'قارن بنصه',
   publishOverTheirs: 'انشر فوق نصه',
   loadTheirs: 'تجاهل نصي وحمّل نصه',
@@ -610,6 +619,8 @@ const ar: Record<StringKey, string> = {
   teach: 'علّم نيتها',
   addExample: 'أضفها مثالًا',
   exampleAdded: 'أُضيفت مثالًا على {intent}؛ يُعاد تدريب النموذج.',
+  exampleOfAnother: 'الجملة «{text}» مثال على النية «{intent}» من قبل ({at})؛ المثال ينتمي إلى نية واحدة',
+  exampleDataRefused: 'بيانات التدريب مرفوضة، فلم يُضَف شيء: {file}، السطر\u00a0{line}، العمود\u00a0{column}: {reason}؛ أصلح ذلك أولًا.',
   whatsappTitle: 'ربط واتساب',
   whatsappHelp: 'على هاتف النشاط التجاري: واتساب ← الأجهزة المرتبطة ← ربط جهاز، ثم امسح الرمز.',
   whatsappLinked: 'واتساب مرتبط.',
@@ -874,6 +885,33 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'noExamples': return pieces('errNoExamples', { intent: code(known.intent) });
     case 'writtenTwice': return pieces('errWrittenTwice', { name: code(known.name) });
     case 'exampleOfTwo': return pieces('errExampleOfTwo', { example: code(known.example), first: code(known.first), second: code(known.second), at: code(known.at) });
+    case 'teamStillRouted': return pieces(known.intent === undefined ? 'errTeamStillRouted' : 'errTeamStillRoutedIntent', {
+      file: code(known.file), line: String(known.line), column: String(known.column), team: code(known.team), intent: code(known.intent ?? ''),
+      assign: code('assign'), teamFile: code('team.yaml'),
+    });
+    default: return undefined;
+  }
+}
+
+/**
+ * A refusal of the admin API in the admin's language, for the answers whose `kind` the page knows (an example not
+ * added: the training data refused, or the text an example of another intent already); undefined for the others, and
+ * in English, where the server's own sentence says it: the page shows it as written.
+ *
+ *     refusalWords({ kind: 'exampleOfAnother', text: 'refund', intent: 'billing', at: 'nlp/intents.yaml:6:7' }); // ['الجملة «', { code: 'refund' }, …]
+ */
+export function refusalWords(answer: KnownRefusal | undefined): Piece[] | undefined {
+  if (!answer || current === 'en') return undefined;
+  const code = (text: string): Piece => ({ code: text });
+  switch (answer.kind) {
+    case 'exampleOfAnother': return pieces('exampleOfAnother', { text: code(answer.text), intent: code(answer.intent), at: code(answer.at) });
+    case 'trainingDataRefused': {
+      const { problem } = answer;
+      return pieces('exampleDataRefused', {
+        file: code(problem.file), line: String(problem.line), column: String(problem.column),
+        reason: fileReason(problem.known) ?? [{ english: problem.message }],
+      });
+    }
     default: return undefined;
   }
 }

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ValidationError } from './api.ts';
-import { fileReason, t } from './i18n.ts';
+import { fileReason, refusalWords, t, type Piece } from './i18n.ts';
 
 /** What the admin should read about a failure. */
 export function errorMessage(error: unknown): string {
@@ -166,11 +166,27 @@ export function ConfirmButton(props: {
 export function Reason({ problem }: { problem: ValidationError }) {
   const worded = fileReason(problem.known);
   if (worded === undefined) return <bdi class="reason" lang="en" dir="ltr">{problem.message}</bdi>;
+  return <span class="reason"><Pieces pieces={worded} /></span>;
+}
+
+/**
+ * A refusal of the API as the admin reads it: in their words when the server names its kind (`refusalWords`), else as
+ * `errorMessage` says it.
+ *
+ *     <Notice kind="error"><Refusal error={error} /></Notice>
+ */
+export function Refusal({ error }: { error: unknown }) {
+  const worded = error instanceof ApiError ? refusalWords(error.known) : undefined;
+  return worded === undefined ? <>{errorMessage(error)}</> : <span class="refusal"><Pieces pieces={worded} /></span>;
+}
+
+/** A sentence's pieces: the page's words, what a file says (code, left to right), and English words quoted. */
+function Pieces({ pieces }: { pieces: Piece[] }) {
   return (
-    <span class="reason">
-      {worded.map((piece) => (typeof piece === 'string' ? piece
+    <>
+      {pieces.map((piece) => (typeof piece === 'string' ? piece
         : 'code' in piece ? <code dir="ltr" translate={false}>{piece.code}</code>
         : <bdi lang="en" dir="ltr">{piece.english}</bdi>))}
-    </span>
+    </>
   );
 }

@@ -236,7 +236,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     const { source, baseVersion } = req.body as { source: string; baseVersion?: string | null };
     const last = current(req.params.name);
     if ((last?.version ?? null) !== (baseVersion ?? null)) {
-      res.status(409).json({ error: 'someone published first', currentVersion: last?.version ?? null });
+      res.status(409).json({ error: 'someone published first', kind: last ? 'publishedSince' : 'removedSince', currentVersion: last?.version ?? null });
       return;
     }
     const errors = validate(req.params.name, source);
@@ -272,7 +272,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       return;
     }
     if (req.body.baseVersion !== current) {
-      res.status(409).json({ error: 'someone published this flow since you looked at its versions', currentVersion: current });
+      res.status(409).json({ error: 'someone published this flow since you looked at its versions', kind: 'publishedSince', currentVersion: current });
       return;
     }
     flows.get(req.params.name)!.push({ ...found, publishedAt: new Date().toISOString(), publishedBy: 'admin' });
@@ -284,7 +284,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   api.get('/team', (_req, res) => void res.json(team));
   api.put('/team', (req, res) => {
     if (req.body?.baseVersion !== team.version) {
-      res.status(409).json({ error: 'someone published first', currentVersion: team.version });
+      res.status(409).json({ error: 'someone published first', kind: 'publishedSince', currentVersion: team.version });
       return;
     }
     team = { version: versionOf(String(req.body.source)), source: String(req.body.source) };

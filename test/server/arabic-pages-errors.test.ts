@@ -1,13 +1,14 @@
-// What an Arabic-speaking admin reads when something went wrong that the server explains: a flow script or a
-// training file refused (on the Flows page, in the flow editor, on the Intents page), and a message not delivered
-// (in a conversation's transcript). The lead words are Arabic; what is code (a YAML key, a pattern, a file name)
+// What an Arabic-speaking admin reads when something went wrong that the server explains: a flow script, team.yaml or
+// a training file refused (on the Flows page, in the flow editor, on the Team page, on the Intents page), a publish
+// over a colleague's (flow editor, Team page), an example not added (Intents page, a transcript), and a message not
+// delivered (in a conversation's transcript). The lead words are Arabic; what is code (a YAML key, a pattern, a file name)
 // stays as written, set apart so that it reads left to right inside the Arabic sentence. Screenshots go to
 // test-results/arabic/. Skipped, saying so, without Chromium.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, eventually, shippedDataDir, start } from '../helpers.ts';
+import { cleanupDirs, eventually, shippedDataDir, start, visitor } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { CHROMIUM, hasChromium, launch, replaceText } from '../admin-ui/scenario.ts';
 import { fixture, messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
@@ -125,6 +126,129 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'nlp-refused');
     await page.locator('.refused').screenshot({ path: join(SHOTS, 'nlp-refused-close.png') });
   }, 90_000);
+
+  /** The admin API of `url`, as a colleague of the admin in the browser uses it. */
+  const colleague = (url: string) => async <T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/api${path}`, {
+      method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await res.json()) as T;
+  };
+
+  it('says in Arabic why team.yaml is refused on the Team page, and that a colleague published first, there and in the flow editor', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    const shipped = await readFile(join(dir, 'team.yaml'), 'utf8');
+    const lineOf = (text: string, part: string) => text.split('\n').findIndex((line) => line.includes(part)) + 1;
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/team`);
+    await page.locator('.editor .cm-content').waitFor();
+    const publish = async () => {
+      await page.locator('.toolbar button.primary').click();
+      await page.locator('.notice').waitFor();
+    };
+
+    // A key mistyped in a team.
+    const mistyped = shipped.replace('    strategy: least_open', '    stratgy: least_open');
+    await replaceText(page, mistyped);
+    await publish();
+    expect(await read(page, '.problems li')).toBe(`السطر ${lineOf(mistyped, 'stratgy')}، العمود 5: مفتاح غير معروف: «stratgy» (هل تقصد «strategy»؟)`);
+    expect(await read(page, '.notice.error')).toBe('لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.');
+    await shot(page, 'team-unknown-key');
+
+    // A team dropped that the shipped flow still routes customers to: the flow's file, line and column, its words as written.
+    const dropped = shipped.replace('  - name: Sales\n    strategy: round_robin\n', '').replace('teams: [Support, Sales]', 'teams: [Support]');
+    expect(dropped).not.toContain('Sales');
+    await replaceText(page, dropped);
+    await publish();
+    const flow = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
+    const route = lineOf(flow, 'sales: { team: Sales');
+    await page.locator('.problems li', { hasText: 'inbound.yaml' }).waitFor();
+    expect(await read(page, '.problems li')).toBe(
+      `السطر 1، العمود 1: flows/inbound.yaml، السطر ${route}، العمود 7: يُحيل توجيه النية «sales» العملاء إلى الفريق «Sales»، وليس في team.yaml (أبقِ الفريق، أو انشر المسار أولًا من دونه)`,
+    );
+    expect(await page.locator('.problems li code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir')])))
+      .toEqual([['flows/inbound.yaml', 'ltr'], ['sales', 'ltr'], ['Sales', 'ltr'], ['team.yaml', 'ltr']]);
+    await shot(page, 'team-still-routed');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'team-still-routed-close.png') });
+
+    // A colleague publishes team.yaml meanwhile: this admin's publish is refused, said for team.yaml.
+    const api = colleague(app.url);
+    const { version } = await api<{ version: string }>('GET', '/team');
+    const theirs = await api<{ version: string }>('PUT', '/team', { source: `${shipped}# Checked by Nadia\n`, baseVersion: version });
+    await replaceText(page, `${shipped}# Checked by Mona\n`);
+    await publish();
+    await page.locator('.notice.error', { hasText: theirs.version }).waitFor();
+    expect(await read(page, '.notice.error')).toBe(`سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار ${theirs.version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.`);
+    await shot(page, 'team-published-since');
+
+    // The same in the flow editor, for a flow.
+    await page.goto(`${app.url}/admin#/flows/inbound`);
+    await page.locator('.editor .cm-content').waitFor();
+    const inbound = await api<{ version: string; source: string }>('GET', '/flows/inbound');
+    const republished = await api<{ version: string }>('PUT', '/flows/inbound', { source: `${inbound.source}# Checked by Nadia\n`, baseVersion: inbound.version });
+    await replaceText(page, `${inbound.source}# Checked by Mona\n`);
+    await page.locator('.toolbar button.primary').click();
+    await page.locator('.conflict p').waitFor();
+    expect(await read(page, '.conflict p')).toBe(`سبقك شخص آخر بالنشر: المسار الآن في الإصدار ${republished.version}. قارن نصك بنصه ثم انشر مجددًا.`);
+    await shot(page, 'flow-published-since');
+  }, 120_000);
+
+  it('says in Arabic why an example was not added, on the Intents page and in a transcript, intents and texts as written', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    const shipped = await readFile(join(dir, 'nlp', 'intents.yaml'), 'utf8');
+    const index = shipped.split('\n').findIndex((line) => line.includes('- I was charged twice this month'));
+    const at = `nlp/intents.yaml:${index + 1}:${shipped.split('\n')[index]!.indexOf('- ') + 3}`;
+    const layla = visitor(app.url, `teach-${Date.now()}`, 'Layla');
+    expect((await layla.say('I was charged twice this month')).status).toBe(202);
+    const page = await arabicAdmin(app.url);
+
+    /** Teaches `text` as an example of `intent` from the form under it, and reads what the page answers. */
+    const teach = async (intent: string) => {
+      await page.locator('button.teach').first().click();
+      await page.locator('.teach-form input').fill(intent);
+      await page.locator('.teach-form button[type="submit"]').click();
+      await page.locator('.teach-form .notice').waitFor();
+      return read(page, '.teach-form .notice');
+    };
+
+    // Already an example of another intent: on the Intents page, from a sentence tried.
+    await page.goto(`${app.url}/admin#/nlp`);
+    await page.locator('form.filters input[type="search"]').fill('I was charged twice this month');
+    await page.locator('form.filters button[type="submit"]').click();
+    await page.locator('.tried').waitFor();
+    expect(await teach('sales')).toBe(`الجملة «I was charged twice this month» مثال على النية «billing» من قبل (${at})؛ المثال ينتمي إلى نية واحدة`);
+    expect(await page.locator('.teach-form .notice code').evaluateAll((codes) => codes.map((code) => code.textContent))).toEqual(['I was charged twice this month', 'billing', at]);
+    await shot(page, 'nlp-example-of-another');
+
+    // The same from the customer's message in the transcript.
+    await page.goto(`${app.url}/admin#/conversations/1`);
+    await page.locator('.transcript .message.contact').first().waitFor();
+    expect(await teach('sales')).toBe(`الجملة «I was charged twice this month» مثال على النية «billing» من قبل (${at})؛ المثال ينتمي إلى نية واحدة`);
+    await shot(page, 'transcript-example-of-another');
+
+    // The training data refused: nothing is added, and where to fix it is said as on the Intents page.
+    await writeFile(join(dir, 'nlp', 'extra.yaml'), 'intents:\n  refunds:\n    - money back\n  refunds:\n    - refund please\n');
+    await page.reload();
+    await page.locator('.transcript .message.contact').first().waitFor();
+    expect(await teach('refunds')).toBe('بيانات التدريب مرفوضة، فلم يُضَف شيء: nlp/extra.yaml، السطر 4، العمود 3: كُتب «refunds» مرتين هنا (اكتبه مرة واحدة، وتحته كل أمثلته)؛ أصلح ذلك أولًا.');
+    await shot(page, 'transcript-training-data-refused');
+    await page.locator('.transcript').screenshot({ path: join(SHOTS, 'transcript-training-data-refused-close.png') });
+
+    // In English, the server's own sentence, as before.
+    const english = await (await browser.newContext({ locale: 'en' })).newPage();
+    await signIn(english, app.url);
+    await english.goto(`${app.url}/admin#/conversations/1`);
+    await english.locator('.transcript .message.contact').first().waitFor();
+    await english.locator('button.teach').first().click();
+    await english.locator('.teach-form input').fill('refunds');
+    await english.locator('.teach-form button[type="submit"]').click();
+    await english.locator('.teach-form .notice').waitFor();
+    expect(await read(english, '.teach-form .notice')).toBe('the training data is refused, so nothing was added: nlp/extra.yaml:4:3: "refunds" is written twice here (write it once, with all its examples under it); fix that first');
+  }, 120_000);
 
   it('says in an Arabic transcript why a message was not delivered, in Arabic when WhatsApp\'s code says, else quoting WhatsApp\'s words', async () => {
     const LAYLA = '966501234567';

@@ -174,8 +174,8 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         setOutcome({ kind: 'invalid' });
       } else if (over) {
         setOutcome({ kind: 'tooLarge', ...over });
-      } else if (error instanceof ApiError && error.status === 409) {
-        setOutcome({ kind: 'conflict', currentVersion: error.body.currentVersion });
+      } else if (error instanceof ApiError && error.known?.kind === 'publishedSince') {
+        setOutcome({ kind: 'conflict', currentVersion: error.known.currentVersion });
       } else {
         setOutcome({ kind: 'failed', error: errorMessage(error) });
       }

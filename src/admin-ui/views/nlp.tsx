@@ -7,7 +7,7 @@ import type { ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
 import { languageNames, named, names, t, when, type StringKey } from '../i18n.ts';
-import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
+import { errorMessage, Loading, Notice, Reason, Refusal, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
 export function useIntentNames(): string[] {
@@ -29,7 +29,8 @@ export function TeachIntent({ text, messageId, onAdded }: { text: string; messag
 /** The intents are fetched only once the admin opens the form. */
 function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: number | string; onAdded?: () => void }) {
   const [intent, setIntent] = useState('');
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  // Added, or why not: in the admin's words when the server names the refusal's kind.
+  const [notice, setNotice] = useState<{ kind: 'ok'; text: string } | { kind: 'error'; error: unknown } | undefined>();
   const names = useIntentNames();
   const listId = `intents-${String(messageId ?? 'new')}`;
   return (
@@ -40,13 +41,13 @@ function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: num
         setNotice({ kind: 'ok', text: t('exampleAdded', { intent }) });
         onAdded?.();
       } catch (error) {
-        setNotice({ kind: 'error', text: errorMessage(error) });
+        setNotice({ kind: 'error', error });
       }
     }}>
       <label>{t('intent')} <input list={listId} dir="ltr" value={intent} onInput={(e) => setIntent(e.currentTarget.value.trim())} size={14} /></label>
       <datalist id={listId}>{names.map((name) => <option value={name} />)}</datalist>
       <button type="submit" disabled={!intent}>{t('addExample')}</button>
-      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {notice ? <Notice kind={notice.kind}>{notice.kind === 'ok' ? notice.text : <Refusal error={notice.error} />}</Notice> : null}
     </form>
   );
 }

@@ -1,12 +1,12 @@
 // Team: the agents with their live status and load, and team.yaml in the same editor as flows, published with the
-// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first); once
-// published, how many waiting customers the room it gave seated.
+// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first, said
+// by its kind); once published, how many waiting customers the room it gave seated.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
-import { names, t, when } from '../i18n.ts';
+import { named, names, t, when } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
-import { errorMessage, Loading, Notice, useLoad } from '../ui.tsx';
+import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 const STATUS = { online: 'online', away: 'away', offline: 'offlineStatus' } as const;
 
@@ -67,8 +67,9 @@ function TeamFile() {
       if (error instanceof ApiError && error.status === 422) {
         editor.current?.showErrors(error.body.errors ?? []);
         setNotice({ kind: 'error', text: t('notPublished422') });
-      } else if (error instanceof ApiError && error.status === 409) {
-        setNotice({ kind: 'error', text: t('conflict409', { version: String(error.body.currentVersion ?? '?') }) });
+      } else if (error instanceof ApiError && error.known?.kind === 'publishedSince') {
+        // team.yaml's words, not a flow's: this page has no comparing, the admin reloads.
+        setNotice({ kind: 'error', text: t('teamConflict409', { version: named(error.known.currentVersion) }) });
       } else {
         setNotice({ kind: 'error', text: errorMessage(error) });
       }
@@ -85,7 +86,7 @@ function TeamFile() {
               <ul class="problems">
                 {errors.map((error) => (
                   <li data-line={error.line}>
-                    <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <span lang="en" dir="ltr">{error.message}</span>
+                    <button type="button" class="link" onClick={() => editor.current?.goTo(error.line)}>{t('lineCol', { line: error.line, column: error.column })}</button>: <Reason problem={error} />
                   </li>
                 ))}
               </ul>
