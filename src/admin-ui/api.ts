@@ -198,6 +198,8 @@ export interface TimelineEvent {
   team?: string;
   agent?: string;
   intent?: string;
+  /** The title of the route that sets `intent`, in the dashboard's language, when a route titles it. */
+  topic?: string;
 }
 
 export interface Agent {

@@ -74,6 +74,16 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
 }
 
 /**
+ * The title of the route that sets `intent`, in `language`; undefined for an intent no route titles.
+ *
+ *     routeTitle('billing', wording, 'ar'); // 'الفواتير' for a route titled { en: Billing, ar: الفواتير }
+ */
+export function routeTitle(intent: string, wording: Wording, language: string | undefined): string | undefined {
+  const title = wording.intents.get(intent);
+  return title === undefined ? undefined : localize(title, language);
+}
+
+/**
  * What a conversation is about, in `language`: the title of the route that set its intent, else the intent; undefined
  * without an intent, or when it says no more than the team's name (a route `billing: Billing`).
  *
@@ -81,7 +91,6 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
  */
 export function topicOf(conversation: Pick<Conversation, 'intent' | 'team'>, wording: Wording, language: string | undefined): string | undefined {
   if (conversation.intent === undefined) return undefined;
-  const title = wording.intents.get(conversation.intent);
-  const topic = title === undefined ? conversation.intent : localize(title, language);
+  const topic = routeTitle(conversation.intent, wording, language) ?? conversation.intent;
   return conversation.team !== undefined && topic.toLowerCase() === conversation.team.toLowerCase() ? undefined : topic;
 }

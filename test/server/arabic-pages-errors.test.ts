@@ -274,7 +274,11 @@ describe.skipIf(!hasChromium)(title, () => {
     const delivery = (text: string) => read(page, `.transcript .message:has-text("${text}") .delivery`);
     await page.locator('.transcript .message', { hasText: 'our hours' }).locator('.delivery.failed').waitFor();
     expect(await delivery('An agent answers soon')).toBe('التسليم: فشل (أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق)');
-    expect(await delivery('our hours')).toBe('التسليم: فشل (Message undeliverable: Message Undeliverable. (#131026))');
+    // WhatsApp's own words, as the Arabic agent console sets them: quoted, isolated, marked as English, left to right.
+    expect(await delivery('our hours')).toBe('التسليم: فشل («Message undeliverable: Message Undeliverable. (#131026)»)');
+    const theirs = page.locator('.transcript .message', { hasText: 'our hours' }).locator('.delivery bdi');
+    expect(await theirs.evaluate((bdi) => [bdi.getAttribute('lang'), bdi.getAttribute('dir'), bdi.textContent, bdi.previousSibling?.textContent?.at(-1), bdi.nextSibling?.textContent?.[0]]))
+      .toEqual(['en', 'ltr', 'Message undeliverable: Message Undeliverable. (#131026)', '«', '»']);
     await shot(page, 'conversation-not-delivered');
     await page.locator('.transcript').screenshot({ path: join(SHOTS, 'conversation-not-delivered-close.png') });
   }, 90_000);

@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
-import { back, channelName, duration, failureWords, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
+import { back, channelName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
@@ -88,15 +88,25 @@ const BY: Record<NonNullable<TimelineEvent['by']>['kind'], StringKey> = {
 };
 
 /** What a moment's detail says, in the admin's language where the server took it apart; else as the server wrote it. */
-function eventDetail(event: TimelineEvent): { text: string; english?: true } | undefined {
+function EventDetail({ event }: { event: TimelineEvent }) {
   const parts = [
-    event.to !== undefined ? t('evTo', { to: event.to }) : undefined,
-    event.team ?? event.agent ?? event.intent,
-    event.by ? (event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])) : undefined,
-  ].filter((part): part is string => part !== undefined);
-  if (parts.length > 0) return { text: parts.join(' · ') };
-  if (event.detail === undefined) return undefined;
-  return { text: typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail), english: true };
+    event.to !== undefined ? <bdi>{t('evTo', { to: event.to })}</bdi> : undefined,
+    event.team !== undefined || event.agent !== undefined ? <bdi>{event.team ?? event.agent}</bdi> : event.intent !== undefined ? <Intent intent={event.intent} topic={event.topic} /> : undefined,
+    event.by ? <bdi>{event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])}</bdi> : undefined,
+  ].filter((part) => part !== undefined);
+  if (parts.length > 0) return <> · {parts.flatMap((part, index) => (index > 0 ? [' · ', part] : [part]))}</>;
+  if (event.detail === undefined) return null;
+  return <> · <bdi lang="en" dir="ltr">{typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail)}</bdi></>;
+}
+
+/**
+ * An intent as the admin reads it: the title of the route that sets it, in their language, with the intent's id in
+ * brackets (under the pointer only, when the title says no more); the id alone when no route titles it.
+ */
+function Intent({ intent, topic }: { intent: string; topic?: string | undefined }) {
+  if (topic === undefined) return <bdi translate={false}>{intent}</bdi>;
+  if (topic.toLowerCase() === intent.toLowerCase()) return <bdi title={intent}>{topic}</bdi>;
+  return <span><bdi>{topic}</bdi> <span class="muted">(<bdi translate={false}>{intent}</bdi>)</span></span>;
 }
 
 const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
@@ -134,11 +144,20 @@ function Message({ message }: { message: TranscriptMessage }) {
       {role === 'contact' && message.text ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
-          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<bdi lang="en">{message.error}</bdi>)</> : null}
+          {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<TheirWords text={message.error} />)</> : null}
         </div>
       ) : null}
     </li>
   );
+}
+
+/**
+ * What a channel or the server said in English, set apart as the agent console sets it: isolated and marked as
+ * English, left to right; on an Arabic page, quoted as well («…»), so that it reads as theirs inside the sentence.
+ */
+function TheirWords({ text }: { text: string }) {
+  const words = <bdi lang="en" dir="ltr">{text}</bdi>;
+  return lang() === 'ar' ? <>«{words}»</> : words;
 }
 
 function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summary: ConversationSummary | undefined, message: string) => void }) {
@@ -266,7 +285,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('team')}</dt><dd class="team"><bdi>{conversation.team ?? t('none')}</bdi></dd>
                       <dt>{t('agent')}</dt><dd><bdi>{conversation.agentName ?? conversation.agentId ?? t('none')}</bdi></dd>
                       <dt>{t('channel')}</dt><dd>{channelName(conversation.channel)}</dd>
-                      <dt>{t('intent')}</dt><dd class="intent">{conversation.topic ? <><bdi>{conversation.topic}</bdi> <span class="muted">(<bdi translate={false}>{conversation.intent}</bdi>)</span></> : <bdi>{conversation.intent ?? t('none')}</bdi>}</dd>
+                      <dt>{t('intent')}</dt><dd class="intent">{conversation.intent !== undefined ? <Intent intent={conversation.intent} topic={conversation.topic} /> : t('none')}</dd>
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
@@ -284,10 +303,7 @@ export function ConversationDetail({ id }: { id: string }) {
                   <Actions transcript={data} onDone={(_summary, message) => { setDone(message); transcript.reload(); }} />
                   <section class="events" aria-label={t('events')}>
                     <h2>{t('events')}</h2>
-                    <ol>{data.events.map((event) => {
-                      const detail = eventDetail(event);
-                      return <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}{detail ? <> · <bdi {...(detail.english ? { lang: 'en' } : {})}>{detail.text}</bdi></> : null}</li>;
-                    })}</ol>
+                    <ol>{data.events.map((event) => <li><span class="muted">{when(event.at)}</span> {eventLabel(event.type)}<EventDetail event={event} /></li>)}</ol>
                   </section>
                 </aside>
               </div>

@@ -14,7 +14,7 @@ import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
 import { pageLanguage } from '../language.ts';
-import { shownFields, topicOf } from '../../flows/labels.ts';
+import { routeTitle, shownFields, topicOf, type Wording } from '../../flows/labels.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 
@@ -138,13 +138,15 @@ function partsFromDetail(event: TimelineEvent): TimelineEvent {
 }
 
 /**
- * A moment as the transcript gives it: who did it (`by`), where it went (`to`), the team, agent (by name) or intent,
- * so that nobody reads `by admin:Nadia` or an agent's id; `detail` stays as recorded. The parts recorded with the
- * moment are used as they are; the English `detail` is parsed only for a moment recorded without them.
+ * A moment as the transcript gives it: who did it (`by`), where it went (`to`), the team, agent (by name) or intent
+ * with the title of its route in the page's language (`topic`), so that nobody reads `by admin:Nadia`, an agent's id
+ * or an intent's id alone; `detail` stays as recorded. The parts recorded with the moment are used as they are; the
+ * English `detail` is parsed only for a moment recorded without them.
  */
-function described(event: TimelineEvent, directory: TeamDirectory) {
+function described(event: TimelineEvent, directory: TeamDirectory, wording: Wording, language: string | undefined) {
   const recordedApart = event.by !== undefined || event.to !== undefined || event.team !== undefined || event.agentId !== undefined || event.intent !== undefined;
   const { at, type, detail, by, to, team, agentId, intent } = recordedApart ? event : partsFromDetail(event);
+  const topic = intent !== undefined ? routeTitle(intent, wording, language) : undefined;
   return {
     at, type,
     ...(detail !== undefined ? { detail } : {}),
@@ -153,6 +155,7 @@ function described(event: TimelineEvent, directory: TeamDirectory) {
     ...(team !== undefined ? { team } : {}),
     ...(agentId !== undefined ? { agent: directory.agent(agentId)?.name ?? agentId } : {}),
     ...(intent !== undefined ? { intent } : {}),
+    ...(topic !== undefined ? { topic } : {}),
   };
 }
 
@@ -261,7 +264,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };
       }),
-      events: eventsOf(conversation, timeline).map((event) => described(event, directory)),
+      events: eventsOf(conversation, timeline).map((event) => described(event, directory, wording, language)),
     });
   });
 

@@ -179,7 +179,7 @@ describe('conversations, team and agents over the admin API', () => {
     // Who did it and where it went, apart, for the dashboard to word in the admin's language: names, not ids.
     expect(transcript.body.events.map(({ at: _at, detail: _detail, ...rest }) => rest)).toEqual([
       { type: 'opened', by: { kind: 'customer' } },
-      { type: 'classified', intent: 'billing' },
+      { type: 'classified', intent: 'billing', topic: 'Billing' },
       { type: 'queued', team: 'Billing' },
       { type: 'assigned', agent: 'Omar' },
       { type: 'transferred', to: 'Sara', by: { kind: 'admin', name: 'Nadia' } },
@@ -320,7 +320,7 @@ describe('who did what on the transcript, whatever the names say', () => {
     });
     expect(await parts(2)).toEqual([
       { type: 'opened', by: { kind: 'customer' } },
-      { type: 'classified', intent: 'billing' },
+      { type: 'classified', intent: 'billing', topic: 'Billing' },
       { type: 'queued', team: 'Billing' },
       { type: 'assigned', agent: 'Omar' },
       { type: 'transferred', to: 'Support', by: { kind: 'admin', name: 'Nadia' } },

@@ -1,0 +1,67 @@
+// What an admin and an agent read of a conversation once they switch to Arabic, on a real Switchboard with the
+// shipped flow and team: the dashboard's timeline names what the customer asked for by its route's title in the
+// dashboard's language (the intent kept in brackets), as the conversation's details do. Screenshots go to
+// test-results/arabic/. Skipped, saying so, without Chromium.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { inChromium, hasChromium, launch } from '../admin-ui/scenario.ts';
+
+const TOKEN = 'arabic-conversation-admin-token-0123456789';
+const SHOTS = join(process.cwd(), 'test-results', 'arabic');
+
+/** What a timeline entry says after its time. */
+function moment(entry: ReturnType<Page['locator']>): Promise<string> {
+  return entry.evaluate((li) => [...li.childNodes].slice(1).map((node) => node.textContent).join('').trim());
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!hasChromium)(inChromium('a conversation read in Arabic, in Chromium'), () => {
+  let browser: Browser;
+  let app: Switchboard;
+
+  beforeAll(async () => {
+    browser = await launch();
+    app = await start(await shippedDataDir(), { adminToken: TOKEN });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await cleanupDirs();
+  });
+
+  it('names in the dashboard\'s timeline what the customer asked for by its route\'s title, in Arabic, the intent in brackets', async () => {
+    const layla = visitor(app.url, `timeline-layla-${Date.now()}`, 'Layla');
+    for (const text of ['hello', 'layla@example.com', 'I was charged twice']) expect((await layla.say(text)).status).toBe(202);
+    const found = await (await fetch(`${app.url}/api/conversations?q=Layla`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { conversations: { id: number }[] };
+    const id = found.conversations[0]!.id;
+    const context = await browser.newContext({ locale: 'ar', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/admin`);
+    await page.fill('#token', TOKEN);
+    await page.locator('form button[type="submit"]').click();
+    await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+    await page.goto(`${app.url}/admin#/conversations/${id}`);
+    const classified = page.locator('.events li', { hasText: 'صُنّفت' });
+    await classified.waitFor({ timeout: 15_000 });
+    // As the details above it say it: the route's title, the intent it stands for in brackets.
+    expect(await moment(classified)).toBe('صُنّفت · الفواتير (billing)');
+    expect(await page.locator('.details dd.intent').innerText()).toBe('الفواتير (billing)');
+    await shot(page, 'conversation-timeline-route-title');
+    // In English the title says no more than the intent: the intent is under the pointer.
+    await page.locator('button.lang').click();
+    const inEnglish = page.locator('.events li', { hasText: 'classified' });
+    await inEnglish.locator('bdi', { hasText: 'Billing' }).waitFor();
+    expect(await moment(inEnglish)).toBe('classified · Billing');
+    expect(await inEnglish.locator('bdi[title="billing"]').innerText()).toBe('Billing');
+    await context.close();
+  }, 90_000);
+});
