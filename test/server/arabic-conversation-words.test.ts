@@ -1,12 +1,13 @@
 // What an admin and an agent read of a conversation once they switch to Arabic, on a real Switchboard with the
 // shipped flow and team: the dashboard's timeline names what the customer asked for by its route's title in the
-// dashboard's language (the intent kept in brackets), as the conversation's details do. Screenshots go to
-// test-results/arabic/. Skipped, saying so, without Chromium.
+// dashboard's language (the intent kept in brackets), as the conversation's details do; the agent console's line under
+// its header does not stay in the language just left, and its header lists the agent's teams as Arabic lists them.
+// Screenshots go to test-results/arabic/. Skipped, saying so, without Chromium.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { inChromium, hasChromium, launch } from '../admin-ui/scenario.ts';
 
@@ -64,4 +65,61 @@ describe.skipIf(!hasChromium)(inChromium('a conversation read in Arabic, in Chro
     expect(await inEnglish.locator('bdi[title="billing"]').innerText()).toBe('Billing');
     await context.close();
   }, 90_000);
+
+  it('words the agent console\'s line under its header again after a switch of language, or clears it when the server worded it in the other', async () => {
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/agent`);
+    await page.fill('#token', agentToken('agent-sara'));
+    await page.click('#signin-button');
+    await page.click('#online');
+    const result = page.locator('#result');
+    await result.filter({ hasText: 'You are online' }).waitFor();
+    // The server's answer, in English: not left under an Arabic header.
+    await page.locator('#app > header button.lang').click();
+    await page.locator('html[lang="ar"]').waitFor({ state: 'attached' });
+    expect(await result.textContent()).toBe('');
+    // The console's own words: said again in the language switched to, either way.
+    await page.locator('#app > header button.lang').click();
+    // Switchboard out of reach (until it answers again, the line stays).
+    await page.route('**/agent/api/**', (route) => route.abort());
+    await page.click('#away');
+    await result.filter({ hasText: 'Switchboard cannot be reached; try again.' }).waitFor();
+    await page.locator('#app > header button.lang').click();
+    expect(await result.textContent()).toBe('تعذّر الوصول إلى Switchboard؛ أعد المحاولة.');
+    expect(await result.getAttribute('class')).toContain('refused');
+    await shot(page, 'console-result-after-switch');
+    await page.locator('#app > header button.lang').click();
+    expect(await result.textContent()).toBe('Switchboard cannot be reached; try again.');
+
+    // A conversation of hers closed by an admin: what became of it, asked of the server again in Arabic.
+    await page.unroute('**/agent/api/**');
+    const omar = visitor(app.url, `gone-omar-${Date.now()}`, 'Omar');
+    for (const text of ['hello', 'omar@example.com', 'the app crashes when I log in']) expect((await omar.say(text)).status).toBe(202);
+    await page.locator('#held li', { hasText: 'Omar' }).waitFor({ timeout: 15_000 });
+    const held = await (await fetch(`${app.url}/api/conversations?q=Omar`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { conversations: { id: number }[] };
+    const id = held.conversations[0]!.id;
+    expect((await fetch(`${app.url}/api/conversations/${id}/close`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    await result.filter({ hasText: `#${id}` }).waitFor({ timeout: 15_000 });
+    expect(await result.textContent()).toBe(`#${id} was closed by admin.`);
+    await page.locator('#app > header button.lang').click();
+    await result.filter({ hasText: 'أُغلقت' }).waitFor();
+    expect(await result.textContent()).toBe(`أُغلقت المحادثة #${id} بواسطة \u2068admin\u2069.`);
+    await context.close();
+  }, 90_000);
+
+  it('lists an agent\'s teams in the Arabic console as Arabic lists them, each name whole in the right-to-left line', async () => {
+    const context = await browser.newContext({ locale: 'ar', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/agent`);
+    await page.fill('#token', agentToken('agent-sara'));
+    await page.click('#signin-button');
+    const me = page.locator('#me');
+    await me.filter({ hasText: 'Sara' }).waitFor();
+    expect(await me.textContent()).toBe('Sara · Support، Sales');
+    expect(await me.locator('bdi').allTextContents()).toEqual(['Sara', 'Support', 'Sales']);
+    await page.locator('#app > header button.lang').click();
+    expect(await me.textContent()).toBe('Sara · Support, Sales');
+    await context.close();
+  }, 60_000);
 });

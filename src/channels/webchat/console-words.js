@@ -30,6 +30,8 @@ export const CONSOLE_WORDS = {
     away: 'Away',
     signOut: 'Sign out',
     statuses: { online: 'online', away: 'away', offline: 'offline' },
+    /** What separates names in a list (the agent's teams). */
+    listSeparator: ', ',
     yours: 'Yours',
     back: '← Conversations',
     claim: 'Claim',
@@ -101,6 +103,7 @@ export const CONSOLE_WORDS = {
     away: 'غير متاح',
     signOut: 'تسجيل الخروج',
     statuses: { online: 'متصل', away: 'غير متاح', offline: 'غير متصل' },
+    listSeparator: '، ',
     yours: 'محادثاتك',
     back: '→ المحادثات',
     claim: 'استلام',

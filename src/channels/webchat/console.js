@@ -151,16 +151,22 @@ async function look() {
   // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
   const heldNow = new Set(state.held.map((conversation) => conversation.id));
   const gone = heldBefore.filter((id) => !heldNow.has(id) && !actedOn.has(id));
-  if (gone.length > 0 && language === 'en') show(gone.map((id) => notices.get(id) ?? words.noLongerYours(id)).join(' '), true);
+  if (gone.length > 0 && language === 'en') show(gone.map((id) => notices.get(id) ?? words.noLongerYours(id)).join(' '), true, false, () => sayGone(gone));
   else if (gone.length > 0) void sayGone(gone);
   $('signin').hidden = true;
   $('app').hidden = false;
-  $('me').textContent = `${state.agent.name} · ${state.agent.teams.join(', ')}`;
+  showMe();
   showStatus();
   renderLists();
   countUnread();
   if (selected !== undefined) await openConversation(selected);
   if (!events) listen();
+}
+
+/** Who is signed in, and their teams as a list in the console's language, each name isolated (Latin ones in Arabic). */
+function showMe() {
+  const teams = state.agent.teams.flatMap((team, index) => [...(index > 0 ? [words.listSeparator] : []), isolated(team)]);
+  $('me').replaceChildren(isolated(state.agent.name), ' · ', ...teams);
 }
 
 /** The agent's status beside its buttons, in the console's words. */
@@ -436,16 +442,29 @@ function fillTemplates() {
 }
 
 let shownTimer;
+/** How the line under the header is said again in another language, when the agent switches to it. */
+let shownAgain;
 /**
  * The line under the header: what the last action did (cleared after a while), what went wrong (kept until the next
- * line), or that the server cannot be reached (`unreachable`: cleared once it answers again).
+ * line), or that the server cannot be reached (`unreachable`: cleared once it answers again). `again` says it anew in
+ * the console's new language; without it, a switch of language clears the line (the server worded it in the old one).
  */
-function show(text, ok, unreachable = false) {
+function show(text, ok, unreachable = false, again = undefined) {
   clearTimeout(shownTimer);
+  shownAgain = text ? again : undefined;
   $('result').textContent = text;
   $('result').classList.toggle('refused', !ok);
   $('result').dataset.unreachable = unreachable ? '1' : '';
   if (ok && text) shownTimer = setTimeout(() => show('', true), 10_000);
+}
+
+/**
+ * The line under the header in the console's own words, `line(words)`: worded again when the agent switches language.
+ *
+ *     say((words) => words.unreachableRetry, false, true);
+ */
+function say(line, ok, unreachable = false) {
+  show(line(words), ok, unreachable, () => say(line, ok, unreachable));
 }
 
 /** The latest notice the bot sent this agent about each conversation (`#42 was moved to Support by Nadia.`). */
@@ -459,7 +478,7 @@ const notices = new Map();
 async function sayGone(gone) {
   const asked = language;
   const lines = await Promise.all(gone.map(async (id) => (await outcome(id)) ?? words.noLongerYours(id)));
-  if (language === asked) show(lines.join(' '), true);
+  if (language === asked) show(lines.join(' '), true, false, () => sayGone(gone));
 }
 
 async function outcome(id) {
@@ -483,11 +502,13 @@ async function act(action) {
   try {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
-    show(body.message ?? body.error ?? words.serverAnswered(res.status), res.ok && body.ok);
+    const answer = body.message ?? body.error;
+    if (answer) show(answer, res.ok && body.ok);
+    else say((words) => words.serverAnswered(res.status), false);
     await refresh();
     return res.ok && body.ok;
   } catch (error) {
-    if (!(error instanceof SignedOut)) show(words.unreachableRetry, false, true);
+    if (!(error instanceof SignedOut)) say((words) => words.unreachableRetry, false, true);
     return false;
   } finally {
     if (id !== undefined) {
@@ -506,7 +527,11 @@ for (const button of document.querySelectorAll('button.lang')) {
     storeLanguage(language);
     applyWords();
     replyFits();
+    // The last action's answer: said again in the new language where the console can, else cleared.
+    if (shownAgain) shownAgain();
+    else if ($('result').textContent) show('', true);
     if (!state) return;
+    showMe();
     showStatus();
     renderLists();
     // What the server words (the fields' labels, what a conversation is about) comes again in the new language.
@@ -570,7 +595,9 @@ $('reply-form').addEventListener('submit', async (event) => {
     const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 202) {
       input.value = text;
-      show((await res.json().catch(() => ({}))).error ?? words.serverAnswered(res.status), false);
+      const refusal = (await res.json().catch(() => ({}))).error;
+      if (refusal) show(refusal, false);
+      else say((words) => words.serverAnswered(res.status), false);
       return;
     }
     if (answering === answered) cancelAnswering();
@@ -578,7 +605,7 @@ $('reply-form').addEventListener('submit', async (event) => {
     await openConversation(selected);
   } catch (error) {
     input.value = text;
-    if (!(error instanceof SignedOut)) show(words.unreachableReply, false, true);
+    if (!(error instanceof SignedOut)) say((words) => words.unreachableReply, false, true);
   }
 });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
