@@ -2,9 +2,9 @@
 // folder in one piece, put it in service, and keep who published which version when. A publish names the version it
 // was edited from (a rollback, the version it replaces), so of two admins editing at once the second is told someone
 // published first instead of undoing their work. Conversations in progress keep the version they started on (the library finds it by its hash).
-import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { replaceFile } from '../shared/replace-file.ts';
 import type { Store } from '../store/types.ts';
 import { place, type PlacedError } from '../shared/file-error.ts';
 import type { FlowError } from './errors.ts';
@@ -247,20 +247,7 @@ export class FlowPublisher {
     await store.transaction(`flow-version:${key}`, async (tx) => {
       if (!(await tx.doc('flow-versions', key))) tx.putDoc('flow-versions', key, { flow, version, source, publishedAt } satisfies StoredFlowVersion);
     });
-    const temporary = join(dir, `.${name}.${randomUUID()}.tmp`);
-    const file = await open(temporary, 'wx');
-    try {
-      await file.writeFile(source, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await replaceFile(path, source);
     await library.reload();
     await store.transaction(`${HISTORY}:${name}`, async (tx) => {
       const history = (await tx.doc<PublishRecord[]>(HISTORY, name)) ?? [];

@@ -3,9 +3,9 @@
 // figures of the model in service (cross-validation of that data, see bot/nlp/cross-validation.ts) or why there are
 // none (a training under way or failed, data too small to cross-validate), adding an
 // example (a misrouted message, say) to the admin's own training file, retraining, and trying a sentence.
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFile } from '../../shared/replace-file.ts';
 import express, { type Router } from 'express';
 import { parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { z } from 'zod';
@@ -139,18 +139,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
       if (!(map.get(intent) instanceof YAMLSeq)) map.set(intent, new YAMLSeq());
       (map.get(intent) as YAMLSeq).add(text);
       map.flow = false;
-      const temporary = join(nlpDir, `.admin.${randomUUID()}.tmp`);
-      const file = await open(temporary, 'wx');
-      try {
-        await file.writeFile(document.toString(), 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, path).catch(async (error: unknown) => {
-        await rm(temporary, { force: true });
-        throw error;
-      });
+      await replaceFile(path, document.toString());
       return { added: true };
     });
     // `kind` says what the answer is, for the page that words it in its own language.

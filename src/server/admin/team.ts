@@ -1,8 +1,8 @@
 // `/api/team` (team.yaml: read, and publish with the loader's own validation and a version check, answered once the
 // customers waiting for the room it gave are seated) and `/api/agents` (each agent's live status and load).
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { replaceFile } from '../../shared/replace-file.ts';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AgentState } from '../../handover/agent-state.ts';
@@ -68,19 +68,7 @@ export function mountTeam(router: Router, context: AdminContext): void {
       }
       // Watched from before the write: a reload by the file watcher that reads the new file first gives the room.
       const room = await context.roomGivenBy(async () => {
-        // Whole or not at all: a hidden temporary file, synced, renamed over team.yaml.
-        const temporary = join(dirname(teamFile), `.team.${randomUUID()}.tmp`);
-        const file = await open(temporary, 'wx');
-        try {
-          await file.writeFile(source, 'utf8');
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(temporary, teamFile).catch(async (error: unknown) => {
-          await rm(temporary, { force: true });
-          throw error;
-        });
+        await replaceFile(teamFile, source);
         await directory.reload();
       });
       return { version: versionOf(source), room };

@@ -1,0 +1,29 @@
+// Replaces a file whole or not at all: the text goes to a hidden temporary file beside it, synced, then renamed over
+// it. A reader (the file watcher, another process sharing DATA_DIR) sees the old file or the new one, never half of
+// one; a failure leaves the old file and no temporary one.
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `text` over `path` atomically (see above).
+ *
+ *     await replaceFile('data/team.yaml', source);
+ */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path).replace(/\.[^.]*$/, '')}.${randomUUID()}.tmp`);
+  const file = await open(temporary, 'wx');
+  try {
+    await file.writeFile(text, 'utf8');
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await file.close();
+  await rename(temporary, path).catch(async (error: unknown) => {
+    await rm(temporary, { force: true });
+    throw error;
+  });
+}
