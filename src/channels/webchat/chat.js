@@ -2,7 +2,7 @@
 // (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
-import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
+import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
 import { WORDS, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
@@ -95,7 +95,7 @@ $('hello').addEventListener('submit', async (event) => {
     if (res.status !== 201) {
       // Over the limit of new chats: its own words, for it is not about sending.
       const tooMany = body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429);
-      $('hello-status').textContent = words.couldNotStart(tooMany ? words.tooManyStarts(waitOf(res)) : whyRefused(res, body));
+      $('hello-status').textContent = words.couldNotStart(tooMany ? words.tooManyStarts(waitOf(res, words)) : whyRefused(res, body));
       return;
     }
     chat = { session: body.session, token: body.token, name };
@@ -336,17 +336,11 @@ function whyRefused(res, body) {
   if (body.kind === 'fileType') return words.refusedType;
   if (body.kind === 'textTooLong' && typeof body.maxLength === 'number') return words.textTooLong(body.maxLength.toLocaleString('en'));
   if (body.kind === 'badRequest') return words.badRequest;
-  if (body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429)) return words.tooFast(waitOf(res));
+  if (body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429)) return words.tooFast(waitOf(res, words));
   if (body.kind === 'unavailable' || (body.kind === undefined && res.status === 503)) return words.unavailable;
   if (body.kind === 'unauthorized') return words.ended;
   if (body.kind === 'internal' || (body.kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
-}
-
-/** How long the server asks to wait (its `Retry-After`), in the page's words: seconds, or minutes from one. */
-function waitOf(res) {
-  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
-  return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
 }
 
 // Read marks: what the bot and agents sent, once the visitor had the page in front of them.

@@ -4,7 +4,7 @@
 // something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
-import { mark, messageText, quoteLine, renderAttachment, timeOf, watchLength } from './ui.js';
+import { mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -103,17 +103,11 @@ $('signin').addEventListener('submit', async (event) => {
 function signInRefusal(res, body) {
   const kind = body.kind ?? { 401: 'unauthorized', 429: 'rateLimited', 503: 'unavailable' }[res.status];
   if (kind === 'unauthorized') return (language === 'en' && typeof body.error === 'string' && body.error) || words.badToken;
-  if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res));
+  if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res, words));
   if (kind === 'unavailable') return words.signInUnavailable;
   if (kind === 'badRequest' || kind === 'tooLarge') return words.notAToken;
   if (kind === 'internal' || (kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
-}
-
-/** How long the server asks to wait (its `Retry-After`), in the console's words: seconds, or minutes from one. */
-function waitOf(res) {
-  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
-  return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
 }
 
 $('logout').onclick = async () => {

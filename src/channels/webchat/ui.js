@@ -190,3 +190,14 @@ export function watchLength(box, line, button, say) {
   box.addEventListener('input', check);
   return check;
 }
+
+/**
+ * How long the server asks to wait (its answer's `Retry-After`, 3 s when it gives none), in `words`' language: seconds,
+ * or minutes from one. The chat page and the agent console both say it.
+ *
+ *     waitOf(res, words) // 'in 20 s', 'بعد 20 ثانية'
+ */
+export function waitOf(res, words) {
+  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
+  return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
+}
