@@ -8,6 +8,7 @@
 // table per language, so each wording lives in one place.
 import type { Attachment, AttachmentKind, FileRefusal } from '../store/types.ts';
 import type { KnownFailure } from '../types.ts';
+import { FAILURE_WORDS } from '../channels/webchat/failure-words.js';
 import { describeAttachment } from '../shared/attachments.ts';
 import { describeBytes } from '../store/media.ts';
 import { describeDuration } from '../shared/duration.ts';
@@ -301,25 +302,17 @@ const ar: Wording = {
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
 };
 
-// Why an agent's message did not reach the customer, when the channel could tell (`KnownFailure`).
+// Why an agent's message did not reach the customer, when the channel could tell (`KnownFailure`): the words the
+// agent console and the dashboard say it in (failure-words.js), but for a closed window, where an agent in their
+// messaging app is also told the command that sends a template.
 const NOT_DELIVERED_EN: Readonly<Record<KnownFailure, string>> = {
-  blocked: 'the customer has blocked the bot',
-  noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
-  fileTooLarge: 'the file is larger than the customer\'s app takes',
-  fileType: 'the customer\'s app does not take this type of file',
-  rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
+  ...FAILURE_WORDS.en,
   windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>',
-  writeFirst: 'the customer\'s app takes no message from here until they write again',
 };
 
 const NOT_DELIVERED_AR: Readonly<Record<KnownFailure, string>> = {
-  blocked: 'حظر العميل البوت',
-  noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
-  fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
-  fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
-  rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
+  ...FAILURE_WORDS.ar,
   windowClosed: `كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: ${isolate('/template [اسم القالب]')}`,
-  writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',
 };
 
 // What each agent command does, as /help and Telegram's menu of commands say it; in the order /help lists them.

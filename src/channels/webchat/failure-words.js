@@ -1,6 +1,6 @@
 // Why a message did not reach the customer, when the channel could tell (a message's `failure`, the store keeps it
-// beside the channel's own words): said alike by the agent console (console-words.js) and the admin dashboard's
-// transcript (src/admin-ui/i18n.ts), which both import it.
+// beside the channel's own words): said alike by the agent console (console-words.js), the admin dashboard's
+// transcript (src/admin-ui/i18n.ts) and the lines agents read in their messaging apps (src/handover/lines.ts).
 
 /** Each language's words for each known failure (`KnownFailure` in src/types.ts). */
 export const FAILURE_WORDS = {
