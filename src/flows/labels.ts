@@ -45,10 +45,15 @@ export function wordingOf(flows: readonly CompiledFlow[]): Wording {
   return { labels, intents };
 }
 
-/** A field as a person reads it: its path, its label in their language (none: show the path), its value. */
+/** A field as a person reads it: its path, its label in their language, its value. */
 export interface ShownField {
   key: string;
   label?: string;
+  /**
+   * What an agent reads when no flow labels the field: its name without the scope, underscores as spaces
+   * (`order number` for `conversation.order_number`), or its path when the contact and the conversation both have it.
+   */
+  name: string;
   value: Exclude<FieldValue, null>;
 }
 
@@ -65,11 +70,15 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
   ];
   const all = written.filter((entry): entry is [string, Exclude<FieldValue, null>] => entry[1] !== null && entry[1] !== '');
   const own = new Set(all.filter(([key, value]) => typeof value === 'string' && !BUILTIN_LABELS.has(key)).map(([, value]) => String(value).trim()));
+  const nameOf = (key: string) => key.slice(key.indexOf('.') + 1);
+  const names = all.map(([key]) => nameOf(key));
+  const twice = new Set(names.filter((name, index) => names.indexOf(name) !== index));
   return all
     .filter(([key, value]) => !(BUILTIN_LABELS.has(key) && own.has(String(value).trim())))
     .map(([key, value]) => {
       const label = wording.labels.get(key);
-      return label === undefined ? { key, value } : { key, label: localize(label, language), value };
+      const name = twice.has(nameOf(key)) ? key : nameOf(key).replaceAll('_', ' ');
+      return label === undefined ? { key, name, value } : { key, label: localize(label, language), name, value };
     });
 }
 

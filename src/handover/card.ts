@@ -39,9 +39,9 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
   const lines = [
     word(line('cardHead', conversation.id, returning, teamName), language),
     word(line('cardWho', name, conversation.channel, topic), language),
-    ...shownFields(contact.fields, conversation.fields, wording, language).map(({ key, label, value }) => (language === 'ar'
-      ? `${isolate(label ?? key)}: ${isolate(String(value))}`
-      : `${isolateRtl(label ?? key)}: ${isolateRtl(String(value))}`)),
+    ...shownFields(contact.fields, conversation.fields, wording, language).map(({ label, name, value }) => (language === 'ar'
+      ? `${isolate(label ?? name)}: ${isolate(String(value))}`
+      : `${isolateRtl(label ?? name)}: ${isolateRtl(String(value))}`)),
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;

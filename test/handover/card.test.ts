@@ -40,12 +40,12 @@ describe('assignmentCard', () => {
     expect(card).toBe(
       [
         '#42 · new conversation for Billing',
-        // The intent says no more than the team; a field no flow labels reads as its path.
+        // The intent says no more than the team; a field no flow labels reads as its name.
         'Layla on webchat',
-        'contact.email: layla@example.com',
-        'conversation.need: I was charged twice',
-        'conversation.order: 1234',
-        'conversation.urgent: true',
+        'email: layla@example.com',
+        'need: I was charged twice',
+        'order: 1234',
+        'urgent: true',
         '',
         'Layla wrote:',
         '› layla@example.com',
@@ -54,6 +54,16 @@ describe('assignmentCard', () => {
         'Reply here to answer Layla. /close 42 when done.',
       ].join('\n'),
     );
+  });
+
+  it('names an unlabelled field in words, and by its path only when the contact and the conversation both have it', () => {
+    const card = assignmentCard({
+      conversation: { ...billingConversation, fields: { order_number: 'A-77', email: 'work@example.com' } },
+      contact: layla,
+      team: 'Billing',
+      messages: [],
+    });
+    expect(card.split('\n').slice(2, 5)).toEqual(['contact.email: layla@example.com', 'order number: A-77', 'conversation.email: work@example.com']);
   });
 
   it('says a conversation an agent held before is returning', () => {

@@ -290,10 +290,12 @@ function renderLists() {
   $('queues').replaceChildren(...queues);
 }
 
-function field(list, { key, label, value }) {
+function field(list, { key, label, name, value }) {
   const term = document.createElement('dt');
-  // The label the flow gives the field, in the console's language (the server words it); else its path (contact.email).
-  term.append(isolated(label ?? key));
+  // The label the flow gives the field, in the console's language (the server words it); else its name (order number),
+  // its path in a tooltip.
+  term.append(isolated(label ?? name ?? key));
+  term.title = key;
   term.translate = false;
   const detail = document.createElement('dd');
   detail.dir = 'auto';
