@@ -53,6 +53,7 @@ export interface StoredFlowVersion {
 export class FlowLibrary {
   /** The flow each file serves (its newest good version), by file, in file order. */
   private serving = new Map<string, CompiledFlow>();
+  private wordings: { serving: ReadonlyMap<string, CompiledFlow>; byVersion: Map<string, Wording> } = { serving: new Map(), byVersion: new Map() };
   /** Every version seen or read back, by `<flow>@<version>`. */
   private readonly versions = new Map<string, CompiledFlow>();
   private fileErrors: FlowError[] = [];
@@ -128,7 +129,15 @@ export class FlowLibrary {
   async wording(conversation: Pick<Conversation, 'flow'>): Promise<Wording> {
     const position = conversation.flow;
     const own = position ? await this.version(position.flow, position.version) : undefined;
-    return wordingOf([...(own ? [own] : []), ...this.serving.values()]);
+    // Built once per flow version and flows in service: the console's list asks it for each conversation.
+    if (this.wordings.serving !== this.serving) this.wordings = { serving: this.serving, byVersion: new Map() };
+    const key = own ? `${own.name}@${own.version}` : '';
+    let wording = this.wordings.byVersion.get(key);
+    if (wording === undefined) {
+      wording = wordingOf([...(own ? [own] : []), ...this.serving.values()]);
+      this.wordings.byVersion.set(key, wording);
+    }
+    return wording;
   }
 
   /**

@@ -69,4 +69,21 @@ describe('field labels in a flow script', () => {
     await library.reload();
     expect(library.errors()).toEqual([]);
   });
+
+  it('reads the labels of the version a conversation ran, and of the flows in service once the file changes', async () => {
+    const file = join(dirs.dir, 'inbound.yaml');
+    await writeFile(file, GOOD);
+    library = await FlowLibrary.load({ dir: dirs.dir, store: dirs.store, log: memoryLog(), watch: false });
+    const first = library.forTrigger('conversation.opened', 'contact')[0]!;
+    const ran = { flow: { flow: first.name, version: first.version } } as Parameters<FlowLibrary['wording']>[0];
+    const label = async (conversation: Parameters<FlowLibrary['wording']>[0], field: string) => (await library!.wording(conversation)).labels.get(field)?.fallback;
+    expect(await label(ran, 'contact.email')).toBe('Email');
+    expect(await label({}, 'contact.email')).toBe('Email');
+
+    await writeFile(file, GOOD.replace('{ en: Email,', '{ en: Email address,'));
+    await library.reload();
+    // The conversation that ran the first version keeps its words; one that ran none reads the new version's.
+    expect(await label(ran, 'contact.email')).toBe('Email');
+    expect(await label({}, 'contact.email')).toBe('Email address');
+  });
 });
