@@ -13,6 +13,8 @@ export interface WebchatSession {
   tokenHash: string;
   /** The name the visitor gave when the session was made. */
   name?: string;
+  /** The language of the page that made it, when its link chose one (`?lang=ar`). */
+  language?: string;
   createdAt: string;
 }
 
@@ -244,6 +246,8 @@ function cookieOf(req: Request, name: string): string | undefined {
 export interface Admitted {
   ok: true;
   name?: string;
+  /** The language of the page that started a visitor's session, when its link chose one. */
+  language?: string;
 }
 
 /**
@@ -267,7 +271,7 @@ export class SessionGate {
       return given === undefined ? { status: 401, error: missingToken(req) } : wrong;
     }
     if (given === undefined) return { status: 401, error: missingToken(req) };
-    return tokenMatches(given, record.tokenHash) ? { ok: true, ...(record.name ? { name: record.name } : {}) } : wrong;
+    return tokenMatches(given, record.tokenHash) ? { ok: true, ...(record.name ? { name: record.name } : {}), ...(record.language ? { language: record.language } : {}) } : wrong;
   }
 }
 

@@ -3,7 +3,7 @@
 // sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
 // has stored it (its clientId makes a repeat harmless).
 import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
-import { WORDS, pickLanguage } from './words.js';
+import { WORDS, askedLanguage, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -12,6 +12,8 @@ const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 
 // The page's own words in the visitor's language (the link's ?lang=, else the browser's), right to left for Arabic.
 const language = pickLanguage(params.get('lang'), navigator.languages ?? [navigator.language]);
+// The language the link asks for is the chat's: the server makes it the contact's, and the bot speaks it.
+const chosenLanguage = askedLanguage(params.get('lang'));
 const words = WORDS[language];
 document.documentElement.lang = language;
 document.documentElement.dir = words.dir;
@@ -90,7 +92,7 @@ $('hello').addEventListener('submit', async (event) => {
   }
   $('start').disabled = true;
   try {
-    const res = await fetch('/webchat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    const res = await fetch('/webchat/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, ...(chosenLanguage ? { language: chosenLanguage } : {}) }) });
     const body = await res.json().catch(() => ({}));
     if (res.status !== 201) {
       // Over the limit of new chats: its own words, for it is not about sending.

@@ -66,7 +66,9 @@ const uploadFields = z
   })
   .strict();
 
-const sessionBody = z.object({ name: name.optional() }).strict();
+/** The language of the page that starts a session (`?lang=ar`): a language tag, `ar` or `pt-BR`. */
+const language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'language must be a language tag like en, ar or pt-BR');
+const sessionBody = z.object({ name: name.optional(), language: language.optional() }).strict();
 const readBody = z.object({ ids: z.array(z.number().int().positive().safe()).min(1, 'ids is empty').max(PAGE_SIZE.max, `at most ${PAGE_SIZE.max} ids`) }).strict();
 
 const afterQuery = z.coerce.number().int().min(0).default(0);
@@ -261,6 +263,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       }
       res.locals.session = session;
       res.locals.ownerName = admission.name;
+      res.locals.ownerLanguage = admission.language;
       next();
     }, next);
   }
@@ -295,7 +298,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     let made = newSession();
     // 128 random bits do not collide; an agent's session name is refused all the same.
     while (agents.bySession(made.session) || (await options.sessions.get(made.session))) made = newSession();
-    await options.sessions.put(made.session, { tokenHash: hashToken(made.token), ...(body.data.name ? { name: body.data.name } : {}), createdAt: new Date().toISOString() });
+    await options.sessions.put(made.session, {
+      tokenHash: hashToken(made.token),
+      ...(body.data.name ? { name: body.data.name } : {}),
+      ...(body.data.language ? { language: body.data.language } : {}),
+      createdAt: new Date().toISOString(),
+    });
     res.status(201).set('cache-control', 'no-store').json({ session: made.session, token: made.token });
   }
 
@@ -316,7 +324,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     await handOver(res, {
       channel: 'webchat',
       id: `${session}:${body.clientId ?? randomUUID()}`,
-      from: { id: session, ...(sender ? { name: sender } : {}) },
+      from: senderOf(session, sender, res.locals.ownerLanguage as string | undefined),
       ...(body.text !== undefined ? { text: body.text } : {}),
       ...(body.choice !== undefined ? { choice: body.choice } : {}),
       ...(body.replyTo !== undefined ? { replyTo: String(body.replyTo) } : {}),
@@ -355,7 +363,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     await handOver(res, {
       channel: 'webchat',
       id: `${session}:${fields.clientId ?? randomUUID()}`,
-      from: { id: session, ...(sender ? { name: sender } : {}) },
+      from: senderOf(session, sender, res.locals.ownerLanguage as string | undefined),
       ...(caption !== undefined ? { text: caption } : {}),
       attachments: [{
         kind: kindOf(media.mime),
@@ -592,4 +600,9 @@ class EventStream {
   end(): void {
     this.res.end();
   }
+}
+
+/** Who wrote: the session, the name they gave, and the language of the page that started it (the contact's, if unset). */
+function senderOf(session: string, name: string | undefined, language: string | undefined): InboundMessage['from'] {
+  return { id: session, ...(name ? { name } : {}), ...(language ? { language } : {}) };
 }

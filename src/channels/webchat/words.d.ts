@@ -66,5 +66,7 @@ export interface PageWords {
 export const WORDS: Readonly<Record<'en' | 'ar', PageWords>>;
 
 export function pickLanguage(asked: string | null | undefined, browser?: readonly string[]): 'en' | 'ar';
+/** The page's language when the link asks for one it has (`?lang=ar`); undefined when it asks for none. */
+export function askedLanguage(asked: string | null | undefined): 'en' | 'ar' | undefined;
 /** The locales times are written in: the browser's own in the page's language, else the page's language. */
 export function pageLocales(page?: string, browser?: readonly string[]): string[];

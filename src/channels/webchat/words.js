@@ -115,10 +115,27 @@ function countedAr(count, [one, two, few, many]) {
  */
 export function pickLanguage(asked, browser = []) {
   for (const tag of [asked, ...browser]) {
-    const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
-    if (primary && Object.hasOwn(WORDS, primary)) return primary;
+    const known = knownLanguage(tag);
+    if (known !== undefined) return known;
   }
   return 'en';
+}
+
+/**
+ * The page's language when the link asks for one it has (`?lang=ar`, an embed's `data-lang`): the business chose it
+ * for its visitors, so the bot speaks it too. Undefined otherwise (the browser's language says less: many write
+ * Arabic from a phone set to English, and the bot then goes by their words).
+ *
+ *     askedLanguage('ar-EG'); // 'ar'
+ *     askedLanguage(null);    // undefined
+ */
+export function askedLanguage(asked) {
+  return knownLanguage(asked);
+}
+
+function knownLanguage(tag) {
+  const primary = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0];
+  return primary && Object.hasOwn(WORDS, primary) ? primary : undefined;
 }
 
 /**
