@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileFlow } from '../../src/flows/compile.ts';
+import { script } from './helpers.ts';
+
+// What publishing a script says of its patterns: refused, warned of, or taken.
+function verdict(steps: string): { errors: string[] } | { warnings: string[] } {
+  const result = compileFlow('flows/test.yaml', script(steps));
+  return 'draft' in result ? { warnings: result.draft.warnings.map(String) } : { errors: result.errors.map(String) };
+}
+const branchOn = (pattern: string) =>
+  `  - ask: "Order?"\n    save: conversation.order\n  - branch:\n      - if: { conversation.order: { matches: '${pattern}' } }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found"\n`;
+const askFor = (pattern: string) => `  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`;
+
+const exec = RegExp.prototype.exec;
+afterEach(() => {
+  RegExp.prototype.exec = exec;
+});
+
+// A machine busy enough that each run of the script's pattern (`written`) on a text takes `ms` more.
+function busyMachine(written: string[], ms: number): void {
+  RegExp.prototype.exec = function slowed(this: RegExp, text: string) {
+    if (written.some((pattern) => this.source.includes(pattern))) {
+      for (const until = performance.now() + ms; performance.now() < until;);
+    }
+    return exec.call(this, text);
+  };
+}
+
+describe('what publishing says of a pattern', () => {
+  it('is the same on a busy machine as on an idle one: a pattern no text can match is refused, one no text tried passes is warned of', () => {
+    const refused = branchOn('^ord-$\\d+');
+    const warned = askFor('(?=.*\\d)[A-Z]{3}');
+    const idle = [verdict(refused), verdict(warned)];
+    expect(idle).toEqual([
+      { errors: ['flows/test.yaml:7: the pattern "^ord-$\\d+" matches no value at all: $ (the end of the field\'s value) comes before text; this condition never holds, whatever value the field has (write what the value must contain, e.g. matches: "^ord-\\\\d+$")'] },
+      { warnings: ['flows/test.yaml:5: no answer tried passes the pattern "(?=.*\\d)[A-Z]{3}" ("AAA", "0AAA", "A0AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)'] },
+    ]);
+    // Each text tried now takes over 100 ms: time once decided how long a text could be tried.
+    busyMachine(['^ord-$\\d+', '(?=.*\\d)[A-Z]{3}'], 110);
+    expect([verdict(refused), verdict(warned)]).toEqual(idle);
+  }, 30_000);
+
+  it('comes within a bound for a pattern that backtracks without end on the texts tried', () => {
+    // Each of these takes millions of steps on some answers tried (ORD-1234, name@example.com, a's), twice as many
+    // with each character more; they count as passing those, and so are neither refused nor warned of.
+    for (const steps of [branchOn('(.*.*.*)*(?<=\\b\\B)'), branchOn('(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)'), branchOn('(?:(a|a)+){40}(?<=\\b\\B)')]) {
+      const started = performance.now();
+      expect(verdict(steps), steps).toEqual({ warnings: [] });
+      expect(performance.now() - started, steps).toBeLessThan(2000);
+    }
+    // Tried on short texts only, where it takes some thousands of steps: no answer passes it, and it is warned of.
+    const started = performance.now();
+    expect(verdict(askFor('(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)'))).toEqual({
+      warnings: ['flows/test.yaml:5: no answer tried passes the pattern "(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)" ("A", "AA", "AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)'],
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
+  }, 30_000);
+});
