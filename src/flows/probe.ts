@@ -6,7 +6,9 @@
 // The count differs between V8's bytecode interpreter and its compiled code for the same pattern (V8 compiles one
 // after its first run): a new regular expression is made for each text, so that each is run the same way in every
 // process, however often the same file was compiled before.
-import { setFlagsFromString } from 'node:v8';
+import { COUNTS_STEPS, probe as tried, type Probe } from './patterns.ts';
+
+export { COUNTS_STEPS, type Probe };
 
 /**
  * How many times V8 may step back trying one text on a pattern before the try is given up: some 10 to 20 ms for a
@@ -15,16 +17,6 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const PROBE_BACKTRACKS = 100_000;
 
-/** What a try of a text on a pattern found: it matches, it fails, or it ran out of steps first. */
-export type Probe = 'matches' | 'fails' | 'undecided';
-
-setFlagsFromString('--allow-natives-syntax');
-const withBacktrackLimit = new Function('source', 'flags', 'limit', 'return %NewRegExpWithBacktrackLimit(source, flags, limit);') as (
-  source: string,
-  flags: string,
-  limit: number,
-) => RegExp;
-
 /**
  * Whether `pattern` matches `text` (anywhere in it, as `test` does), found within `backtracks` steps back.
  *
@@ -32,10 +24,5 @@ const withBacktrackLimit = new Function('source', 'flags', 'limit', 'return %New
  *     probe(/^(?:(a+)+b)$/u, `${'a'.repeat(40)}!`); // 'undecided'
  */
 export function probe(pattern: RegExp, text: string, backtracks: number = PROBE_BACKTRACKS): Probe {
-  // Tried from each place in turn, then, if it matched nowhere, the empty group after `|` takes the text: a failed
-  // try is a match of that group, and only a try out of steps is none at all.
-  const tries = withBacktrackLimit(`^[\\s\\S]*?(?:${pattern.source})|()`, pattern.flags.replace(/[gy]/g, ''), backtracks);
-  const match = tries.exec(text);
-  if (match === null) return 'undecided';
-  return match[match.length - 1] === '' ? 'fails' : 'matches';
+  return tried(pattern, text, backtracks);
 }

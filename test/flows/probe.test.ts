@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../src/flows/compile.ts';
+import { COUNTS_STEPS } from '../../src/flows/probe.ts';
 import { script } from './helpers.ts';
 
 // What publishing a script says of its patterns: refused, warned of, or taken.
@@ -28,6 +29,8 @@ function busyMachine(written: string[], ms: number): void {
 
 describe('what publishing says of a pattern', () => {
   it('is the same on a busy machine as on an idle one: a pattern no text can match is refused, one no text tried passes is warned of', () => {
+    // Node 20's V8 counts the steps (else the probe falls back to the time limit, and this test would fail).
+    expect(COUNTS_STEPS).toBe(true);
     const refused = branchOn('^ord-$\\d+');
     const warned = askFor('(?=.*\\d)[A-Z]{3}');
     const idle = [verdict(refused), verdict(warned)];
@@ -40,19 +43,15 @@ describe('what publishing says of a pattern', () => {
     expect([verdict(refused), verdict(warned)]).toEqual(idle);
   }, 30_000);
 
-  it('comes within a bound for a pattern that backtracks without end on the texts tried', () => {
+  it('counts a text a pattern backtracks without end on as passing it, and still warns of one no short text passes', () => {
     // Each of these takes millions of steps on some answers tried (ORD-1234, name@example.com, a's), twice as many
     // with each character more; they count as passing those, and so are neither refused nor warned of.
     for (const steps of [branchOn('(.*.*.*)*(?<=\\b\\B)'), branchOn('(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)'), branchOn('(?:(a|a)+){40}(?<=\\b\\B)')]) {
-      const started = performance.now();
       expect(verdict(steps), steps).toEqual({ warnings: [] });
-      expect(performance.now() - started, steps).toBeLessThan(2000);
     }
     // Tried on short texts only, where it takes some thousands of steps: no answer passes it, and it is warned of.
-    const started = performance.now();
     expect(verdict(askFor('(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)'))).toEqual({
       warnings: ['flows/test.yaml:5: no answer tried passes the pattern "(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)" ("A", "AA", "AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)'],
     });
-    expect(performance.now() - started).toBeLessThan(2000);
   }, 30_000);
 });
