@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../src/flows/compile.ts';
+import { checkAnswer } from '../../src/flows/expect.ts';
 import { COUNTS_STEPS } from '../../src/flows/probe.ts';
 import { script } from './helpers.ts';
 
@@ -54,4 +55,12 @@ describe('what publishing says of a pattern', () => {
       warnings: ['flows/test.yaml:5: no answer tried passes the pattern "(([\\w\\s+/@.-]+)+)+(?<=\\b\\B)" ("A", "AA", "AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)'],
     });
   }, 30_000);
+
+  it('takes a customer\'s good answer on a busy machine as on an idle one, and still stops a pattern that backtracks without end', () => {
+    const order = /^(?:ORD-\d{4})$/u;
+    busyMachine(['ORD-'], 110);
+    expect(checkAnswer({ type: 'regex', pattern: order }, { text: ' ORD-1234 ' })).toMatchObject({ ok: true, value: 'ORD-1234' });
+    RegExp.prototype.exec = exec;
+    expect(() => checkAnswer({ type: 'regex', pattern: /^(?:(a+)+b)$/u }, { text: `${'a'.repeat(40)}!` })).toThrow(/stepped back over 200,000 times on the customer's text/);
+  });
 });
