@@ -18,7 +18,9 @@ export type { Durations, Figures } from '../handover/reports.ts';
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string | null; openConversations?: number; limit?: number; size?: number; kind?: string },
+    readonly body: { error?: string; errors?: ValidationError[]; currentVersion?: number | string | null; openConversations?: number; limit?: number; size?: number; kind?: string; maxBytes?: number },
+    /** How many seconds the server asks to wait before asking again (its `Retry-After`), when it says. */
+    readonly retryAfter?: number,
   ) {
     super(body.error ?? `the server answered ${status}`);
   }
@@ -96,7 +98,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   }
   if (!res.ok) {
     if (res.status === 401 && path !== '/api/login') onUnauthorized();
-    throw new ApiError(res.status, json as ApiError['body']);
+    const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
+    throw new ApiError(res.status, json as ApiError['body'], Number.isFinite(wait) && wait >= 0 ? wait : undefined);
   }
   return json as T;
 }

@@ -5,6 +5,7 @@ import type { KnownRefusal } from '../server/admin/context.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
 import type { KnownFailure } from '../types.ts';
 import { FAILURE_WORDS } from '../channels/webchat/failure-words.js';
+import { WORDS } from '../channels/webchat/words.js';
 
 const en = {
   appName: 'Switchboard',
@@ -338,6 +339,12 @@ const en = {
   notFound: 'Not found.',
   notFoundBecause: 'Not found: {reason}.',
   retry: 'Retry',
+  // What the server itself answers, by its kind (`unavailable` with the wait it asks for: `when` is "in 5 s").
+  serverUnavailable: 'Switchboard cannot do this right now (it is starting, or cannot reach its store); nothing was done. Try again {when}.',
+  serverFailed: 'The server failed to do this (its log says why). Try again.',
+  serverNoRoute: 'The server does not know this request: reload the page (Switchboard may have been updated).',
+  serverRefused: 'The server did not take this request: {reason}',
+  serverTooLarge: 'This is more than the server takes at once (at most {max}).',
   seconds: '{n} s',
   minutes: '{n} min',
   hours: '{n} h {m} min',
@@ -664,6 +671,11 @@ const ar: Record<StringKey, string> = {
   notFound: 'غير موجود.',
   notFoundBecause: 'غير موجود: {reason}.',
   retry: 'إعادة المحاولة',
+  serverUnavailable: 'يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء. أعد المحاولة {when}.',
+  serverFailed: 'تعذّر على الخادم تنفيذ هذا (يذكر سجلّه السبب). أعد المحاولة.',
+  serverNoRoute: 'لا يعرف الخادم هذا الطلب: أعد تحميل الصفحة (ربما حُدِّث الخادم).',
+  serverRefused: 'لم يقبل الخادم هذا الطلب: {reason}',
+  serverTooLarge: 'هذا أكبر مما يقبله الخادم دفعة واحدة (الحد الأقصى {max}).',
   seconds: '{n} ث',
   minutes: '{n} د',
   hours: '{n} س {m} د',
@@ -750,11 +762,39 @@ export function duration(seconds: number): string {
  */
 export function sizes(a: number, b: number): [string, string] {
   const locale = current === 'ar' ? 'ar' : 'en';
-  const rounded = (bytes: number) => bytes >= 1024 * 1024
+  const exact = (bytes: number) => new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
+  return size(a) === size(b) ? [exact(a), exact(b)] : [size(a), size(b)];
+}
+
+/** A size in bytes as people read it in the page's language: "256 kB", "2 MB". */
+function size(bytes: number): string {
+  const locale = current === 'ar' ? 'ar' : 'en';
+  return bytes >= 1024 * 1024
     ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))
     : new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(bytes / 1024);
-  const exact = (bytes: number) => new Intl.NumberFormat(locale, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
-  return rounded(a) === rounded(b) ? [exact(a), exact(b)] : [rounded(a), rounded(b)];
+}
+
+/**
+ * An answer of the server itself (whatever the route: see src/shared/refusals.ts) in the admin's words, by its `kind`:
+ * Switchboard starting or out of its store with the wait it asks for (`retryAfter`, seconds), a failure, no such
+ * route, a request it does not take (its English reason quoted), one over its size; the admin API off. Undefined for
+ * an answer of another kind or none: the page says the route's own sentence then.
+ *
+ *     serverWords({ kind: 'unavailable' }, 5); // "يتعذّر على Switchboard تنفيذ هذا الآن (…)؛ لم يُنفَّذ شيء. أعد المحاولة بعد 5 ثوانٍ." in Arabic
+ */
+export function serverWords(answer: { kind?: string; error?: string; maxBytes?: number }, retryAfter: number | undefined): string | undefined {
+  switch (answer.kind) {
+    case 'unavailable': {
+      const seconds = Math.max(1, retryAfter ?? 5);
+      return t('serverUnavailable', { when: seconds < 60 ? WORDS[current].inSeconds(seconds) : WORDS[current].inMinutes(Math.ceil(seconds / 60)) });
+    }
+    case 'internal': return t('serverFailed');
+    case 'notFound': return t('serverNoRoute');
+    case 'badRequest': return answer.error ? t('serverRefused', { reason: current === 'ar' ? isolate(answer.error) : answer.error }) : undefined;
+    case 'tooLarge': return answer.maxBytes !== undefined ? t('serverTooLarge', { max: size(answer.maxBytes) }) : undefined;
+    case 'adminOff': return t('apiOff');
+    default: return undefined;
+  }
 }
 
 /** The arrow of a link back, pointing the way the page reads. */

@@ -125,7 +125,8 @@ function App() {
     api('GET', '/api/session').then(
       () => setAuth({ state: 'in' }),
       (error: unknown) => {
-        if (error instanceof ApiError && error.status === 503) setAuth({ state: 'off', reason: errorMessage(error) });
+        // Switchboard starting, or out of its store, is no admin API turned off: the sign-in says it, with the wait.
+        if (error instanceof ApiError && error.status === 503 && error.body.kind !== 'unavailable') setAuth({ state: 'off', reason: errorMessage(error) });
         else if (error instanceof ApiError && error.status === 401) setAuth({ state: 'out' });
         else setAuth({ state: 'out', reason: errorMessage(error) });
       },

@@ -2,13 +2,13 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ValidationError } from './api.ts';
-import { fileReason, refusalWords, t, type Piece } from './i18n.ts';
+import { fileReason, refusalWords, serverWords, t, type Piece } from './i18n.ts';
 
 /** What the admin should read about a failure. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0) return t('networkError');
-    return error.body.error ?? t('serverAnswered', { status: error.status });
+    return serverWords(error.body, error.retryAfter) ?? error.body.error ?? t('serverAnswered', { status: error.status });
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -99,7 +99,9 @@ export function Loading<T>({ loaded, children }: { loaded: Loaded<T>; children: 
     const settled = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
     return (
       <Notice kind="error">
-        {error instanceof ApiError && error.status === 404 ? (error.body.error ? t('notFoundBecause', { reason: error.body.error }) : t('notFound')) : t('error', { message: errorMessage(error) })}
+        {error instanceof ApiError && serverWords(error.body, error.retryAfter) !== undefined ? errorMessage(error)
+          : error instanceof ApiError && error.status === 404 ? (error.body.error ? t('notFoundBecause', { reason: error.body.error }) : t('notFound'))
+          : t('error', { message: errorMessage(error) })}
         {settled ? null : <>{' '}<button type="button" class="link" onClick={loaded.reload}>{t('retry')}</button></>}
       </Notice>
     );

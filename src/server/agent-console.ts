@@ -17,6 +17,7 @@ import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
 import type { Logger } from '../shared/log.ts';
+import type { ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 
@@ -314,7 +315,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)) });
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
-      res.status(503).set('retry-after', '5').json({ error: error.message });
+      refuseForNow(res, error);
     }
   });
 
@@ -360,7 +361,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       result = await options.reply(agent, inbound, conversation.id, answered?.channelMessageId);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
-      res.status(503).set('retry-after', '5').json({ error: error.message });
+      refuseForNow(res, error);
       return;
     }
     // Closed or moved since the check above (by an admin, a colleague, another process): nothing was sent.
@@ -372,6 +373,14 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   });
 
   app.use('/agent/api', router);
+}
+
+/**
+ * Answers an action or a reply the runtime refused for now (the store out of reach, the bot shutting down): 503 with
+ * Retry-After, nothing done, and `kind: "unavailable"` for the console to say it in the agent's language.
+ */
+function refuseForNow(res: Response, refused: DeliveryRefused): void {
+  res.status(503).set('retry-after', '5').json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
 }
 
 /** The agent's web chat session (`webchat:` in team.yaml). */

@@ -90,7 +90,8 @@ export function ContactDetail({ id }: { id: string }) {
       const answer = await api<{ erased: { conversations: number; messages: number; files: number } }>('DELETE', `/api/contacts/${encodeURIComponent(id)}`);
       setErased(t('erased', answer.erased));
     } catch (error) {
-      setNotice({ kind: 'error', text: errorMessage(error) });
+      // An erase the store failed says, in the admin's language, that the contact is still there: more than "try again".
+      setNotice({ kind: 'error', text: error instanceof ApiError && error.status === 503 && error.body.error ? error.body.error : errorMessage(error) });
     }
   };
   return (

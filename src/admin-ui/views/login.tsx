@@ -22,7 +22,7 @@ export function Login({ onSignedIn, reason, language }: { onSignedIn: () => void
       setError(
         failure instanceof ApiError && failure.status === 401 ? t('badToken')
         : failure instanceof ApiError && failure.status === 429 ? t('tooManyAttempts')
-        : failure instanceof ApiError && failure.status === 503 ? t('apiOff')
+        : failure instanceof ApiError && failure.status === 503 && failure.body.kind !== 'unavailable' ? t('apiOff')
         : errorMessage(failure),
       );
     } finally {

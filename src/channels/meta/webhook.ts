@@ -2,15 +2,23 @@
 // carries X-Hub-Signature-256 (signature.ts), checked over the raw bytes before anything is parsed: 401 and nothing
 // kept when it does not match, 400 for a body that is not a webhook batch. A batch is answered 200 once all of it is
 // stored (or refused item by item for good, since any other answer makes Meta send it again for days), 500 when
-// something was not stored (Meta sends it again), 503 while the runtime refuses messages.
+// something was not stored (Meta sends it again), 503 while the runtime refuses messages. Each refusal says what it is
+// (`kind`, as the server's own answers name theirs) for the logs and whoever reads them; Meta reads only the status.
 import express, { type Express, type Request, type Response } from 'express';
 import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { NOT_JSON, type ServerRefusalKind } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { signatureMatches } from './signature.ts';
 
 /** Large enough for a WhatsApp history sync, which may describe thousands of messages in one body. */
 const MAX_BODY = '16mb';
+
+/** A refused request's answer: why in English, and what it is (`unauthorized`: a signature or verify token refused). */
+interface WebhookRefusal {
+  error: string;
+  kind: ServerRefusalKind | 'unauthorized';
+}
 
 /** A webhook body read: its items in Meta's order, or why it is no webhook batch of this channel. */
 export type Decoded<Item> = { ok: true; items: Item[] } | { ok: false; reason: string };
@@ -44,7 +52,7 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
     const challenge = req.query['hub.challenge'];
     if (mode !== 'subscribe' || typeof token !== 'string' || !sameSecret(token, options.verifyToken) || typeof challenge !== 'string') {
       log.warn({ ip: req.ip }, `${label} webhook verification refused: wrong mode or verify token`);
-      res.status(403).json({ error: 'wrong hub.mode or hub.verify_token' });
+      res.status(403).json({ error: 'wrong hub.mode or hub.verify_token', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
     log.info(`${label} webhook verified`);
@@ -56,25 +64,25 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
     const given = req.get('x-hub-signature-256');
     if (!signatureMatches(raw, given, options.appSecret)) {
       log.warn({ ip: req.ip, signed: given !== undefined }, `${label} webhook refused: wrong or missing X-Hub-Signature-256`);
-      res.status(401).json({ error: 'wrong or missing X-Hub-Signature-256' });
+      res.status(401).json({ error: 'wrong or missing X-Hub-Signature-256', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      res.status(400).json({ error: 'the body is not valid JSON' });
+      res.status(400).json(NOT_JSON);
       return;
     }
     const batch = options.decode(body);
     if (!batch.ok) {
       log.warn({ reason: batch.reason }, `${label} webhook refused: not a webhook batch`);
-      res.status(400).json({ error: batch.reason });
+      res.status(400).json({ error: batch.reason, kind: 'badRequest' } satisfies WebhookRefusal);
       return;
     }
     const receive = options.receiver();
     if (!receive) {
-      res.status(503).set('retry-after', '5').json({ error: `the ${label} channel is not started` });
+      res.status(503).set('retry-after', '5').json({ error: `the ${label} channel is not started`, kind: 'unavailable' } satisfies WebhookRefusal);
       return;
     }
     let refused: number;
@@ -82,11 +90,11 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
       refused = await receive(batch.items);
     } catch (error) {
       if (error instanceof DeliveryRefused) {
-        res.status(503).set('retry-after', '5').json({ error: error.message });
+        res.status(503).set('retry-after', '5').json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.error({ err: error instanceof Error ? error.message : String(error) }, `${label} webhook batch not stored; Meta will send it again`);
-      res.status(500).json({ error: 'not stored; please retry' });
+      res.status(500).json({ error: 'not stored; please retry', kind: 'internal' } satisfies WebhookRefusal);
       return;
     }
     res.status(200).json({ ok: true, ...(refused > 0 ? { refused } : {}) });

@@ -71,6 +71,13 @@ export const CONSOLE_WORDS = {
     signInAgain: 'sign in again',
     signedOutDone: 'Signed out.',
     serverAnswered: (status) => `The server answered ${status}.`,
+    /**
+     * What the server itself answers an action, a reply or a look, by its `kind`: Switchboard starting or out of its
+     * store, with the wait it asks for (`when`: inSeconds, inMinutes); a failure; no such route (a page older than the server).
+     */
+    unavailable: (when) => `Switchboard cannot do this right now (it is starting, or cannot reach its store); nothing was done. Try again ${when}.`,
+    failed: 'The server failed to do this (its log says why). Try again.',
+    noSuchRoute: 'The server does not know this request: reload the page (Switchboard may have been updated).',
     unreachable: 'Switchboard cannot be reached.',
     unreachableSignIn: 'Switchboard cannot be reached; check the connection.',
     unreachableRetry: 'Switchboard cannot be reached; try again.',
@@ -143,6 +150,9 @@ export const CONSOLE_WORDS = {
     signInAgain: 'سجّل الدخول مجددًا',
     signedOutDone: 'تم تسجيل الخروج.',
     serverAnswered: (status) => `ردّ الخادم بالرمز ${status}.`,
+    unavailable: (when) => `يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء. أعد المحاولة ${when}.`,
+    failed: 'تعذّر على الخادم تنفيذ هذا (يذكر سجلّه السبب). أعد المحاولة.',
+    noSuchRoute: 'لا يعرف الخادم هذا الطلب: أعد تحميل الصفحة (ربما حُدِّث الخادم).',
     unreachable: 'تعذّر الوصول إلى Switchboard.',
     unreachableSignIn: 'تعذّر الوصول إلى Switchboard؛ تحقّق من الاتصال.',
     unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',

@@ -110,6 +110,22 @@ function signInRefusal(res, body) {
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
 }
 
+/**
+ * What the server itself answered an action, a reply or a look, in the console's words by its `kind` (`say` takes it):
+ * Switchboard starting or out of its store (with the wait it asks for), a failure, no such route; a request it did not
+ * take in its own words, quoted on a page not in English. Undefined for any other answer: the console's API words
+ * those in the page's language itself.
+ */
+function serverRefusal(res, body) {
+  if (body.kind === 'unavailable') return (words) => words.unavailable(waitOf(res, words));
+  if (body.kind === 'internal') return (words) => words.failed;
+  if (body.kind === 'notFound') return (words) => words.noSuchRoute;
+  if ((body.kind === 'badRequest' || body.kind === 'tooLarge') && typeof body.error === 'string' && body.error) {
+    return (words) => (language === 'en' ? body.error : words.theirWords(body.error));
+  }
+  return undefined;
+}
+
 $('logout').onclick = async () => {
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
   selected = undefined;
@@ -138,7 +154,13 @@ function refresh() {
 
 async function look() {
   const res = await api('/state');
-  if (!res.ok) return;
+  if (!res.ok) {
+    // Said until the list comes again (the next look clears it); before any list, on the sign-in form.
+    const refusal = serverRefusal(res, await res.json().catch(() => ({})));
+    if (refusal && state) say(refusal, false, true);
+    else if (refusal) showSignIn(refusal(words));
+    return;
+  }
   const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
   state = await res.json();
   if ($('result').dataset.unreachable) show('', true);
@@ -499,7 +521,9 @@ async function act(action) {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
     const answer = body.message ?? body.error;
-    if (answer) show(answer, res.ok && body.ok);
+    const refusal = res.ok ? undefined : serverRefusal(res, body);
+    if (refusal) say(refusal, false);
+    else if (answer) show(answer, res.ok && body.ok);
     else say((words) => words.serverAnswered(res.status), false);
     await refresh();
     return res.ok && body.ok;
@@ -591,8 +615,10 @@ $('reply-form').addEventListener('submit', async (event) => {
     const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 202) {
       input.value = text;
-      const refusal = (await res.json().catch(() => ({}))).error;
-      if (refusal) show(refusal, false);
+      const body = await res.json().catch(() => ({}));
+      const refusal = serverRefusal(res, body);
+      if (refusal) say(refusal, false);
+      else if (body.error) show(body.error, false);
       else say((words) => words.serverAnswered(res.status), false);
       return;
     }

@@ -58,7 +58,10 @@ export type KnownRefusal =
   // An example not added: the training data is refused (`problem`, where and why), or the text is already an example
   // of another intent (at `at`, `file:line:column`).
   | { kind: 'trainingDataRefused'; problem: PlacedError & { file: string } }
-  | { kind: 'exampleOfAnother'; text: string; intent: string; at: string };
+  | { kind: 'exampleOfAnother'; text: string; intent: string; at: string }
+  // 503: the admin API off (no ADMIN_TOKEN), or more event streams open than one process serves (dashboard tabs).
+  | { kind: 'adminOff' }
+  | { kind: 'tooManyStreams' };
 
 /** A zod error as one sentence: `path: problem; path: problem`. */
 export function describeZod(error: ZodError): string {

@@ -2,7 +2,7 @@
 // heartbeat comment so proxies keep the stream open and a dead client is noticed.
 import type { Router } from 'express';
 import type { LiveChange } from '../../bot/live.ts';
-import type { AdminContext } from './context.ts';
+import type { AdminContext, KnownRefusal } from './context.ts';
 
 /** How often a quiet stream says it is alive. */
 const HEARTBEAT_MS = 20_000;
@@ -13,7 +13,7 @@ const MAX_STREAMS = 100;
 export function mountEvents(router: Router, context: AdminContext, options: { heartbeatMs?: number } = {}): void {
   let streams = 0;
   router.get('/events', (req, res) => {
-    if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs` });
+    if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs`, kind: 'tooManyStreams' } satisfies KnownRefusal & { error: string });
     streams += 1;
     res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();

@@ -4,13 +4,14 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { AdminAuth } from './auth.ts';
 import { mountContacts } from './contacts.ts';
-import type { AdminContext } from './context.ts';
+import type { AdminContext, KnownRefusal } from './context.ts';
 import { mountConversations } from './conversations.ts';
 import { mountEvents } from './events.ts';
 import { mountFlows } from './flows.ts';
 import { mountNlp } from './nlp.ts';
 import { mountReports } from './reports.ts';
 import { mountTeam } from './team.ts';
+import type { ServerRefusal } from '../../shared/refusals.ts';
 
 export type { AdminContext } from './context.ts';
 export { AdminAuth } from './auth.ts';
@@ -56,7 +57,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   const { token } = options;
   if (!token) {
     app.use('/api', ((_req, res) => {
-      res.status(503).json({ error: 'the admin API is off: set ADMIN_TOKEN to turn it on' });
+      res.status(503).json({ error: 'the admin API is off: set ADMIN_TOKEN to turn it on', kind: 'adminOff' } satisfies KnownRefusal & { error: string });
     }) satisfies RequestHandler);
     app.get(['/admin', '/admin/{*rest}'], (_req, res) => {
       res.status(503).set('content-security-policy', "default-src 'none'").type('html').send(OFF_PAGE);
@@ -78,7 +79,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   mountNlp(router, options);
   mountReports(router, options);
   mountEvents(router, options, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
-  router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route' }));
+  router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
   app.use('/api', open, router);
 
   if (options.dashboard) options.dashboard(app);
