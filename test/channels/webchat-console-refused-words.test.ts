@@ -83,4 +83,31 @@ describe.skipIf(!hasChromium)(inChromium('the agent console\'s words for a refus
       starting = false;
     }
   }));
+
+  it('words a refused sign-in again, and keeps it, when the agent switches the console\'s language', () => withPage(browser, 'console-sign-in-refused-switch', { locale: 'en-US', viewport: { width: 1024, height: 640 } }, async (page) => {
+    await openConsole(page, chat.url);
+    const language = page.locator('#signin button.lang');
+    // Switchboard starting: the console's own words, said again in the language the agent switches to, and back.
+    starting = true;
+    try {
+      expect(await signInRefused(page, LINA_TOKEN)).toBe('Switchboard cannot sign you in right now; try again in a moment.');
+    } finally {
+      starting = false;
+    }
+    await language.click();
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    expect(await page.locator('#signin-error').innerText()).toBe('تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد قليل.');
+    await shot(page, 'console-sign-in-refused-switched-ar');
+    await language.click();
+    expect(await page.locator('#signin-error').innerText()).toBe('Switchboard cannot sign you in right now; try again in a moment.');
+
+    // Switchboard out of reach, on an Arabic console switched to English.
+    await language.click();
+    await page.route('**/agent/login', (route) => route.abort());
+    expect(await signInRefused(page, LINA_TOKEN)).toBe('تعذّر الوصول إلى Switchboard؛ تحقّق من الاتصال.');
+    await page.unroute('**/agent/login');
+    await language.click();
+    expect(await page.locator('#signin-error').innerText()).toBe('Switchboard cannot be reached; check the connection.');
+    await shot(page, 'console-sign-in-unreachable-switched-en');
+  }));
 });

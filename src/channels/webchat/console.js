@@ -49,13 +49,14 @@ async function api(path, init = {}) {
     const reason = (await res.json().catch(() => ({}))).error;
     // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
     // The server's reason is English: an Arabic console says its own words instead.
-    showSignIn(state ? words.signedOut((language === 'en' && reason) || words.signInAgain) : '');
+    showSignIn(state ? (words) => words.signedOut((language === 'en' && reason) || words.signInAgain) : undefined);
     throw new SignedOut(reason);
   }
   return res;
 }
 
-function showSignIn(note = '') {
+/** Shows the sign-in, saying why (`line(words)`, see noteSignIn) unless it is the page's first look. */
+function showSignIn(line = undefined) {
   state = undefined;
   events?.close();
   events = undefined;
@@ -63,8 +64,20 @@ function showSignIn(note = '') {
   document.title = 'Switchboard';
   $('app').hidden = true;
   $('signin').hidden = false;
-  $('signin-error').textContent = note;
+  noteSignIn(line);
   $('token').focus();
+}
+
+/** The sign-in's line in the console's own words, `line(words)`: worded again when the agent switches language. */
+let signInLine;
+/**
+ * Says under the sign-in why the agent is there (a refusal, signed out, Switchboard out of reach), or nothing.
+ *
+ *     noteSignIn((words) => words.unreachableSignIn);
+ */
+function noteSignIn(line) {
+  signInLine = line;
+  $('signin-error').textContent = line ? line(words) : '';
 }
 
 // Sound needs a click on the page first (the browser's rule): sign-in is one, and any later click resumes it.
@@ -87,9 +100,10 @@ $('signin').addEventListener('submit', async (event) => {
       await refresh();
       return;
     }
-    $('signin-error').textContent = signInRefusal(res, await res.json().catch(() => ({})));
+    const body = await res.json().catch(() => ({}));
+    noteSignIn((words) => signInRefusal(res, body, words));
   } catch (error) {
-    if (!(error instanceof SignedOut)) $('signin-error').textContent = words.unreachableSignIn;
+    if (!(error instanceof SignedOut)) noteSignIn((words) => words.unreachableSignIn);
   } finally {
     $('signin-button').disabled = false;
   }
@@ -100,7 +114,7 @@ $('signin').addEventListener('submit', async (event) => {
  * 502 say, its status); a wrong token in the server's own sentence on an English page, for it may name a variable to
  * set; else the server's own words, quoted on a page not in English.
  */
-function signInRefusal(res, body) {
+function signInRefusal(res, body, words) {
   const kind = body.kind ?? { 401: 'unauthorized', 429: 'rateLimited', 503: 'unavailable' }[res.status];
   if (kind === 'unauthorized') return (language === 'en' && typeof body.error === 'string' && body.error) || words.badToken;
   if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res, words));
@@ -129,7 +143,7 @@ function serverRefusal(res, body) {
 $('logout').onclick = async () => {
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
   selected = undefined;
-  showSignIn(words.signedOutDone);
+  showSignIn((words) => words.signedOutDone);
 };
 
 /**
@@ -547,6 +561,7 @@ for (const button of document.querySelectorAll('button.lang')) {
     storeLanguage(language);
     applyWords();
     replyFits();
+    if (signInLine) $('signin-error').textContent = signInLine(words);
     // The last action's answer: said again in the new language where the console can, else cleared.
     if (shownAgain) shownAgain();
     else if ($('result').textContent) show('', true);
@@ -632,4 +647,4 @@ $('reply-form').addEventListener('submit', async (event) => {
 });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
 
-refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn(words.unreachable); });
+refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn((words) => words.unreachable); });
