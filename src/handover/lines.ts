@@ -434,6 +434,15 @@ export function word(said: Line, language: DeskLanguage = 'en'): string {
 }
 
 /**
+ * A line in each language the desk speaks: for a page that says it again when its reader switches language.
+ *
+ *     wordEach(line('claimed', 42)); // { en: '#42 is yours.', ar: 'أصبحت المحادثة #42 معك.' }
+ */
+export function wordEach(said: Line): Record<DeskLanguage, string> {
+  return { en: word(said, 'en'), ar: word(said, 'ar') };
+}
+
+/**
  * The desk language of a language tag (`ar`, `ar-EG`): Arabic for Arabic, English for any other or none.
  *
  *     deskLanguage('ar-EG'); // 'ar'

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
 import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
-import { line, word, type DeskLanguage, type Line } from '../handover/lines.ts';
+import { line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
@@ -153,7 +153,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   async function conversationOf(req: Request, res: Response): Promise<Conversation | undefined> {
     const id = idParam.safeParse(req.params.id);
     const conversation = id.success ? await visible(res.locals.agent as Agent, id.data) : undefined;
-    if (!conversation) res.status(404).json({ error: word(line('notAmongYours', String(req.params.id)), pageLanguage(req)) });
+    if (!conversation) res.status(404).json(refusal(line('notAmongYours', String(req.params.id)), req));
     return conversation;
   }
 
@@ -307,12 +307,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   router.post('/act', express.json({ limit: '16kb' }), async (req, res) => {
     const body = actBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: word(actionProblem(body.error), pageLanguage(req)) });
+      res.status(400).json(refusal(actionProblem(body.error), req));
       return;
     }
     try {
       const result = await options.act(res.locals.agent as Agent, body.data.action);
-      res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)) });
+      res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)), inEachLanguage: wordEach(result.line) });
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       refuseForNow(res, error);
@@ -323,10 +323,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const conversation = await conversationOf(req, res);
     if (!conversation) return;
     const agent = res.locals.agent as Agent;
-    const language = pageLanguage(req);
     const body = replyBody.safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: word(replyProblem(body.error), language) });
+      res.status(400).json(refusal(replyProblem(body.error), req));
       return;
     }
     const { text } = body.data;
@@ -334,20 +333,20 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     // The customer's message the agent picked Reply on: answered through the same path as their app's Reply on its relay.
     const answered = body.data.replyTo !== undefined ? messages.find((message) => message.id === body.data.replyTo) : undefined;
     if (body.data.replyTo !== undefined && (!answered || !isAnswerable(answered))) {
-      res.status(400).json({ error: word(line('badRequest', `replyTo: ${body.data.replyTo} is not a message of the customer's in #${conversation.id}`), language) });
+      res.status(400).json(refusal(line('badRequest', `replyTo: ${body.data.replyTo} is not a message of the customer's in #${conversation.id}`), req));
       return;
     }
     if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
-      res.status(409).json({ error: word(line('claimFirst', conversation.id), language) });
+      res.status(409).json(refusal(line('claimFirst', conversation.id), req));
       return;
     }
     if (text.trim().startsWith('/')) {
-      res.status(400).json({ error: word(line('replyLooksLikeCommand'), language) });
+      res.status(400).json(refusal(line('replyLooksLikeCommand'), req));
       return;
     }
     const session = webchatSession(agent);
     if (session === undefined) {
-      res.status(409).json({ error: word(line('noWebchatSession'), language) });
+      res.status(409).json(refusal(line('noWebchatSession'), req));
       return;
     }
     const clientId = body.data.clientId ?? randomUUID();
@@ -366,7 +365,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     }
     // Closed or moved since the check above (by an admin, a colleague, another process): nothing was sent.
     if (!result.ok) {
-      res.status(409).json({ error: word(result.line, language) });
+      res.status(409).json(refusal(result.line, req));
       return;
     }
     res.status(202).json({ accepted: true });
@@ -381,6 +380,16 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
  */
 function refuseForNow(res: Response, refused: DeliveryRefused): void {
   res.status(503).set('retry-after', '5').json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
+}
+
+/**
+ * A refusal's answer: why, in the page's language, and in each language the console offers, to be said again in the
+ * one the agent switches to (console.js).
+ *
+ *     res.status(409).json(refusal(line('claimFirst', 42), req));
+ */
+function refusal(said: Line, req: Request): { error: string; inEachLanguage: Record<DeskLanguage, string> } {
+  return { error: word(said, pageLanguage(req)), inEachLanguage: wordEach(said) };
 }
 
 /** The agent's web chat session (`webchat:` in team.yaml). */

@@ -535,6 +535,35 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await agent.locator('#logout').innerText()).toBe('تسجيل الخروج');
   }), 90_000);
 
+  it('keeps what the server answered under the header when the agent switches language, said again in the new one', () => shooting('console-answer-switch', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const { agent } = await linaHoldsLayla(app, 1100);
+    const result = agent.locator('#result');
+    const language = agent.locator('#app button.lang');
+    // Going online: the action's answer, in Arabic once she switches.
+    await language.click();
+    expect(await result.innerText()).toBe('أنت متصل الآن: ستصلك المحادثات الجديدة.');
+    await language.click();
+    expect(await result.innerText()).toBe('You are online: new conversations will come to you.');
+
+    // A reply the server refuses (it would be read as a command): the refusal stays, in the language she switches to.
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+    await agent.fill('#reply-text', '/close');
+    await agent.click('#reply-form button');
+    await agent.locator('#result.refused', { hasText: 'would be read as a command' }).waitFor();
+    expect(await result.innerText()).toBe('a reply starting with "/" would be read as a command: use the buttons for commands');
+    await language.click();
+    expect(await result.innerText()).toBe('الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.');
+    expect(await result.evaluate((element) => [element.className, getComputedStyle(element).direction])).toEqual(['refused', 'rtl']);
+    await agent.screenshot({ path: '/tmp/switchboard-console-answer-switched-ar.png' });
+    await language.click();
+    expect(await result.innerText()).toBe('a reply starting with "/" would be read as a command: use the buttons for commands');
+    expect(await agent.locator('#reply-text').inputValue()).toBe('/close');
+    await agent.screenshot({ path: '/tmp/switchboard-console-answer-switched-en.png' });
+  }), 90_000);
+
   it('keeps saying what the agent\'s own close did when a look at the list fetched before it answers after it', () => shooting('console-close-race', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);

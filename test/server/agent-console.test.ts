@@ -97,7 +97,7 @@ describe('the agent console API', () => {
 
     // A reply needs the conversation to be hers.
     expect((await lina.call('/conversations/1/messages', { text: 'Hello?' })).status).toBe(409);
-    expect(await lina.act({ kind: 'status', status: 'online' })).toEqual({ status: 200, ok: true, message: 'You are online: new conversations will come to you.' });
+    expect(await lina.act({ kind: 'status', status: 'online' })).toMatchObject({ status: 200, ok: true, message: 'You are online: new conversations will come to you.' });
     // Going online, she takes the oldest of her queue.
     const held = await lina.state();
     expect(held.status).toBe('online');
@@ -128,7 +128,7 @@ describe('the agent console API', () => {
 
     // A note, then the close with a note: Layla's conversation is closed.
     expect(await lina.act({ kind: 'note', conversationId: 1, text: 'refund ticket 4471' })).toMatchObject({ ok: true });
-    expect(await lina.act({ kind: 'close', conversationId: 1, note: 'refunded' })).toEqual({ status: 200, ok: true, message: 'Closed #1 (refunded).' });
+    expect(await lina.act({ kind: 'close', conversationId: 1, note: 'refunded' })).toMatchObject({ status: 200, ok: true, message: 'Closed #1 (refunded).' });
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina', closingNote: 'refunded' });
     expect((await lina.call('/conversations/1/messages')).status).toBe(404);
     expect(await lina.act({ kind: 'close', conversationId: 1 })).toMatchObject({ status: 200, ok: false, message: '#1 is not an open conversation.' });
@@ -302,13 +302,13 @@ describe('a close on words the closer never saw', () => {
       const page = async () => ((await (await lina.call('/conversations/1/messages')).json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
       const linaShown = await page();
       await layla.say('are you still there?');
-      expect(await lina.act({ kind: 'close', conversationId: 1, seen: linaShown })).toEqual({
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: linaShown })).toMatchObject({
         status: 200, ok: false, message: 'Layla wrote in #1 since your screen last showed it: "are you still there?". Nothing was closed: read it, then close again.',
       });
       expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'lina' });
 
       // Once her screen shows it, the close goes through; a close that says nothing of the screen (a script) too.
-      expect(await lina.act({ kind: 'close', conversationId: 1, seen: await page() })).toEqual({ status: 200, ok: true, message: 'Closed #1.' });
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: await page() })).toMatchObject({ status: 200, ok: true, message: 'Closed #1.' });
       expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
       await layla.say('hello again');
       expect((await admin.post('/conversations/2/close', {})).status).toBe(200);
@@ -327,29 +327,36 @@ describe('the answers of an Arabic page', () => {
       const layla = visitor(app.url, 'layla', 'ليلى');
       for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
       const lina = await signIn(app.url, 'agent-lina');
-      expect(await lina.act({ kind: 'status', status: 'online' }, arabic)).toEqual({ status: 200, ok: true, message: 'أنت متصل الآن: ستصلك المحادثات الجديدة.' });
+      expect(await lina.act({ kind: 'status', status: 'online' }, arabic)).toEqual({
+        status: 200, ok: true, message: 'أنت متصل الآن: ستصلك المحادثات الجديدة.',
+        // And in each language the console offers, for it to say again when the agent switches.
+        inEachLanguage: { en: 'You are online: new conversations will come to you.', ar: 'أنت متصل الآن: ستصلك المحادثات الجديدة.' },
+      });
       expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
 
       const page = async () => ((await (await lina.call('/conversations/1/messages')).json()) as { messages: { id: number }[] }).messages.at(-1)!.id;
       const shown = await page();
       await layla.say('one more thing');
-      expect(await lina.act({ kind: 'close', conversationId: 1, seen: shown }, arabic)).toEqual({
+      expect(await lina.act({ kind: 'close', conversationId: 1, seen: shown }, arabic)).toMatchObject({
         status: 200, ok: false,
         message: `وصلت رسالة من ${isolated('ليلى')} في المحادثة #1 منذ آخر تحديث لشاشتك: «${isolated('one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
       });
       expect(await lina.act({ kind: 'transfer', conversationId: 1, to: '' }, arabic)).toMatchObject({ status: 400, error: 'اختر فريقًا أو زميلًا لتحويل المحادثة إليه.' });
       expect(await lina.act({ kind: 'transfer', conversationId: 1, to: 'omar' }, arabic)).toMatchObject({ status: 200, ok: false, message: `${isolated('Omar')} غير متصل الآن؛ تبقى المحادثة #1 معك.` });
       const command = await lina.call('/conversations/1/messages', { text: '/close' }, arabic);
-      expect([command.status, await command.json()]).toEqual([400, { error: 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.' }]);
+      expect([command.status, await command.json()]).toEqual([400, {
+        error: 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.',
+        inEachLanguage: { en: 'a reply starting with "/" would be read as a command: use the buttons for commands', ar: 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.' },
+      }]);
       const long = await lina.call('/conversations/1/messages', { text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }, arabic);
-      expect([long.status, await long.json()]).toEqual([400, { error: `النص أطول من المسموح؛ الحد الأقصى لعدد الأحرف: ${MAX_TEXT_LENGTH}.` }]);
+      expect([long.status, await long.json()]).toMatchObject([400, { error: `النص أطول من المسموح؛ الحد الأقصى لعدد الأحرف: ${MAX_TEXT_LENGTH}.` }]);
       const blank = await lina.call('/conversations/1/messages', { text: '  ' }, arabic);
-      expect([blank.status, await blank.json()]).toEqual([400, { error: 'الرد فارغ.' }]);
-      expect(await lina.act({ kind: 'close', conversationId: 1, note: 'Your refund is on its way.', seen: await page() }, arabic)).toEqual({
+      expect([blank.status, await blank.json()]).toMatchObject([400, { error: 'الرد فارغ.' }]);
+      expect(await lina.act({ kind: 'close', conversationId: 1, note: 'Your refund is on its way.', seen: await page() }, arabic)).toMatchObject({
         status: 200, ok: true, message: `أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`,
       });
       const gone = await lina.call('/conversations/1/messages', { text: 'hello?' }, arabic);
-      expect([gone.status, await gone.json()]).toEqual([404, { error: `لا توجد محادثة #${isolated('1')} بين محادثاتك أو في قوائم انتظار فرقك.` }]);
+      expect([gone.status, await gone.json()]).toMatchObject([404, { error: `لا توجد محادثة #${isolated('1')} بين محادثاتك أو في قوائم انتظار فرقك.` }]);
       // A page that asks for no language (a script) reads English, as the messaging apps do.
       expect(await lina.act({ kind: 'status', status: 'away' })).toMatchObject({ message: 'You are away: no new conversations until you are online again (/online).' });
 

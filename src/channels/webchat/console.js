@@ -499,6 +499,16 @@ function say(line, ok, unreachable = false) {
   show(line(words), ok, unreachable, () => say(line, ok, unreachable));
 }
 
+/**
+ * What the server answered, `text` in the console's language, under the header: said again in the language the agent
+ * switches to from the answer's `inEachLanguage`; an answer without it (the server's English) is kept as it came.
+ *
+ *     showAnswer(body.error, body.inEachLanguage, false);
+ */
+function showAnswer(text, inEachLanguage, ok) {
+  show(text, ok, false, () => showAnswer(inEachLanguage?.[language] ?? text, inEachLanguage, ok));
+}
+
 /** The latest notice the bot sent this agent about each conversation (`#42 was moved to Support by Nadia.`). */
 const notices = new Map();
 
@@ -537,7 +547,7 @@ async function act(action) {
     const answer = body.message ?? body.error;
     const refusal = res.ok ? undefined : serverRefusal(res, body);
     if (refusal) say(refusal, false);
-    else if (answer) show(answer, res.ok && body.ok);
+    else if (answer) showAnswer(answer, body.inEachLanguage, res.ok && body.ok);
     else say((words) => words.serverAnswered(res.status), false);
     await refresh();
     return res.ok && body.ok;
@@ -633,7 +643,7 @@ $('reply-form').addEventListener('submit', async (event) => {
       const body = await res.json().catch(() => ({}));
       const refusal = serverRefusal(res, body);
       if (refusal) say(refusal, false);
-      else if (body.error) show(body.error, false);
+      else if (body.error) showAnswer(body.error, body.inEachLanguage, false);
       else say((words) => words.serverAnswered(res.status), false);
       return;
     }
