@@ -108,7 +108,12 @@ export function namedTeams(flow: Pick<CompiledFlow, 'steps'>): NamedTeam[] {
  */
 export function unknownTeam(file: string, named: NamedTeam, teams: readonly string[]): FlowError {
   const where = named.intent === undefined ? 'assign' : `the route of intent "${named.intent}"`;
-  return new FlowError(file, named.line, `${where} names team "${named.team}", which team.yaml does not have`, didYouMean(named.team, teams) ?? `teams in team.yaml: ${teams.join(', ')}`);
+  const suggestion = suggest(named.team, teams);
+  return new FlowError(
+    file, named.line, `${where} names team "${named.team}", which team.yaml does not have`,
+    suggestion !== undefined ? `did you mean "${suggestion}"?` : `teams in team.yaml: ${teams.join(', ')}`, undefined,
+    { kind: 'unknownTeam', team: named.team, ...(named.intent !== undefined ? { intent: named.intent } : {}), ...(suggestion !== undefined ? { suggestion } : {}), teams: [...teams] },
+  );
 }
 
 /**

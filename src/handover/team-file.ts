@@ -3,7 +3,7 @@
 import { FileError, type KnownFileError } from '../shared/file-error.ts';
 import { z } from 'zod';
 import { describeIssue } from '../shared/schema-issues.ts';
-import { didYouMean } from '../shared/suggest.ts';
+import { suggest } from '../shared/suggest.ts';
 import { parseYamlSource, type Path, type YamlSource } from '../shared/yaml-source.ts';
 import type { Identity } from '../store/types.ts';
 import { agentId, sameTeam, STRATEGIES, type AddressKey, type Agent, type Team } from './team.ts';
@@ -150,7 +150,7 @@ class TeamFileReader {
       if (name === undefined) return;
       const first = lines.get(name.toLowerCase());
       if (first !== undefined) {
-        this.report([...at, 'name'], `team "${name}" is named twice`, `line ${first} has it already; remove one of them or rename it`);
+        this.report([...at, 'name'], `team "${name}" is named twice`, `line ${first} has it already; remove one of them or rename it`, { kind: 'namedTwice', what: 'team', name, firstLine: first });
         return;
       }
       lines.set(name.toLowerCase(), this.source.lineOf([...at, 'name']));
@@ -171,17 +171,19 @@ class TeamFileReader {
   private agents(raws: readonly unknown[], teamNames: readonly string[]): Agent[] {
     const agents: Agent[] = [];
     const nameLines = new Map<string, number>();
-    const owners = new Map<string, { who: string; line: number }>();
+    const owners = new Map<string, { where: string; who: string | number; line: number }>();
     raws.forEach((raw, index) => {
       const at: Path = ['agents', index];
       const where = itemName('agent', raw, index);
+      // The agent as the page names them: by name, or by position when the name is missing.
+      const who = isRecord(raw) && typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.trim() : index + 1;
       const { fields, valid } = this.item(this.#schemas.agent, raw, at, where, 'agent');
       const name = fields.name ?? '';
       const id = agentId(name);
       if (fields.name !== undefined) {
         const first = nameLines.get(id);
         if (id === '') this.report([...at, 'name'], `agent name "${name}" has no letter or digit`, 'name agents as their colleagues call them, e.g. name: Omar');
-        else if (first !== undefined) this.report([...at, 'name'], `agent "${name}" is named twice`, `line ${first} has this name already; give each agent their own name`);
+        else if (first !== undefined) this.report([...at, 'name'], `agent "${name}" is named twice`, `line ${first} has this name already; give each agent their own name`, { kind: 'namedTwice', what: 'agent', name, firstLine: first });
         else nameLines.set(id, this.source.lineOf([...at, 'name']));
       }
 
@@ -189,10 +191,12 @@ class TeamFileReader {
       (fields.teams ?? []).forEach((team, position) => {
         const known = teamNames.find((teamName) => sameTeam(teamName, team));
         if (known === undefined) {
+          const suggestion = suggest(team, teamNames);
           this.report(
             [...at, 'teams', position],
             `${where} is in unknown team "${team}"`,
-            didYouMean(team, teamNames) ?? (teamNames.length > 0 ? `teams in this file: ${teamNames.join(', ')}` : `add it under teams: first, e.g. - name: ${team}`),
+            suggestion !== undefined ? `did you mean "${suggestion}"?` : teamNames.length > 0 ? `teams in this file: ${teamNames.join(', ')}` : `add it under teams: first, e.g. - name: ${team}`,
+            { kind: 'agentInUnknownTeam', agent: who, team, ...(suggestion !== undefined ? { suggestion } : {}), teams: [...teamNames] },
           );
         } else if (!teams.includes(known)) {
           teams.push(known);
@@ -212,14 +216,22 @@ class TeamFileReader {
         }
         const owned = `${key.key}:${normal}`;
         const owner = owners.get(owned);
-        if (owner) this.report([...at, key.key], `${key.key} "${given}" is already given to ${owner.who} on line ${owner.line}`, 'each identity belongs to one agent; remove it from one of them');
-        else owners.set(owned, { who: where, line: this.source.lineOf([...at, key.key]) });
+        if (owner) {
+          this.report([...at, key.key], `${key.key} "${given}" is already given to ${owner.where} on line ${owner.line}`, 'each identity belongs to one agent; remove it from one of them', {
+            kind: 'addressTaken', key: key.key, address: given, owner: owner.who, line: owner.line,
+          });
+        } else {
+          owners.set(owned, { where, who, line: this.source.lineOf([...at, key.key]) });
+        }
         for (const channel of key.channels) identities.push({ channel, id: normal });
       }
       // A refused identity was given, just wrongly: that is reported already.
       if (!this.keys.some((key) => isRecord(raw) && raw[key.key] !== undefined)) {
         const names = this.keys.map((key) => key.key);
-        this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${this.keys.at(-1)?.example(id) ?? 'webchat: agent-name'}`);
+        const example = this.keys.at(-1)?.example(id) ?? 'webchat: agent-name';
+        this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${example}`, {
+          kind: 'noAddress', agent: who, keys: names, example,
+        });
       }
 
       const secrets: Record<string, string> = {};
@@ -246,7 +258,9 @@ class TeamFileReader {
       }
       const maxOpen = fields.max_open ?? 3;
       if (typeof maxOpen !== 'number' || !Number.isInteger(maxOpen) || maxOpen < 1) {
-        this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent');
+        this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent', {
+          kind: 'badMaxOpen', value: JSON.stringify(maxOpen),
+        });
       } else if (valid && identitiesValid && fields.teams !== undefined) {
         agents.push({
           id, name, identities, teams, maxOpen,

@@ -1,8 +1,8 @@
 // Turns zod's validation issues into sentences an admin can act on, with a "did you mean" where it helps.
 import { z } from 'zod';
-import type { KnownFileError } from './file-error.ts';
+import type { KnownFileError, YamlType } from './file-error.ts';
 import type { Path } from './yaml-source.ts';
-import { didYouMean, suggest } from './suggest.ts';
+import { suggest } from './suggest.ts';
 
 /** One thing wrong at a place in the script; `known`, what it is, for a page that words it itself. */
 export interface Problem {
@@ -37,14 +37,23 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
     case 'invalid_type': {
       const last = at[at.length - 1];
       if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}`, ...(typeof last === 'string' ? { known: { kind: 'missingKey', name: last } } : {}) }];
-      return [{ at, reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}` }];
+      return [{
+        at,
+        reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}`,
+        ...(typeof last === 'string' ? { known: { kind: 'wrongType', name: last, expected: yamlType(issue.expected), received: yamlType(issue.received) } } : {}),
+      }];
     }
-    case 'invalid_enum_value':
+    case 'invalid_enum_value': {
+      const last = at[at.length - 1];
+      const allowed = issue.options.map(String);
+      const suggestion = suggest(String(issue.received), allowed);
       return [{
         at,
         reason: `${name} must be one of ${issue.options.join(', ')}`,
-        hint: didYouMean(String(issue.received), issue.options.map(String)),
+        hint: suggestion === undefined ? undefined : `did you mean "${suggestion}"?`,
+        ...(typeof last === 'string' ? { known: { kind: 'notOneOf', name: last, ...(suggestion !== undefined ? { suggestion } : {}), allowed } } : {}),
       }];
+    }
     case 'invalid_union_discriminator':
       return [{ at, reason: `${name} must be one of ${issue.options.map(String).join(', ')}` }];
     case 'invalid_literal':
@@ -102,6 +111,10 @@ const YAML_TYPES: Readonly<Record<string, string>> = {
   null: 'empty',
   undefined: 'empty',
 };
+
+function yamlType(type: string): YamlType {
+  return type in YAML_TYPES ? (type as YamlType) : 'other';
+}
 
 function article(type: string): string {
   return YAML_TYPES[type] ?? type;

@@ -254,6 +254,15 @@ describe('FlowLibrary', () => {
     expect(library.errors()).toEqual([]);
   });
 
+  it('says what a script naming a team team.yaml does not have is (the team, the intent, the team meant or the teams there are), for a page that words it', async () => {
+    await write('inbound.yaml', `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes:\n      billing: Sales\n  - assign: { team: Biling }\n`);
+    const { library } = await load(false, ['Billing', 'Support']);
+    expect(library.errors().map((error) => error.known)).toEqual([
+      { kind: 'unknownTeam', team: 'Sales', intent: 'billing', teams: ['Billing', 'Support'] },
+      { kind: 'unknownTeam', team: 'Biling', suggestion: 'Billing', teams: ['Billing', 'Support'] },
+    ]);
+  });
+
   it('does not serve a version it could not store, and says why in its errors', async () => {
     await write('inbound.yaml', greeting('Hi'));
     const { library } = await load();

@@ -175,6 +175,34 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(known('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: [Billing]\n')).toEqual([{ kind: 'missingKey', name: 'name' }]);
   });
 
+  it('saying what its own errors are (an unknown team, a name written twice, an address given twice or none, a bad max_open, a wrong value), for a page that words them', () => {
+    const known = (text: string) => {
+      const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
+      return 'errors' in result ? result.errors.map((error) => error.known) : [];
+    };
+    expect(known('teams:\n  - name: Billing\n  - name: Support\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Suport, Sales]\n  - telegram: 1002\n    teams: [Sales]\n')).toEqual([
+      { kind: 'agentInUnknownTeam', agent: 'Omar', team: 'Suport', suggestion: 'Support', teams: ['Billing', 'Support'] },
+      { kind: 'agentInUnknownTeam', agent: 'Omar', team: 'Sales', teams: ['Billing', 'Support'] },
+      { kind: 'missingKey', name: 'name' },
+      { kind: 'agentInUnknownTeam', agent: 2, team: 'Sales', teams: ['Billing', 'Support'] },
+    ]);
+    expect(known('agents:\n  - name: Omar\n    telegram: 1001\n    teams: [Sales]\n')).toEqual([{ kind: 'agentInUnknownTeam', agent: 'Omar', team: 'Sales', teams: [] }]);
+    expect(known('teams:\n  - name: Billing\n  - name: billing\n')).toEqual([{ kind: 'namedTwice', what: 'team', name: 'billing', firstLine: 2 }]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n  - name: omar\n    telegram: "9001"\n    teams: [Billing]\n')).toEqual([
+      { kind: 'namedTwice', what: 'agent', name: 'omar', firstLine: 4 },
+      { kind: 'addressTaken', key: 'telegram', address: '9001', owner: 'Omar', line: 5 },
+    ]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    teams: [Billing]\n')).toEqual([
+      { kind: 'noAddress', agent: 'Omar', keys: ['telegram', 'whatsapp', 'msteams', 'webchat'], example: 'webchat: agent-omar' },
+    ]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n    max_open: three\n')).toEqual([{ kind: 'badMaxOpen', value: '"three"' }]);
+    expect(known('teams:\n  - name: Billing\n    strategy: least_opn\n  - name: Support\n    strategy: random\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: Billing\n')).toEqual([
+      { kind: 'notOneOf', name: 'strategy', suggestion: 'least_open', allowed: ['round_robin', 'least_open'] },
+      { kind: 'notOneOf', name: 'strategy', allowed: ['round_robin', 'least_open'] },
+      { kind: 'wrongType', name: 'teams', expected: 'array', received: 'string' },
+    ]);
+  });
+
   it('on wrong value types and missing keys, with the fix', () => {
     expect(errorsOf('teams: Billing\n')).toEqual(['team.yaml:1: "teams" must be a list, not a text (list each team as "- name: Billing" on its own line under teams:)']);
     expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: Billing\n')).toEqual([
