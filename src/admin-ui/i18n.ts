@@ -1,6 +1,6 @@
 // The dashboard's words in English and Arabic. The admin's choice is kept in this browser (localStorage) and sets
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
-import type { KnownFileError } from '../shared/file-error.ts';
+import type { KnownFileError, YamlType } from '../shared/file-error.ts';
 import type { KnownRefusal } from '../server/admin/context.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
 import type { KnownFailure } from '../types.ts';
@@ -167,11 +167,36 @@ const en = {
   errExampleOfTwo: '"{example}" is an example of both "{first}" ({at}) and "{second}"; keep it under one intent',
   errTeamStillRouted: '{file}, line {line}, column {column}: {assign} names team "{team}", which {teamFile} does not have (keep the team, or first publish the flow without it)',
   errTeamStillRoutedIntent: '{file}, line {line}, column {column}: the route of intent "{intent}" names team "{team}", which {teamFile} does not have (keep the team, or first publish the flow without it)',
+  errWrongType: '"{name}" must be {expected}, not {received}',
+  yamlString: 'a text',
+  yamlNumber: 'a number',
+  yamlInteger: 'a whole number',
+  yamlBoolean: 'true or false',
+  yamlArray: 'a list',
+  yamlObject: 'a map',
+  yamlNull: 'empty',
+  yamlOther: 'another value',
+  errNotOneOf: '"{name}" must be one of {names}',
+  errUnknownTeam: '{assign} names team "{team}", which {teamFile} does not have',
+  errUnknownTeamIntent: 'the route of intent "{intent}" names team "{team}", which {teamFile} does not have',
+  errTeamsInFile: 'teams in {teamFile}: {names}',
+  errAgentNamed: 'agent "{name}"',
+  errAgentNumber: 'agent {number}',
+  errAgentInUnknownTeam: '{agent} is in unknown team "{team}"',
+  errTeamsHere: 'teams in this file: {names}',
+  errAddTeamFirst: 'add it under {teams} first, e.g. {example}',
+  errTeamNamedTwice: 'team "{name}" is named twice (line {line} has it already; remove one of them or rename it)',
+  errAgentNamedTwice: 'agent "{name}" is named twice (line {line} has this name already; give each agent their own name)',
+  errAddressTaken: '{key} "{address}" is already given to {owner} on line {line} (each identity belongs to one agent; remove it from one of them)',
+  errNoAddress: '{agent} has no {keys} (add one, so the bot knows them when they write, e.g. {example})',
+  errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
   conflict409: 'Someone published first: the flow is now at version {version}. Compare your text with theirs, then publish again.',
   teamConflict409: 'Someone published team.yaml first: it is now at version {version}. Reload the page to get their text, then apply your changes again.',
+  // The server's sentence, which English pages showed before the Arabic one was written.
+  teamRemoved409: 'someone changed team.yaml since you opened it; reload it and apply your changes again',
   compareTheirs: 'Compare with theirs',
   publishOverTheirs: 'Publish over theirs',
   loadTheirs: 'Discard mine, load theirs',
@@ -507,11 +532,35 @@ const ar: Record<StringKey, string> = {
   errExampleOfTwo: 'الجملة «{example}» مثال على النية «{first}» ({at}) وعلى النية «{second}» معًا؛ أبقها تحت نية واحدة',
   errTeamStillRouted: '{file}، السطر\u00a0{line}، العمود\u00a0{column}: تُحيل الخطوة {assign} العملاء إلى الفريق «{team}»، وليس في {teamFile} (أبقِ الفريق، أو انشر المسار أولًا من دونه)',
   errTeamStillRoutedIntent: '{file}، السطر\u00a0{line}، العمود\u00a0{column}: يُحيل توجيه النية «{intent}» العملاء إلى الفريق «{team}»، وليس في {teamFile} (أبقِ الفريق، أو انشر المسار أولًا من دونه)',
+  errWrongType: 'يجب أن تكون قيمة «{name}» من نوع {expected}، لا {received}',
+  yamlString: 'نص',
+  yamlNumber: 'رقم',
+  yamlInteger: 'عدد صحيح',
+  yamlBoolean: 'true أو false',
+  yamlArray: 'قائمة',
+  yamlObject: 'خريطة مفاتيح',
+  yamlNull: 'قيمة فارغة',
+  yamlOther: 'قيمة أخرى',
+  errNotOneOf: 'يجب أن تكون قيمة «{name}» واحدة من: {names}',
+  errUnknownTeam: 'تُحيل الخطوة {assign} إلى الفريق «{team}»، وليس في {teamFile}',
+  errUnknownTeamIntent: 'يُحيل توجيه النية «{intent}» إلى الفريق «{team}»، وليس في {teamFile}',
+  errTeamsInFile: 'الفرق في {teamFile}: {names}',
+  errAgentNamed: 'الموظف «{name}»',
+  errAgentNumber: 'الموظف رقم\u00a0{number}',
+  errAgentInUnknownTeam: '{agent} في فريق غير معروف: «{team}»',
+  errTeamsHere: 'الفرق في هذا الملف: {names}',
+  errAddTeamFirst: 'أضفه أولًا تحت {teams}، مثل {example}',
+  errTeamNamedTwice: 'الفريق «{name}» مسمّى مرتين (في السطر\u00a0{line} الاسم نفسه؛ احذف أحدهما أو غيّر اسمه)',
+  errAgentNamedTwice: 'الموظف «{name}» مسمّى مرتين (في السطر\u00a0{line} هذا الاسم من قبل؛ أعطِ كل موظف اسمًا خاصًّا به)',
+  errAddressTaken: 'العنوان «{address}» في {key} معطى من قبل إلى {owner} في السطر\u00a0{line} (لكل عنوان موظف واحد؛ احذفه من أحدهما)',
+  errNoAddress: 'ليس لدى {agent} أيٌّ من {keys} (أضف واحدًا ليعرفه البوت حين يكتب، مثل {example})',
+  errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
   conflict409: 'سبقك شخص آخر بالنشر: المسار الآن في الإصدار {version}. قارن نصك بنصه ثم انشر مجددًا.',
   teamConflict409: 'سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار {version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.',
+  teamRemoved409: 'حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.',
   compareTheirs: 'قارن بنصه',
   publishOverTheirs: 'انشر فوق نصه',
   loadTheirs: 'تجاهل نصي وحمّل نصه',
@@ -899,6 +948,12 @@ function pieces(key: StringKey, params: Record<string, Piece | Piece[]>): Piece[
   return out.filter((piece) => piece !== '');
 }
 
+/** A value's type as YAML shows it (`wrongType`), in the page's words. */
+const YAML_TYPES: Record<YamlType, StringKey> = {
+  string: 'yamlString', number: 'yamlNumber', integer: 'yamlInteger', boolean: 'yamlBoolean',
+  array: 'yamlArray', object: 'yamlObject', null: 'yamlNull', undefined: 'yamlNull', other: 'yamlOther',
+};
+
 /**
  * Why a file is refused, in the admin's language, for the errors the server names a kind of (`known`); undefined for
  * the others, and in English, where the server's own sentence (the log's) says it best: the page shows it as written.
@@ -912,6 +967,8 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
   const code = (text: string): Piece => ({ code: text });
   const withHint = (reason: Piece[], hint: Piece[] | undefined): Piece[] => (hint ? [...reason, ' (', ...hint, ')'] : reason);
   const list = (items: string[]): Piece[] => items.flatMap((item, i) => (i === 0 ? [code(item)] : [current === 'ar' ? '، ' : ', ', code(item)]));
+  // An agent of team.yaml: by name, else by position.
+  const agent = (who: string | number): Piece[] => (typeof who === 'number' ? pieces('errAgentNumber', { number: String(who) }) : pieces('errAgentNamed', { name: code(who) }));
   const suggestion = (suggested: string | undefined, allowed: string[], key: 'errUseOneOf' | 'errAllowedHere') =>
     suggested !== undefined ? pieces('errDidYouMean', { name: code(suggested) }) : allowed.length > 0 ? pieces(key, { names: list(allowed) }) : undefined;
   switch (known.kind) {
@@ -929,6 +986,22 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       file: code(known.file), line: String(known.line), column: String(known.column), team: code(known.team), intent: code(known.intent ?? ''),
       assign: code('assign'), teamFile: code('team.yaml'),
     });
+    case 'wrongType': return pieces('errWrongType', { name: code(known.name), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) });
+    case 'notOneOf': return withHint(pieces('errNotOneOf', { name: code(known.name), names: list(known.allowed) }), known.suggestion === undefined ? undefined : pieces('errDidYouMean', { name: code(known.suggestion) }));
+    case 'unknownTeam': return withHint(
+      pieces(known.intent === undefined ? 'errUnknownTeam' : 'errUnknownTeamIntent', { assign: code('assign'), intent: code(known.intent ?? ''), team: code(known.team), teamFile: code('team.yaml') }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errTeamsInFile', { teamFile: code('team.yaml'), names: list(known.teams) }),
+    );
+    case 'agentInUnknownTeam': return withHint(
+      pieces('errAgentInUnknownTeam', { agent: agent(known.agent), team: code(known.team) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })
+        : known.teams.length > 0 ? pieces('errTeamsHere', { names: list(known.teams) })
+        : pieces('errAddTeamFirst', { teams: code('teams:'), example: code(`- name: ${known.team}`) }),
+    );
+    case 'namedTwice': return pieces(known.what === 'team' ? 'errTeamNamedTwice' : 'errAgentNamedTwice', { name: code(known.name), line: String(known.firstLine) });
+    case 'addressTaken': return pieces('errAddressTaken', { key: code(known.key), address: code(known.address), owner: agent(known.owner), line: String(known.line) });
+    case 'noAddress': return pieces('errNoAddress', { agent: agent(known.agent), keys: list(known.keys), example: code(known.example) });
+    case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
     default: return undefined;
   }
 }

@@ -61,4 +61,27 @@ describe('why a file is refused, in Arabic', () => {
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
     expect(fileReasonText(undefined)).toBeUndefined();
   });
+
+  it('words team.yaml\'s own errors and a flow naming a team team.yaml does not have, names kept as written and isolated', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const teams = ['Billing', 'Support'];
+    const kinds: [KnownFileError, string][] = [
+      [{ kind: 'agentInUnknownTeam', agent: 'Omar', team: 'Suport', suggestion: 'Support', teams }, 'الموظف «\u2068Omar\u2069» في فريق غير معروف: «\u2068Suport\u2069» (هل تقصد «\u2068Support\u2069»؟)'],
+      [{ kind: 'agentInUnknownTeam', agent: 2, team: 'Sales', teams }, 'الموظف رقم\u00a02 في فريق غير معروف: «\u2068Sales\u2069» (الفرق في هذا الملف: \u2068Billing\u2069، \u2068Support\u2069)'],
+      [{ kind: 'agentInUnknownTeam', agent: 'Omar', team: 'Sales', teams: [] }, 'الموظف «\u2068Omar\u2069» في فريق غير معروف: «\u2068Sales\u2069» (أضفه أولًا تحت \u2068teams:\u2069، مثل \u2068- name: Sales\u2069)'],
+      [{ kind: 'namedTwice', what: 'team', name: 'billing', firstLine: 2 }, 'الفريق «\u2068billing\u2069» مسمّى مرتين (في السطر\u00a02 الاسم نفسه؛ احذف أحدهما أو غيّر اسمه)'],
+      [{ kind: 'namedTwice', what: 'agent', name: 'omar', firstLine: 4 }, 'الموظف «\u2068omar\u2069» مسمّى مرتين (في السطر\u00a04 هذا الاسم من قبل؛ أعطِ كل موظف اسمًا خاصًّا به)'],
+      [{ kind: 'addressTaken', key: 'telegram', address: '9001', owner: 'Omar', line: 5 }, 'العنوان «\u20689001\u2069» في \u2068telegram\u2069 معطى من قبل إلى الموظف «\u2068Omar\u2069» في السطر\u00a05 (لكل عنوان موظف واحد؛ احذفه من أحدهما)'],
+      [{ kind: 'noAddress', agent: 'Omar', keys: ['telegram', 'webchat'], example: 'webchat: agent-omar' }, 'ليس لدى الموظف «\u2068Omar\u2069» أيٌّ من \u2068telegram\u2069، \u2068webchat\u2069 (أضف واحدًا ليعرفه البوت حين يكتب، مثل \u2068webchat: agent-omar\u2069)'],
+      [{ kind: 'badMaxOpen', value: '0' }, 'يجب أن تكون قيمة \u2068max_open\u2069 عددًا صحيحًا من 1 فأكثر، لا \u20680\u2069 (مثل \u2068max_open: 3\u2069: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)'],
+      [{ kind: 'notOneOf', name: 'strategy', suggestion: 'least_open', allowed: ['round_robin', 'least_open'] }, 'يجب أن تكون قيمة «\u2068strategy\u2069» واحدة من: \u2068round_robin\u2069، \u2068least_open\u2069 (هل تقصد «\u2068least_open\u2069»؟)'],
+      [{ kind: 'wrongType', name: 'teams', expected: 'array', received: 'string' }, 'يجب أن تكون قيمة «\u2068teams\u2069» من نوع قائمة، لا نص'],
+      [{ kind: 'unknownTeam', team: 'Biling', suggestion: 'Billing', teams }, 'تُحيل الخطوة \u2068assign\u2069 إلى الفريق «\u2068Biling\u2069»، وليس في \u2068team.yaml\u2069 (هل تقصد «\u2068Billing\u2069»؟)'],
+      [{ kind: 'unknownTeam', team: 'Sales', intent: 'sales', teams }, 'يُحيل توجيه النية «\u2068sales\u2069» إلى الفريق «\u2068Sales\u2069»، وليس في \u2068team.yaml\u2069 (الفرق في \u2068team.yaml\u2069: \u2068Billing\u2069، \u2068Support\u2069)'],
+    ];
+    // In English, the page shows the server's own sentence (undefined here).
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));
+    setLang('ar');
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
+  });
 });

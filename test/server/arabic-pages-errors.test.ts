@@ -4,7 +4,7 @@
 // delivered (in a conversation's transcript). The lead words are Arabic; what is code (a YAML key, a pattern, a file name)
 // stays as written, set apart so that it reads left to right inside the Arabic sentence. Screenshots go to
 // test-results/arabic/. Skipped, saying so, without Chromium.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,77 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('.conflict p').waitFor();
     expect(await read(page, '.conflict p')).toBe(`سبقك شخص آخر بالنشر: المسار الآن في الإصدار ${republished.version}. قارن نصك بنصه ثم انشر مجددًا.`);
     await shot(page, 'flow-published-since');
+  }, 120_000);
+
+  it('says in Arabic where and why team.yaml is refused for its own mistakes (an agent in a team it does not define, a name written twice), that it was removed since, and a flow naming a team it does not have', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    const shipped = await readFile(join(dir, 'team.yaml'), 'utf8');
+    /** Where `part` is written in `text`: its line, and the column its line's content starts at (past a list item's dash). */
+    const placeOf = (text: string, part: string) => {
+      const lines = text.split('\n');
+      const index = lines.findIndex((line) => line.includes(part));
+      return { line: index + 1, column: /^\s*(?:-\s+)?/.exec(lines[index]!)![0].length + 1 };
+    };
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/team`);
+    await page.locator('.editor .cm-content').waitFor();
+    const publish = async () => {
+      await page.locator('.toolbar button.primary').click();
+      await page.locator('.notice').waitFor();
+    };
+
+    // Sara in a team mistyped, and Lina renamed as Omar, whom the file already has.
+    const mistaken = shipped.replace('teams: [Support, Sales]', 'teams: [Suport, Sales]').replace('  - name: Lina', '  - name: omar');
+    await replaceText(page, mistaken);
+    await publish();
+    const team = placeOf(mistaken, 'teams: [Suport');
+    const twice = placeOf(mistaken, 'name: omar');
+    expect(await page.locator('.problems li').count()).toBe(2);
+    expect(await read(page, '.problems li >> nth=0')).toBe(`السطر ${team.line}، العمود ${team.column}: الموظف «Sara» في فريق غير معروف: «Suport» (هل تقصد «Support»؟)`);
+    expect(await read(page, '.problems li >> nth=1')).toBe(
+      `السطر ${twice.line}، العمود ${twice.column}: الموظف «omar» مسمّى مرتين (في السطر ${placeOf(mistaken, 'name: Omar').line} هذا الاسم من قبل؛ أعطِ كل موظف اسمًا خاصًّا به)`,
+    );
+    // The file's names are code, left to right, never translated; nothing is quoted in English.
+    expect(await page.locator('.problems li code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir'), code.getAttribute('translate')])))
+      .toEqual([['Sara', 'ltr', 'no'], ['Suport', 'ltr', 'no'], ['Support', 'ltr', 'no'], ['omar', 'ltr', 'no']]);
+    expect(await page.locator('.problems li bdi[lang="en"]').count()).toBe(0);
+    expect(await read(page, '.notice.error')).toBe('لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.');
+    await shot(page, 'team-own-mistakes');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'team-own-mistakes-close.png') });
+
+    // In English, the server's own sentences, as before.
+    const english = await (await browser.newContext({ locale: 'en' })).newPage();
+    await signIn(english, app.url);
+    await english.goto(`${app.url}/admin#/team`);
+    await english.locator('.editor .cm-content').waitFor();
+    await replaceText(english, mistaken);
+    await english.locator('.toolbar button.primary').click();
+    await english.locator('.problems li').nth(1).waitFor();
+    expect(await read(english, '.problems li >> nth=0')).toBe(`line ${team.line}, column ${team.column}: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)`);
+
+    // A flow route to a team mistyped, in the flow editor: where, and the team meant.
+    await page.goto(`${app.url}/admin#/flows/inbound`);
+    await page.locator('.editor .cm-content').waitFor();
+    const inbound = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
+    const misrouted = inbound.replace('billing: { team: Billing,', 'billing: { team: Biling,');
+    await replaceText(page, misrouted);
+    await page.locator('.problems li', { hasText: 'Biling' }).waitFor();
+    const route = placeOf(misrouted, 'team: Biling');
+    expect(await read(page, '.problems li')).toBe(`السطر ${route.line}، العمود ${route.column}: يُحيل توجيه النية «billing» إلى الفريق «Biling»، وليس في team.yaml (هل تقصد «Billing»؟)`);
+    expect(await page.locator('.problems li code').evaluateAll((codes) => codes.map((code) => code.textContent))).toEqual(['billing', 'Biling', 'team.yaml', 'Billing']);
+    await shot(page, 'flow-unknown-team');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-unknown-team-close.png') });
+
+    // team.yaml removed on the server while the admin edits it: said for what it is.
+    await page.goto(`${app.url}/admin#/team`);
+    await page.locator('.editor .cm-content').waitFor();
+    await rm(join(dir, 'team.yaml'));
+    await replaceText(page, `${shipped}# Checked by Mona\n`);
+    await publish();
+    expect(await read(page, '.notice.error')).toBe('حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.');
+    await shot(page, 'team-removed-since');
   }, 120_000);
 
   it('says in Arabic why an example was not added, on the Intents page and in a transcript, intents and texts as written', async () => {

@@ -1,6 +1,6 @@
 // Team: the agents with their live status and load, and team.yaml in the same editor as flows, published with the
-// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first, said
-// by its kind); once published, how many waiting customers the room it gave seated.
+// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first, or
+// removed the file, said by its kind); once published, how many waiting customers the room it gave seated.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
 import { named, names, t, when } from '../i18n.ts';
@@ -70,6 +70,8 @@ function TeamFile() {
       } else if (error instanceof ApiError && error.known?.kind === 'publishedSince') {
         // team.yaml's words, not a flow's: this page has no comparing, the admin reloads.
         setNotice({ kind: 'error', text: t('teamConflict409', { version: named(error.known.currentVersion) }) });
+      } else if (error instanceof ApiError && error.known?.kind === 'removedSince') {
+        setNotice({ kind: 'error', text: t('teamRemoved409') });
       } else {
         setNotice({ kind: 'error', text: errorMessage(error) });
       }
