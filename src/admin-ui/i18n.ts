@@ -177,6 +177,7 @@ const en = {
   yamlNull: 'empty',
   yamlOther: 'another value',
   errNotOneOf: '"{name}" must be one of {names}',
+  errEmpty: '"{name}" must not be empty',
   errUnknownTeam: '{assign} names team "{team}", which {teamFile} does not have',
   errUnknownTeamIntent: 'the route of intent "{intent}" names team "{team}", which {teamFile} does not have',
   errTeamsInFile: 'teams in {teamFile}: {names}',
@@ -189,6 +190,9 @@ const en = {
   errAgentNamedTwice: 'agent "{name}" is named twice (line {line} has this name already; give each agent their own name)',
   errAddressTaken: '{key} "{address}" is already given to {owner} on line {line} (each identity belongs to one agent; remove it from one of them)',
   errNoAddress: '{agent} has no {keys} (add one, so the bot knows them when they write, e.g. {example})',
+  errBadAddress: '"{address}" is not an address {key} understands (e.g. {example})',
+  errNoSecret: '{agent} has {key} but no {secretKey}: anyone who knows the address would be them (add a long random secret, e.g. from {command}, or {env} to read it from the environment)',
+  errShortSecret: '{secretKey} is shorter than {minimum} characters, so it could be guessed (use a long random secret, e.g. from {command}, or {env} to read it from the environment)',
   errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
@@ -542,6 +546,7 @@ const ar: Record<StringKey, string> = {
   yamlNull: 'قيمة فارغة',
   yamlOther: 'قيمة أخرى',
   errNotOneOf: 'يجب أن تكون قيمة «{name}» واحدة من: {names}',
+  errEmpty: 'لا يجوز أن تكون قيمة «{name}» فارغة',
   errUnknownTeam: 'تُحيل الخطوة {assign} إلى الفريق «{team}»، وليس في {teamFile}',
   errUnknownTeamIntent: 'يُحيل توجيه النية «{intent}» إلى الفريق «{team}»، وليس في {teamFile}',
   errTeamsInFile: 'الفرق في {teamFile}: {names}',
@@ -554,6 +559,9 @@ const ar: Record<StringKey, string> = {
   errAgentNamedTwice: 'الموظف «{name}» مسمّى مرتين (في السطر\u00a0{line} هذا الاسم من قبل؛ أعطِ كل موظف اسمًا خاصًّا به)',
   errAddressTaken: 'العنوان «{address}» في {key} معطى من قبل إلى {owner} في السطر\u00a0{line} (لكل عنوان موظف واحد؛ احذفه من أحدهما)',
   errNoAddress: 'ليس لدى {agent} أيٌّ من {keys} (أضف واحدًا ليعرفه البوت حين يكتب، مثل {example})',
+  errBadAddress: '«{address}» ليس عنوانًا يفهمه {key} (مثل {example})',
+  errNoSecret: 'لدى {agent} {key} بلا {secretKey}: كل من يعرف العنوان يستطيع الدخول باسمه (أضف سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
+  errShortSecret: '{secretKey} أقصر من {minimum} حرفًا، فيمكن تخمينه (استعمل سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
   errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
@@ -988,6 +996,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     });
     case 'wrongType': return pieces('errWrongType', { name: code(known.name), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) });
     case 'notOneOf': return withHint(pieces('errNotOneOf', { name: code(known.name), names: list(known.allowed) }), known.suggestion === undefined ? undefined : pieces('errDidYouMean', { name: code(known.suggestion) }));
+    case 'empty': return pieces('errEmpty', { name: code(known.name) });
     case 'unknownTeam': return withHint(
       pieces(known.intent === undefined ? 'errUnknownTeam' : 'errUnknownTeamIntent', { assign: code('assign'), intent: code(known.intent ?? ''), team: code(known.team), teamFile: code('team.yaml') }),
       known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errTeamsInFile', { teamFile: code('team.yaml'), names: list(known.teams) }),
@@ -1001,6 +1010,9 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'namedTwice': return pieces(known.what === 'team' ? 'errTeamNamedTwice' : 'errAgentNamedTwice', { name: code(known.name), line: String(known.firstLine) });
     case 'addressTaken': return pieces('errAddressTaken', { key: code(known.key), address: code(known.address), owner: agent(known.owner), line: String(known.line) });
     case 'noAddress': return pieces('errNoAddress', { agent: agent(known.agent), keys: list(known.keys), example: code(known.example) });
+    case 'badAddress': return pieces('errBadAddress', { key: code(known.key), address: code(known.address), example: code(known.example) });
+    case 'noSecret': return pieces('errNoSecret', { agent: agent(known.agent), key: code(known.key), secretKey: code(known.secretKey), command: code('openssl rand -hex 24'), env: code('env:NAME') });
+    case 'shortSecret': return pieces('errShortSecret', { secretKey: code(known.secretKey), minimum: String(known.minimum), command: code('openssl rand -hex 24'), env: code('env:NAME') });
     case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
     default: return undefined;
   }

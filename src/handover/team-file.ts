@@ -210,7 +210,7 @@ class TeamFileReader {
         if (typeof given !== 'string') continue;
         const normal = key.normalize(given);
         if (normal === undefined) {
-          this.report([...at, key.key], `${key.key} "${given}" is not an address ${key.key} understands`, key.hint);
+          this.report([...at, key.key], `${key.key} "${given}" is not an address ${key.key} understands`, key.hint, { kind: 'badAddress', key: key.key, address: given, example: key.example(id) });
           identitiesValid = false;
           continue;
         }
@@ -241,7 +241,11 @@ class TeamFileReader {
         const given = (fields as Record<string, unknown>)[secretKey(key)];
         const hasAddress = typeof (fields as Record<string, unknown>)[key.key] === 'string';
         if (given === undefined) {
-          if (hasAddress) this.report([...at, key.key], `${where} has ${key.key} but no ${secretKey(key)}: anyone who knows the address would be ${where}`, key.secret.hint);
+          if (hasAddress) {
+            this.report([...at, key.key], `${where} has ${key.key} but no ${secretKey(key)}: anyone who knows the address would be ${where}`, key.secret.hint, {
+              kind: 'noSecret', agent: who, key: key.key, secretKey: secretKey(key),
+            });
+          }
           identitiesValid = identitiesValid && !hasAddress;
           continue;
         }
@@ -276,7 +280,9 @@ class TeamFileReader {
   /** A secret, or undefined after reporting why it cannot be used. */
   #secretFrom(value: string, at: Path, key: AddressKey): string | undefined {
     if (value.length < MIN_SECRET_LENGTH) {
-      this.report(at, `${secretKey(key)} is shorter than ${MIN_SECRET_LENGTH} characters, so it could be guessed`, key.secret?.hint);
+      this.report(at, `${secretKey(key)} is shorter than ${MIN_SECRET_LENGTH} characters, so it could be guessed`, key.secret?.hint, {
+        kind: 'shortSecret', secretKey: secretKey(key), minimum: MIN_SECRET_LENGTH,
+      });
       return undefined;
     }
     return value;

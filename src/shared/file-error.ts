@@ -59,18 +59,23 @@ export type KnownFileError =
   // A key's value of another type (`teams: Billing` for a list), or not one of the values it takes.
   | { kind: 'wrongType'; name: string; expected: YamlType; received: YamlType }
   | { kind: 'notOneOf'; name: string; suggestion?: string; allowed: string[] }
+  | { kind: 'empty'; name: string }
   // team.yaml without a team that a flow in service still hands customers to (`assign`, or the route of `intent`).
   | { kind: 'teamStillRouted'; team: string; file: string; line: number; column: number; intent?: string }
   // A flow naming a team team.yaml does not have (`assign`, or the route of `intent`), with the teams it has.
   | { kind: 'unknownTeam'; team: string; intent?: string; suggestion?: string; teams: string[] }
   // team.yaml's own: an agent (by name, or by position when it has none) in a team the file does not define (`teams`:
   // those it does); a team or an agent named as one above it (at `firstLine`); an address already given to another
-  // agent (on `line`); an agent with no address (`keys`: those it could have, `example`: one written out); a max_open
-  // that is no whole number of 1 or more (`value`, as written).
+  // agent (on `line`); an agent with no address (`keys`: those it could have, `example`: one written out), or one its
+  // channel does not understand; an address without its sign-in secret (`secretKey`), or a secret shorter than
+  // `minimum`; a max_open that is no whole number of 1 or more (`value`, as written).
   | { kind: 'agentInUnknownTeam'; agent: string | number; team: string; suggestion?: string; teams: string[] }
   | { kind: 'namedTwice'; what: 'team' | 'agent'; name: string; firstLine: number }
   | { kind: 'addressTaken'; key: string; address: string; owner: string | number; line: number }
   | { kind: 'noAddress'; agent: string | number; keys: string[]; example: string }
+  | { kind: 'badAddress'; key: string; address: string; example: string }
+  | { kind: 'noSecret'; agent: string | number; key: string; secretKey: string }
+  | { kind: 'shortSecret'; secretKey: string; minimum: number }
   | { kind: 'badMaxOpen'; value: string };
 
 /** A value's type as YAML shows it, for `wrongType`. */

@@ -58,8 +58,12 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
       return [{ at, reason: `${name} must be one of ${issue.options.map(String).join(', ')}` }];
     case 'invalid_literal':
       return [{ at, reason: `${name} must be ${JSON.stringify(issue.expected)}` }];
-    default:
-      return [{ at, reason: `${name}: ${lowerFirst(issue.message)}` }];
+    default: {
+      const last = at[at.length - 1];
+      // A text or a list that needs at least one character or item is empty, whatever the schema's own words.
+      const empty = issue.code === 'too_small' && issue.minimum === 1 && (issue.type === 'string' || issue.type === 'array') && typeof last === 'string';
+      return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, ...(empty ? { known: { kind: 'empty', name: last } } : {}) }];
+    }
   }
 }
 

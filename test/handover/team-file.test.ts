@@ -175,7 +175,7 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(known('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: [Billing]\n')).toEqual([{ kind: 'missingKey', name: 'name' }]);
   });
 
-  it('saying what its own errors are (an unknown team, a name written twice, an address given twice or none, a bad max_open, a wrong value), for a page that words them', () => {
+  it('saying what its own errors are (an unknown team, a name written twice, an address given twice, none or wrong, a sign-in secret missing or short, a bad max_open, a wrong or empty value), for a page that words them', () => {
     const known = (text: string) => {
       const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
       return 'errors' in result ? result.errors.map((error) => error.known) : [];
@@ -196,6 +196,16 @@ describe('team.yaml is refused with file, line and fix', () => {
       { kind: 'noAddress', agent: 'Omar', keys: ['telegram', 'whatsapp', 'msteams', 'webchat'], example: 'webchat: agent-omar' },
     ]);
     expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n    max_open: three\n')).toEqual([{ kind: 'badMaxOpen', value: '"three"' }]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: abc\n    teams: [Billing]\n')).toEqual([
+      { kind: 'badAddress', key: 'telegram', address: 'abc', example: 'telegram: 9001' },
+    ]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    teams: [Billing]\n')).toEqual([
+      { kind: 'noSecret', agent: 'Omar', key: 'webchat', secretKey: 'webchat_token' },
+    ]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    webchat_token: hunter2\n    teams: [Billing]\n')).toEqual([
+      { kind: 'shortSecret', secretKey: 'webchat_token', minimum: 16 },
+    ]);
+    expect(known('teams:\n  - name: ""\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: []\n')).toEqual([{ kind: 'empty', name: 'name' }, { kind: 'empty', name: 'teams' }]);
     expect(known('teams:\n  - name: Billing\n    strategy: least_opn\n  - name: Support\n    strategy: random\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: Billing\n')).toEqual([
       { kind: 'notOneOf', name: 'strategy', suggestion: 'least_open', allowed: ['round_robin', 'least_open'] },
       { kind: 'notOneOf', name: 'strategy', allowed: ['round_robin', 'least_open'] },

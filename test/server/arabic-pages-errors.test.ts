@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'flow-published-since');
   }, 120_000);
 
-  it('says in Arabic where and why team.yaml is refused for its own mistakes (an agent in a team it does not define, a name written twice), that it was removed since, and a flow naming a team it does not have', async () => {
+  it('says in Arabic where and why team.yaml is refused for its own mistakes (an agent in a team it does not define, a name written twice, a sign-in secret left out), that it was removed since, and a flow naming a team it does not have', async () => {
     const dir = await shippedDataDir();
     const app: Switchboard = await start(dir, { adminToken: TOKEN });
     running.push(app);
@@ -214,20 +214,24 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.locator('.notice').waitFor();
     };
 
-    // Sara in a team mistyped, and Lina renamed as Omar, whom the file already has.
-    const mistaken = shipped.replace('teams: [Support, Sales]', 'teams: [Suport, Sales]').replace('  - name: Lina', '  - name: omar');
+    // Sara in a team mistyped, and Lina renamed as Omar, whom the file already has, her sign-in secret left out.
+    const mistaken = shipped.replace('teams: [Support, Sales]', 'teams: [Suport, Sales]').replace('  - name: Lina', '  - name: omar').replace('    webchat_token: env:LINA_WEBCHAT_TOKEN\n', '');
     await replaceText(page, mistaken);
     await publish();
     const team = placeOf(mistaken, 'teams: [Suport');
     const twice = placeOf(mistaken, 'name: omar');
-    expect(await page.locator('.problems li').count()).toBe(2);
+    const open = placeOf(mistaken, 'webchat: agent-lina');
+    expect(await page.locator('.problems li').count()).toBe(3);
     expect(await read(page, '.problems li >> nth=0')).toBe(`السطر ${team.line}، العمود ${team.column}: الموظف «Sara» في فريق غير معروف: «Suport» (هل تقصد «Support»؟)`);
     expect(await read(page, '.problems li >> nth=1')).toBe(
       `السطر ${twice.line}، العمود ${twice.column}: الموظف «omar» مسمّى مرتين (في السطر ${placeOf(mistaken, 'name: Omar').line} هذا الاسم من قبل؛ أعطِ كل موظف اسمًا خاصًّا به)`,
     );
+    expect(await read(page, '.problems li >> nth=2')).toBe(
+      `السطر ${open.line}، العمود ${open.column}: لدى الموظف «omar» webchat بلا webchat_token: كل من يعرف العنوان يستطيع الدخول باسمه (أضف سرًّا عشوائيًا طويلًا، من openssl rand -hex 24 مثلًا، أو env:NAME لقراءته من متغيرات البيئة)`,
+    );
     // The file's names are code, left to right, never translated; nothing is quoted in English.
     expect(await page.locator('.problems li code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir'), code.getAttribute('translate')])))
-      .toEqual([['Sara', 'ltr', 'no'], ['Suport', 'ltr', 'no'], ['Support', 'ltr', 'no'], ['omar', 'ltr', 'no']]);
+      .toEqual(['Sara', 'Suport', 'Support', 'omar', 'omar', 'webchat', 'webchat_token', 'openssl rand -hex 24', 'env:NAME'].map((code) => [code, 'ltr', 'no']));
     expect(await page.locator('.problems li bdi[lang="en"]').count()).toBe(0);
     expect(await read(page, '.notice.error')).toBe('لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.');
     await shot(page, 'team-own-mistakes');
@@ -240,7 +244,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await english.locator('.editor .cm-content').waitFor();
     await replaceText(english, mistaken);
     await english.locator('.toolbar button.primary').click();
-    await english.locator('.problems li').nth(1).waitFor();
+    await english.locator('.problems li').nth(2).waitFor();
     expect(await read(english, '.problems li >> nth=0')).toBe(`line ${team.line}, column ${team.column}: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)`);
 
     // A flow route to a team mistyped, in the flow editor: where, and the team meant.
