@@ -338,7 +338,8 @@ describe.skipIf(!hasChromium)(title, () => {
       await chat.locator('#start').click();
       await chat.locator('#text').fill('hello from the shop');
       await chat.locator('#send-button').click();
-      await chat.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+      // The snippet's language is the chat's: the bot greets in Arabic though the visitor writes English.
+      await chat.locator('.msg.bot', { hasText: 'مرحبًا Layla!' }).waitFor();
       // An English browser's time on the Arabic page is Arabic too ("09:34 ص"), read right to left: the hour first, on
       // the right, and ص or م after it, on its left.
       const time = chat.locator('.msg.bot time').first();
