@@ -490,6 +490,45 @@ describe.skipIf(!hasChromium)(title, () => {
     expect((await reply.locator('.text').innerText()).length).toBe(20_000);
   }), 90_000);
 
+  it('keeps the transcript and the reply box in view when a field holds a long need, the need scrolling in its own few lines', () => shooting('console-long-need', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const agent = await (await context(1100)).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+    const customer = await (await context()).newPage();
+    await startChat(customer, app.url, 'Layla');
+    // The need pasted whole as a first message: 5,000 characters, the flow's Need field.
+    const need = 'I was charged twice for my order 4521 and I need a refund of the second payment. '.repeat(70).slice(0, 5000);
+    await send(customer, need);
+    await customer.locator('.msg.bot', { hasText: 'email' }).waitFor();
+    await send(customer, 'layla@example.com');
+    await customer.locator('.msg.bot', { hasText: 'joined' }).waitFor();
+    await send(customer, 'Are you still there?');
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).waitFor();
+    await agent.screenshot({ path: '/tmp/switchboard-console-long-need.png' });
+
+    // The whole need is there to read, in a box that scrolls.
+    const value = agent.locator('#fields dd', { hasText: 'I was charged twice' });
+    expect((await value.innerText()).length).toBe(need.trim().length);
+    expect(await value.evaluate((dd) => dd.scrollHeight > dd.clientHeight)).toBe(true);
+    // The page itself does not grow past the window, and the agent sees the customer's last words and the reply box.
+    expect(await agent.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(800);
+    const transcript = (await agent.locator('#transcript').boundingBox())!;
+    expect(transcript.height).toBeGreaterThan(200);
+    const last = (await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).boundingBox())!;
+    expect(last.y + last.height).toBeLessThanOrEqual(transcript.y + transcript.height);
+    const box = (await agent.locator('#reply-text').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(800);
+    await agent.fill('#reply-text', 'Refunded.');
+    await agent.click('#reply-form button');
+    await customer.locator('.msg.agent', { hasText: 'Refunded.' }).waitFor();
+  }), 90_000);
+
   it('shows the console in Arabic, right to left, for an Arabic browser or when the agent chooses it, and keeps the choice', () => shooting('console-arabic', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);

@@ -188,6 +188,26 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 90_000);
 
+  it('keeps a long first message in a few scrolling lines beside the transcript, the actions a little scroll away', async () => {
+    const layla = visitor(app.url, `long-${Date.now()}`, 'Layla');
+    const first = 'I was charged twice for my order 4521 and I need a refund of the second payment. '.repeat(70).slice(0, 5000).trim();
+    expect((await layla.say(first)).status).toBe(202);
+    const conversation = (await layla.messages()).at(-1)!.conversationId;
+    await withPage(browser, 'long-field', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, TOKEN, 'Nadia');
+      await page.goto(`${app.url}/admin#/conversations/${conversation}`);
+      const value = page.locator('.fields dd', { hasText: 'I was charged twice' });
+      await value.waitFor();
+      await shot(page, 'long-field');
+      expect((await value.innerText()).length).toBe(first.length);
+      expect(await value.evaluate((dd) => dd.scrollHeight > dd.clientHeight)).toBe(true);
+      // Before, the message filled the side column thousands of pixels down, the actions under it.
+      expect(await value.evaluate((dd) => dd.clientHeight)).toBeLessThan(120);
+      const close = (await page.getByRole('button', { name: 'Close conversation' }).boundingBox())!;
+      expect(close.y).toBeLessThan(1200);
+    });
+  }, 90_000);
+
   it('refuses to close on words of the customer the page never showed, says them, and closes once they are shown', async () => {
     const layla = visitor(app.url, `unseen-${Date.now()}`, 'Layla');
     expect((await layla.say('Where is my parcel?')).status).toBe(202);
