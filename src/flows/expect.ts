@@ -51,8 +51,10 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
   switch (expect.type) {
     case 'text':
       return { ok: true, value: text };
-    case 'email':
-      return email.safeParse(text).success ? { ok: true, value: text.toLowerCase() } : refused;
+    case 'email': {
+      const address = emailIn(text);
+      return address === undefined ? refused : { ok: true, value: address };
+    }
     case 'phone':
       return phone(text, expect.country);
     case 'number':
@@ -70,6 +72,23 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
       return plain !== text && matchesWithinLimit(expect.pattern, plain) ? { ok: true, value: plain } : refused;
     }
   }
+}
+
+/**
+ * The address an answer gives, in lower case: the whole answer, or the one address among its words, as customers
+ * write it in a sentence ("It's mona@example.com", "بريدي هو mona@example.com", "<mona@example.com>."). Two different
+ * addresses give none: which one to keep is the customer's to say.
+ *
+ *     emailIn('my email is Mona@Example.com.'); // 'mona@example.com'
+ */
+function emailIn(text: string): string | undefined {
+  if (email.safeParse(text).success) return text.toLowerCase();
+  const found = new Set<string>();
+  for (const word of text.split(/[\s,;:،؛<>()[\]{}"«»]+/u)) {
+    const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (bare.includes('@') && email.safeParse(bare).success) found.add(bare.toLowerCase());
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /**

@@ -253,6 +253,34 @@ steps:
   });
 });
 
+describe('an email given in a sentence', () => {
+  it.each([
+    ['It\'s Layla@Example.com', 'layla@example.com'],
+    ['my email is layla@example.com.', 'layla@example.com'],
+    ['بريدي هو layla@example.com', 'layla@example.com'],
+    ['email: <layla@example.com>, thanks!', 'layla@example.com'],
+    ["it's o'brien@example.com", "o'brien@example.com"],
+  ])('takes the email of an answer that says it in a sentence: %j', async (answer, saved) => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ text: 'hi' });
+    await deliver({ text: answer });
+    expect(wa.textsTo('447700900123')).toEqual(['Hi Layla!', 'What\'s your email address?', 'How can we help you today?']);
+    const contact = await h.store.contactByIdentity('whatsapp-cloud', '447700900123');
+    expect(contact?.fields.email).toBe(saved);
+    await h.close();
+  });
+
+  it('asks again when an answer gives two different emails, not knowing which to keep', async () => {
+    const { h, wa, deliver } = await setUp();
+    await deliver({ text: 'hi' });
+    await deliver({ text: 'layla@example.com or layla@work.example' });
+    expect(wa.textsTo('447700900123').at(-1)).toMatch(/doesn't look like an email address/);
+    const contact = await h.store.contactByIdentity('whatsapp-cloud', '447700900123');
+    expect(contact?.fields.email).toBeUndefined();
+    await h.close();
+  });
+});
+
 describe('a restart mid-conversation', () => {
   it('mid-question: a new flow version published while stopped; the answer is taken by the question asked, nothing is asked again', async () => {
     const first = await setUp();
