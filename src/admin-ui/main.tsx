@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized } from './api.ts';
 import { applyLang, lang, onLangChange, setLang, t, type StringKey } from './i18n.ts';
+import { LeaveQuestion, mayLeave } from './leaving.tsx';
 import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized } from './live.ts';
 import { errorMessage, Notice } from './ui.tsx';
 import { Login } from './views/login.tsx';
@@ -37,10 +38,20 @@ function route(): string[] {
 function useRoute(): string[] {
   const [path, setPath] = useState(route());
   useEffect(() => {
-    const changed = () => setPath(route());
-    window.addEventListener('hashchange', changed);
     // The address may have changed between the first render and this effect.
-    changed();
+    let shown = location.href;
+    setPath(route());
+    const changed = () => {
+      if (location.href === shown) return;
+      // An editor holds unpublished text and the admin chose to stay: the address goes back to the page shown.
+      if (!mayLeave(location.href)) {
+        history.replaceState(history.state, '', shown);
+        return;
+      }
+      shown = location.href;
+      setPath(route());
+    };
+    window.addEventListener('hashchange', changed);
     return () => window.removeEventListener('hashchange', changed);
   }, []);
   return path;
@@ -103,6 +114,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         ))}
       </nav>
       <main>
+        <LeaveQuestion />
         <Page path={path} />
       </main>
     </div>

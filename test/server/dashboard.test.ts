@@ -208,6 +208,54 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 90_000);
 
+  it('asks before leaving a flow or team.yaml with unpublished changes, keeps them when the admin stays, and publishes nothing when they leave', async () => {
+    await withPage(browser, 'leave-unpublished', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, TOKEN, 'Nadia');
+      await page.goto(`${app.url}/admin#/flows/inbound`);
+      await page.locator('.editor .cm-content').waitFor();
+      const published = async () => ((await (await fetch(`${app.url}/api/flows/inbound`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { version: string }).version;
+      const before = await published();
+      await page.click('.editor .cm-content');
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('  - say: "Anything else?"\n');
+      await page.locator('.editor-status', { hasText: 'Unpublished changes' }).waitFor();
+
+      // Another page of the menu: asked, on the page; the editor and its text stay.
+      await page.locator('nav a', { hasText: 'Queue' }).click();
+      const question = page.getByRole('alertdialog', { name: 'Leave without publishing' });
+      await question.waitFor();
+      expect(await question.innerText()).toContain('What you changed in the editor is not published. Leave it, and your changes are lost.');
+      await shot(page, 'leave-unpublished');
+      expect(new URL(page.url()).hash).toBe('#/flows/inbound');
+      await question.getByRole('button', { name: 'Stay in the editor' }).click();
+      expect(await question.count()).toBe(0);
+      expect(await page.locator('.editor .cm-content').innerText()).toContain('Anything else?');
+
+      // The History tab asks too; leaving shows it, and the editor starts again from what is published.
+      await page.getByRole('tab', { name: 'History' }).click();
+      await question.getByRole('button', { name: 'Leave without publishing' }).click();
+      await page.waitForURL(/#\/flows\/inbound\/history$/);
+      await page.getByRole('tab', { name: 'Edit' }).click();
+      await page.locator('.editor .cm-content').waitFor();
+      expect(await page.locator('.editor .cm-content').innerText()).not.toContain('Anything else?');
+      expect(await published()).toBe(before);
+      // Nothing changed: nothing asked.
+      await page.locator('nav a', { hasText: 'Team' }).click();
+      await page.locator('.editor .cm-content').waitFor();
+      expect(await question.count()).toBe(0);
+
+      // team.yaml the same.
+      await page.click('.editor .cm-content');
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('# a comment\n');
+      await page.locator('nav a', { hasText: 'Flows' }).click();
+      await question.waitFor();
+      expect(new URL(page.url()).hash).toBe('#/team');
+      await question.getByRole('button', { name: 'Stay in the editor' }).click();
+      expect(await page.locator('.editor .cm-content').innerText()).toContain('# a comment');
+    });
+  }, 90_000);
+
   it('refuses to close on words of the customer the page never showed, says them, and closes once they are shown', async () => {
     const layla = visitor(app.url, `unseen-${Date.now()}`, 'Layla');
     expect((await layla.say('Where is my parcel?')).status).toBe(202);

@@ -6,6 +6,7 @@ import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError
 import { back, named, sizes, t, when } from '../i18n.ts';
 import { useLive } from '../live.ts';
 import { YamlDiff, YamlEditor, type EditorHandle } from '../editor.tsx';
+import { leaveAnyway, useUnpublished } from '../leaving.tsx';
 import { ConfirmButton, errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -193,6 +194,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   };
 
   const changed = draft !== publishedSource;
+  useUnpublished(changed);
   // Warnings do not stop publishing: the flow is counted valid, and they are listed with the problems.
   const problems = errors?.filter((error) => error.severity !== 'warning');
   const warnings = errors?.filter((error) => error.severity === 'warning') ?? [];
@@ -230,7 +232,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
           <ConfirmButton label={t('deleteFlow')} question={t('confirmDelete', { name: named(flow.name) })} confirm={t('deleteFlow')} danger onConfirm={async () => {
             try {
               await api('DELETE', base);
-              location.hash = '#/flows';
+              leaveAnyway('#/flows');
             } catch (error) {
               setOutcome({ kind: 'failed', error: error instanceof ApiError && error.status === 409 ? t('deleteRefused', { count: error.body.openConversations ?? '?' }) : errorMessage(error) });
             }

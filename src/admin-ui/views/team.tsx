@@ -6,6 +6,7 @@ import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
 import { named, names, t, when } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
+import { useUnpublished } from '../leaving.tsx';
 import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 const STATUS = { online: 'online', away: 'away', offline: 'offlineStatus' } as const;
@@ -44,16 +45,19 @@ function Agents() {
 function TeamFile() {
   const file = useLoad(() => api<{ version: number | string; source: string }>('GET', '/api/team'), []);
   const [draft, setDraft] = useState<string | undefined>();
+  const [published, setPublished] = useState<string | undefined>();
   const [base, setBase] = useState<number | string | undefined>();
   const [errors, setErrors] = useState<ValidationError[]>([]);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'warn' | 'error'; text: string } | undefined>();
   const editor = useRef<EditorHandle | undefined>(undefined);
+  useUnpublished(draft !== undefined && draft !== (published ?? file.data?.source));
   const publish = async () => {
     if (!file.data) return;
     setNotice(undefined);
     try {
       const answer = await api<{ version: number | string; seated?: number; seatingLeft?: boolean }>('PUT', '/api/team', { source: draft ?? file.data.source, baseVersion: base ?? file.data.version });
       setBase(answer.version);
+      setPublished(draft ?? file.data.source);
       editor.current?.showErrors([]);
       // What the save did for the customers waiting: the server answers once those it seated were told.
       const seated = answer.seated ?? 0;
