@@ -490,7 +490,7 @@ describe.skipIf(!hasChromium)(title, () => {
     expect((await reply.locator('.text').innerText()).length).toBe(20_000);
   }), 90_000);
 
-  it('keeps the transcript and the reply box in view when a field holds a long need, the need scrolling in its own few lines', () => shooting('console-long-need', async () => {
+  it('keeps the transcript and the reply box in view when a field holds a long need, the need scrolling in its own few lines, on a phone too', () => shooting('console-long-need', async () => {
     const app = await start(await shippedDataDir());
     running.push(app);
     const agent = await (await context(1100)).newPage();
@@ -524,6 +524,18 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(last.y + last.height).toBeLessThanOrEqual(transcript.y + transcript.height);
     const box = (await agent.locator('#reply-text').boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(800);
+
+    // On a phone the same: the transcript scrolls in the window, its newest words and the reply box in sight, instead
+    // of a page 3,800 pixels long that opens on the pasted need.
+    await agent.setViewportSize({ width: 390, height: 780 });
+    await agent.click('#back');
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).waitFor();
+    await agent.screenshot({ path: '/tmp/switchboard-console-long-need-phone.png' });
+    expect(await agent.locator('#transcript').evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+    const newest = (await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).boundingBox())!;
+    expect(newest.y + newest.height).toBeLessThanOrEqual(780);
+    expect((await agent.locator('#reply-text').boundingBox())!.y).toBeLessThan(780 - 40);
     await agent.fill('#reply-text', 'Refunded.');
     await agent.click('#reply-form button');
     await customer.locator('.msg.agent', { hasText: 'Refunded.' }).waitFor();

@@ -300,7 +300,7 @@ function listItem(conversation) {
   excerpt.translate = false;
   excerpt.textContent = [conversation.topic, conversation.lastMessage?.text].filter(Boolean).join(' · ');
   item.append(line, excerpt);
-  item.onclick = () => void openConversation(conversation.id).catch(() => {});
+  item.onclick = () => void openConversation(conversation.id, true).catch(() => {});
   return item;
 }
 
@@ -340,7 +340,8 @@ function field(list, { key, label, name, value }) {
   list.append(term, detail);
 }
 
-async function openConversation(id) {
+/** Shows conversation `id`, kept where the agent scrolled; `opening` (picked from the list): at its newest message. */
+async function openConversation(id, opening = false) {
   selected = id;
   for (const item of document.querySelectorAll('.list li')) item.classList.toggle('selected', item.dataset.id === String(id));
   const messages = [];
@@ -380,7 +381,7 @@ async function openConversation(id) {
   const transcript = $('transcript');
   const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
   transcript.replaceChildren(...messages.map(bubble));
-  if (atBottom) transcript.scrollTop = transcript.scrollHeight;
+  if (atBottom || opening) transcript.scrollTop = transcript.scrollHeight;
   const newest = messages.at(-1)?.id;
   newestShown = { conversationId: id, id: newest ?? 0 };
   if (conversation.unread > 0 && newest !== undefined && document.visibilityState === 'visible') {
