@@ -764,11 +764,33 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(label.x).toBeGreaterThan(value.x);
     await agent.screenshot({ path: '/tmp/switchboard-console-labels-ar.png' });
 
+    // The list's preview of her last words, after the route's Arabic title: an English question keeps its question
+    // mark at its end, on the right ("?Are you still there" before).
+    await send(customer, 'Are you still there?');
+    const excerpt = agent.locator('#held li .excerpt', { hasText: 'Are you still there?' });
+    await excerpt.waitFor();
+    expect(await excerpt.innerText()).toBe('الفواتير · Are you still there?');
+    const [first, mark] = await excerpt.evaluate((element) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode();
+      while (node && !node.textContent?.includes('Are you')) node = walker.nextNode();
+      const text = node!.textContent!;
+      const x = (offset: number) => {
+        const range = document.createRange();
+        range.setStart(node!, offset);
+        range.setEnd(node!, offset + 1);
+        return range.getBoundingClientRect().x;
+      };
+      return [x(text.indexOf('Are you')), x(text.indexOf('?'))];
+    });
+    expect(mark).toBeGreaterThan(first!);
+    await agent.screenshot({ path: '/tmp/switchboard-console-excerpt-ar.png' });
+
     // In English: the English labels; the title says no more than the team, so the header says it once.
     await agent.locator('#app button.lang').click();
     await expect.poll(() => agent.locator('#fields dt').allInnerTexts()).toEqual(['Email', 'Need']);
     expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · Billing · Web chat');
-    await expect.poll(() => agent.locator('#held li .excerpt').innerText()).toBe('layla@example.com');
+    await expect.poll(() => agent.locator('#held li .excerpt').innerText()).toBe('Are you still there?');
     await agent.screenshot({ path: '/tmp/switchboard-console-labels-en.png' });
   }), 90_000);
 

@@ -296,9 +296,11 @@ function listItem(conversation) {
   }
   const excerpt = document.createElement('div');
   excerpt.className = 'excerpt';
-  excerpt.dir = 'auto';
   excerpt.translate = false;
-  excerpt.textContent = [conversation.topic, conversation.lastMessage?.text].filter(Boolean).join(' · ');
+  // Each part in its own direction, in the page's order: an English question after an Arabic title keeps its "?" at
+  // its end, not at the left of the line.
+  excerpt.replaceChildren(...[conversation.topic, conversation.lastMessage?.text].filter(Boolean)
+    .flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
   item.append(line, excerpt);
   item.onclick = () => void openConversation(conversation.id, true).catch(() => {});
   return item;
