@@ -14,6 +14,17 @@ export interface ServerRefusal {
 }
 
 /**
+ * A webhook's own refusal: as the server's, or `unauthorized` (a signature, secret, token or verify token refused).
+ * The sender (Meta, Telegram, the Bot Framework) reads only the status; `kind` is for the logs and whoever reads them.
+ *
+ *     res.status(401).json({ error: 'wrong or missing X-Telegram-Bot-Api-Secret-Token', kind: 'unauthorized' } satisfies WebhookRefusal);
+ */
+export interface WebhookRefusal {
+  error: string;
+  kind: ServerRefusalKind | 'unauthorized';
+}
+
+/**
  * A body that is not JSON. A route that reads JSON without express (Telegram's fast path) answers it too, so that
  * both ways answer the same.
  *

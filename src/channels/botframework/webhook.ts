@@ -1,11 +1,13 @@
 // POST /api/messages: where the Bot Framework delivers activities. A request must prove with its JWT that a channel
 // sent it (unless authentication is off for development): a stranger is answered 401 before anything is read into
 // the store. An activity is answered 200 once stored (or deliberately ignored), 400 when it cannot be read, and
-// 5xx when it was not stored, so that the channel tells the person their message did not go through.
+// 5xx when it was not stored, so that the channel tells the person their message did not go through. Each refusal
+// says what it is (`kind`, as the Meta webhook's), for the logs and whoever reads them; the channel reads the status.
 import express, { type Express, type Request, type Response } from 'express';
 import type { Activity } from 'botbuilder';
 import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { WebhookRefusal } from '../../shared/refusals.ts';
 import type { BotAdapter } from './auth.ts';
 
 export const WEBHOOK_PATH = '/api/messages';
@@ -31,7 +33,7 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
   function checkToken(req: Request, res: Response, next: () => void): void {
     if (options.authenticated && !/^Bearer \S+$/.test(req.get('authorization') ?? '')) {
       log.warn({ ip: req.ip }, 'Bot Framework activity refused: no Authorization bearer token');
-      res.status(401).json({ error: 'a Bot Framework token is required (Authorization: Bearer …)' });
+      res.status(401).json({ error: 'a Bot Framework token is required (Authorization: Bearer …)', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
     next();
@@ -40,13 +42,13 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
   async function onActivity(req: Request, res: Response): Promise<void> {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-      res.status(400).json({ error: 'expected a Bot Framework activity: a JSON object with a type' });
+      res.status(400).json({ error: 'expected a Bot Framework activity: a JSON object with a type', kind: 'badRequest' } satisfies WebhookRefusal);
       return;
     }
     const activity = body as Activity;
     const receive = options.receiver();
     if (!receive) {
-      res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework channel is not started' });
+      res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework channel is not started', kind: 'unavailable' } satisfies WebhookRefusal);
       return;
     }
     let authenticated: Awaited<ReturnType<BotAdapter['authenticate']>>;
@@ -55,11 +57,11 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
     } catch (error) {
       if (keysUnavailable(error)) {
         log.error({ err: describe(error) }, 'Bot Framework activity not checked: the signing keys could not be loaded');
-        res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework\'s signing keys could not be loaded; please retry' });
+        res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework\'s signing keys could not be loaded; please retry', kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.warn({ ip: req.ip, err: describe(error) }, 'Bot Framework activity refused: its token does not prove a channel sent it');
-      res.status(401).json({ error: 'the token does not prove a Bot Framework channel sent this activity' });
+      res.status(401).json({ error: 'the token does not prove a Bot Framework channel sent this activity', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
     let refused: string | undefined;
@@ -70,15 +72,15 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
       });
     } catch (error) {
       if (error instanceof DeliveryRefused) {
-        res.status(503).set('retry-after', '5').json({ error: error.message });
+        res.status(503).set('retry-after', '5').json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.error({ err: describe(error), activity: activity.id }, 'Bot Framework activity could not be stored');
-      res.status(500).json({ error: 'not stored; please retry' });
+      res.status(500).json({ error: 'not stored; please retry', kind: 'internal' } satisfies WebhookRefusal);
       return;
     }
     if (refused !== undefined) {
-      res.status(400).json({ error: refused });
+      res.status(400).json({ error: refused, kind: 'badRequest' } satisfies WebhookRefusal);
       return;
     }
     if (invoke) {

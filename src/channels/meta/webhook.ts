@@ -7,18 +7,12 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { NOT_JSON, type ServerRefusalKind } from '../../shared/refusals.ts';
+import { NOT_JSON, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { signatureMatches } from './signature.ts';
 
 /** Large enough for a WhatsApp history sync, which may describe thousands of messages in one body. */
 const MAX_BODY = '16mb';
-
-/** A refused request's answer: why in English, and what it is (`unauthorized`: a signature or verify token refused). */
-interface WebhookRefusal {
-  error: string;
-  kind: ServerRefusalKind | 'unauthorized';
-}
 
 /** A webhook body read: its items in Meta's order, or why it is no webhook batch of this channel. */
 export type Decoded<Item> = { ok: true; items: Item[] } | { ok: false; reason: string };

@@ -1,12 +1,13 @@
 // Webhook mode: Telegram POSTs each update to /webhooks/telegram with the secret given to setWebhook in the
 // X-Telegram-Bot-Api-Secret-Token header. An update is answered 200 once stored (or refused for good, since any
-// other answer makes Telegram send it again, for ever), and 5xx when it was not stored, so it comes back.
+// other answer makes Telegram send it again, for ever), and 5xx when it was not stored, so it comes back. Each refusal
+// says what it is (`kind`, as the Meta webhook's), for the logs and whoever reads them; Telegram reads only the status.
 import type { ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Api } from 'grammy';
 import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { INTERNAL_ERROR, NOT_JSON } from '../../shared/refusals.ts';
+import { INTERNAL_ERROR, NOT_JSON, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
@@ -22,24 +23,24 @@ export interface WebhookOptions {
 /** What a webhook request is answered: a status, a JSON body, and how long to wait before sending it again. */
 interface Answer {
   status: number;
-  body: object;
+  body: { ok: true; refused?: string } | WebhookRefusal;
   retryAfter?: string;
 }
 
 /** The answer to a parsed webhook body: refused, or handed to the channel (and stored, ignored or refused for good). */
 async function answerUpdate(body: unknown, options: WebhookOptions): Promise<Answer> {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !Number.isSafeInteger((body as { update_id?: unknown }).update_id)) {
-    return { status: 400, body: { error: 'expected a Telegram update: a JSON object with an update_id' } };
+    return { status: 400, body: { error: 'expected a Telegram update: a JSON object with an update_id', kind: 'badRequest' } };
   }
   const receive = options.receiver();
-  if (!receive) return { status: 503, body: { error: 'the Telegram channel is not started' } };
+  if (!receive) return { status: 503, body: { error: 'the Telegram channel is not started', kind: 'unavailable' } };
   let refused: string | undefined;
   try {
     refused = await receive(body);
   } catch (error) {
-    if (error instanceof DeliveryRefused) return { status: 503, body: { error: error.message }, retryAfter: '5' };
+    if (error instanceof DeliveryRefused) return { status: 503, body: { error: error.message, kind: 'unavailable' }, retryAfter: '5' };
     options.log.error({ err: String(error), update: (body as { update_id: number }).update_id }, 'Telegram update could not be stored');
-    return { status: 500, body: { error: 'not stored; please retry' } };
+    return { status: 500, body: { error: 'not stored; please retry', kind: 'internal' } };
   }
   return { status: 200, body: { ok: true, ...(refused !== undefined ? { refused } : {}) } };
 }
@@ -63,7 +64,7 @@ export function mountWebhook(app: Express, options: WebhookOptions, fast?: FastR
   function checkSecret(req: Request, res: Response, next: () => void): void {
     if (!sameSecret(req.get('x-telegram-bot-api-secret-token'), options.secret)) {
       log.warn({ ip: req.ip }, 'Telegram webhook refused: wrong or missing secret token');
-      res.status(401).json({ error: 'wrong or missing X-Telegram-Bot-Api-Secret-Token' });
+      res.status(401).json({ error: 'wrong or missing X-Telegram-Bot-Api-Secret-Token', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
     next();

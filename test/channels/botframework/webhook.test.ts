@@ -28,7 +28,7 @@ describe('authentication', () => {
   it('refuses a request without a token (401) and stores nothing', async () => {
     const bf = await server();
     const activity = webchatText('hello', bf.service.serviceUrl('webchat'));
-    expect(await bf.post(activity, { token: null })).toEqual({ status: 401, body: { error: 'a Bot Framework token is required (Authorization: Bearer …)' } });
+    expect(await bf.post(activity, { token: null })).toEqual({ status: 401, body: { error: 'a Bot Framework token is required (Authorization: Bearer …)', kind: 'unauthorized' } });
     expect(await bf.post(activity, { token: 'not-a-jwt' })).toMatchObject({ status: 401 });
     expect(await bf.app.store.contacts()).toEqual([]);
     expect(bf.service.sent).toEqual([]);
@@ -47,7 +47,7 @@ describe('authentication', () => {
       bf.service.sign('https://elsewhere.example/'),
       bf.service.sign(serviceUrl, { expiresInSeconds: -3600 }),
     ]) {
-      expect(await bf.post(activity, { token })).toEqual({ status: 401, body: { error: 'the token does not prove a Bot Framework channel sent this activity' } });
+      expect(await bf.post(activity, { token })).toEqual({ status: 401, body: { error: 'the token does not prove a Bot Framework channel sent this activity', kind: 'unauthorized' } });
     }
     expect(await bf.app.store.contacts()).toEqual([]);
   });
@@ -98,8 +98,8 @@ describe('what the webhook answers', () => {
     const bf = await server();
     const serviceUrl = bf.service.serviceUrl('webchat');
     expect(await bf.post('{"type": "message", ', { token: bf.service.sign(serviceUrl) })).toEqual({ status: 400, body: { error: 'the body is not valid JSON', kind: 'badRequest' } });
-    expect(await bf.post({ text: 'no type', serviceUrl })).toEqual({ status: 400, body: { error: 'expected a Bot Framework activity: a JSON object with a type' } });
-    expect(await bf.post({ ...webchatText('hello', serviceUrl), id: undefined })).toEqual({ status: 400, body: { error: 'message without an id' } });
+    expect(await bf.post({ text: 'no type', serviceUrl })).toEqual({ status: 400, body: { error: 'expected a Bot Framework activity: a JSON object with a type', kind: 'badRequest' } });
+    expect(await bf.post({ ...webchatText('hello', serviceUrl), id: undefined })).toEqual({ status: 400, body: { error: 'message without an id', kind: 'badRequest' } });
     expect(await bf.app.store.contacts()).toEqual([]);
   });
 });
