@@ -198,6 +198,8 @@ const en = {
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
   conflict409: 'Someone published first: the flow is now at version {version}. Compare your text with theirs, then publish again.',
+  flowRemoved409: 'Someone removed this flow since you opened it: nothing was published. Publish it as a new flow to bring it back with your text.',
+  publishAsNew: 'Publish as a new flow',
   teamConflict409: 'Someone published team.yaml first: it is now at version {version}. Reload the page to get their text, then apply your changes again.',
   // The server's sentence, which English pages showed before the Arabic one was written.
   teamRemoved409: 'someone changed team.yaml since you opened it; reload it and apply your changes again',
@@ -570,6 +572,8 @@ const ar: Record<StringKey, string> = {
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
   conflict409: 'سبقك شخص آخر بالنشر: المسار الآن في الإصدار {version}. قارن نصك بنصه ثم انشر مجددًا.',
+  flowRemoved409: 'حذف شخص آخر هذا المسار منذ فتحته، فلم يُنشر شيء. انشره مسارًا جديدًا لتعيده بنصك.',
+  publishAsNew: 'انشره مسارًا جديدًا',
   teamConflict409: 'سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار {version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.',
   teamRemoved409: 'حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.',
   compareTheirs: 'قارن بنصه',

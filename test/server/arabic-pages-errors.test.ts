@@ -1,9 +1,9 @@
 // What an Arabic-speaking admin reads when something went wrong that the server explains: a flow script, team.yaml or
 // a training file refused (on the Flows page, in the flow editor, on the Team page, on the Intents page), a publish
-// over a colleague's (flow editor, Team page), an example not added (Intents page, a transcript), and a message not
-// delivered (in a conversation's transcript). The lead words are Arabic; what is code (a YAML key, a pattern, a file name)
-// stays as written, set apart so that it reads left to right inside the Arabic sentence. Screenshots go to
-// test-results/arabic/. Skipped, saying so, without Chromium.
+// over a colleague's or over a file removed since (flow editor, Team page), an example not added (Intents page, a
+// transcript), and a message not delivered (in a conversation's transcript). The lead words are Arabic; what is code (a
+// YAML key, a pattern, a file name) stays as written, set apart so that it reads left to right inside the Arabic
+// sentence. Screenshots go to test-results/arabic/. Skipped, saying so, without Chromium.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -268,6 +268,34 @@ describe.skipIf(!hasChromium)(title, () => {
     await publish();
     expect(await read(page, '.notice.error')).toBe('حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.');
     await shot(page, 'team-removed-since');
+  }, 120_000);
+
+  it('says in Arabic, in the flow editor, that the flow was removed since it was opened, and publishes it anew when asked', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    const faq = 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: "Our hours are 9 to 5."\n';
+    const api = colleague(app.url);
+    await api('PUT', '/flows/faq', { source: faq, baseVersion: null });
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.editor .cm-content').waitFor();
+
+    // A colleague deletes the file on disk while the admin edits it.
+    await rm(join(dir, 'flows', 'faq.yaml'));
+    const mine = faq.replace('9 to 5', '9 to 6');
+    await replaceText(page, mine);
+    await page.locator('.toolbar button.primary').click();
+    await page.locator('.notice.removed').waitFor();
+    expect(await read(page, '.notice.removed p')).toBe('حذف شخص آخر هذا المسار منذ فتحته، فلم يُنشر شيء. انشره مسارًا جديدًا لتعيده بنصك.');
+    await shot(page, 'flow-removed-since');
+
+    // Published anew, with the admin's text.
+    await page.locator('.notice.removed button').click();
+    await page.locator('.notice.ok').waitFor();
+    expect(await page.locator('.notice.removed').count()).toBe(0);
+    expect(await readFile(join(dir, 'flows', 'faq.yaml'), 'utf8')).toBe(mine);
+    await shot(page, 'flow-removed-since-published');
   }, 120_000);
 
   it('says in Arabic why an example was not added, on the Intents page and in a transcript, intents and texts as written', async () => {

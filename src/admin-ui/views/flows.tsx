@@ -1,6 +1,6 @@
 // Flows: the list, and one flow's editor (validation as you type, errors at their line, publish with the version
-// it was edited from, so that a second admin publishing at once is told instead of overwriting), and its history
-// (each version beside the current one, and rolling back to it).
+// it was edited from, so that a second admin publishing at once, or removing the file, is told instead of
+// overwritten), and its history (each version beside the current one, and rolling back to it).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type FlowSummary, type FlowVersion, type ValidationError } from '../api.ts';
 import { back, named, sizes, t, when } from '../i18n.ts';
@@ -111,6 +111,7 @@ type Outcome =
   | { kind: 'published'; version: number | string }
   | { kind: 'invalid' }
   | { kind: 'conflict'; currentVersion: number | string | undefined }
+  | { kind: 'removed' }
   | { kind: 'tooLarge'; size: string; limit: string }
   | { kind: 'failed'; error: string };
 
@@ -177,6 +178,8 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         setOutcome({ kind: 'tooLarge', ...over });
       } else if (error instanceof ApiError && error.known?.kind === 'publishedSince') {
         setOutcome({ kind: 'conflict', currentVersion: error.known.currentVersion });
+      } else if (error instanceof ApiError && error.known?.kind === 'removedSince') {
+        setOutcome({ kind: 'removed' });
       } else {
         setOutcome({ kind: 'failed', error: errorMessage(error) });
       }
@@ -257,6 +260,13 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
             setOutcome(undefined);
             setTheirs(undefined);
           }}>{t('loadTheirs')}</button>
+        </div>
+      ) : null}
+      {outcome?.kind === 'removed' ? (
+        <div class="notice error removed" role="alert">
+          <p>{t('flowRemoved409')}</p>
+          {/* No version to publish over: the flow is created again, as a new one is. */}
+          <button type="button" class="secondary" onClick={() => publish(null)}>{t('publishAsNew')}</button>
         </div>
       ) : null}
       {theirs ? (
