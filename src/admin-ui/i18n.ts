@@ -178,6 +178,7 @@ const en = {
   yamlOther: 'another value',
   errNotOneOf: '"{name}" must be one of {names}',
   errEmpty: '"{name}" must not be empty',
+  errEmptyItem: 'item {item} of "{name}" is empty; write something in it or remove it',
   errUnknownTeam: '{assign} names team "{team}", which {teamFile} does not have',
   errUnknownTeamIntent: 'the route of intent "{intent}" names team "{team}", which {teamFile} does not have',
   errTeamsInFile: 'teams in {teamFile}: {names}',
@@ -194,6 +195,8 @@ const en = {
   errNoSecret: '{agent} has {key} but no {secretKey}: anyone who knows the address would be them (add a long random secret, e.g. from {command}, or {env} to read it from the environment)',
   errShortSecret: '{secretKey} is shorter than {minimum} characters, so it could be guessed (use a long random secret, e.g. from {command}, or {env} to read it from the environment)',
   errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
+  errManyDesks: 'team "{team}" has more than one desk group: {keys} (a team works in one desk group; keep one of these keys)',
+  errNameWithoutLetters: 'agent name "{name}" has no letter or digit (name agents as their colleagues call them, e.g. {example})',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -552,6 +555,7 @@ const ar: Record<StringKey, string> = {
   yamlOther: 'قيمة أخرى',
   errNotOneOf: 'يجب أن تكون قيمة «{name}» واحدة من: {names}',
   errEmpty: 'لا يجوز أن تكون قيمة «{name}» فارغة',
+  errEmptyItem: 'العنصر رقم\u00a0{item} في «{name}» فارغ؛ اكتب فيه قيمة أو احذفه',
   errUnknownTeam: 'تُحيل الخطوة {assign} إلى الفريق «{team}»، وليس في {teamFile}',
   errUnknownTeamIntent: 'يُحيل توجيه النية «{intent}» إلى الفريق «{team}»، وليس في {teamFile}',
   errTeamsInFile: 'الفرق في {teamFile}: {names}',
@@ -568,6 +572,8 @@ const ar: Record<StringKey, string> = {
   errNoSecret: 'لدى {agent} {key} بلا {secretKey}: كل من يعرف العنوان يستطيع الدخول باسمه (أضف سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
   errShortSecret: '{secretKey} أقصر من {minimum} حرفًا، فيمكن تخمينه (استعمل سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
   errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
+  errManyDesks: 'للفريق «{team}» أكثر من مجموعة عمل: {keys} (يعمل الفريق في مجموعة واحدة؛ أبقِ مفتاحًا واحدًا منها)',
+  errNameWithoutLetters: 'اسم الموظف «{name}» بلا حرف ولا رقم (سمِّ الموظفين كما يناديهم زملاؤهم، مثل {example})',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1007,6 +1013,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'wrongType': return pieces('errWrongType', { name: code(known.name), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) });
     case 'notOneOf': return withHint(pieces('errNotOneOf', { name: code(known.name), names: list(known.allowed) }), known.suggestion === undefined ? undefined : pieces('errDidYouMean', { name: code(known.suggestion) }));
     case 'empty': return pieces('errEmpty', { name: code(known.name) });
+    case 'emptyItem': return pieces('errEmptyItem', { name: code(known.name), item: String(known.item) });
     case 'unknownTeam': return withHint(
       pieces(known.intent === undefined ? 'errUnknownTeam' : 'errUnknownTeamIntent', { assign: code('assign'), intent: code(known.intent ?? ''), team: code(known.team), teamFile: code('team.yaml') }),
       known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errTeamsInFile', { teamFile: code('team.yaml'), names: list(known.teams) }),
@@ -1024,6 +1031,8 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'noSecret': return pieces('errNoSecret', { agent: agent(known.agent), key: code(known.key), secretKey: code(known.secretKey), command: code('openssl rand -hex 24'), env: code('env:NAME') });
     case 'shortSecret': return pieces('errShortSecret', { secretKey: code(known.secretKey), minimum: String(known.minimum), command: code('openssl rand -hex 24'), env: code('env:NAME') });
     case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
+    case 'manyDesks': return pieces('errManyDesks', { team: code(known.team), keys: list(known.keys) });
+    case 'nameWithoutLetters': return pieces('errNameWithoutLetters', { name: code(known.name), example: code('name: Omar') });
     default: return undefined;
   }
 }

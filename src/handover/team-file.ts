@@ -157,13 +157,15 @@ class TeamFileReader {
       if (!valid || strategy === undefined) return;
       const desks = this.keys.flatMap((key) => {
         const group = key.desk ? (fields as Record<string, unknown>)[deskKey(key)] : undefined;
-        return key.desk && typeof group === 'string' ? [{ channel: key.desk.channel, group }] : [];
+        return key.desk && typeof group === 'string' ? [{ key: deskKey(key), desk: { channel: key.desk.channel, group } }] : [];
       });
       if (desks.length > 1) {
-        this.report(at, `team "${name}" has ${desks.length} desks`, 'a team works in one desk group; keep one of the *_desk keys');
+        this.report(at, `team "${name}" has ${desks.length} desks`, 'a team works in one desk group; keep one of the *_desk keys', {
+          kind: 'manyDesks', team: name, keys: desks.map((desk) => desk.key),
+        });
         return;
       }
-      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0] } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}) });
+      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}) });
     });
     return teams;
   }
@@ -182,7 +184,7 @@ class TeamFileReader {
       const id = agentId(name);
       if (fields.name !== undefined) {
         const first = nameLines.get(id);
-        if (id === '') this.report([...at, 'name'], `agent name "${name}" has no letter or digit`, 'name agents as their colleagues call them, e.g. name: Omar');
+        if (id === '') this.report([...at, 'name'], `agent name "${name}" has no letter or digit`, 'name agents as their colleagues call them, e.g. name: Omar', { kind: 'nameWithoutLetters', name });
         else if (first !== undefined) this.report([...at, 'name'], `agent "${name}" is named twice`, `line ${first} has this name already; give each agent their own name`, { kind: 'namedTwice', what: 'agent', name, firstLine: first });
         else nameLines.set(id, this.source.lineOf([...at, 'name']));
       }

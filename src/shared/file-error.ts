@@ -60,6 +60,8 @@ export type KnownFileError =
   | { kind: 'wrongType'; name: string; expected: YamlType; received: YamlType }
   | { kind: 'notOneOf'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'empty'; name: string }
+  // An item of the list `name` left empty (`teams: [""]`), `item` its position from 1.
+  | { kind: 'emptyItem'; name: string; item: number }
   // team.yaml without a team that a flow in service still hands customers to (`assign`, or the route of `intent`).
   | { kind: 'teamStillRouted'; team: string; file: string; line: number; column: number; intent?: string }
   // A flow naming a team team.yaml does not have (`assign`, or the route of `intent`), with the teams it has.
@@ -68,7 +70,8 @@ export type KnownFileError =
   // those it does); a team or an agent named as one above it (at `firstLine`); an address already given to another
   // agent (on `line`); an agent with no address (`keys`: those it could have, `example`: one written out), or one its
   // channel does not understand; an address without its sign-in secret (`secretKey`), or a secret shorter than
-  // `minimum`; a max_open that is no whole number of 1 or more (`value`, as written).
+  // `minimum`; a max_open that is no whole number of 1 or more (`value`, as written); a team with more than one desk
+  // group (`keys`: the desk keys it writes); an agent name without a letter or a digit, which names no one.
   | { kind: 'agentInUnknownTeam'; agent: string | number; team: string; suggestion?: string; teams: string[] }
   | { kind: 'namedTwice'; what: 'team' | 'agent'; name: string; firstLine: number }
   | { kind: 'addressTaken'; key: string; address: string; owner: string | number; line: number }
@@ -76,7 +79,9 @@ export type KnownFileError =
   | { kind: 'badAddress'; key: string; address: string; example: string }
   | { kind: 'noSecret'; agent: string | number; key: string; secretKey: string }
   | { kind: 'shortSecret'; secretKey: string; minimum: number }
-  | { kind: 'badMaxOpen'; value: string };
+  | { kind: 'badMaxOpen'; value: string }
+  | { kind: 'manyDesks'; team: string; keys: string[] }
+  | { kind: 'nameWithoutLetters'; name: string };
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

@@ -60,9 +60,15 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
       return [{ at, reason: `${name} must be ${JSON.stringify(issue.expected)}` }];
     default: {
       const last = at[at.length - 1];
-      // A text or a list that needs at least one character or item is empty, whatever the schema's own words.
-      const empty = issue.code === 'too_small' && issue.minimum === 1 && (issue.type === 'string' || issue.type === 'array') && typeof last === 'string';
-      return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, ...(empty ? { known: { kind: 'empty', name: last } } : {}) }];
+      const parent = at[at.length - 2];
+      // A text or a list that needs at least one character or item is empty, whatever the schema's own words; so is
+      // a list's text item (`teams: [""]`).
+      const tooShort = issue.code === 'too_small' && issue.minimum === 1 && (issue.type === 'string' || issue.type === 'array');
+      const known: KnownFileError | undefined = !tooShort ? undefined
+        : typeof last === 'string' ? { kind: 'empty', name: last }
+        : typeof last === 'number' && typeof parent === 'string' && issue.type === 'string' ? { kind: 'emptyItem', name: parent, item: last + 1 }
+        : undefined;
+      return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, ...(known ? { known } : {}) }];
     }
   }
 }

@@ -24,6 +24,13 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on a list item left empty, saying which for a page that words it', () => {
+    const result = compileFlow('flows/test.yaml', script('  - tag: [vip, " "]\n'));
+    expect('errors' in result && result.errors.map((error) => [String(error), error.known])).toEqual([
+      ['flows/test.yaml:4: item 2 of "tag": a tag cannot be empty', { kind: 'emptyItem', name: 'tag', item: 2 }],
+    ]);
+  });
+
   it('on an empty file', () => {
     expect(errorsOf('')).toEqual(['flows/test.yaml:1: the file is empty (a flow script starts with flow: <name>, then trigger: and steps:)']);
   });

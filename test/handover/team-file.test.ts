@@ -206,6 +206,17 @@ describe('team.yaml is refused with file, line and fix', () => {
       { kind: 'shortSecret', secretKey: 'webchat_token', minimum: 16 },
     ]);
     expect(known('teams:\n  - name: ""\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: []\n')).toEqual([{ kind: 'empty', name: 'name' }, { kind: 'empty', name: 'teams' }]);
+    expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing, " "]\n  - name: "!!"\n    telegram: 1002\n    teams: [Billing]\n')).toEqual([
+      { kind: 'emptyItem', name: 'teams', item: 2 },
+      { kind: 'nameWithoutLetters', name: '!!' },
+    ]);
+    // Telegram alone has desks today: a second channel's desk key, as one would be added.
+    const withTeamsDesks = ADDRESS_KEYS.map((key) => (key.key === 'msteams' ? { ...key, desk: { channel: 'botframework', hint: 'a Teams channel id' } } : key));
+    const twoDesks = parseTeamFile('team.yaml', 'teams:\n  - name: Support\n    telegram_desk: -1001234567890\n    msteams_desk: "19:abc@thread.tacv2"\n', withTeamsDesks);
+    expect('errors' in twoDesks ? twoDesks.errors.map((error) => [String(error), error.known]) : twoDesks).toEqual([[
+      'team.yaml:2: team "Support" has 2 desks (a team works in one desk group; keep one of the *_desk keys)',
+      { kind: 'manyDesks', team: 'Support', keys: ['telegram_desk', 'msteams_desk'] },
+    ]]);
     expect(known('teams:\n  - name: Billing\n    strategy: least_opn\n  - name: Support\n    strategy: random\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: Billing\n')).toEqual([
       { kind: 'notOneOf', name: 'strategy', suggestion: 'least_open', allowed: ['round_robin', 'least_open'] },
       { kind: 'notOneOf', name: 'strategy', allowed: ['round_robin', 'least_open'] },

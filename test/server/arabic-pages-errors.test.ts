@@ -270,6 +270,31 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'team-removed-since');
   }, 120_000);
 
+  it('says in Arabic on the Team page that a list item is left empty and that an agent name names no one, names as code', async () => {
+    const dir = await shippedDataDir();
+    const app: Switchboard = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    const shipped = await readFile(join(dir, 'team.yaml'), 'utf8');
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/team`);
+    await page.locator('.editor .cm-content').waitFor();
+
+    // Sara's second team left empty, and Lina named with no letter or digit.
+    const mistaken = shipped.replace('teams: [Support, Sales]', 'teams: [Support, ""]').replace('  - name: Lina', '  - name: "--"');
+    const lineOf = (part: string) => mistaken.split('\n').findIndex((line) => line.includes(part)) + 1;
+    await replaceText(page, mistaken);
+    await page.locator('.toolbar button.primary').click();
+    await page.locator('.problems li').nth(1).waitFor();
+    expect(await page.locator('.problems li').count()).toBe(2);
+    expect(await read(page, '.problems li >> nth=0')).toBe(`السطر ${lineOf('teams: [Support, ""]')}، العمود 5: العنصر رقم 2 في «teams» فارغ؛ اكتب فيه قيمة أو احذفه`);
+    expect(await read(page, '.problems li >> nth=1')).toBe(`السطر ${lineOf('name: "--"')}، العمود 5: اسم الموظف «--» بلا حرف ولا رقم (سمِّ الموظفين كما يناديهم زملاؤهم، مثل name: Omar)`);
+    expect(await page.locator('.problems li code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir'), code.getAttribute('translate')])))
+      .toEqual(['teams', '--', 'name: Omar'].map((code) => [code, 'ltr', 'no']));
+    expect(await page.locator('.problems li bdi[lang="en"]').count()).toBe(0);
+    await shot(page, 'team-empty-item-nameless');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'team-empty-item-nameless-close.png') });
+  }, 120_000);
+
   it('says in Arabic, in the flow editor, that the flow was removed since it was opened, and publishes it anew when asked', async () => {
     const dir = await shippedDataDir();
     const app: Switchboard = await start(dir, { adminToken: TOKEN });
