@@ -1,12 +1,13 @@
 // The dashboard in Chromium against the fake admin API (fake-api.ts): the admin's story and the phone-sized
 // Arabic pages, without the real API. The same story runs against a real Switchboard in
 // test/server/dashboard.test.ts. Skipped, saying so, where Chromium is not installed.
+import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
 import { visitor } from '../helpers.ts';
-import { adminStory, hasChromium, inChromium, phoneInArabic, shot, signIn, withChromium, withPage } from './scenario.ts';
+import { adminStory, hasChromium, inChromium, phoneInArabic, SHOTS, shot, signIn, withChromium, withPage } from './scenario.ts';
 
 /** How far (px) the first line of an element's text ends from the right edge of its list item's content. */
 const fromRight = (locator: Locator) => locator.evaluate((element) => {
@@ -267,6 +268,53 @@ describe.skipIf(!hasChromium)(title, () => {
     } finally {
       fake.setNlp({});
     }
+  }, 90_000);
+
+  it('says which intent an example was added to with its name set apart, as the check’s findings do: in Arabic a Latin name, in English an Arabic one', async () => {
+    await withPage(browser, 'nlp-example-added', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/nlp`);
+      await page.locator('table.list').waitFor();
+      /** Tries `text`, adds it as an example of `intent`, and gives the notice's text (isolates included) and its element. */
+      const teach = async (text: string, intent: string) => {
+        await page.locator('form.filters input[type="search"]').fill(text);
+        await page.locator('form.filters button[type="submit"]').click();
+        await page.locator('.tried').waitFor();
+        await page.locator('button.teach').first().click();
+        await page.locator('.teach-form input').fill(intent);
+        await page.locator('.teach-form button[type="submit"]').click();
+        const notice = page.locator('.teach-form .notice.ok');
+        await notice.waitFor();
+        return { said: await notice.textContent(), notice };
+      };
+      await page.locator('button.lang').click();
+      await page.locator('.eval h2', { hasText: 'مدى نجاح' }).waitFor();
+      // Without the isolates, a name that ends in "_" reads "_refund" beside the Arabic semicolon.
+      const arabic = await teach('money back please', 'refund_');
+      // As seen: the name reads left to right, its "_" after its "d", not before its "r".
+      expect(await arabic.notice.evaluate((element) => {
+        const node = element.firstChild!;
+        const at = (index: number) => {
+          const range = document.createRange();
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          return range.getBoundingClientRect().left;
+        };
+        const start = node.textContent!.indexOf('refund_');
+        return [at(start), at(start + 5), at(start + 6)].map((left, i, all) => i === 0 || left > all[i - 1]!);
+      })).toEqual([true, true, true]);
+      expect(arabic.said).toBe('أُضيفت مثالًا على \u2068refund_\u2069؛ يُعاد تدريب النموذج.');
+      await shot(page, 'nlp-example-added-ar');
+      await arabic.notice.screenshot({ path: join(SHOTS, 'nlp-example-added-ar-close.png') });
+      await page.locator('button.lang').click();
+      await page.locator('.eval h2', { hasText: 'How well' }).waitFor();
+      await page.reload();
+      await page.locator('table.list').waitFor();
+      const english = await teach('أريد استرداد المبلغ', 'استرداد');
+      expect(english.said).toBe('Added as an example of \u2068استرداد\u2069; the model retrains.');
+      await shot(page, 'nlp-example-added-en');
+      await english.notice.screenshot({ path: join(SHOTS, 'nlp-example-added-en-close.png') });
+    });
   }, 90_000);
 
   it('keeps, in Arabic, a refused file’s English error and the examples’ folder where the Arabic sentences start, on a phone too', async () => {

@@ -38,7 +38,7 @@ function TeachForm({ text, messageId, onAdded }: { text: string; messageId?: num
       event.preventDefault();
       try {
         await api('POST', '/api/nlp/examples', { intent, text, ...(typeof messageId === 'number' ? { messageId } : {}) });
-        setNotice({ kind: 'ok', text: t('exampleAdded', { intent }) });
+        setNotice({ kind: 'ok', text: t('exampleAdded', { intent: named(intent) }) });
         onAdded?.();
       } catch (error) {
         setNotice({ kind: 'error', error });
