@@ -64,7 +64,8 @@ describe('conversations, team and agents over the admin API', () => {
 
   it('streams a conversation event when a web chat conversation opens', async () => {
     const stream = listen(app.url);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The feed has no history: Layla writes once the stream is subscribed (its first line), however long that takes.
+    await until(() => stream.comments.includes('connected'), 'the stream to connect');
     const layla = visitor(app.url, 'layla', 'Layla');
     await layla.say('hello');
     await until(() => stream.events.some((e) => e.event === 'conversation'), 'a conversation event');
