@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
-import { readEvents as readStream } from './postgres-two-apps.ts';
+import { streamEvents } from './postgres-two-apps.ts';
 
 const ADMIN_TOKEN = 'live-admin-token-0123456789abcdef';
 const FLOW = `
@@ -27,11 +27,11 @@ afterAll(async () => {
   await cleanupDirs();
 });
 
-/** The events of a server-sent event stream, as `{event, data}`, gathered until the test ends. */
-function readEvents(url: string, headers: Record<string, string> = {}): { event: string; data: Record<string, unknown> }[] {
+/** The events of a server-sent event stream, as `{event, data}`, gathered until the test ends; `connected` once subscribed. */
+function readEvents(url: string, headers: Record<string, string> = {}): { events: { event: string; data: Record<string, unknown> }[]; connected: Promise<void> } {
   const controller = new AbortController();
   streams.push(controller);
-  return readStream(url, controller, headers);
+  return streamEvents(url, controller, headers);
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -54,9 +54,10 @@ it.skipIf(!databaseUrl)("wakes the other process's dashboard stream and web chat
     }));
   }
   const [a, b] = apps as [Switchboard, Switchboard];
-  const board = readEvents(`${b.url}/api/events`, { authorization: `Bearer ${ADMIN_TOKEN}` });
-  const chat = readEvents(`${b.url}/webchat/layla-live/events`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const { events: board, connected: boardConnected } = readEvents(`${b.url}/api/events`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  const { events: chat, connected: chatConnected } = readEvents(`${b.url}/webchat/layla-live/events`);
+  // The dashboard's stream keeps no history: Layla writes once both streams are subscribed, however long that takes.
+  await Promise.all([boardConnected, chatConnected]);
 
   // Layla writes to process A, which stores her message, opens her conversation and sends the reply.
   const res = await fetch(`${a.url}/webchat/layla-live/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi there', name: 'Layla' }) });

@@ -167,7 +167,19 @@ export async function quiet(api: FakeBotApi): Promise<void> {
  * until `controller` aborts.
  */
 export function readEvents<T = Record<string, unknown>>(url: string, controller: AbortController, headers: Record<string, string> = {}): { event: string; data: T }[] {
+  return streamEvents<T>(url, controller, headers).events;
+}
+
+/**
+ * `readEvents`, and `connected`: resolves once the server's first line (`: connected`) has come, so the stream is
+ * subscribed. The dashboard's stream keeps no history: what is committed before then never shows on it.
+ */
+export function streamEvents<T = Record<string, unknown>>(url: string, controller: AbortController, headers: Record<string, string> = {}): { events: { event: string; data: T }[]; connected: Promise<void> } {
   const events: { event: string; data: T }[] = [];
+  let connect!: () => void;
+  let refuse!: (error: Error) => void;
+  const connected = new Promise<void>((resolve, reject) => ([connect, refuse] = [resolve, reject]));
+  connected.catch(() => {}); // only for those who wait for it
   void (async () => {
     const res = await fetch(url, { headers, signal: controller.signal });
     const decoder = new TextDecoder();
@@ -177,10 +189,13 @@ export function readEvents<T = Record<string, unknown>>(url: string, controller:
       for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
+        if (/^: ?connected$/m.test(block)) connect();
         const data = /^data: (.+)$/m.exec(block)?.[1];
         if (data) events.push({ event: /^event: (.+)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) as T });
       }
     }
-  })().catch(() => {});
-  return events;
+  })()
+    .catch(() => {})
+    .finally(() => refuse(new Error(`the event stream ${url} ended before it said it was connected`)));
+  return { events, connected };
 }
