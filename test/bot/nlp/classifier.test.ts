@@ -182,9 +182,11 @@ describe('out of scope and bad input', () => {
 
   it('classifies a 10,000-character text quickly', () => {
     const text = 'I was charged twice and the app crashes '.repeat(250);
-    const start = performance.now();
+    // Its own CPU time, not the clock's: on a busy machine the process may wait for a core longer than it computes.
+    const cpu = process.cpuUsage();
     model.classify(text);
-    expect(performance.now() - start).toBeLessThan(100);
+    const used = process.cpuUsage(cpu);
+    expect((used.user + used.system) / 1000).toBeLessThan(100);
   });
 });
 

@@ -100,8 +100,10 @@ describe('the intent service', () => {
   it('gives up waiting for a training after the given time', async () => {
     const { service } = await start();
     const started = Date.now();
-    expect(await service.whenServing(1)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(200);
+    // 50 ms: it answers false then, the training still under way (it takes seconds), not once it is over; and well
+    // before a second, so 50 is not taken as seconds, with room for a busy machine.
+    expect(await service.whenServing(50)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(await service.whenServing()).toBe(true);
   });
 
