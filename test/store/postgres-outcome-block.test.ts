@@ -136,7 +136,7 @@ it.skipIf(!databaseUrl)('leaves no connection in a block or with the block\'s se
 it.skipIf(!databaseUrl)('records a large batch of outcomes in time that grows with its size, not its square', async () => {
   const { store, schema } = await openStore(4);
   await sql(`INSERT INTO ${schema}.messages (id, channel, address, direction, status, data)
-    SELECT g, 'webchat', 'a' || g, 'out', CASE WHEN g <= 3300 THEN 'sending' ELSE 'sent' END, '{}'::json FROM generate_series(1, 100000) g`);
+    SELECT g, 'webchat', 'a' || g, 'out', CASE WHEN g <= 9900 THEN 'sending' ELSE 'sent' END, '{}'::json FROM generate_series(1, 100000) g`);
   await sql(`ANALYZE ${schema}.messages`);
   await store.markDelivery(100_000, { channelMessageId: 'warm' });
   const batch = async (first: number, count: number): Promise<number> => {
@@ -145,9 +145,11 @@ it.skipIf(!databaseUrl)('records a large batch of outcomes in time that grows wi
     await Promise.all(Array.from({ length: count }, (_, i) => store.markDelivery(first + i, { channelMessageId: `c${first + i}` })));
     return performance.now() - started;
   };
-  const small = await batch(1, 300);
-  const large = await batch(301, 3_000);
-  expect((await sql<{ count: string }>(`SELECT count(*) FROM ${schema}.messages WHERE channel_message_id LIKE 'c%' AND status = 'sent'`))[0]?.count).toBe('3300');
+  // Each size three times, its quickest taken: a stall of the machine (another process's turn on a busy core, a
+  // checkpoint) only ever adds time, and one in the large batch alone made a linear one look quadratic.
+  const small = Math.min(await batch(1, 300), await batch(301, 300), await batch(601, 300));
+  const large = Math.min(await batch(901, 3_000), await batch(3_901, 3_000), await batch(6_901, 3_000));
+  expect((await sql<{ count: string }>(`SELECT count(*) FROM ${schema}.messages WHERE channel_message_id LIKE 'c%' AND status = 'sent'`))[0]?.count).toBe('9900');
   // Ten times the outcomes: about ten times the time when linear (less, with the statement's fixed costs); when the
   // ids were joined by nested loops (the generic plan costed for ten ids), 0.9-1 s against 62-72 ms planned for them.
   console.log(`outcomes in one batch: 300 in ${small.toFixed(0)} ms, 3,000 in ${large.toFixed(0)} ms`);
