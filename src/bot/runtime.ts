@@ -166,7 +166,8 @@ export class Runtime {
     // Customers only: agents type fast, and history or the business's own messages are not a person writing now.
     const customer = !this.#desk.agentOf(message.channel, message.from.id);
     if (!message.history && !message.echo && customer) {
-      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, Date.now());
+      // The runtime's clock, as for the rest of what it decides: a flood is one however long storing each message takes.
+      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, (this.#options.now ?? (() => new Date()))().getTime());
       if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
     }
     // A customer's message opens a conversation when they have none open: the store may take its id with its first read.

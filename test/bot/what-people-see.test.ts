@@ -227,6 +227,10 @@ describe('a flood from one sender', () => {
     // One conversation for all of it.
     expect(await h.store.openConversations()).toHaveLength(1);
     expect(customers.sent.length).toBeGreaterThan(0);
+    // Once the time asked has passed, the next message is let in.
+    advance(retryAfterMs);
+    await h.runtime.deliver({ channel: 'whatsapp', id: 'flood-later', from: { id: 'f', name: 'Flo' }, text: 'still there?', at: clock.toISOString() });
+    expect((await h.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in')).toHaveLength(31);
     await h.close();
   });
 });
