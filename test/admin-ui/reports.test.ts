@@ -45,6 +45,28 @@ function firstResponseRows(page: Page): Promise<number> {
   });
 }
 
+/**
+ * Records the texts each chart draws (its axis labels, legend), by the chart's title, as of its last drawing: read
+ * with `drawnTexts`. Before the page's scripts run.
+ */
+async function recordDrawnTexts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const drawn: Record<string, string[]> = {};
+    (window as unknown as { drawn: typeof drawn }).drawn = drawn;
+    const { fillText, clearRect } = CanvasRenderingContext2D.prototype;
+    CanvasRenderingContext2D.prototype.fillText = function (text: string, ...rest: [number, number, number?]) {
+      (drawn[this.canvas.getAttribute('aria-label') ?? ''] ??= []).push(String(text));
+      return fillText.call(this, text, ...rest);
+    };
+    CanvasRenderingContext2D.prototype.clearRect = function (...area: [number, number, number, number]) {
+      drawn[this.canvas.getAttribute('aria-label') ?? ''] = [];
+      return clearRect.apply(this, area);
+    };
+  });
+}
+
+const drawnTexts = (page: Page, chart: string) => page.evaluate((name) => (window as unknown as { drawn: Record<string, string[]> }).drawn[name] ?? [], chart);
+
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   let fake: FakeApi;
@@ -92,6 +114,25 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await timesChart(page).locator('figcaption').innerText()).toBe('الأوقات الوسيطة (بالثواني)');
       await shot(page, 'reports-seconds-ar');
     });
+  }, 60_000);
+
+  it('names today\'s bar on the axis of the charts by day, however many days there are to label', async () => {
+    fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Support: days.map((_, i) => i % 3), Billing: days.map(() => 1) }) } });
+    const today = new Date().toISOString().slice(5, 10);
+    for (const [name, width, arabic] of [['reports-today-label', 1280, false], ['reports-today-label-phone', 390, false], ['reports-today-label-ar', 1280, true]] as const) {
+      await withPage(browser, name, { viewport: { width, height: 900 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        const charts = await page.locator('.chart canvas').evaluateAll((canvases) => canvases.map((canvas) => canvas.getAttribute('aria-label')!));
+        expect(charts).toHaveLength(3);
+        for (const chart of charts) {
+          await expect.poll(() => drawnTexts(page, chart), { message: chart }).toContain(today);
+          // Where they do not all fit, days a few apart are labelled, not today alone.
+          expect((await drawnTexts(page, chart)).filter((text) => /^\d\d-\d\d$/.test(text)).length, chart).toBeGreaterThan(2);
+        }
+        await shot(page, name);
+      });
+    }
   }, 60_000);
 
   it('draws times of hours in hours', async () => {

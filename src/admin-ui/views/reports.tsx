@@ -38,6 +38,21 @@ function timeUnit(values: readonly (number | null)[]): { name: StringKey; second
   return longest < 7200 ? { name: 'inMinutes', seconds: 60 } : { name: 'inHours', seconds: 3600 };
 }
 
+/** The room one day's label ("12-04") takes on the axis, gap included. */
+const LABEL_WIDTH = 56;
+
+/**
+ * The label of the day at `index` on an axis `width` pixels long: MM-DD, or '' where the days are too many to label
+ * each. Counted back from the last day, so the range's last day (today, by default) always has its label; Chart.js's
+ * own skipping counts from the first, and left today's bar unnamed every other day.
+ *
+ *     dayLabel(days, days.length - 1, 300); // '12-05'
+ */
+function dayLabel(days: readonly string[], index: number, width: number): string {
+  const every = Math.ceil(days.length / Math.max(1, Math.floor(width / LABEL_WIDTH)));
+  return (days.length - 1 - index) % every === 0 ? days[index]?.slice(5) ?? '' : '';
+}
+
 /** One chart; drawn again when its configuration changes, and in the page's direction. */
 function ChartBox({ title, config }: { title: string; config: ChartConfiguration }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -45,7 +60,7 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
   useEffect(() => {
     if (empty) return;
     const rtl = lang() === 'ar';
-    // Days as MM-DD on the axis; the tooltip keeps the whole date.
+    // Days as MM-DD on the axis, as many as fit; the tooltip keeps the whole date.
     const labels = (config.data.labels ?? []) as string[];
     const chart = new Chart(canvas.current!, {
       ...config,
@@ -60,7 +75,7 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         layout: { padding: rtl ? { left: 16 } : {} },
         plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
         scales: {
-          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: true, callback: (_value: unknown, index: number) => labels[index]?.slice(5) } },
+          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width); } } },
           y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
         },
       },
