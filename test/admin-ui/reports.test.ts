@@ -21,29 +21,37 @@ async function reports(page: Page, fake: FakeApi, arabic = false): Promise<void>
 const timesChart = (page: Page) => page.locator('.chart', { has: page.locator('figcaption', { hasText: /Median times|الأوقات الوسيطة/ }) });
 
 /**
- * How many pixel rows the first response line (blue, #2563eb) spans in the chart of median times, its legend's box
- * left out: a few rows when every day is drawn at one height.
+ * Where the first response times (blue, #2563eb) are drawn in the chart of median times, above its axis labels and
+ * legend: the top row of blue in each column, and the most rows of blue one column holds (a bar's height; a dot's
+ * few rows).
  */
-function firstResponseRows(page: Page): Promise<number> {
+function firstResponseDrawn(page: Page): Promise<{ tops: number[]; tallest: number }> {
   return timesChart(page).locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
     const { width, height } = canvas;
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
-    const rows: number[] = [];
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (Math.abs(pixels[i]! - 0x25) < 24 && Math.abs(pixels[i + 1]! - 0x63) < 24 && Math.abs(pixels[i + 2]! - 0xeb) < 24 && pixels[i + 3]! > 200) {
-          rows.push(y);
-          break;
-        }
+    const blue = (x: number, y: number) => {
+      const i = (y * width + x) * 4;
+      return Math.abs(pixels[i]! - 0x25) < 24 && Math.abs(pixels[i + 1]! - 0x63) < 24 && Math.abs(pixels[i + 2]! - 0xeb) < 24 && pixels[i + 3]! > 200;
+    };
+    // The day labels and the legend take the bottom 60 px.
+    const above = height - 60 * devicePixelRatio;
+    const tops: number[] = [];
+    let tallest = 0;
+    for (let x = 0; x < width; x++) {
+      let rows = 0;
+      for (let y = 0; y < above; y++) {
+        if (!blue(x, y)) continue;
+        if (rows === 0) tops.push(y);
+        rows++;
       }
+      tallest = Math.max(tallest, rows);
     }
-    // The line's rows run together from the top; the legend's box is a separate run below.
-    let end = 0;
-    while (end + 1 < rows.length && rows[end + 1]! - rows[end]! <= 2) end++;
-    return rows.length === 0 ? 0 : rows[end]! - rows[0]! + 1;
+    return { tops, tallest };
   });
 }
+
+/** How many rows apart the highest and the lowest first response times are drawn. */
+const spread = ({ tops }: { tops: number[] }) => (tops.length === 0 ? 0 : Math.max(...tops) - Math.min(...tops));
 
 /**
  * Records the texts each chart draws (its axis labels, legend), by the chart's title, as of its last drawing: read
@@ -89,15 +97,15 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
-  it('draws medians of a few seconds in seconds: 7 s above 4 s, and 2 s every day as a line at 2, not "No data"', async () => {
+  it('draws medians of a few seconds in seconds: 7 s above 4 s, and 2 s every day as bars at 2, not "No data"', async () => {
     const noResolution = (days: string[]) => days.map(() => null);
     await withPage(browser, 'reports-seconds', { viewport: { width: 1280, height: 900 } }, async (page) => {
       fake.setReport({ total: { firstResponse: { count: 14, median: 4, p90: 7 } }, series: { firstResponseSeconds: (days: string[]) => days.map((_, i) => (i === 0 ? 7 : 4)), resolutionSeconds: noResolution } });
       await reports(page, fake);
       await timesChart(page).locator('canvas').waitFor();
       expect(await timesChart(page).locator('figcaption').innerText()).toBe('Median times (seconds)');
-      // On a 0-8 s scale, 7 s and 4 s are far apart; drawn as 0.1 min both, the line was flat.
-      expect(await firstResponseRows(page)).toBeGreaterThan(40);
+      // On a 0-8 s scale, 7 s and 4 s are far apart; drawn as 0.1 min both, they were one height.
+      expect(spread(await firstResponseDrawn(page))).toBeGreaterThan(40);
       await shot(page, 'reports-seconds-en');
     });
     fake.setReport({ total: { firstResponse: { count: 14, median: 2, p90: 2 } }, series: { firstResponseSeconds: (days: string[]) => days.map(() => 2), resolutionSeconds: noResolution } });
@@ -106,7 +114,7 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await page.locator('.figure', { hasText: 'First response' }).locator('.value').innerText()).toBe('2 s');
       await timesChart(page).locator('canvas').waitFor();
       expect(await timesChart(page).innerText()).not.toContain('No data');
-      expect(await firstResponseRows(page)).toBeGreaterThan(0);
+      expect((await firstResponseDrawn(page)).tallest).toBeGreaterThan(0);
     });
     await withPage(browser, 'reports-two-seconds-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await reports(page, fake, true);
@@ -130,6 +138,20 @@ describe.skipIf(!hasChromium)(title, () => {
           // Where they do not all fit, days a few apart are labelled, not today alone.
           expect((await drawnTexts(page, chart)).filter((text) => /^\d\d-\d\d$/.test(text)).length, chart).toBeGreaterThan(2);
         }
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
+  it('draws the median times of a single day of data as bars an admin can read against the axis, not a lone dot', async () => {
+    const lastDayOnly = (seconds: number) => (days: string[]) => days.map((_, i) => (i === days.length - 1 ? seconds : null));
+    fake.setReport({ total: { firstResponse: { count: 1, median: 40, p90: 40 } }, series: { firstResponseSeconds: lastDayOnly(40), resolutionSeconds: lastDayOnly(100) } });
+    for (const [name, arabic] of [['reports-one-day', false], ['reports-one-day-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await reports(page, fake, arabic);
+        await timesChart(page).locator('canvas').waitFor();
+        // 40 s on a 0-100 s scale: the bar rises a good part of the chart's height; a dot was 7 rows high.
+        expect((await firstResponseDrawn(page)).tallest).toBeGreaterThan(40);
         await shot(page, name);
       });
     }

@@ -1,12 +1,12 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
 // first response and resolution times, intents), and the same as CSV. The "to" day is included.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Report } from '../api.ts';
 import { duration, lang, named, t, type StringKey } from '../i18n.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
 
@@ -20,9 +20,9 @@ function addDays(text: string, days: number): string {
   return day(date);
 }
 
-/** Whether a chart has nothing to draw: only gaps, and for bars only zeros (a time of 0 s is a time). */
-function isEmpty(config: ChartConfiguration): boolean {
-  const nothing = config.type === 'bar' ? (value: number | null) => !value : (value: number | null) => value === null;
+/** Whether a chart has nothing to draw: only gaps, and for counts only zeros (a time of 0 s is a time). */
+function isEmpty(config: ChartConfiguration, times: boolean): boolean {
+  const nothing = times ? (value: number | null) => value === null : (value: number | null) => !value;
   return config.data.datasets.every((dataset) => (dataset.data as (number | null)[]).every(nothing));
 }
 
@@ -53,10 +53,13 @@ function dayLabel(days: readonly string[], index: number, width: number): string
   return (days.length - 1 - index) % every === 0 ? days[index]?.slice(5) ?? '' : '';
 }
 
-/** One chart; drawn again when its configuration changes, and in the page's direction. */
-function ChartBox({ title, config }: { title: string; config: ChartConfiguration }) {
+/**
+ * One chart of bars by day, drawn again when its configuration changes, and in the page's direction: counts stacked
+ * (a day's teams add up to its conversations), times side by side (a median does not add up).
+ */
+function ChartBox({ title, config, times = false }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const empty = isEmpty(config);
+  const empty = isEmpty(config as ChartConfiguration, times);
   useEffect(() => {
     if (empty) return;
     const rtl = lang() === 'ar';
@@ -71,17 +74,15 @@ function ChartBox({ title, config }: { title: string; config: ChartConfiguration
         // Numbers on the axes and in the tooltips as the page writes them, whatever the browser's language.
         locale: lang(),
         ...config.options,
-        // Right to left, Chart.js leaves no room beside the leftmost day of a line chart: "12-04" was cut to "2-04".
-        layout: { padding: rtl ? { left: 16 } : {} },
         plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
         scales: {
-          x: { reverse: rtl, stacked: config.type === 'bar', ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width); } } },
-          y: { beginAtZero: true, stacked: config.type === 'bar', position: rtl ? 'right' : 'left', ...(config.type === 'bar' ? { ticks: { precision: 0 } } : {}) },
+          x: { reverse: rtl, stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width); } } },
+          y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(times ? {} : { ticks: { precision: 0 } }) },
         },
       },
     } as ChartConfiguration);
     return () => chart.destroy();
-  }, [config, empty, lang()]);
+  }, [config, empty, times, lang()]);
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
@@ -144,9 +145,11 @@ export function ReportsPage() {
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
                   <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam) } }} />
-                  <ChartBox title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'line', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [
-                    { label: t('firstResponse'), data: inUnit(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], spanGaps: true },
-                    { label: t('resolution'), data: inUnit(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], spanGaps: true },
+                  {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
+                      a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
+                  <ChartBox times title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [
+                    { label: t('firstResponse'), data: inUnit(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], minBarLength: 2 },
+                    { label: t('resolution'), data: inUnit(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], minBarLength: 2 },
                   ] } }} />
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents) } }} />
                 </div>
