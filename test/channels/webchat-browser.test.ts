@@ -305,6 +305,29 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await french.evaluate(() => document.documentElement.lang)).toBe('en');
   }), 60_000);
 
+  it('says, in the page\'s language, that a name is needed when Start is pressed with only spaces (or nothing) in the name box', () => shooting('name-needed', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
+    running.push(app);
+    for (const [locale, needed, shot] of [['en-US', 'Write your name to start chatting.', 'name-needed-en'], ['ar-EG', 'اكتب اسمك لبدء المحادثة.', 'name-needed-ar']] as const) {
+      const page = await (await context(600, locale)).newPage();
+      await page.goto(app.url);
+      await page.locator('#hello').waitFor();
+      for (const name of ['   ', '']) {
+        await page.evaluate(() => { document.getElementById('hello-status')!.textContent = ''; });
+        await page.fill('#name', name);
+        await page.click('#start');
+        await page.locator('#hello-status', { hasText: needed }).waitFor({ timeout: 5000 });
+        expect(await page.locator('#chat').isHidden()).toBe(true);
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
+      }
+      await page.screenshot({ path: `/tmp/switchboard-${shot}.png` });
+      // A name, and the chat starts.
+      await page.fill('#name', 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+    }
+  }), 60_000);
+
   it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title, colour and language', () => shooting('embed', async () => {
     let switchboardUrl = '';
     const shop = createServer((req, res) => {

@@ -83,7 +83,13 @@ function askName(note = '') {
 $('hello').addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = $('name').value.trim().slice(0, 100);
-  if (!name) return;
+  // Spaces alone are no name, said as an empty box is: in the page's words (the form is novalidate, for the
+  // browser's own "fill out this field" is in its language, and lets spaces through).
+  if (!name) {
+    $('hello-status').textContent = words.nameNeeded;
+    $('name').focus();
+    return;
+  }
   if (chat) {
     chat.name = name;
     save(CHAT, chat);

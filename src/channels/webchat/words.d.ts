@@ -7,6 +7,8 @@ export interface PageWords {
   /** Shown in the empty chat before the first message. */
   firstHint: string;
   askName: string;
+  /** Under the name box when Start is pressed with no name in it (spaces alone are none). */
+  nameNeeded: string;
   start: string;
   save: string;
   /** Back to the chat from Change name, the name unchanged. */
