@@ -77,7 +77,8 @@ describe('the shipped inbound flow', () => {
     }]);
     resumeFlow(flow, run, { text: 'الدعم الفني' });
     expect(run.conversation).toMatchObject({ intent: 'tech_support', team: 'Support' });
-    expect(run.assigned[0]?.queuedText?.(3)).toBe('لا يوجد أحد من الفريق متاح حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+    // The team named, as the English text names it ("Nobody on our Support team is free right now").
+    expect(run.assigned[0]?.queuedText?.(3)).toBe('لا يوجد أحد من فريق Support متاح حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
   });
 
   it('speaks Arabic to a regional Arabic tag and English to a language it does not have', () => {
