@@ -328,6 +328,28 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }), 60_000);
 
+  it('tells an Arabic customer in an Arabic browser which team they wait for and their place in line, the times beside in the same digits', () => shooting('queued-arabic', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    const page = await (await context(600, 'ar-EG')).newPage();
+    await startChat(page, app.url, 'ليلى');
+    await send(page, 'مرحبا');
+    await page.locator('.msg.bot', { hasText: 'بريدك الإلكتروني' }).waitFor();
+    await send(page, 'layla@example.com');
+    await page.locator('.msg.bot', { hasText: 'كيف يمكننا مساعدتك' }).waitFor();
+    await send(page, 'عندي سؤال');
+    await page.locator('.msg.bot button', { hasText: 'الدعم الفني' }).click();
+    const queued = page.locator('.msg.bot', { hasText: 'في قائمة الانتظار' });
+    await queued.waitFor();
+    expect(await queued.locator('.text').innerText()).toBe('لا يوجد أحد من فريق Support متاح حاليًا، وترتيبك 1 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+    // The place in line is the bot's "1"; the page writes its times in those digits too, in the browser's clock.
+    const times = await page.locator('.msg time').allInnerTexts();
+    expect(times.length).toBeGreaterThan(3);
+    for (const time of times) expect(time).toMatch(/^\d\d:\d\d [صم]$/);
+    expect(await page.locator('.msg time').first().getAttribute('title')).not.toMatch(/[\u0660-\u0669]/);
+    await page.screenshot({ path: '/tmp/switchboard-queued-arabic.png' });
+  }), 60_000);
+
   it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title, colour and language', () => shooting('embed', async () => {
     let switchboardUrl = '';
     const shop = createServer((req, res) => {

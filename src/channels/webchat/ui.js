@@ -68,7 +68,11 @@ export function quoteLine(quote) {
   return element;
 }
 
-/** The time of a message, HH:MM in the page's language (as the reader's browser writes it), the full date on hover. */
+/**
+ * The time of a message, HH:MM in the page's language (as the reader's browser writes it: "09:34 ص"), the full date
+ * on hover; in Latin digits, as the messages beside it write theirs (the bot's "ترتيبك 2", an order number) and the
+ * page its other numbers: ar-EG's own "٠٩:٣٤" read as another script next to them.
+ */
 export function timeOf(at) {
   const date = new Date(at);
   const element = document.createElement('time');
@@ -76,8 +80,8 @@ export function timeOf(at) {
   // In its locale's direction, whatever the page's: "12:42 PM" stays so on a right-to-left page.
   element.dir = 'auto';
   const locales = pageLocales();
-  element.title = date.toLocaleString(locales);
-  element.textContent = date.toLocaleTimeString(locales, { hour: '2-digit', minute: '2-digit' });
+  element.title = date.toLocaleString(locales, { numberingSystem: 'latn' });
+  element.textContent = date.toLocaleTimeString(locales, { hour: '2-digit', minute: '2-digit', numberingSystem: 'latn' });
   return element;
 }
 

@@ -141,8 +141,8 @@ function knownLanguage(tag) {
 }
 
 /**
- * The locales times are written in: the browser's own when it is in the page's language (`ar-EG`'s digits and
- * clock), else the page's language (an Arabic page in an English browser reads "09:34 ص", not "09:34 AM").
+ * The locales times are written in: the browser's own when it is in the page's language (`ar-EG`'s clock), else
+ * the page's language (an Arabic page in an English browser reads "09:34 ص", not "09:34 AM").
  *
  *     pageLocales() // ['en-GB'] on an English page in a British browser; ['ar'] on an Arabic page in that browser
  */
