@@ -505,4 +505,44 @@ describe.skipIf(!hasChromium)(title, () => {
       await shot(page, 'contacts-paged');
     });
   }, 60_000);
+
+  it('draws an Arabic name ending in digits ("ليلى095") in one order on every page, English and Arabic: the digits after the name, on its left', async () => {
+    const name = 'ليلى095';
+    const layla = visitor(fake.url, `digits-${Date.now()}`, name);
+    expect((await layla.say('مرحبا')).status).toBe(202);
+    const id = (await (await fetch(`${fake.url}/api/conversations?q=${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${fake.token}` } })).json() as { conversations: { id: number }[] }).conversations[0]!.id;
+    /** Where the name's letters and its digits are drawn: [letters' left, digits' left], in CSS px. */
+    const drawn = (locator: Locator) => locator.evaluate((element, text) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      let node: Text | null;
+      while ((node = walker.nextNode() as Text | null) && !node.data.includes(text));
+      const at = node!.data.indexOf(text);
+      const left = (from: number, to: number) => {
+        const range = document.createRange();
+        range.setStart(node!, at + from);
+        range.setEnd(node!, at + to);
+        return range.getBoundingClientRect().left;
+      };
+      return [left(0, 4), left(4, 7)];
+    }, name);
+    for (const arabic of [false, true]) {
+      await withPage(browser, `name-digits-${arabic ? 'ar' : 'en'}`, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signIn(page, fake.url, fake.token);
+        if (arabic) await page.locator('button.lang').click();
+        const places: Record<string, Locator> = {
+          queue: page.locator(`.card[data-id="${id}"] .who`),
+          conversations: page.locator(`.row[data-id="${id}"] .who`),
+          transcript: page.locator('h1 .who'),
+          contacts: page.locator('.who', { hasText: name }).first(),
+        };
+        const pages: Record<string, string> = { queue: '#/queue', conversations: '#/conversations', transcript: `#/conversations/${id}`, contacts: '#/contacts' };
+        for (const [place, locator] of Object.entries(places)) {
+          await page.goto(`${fake.url}/admin${pages[place]}`);
+          await locator.waitFor();
+          const [letters, digits] = await drawn(locator);
+          expect(digits!, `${place}, ${arabic ? 'Arabic' : 'English'}`).toBeLessThan(letters!);
+        }
+      });
+    }
+  }, 60_000);
 });
