@@ -65,7 +65,7 @@ describe('an agent\'s language in their messaging app', () => {
     expect(card.split('\n')).toEqual([
       `#1 · محادثة جديدة لفريق ${isolated('Billing')}`,
       `${isolated('Layla')} عبر ${isolated('Telegram')}`,
-      `${isolated('conversation.topic')}: ${isolated('billing')}`,
+      `${isolated('topic')}: ${isolated('billing')}`,
       '',
       `رسائل ${isolated('Layla')}:`,
       `› ${isolated('hello')}`,

@@ -183,8 +183,9 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await read(page, '.notice.error')).toBe(`سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار ${theirs.version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.`);
     await shot(page, 'team-published-since');
 
-    // The same in the flow editor, for a flow.
+    // The same in the flow editor, for a flow: leaving team.yaml's unpublished text asks first.
     await page.goto(`${app.url}/admin#/flows/inbound`);
+    await page.getByRole('button', { name: 'المغادرة دون نشر' }).click();
     await page.locator('.editor .cm-content').waitFor();
     const inbound = await api<{ version: string; source: string }>('GET', '/flows/inbound');
     const republished = await api<{ version: string }>('PUT', '/flows/inbound', { source: `${inbound.source}# Checked by Nadia\n`, baseVersion: inbound.version });
@@ -247,8 +248,9 @@ describe.skipIf(!hasChromium)(title, () => {
     await english.locator('.problems li').nth(2).waitFor();
     expect(await read(english, '.problems li >> nth=0')).toBe(`line ${team.line}, column ${team.column}: agent "Sara" is in unknown team "Suport" (did you mean "Support"?)`);
 
-    // A flow route to a team mistyped, in the flow editor: where, and the team meant.
+    // A flow route to a team mistyped, in the flow editor: where, and the team meant (team.yaml's text left unpublished).
     await page.goto(`${app.url}/admin#/flows/inbound`);
+    await page.getByRole('button', { name: 'المغادرة دون نشر' }).click();
     await page.locator('.editor .cm-content').waitFor();
     const inbound = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
     const misrouted = inbound.replace('billing: { team: Billing,', 'billing: { team: Biling,');
@@ -260,8 +262,9 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'flow-unknown-team');
     await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-unknown-team-close.png') });
 
-    // team.yaml removed on the server while the admin edits it: said for what it is.
+    // team.yaml removed on the server while the admin edits it: said for what it is (the flow's mistake left unpublished).
     await page.goto(`${app.url}/admin#/team`);
+    await page.getByRole('button', { name: 'المغادرة دون نشر' }).click();
     await page.locator('.editor .cm-content').waitFor();
     await rm(join(dir, 'team.yaml'));
     await replaceText(page, `${shipped}# Checked by Mona\n`);
