@@ -40,6 +40,8 @@ export interface AgentConsoleOptions {
   autoCloseAfterMs?: number;
   /** The labels of a conversation's fields and the titles of its intents (`FlowLibrary.wording`); without it, paths and intents. */
   wording?: (conversation: Conversation) => Promise<Wording>;
+  /** Told of each request of a signed-in agent: their console is open (`ConsolePresence.seen`). */
+  seen?: (agent: Agent) => void;
   log: Logger;
 }
 
@@ -136,6 +138,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const agent = directory.agent(who.agent.id);
     if (!agent) return void refuse(res, { status: 401, error: 'you are no longer an agent in team.yaml' });
     res.locals.agent = agent;
+    options.seen?.(agent);
     res.set('cache-control', 'no-store');
     next();
   });

@@ -78,6 +78,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTO_CLOSE_AFTER: duration.default('24h'),
   BOT_IDLE_CLOSE_AFTER: durationOrOff.default('24h'),
+  CONSOLE_AWAY_AFTER: durationOrOff.default('2m'),
   CONTACT_RATE_LIMIT: z
     .string()
     .trim()

@@ -33,6 +33,7 @@ import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bo
 import type { PostgresStore } from '../store/postgres/store.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
+import { ConsolePresence } from './console-presence.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
@@ -52,6 +53,8 @@ const MODEL_WAIT_MS = 5_000;
  * exits anyway after 10 s (src/server/main.ts).
  */
 const STOP_GRACE_MS = 5_000;
+/** How long a console-only agent stays Online with no console of theirs connected, when CONSOLE_AWAY_AFTER is not given. */
+const DEFAULT_CONSOLE_AWAY_AFTER_MS = 120_000;
 /** How often a stop asks again whether the database answers, after STOP_GRACE_MS. */
 const STOP_PROBE_MS = 1_000;
 
@@ -194,6 +197,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let offTeamChange: (() => void) | undefined;
   let intents: IntentService | undefined;
   let runtime: Runtime | undefined;
+  let presence: ConsolePresence | undefined;
   const started: Channel[] = [];
   const bus = new EventBus((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   // Shared between processes once the store says there are several (PostgreSQL).
@@ -222,6 +226,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       };
       probeLater(STOP_GRACE_MS);
       try {
+        await presence?.stop();
         await runtime?.stop();
         for (const channel of started) await channel.stop();
       } finally {
@@ -321,6 +326,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
     const { channels, webchat } = await createChannels(config, {
       ...parts, signIn,
+      streamsChanged: (session: string, open: boolean) => presence?.streams(session, open),
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
     }, log, now, options.whatsappWeb);
@@ -340,6 +346,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     });
     runtime = running;
+    const awayAfterMs = config.CONSOLE_AWAY_AFTER ?? DEFAULT_CONSOLE_AWAY_AFTER_MS;
+    const consoles = awayAfterMs > 0 ? new ConsolePresence({ store, directory, act: running.act, awayAfterMs, running: (channel) => channelsByName.has(channel), log: log.child({ part: 'console-presence' }) }) : undefined;
+    presence = consoles;
     logLifecycle(bus, log);
     for (const channel of channels) channel.mount?.(routes, fast);
     mountAdmin(routes, {
@@ -360,6 +369,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
+      ...(consoles ? { seen: (agent: Agent) => void consoles.seen(agent) } : {}),
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
@@ -385,6 +395,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       });
     }
     await running.start();
+    consoles?.start();
     waitingFor.delete('starting the channels');
   } catch (error) {
     await stop().catch((failure: unknown) => log.error({ err: failure }, 'could not close what the failed start opened'));
@@ -517,7 +528,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 async function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -546,6 +557,7 @@ async function createChannels(
     log: log.child({ channel: 'webchat' }),
     now: () => now().getTime(),
     ...(parts.fanout ? { fanout: parts.fanout } : {}),
+    ...(parts.streamsChanged ? { streamsChanged: parts.streamsChanged } : {}),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -128,6 +128,11 @@ export interface WebchatOptions {
    * one stored its new message or sent the reply. Absent: this process only (the embedded store).
    */
   fanout?: Fanout;
+  /**
+   * Told when a session's first event stream in this process opens (`open`) and when its last one closes: an agent's
+   * console is connected while its session streams.
+   */
+  streamsChanged?: (session: string, open: boolean) => void;
 }
 
 /** The web chat channel, and how the agent console hands it an agent's reply. */
@@ -464,13 +469,16 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     const set = streams.get(session) ?? new Set();
     set.add(stream);
     streams.set(session, set);
+    if (set.size === 1) options.streamsChanged?.(session, true);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), (options.heartbeatSeconds ?? 15) * 1000);
     res.on('close', () => {
       clearInterval(heartbeat);
       streamsBySession.close(session);
       streamsByAddress.close(address);
       set.delete(stream);
-      if (set.size === 0) streams.delete(session);
+      if (set.size > 0) return;
+      streams.delete(session);
+      options.streamsChanged?.(session, false);
     });
     void stream.pump();
   }

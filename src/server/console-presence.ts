@@ -1,0 +1,144 @@
+// Presence for agents only the agent console reaches (a `webchat:` session in team.yaml, and no address on a messaging
+// app that runs: the shipped Omar's `telegram:` reaches nobody while no Telegram token is set):
+// once no console of theirs has been connected for the grace period (CONSOLE_AWAY_AFTER), an agent left Online is set
+// Away through the agent action API, as their Away button does, so new customers are queued instead of given to
+// nobody. What they hold stays theirs. Opening the console again shows them Away; they press Online themselves (a
+// laptop waking up at home should not start taking customers).
+//
+// Several processes share the store: a console's event stream is connected to one of them, and every process checks
+// every agent. So "last seen" is kept in the store (collection `console-presence`), written by whichever process sees
+// the console (its stream open there, or its API called), at least every quarter of the grace period; a process
+// sets an agent Away only when nobody wrote it for the whole grace period.
+import type { Store } from '../store/types.ts';
+import type { ActionResult, AgentAction } from '../handover/actions.ts';
+import type { AgentState } from '../handover/agent-state.ts';
+import type { TeamDirectory } from '../handover/directory.ts';
+import type { Agent } from '../handover/team.ts';
+import type { Logger } from '../shared/log.ts';
+
+/** Where the last sign of each console-only agent's console is kept, by agent id. */
+const PRESENCE = 'console-presence';
+interface Presence {
+  seenAt: string;
+}
+
+/** The longest wait between two writes of an agent's presence, and between two checks. */
+const MAX_EVERY_MS = 30_000;
+
+export interface ConsolePresenceOptions {
+  store: Store;
+  directory: TeamDirectory;
+  /** The agent action API (`runtime.act`). */
+  act: (agent: Agent, action: AgentAction) => Promise<ActionResult>;
+  /** How long without a console before an Online agent is set Away (`CONSOLE_AWAY_AFTER`). */
+  awayAfterMs: number;
+  /** Whether a channel runs here (an agent's address on one that does not reaches nobody). */
+  running: (channel: string) => boolean;
+  log: Logger;
+  /**
+   * The wall clock, in ms. Not the runtime's clock, which tests move by hours to reach timeouts: a connection's age
+   * is real time.
+   */
+  now?: () => number;
+}
+
+/**
+ * Keeps console-only agents' status following their console.
+ *
+ *     const presence = new ConsolePresence({ store, directory, act: runtime.act, awayAfterMs: 120_000, log });
+ *     presence.start(); presence.streams('agent-sara', true); presence.seen(sara); await presence.stop();
+ */
+export class ConsolePresence {
+  /** Web chat sessions with an event stream open in this process. */
+  readonly #streaming = new Set<string>();
+  /** When this process last wrote each agent's presence. */
+  readonly #written = new Map<string, number>();
+  readonly #every: number;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+  #checking: Promise<void> | undefined;
+
+  constructor(private readonly options: ConsolePresenceOptions) {
+    this.#every = Math.max(50, Math.min(MAX_EVERY_MS, Math.floor(options.awayAfterMs / 4)));
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Checks now and then until `stop`. */
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.#checking ??= this.check().finally(() => (this.#checking = undefined));
+    }, this.#every);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#checking;
+  }
+
+  /** A session's first event stream in this process opened (`open`), or its last one closed. */
+  streams(session: string, open: boolean): void {
+    if (open) this.#streaming.add(session);
+    else this.#streaming.delete(session);
+    const agent = this.options.directory.agentByIdentity('webchat', session);
+    // Closed: the grace period counts from now, not from the last periodic write.
+    if (agent) void this.#write(agent, true);
+  }
+
+  /** The agent's console called the API (it polls): a sign of it, written at most every so often. */
+  seen(agent: Agent): Promise<void> {
+    return this.#write(agent, false);
+  }
+
+  /** Writes the presence of this process's consoles, and sets Away the console-only agents none was seen of for long. */
+  async check(): Promise<void> {
+    const { store, directory, awayAfterMs, log } = this.options;
+    try {
+      for (const session of this.#streaming) {
+        const agent = directory.agentByIdentity('webchat', session);
+        if (agent) await this.#write(agent, false);
+      }
+      const states = await store.docs<AgentState>('agents');
+      for (const agent of directory.agents().filter((agent) => this.#consoleOnly(agent))) {
+        if (states.get(agent.id)?.status !== 'online' || this.#streamingHere(agent)) continue;
+        const seenAt = (await store.doc<Presence>(PRESENCE, agent.id))?.seenAt;
+        // Online with no sign of a console yet (online before this version ran): the grace period starts now.
+        if (seenAt === undefined) {
+          await this.#write(agent, true);
+          continue;
+        }
+        if (this.#now() - Date.parse(seenAt) < awayAfterMs) continue;
+        const result = await this.options.act(agent, { kind: 'status', status: 'away' });
+        log.info({ agent: agent.id, since: seenAt, ok: result.ok }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
+      }
+    } catch (error) {
+      log.warn({ error: String(error) }, 'could not check the agent consoles\' presence; tried again shortly');
+    }
+  }
+
+  /** An agent whom only the agent console reaches: a web chat session, and no address on another channel that runs. */
+  #consoleOnly(agent: Agent): boolean {
+    const { running } = this.options;
+    return agent.identities.some((identity) => identity.channel === 'webchat')
+      && !agent.identities.some((identity) => identity.channel !== 'webchat' && running(identity.channel));
+  }
+
+  #streamingHere(agent: Agent): boolean {
+    return agent.identities.some((identity) => this.#streaming.has(identity.id));
+  }
+
+  async #write(agent: Agent, always: boolean): Promise<void> {
+    if (!this.#consoleOnly(agent)) return;
+    const now = this.#now();
+    if (!always && now - (this.#written.get(agent.id) ?? -Infinity) < this.#every) return;
+    this.#written.set(agent.id, now);
+    try {
+      await this.options.store.transaction(`${PRESENCE}:${agent.id}`, async (tx) => {
+        tx.putDoc(PRESENCE, agent.id, { seenAt: new Date(now).toISOString() } satisfies Presence);
+      });
+    } catch (error) {
+      this.#written.delete(agent.id);
+      this.options.log.warn({ error: String(error), agent: agent.id }, 'could not record that an agent console is connected');
+    }
+  }
+}

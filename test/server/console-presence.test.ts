@@ -1,0 +1,119 @@
+// An agent whom only the agent console reaches (a `webchat:` session, no messaging-app address) is set Away once no
+// console of theirs has been connected for CONSOLE_AWAY_AFTER: a new customer is then queued and told so, instead of
+// being given to nobody. An agent with a Telegram address stays Online with no console open while Telegram runs: their
+// app reaches them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+
+const running: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const each of running.splice(0).reverse()) await each.stop();
+  await cleanupDirs();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An agent signed in at /agent, acting with the cookie it got. */
+async function signIn(url: string, session: string) {
+  const login = await fetch(`${url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: agentToken(session) }) });
+  expect(login.status).toBe(204);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  return {
+    state: async () => (await (await fetch(`${url}/agent/api/state`, { headers: { cookie } })).json()) as { status: string },
+    act: async (action: unknown) => (await (await fetch(`${url}/agent/api/act`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action }) })).json()) as { ok: boolean },
+    /** The console's event stream (its own web chat session's), open until aborted. */
+    openStream: async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${url}/webchat/${session}/events?token=${agentToken(session)}`, { signal: controller.signal });
+      expect(res.status).toBe(200);
+      void (async () => {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) void chunk;
+      })().catch(() => {});
+      return controller;
+    },
+  };
+}
+
+async function statuses(url: string): Promise<Record<string, string>> {
+  const { body } = await adminClient(url).get<{ agents: { id: string; status: string }[] }>('/agents');
+  return Object.fromEntries(body.agents.map((agent) => [agent.id, agent.status]));
+}
+
+/** What a visitor read, without the marks that isolate a name's direction. */
+async function read(person: ReturnType<typeof visitor>): Promise<string[]> {
+  return (await person.messages()).map((message) => message.text.replace(/[\u2066-\u2069]/g, ''));
+}
+
+async function until(what: string, done: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('console-only agents\' presence', () => {
+  it('sets away an agent whose console closed, once the grace passed: a new customer is queued and told so; a Telegram agent stays online', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const app = await start(await shippedDataDir(), {
+      adminToken: ADMIN_TOKEN,
+      config: { CONSOLE_AWAY_AFTER: 1_000, TELEGRAM_BOT_TOKEN: '123456:presence', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: 'presence-secret' },
+    });
+    running.push(app);
+    // Sara (Support, Sales) has only the console; Omar (Billing, Support) has Telegram too. Both go online in the console.
+    const sara = await signIn(app.url, 'agent-sara');
+    const stream = await sara.openStream();
+    expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    const omar = await signIn(app.url, 'agent-omar');
+    expect(await omar.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+
+    // Her console stays connected past the grace: she stays online.
+    await sleep(2_500);
+    expect(await statuses(app.url)).toMatchObject({ sara: 'online', omar: 'online' });
+
+    // She closes the tab: after the grace she is away, on the Team page; Omar, whose console was never open, is not.
+    stream.abort();
+    await until('Sara is away', async () => (await statuses(app.url)).sara === 'away');
+    expect((await statuses(app.url)).omar).toBe('online');
+
+    // A customer for Sales (Sara's team alone) waits in its queue and is told so, instead of hearing Sara joined.
+    const noor = visitor(app.url, 'noor', 'Noor');
+    await noor.say('I want to buy the premium plan');
+    await noor.say('noor@example.com');
+    const said = await read(noor);
+    expect(said.at(-1)).toBe('Nobody on our Sales team is free right now: you are number 1 in line. Stay here, we\'ll be with you shortly.');
+    expect(said.some((text) => text.includes('Sara has joined'))).toBe(false);
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'queued', team: 'Sales' });
+
+    // A Billing customer goes to Omar, online all along.
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('I was charged twice this month');
+    await layla.say('layla@example.com');
+    await until('Omar joined Layla', async () => (await read(layla)).includes('Omar has joined the conversation.'));
+
+    // Opening her console again shows her away; pressing Online takes the customer who waited.
+    expect((await sara.state()).status).toBe('away');
+    expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    await until('Sara joined Noor', async () => (await read(noor)).includes('Sara has joined the conversation.'));
+  }, 30_000);
+
+  it('sets away the shipped Omar too while Telegram does not run (no token): his console is all that reaches him', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 1_000 } });
+    running.push(app);
+    const omar = await signIn(app.url, 'agent-omar');
+    const stream = await omar.openStream();
+    expect(await omar.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    stream.abort();
+    await until('Omar is away', async () => (await statuses(app.url)).omar === 'away');
+
+    // A Billing customer is queued and told so; what the console then shows is Away.
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('I was charged twice this month');
+    await layla.say('layla@example.com');
+    expect((await read(layla)).at(-1)).toBe('Nobody on our Billing team is free right now: you are number 1 in line. Stay here, we\'ll be with you shortly.');
+    expect((await omar.state()).status).toBe('away');
+  }, 30_000);
+});
