@@ -324,9 +324,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }
     // One set of sign-in checks for the admin API and the WhatsApp QR page, so a cookie signed out is refused by both.
     const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
+    const awayAfterMs = config.CONSOLE_AWAY_AFTER ?? DEFAULT_CONSOLE_AWAY_AFTER_MS;
     const { channels, webchat } = await createChannels(config, {
       ...parts, signIn,
       streamsChanged: (session: string, open: boolean) => presence?.streams(session, open),
+      ...(awayAfterMs > 0 ? { agentStreamRenewMs: Math.max(1_000, Math.floor(awayAfterMs / 2)) } : {}),
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
     }, log, now, options.whatsappWeb);
@@ -346,7 +348,6 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     });
     runtime = running;
-    const awayAfterMs = config.CONSOLE_AWAY_AFTER ?? DEFAULT_CONSOLE_AWAY_AFTER_MS;
     const consoles = awayAfterMs > 0 ? new ConsolePresence({ store, directory, act: running.act, awayAfterMs, running: (channel) => channelsByName.has(channel), log: log.child({ part: 'console-presence' }) }) : undefined;
     presence = consoles;
     logLifecycle(bus, log);
@@ -528,7 +529,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 async function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void; agentStreamRenewMs?: number },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -558,6 +559,7 @@ async function createChannels(
     now: () => now().getTime(),
     ...(parts.fanout ? { fanout: parts.fanout } : {}),
     ...(parts.streamsChanged ? { streamsChanged: parts.streamsChanged } : {}),
+    ...(parts.agentStreamRenewMs !== undefined ? { agentStreamRenewMs: parts.agentStreamRenewMs } : {}),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {

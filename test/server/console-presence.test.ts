@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+import { follow } from './follow-stream.ts';
 
 const running: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -23,16 +24,8 @@ async function signIn(url: string, session: string) {
   return {
     state: async () => (await (await fetch(`${url}/agent/api/state`, { headers: { cookie } })).json()) as { status: string },
     act: async (action: unknown) => (await (await fetch(`${url}/agent/api/act`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action }) })).json()) as { ok: boolean },
-    /** The console's event stream (its own web chat session's), open until aborted. */
-    openStream: async () => {
-      const controller = new AbortController();
-      const res = await fetch(`${url}/webchat/${session}/events?token=${agentToken(session)}`, { signal: controller.signal });
-      expect(res.status).toBe(200);
-      void (async () => {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) void chunk;
-      })().catch(() => {});
-      return controller;
-    },
+    /** The console's event stream (its own web chat session's), connected again whenever it ends, as EventSource does, until aborted. */
+    openStream: () => follow(`${url}/webchat/${session}/events?token=${agentToken(session)}`),
   };
 }
 
@@ -98,6 +91,22 @@ describe('console-only agents\' presence', () => {
     expect((await sara.state()).status).toBe('away');
     expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
     await until('Sara joined Noor', async () => (await read(noor)).includes('Sara has joined the conversation.'));
+  }, 30_000);
+
+  it('sets away an agent whose stream stays open but whose page never connects again once the server renewed it (a laptop asleep)', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 1_000 } });
+    running.push(app);
+    const sara = await signIn(app.url, 'agent-sara');
+    // One connection, read to its end and never made again, as a page that went to sleep.
+    const asleep = new AbortController();
+    running.push({ stop: async () => asleep.abort() });
+    const res = await fetch(`${app.url}/webchat/agent-sara/events?token=${agentToken('agent-sara')}`, { signal: asleep.signal });
+    expect(res.status).toBe(200);
+    void (async () => {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) void chunk;
+    })().catch(() => {});
+    expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    await until('Sara is away', async () => (await statuses(app.url)).sara === 'away');
   }, 30_000);
 
   it('sets away the shipped Omar too while Telegram does not run (no token): his console is all that reaches him', async () => {

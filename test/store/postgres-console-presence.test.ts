@@ -9,6 +9,7 @@ import type { Switchboard } from '../../src/server/switchboard.ts';
 import type { AgentState } from '../../src/handover/agent-state.ts';
 import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
+import { follow } from '../server/follow-stream.ts';
 
 const SARA_TOKEN = 'presence-sara-token-0123456789abcdef';
 const database = `t_${randomBytes(6).toString('hex')}`;
@@ -34,12 +35,7 @@ it.skipIf(!databaseUrl)('keeps online an agent whose console streams from the ot
   const status = async () => (await b.store.doc<AgentState>('agents', 'sara'))?.status;
 
   // Her console's stream is connected to A; she presses Online (through B, behind the same load balancer).
-  const controller = new AbortController();
-  const stream = await fetch(`${a.url}/webchat/agent-sara/events?token=${SARA_TOKEN}`, { signal: controller.signal });
-  expect(stream.status).toBe(200);
-  void (async () => {
-    for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) void chunk;
-  })().catch(() => {});
+  const controller = await follow(`${a.url}/webchat/agent-sara/events?token=${SARA_TOKEN}`);
   const online = await fetch(`${b.url}/agent/api/act`, { method: 'POST', headers: { authorization: `Bearer ${SARA_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }) });
   expect(online.status).toBe(200);
 

@@ -133,6 +133,12 @@ export interface WebchatOptions {
    * console is connected while its session streams.
    */
   streamsChanged?: (session: string, open: boolean) => void;
+  /**
+   * An agent's session stream is ended after this long (ms), and its page's EventSource connects again at once: a
+   * stream whose page went silent (a laptop asleep sends no TCP close) then stops counting as connected within this
+   * time, not after the many minutes TCP takes to give up on it. Absent: never ended.
+   */
+  agentStreamRenewMs?: number;
 }
 
 /** The web chat channel, and how the agent console hands it an agent's reply. */
@@ -462,6 +468,9 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');
+    const renewMs = options.agentStreamRenewMs !== undefined && agents.bySession(session) ? options.agentStreamRenewMs : undefined;
+    // The page connects again a second after its stream ends (from the last message it got: nothing missed, nothing twice).
+    if (renewMs !== undefined) res.write('retry: 1000\n\n');
     const stream = new EventStream(res, after.data, async (last) => {
       const found = await page(session, last, PAGE_SIZE.default);
       return { ...found, messages: found.messages.map((message) => ({ message, shown: toWebchat(message, session) })) };
@@ -471,8 +480,10 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     streams.set(session, set);
     if (set.size === 1) options.streamsChanged?.(session, true);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), (options.heartbeatSeconds ?? 15) * 1000);
+    const renew = renewMs !== undefined ? setTimeout(() => stream.end(), renewMs) : undefined;
     res.on('close', () => {
       clearInterval(heartbeat);
+      clearTimeout(renew);
       streamsBySession.close(session);
       streamsByAddress.close(address);
       set.delete(stream);
