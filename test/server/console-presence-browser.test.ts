@@ -1,0 +1,72 @@
+// The agent console in Chromium while its live stream is renewed by the server (every half CONSOLE_AWAY_AFTER): the
+// console connects again by itself, so its agent stays online and sees a new customer's conversation live; closed,
+// the agent is set away, keeps what they hold, and the console opened again shows them away.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+let browser: Browser;
+const running: Switchboard[] = [];
+
+async function statusOf(url: string, agent: string): Promise<string | undefined> {
+  const { body } = await adminClient(url).get<{ agents: { id: string; status: string }[] }>('/agents');
+  return body.agents.find((each) => each.id === agent)?.status;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s presence in Chromium', () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  }, 60_000);
+  afterEach(async () => {
+    for (const app of running.splice(0)) await app.stop();
+    await cleanupDirs();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('stays online while the console is open, its stream renewed; closed, the agent is away and the console opened again says so', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 2_000 } });
+    running.push(app);
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/agent`);
+    await page.fill('#token', agentToken('agent-lina'));
+    await page.click('#signin-button');
+    await page.click('#online');
+    await page.locator('#result', { hasText: 'You are online' }).waitFor();
+
+    // Five seconds: the stream ended four or five times, and the console connected again each time.
+    await sleep(5_000);
+    expect(await statusOf(app.url, 'lina')).toBe('online');
+    // A customer's conversation comes to her and shows at once (the 15 s refresh has not come round).
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('I was charged twice this month');
+    await layla.say('layla@example.com');
+    await page.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 5_000 });
+
+    // She closes the tab: away within the grace, and Layla's conversation stays hers.
+    await context.close();
+    await expect.poll(() => statusOf(app.url, 'lina'), { timeout: 10_000, interval: 200 }).toBe('away');
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+
+    // Opening the console again: it says away, with Layla still in her list; Online is one click.
+    const again = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+    await again.goto(`${app.url}/agent`);
+    await again.fill('#token', agentToken('agent-lina'));
+    await again.click('#signin-button');
+    await again.locator('#held li', { hasText: 'Layla' }).waitFor();
+    expect(await again.locator('#status-now').innerText()).toBe('away');
+    await again.screenshot({ path: '/tmp/h48h-console-away.png' });
+    await again.click('#online');
+    await again.locator('#result', { hasText: 'You are online' }).waitFor();
+    expect(await statusOf(app.url, 'lina')).toBe('online');
+    await again.context().close();
+  }, 60_000);
+});
