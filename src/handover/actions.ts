@@ -13,7 +13,8 @@ import type { Agent } from './team.ts';
 
 /** What an agent decides. `conversationId` is the number people see as #42. */
 export type AgentAction =
-  | { kind: 'status'; status: 'online' | 'away' }
+  /** `because: 'noConsole'`: the agent's console was closed too long (see src/server/console-presence.ts), not their click. */
+  | { kind: 'status'; status: 'online' | 'away'; because?: 'noConsole' }
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
@@ -80,6 +81,8 @@ async function decide(
       const state = await agentState(tx, agent, stamp(ctx));
       state.status = action.status;
       state.since = stamp(ctx);
+      if (action.status === 'away' && action.because) state.awayBecause = action.because;
+      else delete state.awayBecause;
       saveAgentState(tx, agent, state);
       fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
       return {

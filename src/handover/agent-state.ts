@@ -6,6 +6,8 @@ import type { Agent, AgentStatus } from './team.ts';
 export interface AgentState {
   status: AgentStatus;
   since: string;
+  /** Set Away for them, not by them: no agent console of theirs was connected for CONSOLE_AWAY_AFTER. */
+  awayBecause?: 'noConsole';
   lastAssignedAt?: string;
   /** The conversation picked with `/use N`. */
   current?: number;

@@ -40,6 +40,8 @@ export interface AgentConsoleOptions {
   autoCloseAfterMs?: number;
   /** The labels of a conversation's fields and the titles of its intents (`FlowLibrary.wording`); without it, paths and intents. */
   wording?: (conversation: Conversation) => Promise<Wording>;
+  /** How long without a console sets an agent Away (`CONSOLE_AWAY_AFTER`), as the console says it. */
+  awayAfterMs?: number;
   /** Told of each request of a signed-in agent: their console is open (`ConsolePresence.seen`). */
   seen?: (agent: Agent) => void;
   log: Logger;
@@ -209,7 +211,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c), language))) });
     res.json({
       agent: { id: agent.id, name: agent.name, teams, session: webchatSession(agent) },
-      status: (await store.doc<AgentState>('agents', agent.id))?.status ?? 'offline',
+      ...statusOf(await store.doc<AgentState>('agents', agent.id), options.awayAfterMs),
       cursor,
       held: await Promise.all(held.map((c) => summary(c, mark(c), language))),
       queues,
@@ -393,6 +395,16 @@ function refuseForNow(res: Response, refused: DeliveryRefused): void {
  */
 function refusal(said: Line, req: Request): { error: string; inEachLanguage: Record<DeskLanguage, string> } {
   return { error: word(said, pageLanguage(req)), inEachLanguage: wordEach(said) };
+}
+
+/**
+ * The agent's status as the console shows it; `awayBecause: 'noConsole'` and `awayAfterMs` when they were set Away
+ * because no console of theirs was connected, which the console tells them.
+ */
+function statusOf(state: AgentState | undefined, awayAfterMs: number | undefined): { status: AgentState['status']; awayBecause?: 'noConsole'; awayAfterMs?: number } {
+  const status = state?.status ?? 'offline';
+  if (status !== 'away' || state?.awayBecause !== 'noConsole') return { status };
+  return { status, awayBecause: 'noConsole', ...(awayAfterMs !== undefined ? { awayAfterMs } : {}) };
 }
 
 /** The agent's web chat session (`webchat:` in team.yaml). */

@@ -108,7 +108,7 @@ export class ConsolePresence {
           continue;
         }
         if (this.#now() - Date.parse(seenAt) < awayAfterMs) continue;
-        const result = await this.options.act(agent, { kind: 'status', status: 'away' });
+        const result = await this.options.act(agent, { kind: 'status', status: 'away', because: 'noConsole' });
         log.info({ agent: agent.id, since: seenAt, ok: result.ok }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
       }
     } catch (error) {

@@ -370,7 +370,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
-      ...(consoles ? { seen: (agent: Agent) => void consoles.seen(agent) } : {}),
+      ...(consoles ? { seen: (agent: Agent) => void consoles.seen(agent), awayAfterMs } : {}),
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),

@@ -1,6 +1,6 @@
 // The agent console in Chromium while its live stream is renewed by the server (every half CONSOLE_AWAY_AFTER): the
 // console connects again by itself, so its agent stays online and sees a new customer's conversation live; closed,
-// the agent is set away, keeps what they hold, and the console opened again shows them away.
+// the agent is set away, keeps what they hold, and the console opened again shows them away and says why.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s presence in Chromiu
     await browser?.close();
   });
 
-  it('stays online while the console is open, its stream renewed; closed, the agent is away and the console opened again says so', async () => {
+  it('stays online while the console is open, its stream renewed; closed, the agent is away and the console opened again says so and why', async () => {
     const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 2_000 } });
     running.push(app);
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -63,6 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s presence in Chromiu
     await again.click('#signin-button');
     await again.locator('#held li', { hasText: 'Layla' }).waitFor();
     expect(await again.locator('#status-now').innerText()).toBe('away');
+    expect(await again.locator('#result').innerText()).toBe('You were set away: no console of yours was open for 2 seconds, so new customers wait in the queue. Press Online to take them.');
     await again.screenshot({ path: '/tmp/h48h-console-away.png' });
     await again.click('#online');
     await again.locator('#result', { hasText: 'You are online' }).waitFor();

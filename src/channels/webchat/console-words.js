@@ -67,6 +67,8 @@ export const CONSOLE_WORDS = {
     nobodyWaiting: 'Nobody waiting.',
     noneYet: 'None yet: your teams\' new conversations come here.',
     noneOffline: 'None: go online, or claim one from a queue.',
+    /** Said on opening the console of an agent set Away because none of theirs was open for `span` (CONSOLE_AWAY_AFTER: `2 minutes`). */
+    awayNoConsole: (span) => `You were set away: no console of yours was open for ${span}, so new customers wait in the queue. Press Online to take them.`,
     signedOut: (reason) => `You were signed out (${reason}).`,
     signInAgain: 'sign in again',
     signedOutDone: 'Signed out.',
@@ -146,6 +148,7 @@ export const CONSOLE_WORDS = {
     nobodyWaiting: 'لا أحد في الانتظار.',
     noneYet: 'لا شيء بعد: تصل إلى هنا المحادثات الجديدة لفرقك.',
     noneOffline: 'لا شيء: اتصل، أو استلم محادثة من قائمة انتظار.',
+    awayNoConsole: (span) => `أصبحت حالتك «غير متاح»: مرّت ${span} دون أن تكون لوحتك مفتوحة، فينتظر العملاء الجدد في قائمة الانتظار. اضغط «متصل» لاستلامهم.`,
     signedOut: (reason) => `سُجّل خروجك (${reason}).`,
     signInAgain: 'سجّل الدخول مجددًا',
     signedOutDone: 'تم تسجيل الخروج.',

@@ -187,10 +187,27 @@ async function look() {
   $('app').hidden = false;
   showMe();
   showStatus();
+  tellAwayNoConsole();
   renderLists();
   countUnread();
   if (selected !== undefined) await openConversation(selected);
   if (!events) listen();
+}
+
+/** Whether the console said why the agent is away (set so while no console of theirs was open); said once per time. */
+let toldAway = false;
+/** Says, once, that the agent was set away because no console of theirs was open, and how to take customers again. */
+function tellAwayNoConsole() {
+  const setAway = state.status === 'away' && state.awayBecause === 'noConsole';
+  const ms = state.awayAfterMs ?? 120_000;
+  if (setAway && !toldAway) say((words) => words.awayNoConsole(spanOf(ms)), false);
+  toldAway = setAway;
+}
+
+/** A span of time in the console's language, in minutes from a minute on (`2 minutes`, `دقيقتان`), else in seconds. */
+function spanOf(ms) {
+  const [value, unit] = ms >= 60_000 ? [Math.round(ms / 60_000), 'minute'] : [Math.max(1, Math.round(ms / 1_000)), 'second'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
 
 /** Who is signed in, and their teams as a list in the console's language, each name isolated (Latin ones in Arabic). */
