@@ -124,7 +124,7 @@ export class ConsolePresence {
   }
 
   #streamingHere(agent: Agent): boolean {
-    return agent.identities.some((identity) => this.#streaming.has(identity.id));
+    return agent.identities.some((identity) => identity.channel === 'webchat' && this.#streaming.has(identity.id));
   }
 
   async #write(agent: Agent, always: boolean): Promise<void> {
