@@ -161,17 +161,49 @@ function overApproximation(expression: NoParent<Expression>, maxCharacter: Char)
   return refa().refa.NFA.fromRegex(expression, { maxCharacter }, { assertions: 'ignore', unknowns: 'disable', infinityThreshold: INFINITY });
 }
 
+// How many of a reading's shortest texts are tried, and how many ways through its automaton refa may walk for them
+// (some 40 ms).
+const SAMPLES = 6;
+const PATH_BUDGET = 50_000;
+
 // The shortest few texts of a reading, in their most readable letters (`\d{4}` as 0000): tried on the pattern itself.
 function samplesOf(reading: Reading | undefined): string[] {
   if (!reading) return [];
   const { Words } = refa().refa;
   const samples: string[] = [];
-  for (const wordSet of overApproximation(reading.expression, reading.maxCharacter).wordSets()) {
+  const nfa = overApproximation(reading.expression, reading.maxCharacter);
+  if (!fewPaths(nfa, SAMPLES)) return samples;
+  for (const wordSet of nfa.wordSets()) {
     const word = Words.pickMostReadableWord(wordSet);
     samples.push(Words.fromUnicodeToString(reading.rightToLeft ? word.reverse() : word));
-    if (samples.length === 6) break;
+    if (samples.length === SAMPLES) break;
   }
   return samples;
+}
+
+/**
+ * Whether refa finds `wanted` texts of `nfa` within `budget` steps: it walks every way through the automaton, shortest
+ * first, and a pattern whose ways multiply before its first texts (`(?=(.*a){10})(.*!){10}`: 5 s, the server's one
+ * thread, at every check of the editor) gets no samples. Counts the ways of each length, node by node.
+ */
+function fewPaths(nfa: NFA, wanted: number, budget = PATH_BUDGET): boolean {
+  let ways = new Map<NFA.ReadonlyNode, number>([[nfa.initial, 1]]);
+  let found = 0;
+  let walked = 0;
+  while (ways.size > 0) {
+    for (const [node, count] of ways) if (nfa.finals.has(node as NFA.Node)) found += count;
+    if (found >= wanted) return true;
+    const next = new Map<NFA.ReadonlyNode, number>();
+    for (const [node, count] of ways) {
+      for (const to of node.out.keys()) {
+        next.set(to, Math.min(budget + 1, (next.get(to) ?? 0) + count));
+        walked += count;
+      }
+    }
+    if (walked > budget) return false;
+    ways = next;
+  }
+  return true;
 }
 
 // The pattern with each capturing group of no group inside it set to one text of its own (`(\d{4})-\1` read as
