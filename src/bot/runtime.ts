@@ -115,12 +115,15 @@ export class Runtime {
   readonly #offOutbox: () => void;
   #stopping = false;
   readonly #rate: RateLimit;
+  /** The runtime's clock (`RuntimeOptions.now`), for all it decides. */
+  readonly #now: () => Date;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
     this.#rate = new RateLimit(options.contactRate ?? { capacity: 30, perMs: 60_000 });
     const { store, flows, directory, bus, log } = options;
     const now = options.now ?? (() => new Date());
+    this.#now = now;
     const notices = new Notices({ flows, directory, now });
     this.#transactions = new Transactions({ store, log, notices: (tx, effects) => notices.add(tx, effects), beforeCommit: async (tx, effects) => {
       await notices.add(tx, effects);
@@ -167,7 +170,7 @@ export class Runtime {
     const customer = !this.#desk.agentOf(message.channel, message.from.id);
     if (!message.history && !message.echo && customer) {
       // The runtime's clock, as for the rest of what it decides: a flood is one however long storing each message takes.
-      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, (this.#options.now ?? (() => new Date()))().getTime());
+      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, this.#now().getTime());
       if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
     }
     // A customer's message opens a conversation when they have none open: the store may take its id with its first read.
@@ -197,7 +200,7 @@ export class Runtime {
    * the name the business's address book gives them); resolves once it is stored.
    */
   updateIdentity = (update: IdentityUpdate): Promise<void> =>
-    refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, (this.#options.now ?? (() => new Date()))().toISOString()))));
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, this.#now().toISOString()))));
 
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
   report = (status: DeliveryStatus): Promise<void> => refuseWhileUnavailable(this.#track(this.#statuses.report(status)));

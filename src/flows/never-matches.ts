@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import type { AST } from '@eslint-community/regexpp';
 import type * as Refa from 'refa';
 import type { Char, Concatenation, Element, Expression, JS, NFA, NoParent, Transformer } from 'refa';
-import { probe } from './probe.ts';
+import { probe } from './patterns.ts';
 
 // refa (1.1 MB of code, with Unicode tables that take some 6 MB of heap) is loaded the first time a pattern needs
 // reading, one no common answer passes: a server whose flows have none does not carry it.
@@ -76,10 +76,16 @@ export function matchesNothing(written: string, compiled: RegExp, on: PatternRun
   return { tried: [...new Set(samples.filter((text) => text !== ''))].slice(0, 3) };
 }
 
+// How many times V8 may step back trying one text before the try is given up: some 10 to 20 ms for a pattern that
+// backtracks without end, like `(a+)+b` on a's and a "!" (4,098 steps on twelve a's, twice as many with each more:
+// seventeen use it up), where the patterns of real questions take a few dozen on any text tried. A new regular
+// expression for each text (`probe`), so that every process counts the same, however often it read the file before.
+const PROBE_BACKTRACKS = 100_000;
+
 // A text that takes too many steps to try (the pattern backtracks without end on it) counts as passing: the pattern
 // is not named. The steps are counted, not timed, so the verdict is the same on a busy machine as on an idle one.
 function passes(compiled: RegExp, text: string): boolean {
-  return probe(compiled, text) !== 'fails';
+  return probe(compiled, text, PROBE_BACKTRACKS) !== 'fails';
 }
 
 // Answers customers commonly give: letters, digits, an order number, an email, a phone number, a date, Arabic.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../src/flows/compile.ts';
 import { checkAnswer } from '../../src/flows/expect.ts';
-import { COUNTS_STEPS } from '../../src/flows/probe.ts';
+import { COUNTS_STEPS } from '../../src/flows/patterns.ts';
 import { script } from './helpers.ts';
 
 // What publishing a script says of its patterns: refused, warned of, or taken.
