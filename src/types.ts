@@ -2,6 +2,7 @@
 import type { Express } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attachment, MediaStore } from './store/types.ts';
+import { UNAVAILABLE_RETRY_AFTER_MS } from './shared/refusals.ts';
 
 export type { Attachment, AttachmentKind, MediaStore, StoredMedia } from './store/types.ts';
 
@@ -195,15 +196,18 @@ export interface ChannelHost {
   referenceOf(address: string): Promise<Record<string, string> | undefined>;
 }
 
-/** `Deliver` refused a message for now (the bot is shutting down): nothing was stored; the sender should retry. */
+/**
+ * `Deliver` refused a message for now (the bot is shutting down, the store out of reach): nothing was stored; the sender
+ * should retry after `retryAfterMs` (`UNAVAILABLE_RETRY_AFTER_MS` unless the refusal knows its end).
+ */
 export class DeliveryRefused extends Error {
   override readonly name: string = 'DeliveryRefused';
-  /** How long the sender should wait before trying again. */
+  /** How long the sender should wait before trying again: every channel's answer says it (`Retry-After`). */
   readonly retryAfterMs: number;
 
   constructor(message: string, options: { retryAfterMs?: number } = {}) {
     super(message);
-    this.retryAfterMs = options.retryAfterMs ?? 5_000;
+    this.retryAfterMs = options.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS;
   }
 }
 

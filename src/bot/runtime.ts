@@ -413,7 +413,7 @@ export class Runtime {
  */
 function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
-    if (error instanceof StoreUnavailableError) throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`, { retryAfterMs: 5_000 });
+    if (error instanceof StoreUnavailableError) throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`);
     throw error;
   });
 }

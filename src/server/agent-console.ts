@@ -17,7 +17,7 @@ import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
 import type { Logger } from '../shared/log.ts';
-import type { ServerRefusal } from '../shared/refusals.ts';
+import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 
@@ -381,10 +381,13 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
 
 /**
  * Answers an action or a reply the runtime refused for now (the store out of reach, the bot shutting down): 503 with
- * Retry-After, nothing done, and `kind: "unavailable"` for the console to say it in the agent's language.
+ * the refusal's wait as Retry-After, nothing done, and `kind: "unavailable"` for the console to say it in the agent's
+ * language with that wait ("Try again in 5 seconds"). Neither cause has a known end: PostgreSQL is connected to anew
+ * at each request (no reconnect schedule to read), and a stop takes what it takes; so the wait is
+ * UNAVAILABLE_RETRY_AFTER_MS, the one every webhook and the admin API say for the same refusal (src/shared/refusals.ts).
  */
 function refuseForNow(res: Response, refused: DeliveryRefused): void {
-  res.status(503).set('retry-after', '5').json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
+  res.status(503).set('retry-after', retryAfter(refused.retryAfterMs)).json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
 }
 
 /**

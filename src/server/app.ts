@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
-import { INTERNAL_ERROR, NOT_JSON, type ServerRefusal } from '../shared/refusals.ts';
+import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../shared/refusals.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { mountFavicon } from './favicon.ts';
 
@@ -32,6 +32,11 @@ export interface AppOptions {
   health: () => Health | Promise<Health>;
   /** True until the parts behind `routes` are ready; they answer 503 meanwhile. */
   starting: () => boolean;
+  /**
+   * While starting, how long until start-up tries the database again, when it is waiting for it: the 503's
+   * Retry-After says that wait (else `UNAVAILABLE_RETRY_AFTER_MS`: how long the rest takes is not known).
+   */
+  startWaitMs?: () => number | undefined;
 }
 
 export interface App {
@@ -113,7 +118,7 @@ export function createApp(options: AppOptions): App {
       next();
       return;
     }
-    res.status(503).set('retry-after', '5').json({ error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
+    res.status(503).set('retry-after', retryAfter(options.startWaitMs?.() ?? UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
   }, routes);
 
   app.use((_req, res) => {
@@ -124,7 +129,7 @@ export function createApp(options: AppOptions): App {
     // The database restarting, say: nothing was done, and the same request succeeds once it is back.
     if (error instanceof StoreUnavailableError) {
       options.log.warn({ err: error.message, path: req.path }, 'request refused: the store is out of reach');
-      if (!res.headersSent) res.status(503).set('retry-after', '5').json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
+      if (!res.headersSent) res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -115,13 +115,14 @@ const OPENING_STORE = 'opening the store';
 
 /**
  * Calls `open` until the database answers: again after each `StoreUnavailableError`, waiting `delaysMs` in turn
- * (the last one repeats), each wait logged and told to `waiting`. Any other failure, or `signal` aborted, ends it.
+ * (the last one repeats), each wait logged and told to `waiting` (why, and how long). Any other failure, or `signal`
+ * aborted, ends it.
  *
  *     const store = await whenReachable(() => openStore({ kind: 'postgres', url, log }), { log, waiting: (why) => { reason = why; } });
  */
 export async function whenReachable<T>(
   open: () => Promise<T>,
-  options: { log: Logger; waiting: (reason: string) => void; signal?: AbortSignal; delaysMs?: readonly number[] },
+  options: { log: Logger; waiting: (reason: string, delayMs: number) => void; signal?: AbortSignal; delaysMs?: readonly number[] },
 ): Promise<T> {
   const delays = options.delaysMs ?? REACH_DELAYS_MS;
   for (let attempt = 0; ; attempt += 1) {
@@ -131,7 +132,7 @@ export async function whenReachable<T>(
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       const delayMs = delays[Math.min(attempt, delays.length - 1)] ?? 1_000;
-      options.waiting(`${error.message.replace(/; [^;]* was not done$/, '')}; trying again in ${delayMs / 1000} s`);
+      options.waiting(`${error.message.replace(/; [^;]* was not done$/, '')}; trying again in ${delayMs / 1000} s`, delayMs);
       const why = error instanceof StoreBeingCopiedError ? 'the database is being copied into (npm run migrate-store)' : 'the database is out of reach';
       options.log.warn({ err: error.message, attempt: attempt + 1 }, `${why}; Switchboard waits for it and tries again in ${delayMs / 1000} s`);
       await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {}).catch((failure: unknown) => {
@@ -158,8 +159,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
 
   const waitingFor = new Set([OPENING_STORE, 'loading the flows and team.yaml', 'preparing the NLP model', 'starting the channels']);
   let state: 'starting' | 'ok' | 'stopping' = 'starting';
-  /** Why the store could not be opened yet, while start-up waits for it. */
+  /** Why the store could not be opened yet, while start-up waits for it, and when (ms since the epoch) it tries again. */
   let storeWait: string | undefined;
+  let storeRetryAt: number | undefined;
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
   const { handler, routes, fast } = createApp({
@@ -184,6 +186,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       };
     },
     starting: () => state === 'starting',
+    // Start-up's next try at the database is a wait the server knows: a webhook's sender (Telegram) waits that long.
+    startWaitMs: () => {
+      const left = storeRetryAt === undefined ? 0 : storeRetryAt - Date.now();
+      return left > 0 ? left : undefined;
+    },
   });
   const server = createServer(handler);
   await listen(server, config.PORT, config.HOST);
@@ -260,7 +267,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     store = config.STORE === 'postgres'
       ? await whenReachable(
         () => openStore({ kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog, ...(config.DATABASE_POOL_SIZE ? { poolSize: config.DATABASE_POOL_SIZE } : {}) }),
-        { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason) => { storeWait = reason; } },
+        { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason, delayMs) => { storeWait = reason; storeRetryAt = Date.now() + delayMs; } },
       )
       : await openStore({ dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
     if (config.STORE === 'postgres') {
@@ -275,6 +282,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }
     waitingFor.delete(OPENING_STORE);
     storeWait = undefined;
+    storeRetryAt = undefined;
     feedFromBus(bus, feed);
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 

@@ -15,7 +15,8 @@ export interface ServerRefusal {
 
 /**
  * A webhook's own refusal: as the server's, or `unauthorized` (a signature, secret, token or verify token refused).
- * The sender (Meta, Telegram, the Bot Framework) reads only the status; `kind` is for the logs and whoever reads them.
+ * The sender (Meta, Telegram, the Bot Framework) reads the status (and Telegram a 503's Retry-After); `kind` is for the
+ * logs and whoever reads them.
  *
  *     res.status(401).json({ error: 'wrong or missing X-Telegram-Bot-Api-Secret-Token', kind: 'unauthorized' } satisfies WebhookRefusal);
  */
@@ -38,3 +39,27 @@ export const NOT_JSON: ServerRefusal = { error: 'the body is not valid JSON', ki
  *     res.status(500).json(INTERNAL_ERROR);
  */
 export const INTERNAL_ERROR: ServerRefusal = { error: 'internal error; nothing was acknowledged, please retry', kind: 'internal' };
+
+/**
+ * How long a sender is asked to wait (`Retry-After`) when the server refuses for now and cannot know for how long:
+ * the store out of reach (PostgreSQL restarting or failing over, the network dropping: the pool connects anew at each
+ * request, so the store is back the moment PostgreSQL is, and nothing here can tell when that will be), a channel not
+ * started yet, the bot stopping. A database restart or failover takes seconds, so a retry after 5 s usually finds it
+ * back, and a sender retrying every 5 s costs nothing. Telegram reads the header (tdlib/telegram-bot-api's
+ * WebhookActor): it sends the update again after exactly that, and never backs off further, where without it it sends
+ * again at once, then after 2, 4, 8… up to 60-120 s, so a customer's message could arrive two minutes after the store
+ * came back. Meta and the Bot Framework read only the status; the web chat page, the agent console and the dashboard
+ * wait what the header says and tell their reader so. A refusal whose end the server knows (a customer's allowance of
+ * messages coming back, start-up's next try at the database) says that wait instead.
+ */
+export const UNAVAILABLE_RETRY_AFTER_MS = 5_000;
+
+/**
+ * A wait as `Retry-After` writes it: whole seconds, rounded up, at least 1. Never a date or a fraction: Telegram reads
+ * only digits, and would take anything else as no wait at all.
+ *
+ *     res.status(503).set('retry-after', retryAfter(refused.retryAfterMs)); // '2' for 1_200 ms
+ */
+export function retryAfter(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}

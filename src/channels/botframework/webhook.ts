@@ -1,13 +1,14 @@
 // POST /api/messages: where the Bot Framework delivers activities. A request must prove with its JWT that a channel
 // sent it (unless authentication is off for development): a stranger is answered 401 before anything is read into
 // the store. An activity is answered 200 once stored (or deliberately ignored), 400 when it cannot be read, and
-// 5xx when it was not stored, so that the channel tells the person their message did not go through. Each refusal
-// says what it is (`kind`, as the Meta webhook's), for the logs and whoever reads them; the channel reads the status.
+// 5xx when it was not stored, so that the channel tells the person their message did not go through; a 503 carries
+// Retry-After as every webhook's does. Each refusal says what it is (`kind`, as the Meta webhook's), for the logs and
+// whoever reads them; the channel reads only the status.
 import express, { type Express, type Request, type Response } from 'express';
 import type { Activity } from 'botbuilder';
 import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { WebhookRefusal } from '../../shared/refusals.ts';
+import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import type { BotAdapter } from './auth.ts';
 
 export const WEBHOOK_PATH = '/api/messages';
@@ -48,7 +49,7 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
     const activity = body as Activity;
     const receive = options.receiver();
     if (!receive) {
-      res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework channel is not started', kind: 'unavailable' } satisfies WebhookRefusal);
+      res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the Bot Framework channel is not started', kind: 'unavailable' } satisfies WebhookRefusal);
       return;
     }
     let authenticated: Awaited<ReturnType<BotAdapter['authenticate']>>;
@@ -57,7 +58,7 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
     } catch (error) {
       if (keysUnavailable(error)) {
         log.error({ err: describe(error) }, 'Bot Framework activity not checked: the signing keys could not be loaded');
-        res.status(503).set('retry-after', '5').json({ error: 'the Bot Framework\'s signing keys could not be loaded; please retry', kind: 'unavailable' } satisfies WebhookRefusal);
+        res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the Bot Framework\'s signing keys could not be loaded; please retry', kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.warn({ ip: req.ip, err: describe(error) }, 'Bot Framework activity refused: its token does not prove a channel sent it');
@@ -72,7 +73,7 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
       });
     } catch (error) {
       if (error instanceof DeliveryRefused) {
-        res.status(503).set('retry-after', '5').json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
+        res.status(503).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.error({ err: describe(error), activity: activity.id }, 'Bot Framework activity could not be stored');

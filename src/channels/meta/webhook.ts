@@ -2,12 +2,13 @@
 // carries X-Hub-Signature-256 (signature.ts), checked over the raw bytes before anything is parsed: 401 and nothing
 // kept when it does not match, 400 for a body that is not a webhook batch. A batch is answered 200 once all of it is
 // stored (or refused item by item for good, since any other answer makes Meta send it again for days), 500 when
-// something was not stored (Meta sends it again), 503 while the runtime refuses messages. Each refusal says what it is
-// (`kind`, as the server's own answers name theirs) for the logs and whoever reads them; Meta reads only the status.
+// something was not stored (Meta sends it again), 503 while the runtime refuses messages, with Retry-After as every
+// webhook says it (Meta reads only the status, on its own schedule). Each refusal says what it is (`kind`, as the
+// server's own answers name theirs) for the logs and whoever reads them.
 import express, { type Express, type Request, type Response } from 'express';
 import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { NOT_JSON, type WebhookRefusal } from '../../shared/refusals.ts';
+import { NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { signatureMatches } from './signature.ts';
 
@@ -76,7 +77,7 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
     }
     const receive = options.receiver();
     if (!receive) {
-      res.status(503).set('retry-after', '5').json({ error: `the ${label} channel is not started`, kind: 'unavailable' } satisfies WebhookRefusal);
+      res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: `the ${label} channel is not started`, kind: 'unavailable' } satisfies WebhookRefusal);
       return;
     }
     let refused: number;
@@ -84,7 +85,7 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
       refused = await receive(batch.items);
     } catch (error) {
       if (error instanceof DeliveryRefused) {
-        res.status(503).set('retry-after', '5').json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
+        res.status(503).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
       log.error({ err: error instanceof Error ? error.message : String(error) }, `${label} webhook batch not stored; Meta will send it again`);

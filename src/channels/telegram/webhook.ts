@@ -1,13 +1,15 @@
 // Webhook mode: Telegram POSTs each update to /webhooks/telegram with the secret given to setWebhook in the
 // X-Telegram-Bot-Api-Secret-Token header. An update is answered 200 once stored (or refused for good, since any
-// other answer makes Telegram send it again, for ever), and 5xx when it was not stored, so it comes back. Each refusal
-// says what it is (`kind`, as the Meta webhook's), for the logs and whoever reads them; Telegram reads only the status.
+// other answer makes Telegram send it again, for ever), and 5xx when it was not stored, so it comes back. A 503 (not
+// started, the store out of reach, a customer writing too fast) says how long to wait in Retry-After, which Telegram
+// waits exactly (instead of its own backoff, up to 60-120 s): see UNAVAILABLE_RETRY_AFTER_MS. Each refusal says what
+// it is (`kind`, as the Meta webhook's), for the logs and whoever reads them.
 import type { ServerResponse } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Api } from 'grammy';
 import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { INTERNAL_ERROR, NOT_JSON, type WebhookRefusal } from '../../shared/refusals.ts';
+import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
@@ -33,12 +35,12 @@ async function answerUpdate(body: unknown, options: WebhookOptions): Promise<Ans
     return { status: 400, body: { error: 'expected a Telegram update: a JSON object with an update_id', kind: 'badRequest' } };
   }
   const receive = options.receiver();
-  if (!receive) return { status: 503, body: { error: 'the Telegram channel is not started', kind: 'unavailable' } };
+  if (!receive) return { status: 503, body: { error: 'the Telegram channel is not started', kind: 'unavailable' }, retryAfter: retryAfter(UNAVAILABLE_RETRY_AFTER_MS) };
   let refused: string | undefined;
   try {
     refused = await receive(body);
   } catch (error) {
-    if (error instanceof DeliveryRefused) return { status: 503, body: { error: error.message, kind: 'unavailable' }, retryAfter: '5' };
+    if (error instanceof DeliveryRefused) return { status: 503, body: { error: error.message, kind: 'unavailable' }, retryAfter: retryAfter(error.retryAfterMs) };
     options.log.error({ err: String(error), update: (body as { update_id: number }).update_id }, 'Telegram update could not be stored');
     return { status: 500, body: { error: 'not stored; please retry', kind: 'internal' } };
   }

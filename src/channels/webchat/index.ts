@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
+import { retryAfter } from '../../shared/refusals.ts';
 import type { Message } from '../../store/types.ts';
 import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -252,7 +253,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       const status = error instanceof RateLimited ? 429 : 503;
-      res.status(status).set('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).json({ error: error.message, kind: status === 429 ? 'rateLimited' : 'unavailable' } satisfies Answer);
+      res.status(status).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: status === 429 ? 'rateLimited' : 'unavailable' } satisfies Answer);
       return;
     }
     res.status(202).json({ accepted: true });

@@ -9,7 +9,7 @@ import { pageLanguage } from '../language.ts';
 import { deleteErasedFiles, ERASED_FILES } from '../../store/erased-files.ts';
 import { markErased } from '../../store/erased-relays.ts';
 import type { Contact, Conversation, ErasedContact } from '../../store/types.ts';
-import type { ServerRefusal } from '../../shared/refusals.ts';
+import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../../shared/refusals.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { contactsNewestFirst } from './pages.ts';
@@ -153,7 +153,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
     } catch (error) {
       // Nothing of the store's erase was done: the contact is there with their files, and the admin asks again.
       context.log.error({ err: error, contact: contact.id, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
-      return void res.status(503).set('retry-after', '5').json({ error: word(line('eraseNotDone'), pageLanguage(req)), kind: 'unavailable' } satisfies ServerRefusal);
+      return void res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: word(line('eraseNotDone'), pageLanguage(req)), kind: 'unavailable' } satisfies ServerRefusal);
     }
     const files = await deleteErasedFiles(store, context.media, contact.id, erased.files).catch((error: unknown) => {
       context.log.error({ err: error, contact: contact.id }, 'the erased contact\'s files could not all be deleted yet (deleted at the next sweep)');
