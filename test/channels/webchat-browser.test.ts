@@ -956,7 +956,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes: send me the new one.'));
     expect(cloud.graph.sentTo(LAYLA).at(-1)).not.toHaveProperty('context');
   }), 90_000);
-  it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says, else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
+  it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says (a rate limit, a person it cannot deliver to), else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
     const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
     const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
     const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team });
@@ -987,10 +987,14 @@ describe.skipIf(!hasChromium)(title, () => {
     };
     expect(await failAs('Yes, it left yesterday.', { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' }))
       .toBe('لم تُسلَّم: أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق');
+    // WhatsApp's commonest failure, a person it cannot deliver to: in her words, where it was WhatsApp's English.
     expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
-      .toBe('لم تُسلَّم: «\u2068Message undeliverable: Message Undeliverable. (#131026)\u2069»');
+      .toBe('لم تُسلَّم: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
     await agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('.mark.failed').hover();
     await agent.screenshot({ path: '/tmp/switchboard-console-not-delivered-ar.png' });
+    // A code nothing better is known of: WhatsApp's words, quoted.
+    expect(await failAs('Are you there?', { code: 135000, title: 'Generic user error', message: 'Message failed to send because of an unknown error with your request parameters.' }))
+      .toBe('لم تُسلَّم: «\u2068Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)\u2069»');
 
     // The console's API gives what the failure is known to mean beside WhatsApp's words, which stay as they were said.
     const transcript = await agent.evaluate(async () => {
@@ -999,7 +1003,8 @@ describe.skipIf(!hasChromium)(title, () => {
     });
     expect(transcript.messages.filter((message) => message.status === 'failed').map(({ text, error, failure }) => ({ text, error, failure }))).toEqual([
       { text: 'Yes, it left yesterday.', error: '(Business Account, Consumer Account) pair rate limit hit: Too many messages sent from the sender phone number to the same recipient phone number in a short period of time. (#131056)', failure: 'rateLimited' },
-      { text: 'Hello?', error: 'Message undeliverable: Message Undeliverable. (#131026)', failure: undefined },
+      { text: 'Hello?', error: 'Message undeliverable: Message Undeliverable. (#131026)', failure: 'cannotReceive' },
+      { text: 'Are you there?', error: 'Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)', failure: undefined },
     ]);
   }), 90_000);
 });

@@ -234,6 +234,12 @@ describe('an agent\'s language in their messaging app', () => {
     };
     expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } }, 'Are you there?'))
       .toBe('لم تعد دردشة العميل موجودة (ربما حُذف حسابه)');
+    // A text over Telegram's limit, and a person the bot may not write to first: his words too, where they were Telegram's English.
+    expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message is too long' } }, 'Here is the whole policy'))
+      .toBe('الرسالة أطول مما يقبله تطبيق العميل؛ أرسلها على أجزاء أقصر');
+    expect(await notDelivered({ status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot can\'t initiate conversation with a user' } }, 'Still there?'))
+      .toBe('لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد');
+    expect(await failedTo('Still there?')).toMatchObject({ status: 'failed', error: 'Forbidden: bot can\'t initiate conversation with a user', failure: 'writeFirst' });
     // What nothing better is known of is Telegram's own words, quoted as what it answered.
     expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message thread not found' } }, 'Hello?'))
       .toBe(`ردّت القناة: «${isolated('Bad Request: message thread not found')}»`);

@@ -381,15 +381,15 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await read(english, '.teach-form .notice')).toBe('the training data is refused, so nothing was added: nlp/extra.yaml:4:3: "refunds" is written twice here (write it once, with all its examples under it); fix that first');
   }, 120_000);
 
-  it('says in an Arabic transcript why a message was not delivered, in Arabic when WhatsApp\'s code says, else quoting WhatsApp\'s words', async () => {
+  it('says in an Arabic transcript why a message was not delivered, in Arabic when WhatsApp\'s code says (a rate limit, a person it cannot deliver to), else quoting WhatsApp\'s words', async () => {
     const LAYLA = '966501234567';
     const cloud: CloudServer = await startCloud({
-      flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello! An agent answers soon."\n  - say: "Meanwhile, our hours are 9 to 5."\n' },
+      flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello! An agent answers soon."\n  - say: "Meanwhile, our hours are 9 to 5."\n  - say: "See you soon."\n' },
       config: { ADMIN_TOKEN: TOKEN },
     });
     running.push(cloud);
     expect((await cloud.post(messagesBody([cloudText('Where is my order?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
-    await eventually(() => cloud.graph.saidTo(LAYLA).length === 2);
+    await eventually(() => cloud.graph.saidTo(LAYLA).length === 3);
     /** WhatsApp reports the bot's `nth` message to Layla failed with `error`. */
     const failAs = async (nth: number, error: Record<string, unknown>) => {
       const failed = fixture('statuses');
@@ -399,17 +399,20 @@ describe.skipIf(!hasChromium)(title, () => {
     };
     await failAs(0, { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' });
     await failAs(1, { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' });
+    await failAs(2, { code: 135000, title: 'Generic user error', message: 'Message failed to send because of an unknown error with your request parameters.' });
 
     const page = await arabicAdmin(cloud.app.url);
     await page.goto(`${cloud.app.url}/admin#/conversations/1`);
     const delivery = (text: string) => read(page, `.transcript .message:has-text("${text}") .delivery`);
-    await page.locator('.transcript .message', { hasText: 'our hours' }).locator('.delivery.failed').waitFor();
+    await page.locator('.transcript .message', { hasText: 'See you soon' }).locator('.delivery.failed').waitFor();
     expect(await delivery('An agent answers soon')).toBe('التسليم: فشل (أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق)');
+    // A person WhatsApp cannot deliver to, its commonest failure: in Arabic, where it was WhatsApp's English.
+    expect(await delivery('our hours')).toBe('التسليم: فشل (لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث)');
     // WhatsApp's own words, as the Arabic agent console sets them: quoted, isolated, marked as English, left to right.
-    expect(await delivery('our hours')).toBe('التسليم: فشل («Message undeliverable: Message Undeliverable. (#131026)»)');
-    const theirs = page.locator('.transcript .message', { hasText: 'our hours' }).locator('.delivery bdi');
+    expect(await delivery('See you soon')).toBe('التسليم: فشل («Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)»)');
+    const theirs = page.locator('.transcript .message', { hasText: 'See you soon' }).locator('.delivery bdi');
     expect(await theirs.evaluate((bdi) => [bdi.getAttribute('lang'), bdi.getAttribute('dir'), bdi.textContent, bdi.previousSibling?.textContent?.at(-1), bdi.nextSibling?.textContent?.[0]]))
-      .toEqual(['en', 'ltr', 'Message undeliverable: Message Undeliverable. (#131026)', '«', '»']);
+      .toEqual(['en', 'ltr', 'Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)', '«', '»']);
     await shot(page, 'conversation-not-delivered');
     await page.locator('.transcript').screenshot({ path: join(SHOTS, 'conversation-not-delivered-close.png') });
   }, 90_000);

@@ -26,9 +26,11 @@ interface ConnectorFailure {
 /**
  * The `ChannelSendError` a failed send becomes; `log` hears loudly of credentials the Bot Framework refused.
  *
- *     try { await adapter.continueConversationAsync(appId, reference, logic); } catch (error) { throw toSendError(error, log); }
+ *     try { await adapter.continueConversationAsync(appId, reference, logic); } catch (error) { throw toSendError(error, log, { files: false }); }
+ *
+ * `sent.files`: whether the activity carried files, which tells a 413's too large file from a text too long.
  */
-export function toSendError(error: unknown, log: Logger): ChannelSendError {
+export function toSendError(error: unknown, log: Logger, sent: { files: boolean } = { files: true }): ChannelSendError {
   if (error instanceof ChannelSendError) return error;
   if (error instanceof TokenError) {
     if (error.refused) log.error({ err: error.message }, 'Bot Framework: Microsoft Entra refused the app\'s credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app). Replies wait until they are fixed');
@@ -55,7 +57,7 @@ export function toSendError(error: unknown, log: Logger): ChannelSendError {
     return new ChannelSendError(`too many messages (HTTP 429): ${said}`, { permanent: false, known: 'rateLimited', ...(waitMs !== undefined ? { retryAfterMs: waitMs } : {}), cause: error });
   }
   if (status >= 500 || status === 408) return new ChannelSendError(`the Bot Connector failed (HTTP ${status}): ${said}`, { permanent: false, cause: error });
-  return new ChannelSendError(`the Bot Connector refused the message (HTTP ${status}): ${said}`, { permanent: true, ...(status === 413 ? { known: 'fileTooLarge' as const } : {}), cause: error });
+  return new ChannelSendError(`the Bot Connector refused the message (HTTP ${status}): ${said}`, { permanent: true, ...(status === 413 ? { known: sent.files ? 'fileTooLarge' as const : 'tooLong' as const } : {}), cause: error });
 }
 
 function describe(failure: ConnectorFailure): string {

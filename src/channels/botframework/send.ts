@@ -60,7 +60,7 @@ export class Sender {
         timedOut,
       ]);
     } catch (error) {
-      throw toSendError(error, this.#log);
+      throw toSendError(error, this.#log, { files: (message.attachments?.length ?? 0) > 0 });
     } finally {
       clearTimeout(timer);
     }

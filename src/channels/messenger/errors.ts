@@ -25,6 +25,9 @@ const POLICY: ErrorPolicy = {
   tokenRefused: 'the Page access token (MESSENGER_PAGE_TOKEN) was refused',
   // 551: "This person isn't available right now" (they blocked the Page, or their account is gone).
   known: new Map<number, KnownFailure>([[4, 'rateLimited'], [17, 'rateLimited'], [32, 'rateLimited'], [613, 'rateLimited'], [551, 'noChat']]),
+  // (#10) 2018278 "This message is sent outside of allowed window" (Meta's clock closed the window before ours did),
+  // (#100) 2018001 "No matching user found", (#200) 2018108 "This person isn't receiving messages from you right now".
+  knownSubcodes: new Map<number, KnownFailure>([[2018278, 'writeFirst'], [2018001, 'noChat'], [2018108, 'blocked']]),
 };
 
 /**

@@ -13,6 +13,8 @@ export interface ErrorPolicy {
   tokenRefused: string;
   /** Codes whose meaning an agent is told in their own words (a rate limit, a person who cannot be reached). */
   known: ReadonlyMap<number, KnownFailure>;
+  /** The same by Meta's `error_subcode`, where one code means several things (Messenger's 10, 100, 200). */
+  knownSubcodes?: ReadonlyMap<number, KnownFailure>;
 }
 
 /**
@@ -27,7 +29,7 @@ export function toSendError(error: unknown, policy: ErrorPolicy): ChannelSendErr
     return new ChannelSendError(error instanceof Error ? error.message : String(error), { permanent: false, cause: error });
   }
   const reason = describeGraphError(error);
-  const known = error.code !== undefined ? policy.known.get(error.code) : undefined;
+  const known = (error.subcode !== undefined ? policy.knownSubcodes?.get(error.subcode) : undefined) ?? (error.code !== undefined ? policy.known.get(error.code) : undefined);
   const means = known ? { known } : {};
   // A token being replaced: the messages wait for it rather than fail.
   if (error.badToken) return new ChannelSendError(`${policy.tokenRefused}: ${reason}`, { permanent: false, cause: error });

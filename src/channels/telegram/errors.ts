@@ -39,11 +39,16 @@ export function toSendError(error: unknown): ChannelSendError {
  *
  *     knownFailure(403, 'Forbidden: bot was blocked by the user'); // 'blocked'
  *     knownFailure(400, 'Bad Request: chat not found');           // 'noChat'
+ *     knownFailure(400, 'Bad Request: message is too long');      // 'tooLong'
  */
 function knownFailure(code: number, description: string): KnownFailure | undefined {
   if (code === 429) return 'rateLimited';
+  // A text or a caption over Telegram's limit (render.ts splits texts, but a caption or an edit can still be refused).
+  if (/(text|message|caption) is too long|MESSAGE_TOO_LONG/i.test(description)) return 'tooLong';
   if (code === 413 || /too big|too large/i.test(description)) return 'fileTooLarge';
   if (/blocked by the user/i.test(description)) return 'blocked';
+  // A person who never started the bot (or deleted the chat with it): nothing reaches them until they write.
+  if (/can't initiate conversation/i.test(description)) return 'writeFirst';
   if (/chat not found|user is deactivated|PEER_ID_INVALID/i.test(description)) return 'noChat';
   if (/wrong type of|IMAGE_PROCESS_FAILED|PHOTO_INVALID_DIMENSIONS|VOICE_MESSAGES_FORBIDDEN|unsupported/i.test(description)) return 'fileType';
   return undefined;

@@ -7,8 +7,10 @@ export const FAILURE_WORDS = {
   en: {
     blocked: 'the customer has blocked the bot',
     noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
+    cannotReceive: 'the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update',
     fileTooLarge: 'the file is larger than the customer\'s app takes',
     fileType: 'the customer\'s app does not take this type of file',
+    tooLong: 'the message is longer than the customer\'s app takes; send it in shorter parts',
     rateLimited: 'too many messages went out too fast, and the customer\'s app refused more for now; send it again in a few minutes',
     windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template reaches them now',
     writeFirst: 'the customer\'s app takes no message from here until they write again',
@@ -16,8 +18,10 @@ export const FAILURE_WORDS = {
   ar: {
     blocked: 'حظر العميل البوت',
     noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
+    cannotReceive: 'لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث',
     fileTooLarge: 'الملف أكبر مما يقبله تطبيق العميل',
     fileType: 'لا يقبل تطبيق العميل هذا النوع من الملفات',
+    tooLong: 'الرسالة أطول مما يقبله تطبيق العميل؛ أرسلها على أجزاء أقصر',
     rateLimited: 'أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق',
     windowClosed: 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد',
     writeFirst: 'لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد',

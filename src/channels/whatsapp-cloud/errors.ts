@@ -33,11 +33,15 @@ const POLICY: ErrorPolicy = {
 
 /**
  * Meta's codes an agent is told in their own words, in sends and in failed statuses alike: the closed window
- * (131047), the rate limits (4, 80007, 130429, 131048, 131056).
+ * (131047), the rate limits (4, 80007, 130429, 131048, 131056), a person WhatsApp cannot deliver to (131026, "Message
+ * undeliverable": a number not on WhatsApp, an app too old, terms not accepted), a kind of message WhatsApp does not
+ * take (131051).
  */
 function knownCodes(): ReadonlyMap<number, KnownFailure> {
   return new Map<number, KnownFailure>([
     [WINDOW_CLOSED_CODE, 'windowClosed'],
+    [131026, 'cannotReceive'],
+    [131051, 'fileType'],
     ...[4, 80007, 130429, 131048, 131056].map((code) => [code, 'rateLimited'] as const),
   ]);
 }

@@ -134,6 +134,15 @@ describe('failures', () => {
     expect(await failure(channel.send(JONAS, { text: 'Hi' }))).toMatchObject({ permanent: true, message: 'the Bot Connector refused the message (HTTP 400): Incorrect conversation creation parameters' });
   });
 
+  it('tells a text too long from a file too large when Teams refuses a message as too big (413)', async () => {
+    const tooBig = () => connectorError(413, 'MessageSizeTooBig', 'Message size too big');
+    service.fail(tooBig(), tooBig());
+    expect(await failure(channel.send(JONAS, { text: 'x'.repeat(40_000) }))).toMatchObject({ permanent: true, known: 'tooLong' });
+    const pdf = await host.media.put(Buffer.from('%PDF-1.7'), { mime: 'application/pdf', name: 'policy.pdf' });
+    expect(await failure(channel.send(JONAS, { text: 'The policy', attachments: [{ kind: 'document', ref: pdf.ref, mime: 'application/pdf', name: 'policy.pdf' }] })))
+      .toMatchObject({ permanent: true, known: 'fileTooLarge' });
+  });
+
   it('keeps the replies waiting, and says so loudly, when the app\'s credentials are refused', async () => {
     service.fail(connectorError(401, 'Unauthorized', 'Authorization has been denied for this request.'));
     expect(await failure(channel.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector refused the bot\'s credentials (HTTP 401): Authorization has been denied for this request.' });

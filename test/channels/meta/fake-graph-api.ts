@@ -37,8 +37,8 @@ export interface Failure {
 }
 
 /** Meta's error body for `code` (with `details` as error_data.details). */
-export function metaError(status: number, code: number, message: string, details?: string): Failure {
-  return { status, body: { error: { message, type: 'OAuthException', code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: 'AbCdEf' } } };
+export function metaError(status: number, code: number, message: string, details?: string, subcode?: number): Failure {
+  return { status, body: { error: { message, type: 'OAuthException', code, ...(subcode !== undefined ? { error_subcode: subcode } : {}), ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: 'AbCdEf' } } };
 }
 
 export class FakeGraphApi {

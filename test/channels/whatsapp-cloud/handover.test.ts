@@ -236,7 +236,7 @@ describe('choices', () => {
 describe('Meta reporting a message of an agent with language: ar failed', () => {
   const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    language: ar\n';
 
-  it('tells why in Arabic when Meta\'s code says (a rate limit), else quotes Meta\'s own words; the message keeps them', async () => {
+  it('tells why in Arabic when Meta\'s code says (a rate limit, a person WhatsApp cannot deliver to), else quotes Meta\'s own words; the message keeps them', async () => {
     const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
     running.push(cloud);
     const lina = visitor(cloud.app.url, 'agent-lina');
@@ -254,7 +254,9 @@ describe('Meta reporting a message of an agent with language: ar failed', () => 
     expect(await failAs('Are you still there?', { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' }))
       .toBe('أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق');
     expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
-      .toBe('ردّت القناة: «\u2068Message undeliverable: Message Undeliverable. (#131026)\u2069»');
+      .toBe('لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
+    expect(await failAs('Anyone?', { code: 135000, title: 'Generic user error', message: 'Message failed to send because of an unknown error with your request parameters.' }))
+      .toBe('ردّت القناة: «\u2068Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)\u2069»');
     const messages = await cloud.app.store.messagesOfConversation(1);
     expect(messages.find((m) => m.text === 'Are you still there?' && m.direction === 'out')).toMatchObject({ error: '(Business Account, Consumer Account) pair rate limit hit: Too many messages sent from the sender phone number to the same recipient phone number in a short period of time. (#131056)' });
   });

@@ -228,7 +228,9 @@ agents:
       told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('was not delivered'));
       if (!told) await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the channel said "Message undeliverable: The recipient is not on WhatsApp (#131026)"');
+    // What 131026 means, in the agent's words; WhatsApp's own stay on the message, for admins.
+    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update');
+    expect(await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid)).toMatchObject({ failure: 'cannotReceive' });
   });
 });
 
