@@ -2,7 +2,7 @@
 // close, hand back to the bot) goes through `act`, whether it was typed as a command in a messaging app or
 // clicked in the agent console or the dashboard.
 import type { Conversation, Tx } from '../store/types.ts';
-import { agentState, saveAgentState } from './agent-state.ts';
+import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -13,8 +13,13 @@ import type { Agent } from './team.ts';
 
 /** What an agent decides. `conversationId` is the number people see as #42. */
 export type AgentAction =
-  /** `because: 'noConsole'`: the agent's console was closed too long (see src/server/console-presence.ts), not their click. */
-  | { kind: 'status'; status: 'online' | 'away'; because?: 'noConsole' }
+  | { kind: 'status'; status: 'online' | 'away' }
+  /**
+   * Not the agent's click: no console of theirs was connected for too long (see src/server/console-presence.ts).
+   * `stillDue` decides again in the action's own transaction, on what it reads there: a sign of their console, or a
+   * status they set themselves, committed since the decision was first made wins, and nothing is done.
+   */
+  | { kind: 'status'; status: 'away'; because: 'noConsole'; stillDue: (tx: Tx, state: AgentState) => Promise<boolean> }
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
   | { kind: 'note'; conversationId: number; text: string }
@@ -79,9 +84,10 @@ async function decide(
   switch (action.kind) {
     case 'status': {
       const state = await agentState(tx, agent, stamp(ctx));
+      if ('because' in action && !(await action.stillDue(tx, state))) return only(refused(line('listStatus', state.status)));
       state.status = action.status;
       state.since = stamp(ctx);
-      if (action.status === 'away' && action.because) state.awayBecause = action.because;
+      if ('because' in action) state.awayBecause = action.because;
       else delete state.awayBecause;
       saveAgentState(tx, agent, state);
       fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });

@@ -42,8 +42,11 @@ export interface AgentConsoleOptions {
   wording?: (conversation: Conversation) => Promise<Wording>;
   /** How long without a console sets an agent Away (`CONSOLE_AWAY_AFTER`), as the console says it. */
   awayAfterMs?: number;
-  /** Told of each request of a signed-in agent: their console is open (`ConsolePresence.seen`). */
-  seen?: (agent: Agent) => void;
+  /**
+   * Told of each request of a signed-in agent: their console is open (`ConsolePresence.seen`); `now`, and waited for,
+   * before their own status action, so that the sign is stored before the status is.
+   */
+  seen?: (agent: Agent, now?: boolean) => Promise<void>;
   log: Logger;
 }
 
@@ -140,7 +143,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const agent = directory.agent(who.agent.id);
     if (!agent) return void refuse(res, { status: 401, error: 'you are no longer an agent in team.yaml' });
     res.locals.agent = agent;
-    options.seen?.(agent);
+    void options.seen?.(agent);
     res.set('cache-control', 'no-store');
     next();
   });
@@ -315,8 +318,10 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.status(400).json(refusal(actionProblem(body.error), req));
       return;
     }
+    const agent = res.locals.agent as Agent;
     try {
-      const result = await options.act(res.locals.agent as Agent, body.data.action);
+      if (body.data.action.kind === 'status') await options.seen?.(agent, true);
+      const result = await options.act(agent, body.data.action);
       res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)), inEachLanguage: wordEach(result.line) });
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;

@@ -5,10 +5,17 @@
 // nobody. What they hold stays theirs. Opening the console again shows them Away; they press Online themselves (a
 // laptop waking up at home should not start taking customers).
 //
+// What counts as a console: the agent console (its live stream, or its API called, which it does every 15 s), and
+// anything else working in the agent's own web chat session through its HTTP API (a front end of their own polling
+// its messages, `/online` typed there): an agent who works only through the API is working.
+//
 // Several processes share the store: a console's event stream is connected to one of them, and every process checks
 // every agent. So "last seen" is kept in the store (collection `console-presence`), written by whichever process sees
 // the console (its stream open there, or its API called), at least every quarter of the grace period; a process
-// sets an agent Away only when nobody wrote it for the whole grace period.
+// sets an agent Away only when nobody wrote it for the whole grace period. That is decided again inside the Away's
+// own transaction, on the presence and the status read there: a sign of the console, or a status the agent set
+// themselves (Online pressed as the check ran), committed first wins, and the agent's own last action stands.
+// The agent's own status actions write their sign first, so that it is committed before their status is.
 import type { Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
@@ -46,7 +53,8 @@ export interface ConsolePresenceOptions {
  * Keeps console-only agents' status following their console.
  *
  *     const presence = new ConsolePresence({ store, directory, act: runtime.act, awayAfterMs: 120_000, log });
- *     presence.start(); presence.streams('agent-sara', true); presence.seen(sara); await presence.stop();
+ *     presence.start(); presence.streams('agent-sara', true); presence.seen(sara); presence.sessionUsed('agent-sara');
+ *     await presence.stop();
  */
 export class ConsolePresence {
   /** Web chat sessions with an event stream open in this process. */
@@ -85,14 +93,23 @@ export class ConsolePresence {
     if (agent) void this.#write(agent, true);
   }
 
-  /** The agent's console called the API (it polls): a sign of it, written at most every so often. */
-  seen(agent: Agent): Promise<void> {
-    return this.#write(agent, false);
+  /**
+   * The agent's console called the API (it polls): a sign of it, written at most every so often; `now`: written now,
+   * before an action of the agent's own (their status) is carried out.
+   */
+  seen(agent: Agent, now = false): Promise<void> {
+    return this.#write(agent, now);
+  }
+
+  /** A request of the agent's own web chat session (`webchat:` in team.yaml) through its HTTP API: a sign of them. */
+  sessionUsed(session: string): Promise<void> {
+    const agent = this.options.directory.agentByIdentity('webchat', session);
+    return agent ? this.#write(agent, false) : Promise.resolve();
   }
 
   /** Writes the presence of this process's consoles, and sets Away the console-only agents none was seen of for long. */
   async check(): Promise<void> {
-    const { store, directory, awayAfterMs, log } = this.options;
+    const { store, directory, log } = this.options;
     try {
       for (const session of this.#streaming) {
         const agent = directory.agentByIdentity('webchat', session);
@@ -100,16 +117,24 @@ export class ConsolePresence {
       }
       const states = await store.docs<AgentState>('agents');
       for (const agent of directory.agents().filter((agent) => this.#consoleOnly(agent))) {
-        if (states.get(agent.id)?.status !== 'online' || this.#streamingHere(agent)) continue;
+        const state = states.get(agent.id);
+        if (state?.status !== 'online' || this.#streamingHere(agent)) continue;
         const seenAt = (await store.doc<Presence>(PRESENCE, agent.id))?.seenAt;
         // Online with no sign of a console yet (online before this version ran): the grace period starts now.
         if (seenAt === undefined) {
           await this.#write(agent, true);
           continue;
         }
-        if (this.#now() - Date.parse(seenAt) < awayAfterMs) continue;
-        const result = await this.options.act(agent, { kind: 'status', status: 'away', because: 'noConsole' });
-        log.info({ agent: agent.id, since: seenAt, ok: result.ok }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
+        if (!this.#gone(seenAt)) continue;
+        const onlineSince = state.since;
+        const result = await this.options.act(agent, {
+          kind: 'status', status: 'away', because: 'noConsole',
+          // Read again in the Away's transaction, so that what committed since (the console back, Online pressed) wins.
+          stillDue: async (tx, now) => now.status === 'online' && now.since === onlineSince && !this.#streamingHere(agent)
+            && this.#gone((await tx.doc<Presence>(PRESENCE, agent.id))?.seenAt),
+        });
+        if (result.ok) log.info({ agent: agent.id, since: seenAt }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
+        else log.info({ agent: agent.id }, 'an agent console came back, or the agent set their status, as they were being set away: left as they are');
       }
     } catch (error) {
       log.warn({ error: String(error) }, 'could not check the agent consoles\' presence; tried again shortly');
@@ -121,6 +146,11 @@ export class ConsolePresence {
     const { running } = this.options;
     return agent.identities.some((identity) => identity.channel === 'webchat')
       && !agent.identities.some((identity) => identity.channel !== 'webchat' && running(identity.channel));
+  }
+
+  /** Whether a presence last written at `seenAt` is older than the grace period (none written: not gone, its grace starts). */
+  #gone(seenAt: string | undefined): boolean {
+    return seenAt !== undefined && this.#now() - Date.parse(seenAt) >= this.options.awayAfterMs;
   }
 
   #streamingHere(agent: Agent): boolean {

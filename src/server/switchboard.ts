@@ -336,6 +336,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const { channels, webchat } = await createChannels(config, {
       ...parts, signIn,
       streamsChanged: (session: string, open: boolean) => presence?.streams(session, open),
+      agentSessionUsed: (session: string) => presence?.sessionUsed(session) ?? Promise.resolve(),
       ...(awayAfterMs > 0 ? { agentStreamRenewMs: Math.max(1_000, Math.floor(awayAfterMs / 2)) } : {}),
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
@@ -378,7 +379,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     mountAgentConsole(routes, {
       store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
       act: running.act,
-      ...(consoles ? { seen: (agent: Agent) => void consoles.seen(agent), awayAfterMs } : {}),
+      ...(consoles ? { seen: (agent: Agent, now?: boolean) => consoles.seen(agent, now), awayAfterMs } : {}),
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
@@ -537,7 +538,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 async function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void; agentStreamRenewMs?: number },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void; agentSessionUsed?: (session: string) => Promise<void>; agentStreamRenewMs?: number },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -567,6 +568,7 @@ async function createChannels(
     now: () => now().getTime(),
     ...(parts.fanout ? { fanout: parts.fanout } : {}),
     ...(parts.streamsChanged ? { streamsChanged: parts.streamsChanged } : {}),
+    ...(parts.agentSessionUsed ? { agentSessionUsed: parts.agentSessionUsed } : {}),
     ...(parts.agentStreamRenewMs !== undefined ? { agentStreamRenewMs: parts.agentStreamRenewMs } : {}),
   });
   const channels: Channel[] = [webchat];

@@ -1,8 +1,15 @@
 // An agent whom only the agent console reaches (a `webchat:` session, no messaging-app address) is set Away once no
 // console of theirs has been connected for CONSOLE_AWAY_AFTER: a new customer is then queued and told so, instead of
 // being given to nobody. An agent with a Telegram address stays Online with no console open while Telegram runs: their
-// app reaches them.
+// app reaches them. An agent working through the HTTP API alone (their web chat session polled, no event stream) is
+// there too. Their own last action wins over a check deciding at the same moment.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentState } from '../../src/handover/agent-state.ts';
+import type { ActionResult, AgentAction } from '../../src/handover/actions.ts';
+import type { Agent } from '../../src/handover/team.ts';
+import { ConsolePresence } from '../../src/server/console-presence.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { createLogger } from '../../src/shared/log.ts';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
@@ -22,7 +29,7 @@ async function signIn(url: string, session: string) {
   expect(login.status).toBe(204);
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   return {
-    state: async () => (await (await fetch(`${url}/agent/api/state`, { headers: { cookie } })).json()) as { status: string },
+    state: async () => (await (await fetch(`${url}/agent/api/state`, { headers: { cookie } })).json()) as { status: string; awayBecause?: string },
     act: async (action: unknown) => (await (await fetch(`${url}/agent/api/act`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ action }) })).json()) as { ok: boolean },
     /** The console's event stream (its own web chat session's), connected again whenever it ends, as EventSource does, until aborted. */
     openStream: () => follow(`${url}/webchat/${session}/events?token=${agentToken(session)}`),
@@ -124,5 +131,97 @@ describe('console-only agents\' presence', () => {
     await layla.say('layla@example.com');
     expect((await read(layla)).at(-1)).toBe('Nobody on our Billing team is free right now: you are number 1 in line. Stay here, we\'ll be with you shortly.');
     expect((await omar.state()).status).toBe('away');
+  }, 30_000);
+
+  it('keeps online an agent who works through the web chat API alone, polling it without an event stream, and sets them away once they stop', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 1_000 } });
+    running.push(app);
+    // Sara's own front end: /online typed in her web chat session, then its messages read every 200 ms, as a page
+    // without EventSource (or a script of hers) reads them.
+    const sara = visitor(app.url, 'agent-sara');
+    expect((await sara.say('/online')).status).toBe(202);
+    let polling = true;
+    const polled = (async () => {
+      while (polling) {
+        await sara.messages();
+        await sleep(200);
+      }
+    })();
+    running.push({ stop: async () => { polling = false; await polled.catch(() => {}); } });
+    await until('Sara is online', async () => (await statuses(app.url)).sara === 'online');
+
+    // Three grace periods later she is still online, and a Sales customer (her team alone) gets her.
+    await sleep(3_000);
+    expect((await statuses(app.url)).sara).toBe('online');
+    const noor = visitor(app.url, 'noor', 'Noor');
+    await noor.say('I want to buy the premium plan');
+    await noor.say('noor@example.com');
+    await until('Sara joined Noor', async () => (await read(noor)).includes('Sara has joined the conversation.'));
+    await until('Sara read of Noor', async () => (await sara.messages()).some((message) => message.text.includes('Noor')));
+
+    // She stops: away after the grace.
+    polling = false;
+    await polled;
+    await until('Sara is away', async () => (await statuses(app.url)).sara === 'away');
+  }, 30_000);
+
+  /**
+   * A presence check standing for another process's (sharing this server's store, at a grace of 1 s, the server's own
+   * too long to come round), whose Away is held between its decision and its transaction while `meanwhile` runs.
+   */
+  function checkHeldBy(app: Switchboard, meanwhile: () => Promise<void>): ConsolePresence {
+    let held = false;
+    const act = async (agent: Agent, action: AgentAction): Promise<ActionResult> => {
+      if (!held && action.kind === 'status' && 'because' in action) {
+        held = true;
+        await meanwhile();
+      }
+      return app.runtime.act(agent, action);
+    };
+    return new ConsolePresence({ store: app.store, directory: app.directory, act, awayAfterMs: 1_000, running: () => false, log: createLogger({ level: 'silent' }) });
+  }
+
+  it('keeps the agent\'s own Online or Away, pressed as a check decided to set them away, and the console shows it', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 60_000 } });
+    running.push(app);
+    const sara = await signIn(app.url, 'agent-sara');
+    const gone = async () => {
+      expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+      await sleep(1_300);
+    };
+
+    // Online, her console silent past the grace: the check decides Away; she presses Online before it lands.
+    await gone();
+    await checkHeldBy(app, async () => {
+      expect(await sara.act({ kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    }).check();
+    expect(await sara.state()).toMatchObject({ status: 'online' });
+    expect(await sara.state()).not.toHaveProperty('awayBecause');
+    expect((await statuses(app.url)).sara).toBe('online');
+
+    // A Sales customer then goes to her, as to anyone online.
+    const noor = visitor(app.url, 'noor', 'Noor');
+    await noor.say('I want to buy the premium plan');
+    await noor.say('noor@example.com');
+    await until('Sara joined Noor', async () => (await read(noor)).includes('Sara has joined the conversation.'));
+
+    // The same with Away pressed: she is away by her own hand, and her console does not say a check set her away.
+    await gone();
+    await checkHeldBy(app, async () => {
+      expect(await sara.act({ kind: 'status', status: 'away' })).toMatchObject({ ok: true });
+    }).check();
+    expect(await sara.state()).toEqual(expect.objectContaining({ status: 'away' }));
+    expect(await sara.state()).not.toHaveProperty('awayBecause');
+    expect((await app.store.doc<AgentState>('agents', 'sara'))?.awayBecause).toBeUndefined();
+
+    // Her console's stream connects as the check decides: she stays online.
+    await gone();
+    const before = await app.store.doc<{ seenAt: string }>('console-presence', 'sara');
+    await checkHeldBy(app, async () => {
+      const stream = await sara.openStream();
+      running.push({ stop: async () => stream.abort() });
+      await until('her console is seen', async () => (await app.store.doc<{ seenAt: string }>('console-presence', 'sara'))?.seenAt !== before?.seenAt);
+    }).check();
+    expect(await sara.state()).toMatchObject({ status: 'online' });
   }, 30_000);
 });

@@ -135,6 +135,11 @@ export interface WebchatOptions {
    */
   streamsChanged?: (session: string, open: boolean) => void;
   /**
+   * Told of each request an agent's own session makes through the HTTP API (its messages read or posted, read marks,
+   * files), and waited for before it is served: an agent working through the API, without an event stream, is there.
+   */
+  agentSessionUsed?: (session: string) => Promise<void>;
+  /**
    * An agent's session stream is ended after this long (ms), and its page's EventSource connects again at once: a
    * stream whose page went silent (a laptop asleep sends no TCP close) then stops counting as connected within this
    * time, not after the many minutes TCP takes to give up on it. Absent: never ended.
@@ -278,6 +283,13 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       res.locals.ownerLanguage = admission.language;
       next();
     }, next);
+  }
+
+  /** An agent's own session at work through the API: a sign of them (an event stream counts while open, `streamsChanged`). */
+  function used(_req: Request, res: Response, next: NextFunction): void {
+    const session = res.locals.session as string;
+    if (!options.agentSessionUsed || !agents.bySession(session)) return next();
+    options.agentSessionUsed(session).then(() => next(), next);
   }
 
   /** Posts per session and per address: over either, 429 with `Retry-After`, and nothing read or stored. */
@@ -503,11 +515,11 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       mountPages(router, options.pages ?? {});
       options.signIn.mount(router);
       router.post('/webchat/sessions', express.json({ limit: '4kb' }), createSession);
-      router.post('/webchat/:session/messages', admit, limitPosts, express.json({ limit: '256kb' }), post);
-      router.post('/webchat/:session/read', admit, express.json({ limit: '16kb' }), read);
-      router.get('/webchat/:session/messages', admit, list);
+      router.post('/webchat/:session/messages', admit, limitPosts, used, express.json({ limit: '256kb' }), post);
+      router.post('/webchat/:session/read', admit, used, express.json({ limit: '16kb' }), read);
+      router.get('/webchat/:session/messages', admit, used, list);
       router.get('/webchat/:session/events', admit, events);
-      router.get('/webchat/:session/media/:ref', admit, download);
+      router.get('/webchat/:session/media/:ref', admit, used, download);
       app.use(router);
     },
     async start(given: ChannelHost) {
