@@ -214,6 +214,12 @@ export interface Agent {
   maxOpen: number;
   /** When the agent took their present status (online, away, offline); absent for one who never changed it. */
   statusSince?: string;
+  /**
+   * Of an away agent, who set them away: `noConsole`, Switchboard, because no console of theirs was connected for
+   * `awayAfterMs` (CONSOLE_AWAY_AFTER); `agent`, they did themselves (Away pressed, /away typed).
+   */
+  awayBecause?: 'noConsole' | 'agent';
+  awayAfterMs?: number;
 }
 
 export interface NlpOverview {

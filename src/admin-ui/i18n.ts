@@ -257,6 +257,9 @@ const en = {
   offlineStatus: 'Offline',
   load: 'Open / max',
   statusSince: 'Status since',
+  awayNoConsole: 'Set away by Switchboard: no console of theirs was open for {span}.',
+  awayNoConsoleUntimed: 'Set away by Switchboard: no console of theirs was open.',
+  awayByAgent: 'Set away by themselves.',
   teams: 'Teams',
   teamFile: 'team.yaml',
   seatedOne: '1 waiting customer is now with an agent.',
@@ -631,6 +634,9 @@ const ar: Record<StringKey, string> = {
   offlineStatus: 'غير متصل',
   load: 'المفتوحة / الحد',
   statusSince: 'في هذه الحالة منذ',
+  awayNoConsole: 'جعله النظام «غير متاح»: مرّت {span} دون أن تكون لوحته مفتوحة.',
+  awayNoConsoleUntimed: 'جعله النظام «غير متاح»: لم تكن لوحته مفتوحة.',
+  awayByAgent: 'جعل نفسه «غير متاح».',
   teams: 'الفرق',
   teamFile: 'team.yaml',
   seatedOne: 'أصبح عميل منتظر واحد مع موظف.',
@@ -825,6 +831,17 @@ export function duration(seconds: number): string {
   if (s < 3600) return t('minutes', { n: Math.floor(s / 60) });
   if (s < 86400) return t('hours', { n: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   return t('days', { n: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
+}
+
+/**
+ * A span of time in the admin's language, in whole minutes from a minute on, else in seconds, as the agent console
+ * says CONSOLE_AWAY_AFTER.
+ *
+ *     span(120_000); // "2 minutes"; "دقيقتان" in Arabic
+ */
+export function span(ms: number): string {
+  const [value, unit] = ms >= 60_000 ? [Math.round(ms / 60_000), 'minute'] : [Math.max(1, Math.round(ms / 1_000)), 'second'];
+  return new Intl.NumberFormat(current === 'ar' ? 'ar' : 'en', { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
 
 /**

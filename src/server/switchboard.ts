@@ -370,6 +370,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       roomGivenBy: running.roomGivenBy,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),
+      ...(awayAfterMs > 0 ? { consoleAwayAfterMs: awayAfterMs } : {}),
       ...(fanout ? { published: (file: 'flows' | 'team' | 'nlp') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,

@@ -1,9 +1,10 @@
-// Team: the agents with their live status and load, and team.yaml in the same editor as flows, published with the
-// version it was edited from (422: the problems at their lines, nothing written; 409: someone published first, or
-// removed the file, said by its kind); once published, how many waiting customers the room it gave seated.
+// Team: the agents with their live status (who set an away one away, and why) and load, and team.yaml in the same
+// editor as flows, published with the version it was edited from (422: the problems at their lines, nothing written;
+// 409: someone published first, or removed the file, said by its kind); once published, how many waiting customers
+// the room it gave seated.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
-import { named, names, t, when } from '../i18n.ts';
+import { named, names, span, t, when } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
 import { useUnpublished } from '../leaving.tsx';
@@ -26,7 +27,10 @@ function Agents() {
               {data.agents.map((agent) => (
                 <tr data-agent={agent.id}>
                   <td data-label={t('name')}>{agent.name}</td>
-                  <td data-label={t('status')}><span class={`badge status-${agent.status}`}>{t(STATUS[agent.status] ?? 'offlineStatus')}</span></td>
+                  <td data-label={t('status')}>
+                    <span class={`badge status-${agent.status}`}>{t(STATUS[agent.status] ?? 'offlineStatus')}</span>
+                    {agent.status === 'away' && agent.awayBecause ? <div class="muted away-why" data-because={agent.awayBecause}>{awayWhy(agent)}</div> : null}
+                  </td>
                   <td data-label={t('load')}>
                     <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
                   </td>
@@ -40,6 +44,12 @@ function Agents() {
       </Loading>
     </section>
   );
+}
+
+/** Who set an away agent away, and why, in the admin's words. */
+function awayWhy(agent: Agent): string {
+  if (agent.awayBecause !== 'noConsole') return t('awayByAgent');
+  return agent.awayAfterMs !== undefined ? t('awayNoConsole', { span: span(agent.awayAfterMs) }) : t('awayNoConsoleUntimed');
 }
 
 function TeamFile() {

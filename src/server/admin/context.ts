@@ -33,6 +33,8 @@ export interface AdminContext {
   now: () => Date;
   /** `DATA_DIR/team.yaml`. */
   teamFile: string;
+  /** How long without a console sets a console-only agent Away (`CONSOLE_AWAY_AFTER`), as the Team page says it; absent when off. */
+  consoleAwayAfterMs?: number;
   /** `DATA_DIR/nlp`. */
   nlpDir: string;
   /** The keys naming agents' addresses, as the channels state them (`ADDRESS_KEYS`). */

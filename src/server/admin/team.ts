@@ -1,5 +1,6 @@
 // `/api/team` (team.yaml: read, and publish with the loader's own validation and a version check, answered once the
-// customers waiting for the room it gave are seated) and `/api/agents` (each agent's live status and load).
+// customers waiting for the room it gave are seated) and `/api/agents` (each agent's live status, why they are away,
+// and load).
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { replaceFile } from '../../shared/replace-file.ts';
@@ -101,9 +102,22 @@ export function mountTeam(router: Router, context: AdminContext): void {
           id: agent.id, name: agent.name, teams: agent.teams,
           status: state?.status ?? 'offline', open: held[index]!, maxOpen: agent.maxOpen,
           ...(state?.since ? { statusSince: state.since } : {}),
+          ...(state?.status === 'away' ? awayBecause(state, context.consoleAwayAfterMs) : {}),
           ...(state?.lastAssignedAt ? { lastAssignedAt: state.lastAssignedAt } : {}),
         };
       }),
     });
   });
+}
+
+/**
+ * Why an agent is away, for the Team page: `noConsole`, set away because no console of theirs was connected for
+ * `awayAfterMs` (CONSOLE_AWAY_AFTER); `agent`, they pressed Away or typed /away themselves (the only other way an
+ * agent's status changes).
+ *
+ *     awayBecause({ status: 'away', since, awayBecause: 'noConsole' }, 120_000); // { awayBecause: 'noConsole', awayAfterMs: 120000 }
+ */
+function awayBecause(state: AgentState, awayAfterMs: number | undefined): { awayBecause: 'noConsole' | 'agent'; awayAfterMs?: number } {
+  if (state.awayBecause !== 'noConsole') return { awayBecause: 'agent' };
+  return { awayBecause: 'noConsole', ...(awayAfterMs !== undefined ? { awayAfterMs } : {}) };
 }
