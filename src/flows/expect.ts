@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
 import { matchChoice, type FlowChoice } from './choices.ts';
 import { matchesWithinLimit } from './patterns.ts';
-import type { Localized } from './language.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits, fold } from '../shared/text.ts';
 
@@ -28,7 +27,13 @@ export const EXPECT_TYPES = ['text', 'email', 'phone', 'number', 'date', 'choice
  * The answer accepted (with the value to save), or refused. `notKept`: the customer sent an attachment of the
  * expected kind, but its bytes were not kept (too large, could not be fetched); the runtime tells them why.
  */
-export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: true };
+export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: true; why?: Refusal };
+
+/**
+ * Why an answer was refused, where more can be said than "that is not one": the customer then hears what to fix.
+ * `several_emails`: two different addresses; `email_ending`: an address with no ending after its domain (`maya@example`).
+ */
+export type Refusal = 'several_emails' | 'email_ending';
 
 const email = z.string().email();
 
@@ -51,10 +56,8 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
   switch (expect.type) {
     case 'text':
       return { ok: true, value: text };
-    case 'email': {
-      const address = emailIn(text);
-      return address === undefined ? refused : { ok: true, value: address };
-    }
+    case 'email':
+      return emailAnswer(text);
     case 'phone':
       return phone(text, expect.country);
     case 'number':
@@ -76,19 +79,63 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
 
 /**
  * The address an answer gives, in lower case: the whole answer, or the one address among its words, as customers
- * write it in a sentence ("It's mona@example.com", "بريدي هو mona@example.com", "<mona@example.com>."). Two different
- * addresses give none: which one to keep is the customer's to say.
+ * write it in a sentence ("It's mona@example.com", "بريدي هو mona@example.com", "<mona@example.com>."), or the whole
+ * answer spaced out or spoken (`spacedAddress`). Two different addresses give none: which one to keep is the
+ * customer's to say, and they are told so.
  *
- *     emailIn('my email is Mona@Example.com.'); // 'mona@example.com'
+ *     emailAnswer('my email is Mona@Example.com.'); // { ok: true, value: 'mona@example.com' }
+ *     emailAnswer('maya @ example . com');          // { ok: true, value: 'maya@example.com' }
  */
-function emailIn(text: string): string | undefined {
-  if (email.safeParse(text).success) return text.toLowerCase();
+function emailAnswer(text: string): Answer {
+  if (email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
+  const found = addressesIn(text);
+  // "mona @ example.com or mona@work.example" names two as well, though only one is written whole.
+  if (found.size > 1 || (found.size === 1 && addressesIn(text.replace(/\s*@\s*/g, '@')).size > 1)) {
+    return { ok: false, why: 'several_emails' };
+  }
+  const address = found.size === 1 ? [...found][0] : spacedAddress(text);
+  if (address !== undefined) return { ok: true, value: address };
+  // "maya@example": the one thing missing is the ending (.com), and saying so is more use than "not an address".
+  const glued = trimPunctuation(text).replace(/\s*@\s*/g, '@');
+  return /^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued) ? { ok: false, why: 'email_ending' } : refused;
+}
+
+/** The addresses among the words of a text, in lower case. */
+function addressesIn(text: string): Set<string> {
   const found = new Set<string>();
   for (const word of text.split(/[\s,;:،؛<>()[\]{}"«»]+/u)) {
-    const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    const bare = trimPunctuation(word);
     if (bare.includes('@') && email.safeParse(bare).success) found.add(bare.toLowerCase());
   }
-  return found.size === 1 ? [...found][0] : undefined;
+  return found;
+}
+
+/**
+ * The address of a whole answer written with spaces around its "@" and dots, as phone keyboards and dictation write
+ * it ("maya @ example . com"), or spoken: "maya at example dot com", "maya.smith at example.co.uk". Only the whole
+ * answer, so that no word of a sentence is glued to an address: "maya smith @ example.com" could be smith@ or
+ * mayasmith@, and gives none. "at" counts once, only in an answer with no "@", and only with a dot after it. A space
+ * after the last dot but none before it ends a sentence ("maya @ example.com. thanks"), so that answer gives none.
+ *
+ *     spacedAddress('Maya at Example dot com'); // 'maya@example.com'
+ */
+function spacedAddress(text: string): string | undefined {
+  let spaced = trimPunctuation(text);
+  if (!spaced.includes('@')) {
+    const sides = spaced.split(/\s+at\s+/i);
+    if (sides.length !== 2) return undefined;
+    spaced = sides.join(' @ ');
+  }
+  spaced = spaced.replace(/\s+dot\s+/gi, ' . ');
+  const lastDot = spaced.lastIndexOf('.');
+  if (lastDot > 0 && /\S/.test(spaced[lastDot - 1]!) && /\s/.test(spaced[lastDot + 1] ?? '')) return undefined;
+  const joined = spaced.replace(/\s*([@.])\s*/g, '$1');
+  return !/\s/.test(joined) && email.safeParse(joined).success ? joined.toLowerCase() : undefined;
+}
+
+/** A word or answer without the punctuation, brackets and quotes around it: "<mona@example.com>." → mona@example.com. */
+function trimPunctuation(text: string): string {
+  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 }
 
 /**
@@ -130,47 +177,6 @@ const NUMBER_WORDS: ReadonlySet<string> = new Set([
 export function isAttachmentExpect(type: string): type is AttachmentExpect {
   return (ATTACHMENT_EXPECT_TYPES as readonly string[]).includes(type);
 }
-
-/**
- * What the bot says after an invalid answer when the step has no `invalid:` text, in English and Arabic
- * (English for other languages).
- *
- *     localize(defaultInvalidText({ type: 'email' }), 'en'); // "That doesn't look like an email address…"
- */
-export function defaultInvalidText(expect: Expect): Localized<string> {
-  const key = expect.type === 'phone' && expect.country ? 'national_phone' : expect.type;
-  return { variants: new Map([['en', INVALID.en[key]], ['ar', INVALID.ar[key]]]), fallback: INVALID.en[key] };
-}
-
-// A phone number set in Arabic text is isolated (LRI … PDI): its spaced digit groups would otherwise run right to left.
-const INVALID: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'] | 'national_phone', string>>>> = {
-  en: {
-    text: 'Sorry, I didn\'t get that. Could you type your answer?',
-    email: 'That doesn\'t look like an email address. Could you check it? (like name@example.com)',
-    phone: 'That doesn\'t look like a phone number. Could you send it with the country code? (like +44 20 7946 0958)',
-    national_phone: 'That doesn\'t look like a phone number. Could you check it and send it again?',
-    number: 'Please answer with a number, like 3.',
-    date: 'Please send a date like 31/12/2025 or 2025-12-31.',
-    choice: 'Please pick one of the options (you can also type its number).',
-    regex: 'That doesn\'t look right. Could you check it and send it again?',
-    image: 'Please send a picture: a photo, a screenshot or an image file.',
-    file: 'Please send it as a file: a document, a photo, or an audio or video recording.',
-    location: 'Please share a location: tap the attach button in your app and pick Location.',
-  },
-  ar: {
-    text: 'عذرًا، لم أفهم ذلك. هل يمكنك كتابة إجابتك؟',
-    email: 'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. هل يمكنك التحقق منه؟ (مثل name@example.com)',
-    phone: 'لا يبدو هذا رقم هاتف صحيحًا. هل يمكنك إرساله مع رمز الدولة؟ (مثل \u2066+44 20 7946 0958\u2069)',
-    national_phone: 'لا يبدو هذا رقم هاتف صحيحًا. هل يمكنك التحقق منه وإرساله مرة أخرى؟',
-    number: 'يُرجى الإجابة برقم، مثل 3.',
-    date: 'يُرجى إرسال تاريخ مثل 31/12/2025 أو 2025-12-31.',
-    choice: 'يُرجى اختيار أحد الخيارات (يمكنك أيضًا كتابة رقمه).',
-    regex: 'لا يبدو هذا صحيحًا. هل يمكنك التحقق منه وإرساله مرة أخرى؟',
-    image: 'يُرجى إرسال صورة: صورة فوتوغرافية أو لقطة شاشة أو ملف صورة.',
-    file: 'يُرجى إرساله كملف: مستند أو صورة أو تسجيل صوتي أو مقطع فيديو.',
-    location: 'يُرجى مشاركة موقعك: اضغط على زر الإرفاق في تطبيقك واختر «الموقع».',
-  },
-};
 
 /**
  * True for a country code libphonenumber knows; the loader checks `country:` with it.

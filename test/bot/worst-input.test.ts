@@ -274,7 +274,7 @@ describe('an email given in a sentence', () => {
     const { h, wa, deliver } = await setUp();
     await deliver({ text: 'hi' });
     await deliver({ text: 'layla@example.com or layla@work.example' });
-    expect(wa.textsTo('447700900123').at(-1)).toMatch(/doesn't look like an email address/);
+    expect(wa.textsTo('447700900123').at(-1)).toBe("That's more than one email address. Please send just the one we should use.");
     const contact = await h.store.contactByIdentity('whatsapp-cloud', '447700900123');
     expect(contact?.fields.email).toBeUndefined();
     await h.close();

@@ -111,7 +111,7 @@ describe('ask', () => {
   });
 
   describe('invalid answers', () => {
-    it('re-asks with the invalid text up to `retries` times, then continues without saving', () => {
+    it('re-asks with the invalid text up to `retries` times, then says it goes on without the answer and continues without saving', () => {
       const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    save: contact.email\n    retries: 2\n    invalid: "Not an email, {{contact.name | friend}}. Again?"\n  - say: "Moving on"\n`));
       const run = newRun();
       startFlow(flow, run);
@@ -123,7 +123,7 @@ describe('ask', () => {
       expect(takeSaid(run)).toEqual(['Not an email, friend. Again?']);
       expect(run.conversation.flow?.waiting).toEqual({ retries: 2 });
       resumeFlow(flow, run, { text: 'never' });
-      expect(takeSaid(run)).toEqual(['Moving on']);
+      expect(takeSaid(run)).toEqual(["I couldn't take that as an email address, so let's go on without it.", 'Moving on']);
       expect(run.contact.fields.email).toBeUndefined();
       expect(run.conversation.flow?.done).toBe(true);
     });
@@ -138,7 +138,53 @@ describe('ask', () => {
       resumeFlow(flow, run, { text: 'a' });
       run.said.length = 0;
       resumeFlow(flow, run, { text: 'x' });
-      expect(takeSaid(run)).toEqual(["That doesn't look like an email address. Could you check it? (like name@example.com)"]);
+      expect(takeSaid(run)).toEqual(["That doesn't look like an email address. Please write it like name@example.com."]);
+    });
+
+    it('says what was wrong with an email, as the step\'s own invalid text does not know', () => {
+      const flow = compile(script(`  - ask: "Email?"\n    expect: email\n    retries: 3\n`));
+      const run = newRun();
+      startFlow(flow, run);
+      takeSaid(run);
+      for (const text of ['mona@example', 'mona@example.com or mona@work.example', 'mona']) resumeFlow(flow, run, { text });
+      expect(takeSaid(run)).toEqual([
+        'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
+        "That's more than one email address. Please send just the one we should use.",
+        "That doesn't look like an email address. Please write it like name@example.com.",
+      ]);
+      const custom = compile(script(`  - ask: "Email?"\n    expect: email\n    invalid: "Try again"\n`));
+      const again = newRun();
+      startFlow(custom, again);
+      resumeFlow(custom, again, { text: 'mona@example' });
+      expect(takeSaid(again)).toEqual(['Email?', 'Try again']);
+    });
+
+    it('shows a number of the step\'s country as the shape of a phone number, in English and Arabic', () => {
+      const flow = compile(script(`  - ask: "Phone?"\n    expect: phone\n    country: GB\n`));
+      for (const [language, said] of [
+        ['en', "That doesn't look like a phone number. Please write it like 07400 123456."],
+        ['ar', 'لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مثل \u206607400 123456\u2069.'],
+      ] as const) {
+        const run = newRun({ language });
+        startFlow(flow, run);
+        takeSaid(run);
+        resumeFlow(flow, run, { text: '123' });
+        expect(takeSaid(run)).toEqual([said]);
+      }
+    });
+
+    it('says the step\'s failed: text when the last try fails, whatever on_fail does, and nothing for failed: ""', () => {
+      const flow = compile(script([
+        '  - ask: { en: "Number?", ar: "الرقم؟" }\n    expect: number\n    retries: 0\n    failed: { en: "Never mind.", ar: "لا بأس." }\n    on_fail: goto:human',
+        '  - say: "Skipped"',
+        '  - id: human\n    ask: "Date?"\n    expect: date\n    retries: 0\n    failed: ""',
+        '  - say: "Done"\n',
+      ].join('\n')));
+      const run = newRun({ language: 'ar' });
+      startFlow(flow, run);
+      resumeFlow(flow, run, { text: 'x' });
+      resumeFlow(flow, run, { text: 'y' });
+      expect(takeSaid(run)).toEqual(['الرقم؟', 'لا بأس.', 'Date?', 'Done']);
     });
 
     it('with retries: 0 goes straight to on_fail', () => {
@@ -147,7 +193,7 @@ describe('ask', () => {
       startFlow(flow, run);
       takeSaid(run);
       resumeFlow(flow, run, { text: 'x' });
-      expect(takeSaid(run)).toEqual(['Next']);
+      expect(takeSaid(run)).toEqual(["I couldn't take that as a number, so let's go on without it.", 'Next']);
     });
 
     it('on_fail: goto:<id> jumps to that step', () => {
@@ -214,7 +260,7 @@ describe('ask', () => {
       expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
       resumeFlow(flow, run, { text: 'ORD-1234' });
       resumeFlow(flow, run, { attachments: [{ kind: 'location', location: { latitude: 30, longitude: 31 } }] });
-      expect(takeSaid(run)).toEqual(['Your email?', "That doesn't look like an email address. Could you check it? (like name@example.com)"]);
+      expect(takeSaid(run)).toEqual(['Your email?', "That doesn't look like an email address. Please write it like name@example.com."]);
       expect(run.conversation.fields).toEqual({ order: 'ORD-1234' });
       expect(run.contact.fields).toEqual({});
     });

@@ -31,6 +31,38 @@ describe('expect: email', () => {
   it.each(['mona', 'mona@', 'mona@example', 'mona example.com', 'a@b@c.com'])('refuses %j', (text) => {
     expect(accepts({ type: 'email' }, text)).toBe('refused');
   });
+  it.each([
+    ['mona @ example . com', 'mona@example.com'],
+    ['Mona@ Example .COM', 'mona@example.com'],
+    ['<mona @ example . com>.', 'mona@example.com'],
+    ['mona at example dot com', 'mona@example.com'],
+    ['Mona AT Example DOT com', 'mona@example.com'],
+    ['mona.aziz at example.co.uk', 'mona.aziz@example.co.uk'],
+    ['mona dot aziz at example dot co dot uk', 'mona.aziz@example.co.uk'],
+    ['nat at example dot com', 'nat@example.com'],
+  ])('accepts the whole answer spaced out or spoken as one address: %j', (text, saved) => {
+    expect(accepts({ type: 'email' }, text)).toBe(saved);
+  });
+  it.each([
+    ['mona smith @ example.com', 'smith@ or monasmith@: a word of a sentence is never glued to an address'],
+    ['my email is mona @ example . com', 'spaced out, only the whole answer is an address'],
+    ['mona @ example.com. thanks', 'a sentence after the address, not a domain ending in .thanks'],
+    ['mona@example. com', 'a space after the last dot only ends a sentence'],
+    ['mona at example', 'no dot after "at"'],
+    ['mona at home at example dot com', '"at" twice'],
+    ['mona @ example at work dot com', '"at" with an "@" already'],
+    ['I am at home', 'no address at all'],
+  ])('refuses %j (%s)', (text) => {
+    expect(accepts({ type: 'email' }, text)).toBe('refused');
+  });
+  it('says why, where it can: two different addresses, or an address without its ending', () => {
+    expect(checkAnswer({ type: 'email' }, { text: 'mona@example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
+    expect(checkAnswer({ type: 'email' }, { text: 'mona @ example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
+    expect(checkAnswer({ type: 'email' }, { text: 'mona@example' })).toEqual({ ok: false, why: 'email_ending' });
+    expect(checkAnswer({ type: 'email' }, { text: 'mona @ example.' })).toEqual({ ok: false, why: 'email_ending' });
+    expect(checkAnswer({ type: 'email' }, { text: 'mona' })).toEqual({ ok: false });
+    expect(accepts({ type: 'email' }, 'mona@example.com, mona@example.com')).toBe('mona@example.com');
+  });
 });
 
 describe('expect: phone', () => {

@@ -1,13 +1,14 @@
 // `ask`: the bot asks, waits for the answer, checks it against `expect`, re-asks on an invalid answer
-// (`retries`, `invalid`), then saves it or gives up (`on_fail`). Photos, files and locations answer
+// (`retries`, `invalid`), then saves it or gives up (`failed`, `on_fail`). Photos, files and locations answer
 // `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { matchesNothing } from '../never-matches.ts';
-import { checkAnswer, defaultInvalidText, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
+import { checkAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
+import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
 import { localizedSchema, type Localized } from '../language.ts';
 import { didYouMean } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
@@ -24,6 +25,8 @@ export interface AskStep {
   retries: number;
   /** The re-ask after an invalid answer; a default per expect type when absent. */
   invalid?: Localized<Template>;
+  /** Said when the last try fails, before `onFail`; `""` says nothing. A default when absent and `onFail` continues. */
+  failed?: Localized<Template>;
   onFail: Jump;
 }
 
@@ -36,13 +39,14 @@ const shape = {
   skip_if_known: z.boolean().optional(),
   retries: z.number().int().min(0).max(10).optional(),
   invalid: localizedSchema(z.string().min(1, 'invalid needs a text')).optional(),
+  failed: localizedSchema(z.string()).optional(),
   on_fail: z.string().optional(),
   choices: choicesSchema.optional(),
   country: z.string().optional(),
   label: labelSchema.optional(),
 };
 
-/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `on_fail`. */
+/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `failed`, `on_fail`. */
 export const askStep = defineStep({
   kind: 'ask',
   shape,
@@ -57,6 +61,7 @@ export const askStep = defineStep({
     if (step.save !== undefined) spec.save = ctx.writeField(step.save, ['save']);
     else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>');
     if (step.invalid !== undefined) spec.invalid = ctx.text(step.invalid, ['invalid']);
+    if (step.failed !== undefined) spec.failed = ctx.text(step.failed, ['failed']);
     if (step.label !== undefined) {
       if (spec.save) ctx.label(spec.save, step.label, ['label']);
       else ctx.error(['label'], 'label: names the field save: writes, and this question saves nothing', 'add save: conversation.<field>, or remove label:');
@@ -80,9 +85,13 @@ export const askStep = defineStep({
         // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
         const again = answer.notKept ? spec.question : spec.invalid;
-        say(again ? ctx.text(again) : ctx.localize(defaultInvalidText(spec.expect)), spec, ctx);
+        say(again ? ctx.text(again) : ctx.localize(defaultInvalidText(spec.expect, answer.why)), spec, ctx);
         return { wait: { retries: waiting.retries + 1 } };
       }
+      // Going on without a word, the next question reads as if this answer had been taken; a jump leads to the
+      // flow's own words (a say, a person), which this one would contradict.
+      const failed = spec.failed ? ctx.text(spec.failed) : spec.onFail.to === 'continue' ? ctx.localize(defaultFailedText(spec.expect)) : '';
+      if (failed !== '') ctx.run.say({ text: failed });
       return jumpOutcome(spec.onFail, ctx);
     },
   },

@@ -1,0 +1,156 @@
+// What a customer reads while the bot asks for their details (the shipped flow's email question, a phone number, an
+// order number): which answers are taken as people type or dictate them, what a refused answer is told, and what they
+// hear when the bot gives up, in English and Arabic, through a fake WhatsApp channel.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs } from '../helpers.ts';
+import { dataDirWithTeam, fakeChannel, harness } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+const team = `
+teams:
+  - name: Support
+  - name: Billing
+  - name: Sales
+`;
+
+const shipped = fileURLToPath(new URL('../../data/flows/inbound.yaml', import.meta.url));
+
+async function setUp(flow?: string) {
+  const wa = fakeChannel('whatsapp-cloud');
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow ?? (await readFile(shipped, 'utf8')) }, team);
+  const h = await harness(dir, [wa]);
+  const customer = (id: string, text: string) => h.send('whatsapp-cloud', id, text, { from: { id, name: 'Maya' } });
+  const email = async (id: string) => (await h.store.contactByIdentity('whatsapp-cloud', id))?.fields.email;
+  return { h, wa, customer, email };
+}
+
+describe('the shipped flow\'s email question', () => {
+  it.each([
+    ['maya @ example . com'],
+    ['Maya @ Example.com'],
+    ['maya@ example . com'],
+    ['maya at example dot com'],
+    ['Maya.Smith at example dot co dot uk'],
+  ])('takes an address spaced out or spoken as phone keyboards and dictation write it: %j', async (answer) => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', answer);
+    expect(wa.textsTo('m')).toEqual([
+      'Hi Maya! Thanks for getting in touch.',
+      "What's your email address, in case we need to follow up?",
+      'How can we help you today?',
+    ]);
+    expect(await email('m')).toBe(answer.startsWith('Maya.Smith') ? 'maya.smith@example.co.uk' : 'maya@example.com');
+    await h.close();
+  });
+
+  it.each([
+    ['maya smith @ example.com', 'smith@ or mayasmith@'],
+    ['maya @ example.com. thanks', 'a sentence after the address'],
+    ['I am at home', 'no address'],
+  ])('does not take %j (%s) for an address', async (answer) => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', answer);
+    expect(wa.textsTo('m').at(-1)).toBe("That doesn't look like an email address. Please write it like name@example.com.");
+    expect(await email('m')).toBeUndefined();
+    await h.close();
+  });
+
+  it('says what was wrong with each refused answer and how to write it, then that it goes on without the email', async () => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', 'maya@example');
+    await customer('m', 'maya @ example.com or maya@work.example');
+    await customer('m', 'I would rather not');
+    expect(wa.textsTo('m').slice(2)).toEqual([
+      'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
+      "That's more than one email address. Please send just the one we should use.",
+      "I couldn't take that as an email address, so let's go on without it.",
+      'How can we help you today?',
+    ]);
+    expect(await email('m')).toBeUndefined();
+    await h.close();
+  });
+
+  it('speaks Arabic to an Arabic customer: takes the spaced address, and words each refusal and the giving up in Arabic', async () => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('a', 'مرحبا');
+    await customer('a', 'maya @ example . com');
+    expect(wa.textsTo('a')).toEqual([
+      'مرحبًا Maya! شكرًا لتواصلك معنا.',
+      'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟',
+      'كيف يمكننا مساعدتك اليوم؟',
+    ]);
+    expect(await email('a')).toBe('maya@example.com');
+
+    await customer('b', 'مرحبا');
+    await customer('b', 'maya@example');
+    await customer('b', 'maya@example.com و maya@work.example');
+    await customer('b', 'لا أريد');
+    expect(wa.textsTo('b').slice(2)).toEqual([
+      'يبدو أن عنوان البريد الإلكتروني هذا ينقصه الامتداد، مثل \u2066.com\u2069 أو \u2066.co.uk\u2069. يُرجى كتابته بهذا الشكل: name@example.com',
+      'هذا أكثر من عنوان بريد إلكتروني. يُرجى إرسال العنوان الذي نستخدمه فقط.',
+      'لم أتمكن من اعتبار ذلك عنوان بريد إلكتروني، لذا سنكمل من دونه.',
+      'كيف يمكننا مساعدتك اليوم؟',
+    ]);
+    expect(await email('b')).toBeUndefined();
+    await h.close();
+  });
+});
+
+describe('a phone number and an order number', () => {
+  const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Your mobile number?", ar: "رقم هاتفك المحمول؟" }
+    expect: phone
+    country: EG
+    save: contact.phone
+    retries: 1
+  - ask: { en: "Your order number?", ar: "رقم طلبك؟" }
+    expect: "regex:ORD-\\\\d{4}"
+    save: conversation.order
+    retries: 1
+    invalid: { en: "Order numbers look like ORD-1234. Could you check yours?", ar: "أرقام الطلبات تبدو هكذا: ORD-1234. هل يمكنك التحقق من رقمك؟" }
+    failed: { en: "No problem: an agent will ask you for it.", ar: "لا بأس، سيطلبه منك أحد موظفينا." }
+  - say: { en: "Thanks!", ar: "شكرًا!" }
+`;
+
+  it('shows a refused phone number how the country writes one, and the flow\'s own words for the order number', async () => {
+    const { h, wa, customer } = await setUp(flow);
+    await customer('m', 'hi');
+    await customer('m', '12345');
+    await customer('m', '0100 123 4567');
+    await customer('m', 'A-12');
+    await customer('m', 'I lost it');
+    expect(wa.textsTo('m')).toEqual([
+      'Your mobile number?',
+      "That doesn't look like a phone number. Please write it like 010 01234567.",
+      'Your order number?',
+      'Order numbers look like ORD-1234. Could you check yours?',
+      'No problem: an agent will ask you for it.',
+      'Thanks!',
+    ]);
+    expect((await h.store.contactByIdentity('whatsapp-cloud', 'm'))?.fields.phone).toBe('+201001234567');
+    await h.close();
+  });
+
+  it('in Arabic, with the example number kept left to right', async () => {
+    const { h, wa, customer } = await setUp(flow);
+    await customer('a', 'مرحبا');
+    await customer('a', '١٢٣');
+    await customer('a', '١٢٣');
+    expect(wa.textsTo('a')).toEqual([
+      'رقم هاتفك المحمول؟',
+      'لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مثل \u2066010 01234567\u2069.',
+      'لم أتمكن من اعتبار ذلك رقم هاتف، لذا سنكمل من دونه.',
+      'رقم طلبك؟',
+    ]);
+    await h.close();
+  });
+});
