@@ -1,6 +1,6 @@
 // The web chat API end to end over HTTP: the flow through it, refusals of malformed requests, the event stream.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs, dataDirWith, inboundFlow, newSession, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, newSession, shippedDataDir, start, visitor } from '../helpers.ts';
 
 afterEach(cleanupDirs);
 
@@ -55,6 +55,31 @@ describe('web chat', () => {
     const ids = listed.map((m) => m.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect((await layla.messages(ids[4])).map((m) => m.text)).toEqual(['layla@example.com', 'What can we help you with?']);
+    await app.stop();
+  });
+
+  it('through the shipped flow, takes an email spaced out as phones and dictation write it, and tells a refused one what was wrong, in English and Arabic', async () => {
+    const app = await start(await shippedDataDir());
+    const maya = visitor(app.url, 'maya-spaced', 'Maya');
+    await maya.say('hello');
+    await maya.say('maya@example');
+    await maya.say('maya @ example . com');
+    expect(await maya.botTexts()).toEqual([
+      'Hi Maya! Thanks for getting in touch.',
+      "What's your email address, in case we need to follow up?",
+      'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
+      'How can we help you today?',
+    ]);
+    const amira = visitor(app.url, 'amira-spoken', 'Amira');
+    await amira.say('مرحبا');
+    await amira.say('amira at example');
+    await amira.say('amira at example dot com');
+    expect(await amira.botTexts()).toEqual([
+      'مرحبًا Amira! شكرًا لتواصلك معنا.',
+      'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟',
+      'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. يُرجى كتابته بهذا الشكل: name@example.com',
+      'كيف يمكننا مساعدتك اليوم؟',
+    ]);
     await app.stop();
   });
 
