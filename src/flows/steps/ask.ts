@@ -23,7 +23,7 @@ export interface AskStep {
   skipIfKnown: boolean;
   /** Invalid answers re-asked before `onFail`. */
   retries: number;
-  /** The re-ask after an invalid answer; a default per expect type when absent. */
+  /** The re-ask after an invalid answer; when absent, Switchboard's own, per expect type and what was wrong (`refusals.ts`). */
   invalid?: Localized<Template>;
   /** Said when the last try fails, before `onFail`; `""` says nothing. A default when absent and `onFail` continues. */
   failed?: Localized<Template>;
