@@ -79,7 +79,9 @@ export class Notices {
         case 'conversation.assigned': {
           const { conversation } = event.payload;
           const agent = conversation.agentId ? this.options.directory.agent(conversation.agentId) : undefined;
-          if (agent && !conversation.takenOver) await this.#tell(tx, fx, conversation, 'assigned', { 'agent.name': agent.name });
+          // Not again to a customer who was told this agent is with them and nothing else since: a transfer that came
+          // back to the agent who held it (a team of theirs) changes nothing they see.
+          if (agent && !conversation.takenOver && conversation.announcedAgent !== agent.id) await this.#tell(tx, fx, conversation, 'assigned', { 'agent.name': agent.name });
           if (conversation.team) queuesToTell.add(conversation.team);
           break;
         }
@@ -159,6 +161,12 @@ export class Notices {
       .replace(/\s+/g, ' ')
       .trim();
     if (text === '') return;
+    // What the customer now believes about who is with them (see `Conversation.announcedAgent`).
+    if (moment === 'assigned' || conversation.announcedAgent !== undefined) {
+      if (moment === 'assigned' && conversation.agentId !== undefined) conversation.announcedAgent = conversation.agentId;
+      else delete conversation.announcedAgent;
+      tx.putConversation(conversation);
+    }
     fx.send({
       contactId: contact.id, conversationId: conversation.id, channel: conversation.channel, address: to,
       direction: 'out', from: 'bot', text, at: this.options.now().toISOString(), status: 'pending',

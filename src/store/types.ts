@@ -146,6 +146,12 @@ export interface Conversation {
    * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued).
    */
   awaitingPlace?: { text?: string[] };
+  /**
+   * The agent the customer was last told is with them ("Sara has joined the conversation."), until they were told
+   * otherwise (back with the bot, passed to a team, their place in line): given to that same agent again (a transfer to
+   * a team of theirs that they take back at once), the customer hears nothing, since nothing changed for them.
+   */
+  announcedAgent?: string;
   /** A person at the business answered from the business's own app: the bot stands back in this conversation. */
   takenOver?: { channel: string; at: string };
   /** The album whose files that did not come through the customer was told of: once an album, not once a file. */

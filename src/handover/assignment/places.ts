@@ -36,6 +36,8 @@ export async function placeInLine(ctx: DeskContext, tx: Tx, team: string, fx: De
     const text = conversation.awaitingPlace.text;
     delete conversation.awaitingPlace;
     conversation.queueNotice = { position, at: stamp(ctx) };
+    // Told they wait in line: whoever takes them next is news, the agent who held them before too.
+    if (text) delete conversation.announcedAgent;
     tx.putConversation(conversation);
     if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', text: text.join(String(position)) }, fx);
   }
