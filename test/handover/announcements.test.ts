@@ -138,4 +138,21 @@ describe('who the customer is told is with them', () => {
     ]);
     await d.h.close();
   });
+
+  it('hands a conversation the business\'s own app took over to an agent through the bot: the customer hears who joined, and the agent reads them', async () => {
+    const d = await desk();
+    await d.agent('9002', '/online');
+    for (const kind of ['assign', 'transfer'] as const) {
+      await d.customer(kind, 'hi');
+      await d.h.send('whatsapp', kind, 'Sam here from the shop', { echo: true, from: { id: kind } });
+      const id = await d.id(kind);
+      const result = await d.admin(kind === 'assign' ? { kind, conversationId: id, agentId: 'sara' } : { kind, conversationId: id, team: 'Billing' });
+      expect(result.ok).toBe(true);
+      await d.customer(kind, 'my order is 4521');
+      expect(d.customers.textsTo(kind)).toEqual(['Which team?', joined.en('Sara')]);
+      expect(d.agents.textsTo('9002').at(-1)).toBe(`#${id} Layla: my order is 4521`);
+      await d.agent('9002', `/close ${id}`);
+    }
+    await d.h.close();
+  });
 });

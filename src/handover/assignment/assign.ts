@@ -242,6 +242,9 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   // The inactivity clock (AUTO_CLOSE_AFTER) starts again for this agent: the last agent message may be a colleague's, long ago.
   conversation.heldSince = now;
   delete conversation.awaitingPlace;
+  // One the business's own app had taken over (given by an admin): the agent holds it through the bot now, so the
+  // customer's messages reach them, and the customer hears who joined.
+  delete conversation.takenOver;
   // The flow rested on its assign step; with a person in charge it is over (handing back resumes it).
   if (conversation.flow && !conversation.flow.done) conversation.flow = { ...conversation.flow, done: true };
   if (!conversation.team) conversation.team = agent.teams[0];
