@@ -53,6 +53,13 @@ export function resumeFlow(flow: CompiledFlow, run: FlowRun, input: FlowInput): 
     askWaitingAgain(flow, run);
     return;
   }
+  // Handed back while the flow waited on a question (a person took the conversation mid-question: claimed, given by an
+  // admin, answered from the business's app): no answer either. Fed to the question, the customer read "Please pick
+  // one of the options" with no question; it is asked again. An `assign` step takes the hand back and goes on.
+  if (input.handedBack && flow.steps[position.step]?.kind !== 'assign') {
+    askWaitingAgain(flow, run);
+    return;
+  }
   // Four photos sent at once are one answer, right or wrong: the first one answered, the others are kept in the
   // transcript and neither spend the question's retries nor answer the next question.
   if (input.album !== undefined && input.album === position.album) return;

@@ -53,7 +53,10 @@ export interface FlowInput {
   menu?: true;
   /** Set instead of an answer when the step's `timeout` passed (an `assign` nobody took in time). */
   timedOut?: true;
-  /** Set instead of an answer when the agent who held the conversation handed it back to the bot. */
+  /**
+   * Set instead of an answer when the agent who held the conversation handed it back to the bot: an `assign` step goes
+   * on after the hand-over; a question a person took the conversation in the middle of is asked again.
+   */
   handedBack?: true;
 }
 

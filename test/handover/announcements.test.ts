@@ -155,4 +155,26 @@ describe('who the customer is told is with them', () => {
     }
     await d.h.close();
   });
+
+  it('asks the question again when a conversation taken mid-question is handed back to the bot, in the customer\'s language', async () => {
+    const d = await desk();
+    await d.agent('9002', '/online');
+    // Taken over in the business's app while the bot waited for an answer, handed back in the dashboard.
+    await d.customer('t', 'hi');
+    await d.h.send('whatsapp', 't', 'Sam here from the shop', { echo: true, from: { id: 't' } });
+    await d.admin({ kind: 'handBack', conversationId: await d.id('t') });
+    // Claimed by Sara from the bot mid-question, handed back by her.
+    await d.customer('a', 'مرحبا');
+    const id = await d.id('a');
+    await d.agent('9002', `/claim ${id}`);
+    await d.agent('9002', `/handback ${id}`);
+    expect(d.customers.textsTo('t')).toEqual(['Which team?', 'You are back with our assistant.', 'Which team?']);
+    expect(d.customers.textsTo('a')).toEqual(['أي فريق؟', joined.ar('Sara'), 'عدت إلى مساعدنا الآلي.', 'أي فريق؟']);
+    // The bot answers again: their answer is taken.
+    await d.customer('t', 'Billing');
+    await d.customer('a', 'Billing');
+    expect(d.customers.textsTo('t').at(-1)).toBe(joined.en('Sara'));
+    expect(d.customers.textsTo('a').at(-1)).toBe(joined.ar('Sara'));
+    await d.h.close();
+  });
 });
