@@ -87,18 +87,24 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
  *     emailAnswer('maya @ example . com');          // { ok: true, value: 'maya@example.com' }
  */
 function emailAnswer(text: string): Answer {
+  if (text.length > LONGEST_EMAIL_ANSWER) return refused;
   if (email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
   const found = addressesIn(text);
   // "mona @ example.com or mona@work.example" names two as well, though only one is written whole.
-  if (found.size > 1 || (found.size === 1 && addressesIn(text.replace(/\s*@\s*/g, '@')).size > 1)) {
+  if (found.size > 1 || (found.size === 1 && addressesIn(glued(text, '@')).size > 1)) {
     return { ok: false, why: 'several_emails' };
   }
   const address = found.size === 1 ? [...found][0] : spacedAddress(text);
   if (address !== undefined) return { ok: true, value: address };
   // "maya@example": the one thing missing is the ending (.com), and saying so is more use than "not an address".
-  const glued = trimPunctuation(text).replace(/\s*@\s*/g, '@');
-  return /^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued) ? { ok: false, why: 'email_ending' } : refused;
+  return /^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued(trimPunctuation(text), '@')) ? { ok: false, why: 'email_ending' } : refused;
 }
+
+/**
+ * The longest answer read for an address: an address has at most 254 characters, and a sentence around one some
+ * dozens more. A longer text answers something else; it is refused unread (reading it costs time with every character).
+ */
+const LONGEST_EMAIL_ANSWER = 1_000;
 
 /** The addresses among the words of a text, in lower case. */
 function addressesIn(text: string): Set<string> {
@@ -120,23 +126,45 @@ function addressesIn(text: string): Set<string> {
  *     spacedAddress('Maya at Example dot com'); // 'maya@example.com'
  */
 function spacedAddress(text: string): string | undefined {
-  let spaced = trimPunctuation(text);
-  if (!spaced.includes('@')) {
-    const sides = spaced.split(/\s+at\s+/i);
-    if (sides.length !== 2) return undefined;
-    spaced = sides.join(' @ ');
+  // Word by word, not with patterns around runs of spaces (/\s+at\s+/), which take time with the square of a run's
+  // length: an answer of spaces is the customer's to send.
+  const words = trimPunctuation(text).split(/\s+/);
+  if (!words.some((word) => word.includes('@'))) {
+    const at = words.flatMap((word, i) => (i > 0 && i < words.length - 1 && /^at$/i.test(word) ? [i] : []));
+    if (at.length !== 1) return undefined;
+    words[at[0]!] = '@';
   }
-  spaced = spaced.replace(/\s+dot\s+/gi, ' . ');
+  const spaced = words.map((word, i) => (i > 0 && i < words.length - 1 && /^dot$/i.test(word) ? '.' : word)).join(' ');
   const lastDot = spaced.lastIndexOf('.');
-  if (lastDot > 0 && /\S/.test(spaced[lastDot - 1]!) && /\s/.test(spaced[lastDot + 1] ?? '')) return undefined;
-  const joined = spaced.replace(/\s*([@.])\s*/g, '$1');
+  if (lastDot > 0 && spaced[lastDot - 1] !== ' ' && spaced[lastDot + 1] === ' ') return undefined;
+  const joined = glued(spaced, '@.');
   return !/\s/.test(joined) && email.safeParse(joined).success ? joined.toLowerCase() : undefined;
+}
+
+/** `text` with the spaces around each of `marks` taken out: glued('maya @ example . com', '@.') → maya@example.com. */
+function glued(text: string, marks: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !marks.includes(text[i]!)) continue;
+    out += text.slice(start, i).trim() + (text[i] ?? '');
+    start = i + 1;
+  }
+  return out;
 }
 
 /** A word or answer without the punctuation, brackets and quotes around it: "<mona@example.com>." → mona@example.com. */
 function trimPunctuation(text: string): string {
-  return text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  // Scanned from each end, not /[^\p{L}\p{N}]+$/, which takes time with the square of a run of punctuation.
+  const chars = Array.from(text);
+  let start = 0;
+  let end = chars.length;
+  while (start < end && !LETTER_OR_DIGIT.test(chars[start]!)) start++;
+  while (end > start && !LETTER_OR_DIGIT.test(chars[end - 1]!)) end--;
+  return start === 0 && end === chars.length ? text : chars.slice(start, end).join('');
 }
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
  * Whether an answer `checkAnswer` refused still reads as a try at the question, not as something else the customer

@@ -63,6 +63,17 @@ describe('expect: email', () => {
     expect(checkAnswer({ type: 'email' }, { text: 'mona' })).toEqual({ ok: false });
     expect(accepts({ type: 'email' }, 'mona@example.com, mona@example.com')).toBe('mona@example.com');
   });
+  it('reads the worst answers a customer can send at once: long runs of spaces, dots or punctuation', () => {
+    // Patterns around runs of spaces took time with the square of a run's length: 20,000 spaces held the server's
+    // one thread for 5.5 s, 50,000 for 25 s. Counted in this process's CPU time, so a busy machine does not fail it.
+    const worst = ['a' + ' '.repeat(50_000) + 'b', 'a' + ' .'.repeat(25_000) + 'b', 'a' + '!'.repeat(50_000) + 'b', 'a' + ' '.repeat(998) + 'b', 'a' + ' .'.repeat(499) + 'b', 'a' + '!'.repeat(998) + 'b', 'x' + ' at '.repeat(240) + 'y'];
+    const before = process.cpuUsage();
+    for (const text of worst) expect(accepts({ type: 'email' }, text)).toBe('refused');
+    const { user, system } = process.cpuUsage(before);
+    expect((user + system) / 1000).toBeLessThan(500);
+    // An address in a long sentence is still found.
+    expect(accepts({ type: 'email' }, `${'I have been trying to reach you about my order for days now, '.repeat(12)}it's mona@example.com`)).toBe('mona@example.com');
+  });
 });
 
 describe('expect: phone', () => {
