@@ -68,7 +68,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.fill('#name', 'Layla');
     await page.click('#start');
     await page.locator('#text').waitFor();
-    const { session, token } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string; token: string });
+    const { session, token } = await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { session: string; token: string });
     expect(chat.sessions.get(session)).toMatchObject({ name: 'Layla' });
     await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
 
@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.fill('#name', 'ليلى');
     await page.click('#start');
     await page.locator('#text').waitFor();
-    const { session } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
+    const { session } = await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
     await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
     // An agent's video that was not kept (over 20 MB), an unnamed one by its kind; one whose reason is the server's own, quoted.
     await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', refused: 'the file is larger than 20 MB', refusal: { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 } }]);
@@ -255,7 +255,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await cancel.click();
     await page.locator('#chat').waitFor();
     expect(await page.locator('.msg.contact').innerText()).toContain('مرحبا');
-    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('switchboard.chat') ?? '{}').name)).toBe('سامي');
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}').name)).toBe('سامي');
     // Starting out, there is nothing to go back to.
     const fresh = await browser.newPage();
     await fresh.goto(`${chat.url}/`);
@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.click('#restart');
     await page.locator('#hello').waitFor();
     expect(await page.inputValue('#name')).toBe('');
-    expect(await page.evaluate(() => sessionStorage.getItem('switchboard.chat'))).toBeNull();
+    expect(await page.evaluate(() => localStorage.getItem('switchboard.chat'))).toBeNull();
     await page.close();
   }, 60_000);
 

@@ -1,7 +1,8 @@
 // The web chat page's script (page.html, and the widget's iframe). It asks the visitor's name, makes a session
-// (POST /webchat/sessions) kept in this tab's sessionStorage, shows the conversation from the event stream, and
-// sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the server
-// has stored it (its clientId makes a repeat harmless).
+// (POST /webchat/sessions) kept in the browser's localStorage (every tab of the browser is the same visitor, also
+// after it is closed and opened again), shows the conversation from the event stream, and sends what the visitor
+// writes: a bubble at once, kept and sent again after a lost connection until the server has stored it (its
+// clientId makes a repeat harmless).
 import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
 import { WORDS, askedLanguage, pickLanguage } from './words.js';
 
@@ -36,18 +37,40 @@ $('title').textContent = shownTitle;
 document.title = shownTitle;
 $('log').dataset.hint = words.firstHint;
 
-// sessionStorage: another tab is another customer, unless it was opened from this one (which copies it).
+// The visitor is the browser's: their session in localStorage, which every tab of this site shares and the browser
+// keeps when closed, until New visitor (in an embed, the browser keeps it per site embedding the chat). A browser may
+// refuse an embed on another site any storage (a third party's): then the widget's page keeps the visitor in its own
+// localStorage and hands it to this iframe (postMessage, between the two only). What waits to be sent is the tab's
+// own (sessionStorage, kept across a reload): each tab sends what it was given, once.
 const CHAT = 'switchboard.chat';
 const PENDING = 'switchboard.pending';
-const load = (key, fallback) => {
-  try { return JSON.parse(sessionStorage.getItem(key) ?? 'null') ?? fallback; } catch { return fallback; }
+// A browser that refuses storage (some private modes, a blocked iframe) throws on the mere look: then the page keeps
+// the chat for as long as it is open.
+const shared = (() => { try { return window.localStorage; } catch { return undefined; } })();
+const own = (() => { try { return window.sessionStorage; } catch { return undefined; } })();
+const load = (area, key, fallback) => {
+  try { return JSON.parse(area.getItem(key) ?? 'null') ?? fallback; } catch { return fallback; }
 };
-const save = (key, value) => (value === null ? sessionStorage.removeItem(key) : sessionStorage.setItem(key, JSON.stringify(value)));
+const save = (area, key, value) => {
+  try { if (value === null) area.removeItem(key); else area.setItem(key, JSON.stringify(value)); } catch { /* not kept: see above */ }
+};
 
-/** { session, token, name } once the visitor has started. */
-let chat = load(CHAT, null);
+/** { session, token, name } once the visitor has started; a tab open since the chat lived in sessionStorage keeps its own. */
+let chat = load(shared, CHAT, null) ?? load(own, CHAT, null);
+if (chat) save(shared, CHAT, chat);
+save(own, CHAT, null);
+/** Whether the widget's page keeps the visitor, and its origin once it has spoken (its first message names it). */
+const byHost = embedded && !shared && window.parent !== window;
+let host;
+/** Whether the page has begun: shown the chat or asked the name. */
+let opened = false;
+/** Keeps the visitor (null: none) where every tab finds them. */
+const keep = (value) => {
+  if (shared) save(shared, CHAT, value);
+  else if (host) window.parent.postMessage({ switchboard: 'chat', chat: value }, host);
+};
 /** What the visitor sent that the server has not acknowledged yet, oldest first: { clientId, body, text, at }. */
-let pending = load(PENDING, []);
+let pending = load(own, PENDING, []);
 
 const log = $('log');
 const status = $('status');
@@ -63,7 +86,7 @@ let events;
 const setStatus = (text) => { status.textContent = text; };
 const scrollDown = () => { log.scrollTop = log.scrollHeight; };
 const withToken = (url) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(chat.token)}`;
-const authorized = (headers = {}) => ({ ...headers, authorization: `Bearer ${chat.token}` });
+const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bearer ${current.token}` });
 
 // The name form: to start, and to change the name later.
 function askName(note = '') {
@@ -92,7 +115,7 @@ $('hello').addEventListener('submit', async (event) => {
   }
   if (chat) {
     chat.name = name;
-    save(CHAT, chat);
+    keep(chat);
     begin();
     return;
   }
@@ -106,8 +129,9 @@ $('hello').addEventListener('submit', async (event) => {
       $('hello-status').textContent = words.couldNotStart(tooMany ? words.tooManyStarts(waitOf(res, words)) : whyRefused(res, body));
       return;
     }
+    // Another tab may have started first: this one is the visitor now, and that tab follows (see 'storage' below).
     chat = { session: body.session, token: body.token, name };
-    save(CHAT, chat);
+    keep(chat);
     begin();
   } catch {
     $('hello-status').textContent = words.unreachable;
@@ -126,43 +150,107 @@ function begin() {
   $('text').focus();
 }
 
-/** The session is gone (another server, a wiped store): start again with the same name. */
-function lost(reason) {
-  const name = chat?.name;
+/** Forgets what this tab shows of the chat: its messages, what waits to be sent, its stream. */
+function leave() {
+  events?.close();
+  events = undefined;
+  clearTimeout(retryTimer);
   chat = null;
   pending = [];
-  save(CHAT, null);
-  save(PENDING, null);
+  save(own, PENDING, null);
   log.replaceChildren();
   shown.clear();
   placeholders.clear();
+  unseen.clear();
   last = 0;
   lastConversation = undefined;
+  replyTo = undefined;
+  quote.hidden = true;
+  setStatus('');
+}
+
+/** The session is gone (an erased contact, a wiped store) or the visitor chose New visitor: every tab asks the name. */
+function lost(reason) {
+  const name = chat?.name;
+  leave();
+  keep(null);
   askName(reason);
   $('name').value = name ?? '';
 }
 
+// Another tab of the browser started a chat, changed the name, or left the chat (New visitor, or found it ended):
+// this one follows, so every tab is the same visitor.
+window.addEventListener('storage', (event) => {
+  if (shared && event.storageArea === shared && (event.key === CHAT || event.key === null)) follow(load(shared, CHAT, null));
+});
+// The same, told by the widget's page when it keeps the visitor: its first word is who the visitor is now.
+window.addEventListener('message', (event) => {
+  if (!byHost || event.source !== window.parent || event.data?.switchboard !== 'chat') return;
+  const now = chatOf(event.data.chat);
+  if (!opened) {
+    host = event.origin;
+    chat = now;
+    open();
+  } else if (event.origin === host) {
+    follow(now);
+  }
+});
+
+/** A visitor as the widget's page hands it over, checked: { session, token, name? } or null. */
+function chatOf(value) {
+  if (typeof value?.session !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value.session) || typeof value.token !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(value.token)) return null;
+  return { session: value.session, token: value.token, ...(typeof value.name === 'string' ? { name: value.name.slice(0, 100) } : {}) };
+}
+
+function follow(now) {
+  if (chat && now?.session === chat.session) {
+    chat.name = now.name;
+    return;
+  }
+  if (!chat && !now) return;
+  const left = chat;
+  leave();
+  chat = now;
+  if (chat) return begin();
+  askName();
+  if (left) void sayWhyLeft(left);
+}
+
+/** A chat another tab left: New visitor says nothing, but an ended one (erased, unknown to the server) says so here too. */
+async function sayWhyLeft(left) {
+  try {
+    const res = await fetch(`/webchat/${left.session}/messages?limit=1`, { headers: authorized(left) });
+    if (res.status !== 401 || chat || $('hello-status').textContent) return;
+    $('hello-status').textContent = words.ended;
+    if (!$('name').value) $('name').value = left.name ?? '';
+  } catch { /* offline: the form asks the name all the same */ }
+}
+
 function connect() {
   events?.close();
-  events = new EventSource(`/webchat/${chat.session}/events?after=${last}&token=${encodeURIComponent(chat.token)}`);
-  events.onmessage = (event) => render(JSON.parse(event.data));
-  events.onopen = () => {
+  const current = chat;
+  const stream = new EventSource(`/webchat/${current.session}/events?after=${last}&token=${encodeURIComponent(current.token)}`);
+  events = stream;
+  stream.onmessage = (event) => render(JSON.parse(event.data));
+  stream.onopen = () => {
     setStatus('');
     void flush();
   };
-  events.onerror = () => {
+  stream.onerror = () => {
     setStatus(words.reconnecting);
-    // The browser tries again by itself, unless the server refused the stream: then find out why.
-    if (events.readyState === EventSource.CLOSED) void whyClosed();
+    // The browser tries again by itself, unless the server refused the stream (a 503 while it starts, a 401): then
+    // find out why.
+    if (stream.readyState === EventSource.CLOSED) void whyClosed(current);
   };
 }
 
-async function whyClosed() {
+async function whyClosed(current) {
   try {
-    const res = await fetch(`/webchat/${chat.session}/messages?after=${last}&limit=1`, { headers: authorized() });
+    const res = await fetch(`/webchat/${current.session}/messages?after=${last}&limit=1`, { headers: authorized(current) });
+    if (chat !== current) return;
     if (res.status === 401) return lost(words.ended);
   } catch { /* offline: try again below */ }
-  setTimeout(() => chat && connect(), 3000);
+  setTimeout(() => chat === current && connect(), 3000);
 }
 
 function separator() {
@@ -271,14 +359,14 @@ function setMark(clientId, state, title) {
 
 function forget(clientId) {
   pending = pending.filter((item) => item.clientId !== clientId);
-  save(PENDING, pending);
+  save(own, PENDING, pending);
 }
 
 /** Shows the message at once and sends it; it stays in the queue until the server has stored it. */
 function send(body, text) {
   const item = { clientId: crypto.randomUUID(), body: { ...body, ...(chat.name ? { name: chat.name } : {}) }, text, at: new Date().toISOString() };
   pending.push(item);
-  save(PENDING, pending);
+  save(own, PENDING, pending);
   placeholder(item);
   void flush();
 }
@@ -291,10 +379,13 @@ async function flush() {
   if (flushing || !chat) return;
   flushing = true;
   clearTimeout(retryTimer);
+  const current = chat;
   try {
     while (pending.length > 0) {
       const item = pending[0];
-      const outcome = await post(item);
+      const outcome = await post(current, item);
+      // The visitor left this chat meanwhile (here or in another tab): what it answered is no longer shown.
+      if (chat !== current) return;
       if (outcome.lost) return lost(words.ended);
       if (outcome.retry) {
         setStatus(outcome.status);
@@ -315,12 +406,12 @@ async function flush() {
   }
 }
 
-async function post(item) {
+async function post(current, item) {
   let res;
   try {
-    res = await fetch(`/webchat/${chat.session}/messages`, {
+    res = await fetch(`/webchat/${current.session}/messages`, {
       method: 'POST',
-      headers: authorized({ 'content-type': 'application/json' }),
+      headers: authorized(current, { 'content-type': 'application/json' }),
       body: JSON.stringify({ ...item.body, clientId: item.clientId }),
     });
   } catch {
@@ -366,7 +457,7 @@ function scheduleRead() {
     const ids = [...unseen].slice(-200);
     unseen.clear();
     try {
-      await fetch(`/webchat/${chat.session}/read`, { method: 'POST', headers: authorized({ 'content-type': 'application/json' }), body: JSON.stringify({ ids }) });
+      await fetch(`/webchat/${chat.session}/read`, { method: 'POST', headers: authorized(chat, { 'content-type': 'application/json' }), body: JSON.stringify({ ids }) });
     } catch { /* a read mark is not worth a retry */ }
   }, 500);
 }
@@ -375,6 +466,7 @@ window.addEventListener('online', () => void flush());
 
 // A file, with what is in the text box as its caption. Not kept across a reload: the browser holds the file.
 async function upload(file) {
+  const current = chat;
   const input = $('text');
   const caption = input.value;
   const form = new FormData();
@@ -384,9 +476,10 @@ async function upload(file) {
   if (replyTo) form.append('replyTo', String(replyTo));
   form.append('file', file, file.name);
   setStatus(words.sending(file.name));
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 5 && chat === current; attempt++) {
     try {
-      const res = await fetch(`/webchat/${chat.session}/messages`, { method: 'POST', headers: authorized(), body: form });
+      const res = await fetch(`/webchat/${current.session}/messages`, { method: 'POST', headers: authorized(current), body: form });
+      if (chat !== current) return false;
       if (res.ok) {
         setStatus('');
         if (input.value === caption) {
@@ -478,5 +571,12 @@ $('restart').onclick = () => {
 $('rename').onclick = () => askName();
 $('cancel-rename').onclick = () => begin();
 
-if (chat) begin();
-else askName();
+function open() {
+  if (opened) return;
+  opened = true;
+  if (chat) begin();
+  else askName();
+}
+// The widget's page speaks once this page has loaded; a page that does not (not the widget) leaves this tab's chat to memory.
+if (byHost) setTimeout(open, 2000);
+else open();

@@ -43,6 +43,26 @@
   launcher.append(svg);
 
   let frame;
+  // The chat's iframe is this server's site, not this page's: a browser may refuse it storage of its own (a third
+  // party's). It then asks this page to keep the visitor, in this page's localStorage, so that every tab of the site,
+  // and the browser opened again, is the same visitor: this page tells the iframe who the visitor is when it loads and
+  // when another tab changes it, and keeps what the iframe says. Only the chat's origin is told or heard.
+  const KEY = 'switchboard.chat';
+  const stored = () => {
+    try { return JSON.parse(localStorage.getItem(KEY) || 'null'); } catch { return null; }
+  };
+  const tell = () => frame && frame.contentWindow && frame.contentWindow.postMessage({ switchboard: 'chat', chat: stored() }, origin);
+  window.addEventListener('message', (event) => {
+    if (!frame || event.source !== frame.contentWindow || event.origin !== origin || !event.data || event.data.switchboard !== 'chat') return;
+    try {
+      if (event.data.chat) localStorage.setItem(KEY, JSON.stringify(event.data.chat));
+      else localStorage.removeItem(KEY);
+    } catch { /* this page may not keep it either: the chat lasts as long as the page */ }
+  });
+  window.addEventListener('storage', (event) => {
+    if (event.key === KEY || event.key === null) tell();
+  });
+
   function toggle() {
     if (!frame) {
       // Made on the first click: a visitor who never opens the chat costs the server nothing.
@@ -50,6 +70,7 @@
       frame.className = 'switchboard-chat';
       frame.title = title;
       frame.src = `${origin}/?${new URLSearchParams({ embed: '1', title, color, ...(lang ? { lang } : {}) })}`;
+      frame.addEventListener('load', tell);
       Object.assign(frame.style, {
         position: 'fixed', right: '20px', bottom: '88px', width: 'min(380px, calc(100vw - 40px))', height: 'min(600px, calc(100vh - 120px))',
         border: '0', borderRadius: '12px', boxShadow: '0 8px 30px rgba(0,0,0,.25)', zIndex: '2147483000', background: '#fff', display: 'block',
