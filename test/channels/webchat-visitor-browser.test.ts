@@ -1,8 +1,9 @@
 // One browser is one web chat visitor, in a real browser (Debian's Chromium driven by playwright-core): every tab of it
 // shows the same conversation (also one opened by typing the address), the visitor is still there after the browser
 // is closed and opened again, until they choose New visitor (which every tab follows), the page picks the chat up
-// again after a server restart, and starts cleanly when the server no longer knows its session. Skipped, saying so,
-// where Chromium is not installed. A failing test leaves screenshots in /tmp/switchboard-visitor-*.png.
+// again after a server restart, and starts cleanly when the server no longer knows its session; the token is in no
+// address the page asks for. Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots
+// in /tmp/switchboard-visitor-*.png.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -13,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, freePort, start } from '../helpers.ts';
+import { webchatHarness } from './webchat-harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -101,6 +103,8 @@ describe.skipIf(!hasChromium)(title, () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
     running.push(app);
     const tabs = await context();
+    const addresses: string[] = [];
+    tabs.on('request', (request) => void addresses.push(request.url()));
     const first = await tabs.newPage();
     await startChat(first, app.url, 'Layla');
     await send(first, 'hello from the first tab');
@@ -130,12 +134,40 @@ describe.skipIf(!hasChromium)(title, () => {
     await second.reload();
     await second.locator('.msg.contact[data-id]', { hasText: 'thanks' }).waitFor();
     expect(await second.locator('#hello').isHidden()).toBe(true);
-    // The token is nowhere in the page's address.
+    // The token is in no address: not the page's, nor any its tabs asked for (the event streams' included), which a
+    // proxy's log would keep.
     const { token } = await second.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { token: string });
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(second.url()).not.toContain(token);
+    expect(addresses.filter((address) => address.includes('/events'))).not.toEqual([]);
+    expect(addresses.filter((address) => address.includes(token))).toEqual([]);
     await first.screenshot({ path: '/tmp/switchboard-visitor-tab-1.png' });
     await second.screenshot({ path: '/tmp/switchboard-visitor-tab-2.png' });
+  }), 60_000);
+
+  it('says Reconnecting in a tab past the streams one visitor may hold open, and connects it once another tab closes', () => shooting('stream-limit', async () => {
+    const chat = await webchatHarness({ openSessions: false, limits: { streamsPerSession: 2 } });
+    try {
+      const tabs = await context();
+      const pages = [await tabs.newPage()];
+      await startChat(pages[0]!, chat.url, 'Layla');
+      await pages[0]!.locator('#status:empty').waitFor();
+      for (let n = 1; n < 3; n++) {
+        pages.push(await tabs.newPage());
+        await pages[n]!.goto(chat.url);
+        await pages[n]!.locator('#text').waitFor();
+      }
+      await pages[1]!.locator('#status:empty').waitFor();
+      await pages[2]!.locator('#status', { hasText: 'Reconnecting' }).waitFor();
+      await pages[2]!.screenshot({ path: '/tmp/switchboard-visitor-stream-limit.png' });
+      await pages[0]!.close();
+      await pages[2]!.locator('#status:empty').waitFor({ timeout: 10_000 });
+      const [session] = [...chat.sessions.keys()];
+      await chat.say(session!, 'agent', 'Hello Layla, how can I help?');
+      for (const page of pages.slice(1)) await page.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+    } finally {
+      await chat.stop();
+    }
   }), 60_000);
 
   it('keeps the visitor in the widget on another site: a second tab of the shop opens the same chat, and what is said in one shows in the other', () => shooting('embed', async () => {

@@ -81,7 +81,8 @@ const placeholders = new Map();
 let last = 0;
 let lastConversation;
 let replyTo;
-let events;
+/** This tab's event stream, to abort it. */
+let stream;
 
 const setStatus = (text) => { status.textContent = text; };
 const scrollDown = () => { log.scrollTop = log.scrollHeight; };
@@ -90,7 +91,7 @@ const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bea
 
 // The name form: to start, and to change the name later.
 function askName(note = '') {
-  events?.close();
+  stream?.abort();
   $('chat').hidden = true;
   $('rename').hidden = true;
   $('restart').hidden = true;
@@ -152,8 +153,8 @@ function begin() {
 
 /** Forgets what this tab shows of the chat: its messages, what waits to be sent, its stream. */
 function leave() {
-  events?.close();
-  events = undefined;
+  stream?.abort();
+  stream = undefined;
   clearTimeout(retryTimer);
   chat = null;
   pending = [];
@@ -227,30 +228,50 @@ async function sayWhyLeft(left) {
 }
 
 function connect() {
-  events?.close();
-  const current = chat;
-  const stream = new EventSource(`/webchat/${current.session}/events?after=${last}&token=${encodeURIComponent(current.token)}`);
-  events = stream;
-  stream.onmessage = (event) => render(JSON.parse(event.data));
-  stream.onopen = () => {
-    setStatus('');
-    void flush();
-  };
-  stream.onerror = () => {
-    setStatus(words.reconnecting);
-    // The browser tries again by itself, unless the server refused the stream (a 503 while it starts, a 401): then
-    // find out why.
-    if (stream.readyState === EventSource.CLOSED) void whyClosed(current);
-  };
+  stream?.abort();
+  const controller = new AbortController();
+  stream = controller;
+  void listen(chat, controller);
 }
 
-async function whyClosed(current) {
+/**
+ * Shows the session's messages as the server streams them (server-sent events read with fetch, not EventSource: the
+ * token goes in a header, never in an address, which proxies log); when the stream ends (a restart, the connection
+ * lost, a 503 while the server starts), connects again from the last message shown: nothing missed, nothing twice.
+ */
+async function listen(current, controller) {
+  const gone = () => controller.signal.aborted || chat !== current;
+  let wait = 3000;
   try {
-    const res = await fetch(`/webchat/${current.session}/messages?after=${last}&limit=1`, { headers: authorized(current) });
-    if (chat !== current) return;
+    const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal: controller.signal });
+    if (gone()) return;
     if (res.status === 401) return lost(words.ended);
-  } catch { /* offline: try again below */ }
-  setTimeout(() => chat === current && connect(), 3000);
+    if (res.ok && res.body) {
+      setStatus('');
+      void flush();
+      wait = 1000;
+      await readEvents(res.body, render);
+    }
+  } catch { /* offline, the server gone, or aborted: see below */ }
+  if (gone()) return;
+  setStatus(words.reconnecting);
+  setTimeout(() => !gone() && connect(), wait);
+}
+
+/** Hands each server-sent event's data, parsed, to `each`, until the stream ends. */
+async function readEvents(body, each) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
+      const data = buffer.slice(0, cut).split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(line[5] === ' ' ? 6 : 5)).join('\n');
+      buffer = buffer.slice(cut + 2);
+      if (data) each(JSON.parse(data));
+    }
+  }
 }
 
 function separator() {
