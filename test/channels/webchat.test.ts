@@ -208,7 +208,7 @@ describe('web chat', () => {
     const page = await fetch(`${app.url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/assets/chat.js');
-    expect(await (await fetch(`${app.url}/assets/chat.js`)).text()).toContain('EventSource');
+    expect(await (await fetch(`${app.url}/assets/chat.js`)).text()).toContain('text/event-stream');
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
