@@ -320,6 +320,8 @@ describe.skipIf(!hasChromium)(title, () => {
     await send(second, 'hello again');
     for (const tab of [first, second]) await tab.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
     expect(await bubbles(first)).toEqual(['hello again', 'Hi Layla!', 'Which team?']);
+    // What Layla wrote to the ended chat was not lost: it waits in the box of the tab she wrote it in.
+    expect(await first.inputValue('#text')).toBe('are you there?');
 
     // The data folder wiped while the page is open: both tabs come back to the name form, and a new chat starts.
     await app.stop();

@@ -173,10 +173,13 @@ function leave() {
 /** The session is gone (an erased contact, a wiped store) or the visitor chose New visitor: every tab asks the name. */
 function lost(reason) {
   const name = chat?.name;
+  // What the visitor wrote to an ended chat, which the server did not take, waits in the box for the one they start.
+  const unsent = reason ? pending.map((item) => item.body.text).filter(Boolean).join('\n') : '';
   leave();
   keep(null);
   askName(reason);
   $('name').value = name ?? '';
+  if (unsent && !$('text').value) $('text').value = unsent;
 }
 
 // Another tab of the browser started a chat, changed the name, or left the chat (New visitor, or found it ended):
