@@ -5,9 +5,21 @@ import { useEffect, useRef } from 'preact/hooks';
 export type LiveEvent = 'conversation' | 'agents' | 'flows';
 type Listener = (data: Record<string, unknown>) => void;
 
+/**
+ * Whether the stream is open (`live`), being opened again after a drop (`reconnecting`), or refused because the server
+ * already serves as many event streams as it can (`tooManyStreams`: dashboard tabs left open), which the page says.
+ */
+export type LiveState = 'live' | 'reconnecting' | 'tooManyStreams';
+
 let source: EventSource | undefined;
 const listeners = new Map<LiveEvent, Set<Listener>>();
-const stateListeners = new Set<(connected: boolean) => void>();
+const stateListeners = new Set<(state: LiveState) => void>();
+let state: LiveState = 'reconnecting';
+
+function setState(next: LiveState): void {
+  state = next;
+  stateListeners.forEach((listener) => listener(next));
+}
 
 function dispatch(type: LiveEvent, event: MessageEvent<string>): void {
   let data: Record<string, unknown> = {};
@@ -21,29 +33,71 @@ function dispatch(type: LiveEvent, event: MessageEvent<string>): void {
 
 let wanted = false;
 let opened = 0;
+/** Set once a stream was refused or dropped: the next one opened is followed by fetching again what was missed. */
+let missed = false;
+/** The wait before opening the stream again after a refusal; doubled at each refusal for too many streams. */
+const RETRY_MS = 5000;
+const MOST_RETRY_MS = 60_000;
+let retryMs = RETRY_MS;
+let retry: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Opens the stream (once signed in). The browser reconnects after a drop by itself, but not after an error status
- * (a 401 when the session expired): then the session is checked (a 401 shows the sign-in form) and the stream is
- * opened again a few seconds later. After a reconnection the views fetch again what they may have missed.
+ * Opens the stream (once signed in). The browser reconnects after a drop by itself, but not after an error status,
+ * which an EventSource does not tell: the same address is then asked once more, to read why. A 401 (the session
+ * expired) shows the sign-in form; a 503 for too many event streams is said by the page, and asked again less and less
+ * often (up to once a minute) until there is room; anything else, again a few seconds later. After a reconnection,
+ * or a first stream opened after a refusal, the views fetch again what they may have missed.
  */
 export function connectLive(): void {
   wanted = true;
   if (source) return;
+  clearTimeout(retry);
   const opening = new EventSource('/api/events');
   source = opening;
   for (const type of ['conversation', 'agents', 'flows'] as const) opening.addEventListener(type, (event) => dispatch(type, event as MessageEvent<string>));
   opening.onopen = () => {
-    stateListeners.forEach((listener) => listener(true));
-    if (opened++ > 0) for (const type of ['conversation', 'agents', 'flows'] as const) for (const listener of listeners.get(type) ?? []) listener({});
+    retryMs = RETRY_MS;
+    setState('live');
+    if (opened++ > 0 || missed) for (const type of ['conversation', 'agents', 'flows'] as const) for (const listener of listeners.get(type) ?? []) listener({});
+    missed = false;
   };
   opening.onerror = () => {
-    stateListeners.forEach((listener) => listener(false));
-    if (opening.readyState !== EventSource.CLOSED) return;
+    missed = true;
+    if (opening.readyState !== EventSource.CLOSED) return setState('reconnecting');
+    opening.close();
     source = undefined;
-    void fetch('/api/session', { credentials: 'same-origin' }).then((res) => res.status === 401 && onClosedUnauthorized());
-    setTimeout(() => wanted && connectLive(), 5000);
+    void whyRefused().then((why) => {
+      if (!wanted || source) return;
+      if (why === 'unauthorized') return onClosedUnauthorized();
+      if (why === 'tooManyStreams') {
+        setState('tooManyStreams');
+        retry = setTimeout(() => wanted && connectLive(), retryMs);
+        retryMs = Math.min(retryMs * 2, MOST_RETRY_MS);
+        return;
+      }
+      setState('reconnecting');
+      retry = setTimeout(() => wanted && connectLive(), RETRY_MS);
+    });
   };
+}
+
+/**
+ * Why the stream was refused, asked of the same address (its answer's status and `kind`); a stream it opens instead
+ * (the refusal is over) is closed at once, the next attempt opening the page's own.
+ */
+async function whyRefused(): Promise<'unauthorized' | 'tooManyStreams' | undefined> {
+  const asking = new AbortController();
+  try {
+    const res = await fetch('/api/events', { credentials: 'same-origin', headers: { accept: 'text/event-stream' }, signal: asking.signal });
+    if (res.status === 401) return 'unauthorized';
+    if (res.ok) return undefined;
+    const body = (await res.json().catch(() => ({}))) as { kind?: unknown };
+    return body.kind === 'tooManyStreams' ? 'tooManyStreams' : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    asking.abort();
+  }
 }
 
 let onClosedUnauthorized: () => void = () => undefined;
@@ -56,9 +110,12 @@ export function whenLiveUnauthorized(listener: () => void): void {
 export function disconnectLive(): void {
   wanted = false;
   opened = 0;
+  missed = false;
+  retryMs = RETRY_MS;
+  clearTimeout(retry);
   source?.close();
   source = undefined;
-  stateListeners.forEach((listener) => listener(false));
+  setState('reconnecting');
 }
 
 /** Calls `listener` on every `type` event while the component is shown. */
@@ -74,9 +131,10 @@ export function useLive(type: LiveEvent, listener: Listener): void {
   }, [type]);
 }
 
-/** Follows whether the stream is connected. */
-export function onLiveState(listener: (connected: boolean) => void): () => void {
+/** Follows the stream's state (told the present one at once). */
+export function onLiveState(listener: (state: LiveState) => void): () => void {
   stateListeners.add(listener);
+  listener(state);
   return () => stateListeners.delete(listener);
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized } from './api.ts';
 import { applyLang, lang, onLangChange, setLang, t, type StringKey } from './i18n.ts';
 import { LeaveQuestion, mayLeave } from './leaving.tsx';
-import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized } from './live.ts';
+import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized, type LiveState } from './live.ts';
 import { errorMessage, Notice } from './ui.tsx';
 import { Login } from './views/login.tsx';
 import { QueueBoard } from './views/queue.tsx';
@@ -83,6 +83,9 @@ function Page({ path }: { path: string[] }) {
   }
 }
 
+/** The header's word for the live feed's state. */
+const LIVE_WORDS: Record<LiveState, StringKey> = { live: 'live', reconnecting: 'offline', tooManyStreams: 'notLive' };
+
 function LanguageSwitch() {
   return (
     <button type="button" class="lang" lang={lang() === 'en' ? 'ar' : 'en'} onClick={() => setLang(lang() === 'en' ? 'ar' : 'en')} aria-label={t('language')}>
@@ -94,8 +97,8 @@ function LanguageSwitch() {
 function Shell({ onSignOut }: { onSignOut: () => void }) {
   const path = useRoute();
   const [menuOpen, setMenuOpen] = useState(false);
-  const [connected, setConnected] = useState(false);
-  useEffect(() => onLiveState(setConnected), []);
+  const [live, setLive] = useState<LiveState>('reconnecting');
+  useEffect(() => onLiveState(setLive), []);
   useEffect(() => setMenuOpen(false), [path.join('/')]);
   const section = path[0] ?? 'queue';
   return (
@@ -103,7 +106,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
       <header class="top">
         <button type="button" class="menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>☰ <span class="visually-hidden">{t('menu')}</span></button>
         <a class="brand" href="#/queue">{t('appName')}</a>
-        <span class={`live ${connected ? 'on' : 'off'}`} title={connected ? t('live') : t('offline')}>{connected ? t('live') : t('offline')}</span>
+        <span class={`live ${live === 'live' ? 'on' : 'off'}`} title={t(LIVE_WORDS[live])}>{t(LIVE_WORDS[live])}</span>
         <span class="spacer" />
         <LanguageSwitch />
         <button type="button" class="secondary" onClick={onSignOut}>{t('signOut')}</button>
@@ -114,6 +117,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         ))}
       </nav>
       <main>
+        {/* Said on every page: what it shows stops following the changes until there is room again. */}
+        {live === 'tooManyStreams' ? <Notice kind="warn">{t('liveTooManyStreams')}</Notice> : null}
         <LeaveQuestion />
         <Page path={path} />
       </main>

@@ -201,6 +201,11 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   // Warnings do not stop publishing: the flow is counted valid, and they are listed with the problems.
   const problems = errors?.filter((error) => error.severity !== 'warning');
   const warnings = errors?.filter((error) => error.severity === 'warning') ?? [];
+  const checked = checking ? <span class="muted">{t('validating')}</span>
+    : problems === undefined ? null
+    : problems.length > 0 ? <span class="error-text">{problems.length === 1 ? t('oneProblem') : t('problems', { count: problems.length })}</span>
+    : warnings.length > 0 ? <span class="warn-text">✓ {warnings.length === 1 ? t('oneWarning') : t('warnings', { count: warnings.length })}</span>
+    : <span class="ok-text">✓ {t('valid')}</span>;
   return (
     <div class="flow-editor">
       {newer !== undefined && outcome?.kind !== 'conflict' ? <Notice kind="warn">{t('conflict409', { version: String(newer) })}</Notice> : null}
@@ -213,12 +218,9 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
         handle={editor}
       />
       <div class="editor-status" aria-live="polite">
-        {checking ? <span class="muted">{t('validating')}</span>
-          : problems === undefined ? null
-          : problems.length > 0 ? <span class="error-text">{problems.length === 1 ? t('oneProblem') : t('problems', { count: problems.length })}</span>
-          : warnings.length > 0 ? <span class="warn-text">✓ {warnings.length === 1 ? t('oneWarning') : t('warnings', { count: warnings.length })}</span>
-          : <span class="ok-text">✓ {t('valid')}</span>}
-        {changed ? <span class="muted"> · {t('unsaved')}</span> : null}
+        {checked}
+        {/* The separator only between two things said: before the first check answers (or when it could not), none. */}
+        {changed ? <span class="muted">{checked ? ' · ' : ''}{t('unsaved')}</span> : null}
       </div>
       {errors && errors.length > 0 ? (
         <ul class="problems">
@@ -286,11 +288,12 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
   const [picked, setPicked] = useState<number | string | undefined>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
   const current = versions.data?.versions.find((version) => version.current);
+  // The version picked beside the current one; alone when there is none (the file was removed): rolling back restores it.
   const pair = useLoad(async () => {
-    if (picked === undefined || !current) return undefined;
+    if (picked === undefined) return null;
     const [old, now] = await Promise.all([
       api<{ source: string; version: number | string }>('GET', `${base}/versions/${encodeURIComponent(String(picked))}`),
-      api<{ source: string; version: number | string }>('GET', `${base}/versions/${encodeURIComponent(String(current.version))}`),
+      current ? api<{ source: string; version: number | string }>('GET', `${base}/versions/${encodeURIComponent(String(current.version))}`) : undefined,
     ]);
     return { old, now };
   }, [picked, current?.version]);
@@ -303,7 +306,14 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
       versions.reload();
       onRolledBack();
     } catch (error) {
-      setNotice({ kind: 'error', text: errorMessage(error) });
+      // A publish (or a removal) since the list was shown is said by its kind, as the editor's publish says it.
+      const known = error instanceof ApiError ? error.known : undefined;
+      setNotice({
+        kind: 'error',
+        text: known?.kind === 'publishedSince' ? t('rollbackConflict409', { version: named(known.currentVersion) })
+          : known?.kind === 'removedSince' ? t('rollbackRemoved409')
+          : errorMessage(error),
+      });
       // Someone published since: the list shows their version as the current one now.
       if (error instanceof ApiError && error.status === 409) versions.reload();
     }
@@ -330,8 +340,8 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
                 <Loading loaded={pair}>
                   {(data) => data ? (
                     <>
-                      <h2>{t('diffWith', { old: String(data.old.version), current: String(data.now.version) })}</h2>
-                      <YamlDiff left={data.old.source} right={data.now.source} />
+                      <h2>{data.now ? t('diffWith', { old: String(data.old.version), current: String(data.now.version) }) : t('noCurrentVersion', { old: String(data.old.version) })}</h2>
+                      <YamlDiff left={data.now ? data.old.source : ''} right={data.now ? data.now.source : data.old.source} />
                       <ConfirmButton label={t('rollBack', { version: String(picked) })} question={t('confirmRollBack', { version: String(picked) })} confirm={t('rollBack', { version: String(picked) })} onConfirm={() => rollBack(picked)} />
                     </>
                   ) : null}

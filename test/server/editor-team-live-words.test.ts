@@ -1,0 +1,193 @@
+// What an admin reads, in English and in Arabic, in the flow editor (its status line), in a flow's history (a rollback
+// over a version someone replaced or removed since) and at the top of every page when the live feed is refused for too
+// many open streams. Against a real Switchboard in Chromium; screenshots go to test-results/admin-words/. Skipped, saying so,
+// without Chromium.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupDirs, quietLog, shippedDataDir, start } from '../helpers.ts';
+import { startSwitchboard } from '../../src/server/switchboard.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { CHROMIUM, hasChromium, launch } from '../admin-ui/scenario.ts';
+
+const TOKEN = 'admin-words-token-0123456789abcdef';
+const SHOTS = join(process.cwd(), 'test-results', 'admin-words');
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const title = hasChromium
+  ? 'the flow editor, a flow\'s history and the live feed, as an admin reads them in English and Arabic, in Chromium'
+  : `the flow editor, a flow's history and the live feed, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let browser: Browser;
+  const running: Switchboard[] = [];
+
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of running) await app.stop();
+    await cleanupDirs();
+  });
+
+  async function switchboard(): Promise<{ app: Switchboard; dir: string }> {
+    const dir = await shippedDataDir();
+    const app = await start(dir, { adminToken: TOKEN });
+    running.push(app);
+    return { app, dir };
+  }
+
+  /** A new page of a browser in `locale`, signed in to the dashboard of `url`. */
+  async function admin(url: string, locale: 'ar' | 'en'): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await page.goto(`${url}/admin`);
+    await page.fill('#token', TOKEN);
+    await page.locator('form button[type="submit"]').click();
+    await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+    return page;
+  }
+
+  /** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+  const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+  const api = (url: string) => async <T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/api${path}`, {
+      method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await res.json()) as T;
+  };
+
+  it('says "Unpublished changes" alone, without a separator before it, while the flow could not be checked; after a check, both', async () => {
+    const { app } = await switchboard();
+    for (const [locale, unsaved, valid] of [['en', 'Unpublished changes', '✓ No problems found. · Unpublished changes'], ['ar', 'تغييرات غير منشورة', '✓ لا توجد مشكلات. · تغييرات غير منشورة']] as const) {
+      const page = await admin(app.url, locale);
+      // The check as you type does not reach the server (a dropped connection): nothing is said of it.
+      let refused = 0;
+      await page.route('**/validate', (route) => {
+        refused += 1;
+        return route.abort();
+      });
+      await page.goto(`${app.url}/admin#/flows/inbound`);
+      await page.locator('.editor .cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('# checked by Mona');
+      await expect.poll(() => refused).toBeGreaterThanOrEqual(1);
+      await page.locator('.editor-status', { hasText: unsaved }).waitFor();
+      await expect.poll(() => read(page, '.editor-status')).toBe(unsaved);
+      await mkdir(SHOTS, { recursive: true });
+      await page.locator('.flow-editor').screenshot({ path: join(SHOTS, `status-unchecked-${locale}.png`) });
+      await page.unroute('**/validate');
+      await page.keyboard.type('.');
+      await expect.poll(() => read(page, '.editor-status')).toBe(valid);
+      await page.context().close();
+    }
+  }, 90_000);
+
+  it('says a rollback over a version someone replaced, or a flow someone removed, since the history was opened as such, in both languages; a removed flow is rolled back from its history', async () => {
+    // The flows folder watched, as it is in service: a file changed or removed on disk is read again by itself.
+    const dir = await shippedDataDir();
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN: TOKEN }, log: quietLog, sweepEveryMs: 0 });
+    running.push(app);
+    const call = api(app.url);
+    const file = join(dir, 'flows', 'inbound.yaml');
+    const shipped = await readFile(file, 'utf8');
+    const first = await call<{ version: string }>('GET', '/flows/inbound');
+    const published = `${shipped}# Checked by Nadia\n`;
+    await call('PUT', '/flows/inbound', { source: published, baseVersion: first.version });
+    /** The flow's versions as the API lists them, once the file on disk is read. */
+    const listed = async () => (await fetch(`${app.url}/api/flows/inbound/versions`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((res) => res.json())) as { versions?: { version: string; current: boolean }[] };
+    const cases = [
+      ['ar', 'changed', /^لم يتم الرجوع: نشر شخص آخر هذا المسار منذ فتحت سجله، وهو الآن في الإصدار ([0-9a-f]{12}) \(الحالي في القائمة\)\. قارن مجددًا، ثم ارجع إن كنت ما زلت تريد ذلك\.$/],
+      ['en', 'changed', /^Not rolled back: someone published this flow since you opened its history, and it is now at version ([0-9a-f]{12}) \(the current one in the list\)\. Compare again, then roll back if you still want to\.$/],
+      ['ar', 'removed', /^لم يتم الرجوع: حذف شخص آخر هذا المسار منذ فتحت سجله\.$/],
+      ['en', 'removed', /^Not rolled back: someone removed this flow since you opened its history\.$/],
+    ] as const;
+    for (const [locale, what, said] of cases) {
+      const page = await admin(app.url, locale);
+      await page.goto(`${app.url}/admin#/flows/inbound/history`);
+      await page.locator('.versions li.current').waitFor();
+      await page.locator('.versions li:not(.current) button').first().click();
+      const rollBack = page.locator('.version-diff > button.secondary');
+      await rollBack.waitFor();
+      // Meanwhile the file changes on disk (a colleague's editor, a deploy), or goes, and Switchboard reads it again.
+      const edited = `${published}# Edited on the server (${locale})\n`;
+      if (what === 'changed') await writeFile(file, edited);
+      else await rm(file);
+      await expect.poll(async () => (await listed()).versions?.find((version) => version.current)?.version ?? null, { timeout: 10_000 })
+        .toBe(what === 'changed' ? (await call<{ version: string }>('GET', '/flows/inbound')).version : null);
+      await rollBack.click();
+      await page.locator('.version-diff .confirm button').first().click();
+      await page.locator('.history .notice.error').waitFor();
+      const notice = await read(page, '.history .notice.error');
+      expect(notice).toMatch(said);
+      expect(notice).not.toMatch(/^(حدث خطأ|Something went wrong)/);
+      if (what === 'changed') {
+        // The version it names is the one the list now shows as current.
+        const named = said.exec(notice)![1]!;
+        await page.locator(`.versions li.current[data-version="${named}"]`).waitFor();
+        await shot(page, `rollback-changed-${locale}`);
+        await writeFile(file, published);
+      } else {
+        // No current version any more: the version picked is shown alone, and rolling back to it brings the flow back.
+        await expect.poll(() => read(page, '.version-diff h2')).toMatch(locale === 'ar' ? /^الإصدار [0-9a-f]{12} \(على اليمين\): ليس للمسار إصدار حالي/ : /^Version [0-9a-f]{12} \(right\): the flow has no current version/);
+        await shot(page, `rollback-removed-${locale}`);
+        await rollBack.click();
+        await page.locator('.version-diff .confirm button').first().click();
+        await page.locator('.history .notice.ok').waitFor();
+        await expect.poll(async () => (await readFile(file, 'utf8').catch(() => '')).length).toBeGreaterThan(0);
+      }
+      await page.context().close();
+      await expect.poll(async () => (await listed()).versions?.some((version) => version.current) ?? false, { timeout: 10_000 }).toBe(true);
+    }
+  }, 150_000);
+
+  it('says on every page, in both languages, that live updates are paused while the server already serves as many streams as it can, and goes live again once there is room', async () => {
+    const { app } = await switchboard();
+    // Dashboards left open elsewhere take every stream one process serves (100).
+    const elsewhere: { tab: AbortController; stream: Response }[] = [];
+    for (;;) {
+      const tab = new AbortController();
+      const stream = await fetch(`${app.url}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: tab.signal });
+      if (stream.status !== 200) {
+        expect([stream.status, ((await stream.json()) as { kind?: string }).kind]).toEqual([503, 'tooManyStreams']);
+        break;
+      }
+      // Held (a stream no longer referenced may be collected, and closed).
+      elsewhere.push({ tab, stream });
+    }
+    expect(elsewhere.length).toBe(100);
+    const said = {
+      ar: ['غير مباشر', 'التحديثات المباشرة متوقفة: يرسلها Switchboard الآن إلى أكبر عدد يستطيعه من تبويبات لوحة التحكم. أغلق تبويبات اللوحة التي لم تعد تحتاجها؛ ستعيد هذه الصفحة المحاولة وحدها وتتابع التغييرات من جديد متى اتسع المجال. وحتى ذلك الحين لا يتغيّر ما تعرضه إلا إذا أعدت تحميلها.'],
+      en: ['Not live', 'Live updates are paused: Switchboard already sends them to as many dashboard tabs as it can. Close the dashboard tabs you no longer need; this page tries again by itself and follows the changes again once there is room. Until then, what it shows changes only when you reload it.'],
+    } as const;
+    const pages: Page[] = [];
+    for (const locale of ['ar', 'en'] as const) {
+      const page = await admin(app.url, locale);
+      pages.push(page);
+      await page.goto(`${app.url}/admin#/queue`);
+      await page.locator('main > .notice.warn').waitFor();
+      expect([await read(page, 'header .live'), await read(page, 'main > .notice.warn')]).toEqual(said[locale]);
+      await page.goto(`${app.url}/admin#/team`);
+      expect(await read(page, 'main > .notice.warn')).toBe(said[locale][1]);
+      await shot(page, `live-too-many-streams-${locale}`);
+    }
+    // Two tabs elsewhere close: each page goes live again by itself, and says so.
+    elsewhere.splice(0, 2).forEach(({ tab }) => tab.abort());
+    for (const [index, locale] of (['ar', 'en'] as const).entries()) {
+      const page = pages[index]!;
+      await page.locator('header .live.on').waitFor({ timeout: 30_000 });
+      expect(await read(page, 'header .live')).toBe(locale === 'ar' ? 'مباشر' : 'Live');
+      expect(await page.locator('main > .notice.warn').count()).toBe(0);
+    }
+    elsewhere.forEach(({ tab }) => tab.abort());
+  }, 120_000);
+});
