@@ -199,6 +199,22 @@ const en = {
   errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
   errManyDesks: 'team "{team}" has more than one desk group: {keys} (a team works in one desk group; keep one of these keys)',
   errNameWithoutLetters: 'agent name "{name}" has no letter or digit (name agents as their colleagues call them, e.g. {example})',
+  errWrongItemType: 'item {item} of "{name}" must be {expected}, not {received}',
+  errForExample: 'e.g. {example}',
+  errListEach: 'write each on its own line under {key}, e.g. {example}',
+  errFileNotMap: '{file} must be a map with two lists, {teams} and {agents}, not {received}',
+  errSeeShipped: 'see the comments in the shipped {file}',
+  // A flow's warnings: it goes into service all the same.
+  warnNoneTriedAnswer: 'no answer tried passes the pattern "{pattern}" ({tried} and others): if none can, whatever the customer writes, they are asked again until {onFail} (check the pattern against an answer a customer would write)',
+  warnNoneTriedValue: 'no value tried passes the pattern "{pattern}" ({tried} and others): if none can, this condition never holds (check the pattern against a value the field would hold)',
+  warnTakesAnyAnswer: 'this pattern accepts any answer, so the customer is never asked again',
+  warnTakesAnyLine: 'this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses ({dot} takes no line break)',
+  warnAnyAnswerHint: 'to take any answer, write {text}; to check one, write what it must look like, e.g. {example}',
+  warnCutByComment: 'customers read "{text}": the rest, "{cut}", is a YAML comment, as a # after a space starts one (put the whole text in quotes: {quoted})',
+  warnEndsUnsaid: 'flow "{flow}" can run past its last step without {close} or {assign}; the conversation then closes, and the customer\u2019s next message starts the flow again (end it with {close} to say so, or with {assign} to hand the customer to a team)',
+  warnSurveyTakesText: 'this question comes after the conversation closed, and with {expectText} it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with {number} or {choice}, so that a message that is no answer opens a new conversation; keep {expectText} only if any words are a fine answer here)',
+  warnSharedTriggerThis: 'flow "{flow}" would not run: flow "{other}" ({otherFile}) starts on the same trigger ({trigger}), and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "{other}" first)',
+  warnSharedTriggerOther: 'flow "{other}" ({otherFile}) starts on the same trigger ({trigger}) and would no longer run: of two such flows only the first file by name runs (remove flow "{other}" if this one replaces it, or give this flow another trigger)',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -584,6 +600,21 @@ const ar: Record<StringKey, string> = {
   errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
   errManyDesks: 'للفريق «{team}» أكثر من مجموعة عمل: {keys} (يعمل الفريق في مجموعة واحدة؛ أبقِ مفتاحًا واحدًا منها)',
   errNameWithoutLetters: 'اسم الموظف «{name}» بلا حرف ولا رقم (سمِّ الموظفين كما يناديهم زملاؤهم، مثل {example})',
+  errWrongItemType: 'يجب أن يكون العنصر رقم\u00a0{item} في «{name}» من نوع {expected}، لا {received}',
+  errForExample: 'مثل {example}',
+  errListEach: 'اكتب كلًّا منها في سطر خاص تحت {key}، مثل {example}',
+  errFileNotMap: 'يجب أن يكون {file} خريطة مفاتيح فيها قائمتان، {teams} و{agents}، لا {received}',
+  errSeeShipped: 'انظر الشروح في {file} المرفق مع Switchboard',
+  warnNoneTriedAnswer: 'لم تجتز النمطَ «{pattern}» أيُّ إجابة جُرِّبت ({tried} وغيرها): إن لم تجتزه أي إجابة، يُسأل العميل مجددًا مهما كتب حتى {onFail} (جرّب النمط على إجابة قد يكتبها عميل)',
+  warnNoneTriedValue: 'لم تجتز النمطَ «{pattern}» أيُّ قيمة جُرِّبت ({tried} وغيرها): إن لم تجتزه أي قيمة، فلن يتحقق هذا الشرط أبدًا (جرّب النمط على قيمة قد يحملها الحقل)',
+  warnTakesAnyAnswer: 'يقبل هذا النمط أي إجابة، فلا يُسأل العميل مجددًا أبدًا',
+  warnTakesAnyLine: 'يقبل هذا النمط أي إجابة من سطر واحد، فلا يُسأل العميل مجددًا أبدًا؛ أما الإجابة ذات الأسطر العديدة فيرفضها (لا يطابق {dot} فاصل الأسطر)',
+  warnAnyAnswerHint: 'لقبول أي إجابة اكتب {text}؛ وللتحقق منها اكتب ما يجب أن تبدو عليه، مثل {example}',
+  warnCutByComment: 'سيقرأ العملاء «{text}» وحده: الباقي، «{cut}»، تعليق في YAML، لأن # بعد مسافة يبدأ تعليقًا (ضع النص كله بين علامتي اقتباس: {quoted})',
+  warnEndsUnsaid: 'قد يتجاوز المسار «{flow}» خطوته الأخيرة دون {close} أو {assign}؛ فتُغلق المحادثة حينها، وتبدأ رسالة العميل التالية المسار من جديد (اختمه بخطوة {close} ليقول ذلك، أو بخطوة {assign} ليحيل العميل إلى فريق)',
+  warnSurveyTakesText: 'يأتي هذا السؤال بعد إغلاق المحادثة، ومع {expectText} يأخذ كل ما يكتبه العميل بعده إجابةً له: فطلب جديد («فاتورتي خاطئة مرة أخرى») يُحفظ هنا ولا تُفتح له محادثة (اسأل عن تقييم مع {number} أو {choice}، حتى تفتح الرسالةُ التي ليست إجابةً محادثةً جديدة؛ وأبقِ {expectText} فقط إن كان أي كلام إجابةً مقبولة هنا)',
+  warnSharedTriggerThis: 'لن يعمل المسار «{flow}»: للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، ومن مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (أعطِ هذا المسار مُشغِّلًا آخر، أو احذف المسار «{other}» أولًا)',
+  warnSharedTriggerOther: 'للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، فلن يعمل بعد الآن: من مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (احذف المسار «{other}» إن كان هذا المسار يحلّ محلّه، أو أعطِ هذا المسار مُشغِّلًا آخر)',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1037,7 +1068,18 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       file: code(known.file), line: String(known.line), column: String(known.column), team: code(known.team), intent: code(known.intent ?? ''),
       assign: code('assign'), teamFile: code('team.yaml'),
     });
-    case 'wrongType': return pieces('errWrongType', { name: code(known.name), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) });
+    case 'wrongType': return withHint(
+      pieces('errWrongType', { name: code(known.name), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) }),
+      known.example === undefined ? undefined : pieces('errListEach', { key: code(`${known.name}:`), example: code(known.example) }),
+    );
+    case 'wrongItemType': return withHint(
+      pieces('errWrongItemType', { name: code(known.name), item: String(known.item), expected: pieces(YAML_TYPES[known.expected], {}), received: pieces(YAML_TYPES[known.received], {}) }),
+      known.example === undefined ? undefined : pieces('errForExample', { example: code(known.example) }),
+    );
+    case 'fileNotMap': return withHint(
+      pieces('errFileNotMap', { file: code('team.yaml'), teams: code('teams:'), agents: code('agents:'), received: pieces(YAML_TYPES[known.received], {}) }),
+      pieces('errSeeShipped', { file: code('data/team.yaml') }),
+    );
     case 'notOneOf': return withHint(pieces('errNotOneOf', { name: code(known.name), names: list(known.allowed) }), known.suggestion === undefined ? undefined : pieces('errDidYouMean', { name: code(known.suggestion) }));
     case 'empty': return pieces('errEmpty', { name: code(known.name) });
     case 'emptyItem': return pieces('errEmptyItem', { name: code(known.name), item: String(known.item) });
@@ -1060,6 +1102,17 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
     case 'manyDesks': return pieces('errManyDesks', { team: code(known.team), keys: list(known.keys) });
     case 'nameWithoutLetters': return pieces('errNameWithoutLetters', { name: code(known.name), example: code('name: Omar') });
+    case 'noneTriedPasses': return pieces(known.of === 'answer' ? 'warnNoneTriedAnswer' : 'warnNoneTriedValue', { pattern: code(known.pattern), tried: list(known.tried), onFail: code('on_fail') });
+    case 'takesAnyAnswer': return withHint(
+      known.oneLine ? pieces('warnTakesAnyLine', { dot: code('.') }) : pieces('warnTakesAnyAnswer', {}),
+      pieces('warnAnyAnswerHint', { text: code('expect: text'), example: code('regex:ORD-\\d{4}') }),
+    );
+    case 'cutByComment': return pieces('warnCutByComment', { text: code(known.text), cut: code(`#${known.cut}`), quoted: code(`"${known.text} #${known.cut}"`) });
+    case 'endsUnsaid': return pieces('warnEndsUnsaid', { flow: code(known.flow), close: code('close'), assign: code('assign') });
+    case 'surveyTakesText': return pieces('warnSurveyTakesText', { expectText: code('expect: text'), number: code('expect: number'), choice: code('choice') });
+    case 'sharedTrigger': return pieces(known.notRunning === 'this' ? 'warnSharedTriggerThis' : 'warnSharedTriggerOther', {
+      flow: code(known.flow), other: code(known.other), otherFile: code(known.otherFile), trigger: code('trigger:'),
+    });
     default: return undefined;
   }
 }

@@ -249,7 +249,7 @@ class FileCompiler {
     const at = (path: Path): Path => [...prefix, ...path];
     return {
       error: (path, reason, hint) => this.report(at(path), reason, hint),
-      warn: (path, reason, hint) => this.warnings.push(new FlowError(this.file, this.source.lineOf(at(path)), reason, hint)),
+      warn: (path, reason, hint, known) => this.warnings.push(new FlowError(this.file, this.source.lineOf(at(path)), reason, hint, undefined, known)),
       lineOf: (path) => this.source.lineOf(at(path)),
       template: (text, path) => this.template(text, at(path)),
       text: (text, path) => this.text(text, at(path)),
@@ -360,7 +360,10 @@ class FileCompiler {
   private warnIfCut(text: string, at: Path): void {
     const cut = this.source.cutByComment(at);
     if (cut === undefined) return;
-    this.warnings.push(new FlowError(this.file, this.source.lineOf(at), `customers read "${text}": the rest, "#${cut}", is a YAML comment, as a # after a space starts one`, `put the whole text in quotes: "${text} #${cut}"`));
+    this.warnings.push(new FlowError(
+      this.file, this.source.lineOf(at), `customers read "${text}": the rest, "#${cut}", is a YAML comment, as a # after a space starts one`, `put the whole text in quotes: "${text} #${cut}"`,
+      undefined, { kind: 'cutByComment', text, cut },
+    ));
   }
 
   private field(path: string, at: Path): FieldRef {

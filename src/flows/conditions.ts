@@ -2,7 +2,7 @@
 // matches, known, gt, lt. String comparisons ignore case and accents, as customers type either way.
 import type { FieldRead } from './fields.ts';
 import { isKnown } from './fields.ts';
-import { matchesNothing } from './never-matches.ts';
+import { COMMON_TRIED, matchesNothing } from './never-matches.ts';
 import { matchesWithinLimit } from './patterns.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import { didYouMean } from '../shared/suggest.ts';
@@ -97,7 +97,10 @@ function compileMatches(written: string, at: Path, ctx: CompileContext): RegExp 
     ctx.error(at, `the pattern "${written}" matches no value at all: ${nothing.because}; this condition never holds, whatever value the field has`, 'write what the value must contain, e.g. matches: "^ord-\\\\d+$"');
   } else if (nothing) {
     const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
-    ctx.warn(at, `no value tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}ORD-1234, name@example.com, 31/12/2025 and others): if none can, this condition never holds`, 'check the pattern against a value the field would hold');
+    ctx.warn(
+      at, `no value tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}${COMMON_TRIED.join(', ')} and others): if none can, this condition never holds`,
+      'check the pattern against a value the field would hold', { kind: 'noneTriedPasses', of: 'value', pattern: written, tried: [...nothing.tried, ...COMMON_TRIED] },
+    );
   }
   return pattern;
 }

@@ -20,7 +20,7 @@ export function endsUnsaidWarning(flow: CompiledFlow): FlowError | undefined {
   return new FlowError(
     flow.file, last.line,
     `flow "${flow.name}" can run past its last step without close or assign; the conversation then closes, and the customer's next message starts the flow again`,
-    'end it with close to say so, or with assign to hand the customer to a team',
+    'end it with close to say so, or with assign to hand the customer to a team', undefined, { kind: 'endsUnsaid', flow: flow.name },
   );
 }
 

@@ -194,8 +194,16 @@ export class FlowLibrary {
       .filter((served) => served.file !== file && (files === 'both' || served.file < file));
     return same.map((served) => (
       served.file < file
-        ? new FlowError(file, triggerLine, `flow "${flow.name}" would not run: flow "${served.name}" (${served.file}) starts on the same trigger, and of two such flows only the first file by name runs`, `give this flow another trigger, or remove flow "${served.name}" first`)
-        : new FlowError(file, triggerLine, `flow "${served.name}" (${served.file}) starts on the same trigger and would no longer run: of two such flows only the first file by name runs`, `remove flow "${served.name}" if this one replaces it, or give this flow another trigger`)
+        ? new FlowError(
+          file, triggerLine, `flow "${flow.name}" would not run: flow "${served.name}" (${served.file}) starts on the same trigger, and of two such flows only the first file by name runs`,
+          `give this flow another trigger, or remove flow "${served.name}" first`, undefined,
+          { kind: 'sharedTrigger', flow: flow.name, other: served.name, otherFile: served.file, notRunning: 'this' },
+        )
+        : new FlowError(
+          file, triggerLine, `flow "${served.name}" (${served.file}) starts on the same trigger and would no longer run: of two such flows only the first file by name runs`,
+          `remove flow "${served.name}" if this one replaces it, or give this flow another trigger`, undefined,
+          { kind: 'sharedTrigger', flow: flow.name, other: served.name, otherFile: served.file, notRunning: 'other' },
+        )
     ));
   }
 

@@ -88,6 +88,9 @@ function passes(compiled: RegExp, text: string): boolean {
   return probe(compiled, text, PROBE_BACKTRACKS) !== 'fails';
 }
 
+/** The common answers tried that a warning names ("ORD-1234, name@example.com, 31/12/2025 and others"). */
+export const COMMON_TRIED = ['ORD-1234', 'name@example.com', '31/12/2025'];
+
 // Answers customers commonly give: letters, digits, an order number, an email, a phone number, a date, Arabic.
 const COMMON_ANSWERS = ['a', 'yes', 'ORD-1234', 'abc12345', 'name@example.com', '+44 20 7946 0958', '31/12/2025', '2025-12-31', '42', 'مرحبا', '٤٢'];
 

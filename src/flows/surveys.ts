@@ -20,6 +20,7 @@ export function surveyTextWarnings(flow: CompiledFlow): FlowError[] {
         flow.file, step.line,
         'this question comes after the conversation closed, and with expect: text it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it',
         'ask a rating with expect: number or choice, so that a message that is no answer opens a new conversation; keep expect: text only if any words are a fine answer here',
+        undefined, { kind: 'surveyTakesText' },
       )]
       : []
   ));

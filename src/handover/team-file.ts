@@ -2,7 +2,7 @@
 // address on a channel (and a team's desk) is not written here: the channels state it (`AddressKey`).
 import { FileError, type KnownFileError } from '../shared/file-error.ts';
 import { z } from 'zod';
-import { describeIssue } from '../shared/schema-issues.ts';
+import { describeIssue, yamlType } from '../shared/schema-issues.ts';
 import { suggest } from '../shared/suggest.ts';
 import { parseYamlSource, type Path, type YamlSource } from '../shared/yaml-source.ts';
 import type { Identity } from '../store/types.ts';
@@ -227,8 +227,9 @@ class TeamFileReader {
         }
         for (const channel of key.channels) identities.push({ channel, id: normal });
       }
-      // A refused identity was given, just wrongly: that is reported already.
-      if (!this.keys.some((key) => isRecord(raw) && raw[key.key] !== undefined)) {
+      // A refused identity was given, just wrongly: that is reported already; so is an item that is no agent at all
+      // (`agents: [3]`), which has no address to add.
+      if (isRecord(raw) && !this.keys.some((key) => raw[key.key] !== undefined)) {
         const names = this.keys.map((key) => key.key);
         const example = this.keys.at(-1)?.example(id) ?? 'webchat: agent-name';
         this.report(at, `${where} has no ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? 'address'}`, `add one, so the bot knows them when they write, e.g. ${example}`, {
@@ -308,13 +309,36 @@ class TeamFileReader {
     for (const problem of describeIssue(issue, schema, where)) {
       const key = [...problem.at].reverse().find((segment): segment is string => typeof segment === 'string');
       const hint = problem.hint ?? (key === undefined ? undefined : this.#hints[`${scope}.${key}`]) ?? this.#hints[scope];
-      this.report([...prefix, ...problem.at], problem.reason, hint, problem.known);
+      this.report([...prefix, ...problem.at], problem.reason, hint, shaped(problem.known, issue, prefix, problem.at));
     }
   }
 
   private report(at: Path, reason: string, hint?: string, known?: KnownFileError): void {
     this.errors.push(new TeamFileError(this.file, this.source.lineOf(at), reason, hint, undefined, known));
   }
+}
+
+// An item written out, for a list item of the wrong type: a team, an agent, an agent's team.
+const ITEM_EXAMPLES: Readonly<Record<string, string>> = { teams: '- name: Billing', agents: '- name: Omar', 'agents.teams': 'teams: [Billing, Support]' };
+
+/**
+ * `known`, or what a value of the wrong type that the schema's issue does not name is, from where it is (`prefix`: the
+ * list item or the file checked, `at` within it): the whole file no map (`42`, a list), or a team or an agent no map
+ * (`teams: [3]`); a list (`teams: Billing`) or a list item of the wrong type is given an item written out (`example`).
+ */
+function shaped(known: KnownFileError | undefined, issue: z.ZodIssue, prefix: Path, at: Path): KnownFileError | undefined {
+  // `teams: Billing`: the list, with an item of it written out.
+  if (known?.kind === 'wrongType' && prefix.length === 0 && known.expected === 'array' && ITEM_EXAMPLES[known.name]) return { ...known, example: ITEM_EXAMPLES[known.name] };
+  if (known?.kind === 'wrongItemType') {
+    const example = ITEM_EXAMPLES[[prefix[0], known.name].filter((part) => typeof part === 'string').join('.')];
+    return example === undefined ? known : { ...known, example };
+  }
+  if (known || issue.code !== 'invalid_type' || issue.received === 'undefined' || at.length > 0) return known;
+  const received = yamlType(issue.received);
+  if (prefix.length === 0) return { kind: 'fileNotMap', received };
+  const [list, index] = prefix;
+  if (typeof list !== 'string' || typeof index !== 'number' || prefix.length !== 2) return undefined;
+  return { kind: 'wrongItemType', name: list, item: index + 1, expected: 'object', received, ...(ITEM_EXAMPLES[list] ? { example: ITEM_EXAMPLES[list] } : {}) };
 }
 
 function itemName(kind: 'team' | 'agent', raw: unknown, index: number): string {

@@ -56,9 +56,14 @@ export type KnownFileError =
   | { kind: 'noExamples'; intent: string }
   | { kind: 'writtenTwice'; name: string }
   | { kind: 'exampleOfTwo'; example: string; first: string; second: string; at: string }
-  // A key's value of another type (`teams: Billing` for a list), or not one of the values it takes.
-  | { kind: 'wrongType'; name: string; expected: YamlType; received: YamlType }
+  // A key's value of another type (`teams: Billing` for a list), with a list item written out (`example`) where the
+  // file's reader knows one; or not one of the values it takes.
+  | { kind: 'wrongType'; name: string; expected: YamlType; received: YamlType; example?: string }
   | { kind: 'notOneOf'; name: string; suggestion?: string; allowed: string[] }
+  // An item of the list `name` of another type (`teams: [3]` for a list of maps), `item` its position from 1, with
+  // an item written out (`example`) where the file's reader knows one; team.yaml that is no map of keys at all.
+  | { kind: 'wrongItemType'; name: string; item: number; expected: YamlType; received: YamlType; example?: string }
+  | { kind: 'fileNotMap'; received: YamlType }
   | { kind: 'empty'; name: string }
   // An item of the list `name` left empty (`teams: [""]`), `item` its position from 1.
   | { kind: 'emptyItem'; name: string; item: number }
@@ -81,7 +86,19 @@ export type KnownFileError =
   | { kind: 'shortSecret'; secretKey: string; minimum: number }
   | { kind: 'badMaxOpen'; value: string }
   | { kind: 'manyDesks'; team: string; keys: string[] }
-  | { kind: 'nameWithoutLetters'; name: string };
+  | { kind: 'nameWithoutLetters'; name: string }
+  // A flow's warnings (it goes into service all the same): a pattern no answer (`of: 'answer'`, an ask's expect) or no
+  // value (`of: 'value'`, a branch's matches) tried passes, `tried` the texts tried that it names; a pattern that takes
+  // any answer (`oneLine`: any written on one line); a text a # comment cut short (customers read `text`, not `#cut`);
+  // a flow that can run past its last step without close or assign; a closing survey's question that takes any text;
+  // a flow on the trigger of `other` (in `otherFile`): of the two, this one would not run (`notRunning: 'this'`), or
+  // the other would no longer.
+  | { kind: 'noneTriedPasses'; of: 'answer' | 'value'; pattern: string; tried: string[] }
+  | { kind: 'takesAnyAnswer'; oneLine: boolean }
+  | { kind: 'cutByComment'; text: string; cut: string }
+  | { kind: 'endsUnsaid'; flow: string }
+  | { kind: 'surveyTakesText' }
+  | { kind: 'sharedTrigger'; flow: string; other: string; otherFile: string; notRunning: 'this' | 'other' };
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

@@ -36,12 +36,13 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
     }
     case 'invalid_type': {
       const last = at[at.length - 1];
+      const parent = at[at.length - 2];
       if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}`, ...(typeof last === 'string' ? { known: { kind: 'missingKey', name: last } } : {}) }];
-      return [{
-        at,
-        reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}`,
-        ...(typeof last === 'string' ? { known: { kind: 'wrongType', name: last, expected: yamlType(issue.expected), received: yamlType(issue.received) } } : {}),
-      }];
+      const [expected, received] = [yamlType(issue.expected), yamlType(issue.received)];
+      const known: KnownFileError | undefined = typeof last === 'string' ? { kind: 'wrongType', name: last, expected, received }
+        : typeof last === 'number' && typeof parent === 'string' ? { kind: 'wrongItemType', name: parent, item: last + 1, expected, received }
+        : undefined;
+      return [{ at, reason: `${name} must be ${article(issue.expected)}, not ${article(issue.received)}`, ...(known ? { known } : {}) }];
     }
     case 'invalid_enum_value': {
       const last = at[at.length - 1];
@@ -122,7 +123,8 @@ const YAML_TYPES: Readonly<Record<string, string>> = {
   undefined: 'empty',
 };
 
-function yamlType(type: string): YamlType {
+/** A zod type's name as YAML shows it (`wrongType`), `other` for one YAML has no word for. */
+export function yamlType(type: string): YamlType {
   return type in YAML_TYPES ? (type as YamlType) : 'other';
 }
 

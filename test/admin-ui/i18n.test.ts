@@ -1,6 +1,6 @@
 // The dashboard's own words (src/admin-ui/i18n.ts): every word in English and in Arabic, with the same blanks, and
 // the Arabic written in Arabic (an English word left in the Arabic table would show in an Arabic dashboard); and why a
-// file is refused, in Arabic, for each kind of error the server names.
+// file is refused, in Arabic, for each kind of error the server names, and each kind of warning of a flow.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileReasonText, setLang, stringsIn, type StringKey } from '../../src/admin-ui/i18n.ts';
 import type { KnownFileError } from '../../src/shared/file-error.ts';
@@ -83,8 +83,33 @@ describe('why a file is refused, in Arabic', () => {
       [{ kind: 'badMaxOpen', value: '0' }, 'يجب أن تكون قيمة \u2068max_open\u2069 عددًا صحيحًا من 1 فأكثر، لا \u20680\u2069 (مثل \u2068max_open: 3\u2069: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)'],
       [{ kind: 'notOneOf', name: 'strategy', suggestion: 'least_open', allowed: ['round_robin', 'least_open'] }, 'يجب أن تكون قيمة «\u2068strategy\u2069» واحدة من: \u2068round_robin\u2069، \u2068least_open\u2069 (هل تقصد «\u2068least_open\u2069»؟)'],
       [{ kind: 'wrongType', name: 'teams', expected: 'array', received: 'string' }, 'يجب أن تكون قيمة «\u2068teams\u2069» من نوع قائمة، لا نص'],
+      // A shape the file's reader knows an item of: written out.
+      [{ kind: 'wrongType', name: 'teams', expected: 'array', received: 'string', example: '- name: Billing' }, 'يجب أن تكون قيمة «\u2068teams\u2069» من نوع قائمة، لا نص (اكتب كلًّا منها في سطر خاص تحت \u2068teams:\u2069، مثل \u2068- name: Billing\u2069)'],
+      [{ kind: 'wrongItemType', name: 'teams', item: 1, expected: 'object', received: 'number', example: '- name: Billing' }, 'يجب أن يكون العنصر رقم\u00a01 في «\u2068teams\u2069» من نوع خريطة مفاتيح، لا رقم (مثل \u2068- name: Billing\u2069)'],
+      [{ kind: 'wrongItemType', name: 'agents', item: 2, expected: 'object', received: 'string', example: '- name: Omar' }, 'يجب أن يكون العنصر رقم\u00a02 في «\u2068agents\u2069» من نوع خريطة مفاتيح، لا نص (مثل \u2068- name: Omar\u2069)'],
+      [{ kind: 'wrongItemType', name: 'teams', item: 1, expected: 'string', received: 'number', example: 'teams: [Billing, Support]' }, 'يجب أن يكون العنصر رقم\u00a01 في «\u2068teams\u2069» من نوع نص، لا رقم (مثل \u2068teams: [Billing, Support]\u2069)'],
+      [{ kind: 'fileNotMap', received: 'number' }, 'يجب أن يكون \u2068team.yaml\u2069 خريطة مفاتيح فيها قائمتان، \u2068teams:\u2069 و\u2068agents:\u2069، لا رقم (انظر الشروح في \u2068data/team.yaml\u2069 المرفق مع Switchboard)'],
       [{ kind: 'unknownTeam', team: 'Biling', suggestion: 'Billing', teams }, 'تُحيل الخطوة \u2068assign\u2069 إلى الفريق «\u2068Biling\u2069»، وليس في \u2068team.yaml\u2069 (هل تقصد «\u2068Billing\u2069»؟)'],
       [{ kind: 'unknownTeam', team: 'Sales', intent: 'sales', teams }, 'يُحيل توجيه النية «\u2068sales\u2069» إلى الفريق «\u2068Sales\u2069»، وليس في \u2068team.yaml\u2069 (الفرق في \u2068team.yaml\u2069: \u2068Billing\u2069، \u2068Support\u2069)'],
+    ];
+    // In English, the page shows the server's own sentence (undefined here).
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));
+    setLang('ar');
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
+  });
+
+  it('words a flow\'s warnings (it goes into service all the same), what the file says kept as written and isolated', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const kinds: [KnownFileError, string][] = [
+      [{ kind: 'noneTriedPasses', of: 'answer', pattern: '(?=.*#)ORD', tried: ['ORD', '#ORD', 'ORD-1234'] }, 'لم تجتز النمطَ «\u2068(?=.*#)ORD\u2069» أيُّ إجابة جُرِّبت (\u2068ORD\u2069، \u2068#ORD\u2069، \u2068ORD-1234\u2069 وغيرها): إن لم تجتزه أي إجابة، يُسأل العميل مجددًا مهما كتب حتى \u2068on_fail\u2069 (جرّب النمط على إجابة قد يكتبها عميل)'],
+      [{ kind: 'noneTriedPasses', of: 'value', pattern: 'x(?=\\by)', tried: ['XA', 'ORD-1234'] }, 'لم تجتز النمطَ «\u2068x(?=\\by)\u2069» أيُّ قيمة جُرِّبت (\u2068XA\u2069، \u2068ORD-1234\u2069 وغيرها): إن لم تجتزه أي قيمة، فلن يتحقق هذا الشرط أبدًا (جرّب النمط على قيمة قد يحملها الحقل)'],
+      [{ kind: 'takesAnyAnswer', oneLine: false }, 'يقبل هذا النمط أي إجابة، فلا يُسأل العميل مجددًا أبدًا (لقبول أي إجابة اكتب \u2068expect: text\u2069؛ وللتحقق منها اكتب ما يجب أن تبدو عليه، مثل \u2068regex:ORD-\\d{4}\u2069)'],
+      [{ kind: 'takesAnyAnswer', oneLine: true }, 'يقبل هذا النمط أي إجابة من سطر واحد، فلا يُسأل العميل مجددًا أبدًا؛ أما الإجابة ذات الأسطر العديدة فيرفضها (لا يطابق \u2068.\u2069 فاصل الأسطر) (لقبول أي إجابة اكتب \u2068expect: text\u2069؛ وللتحقق منها اكتب ما يجب أن تبدو عليه، مثل \u2068regex:ORD-\\d{4}\u2069)'],
+      [{ kind: 'cutByComment', text: 'Press', cut: '1 for billing' }, 'سيقرأ العملاء «\u2068Press\u2069» وحده: الباقي، «\u2068#1 for billing\u2069»، تعليق في YAML، لأن # بعد مسافة يبدأ تعليقًا (ضع النص كله بين علامتي اقتباس: \u2068"Press #1 for billing"\u2069)'],
+      [{ kind: 'endsUnsaid', flow: 'support' }, 'قد يتجاوز المسار «\u2068support\u2069» خطوته الأخيرة دون \u2068close\u2069 أو \u2068assign\u2069؛ فتُغلق المحادثة حينها، وتبدأ رسالة العميل التالية المسار من جديد (اختمه بخطوة \u2068close\u2069 ليقول ذلك، أو بخطوة \u2068assign\u2069 ليحيل العميل إلى فريق)'],
+      [{ kind: 'surveyTakesText' }, 'يأتي هذا السؤال بعد إغلاق المحادثة، ومع \u2068expect: text\u2069 يأخذ كل ما يكتبه العميل بعده إجابةً له: فطلب جديد («فاتورتي خاطئة مرة أخرى») يُحفظ هنا ولا تُفتح له محادثة (اسأل عن تقييم مع \u2068expect: number\u2069 أو \u2068choice\u2069، حتى تفتح الرسالةُ التي ليست إجابةً محادثةً جديدة؛ وأبقِ \u2068expect: text\u2069 فقط إن كان أي كلام إجابةً مقبولة هنا)'],
+      [{ kind: 'sharedTrigger', flow: 'welcome', other: 'inbound', otherFile: 'flows/inbound.yaml', notRunning: 'this' }, 'لن يعمل المسار «\u2068welcome\u2069»: للمسار «\u2068inbound\u2069» (\u2068flows/inbound.yaml\u2069) المُشغِّل نفسه (\u2068trigger:\u2069)، ومن مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (أعطِ هذا المسار مُشغِّلًا آخر، أو احذف المسار «\u2068inbound\u2069» أولًا)'],
+      [{ kind: 'sharedTrigger', flow: 'aaa', other: 'inbound', otherFile: 'flows/inbound.yaml', notRunning: 'other' }, 'للمسار «\u2068inbound\u2069» (\u2068flows/inbound.yaml\u2069) المُشغِّل نفسه (\u2068trigger:\u2069)، فلن يعمل بعد الآن: من مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (احذف المسار «\u2068inbound\u2069» إن كان هذا المسار يحلّ محلّه، أو أعطِ هذا المسار مُشغِّلًا آخر)'],
     ];
     // In English, the page shows the server's own sentence (undefined here).
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));

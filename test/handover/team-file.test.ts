@@ -224,6 +224,44 @@ describe('team.yaml is refused with file, line and fix', () => {
     ]);
   });
 
+  it('saying what a file, a list or a list item of the wrong shape is, with an item written out, for a page that words them', () => {
+    const refusals = (text: string) => {
+      const result = parseTeamFile('team.yaml', text, ADDRESS_KEYS);
+      return 'errors' in result ? result.errors.map((error) => [String(error), error.known]) : [];
+    };
+    // A team or an agent that is no map: the English as before, now with its kind.
+    expect(refusals('teams: [""]\n')).toEqual([[
+      'team.yaml:1: team 1 must be a map, not a text (a team is a map like "- name: Billing" with strategy: on the next line)',
+      { kind: 'wrongItemType', name: 'teams', item: 1, expected: 'object', received: 'string', example: '- name: Billing' },
+    ]]);
+    expect(refusals('teams:\n  - name: Billing\n  - 3\n  - null\n').map(([, known]) => known)).toEqual([
+      { kind: 'wrongItemType', name: 'teams', item: 2, expected: 'object', received: 'number', example: '- name: Billing' },
+      { kind: 'wrongItemType', name: 'teams', item: 3, expected: 'object', received: 'null', example: '- name: Billing' },
+    ]);
+    // An agent that is no map is that alone: not also an agent without an address.
+    expect(refusals('agents: [3]\n')).toEqual([[
+      'team.yaml:1: agent 1 must be a map, not a number (an agent is a map like "- name: Omar" with webchat:, teams: and max_open: below it)',
+      { kind: 'wrongItemType', name: 'agents', item: 1, expected: 'object', received: 'number', example: '- name: Omar' },
+    ]]);
+    // An agent's team that is no name.
+    expect(refusals('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing, 3]\n')).toEqual([[
+      'team.yaml:6: item 2 of "teams" must be a text, not a number (e.g. teams: [Billing, Support])',
+      { kind: 'wrongItemType', name: 'teams', item: 2, expected: 'string', received: 'number', example: 'teams: [Billing, Support]' },
+    ]]);
+    // A list that is no list.
+    expect(refusals('teams: 3\nagents: Omar\n').map(([, known]) => known)).toEqual([
+      { kind: 'wrongType', name: 'teams', expected: 'array', received: 'number', example: '- name: Billing' },
+      { kind: 'wrongType', name: 'agents', expected: 'array', received: 'string', example: '- name: Omar' },
+    ]);
+    // A file that is no map of keys.
+    for (const [text, received] of [['42\n', 'number'], ['- Billing\n', 'array'], ['Billing\n', 'string'], ['true\n', 'boolean']]) {
+      expect(refusals(text!), text).toEqual([[expect.stringMatching(/^team\.yaml:1: team\.yaml must be a map, not /), { kind: 'fileNotMap', received }]]);
+    }
+    // An empty file, or empty lists, are no mistake.
+    expect(refusals('null\n')).toEqual([]);
+    expect(refusals('teams: null\nagents:\n')).toEqual([]);
+  });
+
   it('on wrong value types and missing keys, with the fix', () => {
     expect(errorsOf('teams: Billing\n')).toEqual(['team.yaml:1: "teams" must be a list, not a text (list each team as "- name: Billing" on its own line under teams:)']);
     expect(errorsOf('teams:\n  - name: Billing\nagents:\n  - telegram: 1001\n    teams: Billing\n')).toEqual([

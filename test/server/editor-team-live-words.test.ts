@@ -1,6 +1,7 @@
-// What an admin reads, in English and in Arabic, in the flow editor (its status line), in a flow's history (a rollback
-// over a version someone replaced or removed since) and at the top of every page when the live feed is refused for too
-// many open streams. Against a real Switchboard in Chromium; screenshots go to test-results/admin-words/. Skipped, saying so,
+// What an admin reads, in English and in Arabic, in the flow editor (its status line, the warnings of a flow that still
+// goes into service), in a flow's history (a rollback over a version someone replaced or removed since), on the Team
+// page (a team.yaml of the wrong shape) and at the top of every page when the live feed is refused for too many open
+// streams. Against a real Switchboard in Chromium; screenshots go to test-results/admin-words/. Skipped, saying so,
 // without Chromium.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDirs, quietLog, shippedDataDir, start } from '../helpers.ts';
 import { startSwitchboard } from '../../src/server/switchboard.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { CHROMIUM, hasChromium, launch } from '../admin-ui/scenario.ts';
+import { CHROMIUM, hasChromium, launch, replaceText } from '../admin-ui/scenario.ts';
 
 const TOKEN = 'admin-words-token-0123456789abcdef';
 const SHOTS = join(process.cwd(), 'test-results', 'admin-words');
@@ -20,8 +21,21 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 const title = hasChromium
-  ? 'the flow editor, a flow\'s history and the live feed, as an admin reads them in English and Arabic, in Chromium'
-  : `the flow editor, a flow's history and the live feed, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+  ? 'the flow editor, a flow\'s history, the Team page and the live feed, as an admin reads them in English and Arabic, in Chromium'
+  : `the flow editor, a flow's history, the Team page and the live feed, in Chromium: SKIPPED, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM to its path)`;
+
+/** A flow that goes into service with four warnings: a pattern that takes any line, one no answer tried passes, a text a # cut short, no end. */
+const WARNED = `flow: faq
+trigger: { on: conversation.opened, source: agent }
+steps:
+  - ask: "Your order number?"
+    expect: regex:.*
+    save: conversation.order
+  - ask: "Your code?"
+    expect: 'regex:(?=.*#)ORD'
+    save: conversation.code
+  - say: Press #1 for billing
+`;
 
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
@@ -92,6 +106,40 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 90_000);
 
+  it('words a flow\'s warnings in Arabic, what the file says as written, and keeps the server\'s sentences on an English page', async () => {
+    const { app } = await switchboard();
+    const page = await admin(app.url, 'ar');
+    await page.goto(`${app.url}/admin#/flows/faq/new`);
+    await page.locator('.editor .cm-content').waitFor();
+    await replaceText(page, WARNED);
+    await page.locator('.problems li.warning').nth(3).waitFor();
+    expect(await read(page, '.editor-status')).toBe('✓ لا توجد مشكلات؛ التحذيرات: 4 · تغييرات غير منشورة');
+    const warnings = await page.locator('.problems li.warning').evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim()));
+    expect(warnings).toEqual([
+      'السطر 5، العمود 5: يقبل هذا النمط أي إجابة من سطر واحد، فلا يُسأل العميل مجددًا أبدًا؛ أما الإجابة ذات الأسطر العديدة فيرفضها (لا يطابق . فاصل الأسطر) (لقبول أي إجابة اكتب expect: text؛ وللتحقق منها اكتب ما يجب أن تبدو عليه، مثل regex:ORD-\\d{4})',
+      expect.stringMatching(/^السطر 8، العمود 5: لم تجتز النمطَ «\(\?=\.\*#\)ORD» أيُّ إجابة جُرِّبت \(ORD، .*ORD-1234، name@example\.com، 31\/12\/2025 وغيرها\): إن لم تجتزه أي إجابة، يُسأل العميل مجددًا مهما كتب حتى on_fail \(جرّب النمط على إجابة قد يكتبها عميل\)$/),
+      'السطر 10، العمود 5: سيقرأ العملاء «Press» وحده: الباقي، «#1 for billing»، تعليق في YAML، لأن # بعد مسافة يبدأ تعليقًا (ضع النص كله بين علامتي اقتباس: "Press #1 for billing")',
+      'السطر 10، العمود 5: قد يتجاوز المسار «faq» خطوته الأخيرة دون close أو assign؛ فتُغلق المحادثة حينها، وتبدأ رسالة العميل التالية المسار من جديد (اختمه بخطوة close ليقول ذلك، أو بخطوة assign ليحيل العميل إلى فريق)',
+    ]);
+    // What the file says is code, left to right, never translated.
+    expect(await page.locator('.problems li.warning').nth(2).locator('code').evaluateAll((codes) => codes.map((code) => [code.textContent, code.getAttribute('dir')])))
+      .toEqual([['Press', 'ltr'], ['#1 for billing', 'ltr'], ['"Press #1 for billing"', 'ltr']]);
+    // The underline's tooltip says the same.
+    await page.locator('.cm-gutter-lint .cm-lint-marker-warning').first().hover();
+    await page.locator('.cm-tooltip-lint').waitFor();
+    expect((await page.locator('.cm-tooltip-lint').innerText()).replace(/[\u2066-\u2069]/g, '')).toContain('يقبل هذا النمط أي إجابة من سطر واحد');
+    await shot(page, 'flow-warnings-ar');
+
+    const english = await admin(app.url, 'en');
+    await english.goto(`${app.url}/admin#/flows/faq/new`);
+    await english.locator('.editor .cm-content').waitFor();
+    await replaceText(english, WARNED);
+    await english.locator('.problems li.warning').nth(3).waitFor();
+    expect(await read(english, '.problems li.warning >> nth=2')).toBe('line 10, column 5: customers read "Press": the rest, "#1 for billing", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Press #1 for billing")');
+    expect(await read(english, '.problems li.warning >> nth=3')).toBe('line 10, column 5: flow "faq" can run past its last step without close or assign; the conversation then closes, and the customer\'s next message starts the flow again (end it with close to say so, or with assign to hand the customer to a team)');
+    await shot(english, 'flow-warnings-en');
+  }, 90_000);
+
   it('says a rollback over a version someone replaced, or a flow someone removed, since the history was opened as such, in both languages; a removed flow is rolled back from its history', async () => {
     // The flows folder watched, as it is in service: a file changed or removed on disk is read again by itself.
     const dir = await shippedDataDir();
@@ -149,6 +197,38 @@ describe.skipIf(!hasChromium)(title, () => {
       await expect.poll(async () => (await listed()).versions?.some((version) => version.current) ?? false, { timeout: 10_000 }).toBe(true);
     }
   }, 150_000);
+
+  it('says in Arabic why a team.yaml of the wrong shape is refused on the Team page: a team or an agent no map, a list no list, a file no map', async () => {
+    const { app } = await switchboard();
+    const page = await admin(app.url, 'ar');
+    await page.goto(`${app.url}/admin#/team`);
+    await page.locator('.editor .cm-content').waitFor();
+    const refused = async (text: string): Promise<string[]> => {
+      await replaceText(page, text);
+      await page.locator('.toolbar button.primary').click();
+      await page.locator('.notice.error').waitFor();
+      await page.locator('.problems li').first().waitFor();
+      return page.locator('.problems li').evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim()));
+    };
+    expect(await refused('teams: [""]\n')).toEqual(['السطر 1، العمود 1: يجب أن يكون العنصر رقم 1 في «teams» من نوع خريطة مفاتيح، لا نص (مثل - name: Billing)']);
+    await shot(page, 'team-item-not-map-ar');
+    expect(await refused('teams: [3]\nagents: [3]\n')).toEqual([
+      'السطر 1، العمود 1: يجب أن يكون العنصر رقم 1 في «teams» من نوع خريطة مفاتيح، لا رقم (مثل - name: Billing)',
+      'السطر 2، العمود 1: يجب أن يكون العنصر رقم 1 في «agents» من نوع خريطة مفاتيح، لا رقم (مثل - name: Omar)',
+    ]);
+    expect(await refused('teams: Billing\n')).toEqual(['السطر 1، العمود 1: يجب أن تكون قيمة «teams» من نوع قائمة، لا نص (اكتب كلًّا منها في سطر خاص تحت teams:، مثل - name: Billing)']);
+    expect(await refused('42\n')).toEqual(['السطر 1، العمود 1: يجب أن يكون team.yaml خريطة مفاتيح فيها قائمتان، teams: وagents:، لا رقم (انظر الشروح في data/team.yaml المرفق مع Switchboard)']);
+    await shot(page, 'team-file-not-map-ar');
+
+    // In English, the server's sentence as the log says it.
+    const english = await admin(app.url, 'en');
+    await english.goto(`${app.url}/admin#/team`);
+    await english.locator('.editor .cm-content').waitFor();
+    await replaceText(english, 'teams: [3]\n');
+    await english.locator('.toolbar button.primary').click();
+    await english.locator('.problems li').first().waitFor();
+    expect(await read(english, '.problems li')).toBe('line 1, column 1: team 1 must be a map, not a number (a team is a map like "- name: Billing" with strategy: on the next line)');
+  }, 90_000);
 
   it('says on every page, in both languages, that live updates are paused while the server already serves as many streams as it can, and goes live again once there is room', async () => {
     const { app } = await switchboard();

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
-import { matchesNothing } from '../never-matches.ts';
+import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
 import { checkAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
@@ -114,10 +114,13 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
       ctx.error(['expect'], `the pattern "${written}" takes no answer at all: ${nothing.because}; whatever the customer writes, they are asked again until on_fail`, 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}');
     } else if (nothing) {
       const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
-      ctx.warn(['expect'], `no answer tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail`, 'check the pattern against an answer a customer would write');
+      ctx.warn(
+        ['expect'], `no answer tried passes the pattern "${written}" (${tried ? `${tried}, ` : ''}${COMMON_TRIED.join(', ')} and others): if none can, whatever the customer writes, they are asked again until on_fail`,
+        'check the pattern against an answer a customer would write', { kind: 'noneTriedPasses', of: 'answer', pattern: written, tried: [...nothing.tried, ...COMMON_TRIED] },
+      );
     }
     const takes = acceptsAnyAnswer(written, whole);
-    if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}');
+    if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}', { kind: 'takesAnyAnswer', oneLine: takes === 'one line' });
     return { type: 'regex', pattern: whole };
   }
   switch (expect) {

@@ -9,6 +9,7 @@ import type { Localized, LocalizedSource } from '../language.ts';
 import type { Template } from '../template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from '../types.ts';
 
+import type { KnownFileError } from '../../shared/file-error.ts';
 import type { Path } from '../../shared/yaml-source.ts';
 
 export type { Path };
@@ -21,8 +22,11 @@ export type { Path };
 export interface CompileContext {
   /** Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious. */
   error(at: Path, reason: string, hint?: string): void;
-  /** Says what is worth knowing at the line of `at` in this step, without refusing the file (the editor's warnings, the log). */
-  warn(at: Path, reason: string, hint?: string): void;
+  /**
+   * Says what is worth knowing at the line of `at` in this step, without refusing the file (the editor's warnings, the
+   * log); `known`, what it is, for a page that says it in its own words.
+   */
+  warn(at: Path, reason: string, hint?: string, known?: KnownFileError): void;
   /** Parses a template; the fields it names are checked against every loaded flow's fields. */
   template(text: string, at: Path): Template;
   /** A text the customer reads: one template, or one per language (`{ en: …, ar: … }`), each parsed like `template`. */

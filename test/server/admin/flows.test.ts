@@ -66,7 +66,7 @@ describe('flows over the admin API', () => {
     const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: open });
     expect(checked.body).toEqual({
       ok: true, errors: [],
-      warnings: [{ line: 5, column: 5, message: expect.stringContaining('can run past its last step without close or assign; the conversation then closes') }],
+      warnings: [{ line: 5, column: 5, message: expect.stringContaining('can run past its last step without close or assign; the conversation then closes'), known: { kind: 'endsUnsaid', flow: 'support' } }],
     });
     const closes = await admin().post('/flows/support/validate', { source: `${open}  - close: true\n` });
     expect(closes.body).toEqual({ ok: true, errors: [], warnings: [] });
@@ -78,10 +78,16 @@ describe('flows over the admin API', () => {
     expect(checked.body).toEqual({
       ok: true, errors: [],
       warnings: [
-        { line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Press #1 for billing")' },
+        {
+          line: 4, column: 5, message: 'customers read "Press": the rest, "#1 for billing", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Press #1 for billing")',
+          known: { kind: 'cutByComment', text: 'Press', cut: '1 for billing' },
+        },
         // A closing survey's question without expect takes any text (the test below).
-        { line: 5, column: 5, message: expect.stringContaining('with expect: text it takes whatever the customer writes next') },
-        { line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Your ticket? e.g. #42")' },
+        { line: 5, column: 5, message: expect.stringContaining('with expect: text it takes whatever the customer writes next'), known: { kind: 'surveyTakesText' } },
+        {
+          line: 6, column: 7, message: 'customers read "Your ticket? e.g.": the rest, "#42", is a YAML comment, as a # after a space starts one (put the whole text in quotes: "Your ticket? e.g. #42")',
+          known: { kind: 'cutByComment', text: 'Your ticket? e.g.', cut: '42' },
+        },
       ],
     });
   });
@@ -94,6 +100,7 @@ describe('flows over the admin API', () => {
       warnings: [{
         line: 7, column: 5,
         message: 'this question comes after the conversation closed, and with expect: text it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with expect: number or choice, so that a message that is no answer opens a new conversation; keep expect: text only if any words are a fine answer here)',
+        known: { kind: 'surveyTakesText' },
       }],
     });
     // Without expect, a question takes text too; a rating by buttons takes only its choices.
@@ -111,11 +118,14 @@ describe('flows over the admin API', () => {
     const warnings = async (expect: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(expect) })).body;
     const any = 'this pattern accepts any answer, so the customer is never asked again (to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4})';
     for (const pattern of ["'regex:[\\s\\S]*'", 'regex:^[\\s\\S]+$', "'regex:(?:[\\w\\W]*)'", 'regex:[^]*']) {
-      expect(await warnings(pattern), pattern).toEqual({ ok: true, errors: [], warnings: [{ line: 5, column: 5, message: any }] });
+      expect(await warnings(pattern), pattern).toEqual({ ok: true, errors: [], warnings: [{ line: 5, column: 5, message: any, known: { kind: 'takesAnyAnswer', oneLine: false } }] });
     }
     // `.` takes no line break: such a pattern still refuses an answer of two lines, and says so.
     for (const pattern of ['regex:.*', '"regex:^.*$"', 'regex:(.+)']) {
-      expect((await warnings(pattern)).warnings, pattern).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses/) }]);
+      expect((await warnings(pattern)).warnings, pattern).toEqual([{
+        line: 5, column: 5, message: expect.stringMatching(/^this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses/),
+        known: { kind: 'takesAnyAnswer', oneLine: true },
+      }]);
     }
     // A pattern that checks something, even a little, is not warned of.
     for (const pattern of ['regex:ORD-\\d{4}', 'regex:.*x', 'regex:\\.*', "'regex:[\\s\\S]*.'"]) {
@@ -136,7 +146,10 @@ describe('flows over the admin API', () => {
     expect((await checked("'regex:(?<=#)ORD'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?<=#\)ORD" takes no answer at all: \(\?<=#\) asks for text that cannot come before it;/) }]);
     expect(await checked("'regex:(?=.*#)ORD'")).toEqual({
       ok: true, errors: [],
-      warnings: [{ line: 5, column: 5, message: expect.stringMatching(/^no answer tried passes the pattern "\(\?=\.\*#\)ORD" \("ORD", /) }],
+      warnings: [{
+        line: 5, column: 5, message: expect.stringMatching(/^no answer tried passes the pattern "\(\?=\.\*#\)ORD" \("ORD", /),
+        known: { kind: 'noneTriedPasses', of: 'answer', pattern: '(?=.*#)ORD', tried: expect.arrayContaining(['ORD', 'ORD-1234', 'name@example.com', '31/12/2025']) },
+      }],
     });
   });
 
@@ -150,7 +163,10 @@ describe('flows over the admin API', () => {
     expect(await checked('^ord-\\d+$')).toEqual({ ok: true, errors: [], warnings: [] });
     expect(await checked('x(?=\\by)')).toEqual({
       ok: true, errors: [],
-      warnings: [{ line: 8, column: 11, message: expect.stringMatching(/^no value tried passes the pattern "x\(\?=\\by\)" \("XA", /) }],
+      warnings: [{
+        line: 8, column: 11, message: expect.stringMatching(/^no value tried passes the pattern "x\(\?=\\by\)" \("XA", /),
+        known: { kind: 'noneTriedPasses', of: 'value', pattern: 'x(?=\\by)', tried: expect.arrayContaining(['XA', 'ORD-1234']) },
+      }],
     });
   });
 
@@ -158,11 +174,17 @@ describe('flows over the admin API', () => {
     const later = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/welcome/validate', { source: inboundFlow.replace('flow: inbound', 'flow: welcome') });
     expect(later.body).toEqual({
       ok: true, errors: [],
-      warnings: [{ line: 3, column: 1, message: 'flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)' }],
+      warnings: [{
+        line: 3, column: 1, message: 'flow "welcome" would not run: flow "inbound" (flows/inbound.yaml) starts on the same trigger, and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "inbound" first)',
+        known: { kind: 'sharedTrigger', flow: 'welcome', other: 'inbound', otherFile: 'flows/inbound.yaml', notRunning: 'this' },
+      }],
     });
     const earlier = await admin().post<{ ok: boolean; warnings: Placed[] }>('/flows/aaa/validate', { source: inboundFlow.replace('flow: inbound', 'flow: aaa') });
     expect(earlier.body.warnings).toEqual([
-      { line: 3, column: 1, message: 'flow "inbound" (flows/inbound.yaml) starts on the same trigger and would no longer run: of two such flows only the first file by name runs (remove flow "inbound" if this one replaces it, or give this flow another trigger)' },
+      {
+        line: 3, column: 1, message: 'flow "inbound" (flows/inbound.yaml) starts on the same trigger and would no longer run: of two such flows only the first file by name runs (remove flow "inbound" if this one replaces it, or give this flow another trigger)',
+        known: { kind: 'sharedTrigger', flow: 'aaa', other: 'inbound', otherFile: 'flows/inbound.yaml', notRunning: 'other' },
+      },
     ]);
     // The flow itself, edited in place, shares its trigger with nobody.
     expect((await admin().post('/flows/inbound/validate', { source: inboundFlow.replace('Hi ', 'Hello ') })).body).toEqual({ ok: true, errors: [], warnings: [] });
