@@ -4,7 +4,7 @@
 // the customer's language where it gives one; shipped defaults speak English and Arabic.
 import { renderTemplate, type Template } from '../flows/template.ts';
 import type { FlowLibrary } from '../flows/index.ts';
-import { localize, type Localized } from '../flows/language.ts';
+import { byLanguage, localize, type Localized } from '../flows/language.ts';
 import type { NoticeMoment } from '../flows/schema.ts';
 import { parseTemplate } from '../flows/template.ts';
 import { queueOf } from '../handover/assignment/queue.ts';
@@ -42,6 +42,12 @@ const DEFAULTS: Record<'en' | 'ar', Record<NoticeMoment, string>> = {
     handed_back: 'عدت إلى مساعدنا الآلي.',
     still_queued: 'ما زال ترتيبك {{queue.position}} في قائمة الانتظار. سيرد عليك أحد أعضاء فريقنا هنا في أقرب وقت.',
   },
+};
+
+/** The place a customer moved into a queue is told after the move's notice, around the number. */
+const IN_LINE: { en: [string, string]; ar: [string, string] } = {
+  en: ['You are number ', ' in line.'],
+  ar: ['ترتيبك ', ' في قائمة الانتظار.'],
 };
 
 const compiled = new Map<NoticeMoment, Localized<Template>>();
@@ -87,7 +93,11 @@ export class Notices {
         }
         case 'conversation.transferred': {
           const { conversation } = event.payload;
-          if (conversation.stage === 'queued') await this.#tell(tx, fx, conversation, 'transferred', {});
+          if (conversation.stage !== 'queued') break;
+          // Moved into a queue, it waits for its place: its customer hears the move with that place, in one message,
+          // once it is placed ("…passed to our Sales team. You are number 2 in line."), not the move alone.
+          if (conversation.awaitingPlace && !conversation.awaitingPlace.text) await this.#toldWhenPlaced(tx, conversation);
+          else await this.#tell(tx, fx, conversation, 'transferred', {});
           break;
         }
         case 'conversation.closed': {
@@ -151,16 +161,33 @@ export class Notices {
     }
   }
 
-  async #tell(tx: Tx, fx: Effects, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<void> {
+  /** The transfer's notice, put before the place its placing tells (`placeInLine`). */
+  async #toldWhenPlaced(tx: Tx, conversation: Conversation): Promise<void> {
+    const worded = await this.#worded(tx, conversation, 'transferred', {});
+    // Worded as nothing (`transferred: ""`): nothing is said, the place neither.
+    if (!worded) return;
+    const [before, after] = byLanguage(IN_LINE, worded.contact.language);
+    conversation.awaitingPlace = { text: [`${worded.text} ${before}`, after] };
+    tx.putConversation(conversation);
+  }
+
+  /** A moment's text for the conversation's customer, with the address it goes to; undefined when there is none. */
+  async #worded(tx: Tx, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<{ contact: Contact; to: string; text: string } | undefined> {
     const contact = await tx.contact(conversation.contactId);
     const to = contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
-    if (!contact || to === undefined) return;
+    if (!contact || to === undefined) return undefined;
     const template = await this.#template(conversation, contact, moment);
     const isolated = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === 'string' && value !== '' ? isolate(value) : value]));
     const text = renderTemplate(template, contact, conversation, isolated)
       .replace(/\s+/g, ' ')
       .trim();
-    if (text === '') return;
+    return text === '' ? undefined : { contact, to, text };
+  }
+
+  async #tell(tx: Tx, fx: Effects, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<void> {
+    const worded = await this.#worded(tx, conversation, moment, extra);
+    if (!worded) return;
+    const { contact, to, text } = worded;
     // What the customer now believes about who is with them (see `Conversation.announcedAgent`).
     if (moment === 'assigned' || conversation.announcedAgent !== undefined) {
       if (moment === 'assigned' && conversation.agentId !== undefined) conversation.announcedAgent = conversation.agentId;

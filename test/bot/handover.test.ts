@@ -473,7 +473,7 @@ describe('handover', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await d.h.outbox.drain();
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
-    expect(d.customers.textsTo('w1').at(-1)).toBe('Your conversation was passed to our Billing team.');
+    expect(d.customers.textsTo('w1').at(-1)).toBe('Your conversation was passed to our Billing team. You are number 1 in line.');
     await d.agent('9001', '/online');
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
     await d.h.close();

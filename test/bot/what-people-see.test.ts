@@ -75,7 +75,7 @@ describe('customer notices', () => {
     // Omar moves Layla to Sales (Sara is offline): she is told, and then handed back to the bot.
     const layla = (await h.store.openConversations({ stage: 'assigned', agentId: 'omar' }))[0]!;
     await agent('9001', `/transfer ${layla.id} Sales`);
-    expect(customers.textsTo('b').at(-1)).toBe('Your conversation was passed to our Sales team.');
+    expect(customers.textsTo('b').at(-1)).toBe('Your conversation was passed to our Sales team. You are number 1 in line.');
     await agent('9002', '/online');
     await agent('9002', `/handback ${layla.id}`);
     expect(customers.textsTo('b').slice(-3)).toEqual(['\u2068Sara\u2069 has joined the conversation.', 'You are back with our assistant.', 'Back with the bot. Anything else?']);

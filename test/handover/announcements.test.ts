@@ -133,7 +133,7 @@ describe('who the customer is told is with them', () => {
       'Which team?', joined.en('Sara'),
       'You are back with our assistant.', 'Anything else?', 'Which team?', joined.en('Sara'),
       joined.en('Lina'), joined.en('Sara'),
-      'Your conversation was passed to our Sales team.', joined.en('Sara'),
+      'Your conversation was passed to our Sales team. You are number 1 in line.', joined.en('Sara'),
       'You are back with our assistant.', 'Anything else?', joined.en('Sara'),
     ]);
     await d.h.close();

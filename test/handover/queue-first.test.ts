@@ -165,7 +165,7 @@ it('a conversation transferred to a team while a seat is free there goes behind 
   await d.agent('9002', `/transfer ${x} Billing`);
   expect(d.agents.textsTo('9002').at(-1)).toBe(`#${x} is transferred to Billing (waiting in its queue).`);
   expect(d.customers.textsTo('b').at(-1)).toBe(joined('Omar'));
-  expect(d.customers.textsTo('x').at(-1)).toBe('Your conversation was passed to our Billing team.');
+  expect(d.customers.textsTo('x').at(-1)).toBe('Your conversation was passed to our Billing team. You are number 1 in line.');
   expect(await d.of('x')).toMatchObject({ stage: 'queued', team: 'Billing' });
 
   // Omar holds b: his one seat, no more.
