@@ -178,7 +178,9 @@ export class Notices {
     if (!contact || to === undefined) return undefined;
     const template = await this.#template(conversation, contact, moment);
     const isolated = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === 'string' && value !== '' ? isolate(value) : value]));
-    const text = renderTemplate(template, contact, conversation, isolated)
+    // The team by its title in the customer's language ("فريق المبيعات"), as the flow's own texts name it.
+    const team = conversation.team !== undefined ? { 'conversation.team': this.options.directory.title(conversation.team, contact.language) } : {};
+    const text = renderTemplate(template, contact, conversation, { ...team, ...isolated })
       .replace(/\s+/g, ' ')
       .trim();
     return text === '' ? undefined : { contact, to, text };

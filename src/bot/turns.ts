@@ -107,6 +107,7 @@ export class Turns {
         if (prediction) turn.prediction = prediction;
         return prediction;
       },
+      teamTitle: (team, language) => this.#desk?.teamTitle(team, language) ?? team,
     };
     return turn;
   }

@@ -199,7 +199,10 @@ class RunContext implements StepContext {
   }
 
   text(text: Localized<Template>, extra?: ExtraFields): string {
-    return renderTemplate(localize(text, this.run.contact.language), this.run.contact, this.run.conversation, extra);
+    const { contact, conversation } = this.run;
+    // Customers read a team by its title (`الفواتير`), never by the name flows and team.yaml route by.
+    const team = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
+    return renderTemplate(localize(text, contact.language), contact, conversation, { ...team, ...extra });
   }
 
   choices(choices: readonly FlowChoice[]): Choice[] {

@@ -29,6 +29,11 @@ export interface FlowRun {
   assign(request: AssignRequest): void;
   /** The intent of a text with its confidence (0–1); undefined while no model is ready (the `classify` step). */
   classify(text: string): Classification | undefined;
+  /**
+   * How the customer reads a team's name in the texts the flow says them (`{{conversation.team}}`): its title in
+   * their language from team.yaml. Without it, the name as the conversation holds it.
+   */
+  teamTitle?(team: string, language: string | undefined): string;
   log: FlowLog;
 }
 

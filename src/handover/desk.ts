@@ -55,6 +55,11 @@ export class Desk {
     return this.#ctx.directory.defaultTeam()?.name;
   }
 
+  /** How a customer speaking `language` reads a team's name: its title from team.yaml. */
+  teamTitle(team: string, language: string | undefined): string {
+    return this.#ctx.directory.title(team, language);
+  }
+
   assign(tx: Tx, conversation: Conversation, request: AssignRequest, fx: DeskEffects): Promise<void> {
     return assign(this.#ctx, tx, conversation, request, fx);
   }

@@ -6,7 +6,7 @@ import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
-import { inTeam, sameTeam, type AddressKey, type Agent, type Team } from './team.ts';
+import { inTeam, sameTeam, teamTitle, type AddressKey, type Agent, type Team } from './team.ts';
 
 /** Where the directory reports what it loaded and what it refused (pino fits). */
 export interface TeamLog {
@@ -73,6 +73,17 @@ export class TeamDirectory {
    */
   team(name: string): Team | undefined {
     return this.roster.teams.find((team) => sameTeam(team.name, name));
+  }
+
+  /**
+   * How a customer speaking `language` reads the team called `name` (see `teamTitle`); a team team.yaml does not
+   * have reads as it is named.
+   *
+   *     directory.title('billing', 'ar'); // 'الفواتير' with title: { en: Billing, ar: الفواتير }
+   */
+  title(name: string, language: string | undefined): string {
+    const team = this.team(name);
+    return team ? teamTitle(team, language) : name;
   }
 
   /**

@@ -1,6 +1,7 @@
 // team.yaml's text into teams and agents, every refusal naming the line and the fix. Which keys name an agent's
 // address on a channel (and a team's desk) is not written here: the channels state it (`AddressKey`).
 import { FileError, type KnownFileError } from '../shared/file-error.ts';
+import { LANGUAGE_TAG } from '../flows/language.ts';
 import { z } from 'zod';
 import { describeIssue, yamlType } from '../shared/schema-issues.ts';
 import { suggest } from '../shared/suggest.ts';
@@ -33,6 +34,8 @@ const address = z.preprocess(
   z.string().trim().min(1, 'must not be empty'),
 );
 
+const title = z.string().trim().min(1, 'a title cannot be empty');
+
 const fileSchema = z
   .object({
     teams: z.array(z.unknown()).nullish(),
@@ -49,6 +52,10 @@ function schemasFor(keys: readonly AddressKey[]) {
       strategy: z.enum(STRATEGIES).default('round_robin'),
       // What the bot says in the team's desk threads is worded in (English without it).
       language: z.enum(['en', 'ar']).optional(),
+      // What customers read where a text names the team: one title, or one per language.
+      title: z.union([title, z.record(z.string().regex(LANGUAGE_TAG, 'is not a language code like en, ar or pt-BR'), title)], {
+        errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? 'must be a title, or a title per language' : ctx.defaultError }),
+      }).optional(),
       ...optionalAddresses(keys.filter((key) => key.desk).map(deskKey)),
     })
     .strict();
@@ -67,6 +74,12 @@ function schemasFor(keys: readonly AddressKey[]) {
   return { team, agent };
 }
 
+/** `title: الفواتير` or `title: { en: Billing, AR: الفواتير }` as titles by language tag in lower case; a plain one is English. */
+function titlesByLanguage(title: string | Record<string, string>): Record<string, string> {
+  if (typeof title === 'string') return { en: title };
+  return Object.fromEntries(Object.entries(title).map(([tag, text]) => [tag.toLowerCase().replace(/_/g, '-'), text]));
+}
+
 /** An agent's sign-in key for a channel: `webchat_token`. */
 const secretKey = (key: AddressKey): string => `${key.key}_token`;
 
@@ -82,6 +95,7 @@ const HINTS: Readonly<Record<string, string>> = {
   'file.teams': 'list each team as "- name: Billing" on its own line under teams:',
   'file.agents': 'list each agent as "- name: Omar" on its own line under agents:',
   'team.name': 'e.g. name: Billing',
+  'team.title': 'e.g. title: { en: Billing, ar: الفواتير }',
   'team.strategy': 'least_open gives each conversation to the agent holding the fewest; round_robin takes turns',
   'agent.name': 'e.g. name: Omar',
   'agent.teams': 'e.g. teams: [Billing, Support]',
@@ -165,7 +179,7 @@ class TeamFileReader {
         });
         return;
       }
-      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}) });
+      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}), ...(fields.title !== undefined ? { titles: titlesByLanguage(fields.title) } : {}) });
     });
     return teams;
   }
@@ -307,8 +321,9 @@ class TeamFileReader {
 
   private problems(issue: z.ZodIssue, schema: z.ZodTypeAny, prefix: Path, where: string, scope: string): void {
     for (const problem of describeIssue(issue, schema, where)) {
-      const key = [...problem.at].reverse().find((segment): segment is string => typeof segment === 'string');
-      const hint = problem.hint ?? (key === undefined ? undefined : this.#hints[`${scope}.${key}`]) ?? this.#hints[scope];
+      // The hint of the innermost key that has one: a title's language (`title: { arabic: … }`) takes title's.
+      const keys = [...problem.at].reverse().filter((segment): segment is string => typeof segment === 'string');
+      const hint = problem.hint ?? keys.map((key) => this.#hints[`${scope}.${key}`]).find((found) => found !== undefined) ?? this.#hints[scope];
       this.report([...prefix, ...problem.at], problem.reason, hint, shaped(problem.known, issue, prefix, problem.at));
     }
   }

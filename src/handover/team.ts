@@ -2,6 +2,7 @@
 import type { Identity } from '../store/types.ts';
 import type { DeskLanguage } from './lines.ts';
 import { slug } from '../shared/text.ts';
+import { localize } from '../flows/language.ts';
 
 /** How a team picks among its available agents. */
 export type Strategy = 'round_robin' | 'least_open';
@@ -14,6 +15,11 @@ export interface Team {
   desk?: { channel: string; group: string };
   /** The language of what the bot says in the team's desk threads (`language:` in team.yaml); English without it. */
   language?: DeskLanguage;
+  /**
+   * What customers read where a text names the team (`title:` in team.yaml), by language tag in lower case; a plain
+   * `title:` is under `en`. Without one for a customer's language they read the English title, else `name`.
+   */
+  titles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -84,6 +90,17 @@ export function agentId(name: string): string {
  */
 export function inTeam(agent: Agent, team: string): boolean {
   return agent.teams.some((name) => sameTeam(name, team));
+}
+
+/**
+ * How a customer speaking `language` reads the team's name: its title in that language (`ar-EG` reads `ar`), else
+ * its English title, else its name in team.yaml.
+ *
+ *     teamTitle({ name: 'Billing', strategy: 'least_open', titles: { ar: 'الفواتير' } }, 'ar-EG'); // 'الفواتير'
+ */
+export function teamTitle(team: Team, language: string | undefined): string {
+  const titles = team.titles ?? {};
+  return localize({ variants: new Map(Object.entries(titles)), fallback: titles.en ?? team.name }, language);
 }
 
 /**

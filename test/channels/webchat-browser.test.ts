@@ -306,7 +306,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('.msg.bot button', { hasText: 'الدعم الفني' }).click();
     const queued = page.locator('.msg.bot', { hasText: 'في قائمة الانتظار' });
     await queued.waitFor();
-    expect(await queued.locator('.text').innerText()).toBe('لا يوجد أحد من فريق Support متاح حاليًا، وترتيبك 1 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+    expect(await queued.locator('.text').innerText()).toBe('لا يوجد أحد من فريق الدعم الفني متاح حاليًا، وترتيبك 1 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
     // The place in line is the bot's "1"; the page writes its times in those digits too, in the browser's clock.
     const times = await page.locator('.msg time').allInnerTexts();
     expect(times.length).toBeGreaterThan(3);

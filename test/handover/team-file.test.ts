@@ -71,9 +71,9 @@ describe('team.yaml is read', () => {
     expect('errors' in result ? result.errors.map(String) : []).toEqual([]);
     if (!('roster' in result)) return;
     expect(result.roster.teams).toEqual([
-      { name: 'Billing', strategy: 'least_open' },
-      { name: 'Support', strategy: 'round_robin' },
-      { name: 'Sales', strategy: 'round_robin' },
+      { name: 'Billing', strategy: 'least_open', titles: { en: 'Billing', ar: 'الفواتير' } },
+      { name: 'Support', strategy: 'round_robin', titles: { en: 'Support', ar: 'الدعم الفني' } },
+      { name: 'Sales', strategy: 'round_robin', titles: { en: 'Sales', ar: 'المبيعات' } },
     ]);
     expect(result.roster.agents.map((agent) => agent.id)).toEqual(['omar', 'sara', 'lina']);
     expect(result.roster.agents[0]?.identities).toContainEqual({ channel: 'webchat', id: 'agent-omar' });
@@ -106,6 +106,13 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(errorsOf('teams:\n  - name: Billing\n    strategy: random\n')).toEqual([
       'team.yaml:3: "strategy" must be one of round_robin, least_open (least_open gives each conversation to the agent holding the fewest; round_robin takes turns)',
     ]);
+  });
+
+  it('on a title that is empty, or given for something that is no language', () => {
+    expect(errorsOf('teams:\n  - name: Billing\n    title: { arabic: الفواتير }\n')).toEqual([
+      'team.yaml:3: "arabic": is not a language code like en, ar or pt-BR (e.g. title: { en: Billing, ar: الفواتير })',
+    ]);
+    expect(errorsOf('teams:\n  - name: Billing\n    title: ""\n')).toEqual(['team.yaml:3: "title": a title cannot be empty (e.g. title: { en: Billing, ar: الفواتير })']);
   });
 
   it('on a team named twice, whatever the case', () => {
