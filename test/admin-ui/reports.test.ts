@@ -62,18 +62,58 @@ async function recordDrawnTexts(page: Page): Promise<void> {
     const drawn: Record<string, string[]> = {};
     (window as unknown as { drawn: typeof drawn }).drawn = drawn;
     const { fillText, clearRect } = CanvasRenderingContext2D.prototype;
+    // Where each text is drawn, from its left to its right edge in the canvas's pixels (Chart.js moves the context to a
+    // tick label's place, then writes it at 0).
+    const places: Record<string, { text: string; left: number; right: number }[]> = {};
+    (window as unknown as { places: typeof places }).places = places;
     CanvasRenderingContext2D.prototype.fillText = function (text: string, ...rest: [number, number, number?]) {
-      (drawn[this.canvas.getAttribute('aria-label') ?? ''] ??= []).push(String(text));
+      const chart = this.canvas.getAttribute('aria-label') ?? '';
+      (drawn[chart] ??= []).push(String(text));
+      const { a, e } = this.getTransform();
+      const x = a * rest[0] + e;
+      const width = a * this.measureText(String(text)).width;
+      const end = this.textAlign === 'right' || this.textAlign === (this.direction === 'rtl' ? 'start' : 'end');
+      const left = this.textAlign === 'center' ? x - width / 2 : end ? x - width : x;
+      (places[chart] ??= []).push({ text: String(text), left, right: left + width });
       return fillText.call(this, text, ...rest);
     };
     CanvasRenderingContext2D.prototype.clearRect = function (...area: [number, number, number, number]) {
       drawn[this.canvas.getAttribute('aria-label') ?? ''] = [];
+      places[this.canvas.getAttribute('aria-label') ?? ''] = [];
       return clearRect.apply(this, area);
     };
   });
 }
 
 const drawnTexts = (page: Page, chart: string) => page.evaluate((name) => (window as unknown as { drawn: Record<string, string[]> }).drawn[name] ?? [], chart);
+
+/** The day labels ("12-05") a chart draws, with where each is drawn, and the canvas's width: read after `recordDrawnTexts`. */
+const dayLabelsDrawn = (page: Page, chart: string) => page.evaluate((name) => {
+  const places = (window as unknown as { places: Record<string, { text: string; left: number; right: number }[]> }).places[name] ?? [];
+  const canvas = [...document.querySelectorAll('canvas')].find((each) => each.getAttribute('aria-label') === name)!;
+  return { labels: places.filter((place) => /^\d\d-\d\d$/.test(place.text)), width: canvas.width };
+}, chart);
+
+/** The columns of the chart of median times that hold a colour (#rrggbb) above its axis labels and legend. */
+function columnsOf(page: Page, color: string): Promise<number[]> {
+  return timesChart(page).locator('canvas').evaluate((canvas: HTMLCanvasElement, hex) => {
+    const { width, height } = canvas;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
+    const above = height - 60 * devicePixelRatio;
+    const columns: number[] = [];
+    for (let x = 0; x < width; x++) {
+      for (let y = 0; y < above; y++) {
+        const i = (y * width + x) * 4;
+        if (Math.abs(pixels[i]! - r) < 24 && Math.abs(pixels[i + 1]! - g) < 24 && Math.abs(pixels[i + 2]! - b) < 24 && pixels[i + 3]! > 200) {
+          columns.push(x);
+          break;
+        }
+      }
+    }
+    return columns;
+  }, color);
+}
 
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
@@ -152,6 +192,57 @@ describe.skipIf(!hasChromium)(title, () => {
         await timesChart(page).locator('canvas').waitFor();
         // 40 s on a 0-100 s scale: the bar rises a good part of the chart's height; a dot was 7 rows high.
         expect((await firstResponseDrawn(page)).tallest).toBeGreaterThan(40);
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
+  it('runs the days from the right in Arabic, today\'s label whole at the left edge on a phone too, as the English page has it at the right', async () => {
+    fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Support: days.map((_, i) => i % 3), Billing: days.map(() => 1) }) } });
+    const today = new Date().toISOString().slice(5, 10);
+    for (const [name, width, arabic] of [['reports-days-ar-phone', 390, true], ['reports-days-ar', 1280, true], ['reports-days-phone', 390, false]] as const) {
+      await withPage(browser, name, { viewport: { width, height: 900 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        const charts = await page.locator('.chart canvas').evaluateAll((canvases) => canvases.map((canvas) => canvas.getAttribute('aria-label')!));
+        for (const chart of charts) {
+          await expect.poll(() => drawnTexts(page, chart), { message: chart }).toContain(today);
+          const drawn = await dayLabelsDrawn(page, chart);
+          const lefts = drawn.labels.map((label) => label.left);
+          // Newest on the left in Arabic, on the right in English; and none cut by the canvas's edges.
+          const newest = drawn.labels.find((label) => label.text === today)!;
+          expect(arabic ? newest.left : -newest.left, `${chart}: today's label at the ${arabic ? 'left' : 'right'}`).toBe(Math.min(...lefts.map((left) => (arabic ? left : -left))));
+          for (const label of drawn.labels) {
+            expect(label.left, `${chart}: ${label.text} inside the canvas`).toBeGreaterThanOrEqual(0);
+            expect(label.right, `${chart}: ${label.text} inside the canvas`).toBeLessThanOrEqual(drawn.width);
+          }
+        }
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
+  it('draws a day\'s first response beside its resolution in the legend\'s reading order: to its right in Arabic, to its left in English', async () => {
+    const lastDayOnly = (seconds: number) => (days: string[]) => days.map((_, i) => (i === days.length - 1 ? seconds : null));
+    fake.setReport({ total: { firstResponse: { count: 1, median: 40, p90: 40 } }, series: { firstResponseSeconds: lastDayOnly(40), resolutionSeconds: lastDayOnly(100) } });
+    for (const [name, arabic] of [['reports-pair', false], ['reports-pair-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        await timesChart(page).locator('canvas').waitFor();
+        const firstResponse = await columnsOf(page, '#2563eb');
+        const resolution = await columnsOf(page, '#d97706');
+        // The legend's boxes are below the part read: only the day's two bars count.
+        expect(firstResponse.length).toBeGreaterThan(5);
+        expect(resolution.length).toBeGreaterThan(5);
+        if (arabic) expect(Math.min(...firstResponse)).toBeGreaterThan(Math.max(...resolution));
+        else expect(Math.max(...firstResponse)).toBeLessThan(Math.min(...resolution));
+        // The legend names first response first, read from the side the page starts on, as the bars are.
+        const chart = await timesChart(page).locator('canvas').getAttribute('aria-label');
+        const legend = await page.evaluate((name) => (window as unknown as { places: Record<string, { text: string; left: number }[]> }).places[name!] ?? [], chart);
+        const at = (text: RegExp) => legend.find((place) => text.test(place.text))!.left;
+        if (arabic) expect(at(/أول رد/)).toBeGreaterThan(at(/مدة الحل/));
+        else expect(at(/First response/)).toBeLessThan(at(/Resolution/));
         await shot(page, name);
       });
     }

@@ -43,14 +43,29 @@ const LABEL_WIDTH = 56;
 
 /**
  * The label of the day at `index` on an axis `width` pixels long: MM-DD, or '' where the days are too many to label
- * each. Counted back from the last day, so the range's last day (today, by default) always has its label; Chart.js's
- * own skipping counts from the first, and left today's bar unnamed every other day.
+ * each. Counted from the range's last day (today, by default), so it always has its label; Chart.js's own skipping
+ * counts from the first, and left today's bar unnamed every other day. `newestFirst`: the days run from the last.
  *
  *     dayLabel(days, days.length - 1, 300); // '12-05'
  */
-function dayLabel(days: readonly string[], index: number, width: number): string {
+function dayLabel(days: readonly string[], index: number, width: number, newestFirst: boolean): string {
   const every = Math.ceil(days.length / Math.max(1, Math.floor(width / LABEL_WIDTH)));
-  return (days.length - 1 - index) % every === 0 ? days[index]?.slice(5) ?? '' : '';
+  const fromLast = newestFirst ? index : days.length - 1 - index;
+  return fromLast % every === 0 ? days[index]?.slice(5) ?? '' : '';
+}
+
+/**
+ * A chart as an Arabic page draws it: the days from the right (today on the left), the value axis on the right, and
+ * side by side bars in the legend's order read from the right. The data are turned around, not the axis: Chart.js
+ * makes room for the end labels by the first and last days, and with `reverse` it made it on the wrong sides (today's
+ * label was cut at the left edge on a phone); and it places a day's bars left to right whatever the axis's direction.
+ */
+function rightToLeft(config: ChartConfiguration<'bar'>, grouped: boolean): ChartConfiguration<'bar'> {
+  const datasets = config.data.datasets.map((dataset) => ({ ...dataset, data: [...dataset.data].reverse() }));
+  return {
+    ...config,
+    data: { ...config.data, labels: [...(config.data.labels ?? [])].reverse(), datasets: grouped ? datasets.reverse() : datasets },
+  };
 }
 
 /**
@@ -63,10 +78,11 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
   useEffect(() => {
     if (empty) return;
     const rtl = lang() === 'ar';
+    const drawn = rtl ? rightToLeft(config, times) : config;
     // Days as MM-DD on the axis, as many as fit; the tooltip keeps the whole date.
-    const labels = (config.data.labels ?? []) as string[];
+    const labels = (drawn.data.labels ?? []) as string[];
     const chart = new Chart(canvas.current!, {
-      ...config,
+      ...drawn,
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -74,9 +90,10 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
         // Numbers on the axes and in the tooltips as the page writes them, whatever the browser's language.
         locale: lang(),
         ...config.options,
-        plugins: { legend: { rtl, position: 'bottom' }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
+        // Turned around, side by side bars are listed back in their own order.
+        plugins: { legend: { rtl, position: 'bottom', reverse: rtl && times }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
         scales: {
-          x: { reverse: rtl, stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width); } } },
+          x: { stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width, rtl); } } },
           y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(times ? {} : { ticks: { precision: 0 } }) },
         },
       },
