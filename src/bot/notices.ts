@@ -2,6 +2,7 @@
 // improved, they were moved to another team, the conversation closed (by an agent, with the note they chose to
 // share, or by inactivity), they are back with the bot. The conversation's flow words each one (`notices:`), in
 // the customer's language where it gives one; shipped defaults speak English and Arabic.
+import type { ExtraFields } from '../flows/fields.ts';
 import { renderTemplate, type Template } from '../flows/template.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { byLanguage, localize, type Localized } from '../flows/language.ts';
@@ -179,7 +180,7 @@ export class Notices {
     const template = await this.#template(conversation, contact, moment);
     const isolated = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === 'string' && value !== '' ? isolate(value) : value]));
     // The team by its title in the customer's language ("فريق المبيعات"), as the flow's own texts name it.
-    const team = conversation.team !== undefined ? { 'conversation.team': this.options.directory.title(conversation.team, contact.language) } : {};
+    const team: ExtraFields = conversation.team !== undefined ? { 'conversation.team': this.options.directory.title(conversation.team, contact.language) } : {};
     const text = renderTemplate(template, contact, conversation, { ...team, ...isolated })
       .replace(/\s+/g, ' ')
       .trim();

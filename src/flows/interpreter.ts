@@ -201,7 +201,7 @@ class RunContext implements StepContext {
   text(text: Localized<Template>, extra?: ExtraFields): string {
     const { contact, conversation } = this.run;
     // Customers read a team by its title (`الفواتير`), never by the name flows and team.yaml route by.
-    const team = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
+    const team: ExtraFields = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
     return renderTemplate(localize(text, contact.language), contact, conversation, { ...team, ...extra });
   }
 
