@@ -266,5 +266,7 @@ export interface Report {
     firstResponseSeconds: (number | null)[];
     resolutionSeconds: (number | null)[];
     intents: Record<string, number[]>;
+    /** The titles of the intents' routes in the page's language, where a route titles them. */
+    intentTitles?: Record<string, string>;
   };
 }

@@ -23,6 +23,7 @@
 import quickselect from 'quickselect';
 import type { Conversation } from '../store/types.ts';
 import { queueOf } from './assignment/queue.ts';
+import type { DeskLanguage } from './lines.ts';
 import { sameTeam, type Agent, type Team } from './team.ts';
 
 /** Seconds, summarised. */
@@ -310,19 +311,24 @@ export class ReportBuilder {
     };
   }
 
-  /** The period's figures as CSV (see `reportCsv`). */
-  csv(): string {
+  /**
+   * The period's figures as CSV (see `reportCsv`); `ar`: its header row and the all-teams rows worded in Arabic, for an
+   * admin who opens it in a spreadsheet, with the byte order mark by which Excel reads it as UTF-8 (without it, Arabic
+   * read as Latin-1 mojibake).
+   */
+  csv(language: DeskLanguage = 'en'): string {
     const teamNames = this.#teamNames();
-    const rows = [['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed']];
+    const words = CSV_WORDS[language];
+    const rows = [words.header];
     this.#days.forEach((day, i) => {
       const row = (team: string, tally: Tally | undefined) => {
         const f = (tally ?? new Tally()).figures();
         rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median), String(f.resolved), String(f.closedByBot), String(f.autoClosed)]);
       };
-      row('all', this.#dayAll[i]);
+      row(words.all, this.#dayAll[i]);
       for (const team of teamNames) row(team, this.#dayTeams[i]?.get(team.toLowerCase()));
     });
-    return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    return (language === 'ar' ? '\uFEFF' : '') + rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
   }
 
   /** The configured teams, then the others conversations name, each spelling once. */
@@ -431,6 +437,18 @@ export function buildSeries(input: Omit<ReportInput, 'agents'>): Series {
 export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
   return ReportBuilder.over({ ...input, agents: [] }).csv();
 }
+
+/** The CSV's header row and the name of its all-teams rows, by language: the dashboard's words for the figures. */
+const CSV_WORDS: Record<DeskLanguage, { header: string[]; all: string }> = {
+  en: {
+    header: ['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed'],
+    all: 'all',
+  },
+  ar: {
+    header: ['اليوم', 'الفريق', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'أول رد (الوسيط، بالثواني)', 'مدة الحل (الوسيط، بالثواني)', 'أغلقها موظف أو مشرف', 'أغلقها البوت', 'أُغلقت لعدم النشاط'],
+    all: 'كل الفرق',
+  },
+};
 
 /** A CSV cell, quoted when it must be; a leading `=`, `+`, `-` or `@` is defused so a spreadsheet never runs it. */
 function csvCell(value: string): string {

@@ -416,7 +416,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     for (const c of conversations) {
       const index = days.indexOf(c.openedAt.slice(0, 10));
       if (index < 0) continue;
-      (byTeam[c.team ?? 'none'] ??= days.map(() => 0))[index]! += 1;
+      (byTeam[c.team ?? '(no team)'] ??= days.map(() => 0))[index]! += 1;
     }
     const none = { count: 0, median: null, p90: null };
     const closed = conversations.filter((c) => c.status === 'closed').length;
@@ -430,6 +430,8 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         firstResponseSeconds: days.map((_, i) => (i % 3 === 0 ? null : 60 + i * 30)),
         resolutionSeconds: days.map((_, i) => 600 + i * 45),
         intents: { billing: days.map((_, i) => i % 4), tech_support: days.map((_, i) => (i * 7) % 5) },
+        // As the shipped flow's routes title them, in the page's language.
+        intentTitles: req.get('accept-language') === 'ar' ? { billing: 'الفواتير', tech_support: 'الدعم الفني' } : { billing: 'Billing', tech_support: 'Support' },
         ...Object.fromEntries(Object.entries(reportGiven.series ?? {}).map(([key, value]) => [key, typeof value === 'function' ? (value as (days: string[]) => unknown)(days) : value])),
       },
     });

@@ -248,6 +248,27 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('names in Arabic the intents by their routes\' titles and the conversations of no team as such, and asks for the CSV in Arabic', async () => {
+    fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Support: days.map(() => 2), '(no team)': days.map(() => 1) }) } });
+    for (const [name, arabic] of [['reports-names', false], ['reports-names-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        const byTeam = arabic ? 'المحادثات حسب الفريق' : 'Conversations by team';
+        const intents = arabic ? 'النوايا' : 'Intents';
+        await expect.poll(() => drawnTexts(page, intents)).toContain(arabic ? 'الفواتير' : 'Billing');
+        expect(await drawnTexts(page, intents)).toContain(arabic ? 'الدعم الفني' : 'Support');
+        expect(await drawnTexts(page, intents)).not.toContain('tech_support');
+        expect(await drawnTexts(page, byTeam)).toContain(arabic ? 'بلا فريق' : 'No team');
+        expect(await drawnTexts(page, byTeam)).not.toContain('(no team)');
+        const csv = new URL(await page.locator('a[download]').getAttribute('href') ?? '', fake.url);
+        expect(csv.pathname).toBe('/api/reports.csv');
+        expect(csv.searchParams.get('lang')).toBe(arabic ? 'ar' : 'en');
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
   it('draws times of hours in hours', async () => {
     fake.setReport({ series: { firstResponseSeconds: (days: string[]) => days.map(() => 300), resolutionSeconds: (days: string[]) => days.map((_, i) => 3600 * (2 + (i % 3))) } });
     await withPage(browser, 'reports-hours', { viewport: { width: 1280, height: 900 } }, async (page) => {

@@ -108,8 +108,12 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
   );
 }
 
-function datasets(series: Record<string, number[]>) {
-  return Object.entries(series).map(([label, data], index) => ({ label, data, backgroundColor: COLORS[index % COLORS.length], borderColor: COLORS[index % COLORS.length] }));
+/** The conversations of no team, as the API names them in `conversationsByTeam`. */
+const NO_TEAM = '(no team)';
+
+/** Bars by name (team, intent), each in its colour, labelled as `label` words the name. */
+function datasets(series: Record<string, number[]>, label: (name: string) => string) {
+  return Object.entries(series).map(([name, data], index) => ({ label: label(name), data, backgroundColor: COLORS[index % COLORS.length], borderColor: COLORS[index % COLORS.length] }));
 }
 
 function Figure({ label, value, note }: { label: string; value: string | number; note?: string }) {
@@ -125,7 +129,8 @@ export function ReportsPage() {
   const [range, setRange] = useState({ from: addDays(today, -13), to: today });
   const [applied, setApplied] = useState(range);
   const params = query({ from: applied.from, to: addDays(applied.to, 1) });
-  const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params]);
+  // Again on a language switch: the intents come titled in the page's language.
+  const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params, lang()]);
   return (
     <div class="reports">
       <h1>{t('reportsTitle')}</h1>
@@ -133,7 +138,7 @@ export function ReportsPage() {
         <label>{t('from')} <input type="date" name="from" value={range.from} max={range.to} onInput={(e) => setRange({ ...range, from: e.currentTarget.value })} /></label>
         <label>{t('to')} <input type="date" name="to" value={range.to} min={range.from} onInput={(e) => setRange({ ...range, to: e.currentTarget.value })} /></label>
         <button type="submit">{t('apply')}</button>
-        <a class="button secondary" href={`/api/reports.csv${params}`} download>{t('downloadCsv')}</a>
+        <a class="button secondary" href={`/api/reports.csv${query({ from: applied.from, to: addDays(applied.to, 1), lang: lang() })}`} download>{t('downloadCsv')}</a>
       </form>
       <Loading loaded={report}>
         {(data) => {
@@ -161,14 +166,14 @@ export function ReportsPage() {
               ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
-                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam) } }} />
+                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : team)) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
                   <ChartBox times title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [
                     { label: t('firstResponse'), data: inUnit(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], minBarLength: 2 },
                     { label: t('resolution'), data: inUnit(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], minBarLength: 2 },
                   ] } }} />
-                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents) } }} />
+                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
                 </div>
               )}
             </>

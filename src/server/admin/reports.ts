@@ -7,17 +7,20 @@ import { ReportBuilder } from '../../handover/reports.ts';
 import type { Conversation, Store } from '../../store/types.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { conversationsNewestFirst } from './pages.ts';
+import { routeTitle } from '../../flows/labels.ts';
+import { pageLanguage } from '../language.ts';
 
 const isoDate = z
   .string()
   .refine((text) => !Number.isNaN(Date.parse(text)), 'must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z')
   .transform((text) => new Date(text));
-const reportQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict()
-  .refine(({ from, to }) => !from || !to || from < to, {
-    // A query, not a body: the error names the parameter to change, and how to ask for a single day.
-    message: 'must come after from (to is not included: from=2026-11-01&to=2026-11-02 is 1 November)',
-    path: ['to'],
-  });
+const period = { from: isoDate.optional(), to: isoDate.optional() };
+// A query, not a body: the error names the parameter to change, and how to ask for a single day.
+const inOrder = ({ from, to }: { from?: Date | undefined; to?: Date | undefined }) => !from || !to || from < to;
+const notInOrder = { message: 'must come after from (to is not included: from=2026-11-01&to=2026-11-02 is 1 November)', path: ['to'] };
+const reportQuery = z.object(period).strict().refine(inOrder, notInOrder);
+// A download link sends no header of the page's: the language of the CSV's words comes in the query.
+const csvQuery = z.object({ ...period, lang: z.enum(['en', 'ar']).optional() }).strict().refine(inOrder, notInOrder);
 
 /** Mounts the report routes on the admin router. */
 export function mountReports(router: Router, context: AdminContext): void {
@@ -26,24 +29,32 @@ export function mountReports(router: Router, context: AdminContext): void {
   router.get('/reports', async (req, res) => {
     const query = reportQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...period(query.data) }));
+    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
     const report = builder.report();
     // A turn for the customers between the two.
     await nextTurn();
-    res.json({ ...report, series: builder.series() });
+    const series = builder.series();
+    // The intents by the titles of their routes in the page's language (الفواتير, not billing), as conversations show them.
+    const wording = await context.flows.wording({});
+    const language = pageLanguage(req);
+    const intentTitles = Object.fromEntries(Object.keys(series.intents).flatMap((intent) => {
+      const title = routeTitle(intent, wording, language);
+      return title === undefined ? [] : [[intent, title]];
+    }));
+    res.json({ ...report, series: { ...series, intentTitles } });
   });
 
   router.get('/reports.csv', async (req, res) => {
-    const query = reportQuery.safeParse(req.query);
+    const query = csvQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...period(query.data) }));
+    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
     res.set('content-type', 'text/csv; charset=utf-8');
     res.set('content-disposition', 'attachment; filename="switchboard-report.csv"');
-    res.send(builder.csv());
+    res.send(builder.csv(query.data.lang));
   });
 }
 
-const period = ({ from, to }: { from?: Date | undefined; to?: Date | undefined }): { from?: Date; to?: Date } => ({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+const between = ({ from, to }: { from?: Date | undefined; to?: Date | undefined }): { from?: Date; to?: Date } => ({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
 
 /** How many conversations a report adds between two turns of the event loop (2-5 ms of work). */
 const ADDED_PER_TURN = 2_000;

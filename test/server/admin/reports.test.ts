@@ -93,3 +93,33 @@ describe('per agent figures in the reports', () => {
     }
   });
 });
+
+describe('the reports as an Arabic admin reads them', () => {
+  it('titles the intents as their routes do in the page\'s language, and words the CSV\'s header in Arabic, readable in a spreadsheet', async () => {
+    const current = Date.parse('2026-11-24T09:00:00Z');
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      const titles = async (language: string) => (await admin.get<{ series: { intents: Record<string, number[]>; intentTitles: Record<string, string> } }>('/reports?from=2026-11-24&to=2026-11-25', { 'accept-language': language })).body.series;
+      expect(Object.keys((await titles('ar')).intents)).toEqual(['billing']);
+      expect((await titles('ar')).intentTitles).toEqual({ billing: 'الفواتير' });
+      expect((await titles('en')).intentTitles).toEqual({ billing: 'Billing' });
+
+      const bytes = Buffer.from(await (await fetch(`${app.url}/api/reports.csv?from=2026-11-24&to=2026-11-25&lang=ar`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).arrayBuffer());
+      // The byte order mark: without it, Excel reads the UTF-8 of Arabic as Latin-1 mojibake.
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(bytes.subarray(3).toString('utf8').split('\r\n').slice(0, 3)).toEqual([
+        'اليوم,الفريق,فُتحت,أُغلقت,أُسندت إلى موظف,أول رد (الوسيط، بالثواني),مدة الحل (الوسيط، بالثواني),أغلقها موظف أو مشرف,أغلقها البوت,أُغلقت لعدم النشاط',
+        '2026-11-24,كل الفرق,1,0,0,,,0,0,0',
+        '2026-11-24,Billing,1,0,0,,,0,0,0',
+      ]);
+      // Scripts that ask for no language get the columns they know.
+      expect((await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n')[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
+      expect((await admin.get<{ error: string }>('/reports.csv?lang=fr')).status).toBe(400);
+    } finally {
+      await app.stop();
+    }
+  });
+});
