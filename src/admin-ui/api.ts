@@ -259,6 +259,8 @@ export interface NlpTry {
 export interface Report {
   total: Figures;
   teams: Record<string, Figures>;
+  /** By agent id. */
+  agents?: Record<string, Figures & { name: string }>;
   queue: Record<string, { waiting: number; longestWaitSeconds: number }>;
   series?: {
     days: string[];

@@ -310,6 +310,8 @@ const en = {
   waitingNow: 'Waiting now',
   longestWait: 'longest {time}',
   noData: 'No data in this period.',
+  perTeam: 'By team',
+  perAgent: 'By agent',
   // nlp
   nlpTitle: 'Intents',
   trySentence: 'Try a sentence',
@@ -706,6 +708,8 @@ const ar: Record<StringKey, string> = {
   waitingNow: 'في الانتظار الآن',
   longestWait: 'الأطول {time}',
   noData: 'لا توجد بيانات في هذه الفترة.',
+  perTeam: 'حسب الفريق',
+  perAgent: 'حسب الموظف',
   nlpTitle: 'النوايا',
   trySentence: 'جرّب جملة',
   try: 'جرّب',

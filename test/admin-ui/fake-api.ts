@@ -41,7 +41,7 @@ export interface FakeApi {
   /** Stores a contact with no conversation, as the newest (the contacts list pages as the API does: the last stored first). */
   addContact(name: string): void;
   /** Replaces figures of the report's total and series (`GET /api/reports`) with these, until set again. */
-  setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown> }): void;
+  setReport(report: { total?: Record<string, unknown>; series?: Record<string, unknown>; teams?: Record<string, Record<string, unknown>>; agents?: Record<string, Record<string, unknown>> }): void;
   /**
    * Replaces fields of the NLP overview (`GET /api/nlp`) with these, until set again: `refused` to play a refused
    * training file, `training` one under way or failed, `eval: undefined` for no eval figures, `intents: []` for no
@@ -94,7 +94,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   const webchat = new Map<string, { token: string; name?: string }>();
   const streams = new Set<Response>();
   const requests: FakeApi['requests'] = [];
-  let reportGiven: { total?: Record<string, unknown>; series?: Record<string, unknown> } = {};
+  let reportGiven: { total?: Record<string, unknown>; series?: Record<string, unknown>; teams?: Record<string, Record<string, unknown>>; agents?: Record<string, Record<string, unknown>> } = {};
   let nlpGiven: Record<string, unknown> = {};
 
   const emit = (type: string, data: unknown) => {
@@ -422,7 +422,10 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     const closed = conversations.filter((c) => c.status === 'closed').length;
     const figures = { opened: conversations.length, closed, resolved: Math.max(0, closed - 2), closedByBot: Math.min(closed, 1), autoClosed: Math.min(Math.max(0, closed - 1), 1), assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
     res.json({
-      from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: { ...figures, ...reportGiven.total }, teams: {}, agents: {},
+      from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: { ...figures, ...reportGiven.total },
+      // Each team's and agent's figures: those given, over the same defaults as the total's.
+      teams: Object.fromEntries(Object.entries(reportGiven.teams ?? {}).map(([team, given]) => [team, { ...figures, ...given }])),
+      agents: Object.fromEntries(Object.entries(reportGiven.agents ?? {}).map(([id, given]) => [id, { ...figures, ...given }])),
       queue: { Support: { waiting: conversations.filter((c) => c.stage === 'queued' && c.status === 'open').length, longestWaitSeconds: 42 } },
       series: {
         days,

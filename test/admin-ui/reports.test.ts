@@ -269,6 +269,42 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('gives each team\'s and agent\'s figures of the period in a table, in Arabic and English, on a phone each row a card that says what its figures are', async () => {
+    fake.setReport({
+      teams: { Billing: { opened: 12, closed: 10, assigned: 9, stillOpen: 2, firstResponse: { count: 3, median: 95, p90: 120 } }, 'الدعم': { opened: 3, closed: 0, assigned: 0, stillOpen: 3 } },
+      agents: { omar: { name: 'Omar', opened: 7, closed: 6, assigned: 7, stillOpen: 1, resolution: { count: 6, median: 1500, p90: 4000 } }, layla: { name: 'ليلى095', opened: 2, closed: 0, assigned: 2, stillOpen: 2, firstResponse: { count: 2, median: 4000, p90: 4000 } } },
+    });
+    const rows = (page: Page, kind: string) => page.locator(`.figures-table.${kind} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
+    await withPage(browser, 'reports-tables', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await reports(page, fake);
+      expect(await page.locator('.figures-table.teams th').allInnerTexts()).toEqual(['Team', 'Opened', 'Closed', 'Given to an agent', 'Still open', 'First response (median)', 'Resolution (median)']);
+      expect(await rows(page, 'teams')).toEqual([['Billing', '12', '10', '9', '2', '1 min', '—'], ['الدعم', '3', '0', '0', '3', '1 min', '—']]);
+      expect(await rows(page, 'agents')).toEqual([['Omar', '7', '6', '7', '1', '1 min', '25 min'], ['ليلى095', '2', '0', '2', '2', '1 h 6 min', '—']]);
+      await shot(page, 'reports-tables-en');
+    });
+    for (const [name, width] of [['reports-tables-ar', 1280], ['reports-tables-ar-phone', 390]] as const) {
+      await withPage(browser, name, { viewport: { width, height: 900 } }, async (page) => {
+        await reports(page, fake, true);
+        expect(await page.locator('.figures-table.teams h2').innerText()).toBe('حسب الفريق');
+        expect(await page.locator('.figures-table.agents h2').innerText()).toBe('حسب الموظف');
+        expect(await page.locator('.figures-table.agents th').allTextContents()).toEqual(['الموظف', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'ما زالت مفتوحة', 'أول رد (الوسيط)', 'مدة الحل (الوسيط)']);
+        expect((await rows(page, 'agents'))[1]).toEqual(['ليلى095', '2', '0', '2', '2', '1 س 6 د', '—']);
+        // The table reads from the right: the name first, at the right edge.
+        const [nameCell, opened] = await page.locator('.figures-table.agents tbody tr').first().locator('td').evaluateAll((tds) => tds.slice(0, 2).map((td) => td.getBoundingClientRect()));
+        if (width > 700) expect(nameCell!.left).toBeGreaterThan(opened!.left);
+        else expect(await page.locator('.figures-table.agents tbody tr').first().locator('td').first().evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"الموظف: "');
+        await page.locator('.figures-table.agents').scrollIntoViewIfNeeded();
+        await shot(page, name);
+      });
+    }
+    // No teams or agents in the report: no empty tables.
+    fake.setReport({});
+    await withPage(browser, 'reports-tables-none', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await reports(page, fake, true);
+      expect(await page.locator('.figures-table').count()).toBe(0);
+    });
+  }, 60_000);
+
   it('draws times of hours in hours', async () => {
     fake.setReport({ series: { firstResponseSeconds: (days: string[]) => days.map(() => 300), resolutionSeconds: (days: string[]) => days.map((_, i) => 3600 * (2 + (i % 3))) } });
     await withPage(browser, 'reports-hours', { viewport: { width: 1280, height: 900 } }, async (page) => {

@@ -2,7 +2,7 @@
 // first response and resolution times, intents), and the same as CSV. The "to" day is included.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import { api, query, type Durations, type Report } from '../api.ts';
+import { api, query, type Durations, type Figures, type Report } from '../api.ts';
 import { duration, lang, named, t, type StringKey } from '../i18n.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
@@ -124,6 +124,36 @@ function median(durations: Durations): string {
   return durations.median === null ? t('none') : duration(durations.median);
 }
 
+/**
+ * The period's figures of each team or agent, one row each, under the words of the figures above (on a phone, each
+ * row a card whose lines say what they are). Names as written, isolated: an Arabic name beside Latin figures, or a Latin
+ * one in the Arabic page, keeps its place.
+ */
+function FiguresTable({ kind, title, rows }: { kind: 'teams' | 'agents'; title: string; rows: [string, Figures][] }) {
+  if (rows.length === 0) return null;
+  const columns: [StringKey, (figures: Figures) => string | number][] = [
+    ['opened', (f) => f.opened], ['closedCount', (f) => f.closed], ['assignedCount', (f) => f.assigned], ['stillOpen', (f) => f.stillOpen],
+    ['firstResponse', (f) => median(f.firstResponse)], ['resolution', (f) => median(f.resolution)],
+  ];
+  const name = kind === 'teams' ? t('team') : t('agent');
+  return (
+    <section class={`figures-table ${kind}`}>
+      <h2>{title}</h2>
+      <table class="list">
+        <thead><tr><th>{name}</th>{columns.map(([key]) => <th>{t(key)}</th>)}</tr></thead>
+        <tbody>
+          {rows.map(([label, figures]) => (
+            <tr>
+              <td data-label={name}><bdi>{label}</bdi></td>
+              {columns.map(([key, value]) => <td data-label={t(key)} class="number">{value(figures)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 export function ReportsPage() {
   const today = day(new Date());
   const [range, setRange] = useState({ from: addDays(today, -13), to: today });
@@ -176,6 +206,8 @@ export function ReportsPage() {
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
                 </div>
               )}
+              <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} />
+              <FiguresTable kind="agents" title={t('perAgent')} rows={Object.values(data.agents ?? {}).map((agent) => [agent.name, agent])} />
             </>
           );
         }}
