@@ -60,7 +60,7 @@ describe('/healthz', () => {
     // Each as `file:line:column: reason`: where the mistake is written, past the indentation and a list item's dash.
     expect(fileErrors).toEqual([
       'flows/broken.yaml:5:5: unknown step kind "sya" (did you mean "say"?)',
-      'team.yaml:35:5: unknown key "max_opn" in agent "Omar" (did you mean "max_open"?)',
+      'team.yaml:40:5: unknown key "max_opn" in agent "Omar" (did you mean "max_open"?)',
       'nlp/extra.yaml:4:3: "billing" is written twice here (write it once, with all its examples under it)',
     ]);
     expect(reasons).toEqual(fileErrors!.map((error) => `refused: ${error}`));
