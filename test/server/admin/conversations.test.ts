@@ -117,7 +117,7 @@ describe('conversations, team and agents over the admin API', () => {
     expect(await admin().put('/team', { source: team.body.source, baseVersion: 'bbbbbbbbbbbb' })).toMatchObject({ status: 409, body: { error: expect.any(String), kind: 'publishedSince', currentVersion: team.body.version } });
     // Too large: the limit and the size, as for flows.
     const huge = `${team.body.source}# ${'x'.repeat(300_000)}\n`;
-    expect((await admin().put('/team', { source: huge, baseVersion: team.body.version })).body).toEqual({ error: 'team.yaml may be at most 256 KB; this one is 295 KB', limit: 262_144, size: Buffer.byteLength(huge) });
+    expect((await admin().put('/team', { source: huge, baseVersion: team.body.version })).body).toEqual({ error: 'team.yaml may be at most 256 KB; this one is 296 KB', limit: 262_144, size: Buffer.byteLength(huge) });
 
     const withReturns = team.body.source.replace('  - name: Sales\n', '  - name: Returns\n    strategy: least_open\n  - name: Sales\n');
     const saved = await admin().put<{ version: string }>('/team', { source: withReturns, baseVersion: team.body.version });
