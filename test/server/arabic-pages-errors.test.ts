@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'team-unknown-key');
 
     // A team dropped that the shipped flow still routes customers to: the flow's file, line and column, its words as written.
-    const dropped = shipped.replace('  - name: Sales\n    strategy: round_robin\n', '').replace('teams: [Support, Sales]', 'teams: [Support]');
+    const dropped = shipped.replace('  - name: Sales\n    title: { en: Sales, ar: المبيعات }\n    strategy: round_robin\n', '').replace('teams: [Support, Sales]', 'teams: [Support]');
     expect(dropped).not.toContain('Sales');
     await replaceText(page, dropped);
     await publish();
