@@ -1,5 +1,6 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
-// first response and resolution times, intents), and the same as CSV. The "to" day is included.
+// first response and resolution times, intents), each team's and agent's figures, and the same as CSV. The "to" day
+// is included.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
