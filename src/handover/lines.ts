@@ -108,8 +108,10 @@ const en = {
   // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
   // message; one of the agent's own is not sent to the customer, and they are told. `reason` is the channel's (in
   // English), `refusal` what it means when known, which other languages word.
-  fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal) => notReceivedEn(name, kind, reason),
-  fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal) => `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason)}`,
+  // `voice`: a voice message rather than an audio file.
+  fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) => notReceivedEn(name, kind, reason, voice),
+  fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) =>
+    `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason, voice)}`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
@@ -246,8 +248,8 @@ const ar: Wording = {
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
   eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها وملفاتها: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
-  fileNotReceived: (name, kind, reason, refusal) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
-  fileNotSent: (id, name, kind, reason, refusal) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal)}`,
+  fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
+  fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
@@ -353,8 +355,9 @@ function exampleAr(name: AgentCommandName): string {
   return ({ note: '/note 42 اتصلت بالعميل', close: '/close 42 استُرد المبلغ' } as Partial<Record<AgentCommandName, string>>)[name] ?? exampleEn(name);
 }
 
-function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string): string {
-  return `[${name ?? `a ${kind}`} was not received: ${reason}]`;
+// A file without a name as a person calls it ("a photo", "a voice message"), not by its kind ("a image").
+function notReceivedEn(name: string | undefined, kind: AttachmentKind, reason: string, voice: boolean | undefined): string {
+  return `[${name ?? describeAttachment({ kind, ...(voice ? { voice } : {}) })} was not received: ${reason}]`;
 }
 
 // Why a file was not kept, in Arabic words when it is known what the channel's English `reason` means, else that

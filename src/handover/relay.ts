@@ -19,7 +19,7 @@ export const kept = (attachments: readonly Attachment[] | undefined): Attachment
 
 /** One line per attachment that could not be kept, for the agent or the desk thread on the other side, in their `language`. */
 function refusedLines(attachments: readonly Attachment[] | undefined, language: DeskLanguage): string[] {
-  return refused(attachments).map((a) => word(line('fileNotReceived', a.name, a.kind, a.refused, a.refusal), language));
+  return refused(attachments).map((a) => word(line('fileNotReceived', a.name, a.kind, a.refused, a.refusal, a.voice), language));
 }
 
 /** The attachments whose bytes could not be kept, each with why. */
@@ -90,7 +90,7 @@ export async function fromAgentToCustomer(
 ): Promise<void> {
   const attachments = kept(inbound.attachments);
   const text = inbound.text ?? '';
-  for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused, file.refusal));
+  for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused, file.refusal, file.voice));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.

@@ -1,0 +1,51 @@
+// What the other side sees when a customer sends the worst their app can (a voice note that cannot be fetched, a poll,
+// a quote of an earlier message, a forwarded text) to an agent who answers from Telegram, against the fake Bot API:
+// nothing is dropped without the agent being told, in the agent's language, and the customer learns what did not
+// reach the agent.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.ts';
+import { LAYLA, OMAR, post, textNow, telegramServers } from '../channels/telegram/harness.ts';
+
+const { setUp } = telegramServers();
+const isolated = (text: string) => `\u2068${text}\u2069`;
+
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
+const team = (language = '') => `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    telegram: ${OMAR}
+    teams: [Billing]
+${language}`;
+
+/** Omar online (reading `language`), and Layla's "hello" in his hands as #1. */
+async function laylaWithOmar(language = '') {
+  const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language) });
+  expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+  await eventually(() => api.sentTo(OMAR).length === 1);
+  expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+  await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+  /** Posts Layla's message with `fields` instead of a text, and resolves once Omar got `count` more messages. */
+  const fromLayla = async (fields: Record<string, unknown>, count = 1) => {
+    const update = textNow(LAYLA, '') as { update_id: number; message: Record<string, unknown> };
+    delete update.message.text;
+    Object.assign(update.message, fields);
+    const before = api.sentTo(OMAR).length;
+    expect(await post(app, update)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length >= before + count);
+    return { update, toOmar: api.sentTo(OMAR).slice(before) };
+  };
+  return { app, api, fromLayla };
+}
+
+describe('a customer\'s file that did not arrive', () => {
+  it('is named for the agent as a person names it: a voice message, a photo', async () => {
+    const { fromLayla } = await laylaWithOmar();
+    // Neither file is on Telegram's servers any more: both are delivered with the reason.
+    const voice = await fromLayla({ voice: { file_id: 'AwAC-gone-voice', file_unique_id: 'gone-1', duration: 3, mime_type: 'audio/ogg' } });
+    expect(voice.toOmar).toEqual([expect.stringMatching(/^#1 Layla: \[a voice message was not received: .+\]$/)]);
+    const photo = await fromLayla({ photo: [{ file_id: 'AgAC-gone-photo', file_unique_id: 'gone-2', width: 90, height: 90 }] });
+    expect(photo.toOmar).toEqual([expect.stringMatching(/^#1 Layla: \[a photo was not received: .+\]$/)]);
+  }, 30_000);
+});
