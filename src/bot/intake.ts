@@ -139,10 +139,16 @@ export class Intake {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       turns.start(turn, 'conversation.opened', 'contact', album);
     } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
-      await desk.relay(tx, conversation, contact, { text, ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id }, fx);
+      // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
+      await desk.relay(tx, conversation, contact, {
+        ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
+        ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id,
+      }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
       if (waiting) turn.say({ text: byLanguage({ en: 'Sorry, that kind of message cannot be read here. Could you write your answer?', ar: 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' }, contact.language) });
+      // Waiting for an agent, it would wait in the conversation for one who cannot see it either.
+      else if (conversation.stage === 'queued' && conversation.status === 'open') turn.say({ text: notShownToTeam(contact.language) });
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
@@ -433,6 +439,17 @@ function describeKind(inbound: InboundMessage): string {
   if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
   if (inbound.unsupported !== undefined) return `[a message of a kind that cannot be shown here: ${inbound.unsupported}]`;
   return '';
+}
+
+/**
+ * What a customer waiting for an agent is told when they send a kind of message nothing here can show (a poll, a
+ * story), in their language: the agent would not see it either, and they would wait for an answer to it.
+ */
+function notShownToTeam(language: string | undefined): string {
+  return byLanguage({
+    en: 'Sorry, that kind of message can\'t be shown to our team. Could you write it instead?',
+    ar: 'عذرًا، لا يمكن عرض هذا النوع من الرسائل لفريقنا. هل يمكنك كتابته بدلًا من ذلك؟',
+  }, language);
 }
 
 /**

@@ -12,8 +12,7 @@ import type { DeskContext, DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
-import type { Said } from './outgoing.ts';
-import { relay, relayEdit, relayReaction } from './relay.ts';
+import { relay, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard } from './threads.ts';
 
@@ -69,7 +68,7 @@ export class Desk {
     return placeInLine(this.#ctx, tx, team, fx);
   }
 
-  relay(tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
+  relay(tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
     return relay(this.#ctx, tx, conversation, contact, said, fx);
   }
 

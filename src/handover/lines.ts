@@ -112,6 +112,8 @@ const en = {
   fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) => notReceivedEn(name, kind, reason, voice),
   fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) =>
     `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason, voice)}`,
+  // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
+  kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
@@ -250,6 +252,7 @@ const ar: Wording = {
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
   fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
+  kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
@@ -388,6 +391,18 @@ function fileAr(file: FileNamed): string {
   if (file.kind === 'document' && file.name) return `المستند ${isolate(file.name)}`;
   return KINDS_AR[file.kind];
 }
+
+// The kinds of message the channels cannot read, as they name them (one or several, "shared link, ig reel"), in
+// Arabic words where known; any other name is kept, isolated.
+function kindsAr(kinds: string): string {
+  return kinds.split(', ').map((kind) => UNSHOWN_KINDS_AR[kind] ?? isolate(kind)).join('، ');
+}
+
+const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
+  poll: 'استطلاع رأي', dice: 'نرد', game: 'لعبة', story: 'قصة', invoice: 'فاتورة', giveaway: 'سحب على جوائز', giveaway_winners: 'نتائج سحب',
+  paid_media: 'وسائط مدفوعة', checklist: 'قائمة مهام', order: 'طلب شراء', product: 'منتج', payment: 'دفعة', 'group invitation': 'دعوة إلى مجموعة',
+  event: 'دعوة إلى حدث', 'shared link': 'رابط مشارَك', 'story mention': 'إشارة في قصة', 'ig reel': 'مقطع Reel', unsupported: 'نوع غير معروف', unknown: 'نوع غير معروف',
+};
 
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {

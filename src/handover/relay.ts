@@ -27,12 +27,18 @@ function refused(attachments: readonly Attachment[] | undefined): (Attachment & 
   return (attachments ?? []).filter((a): a is Attachment & { refused: string } => a.refused !== undefined);
 }
 
+/** A customer's message as relayed: `unsupported` names a kind of message nothing here can show (a poll, a story). */
+export interface CustomerSaid extends Said {
+  unsupported?: string;
+}
+
 /**
  * A customer's message in a conversation an agent holds, or that waits in a team desk: relayed to the desk's
  * thread, or to the agent, tagged with its number. A conversation whose agent is gone goes back to the queue.
  */
-export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: Said, fx: DeskEffects): Promise<void> {
-  const text = (language: DeskLanguage) => [said.text, ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
+export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
+  const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line('kindNotShown', said.unsupported), language)] : []);
+  const text = (language: DeskLanguage) => [said.text, ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
   await toHolder(ctx, tx, conversation, (language) => ({
     text: relayText(conversation, contact.name, text(language)), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
   }), fx);

@@ -1,7 +1,7 @@
 // What the other side sees when a customer sends the worst their app can (a voice note that cannot be fetched, a poll,
 // a quote of an earlier message, a forwarded text) to an agent who answers from Telegram, against the fake Bot API:
-// nothing is dropped without the agent being told, in the agent's language, and the customer learns what did not
-// reach the agent.
+// nothing is dropped without the agent being told, in the agent's language, and a customer waiting for an agent
+// learns what will not reach one.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers.ts';
 import { LAYLA, OMAR, post, textNow, telegramServers } from '../channels/telegram/harness.ts';
@@ -47,5 +47,34 @@ describe('a customer\'s file that did not arrive', () => {
     expect(voice.toOmar).toEqual([expect.stringMatching(/^#1 Layla: \[a voice message was not received: .+\]$/)]);
     const photo = await fromLayla({ photo: [{ file_id: 'AgAC-gone-photo', file_unique_id: 'gone-2', width: 90, height: 90 }] });
     expect(photo.toOmar).toEqual([expect.stringMatching(/^#1 Layla: \[a photo was not received: .+\]$/)]);
+  }, 30_000);
+});
+
+describe('a kind of message nothing here can show (a poll, a story)', () => {
+  it('is named to the agent, who is told to ask for it; the customer hears nothing from the bot while the agent holds it', async () => {
+    const { api, fromLayla } = await laylaWithOmar();
+    const toLayla = api.sentTo(LAYLA).length;
+    const { toOmar } = await fromLayla({ poll: { id: '5001', question: 'Which refund?', options: [{ text: 'Card' }, { text: 'Voucher' }], is_anonymous: false, type: 'regular' } });
+    expect(toOmar).toEqual(['#1 Layla: [a message that cannot be shown here (poll): ask the customer to write it]']);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+  }, 30_000);
+
+  it('is named in Arabic to an agent with language: ar', async () => {
+    const { fromLayla } = await laylaWithOmar('    language: ar');
+    const { toOmar } = await fromLayla({ story: { chat: { id: 777, type: 'channel', title: 'Acme' }, id: 12 } });
+    expect(toOmar).toEqual([`#1 Layla: ${isolated('[رسالة لا يمكن عرضها هنا (قصة): اطلب من العميل كتابتها]')}`]);
+  }, 30_000);
+
+  it('sent while the customer waits in the queue, tells them it will not reach the agent', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team() });
+    // Omar is offline: Layla waits in the queue.
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Please wait.'));
+    const dice = textNow(LAYLA, '') as { message: Record<string, unknown> };
+    delete dice.message.text;
+    dice.message.dice = { emoji: '🎲', value: 4 };
+    expect(await post(app, dice)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    expect(api.sentTo(LAYLA)).toEqual(['Please wait.', 'Sorry, that kind of message can\'t be shown to our team. Could you write it instead?']);
   }, 30_000);
 });
