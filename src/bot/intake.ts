@@ -142,7 +142,7 @@ export class Intake {
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
         ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
-        ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id,
+        ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.

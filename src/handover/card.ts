@@ -52,13 +52,22 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
 
 /**
  * A customer message as relayed to the agent, tagged with its conversation number; a file without a caption is
- * tagged alone, with no space left dangling after the colon.
+ * tagged alone, with no space left dangling after the colon. With `replyingTo` (set, even undefined: a message the
+ * transcript does not have), it answers a message the customer quoted, named in the agent's `language`.
  *
  *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
  *     relayText({ id: 42 }, 'Layla', ''); // '#42 Layla:'
+ *     relayText({ id: 42 }, 'Layla', 'No', { replyingTo: 'Did that fix it?' }); // '#42 Layla, replying to "Did that fix it?": No'
  */
-export function relayText(conversation: { id: number }, contactName: string | undefined, text: string): string {
-  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${text !== '' ? ` ${isolateRtl(text)}` : ''}`;
+export function relayText(
+  conversation: { id: number }, contactName: string | undefined, text: string, options: { language?: DeskLanguage; replyingTo?: string | undefined } = {},
+): string {
+  const said = text !== '' ? ` ${isolateRtl(text)}` : '';
+  if (!('replyingTo' in options)) return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${said}`;
+  if (options.language === 'ar') {
+    return `#${conversation.id}${contactName ? ` ${isolate(contactName)}` : ''} ردًا على ${shortQuote(options.replyingTo, 'ar') ?? 'رسالة'}:${said}`;
+  }
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}, replying to ${shortQuote(options.replyingTo) ?? 'a message'}:${said}`;
 }
 
 /**

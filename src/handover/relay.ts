@@ -27,9 +27,13 @@ function refused(attachments: readonly Attachment[] | undefined): (Attachment & 
   return (attachments ?? []).filter((a): a is Attachment & { refused: string } => a.refused !== undefined);
 }
 
-/** A customer's message as relayed: `unsupported` names a kind of message nothing here can show (a poll, a story). */
+/**
+ * A customer's message as relayed: `unsupported` names a kind of message nothing here can show (a poll, a story);
+ * `replyTo`, the channel message id of the message it quotes (their app's Reply).
+ */
 export interface CustomerSaid extends Said {
   unsupported?: string;
+  replyTo?: string;
 }
 
 /**
@@ -39,9 +43,23 @@ export interface CustomerSaid extends Said {
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
   const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line('kindNotShown', said.unsupported), language)] : []);
   const text = (language: DeskLanguage) => [said.text, ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
+  // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
+  const replying = said.replyTo !== undefined ? { replyingTo: await quotedText(tx, conversation, said.replyTo) } : {};
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: relayText(conversation, contact.name, text(language)), attachments: kept(said.attachments), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
+    text: relayText(conversation, contact.name, text(language), { language, ...replying }), attachments: kept(said.attachments),
+    ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
   }), fx);
+}
+
+/**
+ * What the message a customer quoted (`replyTo`, its channel message id) said, as their app showed it: its text, or its
+ * file's kind; undefined for one the transcript does not have, or that is not of this customer's chat.
+ */
+async function quotedText(tx: Tx, conversation: Conversation, replyTo: string): Promise<string | undefined> {
+  const quoted = await tx.messageByChannelId(conversation.channel, replyTo);
+  if (!quoted || quoted.contactId !== conversation.contactId) return undefined;
+  if (quoted.text.trim() !== '') return quoted.text;
+  return quoted.attachments?.[0] ? `[${quoted.attachments[0].kind}]` : undefined;
 }
 
 /**

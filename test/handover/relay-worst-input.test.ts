@@ -78,3 +78,48 @@ describe('a kind of message nothing here can show (a poll, a story)', () => {
     expect(api.sentTo(LAYLA)).toEqual(['Please wait.', 'Sorry, that kind of message can\'t be shown to our team. Could you write it instead?']);
   }, 30_000);
 });
+
+describe('a customer\'s reply to an earlier message (their app\'s Reply)', () => {
+  /** Layla's text, quoting the message `quoted` (its message_id in her chat). */
+  const replyFromLayla = (text: string, quoted: number) => {
+    const update = textNow(LAYLA, text) as { message: Record<string, unknown> };
+    update.message.reply_to_message = { message_id: quoted, date: 1763950000, chat: { id: LAYLA, type: 'private', first_name: 'Layla' } };
+    return update;
+  };
+
+  it('shows the agent the message it answers: the agent\'s own question, or the customer\'s earlier message, quoted there too', async () => {
+    const { app, api } = await laylaWithOmar();
+    expect(await post(app, textNow(OMAR, 'I refunded the second charge. Did that fix it?'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('I refunded the second charge. Did that fix it?'));
+    const asked = api.messagesTo(LAYLA).find((m) => m.text === 'I refunded the second charge. Did that fix it?')!;
+    expect(await post(app, replyFromLayla('No, still charged twice', asked.message_id))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('still charged twice'));
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla, replying to "I refunded the second charge. Did that fix it?": No, still charged twice');
+
+    // Her own "hello", which Omar has on his card: quoted in his chat as well.
+    const hello = textNow(LAYLA, 'My order is A-1243') as { message: { message_id: number } };
+    expect(await post(app, hello)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1) === '#1 Layla: My order is A-1243');
+    const relayed = api.messagesTo(OMAR).at(-1)!;
+    expect(await post(app, replyFromLayla('this one, sorry', hello.message.message_id))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('this one, sorry'));
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla, replying to "My order is A-1243": this one, sorry');
+    const call = api.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === String(OMAR)).at(-1)!;
+    expect(call.params.reply_parameters).toMatchObject({ message_id: relayed.message_id });
+
+    // A message the transcript does not have (older than it): still a reply, which the agent can ask about.
+    expect(await post(app, replyFromLayla('yes that', 12))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('yes that'));
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla, replying to a message: yes that');
+  }, 30_000);
+
+  it('is worded in Arabic for an agent with language: ar', async () => {
+    const { app, api } = await laylaWithOmar('    language: ar');
+    expect(await post(app, textNow(OMAR, 'Did that fix it?'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Did that fix it?'));
+    const asked = api.messagesTo(LAYLA).find((m) => m.text === 'Did that fix it?')!;
+    expect(await post(app, replyFromLayla('لا، ما زال مخصومًا مرتين', asked.message_id))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('مرتين'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 ${isolated('Layla')} ردًا على «${isolated('Did that fix it?')}»: ${isolated('لا، ما زال مخصومًا مرتين')}`);
+  }, 30_000);
+});
