@@ -47,6 +47,8 @@ export interface InboundMessage {
   albumByTime?: true;
   /** The channel message id this message quotes. */
   replyTo?: string;
+  /** Forwarded from another chat: someone else's words (or the sender's own, elsewhere), not written to us. */
+  forwarded?: true;
   /**
    * Pressed from the chat app's own menu (Messenger's Get Started button, its persistent menu, Telegram's Start that
    * sends `/start`), not from a question the bot asked: it answers no question, so a question waiting for an answer is

@@ -143,6 +143,7 @@ export class Intake {
       await desk.relay(tx, conversation, contact, {
         ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
         ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
+        ...(inbound.forwarded ? { forwarded: true as const } : {}),
       }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.

@@ -53,21 +53,27 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
 /**
  * A customer message as relayed to the agent, tagged with its conversation number; a file without a caption is
  * tagged alone, with no space left dangling after the colon. With `replyingTo` (set, even undefined: a message the
- * transcript does not have), it answers a message the customer quoted, named in the agent's `language`.
+ * transcript does not have), it answers a message the customer quoted; `forwarded`, it came from another chat: each
+ * said in the agent's `language`.
  *
  *     relayText({ id: 42 }, 'Layla', 'I was charged twice'); // '#42 Layla: I was charged twice'
  *     relayText({ id: 42 }, 'Layla', ''); // '#42 Layla:'
  *     relayText({ id: 42 }, 'Layla', 'No', { replyingTo: 'Did that fix it?' }); // '#42 Layla, replying to "Did that fix it?": No'
+ *     relayText({ id: 42 }, 'Layla', 'Payment failed', { forwarded: true }); // '#42 Layla, forwarded: Payment failed'
  */
 export function relayText(
-  conversation: { id: number }, contactName: string | undefined, text: string, options: { language?: DeskLanguage; replyingTo?: string | undefined } = {},
+  conversation: { id: number }, contactName: string | undefined, text: string,
+  options: { language?: DeskLanguage; replyingTo?: string | undefined; forwarded?: boolean } = {},
 ): string {
   const said = text !== '' ? ` ${isolateRtl(text)}` : '';
-  if (!('replyingTo' in options)) return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${said}`;
+  const replying = 'replyingTo' in options;
+  if (!replying && !options.forwarded) return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${said}`;
   if (options.language === 'ar') {
-    return `#${conversation.id}${contactName ? ` ${isolate(contactName)}` : ''} ردًا على ${shortQuote(options.replyingTo, 'ar') ?? 'رسالة'}:${said}`;
+    const how = [...(options.forwarded ? ['(رسالة محوّلة)'] : []), ...(replying ? [`ردًا على ${shortQuote(options.replyingTo, 'ar') ?? 'رسالة'}`] : [])].join(' ');
+    return `#${conversation.id}${contactName ? ` ${isolate(contactName)}` : ''} ${how}:${said}`;
   }
-  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}, replying to ${shortQuote(options.replyingTo) ?? 'a message'}:${said}`;
+  const how = [...(options.forwarded ? ['forwarded'] : []), ...(replying ? [`replying to ${shortQuote(options.replyingTo) ?? 'a message'}`] : [])].join(', ');
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}, ${how}:${said}`;
 }
 
 /**

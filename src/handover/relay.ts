@@ -29,11 +29,12 @@ function refused(attachments: readonly Attachment[] | undefined): (Attachment & 
 
 /**
  * A customer's message as relayed: `unsupported` names a kind of message nothing here can show (a poll, a story);
- * `replyTo`, the channel message id of the message it quotes (their app's Reply).
+ * `replyTo`, the channel message id of the message it quotes (their app's Reply); `forwarded`, from another chat.
  */
 export interface CustomerSaid extends Said {
   unsupported?: string;
   replyTo?: string;
+  forwarded?: true;
 }
 
 /**
@@ -46,7 +47,7 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const replying = said.replyTo !== undefined ? { replyingTo: await quotedText(tx, conversation, said.replyTo) } : {};
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: relayText(conversation, contact.name, text(language), { language, ...replying }), attachments: kept(said.attachments),
+    text: relayText(conversation, contact.name, text(language), { language, ...replying, ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
     ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
   }), fx);
 }

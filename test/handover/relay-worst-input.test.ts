@@ -123,3 +123,20 @@ describe('a customer\'s reply to an earlier message (their app\'s Reply)', () =>
     expect(api.sentTo(OMAR).at(-1)).toBe(`#1 ${isolated('Layla')} ردًا على «${isolated('Did that fix it?')}»: ${isolated('لا، ما زال مخصومًا مرتين')}`);
   }, 30_000);
 });
+
+describe('a forwarded message', () => {
+  it('is marked for the agent as forwarded, so another\'s words are not read as the customer\'s', async () => {
+    const { fromLayla } = await laylaWithOmar();
+    const { toOmar } = await fromLayla({
+      text: 'Your payment of 49.00 EUR to ACME failed. Reply STOP to opt out.',
+      forward_origin: { type: 'hidden_user', sender_user_name: 'Bank Alerts', date: 1763940000 },
+    });
+    expect(toOmar).toEqual(['#1 Layla, forwarded: Your payment of 49.00 EUR to ACME failed. Reply STOP to opt out.']);
+  }, 30_000);
+
+  it('is marked in Arabic for an agent with language: ar', async () => {
+    const { fromLayla } = await laylaWithOmar('    language: ar');
+    const { toOmar } = await fromLayla({ text: 'Payment failed', forward_origin: { type: 'user', sender_user: { id: 42, is_bot: false, first_name: 'Sam' }, date: 1763940000 } });
+    expect(toOmar).toEqual([`#1 ${isolated('Layla')} (رسالة محوّلة): Payment failed`]);
+  }, 30_000);
+});

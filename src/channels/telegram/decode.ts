@@ -194,6 +194,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       ...(attachment ? { attachments: [attachment] } : {}),
       ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
       ...(message.media_group_id !== undefined ? { album: message.media_group_id } : {}),
+      // Where it came from (`forward_origin`; `forward_date` before Bot API 7.0) is not kept, only that it was forwarded.
+      ...(Object.hasOwn(rawMessage, 'forward_origin') || Object.hasOwn(rawMessage, 'forward_date') ? { forwarded: true as const } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       // Telegram sends /start when the chat is opened again (the Start button, a deep link): it answers no question.
       ...(start && !inDesk ? { menu: true as const } : {}),

@@ -74,7 +74,7 @@ const messageSchema = z.object({
   // Any value: a time no clock can show does not make the message unreadable (see `sentAt`).
   timestamp: z.unknown(),
   type: z.string().min(1).max(64),
-  context: hint(z.object({ id: hint(wamidSchema) })),
+  context: hint(z.object({ id: hint(wamidSchema), forwarded: hint(z.boolean()), frequently_forwarded: hint(z.boolean()) })),
   referral: hint(z.object({ source_id: hint(z.string().max(256)), source_url: hint(z.string().max(2048)) })),
   text: z.object({ body: textSchema }).optional(),
   interactive: z.object({ type: z.string().max(64), button_reply: replySchema.optional(), list_reply: replySchema.optional() }).optional(),
@@ -244,6 +244,7 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
       from: { id: sender, ...(name ? { name } : {}) },
       ...said,
       ...(message.context?.id !== undefined ? { replyTo: message.context.id } : {}),
+      ...(message.context?.forwarded === true || message.context?.frequently_forwarded === true ? { forwarded: true as const } : {}),
       ...(referral ? { referral } : {}),
       at: sentAt(message.timestamp, receivedAt),
     },

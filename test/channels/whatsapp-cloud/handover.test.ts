@@ -261,3 +261,18 @@ describe('Meta reporting a message of an agent with language: ar failed', () => 
     expect(messages.find((m) => m.text === 'Are you still there?' && m.direction === 'out')).toMatchObject({ error: '(Business Account, Consumer Account) pair rate limit hit: Too many messages sent from the sender phone number to the same recipient phone number in a short period of time. (#131056)' });
   });
 });
+
+describe('a customer\'s forwarded message', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+
+  it('reaches the agent marked as forwarded (WhatsApp\'s "Forwarded" label), so another\'s words are not read as the customer\'s', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    const forwarded = { ...text('Your parcel is held at customs: pay 3.20 EUR at acme-parcels.example'), context: { forwarded: true } };
+    expect((await cloud.post(messagesBody([forwarded]))).status).toBe(200);
+    expect(await toldInWebchat(lina, 'held at customs')).toBe('#1 Sheena Nelson, forwarded: Your parcel is held at customs: pay 3.20 EUR at acme-parcels.example');
+  });
+});
