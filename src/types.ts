@@ -36,6 +36,11 @@ export interface InboundMessage {
    */
   edit?: { of: string };
   /**
+   * The sender deleted an earlier message of theirs (`of`: its channel message id) for everyone: `id` names this
+   * deletion. The transcript keeps the message; the agent holding the conversation is told, since their app still shows it.
+   */
+  deletion?: { of: string };
+  /**
    * One of several photos or videos sent at once (an album): the same id on each, as the channel names the album (or,
    * for a channel that does not, as its adapter tells them apart). The album is one answer to the bot, not one per file.
    */

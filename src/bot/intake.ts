@@ -57,6 +57,7 @@ export class Intake {
     const now = this.options.now().toISOString();
     if (inbound.reaction && !inbound.history && !inbound.echo) return this.#reaction(tx, inbound, inbound.reaction, now, fx);
     if (inbound.edit && !inbound.history && !inbound.echo) return this.#edit(tx, inbound, inbound.edit, now, fx);
+    if (inbound.deletion) return inbound.history || inbound.echo ? true : this.#deletion(tx, inbound, inbound.deletion, now, fx);
     const contact = await this.#contactOf(tx, inbound, now, fx);
     if (inbound.history) return this.#history(tx, inbound, contact);
     let conversation = await tx.openConversationOf(contact.id);
@@ -225,6 +226,34 @@ export class Intake {
     }
     return true;
   }
+  /**
+   * A customer deleted one of their messages for everyone: the transcript keeps it, with a line saying so, and it
+   * answers nothing. An agent holding the conversation is told, since their app still shows it (a card number sent by
+   * mistake, an order taken back). A deletion of a message the store does not have (or not this person's) is logged.
+   */
+  async #deletion(tx: Tx, inbound: InboundMessage, deletion: { of: string }, now: string, fx: Effects): Promise<boolean> {
+    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    const original = contact ? await tx.messageByChannelId(inbound.channel, deletion.of) : undefined;
+    if (!contact || !original || original.contactId !== contact.id || original.direction !== 'in') {
+      this.options.log.info({ channel: inbound.channel, id: inbound.id, of: deletion.of }, 'a deletion of a message the store does not have (or not the sender\'s); nothing to tell');
+      return true;
+    }
+    const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
+    // Edited before: what it said last.
+    const edited = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === deletion.of) : undefined;
+    const was = edited?.edit?.text ?? original.text;
+    const stored: Omit<Message, 'id'> = {
+      contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
+      address: inbound.from.id, direction: 'in', from: 'contact', text: deletedLine(was), channelMessageId: inbound.id, at: now,
+    };
+    tx.addMessage(stored);
+    fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
+    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+      await this.options.desk.relayDeletion(tx, conversation, contact, { was, of: deletion.of }, fx);
+    }
+    return true;
+  }
+
 
   /**
    * A person at the business wrote from the business's own app into this customer's chat: they take the
@@ -451,6 +480,16 @@ function notShownToTeam(language: string | undefined): string {
     en: 'Sorry, that kind of message can\'t be shown to our team. Could you write it instead?',
     ar: 'عذرًا، لا يمكن عرض هذا النوع من الرسائل لفريقنا. هل يمكنك كتابته بدلًا من ذلك؟',
   }, language);
+}
+
+/**
+ * A deletion as the transcript shows it: what the deleted message said.
+ *
+ *     deletedLine('My card is 4111…'); // '[deleted "My card is 4111…"]'
+ */
+function deletedLine(was: string): string {
+  const plain = was.replace(/\s+/g, ' ').trim();
+  return `[deleted ${plain === '' ? 'a message' : `"${plain}"`}]`;
 }
 
 /**

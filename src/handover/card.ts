@@ -101,6 +101,23 @@ export function editText(conversation: { id: number }, contactName: string | und
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
 }
 
+/**
+ * A customer's deletion of an earlier message as relayed to the agent, in their `language`: a short quote of what it
+ * said, so the agent knows which one their app still shows.
+ *
+ *     deletionText({ id: 42 }, 'Layla', 'Cancel my order'); // '#42 Layla deleted a message: "Cancel my order"'
+ *     deletionText({ id: 42 }, 'Layla', 'Cancel my order', 'ar'); // '#42 حذف من ⁨Layla⁩ لرسالة: «⁨Cancel my order⁩»'
+ */
+export function deletionText(conversation: { id: number }, contactName: string | undefined, was: string, language: DeskLanguage = 'en'): string {
+  // A file without a caption has nothing to quote: the reply to its relay, where the agent's app shows one, says which.
+  if (language === 'ar') {
+    const quoted = shortQuote(was, 'ar');
+    return `#${conversation.id} حذف من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))} لرسالة${quoted !== undefined ? `: ${quoted}` : ''}`;
+  }
+  const quoted = shortQuote(was);
+  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} deleted a message${quoted !== undefined ? `: ${quoted}` : ''}`;
+}
+
 function shorten(text: string): string {
   return text.length > CARD_MESSAGE_CHARS ? `${text.slice(0, CARD_MESSAGE_CHARS - 1)}…` : text;
 }

@@ -12,7 +12,7 @@ import type { DeskContext, DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
-import { relay, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
+import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard } from './threads.ts';
 
@@ -81,6 +81,11 @@ export class Desk {
   relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects): Promise<void> {
     return relayEdit(this.#ctx, tx, conversation, contact, edit, fx);
   }
+  /** A customer's deletion of a message of theirs, for the agent holding the conversation or its desk thread. */
+  relayDeletion(tx: Tx, conversation: Conversation, contact: Contact, deletion: { was: string; of: string }, fx: DeskEffects): Promise<void> {
+    return relayDeletion(this.#ctx, tx, conversation, contact, deletion, fx);
+  }
+
 
   requeue(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return requeue(this.#ctx, tx, conversation, fx);

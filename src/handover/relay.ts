@@ -6,7 +6,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
-import { editText, reactionText, relayText } from './card.ts';
+import { deletionText, editText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
@@ -84,6 +84,17 @@ export async function relayEdit(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects,
 ): Promise<void> {
   await toHolder(ctx, tx, conversation, (language) => ({ text: editText(conversation, contact.name, edit.text, edit.was, language), quoting: edit.of }), fx);
+}
+
+/**
+ * A customer's deletion of a message (`of`: its channel message id, which said `was`) in a conversation an agent
+ * holds or that waits in a team desk: the agent's app still shows it, so they are told, quoting the relay of it
+ * where their channel can.
+ */
+export async function relayDeletion(
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, deletion: { was: string; of: string }, fx: DeskEffects,
+): Promise<void> {
+  await toHolder(ctx, tx, conversation, (language) => ({ text: deletionText(conversation, contact.name, deletion.was, language), quoting: deletion.of }), fx);
 }
 
 /**

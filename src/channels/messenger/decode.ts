@@ -240,8 +240,12 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
   const parsed = messageSchema.safeParse(event.message);
   if (!parsed.success) return { kind: 'refused', where, reason: issues(parsed.error, 'message') };
   const message = parsed.data;
-  if (message.is_deleted) return { kind: 'ignored', where, reason: 'a message its sender took back', level: 'info' };
   const person = message.is_echo ? event.recipient?.id : event.sender?.id;
+  if (message.is_deleted) {
+    // The person's own unsend: the transcript keeps the message, and the agent holding the conversation is told.
+    if (message.is_echo || person === undefined) return { kind: 'ignored', where, reason: 'a message its sender took back', level: 'info' };
+    return { kind: 'message', where, platform, files: [], inbound: { channel: platform.channel, id: `deleted:${message.mid}`, from: { id: person }, deletion: { of: message.mid }, at } };
+  }
   if (person === undefined) return { kind: 'refused', where, reason: message.is_echo ? 'an echo without recipient.id' : 'a message without sender.id' };
   const content = contentOf(message, platform);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };

@@ -95,6 +95,8 @@ const messageSchema = z.object({
     new_user_id: userIdSchema.optional(),
   }).optional(),
   unsupported: hint(z.object({ type: hint(z.string().max(64)) })),
+  // A message the person deleted for everyone (on a number also used from the WhatsApp Business app).
+  revoke: hint(z.object({ original_message_id: wamidSchema })),
   // A text (or a file's caption) the person changed: the message it changes, and the message as it is now.
   edit: hint(z.object({
     original_message_id: wamidSchema,
@@ -227,7 +229,7 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
   const sender = message.from ?? profile?.wa_id ?? message.from_user_id ?? profile?.user_id;
   if (sender === undefined) return { kind: 'refused', where, reason: 'no sender: neither from nor from_user_id' };
   const userId = message.from_user_id ?? profile?.user_id;
-  const content = message.type === 'edit' ? editContent(message) : contentOf(message);
+  const content = message.type === 'edit' ? editContent(message) : message.type === 'revoke' ? revokeContent(message) : contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
   const { media, ...said } = content;
@@ -285,7 +287,10 @@ function movedIdentity(message: Message): IdentityUpdate | { reason: string } | 
 
 /** What a person said, whoever said it: text, a button's id, files, places and cards, a reaction, or an unreadable kind. */
 type Content =
-  | { text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; edit?: { of: string }; unsupported?: string }
+  | {
+    text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; edit?: { of: string };
+    deletion?: { of: string }; unsupported?: string;
+  }
   | { refused: string }
   | { ignored: string };
 
@@ -334,12 +339,18 @@ function contentOf(message: Message): Content {
     case 'edit':
       return { ignored: 'an edit of a message, outside a customer\'s own messages; the original is kept' };
     case 'revoke':
-      return { ignored: 'a customer deleted a message they had sent; it is kept' };
+      return { ignored: 'a deletion of a message, outside a customer\'s own messages; the original is kept' };
     case 'unsupported':
       return { unsupported: message.unsupported?.type ?? 'unsupported' };
     default:
       return { unsupported: message.type };
   }
+}
+
+/** A customer's deletion of a message they sent, which the transcript keeps (and the agent is told of). */
+function revokeContent(message: Message): Content {
+  const of = message.revoke?.original_message_id;
+  return of !== undefined ? { deletion: { of } } : { ignored: 'a deletion without the message it deletes (revoke.original_message_id)' };
 }
 
 /** A customer's edit: the text (or caption) the message says now, as an edit of it; one that leaves no text says nothing. */

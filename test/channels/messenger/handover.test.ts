@@ -125,3 +125,19 @@ describe('the messaging window', () => {
     expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
   });
 });
+
+describe('a message the customer unsent', () => {
+  it('is told to the agent holding the conversation, whose app still shows it', async () => {
+    const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('my card is 4111 1111 1111 1111', { mid: 'm_UNSENT1' })]))).status).toBe(200);
+    await toldInWebchat(lina, 'my card is');
+    const unsent = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950500000, message: { mid: 'm_UNSENT1', is_deleted: true } };
+    expect((await messenger.post(batch([unsent]))).status).toBe(200);
+    expect(await toldInWebchat(lina, 'deleted')).toMatch(/^#1( \S.*)? deleted a message: "my card is 4111 1111 1111 1111"$/);
+  });
+});

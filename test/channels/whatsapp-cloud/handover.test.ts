@@ -276,3 +276,37 @@ describe('a customer\'s forwarded message', () => {
     expect(await toldInWebchat(lina, 'held at customs')).toBe('#1 Sheena Nelson, forwarded: Your parcel is held at customs: pay 3.20 EUR at acme-parcels.example');
   });
 });
+
+describe('a message the customer deleted for everyone', () => {
+  const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n${language}`;
+
+  it('is told to the agent holding the conversation, whose app still shows it; the customer hears nothing', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team() });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    expect((await cloud.post(messagesBody([{ ...text('Please cancel order 4521'), id: 'wamid.DEL1' }]))).status).toBe(200);
+    await toldInWebchat(lina, 'Please cancel order 4521');
+    await settled(cloud);
+    const toSheena = cloud.graph.saidTo(SHEENA).length;
+    const revoke = { from: SHEENA, id: 'wamid.DEL2', timestamp: '1763950320', type: 'revoke', revoke: { original_message_id: 'wamid.DEL1' } };
+    expect((await cloud.post(messagesBody([revoke]))).status).toBe(200);
+    expect(await toldInWebchat(lina, 'deleted')).toBe('#1 Sheena Nelson deleted a message: "Please cancel order 4521"');
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA).slice(toSheena)).toEqual([]);
+  });
+
+  it('is told in Arabic to an agent with language: ar', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team('    language: ar\n') });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    expect((await cloud.post(messagesBody([{ ...text('Please cancel order 4521'), id: 'wamid.DEL3' }]))).status).toBe(200);
+    await toldInWebchat(lina, 'Please cancel order 4521');
+    const revoke = { from: SHEENA, id: 'wamid.DEL4', timestamp: '1763950320', type: 'revoke', revoke: { original_message_id: 'wamid.DEL3' } };
+    expect((await cloud.post(messagesBody([revoke]))).status).toBe(200);
+    expect(await toldInWebchat(lina, 'حذف')).toBe('#1 حذف من \u2068Sheena Nelson\u2069 لرسالة: «\u2068Please cancel order 4521\u2069»');
+  });
+});

@@ -425,7 +425,7 @@ describe('who is writing', () => {
 });
 
 describe('a message edited or deleted', () => {
-  it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original (and the edit after it)', async () => {
+  it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original (and the edit and the deletion after it)', async () => {
     const emailFlow = `
 flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -444,7 +444,7 @@ steps:
     // Only the question: no "that kind of message cannot be read here" for an edit or a deletion.
     expect(cloud.graph.saidTo(SHEENA)).toEqual(['What is your email address?']);
     const [contact] = await cloud.app.store.contacts();
-    expect((await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello', '[edited "hello"] hello there']);
+    expect((await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['hello', '[edited "hello"] hello there', '[deleted "hello there"]']);
   });
 });
 
