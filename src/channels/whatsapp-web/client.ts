@@ -37,6 +37,8 @@ export interface WaMessage {
    * wrote it (`quotedParticipant`), when WhatsApp says.
    */
   quoted?: { stanzaId: string; participant?: string };
+  /** Forwarded from another chat (WhatsApp's "Forwarded" label): the library's `isForwarded`. */
+  forwarded?: boolean;
 }
 
 /** A downloaded file: base64 bytes, as the library gives them. */

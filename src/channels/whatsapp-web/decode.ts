@@ -96,6 +96,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     ...(attachments ? { attachments } : {}),
     ...(unsupported !== undefined ? { unsupported } : {}),
     ...(message.quoted ? { replyTo: quotedId(message, chatId, message.quoted) } : {}),
+    ...(message.forwarded && !context.echo ? { forwarded: true as const } : {}),
     at: sentAt(message.timestamp, context.receivedAt),
   };
   return { kind: 'message', chatId, inbound, ...(file ? { file } : {}) };

@@ -178,6 +178,7 @@ class LibraryClient implements WhatsAppClient {
         : {}),
       ...(editedAt !== undefined ? { editedAt } : {}),
       ...(quotedStanzaId !== undefined ? { quoted: { stanzaId: quotedStanzaId, ...(quotedParticipant !== undefined ? { participant: quotedParticipant } : {}) } } : {}),
+      ...(message.isForwarded ? { forwarded: true } : {}),
     };
     this.#messages.set(plain, message);
     return plain;

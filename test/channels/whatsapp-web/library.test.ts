@@ -67,6 +67,13 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     expect(received[0]).toMatchObject({ id: 'false_15550009001@c.us_ANS', quoted: { stanzaId: '3EB0RELAY', participant: '15550000000@c.us' } });
   });
 
+  it('hands out that a message was forwarded from another chat', () => {
+    const { deliver, received } = wrapped();
+    deliver({ id: id(false, '15551234567@c.us', 'FWD'), from: '15551234567@c.us', to: '15550000000@c.us', body: 'Your parcel is held at customs', isForwarded: true });
+    deliver({ id: id(false, '15551234567@c.us', 'OWN'), from: '15551234567@c.us', to: '15550000000@c.us', body: 'What is this?' });
+    expect(received.map((message) => message.forwarded)).toEqual([true, undefined]);
+  });
+
   it('hands out a change of a message\'s text with the message, its time of edit, and both texts', () => {
     const { stub, client } = wrapped();
     const changes: [WaMessage, string, string][] = [];

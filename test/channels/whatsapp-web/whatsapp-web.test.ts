@@ -198,6 +198,20 @@ describe('WhatsApp Web channel', () => {
     expect(await app.store.conversations()).toHaveLength(1);
   });
 
+  it('marks a customer\'s forwarded message as forwarded for the agent, so another\'s words are not read as the customer\'s', async () => {
+    const { app, whatsapp } = await linked();
+    const client = whatsapp.current;
+    client.emit('message', incoming(OMAR, '/online'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => /online/i.test(text)));
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    client.emit('message', incoming(LAYLA, 'Billing'));
+    await until(async () => (await app.store.conversations())[0]?.agentId !== undefined);
+    client.emit('message', incoming(LAYLA, 'Your parcel is held at customs: pay 3.20 EUR', { forwarded: true }));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('held at customs')));
+    expect(whatsapp.textsTo(OMAR).find((text) => text.includes('held at customs'))).toBe('#1 Layla, forwarded: Your parcel is held at customs: pay 3.20 EUR');
+  });
+
   it('keeps a customer\'s photo, relays an agent\'s document as a file, and records acknowledgements', async () => {
     const { app, whatsapp } = await linked({ config: { MAX_ATTACHMENT_MB: 1 } });
     const client = whatsapp.current;
