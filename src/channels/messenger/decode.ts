@@ -276,6 +276,8 @@ function contentOf(message: Message, platform: Platform): Content {
   const files: LinkedFile[] = [];
   const attachments: Attachment[] = [];
   const unread: string[] = [];
+  // Shared links are text: their address (and title), after what the person wrote.
+  const links: string[] = [];
   for (const raw of message.attachments ?? []) {
     const parsed = attachmentSchema.safeParse(raw);
     if (!parsed.success) {
@@ -292,13 +294,19 @@ function contentOf(message: Message, platform: Platform): Content {
     } else if (type === 'location' && payload?.coordinates) {
       const name = title ?? payload.title;
       attachments.push({ kind: 'location', location: { latitude: payload.coordinates.lat, longitude: payload.coordinates.long, ...(name ? { name } : {}) } });
+    } else if (type === 'fallback' && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
+      if (!(message.text ?? '').includes(payload.url)) {
+        const named = title ?? payload.title;
+        links.push(named !== undefined && named.trim() !== '' ? `${named}: ${payload.url}` : payload.url);
+      }
     } else {
-      // A shared link (fallback), a story mention, a shared post or reel, a template: nothing here can show it.
+      // A link without an address, a story mention, a shared post or reel, a template: nothing here can show it.
       unread.push(type === 'fallback' ? 'shared link' : type.replace(/_/g, ' '));
     }
   }
   if (message.is_unsupported) unread.push('unsupported');
-  const text = message.text !== undefined && message.text !== '' ? message.text : undefined;
+  const written = [message.text ?? '', ...links].filter((part) => part !== '').join('\n');
+  const text = written !== '' ? cut(written) : undefined;
   const choice = message.quick_reply?.payload;
   const readable = text !== undefined || choice !== undefined || files.length > 0 || attachments.length > 0;
   if (!readable && unread.length === 0) return { refused: 'a message with neither text nor attachments' };

@@ -366,11 +366,24 @@ describe('files customers send', () => {
     expect(messenger.graph.saidTo(PSID)[0]).toMatch(/^Sorry, your photo could not be received/);
   });
 
-  it('keeps a shared link nobody here can show as a line naming it', async () => {
+  it('takes a shared link as text: its title and address, after what the person wrote; one without an address as a line naming it', async () => {
     const messenger = await server();
-    const shared = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_LINK1', attachments: [{ type: 'fallback', title: 'Our store', payload: { url: 'https://example.com/store' } }] } };
-    expect((await messenger.post(batch([shared]))).status).toBe(200);
-    expect((await inboundOf(messenger))[0]!.text).toBe('[a message of a kind that cannot be shown here: shared link]');
+    const event = (mid: string, message: Record<string, unknown>) => ({ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid, ...message } });
+    const link = (url?: string) => ({ type: 'fallback', title: 'Our store', payload: url !== undefined ? { url } : null });
+    expect((await messenger.post(batch([
+      event('m_LINK1', { attachments: [link('https://example.com/store')] }),
+      // The person's words beside it were all the agent read of it: the link was lost.
+      event('m_LINK2', { text: 'is this you?', attachments: [link('https://example.com/fake-store')] }),
+      // Typed, the address is in the text already: not said twice.
+      event('m_LINK3', { text: 'see https://example.com/store', attachments: [link('https://example.com/store')] }),
+      event('m_LINK4', { attachments: [link()] }),
+    ]))).status).toBe(200);
+    expect((await inboundOf(messenger)).map((message) => message.text)).toEqual([
+      'Our store: https://example.com/store',
+      'is this you?\nOur store: https://example.com/fake-store',
+      'see https://example.com/store',
+      '[a message of a kind that cannot be shown here: shared link]',
+    ]);
   });
 });
 
