@@ -295,7 +295,8 @@ function contentOf(message: Message, platform: Platform): Content {
       const name = title ?? payload.title;
       attachments.push({ kind: 'location', location: { latitude: payload.coordinates.lat, longitude: payload.coordinates.long, ...(name ? { name } : {}) } });
     } else if (type === 'fallback' && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
-      if (!(message.text ?? '').includes(payload.url)) {
+      // A typed address comes with its preview as this attachment, maybe behind Facebook's redirect: said once.
+      if (!/https?:\/\//.test(message.text ?? '')) {
         const named = title ?? payload.title;
         links.push(named !== undefined && named.trim() !== '' ? `${named}: ${payload.url}` : payload.url);
       }
