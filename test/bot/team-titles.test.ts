@@ -36,8 +36,8 @@ describe('team titles customers read', () => {
     await agent('/online');
     expect(customers.textsTo('ar').at(-1)).toBe('انضم \u2068Omar\u2069 إلى المحادثة.');
     for (const conversation of await h.store.openConversations({ stage: 'assigned', agentId: 'omar' })) await agent(`/transfer ${conversation.id} Sales`);
-    expect(customers.textsTo('ar').at(-1)).toBe('تم تحويل محادثتك إلى فريق المبيعات.');
-    expect(customers.textsTo('en').at(-1)).toBe('Your conversation was passed to our Sales team.');
+    expect(customers.textsTo('ar').at(-1)).toBe('تم تحويل محادثتك إلى فريق المبيعات. ترتيبك 1 في قائمة الانتظار.');
+    expect(customers.textsTo('en').at(-1)).toBe('Your conversation was passed to our Sales team. You are number 2 in line.');
     await h.close();
   });
 
@@ -69,7 +69,7 @@ agents:
     const [held] = await h.store.openConversations({ stage: 'assigned', agentId: 'omar' });
     await agent('/away');
     await agent(`/transfer ${held!.id} returns`);
-    expect(customers.textsTo('ar').at(-1)).toBe('تم تحويل محادثتك إلى فريق Returns.');
+    expect(customers.textsTo('ar').at(-1)).toBe('تم تحويل محادثتك إلى فريق Returns. ترتيبك 1 في قائمة الانتظار.');
     await h.close();
   });
 });
