@@ -107,6 +107,7 @@ export class Intake {
       text,
       ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+      ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
       channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
@@ -284,7 +285,7 @@ export class Intake {
       fx.emit({ type: 'conversation.assigned', payload: { conversation } });
     } else if (conversation.agentId) {
       // An agent of the team holds it: they see what was answered from the business's app.
-      await this.options.desk.relay(tx, conversation, contact, { text: `(answered from the business app) ${inbound.text ?? describeKind(inbound)}` }, fx);
+      await this.options.desk.relay(tx, conversation, contact, { text: inbound.text ?? describeKind(inbound), answeredInApp: true }, fx);
     }
     tx.putConversation(conversation);
     return true;

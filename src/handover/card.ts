@@ -45,7 +45,7 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;
-  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(message.text))}`));
+  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(shownText(message, language)))}`));
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
 }
@@ -116,6 +116,11 @@ export function deletionText(conversation: { id: number }, contactName: string |
   }
   const quoted = shortQuote(was);
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} deleted a message${quoted !== undefined ? `: ${quoted}` : ''}`;
+}
+
+// A kind nothing here can show is named in the agent's words, as its relay is, not in the transcript's English.
+function shownText(message: Pick<Message, 'text' | 'unsupported'>, language: DeskLanguage): string {
+  return message.unsupported !== undefined ? word(line('kindNotShown', message.unsupported), language) : message.text;
 }
 
 function shorten(text: string): string {

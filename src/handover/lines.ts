@@ -114,6 +114,11 @@ const en = {
     `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason, voice)}`,
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
+  // What a person at the business answered from the business's own app (WhatsApp Business), relayed to the agent
+  // holding the conversation before it.
+  answeredInApp: () => '(answered from the business app)',
+  // A file without a caption that a customer's reply or reaction quotes, by its kind.
+  quotedFile: (kind: AttachmentKind) => `[${kind}]`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
@@ -253,6 +258,8 @@ const ar: Wording = {
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
   fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
+  answeredInApp: () => '(ردّ من تطبيق الأعمال)',
+  quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,

@@ -33,6 +33,8 @@ function refused(attachments: readonly Attachment[] | undefined): (Attachment & 
  */
 export interface CustomerSaid extends Said {
   unsupported?: string;
+  /** Written by a person at the business from the business's own app, not by the customer. */
+  answeredInApp?: true;
   replyTo?: string;
   forwarded?: true;
 }
@@ -43,24 +45,31 @@ export interface CustomerSaid extends Said {
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
   const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line('kindNotShown', said.unsupported), language)] : []);
-  const text = (language: DeskLanguage) => [said.text, ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
+  const written = (language: DeskLanguage) => (said.answeredInApp ? `${word(line('answeredInApp'), language)} ${said.text}` : said.text);
+  const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
-  const replying = said.replyTo !== undefined ? { replyingTo: await quotedText(tx, conversation, said.replyTo) } : {};
+  const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
+  const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: relayText(conversation, contact.name, text(language), { language, ...replying, ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
+    text: relayText(conversation, contact.name, text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
     ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
   }), fx);
 }
 
-/**
- * What the message a customer quoted (`replyTo`, its channel message id) said, as their app showed it: its text, or its
- * file's kind; undefined for one the transcript does not have, or that is not of this customer's chat.
- */
-async function quotedText(tx: Tx, conversation: Conversation, replyTo: string): Promise<string | undefined> {
+/** The message a customer quoted (`replyTo`, its channel message id); undefined for one the transcript does not have, or that is not of this customer's chat. */
+async function quotedMessage(tx: Tx, conversation: Conversation, replyTo: string): Promise<Message | undefined> {
   const quoted = await tx.messageByChannelId(conversation.channel, replyTo);
-  if (!quoted || quoted.contactId !== conversation.contactId) return undefined;
+  return quoted && quoted.contactId === conversation.contactId ? quoted : undefined;
+}
+
+/**
+ * What a quoted message said, as the customer's app showed it: its text, or its file's kind in the reader's
+ * `language`; undefined for no message, or one with neither.
+ */
+function quotedText(quoted: Pick<Message, 'text' | 'attachments'> | undefined, language: DeskLanguage): string | undefined {
+  if (quoted === undefined) return undefined;
   if (quoted.text.trim() !== '') return quoted.text;
-  return quoted.attachments?.[0] ? `[${quoted.attachments[0].kind}]` : undefined;
+  return quoted.attachments?.[0] ? word(line('quotedFile', quoted.attachments[0].kind), language) : undefined;
 }
 
 /**
@@ -71,8 +80,7 @@ export async function relayReaction(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects,
 ): Promise<void> {
   const answered = await tx.messageByChannelId(reaction.channel, reaction.to);
-  const quoted = answered && answered.text.trim() !== '' ? answered.text : answered?.attachments?.[0] ? `[${answered.attachments[0].kind}]` : undefined;
-  await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, contact.name, reaction.emoji, quoted, language) }), fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, contact.name, reaction.emoji, quotedText(answered, language), language) }), fx);
 }
 
 /**

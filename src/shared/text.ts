@@ -18,6 +18,17 @@ export function asciiDigits(text: string): string {
 }
 
 /**
+ * Whether `text` shows nothing: only spaces, line breaks and invisible format characters (zero-width spaces and
+ * joiners, direction marks, a byte order mark), which `trim` leaves. A person who sends that said nothing.
+ *
+ *     blank(' \u200b\n'); // true
+ *     blank('ok');        // false
+ */
+export function blank(text: string): boolean {
+  return /^[\s\p{Cf}]*$/u.test(text);
+}
+
+/**
  * A form of `text` for loose comparison: trimmed, single-spaced, lower case, without accents or Arabic
  * diacritics, so "  Café " equals "cafe".
  *

@@ -192,6 +192,11 @@ export interface Message {
   /** The button id the customer pressed. */
   choice?: string;
   attachments?: Attachment[];
+  /**
+   * A customer's message of a kind nothing here can show (a poll, a story), as the channel names it: `text` says so in
+   * English for the transcript, and whoever shows it to an agent words it in theirs.
+   */
+  unsupported?: string;
   /** A reaction to the message with this channel message id. */
   reaction?: { emoji: string; to: string };
   /**

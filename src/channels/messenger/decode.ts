@@ -6,6 +6,7 @@
 // URL): receive.ts brings their bytes, since decoding does no I/O.
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
+import { blank } from '../../shared/text.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 import { PLATFORMS, type Platform } from './platforms.ts';
 
@@ -306,7 +307,7 @@ function contentOf(message: Message, platform: Platform): Content {
     }
   }
   if (message.is_unsupported) unread.push('unsupported');
-  const written = [message.text ?? '', ...links].filter((part) => part !== '').join('\n');
+  const written = [message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
   const choice = message.quick_reply?.payload;
   const readable = text !== undefined || choice !== undefined || files.length > 0 || attachments.length > 0;

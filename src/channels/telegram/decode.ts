@@ -5,6 +5,7 @@
 // 4.7 KB against v3's 15 µs and 8-14 KB. The rest of the code, off the hot path, stays on v3 for now.
 import { z } from 'zod/v4';
 import { safeName } from '../../store/media.ts';
+import { blank } from '../../shared/text.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 
 /** Telegram's limit on a button's callback_data, in bytes. */
@@ -172,7 +173,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk topic`, level: 'debug' };
   // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
   const written = message.text ?? message.caption;
-  const text = written !== undefined && written.trim() !== '' ? written : undefined;
+  const text = written !== undefined && !blank(written) ? written : undefined;
   const { file, attachment } = attachmentOf(message);
   // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
   // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
@@ -212,7 +213,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
  * or contact card, which have no bytes.
  */
 function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Attachment } {
-  const caption = message.caption !== undefined && message.caption.trim() !== '' ? { caption: message.caption } : {};
+  const caption = message.caption !== undefined && !blank(message.caption) ? { caption: message.caption } : {};
   const file = (found: { file_id: string; file_size?: number | undefined; file_name?: string | undefined }, attachment: Attachment): { file: TelegramFile } => {
     const size = found.file_size !== undefined ? { size: found.file_size } : {};
     const name = found.file_name !== undefined ? { name: safeName(found.file_name) } : {};

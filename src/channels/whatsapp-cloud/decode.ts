@@ -5,6 +5,7 @@
 // only named here (Meta's media id): files.ts brings its bytes, since decoding does no I/O.
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
+import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage } from '../../types.ts';
 import { knownFailure } from './errors.ts';
 
@@ -297,7 +298,9 @@ type Content =
 function contentOf(message: Message): Content {
   switch (message.type) {
     case 'text':
-      return message.text ? { text: message.text.body } : { refused: 'a text message without text.body' };
+      if (!message.text) return { refused: 'a text message without text.body' };
+      // Only spaces or invisible characters: nothing said, as on the other channels; no blank line reaches an agent.
+      return blank(message.text.body) ? { ignored: 'a text of only blank or invisible characters' } : { text: message.text.body };
     case 'interactive': {
       const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
       if (reply) return { text: reply.title, choice: reply.id };
@@ -375,7 +378,7 @@ const DEFAULT_MIME: Record<string, string> = {
 function fileContent(message: Message, kind: Extract<AttachmentKind, 'image' | 'audio' | 'video' | 'document' | 'sticker'>): Content {
   const file = message[kind];
   if (!file) return { refused: `a ${kind} message without ${kind}` };
-  const caption = file.caption !== undefined && file.caption.trim() !== '' ? file.caption : undefined;
+  const caption = file.caption !== undefined && !blank(file.caption) ? file.caption : undefined;
   const attachment: Attachment = {
     kind,
     mime: (file.mime_type ?? DEFAULT_MIME[kind] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase(),

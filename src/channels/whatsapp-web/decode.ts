@@ -3,6 +3,7 @@
 // status updates, newsletters and broadcast lists are ignored.
 import { createHash } from 'node:crypto';
 import { safeName } from '../../store/media.ts';
+import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
 import { addressOf, chatKind } from './address.ts';
 import type { WaMessage } from './client.ts';
@@ -64,7 +65,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
   const { chatId, address } = chat;
   if (SILENT_TYPES.has(message.type)) return ignored(`a ${message.type} message`);
 
-  const written = message.body.trim() !== '' ? message.body : undefined;
+  const written = !blank(message.body) ? message.body : undefined;
   let text: string | undefined;
   let file: PendingFile | undefined;
   let attachments: Attachment[] | undefined;
