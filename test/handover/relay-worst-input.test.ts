@@ -140,3 +140,44 @@ describe('a forwarded message', () => {
     expect(toOmar).toEqual([`#1 ${isolated('Layla')} (رسالة محوّلة): Payment failed`]);
   }, 30_000);
 });
+
+describe('what an agent with language: ar reads of a customer\'s messages', () => {
+  it('names on the card, in Arabic, a kind nothing here can show that the customer sent while waiting in the queue', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team('    language: ar') });
+    // Omar is offline: Layla waits in the queue, and sends a poll there.
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Please wait.'));
+    const poll = textNow(LAYLA, '') as { message: Record<string, unknown> };
+    delete poll.message.text;
+    poll.message.poll = { id: '5002', question: 'Which refund?', options: [{ text: 'Card' }, { text: 'Voucher' }], is_anonymous: false, type: 'regular' };
+    expect(await post(app, poll)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+    const card = api.sentTo(OMAR).find((text) => text.startsWith('#1'))!;
+    expect(card.split('\n')).toContain(`› ${isolated('[رسالة لا يمكن عرضها هنا (استطلاع رأي): اطلب من العميل كتابتها]')}`);
+    expect(card).not.toContain('cannot be shown');
+  }, 30_000);
+
+  it('names in Arabic the file a customer\'s reply quotes', async () => {
+    const { app, api, fromLayla } = await laylaWithOmar('    language: ar');
+    const { update } = await fromLayla({ photo: [{ file_id: 'AgAC-gone-photo', file_unique_id: 'gone-3', width: 90, height: 90 }] });
+    const reply = textNow(LAYLA, 'this one') as { message: Record<string, unknown> };
+    reply.message.reply_to_message = { message_id: (update.message as { message_id: number }).message_id, date: 1763950000, chat: { id: LAYLA, type: 'private', first_name: 'Layla' } };
+    expect(await post(app, reply)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('this one'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`#1 ${isolated('Layla')} ردًا على «${isolated('[صورة]')}»: this one`);
+  }, 30_000);
+});
+
+describe('a customer\'s text of only invisible characters', () => {
+  it('reaches no agent, as one of only spaces does', async () => {
+    const { app, api } = await laylaWithOmar();
+    const before = api.sentTo(OMAR).length;
+    expect(await post(app, textNow(LAYLA, '\u200b\u200d'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'and now?'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.includes('and now?')));
+    expect(api.sentTo(OMAR).slice(before)).toEqual(['#1 Layla: and now?']);
+  }, 30_000);
+});
