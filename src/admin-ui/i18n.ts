@@ -215,6 +215,19 @@ const en = {
   warnSurveyTakesText: 'this question comes after the conversation closed, and with {expectText} it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with {number} or {choice}, so that a message that is no answer opens a new conversation; keep {expectText} only if any words are a fine answer here)',
   warnSharedTriggerThis: 'flow "{flow}" would not run: flow "{other}" ({otherFile}) starts on the same trigger ({trigger}), and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "{other}" first)',
   warnSharedTriggerOther: 'flow "{other}" ({otherFile}) starts on the same trigger ({trigger}) and would no longer run: of two such flows only the first file by name runs (remove flow "{other}" if this one replaces it, or give this flow another trigger)',
+  // A flow's patterns and expect that refuse it; the pattern reader's and JavaScript's own words stay English.
+  errNeverMatchesAnswer: 'the pattern "{pattern}" takes no answer at all: {because}; whatever the customer writes, they are asked again until {onFail}',
+  errNeverMatchesValue: 'the pattern "{pattern}" matches no value at all: {because}; this condition never holds, whatever value the field has',
+  errAnswerPatternHint: 'write what an answer must look like after {regex}, e.g. {example}',
+  errValuePatternHint: 'write what the value must contain, e.g. {example}',
+  errNoPatternAfterRegex: '{regex} has no pattern after it, so it takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until {onFail}',
+  errOnlyEmptyAnswer: 'the pattern "{pattern}" takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until {onFail}',
+  errOnlySpaces: 'the pattern "{pattern}" takes only spaces, and an answer is checked without the spaces around it: whatever the customer writes, they are asked again until {onFail}',
+  errEmptyPatternHint: 'write what an answer must look like after {regex}, e.g. {example}; to take any answer, write {text}',
+  errInvalidPattern: 'invalid regular expression "{pattern}": {detail}',
+  errInvalidPatternHint: 'escape characters like {chars} with a backslash',
+  errUnknownExpect: 'unknown {expect} "{name}"',
+  errUseExpect: 'use one of {names} or {regex}',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -617,6 +630,18 @@ const ar: Record<StringKey, string> = {
   warnSurveyTakesText: 'يأتي هذا السؤال بعد إغلاق المحادثة، ومع {expectText} يأخذ كل ما يكتبه العميل بعده إجابةً له: فطلب جديد («فاتورتي خاطئة مرة أخرى») يُحفظ هنا ولا تُفتح له محادثة (اسأل عن تقييم مع {number} أو {choice}، حتى تفتح الرسالةُ التي ليست إجابةً محادثةً جديدة؛ وأبقِ {expectText} فقط إن كان أي كلام إجابةً مقبولة هنا)',
   warnSharedTriggerThis: 'لن يعمل المسار «{flow}»: للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، ومن مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (أعطِ هذا المسار مُشغِّلًا آخر، أو احذف المسار «{other}» أولًا)',
   warnSharedTriggerOther: 'للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، فلن يعمل بعد الآن: من مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (احذف المسار «{other}» إن كان هذا المسار يحلّ محلّه، أو أعطِ هذا المسار مُشغِّلًا آخر)',
+  errNeverMatchesAnswer: 'لا يقبل النمطُ «{pattern}» أيَّ إجابة: {because}؛ فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
+  errNeverMatchesValue: 'لا يطابق النمطُ «{pattern}» أيَّ قيمة: {because}؛ فلن يتحقق هذا الشرط أبدًا مهما كانت قيمة الحقل',
+  errAnswerPatternHint: 'اكتب بعد {regex} ما يجب أن تبدو عليه الإجابة، مثل {example}',
+  errValuePatternHint: 'اكتب ما يجب أن تحتويه القيمة، مثل {example}',
+  errNoPatternAfterRegex: 'لا نمط بعد {regex}، فلا يقبل إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
+  errOnlyEmptyAnswer: 'لا يقبل النمطُ «{pattern}» إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
+  errOnlySpaces: 'لا يقبل النمطُ «{pattern}» إلا مسافات، والإجابة تُفحص دون المسافات المحيطة بها: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
+  errEmptyPatternHint: 'اكتب بعد {regex} ما يجب أن تبدو عليه الإجابة، مثل {example}؛ ولقبول أي إجابة اكتب {text}',
+  errInvalidPattern: 'تعبير نمطي غير صالح «{pattern}»: {detail}',
+  errInvalidPatternHint: 'اسبق محارف مثل {chars} بشرطة مائلة عكسية',
+  errUnknownExpect: 'قيمة {expect} غير معروفة: «{name}»',
+  errUseExpect: 'استعمل إحدى هذه القيم: {names} أو {regex}',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1114,6 +1139,29 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'cutByComment': return pieces('warnCutByComment', { text: code(known.text), cut: code(`#${known.cut}`), quoted: code(`"${known.text} #${known.cut}"`) });
     case 'endsUnsaid': return pieces('warnEndsUnsaid', { flow: code(known.flow), close: code('close'), assign: code('assign') });
     case 'surveyTakesText': return pieces('warnSurveyTakesText', { expectText: code('expect: text'), number: code('expect: number'), choice: code('choice') });
+    // The reader's words for the part to blame, and JavaScript's for what it does not take, stay English.
+    case 'neverMatches': return known.of === 'answer'
+      ? withHint(
+        pieces('errNeverMatchesAnswer', { pattern: code(known.pattern), because: { english: known.because }, onFail: code('on_fail') }),
+        pieces('errAnswerPatternHint', { regex: code('regex:'), example: code('regex:ORD-\\d{4}') }),
+      )
+      : withHint(
+        pieces('errNeverMatchesValue', { pattern: code(known.pattern), because: { english: known.because } }),
+        pieces('errValuePatternHint', { example: code('matches: "^ord-\\\\d+$"') }),
+      );
+    case 'onlyEmptyAnswer': return withHint(
+      known.pattern === '' ? pieces('errNoPatternAfterRegex', { regex: code('regex:'), onFail: code('on_fail') })
+      : pieces(known.blank ? 'errOnlySpaces' : 'errOnlyEmptyAnswer', { pattern: code(known.pattern), onFail: code('on_fail') }),
+      pieces('errEmptyPatternHint', { regex: code('regex:'), example: code('regex:ORD-\\d{4}'), text: code('expect: text') }),
+    );
+    case 'invalidPattern': return withHint(
+      pieces('errInvalidPattern', { pattern: code(known.pattern), detail: { english: known.detail } }),
+      pieces('errInvalidPatternHint', { chars: code('( [ { . + * ?') }),
+    );
+    case 'unknownExpect': return withHint(
+      pieces('errUnknownExpect', { expect: code('expect:'), name: code(known.name) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errUseExpect', { names: list(known.allowed), regex: code('regex:<pattern>') }),
+    );
     case 'sharedTrigger': return pieces(known.notRunning === 'this' ? 'warnSharedTriggerThis' : 'warnSharedTriggerOther', {
       flow: code(known.flow), other: code(known.other), otherFile: code(known.otherFile), trigger: code('trigger:'),
     });

@@ -248,7 +248,7 @@ class FileCompiler {
   private context(prefix: Path): CompileContext {
     const at = (path: Path): Path => [...prefix, ...path];
     return {
-      error: (path, reason, hint) => this.report(at(path), reason, hint),
+      error: (path, reason, hint, known) => this.report(at(path), reason, hint, known),
       warn: (path, reason, hint, known) => this.warnings.push(new FlowError(this.file, this.source.lineOf(at(path)), reason, hint, undefined, known)),
       lineOf: (path) => this.source.lineOf(at(path)),
       template: (text, path) => this.template(text, at(path)),
@@ -277,7 +277,10 @@ class FileCompiler {
           return new RegExp(pattern, `${flags}u`);
         } catch (error) {
           const detail = (error as Error).message.split(': ').pop();
-          this.report(at(path), `invalid regular expression "${pattern}": ${detail}`, 'escape characters like ( [ { . + * ? with a backslash');
+          this.report(
+            at(path), `invalid regular expression "${pattern}": ${detail}`, 'escape characters like ( [ { . + * ? with a backslash',
+            { kind: 'invalidPattern', pattern, detail: detail ?? '' },
+          );
           return /(?!)/u;
         }
       },

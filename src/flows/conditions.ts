@@ -94,7 +94,10 @@ function compileMatches(written: string, at: Path, ctx: CompileContext): RegExp 
   const pattern = ctx.regex(written, 'i', at);
   const nothing = matchesNothing(written, pattern, 'field');
   if (nothing && 'because' in nothing) {
-    ctx.error(at, `the pattern "${written}" matches no value at all: ${nothing.because}; this condition never holds, whatever value the field has`, 'write what the value must contain, e.g. matches: "^ord-\\\\d+$"');
+    ctx.error(
+      at, `the pattern "${written}" matches no value at all: ${nothing.because}; this condition never holds, whatever value the field has`, 'write what the value must contain, e.g. matches: "^ord-\\\\d+$"',
+      { kind: 'neverMatches', of: 'value', pattern: written, because: nothing.because },
+    );
   } else if (nothing) {
     const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
     ctx.warn(

@@ -98,7 +98,16 @@ export type KnownFileError =
   | { kind: 'cutByComment'; text: string; cut: string }
   | { kind: 'endsUnsaid'; flow: string }
   | { kind: 'surveyTakesText' }
-  | { kind: 'sharedTrigger'; flow: string; other: string; otherFile: string; notRunning: 'this' | 'other' };
+  | { kind: 'sharedTrigger'; flow: string; other: string; otherFile: string; notRunning: 'this' | 'other' }
+  // A flow's patterns that refuse it: one no answer (`of: 'answer'`, an ask's `expect: regex:`) or no value
+  // (`of: 'value'`, a branch's `matches:`) can match, `because` the reader's own (English) words for the part to blame;
+  // an ask's pattern that takes only an empty answer (`blank: false`; `pattern: ''` when regex: has none after it) or
+  // only spaces (`blank: true`); a pattern JavaScript does not take, `detail` its own (English) words; an expect that
+  // is none of `allowed` (nor regex:<pattern>).
+  | { kind: 'neverMatches'; of: 'answer' | 'value'; pattern: string; because: string }
+  | { kind: 'onlyEmptyAnswer'; pattern: string; blank: boolean }
+  | { kind: 'invalidPattern'; pattern: string; detail: string }
+  | { kind: 'unknownExpect'; name: string; suggestion?: string; allowed: string[] };
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

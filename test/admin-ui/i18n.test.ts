@@ -116,4 +116,22 @@ describe('why a file is refused, in Arabic', () => {
     setLang('ar');
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
   });
+
+  it('words why a flow\'s pattern or expect is refused, the pattern reader\'s and JavaScript\'s own words quoted in English', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const kinds: [KnownFileError, string][] = [
+      [{ kind: 'neverMatches', of: 'answer', pattern: 'ORD-\\d{4}$-', because: '$ (the end of the answer) comes before text' }, 'لا يقبل النمطُ «\u2068ORD-\\d{4}$-\u2069» أيَّ إجابة: \u2068$ (the end of the answer) comes before text\u2069؛ فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069)'],
+      [{ kind: 'neverMatches', of: 'value', pattern: '^ord-$\\d+', because: '$ (the end of the field\'s value) comes before text' }, 'لا يطابق النمطُ «\u2068^ord-$\\d+\u2069» أيَّ قيمة: \u2068$ (the end of the field\'s value) comes before text\u2069؛ فلن يتحقق هذا الشرط أبدًا مهما كانت قيمة الحقل (اكتب ما يجب أن تحتويه القيمة، مثل \u2068matches: "^ord-\\\\d+$"\u2069)'],
+      [{ kind: 'onlyEmptyAnswer', pattern: '', blank: false }, 'لا نمط بعد \u2068regex:\u2069، فلا يقبل إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069؛ ولقبول أي إجابة اكتب \u2068expect: text\u2069)'],
+      [{ kind: 'onlyEmptyAnswer', pattern: '()', blank: false }, 'لا يقبل النمطُ «\u2068()\u2069» إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069؛ ولقبول أي إجابة اكتب \u2068expect: text\u2069)'],
+      [{ kind: 'onlyEmptyAnswer', pattern: '\\s*', blank: true }, 'لا يقبل النمطُ «\u2068\\s*\u2069» إلا مسافات، والإجابة تُفحص دون المسافات المحيطة بها: فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069؛ ولقبول أي إجابة اكتب \u2068expect: text\u2069)'],
+      [{ kind: 'invalidPattern', pattern: 'ORD-(\\d{4}', detail: 'Unterminated group' }, 'تعبير نمطي غير صالح «\u2068ORD-(\\d{4}\u2069»: \u2068Unterminated group\u2069 (اسبق محارف مثل \u2068( [ { . + * ?\u2069 بشرطة مائلة عكسية)'],
+      [{ kind: 'unknownExpect', name: 'emial', suggestion: 'email', allowed: ['text', 'email'] }, 'قيمة \u2068expect:\u2069 غير معروفة: «\u2068emial\u2069» (هل تقصد «\u2068email\u2069»؟)'],
+      [{ kind: 'unknownExpect', name: 'postcode', allowed: ['text', 'email', 'number'] }, 'قيمة \u2068expect:\u2069 غير معروفة: «\u2068postcode\u2069» (استعمل إحدى هذه القيم: \u2068text\u2069، \u2068email\u2069، \u2068number\u2069 أو \u2068regex:<pattern>\u2069)'],
+    ];
+    // In English, the page shows the server's own sentence (undefined here).
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));
+    setLang('ar');
+    expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
+  });
 });

@@ -10,7 +10,7 @@ import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } 
 import { labelSchema } from '../labels.ts';
 import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
 import { localizedSchema, type Localized } from '../language.ts';
-import { didYouMean } from '../../shared/suggest.ts';
+import { suggest } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext } from './step.ts';
@@ -108,10 +108,18 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     const pattern = ctx.regex(written, '', ['expect']);
     const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags);
     const none = acceptsNoAnswer(written, whole);
-    if (none) ctx.error(['expect'], NO_ANSWER[none](written), 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text');
+    if (none) {
+      ctx.error(
+        ['expect'], NO_ANSWER[none](written), 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text',
+        { kind: 'onlyEmptyAnswer', pattern: written, blank: none === 'blank' },
+      );
+    }
     const nothing = none ? undefined : matchesNothing(written, whole);
     if (nothing && 'because' in nothing) {
-      ctx.error(['expect'], `the pattern "${written}" takes no answer at all: ${nothing.because}; whatever the customer writes, they are asked again until on_fail`, 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}');
+      ctx.error(
+        ['expect'], `the pattern "${written}" takes no answer at all: ${nothing.because}; whatever the customer writes, they are asked again until on_fail`, 'write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}',
+        { kind: 'neverMatches', of: 'answer', pattern: written, because: nothing.because },
+      );
     } else if (nothing) {
       const tried = nothing.tried.map((text) => JSON.stringify(text)).join(', ');
       ctx.warn(
@@ -138,10 +146,12 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
       }
       return { type: 'choice', choices: compileChoices(step.choices, ['choices'], ctx) };
   }
+  const suggestion = suggest(expect, EXPECT_TYPES);
   ctx.error(
     ['expect'],
     `unknown expect "${expect}"`,
-    didYouMean(expect, EXPECT_TYPES) ?? `use one of ${EXPECT_TYPES.join(', ')} or regex:<pattern>`,
+    suggestion !== undefined ? `did you mean "${suggestion}"?` : `use one of ${EXPECT_TYPES.join(', ')} or regex:<pattern>`,
+    { kind: 'unknownExpect', name: expect, ...(suggestion !== undefined ? { suggestion } : {}), allowed: [...EXPECT_TYPES] },
   );
   return { type: 'text' };
 }

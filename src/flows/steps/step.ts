@@ -20,8 +20,11 @@ export type { Path };
  * returns something usable, so one compile reports everything wrong with a step at once.
  */
 export interface CompileContext {
-  /** Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious. */
-  error(at: Path, reason: string, hint?: string): void;
+  /**
+   * Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious; `known`, what it is, for a
+   * page that says it in its own words.
+   */
+  error(at: Path, reason: string, hint?: string, known?: KnownFileError): void;
   /**
    * Says what is worth knowing at the line of `at` in this step, without refusing the file (the editor's warnings, the
    * log); `known`, what it is, for a page that says it in its own words.

@@ -138,12 +138,18 @@ describe('flows over the admin API', () => {
     const checked = async (expect: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(expect) })).body;
     expect(await checked("'regex:ORD-\\d{4}$-'")).toEqual({
       ok: false, warnings: [],
-      errors: [{ line: 5, column: 5, message: 'the pattern "ORD-\\d{4}$-" takes no answer at all: $ (the end of the answer) comes before text; whatever the customer writes, they are asked again until on_fail (write what an answer must look like after regex:, e.g. regex:ORD-\\d{4})' }],
+      errors: [{
+        line: 5, column: 5, message: 'the pattern "ORD-\\d{4}$-" takes no answer at all: $ (the end of the answer) comes before text; whatever the customer writes, they are asked again until on_fail (write what an answer must look like after regex:, e.g. regex:ORD-\\d{4})',
+        known: { kind: 'neverMatches', of: 'answer', pattern: 'ORD-\\d{4}$-', because: '$ (the end of the answer) comes before text' },
+      }],
     });
-    expect((await checked("'regex:[]'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\[\]" takes no answer at all: \[\] is a class of no character;/) }]);
-    expect((await checked("'regex:(?!)'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?!\)" takes no answer at all: \(\?!\) fails everywhere/) }]);
+    expect((await checked("'regex:[]'")).errors).toEqual([{
+      line: 5, column: 5, message: expect.stringMatching(/^the pattern "\[\]" takes no answer at all: \[\] is a class of no character;/),
+      known: { kind: 'neverMatches', of: 'answer', pattern: '[]', because: '[] is a class of no character' },
+    }]);
+    expect((await checked("'regex:(?!)'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?!\)" takes no answer at all: \(\?!\) fails everywhere/), known: expect.objectContaining({ kind: 'neverMatches', of: 'answer', pattern: '(?!)' }) }]);
     // Nothing comes before the answer: a lookbehind at its start that wants text there fails on every answer.
-    expect((await checked("'regex:(?<=#)ORD'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?<=#\)ORD" takes no answer at all: \(\?<=#\) asks for text that cannot come before it;/) }]);
+    expect((await checked("'regex:(?<=#)ORD'")).errors).toEqual([{ line: 5, column: 5, message: expect.stringMatching(/^the pattern "\(\?<=#\)ORD" takes no answer at all: \(\?<=#\) asks for text that cannot come before it;/), known: expect.objectContaining({ kind: 'neverMatches', of: 'answer', pattern: '(?<=#)ORD' }) }]);
     expect(await checked("'regex:(?=.*#)ORD'")).toEqual({
       ok: true, errors: [],
       warnings: [{
@@ -153,12 +159,41 @@ describe('flows over the admin API', () => {
     });
   });
 
+  it('names the kind of an expect refused: a pattern taking only an empty answer or spaces, an invalid pattern, an unknown expect', async () => {
+    const order = (expect: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    expect: ${expect}\n    save: conversation.order\n  - close: true\n`;
+    const errors = async (expect: string) => (await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: order(expect) })).body.errors;
+    expect(await errors("'regex:'")).toEqual([{
+      line: 5, column: 5,
+      message: 'regex: has no pattern after it, so it takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until on_fail (write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text)',
+      known: { kind: 'onlyEmptyAnswer', pattern: '', blank: false },
+    }]);
+    expect(await errors("'regex:\\s*'")).toEqual([{
+      line: 5, column: 5, message: expect.stringMatching(/^the pattern "\\s\*" takes only spaces, and an answer is checked without the spaces around it/),
+      known: { kind: 'onlyEmptyAnswer', pattern: '\\s*', blank: true },
+    }]);
+    expect(await errors("'regex:ORD-(\\d{4}'")).toEqual([{
+      line: 5, column: 5, message: 'invalid regular expression "ORD-(\\d{4}": Unterminated group (escape characters like ( [ { . + * ? with a backslash)',
+      known: { kind: 'invalidPattern', pattern: 'ORD-(\\d{4}', detail: 'Unterminated group' },
+    }]);
+    expect(await errors('emial')).toEqual([{
+      line: 5, column: 5, message: 'unknown expect "emial" (did you mean "email"?)',
+      known: { kind: 'unknownExpect', name: 'emial', suggestion: 'email', allowed: expect.arrayContaining(['text', 'email', 'choice']) },
+    }]);
+    expect(await errors('postcode')).toEqual([{
+      line: 5, column: 5, message: expect.stringMatching(/^unknown expect "postcode" \(use one of text, .* or regex:<pattern>\)$/),
+      known: { kind: 'unknownExpect', name: 'postcode', allowed: expect.arrayContaining(['text', 'email', 'choice']) },
+    }]);
+  });
+
   it('refuses, at its line, a branch case whose matches: pattern no value can match, and warns of one no value tried passes', async () => {
     const order = (pattern: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    save: conversation.order\n  - branch:\n      - if:\n          conversation.order: { matches: '${pattern}' }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found it"\n  - close: true\n`;
     const checked = async (pattern: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(pattern) })).body;
     expect(await checked('^ord-$\\d+')).toEqual({
       ok: false, warnings: [],
-      errors: [{ line: 8, column: 11, message: 'the pattern "^ord-$\\d+" matches no value at all: $ (the end of the field\'s value) comes before text; this condition never holds, whatever value the field has (write what the value must contain, e.g. matches: "^ord-\\\\d+$")' }],
+      errors: [{
+        line: 8, column: 11, message: 'the pattern "^ord-$\\d+" matches no value at all: $ (the end of the field\'s value) comes before text; this condition never holds, whatever value the field has (write what the value must contain, e.g. matches: "^ord-\\\\d+$")',
+        known: { kind: 'neverMatches', of: 'value', pattern: '^ord-$\\d+', because: '$ (the end of the field\'s value) comes before text' },
+      }],
     });
     expect(await checked('^ord-\\d+$')).toEqual({ ok: true, errors: [], warnings: [] });
     expect(await checked('x(?=\\by)')).toEqual({
