@@ -228,6 +228,10 @@ const en = {
   errInvalidPatternHint: 'escape characters like {chars} with a backslash',
   errUnknownExpect: 'unknown {expect} "{name}"',
   errUseExpect: 'use one of {names} or {regex}',
+  errUnknownGotoTarget: '{goto} target "{target}" is not a step id in this file',
+  errStepIdsHere: 'step ids here: {names}',
+  errGiveStepId: 'give the step to go to an id: {example}',
+  errStepIdTwice: 'duplicate step id "{id}" (line {line} has it already; give each step its own id)',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -642,6 +646,10 @@ const ar: Record<StringKey, string> = {
   errInvalidPatternHint: 'اسبق محارف مثل {chars} بشرطة مائلة عكسية',
   errUnknownExpect: 'قيمة {expect} غير معروفة: «{name}»',
   errUseExpect: 'استعمل إحدى هذه القيم: {names} أو {regex}',
+  errUnknownGotoTarget: 'وجهة {goto} «{target}» ليست معرّف خطوة في هذا الملف',
+  errStepIdsHere: 'معرّفات الخطوات هنا: {names}',
+  errGiveStepId: 'أعطِ الخطوة المقصودة معرّفًا: {example}',
+  errStepIdTwice: 'معرّف الخطوة «{id}» مكرّر (في السطر {line} مثله؛ أعطِ كل خطوة معرّفًا خاصًا بها)',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1162,6 +1170,12 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       pieces('errUnknownExpect', { expect: code('expect:'), name: code(known.name) }),
       known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errUseExpect', { names: list(known.allowed), regex: code('regex:<pattern>') }),
     );
+    case 'unknownGotoTarget': return withHint(
+      pieces('errUnknownGotoTarget', { goto: code('goto'), target: code(known.target) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })
+      : known.ids.length > 0 ? pieces('errStepIdsHere', { names: list(known.ids) }) : pieces('errGiveStepId', { example: code(`id: ${known.target}`) }),
+    );
+    case 'stepIdTwice': return pieces('errStepIdTwice', { id: code(known.id), line: String(known.firstLine) });
     case 'sharedTrigger': return pieces(known.notRunning === 'this' ? 'warnSharedTriggerThis' : 'warnSharedTriggerOther', {
       flow: code(known.flow), other: code(known.other), otherFile: code(known.otherFile), trigger: code('trigger:'),
     });

@@ -386,7 +386,7 @@ class FileCompiler {
       if (first === undefined) stepIndex.set(id, index);
       else {
         const line = this.source.lineOf(['steps', first, 'id']);
-        this.report(['steps', index, 'id'], `duplicate step id "${id}"`, `line ${line} has it already; give each step its own id`);
+        this.report(['steps', index, 'id'], `duplicate step id "${id}"`, `line ${line} has it already; give each step its own id`, { kind: 'stepIdTwice', id, firstLine: line });
       }
     });
     return stepIndex;
@@ -396,10 +396,12 @@ class FileCompiler {
     for (const { id, at } of this.targets) {
       if (stepIndex.has(id)) continue;
       const ids = [...stepIndex.keys()];
+      const suggestion = suggest(id, ids);
       this.report(
         at,
         `goto target "${id}" is not a step id in this file`,
-        didYouMean(id, ids) ?? (ids.length > 0 ? `step ids here: ${ids.join(', ')}` : `give the step to go to an id: ${id}`),
+        suggestion !== undefined ? `did you mean "${suggestion}"?` : ids.length > 0 ? `step ids here: ${ids.join(', ')}` : `give the step to go to an id: ${id}`,
+        { kind: 'unknownGotoTarget', target: id, ...(suggestion !== undefined ? { suggestion } : {}), ids },
       );
     }
   }

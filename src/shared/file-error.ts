@@ -107,7 +107,10 @@ export type KnownFileError =
   | { kind: 'neverMatches'; of: 'answer' | 'value'; pattern: string; because: string }
   | { kind: 'onlyEmptyAnswer'; pattern: string; blank: boolean }
   | { kind: 'invalidPattern'; pattern: string; detail: string }
-  | { kind: 'unknownExpect'; name: string; suggestion?: string; allowed: string[] };
+  | { kind: 'unknownExpect'; name: string; suggestion?: string; allowed: string[] }
+  // A goto to a step id the file does not have (`ids`: those it has); a step id a step above (on `firstLine`) has too.
+  | { kind: 'unknownGotoTarget'; target: string; suggestion?: string; ids: string[] }
+  | { kind: 'stepIdTwice'; id: string; firstLine: number };
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

@@ -117,7 +117,7 @@ describe('why a file is refused, in Arabic', () => {
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
   });
 
-  it('words why a flow\'s pattern or expect is refused, the pattern reader\'s and JavaScript\'s own words quoted in English', () => {
+  it('words why a flow\'s pattern, expect or goto is refused, the pattern reader\'s and JavaScript\'s own words quoted in English', () => {
     vi.stubGlobal('document', { documentElement: {}, title: '' });
     const kinds: [KnownFileError, string][] = [
       [{ kind: 'neverMatches', of: 'answer', pattern: 'ORD-\\d{4}$-', because: '$ (the end of the answer) comes before text' }, 'لا يقبل النمطُ «\u2068ORD-\\d{4}$-\u2069» أيَّ إجابة: \u2068$ (the end of the answer) comes before text\u2069؛ فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069)'],
@@ -128,6 +128,10 @@ describe('why a file is refused, in Arabic', () => {
       [{ kind: 'invalidPattern', pattern: 'ORD-(\\d{4}', detail: 'Unterminated group' }, 'تعبير نمطي غير صالح «\u2068ORD-(\\d{4}\u2069»: \u2068Unterminated group\u2069 (اسبق محارف مثل \u2068( [ { . + * ?\u2069 بشرطة مائلة عكسية)'],
       [{ kind: 'unknownExpect', name: 'emial', suggestion: 'email', allowed: ['text', 'email'] }, 'قيمة \u2068expect:\u2069 غير معروفة: «\u2068emial\u2069» (هل تقصد «\u2068email\u2069»؟)'],
       [{ kind: 'unknownExpect', name: 'postcode', allowed: ['text', 'email', 'number'] }, 'قيمة \u2068expect:\u2069 غير معروفة: «\u2068postcode\u2069» (استعمل إحدى هذه القيم: \u2068text\u2069، \u2068email\u2069، \u2068number\u2069 أو \u2068regex:<pattern>\u2069)'],
+      [{ kind: 'unknownGotoTarget', target: 'hepl', suggestion: 'help', ids: ['help'] }, 'وجهة \u2068goto\u2069 «\u2068hepl\u2069» ليست معرّف خطوة في هذا الملف (هل تقصد «\u2068help\u2069»؟)'],
+      [{ kind: 'unknownGotoTarget', target: 'hepl', ids: ['agents', 'done'] }, 'وجهة \u2068goto\u2069 «\u2068hepl\u2069» ليست معرّف خطوة في هذا الملف (معرّفات الخطوات هنا: \u2068agents\u2069، \u2068done\u2069)'],
+      [{ kind: 'unknownGotoTarget', target: 'hepl', ids: [] }, 'وجهة \u2068goto\u2069 «\u2068hepl\u2069» ليست معرّف خطوة في هذا الملف (أعطِ الخطوة المقصودة معرّفًا: \u2068id: hepl\u2069)'],
+      [{ kind: 'stepIdTwice', id: 'hi', firstLine: 4 }, 'معرّف الخطوة «\u2068hi\u2069» مكرّر (في السطر 4 مثله؛ أعطِ كل خطوة معرّفًا خاصًا بها)'],
     ];
     // In English, the page shows the server's own sentence (undefined here).
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));

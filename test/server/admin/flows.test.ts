@@ -185,6 +185,24 @@ describe('flows over the admin API', () => {
     }]);
   });
 
+  it('names the kind of a goto to a step id the file does not have, and of a step id written twice', async () => {
+    const flow = (steps: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n${steps}  - close: true\n`;
+    const errors = async (steps: string) => (await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: flow(steps) })).body.errors;
+    const ask = '  - ask: "Your order number?"\n    expect: number\n    on_fail: goto:hepl\n';
+    expect(await errors(`${ask}  - id: help\n    say: "Call us"\n`)).toEqual([{
+      line: 6, column: 5, message: 'goto target "hepl" is not a step id in this file (did you mean "help"?)',
+      known: { kind: 'unknownGotoTarget', target: 'hepl', suggestion: 'help', ids: ['help'] },
+    }]);
+    expect(await errors(`${ask}  - id: agents\n    say: "Call us"\n`)).toEqual([{
+      line: 6, column: 5, message: 'goto target "hepl" is not a step id in this file (step ids here: agents)',
+      known: { kind: 'unknownGotoTarget', target: 'hepl', ids: ['agents'] },
+    }]);
+    expect(await errors('  - id: hi\n    say: "Hi"\n  - id: hi\n    say: "Hello"\n')).toEqual([{
+      line: 6, column: 5, message: 'duplicate step id "hi" (line 4 has it already; give each step its own id)',
+      known: { kind: 'stepIdTwice', id: 'hi', firstLine: 4 },
+    }]);
+  });
+
   it('refuses, at its line, a branch case whose matches: pattern no value can match, and warns of one no value tried passes', async () => {
     const order = (pattern: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    save: conversation.order\n  - branch:\n      - if:\n          conversation.order: { matches: '${pattern}' }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found it"\n  - close: true\n`;
     const checked = async (pattern: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(pattern) })).body;
