@@ -232,6 +232,9 @@ const en = {
   errStepIdsHere: 'step ids here: {names}',
   errGiveStepId: 'give the step to go to an id: {example}',
   errStepIdTwice: 'duplicate step id "{id}" (line {line} has it already; give each step its own id)',
+  errUnknownField: 'unknown field "{field}"',
+  errUnknownFieldTemplate: 'unknown field "{field}" in a template',
+  errFieldHint: 'a field exists once a flow saves it with {ask} or {set}, or use a builtin like {example}',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -650,6 +653,9 @@ const ar: Record<StringKey, string> = {
   errStepIdsHere: 'معرّفات الخطوات هنا: {names}',
   errGiveStepId: 'أعطِ الخطوة المقصودة معرّفًا: {example}',
   errStepIdTwice: 'معرّف الخطوة «{id}» مكرّر (في السطر {line} مثله؛ أعطِ كل خطوة معرّفًا خاصًا بها)',
+  errUnknownField: 'حقل غير معروف: «{field}»',
+  errUnknownFieldTemplate: 'حقل غير معروف في قالب نص: «{field}»',
+  errFieldHint: 'يوجد الحقل متى حفظه مسار بـ {ask} أو {set}، أو استعمل حقلًا مدمجًا مثل {example}',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1176,6 +1182,11 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       : known.ids.length > 0 ? pieces('errStepIdsHere', { names: list(known.ids) }) : pieces('errGiveStepId', { example: code(`id: ${known.target}`) }),
     );
     case 'stepIdTwice': return pieces('errStepIdTwice', { id: code(known.id), line: String(known.firstLine) });
+    case 'unknownField': return withHint(
+      pieces(known.inTemplate ? 'errUnknownFieldTemplate' : 'errUnknownField', { field: code(known.field) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })
+      : pieces('errFieldHint', { ask: code('ask … save:'), set: code('set:'), example: code('contact.name') }),
+    );
     case 'sharedTrigger': return pieces(known.notRunning === 'this' ? 'warnSharedTriggerThis' : 'warnSharedTriggerOther', {
       flow: code(known.flow), other: code(known.other), otherFile: code(known.otherFile), trigger: code('trigger:'),
     });

@@ -68,12 +68,17 @@ export function unknownFields(draft: Draft, known: ReadonlySet<string>): FlowErr
   const reported = new Set<string>();
   return draft.reads
     .filter((read) => !known.has(read.field) && !reported.has(`${read.line} ${read.field}`) && reported.add(`${read.line} ${read.field}`))
-    .map((read) => new FlowError(
-      draft.flow.file,
-      read.line,
-      `unknown field "${read.field}"${read.where}`,
-      closestField(read.field, known) ?? 'a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name',
-    ));
+    .map((read) => {
+      const suggestion = closestField(read.field, known);
+      return new FlowError(
+        draft.flow.file,
+        read.line,
+        `unknown field "${read.field}"${read.where}`,
+        suggestion !== undefined ? `did you mean "${suggestion}"?` : 'a field exists once a flow saves it with ask … save: or set:, or use a builtin like contact.name',
+        undefined,
+        { kind: 'unknownField', field: read.field, inTemplate: read.where !== '', ...(suggestion !== undefined ? { suggestion } : {}) },
+      );
+    });
 }
 
 /** A team a script names literally: an `assign` team without placeholders, or the team of a `classify` route of `intent`. */
@@ -135,9 +140,8 @@ function closestField(path: string, known: ReadonlySet<string>): string | undefi
   const name = path.slice(dot + 1);
   const names = [...known].filter((field) => field.startsWith(`${scope}.`)).map((field) => field.slice(dot + 1));
   const near = suggest(name, names);
-  if (near !== undefined) return `did you mean "${scope}.${near}"?`;
-  const elsewhere = [...known].find((field) => field.endsWith(`.${name}`));
-  return elsewhere === undefined ? undefined : `did you mean "${elsewhere}"?`;
+  if (near !== undefined) return `${scope}.${near}`;
+  return [...known].find((field) => field.endsWith(`.${name}`));
 }
 
 class FileCompiler {

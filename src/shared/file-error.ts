@@ -110,7 +110,9 @@ export type KnownFileError =
   | { kind: 'unknownExpect'; name: string; suggestion?: string; allowed: string[] }
   // A goto to a step id the file does not have (`ids`: those it has); a step id a step above (on `firstLine`) has too.
   | { kind: 'unknownGotoTarget'; target: string; suggestion?: string; ids: string[] }
-  | { kind: 'stepIdTwice'; id: string; firstLine: number };
+  | { kind: 'stepIdTwice'; id: string; firstLine: number }
+  // A field no flow saves and no builtin is, read by a step or (`inTemplate`) in a text's {{…}}.
+  | { kind: 'unknownField'; field: string; inTemplate: boolean; suggestion?: string };
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

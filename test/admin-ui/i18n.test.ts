@@ -117,7 +117,7 @@ describe('why a file is refused, in Arabic', () => {
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(([, arabic]) => arabic));
   });
 
-  it('words why a flow\'s pattern, expect or goto is refused, the pattern reader\'s and JavaScript\'s own words quoted in English', () => {
+  it('words why a flow\'s pattern, expect, goto or field is refused, the pattern reader\'s and JavaScript\'s own words quoted in English', () => {
     vi.stubGlobal('document', { documentElement: {}, title: '' });
     const kinds: [KnownFileError, string][] = [
       [{ kind: 'neverMatches', of: 'answer', pattern: 'ORD-\\d{4}$-', because: '$ (the end of the answer) comes before text' }, 'لا يقبل النمطُ «\u2068ORD-\\d{4}$-\u2069» أيَّ إجابة: \u2068$ (the end of the answer) comes before text\u2069؛ فمهما كتب العميل يُسأل مجددًا حتى \u2068on_fail\u2069 (اكتب بعد \u2068regex:\u2069 ما يجب أن تبدو عليه الإجابة، مثل \u2068regex:ORD-\\d{4}\u2069)'],
@@ -132,6 +132,8 @@ describe('why a file is refused, in Arabic', () => {
       [{ kind: 'unknownGotoTarget', target: 'hepl', ids: ['agents', 'done'] }, 'وجهة \u2068goto\u2069 «\u2068hepl\u2069» ليست معرّف خطوة في هذا الملف (معرّفات الخطوات هنا: \u2068agents\u2069، \u2068done\u2069)'],
       [{ kind: 'unknownGotoTarget', target: 'hepl', ids: [] }, 'وجهة \u2068goto\u2069 «\u2068hepl\u2069» ليست معرّف خطوة في هذا الملف (أعطِ الخطوة المقصودة معرّفًا: \u2068id: hepl\u2069)'],
       [{ kind: 'stepIdTwice', id: 'hi', firstLine: 4 }, 'معرّف الخطوة «\u2068hi\u2069» مكرّر (في السطر 4 مثله؛ أعطِ كل خطوة معرّفًا خاصًا بها)'],
+      [{ kind: 'unknownField', field: 'contact.emial', inTemplate: true, suggestion: 'contact.email' }, 'حقل غير معروف في قالب نص: «\u2068contact.emial\u2069» (هل تقصد «\u2068contact.email\u2069»؟)'],
+      [{ kind: 'unknownField', field: 'conversation.zzqx', inTemplate: false }, 'حقل غير معروف: «\u2068conversation.zzqx\u2069» (يوجد الحقل متى حفظه مسار بـ \u2068ask … save:\u2069 أو \u2068set:\u2069، أو استعمل حقلًا مدمجًا مثل \u2068contact.name\u2069)'],
     ];
     // In English, the page shows the server's own sentence (undefined here).
     expect(kinds.map(([known]) => fileReasonText(known))).toEqual(kinds.map(() => undefined));

@@ -203,6 +203,19 @@ describe('flows over the admin API', () => {
     }]);
   });
 
+  it('names the kind of a field no flow saves, read by a step or in a text, with the field it is likely a slip for', async () => {
+    const flow = (steps: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your email?"\n    expect: email\n    save: contact.email\n${steps}  - close: true\n`;
+    const errors = async (steps: string) => (await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source: flow(steps) })).body.errors;
+    expect(await errors('  - say: "We will write to {{contact.emial}}"\n')).toEqual([{
+      line: 7, column: 5, message: 'unknown field "contact.emial" in a template (did you mean "contact.email"?)',
+      known: { kind: 'unknownField', field: 'contact.emial', inTemplate: true, suggestion: 'contact.email' },
+    }]);
+    expect(await errors('  - branch:\n      - if:\n          conversation.zzqx: yes\n        goto: done\n  - id: done\n    say: "Done"\n')).toEqual([{
+      line: expect.any(Number), column: expect.any(Number), message: expect.stringMatching(/^unknown field "conversation\.zzqx" \(a field exists once a flow saves it/),
+      known: { kind: 'unknownField', field: 'conversation.zzqx', inTemplate: false },
+    }]);
+  });
+
   it('refuses, at its line, a branch case whose matches: pattern no value can match, and warns of one no value tried passes', async () => {
     const order = (pattern: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    save: conversation.order\n  - branch:\n      - if:\n          conversation.order: { matches: '${pattern}' }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found it"\n  - close: true\n`;
     const checked = async (pattern: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(pattern) })).body;
