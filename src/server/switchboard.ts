@@ -367,6 +367,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
       act: running.act,
       erased: running.erased,
+      webchatErased: (sessions) => webchat.endSessions(sessions),
       roomGivenBy: running.roomGivenBy,
       log: log.child({ part: 'admin' }),
       teamFile: resolve(dataDir, 'team.yaml'),

@@ -159,6 +159,13 @@ export interface WebchatChannel extends Channel {
    */
   accept(message: InboundMessage): Promise<void>;
   accept<T>(message: InboundMessage, through: (message: InboundMessage) => Promise<T>): Promise<T>;
+  /**
+   * Ends the sessions' event streams at once, here and in the other processes: their visitor was erased, and every
+   * open tab, connecting again, is refused as any unknown session is, and says the chat has ended.
+   *
+   *     webchat.endSessions(['v-7f3a']);
+   */
+  endSessions(sessions: readonly string[]): void;
 }
 
 /**
@@ -189,13 +196,32 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     options.fanout?.publish(FANOUT_TOPIC, { session });
   }
 
+  /** Ends the session's streams in this process (its page connects again, and is refused if the session is gone). */
+  function endHere(session: string): void {
+    for (const stream of streams.get(session) ?? []) stream.end();
+  }
+
+  /** Ends the streams of the sessions whose record is gone (an erase this process may not have been told of). */
+  async function endGone(): Promise<void> {
+    if (options.openSessions) return;
+    for (const session of [...streams.keys()]) {
+      if (agents.bySession(session)) continue;
+      const record = await options.sessions.get(session).catch(() => ({}));
+      if (!record) endHere(session);
+    }
+  }
+
   const offFanout = options.fanout?.subscribe(FANOUT_TOPIC, (data) => {
-    const session = (data as { session?: unknown }).session;
-    if (typeof session === 'string') wake(session);
+    const { session, ended } = data as { session?: unknown; ended?: unknown };
+    if (typeof session !== 'string') return;
+    if (ended === true) endHere(session);
+    else wake(session);
   }, {
-    // Notices may have been missed: every stream looks again (each sends only what it has not sent).
+    // Notices may have been missed: every stream looks again (each sends only what it has not sent), and the streams
+    // of a session erased meanwhile end.
     reconnected: () => {
       for (const session of streams.keys()) wake(session);
+      endGone().catch((error: unknown) => log.warn({ error: String(error) }, 'web chat could not look for erased sessions'));
     },
   });
 
@@ -526,6 +552,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       host = given;
     },
     accept,
+    endSessions(sessions: readonly string[]) {
+      for (const session of sessions) {
+        endHere(session);
+        options.fanout?.publish(FANOUT_TOPIC, { session, ended: true });
+      }
+    },
     async send(to: string, message: OutboundMessage) {
       // The message, attachments included, is already in the store; the page reads it from there, by its store id.
       setImmediate(() => notify(to));

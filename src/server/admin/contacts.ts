@@ -138,9 +138,10 @@ export function mountContacts(router: Router, context: AdminContext): void {
     // What else names them goes in the erase's own step (their lifecycle timelines, the name their web chat sessions
     // were made with): the compaction that ends it leaves no older copy of those in the journal either, and an erase
     // that fails leaves them, and the web chat visitor's session, as they were.
+    const sessions = contact.identities.filter((identity) => identity.channel === 'webchat').map((identity) => identity.id);
     const docs: [string, string][] = [
       ...conversations.map((conversation): [string, string] => [TIMELINES, String(conversation.id)]),
-      ...contact.identities.filter((identity) => identity.channel === 'webchat').map((identity): [string, string] => [WEBCHAT_SESSIONS, identity.id]),
+      ...sessions.map((session): [string, string] => [WEBCHAT_SESSIONS, session]),
     ];
     // What is left to tell of it (its agents, the desk threads) is kept in its own step: told once, after a crash too.
     const before = new Set(conversations.map((conversation) => conversation.id));
@@ -155,6 +156,8 @@ export function mountContacts(router: Router, context: AdminContext): void {
       context.log.error({ err: error, contact: contact.id, by: nameOf(res) }, 'a contact\'s erase failed: the contact is still there (asked from the admin API)');
       return void res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: word(line('eraseNotDone'), pageLanguage(req)), kind: 'unavailable' } satisfies ServerRefusal);
     }
+    // Their open chat tabs stop showing the erased conversation at once: each, connecting again, is told it has ended.
+    context.webchatErased?.(sessions);
     const files = await deleteErasedFiles(store, context.media, contact.id, erased.files).catch((error: unknown) => {
       context.log.error({ err: error, contact: contact.id }, 'the erased contact\'s files could not all be deleted yet (deleted at the next sweep)');
       return 0;

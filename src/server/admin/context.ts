@@ -25,6 +25,8 @@ export interface AdminContext {
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
   /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
   erased: (contactId: string) => Promise<void>;
+  /** Once a contact is erased: ends their web chat sessions' event streams, in every process (`webchat.endSessions`). */
+  webchatErased?: (sessions: readonly string[]) => void;
   /** Runs a write of team.yaml and its reload, gathering the room it gives the customers waiting (`runtime.roomGivenBy`). */
   roomGivenBy: (save: () => Promise<void>) => Promise<RoomGiving>;
   media: MediaStore;
