@@ -303,13 +303,13 @@ describe.skipIf(!hasChromium)(title, () => {
     await second.goto(app.url);
     await second.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
 
-    // Erased (a data-protection request): the next message finds the chat ended; both tabs ask the name, nothing of Layla's left.
+    // Erased (a data-protection request): both tabs say the chat has ended at once, without Layla writing or
+    // reloading (the server ends their streams), and ask the name, nothing of Layla's left.
     const [layla] = await app.store.contacts();
     const erased = await fetch(`${app.url}/api/contacts/${layla!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
     expect(erased.status).toBe(200);
-    await send(first, 'are you there?');
     for (const tab of [first, second]) {
-      await tab.locator('#hello-status', { hasText: 'This chat has ended' }).waitFor();
+      await tab.locator('#hello-status', { hasText: 'This chat has ended' }).waitFor({ timeout: 5_000 });
       expect(await tab.inputValue('#name')).toBe('Layla');
     }
     for (const tab of [first, second]) expect(await tab.locator('.msg').count()).toBe(0);
@@ -320,15 +320,18 @@ describe.skipIf(!hasChromium)(title, () => {
     await send(second, 'hello again');
     for (const tab of [first, second]) await tab.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
     expect(await bubbles(first)).toEqual(['hello again', 'Hi Layla!', 'Which team?']);
-    // What Layla wrote to the ended chat was not lost: it waits in the box of the tab she wrote it in.
-    expect(await first.inputValue('#text')).toBe('are you there?');
 
     // The data folder wiped while the page is open: both tabs come back to the name form, and a new chat starts.
     await app.stop();
     running.splice(0);
+    // Layla writes while the server is away: it waits, pending, for a chat the server will not know.
+    await send(first, 'are you there?');
+    await first.locator('.msg.contact.pending', { hasText: 'are you there?' }).waitFor();
     app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }), { adminToken, config: { PORT: port } });
     running.push(app);
     for (const tab of [first, second]) await tab.locator('#hello-status', { hasText: 'This chat has ended' }).waitFor({ timeout: 20_000 });
+    // What Layla wrote to the ended chat was not lost: it waits in the box of the tab she wrote it in.
+    expect(await first.inputValue('#text')).toBe('are you there?');
     await first.reload();
     await first.locator('#hello').waitFor();
     await startChat(first, app.url, 'Layla');
