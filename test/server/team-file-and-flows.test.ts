@@ -34,7 +34,7 @@ describe('team.yaml saved by hand', () => {
     const refused = await health(app);
     expect(refused.status).toBe('degraded');
     // At the line and column of the route, as the log names it.
-    expect(refused.fileErrors).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:53:7: the route of intent "sales" names team "Sales", which team\.yaml does not have/)]);
+    expect(refused.fileErrors).toEqual([expect.stringMatching(/^flows\/inbound\.yaml:52:7: the route of intent "sales" names team "Sales", which team\.yaml does not have/)]);
     // The last good version keeps serving: its customers go to the first team, as at run time.
     expect(app.flows.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
 
