@@ -268,7 +268,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('.editor .cm-content').waitFor();
     await rm(join(dir, 'team.yaml'));
     await replaceText(page, `${shipped}# Checked by Mona\n`);
-    await publish();
+    // Its own answer awaited, not any notice (one still on the page would end the wait before the publish was answered).
+    const answered = page.waitForResponse((res) => res.url().endsWith('/api/team') && res.request().method() === 'PUT');
+    await page.locator('.toolbar button.primary').click();
+    expect((await answered).status()).toBe(409);
     expect(await read(page, '.notice.error')).toBe('حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.');
     await shot(page, 'team-removed-since');
   }, 120_000);
