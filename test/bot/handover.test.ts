@@ -384,6 +384,8 @@ describe('handover', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await d.h.runtime.stop();
     expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    // The customer hears why before who has them now: "Sara has joined" alone read as Omar's colleague barging in.
+    expect(d.customers.textsTo('r1').slice(-2)).toEqual(['The agent who was helping you is no longer available.', '\u2068Sara\u2069 has joined the conversation.']);
     await d.h.close();
   });
 

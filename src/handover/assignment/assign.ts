@@ -9,7 +9,7 @@ import { assignmentCard } from '../card.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { findAgent } from '../lookups.ts';
-import { toAgent, toThread } from '../outgoing.ts';
+import { toAgent, toCustomer, toThread } from '../outgoing.ts';
 import { kept } from '../relay.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
 import { chooseAgent } from './pipeline.ts';
@@ -133,7 +133,19 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   tx.putConversation(conversation);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
+  // Taken by a free colleague at once, never placed: its customer would hear "Lina has joined" alone, though they
+  // were talking with someone else. Told why first (the joined notice follows, at the commit).
+  const taken = await tx.conversation(conversation.id);
+  if (taken?.stage === 'assigned' && conversation.team) {
+    await toCustomer(ctx, tx, taken, { from: 'bot', text: byLanguage(AGENT_GONE, (await tx.contact(conversation.contactId))?.language) }, fx);
+  }
 }
+
+/** What a customer whose agent is gone hears when a colleague takes them at once (see `backInLineText` otherwise). */
+const AGENT_GONE = {
+  en: 'The agent who was helping you is no longer available.',
+  ar: 'الموظف الذي كان يساعدك لم يعد متاحًا.',
+};
 
 /**
  * Whether someone could ever take a queued conversation: the agent it waits for by name is in team.yaml, or else its
