@@ -413,7 +413,9 @@ export class Runtime {
  */
 function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
-    if (error instanceof StoreUnavailableError) throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`);
+    if (error instanceof StoreUnavailableError) {
+      throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });
+    }
     throw error;
   });
 }

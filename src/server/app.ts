@@ -92,6 +92,9 @@ function refusalOf(error: { type?: unknown; message?: unknown; limit?: unknown }
   return { error: String(error?.message ?? 'bad request'), kind: status === 404 ? 'notFound' : status === 413 ? 'tooLarge' : 'badRequest' };
 }
 
+/** A request refused because the store is out of reach is logged at most this often (the store logs the outage itself). */
+const REFUSAL_LOG_EVERY_MS = 60_000;
+
 /**
  * Builds the HTTP application. The server can listen before the parts behind `routes` exist.
  *
@@ -125,11 +128,20 @@ export function createApp(options: AppOptions): App {
     res.status(404).json({ error: 'not found', kind: 'notFound' } satisfies ServerRefusal);
   });
 
+  // When a refusal for the store out of reach was last logged, and how many were not logged since.
+  let refusalLoggedAt = -Infinity;
+  let refusalsUnlogged = 0;
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    // The database restarting, say: nothing was done, and the same request succeeds once it is back.
+    // The database restarting, or the disk full, say: nothing was done, and the same request succeeds once it is back.
     if (error instanceof StoreUnavailableError) {
-      options.log.warn({ err: error.message, path: req.path }, 'request refused: the store is out of reach');
-      if (!res.headersSent) res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
+      // A dashboard left open asks every few seconds: one line a minute says it, with how many (the store says why).
+      const now = Date.now();
+      if (now - refusalLoggedAt >= REFUSAL_LOG_EVERY_MS) {
+        options.log.warn({ err: error.message, path: req.path, ...(refusalsUnlogged > 0 ? { refusedSince: refusalsUnlogged } : {}) }, 'request refused: the store is out of reach');
+        refusalLoggedAt = now;
+        refusalsUnlogged = 0;
+      } else refusalsUnlogged += 1;
+      if (!res.headersSent) res.status(503).set('retry-after', retryAfter(error.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -68,9 +68,20 @@ export class ClaimTakenError extends Error {
   override readonly name = 'ClaimTakenError';
 }
 
-/** The store is closed, or stopped after a disk write failed (`cause` says why); restart to recover from disk. */
+/**
+ * The store is closed, out of reach (a database down), or refusing writes since a disk write failed (`cause` says
+ * why): nothing was done. `retryAfterMs`, when known, is how long until the store tries again, for `Retry-After`.
+ *
+ *     throw new StoreUnavailableError('cannot write to data/store (ENOSPC)', { cause, retryAfterMs: 5_000 });
+ */
 export class StoreUnavailableError extends Error {
   override readonly name: string = 'StoreUnavailableError';
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
 }
 
 /**

@@ -25,21 +25,23 @@
 // change is on disk. The key's mutex is held until the commit is durable, and a transaction that wrote nothing
 // still waits for the batch under way, so nobody is told "done" about something a crash could undo. Reads
 // outside transactions may see a commit up to one fdatasync (~0.3 ms) before it is durable. If a write or an
-// fdatasync fails, memory is ahead of the disk: the store rejects the commits concerned and then every call,
-// reads included, until a restart recovers from disk (a rejected commit may still be there, like a timed-out
-// commit in any database; a retry is deduplicated by `hasInbound`). Applying only after the write instead would
-// let two keys each open a conversation for one contact within the same batch, or read around each other.
+// fdatasync fails (a full disk, an I/O error, a permission changed), memory is ahead of the disk: the store rejects
+// the commits concerned and then every call, reads included, and tries again in the background (`retryWritesMs`):
+// it cuts the journal back to what was acknowledged, so nothing refused stays behind, reads its files again as a
+// restart would, and writes a line of no records and a test file; once those are synced it accepts calls again
+// (see `#retryWrites`). Applying only after the write instead would let two keys each open a conversation for one
+// contact within the same batch, or read around each other.
 //
 // Transactions of different keys interleave at their awaits, so they are made serializable optimistically: each
 // records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
 // commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
 // slip in between.
-import { access, mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { CorruptStoreError, NewerStoreError, StoreUnavailableError } from './errors.ts';
+import { ConflictError, CorruptStoreError, NewerStoreError, StoreUnavailableError } from './errors.ts';
 import { retryConflicts } from './retry.ts';
 import { appendAll, appendAllSync, readJsonLines } from './jsonl.ts';
 import { searchArchive, searchMessages } from './archive-search.ts';
@@ -68,6 +70,32 @@ export interface LowdbStoreOptions {
   fsync?: boolean;
   /** Where opening, compaction, dropped crash leftovers and failures are reported (nowhere by default). */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => void;
+  /**
+   * After a write failed, the waits before each attempt at writing again; the last one repeats
+   * (1, 2, 5, 10, 30 s, then every 30 s). Calls are refused meanwhile, with the wait left as their `retryAfterMs`.
+   */
+  retryWritesMs?: readonly number[];
+}
+
+const RETRY_WRITES_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/**
+ * What the attempt at writing again writes beside the journal, then removes: room for a few batches and a compaction's
+ * first steps. A line of a few bytes alone may fit in the last block of a disk that is still full, and the store would
+ * accept again only to fail at the next batch.
+ */
+const WRITE_CHECK_BYTES = 64 * 1024;
+
+/** Why the store refuses calls since a write failed, and when it tries again. */
+interface WriteFailure {
+  error: StoreUnavailableError;
+  since: number;
+  /** The reason of the last failed attempt (the first failure's until one is made). */
+  reason: string;
+  /** When the next attempt is (`Date.now()` time). */
+  retryAt: number;
+  attempts: number;
+  /** The highest ids handed out before the failure: never handed out again, whatever was refused. */
+  lastIds: { message: number; conversation: number };
 }
 
 /** What one compaction writes (see `#capture`). */
@@ -235,17 +263,24 @@ export class LowdbStore implements Store {
   #baseSeq = 0;
   /** Records written in deltas since that snapshot: once they would add up to a full snapshot, one is written. */
   #deltaRecords = 0;
-  readonly #state = new StoreState();
+  #state = new StoreState();
   readonly #mutex = new KeyedMutex();
   /** Transactions called and not yet settled: `close` waits for them. */
   readonly #running = new Set<Promise<unknown>>();
   #phase: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #failure: StoreUnavailableError | undefined;
+  /** Set while writes fail (see `#fail`, `#retryWrites`). */
+  #writeFailure: WriteFailure | undefined;
+  readonly #retryWritesMs: readonly number[];
+  #retryTimer: NodeJS.Timeout | undefined;
+  /** The attempt at writing again, while it runs: `close` waits for it. */
+  #retrying: Promise<void> | undefined;
   #releaseLock: (() => Promise<void>) | undefined;
   #journal: FileHandle | undefined;
   #journalBytes = 0;
+  /** Bytes of the journal whose commits were acknowledged: after a failed write, it is cut back to this. */
+  #acknowledgedBytes = 0;
   /** Sequence number of the last line queued for the journal. */
   #seq = 0;
   #queue: QueuedCommit[] = [];
@@ -294,6 +329,7 @@ export class LowdbStore implements Store {
     this.#fsync = options.fsync ?? true;
     this.#recentMessages = options.recentMessages ?? 10_000;
     this.#log = options.log ?? (() => {});
+    this.#retryWritesMs = options.retryWritesMs?.length ? options.retryWritesMs : RETRY_WRITES_MS;
     this.#paths = {
       snapshot: join(this.#dir, 'state.json'),
       delta: join(this.#dir, 'state-delta.json'),
@@ -317,6 +353,19 @@ export class LowdbStore implements Store {
     return this.#closing;
   }
 
+  /**
+   * Why the store refuses calls now, for `/healthz`: a write failed (which, and since when) and it has not written
+   * again yet; undefined while it writes.
+   *
+   *     await store.unreachable(); // "it cannot write to the disk: could not append to data/store/journal.jsonl (ENOSPC: …) …"
+   */
+  async unreachable(): Promise<string | undefined> {
+    const failure = this.#writeFailure;
+    if (!failure) return undefined;
+    const wait = Math.max(1, Math.ceil((failure.retryAt - Date.now()) / 1000));
+    return `it cannot write to the disk: ${failure.reason}, since ${new Date(failure.since).toISOString()}; every call is refused until a write succeeds, tried again in ${wait} s`;
+  }
+
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const unavailable = this.#unavailable();
     if (unavailable) return Promise.reject(unavailable);
@@ -333,8 +382,10 @@ export class LowdbStore implements Store {
    * its commit claimed are handed out by `claimOutbound` from then on.
    */
   async #attempt<T>(work: (tx: Tx) => Promise<T>, claim: boolean): Promise<T> {
-    if (this.#failure) throw this.#failure;
-    const tx = new BufferedTx(this.#state, (ids) => this.#load(ids));
+    const refused = this.#refused();
+    if (refused) throw refused;
+    const state = this.#state;
+    const tx = new BufferedTx(state, (ids) => this.#load(ids));
     let value: T;
     let commit: { durable: Promise<void>; claimed: number[] };
     try {
@@ -343,6 +394,8 @@ export class LowdbStore implements Store {
       } finally {
         tx.end();
       }
+      // Read from disk again after a failed write while the work ran: what it read is from before, run it again.
+      if (state !== this.#state) throw new ConflictError('the store read its files again while this transaction ran; retry');
       commit = this.#commit(tx, claim);
     } finally {
       // After the (synchronous) check: until then the versions of what it read must stay comparable.
@@ -651,15 +704,7 @@ export class LowdbStore implements Store {
     try {
       await mkdir(this.#dir, { recursive: true });
       this.#releaseLock = await acquireLock(this.#dir);
-      await this.#recover();
-      this.#journal = await open(this.#paths.journal, 'a');
-      if (this.#rewriteAtOpen) {
-        // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
-        await this.#compact(this.#capture(true), true);
-      } else if (this.#oldJournalAtOpen) {
-        // A crash cut a compaction short: finish it (the next one renames the journal over the old one).
-        await this.#compact(this.#capture(), false);
-      }
+      await this.#loadFiles();
     } catch (error) {
       await this.#releaseLock?.();
       this.#phase = 'closed';
@@ -676,6 +721,20 @@ export class LowdbStore implements Store {
       journalBytes: this.#journalBytes,
       ms: Math.round(performance.now() - started),
     });
+  }
+
+  /** Recovers the state from the files into an empty `#state`, opens the journal, and finishes what a crash cut short. */
+  async #loadFiles(): Promise<void> {
+    await this.#recover();
+    this.#journal = await open(this.#paths.journal, 'a');
+    this.#acknowledgedBytes = this.#journalBytes;
+    if (this.#rewriteAtOpen) {
+      // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
+      await this.#compact(this.#capture(true), true);
+    } else if (this.#oldJournalAtOpen) {
+      // A crash cut a compaction short: finish it (the next one renames the journal over the old one).
+      await this.#compact(this.#capture(), false);
+    }
   }
 
   /** Archive first, then the snapshot, then the journal lines the snapshot does not include. */
@@ -813,13 +872,16 @@ export class LowdbStore implements Store {
       return;
     }
     this.#phase = 'closing';
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    await this.#retrying;
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     await this.#unclaim();
     while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
     // Lazy lines still unsynced are synced now, not left to the timer.
     clearTimeout(this.#lazySync);
     this.#lazySync = undefined;
-    if (this.#unsynced && !this.#failure) await this.#enqueue('').catch(() => undefined);
+    if (this.#unsynced && !this.#writeFailure) await this.#enqueue('').catch(() => undefined);
     await this.#directorySync?.catch(() => undefined);
     this.#reportSlowSyncs('disk');
     this.#reportSlowSyncs('process');
@@ -837,7 +899,8 @@ export class LowdbStore implements Store {
    * resolves once it is durable. A transaction that wrote nothing is checked too: its reads must still be current.
    */
   #commit(tx: BufferedTx, claim: boolean): { durable: Promise<void>; claimed: number[] } {
-    if (this.#failure) return { durable: Promise.reject(this.#failure), claimed: [] };
+    const refused = this.#refused();
+    if (refused) return { durable: Promise.reject(refused), claimed: [] };
     tx.check();
     const state = this.#state;
     const claimed: number[] = [];
@@ -851,8 +914,11 @@ export class LowdbStore implements Store {
     return { durable: records.length === 0 ? this.#enqueue('') : this.#append(records), claimed };
   }
 
-  /** Applies `records` to memory and queues their journal line. Callers have checked the store has not failed. */
+  /** Applies `records` to memory and queues their journal line; refused, applying nothing, while writes fail. */
   #append(records: JournalRecord[], lazy = false): Promise<void> {
+    // Checked again here: a caller checked before it awaited a read, and a write may have failed meanwhile.
+    const refused = this.#refused();
+    if (refused) return Promise.reject(refused);
     const parts = records.map((record) => {
       if (!('message' in record)) return JSON.stringify(record);
       const json = JSON.stringify(record.message);
@@ -910,8 +976,8 @@ export class LowdbStore implements Store {
           this.#noteSync(performance.now() - syncStarted, batch.length, loopBefore);
         }
       } catch (error) {
-        this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
-        for (const waiting of rewrites) waiting.reject(this.#failure as Error);
+        const refused = this.#fail(error, `could not append to ${this.#paths.journal}`, batch);
+        for (const waiting of rewrites) waiting.reject(refused);
         break;
       }
       // The first batch of a new journal: the journal's name must be durable too before its commits are acknowledged.
@@ -921,12 +987,13 @@ export class LowdbStore implements Store {
         try {
           await directory;
         } catch (error) {
-          this.#fail(error, `could not sync ${this.#dir} after starting a new journal`, batch);
-          for (const waiting of rewrites) waiting.reject(this.#failure as Error);
+          const refused = this.#fail(error, `could not sync ${this.#dir} after starting a new journal`, batch);
+          for (const waiting of rewrites) waiting.reject(refused);
           break;
         }
       }
       for (const commit of batch) commit.resolve();
+      this.#acknowledgedBytes = this.#journalBytes;
       if (this.#unsynced) this.#syncLazyLater();
       if (compaction && !rewrite) {
         // The journal so far goes aside for the compaction; the commits that follow go to a new one meanwhile.
@@ -949,8 +1016,8 @@ export class LowdbStore implements Store {
         try {
           await this.#compact(compaction, rewrite);
         } catch (error) {
-          this.#fail(error, `compaction into ${this.#dir} failed`, []);
-          for (const waiting of rewrites) waiting.reject(this.#failure as Error);
+          const refused = this.#fail(error, `compaction into ${this.#dir} failed`, []);
+          for (const waiting of rewrites) waiting.reject(refused);
           break;
         }
       }
@@ -964,7 +1031,7 @@ export class LowdbStore implements Store {
     this.#lazySync ??= setTimeout(() => {
       this.#lazySync = undefined;
       // A durable wait for what is queued: the batch that takes it syncs what lazy lines were written before.
-      if (this.#unsynced && this.#phase !== 'closed' && !this.#failure) this.#enqueue('').catch(() => undefined);
+      if (this.#unsynced && this.#phase !== 'closed' && !this.#writeFailure) this.#enqueue('').catch(() => undefined);
     }, LAZY_SYNC_MS);
   }
 
@@ -1016,6 +1083,8 @@ export class LowdbStore implements Store {
   async #rotate(): Promise<void> {
     const old = this.#journal as FileHandle;
     await rename(this.#paths.journal, this.#paths.oldJournal);
+    // Acknowledged, all of it is in the renamed journal now.
+    this.#acknowledgedBytes = 0;
     this.#journal = await open(this.#paths.journal, 'a');
     this.#journalBytes = 0;
     if (this.#fsync) {
@@ -1037,7 +1106,7 @@ export class LowdbStore implements Store {
       const message = this.#state.messages.get(id);
       if (message?.status === 'sending') records.push({ message: { ...message, status: 'pending' } });
     }
-    if (records.length === 0 || this.#failure) return;
+    if (records.length === 0 || this.#writeFailure) return;
     await this.#append(records).catch((error: unknown) => {
       this.#log('warn', 'could not put unsent claimed replies back to pending; they are sent again at the next start', { error: String(error) });
     });
@@ -1152,6 +1221,7 @@ export class LowdbStore implements Store {
       if (this.#fsync) await journal.datasync();
       journalBytes = this.#journalBytes;
       this.#journalBytes = 0;
+      this.#acknowledgedBytes = 0;
     }
     // The id lists of customers quiet since the last compaction go into typed arrays, off the heap.
     this.#state.packIdleIndexes();
@@ -1183,23 +1253,156 @@ export class LowdbStore implements Store {
     }
   }
 
-  #fail(error: unknown, what: string, batch: QueuedCommit[]): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.#failure = new StoreUnavailableError(
-      `${what} (${reason}). The store accepts nothing more; restart the process to recover from disk.`,
-      { cause: error },
-    );
-    this.#log('error', 'store failed', { dir: this.#dir, error: this.#failure.message });
-    for (const commit of [...batch, ...this.#queue.splice(0)]) commit.reject(this.#failure);
+  /**
+   * Refuses `batch`, whatever is queued and every call from now on, and tries writing again in the background (see
+   * `#retryWrites`); logs once per failure, not at each attempt. Returns the refusal, for those waiting elsewhere.
+   */
+  #fail(error: unknown, what: string, batch: QueuedCommit[]): StoreUnavailableError {
+    const reason = `${what} (${error instanceof Error ? error.message : String(error)})`;
+    if (!this.#writeFailure) {
+      const state = this.#state;
+      this.#writeFailure = {
+        error: new StoreUnavailableError(reason, { cause: error }),
+        since: Date.now(),
+        reason,
+        retryAt: Date.now(),
+        attempts: 0,
+        lastIds: { message: state.lastMessageId, conversation: state.lastConversationId },
+      };
+      this.#scheduleRetry();
+      this.#log('error', 'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself', {
+        dir: this.#dir,
+        error: reason,
+        retryInMs: this.#retryWritesMs[0],
+      });
+    }
+    const refused = this.#refused() as StoreUnavailableError;
+    for (const commit of [...batch, ...this.#queue.splice(0)]) commit.reject(refused);
+    return refused;
   }
 
-  /** Whether a write failed (a method, so a check in a loop does not narrow `#failure` for the code after it). */
+  /** Whether a write failed (a method, so a check in a loop does not narrow `#writeFailure` for the code after it). */
   #hasFailed(): boolean {
-    return this.#failure !== undefined;
+    return this.#writeFailure !== undefined;
+  }
+
+  /** While writes fail: the refusal of a call, with the wait until the next attempt. */
+  #refused(): StoreUnavailableError | undefined {
+    const failure = this.#writeFailure;
+    if (!failure) return undefined;
+    const retryAfterMs = Math.max(1_000, failure.retryAt - Date.now());
+    return new StoreUnavailableError(
+      `${failure.reason}. The store accepts nothing until a write succeeds again; it tries again in ${Math.ceil(retryAfterMs / 1000)} s, by itself.`,
+      { cause: failure.error.cause, retryAfterMs },
+    );
+  }
+
+  #scheduleRetry(): void {
+    const failure = this.#writeFailure as WriteFailure;
+    const wait = this.#retryWritesMs[Math.min(failure.attempts, this.#retryWritesMs.length - 1)] as number;
+    failure.retryAt = Date.now() + wait;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#retrying = this.#retryWrites().finally(() => {
+        this.#retrying = undefined;
+      });
+    }, wait);
+    // A store waiting to write again does not keep a process alive that has nothing else to do.
+    this.#retryTimer.unref();
+  }
+
+  /**
+   * One attempt at writing again after a failure: what the failure left is put right as a restart would (the journal
+   * cut back to its acknowledged commits, so a refused commit whose line reached the file is not kept; the files read
+   * again, a compaction cut short finished), then a line of no records is appended to the journal and synced, and
+   * `WRITE_CHECK_BYTES` written and synced beside it. Calls are accepted again once all of that succeeded; else the
+   * next attempt is scheduled, a little later each time.
+   */
+  async #retryWrites(): Promise<void> {
+    const failure = this.#writeFailure;
+    if (!failure || this.#phase !== 'open') return;
+    failure.attempts += 1;
+    try {
+      await this.#reload(failure);
+      await this.#checkWrites();
+    } catch (error) {
+      failure.reason = `could not write to ${this.#dir} again (${error instanceof Error ? error.message : String(error)})`;
+      if (this.#phase === 'open') this.#scheduleRetry();
+      return;
+    }
+    this.#writeFailure = undefined;
+    this.#log('info', 'the store writes again: calls are accepted', {
+      dir: this.#dir,
+      failedForMs: Date.now() - failure.since,
+      attempts: failure.attempts,
+      error: failure.error.message,
+    });
+  }
+
+  /** Drops memory, which is ahead of the disk, and recovers the state from the files as `open` does. */
+  async #reload(failure: WriteFailure): Promise<void> {
+    // What was writing when the failure came stops first (the writer stopped at it; a compaction may be under way).
+    while (this.#writer || this.#compacting) await (this.#writer ?? this.#compacting);
+    clearTimeout(this.#lazySync);
+    this.#lazySync = undefined;
+    await this.#directorySync?.catch(() => undefined);
+    this.#directorySync = undefined;
+    const journal = this.#journal;
+    this.#journal = undefined;
+    await journal?.close().catch(() => undefined);
+    const reader = this.#archiveReader;
+    this.#archiveReader = undefined;
+    if (reader) retire(reader);
+    // Refused commits whose lines reached the journal before its sync failed: nobody was told they are done.
+    const size = await stat(this.#paths.journal).then((file) => file.size, () => 0);
+    if (size > this.#acknowledgedBytes) await truncate(this.#paths.journal, this.#acknowledgedBytes);
+    const { claimed, inDoubt } = { claimed: this.#claimed, inDoubt: this.#inDoubt };
+    this.#state = new StoreState();
+    this.#recent = [];
+    this.#recentFrom = 0;
+    this.#rewriting = false;
+    this.#deltaRecords = 0;
+    this.#queue = [];
+    this.#unarchived = new Map();
+    this.#unsynced = false;
+    this.#rewrites = [];
+    this.#rewriteAtOpen = false;
+    this.#oldJournalAtOpen = false;
+    await this.#loadFiles();
+    const state = this.#state;
+    // An id a read may have shown before the failure (a reply on the web chat) is not given to another message.
+    state.lastMessageId = Math.max(state.lastMessageId, failure.lastIds.message);
+    state.lastConversationId = Math.max(state.lastConversationId, failure.lastIds.conversation);
+    // The replies this process claimed are still its own to send (the outbox records their outcomes once it can);
+    // only those in doubt since the open stay in doubt.
+    const sending = (id: number) => state.messages.get(id)?.status === 'sending';
+    this.#claimed = claimed.filter(sending);
+    this.#inDoubt = new Set([...inDoubt].filter(sending));
+  }
+
+  /** Appends a line of no records to the journal and syncs it, then writes and syncs `WRITE_CHECK_BYTES` beside it. */
+  async #checkWrites(): Promise<void> {
+    const journal = this.#journal as FileHandle;
+    const line = Buffer.from(`{"s":${this.#seq + 1},"r":[]}\n`, 'utf8');
+    appendAllSync(journal, line);
+    await journal.datasync();
+    this.#seq += 1;
+    this.#journalBytes += line.length;
+    this.#acknowledgedBytes = this.#journalBytes;
+    const path = join(this.#dir, 'write-check.tmp');
+    const file = await open(path, 'w');
+    try {
+      await appendAll(file, Buffer.alloc(WRITE_CHECK_BYTES));
+      await file.datasync();
+    } finally {
+      await file.close();
+      await rm(path, { force: true });
+    }
   }
 
   #unavailable(): StoreUnavailableError | undefined {
-    if (this.#failure) return this.#failure;
+    const refused = this.#refused();
+    if (refused) return refused;
     if (this.#phase === 'open') return undefined;
     if (this.#phase === 'new' || this.#phase === 'opening') return new StoreUnavailableError(`the store in ${this.#dir} is not open yet: await open() first`);
     return new StoreUnavailableError(`the store in ${this.#dir} is closed`);
@@ -1207,7 +1410,8 @@ export class LowdbStore implements Store {
 
   /** The state for a read outside transactions; reads keep working while `close` drains. */
   #read(): StoreState {
-    if (this.#failure) throw this.#failure;
+    const refused = this.#refused();
+    if (refused) throw refused;
     if (this.#phase !== 'open' && this.#phase !== 'closing') throw this.#unavailable() as StoreUnavailableError;
     return this.#state;
   }

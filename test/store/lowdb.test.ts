@@ -1018,31 +1018,90 @@ describe('lock', () => {
 });
 
 describe('disk failure', () => {
-  it('rejects the commit and every later call, and a restart recovers what was acknowledged', async () => {
+  /**
+   * The disk as the store's write boundary meets it: while `full`, every fdatasync fails with ENOSPC (the line a
+   * write put in the page cache never reaches the disk), as on a disk that filled up; `full = false` frees it.
+   */
+  async function fillableDisk(dir: string): Promise<{ full: boolean; syncs: number }> {
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    await rm(join(dir, 'probe'));
+    const disk = { full: false, syncs: 0 };
+    const datasync = prototype.datasync;
+    vi.spyOn(prototype, 'datasync').mockImplementation(function (this: unknown) {
+      if (!disk.full) return datasync.call(this);
+      disk.syncs += 1;
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
+    });
+    return disk;
+  }
+
+  it('refuses every call while the disk is full, keeps nothing it refused, and accepts again by itself once a write succeeds', async () => {
     const dir = await tempDirs.make();
-    const store = await openIn(dir);
+    const logs: { level: string; msg: string }[] = [];
+    const store = await openIn(dir, { retryWritesMs: [10, 20], log: (level, msg) => void logs.push({ level, msg }) });
     await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
     const before = await dump(store);
-    const probe = await openFile(join(dir, 'probe'), 'w');
-    const fileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
-    await probe.close();
-    vi.spyOn(fileHandle, 'datasync').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    const disk = await fillableDisk(dir);
+    disk.full = true;
 
     const failed = store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-2'));
     await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(failed).rejects.toThrow('ENOSPC');
-    await expect(store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'))).rejects.toThrow('accepts nothing more');
+    const refused = await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect((refused as Error).message).toContain('accepts nothing until a write succeeds again');
+    // How long the sender is asked to wait: until the next attempt, never less than a second.
+    expect((refused as StoreUnavailableError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     await expect(store.contact('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(await store.unreachable()).toMatch(/^it cannot write to the disk: could not append to .*journal\.jsonl \(ENOSPC: no space left on device, fdatasync\), since /);
+    // A write cut short by the full disk: half a line at the end of the journal.
+    await appendFile(join(dir, 'journal.jsonl'), '{"s":99,"r":[{"message":{"id":');
+
+    // It keeps trying in the background, and says so once in the log, not at each attempt.
+    await vi.waitFor(() => expect(disk.syncs).toBeGreaterThanOrEqual(4), { timeout: 5000 });
+    await expect(store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(logs.filter((entry) => entry.level !== 'info')).toEqual([{ level: 'error', msg: 'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself' }]);
+
+    disk.full = false;
+    await vi.waitFor(async () => expect(await store.unreachable()).toBeUndefined(), { timeout: 5000 });
+    expect(logs.filter((entry) => entry.msg.startsWith('the store'))).toEqual([
+      { level: 'error', msg: 'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself' },
+      { level: 'info', msg: 'the store writes again: calls are accepted' },
+    ]);
+    // What was acknowledged is there, and nothing of what was refused: the sender's retry is taken as new, once.
+    expect(await dump(store)).toEqual(before);
+    expect(await store.messageByChannelId('webchat', 'ann-2')).toBeUndefined();
+    await store.transaction('ann', async (tx) => (await tx.hasInbound('webchat', 'ann-2')) ? [] : handleMessage(tx, 'ann', 'ann-2'));
+    await store.transaction('ann', async (tx) => (await tx.hasInbound('webchat', 'ann-2')) ? [] : handleMessage(tx, 'ann', 'ann-2'));
+    await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'));
+    const ann2 = await storedMessages(store, 'ann', 'ann-2');
+    const all = await dump(store);
     await store.close();
 
-    // What was acknowledged is there; the refused commit may be too (its line reached the file, its sync failed),
-    // as a timed-out commit may be in any database; nothing after the failure is.
-    const reopened = await openIn(dir);
-    const recovered = (await dump(reopened)) as { messages: unknown[][] };
-    const acknowledged = before as { messages: unknown[][] };
-    expect(recovered.messages[0]?.slice(0, acknowledged.messages[0]?.length)).toEqual(acknowledged.messages[0]);
-    expect(await reopened.contactByIdentity('webchat', 'bob')).toBeUndefined();
+    // A restart finds the same: no half line, nothing refused, everything accepted since.
+    const reopened = await openIn(dir, { log: (level, msg) => void logs.push({ level, msg }) });
+    expect(await dump(reopened)).toEqual(all);
+    expect((await reopened.messagesOfContact(ann2[0]?.contactId as string)).filter((message) => message.channelMessageId === 'ann-2')).toHaveLength(1);
+    expect(logs.some((entry) => entry.msg.startsWith('dropped an unfinished last line'))).toBe(false);
     await reopened.close();
+  });
+
+  it('gives a message refused during the failure a new id, never one a read may have shown before it', async () => {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir, { retryWritesMs: [10] });
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-1'));
+    const disk = await fillableDisk(dir);
+    disk.full = true;
+    await expect(store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-2'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    disk.full = false;
+    await vi.waitFor(async () => expect(await store.unreachable()).toBeUndefined(), { timeout: 5000 });
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-3'));
+    const [first] = await storedMessages(store, 'ann', 'ann-3');
+    // ann-1 took ids 1-3 and the refused ann-2 4-6 (in memory a moment before its sync failed).
+    expect(first?.id).toBe(7);
+    await store.close();
   });
 });
 
