@@ -1,0 +1,116 @@
+// A night when the disk fills for a while, through the WhatsApp Cloud webhook on the embedded store: the customers'
+// messages meanwhile are refused with 503 and Retry-After (nothing acknowledged, nothing kept), /healthz says the store
+// cannot write and why, the admin signs in and is told to wait; once the disk has room the store writes again by
+// itself (no restart), and Meta's redeliveries are each answered once.
+import { open as openFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { cleanupDirs, recordingLog } from '../helpers.ts';
+import { messagesBody, settled, SHEENA, sign, startCloud, text, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
+
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+const LAYLA = '971501234567';
+
+const askFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Hello {{contact.name | there}}! How can we help?"
+    save: conversation.need
+  - say: "Noted: {{conversation.need}}"
+`;
+
+let cloud: CloudServer | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await cloud?.stop();
+  cloud = undefined;
+  await cleanupDirs();
+});
+
+/** While `full`, every fdatasync fails with ENOSPC, as on a disk that filled up: what was written never reaches it. */
+async function fillableDisk(dir: string): Promise<{ full: boolean }> {
+  const probe = await openFile(join(dir, 'probe'), 'w');
+  const prototype = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+  await probe.close();
+  await rm(join(dir, 'probe'));
+  const disk = { full: false };
+  const datasync = prototype.datasync;
+  vi.spyOn(prototype, 'datasync').mockImplementation(function (this: unknown) {
+    if (!disk.full) return datasync.call(this);
+    return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
+  });
+  return disk;
+}
+
+const health = async (url: string) => {
+  const res = await fetch(`${url}/healthz`);
+  return { status: res.status, body: (await res.json()) as { status: string; reasons?: string[] } };
+};
+
+it('refuses customers\' messages with 503 while the disk is full, writes again by itself once it has room, and answers each redelivered message once', async () => {
+  const { log, lines } = recordingLog();
+  cloud = await startCloud({ flows: { 'inbound.yaml': askFlow }, log, config: { ADMIN_TOKEN } });
+  const { app } = cloud;
+  const disk = await fillableDisk(cloud.dir);
+
+  const first = messagesBody([text('hi')]);
+  expect((await cloud.post(first)).status).toBe(200);
+  await settled(cloud);
+  expect(cloud.graph.saidTo(SHEENA)).toEqual(['Hello Sheena Nelson! How can we help?']);
+
+  disk.full = true;
+  const sheenas = messagesBody([text('my order never arrived')]);
+  const laylas = messagesBody([text('مرحبا، طلبي متأخر', { from: LAYLA })], { from: LAYLA, name: 'ليلى حداد' });
+  for (const body of [sheenas, laylas]) {
+    const raw = JSON.stringify(body);
+    const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw) }, body: raw });
+    expect(res.status).toBe(503);
+    // Meta is asked to wait until the store's next attempt: a whole number of seconds, at least one.
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await res.json()) as { kind: string }).kind).toBe('unavailable');
+  }
+
+  // The operator's monitor and the admin see why.
+  const down = await health(app.url);
+  expect(down.status).toBe(503);
+  expect(down.body.status).toBe('degraded');
+  expect(down.body.reasons).toEqual([expect.stringMatching(/^the store is out of reach: it cannot write to the disk: could not append to .*journal\.jsonl \(ENOSPC: no space left on device, fdatasync\), since .*; every call is refused until a write succeeds, tried again in \d+ s$/)]);
+  // Signing in to the dashboard needs no store; what it shows next is refused with the wait, as the dashboard says it.
+  const login = await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+  expect(login.status).toBe(200);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const conversations = await fetch(`${app.url}/api/conversations`, { headers: { cookie } });
+  expect(conversations.status).toBe(503);
+  expect(Number(conversations.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(((await conversations.json()) as { kind: string }).kind).toBe('unavailable');
+
+  // Nothing was acknowledged, so nothing was said.
+  expect(cloud.graph.saidTo(SHEENA)).toHaveLength(1);
+  expect(cloud.graph.saidTo(LAYLA)).toEqual([]);
+
+  disk.full = false;
+  await vi.waitFor(async () => expect((await health(app.url)).status).toBe(200), { timeout: 15_000, interval: 100 });
+
+  // Meta delivers the refused batches again (and one of them twice): each message is answered once.
+  expect((await cloud.post(sheenas)).status).toBe(200);
+  expect((await cloud.post(laylas)).status).toBe(200);
+  expect((await cloud.post(sheenas)).status).toBe(200);
+  await settled(cloud);
+  expect(cloud.graph.saidTo(SHEENA)).toEqual(['Hello Sheena Nelson! How can we help?', 'Noted: my order never arrived']);
+  expect(cloud.graph.saidTo(LAYLA)).toEqual(['Hello ليلى حداد! How can we help?']);
+
+  // The log says it once when the writes failed and once when they came back, not at every refusal or attempt.
+  const storeLines = lines.filter((line) => String(line.msg).startsWith('the store'));
+  expect(storeLines.map((line) => line.msg)).toEqual([
+    'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself',
+    'the store writes again: calls are accepted',
+  ]);
+
+  // And a restart finds what was answered, once.
+  await cloud.restart();
+  const contacts = await cloud.app.store.contacts();
+  const sheena = contacts.find((contact) => contact.identities[0]?.id === SHEENA);
+  const said = (await cloud.app.store.messagesOfContact(sheena?.id as string)).filter((message) => message.direction === 'in').map((message) => message.text);
+  expect(said).toEqual(['hi', 'my order never arrived']);
+}, 60_000);
