@@ -61,7 +61,7 @@ describe.skipIf(!hasChromium)(inChromium('the agent console\'s words for a refus
     // Switchboard starting (503 unavailable, counted as no attempt).
     starting = true;
     try {
-      expect(await signInRefused(page, LINA_TOKEN)).toBe('تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد قليل.');
+      expect(await signInRefused(page, LINA_TOKEN)).toBe('تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد 5 ثوانٍ.');
       await shot(page, 'console-sign-in-starting-ar');
     } finally {
       starting = false;
@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)(inChromium('the agent console\'s words for a refus
     expect(await signInRefused(page, LINA_TOKEN)).toBe('Too many attempts; try again in 20 min.');
     starting = true;
     try {
-      expect(await signInRefused(page, LINA_TOKEN)).toBe('Switchboard cannot sign you in right now; try again in a moment.');
+      expect(await signInRefused(page, LINA_TOKEN)).toBe('Switchboard cannot sign you in right now; try again in 5 s.');
     } finally {
       starting = false;
     }
@@ -90,16 +90,16 @@ describe.skipIf(!hasChromium)(inChromium('the agent console\'s words for a refus
     // Switchboard starting: the console's own words, said again in the language the agent switches to, and back.
     starting = true;
     try {
-      expect(await signInRefused(page, LINA_TOKEN)).toBe('Switchboard cannot sign you in right now; try again in a moment.');
+      expect(await signInRefused(page, LINA_TOKEN)).toBe('Switchboard cannot sign you in right now; try again in 5 s.');
     } finally {
       starting = false;
     }
     await language.click();
     expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
-    expect(await page.locator('#signin-error').innerText()).toBe('تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد قليل.');
+    expect(await page.locator('#signin-error').innerText()).toBe('تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد 5 ثوانٍ.');
     await shot(page, 'console-sign-in-refused-switched-ar');
     await language.click();
-    expect(await page.locator('#signin-error').innerText()).toBe('Switchboard cannot sign you in right now; try again in a moment.');
+    expect(await page.locator('#signin-error').innerText()).toBe('Switchboard cannot sign you in right now; try again in 5 s.');
 
     // Switchboard out of reach, on an Arabic console switched to English.
     await language.click();

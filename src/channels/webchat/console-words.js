@@ -19,8 +19,8 @@ export const CONSOLE_WORDS = {
     badToken: 'No agent signs in with this token.',
     /** Why a sign-in was refused, by the answer's `kind`: over the attempts allowed (`when`: inSeconds, inMinutes), */
     tooManyAttempts: (when) => `Too many attempts; try again ${when}.`,
-    /** the server starting, stopping or out of its store (`unavailable`), */
-    signInUnavailable: 'Switchboard cannot sign you in right now; try again in a moment.',
+    /** the server starting, stopping or out of its store (`unavailable`, with the wait it asks for), */
+    signInUnavailable: (when) => `Switchboard cannot sign you in right now; try again ${when}.`,
     /** not a token it takes (`badRequest`, `tooLarge`: empty, over 512 characters). */
     notAToken: 'This is not a sign-in token: paste your webchat_token from team.yaml as it is.',
     // The wait, as the web chat page says it.
@@ -104,7 +104,7 @@ export const CONSOLE_WORDS = {
     signIn: 'تسجيل الدخول',
     badToken: 'لا يفتح هذا الرمز حساب أي موظف.',
     tooManyAttempts: (when) => `محاولات كثيرة؛ أعد المحاولة ${when}.`,
-    signInUnavailable: 'تعذّر تسجيل دخولك الآن؛ أعد المحاولة بعد قليل.',
+    signInUnavailable: (when) => `تعذّر تسجيل دخولك الآن؛ أعد المحاولة ${when}.`,
     notAToken: 'هذا ليس رمز تسجيل دخول: الصق \u2068webchat_token\u2069 من \u2068team.yaml\u2069 كما هو.',
     inSeconds: WORDS.ar.inSeconds,
     inMinutes: WORDS.ar.inMinutes,

@@ -118,7 +118,7 @@ function signInRefusal(res, body, words) {
   const kind = body.kind ?? { 401: 'unauthorized', 429: 'rateLimited', 503: 'unavailable' }[res.status];
   if (kind === 'unauthorized') return (language === 'en' && typeof body.error === 'string' && body.error) || words.badToken;
   if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res, words));
-  if (kind === 'unavailable') return words.signInUnavailable;
+  if (kind === 'unavailable') return words.signInUnavailable(waitOf(res, words));
   if (kind === 'badRequest' || kind === 'tooLarge') return words.notAToken;
   if (kind === 'internal' || (kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
