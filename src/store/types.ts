@@ -387,9 +387,9 @@ export interface Store {
    */
   interrupt?(): Promise<boolean>;
   /**
-   * Why the store cannot be reached now, or undefined when it can: for `/healthz`. A store in the process (the
-   * embedded one) leaves it out; a database's asks it, briefly (at most a few seconds), and may answer from a
-   * moment ago.
+   * Why the store cannot be reached now, or undefined when it can: for `/healthz`. The embedded store says why it
+   * refuses calls since a write to its disk failed; a database's asks it, briefly (at most a few seconds), and may
+   * answer from a moment ago.
    */
   unreachable?(): Promise<string | undefined>;
   /**

@@ -84,6 +84,8 @@ it('refuses customers\' messages with 503 while the disk is full, writes again b
   expect(conversations.status).toBe(503);
   expect(Number(conversations.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   expect(((await conversations.json()) as { kind: string }).kind).toBe('unavailable');
+  // The dashboard asks again a few seconds later, and again.
+  for (let i = 0; i < 3; i++) expect((await fetch(`${app.url}/api/conversations`, { headers: { cookie } })).status).toBe(503);
 
   // Nothing was acknowledged, so nothing was said.
   expect(cloud.graph.saidTo(SHEENA)).toHaveLength(1);
@@ -100,6 +102,13 @@ it('refuses customers\' messages with 503 while the disk is full, writes again b
   expect(cloud.graph.saidTo(SHEENA)).toEqual(['Hello Sheena Nelson! How can we help?', 'Noted: my order never arrived']);
   expect(cloud.graph.saidTo(LAYLA)).toEqual(['Hello ليلى حداد! How can we help?']);
 
+  // Warnings and errors too: no line per refused message or per attempt (the dashboard's refusals are said once a minute).
+  // Left out: the shipped-style flow's own warning, and a slow sync on a busy runner.
+  const elsewhere = /^(flows\/|the event loop was busy|the disk is slow)/;
+  expect(lines.filter((line) => Number(line.level) >= 40 && !elsewhere.test(String(line.msg))).map((line) => line.msg)).toEqual([
+    'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself',
+    'request refused: the store is out of reach',
+  ]);
   // The log says it once when the writes failed and once when they came back, not at every refusal or attempt.
   const storeLines = lines.filter((line) => String(line.msg).startsWith('the store'));
   expect(storeLines.map((line) => line.msg)).toEqual([
