@@ -1,5 +1,5 @@
 // The embedded store's contract: durability across restarts, keyed ordering, atomic commits, recovery and compaction.
-import { appendFile, cp, open as openFile, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, open as openFile, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -1085,6 +1085,37 @@ describe('disk failure', () => {
     expect(await dump(reopened)).toEqual(all);
     expect((await reopened.messagesOfContact(ann2[0]?.contactId as string)).filter((message) => message.channelMessageId === 'ann-2')).toHaveLength(1);
     expect(logs.some((entry) => entry.msg.startsWith('dropped an unfinished last line'))).toBe(false);
+    await reopened.close();
+  });
+
+  it('finishes a compaction that failed (its snapshot could not be written) once it can write again, and keeps every acknowledged commit', async () => {
+    const dir = await tempDirs.make();
+    const store = await openIn(dir, { compactAfterBytes: 2_000, retryWritesMs: [10] });
+    // The snapshot's temporary file cannot be created: a directory stands in its place (EISDIR), as a permission would.
+    await mkdir(join(dir, 'state.json.tmp'));
+    await mkdir(join(dir, 'state-delta.json.tmp'));
+    const acknowledged: string[] = [];
+    for (let n = 1; n <= 200 && (await store.unreachable()) === undefined; n++) {
+      const id = `ann-${n}`;
+      const stored = await store.transaction('ann', (tx) => handleMessage(tx, 'ann', id)).then(() => true, (error: unknown) => {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        return false;
+      });
+      if (stored) acknowledged.push(id);
+    }
+    expect(await store.unreachable()).toMatch(/compaction into .* failed \(EISDIR/);
+    await expect(store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'))).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    await rm(join(dir, 'state.json.tmp'), { recursive: true });
+    await rm(join(dir, 'state-delta.json.tmp'), { recursive: true });
+    await vi.waitFor(async () => expect(await store.unreachable()).toBeUndefined(), { timeout: 5000 });
+    expect(existsSync(join(dir, 'journal.old.jsonl'))).toBe(false);
+    await store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'));
+    const all = await dump(store);
+    for (const id of acknowledged) expect(await store.messageByChannelId('webchat', id), id).toBeDefined();
+    await store.close();
+    const reopened = await openIn(dir);
+    expect(await dump(reopened)).toEqual(all);
     await reopened.close();
   });
 
