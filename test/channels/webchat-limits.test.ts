@@ -21,9 +21,9 @@ async function stored(url: string, who: Credentials): Promise<string[]> {
 }
 
 /** Opens an event stream; resolves with its status (and a way to close it) once the head arrives. */
-function openStream(url: string): Promise<{ status: number; close(): void }> {
+function openStream(url: string, token?: string): Promise<{ status: number; close(): void }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, (res) => {
+    const req = request(url, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       res.resume();
       resolve({ status: res.statusCode ?? 0, close: () => req.destroy() });
     });
@@ -99,17 +99,17 @@ describe('web chat limits', () => {
   it('holds at most 5 event streams open per session and the configured number per address, and frees a place when one closes', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': quietFlow }), { config: { WEBCHAT_STREAM_LIMIT: [5, 8] } });
     const [a, b] = await Promise.all([newSession(app.url), newSession(app.url)]);
-    const streamOf = (who: Credentials) => `${app.url}/webchat/${who.session}/events?token=${who.token}`;
-    const first = await Promise.all(Array.from({ length: 6 }, () => openStream(streamOf(a!))));
+    const streamOf = (who: Credentials) => [`${app.url}/webchat/${who.session}/events`, who.token] as const;
+    const first = await Promise.all(Array.from({ length: 6 }, () => openStream(...streamOf(a!))));
     expect(first.map((stream) => stream.status).sort()).toEqual([200, 200, 200, 200, 200, 429]);
-    const second = await Promise.all(Array.from({ length: 4 }, () => openStream(streamOf(b!))));
+    const second = await Promise.all(Array.from({ length: 4 }, () => openStream(...streamOf(b!))));
     expect(second.map((stream) => stream.status).sort()).toEqual([200, 200, 200, 429]);
     console.log(`event streams: per session ${first.filter((s) => s.status === 200).length} open then 429; per address ${[...first, ...second].filter((s) => s.status === 200).length} open then 429`);
     first.find((stream) => stream.status === 200)!.close();
     let again = 0;
     for (let tries = 0; tries < 50 && again !== 200; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const stream = await openStream(streamOf(b!));
+      const stream = await openStream(...streamOf(b!));
       again = stream.status;
       if (again === 200) stream.close();
     }
@@ -217,7 +217,7 @@ describe('web chat listing', () => {
 
     // The page's event stream shows it: delivered.
     const controller = new AbortController();
-    const stream = await fetch(`${app.url}/webchat/${session}/events?token=${token}`, { signal: controller.signal });
+    const stream = await fetch(`${app.url}/webchat/${session}/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
     const reader = stream.body!.getReader();
     let text = '';
     while (!text.includes('Yes?')) text += new TextDecoder().decode((await reader.read()).value);

@@ -58,7 +58,10 @@ describe('web chat sessions', () => {
       ['POST messages, another session\'s token', `/webchat/${session}/messages`, { method: 'POST', headers: json(otherToken), body: '{"text":"hi"}' }],
       ['POST messages, the token in the query', `/webchat/${session}/messages?token=${token}`, { method: 'POST', headers: json(), body: '{"text":"hi"}' }],
       ['GET messages, no token', `/webchat/${session}/messages`, {}],
-      ['GET events, wrong token', `/webchat/${session}/events?token=${otherToken}`, {}],
+      ['GET events, wrong token', `/webchat/${session}/events`, { headers: json(otherToken) }],
+      ['GET events, the token in the query', `/webchat/${session}/events?token=${token}`, {}],
+      ['GET messages, the token in the query', `/webchat/${session}/messages?token=${token}`, {}],
+      ['GET media, the token in the query', `/webchat/${session}/media/${'0'.repeat(32)}?token=${token}`, {}],
       ['GET media, no token', `/webchat/${session}/media/${'0'.repeat(32)}`, {}],
       ['a name nobody made', '/webchat/layla/messages', { method: 'POST', headers: json(token), body: '{"text":"hi"}' }],
     ];
@@ -70,14 +73,15 @@ describe('web chat sessions', () => {
       reasons[label] = ((await res.json()) as { error: string }).error;
     }
     expect(reasons['POST messages, no token']).toBe('this session needs its token: send Authorization: Bearer <token>, the token POST /webchat/sessions gave with the session');
-    expect(reasons['GET messages, no token']).toMatch(/or \?token=<token>/);
+    // An address never carries a visitor's token (a proxy's log keeps addresses): a link that does opens nothing.
+    expect(reasons['GET events, the token in the query']).toMatch(/only as Authorization: Bearer <token>, never in an address/);
     expect(reasons['POST messages, wrong token']).toMatch(/this token does not open this session .*POST \/webchat\/sessions/);
     expect(await app.store.messageCount()).toBe(0);
 
-    // With it: 202, and the events stream takes it in the query (EventSource cannot send headers).
+    // With it: 202, and the events stream takes it as a header too.
     expect((await fetch(`${app.url}/webchat/${session}/messages`, { method: 'POST', headers: json(token), body: '{"text":"hi"}' })).status).toBe(202);
     const controller = new AbortController();
-    const stream = await fetch(`${app.url}/webchat/${session}/events?token=${token}`, { signal: controller.signal });
+    const stream = await fetch(`${app.url}/webchat/${session}/events`, { headers: json(token), signal: controller.signal });
     expect(stream.status).toBe(200);
     controller.abort();
     await app.stop();

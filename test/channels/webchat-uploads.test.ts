@@ -263,8 +263,8 @@ describe('web chat files through the whole server', () => {
 
     expect((await upload(app.url, laylaKey, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', name: 'Layla' }))).status).toBe(202);
     const sent = (await listed(app.url, laylaKey)).find((m) => m.attachments);
-    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: `/webchat/${laylaKey.session}/media/${sent?.attachments?.[0]?.url?.split('/').at(-1)}` }] });
-    const ref = sent!.attachments![0]!.url!.split('/').at(-1)!;
+    expect(sent).toMatchObject({ from: 'contact', text: 'my receipt', attachments: [{ kind: 'image', mime: 'image/png', name: 'receipt.png', size: png.length, url: expect.stringMatching(`^/webchat/${laylaKey.session}/media/`) }] });
+    const ref = new URL(sent!.attachments![0]!.url!, app.url).pathname.split('/').at(-1)!;
     expect(ref).toMatch(/^[0-9a-f]{32}$/);
     const file = await fetch(`${app.url}${sent!.attachments![0]!.url}`, { headers: auth(laylaKey) });
     expect(file.headers.get('content-type')).toBe('image/png');
@@ -282,6 +282,48 @@ describe('web chat files through the whole server', () => {
     const answer = (await listed(app.url, laylaKey)).at(-1)!;
     expect(answer).toMatchObject({ from: 'agent', text: 'your refund', attachments: [{ kind: 'document', mime: 'application/pdf', name: 'refund.pdf' }] });
     expect(await (await fetch(`${app.url}${answer.attachments![0]!.url}`, { headers: auth(laylaKey) })).text()).toBe('%PDF-1.4 refund');
+    await app.stop();
+  });
+
+  it("gives a visitor's file an address that opens that file alone, without the visitor's token: not the chat, not another file, not past its day, and an old ?token= link nothing", async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
+    const layla = await visitor(app.url, 'layla-links', 'Layla').credentials();
+    const pdf = new TextEncoder().encode('%PDF-1.4 order');
+    expect((await upload(app.url, layla, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt' }))).status).toBe(202);
+    expect((await upload(app.url, layla, form({ bytes: pdf, type: 'application/pdf', name: 'order.pdf' }))).status).toBe(202);
+    const [picture, order] = (await listed(app.url, layla)).flatMap((message) => message.attachments ?? []).map((attachment) => new URL(attachment.url!, app.url));
+
+    // What the page puts in an <img> or a download link: no token in it, and it opens by itself (a browser sends no header).
+    for (const link of [picture!, order!]) {
+      expect(link.href).not.toContain(layla.token);
+      expect(link.search).toMatch(/^\?expires=\d+&grant=[A-Za-z0-9_-]{43}$/);
+    }
+    const shown = await fetch(picture!);
+    expect(shown.status).toBe(200);
+    expect(new Uint8Array(await shown.arrayBuffer())).toEqual(png);
+    expect(await (await fetch(order!)).text()).toBe('%PDF-1.4 order');
+
+    // Someone who got the picture's address (a proxy's log, a Referer, a copied link) has that picture and nothing else.
+    const grant = picture!.search;
+    const refused = [
+      ['the order with the picture\'s grant', `${order!.pathname}${grant}`],
+      ['the messages', `/webchat/${layla.session}/messages${grant}`],
+      ['the event stream', `/webchat/${layla.session}/events${grant}`],
+      ['its day stretched', `${picture!.pathname}${grant.replace(/expires=(\d+)/, (_all, at: string) => `expires=${Number(at) + 86_400}`)}`],
+      ['another visitor\'s file place', `/webchat/${(await visitor(app.url, 'omar-links').credentials()).session}${picture!.pathname.slice(picture!.pathname.indexOf('/media/'))}${grant}`],
+    ];
+    for (const [label, path] of refused) {
+      const res = await fetch(`${app.url}${path}`);
+      expect(res.status, label).toBe(401);
+    }
+    // A link made before (the token in the address, as pages put it) opens nothing: the token is a header's only.
+    for (const path of [`${picture!.pathname}?token=${layla.token}`, `/webchat/${layla.session}/messages?token=${layla.token}`]) {
+      const old = await fetch(`${app.url}${path}`);
+      expect(old.status, path).toBe(401);
+      expect(((await old.json()) as { error: string }).error, path).toMatch(/only as Authorization: Bearer <token>, never in an address/);
+    }
+    // The page, with its token in the header, still has every file.
+    expect((await fetch(`${app.url}${order!.pathname}`, { headers: auth(layla) })).status).toBe(200);
     await app.stop();
   });
 

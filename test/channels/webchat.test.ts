@@ -192,7 +192,7 @@ describe('web chat', () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': inboundFlow }));
     const sara = visitor(app.url, 'sara', 'Sara');
     const { session, token } = await sara.credentials();
-    const live = readEvents(`${app.url}/webchat/${session}/events?token=${token}`, 3);
+    const live = readEvents(`${app.url}/webchat/${session}/events`, 3, { authorization: `Bearer ${token}` });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await sara.say('hello');
     const events = await live;

@@ -1,10 +1,13 @@
-// Attachments as the web chat shows them: a kind told from a file's MIME type, a URL under the session for
-// bytes, and the headers a file is served with.
+// Attachments as the web chat shows them: a kind told from a file's MIME type, the address of their bytes, and the
+// headers a file is served with.
 import type { Response } from 'express';
 import type { Attachment, AttachmentKind, StoredMedia } from '../../types.ts';
 import type { FileRefusal } from '../../store/types.ts';
 
-/** An attachment as the web chat API lists it: `url` fetches its bytes, for this session only. */
+/**
+ * An attachment as the web chat API lists it: `url` fetches its bytes, for this session only (a visitor's carries a
+ * grant for that file alone, for a day: file-links.ts).
+ */
 export interface WebchatAttachment {
   kind: AttachmentKind;
   mime?: string;
@@ -32,18 +35,18 @@ export function kindOf(mime: string): AttachmentKind {
 }
 
 /**
- * The listed form of a stored attachment in `session`'s messages.
+ * The listed form of a stored attachment, its bytes at `linkOf(ref)` (file-links.ts).
  *
- *     toWebchatAttachment({ kind: 'image', mime: 'image/png', ref: 'ab12…' }, 'v-1'); // { kind, mime, url: '/webchat/v-1/media/ab12…' }
+ *     toWebchatAttachment({ kind: 'image', mime: 'image/png', ref: 'ab12…' }, (ref) => plainLink('v-1', ref)); // { kind, mime, url: '/webchat/v-1/media/ab12…' }
  */
-export function toWebchatAttachment(attachment: Attachment, session: string): WebchatAttachment {
+export function toWebchatAttachment(attachment: Attachment, linkOf: (ref: string) => string): WebchatAttachment {
   const { kind, mime, name, size, ref, voice, location, contact, refused, refusal } = attachment;
   return {
     kind,
     ...(mime !== undefined ? { mime } : {}),
     ...(name !== undefined ? { name } : {}),
     ...(size !== undefined ? { size } : {}),
-    ...(ref !== undefined ? { url: `/webchat/${session}/media/${encodeURIComponent(ref)}` } : {}),
+    ...(ref !== undefined ? { url: linkOf(ref) } : {}),
     ...(voice ? { voice } : {}),
     ...(location ? { location } : {}),
     ...(contact ? { contact } : {}),

@@ -5,6 +5,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../../shared/secret.ts';
+import { grantOpens, hasGrant } from './file-links.ts';
 import { describeRate, RateLimiter, type Rate } from './limits.ts';
 
 /** What is kept of a customer's session: never the token itself. */
@@ -87,7 +88,7 @@ export function bearerOf(req: Request): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
 }
 
-/** `?token=`, which only what cannot send headers uses (an event stream, a picture): GET requests only. */
+/** `?token=` on an agent's session, which only what cannot send headers uses (an EventSource): GET requests only. */
 function queryTokenOf(req: Request): string | undefined {
   const token = req.query.token;
   return req.method === 'GET' || req.method === 'HEAD' ? (typeof token === 'string' && token !== '' ? token : undefined) : undefined;
@@ -248,11 +249,14 @@ export interface Admitted {
   name?: string;
   /** The language of the page that started a visitor's session, when its link chose one. */
   language?: string;
+  /** What signs the addresses of a visitor's files (file-links.ts): their token's hash, which only the server holds. */
+  fileKey?: string;
 }
 
 /**
- * Decides who may use a web chat session: an agent's needs the agent's credential; a customer's its token (a
- * bearer, or `?token=` on a GET); a name nobody made is open only with `openSessions` (development).
+ * Decides who may use a web chat session: an agent's needs the agent's credential; a customer's its token, as a
+ * bearer only (an address, which proxies log, never opens the session); a name nobody made is open only with
+ * `openSessions` (development). A customer's file also opens with its own address's grant (file-links.ts).
  *
  *     const gate = new SessionGate({ sessions, agents, signIn, openSessions: false });
  *     const admission = await gate.admit(req, session); // { ok: true, name } or { status: 401, error }
@@ -263,7 +267,7 @@ export class SessionGate {
   async admit(req: Request, session: string): Promise<Admitted | Refusal> {
     const agent = this.options.agents.bySession(session);
     if (agent) return this.options.signIn.refusalFor(req, agent) ?? { ok: true, name: agent.name };
-    const given = bearerOf(req) ?? queryTokenOf(req);
+    const given = bearerOf(req);
     const record = await this.options.sessions.get(session);
     const wrong: Refusal = { status: 401, error: 'this token does not open this session (or there is no such session): start one with POST /webchat/sessions' };
     if (!record) {
@@ -271,13 +275,31 @@ export class SessionGate {
       return given === undefined ? { status: 401, error: missingToken(req) } : wrong;
     }
     if (given === undefined) return { status: 401, error: missingToken(req) };
-    return tokenMatches(given, record.tokenHash) ? { ok: true, ...(record.name ? { name: record.name } : {}), ...(record.language ? { language: record.language } : {}) } : wrong;
+    return tokenMatches(given, record.tokenHash) ? admitted(record) : wrong;
+  }
+
+  /**
+   * Who may have file `ref` of `session`: a request with its address's grant (`?expires=&grant=`, checked alone: a
+   * grant expired or for another file opens nothing), else whoever `admit` lets in.
+   *
+   *     const admission = await gate.admitFile(req, session, ref, Date.now());
+   */
+  async admitFile(req: Request, session: string, ref: string, now: number): Promise<Admitted | Refusal> {
+    if (!hasGrant(req.query) || this.options.agents.bySession(session)) return this.admit(req, session);
+    const record = await this.options.sessions.get(session);
+    if (record && grantOpens(req.query, session, ref, record.tokenHash, now)) return admitted(record);
+    return { status: 401, error: 'this file\'s address has expired (it opens the file for a day) or is not this file\'s: open the chat again, which gives a new one' };
   }
 }
 
+function admitted(record: WebchatSession): Admitted {
+  return { ok: true, ...(record.name ? { name: record.name } : {}), ...(record.language ? { language: record.language } : {}), fileKey: record.tokenHash };
+}
+
 function missingToken(req: Request): string {
-  const how = req.method === 'GET' ? 'Authorization: Bearer <token> (or ?token=<token>)' : 'Authorization: Bearer <token>';
-  return `this session needs its token: send ${how}, the token POST /webchat/sessions gave with the session`;
+  // A page made before file addresses carried grants put the token in them: such a link opens nothing any more.
+  if (req.query.token !== undefined) return 'a visitor\'s token opens their session only as Authorization: Bearer <token>, never in an address (?token=), which proxies and browsers keep';
+  return 'this session needs its token: send Authorization: Bearer <token>, the token POST /webchat/sessions gave with the session';
 }
 
 /**

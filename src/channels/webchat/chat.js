@@ -86,7 +86,6 @@ let stream;
 
 const setStatus = (text) => { status.textContent = text; };
 const scrollDown = () => { log.scrollTop = log.scrollHeight; };
-const withToken = (url) => `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(chat.token)}`;
 const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bearer ${current.token}` });
 
 // The name form: to start, and to change the name later.
@@ -320,7 +319,7 @@ function bubble(message, state) {
   }
   if (message.quote) element.append(quoteLine(message.quote));
   if (message.text) element.append(messageText(message.text));
-  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, withToken, scrollDown, words));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, scrollDown, words));
   if (message.choices?.length) element.append(choices(message.choices));
   const meta = document.createElement('div');
   meta.className = 'meta';

@@ -13,7 +13,8 @@ import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
 import { storable } from '../../shared/text.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
-import { hashToken, newSession, refuse, SessionGate, type AgentSignIn, type WebchatAgents, type WebchatSessions } from './auth.ts';
+import { hashToken, newSession, refuse, SessionGate, type Admitted, type AgentSignIn, type Refusal, type WebchatAgents, type WebchatSessions } from './auth.ts';
+import { fileLink, plainLink } from './file-links.ts';
 import { ConnectionLimiter, DEFAULT_LIMITS, describeRate, RateLimiter, type WebchatLimits } from './limits.ts';
 import { mountPages, type PageOptions } from './pages.ts';
 import { SESSION_PATTERN } from './session.ts';
@@ -243,7 +244,13 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     }
   }
 
-  function toWebchat(message: Message, session: string): WebchatMessage {
+  /** Where the page finds a file of `session`: a visitor's address carries a grant signed with `fileKey` (their token's hash). */
+  function linkerOf(session: string, fileKey: string | undefined): (ref: string) => string {
+    const now = (options.now ?? Date.now)();
+    return fileKey !== undefined ? (ref) => fileLink(session, ref, fileKey, now) : (ref) => plainLink(session, ref);
+  }
+
+  function toWebchat(message: Message, session: string, linkOf: (ref: string) => string): WebchatMessage {
     const agentName = message.from === 'agent' && message.agentId ? agents.nameOf(message.agentId) : undefined;
     const ownId = message.direction === 'in' && message.channelMessageId?.startsWith(`${session}:`) ? message.channelMessageId.slice(session.length + 1) : undefined;
     return {
@@ -254,7 +261,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       text: message.text,
       ...(message.quote !== undefined && message.replyTo !== undefined ? { quote: message.quote } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
-      ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, session)) } : {}),
+      ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, linkOf)) } : {}),
       at: message.at,
       ...(message.conversationId !== undefined && !message.toAgent ? { conversationId: message.conversationId } : {}),
       ...(ownId !== undefined ? { clientId: ownId } : {}),
@@ -292,13 +299,22 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
 
   /** The session in the URL, checked and let in, with its owner's name; answers the refusal otherwise. */
   function admit(req: Request, res: Response, next: NextFunction): void {
+    admitBy((session) => gate.admit(req, session), req, res, next);
+  }
+
+  /** The same for a file: its address's grant lets in too, for that file only. */
+  function admitFile(req: Request, res: Response, next: NextFunction): void {
+    admitBy((session) => gate.admitFile(req, session, String(req.params.ref), (options.now ?? Date.now)()), req, res, next);
+  }
+
+  function admitBy(decide: (session: string) => Promise<Admitted | Refusal>, req: Request, res: Response, next: NextFunction): void {
     const session = String(req.params.session);
     if (!SESSION_PATTERN.test(session)) {
       res.status(400).json({ error: 'session must be 1-64 letters, digits, "-" or "_"', kind: 'badRequest' } satisfies Answer);
       dropRest(req);
       return;
     }
-    gate.admit(req, session).then((admission) => {
+    decide(session).then((admission) => {
       if (!('ok' in admission)) {
         refuse(res, admission);
         dropRest(req);
@@ -307,6 +323,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       res.locals.session = session;
       res.locals.ownerName = admission.name;
       res.locals.ownerLanguage = admission.language;
+      res.locals.fileKey = admission.fileKey;
       next();
     }, next);
   }
@@ -485,7 +502,8 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       return;
     }
     const found = await page(session, after.data, limit.data);
-    res.set('cache-control', 'no-store').json({ messages: found.messages.map((message) => toWebchat(message, session)), more: found.more } satisfies WebchatPage);
+    const linkOf = linkerOf(session, res.locals.fileKey as string | undefined);
+    res.set('cache-control', 'no-store').json({ messages: found.messages.map((message) => toWebchat(message, session, linkOf)), more: found.more } satisfies WebchatPage);
   }
 
   function events(req: Request, res: Response): void {
@@ -512,7 +530,8 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     if (renewMs !== undefined) res.write('retry: 1000\n\n');
     const stream = new EventStream(res, after.data, async (last) => {
       const found = await page(session, last, PAGE_SIZE.default);
-      return { ...found, messages: found.messages.map((message) => ({ message, shown: toWebchat(message, session) })) };
+      const linkOf = linkerOf(session, res.locals.fileKey as string | undefined);
+      return { ...found, messages: found.messages.map((message) => ({ message, shown: toWebchat(message, session, linkOf) })) };
     }, shownOnDevice, log);
     const set = streams.get(session) ?? new Set();
     set.add(stream);
@@ -545,7 +564,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       router.post('/webchat/:session/read', admit, used, express.json({ limit: '16kb' }), read);
       router.get('/webchat/:session/messages', admit, used, list);
       router.get('/webchat/:session/events', admit, events);
-      router.get('/webchat/:session/media/:ref', admit, used, download);
+      router.get('/webchat/:session/media/:ref', admitFile, used, download);
       app.use(router);
     },
     async start(given: ChannelHost) {

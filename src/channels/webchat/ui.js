@@ -135,11 +135,11 @@ function link(href, text, iconName) {
 }
 
 /**
- * A file as the chat shows it: pictures, sound and video in place, a place on a map, anything else to download.
- * `withToken(url)` adds what lets the browser fetch it (the chat's token; the console's cookie needs nothing);
- * `words`, the page's words in its reader's language (words.js, console-words.js).
+ * A file as the chat shows it: pictures, sound and video in place, a place on a map, anything else to download, from
+ * its `url` as the server gave it (a visitor's carries a grant for that file alone; the console's cookie needs
+ * nothing); `words`, the page's words in its reader's language (words.js, console-words.js).
  */
-export function renderAttachment(attachment, withToken = (url) => url, onLoad = () => {}, words) {
+export function renderAttachment(attachment, onLoad = () => {}, words) {
   const label = attachment.name || words.kinds[attachment.kind] || attachment.kind;
   if (attachment.refused) return line('refused', words.refusedFile(label, whyRefused(attachment, words)), 'warning');
   if (attachment.location) {
@@ -148,7 +148,7 @@ export function renderAttachment(attachment, withToken = (url) => url, onLoad = 
   }
   if (attachment.contact) return line('', [attachment.contact.name, attachment.contact.phone].filter(Boolean).join(' '), 'person');
   if (!attachment.url) return line('', label, 'document');
-  const url = withToken(attachment.url);
+  const url = attachment.url;
   const mime = attachment.mime || '';
   if (mime.startsWith('image/')) {
     const image = document.createElement('img');
