@@ -2,7 +2,8 @@
 // shows the same conversation (also one opened by typing the address), the visitor is still there after the browser
 // is closed and opened again, until they choose New visitor (which every tab follows), the page picks the chat up
 // again after a server restart, and starts cleanly when the server no longer knows its session; the token is in no
-// address the page asks for. Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots
+// address the page asks for. One tab holds the visitor's event stream and tells the others, so any number of tabs
+// shows every message; what is written in a tab is not lost. Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots
 // in /tmp/switchboard-visitor-*.png.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -145,30 +146,93 @@ describe.skipIf(!hasChromium)(title, () => {
     await second.screenshot({ path: '/tmp/switchboard-visitor-tab-2.png' });
   }), 60_000);
 
-  it('says Reconnecting in a tab past the streams one visitor may hold open, and connects it once another tab closes', () => shooting('stream-limit', async () => {
+  it('shows every message in each of seven tabs though the server lets a visitor hold two event streams: one tab holds the stream for all, another takes it when that one closes', () => shooting('many-tabs', async () => {
     const chat = await webchatHarness({ openSessions: false, limits: { streamsPerSession: 2 } });
     try {
       const tabs = await context();
+      let streams = 0;
+      tabs.on('request', (request) => { if (request.url().includes('/events')) streams++; });
+      tabs.on('requestfinished', (request) => { if (request.url().includes('/events')) streams--; });
+      tabs.on('requestfailed', (request) => { if (request.url().includes('/events')) streams--; });
       const pages = [await tabs.newPage()];
       await startChat(pages[0]!, chat.url, 'Layla');
       await pages[0]!.locator('#status:empty').waitFor();
-      for (let n = 1; n < 3; n++) {
+      for (let n = 1; n < 7; n++) {
         pages.push(await tabs.newPage());
         await pages[n]!.goto(chat.url);
         await pages[n]!.locator('#text').waitFor();
       }
-      await pages[1]!.locator('#status:empty').waitFor();
-      await pages[2]!.locator('#status', { hasText: 'Reconnecting' }).waitFor();
-      await pages[2]!.screenshot({ path: '/tmp/switchboard-visitor-stream-limit.png' });
-      await pages[0]!.close();
-      await pages[2]!.locator('#status:empty').waitFor({ timeout: 10_000 });
       const [session] = [...chat.sessions.keys()];
       await chat.say(session!, 'agent', 'Hello Layla, how can I help?');
-      for (const page of pages.slice(1)) await page.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+      for (const page of pages) {
+        await page.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+        expect(await page.locator('#status').innerText()).toBe('');
+      }
+      // One stream for the seven tabs: the server's limit still stands for anyone else (a second stream, then no more).
+      expect(streams).toBe(1);
+      const { token } = await pages[0]!.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { token: string });
+      const raw = [0, 1].map(() => new AbortController());
+      const answers = await Promise.all(raw.map((controller) => fetch(`${chat.url}/webchat/${session}/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 429]);
+      for (const controller of raw) controller.abort();
+
+      // What is written in a tab shows in all of them, once.
+      await send(pages[4]!, 'my order is late');
+      for (const page of pages) await page.locator('.msg.contact[data-id]', { hasText: 'my order is late' }).waitFor();
+
+      // The tab holding the stream closes: another takes it, and every tab left still shows what comes.
+      await pages[0]!.close();
+      await chat.say(session!, 'agent', 'Let me look at it');
+      for (const page of pages.slice(1)) {
+        await page.locator('.msg.agent', { hasText: 'Let me look at it' }).waitFor({ timeout: 10_000 });
+        expect((await bubbles(page)).filter((text) => text === 'my order is late')).toHaveLength(1);
+      }
+      await pages[3]!.screenshot({ path: '/tmp/switchboard-visitor-many-tabs.png' });
     } finally {
       await chat.stop();
     }
-  }), 60_000);
+  }), 90_000);
+
+  it('keeps what is written in a tab that does not hold the stream: the words not sent across a reload and a takeover, a message sent while the server is out of reach once it is back', () => shooting('drafts', async () => {
+    const chat = await webchatHarness({ openSessions: false });
+    try {
+      const tabs = await context();
+      const first = await tabs.newPage();
+      await startChat(first, chat.url, 'Layla');
+      await first.locator('#status:empty').waitFor();
+      const second = await tabs.newPage();
+      await second.goto(chat.url);
+      await second.locator('#text').waitFor();
+
+      // Words typed, not sent, in the tab that does not hold the stream: there after a reload, and after the other tab closes.
+      await second.fill('#text', 'my order number is 4521\nand it was due on Monday');
+      await second.reload();
+      await second.locator('#text').waitFor();
+      expect(await second.inputValue('#text')).toBe('my order number is 4521\nand it was due on Monday');
+      await first.close();
+      const [session] = [...chat.sessions.keys()];
+      await chat.say(session!, 'agent', 'Hello Layla');
+      await second.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+      expect(await second.inputValue('#text')).toBe('my order number is 4521\nand it was due on Monday');
+
+      // A third tab writes while the server cannot be reached: a pending bubble, sent once it can, shown in both tabs.
+      const third = await tabs.newPage();
+      await third.goto(chat.url);
+      await third.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+      await third.route('**/webchat/*/messages', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
+      await send(third, 'are you there?');
+      await third.locator('.msg.contact.pending', { hasText: 'are you there?' }).waitFor();
+      await third.screenshot({ path: '/tmp/switchboard-visitor-pending-tab.png' });
+      await third.unrouteAll({ behavior: 'ignoreErrors' });
+      for (const page of [second, third]) await page.locator('.msg.contact[data-id]', { hasText: 'are you there?' }).waitFor({ timeout: 10_000 });
+      expect(chat.delivered.filter((message) => message.text === 'are you there?')).toHaveLength(1);
+      expect(await third.locator('.msg.contact.pending').count()).toBe(0);
+      expect(await second.inputValue('#text')).toBe('my order number is 4521\nand it was due on Monday');
+      await second.screenshot({ path: '/tmp/switchboard-visitor-draft.png' });
+    } finally {
+      await chat.stop();
+    }
+  }), 90_000);
 
   it('keeps the visitor in the widget on another site: a second tab of the shop opens the same chat, and what is said in one shows in the other', () => shooting('embed', async () => {
     let switchboardUrl = '';

@@ -1,8 +1,8 @@
 // The web chat page's script (page.html, and the widget's iframe). It asks the visitor's name, makes a session
 // (POST /webchat/sessions) kept in the browser's localStorage (every tab of the browser is the same visitor, also
-// after it is closed and opened again), shows the conversation from the event stream, and sends what the visitor
-// writes: a bubble at once, kept and sent again after a lost connection until the server has stored it (its
-// clientId makes a repeat harmless).
+// after it is closed and opened again), shows the conversation from the event stream (one tab holds it and tells the
+// others), and sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the
+// server has stored it (its clientId makes a repeat harmless).
 import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
 import { WORDS, askedLanguage, pickLanguage } from './words.js';
 
@@ -44,6 +44,8 @@ $('log').dataset.hint = words.firstHint;
 // own (sessionStorage, kept across a reload): each tab sends what it was given, once.
 const CHAT = 'switchboard.chat';
 const PENDING = 'switchboard.pending';
+/** What is written in the tab's box and not sent yet: kept across a reload, and a tab the browser discarded to save memory. */
+const DRAFT = 'switchboard.draft';
 // A browser that refuses storage (some private modes, a blocked iframe) throws on the mere look: then the page keeps
 // the chat for as long as it is open.
 const shared = (() => { try { return window.localStorage; } catch { return undefined; } })();
@@ -81,8 +83,10 @@ const placeholders = new Map();
 let last = 0;
 let lastConversation;
 let replyTo;
-/** This tab's event stream, to abort it. */
+/** This tab's part in the visitor's event stream (holding it, or waiting to), to give it up. */
 let stream;
+/** Where the tab holding the stream tells the visitor's other tabs what it receives (BroadcastChannel), while a chat is open. */
+let tabs;
 
 const setStatus = (text) => { status.textContent = text; };
 const scrollDown = () => { log.scrollTop = log.scrollHeight; };
@@ -146,7 +150,9 @@ function begin() {
   $('rename').hidden = false;
   $('restart').hidden = false;
   for (const item of pending) if (!placeholders.has(item.clientId)) placeholder(item);
-  connect();
+  share();
+  // A draft kept from before a reload may be several lines: the box grows to show them, now that it is shown.
+  fitBox();
   $('text').focus();
 }
 
@@ -154,6 +160,8 @@ function begin() {
 function leave() {
   stream?.abort();
   stream = undefined;
+  tabs?.close();
+  tabs = undefined;
   clearTimeout(retryTimer);
   chat = null;
   pending = [];
@@ -173,12 +181,23 @@ function leave() {
 function lost(reason) {
   const name = chat?.name;
   // What the visitor wrote to an ended chat, which the server did not take, waits in the box for the one they start.
-  const unsent = reason ? pending.map((item) => item.body.text).filter(Boolean).join('\n') : '';
+  const unsent = reason ? unsentTexts() : [];
   leave();
   keep(null);
   askName(reason);
   $('name').value = name ?? '';
-  if (unsent && !$('text').value) $('text').value = unsent;
+  keepInBox(unsent);
+}
+
+/** What this tab's visitor wrote that the server has not taken yet. */
+function unsentTexts() {
+  return pending.map((item) => item.body.text).filter(Boolean);
+}
+
+/** Puts texts not sent back in the box, after what it holds: nothing the visitor wrote is lost with a chat left. */
+function keepInBox(texts) {
+  if (texts.length === 0) return;
+  setBox([box.value, ...texts].filter((text) => text.trim()).join('\n'));
 }
 
 // Another tab of the browser started a chat, changed the name, or left the chat (New visitor, or found it ended):
@@ -212,7 +231,10 @@ function follow(now) {
   }
   if (!chat && !now) return;
   const left = chat;
+  // Left in another tab (New visitor there, or the chat found ended): what this one had not sent yet waits in its box.
+  const unsent = unsentTexts();
   leave();
+  keepInBox(unsent);
   chat = now;
   if (chat) return begin();
   askName();
@@ -229,35 +251,119 @@ async function sayWhyLeft(left) {
   } catch { /* offline: the form asks the name all the same */ }
 }
 
-function connect() {
+// Every tab of the browser is the same visitor, and the server lets a visitor hold a few event streams only: one tab
+// holds the stream (a Web Lock per session, which the browser hands to another tab when that one closes or crashes)
+// and tells the others each message and whether it is connected (BroadcastChannel). A tab waiting for the lock reads
+// what it missed with GET …/messages, and sends what is written in it itself. A browser without either (or that
+// refuses them to an embed) streams in every tab, as many as the server allows.
+const canShare = typeof BroadcastChannel === 'function' && typeof navigator.locks?.request === 'function';
+
+/** Takes this tab's part in showing the chat: the stream's holder, or told by it; catching up with the server meanwhile. */
+function share() {
   stream?.abort();
+  tabs?.close();
+  tabs = undefined;
+  const current = chat;
   const controller = new AbortController();
   stream = controller;
-  void listen(chat, controller);
+  if (!canShare) return void listen(current, controller);
+  try {
+    tabs = new BroadcastChannel(`switchboard.chat:${current.session}`);
+  } catch {
+    return void listen(current, controller);
+  }
+  tabs.onmessage = (event) => heard(current, event.data);
+  void catchUp(current);
+  void flush();
+  navigator.locks.request(`switchboard.stream:${current.session}`, { signal: controller.signal }, () => listen(current, controller))
+    .catch((error) => {
+      // Refused rather than given up (an embed denied storage): this tab streams on its own.
+      if (!controller.signal.aborted && error?.name !== 'AbortError') void listen(current, controller);
+    });
+}
+
+/** Says how the stream is, here and in the visitor's other tabs. */
+function told(text) {
+  setStatus(text);
+  tabs?.postMessage({ status: text });
 }
 
 /**
  * Shows the session's messages as the server streams them (server-sent events read with fetch, not EventSource: the
- * token goes in a header, never in an address, which proxies log); when the stream ends (a restart, the connection
- * lost, a 503 while the server starts), connects again from the last message shown: nothing missed, nothing twice.
+ * token goes in a header, never in an address, which proxies log), and tells the visitor's other tabs; when the
+ * stream ends (a restart, the connection lost, a 503 while the server starts), connects again from the last message
+ * shown: nothing missed, nothing twice. Returns once the tab gives it up (another chat, New visitor, closed).
  */
 async function listen(current, controller) {
   const gone = () => controller.signal.aborted || chat !== current;
-  let wait = 3000;
-  try {
-    const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal: controller.signal });
+  while (!gone()) {
+    let wait = 3000;
+    try {
+      const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal: controller.signal });
+      if (gone()) return;
+      if (res.status === 401) return lost(words.ended);
+      if (res.ok && res.body) {
+        told('');
+        void flush();
+        wait = 1000;
+        await readEvents(res.body, (message) => {
+          const after = last;
+          render(message);
+          tabs?.postMessage({ message, after });
+        });
+      }
+    } catch { /* offline, the server gone, or aborted: see below */ }
     if (gone()) return;
-    if (res.status === 401) return lost(words.ended);
-    if (res.ok && res.body) {
-      setStatus('');
-      void flush();
-      wait = 1000;
-      await readEvents(res.body, render);
-    }
-  } catch { /* offline, the server gone, or aborted: see below */ }
-  if (gone()) return;
-  setStatus(words.reconnecting);
-  setTimeout(() => !gone() && connect(), wait);
+    told(words.reconnecting);
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      controller.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+  }
+}
+
+/** What the tab holding the stream told, kept while this tab reads what it missed. */
+let toldMeanwhile = [];
+let catching;
+
+/**
+ * What the tab holding the stream tells: a message, after the last one it had (`after`: if this tab has less, it
+ * missed some, and reads them first), or how the stream is (connected again: what waits here is sent now).
+ */
+function heard(current, data) {
+  if (chat !== current) return;
+  if (typeof data?.status === 'string') {
+    setStatus(data.status);
+    if (!data.status) void flush();
+    return;
+  }
+  if (!data?.message) return;
+  if (catching || data.after > last) {
+    toldMeanwhile.push(data.message);
+    void catchUp(current);
+    return;
+  }
+  render(data.message);
+}
+
+/** Reads from the server what this tab has not shown yet (GET …/messages, a page at a time), then what it was told meanwhile. */
+function catchUp(current) {
+  catching ??= (async () => {
+    try {
+      for (let more = true; more && chat === current;) {
+        const res = await fetch(`/webchat/${current.session}/messages?after=${last}&limit=200`, { headers: authorized(current), cache: 'no-store' });
+        if (chat !== current || !res.ok) break;
+        const page = await res.json();
+        for (const message of page.messages) render(message);
+        more = page.more && page.messages.length > 0;
+      }
+    } catch { /* offline: the next message told, or the stream taken over, reads again */ }
+    catching = undefined;
+    const heardMeanwhile = toldMeanwhile;
+    toldMeanwhile = [];
+    if (chat === current) for (const message of heardMeanwhile) render(message);
+  })();
+  return catching;
 }
 
 /** Hands each server-sent event's data, parsed, to `each`, until the stream ends. */
@@ -505,11 +611,7 @@ async function upload(file) {
       if (chat !== current) return false;
       if (res.ok) {
         setStatus('');
-        if (input.value === caption) {
-          input.value = '';
-          fitBox();
-          fits();
-        }
+        if (input.value === caption) setBox('');
         replyTo = undefined;
         quote.hidden = true;
         return true;
@@ -540,12 +642,24 @@ async function uploadAll(files) {
 // The box keeps line breaks (a pasted address or order list): Enter sends, Shift+Enter starts a new line, and the
 // box grows with its lines up to its max-height, then scrolls.
 const box = $('text');
+/** Sets what the box holds, kept as the tab's draft. */
+function setBox(text) {
+  box.value = text;
+  fitBox();
+  fits();
+  save(own, DRAFT, text || null);
+}
 function fitBox() {
   box.style.height = '';
   if (box.scrollHeight > box.clientHeight) box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
 }
-box.addEventListener('input', fitBox);
+box.addEventListener('input', () => {
+  fitBox();
+  save(own, DRAFT, box.value || null);
+});
 const fits = watchLength(box, $('too-long'), $('send-button'), words.tooLong);
+box.value = load(own, DRAFT, '');
+fits();
 box.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
   event.preventDefault();
@@ -557,9 +671,7 @@ $('send').addEventListener('submit', (event) => {
   const input = $('text');
   const text = input.value;
   if (!text.trim() || !fits()) return;
-  input.value = '';
-  fitBox();
-  fits();
+  setBox('');
   const quoted = replyTo;
   replyTo = undefined;
   quote.hidden = true;
