@@ -229,6 +229,18 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await third.locator('.msg.contact.pending').count()).toBe(0);
       expect(await second.inputValue('#text')).toBe('my order number is 4521\nand it was due on Monday');
       await second.screenshot({ path: '/tmp/switchboard-visitor-draft.png' });
+
+      // New visitor in another tab while a message of this one waits to be sent: it is not sent to the chat left, and
+      // waits in this tab's box.
+      await third.route('**/webchat/*/messages', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
+      await send(third, 'one more thing');
+      await third.locator('.msg.contact.pending', { hasText: 'one more thing' }).waitFor();
+      second.once('dialog', (dialog) => void dialog.accept());
+      await second.click('#restart');
+      await third.locator('#hello').waitFor();
+      expect(await third.inputValue('#text')).toBe('one more thing');
+      await third.unrouteAll({ behavior: 'ignoreErrors' });
+      expect(chat.delivered.filter((message) => message.text === 'one more thing')).toHaveLength(0);
     } finally {
       await chat.stop();
     }

@@ -162,6 +162,8 @@ function leave() {
   stream = undefined;
   tabs?.close();
   tabs = undefined;
+  catching = undefined;
+  toldMeanwhile = [];
   clearTimeout(retryTimer);
   chat = null;
   pending = [];
@@ -324,6 +326,7 @@ async function listen(current, controller) {
 
 /** What the tab holding the stream told, kept while this tab reads what it missed. */
 let toldMeanwhile = [];
+/** The reading under way: { chat, done }. */
 let catching;
 
 /**
@@ -348,7 +351,10 @@ function heard(current, data) {
 
 /** Reads from the server what this tab has not shown yet (GET …/messages, a page at a time), then what it was told meanwhile. */
 function catchUp(current) {
-  catching ??= (async () => {
+  if (catching?.chat === current) return catching.done;
+  const run = { chat: current };
+  catching = run;
+  run.done = (async () => {
     try {
       for (let more = true; more && chat === current;) {
         const res = await fetch(`/webchat/${current.session}/messages?after=${last}&limit=200`, { headers: authorized(current), cache: 'no-store' });
@@ -358,12 +364,14 @@ function catchUp(current) {
         more = page.more && page.messages.length > 0;
       }
     } catch { /* offline: the next message told, or the stream taken over, reads again */ }
+    // Another chat began meanwhile (New visitor, another tab's): its own reading shows what it was told.
+    if (catching !== run) return;
     catching = undefined;
     const heardMeanwhile = toldMeanwhile;
     toldMeanwhile = [];
-    if (chat === current) for (const message of heardMeanwhile) render(message);
+    for (const message of heardMeanwhile) render(message);
   })();
-  return catching;
+  return run.done;
 }
 
 /** Hands each server-sent event's data, parsed, to `each`, until the stream ends. */
