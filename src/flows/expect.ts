@@ -31,9 +31,11 @@ export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: tr
 
 /**
  * Why an answer was refused, where more can be said than "that is not one": the customer then hears what to fix.
- * `several_emails`: two different addresses; `email_ending`: an address with no ending after its domain (`maya@example`).
+ * `several_emails`: two different addresses; `email_ending`: an address with no ending after its domain (`maya@example`);
+ * `email_in_words`: an address spaced out or spoken among other words ("contact me at gmail dot com"), where which
+ * words are the address cannot be told.
  */
-export type Refusal = 'several_emails' | 'email_ending';
+export type Refusal = 'several_emails' | 'email_ending' | 'email_in_words';
 
 const email = z.string().email();
 
@@ -81,21 +83,23 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
  * The address an answer gives, in lower case: the whole answer, or the one address among its words, as customers
  * write it in a sentence ("It's mona@example.com", "بريدي هو mona@example.com", "<mona@example.com>."), or the whole
  * answer spaced out or spoken (`spacedAddress`). Two different addresses give none: which one to keep is the
- * customer's to say, and they are told so.
+ * customer's to say, and they are told so. Arabic-Indic digits count as their Western equivalents ("maya٩٥@…").
  *
  *     emailAnswer('my email is Mona@Example.com.'); // { ok: true, value: 'mona@example.com' }
  *     emailAnswer('maya @ example . com');          // { ok: true, value: 'maya@example.com' }
  */
-function emailAnswer(text: string): Answer {
-  if (text.length > LONGEST_EMAIL_ANSWER) return refused;
+function emailAnswer(typed: string): Answer {
+  if (typed.length > LONGEST_EMAIL_ANSWER) return refused;
+  const text = asciiDigits(typed);
   if (email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
   const found = addressesIn(text);
   // "mona @ example.com or mona@work.example" names two as well, though only one is written whole.
   if (found.size > 1 || (found.size === 1 && addressesIn(glued(text, '@')).size > 1)) {
     return { ok: false, why: 'several_emails' };
   }
-  const address = found.size === 1 ? [...found][0] : spacedAddress(text);
-  if (address !== undefined) return { ok: true, value: address };
+  if (found.size === 1) return { ok: true, value: [...found][0]! };
+  const spaced = spacedAddress(text);
+  if (spaced !== undefined) return spaced;
   // "maya@example": the one thing missing is the ending (.com), and saying so is more use than "not an address".
   return /^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued(trimPunctuation(text), '@')) ? { ok: false, why: 'email_ending' } : refused;
 }
@@ -118,28 +122,59 @@ function addressesIn(text: string): Set<string> {
 
 /**
  * The address of a whole answer written with spaces around its "@" and dots, as phone keyboards and dictation write
- * it ("maya @ example . com"), or spoken: "maya at example dot com", "maya.smith at example.co.uk". Only the whole
- * answer, so that no word of a sentence is glued to an address: "maya smith @ example.com" could be smith@ or
- * mayasmith@, and gives none. "at" counts once, only in an answer with no "@", and only with a dot after it. A space
- * after the last dot but none before it ends a sentence ("maya @ example.com. thanks"), so that answer gives none.
+ * it ("maya @ example . com"), or spoken: "maya at example dot com", "maya.smith at example.co.uk", and with the Arabic
+ * words for them, "maya آت example دوت com" («نقطة» for "dot", «كوم» for a last "com"). Only the whole answer, so that no
+ * word of a sentence is glued to an address: "maya smith @ example.com" could be smith@ or mayasmith@, and gives none.
+ * "at" counts once, only in an answer with no "@", and only with a dot after it. A space after the last dot but none
+ * before it ends a sentence ("maya @ example.com. thanks"), so that answer gives none. An answer with an address among
+ * other words is refused as `email_in_words`, and so is a spoken one whose name is a word that goes before "at" in a
+ * sentence ("look at example dot com", "me at gmail dot com"): a name like that is typed with "@" or not at all.
  *
- *     spacedAddress('Maya at Example dot com'); // 'maya@example.com'
+ *     spacedAddress('Maya at Example dot com'); // { ok: true, value: 'maya@example.com' }
+ *     spacedAddress('look at example dot com'); // { ok: false, why: 'email_in_words' }
  */
-function spacedAddress(text: string): string | undefined {
+function spacedAddress(text: string): Answer | undefined {
   // Word by word, not with patterns around runs of spaces (/\s+at\s+/), which take time with the square of a run's
   // length: an answer of spaces is the customer's to send.
   const words = trimPunctuation(text).split(/\s+/);
-  if (!words.some((word) => word.includes('@'))) {
-    const at = words.flatMap((word, i) => (i > 0 && i < words.length - 1 && /^at$/i.test(word) ? [i] : []));
+  const spoken = !words.some((word) => word.includes('@'));
+  if (spoken) {
+    const at = words.flatMap((word, i) => (i > 0 && i < words.length - 1 && SPOKEN_AT.test(word) ? [i] : []));
     if (at.length !== 1) return undefined;
     words[at[0]!] = '@';
   }
-  const spaced = words.map((word, i) => (i > 0 && i < words.length - 1 && /^dot$/i.test(word) ? '.' : word)).join(' ');
+  const spaced = words
+    .map((word, i) => (i > 0 && i < words.length - 1 && SPOKEN_DOT.test(word) ? '.' : i > 1 && SPOKEN_DOT.test(words[i - 1]!) && SPOKEN_COM.test(word) ? 'com' : word))
+    .join(' ');
   const lastDot = spaced.lastIndexOf('.');
-  if (lastDot > 0 && spaced[lastDot - 1] !== ' ' && spaced[lastDot + 1] === ' ') return undefined;
+  if (lastDot > 0 && spaced[lastDot - 1] !== ' ' && spaced[lastDot + 1] === ' ') return inWords(glued(spaced, '@'));
   const joined = glued(spaced, '@.');
-  return !/\s/.test(joined) && email.safeParse(joined).success ? joined.toLowerCase() : undefined;
+  if (/\s/.test(joined)) return inWords(joined);
+  if (!email.safeParse(joined).success) return undefined;
+  if (spoken && SENTENCE_WORDS.has(joined.slice(0, joined.lastIndexOf('@')).toLowerCase())) return { ok: false, why: 'email_in_words' };
+  return { ok: true, value: joined.toLowerCase() };
 }
+
+/** `email_in_words` when an address stands among the words of `text`, else nothing to say. */
+function inWords(text: string): Answer | undefined {
+  return addressesIn(text).size > 0 ? { ok: false, why: 'email_in_words' } : undefined;
+}
+
+/** "at" and "dot" as spoken, in English and as Arabic speakers write them; «كوم», "com" after a spoken dot. */
+const SPOKEN_AT = /^(at|آت|أت|ات)$/iu;
+const SPOKEN_DOT = /^(dot|دوت|نقطة|نقطه)$/iu;
+const SPOKEN_COM = /^كوم$/u;
+
+/**
+ * Words that go before "at" in a sentence far more often than they name a mailbox: "look at example dot com" is a
+ * website, "me at gmail dot com" someone's account at Gmail, "I'm at home dot com" no address at all.
+ */
+const SENTENCE_WORDS: ReadonlySet<string> = new Set([
+  'i', 'im', "i'm", 'me', 'my', 'you', 'your', 'he', 'him', 'his', 'she', 'her', 'we', 'us', 'our', 'they', 'them', 'their', 'it', 'its', "it's",
+  'this', 'that', "that's", 'here', 'there', 'am', 'is', 'are', 'was', 'were', 'be', 'been',
+  'look', 'looking', 'see', 'check', 'visit', 'go', 'click', 'find', 'reach', 'contact', 'email', 'e-mail', 'write', 'message', 'text', 'call',
+  'stay', 'live', 'work', 'working', 'meet', 'available', 'online', 'home',
+]);
 
 /** `text` with the spaces around each of `marks` taken out: glued('maya @ example . com', '@.') → maya@example.com. */
 function glued(text: string, marks: string): string {

@@ -47,15 +47,24 @@ describe('the shipped flow\'s email question', () => {
     await h.close();
   });
 
+  const inWords = 'I couldn\'t tell your email address apart from the other words. Please send just the address, written like name@example.com.';
+  const notOne = "That doesn't look like an email address. Please write it like name@example.com.";
+
   it.each([
-    ['maya smith @ example.com', 'smith@ or mayasmith@'],
-    ['maya @ example.com. thanks', 'a sentence after the address'],
-    ['I am at home', 'no address'],
-  ])('does not take %j (%s) for an address', async (answer) => {
+    ['maya smith @ example.com', 'smith@ or mayasmith@', inWords],
+    ['maya @ example.com. thanks', 'a sentence after the address', inWords],
+    ['look at example dot com', 'a website, not look@example.com', inWords],
+    ['i am at home dot com', 'a sentence, not am@home.com', inWords],
+    ['contact me at gmail dot com', 'an account at Gmail, not me@gmail.com', inWords],
+    ['me at gmail dot com', 'not me@gmail.com', inWords],
+    ['email at gmail dot com', 'not email@gmail.com', inWords],
+    ['write to support at the shop', 'no address', notOne],
+    ['I am at home', 'no address', notOne],
+  ])('does not take %j (%s) for an address, and says why', async (answer, _why, told) => {
     const { h, wa, customer, email } = await setUp();
     await customer('m', 'hi');
     await customer('m', answer);
-    expect(wa.textsTo('m').at(-1)).toBe("That doesn't look like an email address. Please write it like name@example.com.");
+    expect(wa.textsTo('m').at(-1)).toBe(told);
     expect(await email('m')).toBeUndefined();
     await h.close();
   });
@@ -98,6 +107,20 @@ describe('the shipped flow\'s email question', () => {
       'كيف يمكننا مساعدتك اليوم؟',
     ]);
     expect(await email('b')).toBeUndefined();
+    await h.close();
+  });
+
+  it.each([
+    ['maya آت example دوت com', 'maya@example.com'],
+    ['Maya أت example نقطة كوم', 'maya@example.com'],
+    ['maya٩٥ @ example . com', 'maya95@example.com'],
+    ['بريدي هو maya٩٥@example.com', 'maya95@example.com'],
+  ])('takes an address an Arabic customer spells with the Arabic words for "at" and "dot", or with Arabic-Indic digits: %j', async (answer, saved) => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('a', 'مرحبا');
+    await customer('a', answer);
+    expect(wa.textsTo('a').at(-1)).toBe('كيف يمكننا مساعدتك اليوم؟');
+    expect(await email('a')).toBe(saved);
     await h.close();
   });
 });

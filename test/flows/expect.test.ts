@@ -55,6 +55,33 @@ describe('expect: email', () => {
   ])('refuses %j (%s)', (text) => {
     expect(accepts({ type: 'email' }, text)).toBe('refused');
   });
+  it.each([
+    ['look at example dot com', 'a website'],
+    ['Look at example.com', 'a website'],
+    ['me at gmail dot com', 'an account at Gmail'],
+    ["I'm at example dot com", 'where they are'],
+    ['email at gmail dot com', 'where their mailbox is'],
+    ['i am at home dot com', 'a sentence: "am" would be the name'],
+    ['contact me at gmail dot com', 'a sentence: "me" would be the name'],
+    ['my email is mona @ example . com', 'words before a spaced address'],
+    ['mona @ example.com. thanks', 'words after it'],
+  ])('refuses %j (%s) as an address among other words, to be sent on its own', (text) => {
+    expect(checkAnswer({ type: 'email' }, { text })).toEqual({ ok: false, why: 'email_in_words' });
+  });
+  it.each([
+    ['mona آت example دوت com', 'mona@example.com'],
+    ['mona أت example نقطة com', 'mona@example.com'],
+    ['mona ات example دوت كوم', 'mona@example.com'],
+    ['mona dot aziz آت example دوت co دوت uk', 'mona.aziz@example.co.uk'],
+    ['mona٩٥@example.com', 'mona95@example.com'],
+    ['بريدي هو mona۹۵@example.com', 'mona95@example.com'],
+    ['info at example dot com', 'info@example.com'],
+  ])('accepts %j, spelled with the Arabic words for "at" and "dot" or with Arabic-Indic digits, as %s', (text, saved) => {
+    expect(accepts({ type: 'email' }, text)).toBe(saved);
+  });
+  it.each(['write to support at the shop', 'أنا آت', 'كوم at example dot com', 'mona at example دوت'])('refuses %j', (text) => {
+    expect(accepts({ type: 'email' }, text)).toBe('refused');
+  });
   it('says why, where it can: two different addresses, or an address without its ending', () => {
     expect(checkAnswer({ type: 'email' }, { text: 'mona@example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
     expect(checkAnswer({ type: 'email' }, { text: 'mona @ example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
