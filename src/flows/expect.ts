@@ -13,7 +13,8 @@ export type Expect =
   | { type: 'text' | 'email' | 'number' | 'date' }
   | { type: 'phone'; country?: CountryCode }
   | { type: 'choice'; choices: FlowChoice[] }
-  | { type: 'regex'; pattern: RegExp }
+  /** `example`: an answer it takes, shown to a customer whose answer it refused (`example:` in the flow). */
+  | { type: 'regex'; pattern: RegExp; example?: string }
   | { type: AttachmentExpect };
 
 /** The expect types answered with an attachment rather than text. */

@@ -8,7 +8,7 @@ import { PatternTooSlowError } from './patterns.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
-import type { StepContext, StepOutcome } from './steps/step.ts';
+import type { StepContext, StepOutcome, Waiting } from './steps/step.ts';
 import { renderTemplate, templateValue, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
 
@@ -178,7 +178,7 @@ function start<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext):
 }
 
 // Undefined when the kind takes no answers.
-function resume<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext, input: FlowInput, waiting: { retries: number }): StepOutcome | undefined {
+function resume<K extends StepKindName>(step: CompiledStep<K>, ctx: StepContext, input: FlowInput, waiting: Waiting): StepOutcome | undefined {
   const { runner } = stepKind(step.kind);
   return runner.resume?.(step.spec, ctx, input, waiting);
 }

@@ -4,20 +4,30 @@ import { getExampleNumber, type CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import type { Expect, Refusal } from './expect.ts';
 import type { Localized } from './language.ts';
+import { isolate, isolateRtl } from '../shared/text.ts';
 
 /**
  * What the bot says after an invalid answer when the step has no `invalid:` text: what was wrong and how to write it.
+ * `again`: the customer made the same mistake as the last time; a person would not say the very same sentence twice,
+ * so it is said again shorter, with the example.
  *
  *     localize(defaultInvalidText({ type: 'email' }), 'en'); // "That doesn't look like an email address. Please write it like name@example.com."
  *     localize(defaultInvalidText({ type: 'email' }, 'email_ending'), 'en'); // "That email address is missing its ending…"
+ *     localize(defaultInvalidText({ type: 'email' }, undefined, true), 'en'); // "Sorry, that's still not an email address…"
  */
-export function defaultInvalidText(expect: Expect, why?: Refusal): Localized<string> {
-  if (expect.type === 'phone' && expect.country) {
-    const example = getExampleNumber(expect.country, examples)?.formatNational();
-    if (example !== undefined) return inLanguages({ en: NATIONAL_PHONE.en(example), ar: NATIONAL_PHONE.ar(example) });
-  }
+export function defaultInvalidText(expect: Expect, why?: Refusal, again = false): Localized<string> {
+  const national = expect.type === 'phone' && expect.country ? getExampleNumber(expect.country, examples)?.formatNational() : undefined;
+  if (national !== undefined) return withExample(again ? NATIONAL_PHONE_AGAIN : NATIONAL_PHONE, national);
+  if (expect.type === 'regex' && expect.example !== undefined) return withExample(again ? EXAMPLE_AGAIN : EXAMPLE, expect.example);
   const key = why ?? expect.type;
-  return inLanguages({ en: INVALID.en[key], ar: INVALID.ar[key] });
+  const texts = again ? INVALID_AGAIN : INVALID;
+  return inLanguages({ en: texts.en[key], ar: texts.ar[key] });
+}
+
+type WithExample = Readonly<Record<'en' | 'ar', (example: string) => string>>;
+
+function withExample(texts: WithExample, example: string): Localized<string> {
+  return inLanguages({ en: texts.en(example), ar: texts.ar(example) });
 }
 
 /**
@@ -69,10 +79,61 @@ const INVALID: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'] | Ref
   },
 };
 
+// The same mistake a second time in a row: shorter, to the point, with the example.
+const INVALID_AGAIN: typeof INVALID = {
+  en: {
+    text: 'Sorry, I still didn\'t get that. Just type your answer here, please.',
+    email: 'Sorry, that\'s still not an email address. Just the address, like name@example.com.',
+    several_emails: 'Just one address, please: the one we should use.',
+    email_ending: 'The ending is still missing. Like name@example.com, please.',
+    email_in_words: 'Just the address on its own, please, like name@example.com.',
+    phone: 'Sorry, that\'s still not a phone number. With the country code, please, like +44 20 7946 0958.',
+    number: 'Just the number, please, like 3.',
+    date: 'Just the date, please, like 31/12/2025.',
+    choice: 'Please tap one of the options, or type its number.',
+    regex: 'Sorry, that still doesn\'t look right. Please check it once more.',
+    image: 'Just a picture, please: a photo or a screenshot.',
+    file: 'Please attach it as a file: a document, a photo, audio or video.',
+    location: 'Please tap the attach button and pick Location.',
+  },
+  ar: {
+    text: 'عذرًا، ما زلت لم أفهم. يُرجى كتابة إجابتك هنا فقط.',
+    email: 'عذرًا، ما زال هذا ليس عنوان بريد إلكتروني. العنوان فقط، مثل: name@example.com',
+    several_emails: 'عنوان واحد فقط من فضلك: العنوان الذي نستخدمه.',
+    email_ending: 'ما زال الامتداد ناقصًا. مثل: name@example.com',
+    email_in_words: 'العنوان وحده من فضلك، مثل: name@example.com',
+    phone: 'عذرًا، ما زال هذا ليس رقم هاتف. مع رمز الدولة من فضلك، مثل \u2066+44 20 7946 0958\u2069.',
+    number: 'الرقم فقط من فضلك، مثل 3.',
+    date: 'التاريخ فقط من فضلك، مثل 31/12/2025.',
+    choice: 'يُرجى الضغط على أحد الخيارات، أو كتابة رقمه.',
+    regex: 'عذرًا، ما زال هذا غير صحيح. يُرجى التحقق منه مرة أخرى.',
+    image: 'صورة فقط من فضلك: صورة فوتوغرافية أو لقطة شاشة.',
+    file: 'يُرجى إرفاقه كملف: مستند أو صورة أو تسجيل صوتي أو فيديو.',
+    location: 'يُرجى الضغط على زر الإرفاق واختيار «الموقع».',
+  },
+};
+
+// A pattern's `example:`, as the flow writes it: isolated (FSI … PDI) where it could reorder the line around it, in
+// Arabic always ("ORD-1234" reads left to right there), in English when it holds right-to-left letters.
+const EXAMPLE: WithExample = {
+  en: (example) => `That doesn't look right. Please write it like ${isolateRtl(example)}.`,
+  ar: (example) => `لا يبدو هذا صحيحًا. يُرجى كتابته بهذا الشكل: ${isolate(example)}`,
+};
+
+const EXAMPLE_AGAIN: WithExample = {
+  en: (example) => `Sorry, that's still not it. Like ${isolateRtl(example)}, please.`,
+  ar: (example) => `عذرًا، ما زال هذا غير صحيح. مثل: ${isolate(example)}`,
+};
+
 // `country:` set: the example is a number of that country as its people write it (libphonenumber's example mobile).
-const NATIONAL_PHONE = {
-  en: (example: string) => `That doesn't look like a phone number. Please write it like ${example}.`,
-  ar: (example: string) => `لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مثل \u2066${example}\u2069.`,
+const NATIONAL_PHONE: WithExample = {
+  en: (example) => `That doesn't look like a phone number. Please write it like ${example}.`,
+  ar: (example) => `لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مثل \u2066${example}\u2069.`,
+};
+
+const NATIONAL_PHONE_AGAIN: WithExample = {
+  en: (example) => `Sorry, that's still not a phone number. Like ${example}, please.`,
+  ar: (example) => `عذرًا، ما زال هذا ليس رقم هاتف. مثل \u2066${example}\u2069 من فضلك.`,
 };
 
 const FAILED: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'], string>>>> = {

@@ -90,9 +90,10 @@ export interface FlowPosition {
   step: number;
   /**
    * Set while the step waits for the customer's answer. `unseen`: the channel reported that the question failed to
-   * reach them, so their next message gets it again instead (`askAgain`), once: `askedAgain`.
+   * reach them, so their next message gets it again instead (`askAgain`), once: `askedAgain`. `refused`: what was
+   * wrong with the last answer refused (an `ask`'s `Refusal` or expect type), so the same mistake again is told shorter.
    */
-  waiting?: { retries: number; unseen?: true; askedAgain?: true };
+  waiting?: { retries: number; refused?: string; unseen?: true; askedAgain?: true };
   /** The album (several files sent at once) the last message the flow took came with: the rest of it answers nothing. */
   album?: string;
   /** Set once the flow ran past its last step, or stopped on an error. */

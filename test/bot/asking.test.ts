@@ -177,3 +177,104 @@ steps:
     await h.close();
   });
 });
+
+describe('an order number question that gives an example instead of its own words', () => {
+  const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Your order number?", ar: "رقم طلبك؟" }
+    expect: "regex:ORD-\\\\d{4}"
+    example: ORD-1234
+    save: conversation.order
+  - say: { en: "Looking up {{conversation.order}} now.", ar: "نبحث الآن عن {{conversation.order}}." }
+`;
+
+  it('shows the example on a wrong answer, shorter the second time, and takes the number in Arabic-Indic digits', async () => {
+    const { h, wa, customer } = await setUp(flow);
+    await customer('m', 'hi');
+    await customer('m', 'A-12');
+    await customer('m', 'B-7');
+    await customer('m', 'ORD-١٢٣٤');
+    expect(wa.textsTo('m')).toEqual([
+      'Your order number?',
+      "That doesn't look right. Please write it like ORD-1234.",
+      "Sorry, that's still not it. Like ORD-1234, please.",
+      'Looking up ORD-1234 now.',
+    ]);
+    await h.close();
+  });
+
+  it('in Arabic, with the example kept left to right', async () => {
+    const { h, wa, customer } = await setUp(flow);
+    await customer('a', 'مرحبا');
+    await customer('a', 'طلب ١٢');
+    await customer('a', 'لا أعرف');
+    await customer('a', 'ORD-٤٣٢١');
+    expect(wa.textsTo('a')).toEqual([
+      'رقم طلبك؟',
+      'لا يبدو هذا صحيحًا. يُرجى كتابته بهذا الشكل: \u2068ORD-1234\u2069',
+      'عذرًا، ما زال هذا غير صحيح. مثل: \u2068ORD-1234\u2069',
+      'نبحث الآن عن ORD-4321.',
+    ]);
+    await h.close();
+  });
+});
+
+describe('the same mistake twice in a row', () => {
+  it('is told shorter the second time, with the example; a different mistake is told in full', async () => {
+    const { h, wa, customer } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', 'maya');
+    await customer('m', 'maya smith');
+    expect(wa.textsTo('m').slice(2)).toEqual([
+      "That doesn't look like an email address. Please write it like name@example.com.",
+      "Sorry, that's still not an email address. Just the address, like name@example.com.",
+    ]);
+
+    await customer('n', 'hi');
+    await customer('n', 'maya@example');
+    await customer('n', 'maya');
+    expect(wa.textsTo('n').slice(2)).toEqual([
+      'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
+      "That doesn't look like an email address. Please write it like name@example.com.",
+    ]);
+    await h.close();
+  });
+
+  it('in Arabic too, and for a phone number of the question\'s country', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Your email?", ar: "بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+  - ask: { en: "Your mobile number?", ar: "رقم هاتفك المحمول؟" }
+    expect: phone
+    country: EG
+    save: contact.phone
+  - say: { en: "Thanks!", ar: "شكرًا!" }
+`;
+    const { h, wa, customer } = await setUp(flow);
+    await customer('a', 'مرحبا');
+    await customer('a', 'مايا');
+    await customer('a', 'مايا سميث');
+    await customer('a', 'maya آت example دوت com');
+    await customer('a', '١٢٣');
+    await customer('a', '٤٥٦');
+    await customer('a', '٠١٠٠ ١٢٣ ٤٥٦٧');
+    expect(wa.textsTo('a')).toEqual([
+      'بريدك الإلكتروني؟',
+      'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. يُرجى كتابته بهذا الشكل: name@example.com',
+      'عذرًا، ما زال هذا ليس عنوان بريد إلكتروني. العنوان فقط، مثل: name@example.com',
+      'رقم هاتفك المحمول؟',
+      'لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مثل \u2066010 01234567\u2069.',
+      'عذرًا، ما زال هذا ليس رقم هاتف. مثل \u2066010 01234567\u2069 من فضلك.',
+      'شكرًا!',
+    ]);
+    const contact = await h.store.contactByIdentity('whatsapp-cloud', 'a');
+    expect(contact?.fields).toMatchObject({ email: 'maya@example.com', phone: '+201001234567' });
+    await h.close();
+  });
+});

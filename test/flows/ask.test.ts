@@ -257,7 +257,7 @@ describe('ask', () => {
       takeSaid(run);
       resumeFlow(flow, run, { attachments: [photo] });
       expect(takeSaid(run)).toEqual(["Sorry, I didn't get that. Could you type your answer?"]);
-      expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
+      expect(run.conversation.flow?.waiting).toEqual({ retries: 1, refused: 'text' });
       resumeFlow(flow, run, { text: 'ORD-1234' });
       resumeFlow(flow, run, { attachments: [{ kind: 'location', location: { latitude: 30, longitude: 31 } }] });
       expect(takeSaid(run)).toEqual(['Your email?', "That doesn't look like an email address. Please write it like name@example.com."]);

@@ -123,6 +123,18 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on an example: that its pattern refuses (a customer shown it would be refused), or on a question that is no regex:', () => {
+    const ask = (lines: string) => errorsOf(script(`  - ask: "Order?"\n${lines}    save: conversation.order\n  - close: true\n`));
+    expect(ask("    expect: 'regex:ORD-\\d{4}'\n    example: ORD-123\n")).toEqual([
+      'flows/test.yaml:6: the example "ORD-123" does not match the pattern "ORD-\\d{4}": a customer who writes it is refused (write an answer the pattern takes, as a customer would type it)',
+    ]);
+    expect(ask('    expect: email\n    example: maya@example.com\n')).toEqual([
+      'flows/test.yaml:6: example goes with expect: regex:<pattern> (expect: email shows its own example; remove example:)',
+    ]);
+    expect(ask("    expect: 'regex:ORD-\\d{4}'\n    example: ORD-1234\n")).toEqual([]);
+    expect(ask("    expect: 'regex:ORD-\\d{4}'\n    example: ' ORD-١٢٣٤ '\n")).toEqual([]);
+  });
+
   it('on a pattern that takes no answer: empty, or only spaces (an answer is never empty, and is checked trimmed)', () => {
     const ask = (expect: string) => errorsOf(script(`  - ask: "Order?"\n    expect: ${expect}\n`));
     const fix = '(write what an answer must look like after regex:, e.g. regex:ORD-\\d{4}; to take any answer, write expect: text)';

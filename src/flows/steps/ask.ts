@@ -14,6 +14,7 @@ import { suggest } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext } from './step.ts';
+import { PatternTooSlowError } from '../patterns.ts';
 
 /** A compiled `ask` step. */
 export interface AskStep {
@@ -43,10 +44,11 @@ const shape = {
   on_fail: z.string().optional(),
   choices: choicesSchema.optional(),
   country: z.string().optional(),
+  example: z.string().min(1, 'example needs a text').optional(),
   label: labelSchema.optional(),
 };
 
-/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `failed`, `on_fail`. */
+/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `example`, `failed`, `on_fail`. */
 export const askStep = defineStep({
   kind: 'ask',
   shape,
@@ -85,8 +87,14 @@ export const askStep = defineStep({
         // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
         const again = answer.notKept ? spec.question : spec.invalid;
-        say(again ? ctx.text(again) : ctx.localize(defaultInvalidText(spec.expect, answer.why)), spec, ctx);
-        return { wait: { retries: waiting.retries + 1 } };
+        if (again) {
+          say(ctx.text(again), spec, ctx);
+          return { wait: { retries: waiting.retries + 1 } };
+        }
+        // The same mistake twice in a row is told shorter the second time, as a person would, not word for word again.
+        const refused = answer.why ?? spec.expect.type;
+        say(ctx.localize(defaultInvalidText(spec.expect, answer.why, waiting.refused === refused)), spec, ctx);
+        return { wait: { retries: waiting.retries + 1, refused } };
       }
       // Going on without a word, the next question reads as if this answer had been taken; a jump leads to the
       // flow's own words (a say, a person), which this one would contradict.
@@ -102,6 +110,9 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
   if (isAttachmentExpect(expect)) return compileAttachmentExpect(expect, step, ctx);
   if (step.choices && expect !== 'choice') ctx.error(['choices'], 'choices go with expect: choice', 'add expect: choice');
   if (step.country !== undefined && expect !== 'phone') ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone');
+  if (step.example !== undefined && !expect.startsWith('regex:')) {
+    ctx.error(['example'], 'example goes with expect: regex:<pattern>', expect === 'text' ? 'add expect: regex:<pattern>, or remove example:' : `expect: ${expect} shows its own example; remove example:`);
+  }
   if (expect.startsWith('regex:')) {
     // The whole answer must match: an order number pattern should not accept a sentence containing one.
     const written = expect.slice('regex:'.length);
@@ -129,7 +140,13 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     }
     const takes = acceptsAnyAnswer(written, whole);
     if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}', { kind: 'takesAnyAnswer', oneLine: takes === 'one line' });
-    return { type: 'regex', pattern: whole };
+    const example = step.example?.trim();
+    if (example === undefined) return { type: 'regex', pattern: whole };
+    // Shown to a customer as what to write, an example the question itself refuses would send them round in circles.
+    if (!none && !(nothing && 'because' in nothing) && !takesExample(whole, example)) {
+      ctx.error(['example'], `the example "${example}" does not match the pattern "${written}": a customer who writes it is refused`, 'write an answer the pattern takes, as a customer would type it');
+    }
+    return { type: 'regex', pattern: whole, example };
   }
   switch (expect) {
     case 'text': case 'email': case 'number': case 'date':
@@ -156,6 +173,16 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
   return { type: 'text' };
 }
 
+// A pattern too slow on its own example is reported when a customer's answer runs into it; here it does not refuse the file.
+function takesExample(pattern: RegExp, example: string): boolean {
+  try {
+    return checkAnswer({ type: 'regex', pattern }, { text: example }).ok;
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return true;
+    throw error;
+  }
+}
+
 const ANY_ANSWER: Readonly<Record<AnyAnswer, string>> = {
   any: 'this pattern accepts any answer, so the customer is never asked again',
   'one line': 'this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses (. takes no line break)',
@@ -177,7 +204,7 @@ const ATTACHMENT_ANSWERS: Readonly<Record<AttachmentExpect, { answer: string; sa
 // hold a reference: a team named media:ab12 would queue the conversation where nobody works.
 function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
   const { answer, saved, field } = ATTACHMENT_ANSWERS[expect];
-  for (const key of ['choices', 'country'] as const) {
+  for (const key of ['choices', 'country', 'example'] as const) {
     if (step[key] !== undefined) ctx.error([key], `expect: ${expect} takes no ${key}: it is answered with ${answer}`, `remove ${key}:`);
   }
   const save = step.save === undefined ? undefined : parseFieldPath(step.save);

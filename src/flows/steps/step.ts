@@ -69,8 +69,14 @@ export type StepOutcome =
   | 'end'
   /** Continue at this step index. */
   | { goto: number }
-  /** Stop until the customer answers; `retries` is kept in the conversation's position. */
-  | { wait: { retries: number } };
+  /** Stop until the customer answers; `retries` (and `refused`, what was wrong last) is kept in the conversation's position. */
+  | { wait: Waiting };
+
+/** What a waiting step counted: invalid answers re-asked, and what was wrong with the last one (`refused`). */
+export interface Waiting {
+  retries: number;
+  refused?: string;
+}
 
 /** What a running step may use: the run, and helpers that read and write fields on its records. */
 export interface StepContext {
@@ -99,7 +105,7 @@ export interface StepContext {
  */
 export interface StepRunner<Spec> {
   run(spec: Spec, ctx: StepContext): StepOutcome;
-  resume?(spec: Spec, ctx: StepContext, input: FlowInput, waiting: { retries: number }): StepOutcome;
+  resume?(spec: Spec, ctx: StepContext, input: FlowInput, waiting: Waiting): StepOutcome;
 }
 
 /** A step kind as the loader and interpreter see it; build one with `defineStep`. */
