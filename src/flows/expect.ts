@@ -126,7 +126,8 @@ function addressesIn(text: string): Set<string> {
  * it ("maya @ example . com"), or spoken: "maya at example dot com", "maya.smith at example.co.uk", and with the Arabic
  * words for them, "maya آت example دوت com" («نقطة» for "dot", «كوم» for a last "com"). Only the whole answer, so that no
  * word of a sentence is glued to an address: "maya smith @ example.com" could be smith@ or mayasmith@, and gives none.
- * "at" counts once, only in an answer with no "@", and only with a dot after it. A space after the last dot but none
+ * "at" counts once (the last, in an answer with several, which is then a sentence), only in an answer with no "@",
+ * and only with a dot after it. A space after the last dot but none
  * before it ends a sentence ("maya @ example.com. thanks"), so that answer gives none. An answer with an address among
  * other words is refused as `email_in_words`, and so is a spoken one whose name is a word that goes before "at" in a
  * sentence ("look at example dot com", "me at gmail dot com"): a name like that is typed with "@" or not at all.
@@ -139,10 +140,14 @@ function spacedAddress(text: string): Answer | undefined {
   // length: an answer of spaces is the customer's to send.
   const words = trimPunctuation(text).split(/\s+/);
   const spoken = !words.some((word) => word.includes('@'));
+  let sentence = false;
   if (spoken) {
     const at = words.flatMap((word, i) => (i > 0 && i < words.length - 1 && SPOKEN_AT.test(word) ? [i] : []));
-    if (at.length !== 1) return undefined;
-    words[at[0]!] = '@';
+    if (at.length === 0) return undefined;
+    // "reach me at maya at example dot com": with "at" twice the answer is a sentence, whose address (after the last
+    // "at", if any) is among other words and is never taken.
+    sentence = at.length > 1;
+    words[at.at(-1)!] = '@';
   }
   const spaced = words
     .map((word, i) => (i > 0 && i < words.length - 1 && SPOKEN_DOT.test(word) ? '.' : i > 1 && SPOKEN_DOT.test(words[i - 1]!) && SPOKEN_COM.test(word) ? 'com' : word))
@@ -150,7 +155,7 @@ function spacedAddress(text: string): Answer | undefined {
   const lastDot = spaced.lastIndexOf('.');
   if (lastDot > 0 && spaced[lastDot - 1] !== ' ' && spaced[lastDot + 1] === ' ') return inWords(glued(spaced, '@'));
   const joined = glued(spaced, '@.');
-  if (/\s/.test(joined)) return inWords(joined);
+  if (sentence || /\s/.test(joined)) return inWords(joined);
   if (!email.safeParse(joined).success) return undefined;
   if (spoken && SENTENCE_WORDS.has(joined.slice(0, joined.lastIndexOf('@')).toLowerCase())) return { ok: false, why: 'email_in_words' };
   return { ok: true, value: joined.toLowerCase() };

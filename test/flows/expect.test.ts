@@ -65,6 +65,8 @@ describe('expect: email', () => {
     ['contact me at gmail dot com', 'a sentence: "me" would be the name'],
     ['my email is mona @ example . com', 'words before a spaced address'],
     ['mona @ example.com. thanks', 'words after it'],
+    ['you can reach me at maya at example dot com', '"at" twice: a sentence'],
+    ['mona. at at example dot com', '"at" twice, though "mona.at" could be a name'],
   ])('refuses %j (%s) as an address among other words, to be sent on its own', (text) => {
     expect(checkAnswer({ type: 'email' }, { text })).toEqual({ ok: false, why: 'email_in_words' });
   });
