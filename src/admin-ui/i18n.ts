@@ -221,6 +221,7 @@ const en = {
   errAnswerPatternHint: 'write what an answer must look like after {regex}, e.g. {example}',
   errValuePatternHint: 'write what the value must contain, e.g. {example}',
   errNoPatternAfterRegex: '{regex} has no pattern after it, so it takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until {onFail}',
+  errExampleRefused: 'the example "{example}" does not match the pattern "{pattern}": a customer who writes it is refused (write an answer the pattern takes, as a customer would type it)',
   errOnlyEmptyAnswer: 'the pattern "{pattern}" takes only an empty answer, and no answer is empty: whatever the customer writes, they are asked again until {onFail}',
   errOnlySpaces: 'the pattern "{pattern}" takes only spaces, and an answer is checked without the spaces around it: whatever the customer writes, they are asked again until {onFail}',
   errEmptyPatternHint: 'write what an answer must look like after {regex}, e.g. {example}; to take any answer, write {text}',
@@ -235,6 +236,71 @@ const en = {
   errUnknownField: 'unknown field "{field}"',
   errUnknownFieldTemplate: 'unknown field "{field}" in a template',
   errFieldHint: 'a field exists once a flow saves it with {ask} or {set}, or use a builtin like {example}',
+  // A flow script's shape, its keys that go together, conditions, fields, texts and files: each refusal of a flow.
+  errEmptyFile: 'the file is empty (a flow script starts with {flow}, then {trigger} and {steps})',
+  errFlowNotMap: 'a flow script is a map that starts with {flow}, then {trigger} and {steps}, not {received}',
+  errStepNotMap: 'a step is a map with one kind key (e.g. {example}, one of {names})',
+  errStepWithoutKind: 'this step has no kind (start it with one of {names})',
+  errStepOfTwoKinds: 'a step has one kind, this one has {kinds} (split it into separate steps)',
+  errBadFlowName: 'a flow name is Latin letters, digits, {underscore} and {dash}, e.g. {example}',
+  errBadStepId: 'a step id is letters, digits, {underscore} and {dash}, without spaces, e.g. {example}',
+  errBadLanguageTag: '"{name}" must be a language code like {examples}',
+  errLabelNotOneLine: 'a label is one line (write it without a line break)',
+  errNotText: '"{name}" must be a text, or a text per language like {example}',
+  errBadTimeout: '{timeout} is a duration like {examples} (a bare number is seconds)',
+  errBadClose: '{close} needs {yes} or a closing note, e.g. {example}',
+  errBadTag: '{tag} needs a tag or a list of tags, e.g. {example}',
+  errBadChoice: 'a choice is a text, or a map like {example} (the title may be one per language)',
+  errBadRoute: 'the route of intent "{name}" is a team, or {example} to title its button',
+  errBadSetValue: 'the value of "{name}" is a text, a number, {yes}, {no} or {null}',
+  errBadCase: 'a case is {ifCase} or {elseCase}',
+  errAtLeast: '"{name}" must be at least {bound} (e.g. {example})',
+  errAtMost: '"{name}" must be at most {bound} (e.g. {example})',
+  errTooLong: '"{name}" is at most {maximum} characters',
+  errInvalidValue: 'the value of "{name}" is refused: {detail}',
+  errKeyNeedsKey: '{name} goes with {needs} (add {example})',
+  errLabelWithoutSave: '{label} names the field {save} writes, and this question saves nothing (add {example}, or remove {label})',
+  errAttachmentTakesNo: '{expect} takes no {name}: it is answered with {answer} (remove {key})',
+  answerImage: 'a picture',
+  answerFile: 'a file',
+  answerLocation: 'a shared location',
+  errAttachmentInBuiltin: '{expect} saves a reference to what the customer sent, which does not belong in {field} (save it to a field of its own, e.g. {example})',
+  errBadCountry: '"{value}" is not a country code (use a two-letter code like {examples})',
+  errChoiceIdTwice: 'two choices have the id "{id}" (give each choice a different title or id)',
+  errElseNotLast: '{else} must be the last case: the cases after it are never tried (move it to the end)',
+  errNoAssignStep: '{jump}: the flow has no {assign} step to go to (add an {assign} step, or use {goto})',
+  errLoopNeverWaits: 'this goto loop never waits for the customer: lines {lines} (put an {ask} step inside the loop, so it waits for the customer each time round)',
+  errBadCondition: 'a condition is a value or a map with one operator (write a value, or one of {names}, e.g. {example})',
+  errConditionSingle: '{op} needs a single value (to match any of several values use {example})',
+  errConditionList: '{op} needs a list of values, e.g. {example}',
+  errConditionPattern: '{op} needs a regular expression, e.g. {example}',
+  errConditionKnown: '{op} needs {yes} or {no} ({known} holds when the field has a value, {unknown} when it has none)',
+  errConditionNumber: '{op} needs a number (or a yyyy-mm-dd date), e.g. {example}',
+  errUnknownCondition: 'unknown condition "{name}"',
+  errConditionsHere: 'use one of {names}',
+  errNotAField: '"{name}" is not a field (write {contact} or {conversation}, e.g. {example})',
+  errFieldNotWritable: '"{field}" cannot be written by a flow: Switchboard sets it',
+  errFieldManaged: '"{field}" is managed by Switchboard',
+  errUseTagStep: 'use a {tag} step',
+  errUseCloseStep: 'use a {close} step',
+  errCopyWithSet: 'copy it into a field of your own with {set}',
+  errOwnField: 'save to a field of your own, e.g. {example}',
+  errOtherFieldName: 'pick another field name',
+  errLabelOfUnsaved: '{fields} labels "{field}", which this flow does not save',
+  errSavedHere: 'fields this flow saves: {names}',
+  errLabelSaved: 'label the fields this flow saves with {ask} or {set}',
+  errLabelTwice: '"{field}" has a label already, at line {line} (give a field one label in a flow: agents read it wherever the field shows)',
+  errPlaceholderNotField: '"{placeholder}" does not name a field (write {contact} or {conversation}, with an optional fallback: {example})',
+  errUnbalancedBraces: 'unbalanced {open} or {close} in the text (close each {open} with {close}: placeholders look like {example})',
+  errNotLanguage: '"{tag}" is not a language (a text per language is a map like {example}; use a language code like {examples})',
+  errLanguageTwice: '"{tag}" gives a second text for the language "{language}" (keep one of the two)',
+  errNoTexts: '"{name}" has no text: its map of languages is empty (write a text, or a text per language like {example})',
+  errNoFlowLanguageText: '"{name}" has no "{language}" text, the flow\u2019s language (add {example}; customers whose language has no text of its own see that one)',
+  errFlowNameTaken: 'flow name "{flow}" is already used by {file} (rename one of the two flows)',
+  errNotUtf8: 'the file is not UTF-8 text: this line has a character saved in another encoding (save the file as UTF-8)',
+  errNotStoredServing: 'could not store this version ({detail}); the last good version keeps serving (check that the store under {dataDir} is writable, then save the file again)',
+  errNotStoredOut: 'could not store this version ({detail}); the flow is not in service (check that the store under {dataDir} is writable, then save the file again)',
+  errNameMismatch: 'the flow is called "{flow}" but is published as "{published}": write {example}',
   notPublished422: 'Not published: fix the problems listed above first. Nothing was changed.',
   tooLarge: 'The flow is {size}; a flow may be at most {limit}. Make it shorter to publish it.',
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
@@ -642,6 +708,7 @@ const ar: Record<StringKey, string> = {
   errAnswerPatternHint: 'اكتب بعد {regex} ما يجب أن تبدو عليه الإجابة، مثل {example}',
   errValuePatternHint: 'اكتب ما يجب أن تحتويه القيمة، مثل {example}',
   errNoPatternAfterRegex: 'لا نمط بعد {regex}، فلا يقبل إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
+  errExampleRefused: 'لا يطابق المثالُ «{example}» النمطَ «{pattern}»: فالعميل الذي يكتبه يُرفض جوابه (اكتب إجابة يقبلها النمط كما يكتبها العميل)',
   errOnlyEmptyAnswer: 'لا يقبل النمطُ «{pattern}» إلا إجابة فارغة، ولا تكون الإجابة فارغة أبدًا: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
   errOnlySpaces: 'لا يقبل النمطُ «{pattern}» إلا مسافات، والإجابة تُفحص دون المسافات المحيطة بها: فمهما كتب العميل يُسأل مجددًا حتى {onFail}',
   errEmptyPatternHint: 'اكتب بعد {regex} ما يجب أن تبدو عليه الإجابة، مثل {example}؛ ولقبول أي إجابة اكتب {text}',
@@ -656,6 +723,70 @@ const ar: Record<StringKey, string> = {
   errUnknownField: 'حقل غير معروف: «{field}»',
   errUnknownFieldTemplate: 'حقل غير معروف في قالب نص: «{field}»',
   errFieldHint: 'يوجد الحقل متى حفظه مسار بـ {ask} أو {set}، أو استعمل حقلًا مدمجًا مثل {example}',
+  errEmptyFile: 'الملف فارغ (يبدأ نص المسار بـ {flow}، ثم {trigger} و{steps})',
+  errFlowNotMap: 'نص المسار خريطة تبدأ بـ {flow}، ثم {trigger} و{steps}، لا {received}',
+  errStepNotMap: 'الخطوة خريطة فيها مفتاح نوع واحد (مثل {example}، وهو أحد هذه الأنواع: {names})',
+  errStepWithoutKind: 'ليس لهذه الخطوة نوع (ابدأها بأحد هذه الأنواع: {names})',
+  errStepOfTwoKinds: 'للخطوة نوع واحد، ولهذه الخطوة أكثر من نوع: {kinds} (قسّمها إلى خطوات منفصلة)',
+  errBadFlowName: 'يتكوّن اسم المسار من حروف لاتينية وأرقام و{underscore} و{dash}، مثل {example}',
+  errBadStepId: 'يتكوّن معرّف الخطوة من حروف وأرقام و{underscore} و{dash} دون مسافات، مثل {example}',
+  errBadLanguageTag: 'يجب أن تكون قيمة «{name}» رمز لغة مثل {examples}',
+  errLabelNotOneLine: 'التسمية سطر واحد (اكتبها دون فاصل أسطر)',
+  errNotText: 'يجب أن تكون قيمة «{name}» نصًا، أو نصًا لكل لغة مثل {example}',
+  errBadTimeout: 'قيمة {timeout} مدة مثل {examples} (والرقم وحده ثوانٍ)',
+  errBadClose: 'تحتاج {close} إلى {yes} أو إلى ملاحظة إغلاق، مثل {example}',
+  errBadTag: 'تحتاج {tag} إلى وسم أو قائمة وسوم، مثل {example}',
+  errBadChoice: 'الخيار نص، أو خريطة مثل {example} (ويجوز أن يكون العنوان نصًا لكل لغة)',
+  errBadRoute: 'وجهة النية «{name}» اسم فريق، أو {example} لتسمية زرّها',
+  errBadSetValue: 'قيمة «{name}» نص أو رقم أو {yes} أو {no} أو {null}',
+  errBadCase: 'الحالة إما {ifCase} وإما {elseCase}',
+  errAtLeast: 'يجب ألا تقل قيمة «{name}» عن {bound} (مثل {example})',
+  errAtMost: 'يجب ألا تزيد قيمة «{name}» على {bound} (مثل {example})',
+  errTooLong: 'يجب ألا يزيد طول «{name}» على {maximum} حرفًا',
+  errInvalidValue: 'قيمة «{name}» مرفوضة: {detail}',
+  errKeyNeedsKey: 'لا يصحّ {name} إلا مع {needs} (أضف {example})',
+  errLabelWithoutSave: 'يسمّي {label} الحقل الذي يكتب فيه {save}، وهذا السؤال لا يحفظ شيئًا (أضف {example}، أو احذف {label})',
+  errAttachmentTakesNo: 'لا يأخذ {expect} المفتاح {name}: فإجابته {answer} (احذف {key})',
+  answerImage: 'صورة',
+  answerFile: 'ملف',
+  answerLocation: 'موقع يشاركه العميل',
+  errAttachmentInBuiltin: 'يحفظ {expect} مرجعًا إلى ما أرسله العميل، ولا مكان له في {field} (احفظه في حقل خاص به، مثل {example})',
+  errBadCountry: '«{value}» ليس رمز بلد (استعمل رمزًا من حرفين مثل {examples})',
+  errChoiceIdTwice: 'لخيارين المعرّف نفسه «{id}» (أعطِ كل خيار عنوانًا أو معرّفًا مختلفًا)',
+  errElseNotLast: 'يجب أن تكون {else} الحالة الأخيرة: فالحالات بعدها لا تُجرَّب أبدًا (انقلها إلى النهاية)',
+  errNoAssignStep: '{jump}: لا خطوة {assign} في المسار للانتقال إليها (أضف خطوة {assign}، أو استعمل {goto})',
+  errLoopNeverWaits: 'حلقة goto هذه لا تنتظر العميل أبدًا: الأسطر {lines} (ضع خطوة {ask} داخل الحلقة، لتنتظر العميل في كل دورة)',
+  errBadCondition: 'الشرط قيمة، أو خريطة فيها عامل واحد (اكتب قيمة، أو أحد هذه العوامل: {names}، مثل {example})',
+  errConditionSingle: 'يحتاج {op} إلى قيمة واحدة (لمطابقة أيٍّ من عدة قيم استعمل {example})',
+  errConditionList: 'يحتاج {op} إلى قائمة قيم، مثل {example}',
+  errConditionPattern: 'يحتاج {op} إلى تعبير نمطي، مثل {example}',
+  errConditionKnown: 'يحتاج {op} إلى {yes} أو {no} (يتحقق {known} حين يكون للحقل قيمة، و{unknown} حين لا تكون له)',
+  errConditionNumber: 'يحتاج {op} إلى رقم (أو تاريخ بصيغة yyyy-mm-dd)، مثل {example}',
+  errUnknownCondition: 'شرط غير معروف: «{name}»',
+  errConditionsHere: 'استعمل أحد هذه العوامل: {names}',
+  errNotAField: '«{name}» ليس حقلًا (اكتب {contact} أو {conversation}، مثل {example})',
+  errFieldNotWritable: 'لا يستطيع المسار الكتابة في «{field}»: يضبطه Switchboard بنفسه',
+  errFieldManaged: 'يدير Switchboard الحقل «{field}» بنفسه',
+  errUseTagStep: 'استعمل خطوة {tag}',
+  errUseCloseStep: 'استعمل خطوة {close}',
+  errCopyWithSet: 'انسخه إلى حقل خاص بك بـ {set}',
+  errOwnField: 'احفظ في حقل خاص بك، مثل {example}',
+  errOtherFieldName: 'اختر اسم حقل آخر',
+  errLabelOfUnsaved: 'يسمّي {fields} الحقل «{field}»، وهذا المسار لا يحفظه',
+  errSavedHere: 'الحقول التي يحفظها هذا المسار: {names}',
+  errLabelSaved: 'سمِّ الحقول التي يحفظها هذا المسار بـ {ask} أو {set}',
+  errLabelTwice: 'للحقل «{field}» تسمية من قبل، في السطر {line} (أعطِ الحقل تسمية واحدة في المسار: يقرؤها الموظفون حيثما ظهر الحقل)',
+  errPlaceholderNotField: '«{placeholder}» لا يسمّي حقلًا (اكتب {contact} أو {conversation}، مع بديل اختياري: {example})',
+  errUnbalancedBraces: 'في النص {open} أو {close} دون نظير (أغلق كل {open} بـ {close}: فالعنصر النائب يُكتب هكذا {example})',
+  errNotLanguage: '«{tag}» ليس لغة (النص لكل لغة خريطة مثل {example}؛ استعمل رمز لغة مثل {examples})',
+  errLanguageTwice: '«{tag}» نص ثانٍ للغة «{language}» (أبقِ واحدًا من الاثنين)',
+  errNoTexts: 'لا نص في «{name}»: خريطة اللغات فيه فارغة (اكتب نصًا، أو نصًا لكل لغة مثل {example})',
+  errNoFlowLanguageText: 'لا نص بلغة المسار «{language}» في «{name}» (أضف {example}؛ فالعملاء الذين لا نص بلغتهم يرون ذلك النص)',
+  errFlowNameTaken: 'اسم المسار «{flow}» مستعمل من قبل في {file} (غيّر اسم أحد المسارين)',
+  errNotUtf8: 'الملف ليس نصًا بترميز UTF-8: في هذا السطر حرف محفوظ بترميز آخر (احفظ الملف بترميز UTF-8)',
+  errNotStoredServing: 'تعذّر حفظ هذه النسخة ({detail})؛ وتبقى آخر نسخة سليمة في الخدمة (تأكد أن المخزن في {dataDir} قابل للكتابة، ثم احفظ الملف مرة أخرى)',
+  errNotStoredOut: 'تعذّر حفظ هذه النسخة ({detail})؛ والمسار ليس في الخدمة (تأكد أن المخزن في {dataDir} قابل للكتابة، ثم احفظ الملف مرة أخرى)',
+  errNameMismatch: 'اسم المسار «{flow}» لكنه يُنشر باسم «{published}»: اكتب {example}',
   notPublished422: 'لم يُنشر: أصلح المشكلات المذكورة أعلاه أولًا. لم يتغيّر شيء.',
   tooLarge: 'حجم المسار {size}، والحد الأقصى للمسار {limit}. اختصره لتتمكّن من نشره.',
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
@@ -1163,6 +1294,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
         pieces('errNeverMatchesValue', { pattern: code(known.pattern), because: { english: known.because } }),
         pieces('errValuePatternHint', { example: code('matches: "^ord-\\\\d+$"') }),
       );
+    case 'exampleRefused': return pieces('errExampleRefused', { example: code(known.example), pattern: code(known.pattern) });
     case 'onlyEmptyAnswer': return withHint(
       known.pattern === '' ? pieces('errNoPatternAfterRegex', { regex: code('regex:'), onFail: code('on_fail') })
       : pieces(known.blank ? 'errOnlySpaces' : 'errOnlyEmptyAnswer', { pattern: code(known.pattern), onFail: code('on_fail') }),
@@ -1187,6 +1319,83 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })
       : pieces('errFieldHint', { ask: code('ask … save:'), set: code('set:'), example: code('contact.name') }),
     );
+    case 'emptyFile': return pieces('errEmptyFile', { flow: code('flow: <name>'), trigger: code('trigger:'), steps: code('steps:') });
+    case 'flowNotMap': return pieces('errFlowNotMap', { flow: code('flow: <name>'), trigger: code('trigger:'), steps: code('steps:'), received: pieces(YAML_TYPES[known.received], {}) });
+    case 'stepNotMap': return pieces('errStepNotMap', { example: code('- say: "Hello"'), names: list(known.allowed) });
+    case 'stepWithoutKind': return pieces('errStepWithoutKind', { names: list(known.allowed) });
+    case 'stepOfTwoKinds': return pieces('errStepOfTwoKinds', { kinds: list(known.kinds) });
+    case 'badFlowName': return pieces('errBadFlowName', { underscore: code('_'), dash: code('-'), example: code('inbound') });
+    case 'badStepId': return pieces('errBadStepId', { underscore: code('_'), dash: code('-'), example: code('ask_email') });
+    case 'badLanguageTag': return pieces('errBadLanguageTag', { name: code(known.name), examples: list(['en', 'ar', 'pt-BR']) });
+    case 'labelNotOneLine': return pieces('errLabelNotOneLine', {});
+    case 'notText': return pieces('errNotText', { name: code(known.name), example: code('{ en: "Hello", ar: "مرحبا" }') });
+    case 'badTimeout': return pieces('errBadTimeout', { timeout: code('timeout'), examples: list(['90s', '10m', '2h', '1d']) });
+    case 'badClose': return pieces('errBadClose', { close: code('close'), yes: code('true'), example: code('close: "Answered by the bot"') });
+    case 'badTag': return pieces('errBadTag', { tag: code('tag'), example: code('tag: [vip, wholesale]') });
+    case 'badChoice': return pieces('errBadChoice', { example: code('{ id: refund, title: "Get a refund" }') });
+    case 'badRoute': return pieces('errBadRoute', { name: code(known.name), example: code('{ team: Billing, title: { en: Billing, ar: الفواتير } }') });
+    case 'badSetValue': return pieces('errBadSetValue', { name: code(known.name), yes: code('true'), no: code('false'), null: code('null') });
+    case 'badCase': return pieces('errBadCase', { ifCase: code('{ if: { <field>: <condition> }, goto: <id> }'), elseCase: code('{ else: <id> }') });
+    case 'outOfRange': {
+      const bound = known.minimum ?? known.maximum ?? 0;
+      return pieces(known.minimum !== undefined ? 'errAtLeast' : 'errAtMost', { name: code(known.name), bound: String(bound), example: code(`${known.name}: ${bound}`) });
+    }
+    case 'tooLong': return pieces('errTooLong', { name: code(known.name), maximum: String(known.maximum) });
+    case 'invalidValue': return pieces('errInvalidValue', { name: code(known.name), detail: { english: known.detail } });
+    case 'keyNeedsKey': return pieces('errKeyNeedsKey', { name: code(known.name), needs: code(known.needs), example: code(known.example) });
+    case 'labelWithoutSave': return pieces('errLabelWithoutSave', { label: code('label:'), save: code('save:'), example: code('save: conversation.<field>') });
+    case 'attachmentTakesNo': return pieces('errAttachmentTakesNo', {
+      expect: code(`expect: ${known.expect}`), name: code(known.name), key: code(`${known.name}:`),
+      answer: pieces(known.expect === 'image' ? 'answerImage' : known.expect === 'file' ? 'answerFile' : 'answerLocation', {}),
+    });
+    case 'attachmentInBuiltin': return pieces('errAttachmentInBuiltin', { expect: code(`expect: ${known.expect}`), field: code(known.field), example: code(known.example) });
+    case 'badCountry': return pieces('errBadCountry', { value: code(known.value), examples: list(['EG', 'US', 'GB']) });
+    case 'choiceIdTwice': return pieces('errChoiceIdTwice', { id: code(known.id) });
+    case 'elseNotLast': return pieces('errElseNotLast', { else: code('else') });
+    case 'noAssignStep': return pieces('errNoAssignStep', { jump: code(`${known.name}: assign`), assign: code('assign'), goto: code('goto:<id>') });
+    case 'loopNeverWaits': return pieces('errLoopNeverWaits', { lines: known.lines.join(current === 'ar' ? ' ← ' : ' → '), ask: code('ask') });
+    case 'badCondition': return pieces('errBadCondition', { names: list(known.allowed), example: code('{ in: [a, b] }') });
+    case 'conditionValue': {
+      const op = code(known.op);
+      switch (known.op) {
+        case 'in': return pieces('errConditionList', { op, example: code('in: [billing, refund]') });
+        case 'matches': return pieces('errConditionPattern', { op, example: code('matches: "^ord-\\\\d+$"') });
+        case 'known': return pieces('errConditionKnown', { op, yes: code('true'), no: code('false'), known: code('known: true'), unknown: code('known: false') });
+        case 'gt': case 'lt': return pieces('errConditionNumber', { op, example: code(`${known.op}: 3`) });
+        default: return pieces('errConditionSingle', { op, example: code('in: [a, b]') });
+      }
+    }
+    case 'unknownCondition': return withHint(
+      pieces('errUnknownCondition', { name: code(known.name) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errConditionsHere', { names: list(known.allowed) }),
+    );
+    case 'notAField': return pieces('errNotAField', { name: code(known.name), contact: code('contact.<field>'), conversation: code('conversation.<field>'), example: code('contact.email') });
+    case 'fieldNotWritable': return withHint(
+      pieces(known.managed ? 'errFieldManaged' : 'errFieldNotWritable', { field: code(known.field) }),
+      known.field === 'contact.tags' ? pieces('errUseTagStep', { tag: code('tag') })
+      : known.field === 'conversation.status' ? pieces('errUseCloseStep', { close: code('close') })
+      : known.field === 'conversation.first_message' ? pieces('errCopyWithSet', { set: code('set:') })
+      : known.managed ? pieces('errOtherFieldName', {})
+      : pieces('errOwnField', { example: code('conversation.<field>') }),
+    );
+    case 'labelOfUnsaved': return withHint(
+      pieces('errLabelOfUnsaved', { fields: code('fields:'), field: code(known.field) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })
+      : known.saved.length > 0 ? pieces('errSavedHere', { names: list(known.saved) }) : pieces('errLabelSaved', { ask: code('ask … save:'), set: code('set:') }),
+    );
+    case 'labelTwice': return pieces('errLabelTwice', { field: code(known.field), line: String(known.firstLine) });
+    case 'placeholderNotField': return pieces('errPlaceholderNotField', {
+      placeholder: code(known.placeholder), contact: code('{{contact.<field>}}'), conversation: code('{{conversation.<field>}}'), example: code('{{contact.name | there}}'),
+    });
+    case 'unbalancedBraces': return pieces('errUnbalancedBraces', { open: code('{{'), close: code('}}'), example: code('{{contact.name}}') });
+    case 'notLanguage': return pieces('errNotLanguage', { tag: code(known.tag), example: code('{ en: "Hello", ar: "مرحبا" }'), examples: list(['en', 'ar', 'pt-BR']) });
+    case 'languageTwice': return pieces('errLanguageTwice', { tag: code(known.tag), language: code(known.language) });
+    case 'noTexts': return pieces('errNoTexts', { name: code(known.name), example: code('{ en: "Hello", ar: "مرحبا" }') });
+    case 'noFlowLanguageText': return pieces('errNoFlowLanguageText', { name: code(known.name), language: code(known.language), example: code(`${known.language}: "…"`) });
+    case 'flowNameTaken': return pieces('errFlowNameTaken', { flow: code(known.flow), file: code(known.file) });
+    case 'notUtf8': return pieces('errNotUtf8', {});
+    case 'notStored': return pieces(known.serving ? 'errNotStoredServing' : 'errNotStoredOut', { detail: { english: known.detail }, dataDir: code('DATA_DIR') });
+    case 'nameMismatch': return pieces('errNameMismatch', { flow: code(known.flow), published: code(known.published), example: code(`flow: ${known.published}`) });
     case 'sharedTrigger': return pieces(known.notRunning === 'this' ? 'warnSharedTriggerThis' : 'warnSharedTriggerOther', {
       flow: code(known.flow), other: code(known.other), otherFile: code(known.otherFile), trigger: code('trigger:'),
     });

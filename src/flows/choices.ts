@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Choice } from '../types.ts';
 import { allVariants, forEveryLanguage, localize, localizedSchema, type Localized } from './language.ts';
+import { SCHEMA_RULES } from './rules.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits, fold, slug } from '../shared/text.ts';
@@ -12,7 +13,7 @@ import { asciiDigits, fold, slug } from '../shared/text.ts';
 export const choicesSchema = z
   .array(
     z.union([z.string().trim().min(1), z.object({ id: z.string().trim().min(1), title: localizedSchema(z.string().trim().min(1)) }).strict()], {
-      errorMap: () => ({ message: 'a choice is a text, or a map like { id: refund, title: "Get a refund" } (the title may be { en: …, ar: … })' }),
+      errorMap: () => ({ message: SCHEMA_RULES.badChoice }),
     }),
   )
   .min(1, 'choices needs at least one choice');
@@ -38,7 +39,7 @@ export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, c
   const seen = new Set<string>();
   choices.forEach((choice, index) => {
     if (seen.has(choice.id)) {
-      ctx.error([...at, index], `two choices have the id "${choice.id}"`, 'give each choice a different title or id');
+      ctx.error([...at, index], `two choices have the id "${choice.id}"`, 'give each choice a different title or id', { kind: 'choiceIdTwice', id: choice.id });
     }
     seen.add(choice.id);
   });

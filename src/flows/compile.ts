@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { FlowError } from './errors.ts';
 import type { KnownFileError } from '../shared/file-error.ts';
 import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
-import { describeIssue } from '../shared/schema-issues.ts';
+import { describeIssue, keyOf, yamlType } from '../shared/schema-issues.ts';
+import { schemaRule } from './rules.ts';
 import { spinningLoop } from './loops.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, type Localized, type LocalizedSource } from './language.ts';
 import { flowFileSchema } from './schema.ts';
@@ -35,6 +36,7 @@ const OPTION_KEYS = new Set(
   Object.values(stepKinds).flatMap((kind) => (kind.schema instanceof z.ZodObject ? Object.keys(kind.schema.shape) : [])),
 );
 const KIND_NAMES = Object.keys(stepKinds);
+const NOT_A_FIELD_HINT = 'write contact.<field> or conversation.<field>, e.g. contact.email';
 
 /**
  * Compiles a script, or returns everything wrong with it, each error with its line.
@@ -151,7 +153,7 @@ class FileCompiler {
   private readonly saves = new Set<string>();
   private readonly labels = new Map<string, { label: Localized<string>; line: number }>();
   private readonly targets: { id: string; at: Path }[] = [];
-  private readonly required: { kind: string; at: Path; reason: string }[] = [];
+  private readonly required: { kind: string; at: Path; reason: string; known: KnownFileError }[] = [];
   /** The flow's `language:` in lower case, when it has a valid one. */
   private language: string | undefined;
 
@@ -160,7 +162,12 @@ class FileCompiler {
   compile(text: string): Draft | undefined {
     const value = this.source.value;
     if (value === null || value === undefined) {
-      this.report([], 'the file is empty', 'a flow script starts with flow: <name>, then trigger: and steps:');
+      this.report([], 'the file is empty', 'a flow script starts with flow: <name>, then trigger: and steps:', { kind: 'emptyFile' });
+      return undefined;
+    }
+    if (!isRecord(value)) {
+      const received = yamlType(Array.isArray(value) ? 'array' : typeof value);
+      this.report([], `the flow script must be a map, not ${received === 'array' ? 'a list' : received === 'string' ? 'a text' : `a ${received}`}`, 'a flow script starts with flow: <name>, then trigger: and steps:', { kind: 'flowNotMap', received });
       return undefined;
     }
     const top = flowFileSchema.safeParse(value);
@@ -210,7 +217,7 @@ class FileCompiler {
   private step(raw: unknown, index: number): CompiledStep | undefined {
     const at: Path = ['steps', index];
     if (!isRecord(raw) || Object.keys(raw).length === 0) {
-      this.report(at, 'a step is a map with one kind key', `e.g. - say: "Hello", one of ${KIND_NAMES.join(', ')}`);
+      this.report(at, 'a step is a map with one kind key', `e.g. - say: "Hello", one of ${KIND_NAMES.join(', ')}`, { kind: 'stepNotMap', allowed: [...KIND_NAMES] });
       return undefined;
     }
     const keys = Object.keys(raw);
@@ -219,7 +226,7 @@ class FileCompiler {
     if (kindName === undefined) {
       const unknown = keys.find((key) => !OPTION_KEYS.has(key) && key !== 'id');
       if (unknown === undefined) {
-        this.report(at, 'this step has no kind', `start it with one of ${KIND_NAMES.join(', ')}`);
+        this.report(at, 'this step has no kind', `start it with one of ${KIND_NAMES.join(', ')}`, { kind: 'stepWithoutKind', allowed: [...KIND_NAMES] });
       } else {
         const suggestion = suggest(unknown, KIND_NAMES);
         this.report(
@@ -230,7 +237,7 @@ class FileCompiler {
       return undefined;
     }
     if (second !== undefined) {
-      this.report([...at, second], `a step has one kind, this one has ${kinds.join(' and ')}`, 'split it into separate steps');
+      this.report([...at, second], `a step has one kind, this one has ${kinds.join(' and ')}`, 'split it into separate steps', { kind: 'stepOfTwoKinds', kinds });
       return undefined;
     }
     return this.load(kindName, raw, at);
@@ -266,7 +273,7 @@ class FileCompiler {
       writeField: (field, path) => {
         const ref = this.field(field, at(path));
         const refusal = writeRefusal(ref);
-        if (refusal) this.report(at(path), refusal.reason, refusal.hint);
+        if (refusal) this.report(at(path), refusal.reason, refusal.hint, refusal.known);
         else this.saves.add(ref.path);
         return ref;
       },
@@ -275,7 +282,7 @@ class FileCompiler {
         this.targets.push({ id, at: at(path) });
         return id;
       },
-      requireKind: (kind, path, reason) => this.required.push({ kind, at: at(path), reason }),
+      requireKind: (kind, path, reason, known) => this.required.push({ kind, at: at(path), reason, known }),
       regex: (pattern, flags, path) => {
         try {
           return new RegExp(pattern, `${flags}u`);
@@ -300,10 +307,15 @@ class FileCompiler {
         continue;
       }
       const saved = [...this.saves];
+      if (!parseFieldPath(field)) {
+        this.report(['fields', field], `"${field}" is not a field`, didYouMean(field, saved) ?? NOT_A_FIELD_HINT, { kind: 'notAField', name: field });
+        continue;
+      }
+      const hint = didYouMean(field, saved) ?? (saved.length > 0 ? `fields this flow saves: ${saved.join(', ')}` : 'label the fields this flow saves with ask … save: or set:');
+      const suggestion = suggest(field, saved);
       this.report(
-        ['fields', field],
-        parseFieldPath(field) ? `fields: labels "${field}", which this flow does not save` : `"${field}" is not a field`,
-        didYouMean(field, saved) ?? (saved.length > 0 ? `fields this flow saves: ${saved.join(', ')}` : 'label the fields this flow saves with ask … save: or set:'),
+        ['fields', field], `fields: labels "${field}", which this flow does not save`, hint,
+        { kind: 'labelOfUnsaved', field, ...(suggestion !== undefined ? { suggestion } : {}), saved },
       );
     }
   }
@@ -311,7 +323,10 @@ class FileCompiler {
   private label(field: string, label: LocalizedSource, at: Path): void {
     const first = this.labels.get(field);
     if (first) {
-      this.report(at, `"${field}" has a label already, at line ${first.line}`, 'give a field one label in a flow: agents read it wherever the field shows');
+      this.report(
+        at, `"${field}" has a label already, at line ${first.line}`, 'give a field one label in a flow: agents read it wherever the field shows',
+        { kind: 'labelTwice', field, firstLine: first.line },
+      );
       return;
     }
     this.labels.set(field, { label: this.localized(label, at, (variant) => variant.trim()), line: this.source.lineOf(at) });
@@ -320,7 +335,7 @@ class FileCompiler {
   private template(text: string, at: Path): Template {
     const parsed = parseTemplate(text);
     if ('reason' in parsed) {
-      this.report(at, parsed.reason, parsed.hint);
+      this.report(at, parsed.reason, parsed.hint, parsed.known);
       return { source: text, parts: [] };
     }
     for (const field of templateFields(parsed.template)) {
@@ -345,18 +360,21 @@ class FileCompiler {
     for (const [tag, variant] of Object.entries(text)) {
       const key = tag.toLowerCase();
       if (!LANGUAGE_TAG.test(tag)) {
-        this.report([...at, tag], `"${tag}" is not a language`, `a text per language is a map like { en: "Hello", ar: "مرحبا" }; ${LANGUAGE_TAG_HINT}`);
+        this.report([...at, tag], `"${tag}" is not a language`, `a text per language is a map like { en: "Hello", ar: "مرحبا" }; ${LANGUAGE_TAG_HINT}`, { kind: 'notLanguage', tag });
       } else if (variants.has(key)) {
-        this.report([...at, tag], `"${tag}" gives a second text for the language "${key}"`, 'keep one of the two');
+        this.report([...at, tag], `"${tag}" gives a second text for the language "${key}"`, 'keep one of the two', { kind: 'languageTwice', tag, language: key });
       } else {
         variants.set(key, compile(variant, [...at, tag]));
       }
     }
     const [first] = variants.values();
     if (Object.keys(text).length === 0) {
-      this.report(at, `"${name}" has no text: its map of languages is empty`, 'write a text, or a text per language like { en: "Hello", ar: "مرحبا" }');
+      this.report(at, `"${name}" has no text: its map of languages is empty`, 'write a text, or a text per language like { en: "Hello", ar: "مرحبا" }', { kind: 'noTexts', name });
     } else if (this.language !== undefined && variants.size > 0 && !variants.has(this.language)) {
-      this.report(at, `"${name}" has no "${this.language}" text, the flow's language`, `add ${this.language}: "…"; customers whose language has no text of its own see that one`);
+      this.report(
+        at, `"${name}" has no "${this.language}" text, the flow's language`, `add ${this.language}: "…"; customers whose language has no text of its own see that one`,
+        { kind: 'noFlowLanguageText', name, language: this.language },
+      );
     }
     const fallback = (this.language === undefined ? undefined : variants.get(this.language)) ?? first;
     // An empty or wrong map is reported: the file is refused, so its placeholder text never shows.
@@ -376,7 +394,7 @@ class FileCompiler {
   private field(path: string, at: Path): FieldRef {
     const ref = parseFieldPath(path);
     if (ref) return ref;
-    this.report(at, `"${path}" is not a field`, 'write contact.<field> or conversation.<field>, e.g. contact.email');
+    this.report(at, `"${path}" is not a field`, NOT_A_FIELD_HINT, { kind: 'notAField', name: path });
     return { path, scope: 'conversation', name: path };
   }
 
@@ -411,8 +429,8 @@ class FileCompiler {
   }
 
   private checkRequiredKinds(steps: readonly CompiledStep[]): void {
-    for (const { kind, at, reason } of this.required) {
-      if (!steps.some((step) => step.kind === kind)) this.report(at, reason, `add ${withArticle(kind)} step, or use goto:<id>`);
+    for (const { kind, at, reason, known } of this.required) {
+      if (!steps.some((step) => step.kind === kind)) this.report(at, reason, `add ${withArticle(kind)} step, or use goto:<id>`, known);
     }
   }
 
@@ -425,14 +443,22 @@ class FileCompiler {
       ['steps', loop[loop.length - 1]!],
       `this goto loop never waits for the customer: lines ${lines.join(' → ')}`,
       'put an ask step inside the loop, so it waits for the customer each time round',
+      { kind: 'loopNeverWaits', lines },
     );
   }
 
+  // A rule a schema states in its own sentence (`SCHEMA_RULES`) is named by it; any other issue zod words only in its
+  // own English, which a page quotes.
   private problems(issue: z.ZodIssue, schema: z.ZodTypeAny, prefix: Path, where: string): void {
-    for (const problem of describeIssue(issue, schema, where)) this.report([...prefix, ...problem.at], problem.reason, problem.hint, problem.known);
+    const rule = schemaRule(issue.message);
+    const name = keyOf([...prefix, ...issue.path]) ?? where;
+    for (const problem of describeIssue(issue, schema, where)) {
+      const known: KnownFileError = rule !== undefined ? { kind: rule, name } : problem.known ?? { kind: 'invalidValue', name, detail: issue.message };
+      this.report([...prefix, ...problem.at], problem.reason, problem.hint, known);
+    }
   }
 
-  private report(at: Path, reason: string, hint?: string, known?: KnownFileError): void {
+  private report(at: Path, reason: string, hint: string | undefined, known: KnownFileError): void {
     this.errors.push(new FlowError(this.file, this.source.lineOf(at), reason, hint, undefined, known));
   }
 }

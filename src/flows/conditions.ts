@@ -5,7 +5,7 @@ import { isKnown } from './fields.ts';
 import { COMMON_TRIED, matchesNothing } from './never-matches.ts';
 import { matchesWithinLimit } from './patterns.ts';
 import type { CompileContext, Path } from './steps/step.ts';
-import { didYouMean } from '../shared/suggest.ts';
+import { suggest } from '../shared/suggest.ts';
 import { asciiDigits, fold } from '../shared/text.ts';
 
 type Scalar = string | number | boolean | null;
@@ -30,34 +30,39 @@ export function compileCondition(raw: unknown, at: Path, ctx: CompileContext): C
   if (isScalar(raw)) return { op: 'equals', value: raw };
   const usage = `write a value, or one of ${CONDITION_OPERATORS.join(', ')}, e.g. { in: [a, b] }`;
   if (typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length !== 1) {
-    ctx.error(at, 'a condition is a value or a map with one operator', usage);
+    ctx.error(at, 'a condition is a value or a map with one operator', usage, { kind: 'badCondition', allowed: [...CONDITION_OPERATORS] });
     return never;
   }
   const [op, value] = Object.entries(raw)[0]!;
   const here = [...at, op];
+  const wrongValue = (reason: string, hint: string) => ctx.error(here, reason, hint, { kind: 'conditionValue', op });
   switch (op) {
     case 'equals': case 'not': case 'contains':
       if (isScalar(value)) return { op, value };
-      ctx.error(here, `${op} needs a single value`, Array.isArray(value) ? 'to match any of several values use in: [a, b]' : undefined);
+      wrongValue(`${op} needs a single value`, Array.isArray(value) ? 'to match any of several values use in: [a, b]' : `e.g. ${op}: billing`);
       return never;
     case 'in':
       if (Array.isArray(value) && value.length > 0 && value.every(isScalar)) return { op, values: value };
-      ctx.error(here, 'in needs a list of values', 'e.g. in: [billing, refund]');
+      wrongValue('in needs a list of values', 'e.g. in: [billing, refund]');
       return never;
     case 'matches':
       if (typeof value === 'string') return { op, pattern: compileMatches(value, here, ctx) };
-      ctx.error(here, 'matches needs a regular expression', 'e.g. matches: "^ord-\\\\d+$"');
+      wrongValue('matches needs a regular expression', 'e.g. matches: "^ord-\\\\d+$"');
       return never;
     case 'known':
       if (typeof value === 'boolean') return { op, value };
-      ctx.error(here, 'known needs true or false');
+      wrongValue('known needs true or false', 'known: true holds when the field has a value, known: false when it has none');
       return never;
     case 'gt': case 'lt':
       if (typeof value === 'number' || typeof value === 'string') return { op, value };
-      ctx.error(here, `${op} needs a number (or a yyyy-mm-dd date)`);
+      wrongValue(`${op} needs a number (or a yyyy-mm-dd date)`, `e.g. ${op}: 3, or ${op}: 2026-01-31`);
       return never;
   }
-  ctx.error(here, `unknown condition "${op}"`, didYouMean(op, CONDITION_OPERATORS) ?? usage);
+  const suggestion = suggest(op, CONDITION_OPERATORS);
+  ctx.error(
+    here, `unknown condition "${op}"`, suggestion !== undefined ? `did you mean "${suggestion}"?` : usage,
+    { kind: 'unknownCondition', name: op, ...(suggestion !== undefined ? { suggestion } : {}), allowed: [...CONDITION_OPERATORS] },
+  );
   return never;
 }
 

@@ -1,5 +1,6 @@
 // Field paths (`contact.email`, `conversation.need`): which ones exist, which a flow may write, and where
 // each one lives on the Contact and Conversation records.
+import type { KnownFileError } from '../shared/file-error.ts';
 import type { Contact, Conversation, FieldValue } from '../store/types.ts';
 
 /** A checked field path, split once at load so running a step does no string work. */
@@ -73,16 +74,18 @@ export function parseFieldPath(path: string): FieldRef | undefined {
  *
  *     writeRefusal(parseFieldPath('conversation.status')!); // { reason: '…managed by Switchboard', hint: … }
  */
-export function writeRefusal(field: FieldRef): { reason: string; hint: string } | undefined {
+export function writeRefusal(field: FieldRef): { reason: string; hint: string; known: KnownFileError } | undefined {
+  const known: KnownFileError = { kind: 'fieldNotWritable', field: field.path, managed: false };
   const readOnly = READ_ONLY[field.path];
-  if (readOnly !== undefined) return { reason: `"${field.path}" cannot be written by a flow`, hint: readOnly };
+  if (readOnly !== undefined) return { reason: `"${field.path}" cannot be written by a flow`, hint: readOnly, known };
   if (field.scope === 'queue' || field.scope === 'agent' || field.scope === 'closing') {
-    return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>' };
+    return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>', known };
   }
   if (MANAGED[field.scope].includes(field.name)) {
     return {
       reason: `"${field.path}" is managed by Switchboard`,
       hint: field.path === 'conversation.status' ? 'use a close step' : 'pick another field name',
+      known: { ...known, managed: true },
     };
   }
   return undefined;

@@ -4,11 +4,12 @@
 import { z } from 'zod';
 import type { Conversation, Fields, FieldValue } from '../store/types.ts';
 import { localize, localizedSchema, type Localized } from './language.ts';
+import { SCHEMA_RULES } from './rules.ts';
 import type { CompiledFlow } from './types.ts';
 
 /** A field's label as a flow writes it: one line, or one per language (`{ en: Email, ar: البريد الإلكتروني }`). */
 export const labelSchema = localizedSchema(
-  z.string().trim().min(1, 'a label cannot be empty').max(60, 'a label is at most 60 characters: it names the field, its value follows').regex(/^[^\r\n]*$/, 'a label is one line'),
+  z.string().trim().min(1, 'a label cannot be empty').max(60, 'a label is at most 60 characters: it names the field, its value follows').regex(/^[^\r\n]*$/, SCHEMA_RULES.labelNotOneLine),
 );
 
 // The fields Switchboard fills in itself that are kept among the conversation's fields.

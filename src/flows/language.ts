@@ -1,12 +1,13 @@
 // Texts in the customer's language: a text a flow shows is one text for everyone, or a map of variants by
 // language tag (`{ en: "Hi!", ar: "مرحبا!" }`), and the contact's language picks one each time it is shown.
 import { z } from 'zod';
+import { SCHEMA_RULES } from './rules.ts';
 
 /** A language tag as flows write it: a primary language of 2–3 letters, optionally a region (`en`, `ar`, `pt-BR`). */
 export const LANGUAGE_TAG = /^[a-z]{2,3}(-([a-z]{2}|\d{3}))?$/i;
 
 /** How a bad language tag is fixed, in errors. */
-export const LANGUAGE_TAG_HINT = 'use a language code like en, ar or pt-BR';
+export const LANGUAGE_TAG_HINT = SCHEMA_RULES.badLanguageTag;
 
 /**
  * A text (or a choice title) in one or more languages, compiled. A plain text has no variants: its `fallback`
@@ -31,7 +32,7 @@ export function localizedSchema(text: z.ZodString): z.ZodType<LocalizedSource> {
   return z.union([text, z.record(z.string(), text)], {
     errorMap: (issue, ctx) => ({
       message: issue.code === 'invalid_union'
-        ? 'must be a text, or a text per language like { en: "Hello", ar: "مرحبا" }'
+        ? SCHEMA_RULES.notText
         : ctx.defaultError,
     }),
   });

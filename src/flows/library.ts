@@ -224,7 +224,7 @@ export class FlowLibrary {
     const teams = this.options.teams?.() ?? [];
     const errors = [...unknownFields(draft, known), ...(teams.length > 0 ? unknownTeams(draft, teams) : [])];
     for (const [other, flow] of this.serving) {
-      if (other !== file && flow.name === draft.flow.name) errors.push(new FlowError(file, draft.nameLine, `flow name "${flow.name}" is already used by ${other}`, 'rename one of the two flows'));
+      if (other !== file && flow.name === draft.flow.name) errors.push(nameTaken(file, draft, other));
     }
     return errors.sort((a, b) => a.line - b.line);
   }
@@ -290,7 +290,10 @@ export class FlowLibrary {
       }
       const decoded = utf8Text(bytes);
       if ('line' in decoded) {
-        errors.push(new FlowError(file, decoded.line, 'the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?)', 'save the file as UTF-8; in most editors: Save with Encoding → UTF-8'));
+        errors.push(new FlowError(
+          file, decoded.line, 'the file is not UTF-8 text: this line has a character saved in another encoding (Latin-1 or Windows-1252?)',
+          'save the file as UTF-8; in most editors: Save with Encoding → UTF-8', undefined, { kind: 'notUtf8' },
+        ));
         failed.add(file);
         continue;
       }
@@ -340,7 +343,11 @@ export class FlowLibrary {
         const lastGood = this.serving.get(file);
         if (lastGood) candidates.set(file, { flow: lastGood });
         else candidates.delete(file);
-        errors.push(new FlowError(file, 1, `could not store this version (${(error as Error).message}); ${lastGood ? 'the last good version keeps serving' : 'the flow is not in service'}`, 'check that the store under DATA_DIR is writable, then save the file again'));
+        const detail = (error as Error).message;
+        errors.push(new FlowError(
+          file, 1, `could not store this version (${detail}); ${lastGood ? 'the last good version keeps serving' : 'the flow is not in service'}`,
+          'check that the store under DATA_DIR is writable, then save the file again', undefined, { kind: 'notStored', detail, serving: lastGood !== undefined },
+        ));
       }
     }
     for (const [file, flow] of this.serving) {
@@ -405,7 +412,7 @@ export class FlowLibrary {
         owner.set(flow.name, file);
         continue;
       }
-      if (draft) errors.push(new FlowError(file, draft.nameLine, `flow name "${flow.name}" is already used by ${taken}`, 'rename one of the two flows'));
+      if (draft) errors.push(nameTaken(file, draft, taken));
       const lastGood = this.serving.get(file);
       if (draft && lastGood && !owner.has(lastGood.name)) {
         candidates.set(file, { flow: lastGood });
@@ -437,4 +444,10 @@ export class FlowLibrary {
     }
     return flow;
   }
+}
+
+// Two files naming one flow: the versions in the store, and a conversation's place in a flow, go by its name.
+function nameTaken(file: string, draft: Draft, other: string): FlowError {
+  const { name } = draft.flow;
+  return new FlowError(file, draft.nameLine, `flow name "${name}" is already used by ${other}`, 'rename one of the two flows', undefined, { kind: 'flowNameTaken', flow: name, file: other });
 }

@@ -125,7 +125,10 @@ export class FlowPublisher {
     const key = /(["']?)flow\1[ \t]*:/.exec(text);
     const at = key ? text.indexOf(flow.name, key.index + key[0].length) : -1;
     const fix = key?.[1] ? `${key[1]}flow${key[1]}: ${key[1]}${name}${key[1]}` : `flow: ${name}`;
-    return [{ line: nameLine, column: at >= 0 ? at + 1 : text.search(/\S|$/) + 1, message: `the flow is called "${flow.name}" but is published as "${name}": write ${fix}` }];
+    return [{
+      line: nameLine, column: at >= 0 ? at + 1 : text.search(/\S|$/) + 1, message: `the flow is called "${flow.name}" but is published as "${name}": write ${fix}`,
+      known: { kind: 'nameMismatch', flow: flow.name, published: name },
+    }];
   }
 
   /**

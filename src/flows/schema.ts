@@ -1,8 +1,9 @@
 // The top level of a flow script: its name, its trigger and its list of steps (each step is checked by
 // its own kind's schema, see steps/).
 import { z } from 'zod';
-import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, localizedSchema } from './language.ts';
+import { LANGUAGE_TAG, localizedSchema } from './language.ts';
 import { labelSchema } from './labels.ts';
+import { SCHEMA_RULES } from './rules.ts';
 
 /** The lifecycle moments a flow's `notices:` may word for the customer. */
 export const NOTICE_MOMENTS = ['assigned', 'queue_moved', 'transferred', 'closed', 'auto_closed', 'handed_back', 'still_queued'] as const;
@@ -19,7 +20,7 @@ export const FLOW_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
  */
 export const flowFileSchema = z
   .object({
-    flow: z.string().regex(FLOW_NAME, 'a flow name is letters, digits, "_" and "-", e.g. inbound'),
+    flow: z.string().regex(FLOW_NAME, SCHEMA_RULES.badFlowName),
     trigger: z.discriminatedUnion('on', [
       z.object({
         on: z.literal('conversation.opened'),
@@ -29,7 +30,7 @@ export const flowFileSchema = z
     ]),
     steps: z.array(z.unknown()).min(1, 'a flow needs at least one step'),
     /** The language of a text written per language that has no variant for the customer's language. */
-    language: z.string().regex(LANGUAGE_TAG, LANGUAGE_TAG_HINT).optional(),
+    language: z.string().regex(LANGUAGE_TAG, SCHEMA_RULES.badLanguageTag).optional(),
     /** What the customer hears at each lifecycle moment of a conversation this flow started ("" says nothing). */
     notices: z.record(z.enum(NOTICE_MOMENTS), localizedSchema(z.string())).optional(),
     /** How agents read the fields the flow saves: `{ conversation.need: { label: { en: Need, ar: الطلب } } }`. */

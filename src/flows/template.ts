@@ -1,4 +1,5 @@
 // Message templates: "Hi {{contact.name | there}}!" parsed once at load, filled in when a step runs.
+import type { KnownFileError } from '../shared/file-error.ts';
 import type { Contact, Conversation, FieldValue } from '../store/types.ts';
 import { isKnown, parseFieldPath, readField, type ExtraFields, type FieldRef } from './fields.ts';
 
@@ -23,7 +24,7 @@ const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
  *     const parsed = parseTemplate('Hi {{contact.name | there}}!');
  *     if ('template' in parsed) renderTemplate(parsed.template, contact, conversation);
  */
-export function parseTemplate(source: string): { template: Template } | { reason: string; hint: string } {
+export function parseTemplate(source: string): { template: Template } | { reason: string; hint: string; known: KnownFileError } {
   const parts: (string | Placeholder)[] = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
@@ -35,6 +36,7 @@ export function parseTemplate(source: string): { template: Template } | { reason
       return {
         reason: `"{{${match[1]}}}" does not name a field`,
         hint: 'write {{contact.<field>}} or {{conversation.<field>}}, with an optional fallback: {{contact.name | there}}',
+        known: { kind: 'placeholderNotField', placeholder: `{{${match[1]}}}` },
       };
     }
     parts.push(rest.length > 0 ? { field, fallback: rest.join('|').trim() } : { field });
@@ -43,7 +45,7 @@ export function parseTemplate(source: string): { template: Template } | { reason
   parts.push(source.slice(last));
   const literal = parts.filter((part) => typeof part === 'string').join('');
   if (literal.includes('{{') || literal.includes('}}')) {
-    return { reason: 'unbalanced "{{" or "}}" in the text', hint: 'placeholders look like {{contact.name}}' };
+    return { reason: 'unbalanced "{{" or "}}" in the text', hint: 'close each {{ with }}: placeholders look like {{contact.name}}', known: { kind: 'unbalancedBraces' } };
   }
   return { template: { source, parts: parts.filter((part) => part !== '') } };
 }

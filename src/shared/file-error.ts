@@ -106,13 +106,77 @@ export type KnownFileError =
   // is none of `allowed` (nor regex:<pattern>).
   | { kind: 'neverMatches'; of: 'answer' | 'value'; pattern: string; because: string }
   | { kind: 'onlyEmptyAnswer'; pattern: string; blank: boolean }
+  // A question's `example:` that its own pattern refuses.
+  | { kind: 'exampleRefused'; example: string; pattern: string }
   | { kind: 'invalidPattern'; pattern: string; detail: string }
   | { kind: 'unknownExpect'; name: string; suggestion?: string; allowed: string[] }
   // A goto to a step id the file does not have (`ids`: those it has); a step id a step above (on `firstLine`) has too.
   | { kind: 'unknownGotoTarget'; target: string; suggestion?: string; ids: string[] }
   | { kind: 'stepIdTwice'; id: string; firstLine: number }
   // A field no flow saves and no builtin is, read by a step or (`inTemplate`) in a text's {{…}}.
-  | { kind: 'unknownField'; field: string; inTemplate: boolean; suggestion?: string };
+  | { kind: 'unknownField'; field: string; inTemplate: boolean; suggestion?: string }
+  // A flow script's shape: an empty file, or one that is no map (a list, a text: `received`); a step that is no map, one without a kind key (`allowed`: the kinds), one of
+  // several (`kinds`); a value written against one of the rules of `name` (a flow name's letters, a step id's, a
+  // language code, a one-line label, a text or a text per language, a timeout, close, tag, a choice, a route, a set
+  // value, a branch case); a number outside its range or a text longer than its limit; a value zod names only in its
+  // own (English) words, `detail`, which a page quotes.
+  | { kind: 'emptyFile' }
+  | { kind: 'flowNotMap'; received: YamlType }
+  | { kind: 'stepNotMap'; allowed: string[] }
+  | { kind: 'stepWithoutKind'; allowed: string[] }
+  | { kind: 'stepOfTwoKinds'; kinds: string[] }
+  | { kind: SchemaRule; name: string }
+  | { kind: 'outOfRange'; name: string; minimum?: number; maximum?: number }
+  | { kind: 'tooLong'; name: string; maximum: number }
+  | { kind: 'invalidValue'; name: string; detail: string }
+  // A step's keys that go together: `name` written without `needs` (`example`, it written out); a label with nothing
+  // saved; an attachment question (`expect`) with an option for typed answers (`name`), or saving to a builtin `field`
+  // (`example`, a field of its own); a country that is no code; two choices of one id; an else before the last case;
+  // an on_fail: assign (`name`, the key) in a flow without an assign step; a goto loop (through `lines`) never waiting.
+  | { kind: 'keyNeedsKey'; name: string; needs: string; example: string }
+  | { kind: 'labelWithoutSave' }
+  | { kind: 'attachmentTakesNo'; expect: string; name: string }
+  | { kind: 'attachmentInBuiltin'; expect: string; field: string; example: string }
+  | { kind: 'badCountry'; value: string }
+  | { kind: 'choiceIdTwice'; id: string }
+  | { kind: 'elseNotLast' }
+  | { kind: 'noAssignStep'; name: string }
+  | { kind: 'loopNeverWaits'; lines: number[] }
+  // A branch condition: neither a value nor a map of one operator (`allowed`); an operator's value of the wrong sort
+  // (`op` says which it needs); an unknown operator.
+  | { kind: 'badCondition'; allowed: string[] }
+  | { kind: 'conditionValue'; op: string }
+  | { kind: 'unknownCondition'; name: string; suggestion?: string; allowed: string[] }
+  // Fields and texts: a path that is no field; a field a flow may not write (`managed`: a record property of
+  // Switchboard's); a label for a field the flow does not save (`saved`: those it does), or a second label; a
+  // placeholder that is no field, or braces left open; a language key that is no language code, or a second one for
+  // `language`; a map of languages with no text; a text per language without one in the flow's `language`.
+  | { kind: 'notAField'; name: string }
+  | { kind: 'fieldNotWritable'; field: string; managed: boolean }
+  | { kind: 'labelOfUnsaved'; field: string; suggestion?: string; saved: string[] }
+  | { kind: 'labelTwice'; field: string; firstLine: number }
+  | { kind: 'placeholderNotField'; placeholder: string }
+  | { kind: 'unbalancedBraces' }
+  | { kind: 'notLanguage'; tag: string }
+  | { kind: 'languageTwice'; tag: string; language: string }
+  | { kind: 'noTexts'; name: string }
+  | { kind: 'noFlowLanguageText'; name: string; language: string }
+  // Between flow files: a name another file (`file`) serves; a file saved in another encoding than UTF-8; a version
+  // the store could not keep (`detail`, its own words; `serving`, whether the last good one still serves); a flow
+  // whose `flow:` (`flow`) is not the name it is published as (`published`).
+  | { kind: 'flowNameTaken'; flow: string; file: string }
+  | { kind: 'notUtf8' }
+  | { kind: 'notStored'; detail: string; serving: boolean }
+  | { kind: 'nameMismatch'; flow: string; published: string };
+
+/**
+ * What the rule a flow script's value breaks is about, as the schema states it (`SCHEMA_RULES` in src/flows/rules.ts):
+ * a flow name, a step id, a language code, a label of one line, a text (or a text per language), a timeout, a close,
+ * a tag, a choice, a classify route, a set value, a branch case.
+ */
+export type SchemaRule =
+  | 'badFlowName' | 'badStepId' | 'badLanguageTag' | 'labelNotOneLine' | 'notText' | 'badTimeout' | 'badClose'
+  | 'badTag' | 'badChoice' | 'badRoute' | 'badSetValue' | 'badCase';
 
 /** A value's type as YAML shows it, for `wrongType`. */
 export type YamlType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'undefined' | 'other';

@@ -55,19 +55,37 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
         ...(typeof last === 'string' ? { known: { kind: 'notOneOf', name: last, ...(suggestion !== undefined ? { suggestion } : {}), allowed } } : {}),
       }];
     }
-    case 'invalid_union_discriminator':
-      return [{ at, reason: `${name} must be one of ${issue.options.map(String).join(', ')}` }];
-    case 'invalid_literal':
-      return [{ at, reason: `${name} must be ${JSON.stringify(issue.expected)}` }];
+    case 'invalid_union_discriminator': {
+      const last = at[at.length - 1];
+      const allowed = issue.options.map(String);
+      return [{ at, reason: `${name} must be one of ${allowed.join(', ')}`, ...(typeof last === 'string' ? { known: { kind: 'notOneOf', name: last, allowed } } : {}) }];
+    }
+    case 'invalid_literal': {
+      const last = at[at.length - 1];
+      return [{ at, reason: `${name} must be ${JSON.stringify(issue.expected)}`, ...(typeof last === 'string' ? { known: { kind: 'notOneOf', name: last, allowed: [String(issue.expected)] } } : {}) }];
+    }
     default: {
       const last = at[at.length - 1];
       const parent = at[at.length - 2];
+      const key = keyOf(at);
+      // A number outside its bounds, or a text over its length, says the bound.
+      if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.type === 'number' && key !== undefined) {
+        const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+        const known: KnownFileError = { kind: 'outOfRange', name: key, ...(issue.code === 'too_small' ? { minimum: bound } : { maximum: bound }) };
+        const sentence = issue.code === 'too_small' ? `at least ${bound}` : `at most ${bound}`;
+        return [{ at, reason: `${name} must be ${sentence}`, hint: `e.g. ${key}: ${bound}`, known }];
+      }
+      if (issue.code === 'too_big' && issue.type === 'string' && key !== undefined) {
+        return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, known: { kind: 'tooLong', name: key, maximum: Number(issue.maximum) } }];
+      }
       // A text or a list that needs at least one character or item is empty, whatever the schema's own words; so is
       // a list's text item (`teams: [""]`).
-      const tooShort = issue.code === 'too_small' && issue.minimum === 1 && (issue.type === 'string' || issue.type === 'array');
+      // A map refined to have an entry says so with params { empty: true }.
+      const tooShort = (issue.code === 'too_small' && issue.minimum === 1 && (issue.type === 'string' || issue.type === 'array'))
+        || (issue.code === 'custom' && issue.params?.empty === true);
       const known: KnownFileError | undefined = !tooShort ? undefined
         : typeof last === 'string' ? { kind: 'empty', name: last }
-        : typeof last === 'number' && typeof parent === 'string' && issue.type === 'string' ? { kind: 'emptyItem', name: parent, item: last + 1 }
+        : typeof last === 'number' && typeof parent === 'string' && issue.code === 'too_small' && issue.type === 'string' ? { kind: 'emptyItem', name: parent, item: last + 1 }
         : undefined;
       return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, ...(known ? { known } : {}) }];
     }
@@ -101,6 +119,11 @@ function keysAt(schema: z.ZodTypeAny, path: Path): string[] {
   };
   walk(schema, path);
   return [...keys];
+}
+
+/** The key a path ends at, or the list its item is in: what an error names as written. */
+export function keyOf(path: Path): string | undefined {
+  return [...path].reverse().find((part): part is string => typeof part === 'string');
 }
 
 // `item 2 of "choices"` reads better than a bare index.

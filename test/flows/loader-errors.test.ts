@@ -277,9 +277,9 @@ describe('a script is refused with file, line and fix', () => {
     expect(errorsOf(script('  - ask: "Phone?"\n    expect: phone\n    country: XX\n'))).toEqual(['flows/test.yaml:6: "XX" is not a country code (use a two-letter code like EG, US or GB)']);
     expect(errorsOf(script('  - ask: "?"\n    skip_if_known: true\n'))).toEqual(['flows/test.yaml:5: skip_if_known needs a save: field to look at (add save: contact.<field>)']);
     expect(errorsOf(script('  - ask: "?"\n    on_fail: assign\n'))).toEqual(['flows/test.yaml:5: the flow has no assign step to go to (add an assign step, or use goto:<id>)']);
-    expect(errorsOf(script('  - ask: "?"\n    on_fail: stop\n'))).toEqual(['flows/test.yaml:5: "stop" is not one of continue, assign, goto:<id>']);
+    expect(errorsOf(script('  - ask: "?"\n    on_fail: stop\n'))).toEqual(['flows/test.yaml:5: "stop" is not one of continue, assign, goto:<id> (e.g. on_fail: continue)']);
     expect(errorsOf(script('  - branch:\n      - else: a\n      - if: { contact.name: x }\n        goto: a\n  - id: a\n    say: hi\n'))).toEqual([
-      'flows/test.yaml:5: else must be the last case (move it to the end)',
+      'flows/test.yaml:5: else must be the last case: the cases after it are never tried (move it to the end)',
     ]);
   });
 

@@ -38,7 +38,7 @@ describe('templates', () => {
       'flows/test.yaml:4: "{{name}}" does not name a field (write {{contact.<field>}} or {{conversation.<field>}}, with an optional fallback: {{contact.name | there}})',
     ]);
     expect(errorsOf(script('  - say: "Hi {{contact.name"\n'))).toEqual([
-      'flows/test.yaml:4: unbalanced "{{" or "}}" in the text (placeholders look like {{contact.name}})',
+      'flows/test.yaml:4: unbalanced "{{" or "}}" in the text (close each {{ with }}: placeholders look like {{contact.name}})',
     ]);
   });
 

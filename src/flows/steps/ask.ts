@@ -61,12 +61,12 @@ export const askStep = defineStep({
       onFail: compileJump(step.on_fail ?? 'continue', ['on_fail'], ['continue', 'assign'], ctx),
     };
     if (step.save !== undefined) spec.save = ctx.writeField(step.save, ['save']);
-    else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>');
+    else if (spec.skipIfKnown) ctx.error(['skip_if_known'], 'skip_if_known needs a save: field to look at', 'add save: contact.<field>', { kind: 'keyNeedsKey', name: 'skip_if_known', needs: 'save', example: 'save: contact.<field>' });
     if (step.invalid !== undefined) spec.invalid = ctx.text(step.invalid, ['invalid']);
     if (step.failed !== undefined) spec.failed = ctx.text(step.failed, ['failed']);
     if (step.label !== undefined) {
       if (spec.save) ctx.label(spec.save, step.label, ['label']);
-      else ctx.error(['label'], 'label: names the field save: writes, and this question saves nothing', 'add save: conversation.<field>, or remove label:');
+      else ctx.error(['label'], 'label: names the field save: writes, and this question saves nothing', 'add save: conversation.<field>, or remove label:', { kind: 'labelWithoutSave' });
     }
     return spec;
   },
@@ -108,10 +108,17 @@ export const askStep = defineStep({
 function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
   const expect = (step.expect ?? 'text').trim();
   if (isAttachmentExpect(expect)) return compileAttachmentExpect(expect, step, ctx);
-  if (step.choices && expect !== 'choice') ctx.error(['choices'], 'choices go with expect: choice', 'add expect: choice');
-  if (step.country !== undefined && expect !== 'phone') ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone');
+  if (step.choices && expect !== 'choice') {
+    ctx.error(['choices'], 'choices go with expect: choice', 'add expect: choice', { kind: 'keyNeedsKey', name: 'choices', needs: 'expect: choice', example: 'expect: choice' });
+  }
+  if (step.country !== undefined && expect !== 'phone') {
+    ctx.error(['country'], 'country goes with expect: phone', 'add expect: phone', { kind: 'keyNeedsKey', name: 'country', needs: 'expect: phone', example: 'expect: phone' });
+  }
   if (step.example !== undefined && !expect.startsWith('regex:')) {
-    ctx.error(['example'], 'example goes with expect: regex:<pattern>', expect === 'text' ? 'add expect: regex:<pattern>, or remove example:' : `expect: ${expect} shows its own example; remove example:`);
+    ctx.error(
+      ['example'], 'example goes with expect: regex:<pattern>', expect === 'text' ? 'add expect: regex:<pattern>, or remove example:' : `expect: ${expect} shows its own example; remove example:`,
+      { kind: 'keyNeedsKey', name: 'example', needs: 'expect: regex:<pattern>', example: 'expect: regex:ORD-\\d{4}' },
+    );
   }
   if (expect.startsWith('regex:')) {
     // The whole answer must match: an order number pattern should not accept a sentence containing one.
@@ -144,7 +151,10 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     if (example === undefined) return { type: 'regex', pattern: whole };
     // Shown to a customer as what to write, an example the question itself refuses would send them round in circles.
     if (!none && !(nothing && 'because' in nothing) && !takesExample(whole, example)) {
-      ctx.error(['example'], `the example "${example}" does not match the pattern "${written}": a customer who writes it is refused`, 'write an answer the pattern takes, as a customer would type it');
+      ctx.error(
+        ['example'], `the example "${example}" does not match the pattern "${written}": a customer who writes it is refused`, 'write an answer the pattern takes, as a customer would type it',
+        { kind: 'exampleRefused', example, pattern: written },
+      );
     }
     return { type: 'regex', pattern: whole, example };
   }
@@ -154,11 +164,14 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     case 'phone':
       if (step.country === undefined) return { type: 'phone' };
       if (isPhoneCountry(step.country)) return { type: 'phone', country: step.country };
-      ctx.error(['country'], `"${step.country}" is not a country code`, 'use a two-letter code like EG, US or GB');
+      ctx.error(['country'], `"${step.country}" is not a country code`, 'use a two-letter code like EG, US or GB', { kind: 'badCountry', value: step.country });
       return { type: 'phone' };
     case 'choice':
       if (!step.choices) {
-        ctx.error(['expect'], 'expect: choice needs choices', 'add choices: [Billing, Technical problem]');
+        ctx.error(
+          ['expect'], 'expect: choice needs choices', 'add choices: [Billing, Technical problem]',
+          { kind: 'keyNeedsKey', name: 'expect: choice', needs: 'choices', example: 'choices: [Billing, Technical problem]' },
+        );
         return { type: 'choice', choices: [] };
       }
       return { type: 'choice', choices: compileChoices(step.choices, ['choices'], ctx) };
@@ -205,12 +218,15 @@ const ATTACHMENT_ANSWERS: Readonly<Record<AttachmentExpect, { answer: string; sa
 function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodObject<typeof shape>>, ctx: CompileContext): Expect {
   const { answer, saved, field } = ATTACHMENT_ANSWERS[expect];
   for (const key of ['choices', 'country', 'example'] as const) {
-    if (step[key] !== undefined) ctx.error([key], `expect: ${expect} takes no ${key}: it is answered with ${answer}`, `remove ${key}:`);
+    if (step[key] !== undefined) ctx.error([key], `expect: ${expect} takes no ${key}: it is answered with ${answer}`, `remove ${key}:`, { kind: 'attachmentTakesNo', expect, name: key });
   }
   const save = step.save === undefined ? undefined : parseFieldPath(step.save);
   // Builtins a flow may not write at all are reported by writeField already.
   if (save && BUILTIN_FIELDS.includes(save.path) && !writeRefusal(save)) {
-    ctx.error(['save'], `expect: ${expect} saves ${saved}, which does not belong in ${save.path}`, `save it to a field of its own, e.g. save: ${field}`);
+    ctx.error(
+      ['save'], `expect: ${expect} saves ${saved}, which does not belong in ${save.path}`, `save it to a field of its own, e.g. save: ${field}`,
+      { kind: 'attachmentInBuiltin', expect, field: save.path, example: `save: ${field}` },
+    );
   }
   return { type: expect };
 }

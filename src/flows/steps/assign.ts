@@ -5,6 +5,7 @@ import { parseDuration } from '../../shared/duration.ts';
 import { localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
+import { SCHEMA_RULES } from '../rules.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `assign` step. */
@@ -18,7 +19,7 @@ export interface AssignStep {
   onTimeout: Jump;
 }
 
-const TIMEOUT_FORMAT = 'timeout is a duration like 90s, 10m, 2h or 1d (a bare number is seconds)';
+const TIMEOUT_FORMAT = SCHEMA_RULES.badTimeout;
 
 /** `- assign: { team: "{{conversation.team}}", strategy: least_open }` with `queued`, `timeout`, `on_timeout`. */
 export const assignStep = defineStep({
@@ -46,7 +47,7 @@ export const assignStep = defineStep({
     if (step.assign.agent !== undefined) spec.agent = ctx.template(step.assign.agent, ['assign', 'agent']);
     if (step.queued !== undefined) spec.queued = ctx.text(step.queued, ['queued']);
     if (step.timeout !== undefined) spec.timeoutMs = parseDuration(step.timeout) ?? 0;
-    else if (step.on_timeout !== undefined) ctx.error(['on_timeout'], 'on_timeout needs a timeout', 'add timeout: 10m');
+    else if (step.on_timeout !== undefined) ctx.error(['on_timeout'], 'on_timeout needs a timeout', 'add timeout: 10m', { kind: 'keyNeedsKey', name: 'on_timeout', needs: 'timeout', example: 'timeout: 10m' });
     return spec;
   },
   exits: (spec) => ({ gotos: jumpTargets(spec.onTimeout), fallsThrough: true, mayWait: true }),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { compileCondition, holds, type Condition } from '../conditions.ts';
 import type { FieldRef } from '../fields.ts';
+import { EMPTY, SCHEMA_RULES } from '../rules.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `branch` case; `else` has no conditions. */
@@ -27,9 +28,9 @@ const caseSchema = z
     const isIf = value.if !== undefined && value.goto !== undefined && value.else === undefined;
     const isElse = value.else !== undefined && value.if === undefined && value.goto === undefined;
     if (!isIf && !isElse) {
-      ctx.addIssue({ code: 'custom', message: 'a case is { if: { <field>: <condition> }, goto: <id> } or { else: <id> }' });
+      ctx.addIssue({ code: 'custom', message: SCHEMA_RULES.badCase });
     } else if (value.if && Object.keys(value.if).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['if'], message: 'if needs at least one field, e.g. { conversation.topic: billing }' });
+      ctx.addIssue({ code: 'custom', path: ['if'], message: 'if needs at least one field, e.g. { conversation.topic: billing }', params: EMPTY });
     }
   });
 
@@ -41,7 +42,7 @@ export const branchStep = defineStep({
     const cases = step.branch.map((item, index): BranchCase => {
       const at = ['branch', index] as const;
       if (item.else !== undefined) {
-        if (index !== step.branch.length - 1) ctx.error([...at, 'else'], 'else must be the last case', 'move it to the end');
+        if (index !== step.branch.length - 1) ctx.error([...at, 'else'], 'else must be the last case: the cases after it are never tried', 'move it to the end', { kind: 'elseNotLast' });
         return { when: [], target: ctx.target(item.else, [...at, 'else']) };
       }
       const when = Object.entries(item.if ?? {}).map(([path, raw]) => ({

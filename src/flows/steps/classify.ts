@@ -6,6 +6,7 @@ import type { FieldRef } from '../fields.ts';
 import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
 import { matchChoice, type FlowChoice } from '../choices.ts';
+import { EMPTY, SCHEMA_RULES } from '../rules.ts';
 import { defineStep, type StepContext, type StepOutcome } from './step.ts';
 
 /** A compiled `classify` step. */
@@ -37,10 +38,10 @@ export const classifyStep = defineStep({
       .record(
         z.string(),
         z.union([teamSchema, z.object({ team: teamSchema, title: localizedSchema(z.string().trim().min(1, 'a title cannot be empty')) }).strict()], {
-          errorMap: () => ({ message: 'a route is a team, or { team: Billing, title: { en: Billing, ar: الفواتير } } to title its button' }),
+          errorMap: () => ({ message: SCHEMA_RULES.badRoute }),
         }),
       )
-      .refine((routes) => Object.keys(routes).length > 0, 'routes needs at least one intent: team'),
+      .refine((routes) => Object.keys(routes).length > 0, { message: 'routes needs at least one intent: team, e.g. routes: { billing: Billing }', params: EMPTY }),
     threshold: z.number().min(0).max(1).optional(),
     clarify: localizedSchema(z.string().min(1, 'clarify needs a question')).optional(),
   },

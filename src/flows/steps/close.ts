@@ -1,6 +1,7 @@
 // `close`: asks the runtime to close the conversation, with an optional closing note; the flow ends.
 import { z } from 'zod';
 import type { Template } from '../template.ts';
+import { SCHEMA_RULES } from '../rules.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `close` step. */
@@ -13,7 +14,7 @@ export const closeStep = defineStep({
   kind: 'close',
   shape: {
     close: z.union([z.literal(true), z.string().min(1)], {
-      errorMap: () => ({ message: 'close needs true or a closing note, e.g. close: "Answered by the bot"' }),
+      errorMap: () => ({ message: SCHEMA_RULES.badClose }),
     }),
   },
   compile: (step, ctx): CloseStep => (step.close === true ? {} : { note: ctx.template(step.close, ['close']) }),

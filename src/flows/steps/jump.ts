@@ -1,6 +1,6 @@
 // Where a step goes when something does not work out (`on_fail:`, `on_timeout:`): on, to a step, or to
 // the flow's assign step.
-import { didYouMean } from '../../shared/suggest.ts';
+import { suggest } from '../../shared/suggest.ts';
 import type { CompileContext, Path, StepContext, StepOutcome } from './step.ts';
 
 /** A compiled `on_fail:` / `on_timeout:`. */
@@ -16,11 +16,15 @@ export function compileJump(text: string, at: Path, words: readonly ('continue' 
   if (value.startsWith('goto:')) return { to: 'goto', target: ctx.target(value.slice('goto:'.length).trim(), at) };
   if (value === 'continue' && words.includes('continue')) return { to: 'continue' };
   if (value === 'assign' && words.includes('assign')) {
-    ctx.requireKind('assign', at, 'the flow has no assign step to go to');
+    ctx.requireKind('assign', at, 'the flow has no assign step to go to', { kind: 'noAssignStep', name: String(at[at.length - 1]) });
     return { to: 'assign' };
   }
   const allowed = [...words, 'goto:<id>'];
-  ctx.error(at, `"${value}" is not one of ${allowed.join(', ')}`, didYouMean(value, [...words, 'goto:']));
+  const suggestion = suggest(value, [...words, 'goto:']);
+  ctx.error(
+    at, `"${value}" is not one of ${allowed.join(', ')}`, suggestion !== undefined ? `did you mean "${suggestion}"?` : `e.g. ${String(at[at.length - 1])}: ${words[0]}`,
+    { kind: 'notOneOf', name: String(at[at.length - 1]), ...(suggestion !== undefined ? { suggestion } : {}), allowed },
+  );
   return { to: 'continue' };
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FieldValue } from '../../store/types.ts';
 import type { FieldRef } from '../fields.ts';
 import type { Template } from '../template.ts';
+import { EMPTY, SCHEMA_RULES } from '../rules.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `set` step: each field with a fixed value or a template. */
@@ -11,14 +12,14 @@ export interface SetStep {
 }
 
 const valueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
-  errorMap: () => ({ message: 'a value is a text, a number, true, false or null' }),
+  errorMap: () => ({ message: SCHEMA_RULES.badSetValue }),
 });
 
 /** `- set: { conversation.priority: high, contact.vip: true }` */
 export const setStep = defineStep({
   kind: 'set',
   shape: {
-    set: z.record(z.string(), valueSchema).refine((fields) => Object.keys(fields).length > 0, 'set needs at least one field'),
+    set: z.record(z.string(), valueSchema).refine((fields) => Object.keys(fields).length > 0, { message: 'set needs at least one field, e.g. set: { conversation.priority: high }', params: EMPTY }),
   },
   compile: (step, ctx): SetStep => ({
     writes: Object.entries(step.set).map(([path, value]) => {

@@ -9,6 +9,7 @@ import type { Localized, LocalizedSource } from '../language.ts';
 import type { Template } from '../template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from '../types.ts';
 
+import { SCHEMA_RULES } from '../rules.ts';
 import type { KnownFileError } from '../../shared/file-error.ts';
 import type { Path } from '../../shared/yaml-source.ts';
 
@@ -22,14 +23,14 @@ export type { Path };
 export interface CompileContext {
   /**
    * Refuses the file: `reason` at the line of `at` in this step, with the fix when obvious; `known`, what it is, for a
-   * page that says it in its own words.
+   * page that says it in its own words (the Arabic flow editor): every refusal has one.
    */
-  error(at: Path, reason: string, hint?: string, known?: KnownFileError): void;
+  error(at: Path, reason: string, hint: string | undefined, known: KnownFileError): void;
   /**
    * Says what is worth knowing at the line of `at` in this step, without refusing the file (the editor's warnings, the
    * log); `known`, what it is, for a page that says it in its own words.
    */
-  warn(at: Path, reason: string, hint?: string, known?: KnownFileError): void;
+  warn(at: Path, reason: string, hint: string | undefined, known: KnownFileError): void;
   /** Parses a template; the fields it names are checked against every loaded flow's fields. */
   template(text: string, at: Path): Template;
   /** A text the customer reads: one template, or one per language (`{ en: …, ar: … }`), each parsed like `template`. */
@@ -44,8 +45,8 @@ export interface CompileContext {
   label(field: FieldRef, label: LocalizedSource, at: Path): void;
   /** A goto target; it must be a step id in this file. */
   target(id: string, at: Path): string;
-  /** Requires a step of `kind` somewhere in this file (e.g. `on_fail: assign` needs an assign step). */
-  requireKind(kind: string, at: Path, reason: string): void;
+  /** Requires a step of `kind` somewhere in this file (e.g. `on_fail: assign` needs an assign step); else refuses it with `reason`. */
+  requireKind(kind: string, at: Path, reason: string, known: KnownFileError): void;
   /** Compiles a regular expression (always with the `u` flag). */
   regex(pattern: string, flags: string, at: Path): RegExp;
   /** The line of `at` in this step, for what is checked later (a route's team against team.yaml). */
@@ -123,7 +124,7 @@ export interface StepKind<Spec> {
 /** A step id: what `goto` names. */
 export const stepIdSchema = z
   .string()
-  .regex(/^[\p{L}\p{N}_-]+$/u, 'a step id is letters, digits, "_" and "-", e.g. ask_email');
+  .regex(/^[\p{L}\p{N}_-]+$/u, SCHEMA_RULES.badStepId);
 
 /**
  * Declares a step kind: its keys (the kind key first), how to compile the parsed map, and its exits.

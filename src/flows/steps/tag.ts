@@ -1,5 +1,6 @@
 // `tag`: adds tags to the contact (kept across conversations, never twice).
 import { z } from 'zod';
+import { SCHEMA_RULES } from '../rules.ts';
 import { defineStep } from './step.ts';
 
 /** A compiled `tag` step. */
@@ -14,7 +15,7 @@ export const tagStep = defineStep({
   kind: 'tag',
   shape: {
     tag: z.union([tagSchema, z.array(tagSchema).min(1, 'tag needs at least one tag')], {
-      errorMap: () => ({ message: 'tag needs a tag or a list of tags, e.g. tag: [vip, wholesale]' }),
+      errorMap: () => ({ message: SCHEMA_RULES.badTag }),
     }),
   },
   compile: (step): TagStep => ({ tags: [...new Set(typeof step.tag === 'string' ? [step.tag] : step.tag)] }),

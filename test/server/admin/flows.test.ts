@@ -5,6 +5,8 @@ import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api } from '../../../src/admin-ui/api.ts';
+import { fileReasonText, setLang } from '../../../src/admin-ui/i18n.ts';
+import type { KnownFileError } from '../../../src/shared/file-error.ts';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, inboundFlow, start, visitor } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './client.ts';
@@ -57,7 +59,7 @@ describe('flows over the admin API', () => {
     const syntax = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: 'flow: support\nsteps:\n  - say: hi\n    foo: [1\n' });
     expect(syntax.body.errors[0]).toMatchObject({ line: 5, column: 1, message: expect.stringContaining('YAML syntax error') });
     const misnamed = await admin().post<{ errors: Placed[] }>('/flows/support/validate', { source: support('x').replace('flow: support', 'flow: other') });
-    expect(misnamed.body.errors).toEqual([{ line: 1, column: 7, message: expect.stringContaining('write flow: support') }]);
+    expect(misnamed.body.errors).toEqual([{ line: 1, column: 7, message: expect.stringContaining('write flow: support'), known: { kind: 'nameMismatch', flow: 'other', published: 'support' } }]);
     expect((await admin().post('/flows/support/validate', { text: 'x' })).status).toBe(422);
   });
 
@@ -216,6 +218,52 @@ describe('flows over the admin API', () => {
     }]);
   });
 
+  it('names the kind of a broken condition, label, text per language, ask option and loop, which the Arabic editor words in Arabic', async () => {
+    const flow = (steps: string, top = '') => `flow: support\n${top}trigger: { on: conversation.opened, source: agent }\nsteps:\n  - set: { conversation.topic: billing }\n${steps}  - close: true\n`;
+    const checked = async (source: string) => (await admin().post<{ ok: boolean; errors: (Placed & { known?: KnownFileError })[] }>('/flows/support/validate', { source })).body;
+    const cases: [string, Placed & { known: KnownFileError }, string][] = [
+      [flow('  - branch:\n      - if: { conversation.topic: { equal: billing } }\n        goto: done\n  - id: done\n    say: "Done"\n'), {
+        line: 6, column: 9, message: 'unknown condition "equal" (did you mean "equals"?)',
+        known: { kind: 'unknownCondition', name: 'equal', suggestion: 'equals', allowed: ['equals', 'not', 'in', 'contains', 'matches', 'known', 'gt', 'lt'] },
+      }, 'شرط غير معروف: «\u2068equal\u2069» (هل تقصد «\u2068equals\u2069»؟)'],
+      [flow('  - branch:\n      - if: { conversation.topic: { known: maybe } }\n        goto: done\n  - id: done\n    say: "Done"\n'), {
+        line: 6, column: 9, message: 'known needs true or false (known: true holds when the field has a value, known: false when it has none)',
+        known: { kind: 'conditionValue', op: 'known' },
+      }, 'يحتاج \u2068known\u2069 إلى \u2068true\u2069 أو \u2068false\u2069 (يتحقق \u2068known: true\u2069 حين يكون للحقل قيمة، و\u2068known: false\u2069 حين لا تكون له)'],
+      [flow(`  - ask: "Your email?"\n    save: contact.email\n    label: "${'e'.repeat(61)}"\n`), {
+        line: 7, column: 5, message: '"label": a label is at most 60 characters: it names the field, its value follows',
+        known: { kind: 'tooLong', name: 'label', maximum: 60 },
+      }, 'يجب ألا يزيد طول «\u2068label\u2069» على 60 حرفًا'],
+      [flow('  - say: { en: "Hi", english: "Hello" }\n'), {
+        line: 5, column: 5, message: '"english" is not a language (a text per language is a map like { en: "Hello", ar: "مرحبا" }; use a language code like en, ar or pt-BR)',
+        known: { kind: 'notLanguage', tag: 'english' },
+      }, '«\u2068english\u2069» ليس لغة (النص لكل لغة خريطة مثل \u2068{ en: "Hello", ar: "مرحبا" }\u2069؛ استعمل رمز لغة مثل \u2068en\u2069، \u2068ar\u2069، \u2068pt-BR\u2069)'],
+      [flow('  - say: { en: "Hi" }\n', 'language: ar\n'), {
+        line: 6, column: 5, message: '"say" has no "ar" text, the flow\'s language (add ar: "…"; customers whose language has no text of its own see that one)',
+        known: { kind: 'noFlowLanguageText', name: 'say', language: 'ar' },
+      }, 'لا نص بلغة المسار «\u2068ar\u2069» في «\u2068say\u2069» (أضف \u2068ar: "…"\u2069؛ فالعملاء الذين لا نص بلغتهم يرون ذلك النص)'],
+      [flow('  - ask: "Your phone?"\n    expect: email\n    country: EG\n'), {
+        line: 7, column: 5, message: 'country goes with expect: phone (add expect: phone)',
+        known: { kind: 'keyNeedsKey', name: 'country', needs: 'expect: phone', example: 'expect: phone' },
+      }, 'لا يصحّ \u2068country\u2069 إلا مع \u2068expect: phone\u2069 (أضف \u2068expect: phone\u2069)'],
+      [flow('  - id: top\n    say: "Hi"\n  - goto: top\n'), {
+        line: 7, column: 5, message: 'this goto loop never waits for the customer: lines 5 → 7 → 5 (put an ask step inside the loop, so it waits for the customer each time round)',
+        known: { kind: 'loopNeverWaits', lines: [5, 7, 5] },
+      }, 'حلقة goto هذه لا تنتظر العميل أبدًا: الأسطر 5 ← 7 ← 5 (ضع خطوة \u2068ask\u2069 داخل الحلقة، لتنتظر العميل في كل دورة)'],
+    ];
+    const answers = await Promise.all(cases.map(([source]) => checked(source)));
+    expect(answers).toEqual(cases.map(([, error]) => ({ ok: false, errors: [error], warnings: [] })));
+    // What the Arabic flow editor shows for each, from the answer's kind alone.
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    try {
+      setLang('ar');
+      expect(answers.map((answer) => fileReasonText(answer.errors[0]!.known))).toEqual(cases.map(([, , arabic]) => arabic));
+    } finally {
+      setLang('en');
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('refuses, at its line, a branch case whose matches: pattern no value can match, and warns of one no value tried passes', async () => {
     const order = (pattern: string) => `flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n    save: conversation.order\n  - branch:\n      - if:\n          conversation.order: { matches: '${pattern}' }\n        goto: found\n  - close: true\n  - id: found\n    say: "Found it"\n  - close: true\n`;
     const checked = async (pattern: string) => (await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: order(pattern) })).body;
@@ -340,16 +388,16 @@ describe('flows over the admin API', () => {
   it('refuses a flow written in JSON style, or with its key in quotes, whose name is not the one it is published as, as a block-style one', async () => {
     const json = (flow: string) => JSON.stringify({ flow, trigger: { on: 'conversation.closed' }, steps: [{ say: 'Thanks!' }] });
     const checked = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/jsonstyle/validate', { source: json('other') });
-    expect(checked.body).toEqual({ ok: false, errors: [{ line: 1, column: 10, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"' }], warnings: [] });
+    expect(checked.body).toEqual({ ok: false, errors: [{ line: 1, column: 10, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"', known: { kind: 'nameMismatch', flow: 'other', published: 'jsonstyle' } }], warnings: [] });
     const published = await as('Nadia').put<{ errors: Placed[] }>('/flows/jsonstyle', { source: json('other'), baseVersion: null });
     expect(published.status).toBe(422);
     expect(published.body.errors).toEqual(checked.body.errors);
     const quotedKey = '"flow": other\ntrigger: { on: conversation.closed }\nsteps:\n  - say: hi\n';
     expect((await admin().post<{ errors: Placed[] }>('/flows/jsonstyle/validate', { source: quotedKey })).body.errors)
-      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"' }]);
+      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write "flow": "jsonstyle"', known: { kind: 'nameMismatch', flow: 'other', published: 'jsonstyle' } }]);
     const inBraces = '{ flow: other, trigger: { on: conversation.closed }, steps: [ { say: hi } ] }\n';
     expect((await admin().post<{ errors: Placed[] }>('/flows/jsonstyle/validate', { source: inBraces })).body.errors)
-      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write flow: jsonstyle' }]);
+      .toEqual([{ line: 1, column: 9, message: 'the flow is called "other" but is published as "jsonstyle": write flow: jsonstyle', known: { kind: 'nameMismatch', flow: 'other', published: 'jsonstyle' } }]);
     await expect(stat(join(dir, 'flows', 'jsonstyle.yaml'))).rejects.toThrow('ENOENT');
     // Named as published, JSON style goes into service like any other, its versions kept under its name.
     const named = await as('Nadia').put<{ version: string }>('/flows/jsonstyle', { source: json('jsonstyle'), baseVersion: null });

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileReasonText, setLang } from '../../src/admin-ui/i18n.ts';
+import { compileFlow } from '../../src/flows/compile.ts';
+import { script } from './helpers.ts';
+
+// A broken script for each way the compiler refuses one (or warns of it); each is said in Arabic on the flow
+// editor's page by its kind, so an error without one reaches an Arabic admin in English.
+const BROKEN: Record<string, string> = {
+  'an empty file': '',
+  'a file that is a list': '- say: hi\n- close: true\n',
+  'a step that is no map': script('  - just text\n'),
+  'a step without a kind': script('  - expect: email\n'),
+  'a step of two kinds': script('  - say: hi\n    ask: what?\n'),
+  'a bad flow name': 'flow: "my flow"\ntrigger: { on: conversation.opened }\nsteps:\n  - close: true\n',
+  'an unknown trigger': 'flow: test\ntrigger: { on: conversation.started }\nsteps:\n  - close: true\n',
+  'a bad language tag': 'flow: test\nlanguage: arabic\ntrigger: { on: conversation.opened }\nsteps:\n  - close: true\n',
+  'a bad step id': script('  - id: "ask email"\n    say: hi\n  - close: true\n'),
+  'a text of another type': script('  - say: [1, 2]\n  - close: true\n'),
+  'a notice of another type': 'flow: test\ntrigger: { on: conversation.opened }\nnotices: { assigned: [1] }\nsteps:\n  - close: true\n',
+  'retries over the most': script('  - ask: "Email?"\n    expect: email\n    retries: 11\n  - close: true\n'),
+  'a threshold under the least': script('  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    threshold: -1\n    routes: { billing: Billing }\n'),
+  'a label too long': script(`  - ask: "Email?"\n    save: contact.email\n    label: "${'x'.repeat(61)}"\n  - close: true\n`),
+  'a label of two lines': script('  - ask: "Email?"\n    save: contact.email\n    label: "Email\\naddress"\n  - close: true\n'),
+  'a bad timeout': script('  - assign: { team: Billing }\n    timeout: soon\n'),
+  'a bad close': script('  - close: 3\n'),
+  'a bad tag': script('  - tag: { vip: true }\n  - close: true\n'),
+  'a bad choice': script('  - ask: "Which?"\n    expect: choice\n    choices: [[1]]\n  - close: true\n'),
+  'a bad route': script('  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes: { billing: [Billing] }\n'),
+  'no routes': script('  - ask: "Need?"\n    save: conversation.need\n  - classify: conversation.need\n    routes: {}\n'),
+  'a bad set value': script('  - set: { conversation.x: [1] }\n  - close: true\n'),
+  'an empty set': script('  - set: {}\n  - close: true\n'),
+  'a bad branch case': script('  - branch:\n      - goto: done\n  - id: done\n    close: true\n'),
+  'a case without a field': script('  - branch:\n      - if: {}\n        goto: done\n  - id: done\n    close: true\n'),
+  'an else before the last case': script('  - set: { conversation.x: 1 }\n  - branch:\n      - else: done\n      - if: { conversation.x: 1 }\n        goto: done\n  - id: done\n    close: true\n'),
+  'a condition of two operators': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { in: [1], not: 2 } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'an unknown condition': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { equal: 1 } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'a condition needing one value': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { not: [1, 2] } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'in without a list': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { in: 1 } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'matches without a pattern': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { matches: 1 } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'known without true or false': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { known: maybe } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'gt without a number': script('  - set: { conversation.x: 1 }\n  - branch:\n      - if: { conversation.x: { gt: [1] } }\n        goto: done\n  - id: done\n    close: true\n'),
+  'skip_if_known without save': script('  - ask: "Email?"\n    expect: email\n    skip_if_known: true\n  - close: true\n'),
+  'a label without save': script('  - ask: "Email?"\n    expect: email\n    label: Email\n  - close: true\n'),
+  'choices without expect: choice': script('  - ask: "Which?"\n    choices: [a, b]\n  - close: true\n'),
+  'country without expect: phone': script('  - ask: "Email?"\n    expect: email\n    country: EG\n  - close: true\n'),
+  'expect: choice without choices': script('  - ask: "Which?"\n    expect: choice\n  - close: true\n'),
+  'a bad country': script('  - ask: "Phone?"\n    expect: phone\n    country: Egypt\n  - close: true\n'),
+  'an attachment question with choices': script('  - ask: "A photo?"\n    expect: image\n    choices: [a]\n  - close: true\n'),
+  'an attachment saved in a builtin': script('  - ask: "A photo?"\n    expect: image\n    save: contact.name\n  - close: true\n'),
+  'two choices of one id': script('  - ask: "Which?"\n    expect: choice\n    choices: [Billing, billing]\n  - close: true\n'),
+  'a bad on_fail': script('  - ask: "Email?"\n    expect: email\n    on_fail: stop\n  - close: true\n'),
+  'on_fail: assign without an assign step': script('  - ask: "Email?"\n    expect: email\n    on_fail: assign\n  - close: true\n'),
+  'on_timeout without a timeout': script('  - assign: { team: Billing }\n    on_timeout: continue\n'),
+  'a field that is no field': script('  - ask: "Email?"\n    save: email\n  - close: true\n'),
+  'a read-only field written': script('  - set: { contact.id: 3 }\n  - close: true\n'),
+  'a managed field written': script('  - set: { conversation.status: open }\n  - close: true\n'),
+  'a field of no scope written': script('  - set: { agent.name: Sara }\n  - close: true\n'),
+  'a label for a field not saved': 'flow: test\ntrigger: { on: conversation.opened }\nfields:\n  conversation.need: { label: Need }\nsteps:\n  - close: true\n',
+  'a label for no field': 'flow: test\ntrigger: { on: conversation.opened }\nfields:\n  need: { label: Need }\nsteps:\n  - close: true\n',
+  'a field labelled twice': 'flow: test\ntrigger: { on: conversation.opened }\nfields:\n  conversation.need: { label: Need }\nsteps:\n  - ask: "Need?"\n    save: conversation.need\n    label: Your need\n  - close: true\n',
+  'a placeholder that is no field': script('  - say: "Hi {{name}}"\n  - close: true\n'),
+  'unbalanced braces': script('  - say: "Hi {{contact.name"\n  - close: true\n'),
+  'a text for no language': script('  - say: { english: Hi }\n  - close: true\n'),
+  'a language written twice': script('  - say: { en: Hi, EN: Hello }\n  - close: true\n'),
+  'a text with no languages': script('  - say: {}\n  - close: true\n'),
+  'no text in the flow\'s language': 'flow: test\nlanguage: ar\ntrigger: { on: conversation.opened }\nsteps:\n  - say: { en: Hi }\n  - close: true\n',
+  'a loop that never waits': script('  - id: top\n    say: hi\n  - goto: top\n'),
+};
+
+describe('every error a flow script is refused with carries its kind', () => {
+  afterEach(() => {
+    setLang('en');
+    vi.unstubAllGlobals();
+  });
+
+  it('names a kind for each, which the Arabic editor words in Arabic', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    setLang('ar');
+    const withoutKind: string[] = [];
+    const refused: string[] = [];
+    for (const [what, text] of Object.entries(BROKEN)) {
+      const result = compileFlow('flows/test.yaml', text);
+      if (!('errors' in result)) {
+        refused.push(`${what}: not refused`);
+        continue;
+      }
+      for (const error of [...result.errors]) {
+        // invalidValue quotes zod's own English: a refusal the flow editor cannot word in Arabic on its own.
+        const arabic = fileReasonText(error.known);
+        if (arabic === undefined || !/[\u0600-\u06ff]/.test(arabic) || /(?<!\{)\{\w+\}(?!\})/.test(arabic) || error.known?.kind === 'invalidValue') {
+          withoutKind.push(`${what}: ${String(error)}`);
+        }
+        if (process.env.SHOW_ARABIC) console.log(`${String(error)}\n  ${arabic}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(withoutKind).toEqual([]);
+  });
+});
