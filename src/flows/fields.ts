@@ -76,7 +76,7 @@ export function parseFieldPath(path: string): FieldRef | undefined {
  */
 export function writeRefusal(field: FieldRef): { reason: string; hint: string; known: KnownFileError } | undefined {
   const known: KnownFileError = { kind: 'fieldNotWritable', field: field.path, managed: false };
-  const readOnly = READ_ONLY[field.path];
+  const readOnly = Object.hasOwn(READ_ONLY, field.path) ? READ_ONLY[field.path] : undefined;
   if (readOnly !== undefined) return { reason: `"${field.path}" cannot be written by a flow`, hint: readOnly, known };
   if (field.scope === 'queue' || field.scope === 'agent' || field.scope === 'closing') {
     return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>', known };
@@ -108,9 +108,9 @@ export function readField(field: FieldRef, contact: Contact, conversation: Conve
     case 'conversation.team': return conversation.team;
     case 'conversation.intent': return conversation.intent;
   }
-  if (field.scope === 'contact') return contact.fields[field.name];
-  if (field.scope === 'conversation') return conversation.fields[field.name];
-  return undefined;
+  // Own fields only: a field named like an object's own property (constructor) is unset until a flow writes it.
+  const fields = field.scope === 'contact' ? contact.fields : field.scope === 'conversation' ? conversation.fields : {};
+  return Object.hasOwn(fields, field.name) ? fields[field.name] : undefined;
 }
 
 /**

@@ -24,6 +24,11 @@ describe('templates', () => {
     expect(render('Hi {{contact.name | there}}!', newRun({ name: 'Omar' }))).toBe('Hi Omar!');
   });
 
+  it('read a field named like an object\'s own property (constructor, toString) as unset until a flow saves it, never as code', () => {
+    expect(render('Your code: {{contact.constructor | none yet}} / {{conversation.toString | none}}')).toBe('Your code: none yet / none');
+    expect(render('Your code: {{contact.constructor}}', newRun({ fields: { constructor: 'AB12' } }))).toBe('Your code: AB12');
+  });
+
   it('greet by name in a say step', () => {
     const flow = compile(script('  - say: "Hi {{contact.name | there}}!"\n'));
     const named = newRun({ name: 'Mona' });
