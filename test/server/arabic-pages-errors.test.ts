@@ -112,6 +112,20 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await read(english, 'tr:has-text("faq") .refused-at')).toBe('Refused at line 4, column 5: unknown step kind "sya" (did you mean "say"?)');
   }, 90_000);
 
+  it('says in Arabic, in the flow editor, a branch condition\'s mistyped operator and a goto loop that never waits, not in the server\'s English', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    await replaceText(page, 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - set: { conversation.topic: billing }\n  - branch:\n      - if: { conversation.topic: { equal: billing } }\n        goto: done\n  - id: done\n    close: true\n');
+    await page.locator('.problems li', { hasText: 'equal' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 6، العمود 9: شرط غير معروف: «equal» (هل تقصد «equals»؟)');
+    await replaceText(page, 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - id: top\n    say: "Hello"\n  - goto: top\n');
+    await page.locator('.problems li', { hasText: 'goto' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 6، العمود 5: حلقة goto هذه لا تنتظر العميل أبدًا: الأسطر 4 ← 6 ← 4 (ضع خطوة ask داخل الحلقة، لتنتظر العميل في كل دورة)');
+    await shot(page, 'flow-loop-never-waits');
+  }, 90_000);
+
   it('says in Arabic where and why a training file is refused, on the Intents page, intents as written', async () => {
     const dir = await shippedDataDir();
     const app: Switchboard = await start(dir, { adminToken: TOKEN });
