@@ -37,12 +37,14 @@ export interface TimersOptions {
    * or its coming back to the bot); 0: never.
    */
   botIdleCloseAfterMs: number;
-  /** How often the check runs; the lease lasts twice that (a minute at least). */
+  /** How often the check runs (`SWEEP_EVERY`, 30 s by default; 0: only when called); the lease lasts twice that. */
   everyMs: number;
 }
 
 /** How long a stop waits to give up the sweeper's lease. */
 const RELEASE_WAIT_MS = 1_000;
+/** The lease of checks run only when called (tests' `sweep()`): the default interval's. */
+const CALLED_LEASE_MS = 60_000;
 
 /**
  * The timed work of the runtime.
@@ -62,7 +64,8 @@ export class Timers {
     // And the replies stored meanwhile that nothing sent: a claim that failed (the store away at that moment) is
     // otherwise tried again only at the next commit that stores a reply, which a quiet chat may never make.
     this.options.kickOutbox();
-    if (!(await this.#takeLease('sweeper', Math.max(60_000, 2 * this.options.everyMs)))) return;
+    // Twice the interval: the holder renews it at each check; another process takes over within three once it stops.
+    if (!(await this.#takeLease('sweeper', this.options.everyMs > 0 ? 2 * this.options.everyMs : CALLED_LEASE_MS))) return;
     const now = clock().getTime();
     if ((await this.retryInDoubt()) > 0) this.options.kickOutbox();
     await this.requeueOrphans();
@@ -192,7 +195,7 @@ export class Timers {
 
   /**
    * Gives up the sweeper's lease if this process holds it (it is stopping): another process takes the check over at
-   * its next run, instead of waiting for the lease to run out (up to a minute without auto-closes, queue timeouts or
+   * its next run, instead of waiting for the lease to run out (up to a minute, by default, without auto-closes, queue timeouts or
    * replies in doubt sent again, at each process of a rolling restart). A failure is logged; the lease then runs out.
    */
   async releaseLease(): Promise<void> {

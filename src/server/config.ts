@@ -79,6 +79,7 @@ const schema = z.object({
   AUTO_CLOSE_AFTER: duration.default('24h'),
   BOT_IDLE_CLOSE_AFTER: durationOrOff.default('24h'),
   CONSOLE_AWAY_AFTER: durationOrOff.default('2m'),
+  SWEEP_EVERY: duration.default('30s'),
   CONTACT_RATE_LIMIT: z
     .string()
     .trim()

@@ -45,6 +45,7 @@ describe('configuration', () => {
     expect(readConfig({ STORE: 'postgres', DATABASE_URL: 'postgresql://db/switchboard' }).STORE).toBe('postgres');
     expect(() => readConfig({ TELEGRAM_API_ROOT: 'not a url' })).toThrow(/TELEGRAM_API_ROOT/);
     expect(() => readConfig({ AUTO_CLOSE_AFTER: 'soon' })).toThrow(/AUTO_CLOSE_AFTER="soon": must be a duration/);
+    expect(() => readConfig({ SWEEP_EVERY: '0' })).toThrow(/SWEEP_EVERY="0": must be a duration/);
   });
 
   it('refuses an ADMIN_TOKEN short enough to guess, without printing it', () => {
@@ -71,7 +72,8 @@ describe('configuration', () => {
 
   it('reads defaults, durations and treats empty variables as unset', () => {
     const config = readConfig({ PORT: '', AUTO_CLOSE_AFTER: '90m' });
-    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000 });
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000, SWEEP_EVERY: 30_000 });
+    expect(readConfig({ SWEEP_EVERY: '3s' }).SWEEP_EVERY).toBe(3_000);
   });
 
   it('never prints a secret in a configuration error', () => {
