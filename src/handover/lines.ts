@@ -84,6 +84,9 @@ const en = {
   threadTaken: (id: number, agent: string) => `${agent} took #${id}.`,
   threadClosed: (id: number) => `#${id} is closed.`,
   notInThreadTeam: (agent: string, team?: string) => `${agent} is not in ${team}: nothing was sent.`,
+  // A colleague writing in the topic of a conversation another agent holds: the customer hears one agent at a time.
+  threadNotYours: (id: number, agent: string, holder: string, customer: string | undefined) =>
+    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is with ${holder}. Ask ${holder} to pass it to you (/transfer ${id} ${agent} in their chat with the bot).`,
   closeInOwnThread: (id: number, other: number) => `This topic is #${id}; close #${other} in its own topic.`,
   onlyCloseInThread: () => 'In a desk thread, write to the customer or send /close [note]; other commands work in your private chat with the bot.',
   // What the console's and the dashboard's API refuse before any decision.
@@ -236,6 +239,8 @@ const ar: Wording = {
   threadTaken: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,
   threadClosed: (id) => `المحادثة #${id} مغلقة.`,
   notInThreadTeam: (agent, team) => `${isolate(agent)} ليس في فريق ${isolate(team ?? '')}: لم يُرسل شيء.`,
+  threadNotYours: (id, agent, holder, customer) =>
+    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مع ${isolate(holder)}. اطلب من ${isolate(holder)} أن يحوّلها إليك (${isolate(`/transfer ${id} ${agent}`)} في دردشته مع البوت).`,
   closeInOwnThread: (id, other) => `هذا الموضوع للمحادثة #${id}؛ أغلق المحادثة #${other} في موضوعها.`,
   onlyCloseInThread: () => `في موضوع الفريق، اكتب إلى العميل أو أرسل ${isolate('/close [ملاحظة]')}؛ تعمل الأوامر الأخرى في دردشتك الخاصة مع البوت.`,
   notAmongYours: (id) => `لا توجد محادثة #${isolate(id)} بين محادثاتك أو في قوائم انتظار فرقك.`,

@@ -1,7 +1,8 @@
 // Team desks: a group on a channel with a thread per conversation (a Telegram forum topic, say). The card opens
 // the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
-// to the customer (the first to write takes the conversation; a Reply on a relay answers that message); /close there
-// closes both, unless the customer's words relayed into the thread had not come into it when /close was sent.
+// to the customer (the first to write takes the conversation, and from then on only they write to the customer from
+// there; a Reply on a relay answers that message); /close there closes both, unless the customer's words relayed into
+// the thread had not come into it when /close was sent.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
@@ -33,7 +34,8 @@ export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversat
 }
 
 /**
- * An agent writing in a desk thread: /close closes its conversation; anything else goes to the customer, and claims it.
+ * An agent writing in a desk thread: /close closes its conversation; anything else goes to the customer, and claims it,
+ * unless a colleague holds it: then it goes nowhere, and the thread says so.
  * The bot answers there in the team's language, whoever wrote: the whole team reads the thread.
  */
 export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects): Promise<void> {
@@ -65,6 +67,13 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   }
   if (command) return reply(word(line('onlyCloseInThread'), language));
   if (!text.trim() && !inbound.attachments?.length) return;
+  // Another agent holds it: the customer was told who is with them, and hears them alone. The colleague learns at once
+  // that their words went nowhere, rather than believing the customer read them.
+  const holder = holderOf(ctx, conversation);
+  if (holder && holder.id !== agent.id) {
+    const customer = (await tx.contact(conversation.contactId))?.name;
+    return reply(word(line('threadNotYours', conversation.id, agent.name, holder.name, customer), language));
+  }
   if (conversation.stage !== 'assigned') {
     await giveTo(ctx, tx, conversation, agent, fx, { announce: true });
     // "Omar has joined the conversation." before Omar's first words, which took the conversation.

@@ -17,7 +17,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
   holdNone: [], holdSeveral: [[4, 5]], repliedToErased: [], wroteAfterErase: [4], repliedToClosed: [4, 7], replySent: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
   givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4, 86_400_000], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadClosed: [4],
-  notInThreadTeam: ['Sara', 'Billing'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
+  notInThreadTeam: ['Sara', 'Billing'], threadNotYours: [4, 'Sara', 'Omar', 'Layla'], closeInOwnThread: [4, 5], onlyCloseInThread: [], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], eraseNotDone: [], rollbackStale: ['0123456789ab'],
   fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB', { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 }], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
