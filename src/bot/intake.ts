@@ -271,7 +271,7 @@ export class Intake {
     tx.addMessage({
       contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'out', from: 'agent',
       text: inbound.text ?? describeKind(inbound), ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
-      channelMessageId: inbound.id, at: now, status: 'sent',
+      ...(inbound.reaction ? { reaction: inbound.reaction } : {}), channelMessageId: inbound.id, at: now, status: 'sent',
     });
     conversation.firstResponseAt ??= now;
     conversation.lastAgentMessageAt = now;
@@ -285,7 +285,10 @@ export class Intake {
       fx.emit({ type: 'conversation.assigned', payload: { conversation } });
     } else if (conversation.agentId) {
       // An agent of the team holds it: they see what was answered from the business's app.
-      await this.options.desk.relay(tx, conversation, contact, { text: inbound.text ?? describeKind(inbound), answeredInApp: true }, fx);
+      // A reaction is worded for them as one (in their language), not as the transcript's line.
+      await this.options.desk.relay(tx, conversation, contact, {
+        ...(inbound.reaction ? { text: '', reaction: inbound.reaction } : { text: inbound.text ?? describeKind(inbound) }), answeredInApp: true,
+      }, fx);
     }
     tx.putConversation(conversation);
     return true;

@@ -120,6 +120,8 @@ const en = {
   // What a person at the business answered from the business's own app (WhatsApp Business), relayed to the agent
   // holding the conversation before it.
   answeredInApp: () => '(answered from the business app)',
+  // What such a person did when they reacted there (`quoted`: the message they reacted to, as the agent's app shows it).
+  reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
   // A file without a caption that a customer's reply or reaction quotes, by its kind.
   quotedFile: (kind: AttachmentKind) => `[${kind}]`,
   // An agent's edit of a message of theirs that does not reach the customer.
@@ -264,6 +266,7 @@ const ar: Wording = {
   fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
+  reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,

@@ -35,6 +35,8 @@ export interface CustomerSaid extends Said {
   unsupported?: string;
   /** Written by a person at the business from the business's own app, not by the customer. */
   answeredInApp?: true;
+  /** A reaction (`to`: the channel message id of the message it answers) rather than words: the business app's. */
+  reaction?: { emoji: string; to: string };
   replyTo?: string;
   forwarded?: true;
 }
@@ -45,7 +47,9 @@ export interface CustomerSaid extends Said {
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
   const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line('kindNotShown', said.unsupported), language)] : []);
-  const written = (language: DeskLanguage) => (said.answeredInApp ? `${word(line('answeredInApp'), language)} ${said.text}` : said.text);
+  const reacted = said.reaction ? await tx.messageByChannelId(conversation.channel, said.reaction.to) : undefined;
+  const words = (language: DeskLanguage) => (said.reaction ? word(line('reactedInApp', said.reaction.emoji, quotedText(reacted, language)), language) : said.text);
+  const written = (language: DeskLanguage) => (said.answeredInApp ? `${word(line('answeredInApp'), language)} ${words(language)}` : words(language));
   const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;

@@ -47,6 +47,32 @@ describe('what a person at the business answers from the business app', () => {
   });
 });
 
+describe('what a person at the business reacts from the business app', () => {
+  /** The business app's 👍 on Sheena's first message, as Meta echoes it. */
+  const reaction = () => {
+    const body = fixture('business-app-echo');
+    body.entry[0].changes[0].value.message_echoes = [{
+      from: '15550783881', to: SHEENA, id: 'wamid.ECHO0002', timestamp: '1763950345', type: 'reaction',
+      reaction: { message_id: fixture('text').entry[0].changes[0].value.messages[0].id, emoji: '👍' },
+    }];
+    return body;
+  };
+
+  it('is relayed as a reaction to the message it answers, in Arabic words to an agent with language: ar', async () => {
+    const { cloud, lina } = await sheenaWithLina('    language: ar\n');
+    expect((await cloud.post(reaction())).status).toBe(200);
+    expect(await toldInWebchat(lina, '👍')).toBe(
+      `#1 Sheena Nelson: \u2068(ردّ من تطبيق الأعمال) تفاعل بـ 👍 على «\u2068Hi, my order never arrived 😕\u2069»\u2069`,
+    );
+  });
+
+  it('is relayed in English to an agent without a language', async () => {
+    const { cloud, lina } = await sheenaWithLina();
+    expect((await cloud.post(reaction())).status).toBe(200);
+    expect(await toldInWebchat(lina, '👍')).toBe('#1 Sheena Nelson: (answered from the business app) reacted 👍 to "Hi, my order never arrived 😕"');
+  });
+});
+
 describe('a customer\'s text of only spaces or invisible characters', () => {
   it('reaches no agent and stays out of the transcript, while the customer\'s real words go on reaching them', async () => {
     const { cloud, lina } = await sheenaWithLina();
