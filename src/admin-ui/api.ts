@@ -151,7 +151,9 @@ export interface TranscriptMessage {
   agentName?: string;
   /** Who wrote a note: the admin's name, or the agent's. */
   author?: string;
+  /** What it said; for a kind nothing here can show (`unsupported`: the channel's name of it), a line naming it in the page's language. */
   text: string;
+  unsupported?: string;
   at: string;
   status?: string;
   delivery?: string;

@@ -9,6 +9,7 @@ import { byLanguage } from '../flows/language.ts';
 import { timedAlbum } from './albums.ts';
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
+import { unshownKindLine } from '../handover/card.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
 import type { Turns } from './turns.ts';
@@ -471,7 +472,7 @@ async function offeredChoice(tx: Tx, conversationId: number, choice: string): Pr
 /** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */
 function describeKind(inbound: InboundMessage): string {
   if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
-  if (inbound.unsupported !== undefined) return `[a message of a kind that cannot be shown here: ${inbound.unsupported}]`;
+  if (inbound.unsupported !== undefined) return unshownKindLine(inbound.unsupported);
   return '';
 }
 

@@ -118,9 +118,26 @@ export function deletionText(conversation: { id: number }, contactName: string |
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} deleted a message${quoted !== undefined ? `: ${quoted}` : ''}`;
 }
 
-// A kind nothing here can show is named in the agent's words, as its relay is, not in the transcript's English.
-function shownText(message: Pick<Message, 'text' | 'unsupported'>, language: DeskLanguage): string {
-  return message.unsupported !== undefined ? word(line('kindNotShown', message.unsupported), language) : message.text;
+/**
+ * The line the transcript keeps for a customer's message of a kind nothing here can show (a poll, a story), which
+ * has no words of theirs: its kind, in English. Those who read the transcript see `shownText` of it.
+ *
+ *     unshownKindLine('poll'); // '[a message of a kind that cannot be shown here: poll]'
+ */
+export function unshownKindLine(kind: string): string {
+  return `[a message of a kind that cannot be shown here: ${kind}]`;
+}
+
+/**
+ * A message's text as an agent or an admin reads it in `language`: a kind nothing here can show is named in their
+ * words, as its relay is, not in the transcript's English line (after the customer's own words, when it came with some).
+ *
+ *     shownText({ text: unshownKindLine('poll'), unsupported: 'poll' }, 'ar'); // '[رسالة لا يمكن عرضها هنا (استطلاع رأي): اطلب من العميل كتابتها]'
+ */
+export function shownText(message: Pick<Message, 'text' | 'unsupported'>, language: DeskLanguage): string {
+  if (message.unsupported === undefined) return message.text;
+  const own = message.text === unshownKindLine(message.unsupported) ? '' : message.text;
+  return [own, word(line('kindNotShown', message.unsupported), language)].filter((part) => part.trim() !== '').join('\n');
 }
 
 function shorten(text: string): string {

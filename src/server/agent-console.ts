@@ -20,6 +20,7 @@ import type { Logger } from '../shared/log.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
+import { shownText } from '../handover/card.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -190,7 +191,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       fields: conversation.fields,
       shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
       unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,
-      ...(last ? { lastMessage: { id: last.id, from: last.from, text: excerpt(last.text || describeFiles(last.attachments)), at: last.at } } : {}),
+      ...(last ? { lastMessage: { id: last.id, from: last.from, text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } } : {}),
     };
   }
 
@@ -239,7 +240,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
-        return toConsole(message, conversation.id, name);
+        return toConsole(message, conversation.id, name, pageLanguage(req));
       }),
       more: later.length > limit,
     });
@@ -439,12 +440,13 @@ function lastWebchatMessage(messages: Message[]): string | undefined {
   return undefined;
 }
 
-function toConsole(message: Message, conversationId: number, name: string | undefined): ConsoleMessage {
+/** A message as the console shows it, worded (a kind nothing here can show) in the page's `language`. */
+function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage): ConsoleMessage {
   return {
     id: message.id,
     from: message.from,
     ...(name !== undefined ? { name } : {}),
-    text: message.text,
+    text: shownText(message, language),
     ...(message.choices ? { choices: message.choices } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => consoleAttachment(attachment, conversationId)) } : {}),
     at: message.at,

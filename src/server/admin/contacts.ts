@@ -92,7 +92,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const now = context.now();
     res.json({
       contact,
-      conversations: await Promise.all(conversations.map(async (conversation) => summarize(conversation, { contact, directory, messages: await store.messagesOfConversation(conversation.id), now }))),
+      conversations: await Promise.all(conversations.map(async (conversation) => summarize(conversation, { contact, directory, messages: await store.messagesOfConversation(conversation.id), now, language: pageLanguage(req) }))),
     });
   });
 

@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
-import { line, word } from '../../handover/lines.ts';
+import { line, word, type DeskLanguage } from '../../handover/lines.ts';
+import { shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
@@ -163,8 +164,8 @@ function described(event: TimelineEvent, directory: TeamDirectory, wording: Word
 export function mountConversations(router: Router, context: AdminContext): void {
   const { store, directory } = context;
 
-  const summaryOf = async (conversation: Conversation) =>
-    summarize(conversation, { contact: await store.contact(conversation.contactId), directory, messages: await store.messagesOfConversation(conversation.id), now: context.now() });
+  const summaryOf = async (conversation: Conversation, language: DeskLanguage) =>
+    summarize(conversation, { contact: await store.contact(conversation.contactId), directory, messages: await store.messagesOfConversation(conversation.id), now: context.now(), language });
 
   /** The conversation of the URL, or undefined after answering 400 or 404. */
   const conversationOf = async (req: Request, res: Response): Promise<Conversation | undefined> => {
@@ -221,7 +222,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     }
     const now = context.now();
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
-      summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now })));
+      summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language: pageLanguage(req) })));
     res.json({ conversations, ...(more && page.length > 0 ? { nextCursor: String(page.at(-1)!.conversation.id) } : {}) });
   });
 
@@ -231,9 +232,9 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const contact = await store.contact(conversation.contactId);
     const messages = await store.messagesOfConversation(conversation.id);
     const timeline = await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id));
-    const summary = summarize(conversation, { contact, directory, messages, now: context.now() });
-    const wording = await context.flows.wording(conversation);
     const language = pageLanguage(req);
+    const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
+    const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
     res.json({
       conversation: {
@@ -254,7 +255,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.agentId !== undefined ? { agentId: message.agentId, agentName } : {}),
         // A note says who wrote it: an agent (by name) or an admin (notes from before authors were kept: "admin").
         ...(message.from === 'note' ? { author: message.author ?? agentName ?? 'admin' } : {}),
-        text: message.text, at: message.at,
+        // A kind nothing here can show, in the page's words (`unsupported`: which kind; no words of the customer's to teach).
+        text: shownText(message, language), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}), at: message.at,
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
@@ -290,7 +292,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
       const result = await context.act({ kind: 'admin', name: nameOf(res) }, action);
       if (!result.ok) return void res.status(409).json({ error: word(result.line, language) });
       const after = await store.conversation(conversation.id);
-      res.json({ ok: true, message: word(result.line, language), conversation: after ? await summaryOf(after) : null });
+      res.json({ ok: true, message: word(result.line, language), conversation: after ? await summaryOf(after, language) : null });
     });
   }
 }

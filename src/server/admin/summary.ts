@@ -1,6 +1,8 @@
 // Conversations as the admin API lists them (`ConversationSummary` of the contract): who, where, which stage, how
 // long they have waited, and their last message.
 import type { TeamDirectory } from '../../handover/directory.ts';
+import { shownText } from '../../handover/card.ts';
+import type { DeskLanguage } from '../../handover/lines.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 
 export interface ConversationSummary {
@@ -26,13 +28,13 @@ export interface ConversationSummary {
 export const inTranscript = (message: Message): boolean => !message.toAgent;
 
 /**
- * A conversation as the admin API lists it.
+ * A conversation as the admin API lists it; its last message worded (a kind nothing here can show) in `language`.
  *
  *     summarize(conversation, { contact, directory, messages, now: new Date() });
  */
 export function summarize(
   conversation: Conversation,
-  context: { contact: Contact | undefined; directory: TeamDirectory; messages?: readonly Message[]; now: Date },
+  context: { contact: Contact | undefined; directory: TeamDirectory; messages?: readonly Message[]; now: Date; language?: DeskLanguage },
 ): ConversationSummary {
   const { contact, directory, now } = context;
   const last = context.messages ? [...context.messages].reverse().find(inTranscript) : undefined;
@@ -55,6 +57,6 @@ export function summarize(
     ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
     ...(conversation.closedAt !== undefined ? { closedAt: conversation.closedAt } : {}),
     ...(waiting !== undefined ? { waitingSeconds: waiting } : {}),
-    ...(last ? { lastMessage: { text: last.text, from: last.from, at: last.at } } : {}),
+    ...(last ? { lastMessage: { text: shownText(last, context.language ?? 'en'), from: last.from, at: last.at } } : {}),
   };
 }
