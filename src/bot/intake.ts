@@ -6,6 +6,7 @@ import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, FlowPosition, Message, Tx } from '../store/types.ts';
 import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
+import { blank } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -212,6 +213,9 @@ export class Intake {
       return true;
     }
     const text = inbound.text ?? '';
+    // Edited into nothing to read (only spaces or invisible characters: how a person blanks out what they wrote where
+    // their app cannot delete it): taken back, as a deletion is, rather than a blank new version for the agent.
+    if (blank(text)) return this.#deletion(tx, inbound, edit, now, fx);
     const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
     // Edited again: what it said before is the last edit's text.
     const earlier = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === edit.of) : undefined;

@@ -5,6 +5,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
+import { blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
@@ -73,6 +74,9 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
   if ((own && parseAgentCommand(own.text)) || parseAgentCommand(text)) return reply(word(line('editedCommand'), agent.language));
   if (own?.relayedTo === undefined) return reply(word(line('editNotRelayed'), agent.language));
   const id = own.relayedTo;
+  // Blanked out (only spaces or invisible characters): a blank correction would tell the customer nothing, and no
+  // channel here takes back a message they got.
+  if (blank(text)) return reply(word(line('editLeavesNothing', id), agent.language), id);
   const conversation = await tx.conversation(id);
   if (conversation?.status !== 'open') return reply(word(line('editOnClosed', id), agent.language), id);
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {

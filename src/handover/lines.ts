@@ -129,6 +129,7 @@ const en = {
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
   editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
   editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
+  editLeavesNothing: (id: number) => `#${id}: your edit leaves nothing to read, so nothing was sent; the customer still has your message as it was (a sent message cannot be taken back). Write a correction as a new message.`,
   // An agent's message the customer's channel did not deliver (`excerpt`: its start): why in the reader's words when
   // it is `known` (blocked, too large…), else in the channel's own (`reason`), quoted as what the channel said.
   notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string, known?: KnownFailure) =>
@@ -272,6 +273,7 @@ const ar: Wording = {
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
+  editLeavesNothing: (id) => `المحادثة #${id}: لا يترك تعديلك شيئًا يُقرأ، فلم يُرسل شيء؛ ما زالت رسالتك عند العميل كما كانت (لا يمكن سحب رسالة أُرسلت). اكتب التصحيح في رسالة جديدة.`,
   notDelivered: (id, customer, excerpt, reason, known) =>
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}`,
   notDeliveredWindowClosed: (id, customer, excerpt) =>

@@ -181,3 +181,30 @@ describe('a customer\'s text of only invisible characters', () => {
     expect(api.sentTo(OMAR).slice(before)).toEqual(['#1 Layla: and now?']);
   }, 30_000);
 });
+
+describe('a customer\'s edit that leaves nothing to read (only invisible characters)', () => {
+  /** Telegram's update for Layla's `sent` message edited to say `now`. */
+  const edited = (sent: { message: Record<string, unknown> }, now: string) =>
+    ({ update_id: Number(sent.message.message_id) + 500_000, edited_message: { ...sent.message, text: now, edit_date: Number(sent.message.date) + 30 } });
+
+  it('reaches the agent as the message taken back, not as an empty edit', async () => {
+    const { app, api } = await laylaWithOmar();
+    const card = textNow(LAYLA, 'My card is 4111 1111 1111 1111') as { message: Record<string, unknown> };
+    expect(await post(app, card)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1) === '#1 Layla: My card is 4111 1111 1111 1111');
+    expect(await post(app, edited(card, '\u200b'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1) !== '#1 Layla: My card is 4111 1111 1111 1111');
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla deleted a message: "My card is 4111 1111 1111 1111"');
+  }, 30_000);
+
+  it('is worded in Arabic for an agent with language: ar', async () => {
+    const { app, api } = await laylaWithOmar('    language: ar');
+    const order = textNow(LAYLA, 'Cancel order 4521') as { message: Record<string, unknown> };
+    expect(await post(app, order)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.includes('Cancel order 4521'));
+    const before = api.sentTo(OMAR).length;
+    expect(await post(app, edited(order, '\u2060 \u200d'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > before);
+    expect(api.sentTo(OMAR).slice(before)).toEqual([`#1 حذف من ${isolated('Layla')} لرسالة: «${isolated('Cancel order 4521')}»`]);
+  }, 30_000);
+});

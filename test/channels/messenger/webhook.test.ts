@@ -83,6 +83,18 @@ describe('signatures and shapes', () => {
 });
 
 describe('batches', () => {
+  it('ignores a text of only spaces or invisible characters, as the other channels do, rather than refusing it as malformed', async () => {
+    const { log, lines } = recordingLog();
+    const messenger = await server({ log });
+    const body = { object: 'page', entry: [{ id: PAGE_ID, time: 1763950400000, messaging: [textEvent('\u200b\u200d', { mid: 'm_Z1' }), textEvent('   ', { mid: 'm_Z2' })] }] };
+    expect(await messenger.post(body)).toEqual({ status: 200, body: { ok: true } });
+    expect(lines.filter((line) => line.msg === 'Messenger webhook item refused; acknowledged with its batch')).toEqual([]);
+    expect(lines.filter((line) => line.msg === 'Messenger webhook item recorded, not answered').map((line) => line.reason)).toEqual([
+      'a text of only blank or invisible characters', 'a text of only blank or invisible characters',
+    ]);
+    expect(await messenger.app.store.contacts()).toEqual([]);
+  });
+
   it('stores every message of a batch of two entries before answering, and skips an unreadable event', async () => {
     const { log, lines } = recordingLog();
     const messenger = await server({ log });
