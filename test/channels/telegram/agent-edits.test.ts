@@ -48,6 +48,21 @@ async function replied(app: Parameters<typeof post>[0], api: FakeBotApi, body: s
 }
 
 describe('Telegram: an agent edits a message the customer got', () => {
+  it('sends Layla no blank correction when Omar blanks his message out (invisible characters), and tells him so', async () => {
+    const { app, api } = await setUp();
+    await assigned(app, api);
+    const { reply } = await replied(app, api, 'Your refund is 50 EUR');
+    const toLayla = api.sentTo(LAYLA).length;
+    const toOmar = api.sentTo(OMAR).length;
+    expect(await post(app, edited(reply, '\u200b'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > toOmar);
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual([
+      '#1: your edit leaves nothing to read, so nothing was sent; the customer still has your message as it was (a sent message cannot be taken back). Write a correction as a new message.',
+    ]);
+    await replied(app, api, 'Anything else?');
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual(['Anything else?']);
+  });
+
   it('sends Layla the correction once, as a reply to the message she got, however often Telegram delivers the edit; the transcript keeps it', async () => {
     const { app, api } = await setUp();
     await assigned(app, api);
