@@ -306,6 +306,14 @@ const en = {
   notPublished413: 'Not published: the flow is {size}, and a flow may be at most {limit}. Nothing was changed.',
   conflict409: 'Someone published first: the flow is now at version {version}. Compare your text with theirs, then publish again.',
   flowRemoved409: 'Someone removed this flow since you opened it: nothing was published. Publish it as a new flow to bring it back with your text.',
+  flowRemovedLive: 'Someone removed this flow since you opened it. Publish it as a new flow to bring it back with your text.',
+  // A flow file saved outside the dashboard (a text editor, a git pull): live, and as a publish's refusal.
+  changedOnDisk: 'The file {file} changed on disk since you opened it (saved outside the dashboard): it is now at version {version}. Compare your text with the file, then publish again.',
+  changedOnDisk409: 'Not published: the file {file} changed on disk since you opened it (saved outside the dashboard), and it is now at version {version}. Compare your text with the file, then publish again.',
+  removedOnDisk: 'The file {file} was removed from disk since you opened it. Publish it as a new flow to bring it back with your text.',
+  compareFile: 'Compare with the file',
+  publishOverFile: 'Publish over the file',
+  loadFile: 'Discard mine, load the file',
   publishAsNew: 'Publish as a new flow',
   teamConflict409: 'Someone published team.yaml first: it is now at version {version}. Reload the page to get their text, then apply your changes again.',
   // The server's sentence, which English pages showed before the Arabic one was written.
@@ -792,6 +800,13 @@ const ar: Record<StringKey, string> = {
   notPublished413: 'لم يُنشر: حجم المسار {size}، والحد الأقصى للمسار {limit}. لم يتغيّر شيء.',
   conflict409: 'سبقك شخص آخر بالنشر: المسار الآن في الإصدار {version}. قارن نصك بنصه ثم انشر مجددًا.',
   flowRemoved409: 'حذف شخص آخر هذا المسار منذ فتحته، فلم يُنشر شيء. انشره مسارًا جديدًا لتعيده بنصك.',
+  flowRemovedLive: 'حذف شخص آخر هذا المسار منذ فتحته. انشره مسارًا جديدًا لتعيده بنصك.',
+  changedOnDisk: 'تغيّر الملف {file} على القرص منذ فتحته (حُفظ خارج لوحة التحكم): صار في الإصدار {version}. قارن نصك بنص الملف، ثم انشر مجددًا.',
+  changedOnDisk409: 'لم يُنشر شيء: تغيّر الملف {file} على القرص منذ فتحته (حُفظ خارج لوحة التحكم)، وصار في الإصدار {version}. قارن نصك بنص الملف، ثم انشر مجددًا.',
+  removedOnDisk: 'حُذف الملف {file} من القرص منذ فتحته. انشره مسارًا جديدًا لتعيده بنصك.',
+  compareFile: 'قارن بنص الملف',
+  publishOverFile: 'انشر فوق الملف',
+  loadFile: 'تجاهل نصي وحمّل الملف',
   publishAsNew: 'انشره مسارًا جديدًا',
   teamConflict409: 'سبقك شخص آخر بنشر team.yaml: هو الآن في الإصدار {version}. أعد تحميل الصفحة لتحصل على نصه، ثم طبّق تغييراتك مجددًا.',
   teamRemoved409: 'حذف شخص آخر team.yaml منذ فتحته؛ أعد تحميل الصفحة، ثم طبّق تغييراتك مجددًا.',
@@ -1113,6 +1128,19 @@ export function when(iso: string | undefined): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(current === 'ar' ? 'ar' : 'en', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * A day of the reports (`2026-12-05`, a UTC day as the API and the CSV count them) in the admin's language: short on
+ * a chart's axis ("Dec 5", "5 ديسمبر"), whole in its tooltip and the range's fields ("Dec 5, 2026", "5 ديسمبر 2026").
+ *
+ *     reportDay('2026-12-05', 'short'); // "5 ديسمبر" in Arabic
+ */
+export function reportDay(iso: string, length: 'short' | 'whole'): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  // The month by its name, not dateStyle: an Arabic medium date is all figures (2026/12/05).
+  return new Intl.DateTimeFormat(current === 'ar' ? 'ar' : 'en', { day: 'numeric', month: 'short', ...(length === 'whole' ? { year: 'numeric' } : {}), timeZone: 'UTC' }).format(date);
 }
 
 /** Channels whose name is a product's stay as the product names itself; the web chat is said in the admin's words. */

@@ -87,12 +87,18 @@ async function recordDrawnTexts(page: Page): Promise<void> {
 
 const drawnTexts = (page: Page, chart: string) => page.evaluate((name) => (window as unknown as { drawn: Record<string, string[]> }).drawn[name] ?? [], chart);
 
-/** The day labels ("12-05") a chart draws, with where each is drawn, and the canvas's width: read after `recordDrawnTexts`. */
-const dayLabelsDrawn = (page: Page, chart: string) => page.evaluate((name) => {
+/** A day's label on a chart's axis, in the page's language: "Dec 5", "5 ديسمبر". */
+const DAY_LABEL = /^(?:[A-Z][a-z]{2} \d{1,2}|\d{1,2} [\u0621-\u064A]+)$/;
+
+/** Today's label on a chart's axis, as the page's language writes the day (a UTC day, as the report counts them). */
+const todayLabel = (arabic: boolean) => new Intl.DateTimeFormat(arabic ? 'ar' : 'en', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date());
+
+/** The day labels ("Dec 5") a chart draws, with where each is drawn, and the canvas's width: read after `recordDrawnTexts`. */
+const dayLabelsDrawn = (page: Page, chart: string) => page.evaluate(([name, pattern]) => {
   const places = (window as unknown as { places: Record<string, { text: string; left: number; right: number }[]> }).places[name] ?? [];
   const canvas = [...document.querySelectorAll('canvas')].find((each) => each.getAttribute('aria-label') === name)!;
-  return { labels: places.filter((place) => /^\d\d-\d\d$/.test(place.text)), width: canvas.width };
-}, chart);
+  return { labels: places.filter((place) => new RegExp(pattern).test(place.text)), width: canvas.width };
+}, [chart, DAY_LABEL.source] as const);
 
 /** The columns of the chart of median times that hold a colour (#rrggbb) above its axis labels and legend. */
 function columnsOf(page: Page, color: string): Promise<number[]> {
@@ -164,10 +170,10 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
-  it('names today\'s bar on the axis of the charts by day, however many days there are to label', async () => {
+  it('names today\'s bar on the axis of the charts by day, however many days there are to label, as the page\'s language writes a day', async () => {
     fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Support: days.map((_, i) => i % 3), Billing: days.map(() => 1) }) } });
-    const today = new Date().toISOString().slice(5, 10);
-    for (const [name, width, arabic] of [['reports-today-label', 1280, false], ['reports-today-label-phone', 390, false], ['reports-today-label-ar', 1280, true]] as const) {
+    for (const [name, width, arabic] of [['reports-today-label', 1280, false], ['reports-today-label-phone', 390, false], ['reports-today-label-ar', 1280, true], ['reports-today-label-ar-phone', 390, true]] as const) {
+      const today = todayLabel(arabic);
       await withPage(browser, name, { viewport: { width, height: 900 } }, async (page) => {
         await recordDrawnTexts(page);
         await reports(page, fake, arabic);
@@ -176,7 +182,9 @@ describe.skipIf(!hasChromium)(title, () => {
         for (const chart of charts) {
           await expect.poll(() => drawnTexts(page, chart), { message: chart }).toContain(today);
           // Where they do not all fit, days a few apart are labelled, not today alone.
-          expect((await drawnTexts(page, chart)).filter((text) => /^\d\d-\d\d$/.test(text)).length, chart).toBeGreaterThan(2);
+          expect((await drawnTexts(page, chart)).filter((text) => DAY_LABEL.test(text)).length, chart).toBeGreaterThan(2);
+          // A month's name, never the month's number: 12-05 read as the 12th of May to many.
+          expect((await drawnTexts(page, chart)).filter((text) => /^\d\d-\d\d$/.test(text)), chart).toEqual([]);
         }
         await shot(page, name);
       });
@@ -199,8 +207,8 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('runs the days from the right in Arabic, today\'s label whole at the left edge on a phone too, as the English page has it at the right', async () => {
     fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Support: days.map((_, i) => i % 3), Billing: days.map(() => 1) }) } });
-    const today = new Date().toISOString().slice(5, 10);
     for (const [name, width, arabic] of [['reports-days-ar-phone', 390, true], ['reports-days-ar', 1280, true], ['reports-days-phone', 390, false]] as const) {
+      const today = todayLabel(arabic);
       await withPage(browser, name, { viewport: { width, height: 900 } }, async (page) => {
         await recordDrawnTexts(page);
         await reports(page, fake, arabic);
@@ -303,6 +311,37 @@ describe.skipIf(!hasChromium)(title, () => {
       await reports(page, fake, true);
       expect(await page.locator('.figures-table').count()).toBe(0);
     });
+  }, 60_000);
+
+  it('writes the range\'s days in the page\'s language whatever the browser\'s, read from the right in Arabic, and asks for the days picked', async () => {
+    fake.setReport({});
+    const whole = (arabic: boolean, day: string) => new Intl.DateTimeFormat(arabic ? 'ar' : 'en', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+    const today = new Date().toISOString().slice(0, 10);
+    // Each page in a browser of the other language: a date input wrote 12/05/2026 (en-US) or ٠٥/١٢/٢٠٢٦ whatever the page's.
+    for (const [name, width, arabic, locale] of [['reports-range-en', 1280, false, 'ar-EG'], ['reports-range-ar', 1280, true, 'en-US'], ['reports-range-ar-phone', 390, true, 'en-US']] as const) {
+      await withPage(browser, name, { viewport: { width, height: 900 }, locale }, async (page) => {
+        // The admin chose English once in this Arabic browser (the page starts in the browser's language).
+        if (!arabic) await page.addInitScript(() => localStorage.setItem('switchboard.admin.lang', 'en'));
+        await reports(page, fake, arabic);
+        const from = page.locator('.day-field', { has: page.locator('input[name=from]') });
+        const to = page.locator('.day-field', { has: page.locator('input[name=to]') });
+        expect(await to.locator('.day-shown').innerText()).toBe(whole(arabic, today));
+        expect(await to.innerText()).toContain(arabic ? 'إلى' : 'To');
+        // The month by its name: never all figures, which the browser's locale would order its own way.
+        expect(await to.locator('.day-shown').innerText()).toMatch(arabic ? /ديسمبر|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر/ : /[A-Z][a-z]{2} \d/);
+        // "From … To …" read in the page's direction: from first, at the right in Arabic.
+        const [fromBox, toBox] = [await from.boundingBox(), await to.boundingBox()];
+        if (width > 700) expect(arabic ? fromBox!.x > toBox!.x : fromBox!.x < toBox!.x).toBe(true);
+        // A day picked is shown at once in the page's words, and the report asked for from that day.
+        await page.locator('input[name=from]').fill('2026-11-03');
+        expect(await from.locator('.day-shown').innerText()).toBe(whole(arabic, '2026-11-03'));
+        const asked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/reports' && new URL(request.url()).searchParams.get('from') === '2026-11-03');
+        await page.locator('.filters button[type=submit]').click();
+        await asked;
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        await shot(page, name);
+      });
+    }
   }, 60_000);
 
   it('draws times of hours in hours', async () => {

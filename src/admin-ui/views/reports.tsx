@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
-import { duration, lang, named, t, type StringKey } from '../i18n.ts';
+import { duration, lang, named, reportDay, t, type StringKey } from '../i18n.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -39,20 +39,22 @@ function timeUnit(values: readonly (number | null)[]): { name: StringKey; second
   return longest < 7200 ? { name: 'inMinutes', seconds: 60 } : { name: 'inHours', seconds: 3600 };
 }
 
-/** The room one day's label ("12-04") takes on the axis, gap included. */
-const LABEL_WIDTH = 56;
+/** The room one day's label ("Dec 14", "14 ديسمبر") takes on the axis, gap included. */
+const LABEL_WIDTH = 72;
 
 /**
- * The label of the day at `index` on an axis `width` pixels long: MM-DD, or '' where the days are too many to label
+ * The label of the day at `index` on an axis `width` pixels long: the day in the page's language ("Dec 5", "5 ديسمبر"),
+ * as the tables write dates, or '' where the days are too many to label
  * each. Counted from the range's last day (today, by default), so it always has its label; Chart.js's own skipping
  * counts from the first, and left today's bar unnamed every other day. `newestFirst`: the days run from the last.
  *
- *     dayLabel(days, days.length - 1, 300); // '12-05'
+ *     dayLabel(days, days.length - 1, 300); // 'Dec 5'
  */
 function dayLabel(days: readonly string[], index: number, width: number, newestFirst: boolean): string {
   const every = Math.ceil(days.length / Math.max(1, Math.floor(width / LABEL_WIDTH)));
   const fromLast = newestFirst ? index : days.length - 1 - index;
-  return fromLast % every === 0 ? days[index]?.slice(5) ?? '' : '';
+  const day = days[index];
+  return fromLast % every === 0 && day !== undefined ? reportDay(day, 'short') : '';
 }
 
 /**
@@ -80,7 +82,7 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
     if (empty) return;
     const rtl = lang() === 'ar';
     const drawn = rtl ? rightToLeft(config, times) : config;
-    // Days as MM-DD on the axis, as many as fit; the tooltip keeps the whole date.
+    // Days in the page's words on the axis, as many as fit; the tooltip says the whole date.
     const labels = (drawn.data.labels ?? []) as string[];
     const chart = new Chart(canvas.current!, {
       ...drawn,
@@ -92,7 +94,7 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
         locale: lang(),
         ...config.options,
         // Turned around, side by side bars are listed back in their own order.
-        plugins: { legend: { rtl, position: 'bottom', reverse: rtl && times }, tooltip: { rtl, ...config.options?.plugins?.tooltip } },
+        plugins: { legend: { rtl, position: 'bottom', reverse: rtl && times }, tooltip: { rtl, ...config.options?.plugins?.tooltip, callbacks: { title: (items: { label: string }[]) => reportDay(items[0]?.label ?? '', 'whole'), ...config.options?.plugins?.tooltip?.callbacks } } },
         scales: {
           x: { stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width, rtl); } } },
           y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(times ? {} : { ticks: { precision: 0 } }) },
@@ -155,6 +157,25 @@ function FiguresTable({ kind, title, rows }: { kind: 'teams' | 'agents'; title: 
   );
 }
 
+/**
+ * A day of the range, shown in the page's language ("Dec 5, 2026", "5 ديسمبر 2026") whatever the browser's: a date
+ * input writes its day as the browser's locale does (12/05/2026 in an Arabic page). The input lies over the words,
+ * unseen, so a tap or a click opens the browser's own calendar, and the keyboard still types the day.
+ */
+function DayField({ name, label, value, min, max, onPick }: { name: string; label: string; value: string; min?: string; max?: string; onPick: (day: string) => void }) {
+  return (
+    <label class="day-field">
+      {label}{' '}
+      <span class="day-box">
+        <span class="day-shown" aria-hidden="true">{reportDay(value, 'whole')}</span>
+        <input type="date" name={name} value={value} min={min} max={max} aria-label={`${label} ${reportDay(value, 'whole')}`}
+          onClick={(e) => { try { e.currentTarget.showPicker(); } catch { /* Opened by the browser itself, or not allowed here. */ } }}
+          onInput={(e) => e.currentTarget.value && onPick(e.currentTarget.value)} />
+      </span>
+    </label>
+  );
+}
+
 export function ReportsPage() {
   const today = day(new Date());
   const [range, setRange] = useState({ from: addDays(today, -13), to: today });
@@ -166,8 +187,8 @@ export function ReportsPage() {
     <div class="reports">
       <h1>{t('reportsTitle')}</h1>
       <form class="filters" onSubmit={(event) => { event.preventDefault(); setApplied(range); }}>
-        <label>{t('from')} <input type="date" name="from" value={range.from} max={range.to} onInput={(e) => setRange({ ...range, from: e.currentTarget.value })} /></label>
-        <label>{t('to')} <input type="date" name="to" value={range.to} min={range.from} onInput={(e) => setRange({ ...range, to: e.currentTarget.value })} /></label>
+        <DayField name="from" label={t('from')} value={range.from} max={range.to} onPick={(from) => setRange({ ...range, from })} />
+        <DayField name="to" label={t('to')} value={range.to} min={range.from} onPick={(to) => setRange({ ...range, to })} />
         <button type="submit">{t('apply')}</button>
         <a class="button secondary" href={`/api/reports.csv${query({ from: applied.from, to: addDays(applied.to, 1), lang: lang() })}`} download>{t('downloadCsv')}</a>
       </form>
