@@ -41,7 +41,7 @@ export async function cleanupDirs(): Promise<void> {
 }
 
 /** Starts Switchboard on a free port over `dataDir`. */
-export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; config?: Partial<Config> } = {}): Promise<Switchboard> {
+export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; config?: Partial<Config> } = {}): Promise<Switchboard> {
   const { adminToken, config, ...rest } = options;
   return startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...config },

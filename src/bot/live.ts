@@ -9,7 +9,8 @@ import type { EventBus } from './events.ts';
 export type LiveChange =
   | { type: 'conversation'; data: { id: number; status: Conversation['status']; stage: Conversation['stage']; team?: string; agentId?: string } }
   | { type: 'agents'; data: Record<string, never> }
-  | { type: 'flows'; data: { name: string; version: string | null } };
+  // `onDisk`: the file changed on disk (a text editor, a git pull), not by a publish from the dashboard.
+  | { type: 'flows'; data: { name: string; version: string | null; onDisk?: true } };
 
 /**
  * Publish/subscribe of live changes. `publish` is called after the change is durably stored; every subscriber of

@@ -36,6 +36,12 @@ const SCRIPT = /^[^.].*\.ya?ml$/i;
 /** The version each flow file serves (collection, keyed by file as admins know it: `flows/inbound.yaml`). */
 const SERVING = 'flow-serving';
 
+/** A flow file whose text changed on disk since the last read: its name in the folder and its version now (null: gone). */
+export interface FlowFileChange {
+  file: string;
+  version: string | null;
+}
+
 /** A published version as the store keeps it. */
 export interface StoredFlowVersion {
   flow: string;
@@ -60,6 +66,10 @@ export class FlowLibrary {
   /** What `recordServing` last wrote, by file: `<flow>@<version>`. */
   private readonly recorded = new Map<string, string>();
   private readonly reloader: Reloader;
+
+  /** The version of each script's text as it is on disk, refused ones too, by file name; undefined before the first read. */
+  private onDisk: Map<string, string> | undefined;
+  private readonly changeListeners = new Set<(changes: FlowFileChange[]) => void>();
 
   /** The text `compile` compiled last, and what came of it. */
   private lastCompiled: { file: string; text: string; result: ReturnType<typeof compileFlow> } | undefined;
@@ -264,6 +274,17 @@ export class FlowLibrary {
     return this.reloader.reload();
   }
 
+  /**
+   * Calls `listener` after each reload that found script files changed on disk (saved in a text editor, a git pull, a
+   * publish), added or removed, refused ones too: a dashboard editing one is told its text is no longer the file's.
+   *
+   *     const off = flows.onChange((changes) => changes.forEach(({ file, version }) => console.log(file, version)));
+   */
+  onChange(listener: (changes: FlowFileChange[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => void this.changeListeners.delete(listener);
+  }
+
   /** Stops watching `dir`. */
   close(): void {
     this.reloader.close();
@@ -278,6 +299,7 @@ export class FlowLibrary {
     const failed = new Set<string>();
     /** Each file's text, to say at which column of its line an error is. */
     const texts = new Map<string, string>();
+    const onDisk = new Map<string, string>();
     for (const name of names) {
       const file = `${basename(dir)}/${name}`;
       let bytes: Buffer;
@@ -288,6 +310,8 @@ export class FlowLibrary {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
+      // As the publisher reads the file (its version check), whatever its encoding.
+      onDisk.set(name, versionOf(bytes.toString('utf8')));
       const decoded = utf8Text(bytes);
       if ('line' in decoded) {
         errors.push(new FlowError(
@@ -362,11 +386,31 @@ export class FlowLibrary {
       const { fields, message } = logged(error);
       log.error(fields, message);
     }
+    this.tellChanges(onDisk);
     // In service all the same, but what the editor would warn of is said to an admin who edits the files on disk too.
     for (const [file, draft] of published) {
       for (const warning of this.warningsOf(file, draft, 'later')) {
         const { fields, message } = logged(warning, draft.flow.source);
         log.warn(fields, message);
+      }
+    }
+  }
+
+  /** Tells the `onChange` listeners which files differ from the last read's (none at the first). */
+  private tellChanges(onDisk: Map<string, string>): void {
+    const before = this.onDisk;
+    this.onDisk = onDisk;
+    if (!before) return;
+    const changes: FlowFileChange[] = [
+      ...[...onDisk].filter(([file, version]) => before.get(file) !== version).map(([file, version]) => ({ file, version })),
+      ...[...before.keys()].filter((file) => !onDisk.has(file)).map((file) => ({ file, version: null })),
+    ];
+    if (changes.length === 0) return;
+    for (const listener of this.changeListeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        this.options.log.error({ err: String(error) }, 'a listener of flow file changes failed');
       }
     }
   }

@@ -64,7 +64,33 @@ export interface FlowPublisherOptions {
  *     const outcome = await publisher.publish('support', text, baseVersion, 'Nadia');
  */
 export class FlowPublisher {
+  /** What this publisher is writing or removing now, as `<name>@<version>` (`@null`: removing): no news on disk. */
+  readonly #writing = new Set<string>();
+
   constructor(private readonly options: FlowPublisherOptions) {}
+
+  /**
+   * Calls `listener` when a flow file changes on disk by another hand than a publish (a text editor, a git pull, a
+   * copy), with its version now (null: removed), as the library's reloads find it: an admin editing that flow in the
+   * dashboard is told. A publish of this process is not one; nor one of another process sharing the store, once it
+   * is in the flow's history (one whose reload here comes before its history is written is told as a change on disk).
+   *
+   *     publisher.onChangedOnDisk((name, version) => feed.publish({ type: 'flows', data: { name, version, onDisk: true } }));
+   */
+  onChangedOnDisk(listener: (name: string, version: string | null) => void): () => void {
+    return this.options.library.onChange((changes) => {
+      for (const { file, version } of changes) {
+        const name = /^(.+)\.yaml$/.exec(file)?.[1];
+        if (name === undefined || !PUBLISHED_NAME.test(name) || this.#writing.has(`${name}@${version}`)) continue;
+        void this.publishedHere(name, version).catch(() => false).then((published) => published || listener(name, version));
+      }
+    });
+  }
+
+  /** Whether `version` of the flow `name` is its last publish from the dashboard (a removal is never one). */
+  async publishedHere(name: string, version: string | null): Promise<boolean> {
+    return version !== null && (await this.history(name))[0]?.version === version;
+  }
 
   /** The file of a flow name, or undefined for a name that may not be one. */
   #path(name: string): string | undefined {
@@ -179,8 +205,13 @@ export class FlowPublisher {
     return this.#serialized(async () => {
       const path = this.#path(name);
       if (!path || (await this.#source(name)) === undefined) return false;
-      await rm(path);
-      await this.options.library.reload();
+      this.#writing.add(`${name}@null`);
+      try {
+        await rm(path);
+        await this.options.library.reload();
+      } finally {
+        this.#writing.delete(`${name}@null`);
+      }
       return true;
     });
   }
@@ -250,8 +281,13 @@ export class FlowPublisher {
     await store.transaction(`flow-version:${key}`, async (tx) => {
       if (!(await tx.doc('flow-versions', key))) tx.putDoc('flow-versions', key, { flow, version, source, publishedAt } satisfies StoredFlowVersion);
     });
-    await replaceFile(path, source);
-    await library.reload();
+    this.#writing.add(key);
+    try {
+      await replaceFile(path, source);
+      await library.reload();
+    } finally {
+      this.#writing.delete(key);
+    }
     await store.transaction(`${HISTORY}:${name}`, async (tx) => {
       const history = (await tx.doc<PublishRecord[]>(HISTORY, name)) ?? [];
       tx.putDoc(HISTORY, name, [...history, { version, publishedAt, publishedBy: author }].slice(-MAX_HISTORY));

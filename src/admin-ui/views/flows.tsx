@@ -110,7 +110,7 @@ export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' 
 type Outcome =
   | { kind: 'published'; version: number | string }
   | { kind: 'invalid' }
-  | { kind: 'conflict'; currentVersion: number | string | undefined }
+  | { kind: 'conflict'; currentVersion: number | string | undefined; onDisk: boolean }
   | { kind: 'removed' }
   | { kind: 'tooLarge'; size: string; limit: string }
   | { kind: 'failed'; error: string };
@@ -132,7 +132,8 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
   const [theirs, setTheirs] = useState<FlowSource | undefined>();
-  const [newer, setNewer] = useState<string | number | undefined>();
+  // A version published, or saved on disk (`onDisk`), since the text was loaded; null: the flow was removed since.
+  const [newer, setNewer] = useState<{ version: string | number | null; onDisk: boolean } | undefined>();
   const editor = useRef<EditorHandle | undefined>(undefined);
   // The versions this editor published: their event may come before the PUT's answer, and is no news.
   const mine = useRef(new Set<string>());
@@ -140,8 +141,10 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
   useLive('flows', (data) => {
     if (data.name !== flow.name || data.version === undefined) return;
     const version = String(data.version);
-    if (version !== String(baseVersion) && !mine.current.has(version)) setNewer(data.version as string | number);
+    if (version !== String(baseVersion) && !mine.current.has(version)) setNewer({ version: data.version as string | number | null, onDisk: data.onDisk === true });
   });
+  // The flow's file as the admin knows it on disk, isolated in an Arabic sentence.
+  const file = named(`flows/${flow.name}.yaml`);
 
   const validate = async (source: string): Promise<ValidationError[] | undefined> => {
     setChecking(true);
@@ -177,7 +180,7 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       } else if (over) {
         setOutcome({ kind: 'tooLarge', ...over });
       } else if (error instanceof ApiError && error.known?.kind === 'publishedSince') {
-        setOutcome({ kind: 'conflict', currentVersion: error.known.currentVersion });
+        setOutcome({ kind: 'conflict', currentVersion: error.known.currentVersion, onDisk: error.known.onDisk === true });
       } else if (error instanceof ApiError && error.known?.kind === 'removedSince') {
         setOutcome({ kind: 'removed' });
       } else {
@@ -208,7 +211,13 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
     : <span class="ok-text">✓ {t('valid')}</span>;
   return (
     <div class="flow-editor">
-      {newer !== undefined && outcome?.kind !== 'conflict' ? <Notice kind="warn">{t('conflict409', { version: String(newer) })}</Notice> : null}
+      {newer !== undefined && outcome?.kind !== 'conflict' && outcome?.kind !== 'removed' ? (
+        <Notice kind="warn">
+          {newer.version === null ? (newer.onDisk ? t('removedOnDisk', { file }) : t('flowRemovedLive'))
+            : newer.onDisk ? t('changedOnDisk', { file, version: String(newer.version) })
+            : t('conflict409', { version: String(newer.version) })}
+        </Notice>
+      ) : null}
       <YamlEditor
         initial={flow.source}
         label={`${flow.name}.yaml`}
@@ -250,9 +259,9 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
       {outcome?.kind === 'failed' ? <Notice kind="error">{t('error', { message: outcome.error })}</Notice> : null}
       {outcome?.kind === 'conflict' ? (
         <div class="notice error conflict" role="alert">
-          <p>{t('conflict409', { version: String(outcome.currentVersion ?? '?') })}</p>
-          <button type="button" class="secondary" onClick={compare}>{t('compareTheirs')}</button>{' '}
-          <button type="button" class="secondary" onClick={() => publish(outcome.currentVersion ?? null)}>{t('publishOverTheirs')}</button>{' '}
+          <p>{outcome.onDisk ? t('changedOnDisk409', { file, version: String(outcome.currentVersion ?? '?') }) : t('conflict409', { version: String(outcome.currentVersion ?? '?') })}</p>
+          <button type="button" class="secondary" onClick={compare}>{t(outcome.onDisk ? 'compareFile' : 'compareTheirs')}</button>{' '}
+          <button type="button" class="secondary" onClick={() => publish(outcome.currentVersion ?? null)}>{t(outcome.onDisk ? 'publishOverFile' : 'publishOverTheirs')}</button>{' '}
           <button type="button" class="secondary" onClick={async () => {
             const current = await api<FlowSource>('GET', base).catch(() => undefined);
             if (!current) return;
@@ -261,7 +270,8 @@ function FlowEditor({ flow }: { flow: FlowSource }) {
             setPublishedSource(current.source);
             setOutcome(undefined);
             setTheirs(undefined);
-          }}>{t('loadTheirs')}</button>
+            setNewer(undefined);
+          }}>{t(outcome.onDisk ? 'loadFile' : 'loadTheirs')}</button>
         </div>
       ) : null}
       {outcome?.kind === 'removed' ? (

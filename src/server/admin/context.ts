@@ -56,8 +56,9 @@ export interface AdminContext {
  *     res.status(409).json({ error: 'someone changed team.yaml since you opened it; …', kind: 'publishedSince', currentVersion });
  */
 export type KnownRefusal =
-  // A publish over a version that is no longer the current one (`currentVersion`), or over a file removed since.
-  | { kind: 'publishedSince'; currentVersion: string }
+  // A publish over a version that is no longer the current one (`currentVersion`; `onDisk` when the file was changed
+  // on disk, by no publish from the dashboard), or over a file removed since.
+  | { kind: 'publishedSince'; currentVersion: string; onDisk?: true }
   | { kind: 'removedSince' }
   // An example not added: the training data is refused (`problem`, where and why), or the text is already an example
   // of another intent (at `at`, `file:line:column`).

@@ -36,8 +36,14 @@ export function mountFlows(router: Router, context: AdminContext): void {
   const { publisher, feed } = context;
   const json = publishedJson('a flow', MAX_SOURCE);
 
-  /** 200 { version } with the flow announced, 422 with the errors, 409 with the current version. */
-  const answer = (req: Request, res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
+  // A flow file changed on disk (a text editor, a git pull) is news to an admin editing it, as a colleague's publish is.
+  publisher.onChangedOnDisk((name, version) => feed.publish({ type: 'flows', data: { name, version, onDisk: true } }));
+
+  /**
+   * 200 { version } with the flow announced, 422 with the errors, 409 with the current version (and `onDisk` when the
+   * file was changed on disk, not published from the dashboard).
+   */
+  const answer = async (req: Request, res: Response, name: string, outcome: PublishOutcome, author: string, what: 'publish' | 'rollback' = 'publish') => {
     if (outcome.ok) {
       context.log.info({ flow: name, version: outcome.version, by: author }, 'flow published from the admin API');
       feed.publish({ type: 'flows', data: { name, version: outcome.version } });
@@ -46,12 +52,15 @@ export function mountFlows(router: Router, context: AdminContext): void {
     }
     if ('errors' in outcome) return void res.status(422).json({ error: `the flow has ${outcome.errors.length === 1 ? '1 error' : `${outcome.errors.length} errors`}; nothing was published`, errors: outcome.errors });
     const language = pageLanguage(req);
-    const stale = what === 'publish'
-      ? 'someone published this flow since you opened it; reload it and apply your changes again'
-      : word(line('rollbackStale', String(outcome.conflict)), language);
+    const onDisk = outcome.conflict !== null && !(await publisher.publishedHere(name, outcome.conflict));
+    const stale = onDisk
+      ? `flows/${name}.yaml changed on disk since you opened it (now version ${outcome.conflict}, saved outside the dashboard); nothing was ${what === 'publish' ? 'published' : 'rolled back'}: reload it and apply your changes again`
+      : what === 'publish'
+        ? 'someone published this flow since you opened it; reload it and apply your changes again'
+        : word(line('rollbackStale', String(outcome.conflict)), language);
     // `kind` says what the answer is, for the page that words it in its own language.
     const kind = outcome.conflict === null ? 'removedSince' : 'publishedSince';
-    res.status(409).json({ error: outcome.conflict === null ? word(line('flowGone', name), language) : stale, kind, currentVersion: outcome.conflict });
+    res.status(409).json({ error: outcome.conflict === null ? word(line('flowGone', name), language) : stale, kind, currentVersion: outcome.conflict, ...(onDisk ? { onDisk } : {}) });
   };
 
   router.get('/flows', async (_req, res) => {
@@ -94,7 +103,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     if (!body.success) return void badRequest(res, body.error, 422);
     if (tooLarge(res, 'a flow', body.data.source, MAX_SOURCE)) return;
     const author = nameOf(res);
-    answer(req, res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
+    await answer(req, res, name, await publisher.publish(name, body.data.source, body.data.baseVersion ?? null, author), author);
   });
 
   router.get('/flows/:name/versions', async (req, res) => {
@@ -122,7 +131,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const author = nameOf(res);
     const outcome = await publisher.rollback(name, body.data.version, body.data.baseVersion, author);
     if (!outcome) return void res.status(404).json({ error: word(line('noSuchVersion', name, String(body.data.version)), pageLanguage(req)) });
-    answer(req, res, name, outcome, author, 'rollback');
+    await answer(req, res, name, outcome, author, 'rollback');
   });
 
   router.delete('/flows/:name', async (req, res) => {
