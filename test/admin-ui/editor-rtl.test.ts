@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
-import { hasChromium, inChromium, shot, signIn, withChromium, withPage } from './scenario.ts';
+import { hasChromium, inChromium, replaceText, shot, signIn, withChromium, withPage } from './scenario.ts';
 
 const FLOW = `flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -62,4 +62,35 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(support).toBeLessThan(sales!);
     });
   }, 60_000);
+
+  it('lays the problems\' tooltips out in the page\'s direction, right to left in Arabic, on a phone and a desktop, the YAML left to right', async () => {
+    const broken = FLOW.replace('  - say: "مرحبًا! (Acme)"', '  - shout: "مرحبًا! (Acme)"');
+    for (const [name, width, arabic] of [['lint-tooltip-ar', 1280, true], ['lint-tooltip-ar-phone', 390, true], ['lint-tooltip-en-phone', 390, false]] as const) {
+      await withPage(browser, name, { viewport: { width, height: 844 } }, async (page) => {
+        await signIn(page, fake.url, fake.token);
+        if (arabic) await page.locator('button.lang').click();
+        await page.goto(`${fake.url}/admin#/flows/inbound`);
+        await page.locator('.editor .cm-content').waitFor();
+        await replaceText(page, broken);
+        await page.locator('.cm-gutter-lint .cm-lint-marker-error').first().hover();
+        const tooltip = page.locator('.cm-tooltip-lint');
+        await tooltip.waitFor();
+        const laid = await tooltip.locator('.cm-diagnostic').first().evaluate((item) => {
+          const style = getComputedStyle(item);
+          const box = item.getBoundingClientRect();
+          return { direction: style.direction, align: style.textAlign, barRight: style.borderRightWidth, barLeft: style.borderLeftWidth, left: box.left, right: box.right };
+        });
+        // Arabic reads from the right: its words start at the right edge, the error's red bar beside them there.
+        expect(laid.direction).toBe(arabic ? 'rtl' : 'ltr');
+        expect(laid.align).toBe(arabic ? 'right' : 'left');
+        expect([laid.barRight, laid.barLeft]).toEqual(arabic ? ['5px', '0px'] : ['0px', '5px']);
+        // Whole on the screen.
+        expect(laid.left).toBeGreaterThanOrEqual(0);
+        expect(laid.right).toBeLessThanOrEqual(width);
+        // The YAML itself stays left to right.
+        expect(await page.locator('.editor .cm-content').evaluate((content) => getComputedStyle(content).direction)).toBe('ltr');
+        await shot(page, name);
+      });
+    }
+  }, 90_000);
 });
