@@ -17,6 +17,7 @@ import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
 import type { Logger } from '../shared/log.ts';
+import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
@@ -48,8 +49,16 @@ export interface AgentConsoleOptions {
    * before their own status action, so that the sign is stored before the status is.
    */
   seen?: (agent: Agent, now?: boolean) => Promise<void>;
+  /**
+   * The dashboard's live change feed: the console follows agents' changes on it (`GET /agent/api/events`), so a status
+   * set elsewhere (a chat command, the dashboard, no console open) shows at once; without it, the console looks every 15 s.
+   */
+  feed?: LiveFeed;
   log: Logger;
 }
+
+/** How often a quiet console stream says it is alive, so proxies keep it open. */
+const CONSOLE_HEARTBEAT_MS = 20_000;
 
 /** A conversation as the console lists it. */
 export interface ConsoleConversation {
@@ -222,6 +231,25 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       teams: directory.teams().map((team) => team.name),
       colleagues: directory.agents().filter((other) => other.id !== agent.id).map((other) => ({ id: other.id, name: other.name })),
       templates: (options.templates ?? []).map((template) => template.name),
+    });
+  });
+
+  // A change of the agents (a status, a load) as an event without data: the console looks at /state again, which
+  // says only what this agent may see. 404 without a feed: the console keeps its 15 s look.
+  router.get('/events', (_req, res) => {
+    const feed = options.feed;
+    if (!feed) return void res.status(404).json({ error: 'no live feed here' });
+    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    res.write(': connected\n\n');
+    const off = feed.subscribe((change) => {
+      if (change.type === 'agents') res.write('event: agents\ndata: {}\n\n');
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), CONSOLE_HEARTBEAT_MS);
+    heartbeat.unref();
+    res.once('close', () => {
+      off();
+      clearInterval(heartbeat);
     });
   });
 

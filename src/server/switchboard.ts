@@ -379,7 +379,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });
     mountAgentConsole(routes, {
-      store, directory, signIn, media, log: log.child({ part: 'agent-console' }),
+      store, directory, signIn, media, feed, log: log.child({ part: 'agent-console' }),
       act: running.act,
       ...(consoles ? { seen: (agent: Agent, now?: boolean) => consoles.seen(agent, now), awayAfterMs } : {}),
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),

@@ -70,4 +70,33 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s presence in Chromiu
     expect(await statusOf(app.url, 'lina')).toBe('online');
     await again.context().close();
   }, 60_000);
+
+  it('shows a status set elsewhere (a chat command, the dashboard) at once, where it waited for the console\'s 15 s look', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    for (const [locale, away, online] of [['en', 'away', 'online'], ['ar', 'غير متاح', 'متصل']] as const) {
+      const context = await browser.newContext({ locale, viewport: locale === 'ar' ? { width: 390, height: 844 } : { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      // Without its 15 s look, the console shows a change only as it is told one.
+      await page.addInitScript(() => {
+        const every = window.setInterval;
+        window.setInterval = ((handler: TimerHandler, ms?: number, ...rest: unknown[]) => (ms === 15_000 ? 0 : every(handler, ms, ...rest))) as typeof window.setInterval;
+      });
+      await page.goto(`${app.url}/agent`);
+      await page.fill('#token', agentToken('agent-lina'));
+      await page.click('#signin-button');
+      await page.click('#online');
+      await page.locator('#status-now', { hasText: online }).waitFor();
+      const lina = app.directory.agent('lina')!;
+      // Set away elsewhere, as her /away in Telegram does; then online again.
+      await app.runtime.act(lina, { kind: 'status', status: 'away' });
+      await expect.poll(() => page.locator('#status-now').innerText(), { timeout: 5_000 }).toBe(away);
+      // Her own "You are online" is no longer said beside it.
+      expect(await page.locator('#result').innerText()).toBe('');
+      await page.screenshot({ path: `test-results/console-status-live-${locale}.png` });
+      await app.runtime.act(lina, { kind: 'status', status: 'online' });
+      await expect.poll(() => page.locator('#status-now').innerText(), { timeout: 5_000 }).toBe(online);
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -34,6 +34,10 @@ let answering;
 /** Whether the agent holds the open conversation: only then can they answer a message of it. */
 let openHeld = false;
 let events;
+// The agents' changes, as the dashboard's feed tells them (see followAgents).
+let agentEvents;
+/** The status this console last asked for with its buttons. */
+let statusChosen;
 let audio;
 let previousUnread;
 let beeps = 0;
@@ -60,6 +64,8 @@ function showSignIn(line = undefined) {
   state = undefined;
   events?.close();
   events = undefined;
+  agentEvents?.close();
+  agentEvents = undefined;
   previousUnread = undefined;
   document.title = 'Switchboard';
   $('app').hidden = true;
@@ -176,7 +182,10 @@ async function look() {
     return;
   }
   const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
+  const statusBefore = state?.status;
   state = await res.json();
+  // Set elsewhere (a chat command, the dashboard): the answer to this console's own status button is no longer true.
+  if (statusBefore !== undefined && state.status !== statusBefore && state.status !== statusChosen && !$('result').classList.contains('refused')) show('', true);
   if ($('result').dataset.unreachable) show('', true);
   // A conversation that left the list by someone else's hand (an admin, a colleague, the customer's inactivity): say so.
   const heldNow = new Set(state.held.map((conversation) => conversation.id));
@@ -192,6 +201,7 @@ async function look() {
   countUnread();
   if (selected !== undefined) await openConversation(selected);
   if (!events) listen();
+  followAgents();
 }
 
 /** Whether the console said why the agent is away (set so while no console of theirs was open); said once per time. */
@@ -252,6 +262,22 @@ function listen() {
     if (events?.readyState !== EventSource.CLOSED) return;
     events = undefined;
     setTimeout(() => { if (state && !events) listen(); }, 5_000);
+  };
+}
+
+/**
+ * The agents' changes (a status set elsewhere: a chat command, the dashboard, no console open) as they happen, which
+ * no notice to this session tells: each one, a look at /state. A server without the feed answers 404 and the 15 s
+ * look stays the only one.
+ */
+function followAgents() {
+  if (agentEvents) return;
+  agentEvents = new EventSource('/agent/api/events');
+  agentEvents.addEventListener('agents', () => scheduleRefresh());
+  agentEvents.onerror = () => {
+    if (agentEvents?.readyState !== EventSource.CLOSED) return;
+    agentEvents = undefined;
+    setTimeout(() => { if (state) followAgents(); }, 15_000);
   };
 }
 
@@ -559,6 +585,7 @@ async function outcome(id) {
 const actedOn = new Map();
 
 async function act(action) {
+  if (action.kind === 'status') statusChosen = action.status;
   const id = action.conversationId;
   if (id !== undefined) actedOn.set(id, (actedOn.get(id) ?? 0) + 1);
   try {
