@@ -40,8 +40,8 @@ export async function cleanupDirs(): Promise<void> {
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-/** Starts Switchboard on a free port over `dataDir`. */
-export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; config?: Partial<Config> } = {}): Promise<Switchboard> {
+/** Starts Switchboard on a free port over `dataDir`; without the periodic check and timeouts unless `sweepEveryMs` is given. */
+export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config> } = {}): Promise<Switchboard> {
   const { adminToken, config, ...rest } = options;
   return startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...config },

@@ -4,7 +4,7 @@
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { deleteErasedFilesLeft } from '../store/erased-files.ts';
-import type { MediaStore, Store } from '../store/types.ts';
+import type { Conversation, MediaStore, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
 import { line } from '../handover/lines.ts';
@@ -16,6 +16,7 @@ import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Roster } from '../handover/team-file.ts';
 import type { Agent } from '../handover/team.ts';
+import type { Fanout } from '../shared/fanout.ts';
 import type { Logger } from '../shared/log.ts';
 import { DeskThreads } from './desk-threads.ts';
 import type { Effects } from './effects.ts';
@@ -45,8 +46,13 @@ export interface RuntimeOptions {
    * or its coming back to the bot; default 24 h); 0: never.
    */
   botIdleCloseAfterMs?: number;
-  /** How often timeouts (auto-close, the bot's idle close, assign `timeout`) are checked; 0 turns the timer off (tests call `sweep`). */
+  /**
+   * How often the periodic check runs (default 30 s); timeouts (auto-close, the bot's idle close, assign `timeout`)
+   * fire when due, between checks. 0 turns both off (tests call `sweep`).
+   */
   sweepEveryMs?: number;
+  /** The link between the processes sharing the store (PostgreSQL): a timeout one of them learns of reaches the one running the timers. */
+  fanout?: Fanout;
   /** The channels, for team desk threads opened and closed after a commit. */
   channels?: ReadonlyMap<string, Channel>;
   /** The NLP model's prediction for a text, for `classify` steps; undefined while none is ready. */
@@ -108,6 +114,7 @@ export class Runtime {
   readonly #placings: Placings;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
+  #offFanout: (() => void) | undefined;
   /** Agents team.yaml gave more room whose queues could not be drained then (the store out of reach): the next check tries. */
   readonly #roomToGive = new Set<string>();
   /** The saves of team.yaml under way (`roomGivenBy`): each is handed the room every reload meanwhile gives. */
@@ -155,6 +162,8 @@ export class Runtime {
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
+      track: (work) => this.#track(work),
+      ...(options.fanout ? { announce: (at: number) => options.fanout?.publish(TIMERS_TOPIC, { at }) } : {}),
     });
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
     this.#offOutbox = options.outbox.listen({
@@ -280,6 +289,12 @@ export class Runtime {
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.sweep()), every);
       this.#timer.unref();
+      this.#offFanout = this.#options.fanout?.subscribe(TIMERS_TOPIC, (data) => {
+        const at = (data as { at?: unknown }).at;
+        if (typeof at === 'number') this.#timers.heard(at);
+      }, { reconnected: () => void this.#track(this.#timers.wakeUp()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not act on the timeouts due; the next check tries again')) });
+      // What fell due while no process ran (a restart) fires now, not at the first check.
+      void this.#track(this.#timers.sweep()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'the first check failed; the next one tries again'));
     }
   }
 
@@ -322,6 +337,8 @@ export class Runtime {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#timer);
+    this.#timers.stopWaking();
+    this.#offFanout?.();
     this.#offDirectory?.();
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     await this.#options.outbox.stop();
@@ -396,6 +413,8 @@ export class Runtime {
   #afterCommit(effects: Effects): void {
     for (const event of effects.events) this.#options.bus.emit(event);
     if (effects.outbound > 0) this.#options.outbox.kick();
+    const changed = timedConversations(effects);
+    if (changed.length > 0) void this.#track(this.#timers.noticed(changed)).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not plan a timeout; the next check finds it'));
     for (const request of effects.threadsToOpen) void this.#track(this.#threads.open(request.conversationId, request.desk, request.title));
     for (const { channel, thread } of effects.threadsToClose) this.#threads.close(channel, thread);
   }
@@ -405,6 +424,22 @@ export class Runtime {
     void work.finally(() => this.#inflight.delete(work)).catch(() => {});
     return work;
   }
+}
+
+/** The fan-out topic of timeouts one process tells the one running the timers: `{ at }` (ms). */
+const TIMERS_TOPIC = 'timers';
+
+/**
+ * The conversations a commit changed in a way that may set a timeout (queued, assigned, a customer's message to the
+ * bot), each once, as committed.
+ */
+function timedConversations(effects: Effects): Conversation[] {
+  const changed = new Map<number, Conversation>();
+  for (const event of effects.events) {
+    const conversation = 'conversation' in event.payload ? event.payload.conversation : undefined;
+    if (conversation && conversation.status === 'open') changed.set(conversation.id, conversation);
+  }
+  return [...changed.values()];
 }
 
 /**

@@ -1,8 +1,10 @@
-// The periodic check, run by one process at a time (a lease in the store): sends again the replies a stopped process
+// The periodic check and the timeouts, run by one process at a time (a lease in the store): sends again the replies a stopped process
 // was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
 // auto-close time and those whose customer left the bot waiting past the bot's idle-close time, places queued
 // conversations never placed, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands
 // back conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
+// The check runs every 30 s, but a timeout does not wait for it: the holder of the lease wakes up when the next one
+// falls due (planned at each check, and when a commit makes one due sooner: in another process, it tells the holder).
 import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
@@ -37,9 +39,22 @@ export interface TimersOptions {
    * or its coming back to the bot); 0: never.
    */
   botIdleCloseAfterMs: number;
-  /** How often the check runs (`SWEEP_EVERY`, 30 s by default; 0: only when called); the lease lasts twice that. */
+  /**
+   * How often the check runs (`SWEEP_EVERY`, 30 s by default); the lease lasts twice that. Timeouts fall due between
+   * checks: the process holding the lease wakes up for each. 0: no check, no wake-up (tests call `sweep`).
+   */
   everyMs: number;
+  /**
+   * Tells the other processes of a timeout due at `at` (ms) that this one, not holding the lease, learned of (a
+   * commit here queued a conversation with a short assign `timeout`): the holder's `heard` plans it.
+   */
+  announce?: (at: number) => void;
+  /** Keeps a wake-up's work among what a stop waits for (`Runtime.#track`). */
+  track: <T>(work: Promise<T>) => Promise<T>;
 }
+
+/** The shortest time between two wake-ups: timeouts falling due close together are done by one. */
+const MIN_GAP_MS = 250;
 
 /** How long a stop waits to give up the sweeper's lease. */
 const RELEASE_WAIT_MS = 1_000;
@@ -54,30 +69,99 @@ const CALLED_LEASE_MS = 60_000;
 export class Timers {
   /** Who holds the sweeper's lease when this process does. */
   readonly #owner = randomUUID();
+  /** Whether this process held the lease at its last check: only the holder plans wake-ups. */
+  #holding = false;
+  #stopped = false;
+  /** The next wake-up, and the time (the runtime's clock, ms) it is for. */
+  #wake: NodeJS.Timeout | undefined;
+  #wakeAt: number | undefined;
+  /** When timeouts were last acted on (wall clock, ms). */
+  #firedAt = 0;
 
   constructor(private readonly options: TimersOptions) {}
 
   async sweep(): Promise<void> {
-    const { store, flows, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
     // In every process: only this one knows which of its claims it never handed out.
     await this.retryOrphaned();
     // And the replies stored meanwhile that nothing sent: a claim that failed (the store away at that moment) is
     // otherwise tried again only at the next commit that stores a reply, which a quiet chat may never make.
     this.options.kickOutbox();
-    // Twice the interval: the holder renews it at each check; another process takes over within three once it stops.
-    if (!(await this.#takeLease('sweeper', this.options.everyMs > 0 ? 2 * this.options.everyMs : CALLED_LEASE_MS))) return;
-    const now = clock().getTime();
+    if (!(await this.#holdLease())) return;
     if ((await this.retryInDoubt()) > 0) this.options.kickOutbox();
     await this.requeueOrphans();
     await this.options.threads.retry();
-    // Only conversations with an agent or in a queue have timeouts; copying the rest would be wasted work.
+    await this.#fireDue({ placeUnplaced: true });
+  }
+
+  /**
+   * Conversations whose timeout falls due at a time the check had not planned (a commit queued one with a short
+   * assign `timeout`, say): the lease holder wakes up for the earliest, another process tells it (`announce`).
+   * Only those due before the next periodic check count: that check plans the others.
+   *
+   *     await timers.noticed([conversation]); // after the commit that queued it
+   */
+  async noticed(conversations: readonly Conversation[]): Promise<void> {
+    if (this.options.everyMs <= 0 || this.#stopped) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const conversation of conversations) earliest = Math.min(earliest, (await this.#dueAt(conversation)) ?? earliest);
+    if (earliest - this.options.now().getTime() > this.options.everyMs) return;
+    if (this.#holding) this.#plan(earliest);
+    else this.options.announce?.(earliest);
+  }
+
+  /** Another process announced a timeout due at `at` (ms): planned here if this process runs the timers. */
+  heard(at: number): void {
+    if (this.#holding && !this.#stopped && this.options.everyMs > 0 && at - this.options.now().getTime() <= this.options.everyMs) this.#plan(at);
+  }
+
+  /**
+   * Runs what is due now, if this process holds the lease (or takes it), and plans the next wake-up: at start, and
+   * when announcements may have been missed (the link between processes was lost). `at`: the time it was planned for;
+   * if another process took the lease meanwhile, it is told.
+   *
+   *     await timers.wakeUp();
+   */
+  async wakeUp(at?: number): Promise<void> {
+    if (this.#stopped) return;
+    if (!(await this.#holdLease())) {
+      if (at !== undefined) this.options.announce?.(at);
+      return;
+    }
+    await this.#fireDue();
+  }
+
+  /** No more wake-ups: the process is stopping. */
+  stopWaking(): void {
+    this.#stopped = true;
+    clearTimeout(this.#wake);
+    this.#wake = undefined;
+  }
+
+  /**
+   * Acts on every timeout due (auto-close, assign `timeout`, the bot's idle close), then plans a wake-up for the
+   * earliest one due before the next periodic check, so that it fires on time rather than at that check.
+   * `placeUnplaced` (the periodic check): places the queues of conversations queued and never placed first.
+   */
+  async #fireDue(options: { placeUnplaced?: boolean } = {}): Promise<void> {
+    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
+    const now = clock().getTime();
+    this.#firedAt = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    // Only conversations with an agent or in a queue have these timeouts; copying the rest would be wasted work.
     const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
-    // Queued and never placed: the process stopped between the commit that queued them and its placing, say.
-    const unplaced = timed.filter((conversation) => conversation.stage === 'queued' && conversation.awaitingPlace && conversation.team !== undefined);
-    for (const team of new Set(unplaced.map((conversation) => conversation.team as string))) await this.options.place(team);
+    if (options.placeUnplaced) {
+      // Queued and never placed: the process stopped between the commit that queued them and its placing, say.
+      const unplaced = timed.filter((conversation) => conversation.stage === 'queued' && conversation.awaitingPlace && conversation.team !== undefined);
+      for (const team of new Set(unplaced.map((conversation) => conversation.team as string))) await this.options.place(team);
+    }
     for (const conversation of timed) {
+      const due = await this.#dueAt(conversation);
+      if (due === undefined) continue;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
       if (conversation.stage === 'assigned') {
-        if (now - idleSince(conversation) < autoCloseAfterMs) continue;
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
@@ -85,13 +169,14 @@ export class Timers {
           await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
           await turns.closedFlows(tx, fx);
         });
-      } else if (conversation.flow && !conversation.flow.done) {
-        const step = (await flows.version(conversation.flow.flow, conversation.flow.version))?.steps[conversation.flow.step];
-        const timeoutMs = step?.kind === 'assign' ? step.spec.timeoutMs : undefined;
-        if (timeoutMs === undefined || now - Date.parse(conversation.queuedAt ?? conversation.openedAt) < timeoutMs) continue;
+      } else {
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'queued') return;
+          // Due as read here: the check that ran first (another process's, before the lease passed) may have moved it
+          // on already, to another assign step whose own timeout starts now.
+          const freshDue = await this.#queueDueAt(fresh);
+          if (freshDue === undefined || freshDue > now) return;
           const contact = await tx.contact(fresh.contactId);
           if (!contact) return;
           fresh.stage = 'bot';
@@ -102,21 +187,75 @@ export class Timers {
         });
       }
     }
-    if (this.options.botIdleCloseAfterMs > 0) await this.#closeLeftWithBot(now);
+    if (this.options.botIdleCloseAfterMs > 0) next = Math.min(next, await this.#closeLeftWithBot(now));
+    if (next - now <= this.options.everyMs) this.#plan(next);
+  }
+
+  /**
+   * Sets the wake-up for a timeout due at `at` (the runtime's clock, ms), unless one is set for earlier already.
+   * Several due close together are done by one wake-up (`MIN_GAP_MS`).
+   */
+  #plan(at: number): void {
+    if (this.#stopped || this.options.everyMs <= 0 || !Number.isFinite(at)) return;
+    if (this.#wake !== undefined && this.#wakeAt !== undefined && this.#wakeAt <= at) return;
+    clearTimeout(this.#wake);
+    this.#wakeAt = at;
+    const delay = Math.max(at - this.options.now().getTime(), this.#firedAt + MIN_GAP_MS - Date.now(), 0);
+    this.#wake = setTimeout(() => {
+      this.#wake = undefined;
+      this.#wakeAt = undefined;
+      void this.options.track(this.wakeUp(at).catch((error: unknown) => {
+        this.options.log.warn({ err: String(error) }, 'could not act on the timeouts due; the next check tries again');
+      }));
+    }, delay);
+    this.#wake.unref();
+  }
+
+  /** When the conversation's timeout falls due (ms), if it has one: auto-close, assign `timeout`, or the bot's idle close. */
+  async #dueAt(conversation: Conversation): Promise<number | undefined> {
+    if (conversation.status !== 'open') return undefined;
+    if (conversation.stage === 'assigned') return idleSince(conversation) + this.options.autoCloseAfterMs;
+    if (conversation.stage === 'queued') return this.#queueDueAt(conversation);
+    const { botIdleCloseAfterMs } = this.options;
+    // Without `awaitingCustomerSince` (stored before it was kept), the wait is read in the close's transaction.
+    if (botIdleCloseAfterMs <= 0 || !aloneWithBot(conversation) || conversation.awaitingCustomerSince === undefined) return undefined;
+    return Date.parse(conversation.awaitingCustomerSince) + botIdleCloseAfterMs;
+  }
+
+  /** When a queued conversation's assign `timeout` falls due (ms), if its step has one. */
+  async #queueDueAt(conversation: Conversation): Promise<number | undefined> {
+    if (!conversation.flow || conversation.flow.done) return undefined;
+    const step = (await this.options.flows.version(conversation.flow.flow, conversation.flow.version))?.steps[conversation.flow.step];
+    const timeoutMs = step?.kind === 'assign' ? step.spec.timeoutMs : undefined;
+    return timeoutMs === undefined ? undefined : Date.parse(conversation.queuedAt ?? conversation.openedAt) + timeoutMs;
+  }
+
+  /** Takes or renews the sweeper's lease; remembers whether this process holds it (it then plans the wake-ups). */
+  async #holdLease(): Promise<boolean> {
+    this.#holding = await this.#takeLease('sweeper', this.options.everyMs > 0 ? 2 * this.options.everyMs : CALLED_LEASE_MS);
+    return this.#holding;
   }
 
   /**
    * Closes the conversations whose customer left the bot waiting (a question unanswered) for the bot's idle-close
    * time: their next message opens a new conversation, which the flow greets, instead of answering a question asked
-   * long ago. The store gives only those due (the conversations with the bot can be many). Each is looked at again in
-   * a transaction on its customer's key: a message of theirs that came first started the wait again, and keeps it open.
+   * long ago. The store gives only those due, or due before the next check (the conversations with the bot can be
+   * many). Each is looked at again in a transaction on its customer's key: a message of theirs that came first started
+   * the wait again, and keeps it open. Returns when the next of them falls due (ms; infinite: none before the check).
    */
-  async #closeLeftWithBot(now: number): Promise<void> {
-    const { store, desk, transactions, botIdleCloseAfterMs } = this.options;
-    // Waiting since `now − botIdleCloseAfterMs` or earlier: due, as the check in the transaction counts.
-    const before = new Date(now - botIdleCloseAfterMs + 1).toISOString();
+  async #closeLeftWithBot(now: number): Promise<number> {
+    const { store, desk, transactions, botIdleCloseAfterMs, everyMs } = this.options;
+    // Waiting since `now − botIdleCloseAfterMs` or earlier: due, as the check in the transaction counts; and those due
+    // before the next check, for the wake-up.
+    const before = new Date(now - botIdleCloseAfterMs + Math.max(everyMs, 0) + 1).toISOString();
+    let next = Number.POSITIVE_INFINITY;
     for (const conversation of await store.openConversations({ stage: 'bot', awaitingCustomerBefore: before })) {
       if (!aloneWithBot(conversation)) continue;
+      const due = await this.#dueAt(conversation);
+      if (due !== undefined && due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || !aloneWithBot(fresh)) return;
@@ -126,6 +265,7 @@ export class Timers {
         desk.closeLeftWithBot(tx, fresh, describeDuration(botIdleCloseAfterMs), fx);
       });
     }
+    return next;
   }
 
   /**

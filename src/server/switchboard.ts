@@ -91,7 +91,7 @@ export interface StartOptions {
   log: Logger;
   /** Watch flow files and team.yaml for changes (default true). */
   watch?: boolean;
-  /** How often timeouts are checked (default `SWEEP_EVERY`, 30 s; 0: never, tests call `runtime.sweep()`). */
+  /** How often the periodic check runs (default `SWEEP_EVERY`, 30 s; timeouts fire when due, between checks; 0: never, tests call `runtime.sweep()`). */
   sweepEveryMs?: number;
   now?: () => Date;
   /** How often the admin event stream sends its heartbeat (default 20 s). */
@@ -355,6 +355,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(config.BOT_IDLE_CLOSE_AFTER !== undefined ? { botIdleCloseAfterMs: config.BOT_IDLE_CLOSE_AFTER } : {}),
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : config.SWEEP_EVERY ? { sweepEveryMs: config.SWEEP_EVERY } : {}),
+      ...(fanout ? { fanout } : {}),
     });
     runtime = running;
     const consoles = awayAfterMs > 0 ? new ConsolePresence({ store, directory, act: running.act, awayAfterMs, running: (channel) => channelsByName.has(channel), log: log.child({ part: 'console-presence' }) }) : undefined;
