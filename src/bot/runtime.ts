@@ -163,7 +163,10 @@ export class Runtime {
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
       track: (work) => this.#track(work),
-      ...(options.fanout ? { announce: (at: number) => options.fanout?.publish(TIMERS_TOPIC, { at }) } : {}),
+      ...(options.fanout ? {
+        announce: (at: number) => options.fanout?.publish(TIMERS_TOPIC, { at }),
+        released: () => options.fanout?.publish(TIMERS_TOPIC, { released: true }),
+      } : {}),
     });
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
     this.#offOutbox = options.outbox.listen({
@@ -289,10 +292,13 @@ export class Runtime {
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.sweep()), every);
       this.#timer.unref();
+      const wakeUp = (): void => void this.#track(this.#timers.wakeUp()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not act on the timeouts due; the next check tries again'));
+      // Another process's timeout (`{ at }`), or its lease given up as it stopped (`{ released }`): this one may take it.
       this.#offFanout = this.#options.fanout?.subscribe(TIMERS_TOPIC, (data) => {
-        const at = (data as { at?: unknown }).at;
-        if (typeof at === 'number') this.#timers.heard(at);
-      }, { reconnected: () => void this.#track(this.#timers.wakeUp()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not act on the timeouts due; the next check tries again')) });
+        const notice = data as { at?: unknown; released?: unknown };
+        if (typeof notice.at === 'number') this.#timers.heard(notice.at);
+        else if (notice.released === true) wakeUp();
+      }, { reconnected: wakeUp });
       // What fell due while no process ran (a restart) fires now, not at the first check.
       void this.#track(this.#timers.sweep()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'the first check failed; the next one tries again'));
     }
@@ -426,7 +432,10 @@ export class Runtime {
   }
 }
 
-/** The fan-out topic of timeouts one process tells the one running the timers: `{ at }` (ms). */
+/**
+ * The fan-out topic of the timers between processes: a timeout one of them learned of, for the one running the timers
+ * (`{ at }`, ms), and the lease given up by a process stopping (`{ released: true }`).
+ */
 const TIMERS_TOPIC = 'timers';
 
 /**

@@ -49,6 +49,8 @@ export interface TimersOptions {
    * commit here queued a conversation with a short assign `timeout`): the holder's `heard` plans it.
    */
   announce?: (at: number) => void;
+  /** Tells the other processes this one gave up the lease (it is stopping): one of them takes the timers over now. */
+  released?: () => void;
   /** Keeps a wake-up's work among what a stop waits for (`Runtime.#track`). */
   track: <T>(work: Promise<T>) => Promise<T>;
 }
@@ -334,16 +336,23 @@ export class Timers {
   }
 
   /**
-   * Gives up the sweeper's lease if this process holds it (it is stopping): another process takes the check over at
-   * its next run, instead of waiting for the lease to run out (up to a minute, by default, without auto-closes, queue timeouts or
+   * Gives up the sweeper's lease if this process holds it (it is stopping): another process, told (`released`), takes
+   * the check and the timeouts over at once, instead of waiting for the lease to run out (up to a minute, by default, without auto-closes, queue timeouts or
    * replies in doubt sent again, at each process of a rolling restart). A failure is logged; the lease then runs out.
    */
   async releaseLease(): Promise<void> {
     const released = this.options.store.transaction('lease:sweeper', async (tx) => {
       const lease = await tx.doc<{ owner: string; until: string }>('leases', 'sweeper');
-      if (lease?.owner === this.#owner) tx.deleteDoc('leases', 'sweeper');
+      if (lease?.owner !== this.#owner) return false;
+      tx.deleteDoc('leases', 'sweeper');
+      return true;
     }).then(
-      () => true as const,
+      (gaveUp) => {
+        this.#holding = false;
+        // The timeouts due soon would otherwise wait for another process's next check.
+        if (gaveUp) this.options.released?.();
+        return true as const;
+      },
       (error: unknown) => void this.options.log.warn({ err: String(error) }, 'could not give up the periodic check\'s lease; another process takes it once it runs out'),
     );
     // Not longer than this: a database out of reach would hold a stop for a connection's timeout (10 s).

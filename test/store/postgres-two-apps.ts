@@ -68,6 +68,7 @@ export async function handoverDataDir(flow = handoverFlow, team = teamYaml()): P
 export function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
   return start(dir, {
     ...(options.now ? { now: options.now } : {}),
+    ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     config: {
       STORE: 'postgres', DATABASE_URL: url, TELEGRAM_BOT_TOKEN: '123456:two-apps', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET,
       CONTACT_RATE_LIMIT: { capacity: 100000, perMs: 60000 }, ...extra,
