@@ -1,5 +1,6 @@
 // What an operator reads in the log: one info line per lifecycle event, with the ids that tie them together
-// (conversation, contact, agent, team), never what anybody wrote.
+// (conversation, contact, agent, team), never what anybody wrote. An agent's status change says who made it (`reason`:
+// `agent` when they set it themselves, `noConsole` when they were set Away for having no console connected).
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
 
@@ -21,7 +22,7 @@ export function logLifecycle(bus: EventBus, log: Logger): () => void {
     bus.on('conversation.transferred', ({ conversation, agentId, to }) => log.info({ ...ids(conversation), by: agentId, to }, 'conversation transferred')),
     bus.on('conversation.handedBack', ({ conversation, agentId }) => log.info({ ...ids(conversation), by: agentId }, 'conversation handed back to the bot')),
     bus.on('conversation.closed', ({ conversation }) => log.info({ ...ids(conversation), by: conversation.closedBy }, 'conversation closed')),
-    bus.on('agent.status', ({ agentId, status }) => log.info({ agent: agentId, status }, `agent ${status}`)),
+    bus.on('agent.status', ({ agentId, status, because }) => log.info({ agent: agentId, status, reason: because ?? 'agent' }, `agent ${status}`)),
   ];
   return () => {
     for (const off of offs) off();

@@ -90,7 +90,7 @@ async function decide(
       if ('because' in action) state.awayBecause = action.because;
       else delete state.awayBecause;
       saveAgentState(tx, agent, state);
-      fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status } });
+      fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: action.status, ...('because' in action ? { because: action.because } : {}) } });
       return {
         result: done(line(action.status === 'online' ? 'online' : 'away')),
         drain: action.status === 'online',

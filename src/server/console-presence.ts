@@ -64,6 +64,9 @@ export class ConsolePresence {
   readonly #every: number;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
+  /** A check at the moment the next agent's grace period runs out, when that comes before the next periodic one. */
+  #due: NodeJS.Timeout | undefined;
+  #stopped = false;
   #checking: Promise<void> | undefined;
 
   constructor(private readonly options: ConsolePresenceOptions) {
@@ -71,17 +74,21 @@ export class ConsolePresence {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Checks now and then until `stop`. */
+  /** Checks now and then until `stop`, and when an agent's grace period runs out. */
   start(): void {
-    this.#timer = setInterval(() => {
-      this.#checking ??= this.check().finally(() => (this.#checking = undefined));
-    }, this.#every);
+    this.#timer = setInterval(() => this.#checkNow(), this.#every);
     this.#timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#due);
     await this.#checking;
+  }
+
+  #checkNow(): void {
+    this.#checking ??= this.check().finally(() => (this.#checking = undefined));
   }
 
   /** A session's first event stream in this process opened (`open`), or its last one closed. */
@@ -116,6 +123,7 @@ export class ConsolePresence {
         if (agent) await this.#write(agent, false);
       }
       const states = await store.docs<AgentState>('agents');
+      let next = Number.POSITIVE_INFINITY;
       for (const agent of directory.agents().filter((agent) => this.#consoleOnly(agent))) {
         const state = states.get(agent.id);
         if (state?.status !== 'online' || this.#streamingHere(agent)) continue;
@@ -125,7 +133,10 @@ export class ConsolePresence {
           await this.#write(agent, true);
           continue;
         }
-        if (!this.#gone(seenAt)) continue;
+        if (!this.#gone(seenAt)) {
+          next = Math.min(next, Date.parse(seenAt) + this.options.awayAfterMs);
+          continue;
+        }
         const onlineSince = state.since;
         const result = await this.options.act(agent, {
           kind: 'status', status: 'away', because: 'noConsole',
@@ -133,12 +144,25 @@ export class ConsolePresence {
           stillDue: async (tx, now) => now.status === 'online' && now.since === onlineSince && !this.#streamingHere(agent)
             && this.#gone((await tx.doc<Presence>(PRESENCE, agent.id))?.seenAt),
         });
-        if (result.ok) log.info({ agent: agent.id, since: seenAt }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
+        if (result.ok) log.info({ agent: agent.id, since: seenAt, reason: 'noConsole', awayAfterMs: this.options.awayAfterMs }, 'no agent console of theirs connected for the grace period (CONSOLE_AWAY_AFTER): set away');
         else log.info({ agent: agent.id }, 'an agent console came back, or the agent set their status, as they were being set away: left as they are');
       }
+      this.#checkAt(next);
     } catch (error) {
       log.warn({ error: String(error) }, 'could not check the agent consoles\' presence; tried again shortly');
     }
+  }
+
+  /**
+   * Checks again when the next grace period runs out (`at`, ms), if that is before the next periodic check: an agent
+   * is set Away on time, not up to a check's interval later. A console seen meanwhile makes that check find nothing.
+   */
+  #checkAt(at: number): void {
+    const wait = at - this.#now();
+    if (this.#stopped || this.#timer === undefined || !Number.isFinite(at) || wait >= this.#every) return;
+    clearTimeout(this.#due);
+    this.#due = setTimeout(() => this.#checkNow(), Math.max(wait, 0));
+    this.#due.unref();
   }
 
   /** An agent whom only the agent console reaches: a web chat session, and no address on another channel that runs. */

@@ -15,8 +15,8 @@ export interface DomainEvents {
   'conversation.closed': { conversation: Conversation };
   /** An agent moved the conversation to another team or a colleague. */
   'conversation.transferred': { conversation: Conversation; agentId: string; to: string };
-  /** An agent went online or away. */
-  'agent.status': { agentId: string; status: 'online' | 'away' };
+  /** An agent went online or away; `because` when the agent did not choose it (`noConsole`: no console of theirs connected). */
+  'agent.status': { agentId: string; status: 'online' | 'away'; because?: 'noConsole' };
   /** An agent handed the conversation back to the bot. */
   'conversation.handedBack': { conversation: Conversation; agentId: string };
 }

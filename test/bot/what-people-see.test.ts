@@ -167,6 +167,25 @@ describe('the operator\'s log', () => {
     await h.close();
   });
 
+  it('says why an agent went away: set by themselves, or for having no console connected', async () => {
+    const { h, agent } = await setUp();
+    const { log, lines } = recordingLog();
+    logLifecycle(h.bus, log);
+    const omar = h.directory.agent('omar')!;
+    await agent('9001', '/online');
+    await h.runtime.act(omar, { kind: 'status', status: 'away', because: 'noConsole', stillDue: async () => true });
+    await agent('9001', '/online');
+    await agent('9001', '/away');
+    const statuses = lines.filter((line) => line.agent === 'omar' && line.status !== undefined).map((line) => [line.msg, line.reason]);
+    expect(statuses).toEqual([
+      ['agent online', 'agent'],
+      ['agent away', 'noConsole'],
+      ['agent online', 'agent'],
+      ['agent away', 'agent'],
+    ]);
+    await h.close();
+  });
+
   it('tells a queued customer who writes again their place, not at every message, and the agent who takes them reads what they wrote', async () => {
     const { h, customers, agents, customer, agent } = await setUp();
     await agent('9001', '/online');

@@ -10,7 +10,7 @@ import type { Agent } from '../../src/handover/team.ts';
 import { ConsolePresence } from '../../src/server/console-presence.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { createLogger } from '../../src/shared/log.ts';
-import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { agentToken, cleanupDirs, recordingLog, shippedDataDir, start, visitor } from '../helpers.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
 import { follow } from './follow-stream.ts';
@@ -224,4 +224,26 @@ describe('console-only agents\' presence', () => {
     }).check();
     expect(await sara.state()).toMatchObject({ status: 'online' });
   }, 30_000);
+
+  it('sets away an agent when the grace runs out, not up to a check later (2 minutes, checked every 30 s), and logs why', async () => {
+    // The server's own check is off: this one stands for it, on a clock that jumps to the end of the grace.
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, config: { CONSOLE_AWAY_AFTER: 0 } });
+    running.push(app);
+    let jumped = 0;
+    const { log, lines } = recordingLog();
+    const presence = new ConsolePresence({ store: app.store, directory: app.directory, act: app.runtime.act, awayAfterMs: 120_000, running: () => false, log, now: () => Date.now() + jumped });
+    presence.start();
+    running.push(presence);
+    const sara = app.directory.agent('sara')!;
+    expect(await app.runtime.act(sara, { kind: 'status', status: 'online' })).toMatchObject({ ok: true });
+    // Her console seen last now; a check a second before the grace runs out finds her still there.
+    await presence.seen(sara, true);
+    jumped = 119_000;
+    await presence.check();
+    expect((await statuses(app.url)).sara).toBe('online');
+
+    // A second later she is away: the next periodic check would come 30 s after this one.
+    await until('Sara is away', async () => (await statuses(app.url)).sara === 'away', 10_000);
+    expect(lines.find((line) => line.agent === 'sara' && String(line.msg).includes('set away'))).toMatchObject({ reason: 'noConsole', awayAfterMs: 120_000 });
+  }, 60_000);
 });
