@@ -535,6 +535,15 @@ describe.skipIf(!hasChromium)(title, () => {
     const box = (await agent.locator('#reply-text').boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(800);
 
+    // The console looks at the conversation again every few seconds: the agent reading down the need, and selecting the
+    // customer's words to copy, keep their place and their selection (each look drew the need's box anew at its top).
+    await value.evaluate((dd) => { dd.scrollTop = 60; });
+    await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).selectText();
+    for (let look = 0; look < 2; look += 1) await agent.waitForResponse((response) => response.url().includes('/conversations/1/messages'));
+    await agent.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(await value.evaluate((dd) => dd.scrollTop)).toBe(60);
+    expect(await agent.evaluate(() => String(getSelection()))).toContain('Are you still there?');
+
     // On a phone the same: the transcript scrolls in the window, its newest words and the reply box in sight, instead
     // of a page 3,800 pixels long that opens on the pasted need.
     await agent.setViewportSize({ width: 390, height: 780 });

@@ -385,6 +385,18 @@ function field(list, { key, label, name, value }) {
   list.append(term, detail);
 }
 
+/**
+ * Whether `element` must be drawn again for what it shows now (`shown`, anything JSON can hold): false when it shows
+ * that already, true (remembering it) otherwise.
+ */
+function redrawn(element, shown) {
+  const drawn = JSON.stringify(shown);
+  if (drawnFor.get(element) === drawn) return false;
+  drawnFor.set(element, drawn);
+  return true;
+}
+const drawnFor = new WeakMap();
+
 /** Shows conversation `id`, kept where the agent scrolled; `opening` (picked from the list): at its newest message. */
 async function openConversation(id, opening = false) {
   selected = id;
@@ -415,9 +427,13 @@ async function openConversation(id, opening = false) {
   if (topic) topic.title = conversation.intent;
   $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), isolated(conversation.team ?? words.noTeam), topic, isolated(channelName(conversation.channel))]
     .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), part]));
+  // Drawn again only when something changed (it is looked at every 5 s): a new box would lose where the agent scrolled a
+  // long need to, or the words they were selecting to copy.
   const fields = $('fields');
-  fields.replaceChildren();
-  for (const shown of conversation.shown) field(fields, shown);
+  if (redrawn(fields, [id, conversation.shown])) {
+    fields.replaceChildren();
+    for (const shown of conversation.shown) field(fields, shown);
+  }
   $('claim').hidden = held;
   for (const id of ['handback', 'close-form', 'transfer-form', 'note-form', 'reply-form']) $(id).hidden = !held && id !== 'note-form';
   $('template-form').hidden = !held || state.templates.length === 0;
@@ -425,8 +441,11 @@ async function openConversation(id, opening = false) {
   fillTemplates();
   const transcript = $('transcript');
   const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
-  transcript.replaceChildren(...messages.map(bubble));
-  if (atBottom || opening) transcript.scrollTop = transcript.scrollHeight;
+  if (redrawn(transcript, [id, language, held, answering ?? null, messages])) {
+    transcript.replaceChildren(...messages.map(bubble));
+    if (atBottom) transcript.scrollTop = transcript.scrollHeight;
+  }
+  if (opening) transcript.scrollTop = transcript.scrollHeight;
   const newest = messages.at(-1)?.id;
   newestShown = { conversationId: id, id: newest ?? 0 };
   if (conversation.unread > 0 && newest !== undefined && document.visibilityState === 'visible') {
