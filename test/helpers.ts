@@ -1,11 +1,12 @@
 // Shared test helpers: temp data dirs with given flows, a quiet logger, and a web chat client over HTTP.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../src/shared/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
-import { seedDataDir } from '../src/server/data-dir.ts';
+import { seedDataDir, shippedDataDir as shippedData } from '../src/server/data-dir.ts';
 import { FileMediaStore } from '../src/store/media.ts';
 import type { ChannelHost, Deliver } from '../src/types.ts';
 import type { Config } from '../src/server/config.ts';
@@ -37,6 +38,8 @@ export async function dataDirWith(flows: Record<string, string>): Promise<string
 
 export async function cleanupDirs(): Promise<void> {
   visitors.clear();
+  await Promise.all([...shipped].map((data) => keepTrainedModels(data)));
+  shipped.clear();
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
@@ -75,13 +78,79 @@ export function agentToken(session: string): string {
   return process.env[`${session.replace(/^agent-/, '').toUpperCase()}_WEBCHAT_TOKEN`] ?? TEST_AGENT_TOKEN;
 }
 
-/** A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start; the agents' tokens are set. */
-export async function shippedDataDir(): Promise<string> {
+/**
+ * A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start; the agents' tokens are
+ * set. Its NLP model (and eval figures) are there already, as after a restart, when an earlier test trained them
+ * (`keptModels`): training the shipped intents costs seconds of CPU at every start. `{ trained: false }` leaves them
+ * out, for a test of the training itself.
+ */
+export async function shippedDataDir(options: { trained?: boolean } = {}): Promise<string> {
   for (const [variable, token] of Object.entries(SHIPPED_AGENT_TOKENS)) process.env[variable] ??= token;
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
   made.push(dir);
-  await seedDataDir(join(dir, 'data'));
-  return join(dir, 'data');
+  const data = join(dir, 'data');
+  await seedDataDir(data);
+  shipped.add(data);
+  if (options.trained !== false) await copyModels(await keptModels(), join(data, NLP_CACHE));
+  return data;
+}
+
+/** Where a DATA_DIR's service keeps its trained NLP models (src/server/switchboard.ts). */
+const NLP_CACHE = join('store', 'nlp-cache');
+
+/** The DATA_DIRs `shippedDataDir` made since the last `cleanupDirs`. */
+const shipped = new Set<string>();
+
+let kept: Promise<string> | undefined;
+
+/**
+ * The directory that keeps, between test files, the NLP models tests' servers trained on the shipped data: one per
+ * version of the NLP code (src/bot/nlp), so that a changed trainer is never tested on an older one's model.
+ */
+function keptModels(): Promise<string> {
+  kept ??= (async () => {
+    const code = new URL('../src/bot/nlp/', import.meta.url);
+    const hash = createHash('sha256');
+    for (const name of (await readdir(code)).sort()) hash.update(name).update(await readFile(new URL(name, code)));
+    const dir = join(tmpdir(), `switchboard-test-nlp-models-${hash.digest('hex').slice(0, 16)}`);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  })();
+  return kept;
+}
+
+/** Copies the finished model files (`<hash>.json`, `<hash>.eval.json`) of `from` into `to`, each whole (a rename). */
+async function copyModels(from: string, to: string): Promise<void> {
+  const names = (await readdir(from).catch(() => [])).filter((name) => name.endsWith('.json'));
+  if (names.length === 0) return;
+  await mkdir(to, { recursive: true });
+  for (const name of names) {
+    const part = join(to, `${name}.${process.pid}.part`);
+    await copyFile(join(from, name), part);
+    await rename(part, join(to, name));
+  }
+}
+
+/**
+ * Keeps the model a test's server trained over `data` for the next tests' `shippedDataDir()`, when its intents are
+ * still the shipped ones (the service keeps only the model of the data it last served).
+ */
+async function keepTrainedModels(data: string): Promise<void> {
+  if (!(await sameFiles(join(data, 'nlp'), join(shippedData, 'nlp')))) return;
+  const known = new Set(await readdir(await keptModels()));
+  const names = (await readdir(join(data, NLP_CACHE)).catch(() => [])).filter((name) => name.endsWith('.json'));
+  if (names.some((name) => !known.has(name))) await copyModels(join(data, NLP_CACHE), await keptModels()).catch(() => undefined);
+}
+
+/** Whether two directories hold the same files, byte for byte. */
+async function sameFiles(a: string, b: string): Promise<boolean> {
+  const [left, right] = await Promise.all([a, b].map((dir) => readdir(dir, { recursive: true }).then((names) => names.sort()).catch(() => undefined)));
+  if (!left || !right || left.join('\n') !== right.join('\n')) return false;
+  for (const name of left) {
+    const [x, y] = await Promise.all([readFile(join(a, name)).catch(() => undefined), readFile(join(b, name)).catch(() => undefined)]);
+    if (x === undefined ? y !== undefined : y === undefined || !x.equals(y)) return false;
+  }
+  return true;
 }
 
 export interface ListedMessage {

@@ -52,7 +52,7 @@ async function portInUse(): Promise<{ port: number; close: () => Promise<void> }
 
 describe('readiness', () => {
   it('answers 503 on /healthz with the reasons until the first NLP model serves on a fresh DATA_DIR, then 200', async () => {
-    const dir = await shippedDataDir();
+    const dir = await shippedDataDir({ trained: false });
     const logged = loggedLines();
     const starting = startSwitchboard({ ...options(dir), log: logged.log });
     const url = await Promise.race([logged.next('Switchboard is starting').then((line) => line.url!), starting.then((app) => app.url)]);
@@ -94,7 +94,7 @@ describe('readiness', () => {
   });
 
   it('serves at once from the cached model on the next start, without training', async () => {
-    const dir = await shippedDataDir();
+    const dir = await shippedDataDir({ trained: false });
     const first = await startSwitchboard(options(dir));
     await first.stop();
     const second = await startSwitchboard(options(dir));
@@ -105,7 +105,7 @@ describe('readiness', () => {
   });
 
   it('is ready without a model when the training data is refused, and a message waits for the model trained once it is fixed', async () => {
-    const dir = await shippedDataDir();
+    const dir = await shippedDataDir({ trained: false });
     const file = join(dir, 'nlp', 'intents.yaml');
     const shipped = await readFile(file, 'utf8');
     await writeFile(file, 'intents:\n  billing: []\n');

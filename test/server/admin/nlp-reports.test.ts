@@ -141,7 +141,7 @@ async function evalFigures(admin: ReturnType<typeof adminClient>, notOf?: string
 
 describe('the NLP eval figures over the admin API', () => {
   it('cross-validates the admin\u2019s training data after each training, and keeps the figures by the data\u2019s hash', async () => {
-    const dir = await shippedDataDir();
+    const dir = await shippedDataDir({ trained: false });
     const app = await start(dir, { adminToken: ADMIN_TOKEN });
     const admin = adminClient(app.url);
     let again: Eval;
