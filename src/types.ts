@@ -62,8 +62,14 @@ export interface InboundMessage {
   menu?: true;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
   referral?: string;
-  /** Written in a shared thread rather than a private chat: a team desk's topic, as `openThread` named it. */
+  /**
+   * Written in a shared thread rather than a private chat: a team desk's topic, as `openThread` named it; or a place of
+   * the desk's group no conversation has (its general thread, a topic someone opened by hand), where nothing reaches a
+   * customer. An answer sent to `place` goes there.
+   */
   place?: string;
+  /** With `place`: the group it was written in, as team.yaml names a team's desk (`telegram_desk:`). */
+  group?: string;
   /** When the channel says it was sent (ISO 8601). */
   at: string;
 }

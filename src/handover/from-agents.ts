@@ -28,7 +28,7 @@ export async function fromAgent(
   handBack: HandBack,
 ): Promise<void> {
   if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
-  if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx);
+  if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx, handBack);
   const text = inbound.text ?? '';
   const command = parseAgentCommand(text, agent.language);
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);

@@ -22,6 +22,9 @@ export type DeskLanguage = 'en' | 'ar';
 /** A file as a line names it: its kind, whether it is a voice message, its name. */
 export type FileNamed = Pick<Attachment, 'kind' | 'voice' | 'name'>;
 
+/** The commands a desk topic carries out for its conversation: closing it, a note on it. */
+export type ThreadCommand = 'close' | 'note';
+
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
 
@@ -82,13 +85,25 @@ const en = {
   threadHeldBy: (agent: string) => `${agent} has it.`,
   threadOpenToAll: () => 'Whoever writes here first takes it.',
   threadTaken: (id: number, agent: string) => `${agent} took #${id}.`,
-  threadClosed: (id: number) => `#${id} is closed.`,
+  // An agent writing in the topic of a closed conversation.
+  threadClosed: (id: number, agent: string, customer: string | undefined) =>
+    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is closed. When they write again, their new conversation gets a topic of its own.`,
   notInThreadTeam: (agent: string, team?: string) => `${agent} is not in ${team}: nothing was sent.`,
   // A colleague writing in the topic of a conversation another agent holds: the customer hears one agent at a time.
   threadNotYours: (id: number, agent: string, holder: string, customer: string | undefined) =>
     `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is with ${holder}. Ask ${holder} to pass it to you (/transfer ${id} ${agent} in their chat with the bot).`,
-  closeInOwnThread: (id: number, other: number) => `This topic is #${id}; close #${other} in its own topic.`,
-  onlyCloseInThread: () => 'In a desk thread, write to the customer or send /close [note]; other commands work in your private chat with the bot.',
+  closeInOwnThread: (id: number, other: number, command: ThreadCommand = 'close') => `This topic is #${id}; ${command === 'note' ? 'add a note to' : 'close'} #${other} in its own topic.`,
+  // A command that works only in the agent's chat with the bot (/list, /online…), typed in a desk topic; `holder`: the
+  // colleague who holds the topic's conversation, when it is not the agent who typed it.
+  onlyCloseInThread: (id: number, command: AgentCommandName, agent?: string, holder?: string) => holder !== undefined
+    ? `${agent}, /${command} works in your private chat with the bot, not in a desk topic. Here #${id} is with ${holder}: you can leave the team a note (/note ${id} your note).`
+    : `/${command} works in your private chat with the bot, not in a desk topic. Here, write to the customer, or send /note ${id} your note or /close [note].`,
+  // A colleague's command about the conversation (/close, /transfer…) in the topic of one another agent holds.
+  threadCommandNotYours: (id: number, command: AgentCommandName, agent: string, holder: string) =>
+    `${agent}, /${command} did nothing: #${id} is with ${holder}, and only ${holder} can close it or pass it on. Ask ${holder}, or leave the team a note here: /note ${id} your note.`,
+  // An agent writing in a place of a desk's group that is no conversation's (its General topic, a topic opened by hand).
+  notAConversationTopic: (agent: string) =>
+    `${agent}, that reached no customer: this topic is not a conversation's. Write in the conversation's own topic (it opens with its card); /list in your chat with the bot shows yours.`,
   // What the console's and the dashboard's API refuse before any decision.
   notAmongYours: (id: string) => `no conversation #${id} among yours or your teams' queues`,
   noSuchConversation: (id: number) => `there is no conversation #${id}`,
@@ -240,12 +255,19 @@ const ar: Wording = {
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',
   threadTaken: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,
-  threadClosed: (id) => `المحادثة #${id} مغلقة.`,
+  threadClosed: (id, agent, customer) =>
+    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مغلقة. حين يكتب مجددًا يكون لمحادثته الجديدة موضوع خاص بها.`,
   notInThreadTeam: (agent, team) => `${isolate(agent)} ليس في فريق ${isolate(team ?? '')}: لم يُرسل شيء.`,
   threadNotYours: (id, agent, holder, customer) =>
     `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مع ${isolate(holder)}. اطلب من ${isolate(holder)} أن يحوّلها إليك (${isolate(`/transfer ${id} ${agent}`)} في دردشته مع البوت).`,
-  closeInOwnThread: (id, other) => `هذا الموضوع للمحادثة #${id}؛ أغلق المحادثة #${other} في موضوعها.`,
-  onlyCloseInThread: () => `في موضوع الفريق، اكتب إلى العميل أو أرسل ${isolate('/close [ملاحظة]')}؛ تعمل الأوامر الأخرى في دردشتك الخاصة مع البوت.`,
+  closeInOwnThread: (id, other, command = 'close') => `هذا الموضوع للمحادثة #${id}؛ ${command === 'note' ? 'أضف ملاحظتك إلى' : 'أغلق'} المحادثة #${other} في موضوعها.`,
+  onlyCloseInThread: (id, command, agent, holder) => holder !== undefined
+    ? `${isolate(agent ?? '')}، يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. المحادثة #${id} هنا مع ${isolate(holder)}: يمكنك أن تترك ملاحظة للفريق (${isolate(`/note ${id} ملاحظتك`)}).`
+    : `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolate(`/note ${id} ملاحظتك`)} أو ${isolate('/close [ملاحظة]')}.`,
+  threadCommandNotYours: (id, command, agent, holder) =>
+    `${isolate(agent)}، لم يُنفَّذ ${isolate(`/${command}`)}: المحادثة #${id} مع ${isolate(holder)}، ولا يغلقها أو يحوّلها غيره. اطلب ذلك من ${isolate(holder)}، أو اترك ملاحظة للفريق هنا: ${isolate(`/note ${id} ملاحظتك`)}.`,
+  notAConversationTopic: (agent) =>
+    `${isolate(agent)}، لم يصل هذا إلى أي عميل: هذا الموضوع ليس لمحادثة. اكتب في موضوع المحادثة نفسها (يبدأ ببطاقتها)؛ ويعرض ${isolate('/list')} في دردشتك مع البوت محادثاتك.`,
   notAmongYours: (id) => `لا توجد محادثة #${isolate(id)} بين محادثاتك أو في قوائم انتظار فرقك.`,
   noSuchConversation: (id) => `لا توجد محادثة #${id}.`,
   notAnId: () => 'رقم المحادثة عدد صحيح، مثل 42.',

@@ -1,16 +1,18 @@
 // Team desks: a group on a channel with a thread per conversation (a Telegram forum topic, say). The card opens
 // the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
 // to the customer (the first to write takes the conversation, and from then on only they write to the customer from
-// there; a Reply on a relay answers that message); /close there closes both, unless the customer's words relayed into
-// the thread had not come into it when /close was sent.
+// there; a Reply on a relay answers that message); /close there closes both (its holder's, as in their chat with the
+// bot), unless the customer's words relayed into the thread had not come into it when /close was sent. Whatever an
+// agent writes in a place of the group that is no conversation's reaches no one, and they are told.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard } from './card.ts';
 import { close, unseenInApp } from './closing.ts';
-import { line, word } from './lines.ts';
-import { closingNote, parseAgentCommand } from './commands.ts';
+import { line, word, type Line } from './lines.ts';
+import { act, type HandBack } from './actions.ts';
+import { closingNote, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
 import { fromAgentToCustomer, kept, relayedIn } from './relay.ts';
@@ -34,15 +36,16 @@ export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversat
 }
 
 /**
- * An agent writing in a desk thread: /close closes its conversation; anything else goes to the customer, and claims it,
- * unless a colleague holds it: then it goes nowhere, and the thread says so.
+ * An agent writing in a desk thread: a command for its conversation (see `commandInThread`); anything else goes to the
+ * customer, and claims it, unless a colleague holds it: then it goes nowhere, and the thread says so. In a place of the
+ * desk's group no conversation has, nothing goes anywhere, and the writer is told (see `notAConversation`).
  * The bot answers there in the team's language, whoever wrote: the whole team reads the thread.
  */
-export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects): Promise<void> {
+export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, fx: DeskEffects, handBack: HandBack): Promise<void> {
   const desk = await tx.doc<DeskThread>('desk-threads', threadKey(inbound.channel, thread));
   const text = inbound.text ?? '';
   const conversation = desk ? await tx.conversation(desk.conversationId) : undefined;
-  if (!conversation) return;
+  if (!conversation) return notAConversation(ctx, tx, agent, inbound, thread, fx);
   tx.addMessage({
     conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text,
     ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id,
@@ -50,22 +53,15 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   });
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   const language = threadLanguage(ctx, conversation);
-  if (conversation.status !== 'open') return reply(word(line('threadClosed', conversation.id), language));
+  if (conversation.status !== 'open') {
+    if (await toldLately(ctx, tx, agent, inbound.channel, thread)) return;
+    const customer = (await tx.contact(conversation.contactId))?.name;
+    return reply(word(line('threadClosed', conversation.id, agent.name, customer), language));
+  }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team), language));
   const command = parseAgentCommand(text, language);
   if (command && 'error' in command) return reply(command.error);
-  if (command?.name === 'close') {
-    if (command.conversationId !== undefined && command.conversationId !== conversation.id) return reply(word(line('closeInOwnThread', conversation.id, command.conversationId), language));
-    const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
-    if (unseen) return reply(word(unseen, language));
-    const holder = holderOf(ctx, conversation);
-    const { note, shared } = closingNote(command.note);
-    close(ctx, tx, conversation, agent.id, note, fx, { shared });
-    await reply(word(line('closed', conversation.id, note), language));
-    if (holder) await drainFor(ctx, tx, holder, fx);
-    return;
-  }
-  if (command) return reply(word(line('onlyCloseInThread'), language));
+  if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);
   if (!text.trim() && !inbound.attachments?.length) return;
   // Another agent holds it: the customer was told who is with them, and hears them alone. The colleague learns at once
   // that their words went nowhere, rather than believing the customer read them.
@@ -82,4 +78,80 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   // A Reply on the relay of one of the customer's messages in the thread answers that message.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
   await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, (said) => reply(word(said, language)), relayedIn(conversation, quoted));
+}
+
+/** The commands about a conversation (rather than about the agent: /online, /list…), which only its holder may give. */
+const HOLDERS_COMMANDS: ReadonlySet<AgentCommandName> = new Set(['close', 'transfer', 'handback', 'template', 'claim', 'use']);
+
+/**
+ * A command typed in a desk thread, under the rule of the agent's chat with the bot: whoever holds the conversation
+ * (or anyone of its team, while nobody does) may /close it there; anyone of its team may leave a /note on it, as in
+ * their chat. A colleague's command about a conversation another agent holds does nothing, and they are told whom to
+ * ask; any other command works in the agent's chat with the bot only.
+ */
+async function commandInThread(
+  ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, conversation: Conversation, command: AgentCommand, fx: DeskEffects,
+  handBack: HandBack,
+): Promise<void> {
+  const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
+  const language = threadLanguage(ctx, conversation);
+  const says = (said: Line) => reply(word(said, language));
+  if ((command.name === 'close' || command.name === 'note') && command.conversationId !== undefined && command.conversationId !== conversation.id) {
+    return says(line('closeInOwnThread', conversation.id, command.conversationId, command.name));
+  }
+  if (command.name === 'note') {
+    const result = await act(ctx, tx, agent, { kind: 'note', conversationId: conversation.id, text: command.text }, fx, handBack);
+    return says(result.line);
+  }
+  const holder = holderOf(ctx, conversation);
+  const colleague = holder && holder.id !== agent.id ? holder : undefined;
+  if (colleague && HOLDERS_COMMANDS.has(command.name)) return says(line('threadCommandNotYours', conversation.id, command.name, agent.name, colleague.name));
+  if (command.name !== 'close') return says(line('onlyCloseInThread', conversation.id, command.name, agent.name, colleague?.name));
+  const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
+  if (unseen) return reply(word(unseen, language));
+  const { note, shared } = closingNote(command.note);
+  close(ctx, tx, conversation, agent.id, note, fx, { shared });
+  await says(line('closed', conversation.id, note));
+  if (holder) await drainFor(ctx, tx, holder, fx);
+}
+
+/**
+ * How long an agent who wrote where nothing reaches a customer (a closed conversation's topic, a place of the desk's
+ * group no conversation has) is not told so again there: colleagues talk in the General topic, and one line tells
+ * them, not one a message.
+ */
+const NOTHING_SENT_TOLD_FOR_MS = 8 * 60 * 60_000;
+
+/** When an agent was last told, in one place of a desk's group, that nothing written there reaches a customer (collection `nothing-sent-told`). */
+interface ToldThere {
+  at: string;
+}
+
+/** Whether `agent` was told lately, in `place`, that nothing written there reaches a customer; if not, it is noted that they are now. */
+async function toldLately(ctx: DeskContext, tx: Tx, agent: Agent, channel: string, place: string): Promise<boolean> {
+  const key = `${channel}:${place}:${agent.id}`;
+  const told = await tx.doc<ToldThere>('nothing-sent-told', key);
+  if (told && ctx.now().getTime() - Date.parse(told.at) < NOTHING_SENT_TOLD_FOR_MS) return true;
+  tx.putDoc('nothing-sent-told', key, { at: stamp(ctx) } satisfies ToldThere);
+  return false;
+}
+
+/**
+ * An agent writing where the desk has no conversation (the group's General topic, a topic someone opened by hand, one
+ * whose conversation is gone): nothing reaches a customer, and a reply to their message says so and where to write,
+ * in the language of the team whose desk it is, at most once in a while per agent and place. Kept, so a repeated
+ * delivery is not answered twice.
+ */
+async function notAConversation(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, place: string, fx: DeskEffects): Promise<void> {
+  tx.addMessage({
+    channel: inbound.channel, address: place, direction: 'in', from: 'agent', agentId: agent.id, text: inbound.text ?? '',
+    ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id, at: stamp(ctx),
+  });
+  if (await toldLately(ctx, tx, agent, inbound.channel, place)) return;
+  const desks = ctx.directory.teams().filter((team) => team.desk?.channel === inbound.channel && team.desk.group === inbound.group);
+  const team = desks.find((each) => agent.teams.some((name) => name.toLowerCase() === each.name.toLowerCase())) ?? desks[0];
+  fx.send({
+    channel: inbound.channel, address: place, direction: 'out', from: 'bot', text: word(line('notAConversationTopic', agent.name), team?.language ?? 'en'),
+    replyTo: inbound.id, at: stamp(ctx), status: 'pending',
+  });
 }

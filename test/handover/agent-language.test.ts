@@ -150,8 +150,8 @@ describe('an agent\'s language in their messaging app', () => {
     expect(await post(app, inTopic('Looking into it now'))).toBe(200);
     await eventually(() => api.sentTo(DESK).includes(`أصبحت المحادثة #1 مع ${isolated('Omar')}.`));
     expect(await post(app, inTopic('/list'))).toBe(200);
-    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('في موضوع الفريق'));
-    expect(api.sentTo(DESK).at(-1)).toBe(`في موضوع الفريق، اكتب إلى العميل أو أرسل ${isolated('/close [ملاحظة]')}؛ تعمل الأوامر الأخرى في دردشتك الخاصة مع البوت.`);
+    await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('يعمل'));
+    expect(api.sentTo(DESK).at(-1)).toBe(`يعمل ${isolated('/list')} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolated('/note 1 ملاحظتك')} أو ${isolated('/close [ملاحظة]')}.`);
     expect(await post(app, inTopic('/close 7'))).toBe(200);
     await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('هذا الموضوع'));
     expect(api.sentTo(DESK).at(-1)).toBe('هذا الموضوع للمحادثة #1؛ أغلق المحادثة #7 في موضوعها.');

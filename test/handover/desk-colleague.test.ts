@@ -33,6 +33,24 @@ function inTopic(who: { id: number; name: string }, text: string): Record<string
   return update;
 }
 
+/** `who`'s message in the desk group outside any conversation's topic: its General topic, or a topic opened by hand. */
+function outsideTopics(who: { id: number; name: string }, text: string, topic?: number): Record<string, any> {
+  const update = inTopic(who, text);
+  if (topic === undefined) {
+    delete update.message.message_thread_id;
+    delete update.message.is_topic_message;
+  } else update.message.message_thread_id = topic;
+  return update;
+}
+
+/** The bot's messages in the desk group: their text, the topic they went to (none: General) and the message they answer. */
+function deskMessages(api: { callsOf(method: string): { params: Record<string, any>; status?: number }[] }) {
+  return api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(DESK)).map(({ params }) => ({
+    text: params.text as string, topic: params.message_thread_id as number | undefined,
+    answers: (typeof params.reply_parameters === 'string' ? JSON.parse(params.reply_parameters) : params.reply_parameters)?.message_id as number | undefined,
+  }));
+}
+
 /** Layla's conversation in the desk, taken by Omar writing in its topic. */
 async function takenByOmar(language = '') {
   const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language) });
@@ -67,5 +85,111 @@ describe('a colleague writing in the desk topic of a conversation another agent 
       `${isolated('Sara')}، لم تُرسل هذه الرسالة إلى ${isolated('Layla')}: المحادثة #1 مع ${isolated('Omar')}. اطلب من ${isolated('Omar')} أن يحوّلها إليك (${isolated('/transfer 1 Sara')} في دردشته مع البوت).`,
     ]);
     expect(api.sentTo(LAYLA)).not.toContain('تم الاسترداد');
+  }, 30_000);
+
+  it('closes nothing with /close, nor passes it on with /transfer: the topic says who holds it and what to do instead', async () => {
+    const { app, api } = await takenByOmar();
+    const toLayla = api.sentTo(LAYLA).length;
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/transfer 1 Sara'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk + 1);
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/list'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk + 2);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      'Sara, /close did nothing: #1 is with Omar, and only Omar can close it or pass it on. Ask Omar, or leave the team a note here: /note 1 your note.',
+      'Sara, /transfer did nothing: #1 is with Omar, and only Omar can close it or pass it on. Ask Omar, or leave the team a note here: /note 1 your note.',
+      'Sara, /list works in your private chat with the bot, not in a desk topic. Here #1 is with Omar: you can leave the team a note (/note 1 your note).',
+    ]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'omar' });
+    // Omar, who holds it, closes it from the topic as before; Layla heard nothing of Sara's commands.
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1 (refunded).'));
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
+    expect(api.sentTo(LAYLA).slice(toLayla).join('\n')).not.toMatch(/Sara/);
+  }, 30_000);
+
+  it('leaves a note for the team with /note, which never reaches the customer', async () => {
+    const { app, api } = await takenByOmar();
+    const toLayla = api.sentTo(LAYLA).length;
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/note 1 she called the hotline too'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual(['Note added to #1 (only agents see it).']);
+    const messages = await app.store.messagesOfConversation(1);
+    expect(messages.filter((message) => message.from === 'note').map((message) => [message.agentId, message.text])).toEqual([['sara', 'she called the hotline too']]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+  }, 30_000);
+
+  it('is told in Arabic that /close did nothing, in the topic of a team with language: ar', async () => {
+    const { app, api } = await takenByOmar('    language: ar\n');
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      `${isolated('Sara')}، لم يُنفَّذ ${isolated('/close')}: المحادثة #1 مع ${isolated('Omar')}، ولا يغلقها أو يحوّلها غيره. اطلب ذلك من ${isolated('Omar')}، أو اترك ملاحظة للفريق هنا: ${isolated('/note 1 ملاحظتك')}.`,
+    ]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
+  }, 30_000);
+});
+
+describe('an agent writing in the desk group outside the topics the bot opened', () => {
+  const told = 'that reached no customer: this topic is not a conversation\'s. Write in the conversation\'s own topic (it opens with its card); /list in your chat with the bot shows yours.';
+
+  it('is answered once, under their message where they wrote, in the General topic as in a topic opened by hand; no customer hears it', async () => {
+    const { app, api } = await takenByOmar();
+    const toLayla = api.sentTo(LAYLA).length;
+    const before = deskMessages(api).length;
+    const general = outsideTopics({ id: SARA, name: 'Sara' }, 'Layla, your refund is done');
+    expect(await post(app, general)).toBe(200);
+    await eventually(() => deskMessages(api).length > before);
+    expect(deskMessages(api).slice(before)).toEqual([{ text: `Sara, ${told}`, topic: undefined, answers: general.message.message_id }]);
+    // Telegram delivers it again, Sara goes on talking there, a service message comes: the desk hears one line, not a flood.
+    expect(await post(app, general)).toBe(200);
+    expect(await post(app, outsideTopics({ id: SARA, name: 'Sara' }, 'Omar, can you check #1?'))).toBe(200);
+    const service = outsideTopics({ id: OMAR, name: 'Omar' }, '');
+    delete service.message.text;
+    service.message.pinned_message = { message_id: 1, date: 1763950000, chat: service.message.chat };
+    expect(await post(app, service)).toBe(200);
+    // Omar writes in a topic someone opened by hand: he is told there.
+    const byHand = outsideTopics({ id: OMAR, name: 'Omar' }, 'Here is the refund list', 999);
+    expect(await post(app, byHand)).toBe(200);
+    await eventually(() => deskMessages(api).length > before + 1);
+    expect(deskMessages(api).slice(before)).toEqual([
+      { text: `Sara, ${told}`, topic: undefined, answers: general.message.message_id },
+      { text: `Omar, ${told}`, topic: 999, answers: byHand.message.message_id },
+    ]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
+  }, 30_000);
+
+  it('is told once, in the topic of a conversation closed since, that the customer did not get it', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1 (refunded).'));
+    const toLayla = api.sentTo(LAYLA).length;
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, 'Layla, one more thing'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, 'and the invoice too'))).toBe(200);
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, 'She is gone, Sara'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk + 1);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      'Sara, that was not sent to Layla: #1 is closed. When they write again, their new conversation gets a topic of its own.',
+      'Omar, that was not sent to Layla: #1 is closed. When they write again, their new conversation gets a topic of its own.',
+    ]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+  }, 30_000);
+
+  it('is told in Arabic by the desk of a team with language: ar', async () => {
+    const { app, api } = await takenByOmar('    language: ar\n');
+    const before = deskMessages(api).length;
+    expect(await post(app, outsideTopics({ id: SARA, name: 'Sara' }, '/close 1'))).toBe(200);
+    await eventually(() => deskMessages(api).length > before);
+    expect(deskMessages(api).slice(before).map((message) => message.text)).toEqual([
+      `${isolated('Sara')}، لم يصل هذا إلى أي عميل: هذا الموضوع ليس لمحادثة. اكتب في موضوع المحادثة نفسها (يبدأ ببطاقتها)؛ ويعرض ${isolated('/list')} في دردشتك مع البوت محادثاتك.`,
+    ]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
   }, 30_000);
 });

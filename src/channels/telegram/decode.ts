@@ -169,8 +169,9 @@ const UNREADABLE_KINDS = ['poll', 'dice', 'game', 'story', 'invoice', 'giveaway'
 function fromMessage(message: Message, rawMessage: object, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
   const { chat } = message;
   const thread = message.message_thread_id;
-  const inDesk = chat.type === 'supergroup' && context.isDesk(String(chat.id)) && message.is_topic_message === true && thread !== undefined;
-  if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk topic`, level: 'debug' };
+  const desk = chat.type === 'supergroup' && context.isDesk(String(chat.id));
+  const inDesk = desk && message.is_topic_message === true && thread !== undefined;
+  if (chat.type !== 'private' && !desk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk`, level: 'debug' };
   // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
   const written = message.text ?? message.caption;
   const text = written !== undefined && !blank(written) ? written : undefined;
@@ -199,8 +200,9 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       ...(Object.hasOwn(rawMessage, 'forward_origin') || Object.hasOwn(rawMessage, 'forward_date') ? { forwarded: true as const } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       // Telegram sends /start when the chat is opened again (the Start button, a deep link): it answers no question.
-      ...(start && !inDesk ? { menu: true as const } : {}),
-      ...(inDesk ? { place: `${chat.id}/${thread}` } : {}),
+      ...(start && !desk ? { menu: true as const } : {}),
+      // Outside any topic of the desk (its General topic), sent to the group itself: answered there.
+      ...(desk ? { place: inDesk ? `${chat.id}/${thread}` : String(chat.id), group: String(chat.id) } : {}),
       // In a topic every message replies to the one that opened it: only a Reply on another message quotes.
       ...(reply && !(inDesk && reply.message_id === thread) ? { replyTo: `${chat.id}:${reply.message_id}` } : {}),
       at: sentAt(message.date, context.receivedAt),
