@@ -182,6 +182,19 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   }, 30_000);
 
+  it('is told of a photo in the General topic too, which is not fetched; a person not in team.yaml is not answered', async () => {
+    const { app, api } = await takenByOmar();
+    const before = deskMessages(api).length;
+    expect(await post(app, outsideTopics({ id: 4242, name: 'Visitor' }, 'hello?'))).toBe(200);
+    const photo = outsideTopics({ id: SARA, name: 'Sara' }, '');
+    delete photo.message.text;
+    photo.message.photo = [{ file_id: 'general-photo', file_unique_id: 'u-general-photo', width: 90, height: 90, file_size: 900 }];
+    expect(await post(app, photo)).toBe(200);
+    await eventually(() => deskMessages(api).length > before);
+    expect(deskMessages(api).slice(before)).toEqual([{ text: `Sara, ${told}`, topic: undefined, answers: photo.message.message_id }]);
+    expect(api.callsOf('getFile')).toEqual([]);
+  }, 30_000);
+
   it('is told in Arabic by the desk of a team with language: ar', async () => {
     const { app, api } = await takenByOmar('    language: ar\n');
     const before = deskMessages(api).length;

@@ -187,7 +187,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   const start = message.text !== undefined ? /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text) : null;
   return {
     kind: 'message',
-    ...(file ? { file } : {}),
+    // Nothing written in the desk group outside its topics goes anywhere: its files are not fetched.
+    ...(file && (!desk || inDesk) ? { file } : {}),
     inbound: {
       channel: 'telegram',
       id: `${chat.id}:${message.message_id}`,
