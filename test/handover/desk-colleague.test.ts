@@ -168,6 +168,8 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     const { app, api } = await takenByOmar();
     expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);
     await eventually(() => api.sentTo(DESK).includes('Closed #1 (refunded).'));
+    // Layla is told it closed (sent apart from the desk's line): counted from there.
+    await eventually(() => api.sentTo(LAYLA).at(-1) === 'This conversation is now closed. Write to us any time.');
     const toLayla = api.sentTo(LAYLA).length;
     const inDesk = api.sentTo(DESK).length;
     expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, 'Layla, one more thing'))).toBe(200);
