@@ -55,6 +55,13 @@ export interface TimersOptions {
   track: <T>(work: Promise<T>) => Promise<T>;
 }
 
+/** Who may run the timers until when; `opening`: the store's opening it was taken in (`Store.soleOpening`). */
+interface Lease {
+  owner: string;
+  until: string;
+  opening?: string;
+}
+
 /** The shortest time between two wake-ups: timeouts falling due close together are done by one. */
 const MIN_GAP_MS = 250;
 
@@ -342,7 +349,7 @@ export class Timers {
    */
   async releaseLease(): Promise<void> {
     const released = this.options.store.transaction('lease:sweeper', async (tx) => {
-      const lease = await tx.doc<{ owner: string; until: string }>('leases', 'sweeper');
+      const lease = await tx.doc<Lease>('leases', 'sweeper');
       if (lease?.owner !== this.#owner) return false;
       tx.deleteDoc('leases', 'sweeper');
       return true;
@@ -362,13 +369,19 @@ export class Timers {
     if (waited === false) this.options.log.warn({ waitedMs: RELEASE_WAIT_MS }, 'the store did not answer in time to give up the periodic check\'s lease; another process takes it once it runs out');
   }
 
-  /** Takes or renews the lease `name` for this process; false while another live process holds it. */
+  /**
+   * Takes or renews the lease `name` for this process; false while another live process holds it. On a store one
+   * process at a time opens (`Store.soleOpening`), a lease of an earlier opening is its dead holder's: taken at once,
+   * so that a restart after a crash runs the timeouts due as it starts, not once that lease runs out (up to a minute).
+   */
   async #takeLease(name: string, ttlMs: number): Promise<boolean> {
     const now = this.options.now().getTime();
+    const { soleOpening } = this.options.store;
     return this.options.store.transaction(`lease:${name}`, async (tx) => {
-      const lease = await tx.doc<{ owner: string; until: string }>('leases', name);
-      if (lease && lease.owner !== this.#owner && Date.parse(lease.until) > now) return false;
-      tx.putDoc('leases', name, { owner: this.#owner, until: new Date(now + ttlMs).toISOString() });
+      const lease = await tx.doc<Lease>('leases', name);
+      const live = lease !== undefined && Date.parse(lease.until) > now && (soleOpening === undefined || lease.opening === soleOpening);
+      if (live && lease.owner !== this.#owner) return false;
+      tx.putDoc('leases', name, { owner: this.#owner, until: new Date(now + ttlMs).toISOString(), ...(soleOpening === undefined ? {} : { opening: soleOpening }) });
       return true;
     });
   }

@@ -36,6 +36,7 @@
 // records the version of every record it reads by key, and its commit is refused (`ConflictError`) if another
 // commit wrote one of them since. That check is part of the same synchronous step as applying, so no commit can
 // slip in between.
+import { randomUUID } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -267,6 +268,8 @@ export class LowdbStore implements Store {
   readonly #mutex = new KeyedMutex();
   /** Transactions called and not yet settled: `close` waits for them. */
   readonly #running = new Set<Promise<unknown>>();
+  /** The directory's lock makes this process the only one with the store open (see `Store.soleOpening`). */
+  readonly soleOpening = randomUUID();
   #phase: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new';
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;

@@ -377,6 +377,12 @@ export interface TransactionOptions {
  */
 export interface Store {
   open(): Promise<void>;
+  /**
+   * Names this opening of the store where one process at a time opens it (the embedded store's directory lock): what
+   * a lease names another opening with was left by a process that is gone (killed, or stopped), so it is taken at
+   * once rather than waited out. Absent where several live processes share the store (PostgreSQL).
+   */
+  readonly soleOpening?: string;
   /** Waits for writes under way, then releases files and locks. */
   close(): Promise<void>;
   /**
