@@ -57,6 +57,11 @@ export class Outbox {
   readonly #listeners = new Set<OutboxListener>();
   #claiming: Promise<void> | undefined;
   #again = false;
+  /**
+   * While claims fail (the database or the disk away): since when (ms), how many failed, and the first failure. The
+   * log says it when it starts and when a claim works again, not at every kick, which an outage makes many.
+   */
+  #claimFailure: { since: number; attempts: number; error: string } | undefined;
   /** Aborts the waits between attempts when the outbox stops. */
   readonly #stopping = new AbortController();
 
@@ -120,8 +125,17 @@ export class Outbox {
       try {
         claimed = await store.claimOutbound(this.#options.batch ?? 64);
       } catch (error) {
-        log.error({ err: describe(error) }, 'could not claim outbound messages; they are sent at the next kick or periodic check');
+        if (this.#claimFailure) this.#claimFailure.attempts += 1;
+        else {
+          this.#claimFailure = { since: Date.now(), attempts: 1, error: describe(error) };
+          log.error({ err: this.#claimFailure.error }, 'could not claim outbound messages: they wait in the store, tried again at each new reply and each periodic check (logged again once a claim works)');
+        }
         return;
+      }
+      if (this.#claimFailure) {
+        const { since, attempts, error } = this.#claimFailure;
+        this.#claimFailure = undefined;
+        log.info({ failedForMs: Date.now() - since, attempts, error }, 'outbound messages are claimed again: those waiting are sent now');
       }
       if (claimed.length === 0) return;
       for (const message of claimed) {
