@@ -214,12 +214,16 @@ export class Outbox {
   async #confirm(message: Message): Promise<boolean | undefined> {
     const { store, log } = this.#options;
     if (!store.confirmClaim) return true;
+    const last = this.#recordDelays.length - 1;
     for (let attempt = 0; ; attempt++) {
       try {
         return await store.confirmClaim(message.id);
       } catch (error) {
-        const wait = this.#recordDelays[Math.min(attempt, this.#recordDelays.length - 1)] as number;
-        log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not confirm a claimed reply is still this process\'s to send; asking again');
+        const wait = this.#recordDelays[Math.min(attempt, last)] as number;
+        // As `#record`: the quick attempts, then about once a minute, not at each of an outage's attempts.
+        if (attempt <= last || attempt % 12 === 0) {
+          log.warn({ message: message.id, attempt: attempt + 1, err: describe(error) }, 'could not confirm a claimed reply is still this process\'s to send; asking again');
+        }
         if (!(await this.#wait(wait))) return undefined;
       }
     }

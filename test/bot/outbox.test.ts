@@ -1,6 +1,7 @@
 // The outbox as an operator reads it in the log: while the store cannot be reached (a database restarting, a full
 // disk), the replies wait and every kick fails to claim them; the log says so once when it starts and once when
-// claims work again (how long, how many tries), not a line per kick.
+// claims work again (how long, how many tries), not a line per kick; a reply claimed before it went away is
+// confirmed again and again, said at the first attempts and then about once a minute.
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Outbox } from '../../src/bot/outbox.ts';
@@ -66,6 +67,26 @@ it('says once that replies cannot be claimed while the store is away, and once, 
   outbox.kick();
   await outbox.drain();
   expect(claimLines().map((line) => line.level)).toEqual([50, 30, 50]);
+
+  await outbox.stop();
+  await store.close();
+});
+
+it('says a claimed reply cannot be confirmed at its first attempts, then about once a minute, not at each of an outage\'s attempts', async () => {
+  const { store } = await storeThatGoesAway();
+  // A store whose claims another process may take over (PostgreSQL) confirms each before it is sent.
+  let refused = 0;
+  store.confirmClaim = () => (refused < 30 ? (refused++, Promise.reject(new StoreUnavailableError('the database is restarting'))) : Promise.resolve(true));
+  const webchat = fakeChannel('webchat');
+  const { log, lines } = recordingLog();
+  // Waits of 1 ms between attempts, as the default's last wait (5 s) repeated: twelve of those make a minute.
+  const outbox = new Outbox({ store, channels: new Map([['webchat', webchat.channel]]), log, recordDelaysMs: [1, 1] });
+
+  await reply(store, 'Hello Layla!');
+  outbox.kick();
+  await outbox.drain();
+  expect(webchat.textsTo('layla')).toEqual(['Hello Layla!']);
+  expect(lines.filter((line) => /could not confirm/.test(String(line.msg))).map((line) => line.attempt)).toEqual([1, 2, 13, 25]);
 
   await outbox.stop();
   await store.close();
