@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lockKey } from '../../src/store/postgres/pool.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { databaseUrl } from './postgres-helpers.ts';
-import { AGENT_CHAT, FakeBotApi, handoverDataDir, makeDatabase, post, quiet, sleep, startApp, takeDown, until } from './postgres-two-apps.ts';
+import { AGENT_CHAT, allSent, FakeBotApi, handoverDataDir, makeDatabase, post, quiet, sleep, startApp, takeDown, until } from './postgres-two-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 10);
 const ADMIN_TOKEN = 'erase-race-admin-token-0123456789abcdef';
@@ -72,7 +72,7 @@ async function laylaHeldSheenaWaiting(a: Switchboard, layla: number, sheena: num
   expect(await post(a.url, text(sheena, 'Sheena', `hi ${round}`))).toBe(200);
   await until('Sheena told to wait', () => api.sentTo(sheena).includes(WAIT));
   const sheenaId = (await a.store.contactByIdentity('telegram', String(sheena)))!.id;
-  await quiet(api);
+  await allSent(db!.url);
   return { laylaId, sheenaId, first };
 }
 
@@ -81,7 +81,8 @@ async function closeAll(a: Switchboard): Promise<void> {
   for (let open = await a.store.openConversations(); open.length > 0; open = await a.store.openConversations()) {
     for (const c of open) await a.runtime.act({ kind: 'admin', name: 'test' } as never, { kind: 'close', conversationId: c.id } as never).catch(() => {});
   }
-  await quiet(api);
+  // The close notices have gone out.
+  await allSent(db!.url);
 }
 
 /** Whether `chat` was sent anything containing `words`, or has it stored to go out. */
@@ -134,7 +135,6 @@ it.skipIf(!databaseUrl)('an erase on one process while the agent and the erased 
       sleep(jitters[1]!).then(() => post(b.url, text(AGENT_CHAT, 'Omar', forLayla))),
       sleep(jitters[2]!).then(() => post(b.url, text(layla, 'Layla', late))),
     ]);
-    await quiet(api);
     await until('Sheena given the freed seat', async () => (await a.store.openConversations()).some((c) => c.contactId === sheenaId && c.stage === 'assigned'), 10_000).catch(() => {});
     await quiet(api);
     sampling = false;

@@ -1,8 +1,9 @@
 // Two Switchboard instances on one fresh PostgreSQL database (each its own PostgresStore, pools and advisory locks,
 // as two processes would have), Telegram webhooks to either, and a fake Bot API: for the races across processes.
 import { randomBytes } from 'node:crypto';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
@@ -62,11 +63,49 @@ export async function handoverDataDir(flow = handoverFlow, team = teamYaml()): P
   await writeFile(join(dir, 'team.yaml'), team);
   await mkdir(join(dir, 'nlp'));
   await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing: [I was charged twice, refund my order, my invoice is wrong, a payment failed, charged for nothing]\n  tech_support: [the app crashes, I cannot log in, the page is blank, error on login, app freezes]\n');
+  await handModelsTo(dir);
   return dir;
 }
 
-export function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
-  return start(dir, {
+/**
+ * The NLP models trained for the data directories above, by file name: the product caches a model under its training
+ * data's hash (DATA_DIR/store/nlp-cache) and loads it, instead of training, when the data is the same, as after a
+ * restart. Each new data directory is given those trained so far, so that a start does not train the same model again
+ * (training took 10-30 s of CPU per start on the two shared cores). TEST_NLP_CACHE, a folder (`npm run
+ * test:postgres` makes one per run), shares them between test files too.
+ */
+const models = new Map<string, string>();
+const sharedModels = process.env.TEST_NLP_CACHE;
+
+async function handModelsTo(dir: string): Promise<void> {
+  if (sharedModels) {
+    for (const name of await readdir(sharedModels).catch(() => [] as string[])) {
+      if (name.endsWith('.json') && !models.has(name)) models.set(name, await readFile(join(sharedModels, name), 'utf8'));
+    }
+  }
+  if (models.size === 0) return;
+  await mkdir(join(dir, 'store', 'nlp-cache'), { recursive: true });
+  for (const [name, text] of models) await writeFile(join(dir, 'store', 'nlp-cache', name), text);
+}
+
+/** Keeps the models `dir`'s start trained (or loaded), for the next data directories. */
+async function keepModelsOf(dir: string): Promise<void> {
+  const cache = join(dir, 'store', 'nlp-cache');
+  for (const name of await readdir(cache).catch(() => [] as string[])) {
+    if (!name.endsWith('.json') || models.has(name)) continue;
+    const text = await readFile(join(cache, name), 'utf8');
+    models.set(name, text);
+    if (sharedModels) {
+      // Whole or not at all, for the next file to read.
+      const part = join(sharedModels, `${name}.${process.pid}.part`);
+      await writeFile(part, text);
+      await rename(part, join(sharedModels, name));
+    }
+  }
+}
+
+export async function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
+  const app = await start(dir, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     config: {
@@ -74,6 +113,8 @@ export function startApp(dir: string, url: string, api: FakeBotApi, extra: Recor
       CONTACT_RATE_LIMIT: { capacity: 100000, perMs: 60000 }, ...extra,
     } as never,
   });
+  await keepModelsOf(dir);
+  return app;
 }
 
 let updateId = 1;
@@ -127,7 +168,7 @@ export { FakeBotApi };
  *     const two = twoAppsForFile(undefined, teamYaml());
  *     it('…', async () => { const [a, b] = two.apps; … });
  */
-export function twoAppsForFile(flow: string | undefined, team: string): { apps: Switchboard[]; api: () => FakeBotApi } {
+export function twoAppsForFile(flow: string | undefined, team: string): { apps: Switchboard[]; api: () => FakeBotApi; db: () => string } {
   const apps: Switchboard[] = [];
   let db: { name: string; url: string } | undefined;
   let api: FakeBotApi | undefined;
@@ -149,7 +190,30 @@ export function twoAppsForFile(flow: string | undefined, team: string): { apps: 
       if (!api) throw new Error('the fake Bot API is not started (no DATABASE_URL)');
       return api;
     },
+    db: () => {
+      if (!db) throw new Error('the database is not made (no DATABASE_URL)');
+      return db.url;
+    },
   };
+}
+
+/**
+ * Waits until every reply stored in the database at `url` has gone out (none waits or is being sent; a send is
+ * recorded once the fake Bot API answered it): what the deliveries and actions already answered caused has reached
+ * the fake Bot API. Unlike `quiet`, it is over as soon as that is so, and says nothing of what is not committed yet:
+ * for the state before a race, not for "nothing more came" after one.
+ */
+export async function allSent(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await until('every stored reply sent', async () => {
+      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM switchboard.messages WHERE direction = 'out' AND status IN ('pending', 'sending')");
+      return rows[0]?.n === 0;
+    });
+  } finally {
+    await client.end();
+  }
 }
 
 /** Waits until the fake Bot API has had no call for 600 ms: what the last deliveries caused has all gone out. */
