@@ -8,7 +8,7 @@ import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs } from '../helpers.ts';
 import { databaseUrl, sql } from './postgres-helpers.ts';
 import { AnswerCutter } from './postgres-link.ts';
-import { dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, post, sleep, startApp, update } from './postgres-two-apps.ts';
+import { allSent, dropDatabase, FakeBotApi, handoverDataDir, makeDatabase, post, sleep, startApp, update } from './postgres-two-apps.ts';
 
 let db: { name: string; url: string };
 let api: FakeBotApi;
@@ -71,7 +71,8 @@ it.skipIf(!databaseUrl)("keeps relaying customers' messages to the agent after A
     expect(await post(b.url, update(chat, 'hi'))).toBe(200);
     expect(await post(b.url, update(chat, `help ${chat}`))).toBe(200);
   }
-  await sleep(1_500);
+  // Their cards and relays have gone out.
+  await allSent(db.url);
   const agentBefore = api.sentTo(AGENT_CHAT).length;
   // Layla's message is relayed to Omar; the commit that stored it (and claimed the relay) loses its answer.
   const lost = update(layla, 'where is my refund?');

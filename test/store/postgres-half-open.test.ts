@@ -58,7 +58,7 @@ describe.skipIf(!databaseUrl)('two processes, A cut half-open', () => {
     console.log('sent to the customer:', JSON.stringify(sent));
     // The customer writes again: the chat must not be blocked either.
     expect(await post(b.url, update(chat, 'hello?'))).toBe(200);
-    await sleep(3_000);
+    await until('the answer to her next message', () => api.sentTo(chat).includes('Please wait.'), 3_000).catch(() => {});
     expect(sent.filter((text) => text === 'What do you need?')).toHaveLength(1);
     // Not blocked behind it: the answer to the next message comes too.
     expect(api.sentTo(chat)).toContain('Please wait.');
