@@ -4,13 +4,9 @@
 # DATABASE_URL is unset, against a throwaway cluster started for the run and removed after it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The NLP model the test data directories train, kept for the next files (the same data loads it instead of
-# training it again, as a restart does): a folder for this run only.
-export TEST_NLP_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-nlp-XXXXXX")
-dir=
-trap 'rm -rf "$TEST_NLP_CACHE"; if [[ -n "$dir" ]]; then scripts/pg-cluster.sh stop "$dir"; fi' EXIT
 if [[ -z "${DATABASE_URL:-}" ]]; then
   dir=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-pg-XXXXXX")
+  trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
   eval "$(scripts/pg-cluster.sh start "$dir")"
   # Its data directory: the tests that restart PostgreSQL mid-test restart this one.
   export PG_DATA_DIR="$dir/data"

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../src/shared/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
-import { seedDataDir, shippedDataDir as shippedData } from '../src/server/data-dir.ts';
+import { seedDataDir } from '../src/server/data-dir.ts';
 import { FileMediaStore } from '../src/store/media.ts';
 import type { ChannelHost, Deliver } from '../src/types.ts';
 import type { Config } from '../src/server/config.ts';
@@ -38,21 +39,24 @@ export async function dataDirWith(flows: Record<string, string>): Promise<string
 
 export async function cleanupDirs(): Promise<void> {
   visitors.clear();
-  await Promise.all([...shipped].map((data) => keepTrainedModels(data)));
-  shipped.clear();
+  await keepTrainedModels();
+  modelled.clear();
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Starts Switchboard on a free port over `dataDir`; without the periodic check and timeouts unless `sweepEveryMs` is given. */
-export function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config> } = {}): Promise<Switchboard> {
+export async function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config> } = {}): Promise<Switchboard> {
   const { adminToken, config, ...rest } = options;
-  return startSwitchboard({
+  const app = await startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...config },
     log: quietLog,
     watch: false,
     sweepEveryMs: 0,
     ...rest,
   });
+  // The model it trained, for the next data dirs of this file too.
+  if (modelled.has(dataDir)) await keepTrainedModels(dataDir);
+  return app;
 }
 
 /**
@@ -80,9 +84,8 @@ export function agentToken(session: string): string {
 
 /**
  * A temp DATA_DIR holding the shipped defaults (flows, team.yaml, nlp), as on a first start; the agents' tokens are
- * set. Its NLP model (and eval figures) are there already, as after a restart, when an earlier test trained them
- * (`keptModels`): training the shipped intents costs seconds of CPU at every start. `{ trained: false }` leaves them
- * out, for a test of the training itself.
+ * set. Its NLP model is there already when an earlier test trained it (`withTrainedModels`). `{ trained: false }`
+ * leaves it out, for a test of the training itself.
  */
 export async function shippedDataDir(options: { trained?: boolean } = {}): Promise<string> {
   for (const [variable, token] of Object.entries(SHIPPED_AGENT_TOKENS)) process.env[variable] ??= token;
@@ -90,29 +93,37 @@ export async function shippedDataDir(options: { trained?: boolean } = {}): Promi
   made.push(dir);
   const data = join(dir, 'data');
   await seedDataDir(data);
-  shipped.add(data);
-  if (options.trained !== false) await copyModels(await keptModels(), join(data, NLP_CACHE));
+  if (options.trained !== false) await withTrainedModels(data);
   return data;
 }
 
 /** Where a DATA_DIR's service keeps its trained NLP models (src/server/switchboard.ts). */
 const NLP_CACHE = join('store', 'nlp-cache');
 
-/** The DATA_DIRs `shippedDataDir` made since the last `cleanupDirs`. */
-const shipped = new Set<string>();
+/** The DATA_DIRs given trained models since the last `cleanupDirs`, with what their nlp/ held then. */
+const modelled = new Map<string, string>();
+
+/**
+ * Gives `data` (a DATA_DIR a test made, its nlp/ written) the NLP models (and eval figures) earlier tests' servers
+ * trained, as after a restart: the service loads the one of its training data's hash instead of training it again
+ * (seconds of CPU at each start; every test over the same intents trained the same model). What its own server
+ * trains is kept for the next tests at `cleanupDirs`, if its nlp/ is still as it was here.
+ */
+export async function withTrainedModels(data: string): Promise<void> {
+  modelled.set(data, await fingerprint(join(data, 'nlp')));
+  await copyModels(await keptModels(), join(data, NLP_CACHE));
+}
 
 let kept: Promise<string> | undefined;
 
 /**
- * The directory that keeps, between test files, the NLP models tests' servers trained on the shipped data: one per
- * version of the NLP code (src/bot/nlp), so that a changed trainer is never tested on an older one's model.
+ * The directory that keeps, between test files and runs, the NLP models tests' servers trained, each under its data's
+ * hash: one directory per version of the NLP code (src/bot/nlp), so that a changed trainer is never tested on an older
+ * one's model.
  */
 function keptModels(): Promise<string> {
   kept ??= (async () => {
-    const code = new URL('../src/bot/nlp/', import.meta.url);
-    const hash = createHash('sha256');
-    for (const name of (await readdir(code)).sort()) hash.update(name).update(await readFile(new URL(name, code)));
-    const dir = join(tmpdir(), `switchboard-test-nlp-models-${hash.digest('hex').slice(0, 16)}`);
+    const dir = join(tmpdir(), `switchboard-test-nlp-models-${(await fingerprint(fileURLToPath(new URL('../src/bot/nlp/', import.meta.url)))).slice(0, 16)}`);
     await mkdir(dir, { recursive: true });
     return dir;
   })();
@@ -131,26 +142,24 @@ async function copyModels(from: string, to: string): Promise<void> {
   }
 }
 
-/**
- * Keeps the model a test's server trained over `data` for the next tests' `shippedDataDir()`, when its intents are
- * still the shipped ones (the service keeps only the model of the data it last served).
- */
-async function keepTrainedModels(data: string): Promise<void> {
-  if (!(await sameFiles(join(data, 'nlp'), join(shippedData, 'nlp')))) return;
+/** Keeps the models the servers of `withTrainedModels`' DATA_DIRs (or of `only`) trained, for the next tests. */
+async function keepTrainedModels(only?: string): Promise<void> {
   const known = new Set(await readdir(await keptModels()));
-  const names = (await readdir(join(data, NLP_CACHE)).catch(() => [])).filter((name) => name.endsWith('.json'));
-  if (names.some((name) => !known.has(name))) await copyModels(join(data, NLP_CACHE), await keptModels()).catch(() => undefined);
+  for (const [data, before] of modelled) {
+    if (only !== undefined && data !== only) continue;
+    const names = (await readdir(join(data, NLP_CACHE)).catch(() => [])).filter((name) => name.endsWith('.json'));
+    if (!names.some((name) => !known.has(name)) || (await fingerprint(join(data, 'nlp'))) !== before) continue;
+    await copyModels(join(data, NLP_CACHE), await keptModels()).catch(() => undefined);
+  }
 }
 
-/** Whether two directories hold the same files, byte for byte. */
-async function sameFiles(a: string, b: string): Promise<boolean> {
-  const [left, right] = await Promise.all([a, b].map((dir) => readdir(dir, { recursive: true }).then((names) => names.sort()).catch(() => undefined)));
-  if (!left || !right || left.join('\n') !== right.join('\n')) return false;
-  for (const name of left) {
-    const [x, y] = await Promise.all([readFile(join(a, name)).catch(() => undefined), readFile(join(b, name)).catch(() => undefined)]);
-    if (x === undefined ? y !== undefined : y === undefined || !x.equals(y)) return false;
-  }
-  return true;
+/** A hash of the files under `dir`, names and contents ('' when there is no such directory). */
+async function fingerprint(dir: string): Promise<string> {
+  const names = await readdir(dir, { recursive: true }).catch(() => undefined);
+  if (!names) return '';
+  const hash = createHash('sha256');
+  for (const name of names.sort()) hash.update(name).update('\0').update(await readFile(join(dir, name)).catch(() => '')).update('\0');
+  return hash.digest('hex');
 }
 
 export interface ListedMessage {

@@ -1,12 +1,12 @@
 // Two Switchboard instances on one fresh PostgreSQL database (each its own PostgresStore, pools and advisory locks,
 // as two processes would have), Telegram webhooks to either, and a fake Bot API: for the races across processes.
 import { randomBytes } from 'node:crypto';
-import { writeFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { afterAll, beforeAll } from 'vitest';
-import { cleanupDirs, dataDirWith, start } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, start, withTrainedModels } from '../helpers.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { databaseUrl, sql, urlOfDatabase } from './postgres-helpers.ts';
 
@@ -63,49 +63,12 @@ export async function handoverDataDir(flow = handoverFlow, team = teamYaml()): P
   await writeFile(join(dir, 'team.yaml'), team);
   await mkdir(join(dir, 'nlp'));
   await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing: [I was charged twice, refund my order, my invoice is wrong, a payment failed, charged for nothing]\n  tech_support: [the app crashes, I cannot log in, the page is blank, error on login, app freezes]\n');
-  await handModelsTo(dir);
+  await withTrainedModels(dir);
   return dir;
 }
 
-/**
- * The NLP models trained for the data directories above, by file name: the product caches a model under its training
- * data's hash (DATA_DIR/store/nlp-cache) and loads it, instead of training, when the data is the same, as after a
- * restart. Each new data directory is given those trained so far, so that a start does not train the same model again
- * (training took 10-30 s of CPU per start on the two shared cores). TEST_NLP_CACHE, a folder (`npm run
- * test:postgres` makes one per run), shares them between test files too.
- */
-const models = new Map<string, string>();
-const sharedModels = process.env.TEST_NLP_CACHE;
-
-async function handModelsTo(dir: string): Promise<void> {
-  if (sharedModels) {
-    for (const name of await readdir(sharedModels).catch(() => [] as string[])) {
-      if (name.endsWith('.json') && !models.has(name)) models.set(name, await readFile(join(sharedModels, name), 'utf8'));
-    }
-  }
-  if (models.size === 0) return;
-  await mkdir(join(dir, 'store', 'nlp-cache'), { recursive: true });
-  for (const [name, text] of models) await writeFile(join(dir, 'store', 'nlp-cache', name), text);
-}
-
-/** Keeps the models `dir`'s start trained (or loaded), for the next data directories. */
-async function keepModelsOf(dir: string): Promise<void> {
-  const cache = join(dir, 'store', 'nlp-cache');
-  for (const name of await readdir(cache).catch(() => [] as string[])) {
-    if (!name.endsWith('.json') || models.has(name)) continue;
-    const text = await readFile(join(cache, name), 'utf8');
-    models.set(name, text);
-    if (sharedModels) {
-      // Whole or not at all, for the next file to read.
-      const part = join(sharedModels, `${name}.${process.pid}.part`);
-      await writeFile(part, text);
-      await rename(part, join(sharedModels, name));
-    }
-  }
-}
-
-export async function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
-  const app = await start(dir, {
+export function startApp(dir: string, url: string, api: FakeBotApi, extra: Record<string, unknown> = {}, options: { sweepEveryMs?: number; now?: () => Date } = {}): Promise<Switchboard> {
+  return start(dir, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
     config: {
@@ -113,8 +76,6 @@ export async function startApp(dir: string, url: string, api: FakeBotApi, extra:
       CONTACT_RATE_LIMIT: { capacity: 100000, perMs: 60000 }, ...extra,
     } as never,
   });
-  await keepModelsOf(dir);
-  return app;
 }
 
 let updateId = 1;
