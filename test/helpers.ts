@@ -1,10 +1,11 @@
 // Shared test helpers: temp data dirs with given flows, a quiet logger, and a web chat client over HTTP.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, open as openFile, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
+import { vi } from 'vitest';
 import { createLogger, type Logger } from '../src/shared/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
 import { seedDataDir } from '../src/server/data-dir.ts';
@@ -337,4 +338,25 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((done) => server.close(done));
   return port;
+}
+
+/**
+ * While `full`, every fdatasync fails with ENOSPC, as on a disk that filled up: what was written never reaches it.
+ * Undone by `vi.restoreAllMocks()`.
+ *
+ *     const disk = await fillableDisk(dataDir);
+ *     disk.full = true;
+ */
+export async function fillableDisk(dir: string): Promise<{ full: boolean }> {
+  const probe = await openFile(join(dir, 'probe'), 'w');
+  const prototype = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+  await probe.close();
+  await rm(join(dir, 'probe'));
+  const disk = { full: false };
+  const datasync = prototype.datasync;
+  vi.spyOn(prototype, 'datasync').mockImplementation(function (this: unknown) {
+    if (!disk.full) return datasync.call(this);
+    return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
+  });
+  return disk;
 }

@@ -38,6 +38,16 @@ const en = {
   offline: 'Reconnecting…',
   notLive: 'Not live',
   liveTooManyStreams: 'Live updates are paused: Switchboard already sends them to as many dashboard tabs as it can. Close the dashboard tabs you no longer need; this page tries again by itself and follows the changes again once there is room. Until then, what it shows changes only when you reload it.',
+  // The banner on every page while the store refuses every call (`since`: a date and time; `when`: "in 5 s").
+  outageDiskTitle: 'Switchboard cannot write to its disk, so it cannot save anything.',
+  outageDiskDoing: 'Since {since}, it refuses everything that needs its store and keeps nothing of what it refuses: customers’ messages are not taken (WhatsApp, Telegram and Messenger send them again later; the web chat page sends again by itself), and these pages and the agents’ consoles can neither show nor save anything. What it took before is safe. It tries to write again by itself, every few seconds at first, then every 30 s.',
+  outageDiskFix: 'What you can do: make room on the disk that holds Switchboard’s DATA_DIR (or give it back its permission to write there). No restart is needed: this notice goes away once it writes again.',
+  outageDatabaseTitle: 'Switchboard cannot reach its database (PostgreSQL), so it can neither read nor save anything.',
+  outageDatabaseDoing: 'Since {since}, it refuses everything that needs the database: customers’ messages are not taken (WhatsApp, Telegram and Messenger send them again later; the web chat page sends again by itself), and these pages and the agents’ consoles can neither show nor save anything. What it took before is safe. It asks the database again at every request.',
+  outageDatabaseFix: 'What you can do: check that PostgreSQL is running and that this server reaches it (DATABASE_URL, the network, the database’s connection limit). No restart is needed: this notice goes away once the database answers.',
+  outageNextTry: 'Next try {when}.',
+  outageTryingNow: 'Trying again now…',
+  outageDetails: 'What the server says:',
   // queue
   queueTitle: 'Queue',
   waiting: 'Waiting',
@@ -541,6 +551,15 @@ const ar: Record<StringKey, string> = {
   offline: 'جارٍ إعادة الاتصال…',
   notLive: 'غير مباشر',
   liveTooManyStreams: 'التحديثات المباشرة متوقفة: يرسلها Switchboard الآن إلى أكبر عدد يستطيعه من تبويبات لوحة التحكم. أغلق تبويبات اللوحة التي لم تعد تحتاجها؛ ستعيد هذه الصفحة المحاولة وحدها وتتابع التغييرات من جديد متى اتسع المجال. وحتى ذلك الحين لا يتغيّر ما تعرضه إلا إذا أعدت تحميلها.',
+  outageDiskTitle: 'يتعذّر على Switchboard الكتابة على قرصه، فلا يستطيع حفظ أي شيء.',
+  outageDiskDoing: 'منذ {since} يرفض كل ما يحتاج إلى مخزنه ولا يحتفظ بشيء مما يرفضه: لا تُستقبل رسائل العملاء (يعيد واتساب وتيليجرام وماسنجر إرسالها لاحقًا، وتعيد صفحة الدردشة إرسالها وحدها)، ولا تستطيع هذه الصفحات ولا لوحات الوكلاء عرض شيء أو حفظه. أما ما استقبله من قبل فمحفوظ. ويعيد محاولة الكتابة وحده، كل بضع ثوانٍ في البداية ثم كل 30 ثانية.',
+  outageDiskFix: 'ما يمكنك فعله: وفّر مساحة على القرص الذي يحمل مجلد DATA_DIR الخاص بـ Switchboard (أو أعد إليه صلاحية الكتابة فيه). لا حاجة إلى إعادة التشغيل: يختفي هذا التنبيه متى عادت الكتابة.',
+  outageDatabaseTitle: 'يتعذّر على Switchboard الوصول إلى قاعدة بياناته (PostgreSQL)، فلا يستطيع قراءة أي شيء أو حفظه.',
+  outageDatabaseDoing: 'منذ {since} يرفض كل ما يحتاج إلى قاعدة البيانات: لا تُستقبل رسائل العملاء (يعيد واتساب وتيليجرام وماسنجر إرسالها لاحقًا، وتعيد صفحة الدردشة إرسالها وحدها)، ولا تستطيع هذه الصفحات ولا لوحات الوكلاء عرض شيء أو حفظه. أما ما استقبله من قبل فمحفوظ. ويسأل قاعدة البيانات من جديد مع كل طلب.',
+  outageDatabaseFix: 'ما يمكنك فعله: تحقّق من أن PostgreSQL يعمل وأن هذا الخادم يصل إليه (DATABASE_URL، والشبكة، وحدّ الاتصالات في قاعدة البيانات). لا حاجة إلى إعادة التشغيل: يختفي هذا التنبيه متى أجابت قاعدة البيانات.',
+  outageNextTry: 'المحاولة التالية {when}.',
+  outageTryingNow: 'تجري المحاولة الآن…',
+  outageDetails: 'ما يقوله الخادم:',
   queueTitle: 'قائمة الانتظار',
   waiting: 'في الانتظار',
   assigned: 'مع موظف',
@@ -1105,8 +1124,7 @@ function size(bytes: number): string {
 export function serverWords(answer: { kind?: string; error?: string; maxBytes?: number }, retryAfter: number | undefined): string | undefined {
   switch (answer.kind) {
     case 'unavailable': {
-      const seconds = Math.max(1, retryAfter ?? 5);
-      return t('serverUnavailable', { when: seconds < 60 ? WORDS[current].inSeconds(seconds) : WORDS[current].inMinutes(Math.ceil(seconds / 60)) });
+      return t('serverUnavailable', { when: inWait(retryAfter ?? 5) });
     }
     case 'internal': return t('serverFailed');
     case 'notFound': return t('serverNoRoute');
@@ -1115,6 +1133,12 @@ export function serverWords(answer: { kind?: string; error?: string; maxBytes?: 
     case 'adminOff': return t('apiOff');
     default: return undefined;
   }
+}
+
+/** A wait in the admin's language, as the web chat page says it: "in 5 s", "in 2 min" ("بعد 5 ثوانٍ" in Arabic). */
+export function inWait(seconds: number): string {
+  const s = Math.max(1, seconds);
+  return s < 60 ? WORDS[current].inSeconds(s) : WORDS[current].inMinutes(Math.ceil(s / 60));
 }
 
 /** The arrow of a link back, pointing the way the page reads. */

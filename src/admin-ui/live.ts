@@ -1,6 +1,8 @@
 // One server-sent event stream (GET /api/events) for the whole dashboard: the queue board, the team page and an
-// open transcript listen to it and fetch again what changed. The browser reconnects by itself after a drop.
+// open transcript listen to it and fetch again what changed; it also says whether the store refuses every call (the
+// banner on every page). The browser reconnects by itself after a drop.
 import { useEffect, useRef } from 'preact/hooks';
+import type { StoreOutage } from '../store/types.ts';
 
 export type LiveEvent = 'conversation' | 'agents' | 'flows';
 type Listener = (data: Record<string, unknown>) => void;
@@ -55,10 +57,17 @@ export function connectLive(): void {
   const opening = new EventSource('/api/events');
   source = opening;
   for (const type of ['conversation', 'agents', 'flows'] as const) opening.addEventListener(type, (event) => dispatch(type, event as MessageEvent<string>));
+  opening.addEventListener('store', (event) => {
+    try {
+      setOutage((JSON.parse((event as MessageEvent<string>).data) as { outage?: StoreOutage }).outage);
+    } catch {
+      // Not JSON: what the banner says stays as it was.
+    }
+  });
   opening.onopen = () => {
     retryMs = RETRY_MS;
     setState('live');
-    if (opened++ > 0 || missed) for (const type of ['conversation', 'agents', 'flows'] as const) for (const listener of listeners.get(type) ?? []) listener({});
+    if (opened++ > 0 || missed) refetchAll();
     missed = false;
   };
   opening.onerror = () => {
@@ -106,8 +115,34 @@ export function whenLiveUnauthorized(listener: () => void): void {
   onClosedUnauthorized = listener;
 }
 
+let outage: StoreOutage | undefined;
+const outageListeners = new Set<(outage: StoreOutage | undefined) => void>();
+
+function setOutage(next: StoreOutage | undefined): void {
+  const over = outage !== undefined && next === undefined;
+  outage = next;
+  outageListeners.forEach((listener) => listener(next));
+  // What the pages could not read meanwhile, they read now, as after a reconnection.
+  if (over) refetchAll();
+}
+
+function refetchAll(): void {
+  for (const type of ['conversation', 'agents', 'flows'] as const) for (const listener of listeners.get(type) ?? []) listener({});
+}
+
+/**
+ * Follows whether the store refuses every call (the disk full, the database out of reach), as the stream says it
+ * (told the present one at once; undefined: it accepts calls).
+ */
+export function onStoreOutage(listener: (outage: StoreOutage | undefined) => void): () => void {
+  outageListeners.add(listener);
+  listener(outage);
+  return () => outageListeners.delete(listener);
+}
+
 /** Closes the stream (on sign out). */
 export function disconnectLive(): void {
+  setOutage(undefined);
   wanted = false;
   opened = 0;
   missed = false;

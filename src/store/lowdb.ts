@@ -54,7 +54,7 @@ import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
 import { jsonCopy } from './json-copy.ts';
 import { BufferedTx } from './transaction.ts';
-import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from './types.ts';
+import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, StoreOutage, TransactionOptions, Tx } from './types.ts';
 import { matchesFilter } from './filter.ts';
 
 export interface LowdbStoreOptions {
@@ -363,10 +363,21 @@ export class LowdbStore implements Store {
    *     await store.unreachable(); // "it cannot write to the disk: could not append to data/store/journal.jsonl (ENOSPC: …) …"
    */
   async unreachable(): Promise<string | undefined> {
+    const outage = await this.outage();
+    if (!outage) return undefined;
+    const wait = Math.max(1, Math.ceil((Date.parse(outage.retryAt as string) - Date.now()) / 1000));
+    return `it cannot write to the disk: ${outage.reason}, since ${outage.since}; every call is refused until a write succeeds, tried again in ${wait} s`;
+  }
+
+  /**
+   * `unreachable` in parts, for the dashboard's banner: the failed write, since when, and the next attempt.
+   *
+   *     await store.outage(); // { cause: 'disk', reason: 'could not append to …', since: '…', retryAt: '…' }
+   */
+  async outage(): Promise<StoreOutage | undefined> {
     const failure = this.#writeFailure;
     if (!failure) return undefined;
-    const wait = Math.max(1, Math.ceil((failure.retryAt - Date.now()) / 1000));
-    return `it cannot write to the disk: ${failure.reason}, since ${new Date(failure.since).toISOString()}; every call is refused until a write succeeds, tried again in ${wait} s`;
+    return { cause: 'disk', reason: failure.reason, since: new Date(failure.since).toISOString(), retryAt: new Date(failure.retryAt).toISOString() };
   }
 
   transaction<T>(key: string, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -370,6 +370,21 @@ export interface TransactionOptions {
 }
 
 /**
+ * Why the store refuses every call now (`Store.outage`): `disk`, the embedded store cannot write to `DATA_DIR`;
+ * `database`, PostgreSQL does not answer. `reason` is the store's own (English, technical: a path, an error code).
+ *
+ *     { cause: 'disk', reason: 'could not append to …/journal.jsonl (ENOSPC: …)', since: '2026-12-05T03:12:04.000Z', retryAt: '…' }
+ */
+export interface StoreOutage {
+  cause: 'disk' | 'database';
+  reason: string;
+  /** When it began (ISO 8601); for a database, when this process first found it out of reach. */
+  since: string;
+  /** When the store tries again by itself (ISO 8601); absent when each call tries (a database). */
+  retryAt?: string;
+}
+
+/**
  * Durable storage. Every write goes through `transaction` (or the outbound delivery calls): all of it lands or
  * none does, and the promise resolves only once it is on disk.
  *
@@ -399,6 +414,11 @@ export interface Store {
    * answer from a moment ago.
    */
   unreachable?(): Promise<string | undefined>;
+  /**
+   * The same as `unreachable`, in parts a page words in its own language (the dashboard's banner): what cannot be
+   * reached, since when and when the store tries again by itself; undefined when it can be reached.
+   */
+  outage?(): Promise<StoreOutage | undefined>;
   /**
    * Runs `work` alone among transactions with the same `key`, in call order, then commits what it wrote.
    * Transactions with different keys run concurrently; one whose reads another changed meanwhile is run again

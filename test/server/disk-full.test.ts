@@ -2,10 +2,8 @@
 // messages meanwhile are refused with 503 and Retry-After (nothing acknowledged, nothing kept), /healthz says the store
 // cannot write and why, the admin signs in and is told to wait; once the disk has room the store writes again by
 // itself (no restart), and Meta's redeliveries are each answered once.
-import { open as openFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import { cleanupDirs, recordingLog } from '../helpers.ts';
+import { cleanupDirs, fillableDisk, recordingLog } from '../helpers.ts';
 import { messagesBody, settled, SHEENA, sign, startCloud, text, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -27,21 +25,6 @@ afterEach(async () => {
   cloud = undefined;
   await cleanupDirs();
 });
-
-/** While `full`, every fdatasync fails with ENOSPC, as on a disk that filled up: what was written never reaches it. */
-async function fillableDisk(dir: string): Promise<{ full: boolean }> {
-  const probe = await openFile(join(dir, 'probe'), 'w');
-  const prototype = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
-  await probe.close();
-  await rm(join(dir, 'probe'));
-  const disk = { full: false };
-  const datasync = prototype.datasync;
-  vi.spyOn(prototype, 'datasync').mockImplementation(function (this: unknown) {
-    if (!disk.full) return datasync.call(this);
-    return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' }));
-  });
-  return disk;
-}
 
 const health = async (url: string) => {
   const res = await fetch(`${url}/healthz`);

@@ -1,8 +1,10 @@
-// `GET /api/events`: the live change feed as server-sent events (`conversation`, `agents`, `flows`), with a
-// heartbeat comment so proxies keep the stream open and a dead client is noticed.
+// `GET /api/events`: the live change feed as server-sent events (`conversation`, `agents`, `flows`), whether the store
+// refuses every call (`store`: at once, then at each change), with a heartbeat comment so proxies keep the stream open
+// and a dead client is noticed.
 import type { Router } from 'express';
 import type { LiveChange } from '../../bot/live.ts';
 import type { AdminContext, KnownRefusal } from './context.ts';
+import type { OutageWatch } from './outage.ts';
 
 /** How often a quiet stream says it is alive. */
 const HEARTBEAT_MS = 20_000;
@@ -10,7 +12,7 @@ const HEARTBEAT_MS = 20_000;
 const MAX_STREAMS = 100;
 
 /** Mounts the event stream on the admin router. */
-export function mountEvents(router: Router, context: AdminContext, options: { heartbeatMs?: number } = {}): void {
+export function mountEvents(router: Router, context: AdminContext, outages: OutageWatch, options: { heartbeatMs?: number } = {}): void {
   let streams = 0;
   router.get('/events', (req, res) => {
     if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs`, kind: 'tooManyStreams' } satisfies KnownRefusal & { error: string });
@@ -20,10 +22,13 @@ export function mountEvents(router: Router, context: AdminContext, options: { he
     res.write(': connected\n\n');
     const send = (change: LiveChange) => res.write(`event: ${change.type}\ndata: ${JSON.stringify(change.data)}\n\n`);
     const off = context.feed.subscribe(send);
+    // `{}` once the store accepts calls again: the banner goes.
+    const offOutage = outages.subscribe((outage) => res.write(`event: store\ndata: ${JSON.stringify(outage ? { outage } : {})}\n\n`));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();
     const closed = () => {
       off();
+      offOutage();
       clearInterval(heartbeat);
       streams -= 1;
     };

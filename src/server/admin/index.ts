@@ -1,12 +1,14 @@
 // The admin API (`/api/*`, contract in the dashboard issue) and the dashboard's mount point (`/admin`). Off without
 // ADMIN_TOKEN: every /api route answers 503 and /admin says how to turn it on. Otherwise every route needs the
 // token (bearer) or the sign-in cookie (see auth.ts); each part of the API lives in its own module.
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { AdminAuth } from './auth.ts';
 import { mountContacts } from './contacts.ts';
 import type { AdminContext, KnownRefusal } from './context.ts';
 import { mountConversations } from './conversations.ts';
 import { mountEvents } from './events.ts';
+import { OutageWatch } from './outage.ts';
+import { StoreUnavailableError } from '../../store/errors.ts';
 import { mountFlows } from './flows.ts';
 import { mountNlp } from './nlp.ts';
 import { mountReports } from './reports.ts';
@@ -78,8 +80,14 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   mountContacts(router, options);
   mountNlp(router, options);
   mountReports(router, options);
-  mountEvents(router, options, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  const outages = new OutageWatch(options.store);
+  mountEvents(router, options, outages, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
   router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
+  // A page refused because the store is out of reach: the dashboards' banner says why now, not at the next look.
+  router.use(((error, _req, _res, next) => {
+    if (error instanceof StoreUnavailableError) void outages.look();
+    next(error);
+  }) satisfies ErrorRequestHandler);
   app.use('/api', open, router);
 
   if (options.dashboard) options.dashboard(app);

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
-import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, TransactionOptions, Tx } from '../types.ts';
+import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, StoreOutage, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
@@ -183,6 +183,8 @@ export class PostgresStore implements Store {
   /** The last answer of `unreachable`, and the ask under way. */
   #reach: { at: number; reason: string | undefined } = { at: 0, reason: undefined };
   #reaching: Promise<string | undefined> | undefined;
+  /** When `outage` first found PostgreSQL out of reach, until it answers again. */
+  #outSince: string | undefined;
   /** The health check's query until PostgreSQL answers it: a database that hangs holds one connection, not one a probe. */
   #reachQuery: Promise<string | undefined> | undefined;
 
@@ -242,6 +244,22 @@ export class PostgresStore implements Store {
       return reason;
     });
     return this.#reaching;
+  }
+
+  /**
+   * `unreachable` in parts, for the dashboard's banner; `since` is when this process first found PostgreSQL out of
+   * reach (asked by `unreachable` or by this), forgotten once it answers.
+   *
+   *     await store.outage(); // { cause: 'database', reason: 'PostgreSQL is out of reach (ECONNREFUSED) …', since: '…' }
+   */
+  async outage(): Promise<StoreOutage | undefined> {
+    const reason = await this.unreachable();
+    if (reason === undefined) {
+      this.#outSince = undefined;
+      return undefined;
+    }
+    this.#outSince ??= new Date().toISOString();
+    return { cause: 'database', reason, since: this.#outSince };
   }
 
   async #ask(): Promise<string | undefined> {
