@@ -63,7 +63,8 @@ describe.skipIf(!hasChromium)(inChromium('Arabic pages while the store is out of
       await page.fill('#reply-text', 'Let me look at your bill.');
       await page.locator('#reply-text').press('Enter');
       await page.waitForFunction(() => document.getElementById('result')?.textContent !== '');
-      expect(await read(page, '#result')).toBe(UNAVAILABLE_AR);
+      // A reply says it was not sent, and that it waits in its box.
+      expect(await read(page, '#result')).toBe('لم يُرسَل ردك: يتعذّر على Switchboard حفظ أي شيء الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه). ما زال ردك في المربع؛ أرسله مجددًا بعد 5 ثوانٍ.');
       expect(await page.inputValue('#reply-text')).toBe('Let me look at your bill.');
       await shot(page, 'console-store-unavailable-reply-ar');
 

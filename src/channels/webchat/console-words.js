@@ -19,8 +19,8 @@ export const CONSOLE_WORDS = {
     badToken: 'No agent signs in with this token.',
     /** Why a sign-in was refused, by the answer's `kind`: over the attempts allowed (`when`: inSeconds, inMinutes), */
     tooManyAttempts: (when) => `Too many attempts; try again ${when}.`,
-    /** the server starting, stopping or out of its store (`unavailable`, with the wait it asks for), */
-    signInUnavailable: (when) => `Switchboard cannot sign you in right now; try again ${when}.`,
+    /** the server starting, stopping or out of its store (`unavailable`): the console tries again by itself (`when`: the countdown), */
+    signInWaiting: (when) => `Switchboard cannot sign you in right now (it is starting, or cannot reach its store). Trying again by itself ${when}…`,
     /** not a token it takes (`badRequest`, `tooLarge`: empty, over 512 characters). */
     notAToken: 'This is not a sign-in token: paste your webchat_token from team.yaml as it is.',
     // The wait, as the web chat page says it.
@@ -78,6 +78,11 @@ export const CONSOLE_WORDS = {
      * store, with the wait it asks for (`when`: inSeconds, inMinutes); a failure; no such route (a page older than the server).
      */
     unavailable: (when) => `Switchboard cannot do this right now (it is starting, or cannot reach its store); nothing was done. Try again ${when}.`,
+    /** The same for a reply, and for an action with what the agent wrote (a closing note, a note): it is kept in its box. */
+    replyUnavailable: (when) => `Your reply was not sent: Switchboard cannot save anything right now (it is starting, or cannot reach its store). It is still in the box; send it again ${when}.`,
+    keptUnavailable: (when) => `Switchboard cannot do this right now (it is starting, or cannot reach its store); nothing was done, and what you wrote is still in its box. Try again ${when}.`,
+    /** The console's look refused for the same reason: it looks again by itself (`when`: the countdown). */
+    unavailableWaiting: (when) => `Switchboard cannot reach its store right now (or is starting): nothing can be saved, and what you typed stays in its box. Looking again by itself ${when}…`,
     failed: 'The server failed to do this (its log says why). Try again.',
     noSuchRoute: 'The server does not know this request: reload the page (Switchboard may have been updated).',
     unreachable: 'Switchboard cannot be reached.',
@@ -104,7 +109,7 @@ export const CONSOLE_WORDS = {
     signIn: 'تسجيل الدخول',
     badToken: 'لا يفتح هذا الرمز حساب أي موظف.',
     tooManyAttempts: (when) => `محاولات كثيرة؛ أعد المحاولة ${when}.`,
-    signInUnavailable: (when) => `تعذّر تسجيل دخولك الآن؛ أعد المحاولة ${when}.`,
+    signInWaiting: (when) => `تعذّر تسجيل دخولك الآن (يجري تشغيل Switchboard، أو تعذّر عليه الوصول إلى مخزنه). ستُعاد المحاولة تلقائيًا ${when}…`,
     notAToken: 'هذا ليس رمز تسجيل دخول: الصق \u2068webchat_token\u2069 من \u2068team.yaml\u2069 كما هو.',
     inSeconds: WORDS.ar.inSeconds,
     inMinutes: WORDS.ar.inMinutes,
@@ -154,6 +159,9 @@ export const CONSOLE_WORDS = {
     signedOutDone: 'تم تسجيل الخروج.',
     serverAnswered: (status) => `ردّ الخادم بالرمز ${status}.`,
     unavailable: (when) => `يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء. أعد المحاولة ${when}.`,
+    replyUnavailable: (when) => `لم يُرسَل ردك: يتعذّر على Switchboard حفظ أي شيء الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه). ما زال ردك في المربع؛ أرسله مجددًا ${when}.`,
+    keptUnavailable: (when) => `يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء، وما زال ما كتبته في مربعه. أعد المحاولة ${when}.`,
+    unavailableWaiting: (when) => `يتعذّر على Switchboard الآن الوصول إلى مخزنه (أو يجري تشغيله): لا يمكن حفظ شيء، ويبقى ما كتبته في مربعه. ستُعاد المحاولة تلقائيًا ${when}…`,
     failed: 'تعذّر على الخادم تنفيذ هذا (يذكر سجلّه السبب). أعد المحاولة.',
     noSuchRoute: 'لا يعرف الخادم هذا الطلب: أعد تحميل الصفحة (ربما حُدِّث الخادم).',
     unreachable: 'تعذّر الوصول إلى Switchboard.',

@@ -4,7 +4,7 @@
 // something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
-import { mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
+import { mark, messageText, quoteLine, renderAttachment, secondsOf, timeOf, waitIn, waitOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -98,6 +98,7 @@ document.addEventListener('click', unlockSound);
 $('signin').addEventListener('submit', async (event) => {
   event.preventDefault();
   unlockSound();
+  stopCountdown();
   $('signin-button').disabled = true;
   try {
     const res = await fetch('/agent/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: $('token').value }) });
@@ -107,7 +108,9 @@ $('signin').addEventListener('submit', async (event) => {
       return;
     }
     const body = await res.json().catch(() => ({}));
-    noteSignIn((words) => signInRefusal(res, body, words));
+    // Switchboard starting, or out of its store: the same sign-in again once the wait it asks for is over.
+    if ((body.kind ?? (res.status === 503 ? 'unavailable' : undefined)) === 'unavailable') countdown(secondsOf(res), (words, when) => words.signInWaiting(when), () => $('signin').requestSubmit());
+    else noteSignIn((words) => signInRefusal(res, body, words));
   } catch (error) {
     if (!(error instanceof SignedOut)) noteSignIn((words) => words.unreachableSignIn);
   } finally {
@@ -124,7 +127,6 @@ function signInRefusal(res, body, words) {
   const kind = body.kind ?? { 401: 'unauthorized', 429: 'rateLimited', 503: 'unavailable' }[res.status];
   if (kind === 'unauthorized') return (language === 'en' && typeof body.error === 'string' && body.error) || words.badToken;
   if (kind === 'rateLimited') return words.tooManyAttempts(waitOf(res, words));
-  if (kind === 'unavailable') return words.signInUnavailable(waitOf(res, words));
   if (kind === 'badRequest' || kind === 'tooLarge') return words.notAToken;
   if (kind === 'internal' || (kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
@@ -146,7 +148,39 @@ function serverRefusal(res, body) {
   return undefined;
 }
 
+let countdownTimer;
+/**
+ * While Switchboard cannot serve the console (starting, or out of its store): says `line(words, when)` (on the sign-in
+ * form until the console is shown, else under its header), `when` counting down the `seconds` it asked to wait, then
+ * calls `again` (the sign-in, or the look, once more): the agent has nothing to press, and loses nothing typed.
+ *
+ *     countdown(5, (words, when) => words.signInWaiting(when), () => $('signin').requestSubmit());
+ */
+function countdown(seconds, line, again) {
+  stopCountdown();
+  let left = seconds;
+  const tell = () => {
+    const said = (words) => line(words, waitIn(left, words));
+    if (!state) noteSignIn(said);
+    // An action's refusal (a reply not sent, still in its box) stays what the agent reads, until their next action.
+    else if (!$('result').classList.contains('refused') || $('result').dataset.unreachable) say(said, false, true);
+  };
+  tell();
+  countdownTimer = setInterval(() => {
+    left -= 1;
+    if (left > 0) return tell();
+    stopCountdown();
+    again();
+  }, 1_000);
+}
+
+function stopCountdown() {
+  clearInterval(countdownTimer);
+  countdownTimer = undefined;
+}
+
 $('logout').onclick = async () => {
+  stopCountdown();
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
   selected = undefined;
   showSignIn((words) => words.signedOutDone);
@@ -175,12 +209,21 @@ function refresh() {
 async function look() {
   const res = await api('/state');
   if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    // Switchboard starting, or out of its store: looked at again once the wait it asks for is over, and the console
+    // (or, before any list, the sign-in form) counts it down.
+    if (body.kind === 'unavailable') {
+      if (!state) showSignIn();
+      countdown(secondsOf(res), (words, when) => (state ? words.unavailableWaiting(when) : words.signInWaiting(when)), () => void refresh().catch(() => {}));
+      return;
+    }
     // Said until the list comes again (the next look clears it); before any list, on the sign-in form.
-    const refusal = serverRefusal(res, await res.json().catch(() => ({})));
+    const refusal = serverRefusal(res, body);
     if (refusal && state) say(refusal, false, true);
-    else if (refusal) showSignIn(refusal(words));
+    else if (refusal) showSignIn(refusal);
     return;
   }
+  stopCountdown();
   const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
   const statusBefore = state?.status;
   state = await res.json();
@@ -603,7 +646,11 @@ async function outcome(id) {
  */
 const actedOn = new Map();
 
-async function act(action) {
+/**
+ * Does `action` through /agent/api/act and says its answer; `typed`: what the agent wrote for it (a closing note, a
+ * note) stays in its box when it is not done, as its refusal says.
+ */
+async function act(action, typed = false) {
   if (action.kind === 'status') statusChosen = action.status;
   const id = action.conversationId;
   if (id !== undefined) actedOn.set(id, (actedOn.get(id) ?? 0) + 1);
@@ -611,7 +658,7 @@ async function act(action) {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
     const answer = body.message ?? body.error;
-    const refusal = res.ok ? undefined : serverRefusal(res, body);
+    const refusal = res.ok ? undefined : typed && body.kind === 'unavailable' ? (words) => words.keptUnavailable(waitOf(res, words)) : serverRefusal(res, body);
     if (refusal) say(refusal, false);
     else if (answer) showAnswer(answer, body.inEachLanguage, res.ok && body.ok);
     else say((words) => words.serverAnswered(res.status), false);
@@ -667,7 +714,7 @@ $('close-form').addEventListener('submit', async (event) => {
   const note = $('close-note').value.trim();
   const shareNote = note !== '' && $('close-share').checked;
   const seen = newestShown?.conversationId === selected ? { seen: newestShown.id } : {};
-  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}), ...seen })) {
+  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}), ...seen }, note !== '')) {
     $('close-note').value = '';
     $('close-share').checked = false;
   }
@@ -678,7 +725,7 @@ $('transfer-form').addEventListener('submit', (event) => {
 });
 $('note-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (await act({ kind: 'note', conversationId: selected, text: $('note-text').value })) $('note-text').value = '';
+  if (await act({ kind: 'note', conversationId: selected, text: $('note-text').value }, true)) $('note-text').value = '';
 });
 $('template-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -705,9 +752,9 @@ $('reply-form').addEventListener('submit', async (event) => {
     const body = { text, clientId: crypto.randomUUID(), ...(answered ? { replyTo: answered.id } : {}) };
     const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 202) {
-      input.value = text;
+      keep(input, text);
       const body = await res.json().catch(() => ({}));
-      const refusal = serverRefusal(res, body);
+      const refusal = body.kind === 'unavailable' ? (words) => words.replyUnavailable(waitOf(res, words)) : serverRefusal(res, body);
       if (refusal) say(refusal, false);
       else if (body.error) showAnswer(body.error, body.inEachLanguage, false);
       else say((words) => words.serverAnswered(res.status), false);
@@ -717,10 +764,19 @@ $('reply-form').addEventListener('submit', async (event) => {
     show('', true);
     await openConversation(selected);
   } catch (error) {
-    input.value = text;
+    keep(input, text);
     if (!(error instanceof SignedOut)) say((words) => words.unreachableReply, false, true);
   }
 });
+
+/**
+ * Puts a reply that was not sent back in its box, before what the agent typed there while it was being sent (a slow
+ * answer: the database out of reach), so that neither is lost.
+ */
+function keep(input, text) {
+  input.value = input.value.trim() ? `${text}\n${input.value}` : text;
+  replyFits();
+}
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state) scheduleRefresh(); });
 
 refresh().catch((error) => { if (!(error instanceof SignedOut)) showSignIn((words) => words.unreachable); });

@@ -202,6 +202,19 @@ export function watchLength(box, line, button, say) {
  *     waitOf(res, words) // 'in 20 s', 'بعد 20 ثانية'
  */
 export function waitOf(res, words) {
-  const seconds = Math.max(1, Number(res.headers.get('retry-after')) || 3);
+  return waitIn(secondsOf(res), words);
+}
+
+/** The seconds the server asks to wait: its answer's `Retry-After`, 3 when it gives none; at least 1. */
+export function secondsOf(res) {
+  return Math.max(1, Number(res.headers.get('retry-after')) || 3);
+}
+
+/**
+ * A wait of `seconds` in `words`' language: seconds, or minutes from one.
+ *
+ *     waitIn(20, words) // 'in 20 s', 'بعد 20 ثانية'
+ */
+export function waitIn(seconds, words) {
   return seconds < 60 ? words.inSeconds(seconds) : words.inMinutes(Math.ceil(seconds / 60));
 }
