@@ -95,9 +95,15 @@ it.skipIf(!databaseUrl)('answers 503 with Retry-After on every webhook while the
   const health = await fetch(`${app.url}/healthz`);
   expect(health.status).toBe(503);
   expect(await health.json()).toMatchObject({ status: 'degraded', reasons: [expect.stringMatching(/^the store is out of reach: PostgreSQL is out of reach \(/)] });
+  // And the dashboard's banner, in parts: since when this process found it out of reach, the same at each look.
+  const outage = await app.store.outage?.();
+  expect(outage).toEqual({ cause: 'database', reason: expect.stringMatching(/^PostgreSQL is out of reach \(/), since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  expect((await app.store.outage?.())?.since).toBe(outage?.since);
 
   link.mend();
   await expect.poll(async () => (await fetch(`${app!.url}/healthz`)).status, { timeout: 5_000 }).toBe(200);
+  expect(await app.store.outage?.()).toBeUndefined();
   const up: Record<string, number> = {};
   for (const [channel, deliver] of Object.entries(deliveries)) up[channel] = (await deliver()).status;
   expect(up).toEqual({ telegram: 200, 'whatsapp-cloud': 200, messenger: 200, botframework: 200, webchat: 202 });
