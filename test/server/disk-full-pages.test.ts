@@ -100,11 +100,23 @@ describe.skipIf(!hasChromium)(inChromium('pages while the disk is full'), () => 
     const disk = await fillDisk();
     const result = (part: string) => page.waitForFunction((text) => document.getElementById('result')?.textContent?.includes(text), part);
     const reply = 'I see two charges on your bill; one is refunded now.';
+    // Its answer slow in coming: Lina goes on typing in the emptied box meanwhile.
+    let answer!: () => void;
+    const typed = new Promise<void>((resolve) => { answer = resolve; });
+    await page.route('**/agent/api/conversations/*/messages', async (route) => {
+      if (route.request().method() === 'POST') await typed;
+      await route.continue();
+    });
     await page.fill('#reply-text', reply);
     await page.locator('#reply-text').press('Enter');
+    await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value === '');
+    await page.locator('#reply-text').pressSequentially('It takes 3 days.');
+    answer();
     await result('Your reply was not sent');
+    await page.unroute('**/agent/api/conversations/*/messages');
     expect(await read(page, '#result')).toMatch(/^Your reply was not sent: Switchboard cannot save anything right now \(it is starting, or cannot reach its store\)\. It is still in the box; send it again in \d+ s\.$/);
-    expect(await page.inputValue('#reply-text')).toBe(reply);
+    // Nothing lost: the reply back in the box, before what was typed meanwhile.
+    expect(await page.inputValue('#reply-text')).toBe(`${reply}\nIt takes 3 days.`);
 
     await page.fill('#close-note', 'Refunded the double charge');
     await page.locator('#close-form button').click();
@@ -138,7 +150,7 @@ describe.skipIf(!hasChromium)(inChromium('pages while the disk is full'), () => 
 
     // Lina's reply, still in the box, goes; and the close with its note.
     await page.locator('#reply-text').press('Enter');
-    await page.locator('#transcript .msg.agent', { hasText: reply }).waitFor();
+    await page.locator('#transcript .msg.agent', { hasText: 'It takes 3 days.' }).waitFor();
     expect(await page.inputValue('#reply-text')).toBe('');
     await page.locator('#close-form button').click();
     await page.locator(`#held li[data-id="${conversation!.id}"]`).waitFor({ state: 'detached' });
