@@ -6,6 +6,11 @@ import type { StoreOutage } from '../store/types.ts';
 import { inWait, t, when } from './i18n.ts';
 import { onStoreOutage } from './live.ts';
 
+/**
+ * The banner, shown while the live stream says the store refuses every call; nothing otherwise.
+ *
+ *     <main><OutageBanner /><Page path={path} /></main>
+ */
 export function OutageBanner() {
   const [outage, setOutage] = useState<StoreOutage | undefined>();
   const [now, setNow] = useState(Date.now());
