@@ -151,9 +151,13 @@ export interface TranscriptMessage {
   agentName?: string;
   /** Who wrote a note: the admin's name, or the agent's. */
   author?: string;
-  /** What it said; for a kind nothing here can show (`unsupported`: the channel's name of it), a line naming it in the page's language. */
+  /**
+   * What it said; for a kind nothing here can show (`unsupported`: the channel's name of it), a reaction, a customer's
+   * edit or deletion (`event`), a line saying so in the page's language.
+   */
   text: string;
   unsupported?: string;
+  event?: 'reaction' | 'edit' | 'deletion';
   at: string;
   status?: string;
   delivery?: string;

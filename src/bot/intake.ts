@@ -10,7 +10,7 @@ import { blank } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
-import { unshownKindLine } from '../handover/card.ts';
+import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
 import type { Turns } from './turns.ts';
@@ -250,7 +250,7 @@ export class Intake {
     const was = edited?.edit?.text ?? original.text;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
-      address: inbound.from.id, direction: 'in', from: 'contact', text: deletedLine(was), channelMessageId: inbound.id, at: now,
+      address: inbound.from.id, direction: 'in', from: 'contact', text: deletedLine(was), deletion: { of: deletion.of }, channelMessageId: inbound.id, at: now,
     };
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
@@ -276,7 +276,8 @@ export class Intake {
     tx.addMessage({
       contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'out', from: 'agent',
       text: inbound.text ?? describeKind(inbound), ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
-      ...(inbound.reaction ? { reaction: inbound.reaction } : {}), channelMessageId: inbound.id, at: now, status: 'sent',
+      ...(inbound.reaction ? { reaction: inbound.reaction } : {}), ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
+      channelMessageId: inbound.id, at: now, status: 'sent',
     });
     conversation.firstResponseAt ??= now;
     conversation.lastAgentMessageAt = now;
@@ -290,9 +291,11 @@ export class Intake {
       fx.emit({ type: 'conversation.assigned', payload: { conversation } });
     } else if (conversation.agentId) {
       // An agent of the team holds it: they see what was answered from the business's app.
-      // A reaction is worded for them as one (in their language), not as the transcript's line.
+      // A reaction, or a kind nothing here can show (a poll), is worded for them (in their language), not as the transcript's line.
       await this.options.desk.relay(tx, conversation, contact, {
-        ...(inbound.reaction ? { text: '', reaction: inbound.reaction } : { text: inbound.text ?? describeKind(inbound) }), answeredInApp: true,
+        ...(inbound.reaction ? { text: '', reaction: inbound.reaction }
+          : inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text: inbound.text ?? describeKind(inbound) }),
+        answeredInApp: true,
       }, fx);
     }
     tx.putConversation(conversation);
@@ -345,6 +348,7 @@ export class Intake {
       contactId: contact.id, channel: inbound.channel, address: inbound.from.id,
       direction: inbound.echo ? 'out' : 'in', from: inbound.echo ? 'agent' : 'contact', text: inbound.text ?? describeKind(inbound),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
+      ...(inbound.reaction ? { reaction: inbound.reaction } : {}), ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
       channelMessageId: inbound.id, at: inbound.at, history: true, ...(inbound.echo ? { status: 'sent' as const } : {}),
     });
     return true;
@@ -489,26 +493,6 @@ function notShownToTeam(language: string | undefined): string {
     en: 'Sorry, that kind of message can\'t be shown to our team. Could you write it instead?',
     ar: 'عذرًا، لا يمكن عرض هذا النوع من الرسائل لفريقنا. هل يمكنك كتابته بدلًا من ذلك؟',
   }, language);
-}
-
-/**
- * A deletion as the transcript shows it: what the deleted message said.
- *
- *     deletedLine('My card is 4111…'); // '[deleted "My card is 4111…"]'
- */
-function deletedLine(was: string): string {
-  const plain = was.replace(/\s+/g, ' ').trim();
-  return `[deleted ${plain === '' ? 'a message' : `"${plain}"`}]`;
-}
-
-/**
- * An edit as the transcript shows it: what the message said, then what it says now.
- *
- *     editLine('A-1243', 'A-1234'); // '[edited "A-1243"] A-1234'
- */
-function editLine(was: string, now: string): string {
-  const plain = was.replace(/\s+/g, ' ').trim();
-  return `[edited ${plain === '' ? 'a message' : `"${plain}"`}] ${now}`;
 }
 
 /** What the customer is told about files that did not come through, in their language (`album`: some of several sent at once). */

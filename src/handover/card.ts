@@ -119,8 +119,8 @@ export function deletionText(conversation: { id: number }, contactName: string |
 }
 
 /**
- * The line the transcript keeps for a customer's message of a kind nothing here can show (a poll, a story), which
- * has no words of theirs: its kind, in English. Those who read the transcript see `shownText` of it.
+ * The line the transcript keeps for a message of a kind nothing here can show (a poll, a story), which has no words
+ * of its writer's: its kind, in English. Those who read the transcript see `shownText` of it.
  *
  *     unshownKindLine('poll'); // '[a message of a kind that cannot be shown here: poll]'
  */
@@ -129,15 +129,104 @@ export function unshownKindLine(kind: string): string {
 }
 
 /**
- * A message's text as an agent or an admin reads it in `language`: a kind nothing here can show is named in their
- * words, as its relay is, not in the transcript's English line (after the customer's own words, when it came with some).
+ * The line the transcript keeps for a customer's deletion of a message: what it said, in English.
  *
- *     shownText({ text: unshownKindLine('poll'), unsupported: 'poll' }, 'ar'); // '[رسالة لا يمكن عرضها هنا (استطلاع رأي): اطلب من العميل كتابتها]'
+ *     deletedLine('My card is 4111…'); // '[deleted "My card is 4111…"]'
  */
-export function shownText(message: Pick<Message, 'text' | 'unsupported'>, language: DeskLanguage): string {
-  if (message.unsupported === undefined) return message.text;
-  const own = message.text === unshownKindLine(message.unsupported) ? '' : message.text;
-  return [own, word(line('kindNotShown', message.unsupported), language)].filter((part) => part.trim() !== '').join('\n');
+export function deletedLine(was: string): string {
+  return `[deleted ${quotedPlain(was)}]`;
+}
+
+/**
+ * The line the transcript keeps for a customer's edit: what the message said, then what it says now, in English.
+ *
+ *     editLine('A-1243', 'A-1234'); // '[edited "A-1243"] A-1234'
+ */
+export function editLine(was: string, now: string): string {
+  return `[edited ${quotedPlain(was)}] ${now}`;
+}
+
+/** A message as `shownText` reads it; `quoting` finds the message a reaction answers by its channel message id. */
+type Shown = Pick<Message, 'text' | 'from' | 'direction' | 'unsupported' | 'reaction' | 'edit' | 'deletion' | 'attachments'>;
+export type Quoting = (channelMessageId: string) => Pick<Message, 'text' | 'attachments'> | undefined;
+
+/**
+ * A message's text as an agent or an admin reads it in `language`, where the transcript keeps an English line for
+ * something done rather than said: a kind nothing here can show (named as its relay names it, after the writer's own
+ * words when it came with some), a reaction (with the message it answers, when `quoting` finds it), a customer's edit
+ * or deletion. Rows kept by earlier versions, without the fields that say so now, are read from their line.
+ *
+ *     shownText({ text: unshownKindLine('poll'), unsupported: 'poll', from: 'contact', direction: 'in' }, 'ar'); // '[رسالة لا يمكن عرضها هنا (استطلاع رأي): اطلب من العميل كتابتها]'
+ *     shownText(reaction, 'ar', (id) => byChannelId.get(id)); // '[تفاعل بـ 👍 على «⁨Did that fix it?⁩»]'
+ */
+export function shownText(message: Shown, language: DeskLanguage, quoting?: Quoting): string {
+  const unsupported = message.unsupported ?? UNSHOWN_LINE.exec(message.text)?.[1];
+  if (unsupported !== undefined) {
+    const own = message.text === unshownKindLine(unsupported) ? '' : message.text;
+    // Sent from the business's own app (an echo): there is no customer to ask for it.
+    const named = word(line(message.from === 'contact' ? 'kindNotShown' : 'kindNotShownInApp', unsupported), language);
+    return [own, named].filter((part) => part.trim() !== '').join('\n');
+  }
+  if (message.reaction) return word(line('reactedWith', message.reaction.emoji, quotedText(quoting?.(message.reaction.to), language)), language);
+  if (message.from !== 'contact' || message.direction !== 'in') return message.text;
+  if (message.edit) {
+    const was = quotedOf(message.text, '[edited ', `] ${message.edit.text}`);
+    return was === undefined ? message.text : word(line('editedMessage', was, message.edit.text), language);
+  }
+  const deleted = deletedFrom(message);
+  return deleted === undefined ? message.text : word(line('deletedMessage', deleted), language);
+}
+
+/**
+ * What a transcript's reactions quote: its messages by channel message id.
+ *
+ *     const quoting = quotingFrom(messages);
+ *     messages.map((message) => shownText(message, 'ar', quoting));
+ */
+export function quotingFrom(messages: readonly Omit<Message, 'id'>[]): Quoting {
+  const byId = new Map(messages.flatMap((message) => (message.channelMessageId !== undefined ? [[message.channelMessageId, message] as const] : [])));
+  return (channelMessageId) => byId.get(channelMessageId);
+}
+
+/**
+ * Whether a customer's message in the transcript is their deletion of another: marked so since `deletion` is kept,
+ * and before, its line alone (a row with files, a reaction or an edit is none).
+ */
+export function isDeletion(message: Shown): boolean {
+  return deletedFrom(message) !== undefined;
+}
+
+/**
+ * What a quoted message said, as the customer's app showed it: its text, or its file's kind in the reader's
+ * `language`; undefined for no message, or one with neither.
+ */
+export function quotedText(quoted: Pick<Message, 'text' | 'attachments'> | undefined, language: DeskLanguage): string | undefined {
+  if (quoted === undefined) return undefined;
+  if (quoted.text.trim() !== '') return quoted.text;
+  return quoted.attachments?.[0] ? word(line('quotedFile', quoted.attachments[0].kind), language) : undefined;
+}
+
+const UNSHOWN_LINE = /^\[a message of a kind that cannot be shown here: ([^\]\n]+)\]$/;
+
+/** What a deleted message said ('' when nothing to quote); undefined when `message` is no deletion. */
+function deletedFrom(message: Shown): string | undefined {
+  if (message.from !== 'contact' || message.direction !== 'in') return undefined;
+  if (message.deletion === undefined && (message.reaction || message.edit || message.attachments?.length || message.unsupported !== undefined)) return undefined;
+  return quotedOf(message.text, '[deleted ', ']');
+}
+
+/** The quoted text between `before` and `after` in a line that `quotedPlain` wrote: '' for "a message"; undefined when the line is not one. */
+function quotedOf(text: string, before: string, after: string): string | undefined {
+  if (!text.startsWith(before) || !text.endsWith(after) || text.length < before.length + after.length) return undefined;
+  const quoted = text.slice(before.length, text.length - after.length);
+  if (quoted === 'a message') return '';
+  return quoted.length >= 2 && quoted.startsWith('"') && quoted.endsWith('"') ? quoted.slice(1, -1) : undefined;
+}
+
+/** `text` on one line in double quotes, or "a message" when it has nothing to quote (a file without a caption). */
+function quotedPlain(text: string): string {
+  const plain = text.replace(/\s+/g, ' ').trim();
+  return plain === '' ? 'a message' : `"${plain}"`;
 }
 
 function shorten(text: string): string {

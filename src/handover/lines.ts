@@ -132,6 +132,14 @@ const en = {
     `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason, voice)}`,
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
+  // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
+  kindNotShownInApp: (kind: string) => `[a message that cannot be shown here (${kind}), sent from the business app]`,
+  // What the transcript shows of a reaction (`quoted`: the message it answers, when the transcript has it), of a
+  // customer's edit (`was`: what the message said before, blank when nothing to quote; `now`: what it says now) and of
+  // a message they deleted (`was`: what it said), in the reader's language.
+  reactedWith: (emoji: string, quoted: string | undefined) => `[reacted ${emoji}${quoted !== undefined ? ` to ${shortQuote(quoted)}` : ''}]`,
+  editedMessage: (was: string, now: string) => `[edited ${was === '' ? 'a message' : `"${isolateRtl(was)}"`}] ${now}`,
+  deletedMessage: (was: string) => `[deleted ${was === '' ? 'a message' : `"${isolateRtl(was)}"`}]`,
   // What a person at the business answered from the business's own app (WhatsApp Business), relayed to the agent
   // holding the conversation before it.
   answeredInApp: () => '(answered from the business app)',
@@ -288,6 +296,10 @@ const ar: Wording = {
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
   fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
+  kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
+  reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
+  editedMessage: (was, now) => `[رسالة معدَّلة${was === '' ? '' : `، كانت: «${isolate(was)}»`}] ${isolate(now)}`,
+  deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
-import { deletionText, editText, reactionText, relayText } from './card.ts';
+import { deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
@@ -46,10 +46,15 @@ export interface CustomerSaid extends Said {
  * thread, or to the agent, tagged with its number. A conversation whose agent is gone goes back to the queue.
  */
 export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, said: CustomerSaid, fx: DeskEffects): Promise<void> {
-  const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line('kindNotShown', said.unsupported), language)] : []);
+  // Sent from the business's own app (a poll of theirs), there is no customer to ask for it.
+  const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line(said.answeredInApp ? 'kindNotShownInApp' : 'kindNotShown', said.unsupported), language)] : []);
   const reacted = said.reaction ? await tx.messageByChannelId(conversation.channel, said.reaction.to) : undefined;
   const words = (language: DeskLanguage) => (said.reaction ? word(line('reactedInApp', said.reaction.emoji, quotedText(reacted, language)), language) : said.text);
-  const written = (language: DeskLanguage) => (said.answeredInApp ? `${word(line('answeredInApp'), language)} ${words(language)}` : words(language));
+  const written = (language: DeskLanguage) => {
+    // A kind from the business app that came without words: its own line says where it came from.
+    if (!said.answeredInApp || (said.text === '' && said.unsupported !== undefined)) return words(language);
+    return `${word(line('answeredInApp'), language)} ${words(language)}`;
+  };
   const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
@@ -64,16 +69,6 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
 async function quotedMessage(tx: Tx, conversation: Conversation, replyTo: string): Promise<Message | undefined> {
   const quoted = await tx.messageByChannelId(conversation.channel, replyTo);
   return quoted && quoted.contactId === conversation.contactId ? quoted : undefined;
-}
-
-/**
- * What a quoted message said, as the customer's app showed it: its text, or its file's kind in the reader's
- * `language`; undefined for no message, or one with neither.
- */
-function quotedText(quoted: Pick<Message, 'text' | 'attachments'> | undefined, language: DeskLanguage): string | undefined {
-  if (quoted === undefined) return undefined;
-  if (quoted.text.trim() !== '') return quoted.text;
-  return quoted.attachments?.[0] ? word(line('quotedFile', quoted.attachments[0].kind), language) : undefined;
 }
 
 /**

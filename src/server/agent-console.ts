@@ -21,7 +21,7 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { shownText } from '../handover/card.ts';
+import { isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -263,12 +263,15 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     }
     const { after, limit } = query.data;
     const contact = await store.contact(conversation.contactId);
-    const later = transcript(await store.messagesOfConversation(conversation.id)).filter((message) => message.id > after);
+    const messages = await store.messagesOfConversation(conversation.id);
+    const later = transcript(messages).filter((message) => message.id > after);
+    // A reaction names the message it answers, which may be on an earlier page.
+    const quoting = quotingFrom(messages);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
-        return toConsole(message, conversation.id, name, pageLanguage(req));
+        return toConsole(message, conversation.id, name, pageLanguage(req), quoting);
       }),
       more: later.length > limit,
     });
@@ -456,7 +459,7 @@ function transcript(messages: Message[]): Message[] {
 
 /** A message of the customer's that an agent may answer in particular: one they wrote, known on their channel by its id. */
 function isAnswerable(message: Message): boolean {
-  return message.direction === 'in' && message.from === 'contact' && message.channelMessageId !== undefined && message.reaction === undefined && message.edit === undefined;
+  return message.direction === 'in' && message.from === 'contact' && message.channelMessageId !== undefined && message.reaction === undefined && message.edit === undefined && !isDeletion(message);
 }
 
 /** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
@@ -469,12 +472,12 @@ function lastWebchatMessage(messages: Message[]): string | undefined {
 }
 
 /** A message as the console shows it, worded (a kind nothing here can show) in the page's `language`. */
-function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage): ConsoleMessage {
+function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage, quoting: Quoting): ConsoleMessage {
   return {
     id: message.id,
     from: message.from,
     ...(name !== undefined ? { name } : {}),
-    text: shownText(message, language),
+    text: shownText(message, language, quoting),
     ...(message.choices ? { choices: message.choices } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => consoleAttachment(attachment, conversationId)) } : {}),
     at: message.at,

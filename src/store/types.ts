@@ -206,6 +206,11 @@ export interface Message {
    * of theirs relayed to the customer (the copy's `relayOf`): the correction the customer was sent.
    */
   edit?: { of: string; text: string };
+  /**
+   * A customer's deletion for everyone of their message with this channel message id: `text` says, in English, what
+   * it said. Rows kept before this field have that line alone (`[deleted "…"]`).
+   */
+  deletion?: { of: string };
   /** An approved template sent instead of free text (`text` says what it was). */
   template?: { name: string; language?: string; params: string[] };
   /** Brought by a history sync: what was said before Switchboard took the chat. */

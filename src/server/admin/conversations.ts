@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
 import { line, word, type DeskLanguage } from '../../handover/lines.ts';
-import { shownText } from '../../handover/card.ts';
+import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
@@ -233,6 +233,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const messages = await store.messagesOfConversation(conversation.id);
     const timeline = await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id));
     const language = pageLanguage(req);
+    const quoting = quotingFrom(messages);
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
@@ -255,8 +256,10 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.agentId !== undefined ? { agentId: message.agentId, agentName } : {}),
         // A note says who wrote it: an agent (by name) or an admin (notes from before authors were kept: "admin").
         ...(message.from === 'note' ? { author: message.author ?? agentName ?? 'admin' } : {}),
-        // A kind nothing here can show, in the page's words (`unsupported`: which kind; no words of the customer's to teach).
-        text: shownText(message, language), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}), at: message.at,
+        // A kind nothing here can show, a reaction, an edit, a deletion: in the page's words, not the transcript's English
+        // line (`unsupported`: which kind; `event`: what the customer did; neither has words of the customer's to teach).
+        text: shownText(message, language, quoting), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
+        ...eventOf(message), at: message.at,
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
@@ -306,4 +309,11 @@ function toAction(route: keyof typeof actionBodies, conversationId: number, body
     case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string };
     case 'note': return { kind: 'note', conversationId, text: body.text as string };
   }
+}
+
+/** What a transcript row stands for when the customer did something rather than wrote: reacted, edited or deleted a message. */
+function eventOf(message: Message): { event?: 'reaction' | 'edit' | 'deletion' } {
+  if (message.reaction) return { event: 'reaction' };
+  if (message.edit && message.from === 'contact') return { event: 'edit' };
+  return isDeletion(message) ? { event: 'deletion' } : {};
 }

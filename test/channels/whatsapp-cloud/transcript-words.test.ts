@@ -1,0 +1,99 @@
+// What an agent in the console and an admin in the dashboard read of what a WhatsApp customer did rather than wrote (a
+// reaction, an edit, a deletion) and of a poll sent from the WhatsApp Business app, in the page's language: Arabic
+// where the page is Arabic, where they read the transcript's English lines. Rows kept by the previous version (no
+// field saying a deletion is one, an echo's poll without its kind) read the same.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs } from '../../helpers.ts';
+import type { CloudServer } from './harness.ts';
+import { SAID, mixedTranscript, read } from './mixed-transcript.ts';
+
+const running: CloudServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.stop();
+  await cleanupDirs();
+});
+
+const isolated = (text: string) => `\u2068${text}\u2069`;
+const joined = 'انضم ⁨Lina⁩ إلى المحادثة.';
+
+/** The transcript after Sheena's first message, as each page shows it. */
+const shown = {
+  en: [
+    ['agent', SAID.answer],
+    ['contact', `[reacted 👍 to "${SAID.answer}"]`],
+    ['contact', `[edited "${isolated(SAID.typo)}"] ${SAID.fixed}`],
+    ['contact', SAID.card],
+    ['contact', `[deleted "${isolated(SAID.card)}"]`],
+    ['contact', SAID.caption],
+    ['agent', '[a message that cannot be shown here (poll), sent from the business app]'],
+    ['note', SAID.note],
+  ],
+  ar: [
+    ['agent', SAID.answer],
+    ['contact', `[تفاعل بـ 👍 على «${isolated(SAID.answer)}»]`],
+    ['contact', `[رسالة معدَّلة، كانت: «${isolated(SAID.typo)}»] ${isolated(SAID.fixed)}`],
+    ['contact', SAID.card],
+    ['contact', `[رسالة محذوفة: «${isolated(SAID.card)}»]`],
+    ['contact', SAID.caption],
+    ['agent', '[رسالة لا يمكن عرضها هنا (استطلاع رأي)، أُرسلت من تطبيق الأعمال]'],
+    ['note', SAID.note],
+  ],
+};
+
+async function started(): Promise<CloudServer> {
+  const cloud = await mixedTranscript();
+  running.push(cloud);
+  return cloud;
+}
+
+/** A deletion and a business app's poll as the previous version kept them: the English line alone, no field saying which. */
+async function keptBefore(cloud: CloudServer): Promise<void> {
+  const [contact] = await cloud.app.store.contacts();
+  const row = { contactId: contact!.id, conversationId: 1, channel: 'whatsapp-cloud', address: contact!.identities[0]!.id, at: '2026-03-02T09:30:00.000Z' };
+  await cloud.app.store.transaction('rows kept before', async (tx) => {
+    tx.addMessage({ ...row, direction: 'in', from: 'contact', text: `[deleted "${SAID.caption}"]`, channelMessageId: 'wamid.OLD-D' });
+    tx.addMessage({ ...row, direction: 'out', from: 'agent', text: '[a message of a kind that cannot be shown here: poll]', channelMessageId: 'wamid.OLD-POLL', status: 'sent' });
+  });
+}
+
+describe('a WhatsApp customer\'s reaction, edit and deletion, and a poll from the business app, as agents and admins read them', () => {
+  it('read in the agent console\'s language, the Reply offered only on what the customer wrote', async () => {
+    const cloud = await started();
+    for (const language of ['en', 'ar'] as const) {
+      const page = await read(cloud, '/agent/api/conversations/1/messages', language);
+      expect(page.messages.map((m: { from: string; text: string }) => [m.from, m.text])).toEqual([['contact', SAID.typo], ['bot', joined], ...shown[language]]);
+      expect(page.messages.filter((m: { answerable?: true }) => m.answerable).map((m: { text: string }) => m.text)).toEqual([SAID.typo, SAID.card, SAID.caption]);
+    }
+  }, 30_000);
+
+  it('read in the dashboard\'s language, with what each stands for and no "teach this intent" on them', async () => {
+    const cloud = await started();
+    for (const language of ['en', 'ar'] as const) {
+      const transcript = await read(cloud, '/api/conversations/1', language);
+      expect(transcript.messages.map((m: { from: string; text: string }) => [m.from, m.text])).toEqual([['contact', SAID.typo], ['bot', joined], ...shown[language]]);
+      expect(transcript.messages.map((m: { event?: string }) => m.event ?? null)).toEqual([null, null, null, 'reaction', 'edit', null, 'deletion', null, null, null]);
+    }
+  }, 30_000);
+
+  it('tells Lina, who holds the conversation, of the poll sent from the business app in her language (team.yaml: ar)', async () => {
+    const cloud = await started();
+    const told = (await cloud.app.store.messagesOfAddress('webchat', 'agent-lina')).map((m) => m.text);
+    expect(told.at(-1)).toBe(`#1 Sheena Nelson: ${isolated('[رسالة لا يمكن عرضها هنا (استطلاع رأي)، أُرسلت من تطبيق الأعمال]')}`);
+  }, 30_000);
+
+  it('reads rows kept by the previous version the same way', async () => {
+    const cloud = await started();
+    await keptBefore(cloud);
+    const console = await read(cloud, '/agent/api/conversations/1/messages', 'ar');
+    expect(console.messages.slice(-2).map((m: { text: string; answerable?: true }) => [m.text, m.answerable ?? null])).toEqual([
+      [`[رسالة محذوفة: «${isolated(SAID.caption)}»]`, null],
+      ['[رسالة لا يمكن عرضها هنا (استطلاع رأي)، أُرسلت من تطبيق الأعمال]', null],
+    ]);
+    const dashboard = await read(cloud, '/api/conversations/1', 'ar');
+    expect(dashboard.messages.slice(-2).map((m: { text: string; event?: string }) => [m.text, m.event ?? null])).toEqual([
+      [`[رسالة محذوفة: «${isolated(SAID.caption)}»]`, 'deletion'],
+      ['[رسالة لا يمكن عرضها هنا (استطلاع رأي)، أُرسلت من تطبيق الأعمال]', null],
+    ]);
+    expect((await read(cloud, '/api/conversations/1', 'en')).messages.at(-2).text).toBe(`[deleted "${isolated(SAID.caption)}"]`);
+  }, 30_000);
+});
