@@ -19,6 +19,8 @@ export interface CardInput {
   language?: DeskLanguage;
   /** The labels of the fields and the titles of the intents (`FlowLibrary.wording`): without it, the fields' paths and the intent. */
   wording?: Wording;
+  /** Where a reaction on the card finds the message it answers (default: among `messages`). */
+  quoting?: Quoting;
 }
 
 const CARD_MESSAGES = 5;
@@ -32,7 +34,7 @@ const CARD_MESSAGE_CHARS = 300;
  *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
  *     await send(agentAddress, { text });
  */
-export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING }: CardInput): string {
+export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages) }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const name = contact.name ?? word(line('cardCustomer'), language);
   const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
@@ -45,7 +47,7 @@ export function assignmentCard({ conversation, contact, team, messages, returnin
   ];
   const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;
-  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(shownText(message, language)))}`));
+  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(shownText(message, language, quoting)))}`));
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
-import { assignmentCard } from './card.ts';
+import { assignmentCard, quotingFrom } from './card.ts';
 import { close, unseenInApp } from './closing.ts';
 import { line, word, type Line } from './lines.ts';
 import { act, type HandBack } from './actions.ts';
@@ -25,12 +25,13 @@ const RECENT_FOR_CARD = 5;
 export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
   const contact = await tx.contact(conversation.contactId);
   if (!contact || !conversation.deskThread) return;
-  const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
+  const lately = await tx.recentMessages(conversation.id, 30);
+  const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const holder = holderOf(ctx, conversation);
   const language = threadLanguage(ctx, conversation);
   const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
-  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, language, ...(wording ? { wording } : {}) });
+  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, quoting: quotingFrom(lately), language, ...(wording ? { wording } : {}) });
   const text = `${card}\n\n${word(holder ? line('threadHeldBy', holder.name) : line('threadOpenToAll'), language)}`;
   await toThread(ctx, tx, conversation, { text, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx);
 }

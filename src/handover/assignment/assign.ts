@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
-import { assignmentCard } from '../card.ts';
+import { assignmentCard, quotingFrom } from '../card.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { findAgent } from '../lookups.ts';
@@ -265,10 +265,11 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   saveAgentState(tx, agent, state);
   if (conversation.team) tx.putDoc('teams', conversation.team.toLowerCase(), { lastAgentId: agent.id });
   const contact = await tx.contact(conversation.contactId);
-  const recent = (await tx.recentMessages(conversation.id, 30)).filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
+  const lately = await tx.recentMessages(conversation.id, 30);
+  const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const wording = contact && ctx.wording ? await ctx.wording(conversation) : undefined;
-  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, returning, ...(agent.language ? { language: agent.language } : {}), ...(wording ? { wording } : {}) }) : undefined;
+  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, quoting: quotingFrom(lately), returning, ...(agent.language ? { language: agent.language } : {}), ...(wording ? { wording } : {}) }) : undefined;
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
   if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
   if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);

@@ -4,8 +4,8 @@
 // field saying a deletion is one, an echo's poll without its kind) read the same.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../../helpers.ts';
-import type { CloudServer } from './harness.ts';
-import { SAID, mixedTranscript, read } from './mixed-transcript.ts';
+import { SHEENA, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
+import { LINA_TOKEN, SAID, mixedTranscript, read } from './mixed-transcript.ts';
 
 const running: CloudServer[] = [];
 afterEach(async () => {
@@ -79,6 +79,30 @@ describe('a WhatsApp customer\'s reaction, edit and deletion, and a poll from th
     const cloud = await started();
     const told = (await cloud.app.store.messagesOfAddress('webchat', 'agent-lina')).map((m) => m.text);
     expect(told.at(-1)).toBe(`#1 Sheena Nelson: ${isolated('[رسالة لا يمكن عرضها هنا (استطلاع رأي)، أُرسلت من تطبيق الأعمال]')}`);
+  }, 30_000);
+
+  it('reads in Arabic on the card of Lina (team.yaml: ar), who takes the conversation after them from the queue', async () => {
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${LINA_TOKEN}\n    language: ar\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n' }, team });
+    running.push(cloud);
+    const typo = text(SAID.typo);
+    expect((await cloud.post(messagesBody([typo]))).status).toBe(200);
+    await settled(cloud);
+    const wait = (await cloud.app.store.messagesOfConversation(1)).find((m) => m.text === 'Please wait for an agent.')!.channelMessageId!;
+    const reaction = { from: SHEENA, id: 'wamid.Q-R', timestamp: '1763950400', type: 'reaction', reaction: { message_id: wait, emoji: '👍' } };
+    const edit = { from: SHEENA, id: 'wamid.Q-E', timestamp: '1763950410', type: 'edit', edit: { original_message_id: typo.id, message: { type: 'text', text: { body: SAID.fixed } } } };
+    expect((await cloud.post(messagesBody([reaction, edit]))).status).toBe(200);
+    const online = await fetch(`${cloud.app.url}/agent/api/act`, {
+      method: 'POST', headers: { authorization: `Bearer ${LINA_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }),
+    });
+    expect(online.status).toBe(200);
+    await expect.poll(async () => (await cloud.app.store.conversation(1))?.agentId).toBe('lina');
+    const card = (await cloud.app.store.messagesOfAddress('webchat', 'agent-lina')).map((m) => m.text).find((line) => line.startsWith('#1 ·'));
+    expect(card?.split('\n').filter((line) => line.startsWith('›'))).toEqual([
+      `› ${isolated(SAID.typo)}`,
+      `› ${isolated(`[تفاعل بـ 👍 على «${isolated('Please wait for an agent.')}»]`)}`,
+      `› ${isolated(`[رسالة معدَّلة، كانت: «${isolated(SAID.typo)}»] ${isolated(SAID.fixed)}`)}`,
+    ]);
   }, 30_000);
 
   it('reads rows kept by the previous version the same way', async () => {
