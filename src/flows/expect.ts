@@ -1,6 +1,6 @@
 // What an `ask` step accepts (`expect:`): each type checks the customer's answer and says what to save.
 // Text types read only what was typed (or the pressed button); image, file and location read only attachments.
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
 import { matchChoice, type FlowChoice } from './choices.ts';
@@ -34,9 +34,9 @@ export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: tr
  * Why an answer was refused, where more can be said than "that is not one": the customer then hears what to fix.
  * `several_emails`: two different addresses; `email_ending`: an address with no ending after its domain (`maya@example`);
  * `email_in_words`: an address spaced out or spoken among other words ("contact me at gmail dot com"), where which
- * words are the address cannot be told.
+ * words are the address cannot be told; `several_phones`: two different phone numbers ("+44 7400 123456 or 07400 654321").
  */
-export type Refusal = 'several_emails' | 'email_ending' | 'email_in_words';
+export type Refusal = 'several_emails' | 'email_ending' | 'email_in_words' | 'several_phones';
 
 const email = z.string().email();
 
@@ -283,10 +283,31 @@ function attachmentAnswer(type: AttachmentExpect, attachments: readonly Attachme
   return fitting.length > 0 ? { ok: false, notKept: true } : refused;
 }
 
-function phone(text: string, country?: CountryCode): Answer {
-  const parsed = parsePhoneNumberFromString(asciiDigits(text), { defaultCountry: country, extract: false });
-  return parsed?.isValid() ? { ok: true, value: parsed.number } : refused;
+/**
+ * The number an answer gives, in E.164: the whole answer, or the one number among its words, as customers write it in a
+ * sentence ("my number is +44 7400 123456", "call me on 07400 123456 please", «رقمي 0501234567»); a number without its
+ * country code only when the step names the country. Unlike an email address, a number keeps its spaces in a sentence
+ * without doubt about where it starts and ends: its digits do. Two different numbers give none, and the customer is
+ * told to send the one to use. Other digits in the sentence (an order number) are no phone number and do not count.
+ *
+ *     phone('call me on 07400 123456 please', 'GB'); // { ok: true, value: '+447400123456' }
+ *     phone('+44 7400 123456 or +44 7400 654321');  // { ok: false, why: 'several_phones' }
+ */
+function phone(typed: string, country?: CountryCode): Answer {
+  if (typed.length > LONGEST_PHONE_ANSWER) return refused;
+  const text = asciiDigits(typed);
+  const whole = parsePhoneNumberFromString(text, { defaultCountry: country, extract: false });
+  if (whole?.isValid()) return { ok: true, value: whole.number };
+  const found = new Set(findPhoneNumbersInText(text, country ? { defaultCountry: country } : undefined).map((match) => match.number.number));
+  if (found.size > 1) return { ok: false, why: 'several_phones' };
+  return found.size === 1 ? { ok: true, value: [...found][0]! } : refused;
 }
+
+/**
+ * The longest answer read for a phone number: a sentence around one is some dozens of characters. Finding numbers in a
+ * text takes time with every character (some 20 ms for 1,000 digits and spaces), so a longer one is refused unread.
+ */
+const LONGEST_PHONE_ANSWER = 300;
 
 function number(text: string): Answer {
   // Arabic decimal and thousands separators (٫ ٬), and "1,000"-style grouping, are common in typed numbers.

@@ -17,7 +17,8 @@ import { isolate, isolateRtl } from '../shared/text.ts';
  */
 export function defaultInvalidText(expect: Expect, why?: Refusal, again = false): Localized<string> {
   const national = expect.type === 'phone' && expect.country ? getExampleNumber(expect.country, examples)?.formatNational() : undefined;
-  if (national !== undefined) return withExample(again ? NATIONAL_PHONE_AGAIN : NATIONAL_PHONE, national);
+  // Two numbers are told to send one, whatever the country: an example of how to write one would not say that.
+  if (national !== undefined && why === undefined) return withExample(again ? NATIONAL_PHONE_AGAIN : NATIONAL_PHONE, national);
   if (expect.type === 'regex' && expect.example !== undefined) return withExample(again ? EXAMPLE_AGAIN : EXAMPLE, expect.example);
   const key = why ?? expect.type;
   const texts = again ? INVALID_AGAIN : INVALID;
@@ -54,6 +55,7 @@ const INVALID: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'] | Ref
     email_ending: 'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
     email_in_words: 'I couldn\'t tell your email address apart from the other words. Please send just the address, written like name@example.com.',
     phone: 'That doesn\'t look like a phone number. Please write it with the country code, like +44 20 7946 0958.',
+    several_phones: 'That\'s more than one phone number. Please send just the one we should use.',
     number: 'Please answer with a number, like 3.',
     date: 'Please send a date like 31/12/2025 or 2025-12-31.',
     choice: 'Please pick one of the options (you can also type its number).',
@@ -69,6 +71,7 @@ const INVALID: Readonly<Record<'en' | 'ar', Readonly<Record<Expect['type'] | Ref
     email_ending: 'يبدو أن عنوان البريد الإلكتروني هذا ينقصه الامتداد، مثل \u2066.com\u2069 أو \u2066.co.uk\u2069. يُرجى كتابته بهذا الشكل: name@example.com',
     email_in_words: 'لم أتمكن من تمييز عنوان بريدك الإلكتروني عن بقية الكلمات. يُرجى إرسال العنوان وحده بهذا الشكل: name@example.com',
     phone: 'لا يبدو هذا رقم هاتف صحيحًا. يُرجى كتابته مع رمز الدولة، مثل \u2066+44 20 7946 0958\u2069.',
+    several_phones: 'هذا أكثر من رقم هاتف. يُرجى إرسال الرقم الذي نستخدمه فقط.',
     number: 'يُرجى الإجابة برقم، مثل 3.',
     date: 'يُرجى إرسال تاريخ مثل 31/12/2025 أو 2025-12-31.',
     choice: 'يُرجى اختيار أحد الخيارات (يمكنك أيضًا كتابة رقمه).',
@@ -88,6 +91,7 @@ const INVALID_AGAIN: typeof INVALID = {
     email_ending: 'The ending is still missing. Like name@example.com, please.',
     email_in_words: 'Just the address on its own, please, like name@example.com.',
     phone: 'Sorry, that\'s still not a phone number. With the country code, please, like +44 20 7946 0958.',
+    several_phones: 'Just one number, please: the one we should use.',
     number: 'Just the number, please, like 3.',
     date: 'Just the date, please, like 31/12/2025.',
     choice: 'Please tap one of the options, or type its number.',
@@ -103,6 +107,7 @@ const INVALID_AGAIN: typeof INVALID = {
     email_ending: 'ما زال الامتداد ناقصًا. مثل: name@example.com',
     email_in_words: 'العنوان وحده من فضلك، مثل: name@example.com',
     phone: 'عذرًا، ما زال هذا ليس رقم هاتف. مع رمز الدولة من فضلك، مثل \u2066+44 20 7946 0958\u2069.',
+    several_phones: 'رقم واحد فقط من فضلك: الرقم الذي نستخدمه.',
     number: 'الرقم فقط من فضلك، مثل 3.',
     date: 'التاريخ فقط من فضلك، مثل 31/12/2025.',
     choice: 'يُرجى الضغط على أحد الخيارات، أو كتابة رقمه.',

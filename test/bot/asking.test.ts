@@ -178,6 +178,72 @@ steps:
   });
 });
 
+describe('a phone number written in a sentence', () => {
+  const flow = (country?: string) => `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Your mobile number?", ar: "رقم هاتفك المحمول؟" }
+    expect: phone${country ? `\n    country: ${country}` : ''}
+    save: contact.phone
+  - say: { en: "Thanks, we'll call {{contact.phone}}.", ar: "شكرًا، سنتصل بالرقم {{contact.phone}}." }
+`;
+  const phone = async (h: Awaited<ReturnType<typeof setUp>>['h'], id: string) => (await h.store.contactByIdentity('whatsapp-cloud', id))?.fields.phone;
+
+  it.each([
+    ['my number is +44 7400 123456', undefined],
+    ['call me on 07400 123456 please', 'GB'],
+    ['Sure! It\'s 07400 123456, after 5pm is best', 'GB'],
+  ])('takes the one number among the words: %j', async (answer, country) => {
+    const { h, wa, customer } = await setUp(flow(country));
+    await customer('m', 'hi');
+    await customer('m', answer);
+    expect(wa.textsTo('m')).toEqual(['Your mobile number?', "Thanks, we'll call +447400123456."]);
+    expect(await phone(h, 'm')).toBe('+447400123456');
+    await h.close();
+  });
+
+  it('takes an Arabic customer\'s «رقمي 0501234567», in Arabic-Indic digits too', async () => {
+    const { h, wa, customer } = await setUp(flow('SA'));
+    await customer('a', 'مرحبا');
+    await customer('a', 'رقمي 0501234567');
+    await customer('b', 'مرحبا');
+    await customer('b', 'رقمي ٠٥٠١٢٣٤٥٦٧ شكرًا');
+    for (const id of ['a', 'b']) {
+      expect(wa.textsTo(id)).toEqual(['رقم هاتفك المحمول؟', 'شكرًا، سنتصل بالرقم +966501234567.']);
+      expect(await phone(h, id)).toBe('+966501234567');
+    }
+    await h.close();
+  });
+
+  it('asks for just one of two numbers, in English and Arabic, and saves the one then sent', async () => {
+    const { h, wa, customer } = await setUp(flow('GB'));
+    await customer('m', 'hi');
+    await customer('m', 'my mobile is 07400 123456 or the office, 020 7946 0958');
+    await customer('m', 'the mobile: 07400 123456');
+    expect(wa.textsTo('m')).toEqual([
+      'Your mobile number?',
+      "That's more than one phone number. Please send just the one we should use.",
+      "Thanks, we'll call +447400123456.",
+    ]);
+    await customer('a', 'مرحبا');
+    await customer('a', 'رقمي 07400 123456 أو 07400 654321');
+    expect(wa.textsTo('a').at(-1)).toBe('هذا أكثر من رقم هاتف. يُرجى إرسال الرقم الذي نستخدمه فقط.');
+    expect(await phone(h, 'a')).toBeUndefined();
+    await h.close();
+  });
+
+  it('tells a customer who gave no number, or one without its country code, to write it with the code', async () => {
+    const { h, wa, customer } = await setUp(flow());
+    await customer('m', 'hi');
+    await customer('m', 'call me on 07400 123456 please');
+    expect(wa.textsTo('m').at(-1)).toBe("That doesn't look like a phone number. Please write it with the country code, like +44 20 7946 0958.");
+    await customer('m', 'ok: +44 7400 123456');
+    expect(wa.textsTo('m').at(-1)).toBe("Thanks, we'll call +447400123456.");
+    await h.close();
+  });
+});
+
 describe('an order number question that gives an example instead of its own words', () => {
   const flow = `
 flow: inbound

@@ -122,6 +122,32 @@ describe('expect: phone', () => {
     expect(accepts({ type: 'phone' }, '+20 100')).toBe('refused');
     expect(accepts({ type: 'phone' }, 'call me')).toBe('refused');
   });
+  it.each<[string, Expect, string]>([
+    ['my number is +44 7400 123456', { type: 'phone' }, '+447400123456'],
+    ['call me on 07400 123456 please', { type: 'phone', country: 'GB' }, '+447400123456'],
+    ['رقمي 0501234567', { type: 'phone', country: 'SA' }, '+966501234567'],
+    ['رقمي ٠٥٠١٢٣٤٥٦٧ شكرًا', { type: 'phone', country: 'SA' }, '+966501234567'],
+    ['It is 0100 123 4567, about order 12345678', { type: 'phone', country: 'EG' }, '+201001234567'],
+    ['+44 7400 123456, or 07400 123456 if you dial from here', { type: 'phone', country: 'GB' }, '+447400123456'],
+  ])('takes the one number in a sentence: %j', (text, type, saved) => {
+    expect(accepts(type, text)).toBe(saved);
+  });
+  it('refuses two different numbers as such, and a sentence with no number (or one without its country code, with no country)', () => {
+    expect(checkAnswer({ type: 'phone' }, { text: '+44 7400 123456 or +44 7400 654321' })).toEqual({ ok: false, why: 'several_phones' });
+    expect(checkAnswer({ type: 'phone', country: 'SA' }, { text: 'رقمي 0501234567 أو 0551234567' })).toEqual({ ok: false, why: 'several_phones' });
+    expect(checkAnswer({ type: 'phone' }, { text: 'call me on 07400 123456 please' })).toEqual({ ok: false });
+    expect(checkAnswer({ type: 'phone', country: 'GB' }, { text: 'I would rather not say' })).toEqual({ ok: false });
+  });
+  it('reads the worst answers a customer can send at once: long runs of digits, spaces and brackets', () => {
+    // Finding numbers in a text takes time with every character; counted in this process's CPU time.
+    const worst = ['1 '.repeat(25_000), '(1'.repeat(25_000), '1 '.repeat(149), '(1'.repeat(149), '1-'.repeat(149), '+'.repeat(299), '+1 ('.repeat(74)];
+    const before = process.cpuUsage();
+    for (const text of worst) expect(accepts({ type: 'phone', country: 'GB' }, text)).toBe('refused');
+    const { user, system } = process.cpuUsage(before);
+    expect((user + system) / 1000).toBeLessThan(500);
+    // A number in a long sentence is still found.
+    expect(accepts({ type: 'phone', country: 'GB' }, `${'I have been waiting for a call about my order for days, '.repeat(3)}so call me on 07400 123456`)).toBe('+447400123456');
+  });
 });
 
 describe('expect: number', () => {
