@@ -1,5 +1,5 @@
-// Whether a customer's words say anything beyond hello: the first message that opens a conversation may say what they
-// need, or only be polite.
+// Whether a customer's words say anything beyond hello: the first message that opens a conversation (src/bot), and
+// what a customer writes beside the detail a question asks (src/flows), may say what they need, or only be polite.
 import { fold } from './text.ts';
 
 /**
@@ -31,17 +31,19 @@ function words(text: string): string[] {
   return fold(text).replace(/[^\p{L}\p{N}']+/gu, ' ').replace(/'/g, '').split(' ').filter((word) => word !== '');
 }
 
-// Greetings, small talk and courtesies, and the words of a plea for help that names no subject, in English and in
-// Arabic (standard and dialect), as `words` folds them. A word that may say a need ("support", "order", "price",
-// "want") is not here.
+// Greetings, small talk, courtesies, yeses and corrections ("sure, it's …", "oops, typo", «تفضل»), and the words of a
+// plea for help that names no subject, in English and in Arabic (standard and dialect), as `words` folds them. A word
+// that may say a need ("support", "order", "price", "want", "problem") is not here.
 const SMALL_TALK: ReadonlySet<string> = new Set(words(`
   hi hii hiii hello helo hallo hey heyy hiya howdy yo greetings salut hola good morning afternoon evening day night gm
   there all everyone everybody team guys folks friend friends sir madam maam dear mr mrs ms
   how are you u r ya doing is it going whats up sup hope well fine
-  thanks thank thx ty please pls plz ok okay hmm um so just
+  thanks thank thx ty please pls plz ok okay hmm um so just cheers sorry
+  sure yes yeah yep yup no of course it its is that thats the much lot very oops typo meant mean actually wrong one
   anyone anybody someone somebody here there can could would will may might i me my we help assist assistance
   need have got a an some quick small question questions query inquiry enquiry ask with to for this am name
   مرحبا مرحبتين اهلا اهلين هلا هلو هاي السلام سلام عليكم وعليكم ورحمة الله وبركاته صباح مساء الخير النور
   كيف كيفك كيفكم حالك حالكم الحال اخبارك الاخبار شو وش ازيك عامل ايه شلونك
+  نعم اي ايوه اكيد طبعا تفضل تفضلي حاضر اوكي تمام اسف اسفة عفوا غلط غلطة قصدي اقصد هذا هو هي وشكرا
   شكرا لو سمحت سمحتي من فضلك فضلكم يا اخي اختي استاذ ممكن مساعدة مساعده ساعدني ساعدوني عندي لدي سؤال استفسار احد
 `));

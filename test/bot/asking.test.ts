@@ -125,6 +125,59 @@ describe('the shipped flow\'s email question', () => {
   });
 });
 
+describe('a need said beside the email', () => {
+  const need = (h: Awaited<ReturnType<typeof setUp>>['h']) => h.store.conversations().then((all) => all.map((c) => c.fields.need));
+
+  it('is not asked again, whether the email beside it was refused or taken', async () => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', 'my email is bob at, I need a refund for order 123');
+    await customer('m', 'bob@example.com');
+    expect(wa.textsTo('m').slice(2)).toEqual([
+      "That doesn't look like an email address. Please write it like name@example.com.",
+      'Is this about billing, a technical problem, or a purchase?',
+    ]);
+    expect(await email('m')).toBe('bob@example.com');
+
+    await customer('n', 'hello');
+    await customer('n', "It's nora@example.com, and my parcel never arrived");
+    expect(wa.textsTo('n').slice(2)).toEqual(['Is this about billing, a technical problem, or a purchase?']);
+    expect(await need(h)).toEqual(['I need a refund for order 123', 'my parcel never arrived']);
+    await h.close();
+  });
+
+  it('in Arabic too', async () => {
+    const { h, wa, customer } = await setUp();
+    await customer('a', 'مرحبا');
+    await customer('a', 'بريدي bob آت، وعندي مشكلة في الفاتورة');
+    await customer('a', 'bob@example.com');
+    expect(wa.textsTo('a').at(-1)).toBe('هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟');
+    expect(await need(h)).toEqual(['وعندي مشكلة في الفاتورة']);
+    await h.close();
+  });
+
+  it('is nothing when the words beside the email are courtesies, a correction, or no email at all: the need is asked', async () => {
+    const { h, wa, customer } = await setUp();
+    const asked = ['Hi Maya! Thanks for getting in touch.', "What's your email address, in case we need to follow up?", 'How can we help you today?'];
+    await customer('m', 'hi');
+    await customer('m', "sure, it's maya@example.com, thanks a lot!");
+    await customer('n', 'hi');
+    await customer('n', 'maya@example');
+    await customer('n', 'oops, typo. maya@example.com');
+    await customer('o', 'hi');
+    await customer('o', "I'd rather not say");
+    await customer('o', 'fine: maya@example.com');
+    await customer('a', 'مرحبا');
+    await customer('a', 'تفضل maya@example.com شكرا');
+    expect(wa.textsTo('m')).toEqual(asked);
+    expect(wa.textsTo('n').at(-1)).toBe(asked[2]);
+    expect(wa.textsTo('o').at(-1)).toBe(asked[2]);
+    expect(wa.textsTo('a').at(-1)).toBe('كيف يمكننا مساعدتك اليوم؟');
+    expect((await h.store.conversations()).map((c) => c.fields.first_message)).toEqual([undefined, undefined, undefined, undefined]);
+    await h.close();
+  });
+});
+
 describe('a phone number and an order number', () => {
   const flow = `
 flow: inbound

@@ -3,6 +3,7 @@
 // `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
+import { besideAnswer } from '../beside.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
 import { checkAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
@@ -78,6 +79,7 @@ export const askStep = defineStep({
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
+      keepNeedBeside(spec, ctx, input.text);
       const answer = checkAnswer(spec.expect, input);
       if (answer.ok) {
         if (spec.save) ctx.write(spec.save, answer.value);
@@ -229,6 +231,16 @@ function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodO
     );
   }
   return { type: expect };
+}
+
+const FIRST_MESSAGE = parseFieldPath('conversation.first_message')!;
+
+// "my email is bob at, I need a refund for order 123": the need said beside the detail is what a first message that
+// said it would have been (the shipped flow copies it into the need, and does not ask it), when the first said none.
+function keepNeedBeside(spec: AskStep, ctx: StepContext, text: string | undefined): void {
+  if (text === undefined || isKnown(ctx.read(FIRST_MESSAGE))) return;
+  const need = besideAnswer(spec.expect, text, ctx.run.contact.name);
+  if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
 }
 
 function say(text: string, spec: AskStep, ctx: StepContext): void {

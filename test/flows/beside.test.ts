@@ -1,0 +1,38 @@
+// What a customer says beside the email or phone number a question asks for: a need (kept, so it is not asked again)
+// or only courtesies, a correction or a refusal (nothing).
+import { describe, expect, it } from 'vitest';
+import { besideAnswer } from '../../src/flows/beside.ts';
+import type { Expect } from '../../src/flows/expect.ts';
+
+const email: Expect = { type: 'email' };
+const phone: Expect = { type: 'phone', country: 'GB' };
+
+describe('the words beside an answer to an email or phone question', () => {
+  it.each<[string, Expect, string]>([
+    ['my email is bob at, I need a refund for order 123', email, 'I need a refund for order 123'],
+    ["It's bob@example.com, and my parcel never arrived", email, 'my parcel never arrived'],
+    ['I was charged twice at checkout. bob@example.com', email, 'I was charged twice at checkout.'],
+    ['Email: bob@example.com. I need to change my delivery address', email, 'I need to change my delivery address'],
+    ['بريدي bob@example.com، وعندي مشكلة في الفاتورة', email, 'وعندي مشكلة في الفاتورة'],
+    ['call me on 07400 123456 please, my router is broken', phone, 'my router is broken'],
+    ['رقمي 0501234567، والطلب لم يصل', phone, 'والطلب لم يصل'],
+  ])('keep a need said beside the detail: %j', (text, expect_, need) => {
+    expect(besideAnswer(expect_, text, 'Maya')).toBe(need);
+  });
+
+  it.each<[string, Expect]>([
+    ['bob@example.com', email],
+    ['maya @ example . com', email],
+    ["sure, it's maya@example.com, thanks a lot!", email],
+    ['yes of course, maya@example.com, thank you so much', email],
+    ['oops, typo. maya@example.com', email],
+    ['Maya here. maya@example.com', email],
+    ['تفضل maya@example.com شكرا', email],
+    ["I'd rather not say", email],
+    ['sure, 07400 123456', phone],
+    ['my parcel number 123 never arrived', phone],
+    ['3, and my parcel never arrived', { type: 'number' }],
+  ])('keep nothing for courtesies, a correction, no try at the detail, or another question: %j', (text, expect_) => {
+    expect(besideAnswer(expect_, text, 'Maya')).toBeUndefined();
+  });
+});
