@@ -101,8 +101,11 @@ function emailAnswer(typed: string): Answer {
   if (found.size === 1) return { ok: true, value: [...found][0]! };
   const spaced = spacedAddress(text);
   if (spaced !== undefined) return spaced;
-  // "maya@example": the one thing missing is the ending (.com), and saying so is more use than "not an address".
-  return /^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued(trimPunctuation(text), '@')) ? { ok: false, why: 'email_ending' } : refused;
+  // "maya@example": the one thing missing is the ending (.com), and saying so is more use than "not an address"; in a
+  // sentence too ("my email is maya@example"), when it is the one word with an "@".
+  if (/^[^\s@]+@[\p{L}\p{N}-]+$/u.test(glued(trimPunctuation(text), '@'))) return { ok: false, why: 'email_ending' };
+  const withAt = text.split(/\s+/).filter((word) => word.includes('@'));
+  return withAt.length === 1 && /^[^@]+@[\p{L}\p{N}-]+$/u.test(trimPunctuation(withAt[0]!)) ? { ok: false, why: 'email_ending' } : refused;
 }
 
 /**
@@ -231,6 +234,28 @@ export function triesToAnswer(expect: Expect, input: FlowInput): boolean {
     return bare !== '' && checkAnswer(expect, { text: bare }).ok;
   });
 }
+
+/**
+ * Whether a refused answer is the customer declining to give it ("no thanks", "skip", "I'd rather not", «لا شكرًا»):
+ * asked again, they would only read that what they wrote is not an email address. The whole answer, as folded words;
+ * a sentence that says more is no decline. Never for `choice` (where "no" may be an option) or attachments.
+ *
+ *     declinesToAnswer({ type: 'email' }, { text: 'No thanks!' }); // true
+ *     declinesToAnswer({ type: 'email' }, { text: 'no, wait: it is maya@example' }); // false
+ */
+export function declinesToAnswer(expect: Expect, input: FlowInput): boolean {
+  if (expect.type === 'choice' || isAttachmentExpect(expect.type) || input.text === undefined || input.text.length > 60) return false;
+  return DECLINES.has(fold(input.text.replace(BIDI_CONTROLS, '')).replace(/['’]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim());
+}
+
+// Folded, without apostrophes and punctuation.
+const DECLINES: ReadonlySet<string> = new Set([
+  'no', 'nope', 'nah', 'no thanks', 'no thank you', 'no sorry', 'sorry no', 'skip', 'skip it', 'skip this', 'pass', 'not now', 'later',
+  'rather not', 'id rather not', 'i would rather not', 'id rather not say', 'i would rather not say', 'prefer not to say', 'id prefer not to',
+  'i dont have one', 'dont have one', 'i dont have an email', 'i dont have email', 'no email', 'none', 'n a', 'i dont want to', 'no i dont want to',
+  'لا', 'لأ', 'لا شكرا', 'لا شكرًا', 'لا اريد', 'لا أريد', 'لا ارغب', 'لا أرغب', 'ما ابي', 'ما أبي', 'ما ابغى', 'ما عندي', 'ما عندي ايميل', 'ليس لدي',
+  'ليس لدي بريد', 'لا يوجد', 'لا يوجد لدي', 'تخطي', 'تخطى', 'لاحقا', 'لاحقًا', 'مش عايز', 'مش حابب',
+].map((phrase) => fold(phrase).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()));
 
 /** Numbers a rating is written out with, in English and Arabic. */
 const NUMBER_WORDS: ReadonlySet<string> = new Set([

@@ -36,10 +36,14 @@ function withExample(texts: WithExample, example: string): Localized<string> {
  * step has no `failed:` text: without it, the next question reads as if the answer had been taken.
  *
  *     localize(defaultFailedText({ type: 'email' }), 'en'); // "I couldn't take that as an email address, so let's go on without it."
+ *     localize(defaultFailedText({ type: 'email' }, true), 'en'); // "No problem, let's go on without it." (they declined)
  */
-export function defaultFailedText(expect: Expect): Localized<string> {
-  return inLanguages({ en: FAILED.en[expect.type], ar: FAILED.ar[expect.type] });
+export function defaultFailedText(expect: Expect, declined = false): Localized<string> {
+  return declined ? inLanguages(DECLINED) : inLanguages({ en: FAILED.en[expect.type], ar: FAILED.ar[expect.type] });
 }
+
+// The customer said they would rather not answer ("no thanks"): taken as said, not as a failed try.
+const DECLINED = { en: 'No problem, let\'s go on without it.', ar: 'لا بأس، سنكمل من دونه.' };
 
 function inLanguages(texts: { en: string; ar: string }): Localized<string> {
   return { variants: new Map(Object.entries(texts)), fallback: texts.en };

@@ -74,7 +74,7 @@ describe('the shipped flow\'s email question', () => {
     await customer('m', 'hi');
     await customer('m', 'maya@example');
     await customer('m', 'maya @ example.com or maya@work.example');
-    await customer('m', 'I would rather not');
+    await customer('m', 'maya at example');
     expect(wa.textsTo('m').slice(2)).toEqual([
       'That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.',
       "That's more than one email address. Please send just the one we should use.",
@@ -99,7 +99,7 @@ describe('the shipped flow\'s email question', () => {
     await customer('b', 'مرحبا');
     await customer('b', 'maya@example');
     await customer('b', 'maya@example.com و maya@work.example');
-    await customer('b', 'لا أريد');
+    await customer('b', 'مايا');
     expect(wa.textsTo('b').slice(2)).toEqual([
       'يبدو أن عنوان البريد الإلكتروني هذا ينقصه الامتداد، مثل \u2066.com\u2069 أو \u2066.co.uk\u2069. يُرجى كتابته بهذا الشكل: name@example.com',
       'هذا أكثر من عنوان بريد إلكتروني. يُرجى إرسال العنوان الذي نستخدمه فقط.',
@@ -166,7 +166,6 @@ describe('a need said beside the email', () => {
     await customer('n', 'oops, typo. maya@example.com');
     await customer('o', 'hi');
     await customer('o', "I'd rather not say");
-    await customer('o', 'fine: maya@example.com');
     await customer('a', 'مرحبا');
     await customer('a', 'تفضل maya@example.com شكرا');
     expect(wa.textsTo('m')).toEqual(asked);
@@ -174,6 +173,33 @@ describe('a need said beside the email', () => {
     expect(wa.textsTo('o').at(-1)).toBe(asked[2]);
     expect(wa.textsTo('a').at(-1)).toBe('كيف يمكننا مساعدتك اليوم؟');
     expect((await h.store.conversations()).map((c) => c.fields.first_message)).toEqual([undefined, undefined, undefined, undefined]);
+    await h.close();
+  });
+});
+
+describe('a customer who declines to give their email', () => {
+  it.each([
+    ['no thanks', 'hi', "No problem, let's go on without it.", 'How can we help you today?'],
+    ["I'd rather not say.", 'hi', "No problem, let's go on without it.", 'How can we help you today?'],
+    ['لا شكرًا', 'مرحبا', 'لا بأس، سنكمل من دونه.', 'كيف يمكننا مساعدتك اليوم؟'],
+  ])('is let go at once when they say %j, not told it is no email address', async (answer, hello, told, next) => {
+    const { h, wa, customer, email } = await setUp();
+    await customer('m', hello);
+    await customer('m', answer);
+    expect(wa.textsTo('m').slice(2)).toEqual([told, next]);
+    expect(await email('m')).toBeUndefined();
+    await h.close();
+  });
+
+  it('after a wrong try too; a sentence that says more is still asked again', async () => {
+    const { h, wa, customer } = await setUp();
+    await customer('m', 'hi');
+    await customer('m', 'maya@example');
+    await customer('m', 'no');
+    expect(wa.textsTo('m').slice(3)).toEqual(["No problem, let's go on without it.", 'How can we help you today?']);
+    await customer('n', 'hi');
+    await customer('n', 'no, wait: it is maya@example');
+    expect(wa.textsTo('n').at(-1)).toBe('That email address is missing its ending, like .com or .co.uk. Please write it like name@example.com.');
     await h.close();
   });
 });

@@ -116,7 +116,7 @@ describe('ask', () => {
       const run = newRun();
       startFlow(flow, run);
       takeSaid(run);
-      resumeFlow(flow, run, { text: 'nope' });
+      resumeFlow(flow, run, { text: 'mona' });
       expect(takeSaid(run)).toEqual(['Not an email, friend. Again?']);
       expect(run.conversation.flow?.waiting).toEqual({ retries: 1 });
       resumeFlow(flow, run, { text: 'still no' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, triesToAnswer, type Expect } from '../../src/flows/expect.ts';
+import { checkAnswer, declinesToAnswer, triesToAnswer, type Expect } from '../../src/flows/expect.ts';
 import { forEveryLanguage } from '../../src/flows/language.ts';
 import type { Attachment } from '../../src/store/types.ts';
 
@@ -88,6 +88,9 @@ describe('expect: email', () => {
     expect(checkAnswer({ type: 'email' }, { text: 'mona@example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
     expect(checkAnswer({ type: 'email' }, { text: 'mona @ example.com or mona@work.example' })).toEqual({ ok: false, why: 'several_emails' });
     expect(checkAnswer({ type: 'email' }, { text: 'mona@example' })).toEqual({ ok: false, why: 'email_ending' });
+    expect(checkAnswer({ type: 'email' }, { text: 'my email is mona@example.' })).toEqual({ ok: false, why: 'email_ending' });
+    expect(checkAnswer({ type: 'email' }, { text: 'ايميلي mona@example' })).toEqual({ ok: false, why: 'email_ending' });
+    expect(checkAnswer({ type: 'email' }, { text: 'mona@example or mona@work' })).toEqual({ ok: false });
     expect(checkAnswer({ type: 'email' }, { text: 'mona @ example.' })).toEqual({ ok: false, why: 'email_ending' });
     expect(checkAnswer({ type: 'email' }, { text: 'mona' })).toEqual({ ok: false });
     expect(accepts({ type: 'email' }, 'mona@example.com, mona@example.com')).toBe('mona@example.com');
@@ -147,6 +150,18 @@ describe('expect: phone', () => {
     expect((user + system) / 1000).toBeLessThan(500);
     // A number in a long sentence is still found.
     expect(accepts({ type: 'phone', country: 'GB' }, `${'I have been waiting for a call about my order for days, '.repeat(3)}so call me on 07400 123456`)).toBe('+447400123456');
+  });
+});
+
+describe('a customer declining to answer', () => {
+  it.each(['no', 'No thanks!', "I'd rather not say.", 'I don’t have one', 'skip', 'لا', 'لا شكرًا', 'لا أريد', 'ما عندي'])('is %j', (text) => {
+    expect(declinesToAnswer({ type: 'email' }, { text })).toBe(true);
+    expect(declinesToAnswer({ type: 'phone' }, { text })).toBe(true);
+  });
+  it('is not a sentence that says more, nor a "no" to a choice', () => {
+    expect(declinesToAnswer({ type: 'email' }, { text: 'no, wait: it is maya@example' })).toBe(false);
+    expect(declinesToAnswer({ type: 'email' }, { text: 'no email yet, I need a refund' })).toBe(false);
+    expect(declinesToAnswer({ type: 'choice', choices }, { text: 'no' })).toBe(false);
   });
 });
 

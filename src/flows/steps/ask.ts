@@ -6,7 +6,7 @@ import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from
 import { besideAnswer } from '../beside.ts';
 import { choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
-import { checkAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
+import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
 import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
@@ -85,7 +85,9 @@ export const askStep = defineStep({
         if (spec.save) ctx.write(spec.save, answer.value);
         return 'next';
       }
-      if (waiting.retries < spec.retries) {
+      // "No thanks": asking again would only tell them that is not an email address; they are let go at once.
+      const declined = declinesToAnswer(spec.expect, input);
+      if (waiting.retries < spec.retries && !declined) {
         // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
         const again = answer.notKept ? spec.question : spec.invalid;
@@ -100,7 +102,7 @@ export const askStep = defineStep({
       }
       // Going on without a word, the next question reads as if this answer had been taken; a jump leads to the
       // flow's own words (a say, a person), which this one would contradict.
-      const failed = spec.failed ? ctx.text(spec.failed) : spec.onFail.to === 'continue' ? ctx.localize(defaultFailedText(spec.expect)) : '';
+      const failed = spec.failed ? ctx.text(spec.failed) : spec.onFail.to === 'continue' ? ctx.localize(defaultFailedText(spec.expect, declined)) : '';
       if (failed !== '') ctx.run.say({ text: failed });
       return jumpOutcome(spec.onFail, ctx);
     },
