@@ -7,9 +7,9 @@ import type { Expect } from './expect.ts';
 /**
  * The words of an answer to an email or phone question that say something else than the detail and more than hello,
  * or undefined. The answer is read clause by clause (commas, full stops, "and", «،»…): a clause with the detail in it,
- * or a word for it ("email", "number", «رقمي»), is the answer; what the other clauses say is kept when it says more
- * than courtesies ("thanks", "sure"), and only when the message also tried to give the detail: "I'd rather not" to
- * an email question is no need, and the customer is asked what they need as before.
+ * or a word for it ("email", "number", «رقمي»), is the answer; the other clauses that say more than courtesies
+ * ("thanks", "sure") are kept, and only when the message also tried to give the detail: "I'd rather not" to an email
+ * question is no need, and the customer is asked what they need as before.
  *
  *     besideAnswer({ type: 'email' }, 'my email is bob at, I need a refund for order 123'); // 'I need a refund for order 123'
  *     besideAnswer({ type: 'email' }, 'sure, bob@example.com, thanks!');                    // undefined
@@ -21,10 +21,11 @@ export function besideAnswer(expect: Expect, text: string, name?: string): strin
   const kept: string[] = [];
   for (const clause of clauses(text)) {
     if (clause.some(about)) tried = true;
-    else kept.push(...clause);
+    // "Sure!" before the need is no part of it.
+    else if (saysMoreThanHello(clause.join(' '), name)) kept.push(...clause);
   }
   const beside = trimSeparators(kept.join(' '));
-  return tried && beside !== '' && saysMoreThanHello(beside, name) ? beside : undefined;
+  return tried && beside !== '' ? beside : undefined;
 }
 
 /** Longer texts are no answer to a question for a detail, and are not read for one. */

@@ -16,6 +16,8 @@ describe('the words beside an answer to an email or phone question', () => {
     ['بريدي bob@example.com، وعندي مشكلة في الفاتورة', email, 'وعندي مشكلة في الفاتورة'],
     ['call me on 07400 123456 please, my router is broken', phone, 'my router is broken'],
     ['رقمي 0501234567، والطلب لم يصل', phone, 'والطلب لم يصل'],
+    ['Sure! my email is sam@example.com, and the jacket I ordered never arrived', email, 'the jacket I ordered never arrived'],
+    ['Thanks! I was charged twice. Cheers, sam@example.com', email, 'I was charged twice.'],
   ])('keep a need said beside the detail: %j', (text, expect_, need) => {
     expect(besideAnswer(expect_, text, 'Maya')).toBe(need);
   });
