@@ -352,6 +352,11 @@ const en = {
   rolledBack: 'Rolled back: version {version} is published.',
   rollbackConflict409: 'Not rolled back: someone published this flow since you opened its history, and it is now at version {version} (the current one in the list). Compare again, then roll back if you still want to.',
   rollbackRemoved409: 'Not rolled back: someone removed this flow since you opened its history.',
+  // A rollback over a flow whose file was saved outside the dashboard since its history was opened.
+  rollbackChangedOnDisk409: 'Not rolled back: the file {file} changed on disk since you opened its history (saved outside the dashboard), and it is now at version {version} (the current one in the list). Compare it with what was there, then roll back over it if you still want to.',
+  rollBackOverFile: 'Roll back to {version} over the file',
+  keepFile: 'Discard the rollback, keep the file',
+  diskChange: 'What changed on disk: version {was} (left) against the file now, version {version} (right)',
   pickVersion: 'Pick a version to compare it with the current one.',
   backToList: 'All flows',
   // contacts
@@ -853,6 +858,10 @@ const ar: Record<StringKey, string> = {
   rolledBack: 'تم الرجوع: نُشر الإصدار {version}.',
   rollbackConflict409: 'لم يتم الرجوع: نشر شخص آخر هذا المسار منذ فتحت سجله، وهو الآن في الإصدار {version} (الحالي في القائمة). قارن مجددًا، ثم ارجع إن كنت ما زلت تريد ذلك.',
   rollbackRemoved409: 'لم يتم الرجوع: حذف شخص آخر هذا المسار منذ فتحت سجله.',
+  rollbackChangedOnDisk409: 'لم يتم الرجوع: تغيّر الملف {file} على القرص منذ فتحت سجله (حُفظ خارج لوحة التحكم)، وصار في الإصدار {version} (الحالي في القائمة). قارنه بما كان فيه، ثم ارجع فوقه إن كنت ما زلت تريد ذلك.',
+  rollBackOverFile: 'ارجع إلى الإصدار {version} فوق الملف',
+  keepFile: 'تجاهل الرجوع وأبقِ الملف',
+  diskChange: 'ما تغيّر على القرص: الإصدار {was} (على اليسار) مقابل الملف الآن، الإصدار {version} (على اليمين)',
   pickVersion: 'اختر إصدارًا لمقارنته بالإصدار الحالي.',
   backToList: 'كل المسارات',
   contactsTitle: 'جهات الاتصال',

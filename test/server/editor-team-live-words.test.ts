@@ -1,5 +1,5 @@
 // What an admin reads, in English and in Arabic, in the flow editor (its status line, the warnings of a flow that still
-// goes into service), in a flow's history (a rollback over a version someone replaced or removed since), on the Team
+// goes into service), in a flow's history (a rollback over a version someone replaced or removed since, or a file changed on disk), on the Team
 // page (a team.yaml of the wrong shape) and at the top of every page when the live feed is refused for too many open
 // streams. Against a real Switchboard in Chromium; screenshots go to test-results/admin-words/. Skipped, saying so,
 // without Chromium.
@@ -140,7 +140,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(english, 'flow-warnings-en');
   }, 90_000);
 
-  it('says a rollback over a version someone replaced, or a flow someone removed, since the history was opened as such, in both languages; a removed flow is rolled back from its history', async () => {
+  it('says a rollback over a version someone replaced, a file changed on disk, or a flow someone removed, since the history was opened as such, in both languages; over a file changed on disk it offers to compare, roll back over it or keep it; a removed flow is rolled back from its history', async () => {
     // The flows folder watched, as it is in service: a file changed or removed on disk is read again by itself.
     const dir = await shippedDataDir();
     const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN: TOKEN }, log: quietLog, sweepEveryMs: 0 });
@@ -152,10 +152,18 @@ describe.skipIf(!hasChromium)(title, () => {
     const published = `${shipped}# Checked by Nadia\n`;
     await call('PUT', '/flows/inbound', { source: published, baseVersion: first.version });
     /** The flow's versions as the API lists them, once the file on disk is read. */
+    /** Writes the file back as Nadia published it, and waits until Switchboard has read it again. */
+    const restore = async () => {
+      await writeFile(file, published);
+      await expect.poll(async () => (await call<{ source?: string }>('GET', '/flows/inbound')).source, { timeout: 10_000 }).toBe(published);
+    };
     const listed = async () => (await fetch(`${app.url}/api/flows/inbound/versions`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((res) => res.json())) as { versions?: { version: string; current: boolean }[] };
     const cases = [
-      ['ar', 'changed', /^لم يتم الرجوع: نشر شخص آخر هذا المسار منذ فتحت سجله، وهو الآن في الإصدار ([0-9a-f]{12}) \(الحالي في القائمة\)\. قارن مجددًا، ثم ارجع إن كنت ما زلت تريد ذلك\.$/],
-      ['en', 'changed', /^Not rolled back: someone published this flow since you opened its history, and it is now at version ([0-9a-f]{12}) \(the current one in the list\)\. Compare again, then roll back if you still want to\.$/],
+      ['ar', 'published', /^لم يتم الرجوع: نشر شخص آخر هذا المسار منذ فتحت سجله، وهو الآن في الإصدار ([0-9a-f]{12}) \(الحالي في القائمة\)\. قارن مجددًا، ثم ارجع إن كنت ما زلت تريد ذلك\.$/],
+      ['en', 'published', /^Not rolled back: someone published this flow since you opened its history, and it is now at version ([0-9a-f]{12}) \(the current one in the list\)\. Compare again, then roll back if you still want to\.$/],
+      // Saved outside the dashboard (a text editor, a git pull): no one published it, and the notice says so.
+      ['ar', 'changed', /^لم يتم الرجوع: تغيّر الملف flows\/inbound\.yaml على القرص منذ فتحت سجله \(حُفظ خارج لوحة التحكم\)، وصار في الإصدار ([0-9a-f]{12}) \(الحالي في القائمة\)\. قارنه بما كان فيه، ثم ارجع فوقه إن كنت ما زلت تريد ذلك\.$/],
+      ['en', 'changed', /^Not rolled back: the file flows\/inbound\.yaml changed on disk since you opened its history \(saved outside the dashboard\), and it is now at version ([0-9a-f]{12}) \(the current one in the list\)\. Compare it with what was there, then roll back over it if you still want to\.$/],
       ['ar', 'removed', /^لم يتم الرجوع: حذف شخص آخر هذا المسار منذ فتحت سجله\.$/],
       ['en', 'removed', /^Not rolled back: someone removed this flow since you opened its history\.$/],
     ] as const;
@@ -174,22 +182,56 @@ describe.skipIf(!hasChromium)(title, () => {
       await rollBack.waitFor();
       // Meanwhile the file changes on disk (a colleague's editor, a deploy), or goes, and Switchboard reads it again.
       const edited = `${published}# Edited on the server (${locale})\n`;
+      // …or a colleague publishes from their own dashboard.
+      const seen = (await call<{ version: string }>('GET', '/flows/inbound')).version;
       if (what === 'changed') await writeFile(file, edited);
+      else if (what === 'published') await call('PUT', '/flows/inbound', { source: `${published}# Published by Omar (${locale})\n`, baseVersion: seen });
       else await rm(file);
       await expect.poll(async () => (await listed()).versions?.find((version) => version.current)?.version ?? null, { timeout: 10_000 })
-        .toBe(what === 'changed' ? (await call<{ version: string }>('GET', '/flows/inbound')).version : null);
+        .toBe(what === 'removed' ? null : (await call<{ version: string }>('GET', '/flows/inbound')).version);
+      const picked = await page.locator('.versions li.picked').getAttribute('data-version');
       await rollBack.click();
       await page.locator('.version-diff .confirm button').first().click();
       await page.locator('.history .notice.error').waitFor();
-      const notice = await read(page, '.history .notice.error');
+      const notice = await read(page, '.history .notice.error p, .history .notice.error:not(:has(p))');
       expect(notice).toMatch(said);
       expect(notice).not.toMatch(/^(حدث خطأ|Something went wrong)/);
-      if (what === 'changed') {
+      if (what !== 'removed') {
         // The version it names is the one the list now shows as current.
         const named = said.exec(notice)![1]!;
         await page.locator(`.versions li.current[data-version="${named}"]`).waitFor();
-        await shot(page, `rollback-changed-${locale}`);
-        await writeFile(file, published);
+        await shot(page, `rollback-${what}-${locale}`);
+      }
+      if (what === 'published') {
+        await restore();
+      } else if (what === 'changed') {
+        // As a publish refused over the file offers: what changed on disk, rolling back over it, or keeping it.
+        const conflict = page.locator('.history .notice.conflict');
+        const words = locale === 'ar'
+          ? { compare: 'قارن بنص الملف', over: `ارجع إلى الإصدار ${picked} فوق الملف`, keep: 'تجاهل الرجوع وأبقِ الملف', change: /^ما تغيّر على القرص: الإصدار ([0-9a-f]{12}) \(على اليسار\) مقابل الملف الآن، الإصدار [0-9a-f]{12} \(على اليمين\)$/ }
+          : { compare: 'Compare with the file', over: `Roll back to ${picked} over the file`, keep: 'Discard the rollback, keep the file', change: /^What changed on disk: version ([0-9a-f]{12}) \(left\) against the file now, version [0-9a-f]{12} \(right\)$/ };
+        await conflict.getByRole('button', { name: words.compare }).click();
+        await page.locator('.history .disk-change h2').waitFor();
+        expect(await read(page, '.history .disk-change h2')).toMatch(words.change);
+        expect(words.change.exec(await read(page, '.history .disk-change h2'))![1]).toBe(seen);
+        expect(await read(page, '.history .disk-change')).toContain(`# Edited on the server (${locale})`);
+        await shot(page, `rollback-changed-compare-${locale}`);
+        if (locale === 'ar') {
+          // Kept: the file's text stays, nothing is rolled back.
+          await conflict.getByRole('button', { name: words.keep }).click();
+          await conflict.waitFor({ state: 'detached' });
+          expect(await page.locator('.history .disk-change').count()).toBe(0);
+          expect(await readFile(file, 'utf8')).toBe(edited);
+        } else {
+          // Rolled back over the file: the version picked is its text now.
+          const wanted = (await call<{ source: string }>('GET', `/flows/inbound/versions/${picked}`)).source;
+          await conflict.getByRole('button', { name: words.over }).click();
+          await page.locator('.history .notice.ok').waitFor();
+          await expect.poll(() => readFile(file, 'utf8')).toBe(wanted);
+          expect(await page.locator('.history .notice.conflict').count()).toBe(0);
+          await shot(page, `rollback-changed-over-${locale}`);
+        }
+        await restore();
       } else {
         // No current version any more: the version picked is shown alone, and rolling back to it brings the flow back.
         await expect.poll(() => read(page, '.version-diff h2')).toMatch(locale === 'ar' ? /^الإصدار [0-9a-f]{12} \(على اليمين\): ليس للمسار إصدار حالي/ : /^Version [0-9a-f]{12} \(right\): the flow has no current version/);
@@ -202,7 +244,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.context().close();
       await expect.poll(async () => (await listed()).versions?.some((version) => version.current) ?? false, { timeout: 10_000 }).toBe(true);
     }
-  }, 150_000);
+  }, 240_000);
 
   it('says in Arabic why a team.yaml of the wrong shape is refused on the Team page: a team or an agent no map, a list no list, a file no map', async () => {
     const { app } = await switchboard();

@@ -297,7 +297,12 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
   useLive('flows', (data) => data.name === name && versions.reload());
   const [picked, setPicked] = useState<number | string | undefined>();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  // A rollback refused because the file changed on disk (`version`, now) since the list showed `was` as current; and,
+  // when the admin compares, what changed on disk.
+  const [onDisk, setOnDisk] = useState<{ version: string; was: number | string | undefined } | undefined>();
+  const [diskChange, setDiskChange] = useState<{ was: FlowSource; now: FlowSource } | undefined>();
   const current = versions.data?.versions.find((version) => version.current);
+  const file = named(`flows/${name}.yaml`);
   // The version picked beside the current one; alone when there is none (the file was removed): rolling back restores it.
   const pair = useLoad(async () => {
     if (picked === undefined) return null;
@@ -307,10 +312,12 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
     ]);
     return { old, now };
   }, [picked, current?.version]);
-  const rollBack = async (version: number | string) => {
+  const rollBack = async (version: number | string, over: number | string | null = current?.version ?? null) => {
+    setOnDisk(undefined);
+    setDiskChange(undefined);
     try {
       // The version the list showed as current: a colleague's publish since then is answered 409, not undone.
-      const answer = await api<{ version: number | string }>('POST', `${base}/rollback`, { version, baseVersion: current?.version ?? null });
+      const answer = await api<{ version: number | string }>('POST', `${base}/rollback`, { version, baseVersion: over });
       setNotice({ kind: 'ok', text: t('rolledBack', { version: String(answer.version) }) });
       setPicked(undefined);
       versions.reload();
@@ -318,6 +325,13 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
     } catch (error) {
       // A publish (or a removal) since the list was shown is said by its kind, as the editor's publish says it.
       const known = error instanceof ApiError ? error.known : undefined;
+      if (known?.kind === 'publishedSince' && known.onDisk === true) {
+        // Saved outside the dashboard: said as the editor says it, with what it offers (compare, over it, keep it).
+        setNotice(undefined);
+        setOnDisk({ version: String(known.currentVersion), was: current?.version });
+        versions.reload();
+        return;
+      }
       setNotice({
         kind: 'error',
         text: known?.kind === 'publishedSince' ? t('rollbackConflict409', { version: named(known.currentVersion) })
@@ -328,17 +342,45 @@ function FlowHistory({ name, onRolledBack }: { name: string; onRolledBack: () =>
       if (error instanceof ApiError && error.status === 409) versions.reload();
     }
   };
+  // The version the list showed as current beside the file's text now.
+  const compareDisk = async (was: number | string) => {
+    try {
+      const [old, now] = await Promise.all([api<FlowSource>('GET', `${base}/versions/${encodeURIComponent(String(was))}`), api<FlowSource>('GET', base)]);
+      setDiskChange({ was: old, now });
+    } catch (error) {
+      setNotice({ kind: 'error', text: errorMessage(error) });
+    }
+  };
+  const pick = (version: number | string | undefined) => {
+    setPicked(version);
+    setOnDisk(undefined);
+    setDiskChange(undefined);
+  };
   const list = useMemo(() => versions.data?.versions ?? [], [versions.data]);
   return (
     <div class="history">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {onDisk && picked !== undefined ? (
+        <div class="notice error conflict" role="alert">
+          <p>{t('rollbackChangedOnDisk409', { file, version: named(onDisk.version) })}</p>
+          {onDisk.was !== undefined ? <><button type="button" class="secondary" onClick={() => compareDisk(onDisk.was!)}>{t('compareFile')}</button>{' '}</> : null}
+          <button type="button" class="secondary" onClick={() => rollBack(picked, onDisk.version)}>{t('rollBackOverFile', { version: String(picked) })}</button>{' '}
+          <button type="button" class="secondary" onClick={() => pick(undefined)}>{t('keepFile')}</button>
+        </div>
+      ) : null}
+      {onDisk && diskChange ? (
+        <section class="compare disk-change">
+          <h2>{t('diskChange', { was: String(diskChange.was.version), version: String(diskChange.now.version) })}</h2>
+          <YamlDiff left={diskChange.was.source} right={diskChange.now.source} />
+        </section>
+      ) : null}
       <Loading loaded={versions}>
         {() => (
           <div class="history-layout">
             <ol class="versions" aria-label={t('versions')}>
               {list.map((version) => (
                 <li class={`${version.current ? 'current' : ''} ${String(picked) === String(version.version) ? 'picked' : ''}`} data-version={String(version.version)}>
-                  <button type="button" class="link" onClick={() => setPicked(version.version)} disabled={version.current}>
+                  <button type="button" class="link" onClick={() => pick(version.version)} disabled={version.current}>
                     {t('version')} <bdi dir="ltr" translate={false}>{version.version}</bdi>{version.current ? ` (${t('current')})` : ''}
                   </button>
                   <div class="small muted">{version.publishedBy === 'file' ? t('publishedFromFile', { when: when(version.publishedAt) }) : t('publishedBy', { when: when(version.publishedAt), who: version.publishedBy === 'admin' ? t('anAdmin') : named(version.publishedBy) })}</div>
