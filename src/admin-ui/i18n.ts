@@ -266,6 +266,8 @@ const en = {
   errBadCase: 'a case is {ifCase} or {elseCase}',
   errAtLeast: '"{name}" must be at least {bound} (e.g. {example})',
   errAtMost: '"{name}" must be at most {bound} (e.g. {example})',
+  errNotWholeNumber: '"{name}" must be a whole number, without a fraction (e.g. {example})',
+  errNotANumber: '"{name}" must be a number, not {nan}',
   errTooLong: '"{name}" is at most {maximum} characters',
   errInvalidValue: 'the value of "{name}" is refused: {detail}',
   errKeyNeedsKey: '{name} goes with {needs} (add {example})',
@@ -291,6 +293,7 @@ const en = {
   errNotAField: '"{name}" is not a field (write {contact} or {conversation}, e.g. {example})',
   errFieldNotWritable: '"{field}" cannot be written by a flow: Switchboard sets it',
   errFieldManaged: '"{field}" is managed by Switchboard',
+  errFieldReserved: '"{field}" is a name JavaScript keeps for itself: an answer saved to it would be lost (pick another field name, e.g. {example})',
   errUseTagStep: 'use a {tag} step',
   errUseCloseStep: 'use a {close} step',
   errCopyWithSet: 'copy it into a field of your own with {set}',
@@ -774,6 +777,8 @@ const ar: Record<StringKey, string> = {
   errBadCase: 'الحالة إما {ifCase} وإما {elseCase}',
   errAtLeast: 'يجب ألا تقل قيمة «{name}» عن {bound} (مثل {example})',
   errAtMost: 'يجب ألا تزيد قيمة «{name}» على {bound} (مثل {example})',
+  errNotWholeNumber: 'يجب أن تكون قيمة «{name}» عددًا صحيحًا بلا كسر (مثل {example})',
+  errNotANumber: 'يجب أن تكون قيمة «{name}» رقمًا، لا {nan}',
   errTooLong: 'يجب ألا يزيد طول «{name}» على {maximum} حرفًا',
   errInvalidValue: 'قيمة «{name}» مرفوضة: {detail}',
   errKeyNeedsKey: 'لا يصحّ {name} إلا مع {needs} (أضف {example})',
@@ -799,6 +804,7 @@ const ar: Record<StringKey, string> = {
   errNotAField: '«{name}» ليس حقلًا (اكتب {contact} أو {conversation}، مثل {example})',
   errFieldNotWritable: 'لا يستطيع المسار الكتابة في «{field}»: يضبطه Switchboard بنفسه',
   errFieldManaged: 'يدير Switchboard الحقل «{field}» بنفسه',
+  errFieldReserved: 'الاسم «{field}» تحجزه لغة JavaScript لنفسها: الإجابة المحفوظة فيه تضيع (اختر اسم حقل آخر، مثل {example})',
   errUseTagStep: 'استعمل خطوة {tag}',
   errUseCloseStep: 'استعمل خطوة {close}',
   errCopyWithSet: 'انسخه إلى حقل خاص بك بـ {set}',
@@ -1401,6 +1407,8 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       const bound = known.minimum ?? known.maximum ?? 0;
       return pieces(known.minimum !== undefined ? 'errAtLeast' : 'errAtMost', { name: code(known.name), bound: String(bound), example: code(`${known.name}: ${bound}`) });
     }
+    case 'notWholeNumber': return pieces('errNotWholeNumber', { name: code(known.name), example: code(`${known.name}: 2`) });
+    case 'notANumber': return pieces('errNotANumber', { name: code(known.name), nan: code('.nan') });
     case 'tooLong': return pieces('errTooLong', { name: code(known.name), maximum: String(known.maximum) });
     case 'invalidValue': return pieces('errInvalidValue', { name: code(known.name), detail: { english: known.detail } });
     case 'keyNeedsKey': return pieces('errKeyNeedsKey', { name: code(known.name), needs: code(known.needs), example: code(known.example) });
@@ -1439,6 +1447,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       : known.managed ? pieces('errOtherFieldName', {})
       : pieces('errOwnField', { example: code('conversation.<field>') }),
     );
+    case 'reservedField': return pieces('errFieldReserved', { field: code(known.field), example: code(`${known.field.split('.')[0]}.<field>`) });
     case 'labelOfUnsaved': return withHint(
       pieces('errLabelOfUnsaved', { fields: code('fields:'), field: code(known.field) }),
       known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) })

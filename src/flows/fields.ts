@@ -56,6 +56,9 @@ const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> =
   ],
 };
 
+// Names every JavaScript object answers to: `fields.__proto__ = 'x'` stores nothing, and the others read as if set.
+const RESERVED: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 const FIELD_PATH = /^(contact|conversation|queue|agent|closing)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /**
@@ -80,6 +83,13 @@ export function writeRefusal(field: FieldRef): { reason: string; hint: string; k
   if (readOnly !== undefined) return { reason: `"${field.path}" cannot be written by a flow`, hint: readOnly, known };
   if (field.scope === 'queue' || field.scope === 'agent' || field.scope === 'closing') {
     return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>', known };
+  }
+  if (RESERVED.includes(field.name)) {
+    return {
+      reason: `"${field.path}" is a name JavaScript keeps for itself: an answer saved to it would be lost`,
+      hint: `pick another field name, e.g. ${field.scope}.<field>`,
+      known: { kind: 'reservedField', field: field.path },
+    };
   }
   if (MANAGED[field.scope].includes(field.name)) {
     return {

@@ -127,6 +127,9 @@ export type KnownFileError =
   | { kind: 'stepOfTwoKinds'; kinds: string[] }
   | { kind: SchemaRule; name: string }
   | { kind: 'outOfRange'; name: string; minimum?: number; maximum?: number }
+  // A number of the wrong shape: a fraction (`retries: 1.5`) where a whole number goes; YAML's `.nan`.
+  | { kind: 'notWholeNumber'; name: string }
+  | { kind: 'notANumber'; name: string }
   | { kind: 'tooLong'; name: string; maximum: number }
   | { kind: 'invalidValue'; name: string; detail: string }
   // A step's keys that go together: `name` written without `needs` (`example`, it written out); a label with nothing
@@ -153,6 +156,8 @@ export type KnownFileError =
   // `language`; a map of languages with no text; a text per language without one in the flow's `language`.
   | { kind: 'notAField'; name: string }
   | { kind: 'fieldNotWritable'; field: string; managed: boolean }
+  // A field named as a property every JavaScript object has (`__proto__`, `constructor`, `prototype`).
+  | { kind: 'reservedField'; field: string }
   | { kind: 'labelOfUnsaved'; field: string; suggestion?: string; saved: string[] }
   | { kind: 'labelTwice'; field: string; firstLine: number }
   | { kind: 'placeholderNotField'; placeholder: string }

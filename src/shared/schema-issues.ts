@@ -38,6 +38,14 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
       const last = at[at.length - 1];
       const parent = at[at.length - 2];
       if (issue.received === 'undefined') return [{ at, reason: `missing ${name} in ${where}`, ...(typeof last === 'string' ? { known: { kind: 'missingKey', name: last } } : {}) }];
+      // A number of the wrong shape: zod says `float` and `nan`, which an admin did not write.
+      const key = keyOf(at);
+      if (issue.expected === 'integer' && issue.received === 'float' && key !== undefined) {
+        return [{ at, reason: `${name} must be a whole number`, hint: `e.g. ${key}: 2`, known: { kind: 'notWholeNumber', name: key } }];
+      }
+      if (issue.received === 'nan' && key !== undefined) {
+        return [{ at, reason: `${name} must be a number, not .nan`, known: { kind: 'notANumber', name: key } }];
+      }
       const [expected, received] = [yamlType(issue.expected), yamlType(issue.received)];
       const known: KnownFileError | undefined = typeof last === 'string' ? { kind: 'wrongType', name: last, expected, received }
         : typeof last === 'number' && typeof parent === 'string' ? { kind: 'wrongItemType', name: parent, item: last + 1, expected, received }
@@ -72,8 +80,9 @@ export function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, where: st
       if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.type === 'number' && key !== undefined) {
         const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
         const known: KnownFileError = { kind: 'outOfRange', name: key, ...(issue.code === 'too_small' ? { minimum: bound } : { maximum: bound }) };
-        const sentence = issue.code === 'too_small' ? `at least ${bound}` : `at most ${bound}`;
-        return [{ at, reason: `${name} must be ${sentence}`, hint: `e.g. ${key}: ${bound}`, known }];
+        // `positive()` excludes its bound: "at least 0" would name the very value refused.
+        const sentence = `${issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : (issue.inclusive ? 'at most' : 'less than')} ${bound}`;
+        return [{ at, reason: `${name} must be ${sentence}`, ...(issue.inclusive ? { hint: `e.g. ${key}: ${bound}` } : {}), known }];
       }
       if (issue.code === 'too_big' && issue.type === 'string' && key !== undefined) {
         return [{ at, reason: `${name}: ${lowerFirst(issue.message)}`, known: { kind: 'tooLong', name: key, maximum: Number(issue.maximum) } }];

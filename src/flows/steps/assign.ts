@@ -33,7 +33,7 @@ export const assignStep = defineStep({
       })
       .strict(),
     queued: localizedSchema(z.string().min(1, 'queued needs a text')).optional(),
-    timeout: z.union([z.number().positive(TIMEOUT_FORMAT), z.string().regex(/^\d+\s*[smhd]$/, TIMEOUT_FORMAT)], {
+    timeout: z.union([z.number().positive(TIMEOUT_FORMAT).finite(TIMEOUT_FORMAT), z.string().regex(/^\d+\s*[smhd]$/, TIMEOUT_FORMAT)], {
       errorMap: () => ({ message: TIMEOUT_FORMAT }),
     }).optional(),
     on_timeout: z.string().optional(),

@@ -11,7 +11,7 @@ export interface SetStep {
   writes: ({ field: FieldRef; value: Exclude<FieldValue, string> } | { field: FieldRef; template: Template })[];
 }
 
-const valueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+const valueSchema = z.union([z.string(), z.number().finite(SCHEMA_RULES.badSetValue), z.boolean(), z.null()], {
   errorMap: () => ({ message: SCHEMA_RULES.badSetValue }),
 });
 
