@@ -220,6 +220,7 @@ const en = {
   warnTakesAnyAnswer: 'this pattern accepts any answer, so the customer is never asked again',
   warnTakesAnyLine: 'this pattern accepts any answer on one line, so the customer is never asked again; an answer of several lines it refuses ({dot} takes no line break)',
   warnAnyAnswerHint: 'to take any answer, write {text}; to check one, write what it must look like, e.g. {example}',
+  warnRegexUnexplained: 'a customer whose answer this pattern refuses is told only "That doesn\'t look right…", which does not say what to write (add {example} with an answer the pattern takes, or {invalid} with your own words)',
   warnCutByComment: 'customers read "{text}": the rest, "{cut}", is a YAML comment, as a # after a space starts one (put the whole text in quotes: {quoted})',
   warnEndsUnsaid: 'flow "{flow}" can run past its last step without {close} or {assign}; the conversation then closes, and the customer\u2019s next message starts the flow again (end it with {close} to say so, or with {assign} to hand the customer to a team)',
   warnSurveyTakesText: 'this question comes after the conversation closed, and with {expectText} it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with {number} or {choice}, so that a message that is no answer opens a new conversation; keep {expectText} only if any words are a fine answer here)',
@@ -733,6 +734,7 @@ const ar: Record<StringKey, string> = {
   warnTakesAnyAnswer: 'يقبل هذا النمط أي إجابة، فلا يُسأل العميل مجددًا أبدًا',
   warnTakesAnyLine: 'يقبل هذا النمط أي إجابة من سطر واحد، فلا يُسأل العميل مجددًا أبدًا؛ أما الإجابة ذات الأسطر العديدة فيرفضها (لا يطابق {dot} فاصل الأسطر)',
   warnAnyAnswerHint: 'لقبول أي إجابة اكتب {text}؛ وللتحقق منها اكتب ما يجب أن تبدو عليه، مثل {example}',
+  warnRegexUnexplained: 'العميل الذي يرفض هذا النمطُ إجابتَه لا يُقال له إلا «لا يبدو هذا صحيحًا…»، ولا يعرف منها ماذا يكتب (أضف {example} بإجابة يقبلها النمط، أو {invalid} بكلماتك أنت)',
   warnCutByComment: 'سيقرأ العملاء «{text}» وحده: الباقي، «{cut}»، تعليق في YAML، لأن # بعد مسافة يبدأ تعليقًا (ضع النص كله بين علامتي اقتباس: {quoted})',
   warnEndsUnsaid: 'قد يتجاوز المسار «{flow}» خطوته الأخيرة دون {close} أو {assign}؛ فتُغلق المحادثة حينها، وتبدأ رسالة العميل التالية المسار من جديد (اختمه بخطوة {close} ليقول ذلك، أو بخطوة {assign} ليحيل العميل إلى فريق)',
   warnSurveyTakesText: 'يأتي هذا السؤال بعد إغلاق المحادثة، ومع {expectText} يأخذ كل ما يكتبه العميل بعده إجابةً له: فطلب جديد («فاتورتي خاطئة مرة أخرى») يُحفظ هنا ولا تُفتح له محادثة (اسأل عن تقييم مع {number} أو {choice}، حتى تفتح الرسالةُ التي ليست إجابةً محادثةً جديدة؛ وأبقِ {expectText} فقط إن كان أي كلام إجابةً مقبولة هنا)',
@@ -1350,6 +1352,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     );
     case 'cutByComment': return pieces('warnCutByComment', { text: code(known.text), cut: code(`#${known.cut}`), quoted: code(`"${known.text} #${known.cut}"`) });
     case 'endsUnsaid': return pieces('warnEndsUnsaid', { flow: code(known.flow), close: code('close'), assign: code('assign') });
+    case 'regexUnexplained': return pieces('warnRegexUnexplained', { example: code('example: ORD-1234'), invalid: code('invalid:') });
     case 'surveyTakesText': return pieces('warnSurveyTakesText', { expectText: code('expect: text'), number: code('expect: number'), choice: code('choice') });
     // The reader's words for the part to blame, and JavaScript's for what it does not take, stay English.
     case 'neverMatches': return known.of === 'answer'

@@ -98,6 +98,8 @@ export type KnownFileError =
   | { kind: 'cutByComment'; text: string; cut: string }
   | { kind: 'endsUnsaid'; flow: string }
   | { kind: 'surveyTakesText' }
+  // An ask's `regex:` with neither `example:` nor `invalid:`: a refused customer is told only "That doesn't look right…".
+  | { kind: 'regexUnexplained'; pattern: string }
   | { kind: 'sharedTrigger'; flow: string; other: string; otherFile: string; notRunning: 'this' | 'other' }
   // A flow's patterns that refuse it: one no answer (`of: 'answer'`, an ask's `expect: regex:`) or no value
   // (`of: 'value'`, a branch's `matches:`) can match, `because` the reader's own (English) words for the part to blame;

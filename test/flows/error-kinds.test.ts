@@ -107,4 +107,21 @@ describe('every error a flow script is refused with carries its kind', () => {
     expect(refused).toEqual([]);
     expect(withoutKind).toEqual([]);
   });
+
+  it('warns of a regex: question that tells a refused customer nothing of what to write, in both languages, until it has example: or invalid:', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const question = (more: string) => script(`  - ask: "Your order number?"\n    expect: 'regex:ORD-\\d{4}'\n${more}    save: conversation.order\n  - close: true\n`);
+    const warnings = (text: string) => {
+      const result = compileFlow('flows/test.yaml', text);
+      if ('errors' in result) throw new Error(result.errors.map(String).join('\n'));
+      return result.draft.warnings;
+    };
+    const [warning, ...others] = warnings(question(''));
+    expect(others).toEqual([]);
+    expect(String(warning)).toBe('flows/test.yaml:5: a customer whose answer this pattern refuses is told only "That doesn\'t look right…", which does not say what to write (add example: with an answer the pattern takes (e.g. example: ORD-1234), or invalid: with your own words)');
+    setLang('ar');
+    expect(fileReasonText(warning?.known)).toBe('العميل الذي يرفض هذا النمطُ إجابتَه لا يُقال له إلا «لا يبدو هذا صحيحًا…»، ولا يعرف منها ماذا يكتب (أضف \u2068example: ORD-1234\u2069 بإجابة يقبلها النمط، أو \u2068invalid:\u2069 بكلماتك أنت)');
+    expect(warnings(question('    example: ORD-1234\n')).map(String)).toEqual([]);
+    expect(warnings(question('    invalid: "Please send the number on your receipt, like ORD-1234."\n')).map(String)).toEqual([]);
+  });
 });

@@ -182,14 +182,15 @@ describe('a script is refused with file, line and fix', () => {
       '[\\u0600-\\u06FF\\s]+', '\\p{Script=Arabic}+', '[ء-ي ]+', '(نعم|لا|yes|no)', '\\b\\d{5}\\b', '(?!0)\\d{3}', '(\\d)\\1{3}', '(?<year>\\d{4})-\\k<year>',
       '(?=.*\\d)(?=.*[a-z]).{8,}', '(?![^@]*\\.\\.)[^@\\s]+@\\S+', '\\d+(?:\\.\\d{1,2})?', '\\p{Lu}\\p{Ll}+', 'EG\\d{2}[A-Z0-9]{25}',
     ];
+    // Each says what to write when an answer is refused (invalid:), so none is warned of for saying nothing.
     for (const pattern of patterns) {
-      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`));
+      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    invalid: "Please send your order number as written on the receipt."\n    save: conversation.order\n  - close: true\n`));
       expect('draft' in result ? result.draft.warnings.map(String) : result.errors.map(String), pattern).toEqual([]);
     }
   });
 
   it('warns (without refusing) of a pattern with lookarounds that no answer tried passes', () => {
-    const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=.*\\d)[A-Z]{3}'\n    save: conversation.order\n  - close: true\n`));
+    const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:(?=.*\\d)[A-Z]{3}'\n    invalid: "Please send your order number as written on the receipt."\n    save: conversation.order\n  - close: true\n`));
     expect('draft' in result && result.draft.warnings.map(String)).toEqual([
       'flows/test.yaml:5: no answer tried passes the pattern "(?=.*\\d)[A-Z]{3}" ("AAA", "0AAA", "A0AAA", ORD-1234, name@example.com, 31/12/2025 and others): if none can, whatever the customer writes, they are asked again until on_fail (check the pattern against an answer a customer would write)',
     ]);
@@ -197,7 +198,7 @@ describe('a script is refused with file, line and fix', () => {
 
   it('warns of, never refuses, a pattern with \\b, \\B or a lookaround inside a lookaround, which refa does not settle, nor one refa misreads as matching nothing', () => {
     const checked = (pattern: string) => {
-      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    save: conversation.order\n  - close: true\n`));
+      const result = compileFlow('flows/test.yaml', script(`  - ask: "Order?"\n    expect: 'regex:${pattern}'\n    invalid: "Please send your order number as written on the receipt."\n    save: conversation.order\n  - close: true\n`));
       return 'draft' in result ? { warnings: result.draft.warnings.map(String) } : { errors: result.errors.map(String) };
     };
     const warned = (pattern: string, tried: string) =>

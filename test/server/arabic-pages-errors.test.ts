@@ -126,6 +126,31 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'flow-loop-never-waits');
   }, 90_000);
 
+  it('says in Arabic, in the flow editor, a fraction where a whole number goes and a field name JavaScript keeps for itself, and warns of a regex: question that tells a refused customer nothing of what to write', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    const question = (lines: string) => `flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: "Your order number?"\n${lines}  - close: true\n`;
+    await replaceText(page, question('    expect: email\n    retries: 1.5\n    save: conversation.email\n'));
+    await page.locator('.problems li', { hasText: 'retries' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 6، العمود 5: يجب أن تكون قيمة «retries» عددًا صحيحًا بلا كسر (مثل retries: 2)');
+    await shot(page, 'flow-retries-fraction');
+    // An answer saved to __proto__ was lost without a word: now refused at its line.
+    await replaceText(page, question('    expect: email\n    save: conversation.__proto__\n'));
+    await page.locator('.problems li', { hasText: '__proto__' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 6، العمود 5: الاسم «conversation.__proto__» تحجزه لغة JavaScript لنفسها: الإجابة المحفوظة فيه تضيع (اختر اسم حقل آخر، مثل conversation.<field>)');
+    await shot(page, 'flow-field-proto');
+    // A warning: the flow still publishes.
+    await replaceText(page, question("    expect: 'regex:ORD-\\d{4}'\n    save: conversation.order\n"));
+    await page.locator('.problems li.warning').waitFor();
+    expect(await read(page, '.problems li.warning')).toBe('السطر 5، العمود 5: العميل الذي يرفض هذا النمطُ إجابتَه لا يُقال له إلا «لا يبدو هذا صحيحًا…»، ولا يعرف منها ماذا يكتب (أضف example: ORD-1234 بإجابة يقبلها النمط، أو invalid: بكلماتك أنت)');
+    await shot(page, 'flow-regex-unexplained');
+    await replaceText(page, question("    expect: 'regex:ORD-\\d{4}'\n    example: ORD-1234\n    save: conversation.order\n"));
+    await page.locator('.editor-status .ok-text').waitFor();
+    expect(await page.locator('.problems li').count()).toBe(0);
+  }, 90_000);
+
   it('says in Arabic where and why a training file is refused, on the Intents page, intents as written', async () => {
     const dir = await shippedDataDir();
     const app: Switchboard = await start(dir, { adminToken: TOKEN });

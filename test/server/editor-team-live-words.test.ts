@@ -1,8 +1,8 @@
 // What an admin reads, in English and in Arabic, in the flow editor (its status line, the warnings of a flow that still
-// goes into service), in a flow's history (a rollback over a version someone replaced or removed since, or a file changed on disk), on the Team
-// page (a team.yaml of the wrong shape) and at the top of every page when the live feed is refused for too many open
-// streams. Against a real Switchboard in Chromium; screenshots go to test-results/admin-words/. Skipped, saying so,
-// without Chromium.
+// goes into service), in a flow's history (a rollback over a version someone replaced or removed since, or a file
+// changed on disk), on the Team page (a team.yaml of the wrong shape) and at the top of every page when the live feed
+// is refused for too many open streams. Against a real Switchboard in Chromium; screenshots go to
+// test-results/admin-words/. Skipped, saying so, without Chromium.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';

@@ -152,6 +152,13 @@ function compileExpect(step: z.output<z.ZodObject<typeof shape>>, ctx: CompileCo
     const takes = acceptsAnyAnswer(written, whole);
     if (takes) ctx.warn(['expect'], ANY_ANSWER[takes], 'to take any answer, write expect: text; to check one, write what it must look like, e.g. regex:ORD-\\d{4}', { kind: 'takesAnyAnswer', oneLine: takes === 'one line' });
     const example = step.example?.trim();
+    // Said only of a pattern nothing else is said of: one that takes any answer, or none, is the thing to fix first.
+    if (example === undefined && step.invalid === undefined && !none && !nothing && !takes) {
+      ctx.warn(
+        ['expect'], 'a customer whose answer this pattern refuses is told only "That doesn\'t look right…", which does not say what to write',
+        'add example: with an answer the pattern takes (e.g. example: ORD-1234), or invalid: with your own words', { kind: 'regexUnexplained', pattern: written },
+      );
+    }
     if (example === undefined) return { type: 'regex', pattern: whole };
     // Shown to a customer as what to write, an example the question itself refuses would send them round in circles.
     if (!none && !(nothing && 'because' in nothing) && !takesExample(whole, example)) {
