@@ -46,9 +46,9 @@ describe('a flow file saved by hand', () => {
       expect.objectContaining({ file: 'flows/survey.yaml', line: 9, column: 5, msg: expect.stringContaining('flows/survey.yaml:9:5: this pattern accepts any answer on one line') }),
     ]);
 
-    // Saved again with a rating: in service, and no warning comes with that load.
+    // Saved again with a rating (and the order number's shape shown): in service, and no warning comes with that load.
     const before = lines.length;
-    await writeFile(join(dir, 'flows', 'survey.yaml'), survey('expect: number', 'expect: regex:ORD-\\d{4}'));
+    await writeFile(join(dir, 'flows', 'survey.yaml'), survey('expect: number', 'expect: regex:ORD-\\d{4}\n    example: ORD-1234'));
     await eventually(() => app.flows.servedBy('flows/survey.yaml')?.source.includes('expect: number') === true);
     expect(lines.slice(before).some((line) => /in service/.test(String(line.msg)))).toBe(true);
     expect(fileWarnings()).toHaveLength(2);
