@@ -15,6 +15,12 @@ describe('a web chat file address', () => {
     expect(grantOpens(query(link), 'v-layla', 'ab12', key, given + 25 * hour)).toBe(false);
   });
 
+  it('opens its file for as long as the channel is told, a test\'s few seconds too', () => {
+    const link = fileLink('v-layla', 'ab12', key, given, 10_000);
+    expect(grantOpens(query(link), 'v-layla', 'ab12', key, given + 9_000)).toBe(true);
+    expect(grantOpens(query(link), 'v-layla', 'ab12', key, given + 12_000)).toBe(false);
+  });
+
   it('opens no other file, no other session, and nothing once the session has another key', () => {
     const link = fileLink('v-layla', 'ab12', key, given);
     expect(grantOpens(query(link), 'v-layla', 'cd34', key, given)).toBe(false);

@@ -49,6 +49,8 @@ export async function webchatHarness(options: {
   pages?: WebchatOptions['pages'];
   /** While it says true, the server answers as Switchboard starting (503). */
   starting?: () => boolean;
+  /** How long a file's address opens it (default a day). */
+  fileLinkMs?: number;
 } = {}): Promise<WebchatHarness> {
   const dir = join(await mkdtemp(join(tmpdir(), 'switchboard-webchat-')), 'media');
   const media = new FileMediaStore({ dir, maxBytes: options.maxBytes ?? 1024 * 1024 });
@@ -76,6 +78,7 @@ export async function webchatHarness(options: {
     ...(options.pages ? { pages: options.pages } : {}),
     log: quietLog,
     heartbeatSeconds: 60,
+    ...(options.fileLinkMs !== undefined ? { fileLinkMs: options.fileLinkMs } : {}),
   });
   const { handler, routes } = createApp({ log: quietLog, health: () => ({ status: 'ok' }), starting: options.starting ?? (() => false) });
   channel.mount?.(routes);

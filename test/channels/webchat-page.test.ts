@@ -153,6 +153,55 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('keeps showing pictures and opening files in tabs left open past their addresses\' lifetime: new addresses come without a reload', async () => {
+    // Addresses that open their file for 4 s stand for a day's.
+    const short = await webchatHarness({ openSessions: false, fileLinkMs: 4_000 });
+    const tabs = await browser.newContext({ viewport: { width: 640, height: 900 } });
+    try {
+      const [first, second] = [await tabs.newPage(), await tabs.newPage()];
+      await first.goto(`${short.url}/`);
+      await first.fill('#name', 'Layla');
+      await first.click('#start');
+      await first.locator('#text').waitFor();
+      // The second tab does not hold the stream: it is told the messages by the first.
+      await second.goto(`${short.url}/`);
+      await second.locator('#text').waitFor();
+      const [session] = [...short.sessions.keys()];
+      const receipt = await short.media.put(png(320, 200), { mime: 'image/png', name: 'receipt.png' });
+      const invoice = await short.media.put(new TextEncoder().encode('%PDF-1.4 invoice'), { mime: 'application/pdf', name: 'invoice.pdf' });
+      await short.say(session!, 'agent', 'Your receipt and invoice', [
+        { kind: 'image', mime: 'image/png', name: 'receipt.png', size: receipt.size, ref: receipt.ref },
+        { kind: 'document', mime: 'application/pdf', name: 'invoice.pdf', size: invoice.size, ref: invoice.ref },
+      ]);
+      const given: string[] = [];
+      for (const page of [first, second]) {
+        await page.waitForFunction(() => (document.querySelector('.msg.agent img.thumb') as HTMLImageElement | null)?.naturalWidth === 320);
+        given.push((await page.locator('.msg.agent img.thumb').getAttribute('src'))!);
+      }
+      const ranOut = Number(new URL(given[0]!, short.url).searchParams.get('expires')) * 1000;
+      await first.waitForTimeout(ranOut + 1_500 - Date.now());
+
+      for (const [n, page] of [first, second].entries()) {
+        // Past the first addresses' end, without a reload: the picture is there, and what it and the link point at opens.
+        const thumb = page.locator('.msg.agent img.thumb');
+        expect(await thumb.getAttribute('src')).not.toBe(given[n]);
+        const opens = await page.evaluate(async () => {
+          const image = document.querySelector('.msg.agent img.thumb') as HTMLImageElement;
+          const link = document.querySelector('.msg.agent a[download]') as HTMLAnchorElement;
+          return { drawn: image.naturalWidth, picture: (await fetch(image.src)).status, document: (await fetch(link.href)).status };
+        });
+        expect(opens).toEqual({ drawn: 320, picture: 200, document: 200 });
+        const downloading = page.waitForEvent('download');
+        await page.locator('.msg.agent a[download]').click();
+        expect(await (await downloading).failure()).toBeNull();
+      }
+      await second.screenshot({ path: '/tmp/switchboard-webchat-renewed-files.png' });
+    } finally {
+      await tabs.close();
+      await short.stop();
+    }
+  }, 60_000);
+
   it('fits a 360 px phone in English and in Arabic: the Send button on the screen, nothing to scroll sideways, the header in the page\'s font', async () => {
     for (const lang of ['en', 'ar']) {
       const page = await browser.newPage({ viewport: { width: 360, height: 740 } });

@@ -172,6 +172,8 @@ function leave() {
   shown.clear();
   placeholders.clear();
   unseen.clear();
+  fileExpiry.clear();
+  clearTimeout(renewTimer);
   last = 0;
   lastConversation = undefined;
   replyTo = undefined;
@@ -416,6 +418,7 @@ function render(message) {
   const element = bubble(message, 'sent');
   log.insertBefore(element, anchor);
   waiting?.remove();
+  watchFiles(message);
   if (message.from !== 'contact') seen(message);
   scrollDown();
 }
@@ -578,6 +581,116 @@ function whyRefused(res, body) {
   if (body.kind === 'internal' || (body.kind === undefined && res.status >= 500)) return words.serverAnswered(res.status);
   return typeof body.error === 'string' && body.error ? words.theirWords(body.error) : words.serverAnswered(res.status);
 }
+
+// A file's address opens it until its `expires` (a day): in a tab kept open longer, pictures, players and download
+// links would open nothing. Shortly before an address runs out, and whenever one is found run out (a computer that
+// slept, a picture scrolled back to, a link clicked), the page reads the messages carrying those files again, whose
+// addresses the server gives anew, and puts them in place: no reload, no broken picture.
+/** Message id → when to ask for its files' addresses again (ms), a little before the first of them runs out. */
+const fileExpiry = new Map();
+let renewTimer;
+/** The renewal under way, which a picture failing meanwhile waits for. */
+let renewing;
+
+/** When the file address `url` runs out (ms), or undefined for an address that does not (an agent's, say). */
+function expiryOf(url) {
+  const expires = Number(new URL(url, location.href).searchParams.get('expires'));
+  return expires > 0 ? expires * 1000 : undefined;
+}
+
+function watchFiles(message) {
+  const ends = (message.attachments ?? []).map((attachment) => attachment.url && expiryOf(attachment.url)).filter(Boolean);
+  if (ends.length === 0) return;
+  const end = Math.min(...ends);
+  // An hour before for a day's address; a quarter of what is left for a short one.
+  fileExpiry.set(message.id, end - Math.min(3_600_000, (end - Date.now()) / 4));
+  planRenewal();
+}
+
+/** Plans the next renewal when the first is due, and not sooner than `after` ms (a renewal that could not reach the server). */
+function planRenewal(after = 0) {
+  clearTimeout(renewTimer);
+  if (fileExpiry.size === 0) return;
+  const due = Math.min(...fileExpiry.values());
+  renewTimer = setTimeout(() => void renewFiles(), Math.min(Math.max(due - Date.now(), after), 2 ** 31 - 1));
+}
+
+/** Reads again the messages whose files' addresses are due (or `ids`), a page at a time, and puts their new addresses in place. */
+function renewFiles(ids = [...fileExpiry].filter(([, due]) => due <= Date.now() + 1000).map(([id]) => id)) {
+  if (renewing) return renewing.then(() => renewFiles(ids.filter((id) => (fileExpiry.get(id) ?? Infinity) <= Date.now())));
+  const current = chat;
+  if (!current || ids.length === 0) return Promise.resolve(planRenewal());
+  const until = Math.max(...ids);
+  renewing = (async () => {
+    let read = false;
+    try {
+      for (let after = Math.min(...ids) - 1; chat === current;) {
+        const res = await fetch(`/webchat/${current.session}/messages?after=${after}&limit=200`, { headers: authorized(current), cache: 'no-store' });
+        if (chat !== current || !res.ok) break;
+        const page = await res.json();
+        for (const message of page.messages) if (fileExpiry.has(message.id)) putAddresses(message);
+        after = page.messages.at(-1)?.id ?? until;
+        if (!page.more || after >= until) {
+          read = true;
+          break;
+        }
+      }
+    } catch { /* offline: tried again in a while, or when the browser is back online or the tab shown again */ }
+    // A message the server no longer lists has no new address to give: it is not asked for again.
+    if (read) for (const id of ids) if (fileExpiry.get(id) <= Date.now()) fileExpiry.delete(id);
+    renewing = undefined;
+    planRenewal(read ? 0 : 30_000);
+  })();
+  return renewing;
+}
+
+/** Puts the files' new addresses in the message's bubble: its pictures, players and links. */
+function putAddresses(message) {
+  const element = log.querySelector(`.msg[data-id="${message.id}"]`);
+  if (!element) return;
+  for (const attachment of message.attachments ?? []) {
+    if (!attachment.url) continue;
+    const path = attachment.url.split('?')[0];
+    for (const node of element.querySelectorAll('[src], [href]')) {
+      const attribute = node.hasAttribute('src') ? 'src' : 'href';
+      if (node.getAttribute(attribute).split('?')[0] !== path) continue;
+      // A player playing has what it needs; it is renewed once it stops, or if it fails.
+      if (node instanceof HTMLMediaElement && !node.paused) continue;
+      const at = node instanceof HTMLMediaElement ? node.currentTime : 0;
+      node.setAttribute(attribute, attachment.url);
+      if (at) node.currentTime = at;
+      node.classList.remove('renewing');
+    }
+  }
+  watchFiles(message);
+}
+
+/** Whether `node` (a picture, player or link of a bubble) has an address that has run out, and its message's id. */
+function ranOut(node) {
+  const url = node?.getAttribute?.('src') ?? node?.getAttribute?.('href');
+  const id = Number(node?.closest?.('.msg[data-id]')?.dataset.id);
+  return url && id && (expiryOf(url) ?? Infinity) <= Date.now() ? id : undefined;
+}
+
+// A picture or player whose address ran out (a tab that slept past its renewal) is hidden, not shown broken, while
+// its new address comes; a link is followed once renewed.
+log.addEventListener('error', (event) => {
+  const id = ranOut(event.target);
+  if (!id) return;
+  event.target.classList.add('renewing');
+  void renewFiles([id]);
+}, true);
+log.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[href]');
+  const id = ranOut(link);
+  if (!id) return;
+  event.preventDefault();
+  void renewFiles([id]).then(() => { if (!ranOut(link)) link.click(); });
+});
+const renewDue = () => { if (chat && [...fileExpiry.values()].some((due) => due <= Date.now())) void renewFiles(); };
+document.addEventListener('visibilitychange', renewDue);
+window.addEventListener('online', renewDue);
+window.addEventListener('pageshow', renewDue);
 
 // Read marks: what the bot and agents sent, once the visitor had the page in front of them.
 const unseen = new Set();

@@ -3,18 +3,24 @@
 // copied, kept by a proxy's log or sent on as a Referer, and then it must open nothing but that file, and not for long.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** How long a file's address opens it: 24 hours, counted from the start of the hour it was given in. */
-export const FILE_LINK_HOURS = 24;
+/**
+ * How long a file's address opens it by default: 24 hours, counted from the start of the hour it was given in. The
+ * page asks for new addresses before its ones run out (`expires`), so a tab kept open for days still shows its files.
+ */
+export const FILE_LINK_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;
 
 /**
  * The address of `ref` in `session`'s chat, with a grant signed with `key` (the session's token hash, which only the
- * server holds): the same address all hour long, so a browser's cache keeps a picture across reloads.
+ * server holds) that opens it for `lifetimeMs` (a day unless given): the same address for a 24th of that (an hour,
+ * at most), so a browser's cache keeps a picture across reloads.
  *
  *     fileLink('v3q2…', 'ab12…', record.tokenHash, Date.now()); // '/webchat/v3q2…/media/ab12…?expires=1767225600&grant=Xy9…'
  */
-export function fileLink(session: string, ref: string, key: string, now: number): string {
-  const expires = (Math.floor(now / HOUR_MS) + FILE_LINK_HOURS + 1) * (HOUR_MS / 1000);
+export function fileLink(session: string, ref: string, key: string, now: number, lifetimeMs = FILE_LINK_MS): string {
+  // Whole seconds, as `expires` is: from one second (a test's lifetime) to an hour (a day's).
+  const step = Math.min(HOUR_MS, Math.max(1000, Math.floor(lifetimeMs / 24 / 1000) * 1000));
+  const expires = Math.ceil(((Math.floor(now / step) + 1) * step + lifetimeMs) / 1000);
   return `${plainLink(session, ref)}?expires=${expires}&grant=${sign(session, ref, expires, key)}`;
 }
 

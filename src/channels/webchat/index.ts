@@ -146,6 +146,8 @@ export interface WebchatOptions {
    * time, not after the many minutes TCP takes to give up on it. Absent: never ended.
    */
   agentStreamRenewMs?: number;
+  /** How long a file's address in a visitor's chat opens it (ms; default a day, `FILE_LINK_MS`): the page renews it before. */
+  fileLinkMs?: number;
 }
 
 /** The web chat channel, and how the agent console hands it an agent's reply. */
@@ -247,7 +249,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   /** Where the page finds a file of `session`: a visitor's address carries a grant signed with `fileKey` (their token's hash). */
   function linkerOf(session: string, fileKey: string | undefined): (ref: string) => string {
     const now = (options.now ?? Date.now)();
-    return fileKey !== undefined ? (ref) => fileLink(session, ref, fileKey, now) : (ref) => plainLink(session, ref);
+    return fileKey !== undefined ? (ref) => fileLink(session, ref, fileKey, now, options.fileLinkMs) : (ref) => plainLink(session, ref);
   }
 
   function toWebchat(message: Message, session: string, linkOf: (ref: string) => string): WebchatMessage {
