@@ -193,6 +193,42 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }), 90_000);
 
+  it('shows every message in the other tabs while the tab holding the stream is stopped (frozen, not closed), and in that tab once it runs again', () => shooting('frozen', async () => {
+    const chat = await webchatHarness({ openSessions: false });
+    try {
+      const tabs = await context();
+      const [first, second] = [await tabs.newPage(), await tabs.newPage()];
+      await startChat(first, chat.url, 'Layla');
+      await first.locator('#status:empty').waitFor();
+      await second.goto(chat.url);
+      await second.locator('#text').waitFor();
+      const [session] = [...chat.sessions.keys()];
+      await chat.say(session!, 'agent', 'Hello Layla, how can I help?');
+      for (const page of [first, second]) await page.locator('.msg.agent', { hasText: 'Hello Layla' }).waitFor();
+
+      // The first tab, which holds the stream, stops running without closing, as a tab the browser froze (hidden a
+      // while, or to save power). Its script is paused in the debugger: this Chromium, headless, leaves a visible page
+      // running when told Page.setWebLifecycleState frozen (no freeze event, its timers go on).
+      const debug = await tabs.newCDPSession(first);
+      await debug.send('Debugger.enable');
+      await debug.send('Debugger.pause');
+      await chat.say(session!, 'agent', 'Your order ships tomorrow');
+      await second.locator('.msg.agent', { hasText: 'Your order ships tomorrow' }).waitFor({ timeout: 45_000 });
+      await send(second, 'thank you');
+      await second.locator('.msg.contact[data-id]', { hasText: 'thank you' }).waitFor({ timeout: 10_000 });
+
+      // Back: the first tab shows what came meanwhile, once.
+      await debug.send('Debugger.resume');
+      await first.locator('.msg.contact[data-id]', { hasText: 'thank you' }).waitFor({ timeout: 10_000 });
+      for (const page of [first, second]) expect(await bubbles(page)).toEqual(['Hello Layla, how can I help?', 'Your order ships tomorrow', 'thank you']);
+      await chat.say(session!, 'agent', 'You are welcome');
+      for (const page of [first, second]) await page.locator('.msg.agent', { hasText: 'You are welcome' }).waitFor({ timeout: 10_000 });
+      await second.screenshot({ path: '/tmp/switchboard-visitor-frozen.png' });
+    } finally {
+      await chat.stop();
+    }
+  }), 120_000);
+
   it('keeps what is written in a tab that does not hold the stream: the words not sent across a reload and a takeover, a message sent while the server is out of reach once it is back', () => shooting('drafts', async () => {
     const chat = await webchatHarness({ openSessions: false });
     try {

@@ -4,6 +4,7 @@
 // others), and sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the
 // server has stored it (its clientId makes a repeat harmless).
 import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
+import { shareStream } from './tab-share.js';
 import { WORDS, askedLanguage, pickLanguage } from './words.js';
 
 const $ = (id) => document.getElementById(id);
@@ -83,10 +84,8 @@ const placeholders = new Map();
 let last = 0;
 let lastConversation;
 let replyTo;
-/** This tab's part in the visitor's event stream (holding it, or waiting to), to give it up. */
+/** This tab's part in the visitor's event stream (holding it, or told by the tab that does), while a chat is open. */
 let stream;
-/** Where the tab holding the stream tells the visitor's other tabs what it receives (BroadcastChannel), while a chat is open. */
-let tabs;
 
 const setStatus = (text) => { status.textContent = text; };
 const scrollDown = () => { log.scrollTop = log.scrollHeight; };
@@ -94,7 +93,8 @@ const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bea
 
 // The name form: to start, and to change the name later.
 function askName(note = '') {
-  stream?.abort();
+  stream?.stop();
+  stream = undefined;
   $('chat').hidden = true;
   $('rename').hidden = true;
   $('restart').hidden = true;
@@ -158,10 +158,8 @@ function begin() {
 
 /** Forgets what this tab shows of the chat: its messages, what waits to be sent, its stream. */
 function leave() {
-  stream?.abort();
+  stream?.stop();
   stream = undefined;
-  tabs?.close();
-  tabs = undefined;
   catching = undefined;
   toldMeanwhile = [];
   clearTimeout(retryTimer);
@@ -256,40 +254,26 @@ async function sayWhyLeft(left) {
 }
 
 // Every tab of the browser is the same visitor, and the server lets a visitor hold a few event streams only: one tab
-// holds the stream (a Web Lock per session, which the browser hands to another tab when that one closes or crashes)
-// and tells the others each message and whether it is connected (BroadcastChannel). A tab waiting for the lock reads
-// what it missed with GET …/messages, and sends what is written in it itself. A browser without either (or that
-// refuses them to an embed) streams in every tab, as many as the server allows.
-const canShare = typeof BroadcastChannel === 'function' && typeof navigator.locks?.request === 'function';
+// holds the stream and tells the others each message and whether it is connected (tab-share.js). A tab not holding it
+// reads what it missed with GET …/messages, and sends what is written in it itself.
 
 /** Takes this tab's part in showing the chat: the stream's holder, or told by it; catching up with the server meanwhile. */
 function share() {
-  stream?.abort();
-  tabs?.close();
-  tabs = undefined;
+  stream?.stop();
   const current = chat;
-  const controller = new AbortController();
-  stream = controller;
-  if (!canShare) return void listen(current, controller);
-  try {
-    tabs = new BroadcastChannel(`switchboard.chat:${current.session}`);
-  } catch {
-    return void listen(current, controller);
-  }
-  tabs.onmessage = (event) => heard(current, event.data);
+  stream = shareStream(`switchboard.chat:${current.session}`, {
+    hold: (signal) => listen(current, signal),
+    heard: (data) => heard(current, data),
+    taken: () => { if (chat === current) share(); },
+  });
   void catchUp(current);
   void flush();
-  navigator.locks.request(`switchboard.stream:${current.session}`, { signal: controller.signal }, () => listen(current, controller))
-    .catch((error) => {
-      // Refused rather than given up (an embed denied storage): this tab streams on its own.
-      if (!controller.signal.aborted && error?.name !== 'AbortError') void listen(current, controller);
-    });
 }
 
 /** Says how the stream is, here and in the visitor's other tabs. */
 function told(text) {
   setStatus(text);
-  tabs?.postMessage({ status: text });
+  stream?.tell({ status: text });
 }
 
 /**
@@ -298,12 +282,12 @@ function told(text) {
  * stream ends (a restart, the connection lost, a 503 while the server starts), connects again from the last message
  * shown: nothing missed, nothing twice. Returns once the tab gives it up (another chat, New visitor, closed).
  */
-async function listen(current, controller) {
-  const gone = () => controller.signal.aborted || chat !== current;
+async function listen(current, signal) {
+  const gone = () => signal.aborted || chat !== current;
   while (!gone()) {
     let wait = 3000;
     try {
-      const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal: controller.signal });
+      const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal });
       if (gone()) return;
       if (res.status === 401) return lost(words.ended);
       if (res.ok && res.body) {
@@ -313,15 +297,15 @@ async function listen(current, controller) {
         await readEvents(res.body, (message) => {
           const after = last;
           render(message);
-          tabs?.postMessage({ message, after });
-        });
+          stream?.tell({ message, after });
+        }, () => stream?.tell({ alive: true }));
       }
     } catch { /* offline, the server gone, or aborted: see below */ }
     if (gone()) return;
     told(words.reconnecting);
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, wait);
-      controller.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
     });
   }
 }
@@ -376,13 +360,14 @@ function catchUp(current) {
   return run.done;
 }
 
-/** Hands each server-sent event's data, parsed, to `each`, until the stream ends. */
-async function readEvents(body, each) {
+/** Hands each server-sent event's data, parsed, to `each`, until the stream ends; tells `onRead` of anything read (a keep-alive too). */
+async function readEvents(body, each, onRead) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    onRead();
     buffer += value;
     for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
       const data = buffer.slice(0, cut).split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(line[5] === ' ' ? 6 : 5)).join('\n');
