@@ -2,7 +2,7 @@
 // console connects again by itself, so its agent stays online and sees a new customer's conversation live; closed,
 // the agent is set away, keeps what they hold, and the console opened again shows them away and says why.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
@@ -99,4 +99,51 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s presence in Chromiu
       await context.close();
     }
   }, 60_000);
+  it('keeps every one of seven console tabs up to date though the server lets a session hold five streams: one tab holds the streams for all, and the seventh loads at all', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const refused: number[] = [];
+    // The agent's session stream and the agents' feed: a browser opens 6 connections to a server at most, and a
+    // seventh tab with streams of its own would not even load.
+    const isStream = (url: string) => /\/webchat\/[^/]+\/events|\/agent\/api\/events/.test(url);
+    // The streams open in the tabs still open (a closed tab's requests end without a word).
+    const open = new Set<Request>();
+    context.on('request', (request) => { if (isStream(request.url())) open.add(request); });
+    context.on('requestfinished', (request) => void open.delete(request));
+    context.on('requestfailed', (request) => void open.delete(request));
+    const streams = () => [...open].filter((request) => !request.frame().page().isClosed()).length;
+    context.on('response', (response) => { if (isStream(response.url()) && response.status() !== 200) refused.push(response.status()); });
+    const first = await context.newPage();
+    await first.goto(`${app.url}/agent`);
+    await first.fill('#token', agentToken('agent-lina'));
+    await first.click('#signin-button');
+    await first.click('#online');
+    await first.locator('#result', { hasText: 'You are online' }).waitFor();
+    const pages = [first];
+    for (let n = 1; n < 7; n++) {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/agent`);
+      await page.locator('#status-now', { hasText: 'online' }).waitFor();
+      pages.push(page);
+    }
+
+    // A customer's conversation comes to Lina: every tab shows it at once (the 15 s look has not come round).
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('I was charged twice this month');
+    await layla.say('layla@example.com');
+    for (const page of pages) await page.locator('#held li', { hasText: 'Layla' }).waitFor({ timeout: 5_000 });
+    // One of each for the seven tabs, none refused.
+    expect([streams(), refused]).toEqual([2, []]);
+
+    // The tab holding it closes: another takes it, and every tab left still hears what comes.
+    await first.close();
+    const hana = visitor(app.url, 'hana', 'Hana');
+    await hana.say('I was charged twice for one order');
+    await hana.say('hana@example.com');
+    for (const page of pages.slice(1)) await page.locator('#held li', { hasText: 'Hana' }).waitFor({ timeout: 10_000 });
+    expect([streams(), refused]).toEqual([2, []]);
+    await pages[6]!.screenshot({ path: '/tmp/switchboard-console-tabs.png' });
+    await context.close();
+  }, 90_000);
 });

@@ -1,9 +1,10 @@
 // The agent console's script (console.html): signs the agent in (POST /agent/login sets an http-only cookie),
 // lists what they hold and their teams' queues from /agent/api/state, shows a transcript with the fields
 // collected, acts through /agent/api/act, and answers customers, or one message of theirs (Reply on it). The agent's own web chat event stream says when
-// something changed; a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
+// something changed (one of the agent's console tabs holds it, and the live feed, for all: tab-share.js); a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
+import { shareStream } from './tab-share.js';
 import { mark, messageText, quoteLine, renderAttachment, secondsOf, timeOf, waitIn, waitOf, watchLength } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,9 +34,8 @@ let newestShown;
 let answering;
 /** Whether the agent holds the open conversation: only then can they answer a message of it. */
 let openHeld = false;
+/** This console's part in its event streams (holding them, or told by the tab that does), while signed in. */
 let events;
-// The agents' changes, as the dashboard's feed tells them (see followAgents).
-let agentEvents;
 /** The status this console last asked for with its buttons. */
 let statusChosen;
 let audio;
@@ -62,10 +62,8 @@ async function api(path, init = {}) {
 /** Shows the sign-in, saying why (`line(words)`, see noteSignIn) unless it is the page's first look. */
 function showSignIn(line = undefined) {
   state = undefined;
-  events?.close();
+  events?.stop();
   events = undefined;
-  agentEvents?.close();
-  agentEvents = undefined;
   previousUnread = undefined;
   document.title = 'Switchboard';
   $('app').hidden = true;
@@ -243,8 +241,7 @@ async function look() {
   renderLists();
   countUnread();
   if (selected !== undefined) await openConversation(selected);
-  if (!events) listen();
-  followAgents();
+  listen();
 }
 
 /** Whether the console said why the agent is away (set so while no console of theirs was open); said once per time. */
@@ -285,43 +282,75 @@ function scheduleRefresh() {
 setInterval(() => { if (state) scheduleRefresh(); }, 15_000);
 setInterval(() => { if (state && selected !== undefined && document.visibilityState === 'visible') void openConversation(selected).catch(() => {}); }, 5_000);
 
-/** The agent's own web chat session streams every notice to them: each one means something changed. */
+/**
+ * The console's two event streams: the agent's own web chat session streams every notice to them (each one means
+ * something changed), and the agents' changes (a status set elsewhere: a chat command, the dashboard, no console open)
+ * come on the dashboard's feed, which no notice to the session tells: each one, a look at /state (a server without the
+ * feed answers 404 and the 15 s look stays the only one). One of the agent's console tabs holds both and tells the
+ * others (tab-share.js): the server lets a session hold 5 streams, and a browser 6 connections to a server, which
+ * more tabs each with its own streams would take up, leaving the next tab unable to load at all.
+ */
 function listen() {
-  if (!state?.agent.session) return;
-  events = new EventSource(`/webchat/${encodeURIComponent(state.agent.session)}/events?after=${state.cursor}`);
-  events.onmessage = (event) => {
-    try {
-      const message = JSON.parse(event.data);
-      if (message.from === 'bot' && typeof message.text === 'string') {
-        // Only what happened to a conversation (`#42 was closed by Nadia.`), not the cards and relays about it.
-        for (const [line, id] of message.text.matchAll(/^#(\d+) was .*$/gm)) notices.set(Number(id), line);
-      }
-    } catch {
-      // Not a message: nothing to remember.
-    }
-    scheduleRefresh();
-  };
-  events.onerror = () => {
-    if (events?.readyState !== EventSource.CLOSED) return;
-    events = undefined;
-    setTimeout(() => { if (state && !events) listen(); }, 5_000);
-  };
+  if (events || !state) return;
+  const session = state.agent.session;
+  events = shareStream(`switchboard.console:${session ?? state.agent.name}`, {
+    hold: (signal) => Promise.all([
+      session && keepOpen(() => `/webchat/${encodeURIComponent(session)}/events?after=${state?.cursor ?? 0}`, 5_000, signal, (source) => {
+        source.onmessage = (event) => {
+          let message;
+          try {
+            message = JSON.parse(event.data);
+          } catch {
+            // Not a message: nothing to remember.
+          }
+          noticed(message);
+          events?.tell({ message });
+        };
+      }),
+      keepOpen(() => '/agent/api/events', 15_000, signal, (source) => source.addEventListener('agents', () => {
+        scheduleRefresh();
+        events?.tell({ agents: true });
+      })),
+    ]),
+    heard: (data) => (data?.agents ? scheduleRefresh() : noticed(data?.message)),
+    taken: () => {
+      events = undefined;
+      listen();
+    },
+  });
 }
 
 /**
- * The agents' changes (a status set elsewhere: a chat command, the dashboard, no console open) as they happen, which
- * no notice to this session tells: each one, a look at /state. A server without the feed answers 404 and the 15 s
- * look stays the only one.
+ * Keeps an event stream at `url()` open until `signal` aborts, opened again `againMs` after the server closed or
+ * refused it; `wire(source)` sets what it does with what comes.
  */
-function followAgents() {
-  if (agentEvents) return;
-  agentEvents = new EventSource('/agent/api/events');
-  agentEvents.addEventListener('agents', () => scheduleRefresh());
-  agentEvents.onerror = () => {
-    if (agentEvents?.readyState !== EventSource.CLOSED) return;
-    agentEvents = undefined;
-    setTimeout(() => { if (state) followAgents(); }, 15_000);
-  };
+function keepOpen(url, againMs, signal, wire) {
+  return new Promise((resolve) => {
+    let source;
+    let again;
+    const open = () => {
+      source = new EventSource(url());
+      wire(source);
+      source.addEventListener('error', () => {
+        if (source.readyState === EventSource.CLOSED) again = setTimeout(() => { if (state && !signal.aborted) open(); }, againMs);
+      });
+    };
+    open();
+    signal.addEventListener('abort', () => {
+      source.close();
+      clearTimeout(again);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** A notice to the agent's session (`message`, when it is one): what happened to a conversation is kept to say it; the lists are looked at again. */
+function noticed(message) {
+  if (message?.from === 'bot' && typeof message.text === 'string') {
+    // Only what happened to a conversation (`#42 was closed by Nadia.`), not the cards and relays about it.
+    for (const [line, id] of message.text.matchAll(/^#(\d+) was .*$/gm)) notices.set(Number(id), line);
+  }
+  scheduleRefresh();
 }
 
 function allConversations() {
