@@ -80,6 +80,9 @@ const schema = z.object({
   BOT_IDLE_CLOSE_AFTER: durationOrOff.default('24h'),
   CONSOLE_AWAY_AFTER: durationOrOff.default('2m'),
   SWEEP_EVERY: duration.default('30s'),
+  // How long one call to a channel's API may hang before it counts as failed (the outbox sends it again). Unset: each
+  // channel's own, 30 s (Telegram's: the long poll's 30 s wait plus 15 s).
+  API_TIMEOUT: duration.pipe(z.number().min(1_000, 'must be at least 1s').max(600_000, 'must be at most 10m')).optional(),
   CONTACT_RATE_LIMIT: z
     .string()
     .trim()

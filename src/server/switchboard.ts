@@ -586,6 +586,8 @@ async function createChannels(
       agentLanguage: (chatId) => directory.agents().find((agent) => agent.identities.some((i) => i.channel === 'telegram' && i.id === chatId))?.language,
       onAgentsChange: (listener) => directory.onChange(() => listener()),
       deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
+      // Under long polling (no webhook secret) a getUpdates call holds its 30 s wait: calls keep that plus 15 s at least.
+      ...(config.API_TIMEOUT !== undefined ? { callTimeoutSeconds: Math.max(config.API_TIMEOUT / 1000, config.TELEGRAM_WEBHOOK_SECRET ? 0 : 45) } : {}),
     }));
   }
   const { WHATSAPP_TOKEN: token, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } = config;
@@ -599,6 +601,7 @@ async function createChannels(
       ...(config.WHATSAPP_NOTICE_TEMPLATE ? { noticeTemplate: config.WHATSAPP_NOTICE_TEMPLATE } : {}),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.CONTACT_RATE_LIMIT ? { contactRate: config.CONTACT_RATE_LIMIT } : {}),
+      ...(config.API_TIMEOUT !== undefined ? { callTimeoutMs: config.API_TIMEOUT } : {}),
     }));
   }
   const { MESSENGER_PAGE_TOKEN: pageToken, MESSENGER_APP_SECRET: messengerSecret, MESSENGER_VERIFY_TOKEN: messengerVerifyToken } = config;
@@ -609,6 +612,7 @@ async function createChannels(
       version: config.MESSENGER_API_VERSION ?? 'v21.0',
       instagram: config.INSTAGRAM === '1',
       log: log.child({ channel: 'messenger' }),
+      ...(config.API_TIMEOUT !== undefined ? { callTimeoutMs: config.API_TIMEOUT } : {}),
     }));
   }
   if (config.MICROSOFT_APP_ID || config.BOTFRAMEWORK_NO_AUTH === '1') {
@@ -622,6 +626,7 @@ async function createChannels(
       ...(config.BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
       ...(config.BOTFRAMEWORK_LOGIN_URL ? { loginUrl: config.BOTFRAMEWORK_LOGIN_URL } : {}),
       log: log.child({ channel: 'botframework' }),
+      ...(config.API_TIMEOUT !== undefined ? { sendTimeoutMs: config.API_TIMEOUT } : {}),
     }));
   }
   if (config.WHATSAPP_WEB === '1') {

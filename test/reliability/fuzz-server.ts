@@ -54,6 +54,8 @@ export interface FuzzServerOptions {
   /** The root the server calls for the Bot API and the Graph API, given the fake's (a proxy in front of it). */
   telegramRoot?: (fake: string) => Promise<string>;
   graphRoot?: (fake: string) => Promise<string>;
+  /** API_TIMEOUT: how long a call to the Bot API, the Graph API or the Bot Connector may hang (default: the product's). */
+  apiTimeout?: string;
 }
 
 /** Starts the fakes and the server over a fresh DATA_DIR. */
@@ -74,6 +76,7 @@ export async function startFuzzServer(options: FuzzServerOptions = {}): Promise<
     MESSENGER_PAGE_TOKEN: GRAPH_TOKEN, MESSENGER_APP_SECRET: MESSENGER_SECRET, MESSENGER_VERIFY_TOKEN: 'verify', INSTAGRAM: '1',
     MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD,
     BOTFRAMEWORK_OPENID_METADATA_URL: botService.openIdMetadataUrl, BOTFRAMEWORK_LOGIN_URL: botService.url,
+    ...(options.apiTimeout ? { API_TIMEOUT: options.apiTimeout } : {}),
   });
   const app = await startSwitchboard({ config, log: quietLog, watch: false, sweepEveryMs: 0 });
   return {

@@ -111,6 +111,8 @@ beforeAll(async () => {
   BOTFRAMEWORK.forEach((s, i) => people.set(conversationOf(i), s.who));
   server = await startFuzzServer({
     flow,
+    // A call that never answers is given up after 10 s, not the 30 s (Telegram: 45 s) a server waits by default.
+    apiTimeout: '10s',
     telegramRoot: async (fake) => (telegramProxy = await FlakyProxy.start(fake, decider(TELEGRAM, (path) => path.endsWith('/sendMessage'), telegramRecipient))).url,
     // The Bot Connector is wherever an activity's service URL says: the proxy's.
     graphRoot: async (fake) => (graphProxy = await FlakyProxy.start(fake, decider(WHATSAPP, (path) => path.endsWith(`/${PHONE_NUMBER_ID}/messages`), whatsappRecipient))).url,

@@ -70,6 +70,14 @@ describe('configuration', () => {
     expect(() => readConfig({ BOT_IDLE_CLOSE_AFTER: 'never' })).toThrow(/BOT_IDLE_CLOSE_AFTER="never": must be a duration such as 30m, 24h or 7d, or off/);
   });
 
+  it('reads API_TIMEOUT as a duration from 1s to 10m (unset: each channel keeps its own)', () => {
+    expect(readConfig({}).API_TIMEOUT).toBeUndefined();
+    expect(readConfig({ API_TIMEOUT: '90s' }).API_TIMEOUT).toBe(90_000);
+    expect(() => readConfig({ API_TIMEOUT: 'slow' })).toThrow(/API_TIMEOUT="slow": must be a duration/);
+    expect(() => readConfig({ API_TIMEOUT: '500ms' })).toThrow(/API_TIMEOUT="500ms": must be at least 1s/);
+    expect(() => readConfig({ API_TIMEOUT: '1h' })).toThrow(/API_TIMEOUT="1h": must be at most 10m/);
+  });
+
   it('reads defaults, durations and treats empty variables as unset', () => {
     const config = readConfig({ PORT: '', AUTO_CLOSE_AFTER: '90m' });
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', STORE: 'lowdb', AUTO_CLOSE_AFTER: 90 * 60_000, SWEEP_EVERY: 30_000 });

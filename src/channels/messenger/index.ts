@@ -38,6 +38,8 @@ export interface MessengerOptions {
   now?: () => Date;
   /** Inbound files: delay before the second of three tries to fetch one (default 1000 ms, then doubled). */
   fileRetryMs?: number;
+  /** How long one Graph API call may take before it counts as failed (API_TIMEOUT; default 30 s). */
+  callTimeoutMs?: number;
   /** Inbound files: how long one try may take (default 60 s). */
   fileTimeoutMs?: number;
 }
@@ -51,7 +53,7 @@ export interface MessengerOptions {
 export function createMessengerChannels(options: MessengerOptions): Channel[] {
   const { log } = options;
   const now = options.now ?? (() => new Date());
-  const graph = new GraphApi({ root: options.graphRoot, version: options.version, token: options.pageToken });
+  const graph = new GraphApi({ root: options.graphRoot, version: options.version, token: options.pageToken, ...(options.callTimeoutMs !== undefined ? { timeoutMs: options.callTimeoutMs } : {}) });
   const memory = new Memory();
   const accounts = new Accounts({ graph, instagram: options.instagram === true, log });
   const platforms = options.instagram ? [MESSENGER, INSTAGRAM] : [MESSENGER];

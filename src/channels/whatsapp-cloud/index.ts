@@ -40,6 +40,8 @@ export interface WhatsAppCloudOptions {
   templates?: readonly { name: string; language?: string }[];
   /** Inbound files: delay before the second of three tries to fetch one (default 1000 ms, then doubled). */
   fileRetryMs?: number;
+  /** How long one Graph API call may take before it counts as failed (API_TIMEOUT; default 30 s). */
+  callTimeoutMs?: number;
   /** Inbound files: how long one try (the lookup and the download) may take (default 60 s). */
   fileTimeoutMs?: number;
 }
@@ -53,7 +55,7 @@ export interface WhatsAppCloudOptions {
 export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Channel {
   const { log } = options;
   const now = options.now ?? (() => new Date());
-  const graph = new GraphApi({ root: options.graphRoot, version: options.version, token: options.token });
+  const graph = new GraphApi({ root: options.graphRoot, version: options.version, token: options.token, ...(options.callTimeoutMs !== undefined ? { timeoutMs: options.callTimeoutMs } : {}) });
   const sender = new Sender({
     graph, phoneNumberId: options.phoneNumberId, log, now,
     ...(options.noticeTemplate ? { noticeTemplate: options.noticeTemplate } : {}),
