@@ -9,6 +9,7 @@ import { vi } from 'vitest';
 import { createLogger, type Logger } from '../src/shared/log.ts';
 import { startSwitchboard, type Switchboard } from '../src/server/switchboard.ts';
 import { seedDataDir } from '../src/server/data-dir.ts';
+import { bundleDashboard } from '../src/server/dashboard.ts';
 import { FileMediaStore } from '../src/store/media.ts';
 import type { ChannelHost, Deliver } from '../src/types.ts';
 import type { Config } from '../src/server/config.ts';
@@ -45,19 +46,70 @@ export async function cleanupDirs(): Promise<void> {
   await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-/** Starts Switchboard on a free port over `dataDir`; without the periodic check and timeouts unless `sweepEveryMs` is given. */
-export async function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config> } = {}): Promise<Switchboard> {
-  const { adminToken, config, ...rest } = options;
+/**
+ * Starts Switchboard on a free port over `dataDir`; without the periodic check and timeouts unless `sweepEveryMs` is
+ * given. With an admin token, its dashboard serves the bundle `builtDashboard()` made, as a built server serves
+ * dist/admin-ui; `{ dashboardFromSources: true }` bundles src/admin-ui at the first visit instead, as `npm start` does.
+ */
+export async function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config>; dashboardFromSources?: boolean } = {}): Promise<Switchboard> {
+  const { adminToken, config, dashboardFromSources, ...rest } = options;
+  const admin = adminToken ?? config?.ADMIN_TOKEN;
   const app = await startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir, ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}), ...config },
     log: quietLog,
     watch: false,
     sweepEveryMs: 0,
+    ...(admin && !dashboardFromSources ? { dashboardDir: await builtDashboard() } : {}),
     ...rest,
   });
   // The model it trained, for the next data dirs of this file too.
   if (modelled.has(dataDir)) await keepTrainedModels(dataDir);
   return app;
+}
+
+/**
+ * Where this checkout's bundles of the dashboard are kept between test files, each in a folder named after its
+ * inputs' contents.
+ */
+const DASHBOARDS = join(tmpdir(), `switchboard-test-dashboards-${createHash('sha256').update(fileURLToPath(new URL('..', import.meta.url))).digest('hex').slice(0, 16)}`);
+
+let dashboard: Promise<string> | undefined;
+
+/**
+ * A folder holding the dashboard bundled from the current sources (app.js, app.css), as `npm run build` writes
+ * dist/admin-ui: esbuild bundles it once, later test files reuse it while every file it was made from (src/admin-ui
+ * and what it imports, node_modules included) is byte for byte the same, so a changed source is never served from
+ * an older bundle.
+ *
+ *     mountDashboard(app, { uiDir: await builtDashboard() });
+ */
+export function builtDashboard(): Promise<string> {
+  dashboard ??= (async () => {
+    for (const key of await readdir(DASHBOARDS).catch(() => [])) {
+      if (key.endsWith('.part')) continue; // another test process writing one
+      const inputs = await readFile(join(DASHBOARDS, key, 'inputs.json'), 'utf8').then((text) => JSON.parse(text) as string[], () => undefined);
+      if (inputs && (await contentKey(inputs)) === key) return join(DASHBOARDS, key);
+      // Made from sources since changed (or left half-written): never served again.
+      await rm(join(DASHBOARDS, key), { recursive: true, force: true });
+    }
+    const { js, css, inputs } = await bundleDashboard();
+    const key = await contentKey(inputs);
+    const part = join(DASHBOARDS, `${key}.${process.pid}.part`);
+    await mkdir(part, { recursive: true });
+    await Promise.all([writeFile(join(part, 'app.js'), js), writeFile(join(part, 'app.css'), css), writeFile(join(part, 'inputs.json'), JSON.stringify(inputs))]);
+    // Another test process may have kept the same bundle meanwhile: theirs is as good.
+    await rename(part, join(DASHBOARDS, key)).catch(() => rm(part, { recursive: true, force: true }));
+    return join(DASHBOARDS, key);
+  })();
+  dashboard.catch(() => (dashboard = undefined));
+  return dashboard;
+}
+
+/** A hash of files' names and contents (a missing file counts as its own content). */
+async function contentKey(files: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort()) hash.update(file).update('\0').update(await readFile(file).catch(() => Buffer.from('\0missing'))).update('\0');
+  return hash.digest('hex').slice(0, 32);
 }
 
 /**

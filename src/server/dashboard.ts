@@ -22,6 +22,8 @@ export interface DashboardOptions {
 export interface DashboardBundle {
   js: string;
   css: string;
+  /** The files it was made from, absolute paths (tests keep a bundle while none of them changed). */
+  inputs: string[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,11 +51,12 @@ export async function bundleDashboard(dir: string = DEFAULT_UI_DIR): Promise<Das
     jsxImportSource: 'preact',
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
   });
   const js = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text;
   const css = result.outputFiles.find((file) => file.path.endsWith('.css'))?.text ?? '';
   if (js === undefined) throw new Error(`esbuild made no script from ${join(dir, 'main.tsx')}`);
-  return { js, css };
+  return { js, css, inputs: Object.keys(result.metafile.inputs).map((input) => resolve(input)) };
 }
 
 /** A bundle as served: each file as it is and gzipped (a third of the size, for phones on slow networks). */
@@ -62,7 +65,7 @@ interface Served {
   css: { plain: string; gzip: Buffer };
 }
 
-function served(bundle: DashboardBundle): Served {
+function served(bundle: Pick<DashboardBundle, 'js' | 'css'>): Served {
   return {
     js: { plain: bundle.js, gzip: gzipSync(bundle.js) },
     css: { plain: bundle.css, gzip: gzipSync(bundle.css) },

@@ -107,6 +107,8 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** The waits between attempts to reach the database at start (default `REACH_DELAYS_MS`). */
   reachDelaysMs?: readonly number[];
+  /** Where the dashboard's bundle is looked for (`DashboardOptions.uiDir`); tests give one bundled once per run. */
+  dashboardDir?: string;
 }
 
 /** The waits between attempts to reach the database at start, in ms; the last one repeats. */
@@ -376,7 +378,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(fanout ? { published: (file: 'flows' | 'team' | 'nlp') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
-      dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1' }),
+      dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });
     mountAgentConsole(routes, {

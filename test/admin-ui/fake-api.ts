@@ -17,7 +17,7 @@ import { FlowPublisher } from '../../src/flows/publishing.ts';
 import { versionOf } from '../../src/flows/versions.ts';
 import { parseTeamFile } from '../../src/handover/team-file.ts';
 import { openStore } from '../../src/store/index.ts';
-import { quietLog } from '../helpers.ts';
+import { builtDashboard, quietLog } from '../helpers.ts';
 import { adminName } from '../../src/server/admin/auth.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
 import type { NlpOverview } from '../../src/admin-ui/api.ts';
@@ -139,7 +139,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     requests.push({ method: req.method, path: req.path, headers: req.headers, body: req.body });
     next();
   });
-  mountDashboard(app, { whatsappWeb: options.whatsappWeb === true });
+  mountDashboard(app, { whatsappWeb: options.whatsappWeb === true, uiDir: await builtDashboard() });
   // WhatsApp Web's link page answers JSON to the admin token or the dashboard's sign-in cookie, as
   // src/channels/whatsapp-web/qr-page.ts does.
   app.get('/whatsapp/qr', (req, res) => {

@@ -36,7 +36,8 @@ describe('the dashboard page', () => {
   });
 
   it('serves the page and its bundled script and styles from the package, under a strict content security policy', async () => {
-    const app = await start(await dataDir(), { adminToken: TOKEN });
+    // Bundled from src/admin-ui at the first visit, as `npm start` does (other tests' servers serve a prebuilt one).
+    const app = await start(await dataDir(), { adminToken: TOKEN, dashboardFromSources: true });
     try {
       const page = await fetch(`${app.url}/admin`);
       expect(page.status).toBe(200);
