@@ -56,7 +56,7 @@ interface SetUp {
   shownQrs: string[];
 }
 
-async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const shownQrs: string[] = [];
   const dir = await dataDirWith({ 'inbound.yaml': flow });
@@ -68,8 +68,8 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
     sweepEveryMs: 0,
     whatsappWeb: {
       createClient: whatsapp.create,
-      retryMs: 30,
-      maxRetryMs: 120,
+      retryMs: options.retryMs ?? 30,
+      maxRetryMs: (options.retryMs ?? 30) * 4,
       readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
       deliverRetryMs: 10,
       showQr: (qr) => shownQrs.push(qr),
@@ -285,7 +285,8 @@ describe('WhatsApp Web channel', () => {
 
   it('rebuilds a disconnected client with growing pauses, waits for a new scan after a logout, and reports a ready that never comes', async () => {
     const { log, lines } = recordingLog();
-    const { app, whatsapp } = await linked({ log, readyTimeoutMs: 150 });
+    // Pauses long enough that /healthz is read within the first even on a loaded machine (30 ms was not, in CI).
+    const { app, whatsapp } = await linked({ log, readyTimeoutMs: 150, retryMs: 400 });
     const first = whatsapp.current;
 
     first.emit('disconnected', 'CONFLICT');
@@ -296,7 +297,7 @@ describe('WhatsApp Web channel', () => {
     whatsapp.clients[1]!.emit('disconnected', 'TIMEOUT');
     await eventually(() => whatsapp.clients.length === 3);
     const pauses = lines.filter((line) => line.msg === 'WhatsApp Web was disconnected; starting a new client').map((line) => line.retryInMs);
-    expect(pauses).toEqual([30, 60]);
+    expect(pauses).toEqual([400, 800]);
     // Old clients' events change nothing.
     first.emit('ready');
     expect((await whatsappHealth(app))?.up).toBe(false);
