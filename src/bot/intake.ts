@@ -142,7 +142,7 @@ export class Intake {
     } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       turns.start(turn, 'conversation.opened', 'contact', album);
-    } else if (conversation.status === 'open' && (conversation.stage === 'assigned' || conversation.deskThread)) {
+    } else if (conversation.status === 'open' && withPeople(conversation)) {
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
         ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
@@ -192,7 +192,7 @@ export class Intake {
       direction: 'in', from: 'contact', text: describeKind(inbound), reaction, channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
     });
-    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+    if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayReaction(tx, conversation, contact, { ...reaction, channel: inbound.channel }, fx);
     }
     return true;
@@ -227,7 +227,7 @@ export class Intake {
     tx.addMessage(stored);
     // The dashboard's open transcript shows it at once.
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
-    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+    if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of }, fx);
     }
     return true;
@@ -254,7 +254,7 @@ export class Intake {
     };
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
-    if (conversation?.status === 'open' && !conversation.takenOver && (conversation.stage === 'assigned' || conversation.deskThread)) {
+    if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayDeletion(tx, conversation, contact, { was, of: deletion.of }, fx);
     }
     return true;
@@ -448,6 +448,14 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
 export function languageOf(text: string | undefined): string | undefined {
   // Letters only: digits typed in Arabic-Indic form (a phone set to show them, "١٢٣٤") are not Arabic words.
   return text !== undefined && /(?=\p{L})\p{Script=Arabic}/u.test(text) ? 'ar' : undefined;
+}
+
+/**
+ * Whether what the customer says goes to the people: an agent holds the conversation, or it waits in a team desk's
+ * thread, which sees it. One handed back to the bot keeps its thread, but the bot's flow takes the customer's answers.
+ */
+function withPeople(conversation: Conversation): boolean {
+  return conversation.stage === 'assigned' || (conversation.stage === 'queued' && conversation.deskThread !== undefined);
 }
 
 /**

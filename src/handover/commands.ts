@@ -51,8 +51,11 @@ type Command<N extends AgentCommandName> = Extract<AgentCommand, { name: N }>;
 
 interface CommandSpec<N extends AgentCommandName> {
   usage: string;
-  /** `args` is the trimmed text after the command word, '' when there is none; an error is worded in the agent's language. */
-  parse(args: string): Command<N> | { error: Line };
+  /**
+   * `args` is the trimmed text after the command word, '' when there is none; `here`, the conversation of the place it
+   * was typed in (a desk topic's), which a command may then leave unnamed. An error is worded in the agent's language.
+   */
+  parse(args: string, here?: number): Command<N> | { error: Line };
   run(ctx: CommandContext, command: Command<N>): Promise<void>;
 }
 
@@ -112,11 +115,13 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
   },
   transfer: {
     usage: '/transfer N team|agent',
-    parse(args) {
+    parse(args, here) {
       const [first, rest] = splitFirst(args);
       const needs = line('needsTransfer');
       if (first === '') return { error: needs };
       const conversationId = conversationNumber(first);
+      // In a desk topic, `/transfer Sara` passes on the topic's conversation.
+      if (conversationId === undefined && here !== undefined && !first.startsWith('#')) return { name: 'transfer', conversationId: here, to: args };
       if (conversationId === undefined) return { error: line('badNumber', first, 'transfer') };
       return rest === '' ? { error: needs } : { name: 'transfer', conversationId, to: rest };
     },
@@ -215,12 +220,14 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
 
 /**
  * Parses an agent's message: a command, a one-line error to send back (in the agent's `language`), or undefined when
- * the text is not a command (it does not start with "/") and goes to the customer.
+ * the text is not a command (it does not start with "/") and goes to the customer. `here`: the conversation of the
+ * desk topic it was typed in, which `/transfer team|agent` then names without its number.
  *
  *     parseAgentCommand('/close #42 refunded'); // { name: 'close', conversationId: 42, note: 'refunded' }
  *     parseAgentCommand('/clsoe');              // { error: 'Unknown command /clsoe. Did you mean /close? …' }
+ *     parseAgentCommand('/transfer Sara', 'en', 42); // { name: 'transfer', conversationId: 42, to: 'Sara' }
  */
-export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
+export function parseAgentCommand(text: string, language: DeskLanguage = 'en', here?: number): AgentCommand | { error: string } | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) return undefined;
   const [first, args] = splitFirst(trimmed.slice(1));
@@ -231,7 +238,7 @@ export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): 
     const near = suggest(name, Object.keys(COMMANDS));
     return { error: word(line('unknownCommand', typed, near), language) };
   }
-  const parsed = (COMMANDS[name] as CommandSpec<AgentCommandName>).parse(args);
+  const parsed = (COMMANDS[name] as CommandSpec<AgentCommandName>).parse(args, here);
   return 'error' in parsed ? { error: word(parsed.error, language) } : parsed;
 }
 

@@ -22,11 +22,19 @@ export type DeskLanguage = 'en' | 'ar';
 /** A file as a line names it: its kind, whether it is a voice message, its name. */
 export type FileNamed = Pick<Attachment, 'kind' | 'voice' | 'name'>;
 
-/** The commands a desk topic carries out for its conversation: closing it, a note on it. */
-export type ThreadCommand = 'close' | 'note';
+/** The commands a desk topic carries out for its conversation: closing it, a note on it, passing it on, handing it back. */
+export type ThreadCommand = 'close' | 'note' | 'transfer' | 'handback';
 
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
+
+/** What a desk topic's command does to conversation #`other`, said where it is refused for naming another topic's. */
+const THREAD_COMMAND_EN: Record<ThreadCommand, (other: number) => string> = {
+  close: (other) => `close #${other}`,
+  note: (other) => `add a note to #${other}`,
+  transfer: (other) => `pass #${other} on`,
+  handback: (other) => `hand #${other} back`,
+};
 
 const en = {
   online: () => 'You are online: new conversations will come to you.',
@@ -91,13 +99,13 @@ const en = {
   notInThreadTeam: (agent: string, team?: string) => `${agent} is not in ${team}: nothing was sent.`,
   // A colleague writing in the topic of a conversation another agent holds: the customer hears one agent at a time.
   threadNotYours: (id: number, agent: string, holder: string, customer: string | undefined) =>
-    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is with ${holder}. Ask ${holder} to pass it to you (/transfer ${id} ${agent} in their chat with the bot).`,
-  closeInOwnThread: (id: number, other: number, command: ThreadCommand = 'close') => `This topic is #${id}; ${command === 'note' ? 'add a note to' : 'close'} #${other} in its own topic.`,
+    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is with ${holder}. Ask ${holder} to pass it to you (/transfer ${id} ${agent}, here or in their chat with the bot).`,
+  closeInOwnThread: (id: number, other: number, command: ThreadCommand = 'close') => `This topic is #${id}; ${THREAD_COMMAND_EN[command](other)} in its own topic.`,
   // A command that works only in the agent's chat with the bot (/list, /online…), typed in a desk topic; `holder`: the
   // colleague who holds the topic's conversation, when it is not the agent who typed it.
   onlyCloseInThread: (id: number, command: AgentCommandName, agent?: string, holder?: string) => holder !== undefined
     ? `${agent}, /${command} works in your private chat with the bot, not in a desk topic. Here #${id} is with ${holder}: you can leave the team a note (/note ${id} your note).`
-    : `/${command} works in your private chat with the bot, not in a desk topic. Here, write to the customer, or send /note ${id} your note or /close [note].`,
+    : `/${command} works in your private chat with the bot, not in a desk topic. Here, write to the customer, or send /close [note], /transfer team|agent, /handback or /note ${id} your note.`,
   // A colleague's command about the conversation (/close, /transfer…) in the topic of one another agent holds.
   threadCommandNotYours: (id: number, command: AgentCommandName, agent: string, holder: string) =>
     `${agent}, /${command} did nothing: #${id} is with ${holder}, and only ${holder} can close it or pass it on. Ask ${holder}, or leave the team a note here: /note ${id} your note.`,
@@ -215,6 +223,13 @@ const en = {
 
 type Wording = { readonly [K in keyof typeof en]: (...args: Parameters<(typeof en)[K]>) => string };
 
+const THREAD_COMMAND_AR: Record<ThreadCommand, (other: number) => string> = {
+  close: (other) => `أغلق المحادثة #${other}`,
+  note: (other) => `أضف ملاحظتك إلى المحادثة #${other}`,
+  transfer: (other) => `حوّل المحادثة #${other}`,
+  handback: (other) => `أعد المحادثة #${other} إلى البوت`,
+};
+
 const ar: Wording = {
   online: () => 'أنت متصل الآن: ستصلك المحادثات الجديدة.',
   away: () => `أنت غير متاح الآن: لن تصلك محادثات جديدة حتى تتصل مجددًا (${isolate('/online')}).`,
@@ -267,11 +282,11 @@ const ar: Wording = {
     `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مغلقة. حين يكتب مجددًا يكون لمحادثته الجديدة موضوع خاص بها.`,
   notInThreadTeam: (agent, team) => `${isolate(agent)} ليس في فريق ${isolate(team ?? '')}: لم يُرسل شيء.`,
   threadNotYours: (id, agent, holder, customer) =>
-    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مع ${isolate(holder)}. اطلب من ${isolate(holder)} أن يحوّلها إليك (${isolate(`/transfer ${id} ${agent}`)} في دردشته مع البوت).`,
-  closeInOwnThread: (id, other, command = 'close') => `هذا الموضوع للمحادثة #${id}؛ ${command === 'note' ? 'أضف ملاحظتك إلى' : 'أغلق'} المحادثة #${other} في موضوعها.`,
+    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مع ${isolate(holder)}. اطلب من ${isolate(holder)} أن يحوّلها إليك (${isolate(`/transfer ${id} ${agent}`)} هنا أو في دردشته مع البوت).`,
+  closeInOwnThread: (id, other, command = 'close') => `هذا الموضوع للمحادثة #${id}؛ ${THREAD_COMMAND_AR[command](other)} في موضوعها.`,
   onlyCloseInThread: (id, command, agent, holder) => holder !== undefined
     ? `${isolate(agent ?? '')}، يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. المحادثة #${id} هنا مع ${isolate(holder)}: يمكنك أن تترك ملاحظة للفريق (${isolate(`/note ${id} ملاحظتك`)}).`
-    : `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolate(`/note ${id} ملاحظتك`)} أو ${isolate('/close [ملاحظة]')}.`,
+    : `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolate('/close [ملاحظة]')} أو ${isolate('/transfer فريق|موظف')} أو ${isolate('/handback')} أو ${isolate(`/note ${id} ملاحظتك`)}.`,
   threadCommandNotYours: (id, command, agent, holder) =>
     `${isolate(agent)}، لم يُنفَّذ ${isolate(`/${command}`)}: المحادثة #${id} مع ${isolate(holder)}، ولا يغلقها أو يحوّلها غيره. اطلب ذلك من ${isolate(holder)}، أو اترك ملاحظة للفريق هنا: ${isolate(`/note ${id} ملاحظتك`)}.`,
   notAConversationTopic: (agent) =>

@@ -2,7 +2,7 @@
 // the thread, the customer's messages are relayed into it, and whatever an agent of the team writes there goes
 // to the customer (the first to write takes the conversation, and from then on only they write to the customer from
 // there; a Reply on a relay answers that message); /close there closes both (its holder's, as in their chat with the
-// bot), unless the customer's words relayed into the thread had not come into it when /close was sent. Whatever an
+// bot; /transfer and /handback there are its holder's too), unless the customer's words relayed into the thread had not come into it when /close was sent. Whatever an
 // agent writes in a place of the group that is no conversation's reaches no one, and they are told.
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
@@ -10,8 +10,8 @@ import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { assignmentCard, quotingFrom } from './card.ts';
 import { close, unseenInApp } from './closing.ts';
-import { line, word, type Line } from './lines.ts';
-import { act, type HandBack } from './actions.ts';
+import { line, word, type Line, type ThreadCommand } from './lines.ts';
+import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
@@ -60,7 +60,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     return reply(word(line('threadClosed', conversation.id, agent.name, customer), language));
   }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team), language));
-  const command = parseAgentCommand(text, language);
+  const command = parseAgentCommand(text, language, conversation.id);
   if (command && 'error' in command) return reply(command.error);
   if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);
   if (!text.trim() && !inbound.attachments?.length) return;
@@ -86,9 +86,10 @@ const HOLDERS_COMMANDS: ReadonlySet<AgentCommandName> = new Set(['close', 'trans
 
 /**
  * A command typed in a desk thread, under the rule of the agent's chat with the bot: whoever holds the conversation
- * (or anyone of its team, while nobody does) may /close it there; anyone of its team may leave a /note on it, as in
- * their chat. A colleague's command about a conversation another agent holds does nothing, and they are told whom to
- * ask; any other command works in the agent's chat with the bot only.
+ * (or anyone of its team, while nobody does) may /close it there, and its holder /transfer or /handback it, with the
+ * answers of their chat (refused alike: only its holder passes it on); anyone of its team may leave a /note on it, as
+ * in their chat. A colleague's command about a conversation another agent holds does nothing, and they are told whom
+ * to ask; any other command works in the agent's chat with the bot only.
  */
 async function commandInThread(
   ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, conversation: Conversation, command: AgentCommand, fx: DeskEffects,
@@ -97,7 +98,7 @@ async function commandInThread(
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   const language = threadLanguage(ctx, conversation);
   const says = (said: Line) => reply(word(said, language));
-  if ((command.name === 'close' || command.name === 'note') && command.conversationId !== undefined && command.conversationId !== conversation.id) {
+  if (isThreadCommand(command) && command.conversationId !== undefined && command.conversationId !== conversation.id) {
     return says(line('closeInOwnThread', conversation.id, command.conversationId, command.name));
   }
   if (command.name === 'note') {
@@ -107,6 +108,12 @@ async function commandInThread(
   const holder = holderOf(ctx, conversation);
   const colleague = holder && holder.id !== agent.id ? holder : undefined;
   if (colleague && HOLDERS_COMMANDS.has(command.name)) return says(line('threadCommandNotYours', conversation.id, command.name, agent.name, colleague.name));
+  if (command.name === 'transfer' || command.name === 'handback') {
+    // Its answer before the cards of conversations the freed seat brings (in their own topics).
+    const action: AgentAction = command.name === 'transfer' ? { kind: 'transfer', conversationId: conversation.id, to: command.to } : { kind: 'handBack', conversationId: conversation.id };
+    await act(ctx, tx, agent, action, fx, handBack, (result) => says(result.line));
+    return;
+  }
   if (command.name !== 'close') return says(line('onlyCloseInThread', conversation.id, command.name, agent.name, colleague?.name));
   const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
   if (unseen) return reply(word(unseen, language));
@@ -114,6 +121,11 @@ async function commandInThread(
   close(ctx, tx, conversation, agent.id, note, fx, { shared });
   await says(line('closed', conversation.id, note));
   if (holder) await drainFor(ctx, tx, holder, fx);
+}
+
+/** The commands a desk thread carries out for its own conversation, which may name it by number. */
+function isThreadCommand(command: AgentCommand): command is Extract<AgentCommand, { name: ThreadCommand }> {
+  return command.name === 'close' || command.name === 'note' || command.name === 'transfer' || command.name === 'handback';
 }
 
 /**

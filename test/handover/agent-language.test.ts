@@ -151,7 +151,7 @@ describe('an agent\'s language in their messaging app', () => {
     await eventually(() => api.sentTo(DESK).includes(`أصبحت المحادثة #1 مع ${isolated('Omar')}.`));
     expect(await post(app, inTopic('/list'))).toBe(200);
     await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('يعمل'));
-    expect(api.sentTo(DESK).at(-1)).toBe(`يعمل ${isolated('/list')} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolated('/note 1 ملاحظتك')} أو ${isolated('/close [ملاحظة]')}.`);
+    expect(api.sentTo(DESK).at(-1)).toBe(`يعمل ${isolated('/list')} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolated('/close [ملاحظة]')} أو ${isolated('/transfer فريق|موظف')} أو ${isolated('/handback')} أو ${isolated('/note 1 ملاحظتك')}.`);
     expect(await post(app, inTopic('/close 7'))).toBe(200);
     await eventually(() => api.sentTo(DESK).at(-1)!.startsWith('هذا الموضوع'));
     expect(api.sentTo(DESK).at(-1)).toBe('هذا الموضوع للمحادثة #1؛ أغلق المحادثة #7 في موضوعها.');

@@ -1,0 +1,82 @@
+// What the agent holding a conversation gets from /transfer and /handback typed in its Telegram desk topic, against
+// the fake Bot API: they act on that conversation, as /close does there, with the confirmations, refusals and
+// customer's lines of their private chat, in the team's language.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.ts';
+import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
+import { DESK, SARA, inTopic, isolated, takenByOmar as takeByOmar } from './desk-topics.ts';
+
+const { setUp } = telegramServers();
+const takenByOmar = (language = '', options: Parameters<typeof takeByOmar>[2] = {}) => takeByOmar(setUp, language, options);
+const omar = { id: OMAR, name: 'Omar' };
+
+/** Billing's flow hands Layla to the desk, and asks one more question when an agent hands her back. */
+const askAfterFlow = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - assign: { team: Billing }
+  - ask: "Anything else we can help you with?"
+    save: conversation.more
+  - say: "Noted, thank you."
+  - close: true
+`;
+
+/** Posts `update` and waits until the desk shows `count` more messages than it did. */
+async function deskSays(app: Parameters<typeof post>[0], api: { sentTo(chat: number): string[] }, update: Record<string, unknown>, count = 1): Promise<string[]> {
+  const before = api.sentTo(DESK).length;
+  expect(await post(app, update)).toBe(200);
+  await eventually(() => api.sentTo(DESK).length >= before + count);
+  return api.sentTo(DESK).slice(before);
+}
+
+describe('the holder\'s /transfer in the desk topic of their conversation', () => {
+  it('passes it to a colleague who is online, named with or without its number; the customer hears who joined', async () => {
+    const { app, api } = await takenByOmar();
+    const toLayla = api.sentTo(LAYLA).length;
+    // Sara is not online yet: refused as in Omar's chat, and nothing moves.
+    expect(await deskSays(app, api, inTopic(omar, '/transfer Sara'))).toEqual(['Sara is not online; #1 stays with you.']);
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    expect(await post(app, textNow(SARA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).length > 0);
+    expect(await deskSays(app, api, inTopic(omar, '/transfer 1 Sara'))).toEqual(['#1 is now with Sara.']);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+    await eventually(() => api.sentTo(LAYLA).length > toLayla);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([`${isolated('Sara')} has joined the conversation.`]);
+    // Sara's words there reach Layla now; Omar's do not.
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, 'Hi Layla, Sara here.'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Hi Layla, Sara here.'));
+    expect(await deskSays(app, api, inTopic(omar, 'One more thing'))).toEqual([
+      'Omar, that was not sent to Layla: #1 is with Sara. Ask Sara to pass it to you (/transfer 1 Omar, here or in their chat with the bot).',
+    ]);
+    expect(api.sentTo(LAYLA)).not.toContain('One more thing');
+  }, 30_000);
+
+  it('names another conversation\'s number: refused, that one is passed on in its own topic', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await deskSays(app, api, inTopic(omar, '/transfer 2 Sara'))).toEqual(['This topic is #1; pass #2 on in its own topic.']);
+    expect(await deskSays(app, api, inTopic(omar, '/handback 2'))).toEqual(['This topic is #1; hand #2 back in its own topic.']);
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+  }, 30_000);
+
+  it('is answered in Arabic in the topic of a team with language: ar', async () => {
+    const { app, api } = await takenByOmar('    language: ar\n');
+    expect(await deskSays(app, api, inTopic(omar, '/transfer Sara'))).toEqual([`${isolated('Sara')} غير متصل الآن؛ تبقى المحادثة #1 معك.`]);
+    expect(await deskSays(app, api, inTopic(omar, '/handback 2'))).toEqual(['هذا الموضوع للمحادثة #1؛ أعد المحادثة #2 إلى البوت في موضوعها.']);
+  }, 30_000);
+});
+
+describe('the holder\'s /handback in the desk topic of their conversation', () => {
+  it('hands it back to the bot, whose flow goes on with the customer: their answer goes to it, not to the topic', async () => {
+    const { app, api } = await takenByOmar('', { flows: { 'inbound.yaml': askAfterFlow } });
+    const toLayla = api.sentTo(LAYLA).length;
+    expect(await deskSays(app, api, inTopic(omar, '/handback'))).toEqual(['#1 is back with the bot.']);
+    await eventually(() => api.sentTo(LAYLA).length >= toLayla + 2);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual(['You are back with our assistant.', 'Anything else we can help you with?']);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'bot' });
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, textNow(LAYLA, 'No, that was all'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Noted, thank you.'));
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', fields: { more: 'No, that was all' } });
+    expect(api.sentTo(DESK).slice(inDesk).join('\n')).not.toContain('No, that was all');
+  }, 30_000);
+});
