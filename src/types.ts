@@ -201,6 +201,12 @@ export interface ChannelHost {
   commandsIn?: (language: string) => readonly CommandDescription[];
   /** Hands an identity change to the runtime; resolves once it is stored. */
   updateIdentity(update: IdentityUpdate): Promise<void>;
+  /**
+   * Whether the files of `inbound`, not fetched yet, would reach a customer: false for one in a team desk's group
+   * (`place` set) that goes to no one (written where no conversation is, by someone not in team.yaml, in a colleague's
+   * or a closed conversation's thread). A channel then does not download them. Without it, every file is fetched.
+   */
+  filesReachCustomer?(inbound: InboundMessage): Promise<boolean>;
   /** When the person at `address` of this channel last wrote (ISO 8601), for a channel with a service window. */
   lastInboundAt(address: string): Promise<string | undefined>;
   /**

@@ -191,6 +191,18 @@ export class Runtime {
   };
 
   /**
+   * Whether the files of `inbound` would reach a customer (`ChannelHost.filesReachCustomer`): in a desk's group, only
+   * an agent's in a conversation's thread that goes to its customer; anywhere else, every one.
+   *
+   *     if (!(await runtime.filesReachCustomer(inbound))) attachment.refused = 'not fetched: it reaches no customer';
+   */
+  filesReachCustomer = async (inbound: InboundMessage): Promise<boolean> => {
+    if (inbound.place === undefined) return true;
+    const agent = this.#desk.agentOf(inbound.channel, inbound.from.id);
+    return agent !== undefined && this.#desk.reachesCustomer(this.#options.store, agent, inbound);
+  };
+
+  /**
    * A reply an agent wrote in the agent console for conversation `conversationId` (`inbound` from their web chat
    * session): relayed to its customer if they hold it when it is stored, else refused with the reason; with `answered`
    * (the channel message id of one of the customer's messages), as an answer to that message. Resolves once stored; a

@@ -14,7 +14,7 @@ import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
 import type { Agent } from './team.ts';
-import { postCard } from './threads.ts';
+import { postCard, reachesCustomer } from './threads.ts';
 
 export interface DeskOptions extends DeskContext {
   /** What the bot does with a conversation an agent hands back (resume its flow). */
@@ -143,6 +143,11 @@ export class Desk {
   /** An admin's decision, from the dashboard (`runtime.act` with an `Admin`). */
   adminAct(tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects): Promise<ActionResult> {
     return adminAct(this.#ctx, tx, admin, action, fx, this.#handBack);
+  }
+
+  /** Whether what `agent` wrote in a desk's group (`inbound.place`) would go to a customer (see `reachesCustomer`). */
+  reachesCustomer(reader: Pick<Tx, 'doc' | 'conversation'>, agent: Agent, inbound: InboundMessage): Promise<boolean> {
+    return reachesCustomer(this.#ctx, reader, agent, inbound);
   }
 
   postCard(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {

@@ -81,6 +81,23 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, (said) => reply(word(said, language)), relayedIn(conversation, quoted));
 }
 
+/**
+ * Whether what `agent` wrote in the place `inbound` came from (`place`) of a desk's group would go to a customer, as
+ * `agentInThread` decides it: a channel asks before it fetches the message's files, so that a file that would go to no
+ * one (where no conversation is, in a closed one's thread or a colleague's, with a command) is never downloaded.
+ *
+ *     if (!(await reachesCustomer(ctx, store, sara, inbound))) return; // her photo is not fetched
+ */
+export async function reachesCustomer(ctx: DeskContext, reader: Pick<Tx, 'doc' | 'conversation'>, agent: Agent, inbound: InboundMessage): Promise<boolean> {
+  if (inbound.place === undefined) return true;
+  const desk = await reader.doc<DeskThread>('desk-threads', threadKey(inbound.channel, inbound.place));
+  const conversation = desk ? await reader.conversation(desk.conversationId) : undefined;
+  if (conversation?.status !== 'open' || !mayTouch(conversation, agent)) return false;
+  if (parseAgentCommand(inbound.text ?? '') !== undefined) return false;
+  const holder = holderOf(ctx, conversation);
+  return !holder || holder.id === agent.id;
+}
+
 /** The commands about a conversation (rather than about the agent: /online, /list…), which only its holder may give. */
 const HOLDERS_COMMANDS: ReadonlySet<AgentCommandName> = new Set(['close', 'transfer', 'handback', 'template', 'claim', 'use']);
 

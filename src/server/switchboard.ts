@@ -402,7 +402,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     for (const channel of channels) {
       started.push(channel);
       await channel.start({
-        deliver, report: running.report, updateIdentity: running.updateIdentity, media,
+        deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
         lastInboundAt: (address) => lastInboundOfPerson(parts.store, channel.name, address),

@@ -47,8 +47,11 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   }
   if (decoded.kind === 'message') {
     const { inbound, file } = decoded;
-    // The bytes go into the media store first: a delivered message names them by ref.
-    if (file) inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
+    // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
+    // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
+    if (file && inbound.place !== undefined && host.filesReachCustomer && !(await host.filesReachCustomer(inbound))) {
+      inbound.attachments = [{ ...file.attachment, refused: 'not fetched: it reaches no customer', refusal: { kind: 'notFetched' } }];
+    } else if (file) inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
     await host.deliver(inbound);
     return;
   }
