@@ -109,6 +109,9 @@ const en = {
   // A colleague's command about the conversation (/close, /transfer…) in the topic of one another agent holds.
   threadCommandNotYours: (id: number, command: AgentCommandName, agent: string, holder: string) =>
     `${agent}, /${command} did nothing: #${id} is with ${holder}, and only ${holder} can close it or pass it on. Ask ${holder}, or leave the team a note here: /note ${id} your note.`,
+  // An agent writing in the topic of a conversation passed since to another team or agent (`now`: who has it).
+  threadMoved: (id: number, agent: string, customer: string | undefined, now: string | undefined) =>
+    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} was passed to ${now ?? 'another team'}, and this topic is no longer its own.`,
   // An agent writing in a place of a desk's group that is no conversation's (its General topic, a topic opened by hand).
   notAConversationTopic: (agent: string) =>
     `${agent}, that reached no customer: this topic is not a conversation's. Write in the conversation's own topic (it opens with its card); /list in your chat with the bot shows yours.`,
@@ -289,6 +292,8 @@ const ar: Wording = {
     : `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolate('/close [ملاحظة]')} أو ${isolate('/transfer فريق|موظف')} أو ${isolate('/handback')} أو ${isolate(`/note ${id} ملاحظتك`)}.`,
   threadCommandNotYours: (id, command, agent, holder) =>
     `${isolate(agent)}، لم يُنفَّذ ${isolate(`/${command}`)}: المحادثة #${id} مع ${isolate(holder)}، ولا يغلقها أو يحوّلها غيره. اطلب ذلك من ${isolate(holder)}، أو اترك ملاحظة للفريق هنا: ${isolate(`/note ${id} ملاحظتك`)}.`,
+  threadMoved: (id, agent, customer, now) =>
+    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: حُوّلت المحادثة #${id} إلى ${now ? isolate(now) : 'فريق آخر'}، ولم يعد هذا الموضوع موضوعها.`,
   notAConversationTopic: (agent) =>
     `${isolate(agent)}، لم يصل هذا إلى أي عميل: هذا الموضوع ليس لمحادثة. اكتب في موضوع المحادثة نفسها (يبدأ ببطاقتها)؛ ويعرض ${isolate('/list')} في دردشتك مع البوت محادثاتك.`,
   notAmongYours: (id) => `لا توجد محادثة #${isolate(id)} بين محادثاتك أو في قوائم انتظار فرقك.`,

@@ -47,6 +47,11 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   const text = inbound.text ?? '';
   const conversation = desk ? await tx.conversation(desk.conversationId) : undefined;
   if (!conversation) return notAConversation(ctx, tx, agent, inbound, thread, fx);
+  // Passed to another team (or to an agent outside this one) since: the thread is no longer the conversation's.
+  if (conversation.deskThread?.channel !== inbound.channel || conversation.deskThread.address !== thread) {
+    const customer = (await tx.contact(conversation.contactId))?.name;
+    return notAConversation(ctx, tx, agent, inbound, thread, fx, line('threadMoved', conversation.id, agent.name, customer, holderOf(ctx, conversation)?.name ?? conversation.team));
+  }
   tx.addMessage({
     conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text,
     ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id,
@@ -126,9 +131,10 @@ async function commandInThread(
   const colleague = holder && holder.id !== agent.id ? holder : undefined;
   if (colleague && HOLDERS_COMMANDS.has(command.name)) return says(line('threadCommandNotYours', conversation.id, command.name, agent.name, colleague.name));
   if (command.name === 'transfer' || command.name === 'handback') {
-    // Its answer before the cards of conversations the freed seat brings (in their own topics).
+    // Answered in this thread, which a transfer to another team leaves; before the cards the freed seat brings.
+    const here = { ...conversation };
     const action: AgentAction = command.name === 'transfer' ? { kind: 'transfer', conversationId: conversation.id, to: command.to } : { kind: 'handBack', conversationId: conversation.id };
-    await act(ctx, tx, agent, action, fx, handBack, (result) => says(result.line));
+    await act(ctx, tx, agent, action, fx, handBack, (result) => toThread(ctx, tx, here, word(result.line, language), fx));
     return;
   }
   if (command.name !== 'close') return says(line('onlyCloseInThread', conversation.id, command.name, agent.name, colleague?.name));
@@ -168,11 +174,13 @@ async function toldLately(ctx: DeskContext, tx: Tx, agent: Agent, channel: strin
 
 /**
  * An agent writing where the desk has no conversation (the group's General topic, a topic someone opened by hand, one
- * whose conversation is gone): nothing reaches a customer, and a reply to their message says so and where to write,
- * in the language of the team whose desk it is, at most once in a while per agent and place. Kept, so a repeated
- * delivery is not answered twice.
+ * whose conversation is gone, or was passed to another team: `said`): nothing reaches a customer, and a reply to their
+ * message says so and where to write, in the language of the team whose desk it is, at most once in a while per agent
+ * and place. Kept, so a repeated delivery is not answered twice.
  */
-async function notAConversation(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, place: string, fx: DeskEffects): Promise<void> {
+async function notAConversation(
+  ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, place: string, fx: DeskEffects, said: Line = line('notAConversationTopic', agent.name),
+): Promise<void> {
   tx.addMessage({
     channel: inbound.channel, address: place, direction: 'in', from: 'agent', agentId: agent.id, text: inbound.text ?? '',
     ...(inbound.attachments ? { attachments: inbound.attachments } : {}), channelMessageId: inbound.id, at: stamp(ctx),
@@ -181,7 +189,7 @@ async function notAConversation(ctx: DeskContext, tx: Tx, agent: Agent, inbound:
   const desks = ctx.directory.teams().filter((team) => team.desk?.channel === inbound.channel && team.desk.group === inbound.group);
   const team = desks.find((each) => agent.teams.some((name) => name.toLowerCase() === each.name.toLowerCase())) ?? desks[0];
   fx.send({
-    channel: inbound.channel, address: place, direction: 'out', from: 'bot', text: word(line('notAConversationTopic', agent.name), team?.language ?? 'en'),
+    channel: inbound.channel, address: place, direction: 'out', from: 'bot', text: word(said, team?.language ?? 'en'),
     replyTo: inbound.id, at: stamp(ctx), status: 'pending',
   });
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers.ts';
 import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
-import { DESK, SARA, inTopic, isolated, takenByOmar as takeByOmar } from './desk-topics.ts';
+import { DESK, SARA, inTopic, isolated, takenByOmar as takeByOmar, team } from './desk-topics.ts';
 
 const { setUp } = telegramServers();
 const takenByOmar = (language = '', options: Parameters<typeof takeByOmar>[2] = {}) => takeByOmar(setUp, language, options);
@@ -78,5 +78,32 @@ describe('the holder\'s /handback in the desk topic of their conversation', () =
     await eventually(() => api.sentTo(LAYLA).includes('Noted, thank you.'));
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', fields: { more: 'No, that was all' } });
     expect(api.sentTo(DESK).slice(inDesk).join('\n')).not.toContain('No, that was all');
+  }, 30_000);
+});
+
+describe('a desk conversation passed to another team', () => {
+  const LINA = 9003;
+  const withSupport = team('', `  - name: Lina
+    telegram: ${LINA}
+    teams: [Support]
+`).replace('agents:', '  - name: Support\nagents:');
+
+  it('goes to that team\'s agent: the customer\'s words reach them, no longer the desk topic, which closes', async () => {
+    const { app, api } = await takenByOmar('', { teamFile: withSupport });
+    expect(await post(app, textNow(LINA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(LINA).length > 0);
+    expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
+    await eventually(() => api.sentTo(LINA).some((text) => text.startsWith('#1 ')));
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, textNow(LAYLA, 'Is anyone there?'))).toBe(200);
+    await eventually(() => api.sentTo(LINA).some((text) => text.includes('Is anyone there?')));
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([]);
+    expect(api.callsOf('closeForumTopic').map((call) => call.params.message_thread_id)).toEqual([55]);
+    // Sara, in the Billing desk, writes in the old topic: Layla does not get it, and Sara learns where it went.
+    const toLayla = api.sentTo(LAYLA).length;
+    expect(await deskSays(app, api, inTopic({ id: SARA, name: 'Sara' }, 'Layla, did it work?'))).toEqual([
+      'Sara, that was not sent to Layla: #1 was passed to Lina, and this topic is no longer its own.',
+    ]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   }, 30_000);
 });

@@ -67,6 +67,7 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
     }
   }
   const teamName = team?.name ?? request.team;
+  if (conversation.team !== undefined && conversation.team.toLowerCase() !== teamName.toLowerCase()) leaveDeskThread(conversation, fx);
   conversation.team = teamName;
   tx.putConversation(conversation);
   if (team?.desk && !conversation.deskThread) {
@@ -270,10 +271,26 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const wording = contact && ctx.wording ? await ctx.wording(conversation) : undefined;
   const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, quoting: quotingFrom(lately), returning, ...(agent.language ? { language: agent.language } : {}), ...(wording ? { wording } : {}) }) : undefined;
+  // Worked in its team's desk by one of the team; an agent from elsewhere (given it by a transfer) works it in their
+  // chat, and the desk's thread, which would take the customer's words from them, is left.
+  const inDesk = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase());
+  if (!inDesk) leaveDeskThread(conversation, fx);
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
-  if (card && !team?.desk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
-  if (team?.desk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
+  if (card && !inDesk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
+  if (inDesk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
   fx.emit({ type: 'conversation.assigned', payload: { conversation } });
+}
+
+/**
+ * A conversation passed out of its desk's team (to another team, or to an agent not in it) leaves the desk's thread,
+ * which closes: the customer's words go to whoever works it now (the new team's desk opens a thread of its own), and
+ * the thread says no more of it.
+ */
+function leaveDeskThread(conversation: Conversation, fx: DeskEffects): void {
+  const thread = conversation.deskThread;
+  if (!thread) return;
+  fx.closeThread(thread.channel, thread.address);
+  delete conversation.deskThread;
 }
 
 /**
