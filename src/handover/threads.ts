@@ -98,6 +98,7 @@ export async function reachesCustomer(ctx: DeskContext, reader: Pick<Tx, 'doc' |
   const desk = await reader.doc<DeskThread>('desk-threads', threadKey(inbound.channel, inbound.place));
   const conversation = desk ? await reader.conversation(desk.conversationId) : undefined;
   if (conversation?.status !== 'open' || !mayTouch(conversation, agent)) return false;
+  if (conversation.deskThread?.channel !== inbound.channel || conversation.deskThread.address !== inbound.place) return false;
   if (parseAgentCommand(inbound.text ?? '') !== undefined) return false;
   const holder = holderOf(ctx, conversation);
   return !holder || holder.id === agent.id;

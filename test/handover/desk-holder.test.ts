@@ -106,4 +106,20 @@ describe('a desk conversation passed to another team', () => {
     ]);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   }, 30_000);
+
+  it('to a team with a desk of its own opens a topic there, which gets the customer\'s words', async () => {
+    const SUPPORT_DESK = -1009876543210;
+    const { app, api } = await takenByOmar('', { teamFile: withSupport.replace('  - name: Support\n', `  - name: Support\n    telegram_desk: "${SUPPORT_DESK}"\n`) });
+    expect(await post(app, textNow(LINA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(LINA).length > 0);
+    expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
+    await eventually(() => api.sentTo(SUPPORT_DESK).length === 1);
+    expect(api.callsOf('createForumTopic').map((call) => String(call.params.chat_id))).toEqual([String(DESK), String(SUPPORT_DESK)]);
+    expect(api.sentTo(SUPPORT_DESK)[0]).toMatch(/^#1 · .* for Support\n/);
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, textNow(LAYLA, 'Is anyone there?'))).toBe(200);
+    await eventually(() => api.sentTo(SUPPORT_DESK).length === 2);
+    expect(api.sentTo(SUPPORT_DESK)[1]).toContain('Is anyone there?');
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([]);
+  }, 30_000);
 });
