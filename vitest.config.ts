@@ -15,6 +15,9 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // expect.poll's own default (1 s) is too short for what the tests poll, a server, a store's synced commits or
+    // Chromium, when both lanes keep the 2 cores busy; a poll ends as soon as its condition holds.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'browser', include: browser, exclude } },

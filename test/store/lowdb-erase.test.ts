@@ -38,7 +38,7 @@ describe('LowdbStore eraseContact', () => {
         tx.addMessage(inbound('bob', 2, 'bob-1', 'bob stays'));
       });
       // With compaction after every commit, the setup's compaction may still be moving the lines between files.
-      await vi.waitFor(async () => expect(await everything(dir)).toContain('X1234567'));
+      await vi.waitFor(async () => expect(await everything(dir)).toContain('X1234567'), { timeout: 10_000 });
       await store.eraseContact('ann');
       const left = await everything(dir);
       expect(left).not.toContain('X1234567');

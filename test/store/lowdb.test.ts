@@ -814,7 +814,7 @@ describe('snapshot deltas', () => {
     const compacted = async (work: () => Promise<unknown>): Promise<void> => {
       const before = kinds.length;
       await work();
-      await vi.waitFor(() => expect(kinds.length).toBe(before + 1));
+      await vi.waitFor(() => expect(kinds.length).toBe(before + 1), { timeout: 10_000 });
     };
     return { kinds, log, compacted };
   };
