@@ -75,6 +75,16 @@ async function desk(options: { autoCloseAfterMs?: number; teamYaml?: string; flo
   };
 }
 
+/**
+ * Reads team.yaml again and waits for what the change does, which runs after the reload on its own: conversations
+ * put back in a queue or given to someone, and the messages that say so sent.
+ */
+async function reloadTeam(d: Desk): Promise<void> {
+  const room = await d.h.runtime.roomGivenBy(() => d.h.directory.reload());
+  await room.within(10_000);
+  await d.h.outbox.drain();
+}
+
 /** Omar and Sara online, and q1's Billing conversation with one of them: its id, who holds it (id, Telegram chat), who does not. */
 async function heldByOne(d: Desk): Promise<{ id: number; holder: string; mine: string; other: string; colleague: string }> {
   await d.agent('9001', '/online');
@@ -380,8 +390,7 @@ describe('handover', () => {
     expect((await d.h.store.conversation(id))?.agentId).toBe('omar');
     await d.agent('9002', '/online');
     await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Omar[\s\S]*?max_open: 2\n/, ''));
-    await d.h.directory.reload();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await reloadTeam(d);
     await d.h.runtime.stop();
     expect((await d.h.store.conversation(id))).toMatchObject({ stage: 'assigned', agentId: 'sara' });
     // The customer hears why before who has them now: "Sara has joined" alone read as Omar's colleague barging in.
@@ -410,9 +419,7 @@ describe('handover', () => {
 
     advance(10 * 60_000);
     await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Omar[\s\S]*?max_open: 2\n/, ''));
-    await d.h.directory.reload();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await d.h.outbox.drain();
+    await reloadTeam(d);
     // c and d keep the places they were told; b, never answered, has waited longer than a, who was being helped.
     const line = queueOf('Billing', await d.h.store.openConversations());
     expect(line.map((conversation) => conversation.id)).toEqual([await d.conversationOf('c'), await d.conversationOf('d'), b, a]);
@@ -471,9 +478,7 @@ describe('handover', () => {
     expect(d.customers.textsTo('w1').at(-1)).toBe('You are number 1 in line.');
     // Sara, Support's only agent, leaves.
     await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Sara[\s\S]*?max_open: 1\n/, ''));
-    await d.h.directory.reload();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await d.h.outbox.drain();
+    await reloadTeam(d);
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
     expect(d.customers.textsTo('w1').at(-1)).toBe('Your conversation was passed to our Billing team. You are number 1 in line.');
     await d.agent('9001', '/online');
