@@ -335,10 +335,10 @@ export function memoryLog() {
   };
 }
 
-/** Polls `check` until it returns true (fs.watch events arrive on their own schedule). */
-export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** Polls `check` until it returns true (fs.watch events, synced commits and sends come on their own schedule). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

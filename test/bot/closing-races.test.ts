@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/types.ts';
 import type { Message } from '../../src/store/types.ts';
-import { cleanupDirs } from '../helpers.ts';
+import { cleanupDirs, eventually } from '../helpers.ts';
 import { dataDirWithTeam, fakeChannel, harness, pickTeamFlow, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
@@ -134,7 +134,7 @@ describe('a close at the moment the customer writes again', () => {
       await h.send('whatsapp', customer, 'Billing', { from: { id: customer, name: 'Layla' } });
       const { id } = await latestOf(h, customer);
       // The topic opens after the commit that queued the conversation.
-      for (let wait = 0; wait < 200 && !(await h.store.conversation(id))?.deskThread; wait++) await new Promise((resolve) => setTimeout(resolve, 5));
+      await eventually(async () => (await h.store.conversation(id))?.deskThread !== undefined);
       const thread = (await h.store.conversation(id))!.deskThread!.address;
       topics.set(id, thread);
       return id;

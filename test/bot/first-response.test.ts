@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/types.ts';
 import { buildReport } from '../../src/handover/reports.ts';
-import { cleanupDirs } from '../helpers.ts';
+import { cleanupDirs, eventually } from '../helpers.ts';
 import { dataDirWithTeam, fakeChannel, harness, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
@@ -45,7 +45,7 @@ async function firstResponseAfter(answer: (h: Harness, id: number) => Promise<un
   const [conversation] = await h.store.conversations();
   if (options.desk) {
     // The topic opens after the commit that queued the conversation.
-    for (let wait = 0; wait < 200 && !(await h.store.conversation(conversation!.id))?.deskThread; wait++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(async () => (await h.store.conversation(conversation!.id))?.deskThread !== undefined);
   } else expect(conversation).toMatchObject({ stage: 'assigned', agentId: 'omar' });
   clock = new Date(clock.getTime() + 90_000);
   await answer(h, conversation!.id);
