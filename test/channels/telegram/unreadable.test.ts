@@ -117,6 +117,8 @@ describe('Telegram: what is not text, while the bot waits', () => {
     expect(await post(app.url, message(LAYLA, { text: 'hi' }))).toBe(200);
     await eventually(() => api.sentTo(LAYLA).length === 2);
     expect(await post(app.url, message(LAYLA, fields))).toBe(200);
+    // The answer leaves through the outbox after the update is stored; then a moment for any second one to show.
+    await eventually(() => api.sentTo(LAYLA).length >= 3);
     await sleep(300);
     const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
     const inbound = (await app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text);
