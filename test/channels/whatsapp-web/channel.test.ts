@@ -243,7 +243,7 @@ describe('WhatsApp Web channel: what goes out', () => {
   });
 
   it('fails for now while not connected, and for good for a number not on WhatsApp or an address that is not WhatsApp\'s', async () => {
-    const { channel, whatsapp } = await started({ link: false });
+    const { channel, whatsapp, delivered } = await started({ link: false });
     await eventually(() => whatsapp.clients[0]?.initialized === true);
     whatsapp.current.emit('qr', '2@qr');
     const notReady = await channel.send('15551234567', { text: 'Hi' }).catch((error: unknown) => error);
@@ -269,7 +269,7 @@ describe('WhatsApp Web channel: what goes out', () => {
       return numberId(digits);
     };
     client.emit('message', incoming(LAYLA, 'Hello'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => delivered.length === 1);
     await channel.send('15551234567', { text: 'Hi' });
     await channel.send('15552223333', { text: 'Hi' });
     await channel.send('15552223333', { text: 'Again' });
