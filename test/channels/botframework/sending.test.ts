@@ -179,8 +179,9 @@ describe('failures', () => {
   it('leaves a throttle to the outbox, with the wait it asks for, and sends nothing behind its back', async () => {
     // botbuilder's pipeline would wait a 429's Retry-After out itself and send again, unseen: past the send's time
     // limit the outbox sends too, and the person gets the message twice; a wait longer than a timer holds it retried
-    // at once, three times.
-    const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
+    // at once, three times. Its retry would answer the send here (the fake fails once), so the limit can be long: a
+    // short one could run out, on a loaded machine, before the bot has signed in and read the 429.
+    const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 10_000 });
     await patient.start(host);
     service.fail(connectorError(429, 'Throttled', 'Too many requests', { 'retry-after': '1' }));
     expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, retryAfterMs: 1000, message: 'too many messages (HTTP 429): Too many requests' });
