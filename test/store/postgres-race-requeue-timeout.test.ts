@@ -49,15 +49,15 @@ it.skipIf(!databaseUrl)('gives the second assign step its own 10 minutes, not wh
   const chat = 50_001;
   expect(await deliverToAll([a.url], update(chat, 'hi'))).toEqual([200]);
   expect(await deliverToAll([b.url], update(chat, 'a refund'))).toEqual([200]);
-  await sleep(300);
+  // In Support's queue (told so after the commit that queued it) before the clock moves on.
+  await expect.poll(() => api.sentTo(chat).at(-1)).toBe('Support is busy; please wait.');
   clock += 11 * 60_000;
   await a.runtime.sweep();
   await b.runtime.sweep();
-  await sleep(500);
+  await expect.poll(() => api.sentTo(chat).at(-1)).toBe('Moved you to Sales; please wait up to 10 minutes.');
   const contact = await a.store.contactByIdentity('telegram', String(chat));
   const open = (await a.store.openConversations()).find((c) => c.contactId === contact?.id);
   expect(open).toMatchObject({ stage: 'queued', team: 'Sales' });
-  expect(api.sentTo(chat).at(-1)).toBe('Moved you to Sales; please wait up to 10 minutes.');
   // One minute in the Sales queue: the periodic check must leave it there.
   clock += 60_000;
   await a.runtime.sweep();
