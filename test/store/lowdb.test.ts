@@ -592,7 +592,7 @@ describe('compaction in the background', () => {
     let acknowledged = false;
     const bob = store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1')).then(() => (acknowledged = true));
     // Bob's commit reaches the new journal and its sync while the directory's is still under way...
-    await vi.waitFor(async () => expect(await readFile(join(dir, 'journal.jsonl'), 'utf8')).toContain('bob-1'), { timeout: 2000 });
+    await vi.waitFor(async () => expect(await readFile(join(dir, 'journal.jsonl'), 'utf8')).toContain('bob-1'), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 30));
     // ...but is not acknowledged before the new journal's name is durable too.
     expect(acknowledged).toBe(false);
