@@ -7,6 +7,7 @@ import { ChannelSendError, type Channel, type KnownFailure, type OutboundMessage
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
 import type { DeliveryOutcome, Message, Store } from '../store/types.ts';
 import { recordParts } from '../store/sent-parts.ts';
+import { Failing } from '../shared/failing.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface OutboxOptions {
@@ -61,12 +62,16 @@ export class Outbox {
    * While claims fail (the database or the disk away): since when (ms), how many failed, and the first failure. The
    * log says it when it starts and when a claim works again, not at every kick, which an outage makes many.
    */
-  #claimFailure: { since: number; attempts: number; error: string } | undefined;
+  readonly #claims: Failing;
   /** Aborts the waits between attempts when the outbox stops. */
   readonly #stopping = new AbortController();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
+    this.#claims = new Failing(options.log, {
+      failing: 'could not claim outbound messages: they wait in the store, tried again at each new reply and each periodic check (logged again once a claim works)',
+      recovered: 'outbound messages are claimed again: those waiting are sent now',
+    }, 'error');
     this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
     // Every reply waiting to be tried again listens for the stop (and lets go once tried): an outage of a channel
@@ -119,24 +124,16 @@ export class Outbox {
   }
 
   async #claim(): Promise<void> {
-    const { store, log } = this.#options;
+    const { store } = this.#options;
     for (;;) {
       let claimed: Message[];
       try {
         claimed = await store.claimOutbound(this.#options.batch ?? 64);
       } catch (error) {
-        if (this.#claimFailure) this.#claimFailure.attempts += 1;
-        else {
-          this.#claimFailure = { since: Date.now(), attempts: 1, error: describe(error) };
-          log.error({ err: this.#claimFailure.error }, 'could not claim outbound messages: they wait in the store, tried again at each new reply and each periodic check (logged again once a claim works)');
-        }
+        this.#claims.failed(error);
         return;
       }
-      if (this.#claimFailure) {
-        const { since, attempts, error } = this.#claimFailure;
-        this.#claimFailure = undefined;
-        log.info({ failedForMs: Date.now() - since, attempts, error }, 'outbound messages are claimed again: those waiting are sent now');
-      }
+      this.#claims.worked();
       if (claimed.length === 0) return;
       for (const message of claimed) {
         if (this.#delivering.has(message.id)) continue;

@@ -16,6 +16,7 @@ import { ERASE_NOTICES } from '../handover/erasing.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Roster } from '../handover/team-file.ts';
 import type { Agent } from '../handover/team.ts';
+import { Failing } from '../shared/failing.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import type { Logger } from '../shared/log.ts';
 import { DeskThreads } from './desk-threads.ts';
@@ -112,6 +113,13 @@ export class Runtime {
   readonly #statuses: Statuses;
   readonly #turns: Turns;
   readonly #placings: Placings;
+  /**
+   * The periodic check's jobs that read the store, in every check: while it is away (an outage of PostgreSQL), their
+   * failures are logged when they start and when the job works again, not at every check.
+   */
+  readonly #checks: Failing;
+  readonly #erasesLeft: Failing;
+  readonly #erasedFilesLeft: Failing;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   #offFanout: (() => void) | undefined;
@@ -169,6 +177,18 @@ export class Runtime {
       } : {}),
     });
     this.#statuses = new Statuses({ store, bus, log, desk, transactions });
+    this.#checks = new Failing(log, {
+      failing: 'the periodic check could not run: queue timeouts, auto-closes and replies in doubt wait for it; each check tries again (logged again once one works)',
+      recovered: 'the periodic check runs again',
+    });
+    this.#erasesLeft = new Failing(log, {
+      failing: 'what erases left to tell could not be read; each check tries again (logged again once it works)',
+      recovered: 'what erases left to tell is read again',
+    });
+    this.#erasedFilesLeft = new Failing(log, {
+      failing: 'the files of erased contacts could not all be deleted; each check tries again (logged again once it works)',
+      recovered: 'the files of erased contacts left are deleted again',
+    });
     this.#offOutbox = options.outbox.listen({
       sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
       failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),
@@ -263,15 +283,18 @@ export class Runtime {
 
   /** Deletes the files erases left (a crash, a store out of reach, between an erase and its files' delete). */
   async #deleteErasedFilesLeft(): Promise<void> {
-    const { store, media, log } = this.#options;
+    const { store, media } = this.#options;
     if (!media) return;
-    await deleteErasedFilesLeft(store, media).catch((error: unknown) => log.warn({ err: error }, 'the files of erased contacts could not all be deleted; tried again at the next sweep'));
+    await deleteErasedFilesLeft(store, media).then(() => this.#erasedFilesLeft.worked(), (error: unknown) => this.#erasedFilesLeft.failed(error));
   }
 
   /** Tells what erases left to tell (a crash, a store out of reach, between an erase and its telling). */
   async #tellErasedLeft(): Promise<void> {
-    const left = await this.#options.store.docs(ERASE_NOTICES).catch((error: unknown) => {
-      this.#options.log.warn({ err: error }, 'what erases left to tell could not be read; tried again at the next sweep');
+    const left = await this.#options.store.docs(ERASE_NOTICES).then((found) => {
+      this.#erasesLeft.worked();
+      return found;
+    }, (error: unknown) => {
+      this.#erasesLeft.failed(error);
       return new Map<string, unknown>();
     });
     for (const contactId of left.keys()) {
@@ -302,7 +325,7 @@ export class Runtime {
     });
     const every = this.#options.sweepEveryMs ?? 30_000;
     if (every > 0) {
-      this.#timer = setInterval(() => void this.#track(this.sweep()), every);
+      this.#timer = setInterval(() => void this.#track(this.#check()), every);
       this.#timer.unref();
       const wakeUp = (): void => void this.#track(this.#timers.wakeUp()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not act on the timeouts due; the next check tries again'));
       // Another process's timeout (`{ at }`), or its lease given up as it stopped (`{ released }`): this one may take it.
@@ -312,7 +335,7 @@ export class Runtime {
         else if (notice.released === true) wakeUp();
       }, { reconnected: wakeUp });
       // What fell due while no process ran (a restart) fires now, not at the first check.
-      void this.#track(this.#timers.sweep()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'the first check failed; the next one tries again'));
+      void this.#track(this.#check(() => this.#timers.sweep()));
     }
   }
 
@@ -364,6 +387,11 @@ export class Runtime {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
     this.#offOutbox();
     await this.#timers.releaseLease();
+  }
+
+  /** Runs the periodic check (`check`: the first, at start, is the timers' only), its failures logged as they start and end. */
+  #check(check: () => Promise<void> = () => this.sweep()): Promise<void> {
+    return check().then(() => this.#checks.worked(), (error: unknown) => this.#checks.failed(error));
   }
 
   /** The periodic check (see `Timers`); runs on a timer, tests call it with a controllable clock. */

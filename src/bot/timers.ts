@@ -7,6 +7,7 @@
 // falls due (planned at each check, and when a commit makes one due sooner: in another process, it tells the holder).
 import { randomUUID } from 'node:crypto';
 import { describeDuration } from '../shared/duration.ts';
+import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
@@ -87,7 +88,15 @@ export class Timers {
   /** When timeouts were last acted on (wall clock, ms). */
   #firedAt = 0;
 
-  constructor(private readonly options: TimersOptions) {}
+  /** `retryOrphaned` runs at every check, in every process: its failures are logged when they start and end. */
+  readonly #lookingForOrphans: Failing;
+
+  constructor(private readonly options: TimersOptions) {
+    this.#lookingForOrphans = new Failing(options.log, {
+      failing: 'could not look for claimed replies whose claim was never answered; each check looks again (logged again once it works)',
+      recovered: 'looking for claimed replies whose claim was never answered works again',
+    });
+  }
 
   async sweep(): Promise<void> {
     // In every process: only this one knows which of its claims it never handed out.
@@ -284,8 +293,11 @@ export class Timers {
    */
   async retryOrphaned(): Promise<number> {
     const { store, log } = this.options;
-    const orphans = (await store.orphanedClaims?.().catch((error: unknown) => {
-      log.warn({ err: String(error) }, 'could not look for claimed replies whose claim was never answered; the next check looks again');
+    const orphans = (await store.orphanedClaims?.().then((found) => {
+      this.#lookingForOrphans.worked();
+      return found;
+    }, (error: unknown) => {
+      this.#lookingForOrphans.failed(error);
       return [];
     })) ?? [];
     if (orphans.length === 0) return 0;

@@ -21,6 +21,7 @@ import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Agent } from '../handover/team.ts';
+import { Failing } from '../shared/failing.ts';
 import type { Logger } from '../shared/log.ts';
 
 /** Where the last sign of each console-only agent's console is kept, by agent id. */
@@ -69,7 +70,14 @@ export class ConsolePresence {
   #stopped = false;
   #checking: Promise<void> | undefined;
 
+  /** The check's failures (the store away), logged when they start and when a check works again. */
+  readonly #checks: Failing;
+
   constructor(private readonly options: ConsolePresenceOptions) {
+    this.#checks = new Failing(options.log, {
+      failing: 'could not check the agent consoles\' presence; tried again shortly (logged again once a check works)',
+      recovered: 'the agent consoles\' presence is checked again',
+    });
     this.#every = Math.max(50, Math.min(MAX_EVERY_MS, Math.floor(options.awayAfterMs / 4)));
     this.#now = options.now ?? Date.now;
   }
@@ -148,8 +156,9 @@ export class ConsolePresence {
         else log.info({ agent: agent.id }, 'an agent console came back, or the agent set their status, as they were being set away: left as they are');
       }
       this.#checkAt(next);
+      this.#checks.worked();
     } catch (error) {
-      log.warn({ error: String(error) }, 'could not check the agent consoles\' presence; tried again shortly');
+      this.#checks.failed(error);
     }
   }
 

@@ -62,6 +62,8 @@ export class PostgresFanout implements Fanout {
   /** Notices were dropped (past `MAX_KEPT`): the others are told to look again once the connection is back. */
   #overflowed = false;
   #failures = 0;
+  /** When the connection was lost (ms), for the line that says it is back. */
+  #lostSince = 0;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(options: PostgresFanoutOptions) {
@@ -161,7 +163,11 @@ export class PostgresFanout implements Fanout {
       if (this.#client === client) this.#client = undefined;
       void client.end().catch(() => {});
       if (this.#closed) return;
-      this.#log('warn', 'the live notices connection was lost; connecting again', { error: error?.message ?? 'ended' });
+      // Once per outage: each attempt to connect again fails the same way while PostgreSQL is away.
+      if (this.#failures === 0) {
+        this.#lostSince = Date.now();
+        this.#log('warn', 'the live notices connection was lost; connecting again (logged again once it is back)', { error: error?.message ?? 'ended' });
+      }
       this.#retry();
     };
     client.on('error', onLost);
@@ -178,11 +184,11 @@ export class PostgresFanout implements Fanout {
       await client.end().catch(() => {});
       return;
     }
-    const again = this.#failures > 0;
+    const attempts = this.#failures;
     this.#failures = 0;
     this.#client = client;
-    if (again) {
-      this.#log('info', 'the live notices connection is back', { kept: this.#outgoing.length, dropped: this.#overflowed });
+    if (attempts > 0) {
+      this.#log('info', 'the live notices connection is back', { failedForMs: Date.now() - this.#lostSince, attempts, kept: this.#outgoing.length, dropped: this.#overflowed });
       this.#lookAgain();
     }
     if (this.#overflowed) {

@@ -118,6 +118,8 @@ interface PendingOutcome {
  */
 /** How long `unreachable` waits for PostgreSQL's answer. */
 const REACH_TIMEOUT_MS = 2_000;
+/** Connections failing within this time of one logged are not logged each: they fail together (see `#connectionFailed`). */
+const CONNECTIONS_FAIL_TOGETHER_MS = 10_000;
 /** How long `unreachable` keeps an answer. */
 const REACH_KEPT_MS = 1_000;
 
@@ -185,6 +187,9 @@ export class PostgresStore implements Store {
   #reaching: Promise<string | undefined> | undefined;
   /** When `outage` first found PostgreSQL out of reach, until it answers again. */
   #outSince: string | undefined;
+  /** When a connection's failure was last logged (`#connectionFailed`), and how many failed since unlogged. */
+  #connectionFailedAt = Number.NEGATIVE_INFINITY;
+  #connectionsFailedWith = 0;
   /** The health check's query until PostgreSQL answers it: a database that hangs holds one connection, not one a probe. */
   #reachQuery: Promise<string | undefined> | undefined;
 
@@ -767,7 +772,7 @@ export class PostgresStore implements Store {
 
   async #open(): Promise<void> {
     const started = performance.now();
-    const report = (error: Error): void => this.#log('warn', 'a PostgreSQL connection failed; the next query opens a new one', { error: error.message });
+    const report = (error: Error): void => this.#connectionFailed('a PostgreSQL connection failed; the next query opens a new one', error);
     try {
       // Every connection, from when it starts connecting until it ends: `interrupt` cuts them (one still connecting too).
       const made = (client: pg.Client): void => {
@@ -861,7 +866,23 @@ export class PostgresStore implements Store {
   }
 
   #lost(error: Error): void {
-    this.#log('warn', 'a PostgreSQL connection was lost; the next query opens a new one', { error: error.message });
+    this.#connectionFailed('a PostgreSQL connection was lost; the next query opens a new one', error);
+  }
+
+  /**
+   * Logs a connection's failure, but not those that fail with it (`CONNECTIONS_FAIL_TOGETHER_MS`): a restart of
+   * PostgreSQL or a network cut resets every connection of both pools at once, a line each.
+   */
+  #connectionFailed(message: string, error: Error): void {
+    const now = performance.now();
+    if (now - this.#connectionFailedAt < CONNECTIONS_FAIL_TOGETHER_MS) {
+      this.#connectionsFailedWith += 1;
+      return;
+    }
+    const others = this.#connectionsFailedWith;
+    this.#connectionFailedAt = now;
+    this.#connectionsFailedWith = 0;
+    this.#log('warn', `${message} (others that fail within ${CONNECTIONS_FAIL_TOGETHER_MS / 1000} s are counted in the next line)`, { error: error.message, ...(others > 0 ? { othersFailedBefore: others } : {}) });
   }
 
   async #close(): Promise<void> {
