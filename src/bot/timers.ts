@@ -56,11 +56,15 @@ export interface TimersOptions {
   track: <T>(work: Promise<T>) => Promise<T>;
 }
 
-/** Who may run the timers until when; `opening`: the store's opening it was taken in (`Store.soleOpening`). */
+/**
+ * Who may run the timers until when; `opening`: the store's opening it was taken in (`Store.soleOpening`);
+ * `instance`: the holder's store (`Store.liveInstance`), whose end ends the lease.
+ */
 interface Lease {
   owner: string;
   until: string;
   opening?: string;
+  instance?: number;
 }
 
 /** The shortest time between two wake-ups: timeouts falling due close together are done by one. */
@@ -87,6 +91,12 @@ export class Timers {
   #wakeAt: number | undefined;
   /** When timeouts were last acted on (wall clock, ms). */
   #firedAt = 0;
+  /** The store instance this process took the lease under (`Store.liveInstance`): lost with it. */
+  #leaseInstance: number | undefined;
+  /** The other process's store instance holding the lease, when this one last found it held. */
+  #holder: number | undefined;
+  /** The wait for the lease holder's store to go (`Store.whenInstanceGone`), while another process holds it. */
+  #watching: { instance: number; stop: AbortController } | undefined;
 
   /** `retryOrphaned` runs at every check, in every process: its failures are logged when they start and end. */
   readonly #lookingForOrphans: Failing;
@@ -153,6 +163,41 @@ export class Timers {
     this.#stopped = true;
     clearTimeout(this.#wake);
     this.#wake = undefined;
+    this.#unwatch();
+  }
+
+  /**
+   * Waits for the store of the process holding the lease to go (killed, its connection lost), then runs the check at
+   * once: the timeouts due, and the replies it was sending, do not wait for its lease to run out (up to a minute).
+   * Where the store cannot tell (the embedded store: one process), the lease runs out.
+   */
+  #watch(instance: number): void {
+    const { store, log } = this.options;
+    if (!store.whenInstanceGone || this.#stopped || this.options.everyMs <= 0 || this.#watching?.instance === instance) return;
+    this.#unwatch();
+    const watching = { instance, stop: new AbortController() };
+    this.#watching = watching;
+    store.whenInstanceGone(instance, watching.stop.signal).then(() => {
+      if (this.#watching !== watching) return;
+      this.#watching = undefined;
+      void this.options.track(this.sweep()).catch((error: unknown) => log.warn({ err: String(error) }, 'could not take over the timeouts of a process that is gone; the next check tries again'));
+    }, () => {
+      // The wait failed (the database away): the next check finds the holder again, and waits again.
+      if (this.#watching === watching) this.#watching = undefined;
+    });
+  }
+
+  #unwatch(): void {
+    this.#watching?.stop.abort();
+    this.#watching = undefined;
+  }
+
+  /**
+   * Whether this process still runs the timers under the store instance it took the lease with: once it lost that
+   * (its connection cut, the others may have found the lease's holder gone and taken it), what is left of a run stops.
+   */
+  #stillHolding(): boolean {
+    return this.#leaseInstance === undefined || this.options.store.liveInstance === this.#leaseInstance;
   }
 
   /**
@@ -173,6 +218,7 @@ export class Timers {
       for (const team of new Set(unplaced.map((conversation) => conversation.team as string))) await this.options.place(team);
     }
     for (const conversation of timed) {
+      if (!this.#stillHolding()) return;
       const due = await this.#dueAt(conversation);
       if (due === undefined) continue;
       if (due > now) {
@@ -251,6 +297,8 @@ export class Timers {
   /** Takes or renews the sweeper's lease; remembers whether this process holds it (it then plans the wake-ups). */
   async #holdLease(): Promise<boolean> {
     this.#holding = await this.#takeLease('sweeper', this.options.everyMs > 0 ? 2 * this.options.everyMs : CALLED_LEASE_MS);
+    if (this.#holding) this.#unwatch();
+    else if (this.#holder !== undefined) this.#watch(this.#holder);
     return this.#holding;
   }
 
@@ -269,6 +317,7 @@ export class Timers {
     let next = Number.POSITIVE_INFINITY;
     for (const conversation of await store.openConversations({ stage: 'bot', awaitingCustomerBefore: before })) {
       if (!aloneWithBot(conversation)) continue;
+      if (!this.#stillHolding()) break;
       const due = await this.#dueAt(conversation);
       if (due !== undefined && due > now) {
         next = Math.min(next, due);
@@ -385,17 +434,36 @@ export class Timers {
    * Takes or renews the lease `name` for this process; false while another live process holds it. On a store one
    * process at a time opens (`Store.soleOpening`), a lease of an earlier opening is its dead holder's: taken at once,
    * so that a restart after a crash runs the timeouts due as it starts, not once that lease runs out (up to a minute).
+   * On a store several processes share (PostgreSQL), a lease whose holder's store is gone (`Store.instanceHeld`:
+   * its process killed, or its connection lost) is taken at once too; one whose holder lives is never taken early.
    */
   async #takeLease(name: string, ttlMs: number): Promise<boolean> {
     const now = this.options.now().getTime();
-    const { soleOpening } = this.options.store;
-    return this.options.store.transaction(`lease:${name}`, async (tx) => {
+    const { store } = this.options;
+    const { soleOpening, liveInstance } = store;
+    let holder: number | undefined;
+    const taken = await store.transaction(`lease:${name}`, async (tx) => {
       const lease = await tx.doc<Lease>('leases', name);
+      holder = undefined;
       const live = lease !== undefined && Date.parse(lease.until) > now && (soleOpening === undefined || lease.opening === soleOpening);
-      if (live && lease.owner !== this.#owner) return false;
-      tx.putDoc('leases', name, { owner: this.#owner, until: new Date(now + ttlMs).toISOString(), ...(soleOpening === undefined ? {} : { opening: soleOpening }) });
+      if (live && lease.owner !== this.#owner) {
+        if (lease.instance === undefined || !store.instanceHeld || (await store.instanceHeld(lease.instance))) {
+          holder = lease.instance;
+          return false;
+        }
+        this.options.log.info({ lease: name, instance: lease.instance }, 'the process holding the timers\' lease is gone; this one takes them over now');
+      }
+      tx.putDoc('leases', name, {
+        owner: this.#owner,
+        until: new Date(now + ttlMs).toISOString(),
+        ...(soleOpening === undefined ? {} : { opening: soleOpening }),
+        ...(liveInstance === undefined ? {} : { instance: liveInstance }),
+      });
       return true;
     });
+    this.#holder = holder;
+    this.#leaseInstance = taken ? liveInstance : undefined;
+    return taken;
   }
 }
 

@@ -403,6 +403,16 @@ export interface Store {
    * once rather than waited out. Absent where several live processes share the store (PostgreSQL).
    */
   readonly soleOpening?: string;
+  /**
+   * Where several live processes share the store (PostgreSQL): this store's number while it is provably alive (it
+   * holds a lock the database releases when its process dies). A lease names its holder's, so that the others take it
+   * at once when the holder is gone (`instanceHeld`, `whenInstanceGone`) instead of waiting it out.
+   */
+  readonly liveInstance?: number | undefined;
+  /** Whether the store numbered `instance` (`liveInstance`) is alive; false once its process is gone. */
+  instanceHeld?(instance: number): Promise<boolean>;
+  /** Resolves once the store numbered `instance` is gone (or `signal` aborts); rejects if the wait itself fails. */
+  whenInstanceGone?(instance: number, signal: AbortSignal): Promise<void>;
   /** Waits for writes under way, then releases files and locks. */
   close(): Promise<void>;
   /**

@@ -23,11 +23,11 @@ export const LOCK = {
 
 /**
  * The condition on a row `l` of `pg_locks` that it is an instance lock (LOCK.instance) held in the current database:
- * a live store's.
+ * a live store's (exclusive: a process waiting for a lease holder to go takes it shared, a moment, once it is gone).
  *
  *     SELECT l.pid FROM pg_locks l WHERE ${INSTANCE_LOCK_HELD}
  */
-export const INSTANCE_LOCK_HELD = `l.locktype = 'advisory' AND l.granted
+export const INSTANCE_LOCK_HELD = `l.locktype = 'advisory' AND l.granted AND l.mode = 'ExclusiveLock'
   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = ${LOCK_SPACE} AND l.objsubid = 2`;
 
 /**

@@ -8,13 +8,13 @@
 // the others whether it is still alive (a claim of a dead store is in doubt).
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
+import pg from 'pg';
 import { ClaimTakenError, StoreBeingCopiedError, StoreUnavailableError } from '../errors.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { DEFAULT_ATTEMPTS, retryConflicts } from '../retry.ts';
 import type { Contact, Conversation, DeliveryOutcome, ErasedContact, EraseOptions, Message, OpenConversationFilter, Store, StoreOutage, TransactionOptions, Tx } from '../types.ts';
 import { migrate } from './migrations.ts';
-import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
+import { answerWithin, checkout, COPY_LOCK_HELD, createPool, cutConnection, INSTANCE_LOCK_HELD, reachable, LOCK, lockKey, pipelined, pipelinedSettled, SERVER_KEEPALIVES, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, messageColumns, messageFromRow, type MessageRow } from './rows.ts';
 import { KeyLine } from './key-line.ts';
 import { PgTx } from './tx.ts';
@@ -265,6 +265,55 @@ export class PostgresStore implements Store {
     }
     this.#outSince ??= new Date().toISOString();
     return { cause: 'database', reason, since: this.#outSince };
+  }
+
+  /** This store's instance number while it holds its instance lock: it is alive as long as the lock is held. */
+  get liveInstance(): number | undefined {
+    return this.#instance !== undefined && this.#phase === 'open' ? this.#instanceKey : undefined;
+  }
+
+  /**
+   * Whether the store (of any process) numbered `instance` holds its instance lock: false once its process is gone
+   * (killed: PostgreSQL ends its session, and the lock with it) or its connection holding the lock was lost.
+   *
+   *     if (!(await store.instanceHeld(lease.instance))) takeTheLease();
+   */
+  async instanceHeld(instance: number): Promise<boolean> {
+    const rows = await this.#rows<{ held: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE ${INSTANCE_LOCK_HELD} AND l.objid = $1::oid) AS held`, [instance]);
+    return rows[0]?.held === true;
+  }
+
+  /**
+   * Resolves as soon as the store numbered `instance` no longer holds its instance lock (see `instanceHeld`): a
+   * connection of its own waits for that lock, which PostgreSQL grants the moment the holder's session ends. Rejects
+   * if that connection fails (the database away); `signal` ends the wait (it then resolves: the caller knows why).
+   *
+   *     await store.whenInstanceGone(lease.instance, stopping.signal); // the holder was killed: take over now
+   */
+  async whenInstanceGone(instance: number, signal: AbortSignal): Promise<void> {
+    this.#assertReadable();
+    const client = new pg.Client({ connectionString: this.#url, application_name: 'switchboard lease watch', options: SERVER_KEEPALIVES, keepAlive: true });
+    this.#connections.add(client);
+    const ended = new Promise<never>((_, reject) => {
+      client.on('error', reject);
+      client.on('end', () => reject(new StoreUnavailableError('the connection waiting for a lease holder to go ended')));
+    });
+    ended.catch(() => {});
+    const end = (): void => void client.end().catch(() => {});
+    signal.addEventListener('abort', end, { once: true });
+    try {
+      await Promise.race([client.connect(), ended]);
+      if (signal.aborted) return;
+      // Shared: granted once the holder's exclusive lock is released, while nobody else's wait holds up another's.
+      await Promise.race([client.query('SELECT pg_advisory_lock_shared($1, $2)', LOCK.instance(instance)), ended]);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw storeError(error, 'waiting for a lease holder to go');
+    } finally {
+      signal.removeEventListener('abort', end);
+      end();
+      this.#connections.delete(client);
+    }
   }
 
   async #ask(): Promise<string | undefined> {
