@@ -99,6 +99,13 @@ export interface ConsoleMessage {
   quote?: string;
   /** Of the customer's message: the agent may answer this one in particular (the console's Reply). */
   answerable?: true;
+  /** Of the customer's message: they deleted it since (for everyone), so it is no one's to answer. */
+  deleted?: true;
+  /**
+   * Of a message to the customer: written by a person at the business in the business's own app (the WhatsApp Business
+   * app on its phone, the Page's inbox), not through Switchboard: no agent of team.yaml wrote it.
+   */
+  inApp?: true;
   delivery?: Message['delivery'];
   /** Of a message that failed: why, as the channel said it (English); `failure`, what that is known to mean, which the console words. */
   error?: string;
@@ -267,11 +274,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const later = transcript(messages).filter((message) => message.id > after);
     // A reaction names the message it answers, which may be on an earlier page.
     const quoting = quotingFrom(messages);
+    const deleted = deletedIds(messages);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
-        return toConsole(message, conversation.id, name, pageLanguage(req), quoting);
+        return toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted);
       }),
       more: later.length > limit,
     });
@@ -374,6 +382,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const messages = await store.messagesOfConversation(conversation.id);
     // The customer's message the agent picked Reply on: answered through the same path as their app's Reply on its relay.
     const answered = body.data.replyTo !== undefined ? messages.find((message) => message.id === body.data.replyTo) : undefined;
+    const deleted = deletedIds(messages);
+    // Taken back by the customer a moment before the reply: quoting it would bring back what they deleted.
+    if (answered && deleted.has(answered.channelMessageId ?? '')) {
+      res.status(409).json(refusal(line('replyToDeleted', conversation.id), req));
+      return;
+    }
     if (body.data.replyTo !== undefined && (!answered || !isAnswerable(answered))) {
       res.status(400).json(refusal(line('badRequest', `replyTo: ${body.data.replyTo} is not a message of the customer's in #${conversation.id}`), req));
       return;
@@ -462,6 +476,11 @@ function isAnswerable(message: Message): boolean {
   return message.direction === 'in' && message.from === 'contact' && message.channelMessageId !== undefined && message.reaction === undefined && message.edit === undefined && !isDeletion(message);
 }
 
+/** The channel message ids of the customer's messages they deleted since. */
+function deletedIds(messages: readonly Message[]): Set<string> {
+  return new Set(messages.flatMap((message) => (message.deletion !== undefined && isDeletion(message) ? [message.deletion.of] : [])));
+}
+
 /** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
 function lastWebchatMessage(messages: Message[]): string | undefined {
   for (let index = messages.length - 1; index >= 0; index--) {
@@ -472,7 +491,8 @@ function lastWebchatMessage(messages: Message[]): string | undefined {
 }
 
 /** A message as the console shows it, worded (a kind nothing here can show) in the page's `language`. */
-function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage, quoting: Quoting): ConsoleMessage {
+function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage, quoting: Quoting, deleted: ReadonlySet<string>): ConsoleMessage {
+  const taken = isAnswerable(message) && deleted.has(message.channelMessageId ?? '');
   return {
     id: message.id,
     from: message.from,
@@ -483,7 +503,9 @@ function toConsole(message: Message, conversationId: number, name: string | unde
     at: message.at,
     ...(message.direction === 'out' && message.status ? { status: message.status } : {}),
     ...(message.direction === 'out' && message.replyTo !== undefined && message.quote !== undefined ? { quote: message.quote } : {}),
-    ...(isAnswerable(message) ? { answerable: true as const } : {}),
+    ...(isAnswerable(message) && !taken ? { answerable: true as const } : {}),
+    ...(taken ? { deleted: true as const } : {}),
+    ...(message.direction === 'out' && message.from === 'agent' && message.agentId === undefined ? { inApp: true as const } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.error ? { error: message.error } : {}),
     ...(message.error && message.failure ? { failure: message.failure } : {}),

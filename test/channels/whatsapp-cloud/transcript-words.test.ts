@@ -57,13 +57,35 @@ async function keptBefore(cloud: CloudServer): Promise<void> {
 }
 
 describe('a WhatsApp customer\'s reaction, edit and deletion, and a poll from the business app, as agents and admins read them', () => {
-  it('read in the agent console\'s language, the Reply offered only on what the customer wrote', async () => {
+  it('read in the agent console\'s language, the Reply offered only on what the customer wrote and did not delete', async () => {
     const cloud = await started();
     for (const language of ['en', 'ar'] as const) {
       const page = await read(cloud, '/agent/api/conversations/1/messages', language);
       expect(page.messages.map((m: { from: string; text: string }) => [m.from, m.text])).toEqual([['contact', SAID.typo], ['bot', joined], ...shown[language]]);
-      expect(page.messages.filter((m: { answerable?: true }) => m.answerable).map((m: { text: string }) => m.text)).toEqual([SAID.typo, SAID.card, SAID.caption]);
+      // Not on the card number she deleted since: that one says it was deleted. The poll says it came from the business's app.
+      expect(page.messages.filter((m: { answerable?: true }) => m.answerable).map((m: { text: string }) => m.text)).toEqual([SAID.typo, SAID.caption]);
+      expect(page.messages.filter((m: { deleted?: true }) => m.deleted).map((m: { text: string }) => m.text)).toEqual([SAID.card]);
+      expect(page.messages.filter((m: { inApp?: true }) => m.inApp).map((m: { from: string }) => m.from)).toEqual(['agent']);
     }
+  }, 30_000);
+
+  it('refuses a reply to the message the customer deleted (pressed Reply on a moment before), in the console\'s language: nothing sent, the reply kept to send plain', async () => {
+    const cloud = await started();
+    const card = (await cloud.app.store.messagesOfConversation(1)).find((m) => m.text === SAID.card)!;
+    const before = (await cloud.app.store.messagesOfConversation(1)).length;
+    for (const [language, said] of [
+      ['en', 'The customer deleted the message you were replying to in #1. Your reply was not sent: it is still in the box, to send as a plain reply.'],
+      ['ar', 'حذف العميل الرسالة التي كنت تردّ عليها في المحادثة #1. لم يُرسَل ردك: ما زال في المربع، لترسله ردًا عاديًا.'],
+    ] as const) {
+      const res = await fetch(`${cloud.app.url}/agent/api/conversations/1/messages`, {
+        method: 'POST', headers: { authorization: `Bearer ${LINA_TOKEN}`, 'content-type': 'application/json', 'accept-language': language },
+        body: JSON.stringify({ text: 'I removed your card number from our records.', replyTo: card.id }),
+      });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: string }).error).toBe(said);
+    }
+    await settled(cloud);
+    expect((await cloud.app.store.messagesOfConversation(1)).length).toBe(before);
   }, 30_000);
 
   it('read in the dashboard\'s language, with what each stands for and no "teach this intent" on them', async () => {
