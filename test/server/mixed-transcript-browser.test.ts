@@ -1,13 +1,14 @@
 // An Arabic agent in the console and an Arabic admin in the dashboard, in Chromium, reading a WhatsApp conversation
 // with a real mix: the customer's Arabic text, her reaction, her edit, a message she deleted, a photo, a poll sent
 // from the WhatsApp Business app, the agent's answer and note. What the customer did reads in Arabic, right to left,
-// where it read as English lines. Screenshots go to test-results/admin-ui/, for a person to look at.
+// where it read as English lines; the message she deleted offers no Reply, and the poll says it came from the
+// business's phone (in English too). Screenshots go to test-results/admin-ui/, for a person to look at.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
 import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
-import type { CloudServer } from '../channels/whatsapp-cloud/harness.ts';
+import { SHEENA, messagesBody, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 import { LINA_TOKEN, SAID, mixedTranscript } from '../channels/whatsapp-cloud/mixed-transcript.ts';
 
 describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Arabic'), () => {
@@ -47,8 +48,29 @@ describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Ar
       await shot(page, 'mixed-console-ar');
       const shown = await rows(page, '#transcript .msg', '.reply-to');
       expect(shown.filter(([text]) => text.startsWith('['))).toEqual(did.map((text) => [text, 'rtl', false]));
-      // What she wrote is still hers to answer.
-      expect(shown.filter(([, , reply]) => reply).map(([text]) => text)).toEqual([SAID.typo, SAID.card, SAID.caption]);
+      // What she wrote is still hers to answer; not the card number she deleted, which says so.
+      expect(shown.filter(([, , reply]) => reply).map(([text]) => text)).toEqual([SAID.typo, SAID.caption]);
+      expect(await page.locator('#transcript .msg', { hasText: SAID.card }).first().locator('.meta .deleted').innerText()).toBe('حذفها العميل');
+      // The poll came from the WhatsApp Business app on the business's phone, not from an unnamed agent.
+      expect(await page.locator('#transcript .msg.agent', { hasText: 'استطلاع رأي' }).locator('.who').innerText()).toBe('من هاتف الشركة');
+    });
+  }, 60_000);
+
+  it('in an English agent console: no Reply on the message the customer deleted, and the business phone\'s poll says where it came from', async () => {
+    await withPage(browser, 'mixed-console-en', { locale: 'en-US', viewport: { width: 1280, height: 1000 } }, async (page) => {
+      await page.goto(`${cloud.app.url}/agent`);
+      await page.fill('#token', LINA_TOKEN);
+      await page.click('#signin-button');
+      await page.locator('#held li').first().click();
+      await page.locator('#transcript .msg.note').waitFor();
+      await shot(page, 'mixed-console-en');
+      const card = page.locator('#transcript .msg', { hasText: SAID.card }).first();
+      expect(await card.locator('.reply-to').count()).toBe(0);
+      expect(await card.locator('.meta .deleted').innerText()).toBe('deleted by the customer');
+      const poll = page.locator('#transcript .msg.agent', { hasText: 'sent from the business app' });
+      expect(await poll.locator('.who').innerText()).toBe('From the business\'s phone');
+      // Lina's own answer still says it is hers.
+      expect(await page.locator('#transcript .msg.agent', { hasText: SAID.answer }).locator('.who').innerText()).toBe('Lina');
     });
   }, 60_000);
 
@@ -63,6 +85,30 @@ describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Ar
       const shown = await rows(page, '.transcript .message', '.teach');
       expect(shown.filter(([text]) => text.startsWith('['))).toEqual(did.map((text) => [text, 'rtl', false]));
       expect(shown.filter(([, , teach]) => teach).map(([text]) => text)).toEqual([SAID.typo, SAID.card, SAID.caption]);
+    });
+  }, 60_000);
+
+  it('in the agent console: a message the agent was replying to, deleted by the customer meanwhile, leaves the reply box, which says so; the reply goes plain', async () => {
+    await withPage(browser, 'mixed-console-answering-deleted', { locale: 'en-US', viewport: { width: 1280, height: 1000 } }, async (page) => {
+      await page.goto(`${cloud.app.url}/agent`);
+      await page.fill('#token', LINA_TOKEN);
+      await page.click('#signin-button');
+      await page.locator('#held li').first().click();
+      await page.locator('#transcript .msg', { hasText: SAID.caption }).locator('.reply-to').click();
+      await page.locator('#answering').waitFor();
+      await page.fill('#reply-text', 'Thanks, the receipt shows both charges.');
+      // Sheena deletes her photo before Lina sends.
+      const { status } = await cloud.post(messagesBody([{ from: SHEENA, id: 'wamid.MIX-D2', timestamp: '1763950500', type: 'revoke', revoke: { original_message_id: 'wamid.MIX-P' } }]));
+      expect(status).toBe(200);
+      await page.locator('#answering').waitFor({ state: 'hidden', timeout: 10_000 });
+      expect((await page.locator('#result').innerText()).replace(/[\u2066-\u2069]/g, '')).toBe('Sheena Nelson deleted the message you were replying to: your reply will go as a plain message.');
+      expect(await page.locator('#transcript .msg', { hasText: SAID.caption }).first().locator('.reply-to').count()).toBe(0);
+      await shot(page, 'mixed-console-answering-deleted-en');
+      expect(await page.inputValue('#reply-text')).toBe('Thanks, the receipt shows both charges.');
+      await page.locator('#reply-text').press('Enter');
+      const sent = page.locator('#transcript .msg.agent', { hasText: 'the receipt shows both charges' });
+      await sent.waitFor();
+      expect(await sent.locator('.quote').count()).toBe(0);
     });
   }, 60_000);
 });

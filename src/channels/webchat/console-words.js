@@ -61,6 +61,16 @@ export const CONSOLE_WORDS = {
     agent: 'Agent',
     note: 'Note',
     noteBy: (name) => `Note by ${name}`,
+    /**
+     * Who wrote a message no agent wrote through Switchboard: a person at the business, in its own app (`whatsapp`: the
+     * WhatsApp Business app on the business's phone; `other`: the Page's inbox); `inAppTitle`, under the pointer.
+     */
+    inApp: { whatsapp: 'From the business\'s phone', other: 'From the business\'s own app' },
+    inAppTitle: 'Written by someone at the business in its own app, not in Switchboard: the customer read it as from the business.',
+    /** A customer's message they deleted since: no Reply on it. */
+    deleted: 'deleted by the customer',
+    /** The message the agent was answering (Reply) was deleted by the customer: the reply goes as a plain one. */
+    answeringDeleted: (name) => `\u2068${name}\u2069 deleted the message you were replying to: your reply will go as a plain message.`,
     noTeam: 'no team',
     notRouted: 'Not routed to a team',
     queue: (team, count) => `${team} queue (${count})`,
@@ -89,6 +99,16 @@ export const CONSOLE_WORDS = {
     unreachableSignIn: 'Switchboard cannot be reached; check the connection.',
     unreachableRetry: 'Switchboard cannot be reached; try again.',
     unreachableReply: 'Switchboard cannot be reached; your reply is still in the box.',
+    /**
+     * Above the reply box, while a reply the server did not take waits there: the store out of reach, and when it may
+     * go again (`when`: inSeconds, inMinutes, counted down); the wait over; Switchboard out of reach. `sendAgain`, its button.
+     */
+    unsentWaiting: (when) => `Not sent: Switchboard could not save your reply. It is in the box; you can send it again ${when}.`,
+    unsentReady: 'Your reply is not sent yet; it is in the box. Send it again now.',
+    unsentUnreachable: 'Not sent: Switchboard could not be reached. Your reply is in the box: send it again once the connection is back.',
+    sendAgain: 'Send again',
+    /** In the list, before a reply typed and not sent in that conversation. */
+    draft: 'Draft:',
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
     /** Why a message did not reach the customer, when the channel could tell (the store's `failure`). */
@@ -147,6 +167,10 @@ export const CONSOLE_WORDS = {
     agent: 'الموظف',
     note: 'ملاحظة',
     noteBy: (name) => `ملاحظة من ${name}`,
+    inApp: { whatsapp: 'من هاتف الشركة', other: 'من تطبيق الشركة' },
+    inAppTitle: 'كتبها شخص في الشركة من تطبيقها، لا من Switchboard: قرأها العميل على أنها من الشركة.',
+    deleted: 'حذفها العميل',
+    answeringDeleted: (name) => `حذف \u2068${name}\u2069 الرسالة التي كنت تردّ عليها: سيُرسَل ردك ردًا عاديًا.`,
     noTeam: 'بلا فريق',
     notRouted: 'غير موجّهة إلى فريق',
     queue: (team, count) => `قائمة انتظار ${team} (${count})`,
@@ -168,6 +192,11 @@ export const CONSOLE_WORDS = {
     unreachableSignIn: 'تعذّر الوصول إلى Switchboard؛ تحقّق من الاتصال.',
     unreachableRetry: 'تعذّر الوصول إلى Switchboard؛ أعد المحاولة.',
     unreachableReply: 'تعذّر الوصول إلى Switchboard؛ ما زال ردك في المربع.',
+    unsentWaiting: (when) => `لم يُرسَل: تعذّر على Switchboard حفظ ردك. ما زال في المربع؛ يمكنك إرساله مجددًا ${when}.`,
+    unsentReady: 'لم يُرسَل ردك بعد، وهو في المربع. أرسله مجددًا الآن.',
+    unsentUnreachable: 'لم يُرسَل: تعذّر الوصول إلى Switchboard. ما زال ردك في المربع: أرسله مجددًا حين يعود الاتصال.',
+    sendAgain: 'أرسله مجددًا',
+    draft: 'مسودة:',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
     // A file's name isolated, so that it keeps its place in the Arabic sentence; the channel's or the server's own
     // (English) reason a message was not delivered or a file not kept, when nothing better is known, quoted besides.

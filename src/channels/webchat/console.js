@@ -3,6 +3,7 @@
 // collected, acts through /agent/api/act, and answers customers, or one message of theirs (Reply on it). The agent's own web chat event stream says when
 // something changed (one of the agent's console tabs holds it, and the live feed, for all: tab-share.js); a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
+import { consoleDrafts } from './console-drafts.js';
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
 import { shareStream } from './tab-share.js';
 import { mark, messageText, quoteLine, renderAttachment, secondsOf, timeOf, waitIn, waitOf, watchLength } from './ui.js';
@@ -34,6 +35,18 @@ let newestShown;
 let answering;
 /** Whether the agent holds the open conversation: only then can they answer a message of it. */
 let openHeld = false;
+/** The channel of the open conversation: who wrote in the business's own app is said by it (its phone on WhatsApp). */
+let openChannel;
+/** What the agent typed and did not send, per conversation, in this browser (console-drafts.js), once signed in. */
+let drafts;
+/** The conversation whose drafts the boxes hold now. */
+let boxesFor;
+/** The boxes kept as drafts, by their name in a draft. */
+const BOXES = { reply: 'reply-text', closeNote: 'close-note', note: 'note-text' };
+/** The reply being sent (`{ conversationId, text }`), emptied from its box until the server answers. */
+let sending;
+/** A reply the server did not take, back in its box: `{ conversationId, until?, unreachable? }` (see showUnsent). */
+let unsent;
 /** This console's part in its event streams (holding them, or told by the tab that does), while signed in. */
 let events;
 /** The status this console last asked for with its buttons. */
@@ -61,6 +74,9 @@ async function api(path, init = {}) {
 
 /** Shows the sign-in, saying why (`line(words)`, see noteSignIn) unless it is the page's first look. */
 function showSignIn(line = undefined) {
+  keepDraft();
+  drafts = undefined;
+  boxesFor = undefined;
   state = undefined;
   events?.stop();
   events = undefined;
@@ -180,6 +196,13 @@ function stopCountdown() {
 $('logout').onclick = async () => {
   stopCountdown();
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
+  // Signing out is leaving this browser: nothing the agent typed for customers stays in it.
+  drafts?.clear();
+  drafts = undefined;
+  boxesFor = undefined;
+  unsent = undefined;
+  for (const box of Object.values(BOXES)) $(box).value = '';
+  answering = undefined;
   selected = undefined;
   showSignIn((words) => words.signedOutDone);
 };
@@ -225,6 +248,9 @@ async function look() {
   const heldBefore = state ? state.held.map((conversation) => conversation.id) : [];
   const statusBefore = state?.status;
   state = await res.json();
+  drafts ??= consoleDrafts(state.agent.id);
+  // What was typed for a conversation no longer among the agent's or their queues' (closed, moved) cannot be sent.
+  drafts.keepOnly(allConversations().map((conversation) => conversation.id));
   // Set elsewhere (a chat command, the dashboard): the answer to this console's own status button is no longer true.
   if (statusBefore !== undefined && state.status !== statusBefore && state.status !== statusChosen && !$('result').classList.contains('refused')) show('', true);
   if ($('result').dataset.unreachable) show('', true);
@@ -416,6 +442,9 @@ function listItem(conversation) {
   // its end, not at the left of the line.
   excerpt.replaceChildren(...[conversation.topic, conversation.lastMessage?.text].filter(Boolean)
     .flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
+  // A reply typed and not sent, in another conversation than the open one: where the agent left words, after a reload too.
+  const draft = conversation.id !== boxesFor && drafts?.get(conversation.id).reply?.trim();
+  if (draft) excerpt.replaceChildren(Object.assign(document.createElement('span'), { className: 'draft', textContent: words.draft }), ' ', isolated(draft));
   item.append(line, excerpt);
   item.onclick = () => void openConversation(conversation.id, true).catch(() => {});
   return item;
@@ -488,9 +517,18 @@ async function openConversation(id, opening = false) {
     more = page.more && page.messages.length > 0;
     after = page.messages.at(-1)?.id ?? after;
   }
+  showDrafts(id);
   const held = conversation.stage === 'assigned';
   openHeld = held;
+  openChannel = conversation.channel;
   if (answering && (answering.conversationId !== id || !held)) answering = undefined;
+  // The customer deleted the message being answered: the reply goes without it, and the agent is told so.
+  if (answering && messages.some((message) => message.id === answering.id && message.deleted)) {
+    const name = answering.name || words.customer;
+    answering = undefined;
+    say((words) => words.answeringDeleted(name), false);
+    keepDraft();
+  }
   showAnswering();
   $('conversation').hidden = false;
   // Each part isolated (a Latin name in an Arabic console, an Arabic one in an English console), in the page's direction.
@@ -511,6 +549,7 @@ async function openConversation(id, opening = false) {
   $('template-form').hidden = !held || state.templates.length === 0;
   fillTransfer();
   fillTemplates();
+  showUnsent();
   const transcript = $('transcript');
   const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
   if (redrawn(transcript, [id, language, held, answering ?? null, messages])) {
@@ -534,6 +573,12 @@ function bubble(message) {
   who.className = 'who';
   who.dir = 'auto';
   who.textContent = { contact: message.name || words.customer, bot: words.bot, agent: message.name || words.agent, note: message.name ? words.noteBy(message.name) : words.note }[message.from];
+  // No agent of Switchboard's wrote it: someone at the business answered in its own app (on WhatsApp, its phone).
+  if (message.inApp) {
+    element.classList.add('in-app');
+    who.textContent = words.inApp[openChannel?.startsWith('whatsapp') ? 'whatsapp' : 'other'];
+    who.title = words.inAppTitle;
+  }
   element.append(who);
   // What people wrote (and the message it answers) is theirs, in their language: never the console's to translate.
   if (message.quote) element.append(Object.assign(quoteLine(message.quote), { translate: false }));
@@ -546,6 +591,7 @@ function bubble(message) {
     const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
     meta.append(mark(state, message.status === 'failed' ? words.notDelivered(whyNotDelivered(message)) : words.marks[state]));
   }
+  if (message.deleted) meta.append(Object.assign(document.createElement('span'), { className: 'deleted', textContent: words.deleted }));
   if (message.answerable && openHeld) {
     const reply = document.createElement('button');
     reply.type = 'button';
@@ -567,6 +613,7 @@ function whyNotDelivered(message) {
 function answer(message) {
   answering = { conversationId: selected, id: message.id, name: message.name, text: message.text || message.attachments?.[0]?.name || words.file };
   showAnswering();
+  keepDraft();
   $('reply-text').focus();
 }
 
@@ -582,6 +629,74 @@ function showAnswering() {
 function cancelAnswering() {
   answering = undefined;
   showAnswering();
+  keepDraft();
+}
+
+/**
+ * Keeps what the boxes hold as the drafts of the conversation they show (a reply being sent counts as in its box, before
+ * what was typed since, as it goes back there if refused), with the message the reply answers.
+ */
+function keepDraft() {
+  if (!drafts || boxesFor === undefined) return;
+  const draft = drafts.get(boxesFor);
+  for (const [name, box] of Object.entries(BOXES)) draft[name] = $(box).value;
+  if (sending?.conversationId === boxesFor) draft.reply = draft.reply.trim() ? `${sending.text}\n${draft.reply}` : sending.text;
+  draft.replyTo = answering?.conversationId === boxesFor ? answering : undefined;
+  drafts.put(boxesFor, draft);
+}
+
+/** Puts conversation `id`'s drafts in the boxes, those of the one they showed kept first. Never sends anything. */
+function showDrafts(id) {
+  if (boxesFor === id || !drafts) return;
+  keepDraft();
+  boxesFor = id;
+  const draft = drafts.get(id);
+  for (const [name, box] of Object.entries(BOXES)) $(box).value = draft[name] ?? '';
+  if (sending?.conversationId === id) $('reply-text').value = (draft.reply ?? '').startsWith(sending.text) ? draft.reply.slice(sending.text.length).replace(/^\n/, '') : draft.reply ?? '';
+  $('close-share').checked = false;
+  answering = draft.replyTo?.conversationId === id ? draft.replyTo : undefined;
+  showAnswering();
+  replyFits();
+  if (state) renderLists();
+}
+
+/**
+ * Drops from conversation `id`'s drafts what was done (`name`: a note added, a reply sent: `text` of it, `answered`:
+ * the message it answered): from its box when the boxes show that conversation, from the kept draft otherwise.
+ */
+function done(id, name, text = undefined, answered = undefined) {
+  if (!drafts) return;
+  if (boxesFor === id) {
+    // A sent reply is out of its box already: what is there now was typed since.
+    if (text === undefined) $(BOXES[name]).value = '';
+    keepDraft();
+  }
+  const draft = drafts.get(id);
+  if (boxesFor !== id) {
+    const kept = draft[name] ?? '';
+    draft[name] = text === undefined ? '' : kept.startsWith(text) ? kept.slice(text.length).replace(/^\n/, '') : kept;
+  }
+  if (name === 'reply') delete draft.tried;
+  if (answered !== undefined && draft.replyTo?.id === answered.id) delete draft.replyTo;
+  drafts.put(id, draft);
+}
+
+let unsentTimer;
+/**
+ * Above the reply box, while a reply the server did not take waits in it: why, when it can go again (the wait the
+ * server asked for, counted down), and a button that sends it again, once: the same reply (clientId) while its text is
+ * unchanged. Nothing goes by itself.
+ */
+function showUnsent() {
+  clearTimeout(unsentTimer);
+  const box = $('unsent');
+  const shown = unsent && unsent.conversationId === selected && selected === boxesFor && openHeld && $('reply-text').value.trim() !== '';
+  box.hidden = !shown;
+  if (!shown) return;
+  const left = unsent.until === undefined ? 0 : Math.ceil((unsent.until - Date.now()) / 1_000);
+  $('unsent-line').textContent = unsent.unreachable ? words.unsentUnreachable : left > 0 ? words.unsentWaiting(waitIn(left, words)) : words.unsentReady;
+  $('send-again').disabled = left > 0 || sending !== undefined;
+  if (left > 0) unsentTimer = setTimeout(showUnsent, 1_000);
 }
 
 function fillTransfer() {
@@ -713,6 +828,7 @@ for (const button of document.querySelectorAll('button.lang')) {
     storeLanguage(language);
     applyWords();
     replyFits();
+    showUnsent();
     if (signInLine) $('signin-error').textContent = signInLine(words);
     // The last action's answer: said again in the new language where the console can, else cleared.
     if (shownAgain) shownAgain();
@@ -743,9 +859,10 @@ $('close-form').addEventListener('submit', async (event) => {
   const note = $('close-note').value.trim();
   const shareNote = note !== '' && $('close-share').checked;
   const seen = newestShown?.conversationId === selected ? { seen: newestShown.id } : {};
-  if (await act({ kind: 'close', conversationId: selected, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}), ...seen }, note !== '')) {
-    $('close-note').value = '';
-    $('close-share').checked = false;
+  const id = selected;
+  if (await act({ kind: 'close', conversationId: id, ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}), ...seen }, note !== '')) {
+    done(id, 'closeNote');
+    if (boxesFor === id) $('close-share').checked = false;
   }
 });
 $('transfer-form').addEventListener('submit', (event) => {
@@ -754,7 +871,8 @@ $('transfer-form').addEventListener('submit', (event) => {
 });
 $('note-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  if (await act({ kind: 'note', conversationId: selected, text: $('note-text').value }, true)) $('note-text').value = '';
+  const id = selected;
+  if (await act({ kind: 'note', conversationId: id, text: $('note-text').value }, true)) done(id, 'note');
 });
 $('template-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -774,29 +892,63 @@ $('reply-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('reply-text');
   const text = input.value;
-  if (!text.trim() || selected === undefined || !replyFits()) return;
+  const id = selected;
+  if (!text.trim() || id === undefined || sending || !replyFits()) return;
+  const answered = answering?.conversationId === id ? answering : undefined;
+  // The same text as a reply tried before is that same reply: if it did reach the server, it is not sent twice.
+  const tried = drafts?.get(id).tried;
+  const clientId = tried?.text === text ? tried.clientId : crypto.randomUUID();
+  sending = { conversationId: id, text };
   input.value = '';
-  const answered = answering?.conversationId === selected ? answering : undefined;
+  if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { text, clientId } });
+  showUnsent();
+  /**
+   * Back in its box (that conversation's, wherever the agent is now); `why` it may go again as it is (Switchboard out
+   * of its store, or out of reach), said above the box with its Send again. A reply refused for what it is (the
+   * conversation moved, the message it answered deleted) is only put back: the line under the header says why.
+   */
+  const putBack = (why = undefined) => {
+    sending = undefined;
+    if (boxesFor === id) keep(input, text);
+    if (why) unsent = { conversationId: id, ...why };
+    keepDraft();
+    showUnsent();
+  };
   try {
-    const body = { text, clientId: crypto.randomUUID(), ...(answered ? { replyTo: answered.id } : {}) };
-    const res = await api(`/conversations/${selected}/messages`, { method: 'POST', body: JSON.stringify(body) });
+    const body = { text, clientId, ...(answered ? { replyTo: answered.id } : {}) };
+    const res = await api(`/conversations/${id}/messages`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 202) {
-      keep(input, text);
       const body = await res.json().catch(() => ({}));
+      putBack(body.kind === 'unavailable' ? { until: Date.now() + secondsOf(res) * 1_000 } : undefined);
       const refusal = body.kind === 'unavailable' ? (words) => words.replyUnavailable(waitOf(res, words)) : serverRefusal(res, body);
       if (refusal) say(refusal, false);
       else if (body.error) showAnswer(body.error, body.inEachLanguage, false);
       else say((words) => words.serverAnswered(res.status), false);
       return;
     }
+    sending = undefined;
+    if (unsent?.conversationId === id) unsent = undefined;
     if (answering === answered) cancelAnswering();
+    done(id, 'reply', text, answered);
+    showUnsent();
     show('', true);
-    await openConversation(selected);
+    if (selected === id) await openConversation(id);
   } catch (error) {
-    keep(input, text);
-    if (!(error instanceof SignedOut)) say((words) => words.unreachableReply, false, true);
+    if (error instanceof SignedOut) return putBack();
+    putBack({ unreachable: true });
+    say((words) => words.unreachableReply, false, true);
   }
 });
+$('send-again').onclick = () => $('reply-form').requestSubmit();
+for (const box of Object.values(BOXES)) {
+  $(box).addEventListener('input', () => {
+    keepDraft();
+    if (box !== BOXES.reply) return;
+    // Emptied by the agent: the reply that was not sent is given up, and said no more.
+    if ($(box).value.trim() === '' && unsent?.conversationId === boxesFor) unsent = undefined;
+    showUnsent();
+  });
+}
 
 /**
  * Puts a reply that was not sent back in its box, before what the agent typed there while it was being sent (a slow

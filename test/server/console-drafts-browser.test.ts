@@ -1,0 +1,195 @@
+// What an agent typed in the agent console, in Chromium: kept per conversation in the browser (another conversation
+// opened, the page reloaded, the tab closed by mistake), put back and never sent by itself, gone once sent or signed
+// out; and a reply the server did not take (the store out of reach, the connection cut) waits in its box under a line
+// that counts down to when it can go, with one button that sends it again, once. Screenshots go to test-results/admin-ui/.
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/store/errors.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
+import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+
+/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+async function signIn(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/agent`);
+  await page.fill('#token', agentToken('agent-lina'));
+  await page.click('#signin-button');
+  await page.locator('#app').waitFor();
+}
+
+/** A web chat customer's bill that comes to Lina: the id of their conversation. */
+async function billFor(app: Switchboard, label: string, name: string): Promise<number> {
+  const customer = visitor(app.url, label, name);
+  for (const text of ['hello', `${label}@example.com`, 'I was charged twice']) await customer.say(text);
+  for (let tries = 0; tries < 100; tries++) {
+    for (const conversation of await app.store.openConversations({ stage: 'assigned', agentId: 'lina' })) {
+      if ((await app.store.contact(conversation.contactId))?.name === name) return conversation.id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${name}'s conversation did not come to Lina`);
+}
+
+/** Lina, online, closes what she holds (at most 3), as her console's buttons would: the next customer comes to her. */
+async function nextForLina(app: Switchboard): Promise<void> {
+  const act = async (action: object) => {
+    const res = await fetch(`${app.url}/agent/api/act`, {
+      method: 'POST', headers: { authorization: `Bearer ${agentToken('agent-lina')}`, 'content-type': 'application/json' }, body: JSON.stringify({ action }),
+    });
+    expect(res.status).toBe(200);
+  };
+  await act({ kind: 'status', status: 'online' });
+  for (const conversation of await app.store.openConversations({ stage: 'assigned', agentId: 'lina' })) await act({ kind: 'close', conversationId: conversation.id });
+}
+
+/** What agents wrote to the customer in conversation `id`, as the store keeps it. */
+async function agentReplies(app: Switchboard, id: number): Promise<string[]> {
+  return (await app.store.messagesOfConversation(id)).filter((message) => message.from === 'agent' && message.direction === 'out').map((message) => message.text);
+}
+
+describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), () => {
+  let browser: Browser;
+  let app: Switchboard;
+  withChromium(
+    async () => {
+      const started = await start(await shippedDataDir());
+      return { app: started, stop: async () => { await started.stop(); await cleanupDirs(); } };
+    },
+    (running) => ({ browser, server: { app } } = running),
+  );
+
+  it('keeps each conversation\'s unsent reply and note through another conversation, a reload and a tab closed by mistake; never sends it by itself; forgets it once sent or signed out', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 760 } });
+    try {
+      const page = await context.newPage();
+      await signIn(page, app.url);
+      await page.click('#online');
+      await page.waitForFunction(() => document.getElementById('online')?.classList.contains('active'));
+      const sam = await billFor(app, 'drafts-sam', 'Sam');
+      const nour = await billFor(app, 'drafts-nour', 'Nour');
+
+      await page.locator(`#held li[data-id="${sam}"]`).click();
+      await page.locator('#reply-text').waitFor();
+      await page.fill('#reply-text', 'I see two charges on your bill;');
+      await page.fill('#note-text', 'Sam was charged on the 3rd and the 4th');
+      // Nour's conversation opens with its own, empty boxes: nothing of Sam's to send to Nour by mistake.
+      await page.locator(`#held li[data-id="${nour}"]`).click();
+      await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value === '');
+      expect(await page.inputValue('#note-text')).toBe('');
+      await page.fill('#reply-text', 'Hello Nour, which card was it?');
+
+      // The page reloaded: each conversation's words are back in its boxes, none sent.
+      await page.reload();
+      await page.locator('#app').waitFor();
+      // The list says where words wait.
+      expect(await read(page, `#held li[data-id="${nour}"] .excerpt`)).toBe('Draft: Hello Nour, which card was it?');
+      expect(await read(page, `#held li[data-id="${sam}"] .excerpt`)).toBe('Draft: I see two charges on your bill;');
+      await shot(page, 'console-draft-list-en');
+      await page.locator(`#held li[data-id="${sam}"]`).click();
+      await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value !== '');
+      expect(await page.inputValue('#reply-text')).toBe('I see two charges on your bill;');
+      expect(await page.inputValue('#note-text')).toBe('Sam was charged on the 3rd and the 4th');
+      await shot(page, 'console-draft-restored-en');
+
+      // The tab closed by mistake and opened again: Nour's reply is there too.
+      await page.close();
+      const again = await context.newPage();
+      await again.goto(`${app.url}/agent`);
+      await again.locator('#app').waitFor();
+      await again.locator(`#held li[data-id="${nour}"]`).click();
+      await again.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value !== '');
+      expect(await again.inputValue('#reply-text')).toBe('Hello Nour, which card was it?');
+      // Nothing went by itself.
+      expect(await agentReplies(app, sam)).toEqual([]);
+      expect(await agentReplies(app, nour)).toEqual([]);
+
+      // Sent: it goes once, and is no draft any more.
+      await again.locator('#reply-text').press('Enter');
+      await again.locator('#transcript .msg.agent', { hasText: 'which card was it?' }).waitFor();
+      await again.reload();
+      await again.locator('#app').waitFor();
+      await again.locator(`#held li[data-id="${nour}"]`).click();
+      await again.locator('#transcript .msg.agent', { hasText: 'which card was it?' }).waitFor();
+      expect(await again.inputValue('#reply-text')).toBe('');
+      expect(await agentReplies(app, nour)).toEqual(['Hello Nour, which card was it?']);
+
+      // Signing out leaves nothing typed for customers in the browser.
+      await again.click('#logout');
+      await again.locator('#signin').waitFor();
+      expect(await again.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('switchboard.console.drafts')))).toEqual([]);
+      await signIn(again, app.url);
+      await again.locator(`#held li[data-id="${sam}"]`).click();
+      await again.locator('#transcript .msg').first().waitFor();
+      expect(await again.inputValue('#reply-text')).toBe('');
+      expect(await agentReplies(app, sam)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('a reply the store could not take waits in its box, counted down to when it can go, in Arabic and English; "Send again" sends it once, and nothing goes by itself', () => withPage(browser, 'console-send-again-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const layla = await billFor(app, 'drafts-layla', 'Layla');
+    await page.locator(`#held li[data-id="${layla}"]`).click();
+    await page.locator('#reply-text').waitFor();
+
+    const real = app.store.transaction;
+    app.store.transaction = (() => Promise.reject(new StoreUnavailableError('Connection terminated unexpectedly'))) as typeof real;
+    try {
+      await page.fill('#reply-text', 'سأراجع فاتورتك الآن.');
+      await page.locator('#reply-text').press('Enter');
+      await page.locator('#unsent').waitFor();
+      // Beside the box: not sent, still there, and when it can go, counted down.
+      expect(await read(page, '#unsent-line')).toMatch(/^لم يُرسَل: تعذّر على Switchboard حفظ ردك\. ما زال في المربع؛ يمكنك إرساله مجددًا بعد \d ثوانٍ\.$/);
+      expect(await page.locator('#send-again').isDisabled()).toBe(true);
+      expect(await page.inputValue('#reply-text')).toBe('سأراجع فاتورتك الآن.');
+      await shot(page, 'console-send-again-waiting-ar');
+      await page.locator('#app button.lang').click();
+      expect(await read(page, '#unsent-line')).toMatch(/^Not sent: Switchboard could not save your reply\. It is in the box; you can send it again in \d s\.$/);
+      await page.locator('#app button.lang').click();
+    } finally {
+      app.store.transaction = real;
+    }
+    // The wait over: the line says to send it now, the button does; nothing went by itself meanwhile.
+    await page.waitForFunction(() => !(document.getElementById('send-again') as HTMLButtonElement).disabled, undefined, { timeout: 10_000 });
+    expect(await read(page, '#unsent-line')).toBe('لم يُرسَل ردك بعد، وهو في المربع. أرسله مجددًا الآن.');
+    await shot(page, 'console-send-again-ready-ar');
+    expect(await agentReplies(app, layla)).toEqual([]);
+    await page.click('#send-again');
+    await page.locator('#transcript .msg.agent', { hasText: 'سأراجع فاتورتك الآن.' }).waitFor();
+    expect(await page.locator('#unsent').isHidden()).toBe(true);
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await agentReplies(app, layla)).toEqual(['سأراجع فاتورتك الآن.']);
+  }), 60_000);
+
+  it('a reply whose answer the connection lost (stored all the same) is sent again as the same reply: the customer gets it once', () => withPage(browser, 'console-send-again-cut', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const rami = await billFor(app, 'drafts-rami', 'Rami');
+    await page.locator(`#held li[data-id="${rami}"]`).click();
+    await page.locator('#reply-text').waitFor();
+    // The reply reaches the server, which stores it; its answer never reaches the page.
+    await page.route('**/agent/api/conversations/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.fill('#reply-text', 'Your refund is on its way.');
+    await page.locator('#reply-text').press('Enter');
+    await page.locator('#unsent').waitFor();
+    expect(await read(page, '#unsent-line')).toBe('Not sent: Switchboard could not be reached. Your reply is in the box: send it again once the connection is back.');
+    await shot(page, 'console-send-again-cut-en');
+    await page.unroute('**/agent/api/conversations/*/messages');
+    const answered = page.waitForResponse((res) => res.request().method() === 'POST' && res.url().endsWith(`/agent/api/conversations/${rami}/messages`));
+    await page.click('#send-again');
+    expect((await answered).status()).toBe(202);
+    await page.locator('#unsent').waitFor({ state: 'hidden' });
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await agentReplies(app, rami)).toEqual(['Your refund is on its way.']);
+    await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).waitFor();
+    expect(await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).count()).toBe(1);
+  }), 60_000);
+});
