@@ -156,6 +156,8 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     // The wait over: the line says to send it now, the button does; nothing went by itself meanwhile.
     await page.waitForFunction(() => !(document.getElementById('send-again') as HTMLButtonElement).disabled, undefined, { timeout: 10_000 });
     expect(await read(page, '#unsent-line')).toBe('لم يُرسَل ردك بعد، وهو في المربع. أرسله مجددًا الآن.');
+    // The line under the header, whose "again in 5 s" is past, has gone: one instruction, beside the box.
+    expect(await read(page, '#result')).toBe('');
     await shot(page, 'console-send-again-ready-ar');
     expect(await agentReplies(app, layla)).toEqual([]);
     await page.click('#send-again');

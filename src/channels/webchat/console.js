@@ -697,6 +697,7 @@ function showUnsent() {
   $('unsent-line').textContent = unsent.unreachable ? words.unsentUnreachable : left > 0 ? words.unsentWaiting(waitIn(left, words)) : words.unsentReady;
   $('send-again').disabled = left > 0 || sending !== undefined;
   if (left > 0) unsentTimer = setTimeout(showUnsent, 1_000);
+  else if ($('result').dataset.unsent === String(unsent.conversationId)) show('', true);
 }
 
 function fillTransfer() {
@@ -739,6 +740,7 @@ function show(text, ok, unreachable = false, again = undefined) {
   $('result').textContent = text;
   $('result').classList.toggle('refused', !ok);
   $('result').dataset.unreachable = unreachable ? '1' : '';
+  $('result').dataset.unsent = '';
   if (ok && text) shownTimer = setTimeout(() => show('', true), 10_000);
 }
 
@@ -830,9 +832,13 @@ for (const button of document.querySelectorAll('button.lang')) {
     replyFits();
     showUnsent();
     if (signInLine) $('signin-error').textContent = signInLine(words);
-    // The last action's answer: said again in the new language where the console can, else cleared.
-    if (shownAgain) shownAgain();
-    else if ($('result').textContent) show('', true);
+    // The last action's answer: said again in the new language where the console can, else cleared; a reply's refusal
+    // still goes once its wait is over.
+    const unsentMark = $('result').dataset.unsent;
+    if (shownAgain) {
+      shownAgain();
+      $('result').dataset.unsent = unsentMark;
+    } else if ($('result').textContent) show('', true);
     if (!state) return;
     showMe();
     showStatus();
@@ -924,6 +930,8 @@ $('reply-form').addEventListener('submit', async (event) => {
       if (refusal) say(refusal, false);
       else if (body.error) showAnswer(body.error, body.inEachLanguage, false);
       else say((words) => words.serverAnswered(res.status), false);
+      // Its "send it again in 5 s" goes once the wait is over: the line above the box says what to do then.
+      if (body.kind === 'unavailable') $('result').dataset.unsent = String(id);
       return;
     }
     sending = undefined;
