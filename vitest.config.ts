@@ -1,13 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the test files that drive Chromium (they, or the admin-ui scenario they use, import playwright-core)
-// and the rest. `npm test` (scripts/test.mjs) runs them side by side, each one file at a time: on 2 cores one file at
-// a time left a core idle through the server tests, and two browser files at once were no faster than one.
-const browser = readdirSync('test', { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.test.ts'))
-  .filter((file) => /playwright-core|scenario\.ts'/.test(readFileSync(`test/${file}`, 'utf8')))
-  .map((file) => `test/${file}`);
+// Three projects: the test files that drive Chromium (they, or the admin-ui scenario they use, import playwright-core),
+// the rest in one shared process, and the few of those that need modules of their own. `npm test` (scripts/test.mjs)
+// runs the browser lane and the server lane (the two server projects) side by side, each one file at a time: on 2
+// cores one file at a time left a core idle through the server tests, and two browser files at once were no faster
+// than one.
+const files = readdirSync('test', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.test.ts'));
+const using = (pattern: RegExp) => files.filter((file) => pattern.test(readFileSync(`test/${file}`, 'utf8'))).map((file) => `test/${file}`);
+const browser = using(/playwright-core|scenario\.ts'/);
+// vi.mock replaces a module for the whole process, and a module another file imported first is not replaced: these
+// files get a process of their own, as every file did before.
+const ownModules = using(/\bvi\.(mock|doMock)\(/);
 // The fault and attack suite runs apart: npm run test:reliability (vitest.reliability.config.ts).
 const exclude = ['test/reliability/**', 'node_modules/**'];
 
@@ -21,7 +25,14 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'browser', include: browser, exclude } },
-      { extends: true, test: { name: 'server', include: ['test/**/*.test.ts'], exclude: [...exclude, ...browser] } },
+      // Importing the server's modules again for each file, as isolation does, took about 1.4 s of CPU per file and a
+      // third of the lane: these files share one process and its modules. The environment each starts with is the
+      // lane's (test/shared-process.ts); a spy or stub it leaves is undone by vitest between files.
+      {
+        extends: true,
+        test: { name: 'server', include: ['test/**/*.test.ts'], exclude: [...exclude, ...browser, ...ownModules], isolate: false, setupFiles: ['test/shared-process.ts'] },
+      },
+      { extends: true, test: { name: 'server-isolated', include: ownModules, exclude: [...exclude, ...browser] } },
     ],
   },
 });
