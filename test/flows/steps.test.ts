@@ -140,9 +140,7 @@ describe('branch', () => {
   it('stops the flow, logged with the file and line, when a catastrophic matches: would hold the server on a field', () => {
     const slow = compile(script('  - branch:\n      - if: { conversation.need: { matches: "^(\\\\w+\\\\s?)+$" } }\n        goto: words\n  - close: true\n  - id: words\n    say: words\n'), ['conversation.need']);
     const run = newRun({}, { fields: { need: `${'a'.repeat(27)}?` } });
-    const started = performance.now();
     startFlow(slow, run);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(run.conversation.flow).toMatchObject({ done: true, error: expect.stringMatching(/^step at flows\/test\.yaml:4 failed: the pattern .* stepped back over 5,000,000 times on the customer's text/) });
     expect(takeSaid(run)).toEqual([]);
   });

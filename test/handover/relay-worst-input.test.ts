@@ -26,6 +26,8 @@ async function laylaWithOmar(language = '') {
   await eventually(() => api.sentTo(OMAR).length === 1);
   expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
   await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+  // Layla is told Omar joined, which leaves by the outbox after Omar's card: counted before what each test sends her.
+  await eventually(() => api.sentTo(LAYLA).some((text) => text.includes('has joined the conversation')));
   /** Posts Layla's message with `fields` instead of a text, and resolves once Omar got `count` more messages. */
   const fromLayla = async (fields: Record<string, unknown>, count = 1) => {
     const update = textNow(LAYLA, '') as { update_id: number; message: Record<string, unknown> };
