@@ -43,6 +43,8 @@ async function toOmar(app: Switchboard, api: FakeBotApi, chat: number, id: numbe
   pressed.update_id = nextUpdate++;
   expect(await post(app, pressed)).toBe(200);
   await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith(`#${id}`)));
+  // The customer is told Omar joined, after his card: what each test counts of the customer's messages starts after it.
+  await eventually(() => api.sentTo(chat).some((t) => t.includes('has joined the conversation')));
 }
 
 async function statusOf(app: Switchboard, id: number): Promise<string | undefined> {
