@@ -111,6 +111,8 @@ export interface ChannelStatus {
   up: boolean;
   state: string;
   reason?: string;
+  /** While not up: since when it has not been (ISO 8601), through every state it went by meanwhile. */
+  downSince?: string;
 }
 
 /** An approved template, by name, with its language and the values of its parameters in order. */

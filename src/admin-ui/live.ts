@@ -1,8 +1,9 @@
 // One server-sent event stream (GET /api/events) for the whole dashboard: the queue board, the team page and an
-// open transcript listen to it and fetch again what changed; it also says whether the store refuses every call (the
-// banner on every page). The browser reconnects by itself after a drop.
+// open transcript listen to it and fetch again what changed; it also says whether the store refuses every call and
+// which channels are down (the banners on every page). The browser reconnects by itself after a drop.
 import { useEffect, useRef } from 'preact/hooks';
 import type { StoreOutage } from '../store/types.ts';
+import type { NamedChannelStatus } from '../server/admin/context.ts';
 
 export type LiveEvent = 'conversation' | 'agents' | 'flows';
 type Listener = (data: Record<string, unknown>) => void;
@@ -60,6 +61,14 @@ export function connectLive(): void {
   opening.addEventListener('store', (event) => {
     try {
       setOutage((JSON.parse((event as MessageEvent<string>).data) as { outage?: StoreOutage }).outage);
+    } catch {
+      // Not JSON: what the banner says stays as it was.
+    }
+  });
+  opening.addEventListener('channels', (event) => {
+    try {
+      const { down } = JSON.parse((event as MessageEvent<string>).data) as { down?: NamedChannelStatus[] };
+      setChannelsDown(Array.isArray(down) ? down : []);
     } catch {
       // Not JSON: what the banner says stays as it was.
     }
@@ -140,9 +149,28 @@ export function onStoreOutage(listener: (outage: StoreOutage | undefined) => voi
   return () => outageListeners.delete(listener);
 }
 
+let channelsDown: NamedChannelStatus[] = [];
+const channelListeners = new Set<(down: NamedChannelStatus[]) => void>();
+
+function setChannelsDown(next: NamedChannelStatus[]): void {
+  channelsDown = next;
+  channelListeners.forEach((listener) => listener(next));
+}
+
+/**
+ * Follows which channels are down (Telegram's token refused, WhatsApp Web logged out), as the stream says it (told
+ * the present ones at once; empty: every channel is up).
+ */
+export function onChannelsDown(listener: (down: NamedChannelStatus[]) => void): () => void {
+  channelListeners.add(listener);
+  listener(channelsDown);
+  return () => channelListeners.delete(listener);
+}
+
 /** Closes the stream (on sign out). */
 export function disconnectLive(): void {
   setOutage(undefined);
+  setChannelsDown([]);
   wanted = false;
   opened = 0;
   missed = false;

@@ -1,10 +1,12 @@
-// The banner on every page while the store refuses every call (the disk full, PostgreSQL out of reach): what is wrong,
-// since when, what Switchboard does about it and what the admin can do, in the admin's language, the server's own
-// words last; gone once the store accepts calls again. The live stream tells it: no page asks for it.
+// The banners on every page while the store refuses every call (the disk full, PostgreSQL out of reach) or a channel is
+// down (Telegram's token refused, WhatsApp Web logged out): what is wrong, since when, what it means for customers or
+// what Switchboard does about it, and what the admin can do, in the admin's language, the server's own words last;
+// gone once it is back. The live stream tells it: no page asks for it.
 import { useEffect, useState } from 'preact/hooks';
+import type { NamedChannelStatus } from '../server/admin/context.ts';
 import type { StoreOutage } from '../store/types.ts';
-import { inWait, t, when } from './i18n.ts';
-import { onStoreOutage } from './live.ts';
+import { channelName, inWait, t, when, type StringKey } from './i18n.ts';
+import { onChannelsDown, onStoreOutage } from './live.ts';
 
 /**
  * The banner, shown while the live stream says the store refuses every call; nothing otherwise.
@@ -35,5 +37,44 @@ export function OutageBanner() {
       <p>{t(disk ? 'outageDiskFix' : 'outageDatabaseFix')}</p>
       <p class="outage-reason">{t('outageDetails')} <code dir="ltr" lang="en">{outage.reason}</code></p>
     </section>
+  );
+}
+
+/** What is wrong with a channel, as the banner words it: by the channel and its state. */
+type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
+
+function downKind({ channel, state }: NamedChannelStatus): DownKind {
+  if (channel === 'telegram') return state === 'token-refused' ? 'TelegramToken' : state === 'conflict' ? 'TelegramConflict' : 'TelegramUnreachable';
+  if (channel === 'whatsapp-web') return state === 'waiting-for-scan' || state === 'logged-out' ? 'WhatsappUnlinked' : 'WhatsappStarting';
+  return 'Other';
+}
+
+/**
+ * One banner per channel the live stream says is down; nothing while every channel is up.
+ *
+ *     <main><ChannelsBanner /><Page path={path} /></main>
+ */
+export function ChannelsBanner() {
+  const [down, setDown] = useState<NamedChannelStatus[]>([]);
+  useEffect(() => onChannelsDown(setDown), []);
+  return (
+    <>
+      {down.map((status) => {
+        const kind = downKind(status);
+        const channel = channelName(status.channel);
+        const title = `channel-down-${status.channel}`;
+        return (
+          <section class="notice error outage channel-down" data-channel={status.channel} aria-labelledby={title}>
+            <p id={title} role="alert"><strong>{t(`channelDown${kind}Title` as StringKey, { channel })}</strong></p>
+            <p>{t('channelDownCustomers', { channel, since: when(status.downSince) })}</p>
+            <p>
+              {t(`channelDown${kind}Fix` as StringKey)}
+              {kind === 'WhatsappUnlinked' ? <> <a href="#/whatsapp">{t('channelDownScan')}</a></> : null}
+            </p>
+            {status.reason ? <p class="outage-reason">{t('outageDetails')} <code dir="ltr" lang="en">{status.reason}</code></p> : null}
+          </section>
+        );
+      })}
+    </>
   );
 }

@@ -28,6 +28,7 @@ import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { AdminAuth, mountAdmin } from './admin/index.ts';
+import type { NamedChannelStatus } from './admin/context.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
 import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
 import type { PostgresStore } from '../store/postgres/store.ts';
@@ -347,6 +348,13 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
     }));
+    const statuses = channels.flatMap((channel) => {
+      const status = channel.status?.bind(channel);
+      return status ? [(): NamedChannelStatus => {
+        const { up, state, reason, downSince } = status();
+        return { channel: channel.name, up, state, ...(reason !== undefined ? { reason } : {}), ...(downSince !== undefined ? { downSince } : {}) };
+      }] : [];
+    });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log });
     const running = new Runtime({
@@ -378,6 +386,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(fanout ? { published: (file: 'flows' | 'team' | 'nlp') => fanout?.publish(PUBLISHED_TOPIC, { file }) } : {}),
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
+      channels: () => statuses.map((status) => status()),
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });

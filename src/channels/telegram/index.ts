@@ -6,9 +6,10 @@
 import type { Express } from 'express';
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type Channel, type ChannelHost, type FastRoutes, type OutboundMessage } from '../../types.ts';
+import { ChannelSendError, type Channel, type ChannelHost, type FastRoutes, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
+import { TelegramHealth } from './health.ts';
 import { CommandMenu } from './menu.ts';
 import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
@@ -68,6 +69,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // retries sends, the polling loop getUpdates, files.ts its downloads, each with its own bound.
   api.config.use(autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
   const sender = new Sender(api);
+  const health = new TelegramHealth();
 
   let host: ChannelHost | undefined;
   let polling: { stop(): Promise<void> } | undefined;
@@ -119,16 +121,34 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
           api,
           log,
           receive,
+          health,
           ...(options.pollTimeoutSeconds !== undefined ? { timeoutSeconds: options.pollTimeoutSeconds } : {}),
           ...(options.pollRetryMs !== undefined ? { retryMs: options.pollRetryMs } : {}),
         });
       } else if (options.publicUrl) {
         const publicUrl = options.publicUrl;
-        track('setWebhook', async () => log.info({ url: await registerWebhook(api, publicUrl, webhookSecret) }, 'Telegram webhook registered'));
+        track('setWebhook', async () => {
+          const url = await registerWebhook(api, publicUrl, webhookSecret).catch((error: unknown) => {
+            health.failed(error);
+            throw error;
+          });
+          health.answered();
+          log.info({ url }, 'Telegram webhook registered');
+        });
       }
     },
     async send(to: string, message: OutboundMessage, sentPart?: (id: string) => void) {
-      return sender.send(to, message, host?.media, sentPart);
+      try {
+        const id = await sender.send(to, message, host?.media, sentPart);
+        health.answered();
+        return id;
+      } catch (error) {
+        health.failed(error instanceof ChannelSendError ? error.cause : error);
+        throw error;
+      }
+    },
+    status() {
+      return health.status();
     },
     async openThread(group: string, title: string) {
       // Telegram takes topic names of 1-128 characters.

@@ -3,6 +3,7 @@
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
 import type { Api } from 'grammy';
 import type { Logger } from '../../shared/log.ts';
+import type { TelegramHealth } from './health.ts';
 import { ALLOWED_UPDATES, updateId } from './receive.ts';
 
 /** The longest pause between failed tries. */
@@ -17,6 +18,8 @@ export interface PollingOptions {
   timeoutSeconds?: number;
   /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to 30 s). */
   retryMs?: number;
+  /** Told how each call went: a token refused or Telegram out of reach shows in /healthz and on the dashboard. */
+  health?: TelegramHealth;
 }
 
 /**
@@ -40,7 +43,10 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
 
   async function loop(): Promise<void> {
     // A webhook left registered makes getUpdates fail with 409.
-    await api.deleteWebhook().catch((error: unknown) => log.warn({ err: String(error) }, 'Telegram deleteWebhook failed'));
+    await api.deleteWebhook().then(() => options.health?.answered(), (error: unknown) => {
+      options.health?.failed(error);
+      log.warn({ err: String(error) }, 'Telegram deleteWebhook failed');
+    });
     let offset: number | undefined;
     let delay = retryMs;
     while (!stopped()) {
@@ -53,11 +59,13 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         );
       } catch (error) {
         if (stopped()) return;
+        options.health?.failed(error);
         log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
         await pause(delay);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
         continue;
       }
+      options.health?.answered();
       delay = retryMs;
       for (const update of updates) {
         if (stopped()) return;

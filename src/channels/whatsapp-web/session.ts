@@ -28,6 +28,8 @@ export interface SessionStatus {
   reason?: string;
   /** When it entered this state (ISO 8601). */
   since: string;
+  /** While not up: since when it has not been (its start, or its last ready), whatever states it went by meanwhile. */
+  downSince?: string;
   /** The QR code's text, while one waits to be scanned. */
   qr?: string;
   /** The code to enter on the phone, when linking by phone number. */
@@ -75,6 +77,7 @@ export class Session {
   #generation = 0;
   #state: SessionState = 'stopped';
   #since: string;
+  #downSince: string | undefined;
   #qr: string | undefined;
   #pairingCode: string | undefined;
   #pairingAsked = false;
@@ -115,6 +118,7 @@ export class Session {
       up: this.#state === 'ready',
       ...(reason !== undefined ? { reason } : {}),
       since: this.#since,
+      ...(this.#state !== 'ready' ? { downSince: this.#downSince ?? this.#since } : {}),
       ...(this.#state === 'waiting-for-scan' && this.#qr !== undefined ? { qr: this.#qr } : {}),
       ...(this.#state === 'waiting-for-scan' && this.#pairingCode !== undefined ? { pairingCode: this.#pairingCode } : {}),
     };
@@ -301,6 +305,8 @@ export class Session {
     if (state === this.#state) return;
     this.#state = state;
     this.#since = this.#now();
+    if (state === 'ready') this.#downSince = undefined;
+    else this.#downSince ??= this.#since;
   }
 
   #reason(): string | undefined {

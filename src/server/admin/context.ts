@@ -13,6 +13,7 @@ import type { RoomGiving } from '../../bot/runtime.ts';
 import type { Conversation, MediaStore, Store } from '../../store/types.ts';
 import type { PlacedError } from '../../shared/file-error.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { ChannelStatus } from '../../types.ts';
 import { describeBytes } from '../../store/media.ts';
 
 export interface AdminContext {
@@ -47,7 +48,12 @@ export interface AdminContext {
    * Absent with one process.
    */
   published?: (file: 'flows' | 'team' | 'nlp') => void;
+  /** The channels with a connection of their own and their state now (`Channel.status`), for the dashboard's banner. */
+  channels?: () => NamedChannelStatus[];
 }
+
+/** A channel's state (`Channel.status`), with its name. */
+export type NamedChannelStatus = ChannelStatus & { channel: string };
 
 /**
  * What a refusal of the admin API is, beside its `error` (English): its `kind` and what it names, for a page that says

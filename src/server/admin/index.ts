@@ -7,7 +7,7 @@ import { mountContacts } from './contacts.ts';
 import type { AdminContext, KnownRefusal } from './context.ts';
 import { mountConversations } from './conversations.ts';
 import { mountEvents } from './events.ts';
-import { OutageWatch } from './outage.ts';
+import { Watch } from './watch.ts';
 import { StoreUnavailableError } from '../../store/errors.ts';
 import { mountFlows } from './flows.ts';
 import { mountNlp } from './nlp.ts';
@@ -33,6 +33,9 @@ export interface AdminOptions extends AdminContext {
   /** Heartbeat of the event stream (default 20 s; tests shorten it). */
   heartbeatMs?: number;
 }
+
+/** How often the channels' state is looked at while a dashboard is open. */
+const CHANNELS_WATCH_MS = 2_000;
 
 /**
  * The page `/admin` shows while the admin API is off. Fixed text: nothing from the request is written into it.
@@ -80,8 +83,13 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   mountContacts(router, options);
   mountNlp(router, options);
   mountReports(router, options);
-  const outages = new OutageWatch(options.store);
-  mountEvents(router, options, outages, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  const outages = new Watch(() => options.store.outage?.());
+  // Read from the channels' own state, in memory: looked at more often than the store.
+  const channelsDown = new Watch(() => {
+    const down = (options.channels?.() ?? []).filter((channel) => !channel.up);
+    return down.length > 0 ? down : undefined;
+  }, { everyMs: CHANNELS_WATCH_MS });
+  mountEvents(router, options, { outages, channelsDown }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
   router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
   // A page refused because the store is out of reach: the dashboards' banner says why now, not at the next look.
   router.use(((error, _req, _res, next) => {

@@ -103,6 +103,11 @@ export class FakeBotApi {
     this.#failures.set(method, queue);
   }
 
+  /** The failures still queued for `method` are dropped: its next calls succeed (a token fixed, Telegram back). */
+  recover(method: string): void {
+    this.#failures.delete(method);
+  }
+
   /**
    * Holds the calls of `method` on their way until `release()`: only then do they reach Telegram, are recorded and get
    * their message_id (a slow network, a send waiting in the outbox).

@@ -1,0 +1,134 @@
+// What an admin sees on the dashboard, in Chromium, while a channel is down and its customers get no answer: a banner
+// above every page, in the admin's language, naming the channel, since when, what its customers meet meanwhile and what
+// to do (for WhatsApp Web, a link to the QR code), the server's own words last; told by the live stream, and gone once
+// the channel is back. WhatsApp Web runs on a fake client (no browser), Telegram on a fake Bot API.
+// Screenshots go to test-results/admin-ui/.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
+import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
+import { FakeWhatsApp } from '../channels/whatsapp-web/fake-client.ts';
+import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+import { flow, post, SECRET, teamFile, textNow, TOKEN } from '../channels/telegram/harness.ts';
+import { builtDashboard, cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
+import { ADMIN_TOKEN } from './admin/client.ts';
+
+/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp): Promise<Switchboard> {
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), teamFile);
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN, ...config },
+    log: quietLog,
+    watch: false,
+    sweepEveryMs: 0,
+    dashboardDir: await builtDashboard(),
+    ...(whatsapp ? { whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, root: false } } : {}),
+  });
+  running.push(app);
+  return app;
+}
+
+async function signInAs(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.fill('#token', ADMIN_TOKEN);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+  await page.locator('header .live.on').waitFor();
+}
+
+describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'), () => {
+  it('says above every page, in Arabic and in English, that WhatsApp Web cannot start or is logged out, since when, what customers meet, with the QR code a click away; gone once it is ready', async () => {
+    const whatsapp = new FakeWhatsApp();
+    whatsapp.initializeError = new Error('Failed to launch the browser process! spawn /usr/bin/chromium ENOENT');
+    const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp);
+    const browser = await launch();
+    running.push({ stop: () => browser.close() });
+    await withPage(browser, 'dashboard-whatsapp-down', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
+      // Chromium does not start: said at once, with the server's words.
+      await banner.waitFor({ timeout: 10_000 });
+      const starting = await read(page, 'main .channel-down');
+      expect(starting).toContain('واتساب ويب غير متصل: لا تستطيع قناة واتساب الإرسال ولا الاستقبال.');
+      expect(starting).toMatch(/منذ .+ لا يتلقى العملاء الذين يكتبون عبر WhatsApp Web أي رد من البوت ولا من الوكلاء/);
+      expect(starting).toContain('تحقّق من أن Chromium مثبّت في CHROMIUM_PATH');
+      expect(await read(page, '.channel-down code')).toContain('could not start: Failed to launch the browser process!');
+      await shot(page, 'dashboard-whatsapp-cannot-start-ar');
+
+      // Chromium is there again: WhatsApp Web starts and is linked; the banner goes, with no reload.
+      whatsapp.initializeError = undefined;
+      await expect.poll(() => whatsapp.clients.some((client) => client.initialized), { timeout: 10_000 }).toBe(true);
+      whatsapp.current.link();
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+
+      // Logged out from the phone: told on the page the admin is on, and the QR code a click away.
+      await page.goto(`${app.url}/admin#/team`);
+      whatsapp.current.emit('disconnected', 'LOGOUT');
+      await banner.waitFor({ timeout: 10_000 });
+      const arabic = await read(page, 'main .channel-down');
+      expect(arabic).toContain('واتساب ويب غير مربوط بهاتفك');
+      expect(arabic).toContain('اربطه من جديد من هاتف العمل (واتساب ← الأجهزة المرتبطة ← ربط جهاز) بمسح رمز QR.');
+      await shot(page, 'dashboard-whatsapp-logged-out-ar');
+
+      await page.locator('header button.lang').click();
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('WhatsApp Web is not linked to your phone: the WhatsApp channel can neither send nor receive.');
+      expect(english).toMatch(/Since .+, customers who write on WhatsApp Web get no answer from the bot or from agents/);
+      expect(english).toContain('link it again from the business phone');
+      await shot(page, 'dashboard-whatsapp-logged-out-en');
+      await banner.getByRole('link', { name: 'Open the QR code to scan' }).click();
+      await page.waitForURL(/#\/whatsapp$/);
+
+      // Scanned: gone.
+      whatsapp.current.link();
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+      await shot(page, 'dashboard-whatsapp-back-en');
+    });
+  }, 90_000);
+
+  it('says, in English and in Arabic, that Telegram refuses the bot’s token while replies to Telegram customers fail, and stops once Telegram takes them again', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    const browser = await launch();
+    running.push({ stop: () => browser.close() });
+    await withPage(browser, 'dashboard-telegram-down', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="telegram"]');
+      expect(await banner.count()).toBe(0);
+
+      // The token was revoked: the bot's answer to Layla is refused.
+      api.fail('sendMessage', 1_000, { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
+      expect(await post(app, textNow(5001, 'hello'))).toBe(200);
+      await banner.waitFor({ timeout: 10_000 });
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('Telegram refuses the bot’s token: the Telegram channel can neither send nor receive.');
+      expect(english).toMatch(/Since .+, customers who write on Telegram get no answer from the bot or from agents/);
+      expect(english).toContain('check TELEGRAM_BOT_TOKEN against the token @BotFather gives for this bot');
+      expect(await read(page, '.channel-down code')).toBe('401: Unauthorized');
+      await shot(page, 'dashboard-telegram-token-en');
+
+      await page.locator('header button.lang').click();
+      const arabic = await read(page, 'main .channel-down');
+      expect(arabic).toContain('يرفض تيليجرام رمز البوت (token): لا تستطيع قناة تيليجرام الإرسال ولا الاستقبال.');
+      expect(arabic).toContain('قارن TELEGRAM_BOT_TOKEN بالرمز الذي يعطيه @BotFather لهذا البوت');
+      await shot(page, 'dashboard-telegram-token-ar');
+
+      // The token fixed: the next answer goes, and the banner with it.
+      api.recover('sendMessage');
+      expect(await post(app, textNow(5002, 'hello'))).toBe(200);
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    });
+  }, 90_000);
+});
