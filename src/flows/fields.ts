@@ -56,8 +56,11 @@ const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> =
   ],
 };
 
-// Names every JavaScript object answers to: `fields.__proto__ = 'x'` stores nothing, and the others read as if set.
-const RESERVED: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/**
+ * Names every JavaScript object answers to: `fields.__proto__ = 'x'` stores nothing, and the others read as if set. No
+ * flow may write them; an older store may still hold them, which the dashboard shows and lets the admin remove.
+ */
+export const RESERVED_FIELD_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 const FIELD_PATH = /^(contact|conversation|queue|agent|closing)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -84,7 +87,7 @@ export function writeRefusal(field: FieldRef): { reason: string; hint: string; k
   if (field.scope === 'queue' || field.scope === 'agent' || field.scope === 'closing') {
     return { reason: `"${field.path}" cannot be written by a flow`, hint: 'save to contact.<field> or conversation.<field>', known };
   }
-  if (RESERVED.includes(field.name)) {
+  if (RESERVED_FIELD_NAMES.includes(field.name)) {
     return {
       reason: `"${field.path}" is a name JavaScript keeps for itself: an answer saved to it would be lost`,
       hint: `pick another field name, e.g. ${field.scope}.<field>`,

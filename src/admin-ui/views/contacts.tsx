@@ -1,6 +1,7 @@
 // Contacts: search, a contact's fields edited (a field emptied is removed), their conversations, and erasing
 // them with everything they said (a data-protection request), after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
+import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
 import { back, channelName, named, t, when } from '../i18n.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad, usePaged } from '../ui.tsx';
@@ -43,11 +44,35 @@ export function ContactList() {
 
 type Row = { key: string; value: string; original?: string };
 
+/** A field's value as its box shows it; undefined for a field the contact does not have (not one every object answers to). */
+function fieldText(fields: Contact['fields'], key: string): string | undefined {
+  if (!Object.hasOwn(fields, key)) return undefined;
+  const value = fields[key];
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function rowsOf(contact: Contact): Row[] {
-  return Object.entries(contact.fields).map(([key, value]) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return { key, value: text, original: key };
-  });
+  return Object.keys(contact.fields).map((key) => ({ key, value: fieldText(contact.fields, key) ?? '', original: key }));
+}
+
+/** A field name as flows write it after `contact.` (as the API takes it). */
+const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Why the rows cannot be saved as they are, in the admin's words, or undefined: a name the API refuses, two rows of
+ * one name (the second would win unseen), a name flows cannot read holding a value.
+ */
+function rowsProblem(rows: Row[], contact: Contact): string | undefined {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = row.key.trim();
+    if (!key) continue;
+    if (!FIELD_KEY.test(key)) return t('fieldNameBad', { field: named(key) });
+    if (seen.has(key)) return t('fieldNameTwice', { field: named(key) });
+    seen.add(key);
+    if (RESERVED_FIELD_NAMES.includes(key) && row.value !== '' && row.value !== fieldText(contact.fields, key)) return t('fieldNameReserved', { field: named(key) });
+  }
+  return undefined;
 }
 
 export function ContactDetail({ id }: { id: string }) {
@@ -67,15 +92,16 @@ export function ContactDetail({ id }: { id: string }) {
     event.preventDefault();
     const contact = loaded.data?.contact;
     if (!contact) return;
-    const fields: Record<string, string | null> = {};
+    const problem = rowsProblem(rows, contact);
+    if (problem) return setNotice({ kind: 'error', text: problem });
+    // No prototype: a field named __proto__ (an older store may hold one) is then a field like any other, sent and removed.
+    const fields: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
     const kept = new Set(rows.map((row) => row.key.trim()).filter(Boolean));
     for (const key of Object.keys(contact.fields)) if (!kept.has(key)) fields[key] = null;
     for (const row of rows) {
       const key = row.key.trim();
       if (!key) continue;
-      const before = contact.fields[key];
-      const text = typeof before === 'string' ? before : before === undefined ? undefined : JSON.stringify(before);
-      if (text !== row.value) fields[key] = row.value === '' ? null : row.value;
+      if (fieldText(contact.fields, key) !== row.value) fields[key] = row.value === '' ? null : row.value;
     }
     try {
       await api('PATCH', `/api/contacts/${encodeURIComponent(id)}`, { ...(name !== (contact.name ?? '') ? { name } : {}), fields });
@@ -117,6 +143,7 @@ export function ContactDetail({ id }: { id: string }) {
                     <input aria-label={t('fieldKey')} dir="ltr" value={row.key} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, key: e.currentTarget.value } : each)))} />
                     <input aria-label={`${t('fieldValue')} ${named(row.key)}`} dir="auto" value={row.value} onInput={(e) => setRows(rows.map((each, i) => (i === index ? { ...each, value: e.currentTarget.value } : each)))} />
                     <button type="button" class="secondary" onClick={() => setRows(rows.filter((_, i) => i !== index))}>{t('remove')}</button>
+                    {RESERVED_FIELD_NAMES.includes(row.key.trim()) ? <p class="field-warning">{t('fieldNameReserved', { field: named(row.key.trim()) })}</p> : null}
                   </div>
                 ))}
                 <button type="button" class="secondary" onClick={() => setRows([...rows, { key: '', value: '' }])}>{t('addField')}</button>

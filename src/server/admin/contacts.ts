@@ -3,6 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
+import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
 import { line, word } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
@@ -23,12 +24,31 @@ const listQuery = z.object({
 
 /** A field name as flows write it after `contact.` (`contact.email`). */
 const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const fieldKey = z.string().regex(FIELD_KEY, 'a field name is letters, digits and "_", not starting with a digit (like email or order_id)');
+const fieldValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
+
+/**
+ * `fields` as its own entries, each checked: zod's record leaves out a key named `__proto__` (an edit of it answered
+ * 200 and did nothing), which an older store may hold and the admin must be able to remove. A name no flow may use
+ * (`constructor`…) may only be removed (null).
+ */
+const fieldEdits = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object of field names and values')
+  .transform((fields, ctx) => {
+    const edits: [string, z.infer<typeof fieldValue>][] = [];
+    for (const [key, value] of Object.entries(fields)) {
+      const name = fieldKey.safeParse(key);
+      const parsed = fieldValue.safeParse(value);
+      for (const issue of [...(name.error?.issues ?? []), ...(parsed.error?.issues ?? [])]) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as z.IssueData);
+      if (parsed.success && parsed.data !== null && RESERVED_FIELD_NAMES.includes(key)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `"${key}" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)` });
+      }
+      if (name.success && parsed.success) edits.push([key, parsed.data]);
+    }
+    return edits;
+  });
 const patchBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  fields: z.record(
-    z.string().regex(FIELD_KEY, 'a field name is letters, digits and "_", not starting with a digit (like email or order_id)'),
-    z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]),
-  ).optional(),
+  fields: fieldEdits.optional(),
 }).strict();
 
 /** Where web chat sessions are kept (one document per session, holding the name its visitor gave). */
@@ -107,7 +127,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
       const contact = await tx.contact(known.id);
       if (!contact) return undefined;
       if (body.data.name !== undefined) contact.name = body.data.name;
-      for (const [key, value] of Object.entries(body.data.fields ?? {})) {
+      for (const [key, value] of body.data.fields ?? []) {
         if (value === null) delete contact.fields[key];
         else contact.fields[key] = value;
       }
@@ -116,7 +136,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
       return contact;
     });
     if (!updated) return void res.status(404).json({ error: word(line('noSuchContact'), pageLanguage(req)) });
-    context.log.info({ contact: updated.id, fields: Object.keys(body.data.fields ?? {}), name: body.data.name !== undefined, by: nameOf(res) }, 'contact edited from the admin API');
+    context.log.info({ contact: updated.id, fields: (body.data.fields ?? []).map(([key]) => key), name: body.data.name !== undefined, by: nameOf(res) }, 'contact edited from the admin API');
     res.json({ contact: updated });
   });
 

@@ -216,4 +216,32 @@ describe('contacts over the admin API', () => {
       await Promise.all(stopped.map((image) => rm(image, { recursive: true, force: true })));
     }
   });
+
+  it('removes a field named __proto__ an older store holds (it answered 200 and kept it), and refuses a value for such a name instead of dropping it', async () => {
+    const dir = await shippedDataDir();
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN }, log: recordingLog().log, watch: false, sweepEveryMs: 0 });
+    try {
+      await visitor(app.url, 'old-store', 'Omar').say('hello');
+      const [contact] = await app.store.contacts();
+      await app.store.transaction(`contact:${contact!.id}`, async (tx) => {
+        const stored = (await tx.contact(contact!.id))!;
+        stored.fields = JSON.parse('{"__proto__":"gold","constructor":"built-in","plan":"pro"}') as typeof stored.fields;
+        tx.putContact(stored);
+      });
+      const admin = adminClient(app.url);
+      // JSON as a browser sends it: __proto__ an own key.
+      const refused = await admin.patch<{ error: string }>(`/contacts/${contact!.id}`, JSON.parse('{"fields":{"__proto__":"platinum","constructor":"x"}}'));
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toContain('fields.__proto__: "__proto__" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)');
+      expect(refused.body.error).toContain('fields.constructor: "constructor" is a name JavaScript keeps for itself');
+      expect(Object.hasOwn((await app.store.contact(contact!.id))!.fields, '__proto__')).toBe(true);
+
+      const removed = await admin.patch<{ contact: { fields: Record<string, unknown> } }>(`/contacts/${contact!.id}`, JSON.parse('{"fields":{"__proto__":null,"constructor":null,"tier":"gold"}}'));
+      expect(removed.status).toBe(200);
+      expect(removed.body.contact.fields).toEqual({ plan: 'pro', tier: 'gold' });
+      expect(Object.keys((await app.store.contact(contact!.id))!.fields).sort()).toEqual(['plan', 'tier']);
+    } finally {
+      await app.stop();
+    }
+  });
 });
