@@ -477,6 +477,9 @@ const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
   event: 'دعوة إلى حدث', 'shared link': 'رابط مشارَك', 'story mention': 'إشارة في قصة', 'ig reel': 'مقطع Reel', unsupported: 'نوع غير معروف', unknown: 'نوع غير معروف',
 };
 
+/** The kinds of message a line names where nothing can show them (`poll`…), for what reads such lines as worded (a search). */
+export const UNSHOWN_KINDS: readonly string[] = Object.keys(UNSHOWN_KINDS_AR);
+
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {
   webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
-import { line, word, type DeskLanguage } from '../../handover/lines.ts';
+import { line, UNSHOWN_KINDS, word, type DeskLanguage } from '../../handover/lines.ts';
 import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
@@ -46,6 +46,28 @@ const actionBodies = {
 function matchesFields(q: string, conversation: Conversation, contact: Contact | undefined): boolean {
   const texts = [contact?.name, ...Object.values(contact?.fields ?? {}), ...Object.values(conversation.fields)];
   return texts.some((text) => text !== undefined && text !== null && String(text).toLowerCase().includes(q));
+}
+
+/** The invisible marks that keep a quoted text's direction: not typed by anyone searching. */
+const ISOLATES = /[\u2066-\u2069]/g;
+
+/**
+ * A message as the admin reads it in `language`, lower-cased for a search: a reaction, an edit or a deletion in the
+ * admin's words ("[تفاعل بـ 👍]"), not the transcript's English line ("[reacted 👍]") the store keeps.
+ */
+function searchedText(message: Message, language: DeskLanguage, quoting: ReturnType<typeof quotingFrom>): string {
+  return shownText(message, language, quoting).replace(ISOLATES, '').toLowerCase();
+}
+
+/**
+ * Whether a word of `q` is found in the words that frame an event line in `language` ("تفاعل", "deleted"), which the
+ * store does not hold as the admin reads them: such a search ("تفاعل بـ 👍") reads the transcripts rather than ask the
+ * store for the text.
+ */
+function inEventWords(q: string, language: DeskLanguage): boolean {
+  const framing = [line('reactedWith', '', undefined), line('editedMessage', '', ''), line('editedMessage', ' ', ' '), line('deletedMessage', ''), line('deletedMessage', ' '), line('kindNotShown', UNSHOWN_KINDS.join(', ')), line('kindNotShownInApp', UNSHOWN_KINDS.join(', '))]
+    .map((said) => word(said, language).replace(ISOLATES, '').toLowerCase()).join('\n');
+  return q.split(/\s+/).some((part) => part.length > 1 && framing.includes(part));
 }
 
 /**
@@ -196,7 +218,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     // The database narrows a search down when it lower-cases the text as JavaScript does: for ASCII letters and
     // scripts without case (Arabic). For other letters (İ, Σ, É on a database whose ctype is C) it may not: those
     // searches read the transcripts. Either way the transcript has the last word.
-    const search = q && caseless(query.data.q ?? '') ? store.conversationsSaying?.bind(store) : undefined;
+    const language = pageLanguage(req);
+    const search = q && caseless(query.data.q ?? '') && !inEventWords(q, language) ? store.conversationsSaying?.bind(store) : undefined;
     const saying = q && search ? new Saying((options) => search(q, options), Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
@@ -212,7 +235,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
       if (q && !matchesFields(q, conversation, await contactOf(conversation.contactId))) {
         if (saying && !(await saying.has(conversation.id))) continue;
         messages = await store.messagesOfConversation(conversation.id);
-        if (!messages.some((message) => inTranscript(message) && message.text.toLowerCase().includes(q))) continue;
+        const quoting = quotingFrom(messages);
+        if (!messages.some((message) => inTranscript(message) && searchedText(message, language, quoting).includes(q))) continue;
       }
       if (page.length === limit) {
         more = true;
@@ -222,7 +246,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     }
     const now = context.now();
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
-      summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language: pageLanguage(req) })));
+      summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language })));
     res.json({ conversations, ...(more && page.length > 0 ? { nextCursor: String(page.at(-1)!.conversation.id) } : {}) });
   });
 

@@ -97,6 +97,21 @@ describe('a WhatsApp customer\'s reaction, edit and deletion, and a poll from th
     }
   }, 30_000);
 
+  it('is found by the dashboard\'s search in the words the admin reads: an Arabic admin\'s «تفاعل» or «رسالة محذوفة» finds it, and the transcript\'s English "reacted" does not', async () => {
+    const cloud = await started();
+    const found = async (q: string, language: string) => (await read(cloud, `/api/conversations?q=${encodeURIComponent(q)}`, language)).conversations.map((c: { id: number }) => c.id);
+    expect(await found('تفاعل بـ 👍', 'ar')).toEqual([1]);
+    expect(await found('رسالة محذوفة', 'ar')).toEqual([1]);
+    expect(await found('استطلاع رأي', 'ar')).toEqual([1]);
+    expect(await found('reacted', 'ar')).toEqual([]);
+    expect(await found('edited', 'ar')).toEqual([]);
+    // The English admin reads the English lines, and finds them so.
+    expect(await found('reacted 👍', 'en')).toEqual([1]);
+    expect(await found('تفاعل', 'en')).toEqual([]);
+    // What the customer wrote is found in either language.
+    expect(await found('A-1234', 'ar')).toEqual([1]);
+  }, 30_000);
+
   it('tells Lina, who holds the conversation, of the poll sent from the business app in her language (team.yaml: ar)', async () => {
     const cloud = await started();
     const told = (await cloud.app.store.messagesOfAddress('webchat', 'agent-lina')).map((m) => m.text);
