@@ -137,7 +137,8 @@ describe('process', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // A fresh DATA_DIR: the server trains its first NLP model before it answers (seconds of CPU the other lane shares).
+  }, 60_000);
 
   it('loses no acknowledged message when killed with SIGKILL under load', async () => {
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
