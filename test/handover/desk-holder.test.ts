@@ -94,6 +94,8 @@ describe('a desk conversation passed to another team', () => {
     await eventually(() => api.sentTo(LINA).length > 0);
     expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
     await eventually(() => api.sentTo(LINA).some((text) => text.startsWith('#1 ')));
+    // Layla is told Lina joined, sent apart from the desk's and Lina's lines: what is counted of hers starts after it.
+    await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Lina')} has joined the conversation.`);
     const inDesk = api.sentTo(DESK).length;
     expect(await post(app, textNow(LAYLA, 'Is anyone there?'))).toBe(200);
     await eventually(() => api.sentTo(LINA).some((text) => text.includes('Is anyone there?')));

@@ -61,5 +61,8 @@ export async function takenByOmar(
   await eventually(() => api.sentTo(DESK).length === 1);
   expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, 'Looking into it now'))).toBe(200);
   await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
+  // The topic is told Omar took it ("Omar took #1."), sent apart from Layla's lines: what each test counts of the
+  // desk's messages starts after it (its card, then that line).
+  await eventually(() => api.sentTo(DESK).length === 2);
   return { app, api };
 }
