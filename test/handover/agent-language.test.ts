@@ -38,6 +38,9 @@ async function laylaToOmar(app: Switchboard, api: FakeBotApi, hello = 'hello'): 
   pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
   expect(await post(app, pressed)).toBe(200);
   await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1')));
+  // Layla is told Omar joined (her third message), which leaves by the outbox after Omar's card: what each test counts
+  // of hers, or the next send it makes fail, comes after it.
+  await eventually(() => api.sentTo(LAYLA).length === 3);
 }
 
 /** A document of 25 MB from `chat`: over the media store's limit, so it is not kept. */
@@ -216,6 +219,8 @@ describe('an agent\'s language in their messaging app', () => {
     await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('#1 Layla:'));
     // The relay isolates what it relays, as it does any right-to-left text.
     expect(api.sentTo(OMAR).at(-1)).toBe(`#1 Layla: ${isolated(`[تعذّر استلام الملف ${isolated('huge.zip')}: الملف أكبر من 20 ميغابايت]`)}`);
+    // Layla is asked for a smaller file, sent apart from Omar's line: the failure set up next is not hers.
+    await eventually(() => api.sentTo(LAYLA).at(-1)!.startsWith('Sorry, your file could not be received'));
 
     api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
     const sent = textNow(OMAR, 'Your refund is on its way') as { update_id: number; message: { date: number } };

@@ -38,6 +38,9 @@ async function assigned(send: (update: Record<string, any>) => Promise<unknown>,
   pressed.callback_query.message.message_id = api.messagesTo(LAYLA)[1]!.message_id;
   await send(pressed);
   await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+  // Layla is told Omar joined (her third message), which leaves by the outbox after Omar's card: what each test counts
+  // of hers starts after it.
+  await eventually(() => api.sentTo(LAYLA).length === 3);
 }
 
 describe('Telegram: a customer edits a message', () => {
@@ -102,6 +105,8 @@ describe('Telegram: a customer edits a message', () => {
     await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
     expect(await post(app, text(OMAR, '/close 1 refunded'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('Closed #1')));
+    // Layla is told it closed, sent apart from Omar's line: what is counted of hers starts after it.
+    await eventually(() => api.sentTo(LAYLA).at(-1) === 'This conversation is now closed. Write to us any time.');
     const toOmar = api.sentTo(OMAR).length;
     const toLayla = api.sentTo(LAYLA).length;
 
