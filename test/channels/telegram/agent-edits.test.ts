@@ -37,6 +37,9 @@ async function assigned(app: Parameters<typeof post>[0], api: FakeBotApi, langua
   if (language) pressed.callback_query.from.language_code = language;
   await post(app, pressed);
   await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1')));
+  // Layla is told Omar joined (her third message), which leaves by the outbox after Omar's card: what each test counts
+  // of hers starts after it.
+  await eventually(() => api.sentTo(LAYLA).length === 3);
 }
 
 /** Omar's reply `body` to Layla, once she has it; resolves to his update and the message she got. */
@@ -177,6 +180,8 @@ describe('Telegram: an agent edits a message the customer got', () => {
     const { reply } = await replied(app, api, 'Your refund is 50 EUR');
     expect(await post(app, text(OMAR, '/transfer 1 Sara'))).toBe(200);
     await eventually(() => api.sentTo(SARA).some((t) => t.startsWith('#1')));
+    // Layla is told Sara joined, sent apart from Sara's card: what is counted of hers starts after it.
+    await eventually(() => api.sentTo(LAYLA).at(-1) === '\u2068Sara\u2069 has joined the conversation.');
     const toLayla = api.sentTo(LAYLA).length;
     const toOmar = api.sentTo(OMAR).length;
 

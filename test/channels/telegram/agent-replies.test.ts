@@ -266,6 +266,8 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     await inOmarsChat(api, '#1 is closed: that did not reach the customer.');
     await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'one more thing');
     await inOmarsChat(api, '#3 · new conversation', true);
+    // What her new conversation tells Layla ("Omar has joined the conversation.") leaves apart from Omar's card.
+    await settled(cloud);
     const laylaHad = cloud.graph.sentTo(LAYLA_WA).length;
     expect(await post(cloud.app, telegramText(OMAR, 'About your refund again…', toLayla))).toBe(200);
     await inOmarsChat(api, '#1 is closed: that did not reach the customer. They write in #3 now: reply to one of its messages.');
@@ -308,6 +310,8 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     const layla = (await cloud.app.store.contacts()).find((contact) => contact.name === 'Layla')!;
     expect((await adminClient(cloud.app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
     await inOmarsChat(api, '#1 was erased by admin (data protection)', true);
+    // What her conversation told Sheena ("Omar has joined the conversation.") left apart from Omar's card.
+    await settled(cloud);
 
     const sheenaHad = cloud.graph.sentTo(SHEENA_WA).length;
     const omarHad = api.sentTo(OMAR).length;
