@@ -381,6 +381,9 @@ describe('WhatsApp Web channel: edits', () => {
     await eventually(() => set.whatsapp.textsTo(LAYLA).length === 2);
     client.emit('message', incoming(LAYLA, 'Billing'));
     await until(async () => (await set.app.store.conversations())[0]?.agentId !== undefined);
+    // Omar's card and Layla's "Omar has joined the conversation." leave by the outbox after that, apart from each
+    // other: what each test counts of their messages starts after them.
+    await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => text.startsWith('#1 ')) && set.whatsapp.textsTo(LAYLA).some((text) => text.includes('has joined the conversation')));
     return { ...set, client };
   }
 
