@@ -156,6 +156,9 @@ describe('Telegram: a button of a question asked before a restart', () => {
     let server = await spawnServer(env);
     try {
       expect(await post(server.url, message(OMAR, { text: '/online', chat: { id: OMAR, type: 'private' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' } }))).toBe(200);
+      // Omar's "You are online" is among the sends that must be written before the kill: had it not arrived yet, the
+      // kill would leave it in doubt and it would be sent again.
+      await eventually(() => api.sentTo(OMAR).length === 1, 10_000);
       expect(await post(server.url, message(LAYLA, { text: 'hi' }))).toBe(200);
       await eventually(() => api.sentTo(LAYLA).length === 2, 10_000);
       const question = api.messagesTo(LAYLA)[1]!;
