@@ -406,7 +406,8 @@ describe('Telegram channel, long polling', () => {
     expect(await post(app, inTopic)).toBe(200);
     await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
     expect((await app.store.conversation(1))).toMatchObject({ stage: 'assigned', agentId: 'omar', deskThread: { channel: 'telegram', address: `${DESK}/55` } });
-    expect(api.sentTo(DESK)).toContain('Omar took #1.');
+    // The topic's line leaves by the outbox apart from Layla's: it may come after hers.
+    await eventually(() => api.sentTo(DESK).includes('Omar took #1.'));
 
     // A stranger in the group is not an agent: not relayed, not stored.
     const stranger = fixture('forum-topic-message');
