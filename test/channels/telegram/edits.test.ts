@@ -84,6 +84,8 @@ describe('Telegram: a customer edits a message', () => {
     const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
     expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
     expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    // The topic's card first: a message written while the topic is being opened is shown in the card, not relayed.
+    await eventually(() => api.sentTo(DESK).some((t) => t.startsWith('#1 ·')));
     const typo = text(LAYLA, 'My order is A-1243');
     expect(await post(app, typo)).toBe(200);
     await eventually(() => api.sentTo(DESK).includes('#1 Layla: My order is A-1243'));
