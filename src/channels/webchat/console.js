@@ -333,10 +333,15 @@ function listen() {
           events?.tell({ message });
         };
       }),
-      keepOpen(() => '/agent/api/events', 15_000, signal, (source) => source.addEventListener('agents', () => {
-        scheduleRefresh();
-        events?.tell({ agents: true });
-      })),
+      keepOpen(() => '/agent/api/events', 15_000, signal, (source) => {
+        const changed = () => {
+          scheduleRefresh();
+          events?.tell({ agents: true });
+        };
+        source.addEventListener('agents', changed);
+        // The feed replays nothing: a change made before it opened (or while it was down) is read at each opening.
+        source.addEventListener('open', changed);
+      }),
     ]),
     heard: (data) => (data?.agents ? scheduleRefresh() : noticed(data?.message)),
     taken: () => {
