@@ -5,6 +5,25 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The servers started and not exited yet. A test that fails (a timeout, a throw before its own kill) leaves its
+ * server running: in the lane whose files share one process it would run on beside every later file, and past the
+ * test run itself. `stopLeftoverServers` (after each file of that lane) and this process's exit kill them.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Kills (SIGKILL) every server this process started that is still running, and waits for each to exit. */
+export async function stopLeftoverServers(): Promise<void> {
+  await Promise.all([...running].map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -25,7 +44,11 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DOTENV_CONFIG_QUIET: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.on('exit', () => {
+    running.delete(child);
+    resolve();
+  }));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
