@@ -47,7 +47,14 @@ export interface TelegramOptions {
    * a send that timed out is tried again by the outbox. grammY's own default is 500 s.
    */
   callTimeoutSeconds?: number;
+  /** How long calls must fail for the network or a 5xx before the channel counts as unreachable (default 5 s, health.ts). */
+  unreachableAfterMs?: number;
+  /** Webhook mode: the pause before getMe asks whether Telegram answers again after a failed call (default 1 s, doubling up to 30 s). */
+  probeMs?: number;
 }
+
+/** How long a getMe asking whether Telegram answers again may take. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * The Telegram channel.
@@ -69,7 +76,12 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // retries sends, the polling loop getUpdates, files.ts its downloads, each with its own bound.
   api.config.use(autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
   const sender = new Sender(api);
-  const health = new TelegramHealth();
+  // Under long polling getUpdates keeps asking Telegram; with a webhook nothing would until the next send.
+  const health = new TelegramHealth({
+    ...(webhookSecret !== undefined ? { probe: () => api.getMe(AbortSignal.timeout(PROBE_TIMEOUT_MS) as unknown as Parameters<Api['getMe']>[0]) } : {}),
+    ...(options.unreachableAfterMs !== undefined ? { unreachableAfterMs: options.unreachableAfterMs } : {}),
+    ...(options.probeMs !== undefined ? { probeMs: options.probeMs } : {}),
+  });
 
   let host: ChannelHost | undefined;
   let polling: { stop(): Promise<void> } | undefined;
@@ -163,6 +175,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     async stop() {
       offAgents?.();
       await polling?.stop();
+      await health.stop();
       while (background.size > 0) await Promise.allSettled([...background]);
       await client.close();
     },
