@@ -113,6 +113,20 @@ export interface ChannelStatus {
   reason?: string;
   /** While not up: since when it has not been (ISO 8601), through every state it went by meanwhile. */
   downSince?: string;
+  /**
+   * While not up: false when it should come up by itself shortly (WhatsApp Web starting, or reconnecting within its
+   * grace), so neither /healthz nor the dashboard calls the channel down yet; true or absent: down.
+   */
+  down?: boolean;
+}
+
+/**
+ * Whether a channel counts as down for /healthz and the dashboard's banner.
+ *
+ *     const down = channels.filter((channel) => isDown(channel.status()));
+ */
+export function isDown(status: ChannelStatus): boolean {
+  return !status.up && status.down !== false;
 }
 
 /** An approved template, by name, with its language and the values of its parameters in order. */

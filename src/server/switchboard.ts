@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
-import type { Channel, Deliver } from '../types.ts';
+import { isDown, type Channel, type Deliver } from '../types.ts';
 import { FileMediaStore, openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
@@ -103,7 +103,7 @@ export interface StartOptions {
    * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
-  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
+  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
   /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */
   signal?: AbortSignal;
   /** The waits between attempts to reach the database at start (default `REACH_DELAYS_MS`). */
@@ -179,7 +179,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       const reasons = [
         ...(unreachable !== undefined ? [`the store is out of reach: ${unreachable}`] : []),
         ...refused.map((error) => `refused: ${error}`),
-        ...Object.entries(channels).filter(([, channel]) => !channel.up).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
+        ...Object.entries(channels).filter(([, channel]) => isDown(channel)).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
       ];
       return {
         status: reasons.length > 0 ? 'degraded' : 'ok',
@@ -346,13 +346,16 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     }, log, now, options.whatsappWeb);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
-      return status ? [[channel.name, (): ChannelHealth => { const { up, state, reason } = status(); return { up, state, ...(reason !== undefined ? { reason } : {}) }; }] as const] : [];
+      return status ? [[channel.name, (): ChannelHealth => {
+        const { up, state, reason, down } = status();
+        return { up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}) };
+      }] as const] : [];
     }));
     const statuses = channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [(): NamedChannelStatus => {
-        const { up, state, reason, downSince } = status();
-        return { channel: channel.name, up, state, ...(reason !== undefined ? { reason } : {}), ...(downSince !== undefined ? { downSince } : {}) };
+        const { up, down, state, reason, downSince } = status();
+        return { channel: channel.name, up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(downSince !== undefined ? { downSince } : {}) };
       }] : [];
     });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));

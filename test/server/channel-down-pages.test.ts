@@ -24,7 +24,7 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp): Promise<Switchboard> {
+async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, timings: { retryMs?: number; maxRetryMs?: number; downAfterMs?: number } = {}): Promise<Switchboard> {
   const dir = await dataDirWith({ 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), teamFile);
   const app = await startSwitchboard({
@@ -33,7 +33,7 @@ async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp): 
     watch: false,
     sweepEveryMs: 0,
     dashboardDir: await builtDashboard(),
-    ...(whatsapp ? { whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, root: false } } : {}),
+    ...(whatsapp ? { whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, root: false, ...timings } } : {}),
   });
   running.push(app);
   return app;
@@ -94,6 +94,69 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       whatsapp.current.link();
       await banner.waitFor({ state: 'detached', timeout: 10_000 });
       await shot(page, 'dashboard-whatsapp-back-en');
+    });
+  }, 90_000);
+
+  it('says nothing while WhatsApp Web starts as it does at every start (and /healthz stays 200), and says it is not linked once it shows a QR code', async () => {
+    const whatsapp = new FakeWhatsApp();
+    const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp);
+    const browser = await launch();
+    running.push({ stop: () => browser.close() });
+    await withPage(browser, 'dashboard-whatsapp-starting', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await expect.poll(() => whatsapp.clients[0]?.initialized, { timeout: 10_000 }).toBe(true);
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
+      // Chromium and WhatsApp Web are loading: not down; the stream has said so at least once by now (looked at every 2 s).
+      const health = await fetch(`${app.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { channels: Record<string, unknown> }).channels['whatsapp-web']).toMatchObject({ up: false, down: false, state: 'starting' });
+      await page.waitForTimeout(2_500);
+      expect(await banner.count()).toBe(0);
+      await shot(page, 'dashboard-whatsapp-starting-en');
+
+      // It needs a scan: that is down, said at once.
+      whatsapp.current.emit('qr', '2@first-qr');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await read(page, 'main .channel-down')).toContain('WhatsApp Web is not linked to your phone');
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
+      whatsapp.current.link();
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    });
+  }, 90_000);
+
+  it('shows one banner that stays as it is while WhatsApp Web reconnects past its grace, in Arabic, not redrawn by a countdown', async () => {
+    const whatsapp = new FakeWhatsApp();
+    // The connection drops; the next client starts 30 s later, the session counting as down after 1 s of it.
+    const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp, { retryMs: 30_000, maxRetryMs: 30_000, downAfterMs: 1_000 });
+    await expect.poll(() => whatsapp.clients[0]?.initialized, { timeout: 10_000 }).toBe(true);
+    whatsapp.current.link();
+    const browser = await launch();
+    running.push({ stop: () => browser.close() });
+    await withPage(browser, 'dashboard-whatsapp-reconnecting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
+      expect(await banner.count()).toBe(0);
+
+      whatsapp.current.emit('disconnected', 'NAVIGATION');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await read(page, 'main .channel-down')).toContain('واتساب ويب غير متصل: لا تستطيع قناة واتساب الإرسال ولا الاستقبال.');
+      expect(await read(page, '.channel-down code')).toContain('disconnected (NAVIGATION); starting again');
+      // What a screen reader follows: nothing in the banner changes while nothing does (the stream looks every 2 s).
+      await page.evaluate(() => {
+        const seen = window as unknown as { bannerChanges: string[] };
+        seen.bannerChanges = [];
+        const inBanner = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('.channel-down') !== null;
+        new MutationObserver((changes) => {
+          for (const change of changes) {
+            const replaced = [...change.addedNodes, ...change.removedNodes].some((node) => node instanceof Element && node.matches('.channel-down'));
+            if (inBanner(change.target) || replaced) seen.bannerChanges.push(`${change.type}: ${change.target.textContent ?? ''}`);
+          }
+        }).observe(document.querySelector('main')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      await page.waitForTimeout(5_000);
+      expect(await page.evaluate(() => (window as unknown as { bannerChanges: string[] }).bannerChanges)).toEqual([]);
+      expect(await read(page, '.channel-down code')).toBe('disconnected (NAVIGATION); starting again');
+      await shot(page, 'dashboard-whatsapp-reconnecting-ar');
     });
   }, 90_000);
 

@@ -48,6 +48,8 @@ export interface WhatsAppWebOptions {
   readyTimeoutMs?: number;
   /** How long a new client may take to open WhatsApp Web (its `initialize()`) before it is replaced (default 120 s). */
   startTimeoutMs?: number;
+  /** How long a start or a reconnection may take before the channel counts as down (default 60 s). */
+  downAfterMs?: number;
   /** Pause before trying again to store a message that could not be (default 1000 ms, then doubled). */
   deliverRetryMs?: number;
   /** Shows a new QR code in the terminal (default: drawn on stderr). */
@@ -94,6 +96,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     ...(options.maxRetryMs !== undefined ? { maxRetryMs: options.maxRetryMs } : {}),
     ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+    ...(options.downAfterMs !== undefined ? { downAfterMs: options.downAfterMs } : {}),
     showQr: options.showQr ?? drawQr,
     attach: (client: WhatsAppClient) => {
       client.on('message', (message) => receiver?.received(client, message));

@@ -55,7 +55,7 @@ export function mountQrPage(app: Express, options: QrPageOptions): void {
     const state: QrPageState = {
       state: status.state,
       up: status.up,
-      ...(status.reason !== undefined ? { reason: status.reason } : {}),
+      ...(status.reason !== undefined ? { reason: status.retryAt !== undefined ? `${status.reason} in ${secondsUntil(status.retryAt)} s` : status.reason } : {}),
       since: status.since,
       ...(status.qr !== undefined ? { qrSvg: await svgOf(status.qr) } : {}),
       ...(status.pairingCode !== undefined ? { pairingCode: status.pairingCode } : {}),
@@ -135,6 +135,11 @@ function page(state: QrPageState, nonce: string, pollMs: number): string {
 </script>
 </body>
 </html>`;
+}
+
+/** Whole seconds from now until `at` (ISO 8601), none when past: the page's countdown to the next client. */
+function secondsUntil(at: string): number {
+  return Math.max(0, Math.ceil((Date.parse(at) - Date.now()) / 1000));
 }
 
 /** JSON that cannot end the script element it sits in. */

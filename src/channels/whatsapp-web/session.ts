@@ -2,7 +2,8 @@
 // a pairing code) to scan; once linked it must become ready within a bound. A client that fails to start (or takes
 // too long to), is disconnected, or never becomes ready is replaced by a new one after a pause (1 s doubling to 60 s). A logout from
 // the phone is not a failure to retry: the session waits for a new scan. Nothing here throws to the caller: every
-// state, and the last problem, is in `status()` for the health check and the QR page.
+// state, and the last problem, is in `status()` for the health check and the QR page. Not ready is not always down:
+// a start, or a reconnection after the connection dropped, takes its seconds (see `downAfterMs`).
 import type { Logger } from '../../shared/log.ts';
 import type { ClientSettings, WhatsAppClient, WhatsAppClientFactory } from './client.ts';
 
@@ -30,6 +31,13 @@ export interface SessionStatus {
   since: string;
   /** While not up: since when it has not been (its start, or its last ready), whatever states it went by meanwhile. */
   downSince?: string;
+  /**
+   * While not up: whether it counts as down for the health check and the dashboard. Not linked, logged out, a client
+   * that failed to start (Chromium) or to become ready: at once; starting or reconnecting: after `downAfterMs`.
+   */
+  down?: boolean;
+  /** While reconnecting: when the next client starts (ISO 8601); the reason leaves the countdown out, so it stays the same. */
+  retryAt?: string;
   /** The QR code's text, while one waits to be scanned. */
   qr?: string;
   /** The code to enter on the phone, when linking by phone number. */
@@ -50,6 +58,8 @@ export interface SessionOptions {
   readyTimeoutMs?: number;
   /** How long a client's `initialize()` may take (opening WhatsApp Web) before it is replaced (default 120 s). */
   startTimeoutMs?: number;
+  /** How long starting or reconnecting may take before the session counts as down (default 60 s, `DOWN_AFTER_MS`). */
+  downAfterMs?: number;
   /** Called with each new client before it initializes: the channel listens to its messages there. */
   attach: (client: WhatsAppClient) => void;
   /** Shows a new QR code to whoever watches the terminal. */
@@ -59,6 +69,8 @@ export interface SessionOptions {
 
 /** How long a client's destroy (closing Chromium) is waited for. */
 const DESTROY_TIMEOUT_MS = 10_000;
+/** How long a start or a reconnection may take before the session counts as down: Chromium, the page and the chats load. */
+export const DOWN_AFTER_MS = 60_000;
 
 /**
  * The WhatsApp Web session.
@@ -72,6 +84,7 @@ export class Session {
   readonly #maxRetryMs: number;
   readonly #readyTimeoutMs: number;
   readonly #startTimeoutMs: number;
+  readonly #downAfterMs: number;
   #client: WhatsAppClient | undefined;
   /** Grows with every client made: events of a client that was replaced are ignored. */
   #generation = 0;
@@ -83,6 +96,8 @@ export class Session {
   #pairingAsked = false;
   /** The last thing that went wrong, until the session is ready again. */
   #problem: string | undefined;
+  /** Whether that was a failure (a client that did not start or become ready), not a dropped connection. */
+  #failing = false;
   #delay: number;
   #retryAt: number | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -97,6 +112,7 @@ export class Session {
     this.#maxRetryMs = options.maxRetryMs ?? 60_000;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     this.#startTimeoutMs = options.startTimeoutMs ?? 120_000;
+    this.#downAfterMs = options.downAfterMs ?? DOWN_AFTER_MS;
     this.#delay = this.#retryMs;
     this.#since = this.#now();
   }
@@ -118,7 +134,8 @@ export class Session {
       up: this.#state === 'ready',
       ...(reason !== undefined ? { reason } : {}),
       since: this.#since,
-      ...(this.#state !== 'ready' ? { downSince: this.#downSince ?? this.#since } : {}),
+      ...(this.#state !== 'ready' ? { downSince: this.#downSince ?? this.#since, down: this.#down() } : {}),
+      ...(this.#state === 'reconnecting' && this.#retryAt !== undefined ? { retryAt: new Date(this.#retryAt).toISOString() } : {}),
       ...(this.#state === 'waiting-for-scan' && this.#qr !== undefined ? { qr: this.#qr } : {}),
       ...(this.#state === 'waiting-for-scan' && this.#pairingCode !== undefined ? { pairingCode: this.#pairingCode } : {}),
     };
@@ -199,6 +216,7 @@ export class Session {
         if (!current() || this.#state !== 'authenticating') return;
         const seconds = Math.round(this.#readyTimeoutMs / 1000);
         this.#problem = `linked, but not ready ${seconds} s later`;
+        this.#failing = true;
         log.error(
           { readyTimeoutMs: this.#readyTimeoutMs, retryInMs: this.#delay },
           `WhatsApp Web was linked but not ready ${seconds} s later (WhatsApp Web may have changed: try a newer whatsapp-web.js); starting a new client`,
@@ -211,6 +229,7 @@ export class Session {
       clearTimeout(this.#readyTimer);
       this.#delay = this.#retryMs;
       this.#problem = undefined;
+      this.#failing = false;
       this.#qrShown = false;
       this.#set('ready');
       log.info({ account: client.ownId() }, 'WhatsApp Web is ready');
@@ -218,6 +237,7 @@ export class Session {
     client.on('auth_failure', (message) => {
       if (!current()) return;
       this.#problem = `the saved session was refused (${message})`;
+      this.#failing = true;
       log.error({ reason: message, retryInMs: this.#delay }, 'WhatsApp Web refused the saved session; starting a new client, which will show a QR code');
       this.#rebuild(generation);
     });
@@ -232,6 +252,7 @@ export class Session {
         return;
       }
       this.#problem = `disconnected (${reason})`;
+      this.#failing = false;
       log.warn({ reason, retryInMs: this.#delay }, 'WhatsApp Web was disconnected; starting a new client');
       this.#rebuild(generation);
     });
@@ -265,6 +286,7 @@ export class Session {
     if (generation !== this.#generation) return;
     const reason = describe(error);
     this.#problem = `${what}: ${reason}`;
+    this.#failing = true;
     this.#options.log.error(
       { err: reason, chromium: this.#options.settings.chromiumPath, retryInMs: this.#delay },
       `WhatsApp Web ${what}: ${reason}. Is Chromium installed at CHROMIUM_PATH (${this.#options.settings.chromiumPath}) and is web.whatsapp.com reachable? Trying again`,
@@ -309,6 +331,14 @@ export class Session {
     else this.#downSince ??= this.#since;
   }
 
+  /** Whether not being ready counts as down: see `SessionStatus.down`. */
+  #down(): boolean {
+    if (this.#state !== 'starting' && this.#state !== 'authenticating' && this.#state !== 'reconnecting') return true;
+    if (this.#failing) return true;
+    const since = Date.parse(this.#downSince ?? this.#since);
+    return Date.parse(this.#now()) - since >= this.#downAfterMs;
+  }
+
   #reason(): string | undefined {
     const last = this.#problem !== undefined ? ` (last problem: ${this.#problem})` : '';
     switch (this.#state) {
@@ -322,10 +352,8 @@ export class Session {
           : 'not linked: scan the QR code at /whatsapp/qr';
       case 'authenticating':
         return 'linked; loading chats';
-      case 'reconnecting': {
-        const seconds = Math.max(0, Math.ceil(((this.#retryAt ?? Date.now()) - Date.now()) / 1000));
-        return `${this.#problem ?? 'disconnected'}; starting again in ${seconds} s`;
-      }
+      case 'reconnecting':
+        return `${this.#problem ?? 'disconnected'}; starting again`;
       case 'logged-out':
         return 'logged out from the phone: scan a new QR code at /whatsapp/qr';
       case 'stopped':

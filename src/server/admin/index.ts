@@ -14,6 +14,7 @@ import { mountNlp } from './nlp.ts';
 import { mountReports } from './reports.ts';
 import { mountTeam } from './team.ts';
 import type { ServerRefusal } from '../../shared/refusals.ts';
+import { isDown } from '../../types.ts';
 
 export type { AdminContext } from './context.ts';
 export { AdminAuth } from './auth.ts';
@@ -86,7 +87,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   const outages = new Watch(() => options.store.outage?.());
   // Read from the channels' own state, in memory: looked at more often than the store.
   const channelsDown = new Watch(() => {
-    const down = (options.channels?.() ?? []).filter((channel) => !channel.up);
+    const down = (options.channels?.() ?? []).filter(isDown);
     return down.length > 0 ? down : undefined;
   }, { everyMs: CHANNELS_WATCH_MS });
   mountEvents(router, options, { outages, channelsDown }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
