@@ -133,6 +133,8 @@ const en = {
   flowGone: (name: string) => `there is no flow "${name}" any more`,
   noSuchVersion: (name: string, version: string) => `flow "${name}" has no version "${version}"`,
   noSuchContact: () => 'there is no such contact',
+  // A contact field given a value under a name every JavaScript object answers to (`__proto__`, `constructor`).
+  reservedFieldName: (path: string, field: string) => `${path}: "${field}" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)`,
   eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations, messages and files: erase them again',
   rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
   // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
@@ -313,6 +315,7 @@ const ar: Wording = {
   flowGone: (name) => `لم يعد المسار «${isolate(name)}» موجودًا`,
   noSuchVersion: (name, version) => `ليس للمسار «${isolate(name)}» إصدار «${isolate(version)}»`,
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
+  reservedFieldName: (path, field) => `${isolate(path)}: الاسم «${isolate(field)}» تحجزه لغة JavaScript لنفسها، فلا تستطيع مسارات المحادثة قراءته (غيّر اسم الحقل، أو احذفه بإرسال ${isolate('null')})`,
   eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها وملفاتها: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,

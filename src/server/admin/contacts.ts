@@ -1,18 +1,18 @@
 // `/api/contacts`: list and search, one contact with their conversations, edit the name and `contact.*` fields, and
 // the data-protection erase (the contact, their conversations, messages and files), logged with ids and counts only.
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
+import { z, type ZodError, type ZodIssue } from 'zod';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
-import { line, word } from '../../handover/lines.ts';
+import { line, word, type DeskLanguage } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
 import { deleteErasedFiles, ERASED_FILES } from '../../store/erased-files.ts';
 import { markErased } from '../../store/erased-relays.ts';
 import type { Contact, Conversation, ErasedContact } from '../../store/types.ts';
 import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../../shared/refusals.ts';
 import { nameOf } from './auth.ts';
-import { badRequest, type AdminContext } from './context.ts';
+import { badRequest, describeZod, type AdminContext } from './context.ts';
 import { contactsNewestFirst } from './pages.ts';
 import { summarize } from './summary.ts';
 
@@ -40,7 +40,7 @@ const fieldEdits = z.custom<Record<string, unknown>>((value) => typeof value ===
       const parsed = fieldValue.safeParse(value);
       for (const issue of [...(name.error?.issues ?? []), ...(parsed.error?.issues ?? [])]) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as z.IssueData);
       if (parsed.success && parsed.data !== null && RESERVED_FIELD_NAMES.includes(key)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `"${key}" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)` });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `"${key}" is a name JavaScript keeps for itself`, params: { reservedField: key } });
       }
       if (name.success && parsed.success) edits.push([key, parsed.data]);
     }
@@ -50,6 +50,28 @@ const patchBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   fields: fieldEdits.optional(),
 }).strict();
+
+/**
+ * Why an edit was refused, in the admin's language: a value for a reserved field name worded as the dashboard words
+ * it, any other problem as the schema says it (in Arabic behind "the request is not valid").
+ *
+ *     res.status(422).json({ error: editRefused(body.error, pageLanguage(req)) });
+ */
+function editRefused(error: ZodError, language: DeskLanguage): string {
+  const others = error.issues.filter((issue) => reservedIn(issue) === undefined);
+  return [
+    ...(others.length > 0 ? [word(line('badRequest', describeZod(new z.ZodError(others))), language)] : []),
+    ...error.issues.flatMap((issue) => {
+      const field = reservedIn(issue);
+      return field === undefined ? [] : [word(line('reservedFieldName', issue.path.join('.'), field), language)];
+    }),
+  ].join('; ');
+}
+
+/** The reserved field name an issue of `fieldEdits` refuses a value for. */
+function reservedIn(issue: ZodIssue): string | undefined {
+  return issue.code === z.ZodIssueCode.custom ? (issue.params as { reservedField?: string } | undefined)?.reservedField : undefined;
+}
 
 /** Where web chat sessions are kept (one document per session, holding the name its visitor gave). */
 const WEBCHAT_SESSIONS = 'webchat-sessions';
@@ -118,7 +140,7 @@ export function mountContacts(router: Router, context: AdminContext): void {
 
   router.patch('/contacts/:id', express.json({ limit: '64kb' }), async (req, res) => {
     const body = patchBody.safeParse(req.body);
-    if (!body.success) return void badRequest(res, body.error, 422);
+    if (!body.success) return void res.status(422).json({ error: editRefused(body.error, pageLanguage(req)) });
     const known = await contactOf(req, res);
     if (!known) return;
     const identity = known.identities[0];

@@ -217,7 +217,7 @@ describe('contacts over the admin API', () => {
     }
   });
 
-  it('removes a field named __proto__ an older store holds (it answered 200 and kept it), and refuses a value for such a name instead of dropping it', async () => {
+  it('removes a field named __proto__ an older store holds (it answered 200 and kept it), and refuses a value for such a name instead of dropping it, in the admin’s language', async () => {
     const dir = await shippedDataDir();
     const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN }, log: recordingLog().log, watch: false, sweepEveryMs: 0 });
     try {
@@ -235,6 +235,15 @@ describe('contacts over the admin API', () => {
       expect(refused.body.error).toContain('fields.__proto__: "__proto__" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)');
       expect(refused.body.error).toContain('fields.constructor: "constructor" is a name JavaScript keeps for itself');
       expect(Object.hasOwn((await app.store.contact(contact!.id))!.fields, '__proto__')).toBe(true);
+
+      // An Arabic dashboard reads it in Arabic, as the API's other refusals; a bad name beside it is still said.
+      const inArabic = await admin.patch<{ error: string }>(`/contacts/${contact!.id}`, JSON.parse('{"fields":{"constructor":"x","1st":"y"}}'), { 'accept-language': 'ar' });
+      expect(inArabic.status).toBe(422);
+      const arabic = inArabic.body.error.replace(/[\u2066-\u2069]/g, '');
+      expect(arabic).toContain('fields.constructor: الاسم «constructor» تحجزه لغة JavaScript لنفسها، فلا تستطيع مسارات المحادثة قراءته (غيّر اسم الحقل، أو احذفه بإرسال null)');
+      expect(arabic).toContain('الطلب غير صالح: fields.1st: a field name is letters, digits');
+      expect(arabic).not.toContain('keeps for itself');
+      expect((await app.store.contact(contact!.id))!.fields).toMatchObject({ constructor: 'built-in' });
 
       const removed = await admin.patch<{ contact: { fields: Record<string, unknown> } }>(`/contacts/${contact!.id}`, JSON.parse('{"fields":{"__proto__":null,"constructor":null,"tier":"gold"}}'));
       expect(removed.status).toBe(200);
