@@ -69,8 +69,11 @@ async function send(page: Page, text: string): Promise<void> {
   await page.click('#send-button');
 }
 
-/** On the shipped files: Lina signs in to the console (a window `width` wide) and goes online; Layla's billing question comes to her. */
-async function linaHoldsLayla(app: Switchboard, width: number): Promise<{ agent: Page; customer: Page }> {
+/**
+ * On the shipped files: Lina signs in to the console (a window `width` wide) and goes online; Layla's billing question
+ * comes to her. `customerScript` runs in Layla's page before its own (playwright's addInitScript).
+ */
+async function linaHoldsLayla(app: Switchboard, width: number, customerScript?: () => void): Promise<{ agent: Page; customer: Page }> {
   const agent = await (await context(width)).newPage();
   await agent.goto(`${app.url}/agent`);
   await agent.fill('#token', agentToken('agent-lina'));
@@ -78,6 +81,7 @@ async function linaHoldsLayla(app: Switchboard, width: number): Promise<{ agent:
   await agent.click('#online');
   await agent.locator('#result', { hasText: 'You are online' }).waitFor();
   const customer = await (await context()).newPage();
+  if (customerScript) await customer.addInitScript(customerScript);
   await startChat(customer, app.url, 'Layla');
   for (const [text, next] of [['hello', 'email'], ['layla@example.com', 'How can we help'], ['I was charged twice', 'joined']] as const) {
     await send(customer, text);
@@ -703,6 +707,51 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.click('#close-form button');
     await agent.locator('#result', { hasText: 'Closed #1.' }).waitFor();
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
+  }), 90_000);
+
+  it('shows Layla the agent\'s close before what she wrote as it closed, when her page heard of the close only after her message was taken', () => shooting('close-then-write', async () => {
+    const app = await start(await shippedDataDir());
+    running.push(app);
+    // Layla's event stream can be held back (a slow mobile network, a proxy that buffers): what it carries waits until let go.
+    const { agent, customer } = await linaHoldsLayla(app, 1100, () => {
+      const fetched = window.fetch.bind(window);
+      window.fetch = async (...args: Parameters<typeof fetch>) => {
+        const res = await fetched(...args);
+        if (!String(args[0]).includes('/events') || !res.body) return res;
+        const held = (window as unknown as { holdEvents?: boolean });
+        const body = res.body.pipeThrough(new TransformStream({
+          async transform(chunk, controller) {
+            while (held.holdEvents) await new Promise((resolve) => setTimeout(resolve, 50));
+            controller.enqueue(chunk);
+          },
+        }));
+        return new Response(body, { status: res.status, headers: res.headers });
+      };
+    });
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
+
+    await customer.evaluate(() => { (window as unknown as { holdEvents?: boolean }).holdEvents = true; });
+    await agent.click('#close-form button');
+    await agent.locator('#result', { hasText: 'Closed #1.' }).waitFor();
+    // She writes as it closes: her message is taken (it opens her next conversation) before her page hears of the close.
+    const taken = customer.waitForResponse((res) => res.request().method() === 'POST' && res.url().endsWith('/messages') && res.status() === 202);
+    await send(customer, 'wait, one more thing');
+    await taken;
+    await customer.evaluate(() => { (window as unknown as { holdEvents?: boolean }).holdEvents = false; });
+
+    await customer.locator('.msg.bot', { hasText: 'Hi Layla!' }).nth(1).waitFor();
+    const shown = await customer.locator('#log > .msg, #log > .separator').evaluateAll((all) =>
+      all.map((element) => (element.classList.contains('separator') ? `-- ${element.textContent} --` : element.querySelector('.text')?.textContent ?? '')));
+    const closed = shown.indexOf('This conversation is now closed. Write to us any time.');
+    expect(closed).toBeGreaterThan(0);
+    expect(shown.slice(closed, closed + 4)).toEqual([
+      'This conversation is now closed. Write to us any time.',
+      '-- New conversation --',
+      'wait, one more thing',
+      'Hi Layla! Thanks for getting in touch.',
+    ]);
+    await customer.screenshot({ path: '/tmp/switchboard-close-then-write.png' });
   }), 90_000);
 
   it('words what the server answers in an Arabic console in Arabic: going online, a refused close quoting the customer, the close', () => shooting('console-answers-ar', async () => {

@@ -384,7 +384,16 @@ function separator() {
   return element;
 }
 
-/** A stored message, in id order, before the visitor's messages still waiting to be acknowledged. */
+/**
+ * This tab's first message whose stored copy is not shown yet: still sending, or taken by the server while what was
+ * stored before it (an agent's close, a reply written at the same moment) is still on its way to the page.
+ */
+function firstUnstored() {
+  for (const element of placeholders.values()) if (!element.classList.contains('failed')) return element;
+  return null;
+}
+
+/** A stored message, in id order, before the visitor's messages not shown as stored yet. */
 function render(message) {
   if (shown.has(message.id)) return;
   shown.add(message.id);
@@ -394,7 +403,7 @@ function render(message) {
     placeholders.delete(message.clientId);
     forget(message.clientId);
   }
-  const anchor = waiting ?? log.querySelector('.msg.pending');
+  const anchor = waiting ?? firstUnstored();
   if (message.conversationId !== undefined) {
     if (lastConversation !== undefined && message.conversationId !== lastConversation) log.insertBefore(separator(), anchor);
     lastConversation = message.conversationId;
