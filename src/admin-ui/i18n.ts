@@ -182,6 +182,7 @@ const en = {
   trainingFileAt: '{file}, line {line}, column {column}:',
   errYamlSyntax: 'YAML syntax error: {detail}',
   errYamlHint: 'check the indentation and quotes around here',
+  errUnclosedQuote: 'YAML syntax error: this text opens with {quote} and is never closed (put a {quote} where the text ends)',
   errUnknownStepKind: 'unknown step kind "{name}"',
   errUnknownKey: 'unknown key "{name}"',
   errDidYouMean: 'did you mean "{name}"?',
@@ -714,6 +715,7 @@ const ar: Record<StringKey, string> = {
   trainingFileAt: '{file}، السطر {line}، العمود {column}:',
   errYamlSyntax: 'خطأ في صياغة YAML: {detail}',
   errYamlHint: 'تحقّق من المسافات البادئة وعلامات الاقتباس هنا',
+  errUnclosedQuote: 'خطأ في صياغة YAML: يبدأ هذا النص بعلامة الاقتباس {quote} ولا يُغلَق بها (ضع {quote} حيث ينتهي النص)',
   errUnknownStepKind: 'نوع خطوة غير معروف: «{name}»',
   errUnknownKey: 'مفتاح غير معروف: «{name}»',
   errDidYouMean: 'هل تقصد «{name}»؟',
@@ -1335,6 +1337,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'yamlSyntax': return known.hint !== undefined
       ? pieces('errYamlSyntax', { detail: { english: `${known.detail} (${known.hint})` } })
       : withHint(pieces('errYamlSyntax', { detail: { english: known.detail } }), pieces('errYamlHint', {}));
+    case 'unclosedQuote': return pieces('errUnclosedQuote', { quote: code(known.quote) });
     case 'unknownStepKind': return withHint(pieces('errUnknownStepKind', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errUseOneOf'));
     case 'unknownKey': return withHint(pieces('errUnknownKey', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errAllowedHere'));
     case 'missingKey': return pieces('errMissingKey', { name: code(known.name) });

@@ -10,7 +10,7 @@ import { schemaRule } from './rules.ts';
 import { spinningLoop } from './loops.ts';
 import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, type Localized, type LocalizedSource } from './language.ts';
 import { flowFileSchema } from './schema.ts';
-import { parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
+import { knownYamlError, parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
 import { isStepKind, stepKind, stepKinds, type StepKindName } from './steps/index.ts';
 import type { CompileContext, Path, StepExits } from './steps/step.ts';
 import { didYouMean, suggest } from '../shared/suggest.ts';
@@ -51,7 +51,7 @@ export function compileFlow(file: string, text: string): { draft: Draft } | { er
       errors: parsed.errors.map(
         (error) => new FlowError(
           file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column,
-          { kind: 'yamlSyntax', detail: error.reason, ...(error.hint !== undefined ? { hint: error.hint } : {}) },
+          knownYamlError(error),
         ),
       ),
     };

@@ -5,7 +5,7 @@ import { LANGUAGE_TAG } from '../flows/language.ts';
 import { z } from 'zod';
 import { describeIssue, yamlType } from '../shared/schema-issues.ts';
 import { suggest } from '../shared/suggest.ts';
-import { parseYamlSource, type Path, type YamlSource } from '../shared/yaml-source.ts';
+import { knownYamlError, parseYamlSource, type Path, type YamlSource } from '../shared/yaml-source.ts';
 import type { Identity } from '../store/types.ts';
 import { agentId, sameTeam, STRATEGIES, type AddressKey, type Agent, type Team } from './team.ts';
 
@@ -115,7 +115,7 @@ export function parseTeamFile(file: string, text: string, keys: readonly Address
     return {
       errors: parsed.errors.map((error) => new TeamFileError(
         file, error.line, `YAML syntax error: ${error.reason}`, error.hint ?? 'check the indentation and quotes around here', error.column,
-        { kind: 'yamlSyntax', detail: error.reason, ...(error.hint !== undefined ? { hint: error.hint } : {}) },
+        knownYamlError(error),
       )),
     };
   }

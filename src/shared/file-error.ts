@@ -50,6 +50,8 @@ export class FileError extends Error {
  */
 export type KnownFileError =
   | { kind: 'yamlSyntax'; detail: string; hint?: string }
+  // A text in quotes whose closing quote is missing: `quote` is the one that opens it (" or ').
+  | { kind: 'unclosedQuote'; quote: string }
   | { kind: 'unknownStepKind'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'unknownKey'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'missingKey'; name: string }

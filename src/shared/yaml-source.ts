@@ -1,5 +1,6 @@
 // Reading YAML while keeping track of lines, so every refusal (flow scripts, team.yaml, training data) can point at the line to fix.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import type { KnownFileError } from './file-error.ts';
 /** Where something is in a YAML document: keys and list indexes. */
 export type Path = readonly (string | number)[];
 
@@ -9,6 +10,17 @@ export interface YamlError {
   column?: number;
   reason: string;
   hint?: string;
+  /** What the error is, for a page that words it itself, when it is Switchboard's own finding rather than the parser's. */
+  known?: KnownFileError;
+}
+
+/**
+ * What a YAML error is, for a page that says it in its own words: the kind Switchboard found, else the parser's words.
+ *
+ *     new FlowError(file, error.line, `YAML syntax error: ${error.reason}`, error.hint, error.column, knownYamlError(error));
+ */
+export function knownYamlError(error: YamlError): KnownFileError {
+  return error.known ?? { kind: 'yamlSyntax', detail: error.reason, ...(error.hint !== undefined ? { hint: error.hint } : {}) };
 }
 
 /** A parsed script: its plain value, and the line of anything in it. */
@@ -55,8 +67,8 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
           : undefined;
         if (opening !== undefined) {
           const at = lineCounter.linePos(opening);
-          const quote = text[opening];
-          return { line: at.line, column: at.col, reason: `this text opens with ${quote} and is never closed`, hint: `put a ${quote} where the text ends` };
+          const quote = text[opening] as string;
+          return { line: at.line, column: at.col, reason: `this text opens with ${quote} and is never closed`, hint: `put a ${quote} where the text ends`, known: { kind: 'unclosedQuote', quote } };
         }
         const line = error.linePos?.[0].line ?? 1;
         const alias = aliasesByLine.get(line);

@@ -45,7 +45,8 @@ describe('why a file is refused, in Arabic', () => {
     vi.stubGlobal('document', { documentElement: {}, title: '' });
     const allowed = ['say', 'ask'];
     const kinds: [KnownFileError, string][] = [
-      [{ kind: 'yamlSyntax', detail: 'this text opens with " and is never closed', hint: 'put a " where the text ends' }, 'خطأ في صياغة YAML: \u2068this text opens with " and is never closed (put a " where the text ends)\u2069'],
+      [{ kind: 'yamlSyntax', detail: 'Nested mappings are not allowed in compact mappings', hint: 'put the text in quotes' }, 'خطأ في صياغة YAML: \u2068Nested mappings are not allowed in compact mappings (put the text in quotes)\u2069'],
+      [{ kind: 'unclosedQuote', quote: '"' }, 'خطأ في صياغة YAML: يبدأ هذا النص بعلامة الاقتباس \u2068"\u2069 ولا يُغلَق بها (ضع \u2068"\u2069 حيث ينتهي النص)'],
       [{ kind: 'yamlSyntax', detail: 'Unexpected scalar' }, 'خطأ في صياغة YAML: \u2068Unexpected scalar\u2069 (تحقّق من المسافات البادئة وعلامات الاقتباس هنا)'],
       [{ kind: 'unknownStepKind', name: 'sya', suggestion: 'say', allowed }, 'نوع خطوة غير معروف: «\u2068sya\u2069» (هل تقصد «\u2068say\u2069»؟)'],
       [{ kind: 'unknownStepKind', name: 'wait', allowed }, 'نوع خطوة غير معروف: «\u2068wait\u2069» (استعمل أحد هذه الأنواع: \u2068say\u2069، \u2068ask\u2069)'],

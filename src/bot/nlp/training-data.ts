@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileError, type KnownFileError } from '../../shared/file-error.ts';
-import { parseYamlSource } from '../../shared/yaml-source.ts';
+import { knownYamlError, parseYamlSource } from '../../shared/yaml-source.ts';
 import type { Example } from './datasets.ts';
 import { normalizeText } from './normalize.ts';
 
@@ -40,7 +40,7 @@ export function parseTrainingData(text: string, file: string): PlacedExample[] {
     }
     throw new TrainingDataError(
       file, first.line, `not valid YAML: ${first.reason}${first.hint ? ` (${first.hint})` : ''}`, undefined, first.column,
-      { kind: 'yamlSyntax', detail: first.reason, ...(first.hint !== undefined ? { hint: first.hint } : {}) },
+      knownYamlError(first),
     );
   }
   const { value, placeOf } = parsed.source;
