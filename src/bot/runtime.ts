@@ -120,6 +120,8 @@ export class Runtime {
   readonly #checks: Failing;
   readonly #erasesLeft: Failing;
   readonly #erasedFilesLeft: Failing;
+  /** Giving the agents the room team.yaml gave them (`#giveRoom`), tried again at every check while the store is away. */
+  readonly #givingRoom: Failing;
   #timer: NodeJS.Timeout | undefined;
   #offDirectory: (() => void) | undefined;
   #offFanout: (() => void) | undefined;
@@ -189,6 +191,10 @@ export class Runtime {
       failing: 'the files of erased contacts could not all be deleted; each check tries again (logged again once it works)',
       recovered: 'the files of erased contacts left are deleted again',
     });
+    this.#givingRoom = new Failing(log, {
+      failing: 'could not give the customers waiting the room team.yaml gave these agents; each check tries again (logged again once it works)',
+      recovered: 'the customers waiting are given the room team.yaml gave again',
+    }, 'error');
     this.#offOutbox = options.outbox.listen({
       sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
       failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),
@@ -327,7 +333,7 @@ export class Runtime {
     if (every > 0) {
       this.#timer = setInterval(() => void this.#track(this.#check()), every);
       this.#timer.unref();
-      const wakeUp = (): void => void this.#track(this.#timers.wakeUp()).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not act on the timeouts due; the next check tries again'));
+      const wakeUp = (): void => void this.#track(this.#timers.wakeUp());
       // Another process's timeout (`{ at }`), or its lease given up as it stopped (`{ released }`): this one may take it.
       this.#offFanout = this.#options.fanout?.subscribe(TIMERS_TOPIC, (data) => {
         const notice = data as { at?: unknown; released?: unknown };
@@ -437,9 +443,11 @@ export class Runtime {
    * Drains the queues of these agents (those still in team.yaml), in a transaction each. Every process that reloads
    * team.yaml does it: the drain that commits second has read what the first gave (the agent's state, the count they
    * hold, the conversations it took) and runs again, so it gives only the room left, and no conversation twice.
-   * `given`: where the customers seated, and a queue left to the next check, are counted.
+   * `given`: where the customers seated, and a queue left to the next check, are counted. While the store is away,
+   * logged once (with the agents left) when it starts failing, and once when every agent left is given their room.
    */
   async #giveRoom(agentIds: readonly string[], given: RoomGiven = { seated: 0, left: false }): Promise<void> {
+    const errors: unknown[] = [];
     for (const id of agentIds) {
       this.#roomToGive.delete(id);
       await this.#transactions.run(`agent:${id}`, async (tx, fx) => {
@@ -450,9 +458,11 @@ export class Runtime {
       }, (error: unknown) => {
         given.left = true;
         this.#roomToGive.add(id);
-        this.#options.log.error({ err: error, agent: id }, 'could not give the customers waiting the room team.yaml gave this agent; the next check tries again');
+        errors.push(error);
       });
     }
+    if (errors.length > 0) this.#givingRoom.failed(errors[0], { agents: [...this.#roomToGive] });
+    else if (this.#roomToGive.size === 0) this.#givingRoom.worked();
   }
 
   /** Announces and carries out what a committed transaction produced. */

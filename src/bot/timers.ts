@@ -100,11 +100,20 @@ export class Timers {
 
   /** `retryOrphaned` runs at every check, in every process: its failures are logged when they start and end. */
   readonly #lookingForOrphans: Failing;
+  /**
+   * The wake-ups (a timeout planned, the link to the other processes back, another's lease given up): while the store
+   * is away, each fails the same way; logged when they start failing, and when a wake-up or a check acts again.
+   */
+  readonly #wakingUp: Failing;
 
   constructor(private readonly options: TimersOptions) {
     this.#lookingForOrphans = new Failing(options.log, {
       failing: 'could not look for claimed replies whose claim was never answered; each check looks again (logged again once it works)',
       recovered: 'looking for claimed replies whose claim was never answered works again',
+    });
+    this.#wakingUp = new Failing(options.log, {
+      failing: 'could not act on the timeouts due; the next check tries again (logged again once it works)',
+      recovered: 'the timeouts due are acted on again',
     });
   }
 
@@ -119,6 +128,7 @@ export class Timers {
     await this.requeueOrphans();
     await this.options.threads.retry();
     await this.#fireDue({ placeUnplaced: true });
+    this.#wakingUp.worked();
   }
 
   /**
@@ -145,12 +155,17 @@ export class Timers {
   /**
    * Runs what is due now, if this process holds the lease (or takes it), and plans the next wake-up: at start, and
    * when announcements may have been missed (the link between processes was lost). `at`: the time it was planned for;
-   * if another process took the lease meanwhile, it is told.
+   * if another process took the lease meanwhile, it is told. Never rejects: a failure (the store away) is logged when
+   * the wake-ups start failing, and the next check tries again.
    *
    *     await timers.wakeUp();
    */
   async wakeUp(at?: number): Promise<void> {
     if (this.#stopped) return;
+    await this.#wakeUp(at).then(() => this.#wakingUp.worked(), (error: unknown) => this.#wakingUp.failed(error));
+  }
+
+  async #wakeUp(at: number | undefined): Promise<void> {
     if (!(await this.#holdLease())) {
       if (at !== undefined) this.options.announce?.(at);
       return;
@@ -268,9 +283,7 @@ export class Timers {
     this.#wake = setTimeout(() => {
       this.#wake = undefined;
       this.#wakeAt = undefined;
-      void this.options.track(this.wakeUp(at).catch((error: unknown) => {
-        this.options.log.warn({ err: String(error) }, 'could not act on the timeouts due; the next check tries again');
-      }));
+      void this.options.track(this.wakeUp(at));
     }, delay);
     this.#wake.unref();
   }

@@ -25,14 +25,17 @@ export class Failing {
     return this.#failure !== undefined;
   }
 
-  /** The job failed: logged if it worked before (or never ran), counted otherwise. */
-  failed(error: unknown): void {
+  /**
+   * The job failed: logged if it worked before (or never ran), with `fields` (what it was doing: the agents whose
+   * room waits, say), counted otherwise.
+   */
+  failed(error: unknown, fields: Record<string, unknown> = {}): void {
     if (this.#failure) {
       this.#failure.attempts += 1;
       return;
     }
     this.#failure = { since: Date.now(), attempts: 1, error: describe(error) };
-    this.log[this.level]({ err: this.#failure.error }, this.messages.failing);
+    this.log[this.level]({ ...fields, err: this.#failure.error }, this.messages.failing);
   }
 
   /** The job worked: logged if it was failing, with how long (`failedForMs`), the attempts and the first error. */

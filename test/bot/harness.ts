@@ -10,6 +10,7 @@ import { Outbox } from '../../src/bot/outbox.ts';
 import { Runtime } from '../../src/bot/runtime.ts';
 import { TeamDirectory } from '../../src/handover/directory.ts';
 import { ADDRESS_KEYS } from '../../src/channels/index.ts';
+import type { Fanout } from '../../src/shared/fanout.ts';
 import type { Logger } from '../../src/shared/log.ts';
 import { dataDirWith, quietLog } from '../helpers.ts';
 
@@ -75,7 +76,7 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger; sweepEveryMs?: number; fanout?: Fanout } = {},
 ): Promise<Harness> {
   const { latency, log = quietLog, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });

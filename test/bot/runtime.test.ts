@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import type { InboundMessage } from '../../src/types.ts';
 import type { DomainEvents } from '../../src/bot/events.ts';
-import { cleanupDirs, dataDirWith, inboundFlow } from '../helpers.ts';
+import type { Fanout } from '../../src/shared/fanout.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, recordingLog } from '../helpers.ts';
 import { fakeChannel, harness } from './harness.ts';
 
 let seq = 0;
@@ -245,5 +246,43 @@ steps:
     await h.outbox.drain();
     expect(fake.textsTo('u1')).toEqual(['Hi Layla!', 'What is your email address?']);
     await h.close();
+  });
+
+  it("logs the wake-ups that fail while the store is away once, and once when the timeouts are acted on again", async () => {
+    const { log, lines } = recordingLog();
+    // The link to the other processes, back again and again while the store stays away (a flapping network).
+    const reconnects: (() => void)[] = [];
+    const fanout: Fanout = {
+      publish: () => {},
+      subscribe: (_topic, _listener, options) => {
+        if (options?.reconnected) reconnects.push(options.reconnected);
+        return () => {};
+      },
+      close: async () => {},
+    };
+    const h = await harness(await dataDirWith({ 'inbound.yaml': inboundFlow }), [fakeChannel('fake')], { log, fanout, sweepEveryMs: 3_600_000 });
+    // The check at start has taken the timers' lease: the wake-ups below are the only ones asking for it.
+    await expect.poll(() => h.store.doc('leases', 'sweeper')).toBeDefined();
+    const transaction = h.store.transaction.bind(h.store);
+    let away = true;
+    let refused = 0;
+    h.store.transaction = ((key: string, ...rest: unknown[]) => {
+      if (away && key.startsWith('lease:')) {
+        refused++;
+        return Promise.reject(new StoreUnavailableError('the store is out of reach (a test)'));
+      }
+      return (transaction as (...args: unknown[]) => Promise<unknown>)(key, ...rest);
+    }) as typeof h.store.transaction;
+    for (let n = 0; n < 3; n++) for (const reconnected of reconnects) reconnected();
+    expect(refused).toBe(3);
+    away = false;
+    for (const reconnected of reconnects) reconnected();
+    // Stopping waits for every wake-up under way.
+    await h.close();
+    const said = lines.filter((line) => String(line.msg).includes('timeouts due'));
+    expect(said).toEqual([
+      expect.objectContaining({ level: 40, msg: 'could not act on the timeouts due; the next check tries again (logged again once it works)', err: 'the store is out of reach (a test)' }),
+      expect.objectContaining({ level: 30, msg: 'the timeouts due are acted on again', attempts: 3 }),
+    ]);
   });
 });
