@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { openStore } from '../../../src/store/index.ts';
 import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
 import { spawnServer } from '../../server-process.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
@@ -83,7 +84,10 @@ async function allSendsWritten(dir: string, api: FakeBotApi): Promise<void> {
     return ids.filter((id) => !journal.includes(id));
   }, { timeout: 10_000 }).toEqual([]);
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until every reply stored for the contact `contactId` went out (none pending or sending). */
+async function allSent(app: Switchboard, contactId: string): Promise<void> {
+  await expect.poll(async () => (await app.store.messagesOfContact(contactId)).filter((m) => m.direction === 'out' && (m.status === 'pending' || m.status === 'sending')), { timeout: 10_000 }).toEqual([]);
+}
 
 describe('Telegram: a question that never reached the customer', () => {
   it('is asked again when the customer writes after unblocking the bot, instead of taking their message as its answer', async () => {
@@ -104,25 +108,32 @@ describe('Telegram: a question that never reached the customer', () => {
 
 describe('Telegram: what is not text, while the bot waits', () => {
   it.each([
-    ['a dice', { dice: { emoji: '🎲', value: 4 } }],
-    ['a poll', { poll: { id: 'p1', question: 'Which?', options: [{ text: 'a', voter_count: 0 }, { text: 'b', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } }],
-    ['a forwarded story', { story: { chat: { id: 42, type: 'private' }, id: 7 }, forward_origin: { type: 'user', date: 1, sender_user: { id: 42, is_bot: false, first_name: 'X' } } }],
-  ])('%s gets an answer (like WhatsApp and Messenger) and is kept in the transcript, not silence', async (_what, fields) => {
+    ['a dice', 'dice', { dice: { emoji: '🎲', value: 4 } }],
+    ['a poll', 'poll', { poll: { id: 'p1', question: 'Which?', options: [{ text: 'a', voter_count: 0 }, { text: 'b', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } }],
+    ['a forwarded story', 'story', { story: { chat: { id: 42, type: 'private' }, id: 7 }, forward_origin: { type: 'user', date: 1, sender_user: { id: 42, is_bot: false, first_name: 'X' } } }],
+  ])('%s gets an answer (like WhatsApp and Messenger), leaves the question waiting, and is named to the agent from the transcript', async (_what, kind, fields) => {
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
     const dir = await dataDirWith({ 'inbound.yaml': flow });
     await writeFile(join(dir, 'team.yaml'), teamFile);
     const app = await start(dir, api);
     running.push(app);
+    expect(await post(app.url, message(OMAR, { text: '/online', chat: { id: OMAR, type: 'private' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' } }))).toBe(200);
     expect(await post(app.url, message(LAYLA, { text: 'hi' }))).toBe(200);
-    await eventually(() => api.sentTo(LAYLA).length === 2);
     expect(await post(app.url, message(LAYLA, fields))).toBe(200);
-    // The answer leaves through the outbox after the update is stored; then a moment for any second one to show.
-    await eventually(() => api.sentTo(LAYLA).length >= 3);
-    await sleep(300);
     const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
-    const inbound = (await app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in').map((m) => m.text);
-    expect(api.sentTo(LAYLA).length).toBe(3);
+    // Every reply is stored with the update that caused it: once all went out, Telegram has them all, and no other.
+    await allSent(app, contact!.id);
+    expect(api.sentTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?', 'Sorry, that kind of message cannot be read here. Could you write your answer?']);
+    const inbound = (await app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => [m.text, m.unsupported])).toEqual([['hi', undefined], [`[a message of a kind that cannot be shown here: ${kind}]`, kind]]);
+    // Not taken as an answer: the question still waits, and her answer to it takes her to Omar.
+    expect((await app.store.openConversations())[0]?.flow?.waiting).toBeDefined();
+    expect(await post(app.url, message(LAYLA, { text: 'Billing' }))).toBe(200);
+    await allSent(app, contact!.id);
+    // Omar reads it named, in his words, with what to do, among what she wrote.
+    const card = api.sentTo(OMAR).find((text) => text.startsWith('#1 '));
+    expect(card).toContain(`Layla wrote:\n› hi\n› [a message that cannot be shown here (${kind}): ask the customer to write it]\n› Billing\n`);
   });
 });
 
@@ -176,12 +187,19 @@ describe('Telegram: a button of a question asked before a restart', () => {
       const before = api.sentTo(LAYLA).length;
       expect(await post(server.url, message(LAYLA, { text: 'are you there?' }))).toBe(200);
       await eventually(() => api.sentTo(OMAR).some((t) => t.includes('are you there?')), 10_000);
-      await sleep(300);
+      // Any reply to it was stored with it: once stopped, the store shows every one, sent or not.
+      server.child.kill('SIGTERM');
+      await server.exited;
+      const store = await openStore({ dir: join(dir, 'store') });
+      const contact = await store.contactByIdentity('telegram', String(LAYLA));
+      const stored = (await store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'out').map((m) => m.text);
+      await store.close();
+      expect(stored).toEqual(api.sentTo(LAYLA));
       expect(api.sentTo(LAYLA).slice(before)).toEqual([]);
       expect(api.sentTo(LAYLA).filter((t) => t === 'Which team?')).toHaveLength(1);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 60_000);
+  }, 120_000);
 });
