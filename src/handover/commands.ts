@@ -21,7 +21,7 @@ export type AgentCommand =
   | { name: 'help' }
   | { name: 'claim'; conversationId: number }
   | { name: 'use'; conversationId: number }
-  | { name: 'transfer'; conversationId: number; to: string }
+  | { name: 'transfer'; conversationId?: number; to: string }
   | { name: 'note'; conversationId: number; text: string }
   | { name: 'close'; conversationId?: number; note?: string }
   | { name: 'handback'; conversationId?: number }
@@ -52,10 +52,9 @@ type Command<N extends AgentCommandName> = Extract<AgentCommand, { name: N }>;
 interface CommandSpec<N extends AgentCommandName> {
   usage: string;
   /**
-   * `args` is the trimmed text after the command word, '' when there is none; `here`, the conversation of the place it
-   * was typed in (a desk topic's), which a command may then leave unnamed. An error is worded in the agent's language.
+   * `args` is the trimmed text after the command word, '' when there is none. An error is worded in the agent's language.
    */
-  parse(args: string, here?: number): Command<N> | { error: Line };
+  parse(args: string): Command<N> | { error: Line };
   run(ctx: CommandContext, command: Command<N>): Promise<void>;
 }
 
@@ -114,18 +113,22 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     },
   },
   transfer: {
-    usage: '/transfer N team|agent',
-    parse(args, here) {
+    usage: '/transfer [N] team|agent',
+    parse(args) {
       const [first, rest] = splitFirst(args);
       const needs = line('needsTransfer');
       if (first === '') return { error: needs };
       const conversationId = conversationNumber(first);
-      // In a desk topic, `/transfer Sara` passes on the topic's conversation.
-      if (conversationId === undefined && here !== undefined && !first.startsWith('#')) return { name: 'transfer', conversationId: here, to: args };
+      // `/transfer Sara` passes on the conversation the message is about, as /close does: the topic's, in a desk topic.
+      if (conversationId === undefined && !first.startsWith('#')) return { name: 'transfer', to: args };
       if (conversationId === undefined) return { error: line('badNumber', first, 'transfer') };
       return rest === '' ? { error: needs } : { name: 'transfer', conversationId, to: rest };
     },
-    run: (ctx, command) => actAndSay(ctx, { kind: 'transfer', conversationId: command.conversationId, to: command.to }),
+    async run(ctx, command) {
+      const held = await named(ctx, command.conversationId);
+      if ('problem' in held) return ctx.reply(word(held.problem, ctx.agent.language));
+      return actAndSay(ctx, { kind: 'transfer', conversationId: held.conversation.id, to: command.to });
+    },
   },
   note: {
     usage: '/note N text',
@@ -220,14 +223,13 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
 
 /**
  * Parses an agent's message: a command, a one-line error to send back (in the agent's `language`), or undefined when
- * the text is not a command (it does not start with "/") and goes to the customer. `here`: the conversation of the
- * desk topic it was typed in, which `/transfer team|agent` then names without its number.
+ * the text is not a command (it does not start with "/") and goes to the customer.
  *
  *     parseAgentCommand('/close #42 refunded'); // { name: 'close', conversationId: 42, note: 'refunded' }
  *     parseAgentCommand('/clsoe');              // { error: 'Unknown command /clsoe. Did you mean /close? …' }
- *     parseAgentCommand('/transfer Sara', 'en', 42); // { name: 'transfer', conversationId: 42, to: 'Sara' }
+ *     parseAgentCommand('/transfer Sara');      // { name: 'transfer', to: 'Sara' }: the conversation the message is about
  */
-export function parseAgentCommand(text: string, language: DeskLanguage = 'en', here?: number): AgentCommand | { error: string } | undefined {
+export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) return undefined;
   const [first, args] = splitFirst(trimmed.slice(1));
@@ -238,7 +240,7 @@ export function parseAgentCommand(text: string, language: DeskLanguage = 'en', h
     const near = suggest(name, Object.keys(COMMANDS));
     return { error: word(line('unknownCommand', typed, near), language) };
   }
-  const parsed = (COMMANDS[name] as CommandSpec<AgentCommandName>).parse(args, here);
+  const parsed = (COMMANDS[name] as CommandSpec<AgentCommandName>).parse(args);
   return 'error' in parsed ? { error: word(parsed.error, language) } : parsed;
 }
 

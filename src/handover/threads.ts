@@ -65,7 +65,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     return reply(word(line('threadClosed', conversation.id, agent.name, customer), language));
   }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team), language));
-  const command = parseAgentCommand(text, language, conversation.id);
+  const command = parseAgentCommand(text, language);
   if (command && 'error' in command) return reply(command.error);
   if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);
   if (!text.trim() && !inbound.attachments?.length) return;

@@ -54,8 +54,13 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/transfer #42   Omar Khalid ')).toEqual({ name: 'transfer', conversationId: 42, to: 'Omar Khalid' });
   });
 
-  it('explains a /transfer without a number or a target', () => {
-    const error = '/transfer needs a conversation number and a team or agent, like /transfer 42 Billing.';
+  it('reads /transfer without a number as one for the conversation the message is about', () => {
+    expect(parseAgentCommand('/transfer Sara')).toEqual({ name: 'transfer', to: 'Sara' });
+    expect(parseAgentCommand('/transfer Omar Khalid')).toEqual({ name: 'transfer', to: 'Omar Khalid' });
+  });
+
+  it('explains a /transfer without a target', () => {
+    const error = '/transfer needs a team or agent, like /transfer Billing (with a conversation number, /transfer 42 Billing, for one other than the one you are in).';
     expect(parseAgentCommand('/transfer')).toEqual({ error });
     expect(parseAgentCommand('/transfer 42')).toEqual({ error });
   });
