@@ -459,11 +459,11 @@ function withPeople(conversation: Conversation): boolean {
 }
 
 /**
- * An open conversation nobody answers: with the bot, its flow over, no person from the business in it (the business's
- * own app, a desk thread).
+ * An open conversation nobody answers: with the bot, its flow over, no person from the business answering from the
+ * business's own app (one handed back from a team desk's thread is over too: the thread no longer hears the customer).
  */
 function isOver(conversation: Conversation): boolean {
-  return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver && !conversation.deskThread;
+  return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver;
 }
 
 /** What of a customer's message a flow's question may take as its answer: what they typed, pressed or sent. */

@@ -6,7 +6,6 @@
 // The check runs every 30 s, but a timeout does not wait for it: the holder of the lease wakes up when the next one
 // falls due (planned at each check, and when a commit makes one due sooner: in another process, it tells the holder).
 import { randomUUID } from 'node:crypto';
-import { describeDuration } from '../shared/duration.ts';
 import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
@@ -342,7 +341,7 @@ export class Timers {
         if (now - (await awaitingCustomerSince(tx, fresh)) < botIdleCloseAfterMs) return;
         // No `conversation.closed` flow starts, and so no notice: a survey's question would take the customer's next
         // message, days later, as its answer (what this close is for is that it opens a new conversation).
-        desk.closeLeftWithBot(tx, fresh, describeDuration(botIdleCloseAfterMs), fx);
+        await desk.closeLeftWithBot(tx, fresh, botIdleCloseAfterMs, fx);
       });
     }
     return next;
@@ -490,11 +489,12 @@ function idleSince(conversation: Conversation): number {
 }
 
 /**
- * With the bot and nobody else: no person from the business is in it (the business's own app, a team desk's thread,
- * where the customer's messages go to people), so nobody would answer the customer but the bot.
+ * With the bot and nobody else: no person from the business answers from the business's own app, so nobody would
+ * answer the customer but the bot. One handed back from a team desk's thread is too: the customer's words go to the
+ * bot's flow, not to the thread, which closes with it.
  */
 function aloneWithBot(conversation: Conversation): boolean {
-  return conversation.stage === 'bot' && !conversation.takenOver && !conversation.deskThread;
+  return conversation.stage === 'bot' && !conversation.takenOver;
 }
 
 /**

@@ -5,7 +5,8 @@ import { describeDuration } from '../shared/duration.ts';
 import { drainFor } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
-import { toAgent } from './outgoing.ts';
+import { threadLanguage } from './lookups.ts';
+import { toAgent, toThread } from './outgoing.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
 const UNSEEN_LOOKED_AT = 50;
@@ -49,15 +50,20 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
 }
 
 /**
- * Closes a conversation whose customer left the bot waiting for `idleFor` (a question unanswered, say), as the
+ * Closes a conversation whose customer left the bot waiting for `idleForMs` (a question unanswered, say), as the
  * inactivity timer (`auto`): the reports count it as auto-closed, without a resolution time. Its stage stays `bot`.
  * The customer is told nothing: they walked away long ago, and on WhatsApp their 24-hour window has closed. Their
- * next message opens a new conversation.
+ * next message opens a new conversation. One an agent handed back from a team desk's thread is said closed there,
+ * and why, in the team's language, before the thread closes: the team saw it last with an agent.
  *
- *     closeLeftWithBot(ctx, tx, conversation, '24 h', fx);
+ *     await closeLeftWithBot(ctx, tx, conversation, 24 * 3_600_000, fx);
  */
-export function closeLeftWithBot(ctx: DeskContext, tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): void {
-  close(ctx, tx, conversation, 'auto', `closed automatically after ${idleFor} without an answer from the customer`, fx);
+export async function closeLeftWithBot(ctx: DeskContext, tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {
+  if (conversation.deskThread) {
+    const customer = (await tx.contact(conversation.contactId))?.name;
+    await toThread(ctx, tx, conversation, word(line('threadLeftWithBot', conversation.id, customer, idleForMs), threadLanguage(ctx, conversation)), fx);
+  }
+  close(ctx, tx, conversation, 'auto', `closed automatically after ${describeDuration(idleForMs)} without an answer from the customer`, fx);
 }
 
 /**

@@ -117,9 +117,9 @@ export class Desk {
     return autoClose(this.#ctx, tx, conversation, idleForMs, fx);
   }
 
-  /** Closes a conversation its customer left with the bot for `idleFor` (see `closeLeftWithBot`). */
-  closeLeftWithBot(tx: Tx, conversation: Conversation, idleFor: string, fx: DeskEffects): void {
-    closeLeftWithBot(this.#ctx, tx, conversation, idleFor, fx);
+  /** Closes a conversation its customer left with the bot for `idleForMs` (see `closeLeftWithBot`). */
+  closeLeftWithBot(tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {
+    return closeLeftWithBot(this.#ctx, tx, conversation, idleForMs, fx);
   }
 
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */

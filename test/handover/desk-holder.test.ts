@@ -79,6 +79,52 @@ describe('the holder\'s /handback in the desk topic of their conversation', () =
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', fields: { more: 'No, that was all' } });
     expect(api.sentTo(DESK).slice(inDesk).join('\n')).not.toContain('No, that was all');
   }, 30_000);
+
+  const HOUR = 3_600_000;
+  /** Layla's conversation handed back by Omar in its topic, the bot asking her one more question, on a clock moved by `later`. */
+  async function handedBack(language = '') {
+    const clock = { moved: 0 };
+    const { app, api } = await takenByOmar(language, { flows: { 'inbound.yaml': askAfterFlow }, now: () => new Date(Date.now() + clock.moved) });
+    expect(await post(app, inTopic(omar, '/handback'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).at(-1) === 'Anything else we can help you with?');
+    await eventually(() => api.sentTo(DESK).length === 3);
+    const later = async (hours: number) => {
+      clock.moved = hours * HOUR;
+      await app.runtime.sweep();
+    };
+    return { app, api, later };
+  }
+
+  it('closes once the customer left the bot\'s question unanswered for BOT_IDLE_CLOSE_AFTER: the topic says why, then closes', async () => {
+    const { app, api, later } = await handedBack();
+    const toLayla = api.sentTo(LAYLA).length;
+    const inDesk = api.sentTo(DESK).length;
+    await later(23);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'bot' });
+    await later(24.1);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      '#1 is closed: it was back with the bot, and Layla left its question unanswered for 24 h. When they write again, they start a new conversation.',
+    ]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', stage: 'bot', closedBy: 'auto' });
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+    expect(api.callsOf('closeForumTopic').map((call) => call.params.message_thread_id)).toEqual([55]);
+    // Layla is told nothing; her next words open a new conversation, which the flow hands to the desk in a topic of its own.
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+    expect(await post(app, textNow(LAYLA, 'Hello again'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 2);
+    expect(await app.store.conversation(2)).toMatchObject({ status: 'open', stage: 'queued', team: 'Billing' });
+  }, 30_000);
+
+  it('says so in Arabic in the topic of a team with language: ar', async () => {
+    const { api, later } = await handedBack('    language: ar\n');
+    const inDesk = api.sentTo(DESK).length;
+    await later(24.1);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      `أُغلقت المحادثة #1: كانت قد عادت إلى البوت، ولم يُجب ${isolated('Layla')} عن سؤاله طوال 24 ساعة. حين يكتب مجددًا تبدأ محادثة جديدة.`,
+    ]);
+  }, 30_000);
 });
 
 describe('a desk conversation passed to another team', () => {

@@ -54,9 +54,10 @@ export function deskMessages(api: { callsOf(method: string): { params: Record<st
 
 /** Layla's conversation in the desk, taken by Omar writing in its topic. */
 export async function takenByOmar(
-  setUp: (mode: TelegramSetUp) => Promise<{ app: Switchboard; api: FakeBotApi }>, language = '', options: { teamFile?: string; flows?: Record<string, string> } = {},
+  setUp: (mode: TelegramSetUp) => Promise<{ app: Switchboard; api: FakeBotApi }>, language = '',
+  options: { teamFile?: string; flows?: Record<string, string>; now?: () => Date } = {},
 ) {
-  const { app, api } = await setUp({ webhook: true, flows: options.flows ?? { 'inbound.yaml': assignFlow }, team: options.teamFile ?? team(language) });
+  const { app, api } = await setUp({ webhook: true, flows: options.flows ?? { 'inbound.yaml': assignFlow }, team: options.teamFile ?? team(language), ...(options.now ? { now: options.now } : {}) });
   expect(await post(app, textNow(LAYLA, 'I was charged twice'))).toBe(200);
   await eventually(() => api.sentTo(DESK).length === 1);
   expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, 'Looking into it now'))).toBe(200);
