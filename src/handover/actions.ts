@@ -150,6 +150,7 @@ async function decide(
       if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return only(refused(line('noFlowToHandBackTo', conversation.id, 'stays'), conversation.id));
       conversation.stage = 'bot';
       delete conversation.agentId;
+      delete conversation.passedOn;
       tx.putConversation(conversation);
       fx.emit({ type: 'conversation.handedBack', payload: { conversation, agentId: agent.id } });
       await handBack(tx, conversation, fx);
@@ -172,6 +173,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, conversation.id, 'stays'), conversationId);
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', colleague.name, conversation.id, 'stays'), conversationId);
   delete conversation.agentId;
+  conversation.passedOn = { by: agent.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
   tx.putConversation(conversation);
   fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: agent.id, to: colleague?.name ?? (team as NonNullable<typeof team>).name } });
   let result: ActionResult;

@@ -69,6 +69,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return refused(line('noFlowToHandBackTo', id, 'notMoved'), id);
       conversation.stage = 'bot';
       delete conversation.agentId;
+      delete conversation.passedOn;
       // Taken over in the business's own app before: the bot answers again, as it just told the customer.
       delete conversation.takenOver;
       tx.putConversation(conversation);
@@ -91,6 +92,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       // Its queue would be seen by nobody.
       if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, id, 'notMoved'), id);
       delete conversation.agentId;
+      conversation.passedOn = { by: admin.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
       // Taken over in the business's own app before: waiting in the queue, the customer hears their place as others do.
       delete conversation.takenOver;
       tx.putConversation(conversation);

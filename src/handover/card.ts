@@ -15,6 +15,12 @@ export interface CardInput {
   messages: readonly Omit<Message, 'id'>[];
   /** An agent held it before (it was passed on, handed back to the bot, or put back in its queue): not new. */
   returning?: boolean;
+  /**
+   * Who passed it on, from which team (`Conversation.passedOn`): the head says so, and the card shows the recent
+   * exchange (the customer's messages, the agents' answers and notes, named by `agentName`) instead of the customer's alone.
+   */
+  passedOn?: { by: string; team?: string };
+  agentName?: (agentId: string) => string | undefined;
   /** The agent's language (`language:` in team.yaml): English without it. */
   language?: DeskLanguage;
   /** The labels of the fields and the titles of the intents (`FlowLibrary.wording`): without it, the fields' paths and the intent. */
@@ -24,6 +30,8 @@ export interface CardInput {
 }
 
 const CARD_MESSAGES = 5;
+/** How many of the exchange's latest messages the card of a conversation passed on shows. */
+const CARD_EXCHANGE = 8;
 // A card is one chat message (Telegram takes at most 4096 characters), so long customer texts are cut.
 const CARD_MESSAGE_CHARS = 300;
 
@@ -34,20 +42,34 @@ const CARD_MESSAGE_CHARS = 300;
  *     const text = assignmentCard({ conversation, contact, team, messages: await tx.recentMessages(conversation.id, 10) });
  *     await send(agentAddress, { text });
  */
-export function assignmentCard({ conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages) }: CardInput): string {
+export function assignmentCard({
+  conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined,
+}: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const name = contact.name ?? word(line('cardCustomer'), language);
   const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
   const lines = [
-    word(line('cardHead', conversation.id, returning, teamName), language),
+    word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, passedOn.team, teamName) : line('cardHead', conversation.id, returning, teamName), language),
     word(line('cardWho', name, conversation.channel, topic), language),
     ...shownFields(contact.fields, conversation.fields, wording, language).map(({ label, name, value }) => (language === 'ar'
       ? `${isolate(label ?? name)}: ${isolate(String(value))}`
       : `${isolateRtl(label ?? name)}: ${isolateRtl(String(value))}`)),
   ];
-  const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
   const quoted = language === 'ar' ? isolate : isolateRtl;
-  if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${quoted(shorten(shownText(message, language, quoting)))}`));
+  const shown = (message: Omit<Message, 'id'>) => quoted(shorten(shownText(message, language, quoting)));
+  if (passedOn) {
+    // What the customer and the people before said to each other (an agent's words as the customer got them), and notes.
+    const exchange = messages.filter((message) => message.from === 'contact' || message.from === 'note' || (message.from === 'agent' && message.direction === 'out')).slice(-CARD_EXCHANGE);
+    const speaker = (message: Omit<Message, 'id'>) => {
+      if (message.from === 'contact') return name;
+      const agent = (message.agentId !== undefined ? agentName(message.agentId) : undefined) ?? message.author ?? word(line('cardAgent'), language);
+      return message.from === 'note' ? word(line('cardNoteBy', agent), language) : agent;
+    };
+    if (exchange.length > 0) lines.push('', word(line('cardLately'), language), ...exchange.map((message) => `› ${quoted(speaker(message))}: ${shown(message)}`));
+  } else {
+    const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
+    if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${shown(message)}`));
+  }
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
 }

@@ -222,6 +222,11 @@ const en = {
   cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
   cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
   cardWrote: (name: string) => `${isolateRtl(name)} wrote:`,
+  // The card of a conversation passed on (`by`: who passed it, `from`: their team), and its recent exchange line by line.
+  cardHeadPassedOn: (id: number, by: string, from?: string, team?: string) => `#${id} · passed on by ${by}${from ? ` from ${from}` : ''}${team ? ` to ${team}` : ''}`,
+  cardLately: () => 'Lately:',
+  cardNoteBy: (agent: string) => `${agent} (note)`,
+  cardAgent: () => 'Agent',
   cardAnswer: (name: string, id: number) => `Reply here to answer ${isolateRtl(name)}. /close ${id} when done.`,
   /** A customer without a name, as the card and the relays name them. */
   cardCustomer: () => 'Customer',
@@ -382,6 +387,10 @@ const ar: Wording = {
   cardHead: (id, returning, team) => `#${id} · ${returning ? 'محادثة عائدة' : 'محادثة جديدة'}${team ? ` لفريق ${isolate(team)}` : ''}`,
   cardWho: (name, channel, intent) => `${isolate(name)} عبر ${isolate(CHANNELS_AR[channel] ?? channel)}${intent ? ` · بخصوص ${isolate(intent)}` : ''}`,
   cardWrote: (name) => `رسائل ${isolate(name)}:`,
+  cardHeadPassedOn: (id, by, from, team) => `#${id} · محادثة حوّلها ${isolate(by)}${from ? ` من فريق ${isolate(from)}` : ''}${team ? ` إلى فريق ${isolate(team)}` : ''}`,
+  cardLately: () => 'آخر ما دار فيها:',
+  cardNoteBy: (agent) => `${isolate(agent)} (ملاحظة)`,
+  cardAgent: () => 'موظف',
   cardAnswer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
   cardCustomer: () => 'العميل',
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,

@@ -31,7 +31,12 @@ export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversat
   const holder = holderOf(ctx, conversation);
   const language = threadLanguage(ctx, conversation);
   const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
-  const card = assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, quoting: quotingFrom(lately), language, ...(wording ? { wording } : {}) });
+  // Passed on from another team or desk: the team reads who passed it and what was said lately, by either side.
+  const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn, agentName: (id: string) => ctx.directory.agent(id)?.name } : {};
+  const card = assignmentCard({
+    conversation, contact, ...(team ? { team } : {}), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately), language,
+    ...(wording ? { wording } : {}), ...passedOn,
+  });
   const text = `${card}\n\n${word(holder ? line('threadHeldBy', holder.name) : line('threadOpenToAll'), language)}`;
   await toThread(ctx, tx, conversation, { text, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx);
 }

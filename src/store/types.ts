@@ -116,6 +116,11 @@ export interface Conversation {
   /** The agent who held it last, kept when `agentId` is cleared: the reports credit the conversation to them. */
   handledBy?: string;
   intent?: string;
+  /**
+   * Who passed it on last (an agent's name, or an admin's), and from which team: the card the team it went to reads
+   * says so, with the recent exchange. Cleared when it goes back to the bot.
+   */
+  passedOn?: { by: string; team?: string };
   /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */
   deskThread?: { channel: string; address: string };
   /** `conversation.*` fields. */

@@ -127,8 +127,9 @@ describe('the holder\'s /handback in the desk topic of their conversation', () =
   }, 30_000);
 });
 
+const LINA = 9003;
+
 describe('a desk conversation passed to another team', () => {
-  const LINA = 9003;
   const withSupport = team('', `  - name: Lina
     telegram: ${LINA}
     teams: [Support]
@@ -163,11 +164,63 @@ describe('a desk conversation passed to another team', () => {
     expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
     await eventually(() => api.sentTo(SUPPORT_DESK).length === 1);
     expect(api.callsOf('createForumTopic').map((call) => String(call.params.chat_id))).toEqual([String(DESK), String(SUPPORT_DESK)]);
-    expect(api.sentTo(SUPPORT_DESK)[0]).toMatch(/^#1 · .* for Support\n/);
+    expect(api.sentTo(SUPPORT_DESK)[0]).toMatch(/^#1 · passed on by Omar from Billing to Support\n/);
     const inDesk = api.sentTo(DESK).length;
     expect(await post(app, textNow(LAYLA, 'Is anyone there?'))).toBe(200);
     await eventually(() => api.sentTo(SUPPORT_DESK).length === 2);
     expect(api.sentTo(SUPPORT_DESK)[1]).toContain('Is anyone there?');
     expect(api.sentTo(DESK).slice(inDesk)).toEqual([]);
+  }, 30_000);
+
+  const SUPPORT_DESK = -1009876543210;
+  const withSupportDesk = (language = '') => withSupport.replace('  - name: Support\n', `  - name: Support\n    telegram_desk: "${SUPPORT_DESK}"\n${language}`);
+
+  /** Layla and Omar talk in Billing's topic, Sara leaves a note, and Omar passes #1 to Support; Support's card, once posted. */
+  async function passedToSupport(language = '') {
+    const { app, api } = await takenByOmar('', { teamFile: withSupportDesk(language) });
+    expect(await post(app, textNow(LAYLA, 'It was on the 3rd, two payments of 40 EUR'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.includes('two payments')));
+    expect(await deskSays(app, api, inTopic({ id: SARA, name: 'Sara' }, '/note 1 the card issuer confirmed one refund'))).toEqual(['Note added to #1 (only agents see it).']);
+    expect(await post(app, textNow(LINA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(LINA).length > 0);
+    expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
+    await eventually(() => api.sentTo(SUPPORT_DESK).length === 1);
+    return api.sentTo(SUPPORT_DESK)[0];
+  }
+
+  it('moved into another team\'s desk, opens its topic with a card saying who passed it on from which team, and what was said lately', async () => {
+    expect(await passedToSupport()).toBe([
+      '#1 · passed on by Omar from Billing to Support',
+      'Layla on telegram',
+      'First message: I was charged twice',
+      '',
+      'Lately:',
+      '› Layla: I was charged twice',
+      '› Omar: Looking into it now',
+      '› Layla: It was on the 3rd, two payments of 40 EUR',
+      '› Sara (note): the card issuer confirmed one refund',
+      '',
+      'Reply here to answer Layla. /close 1 when done.',
+      '',
+      'Lina has it.',
+    ].join('\n'));
+  }, 30_000);
+
+  it('in Arabic for a desk with language: ar', async () => {
+    expect(await passedToSupport('    language: ar\n')).toBe([
+      `#1 · محادثة حوّلها ${isolated('Omar')} من فريق ${isolated('Billing')} إلى فريق ${isolated('Support')}`,
+      `${isolated('Layla')} عبر ${isolated('Telegram')}`,
+      `${isolated('الرسالة الأولى')}: ${isolated('I was charged twice')}`,
+      '',
+      'آخر ما دار فيها:',
+      `› ${isolated('Layla')}: ${isolated('I was charged twice')}`,
+      `› ${isolated('Omar')}: ${isolated('Looking into it now')}`,
+      `› ${isolated('Layla')}: ${isolated('It was on the 3rd, two payments of 40 EUR')}`,
+      `› ${isolated(`${isolated('Sara')} (ملاحظة)`)}: ${isolated('the card issuer confirmed one refund')}`,
+      '',
+      `ردّ هنا للإجابة على ${isolated('Layla')}، وأرسل ${isolated('/close 1')} عند الانتهاء.`,
+      '',
+      `المحادثة مع ${isolated('Lina')}.`,
+    ].join('\n'));
   }, 30_000);
 });
