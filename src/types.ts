@@ -70,6 +70,13 @@ export interface InboundMessage {
   place?: string;
   /** With `place`: the group it was written in, as team.yaml names a team's desk (`telegram_desk:`). */
   group?: string;
+  /**
+   * Its files were not fetched, the runtime having said they reach no customer (`ChannelHost.filesReachCustomer`).
+   * That is decided again in the message's transaction: should they reach one by then (the conversation passed to
+   * the writer meanwhile), nothing is stored and `deliver` rejects with `FilesHeldBack`, for the channel to fetch them
+   * and deliver the message again.
+   */
+  filesHeldBack?: true;
   /** When the channel says it was sent (ISO 8601). */
   at: string;
 }
@@ -253,6 +260,21 @@ export class DeliveryRefused extends Error {
  */
 export class RateLimited extends DeliveryRefused {
   override readonly name = 'RateLimited';
+}
+
+/**
+ * `Deliver` refused a message whose files were held back (`InboundMessage.filesHeldBack`) because, in its transaction,
+ * they reach a customer after all: nothing was stored. The channel fetches them and delivers it again; one that does
+ * not answers as for any `DeliveryRefused`, and the platform's redelivery brings it back.
+ *
+ *     catch (error) { if (error instanceof FilesHeldBack) inbound.attachments = [await fetchFile(file)]; }
+ */
+export class FilesHeldBack extends DeliveryRefused {
+  override readonly name = 'FilesHeldBack';
+
+  constructor() {
+    super('its files were not fetched, and they reach a customer now: fetch them and deliver it again', { retryAfterMs: 1000 });
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 // there; a Reply on a relay answers that message); /close there closes both (its holder's, as in their chat with the
 // bot; /transfer and /handback there are its holder's too), unless the customer's words relayed into the thread had not come into it when /close was sent. Whatever an
 // agent writes in a place of the group that is no conversation's reaches no one, and they are told.
-import type { InboundMessage } from '../types.ts';
+import { FilesHeldBack, type InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
@@ -81,6 +81,9 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     const customer = (await tx.contact(conversation.contactId))?.name;
     return reply(word(line('threadNotYours', conversation.id, agent.name, holder.name, customer), language));
   }
+  // Not fetched on a check made before this transaction, which they reach a customer in (passed to this agent since):
+  // nothing is kept, and the channel fetches them and brings the message again.
+  if (inbound.filesHeldBack) throw new FilesHeldBack();
   if (conversation.stage !== 'assigned') {
     await giveTo(ctx, tx, conversation, agent, fx, { announce: true });
     // "Omar has joined the conversation." before Omar's first words, which took the conversation.

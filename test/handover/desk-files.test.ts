@@ -4,7 +4,7 @@
 // is told once where to write, as for text.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers.ts';
-import { LAYLA, OMAR, post, telegramServers } from '../channels/telegram/harness.ts';
+import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 import { DESK, SARA, deskMessages, inTopic, isolated, outsideTopics, takenByOmar as takeByOmar } from './desk-topics.ts';
 
 const { setUp } = telegramServers();
@@ -81,5 +81,35 @@ describe('a file posted in a team desk', () => {
     ]);
     expect(api.callsOf('getFile')).toEqual([]);
     expect(api.callsOf('sendPhoto')).toEqual([]);
+  }, 30_000);
+
+  it('by a colleague, as the holder passes the conversation to them, reaches the customer: its transaction decides, not the check before it', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await post(app, textNow(SARA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).length === 1);
+    // Omar's /transfer to Sara commits between the check that finds Omar holding #1 (so Sara's photo would reach no
+    // one, and is not fetched) and the transaction that stores her photo, in which she holds it.
+    const read = app.store.conversation.bind(app.store);
+    let racing = true;
+    app.store.conversation = async (id) => {
+      const seen = await read(id);
+      if (racing && new Error().stack?.includes('reachesCustomer')) {
+        racing = false;
+        expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/transfer Sara'))).toBe(200);
+        expect(await read(1)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+      }
+      return seen;
+    };
+    const inDesk = api.sentTo(DESK).length;
+    const photo = inTopic({ id: SARA, name: 'Sara' }, '');
+    api.addFile(withPhoto(photo), Buffer.from('the refund receipt'), { path: 'photos/sara.jpg' });
+    expect(await post(app, photo)).toBe(200);
+    expect(racing).toBe(false);
+    await eventually(() => api.callsOf('sendPhoto').length === 1);
+    expect(api.callsOf('sendPhoto').map((call) => String(call.params.chat_id))).toEqual([String(LAYLA)]);
+    expect(api.downloads).toEqual(['photos/sara.jpg']);
+    // The topic heard Omar pass it on, and nothing about a photo that was not sent.
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual(['#1 is now with Sara.']);
   }, 30_000);
 });

@@ -3,10 +3,13 @@
 // the update may be acknowledged (stored, deliberately ignored, or refused for good); rejecting means it was not
 // stored and must come back.
 import type { Api } from 'grammy';
-import type { ChannelHost } from '../../types.ts';
+import { FilesHeldBack, type ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { decodeUpdate } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
+
+/** How many times a message whose files were held back is delivered again at once when they turn out to reach a customer. */
+const HELD_BACK_ROUNDS = 3;
 
 /** The updates the bot asks Telegram for: messages, button presses, and customers' edits and reactions (for the agent). */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction'] as const;
@@ -47,13 +50,25 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   }
   if (decoded.kind === 'message') {
     const { inbound, file } = decoded;
-    // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
-    // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
-    if (file && inbound.place !== undefined && host.filesReachCustomer && !(await host.filesReachCustomer(inbound))) {
-      inbound.attachments = [{ ...file.attachment, refused: 'not fetched: it reaches no customer', refusal: { kind: 'notFetched' } }];
-    } else if (file) inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
-    await host.deliver(inbound);
-    return;
+    for (let attempt = 1; ; attempt++) {
+      // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
+      // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
+      if (file && inbound.place !== undefined && host.filesReachCustomer && !(await host.filesReachCustomer(inbound))) {
+        inbound.attachments = [{ ...file.attachment, refused: 'not fetched: it reaches no customer', refusal: { kind: 'notFetched' } }];
+        inbound.filesHeldBack = true;
+      } else if (file) {
+        inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
+        delete inbound.filesHeldBack;
+      }
+      try {
+        await host.deliver(inbound);
+        return;
+      } catch (error) {
+        // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the
+        // check): asked again, it is fetched this time. Past a few rounds, the update comes back later.
+        if (!(error instanceof FilesHeldBack) || attempt >= HELD_BACK_ROUNDS) throw error;
+      }
+    }
   }
   try {
     await host.deliver(decoded.inbound);
