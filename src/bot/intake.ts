@@ -8,6 +8,7 @@ import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import { blank } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
+import { keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
@@ -23,6 +24,14 @@ const OWN_REPLIES_LOOKED_AT = 20;
 const OWN_REPLY_ECHO_WITHIN_MS = 60 * 60 * 1000;
 /** How many of a conversation's last messages are looked at for an earlier edit of the message edited again. */
 const EARLIER_EDITS_LOOKED_AT = 100;
+
+/** Whose change it is, and its own channel message id. */
+type ChangeSource = Pick<InboundMessage, 'channel' | 'from' | 'id'>;
+/** The customer's message a change is of, and the customer. */
+interface ChangeTarget {
+  contact: Contact;
+  original: Pick<Message, 'conversationId' | 'text'>;
+}
 
 export interface IntakeOptions {
   desk: Desk;
@@ -172,6 +181,7 @@ export class Intake {
     }
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
+    await this.#earlyChanges(tx, inbound, { contact, original: stored }, now, fx);
     return true;
   }
 
@@ -203,19 +213,48 @@ export class Intake {
    * corrects, in that message's conversation, and answers nothing: a question the bot asked has been answered by the
    * first version, and the flow went on from it. An agent holding the conversation sees it, since their app still shows
    * the first version; a queued conversation keeps it for the agent who takes it. An edit of a message the store does
-   * not have (older than it, or not this person's) has nothing to correct: logged, nothing else.
+   * not have yet waits for it (`keepEarlyChange`: Meta may deliver the message later); one of another person's is logged.
    */
   async #edit(tx: Tx, inbound: InboundMessage, edit: { of: string }, now: string, fx: Effects): Promise<boolean> {
-    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
-    const original = contact ? await tx.messageByChannelId(inbound.channel, edit.of) : undefined;
-    if (!contact || !original || original.contactId !== contact.id || original.direction !== 'in') {
-      this.options.log.info({ channel: inbound.channel, id: inbound.id, of: edit.of }, 'an edit of a message the store does not have (or not the sender\'s); nothing to correct');
-      return true;
-    }
     const text = inbound.text ?? '';
+    const target = await this.#changed(tx, inbound, { kind: 'edit', id: inbound.id, of: edit.of, text, at: now });
+    if (target) await this.#applyEdit(tx, inbound, target, { of: edit.of, text }, now, fx);
+    return true;
+  }
+
+  /**
+   * A customer deleted one of their messages for everyone: the transcript keeps it, with a line saying so, and it
+   * answers nothing. An agent holding the conversation is told, since their app still shows it (a card number sent by
+   * mistake, an order taken back). A deletion of a message the store does not have yet waits for it, as an edit does.
+   */
+  async #deletion(tx: Tx, inbound: InboundMessage, deletion: { of: string }, now: string, fx: Effects): Promise<boolean> {
+    const target = await this.#changed(tx, inbound, { kind: 'deletion', id: inbound.id, of: deletion.of, at: now });
+    if (target) await this.#applyDeletion(tx, inbound, target, deletion, now, fx);
+    return true;
+  }
+
+  /**
+   * The customer and their message that `change` is of; undefined when there is none to change now: one the store
+   * does not have yet is kept for when it comes, one of another person's (or of the business) is only logged.
+   */
+  async #changed(tx: Tx, inbound: InboundMessage, change: EarlyChange): Promise<ChangeTarget | undefined> {
+    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    const original = await tx.messageByChannelId(inbound.channel, change.of);
+    if (contact && original && original.contactId === contact.id && original.direction === 'in') return { contact, original };
+    if (!original) await keepEarlyChange(tx, inbound.channel, inbound.from.id, change);
+    const what = change.kind === 'edit' ? 'an edit' : 'a deletion';
+    const fate = original ? 'nothing to change' : 'kept until it comes (Meta may deliver it later)';
+    this.options.log.info({ channel: inbound.channel, id: inbound.id, of: change.of }, `${what} of a message the store does not have (or not the sender's); ${fate}`);
+    return undefined;
+  }
+
+  /** Records `edit` of the message `target` (a blank one as a deletion) and tells whoever works on its conversation. */
+  async #applyEdit(tx: Tx, inbound: ChangeSource, target: ChangeTarget, edit: { of: string; text: string }, now: string, fx: Effects): Promise<void> {
+    const { contact, original } = target;
+    const { text } = edit;
     // Edited into nothing to read (only spaces or invisible characters: how a person blanks out what they wrote where
     // their app cannot delete it): taken back, as a deletion is, rather than a blank new version for the agent.
-    if (blank(text)) return this.#deletion(tx, inbound, edit, now, fx);
+    if (blank(text)) return this.#applyDeletion(tx, inbound, target, edit, now, fx);
     const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
     // Edited again: what it said before is the last edit's text.
     const earlier = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === edit.of) : undefined;
@@ -230,20 +269,11 @@ export class Intake {
     if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of }, fx);
     }
-    return true;
   }
-  /**
-   * A customer deleted one of their messages for everyone: the transcript keeps it, with a line saying so, and it
-   * answers nothing. An agent holding the conversation is told, since their app still shows it (a card number sent by
-   * mistake, an order taken back). A deletion of a message the store does not have (or not this person's) is logged.
-   */
-  async #deletion(tx: Tx, inbound: InboundMessage, deletion: { of: string }, now: string, fx: Effects): Promise<boolean> {
-    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
-    const original = contact ? await tx.messageByChannelId(inbound.channel, deletion.of) : undefined;
-    if (!contact || !original || original.contactId !== contact.id || original.direction !== 'in') {
-      this.options.log.info({ channel: inbound.channel, id: inbound.id, of: deletion.of }, 'a deletion of a message the store does not have (or not the sender\'s); nothing to tell');
-      return true;
-    }
+
+  /** Records `deletion` of the message `target` and tells whoever works on its conversation. */
+  async #applyDeletion(tx: Tx, inbound: ChangeSource, target: ChangeTarget, deletion: { of: string }, now: string, fx: Effects): Promise<void> {
+    const { contact, original } = target;
     const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
     // Edited before: what it said last.
     const edited = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === deletion.of) : undefined;
@@ -257,9 +287,16 @@ export class Intake {
     if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayDeletion(tx, conversation, contact, { was, of: deletion.of }, fx);
     }
-    return true;
   }
 
+  /** The edits and deletions of the message just stored that came before it, taken now, in the order they came. */
+  async #earlyChanges(tx: Tx, inbound: InboundMessage, target: ChangeTarget, now: string, fx: Effects): Promise<void> {
+    for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) {
+      const source = { channel: inbound.channel, from: inbound.from, id: change.id };
+      if (change.kind === 'edit') await this.#applyEdit(tx, source, target, change, now, fx);
+      else await this.#applyDeletion(tx, source, target, change, now, fx);
+    }
+  }
 
   /**
    * A person at the business wrote from the business's own app into this customer's chat: they take the

@@ -2,6 +2,7 @@
 // the data-protection erase (the contact, their conversations, messages and files), logged with ids and counts only.
 import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodError, type ZodIssue } from 'zod';
+import { EARLY_CHANGES, earlyChangesKey } from '../../bot/early-changes.ts';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
@@ -184,6 +185,8 @@ export function mountContacts(router: Router, context: AdminContext): void {
     const docs: [string, string][] = [
       ...conversations.map((conversation): [string, string] => [TIMELINES, String(conversation.id)]),
       ...sessions.map((session): [string, string] => [WEBCHAT_SESSIONS, session]),
+      // An edit or deletion of theirs still waiting for the message it changes says what they wrote.
+      ...contact.identities.map((identity): [string, string] => [EARLY_CHANGES, earlyChangesKey(identity.channel, identity.id)]),
     ];
     // What is left to tell of it (its agents, the desk threads) is kept in its own step: told once, after a crash too.
     const before = new Set(conversations.map((conversation) => conversation.id));

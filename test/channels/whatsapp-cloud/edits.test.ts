@@ -117,6 +117,30 @@ describe('WhatsApp Cloud: a customer edits a message', () => {
     expect(notice.context).toEqual({ message_id: relayed.id });
   });
 
+  it('shows Lina an edit Meta delivered before the message it corrects (that batch sent again later) right after the message, once', async () => {
+    const cloud = await server({});
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(messagesBody([text('hello')]))).status).toBe(200);
+    await settled(cloud);
+    const typo = text('My order is A-1243');
+    const fixed = messagesBody([editOf(typo.id as string, 'My order is A-1234')]);
+    expect((await cloud.post(fixed)).status).toBe(200);
+    expect((await cloud.post(fixed)).status).toBe(200);
+    expect((await cloud.post(messagesBody([typo]))).status).toBe(200);
+    expect((await cloud.post(fixed)).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('thanks')]))).status).toBe(200);
+    await linesSaying(lina, ': thanks');
+    await settled(cloud);
+    const lines = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('A-12'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('#1 Sheena Nelson: My order is A-1243');
+    expect(lines[1]).toMatch(/^#1 .*edited a message: My order is A-1234 \(was "My order is A-1243"\)$/);
+    expect(cloud.graph.saidTo(SHEENA)).toEqual(['\u2068Lina\u2069 has joined the conversation.']);
+    const transcript = await cloud.app.store.messagesOfConversation(1);
+    expect(transcript.filter((m) => m.edit !== undefined).map((m) => [m.text, m.edit?.of])).toEqual([['[edited "My order is A-1243"] My order is A-1234', typo.id]]);
+  });
+
   it('logs an edit of a message the store never had, answers 200 and keeps nothing', async () => {
     const { log, lines } = recordingLog();
     const cloud = await server({ log });

@@ -5,6 +5,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { EARLY_CHANGES, earlyChangesKey } from '../../../src/bot/early-changes.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
 import { metaError } from '../meta/fake-graph-api.ts';
 import { SHEENA, clock, fixture, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
 
@@ -295,6 +297,33 @@ describe('a message the customer deleted for everyone', () => {
     expect(await toldInWebchat(lina, 'deleted')).toBe('#1 Sheena Nelson deleted a message: "Please cancel order 4521"');
     await settled(cloud);
     expect(cloud.graph.saidTo(SHEENA).slice(toSheena)).toEqual([]);
+  });
+
+  it('is told right after the message when Meta delivers the deletion first (the message\'s batch sent again later)', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team() });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    const revoke = { from: SHEENA, id: 'wamid.DEL6', timestamp: '1763950320', type: 'revoke', revoke: { original_message_id: 'wamid.DEL5' } };
+    expect((await cloud.post(messagesBody([revoke]))).status).toBe(200);
+    expect((await cloud.post(messagesBody([{ ...text('My card is 4111 1111 1111 1111'), id: 'wamid.DEL5' }]))).status).toBe(200);
+    expect(await toldInWebchat(lina, 'deleted')).toBe('#1 Sheena Nelson deleted a message: "My card is 4111 1111 1111 1111"');
+    const lines = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('4111'));
+    expect(lines).toEqual(['#1 Sheena Nelson: My card is 4111 1111 1111 1111', '#1 Sheena Nelson deleted a message: "My card is 4111 1111 1111 1111"']);
+  });
+
+  it('of a message that never comes is erased with the customer', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team(), config: { ADMIN_TOKEN } });
+    running.push(cloud);
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    const revoke = { from: SHEENA, id: 'wamid.DEL8', timestamp: '1763950320', type: 'revoke', revoke: { original_message_id: 'wamid.DEL7' } };
+    expect((await cloud.post(messagesBody([revoke]))).status).toBe(200);
+    const waiting = () => cloud.app.store.doc(EARLY_CHANGES, earlyChangesKey('whatsapp-cloud', SHEENA));
+    expect(await waiting()).toBeDefined();
+    const [contact] = await cloud.app.store.contacts();
+    expect((await adminClient(cloud.app.url).delete(`/contacts/${contact!.id}`)).status).toBe(200);
+    expect(await waiting()).toBeUndefined();
   });
 
   it('is told in Arabic to an agent with language: ar', async () => {

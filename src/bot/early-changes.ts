@@ -1,0 +1,53 @@
+// A customer's edit or deletion that arrives before the message it changes: Meta does not promise its webhooks in
+// order, and sends a batch again later when it was not acknowledged (a store out of reach, a fast writer held back),
+// so "Please cancel order 4521" can come after its deletion. Dropped, the agent would read the message as if nothing
+// had changed it (the card number deleted, the order number corrected). Kept here, by the customer's address, until
+// the message comes, then taken as if it had come after it. One never followed by its message (one of a message
+// older than the store) is forgotten after a while.
+import type { Tx } from '../store/types.ts';
+
+/** Where the changes wait, by `channel:address` of the customer who made them. */
+export const EARLY_CHANGES = 'early-changes';
+/** How long a change waits for its message: longer than Meta goes on sending a batch again (a few days). */
+const KEPT_MS = 7 * 24 * 3_600_000;
+/** How many changes one customer has waiting at most; past it, the oldest go. */
+const MAX_KEPT = 20;
+
+/** An edit (the text the message says now) or a deletion of the message with channel message id `of`. */
+export type EarlyChange =
+  | { kind: 'edit'; id: string; of: string; text: string; at: string }
+  | { kind: 'deletion'; id: string; of: string; at: string };
+
+/** The document key of a customer's waiting changes; the erase of a contact deletes it for each of their identities. */
+export function earlyChangesKey(channel: string, address: string): string {
+  return `${channel}:${address}`;
+}
+
+/**
+ * Keeps `change` until its message arrives (`takeEarlyChanges`); the same change delivered again is kept once.
+ *
+ *     await keepEarlyChange(tx, 'whatsapp-cloud', '16505551234', { kind: 'deletion', id: 'wamid.B', of: 'wamid.A', at });
+ */
+export async function keepEarlyChange(tx: Tx, channel: string, address: string, change: EarlyChange): Promise<void> {
+  const key = earlyChangesKey(channel, address);
+  const kept = (await tx.doc<EarlyChange[]>(EARLY_CHANGES, key)) ?? [];
+  if (kept.some((each) => each.id === change.id)) return;
+  const fresh = kept.filter((each) => Date.parse(change.at) - Date.parse(each.at) < KEPT_MS);
+  tx.putDoc(EARLY_CHANGES, key, [...fresh, change].slice(-MAX_KEPT));
+}
+
+/**
+ * The changes that waited for the message `id` of the customer at `address`, in the order they came, no longer kept.
+ *
+ *     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) …
+ */
+export async function takeEarlyChanges(tx: Tx, channel: string, address: string, id: string): Promise<EarlyChange[]> {
+  const key = earlyChangesKey(channel, address);
+  const kept = await tx.doc<EarlyChange[]>(EARLY_CHANGES, key);
+  const taken = kept?.filter((each) => each.of === id) ?? [];
+  if (!kept || taken.length === 0) return [];
+  const left = kept.filter((each) => each.of !== id);
+  if (left.length > 0) tx.putDoc(EARLY_CHANGES, key, left);
+  else tx.deleteDoc(EARLY_CHANGES, key);
+  return taken;
+}
