@@ -545,15 +545,36 @@ function refusalText(refused: readonly Attachment[], language: string | undefine
   const one = refused.length === 1 && !album;
   const photo = one && refused[0]?.kind === 'image';
   const reasons = [...new Set(refused.map((attachment) => attachment.refused))].join('; ');
+  // A file the channel failed to hand over (Meta's server, a link gone) comes through when sent again as it is: asked
+  // for a smaller one, the customer would shrink a photo that was never too large.
+  const ask = refused.every((attachment) => attachment.refusal?.kind === 'notFetched') ? SEND_AGAIN : SEND_SMALLER;
   // The reasons are the channels' English: an Arabic speaker is told what to do, without them.
-  if (album) {
-    return byLanguage({
-      en: `Sorry, one or more of the files you sent could not be received (${reasons}). Could you send smaller ones, or describe them?`,
-      ar: 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسال ملفات أصغر أو وصفها؟',
-    }, language);
-  }
-  if (!one) return byLanguage({ en: `Sorry, your files could not be received (${reasons}). Could you send smaller ones?`, ar: 'عذرًا، تعذّر استلام ملفاتك. هل يمكنك إرسال ملفات أصغر؟' }, language);
-  return photo
-    ? byLanguage({ en: `Sorry, your photo could not be received (${reasons}). Could you send a smaller one, or describe it?`, ar: 'عذرًا، تعذّر استلام صورتك. هل يمكنك إرسال صورة أصغر أو وصفها؟' }, language)
-    : byLanguage({ en: `Sorry, your file could not be received (${reasons}). Could you send a smaller one, or describe it?`, ar: 'عذرًا، تعذّر استلام ملفك. هل يمكنك إرسال ملف أصغر أو وصفه؟' }, language);
+  const which = album ? 'album' : !one ? 'files' : photo ? 'photo' : 'file';
+  return byLanguage({ en: `${REFUSED[which].en} (${reasons}). ${ask[which].en}`, ar: `${REFUSED[which].ar}. ${ask[which].ar}` }, language);
 }
+
+type RefusalWords = Record<'album' | 'files' | 'photo' | 'file', { en: string; ar: string }>;
+
+/** How a refusal of the customer's files begins (in English the channels' reasons follow): an album, several files, one photo, one file. */
+const REFUSED: RefusalWords = {
+  album: { en: 'Sorry, one or more of the files you sent could not be received', ar: 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته' },
+  files: { en: 'Sorry, your files could not be received', ar: 'عذرًا، تعذّر استلام ملفاتك' },
+  photo: { en: 'Sorry, your photo could not be received', ar: 'عذرًا، تعذّر استلام صورتك' },
+  file: { en: 'Sorry, your file could not be received', ar: 'عذرًا، تعذّر استلام ملفك' },
+};
+
+/** What a customer is asked whose files were too large (or not taken): smaller ones, or a description. */
+const SEND_SMALLER: RefusalWords = {
+  album: { en: 'Could you send smaller ones, or describe them?', ar: 'هل يمكنك إرسال ملفات أصغر أو وصفها؟' },
+  files: { en: 'Could you send smaller ones?', ar: 'هل يمكنك إرسال ملفات أصغر؟' },
+  photo: { en: 'Could you send a smaller one, or describe it?', ar: 'هل يمكنك إرسال صورة أصغر أو وصفها؟' },
+  file: { en: 'Could you send a smaller one, or describe it?', ar: 'هل يمكنك إرسال ملف أصغر أو وصفه؟' },
+};
+
+/** What a customer is asked whose files the channel failed to hand over: the same again. */
+const SEND_AGAIN: RefusalWords = {
+  album: { en: 'Could you send them again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
+  files: { en: 'Could you send them again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
+  photo: { en: 'Could you send it again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
+  file: { en: 'Could you send it again?', ar: 'هل يمكنك إرساله مرة أخرى؟' },
+};

@@ -308,6 +308,24 @@ describe('files customers send', () => {
     await eventually(() => cloud.graph.saidTo(SHEENA).some((said) => said.startsWith('Sorry, your file could not be received')));
   });
 
+  it('asks a customer whose file WhatsApp failed to hand over to send it again, not a smaller one; in Arabic for one who writes Arabic', async () => {
+    const cloud = await server();
+    const arabic = '201001234567';
+    cloud.graph.addMedia('doc-en', Buffer.from('%PDF-1.7 invoice'), { mime: 'application/pdf' });
+    cloud.graph.addMedia('img-ar', Buffer.from('\xff\xd8\xff small photo', 'latin1'), { mime: 'image/jpeg' });
+    expect((await cloud.post(messagesBody([text('مرحبا، وصلتني فاتورة خاطئة', { from: arabic })], { from: arabic, name: 'Layla' }))).status).toBe(200);
+    // Meta's media server fails every try.
+    cloud.graph.failDownloads(6, 500);
+    const invoice = { from: SHEENA, id: 'wamid.DOC-EN', timestamp: '1763950300', type: 'document', document: { filename: 'invoice.pdf', mime_type: 'application/pdf', sha256: 'x', id: 'doc-en' } };
+    expect((await cloud.post(messagesBody([invoice]))).status).toBe(200);
+    const photo = { from: arabic, id: 'wamid.IMG-AR', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', sha256: 'x', id: 'img-ar' } };
+    expect((await cloud.post(messagesBody([photo], { from: arabic, name: 'Layla' }))).status).toBe(200);
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA)).toContain('Sorry, your file could not be received (the file could not be downloaded from WhatsApp). Could you send it again?');
+    // WhatsApp names no album: a photo may be one of several sent at once.
+    expect(cloud.graph.saidTo(arabic)).toContain('عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسالها مرة أخرى؟');
+  });
+
   it('does not acknowledge a batch whose file cannot be fetched because the token was refused, so Meta sends it again', async () => {
     const cloud = await server({ config: { WHATSAPP_TOKEN: 'EAAG-expired' } });
     const photo = { from: SHEENA, id: 'wamid.IMG2', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', id: 'img-2' } };
