@@ -140,4 +140,24 @@ describe('a message the customer unsent', () => {
     expect((await messenger.post(batch([unsent]))).status).toBe(200);
     expect(await toldInWebchat(lina, 'deleted')).toMatch(/^#1( \S.*)? deleted a message: "my card is 4111 1111 1111 1111"$/);
   });
+
+  it('is told right after the message when Meta delivers the unsend first (the message\'s batch sent again later), once', async () => {
+    const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    const unsent = batch([{ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950500000, message: { mid: 'm_UNSENT2', is_deleted: true } }]);
+    expect((await messenger.post(unsent)).status).toBe(200);
+    expect((await messenger.post(unsent)).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('my card is 4111 1111 1111 1111', { mid: 'm_UNSENT2' })]))).status).toBe(200);
+    expect((await messenger.post(unsent)).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('thanks')]))).status).toBe(200);
+    await toldInWebchat(lina, 'thanks');
+    const lines = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('4111'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^#1( \S.*)?: my card is 4111 1111 1111 1111$/);
+    expect(lines[1]).toMatch(/^#1( \S.*)? deleted a message: "my card is 4111 1111 1111 1111"$/);
+  });
 });
