@@ -152,6 +152,11 @@ export interface TranscriptMessage {
   /** Who wrote a note: the admin's name, or the agent's. */
   author?: string;
   /**
+   * Of a message to the customer: written by someone at the business in its own app (the WhatsApp Business app on its
+   * phone, the Page's inbox), not through Switchboard: no agent of team.yaml wrote it.
+   */
+  inApp?: true;
+  /**
    * What it said; for a kind nothing here can show (`unsupported`: the channel's name of it), a reaction, a customer's
    * edit or deletion (`event`), a line saying so in the page's language.
    */

@@ -85,6 +85,26 @@ describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Ar
       const shown = await rows(page, '.transcript .message', '.teach');
       expect(shown.filter(([text]) => text.startsWith('['))).toEqual(did.map((text) => [text, 'rtl', false]));
       expect(shown.filter(([, , teach]) => teach).map(([text]) => text)).toEqual([SAID.typo, SAID.card, SAID.caption]);
+      // The poll came from the WhatsApp Business app on the business's phone, as the agent console says; not from an "Agent".
+      expect(await page.locator('.transcript .message.agent', { hasText: 'استطلاع رأي' }).locator('.message-head strong').innerText()).toBe('من هاتف الشركة');
+      expect(await page.locator('.transcript .message.agent', { hasText: SAID.answer }).locator('.message-head strong').innerText()).toBe('الموظف');
+    });
+  }, 60_000);
+
+  it('in an English dashboard: the business phone\'s poll says where it came from, as the agent console says it', async () => {
+    await withPage(browser, 'mixed-dashboard-en', { locale: 'en-US', viewport: { width: 1280, height: 1400 } }, async (page) => {
+      await page.goto(`${cloud.app.url}/admin`);
+      await page.fill('#token', ADMIN_TOKEN);
+      await page.locator('form button[type="submit"]').click();
+      await page.goto(`${cloud.app.url}/admin#/conversations/1`);
+      await page.locator('.transcript .message.note').waitFor();
+      await shot(page, 'mixed-dashboard-en');
+      const poll = page.locator('.transcript .message.agent', { hasText: 'sent from the business app' }).locator('.message-head strong');
+      expect(await poll.innerText()).toBe('From the business\'s phone');
+      expect(await poll.getAttribute('title')).toMatch(/^Written by someone at the business in its own app/);
+      // Lina's own answer is still an agent's, with her name.
+      const answer = page.locator('.transcript .message.agent', { hasText: SAID.answer }).locator('.message-head');
+      expect((await answer.innerText()).replace(/[\u2066-\u2069]/g, '')).toMatch(/^Agent · Lina · /);
     });
   }, 60_000);
 

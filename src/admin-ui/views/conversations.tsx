@@ -111,7 +111,13 @@ function Intent({ intent, topic }: { intent: string; topic?: string | undefined 
 
 const FROM: Record<string, StringKey> = { contact: 'fromContact', bot: 'fromBot', agent: 'fromAgent', note: 'fromNote' };
 
-function Message({ message }: { message: TranscriptMessage }) {
+/** Who a message is from, as its head says: someone at the business in its own app said as the console says it. */
+function fromWhom(role: string, message: TranscriptMessage, channel: string): string {
+  if (message.inApp) return t(channel.startsWith('whatsapp') ? 'fromBusinessPhone' : 'fromBusinessApp');
+  return t(FROM[role] ?? 'fromBot');
+}
+
+function Message({ message, channel }: { message: TranscriptMessage; channel: string }) {
   const role = message.from === 'note' ? 'note' : message.direction === 'in' || message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot';
   const delivery = message.delivery ?? message.status;
   // Why it failed in the admin's words when the channel could tell; else the channel's own (English), set apart.
@@ -121,7 +127,7 @@ function Message({ message }: { message: TranscriptMessage }) {
   return (
     <li class={`message ${role}`} data-from={message.from}>
       <div class="message-head">
-        <strong>{t(FROM[role] ?? 'fromBot')}</strong>
+        <strong title={message.inApp ? t('fromBusinessTitle') : undefined}>{fromWhom(role, message, channel)}</strong>
         {who ? <span class="muted author"> · <bdi>{who}</bdi></span> : null}
         <span class="muted"> · {when(message.at)}</span>
       </div>
@@ -275,7 +281,7 @@ export function ConversationDetail({ id }: { id: string }) {
               <div class="transcript-layout">
                 <section class="transcript" aria-label={t('transcript')}>
                   <h2>{t('transcript')}</h2>
-                  <ul class="messages">{data.messages.map((message) => <Message message={message} />)}</ul>
+                  <ul class="messages">{data.messages.map((message) => <Message message={message} channel={conversation.channel} />)}</ul>
                 </section>
                 <aside>
                   <section class="details" aria-label={t('details')}>

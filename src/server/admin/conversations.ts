@@ -280,6 +280,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.agentId !== undefined ? { agentId: message.agentId, agentName } : {}),
         // A note says who wrote it: an agent (by name) or an admin (notes from before authors were kept: "admin").
         ...(message.from === 'note' ? { author: message.author ?? agentName ?? 'admin' } : {}),
+        // Written in the business's own app (the WhatsApp Business app on its phone), not by an agent of Switchboard's.
+        ...(message.direction === 'out' && message.from === 'agent' && message.agentId === undefined ? { inApp: true } : {}),
         // A kind nothing here can show, a reaction, an edit, a deletion: in the page's words, not the transcript's English
         // line (`unsupported`: which kind; `event`: what the customer did; neither has words of the customer's to teach).
         text: shownText(message, language, quoting), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
