@@ -101,6 +101,8 @@ export interface ConsoleMessage {
   answerable?: true;
   /** Of the customer's message: they deleted it since (for everyone), so it is no one's to answer. */
   deleted?: true;
+  /** Of the customer's message: what it says now that they edited it (their app shows this, not `text`), which a Reply on it quotes. */
+  edited?: string;
   /**
    * Of a message to the customer: written by a person at the business in the business's own app (the WhatsApp Business
    * app on its phone, the Page's inbox), not through Switchboard: no agent of team.yaml wrote it.
@@ -275,11 +277,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     // A reaction names the message it answers, which may be on an earlier page.
     const quoting = quotingFrom(messages);
     const deleted = deletedIds(messages);
+    const edited = editedTexts(messages);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
-        return toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted);
+        return toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
       }),
       more: later.length > limit,
     });
@@ -481,6 +484,11 @@ function deletedIds(messages: readonly Message[]): Set<string> {
   return new Set(messages.flatMap((message) => (message.deletion !== undefined && isDeletion(message) ? [message.deletion.of] : [])));
 }
 
+/** What the customer's messages they edited say now, by their channel message id: the last edit of each. */
+function editedTexts(messages: readonly Message[]): Map<string, string> {
+  return new Map(messages.flatMap((message) => (message.direction === 'in' && message.from === 'contact' && message.edit !== undefined ? [[message.edit.of, message.edit.text] as const] : [])));
+}
+
 /** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
 function lastWebchatMessage(messages: Message[]): string | undefined {
   for (let index = messages.length - 1; index >= 0; index--) {
@@ -491,8 +499,11 @@ function lastWebchatMessage(messages: Message[]): string | undefined {
 }
 
 /** A message as the console shows it, worded (a kind nothing here can show) in the page's `language`. */
-function toConsole(message: Message, conversationId: number, name: string | undefined, language: DeskLanguage, quoting: Quoting, deleted: ReadonlySet<string>): ConsoleMessage {
+function toConsole(
+  message: Message, conversationId: number, name: string | undefined, language: DeskLanguage, quoting: Quoting, deleted: ReadonlySet<string>, edited: ReadonlyMap<string, string>,
+): ConsoleMessage {
   const taken = isAnswerable(message) && deleted.has(message.channelMessageId ?? '');
+  const now = isAnswerable(message) && !taken ? edited.get(message.channelMessageId ?? '') : undefined;
   return {
     id: message.id,
     from: message.from,
@@ -505,6 +516,7 @@ function toConsole(message: Message, conversationId: number, name: string | unde
     ...(message.direction === 'out' && message.replyTo !== undefined && message.quote !== undefined ? { quote: message.quote } : {}),
     ...(isAnswerable(message) && !taken ? { answerable: true as const } : {}),
     ...(taken ? { deleted: true as const } : {}),
+    ...(now !== undefined ? { edited: now } : {}),
     ...(message.direction === 'out' && message.from === 'agent' && message.agentId === undefined ? { inApp: true as const } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.error ? { error: message.error } : {}),

@@ -108,6 +108,33 @@ describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Ar
     });
   }, 60_000);
 
+  it('in the agent console: Reply on a message the customer edited quotes what she reads now, marked edited, in Arabic and English', async () => {
+    await withPage(browser, 'mixed-console-answering-edited', { locale: 'ar', viewport: { width: 1280, height: 1000 } }, async (page) => {
+      await page.goto(`${cloud.app.url}/agent`);
+      await page.fill('#token', LINA_TOKEN);
+      await page.click('#signin-button');
+      await page.locator('#held li').first().click();
+      const original = page.locator('#transcript .msg.contact', { hasText: SAID.typo }).first();
+      expect(await original.locator('.meta .edited').innerText()).toBe('عدّلها العميل');
+      await original.locator('.reply-to').click();
+      await page.locator('#answering').waitFor();
+      // Her app shows the order number she fixed, not the typo: the box quotes that, and says it is her edited message.
+      expect(await page.locator('#answering .quote').innerText()).toBe(SAID.fixed);
+      expect((await page.locator('#answering-who').innerText()).replace(/[\u2066-\u2069]/g, '')).toBe('ردًا على رسالة Sheena Nelson المعدَّلة');
+      await shot(page, 'mixed-console-answering-edited-ar');
+      await page.locator('#app button.lang').click();
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      expect((await page.locator('#answering-who').innerText()).replace(/[\u2066-\u2069]/g, '')).toBe('Replying to Sheena Nelson\'s edited message');
+      expect(await page.locator('#transcript .msg.contact', { hasText: SAID.typo }).first().locator('.meta .edited').innerText()).toBe('edited by the customer');
+      expect(await page.locator('#answering .quote').innerText()).toBe(SAID.fixed);
+      await page.fill('#reply-text', 'Order A-1234 is on its way.');
+      await page.locator('#reply-text').press('Enter');
+      const sent = page.locator('#transcript .msg.agent', { hasText: 'Order A-1234 is on its way.' });
+      await sent.waitFor();
+      expect((await sent.locator('.quote').innerText()).replace(/[\u2066-\u2069]/g, '')).toBe(`"${SAID.fixed}"`);
+    });
+  }, 60_000);
+
   it('in the agent console: a message the agent was replying to, deleted by the customer meanwhile, leaves the reply box, which says so; the reply goes plain', async () => {
     await withPage(browser, 'mixed-console-answering-deleted', { locale: 'en-US', viewport: { width: 1280, height: 1000 } }, async (page) => {
       await page.goto(`${cloud.app.url}/agent`);

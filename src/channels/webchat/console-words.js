@@ -53,6 +53,8 @@ export const CONSOLE_WORDS = {
     send: 'Send',
     reply: 'Reply',
     replyingTo: (name) => `Replying to \u2068${name}\u2069`,
+    /** Above the reply box: the message answered was edited by the customer, and the quote is what it says now. */
+    replyingToEdited: (name) => `Replying to \u2068${name}\u2069's edited message`,
     cancelReply: 'Cancel reply',
     file: 'a file',
     pickConversation: 'Pick a conversation on the left.',
@@ -69,6 +71,8 @@ export const CONSOLE_WORDS = {
     inAppTitle: 'Written by someone at the business in its own app, not in Switchboard: the customer read it as from the business.',
     /** A customer's message they deleted since: no Reply on it. */
     deleted: 'deleted by the customer',
+    /** A customer's message they edited since: a Reply on it quotes what it says now. */
+    edited: 'edited by the customer',
     /** The message the agent was answering (Reply) was deleted by the customer: the reply goes as a plain one. */
     answeringDeleted: (name) => `\u2068${name}\u2069 deleted the message you were replying to: your reply will go as a plain message.`,
     noTeam: 'no team',
@@ -159,6 +163,7 @@ export const CONSOLE_WORDS = {
     send: 'إرسال',
     reply: 'رد',
     replyingTo: (name) => `ردًا على \u2068${name}\u2069`,
+    replyingToEdited: (name) => `ردًا على رسالة \u2068${name}\u2069 المعدَّلة`,
     cancelReply: 'إلغاء الرد',
     file: 'ملف',
     pickConversation: 'اختر محادثة من القائمة على اليمين.',
@@ -170,6 +175,7 @@ export const CONSOLE_WORDS = {
     inApp: { whatsapp: 'من هاتف الشركة', other: 'من تطبيق الشركة' },
     inAppTitle: 'كتبها شخص في الشركة من تطبيقها، لا من Switchboard: قرأها العميل على أنها من الشركة.',
     deleted: 'حذفها العميل',
+    edited: 'عدّلها العميل',
     answeringDeleted: (name) => `حذف \u2068${name}\u2069 الرسالة التي كنت تردّ عليها: سيُرسَل ردك ردًا عاديًا.`,
     noTeam: 'بلا فريق',
     notRouted: 'غير موجّهة إلى فريق',

@@ -31,7 +31,10 @@ let state;
 let selected;
 /** The newest message the open transcript shows: a close says it, and is refused when the customer wrote since. */
 let newestShown;
-/** The customer's message the agent is answering (Reply on it), shown above the reply box: `{ conversationId, id, text }`. */
+/**
+ * The customer's message the agent is answering (Reply on it), shown above the reply box: `{ conversationId, id, text,
+ * edited? }` (`text`: what the customer reads of it now, `edited` once they edited it).
+ */
 let answering;
 /** Whether the agent holds the open conversation: only then can they answer a message of it. */
 let openHeld = false;
@@ -534,6 +537,12 @@ async function openConversation(id, opening = false) {
     say((words) => words.answeringDeleted(name), false);
     keepDraft();
   }
+  // The customer edited it meanwhile: the box quotes what they read now, as the reply will.
+  const edited = answering && messages.find((message) => message.id === answering.id)?.edited;
+  if (edited !== undefined && edited !== answering.text) {
+    answering = { ...answering, text: edited, edited: true };
+    keepDraft();
+  }
   showAnswering();
   $('conversation').hidden = false;
   // Each part isolated (a Latin name in an Arabic console, an Arabic one in an English console), in the page's direction.
@@ -597,6 +606,7 @@ function bubble(message) {
     meta.append(mark(state, message.status === 'failed' ? words.notDelivered(whyNotDelivered(message)) : words.marks[state]));
   }
   if (message.deleted) meta.append(Object.assign(document.createElement('span'), { className: 'deleted', textContent: words.deleted }));
+  if (message.edited !== undefined) meta.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: words.edited }));
   if (message.answerable && openHeld) {
     const reply = document.createElement('button');
     reply.type = 'button';
@@ -616,7 +626,9 @@ function whyNotDelivered(message) {
 
 /** The agent's Reply on a customer's message: the reply box answers it, until sent or cancelled. */
 function answer(message) {
-  answering = { conversationId: selected, id: message.id, name: message.name, text: message.text || message.attachments?.[0]?.name || words.file };
+  // What the customer reads of it now: edited since, its new text, as the reply quotes it.
+  const text = message.edited ?? (message.text || message.attachments?.[0]?.name || words.file);
+  answering = { conversationId: selected, id: message.id, name: message.name, text, ...(message.edited !== undefined ? { edited: true } : {}) };
   showAnswering();
   keepDraft();
   $('reply-text').focus();
@@ -627,7 +639,7 @@ function showAnswering() {
   const box = $('answering');
   box.hidden = !answering;
   if (!answering) return;
-  $('answering-who').textContent = words.replyingTo(answering.name || words.customer);
+  $('answering-who').textContent = (answering.edited ? words.replyingToEdited : words.replyingTo)(answering.name || words.customer);
   $('answering-text').replaceChildren(quoteLine(answering.text));
 }
 
