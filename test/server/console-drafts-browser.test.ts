@@ -129,6 +129,45 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     }
   }, 90_000);
 
+  it('a sign-in that expires, the page open or closed, leaves nothing typed in the browser for the next person at it, in Arabic', () => withPage(browser, 'console-drafts-expired-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
+    const storedDrafts = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('switchboard.console.drafts')));
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const huda = await billFor(app, 'drafts-huda', 'Huda');
+    await page.locator(`#held li[data-id="${huda}"]`).click();
+    await page.locator('#reply-text').waitFor();
+    await page.fill('#reply-text', 'رقم بطاقتك المنتهي بـ 4242 خُصم مرتين');
+    await page.fill('#note-text', 'هدى: خصمان في 3 و4 من الشهر');
+    expect(await storedDrafts()).toHaveLength(1);
+
+    // Her sign-in runs out while the page is open (the browser drops the cookie at its Max-Age): at the next look, the
+    // sign-in, and what she typed for Huda is gone from the page and the browser.
+    await page.context().clearCookies();
+    await page.locator('#signin').waitFor({ timeout: 15_000 });
+    expect(await read(page, '#signin-error')).toBe('سُجّل خروجك (سجّل الدخول مجددًا).');
+    expect(await storedDrafts()).toEqual([]);
+    await shot(page, 'console-drafts-expired-ar');
+    await signIn(page, app.url);
+    await page.locator(`#held li[data-id="${huda}"]`).click();
+    await page.locator('#transcript .msg').first().waitFor();
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await page.inputValue('#note-text')).toBe('');
+
+    // Typed again, the tab closed, and the sign-in over before the console is opened again: nothing is left either.
+    await page.fill('#reply-text', 'سأتحقق من الخصم الثاني');
+    expect(await storedDrafts()).toHaveLength(1);
+    await page.goto('about:blank');
+    await page.context().clearCookies();
+    await page.goto(`${app.url}/agent`);
+    await page.locator('#signin').waitFor();
+    expect(await storedDrafts()).toEqual([]);
+    await signIn(page, app.url);
+    await page.locator(`#held li[data-id="${huda}"]`).click();
+    await page.locator('#transcript .msg').first().waitFor();
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await agentReplies(app, huda)).toEqual([]);
+  }), 60_000);
+
   it('a reply the store could not take waits in its box, counted down to when it can go, in Arabic and English; "Send again" sends it once, and nothing goes by itself', () => withPage(browser, 'console-send-again-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
     await nextForLina(app);
     await signIn(page, app.url);

@@ -5,6 +5,20 @@
 const PREFIX = 'switchboard.console.drafts:';
 
 /**
+ * Drops every agent's drafts in this browser: a sign-in that is over (signed out, expired, ended by a new token) leaves
+ * nothing typed for customers to the next person at it, whoever they sign in as.
+ *
+ *     clearAllDrafts();
+ */
+export function clearAllDrafts() {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+  } catch {
+    // No storage: nothing was kept beyond the page.
+  }
+}
+
+/**
  * The drafts of the agent `agentId` in this browser (storage may be off: private mode; then for this page only).
  * A draft is `{ reply?, closeNote?, note?, replyTo?, tried? }`: the boxes' texts, the customer's message the reply
  * answers (`{ id, name, text }`), and the reply as last sent with its `clientId` (`{ text, clientId }`), so that
@@ -51,10 +65,6 @@ export function consoleDrafts(agentId) {
       const open = new Set(ids.map(String));
       for (const id of Object.keys(kept)) if (!open.has(id)) delete kept[id];
       save(kept);
-    },
-    /** Drops them all (the agent signs out: nothing of theirs stays in a browser they leave). */
-    clear() {
-      save({});
     },
   };
 }

@@ -3,7 +3,7 @@
 // collected, acts through /agent/api/act, and answers customers, or one message of theirs (Reply on it). The agent's own web chat event stream says when
 // something changed (one of the agent's console tabs holds it, and the live feed, for all: tab-share.js); a new message beeps (WebAudio) and counts in the title: "(3) Switchboard". Its own words are in
 // English or Arabic, as the agent chooses (console-words.js).
-import { consoleDrafts } from './console-drafts.js';
+import { clearAllDrafts, consoleDrafts } from './console-drafts.js';
 import { CONSOLE_WORDS, consoleLanguage, storedLanguage, storeLanguage } from './console-words.js';
 import { shareStream } from './tab-share.js';
 import { mark, messageText, quoteLine, renderAttachment, secondsOf, timeOf, waitIn, waitOf, watchLength } from './ui.js';
@@ -69,6 +69,7 @@ async function api(path, init = {}) {
     const reason = (await res.json().catch(() => ({}))).error;
     // On opening the page, not being signed in yet is no news; later, it is (expired, or a new token).
     // The server's reason is English: an Arabic console says its own words instead.
+    forgetTyped();
     showSignIn(state ? (words) => words.signedOut((language === 'en' && reason) || words.signInAgain) : undefined);
     throw new SignedOut(reason);
   }
@@ -199,16 +200,23 @@ function stopCountdown() {
 $('logout').onclick = async () => {
   stopCountdown();
   await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
-  // Signing out is leaving this browser: nothing the agent typed for customers stays in it.
-  drafts?.clear();
+  forgetTyped();
+  showSignIn((words) => words.signedOutDone);
+};
+
+/**
+ * The sign-in is over (signed out here, or expired, or ended by a new token, the page open or not): nothing the agent
+ * typed for customers stays in this browser, for the next person at it to read or send.
+ */
+function forgetTyped() {
+  clearAllDrafts();
   drafts = undefined;
   boxesFor = undefined;
   unsent = undefined;
   for (const box of Object.values(BOXES)) $(box).value = '';
   answering = undefined;
   selected = undefined;
-  showSignIn((words) => words.signedOutDone);
-};
+}
 
 /**
  * One look at /state at a time, and a call made while one is under way looks again after it: an answer fetched before
