@@ -168,6 +168,46 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(await agentReplies(app, huda)).toEqual([]);
   }), 60_000);
 
+  it('a reply still being sent in one conversation holds up no other: Enter in the next one sends it at once', () => withPage(browser, 'console-send-each', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const karim = await billFor(app, 'send-each-karim', 'Karim');
+    const dana = await billFor(app, 'send-each-dana', 'Dana');
+    // Karim's reply reaches a server slow to answer (a long write): it waits until the test lets it through.
+    let letThrough = () => {};
+    const slow = new Promise<void>((resolve) => { letThrough = resolve; });
+    await page.route(`**/agent/api/conversations/${karim}/messages`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await slow;
+      await route.continue();
+    });
+    await page.locator(`#held li[data-id="${karim}"]`).click();
+    await page.locator('#reply-text').waitFor();
+    await page.fill('#reply-text', 'Karim, I am looking at both charges now.');
+    await page.locator('#reply-text').press('Enter');
+    await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value === '');
+
+    // Dana's own box sends at once, while Karim's reply is still on its way.
+    await page.locator(`#held li[data-id="${dana}"]`).click();
+    await page.locator('#transcript .msg', { hasText: 'I was charged twice' }).first().waitFor();
+    await page.fill('#reply-text', 'Dana, which card was charged?');
+    await page.locator('#reply-text').press('Enter');
+    await page.locator('#transcript .msg.agent', { hasText: 'which card was charged?' }).waitFor({ timeout: 10_000 });
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await agentReplies(app, dana)).toEqual(['Dana, which card was charged?']);
+    expect(await agentReplies(app, karim)).toEqual([]);
+    await shot(page, 'console-send-each-en');
+
+    // Karim's goes through once the server answers, once, and is no draft of his.
+    letThrough();
+    await expect.poll(() => agentReplies(app, karim), { timeout: 10_000 }).toEqual(['Karim, I am looking at both charges now.']);
+    await page.locator(`#held li[data-id="${karim}"]`).click();
+    await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).waitFor();
+    expect(await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).count()).toBe(1);
+    expect(await page.inputValue('#reply-text')).toBe('');
+    expect(await agentReplies(app, dana)).toEqual(['Dana, which card was charged?']);
+  }), 60_000);
+
   it('a reply the store could not take waits in its box, counted down to when it can go, in Arabic and English; "Send again" sends it once, and nothing goes by itself', () => withPage(browser, 'console-send-again-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
     await nextForLina(app);
     await signIn(page, app.url);

@@ -46,8 +46,11 @@ let drafts;
 let boxesFor;
 /** The boxes kept as drafts, by their name in a draft. */
 const BOXES = { reply: 'reply-text', closeNote: 'close-note', note: 'note-text' };
-/** The reply being sent (`{ conversationId, text }`), emptied from its box until the server answers. */
-let sending;
+/**
+ * The replies being sent, their text by conversation id, each emptied from its box until the server answers: one per
+ * conversation at a time, and one conversation's reply never holds up another's.
+ */
+const sending = new Map();
 /** A reply the server did not take, back in its box: `{ conversationId, until?, unreachable? }` (see showUnsent). */
 let unsent;
 /** This console's part in its event streams (holding them, or told by the tab that does), while signed in. */
@@ -665,7 +668,8 @@ function keepDraft() {
   if (!drafts || boxesFor === undefined) return;
   const draft = drafts.get(boxesFor);
   for (const [name, box] of Object.entries(BOXES)) draft[name] = $(box).value;
-  if (sending?.conversationId === boxesFor) draft.reply = draft.reply.trim() ? `${sending.text}\n${draft.reply}` : sending.text;
+  const inFlight = sending.get(boxesFor);
+  if (inFlight !== undefined) draft.reply = draft.reply.trim() ? `${inFlight}\n${draft.reply}` : inFlight;
   draft.replyTo = answering?.conversationId === boxesFor ? answering : undefined;
   drafts.put(boxesFor, draft);
 }
@@ -677,7 +681,8 @@ function showDrafts(id) {
   boxesFor = id;
   const draft = drafts.get(id);
   for (const [name, box] of Object.entries(BOXES)) $(box).value = draft[name] ?? '';
-  if (sending?.conversationId === id) $('reply-text').value = (draft.reply ?? '').startsWith(sending.text) ? draft.reply.slice(sending.text.length).replace(/^\n/, '') : draft.reply ?? '';
+  const inFlight = sending.get(id);
+  if (inFlight !== undefined) $('reply-text').value = (draft.reply ?? '').startsWith(inFlight) ? draft.reply.slice(inFlight.length).replace(/^\n/, '') : draft.reply ?? '';
   $('close-share').checked = false;
   answering = draft.replyTo?.conversationId === id ? draft.replyTo : undefined;
   showAnswering();
@@ -720,7 +725,7 @@ function showUnsent() {
   if (!shown) return;
   const left = unsent.until === undefined ? 0 : Math.ceil((unsent.until - Date.now()) / 1_000);
   $('unsent-line').textContent = unsent.unreachable ? words.unsentUnreachable : left > 0 ? words.unsentWaiting(waitIn(left, words)) : words.unsentReady;
-  $('send-again').disabled = left > 0 || sending !== undefined;
+  $('send-again').disabled = left > 0 || sending.has(unsent.conversationId);
   if (left > 0) unsentTimer = setTimeout(showUnsent, 1_000);
   else if ($('result').dataset.unsent === String(unsent.conversationId)) show('', true);
 }
@@ -924,12 +929,12 @@ $('reply-form').addEventListener('submit', async (event) => {
   const input = $('reply-text');
   const text = input.value;
   const id = selected;
-  if (!text.trim() || id === undefined || sending || !replyFits()) return;
+  if (!text.trim() || id === undefined || sending.has(id) || !replyFits()) return;
   const answered = answering?.conversationId === id ? answering : undefined;
   // The same text as a reply tried before is that same reply: if it did reach the server, it is not sent twice.
   const tried = drafts?.get(id).tried;
   const clientId = tried?.text === text ? tried.clientId : crypto.randomUUID();
-  sending = { conversationId: id, text };
+  sending.set(id, text);
   input.value = '';
   if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { text, clientId } });
   showUnsent();
@@ -939,7 +944,7 @@ $('reply-form').addEventListener('submit', async (event) => {
    * conversation moved, the message it answered deleted) is only put back: the line under the header says why.
    */
   const putBack = (why = undefined) => {
-    sending = undefined;
+    sending.delete(id);
     if (boxesFor === id) keep(input, text);
     if (why) unsent = { conversationId: id, ...why };
     keepDraft();
@@ -959,7 +964,7 @@ $('reply-form').addEventListener('submit', async (event) => {
       if (body.kind === 'unavailable') $('result').dataset.unsent = String(id);
       return;
     }
-    sending = undefined;
+    sending.delete(id);
     if (unsent?.conversationId === id) unsent = undefined;
     if (answering === answered) cancelAnswering();
     done(id, 'reply', text, answered);
