@@ -6,8 +6,7 @@ import { StoreUnavailableError } from '../store/errors.ts';
 import { deleteErasedFilesLeft } from '../store/erased-files.ts';
 import type { Conversation, MediaStore, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
-import { actionResult, type ActionResult, type AgentAction } from '../handover/actions.ts';
-import { line } from '../handover/lines.ts';
+import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
@@ -232,7 +231,7 @@ export class Runtime {
    * A reply an agent wrote in the agent console for conversation `conversationId` (`inbound` from their web chat
    * session): relayed to its customer if they hold it when it is stored, else refused with the reason; with `answered`
    * (the channel message id of one of the customer's messages), as an answer to that message. Resolves once stored; a
-   * delivery seen before (the same id) resolves as done without acting again.
+   * delivery seen before (the same id) resolves as done without acting again, or, its text edited since, corrects it.
    *
    *     await runtime.reply(omar, { channel: 'webchat', id: 'agent-omar:c-1', from: { id: 'agent-omar' }, text: 'Refunded!', at }, 42);
    */
@@ -240,7 +239,6 @@ export class Runtime {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // The key of the agent's own messages from that session: their typed ones and these stay in order.
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${inbound.channel}:${inbound.from.id}`, async (tx, fx) => {
-      if (await tx.hasInbound(inbound.channel, inbound.id)) return actionResult(true, line('replySent', conversationId), conversationId);
       return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx, answered);
     })));
   };

@@ -2,6 +2,7 @@
 // a message for one of their customers: the quoted conversation's, else the only one they hold, else the one
 // picked with /use (none, after an erase, until they choose again). An edit of such a message is a correction for
 // that customer.
+import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
@@ -98,11 +99,33 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
 export async function replyFromConsole(
   ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects, answered?: string,
 ): Promise<ActionResult> {
+  if (await tx.hasInbound(inbound.channel, inbound.id)) return replySentAgain(ctx, tx, agent, inbound, conversationId, fx);
   const held = await heldBy(ctx, tx, agent, conversationId);
   if ('problem' in held) return actionResult(false, held.problem, conversationId);
   await keep(ctx, tx, agent, inbound, conversationId);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId), answered);
   return actionResult(true, line('replySent', conversationId), conversationId);
+}
+
+/**
+ * A console reply sent again under the id it was stored with (its answer lost with the connection): the same text is
+ * that reply, already sent; another text (the agent edited it in its box before sending it again) is their edit of it,
+ * which the customer gets as a correction, as an edit in their own app would be: never the reply a second time. Each
+ * text is one correction, however often it is sent again.
+ */
+async function replySentAgain(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects): Promise<ActionResult> {
+  const sent = actionResult(true, line('replySent', conversationId), conversationId);
+  const first = await tx.messageByChannelId(inbound.channel, inbound.id);
+  const text = inbound.text ?? '';
+  if (first?.direction !== 'in' || first.agentId !== agent.id || first.relayedTo !== conversationId || first.text === text) return sent;
+  const edit: InboundMessage = { ...inbound, id: `${inbound.id}~${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`, edit: { of: inbound.id } };
+  if (await tx.hasInbound(edit.channel, edit.id)) return actionResult(true, line('replyCorrected', conversationId), conversationId);
+  const held = await heldBy(ctx, tx, agent, conversationId);
+  if ('problem' in held) return actionResult(false, held.problem, conversationId);
+  await keep(ctx, tx, agent, edit);
+  const reply = (said: Line) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId);
+  await correctForCustomer(ctx, tx, agent, held.conversation, { of: inbound.id, text, was: first.text }, fx, reply);
+  return actionResult(true, line('replyCorrected', conversationId), conversationId);
 }
 
 /**

@@ -80,6 +80,8 @@ const en = {
   wroteAfterErase: (id: number) =>
     `That reached no one: #${id} was erased since you last chose whom you write to. Reply to one of a customer's messages, or pick a conversation with /use N (/list shows yours).`,
   replySent: (id: number) => `Sent to #${id}.`,
+  // A console reply sent again, edited, after its answer was lost: the first version had reached the customer.
+  replyCorrected: (id: number) => `#${id}: your first version had reached the customer, so they got this one as a correction of it.`,
   // What the agent who held a conversation is told when an admin (`by`) or inactivity took it from them.
   closedBy: (id: number, by: string, note?: string) => closedLine(`#${id} was closed by ${by}`, note),
   handedBackBy: (id: number, by: string) => `#${id} was handed back to the bot by ${by}.`,
@@ -283,6 +285,7 @@ const ar: Wording = {
   wroteAfterErase: (id) =>
     `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
+  replyCorrected: (id) => `المحادثة #${id}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,
   movedBy: (id, team, by) => `نُقلت المحادثة #${id} إلى فريق ${isolate(team)} بواسطة ${isolate(by)}.`,

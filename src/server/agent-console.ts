@@ -427,6 +427,11 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.status(409).json(refusal(result.line, req));
       return;
     }
+    // Sent again edited, after the first version had reached the customer: the agent is told it went as a correction.
+    if (result.line.key === 'replyCorrected') {
+      res.status(202).json({ accepted: true, corrected: true, message: word(result.line, pageLanguage(req)), inEachLanguage: wordEach(result.line) });
+      return;
+    }
     res.status(202).json({ accepted: true });
   });
 

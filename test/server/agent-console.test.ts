@@ -118,8 +118,18 @@ describe('the agent console API', () => {
     // A retried reply (same clientId) is the same reply.
     await lina.call('/conversations/1/messages', { text: 'Yes! I have refunded the second charge.', clientId: 'r-1' });
     expect((await layla.messages()).filter((m) => m.from === 'agent')).toHaveLength(1);
+    // Sent again edited (the console lost the first answer, and Lina fixed the text in the box): Layla gets the edit
+    // as a correction of it, once however often it is sent again; the reply itself never twice.
+    const corrected = await lina.call('/conversations/1/messages', { text: 'Yes! I have refunded both charges.', clientId: 'r-1' });
+    expect(corrected.status).toBe(202);
+    expect(await corrected.json()).toMatchObject({ accepted: true, corrected: true, message: '#1: your first version had reached the customer, so they got this one as a correction of it.' });
+    await lina.call('/conversations/1/messages', { text: 'Yes! I have refunded both charges.', clientId: 'r-1' });
+    expect((await layla.messages()).filter((m) => m.from === 'agent').map((m) => m.text)).toEqual([
+      'Yes! I have refunded the second charge.', 'Correction: Yes! I have refunded both charges.',
+    ]);
     const shown = (await (await lina.call('/conversations/1/messages')).json()) as { messages: { from: string; name?: string; text: string; status?: string }[] };
-    expect(shown.messages.at(-1)).toMatchObject({ from: 'agent', name: 'Lina', text: 'Yes! I have refunded the second charge.', status: 'sent' });
+    expect(shown.messages.at(-2)).toMatchObject({ from: 'agent', name: 'Lina', text: 'Yes! I have refunded the second charge.', status: 'sent' });
+    expect(shown.messages.at(-1)).toMatchObject({ from: 'agent', name: 'Lina', text: 'Correction: Yes! I have refunded both charges.' });
     expect(shown.messages.some((m) => m.text.startsWith('#1'))).toBe(false);
 
     // What is not a reply is refused.

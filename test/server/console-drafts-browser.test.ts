@@ -49,6 +49,15 @@ async function agentReplies(app: Switchboard, id: number): Promise<string[]> {
   return (await app.store.messagesOfConversation(id)).filter((message) => message.from === 'agent' && message.direction === 'out').map((message) => message.text);
 }
 
+/** Lina's replies to conversation `id` from now on: each one's clientId, whatever became of it. */
+function clientIdsOf(page: Page, id: number): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith(`/agent/api/conversations/${id}/messages`)) seen.push((request.postDataJSON() as { clientId: string }).clientId);
+  });
+  return seen;
+}
+
 describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), () => {
   let browser: Browser;
   let app: Switchboard;
@@ -272,5 +281,45 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(await agentReplies(app, rami)).toEqual(['Your refund is on its way.']);
     await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).waitFor();
     expect(await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).count()).toBe(1);
+  }), 60_000);
+
+  it('a reply edited in its box after the connection cut its answer goes as the same reply: the customer gets the edit as a correction, once, in Arabic', () => withPage(browser, 'console-edit-after-cut-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const salma = await billFor(app, 'drafts-salma', 'Salma');
+    const ids = clientIdsOf(page, salma);
+    await page.locator(`#held li[data-id="${salma}"]`).click();
+    await page.locator('#reply-text').waitFor();
+    // Each reply reaches the server, which stores it; its answer never reaches the page.
+    await page.route('**/agent/api/conversations/*/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.fill('#reply-text', 'سنعيد لك 50 يورو.');
+    await page.locator('#reply-text').press('Enter');
+    await page.locator('#unsent').waitFor();
+    // Lina sees a wrong amount in the box she is told was not sent, fixes it and sends: the connection cuts again.
+    await page.fill('#reply-text', 'سنعيد لك 15 يورو.');
+    await page.locator('#reply-text').press('Enter');
+    await expect.poll(() => ids.length).toBe(2);
+    await page.locator('#unsent').waitFor();
+    await page.unroute('**/agent/api/conversations/*/messages');
+    const answered = page.waitForResponse((res) => res.request().method() === 'POST' && res.url().endsWith(`/agent/api/conversations/${salma}/messages`));
+    await page.click('#send-again');
+    expect((await answered).status()).toBe(202);
+    await page.locator('#unsent').waitFor({ state: 'hidden' });
+    expect(await page.inputValue('#reply-text')).toBe('');
+    // One reply, then its correction, each once: never the reply twice, nor the correction.
+    expect(new Set(ids).size).toBe(1);
+    const replies = await agentReplies(app, salma);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toBe('سنعيد لك 50 يورو.');
+    expect(replies[1]).toMatch(/^(Correction|تصحيح): سنعيد لك 15 يورو\./);
+    expect(await read(page, '#result')).toBe(`المحادثة #${salma}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`);
+    await page.locator('#transcript .msg.agent', { hasText: '15 يورو' }).scrollIntoViewIfNeeded();
+    await shot(page, 'console-edit-after-cut-ar');
+    await page.locator('#app button.lang').click();
+    expect(await read(page, '#result')).toBe(`#${salma}: your first version had reached the customer, so they got this one as a correction of it.`);
   }), 60_000);
 });

@@ -21,8 +21,8 @@ export function clearAllDrafts() {
 /**
  * The drafts of the agent `agentId` in this browser (storage may be off: private mode; then for this page only).
  * A draft is `{ reply?, closeNote?, note?, replyTo?, tried? }`: the boxes' texts, the customer's message the reply
- * answers (`{ id, name, text }`), and the reply as last sent with its `clientId` (`{ text, clientId }`), so that
- * sending the same text again is the same reply, never a second one.
+ * answers (`{ id, name, text }`), and the `clientId` the reply was last sent with (`{ clientId }`), so that sending
+ * it again, edited or not, is the same reply, never a second one.
  *
  *     const drafts = consoleDrafts('lina');
  *     drafts.put(42, { reply: 'Your refund is on its way' });

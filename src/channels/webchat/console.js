@@ -931,12 +931,13 @@ $('reply-form').addEventListener('submit', async (event) => {
   const id = selected;
   if (!text.trim() || id === undefined || sending.has(id) || !replyFits()) return;
   const answered = answering?.conversationId === id ? answering : undefined;
-  // The same text as a reply tried before is that same reply: if it did reach the server, it is not sent twice.
+  // A reply tried before and not known to be sent is that same reply, its text edited or not: if it did reach the
+  // server, it is not sent twice (edited, the customer gets the edit as a correction of it).
   const tried = drafts?.get(id).tried;
-  const clientId = tried?.text === text ? tried.clientId : crypto.randomUUID();
+  const clientId = tried?.clientId ?? crypto.randomUUID();
   sending.set(id, text);
   input.value = '';
-  if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { text, clientId } });
+  if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { clientId } });
   showUnsent();
   /**
    * Back in its box (that conversation's, wherever the agent is now); `why` it may go again as it is (Switchboard out
@@ -969,7 +970,9 @@ $('reply-form').addEventListener('submit', async (event) => {
     if (answering === answered) cancelAnswering();
     done(id, 'reply', text, answered);
     showUnsent();
-    show('', true);
+    const accepted = await res.json().catch(() => ({}));
+    if (accepted.corrected && accepted.message) showAnswer(accepted.message, accepted.inEachLanguage, true);
+    else show('', true);
     if (selected === id) await openConversation(id);
   } catch (error) {
     if (error instanceof SignedOut) return putBack();
@@ -982,8 +985,12 @@ for (const box of Object.values(BOXES)) {
   $(box).addEventListener('input', () => {
     keepDraft();
     if (box !== BOXES.reply) return;
-    // Emptied by the agent: the reply that was not sent is given up, and said no more.
-    if ($(box).value.trim() === '' && unsent?.conversationId === boxesFor) unsent = undefined;
+    // Emptied by the agent: the reply that was not sent is given up, and said no more; what they write next is a new
+    // reply, not an edit of it.
+    if ($(box).value.trim() === '' && !sending.has(boxesFor)) {
+      if (unsent?.conversationId === boxesFor) unsent = undefined;
+      if (drafts && boxesFor !== undefined) drafts.put(boxesFor, { ...drafts.get(boxesFor), tried: undefined });
+    }
     showUnsent();
   });
 }
