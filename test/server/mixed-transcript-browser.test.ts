@@ -132,6 +132,19 @@ describe.skipIf(!hasChromium)(inChromium('a mixed WhatsApp transcript read in Ar
       const sent = page.locator('#transcript .msg.agent', { hasText: 'Order A-1234 is on its way.' });
       await sent.waitFor();
       expect((await sent.locator('.quote').innerText()).replace(/[\u2066-\u2069]/g, '')).toBe(`"${SAID.fixed}"`);
+
+      // She fixes her photo's caption while Lina is answering it: the box quotes the new caption, and says it is edited.
+      const who = async () => (await page.locator('#answering-who').innerText()).replace(/[\u2066-\u2069]/g, '');
+      await page.locator('#transcript .msg', { hasText: SAID.caption }).locator('.reply-to').click();
+      await page.locator('#answering').waitFor();
+      expect(await who()).toBe('Replying to Sheena Nelson');
+      const caption = 'صورة الإيصال، الصفحة الثانية';
+      const { status } = await cloud.post(messagesBody([{ from: SHEENA, id: 'wamid.MIX-E2', timestamp: '1763950490', type: 'edit', edit: { original_message_id: 'wamid.MIX-P', message: { type: 'image', image: { caption } } } }]));
+      expect(status).toBe(200);
+      await page.locator('#answering .quote', { hasText: caption }).waitFor({ timeout: 10_000 });
+      expect(await who()).toBe('Replying to Sheena Nelson\'s edited message');
+      await shot(page, 'mixed-console-answering-edited-meanwhile-en');
+      await page.click('#answering-cancel');
     });
   }, 60_000);
 
