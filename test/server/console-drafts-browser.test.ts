@@ -49,6 +49,13 @@ async function agentReplies(app: Switchboard, id: number): Promise<string[]> {
   return (await app.store.messagesOfConversation(id)).filter((message) => message.from === 'agent' && message.direction === 'out').map((message) => message.text);
 }
 
+/** Whether the last of `selector` is within the transcript's visible part (not scrolled out of it). */
+const inView = (page: Page, selector: string) => page.locator(selector).last().evaluate((element) => {
+  const shown = document.getElementById('transcript')!.getBoundingClientRect();
+  const box = element.getBoundingClientRect();
+  return box.top >= shown.top - 1 && box.bottom <= shown.bottom + 1;
+});
+
 /** Lina's replies to conversation `id` from now on: each one's clientId, whatever became of it. */
 function clientIdsOf(page: Page, id: number): string[] {
   const seen: string[] = [];
@@ -281,6 +288,9 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(await agentReplies(app, rami)).toEqual(['Your refund is on its way.']);
     await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).waitFor();
     expect(await page.locator('#transcript .msg.agent', { hasText: 'Your refund is on its way.' }).count()).toBe(1);
+    // Lina sees it go: the transcript is at its end, her reply in view.
+    expect(await inView(page, '#transcript .msg.agent')).toBe(true);
+    await shot(page, 'console-send-again-cut-sent-en');
   }), 60_000);
 
   it('a reply edited in its box after the connection cut its answer goes as the same reply: the customer gets the edit as a correction, once, in Arabic', () => withPage(browser, 'console-edit-after-cut-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
@@ -317,7 +327,7 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(replies[0]).toBe('سنعيد لك 50 يورو.');
     expect(replies[1]).toMatch(/^(Correction|تصحيح): سنعيد لك 15 يورو\./);
     expect(await read(page, '#result')).toBe(`المحادثة #${salma}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`);
-    await page.locator('#transcript .msg.agent', { hasText: '15 يورو' }).scrollIntoViewIfNeeded();
+    expect(await inView(page, '#transcript .msg.agent')).toBe(true);
     await shot(page, 'console-edit-after-cut-ar');
     await page.locator('#app button.lang').click();
     expect(await read(page, '#result')).toBe(`#${salma}: your first version had reached the customer, so they got this one as a correction of it.`);

@@ -973,7 +973,9 @@ $('reply-form').addEventListener('submit', async (event) => {
     const accepted = await res.json().catch(() => ({}));
     if (accepted.corrected && accepted.message) showAnswer(accepted.message, accepted.inEachLanguage, true);
     else show('', true);
-    if (selected === id) await openConversation(id);
+    // At its newest message: the agent sees the reply they sent, even where the line about a reply not sent, gone now,
+    // had moved the transcript off its end.
+    if (selected === id) await openConversation(id, true);
   } catch (error) {
     if (error instanceof SignedOut) return putBack();
     putBack({ unreachable: true });
