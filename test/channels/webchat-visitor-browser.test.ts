@@ -194,7 +194,8 @@ describe.skipIf(!hasChromium)(title, () => {
   }), 90_000);
 
   it('shows every message in the other tabs while the tab holding the stream is stopped (frozen, not closed), and in that tab once it runs again', () => shooting('frozen', async () => {
-    const chat = await webchatHarness({ openSessions: false });
+    // The other tab takes the stream after 5 s without a word from its holder, standing for the shipped 30 s.
+    const chat = await webchatHarness({ openSessions: false, pages: { tabSilenceMs: 5_000 } });
     try {
       const tabs = await context();
       const [first, second] = [await tabs.newPage(), await tabs.newPage()];
@@ -213,7 +214,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await debug.send('Debugger.enable');
       await debug.send('Debugger.pause');
       await chat.say(session!, 'agent', 'Your order ships tomorrow');
-      await second.locator('.msg.agent', { hasText: 'Your order ships tomorrow' }).waitFor({ timeout: 45_000 });
+      await second.locator('.msg.agent', { hasText: 'Your order ships tomorrow' }).waitFor({ timeout: 20_000 });
       await send(second, 'thank you');
       await second.locator('.msg.contact[data-id]', { hasText: 'thank you' }).waitFor({ timeout: 10_000 });
 

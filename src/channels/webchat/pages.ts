@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Request, Response, Router } from 'express';
 import { WORDS } from './words.js';
 
-/** How the pages look and where they may be embedded. */
+/** How the pages look, where they may be embedded, and how their tabs share one event stream. */
 export interface PageOptions {
   /** The chat's title (`WEBCHAT_TITLE`); the snippet's `data-title` overrides it. Default "Chat with us". */
   title: string;
@@ -13,9 +13,14 @@ export interface PageOptions {
   color: string;
   /** Origins (`https://shop.example`) whose pages may hold the widget's iframe; none: only this server's own pages. */
   embedOrigins: readonly string[];
+  /**
+   * How long (ms) a tab of the chat or the console hears nothing from the tab holding the stream (which says it is
+   * there every 2 s) before taking the stream from it: the holder was frozen, not closed (tab-share.js). Default 30 s.
+   */
+  tabSilenceMs: number;
 }
 
-export const DEFAULT_PAGE_OPTIONS: PageOptions = { title: 'Chat with us', color: '#1f4fd1', embedOrigins: [] };
+export const DEFAULT_PAGE_OPTIONS: PageOptions = { title: 'Chat with us', color: '#1f4fd1', embedOrigins: [], tabSilenceMs: 30_000 };
 
 /** What a colour may be, in configuration and in the snippet's `data-color`. */
 export const COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
@@ -48,8 +53,9 @@ export function mountPages(router: Router, given: Partial<PageOptions>): void {
   const options = { ...DEFAULT_PAGE_OPTIONS, ...given };
   const chat = file('page.html')
     .replaceAll('{{title}}', escapeHtml(options.title))
-    .replaceAll('{{color}}', escapeHtml(options.color));
-  const console = file('console.html');
+    .replaceAll('{{color}}', escapeHtml(options.color))
+    .replace('{{tabSilenceMs}}', String(options.tabSilenceMs));
+  const console = file('console.html').replace('{{tabSilenceMs}}', String(options.tabSilenceMs));
   // The shipped title is one of the chat's words: the widget words its launcher in the chat's language too.
   const titles = options.title === DEFAULT_PAGE_OPTIONS.title ? { titles: Object.fromEntries(Object.entries(WORDS).map(([language, words]) => [language, words.title])) } : {};
   const defaults = JSON.stringify({ title: options.title, color: options.color, ...titles }).replace(/</g, '\\u003c');

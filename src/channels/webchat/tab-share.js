@@ -4,9 +4,12 @@
 // there every few seconds; one silent for longer (a tab the browser froze, not closed: its lock stays held) has the
 // stream taken from it. A browser without either (or that refuses them to an embed) streams in every tab.
 
-/** How often the holder says it is there (ms), and how long the others wait without a word before taking the stream. */
+/**
+ * How often the holder says it is there (ms), and how long the others wait without a word before taking the stream:
+ * the page's `switchboard-tab-silence` (the server's `tabSilenceMs`, which a test lowers), else 30 s.
+ */
 const ALIVE_EVERY_MS = 2_000;
-const SILENT_AFTER_MS = 30_000;
+const SILENT_AFTER_MS = Number(document.querySelector('meta[name="switchboard-tab-silence"]')?.content) || 30_000;
 
 const canShare = typeof BroadcastChannel === 'function' && typeof navigator.locks?.request === 'function';
 
