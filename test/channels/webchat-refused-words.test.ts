@@ -20,9 +20,9 @@ async function startRefused(page: Page, name: string): Promise<string> {
 describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refusal'), () => {
   let browser: Browser;
   let chat: WebchatHarness;
-  // One new chat an hour from an address; a session's second message within 20 s is refused.
+  // One new chat an hour from an address; a session's second message within 8 s is refused (and sent once they are up).
   withChromium(
-    () => webchatHarness({ limits: { sessionsPerAddress: { count: 1, perMs: 3_600_000 }, postsPerSession: { count: 1, perMs: 20_000 } } }),
+    () => webchatHarness({ limits: { sessionsPerAddress: { count: 1, perMs: 3_600_000 }, postsPerSession: { count: 1, perMs: 8_000 } } }),
     (running) => ({ browser, server: chat } = running),
   );
 
