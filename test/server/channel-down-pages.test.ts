@@ -5,8 +5,8 @@
 // Screenshots go to test-results/admin-ui/.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
 import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
 import { FakeWhatsApp } from '../channels/whatsapp-web/fake-client.ts';
@@ -48,12 +48,19 @@ async function signInAs(page: Page, url: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'), () => {
+  // One Chromium for the file; each test's page is its own.
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it('says above every page, in Arabic and in English, that WhatsApp Web cannot start or is logged out, since when, what customers meet, with the QR code a click away; gone once it is ready', async () => {
     const whatsapp = new FakeWhatsApp();
     whatsapp.initializeError = new Error('Failed to launch the browser process! spawn /usr/bin/chromium ENOENT');
     const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp);
-    const browser = await launch();
-    running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-whatsapp-down', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signInAs(page, app.url);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
@@ -164,8 +171,6 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
     const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET });
-    const browser = await launch();
-    running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-telegram-down', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signInAs(page, app.url);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
