@@ -6,7 +6,7 @@ import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, FlowPosition, Message, Tx } from '../store/types.ts';
 import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
-import { blank } from '../shared/text.ts';
+import { blank, personName } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
 import { keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
 import { firstMessage } from './first-message.ts';
@@ -406,9 +406,10 @@ export class Intake {
   async #contactOf(tx: Tx, inbound: InboundMessage, now: string, fx: Effects): Promise<Contact> {
     const known = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     const referral: Fields = inbound.referral ? { referral: inbound.referral } : {};
+    const profileName = inbound.from.name === undefined ? undefined : personName(inbound.from.name);
     if (known) {
       // The name a customer gave us is kept; a channel's profile name only fills a gap.
-      const name = known.name ?? inbound.from.name;
+      const name = known.name ?? profileName;
       const language = known.language ?? inbound.from.language ?? (await this.#writtenLanguage(tx, known, inbound));
       const identity = known.identities.find((own) => own.channel === inbound.channel && own.id === inbound.from.id);
       const reference = inbound.from.reference;
@@ -425,7 +426,7 @@ export class Intake {
     const contact: Contact = {
       id: await tx.newContactId(),
       identities: [{ channel: inbound.channel, id: inbound.from.id, ...(inbound.from.reference ? { reference: inbound.from.reference } : {}) }],
-      ...(inbound.from.name ? { name: inbound.from.name } : {}),
+      ...(profileName ? { name: profileName } : {}),
       ...((inbound.from.language ?? languageOf(inbound.text)) ? { language: (inbound.from.language ?? languageOf(inbound.text)) as string } : {}),
       fields: { ...referral },
       tags: [],
@@ -466,8 +467,9 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
     else contact.identities.push({ channel: update.channel, id: address });
     changed = true;
   }
-  if (update.name && update.name !== contact.name) {
-    contact.name = update.name;
+  const name = update.name === undefined ? undefined : personName(update.name);
+  if (name && name !== contact.name) {
+    contact.name = name;
     changed = true;
   }
   if (!changed) return;

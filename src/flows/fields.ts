@@ -2,6 +2,7 @@
 // each one lives on the Contact and Conversation records.
 import type { KnownFileError } from '../shared/file-error.ts';
 import type { Contact, Conversation, FieldValue } from '../store/types.ts';
+import { personName } from '../shared/text.ts';
 
 /** A checked field path, split once at load so running a step does no string work. */
 export interface FieldRef {
@@ -134,7 +135,7 @@ export function readField(field: FieldRef, contact: Contact, conversation: Conve
 export function writeField(field: FieldRef, contact: Contact, conversation: Conversation, value: FieldValue): void {
   const text = value === null ? undefined : String(value);
   switch (field.path) {
-    case 'contact.name': return assign(contact, 'name', text);
+    case 'contact.name': return assign(contact, 'name', text === undefined ? undefined : personName(text));
     case 'contact.language': return assign(contact, 'language', text);
     case 'conversation.team': return assign(conversation, 'team', text);
     case 'conversation.intent': return assign(conversation, 'intent', text);

@@ -29,6 +29,25 @@ export function blank(text: string): boolean {
 }
 
 /**
+ * Control and format characters a name never shows: direction overrides, embeddings, isolates and marks (U+202E
+ * would turn "Dana \u202Eevil" into "Dana live"), zero-width spaces, a byte order mark, C0/C1 controls. Kept: the
+ * joiners (U+200D binds 👩‍💻, U+200C is part of Persian words) and tag characters (U+E0020-E007F, inside flag emoji).
+ */
+const NAME_INVISIBLES = /(?![\u200c\u200d\u{e0020}-\u{e007f}])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * A person's name as agents and admins are shown it: without the invisible characters that can fake or reorder it,
+ * single-spaced and trimmed; undefined when nothing visible is left. Every name a channel gives goes through it.
+ *
+ *     personName('Dana 😀\u202Eevil'); // 'Dana 😀evil'
+ *     personName('\u200f '); // undefined
+ */
+export function personName(name: string): string | undefined {
+  const shown = name.replace(/[\t\n\r\v\f\u0085\u2028\u2029]+/g, ' ').replace(NAME_INVISIBLES, '').replace(/\s+/g, ' ').trim();
+  return shown === '' ? undefined : shown;
+}
+
+/**
  * A form of `text` for loose comparison: trimmed, single-spaced, lower case, without accents or Arabic
  * diacritics, so "  Café " equals "cafe".
  *
