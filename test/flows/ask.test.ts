@@ -29,6 +29,16 @@ describe('ask', () => {
     expect(run.contact.fields).toEqual({});
   });
 
+  it('saves a name the customer typed as agents will read it: no direction override, emoji joiners kept', () => {
+    const flow = compile(script(`  - ask: "Name?"\n    save: contact.name\n  - say: "Thanks, {{contact.name}}"\n`));
+    const run = newRun();
+    startFlow(flow, run);
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'Dana 👩‍💻\u202Eevil\u202C' });
+    expect(run.contact.name).toBe('Dana 👩‍💻evil');
+    expect(takeSaid(run)).toEqual(['Thanks, Dana 👩‍💻evil']);
+  });
+
   it('saves a number as a number and a date as yyyy-mm-dd, from Arabic-Indic digits', () => {
     const flow = compile(script(`  - ask: "How many?"\n    expect: number\n    save: conversation.count\n  - ask: "When?"\n    expect: date\n    save: conversation.when\n`));
     const run = newRun();
