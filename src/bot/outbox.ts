@@ -21,13 +21,24 @@ export interface OutboxOptions {
   retryDelaysMs?: number[];
   /** Delays between attempts at recording a send's outcome; the send itself is not repeated. */
   recordDelaysMs?: number[];
+  /**
+   * A wait before the next attempt this long or longer is a long one (30 s by default): whoever wrote the message
+   * hears of it once (`OutboxListener.delayed`), then whether it went after all.
+   */
+  longWaitMs?: number;
   /** How many messages one claim takes at most. */
   batch?: number;
 }
 
 /** What the outbox tells about a message once its outcome is recorded. */
 export interface OutboxListener {
-  sent?(message: Message): void;
+  /** `afterDelay`: its author was told of a long wait before it went (`delayed`). */
+  sent?(message: Message, afterDelay: boolean): void;
+  /**
+   * A message about to wait a long time (`OutboxOptions.longWaitMs`) before its next attempt, for a reason that may
+   * pass (the channel out of reach, its rate limit): once a message, whatever its attempts after.
+   */
+  delayed?(message: Message, reason: string, waitMs: number): void;
   /** Marked failed (refused for good, or out of attempts), with the reason recorded; `known`, as `ChannelSendError` says. */
   failed?(message: Message, reason: string, known: KnownFailure | undefined): void;
 }
@@ -52,6 +63,7 @@ export class Outbox {
   readonly #options: OutboxOptions;
   readonly #delays: number[];
   readonly #recordDelays: number[];
+  readonly #longWaitMs: number;
   readonly #sending = new Set<Promise<void>>();
   /** The ids of the messages being delivered: a claim of one again (put back meanwhile, then claimed) is not sent twice. */
   readonly #delivering = new Set<number>();
@@ -74,6 +86,7 @@ export class Outbox {
     }, 'error');
     this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
+    this.#longWaitMs = options.longWaitMs ?? 30_000;
     // Every reply waiting to be tried again listens for the stop (and lets go once tried): an outage of a channel
     // has more than Node's 10 waiting at once, which is not the leak its warning would tell the log.
     setMaxListeners(0, this.#stopping.signal);
@@ -165,6 +178,7 @@ export class Outbox {
     // Each part's id, over the attempts (a retry resumes after the parts that went out).
     const parts: string[] = [];
     const sentPart = (id: string): void => void parts.push(id);
+    let toldDelay = false;
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
@@ -190,6 +204,10 @@ export class Outbox {
         const asked = failure?.retryAfterMs ?? 0;
         const wait = Math.min(LONGEST_WAIT_MS, Math.max(delay, Number.isNaN(asked) ? 0 : asked));
         log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
+        if (!toldDelay && wait >= this.#longWaitMs) {
+          toldDelay = true;
+          for (const listener of this.#listeners) listener.delayed?.(message, reason, wait);
+        }
         if (!(await this.#wait(wait))) {
           // Stopping: it was not sent, so it is pending again, not in doubt.
           await store.retryOutbound([message.id]).catch((failed: unknown) => log.error({ message: message.id, err: describe(failed) }, 'could not put an unsent message back'));
@@ -197,7 +215,7 @@ export class Outbox {
         }
         continue;
       }
-      if (await this.#record(message, { channelMessageId })) for (const listener of this.#listeners) listener.sent?.({ ...message, channelMessageId, status: 'sent' });
+      if (await this.#record(message, { channelMessageId })) for (const listener of this.#listeners) listener.sent?.({ ...message, channelMessageId, status: 'sent' }, toldDelay);
       await this.#recordParts(message, parts.filter((id) => id !== channelMessageId), channelMessageId);
       return;
     }

@@ -195,7 +195,11 @@ export class Runtime {
       recovered: 'the customers waiting are given the room team.yaml gave again',
     }, 'error');
     this.#offOutbox = options.outbox.listen({
-      sent: (message) => bus.emit({ type: 'message.sent', payload: { message } }),
+      sent: (message, afterDelay) => {
+        bus.emit({ type: 'message.sent', payload: { message } });
+        if (afterDelay) void this.#track(this.#statuses.tellDelay(message, 'went'));
+      },
+      delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),
       failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),
     });
   }

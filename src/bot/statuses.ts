@@ -4,7 +4,7 @@ import type { DeliveryStatus, KnownFailure } from '../types.ts';
 import type { Message, Store } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
-import { line } from '../handover/lines.ts';
+import { line, type Line } from '../handover/lines.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
 import type { Transactions } from './transactions.ts';
@@ -77,6 +77,25 @@ export class Statuses {
       await this.#markUnseen(message);
       return;
     }
+    // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
+    // now); anything else, in the channel's.
+    await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
+      known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt) : line('notDelivered', id, name, excerpt, reason, known));
+  }
+
+  /**
+   * An agent's message to a customer that waits long for its channel (out of reach, rate-limited: `Outbox`'s
+   * `delayed`): its agent is told it has not gone yet, and is sent again by itself; then (`went`) that it went after
+   * all. A failure in the end is told by `tellAuthor`. The bot's own messages and notices to agents are not told.
+   */
+  async tellDelay(message: Message, state: { waiting: string } | 'went'): Promise<void> {
+    if (message.toAgent) return;
+    await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
+      state === 'went' ? line('deliveredAfterWait', id, name, excerpt) : line('notDeliveredYet', id, name, excerpt, state.waiting));
+  }
+
+  /** Tells the agent who wrote `message` to a customer, in the customer's conversation's turn, what `said` makes of it. */
+  async #tellAgentWhoWrote(message: Message, said: (id: number, customer: string | undefined, excerpt: string) => Line): Promise<void> {
     if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
     const conversation = await this.options.store.conversation(message.conversationId);
     if (!conversation) return;
@@ -84,10 +103,7 @@ export class Statuses {
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name;
-      // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
-      // now); anything else, in the channel's.
-      const said = known === 'windowClosed' ? line('notDeliveredWindowClosed', conversation.id, name, excerpt) : line('notDelivered', conversation.id, name, excerpt, reason, known);
-      await this.options.desk.tell(tx, agentId, said, fx, conversation.id);
+      await this.options.desk.tell(tx, agentId, said(conversation.id, name, excerpt), fx, conversation.id);
     });
   }
 

@@ -179,6 +179,12 @@ const en = {
   // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window).
   notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string) =>
     `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${NOT_DELIVERED_EN.windowClosed}`,
+  // An agent's message waiting long for the customer's channel (out of reach, rate-limited), sent again by itself;
+  // then, when it went after all. A failure in the end is `notDelivered`.
+  notDeliveredYet: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
+    `#${id}: your message to ${customer ?? 'the customer'} has not gone yet ("${excerpt}"): the channel said "${reason}". It is sent again by itself for a while; you will be told whether it goes.`,
+  deliveredAfterWait: (id: number, customer: string | undefined, excerpt: string) =>
+    `#${id}: your message to ${customer ?? 'the customer'} went after all ("${excerpt}").`,
   // What the commands say: /help, /list, /use, and a command that cannot be read (`parseAgentCommand`).
   commandDescription: (name: AgentCommandName) => COMMAND_DESCRIPTIONS_EN[name],
   helpHead: () => 'Commands (N is a conversation number, like 42 or #42):',
@@ -350,6 +356,10 @@ const ar: Wording = {
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}`,
   notDeliveredWindowClosed: (id, customer, excerpt) =>
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${NOT_DELIVERED_AR.windowClosed}`,
+  notDeliveredYet: (id, customer, excerpt, reason) =>
+    `المحادثة #${id}: لم تُرسَل رسالتك إلى ${isolate(customer ?? 'العميل')} بعد (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ردّت القناة: «${isolate(reason)}». يُعاد إرسالها تلقائيًا لبعض الوقت، وستعرف هل وصلت.`,
+  deliveredAfterWait: (id, customer, excerpt) =>
+    `المحادثة #${id}: أُرسلت رسالتك إلى ${isolate(customer ?? 'العميل')} في النهاية (${shortQuote(excerpt, 'ar') ?? 'ملف'}).`,
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
   commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
   helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',

@@ -76,15 +76,15 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger; sweepEveryMs?: number; fanout?: Fanout } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger; sweepEveryMs?: number; fanout?: Fanout; longWaitMs?: number } = {},
 ): Promise<Harness> {
-  const { latency, log = quietLog, ...runtimeOptions } = options;
+  const { latency, log = quietLog, longWaitMs, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });
   const store = latency ? withReadLatency(opened) : opened;
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
   const bus = new EventBus();
-  const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5] });
+  const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5], ...(longWaitMs !== undefined ? { longWaitMs } : {}) });
   const runtime = new Runtime({ store, flows, directory, bus, outbox, log, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });
   await runtime.start();
   const now = options.now ?? (() => new Date());

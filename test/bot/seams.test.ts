@@ -52,10 +52,10 @@ function scriptedChannel(name: string, outcomes: (Error | undefined)[]) {
   return { channel, attempts, sent, textsTo: (to: string) => sent.filter((s) => s.to === to).map((s) => s.message.text) };
 }
 
-async function withAgent(customers: FakeChannel | ReturnType<typeof scriptedChannel>) {
+async function withAgent(customers: FakeChannel | ReturnType<typeof scriptedChannel>, options: Parameters<typeof harness>[2] = {}) {
   const agents = fakeChannel('telegram');
   const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team);
-  const h = await harness(dir, [customers as FakeChannel, agents]);
+  const h = await harness(dir, [customers as FakeChannel, agents], options);
   await h.send('telegram', '9001', '/online');
   await h.send('whatsapp', 'c1', 'hi');
   await h.send('whatsapp', 'c1', 'layla@example.com');
@@ -184,6 +184,40 @@ describe('send errors that mean something', () => {
     const stored = (await h.store.messagesOfConversation(conversation.id)).find((m) => m.text === 'Are you there?');
     expect(stored).toMatchObject({ status: 'failed', error: 'Forbidden: bot was blocked by the user' });
     expect(agents.textsTo('9001').at(-1)).toBe(`#${conversation.id}: your message to Layla was not delivered ("Are you there?"): the channel said "Forbidden: bot was blocked by the user"`);
+    await h.close();
+  });
+
+  it('tells the agent once when their message waits long for the customer\'s channel, then that it went; a short wait, nothing', async () => {
+    const customers = scriptedChannel('whatsapp', []);
+    // A wait of 300 ms counts as long here (30 s by default).
+    const { h, agents, conversation } = await withAgent(customers, { longWaitMs: 300 });
+    const refusals = new Map([['Your refund is on its way', 2], ['One more thing', 1]]);
+    customers.channel.send = ((send) => async (to: string, message: OutboundMessage) => {
+      const left = refusals.get(message.text) ?? 0;
+      if (left > 0) {
+        refusals.set(message.text, left - 1);
+        customers.attempts.push({ to, message, at: Date.now() });
+        // The refund's first refusal asks for no wait (the outbox's own 5 ms), its second for 400 ms: long.
+        throw new ChannelSendError('Too Many Requests: retry after 1', { permanent: false, retryAfterMs: message.text === 'Your refund is on its way' && left === 1 ? 400 : 0 });
+      }
+      return send(to, message);
+    })(customers.channel.send.bind(customers.channel));
+    const toldOf = (text: string) => agents.textsTo('9001').filter((told) => told.includes(`("${text}")`));
+
+    await h.send('telegram', '9001', 'Your refund is on its way');
+    await eventually(() => toldOf('Your refund is on its way').length === 2);
+    expect(customers.textsTo('c1').filter((text) => text === 'Your refund is on its way')).toHaveLength(1);
+    expect(toldOf('Your refund is on its way')).toEqual([
+      `#${conversation.id}: your message to Layla has not gone yet ("Your refund is on its way"): the channel said "Too Many Requests: retry after 1". It is sent again by itself for a while; you will be told whether it goes.`,
+      `#${conversation.id}: your message to Layla went after all ("Your refund is on its way").`,
+    ]);
+
+    // Refused once and sent 5 ms later: the agent hears nothing of it.
+    await h.send('telegram', '9001', 'One more thing');
+    await eventually(() => customers.textsTo('c1').includes('One more thing'));
+    await h.send('whatsapp', 'c1', 'thanks');
+    await eventually(() => agents.textsTo('9001').some((told) => told.includes('thanks')));
+    expect(toldOf('One more thing')).toEqual([]);
     await h.close();
   });
 

@@ -22,7 +22,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], reservedFieldName: ['fields.constructor', 'constructor'], eraseNotDone: [], rollbackStale: ['0123456789ab'],
   fileNotReceived: [undefined, 'image', 'the file is larger than 20 MB', { kind: 'tooLarge', limitBytes: 20 * 1024 * 1024 }], fileNotSent: [4, 'huge.zip', 'document', 'the file is larger than 20 MB'],
   kindNotShown: ['poll'], kindNotShownInApp: ['poll'], reactedWith: ['👍', 'Did that fix it?'], editedMessage: ['A-1243', 'A-1234'], deletedMessage: ['My card is 4111'], answeredInApp: [], reactedInApp: ['👍', 'Did that fix it?'], quotedFile: ['image'], editNotRelayed: [], editOnClosed: [4], editNotYours: [4, 'Sara'], editTooFarBack: [4], editLeavesNothing: [4], notDelivered: [4, 'Layla', 'Your refund is on its way', 'Forbidden: bot was blocked by the user', 'blocked'],
-  notDeliveredWindowClosed: [4, 'Layla', 'Are you still there?'],
+  notDeliveredWindowClosed: [4, 'Layla', 'Are you still there?'], notDeliveredYet: [4, 'Layla', 'Your refund is on its way', 'Too Many Requests: retry after 60'], deliveredAfterWait: [4, 'Layla', 'Your refund is on its way'],
   commandDescription: ['help'], helpHead: [], helpLine: ['/claim N', 'claim'], helpTail: [], unknownCommand: ['clsoe', 'close'], needsNumber: ['claim'],
   justNumber: ['use'], badNumber: ['#abc', 'note'], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
   listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
