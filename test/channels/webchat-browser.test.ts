@@ -473,6 +473,27 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await agent.locator('#conversation').isVisible()).toBe(false);
     expect(await agent.locator('#online').getAttribute('class')).toContain('active');
     await agent.screenshot({ path: '/tmp/switchboard-console-phone-list.png' });
+
+    // Back pressed while the console still reads the conversation again after a reply (a slow network): the list
+    // stays, the conversation does not come back over it when the read ends.
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.agent', { hasText: 'Try this:' }).waitFor();
+    let held = 0;
+    await agent.route('**/conversations/1/messages*', async (route) => {
+      held++;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue().catch(() => {});
+    });
+    await agent.fill('#reply-text', 'One moment');
+    await agent.click('#reply-form button');
+    await customer.locator('.msg.agent', { hasText: 'One moment' }).waitFor();
+    await expect.poll(() => held).toBeGreaterThan(0);
+    const reread = agent.waitForResponse('**/conversations/1/messages*');
+    await agent.click('#back');
+    await reread;
+    await agent.waitForTimeout(300);
+    expect(await agent.locator('#conversation').isVisible()).toBe(false);
+    expect(await agent.locator('#held li', { hasText: 'Layla' }).isVisible()).toBe(true);
   }), 90_000);
 
   it('keeps a reply longer than a message may be whole in the console, says so under the box, and sends nothing until it is short enough', () => shooting('console-too-long', async () => {

@@ -535,6 +535,8 @@ async function openConversation(id, opening = false) {
     messages.push(...page.messages);
     more = page.more && page.messages.length > 0;
     after = page.messages.at(-1)?.id ?? after;
+    // Left while it was being read (Back on a phone, another conversation picked): not shown again over the list.
+    if (selected !== id) return;
   }
   showDrafts(id);
   const held = conversation.stage === 'assigned';
