@@ -177,7 +177,7 @@ export class Runtime {
         released: () => options.fanout?.publish(TIMERS_TOPIC, { released: true }),
       } : {}),
     });
-    this.#statuses = new Statuses({ store, bus, log, desk, transactions });
+    this.#statuses = new Statuses({ store, bus, log, desk, transactions, now });
     this.#checks = new Failing(log, {
       failing: 'the periodic check could not run: queue timeouts, auto-closes and replies in doubt wait for it; each check tries again (logged again once one works)',
       recovered: 'the periodic check runs again',
@@ -197,6 +197,7 @@ export class Runtime {
     this.#offOutbox = options.outbox.listen({
       sent: (message, afterDelay) => {
         bus.emit({ type: 'message.sent', payload: { message } });
+        void this.#track(this.#statuses.sent(message));
         if (afterDelay) void this.#track(this.#statuses.tellDelay(message, 'went'));
       },
       delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),

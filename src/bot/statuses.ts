@@ -20,11 +20,17 @@ export class Statuses {
    * Business app's) has its sent, delivered and read reported, and each would wait the same seconds for nothing.
    */
   readonly #unknown = new Set<string>();
+  /**
+   * `failed` statuses for ids still unknown after the wait, kept (5 minutes, the newest 1,000) until the outbox records
+   * one of them (`sent`): Meta may report a failure before its answer to the send reaches us, and a failure dropped
+   * is an agent never told and a transcript that says sent.
+   */
+  readonly #earlyFailures = new Map<string, { status: DeliveryStatus; until: number }>();
 
-  constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions; lateIdDelaysMs?: number[] }) {}
+  constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions; now?: () => Date; lateIdDelaysMs?: number[] }) {}
 
   async report(status: DeliveryStatus): Promise<void> {
-    const { store, bus, log } = this.options;
+    const { store, log } = this.options;
     const key = `${status.channel}:${status.messageId}`;
     // A channel may report on a message before the outbox has recorded the id its send returned: wait a little,
     // unless that id was waited for in vain already.
@@ -39,7 +45,50 @@ export class Statuses {
     } else {
       this.#unknown.add(key);
       if (this.#unknown.size > 1_000) this.#unknown.delete(this.#unknown.values().next().value as string);
+      if (status.status === 'failed') {
+        this.#keepEarlyFailure(key, status);
+        // The outbox may have recorded the id since the last look, before this failure was kept: then `sent` missed it.
+        message = await store.messageByChannelId(status.channel, status.messageId);
+        if (!message) {
+          log.debug({ channel: status.channel, messageId: status.messageId }, 'a failure for an id not recorded yet; kept until the outbox records it');
+          return;
+        }
+        if (!this.#earlyFailures.delete(key)) return;
+      }
     }
+    await this.#apply(message, status);
+  }
+
+  /**
+   * The outbox recorded the id a send returned: a failure the channel reported for that id before is applied now.
+   *
+   *     outbox.listen({ sent: (message) => void statuses.sent(message) });
+   */
+  async sent(message: Message): Promise<void> {
+    if (message.channelMessageId === undefined) return;
+    const key = `${message.channel}:${message.channelMessageId}`;
+    const early = this.#earlyFailures.get(key);
+    if (!early || !this.#earlyFailures.delete(key) || early.until < this.#now()) return;
+    await this.#apply(message, early.status);
+  }
+
+  #now(): number {
+    return (this.options.now?.() ?? new Date()).getTime();
+  }
+
+  #keepEarlyFailure(key: string, status: DeliveryStatus): void {
+    const now = this.#now();
+    for (const [kept, { until }] of this.#earlyFailures) {
+      if (until >= now && this.#earlyFailures.size < 1_000) break;
+      this.#earlyFailures.delete(kept);
+    }
+    this.#earlyFailures.delete(key);
+    this.#earlyFailures.set(key, { status, until: now + 5 * 60_000 });
+  }
+
+  /** Records `status` on `message` and tells what it means (a failure, to whom wrote it). */
+  async #apply(message: Message | undefined, status: DeliveryStatus): Promise<void> {
+    const { store, bus, log } = this.options;
     if (message?.direction !== 'out') {
       log.debug({ channel: status.channel, messageId: status.messageId, status: status.status }, 'a status for a message not sent from here; ignored');
       return;

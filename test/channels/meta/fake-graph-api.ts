@@ -56,6 +56,8 @@ export class FakeGraphApi {
   #page: Record<string, unknown> | undefined;
   #lostAnswers = 0;
   #stalledSends = 0;
+  #heldSends = 0;
+  readonly #held: (() => void)[] = [];
   readonly #server: Server;
   readonly #token: string;
   readonly #media = new Map<string, { bytes: Buffer; mime: string; size?: number }>();
@@ -130,6 +132,19 @@ export class FakeGraphApi {
   /** The next `times` sends are taken (in `sent`) and never answered: the caller waits until it gives up or dies. */
   stallSends(times: number): void {
     this.#stalledSends += times;
+  }
+
+  /**
+   * The next `times` WhatsApp sends are taken (in `sent`, with their wamid) and answered only at `releaseAnswers`: a
+   * slow answer from the Graph API, while Meta may already report on the message.
+   */
+  holdAnswers(times: number): void {
+    this.#heldSends += times;
+  }
+
+  /** Answers the sends `holdAnswers` held. */
+  releaseAnswers(): void {
+    for (const answer of this.#held.splice(0)) answer();
   }
 
   /** The next `times` downloads of bytes are answered with HTTP `status`. */
@@ -287,7 +302,13 @@ export class FakeGraphApi {
       }
       const id = `wamid.OUT${String(this.#next++).padStart(4, '0')}`;
       this.sent.push({ id, body });
-      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to ?? body.recipient, wa_id: body.to ?? body.recipient }], messages: [{ id }] });
+      const accepted = () => answer(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to ?? body.recipient, wa_id: body.to ?? body.recipient }], messages: [{ id }] });
+      if (this.#heldSends > 0) {
+        this.#heldSends -= 1;
+        this.#held.push(accepted);
+        return;
+      }
+      accepted();
       return;
     }
     if (req.method === 'POST' && edge === 'media') {

@@ -232,6 +232,32 @@ agents:
     expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update');
     expect(await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid)).toMatchObject({ failure: 'cannotReceive' });
   });
+
+  it('tells the agent once of a failure Meta reported before the send\'s answer came, and marks the message failed', async () => {
+    const cloud = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
+    // The Graph API is slow to answer Lina's send; meanwhile WhatsApp reports that message failed, by its wamid.
+    cloud.graph.holdAnswers(1);
+    await lina.say('Your refund is on its way');
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 2);
+    const wamid = cloud.graph.sent.at(-1)!.id;
+    const failed = fixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [{ id: wamid, status: 'failed', timestamp: '1763950330', recipient_id: SHEENA, errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }] }];
+    expect((await cloud.post(failed)).status).toBe(200);
+    cloud.graph.releaseAnswers();
+
+    const notDelivered = async () => (await lina.messages()).map((m) => m.text).filter((line) => line.includes('was not delivered'));
+    await expect.poll(notDelivered, { timeout: 3000 }).toHaveLength(1);
+    expect((await notDelivered())[0]).toMatch(/^#1: your message to Sheena Nelson was not delivered \("Your refund is on its way"\)/);
+    expect(await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid)).toMatchObject({ status: 'failed', error: 'Message undeliverable (#131026)' });
+    // Told once: a failure reported again for the same message says nothing more.
+    expect((await cloud.post(failed)).status).toBe(200);
+    await settled(cloud);
+    expect(await notDelivered()).toHaveLength(1);
+  });
 });
 
 describe('a question that never reached the customer', () => {
