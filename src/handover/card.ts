@@ -48,8 +48,10 @@ export function assignmentCard({
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const name = contact.name ?? word(line('cardCustomer'), language);
   const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
+  // Passed to a colleague of the same team (in their chat), it goes to no other team: "from Billing to Billing" says nothing.
+  const toTeam = passedOn && teamName?.toLowerCase() === passedOn.team?.toLowerCase() ? undefined : teamName;
   const lines = [
-    word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, passedOn.team, teamName) : line('cardHead', conversation.id, returning, teamName), language),
+    word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, passedOn.team, toTeam) : line('cardHead', conversation.id, returning, teamName), language),
     word(line('cardWho', name, conversation.channel, topic), language),
     ...shownFields(contact.fields, conversation.fields, wording, language).map(({ label, name, value }) => (language === 'ar'
       ? `${isolate(label ?? name)}: ${isolate(String(value))}`

@@ -8,37 +8,26 @@ import { FilesHeldBack, type InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
-import { assignmentCard, quotingFrom } from './card.ts';
+import { cardOf } from './card-of.ts';
 import { close, unseenInApp } from './closing.ts';
 import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
-import { fromAgentToCustomer, kept, relayedIn } from './relay.ts';
+import { fromAgentToCustomer, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
-const RECENT_FOR_CARD = 5;
-
 /** Posts a desk conversation's card as the first message of its thread, once the thread exists, in the team's language. */
 export async function postCard(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
-  const contact = await tx.contact(conversation.contactId);
-  if (!contact || !conversation.deskThread) return;
-  const lately = await tx.recentMessages(conversation.id, 30);
-  const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
-  const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
-  const holder = holderOf(ctx, conversation);
+  if (!conversation.deskThread) return;
   const language = threadLanguage(ctx, conversation);
-  const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
   // Passed on from another team or desk: the team reads who passed it and what was said lately, by either side.
-  const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn, agentName: (id: string) => ctx.directory.agent(id)?.name } : {};
-  const card = assignmentCard({
-    conversation, contact, ...(team ? { team } : {}), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately), language,
-    ...(wording ? { wording } : {}), ...passedOn,
-  });
-  const text = `${card}\n\n${word(holder ? line('threadHeldBy', holder.name) : line('threadOpenToAll'), language)}`;
-  await toThread(ctx, tx, conversation, { text, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx);
+  const card = await cardOf(ctx, tx, conversation, { language });
+  if (!card) return;
+  const holder = holderOf(ctx, conversation);
+  await toThread(ctx, tx, conversation, { ...card, text: `${card.text}\n\n${word(holder ? line('threadHeldBy', holder.name) : line('threadOpenToAll'), language)}` }, fx);
 }
 
 /**

@@ -329,13 +329,14 @@ describe('handover', () => {
     await d.h.close();
   });
 
-  it('tells an agent who is passed a conversation someone held before that it is returning, not new', async () => {
+  it('tells an agent who is passed a conversation someone held before who passed it on, not that it is new', async () => {
     const d = await desk();
     const { id, mine, other: theirs, colleague } = await heldByOne(d);
     expect(d.agents.textsTo(mine).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · new conversation for Billing`));
     await d.agent(mine, `/transfer ${id} ${colleague}`);
     // Found by a helper: the colleague's card said "new conversation" for one an agent had held.
-    expect(d.agents.textsTo(theirs).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · returning conversation for Billing`));
+    const passer = colleague === 'Sara' ? 'Omar' : 'Sara';
+    expect(d.agents.textsTo(theirs).find((text) => text.startsWith(`#${id} ·`))).toMatch(new RegExp(`^#${id} · passed on by ${passer} from Billing\n`));
     await d.h.close();
   });
 

@@ -10,8 +10,8 @@ import { SARA, assignFlow, isolated } from './desk-topics.ts';
 const { setUp } = telegramServers();
 const KARIM = 5002;
 
-/** Billing without a desk: Omar (`language`, a line under him) and Sara work from their private chats. */
-const team = (language = '') => `
+/** Billing without a desk: Omar (`language`, a line under him) and Sara (`saraLanguage`) work from their private chats. */
+const team = (language = '', saraLanguage = '') => `
 teams:
   - name: Billing
 agents:
@@ -21,11 +21,20 @@ agents:
 ${language}  - name: Sara
     telegram: ${SARA}
     teams: [Billing]
-`;
+${saraLanguage}`;
+
+/** Omar answers Layla, she writes again, and he leaves a note: what the next agent's card shows of #1. */
+async function saidLately(app: Parameters<typeof post>[0], api: { sentTo(chat: number): string[] }) {
+  expect(await post(app, textNow(OMAR, 'Looking into it now'))).toBe(200);
+  await eventually(() => api.sentTo(LAYLA).at(-1) === 'Looking into it now');
+  expect(await post(app, textNow(LAYLA, 'It was on the 3rd, two payments of 40 EUR'))).toBe(200);
+  await eventually(() => api.sentTo(OMAR).some((text) => text.includes('two payments')));
+  expect(await omarSays(app, api, '/note 1 one refund is on its way')).toBe('Note added to #1 (only agents see it).');
+}
 
 /** Omar and Sara online, Omar first: the conversations coming in go to him (least open: Sara gets the next ones after). */
-async function bothOnline(language = '') {
-  const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language) });
+async function bothOnline(language = '', saraLanguage = '') {
+  const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language, saraLanguage) });
   expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
   await eventually(() => api.sentTo(OMAR).length === 1);
   return { app, api };
@@ -63,6 +72,50 @@ describe('/transfer without a number in the agent\'s private chat', () => {
     expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
     await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
     await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Sara')} has joined the conversation.`);
+  }, 30_000);
+
+  it('gives the colleague a card saying who passed it on, and what Layla and Omar said lately', async () => {
+    const { app, api } = await bothOnline();
+    await toOmar(app, api, LAYLA, 'Layla', 1);
+    await saidLately(app, api);
+    await saraOnline(app, api);
+    expect(await omarSays(app, api, '/transfer Sara')).toBe('#1 is now with Sara.');
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
+    expect(api.sentTo(SARA).find((text) => text.startsWith('#1 '))).toBe([
+      '#1 · passed on by Omar from Billing',
+      'Layla on telegram',
+      'First message: I was charged twice',
+      '',
+      'Lately:',
+      '› Layla: I was charged twice',
+      '› Omar: Looking into it now',
+      '› Layla: It was on the 3rd, two payments of 40 EUR',
+      '› Omar (note): one refund is on its way',
+      '',
+      'Reply here to answer Layla. /close 1 when done.',
+    ].join('\n'));
+  }, 30_000);
+
+  it('in Arabic for a colleague with language: ar', async () => {
+    const { app, api } = await bothOnline('', '    language: ar\n');
+    await toOmar(app, api, LAYLA, 'Layla', 1);
+    await saidLately(app, api);
+    await saraOnline(app, api);
+    expect(await omarSays(app, api, '/transfer Sara')).toBe('#1 is now with Sara.');
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
+    expect(api.sentTo(SARA).find((text) => text.startsWith('#1 '))).toBe([
+      `#1 · محادثة حوّلها ${isolated('Omar')} من فريق ${isolated('Billing')}`,
+      `${isolated('Layla')} عبر ${isolated('Telegram')}`,
+      `${isolated('الرسالة الأولى')}: ${isolated('I was charged twice')}`,
+      '',
+      'آخر ما دار فيها:',
+      `› ${isolated('Layla')}: ${isolated('I was charged twice')}`,
+      `› ${isolated('Omar')}: ${isolated('Looking into it now')}`,
+      `› ${isolated('Layla')}: ${isolated('It was on the 3rd, two payments of 40 EUR')}`,
+      `› ${isolated(`${isolated('Omar')} (ملاحظة)`)}: ${isolated('one refund is on its way')}`,
+      '',
+      `ردّ هنا للإجابة على ${isolated('Layla')}، وأرسل ${isolated('/close 1')} عند الانتهاء.`,
+    ].join('\n'));
   }, 30_000);
 
   it('holding several, moves none and names them; with one picked by /use, passes that one on', async () => {

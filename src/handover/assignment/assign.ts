@@ -5,12 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
-import { assignmentCard, quotingFrom } from '../card.ts';
+import { cardOf } from '../card-of.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
-import { kept } from '../relay.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
 import { chooseAgent } from './pipeline.ts';
 import { nextFor } from './queue.ts';
@@ -24,9 +23,6 @@ export interface AssignRequest {
   /** What to tell the customer when the conversation is queued, given their place in line (a number, or a mark to put it at). */
   queuedText?: (position: number | string) => string;
 }
-
-/** How many of the customer's recent messages a card shows. */
-const RECENT_FOR_CARD = 5;
 
 /**
  * Documents (collection `queues`, by team in lower case) written whenever a conversation joins a team's queue, and
@@ -265,18 +261,14 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   state.lastAssignedAt = now;
   saveAgentState(tx, agent, state);
   if (conversation.team) tx.putDoc('teams', conversation.team.toLowerCase(), { lastAgentId: agent.id });
-  const contact = await tx.contact(conversation.contactId);
-  const lately = await tx.recentMessages(conversation.id, 30);
-  const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
-  const wording = contact && ctx.wording ? await ctx.wording(conversation) : undefined;
-  const card = contact ? assignmentCard({ conversation, contact, ...(team ? { team } : {}), messages: recent, quoting: quotingFrom(lately), returning, ...(agent.language ? { language: agent.language } : {}), ...(wording ? { wording } : {}) }) : undefined;
+  // Passed on by another agent: who, and what was said lately, as a desk's card says it.
+  const card = await cardOf(ctx, tx, conversation, { language: agent.language ?? 'en', returning });
   // Worked in its team's desk by one of the team; an agent from elsewhere (given it by a transfer) works it in their
   // chat, and the desk's thread, which would take the customer's words from them, is left.
   const inDesk = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase());
   if (!inDesk) leaveDeskThread(conversation, fx);
-  // The files of the messages on the card come with it: the agent sees the photo the customer opened with.
-  if (card && !inDesk) await toAgent(ctx, tx, agent, { text: card, attachments: kept(recent.flatMap((m) => m.attachments ?? [])) }, fx, conversation.id);
+  if (card && !inDesk) await toAgent(ctx, tx, agent, card, fx, conversation.id);
   if (inDesk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);
   fx.emit({ type: 'conversation.assigned', payload: { conversation } });
 }
