@@ -141,6 +141,8 @@ describe('a desk conversation passed to another team', () => {
     await eventually(() => api.sentTo(LINA).length > 0);
     expect(await deskSays(app, api, inTopic(omar, '/transfer Support'))).toEqual(['#1 is transferred to Support (Lina has it).']);
     await eventually(() => api.sentTo(LINA).some((text) => text.startsWith('#1 ')));
+    // Lina, in her private chat, reads who passed it on as Support's desk would.
+    expect(api.sentTo(LINA).find((text) => text.startsWith('#1 '))).toMatch(/^#1 · passed on by Omar from Billing to Support\n[^]*\nLately:\n› Layla: I was charged twice\n› Omar: Looking into it now\n/);
     // Layla is told Lina joined, sent apart from the desk's and Lina's lines: what is counted of hers starts after it.
     await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Lina')} has joined the conversation.`);
     const inDesk = api.sentTo(DESK).length;
