@@ -197,7 +197,9 @@ export class Runtime {
     this.#offOutbox = options.outbox.listen({
       sent: (message, afterDelay) => {
         bus.emit({ type: 'message.sent', payload: { message } });
-        void this.#track(this.#statuses.sent(message));
+        // A failure the channel reported before this id was stored (rare): applied now.
+        const applying = this.#statuses.sent(message);
+        if (applying) void this.#track(applying);
         if (afterDelay) void this.#track(this.#statuses.tellDelay(message, 'went'));
       },
       delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),

@@ -62,14 +62,15 @@ export class Statuses {
   /**
    * The outbox recorded the id a send returned: a failure the channel reported for that id before is applied now.
    *
-   *     outbox.listen({ sent: (message) => void statuses.sent(message) });
+   *     outbox.listen({ sent: (message) => { const applying = statuses.sent(message); if (applying) void track(applying); } });
    */
-  async sent(message: Message): Promise<void> {
-    if (message.channelMessageId === undefined) return;
+  sent(message: Message): Promise<void> | undefined {
+    // Every reply sent passes here: with no failure kept (nearly always), no work at all.
+    if (this.#earlyFailures.size === 0 || message.channelMessageId === undefined) return undefined;
     const key = `${message.channel}:${message.channelMessageId}`;
     const early = this.#earlyFailures.get(key);
-    if (!early || !this.#earlyFailures.delete(key) || early.until < this.#now()) return;
-    await this.#apply(message, early.status);
+    if (!early || !this.#earlyFailures.delete(key) || early.until < this.#now()) return undefined;
+    return this.#apply(message, early.status);
   }
 
   #now(): number {
