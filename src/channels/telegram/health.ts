@@ -4,12 +4,13 @@
 // once. Telegram out of reach (the network, its 5xx) is a blip until calls have failed for `unreachableAfterMs` with
 // none answered: one failed send must not take the process out of a load balancer's pool while the outbox retries it.
 // In webhook mode nothing else calls Telegram meanwhile, so a short getMe asks again (1 s, then doubling up to 30 s)
-// until one answers; any call answered brings the channel back at once.
+// until one answers; any call answered brings the channel back at once. A webhook Telegram has not taken yet
+// (setWebhook failed at start, and is being tried again) keeps the channel down whatever else answers: no update comes.
 import { GrammyError, HttpError } from 'grammy';
 import type { ChannelStatus } from '../../types.ts';
 
 /** What keeps the channel from sending and receiving: `receiving` is up, the others are down. */
-export type TelegramState = 'receiving' | 'token-refused' | 'conflict' | 'unreachable';
+export type TelegramState = 'receiving' | 'token-refused' | 'conflict' | 'unreachable' | 'webhook-unregistered';
 
 export interface TelegramHealthOptions {
   now?: () => number;
@@ -26,8 +27,8 @@ export interface TelegramHealthOptions {
 
 /** How long Telegram may fail to answer before it counts as unreachable. */
 export const UNREACHABLE_AFTER_MS = 5_000;
-const PROBE_MS = 1_000;
-const MAX_PROBE_MS = 30_000;
+export const PROBE_MS = 1_000;
+export const MAX_PROBE_MS = 30_000;
 
 /**
  * The channel's state, fed by the outcome of its calls.
@@ -49,6 +50,8 @@ export class TelegramHealth {
   #probeTimer: NodeJS.Timeout | undefined;
   #probing: Promise<void> | undefined;
   #stopped = false;
+  /** Telegram's words for the last setWebhook that failed, and since when, while none has succeeded. */
+  #unregistered: { words: string; since: number } | undefined;
 
   constructor(options: TelegramHealthOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -77,7 +80,7 @@ export class TelegramHealth {
     const state = stateOf(error);
     if (!state) return;
     const now = this.#now();
-    this.#reason = error instanceof GrammyError ? `${error.error_code}: ${error.description}` : error instanceof Error ? error.message : String(error);
+    this.#reason = wordsOf(error);
     if (state === 'unreachable') {
       this.#failingSince ??= now;
       if (this.#state === 'receiving' && now - this.#failingSince < this.#unreachableAfterMs) {
@@ -90,7 +93,22 @@ export class TelegramHealth {
     this.#askAgain();
   }
 
+  /** setWebhook failed: down, whatever else Telegram answers, until `webhookRegistered()`. */
+  webhookRefused(error: unknown): void {
+    this.#unregistered = { words: wordsOf(error), since: this.#unregistered?.since ?? this.#now() };
+  }
+
+  /** Telegram took the webhook: updates come. */
+  webhookRegistered(): void {
+    this.#unregistered = undefined;
+    this.answered();
+  }
+
   status(): ChannelStatus {
+    if (this.#unregistered) {
+      const { words, since } = this.#unregistered;
+      return { up: false, state: 'webhook-unregistered', reason: `the webhook is not registered yet: ${words}`, downSince: new Date(since).toISOString() };
+    }
     if (this.#state === 'receiving') return { up: true, state: this.#state };
     return {
       up: false,
@@ -127,6 +145,11 @@ export class TelegramHealth {
     }, delay);
     this.#probeTimer.unref();
   }
+}
+
+/** A failed call as Telegram words it (`502: Bad Gateway`), or the network's error. */
+function wordsOf(error: unknown): string {
+  return error instanceof GrammyError ? `${error.error_code}: ${error.description}` : error instanceof Error ? error.message : String(error);
 }
 
 /** What a failed call says of the channel: 401 and 404 (the token unknown, or not a token), 409, Telegram's 5xx and the network. */

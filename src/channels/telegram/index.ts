@@ -15,7 +15,7 @@ import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
 import { receiveUpdate } from './receive.ts';
 import { Sender } from './send.ts';
-import { mountWebhook, registerWebhook } from './webhook.ts';
+import { keepRegistering, mountWebhook } from './webhook.ts';
 
 export interface TelegramOptions {
   token: string;
@@ -49,7 +49,10 @@ export interface TelegramOptions {
   callTimeoutSeconds?: number;
   /** How long calls must fail for the network or a 5xx before the channel counts as unreachable (default 5 s, health.ts). */
   unreachableAfterMs?: number;
-  /** Webhook mode: the pause before getMe asks whether Telegram answers again after a failed call (default 1 s, doubling up to 30 s). */
+  /**
+   * Webhook mode: the pause before getMe asks whether Telegram answers again after a failed call, and before setWebhook
+   * is tried again after it failed (default 1 s, doubling up to 30 s).
+   */
   probeMs?: number;
 }
 
@@ -88,6 +91,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   let offAgents: (() => void) | undefined;
   /** Bot API calls started in the background (answers, set-up): awaited by stop(). */
   const background = new Set<Promise<unknown>>();
+  /** Aborted by stop(): setWebhook is tried no more. */
+  const stopping = new AbortController();
 
   function track(what: string, work: () => Promise<unknown>): void {
     const running = work().catch((error: unknown) => log.warn({ err: String(error), call: what }, 'Telegram call failed'));
@@ -140,11 +145,16 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       } else if (options.publicUrl) {
         const publicUrl = options.publicUrl;
         track('setWebhook', async () => {
-          const url = await registerWebhook(api, publicUrl, webhookSecret).catch((error: unknown) => {
-            health.failed(error);
-            throw error;
+          const url = await keepRegistering(api, publicUrl, webhookSecret, {
+            signal: stopping.signal,
+            failed: (error) => {
+              health.webhookRefused(error);
+              log.warn({ err: String(error) }, 'Telegram webhook not registered; trying again');
+            },
+            ...(options.probeMs !== undefined ? { retryMs: options.probeMs } : {}),
           });
-          health.answered();
+          if (url === undefined) return;
+          health.webhookRegistered();
           log.info({ url }, 'Telegram webhook registered');
         });
       }
@@ -173,6 +183,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     },
     cameAfter,
     async stop() {
+      stopping.abort();
       offAgents?.();
       await polling?.stop();
       await health.stop();

@@ -5,12 +5,14 @@
 // waits exactly (instead of its own backoff, up to 60-120 s): see UNAVAILABLE_RETRY_AFTER_MS. Each refusal says what
 // it is (`kind`, as the Meta webhook's), for the logs and whoever reads them.
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Api } from 'grammy';
 import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
+import { MAX_PROBE_MS, PROBE_MS } from './health.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
@@ -136,8 +138,39 @@ function answerFast(res: ServerResponse, answer: Answer): void {
  *
  *     const url = await registerWebhook(api, 'https://bot.example.com', secret);
  */
-export async function registerWebhook(api: Api, publicUrl: string, secret: string): Promise<string> {
+export async function registerWebhook(api: Api, publicUrl: string, secret: string, signal?: AbortSignal): Promise<string> {
   const url = `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
-  await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+  await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal as Parameters<Api['setWebhook']>[2]);
   return url;
+}
+
+export interface KeepRegisteringOptions {
+  /** Aborted when the channel stops: no more tries. */
+  signal: AbortSignal;
+  /** Told each failed try, before the pause. */
+  failed: (error: unknown) => void;
+  /** The pause before the second try (default 1 s), doubled after each failed one up to 30 s. */
+  retryMs?: number;
+}
+
+/**
+ * Registers the webhook as registerWebhook does, trying again after each failure (Telegram out of reach at boot, a
+ * 5xx) until Telegram takes it: without it no update ever comes. Resolves to the URL, or undefined once stopped.
+ *
+ *     const url = await keepRegistering(api, 'https://bot.example.com', secret, { signal, failed: (e) => log.warn(e) });
+ */
+export async function keepRegistering(api: Api, publicUrl: string, secret: string, options: KeepRegisteringOptions): Promise<string | undefined> {
+  const { signal } = options;
+  let delay = options.retryMs ?? PROBE_MS;
+  while (!signal.aborted) {
+    try {
+      return await registerWebhook(api, publicUrl, secret, signal);
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      options.failed(error);
+    }
+    await sleep(delay, undefined, { signal }).catch(() => undefined);
+    delay = Math.min(delay * 2, MAX_PROBE_MS);
+  }
+  return undefined;
 }

@@ -60,6 +60,8 @@ export interface TelegramSetUp {
   adminToken?: string;
   /** The server's clock, for tests that move time on (an inactivity timeout). */
   now?: () => Date;
+  /** Readies the fake Bot API before the server starts (a call that fails at boot). */
+  apiBeforeStart?: (api: FakeBotApi) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export function telegramServers(): {
   const setUp = async (mode: TelegramSetUp) => {
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
+    mode.apiBeforeStart?.(api);
     const dir = mode.shipped ? await shippedDataDir() : await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
     if (mode.shipped) for (const [name, source] of Object.entries(mode.flows ?? {})) await writeFile(join(dir, 'flows', name), source);
     if (!mode.shipped || mode.team !== undefined) await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
 import type { Channel } from '../../../src/types.ts';
-import { eventually, quietLog } from '../../helpers.ts';
+import { eventually, hostFor, quietLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, post, SECRET, telegramServers, textNow, TOKEN } from './harness.ts';
 
@@ -70,5 +70,55 @@ describe('Telegram health (webhook mode)', () => {
     expect(api.callsOf('sendMessage')[0]?.status).toBe(502);
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  });
+
+  it('says on /healthz that the webhook is not registered while setWebhook fails at boot, tries it again until Telegram takes it, then delivers', async () => {
+    const { app, api } = await setUp({
+      webhook: true,
+      publicUrl: 'https://bot.example.com',
+      apiBeforeStart: (fake) => fake.fail('setWebhook', 2, badGateway),
+    });
+    const health = async () => {
+      const res = await fetch(`${app.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as { channels?: Record<string, { up: boolean; state: string; reason?: string }> } };
+    };
+
+    await eventually(() => api.callsOf('setWebhook').length >= 1);
+    await eventually(async () => (await health()).status === 503);
+    const down = await health();
+    expect(down.body.channels?.telegram).toMatchObject({ up: false, state: 'webhook-unregistered', reason: 'the webhook is not registered yet: 502: Bad Gateway' });
+
+    await eventually(() => api.callsOf('setWebhook').some((call) => call.status === 200), 10_000);
+    expect(api.callsOf('setWebhook').map((call) => call.status)).toEqual([502, 502, 200]);
+    await eventually(async () => (await health()).status === 200);
+
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 1, 10_000);
+  });
+
+  it('stays down while the webhook is not registered though getMe and sends answer, and is up once setWebhook succeeds', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail('setWebhook', 1_000, badGateway);
+    const channel: Channel = createTelegramChannel({
+      token: TOKEN, apiRoot: api.url, webhookSecret: SECRET, publicUrl: 'https://bot.example.com', log: quietLog, unreachableAfterMs: 1_000, probeMs: 50,
+    });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+    await eventually(() => api.callsOf('setWebhook').length >= 2);
+    const notRegistered = { up: false, state: 'webhook-unregistered', reason: 'the webhook is not registered yet: 502: Bad Gateway' };
+    expect(channel.status?.()).toMatchObject(notRegistered);
+
+    // A send refused once asks getMe again; getMe and the send tried again both answer: no update comes all the same.
+    api.fail('sendMessage', 1, badGateway);
+    await expect(channel.send(String(LAYLA), { text: 'Hi' })).rejects.toMatchObject({ permanent: false });
+    await eventually(() => api.callsOf('getMe').some((call) => call.status === 200));
+    await channel.send(String(LAYLA), { text: 'Hi' });
+    expect(channel.status?.()).toMatchObject(notRegistered);
+
+    api.recover('setWebhook');
+    await eventually(() => channel.status?.().up === true);
+    expect(channel.status?.()).toEqual({ up: true, state: 'receiving' });
+    expect(api.callsOf('setWebhook').at(-1)?.status).toBe(200);
   });
 });
