@@ -41,10 +41,12 @@ export function OutageBanner() {
 }
 
 /** What is wrong with a channel, as the banner words it: by the channel and its state. */
-type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
+type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'TelegramWebhook' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
 
 function downKind({ channel, state }: NamedChannelStatus): DownKind {
-  if (channel === 'telegram') return state === 'token-refused' ? 'TelegramToken' : state === 'conflict' ? 'TelegramConflict' : 'TelegramUnreachable';
+  if (channel === 'telegram') {
+    return state === 'token-refused' ? 'TelegramToken' : state === 'conflict' ? 'TelegramConflict' : state === 'webhook-unregistered' ? 'TelegramWebhook' : 'TelegramUnreachable';
+  }
   if (channel === 'whatsapp-web') return state === 'waiting-for-scan' || state === 'logged-out' ? 'WhatsappUnlinked' : 'WhatsappStarting';
   return 'Other';
 }

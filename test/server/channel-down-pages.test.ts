@@ -199,4 +199,31 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       await banner.waitFor({ state: 'detached', timeout: 10_000 });
     });
   }, 90_000);
+
+  it('says, in English and in Arabic, that Telegram has not taken the bot’s webhook while setWebhook fails, and stops once it takes it', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    api.fail('setWebhook', 1_000, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' });
+    await withPage(browser, 'dashboard-telegram-webhook', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="telegram"]');
+      await banner.waitFor({ timeout: 10_000 });
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('Telegram has not taken the bot’s webhook yet: the Telegram channel receives no messages.');
+      expect(english).toContain('that PUBLIC_URL is this server’s public HTTPS address');
+      expect(await read(page, '.channel-down code')).toBe('the webhook is not registered yet: 502: Bad Gateway');
+      await shot(page, 'dashboard-telegram-webhook-en');
+
+      await page.locator('header button.lang').click();
+      const arabic = await read(page, 'main .channel-down');
+      expect(arabic).toContain('لم يقبل تيليجرام عنوان الـ webhook الخاص بالبوت بعد: لا تستقبل قناة تيليجرام أي رسالة.');
+      expect(arabic).toContain('وأن PUBLIC_URL هو عنوان HTTPS العام لهذا الخادم');
+      await shot(page, 'dashboard-telegram-webhook-ar');
+
+      // Telegram takes it at the next try (at most 30 s on): the banner goes.
+      api.recover('setWebhook');
+      await banner.waitFor({ state: 'detached', timeout: 40_000 });
+    });
+  }, 90_000);
 });
