@@ -3,7 +3,8 @@
 // other answer makes Telegram send it again, for ever), and 5xx when it was not stored, so it comes back. A 503 (not
 // started, the store out of reach, a customer writing too fast) says how long to wait in Retry-After, which Telegram
 // waits exactly (instead of its own backoff, up to 60-120 s): see UNAVAILABLE_RETRY_AFTER_MS. Each refusal says what
-// it is (`kind`, as the Meta webhook's), for the logs and whoever reads them.
+// it is (`kind`, as the Meta webhook's), for the logs and whoever reads them. The webhook is registered at start, and
+// again until Telegram takes it: a registration lost at boot would leave the bot deaf for good.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express, type Request, type Response } from 'express';
@@ -60,7 +61,7 @@ const plainJson = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  * update costs no router, body parser or ETag then. Every other request goes through express, as before.
  *
  *     mountWebhook(app, { secret, log, receiver: () => (started ? receive : undefined) }, fast);
- *     await registerWebhook(api, 'https://bot.example.com', secret);
+ *     await keepRegistering(api, 'https://bot.example.com', secret, { signal, failed });
  */
 export function mountWebhook(app: Express, options: WebhookOptions, fast?: FastRoutes): void {
   const { log } = options;
@@ -133,12 +134,8 @@ function answerFast(res: ServerResponse, answer: Answer): void {
   res.end(json);
 }
 
-/**
- * Tells Telegram to send updates to `${publicUrl}/webhooks/telegram` with `secret`; resolves to that URL.
- *
- *     const url = await registerWebhook(api, 'https://bot.example.com', secret);
- */
-export async function registerWebhook(api: Api, publicUrl: string, secret: string, signal?: AbortSignal): Promise<string> {
+/** Tells Telegram to send updates to `${publicUrl}/webhooks/telegram` with `secret`; resolves to that URL. */
+async function registerWebhook(api: Api, publicUrl: string, secret: string, signal?: AbortSignal): Promise<string> {
   const url = `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
   await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal as Parameters<Api['setWebhook']>[2]);
   return url;

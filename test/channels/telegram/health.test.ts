@@ -1,6 +1,7 @@
 // Telegram's health as an operator reads it on /healthz (and an admin on the dashboard's banner): a webhook bot whose
 // one send failed for a 5xx is not down while the outbox retries it; Telegram failing for a while is; and it is back as
-// soon as Telegram answers, a short getMe asking meanwhile since nothing else calls Telegram in webhook mode.
+// soon as Telegram answers, a short getMe asking meanwhile since nothing else calls Telegram in webhook mode. A webhook
+// Telegram has not taken at boot keeps it down, whatever else answers, until setWebhook tried again succeeds.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
 import type { Channel } from '../../../src/types.ts';
