@@ -13,6 +13,18 @@ const KEPT_MS = 7 * 24 * 3_600_000;
 /** How many changes one customer has waiting at most; past it, the oldest go. */
 const MAX_KEPT = 20;
 
+/**
+ * The channels whose changes may come before their message: Meta's (webhooks in no promised order, batches sent again).
+ * Telegram, the web chat, WhatsApp Web and the Bot Framework hand a person's events over in order: their messages do
+ * not read the store for changes that came first (a read a message on PostgreSQL, for nothing).
+ */
+const OUT_OF_ORDER = new Set(['whatsapp-cloud', 'messenger', 'instagram']);
+
+/** Whether a change on `channel` may come before the message it changes. */
+export function changesMayComeFirst(channel: string): boolean {
+  return OUT_OF_ORDER.has(channel);
+}
+
 /** An edit (the text the message says now) or a deletion of the message with channel message id `of`. */
 export type EarlyChange =
   | { kind: 'edit'; id: string; of: string; text: string; at: string }

@@ -8,7 +8,7 @@ import type { FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import { blank, personName } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
-import { keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
+import { changesMayComeFirst, keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
@@ -241,9 +241,10 @@ export class Intake {
     const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     const original = await tx.messageByChannelId(inbound.channel, change.of);
     if (contact && original && original.contactId === contact.id && original.direction === 'in') return { contact, original };
-    if (!original) await keepEarlyChange(tx, inbound.channel, inbound.from.id, change);
+    const kept = !original && changesMayComeFirst(inbound.channel);
+    if (kept) await keepEarlyChange(tx, inbound.channel, inbound.from.id, change);
     const what = change.kind === 'edit' ? 'an edit' : 'a deletion';
-    const fate = original ? 'nothing to change' : 'kept until it comes (Meta may deliver it later)';
+    const fate = kept ? 'kept until it comes (Meta may deliver it later)' : 'nothing to change';
     this.options.log.info({ channel: inbound.channel, id: inbound.id, of: change.of }, `${what} of a message the store does not have (or not the sender's); ${fate}`);
     return undefined;
   }
@@ -291,6 +292,7 @@ export class Intake {
 
   /** The edits and deletions of the message just stored that came before it, taken now, in the order they came. */
   async #earlyChanges(tx: Tx, inbound: InboundMessage, target: ChangeTarget, now: string, fx: Effects): Promise<void> {
+    if (!changesMayComeFirst(inbound.channel)) return;
     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) {
       const source = { channel: inbound.channel, from: inbound.from, id: change.id };
       if (change.kind === 'edit') await this.#applyEdit(tx, source, target, change, now, fx);
