@@ -74,14 +74,19 @@ describe('/transfer without a number in the agent\'s private chat', () => {
     await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Sara')} has joined the conversation.`);
   }, 30_000);
 
-  it('gives the colleague a card saying who passed it on, and what Layla and Omar said lately', async () => {
-    const { app, api } = await bothOnline();
+  /** Omar answers Layla, notes, and passes #1 to Sara (`saraLines` under her in team.yaml): the card Sara gets. */
+  async function cardSaraGets(saraLines = ''): Promise<string | undefined> {
+    const { app, api } = await bothOnline('', saraLines);
     await toOmar(app, api, LAYLA, 'Layla', 1);
     await saidLately(app, api);
     await saraOnline(app, api);
     expect(await omarSays(app, api, '/transfer Sara')).toBe('#1 is now with Sara.');
     await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
-    expect(api.sentTo(SARA).find((text) => text.startsWith('#1 '))).toBe([
+    return api.sentTo(SARA).find((text) => text.startsWith('#1 '));
+  }
+
+  it('gives the colleague a card saying who passed it on, and what Layla and Omar said lately', async () => {
+    expect(await cardSaraGets()).toBe([
       '#1 · passed on by Omar from Billing',
       'Layla on telegram',
       'First message: I was charged twice',
@@ -97,13 +102,7 @@ describe('/transfer without a number in the agent\'s private chat', () => {
   }, 30_000);
 
   it('in Arabic for a colleague with language: ar', async () => {
-    const { app, api } = await bothOnline('', '    language: ar\n');
-    await toOmar(app, api, LAYLA, 'Layla', 1);
-    await saidLately(app, api);
-    await saraOnline(app, api);
-    expect(await omarSays(app, api, '/transfer Sara')).toBe('#1 is now with Sara.');
-    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
-    expect(api.sentTo(SARA).find((text) => text.startsWith('#1 '))).toBe([
+    expect(await cardSaraGets('    language: ar\n')).toBe([
       `#1 · محادثة حوّلها ${isolated('Omar')} من فريق ${isolated('Billing')}`,
       `${isolated('Layla')} عبر ${isolated('Telegram')}`,
       `${isolated('الرسالة الأولى')}: ${isolated('I was charged twice')}`,
