@@ -41,12 +41,18 @@ export function OutageBanner() {
 }
 
 /** What is wrong with a channel, as the banner words it: by the channel and its state. */
-type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'TelegramWebhook' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
+type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'TelegramWebhook' | 'TelegramWebhookRefused' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
+
+/** Telegram's states (health.ts) as the banner words them; any other is out of reach. */
+const TELEGRAM_KINDS: Record<string, DownKind> = {
+  'token-refused': 'TelegramToken',
+  conflict: 'TelegramConflict',
+  'webhook-unregistered': 'TelegramWebhook',
+  'webhook-refused': 'TelegramWebhookRefused',
+};
 
 function downKind({ channel, state }: NamedChannelStatus): DownKind {
-  if (channel === 'telegram') {
-    return state === 'token-refused' ? 'TelegramToken' : state === 'conflict' ? 'TelegramConflict' : state === 'webhook-unregistered' ? 'TelegramWebhook' : 'TelegramUnreachable';
-  }
+  if (channel === 'telegram') return TELEGRAM_KINDS[state] ?? 'TelegramUnreachable';
   if (channel === 'whatsapp-web') return state === 'waiting-for-scan' || state === 'logged-out' ? 'WhatsappUnlinked' : 'WhatsappStarting';
   return 'Other';
 }

@@ -1,16 +1,19 @@
 // Whether the bot can reach Telegram now, as its Bot API calls tell it (long polling's getUpdates, the webhook's
 // registration, every send): for /healthz and the dashboard's banner. A refusal about one chat (blocked, no such chat)
-// says nothing of the channel and changes nothing; the token refused or another poller says the channel is down at
-// once. Telegram out of reach (the network, its 5xx) is a blip until calls have failed for `unreachableAfterMs` with
+// says nothing of the channel and changes nothing; the token refused says the channel is down at once, wherever it is
+// refused (setWebhook too). Another poller (getUpdates' 409) is down only once 409s have kept coming for
+// `conflictAfterMs`: in a rolling deploy two processes poll together for a few seconds, and Telegram answers the older
+// one's getUpdates with 409 each time the newer one asks. Telegram out of reach (the network, its 5xx) is a blip until calls have failed for `unreachableAfterMs` with
 // none answered: one failed send must not take the process out of a load balancer's pool while the outbox retries it.
 // In webhook mode nothing else calls Telegram meanwhile, so a short getMe asks again (1 s, then doubling up to 30 s)
 // until one answers; any call answered brings the channel back at once. A webhook Telegram has not taken yet
-// (setWebhook failed at start, and is being tried again) keeps the channel down whatever else answers: no update comes.
+// (setWebhook failed at start, and is being tried again) keeps the channel down whatever else answers: no update comes;
+// one Telegram refused for its address (a 400: PUBLIC_URL not HTTPS, a port it does not call) is the operator's to fix.
 import { GrammyError, HttpError } from 'grammy';
 import type { ChannelStatus } from '../../types.ts';
 
 /** What keeps the channel from sending and receiving: `receiving` is up, the others are down. */
-export type TelegramState = 'receiving' | 'token-refused' | 'conflict' | 'unreachable' | 'webhook-unregistered';
+export type TelegramState = 'receiving' | 'token-refused' | 'conflict' | 'unreachable' | 'webhook-unregistered' | 'webhook-refused';
 
 export interface TelegramHealthOptions {
   now?: () => number;
@@ -23,12 +26,22 @@ export interface TelegramHealthOptions {
   unreachableAfterMs?: number;
   /** The pause before the first probe (default 1 s), doubled after each failed one up to 30 s. */
   probeMs?: number;
+  /** How long getUpdates must keep meeting 409 (another poller) before the channel counts as down (default 30 s). */
+  conflictAfterMs?: number;
 }
 
 /** How long Telegram may fail to answer before it counts as unreachable. */
 export const UNREACHABLE_AFTER_MS = 5_000;
 export const PROBE_MS = 1_000;
 export const MAX_PROBE_MS = 30_000;
+/** How long 409s may keep coming (two pollers in a rolling deploy) before the channel counts as down. */
+export const CONFLICT_AFTER_MS = 30_000;
+/**
+ * A run of 409s is over once none has come for this many times `conflictAfterMs`: with a second poller that stays, the
+ * poll's pause (up to 30 s) and its long wait (30 s) can keep two 409s a minute apart, and an answered getUpdates
+ * between them (the two pollers' calls race) does not mean the other one left.
+ */
+const CONFLICT_QUIET = 2;
 
 /**
  * The channel's state, fed by the outcome of its calls.
@@ -51,7 +64,10 @@ export class TelegramHealth {
   #probing: Promise<void> | undefined;
   #stopped = false;
   /** Telegram's words for the last setWebhook that failed, and since when, while none has succeeded. */
-  #unregistered: { words: string; since: number } | undefined;
+  #unregistered: { words: string; since: number; refused?: { url: string } } | undefined;
+  readonly #conflictAfterMs: number;
+  /** The first and the last 409 of the run under way; down once the run has lasted `conflictAfterMs`. */
+  #conflict: { first: number; last: number; down: boolean } | undefined;
 
   constructor(options: TelegramHealthOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -59,6 +75,7 @@ export class TelegramHealth {
     this.#unreachableAfterMs = options.unreachableAfterMs ?? UNREACHABLE_AFTER_MS;
     this.#probeMs = options.probeMs ?? PROBE_MS;
     this.#probeDelay = this.#probeMs;
+    this.#conflictAfterMs = options.conflictAfterMs ?? CONFLICT_AFTER_MS;
   }
 
   /** Telegram answered a call: the channel is up. */
@@ -81,6 +98,11 @@ export class TelegramHealth {
     if (!state) return;
     const now = this.#now();
     this.#reason = wordsOf(error);
+    if (state === 'conflict') {
+      const run = this.#conflict;
+      const first = run && now - run.last <= CONFLICT_QUIET * this.#conflictAfterMs ? run.first : now;
+      this.#conflict = { first, last: now, down: now - first >= this.#conflictAfterMs };
+    }
     if (state === 'unreachable') {
       this.#failingSince ??= now;
       if (this.#state === 'receiving' && now - this.#failingSince < this.#unreachableAfterMs) {
@@ -89,13 +111,21 @@ export class TelegramHealth {
       }
     }
     this.#state = state;
-    this.#downSince ??= state === 'unreachable' ? this.#failingSince : now;
+    this.#downSince ??= state === 'unreachable' ? this.#failingSince : state === 'conflict' ? this.#conflict?.first : now;
     this.#askAgain();
   }
 
-  /** setWebhook failed: down, whatever else Telegram answers, until `webhookRegistered()`. */
-  webhookRefused(error: unknown): void {
-    this.#unregistered = { words: wordsOf(error), since: this.#unregistered?.since ?? this.#now() };
+  /**
+   * setWebhook of `url` failed: down, whatever else Telegram answers, until `webhookRegistered()`; as a refused token
+   * when Telegram refused the token, as the operator's to fix when it refused the address (a 400).
+   */
+  webhookRefused(error: unknown, url: string): void {
+    if (stateOf(error) === 'token-refused') this.failed(error);
+    this.#unregistered = {
+      words: wordsOf(error),
+      since: this.#unregistered?.since ?? this.#now(),
+      ...(refusedForGood(error) ? { refused: { url } } : {}),
+    };
   }
 
   /** Telegram took the webhook: updates come. */
@@ -105,9 +135,11 @@ export class TelegramHealth {
   }
 
   status(): ChannelStatus {
-    if (this.#unregistered) {
-      const { words, since } = this.#unregistered;
-      return { up: false, state: 'webhook-unregistered', reason: `the webhook is not registered yet: ${words}`, downSince: new Date(since).toISOString() };
+    if (this.#unregistered && this.#state !== 'token-refused') {
+      const { words, since, refused } = this.#unregistered;
+      const downSince = new Date(since).toISOString();
+      if (refused) return { up: false, state: 'webhook-refused', reason: webhookRefusedReason(refused.url, words), downSince };
+      return { up: false, state: 'webhook-unregistered', reason: `the webhook is not registered yet: ${words}`, downSince };
     }
     if (this.#state === 'receiving') return { up: true, state: this.#state };
     return {
@@ -115,6 +147,8 @@ export class TelegramHealth {
       state: this.#state,
       ...(this.#reason !== undefined ? { reason: this.#reason } : {}),
       ...(this.#downSince !== undefined ? { downSince: new Date(this.#downSince).toISOString() } : {}),
+      // Two pollers overlapping (a rolling deploy): not down yet.
+      ...(this.#state === 'conflict' && !this.#conflict?.down ? { down: false } : {}),
     };
   }
 
@@ -150,6 +184,21 @@ export class TelegramHealth {
 /** A failed call as Telegram words it (`502: Bad Gateway`), or the network's error. */
 function wordsOf(error: unknown): string {
   return error instanceof GrammyError ? `${error.error_code}: ${error.description}` : error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Whether setWebhook was refused for what it was given (a 400: `bad webhook: HTTPS url must be provided for webhook`,
+ * a port Telegram does not call, a host it cannot resolve), which trying again every few seconds will not change.
+ *
+ *     refusedForGood(error) ? retryRarely() : retrySoon();
+ */
+export function refusedForGood(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400;
+}
+
+/** What /healthz says of a webhook Telegram refused for its address: Telegram's words and what to change. */
+function webhookRefusedReason(url: string, words: string): string {
+  return `Telegram refuses the webhook ${url} (${words}): set PUBLIC_URL to this server's public HTTPS address, on port 443, 80, 88 or 8443, and restart`;
 }
 
 /** What a failed call says of the channel: 401 and 404 (the token unknown, or not a token), 409, Telegram's 5xx and the network. */

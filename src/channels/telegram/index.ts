@@ -54,6 +54,10 @@ export interface TelegramOptions {
    * is tried again after it failed (default 1 s, doubling up to 30 s).
    */
   probeMs?: number;
+  /** Long polling: how long getUpdates may keep meeting 409 (another poller) before the channel counts as down (default 30 s). */
+  conflictAfterMs?: number;
+  /** Webhook mode: the pause before setWebhook is tried again after Telegram refused its URL (a 400; default 10 minutes). */
+  webhookRefusedRetryMs?: number;
 }
 
 /** How long a getMe asking whether Telegram answers again may take. */
@@ -84,6 +88,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     ...(webhookSecret !== undefined ? { probe: () => api.getMe(AbortSignal.timeout(PROBE_TIMEOUT_MS) as unknown as Parameters<Api['getMe']>[0]) } : {}),
     ...(options.unreachableAfterMs !== undefined ? { unreachableAfterMs: options.unreachableAfterMs } : {}),
     ...(options.probeMs !== undefined ? { probeMs: options.probeMs } : {}),
+    ...(options.conflictAfterMs !== undefined ? { conflictAfterMs: options.conflictAfterMs } : {}),
   });
 
   let host: ChannelHost | undefined;
@@ -147,11 +152,14 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
         track('setWebhook', async () => {
           const url = await keepRegistering(api, publicUrl, webhookSecret, {
             signal: stopping.signal,
-            failed: (error) => {
-              health.webhookRefused(error);
-              log.warn({ err: String(error) }, 'Telegram webhook not registered; trying again');
+            failed: (error, url) => {
+              health.webhookRefused(error, url);
+              const { state, reason } = health.status();
+              if (state === 'webhook-refused') log.error({ err: String(error), url }, `Telegram webhook refused: ${reason ?? ''}`);
+              else log.warn({ err: String(error) }, 'Telegram webhook not registered; trying again');
             },
             ...(options.probeMs !== undefined ? { retryMs: options.probeMs } : {}),
+            ...(options.webhookRefusedRetryMs !== undefined ? { refusedRetryMs: options.webhookRefusedRetryMs } : {}),
           });
           if (url === undefined) return;
           health.webhookRegistered();

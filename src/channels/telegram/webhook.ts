@@ -4,7 +4,8 @@
 // started, the store out of reach, a customer writing too fast) says how long to wait in Retry-After, which Telegram
 // waits exactly (instead of its own backoff, up to 60-120 s): see UNAVAILABLE_RETRY_AFTER_MS. Each refusal says what
 // it is (`kind`, as the Meta webhook's), for the logs and whoever reads them. The webhook is registered at start, and
-// again until Telegram takes it: a registration lost at boot would leave the bot deaf for good.
+// again until Telegram takes it: a registration lost at boot would leave the bot deaf for good. One Telegram refused
+// for its address (a 400) is tried again only every 10 minutes: the operator fixes PUBLIC_URL and restarts.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express, type Request, type Response } from 'express';
@@ -13,7 +14,7 @@ import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
-import { MAX_PROBE_MS, PROBE_MS } from './health.ts';
+import { MAX_PROBE_MS, PROBE_MS, refusedForGood } from './health.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
@@ -134,40 +135,49 @@ function answerFast(res: ServerResponse, answer: Answer): void {
   res.end(json);
 }
 
-/** Tells Telegram to send updates to `${publicUrl}/webhooks/telegram` with `secret`; resolves to that URL. */
-async function registerWebhook(api: Api, publicUrl: string, secret: string, signal?: AbortSignal): Promise<string> {
-  const url = `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
-  await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal as Parameters<Api['setWebhook']>[2]);
-  return url;
+/** Where Telegram is told to send updates: `${publicUrl}/webhooks/telegram`. */
+function webhookUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
 }
+
+/** How long a webhook Telegram refused for its address (a 400) waits before it is tried again. */
+export const REFUSED_RETRY_MS = 10 * 60_000;
 
 export interface KeepRegisteringOptions {
   /** Aborted when the channel stops: no more tries. */
   signal: AbortSignal;
-  /** Told each failed try, before the pause. */
-  failed: (error: unknown) => void;
+  /** Told each failed try, with the URL tried, before the pause. */
+  failed: (error: unknown, url: string) => void;
   /** The pause before the second try (default 1 s), doubled after each failed one up to 30 s. */
   retryMs?: number;
+  /** The pause after Telegram refused the URL itself (a 400, see `refusedForGood`; default 10 minutes). */
+  refusedRetryMs?: number;
 }
 
 /**
- * Registers the webhook as registerWebhook does, trying again after each failure (Telegram out of reach at boot, a
- * 5xx) until Telegram takes it: without it no update ever comes. Resolves to the URL, or undefined once stopped.
+ * Tells Telegram to send updates to `${publicUrl}/webhooks/telegram` with `secret`, trying again after each failure
+ * (Telegram out of reach at boot, a 5xx) until Telegram takes it: without it no update ever comes. A URL Telegram
+ * refuses (a 400) is tried again only after `refusedRetryMs`. Resolves to the URL, or undefined once stopped.
  *
  *     const url = await keepRegistering(api, 'https://bot.example.com', secret, { signal, failed: (e) => log.warn(e) });
  */
 export async function keepRegistering(api: Api, publicUrl: string, secret: string, options: KeepRegisteringOptions): Promise<string | undefined> {
   const { signal } = options;
+  const url = webhookUrl(publicUrl);
   let delay = options.retryMs ?? PROBE_MS;
   while (!signal.aborted) {
+    let pause = delay;
     try {
-      return await registerWebhook(api, publicUrl, secret, signal);
+      await api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }, signal as Parameters<Api['setWebhook']>[2]);
+      return url;
     } catch (error) {
       if (signal.aborted) return undefined;
-      options.failed(error);
+      options.failed(error, url);
+      // The same URL gets the same answer: asking every 30 s would only fill the log. A host not resolved yet may be.
+      if (refusedForGood(error)) pause = options.refusedRetryMs ?? REFUSED_RETRY_MS;
+      else delay = Math.min(delay * 2, MAX_PROBE_MS);
     }
-    await sleep(delay, undefined, { signal }).catch(() => undefined);
-    delay = Math.min(delay * 2, MAX_PROBE_MS);
+    await sleep(pause, undefined, { signal }).catch(() => undefined);
   }
   return undefined;
 }

@@ -1,15 +1,25 @@
 // Telegram's health as an operator reads it on /healthz (and an admin on the dashboard's banner): a webhook bot whose
 // one send failed for a 5xx is not down while the outbox retries it; Telegram failing for a while is; and it is back as
 // soon as Telegram answers, a short getMe asking meanwhile since nothing else calls Telegram in webhook mode. A webhook
-// Telegram has not taken at boot keeps it down, whatever else answers, until setWebhook tried again succeeds.
+// Telegram has not taken at boot keeps it down, whatever else answers, until setWebhook tried again succeeds; one it
+// refused for its address is the operator's to fix, said so and not asked again every few seconds; a token refused
+// at setWebhook is a refused token. Under long polling, two pollers overlapping in a rolling deploy are not an outage;
+// a second poller that stays is.
+import { GrammyError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TelegramHealth } from '../../../src/channels/telegram/health.ts';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
-import type { Channel } from '../../../src/types.ts';
+import { isDown, type Channel } from '../../../src/types.ts';
 import { eventually, hostFor, quietLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, post, SECRET, telegramServers, textNow, TOKEN } from './harness.ts';
 
 const badGateway = { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } };
+const unauthorized = { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
+const CONFLICT_WORDS = 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
+const conflict = { status: 409, body: { ok: false, error_code: 409, description: CONFLICT_WORDS } };
+const NOT_HTTPS = 'Bad Request: bad webhook: HTTPS url must be provided for webhook';
+const notHttps = { status: 400, body: { ok: false, error_code: 400, description: NOT_HTTPS } };
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -121,5 +131,128 @@ describe('Telegram health (webhook mode)', () => {
     await eventually(() => channel.status?.().up === true);
     expect(channel.status?.()).toEqual({ up: true, state: 'receiving' });
     expect(api.callsOf('setWebhook').at(-1)?.status).toBe(200);
+  });
+});
+
+describe('Telegram health (webhook refused)', () => {
+  it('says the token is refused, not the webhook, when setWebhook is refused for the token', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail('setWebhook', 1_000, unauthorized);
+    api.fail('getMe', 1_000, unauthorized);
+    const channel: Channel = createTelegramChannel({
+      token: TOKEN, apiRoot: api.url, webhookSecret: SECRET, publicUrl: 'https://bot.example.com', log: quietLog, probeMs: 50,
+    });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+    await eventually(() => api.callsOf('setWebhook').length >= 2);
+    expect(channel.status?.()).toMatchObject({ up: false, state: 'token-refused', reason: '401: Unauthorized' });
+  });
+
+  it('says on /healthz that Telegram refuses PUBLIC_URL and what to change, and does not ask again every few seconds', async () => {
+    const { app, api } = await setUp({
+      webhook: true,
+      publicUrl: 'http://bot.example.com',
+      apiBeforeStart: (fake) => fake.fail('setWebhook', 1_000, notHttps),
+    });
+    await eventually(() => api.callsOf('setWebhook').length >= 1);
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { channels?: Record<string, { up: boolean; state: string; reason?: string }> };
+    expect(body.channels?.telegram).toMatchObject({
+      up: false,
+      state: 'webhook-refused',
+      reason: `Telegram refuses the webhook http://bot.example.com/webhooks/telegram (400: ${NOT_HTTPS}): set PUBLIC_URL to this server's public HTTPS address, on port 443, 80, 88 or 8443, and restart`,
+    });
+    // A 502 would have been tried again after 1 s and 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(api.callsOf('setWebhook')).toHaveLength(1);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
+  });
+
+  it('tries a refused webhook again after its long pause, and is up once Telegram takes it (a host that resolves now)', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail('setWebhook', 1, { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: Failed to resolve host: Name or service not known' } });
+    const channel: Channel = createTelegramChannel({
+      token: TOKEN, apiRoot: api.url, webhookSecret: SECRET, publicUrl: 'https://bot.example.com', log: quietLog, probeMs: 50, webhookRefusedRetryMs: 1_000,
+    });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+    await eventually(() => api.callsOf('setWebhook').length >= 1);
+    expect(channel.status?.()).toMatchObject({ up: false, state: 'webhook-refused' });
+    await eventually(() => channel.status?.().up === true);
+    expect(api.callsOf('setWebhook').map((call) => call.status)).toEqual([400, 200]);
+  });
+});
+
+describe('Telegram health (long polling, another poller)', () => {
+  it('keeps /healthz at 200 while getUpdates meets 409s for a few seconds (two processes overlapping in a rolling deploy), then delivers', async () => {
+    const { app, api } = await setUp({ webhook: false, apiBeforeStart: (fake) => fake.fail('getUpdates', 2, conflict) });
+    const statuses: number[] = [];
+    let done = false;
+    const watching = (async () => {
+      while (!done) {
+        statuses.push((await fetch(`${app.url}/healthz`)).status);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await eventually(() => api.callsOf('getUpdates').length >= 3, 10_000);
+    api.push(textNow(LAYLA, 'hello'));
+    await eventually(() => api.sentTo(LAYLA).length >= 1, 10_000);
+    done = true;
+    await watching;
+    expect(api.callsOf('getUpdates').slice(0, 2).map((call) => call.status)).toEqual([409, 409]);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  });
+
+  it('is down, with Telegram’s words, once another poller has kept taking the updates, and up once it is gone', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail('getUpdates', 1_000, conflict);
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 500 });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.status === 409));
+    expect(channel.status?.()).toMatchObject({ up: false, down: false, state: 'conflict' });
+    await eventually(() => isDown(channel.status!()));
+    expect(channel.status?.()).toMatchObject({ up: false, state: 'conflict', reason: `409: ${CONFLICT_WORDS}` });
+
+    api.recover('getUpdates');
+    await eventually(() => channel.status?.().up === true, 10_000);
+  });
+});
+
+describe('TelegramHealth and 409s', () => {
+  const conflictError = () => new GrammyError(`Call to 'getUpdates' failed!`, { ok: false, error_code: 409, description: CONFLICT_WORDS }, 'getUpdates', {});
+
+  it('counts a run of 409s from the first though getUpdates answers between them, and starts a new run after a quiet minute', () => {
+    let now = 0;
+    const health = new TelegramHealth({ now: () => now });
+    const at = (seconds: number, what: 'conflict' | 'answered') => {
+      now = seconds * 1_000;
+      if (what === 'conflict') health.failed(conflictError());
+      else health.answered();
+      return health.status();
+    };
+
+    // Two pollers for 10 s: never down.
+    for (const second of [0, 1, 3, 7, 10]) expect(isDown(at(second, 'conflict'))).toBe(false);
+    expect(at(11, 'answered')).toEqual({ up: true, state: 'receiving' });
+
+    // Another poller that stays, the two racing so that getUpdates sometimes answers: down at the first 409 30 s on.
+    expect(isDown(at(25, 'conflict'))).toBe(false);
+    expect(at(26, 'answered').up).toBe(true);
+    const down = at(40, 'conflict');
+    expect(down).toMatchObject({ up: false, state: 'conflict', reason: `409: ${CONFLICT_WORDS}`, downSince: new Date(0).toISOString() });
+    expect(isDown(down)).toBe(true);
+    expect(at(41, 'answered')).toEqual({ up: true, state: 'receiving' });
+    expect(isDown(at(70, 'conflict'))).toBe(true);
+
+    // No 409 for over a minute: the next one is a new overlap, with its grace.
+    expect(at(71, 'answered').up).toBe(true);
+    expect(isDown(at(200, 'conflict'))).toBe(false);
   });
 });
