@@ -226,4 +226,48 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       await banner.waitFor({ state: 'detached', timeout: 40_000 });
     });
   }, 90_000);
+
+  it('says, in English and in Arabic, that Telegram refuses the webhook address and that PUBLIC_URL must be fixed, with Telegram’s words', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    api.fail('setWebhook', 1_000, { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' } });
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'http://bot.example.com' });
+    await withPage(browser, 'dashboard-telegram-webhook-refused', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="telegram"]');
+      await banner.waitFor({ timeout: 10_000 });
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('Telegram refuses the bot’s webhook address: the Telegram channel receives no messages until it is fixed.');
+      expect(english).toContain('set PUBLIC_URL to this server’s public HTTPS address, as the internet reaches it (https://, on port 443, 80, 88 or 8443), and restart Switchboard.');
+      expect(english).not.toContain('Switchboard tries again by itself');
+      expect(await read(page, '.channel-down code')).toContain('(400: Bad Request: bad webhook: HTTPS url must be provided for webhook)');
+      await shot(page, 'dashboard-telegram-webhook-refused-en');
+
+      await page.locator('header button.lang').click();
+      const arabic = await read(page, 'main .channel-down');
+      expect(arabic).toContain('يرفض تيليجرام عنوان الـ webhook الخاص بالبوت: لا تستقبل قناة تيليجرام أي رسالة حتى يُصحَّح.');
+      expect(arabic).toContain('اضبط PUBLIC_URL على عنوان HTTPS العام لهذا الخادم');
+      await shot(page, 'dashboard-telegram-webhook-refused-ar');
+    });
+    expect(api.callsOf('setWebhook')).toHaveLength(1);
+  }, 90_000);
+
+  it('says Telegram refuses the bot’s token, not that the webhook is not taken yet, when setWebhook is refused for the token', async () => {
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const unauthorized = { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
+    api.fail('setWebhook', 1_000, unauthorized);
+    api.fail('getMe', 1_000, unauthorized);
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' });
+    await withPage(browser, 'dashboard-telegram-webhook-token', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, app.url);
+      const banner = page.locator('main .channel-down[data-channel="telegram"]');
+      await banner.waitFor({ timeout: 10_000 });
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('Telegram refuses the bot’s token: the Telegram channel can neither send nor receive.');
+      expect(english).toContain('check TELEGRAM_BOT_TOKEN against the token @BotFather gives for this bot');
+      expect(await read(page, '.channel-down code')).toBe('401: Unauthorized');
+      await shot(page, 'dashboard-telegram-webhook-token-en');
+    });
+  }, 90_000);
 });
