@@ -3,8 +3,9 @@
 // says nothing of the channel and changes nothing; the token refused says the channel is down at once, wherever it is
 // refused (setWebhook too). Another poller (getUpdates' 409) is down only once 409s have kept coming for
 // `conflictAfterMs`: in a rolling deploy two processes poll together for a few seconds, and Telegram answers the older
-// one's getUpdates with 409 each time the newer one asks. Telegram out of reach (the network, its 5xx) is a blip until calls have failed for `unreachableAfterMs` with
-// none answered: one failed send must not take the process out of a load balancer's pool while the outbox retries it.
+// one's getUpdates with 409 each time the newer one asks. Telegram out of reach (the network, its 5xx) is a blip until
+// calls have failed for `unreachableAfterMs` with none answered: one failed send must not take the process out of a
+// load balancer's pool while the outbox retries it.
 // In webhook mode nothing else calls Telegram meanwhile, so a short getMe asks again (1 s, then doubling up to 30 s)
 // until one answers; any call answered brings the channel back at once. A webhook Telegram has not taken yet
 // (setWebhook failed at start, and is being tried again) keeps the channel down whatever else answers: no update comes;
