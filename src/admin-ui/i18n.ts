@@ -190,6 +190,9 @@ const en = {
   errYamlSyntax: 'YAML syntax error: {detail}',
   errYamlHint: 'check the indentation and quotes around here',
   errUnclosedQuote: 'YAML syntax error: this text opens with {quote} and is never closed (put a {quote} where the text ends)',
+  errControlCharacter: 'YAML syntax error: the invisible control character {character} is written here, and would reach whoever reads this text (delete it; retype the words around it if they were pasted)',
+  errEscapedControl: 'YAML syntax error: an escape in this quoted text writes the invisible control character {character}, which would reach whoever reads it (remove the escape; {newline} for a new line and {tab} for a tab are fine)',
+  errYamlTag: 'YAML syntax error: {tag} is read as a YAML tag, and the text would lose it (put a text that starts with {bang} in quotes: {example})',
   errUnknownStepKind: 'unknown step kind "{name}"',
   errUnknownKey: 'unknown key "{name}"',
   errDidYouMean: 'did you mean "{name}"?',
@@ -730,6 +733,9 @@ const ar: Record<StringKey, string> = {
   errYamlSyntax: 'خطأ في صياغة YAML: {detail}',
   errYamlHint: 'تحقّق من المسافات البادئة وعلامات الاقتباس هنا',
   errUnclosedQuote: 'خطأ في صياغة YAML: يبدأ هذا النص بعلامة الاقتباس {quote} ولا يُغلَق بها (ضع {quote} حيث ينتهي النص)',
+  errControlCharacter: 'خطأ في صياغة YAML: كُتب هنا محرف التحكم الخفي {character}، وسيصل إلى كل من يقرأ هذا النص (احذفه؛ وأعد كتابة الكلمات المحيطة به إن كانت ملصوقة)',
+  errEscapedControl: 'خطأ في صياغة YAML: تسلسل الهروب في هذا النص المقتبس يكتب محرف التحكم الخفي {character}، وسيصل إلى كل من يقرؤه (احذف تسلسل الهروب؛ ولا بأس بـ {newline} لسطر جديد و{tab} لمسافة جدولة)',
+  errYamlTag: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {tag} وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ {bang} بين علامتي اقتباس: {example})',
   errUnknownStepKind: 'نوع خطوة غير معروف: «{name}»',
   errUnknownKey: 'مفتاح غير معروف: «{name}»',
   errDidYouMean: 'هل تقصد «{name}»؟',
@@ -1352,6 +1358,10 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       ? pieces('errYamlSyntax', { detail: { english: `${known.detail} (${known.hint})` } })
       : withHint(pieces('errYamlSyntax', { detail: { english: known.detail } }), pieces('errYamlHint', {}));
     case 'unclosedQuote': return pieces('errUnclosedQuote', { quote: code(known.quote) });
+    case 'controlCharacter': return known.escaped
+      ? pieces('errEscapedControl', { character: code(known.character), newline: code('\\n'), tab: code('\\t') })
+      : pieces('errControlCharacter', { character: code(known.character) });
+    case 'yamlTag': return pieces('errYamlTag', { tag: code(known.tag), bang: code('!'), example: code(`"${known.tag} …"`) });
     case 'unknownStepKind': return withHint(pieces('errUnknownStepKind', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errUseOneOf'));
     case 'unknownKey': return withHint(pieces('errUnknownKey', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errAllowedHere'));
     case 'missingKey': return pieces('errMissingKey', { name: code(known.name) });

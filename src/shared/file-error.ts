@@ -52,6 +52,11 @@ export type KnownFileError =
   | { kind: 'yamlSyntax'; detail: string; hint?: string }
   // A text in quotes whose closing quote is missing: `quote` is the one that opens it (" or ').
   | { kind: 'unclosedQuote'; quote: string }
+  // An invisible control character (a NUL, a BEL…) in the text, pasted in (`escaped: false`) or written by an escape in
+  // a quoted text (`escaped: true`, `"\0"`): `character` as the message names it, `U+0007 (BEL)`.
+  | { kind: 'controlCharacter'; character: string; escaped: boolean }
+  // A text that starts with ! (`say: !Hello there`), which YAML reads as a tag and drops: `tag` as written, `!Hello`.
+  | { kind: 'yamlTag'; tag: string }
   | { kind: 'unknownStepKind'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'unknownKey'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'missingKey'; name: string }

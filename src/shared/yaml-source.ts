@@ -79,7 +79,9 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
           line,
           ...(error.linePos ? { column: error.linePos[0].col } : {}),
           reason: tag === undefined ? reason : `${tag} is read as a YAML tag, and the text would lose it`,
-          ...(tag !== undefined ? { hint: `put a text that starts with ! in quotes: "${tag} …"` } : alias !== undefined ? { hint: aliasHint(alias) } : {}),
+          ...(tag !== undefined
+            ? { hint: `put a text that starts with ! in quotes: "${tag} …"`, known: { kind: 'yamlTag', tag } as const }
+            : alias !== undefined ? { hint: aliasHint(alias) } : {}),
         };
       }),
     };
@@ -140,10 +142,12 @@ function controlCharacterErrors(text: string): YamlError[] {
       line++;
       lineStart = newline + 1;
     }
+    const character = describeControl(match[0]);
     errors.push({
       line, column: match.index - lineStart + 1,
-      reason: `the invisible control character ${describeControl(match[0])} is written here, and would reach whoever reads this text`,
+      reason: `the invisible control character ${character} is written here, and would reach whoever reads this text`,
       hint: 'delete it; retype the words around it if they were pasted',
+      known: { kind: 'controlCharacter', character, escaped: false },
     });
     if (errors.length === MAX_CONTROL_ERRORS) break;
   }
@@ -159,10 +163,12 @@ function escapedControlErrors(document: Document, lineCounter: LineCounter): Yam
       const control = node.value.match(new RegExp(CONTROL.source))?.[0];
       if (control === undefined) return;
       const at = node.range ? lineCounter.linePos(node.range[0]) : undefined;
+      const character = describeControl(control);
       errors.push({
         line: at?.line ?? 1, ...(at ? { column: at.col } : {}),
-        reason: `an escape in this quoted text writes the invisible control character ${describeControl(control)}, which would reach whoever reads it`,
+        reason: `an escape in this quoted text writes the invisible control character ${character}, which would reach whoever reads it`,
         hint: 'remove the escape; \\n for a new line and \\t for a tab are fine',
+        known: { kind: 'controlCharacter', character, escaped: true },
       });
     },
   });

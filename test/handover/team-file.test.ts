@@ -176,6 +176,10 @@ describe('team.yaml is refused with file, line and fix', () => {
       return 'errors' in result ? result.errors.map((error) => error.known) : [];
     };
     expect(known('teams:\n  - name: Billing\n    strategy: [least_open\n')).toEqual([{ kind: 'yamlSyntax', detail: expect.any(String) }]);
+    // A control character pasted into a name, and a title that starts with ! (YAML's tag): said in the page's words too.
+    expect(known('teams:\n  - name: Bill\u0000ing\n')).toEqual([{ kind: 'controlCharacter', character: 'U+0000 (NUL)', escaped: false }]);
+    expect(known('teams:\n  - name: "Bill\\ting\\e"\n')).toEqual([{ kind: 'controlCharacter', character: 'U+001B (ESC)', escaped: true }]);
+    expect(known('teams:\n  - name: Billing\n    title: !Billing desk\n')).toEqual([{ kind: 'yamlTag', tag: '!Billing' }]);
     expect(known('teams:\n  - name: Billing\n    stratgy: least_open\n')).toEqual([
       { kind: 'unknownKey', name: 'stratgy', suggestion: 'strategy', allowed: expect.arrayContaining(['name', 'strategy', 'language']) },
     ]);

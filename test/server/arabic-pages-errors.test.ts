@@ -126,6 +126,26 @@ describe.skipIf(!hasChromium)(title, () => {
     await shot(page, 'flow-loop-never-waits');
   }, 90_000);
 
+  it('says in Arabic, in the flow editor, a control character pasted into a text and a text that starts with !, not in the server\'s English', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    const greeting = (say: string) => `flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: ${say}\n`;
+    // A bell character pasted in with the words around it.
+    await replaceText(page, greeting('"Hello\u0007 and welcome"'));
+    await page.locator('.problems li', { hasText: 'U+0007' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 16: خطأ في صياغة YAML: كُتب هنا محرف التحكم الخفي U+0007 (BEL)، وسيصل إلى كل من يقرأ هذا النص (احذفه؛ وأعد كتابة الكلمات المحيطة به إن كانت ملصوقة)');
+    await shot(page, 'flow-control-character');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-control-character-close.png') });
+    // A greeting that starts with !, which YAML would read as a tag and drop.
+    await replaceText(page, greeting('!Hello and welcome'));
+    await page.locator('.problems li', { hasText: '!Hello' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 10: خطأ في صياغة YAML: تقرأ YAML الكلمة !Hello وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ ! بين علامتي اقتباس: "!Hello …")');
+    await shot(page, 'flow-yaml-tag');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-tag-close.png') });
+  }, 90_000);
+
   it('says in Arabic, in the flow editor, a fraction where a whole number goes and a field name JavaScript keeps for itself, and warns of a regex: question that tells a refused customer nothing of what to write', async () => {
     const app = await refusingFlows();
     const page = await arabicAdmin(app.url);

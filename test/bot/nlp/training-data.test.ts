@@ -58,6 +58,25 @@ describe('training data files', () => {
     expect(at('intents:\n  billing: [hi\n')).toMatch(/^nlp\/intents\.yaml:\d+:\d+: not valid YAML: /);
   });
 
+  it('says what a control character or a text starting with ! is, for a page that words it (the dashboard in Arabic)', () => {
+    const known = (text: string) => {
+      try {
+        parseTrainingData(text, 'nlp/intents.yaml');
+      } catch (error) {
+        return [String(error), (error as TrainingDataError).known];
+      }
+      throw new Error('not refused');
+    };
+    expect(known('intents:\n  billing:\n    - charged\u0007 twice\n')).toEqual([
+      'nlp/intents.yaml:3:14: not valid YAML: the invisible control character U+0007 (BEL) is written here, and would reach whoever reads this text (delete it; retype the words around it if they were pasted)',
+      { kind: 'controlCharacter', character: 'U+0007 (BEL)', escaped: false },
+    ]);
+    expect(known('intents:\n  billing:\n    - !refund please\n')).toEqual([
+      'nlp/intents.yaml:3:7: not valid YAML: !refund is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!refund …")',
+      { kind: 'yamlTag', tag: '!refund' },
+    ]);
+  });
+
   it('refuses the same example under two intents, naming both places', async () => {
     const dir = await folder({
       'a.yaml': 'intents:\n  billing:\n    - I want a refund\n',

@@ -348,17 +348,48 @@ describe('flows over the admin API', () => {
     const published = await as('Nadia').put<{ error: string; errors: Placed[] }>('/flows/pasted', { source: pasted, baseVersion: null });
     expect(published.status).toBe(422);
     expect(published.body.errors).toEqual([
-      { line: 4, column: 17, message: expect.stringContaining('invisible control character U+0000 (NUL) is written here'), known: expect.objectContaining({ kind: 'yamlSyntax' }) },
-      { line: 4, column: 30, message: expect.stringContaining('U+001B (ESC)'), known: expect.objectContaining({ kind: 'yamlSyntax' }) },
+      { line: 4, column: 17, message: expect.stringContaining('invisible control character U+0000 (NUL) is written here'), known: { kind: 'controlCharacter', character: 'U+0000 (NUL)', escaped: false } },
+      { line: 4, column: 30, message: expect.stringContaining('U+001B (ESC)'), known: { kind: 'controlCharacter', character: 'U+001B (ESC)', escaped: false } },
     ]);
     expect(published.body.errors[0]!.message).toContain('delete it');
     const escaped = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/pasted/validate', { source: pasted.replace('\u0000', '\\0').replace('\u001b', '') });
-    expect(escaped.body).toMatchObject({ ok: false, errors: [{ line: 4, column: 10, message: expect.stringContaining('writes the invisible control character U+0000 (NUL)') }] });
+    expect(escaped.body).toMatchObject({ ok: false, errors: [{ line: 4, column: 10, message: expect.stringContaining('writes the invisible control character U+0000 (NUL)'), known: { kind: 'controlCharacter', character: 'U+0000 (NUL)', escaped: true } }] });
     await expect(stat(join(dir, 'flows', 'pasted.yaml'))).rejects.toThrow('ENOENT');
     // Tabs and line breaks, written or escaped, and Windows line ends are text like any other.
     const fine = await as('Nadia').put('/flows/pasted', { source: pasted.replace('\u0000', '\t').replace('\u001b[0m', '\\n\\t').replaceAll('\n', '\r\n'), baseVersion: null });
     expect(fine.status).toBe(200);
     await admin().delete('/flows/pasted');
+  });
+
+  it('names the kind of a control character pasted in or escaped and of a text starting with !, which the Arabic editor words in Arabic', async () => {
+    const flow = (say: string) => `flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - say: ${say}\n`;
+    const cases: [string, Placed & { known: KnownFileError }, string][] = [
+      [flow('"Thanks\u0007 for writing"'), {
+        line: 4, column: 17,
+        message: 'YAML syntax error: the invisible control character U+0007 (BEL) is written here, and would reach whoever reads this text (delete it; retype the words around it if they were pasted)',
+        known: { kind: 'controlCharacter', character: 'U+0007 (BEL)', escaped: false },
+      }, 'خطأ في صياغة YAML: كُتب هنا محرف التحكم الخفي \u2068U+0007 (BEL)\u2069، وسيصل إلى كل من يقرأ هذا النص (احذفه؛ وأعد كتابة الكلمات المحيطة به إن كانت ملصوقة)'],
+      [flow('"Thanks\\a for writing"'), {
+        line: 4, column: 10,
+        message: 'YAML syntax error: an escape in this quoted text writes the invisible control character U+0007 (BEL), which would reach whoever reads it (remove the escape; \\n for a new line and \\t for a tab are fine)',
+        known: { kind: 'controlCharacter', character: 'U+0007 (BEL)', escaped: true },
+      }, 'خطأ في صياغة YAML: تسلسل الهروب في هذا النص المقتبس يكتب محرف التحكم الخفي \u2068U+0007 (BEL)\u2069، وسيصل إلى كل من يقرؤه (احذف تسلسل الهروب؛ ولا بأس بـ \u2068\\n\u2069 لسطر جديد و\u2068\\t\u2069 لمسافة جدولة)'],
+      [flow('!Hello there'), {
+        line: 4, column: 10,
+        message: 'YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',
+        known: { kind: 'yamlTag', tag: '!Hello' },
+      }, 'خطأ في صياغة YAML: تقرأ YAML الكلمة \u2068!Hello\u2069 وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ \u2068!\u2069 بين علامتي اقتباس: \u2068"!Hello …"\u2069)'],
+    ];
+    const answers = await Promise.all(cases.map(async ([source]) => (await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source })).body));
+    expect(answers).toEqual(cases.map(([, error]) => ({ ok: false, errors: [error], warnings: [] })));
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    try {
+      setLang('ar');
+      expect(answers.map((answer) => fileReasonText(answer.errors[0]!.known as KnownFileError))).toEqual(cases.map(([, , arabic]) => arabic));
+    } finally {
+      setLang('en');
+      vi.unstubAllGlobals();
+    }
   });
 
   it('refuses a flow over 256 KB with 413 saying the limit and the size sent, as you type and on publish, writing nothing', async () => {
