@@ -103,8 +103,10 @@ describe.skipIf(!hasChromium)(title, () => {
     ]);
     await chat.say(session, 'agent', 'Our shop', [{ kind: 'location', location: { latitude: 51.5072, longitude: -0.1276, name: 'Shop' } }]);
     await chat.say(session, 'agent', '', [{ kind: 'video', mime: 'video/mp4', name: 'tour.mp4', refused: 'the file is larger than 20 MB' }]);
+    // A file without a name, by its kind: the line starts as a sentence does.
+    await chat.say(session, 'agent', '', [{ kind: 'image', mime: 'image/jpeg', refused: 'the file could not be downloaded' }]);
     const agent = page.locator('.msg.agent');
-    await agent.nth(2).waitFor();
+    await agent.nth(3).waitFor();
     expect(await agent.nth(0).locator('audio[controls]').getAttribute('src')).toMatch(new RegExp(`^/webchat/${session}/media/${voice.ref}\\?expires=\\d+&grant=`));
     const download = agent.nth(0).locator('a[download]');
     expect(await download.innerText()).toBe('invoice.pdf (16 bytes)');
@@ -118,6 +120,7 @@ describe.skipIf(!hasChromium)(title, () => {
     expect([player.status, player.headers.get('content-type')]).toEqual([200, 'audio/ogg']);
     expect(await agent.nth(1).locator('a').getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.5072&mlon=-0.1276#map=16/51.5072/-0.1276');
     expect(await agent.nth(2).innerText()).toContain('tour.mp4 could not be kept: the file is larger than 20 MB');
+    expect(await agent.nth(3).locator('.file.refused').innerText()).toBe('The image could not be kept: the file could not be downloaded');
 
     // A file dropped on the chat is sent too.
     const dropped = await page.evaluateHandle(() => {

@@ -77,12 +77,42 @@ describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refus
     await page.fill('#text', 'أين طلبي؟');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('status')?.textContent !== '');
-    expect(await page.locator('#status').innerText()).toMatch(/^رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا بعد (ثانية|ثانيتين|\d+ (ثوانٍ|ثانية))$/);
+    // Shown alone, a sentence of its own: it ends with a full stop.
+    expect(await page.locator('#status').innerText()).toMatch(/^رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا بعد (ثانية|ثانيتين|\d+ (ثوانٍ|ثانية))\.$/);
     await shot(page, 'webchat-too-fast-ar');
     const sent = () => chat.delivered.filter((message) => message.from.id === 'v-fast-ar').map((message) => message.text);
     expect(sent()).toEqual(['مرحبا']);
     // After the wait the server asked for, the page sends it again by itself, once.
     await page.waitForFunction(() => document.getElementById('status')?.textContent === '' && !document.querySelector('.msg.pending'), undefined, { timeout: 40_000 });
     expect(sent()).toEqual(['مرحبا', 'أين طلبي؟']);
+  }), 60_000);
+
+  it('says in English, as a sentence of its own, why a message waits while the server is unavailable, failing or busy, then sends it', () => withPage(browser, 'webchat-waits-en', { viewport: { width: 360, height: 640 } }, async (page) => {
+    await page.route('**/webchat/sessions', (route) => route.fulfill({ status: 201, json: { session: 'v-waits-en', token: 'any' } }));
+    await page.goto(`${chat.url}/?lang=en`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    // The server starting (503), a proxy failing (502, no kind), then too many messages (429, no kind, "try in 1 s").
+    const answers = [
+      { status: 503, json: { error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } },
+      { status: 502, body: 'Bad Gateway' },
+      { status: 429, headers: { 'retry-after': '1' }, json: { error: 'too many messages' } },
+    ];
+    await page.route('**/webchat/v-waits-en/messages', (route) => {
+      const answer = answers.shift();
+      return answer ? route.fulfill(answer) : route.continue();
+    });
+    const status = (text: string) => page.waitForFunction((expected) => document.getElementById('status')?.textContent === expected, text, { timeout: 10_000 });
+    await page.fill('#text', 'Where is my order?');
+    await page.keyboard.press('Enter');
+    await status('The chat is not available right now; try again in a moment.');
+    await shot(page, 'webchat-waits-en');
+    await status('The server answered 502.');
+    await status('Too many messages in a short time; sending it again in 1 s.');
+    // Then the server takes it: sent once, the status line cleared.
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '' && !document.querySelector('.msg.pending'), undefined, { timeout: 20_000 });
+    expect(chat.delivered.filter((message) => message.from.id === 'v-waits-en').map((message) => message.text)).toEqual(['Where is my order?']);
   }), 60_000);
 });

@@ -48,9 +48,17 @@ describe('the web chat page\'s words', () => {
     expect(WORDS.ar.dir).toBe('rtl');
   });
 
+  it('says a reason shown alone on the status line as a sentence: a capital where the language has them, a full stop', () => {
+    expect(WORDS.en.alone(WORDS.en.tooFast(WORDS.en.inSeconds(3)))).toBe('Too many messages in a short time; sending it again in 3 s.');
+    expect(WORDS.en.alone(WORDS.en.theirWords('try again shortly!'))).toBe('Try again shortly!');
+    expect(WORDS.ar.alone(WORDS.ar.unavailable)).toBe('الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل.');
+  });
+
   it('says in the page\'s language that a file could not be kept, naming a file without a name by its kind', () => {
-    expect(WORDS.ar.refusedFile(WORDS.ar.kinds.video, WORDS.ar.refusedTooLarge('20 ميغابايت'))).toBe('تعذّر حفظ \u2068فيديو\u2069: الملف أكبر من 20 ميغابايت');
     expect(WORDS.ar.refusedFile('tour.mp4', WORDS.ar.theirWords('HTTP 418'))).toBe('تعذّر حفظ \u2068tour.mp4\u2069: «\u2068HTTP 418\u2069»');
-    expect(WORDS.en.refusedFile(WORDS.en.kinds.video, 'the file is larger than 20 MB')).toBe('video could not be kept: the file is larger than 20 MB');
+    expect(WORDS.ar.refusedUnnamed(WORDS.ar.kinds.video, WORDS.ar.refusedTooLarge('20 ميغابايت'))).toBe('تعذّر حفظ \u2068فيديو\u2069: الملف أكبر من 20 ميغابايت');
+    expect(WORDS.en.refusedFile('tour.mp4', 'the file is larger than 20 MB')).toBe('tour.mp4 could not be kept: the file is larger than 20 MB');
+    // A file without a name starts the line by its kind, as a sentence: "The video…", not "video…".
+    expect(WORDS.en.refusedUnnamed(WORDS.en.kinds.video, 'the file is larger than 20 MB')).toBe('The video could not be kept: the file is larger than 20 MB');
   });
 });

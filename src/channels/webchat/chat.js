@@ -554,7 +554,8 @@ async function post(current, item) {
   if (res.status === 202) return {};
   const reason = whyRefused(res, await res.json().catch(() => ({})));
   if (res.status === 401) return { lost: reason };
-  if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: reason };
+  // Shown alone while the page waits to send it again: a sentence, not the end of "Not sent: …".
+  if (res.status === 429 || res.status >= 500) return { retry: 1000 * (Number(res.headers.get('retry-after')) || 3), status: words.alone(reason) };
   return { refused: reason };
 }
 

@@ -5,6 +5,8 @@
 export const FILE_WORDS = {
   en: {
     refusedFile: (label, reason) => `${label} could not be kept: ${reason}`,
+    /** A file without a name, by its kind (`kinds`), the line starting with it as a sentence does. */
+    refusedUnnamed: (kind, reason) => `The ${kind} could not be kept: ${reason}`,
     /** Why a file was not kept, when it is known (`limit`: the size it was over, in `units`). */
     refusedTooLarge: (limit) => `the file is larger than ${limit}`,
     refusedType: 'files of this type are not taken',
@@ -19,6 +21,7 @@ export const FILE_WORDS = {
   ar: {
     // A file's name isolated, so that it keeps its place in the Arabic sentence; the server's own English reason too, quoted.
     refusedFile: (label, reason) => `تعذّر حفظ \u2068${label}\u2069: ${reason}`,
+    refusedUnnamed: (kind, reason) => `تعذّر حفظ \u2068${kind}\u2069: ${reason}`,
     refusedTooLarge: (limit) => `الملف أكبر من ${limit}`,
     refusedType: 'هذا النوع من الملفات غير مقبول',
     refusedEmpty: 'الملف فارغ',

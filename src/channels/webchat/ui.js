@@ -141,7 +141,10 @@ function link(href, text, iconName) {
  */
 export function renderAttachment(attachment, onLoad = () => {}, words) {
   const label = attachment.name || words.kinds[attachment.kind] || attachment.kind;
-  if (attachment.refused) return line('refused', words.refusedFile(label, whyRefused(attachment, words)), 'warning');
+  if (attachment.refused) {
+    const why = whyRefused(attachment, words);
+    return line('refused', attachment.name ? words.refusedFile(attachment.name, why) : words.refusedUnnamed(label, why), 'warning');
+  }
   if (attachment.location) {
     const { latitude, longitude, name: place, address } = attachment.location;
     return link(`https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=16/${latitude}/${longitude}`, place || address || `${latitude}, ${longitude}`, 'place');

@@ -38,6 +38,8 @@ export interface PageWords {
   fileNotSent: (name: string, reason: string) => string;
   file: string;
   refusedFile: (label: string, reason: string) => string;
+  /** A file without a name refused, by its kind (`kinds`): "The video could not be kept: …". */
+  refusedUnnamed: (kind: string, reason: string) => string;
   /** Why a file was not kept, when known (`limit`: the size it was over, written out in `units`). */
   refusedTooLarge: (limit: string) => string;
   refusedType: string;
@@ -59,6 +61,8 @@ export interface PageWords {
   unavailable: string;
   inSeconds: (seconds: number) => string;
   inMinutes: (minutes: number) => string;
+  /** A reason (tooFast, unavailable…) shown alone, as a sentence: a capital where the language has them, a full stop. */
+  alone: (reason: string) => string;
   units: Record<'MB' | 'KB' | 'bytes', string>;
   /** A file without a name, as the page names it. */
   kinds: Record<'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact', string>;

@@ -51,6 +51,8 @@ export const WORDS = {
     unavailable: 'the chat is not available right now; try again in a moment',
     inSeconds: (seconds) => `in ${seconds.toLocaleString('en')} s`,
     inMinutes: (minutes) => `in ${minutes.toLocaleString('en')} min`,
+    /** A reason said on its own (the status line while the page sends again), as a sentence. */
+    alone: (reason) => asSentence(reason, 'en'),
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
   },
   ar: {
@@ -93,9 +95,21 @@ export const WORDS = {
     unavailable: 'الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل',
     inSeconds: (seconds) => `بعد ${countedAr(seconds, ['ثانية', 'ثانيتين', 'ثوانٍ', 'ثانية'])}`,
     inMinutes: (minutes) => `بعد ${countedAr(minutes, ['دقيقة', 'دقيقتين', 'دقائق', 'دقيقة'])}`,
+    alone: (reason) => asSentence(reason, 'ar'),
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
   },
 };
+
+/**
+ * A reason (what follows "Not sent:" or "The chat could not start") as a sentence of its own: a capital to start it,
+ * where the language writes them, and a full stop to end it, unless it ends in one already.
+ *
+ *     asSentence('the chat is not available right now; try again in a moment', 'en'); // 'The chat is … in a moment.'
+ */
+function asSentence(reason, language) {
+  const started = `${reason.charAt(0).toLocaleUpperCase(language)}${reason.slice(1)}`;
+  return /[.!?…؟]$/.test(started) ? started : `${started}.`;
+}
 
 /**
  * A count of a unit as Arabic says it, the noun agreeing with the number: one (the noun alone), two (its dual), three
