@@ -4,6 +4,7 @@
 // had changed it (the card number deleted, the order number corrected). Kept here, by the customer's address, until
 // the message comes, then taken as if it had come after it. One never followed by its message (one of a message
 // older than the store) is forgotten after a while.
+import { keepInList, takeFromList } from '../store/kept-lists.ts';
 import type { Tx } from '../store/types.ts';
 
 /** Where the changes wait, by `channel:address` of the customer who made them. */
@@ -41,11 +42,7 @@ export function earlyChangesKey(channel: string, address: string): string {
  *     await keepEarlyChange(tx, 'whatsapp-cloud', '16505551234', { kind: 'deletion', id: 'wamid.B', of: 'wamid.A', at });
  */
 export async function keepEarlyChange(tx: Tx, channel: string, address: string, change: EarlyChange): Promise<void> {
-  const key = earlyChangesKey(channel, address);
-  const kept = (await tx.doc<EarlyChange[]>(EARLY_CHANGES, key)) ?? [];
-  if (kept.some((each) => each.id === change.id)) return;
-  const fresh = kept.filter((each) => Date.parse(change.at) - Date.parse(each.at) < KEPT_MS);
-  tx.putDoc(EARLY_CHANGES, key, [...fresh, change].slice(-MAX_KEPT));
+  await keepInList(tx, EARLY_CHANGES, earlyChangesKey(channel, address), change, { keptMs: KEPT_MS, max: MAX_KEPT });
 }
 
 /**
@@ -53,13 +50,6 @@ export async function keepEarlyChange(tx: Tx, channel: string, address: string, 
  *
  *     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) …
  */
-export async function takeEarlyChanges(tx: Tx, channel: string, address: string, id: string): Promise<EarlyChange[]> {
-  const key = earlyChangesKey(channel, address);
-  const kept = await tx.doc<EarlyChange[]>(EARLY_CHANGES, key);
-  const taken = kept?.filter((each) => each.of === id) ?? [];
-  if (!kept || taken.length === 0) return [];
-  const left = kept.filter((each) => each.of !== id);
-  if (left.length > 0) tx.putDoc(EARLY_CHANGES, key, left);
-  else tx.deleteDoc(EARLY_CHANGES, key);
-  return taken;
+export function takeEarlyChanges(tx: Tx, channel: string, address: string, id: string): Promise<EarlyChange[]> {
+  return takeFromList<EarlyChange>(tx, EARLY_CHANGES, earlyChangesKey(channel, address), (change) => change.of === id);
 }
