@@ -199,7 +199,7 @@ export class Runtime {
         bus.emit({ type: 'message.sent', payload: { message } });
         // A failure the channel reported before this id was stored (rare): applied now.
         const applying = this.#statuses.sent(message);
-        if (applying) void this.#track(applying);
+        if (applying) void this.#track(applying).catch((error: unknown) => log.warn({ err: error, message: message.id }, 'could not look for a failure reported before this reply\'s id was stored; if there was one, it is not applied'));
         if (afterDelay) void this.#track(this.#statuses.tellDelay(message, 'went'));
       },
       delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),

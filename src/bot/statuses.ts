@@ -1,6 +1,7 @@
 // What channels report about messages they sent (delivered, read, failed after all), recorded on the message and
 // announced; a message an agent wrote that did not reach the customer is told to that agent, in their app.
 import type { DeliveryStatus, KnownFailure } from '../types.ts';
+import { keepInList, takeFromList, type Kept, type KeptBounds } from '../store/kept-lists.ts';
 import type { Message, Store } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -8,6 +9,27 @@ import { line, type Line } from '../handover/lines.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
 import type { Transactions } from './transactions.ts';
+
+/**
+ * Where `failed` statuses for ids not stored yet wait for the outbox to store one of them (`Statuses.sent`), a list by
+ * channel: Meta may report a failure before its answer to the send reaches us, and to another process than the one
+ * sending. Dropped, a failure is an agent never told and a transcript that says sent.
+ */
+export const EARLY_FAILURES = 'early-failures';
+/** A send's answer comes within seconds: a failure waits 5 minutes for it, and the newest 1,000 wait. */
+const EARLY_FAILURES_KEPT: KeptBounds = { keptMs: 5 * 60_000, max: 1_000 };
+/**
+ * The channels that report a failure after the send, by the id its answer gave (WhatsApp Cloud's webhook, WhatsApp
+ * Web's acks): each message sent on one looks for a failure that came first. Those of other channels do not read the
+ * store for it.
+ */
+const FAILURES_COME_LATER = new Set(['whatsapp-cloud', 'whatsapp-web']);
+
+/** A failure kept for the id `id` since `at`, with what the channel said of it. */
+interface EarlyFailure extends Kept {
+  reason?: string;
+  known?: KnownFailure;
+}
 
 /**
  * Delivery statuses and failed sends.
@@ -20,12 +42,6 @@ export class Statuses {
    * Business app's) has its sent, delivered and read reported, and each would wait the same seconds for nothing.
    */
   readonly #unknown = new Set<string>();
-  /**
-   * `failed` statuses for ids still unknown after the wait, kept (5 minutes, the newest 1,000) until the outbox records
-   * one of them (`sent`): Meta may report a failure before its answer to the send reaches us, and a failure dropped
-   * is an agent never told and a transcript that says sent.
-   */
-  readonly #earlyFailures = new Map<string, { status: DeliveryStatus; until: number }>();
 
   constructor(private readonly options: { store: Store; bus: EventBus; log: Logger; desk: Desk; transactions: Transactions; now?: () => Date; lateIdDelaysMs?: number[] }) {}
 
@@ -45,46 +61,55 @@ export class Statuses {
     } else {
       this.#unknown.add(key);
       if (this.#unknown.size > 1_000) this.#unknown.delete(this.#unknown.values().next().value as string);
-      if (status.status === 'failed') {
-        this.#keepEarlyFailure(key, status);
+      if (status.status === 'failed' && FAILURES_COME_LATER.has(status.channel)) {
+        await this.#keepEarlyFailure(status);
         // The outbox may have recorded the id since the last look, before this failure was kept: then `sent` missed it.
         message = await store.messageByChannelId(status.channel, status.messageId);
         if (!message) {
           log.debug({ channel: status.channel, messageId: status.messageId }, 'a failure for an id not recorded yet; kept until the outbox records it');
           return;
         }
-        if (!this.#earlyFailures.delete(key)) return;
+        if (!(await this.#takeEarlyFailure(status.channel, status.messageId))) return;
       }
     }
     await this.#apply(message, status);
   }
 
   /**
-   * The outbox recorded the id a send returned: a failure the channel reported for that id before is applied now.
+   * The outbox recorded the id a send returned: a failure the channel reported for that id before, to this process or
+   * another, before a restart or since, is applied now (by one process: the one that takes it from the store).
    *
    *     outbox.listen({ sent: (message) => { const applying = statuses.sent(message); if (applying) void track(applying); } });
    */
   sent(message: Message): Promise<void> | undefined {
-    // Every reply sent passes here: with no failure kept (nearly always), no work at all.
-    if (this.#earlyFailures.size === 0 || message.channelMessageId === undefined) return undefined;
-    const key = `${message.channel}:${message.channelMessageId}`;
-    const early = this.#earlyFailures.get(key);
-    if (!early || !this.#earlyFailures.delete(key) || early.until < this.#now()) return undefined;
-    return this.#apply(message, early.status);
+    // Every reply sent passes here: on a channel that reports no failure later, no work at all.
+    if (message.channelMessageId === undefined || !FAILURES_COME_LATER.has(message.channel)) return undefined;
+    return this.#applyEarlyFailure(message, message.channelMessageId);
+  }
+
+  async #applyEarlyFailure(message: Message, id: string): Promise<void> {
+    // One read, nearly always of nothing; a transaction only when a failure for this id is kept.
+    const kept = await this.options.store.doc<EarlyFailure[]>(EARLY_FAILURES, message.channel);
+    if (!kept?.some((each) => each.id === id)) return;
+    const early = await this.#takeEarlyFailure(message.channel, id);
+    if (!early || this.#now() - Date.parse(early.at) >= EARLY_FAILURES_KEPT.keptMs) return;
+    const { reason, known } = early;
+    await this.#apply(message, { channel: message.channel, messageId: id, status: 'failed', ...(reason ? { reason } : {}), ...(known ? { known } : {}), at: early.at });
   }
 
   #now(): number {
     return (this.options.now?.() ?? new Date()).getTime();
   }
 
-  #keepEarlyFailure(key: string, status: DeliveryStatus): void {
-    const now = this.#now();
-    for (const [kept, { until }] of this.#earlyFailures) {
-      if (until >= now && this.#earlyFailures.size < 1_000) break;
-      this.#earlyFailures.delete(kept);
-    }
-    this.#earlyFailures.delete(key);
-    this.#earlyFailures.set(key, { status, until: now + 5 * 60_000 });
+  #keepEarlyFailure(status: DeliveryStatus): Promise<void> {
+    const failure: EarlyFailure = { id: status.messageId, at: new Date(this.#now()).toISOString(), ...(status.reason ? { reason: status.reason } : {}), ...(status.known ? { known: status.known } : {}) };
+    return this.options.store.transaction(`${EARLY_FAILURES}:${status.channel}`, (tx) => keepInList(tx, EARLY_FAILURES, status.channel, failure, EARLY_FAILURES_KEPT));
+  }
+
+  /** The failure kept for `id`, no longer kept; undefined when none is (another process, or `report`, took it). */
+  async #takeEarlyFailure(channel: string, id: string): Promise<EarlyFailure | undefined> {
+    const taken = await this.options.store.transaction(`${EARLY_FAILURES}:${channel}`, (tx) => takeFromList<EarlyFailure>(tx, EARLY_FAILURES, channel, (each) => each.id === id));
+    return taken[0];
   }
 
   /** Records `status` on `message` and tells what it means (a failure, to whom wrote it). */

@@ -1,6 +1,7 @@
 // The Store contract as one suite, run on every store implementation through a factory of fresh stores.
 import { describe } from 'vitest';
 import { useStores, type StoreFactory } from './harness.ts';
+import { earlyFailures } from './early-failures.ts';
 import { erase } from './erase.ts';
 import { identity } from './identity.ts';
 import { ids } from './ids.ts';
@@ -26,5 +27,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
     describe('outbound delivery', () => outbound(open));
     describe('invariants under concurrency', () => invariants(open, name));
     describe('data-protection erase', () => erase(open));
+    describe('failures reported before their send\'s id was stored', () => earlyFailures(open));
   });
 }
