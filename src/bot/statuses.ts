@@ -15,7 +15,7 @@ import type { Transactions } from './transactions.ts';
  * channel: Meta may report a failure before its answer to the send reaches us, and to another process than the one
  * sending. Dropped, a failure is an agent never told and a transcript that says sent.
  */
-export const EARLY_FAILURES = 'early-failures';
+const EARLY_FAILURES = 'early-failures';
 /** A send's answer comes within seconds: a failure waits 5 minutes for it, and the newest 1,000 wait. */
 const EARLY_FAILURES_KEPT: KeptBounds = { keptMs: 5 * 60_000, max: 1_000 };
 /**
