@@ -10,7 +10,7 @@ import { deletionText, editText, quotedText, reactionText, relayText } from './c
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
-import { shortQuote } from '../shared/text.ts';
+import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -238,9 +238,12 @@ const CORRECTED_WITHIN = 200;
 function correctionText(text: string, was: string | undefined, language: string | undefined): string {
   // Each language its own quotation marks, as in `answerText`: «…», isolated, in an Arabic line.
   const [en, ar] = [shortQuote(was), shortQuote(was, 'ar')];
+  // The agent's words isolated in a line of the other direction (as the quotes are): an Arabic reply's full stop ends
+  // it, not the English line's "Correction:"; English words keep their order in an Arabic line.
+  const [enText, arText] = [isolateRtl(text), isolate(text)];
   return en === undefined || ar === undefined
-    ? byLanguage({ en: `Correction: ${text}`, ar: `تصحيح: ${text}` }, language)
-    : byLanguage({ en: `Correction: ${text} (instead of ${en})`, ar: `تصحيح: ${text} (بدلًا من ${ar})` }, language);
+    ? byLanguage({ en: `Correction: ${enText}`, ar: `تصحيح: ${arText}` }, language)
+    : byLanguage({ en: `Correction: ${enText} (instead of ${en})`, ar: `تصحيح: ${arText} (بدلًا من ${ar})` }, language);
 }
 
 /**

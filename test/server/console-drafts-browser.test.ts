@@ -2,7 +2,7 @@
 // opened, the page reloaded, the tab closed by mistake), put back and never sent by itself, gone once sent or signed
 // out; and a reply the server did not take (the store out of reach, the connection cut) waits in its box under a line
 // that counts down to when it can go, with one button that sends it again, once. Screenshots go to test-results/admin-ui/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
@@ -55,6 +55,26 @@ const inView = (page: Page, selector: string) => page.locator(selector).last().e
   const box = element.getBoundingClientRect();
   return box.top >= shown.top - 1 && box.bottom <= shown.bottom + 1;
 });
+
+/**
+ * Where, across the page, the full stop that ends `ending` (a word and its stop) in the element `text` is drawn, and
+ * where the word before it: `{ stop, lastWord }`, each its left edge in pixels.
+ */
+const fullStopBeside = (text: Locator, ending: string) => text.evaluate((element, ending) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent!.indexOf(ending);
+    if (at < 0) continue;
+    const leftOf = (from: number, to: number) => {
+      const range = document.createRange();
+      range.setStart(node!, from);
+      range.setEnd(node!, to);
+      return range.getBoundingClientRect().left;
+    };
+    return { stop: leftOf(at + ending.length - 1, at + ending.length), lastWord: leftOf(at, at + ending.length - 1) };
+  }
+  throw new Error(`no "${ending}" in ${element.textContent}`);
+}, ending);
 
 /** Lina's replies to conversation `id` from now on: each one's clientId, whatever became of it. */
 function clientIdsOf(page: Page, id: number): string[] {
@@ -325,9 +345,13 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     const replies = await agentReplies(app, salma);
     expect(replies).toHaveLength(2);
     expect(replies[0]).toBe('سنعيد لك 50 يورو.');
-    expect(replies[1]).toMatch(/^(Correction|تصحيح): سنعيد لك 15 يورو\./);
+    // Salma's chat is in English: Lina's Arabic words are set apart in its English line.
+    expect(replies[1]).toBe('Correction: \u2068سنعيد لك 15 يورو.\u2069');
     expect(await read(page, '#result')).toBe(`المحادثة #${salma}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`);
     expect(await inView(page, '#transcript .msg.agent')).toBe(true);
+    // As Lina reads it: her Arabic sentence ends with its full stop, at its left, not at the right of the line.
+    const { stop, lastWord } = await fullStopBeside(page.locator('#transcript .msg.agent .text').last(), 'يورو.');
+    expect(stop).toBeLessThan(lastWord);
     await shot(page, 'console-edit-after-cut-ar');
     await page.locator('#app button.lang').click();
     expect(await read(page, '#result')).toBe(`#${salma}: your first version had reached the customer, so they got this one as a correction of it.`);

@@ -95,7 +95,7 @@ describe('Teams: an agent edits a message the customer got', () => {
     await bf.post(teamsText('Anything else?', teams));
     await settled(bf, OMAR);
     // Web Chat's locale is ar-EG.
-    expect(toAmira(bf).slice(amiraHad)).toEqual(['تصحيح: Your refund is 15 EUR (بدلًا من «\u2068Your refund is 50 EUR\u2069»)', 'Anything else?']);
+    expect(toAmira(bf).slice(amiraHad)).toEqual(['تصحيح: \u2068Your refund is 15 EUR\u2069 (بدلًا من «\u2068Your refund is 50 EUR\u2069»)', 'Anything else?']);
     expect(toOmar(bf).slice(omarHad)).toEqual([]);
     const transcript = await bf.app.store.messagesOfConversation(1);
     expect(transcript.filter((m) => m.edit !== undefined).map((m) => [m.from, m.agentId, m.edit?.text])).toEqual([['agent', 'omar-khalid', 'Your refund is 15 EUR']]);
@@ -104,7 +104,7 @@ describe('Teams: an agent edits a message the customer got', () => {
     expect(await bf.post(edited(online, '/close 1'))).toEqual({ status: 200, body: {} });
     await settled(bf, OMAR);
     expect(toOmar(bf).slice(omarHad)).toEqual(['An edited command is not carried out: send it again as a new message.']);
-    expect(toAmira(bf).slice(amiraHad)).toEqual(['تصحيح: Your refund is 15 EUR (بدلًا من «\u2068Your refund is 50 EUR\u2069»)', 'Anything else?']);
+    expect(toAmira(bf).slice(amiraHad)).toEqual(['تصحيح: \u2068Your refund is 15 EUR\u2069 (بدلًا من «\u2068Your refund is 50 EUR\u2069»)', 'Anything else?']);
     expect((await bf.app.store.conversation(1))?.status).toBe('open');
   });
 });

@@ -106,7 +106,7 @@ describe('Telegram: an agent edits a message the customer got', () => {
     const { reply } = await replied(app, api, 'Your refund is 50 EUR');
     expect(await post(app, edited(reply, 'Your refund is 15 EUR'))).toBe(200);
     await eventually(() => api.sentTo(LAYLA).some((t) => t.includes('15 EUR')));
-    expect(api.sentTo(LAYLA).at(-1)).toBe('تصحيح: Your refund is 15 EUR');
+    expect(api.sentTo(LAYLA).at(-1)).toBe('تصحيح: \u2068Your refund is 15 EUR\u2069');
   });
 
   it('carries out no edited command and sends the customer nothing; Omar is told the command did not run again', async () => {
