@@ -313,6 +313,52 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     await shot(page, 'console-send-again-cut-sent-en');
   }), 60_000);
 
+  it('replies not sent in two conversations each keep their "not sent", in the list and above their box, until that reply is sent again or given up, in English and Arabic', () => withPage(browser, 'console-not-sent-two', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const omar = await billFor(app, 'not-sent-omar', 'Omar');
+    const hana = await billFor(app, 'not-sent-hana', 'Hana');
+    // The connection is down: no reply reaches the server.
+    await page.route('**/agent/api/conversations/*/messages', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
+    for (const [id, text] of [[omar, 'Omar, the second charge is refunded.'], [hana, 'Hana, which card was it?']] as const) {
+      await page.locator(`#held li[data-id="${id}"]`).click();
+      await page.locator('#transcript .msg', { hasText: 'I was charged twice' }).first().waitFor();
+      await page.fill('#reply-text', text);
+      await page.locator('#reply-text').press('Enter');
+      await page.locator('#unsent').waitFor();
+    }
+    // On Hana's, the list says Omar's reply was not sent either (not a mere draft).
+    expect(await read(page, `#held li[data-id="${omar}"] .excerpt`)).toBe('Not sent: Omar, the second charge is refunded.');
+    await shot(page, 'console-not-sent-two-en');
+    await page.locator('#app button.lang').click();
+    expect(await read(page, `#held li[data-id="${omar}"] .excerpt`)).toBe('لم يُرسَل: Omar, the second charge is refunded.');
+    await shot(page, 'console-not-sent-two-ar');
+    await page.locator('#app button.lang').click();
+
+    // Omar's box says so too, with its Send again; the list says Hana's was not sent.
+    await page.locator(`#held li[data-id="${omar}"]`).click();
+    await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value.startsWith('Omar'));
+    await page.locator('#unsent').waitFor();
+    expect(await read(page, '#unsent-line')).toBe('Not sent: Switchboard could not be reached. Your reply is in the box: send it again once the connection is back.');
+    expect(await read(page, `#held li[data-id="${hana}"] .excerpt`)).toBe('Not sent: Hana, which card was it?');
+    await page.unroute('**/agent/api/conversations/*/messages');
+    await page.click('#send-again');
+    await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).waitFor();
+    await page.locator('#unsent').waitFor({ state: 'hidden' });
+    expect(await agentReplies(app, omar)).toEqual(['Omar, the second charge is refunded.']);
+    // Hana's is still not sent, and said so until Lina gives it up (empties its box).
+    expect(await read(page, `#held li[data-id="${hana}"] .excerpt`)).toBe('Not sent: Hana, which card was it?');
+    await page.locator(`#held li[data-id="${hana}"]`).click();
+    await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value.startsWith('Hana'));
+    await page.locator('#unsent').waitFor();
+    await page.fill('#reply-text', '');
+    await page.locator('#unsent').waitFor({ state: 'hidden' });
+    await page.locator(`#held li[data-id="${omar}"]`).click();
+    await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).waitFor();
+    expect(await read(page, `#held li[data-id="${hana}"] .excerpt`)).not.toMatch(/Not sent|Draft|which card/);
+    expect(await agentReplies(app, hana)).toEqual([]);
+  }), 60_000);
+
   it('a reply edited in its box after the connection cut its answer goes as the same reply: the customer gets the edit as a correction, once, in Arabic', () => withPage(browser, 'console-edit-after-cut-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
     await nextForLina(app);
     await signIn(page, app.url);

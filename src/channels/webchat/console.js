@@ -51,8 +51,11 @@ const BOXES = { reply: 'reply-text', closeNote: 'close-note', note: 'note-text' 
  * conversation at a time, and one conversation's reply never holds up another's.
  */
 const sending = new Map();
-/** A reply the server did not take, back in its box: `{ conversationId, until?, unreachable? }` (see showUnsent). */
-let unsent;
+/**
+ * The replies the server did not take, each back in its conversation's box, by conversation id: `{ until?, unreachable? }`
+ * (see showUnsent); each said until that reply is sent, or given up (its box emptied).
+ */
+const unsent = new Map();
 /** This console's part in its event streams (holding them, or told by the tab that does), while signed in. */
 let events;
 /** The status this console last asked for with its buttons. */
@@ -215,7 +218,7 @@ function forgetTyped() {
   clearAllDrafts();
   drafts = undefined;
   boxesFor = undefined;
-  unsent = undefined;
+  unsent.clear();
   for (const box of Object.values(BOXES)) $(box).value = '';
   answering = undefined;
   selected = undefined;
@@ -264,7 +267,9 @@ async function look() {
   state = await res.json();
   drafts ??= consoleDrafts(state.agent.id);
   // What was typed for a conversation no longer among the agent's or their queues' (closed, moved) cannot be sent.
-  drafts.keepOnly(allConversations().map((conversation) => conversation.id));
+  const listed = new Set(allConversations().map((conversation) => conversation.id));
+  drafts.keepOnly([...listed]);
+  for (const id of unsent.keys()) if (!listed.has(id)) unsent.delete(id);
   // Set elsewhere (a chat command, the dashboard): the answer to this console's own status button is no longer true.
   if (statusBefore !== undefined && state.status !== statusBefore && state.status !== statusChosen && !$('result').classList.contains('refused')) show('', true);
   if ($('result').dataset.unreachable) show('', true);
@@ -461,12 +466,25 @@ function listItem(conversation) {
   // its end, not at the left of the line.
   excerpt.replaceChildren(...[conversation.topic, conversation.lastMessage?.text].filter(Boolean)
     .flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
-  // A reply typed and not sent, in another conversation than the open one: where the agent left words, after a reload too.
-  const draft = conversation.id !== boxesFor && drafts?.get(conversation.id).reply?.trim();
-  if (draft) excerpt.replaceChildren(Object.assign(document.createElement('span'), { className: 'draft', textContent: words.draft }), ' ', isolated(draft));
+  const waiting = conversation.id !== boxesFor ? waitingIn(conversation.id) : [];
+  if (waiting.length > 0) excerpt.replaceChildren(...waiting.flatMap(([kind, text], index) => [...(index > 0 ? [' · '] : []), Object.assign(document.createElement('span'), { className: kind, textContent: words[WAITING[kind]] }), ' ', isolated(text)]));
   item.append(line, excerpt);
   item.onclick = () => void openConversation(conversation.id, true).catch(() => {});
   return item;
+}
+
+/** The list's word before each kind of reply waiting in a conversation (see waitingIn). */
+const WAITING = { 'not-sent': 'replyNotSent', draft: 'draft' };
+
+/**
+ * What waits in conversation `id`, not open, as `[kind, text]` for its line in the list: a reply the server did not
+ * take (the agent must send it again: never said as a mere draft); else a reply typed and not sent. Where the agent left
+ * words, after a reload too.
+ */
+function waitingIn(id) {
+  const reply = drafts?.get(id).reply?.trim();
+  if (!reply) return [];
+  return [[unsent.has(id) ? 'not-sent' : 'draft', reply]];
 }
 
 function empty(text) {
@@ -722,14 +740,14 @@ let unsentTimer;
 function showUnsent() {
   clearTimeout(unsentTimer);
   const box = $('unsent');
-  const shown = unsent && unsent.conversationId === selected && selected === boxesFor && openHeld && $('reply-text').value.trim() !== '';
-  box.hidden = !shown;
-  if (!shown) return;
-  const left = unsent.until === undefined ? 0 : Math.ceil((unsent.until - Date.now()) / 1_000);
-  $('unsent-line').textContent = unsent.unreachable ? words.unsentUnreachable : left > 0 ? words.unsentWaiting(waitIn(left, words)) : words.unsentReady;
-  $('send-again').disabled = left > 0 || sending.has(unsent.conversationId);
+  const why = selected === boxesFor && openHeld && $('reply-text').value.trim() !== '' ? unsent.get(selected) : undefined;
+  box.hidden = !why;
+  if (!why) return;
+  const left = why.until === undefined ? 0 : Math.ceil((why.until - Date.now()) / 1_000);
+  $('unsent-line').textContent = why.unreachable ? words.unsentUnreachable : left > 0 ? words.unsentWaiting(waitIn(left, words)) : words.unsentReady;
+  $('send-again').disabled = left > 0 || sending.has(selected);
   if (left > 0) unsentTimer = setTimeout(showUnsent, 1_000);
-  else if ($('result').dataset.unsent === String(unsent.conversationId)) show('', true);
+  else if ($('result').dataset.unsent === String(selected)) show('', true);
 }
 
 function fillTransfer() {
@@ -949,9 +967,10 @@ $('reply-form').addEventListener('submit', async (event) => {
   const putBack = (why = undefined) => {
     sending.delete(id);
     if (boxesFor === id) keep(input, text);
-    if (why) unsent = { conversationId: id, ...why };
+    if (why) unsent.set(id, why);
     keepDraft();
     showUnsent();
+    if (state) renderLists();
   };
   try {
     const body = { text, clientId, ...(answered ? { replyTo: answered.id } : {}) };
@@ -968,7 +987,7 @@ $('reply-form').addEventListener('submit', async (event) => {
       return;
     }
     sending.delete(id);
-    if (unsent?.conversationId === id) unsent = undefined;
+    unsent.delete(id);
     if (answering === answered) cancelAnswering();
     done(id, 'reply', text, answered);
     showUnsent();
@@ -992,7 +1011,7 @@ for (const box of Object.values(BOXES)) {
     // Emptied by the agent: the reply that was not sent is given up, and said no more; what they write next is a new
     // reply, not an edit of it.
     if ($(box).value.trim() === '' && !sending.has(boxesFor)) {
-      if (unsent?.conversationId === boxesFor) unsent = undefined;
+      unsent.delete(boxesFor);
       if (drafts && boxesFor !== undefined) drafts.put(boxesFor, { ...drafts.get(boxesFor), tried: undefined });
     }
     showUnsent();
