@@ -193,8 +193,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const wording = options.wording ? await options.wording(conversation) : NO_WORDING;
     const topic = topicOf(conversation, wording, language);
     const messages = transcript(await store.messagesOfConversation(conversation.id));
-    // What the list shows of it: the customer's last words (what they need, what waits for an answer), not the bot's.
-    const last = [...messages].reverse().find((message) => message.from === 'contact') ?? messages.at(-1);
+    // What the list shows of it: the last words between the customer and the agents (what they need, or the reply they
+    // got), not the bot's nor the agents' notes.
+    const last = [...messages].reverse().find((message) => message.from === 'contact' || message.from === 'agent') ?? messages.at(-1);
     return {
       id: conversation.id,
       stage: conversation.stage,

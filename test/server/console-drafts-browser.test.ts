@@ -232,11 +232,19 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(await page.inputValue('#reply-text')).toBe('');
     expect(await agentReplies(app, dana)).toEqual(['Dana, which card was charged?']);
     expect(await agentReplies(app, karim)).toEqual([]);
+    // The list says Karim's reply is on its way, not that it waits unsent in its box.
+    expect(await read(page, `#held li[data-id="${karim}"] .excerpt`)).toBe('Sending: Karim, I am looking at both charges now.');
     await shot(page, 'console-send-each-en');
+    await page.locator('#app button.lang').click();
+    expect(await read(page, `#held li[data-id="${karim}"] .excerpt`)).toBe('جارٍ الإرسال: Karim, I am looking at both charges now.');
+    await shot(page, 'console-send-each-sending-ar');
+    await page.locator('#app button.lang').click();
 
-    // Karim's goes through once the server answers, once, and is no draft of his.
+    // Karim's goes through once the server answers, once, and is no draft of his: the list shows it as his last message.
     letThrough();
     await expect.poll(() => agentReplies(app, karim), { timeout: 10_000 }).toEqual(['Karim, I am looking at both charges now.']);
+    await expect.poll(() => read(page, `#held li[data-id="${karim}"] .excerpt`), { timeout: 10_000 }).toMatch(/(^| · )Karim, I am looking at both charges now\.$/);
+    await shot(page, 'console-send-each-sent-en');
     await page.locator(`#held li[data-id="${karim}"]`).click();
     await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).waitFor();
     expect(await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).count()).toBe(1);

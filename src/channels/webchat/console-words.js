@@ -112,10 +112,11 @@ export const CONSOLE_WORDS = {
     unsentUnreachable: 'Not sent: Switchboard could not be reached. Your reply is in the box: send it again once the connection is back.',
     sendAgain: 'Send again',
     /**
-     * In the list, before what waits in a conversation other than the open one: a reply typed and not sent; a reply the
-     * server did not take, back in its box (its Send again there).
+     * In the list, before what waits in a conversation other than the open one: a reply typed and not sent; a reply on
+     * its way to the server; a reply the server did not take, back in its box (its Send again there).
      */
     draft: 'Draft:',
+    replySending: 'Sending:',
     replyNotSent: 'Not sent:',
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
@@ -207,6 +208,7 @@ export const CONSOLE_WORDS = {
     unsentUnreachable: 'لم يُرسَل: تعذّر الوصول إلى Switchboard. ما زال ردك في المربع: أرسله مجددًا حين يعود الاتصال.',
     sendAgain: 'أرسله مجددًا',
     draft: 'مسودة:',
+    replySending: 'جارٍ الإرسال:',
     replyNotSent: 'لم يُرسَل:',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,
     // A file's name isolated, so that it keeps its place in the Arabic sentence; the channel's or the server's own

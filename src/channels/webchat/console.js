@@ -474,17 +474,20 @@ function listItem(conversation) {
 }
 
 /** The list's word before each kind of reply waiting in a conversation (see waitingIn). */
-const WAITING = { 'not-sent': 'replyNotSent', draft: 'draft' };
+const WAITING = { 'not-sent': 'replyNotSent', sending: 'replySending', draft: 'draft' };
 
 /**
  * What waits in conversation `id`, not open, as `[kind, text]` for its line in the list: a reply the server did not
- * take (the agent must send it again: never said as a mere draft); else a reply typed and not sent. Where the agent left
- * words, after a reload too.
+ * take (the agent must send it again: never said as a mere draft); else a reply on its way, and what was typed since; else
+ * a reply typed and not sent. Where the agent left words, after a reload too.
  */
 function waitingIn(id) {
   const reply = drafts?.get(id).reply?.trim();
-  if (!reply) return [];
-  return [[unsent.has(id) ? 'not-sent' : 'draft', reply]];
+  if (unsent.has(id)) return reply ? [['not-sent', reply]] : [];
+  const inFlight = sending.get(id);
+  if (inFlight === undefined) return reply ? [['draft', reply]] : [];
+  const since = reply?.startsWith(inFlight.trim()) ? reply.slice(inFlight.trim().length).trim() : '';
+  return [['sending', inFlight.trim()], ...(since ? [['draft', since]] : [])];
 }
 
 function empty(text) {
@@ -991,6 +994,8 @@ $('reply-form').addEventListener('submit', async (event) => {
     if (answering === answered) cancelAnswering();
     done(id, 'reply', text, answered);
     showUnsent();
+    // Its line in the list: the reply, as the conversation's last message, no longer as being sent.
+    scheduleRefresh();
     const accepted = await res.json().catch(() => ({}));
     if (accepted.corrected && accepted.message) showAnswer(accepted.message, accepted.inEachLanguage, true);
     else show('', true);
