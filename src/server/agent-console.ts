@@ -80,7 +80,8 @@ export interface ConsoleConversation {
   shown: ShownField[];
   /** The customer's messages the agent has not opened yet. */
   unread: number;
-  lastMessage?: { id: number; from: Message['from']; text: string; at: string };
+  /** `mine`: an agent's message this agent wrote (the list says "You:"). */
+  lastMessage?: { id: number; from: Message['from']; mine?: true; text: string; at: string };
 }
 
 /** A message of a transcript, as the console shows it. */
@@ -188,7 +189,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     return (await store.doc<ReadMarks>(READ_MARKS, agent.id))?.read ?? {};
   }
 
-  async function summary(conversation: Conversation, readUpTo: number, language: DeskLanguage): Promise<ConsoleConversation> {
+  async function summary(conversation: Conversation, readUpTo: number, language: DeskLanguage, agent: Agent): Promise<ConsoleConversation> {
     const contact = await store.contact(conversation.contactId);
     const wording = options.wording ? await options.wording(conversation) : NO_WORDING;
     const topic = topicOf(conversation, wording, language);
@@ -210,7 +211,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       fields: conversation.fields,
       shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
       unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,
-      ...(last ? { lastMessage: { id: last.id, from: last.from, text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } } : {}),
+      ...(last
+        ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } }
+        : {}),
     };
   }
 
@@ -228,15 +231,15 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const teams = agent.teams.map((name) => directory.team(name)?.name ?? name);
     const queues: { team: string | null; conversations: ConsoleConversation[] }[] = [];
     for (const team of teams) {
-      queues.push({ team, conversations: await Promise.all(queued.filter((c) => c.team !== undefined && sameTeam(c.team, team)).map((c) => summary(c, mark(c), language))) });
+      queues.push({ team, conversations: await Promise.all(queued.filter((c) => c.team !== undefined && sameTeam(c.team, team)).map((c) => summary(c, mark(c), language, agent))) });
     }
     const unrouted = queued.filter((c) => c.team === undefined);
-    if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c), language))) });
+    if (unrouted.length > 0) queues.push({ team: null, conversations: await Promise.all(unrouted.map((c) => summary(c, mark(c), language, agent))) });
     res.json({
       agent: { id: agent.id, name: agent.name, teams, session: webchatSession(agent) },
       ...statusOf(await store.doc<AgentState>('agents', agent.id), options.awayAfterMs),
       cursor,
-      held: await Promise.all(held.map((c) => summary(c, mark(c), language))),
+      held: await Promise.all(held.map((c) => summary(c, mark(c), language, agent))),
       queues,
       teams: directory.teams().map((team) => team.name),
       colleagues: directory.agents().filter((other) => other.id !== agent.id).map((other) => ({ id: other.id, name: other.name })),
@@ -280,7 +283,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const deleted = deletedIds(messages);
     const edited = editedTexts(messages);
     res.json({
-      conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req)),
+      conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req), res.locals.agent as Agent),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
         return toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);

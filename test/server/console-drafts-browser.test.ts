@@ -240,11 +240,16 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     await shot(page, 'console-send-each-sending-ar');
     await page.locator('#app button.lang').click();
 
-    // Karim's goes through once the server answers, once, and is no draft of his: the list shows it as his last message.
+    // Karim's goes through once the server answers, once, and is no draft of his: the list shows it as the last message,
+    // said as Lina's own (not read as Karim's words).
     letThrough();
     await expect.poll(() => agentReplies(app, karim), { timeout: 10_000 }).toEqual(['Karim, I am looking at both charges now.']);
-    await expect.poll(() => read(page, `#held li[data-id="${karim}"] .excerpt`), { timeout: 10_000 }).toMatch(/(^| · )Karim, I am looking at both charges now\.$/);
+    await expect.poll(() => read(page, `#held li[data-id="${karim}"] .excerpt`), { timeout: 10_000 }).toMatch(/(^| · )You: Karim, I am looking at both charges now\.$/);
     await shot(page, 'console-send-each-sent-en');
+    await page.locator('#app button.lang').click();
+    await expect.poll(() => read(page, `#held li[data-id="${karim}"] .excerpt`), { timeout: 10_000 }).toMatch(/(^| · )أنت: Karim, I am looking at both charges now\.$/);
+    await shot(page, 'console-send-each-sent-ar');
+    await page.locator('#app button.lang').click();
     await page.locator(`#held li[data-id="${karim}"]`).click();
     await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).waitFor();
     expect(await page.locator('#transcript .msg.agent', { hasText: 'looking at both charges' }).count()).toBe(1);

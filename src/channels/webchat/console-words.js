@@ -116,6 +116,9 @@ export const CONSOLE_WORDS = {
      * its way to the server; a reply the server did not take, back in its box (its Send again there).
      */
     draft: 'Draft:',
+    /** In the list, before the conversation's last message when an agent wrote it: this agent, or another. */
+    lastByYou: 'You:',
+    lastByAgent: 'Agent:',
     replySending: 'Sending:',
     replyNotSent: 'Not sent:',
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
@@ -208,6 +211,8 @@ export const CONSOLE_WORDS = {
     unsentUnreachable: 'لم يُرسَل: تعذّر الوصول إلى Switchboard. ما زال ردك في المربع: أرسله مجددًا حين يعود الاتصال.',
     sendAgain: 'أرسله مجددًا',
     draft: 'مسودة:',
+    lastByYou: 'أنت:',
+    lastByAgent: 'الموظف:',
     replySending: 'جارٍ الإرسال:',
     replyNotSent: 'لم يُرسَل:',
     noLongerYours: (id) => `لم تعد المحادثة #${id} لك: أُغلقت أو نُقلت.`,

@@ -464,8 +464,11 @@ function listItem(conversation) {
   excerpt.translate = false;
   // Each part in its own direction, in the page's order: an English question after an Arabic title keeps its "?" at
   // its end, not at the left of the line.
-  excerpt.replaceChildren(...[conversation.topic, conversation.lastMessage?.text].filter(Boolean)
-    .flatMap((part, index) => [...(index > 0 ? [' · '] : []), isolated(part)]));
+  const last = conversation.lastMessage;
+  // The reply an agent gave is said as theirs: read as the customer's words, it would hide that the customer waits.
+  const by = last?.from === 'agent' ? [Object.assign(document.createElement('span'), { className: 'by', textContent: last.mine ? words.lastByYou : words.lastByAgent }), ' '] : [];
+  const parts = [...(conversation.topic ? [[isolated(conversation.topic)]] : []), ...(last?.text ? [[...by, isolated(last.text)]] : [])];
+  excerpt.replaceChildren(...parts.flatMap((part, index) => [...(index > 0 ? [' · '] : []), ...part]));
   const waiting = conversation.id !== boxesFor ? waitingIn(conversation.id) : [];
   if (waiting.length > 0) excerpt.replaceChildren(...waiting.flatMap(([kind, text], index) => [...(index > 0 ? [' · '] : []), Object.assign(document.createElement('span'), { className: kind, textContent: words[WAITING[kind]] }), ' ', isolated(text)]));
   item.append(line, excerpt);
