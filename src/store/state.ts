@@ -1,5 +1,6 @@
 // The committed data in memory with the indexes every query needs, changed only by whole journal records.
 import { identityKey } from '../shared/identity.ts';
+import { personName } from '../shared/text.ts';
 import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
 import { ContactTable, ConversationTable, type StoredJson } from './text-tables.ts';
 import { firstAbove, IdLists, insertSorted } from './id-lists.ts';
@@ -532,7 +533,8 @@ export class StoreState {
     this.#pruneVersionsAt = Math.max(pruneVersionsFrom, this.#versions.size * 2);
   }
 
-  #putContact(contact: Contact): void {
+  #putContact(stored: Contact): void {
+    const contact = shownName(stored);
     const previous = this.contacts.get(contact.id);
     for (const identity of previous?.identities ?? []) {
       const key = identityKey(identity.channel, identity.id);
@@ -745,4 +747,17 @@ function openIndexKeys(of: { stage?: string; team?: string; agentId?: string }):
   if (of.team !== undefined) keys.push(`${of.stage}\u0000team\u0000${of.team}`);
   if (of.agentId !== undefined) keys.push(`${of.stage}\u0000agent\u0000${of.agentId}`);
   return keys;
+}
+
+/**
+ * `contact` with its name as agents are shown names (`personName`): one stored before names were cleaned where they
+ * come in (a U+202E turned "Dana \u202Eevil" into "Dana live") reads cleaned from the store's open on, and a snapshot
+ * keeps it so. The same contact when its name is clean.
+ */
+function shownName(contact: Contact): Contact {
+  if (contact.name === undefined) return contact;
+  const name = personName(contact.name);
+  if (name === contact.name) return contact;
+  const { name: _stored, ...rest } = contact;
+  return name === undefined ? rest : { ...rest, name };
 }

@@ -11,6 +11,7 @@ import { pageLanguage } from '../language.ts';
 import { deleteErasedFiles, ERASED_FILES } from '../../store/erased-files.ts';
 import { markErased } from '../../store/erased-relays.ts';
 import type { Contact, Conversation, ErasedContact } from '../../store/types.ts';
+import { personName } from '../../shared/text.ts';
 import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../../shared/refusals.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
@@ -47,8 +48,17 @@ const fieldEdits = z.custom<Record<string, unknown>>((value) => typeof value ===
     }
     return edits;
   });
+/**
+ * A contact's new name as agents will read it (`personName`): an admin's paste keeps no direction override or zero-width
+ * character a channel's name would lose. One that shows nothing is refused, as a blank one always was.
+ */
+const nameEdit = z.string().max(200).transform((name, ctx) => {
+  const shown = personName(name);
+  if (shown === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a name needs a visible character', params: { blankName: true } });
+  return shown ?? z.NEVER;
+});
 const patchBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nameEdit.optional(),
   fields: fieldEdits.optional(),
 }).strict();
 
@@ -59,9 +69,10 @@ const patchBody = z.object({
  *     res.status(422).json({ error: editRefused(body.error, pageLanguage(req)) });
  */
 function editRefused(error: ZodError, language: DeskLanguage): string {
-  const others = error.issues.filter((issue) => reservedIn(issue) === undefined);
+  const others = error.issues.filter((issue) => reservedIn(issue) === undefined && !blankName(issue));
   return [
     ...(others.length > 0 ? [word(line('badRequest', describeZod(new z.ZodError(others))), language)] : []),
+    ...(error.issues.some(blankName) ? [word(line('blankContactName'), language)] : []),
     ...error.issues.flatMap((issue) => {
       const field = reservedIn(issue);
       return field === undefined ? [] : [word(line('reservedFieldName', issue.path.join('.'), field), language)];
@@ -72,6 +83,11 @@ function editRefused(error: ZodError, language: DeskLanguage): string {
 /** The reserved field name an issue of `fieldEdits` refuses a value for. */
 function reservedIn(issue: ZodIssue): string | undefined {
   return issue.code === z.ZodIssueCode.custom ? (issue.params as { reservedField?: string } | undefined)?.reservedField : undefined;
+}
+
+/** Whether an issue of `nameEdit` refuses a name that shows nothing. */
+function blankName(issue: ZodIssue): boolean {
+  return issue.code === z.ZodIssueCode.custom && (issue.params as { blankName?: boolean } | undefined)?.blankName === true;
 }
 
 /** Where web chat sessions are kept (one document per session, holding the name its visitor gave). */

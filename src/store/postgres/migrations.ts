@@ -6,12 +6,15 @@
 // kept whole as JSON, with the columns queries filter on beside them; `version` grows with every write of a record
 // and is what a transaction's reads are validated against.
 import type pg from 'pg';
+import { personName } from '../../shared/text.ts';
 import { checkout, checkSchema, lockKey } from './pool.ts';
 
 interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql?: string;
+  /** What the SQL cannot say, run after it in the same transaction (schema on the search path). */
+  run?: (client: pg.PoolClient) => Promise<void>;
 }
 
 /** Append only: a released migration is never edited, a change is a new one. */
@@ -138,7 +141,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN failure text;
     `,
   },
+  {
+    version: 5,
+    name: 'contact names as agents read them',
+    // Names stored before they were cleaned where they come in kept direction overrides and zero-width characters
+    // (a U+202E showed "Dana \u202Eevil" as "Dana live" on every card and page). `personName` says what a name shows.
+    run: cleanContactNames,
+  },
 ];
+
+/**
+ * Rewrites the name of every contact whose stored name `personName` would change (one that shows nothing goes), with
+ * its version moved on so that a transaction that read it runs again. Only names outside plain single-spaced ASCII
+ * are looked at: any other reads as it is.
+ */
+async function cleanContactNames(client: pg.PoolClient): Promise<void> {
+  const named = await client.query<{ id: string; name: string }>(
+    `SELECT id, data->>'name' AS name FROM contacts WHERE data->>'name' ~ '[^ -~]|^ | $|  '`,
+  );
+  const changed = named.rows.flatMap((row) => {
+    const name = personName(row.name);
+    return name === row.name ? [] : [{ id: row.id, name: name ?? null }];
+  });
+  if (changed.length === 0) return;
+  await client.query(
+    `UPDATE contacts c SET version = c.version + 1,
+       data = (CASE WHEN u.name IS NULL THEN c.data::jsonb - 'name' ELSE jsonb_set(c.data::jsonb, '{name}', to_jsonb(u.name)) END)::json
+     FROM unnest($1::text[], $2::text[]) AS u(id, name) WHERE c.id = u.id`,
+    [changed.map((row) => row.id), changed.map((row) => row.name)],
+  );
+}
 
 /**
  * Brings `schema` up to the newest migration. Processes starting at once wait for each other on an advisory lock,
@@ -165,7 +197,8 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> 
         await client.query('BEGIN');
         try {
           await client.query(`SET LOCAL search_path = ${schema}`);
-          await client.query(migration.sql);
+          if (migration.sql) await client.query(migration.sql);
+          await migration.run?.(client);
           await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
           await client.query('COMMIT');
         } catch (error) {

@@ -62,6 +62,8 @@ export interface TelegramSetUp {
   now?: () => Date;
   /** Readies the fake Bot API before the server starts (a call that fails at boot). */
   apiBeforeStart?: (api: FakeBotApi) => void;
+  /** The DATA_DIR of a server stopped before, started again as it is (flows, team.yaml and store). */
+  dir?: string;
 }
 
 /**
@@ -84,9 +86,11 @@ export function telegramServers(): {
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
     mode.apiBeforeStart?.(api);
-    const dir = mode.shipped ? await shippedDataDir() : await dataDirWith(mode.flows ?? { 'inbound.yaml': flow });
-    if (mode.shipped) for (const [name, source] of Object.entries(mode.flows ?? {})) await writeFile(join(dir, 'flows', name), source);
-    if (!mode.shipped || mode.team !== undefined) await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
+    const dir = mode.dir ?? (mode.shipped ? await shippedDataDir() : await dataDirWith(mode.flows ?? { 'inbound.yaml': flow }));
+    if (mode.dir === undefined) {
+      if (mode.shipped) for (const [name, source] of Object.entries(mode.flows ?? {})) await writeFile(join(dir, 'flows', name), source);
+      if (!mode.shipped || mode.team !== undefined) await writeFile(join(dir, 'team.yaml'), mode.team ?? teamFile);
+    }
     const app = await startSwitchboard({
       config: {
         PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
