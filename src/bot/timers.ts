@@ -259,6 +259,8 @@ export class Timers {
           if (!contact) return;
           fresh.stage = 'bot';
           delete fresh.agentId;
+          // Back with the bot, as after a hand back: whoever its flow gives it to next did not get it passed on.
+          delete fresh.passedOn;
           const turn = turns.turn(contact, fresh, fx);
           await turns.resume(turn, { timedOut: true });
           await turns.settle(tx, turn, fx);

@@ -118,6 +118,9 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
   const holder = holderOf(ctx, conversation);
   if (holder?.id === agent.id) return refused(line('alreadyWith', id, agent.name), id);
   if ((await agentState(tx, agent, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', agent.name, id, 'notMoved'), id);
+  // Taken from its agent, it is the admin who passes it on (the card says so), not whoever passed it to that agent.
+  // From the queue, it is still where the last one to pass it on put it.
+  if (holder) conversation.passedOn = { by: admin.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
   if (holder || conversation.stage !== 'bot') {
     delete conversation.agentId;
     tx.putConversation(conversation);

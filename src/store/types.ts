@@ -118,7 +118,8 @@ export interface Conversation {
   intent?: string;
   /**
    * Who passed it on last (an agent's name, or an admin's), and from which team: the card the team it went to reads
-   * says so, with the recent exchange. Cleared when it goes back to the bot.
+   * says so, with the recent exchange. Cleared when it goes back to the bot or back to the queue (its agent left
+   * team.yaml); an admin who gives it to an agent is the one who passed it on.
    */
   passedOn?: { by: string; team?: string };
   /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */

@@ -1,9 +1,12 @@
 // An agent's /transfer without a conversation number in their private chat with the bot (Telegram, against the fake
 // Bot API): it passes on the conversation the message is about, as /close and /handback do there (the only one they
 // hold, the one picked with /use); holding several and naming none, nothing moves and they are told the numbers to
-// choose from, in their language.
+// choose from, in their language. The next card says who passed it on only while that is how its agent got it.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from '../server/admin/client.ts';
 import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 import { SARA, assignFlow, isolated } from './desk-topics.ts';
 
@@ -34,10 +37,10 @@ async function saidLately(app: Parameters<typeof post>[0], api: { sentTo(chat: n
 
 /** Omar and Sara online, Omar first: the conversations coming in go to him (least open: Sara gets the next ones after). */
 async function bothOnline(language = '', saraLanguage = '') {
-  const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language, saraLanguage) });
+  const { app, api, dir } = await setUp({ webhook: true, flows: { 'inbound.yaml': assignFlow }, team: team(language, saraLanguage), adminToken: ADMIN_TOKEN });
   expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
   await eventually(() => api.sentTo(OMAR).length === 1);
-  return { app, api };
+  return { app, api, dir };
 }
 
 /** `customer` writes and the conversation comes to Omar (his card), who is the only one online then. */
@@ -139,5 +142,69 @@ describe('/transfer without a number in the agent\'s private chat', () => {
     await toOmar(app, api, KARIM, 'Karim', 2);
     expect(await omarSays(app, api, '/transfer Sara')).toBe(`معك المحادثات #1، #2: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolated('/use N')}.`);
     expect(await app.store.conversation(2)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+  }, 30_000);
+});
+
+describe('who passed a conversation on, on the next card', () => {
+  /** Omar passes #1 (Layla) to Sara, whose card says so; `omarCards` are the cards of #1 Omar got. */
+  async function passedToSara() {
+    const { app, api, dir } = await bothOnline();
+    await toOmar(app, api, LAYLA, 'Layla', 1);
+    await saraOnline(app, api);
+    expect(await omarSays(app, api, '/transfer Sara')).toBe('#1 is now with Sara.');
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 · passed on by Omar from Billing\n')));
+    return { app, api, dir, omarCards: () => api.sentTo(OMAR).filter((text) => text.startsWith('#1 · ')) };
+  }
+
+  it('is not said to the agent who takes it from the queue after the one it was passed to left team.yaml', async () => {
+    const { app, api, dir, omarCards } = await passedToSara();
+    await writeFile(join(dir, 'team.yaml'), team().replace(/  - name: Sara[\s\S]*$/, ''));
+    await app.directory.reload();
+    await eventually(() => omarCards().length === 2);
+    expect(omarCards()[1]!.split('\n')[0]).toBe('#1 · returning conversation for Billing');
+    expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Omar')} has joined the conversation.`);
+  }, 30_000);
+
+  it('names the admin who gives it to another agent, not the agent who passed it on before', async () => {
+    const { app, omarCards } = await passedToSara();
+    const given = await adminClient(app.url).post('/conversations/1/assign', { agentId: 'omar' }, { 'x-admin-name': 'Nadia' });
+    expect(given.status).toBe(200);
+    await eventually(() => omarCards().length === 2);
+    expect(omarCards()[1]!.split('\n')[0]).toBe('#1 · passed on by Nadia from Billing');
+  }, 30_000);
+
+  it('is not said when the flow\'s queue timeout sends it on to another team', async () => {
+    let now = Date.now();
+    const flow = [
+      'flow: inbound', 'trigger: { on: conversation.opened, source: contact }', 'steps:',
+      '  - assign: { team: Billing }', '    timeout: 10m', '    on_timeout: goto:sales',
+      '  - id: sales', '    assign: { team: Sales }', '',
+    ].join('\n');
+    const teams = `
+teams:
+  - name: Billing
+  - name: Support
+  - name: Sales
+agents:
+  - name: Omar
+    telegram: ${OMAR}
+    teams: [Billing]
+  - name: Sara
+    telegram: ${SARA}
+    teams: [Support, Sales]
+`;
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team: teams, adminToken: ADMIN_TOKEN, now: () => new Date(now) });
+    expect(await post(app, textNow(LAYLA, 'I was charged twice'))).toBe(200);
+    await eventually(async () => (await app.store.conversation(1))?.stage === 'queued');
+    // Waiting in Billing's queue, an admin passes it on to Support, where nobody takes it within the flow's timeout.
+    const moved = await adminClient(app.url).post('/conversations/1/transfer', { team: 'Support' }, { 'x-admin-name': 'Nadia' });
+    expect(moved.status).toBe(200);
+    now += 11 * 60_000;
+    await app.runtime.sweep();
+    await eventually(async () => (await app.store.conversation(1))?.team === 'Sales');
+    expect(await post(app, textNow(SARA, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 · ')));
+    expect(api.sentTo(SARA).find((text) => text.startsWith('#1 · '))!.split('\n')[0]).toBe('#1 · new conversation for Sales');
   }, 30_000);
 });

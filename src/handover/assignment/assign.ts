@@ -118,6 +118,8 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   const now = stamp(ctx);
   conversation.stage = 'queued';
   delete conversation.agentId;
+  // Whoever takes it now takes it from the queue, not from the colleague who once passed it on.
+  delete conversation.passedOn;
   conversation.queuedAt = waitsSince(conversation, now);
   // The place told in an earlier wait is not theirs any more: the placing tells the new one.
   delete conversation.queueNotice;
