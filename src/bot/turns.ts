@@ -177,7 +177,7 @@ export class Turns {
     if (assign && conversation.status === 'open') await this.#deskOf().assign(tx, conversation, assign, fx);
     const close = turn.closeRequest;
     delete turn.closeRequest;
-    if (close && conversation.status === 'open') this.#deskOf().close(tx, conversation, 'bot', close.note, fx);
+    if (close && conversation.status === 'open') await this.#deskOf().closeByFlow(tx, conversation, close.note, fx);
   }
 
   /** Starts the `conversation.closed` flows of every conversation closed in this transaction. */

@@ -59,11 +59,27 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
  *     await closeLeftWithBot(ctx, tx, conversation, 24 * 3_600_000, fx);
  */
 export async function closeLeftWithBot(ctx: DeskContext, tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {
-  if (conversation.deskThread) {
-    const customer = (await tx.contact(conversation.contactId))?.name;
-    await toThread(ctx, tx, conversation, word(line('threadLeftWithBot', conversation.id, customer, idleForMs), threadLanguage(ctx, conversation)), fx);
-  }
+  await tellThreadWhy(ctx, tx, conversation, (customer) => line('threadLeftWithBot', conversation.id, customer, idleForMs), fx);
   close(ctx, tx, conversation, 'auto', `closed automatically after ${describeDuration(idleForMs)} without an answer from the customer`, fx);
+}
+
+/**
+ * Closes a conversation its flow ended (a `close` step, with its note, or a flow that ran out of steps). One in a team
+ * desk's thread is said closed there, and why, in the team's language, before the thread closes, as a close by its
+ * agent or by inactivity is: the team saw it last waiting, or with an agent who handed it back.
+ *
+ *     await closeByFlow(ctx, tx, conversation, 'Answered by the FAQ', fx);
+ */
+export async function closeByFlow(ctx: DeskContext, tx: Tx, conversation: Conversation, note: string | undefined, fx: DeskEffects): Promise<void> {
+  await tellThreadWhy(ctx, tx, conversation, (customer) => line('threadClosedByFlow', conversation.id, customer, note), fx);
+  close(ctx, tx, conversation, 'bot', note, fx);
+}
+
+/** Tells a conversation's desk thread, in its team's language, why it closes (`why` of the customer's name); nothing without a thread. */
+async function tellThreadWhy(ctx: DeskContext, tx: Tx, conversation: Conversation, why: (customer: string | undefined) => Line, fx: DeskEffects): Promise<void> {
+  if (!conversation.deskThread) return;
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  await toThread(ctx, tx, conversation, word(why(customer), threadLanguage(ctx, conversation)), fx);
 }
 
 /**

@@ -6,7 +6,7 @@ import { act, type ActionResult, type AgentAction, type HandBack } from './actio
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
-import { autoClose, close, closeLeftWithBot } from './closing.ts';
+import { autoClose, close, closeByFlow, closeLeftWithBot } from './closing.ts';
 import { tellErased } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
@@ -111,6 +111,11 @@ export class Desk {
 
   close(tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects): void {
     close(this.#ctx, tx, conversation, by, note, fx);
+  }
+
+  /** Closes a conversation its flow ended; its desk thread is told why (see `closeByFlow`). */
+  closeByFlow(tx: Tx, conversation: Conversation, note: string | undefined, fx: DeskEffects): Promise<void> {
+    return closeByFlow(this.#ctx, tx, conversation, note, fx);
   }
 
   autoClose(tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {

@@ -98,6 +98,9 @@ const en = {
   // A conversation handed back to the bot whose customer left the bot's question unanswered for `idleForMs` (BOT_IDLE_CLOSE_AFTER).
   threadLeftWithBot: (id: number, customer: string | undefined, idleForMs: number) =>
     `#${id} is closed: it was back with the bot, and ${isolateRtl(customer ?? 'the customer')} left its question unanswered for ${describeDuration(idleForMs)}. When they write again, they start a new conversation.`,
+  // A conversation with the bot whose flow closed it (a `close` step, with its note, or a flow out of steps).
+  threadClosedByFlow: (id: number, customer: string | undefined, note?: string) =>
+    `#${id} is closed: it was with the bot, and its flow ended the conversation${note ? ` (${isolateRtl(note)})` : ''}. When ${isolateRtl(customer ?? 'the customer')} writes again, they start a new conversation.`,
   // An agent writing in the topic of a closed conversation.
   threadClosed: (id: number, agent: string, customer: string | undefined) =>
     `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is closed. When they write again, their new conversation gets a topic of its own.`,
@@ -305,6 +308,8 @@ const ar: Wording = {
   threadTaken: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,
   threadLeftWithBot: (id, customer, idleForMs) =>
     `أُغلقت المحادثة #${id}: كانت قد عادت إلى البوت، ولم يُجب ${isolate(customer ?? 'العميل')} عن سؤاله طوال ${durationAr(idleForMs)}. حين يكتب مجددًا تبدأ محادثة جديدة.`,
+  threadClosedByFlow: (id, customer, note) =>
+    `أُغلقت المحادثة #${id}: كانت مع البوت، وأنهى مسارُ المحادثة الحديثَ${note ? ` (${isolate(note)})` : ''}. حين يكتب ${isolate(customer ?? 'العميل')} مجددًا تبدأ محادثة جديدة.`,
   threadClosed: (id, agent, customer) =>
     `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مغلقة. حين يكتب مجددًا يكون لمحادثته الجديدة موضوع خاص بها.`,
   notInThreadTeam: (agent, team) => `${isolate(agent)} ليس في فريق ${isolate(team ?? '')}: لم يُرسل شيء.`,

@@ -80,6 +80,30 @@ describe('the holder\'s /handback in the desk topic of their conversation', () =
     expect(api.sentTo(DESK).slice(inDesk).join('\n')).not.toContain('No, that was all');
   }, 30_000);
 
+  /** Layla answers the bot's question after Omar handed #1 back in its topic (team `language`): what the topic is told as the flow closes it. */
+  async function closedByFlow(language = '', close = 'true') {
+    const { app, api } = await takenByOmar(language, { flows: { 'inbound.yaml': askAfterFlow.replace('close: true', `close: ${close}`) } });
+    expect(await post(app, inTopic(omar, '/handback'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).at(-1) === 'Anything else we can help you with?');
+    await eventually(() => api.sentTo(DESK).length === 3);
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, textNow(LAYLA, 'No, that was all'))).toBe(200);
+    await eventually(() => api.callsOf('closeForumTopic').length === 1 && api.sentTo(DESK).length > inDesk);
+    expect(api.callsOf('closeForumTopic').map((call) => call.params.message_thread_id)).toEqual([55]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'bot' });
+    return api.sentTo(DESK).slice(inDesk);
+  }
+
+  it('says in the topic why, when the flow goes on to a close step, before the topic closes', async () => {
+    expect(await closedByFlow()).toEqual(['#1 is closed: it was with the bot, and its flow ended the conversation. When Layla writes again, they start a new conversation.']);
+  }, 30_000);
+
+  it('says it with the close step\'s note, in Arabic for a team with language: ar', async () => {
+    expect(await closedByFlow('    language: ar\n', '"Resolved by the bot"')).toEqual([
+      `أُغلقت المحادثة #1: كانت مع البوت، وأنهى مسارُ المحادثة الحديثَ (${isolated('Resolved by the bot')}). حين يكتب ${isolated('Layla')} مجددًا تبدأ محادثة جديدة.`,
+    ]);
+  }, 30_000);
+
   const HOUR = 3_600_000;
   /** Layla's conversation handed back by Omar in its topic, the bot asking her one more question, on a clock moved by `later`. */
   async function handedBack(language = '') {
