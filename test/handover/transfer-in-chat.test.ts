@@ -174,6 +174,14 @@ describe('who passed a conversation on, on the next card', () => {
     expect(omarCards()[1]!.split('\n')[0]).toBe('#1 · passed on by Nadia from Billing');
   }, 30_000);
 
+  it('names the admin without the invisible characters their name came with', async () => {
+    const { app, omarCards } = await passedToSara();
+    const name = encodeURIComponent('\u200fNadia 😀\u202Eevil\u2066');
+    expect((await adminClient(app.url).post('/conversations/1/assign', { agentId: 'omar' }, { 'x-admin-name': name })).status).toBe(200);
+    await eventually(() => omarCards().length === 2);
+    expect(omarCards()[1]!.split('\n')[0]).toBe('#1 · passed on by Nadia 😀evil from Billing');
+  }, 30_000);
+
   it('is not said when the flow\'s queue timeout sends it on to another team', async () => {
     let now = Date.now();
     const flow = [

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../../shared/secret.ts';
+import { personName } from '../../shared/text.ts';
 
 export const ADMIN_COOKIE = 'sb_admin';
 /** How long a sign-in lasts. */
@@ -139,9 +140,9 @@ export class AdminAuth {
 }
 
 /**
- * The name an admin's decisions are recorded under: `X-Admin-Name`, trimmed, at most 60 characters, else "admin".
- * A name beyond Latin-1 comes percent-encoded (UTF-8), as the dashboard sends every name; one that is not an
- * encoding (`50% off`) is taken as sent.
+ * The name an admin's decisions are recorded under: `X-Admin-Name` as agents read every name (`personName`: no direction
+ * override or other invisible character), at most 60 characters, else "admin". A name beyond Latin-1 comes
+ * percent-encoded (UTF-8), as the dashboard sends every name; one that is not an encoding (`50% off`) is taken as sent.
  */
 export function adminName(req: Request): string {
   const sent = req.get('x-admin-name') ?? '';
@@ -151,7 +152,7 @@ export function adminName(req: Request): string {
   } catch {
     // Not percent-encoded: a script's plain name.
   }
-  const given = [...name.replace(/[\u0000-\u001f\u007f]/g, '').trim()].slice(0, 60).join('');
+  const given = [...(personName(name) ?? '')].slice(0, 60).join('').trim();
   return given === '' ? 'admin' : given;
 }
 
