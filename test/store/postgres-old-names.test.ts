@@ -32,7 +32,9 @@ it.skipIf(!databaseUrl)(`shows a name an earlier version stored with invisible c
   await visitor(before.url, 'mona-old-name', 'منى 👩‍💻').say('مرحبا');
   await before.stop();
   // The store as that version left it: Dana's name as her channel gave it, and no migration since.
-  await sql(`UPDATE switchboard.contacts SET data = jsonb_set(data::jsonb, '{name}', to_jsonb($1::text))::json WHERE data->>'name' = 'Dana'`, ['Dana 😀\u202Eevil\u200b'], db.url);
+  // Written as JSON text: a NUL (which jsonb and ->> refuse) is one of the characters to go.
+  const [stored] = await sql<{ id: string; data: Record<string, unknown> }>(`SELECT id, data FROM switchboard.contacts WHERE data->>'name' = 'Dana'`, [], db.url);
+  await sql('UPDATE switchboard.contacts SET data = $2::json WHERE id = $1', [stored!.id, JSON.stringify({ ...stored!.data, name: 'Dana\u0000 😀\u202Eevil\u200b' })], db.url);
   await sql('DELETE FROM switchboard.schema_migrations WHERE version = 5', [], db.url);
 
   const app = await run();

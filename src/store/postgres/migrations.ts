@@ -7,6 +7,7 @@
 // and is what a transaction's reads are validated against.
 import type pg from 'pg';
 import { personName } from '../../shared/text.ts';
+import type { Contact } from '../types.ts';
 import { checkout, checkSchema, lockKey } from './pool.ts';
 
 interface Migration {
@@ -151,24 +152,30 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
+ * A contact's JSON text holding a `"name"` whose string is not plain single-spaced ASCII: an escape (a control, a
+ * NUL), a character beyond ASCII, a space at either end or two in a row. Matched on the stored text, since `->>`,
+ * `->` and jsonb all refuse a JSON holding a \u0000; it may match a name among the fields too, which then reads as is.
+ */
+const NAME_TO_LOOK_AT = String.raw`"name":"(?: |(?:[^"\\]|\\.)*(?:[^ -~]|\\|  | "))`;
+
+/**
  * Rewrites the name of every contact whose stored name `personName` would change (one that shows nothing goes), with
- * its version moved on so that a transaction that read it runs again. Only names outside plain single-spaced ASCII
- * are looked at: any other reads as it is.
+ * its version moved on so that a transaction that read it runs again. Only the contacts `NAME_TO_LOOK_AT` finds are
+ * read: any other name reads as it is.
  */
 async function cleanContactNames(client: pg.PoolClient): Promise<void> {
-  const named = await client.query<{ id: string; name: string }>(
-    `SELECT id, data->>'name' AS name FROM contacts WHERE data->>'name' ~ '[^ -~]|^ | $|  '`,
-  );
-  const changed = named.rows.flatMap((row) => {
-    const name = personName(row.name);
-    return name === row.name ? [] : [{ id: row.id, name: name ?? null }];
+  const found = await client.query<{ id: string; data: Contact }>('SELECT id, data FROM contacts WHERE data::text ~ $1', [NAME_TO_LOOK_AT]);
+  const cleaned = found.rows.flatMap(({ id, data }) => {
+    const { name, ...rest } = data;
+    if (typeof name !== 'string') return [];
+    const shown = personName(name);
+    return shown === name ? [] : [[id, JSON.stringify(shown === undefined ? rest : { ...rest, name: shown })] as const];
   });
-  if (changed.length === 0) return;
+  if (cleaned.length === 0) return;
   await client.query(
-    `UPDATE contacts c SET version = c.version + 1,
-       data = (CASE WHEN u.name IS NULL THEN c.data::jsonb - 'name' ELSE jsonb_set(c.data::jsonb, '{name}', to_jsonb(u.name)) END)::json
-     FROM unnest($1::text[], $2::text[]) AS u(id, name) WHERE c.id = u.id`,
-    [changed.map((row) => row.id), changed.map((row) => row.name)],
+    `UPDATE contacts c SET version = c.version + 1, data = u.data::json
+     FROM unnest($1::text[], $2::text[]) AS u(id, data) WHERE c.id = u.id`,
+    [cleaned.map(([id]) => id), cleaned.map(([, data]) => data)],
   );
 }
 
