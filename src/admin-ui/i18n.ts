@@ -193,6 +193,8 @@ const en = {
   errControlCharacter: 'YAML syntax error: the invisible control character {character} is written here, and would reach whoever reads this text (delete it; retype the words around it if they were pasted)',
   errEscapedControl: 'YAML syntax error: an escape in this quoted text writes the invisible control character {character}, which would reach whoever reads it (remove the escape; {newline} for a new line and {tab} for a tab are fine)',
   errYamlTag: 'YAML syntax error: {tag} is read as a YAML tag, and the text would lose it (put a text that starts with {bang} in quotes: {example})',
+  errYamlAlias: 'YAML syntax error: {alias} is read as a YAML alias, not as text (put a text that starts with {sign} in quotes: {example})',
+  errYamlAnchor: 'YAML syntax error: {alias} is read as a YAML anchor, not as text (put a text that starts with {sign} in quotes: {example})',
   errUnknownStepKind: 'unknown step kind "{name}"',
   errUnknownKey: 'unknown key "{name}"',
   errDidYouMean: 'did you mean "{name}"?',
@@ -736,6 +738,8 @@ const ar: Record<StringKey, string> = {
   errControlCharacter: 'خطأ في صياغة YAML: كُتب هنا محرف التحكم الخفي {character}، وسيصل إلى كل من يقرأ هذا النص (احذفه؛ وأعد كتابة الكلمات المحيطة به إن كانت ملصوقة)',
   errEscapedControl: 'خطأ في صياغة YAML: تسلسل الهروب في هذا النص المقتبس يكتب محرف التحكم الخفي {character}، وسيصل إلى كل من يقرؤه (احذف تسلسل الهروب؛ ولا بأس بـ {newline} لسطر جديد و{tab} لمسافة جدولة)',
   errYamlTag: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {tag} وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ {bang} بين علامتي اقتباس: {example})',
+  errYamlAlias: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {alias} اسمًا مستعارًا (alias) لا نصًّا (ضع النص الذي يبدأ بـ {sign} بين علامتي اقتباس: {example})',
+  errYamlAnchor: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {alias} مرساةً (anchor) لا نصًّا (ضع النص الذي يبدأ بـ {sign} بين علامتي اقتباس: {example})',
   errUnknownStepKind: 'نوع خطوة غير معروف: «{name}»',
   errUnknownKey: 'مفتاح غير معروف: «{name}»',
   errDidYouMean: 'هل تقصد «{name}»؟',
@@ -1362,6 +1366,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       ? pieces('errEscapedControl', { character: code(known.character), newline: code('\\n'), tab: code('\\t') })
       : pieces('errControlCharacter', { character: code(known.character) });
     case 'yamlTag': return pieces('errYamlTag', { tag: code(known.tag), bang: code('!'), example: code(`"${known.tag} …"`) });
+    case 'yamlAlias': return pieces(known.alias.startsWith('&') ? 'errYamlAnchor' : 'errYamlAlias', { alias: code(known.alias), sign: code(known.alias[0] ?? '*'), example: code(`"${known.alias} …"`) });
     case 'unknownStepKind': return withHint(pieces('errUnknownStepKind', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errUseOneOf'));
     case 'unknownKey': return withHint(pieces('errUnknownKey', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errAllowedHere'));
     case 'missingKey': return pieces('errMissingKey', { name: code(known.name) });

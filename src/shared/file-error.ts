@@ -57,6 +57,9 @@ export type KnownFileError =
   | { kind: 'controlCharacter'; character: string; escaped: boolean }
   // A text that starts with ! (`say: !Hello there`), which YAML reads as a tag and drops: `tag` as written, `!Hello`.
   | { kind: 'yamlTag'; tag: string }
+  // A text that starts with * or & (WhatsApp's bold, `say: *Thanks* for waiting`), which YAML reads as an alias or an
+  // anchor: `alias` as written, with its sign, `*Thanks*` (`&` alone for `say: & Co`).
+  | { kind: 'yamlAlias'; alias: string }
   | { kind: 'unknownStepKind'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'unknownKey'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'missingKey'; name: string }

@@ -51,43 +51,58 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
   // A tag nobody defined is only a warning to yaml, which then drops it from the text: "!Hello there" read "there".
   const unknownTags = document.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
   if (document.errors.length > 0 || unknownTags.length > 0) {
-    // A text written *bold* and going on (`say: *Welcome* to Acme!`) is an alias, then a stray scalar.
-    const aliasesByLine = new Map<number, string>();
+    // A text written *bold* and going on (`say: *Welcome* to Acme!`) is an alias, then a stray scalar: the alias is the
+    // place to fix.
+    const aliasesByLine = new Map<number, { written: string; column: number }>();
     // yaml reports a quote never closed where it gave up reading the text, lines below it at times: the opening quote
     // is the place to fix.
     const quoted: [number, number][] = [];
     visit(document, {
-      Alias: (_key, node) => void (node.range && aliasesByLine.set(lineCounter.linePos(node.range[0]).line, node.source)),
+      Alias: (_key, node) => {
+        if (!node.range) return;
+        const at = lineCounter.linePos(node.range[0]);
+        if (!aliasesByLine.has(at.line)) aliasesByLine.set(at.line, { written: `*${node.source}`, column: at.col });
+      },
       Scalar: (_key, node) => void (node.range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && quoted.push([node.range[0], node.range[1]])),
     });
+    const aliasLines = new Set<number>();
     return {
-      errors: [...document.errors, ...unknownTags].map((error) => {
+      errors: [...document.errors, ...unknownTags].flatMap((error): YamlError[] => {
         const opening = error.code === 'MISSING_CHAR' && /closing \S?quote/.test(error.message)
           ? quoted.filter(([start, end]) => start < error.pos[0] && end >= error.pos[0]).at(-1)?.[0]
           : undefined;
         if (opening !== undefined) {
           const at = lineCounter.linePos(opening);
           const quote = text[opening] as string;
-          return { line: at.line, column: at.col, reason: `this text opens with ${quote} and is never closed`, hint: `put a ${quote} where the text ends`, known: { kind: 'unclosedQuote', quote } };
+          return [{ line: at.line, column: at.col, reason: `this text opens with ${quote} and is never closed`, hint: `put a ${quote} where the text ends`, known: { kind: 'unclosedQuote', quote } }];
         }
         const line = error.linePos?.[0].line ?? 1;
-        const alias = aliasesByLine.get(line);
+        // `say: & Co`: an anchor of no name, where the text was meant; `say: *Thanks* for waiting`: an alias, then words.
+        const alias = error.code === 'BAD_ALIAS' && /^Anchor/.test(error.message)
+          ? { written: '&', column: error.linePos?.[0].col ?? 1 }
+          : error.code === 'BAD_ALIAS' || error.code === 'UNEXPECTED_TOKEN' ? aliasesByLine.get(line) : undefined;
+        if (alias !== undefined) {
+          // One error a line: `say: * list` is an alias of no name and a stray scalar both.
+          if (aliasLines.has(line)) return [];
+          aliasLines.add(line);
+          return [aliasError(alias.written, line, alias.column)];
+        }
         // yaml appends " at line L, column C:" and a code excerpt; the line is reported separately.
         const reason = error.message.split(/ at line \d+, column \d+/)[0]!.trim();
         const tag = error.code === 'TAG_RESOLVE_FAILED' ? /^Unresolved tag: (.*)$/.exec(reason)?.[1] ?? '!' : undefined;
-        return {
+        return [{
           line,
           ...(error.linePos ? { column: error.linePos[0].col } : {}),
           reason: tag === undefined ? reason : `${tag} is read as a YAML tag, and the text would lose it`,
-          ...(tag !== undefined
-            ? { hint: `put a text that starts with ! in quotes: "${tag} …"`, known: { kind: 'yamlTag', tag } as const }
-            : alias !== undefined ? { hint: aliasHint(alias) } : {}),
-        };
+          ...(tag !== undefined ? { hint: `put a text that starts with ! in quotes: "${tag} …"`, known: { kind: 'yamlTag', tag } as const } : {}),
+        }];
       }),
     };
   }
   const escaped = escapedControlErrors(document, lineCounter);
   if (escaped.length > 0) return { errors: escaped };
+  const anchors = unusedAnchorErrors(text, document, lineCounter);
+  if (anchors.length > 0) return { errors: anchors };
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -175,6 +190,26 @@ function escapedControlErrors(document: Document, lineCounter: LineCounter): Yam
   return errors;
 }
 
+/**
+ * Each unquoted text that starts with an anchor no alias repeats (`say: &Co is here`): YAML drops the word, and the
+ * customer would read "is here". An anchor an alias repeats is YAML written on purpose.
+ */
+function unusedAnchorErrors(text: string, document: Document, lineCounter: LineCounter): YamlError[] {
+  const repeated = new Set<string>();
+  visit(document, { Alias: (_key, node) => void repeated.add(node.source) });
+  const errors: YamlError[] = [];
+  visit(document, {
+    Scalar: (_key, node) => {
+      if (node.anchor === undefined || repeated.has(node.anchor) || node.type !== 'PLAIN' || !node.range) return;
+      const written = `&${node.anchor}`;
+      const offset = text.lastIndexOf(written, node.range[0]);
+      const at = lineCounter.linePos(offset === -1 ? node.range[0] : offset);
+      errors.push(aliasError(written, at.line, at.col));
+    },
+  });
+  return errors;
+}
+
 /** How many times over aliases may repeat their anchors: past it, a few lines would expand into gigabytes. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -190,14 +225,23 @@ function aliasErrorOf(document: Document, lineCounter: LineCounter, error: Error
   visit(document, { Alias: (_key, node) => void aliases.push(node) });
   const alias = (unresolved === undefined ? undefined : aliases.find((node) => node.source === unresolved)) ?? aliases[0];
   const at = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
-  const [reason, hint] = unresolved === undefined
-    ? [`the aliases (*name) here repeat their anchors (&name) more than ${MAX_ALIAS_COUNT} times over`, 'write the repeated part out, or use fewer aliases']
-    : [`*${unresolved} is an alias, and no anchor &${unresolved} comes before it`, aliasHint(unresolved)];
-  return { line: at?.line ?? 1, ...(at ? { column: at.col } : {}), reason, hint };
+  if (unresolved !== undefined) return aliasError(`*${unresolved}`, at?.line ?? 1, at?.col);
+  const reason = `the aliases (*name) here repeat their anchors (&name) more than ${MAX_ALIAS_COUNT} times over`;
+  return { line: at?.line ?? 1, ...(at ? { column: at.col } : {}), reason, hint: 'write the repeated part out, or use fewer aliases' };
 }
 
-function aliasHint(alias: string): string {
-  return `put a text that starts with * in quotes: "*${alias} …"`;
+/**
+ * A text that starts with * or & (WhatsApp's *bold*, `&Co`), which YAML reads as an alias or an anchor: `written`, the
+ * word as the file writes it, at its line and column.
+ */
+function aliasError(written: string, line: number, column: number | undefined): YamlError {
+  const sign = written[0] as '*' | '&';
+  return {
+    line, ...(column !== undefined ? { column } : {}),
+    reason: `${written} is read as a YAML ${sign === '*' ? 'alias' : 'anchor'}, not as text`,
+    hint: `put a text that starts with ${sign} in quotes: "${written} …"`,
+    known: { kind: 'yamlAlias', alias: written },
+  };
 }
 
 function offsetOf(document: Document, path: Path): number | undefined {

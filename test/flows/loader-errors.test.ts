@@ -86,14 +86,23 @@ describe('a script is refused with file, line and fix', () => {
   it('on a text that starts with an unquoted *, which YAML reads as an alias of no anchor', () => {
     // WhatsApp's bold: what the admin meant as "*Welcome*" is an alias to YAML.
     expect(errorsOf(script('  - say: hi\n  - say: *Welcome*\n'))).toEqual([
-      'flows/test.yaml:5:10: YAML syntax error: *Welcome* is an alias, and no anchor &Welcome* comes before it (put a text that starts with * in quotes: "*Welcome* …")',
+      'flows/test.yaml:5:10: YAML syntax error: *Welcome* is read as a YAML alias, not as text (put a text that starts with * in quotes: "*Welcome* …")',
     ]);
   });
 
   it('on a text that starts with *bold* and goes on, or with !, which YAML reads as an alias or a tag', () => {
     expect(errorsOf(script('  - say: *Welcome* to Acme!\n'))).toEqual([
-      'flows/test.yaml:4:20: YAML syntax error: Unexpected scalar at node end (put a text that starts with * in quotes: "*Welcome* …")',
+      'flows/test.yaml:4:10: YAML syntax error: *Welcome* is read as a YAML alias, not as text (put a text that starts with * in quotes: "*Welcome* …")',
     ]);
+    // An anchor no alias repeats: the customer would read "is here" for "&Co is here"; "& Co" is an anchor of no name.
+    expect(errorsOf(script('  - say: &Co is here\n'))).toEqual([
+      'flows/test.yaml:4:10: YAML syntax error: &Co is read as a YAML anchor, not as text (put a text that starts with & in quotes: "&Co …")',
+    ]);
+    expect(errorsOf(script('  - say: & Co\n'))).toEqual([
+      'flows/test.yaml:4:10: YAML syntax error: & is read as a YAML anchor, not as text (put a text that starts with & in quotes: "& …")',
+    ]);
+    // Anchors an alias repeats are YAML written on purpose.
+    expect(errorsOf(script('  - say: &thanks Thanks for waiting\n  - say: *thanks\n'))).toEqual([]);
     // A tag nobody defined: the customer would read "there" for "!Hello there".
     expect(errorsOf(script('  - say: hi\n  - say: !Hello there\n'))).toEqual([
       'flows/test.yaml:5:10: YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',

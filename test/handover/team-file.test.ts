@@ -180,6 +180,7 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(known('teams:\n  - name: Bill\u0000ing\n')).toEqual([{ kind: 'controlCharacter', character: 'U+0000 (NUL)', escaped: false }]);
     expect(known('teams:\n  - name: "Bill\\ting\\e"\n')).toEqual([{ kind: 'controlCharacter', character: 'U+001B (ESC)', escaped: true }]);
     expect(known('teams:\n  - name: Billing\n    title: !Billing desk\n')).toEqual([{ kind: 'yamlTag', tag: '!Billing' }]);
+    expect(known('teams:\n  - name: Billing\n    title: *Billing* desk\n')).toEqual([{ kind: 'yamlAlias', alias: '*Billing*' }]);
     expect(known('teams:\n  - name: Billing\n    stratgy: least_open\n')).toEqual([
       { kind: 'unknownKey', name: 'stratgy', suggestion: 'strategy', allowed: expect.arrayContaining(['name', 'strategy', 'language']) },
     ]);

@@ -146,6 +146,27 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-tag-close.png') });
   }, 90_000);
 
+  it('says in Arabic, in the flow editor, a text written *bold* as on WhatsApp, or starting with &, that YAML reads as an alias or an anchor, and how to quote it', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    const greeting = (say: string) => `flow: faq\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - say: ${say}\n`;
+    await replaceText(page, greeting('*Thanks* for waiting'));
+    await page.locator('.problems li', { hasText: '*Thanks*' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 10: خطأ في صياغة YAML: تقرأ YAML الكلمة *Thanks* اسمًا مستعارًا (alias) لا نصًّا (ضع النص الذي يبدأ بـ * بين علامتي اقتباس: "*Thanks* …")');
+    await shot(page, 'flow-yaml-alias');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-alias-close.png') });
+    // A company name after &, which YAML would take for an anchor and drop from the text.
+    await replaceText(page, greeting('&Co is here to help'));
+    await page.locator('.problems li', { hasText: '&Co' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 10: خطأ في صياغة YAML: تقرأ YAML الكلمة &Co مرساةً (anchor) لا نصًّا (ضع النص الذي يبدأ بـ & بين علامتي اقتباس: "&Co …")');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-anchor-close.png') });
+    // Quoted as the hint says, the text is no longer refused (a warning may stay: this flow ends without a close).
+    await replaceText(page, greeting('"*Thanks* for waiting"'));
+    await page.locator('.problems li:not(.warning)').waitFor({ state: 'detached' });
+  }, 90_000);
+
   it('says in Arabic, in the flow editor, a fraction where a whole number goes and a field name JavaScript keeps for itself, and warns of a regex: question that tells a refused customer nothing of what to write', async () => {
     const app = await refusingFlows();
     const page = await arabicAdmin(app.url);

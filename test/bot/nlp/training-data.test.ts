@@ -58,7 +58,7 @@ describe('training data files', () => {
     expect(at('intents:\n  billing: [hi\n')).toMatch(/^nlp\/intents\.yaml:\d+:\d+: not valid YAML: /);
   });
 
-  it('says what a control character or a text starting with ! is, for a page that words it (the dashboard in Arabic)', () => {
+  it('says what a control character or a text starting with !, * or & is, for a page that words it (the dashboard in Arabic)', () => {
     const known = (text: string) => {
       try {
         parseTrainingData(text, 'nlp/intents.yaml');
@@ -74,6 +74,10 @@ describe('training data files', () => {
     expect(known('intents:\n  billing:\n    - !refund please\n')).toEqual([
       'nlp/intents.yaml:3:7: not valid YAML: !refund is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!refund …")',
       { kind: 'yamlTag', tag: '!refund' },
+    ]);
+    expect(known('intents:\n  billing:\n    - *refund* please\n')).toEqual([
+      'nlp/intents.yaml:3:7: not valid YAML: *refund* is read as a YAML alias, not as text (put a text that starts with * in quotes: "*refund* …")',
+      { kind: 'yamlAlias', alias: '*refund*' },
     ]);
   });
 

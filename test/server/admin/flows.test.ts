@@ -330,7 +330,7 @@ describe('flows over the admin API', () => {
     const bold = 'flow: bold\ntrigger: { on: conversation.closed }\nsteps:\n  - say: *Thanks* for writing\n  - say: *Thanks*\n';
     const checked = await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/bold/validate', { source: bold.replace('*Thanks* for writing', 'hi') });
     expect(checked.status).toBe(200);
-    expect(checked.body.errors).toEqual([{ line: 5, column: 10, message: expect.stringContaining('put a text that starts with * in quotes'), known: expect.objectContaining({ kind: 'yamlSyntax' }) }]);
+    expect(checked.body.errors).toEqual([{ line: 5, column: 10, message: expect.stringContaining('put a text that starts with * in quotes'), known: { kind: 'yamlAlias', alias: '*Thanks*' } }]);
     const published = await as('Nadia').put<{ errors: Placed[] }>('/flows/bold', { source: bold.replace('*Thanks* for writing', 'hi'), baseVersion: null });
     expect(published.status).toBe(422);
     expect(published.body.errors).toEqual(checked.body.errors);
@@ -338,7 +338,7 @@ describe('flows over the admin API', () => {
     // Saved by hand next to the others, it is refused on its own: a publish of another flow still goes into service.
     await writeFile(join(dir, 'flows', 'bold.yaml'), bold.replace('*Thanks* for writing', 'hi'));
     await app.flows.reload();
-    expect(app.flows.errors().map(String)).toEqual([expect.stringMatching(/^flows\/bold\.yaml:5:10: YAML syntax error: \*Thanks\* is an alias/)]);
+    expect(app.flows.errors().map(String)).toEqual([expect.stringMatching(/^flows\/bold\.yaml:5:10: YAML syntax error: \*Thanks\* is read as a YAML alias, not as text/)]);
     await rm(join(dir, 'flows', 'bold.yaml'));
     await app.flows.reload();
   });
@@ -361,7 +361,7 @@ describe('flows over the admin API', () => {
     await admin().delete('/flows/pasted');
   });
 
-  it('names the kind of a control character pasted in or escaped and of a text starting with !, which the Arabic editor words in Arabic', async () => {
+  it('names the kind of a control character pasted in or escaped and of a text starting with !, * or &, which the Arabic editor words in Arabic', async () => {
     const flow = (say: string) => `flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - say: ${say}\n`;
     const cases: [string, Placed & { known: KnownFileError }, string][] = [
       [flow('"Thanks\u0007 for writing"'), {
@@ -379,6 +379,17 @@ describe('flows over the admin API', () => {
         message: 'YAML syntax error: !Hello is read as a YAML tag, and the text would lose it (put a text that starts with ! in quotes: "!Hello …")',
         known: { kind: 'yamlTag', tag: '!Hello' },
       }, 'خطأ في صياغة YAML: تقرأ YAML الكلمة \u2068!Hello\u2069 وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ \u2068!\u2069 بين علامتي اقتباس: \u2068"!Hello …"\u2069)'],
+      // WhatsApp's bold, which YAML reads as an alias; a word after & as an anchor, which drops it.
+      [flow('*Thanks* for waiting'), {
+        line: 4, column: 10,
+        message: 'YAML syntax error: *Thanks* is read as a YAML alias, not as text (put a text that starts with * in quotes: "*Thanks* …")',
+        known: { kind: 'yamlAlias', alias: '*Thanks*' },
+      }, 'خطأ في صياغة YAML: تقرأ YAML الكلمة \u2068*Thanks*\u2069 اسمًا مستعارًا (alias) لا نصًّا (ضع النص الذي يبدأ بـ \u2068*\u2069 بين علامتي اقتباس: \u2068"*Thanks* …"\u2069)'],
+      [flow('&Co is here to help'), {
+        line: 4, column: 10,
+        message: 'YAML syntax error: &Co is read as a YAML anchor, not as text (put a text that starts with & in quotes: "&Co …")',
+        known: { kind: 'yamlAlias', alias: '&Co' },
+      }, 'خطأ في صياغة YAML: تقرأ YAML الكلمة \u2068&Co\u2069 مرساةً (anchor) لا نصًّا (ضع النص الذي يبدأ بـ \u2068&\u2069 بين علامتي اقتباس: \u2068"&Co …"\u2069)'],
     ];
     const answers = await Promise.all(cases.map(async ([source]) => (await admin().post<{ ok: boolean; errors: Placed[] }>('/flows/support/validate', { source })).body));
     expect(answers).toEqual(cases.map(([, error]) => ({ ok: false, errors: [error], warnings: [] })));
