@@ -1,7 +1,8 @@
-// A customer's edit or deletion that arrives before the message it changes: Meta does not promise its webhooks in
-// order, and sends a batch again later when it was not acknowledged (a store out of reach, a fast writer held back),
+// A customer's edit, deletion or reaction that arrives before the message it is of: Meta does not promise its webhooks
+// in order, and sends a batch again later when it was not acknowledged (a store out of reach, a fast writer held back),
 // so "Please cancel order 4521" can come after its deletion. Dropped, the agent would read the message as if nothing
-// had changed it (the card number deleted, the order number corrected). Kept here, by the customer's address, until
+// had changed it (the card number deleted, the order number corrected); taken at once, a reaction would reach them as
+// "reacted 👍 to a message", without the words it answers. Kept here, by the customer's address, until
 // the message comes, then taken as if it had come after it. One never followed by its message (one of a message
 // older than the store) is forgotten after a while.
 import { keepInList, takeFromList } from '../store/kept-lists.ts';
@@ -26,10 +27,11 @@ export function changesMayComeFirst(channel: string): boolean {
   return OUT_OF_ORDER.has(channel);
 }
 
-/** An edit (the text the message says now) or a deletion of the message with channel message id `of`. */
+/** An edit (the text the message says now), a deletion or a reaction (its emoji) of the message with channel message id `of`. */
 export type EarlyChange =
   | { kind: 'edit'; id: string; of: string; text: string; at: string }
-  | { kind: 'deletion'; id: string; of: string; at: string };
+  | { kind: 'deletion'; id: string; of: string; at: string }
+  | { kind: 'reaction'; id: string; of: string; emoji: string; at: string };
 
 /** The document key of a customer's waiting changes; the erase of a contact deletes it for each of their identities. */
 export function earlyChangesKey(channel: string, address: string): string {

@@ -25,12 +25,12 @@ const OWN_REPLY_ECHO_WITHIN_MS = 60 * 60 * 1000;
 /** How many of a conversation's last messages are looked at for an earlier edit of the message edited again. */
 const EARLIER_EDITS_LOOKED_AT = 100;
 
-/** Whose change it is, and its own channel message id. */
-type ChangeSource = Pick<InboundMessage, 'channel' | 'from' | 'id'>;
-/** The customer's message a change is of, and the customer. */
+/** Whose change it is, and its own channel message id (a reaction's: the message it quotes, `replyTo`). */
+type ChangeSource = Pick<InboundMessage, 'channel' | 'from' | 'id' | 'replyTo'>;
+/** The message a change is of (a reaction's may be the business's), and the customer. */
 interface ChangeTarget {
   contact: Contact;
-  original: Pick<Message, 'conversationId' | 'text'>;
+  original: Pick<Message, 'conversationId' | 'text' | 'attachments' | 'direction'>;
 }
 
 export interface IntakeOptions {
@@ -190,22 +190,39 @@ export class Intake {
    * and starts no flow. It goes in their open conversation, else their latest (the closing notice is often what they
    * react to), else only in their transcript; from someone the bot never heard of, there is nothing to keep it with.
    * An agent holding the conversation sees it: a 👍 to "Did that fix it?" is an answer to them. A reaction taken back
-   * (WhatsApp's empty emoji) says nothing at all.
+   * (WhatsApp's empty emoji) says nothing at all. One to a message the store does not have yet waits for it, as an
+   * edit does, so that the agent reads what it answers.
    */
   async #reaction(tx: Tx, inbound: InboundMessage, reaction: { emoji: string; to: string }, now: string, fx: Effects): Promise<boolean> {
     if (reaction.emoji.trim() === '') return true;
+    if (changesMayComeFirst(inbound.channel) && !(await tx.messageByChannelId(inbound.channel, reaction.to))) {
+      await keepEarlyChange(tx, inbound.channel, inbound.from.id, { kind: 'reaction', id: inbound.id, of: reaction.to, emoji: reaction.emoji, at: now });
+      this.options.log.info({ channel: inbound.channel, id: inbound.id, of: reaction.to }, 'a reaction to a message the store does not have; kept until it comes (Meta may deliver it later)');
+      return true;
+    }
     const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
     if (!contact) return true;
     const conversation = (await tx.openConversationOf(contact.id)) ?? (await tx.latestConversationOf(contact.id));
+    await this.#applyReaction(tx, inbound, contact, conversation, reaction, now, fx);
+    return true;
+  }
+
+  /**
+   * Records `reaction` in `conversation` (none: in the transcript only) and tells whoever works on it; `answered`: the
+   * message it answers, when it was stored in this transaction (a reaction that came before it).
+   */
+  async #applyReaction(
+    tx: Tx, inbound: ChangeSource, contact: Contact, conversation: Conversation | undefined, reaction: { emoji: string; to: string }, now: string, fx: Effects,
+    answered?: Pick<Message, 'text' | 'attachments'>,
+  ): Promise<void> {
     tx.addMessage({
       contactId: contact.id, ...(conversation ? { conversationId: conversation.id } : {}), channel: inbound.channel, address: inbound.from.id,
-      direction: 'in', from: 'contact', text: describeKind(inbound), reaction, channelMessageId: inbound.id,
+      direction: 'in', from: 'contact', text: reactionLine(reaction.emoji), reaction, channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
     });
     if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
-      await this.options.desk.relayReaction(tx, conversation, contact, { ...reaction, channel: inbound.channel }, fx);
+      await this.options.desk.relayReaction(tx, conversation, contact, { ...reaction, channel: inbound.channel }, fx, answered);
     }
-    return true;
   }
 
   /**
@@ -290,12 +307,20 @@ export class Intake {
     }
   }
 
-  /** The edits and deletions of the message just stored that came before it, taken now, in the order they came. */
+  /**
+   * The edits, deletions and reactions of the message just stored that came before it, taken now, in the order they
+   * came. Only a reaction may be of the business's message (an echo); anything else of one changes nothing.
+   */
   async #earlyChanges(tx: Tx, inbound: InboundMessage, target: ChangeTarget, now: string, fx: Effects): Promise<void> {
     if (!changesMayComeFirst(inbound.channel)) return;
+    const { contact, original } = target;
     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) {
       const source = { channel: inbound.channel, from: inbound.from, id: change.id };
-      if (change.kind === 'edit') await this.#applyEdit(tx, source, target, change, now, fx);
+      if (change.kind === 'reaction') {
+        const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
+        await this.#applyReaction(tx, source, contact, conversation, { emoji: change.emoji, to: change.of }, now, fx, original);
+      } else if (original.direction !== 'in') this.options.log.info({ channel: inbound.channel, id: change.id, of: change.of }, `a customer's ${change.kind} of the business's message; nothing to change`);
+      else if (change.kind === 'edit') await this.#applyEdit(tx, source, target, change, now, fx);
       else await this.#applyDeletion(tx, source, target, change, now, fx);
     }
   }
@@ -312,12 +337,13 @@ export class Intake {
     if (latest && (await this.#copyOfOwnReply(tx, latest, inbound))) return false;
     const conversation = open ?? (await this.#open(tx, contact, inbound.channel, 'agent', now));
     if (!open) fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'agent' } });
-    tx.addMessage({
+    const stored: Omit<Message, 'id'> = {
       contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'out', from: 'agent',
       text: inbound.text ?? describeKind(inbound), ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
       ...(inbound.reaction ? { reaction: inbound.reaction } : {}), ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
       channelMessageId: inbound.id, at: now, status: 'sent',
-    });
+    };
+    tx.addMessage(stored);
     conversation.firstResponseAt ??= now;
     conversation.lastAgentMessageAt = now;
     if (!conversation.takenOver && conversation.stage !== 'assigned') {
@@ -338,6 +364,8 @@ export class Intake {
       }, fx);
     }
     tx.putConversation(conversation);
+    // The customer's reaction to it may have come first.
+    await this.#earlyChanges(tx, inbound, { contact, original: stored }, now, fx);
     return true;
   }
 
@@ -528,9 +556,14 @@ async function offeredChoice(tx: Tx, conversationId: number, choice: string): Pr
 
 /** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */
 function describeKind(inbound: InboundMessage): string {
-  if (inbound.reaction) return `[reacted ${inbound.reaction.emoji}]`;
+  if (inbound.reaction) return reactionLine(inbound.reaction.emoji);
   if (inbound.unsupported !== undefined) return unshownKindLine(inbound.unsupported);
   return '';
+}
+
+/** The transcript's line for a reaction (the dashboard and the agents read it with the message it answers). */
+function reactionLine(emoji: string): string {
+  return `[reacted ${emoji}]`;
 }
 
 /**

@@ -73,8 +73,10 @@ export class Desk {
   }
 
   /** A customer's reaction (to a message on `channel`), for the agent holding the conversation or its desk thread. */
-  relayReaction(tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects): Promise<void> {
-    return relayReaction(this.#ctx, tx, conversation, contact, reaction, fx);
+  relayReaction(
+    tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects, stored?: Pick<Message, 'text' | 'attachments'>,
+  ): Promise<void> {
+    return relayReaction(this.#ctx, tx, conversation, contact, reaction, fx, stored);
   }
 
   /** A customer's edit of a message (`was`: what it said before), for the agent holding the conversation or its desk thread. */

@@ -73,12 +73,14 @@ async function quotedMessage(tx: Tx, conversation: Conversation, replyTo: string
 
 /**
  * A customer's reaction (`to`: the channel message id of the message it answers, on `channel`) in a conversation an
- * agent holds or that waits in a team desk: the agent sees the emoji and which message it answers.
+ * agent holds or that waits in a team desk: the agent sees the emoji and which message it answers (`stored`: that
+ * message, when it was stored in this transaction, which the store does not read back yet).
  */
 export async function relayReaction(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, reaction: { emoji: string; to: string; channel: string }, fx: DeskEffects,
+  stored?: Pick<Message, 'text' | 'attachments'>,
 ): Promise<void> {
-  const answered = await tx.messageByChannelId(reaction.channel, reaction.to);
+  const answered = stored ?? (await tx.messageByChannelId(reaction.channel, reaction.to));
   await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, contact.name, reaction.emoji, quotedText(answered, language), language) }), fx);
 }
 

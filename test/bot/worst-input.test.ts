@@ -84,9 +84,12 @@ describe('reactions, stale buttons', () => {
     // Taken back (WhatsApp's empty emoji, should a channel pass one on): no blank line for the agent.
     await deliver({ reaction: { emoji: '', to: question } });
     expect(tg.textsTo('9001').slice(toAgent)).toHaveLength(1);
-    // A reaction to a message the transcript does not have still says what it is.
-    await deliver({ reaction: { emoji: '❤️', to: 'wamid.unknown' } });
-    expect(tg.textsTo('9001').slice(toAgent + 1)).toEqual(['#1 Layla reacted ❤️ to a message']);
+    // A reaction to a message the transcript does not have yet waits for it (Meta may deliver it later): not told as
+    // "reacted to a message", then told again; it comes right after the message, with its words.
+    await deliver({ id: 'wamid.R-early', reaction: { emoji: '❤️', to: 'wamid.later' } });
+    expect(tg.textsTo('9001').slice(toAgent + 1)).toEqual([]);
+    await deliver({ id: 'wamid.later', text: 'Yes, thank you!' });
+    expect(tg.textsTo('9001').slice(toAgent + 1)).toEqual(['#1 Layla: Yes, thank you!', '#1 Layla reacted ❤️ to "Yes, thank you!"']);
     expect(wa.textsTo('447700900123').slice(toCustomer)).toEqual([]);
     await h.close();
   });
@@ -102,11 +105,11 @@ describe('reactions, stale buttons', () => {
 
   it('a reaction from a contact with no conversation (known from a history sync) is kept in their transcript: nobody greeted, nothing opened', async () => {
     const { h, wa, deliver } = await setUp();
-    await deliver({ history: true, text: 'Is the shop open on Sunday?' });
+    await deliver({ id: 'wamid.old-question', history: true, text: 'Is the shop open on Sunday?' });
     const contact = (await h.store.contactByIdentity('whatsapp-cloud', '447700900123'))!;
     expect(contact).toBeDefined();
-    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-answer' } });
-    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-answer' } });
+    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-question' } });
+    await deliver({ id: 'wamid.reaction-1', reaction: { emoji: '🙏', to: 'wamid.old-question' } });
     expect(wa.sent).toEqual([]);
     expect(await h.store.conversations()).toEqual([]);
     const transcript = await h.store.messagesOfContact(contact.id);

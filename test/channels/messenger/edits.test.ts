@@ -1,6 +1,6 @@
 // A Messenger customer's edit of a message they sent (a `message_edit` event), through the real server: what the agent
 // holding the conversation sees (once, however often Meta delivers it), what the customer sees (nothing), the
-// transcript, and an edit of a message the store never had.
+// transcript, and an edit of a message the store never had; and a reaction Meta delivers before its message.
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentToken, cleanupDirs, recordingLog, visitor } from '../../helpers.ts';
 import { IG_ACCOUNT, IGSID, PAGE_ID, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
@@ -151,5 +151,24 @@ describe('Messenger: a customer edits a message', () => {
     expect(messenger.graph.saidTo(IGSID).slice(toCustomer)).toEqual([]);
     const [contact] = await messenger.app.store.contacts();
     expect(contact?.identities).toEqual([{ channel: 'instagram', id: IGSID }]);
+  });
+});
+
+describe('Messenger: a customer\'s reaction that Meta delivers before the message it reacts to', () => {
+  it('shows Lina what it answers, right after the message, once however often Meta delivers it', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    await linesSaying(lina, 'hello');
+    const reaction = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950500000, reaction: { reaction: 'other', emoji: '👆', action: 'react', mid: 'm_BROKEN' } };
+    expect((await messenger.post(batch([reaction]))).status).toBe(200);
+    expect((await messenger.post(batch([reaction]))).status).toBe(200);
+    expect((await messenger.post(batch([textEvent('Order 4521 arrived broken', { mid: 'm_BROKEN' })]))).status).toBe(200);
+    expect((await messenger.post(batch([reaction]))).status).toBe(200);
+    await linesSaying(lina, '👆');
+    await settled(messenger);
+    const lines = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('Order 4521'));
+    expect(lines).toEqual(['#1: Order 4521 arrived broken', '#1 reacted 👆 to "Order 4521 arrived broken"']);
   });
 });

@@ -63,6 +63,28 @@ describe('a person answering from the WhatsApp Business app', () => {
   });
 });
 
+describe('a customer\'s reaction to what a person wrote in the WhatsApp Business app', () => {
+  it('is kept when Meta delivers it before the echo, and recorded after the echo, naming the message it answers, once', async () => {
+    const cloud = await server();
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud);
+    const reaction = { from: SHEENA, id: 'wamid.ECHO-R', timestamp: '1763950350', type: 'reaction', reaction: { message_id: 'wamid.ECHO0001', emoji: '🙏' } };
+    const react = { ...fixture('text'), entry: [{ ...fixture('text').entry[0], changes: [{ field: 'messages', value: { ...fixture('text').entry[0].changes[0].value, messages: [reaction] } }] }] };
+    expect((await cloud.post(react)).status).toBe(200);
+    expect((await cloud.post(fixture('business-app-echo'))).status).toBe(200);
+    expect((await cloud.post(react)).status).toBe(200);
+    await settled(cloud);
+    const [conversation] = await cloud.app.store.openConversations();
+    const transcript = await cloud.app.store.messagesOfConversation(conversation!.id);
+    expect(transcript.map((m) => [m.from, m.text, m.reaction?.to])).toEqual([
+      ['contact', 'Hi, my order never arrived 😕', undefined],
+      ['bot', 'Hi! What is your order number?', undefined],
+      ['agent', 'Hi Sheena, this is Dana from the shop, I\'ll check your order.', undefined],
+      ['contact', '[reacted 🙏]', 'wamid.ECHO0001'],
+    ]);
+  });
+});
+
 describe('history sync', () => {
   const history = change('history', {
     history: [{

@@ -339,3 +339,33 @@ describe('a message the customer deleted for everyone', () => {
     expect(await toldInWebchat(lina, 'حذف')).toBe('#1 حذف من \u2068Sheena Nelson\u2069 لرسالة: «\u2068Please cancel order 4521\u2069»');
   });
 });
+
+describe('a customer\'s reaction that Meta delivers before the message it reacts to', () => {
+  const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n${language}`;
+  const reaction = { from: SHEENA, id: 'wamid.REACT2', timestamp: '1763950321', type: 'reaction', reaction: { message_id: 'wamid.REACT1', emoji: '👆' } };
+  const message = { ...text('Order 4521 arrived broken'), id: 'wamid.REACT1', timestamp: '1763950320' };
+
+  /** Lina holds Sheena's conversation; the reaction comes (twice: Meta sends its batch again), then its message, then the reaction once more. */
+  async function reactedFirst(language = ''): Promise<string[]> {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team(language) });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await toldInWebchat(lina, 'Hi, my order never arrived');
+    for (const batch of [[reaction], [reaction], [message], [reaction]]) expect((await cloud.post(messagesBody(batch))).status).toBe(200);
+    await toldInWebchat(lina, '👆');
+    await settled(cloud);
+    const transcript = await cloud.app.store.messagesOfConversation(1);
+    expect(transcript.filter((m) => m.reaction).map((m) => [m.text, m.reaction])).toEqual([['[reacted 👆]', { emoji: '👆', to: 'wamid.REACT1' }]]);
+    return (await lina.messages()).map((m) => m.text).filter((line) => line.includes('Order 4521'));
+  }
+
+  it('is told to the agent right after the message, with the words it answers, once however often Meta sends it', async () => {
+    expect(await reactedFirst()).toEqual(['#1 Sheena Nelson: Order 4521 arrived broken', '#1 Sheena Nelson reacted 👆 to "Order 4521 arrived broken"']);
+  });
+
+  it('is told in Arabic to an agent with language: ar, with the words it answers', async () => {
+    expect((await reactedFirst('    language: ar\n')).at(-1)).toBe('#1 تفاعل من \u2068Sheena Nelson\u2069: 👆 على «\u2068Order 4521 arrived broken\u2069»');
+  });
+});
