@@ -12,7 +12,7 @@ const ALBUM_GAP_MS = 3_000;
 /**
  * The album of a photo or video marked `albumByTime`: that of the customer's last one (`before`: their open
  * conversation, else their latest) when it was sent within seconds of it, else a new one named after this message
- * (a photo sent alone is an album of one, which changes nothing).
+ * (a photo sent alone is an album of one; until a second photo joins it, the customer is spoken to about one photo).
  *
  *     timedAlbum(inbound, conversation); // 'wa-album:wamid.HBgL…' on each photo of four sent at once
  */

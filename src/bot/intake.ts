@@ -129,18 +129,22 @@ export class Intake {
     // Which album the photo is of, for a channel that names none: decided here, where the customer's earlier photos are
     // known whichever process took them.
     let album = inbound.album;
+    // Known to be one of several sent at once: the channel says so, or an earlier photo of the same album came.
+    let several = album !== undefined;
     if (inbound.albumByTime) {
       album = timedAlbum(inbound, before);
+      several = album === before?.lastAlbum?.album;
       conversation.lastAlbum = { album, at: inbound.at };
       tx.putConversation(conversation);
     }
     const turn = turns.turn(contact, conversation, fx);
     const refused = (inbound.attachments ?? []).filter((attachment) => attachment.refused !== undefined);
     // The customer learns at once that a file did not come through, whoever is answering them: once for an album
-    // (a photo a message there), not once a photo.
+    // (a photo a message there), not once a photo. A photo that may yet be the first of several (WhatsApp names no
+    // album) is told of as the one photo it is so far; another of its album refused after it is told of as an album.
     if (refused.length > 0 && (album === undefined || conversation.refusalToldFor !== album)) {
-      turn.say({ text: refusalText(refused, contact.language, album !== undefined) });
-      if (album !== undefined) {
+      turn.say({ text: refusalText(refused, contact.language, several) });
+      if (album !== undefined && several) {
         conversation.refusalToldFor = album;
         tx.putConversation(conversation);
       }

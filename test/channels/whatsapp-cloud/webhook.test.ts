@@ -348,8 +348,8 @@ describe('files customers send', () => {
     expect((await cloud.post(messagesBody([photo], { from: arabic, name: 'Layla' }))).status).toBe(200);
     await settled(cloud);
     expect(cloud.graph.saidTo(SHEENA)).toContain('Sorry, your file could not be received (the file could not be downloaded from WhatsApp). Could you send it again?');
-    // WhatsApp names no album: a photo may be one of several sent at once.
-    expect(cloud.graph.saidTo(arabic)).toContain('عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته. هل يمكنك إرسالها مرة أخرى؟');
+    // One photo is spoken of as one photo, though WhatsApp names no album (it could have been one of several).
+    expect(cloud.graph.saidTo(arabic)).toContain('عذرًا، تعذّر استلام صورتك. هل يمكنك إرسالها مرة أخرى؟');
   });
 
   it('does not acknowledge a batch whose file cannot be fetched because the token was refused, so Meta sends it again', async () => {
@@ -382,6 +382,25 @@ describe('a photo album', () => {
     await eventually(() => cloud.graph.saidTo(SHEENA).length === 3);
     expect((await cloud.post(messagesBody([text('I was charged twice', { timestamp: '1763950400' })]))).status).toBe(200);
     await eventually(() => cloud.graph.saidTo(SHEENA).includes('Noted: I was charged twice'));
+  });
+
+  it('that WhatsApp failed to hand over: one photo is told of as one photo; a second sent with it, as the album', async () => {
+    const cloud = await server();
+    expect((await cloud.post(messagesBody([text('hi', { timestamp: '1763950300' })]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).length === 1);
+    // Meta's media server fails every try.
+    cloud.graph.failDownloads(100, 500);
+    const refusals = () => cloud.graph.saidTo(SHEENA).filter((said) => said.includes('could not be received'));
+    expect((await cloud.post(messagesBody([photo(1, '1763950320')]))).status).toBe(200);
+    await settled(cloud);
+    expect(refusals()).toEqual(['Sorry, your photo could not be received (the file could not be downloaded from WhatsApp). Could you send it again?']);
+    // Two sent together a minute later: the first is all that came so far, the second makes them an album; a third is told of no more.
+    for (const n of [2, 3, 4]) expect((await cloud.post(messagesBody([photo(n, '1763950380')]))).status).toBe(200);
+    await settled(cloud);
+    expect(refusals().slice(1)).toEqual([
+      'Sorry, your photo could not be received (the file could not be downloaded from WhatsApp). Could you send it again?',
+      'Sorry, one or more of the files you sent could not be received (the file could not be downloaded from WhatsApp). Could you send them again?',
+    ]);
   });
 
   it('an album whose photos reach the server before and after a restart (or two processes) is still one answer', async () => {
