@@ -46,7 +46,7 @@ export function assignmentCard({
   conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined,
 }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
-  const name = contact.name ?? word(line('cardCustomer'), language);
+  const name = customerLabel(contact, language);
   const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
   // Passed to a colleague of the same team (in their chat), it goes to no other team: "from Billing to Billing" says nothing.
   const toTeam = passedOn && teamName?.toLowerCase() === passedOn.team?.toLowerCase() ? undefined : teamName;
@@ -75,6 +75,21 @@ export function assignmentCard({
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
 }
+
+/**
+ * What agents call a customer, in their `language`: the customer's name, else "Customer" and the start of their
+ * contact id, so that two customers whose channel gave no name (a Messenger profile that could not be read) are told
+ * apart on the card, in the relays and in /list, and an admin finds the contact by it.
+ *
+ *     customerLabel({ id: '3f9a2c61-…', name: 'Layla' });  // 'Layla'
+ *     customerLabel({ id: '3f9a2c61-…' });                 // 'Customer 3f9a'
+ */
+export function customerLabel(contact: Pick<Contact, 'id' | 'name'>, language: DeskLanguage = 'en'): string {
+  return contact.name ?? word(line('cardCustomer', contact.id.slice(0, CONTACT_TAG_CHARS)), language);
+}
+
+/** How many characters of a nameless customer's contact id tell them apart. */
+const CONTACT_TAG_CHARS = 4;
 
 /**
  * A customer message as relayed to the agent, tagged with its conversation number; a file without a caption is
@@ -109,10 +124,9 @@ export function relayText(
  *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?');       // '#42 Layla reacted 👍 to "Did that fix it?"'
  *     reactionText({ id: 42 }, 'Layla', '👍', 'Did that fix it?', 'ar'); // '#42 تفاعل من ⁨Layla⁩: 👍 على «⁨Did that fix it?⁩»'
  */
-export function reactionText(conversation: { id: number }, contactName: string | undefined, emoji: string, quoted: string | undefined, language: DeskLanguage = 'en'): string {
-  if (language === 'ar') return `#${conversation.id} تفاعل من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))}: ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`;
-  const who = `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}`;
-  return `${who} reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`;
+export function reactionText(conversation: { id: number }, contactName: string, emoji: string, quoted: string | undefined, language: DeskLanguage = 'en'): string {
+  if (language === 'ar') return `#${conversation.id} تفاعل من ${isolate(contactName)}: ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`;
+  return `#${conversation.id} ${isolateRtl(contactName)} reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`;
 }
 
 /**
@@ -122,9 +136,9 @@ export function reactionText(conversation: { id: number }, contactName: string |
  *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243');       // '#42 Layla edited a message: A-1234 (was "My order is A-1243")'
  *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243', 'ar'); // '#42 تعديل من ⁨Layla⁩ لرسالة: ⁨A-1234⁩ (كانت: «⁨My order is A-1243⁩»)'
  */
-export function editText(conversation: { id: number }, contactName: string | undefined, text: string, was: string, language: DeskLanguage = 'en'): string {
-  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
-  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
+export function editText(conversation: { id: number }, contactName: string, text: string, was: string, language: DeskLanguage = 'en'): string {
+  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName)} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
+  return `#${conversation.id} ${isolateRtl(contactName)} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
 }
 
 /**
@@ -134,14 +148,14 @@ export function editText(conversation: { id: number }, contactName: string | und
  *     deletionText({ id: 42 }, 'Layla', 'Cancel my order'); // '#42 Layla deleted a message: "Cancel my order"'
  *     deletionText({ id: 42 }, 'Layla', 'Cancel my order', 'ar'); // '#42 حذف من ⁨Layla⁩ لرسالة: «⁨Cancel my order⁩»'
  */
-export function deletionText(conversation: { id: number }, contactName: string | undefined, was: string, language: DeskLanguage = 'en'): string {
+export function deletionText(conversation: { id: number }, contactName: string, was: string, language: DeskLanguage = 'en'): string {
   // A file without a caption has nothing to quote: the reply to its relay, where the agent's app shows one, says which.
   if (language === 'ar') {
     const quoted = shortQuote(was, 'ar');
-    return `#${conversation.id} حذف من ${isolate(contactName ?? word(line('cardCustomer'), 'ar'))} لرسالة${quoted !== undefined ? `: ${quoted}` : ''}`;
+    return `#${conversation.id} حذف من ${isolate(contactName)} لرسالة${quoted !== undefined ? `: ${quoted}` : ''}`;
   }
   const quoted = shortQuote(was);
-  return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''} deleted a message${quoted !== undefined ? `: ${quoted}` : ''}`;
+  return `#${conversation.id} ${isolateRtl(contactName)} deleted a message${quoted !== undefined ? `: ${quoted}` : ''}`;
 }
 
 /**

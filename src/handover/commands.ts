@@ -109,7 +109,7 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
       ctx.state.current = held.conversation.id;
       delete ctx.state.erased;
       saveAgentState(ctx.tx, ctx.agent, ctx.state);
-      return ctx.reply(word(line('nowGoTo', held.conversation.id, await customerName(ctx.tx, held.conversation)), language), held.conversation.id);
+      return ctx.reply(word(line('nowGoTo', held.conversation.id, await customerName(ctx.tx, held.conversation, language)), language), held.conversation.id);
     },
   },
   transfer: {
@@ -281,13 +281,13 @@ async function listing(ctx: CommandContext): Promise<string> {
   const lines = [says(line('listStatus', state.status))];
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id }, { live: false });
   lines.push(held.length === 0 ? says(line('listHoldsNone')) : says(line('listYours', held.length, agent.maxOpen)));
-  for (const conversation of held) lines.push(says(line('listHeld', conversation.id, await customerName(tx, conversation), conversation.team, state.current === conversation.id)));
+  for (const conversation of held) lines.push(says(line('listHeld', conversation.id, await customerName(tx, conversation, agent.language), conversation.team, state.current === conversation.id)));
   for (const team of agent.teams) {
     const queue: Conversation[] = queueOf(team, await tx.openConversations({ stage: 'queued', team }, { live: false }));
     lines.push(queue.length === 0 ? says(line('listQueueEmpty', team)) : says(line('listQueueHead', team, queue.length)));
     for (const conversation of queue.slice(0, LISTED_PER_QUEUE)) {
       const waited = Math.max(0, Math.round((now - Date.parse(conversation.queuedAt ?? conversation.openedAt)) / 60_000));
-      lines.push(says(line('listWaiting', conversation.id, await customerName(tx, conversation), waited)));
+      lines.push(says(line('listWaiting', conversation.id, await customerName(tx, conversation, agent.language), waited)));
     }
     if (queue.length > LISTED_PER_QUEUE) lines.push(says(line('listMore', queue.length - LISTED_PER_QUEUE)));
   }

@@ -241,8 +241,8 @@ const en = {
   cardNoteBy: (agent: string) => `${agent} (note)`,
   cardAgent: () => 'Agent',
   cardAnswer: (name: string, id: number) => `Reply here to answer ${isolateRtl(name)}. /close ${id} when done.`,
-  /** A customer without a name, as the card and the relays name them. */
-  cardCustomer: () => 'Customer',
+  /** A customer without a name, as the card, the relays and /list name them (`tag`: the start of their contact id). */
+  cardCustomer: (tag: string) => `Customer ${tag}`,
   /** An agent's message that reaches no customer: neither text nor a file. */
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
   editedCommand: () => 'An edited command is not carried out: send it again as a new message.',
@@ -413,7 +413,7 @@ const ar: Wording = {
   cardNoteBy: (agent) => `${isolate(agent)} (ملاحظة)`,
   cardAgent: () => 'موظف',
   cardAnswer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
-  cardCustomer: () => 'العميل',
+  cardCustomer: (tag) => `العميل ${isolate(tag)}`,
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
 };

@@ -2,6 +2,7 @@
 // does an agent mean, what is the customer called.
 import type { Conversation, Tx } from '../store/types.ts';
 import { isolateRtl } from '../shared/text.ts';
+import { customerLabel } from './card.ts';
 import type { DeskContext } from './context.ts';
 import { line, type DeskLanguage, type Line } from './lines.ts';
 import type { Agent } from './team.ts';
@@ -40,7 +41,8 @@ export function findAgent(ctx: DeskContext, nameOrId: string): Agent | undefined
   return ctx.directory.agents().find((agent) => agent.id === wanted || agent.name.toLowerCase() === wanted);
 }
 
-/** The customer's name as agents see it. */
-export async function customerName(tx: Tx, conversation: Conversation): Promise<string> {
-  return isolateRtl((await tx.contact(conversation.contactId))?.name ?? 'customer');
+/** The customer's name as agents see it, in the agent's `language` (`customerLabel`: a nameless one is told apart too). */
+export async function customerName(tx: Tx, conversation: Conversation, language?: DeskLanguage): Promise<string> {
+  const contact = await tx.contact(conversation.contactId);
+  return isolateRtl(contact ? customerLabel(contact, language) : 'customer');
 }

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
-import { deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
+import { customerLabel, deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
@@ -60,7 +60,7 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: relayText(conversation, contact.name, text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
+    text: relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
     ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
   }), fx);
 }
@@ -81,7 +81,7 @@ export async function relayReaction(
   stored?: Pick<Message, 'text' | 'attachments'>,
 ): Promise<void> {
   const answered = stored ?? (await tx.messageByChannelId(reaction.channel, reaction.to));
-  await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, contact.name, reaction.emoji, quotedText(answered, language), language) }), fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: reactionText(conversation, customerLabel(contact, language), reaction.emoji, quotedText(answered, language), language) }), fx);
 }
 
 /**
@@ -92,7 +92,7 @@ export async function relayReaction(
 export async function relayEdit(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects,
 ): Promise<void> {
-  await toHolder(ctx, tx, conversation, (language) => ({ text: editText(conversation, contact.name, edit.text, edit.was, language), quoting: edit.of }), fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), quoting: edit.of }), fx);
 }
 
 /**
@@ -103,7 +103,7 @@ export async function relayEdit(
 export async function relayDeletion(
   ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, deletion: { was: string; of: string }, fx: DeskEffects,
 ): Promise<void> {
-  await toHolder(ctx, tx, conversation, (language) => ({ text: deletionText(conversation, contact.name, deletion.was, language), quoting: deletion.of }), fx);
+  await toHolder(ctx, tx, conversation, (language) => ({ text: deletionText(conversation, customerLabel(contact, language), deletion.was, language), quoting: deletion.of }), fx);
 }
 
 /**

@@ -79,10 +79,11 @@ describe('assignmentCard', () => {
   it('takes the team from the conversation when none is given, and works without a name or intent', () => {
     const card = assignmentCard({
       conversation: conversation(7, { team: 'Support', channel: 'telegram' }),
-      contact: { ...layla, name: undefined, fields: {} },
+      contact: { ...layla, id: '3f9a2c61-5b1e-4c7a-9d0e-8a1b2c3d4e5f', name: undefined, fields: {} },
       messages: [],
     });
-    expect(card).toBe(['#7 · new conversation for Support', 'Customer on telegram', '', 'Reply here to answer Customer. /close 7 when done.'].join('\n'));
+    // Named by the start of the contact id: two customers without a name are told apart.
+    expect(card).toBe(['#7 · new conversation for Support', 'Customer 3f9a on telegram', '', 'Reply here to answer Customer 3f9a. /close 7 when done.'].join('\n'));
   });
 
   it('shows only the last five customer messages, each cut to a readable length', () => {

@@ -31,7 +31,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], contactCardNotSent: ['Acme Support'],
   placeAsLine: [30.0444, 31.2357, 'Cairo office'], placeWithoutCoordinates: [], contactCardAsLine: ['Acme Support', '+20 2 1234 5678'],
   contactAsText: ['Acme Support', '+20 2 1234 5678'], contactAsBadge: [undefined, '+20 2 1234 5678'], listButton: [], fileTooLarge: [{ kind: 'image' }, 40 * 1024, 16 * 1024],
-  cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: [],
+  cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: ['3f9a'],
   cardHeadPassedOn: [4, 'Omar', 'Billing', 'Support'], cardLately: [], cardNoteBy: ['Omar'], cardAgent: [],
 };
 const all = Object.entries(samples).map(([key, args]) => ({ key, args }) as Line);

@@ -58,7 +58,7 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
   const accounts = new Accounts({ graph, instagram: options.instagram === true, log });
   const platforms = options.instagram ? [MESSENGER, INSTAGRAM] : [MESSENGER];
   const sides = new Map<string, PlatformSide>(platforms.map((platform) => [platform.channel, {
-    platform, host: undefined, sends: new OwnSends(), profiles: new Profiles({ graph, platform, log }), referrals: new Map<string, string>(),
+    platform, host: undefined, sends: new OwnSends(), profiles: new Profiles({ graph, platform, log, now }), referrals: new Map<string, string>(),
   }]));
   /** Batches being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();

@@ -157,6 +157,7 @@ describe('Messenger: a customer edits a message', () => {
 describe('Messenger: a customer\'s reaction that Meta delivers before the message it reacts to', () => {
   it('shows Lina what it answers, right after the message, once however often Meta delivers it', async () => {
     const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    messenger.graph.addProfile(PSID, { name: 'Layla Haddad' });
     const lina = visitor(messenger.app.url, 'agent-lina');
     await lina.say('/online');
     expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
@@ -169,6 +170,6 @@ describe('Messenger: a customer\'s reaction that Meta delivers before the messag
     await linesSaying(lina, '👆');
     await settled(messenger);
     const lines = (await lina.messages()).map((m) => m.text).filter((line) => line.includes('Order 4521'));
-    expect(lines).toEqual(['#1: Order 4521 arrived broken', '#1 reacted 👆 to "Order 4521 arrived broken"']);
+    expect(lines).toEqual(['#1 Layla Haddad: Order 4521 arrived broken', '#1 Layla Haddad reacted 👆 to "Order 4521 arrived broken"']);
   });
 });

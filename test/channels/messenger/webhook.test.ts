@@ -12,7 +12,7 @@ import { createMessengerChannels } from '../../../src/channels/messenger/index.t
 import { readConfig } from '../../../src/server/config.ts';
 import { startSwitchboard } from '../../../src/server/switchboard.ts';
 import { DeliveryRefused, type InboundMessage } from '../../../src/types.ts';
-import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';
+import { cleanupDirs, dataDirWith, eventually, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
 import { metaError } from '../meta/fake-graph-api.ts';
 import { APP_SECRET, PAGE_ID, PSID, TOKEN, VERIFY_TOKEN, batch, clock, fixture, settled, sign, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
@@ -420,6 +420,60 @@ describe('names', () => {
     expect((await messenger.app.store.contacts())[0]!.name).toBeUndefined();
     await settled(messenger);
     expect(messenger.graph.saidTo(PSID)[0]).toBe('Hi there! How can we help?');
+  });
+
+  describe('that the profile API does not hand over', () => {
+    const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    max_open: 5\n${language}`;
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+    const OTHER = '6789012345670002';
+
+    /** Two customers whose profiles Meta refuses write; Lina, online, gets both. Resolves to what she read, and the contacts' tags. */
+    async function twoNameless(language = '') {
+      const time = clock();
+      const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team: team(language), now: time.now });
+      const lina = visitor(messenger.app.url, 'agent-lina');
+      await lina.say('/online');
+      messenger.graph.addProfile(PSID, { name: 'Layla Haddad' });
+      messenger.graph.addProfile(OTHER, { name: 'Omar Said' });
+      messenger.graph.failProfiles(2, metaError(400, 100, 'Unsupported get request'));
+      expect((await messenger.post(batch([textEvent('my order is late')]))).status).toBe(200);
+      expect((await messenger.post(batch([textEvent('I was charged twice', { from: OTHER })]))).status).toBe(200);
+      await settled(messenger);
+      const contacts = await messenger.app.store.contacts();
+      const tag = (psid: string) => contacts.find((contact) => contact.identities[0]!.id === psid)!.id.slice(0, 4);
+      return { time, messenger, lina, tags: [tag(PSID), tag(OTHER)] as const };
+    }
+
+    it('are told apart on Lina\'s cards and /list by the start of their contact id, and named once a later message brings the profile', async () => {
+      const { time, messenger, lina, tags: [layla, other] } = await twoNameless();
+      expect(layla).not.toBe(other);
+      const texts = async () => (await lina.messages()).map((m) => m.text);
+      await eventually(async () => (await texts()).filter((line) => line.includes('on messenger')).length === 2);
+      expect((await texts()).filter((line) => line.includes('on messenger')).map((card) => card.split('\n')[1])).toEqual([`Customer ${layla} on messenger`, `Customer ${other} on messenger`]);
+      await lina.say('/list');
+      await eventually(async () => (await texts()).some((line) => line.includes('#2 Customer')));
+      expect((await texts()).at(-1)).toContain(`#1 Customer ${layla}`);
+
+      // A message within the minute goes on without asking again; one after it brings the profile, and the name.
+      expect((await messenger.post(batch([textEvent('hello?')]))).status).toBe(200);
+      time.advance(61_000);
+      expect((await messenger.post(batch([textEvent('any news?')]))).status).toBe(200);
+      await settled(messenger);
+      expect(messenger.graph.profileLookups.filter((id) => id === PSID)).toHaveLength(2);
+      expect((await texts()).filter((line) => line.endsWith('hello?') || line.endsWith('any news?'))).toEqual([`#1 Customer ${layla}: hello?`, '#1 Layla Haddad: any news?']);
+      await lina.say('/list');
+      await eventually(async () => (await texts()).at(-1)!.includes('#1 Layla Haddad'));
+      expect((await texts()).at(-1)).toContain(`#2 Customer ${other}`);
+    });
+
+    it('are told apart in Arabic for an agent with language: ar', async () => {
+      const { lina, tags: [layla, other] } = await twoNameless('    language: ar\n');
+      const cardsRead = async () => (await lina.messages()).map((m) => m.text).filter((line) => line.includes('عبر'));
+      await eventually(async () => (await cardsRead()).length === 2);
+      const cards = await cardsRead();
+      expect(cards[0]).toContain(`العميل \u2068${layla}\u2069`);
+      expect(cards[1]).toContain(`العميل \u2068${other}\u2069`);
+    });
   });
 });
 
