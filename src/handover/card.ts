@@ -85,7 +85,16 @@ export function assignmentCard({
  *     customerLabel({ id: '3f9a2c61-…' });                 // 'Customer 3f9a'
  */
 export function customerLabel(contact: Pick<Contact, 'id' | 'name'>, language: DeskLanguage = 'en'): string {
-  return contact.name ?? word(line('cardCustomer', contact.id.slice(0, CONTACT_TAG_CHARS)), language);
+  return contact.name ?? word(line('cardCustomer', contactTag(contact)), language);
+}
+
+/**
+ * What tells a nameless customer apart from another (`customerLabel`): the start of their contact id.
+ *
+ *     contactTag({ id: '3f9a2c61-…' }); // '3f9a'
+ */
+export function contactTag(contact: Pick<Contact, 'id'>): string {
+  return contact.id.slice(0, CONTACT_TAG_CHARS);
 }
 
 /** How many characters of a nameless customer's contact id tell them apart. */

@@ -21,7 +21,7 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { contactTag, isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -72,8 +72,8 @@ export interface ConsoleConversation {
   openedAt: string;
   queuedAt?: string;
   assignedAt?: string;
-  /** The customer, with what is known of them (`contact.*` fields). */
-  contact: { name?: string; fields: Conversation['fields'] };
+  /** The customer, with what is known of them (`contact.*` fields); one without a name has `tag`, the start of their contact id. */
+  contact: { name?: string; tag?: string; fields: Conversation['fields'] };
   /** `conversation.*` fields collected in this conversation. */
   fields: Conversation['fields'];
   /** The fields as the agent reads them: contact's then conversation's, labelled in the page's language, none twice. */
@@ -207,7 +207,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       openedAt: conversation.openedAt,
       ...(conversation.queuedAt !== undefined ? { queuedAt: conversation.queuedAt } : {}),
       ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
-      contact: { ...(contact?.name !== undefined ? { name: contact.name } : {}), fields: contact?.fields ?? {} },
+      // A nameless customer's `tag` tells them apart from another in the list ("Customer 3f9a"), as in the agents' apps.
+      contact: { ...(contact?.name !== undefined ? { name: contact.name } : contact ? { tag: contactTag(contact) } : {}), fields: contact?.fields ?? {} },
       fields: conversation.fields,
       shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
       unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,

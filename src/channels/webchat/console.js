@@ -431,7 +431,8 @@ function beep() {
   oscillator.stop(audio.currentTime + 0.25);
 }
 
-const nameOf = (conversation) => conversation.contact.name || words.customer;
+// A customer without a name is told apart by their `tag` (the start of their contact id), as on the agents' cards.
+const nameOf = (conversation) => conversation.contact.name || [words.customer, conversation.contact.tag].filter(Boolean).join(' ');
 const channelName = (channel) => words.channels[channel] ?? channel;
 
 function isolated(text) {
