@@ -3,8 +3,10 @@
 // so "Please cancel order 4521" can come after its deletion. Dropped, the agent would read the message as if nothing
 // had changed it (the card number deleted, the order number corrected); taken at once, a reaction would reach them as
 // "reacted 👍 to a message", without the words it answers. Kept here, by the customer's address, until
-// the message comes, then taken as if it had come after it. One never followed by its message (one of a message
-// older than the store) is forgotten after a while.
+// the message comes, then taken as if it had come after it. An edit or deletion never followed by its message (one of
+// a message older than the store) is forgotten after a while; a reaction is told without its words at the customer's
+// next message once it has waited `REACTION_WAITS_MS`: a 👍 to an answer sent before the store was, or to the
+// business's app, is still the customer's word to the agent.
 import { keepInList, takeFromList } from '../store/kept-lists.ts';
 import type { Tx } from '../store/types.ts';
 
@@ -14,6 +16,11 @@ export const EARLY_CHANGES = 'early-changes';
 const KEPT_MS = 7 * 24 * 3_600_000;
 /** How many changes one customer has waiting at most; past it, the oldest go. */
 const MAX_KEPT = 20;
+/**
+ * How long a reaction waits for its message before it is told without it (at the customer's next message): Meta's
+ * deliveries out of order come seconds apart, a batch sent again minutes later.
+ */
+export const REACTION_WAITS_MS = 2 * 60_000;
 
 /**
  * The channels whose changes may come before their message: Meta's (webhooks in no promised order, batches sent again).
@@ -48,10 +55,16 @@ export async function keepEarlyChange(tx: Tx, channel: string, address: string, 
 }
 
 /**
- * The changes that waited for the message `id` of the customer at `address`, in the order they came, no longer kept.
+ * The changes that waited for the message `id` of the customer at `address`, and the reactions that have waited
+ * `REACTION_WAITS_MS` by `now` for a message still not come (their `of` is another id), in the order they came, no
+ * longer kept.
  *
- *     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) …
+ *     for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id, now)) …
  */
-export function takeEarlyChanges(tx: Tx, channel: string, address: string, id: string): Promise<EarlyChange[]> {
-  return takeFromList<EarlyChange>(tx, EARLY_CHANGES, earlyChangesKey(channel, address), (change) => change.of === id);
+export function takeEarlyChanges(tx: Tx, channel: string, address: string, id: string, now: string): Promise<EarlyChange[]> {
+  const waitedSince = Date.parse(now) - REACTION_WAITS_MS;
+  return takeFromList<EarlyChange>(
+    tx, EARLY_CHANGES, earlyChangesKey(channel, address),
+    (change) => change.of === id || (change.kind === 'reaction' && Date.parse(change.at) <= waitedSince),
+  );
 }

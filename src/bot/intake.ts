@@ -313,14 +313,19 @@ export class Intake {
 
   /**
    * The edits, deletions and reactions of the message just stored that came before it, taken now, in the order they
-   * came. Only a reaction may be of the business's message (an echo); anything else of one changes nothing.
+   * came. Only a reaction may be of the business's message (an echo); anything else of one changes nothing. Reactions
+   * that waited `REACTION_WAITS_MS` for another message are told too, without the words they answer.
    */
   async #earlyChanges(tx: Tx, inbound: InboundMessage, target: ChangeTarget, now: string, fx: Effects): Promise<void> {
     if (!changesMayComeFirst(inbound.channel)) return;
     const { contact, original } = target;
-    for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id)) {
+    for (const change of await takeEarlyChanges(tx, inbound.channel, inbound.from.id, inbound.id, now)) {
       const source = { channel: inbound.channel, from: inbound.from, id: change.id };
-      if (change.kind === 'reaction') {
+      if (change.kind === 'reaction' && change.of !== inbound.id) {
+        // Its message has not come in all this time (one older than the store, say): told as it stands, "to a message".
+        const conversation = (await tx.openConversationOf(contact.id)) ?? (await tx.latestConversationOf(contact.id));
+        await this.#applyReaction(tx, source, contact, conversation, { emoji: change.emoji, to: change.of }, now, fx);
+      } else if (change.kind === 'reaction') {
         const conversation = original.conversationId !== undefined ? await tx.conversation(original.conversationId) : undefined;
         await this.#applyReaction(tx, source, contact, conversation, { emoji: change.emoji, to: change.of }, now, fx, original);
       } else if (original.direction !== 'in') this.options.log.info({ channel: inbound.channel, id: change.id, of: change.of }, `a customer's ${change.kind} of the business's message; nothing to change`);

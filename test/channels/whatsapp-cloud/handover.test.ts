@@ -365,6 +365,32 @@ describe('a customer\'s reaction that Meta delivers before the message it reacts
     expect(await reactedFirst()).toEqual(['#1 Sheena Nelson: Order 4521 arrived broken', '#1 Sheena Nelson reacted 👆 to "Order 4521 arrived broken"']);
   });
 
+  it('is told without its words at the customer\'s next message once its message has not come in 2 minutes', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: team(), now: time.now });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await toldInWebchat(lina, 'Hi, my order never arrived');
+    // A 👍 to a message the store never had (sent before Switchboard was): it waits for it first.
+    const old = { ...reaction, id: 'wamid.REACT9', reaction: { message_id: 'wamid.BEFORE', emoji: '👍' } };
+    expect((await cloud.post(messagesBody([old]))).status).toBe(200);
+    time.advance(60_000);
+    expect((await cloud.post(messagesBody([{ ...text('Is it on its way?'), id: 'wamid.NEXT1' }]))).status).toBe(200);
+    await toldInWebchat(lina, 'Is it on its way?');
+    time.advance(61_000);
+    expect((await cloud.post(messagesBody([{ ...text('Hello?'), id: 'wamid.NEXT2' }]))).status).toBe(200);
+    expect(await toldInWebchat(lina, '👍')).toBe('#1 Sheena Nelson reacted 👍 to a message');
+    await settled(cloud);
+    const told = (await lina.messages()).map((m) => m.text);
+    expect(told.filter((line) => line.includes('👍'))).toHaveLength(1);
+    // Told once its 2 minutes were up, not at the message a minute in.
+    expect(told.indexOf('#1 Sheena Nelson reacted 👍 to a message')).toBeGreaterThan(told.indexOf('#1 Sheena Nelson: Is it on its way?'));
+    const transcript = await cloud.app.store.messagesOfConversation(1);
+    expect(transcript.filter((m) => m.reaction).map((m) => [m.text, m.reaction])).toEqual([['[reacted 👍]', { emoji: '👍', to: 'wamid.BEFORE' }]]);
+  });
+
   it('is told in Arabic to an agent with language: ar, with the words it answers', async () => {
     expect((await reactedFirst('    language: ar\n')).at(-1)).toBe('#1 تفاعل من \u2068Sheena Nelson\u2069: 👆 على «\u2068Order 4521 arrived broken\u2069»');
   });
