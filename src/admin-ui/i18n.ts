@@ -2,6 +2,7 @@
 // the page's lang and dir, so Arabic reads right to left. Customer text is never translated or touched.
 import type { KnownFileError, YamlType } from '../shared/file-error.ts';
 import type { KnownRefusal } from '../server/admin/context.ts';
+import { contactTag } from '../shared/identity.ts';
 import { isolate, isolateRtl } from '../shared/text.ts';
 import type { KnownFailure } from '../types.ts';
 import { FAILURE_WORDS } from '../channels/webchat/failure-words.js';
@@ -75,7 +76,8 @@ const en = {
   nobodyAssigned: 'No conversation is with an agent.',
   waitedFor: 'waiting {time}',
   heldBy: 'with {agent}',
-  unnamed: 'Unnamed contact',
+  /** A contact without a name, told apart by the start of its id (as agents read "Customer 3f9a"). */
+  unnamed: 'Unnamed contact {tag}',
   // conversations
   conversationsTitle: 'Conversations',
   search: 'Search',
@@ -625,7 +627,7 @@ const ar: Record<StringKey, string> = {
   nobodyAssigned: 'لا توجد محادثة مع موظف.',
   waitedFor: 'ينتظر منذ {time}',
   heldBy: 'مع {agent}',
-  unnamed: 'جهة اتصال بلا اسم',
+  unnamed: 'جهة اتصال بلا اسم {tag}',
   conversationsTitle: 'المحادثات',
   search: 'بحث',
   searchConversations: 'الاسم أو حقل أو نص رسالة',
@@ -1291,6 +1293,16 @@ export function languageNames(codes: readonly string[]): string {
  *
  *     t('confirmDelete', { name: named('billing-faq') });
  */
+/**
+ * What the dashboard calls a contact: its name, else "Unnamed contact" and the start of its id (`contactTag`), so that
+ * two nameless contacts (Messenger profiles Meta did not hand over) are told apart, by the tag agents read too.
+ *
+ *     contactName({ id: '3f9a2c61-…' }); // 'Unnamed contact 3f9a'
+ */
+export function contactName(contact: { id: string; name?: string }): string {
+  return contact.name || t('unnamed', { tag: contactTag(contact) });
+}
+
 export function named(text: string): string {
   return current === 'ar' ? isolate(text) : isolateRtl(text);
 }

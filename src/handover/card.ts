@@ -2,6 +2,7 @@
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Message } from '../store/types.ts';
 import { NO_WORDING, shownFields, topicOf, type Wording } from '../flows/labels.ts';
+import { contactTag } from '../shared/identity.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import { line, word, type DeskLanguage } from './lines.ts';
 import type { Team } from './team.ts';
@@ -87,18 +88,6 @@ export function assignmentCard({
 export function customerLabel(contact: Pick<Contact, 'id' | 'name'>, language: DeskLanguage = 'en'): string {
   return contact.name ?? word(line('cardCustomer', contactTag(contact)), language);
 }
-
-/**
- * What tells a nameless customer apart from another (`customerLabel`): the start of their contact id.
- *
- *     contactTag({ id: '3f9a2c61-…' }); // '3f9a'
- */
-export function contactTag(contact: Pick<Contact, 'id'>): string {
-  return contact.id.slice(0, CONTACT_TAG_CHARS);
-}
-
-/** How many characters of a nameless customer's contact id tell them apart. */
-const CONTACT_TAG_CHARS = 4;
 
 /**
  * A customer message as relayed to the agent, tagged with its conversation number; a file without a caption is

@@ -21,7 +21,8 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { contactTag, isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { contactTag } from '../shared/identity.ts';
 
 export interface AgentConsoleOptions {
   store: Store;

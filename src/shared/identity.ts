@@ -10,3 +10,16 @@
  * store keeps two such keys per address, and more for the messages it holds in memory.
  */
 export const identityKey = (channel: string, id: string): string => [channel, id].join('\u0000');
+
+/** How many characters of a nameless customer's contact id tell them apart. */
+const CONTACT_TAG_CHARS = 4;
+
+/**
+ * What tells a nameless customer apart from another, wherever agents and admins read them ("Customer 3f9a" on cards,
+ * "Unnamed contact 3f9a" on the dashboard): the start of their contact id, which the dashboard's contact search finds.
+ *
+ *     contactTag({ id: '3f9a2c61-…' }); // '3f9a'
+ */
+export function contactTag(contact: { id: string }): string {
+  return contact.id.slice(0, CONTACT_TAG_CHARS);
+}

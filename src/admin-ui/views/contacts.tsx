@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
-import { back, channelName, named, t, when } from '../i18n.ts';
+import { back, channelName, contactName, named, t, when } from '../i18n.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad, usePaged } from '../ui.tsx';
 import { ConversationRows } from './conversations.tsx';
 
@@ -25,7 +25,7 @@ export function ContactList() {
             {contacts.items.map((contact) => (
               <li class="row" data-id={contact.id}>
                 <a href={`#/contacts/${encodeURIComponent(contact.id)}`}>
-                  <span class="who" dir="auto">{contact.name || t('unnamed')}</span>
+                  <span class="who" dir="auto">{contactName(contact)}</span>
                   <span class="meta">
                     {contact.identities.map((identity) => <span class="badge">{channelName(identity.channel)}: <bdi dir="ltr" translate={false}>{identity.id}</bdi></span>)}
                     <span class="muted">{t('conversations')}: {contact.conversations}</span>
@@ -126,7 +126,7 @@ export function ContactDetail({ id }: { id: string }) {
       <Loading loaded={loaded}>
         {(data) => (
           <>
-            <h1 class="who" dir="auto">{data.contact.name || t('unnamed')}</h1>
+            <h1 class="who" dir="auto">{contactName(data.contact)}</h1>
             <p class="meta">
               {data.contact.identities.map((identity) => <span class="badge">{channelName(identity.channel)}: <bdi dir="ltr" translate={false}>{identity.id}</bdi></span>)}
               {data.contact.tags.map((tag) => <bdi class="badge tag">{tag}</bdi>)}
@@ -153,7 +153,7 @@ export function ContactDetail({ id }: { id: string }) {
             <h2>{t('conversations')}</h2>
             <ConversationRows conversations={data.conversations} />
             <div class="danger-zone">
-              <ConfirmButton danger label={t('erase')} question={t('eraseWarning', { name: named(data.contact.name || t('unnamed')) })} confirm={t('eraseConfirm')} onConfirm={erase} />
+              <ConfirmButton danger label={t('erase')} question={t('eraseWarning', { name: named(contactName(data.contact)) })} confirm={t('eraseConfirm')} onConfirm={erase} />
             </div>
           </>
         )}

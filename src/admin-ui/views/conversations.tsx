@@ -3,7 +3,7 @@
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
-import { back, channelName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
+import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
@@ -20,7 +20,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
       {conversations.map((conversation) => (
         <li class="row" data-id={String(conversation.id)}>
           <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
-            <span class="who">#{conversation.id} · <bdi>{conversation.contact.name || t('unnamed')}</bdi></span>
+            <span class="who">#{conversation.id} · <bdi>{contactName(conversation.contact)}</bdi></span>
             <span class="meta">
               <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
               <span class="badge">{channelName(conversation.channel)}</span>
@@ -230,7 +230,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
             <label for="closing-note">{t('closingNote')}</label>
             <input id="closing-note" value={closingNote} onInput={(e) => setClosingNote(e.currentTarget.value)} />
             <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
-            <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: named(transcript.contact?.name || conversation.contact.name || t('unnamed')) })}
+            <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: named(transcript.contact?.name || contactName(conversation.contact)) })}
               confirm={t('closeConversation')} disabled={busy} asking={askingClose} onAsk={setAskingClose}
               onConfirm={() => act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) })} />
           </form>
@@ -276,7 +276,7 @@ export function ConversationDetail({ id }: { id: string }) {
           const contact = data.contact ?? { id: conversation.contact.id, ...(conversation.contact.name ? { name: conversation.contact.name } : {}) };
           return (
             <>
-              <h1>{t('conversation', { id: String(conversation.id) })} · <bdi class="who">{contact.name || conversation.contact.name || t('unnamed')}</bdi></h1>
+              <h1>{t('conversation', { id: String(conversation.id) })} · <bdi class="who">{contact.name || contactName(conversation.contact)}</bdi></h1>
               {done ? <Notice kind="ok">{done}</Notice> : null}
               <div class="transcript-layout">
                 <section class="transcript" aria-label={t('transcript')}>
@@ -298,7 +298,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd class="closing-note" dir="auto">{conversation.closingNote}</dd></> : null}
                       {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
                     </dl>
-                    <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contact.name || t('unnamed')}</bdi></a></p>
+                    <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contactName(contact)}</bdi></a></p>
                     {(conversation.shown ?? []).length > 0 ? (
                       <>
                         <h3>{t('fields')}</h3>

@@ -2,7 +2,7 @@
 // fetches again on every `conversation` event, and the waiting times tick in between.
 import { useEffect, useMemo } from 'preact/hooks';
 import { api, query, type ConversationSummary } from '../api.ts';
-import { channelName, duration, named, t } from '../i18n.ts';
+import { channelName, contactName, duration, named, t } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { Loading, useLoad, useNow } from '../ui.tsx';
 
@@ -37,7 +37,7 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
   return (
     <li class="card conversation-card" data-id={String(conversation.id)}>
       <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
-        <span class="who" dir="auto">{conversation.contact.name || t('unnamed')}</span>
+        <span class="who" dir="auto">{contactName(conversation.contact)}</span>
         <span class="meta">
           <span class="badge">{channelName(conversation.channel)}</span>
           {waiting

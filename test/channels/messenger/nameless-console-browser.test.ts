@@ -1,10 +1,11 @@
 // Two Messenger customers whose profiles Meta does not hand over, in the agent console's queue, in Chromium: each is
 // "Customer" and the start of their contact id, as on the agents' cards, so the agent tells them apart; in Arabic
-// too. Screenshots go to test-results/admin-ui/.
+// too; on the dashboard, each is "Unnamed contact" and the same tag. Screenshots go to test-results/admin-ui/.
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium, inChromium, shot, withChromium, withPage } from '../../admin-ui/scenario.ts';
 import { agentToken, cleanupDirs } from '../../helpers.ts';
+import { ADMIN_TOKEN } from '../../server/admin/client.ts';
 import { metaError } from '../meta/fake-graph-api.ts';
 import { PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
@@ -20,7 +21,7 @@ describe.skipIf(!hasChromium)(inChromium('nameless Messenger customers in the ag
   let messenger: MessengerServer;
   withChromium(
     async () => {
-      const started = await startMessenger({ flows: { 'inbound.yaml': assignFlow }, team });
+      const started = await startMessenger({ flows: { 'inbound.yaml': assignFlow }, team, config: { ADMIN_TOKEN } });
       return { messenger: started, stop: async () => { await started.stop(); await cleanupDirs(); } };
     },
     (running) => ({ browser, server: { messenger } } = running),
@@ -46,5 +47,18 @@ describe.skipIf(!hasChromium)(inChromium('nameless Messenger customers in the ag
         await shot(page, `console-nameless-${locale}`);
       });
     }
-  });
+
+    // The admin reads the same tags on the dashboard's contacts, not two "Unnamed contact" alike.
+    for (const [locale, unnamed] of [['en-US', 'Unnamed contact'], ['ar', 'جهة اتصال بلا اسم']] as const) {
+      await withPage(browser, `dashboard-nameless-${locale}`, { locale, viewport: { width: 1100, height: 700 } }, async (page) => {
+        await page.goto(`${messenger.app.url}/admin`);
+        await page.locator('#token').fill(ADMIN_TOKEN);
+        await page.locator('form button[type="submit"]').first().click();
+        await page.locator('nav a[href="#/contacts"]').click();
+        await page.locator('.rows .row .who').nth(1).waitFor();
+        expect((await readAll(page, '.rows .row .who')).sort()).toEqual(tags.map((tag) => `${unnamed} ${tag}`).sort());
+        await shot(page, `dashboard-nameless-${locale}`);
+      });
+    }
+  }, 60_000);
 });
