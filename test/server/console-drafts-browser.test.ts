@@ -287,6 +287,12 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     // The line under the header, whose "again in 5 s" is past, has gone: one instruction, beside the box.
     expect(await read(page, '#result')).toBe('');
     await shot(page, 'console-send-again-ready-ar');
+    // Reloaded, the reply is still said not sent, with its Send again, not left as a mere draft.
+    await page.reload();
+    await page.locator(`#held li[data-id="${layla}"]`).click();
+    await page.locator('#unsent').waitFor();
+    expect(await read(page, '#unsent-line')).toBe('لم يُرسَل ردك بعد، وهو في المربع. أرسله مجددًا الآن.');
+    expect(await page.inputValue('#reply-text')).toBe('سأراجع فاتورتك الآن.');
     expect(await agentReplies(app, layla)).toEqual([]);
     await page.click('#send-again');
     await page.locator('#transcript .msg.agent', { hasText: 'سأراجع فاتورتك الآن.' }).waitFor();

@@ -270,6 +270,11 @@ async function look() {
   const listed = new Set(allConversations().map((conversation) => conversation.id));
   drafts.keepOnly([...listed]);
   for (const id of unsent.keys()) if (!listed.has(id)) unsent.delete(id);
+  // A reply the server did not take before this page was loaded (a reload, a new tab): still said not sent.
+  for (const id of listed) {
+    const why = drafts.get(id).tried?.unsent;
+    if (why && !unsent.has(id) && !sending.has(id) && drafts.get(id).reply?.trim()) unsent.set(id, why);
+  }
   // Set elsewhere (a chat command, the dashboard): the answer to this console's own status button is no longer true.
   if (statusBefore !== undefined && state.status !== statusBefore && state.status !== statusChosen && !$('result').classList.contains('refused')) show('', true);
   if ($('result').dataset.unreachable) show('', true);
@@ -976,6 +981,8 @@ $('reply-form').addEventListener('submit', async (event) => {
     if (boxesFor === id) keep(input, text);
     if (why) unsent.set(id, why);
     keepDraft();
+    // Kept with the draft: after a reload the reply is still said not sent, with its Send again, not taken for a draft.
+    if (why && drafts) drafts.put(id, { ...drafts.get(id), tried: { ...drafts.get(id).tried, unsent: why } });
     showUnsent();
     if (state) renderLists();
   };
