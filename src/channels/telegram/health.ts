@@ -9,7 +9,8 @@
 // In webhook mode nothing else calls Telegram meanwhile, so a short getMe asks again (1 s, then doubling up to 30 s)
 // until one answers; any call answered brings the channel back at once. A webhook Telegram has not taken yet
 // (setWebhook failed at start, and is being tried again) keeps the channel down whatever else answers: no update comes;
-// one Telegram refused for its address (a 400: PUBLIC_URL not HTTPS, a port it does not call) is the operator's to fix.
+// one Telegram refused for its address (a 400: PUBLIC_URL not HTTPS, a port it does not call) is the operator's to fix,
+// as is one refused for the token, which stays a refused token.
 import { GrammyError, HttpError } from 'grammy';
 import type { ChannelStatus } from '../../types.ts';
 
@@ -195,6 +196,16 @@ function wordsOf(error: unknown): string {
  */
 export function refusedForGood(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400;
+}
+
+/**
+ * Whether Telegram refused the bot's token (401: revoked; 404: not a token), which only a new TELEGRAM_BOT_TOKEN and a
+ * restart change: a call it refused is not worth asking again every few seconds.
+ *
+ *     refusesToken(error) ? retryRarely() : retrySoon();
+ */
+export function refusesToken(error: unknown): boolean {
+  return stateOf(error) === 'token-refused';
 }
 
 /** What /healthz says of a webhook Telegram refused for its address: Telegram's words and what to change. */

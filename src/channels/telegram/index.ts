@@ -60,6 +60,9 @@ export interface TelegramOptions {
   webhookRefusedRetryMs?: number;
 }
 
+/** What the operator does about a token Telegram refuses, as the log says it (the dashboard's banner says the same). */
+const TOKEN_FIX = 'set TELEGRAM_BOT_TOKEN to the token @BotFather gives for this bot (it may have been revoked) and restart';
+
 /** How long a getMe asking whether Telegram answers again may take. */
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -152,11 +155,12 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
         track('setWebhook', async () => {
           const url = await keepRegistering(api, publicUrl, webhookSecret, {
             signal: stopping.signal,
-            failed: (error, url) => {
+            failed: (error, url, retryInMs) => {
               health.webhookRefused(error, url);
               const { state, reason } = health.status();
-              if (state === 'webhook-refused') log.error({ err: String(error), url }, `Telegram webhook refused: ${reason ?? ''}`);
-              else log.warn({ err: String(error) }, 'Telegram webhook not registered; trying again');
+              if (state === 'webhook-refused') log.error({ err: String(error), url, retryInMs }, `Telegram webhook refused: ${reason ?? ''}`);
+              else if (state === 'token-refused') log.error({ err: String(error), url, retryInMs }, `Telegram webhook not registered: Telegram refuses the bot's token (${reason ?? ''}): ${TOKEN_FIX}`);
+              else log.warn({ err: String(error), retryInMs }, 'Telegram webhook not registered; trying again');
             },
             ...(options.probeMs !== undefined ? { retryMs: options.probeMs } : {}),
             ...(options.webhookRefusedRetryMs !== undefined ? { refusedRetryMs: options.webhookRefusedRetryMs } : {}),

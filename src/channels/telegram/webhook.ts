@@ -5,7 +5,8 @@
 // waits exactly (instead of its own backoff, up to 60-120 s): see UNAVAILABLE_RETRY_AFTER_MS. Each refusal says what
 // it is (`kind`, as the Meta webhook's), for the logs and whoever reads them. The webhook is registered at start, and
 // again until Telegram takes it: a registration lost at boot would leave the bot deaf for good. One Telegram refused
-// for its address (a 400) is tried again only every 10 minutes: the operator fixes PUBLIC_URL and restarts.
+// for its address (a 400) or for the bot's token (a 401, a 404) is tried again only every 10 minutes: the operator
+// fixes PUBLIC_URL or TELEGRAM_BOT_TOKEN and restarts.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type Express, type Request, type Response } from 'express';
@@ -14,7 +15,7 @@ import { DeliveryRefused, type FastRoutes } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
-import { MAX_PROBE_MS, PROBE_MS, refusedForGood } from './health.ts';
+import { MAX_PROBE_MS, PROBE_MS, refusedForGood, refusesToken } from './health.ts';
 import { ALLOWED_UPDATES } from './receive.ts';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
@@ -140,24 +141,25 @@ function webhookUrl(publicUrl: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
 }
 
-/** How long a webhook Telegram refused for its address (a 400) waits before it is tried again. */
+/** How long a webhook Telegram refused for its address (a 400) or for the token (a 401, a 404) waits before it is tried again. */
 export const REFUSED_RETRY_MS = 10 * 60_000;
 
 export interface KeepRegisteringOptions {
   /** Aborted when the channel stops: no more tries. */
   signal: AbortSignal;
-  /** Told each failed try, with the URL tried, before the pause. */
-  failed: (error: unknown, url: string) => void;
+  /** Told each failed try, with the URL tried and the pause before the next, before the pause. */
+  failed: (error: unknown, url: string, retryInMs: number) => void;
   /** The pause before the second try (default 1 s), doubled after each failed one up to 30 s. */
   retryMs?: number;
-  /** The pause after Telegram refused the URL itself (a 400, see `refusedForGood`; default 10 minutes). */
+  /** The pause after Telegram refused the URL itself (a 400, see `refusedForGood`) or the token (default 10 minutes). */
   refusedRetryMs?: number;
 }
 
 /**
  * Tells Telegram to send updates to `${publicUrl}/webhooks/telegram` with `secret`, trying again after each failure
  * (Telegram out of reach at boot, a 5xx) until Telegram takes it: without it no update ever comes. A URL Telegram
- * refuses (a 400) is tried again only after `refusedRetryMs`. Resolves to the URL, or undefined once stopped.
+ * refuses (a 400), or a token it refuses (a 401, a 404), is tried again only after `refusedRetryMs`. Resolves to the
+ * URL, or undefined once stopped.
  *
  *     const url = await keepRegistering(api, 'https://bot.example.com', secret, { signal, failed: (e) => log.warn(e) });
  */
@@ -172,10 +174,11 @@ export async function keepRegistering(api: Api, publicUrl: string, secret: strin
       return url;
     } catch (error) {
       if (signal.aborted) return undefined;
-      options.failed(error, url);
-      // The same URL gets the same answer: asking every 30 s would only fill the log. A host not resolved yet may be.
-      if (refusedForGood(error)) pause = options.refusedRetryMs ?? REFUSED_RETRY_MS;
+      // The same URL, or the same token, gets the same answer: asking every 30 s would only fill the log. A host not
+      // resolved yet may be.
+      if (refusedForGood(error) || refusesToken(error)) pause = options.refusedRetryMs ?? REFUSED_RETRY_MS;
       else delay = Math.min(delay * 2, MAX_PROBE_MS);
+      options.failed(error, url, pause);
     }
     await sleep(pause, undefined, { signal }).catch(() => undefined);
   }

@@ -3,14 +3,14 @@
 // soon as Telegram answers, a short getMe asking meanwhile since nothing else calls Telegram in webhook mode. A webhook
 // Telegram has not taken at boot keeps it down, whatever else answers, until setWebhook tried again succeeds; one it
 // refused for its address is the operator's to fix, said so and not asked again every few seconds; a token refused
-// at setWebhook is a refused token. Under long polling, two pollers overlapping in a rolling deploy are not an outage;
+// at setWebhook is a refused token, logged with what to do and not asked again every few seconds either. Under long polling, two pollers overlapping in a rolling deploy are not an outage;
 // a second poller that stays is.
 import { GrammyError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelegramHealth } from '../../../src/channels/telegram/health.ts';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.ts';
 import { isDown, type Channel } from '../../../src/types.ts';
-import { eventually, hostFor, quietLog } from '../../helpers.ts';
+import { eventually, hostFor, quietLog, recordingLog } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, post, SECRET, telegramServers, textNow, TOKEN } from './harness.ts';
 
@@ -135,18 +135,32 @@ describe('Telegram health (webhook mode)', () => {
 });
 
 describe('Telegram health (webhook refused)', () => {
-  it('says the token is refused, not the webhook, when setWebhook is refused for the token', async () => {
+  it('says the token is refused, not the webhook, when setWebhook is refused for the token, logs what to do, and does not ask again every few seconds', async () => {
     const api = await FakeBotApi.start();
     cleanup.push(() => api.close());
     api.fail('setWebhook', 1_000, unauthorized);
     api.fail('getMe', 1_000, unauthorized);
+    const { log, lines } = recordingLog();
     const channel: Channel = createTelegramChannel({
-      token: TOKEN, apiRoot: api.url, webhookSecret: SECRET, publicUrl: 'https://bot.example.com', log: quietLog, probeMs: 50,
+      token: TOKEN, apiRoot: api.url, webhookSecret: SECRET, publicUrl: 'https://bot.example.com', log, probeMs: 50,
     });
     cleanup.push(() => channel.stop());
     await channel.start(hostFor(async () => undefined));
-    await eventually(() => api.callsOf('setWebhook').length >= 2);
-    expect(channel.status?.()).toMatchObject({ up: false, state: 'token-refused', reason: '401: Unauthorized' });
+    await eventually(() => api.callsOf('setWebhook').length >= 1);
+    const tokenRefused = { up: false, state: 'token-refused', reason: '401: Unauthorized' };
+    expect(channel.status?.()).toMatchObject(tokenRefused);
+
+    // A 502 would have been tried again after 50, 100, 200, 400 and 800 ms; the banner stays the token's meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(api.callsOf('setWebhook')).toHaveLength(1);
+    expect(api.callsOf('getMe').length).toBeGreaterThanOrEqual(2);
+    expect(channel.status?.()).toMatchObject(tokenRefused);
+    const told = lines.filter((line) => String(line.msg).includes('setWebhook') || String(line.msg).startsWith('Telegram webhook'));
+    expect(told).toMatchObject([{
+      level: 50,
+      retryInMs: 600_000,
+      msg: "Telegram webhook not registered: Telegram refuses the bot's token (401: Unauthorized): set TELEGRAM_BOT_TOKEN to the token @BotFather gives for this bot (it may have been revoked) and restart",
+    }]);
   });
 
   it('says on /healthz that Telegram refuses PUBLIC_URL and what to change, and does not ask again every few seconds', async () => {
