@@ -45,6 +45,15 @@ export const CONFLICT_AFTER_MS = 30_000;
  */
 const CONFLICT_QUIET = 2;
 
+/** A run of getUpdates' 409s (another poller), as `conflictRun()` tells it: times in ms since the epoch. */
+export interface ConflictRun {
+  since: number;
+  last: number;
+  count: number;
+  down: boolean;
+  over: boolean;
+}
+
 /**
  * The channel's state, fed by the outcome of its calls.
  *
@@ -68,8 +77,8 @@ export class TelegramHealth {
   /** Telegram's words for the last setWebhook that failed, and since when, while none has succeeded. */
   #unregistered: { words: string; since: number; refused?: { url: string } } | undefined;
   readonly #conflictAfterMs: number;
-  /** The first and the last 409 of the run under way; down once the run has lasted `conflictAfterMs`. */
-  #conflict: { first: number; last: number; down: boolean } | undefined;
+  /** The first and the last 409 of the run under way, and how many; down once the run has lasted `conflictAfterMs`. */
+  #conflict: { first: number; last: number; count: number; down: boolean } | undefined;
 
   constructor(options: TelegramHealthOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -102,8 +111,9 @@ export class TelegramHealth {
     this.#reason = wordsOf(error);
     if (state === 'conflict') {
       const run = this.#conflict;
-      const first = run && now - run.last <= CONFLICT_QUIET * this.#conflictAfterMs ? run.first : now;
-      this.#conflict = { first, last: now, down: now - first >= this.#conflictAfterMs };
+      const same = run !== undefined && now - run.last <= CONFLICT_QUIET * this.#conflictAfterMs;
+      const first = same ? run.first : now;
+      this.#conflict = { first, last: now, count: same ? run.count + 1 : 1, down: now - first >= this.#conflictAfterMs };
     }
     if (state === 'unreachable') {
       this.#failingSince ??= now;
@@ -134,6 +144,18 @@ export class TelegramHealth {
   webhookRegistered(): void {
     this.#unregistered = undefined;
     this.answered();
+  }
+
+  /**
+   * The run of getUpdates' 409s under way, or the last one, for the log (polling.ts): its first and last 409, how many,
+   * whether it took the channel down, and whether it is over (none for a while: see CONFLICT_QUIET).
+   *
+   *     const run = health.conflictRun(); // { since: 1733480000000, last: 1733480007000, count: 4, down: false, over: false }
+   */
+  conflictRun(): ConflictRun | undefined {
+    const run = this.#conflict;
+    if (!run) return undefined;
+    return { since: run.first, last: run.last, count: run.count, down: run.down, over: this.#now() - run.last > CONFLICT_QUIET * this.#conflictAfterMs };
   }
 
   status(): ChannelStatus {

@@ -1,8 +1,8 @@
 // The Telegram channel on grammY, wired from its parts: updates come in by webhook (webhook.ts) when a secret is
-// set, by long polling (polling.ts) otherwise, and are handed to the runtime by receive.ts (decode.ts for the wire
-// format, files.ts for attachments' bytes); replies go out through send.ts (render.ts for the Bot API calls,
-// errors.ts for what a failure means, order.ts for which of two messages of a chat came first); agents get their
-// commands in the menu (menu.ts).
+// set, by long polling (polling.ts; conflicts.ts for how its 409s are logged) otherwise, and are handed to the
+// runtime by receive.ts (decode.ts for the wire format, files.ts for attachments' bytes); replies go out through
+// send.ts (render.ts for the Bot API calls, errors.ts for what a failure means, order.ts for which of two messages of
+// a chat came first); agents get their commands in the menu (menu.ts); health.ts says whether Telegram answers.
 import type { Express } from 'express';
 import { Api } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';

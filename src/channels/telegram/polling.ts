@@ -3,6 +3,7 @@
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
 import type { Api } from 'grammy';
 import type { Logger } from '../../shared/log.ts';
+import { ConflictLog } from './conflicts.ts';
 import type { TelegramHealth } from './health.ts';
 import { ALLOWED_UPDATES, updateId } from './receive.ts';
 
@@ -18,7 +19,10 @@ export interface PollingOptions {
   timeoutSeconds?: number;
   /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to 30 s). */
   retryMs?: number;
-  /** Told how each call went: a token refused or Telegram out of reach shows in /healthz and on the dashboard. */
+  /**
+   * Told how each call went: a token refused or Telegram out of reach shows in /healthz and on the dashboard. With it,
+   * 409s (another poller) are logged as a run (conflicts.ts), not one by one.
+   */
   health?: TelegramHealth;
 }
 
@@ -34,6 +38,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
   const retryMs = options.retryMs ?? 1000;
   const aborted = new AbortController();
   const stopped = () => aborted.signal.aborted;
+  const conflicts = options.health ? new ConflictLog(log, options.health) : undefined;
 
   const pause = (ms: number) =>
     new Promise<void>((done) => {
@@ -50,6 +55,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
     let offset: number | undefined;
     let delay = retryMs;
     while (!stopped()) {
+      conflicts?.check();
       let updates: unknown[];
       try {
         updates = await api.getUpdates(
@@ -60,7 +66,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       } catch (error) {
         if (stopped()) return;
         options.health?.failed(error);
-        log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
+        if (!conflicts?.failed(error)) log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
         await pause(delay);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
         continue;
@@ -84,7 +90,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
     }
   }
 
-  const running = loop();
+  const running = loop().finally(() => conflicts?.stop());
   log.info('Telegram long polling started');
   return {
     async stop() {

@@ -239,6 +239,64 @@ describe('Telegram health (long polling, another poller)', () => {
   });
 });
 
+describe('Telegram 409s in the log', () => {
+  /** What the log said of getUpdates. */
+  const getUpdatesLines = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => /getUpdates|Telegram channel down/.test(String(line.msg))).map(({ level, msg, count }) => ({ level, msg, count }));
+
+  it('tells a rolling deploy’s overlap in two lines, not a warning a 409: the first at once, then how many and since when as polling stops', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    // Three 409s, then the newer process's long poll ends and this one's getUpdates answers (an empty one each second).
+    api.fail('getUpdates', 3, conflict);
+    const { log, lines } = recordingLog();
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 60_000 });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+
+    await eventually(() => api.callsOf('getUpdates').some((call) => call.status === 200), 5_000);
+    expect(getUpdatesLines(lines)).toEqual([{
+      level: 40,
+      msg: "Telegram getUpdates answered 409: another program is taking this bot's updates (a rolling deploy's other process does for a few seconds); the next 409s are counted, and told when they stop or take the channel down",
+      count: undefined,
+    }]);
+    expect(lines.find((line) => String(line.msg).startsWith('Telegram getUpdates answered 409:'))).toMatchObject({ err: `409: ${CONFLICT_WORDS}` });
+
+    // The older process is stopped: it says how many it met.
+    await channel.stop();
+    const told = getUpdatesLines(lines);
+    expect(told).toHaveLength(2);
+    expect(told[1]).toMatchObject({ level: 30, count: 3 });
+    expect(told[1]?.msg).toMatch(new RegExp(`^Telegram getUpdates answered 409 3 times from \\S+Z to \\S+Z, until polling stopped: another program took this bot's updates for a while \\(a rolling deploy's overlap\\), not long enough to take the channel down$`));
+  });
+
+  it('tells a second poller that stays as the channel going down, and once it is gone how many 409s came', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    api.fail('getUpdates', 1_000, conflict);
+    const { log, lines } = recordingLog();
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 500 });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+
+    await eventually(() => isDown(channel.status!()));
+    await eventually(() => getUpdatesLines(lines).length >= 2);
+    const down = getUpdatesLines(lines)[1];
+    expect(down?.level).toBe(50);
+    expect(down?.msg).toMatch(/^Telegram channel down: another program has kept taking this bot's updates since \S+Z \(\d+ 409s\): stop the other program using this token \(a second Switchboard, or a webhook another program set\), or give each its own bot$/);
+
+    // The other poller is gone: getUpdates answers, and a second without a 409 the run is told over.
+    api.recover('getUpdates');
+    await eventually(() => getUpdatesLines(lines).length >= 3, 10_000);
+    const count = api.callsOf('getUpdates').filter((call) => call.status === 409).length;
+    const told = getUpdatesLines(lines);
+    expect(told.map((line) => line.level)).toEqual([40, 50, 40]);
+    expect(told[2]).toMatchObject({ count });
+    expect(told[2]?.msg).toMatch(new RegExp(`^Telegram getUpdates answered 409 ${count} times from \\S+Z to \\S+Z, none since: another program was taking this bot's updates, and the channel was down for it$`));
+    expect(channel.status?.()).toEqual({ up: true, state: 'receiving' });
+  });
+});
+
 describe('TelegramHealth and 409s', () => {
   const conflictError = () => new GrammyError(`Call to 'getUpdates' failed!`, { ok: false, error_code: 409, description: CONFLICT_WORDS }, 'getUpdates', {});
 
@@ -265,8 +323,12 @@ describe('TelegramHealth and 409s', () => {
     expect(at(41, 'answered')).toEqual({ up: true, state: 'receiving' });
     expect(isDown(at(70, 'conflict'))).toBe(true);
 
-    // No 409 for over a minute: the next one is a new overlap, with its grace.
+    // No 409 for over a minute: the run is over (the log tells it), and the next one is a new overlap, with its grace.
+    expect(health.conflictRun()).toMatchObject({ since: 0, last: 70_000, count: 8, down: true, over: false });
     expect(at(71, 'answered').up).toBe(true);
+    now = 131_000;
+    expect(health.conflictRun()).toMatchObject({ count: 8, over: true });
     expect(isDown(at(200, 'conflict'))).toBe(false);
+    expect(health.conflictRun()).toEqual({ since: 200_000, last: 200_000, count: 1, down: false, over: false });
   });
 });
