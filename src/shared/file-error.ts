@@ -60,6 +60,9 @@ export type KnownFileError =
   // A text that starts with * or & (WhatsApp's bold, `say: *Thanks* for waiting`), which YAML reads as an alias or an
   // anchor: `alias` as written, with its sign, `*Thanks*` (`&` alone for `say: & Co`).
   | { kind: 'yamlAlias'; alias: string }
+  // Aliases (`*name`) that repeat their anchors (`&name`) more than `limit` times in all, aliases of aliases (a
+  // "billion laughs"): a few lines that would read as gigabytes.
+  | { kind: 'yamlAliasLimit'; limit: number }
   | { kind: 'unknownStepKind'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'unknownKey'; name: string; suggestion?: string; allowed: string[] }
   | { kind: 'missingKey'; name: string }

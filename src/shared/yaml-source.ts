@@ -227,7 +227,11 @@ function aliasErrorOf(document: Document, lineCounter: LineCounter, error: Error
   const at = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
   if (unresolved !== undefined) return aliasError(`*${unresolved}`, at?.line ?? 1, at?.col);
   const reason = `the aliases (*name) here repeat their anchors (&name) more than ${MAX_ALIAS_COUNT} times over`;
-  return { line: at?.line ?? 1, ...(at ? { column: at.col } : {}), reason, hint: 'write the repeated part out, or use fewer aliases' };
+  return {
+    line: at?.line ?? 1, ...(at ? { column: at.col } : {}),
+    reason, hint: 'write the repeated part out, or use fewer aliases',
+    known: { kind: 'yamlAliasLimit', limit: MAX_ALIAS_COUNT },
+  };
 }
 
 /**

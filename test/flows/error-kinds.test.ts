@@ -108,6 +108,22 @@ describe('every error a flow script is refused with carries its kind', () => {
     expect(withoutKind).toEqual([]);
   });
 
+  it('says aliases of aliases past the parser\'s limit (a "billion laughs") in Arabic, with what to do, not in the parser\'s English', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);
+    const result = compileFlow('flows/test.yaml', `flow: test\ntrigger: { on: conversation.opened, source: contact }\n${laughs.join('\n')}\nsteps:\n  - say: hi\n`);
+    if (!('errors' in result)) throw new Error('not refused');
+    const [error, ...others] = result.errors;
+    expect(others).toEqual([]);
+    expect(error?.known).toEqual({ kind: 'yamlAliasLimit', limit: 100 });
+    setLang('ar');
+    expect(fileReasonText(error?.known)).toBe('خطأ في صياغة YAML: الأسماء المستعارة (\u2068*name\u2069) هنا تكرّر مراسيها (\u2068&name\u2069) أكثر من 100 مرة في المجموع، فيتضخّم الملف عند قراءته أضعافًا مضاعفة (اكتب الجزء المكرَّر كاملًا، أو استعمل أسماء مستعارة أقل)');
+    setLang('en');
+    expect(fileReasonText(error?.known)).toBeUndefined();
+    expect(String(error)).toBe('flows/test.yaml:4:8: YAML syntax error: the aliases (*name) here repeat their anchors (&name) more than 100 times over (write the repeated part out, or use fewer aliases)');
+  });
+
   it('warns of a regex: question that tells a refused customer nothing of what to write, in both languages, until it has example: or invalid:', () => {
     vi.stubGlobal('document', { documentElement: {}, title: '' });
     const question = (more: string) => script(`  - ask: "Your order number?"\n    expect: 'regex:ORD-\\d{4}'\n${more}    save: conversation.order\n  - close: true\n`);

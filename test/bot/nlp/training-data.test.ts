@@ -58,7 +58,7 @@ describe('training data files', () => {
     expect(at('intents:\n  billing: [hi\n')).toMatch(/^nlp\/intents\.yaml:\d+:\d+: not valid YAML: /);
   });
 
-  it('says what a control character or a text starting with !, * or & is, for a page that words it (the dashboard in Arabic)', () => {
+  it('says what a control character, a text starting with !, * or &, or aliases past the limit are, for a page that words it (the dashboard in Arabic)', () => {
     const known = (text: string) => {
       try {
         parseTrainingData(text, 'nlp/intents.yaml');
@@ -78,6 +78,12 @@ describe('training data files', () => {
     expect(known('intents:\n  billing:\n    - *refund* please\n')).toEqual([
       'nlp/intents.yaml:3:7: not valid YAML: *refund* is read as a YAML alias, not as text (put a text that starts with * in quotes: "*refund* …")',
       { kind: 'yamlAlias', alias: '*refund*' },
+    ]);
+    // Aliases of aliases past the parser's limit (a "billion laughs"): a few lines that would read as gigabytes.
+    const ten = (item: string) => `[${Array(10).fill(item).join(', ')}]`;
+    expect(known(`lol: &a ${ten('lol')}\nlols: &b ${ten('*a')}\nintents:\n  billing: ${ten('*b')}\n`)).toEqual([
+      'nlp/intents.yaml:2:11: not valid YAML: the aliases (*name) here repeat their anchors (&name) more than 100 times over (write the repeated part out, or use fewer aliases)',
+      { kind: 'yamlAliasLimit', limit: 100 },
     ]);
   });
 
