@@ -197,6 +197,7 @@ const en = {
   errYamlTag: 'YAML syntax error: {tag} is read as a YAML tag, and the text would lose it (put a text that starts with {bang} in quotes: {example})',
   errYamlAlias: 'YAML syntax error: {alias} is read as a YAML alias, not as text (put a text that starts with {sign} in quotes: {example})',
   errYamlAnchor: 'YAML syntax error: {alias} is read as a YAML anchor, not as text (put a text that starts with {sign} in quotes: {example})',
+  errYamlKeyAnchor: 'YAML syntax error: {alias} before the key "{key}" is read as a YAML anchor, which no alias ({repeat}) repeats (remove {alias})',
   errYamlAliasLimit: 'YAML syntax error: the aliases ({alias}) here repeat their anchors ({anchor}) more than {limit} times over (write the repeated part out, or use fewer aliases)',
   errUnknownStepKind: 'unknown step kind "{name}"',
   errUnknownKey: 'unknown key "{name}"',
@@ -743,6 +744,7 @@ const ar: Record<StringKey, string> = {
   errYamlTag: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {tag} وسمًا (tag) فتُسقطها من النص (ضع النص الذي يبدأ بـ {bang} بين علامتي اقتباس: {example})',
   errYamlAlias: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {alias} اسمًا مستعارًا (alias) لا نصًّا (ضع النص الذي يبدأ بـ {sign} بين علامتي اقتباس: {example})',
   errYamlAnchor: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {alias} مرساةً (anchor) لا نصًّا (ضع النص الذي يبدأ بـ {sign} بين علامتي اقتباس: {example})',
+  errYamlKeyAnchor: 'خطأ في صياغة YAML: تقرأ YAML الكلمة {alias} قبل المفتاح «{key}» مرساةً (anchor) لا يكرّرها أي اسم مستعار ({repeat}) (احذف {alias})',
   errYamlAliasLimit: 'خطأ في صياغة YAML: الأسماء المستعارة ({alias}) هنا تكرّر مراسيها ({anchor}) أكثر من {limit} مرة في المجموع، فيتضخّم الملف عند قراءته أضعافًا مضاعفة (اكتب الجزء المكرَّر كاملًا، أو استعمل أسماء مستعارة أقل)',
   errUnknownStepKind: 'نوع خطوة غير معروف: «{name}»',
   errUnknownKey: 'مفتاح غير معروف: «{name}»',
@@ -1381,7 +1383,9 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       : pieces('errControlCharacter', { character: code(known.character) });
     case 'yamlTag': return pieces('errYamlTag', { tag: code(known.tag), bang: code('!'), example: code(`"${known.tag} …"`) });
     case 'yamlAliasLimit': return pieces('errYamlAliasLimit', { alias: code('*name'), anchor: code('&name'), limit: String(known.limit) });
-    case 'yamlAlias': return pieces(known.alias.startsWith('&') ? 'errYamlAnchor' : 'errYamlAlias', { alias: code(known.alias), sign: code(known.alias[0] ?? '*'), example: code(`"${known.alias} …"`) });
+    case 'yamlAlias': return known.key !== undefined
+      ? pieces('errYamlKeyAnchor', { alias: code(known.alias), key: code(known.key), repeat: code(`*${known.alias.slice(1)}`) })
+      : pieces(known.alias.startsWith('&') ? 'errYamlAnchor' : 'errYamlAlias', { alias: code(known.alias), sign: code(known.alias[0] ?? '*'), example: code(`"${known.alias} …"`) });
     case 'unknownStepKind': return withHint(pieces('errUnknownStepKind', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errUseOneOf'));
     case 'unknownKey': return withHint(pieces('errUnknownKey', { name: code(known.name) }), suggestion(known.suggestion, known.allowed, 'errAllowedHere'));
     case 'missingKey': return pieces('errMissingKey', { name: code(known.name) });

@@ -58,8 +58,9 @@ export type KnownFileError =
   // A text that starts with ! (`say: !Hello there`), which YAML reads as a tag and drops: `tag` as written, `!Hello`.
   | { kind: 'yamlTag'; tag: string }
   // A text that starts with * or & (WhatsApp's bold, `say: *Thanks* for waiting`), which YAML reads as an alias or an
-  // anchor: `alias` as written, with its sign, `*Thanks*` (`&` alone for `say: & Co`).
-  | { kind: 'yamlAlias'; alias: string }
+  // anchor: `alias` as written, with its sign, `*Thanks*` (`&` alone for `say: & Co`); with `key`, an anchor no alias
+  // repeats written before that key (`- &billing name: Billing`), to be removed rather than quoted.
+  | { kind: 'yamlAlias'; alias: string; key?: string }
   // Aliases (`*name`) that repeat their anchors (`&name`) more than `limit` times in all, aliases of aliases (a
   // "billion laughs"): a few lines that would read as gigabytes.
   | { kind: 'yamlAliasLimit'; limit: number }

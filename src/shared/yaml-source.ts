@@ -192,22 +192,33 @@ function escapedControlErrors(document: Document, lineCounter: LineCounter): Yam
 
 /**
  * Each unquoted text that starts with an anchor no alias repeats (`say: &Co is here`): YAML drops the word, and the
- * customer would read "is here". An anchor an alias repeats is YAML written on purpose.
+ * customer would read "is here". An anchor an alias repeats is YAML written on purpose. One before a key
+ * (`- &billing name: Billing`) anchors only the key's name, not the item, and quoting it would make another key.
  */
 function unusedAnchorErrors(text: string, document: Document, lineCounter: LineCounter): YamlError[] {
   const repeated = new Set<string>();
   visit(document, { Alias: (_key, node) => void repeated.add(node.source) });
   const errors: YamlError[] = [];
   visit(document, {
-    Scalar: (_key, node) => {
+    Scalar: (key, node) => {
       if (node.anchor === undefined || repeated.has(node.anchor) || node.type !== 'PLAIN' || !node.range) return;
       const written = `&${node.anchor}`;
       const offset = text.lastIndexOf(written, node.range[0]);
       const at = lineCounter.linePos(offset === -1 ? node.range[0] : offset);
-      errors.push(aliasError(written, at.line, at.col));
+      errors.push(key === 'key' ? keyAnchorError(written, String(node.value), at.line, at.col) : aliasError(written, at.line, at.col));
     },
   });
   return errors;
+}
+
+/** An anchor no alias repeats before the key `key` (`&billing name: Billing`), at its line and column: removed, the key reads as meant. */
+function keyAnchorError(written: string, key: string, line: number, column: number): YamlError {
+  return {
+    line, column,
+    reason: `${written} before the key "${key}" is read as a YAML anchor, which no alias (*${written.slice(1)}) repeats`,
+    hint: `remove ${written}`,
+    known: { kind: 'yamlAlias', alias: written, key },
+  };
 }
 
 /** How many times over aliases may repeat their anchors: past it, a few lines would expand into gigabytes. */

@@ -108,6 +108,15 @@ describe('every error a flow script is refused with carries its kind', () => {
     expect(withoutKind).toEqual([]);
   });
 
+  it('says an anchor before a key that no alias repeats in Arabic, with its removal as the fix, not quotes', () => {
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    const result = compileFlow('flows/test.yaml', script('  - &greeting say: hi\n'));
+    if (!('errors' in result)) throw new Error('not refused');
+    expect(result.errors.map((error) => error.known)).toEqual([{ kind: 'yamlAlias', alias: '&greeting', key: 'say' }]);
+    setLang('ar');
+    expect(fileReasonText(result.errors[0]?.known)).toBe('خطأ في صياغة YAML: تقرأ YAML الكلمة \u2068&greeting\u2069 قبل المفتاح «\u2068say\u2069» مرساةً (anchor) لا يكرّرها أي اسم مستعار (\u2068*greeting\u2069) (احذف \u2068&greeting\u2069)');
+  });
+
   it('says aliases of aliases past the parser\'s limit (a "billion laughs") in Arabic, with what to do, not in the parser\'s English', () => {
     vi.stubGlobal('document', { documentElement: {}, title: '' });
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];

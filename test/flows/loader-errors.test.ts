@@ -109,6 +109,15 @@ describe('a script is refused with file, line and fix', () => {
     ]);
   });
 
+  it('on an anchor before a key that no alias repeats, to be removed (quoted, it would make another key)', () => {
+    expect(errorsOf(script('  - &greeting say: hi\n'))).toEqual([
+      'flows/test.yaml:4:5: YAML syntax error: &greeting before the key "say" is read as a YAML anchor, which no alias (*greeting) repeats (remove &greeting)',
+    ]);
+    expect(errorsOf('&top flow: test\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: hi\n')).toEqual([
+      'flows/test.yaml:1:1: YAML syntax error: &top before the key "flow" is read as a YAML anchor, which no alias (*top) repeats (remove &top)',
+    ]);
+  });
+
   it('on aliases that expand into far more than the file says (a "billion laughs")', () => {
     const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);

@@ -181,6 +181,8 @@ describe('team.yaml is refused with file, line and fix', () => {
     expect(known('teams:\n  - name: "Bill\\ting\\e"\n')).toEqual([{ kind: 'controlCharacter', character: 'U+001B (ESC)', escaped: true }]);
     expect(known('teams:\n  - name: Billing\n    title: !Billing desk\n')).toEqual([{ kind: 'yamlTag', tag: '!Billing' }]);
     expect(known('teams:\n  - name: Billing\n    title: *Billing* desk\n')).toEqual([{ kind: 'yamlAlias', alias: '*Billing*' }]);
+    // An anchor before a key, meant for the whole team: removed, not quoted.
+    expect(known('teams:\n  - &billing name: Billing\n')).toEqual([{ kind: 'yamlAlias', alias: '&billing', key: 'name' }]);
     // Aliases of aliases past the parser's limit (a "billion laughs"): a few lines that would read as gigabytes.
     const ten = (item: string) => `[${Array(10).fill(item).join(', ')}]`;
     expect(known(`teams:\n  - name: Billing\n    a: &a ${ten('lol')}\n    b: &b ${ten('*a')}\n    c: ${ten('*b')}\n`)).toEqual([{ kind: 'yamlAliasLimit', limit: 100 }]);
