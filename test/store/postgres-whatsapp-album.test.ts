@@ -1,13 +1,12 @@
 // A WhatsApp album (photos sent at once, which WhatsApp names no album for) whose photos are delivered to two
 // processes on one PostgreSQL at the same time, as a load balancer would spread Meta's webhooks: still one answer to
 // the bot's question, so the customer is asked again once, not once per process.
-import { afterAll, expect, it } from 'vitest';
-import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, start } from '../helpers.ts';
-import { FakeGraphApi } from '../channels/meta/fake-graph-api.ts';
-import { APP_SECRET, PHONE_NUMBER_ID, TOKEN, VERIFY_TOKEN, messagesBody, sign } from '../channels/whatsapp-cloud/harness.ts';
-import { databaseUrl, urlOfDatabase } from './postgres-helpers.ts';
-import { dropDatabase, makeDatabase, sleep } from './postgres-two-apps.ts';
+import { expect, it } from 'vitest';
+import { eventually } from '../helpers.ts';
+import { messagesBody } from '../channels/whatsapp-cloud/harness.ts';
+import { databaseUrl } from './postgres-helpers.ts';
+import { sleep } from './postgres-two-apps.ts';
+import { postWhatsApp as post, twoWhatsAppAppsForFile } from './postgres-two-whatsapp-apps.ts';
 
 const ROUNDS = Number(process.env.ATTACK_ROUNDS ?? 8);
 const askFlow = `
@@ -19,37 +18,10 @@ steps:
   - say: "Noted: {{conversation.need}}"
 `;
 
-const running: Switchboard[] = [];
-let graph: FakeGraphApi | undefined;
-let database: { name: string } | undefined;
-afterAll(async () => {
-  for (const app of running.splice(0)) await app.stop();
-  await graph?.close();
-  if (database) await dropDatabase(database.name);
-  await cleanupDirs();
-});
-
-async function post(app: Switchboard, body: unknown): Promise<number> {
-  const raw = JSON.stringify(body);
-  const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw) }, body: raw });
-  await res.arrayBuffer();
-  return res.status;
-}
+const two = twoWhatsAppAppsForFile();
 
 it.skipIf(!databaseUrl)('an album split between two processes is one answer: the customer is asked again once', async () => {
-  graph = await FakeGraphApi.start(TOKEN);
-  database = await makeDatabase();
-  const url = urlOfDatabase(database.name);
-  const dir = await dataDirWith({ 'inbound.yaml': askFlow });
-  const config = {
-    STORE: 'postgres', DATABASE_URL: url, WHATSAPP_TOKEN: TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-    WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, GRAPH_API_ROOT: graph.url,
-  } as never;
-  const a = await start(dir, { config });
-  running.push(a);
-  const b = await start(dir, { config });
-  running.push(b);
-  const api = graph;
+  const { a, b, graph: api } = await two.start({ 'inbound.yaml': askFlow });
   const problems: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const customer = `1650555${String(round).padStart(4, '0')}`;

@@ -1,15 +1,11 @@
 // A WhatsApp agent's reply that failed, reported by Meta's webhook to one process while another, which sent it, still
 // waits for the Graph API's answer (as a load balancer spreads Meta's webhooks over the processes on one PostgreSQL):
 // once the answer is stored, the agent is told, once, and the message reads failed, not sent.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, start, visitor } from '../helpers.ts';
-import { FakeGraphApi } from '../channels/meta/fake-graph-api.ts';
-import { APP_SECRET, PHONE_NUMBER_ID, SHEENA, TOKEN, VERIFY_TOKEN, fixture, sign } from '../channels/whatsapp-cloud/harness.ts';
-import { databaseUrl, urlOfDatabase } from './postgres-helpers.ts';
-import { dropDatabase, makeDatabase } from './postgres-two-apps.ts';
+import { expect, it } from 'vitest';
+import { eventually, visitor } from '../helpers.ts';
+import { SHEENA, fixture } from '../channels/whatsapp-cloud/harness.ts';
+import { databaseUrl } from './postgres-helpers.ts';
+import { postWhatsApp as post, twoWhatsAppAppsForFile } from './postgres-two-whatsapp-apps.ts';
 
 const team = `
 teams:
@@ -22,38 +18,10 @@ agents:
 `;
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
 
-const running: Switchboard[] = [];
-let graph: FakeGraphApi | undefined;
-let database: { name: string } | undefined;
-afterAll(async () => {
-  graph?.releaseAnswers();
-  for (const app of running.splice(0)) await app.stop();
-  await graph?.close();
-  if (database) await dropDatabase(database.name);
-  await cleanupDirs();
-});
-
-async function post(app: Switchboard, body: unknown): Promise<number> {
-  const raw = JSON.stringify(body);
-  const res = await fetch(`${app.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw) }, body: raw });
-  await res.arrayBuffer();
-  return res.status;
-}
+const two = twoWhatsAppAppsForFile();
 
 it.skipIf(!databaseUrl)('tells the agent once of a failure Meta reported to one process before the other stored the send\'s answer', async () => {
-  graph = await FakeGraphApi.start(TOKEN);
-  database = await makeDatabase();
-  const dir = await dataDirWith({ 'inbound.yaml': assignFlow });
-  await writeFile(join(dir, 'team.yaml'), team);
-  const config = {
-    STORE: 'postgres', DATABASE_URL: urlOfDatabase(database.name), WHATSAPP_TOKEN: TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-    WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, GRAPH_API_ROOT: graph.url,
-  } as never;
-  const a = await start(dir, { config });
-  running.push(a);
-  const b = await start(dir, { config });
-  running.push(b);
-  const api = graph;
+  const { a, b, graph: api } = await two.start({ 'inbound.yaml': assignFlow }, team);
   const lina = visitor(b.url, 'agent-lina');
   await lina.say('/online');
   expect(await post(a, fixture('text'))).toBe(200);
