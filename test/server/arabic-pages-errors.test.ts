@@ -167,6 +167,25 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.locator('.problems li:not(.warning)').waitFor({ state: 'detached' });
   }, 90_000);
 
+  it('says in Arabic, in the flow editor, an anchor before a key that no alias repeats (to be removed), and aliases of aliases past the limit (a "billion laughs"), with what to do', async () => {
+    const app = await refusingFlows();
+    const page = await arabicAdmin(app.url);
+    await page.goto(`${app.url}/admin#/flows/faq`);
+    await page.locator('.problems li').first().waitFor();
+    const head = 'flow: faq\ntrigger: { on: conversation.opened, source: agent }\n';
+    await replaceText(page, `${head}steps:\n  - &greeting say: Welcome\n`);
+    await page.locator('.problems li', { hasText: '&greeting' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 5: خطأ في صياغة YAML: تقرأ YAML الكلمة &greeting قبل المفتاح «say» مرساةً (anchor) لا يكرّرها أي اسم مستعار (*greeting) (احذف &greeting)');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-key-anchor-close.png') });
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, of] of [['b', 'a'], ['c', 'b'], ['d', 'c']]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${of}`).join(', ')}]`);
+    await replaceText(page, `${head}${laughs.join('\n')}\nsteps:\n  - say: Welcome\n`);
+    await page.locator('.problems li', { hasText: '*name' }).waitFor();
+    expect(await read(page, '.problems li')).toBe('السطر 4، العمود 8: خطأ في صياغة YAML: الأسماء المستعارة (*name) هنا تكرّر مراسيها (&name) أكثر من 100 مرة في المجموع، فيتضخّم الملف عند قراءته أضعافًا مضاعفة (اكتب الجزء المكرَّر كاملًا، أو استعمل أسماء مستعارة أقل)');
+    await shot(page, 'flow-yaml-alias-limit');
+    await page.locator('.problems').screenshot({ path: join(SHOTS, 'flow-yaml-alias-limit-close.png') });
+  }, 90_000);
+
   it('says in Arabic, in the flow editor, a fraction where a whole number goes and a field name JavaScript keeps for itself, and warns of a regex: question that tells a refused customer nothing of what to write', async () => {
     const app = await refusingFlows();
     const page = await arabicAdmin(app.url);
