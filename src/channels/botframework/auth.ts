@@ -75,6 +75,15 @@ export class AppTokens {
     return asking;
   }
 
+  /**
+   * Drops the tokens held, so the next `token()` asks Entra anew: for a token the Bot Connector refused before the
+   * time it was given for (the machine's clock jumped, the token was revoked), which would otherwise be shown again
+   * until then, up to an hour.
+   */
+  forget(): void {
+    this.#cache.clear();
+  }
+
   async #ask(scope: string): Promise<string> {
     const { appId, password, tokenUrl } = this.#options;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: appId, client_secret: password, scope });

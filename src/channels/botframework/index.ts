@@ -31,7 +31,7 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
   const { log } = options;
   const noAuth = options.noAuth === true;
   const { adapter, tokens } = createAdapter(options);
-  const sender = new Sender({ adapter, appId: options.appId ?? '', log, ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}) });
+  const sender = new Sender({ adapter, appId: options.appId ?? '', log, tokens, ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}) });
   let host: ChannelHost | undefined;
   /** Activities being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();

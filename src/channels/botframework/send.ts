@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { BotAdapter } from './auth.ts';
-import { toSendError } from './errors.ts';
+import type { AppTokens, BotAdapter } from './auth.ts';
+import { tokenRefused, toSendError } from './errors.ts';
 import { limitRequests } from './pipeline.ts';
 import { rebuild } from './reference.ts';
 import { renderMessage } from './render.ts';
@@ -22,13 +22,18 @@ export class Sender {
   readonly #appId: string;
   readonly #log: Logger;
   readonly #timeoutMs: number;
+  readonly #tokens: Pick<AppTokens, 'forget'> | undefined;
 
-  /** `timeoutMs`: how long a send may wait for the Bot Connector (default 30 s); botbuilder sets no limit of its own. */
-  constructor(options: { adapter: BotAdapter; appId: string; log: Logger; timeoutMs?: number }) {
+  /**
+   * `timeoutMs`: how long a send may wait for the Bot Connector (default 30 s); botbuilder sets no limit of its own.
+   * `tokens`: the app's tokens, dropped when the Bot Connector refuses one (none when authentication is off).
+   */
+  constructor(options: { adapter: BotAdapter; appId: string; log: Logger; timeoutMs?: number; tokens?: Pick<AppTokens, 'forget'> | undefined }) {
     this.#adapter = options.adapter;
     this.#appId = options.appId;
     this.#log = options.log;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#tokens = options.tokens;
   }
 
   /** Sends `message` to the person at `to`; fails with `ChannelSendError`. `host` is undefined before the channel started. */
@@ -60,6 +65,8 @@ export class Sender {
         timedOut,
       ]);
     } catch (error) {
+      // A token refused before its time would be shown again at every try until then: the outbox's next try asks anew.
+      if (tokenRefused(error)) this.#tokens?.forget();
       throw toSendError(error, this.#log, { files: (message.attachments?.length ?? 0) > 0 });
     } finally {
       clearTimeout(timer);

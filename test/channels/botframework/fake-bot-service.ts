@@ -1,6 +1,7 @@
 // A fake of the Bot Framework's services on 127.0.0.1, speaking their wire formats, for the real server to talk to:
 // the OpenID metadata and signing keys (JWKS) that the channels' JWTs are checked against, with a key made here;
-// Microsoft Entra's token endpoint, issuing the bot's outbound token for the right app id and secret; and the Bot
+// Microsoft Entra's token endpoint, issuing the bot's outbound token for the right app id and secret (a new one once
+// the old is made to expire early, which the Bot Connector then refuses); and the Bot
 // Connector, recording what the bot POSTs to /v3/conversations/{id}/activities[/{id}] under any service URL path, and
 // serving files (Teams' inline pictures only to the bot's token). `sign` makes the JWT a channel sends.
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -50,6 +51,8 @@ export class FakeBotService {
   readonly #failures: Failure[] = [];
   #refuseTokens = false;
   #tokenRequired = true;
+  /** The token the token endpoint issues, and the Bot Connector takes; `expireToken` replaces it. */
+  #token = BOT_TOKEN;
   #next = 1;
   #url = '';
 
@@ -114,6 +117,15 @@ export class FakeBotService {
     this.#refuseTokens = refuse;
   }
 
+  /**
+   * The token issued so far expires before its time (as when the clock of the bot's machine jumped, or Entra revoked
+   * it): the Bot Connector refuses it from now on, and the token endpoint issues a new one, which it returns.
+   */
+  expireToken(): string {
+    this.#token = `${BOT_TOKEN}-renewed-${this.tokenRequests.length}`;
+    return this.#token;
+  }
+
   /** Whether the Bot Connector takes activities without the bot's token (the Emulator's, for a bot without authentication). */
   requireToken(required: boolean): void {
     this.#tokenRequired = required;
@@ -143,7 +155,7 @@ export class FakeBotService {
       if (this.#refuseTokens || form.client_id !== APP_ID || form.client_secret !== APP_PASSWORD || form.grant_type !== 'client_credentials') {
         return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 0' });
       }
-      return json(res, 200, { token_type: 'Bearer', expires_in: 3599, access_token: BOT_TOKEN });
+      return json(res, 200, { token_type: 'Bearer', expires_in: 3599, access_token: this.#token });
     }
     // sendToConversation, or replyToActivity (botbuilder's proactive sends reply to their continuation activity's id).
     const activities = /^(\/.*\/)v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path);
@@ -156,7 +168,7 @@ export class FakeBotService {
         return;
       }
       const bearer = bearerOf(req);
-      if (this.#tokenRequired && bearer !== BOT_TOKEN) return json(res, 401, { message: 'Authorization has been denied for this request.' });
+      if (this.#tokenRequired && bearer !== this.#token) return json(res, 401, { message: 'Authorization has been denied for this request.' });
       const id = `reply-${this.#next++}`;
       this.sent.push({ service: activities[1]!, conversation: decodeURIComponent(activities[2]!), token: bearer, activity: JSON.parse(body.toString('utf8')) as Record<string, any>, id });
       return json(res, 201, { id });
@@ -165,7 +177,7 @@ export class FakeBotService {
     if (file) {
       const bearer = bearerOf(req);
       this.downloads.push({ path, token: bearer });
-      if (file.needsToken && bearer !== BOT_TOKEN) return json(res, 401, { message: 'Authorization has been denied for this request.' });
+      if (file.needsToken && bearer !== this.#token) return json(res, 401, { message: 'Authorization has been denied for this request.' });
       res.writeHead(200, { 'content-type': file.mime, 'content-length': String(file.bytes.length) });
       res.end(file.bytes);
       return;
