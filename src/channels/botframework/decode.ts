@@ -7,7 +7,8 @@
 // `conversationUpdate` (the bot installed in Teams, a Web Chat page opened) is not a message: nobody said anything
 // yet, and Web Chat sends one on every page load, so greeting there would open conversations nobody started. A
 // deleted message (`messageDelete`) stays in the transcript and in the agent's chat as it was. Messages in Teams
-// group chats and channels are ignored: a customer's conversation is never held where others read it.
+// group chats and channels are ignored: a customer's conversation is never held where others read it. Teams' mention
+// markup (`<at>Acme Bot</at>`) is not part of what anyone said.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
@@ -85,9 +86,13 @@ const activitySchema = z.object({
   replyToId: hint(z.string().min(1).max(1024)),
   reactionsAdded: hint(z.array(z.object({ type: z.string().min(1).max(64) })).max(16)),
   membersAdded: hint(z.array(accountSchema).max(1000)),
+  entities: hint(z.array(z.unknown()).max(MAX_ATTACHMENTS)),
 });
 
 type Activity = z.infer<typeof activitySchema>;
+
+/** Teams' mention of someone in a message: `text` is how it stands in the message's text (`<at>Acme Bot</at>`). */
+const mentionEntity = z.object({ type: z.literal('mention'), text: z.string().min(1).max(1024), mentioned: z.object({ id: z.string() }) });
 
 /** A pressed card button or suggested action: rendered by render.ts as `{ choice: <id> }`. */
 const choiceValue = z.object({ choice: z.string().min(1).max(256) });
@@ -133,7 +138,8 @@ function fromMessage(activity: Activity, receivedAt: Date): Decoded {
   const pressed = choiceValue.safeParse(activity.value);
   // A button's own text (its title) is what the person saw; the choice it stands for is what counts.
   if (pressed.success) return message({ ...inbound, choice: pressed.data.choice }, activity);
-  const text = activity.text !== undefined && activity.text.trim() !== '' ? activity.text : undefined;
+  const said = textOf(activity);
+  const text = said !== undefined && said.trim() !== '' ? said : undefined;
   const files: RemoteFile[] = [];
   const unreadable: string[] = [];
   const refused: Attachment[] = [];
@@ -200,10 +206,32 @@ function fromReaction(activity: Activity, receivedAt: Date): Decoded {
  * An edit that leaves no text (a file's message emptied) has nothing to show.
  */
 function fromEdit(activity: Activity, receivedAt: Date): Decoded {
-  const text = activity.text;
+  const text = textOf(activity);
   if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text' };
   const inbound = base(activity, receivedAt);
   return message({ ...inbound, id: `edit:${inbound.id}:${editKey(activity.timestamp, text)}`, text, edit: { of: inbound.id } }, activity);
+}
+
+/**
+ * What the person wrote. Teams writes each mention into the text as `<at>Name</at>`: a mention of the bot (a habit
+ * from group chats, where it must be called by name) is dropped, so that `<at>Acme Bot</at> /close` is the command
+ * and a customer's words reach the agent without it; a mention of anyone else is left as `@Name`.
+ */
+function textOf(activity: Activity): string | undefined {
+  const { text, recipient } = activity;
+  if (text === undefined || activity.channelId !== TEAMS || !text.includes('<at>')) return text;
+  const bot = new Set([`<at>${recipient.name ?? ''}</at>`]);
+  for (const entity of activity.entities ?? []) {
+    const mention = mentionEntity.safeParse(entity);
+    if (mention.success && mention.data.mentioned.id === recipient.id) bot.add(mention.data.text);
+  }
+  const cut = text.replace(/[ \t]*(<at>([^<]*)<\/at>)[ \t]*/g, (markup: string, mention: string, name: string, at: number) => {
+    if (!bot.has(mention)) return markup.replace(mention, () => `@${name}`);
+    // One space stays between the words either side, none before punctuation.
+    const next = text[at + markup.length];
+    return next === undefined || /[,.;:!?،؛؟]/.test(next) ? '' : ' ';
+  });
+  return cut.trim();
 }
 
 /** What tells one edit of a message from another: when it was made, else (no timestamp) what it says now. */

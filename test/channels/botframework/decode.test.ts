@@ -53,6 +53,23 @@ describe('a message', () => {
     expect(impostor.kind === 'message' && impostor.inbound.from.id).toBe('webchat:29:1agentOmarTeamsId');
   });
 
+  it('from Teams that mentions the bot has the mention left out of its text, and another person\'s kept as @Name', () => {
+    const bot = { type: 'mention', text: '<at>Acme Bot</at>', mentioned: { id: '28:botAppId', name: 'Acme Bot' } };
+    const text = (activity: Record<string, unknown>) => {
+      const decoded = decode({ ...fixture('teams-message'), ...activity });
+      return decoded.kind === 'message' ? decoded.inbound.text : decoded.reason;
+    };
+    expect(text({ text: '<at>Acme Bot</at> I was charged twice', entities: [bot] })).toBe('I was charged twice');
+    // Without the entity (an older client), the bot is still known by its name.
+    expect(text({ text: '<at>Acme Bot</at> /close 3 refunded' })).toBe('/close 3 refunded');
+    expect(text({ text: 'Thanks <at>Acme Bot</at>, <at>Lina Haddad</at> said I would be refunded', entities: [bot, { type: 'mention', text: '<at>Lina Haddad</at>', mentioned: { id: '29:1lina' } }] }))
+      .toBe('Thanks, @Lina Haddad said I would be refunded');
+    // Only Teams writes mentions so: elsewhere the text is what the person typed.
+    const typed = decode({ ...fixture('webchat-message'), text: '<at>Acme Bot</at> hi' });
+    expect(typed.kind === 'message' && typed.inbound.text).toBe('<at>Acme Bot</at> hi');
+    expect(decode({ ...fixture('teams-message'), text: '<at>Acme Bot</at>', entities: [bot] })).toEqual({ kind: 'ignored', reason: 'message without text, attachment or value' });
+  });
+
   it('with a pressed button\'s value is the choice, not the title it shows', () => {
     const decoded = decode(fixture('webchat-message-back'));
     expect(decoded.kind === 'message' && decoded.inbound).toMatchObject({ choice: 'billing' });

@@ -74,6 +74,25 @@ describe('an agent on Teams', () => {
     expect(toAmira(bf).at(-1)).toBe('ردًا على «\u2068When will I get it back?\u2069»:\nIn 3-5 days.');
   });
 
+  it('who calls the bot by name (@Acme Bot, as in a group chat) has the reply reach Amira without the mention, and the command carried out', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    const calling = (text: string) => ({
+      ...teamsText(`<at>Acme Bot</at> ${text}`, teams),
+      entities: [{ type: 'mention', text: '<at>Acme Bot</at>', mentioned: { id: '28:9f3c1f5e-3a8b-4c2d-9e7f-1a2b3c4d5e6f', name: 'Acme Bot' } }],
+    });
+    await bf.post(calling('/online'));
+    await bf.post(webchatText('I was charged twice', bf.service.serviceUrl('webchat')));
+    await settled(bf, OMAR);
+    await bf.post(calling('Hello Amira, I can see the double charge.'));
+    await bf.post(calling('/close refunded'));
+    await settled(bf, OMAR);
+    expect(toAmira(bf).slice(1)).toEqual(['Hello Amira, I can see the double charge.', 'تم إغلاق هذه المحادثة. راسلنا في أي وقت.']);
+    const [conversation] = await bf.app.store.conversations();
+    expect(conversation).toMatchObject({ status: 'closed', closingNote: 'refunded' });
+  });
+
   it('who never wrote to the bot is not reached on Teams: the card fails there, naming why, and goes to their next address', async () => {
     const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
     running.push(bf);
