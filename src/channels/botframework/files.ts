@@ -22,6 +22,8 @@ export interface FileOptions {
   log: Logger;
   /** The bot's token for the Bot Connector's own URLs; resolves to undefined when authentication is off. */
   token: () => Promise<string | undefined>;
+  /** Drops the token held, which the Bot Connector refused (401): `token()` then asks for a new one. */
+  forgetToken?: () => void;
   /** How long the download may take (default 10 s). */
   timeoutMs?: number;
 }
@@ -60,10 +62,11 @@ export async function fetchFile(file: RemoteFile, serviceUrl: string, options: F
 async function download(file: RemoteFile, serviceUrl: string, options: FileOptions): Promise<{ ref: string; size: number; mime: string; name?: string }> {
   const limit = options.media.maxBytes;
   const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const token = file.withToken ? await options.token() : undefined;
+  let token = file.withToken ? await options.token() : undefined;
+  let renewed = false;
   let url = file.url;
   let response: Response;
-  for (let hops = 0; ; hops++) {
+  for (let hops = 0; ; ) {
     if (!fetchable(url, serviceUrl)) throw new FileFailure('the file is at an address the bot does not fetch from');
     // The token goes only to the address decode.ts judged the Bot Connector's, never to where it redirects.
     const authorization: Record<string, string> = token !== undefined && url === file.url ? { authorization: `Bearer ${token}` } : {};
@@ -73,10 +76,18 @@ async function download(file: RemoteFile, serviceUrl: string, options: FileOptio
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new FileFailure(timedOut ? 'the download took too long' : 'the file\'s server could not be reached', { cause: error });
     }
+    // A token refused before its time (AppTokens.forget) is asked anew, once, rather than losing the customer's picture.
+    if (response.status === 401 && authorization.authorization !== undefined && !renewed && options.forgetToken) {
+      await response.body?.cancel();
+      options.forgetToken();
+      token = await options.token();
+      renewed = true;
+      continue;
+    }
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || location === null) break;
     await response.body?.cancel();
-    if (hops >= MAX_REDIRECTS) throw new FileFailure('the file\'s address redirects too many times');
+    if (hops++ >= MAX_REDIRECTS) throw new FileFailure('the file\'s address redirects too many times');
     url = new URL(location, url).toString();
   }
   if (!response.ok || !response.body) {

@@ -41,7 +41,7 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
     const work = receiveActivity(activity, {
       host,
       log,
-      files: { token: async () => tokens?.token(), ...(options.fileTimeoutMs !== undefined ? { timeoutMs: options.fileTimeoutMs } : {}) },
+      files: { token: async () => tokens?.token(), forgetToken: () => tokens?.forget(), ...(options.fileTimeoutMs !== undefined ? { timeoutMs: options.fileTimeoutMs } : {}) },
     });
     receiving.add(work);
     void work.finally(() => receiving.delete(work)).catch(() => {});

@@ -193,6 +193,21 @@ describe('a Teams customer', () => {
     ]);
   });
 
+  it('sends a picture the Bot Connector no longer serves to the bot\'s token from before: the bot asks for a new one and keeps the picture', async () => {
+    const bf = await server(quietFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    const image = fixture('teams-image');
+    await bf.post({ ...fixture('teams-message'), serviceUrl, from: image.from });
+    await settled(bf);
+    const picture = Buffer.from('\xff\xd8\xff fake screenshot');
+    image.attachments[0].contentUrl = bf.service.addFile('/teams/v3/attachments/0-weu-d4-7a1b2c3d4e5f/views/original', picture, 'image/jpeg', { needsToken: true });
+    const renewed = bf.service.expireToken();
+    await bf.post({ ...image, serviceUrl });
+    await settled(bf);
+    expect((await transcript(bf)).at(-2)).toMatchObject({ text: 'the error I get', attachments: [{ kind: 'image', mime: 'image/jpeg', size: picture.length }] });
+    expect(bf.service.downloads.map((download) => download.token)).toEqual([BOT_TOKEN, renewed]);
+  });
+
   it('reacting to the bot\'s message is recorded against it, never answered', async () => {
     const bf = await server(quietFlow);
     const serviceUrl = bf.service.serviceUrl('teams');
