@@ -1,7 +1,7 @@
 // Turns an OutboundMessage into the one activity that shows it. Choices: suggested actions in Web Chat and Direct
 // Line, a hero card's buttons in Teams (its personal chats keep no suggested actions), each a messageBack whose
-// value `{ choice: <id> }` comes back as the choice (decode.ts); past what a hero card shows, a numbered list, where
-// a typed number or title counts. Files travel inside the activity as data: URIs, as far as the channel takes them:
+// value `{ choice: <id> }` comes back as the choice (decode.ts); past what a hero card shows, and on any other
+// channel, a numbered list, where a typed number or title counts. Files travel inside the activity as data: URIs, as far as the channel takes them:
 // Teams shows small pictures this way but takes no other file from a bot without a consent card, so anything else
 // becomes a line naming it, as does a location or a contact card (no channel here has a kind for them).
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment as BotAttachment, type CardAction } from 'botbuilder';
@@ -10,6 +10,12 @@ import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../type
 import { TEAMS } from './address.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
+/**
+ * The channels that show suggested actions: Microsoft's Web Chat, a Direct Line client, the Emulator. Elsewhere through
+ * the Azure Bot Service (Slack, email, SMS…) they may be dropped without a trace, and the customer would read a
+ * question without its answers: there the choices are numbered lines.
+ */
+const SHOWS_SUGGESTED_ACTIONS = new Set(['webchat', 'directline', 'emulator']);
 /** Teams shows up to six buttons on a hero card. */
 const MAX_TEAMS_BUTTONS = 6;
 /** Teams refuses messages over about 28 KB: a picture inline must leave room for the rest (base64 adds a third). */
@@ -38,7 +44,7 @@ export async function renderMessage(message: OutboundMessage, channelId: string,
     // The text is the card's, so the buttons sit under what they answer.
     return { type: 'message', attachments: [...files, CardFactory.heroCard('', text, [], choices.map(button))] };
   }
-  if (choices.length > 0 && channelId !== TEAMS) {
+  if (choices.length > 0 && SHOWS_SUGGESTED_ACTIONS.has(channelId)) {
     return { ...MessageFactory.suggestedActions(choices.map(button), text), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
   }
   const shown = choices.length > 0 ? `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}` : text;

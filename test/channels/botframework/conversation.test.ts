@@ -143,6 +143,27 @@ describe('a Web Chat customer', () => {
   });
 });
 
+describe('a Slack customer, through the Azure Bot Service', () => {
+  it('reads the choices as numbered lines (Slack shows no suggested actions), and a typed number picks one', async () => {
+    const bf = await server(topicFlow);
+    const serviceUrl = bf.service.serviceUrl('slack');
+    const slack = (id: string, text: string) => ({
+      type: 'message', id, timestamp: '2026-11-24T03:20:00.000Z', channelId: 'slack', serviceUrl, text,
+      from: { id: 'U04AB12CD:T01XYZ789', name: 'Karim' }, recipient: { id: 'B05BOT001:T01XYZ789', name: 'Acme Bot' },
+      conversation: { id: 'B05BOT001:T01XYZ789:D06DM0001', isGroup: false },
+    });
+    expect((await bf.post(slack('1764000700.000100', 'hello'))).status).toBe(200);
+    await settled(bf);
+    const [question] = bf.service.sentTo('B05BOT001:T01XYZ789:D06DM0001', 'slack');
+    expect(question!.activity.text).toBe('Which topic?\n\n1. Billing\n2. Technical');
+    expect(question!.activity.suggestedActions).toBeUndefined();
+
+    await bf.post(slack('1764000710.000200', '2'));
+    await settled(bf);
+    expect(bf.service.sentTo('B05BOT001:T01XYZ789:D06DM0001').at(-1)!.activity.text).toBe('Topic: tech');
+  });
+});
+
 describe('a Teams customer', () => {
   it('gets the choices on a hero card, and a pressed button is taken as the choice', async () => {
     const bf = await server(topicFlow);

@@ -60,7 +60,7 @@ export class FakeBotService {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.#privateKey = privateKey;
     const { n, e } = publicKey.export({ format: 'jwk' });
-    this.#jwk = { kty: 'RSA', use: 'sig', kid: KEY_ID, n, e, endorsements: ['msteams', 'webchat', 'directline', 'emulator'] };
+    this.#jwk = { kty: 'RSA', use: 'sig', kid: KEY_ID, n, e, endorsements: ['msteams', 'webchat', 'directline', 'emulator', 'slack'] };
     this.#server = createServer((req, res) => {
       void this.#handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
     });
