@@ -135,11 +135,12 @@ export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
 function fromMessage(activity: Activity, receivedAt: Date): Decoded {
   // A Reply on a message of the conversation (a relay an agent answers) names it, as the bot's sends are named.
   const inbound = { ...base(activity, receivedAt), ...(activity.replyToId !== undefined ? { replyTo: `${activity.conversation.id}:${activity.replyToId}` } : {}) };
-  const pressed = choiceValue.safeParse(activity.value);
-  // A button's own text (its title) is what the person saw; the choice it stands for is what counts.
-  if (pressed.success) return message({ ...inbound, choice: pressed.data.choice }, activity);
   const said = textOf(activity);
   const text = said !== undefined && said.trim() !== '' ? said : undefined;
+  const pressed = choiceValue.safeParse(activity.value);
+  // The choice a button stands for is what answers; its own text (its title, which the messageBack carries) is what
+  // the person saw, and what is read when no question offers it any more (a button of an old card, which Teams keeps).
+  if (pressed.success) return message({ ...inbound, choice: pressed.data.choice, ...(text !== undefined ? { text } : {}) }, activity);
   const files: RemoteFile[] = [];
   const unreadable: string[] = [];
   const refused: Attachment[] = [];

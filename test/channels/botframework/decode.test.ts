@@ -70,10 +70,11 @@ describe('a message', () => {
     expect(decode({ ...fixture('teams-message'), text: '<at>Acme Bot</at>', entities: [bot] })).toEqual({ kind: 'ignored', reason: 'message without text, attachment or value' });
   });
 
-  it('with a pressed button\'s value is the choice, not the title it shows', () => {
+  it('with a pressed button\'s value is the choice, beside the title it shows', () => {
     const decoded = decode(fixture('webchat-message-back'));
-    expect(decoded.kind === 'message' && decoded.inbound).toMatchObject({ choice: 'billing' });
-    expect(decoded.kind === 'message' && decoded.inbound.text).toBeUndefined();
+    expect(decoded.kind === 'message' && decoded.inbound).toMatchObject({ choice: 'billing', text: 'Billing' });
+    const untitled = decode({ ...fixture('webchat-message-back'), text: undefined });
+    expect(untitled.kind === 'message' && untitled.inbound.text).toBeUndefined();
   });
 
   it('names a Teams file by its download link and a Teams picture by the Bot Connector\'s URL, fetched with the token', () => {
