@@ -12,6 +12,7 @@ import { changesMayComeFirst, keepEarlyChange, takeEarlyChanges, type EarlyChang
 import { firstMessage } from './first-message.ts';
 import type { Desk } from '../handover/desk.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
+import { recordFirstResponse } from '../handover/context.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
 import type { Turns } from './turns.ts';
@@ -353,7 +354,7 @@ export class Intake {
       channelMessageId: inbound.id, at: now, status: 'sent',
     };
     tx.addMessage(stored);
-    conversation.firstResponseAt ??= now;
+    recordFirstResponse(conversation, `app:${inbound.channel}`, now);
     conversation.lastAgentMessageAt = now;
     if (!conversation.takenOver && conversation.stage !== 'assigned') {
       conversation.takenOver = { channel: inbound.channel, at: now };

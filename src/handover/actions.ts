@@ -5,7 +5,7 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
-import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { line, word, type Line } from './lines.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -137,7 +137,7 @@ async function decide(
       const text = `[template ${template.name}${action.params.length > 0 ? `: ${action.params.join(' | ')}` : ''}]`;
       await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, template: { name: template.name, ...(template.language ? { language: template.language } : {}), params: action.params } }, fx);
       // A template is the agent answering, as a reply is: often their first words when the customer's window had closed.
-      conversation.firstResponseAt ??= stamp(ctx);
+      recordFirstResponse(conversation, agent.id, stamp(ctx));
       conversation.lastAgentMessageAt = stamp(ctx);
       tx.putConversation(conversation);
       return only(done(line('templateSent', template.name, conversation.id), conversation.id));

@@ -3,7 +3,7 @@
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { drainFor } from './assignment/assign.ts';
-import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { toAgent, toThread } from './outgoing.ts';
@@ -28,7 +28,7 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
     conversation.closingNoteShared = true;
     // A person's own words reach the customer with the closing notice: an answer, as a public reply that solves a
     // ticket is its first reply in Zendesk or Freshdesk; without it the conversation would fall out of first response.
-    conversation.firstResponseAt ??= conversation.closedAt;
+    recordFirstResponse(conversation, by, conversation.closedAt);
   }
   // The flow that greeted them is over, though it waited (a question, a queue): after a close, the customer's next
   // words answer only a question a `conversation.closed` flow asks (that flow takes the conversation's place);

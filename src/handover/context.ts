@@ -68,3 +68,15 @@ export const threadKey = (channel: string, thread: string): string => `${channel
 
 /** The clock as an ISO string, for records. */
 export const stamp = (ctx: DeskContext): string => ctx.now().toISOString();
+
+/**
+ * Records `by`'s words to the customer at `at` as the conversation's first response, when it has none yet (see
+ * `Conversation.firstResponseBy`).
+ *
+ *     recordFirstResponse(conversation, agent.id, stamp(ctx));
+ */
+export function recordFirstResponse(conversation: Conversation, by: string, at: string): void {
+  if (conversation.firstResponseAt !== undefined) return;
+  conversation.firstResponseAt = at;
+  conversation.firstResponseBy = by;
+}

@@ -7,7 +7,7 @@ import type { Attachment, Contact, Conversation, Message, Tx } from '../store/ty
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { customerLabel, deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
-import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
@@ -142,7 +142,7 @@ export async function fromAgentToCustomer(
   await toCustomer(ctx, tx, conversation, {
     from: 'agent', agentId: agent.id, text: answer.text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
   }, fx);
-  conversation.firstResponseAt ??= stamp(ctx);
+  recordFirstResponse(conversation, agent.id, stamp(ctx));
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);
 }

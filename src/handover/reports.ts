@@ -16,7 +16,7 @@
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
 // The same figures per team (`conversation.team`) and per agent (`creditedAgent`: the agent holding it now, else
 // the one who held it last, though they handed it back to the bot or passed it to a queue), each conversation to
-// one agent; every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents that
+// one agent, but its first response to the agent who gave it (`responder`), who may have passed it on since; every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents that
 // conversations name but team.yaml no longer does.
 // queue: the conversations waiting now, whatever their period: per team, how many and how long the
 // longest has waited (`now − queuedAt`), in seconds.
@@ -120,6 +120,11 @@ class Tally {
     if (toResolution !== undefined) this.toResolution.push(toResolution);
   }
 
+  /** The first response of a conversation counted for another agent than this one (see `responder`). */
+  addFirstResponse(seconds: number): void {
+    this.toFirstResponse.push(seconds);
+  }
+
   figures(): Figures {
     return {
       opened: this.opened,
@@ -160,6 +165,20 @@ const BOT_CLOSERS = new Set(['bot', 'workflow']);
  */
 function creditedAgent(conversation: Conversation): string | undefined {
   return conversation.agentId ?? conversation.handledBy;
+}
+
+/**
+ * The agent a conversation's first response counts for: the one who gave it (`firstResponseBy`), though another holds
+ * the conversation now, as Chatwoot and respond.io credit the first response's sender; none when a person who is no
+ * agent gave it (`admin:<name>`, `app:<channel>`: agent ids have no colon); the credited agent when the conversation
+ * was stored before `firstResponseBy` was kept.
+ *
+ *     responder({ ...conversation, agentId: 'sara', firstResponseBy: 'omar' }); // 'omar'
+ */
+function responder(conversation: Conversation): string | undefined {
+  const by = conversation.firstResponseBy;
+  if (by === undefined) return creditedAgent(conversation);
+  return by.includes(':') ? undefined : by;
 }
 
 /** The tally of `key` in `tallies`, made when missing. */
@@ -238,12 +257,19 @@ export class ReportBuilder {
     const lower = team?.toLowerCase();
     if (team !== undefined) this.#spellings.add(team);
     const agentId = creditedAgent(conversation);
-    if (agentId !== undefined && !this.#known.has(agentId)) this.#otherAgents.add(agentId);
+    const answeredBy = responder(conversation);
+    for (const id of [agentId, answeredBy]) if (id !== undefined && !this.#known.has(id)) this.#otherAgents.add(id);
     if (conversation.status === 'open') this.#open.push(conversation);
     if ((this.#from === undefined || opened >= this.#from) && (this.#to === undefined || opened < this.#to)) {
       this.#total.add(timed);
       if (lower !== undefined) tallyOf(this.#byTeam, lower).add(timed);
-      if (agentId !== undefined) tallyOf(this.#byAgent, agentId).add(timed);
+      if (answeredBy === agentId) {
+        if (agentId !== undefined) tallyOf(this.#byAgent, agentId).add(timed);
+      } else {
+        // Answered by one agent and held by another: each counts what they did.
+        if (agentId !== undefined) tallyOf(this.#byAgent, agentId).add({ ...timed, toFirstResponse: undefined });
+        if (answeredBy !== undefined && timed.toFirstResponse !== undefined) tallyOf(this.#byAgent, answeredBy).addFirstResponse(timed.toFirstResponse);
+      }
     }
     const day = Math.floor((opened - this.#firstDay) / DAY_MS);
     if (day >= 0 && day < this.#days.length) {

@@ -132,6 +132,12 @@ export interface Conversation {
   queuedAt?: string;
   assignedAt?: string;
   firstResponseAt?: string;
+  /**
+   * Who gave the first response: an agent's id, `admin:<name>` (a closing note shared from the dashboard), or
+   * `app:<channel>` (someone at the business, from its own app). The reports credit the agent with it, who may not be
+   * the one holding the conversation now (they answered, then passed it on); absent in conversations stored before.
+   */
+  firstResponseBy?: string;
   lastAgentMessageAt?: string;
   /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */
   heldSince?: string;

@@ -94,6 +94,41 @@ describe('per agent figures in the reports', () => {
   });
 });
 
+describe('a conversation passed from one agent to another in the reports', () => {
+  it('counts its first response for the agent who gave it and its resolution for the one who closed it', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (minutes: number) => (current = Date.parse('2026-11-24T09:00:00Z') + minutes * 60_000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const omar = visitor(app.url, 'agent-omar');
+      const sara = visitor(app.url, 'agent-sara');
+      await omar.say('/online');
+      await sara.say('/online');
+      at(0);
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      // Omar answers after 2 minutes, then passes Layla to Sara, who answers too and closes at 20 minutes.
+      at(2);
+      await omar.say('Hello Layla, Sara will sort out the refund');
+      at(3);
+      await omar.say('/transfer Sara');
+      at(10);
+      await sara.say('Hi Layla, refunded');
+      at(20);
+      await sara.say('/close refunded');
+
+      const { agents, total } = (await admin.get<Report>('/reports?from=2026-11-24&to=2026-11-25')).body;
+      expect(total).toMatchObject({ opened: 1, resolved: 1, firstResponse: { count: 1, median: 120 }, resolution: { count: 1, median: 1200 } });
+      // Sara's first words came 10 minutes in: Omar's 2 minutes were his, not hers.
+      expect(agents.omar).toMatchObject({ opened: 0, firstResponse: { count: 1, median: 120 }, resolution: { count: 0 } });
+      expect(agents.sara).toMatchObject({ opened: 1, resolved: 1, firstResponse: { count: 0, median: null }, resolution: { count: 1, median: 1200 } });
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('the reports as an Arabic admin reads them', () => {
   it('titles the intents as their routes do in the page\'s language, and words the CSV\'s header in Arabic, readable in a spreadsheet', async () => {
     const current = Date.parse('2026-11-24T09:00:00Z');
