@@ -5,6 +5,7 @@ import { keepInList, takeFromList, type Kept, type KeptBounds } from '../store/k
 import type { Message, Store } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
+import { recordFirstResponse } from '../handover/context.ts';
 import { line, type Line } from '../handover/lines.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
@@ -24,6 +25,8 @@ const EARLY_FAILURES_KEPT: KeptBounds = { keptMs: 5 * 60_000, max: 1_000 };
  * store for it.
  */
 const FAILURES_COME_LATER = new Set(['whatsapp-cloud', 'whatsapp-web']);
+/** How many of a conversation's latest messages are looked through for the first response after one that failed. */
+const ANSWERS_LOOKED_AT = 200;
 
 /** A failure kept for the id `id` since `at`, with what the channel said of it. */
 interface EarlyFailure extends Kept {
@@ -152,6 +155,7 @@ export class Statuses {
       await this.#markUnseen(message);
       return;
     }
+    await this.#answeredNobody(message);
     // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
     // now); anything else, in the channel's.
     await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
@@ -167,6 +171,29 @@ export class Statuses {
     if (message.toAgent) return;
     await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
       state === 'went' ? line('deliveredAfterWait', id, name, excerpt) : line('notDeliveredYet', id, name, excerpt, state.waiting));
+  }
+
+  /**
+   * A person's message that never reached the customer answered nobody: when it was their conversation's first response,
+   * the first response is now the next of the business's messages to them that did not fail, else a closing note
+   * shared with them, else none yet. Counted, it made the reports' first response minutes shorter than the customer's
+   * wait for a word from anyone.
+   */
+  async #answeredNobody(message: Message): Promise<void> {
+    if (message.from !== 'agent' || message.conversationId === undefined) return;
+    const conversation = await this.options.store.conversation(message.conversationId);
+    if (conversation?.firstResponseAt !== message.at) return;
+    await this.options.transactions.onCustomerKey(conversation, async (tx) => {
+      const live = await tx.conversation(conversation.id);
+      if (live?.firstResponseAt !== message.at) return;
+      const next = (await tx.recentMessages(live.id, ANSWERS_LOOKED_AT)).find((each) =>
+        each.direction === 'out' && each.from === 'agent' && !each.toAgent && each.status !== 'failed' && each.id !== message.id && each.at >= message.at);
+      delete live.firstResponseAt;
+      delete live.firstResponseBy;
+      if (next) recordFirstResponse(live, next.agentId ?? `app:${next.channel}`, next.at);
+      else if (live.closingNoteShared && live.closedAt !== undefined && live.closedBy !== undefined) recordFirstResponse(live, live.closedBy, live.closedAt);
+      tx.putConversation(live);
+    });
   }
 
   /** Tells the agent who wrote `message` to a customer, in the customer's conversation's turn, what `said` makes of it. */

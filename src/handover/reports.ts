@@ -9,7 +9,8 @@
 // - timeToAssignment: `assignedAt − openedAt`, the customer's whole wait for a person (flow and queue).
 // - firstResponse: `firstResponseAt − openedAt`; only a person's words to the customer set `firstResponseAt` (an
 //   agent's reply from their app, the console or a desk thread, a template, a closing note shared with the customer,
-//   a reply from the business's own app), so the bot's instant replies never count as a response.
+//   a reply from the business's own app), so the bot's instant replies never count as a response; a reply the channel
+//   refused or reported failed is taken back from it (`Statuses`), as the customer never read it.
 // - resolution: `closedAt − openedAt`, for the resolved ones only: a flow's close after "no agent free within 30
 //   minutes" is nobody's resolution, and an auto-close would add the idle timer to it.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;

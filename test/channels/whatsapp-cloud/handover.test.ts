@@ -395,3 +395,40 @@ describe('a customer\'s reaction that Meta delivers before the message it reacts
     expect((await reactedFirst('    language: ar\n')).at(-1)).toBe('#1 تفاعل من \u2068Sheena Nelson\u2069: 👆 على «\u2068Order 4521 arrived broken\u2069»');
   });
 });
+
+describe('a reply that never reached the customer, in the reports', () => {
+  const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+
+  it('is no first response: the first one is the agent\'s first reply that was not refused or reported failed', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config: { ADMIN_TOKEN } });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud);
+
+    // 2 minutes in, Meta refuses Lina's reply at once.
+    time.advance(2 * 60_000);
+    cloud.graph.fail(1, metaError(400, 131026, '(#131026) Message undeliverable', 'Message failed to send because the recipient could not be reached.'));
+    await lina.say('Looking into it');
+    await toldInWebchat(lina, '("Looking into it")');
+    // 10 minutes in, Meta takes her next one, and reports later that it failed.
+    time.advance(8 * 60_000);
+    await lina.say('Are you there?');
+    await settled(cloud);
+    const wamid = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+    const failed = fixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [{ ...failed.entry[0].changes[0].value.statuses[1], id: wamid }];
+    expect((await cloud.post(failed)).status).toBe(200);
+    await toldInWebchat(lina, '("Are you there?")');
+    // 15 minutes in, her third reply reaches Sheena: that is when Sheena first heard from anyone.
+    time.advance(5 * 60_000);
+    await lina.say('Your refund is on its way');
+    await settled(cloud);
+
+    const report = (await adminClient(cloud.app.url).get<{ total: { firstResponse: unknown }; agents: Record<string, { firstResponse: unknown }> }>('/reports')).body;
+    expect(report.total.firstResponse).toEqual({ count: 1, median: 900, p90: 900 });
+    expect(report.agents.lina?.firstResponse).toEqual({ count: 1, median: 900, p90: 900 });
+  });
+});
