@@ -132,7 +132,7 @@ function median(durations: Durations): string {
  * row a card whose lines say what they are). Names as written, isolated: an Arabic name beside Latin figures, or a Latin
  * one in the Arabic page, keeps its place.
  */
-function FiguresTable({ kind, title, rows }: { kind: 'teams' | 'agents'; title: string; rows: [string, Figures][] }) {
+function FiguresTable({ kind, title, rows, note }: { kind: 'teams' | 'agents'; title: string; rows: [string, Figures][]; note?: string }) {
   if (rows.length === 0) return null;
   const columns: [StringKey, (figures: Figures) => string | number][] = [
     ['opened', (f) => f.opened], ['closedCount', (f) => f.closed], ['assignedCount', (f) => f.assigned], ['stillOpen', (f) => f.stillOpen],
@@ -142,6 +142,7 @@ function FiguresTable({ kind, title, rows }: { kind: 'teams' | 'agents'; title: 
   return (
     <section class={`figures-table ${kind}`}>
       <h2>{title}</h2>
+      {note ? <p class="muted">{note}</p> : null}
       <table class="list">
         <thead><tr><th>{name}</th>{columns.map(([key]) => <th>{t(key)}</th>)}</tr></thead>
         <tbody>
@@ -207,9 +208,10 @@ export function ReportsPage() {
                 <Figure label={t('closedCount')} value={data.total.closed} />
                 <Figure label={t('assignedCount')} value={data.total.assigned} />
                 <Figure label={t('stillOpen')} value={data.total.stillOpen} />
-                <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} />
+                <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} {...(data.total.firstResponse.count > 0 ? { note: t('answeredCount', { n: data.total.firstResponse.count }) } : {})} />
                 <Figure label={t('resolution')} value={median(data.total.resolution)} {...(data.total.resolved > 0 ? { note: t('resolvedCount', { n: data.total.resolved }) } : {})} />
               </div>
+              <p class="times-explained muted">{t('timesExplained')}</p>
               {data.total.closedByBot + data.total.autoClosed > 0 ? (
                 <p class="not-resolved muted">{t('notResolved', { bot: data.total.closedByBot, auto: data.total.autoClosed })}</p>
               ) : null}
@@ -229,7 +231,7 @@ export function ReportsPage() {
                 </div>
               )}
               <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} />
-              <FiguresTable kind="agents" title={t('perAgent')} rows={Object.values(data.agents ?? {}).map((agent) => [agent.name, agent])} />
+              <FiguresTable kind="agents" title={t('perAgent')} rows={Object.values(data.agents ?? {}).map((agent) => [agent.name, agent])} note={t('perAgentExplained')} />
             </>
           );
         }}
