@@ -72,6 +72,8 @@ export interface ReportInput {
   from?: Date;
   to?: Date;
   now: Date;
+  /** The time zone whose days the series and the CSV are by (`Asia/Riyadh`): the admin's; UTC without it. */
+  timeZone?: string;
 }
 
 /**
@@ -205,7 +207,8 @@ export class ReportBuilder {
   readonly #to: number | undefined;
   readonly #now: Date;
   readonly #days: string[];
-  readonly #firstDay: number;
+  /** When each day of `#days` begins, and the next after the last. */
+  readonly #dayStarts: number[];
   /** The team names conversations carry, each spelling once, in the order first seen. */
   readonly #spellings = new Set<string>();
   /** Agents named by conversations and not by the directory, in the order first seen. */
@@ -223,14 +226,14 @@ export class ReportBuilder {
   readonly #dayIntents: Map<string, number>[];
   readonly #dayNoTeam: number[];
 
-  constructor({ agents, teams, from, to, now }: Omit<ReportInput, 'conversations'>) {
+  constructor({ agents, teams, from, to, now, timeZone = 'UTC' }: Omit<ReportInput, 'conversations'>) {
     this.#agents = agents;
     this.#teams = teams;
     this.#from = from?.getTime();
     this.#to = to?.getTime();
     this.#now = now;
-    this.#days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now });
-    this.#firstDay = Date.parse(this.#days[0] ?? '');
+    this.#days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now, timeZone });
+    this.#dayStarts = [...this.#days, addDays(this.#days.at(-1) ?? dayIn(now.getTime(), timeZone), 1)].map((day) => midnightIn(day, timeZone));
     this.#known = new Set(agents.map((agent) => agent.id));
     this.#dayAll = this.#days.map(() => new Tally());
     this.#dayTeams = this.#days.map(() => new Map());
@@ -272,8 +275,8 @@ export class ReportBuilder {
         if (answeredBy !== undefined && timed.toFirstResponse !== undefined) tallyOf(this.#byAgent, answeredBy).addFirstResponse(timed.toFirstResponse);
       }
     }
-    const day = Math.floor((opened - this.#firstDay) / DAY_MS);
-    if (day >= 0 && day < this.#days.length) {
+    const day = dayIndex(this.#dayStarts, opened);
+    if (day >= 0) {
       (this.#dayAll[day] as Tally).add(timed);
       if (team === undefined) (this.#dayNoTeam[day] as number) += 1;
       else {
@@ -409,7 +412,7 @@ function unique(names: readonly string[]): string[] {
   return [...seen.values()];
 }
 
-/** Figures by day (UTC) over the conversations opened each day: what the dashboard's charts draw. */
+/** Figures by day (in the report's time zone, UTC by default) over the conversations opened each day: what the dashboard's charts draw. */
 export interface Series {
   /** `2026-11-01`, one per day of the period, oldest first. */
   days: string[];
@@ -431,17 +434,80 @@ const NO_TEAM = '(no team)';
 /** The UTC day of a time, as `2026-11-01`. */
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+/** The day `days` after `day` (`2026-11-01`), a calendar's, whatever the time zone. */
+const addDays = (day: string, days: number): string => dayOf(Date.parse(day) + days * DAY_MS);
+
+/** One formatter per time zone: making one costs far more than using it. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The date and time a wall clock in `timeZone` shows at `ms`, as if it were UTC (ms since the epoch). */
+function wallClock(ms: number, timeZone: string): number {
+  let clock = clocks.get(timeZone);
+  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })));
+  const part: Record<string, number> = {};
+  for (const { type, value } of clock.formatToParts(new Date(ms))) part[type] = Number(value);
+  return Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!) + (ms - Math.floor(ms / 1000) * 1000);
+}
+
 /**
- * The days of [from, to) (UTC), by default the 30 days up to and including today; at most `MAX_SERIES_DAYS`.
+ * Whether `timeZone` is one the reports can count days in (an IANA name, such as `Asia/Riyadh`, or `UTC`).
+ *
+ *     isTimeZone('Asia/Riyadh'); // true
+ */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The day a time falls on in `timeZone`, as `2026-11-01`. */
+function dayIn(ms: number, timeZone: string): string {
+  return timeZone === 'UTC' ? dayOf(ms) : dayOf(wallClock(ms, timeZone));
+}
+
+/**
+ * When `day` (`2026-11-01`) begins in `timeZone`: its midnight there, or its first moment where a clock change skips
+ * midnight.
+ *
+ *     new Date(midnightIn('2026-12-01', 'Asia/Riyadh')).toISOString(); // '2026-11-30T21:00:00.000Z'
+ */
+export function midnightIn(day: string, timeZone: string): number {
+  const utc = Date.parse(day);
+  if (timeZone === 'UTC') return utc;
+  // The zone's offset at the guess, then again at the instant it gives, in case a clock change lies between.
+  const guess = utc - (wallClock(utc, timeZone) - utc);
+  return utc - (wallClock(guess, timeZone) - guess);
+}
+
+/** The index of the day among `starts` (each day's beginning, then the next's) that `ms` falls on; -1 when none. */
+function dayIndex(starts: readonly number[], ms: number): number {
+  if (!(ms >= starts[0]!) || !(ms < starts.at(-1)!)) return -1;
+  let low = 0;
+  let high = starts.length - 2;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (starts[middle]! <= ms) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * The days of [from, to) in `timeZone` (UTC by default), by default the 30 days up to and including today; at most
+ * `MAX_SERIES_DAYS`.
  *
  *     seriesDays({ from: new Date('2026-11-01'), to: new Date('2026-11-03'), now }); // ['2026-11-01', '2026-11-02']
  */
-export function seriesDays({ from, to, now }: { from?: Date; to?: Date; now: Date }): string[] {
+export function seriesDays({ from, to, now, timeZone = 'UTC' }: { from?: Date; to?: Date; now: Date; timeZone?: string }): string[] {
   // `to` is exclusive: its day is in only when it is past that day's midnight.
-  const end = Date.parse(dayOf(to ? to.getTime() - 1 : now.getTime()));
-  const start = Date.parse(dayOf((from ?? new Date(end - 29 * DAY_MS)).getTime()));
+  const end = dayIn(to ? to.getTime() - 1 : now.getTime(), timeZone);
+  const start = from ? dayIn(from.getTime(), timeZone) : addDays(end, -29);
+  const first = Math.max(Date.parse(start), Date.parse(end) - (MAX_SERIES_DAYS - 1) * DAY_MS);
   const days: string[] = [];
-  for (let day = Math.max(start, end - (MAX_SERIES_DAYS - 1) * DAY_MS); day <= end; day += DAY_MS) days.push(dayOf(day));
+  for (let day = first; day <= Date.parse(end); day += DAY_MS) days.push(dayOf(day));
   return days;
 }
 

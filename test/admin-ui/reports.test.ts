@@ -365,6 +365,20 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('counts the days of the admin\'s time zone: at 01:30 in Riyadh, today is that day there, and the report is asked for in Riyadh\'s days', async () => {
+    await withPage(browser, 'reports-riyadh', { viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Riyadh' }, async (page) => {
+      // 22:30 UTC on 5 December: 01:30 on the 6th in Riyadh.
+      await page.clock.setFixedTime(new Date('2026-12-05T22:30:00Z'));
+      const asked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/reports');
+      await reports(page, fake, true);
+      const params = new URL((await asked).url()).searchParams;
+      expect([params.get('from'), params.get('to'), params.get('tz')]).toEqual(['2026-11-23', '2026-12-07', 'Asia/Riyadh']);
+      expect(await page.locator('.day-field').nth(1).locator('.day-shown').innerText()).toBe('6 ديسمبر 2026');
+      expect(new URL(await page.locator('a[download]').getAttribute('href') ?? '', fake.url).searchParams.get('tz')).toBe('Asia/Riyadh');
+      await shot(page, 'reports-riyadh-ar');
+    });
+  }, 60_000);
+
   it('draws times of hours in hours', async () => {
     fake.setReport({ series: { firstResponseSeconds: (days: string[]) => days.map(() => 300), resolutionSeconds: (days: string[]) => days.map((_, i) => 3600 * (2 + (i % 3))) } });
     await withPage(browser, 'reports-hours', { viewport: { width: 1280, height: 900 } }, async (page) => {

@@ -178,7 +178,7 @@ export async function adminStory(browser: Browser, options: ScenarioOptions): Pr
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) return true;
       return false;
     });
-    expect(await page.locator('a', { hasText: 'Download CSV' }).getAttribute('href')).toMatch(/^\/api\/reports\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d&lang=en$/);
+    expect(await page.locator('a', { hasText: 'Download CSV' }).getAttribute('href')).toMatch(/^\/api\/reports\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d&tz=[\w%+-]+&lang=en$/);
     await shot(page, 'reports-desktop-en');
 
     // History: the first version beside the current one, and a rollback to it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, buildSeries, reportCsv } from '../../src/handover/reports.ts';
+import { buildReport, buildSeries, midnightIn, reportCsv } from '../../src/handover/reports.ts';
 import type { Team } from '../../src/handover/team.ts';
 import { agent, conversation, queued } from './helpers.ts';
 
@@ -191,6 +191,17 @@ describe('series by day and CSV', () => {
     expect(week.days).toHaveLength(7);
     expect(week.conversationsByTeam).toEqual({ Billing: Array(7).fill(0), Support: Array(7).fill(0), Sales: Array(7).fill(0) });
     expect(({} as Record<string, unknown>)[9]).toBeUndefined();
+  });
+
+  it('counts days of 23 and 25 hours where the admin\'s clocks change, each conversation on the day its clock showed', () => {
+    // Berlin moves to summer time at 02:00 on 29 March 2026 and back at 03:00 on 25 October.
+    expect(new Date(midnightIn('2026-03-29', 'Europe/Berlin')).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(new Date(midnightIn('2026-03-30', 'Europe/Berlin')).toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(new Date(midnightIn('2026-10-26', 'Europe/Berlin')).toISOString()).toBe('2026-10-25T23:00:00.000Z');
+    const opened = ['2026-03-28T23:30:00Z', '2026-03-29T21:59:00Z', '2026-03-29T22:30:00Z'].map((openedAt, i) => conversation(i + 1, { team: 'Billing', openedAt }));
+    const series = buildSeries({ conversations: opened, teams, from: new Date(midnightIn('2026-03-29', 'Europe/Berlin')), to: new Date(midnightIn('2026-03-31', 'Europe/Berlin')), now: new Date('2026-04-01T00:00:00Z'), timeZone: 'Europe/Berlin' });
+    expect(series.days).toEqual(['2026-03-29', '2026-03-30']);
+    expect(series.conversationsByTeam.Billing).toEqual([2, 1]);
   });
 
   it('reads the conversations afresh at each call, as they are then', () => {

@@ -1,6 +1,6 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
 // first response and resolution times, intents), each team's and agent's figures, and the same as CSV. The "to" day
-// is included.
+// is included; the days are those of the browser's time zone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
@@ -14,6 +14,15 @@ const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2'
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/** The day it is now where the admin is (`2026-12-06`), not in UTC: at 01:00 in Riyadh, today is not yesterday. */
+function today(): string {
+  const now = new Date();
+  return day(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())));
+}
+
+/** The admin's time zone, whose days the reports count (`Asia/Riyadh`); none when the browser does not say. */
+const timeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
 
 function addDays(text: string, days: number): string {
   const date = new Date(`${text}T00:00:00Z`);
@@ -178,10 +187,11 @@ function DayField({ name, label, value, min, max, onPick }: { name: string; labe
 }
 
 export function ReportsPage() {
-  const today = day(new Date());
-  const [range, setRange] = useState({ from: addDays(today, -13), to: today });
+  const [range, setRange] = useState(() => ({ from: addDays(today(), -13), to: today() }));
   const [applied, setApplied] = useState(range);
-  const params = query({ from: applied.from, to: addDays(applied.to, 1) });
+  // The days are the admin's: a conversation at 01:30 in Riyadh is on that day, not on the one before as in UTC.
+  const tz = timeZone();
+  const params = query({ from: applied.from, to: addDays(applied.to, 1), tz });
   // Again on a language switch: the intents come titled in the page's language.
   const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params, lang()]);
   return (
@@ -191,7 +201,7 @@ export function ReportsPage() {
         <DayField name="from" label={t('from')} value={range.from} max={range.to} onPick={(from) => setRange({ ...range, from })} />
         <DayField name="to" label={t('to')} value={range.to} min={range.from} onPick={(to) => setRange({ ...range, to })} />
         <button type="submit">{t('apply')}</button>
-        <a class="button secondary" href={`/api/reports.csv${query({ from: applied.from, to: addDays(applied.to, 1), lang: lang() })}`} download>{t('downloadCsv')}</a>
+        <a class="button secondary" href={`/api/reports.csv${query({ from: applied.from, to: addDays(applied.to, 1), tz, lang: lang() })}`} download>{t('downloadCsv')}</a>
       </form>
       <Loading loaded={report}>
         {(data) => {

@@ -3,24 +3,30 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
-import { ReportBuilder } from '../../handover/reports.ts';
+import { isTimeZone, midnightIn, ReportBuilder } from '../../handover/reports.ts';
 import type { Conversation, Store } from '../../store/types.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { conversationsNewestFirst } from './pages.ts';
 import { routeTitle } from '../../flows/labels.ts';
 import { pageLanguage } from '../language.ts';
 
-const isoDate = z
-  .string()
-  .refine((text) => !Number.isNaN(Date.parse(text)), 'must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z')
-  .transform((text) => new Date(text));
-const period = { from: isoDate.optional(), to: isoDate.optional() };
+const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z');
+const period = {
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  tz: z.string().refine(isTimeZone, 'must be a time zone such as Asia/Riyadh or UTC (the days of the report are that zone\'s)').optional(),
+};
+/** The period's bounds: a date alone is its midnight in `tz` (UTC without it), the admin's day, not London's. */
+const inZone = <T extends { from?: string | undefined; to?: string | undefined; tz?: string | undefined }>({ from, to, tz, ...rest }: T) => {
+  const at = (text: string) => new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) && tz ? midnightIn(text, tz) : Date.parse(text));
+  return { ...rest, ...(from ? { from: at(from) } : {}), ...(to ? { to: at(to) } : {}), ...(tz ? { timeZone: tz } : {}) };
+};
 // A query, not a body: the error names the parameter to change, and how to ask for a single day.
 const inOrder = ({ from, to }: { from?: Date | undefined; to?: Date | undefined }) => !from || !to || from < to;
 const notInOrder = { message: 'must come after from (to is not included: from=2026-11-01&to=2026-11-02 is 1 November)', path: ['to'] };
-const reportQuery = z.object(period).strict().refine(inOrder, notInOrder);
+const reportQuery = z.object(period).strict().transform(inZone).refine(inOrder, notInOrder);
 // A download link sends no header of the page's: the language of the CSV's words comes in the query.
-const csvQuery = z.object({ ...period, lang: z.enum(['en', 'ar']).optional() }).strict().refine(inOrder, notInOrder);
+const csvQuery = z.object({ ...period, lang: z.enum(['en', 'ar']).optional() }).strict().transform(inZone).refine(inOrder, notInOrder);
 
 /** Mounts the report routes on the admin router. */
 export function mountReports(router: Router, context: AdminContext): void {
@@ -54,7 +60,8 @@ export function mountReports(router: Router, context: AdminContext): void {
   });
 }
 
-const between = ({ from, to }: { from?: Date | undefined; to?: Date | undefined }): { from?: Date; to?: Date } => ({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+const between = ({ from, to, timeZone }: { from?: Date | undefined; to?: Date | undefined; timeZone?: string | undefined }): { from?: Date; to?: Date; timeZone?: string } =>
+  ({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(timeZone ? { timeZone } : {}) });
 
 /** How many conversations a report adds between two turns of the event loop (2-5 ms of work). */
 const ADDED_PER_TURN = 2_000;

@@ -129,6 +129,41 @@ describe('a conversation passed from one agent to another in the reports', () =>
   });
 });
 
+describe('the reports of an admin whose day is not UTC\'s', () => {
+  it('count the days of the admin\'s time zone: a conversation at 1:30 in Riyadh is on that day there, not on the day before', async () => {
+    let current = Date.parse('2026-11-30T22:30:00Z');
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    const opens = async (name: string, at: string) => {
+      current = Date.parse(at);
+      const customer = visitor(app.url, name.toLowerCase(), name);
+      for (const text of ['hello', `${name.toLowerCase()}@example.com`, 'I was charged twice']) await customer.say(text);
+    };
+    try {
+      // Riyadh is UTC+3: Tom writes at 01:30 on 1 December there, Sam and Zaid after midnight on the 2nd.
+      await opens('Tom', '2026-11-30T22:30:00Z');
+      await opens('Layla', '2026-12-01T10:00:00Z');
+      await opens('Sam', '2026-12-01T21:30:00Z');
+      await opens('Zaid', '2026-12-01T22:00:00Z');
+      type Answer = Report & { series: { days: string[]; conversationsByTeam: Record<string, number[]> } };
+      const inRiyadh = (await admin.get<Answer>('/reports?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body;
+      expect(inRiyadh).toMatchObject({ from: '2026-11-30T21:00:00.000Z', to: '2026-12-01T21:00:00.000Z', total: { opened: 2 } });
+      expect(inRiyadh.series.days).toEqual(['2026-12-01']);
+      expect(inRiyadh.series.conversationsByTeam.Billing).toEqual([2]);
+      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0');
+      // It is the 2nd in Riyadh already: today's bar is the 2nd's, with Sam and Zaid.
+      expect((await admin.get<Answer>('/reports?tz=Asia/Riyadh')).body.series.conversationsByTeam.Billing?.slice(-2)).toEqual([2, 2]);
+      // Scripts that name no zone keep UTC's days.
+      expect((await admin.get<Answer>('/reports?from=2026-12-01&to=2026-12-02')).body.total.opened).toBe(3);
+      const wrong = await admin.get<{ error: string }>('/reports?tz=Riyadh');
+      expect(wrong.status).toBe(400);
+      expect(JSON.stringify(wrong.body)).toContain('must be a time zone such as Asia/Riyadh');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('the reports as an Arabic admin reads them', () => {
   it('titles the intents as their routes do in the page\'s language, and words the CSV\'s header in Arabic, readable in a spreadsheet', async () => {
     const current = Date.parse('2026-11-24T09:00:00Z');
