@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
-  it('says what the times count from and over how many, and whose first response an agent\'s row counts, in English and Arabic', async () => {
+  it('says which conversations the period holds, what the times count from and over how many, and whose first response an agent\'s row counts, in English and Arabic', async () => {
     fake.setReport({
       total: { firstResponse: { count: 5, median: 120, p90: 660 }, resolution: { count: 3, median: 1800, p90: 207720 }, resolved: 3 },
       agents: { omar: { name: 'Omar', opened: 4, firstResponse: { count: 5, median: 120, p90: 660 } } },
@@ -152,6 +152,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await reports(page, fake);
       expect(await page.locator('.figure', { hasText: 'First response (median)' }).innerText()).toBe('2 min\nFirst response (median)\nover 5 answered by a person');
       expect(await page.locator('.times-explained').innerText()).toBe('Both times count from when the customer\u2019s conversation opened, so the bot\u2019s questions and the wait in the queue are part of them. First response: until a person\u2019s first words reached the customer (the bot\u2019s replies never count, nor a reply that failed to send). Resolution: until an agent or admin closed it.');
+      expect(await page.locator('.period-explained').innerText()).toBe('These are the conversations opened in the period, each on the day it opened (in your time zone): one closed after the period counts here, with its times, and one opened before it does not.');
       expect(await page.locator('.figures-table.agents p').innerText()).toBe('A conversation counts for the agent who holds it, or held it last; its first response counts for the agent who gave it, though they passed it on.');
       await shot(page, 'reports-explained-en');
     });
@@ -159,6 +160,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await reports(page, fake, true);
       expect(await page.locator('.figure', { hasText: 'أول رد' }).innerText()).toContain('من 5 ردّ عليها شخص');
       expect(await page.locator('.times-explained').innerText()).toContain('يُحسب الوقتان من لحظة فتح محادثة العميل');
+      expect(await page.locator('.period-explained').innerText()).toContain('المحادثات التي فُتحت في الفترة');
       expect(await page.locator('.figures-table.agents p').innerText()).toContain('للموظف الذي أرسله');
       await shot(page, 'reports-explained-ar');
     });

@@ -221,6 +221,7 @@ export function ReportsPage() {
                 <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} {...(data.total.firstResponse.count > 0 ? { note: t('answeredCount', { n: data.total.firstResponse.count }) } : {})} />
                 <Figure label={t('resolution')} value={median(data.total.resolution)} {...(data.total.resolved > 0 ? { note: t('resolvedCount', { n: data.total.resolved }) } : {})} />
               </div>
+              <p class="period-explained muted">{t('periodExplained')}</p>
               <p class="times-explained muted">{t('timesExplained')}</p>
               {data.total.closedByBot + data.total.autoClosed > 0 ? (
                 <p class="not-resolved muted">{t('notResolved', { bot: data.total.closedByBot, auto: data.total.autoClosed })}</p>
