@@ -1,9 +1,14 @@
 // Re-reading files admins edit while the bot runs (flow scripts, team.yaml, training data): one reload at a
-// time, in call order, and a debounced reload when the folder changes.
+// time, in call order, and a reload once the folder has stopped changing.
 import { watch, type FSWatcher } from 'node:fs';
 
-/** One save is several events (truncate, write, rename); one reload after they settle is enough. */
-const DEBOUNCE_MS = 100;
+/**
+ * How long the folder must be quiet before a change is read. One save is several events (truncate, write, rename),
+ * and a file copied or written in pieces (an upload, a script appending, a slow disk) is quiet between its writes:
+ * read then, a flow cut after any of its steps still parses and goes into service, and the customers who start on it
+ * keep that version to its cut, where they are met with silence. A pause of a second is a write that has ended.
+ */
+const QUIET_MS = 1_000;
 
 export interface ReloaderOptions {
   /** Reads the files again; a rejection is logged, the last good state stays in service. */
@@ -64,7 +69,7 @@ export class Reloader {
     this.#timer = setTimeout(() => {
       if (this.#closed) return;
       this.reload().catch((error: Error) => this.options.log.error({}, `reloading ${this.options.label} failed: ${error.message}`));
-    }, DEBOUNCE_MS);
+    }, QUIET_MS);
     this.#timer.unref();
   }
 }

@@ -1,0 +1,47 @@
+// An admin changes the inbound flow while customers are in the middle of it, on disk or in the dashboard: what the
+// customers on the web chat get when they answer next (never silence, never a question asked again for what is known),
+// in English and Arabic, through the running server.
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { versionOf } from '../../src/flows/versions.ts';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+
+const running: Switchboard[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop()));
+  await cleanupDirs();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a flow edited while customers are in it', () => {
+  it('does not put a flow file into service while it is still being written: customers who start meanwhile are not left in silence', async () => {
+    const data = await shippedDataDir();
+    const app = await start(data, { watch: true });
+    running.push(app);
+    const file = join(data, 'flows', 'inbound.yaml');
+    const whole = (await readFile(file, 'utf8')).replace('How can we help you today?', 'What can we do for you today?');
+    // Written in two pieces a moment apart (a copy, an upload): the first piece is a flow of its own, cut before routing.
+    const cut = whole.indexOf('  - id: route');
+    await writeFile(file, whole.slice(0, cut));
+    await sleep(300);
+    const layla = visitor(app.url, 'layla', 'Layla');
+    const laila = visitor(app.url, 'laila', 'ليلى');
+    await layla.post({ text: 'hi' });
+    await laila.post({ text: 'مرحبا' });
+    await layla.say('layla@example.com');
+    await laila.say('laila@example.com');
+    await appendFile(file, whole.slice(cut));
+
+    await layla.say('I was charged twice for my invoice');
+    await laila.say('تم خصم المبلغ مرتين من فاتورتي');
+    // Routed and queued, as the flow says once it is whole (no agent is online): not closed without a word.
+    await expect.poll(async () => (await layla.botTexts()).at(-1)).toMatch(/you are number \d+ in line/);
+    await expect.poll(async () => (await laila.botTexts()).at(-1)).toMatch(/ترتيبك \d+ في قائمة الانتظار/);
+    await expect.poll(() => app.flows.servedBy('flows/inbound.yaml')?.version).toBe(versionOf(whole));
+    expect(await app.store.doc('flow-versions', `inbound@${versionOf(whole.slice(0, cut))}`)).toBeUndefined();
+  }, 60_000);
+});
