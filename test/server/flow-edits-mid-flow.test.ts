@@ -44,4 +44,25 @@ describe('a flow edited while customers are in it', () => {
     await expect.poll(() => app.flows.servedBy('flows/inbound.yaml')?.version).toBe(versionOf(whole));
     expect(await app.store.doc('flow-versions', `inbound@${versionOf(whole.slice(0, cut))}`)).toBeUndefined();
   }, 60_000);
+
+  it('does not ask again for an email an admin typed into the contact while the customer was being asked it', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const admin = adminClient(app.url);
+    const layla = visitor(app.url, 'layla', 'Layla');
+    const laila = visitor(app.url, 'laila', 'ليلى');
+    await layla.say('hi');
+    await laila.say('مرحبا');
+    expect((await layla.botTexts()).at(-1)).toBe("What's your email address, in case we need to follow up?");
+    // They gave it on the phone, and the admin keeps it on the contact.
+    const { contacts } = (await admin.get<{ contacts: { id: string; name: string }[] }>('/contacts')).body;
+    for (const contact of contacts) {
+      const email = contact.name === 'Layla' ? 'layla@example.com' : 'laila@example.com';
+      expect((await admin.patch(`/contacts/${contact.id}`, { fields: { email } })).status).toBe(200);
+    }
+    await layla.say('I gave it to your colleague on the phone');
+    await laila.say('أعطيته لزميلك على الهاتف');
+    expect((await layla.botTexts()).slice(2)).toEqual(['How can we help you today?']);
+    expect((await laila.botTexts()).slice(2)).toEqual(['كيف يمكننا مساعدتك اليوم؟']);
+  }, 60_000);
 });

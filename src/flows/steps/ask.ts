@@ -85,6 +85,9 @@ export const askStep = defineStep({
         if (spec.save) ctx.write(spec.save, answer.value);
         return 'next';
       }
+      // Known since it was asked (an admin typed it into the contact, from a phone call): what the customer wrote is
+      // no answer to a question that no longer needs one, and asking it again would ask what we know.
+      if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
       // "No thanks": asking again would only tell them that is not an email address; they are let go at once.
       const declined = declinesToAnswer(spec.expect, input);
       if (waiting.retries < spec.retries && !declined) {
