@@ -114,10 +114,11 @@ export function query(params: Record<string, string | number | undefined>): stri
 
 export interface FlowSummary {
   name: string;
-  version: number | string;
+  /** Null for a flow whose file is gone (`removed`) while customers still finish on it. */
+  version: number | string | null;
   updatedAt?: string;
   updatedBy?: string;
-  status: 'ok' | 'error';
+  status: 'ok' | 'error' | 'removed';
   /** Why the file is refused, as the log says it (`file:line:column: reason`). */
   error?: string;
   /** The same at its line and column, which the page says in its own words. */
@@ -125,6 +126,8 @@ export interface FlowSummary {
   /** While the file is refused: the version still in service, if any is. */
   serving?: string;
   openConversations: number;
+  /** Of those, the ones still running a version other than the one in service, which they finish on. */
+  onEarlierVersions?: number;
 }
 
 export interface FlowVersion {

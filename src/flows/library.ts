@@ -266,6 +266,16 @@ export class FlowLibrary {
   }
 
   /**
+   * The names of the flows in service, whatever their files are called: a conversation on a flow none of them names
+   * runs on a flow whose file is gone (or renamed), which it finishes on.
+   *
+   *     flows.servedNames().has(conversation.flow.flow);
+   */
+  servedNames(): ReadonlySet<string> {
+    return new Set([...this.serving.values()].map((flow) => flow.name));
+  }
+
+  /**
    * Re-reads `dir`. Reloads run one at a time, in call order.
    *
    *     await flows.reload();

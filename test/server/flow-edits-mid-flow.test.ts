@@ -1,7 +1,7 @@
 // An admin changes the inbound flow while customers are in the middle of it, on disk or in the dashboard: what the
 // customers on the web chat get when they answer next (never silence, never a question asked again for what is known),
 // in English and Arabic, through the running server.
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
@@ -64,5 +64,24 @@ describe('a flow edited while customers are in it', () => {
     await laila.say('أعطيته لزميلك على الهاتف');
     expect((await layla.botTexts()).slice(2)).toEqual(['How can we help you today?']);
     expect((await laila.botTexts()).slice(2)).toEqual(['كيف يمكننا مساعدتك اليوم؟']);
+  }, 60_000);
+
+  it('tells the admin how many customers a publish does not reach, and lists a flow whose file is gone while customers finish on it', async () => {
+    const data = await shippedDataDir();
+    const app = await start(data, { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const admin = adminClient(app.url);
+    await visitor(app.url, 'layla', 'Layla').say('hi');
+    await visitor(app.url, 'laila', 'ليلى').say('مرحبا');
+    const { version, source } = (await admin.get<{ version: string; source: string }>('/flows/inbound')).body;
+    const reworded = source.replace('How can we help you today?', 'What can we do for you today?');
+    expect((await admin.put('/flows/inbound', { source: reworded, baseVersion: version })).status).toBe(200);
+    await visitor(app.url, 'sam', 'Sam').say('hello');
+    const listed = async () => (await admin.get<{ flows: Record<string, unknown>[] }>('/flows')).body.flows;
+    expect(await listed()).toEqual([expect.objectContaining({ name: 'inbound', version: versionOf(reworded), status: 'ok', openConversations: 3, onEarlierVersions: 2 })]);
+
+    await rm(join(data, 'flows', 'inbound.yaml'));
+    await app.flows.reload();
+    expect(await listed()).toEqual([{ name: 'inbound', version: null, updatedAt: null, updatedBy: null, status: 'removed', openConversations: 3, onEarlierVersions: 3 }]);
   }, 60_000);
 });

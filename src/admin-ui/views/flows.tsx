@@ -40,15 +40,19 @@ export function FlowList() {
             <tbody>
               {data.flows.map((flow) => (
                 <tr data-flow={flow.name}>
-                  <td data-label={t('name')}><a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a></td>
-                  <td data-label={t('version')}><bdi dir="ltr" translate={false}>{flow.version}</bdi></td>
+                  <td data-label={t('name')}>{flow.status === 'removed' ? <bdi dir="ltr">{flow.name}</bdi> : <a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a>}</td>
+                  <td data-label={t('version')}><bdi dir="ltr" translate={false}>{flow.version ?? '—'}</bdi></td>
                   <td data-label={t('status')}>
-                    <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : t('statusError')}</span>
+                    <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : flow.status === 'removed' ? t('statusRemoved') : t('statusError')}</span>
+                    {flow.status === 'removed' ? <div class="small">{t('removedStillRunning')}</div> : null}
                     {flow.problem ? <div class="small error-text refused-at">{t('fileRefusedAt', { line: flow.problem.line, column: flow.problem.column })} <Reason problem={flow.problem} /></div> : null}
                     {flow.status === 'error' ? <div class="small">{flow.serving ? t('stillServing', { version: flow.serving }) : t('notServing')}</div> : null}
                   </td>
                   <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? <> · <bdi>{publisher(flow.updatedBy)}</bdi></> : null}</td>
-                  <td data-label={t('openConversations')}>{flow.openConversations}</td>
+                  <td data-label={t('openConversations')}>
+                    {flow.openConversations}
+                    {flow.onEarlierVersions && flow.status !== 'removed' ? <div class="small muted on-earlier">{t('onEarlierVersions', { count: flow.onEarlierVersions })}</div> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

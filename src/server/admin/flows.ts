@@ -4,6 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { PUBLISHED_NAME, type PublishOutcome } from '../../flows/publishing.ts';
 import { line, word } from '../../handover/lines.ts';
+import type { Conversation } from '../../store/types.ts';
 import { pageLanguage } from '../language.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, publishedJson, tooLarge, type AdminContext } from './context.ts';
@@ -29,6 +30,11 @@ function flowName(req: Request, res: Response): string | undefined {
 /** Open conversations whose flow (the one that started them) is `flow`. */
 async function openOn(context: AdminContext, flow: string): Promise<number> {
   return (await context.store.openConversations()).filter((conversation) => conversation.flow?.flow === flow).length;
+}
+
+/** The conversations whose flow has not ended: their next message runs the version they started on. */
+function stillRunning(conversations: Conversation[]): Conversation[] {
+  return conversations.filter((conversation) => conversation.flow !== undefined && conversation.flow.done !== true);
 }
 
 /** Mounts the flow routes on the admin router. */
@@ -66,16 +72,29 @@ export function mountFlows(router: Router, context: AdminContext): void {
   router.get('/flows', async (_req, res) => {
     const open = await context.store.openConversations();
     const files = await publisher.list();
-    res.json({
-      flows: files.map((file) => {
-        const flow = publisher.flowNameOf(file.name);
-        return {
-          name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
-          status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error, problem: file.problem } : {}), ...(file.serving ? { serving: file.serving } : {}),
-          openConversations: open.filter((conversation) => conversation.flow?.flow === flow).length,
-        };
-      }),
+    const listed = files.map((file) => {
+      const flow = publisher.flowNameOf(file.name);
+      const on = open.filter((conversation) => conversation.flow?.flow === flow);
+      // What a publish does not reach: customers finish on the version they started on.
+      const inService = file.error ? file.serving : file.version;
+      const earlier = stillRunning(on).filter((conversation) => conversation.flow?.version !== inService).length;
+      return {
+        name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
+        status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error, problem: file.problem } : {}), ...(file.serving ? { serving: file.serving } : {}),
+        openConversations: on.length, ...(earlier > 0 ? { onEarlierVersions: earlier } : {}),
+      };
     });
+    // A flow whose file was removed or renamed on disk still runs for the customers who started on it.
+    const served = context.flows.servedNames();
+    const gone = new Map<string, number>();
+    for (const conversation of stillRunning(open)) {
+      const flow = conversation.flow!.flow;
+      if (!served.has(flow)) gone.set(flow, (gone.get(flow) ?? 0) + 1);
+    }
+    const removed = [...gone].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => ({
+      name, version: null, updatedAt: null, updatedBy: null, status: 'removed', openConversations: count, onEarlierVersions: count,
+    }));
+    res.json({ flows: [...listed, ...removed] });
   });
 
   router.get('/flows/:name', async (req, res) => {
