@@ -266,13 +266,13 @@ export class FlowLibrary {
   }
 
   /**
-   * The names of the flows in service, whatever their files are called: a conversation on a flow none of them names
-   * runs on a flow whose file is gone (or renamed), which it finishes on.
+   * The flows in service (each file's newest good version), whatever their files are called: a conversation on a flow
+   * none of them names runs on a flow whose file is gone (or renamed), which it finishes on.
    *
-   *     flows.servedNames().has(conversation.flow.flow);
+   *     flows.inService().some((flow) => flow.name === conversation.flow.flow);
    */
-  servedNames(): ReadonlySet<string> {
-    return new Set([...this.serving.values()].map((flow) => flow.name));
+  inService(): readonly CompiledFlow[] {
+    return [...this.serving.values()];
   }
 
   /**

@@ -143,6 +143,8 @@ const en = {
   noSuchContact: () => 'there is no such contact',
   // A contact field given a value under a name every JavaScript object answers to (`__proto__`, `constructor`).
   reservedFieldName: (path: string, field: string) => `${path}: "${field}" is a name JavaScript keeps for itself: flows cannot read it (rename the field, or remove it with null)`,
+  // A contact field typed under the name a flow saves, in other capitals (`Email` for `contact.email`): flows read names as written.
+  fieldNameCase: (path: string, field: string) => `${path}: flows save this field as contact.${field} and read it by that name only, so a question about it would be asked again: name it ${field}`,
   // An admin's edit of a contact's name that holds only spaces or invisible characters (direction marks, zero-width spaces).
   blankContactName: () => 'name: it shows nothing (only spaces or invisible characters); type the name agents should read. Nothing was changed',
   eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations, messages and files: erase them again',
@@ -342,6 +344,7 @@ const ar: Wording = {
   noSuchVersion: (name, version) => `ليس للمسار «${isolate(name)}» إصدار «${isolate(version)}»`,
   noSuchContact: () => 'لا توجد جهة الاتصال هذه',
   reservedFieldName: (path, field) => `${isolate(path)}: الاسم «${isolate(field)}» تحجزه لغة JavaScript لنفسها، فلا تستطيع مسارات المحادثة قراءته (غيّر اسم الحقل، أو احذفه بإرسال ${isolate('null')})`,
+  fieldNameCase: (path, field) => `${isolate(path)}: تحفظ مسارات المحادثة هذا الحقل باسم ${isolate(`contact.${field}`)} ولا تقرؤه إلا بهذا الاسم، فيُطرح السؤال عنه من جديد: سمِّه ${isolate(field)}`,
   blankContactName: () => 'الاسم: لا يظهر منه شيء (مسافات أو أحرف غير مرئية فقط)؛ اكتب الاسم الذي يقرؤه الموظفون. لم يتغيّر شيء',
   eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها وملفاتها: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,

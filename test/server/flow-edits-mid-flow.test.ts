@@ -84,4 +84,24 @@ describe('a flow edited while customers are in it', () => {
     await app.flows.reload();
     expect(await listed()).toEqual([{ name: 'inbound', version: null, updatedAt: null, updatedBy: null, status: 'removed', openConversations: 3, onEarlierVersions: 3 }]);
   }, 60_000);
+
+  it('refuses a contact field typed in other capitals than the flow saves it, which the flow would not see and ask again', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const admin = adminClient(app.url);
+    // A customer being asked their email, which the admin has from elsewhere.
+    const layla = visitor(app.url, 'layla', 'Layla');
+    await layla.say('hi');
+    const { contacts } = (await admin.get<{ contacts: { id: string }[] }>('/contacts')).body;
+    const id = contacts[0]!.id;
+    const refused = await admin.patch<{ error: string }>(`/contacts/${id}`, { fields: { Email: 'layla@example.com' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('fields.Email: flows save this field as contact.email and read it by that name only, so a question about it would be asked again: name it email');
+    const arabic = await admin.patch<{ error: string }>(`/contacts/${id}`, { fields: { EMAIL: 'layla@example.com' } }, { 'accept-language': 'ar' });
+    expect(arabic.status).toBe(422);
+    expect(arabic.body.error.replace(/[\u2066-\u2069]/g, '')).toBe('fields.EMAIL: تحفظ مسارات المحادثة هذا الحقل باسم contact.email ولا تقرؤه إلا بهذا الاسم، فيُطرح السؤال عنه من جديد: سمِّه email');
+    expect((await admin.get<{ contact: { fields: object } }>(`/contacts/${id}`)).body.contact.fields).toEqual({});
+    // Removing such a field, kept from before, is always possible.
+    expect((await admin.patch(`/contacts/${id}`, { fields: { Email: null } })).status).toBe(200);
+  }, 60_000);
 });

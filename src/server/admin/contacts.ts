@@ -5,6 +5,7 @@ import { z, type ZodError, type ZodIssue } from 'zod';
 import { EARLY_CHANGES, earlyChangesKey } from '../../bot/early-changes.ts';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
+import type { CompiledFlow } from '../../flows/types.ts';
 import { beforeErase, ERASE_NOTICES, eraseNotice } from '../../handover/erasing.ts';
 import { line, word, type DeskLanguage } from '../../handover/lines.ts';
 import { pageLanguage } from '../language.ts';
@@ -90,6 +91,22 @@ function blankName(issue: ZodIssue): boolean {
   return issue.code === z.ZodIssueCode.custom && (issue.params as { blankName?: boolean } | undefined)?.blankName === true;
 }
 
+/**
+ * The edits that give a value to a field a flow in service saves under other capitals (`Email` beside
+ * `save: contact.email`), each with the flow's name for it: flows read a field by its name as written, so the
+ * question `skip_if_known` would skip is asked again, and agents read the two side by side.
+ */
+function miscasedFields(edits: [string, unknown][], flows: readonly CompiledFlow[]): [string, string][] {
+  const saved = new Map<string, string>();
+  for (const flow of flows) {
+    for (const path of flow.saves) if (path.startsWith('contact.')) saved.set(path.slice('contact.'.length).toLowerCase(), path.slice('contact.'.length));
+  }
+  return edits.flatMap(([key, value]): [string, string][] => {
+    const field = saved.get(key.toLowerCase());
+    return value !== null && field !== undefined && field !== key ? [[key, field]] : [];
+  });
+}
+
 /** Where web chat sessions are kept (one document per session, holding the name its visitor gave). */
 const WEBCHAT_SESSIONS = 'webchat-sessions';
 
@@ -158,6 +175,8 @@ export function mountContacts(router: Router, context: AdminContext): void {
   router.patch('/contacts/:id', express.json({ limit: '64kb' }), async (req, res) => {
     const body = patchBody.safeParse(req.body);
     if (!body.success) return void res.status(422).json({ error: editRefused(body.error, pageLanguage(req)) });
+    const miscased = miscasedFields(body.data.fields ?? [], context.flows.inService());
+    if (miscased.length > 0) return void res.status(422).json({ error: miscased.map(([key, field]) => word(line('fieldNameCase', `fields.${key}`, field), pageLanguage(req))).join('; ') });
     const known = await contactOf(req, res);
     if (!known) return;
     const identity = known.identities[0];

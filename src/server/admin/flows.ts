@@ -85,7 +85,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
       };
     });
     // A flow whose file was removed or renamed on disk still runs for the customers who started on it.
-    const served = context.flows.servedNames();
+    const served = new Set(context.flows.inService().map((flow) => flow.name));
     const gone = new Map<string, number>();
     for (const conversation of stillRunning(open)) {
       const flow = conversation.flow!.flow;
