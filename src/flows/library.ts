@@ -452,14 +452,19 @@ export class FlowLibrary {
     }
   }
 
-  // Two files may not serve one flow name: the one already serving it keeps it, else the first by file name.
-  // The other file is refused and keeps its last good version, if that does not clash too.
+  // Two files may not serve one flow name: the one already serving it keeps it, else the file named after the flow
+  // (`inbound.yaml` for `flow: inbound`, as the dashboard publishes it), else the first by file name. A copy left
+  // beside it (`inbound copy.yaml`, `inbound-old.yaml`) sorts first, and at a restart took the flow over: customers got
+  // the copy's old text and the admin's own file was refused. The other file is refused and keeps its last good
+  // version, if that does not clash too.
   private settleDuplicateNames(candidates: Map<string, { flow: CompiledFlow; draft?: Draft }>): FlowError[] {
     const errors: FlowError[] = [];
     const owner = new Map<string, string>();
     const files = [...candidates.keys()];
     const servedBefore = (file: string) => this.serving.get(file)?.name === candidates.get(file)!.flow.name;
-    for (const file of [...files.filter(servedBefore), ...files.filter((file) => !servedBefore(file))]) {
+    const namedAfter = (file: string) => basename(file).replace(/\.ya?ml$/i, '') === candidates.get(file)!.flow.name;
+    const rank = (file: string) => (servedBefore(file) ? 0 : namedAfter(file) ? 1 : 2);
+    for (const file of [...files].sort((a, b) => rank(a) - rank(b))) {
       const { flow, draft } = candidates.get(file)!;
       const taken = owner.get(flow.name);
       if (taken === undefined) {

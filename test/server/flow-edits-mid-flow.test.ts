@@ -104,4 +104,24 @@ describe('a flow edited while customers are in it', () => {
     // Removing such a field, kept from before, is always possible.
     expect((await admin.patch(`/contacts/${id}`, { fields: { Email: null } })).status).toBe(200);
   }, 60_000);
+
+  it('keeps the flow file named after the flow in service over a copy of it left beside it, across a restart', async () => {
+    const data = await shippedDataDir();
+    const first = await start(data, { adminToken: ADMIN_TOKEN });
+    await first.stop();
+    // A copy kept before an edit, left in the folder (Finder's "inbound copy.yaml", a sync tool's conflicted copy).
+    const flows = join(data, 'flows');
+    const source = await readFile(join(flows, 'inbound.yaml'), 'utf8');
+    await writeFile(join(flows, 'inbound copy.yaml'), source.replace('Thanks for getting in touch.', 'Thanks for writing to Acme.').replace('شكرًا لتواصلك معنا.', 'شكرًا لمراسلتك أكمي.'));
+    const app = await start(data, { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    await visitor(app.url, 'layla', 'Layla').say('hi');
+    await visitor(app.url, 'laila', 'ليلى').say('مرحبا');
+    expect((await visitor(app.url, 'layla').botTexts())[0]).toBe('Hi Layla! Thanks for getting in touch.');
+    expect((await visitor(app.url, 'laila').botTexts())[0]).toBe('مرحبًا ليلى! شكرًا لتواصلك معنا.');
+    // The admin's own file is the one in service and editable; the copy is the one refused.
+    const { flows: listed } = (await adminClient(app.url).get<{ flows: Record<string, unknown>[] }>('/flows')).body;
+    expect(listed).toEqual([expect.objectContaining({ name: 'inbound', version: versionOf(source), status: 'ok', openConversations: 2 })]);
+    expect(app.flows.errors().map(String)).toEqual([expect.stringContaining('flows/inbound copy.yaml:7:1: flow name "inbound" is already used by flows/inbound.yaml')]);
+  }, 60_000);
 });

@@ -72,12 +72,13 @@ export function mountFlows(router: Router, context: AdminContext): void {
   router.get('/flows', async (_req, res) => {
     const open = await context.store.openConversations();
     const files = await publisher.list();
+    const inService = context.flows.inService();
     const listed = files.map((file) => {
       const flow = publisher.flowNameOf(file.name);
       const on = open.filter((conversation) => conversation.flow?.flow === flow);
       // What a publish does not reach: customers finish on the version they started on.
-      const inService = file.error ? file.serving : file.version;
-      const earlier = stillRunning(on).filter((conversation) => conversation.flow?.version !== inService).length;
+      const current = inService.find((served) => served.name === flow)?.version;
+      const earlier = stillRunning(on).filter((conversation) => conversation.flow?.version !== current).length;
       return {
         name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
         status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error, problem: file.problem } : {}), ...(file.serving ? { serving: file.serving } : {}),
@@ -85,7 +86,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
       };
     });
     // A flow whose file was removed or renamed on disk still runs for the customers who started on it.
-    const served = new Set(context.flows.inService().map((flow) => flow.name));
+    const served = new Set(inService.map((flow) => flow.name));
     const gone = new Map<string, number>();
     for (const conversation of stillRunning(open)) {
       const flow = conversation.flow!.flow;
