@@ -57,9 +57,13 @@ describe.skipIf(!hasChromium)(inChromium('customers on an earlier version of a f
       await page.reload();
       await page.locator('tr[data-flow="inbound"] .badge', { hasText: words.removed }).waitFor();
       expect(await read(page, 'tr[data-flow="inbound"]')).toContain(words.running);
-      expect(await page.locator('tr[data-flow="inbound"] a').count()).toBe(0);
+      expect(await page.locator('tr[data-flow="inbound"] a').getAttribute('href')).toBe('#/flows/inbound/history');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       await shot(page, `flow-removed-still-running-${locale}`);
+      // Its history is where the admin finds the versions the customers finish on, and may bring one back.
+      await page.locator('tr[data-flow="inbound"] a').click();
+      await page.locator('.history').waitFor();
+      await shot(page, `flow-removed-history-${locale}`);
       await context.close();
     }, 90_000);
   }

@@ -40,7 +40,7 @@ export function FlowList() {
             <tbody>
               {data.flows.map((flow) => (
                 <tr data-flow={flow.name}>
-                  <td data-label={t('name')}>{flow.status === 'removed' ? <bdi dir="ltr">{flow.name}</bdi> : <a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a>}</td>
+                  <td data-label={t('name')}>{flow.status !== 'removed' ? <a href={`#/flows/${encodeURIComponent(flow.name)}`}>{flow.name}</a> : NAME.test(flow.name) ? <a href={`#/flows/${encodeURIComponent(flow.name)}/history`}>{flow.name}</a> : <bdi dir="ltr">{flow.name}</bdi>}</td>
                   <td data-label={t('version')}><bdi dir="ltr" translate={false}>{flow.version ?? '—'}</bdi></td>
                   <td data-label={t('status')}>
                     <span class={`badge ${flow.status === 'ok' ? 'ok' : 'error'}`}>{flow.status === 'ok' ? t('statusOk') : flow.status === 'removed' ? t('statusRemoved') : t('statusError')}</span>
@@ -81,18 +81,22 @@ interface FlowSource {
   source: string;
 }
 
-async function loadFlow(name: string, creating: boolean): Promise<FlowSource> {
+async function loadFlow(name: string, tab: 'edit' | 'history' | 'new'): Promise<FlowSource> {
   try {
     return await api<FlowSource>('GET', `/api/flows/${encodeURIComponent(name)}`);
   } catch (error) {
-    if (creating && error instanceof ApiError && error.status === 404) return { name, version: null, source: TEMPLATE(name) };
+    if (error instanceof ApiError && error.status === 404) {
+      if (tab === 'new') return { name, version: null, source: TEMPLATE(name) };
+      // A flow whose file is gone keeps its versions (the list links a removed flow's customers here): one can come back.
+      if (tab === 'history') return { name, version: null, source: '' };
+    }
     throw error;
   }
 }
 
 export function FlowPage({ name, tab }: { name: string; tab: 'edit' | 'history' | 'new' }) {
   // Fetched again on every tab change: the editor always starts from the version that is current now.
-  const flow = useLoad(() => loadFlow(name, tab === 'new'), [name, tab]);
+  const flow = useLoad(() => loadFlow(name, tab), [name, tab]);
   const path = `#/flows/${encodeURIComponent(name)}`;
   return (
     <div class="flow-page">
