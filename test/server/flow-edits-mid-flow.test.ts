@@ -83,6 +83,10 @@ describe('a flow edited while customers are in it', () => {
     await rm(join(data, 'flows', 'inbound.yaml'));
     await app.flows.reload();
     expect(await listed()).toEqual([{ name: 'inbound', version: null, updatedAt: null, updatedBy: null, status: 'removed', openConversations: 3, onEarlierVersions: 3 }]);
+    // Back as a file that is refused: its last good version serves again, and it is listed once, as the refused file.
+    await writeFile(join(data, 'flows', 'inbound.yaml'), 'flow: inbound\nsteps: [\n');
+    await app.flows.reload();
+    expect(await listed()).toEqual([expect.objectContaining({ name: 'inbound', status: 'error', serving: versionOf(reworded), openConversations: 3, onEarlierVersions: 2 })]);
   }, 60_000);
 
   it('refuses a contact field typed in other capitals than the flow saves it, which the flow would not see and ask again', async () => {

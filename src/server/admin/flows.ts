@@ -73,6 +73,7 @@ export function mountFlows(router: Router, context: AdminContext): void {
     const open = await context.store.openConversations();
     const files = await publisher.list();
     const inService = context.flows.inService();
+    const names = new Set(files.map((file) => publisher.flowNameOf(file.name)));
     const listed = files.map((file) => {
       const flow = publisher.flowNameOf(file.name);
       const on = open.filter((conversation) => conversation.flow?.flow === flow);
@@ -86,11 +87,11 @@ export function mountFlows(router: Router, context: AdminContext): void {
       };
     });
     // A flow whose file was removed or renamed on disk still runs for the customers who started on it.
-    const served = new Set(inService.map((flow) => flow.name));
+    for (const flow of inService) names.add(flow.name);
     const gone = new Map<string, number>();
     for (const conversation of stillRunning(open)) {
       const flow = conversation.flow!.flow;
-      if (!served.has(flow)) gone.set(flow, (gone.get(flow) ?? 0) + 1);
+      if (!names.has(flow)) gone.set(flow, (gone.get(flow) ?? 0) + 1);
     }
     const removed = [...gone].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => ({
       name, version: null, updatedAt: null, updatedBy: null, status: 'removed', openConversations: count, onEarlierVersions: count,
