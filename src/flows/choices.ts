@@ -8,6 +8,7 @@ import { SCHEMA_RULES } from './rules.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits, fold, slug } from '../shared/text.ts';
+import { editDistance } from '../shared/suggest.ts';
 
 /** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters or the title has languages. */
 export const choicesSchema = z
@@ -57,10 +58,11 @@ export function showChoices(choices: readonly FlowChoice[], language: string | u
 
 /**
  * The choice the customer's message picks, if any: a title typed in any of its languages counts, whatever
- * the customer's language (they may read one and type another).
+ * the customer's language (they may read one and type another), with an emoji or a typo a reader would overlook.
  *
  *     matchChoice(choices, { text: '٢' });         // the second choice
  *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing" (or { en: Billing, ar: الفواتير })
+ *     matchChoice(choices, { text: 'biling 💳' }); // the same
  */
 export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): FlowChoice | undefined {
   if (input.choice !== undefined) {
@@ -77,7 +79,41 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   // A typed "no" (or «لا») answers "No, that's all" («لا، هذا كل شيء»): the words before a title's first punctuation,
   // when only one choice begins with them.
   const leading = choices.filter((choice) => allVariants(choice.title).some((title) => fold(title.split(LEADING_PUNCTUATION)[0] ?? '') === typed));
-  return leading.length === 1 ? leading[0] : undefined;
+  if (leading.length === 1) return leading[0];
+  return nearlyTyped(choices, text);
+}
+
+/**
+ * The one choice whose title `text` spells with a slip: letters and digits alone compared (no emoji, punctuation or
+ * spacing), Arabic letters people write one for the other taken as one, then a typo or two by the title's length
+ * (none in a title shorter than 4, where "yes" and "no" are a typo apart from other words). Undefined when two
+ * choices are as near: a guess between them would be the customer's wrong answer.
+ */
+function nearlyTyped(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
+  const typed = bare(text);
+  if (typed === '') return undefined;
+  let nearest: FlowChoice[] = [];
+  let least = Infinity;
+  for (const choice of choices) {
+    const distance = Math.min(...allVariants(choice.title).map((title) => {
+      const written = bare(title);
+      const allowed = written.length >= 8 ? 2 : written.length >= 4 ? 1 : 0;
+      if (Math.abs(typed.length - written.length) > allowed) return Infinity;
+      const apart = editDistance(typed, written);
+      return apart <= allowed ? apart : Infinity;
+    }));
+    if (distance < least) [nearest, least] = [[choice], distance];
+    else if (distance === least && distance !== Infinity) nearest.push(choice);
+  }
+  return nearest.length === 1 ? nearest[0] : undefined;
+}
+
+/**
+ * `text`'s letters and digits, folded, without the Arabic stretching stroke (ـ) and with the Arabic letters often
+ * typed for each other written one way (أ/ا, ة/ه, ى/ي).
+ */
+function bare(text: string): string {
+  return slug(text).replace(/[-\u0640]/g, '').replace(/[\u0622\u0623\u0625]/g, '\u0627').replaceAll('\u0629', '\u0647').replaceAll('\u0649', '\u064a');
 }
 
 /** Where the words a title begins with end: a comma (Latin or Arabic), a colon, a dash between words, a bracket… */

@@ -27,8 +27,12 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return match === undefined ? undefined : `did you mean "${match}"?`;
 }
 
-/** Optimal string alignment distance: Levenshtein plus swapped neighbours, the commonest typo ("sya"). */
-function editDistance(a: string, b: string): number {
+/**
+ * Optimal string alignment distance: Levenshtein plus swapped neighbours, the commonest typo ("sya").
+ *
+ *     editDistance('biling', 'billing'); // 1
+ */
+export function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [i];

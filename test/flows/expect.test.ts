@@ -212,6 +212,25 @@ describe('expect: choice', () => {
     expect(accepts(type, 'PROBLEME   technique')).toBe('tech');
     expect(accepts(type, 'مبيعات')).toBe('sales');
   });
+  it('matches the title typed with a slip a reader would overlook: a typo, an emoji, punctuation, an Arabic letter written for another', () => {
+    expect(accepts(type, 'biling')).toBe('billing');
+    expect(accepts(type, 'Bililng')).toBe('billing');
+    expect(accepts(type, 'billing 💳')).toBe('billing');
+    expect(accepts(type, '💳 Billing!!')).toBe('billing');
+    expect(accepts(type, 'probleme techniqe')).toBe('tech');
+    expect(accepts(type, 'مبيعاة')).toBe('sales');
+    expect(accepts(type, 'مبيـعات 🛒')).toBe('sales');
+    const arabic: Expect = { type: 'choice', choices: [{ id: 'billing', title: forEveryLanguage('الفواتير') }, { id: 'sales', title: forEveryLanguage('المبيعات') }] };
+    expect(accepts(arabic, 'فواتير')).toBe('billing');
+  });
+  it('takes no slip between two titles as near, nor in a short title', () => {
+    const near: Expect = { type: 'choice', choices: [{ id: 'card', title: forEveryLanguage('Card') }, { id: 'cart', title: forEveryLanguage('Cart') }] };
+    expect(accepts(near, 'carf')).toBe('refused');
+    expect(accepts(near, 'cart')).toBe('cart');
+    const short: Expect = { type: 'choice', choices: [{ id: 'yes', title: forEveryLanguage('Yes') }, { id: 'no', title: forEveryLanguage('No') }] };
+    expect(accepts(short, 'yea')).toBe('refused');
+    expect(accepts(short, 'not')).toBe('refused');
+  });
   it('refuses anything else', () => {
     expect(accepts(type, '4')).toBe('refused');
     expect(accepts(type, 'bill')).toBe('refused');
