@@ -184,6 +184,16 @@ describe('classify', () => {
     expect(takeSaid(noModel)).toEqual(['Routed to Billing (billing)']);
   });
 
+  it('routes the need told again in other words instead of a button, as it would have routed it at first', () => {
+    const run = newRun();
+    run.classifier = (text) => (text.includes('charged') ? { intent: 'billing', confidence: 0.9 } : { intent: 'tech_support', confidence: 0.3 });
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'I have a question' });
+    expect(takeSaid(run).at(-1)).toBe('Is this about billing or a technical problem?');
+    resumeFlow(flow, run, { text: 'my card was charged twice' });
+    expect(takeSaid(run)).toEqual(['Routed to Billing (billing)']);
+  });
+
   it('asks once more when the clarify answer is none of the choices, then goes on without a team', () => {
     const run = classified({ intent: 'billing', confidence: 0.2 });
     takeSaid(run);

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import type { FieldRef } from '../fields.ts';
 import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
+import type { Classification } from '../types.ts';
 import { matchChoice, type FlowChoice } from '../choices.ts';
 import { EMPTY, SCHEMA_RULES } from '../rules.ts';
 import { defineStep, type StepContext, type StepOutcome } from './step.ts';
@@ -64,9 +65,8 @@ export const classifyStep = defineStep({
     run(spec, ctx) {
       const value = ctx.read(spec.field);
       const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
-      const prediction = ctx.run.classify(text);
-      const route = prediction && spec.routes.find((r) => r.intent === prediction.intent);
-      if (prediction && route && prediction.confidence >= spec.threshold) return routeTo(route, prediction.confidence, ctx);
+      const { prediction, route } = classified(spec, text, ctx);
+      if (route) return routeTo(route, prediction.confidence, ctx);
       if (!spec.clarify) {
         ctx.run.log.info({ intent: prediction?.intent, confidence: prediction?.confidence }, 'intent unsure and no clarify question; going on without a team');
         return 'next';
@@ -78,6 +78,9 @@ export const classifyStep = defineStep({
       const picked = matchChoice(routeChoices(spec), input);
       const route = picked && spec.routes.find((r) => r.intent === picked.id);
       if (route) return routeTo(route, 1, ctx);
+      // Told in other words instead of a button ("my card was charged twice"), the need routes as it would have at first.
+      const told = input.text === undefined ? undefined : classified(spec, input.text, ctx);
+      if (told?.route) return routeTo(told.route, told.prediction.confidence, ctx);
       if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
       ctx.run.say({ text: ctx.text(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
       return { wait: { retries: waiting.retries + 1 } };
@@ -91,6 +94,14 @@ const CLARIFY_RETRIES = 1;
 /** The clarify buttons: one per route, in the order written; pressed or typed in any language, they route alike. */
 function routeChoices(spec: ClassifyStep): FlowChoice[] {
   return spec.routes.map((route) => ({ id: route.intent, title: route.title }));
+}
+
+/** The model's prediction for `text` (none before a model is ready), with its route when it has one and is sure enough. */
+function classified(spec: ClassifyStep, text: string, ctx: StepContext): { prediction: Classification; route: Route } | { prediction?: Classification; route?: undefined } {
+  const prediction = ctx.run.classify(text);
+  if (!prediction) return {};
+  const route = spec.routes.find((r) => r.intent === prediction.intent);
+  return route && prediction.confidence >= spec.threshold ? { prediction, route } : { prediction };
 }
 
 function routeTo(route: Route, confidence: number, ctx: StepContext): StepOutcome {

@@ -1,0 +1,52 @@
+// The shipped flow's clarifying question as a Telegram customer meets it, end to end against the fake Bot API with the
+// shipped inbound flow, team.yaml and NLP data: a need the model is unsure of is asked about with an inline keyboard,
+// and the customer who types instead of pressing, with a typo, an emoji, in Arabic, or in other words, is routed to
+// the team they meant.
+import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { eventually } from '../../helpers.ts';
+import type { FakeBotApi } from './fake-bot-api.ts';
+import { post, telegramServers, textNow as text } from './harness.ts';
+
+const { setUp } = telegramServers();
+
+const CLARIFY = 'Is this about billing, a technical problem, or a purchase?';
+const CLARIFY_AR = 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟';
+
+/** Brings `chat` to the clarifying question: greeted, email given, a need the model cannot place. */
+async function toClarify(app: Switchboard, api: FakeBotApi, chat: number, words: { email: string; need: string; question: string }): Promise<void> {
+  expect(await post(app, text(chat, words.need === 'عندي سؤال' ? 'مرحبا' : 'hello'))).toBe(200);
+  expect(await post(app, text(chat, words.email))).toBe(200);
+  expect(await post(app, text(chat, words.need))).toBe(200);
+  await eventually(() => api.sentTo(chat).at(-1) === words.question, 30_000);
+  expect(api.messagesTo(chat).at(-1)!.reply_markup).toMatchObject({ inline_keyboard: [[{ callback_data: 'billing' }], [{ callback_data: 'tech_support' }], [{ callback_data: 'sales' }]] });
+}
+
+async function conversationOf(app: Switchboard, chat: number) {
+  const contact = await app.store.contactByIdentity('telegram', String(chat));
+  return (await app.store.conversations()).find((conversation) => conversation.contactId === contact?.id);
+}
+
+describe('the clarifying question, on Telegram', () => {
+  it('routes a customer who types the button\'s words with a typo, an emoji or in Arabic, or tells the need again in other words', async () => {
+    const { app, api } = await setUp({ webhook: true, shipped: true });
+    const english = { email: 'a@example.com', need: 'I have a question about something', question: CLARIFY };
+    const arabic = { email: 'b@example.com', need: 'عندي سؤال', question: CLARIFY_AR };
+    const cases: [number, typeof english, string, string][] = [
+      [7001, english, 'biling', 'Billing'],
+      [7002, english, 'sales 🛒', 'Sales'],
+      [7003, arabic, 'فواتير', 'Billing'],
+      [7004, english, 'my card was charged twice this month', 'Billing'],
+      [7005, english, 'the app crashes when I log in', 'Support'],
+    ];
+    for (const [chat, words, typed, team] of cases) {
+      await toClarify(app, api, chat, words);
+      const asked = api.sentTo(chat).length;
+      expect(await post(app, text(chat, typed))).toBe(200);
+      await eventually(async () => (await conversationOf(app, chat))?.stage === 'queued');
+      // Before: the question again, and after a second miss the queue of Support, whatever the customer had meant.
+      expect(await conversationOf(app, chat), typed).toMatchObject({ team });
+      expect(api.sentTo(chat).slice(asked).filter((said) => said === words.question), typed).toEqual([]);
+    }
+  }, 120_000);
+});
