@@ -181,8 +181,8 @@ export class Intake {
       });
     } else if (conversation.stage === 'queued' && conversation.status === 'open') {
       // What a queued customer writes waits in the conversation, for the agent who takes it (on the card); after a
-      // while without news of their place, they hear it again rather than silence.
-      await notices.stillQueued(tx, fx, conversation);
+      // while without news of their place (or at once, for a button pressed), they hear it again rather than silence.
+      await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });
     }
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);

@@ -125,16 +125,18 @@ export class Notices {
 
   /**
    * A queued customer wrote again: they hear their place when nothing was said about it for a while (see
-   * `STILL_QUEUED_AFTER_MS`); what they wrote waits for the agent who takes them, on the card.
+   * `STILL_QUEUED_AFTER_MS`); what they wrote waits for the agent who takes them, on the card. A button they pressed
+   * (one of a question answered already, its buttons still shown in their app) is answered at once: a press met with
+   * silence reads as taken, "Sales" pressed while in Billing's line as a move to Sales.
    *
-   *     if (conversation.stage === 'queued') await notices.stillQueued(tx, fx, conversation);
+   *     if (conversation.stage === 'queued') await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });
    */
-  async stillQueued(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
+  async stillQueued(tx: Tx, fx: Effects, conversation: Conversation, options: { pressed?: boolean } = {}): Promise<void> {
     // Not placed yet: its placing tells it its place.
     if (conversation.awaitingPlace || conversation.team === undefined) return;
     const now = this.options.now();
     const told = conversation.queueNotice?.at ?? conversation.queuedAt;
-    if (told !== undefined && now.getTime() - Date.parse(told) < STILL_QUEUED_AFTER_MS) return;
+    if (!options.pressed && told !== undefined && now.getTime() - Date.parse(told) < STILL_QUEUED_AFTER_MS) return;
     const line = queueOf(conversation.team, await tx.openConversations({ stage: 'queued', team: conversation.team }, { live: false }));
     const position = line.findIndex((waiting) => waiting.id === conversation.id) + 1;
     if (position === 0) return;
