@@ -105,7 +105,7 @@ export class Intake {
       }
     }
 
-    const offered = inbound.choice !== undefined && (inbound.text === undefined || inbound.menu) ? await offeredChoice(tx, conversation.id, inbound.choice) : undefined;
+    const offered = inbound.choice !== undefined && (inbound.text === undefined || inbound.menu) ? await offeredChoice(tx, conversation.id, inbound, inbound.choice) : undefined;
     const text = inbound.text ?? (offered?.title || inbound.choice) ?? describeKind(inbound);
     // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
     const menu = inbound.menu === true && offered === undefined;
@@ -554,8 +554,14 @@ function answerOf(inbound: InboundMessage): FlowInput {
   };
 }
 
-/** The button a customer pressed, from the bot's recent message that offered it; undefined when none did. */
-async function offeredChoice(tx: Tx, conversationId: number, choice: string): Promise<Choice | undefined> {
+/**
+ * The button a customer pressed: from the message it hangs on when the channel names it (one of an earlier
+ * conversation's, too), else from the bot's recent message that offered it; undefined when none did.
+ */
+async function offeredChoice(tx: Tx, conversationId: number, inbound: InboundMessage, choice: string): Promise<Choice | undefined> {
+  const pressedOn = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
+  const own = pressedOn?.direction === 'out' ? pressedOn.choices?.find((option) => option.id === choice) : undefined;
+  if (own) return own;
   const recent = await tx.recentMessages(conversationId, 10);
   for (const message of recent.reverse()) {
     const offered = message.choices?.find((option) => option.id === choice);

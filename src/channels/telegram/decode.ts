@@ -262,7 +262,11 @@ function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedA
     kind: 'callback',
     queryId: query.id,
     ...(origin ? { chatId: origin.chat.id, messageId: origin.message_id } : {}),
-    inbound: { channel: 'telegram', id: `cb:${query.id}`, from: person(from), choice: query.data, at: receivedAt.toISOString() },
+    // The message whose keyboard it is, as a reply names it: an old one's button still reads as its title.
+    inbound: {
+      channel: 'telegram', id: `cb:${query.id}`, from: person(from), choice: query.data, at: receivedAt.toISOString(),
+      ...(origin ? { replyTo: `${origin.chat.id}:${origin.message_id}` } : {}),
+    },
   };
 }
 

@@ -155,7 +155,7 @@ describe('receiving', () => {
 
     fail = false;
     expect((await post()).status).toBe(200);
-    expect(got).toEqual([{ channel: 'telegram', id: 'cb:q1', from: { id: '5001', name: 'Layla' }, choice: 'billing', at: expect.any(String) }]);
+    expect(got).toEqual([{ channel: 'telegram', id: 'cb:q1', from: { id: '5001', name: 'Layla' }, choice: 'billing', replyTo: '5001:12', at: expect.any(String) }]);
     await eventually(() => api.callsOf('answerCallbackQuery').length === 2 && api.callsOf('editMessageReplyMarkup').length === 1);
   });
 

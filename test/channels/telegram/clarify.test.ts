@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { eventually } from '../../helpers.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
-import { post, telegramServers, textNow as text } from './harness.ts';
+import { OMAR, fixture, post, telegramServers, textNow as text } from './harness.ts';
 
 const { setUp } = telegramServers();
 
@@ -48,5 +48,32 @@ describe('the clarifying question, on Telegram', () => {
       expect(await conversationOf(app, chat), typed).toMatchObject({ team });
       expect(api.sentTo(chat).slice(asked).filter((said) => said === words.question), typed).toEqual([]);
     }
+  }, 120_000);
+
+  it('reads a button of an earlier, closed conversation\'s keyboard as its title, for the agent and in the transcript', async () => {
+    const { app, api } = await setUp({ webhook: true, shipped: true });
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => /online/i.test(said)));
+    const chat = 7101;
+    await toClarify(app, api, chat, { email: 'c@example.com', need: 'I have a question about something', question: CLARIFY });
+    const question = api.messagesTo(chat).at(-1)!;
+    // Typed, not pressed: the keyboard stays under the question.
+    expect(await post(app, text(chat, 'support'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
+    expect(await post(app, text(OMAR, '/close 1'))).toBe(200);
+    await eventually(async () => (await app.store.conversation(1))?.status === 'closed');
+
+    // Days later she presses "Support" under that old question: a new conversation, which reads "Support".
+    const pressed = fixture('callback-query');
+    pressed.callback_query.from.id = chat;
+    pressed.callback_query.message.chat.id = chat;
+    pressed.callback_query.message.message_id = question.message_id;
+    pressed.callback_query.data = 'tech_support';
+    expect(await post(app, pressed)).toBe(200);
+    await eventually(async () => (await app.store.conversation(2)) !== undefined);
+    const contact = await app.store.contactByIdentity('telegram', String(chat));
+    const said = (await app.store.messagesOfContact(contact!.id)).filter((message) => message.conversationId === 2 && message.direction === 'in');
+    // Before: "tech_support", the button's id, in the transcript and on the agent's card.
+    expect(said.map((message) => message.text)).toEqual(['Support']);
   }, 120_000);
 });
