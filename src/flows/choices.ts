@@ -60,7 +60,7 @@ export function showChoices(choices: readonly FlowChoice[], language: string | u
  * The choice the customer's message picks, if any: a title typed in any of its languages counts, whatever
  * the customer's language (they may read one and type another), with an emoji or a typo a reader would overlook.
  *
- *     matchChoice(choices, { text: '٢' });         // the second choice
+ *     matchChoice(choices, { text: '٢' });         // the second choice (so are "2.", "2)" and "#2")
  *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing" (or { en: Billing, ar: الفواتير })
  *     matchChoice(choices, { text: 'biling 💳' }); // the same
  */
@@ -70,7 +70,9 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
     if (pressed) return pressed;
   }
   const text = asciiDigits(input.text ?? '').trim();
-  const numbered = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
+  // "2", or as the numbered list writes it or people point at a line: "2.", "2)", "#2".
+  const number = NUMBERED.exec(text)?.[1];
+  const numbered = number !== undefined ? choices[Number(number) - 1] : undefined;
   if (numbered) return numbered;
   const typed = fold(text);
   if (typed === '') return undefined;
@@ -115,6 +117,9 @@ function nearlyTyped(choices: readonly FlowChoice[], text: string): FlowChoice |
 function bare(text: string): string {
   return slug(text).replace(/[-\u0640]/g, '').replace(/[\u0622\u0623\u0625]/g, '\u0627').replaceAll('\u0629', '\u0647').replaceAll('\u0649', '\u064a');
 }
+
+/** A typed choice number, bare or written as a numbered line or a reference. */
+const NUMBERED = /^#?\s*(\d+)\s*[.)]?$/;
 
 /** Where the words a title begins with end: a comma (Latin or Arabic), a colon, a dash between words, a bracket… */
 const LEADING_PUNCTUATION = /[,\u060c;\u061b:.!?\u061f(\[]|\s[-\u2013\u2014]\s/;

@@ -207,6 +207,13 @@ describe('expect: choice', () => {
     expect(accepts(type, '2')).toBe('tech');
     expect(accepts(type, ' ٣ ')).toBe('sales');
   });
+  it('matches a number typed as the numbered list writes it, or as a reference: "2.", "2)", "#2", "٣."', () => {
+    expect(accepts(type, '2.')).toBe('tech');
+    expect(accepts(type, '2)')).toBe('tech');
+    expect(accepts(type, '#2')).toBe('tech');
+    expect(accepts(type, '٣.')).toBe('sales');
+    expect(accepts(type, '2.5')).toBe('refused');
+  });
   it('matches the title regardless of case, accents and spaces', () => {
     expect(accepts(type, '  billing ')).toBe('billing');
     expect(accepts(type, 'PROBLEME   technique')).toBe('tech');

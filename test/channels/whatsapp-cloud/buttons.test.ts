@@ -64,3 +64,31 @@ describe('a reply button pressed after its question was answered', () => {
     expect((await cloud.app.store.conversations()).map((c) => [c.stage, c.team])).toEqual([['queued', 'Billing'], ['queued', 'Billing']]);
   });
 });
+
+describe('choices whose titles are longer than WhatsApp takes', () => {
+  const long = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices:
+      - { id: billing, title: Billing }
+      - { id: refund, title: "Refund of a cancelled order" }
+      - { id: sales, title: Sales }
+    save: conversation.topic
+  - say: "Topic: {{conversation.topic}}"
+`;
+
+  it('shows them all as a numbered list, no title cut and none left out, and takes the number typed as the list writes it', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': long } });
+    running.push(cloud);
+    expect((await cloud.post(messagesBody([text('hello')]))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 1);
+    // 27 characters: more than a reply button's 20 or a list row's 24.
+    expect(cloud.graph.saidTo(SHEENA)[0]).toBe('Which team?\n\n1. Billing\n2. Refund of a cancelled order\n3. Sales');
+    // Before: "Please pick one of the options (you can also type its number)."
+    expect((await cloud.post(messagesBody([text('2.')]))).status).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).length === 2);
+    expect(cloud.graph.saidTo(SHEENA)[1]).toBe('Topic: refund');
+  });
+});
