@@ -75,6 +75,9 @@ describe('the shipped inbound flow', () => {
       text: 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟',
       choices: [{ id: 'billing', title: 'الفواتير' }, { id: 'tech_support', title: 'الدعم الفني' }, { id: 'sales', title: 'المبيعات' }],
     }]);
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'لا أعرف' });
+    expect(takeSaid(run)).toEqual(['يُرجى اختيار أحد الخيارات (يمكنك أيضًا كتابة رقمه).']);
     resumeFlow(flow, run, { text: 'الدعم الفني' });
     expect(run.conversation).toMatchObject({ intent: 'tech_support', team: 'Support' });
     // The team named, as the English text names it ("Nobody on our Support team is free right now").

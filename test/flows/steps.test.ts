@@ -194,11 +194,13 @@ describe('classify', () => {
     expect(takeSaid(run)).toEqual(['Routed to Billing (billing)']);
   });
 
-  it('asks once more when the clarify answer is none of the choices, then goes on without a team', () => {
+  it('says how to answer when the clarify answer is none of the choices, once, then goes on without a team', () => {
     const run = classified({ intent: 'billing', confidence: 0.2 });
     takeSaid(run);
     resumeFlow(flow, run, { text: 'neither' });
-    expect(takeSaid(run)).toEqual(['Is this about billing or a technical problem?']);
+    // How to answer, with the buttons again; before, the question word for word, as if "neither" went unheard.
+    expect(run.said).toEqual([{ text: 'Please pick one of the options (you can also type its number).', choices: [{ id: 'billing', title: 'Billing' }, { id: 'tech_support', title: 'Support' }] }]);
+    takeSaid(run);
     resumeFlow(flow, run, { text: 'still neither' });
     expect(takeSaid(run)).toEqual(['Routed to  ()']);
     expect(run.conversation.team).toBeUndefined();

@@ -7,6 +7,7 @@ import { forEveryLanguage, localizedSchema, type Localized } from '../language.t
 import type { Template } from '../template.ts';
 import type { Classification } from '../types.ts';
 import { matchChoice, type FlowChoice } from '../choices.ts';
+import { defaultInvalidText } from '../refusals.ts';
 import { EMPTY, SCHEMA_RULES } from '../rules.ts';
 import { defineStep, type StepContext, type StepOutcome } from './step.ts';
 
@@ -82,7 +83,8 @@ export const classifyStep = defineStep({
       const told = input.text === undefined ? undefined : classified(spec, input.text, ctx);
       if (told?.route) return routeTo(told.route, told.prediction.confidence, ctx);
       if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
-      ctx.run.say({ text: ctx.text(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
+      // Not the question word for word, which reads as if the answer went unheard: how to answer it, as an ask says.
+      ctx.run.say({ text: ctx.localize(defaultInvalidText({ type: 'choice', choices: routeChoices(spec) })), choices: ctx.choices(routeChoices(spec)) });
       return { wait: { retries: waiting.retries + 1 } };
     },
   },
