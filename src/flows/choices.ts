@@ -74,6 +74,15 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   const number = NUMBERED.exec(text)?.[1];
   const numbered = number !== undefined ? choices[Number(number) - 1] : undefined;
   if (numbered) return numbered;
+  const typed = typedChoice(choices, text);
+  if (typed) return typed;
+  // "no thanks", "yes please", «لا شكرًا»: the choice said politely.
+  const plain = withoutCourtesy(text);
+  return plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
+}
+
+/** The choice whose title `text` is: typed out, its first words, or with a slip. */
+function typedChoice(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
   const typed = fold(text);
   if (typed === '') return undefined;
   const titled = choices.find((choice) => allVariants(choice.title).some((title) => fold(title) === typed));
@@ -84,6 +93,26 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   if (leading.length === 1) return leading[0];
   return nearlyTyped(choices, text);
 }
+
+/** `text`'s words, folded, without the courtesy words before or after them ("thanks", "please", «شكرا», «من فضلك»). */
+function withoutCourtesy(text: string): string {
+  let words = fold(text).replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+  const courteous = (from: number, count: number) => COURTESY.has(words.slice(from, from + count).join(' '));
+  for (let dropped = true; dropped && words.length > 0;) {
+    dropped = false;
+    for (const count of [2, 1]) {
+      if (words.length > count && courteous(words.length - count, count)) [words, dropped] = [words.slice(0, -count), true];
+      else if (words.length > count && courteous(0, count)) [words, dropped] = [words.slice(count), true];
+      if (dropped) break;
+    }
+  }
+  return words.join(' ');
+}
+
+// Folded, without apostrophes; said around an answer, never one.
+const COURTESY: ReadonlySet<string> = new Set(
+  ['thanks', 'thank you', 'thx', 'ty', 'please', 'pls', 'plz', 'شكرا', 'شكرًا', 'مشكور', 'من فضلك', 'لو سمحت', 'رجاء', 'رجاءً'].map(fold),
+);
 
 /**
  * The one choice whose title `text` spells with a slip: letters and digits alone compared (no emoji, punctuation or

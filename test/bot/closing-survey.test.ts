@@ -125,10 +125,13 @@ describe('a customer writing while the closing survey waits for a rating', () =>
     await closedWith('pressed');
     await customer('pressed', 'Great', { choice: 'great' });
     await closedWith('typed');
+    // A title said with a courtesy is that title: before, "great thanks" was answered "Please pick one of the options".
     await customer('typed', 'great thanks');
-    expect(customers.textsTo('typed').at(-1)).toBe('Please pick one of the options (you can also type its number).');
-    await customer('typed', 'ok');
-    for (const [id, rating] of [['pressed', 'great'], ['typed', 'ok']] as const) {
+    await closedWith('retyped');
+    await customer('retyped', 'great, I guess');
+    expect(customers.textsTo('retyped').at(-1)).toBe('Please pick one of the options (you can also type its number).');
+    await customer('retyped', 'ok');
+    for (const [id, rating] of [['pressed', 'great'], ['typed', 'great'], ['retyped', 'ok']] as const) {
       expect(customers.textsTo(id).at(-1)).toBe('Thank you!');
       expect(await conversationsOf(id)).toMatchObject([{ status: 'closed', fields: { rating } }]);
     }

@@ -230,6 +230,20 @@ describe('expect: choice', () => {
     const arabic: Expect = { type: 'choice', choices: [{ id: 'billing', title: forEveryLanguage('الفواتير') }, { id: 'sales', title: forEveryLanguage('المبيعات') }] };
     expect(accepts(arabic, 'فواتير')).toBe('billing');
   });
+  it('matches a choice said politely: "no thanks", "yes please", «لا شكرًا», «نعم من فضلك»', () => {
+    const more: Expect = {
+      type: 'choice',
+      choices: [{ id: 'yes', title: { variants: new Map([['en', 'Yes'], ['ar', 'نعم']]), fallback: 'Yes' } }, { id: 'no', title: { variants: new Map([['en', "No, that's all"], ['ar', 'لا، هذا كل شيء']]), fallback: "No, that's all" } }],
+    };
+    expect(accepts(more, 'no thanks')).toBe('no');
+    expect(accepts(more, 'No thank you!')).toBe('no');
+    expect(accepts(more, 'yes please')).toBe('yes');
+    expect(accepts(more, 'لا شكرًا')).toBe('no');
+    expect(accepts(more, 'نعم من فضلك')).toBe('yes');
+    expect(accepts(type, 'billing please')).toBe('billing');
+    expect(accepts(more, 'thanks')).toBe('refused');
+    expect(accepts(more, 'no, I still cannot log in')).toBe('refused');
+  });
   it('takes no slip between two titles as near, nor in a short title', () => {
     const near: Expect = { type: 'choice', choices: [{ id: 'card', title: forEveryLanguage('Card') }, { id: 'cart', title: forEveryLanguage('Cart') }] };
     expect(accepts(near, 'carf')).toBe('refused');

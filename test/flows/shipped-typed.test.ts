@@ -21,7 +21,7 @@ describe('the shipped flow, "anything else?" typed', () => {
     await dirs.remove();
   });
 
-  it.each([['no', 'en'], ['No', 'en'], ['لا', 'ar']])('a typed %j is taken as "no", not answered "Please pick one of the options"', (typed, language) => {
+  it.each([['no', 'en'], ['No', 'en'], ['لا', 'ar'], ['no thanks', 'en'], ['No thank you!', 'en'], ['لا شكرًا', 'ar']])('a typed %j is taken as "no", not answered "Please pick one of the options"', (typed, language) => {
     const run = newRun({ name: 'Mona', fields: { email: 'mona@example.com' }, ...(language === 'ar' ? { language: 'ar' } : {}) });
     run.classifier = () => ({ intent: 'billing', confidence: 0.9 });
     startFlow(flow, run);
