@@ -687,7 +687,9 @@ export class LowdbStore implements Store {
     return structuredClone({
       contacts: snapshot.contacts.map((entry) => fresh(entry)),
       conversations: snapshot.conversations.map((entry) => fresh(entry)),
-      docs: snapshot.docs,
+      // As reads give them: a snapshot holds timelines, sent parts and erased relays as their JSON text, which a
+      // copy would store as a string where PostgreSQL's readers expect the document.
+      docs: snapshot.docs.map(([collection, key]): [string, string, unknown] => [collection, key, state.doc(collection, key)]),
       counters: snapshot.counters,
       messageCount: state.messageCount,
     });

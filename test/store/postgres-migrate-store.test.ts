@@ -13,7 +13,9 @@ import { contact, conversation, dump, handleMessage, tempDirs } from './helpers.
 import { databaseUrl, skipReason, sql, urlOfDatabase } from './postgres-helpers.ts';
 
 const addresses: [string, string][] = [['webchat', 'ann'], ['webchat', 'bob'], ['telegram', '1001']];
-const collections = ['agents', 'leases', 'flow-versions'];
+// Timelines (a conversation's lifecycle on the dashboard), sent parts (an agent's Reply on the second part of a long
+// relay) and erased relays are held as text by the embedded store.
+const collections = ['agents', 'leases', 'flow-versions', 'timelines', 'sent-parts', 'erased-relays'];
 
 describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
   let database: string;
@@ -38,6 +40,9 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
       tx.putDoc('agents', 'omar', { status: 'online' });
       tx.putDoc('leases', 'sweep', { owner: 'p1', until: '2025-01-01T00:00:00.000Z' });
       tx.putDoc('flow-versions', 'inbound@abc', { source: 'flow: inbound' });
+      tx.putDoc('timelines', '2', { moments: [{ at: '2025-01-01T00:00:00.000Z', kind: 'queued', team: 'Billing' }] });
+      tx.putDoc('sent-parts', 'telegram:9001:41', { of: '9001:40' });
+      tx.putDoc('erased-relays', 'agent:omar', { erasedAt: '2025-01-01T00:00:00.000Z', contacts: { gone: '2025-01-01T00:00:00.000Z' } });
     });
     const [first, second] = await store.claimOutbound(2);
     await store.markDelivery(first?.id ?? 0, { channelMessageId: 'wire-1' });
@@ -73,8 +78,8 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
 
   it('copies everything into an empty database, checked by counts, and reads back the same', async () => {
     const { code, output } = await run();
-    expect(output).toContain('copied 3 contacts, 3 conversations, 10 messages, 3 documents');
-    expect(output).toContain('counted there: 3 contacts, 3 conversations, 10 messages, 3 documents');
+    expect(output).toContain('copied 3 contacts, 3 conversations, 10 messages, 6 documents');
+    expect(output).toContain('counted there: 3 contacts, 3 conversations, 10 messages, 6 documents');
     expect(code).toBe(0);
     const [embedded, copied] = await both(async (store) => ({
       everything: await dump(store, collections, addresses),
@@ -86,6 +91,8 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     expect(copied).toEqual(embedded);
     expect(copied.inDoubt).toHaveLength(1);
     expect(copied.byChannelId).toMatchObject({ status: 'sent', delivery: 'read' });
+    // Documents, not their JSON text as a string: the dashboard's lifecycle of #2 reads its moments.
+    expect(await both((store) => store.doc('timelines', '2'))).toEqual([{ moments: [expect.objectContaining({ kind: 'queued' })] }, { moments: [expect.objectContaining({ kind: 'queued' })] }]);
     // Vacuumed and analyzed after the copy, as after any bulk load: the first processes plan with statistics.
     const tables = await sql<{ relname: string; vacuumed: boolean; analyzed: boolean }>(
       "SELECT relname, last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE schemaname = 'switchboard' AND relname <> 'schema_migrations' ORDER BY relname",
@@ -117,7 +124,7 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
   it('refuses a database that holds data unless --force, which replaces it', async () => {
     const refused = await run();
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 3 documents; nothing was copied');
+    expect(refused.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 6 documents; nothing was copied');
     const forced = await run('--force');
     expect(forced.code).toBe(0);
     const [embedded, copied] = await both((store) => dump(store, collections, addresses));
