@@ -149,7 +149,35 @@ export const MIGRATIONS: readonly Migration[] = [
     // (a U+202E showed "Dana \u202Eevil" as "Dana live" on every card and page). `personName` says what a name shows.
     run: cleanContactNames,
   },
+  {
+    version: 6,
+    name: 'documents a copy stored as their text',
+    // `npm run migrate-store` of releases since the embedded store held timelines, sent parts and erased relays as
+    // their JSON text stored that text as a JSON string: the dashboard could not read a copied conversation's
+    // lifecycle, and an agent's Reply on a later part of a long relay found no customer.
+    run: parseDocumentsStoredAsText,
+  },
 ];
+
+/** The collections whose documents the embedded store held as their JSON text then (`TEXT_COLLECTIONS` in state.ts). */
+const COPIED_AS_TEXT = ['timelines', 'sent-parts', 'erased-relays'];
+
+/**
+ * Rewrites each document of `COPIED_AS_TEXT` stored as a JSON string as the document that string is, with its version
+ * moved on. None of them is ever a string itself. Read and written as text: `->>` and jsonb refuse a \u0000.
+ */
+async function parseDocumentsStoredAsText(client: pg.PoolClient): Promise<void> {
+  const found = await client.query<{ collection: string; key: string; text: string }>(
+    `SELECT collection, key, value::text AS text FROM docs WHERE collection = ANY($1) AND left(value::text, 1) = '"'`,
+    [COPIED_AS_TEXT],
+  );
+  if (found.rows.length === 0) return;
+  await client.query(
+    `UPDATE docs d SET version = d.version + 1, value = u.value::json
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS u(collection, key, value) WHERE d.collection = u.collection AND d.key = u.key`,
+    [found.rows.map((row) => row.collection), found.rows.map((row) => row.key), found.rows.map((row) => JSON.parse(row.text) as string)],
+  );
+}
 
 /**
  * A contact's JSON text holding a `"name"` whose string is not plain single-spaced ASCII: an escape (a control, a
