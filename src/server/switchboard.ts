@@ -2,11 +2,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
 import { isDown, type Channel, type Deliver } from '../types.ts';
-import { FileMediaStore, openStore } from '../store/index.ts';
+import { FileMediaStore, openStore, type LowdbStoreOptions } from '../store/index.ts';
+import { COPIED_MARK, copiedMark } from '../store/copied-mark.ts';
 import type { Store } from '../store/types.ts';
 import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
@@ -272,7 +273,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         () => openStore({ kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog, ...(config.DATABASE_POOL_SIZE ? { poolSize: config.DATABASE_POOL_SIZE } : {}) }),
         { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason, delayMs) => { storeWait = reason; storeRetryAt = Date.now() + delayMs; } },
       )
-      : await openStore({ dir: resolve(dataDir, 'store'), log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
+      : await openEmbeddedStore(resolve(dataDir, 'store'), { log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
     if (config.STORE === 'postgres') {
       // Loaded here, as openStore loads the store: pg stays out of a process on the embedded store.
       const { PostgresFanout } = await import('../store/postgres/notify.ts');
@@ -502,6 +503,23 @@ async function referenceOf(store: Store, channel: string, address: string): Prom
 }
 
 /**
+ * Opens the embedded store in `dir`, unless `npm run migrate-store` copied it into PostgreSQL (its mark, `COPIED.json`):
+ * served from here again (STORE left at its default on one host, a rollback), customers would go on from before the
+ * copy, beside those PostgreSQL serves, and the replies waiting in it would be sent a second time.
+ */
+async function openEmbeddedStore(dir: string, options: Omit<LowdbStoreOptions, 'dir'>): Promise<Store> {
+  const mark = await copiedMark(dir);
+  if (mark) {
+    throw new ConfigError(
+      `Bad configuration:\n  STORE=lowdb (the default): the embedded store in ${dir} was copied into PostgreSQL (${mark.into ?? 'the database of the copy'}) by npm run migrate-store` +
+        `${mark.copiedAt ? ` at ${mark.copiedAt}` : ''}, and is served from there. Start with STORE=postgres and that database's DATABASE_URL. ` +
+        `To serve from the embedded store again anyway (it holds nothing of what PostgreSQL received since), delete ${join(dir, COPIED_MARK)}.`,
+    );
+  }
+  return openStore({ dir, ...options });
+}
+
+/**
  * On PostgreSQL, says so when the database holds no contact while DATA_DIR/store holds an embedded store: the
  * embedded store was most likely not copied (`npm run migrate-store`), and every customer would start over unseen.
  */
@@ -509,6 +527,12 @@ async function warnOfUncopiedStore(store: PostgresStore, embeddedDir: string, lo
   const names = await readdir(embeddedDir).catch(() => [] as string[]);
   if (!names.some((name) => name === 'journal.jsonl' || name === 'state.json' || name === 'messages.jsonl')) return;
   if ((await store.contactsBefore(undefined, 1)).length > 0) return;
+  const mark = await copiedMark(embeddedDir).catch(() => undefined);
+  if (mark) {
+    log.warn({ embeddedStore: embeddedDir, copiedInto: mark.into },
+      `PostgreSQL holds no contacts, but the embedded store in DATA_DIR/store was copied into ${mark.into ?? 'another database'}: is DATABASE_URL that database's? Customers and agents will not find their conversations here.`);
+    return;
+  }
   log.warn({ embeddedStore: embeddedDir },
     'PostgreSQL holds no contacts, but DATA_DIR/store holds an embedded store that was not copied into it: customers and agents will not find their conversations. ' +
       'Stop every Switchboard process and run `npm run migrate-store -- --force` with this DATA_DIR and DATABASE_URL (see Scaling out on PostgreSQL).');

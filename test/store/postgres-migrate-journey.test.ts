@@ -64,7 +64,7 @@ it.skipIf(!databaseUrl)('after the copy the dashboard shows every conversation a
   apps.pop();
   const lines: string[] = [];
   expect(await migrateStore([], { DATA_DIR: dir, DATABASE_URL: db.url }, (line) => lines.push(line))).toBe(0);
-  expect(lines[0]).toContain('copied 4 contacts, 4 conversations');
+  expect(lines.join('\n')).toContain('copied 4 contacts, 4 conversations');
 
   const b = await boot(dir, { STORE: 'postgres', DATABASE_URL: db.url });
   expect(await dashboard(b.url)).toEqual(before);

@@ -2,13 +2,16 @@
 // same through the Store interface; a database that holds data is refused unless --force.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/server/config.ts';
+import { startSwitchboard } from '../../src/server/switchboard.ts';
 import { LowdbStore } from '../../src/store/lowdb.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { migrateStore } from '../../src/store/postgres/migrate-store.ts';
 import type { Store } from '../../src/store/types.ts';
+import { quietLog } from '../helpers.ts';
 import { contact, conversation, dump, handleMessage, tempDirs } from './helpers.ts';
 import { databaseUrl, skipReason, sql, urlOfDatabase } from './postgres-helpers.ts';
 
@@ -129,6 +132,22 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     expect(forced.code).toBe(0);
     const [embedded, copied] = await both((store) => dump(store, collections, addresses));
     expect(copied).toEqual(embedded);
+  });
+
+  it('says how long it took and what to do next, and Switchboard no longer starts on the embedded store it copied', async () => {
+    const { code, output } = await run('--force');
+    expect(code).toBe(0);
+    expect(output).toMatch(/into PostgreSQL in [\d.]+ m?s; counted there/);
+    expect(output).toContain('start Switchboard with STORE=postgres and this DATABASE_URL');
+    // STORE left at its default (one host forgotten, a rollback): customers would be served from before the copy.
+    const start = () => startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dataDir } as never, log: quietLog, watch: false, sweepEveryMs: 0 });
+    const refused = start();
+    await expect(refused).rejects.toThrow(ConfigError);
+    await expect(refused).rejects.toThrow(`was copied into PostgreSQL (database "${database}" on `);
+    await expect(refused).rejects.toThrow(`delete ${join(dataDir, 'store', 'COPIED.json')}`);
+    // The operator's way back.
+    await rm(join(dataDir, 'store', 'COPIED.json'));
+    await (await start()).stop();
   });
 
   it('says what is missing when DATABASE_URL is not set', async () => {

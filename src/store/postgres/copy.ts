@@ -81,7 +81,12 @@ async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client:
  *     const report = await copyToPostgres(lowdb, { url: process.env.DATABASE_URL, force: false });
  */
 export async function copyToPostgres(
-  source: LowdbStore, options: { url: string; schema?: string; force?: boolean; legacyFlowVersionsDir?: string },
+  source: LowdbStore,
+  options: {
+    url: string; schema?: string; force?: boolean; legacyFlowVersionsDir?: string;
+    /** Told how many messages are in the database's transaction so far, after each batch, and how many there are. */
+    progress?: (messages: number, of: number) => void;
+  },
 ): Promise<CopyReport> {
   const schema = options.schema ?? 'switchboard';
   // Two connections: one checks and copies, the migrations take the other.
@@ -112,7 +117,7 @@ export async function copyToPostgres(
       // The messages as the store counts them (in memory and archived alike), not as the copy read them: a message
       // the copy missed shows as a mismatch below.
       const sourceCounts: Counts = { contacts: data.contacts.length, conversations: data.conversations.length, messages: data.messageCount, docs: data.docs.length };
-      const { target, withoutChannelId } = await copyAll(client, data, source, sourceCounts, options.force === true, schema);
+      const { target, withoutChannelId } = await copyAll(client, data, source, sourceCounts, options.force === true, schema, options.progress);
       // As after any bulk load: the planner's statistics, and the pages marked all-visible, before the first process
       // starts (else autovacuum does both under its first load, and until then the plans are guessed). The copy is
       // committed by now, whatever this does.
@@ -155,6 +160,7 @@ async function legacyFlowVersions(dir: string, docs: readonly [string, string, u
 /** The copy in one transaction: refused if the target holds data (unless `force`), rolled back on a count mismatch. */
 async function copyAll(
   client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, source: LowdbStore, sourceCounts: Counts, force: boolean, schema: string,
+  progress: ((messages: number, of: number) => void) | undefined,
 ): Promise<{ target: Counts; withoutChannelId: number }> {
   await client.query('BEGIN');
   let target: Counts;
@@ -168,7 +174,7 @@ async function copyAll(
       );
     }
     if (force) await client.query(`TRUNCATE ${TABLES}`);
-    withoutChannelId = await insertAll(client, data, source.allMessages(BATCH));
+    withoutChannelId = await insertAll(client, data, source.allMessages(BATCH), (messages) => progress?.(messages, sourceCounts.messages));
     target = await count(client);
     if (Object.keys(sourceCounts).some((name) => sourceCounts[name as keyof Counts] !== target[name as keyof Counts])) {
       throw new CopyMismatchError(`the copy holds ${describe(target)} but the embedded store holds ${describe(sourceCounts)}; nothing was committed`);
@@ -195,7 +201,9 @@ async function copyAll(
  * refused) is the same id once PostgreSQL's text holds it (see `cleanText`), and the one-inbound-per-id index refuses
  * the second. That message is kept whole, only its id on the channel is left out.
  */
-async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, messages: AsyncIterable<Message[]>): Promise<number> {
+async function insertAll(
+  client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>, messages: AsyncIterable<Message[]>, inserted: (messages: number) => void,
+): Promise<number> {
   const run = async <R extends object = object>(build: (params: Params) => string): Promise<R[]> => {
     const params = new Params();
     const sql = build(params);
@@ -209,6 +217,7 @@ async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbSt
   for (const conversations of batches(data.conversations)) await run((params) => upsertConversations(params, conversations));
   let lastCopied = 0;
   let withoutChannelId = 0;
+  let soFar = 0;
   for await (const batch of messages) {
     const copied = await run<{ id: string }>((params) => `${insertMessages(params, batch, batch.map((message) => message.id))}
       ON CONFLICT (channel, channel_message_id) WHERE direction = 'in' AND channel_message_id IS NOT NULL DO NOTHING RETURNING id`);
@@ -219,6 +228,7 @@ async function insertAll(client: pg.PoolClient, data: Awaited<ReturnType<LowdbSt
       withoutChannelId += refused.length;
     }
     lastCopied = batch.at(-1)?.id ?? lastCopied;
+    inserted((soFar += batch.length));
   }
   for (const docs of batches(data.docs)) {
     await run((params) => `INSERT INTO docs (collection, key, version, value)

@@ -1,10 +1,12 @@
 // `npm run migrate-store [-- --force]`: copies the embedded store under DATA_DIR (default ./data) into the PostgreSQL
-// database DATABASE_URL names, then compares the counts. Stop Switchboard first: the embedded store's lock refuses
-// a second process. An empty target is required unless --force, which replaces what it holds.
+// database DATABASE_URL names, then compares the counts, and marks the embedded store copied. Stop Switchboard first:
+// the embedded store's lock refuses a second process. An empty target is required unless --force, which replaces
+// what it holds.
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { COPIED_MARK, databaseName, markCopied } from '../copied-mark.ts';
 import { StoreLockedError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
 import { copyToPostgres, CopyError, describe } from './copy.ts';
@@ -29,12 +31,16 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     print(`DATABASE_URL is not set: say which PostgreSQL database to copy into.\n${USAGE}`);
     return 2;
   }
-  const dir = join(resolve(env.DATA_DIR ?? './data'), 'store');
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const dir = join(dataDir, 'store');
   // Opening makes a store where there is none: a mistyped DATA_DIR would "copy" an empty one.
   if (!(await holdsStore(dir))) {
     print(`there is no embedded store in ${dir}; nothing was copied (is DATA_DIR right? the embedded store is DATA_DIR/store, made at Switchboard's first start)`);
     return 1;
   }
+  const started = performance.now();
+  // A large store takes a while to read (its journal replayed) and to copy: say what is going on meanwhile.
+  print(`reading the embedded store in ${dir}…`);
   const source = new LowdbStore({ dir });
   try {
     await source.open();
@@ -43,14 +49,30 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     print(`cannot open the embedded store in ${dir}: ${(error as Error).message}${hint}`);
     return 1;
   }
+  const into = databaseName(url);
+  print(`copying it into PostgreSQL, ${into}, in one transaction…`);
+  let told = performance.now();
+  const progress = (messages: number, of: number) => {
+    if (performance.now() - told < PROGRESS_EVERY_MS) return;
+    told = performance.now();
+    print(`  ${messages} of ${of} messages copied, nothing committed yet…`);
+  };
   try {
-    const report = await copyToPostgres(source, { url, force, legacyFlowVersionsDir: join(dir, 'flow-versions') });
-    print(`copied ${describe(report.source)} from ${dir} into PostgreSQL; counted there: ${describe(report.target)}`);
+    const report = await copyToPostgres(source, { url, force, legacyFlowVersionsDir: join(dir, 'flow-versions'), progress });
+    print(`copied ${describe(report.source)} from ${dir} into PostgreSQL in ${duration(performance.now() - started)}; counted there: ${describe(report.target)}`);
     if (report.withoutChannelId > 0) {
       print(`${report.withoutChannelId} inbound messages were copied without their id on the channel: each differed from another's only by a NUL or a lone surrogate, which PostgreSQL cannot tell apart (a repeat delivery of those is no longer recognised).`);
     }
     if (report.vacuumFailed) print(`The copy is committed, but VACUUM (ANALYZE) of its tables failed (${report.vacuumFailed}): run it in psql before the first start, or let autovacuum do it.`);
-    print('Start Switchboard with STORE=postgres and this DATABASE_URL to use it.');
+    const marked = await markCopied(dir, { copiedAt: new Date().toISOString(), into }).then(() => true, (error: Error) => {
+      print(`Could not mark ${dir} as copied (${error.message}): do not start Switchboard on the embedded store again.`);
+      return false;
+    });
+    print('Next:');
+    print(`  start Switchboard with STORE=postgres and this DATABASE_URL (every process, with the same flows, team.yaml and nlp/ as ${dataDir}).`);
+    const media = await filesIn(join(dataDir, 'media'));
+    if (media > 0) print(`  the ${media === 1 ? 'file' : `${media} files`} customers and agents sent stay in ${join(dataDir, 'media')}: give every process that directory (storage they share), or they cannot show them.`);
+    if (marked) print(`  ${dir} is kept as it was, marked copied (${COPIED_MARK}): Switchboard refuses to start on it again, which would serve customers from before the copy.`);
     return 0;
   } catch (error) {
     if (error instanceof CopyError) {
@@ -62,6 +84,23 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
   } finally {
     await source.close();
   }
+}
+
+/** How often a long copy says how far it is. */
+const PROGRESS_EVERY_MS = 10_000;
+
+/** "850 ms", "12.4 s", "3 min 05 s". */
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/** How many files `dir` holds, in its folders too; 0 when it is missing. */
+async function filesIn(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).length;
 }
 
 /** Whether `dir` holds an embedded store's files: its journal, its snapshot or its messages archive. */
