@@ -167,6 +167,17 @@ async function copyAll(
   let withoutChannelId: number;
   try {
     const before = await count(client);
+    const served = await servedSince(client, data);
+    if (served) {
+      // Ids on PostgreSQL go on after the embedded store's highest: these came after a copy of this store, from
+      // customers served there since. --force would replace them with the older copy.
+      throw new TargetNotEmptyError(
+        `the PostgreSQL schema ${schema} already holds ${describe(before)}, of which ${served.conversations} conversations and ${served.messages} messages ` +
+          `are newer than anything in the embedded store${served.newest ? ` (the newest of ${served.newest})` : ''}: customers have been served from it since it was copied. ` +
+          `Nothing was copied, and --force would not replace them. Start Switchboard with STORE=postgres on it; to copy the embedded store over it all the same, ` +
+          `losing those, empty it first (in psql: DROP SCHEMA ${schema} CASCADE;).`,
+      );
+    }
     if (!force && Object.values(before).some((n) => n > 0)) {
       throw new TargetNotEmptyError(
         `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
@@ -242,6 +253,26 @@ async function insertAll(
   const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
   if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR NOT is_called", [lastConversation]);
   return withoutChannelId;
+}
+
+/**
+ * The conversations and messages the target holds with ids above the highest the embedded store handed out (the
+ * ids a copy of it goes on from), and when the newest of those messages was; undefined when there are none.
+ */
+async function servedSince(
+  client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>,
+): Promise<{ conversations: number; messages: number; newest?: string } | undefined> {
+  const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
+  // The data as text: ->> refuses a document holding a \u0000.
+  const { rows } = await client.query<{ conversations: string; messages: string; newest: string | null }>(
+    `SELECT (SELECT count(*) FROM conversations WHERE id > $1) AS conversations, (SELECT count(*) FROM messages WHERE id > $2) AS messages,
+       (SELECT data::text FROM messages WHERE id > $2 ORDER BY id DESC LIMIT 1) AS newest`,
+    [lastConversation, data.counters.message],
+  );
+  const row = rows[0];
+  if (!row || (Number(row.conversations) === 0 && Number(row.messages) === 0)) return undefined;
+  const at = row.newest === null ? undefined : (JSON.parse(row.newest) as { at?: unknown }).at;
+  return { conversations: Number(row.conversations), messages: Number(row.messages), ...(typeof at === 'string' ? { newest: at } : {}) };
 }
 
 async function count(client: pg.PoolClient): Promise<Counts> {
