@@ -126,12 +126,13 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
 
   it('refuses a database that served customers since the copy, even with --force, which would lose them', async () => {
     // Dan wrote on PostgreSQL after the copy (the test above): a second run, days later, must not wipe him.
-    for (const argv of [[], ['--force']]) {
-      const refused = await run(...argv);
-      expect(refused.code).toBe(1);
-      expect(refused.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 6 documents, of which 1 conversations and 1 messages are newer than anything in the embedded store (the newest of 2025-01-01T00:00:00.000Z)');
-      expect(refused.output).toContain('--force would not replace them');
-    }
+    const refused = await run();
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('(not customers served from it since a copy: a database holding those is refused even so)');
+    const forced = await run('--force');
+    expect(forced.code).toBe(1);
+    expect(forced.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 6 documents, of which 1 conversations and 1 messages are newer than anything in the embedded store (the newest of 2025-01-01T00:00:00.000Z)');
+    expect(forced.output).toContain('--force would not replace them');
     const postgres = new PostgresStore({ url: urlOfDatabase(database) });
     await postgres.open();
     try {
@@ -147,7 +148,8 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     await sql("UPDATE switchboard.contacts SET data = '{\"id\":\"cid\",\"identities\":[],\"fields\":{},\"tags\":[],\"name\":\"changed\"}' WHERE id = 'cid'", [], urlOfDatabase(database));
     const refused = await run();
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('already holds 3 contacts, 3 conversations, 10 messages, 6 documents; nothing was copied');
+    // At once: not after reading the embedded store, which takes minutes for a large one.
+    expect(refused.output).toMatch(/^the PostgreSQL schema switchboard already holds 3 contacts, 3 conversations, 10 messages, 6 documents; nothing was copied/);
     const forced = await run('--force');
     expect(forced.code).toBe(0);
     const [embedded, copied] = await both((store) => dump(store, collections, addresses));

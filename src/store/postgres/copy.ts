@@ -74,14 +74,15 @@ async function liveStores(client: pg.PoolClient): Promise<{ pid: number; client:
 }
 
 /**
- * Copies everything `source` holds into the PostgreSQL database at `url` (schema `schema`, migrated first). Refuses
- * a target that holds any contact, conversation, message or document unless `force`, which empties it first. The
- * counts are compared inside the transaction: on a mismatch nothing is committed.
+ * Copies everything the store `open` opens holds into the PostgreSQL database at `url` (schema `schema`, migrated
+ * first); `open` is called once the target is found fit, so that a refusal does not wait for a large store to be read.
+ * Refuses a target that holds any contact, conversation, message or document unless `force`, which empties it first.
+ * The counts are compared inside the transaction: on a mismatch nothing is committed.
  *
- *     const report = await copyToPostgres(lowdb, { url: process.env.DATABASE_URL, force: false });
+ *     const report = await copyToPostgres(async () => lowdb, { url: process.env.DATABASE_URL, force: false });
  */
 export async function copyToPostgres(
-  source: LowdbStore,
+  open: () => Promise<LowdbStore>,
   options: {
     url: string; schema?: string; force?: boolean; legacyFlowVersionsDir?: string;
     /** Told how many messages are in the database's transaction so far, after each batch, and how many there are. */
@@ -111,6 +112,12 @@ export async function copyToPostgres(
             `Stop every Switchboard process on it first. If they are gone already (a host cut off from the network: PostgreSQL keeps its sessions until their keepalive gives up), end those sessions: SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${pids}]) AS pid;`,
         );
       }
+      // Before the embedded store is read, which takes a while for a large one: a refusal comes at once.
+      if (options.force !== true && (await holdsTables(client))) {
+        const before = await count(client);
+        if (Object.values(before).some((n) => n > 0)) throw notEmpty(before, schema);
+      }
+      const source = await open();
       await migrate(pool, schema);
       const data = await source.everything();
       if (options.legacyFlowVersionsDir) data.docs.push(...(await legacyFlowVersions(options.legacyFlowVersionsDir, data.docs)));
@@ -178,12 +185,7 @@ async function copyAll(
           `losing those, empty it first (in psql: DROP SCHEMA ${schema} CASCADE;).`,
       );
     }
-    if (!force && Object.values(before).some((n) => n > 0)) {
-      throw new TargetNotEmptyError(
-        `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
-          'Copy into an empty database, or run again with --force (`npm run migrate-store -- --force`: npm keeps a --force written without the -- for itself) to replace what it holds.',
-      );
-    }
+    if (!force && Object.values(before).some((n) => n > 0)) throw notEmpty(before, schema);
     if (force) await client.query(`TRUNCATE ${TABLES}`);
     withoutChannelId = await insertAll(client, data, source.allMessages(BATCH), (messages) => progress?.(messages, sourceCounts.messages));
     target = await count(client);
@@ -253,6 +255,21 @@ async function insertAll(
   const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
   if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR NOT is_called", [lastConversation]);
   return withoutChannelId;
+}
+
+/** The refusal of a target holding `before` without --force. */
+function notEmpty(before: Counts, schema: string): TargetNotEmptyError {
+  return new TargetNotEmptyError(
+    `the PostgreSQL schema ${schema} already holds ${describe(before)}; nothing was copied. ` +
+      'Copy into an empty database, or run again with --force (`npm run migrate-store -- --force`: npm keeps a --force written without the -- for itself) to replace what it holds ' +
+      '(not customers served from it since a copy: a database holding those is refused even so).',
+  );
+}
+
+/** Whether the schema on the search path has the copy's tables (a database never migrated has not). */
+async function holdsTables(client: pg.PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ made: boolean }>("SELECT to_regclass('contacts') IS NOT NULL AND to_regclass('docs') IS NOT NULL AS made");
+  return rows[0]?.made === true;
 }
 
 /**

@@ -39,18 +39,23 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     return 1;
   }
   const started = performance.now();
-  // A large store takes a while to read (its journal replayed) and to copy: say what is going on meanwhile.
-  print(`reading the embedded store in ${dir}…`);
-  const source = new LowdbStore({ dir });
-  try {
-    await source.open();
-  } catch (error) {
-    const hint = error instanceof StoreLockedError ? '' : ` (is DATA_DIR right? the embedded store is DATA_DIR/store)`;
-    print(`cannot open the embedded store in ${dir}: ${(error as Error).message}${hint}`);
-    return 1;
-  }
   const into = databaseName(url);
-  print(`copying it into PostgreSQL, ${into}, in one transaction…`);
+  let source: LowdbStore | undefined;
+  // Called once the database is found fit: a large store takes a while to read (its journal replayed) and to copy,
+  // so it says what is going on meanwhile.
+  const open = async (): Promise<LowdbStore> => {
+    print(`reading the embedded store in ${dir}…`);
+    const store = new LowdbStore({ dir });
+    try {
+      await store.open();
+    } catch (error) {
+      const hint = error instanceof StoreLockedError ? '' : ` (is DATA_DIR right? the embedded store is DATA_DIR/store)`;
+      throw new CopyError(`cannot open the embedded store in ${dir}: ${(error as Error).message}${hint}`);
+    }
+    source = store;
+    print(`copying it into PostgreSQL, ${into}, in one transaction…`);
+    return store;
+  };
   let told = performance.now();
   const progress = (messages: number, of: number) => {
     if (performance.now() - told < PROGRESS_EVERY_MS) return;
@@ -58,7 +63,7 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     print(`  ${messages} of ${of} messages copied, nothing committed yet…`);
   };
   try {
-    const report = await copyToPostgres(source, { url, force, legacyFlowVersionsDir: join(dir, 'flow-versions'), progress });
+    const report = await copyToPostgres(open, { url, force, legacyFlowVersionsDir: join(dir, 'flow-versions'), progress });
     print(`copied ${describe(report.source)} from ${dir} into PostgreSQL in ${duration(performance.now() - started)}; counted there: ${describe(report.target)}`);
     if (report.withoutChannelId > 0) {
       print(`${report.withoutChannelId} inbound messages were copied without their id on the channel: each differed from another's only by a NUL or a lone surrogate, which PostgreSQL cannot tell apart (a repeat delivery of those is no longer recognised).`);
@@ -82,7 +87,7 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
     print(`the copy failed and nothing was committed: ${(error as Error).message}`);
     return 1;
   } finally {
-    await source.close();
+    await source?.close();
   }
 }
 
