@@ -172,6 +172,26 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     await (await start()).stop();
   });
 
+  it('says what to look at when the database is out of reach, missing or refuses to write', async () => {
+    const readOnly = `ms_ro_${randomBytes(4).toString('hex')}`;
+    await sql(`CREATE DATABASE ${readOnly}`);
+    await sql(`ALTER DATABASE ${readOnly} SET default_transaction_read_only = on`);
+    try {
+      const attempt = async (url: string) => {
+        const lines: string[] = [];
+        expect(await migrateStore([], { DATA_DIR: dataDir, DATABASE_URL: url }, (line) => lines.push(line))).toBe(1);
+        return lines.at(-1);
+      };
+      const gone = new URL(urlOfDatabase(database));
+      gone.searchParams.set('host', join(dataDir, 'no-server-here'));
+      expect(await attempt(gone.toString())).toMatch(/^PostgreSQL, database "ms_\w+" on .*no-server-here, is out of reach \(.*\); nothing was committed\. Is DATABASE_URL right, is the server up/);
+      expect(await attempt(urlOfDatabase(`${database}_typo`))).toMatch(/^PostgreSQL has no database "ms_\w+_typo" .*; nothing was copied\. Create it first/);
+      expect(await attempt(urlOfDatabase(readOnly))).toMatch(/refused to write \(cannot execute CREATE SCHEMA in a read-only transaction\); nothing was committed\. The copy needs a primary server that accepts writes/);
+    } finally {
+      await sql(`DROP DATABASE IF EXISTS ${readOnly} WITH (FORCE)`);
+    }
+  });
+
   it('says what is missing when DATABASE_URL is not set', async () => {
     const lines: string[] = [];
     expect(await migrateStore([], { DATA_DIR: dataDir }, (line) => lines.push(line))).toBe(2);

@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { COPIED_MARK, databaseName, markCopied } from '../copied-mark.ts';
-import { StoreLockedError } from '../errors.ts';
+import { StoreLockedError, StoreUnavailableError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
 import { copyToPostgres, CopyError, describe } from './copy.ts';
+import { storeError } from './pool.ts';
 
 const USAGE = 'usage: DATABASE_URL=postgresql://… [DATA_DIR=./data] npm run migrate-store [-- --force]';
 
@@ -84,11 +85,29 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
       print(error.message);
       return 1;
     }
-    print(`the copy failed and nothing was committed: ${(error as Error).message}`);
+    print(failure(error, into));
     return 1;
   } finally {
     await source?.close();
   }
+}
+
+/** SQLSTATEs of a user who may not create the schema or write (`insufficient_privilege`), or of a read-only server. */
+const CANNOT_WRITE = new Set(['42501', '25006']);
+
+/** What a copy that failed tells the operator: nothing committed, and what to look at. */
+function failure(error: unknown, into: string): string {
+  const message = (error as Error).message;
+  if (storeError(error, 'the copy') instanceof StoreUnavailableError) {
+    return `PostgreSQL, ${into}, is out of reach (${message}); nothing was committed. Is DATABASE_URL right, is the server up, and does it accept connections from this host? Run again once it does.`;
+  }
+  const code = (error as { code?: string }).code ?? '';
+  if (code === '3D000') return `PostgreSQL has no ${into} (${message}); nothing was copied. Create it first (createdb, or CREATE DATABASE in psql), or correct DATABASE_URL.`;
+  if (code.startsWith('28')) return `PostgreSQL refused the user of DATABASE_URL on ${into} (${message}); nothing was copied. Check the user and password in DATABASE_URL.`;
+  if (CANNOT_WRITE.has(code)) {
+    return `PostgreSQL, ${into}, refused to write (${message}); nothing was committed. The copy needs a primary server that accepts writes, and a user in DATABASE_URL who may create the schema switchboard (CREATE on the database) or owns it.`;
+  }
+  return `the copy failed and nothing was committed: ${message}`;
 }
 
 /** How often a long copy says how far it is. */
