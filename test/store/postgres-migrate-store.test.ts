@@ -159,6 +159,7 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
   it('says how long it took and what to do next, and Switchboard no longer starts on the embedded store it copied', async () => {
     const { code, output } = await run('--force');
     expect(code).toBe(0);
+    expect(output).toContain(`the embedded store in ${join(dataDir, 'store')} was copied before, into database "${database}" on `);
     expect(output).toMatch(/into PostgreSQL in [\d.]+ m?s; counted there/);
     expect(output).toContain('start Switchboard with STORE=postgres and this DATABASE_URL');
     // STORE left at its default (one host forgotten, a rollback): customers would be served from before the copy.

@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { COPIED_MARK, databaseName, markCopied } from '../copied-mark.ts';
+import { COPIED_MARK, copiedMark, databaseName, markCopied } from '../copied-mark.ts';
 import { StoreLockedError, StoreUnavailableError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
 import { copyToPostgres, CopyError, describe } from './copy.ts';
@@ -45,6 +45,10 @@ export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print
   // Called once the database is found fit: a large store takes a while to read (its journal replayed) and to copy,
   // so it says what is going on meanwhile.
   const open = async (): Promise<LowdbStore> => {
+    const earlier = await copiedMark(dir).catch(() => undefined);
+    if (earlier) {
+      print(`the embedded store in ${dir} was copied before, into ${earlier.into ?? 'PostgreSQL'}${earlier.copiedAt ? ` at ${earlier.copiedAt}` : ''}: what customers wrote there since is not in it, nor in this copy.`);
+    }
     print(`reading the embedded store in ${dir}…`);
     const store = new LowdbStore({ dir });
     try {
