@@ -180,7 +180,7 @@ async function copyAll(
       // customers served there since. --force would replace them with the older copy.
       throw new TargetNotEmptyError(
         `the PostgreSQL schema ${schema} already holds ${describe(before)}, of which ${served.conversations} conversations and ${served.messages} messages ` +
-          `are newer than anything in the embedded store${served.newest ? ` (the newest of ${served.newest})` : ''}: customers have been served from it since it was copied. ` +
+          `are newer than anything in the embedded store${served.newest ? ` (the newest of ${served.newest})` : ''}: customers served from it since it was copied (or another store's). ` +
           `Nothing was copied, and --force would not replace them. Start Switchboard with STORE=postgres on it; to copy the embedded store over it all the same, ` +
           `losing those, empty it first (in psql: DROP SCHEMA ${schema} CASCADE;).`,
       );
@@ -252,9 +252,14 @@ async function insertAll(
   // would have there. A sequence never used reads last_value 1 and is_called false: 1 is still to be handed out.
   const lastMessage = Math.max(data.counters.message, lastCopied);
   if (lastMessage > 0) await client.query("SELECT setval('message_ids', $1) FROM message_ids WHERE last_value < $1 OR NOT is_called", [lastMessage]);
-  const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
+  const lastConversation = lastConversationId(data);
   if (lastConversation > 0) await client.query("SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR NOT is_called", [lastConversation]);
   return withoutChannelId;
+}
+
+/** The highest conversation id the embedded store handed out (of conversations erased since too). */
+function lastConversationId(data: Awaited<ReturnType<LowdbStore['everything']>>): number {
+  return data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
 }
 
 /** The refusal of a target holding `before` without --force. */
@@ -279,7 +284,7 @@ async function holdsTables(client: pg.PoolClient): Promise<boolean> {
 async function servedSince(
   client: pg.PoolClient, data: Awaited<ReturnType<LowdbStore['everything']>>,
 ): Promise<{ conversations: number; messages: number; newest?: string } | undefined> {
-  const lastConversation = data.conversations.reduce((highest, conversation) => Math.max(highest, conversation.id), data.counters.conversation);
+  const lastConversation = lastConversationId(data);
   // The data as text: ->> refuses a document holding a \u0000.
   const { rows } = await client.query<{ conversations: string; messages: string; newest: string | null }>(
     `SELECT (SELECT count(*) FROM conversations WHERE id > $1) AS conversations, (SELECT count(*) FROM messages WHERE id > $2) AS messages,
