@@ -94,9 +94,30 @@ function typedChoice(choices: readonly FlowChoice[], text: string): FlowChoice |
   return nearlyTyped(choices, text);
 }
 
+/**
+ * Whether `text` is courtesy words alone ("thanks", "thank you", «شكرا»): said to a question, they answer none of it.
+ *
+ *     onlyCourtesy('Thank you!'); // true
+ *     onlyCourtesy('thanks, my invoice is wrong'); // false
+ */
+export function onlyCourtesy(text: string): boolean {
+  const words = courteousWords(text);
+  for (let from = 0; from < words.length;) {
+    const count = [2, 1].find((n) => from + n <= words.length && COURTESY.has(words.slice(from, from + n).join(' ')));
+    if (count === undefined) return false;
+    from += count;
+  }
+  return words.length > 0;
+}
+
+/** `text`'s words, folded, without apostrophes, as the courtesy words are written. */
+function courteousWords(text: string): string[] {
+  return fold(text).replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+}
+
 /** `text`'s words, folded, without the courtesy words before or after them ("thanks", "please", «شكرا», «من فضلك»). */
 function withoutCourtesy(text: string): string {
-  let words = fold(text).replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+  let words = courteousWords(text);
   const courteous = (from: number, count: number) => COURTESY.has(words.slice(from, from + count).join(' '));
   for (let dropped = true; dropped && words.length > 0;) {
     dropped = false;

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { besideAnswer } from '../beside.ts';
-import { choicesSchema, compileChoices } from '../choices.ts';
+import { choicesSchema, compileChoices, onlyCourtesy } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
-import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, type AttachmentExpect, type Expect } from '../expect.ts';
+import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, triesToAnswer, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
 import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
@@ -14,7 +14,8 @@ import { localizedSchema, type Localized } from '../language.ts';
 import { suggest } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
-import { defineStep, type CompileContext, type StepContext } from './step.ts';
+import { defineStep, type CompileContext, type StepContext, type StepOutcome } from './step.ts';
+import type { FlowInput } from '../types.ts';
 import { PatternTooSlowError } from '../patterns.ts';
 
 /** A compiled `ask` step. */
@@ -30,6 +31,14 @@ export interface AskStep {
   /** Said when the last try fails, before `onFail`; `""` says nothing. A default when absent and `onFail` continues. */
   failed?: Localized<Template>;
   onFail: Jump;
+  /** For `expect: choice`: where an answer in words that is none of the choices goes, instead of being refused. */
+  otherwise?: Otherwise;
+}
+
+/** A compiled `otherwise:`: the field the customer's words are saved to, and the step the flow goes on at (else the next). */
+export interface Otherwise {
+  save: FieldRef;
+  goto?: string;
 }
 
 const DEFAULT_RETRIES = 2;
@@ -47,9 +56,10 @@ const shape = {
   country: z.string().optional(),
   example: z.string().min(1, 'example needs a text').optional(),
   label: labelSchema.optional(),
+  otherwise: z.object({ save: z.string(), goto: z.string().optional() }).strict().optional(),
 };
 
-/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `example`, `failed`, `on_fail`. */
+/** `- ask: "What is your email address?"` with `expect`, `save`, `label`, `skip_if_known`, `retries`, `invalid`, `example`, `failed`, `on_fail`, `otherwise`. */
 export const askStep = defineStep({
   kind: 'ask',
   shape,
@@ -69,9 +79,17 @@ export const askStep = defineStep({
       if (spec.save) ctx.label(spec.save, step.label, ['label']);
       else ctx.error(['label'], 'label: names the field save: writes, and this question saves nothing', 'add save: conversation.<field>, or remove label:', { kind: 'labelWithoutSave' });
     }
+    if (step.otherwise !== undefined) {
+      // Words in place of a button mean something only where buttons are the answer.
+      if ((step.expect ?? 'text').trim() !== 'choice') {
+        ctx.error(['otherwise'], 'otherwise goes with expect: choice', 'add expect: choice, or remove otherwise:', { kind: 'keyNeedsKey', name: 'otherwise', needs: 'expect: choice', example: 'expect: choice' });
+      }
+      spec.otherwise = { save: ctx.writeField(step.otherwise.save, ['otherwise', 'save']) };
+      if (step.otherwise.goto !== undefined) spec.otherwise.goto = ctx.target(step.otherwise.goto.trim(), ['otherwise', 'goto']);
+    }
     return spec;
   },
-  exits: (spec) => ({ gotos: jumpTargets(spec.onFail), fallsThrough: true, mayWait: true }),
+  exits: (spec) => ({ gotos: [...jumpTargets(spec.onFail), ...(spec.otherwise?.goto !== undefined ? [spec.otherwise.goto] : [])], fallsThrough: true, mayWait: true }),
   runner: {
     run(spec, ctx) {
       if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
@@ -88,6 +106,9 @@ export const askStep = defineStep({
       // Known since it was asked (an admin typed it into the contact, from a phone call): what the customer wrote is
       // no answer to a question that no longer needs one, and asking it again would ask what we know.
       if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
+      // "Yes, my invoice address is wrong too": no wrong pick, but what the customer needs, kept where the flow wants it.
+      const words = spec.otherwise && ownWords(spec.expect, input);
+      if (spec.otherwise && words !== undefined) return goOtherwise(spec.otherwise, words, ctx);
       // "No thanks": asking again would only tell them that is not an email address; they are let go at once.
       const declined = declinesToAnswer(spec.expect, input);
       if (waiting.retries < spec.retries && !declined) {
@@ -243,6 +264,21 @@ function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodO
     );
   }
   return { type: expect };
+}
+
+/**
+ * The answer no choice took, trimmed, when it is words of the customer's own; undefined for what is asked again as
+ * before: nothing, a file, a number (in range or not), a try at a choice ("no, wrong", "option 3"), courtesy alone.
+ */
+function ownWords(expect: Expect, input: FlowInput): string | undefined {
+  const text = input.text?.trim() ?? '';
+  if (text === '' || (input.attachments?.length ?? 0) > 0 || !/\p{L}/u.test(text)) return undefined;
+  return triesToAnswer(expect, input) || onlyCourtesy(text) ? undefined : text;
+}
+
+function goOtherwise(otherwise: Otherwise, text: string, ctx: StepContext): StepOutcome {
+  ctx.write(otherwise.save, text);
+  return otherwise.goto === undefined ? 'next' : { goto: ctx.indexOf(otherwise.goto) };
 }
 
 const FIRST_MESSAGE = parseFieldPath('conversation.first_message')!;
