@@ -82,7 +82,7 @@ async function stopsOnSigterm(command: string, args: string[], check?: (running:
 describe('SIGTERM from a process manager', () => {
   it('stops `npm start` and its server when sent to the npm process', async () => {
     await stopsOnSigterm('npm', ['start']);
-  }, 20_000);
+  }, 45_000);
 
   // The build takes longer than this test (tsc, 6 s here): .ci/run builds first and sets SWITCHBOARD_TEST_DIST=1.
   describe.runIf(process.env.SWITCHBOARD_TEST_DIST === '1')('built by `npm run build`', () => {
@@ -93,6 +93,6 @@ describe('SIGTERM from a process manager', () => {
         expect(await page.text()).toMatch(/<html/i);
         expect(logged).toContain('NLP model trained');
       });
-    }, 20_000);
+    }, 45_000);
   });
 });
