@@ -70,6 +70,7 @@ export async function act(
   handBack: HandBack, confirm?: (result: ActionResult) => Promise<void>,
 ): Promise<ActionResult> {
   const { result, drain } = await decide(ctx, tx, agent, action, fx, handBack);
+  if (result.ok && (action.kind === 'close' || action.kind === 'transfer' || action.kind === 'handBack')) await letGo(ctx, tx, agent, action.conversationId);
   await confirm?.(result);
   if (drain) await drainFor(ctx, tx, agent, fx);
   return result;
@@ -157,6 +158,18 @@ async function decide(
       return { result: done(line('handedBack', conversation.id), conversation.id), drain: true };
     }
   }
+}
+
+/**
+ * A conversation the agent closed, passed on or handed back themselves is no longer where their plain messages go, and
+ * they know it: their next one goes by the usual rules, not held back as after a close by someone else (`writingTo`).
+ */
+async function letGo(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: number): Promise<void> {
+  const state = await agentState(tx, agent, stamp(ctx));
+  if (state.current !== conversationId && state.writingTo !== conversationId) return;
+  if (state.current === conversationId) delete state.current;
+  if (state.writingTo === conversationId) delete state.writingTo;
+  saveAgentState(tx, agent, state);
 }
 
 async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: number, to: string, fx: DeskEffects): Promise<ActionResult> {

@@ -12,6 +12,12 @@ export interface AgentState {
   /** The conversation picked with `/use N`. */
   current?: number;
   /**
+   * The conversation the agent's last message from their app reached, until they closed it, passed it on or handed it
+   * back themselves. When it left them otherwise (an admin, inactivity) their next plain message, which may still be
+   * meant for that customer, reaches no one rather than whichever one customer they hold then (see `targetOf`).
+   */
+  writingTo?: number;
+  /**
    * A conversation of theirs erased (data protection) while their plain messages went to it, or might have gone to it
    * (they had not picked another with /use): until they choose whom they write to again (a Reply on a customer's
    * message, /use), a plain message reaches no one, rather than whichever customer they hold now.

@@ -4,7 +4,7 @@
 // that customer.
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../types.ts';
-import type { Message, Tx } from '../store/types.ts';
+import type { Conversation, Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
 import { blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
@@ -12,8 +12,8 @@ import { act, actionResult, type ActionResult, type AgentAction, type HandBack }
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, word, type Line } from './lines.ts';
-import { heldBy, holderOf, type Held } from './lookups.ts';
+import { line, word, type LeftFor, type Line } from './lines.ts';
+import { customerName, heldBy, holderOf, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { agentInThread } from './threads.ts';
@@ -50,13 +50,15 @@ export async function fromAgent(
     saveAgentState(tx, agent, state);
   }
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
-  const target = () => targetOf(ctx, tx, agent, state, quoted, erased);
+  const target = async () => toldOf(tx, agent, state, await targetOf(ctx, tx, agent, state, quoted, erased));
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
+  toldOf(tx, agent, state, held);
   if ('problem' in held) return reply(word((await closedSince(tx, agent, quoted)) ?? held.problem, agent.language));
+  await wroteTo(ctx, tx, agent, state, held.conversation.id, quoted !== undefined);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => reply(word(said, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
@@ -160,6 +162,30 @@ async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): P
   return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);
 }
 
+/**
+ * Remembers the conversation an agent's message from their app reached (`AgentState.writingTo`); a Reply (`replied`)
+ * is their choice of whom they write to, as /use is, so a pick of theirs that is no longer theirs is dropped.
+ */
+async function wroteTo(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, id: number, replied: boolean): Promise<void> {
+  const stalePick = replied && state.current !== undefined && state.current !== id && 'problem' in (await heldBy(ctx, tx, agent, state.current));
+  if (state.writingTo === id && !stalePick) return;
+  state.writingTo = id;
+  if (stalePick) delete state.current;
+  saveAgentState(tx, agent, state);
+}
+
+/**
+ * `held`, once the agent is told by it that where their plain messages went is no longer theirs: told once, they know
+ * where their messages go now, so their pick and where they last wrote are dropped.
+ */
+function toldOf(tx: Tx, agent: Agent, state: AgentState, held: Held): Held {
+  if (!('problem' in held) || held.problem.key !== 'wroteAfterLeft') return held;
+  delete state.current;
+  delete state.writingTo;
+  saveAgentState(tx, agent, state);
+  return held;
+}
+
 /** Whether conversation `id` is there, and not open with `agent`. */
 async function notTheirsAnyMore(tx: Tx, agent: Agent, id: number): Promise<boolean> {
   const conversation = await tx.conversation(id);
@@ -178,8 +204,25 @@ async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentStat
   // Once it is gone: an erase that failed before its delete leaves it there, and the agent writing as before.
   if (state.erased !== undefined && (await tx.conversation(state.erased)) === undefined) return { problem: line('wroteAfterErase', state.erased) };
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });
-  if (held.length === 1 && held[0]) return heldBy(ctx, tx, agent, held[0].id);
   if (state.current !== undefined && held.some((c) => c.id === state.current)) return heldBy(ctx, tx, agent, state.current);
+  // Where their plain messages went (their pick, else where they last wrote) left them since, by someone else's doing:
+  // this one may be for that customer, whom the one conversation they hold now is not.
+  const went = state.current ?? state.writingTo;
+  const only = held.length === 1 ? held[0] : undefined;
+  if (only && went !== undefined && went !== only.id) return { problem: await wroteAfterLeft(ctx, tx, agent, went, only) };
+  if (only) return heldBy(ctx, tx, agent, only.id);
   if (held.length === 0) return { problem: line('holdNone') };
   return { problem: line('holdSeveral', held.map((c) => c.id)) };
+}
+
+/**
+ * What an agent reads of a plain message that went nowhere because the conversation `id` their messages went to is no
+ * longer theirs, and `next`, the one they hold, would have had it; names in the agent's language.
+ */
+async function wroteAfterLeft(ctx: DeskContext, tx: Tx, agent: Agent, id: number, next: Conversation): Promise<Line> {
+  const left = await tx.conversation(id);
+  const holder = left ? holderOf(ctx, left)?.name : undefined;
+  const now: LeftFor = !left ? 'gone' : left.status === 'closed' ? 'closed' : holder !== undefined ? { holder } : left.stage === 'queued' ? 'queued' : 'bot';
+  const customer = left ? await customerName(tx, left, agent.language) : undefined;
+  return line('wroteAfterLeft', id, customer, now, { id: next.id, customer: await customerName(tx, next, agent.language) });
 }

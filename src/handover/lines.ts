@@ -28,6 +28,15 @@ export type ThreadCommand = 'close' | 'note' | 'transfer' | 'handback';
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
 
+/** Where a conversation is now that left the agent whose messages went to it: closed, with the bot, queued, with a colleague, or erased. */
+export type LeftFor = 'closed' | 'bot' | 'queued' | 'gone' | { holder: string };
+
+const LEFT_FOR_EN = (now: LeftFor): string => (typeof now === 'object' ? `is with ${now.holder} now`
+  : { closed: 'is closed now', bot: 'is back with the bot', queued: 'is waiting in its team\'s queue', gone: 'no longer exists' }[now]);
+
+const LEFT_FOR_AR = (now: LeftFor): string => (typeof now === 'object' ? `أصبحت مع ${isolate(now.holder)}`
+  : { closed: 'أُغلقت', bot: 'عادت إلى البوت', queued: 'تنتظر في قائمة انتظار فريقها', gone: 'لم تعد موجودة' }[now]);
+
 /** What a desk topic's command does to conversation #`other`, said where it is refused for naming another topic's. */
 const THREAD_COMMAND_EN: Record<ThreadCommand, (other: number) => string> = {
   close: (other) => `close #${other}`,
@@ -79,6 +88,11 @@ const en = {
   // whom they write to again: it might have been meant for the erased customer.
   wroteAfterErase: (id: number) =>
     `That reached no one: #${id} was erased since you last chose whom you write to. Reply to one of a customer's messages, or pick a conversation with /use N (/list shows yours).`,
+  // A plain message (or a command without a number) after the conversation the agent's messages went to (their /use
+  // pick, or the one they last wrote to) left them by someone else's doing (an admin, inactivity): it may have been
+  // meant for that customer, not for `next`, the one conversation they hold now, where it would have gone.
+  wroteAfterLeft: (id: number, customer: string | undefined, now: LeftFor, next: { id: number; customer: string }) =>
+    `Nothing was sent or done: #${id}${customer !== undefined ? ` (${customer})` : ''}, where your messages went, ${LEFT_FOR_EN(now)}. They go to #${next.id} (${next.customer}) from now on: send it again if it is meant for them.`,
   replySent: (id: number) => `Sent to #${id}.`,
   // A console reply sent again, edited, after its answer was lost: the first version had reached the customer.
   replyCorrected: (id: number) => `#${id}: your first version had reached the customer, so they got this one as a correction of it.`,
@@ -297,6 +311,8 @@ const ar: Wording = {
     `المحادثة #${id} مغلقة: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
   wroteAfterErase: (id) =>
     `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
+  wroteAfterLeft: (id, customer, now, next) =>
+    `لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #${id}${customer !== undefined ? ` (${isolate(customer)})` : ''} التي كانت تصلها رسائلك ${LEFT_FOR_AR(now)}. تصل رسائلك من الآن إلى المحادثة #${next.id} (${isolate(next.customer)}): أعد إرسالها إن كانت لهذا العميل.`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   replyCorrected: (id) => `المحادثة #${id}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,

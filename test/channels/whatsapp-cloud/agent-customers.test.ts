@@ -1,0 +1,120 @@
+// An agent answering several customers from their own WhatsApp, through the real server, the fake Graph API and the
+// fake Bot API: where their plain messages go when the conversation they went to is taken from them (an admin closes
+// it, inactivity does) and the one customer they hold now is someone else. Nothing reaches that other customer; the
+// agent is told, in their language, and their next message goes on as usual.
+import { describe, expect, it } from 'vitest';
+import { visitor } from '../../helpers.ts';
+import { FakeBotApi } from '../telegram/fake-bot-api.ts';
+import { SECRET, TOKEN, post, telegramServers } from '../telegram/harness.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
+import { clock, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
+
+const OMAR = '15550001234';
+const LAYLA = 5001;
+const HOUR = 3_600_000;
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${OMAR}"\n    teams: [Billing]\n    max_open: 3\n${language}`;
+
+const servers = telegramServers();
+
+let nextMessage = 80_000;
+/** A private Telegram message from Layla saying `body`. */
+function fromLayla(body: string): Record<string, any> {
+  const person = { id: LAYLA, first_name: 'Layla' };
+  return { update_id: nextMessage, message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body } };
+}
+
+/** Layla on Telegram, Sam on the web chat, Omar on WhatsApp; `now`, the server's clock. */
+async function desk(options: { language?: string; now?: () => Date } = {}) {
+  const api = await FakeBotApi.start();
+  servers.stopAfterTest({ stop: () => api.close() });
+  const cloud: CloudServer = await startCloud({
+    flows: { 'inbound.yaml': assignFlow }, team: team(options.language), ...(options.now ? { now: options.now } : {}),
+    config: { ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+  });
+  servers.stopAfterTest(cloud);
+  // Sam's session, on whichever server runs now (a restart keeps it).
+  const sam = () => visitor(cloud.app.url, 'sam', 'Sam');
+  /** Omar writes from WhatsApp; resolves to what the bot answered him, once every reply has left. */
+  const omar = async (body: string): Promise<string[]> => {
+    const before = cloud.graph.saidTo(OMAR).length;
+    expect((await cloud.post(messagesBody([text(body, { from: OMAR })], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    return cloud.graph.saidTo(OMAR).slice(before);
+  };
+  const layla = async (body: string) => {
+    expect(await post(cloud.app, fromLayla(body))).toBe(200);
+    await settled(cloud, OMAR);
+  };
+  const samSays = async (body: string) => {
+    expect((await sam().say(body)).status).toBe(202);
+    for (let waited = 0; waited < 3000 && !cloud.graph.saidTo(OMAR).some((said) => said.includes(body)); waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    await settled(cloud, OMAR);
+  };
+  const samGot = async () => (await sam().messages()).filter((m) => m.from !== 'contact').map((m) => m.text);
+  return { api, cloud, omar, layla, samSays, samGot };
+}
+
+describe('an agent on WhatsApp whose conversation was taken from them while they held another', () => {
+  it('holds back a plain message after an admin closed the conversation they picked with /use, rather than sending it to the other customer', async () => {
+    const { api, cloud, omar, layla, samSays, samGot } = await desk();
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    await samSays('Hello, a question about my invoice');
+    expect(await omar('/use 1')).toEqual(['Your messages now go to #1 (Layla).']);
+    expect((await adminClient(cloud.app.url).post('/conversations/1/close', { note: 'duplicate' })).status).toBe(200);
+    await settled(cloud, OMAR);
+
+    // Omar had not read the admin's close: his answer for Layla must not reach Sam.
+    expect(await omar('Layla, your refund of 50 EUR for order 4521 was approved.')).toEqual([
+      'Nothing was sent or done: #1 (Layla), where your messages went, is closed now. They go to #2 (Sam) from now on: send it again if it is meant for them.',
+    ]);
+    expect(await samGot()).toEqual(['\u2068Omar\u2069 has joined the conversation.']);
+    expect(api.sentTo(LAYLA).join('\n')).not.toContain('50 EUR');
+
+    // Told once: his next message is Sam's.
+    expect(await omar('Hi Sam, let me look at your invoice.')).toEqual([]);
+    expect((await samGot()).at(-1)).toBe('Hi Sam, let me look at your invoice.');
+  });
+
+  it('holds back a plain message and a /close after the only conversation they wrote to was closed for inactivity and a new customer came, across a restart, in Arabic', async () => {
+    const time = clock(new Date().toISOString());
+    const { cloud, omar, layla, samSays, samGot } = await desk({ language: '    language: ar\n', now: time.now });
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    expect(await omar('Let me check with our bank.')).toEqual([]);
+    time.advance(25 * HOUR);
+    await cloud.app.runtime.sweep();
+    await settled(cloud, OMAR);
+    expect((await cloud.app.store.conversation(1))?.status).toBe('closed');
+    // The next morning (his WhatsApp window open again): he is told of the close, and a new customer comes.
+    expect((await omar('/list'))[0]).toBe('أنت متصل.\nليست معك أي محادثة.\nقائمة انتظار \u2068Billing\u2069: فارغة.');
+    await samSays('Hello, a question about my invoice');
+    await cloud.restart();
+
+    const heldBack = 'لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #1 (\u2068Layla\u2069) التي كانت تصلها رسائلك أُغلقت. تصل رسائلك من الآن إلى المحادثة #2 (\u2068Sam\u2069): أعد إرسالها إن كانت لهذا العميل.';
+    expect(await omar('/close')).toEqual([heldBack]);
+    expect((await cloud.app.store.conversation(2))?.status).toBe('open');
+    expect(await omar('/use 2')).toEqual(['تصل رسائلك الآن إلى المحادثة #2 (\u2068Sam\u2069).']);
+    expect(await omar('The bank approved your refund of 50 EUR.')).toEqual([]);
+    expect((await samGot()).at(-1)).toBe('The bank approved your refund of 50 EUR.');
+  });
+
+  it('sends on as before after the agent closed the conversation they wrote to themselves', async () => {
+    const { cloud, omar, layla, samSays, samGot } = await desk();
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    expect(await omar('Your refund is on its way.')).toEqual([]);
+    expect(await omar('/close')).toEqual(['Closed #1.']);
+    await samSays('Hello, a question about my invoice');
+    // An admin closing the one Omar writes to now, after he had closed Layla's himself: held back for Sam's sake, not Layla's.
+    expect(await omar('Hi Sam!')).toEqual([]);
+    expect((await samGot()).at(-1)).toBe('Hi Sam!');
+    await layla('One more thing about order 4521');
+    expect((await adminClient(cloud.app.url).post('/conversations/2/close', {})).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect(await omar('Sam, your invoice is corrected.')).toEqual([
+      'Nothing was sent or done: #2 (Sam), where your messages went, is closed now. They go to #3 (Layla) from now on: send it again if it is meant for them.',
+    ]);
+  });
+});
