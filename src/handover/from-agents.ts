@@ -30,6 +30,7 @@ export async function fromAgent(
 ): Promise<void> {
   if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
   if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx, handBack);
+  if (inbound.reaction || inbound.deletion) return notPassedOn(ctx, tx, agent, inbound, fx);
   const text = inbound.text ?? '';
   const command = parseAgentCommand(text, agent.language);
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
@@ -128,6 +129,30 @@ async function replySentAgain(ctx: DeskContext, tx: Tx, agent: Agent, inbound: I
   const reply = (said: Line) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId);
   await correctForCustomer(ctx, tx, agent, held.conversation, { of: inbound.id, text, was: first.text }, fx, reply);
   return actionResult(true, line('replyCorrected', conversationId), conversationId);
+}
+
+/**
+ * An agent's reaction to a message in their chat with the bot (a customer's relay, say), or their deletion for everyone
+ * of a message of theirs: neither reaches a customer, so the agent is told, since their app shows them done. A deletion
+ * of a message relayed to a customer says that the customer still has it (no channel here takes a sent message back):
+ * it may have gone to the wrong one. A deleted command, or any message that reached nobody, is nothing to tell.
+ */
+async function notPassedOn(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
+  await keep(ctx, tx, agent, inbound);
+  const reply = (said: Line, conversationId?: number) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId);
+  const about = async (id: number | undefined) => {
+    const conversation = id !== undefined ? await tx.conversation(id) : undefined;
+    return conversation ? { id: conversation.id, customer: await customerName(tx, conversation, agent.language) } : undefined;
+  };
+  if (inbound.reaction) {
+    const reacted = await messageOrPartOf(tx, inbound.channel, inbound.reaction.to);
+    const conversation = await about(reacted?.conversationId);
+    return reply(line('reactionNotPassedOn', inbound.reaction.emoji, conversation), conversation?.id);
+  }
+  const deleted = inbound.deletion ? await tx.messageByChannelId(inbound.channel, inbound.deletion.of) : undefined;
+  const own = deleted?.direction === 'in' && deleted.from === 'agent' && deleted.agentId === agent.id ? deleted : undefined;
+  const conversation = await about(own?.relayedTo);
+  if (own && conversation) await reply(line('deletedStillThere', conversation, own.text), conversation.id);
 }
 
 /**

@@ -261,6 +261,13 @@ const en = {
   cardCustomer: (tag: string) => `Customer ${tag}`,
   /** An agent's message that reaches no customer: neither text nor a file. */
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
+  // An agent's reaction in their chat with the bot (`to`: the conversation of the message they reacted to, if any).
+  reactionNotPassedOn: (emoji: string, to?: { id: number; customer: string }) => (to
+    ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: reactions are not passed on to customers. Write it to them instead.`
+    : `Your reaction ${emoji} reached no one: reactions are not passed on to customers.`),
+  // An agent's deletion for everyone of a message of theirs (`text`) that was relayed to the customer of `to`.
+  deletedStillThere: (to: { id: number; customer: string }, text: string) =>
+    `#${to.id}: ${to.customer} still has the message you deleted (${shortQuote(text) ?? 'a file'}): a message that reached a customer cannot be taken back. If it was wrong, tell them so.`,
   editedCommand: () => 'An edited command is not carried out: send it again as a new message.',
 };
 
@@ -434,6 +441,11 @@ const ar: Wording = {
   cardAnswer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
   cardCustomer: (tag) => `العميل ${isolate(tag)}`,
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
+  reactionNotPassedOn: (emoji, to) => (to
+    ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا تُنقل التفاعلات إلى العملاء. اكتب له ما تريد بدلًا منه.`
+    : `لم يصل تفاعلك ${emoji} إلى أحد: لا تُنقل التفاعلات إلى العملاء.`),
+  deletedStillThere: (to, text) =>
+    `المحادثة #${to.id}: ما زالت الرسالة التي حذفتها (${shortQuote(text, 'ar') ?? 'ملف'}) لدى ${isolate(to.customer)}: لا يمكن استرجاع رسالة وصلت إلى العميل. إن كانت خاطئة فأخبره بذلك.`,
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',
 };
 

@@ -118,3 +118,45 @@ describe('an agent on WhatsApp whose conversation was taken from them while they
     ]);
   });
 });
+
+describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs for everyone', () => {
+  /** Omar's WhatsApp message `message` (a reaction, a revoke); resolves to what the bot answered him. */
+  async function omarDoes(cloud: CloudServer, message: Record<string, unknown>): Promise<string[]> {
+    const before = cloud.graph.saidTo(OMAR).length;
+    expect((await cloud.post(messagesBody([{ from: OMAR, timestamp: '1763950300', ...message }], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    return cloud.graph.saidTo(OMAR).slice(before);
+  }
+
+  it('is told which customer their 👍 did not reach, rather than that only text reaches customers', async () => {
+    const { api, cloud, omar, layla, samSays } = await desk();
+    await omar('/online');
+    await layla('Did my refund go out?');
+    await layla('Thanks, the refund arrived!');
+    await samSays('Hello, a question about my invoice');
+    const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#1 Layla: Thanks, the refund arrived!')!;
+    const calls = api.calls.length;
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREACT', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([
+      '#1: your reaction 👍 did not reach Layla: reactions are not passed on to customers. Write it to them instead.',
+    ]);
+    expect(api.calls.slice(calls).filter((call) => String(call.params?.chat_id) === String(LAYLA))).toEqual([]);
+  });
+
+  it('is told in Arabic that the customer still has a message they deleted for everyone, which was sent to them', async () => {
+    const { cloud, omar, samSays, samGot } = await desk({ language: '    language: ar\n' });
+    await omar('/online');
+    await samSays('Hello, a question about my invoice');
+    const wrong = text('Your refund of 50 EUR for order 4521 was approved.', { from: OMAR });
+    expect((await cloud.post(messagesBody([wrong], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect((await samGot()).at(-1)).toBe('Your refund of 50 EUR for order 4521 was approved.');
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREVOKE', type: 'revoke', revoke: { original_message_id: wrong.id } })).toEqual([
+      'المحادثة #1: ما زالت الرسالة التي حذفتها («\u2068Your refund of 50 EUR for order 4521 was approved.\u2069») لدى \u2068Sam\u2069: لا يمكن استرجاع رسالة وصلت إلى العميل. إن كانت خاطئة فأخبره بذلك.',
+    ]);
+    // A deleted command took nothing back from anyone: nothing to tell.
+    const list = text('/list', { from: OMAR });
+    expect((await cloud.post(messagesBody([list], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREVOKE2', type: 'revoke', revoke: { original_message_id: list.id } })).toEqual([]);
+  });
+});
