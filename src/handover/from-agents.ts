@@ -13,7 +13,7 @@ import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
-import { customerName, heldBy, holderOf, type Held } from './lookups.ts';
+import { customerName, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { agentInThread } from './threads.ts';
@@ -40,13 +40,17 @@ export async function fromAgent(
   // Or a relay about a customer erased since: that customer's, and no one else's (one the store never knew the id of,
   // sent to an agent who held an erased customer, may be theirs).
   const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo, agent.id, ctx.now()));
-  const held = forCustomer ? await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased) : undefined;
+  // Or the conversation whose number it starts with, as relays are tagged ("#2 Your invoice is fixed"), quoting nothing.
+  const numbered = forCustomer && inbound.replyTo === undefined ? await numberedFor(ctx, tx, agent, text) : undefined;
+  const held = !forCustomer ? undefined
+    : numbered ? await heldBy(ctx, tx, agent, numbered.id) : await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased);
+  const chosen = quoted !== undefined || numbered !== undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
-  // A Reply that reaches a customer they hold is the choice an erase waited for: their plain messages go on as before.
-  // So is a mark an erase that never happened left on a conversation that is no longer theirs (closed, or with another
-  // agent): a later erase of it is none of their plain messages' business. (Not while it is still theirs: the erase may
-  // be under way.)
-  if (state.erased !== undefined && ((quoted !== undefined && held && 'conversation' in held) || (await notTheirsAnyMore(tx, agent, state.erased)))) {
+  // A Reply that reaches a customer they hold (or a message numbered for them) is the choice an erase waited for: their
+  // plain messages go on as before. So is a mark an erase that never happened left on a conversation that is no longer
+  // theirs (closed, or with another agent): a later erase of it is none of their plain messages' business. (Not while it
+  // is still theirs: the erase may be under way.)
+  if (state.erased !== undefined && ((chosen && held && 'conversation' in held) || (await notTheirsAnyMore(tx, agent, state.erased)))) {
     delete state.erased;
     saveAgentState(tx, agent, state);
   }
@@ -58,9 +62,31 @@ export async function fromAgent(
   }
   if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
   toldOf(tx, agent, state, held);
-  if ('problem' in held) return reply(word((await closedSince(tx, agent, quoted)) ?? held.problem, agent.language));
-  await wroteTo(ctx, tx, agent, state, held.conversation.id, quoted !== undefined);
-  await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => reply(word(said, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
+  if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quoted?.conversationId)) ?? held.problem, agent.language));
+  await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);
+  const said = numbered ? { ...inbound, text: numbered.text } : inbound;
+  await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
+}
+
+/** A message that starts with a conversation's number, `#2 Your invoice is fixed` or `#2: …`: the number, and the rest. */
+const NUMBERED = /^\s*#(\d{1,15})(?:\s*:\s*|\s+)(\S[\s\S]*)$/;
+
+/**
+ * The conversation a message is numbered for, as the relays and cards tag them (`#2 Your invoice is fixed`), and its
+ * text without the number: one of the agent's, or of their teams' (a number that is not one of those is the agent's
+ * own words, `#1 priority`). Undefined for a message not numbered so.
+ */
+async function numberedFor(ctx: DeskContext, tx: Tx, agent: Agent, text: string): Promise<{ id: number; text: string } | undefined> {
+  const match = NUMBERED.exec(text);
+  if (!match) return undefined;
+  const conversation = await tx.conversation(Number(match[1]));
+  return conversation && mayTouch(conversation, agent) ? { id: conversation.id, text: match[2] ?? '' } : undefined;
+}
+
+/** `text` without the number of conversation `id` it starts with, if it does (an agent's edit of a numbered message). */
+function withoutNumber(text: string, id: number): string {
+  const match = NUMBERED.exec(text);
+  return match && Number(match[1]) === id ? match[2] ?? '' : text;
 }
 
 /**
@@ -87,7 +113,7 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
     const holder = holderOf(ctx, conversation)?.name;
     return reply(word(line('editNotYours', id, holder), agent.language), id);
   }
-  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, (said) => reply(word(said, agent.language), id));
+  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text: withoutNumber(text, id), was: withoutNumber(own.text, id) }, fx, (said) => reply(word(said, agent.language), id));
 }
 
 /**
@@ -176,12 +202,12 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
 }
 
 /**
- * What an agent is told of their Reply on the relay (`quoted`) of a conversation closed since: that it reached no one,
- * and which conversation of that customer is open now, when they hold it. A new conversation is not answered in the
- * closed one's place: the agent may have meant something only true of the old one.
+ * What an agent is told of their Reply on the relay of a conversation (`id`) closed since, or of a message numbered for
+ * it: that it reached no one, and which conversation of that customer is open now, when they hold it. A new
+ * conversation is not answered in the closed one's place: the agent may have meant something only true of the old one.
  */
-async function closedSince(tx: Tx, agent: Agent, quoted: Message | undefined): Promise<Line | undefined> {
-  const conversation = quoted?.conversationId !== undefined ? await tx.conversation(quoted.conversationId) : undefined;
+async function closedSince(tx: Tx, agent: Agent, id: number | undefined): Promise<Line | undefined> {
+  const conversation = id !== undefined ? await tx.conversation(id) : undefined;
   if (conversation?.status !== 'closed') return undefined;
   const now = await tx.openConversationOf(conversation.contactId);
   return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);

@@ -160,3 +160,27 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(await omarDoes(cloud, { id: 'wamid.OMARREVOKE2', type: 'revoke', revoke: { original_message_id: list.id } })).toEqual([]);
   });
 });
+
+describe('an agent on WhatsApp who starts a message with a conversation\'s number, as the relays are tagged', () => {
+  it('sends "#2 …" to #2 without the number, though /use picked #1, and refuses it for a conversation closed since', async () => {
+    const { api, cloud, omar, layla, samSays, samGot } = await desk();
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    await samSays('Hello, a question about my invoice');
+    expect(await omar('/use 1')).toEqual(['Your messages now go to #1 (Layla).']);
+
+    expect(await omar('#2 Your invoice is fixed, Sam.')).toEqual([]);
+    expect((await samGot()).at(-1)).toBe('Your invoice is fixed, Sam.');
+    expect(api.sentTo(LAYLA).join('\n')).not.toContain('invoice');
+    expect(await omar('#1: The refund left our bank yesterday.')).toEqual([]);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('The refund left our bank yesterday.');
+    // A number that is no conversation of his teams is his own words, to the conversation he picked.
+    expect(await omar('#40 is the number of your parcel locker.')).toEqual([]);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('#40 is the number of your parcel locker.');
+
+    expect((await adminClient(cloud.app.url).post('/conversations/2/close', {})).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect(await omar('#2 One more thing about your invoice')).toEqual(['#2 is closed: that did not reach the customer.']);
+    expect(api.sentTo(LAYLA).join('\n')).not.toContain('One more thing');
+  });
+});
