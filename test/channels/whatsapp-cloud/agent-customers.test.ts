@@ -178,6 +178,15 @@ describe('an agent on WhatsApp who starts a message with a conversation\'s numbe
     expect(await omar('#40 is the number of your parcel locker.')).toEqual([]);
     expect(api.sentTo(LAYLA).at(-1)).toBe('#40 is the number of your parcel locker.');
 
+    // His edit of a numbered message corrects it for Sam, without the number either.
+    const numbered = text('#2 Your credit is 50 EUR.', { from: OMAR });
+    expect((await cloud.post(messagesBody([numbered], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    const edit = { from: OMAR, id: 'wamid.OMAREDIT', timestamp: '1763950400', type: 'edit', edit: { original_message_id: numbered.id, message: { type: 'text', text: { body: '#2 Your credit is 15 EUR.' } } } };
+    expect((await cloud.post(messagesBody([edit], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect((await samGot()).slice(-2)).toEqual(['Your credit is 50 EUR.', 'Correction: Your credit is 15 EUR.']);
+
     expect((await adminClient(cloud.app.url).post('/conversations/2/close', {})).status).toBe(200);
     await settled(cloud, OMAR);
     expect(await omar('#2 One more thing about your invoice')).toEqual(['#2 is closed: that did not reach the customer.']);
