@@ -244,6 +244,25 @@ export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): 
   return 'error' in parsed ? { error: word(parsed.error, language) } : parsed;
 }
 
+// What an agent types when they forget the slash: a command's word alone, or with a conversation number where the
+// command takes one. No customer is written just that.
+const BARE = /^(online|away|list|help|close|handback|claim|use)(?:\s+#?(\d{1,15}))?$/i;
+const NEEDS_NUMBER: ReadonlySet<string> = new Set(['claim', 'use']);
+
+/**
+ * The command an agent's message would be with its slash, when it is only a command's word (`close`, `List`, `use 2`):
+ * what they meant is that command, not a message for their customer.
+ *
+ *     bareCommand('Close 2'); // '/close 2'
+ *     bareCommand('close the ticket, please'); // undefined
+ */
+export function bareCommand(text: string): string | undefined {
+  const match = BARE.exec(text.trim());
+  const name = match?.[1]?.toLowerCase();
+  if (!match || name === undefined || (NEEDS_NUMBER.has(name) && match[2] === undefined)) return undefined;
+  return `/${name}${match[2] !== undefined ? ` ${match[2]}` : ''}`;
+}
+
 /**
  * The reply to /help: one line per command, and how messages find their conversation, in the agent's `language`.
  *

@@ -10,7 +10,7 @@ import { blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { parseAgentCommand, runAgentCommand } from './commands.ts';
+import { bareCommand, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
 import { customerName, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
@@ -61,6 +61,8 @@ export async function fromAgent(
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
   if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
+  const meant = (inbound.attachments?.length ?? 0) === 0 ? bareCommand(text) : undefined;
+  if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
   toldOf(tx, agent, state, held);
   if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quoted?.conversationId)) ?? held.problem, agent.language));
   await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);

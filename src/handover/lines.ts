@@ -261,6 +261,8 @@ const en = {
   cardCustomer: (tag: string) => `Customer ${tag}`,
   /** An agent's message that reaches no customer: neither text nor a file. */
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
+  // A command's word without its slash ("close"), which is no message for a customer.
+  bareCommand: (command: string) => `Nothing was sent to the customer: did you mean ${command}? Commands start with "/".`,
   // An agent's reaction in their chat with the bot (`to`: the conversation of the message they reacted to, if any).
   reactionNotPassedOn: (emoji: string, to?: { id: number; customer: string }) => (to
     ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: reactions are not passed on to customers. Write it to them instead.`
@@ -441,6 +443,7 @@ const ar: Wording = {
   cardAnswer: (name, id) => `ردّ هنا للإجابة على ${isolate(name)}، وأرسل ${isolate(`/close ${id}`)} عند الانتهاء.`,
   cardCustomer: (tag) => `العميل ${isolate(tag)}`,
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
+  bareCommand: (command) => `لم يُرسَل شيء إلى العميل: هل تقصد ${isolate(command)}؟ تبدأ الأوامر بـ «/».`,
   reactionNotPassedOn: (emoji, to) => (to
     ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا تُنقل التفاعلات إلى العملاء. اكتب له ما تريد بدلًا منه.`
     : `لم يصل تفاعلك ${emoji} إلى أحد: لا تُنقل التفاعلات إلى العملاء.`),

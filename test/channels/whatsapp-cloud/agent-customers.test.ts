@@ -193,3 +193,26 @@ describe('an agent on WhatsApp who starts a message with a conversation\'s numbe
     expect(api.sentTo(LAYLA).join('\n')).not.toContain('One more thing');
   });
 });
+
+describe('an agent on WhatsApp who forgets the slash of a command', () => {
+  it('sends the customer nothing for "Close" or "use 2" alone and asks whether they meant the command', async () => {
+    const { api, cloud, omar, layla } = await desk();
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    const toLayla = api.sentTo(LAYLA).length;
+    expect(await omar(' Close ')).toEqual(['Nothing was sent to the customer: did you mean /close? Commands start with "/".']);
+    expect(await omar('use #1')).toEqual(['Nothing was sent to the customer: did you mean /use 1? Commands start with "/".']);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+    expect((await cloud.app.store.conversation(1))?.status).toBe('open');
+    // Words around it make it a message.
+    expect(await omar('Close to done: one more check.')).toEqual([]);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('Close to done: one more check.');
+  });
+
+  it('asks in Arabic an agent with language: ar', async () => {
+    const { omar, layla } = await desk({ language: '    language: ar\n' });
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    expect(await omar('LIST')).toEqual(['لم يُرسَل شيء إلى العميل: هل تقصد \u2068/list\u2069؟ تبدأ الأوامر بـ «/».']);
+  });
+});
