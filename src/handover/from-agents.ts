@@ -228,11 +228,12 @@ async function wroteTo(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState
 }
 
 /**
- * `held`, once the agent is told by it that where their plain messages went is no longer theirs: told once, they know
- * where their messages go now, so their pick and where they last wrote are dropped.
+ * `held`, once the agent is told by it that where their plain messages went is no longer theirs and where they go now:
+ * told that, their pick and where they last wrote are dropped. Told only that they hold no other conversation, they
+ * keep them: a message after a new customer comes may still be meant for the one who left.
  */
 function toldOf(tx: Tx, agent: Agent, state: AgentState, held: Held): Held {
-  if (!('problem' in held) || held.problem.key !== 'wroteAfterLeft') return held;
+  if (!('problem' in held) || held.problem.key !== 'wroteAfterLeft' || held.problem.args[3] === undefined) return held;
   delete state.current;
   delete state.writingTo;
   saveAgentState(tx, agent, state);
@@ -262,7 +263,7 @@ async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentStat
   // this one may be for that customer, whom the one conversation they hold now is not.
   const went = state.current ?? state.writingTo;
   const only = held.length === 1 ? held[0] : undefined;
-  if (only && went !== undefined && went !== only.id) return { problem: await wroteAfterLeft(ctx, tx, agent, went, only) };
+  if (went !== undefined && held.length <= 1 && went !== only?.id) return { problem: await wroteAfterLeft(ctx, tx, agent, went, only) };
   if (only) return heldBy(ctx, tx, agent, only.id);
   if (held.length === 0) return { problem: line('holdNone') };
   return { problem: line('holdSeveral', held.map((c) => c.id)) };
@@ -272,10 +273,10 @@ async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentStat
  * What an agent reads of a plain message that went nowhere because the conversation `id` their messages went to is no
  * longer theirs, and `next`, the one they hold, would have had it; names in the agent's language.
  */
-async function wroteAfterLeft(ctx: DeskContext, tx: Tx, agent: Agent, id: number, next: Conversation): Promise<Line> {
+async function wroteAfterLeft(ctx: DeskContext, tx: Tx, agent: Agent, id: number, next: Conversation | undefined): Promise<Line> {
   const left = await tx.conversation(id);
   const holder = left ? holderOf(ctx, left)?.name : undefined;
   const now: LeftFor = !left ? 'gone' : left.status === 'closed' ? 'closed' : holder !== undefined ? { holder } : left.stage === 'queued' ? 'queued' : 'bot';
   const customer = left ? await customerName(tx, left, agent.language) : undefined;
-  return line('wroteAfterLeft', id, customer, now, { id: next.id, customer: await customerName(tx, next, agent.language) });
+  return line('wroteAfterLeft', id, customer, now, next && { id: next.id, customer: await customerName(tx, next, agent.language) });
 }

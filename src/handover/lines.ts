@@ -90,9 +90,12 @@ const en = {
     `That reached no one: #${id} was erased since you last chose whom you write to. Reply to one of a customer's messages, or pick a conversation with /use N (/list shows yours).`,
   // A plain message (or a command without a number) after the conversation the agent's messages went to (their /use
   // pick, or the one they last wrote to) left them by someone else's doing (an admin, inactivity): it may have been
-  // meant for that customer, not for `next`, the one conversation they hold now, where it would have gone.
-  wroteAfterLeft: (id: number, customer: string | undefined, now: LeftFor, next: { id: number; customer: string }) =>
-    `Nothing was sent or done: #${id}${customer !== undefined ? ` (${customer})` : ''}, where your messages went, ${LEFT_FOR_EN(now)}. They go to #${next.id} (${next.customer}) from now on: send it again if it is meant for them.`,
+  // meant for that customer, not for `next`, the one conversation they hold now, where it would have gone (none: they
+  // hold no other, and are told so rather than only that they hold none).
+  wroteAfterLeft: (id: number, customer: string | undefined, now: LeftFor, next?: { id: number; customer: string }) =>
+    `Nothing was sent or done: #${id}${customer !== undefined ? ` (${customer})` : ''}, where your messages went, ${LEFT_FOR_EN(now)}. ${next
+      ? `They go to #${next.id} (${next.customer}) from now on: send it again if it is meant for them.`
+      : 'You hold no other conversation: /list shows the queue and /claim N takes one.'}`,
   replySent: (id: number) => `Sent to #${id}.`,
   // A console reply sent again, edited, after its answer was lost: the first version had reached the customer.
   replyCorrected: (id: number) => `#${id}: your first version had reached the customer, so they got this one as a correction of it.`,
@@ -321,7 +324,9 @@ const ar: Wording = {
   wroteAfterErase: (id) =>
     `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
   wroteAfterLeft: (id, customer, now, next) =>
-    `لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #${id}${customer !== undefined ? ` (${isolate(customer)})` : ''} التي كانت تصلها رسائلك ${LEFT_FOR_AR(now)}. تصل رسائلك من الآن إلى المحادثة #${next.id} (${isolate(next.customer)}): أعد إرسالها إن كانت لهذا العميل.`,
+    `لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #${id}${customer !== undefined ? ` (${isolate(customer)})` : ''} التي كانت تصلها رسائلك ${LEFT_FOR_AR(now)}. ${next
+      ? `تصل رسائلك من الآن إلى المحادثة #${next.id} (${isolate(next.customer)}): أعد إرسالها إن كانت لهذا العميل.`
+      : `ليست معك محادثة أخرى: يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`}`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   replyCorrected: (id) => `المحادثة #${id}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,

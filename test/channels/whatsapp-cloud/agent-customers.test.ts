@@ -87,8 +87,10 @@ describe('an agent on WhatsApp whose conversation was taken from them while they
     await cloud.app.runtime.sweep();
     await settled(cloud, OMAR);
     expect((await cloud.app.store.conversation(1))?.status).toBe('closed');
-    // The next morning (his WhatsApp window open again): he is told of the close, and a new customer comes.
-    expect((await omar('/list'))[0]).toBe('أنت متصل.\nليست معك أي محادثة.\nقائمة انتظار \u2068Billing\u2069: فارغة.');
+    // The next morning (his WhatsApp window open again) he writes to Layla, and is told what became of #1; then a new customer comes.
+    expect(await omar('Are you still there?')).toEqual([
+      'لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #1 (\u2068Layla\u2069) التي كانت تصلها رسائلك أُغلقت. ليست معك محادثة أخرى: يعرض \u2068/list\u2069 قائمة الانتظار، ويستلم \u2068/claim N\u2069 محادثة منها.',
+    ]);
     await samSays('Hello, a question about my invoice');
     await cloud.restart();
 
