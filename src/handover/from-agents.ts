@@ -64,10 +64,19 @@ export async function fromAgent(
   const meant = (inbound.attachments?.length ?? 0) === 0 ? bareCommand(text) : undefined;
   if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
   toldOf(tx, agent, state, held);
-  if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quoted?.conversationId)) ?? held.problem, agent.language));
+  if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? held.problem, agent.language));
   await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);
   const said = numbered ? { ...inbound, text: numbered.text } : inbound;
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
+}
+
+/**
+ * The conversation of the message an agent's app quoted: a relay's, a card's, a notice's, or, for a message of the
+ * agent's own that went to a customer (their Reply on it, to add to it), that customer's.
+ */
+function quotedConversation(agent: Agent, quoted: Message | undefined): number | undefined {
+  if (quoted?.conversationId !== undefined) return quoted.conversationId;
+  return quoted?.direction === 'in' && quoted.from === 'agent' && quoted.agentId === agent.id ? quoted.relayedTo : undefined;
 }
 
 /** A message that starts with a conversation's number, `#2 Your invoice is fixed` or `#2: …`: the number, and the rest. */
@@ -254,7 +263,8 @@ async function notTheirsAnyMore(tx: Tx, agent: Agent, id: number): Promise<boole
  */
 async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentState, quoted: Message | undefined, erased: boolean): Promise<Held> {
   if (erased) return { problem: line('repliedToErased') };
-  if (quoted?.conversationId !== undefined) return heldBy(ctx, tx, agent, quoted.conversationId);
+  const of = quotedConversation(agent, quoted);
+  if (of !== undefined) return heldBy(ctx, tx, agent, of);
   // Once it is gone: an erase that failed before its delete leaves it there, and the agent writing as before.
   if (state.erased !== undefined && (await tx.conversation(state.erased)) === undefined) return { problem: line('wroteAfterErase', state.erased) };
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id });

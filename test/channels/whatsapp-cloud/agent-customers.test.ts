@@ -218,3 +218,23 @@ describe('an agent on WhatsApp who forgets the slash of a command', () => {
     expect(await omar('LIST')).toEqual(['لم يُرسَل شيء إلى العميل: هل تقصد \u2068/list\u2069؟ تبدأ الأوامر بـ «/».']);
   });
 });
+
+describe('an agent on WhatsApp who replies to a message of their own', () => {
+  it('adds to what they told that customer, not to the customer picked with /use', async () => {
+    const { api, cloud, omar, layla, samSays, samGot } = await desk();
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    await samSays('Hello, a question about my invoice');
+    expect(await omar('/use 1')).toEqual(['Your messages now go to #1 (Layla).']);
+    const told = text('Your refund of 50 EUR left our bank yesterday.', { from: OMAR });
+    expect((await cloud.post(messagesBody([told], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    expect(await omar('/use 2')).toEqual(['Your messages now go to #2 (Sam).']);
+
+    // WhatsApp's Reply on his own message to Layla, to add to it.
+    const more = { ...text('It should reach your card by Monday.', { from: OMAR }), context: { from: OMAR, id: told.id } };
+    expect((await cloud.post(messagesBody([more], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('It should reach your card by Monday.');
+    expect((await samGot()).join('\n')).not.toContain('Monday');
+  });
+});
