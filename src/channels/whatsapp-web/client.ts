@@ -90,6 +90,8 @@ export interface WhatsAppEvents {
    * earlier text) a message just decrypted or a caption just loaded, which the library reports the same way.
    */
   message_edit: (message: WaMessage, newBody: string, prevBody: string) => void;
+  /** A message its sender deleted for everyone: as it is now (type `revoked`, the same id as before). */
+  message_revoke_everyone: (message: WaMessage) => void;
 }
 
 /**

@@ -134,6 +134,27 @@ export function decodeEdit(message: WaMessage, change: { newBody: string; prevBo
 }
 
 /**
+ * A message its sender deleted for everyone (`message_revoke_everyone`: the message as it is now, with its id): a
+ * deletion of it, which the agent holding the conversation is told of, or, the agent's own, what they are told of.
+ * The business's own deletions change nothing.
+ *
+ *     const decoded = decodeRevoke(message, { receivedAt: new Date() }); // inbound.deletion: { of: message.id }
+ */
+export function decodeRevoke(message: WaMessage, context: { receivedAt: Date }): Decoded {
+  if (message.fromMe) return ignored('a deletion of a message the business sent');
+  const chat = personChat(message, false);
+  if (typeof chat === 'string') return ignored(chat);
+  const inbound: InboundMessage = {
+    channel: 'whatsapp-web',
+    id: `revoke:${message.id}`,
+    from: { id: chat.address },
+    deletion: { of: message.id },
+    at: context.receivedAt.toISOString(),
+  };
+  return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/**
  * The id of the message `message` quotes, as the client names messages (`<fromMe>_<chat>_<stanza id>`): in a 1:1 chat
  * it was written by the same side as `message` when its author is the sender, else by the other side (the business's
  * relay an agent answers, say), which is also taken when WhatsApp names no author.

@@ -370,23 +370,49 @@ describe('WhatsApp Web channel', () => {
   });
 });
 
-describe('WhatsApp Web channel: edits', () => {
-  /** Omar online and Layla's conversation his. */
-  async function omarHoldsLayla() {
-    const set = await linked();
-    const client = set.whatsapp.current;
-    client.emit('message', incoming(OMAR, '/online'));
-    await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => /online/i.test(text)));
-    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
-    await eventually(() => set.whatsapp.textsTo(LAYLA).length === 2);
-    client.emit('message', incoming(LAYLA, 'Billing'));
-    await until(async () => (await set.app.store.conversations())[0]?.agentId !== undefined);
-    // Omar's card and Layla's "Omar has joined the conversation." leave by the outbox after that, apart from each
-    // other: what each test counts of their messages starts after them.
-    await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => text.startsWith('#1 ')) && set.whatsapp.textsTo(LAYLA).some((text) => text.includes('has joined the conversation')));
-    return { ...set, client };
-  }
+/** Omar online and Layla's conversation his. */
+async function omarHoldsLayla() {
+  const set = await linked();
+  const client = set.whatsapp.current;
+  client.emit('message', incoming(OMAR, '/online'));
+  await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => /online/i.test(text)));
+  client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+  await eventually(() => set.whatsapp.textsTo(LAYLA).length === 2);
+  client.emit('message', incoming(LAYLA, 'Billing'));
+  await until(async () => (await set.app.store.conversations())[0]?.agentId !== undefined);
+  // Omar's card and Layla's "Omar has joined the conversation." leave by the outbox after that, apart from each
+  // other: what each test counts of their messages starts after them.
+  await eventually(() => set.whatsapp.textsTo(OMAR).some((text) => text.startsWith('#1 ')) && set.whatsapp.textsTo(LAYLA).some((text) => text.includes('has joined the conversation')));
+  return { ...set, client };
+}
 
+describe('WhatsApp Web channel: deletions for everyone', () => {
+  it('tells the agent that the customer still has the message he deleted, and tells him what the customer deleted', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const wrong = incoming(OMAR, 'Your refund of 50 EUR was approved.');
+    client.emit('message', wrong);
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Your refund of 50 EUR was approved.'));
+    const toLayla = whatsapp.textsTo(LAYLA).length;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+
+    // WhatsApp Web reports the message as it is now: revoked, under the same id.
+    client.emit('message_revoke_everyone', { ...wrong, type: 'revoked', body: '' });
+    await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([
+      '#1: Layla still has the message you deleted ("Your refund of 50 EUR was approved."): a message that reached a customer cannot be taken back. If it was wrong, tell them so.',
+    ]);
+
+    const cancel = incoming(LAYLA, 'Please cancel order 4521');
+    client.emit('message', cancel);
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('Please cancel order 4521')));
+    client.emit('message_revoke_everyone', { ...cancel, type: 'revoked', body: '' });
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('deleted a message')));
+    expect(whatsapp.textsTo(OMAR).at(-1)).toBe('#1 Layla deleted a message: "Please cancel order 4521"');
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual([]);
+  });
+});
+
+describe('WhatsApp Web channel: edits', () => {
   it('tells the agent once what a customer corrected, and takes neither a message being filled in nor the business\'s own edit for one', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
     const order = incoming(LAYLA, 'My order is A-1243');
