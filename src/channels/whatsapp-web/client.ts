@@ -39,6 +39,8 @@ export interface WaMessage {
   quoted?: { stanzaId: string; participant?: string };
   /** Forwarded from another chat (WhatsApp's "Forwarded" label): the library's `isForwarded`. */
   forwarded?: boolean;
+  /** A reaction (`message_reaction`): its emoji ('' when taken back) and the id of the message it answers. */
+  reaction?: { emoji: string; to: string };
 }
 
 /** A downloaded file: base64 bytes, as the library gives them. */
@@ -92,6 +94,8 @@ export interface WhatsAppEvents {
   message_edit: (message: WaMessage, newBody: string, prevBody: string) => void;
   /** A message its sender deleted for everyone: as it is now (type `revoked`, the same id as before). */
   message_revoke_everyone: (message: WaMessage) => void;
+  /** A reaction added, changed or taken back, as a message of type `reaction` from whoever reacted (`reaction`). */
+  message_reaction: (message: WaMessage) => void;
 }
 
 /**

@@ -155,6 +155,27 @@ export function decodeRevoke(message: WaMessage, context: { receivedAt: Date }):
 }
 
 /**
+ * A reaction someone added (`message_reaction`, as a message of type `reaction`): a customer's is recorded and shown to
+ * their agent, an agent's is told to them as not passed on. One taken back, and the business's own, change nothing.
+ *
+ *     const decoded = decodeReaction(message, { receivedAt: new Date() }); // inbound.reaction: { emoji: '👍', to: '…' }
+ */
+export function decodeReaction(message: WaMessage, context: { receivedAt: Date }): Decoded {
+  if (message.fromMe) return ignored('a reaction of the business');
+  if (!message.reaction || blank(message.reaction.emoji)) return ignored('a reaction taken back');
+  const chat = personChat(message, false);
+  if (typeof chat === 'string') return ignored(chat);
+  const inbound: InboundMessage = {
+    channel: 'whatsapp-web',
+    id: `reaction:${message.id}:${message.reaction.emoji}`,
+    from: { id: chat.address },
+    reaction: message.reaction,
+    at: sentAtMs(message.timestamp !== undefined ? message.timestamp * 1000 : undefined, context.receivedAt),
+  };
+  return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/**
  * The id of the message `message` quotes, as the client names messages (`<fromMe>_<chat>_<stanza id>`): in a 1:1 chat
  * it was written by the same side as `message` when its author is the sender, else by the other side (the business's
  * relay an agent answers, say), which is also taken when WhatsApp names no author.

@@ -74,6 +74,8 @@ class LibraryClient implements WhatsAppClient {
     const call = listener as (...args: unknown[]) => void;
     if (event === 'message' || event === 'message_create' || event === 'message_ack' || event === 'message_edit' || event === 'message_revoke_everyone') {
       this.client.on(event, (message: wwebjs.Message, ...rest: unknown[]) => call(this.#plain(message), ...rest));
+    } else if (event === 'message_reaction') {
+      this.client.on(event, (reaction: wwebjs.Reaction) => call(plainReaction(reaction)));
     } else {
       this.client.on(event, call);
     }
@@ -190,4 +192,13 @@ function widOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value !== '' ? value : undefined;
   const serialized = (value as { _serialized?: unknown } | null | undefined)?._serialized;
   return typeof serialized === 'string' && serialized !== '' ? serialized : undefined;
+}
+
+/** A reaction as the channel takes it: a message of type `reaction` from whoever reacted, naming the message it answers. */
+function plainReaction(reaction: wwebjs.Reaction): WaMessage {
+  return {
+    id: reaction.id._serialized, from: reaction.senderId, to: reaction.id.remote, fromMe: reaction.id.fromMe, type: 'reaction', body: '', hasMedia: false,
+    ...(typeof reaction.timestamp === 'number' ? { timestamp: reaction.timestamp } : {}),
+    reaction: { emoji: reaction.reaction ?? '', to: reaction.msgId._serialized },
+  };
 }

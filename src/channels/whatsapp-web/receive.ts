@@ -1,5 +1,5 @@
 // Hands what the client reports to the runtime: a customer's or an agent's message (`message`), edit of one
-// (`message_edit`) or deletion of one for everyone (`message_revoke_everyone`), a message a person at the business typed on the phone (`message_create` from us that this channel
+// (`message_edit`), deletion of one for everyone (`message_revoke_everyone`) or reaction to one (`message_reaction`), a message a person at the business typed on the phone (`message_create` from us that this channel
 // did not send: a takeover), and acknowledgements of what was sent (`message_ack`). Each chat's messages are handled
 // one at a time in the order they came, so a photo being downloaded is not overtaken by the text written after it.
 // WhatsApp Web never sends a message twice on request: one that could not be stored is tried a few more times, then
@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/log.ts';
 import { MediaRefusedError, describeBytes } from '../../store/media.ts';
 import type { ChoiceMemory } from './choices.ts';
 import type { WaMessage, WhatsAppClient } from './client.ts';
-import { decodeEdit, decodeMessage, decodeRevoke, type Decoded, type PendingFile } from './decode.ts';
+import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, type Decoded, type PendingFile } from './decode.ts';
 import { withTimeout, type Identities } from './identities.ts';
 import type { OwnSends } from './own-sends.ts';
 
@@ -71,6 +71,11 @@ export class Receiver {
   /** A message its sender deleted for everyone, in line with the chat's messages. */
   revoked(client: WhatsAppClient, message: WaMessage): void {
     this.#enqueue(message.from, () => this.#handle(client, message, decodeRevoke(message, { receivedAt: new Date() }), false));
+  }
+
+  /** A reaction someone added to a message, in line with the chat's messages. */
+  reacted(client: WhatsAppClient, message: WaMessage): void {
+    this.#enqueue(message.from, () => this.#handle(client, message, decodeReaction(message, { receivedAt: new Date() }), false));
   }
 
   /** A sent message's acknowledgement: delivered, read (or played), or failed. */

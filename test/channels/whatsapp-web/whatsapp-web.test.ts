@@ -412,6 +412,32 @@ describe('WhatsApp Web channel: deletions for everyone', () => {
   });
 });
 
+describe('WhatsApp Web channel: reactions', () => {
+  it('tells the agent whom his 👍 did not reach, and shows him the customer\'s reaction with the words it answers', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    client.emit('message', incoming(LAYLA, 'Thanks, the refund arrived!'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('Thanks, the refund arrived!')));
+    const relay = whatsapp.sent.find((sent) => sent.chatId === OMAR && sent.content.kind === 'text' && sent.content.text.endsWith('Thanks, the refund arrived!'))!;
+    const toLayla = whatsapp.textsTo(LAYLA).length;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+
+    // whatsapp-web.js's message_reaction, as the channel's client gives it: from whoever reacted, naming the message.
+    const reaction = (from: string, to: string, emoji: string, id: string) => ({ id, from, to: OWN, fromMe: false, type: 'reaction', body: '', hasMedia: false, reaction: { emoji, to } });
+    client.emit('message_reaction', reaction(OMAR, relay.id, '👍', `false_${OMAR}_REACT1`));
+    await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1: your reaction 👍 did not reach Layla: reactions are not passed on to customers. Write it to them instead.']);
+
+    const answer = incoming(OMAR, 'Glad to hear it!');
+    client.emit('message', answer);
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Glad to hear it!'));
+    const copy = whatsapp.sent.find((sent) => sent.chatId === LAYLA && sent.content.kind === 'text' && sent.content.text === 'Glad to hear it!')!;
+    client.emit('message_reaction', reaction(LAYLA, copy.id, '❤️', `false_${LAYLA}_REACT2`));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('reacted')));
+    expect(whatsapp.textsTo(OMAR).at(-1)).toBe('#1 Layla reacted ❤️ to "Glad to hear it!"');
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Glad to hear it!']);
+  });
+});
+
 describe('WhatsApp Web channel: edits', () => {
   it('tells the agent once what a customer corrected, and takes neither a message being filled in nor the business\'s own edit for one', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
