@@ -5,6 +5,7 @@
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { suggest } from '../shared/suggest.ts';
+import { asciiDigits } from '../shared/text.ts';
 import { queueOf } from './assignment/queue.ts';
 import type { ActionResult, AgentAction } from './actions.ts';
 import { saveAgentState, type AgentState } from './agent-state.ts';
@@ -257,7 +258,7 @@ const NEEDS_NUMBER: ReadonlySet<string> = new Set(['claim', 'use']);
  *     bareCommand('close the ticket, please'); // undefined
  */
 export function bareCommand(text: string): string | undefined {
-  const match = BARE.exec(text.trim());
+  const match = BARE.exec(asciiDigits(text).trim());
   const name = match?.[1]?.toLowerCase();
   if (!match || name === undefined || (NEEDS_NUMBER.has(name) && match[2] === undefined)) return undefined;
   return `/${name}${match[2] !== undefined ? ` ${match[2]}` : ''}`;
@@ -327,7 +328,8 @@ function numberOnly<N extends 'claim' | 'use'>(name: N, args: string): Command<N
 }
 
 function conversationNumber(typed: string): number | undefined {
-  const digits = NUMBER.exec(typed)?.[1];
+  // An Arabic keyboard types ٤٢ for 42.
+  const digits = NUMBER.exec(asciiDigits(typed))?.[1];
   const number = digits === undefined ? 0 : Number(digits);
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }

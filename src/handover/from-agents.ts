@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
-import { blank } from '../shared/text.ts';
+import { asciiDigits, blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
@@ -80,7 +80,7 @@ function quotedConversation(agent: Agent, quoted: Message | undefined): number |
 }
 
 /** A message that starts with a conversation's number, `#2 Your invoice is fixed` or `#2: …`: the number, and the rest. */
-const NUMBERED = /^\s*#(\d{1,15})(?:\s*:\s*|\s+)(\S[\s\S]*)$/;
+const NUMBERED = /^\s*#([\d\u0660-\u0669\u06f0-\u06f9]{1,15})(?:\s*:\s*|\s+)(\S[\s\S]*)$/;
 
 /**
  * The conversation a message is numbered for, as the relays and cards tag them (`#2 Your invoice is fixed`), and its
@@ -90,14 +90,14 @@ const NUMBERED = /^\s*#(\d{1,15})(?:\s*:\s*|\s+)(\S[\s\S]*)$/;
 async function numberedFor(ctx: DeskContext, tx: Tx, agent: Agent, text: string): Promise<{ id: number; text: string } | undefined> {
   const match = NUMBERED.exec(text);
   if (!match) return undefined;
-  const conversation = await tx.conversation(Number(match[1]));
+  const conversation = await tx.conversation(Number(asciiDigits(match[1] ?? '')));
   return conversation && mayTouch(conversation, agent) ? { id: conversation.id, text: match[2] ?? '' } : undefined;
 }
 
 /** `text` without the number of conversation `id` it starts with, if it does (an agent's edit of a numbered message). */
 function withoutNumber(text: string, id: number): string {
   const match = NUMBERED.exec(text);
-  return match && Number(match[1]) === id ? match[2] ?? '' : text;
+  return match && Number(asciiDigits(match[1] ?? '')) === id ? match[2] ?? '' : text;
 }
 
 /**

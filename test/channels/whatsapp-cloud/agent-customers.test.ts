@@ -238,3 +238,18 @@ describe('an agent on WhatsApp who replies to a message of their own', () => {
     expect((await samGot()).join('\n')).not.toContain('Monday');
   });
 });
+
+describe('an agent on WhatsApp with language: ar who types conversation numbers in Arabic-Indic digits', () => {
+  it('takes "/use ٢", "#١ …" and "/close ٢" as /use 2, #1 and /close 2', async () => {
+    const { api, cloud, omar, layla, samSays, samGot } = await desk({ language: '    language: ar\n' });
+    await omar('/online');
+    await layla('Where is my refund for order 4521?');
+    await samSays('Hello, a question about my invoice');
+    expect(await omar('/use ٢')).toEqual(['تصل رسائلك الآن إلى المحادثة #2 (\u2068Sam\u2069).']);
+    expect(await omar('#١ استُرد المبلغ أمس.')).toEqual([]);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('استُرد المبلغ أمس.');
+    expect((await samGot()).join('\n')).not.toContain('استُرد');
+    expect(await omar('/close ٢')).toEqual(['أُغلقت المحادثة #2.']);
+    expect((await cloud.app.store.conversation(2))?.status).toBe('closed');
+  });
+});
