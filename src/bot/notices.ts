@@ -69,6 +69,19 @@ function shipped(text: string): Template {
 }
 
 /**
+ * Whether queued `waiting`, now at `position` (from 1) in its line, has a better place than it was last told, which the
+ * minute's limit held back when the line moved: told a minute ago or more, and within the places that are told.
+ *
+ *     const line = queueOf(team, queued);
+ *     line.forEach((waiting, index) => placeHeldBack(waiting, index + 1, now) && tell(waiting));
+ */
+export function placeHeldBack(waiting: Conversation, position: number, nowMs: number): boolean {
+  const told = waiting.queueNotice;
+  if (!told || waiting.awaitingPlace || position < 1 || position > QUEUE_NOTICE_DEPTH) return false;
+  return told.position > position && nowMs - Date.parse(told.at) >= QUEUE_NOTICE_EVERY_MS;
+}
+
+/**
  * Adds the customer notices a transaction's events call for, in the same transaction: those of the events emitted
  * since the last call (a decision may ask for them early, `fx.noticesNow()`).
  *
@@ -145,6 +158,25 @@ export class Notices {
     await this.#tell(tx, fx, conversation, 'still_queued', { 'queue.position': position });
   }
 
+  /**
+   * The periodic check: tells the customer of queued conversation `id` their place when it improved while the minute's
+   * limit held the notice back (their line moved within a minute of the place they were told, and has not moved since:
+   * without this they would read "number 3" until someone took them). Re-read here, in their transaction: told once.
+   *
+   *     if (placeHeldBack(waiting, position, now)) await transactions.onCustomerKey(waiting, (tx, fx) => notices.heldBackPlace(tx, fx, waiting.id));
+   */
+  async heldBackPlace(tx: Tx, fx: Effects, id: number): Promise<void> {
+    const conversation = await tx.conversation(id);
+    if (conversation?.status !== 'open' || conversation.stage !== 'queued' || conversation.team === undefined) return;
+    const now = this.options.now();
+    const line = queueOf(conversation.team, await tx.openConversations({ stage: 'queued', team: conversation.team }, { live: false }));
+    const position = line.findIndex((waiting) => waiting.id === id) + 1;
+    if (!placeHeldBack(conversation, position, now.getTime())) return;
+    conversation.queueNotice = { position, at: now.toISOString() };
+    tx.putConversation(conversation);
+    await this.#tell(tx, fx, conversation, 'queue_moved', { 'queue.position': position });
+  }
+
   /** Tells the customers queued in `team` whose place improved, at most once a minute each. */
   async #queueMoved(tx: Tx, fx: Effects, team: string): Promise<void> {
     const now = this.options.now();
@@ -154,6 +186,7 @@ export class Notices {
       // Not placed yet: its placing tells it its place.
       if (waiting.awaitingPlace) continue;
       const told = waiting.queueNotice;
+      // Held back by the minute's limit: the periodic check tells it once the minute is over (`heldBackPlace`).
       if (told && (told.position <= position || now.getTime() - Date.parse(told.at) < QUEUE_NOTICE_EVERY_MS)) continue;
       if (!told && waiting.queuedAt !== undefined && now.getTime() - Date.parse(waiting.queuedAt) < QUEUE_NOTICE_EVERY_MS) continue;
       const conversation = await tx.conversation(waiting.id);

@@ -166,7 +166,7 @@ export class Runtime {
     this.#placings = new Placings({ transactions, desk, log });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({
-      store, flows, directory, log, now, desk, turns, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
+      store, flows, directory, log, now, desk, turns, notices, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
       place: (team) => this.#placings.place(team),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,

@@ -10,11 +10,12 @@ import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
-import { byWait } from '../handover/assignment/queue.ts';
+import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Logger } from '../shared/log.ts';
 import type { DeskThreads } from './desk-threads.ts';
+import { placeHeldBack, type Notices } from './notices.ts';
 import type { Transactions } from './transactions.ts';
 import type { Turns } from './turns.ts';
 
@@ -26,6 +27,8 @@ export interface TimersOptions {
   now: () => Date;
   desk: Desk;
   turns: Turns;
+  /** Tells queued customers the better place a minute's limit held back (`Notices.heldBackPlace`). */
+  notices: Pick<Notices, 'heldBackPlace'>;
   threads: DeskThreads;
   transactions: Transactions;
   /** Places a team's queue (`Placings.place`): for conversations whose placing did not run after their commit. */
@@ -127,7 +130,25 @@ export class Timers {
     await this.requeueOrphans();
     await this.options.threads.retry();
     await this.#fireDue({ placeUnplaced: true });
+    await this.#tellHeldBackPlaces();
     this.#wakingUp.worked();
+  }
+
+  /**
+   * Queued customers whose place improved while the minute's limit between two notices held it back, and whose line
+   * has not moved since: told now, each in their own transaction, within a check of the minute's end.
+   */
+  async #tellHeldBackPlaces(): Promise<void> {
+    const { store, transactions, notices, now: clock } = this.options;
+    const now = clock().getTime();
+    const queued = await store.openConversations({ stage: 'queued' });
+    for (const team of new Set(queued.flatMap((conversation) => conversation.team ?? []))) {
+      for (const [index, waiting] of queueOf(team, queued).entries()) {
+        if (!this.#stillHolding()) return;
+        if (!placeHeldBack(waiting, index + 1, now)) continue;
+        await transactions.onCustomerKey(waiting, (tx, fx) => notices.heldBackPlace(tx, fx, waiting.id));
+      }
+    }
   }
 
   /**

@@ -91,6 +91,38 @@ describe('customer notices', () => {
     await h.close();
   });
 
+  it('tells a customer whose place improved within the minute after they were placed, once that minute is over, even when the line moves no more', async () => {
+    const { h, customers, customer, agent } = await setUp();
+    await agent('9001', '/online');
+    await customer('a', 'hi', 'Ann');
+    await customer('a', 'refund please');
+    await customer('b', 'hi', 'Layla');
+    await customer('b', 'my invoice');
+    await customer('c', 'hi', 'Sam');
+    await customer('c', 'also an invoice');
+    expect(customers.textsTo('c').at(-1)).toBe('You are number 2 in line.');
+
+    // 30 s on, Omar closes Ann's: Layla gets him, Sam is first now, and the minute's limit holds his notice back.
+    advance(30_000);
+    await agent('9001', '/close');
+    expect(customers.textsTo('b').at(-1)).toBe('\u2068Omar\u2069 has joined the conversation.');
+    const told = customers.textsTo('c').length;
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect(customers.textsTo('c')).toHaveLength(told);
+
+    // Nobody else moves; the check after the minute tells him, once.
+    advance(31_000);
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect(customers.textsTo('c').slice(told)).toEqual(['You are now number 1 in line.']);
+    advance(60_000);
+    await h.runtime.sweep();
+    await h.outbox.drain();
+    expect(customers.textsTo('c').slice(told)).toEqual(['You are now number 1 in line.']);
+    await h.close();
+  });
+
   it('tells a customer queued by an assign step without queued: text that someone will answer, and their place, in their language', async () => {
     const unworded = flow.replace('    queued: "You are number {{queue.position}} in line."\n', '');
     const { customers, customer } = await setUp({ 'inbound.yaml': unworded });

@@ -18,6 +18,10 @@ vi.mock('../../../src/bot/nlp/threads.ts', async (original) => {
   };
 });
 
+// Each test trains the shipped model once or twice in worker threads: 5-14 s with CI's other lane beside it, past the
+// suite's 20 s when testers load the machine too.
+vi.setConfig({ testTimeout: 60_000 });
+
 const shipped = new URL('../../../data/nlp/intents.yaml', import.meta.url).pathname;
 let root: string;
 const services: IntentService[] = [];
