@@ -30,7 +30,13 @@ it.skipIf(!databaseUrl)(`shows the lifecycle of a conversation an earlier migrat
   const before = await run();
   await visitor(before.url, 'mona-copied', 'منى 👩‍💻').say('مرحبا');
   const { body: { conversations: [listed] } } = await adminClient(before.url).get<{ conversations: { id: number }[] }>('/conversations');
-  const shown = await adminClient(before.url).get<{ events: { type: string }[] }>(`/conversations/${listed!.id}`);
+  // Read once the greeting went out: read while it was still sending, its status would change between the two reads.
+  const read = () => adminClient(before.url).get<{ events: { type: string }[]; messages: { status?: string }[] }>(`/conversations/${listed!.id}`);
+  let shown = await read();
+  for (let tries = 0; shown.body.messages.some((message) => message.status === 'sending') && tries < 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    shown = await read();
+  }
   expect(shown.body.events.map((event) => event.type)).toEqual(['opened', 'closed']);
   await before.stop();
   // As that copy left them: each document's JSON text, stored as a JSON string; and no migration since.
