@@ -154,6 +154,7 @@ const schema = z.object({
   BOTFRAMEWORK_NO_AUTH: z.enum(['0', '1'], { message: 'must be 1 (authentication off, development only) or 0' }).default('0'),
   BOTFRAMEWORK_OPENID_METADATA_URL: url.optional(),
   BOTFRAMEWORK_LOGIN_URL: url.optional(),
+  BOTFRAMEWORK_TRUSTED_USER_IDS: optionalText,
 });
 
 export type Config = z.infer<typeof schema>;

@@ -23,6 +23,7 @@ import { createMessengerChannels } from '../channels/messenger/index.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
+import { trustedChannels, TRUSTABLE_CHANNELS } from '../channels/botframework/address.ts';
 import { AGENT_COMMANDS, agentCommandsIn } from '../handover/commands.ts';
 import { deskLanguage } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
@@ -477,6 +478,9 @@ function checkBotFrameworkSettings(config: StartOptions['config']): void {
   if (config.MICROSOFT_APP_TYPE === 'SingleTenant' && !config.MICROSOFT_APP_TENANT_ID) {
     problems.push('MICROSOFT_APP_TENANT_ID: missing; a SingleTenant app takes its tokens from its own tenant: set the directory (tenant) id of the app registration.');
   }
+  for (const name of trustedChannels(config.BOTFRAMEWORK_TRUSTED_USER_IDS).refused) {
+    problems.push(`BOTFRAMEWORK_TRUSTED_USER_IDS: "${name}" is not a channel whose page chooses its user ids; name ${TRUSTABLE_CHANNELS.join(' and/or ')} (the Azure Bot's channels with Enhanced authentication on)`);
+  }
   if (problems.length > 0) throw new ConfigError(`Bad configuration:\n  ${problems.join('\n  ')}`);
 }
 
@@ -663,6 +667,7 @@ async function createChannels(
       noAuth: config.BOTFRAMEWORK_NO_AUTH === '1',
       ...(config.BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: config.BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
       ...(config.BOTFRAMEWORK_LOGIN_URL ? { loginUrl: config.BOTFRAMEWORK_LOGIN_URL } : {}),
+      trustedUserIds: trustedChannels(config.BOTFRAMEWORK_TRUSTED_USER_IDS).channels,
       log: log.child({ channel: 'botframework' }),
       ...(config.API_TIMEOUT !== undefined ? { sendTimeoutMs: config.API_TIMEOUT } : {}),
     }));

@@ -98,13 +98,18 @@ const mentionEntity = z.object({ type: z.literal('mention'), text: z.string().mi
 const choiceValue = z.object({ choice: z.string().min(1).max(256) });
 const teamsFileContent = z.object({ downloadUrl: z.string().url(), fileType: hint(z.string().max(16)) });
 
+/** How activities are read: `trustedUserIds`, the channels whose user ids Enhanced authentication vouches for (address.ts). */
+export interface DecodeOptions {
+  trustedUserIds?: ReadonlySet<string>;
+}
+
 /**
  * Decodes one activity; `receivedAt` stands in for a timestamp the activity does not carry or carries broken.
  *
- *     const decoded = decodeActivity(context.activity, new Date());
+ *     const decoded = decodeActivity(context.activity, new Date(), { trustedUserIds: new Set(['directline']) });
  *     if (decoded.kind === 'message') await host.deliver(decoded.inbound);
  */
-export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
+export function decodeActivity(value: unknown, receivedAt: Date, options: DecodeOptions = {}): Decoded {
   const parsed = activitySchema.safeParse(value);
   if (!parsed.success) {
     return { kind: 'refused', reason: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'activity'}: ${issue.message}`).join('; ') };
@@ -128,13 +133,14 @@ export function decodeActivity(value: unknown, receivedAt: Date): Decoded {
     return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
   }
   if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };
-  if (activity.type === 'messageUpdate') return fromEdit(activity, receivedAt);
-  return activity.type === 'message' ? fromMessage(activity, receivedAt) : fromReaction(activity, receivedAt);
+  const reading: Reading = { receivedAt, trusted: options.trustedUserIds ?? new Set() };
+  if (activity.type === 'messageUpdate') return fromEdit(activity, reading);
+  return activity.type === 'message' ? fromMessage(activity, reading) : fromReaction(activity, reading);
 }
 
-function fromMessage(activity: Activity, receivedAt: Date): Decoded {
+function fromMessage(activity: Activity, reading: Reading): Decoded {
   // A Reply on a message of the conversation (a relay an agent answers) names it, as the bot's sends are named.
-  const inbound = { ...base(activity, receivedAt), ...(activity.replyToId !== undefined ? { replyTo: `${activity.conversation.id}:${activity.replyToId}` } : {}) };
+  const inbound = { ...base(activity, reading), ...(activity.replyToId !== undefined ? { replyTo: `${activity.conversation.id}:${activity.replyToId}` } : {}) };
   const said = textOf(activity);
   const text = said !== undefined && said.trim() !== '' ? said : undefined;
   const pressed = choiceValue.safeParse(activity.value);
@@ -192,12 +198,12 @@ function isConnectorUrl(url: string, activity: Activity): boolean {
   return activity.channelId === TEAMS && target.protocol === 'https:' && target.hostname.endsWith('.asm.skype.com');
 }
 
-function fromReaction(activity: Activity, receivedAt: Date): Decoded {
+function fromReaction(activity: Activity, reading: Reading): Decoded {
   const added = activity.reactionsAdded?.[0];
   if (!added) return { kind: 'ignored', reason: 'messageReaction that only removes a reaction' };
   if (activity.replyToId === undefined) return { kind: 'ignored', reason: 'messageReaction without the message it reacts to' };
   const emoji = REACTIONS[added.type] ?? added.type;
-  return message({ ...base(activity, receivedAt), reaction: { emoji, to: `${activity.conversation.id}:${activity.replyToId}` } }, activity);
+  return message({ ...base(activity, reading), reaction: { emoji, to: `${activity.conversation.id}:${activity.replyToId}` } }, activity);
 }
 
 /**
@@ -206,10 +212,10 @@ function fromReaction(activity: Activity, receivedAt: Date): Decoded {
  * (`timestamp`) tells this edit from the next one, and is the same each time the Bot Framework delivers it again.
  * An edit that leaves no text (a file's message emptied) has nothing to show.
  */
-function fromEdit(activity: Activity, receivedAt: Date): Decoded {
+function fromEdit(activity: Activity, reading: Reading): Decoded {
   const text = textOf(activity);
   if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text' };
-  const inbound = base(activity, receivedAt);
+  const inbound = base(activity, reading);
   return message({ ...inbound, id: `edit:${inbound.id}:${editKey(activity.timestamp, text)}`, text, edit: { of: inbound.id } }, activity);
 }
 
@@ -242,12 +248,18 @@ function editKey(timestamp: unknown, text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/** When the activity arrived, and whose user ids are the person's. */
+interface Reading {
+  receivedAt: Date;
+  trusted: ReadonlySet<string>;
+}
+
 function message(inbound: InboundMessage, activity: Activity, files: RemoteFile[] = []): Decoded {
   return { kind: 'message', inbound, files, serviceUrl: activity.serviceUrl };
 }
 
 /** The message's id, sender and time, shared by every kind. */
-function base(activity: Activity, receivedAt: Date): InboundMessage {
+function base(activity: Activity, reading: Reading): InboundMessage {
   const { from, conversation } = activity;
   const tenantId = conversation.tenantId ?? activity.channelData?.tenant?.id;
   const reference = flatten({
@@ -261,8 +273,8 @@ function base(activity: Activity, receivedAt: Date): InboundMessage {
   return {
     channel: CHANNEL,
     id: `${conversation.id}:${activity.id}`,
-    from: { id: personAddress(activity.channelId, from), ...name, ...(activity.locale ? { language: activity.locale } : {}), reference },
-    at: sentAt(activity.timestamp, receivedAt),
+    from: { id: personAddress(activity.channelId, from, conversation.id, reading.trusted), ...name, ...(activity.locale ? { language: activity.locale } : {}), reference },
+    at: sentAt(activity.timestamp, reading.receivedAt),
   };
 }
 

@@ -17,6 +17,11 @@ export interface BotFrameworkOptions extends AuthOptions {
   log: Logger;
   /** Inbound files: how long one download may take (default 10 s, inside the Bot Framework's 15 s). */
   fileTimeoutMs?: number;
+  /**
+   * BOTFRAMEWORK_TRUSTED_USER_IDS: the channels (webchat, directline) whose Azure site has Enhanced authentication on,
+   * so that their `dl_` user ids are the person's across conversations; elsewhere a visitor is their conversation.
+   */
+  trustedUserIds?: readonly string[];
   /** Outbound: how long one send may wait for the Bot Connector before it counts as failed and is tried again (default 30 s). */
   sendTimeoutMs?: number;
 }
@@ -32,6 +37,7 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
   const noAuth = options.noAuth === true;
   const { adapter, tokens } = createAdapter(options);
   const sender = new Sender({ adapter, appId: options.appId ?? '', log, tokens, ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}) });
+  const trustedUserIds = new Set(options.trustedUserIds);
   let host: ChannelHost | undefined;
   /** Activities being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();
@@ -41,6 +47,7 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
     const work = receiveActivity(activity, {
       host,
       log,
+      trustedUserIds,
       files: { token: async () => tokens?.token(), forgetToken: () => tokens?.forget(), ...(options.fileTimeoutMs !== undefined ? { timeoutMs: options.fileTimeoutMs } : {}) },
     });
     receiving.add(work);

@@ -3,10 +3,10 @@
 // when it was refused as unreadable; rejecting means it was not stored.
 import type { ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { decodeActivity } from './decode.ts';
+import { decodeActivity, type DecodeOptions } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
 
-export interface ReceiveContext {
+export interface ReceiveContext extends DecodeOptions {
   host: ChannelHost;
   log: Logger;
   /** How files are fetched, the media store and log aside (they are the host's and the channel's). */
@@ -20,7 +20,7 @@ export interface ReceiveContext {
  */
 export async function receiveActivity(activity: unknown, context: ReceiveContext): Promise<string | undefined> {
   const { host, log } = context;
-  const decoded = decodeActivity(activity, new Date());
+  const decoded = decodeActivity(activity, new Date(), context);
   const about = describe(activity);
   if (decoded.kind === 'refused') {
     log.warn({ ...about, reason: decoded.reason }, 'Bot Framework activity refused');

@@ -45,12 +45,27 @@ describe('a message', () => {
     });
   });
 
-  it('from Web Chat is addressed by its user id under the channel\'s name, so a page cannot pass for a Teams agent', () => {
+  it('from Web Chat is addressed by its conversation under the channel\'s name, so a page can pass neither for a Teams agent nor for another visitor', () => {
     const decoded = decode(fixture('webchat-message'));
     if (decoded.kind !== 'message') throw new Error(decoded.reason);
-    expect(decoded.inbound).toMatchObject({ id: 'Dz1FxXAbC1e-us:Dz1FxXAbC1e-us|0000003', from: { id: 'webchat:dl_5f0a9c2e', name: 'Amira', language: 'ar-EG' }, text: 'مرحبا، I need help with my invoice' });
+    expect(decoded.inbound).toMatchObject({ id: 'Dz1FxXAbC1e-us:Dz1FxXAbC1e-us|0000003', from: { id: 'webchat:conversation:Dz1FxXAbC1e-us', name: 'Amira', language: 'ar-EG' }, text: 'مرحبا، I need help with my invoice' });
+    expect(decoded.inbound.from.reference).toMatchObject({ conversationId: 'Dz1FxXAbC1e-us', userId: 'dl_5f0a9c2e' });
     const impostor = decode({ ...fixture('webchat-message'), from: { id: '29:1agentOmarTeamsId', aadObjectId: '0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90' } });
-    expect(impostor.kind === 'message' && impostor.inbound.from.id).toBe('webchat:29:1agentOmarTeamsId');
+    expect(impostor.kind === 'message' && impostor.inbound.from.id).toBe('webchat:conversation:Dz1FxXAbC1e-us');
+    const elsewhere = decode({ ...fixture('webchat-message'), channelId: 'directline', conversation: { id: 'Kq7mZ0pLr2x-eu' } });
+    expect(elsewhere.kind === 'message' && elsewhere.inbound.from.id).toBe('directline:conversation:Kq7mZ0pLr2x-eu');
+  });
+
+  it('from Web Chat or Direct Line is addressed by its dl_ user id where Enhanced authentication vouches for it, and only there', () => {
+    const trusting = (activity: Record<string, unknown>, channels: string[]) => {
+      const decoded = decodeActivity(activity, receivedAt, { trustedUserIds: new Set(channels) });
+      return decoded.kind === 'message' ? decoded.inbound.from.id : decoded.reason;
+    };
+    expect(trusting(fixture('webchat-message'), ['webchat'])).toBe('webchat:dl_5f0a9c2e');
+    expect(trusting(fixture('webchat-message'), ['directline'])).toBe('webchat:conversation:Dz1FxXAbC1e-us');
+    expect(trusting({ ...fixture('webchat-message'), from: { id: 'customer-42' } }, ['webchat'])).toBe('webchat:conversation:Dz1FxXAbC1e-us');
+    expect(trusting({ ...fixture('webchat-message'), channelId: 'directline' }, ['directline'])).toBe('directline:dl_5f0a9c2e');
+    expect(trusting(fixture('teams-message'), ['webchat'])).toBe('msteams:29:1abcUserId');
   });
 
   it('from Teams that mentions the bot has the mention left out of its text, and another person\'s kept as @Name', () => {

@@ -11,7 +11,7 @@ import { ChannelSendError, type Channel, type OutboundMessage } from '../../../s
 import { cleanupDirs, hostFor, quietLog, recordingLog } from '../../helpers.ts';
 import { APP_ID, APP_PASSWORD, connectorError, FakeBotService } from './fake-bot-service.ts';
 
-const AMIRA = 'webchat:dl_5f0a9c2e';
+const AMIRA = 'webchat:conversation:Dz1FxXAbC1e-us';
 const JONAS = 'msteams:6b1e2a3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 
 let service: FakeBotService;
@@ -118,8 +118,8 @@ describe('rendering', () => {
 
 describe('failures', () => {
   it('fails for good when the person never wrote to the bot', async () => {
-    const error = await failure(channel.send('webchat:dl_stranger', { text: 'Hi' }));
-    expect(error).toMatchObject({ name: 'ChannelSendError', permanent: true, message: 'no conversation reference for webchat:dl_stranger; the person must write to the bot first' });
+    const error = await failure(channel.send('webchat:conversation:stranger', { text: 'Hi' }));
+    expect(error).toMatchObject({ name: 'ChannelSendError', permanent: true, message: 'no conversation reference for webchat:conversation:stranger; the person must write to the bot first' });
     expect(service.sent).toEqual([]);
   });
 
