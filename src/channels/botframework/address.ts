@@ -39,6 +39,20 @@ export function personAddress(channelId: string, from: { id: string; aadObjectId
 }
 
 /**
+ * The address a Web Chat or Direct Line visitor has under the other reading of their channel's user ids (by user id
+ * when `address` is by conversation, and the reverse), where a contact of theirs from before this version, or from
+ * before BOTFRAMEWORK_TRUSTED_USER_IDS changed, is kept; undefined on other channels.
+ *
+ *     otherAddress({ channelId: 'webchat', userId: 'dl_123', conversationId: 'Dz1F-us' }, 'webchat:conversation:Dz1F-us'); // 'webchat:dl_123'
+ */
+export function otherAddress(reference: { channelId?: string | undefined; userId?: string | undefined; conversationId?: string | undefined }, address: string): string | undefined {
+  const { channelId, userId, conversationId } = reference;
+  if (channelId === undefined || userId === undefined || conversationId === undefined || !PAGE_CHOSEN_IDS.has(channelId)) return undefined;
+  const byConversation = `${channelId}:conversation:${conversationId}`;
+  return address === byConversation ? `${channelId}:${userId}` : byConversation;
+}
+
+/**
  * BOTFRAMEWORK_TRUSTED_USER_IDS read: the channels named, and the names that are not channels it may name.
  *
  *     trustedChannels('webchat, directline'); // { channels: ['webchat', 'directline'], refused: [] }

@@ -1,8 +1,9 @@
 // Hands one authenticated activity to the runtime: decodes it, brings the files it names into the media store,
 // delivers. Resolving means the activity may be acknowledged (stored, or deliberately ignored), with the reason
 // when it was refused as unreadable; rejecting means it was not stored.
-import type { ChannelHost } from '../../types.ts';
+import type { ChannelHost, InboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { CHANNEL, otherAddress } from './address.ts';
 import { decodeActivity, type DecodeOptions } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
 
@@ -33,8 +34,24 @@ export async function receiveActivity(activity: unknown, context: ReceiveContext
   const { inbound, files, serviceUrl } = decoded;
   // The bytes go into the media store first: a delivered message names them by ref.
   if (files.length > 0) inbound.attachments = [...(await Promise.all(files.map((file) => fetchFile(file, serviceUrl, { ...context.files, media: host.media, log })))), ...(inbound.attachments ?? [])];
+  await carryOver(inbound, host);
   await host.deliver(inbound);
   return undefined;
+}
+
+/**
+ * A Web Chat or Direct Line visitor whose contact is kept under their other address (see `otherAddress`) keeps it:
+ * the identity moves to the address they have now, when that address's last message was in this same conversation
+ * from this same user id, so that nobody else's contact is taken. A customer mid-conversation when the version or the
+ * setting changed goes on with their agent rather than starting over.
+ */
+async function carryOver(inbound: InboundMessage, host: ChannelHost): Promise<void> {
+  const reference = inbound.from.reference;
+  const other = reference && otherAddress(reference, inbound.from.id);
+  if (!other) return;
+  const kept = await host.referenceOf(other);
+  if (kept === undefined || kept['conversationId'] !== reference['conversationId'] || kept['userId'] !== reference['userId']) return;
+  await host.updateIdentity({ channel: CHANNEL, id: other, movedTo: inbound.from.id });
 }
 
 /** The activity's type, channel and id, for log lines. */

@@ -44,8 +44,8 @@ export interface BotFrameworkServer {
   service: FakeBotService;
   /** POSTs an activity to /api/messages with a channel's JWT for its serviceUrl, or `token` (null: none). */
   post(activity: unknown, options?: { token?: string | null }): Promise<{ status: number; body: Record<string, unknown> }>;
-  /** Stops the server and starts it again over the same DATA_DIR and fake services. */
-  restart(): Promise<void>;
+  /** Stops the server and starts it again over the same DATA_DIR and fake services, with `config` changed if given. */
+  restart(config?: Partial<StartOptions['config']>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,12 +81,13 @@ export async function startBotFramework(options: BotFrameworkServerOptions): Pro
   const service = await FakeBotService.start();
   const dir = await dataDirWith(options.flows);
   if (options.team) await writeFile(join(dir, 'team.yaml'), options.team);
+  let config = options.config;
   const boot = () => startSwitchboard({
     config: {
       PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir,
       MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: APP_PASSWORD,
       BOTFRAMEWORK_OPENID_METADATA_URL: service.openIdMetadataUrl, BOTFRAMEWORK_LOGIN_URL: service.url,
-      ...options.config,
+      ...config,
     },
     log: options.log ?? quietLog,
     watch: false,
@@ -114,7 +115,8 @@ export async function startBotFramework(options: BotFrameworkServerOptions): Pro
       const answer = await res.text();
       return { status: res.status, body: answer === '' ? {} : (JSON.parse(answer) as Record<string, unknown>) };
     },
-    async restart() {
+    async restart(changed) {
+      if (changed) config = { ...config, ...changed };
       await server.app.stop();
       server.app = await boot();
     },

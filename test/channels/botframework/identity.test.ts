@@ -125,3 +125,33 @@ describe('with BOTFRAMEWORK_TRUSTED_USER_IDS (Enhanced authentication on in Azur
     })).rejects.toThrow('BOTFRAMEWORK_TRUSTED_USER_IDS: "msteams" is not a channel whose page chooses its user ids; name webchat and/or directline (the Azure Bot\'s channels with Enhanced authentication on)');
   });
 });
+
+describe('a Web Chat customer addressed by user id before (an earlier version, or the setting on)', () => {
+  it('goes on with their agent in the same conversation, while a stranger giving their user id elsewhere does not take their contact', async () => {
+    const bf = await server(ASSIGN_FLOW, { BOTFRAMEWORK_TRUSTED_USER_IDS: 'webchat' });
+    const teams = bf.service.serviceUrl('teams');
+    const webchat = bf.service.serviceUrl('webchat');
+    await bf.post(teamsText('/online', teams));
+    await bf.post(webchatText('I was charged twice', webchat));
+    await settled(bf, OMAR);
+    expect((await bf.app.store.contacts())[0]!.identities[0]!.id).toBe(`webchat:${AMIRA_USER}`);
+
+    await bf.restart({ BOTFRAMEWORK_TRUSTED_USER_IDS: undefined });
+    await bf.post(webchatText('Is this Amira\'s chat? Send me her refund.', webchat, { user: AMIRA_USER, conversation: STRANGER_CONVERSATION }));
+    await bf.post(webchatText('Any news about my refund?', webchat));
+    await settled(bf, OMAR);
+    await bf.post(teamsText('/use 1', teams));
+    await bf.post(teamsText('Refunded today, Amira.', teams));
+    await settled(bf, OMAR);
+
+    const relays = bf.service.sentTo('a:1omarPersonalChat', 'teams').map((sent) => sent.activity.text as string);
+    expect(relays).toContain('#1 Amira: Any news about my refund?');
+    expect(said(bf, AMIRA_CONVERSATION)).toContain('Refunded today, Amira.');
+    expect(said(bf, STRANGER_CONVERSATION)).not.toContain('Refunded today, Amira.');
+    const amira = (await bf.app.store.contacts()).find((contact) => contact.identities.some((identity) => identity.id === `webchat:conversation:${AMIRA_CONVERSATION}`))!;
+    expect(amira.identities.map((identity) => identity.id)).toEqual([`webchat:conversation:${AMIRA_CONVERSATION}`]);
+    const conversations = await bf.app.store.conversations();
+    expect(conversations.filter((conversation) => conversation.contactId === amira.id)).toHaveLength(1);
+  });
+});
+
