@@ -139,7 +139,11 @@ function channels(server: FuzzServer, sessions: Credentials[]): Channel[] {
         if (typeof body === 'object' && body !== null) {
           body.id = `fuzz-${n}`;
           body.serviceUrl = serviceUrl;
-          if (body.from && body.from.aadObjectId !== '0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90') body.from.id = `fuzz-user-${person(n)}`;
+          // A person of their own: a Web Chat or Direct Line visitor is their conversation, not the user id they give.
+          if (body.from && body.from.aadObjectId !== '0f8f4c7e-2b1d-4c59-9a5e-3f2d8e6b1a90') {
+            body.from.id = `fuzz-user-${person(n)}`;
+            if (typeof body.conversation === 'object' && body.conversation !== null) body.conversation.id = `fuzz-conversation-${person(n)}`;
+          }
         }
         return body;
       },
