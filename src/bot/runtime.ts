@@ -42,6 +42,11 @@ export interface RuntimeOptions {
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
   autoCloseAfterMs?: number;
   /**
+   * How long a customer waits for an answer from an agent who is away before their conversation goes back to its
+   * team's queue (ms, default 10 min); 0: never.
+   */
+  awayRequeueAfterMs?: number;
+  /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot; default 24 h); 0: never.
    */
@@ -169,6 +174,7 @@ export class Runtime {
       store, flows, directory, log, now, desk, turns, notices, transactions, threads: this.#threads, kickOutbox: () => options.outbox.kick(),
       place: (team) => this.#placings.place(team),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
+      awayRequeueAfterMs: options.awayRequeueAfterMs ?? 10 * 60_000,
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
       track: (work) => this.#track(work),

@@ -2,14 +2,16 @@
 // was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
 // auto-close time and those whose customer left the bot waiting past the bot's idle-close time, places queued
 // conversations never placed, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands
-// back conversations of agents no longer in team.yaml, and opens desk threads whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
+// back conversations of agents no longer in team.yaml or whose customer waited too long for them while they were away, and opens desk threads whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
 // The check runs every 30 s, but a timeout does not wait for it: the holder of the lease wakes up when the next one
 // falls due (planned at each check, and when a commit makes one due sooner: in another process, it tells the holder).
 import { randomUUID } from 'node:crypto';
 import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
+import type { AgentState } from '../handover/agent-state.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
+import { awayDueAt } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -37,6 +39,11 @@ export interface TimersOptions {
   kickOutbox: () => void;
   /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
   autoCloseAfterMs: number;
+  /**
+   * How long a customer waits for an answer from an agent who is away before their conversation goes back to its
+   * team's queue (ms, see `awayDueAt`); 0: never.
+   */
+  awayRequeueAfterMs: number;
   /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot); 0: never.
@@ -241,12 +248,14 @@ export class Timers {
    * `placeUnplaced` (the periodic check): places the queues of conversations queued and never placed first.
    */
   async #fireDue(options: { placeUnplaced?: boolean } = {}): Promise<void> {
-    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs } = this.options;
+    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs, awayRequeueAfterMs } = this.options;
     const now = clock().getTime();
     this.#firedAt = Date.now();
     let next = Number.POSITIVE_INFINITY;
     // Only conversations with an agent or in a queue have these timeouts; copying the rest would be wasted work.
     const timed = [...(await store.openConversations({ stage: 'assigned' })), ...(await store.openConversations({ stage: 'queued' }))];
+    // Whose agents are away: their customers waiting for an answer are passed on once they waited too long.
+    const agents = awayRequeueAfterMs > 0 && timed.some((conversation) => conversation.stage === 'assigned') ? await store.docs<AgentState>('agents') : undefined;
     if (options.placeUnplaced) {
       // Queued and never placed: the process stopped between the commit that queued them and its placing, say.
       const unplaced = timed.filter((conversation) => conversation.stage === 'queued' && conversation.awaitingPlace && conversation.team !== undefined);
@@ -254,7 +263,7 @@ export class Timers {
     }
     for (const conversation of timed) {
       if (!this.#stillHolding()) return;
-      const due = await this.#dueAt(conversation);
+      const due = await this.#dueAt(conversation, agents);
       if (due === undefined) continue;
       if (due > now) {
         next = Math.min(next, due);
@@ -264,6 +273,7 @@ export class Timers {
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
+          if (await desk.passOnFromAway(tx, fresh, awayRequeueAfterMs, fx)) return;
           if (now - idleSince(fresh) < autoCloseAfterMs) return;
           await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
           await turns.closedFlows(tx, fx);
@@ -310,10 +320,17 @@ export class Timers {
     this.#wake.unref();
   }
 
-  /** When the conversation's timeout falls due (ms), if it has one: auto-close, assign `timeout`, or the bot's idle close. */
-  async #dueAt(conversation: Conversation): Promise<number | undefined> {
+  /**
+   * When the conversation's timeout falls due (ms), if it has one: auto-close, passing on from an away agent (`agents`:
+   * the agents' states, when read), assign `timeout`, or the bot's idle close.
+   */
+  async #dueAt(conversation: Conversation, agents?: ReadonlyMap<string, AgentState>): Promise<number | undefined> {
     if (conversation.status !== 'open') return undefined;
-    if (conversation.stage === 'assigned') return idleSince(conversation) + this.options.autoCloseAfterMs;
+    if (conversation.stage === 'assigned') {
+      const closes = idleSince(conversation) + this.options.autoCloseAfterMs;
+      const away = agents && conversation.agentId !== undefined ? awayDueAt(conversation, agents.get(conversation.agentId), this.options.awayRequeueAfterMs) : undefined;
+      return away === undefined ? closes : Math.min(closes, away);
+    }
     if (conversation.stage === 'queued') return this.#queueDueAt(conversation);
     const { botIdleCloseAfterMs } = this.options;
     // Without `awaitingCustomerSince` (stored before it was kept), the wait is read in the close's transaction.

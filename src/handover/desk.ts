@@ -6,6 +6,7 @@ import { act, type ActionResult, type AgentAction, type HandBack } from './actio
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
+import { passOnFromAway } from './away.ts';
 import { autoClose, close, closeByFlow, closeLeftWithBot } from './closing.ts';
 import { tellErased } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
@@ -118,6 +119,14 @@ export class Desk {
   /** Closes a conversation its flow ended; its desk thread is told why (see `closeByFlow`). */
   closeByFlow(tx: Tx, conversation: Conversation, note: string | undefined, fx: DeskEffects): Promise<void> {
     return closeByFlow(this.#ctx, tx, conversation, note, fx);
+  }
+
+  /**
+   * Passes on a conversation whose customer waited `afterMs` for an agent who is away (see `passOnFromAway`); false
+   * when that is not due.
+   */
+  passOnFromAway(tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
+    return passOnFromAway(this.#ctx, tx, conversation, afterMs, fx);
   }
 
   autoClose(tx: Tx, conversation: Conversation, idleForMs: number, fx: DeskEffects): Promise<void> {

@@ -6,6 +6,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
+import { markAwaitingAnswer } from './away.ts';
 import { customerLabel, deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type DeskLanguage, type Line } from './lines.ts';
@@ -59,6 +60,8 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
+  // A customer's words wait for an answer; the business's own app answering for them does not.
+  if (!said.answeredInApp) markAwaitingAnswer(ctx, tx, conversation);
   await toHolder(ctx, tx, conversation, (language) => ({
     text: relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
     ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),

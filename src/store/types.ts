@@ -139,6 +139,11 @@ export interface Conversation {
    */
   firstResponseBy?: string;
   lastAgentMessageAt?: string;
+  /**
+   * The customer's first message relayed to the agent holding it since that agent's last message: while it is later
+   * than `lastAgentMessageAt`, they wait for an answer (see `handover/away.ts`).
+   */
+  customerWaitingSince?: string;
   /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */
   heldSince?: string;
   /**

@@ -8,6 +8,7 @@ import { agentState, saveAgentState } from '../agent-state.ts';
 import { cardOf } from '../card-of.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
+import { isolate } from '../../shared/text.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
@@ -113,8 +114,10 @@ function servedTeam(ctx: DeskContext): Team | undefined {
  * was taken have waited longer for a first answer than a customer an agent was already helping, and a place told
  * never gets worse. Among those coming back at once, one no agent had answered yet keeps its first wait (it has waited
  * longest); one an agent answered waits from now. Its customer is told why and their place, once it has one.
+ * `away`: the agent (their name) is in team.yaml but away, and the customer waited too long for them (see
+ * `awayTooLong`): the customer is told that agent is away, rather than gone.
  */
-export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string }): Promise<void> {
   const now = stamp(ctx);
   conversation.stage = 'queued';
   delete conversation.agentId;
@@ -125,7 +128,7 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   delete conversation.queueNotice;
   if (conversation.team) {
     const language = (await tx.contact(conversation.contactId))?.language;
-    conversation.awaitingPlace = { text: backInLineText(language) };
+    conversation.awaitingPlace = { text: backInLineText(language, away?.agent) };
     queueChanged(ctx, tx, conversation.team);
     fx.placeInLine(conversation.team);
   }
@@ -136,7 +139,8 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   // were talking with someone else. Told why first (the joined notice follows, at the commit).
   const taken = await tx.conversation(conversation.id);
   if (taken?.stage === 'assigned' && conversation.team) {
-    await toCustomer(ctx, tx, taken, { from: 'bot', text: byLanguage(AGENT_GONE, (await tx.contact(conversation.contactId))?.language) }, fx);
+    const language = (await tx.contact(conversation.contactId))?.language;
+    await toCustomer(ctx, tx, taken, { from: 'bot', text: away ? byLanguage(agentAway(away.agent), language) : byLanguage(AGENT_GONE, language) }, fx);
   }
 }
 
@@ -145,6 +149,12 @@ const AGENT_GONE = {
   en: 'The agent who was helping you is no longer available.',
   ar: 'الموظف الذي كان يساعدك لم يعد متاحًا.',
 };
+
+/** What a customer whose agent is away hears when a colleague takes them at once (see `backInLineText` otherwise). */
+const agentAway = (agent: string) => ({
+  en: `${isolate(agent)} is away at the moment, so another agent will answer you.`,
+  ar: `${isolate(agent)} غير متاح حاليًا، لذا سيجيبك موظف آخر.`,
+});
 
 /**
  * Whether someone could ever take a queued conversation: the agent it waits for by name is in team.yaml, or else its
@@ -182,8 +192,14 @@ export function waitsSince(conversation: Conversation, now: string): string {
   return conversation.firstResponseAt === undefined ? (conversation.queuedAt ?? conversation.assignedAt ?? now) : now;
 }
 
-/** What a customer whose agent is gone is told, around their new place in line (see `requeue`). */
-function backInLineText(language: string | undefined): string[] {
+/** What a customer whose agent is gone (or `away`: that agent is away) is told, around their new place in line (see `requeue`). */
+function backInLineText(language: string | undefined, away?: string): string[] {
+  if (away !== undefined) {
+    return byLanguage({
+      en: [`${isolate(away)} is away at the moment, so the next free agent will answer you. You are number `, ' in line.'],
+      ar: [`${isolate(away)} غير متاح حاليًا، لذا سيجيبك أول موظف يتفرغ. ترتيبك `, ' في قائمة الانتظار.'],
+    }, language);
+  }
   return byLanguage({
     en: ['The agent who was helping you is no longer available. You are number ', ' in line for the next one.'],
     ar: ['الموظف الذي كان يساعدك لم يعد متاحًا. ترتيبك ', ' في قائمة الانتظار للموظف التالي.'],
@@ -252,6 +268,8 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.assignedAt ??= now;
   // The inactivity clock (AUTO_CLOSE_AFTER) starts again for this agent: the last agent message may be a colleague's, long ago.
   conversation.heldSince = now;
+  // A customer nobody answered yet waits for this agent's first words (see `awayDueAt`).
+  if (conversation.firstResponseAt === undefined) conversation.customerWaitingSince = now;
   delete conversation.awaitingPlace;
   // One the business's own app had taken over (given by an admin): the agent holds it through the bot now, so the
   // customer's messages reach them, and the customer hears who joined.

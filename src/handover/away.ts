@@ -1,0 +1,80 @@
+// Customers left waiting by an agent who is away (Away pressed or typed, or set Away with no console open): once one
+// has waited for an answer for AWAY_REQUEUE_AFTER, counted from their first unanswered message (or from when the agent
+// went away, or was given the conversation, if later), the conversation goes back to its team's queue, where a free
+// colleague takes it at once. The customer is told their agent is away; the agent, what was passed on and why.
+import type { Conversation, Tx } from '../store/types.ts';
+import type { AgentState } from './agent-state.ts';
+import { requeue } from './assignment/assign.ts';
+import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { line, word } from './lines.ts';
+import { toAgent } from './outgoing.ts';
+
+/**
+ * Notes that the customer of a conversation an agent holds now waits for an answer, unless they already did: from
+ * their first message after the agent's last one.
+ *
+ *     markAwaitingAnswer(ctx, tx, conversation); // as their message is relayed to the agent
+ */
+export function markAwaitingAnswer(ctx: DeskContext, tx: Tx, conversation: Conversation): void {
+  if (conversation.stage !== 'assigned' || conversation.deskThread || conversation.takenOver) return;
+  if (waitingSince(conversation) !== undefined) return;
+  conversation.customerWaitingSince = stamp(ctx);
+  tx.putConversation(conversation);
+}
+
+/**
+ * Since when (ms) the customer has waited for an answer from the agent who holds the conversation now: their first
+ * message since the last agent message, or the moment this agent was given it, if later; undefined when they wait for
+ * none (the agent wrote after them).
+ */
+function waitingSince(conversation: Conversation): number | undefined {
+  if (conversation.customerWaitingSince === undefined) return undefined;
+  const since = Date.parse(conversation.customerWaitingSince);
+  if (conversation.lastAgentMessageAt !== undefined && Date.parse(conversation.lastAgentMessageAt) >= since) return undefined;
+  return conversation.heldSince === undefined ? since : Math.max(since, Date.parse(conversation.heldSince));
+}
+
+/**
+ * When (ms) a conversation goes to someone else because its agent is not online (`state`: theirs, as stored; none
+ * stored is an agent who never came online): `afterMs` after its customer began waiting for an answer or the agent
+ * went away, whichever is later. Undefined while the agent is online, the customer waits for nothing, or `afterMs` is
+ * 0 (off).
+ *
+ *     awayDueAt(conversation, await tx.doc('agents', 'omar'), 10 * 60_000);
+ */
+export function awayDueAt(conversation: Conversation, state: Pick<AgentState, 'status' | 'since'> | undefined, afterMs: number): number | undefined {
+  if (afterMs <= 0 || conversation.status !== 'open' || conversation.stage !== 'assigned' || state?.status === 'online') return undefined;
+  const since = waitingSince(conversation);
+  if (since === undefined) return undefined;
+  return Math.max(since, state ? Date.parse(state.since) : 0) + afterMs;
+}
+
+/**
+ * Passes on a conversation whose customer has waited `afterMs` for its away agent (see `awayDueAt`, read again here):
+ * back in its team's queue, behind those waiting, or to a free colleague at once; the customer hears that their agent
+ * is away, and the agent is told where it went, in their language. Resolves false, changing nothing, when it is not
+ * due (the agent came back online, or answered).
+ *
+ *     if (await passOnFromAway(ctx, tx, conversation, 10 * 60_000, fx)) await turns.closedFlows(tx, fx);
+ */
+export async function passOnFromAway(ctx: DeskContext, tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
+  const agent = conversation.agentId !== undefined ? ctx.directory.agent(conversation.agentId) : undefined;
+  if (!agent || conversation.takenOver || conversation.deskThread) return false;
+  const now = Date.parse(stamp(ctx));
+  const due = awayDueAt(conversation, await tx.doc<AgentState>('agents', agent.id), afterMs);
+  const since = waitingSince(conversation);
+  if (due === undefined || due > now || since === undefined) return false;
+  const team = conversation.team ?? '';
+  ctx.log.warn({ conversation: conversation.id, agent: agent.id, team, waitedMs: now - since }, 'the customer waited too long for an agent who is away (AWAY_REQUEUE_AFTER); conversation back in its queue');
+  await requeue(ctx, tx, conversation, fx, { agent: agent.name });
+  const after = await tx.conversation(conversation.id);
+  const taker = after?.stage === 'assigned' && after.agentId !== undefined ? ctx.directory.agent(after.agentId)?.name : undefined;
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  await toAgent(ctx, tx, agent, word(line('passedOnWhileAway', conversation.id, customer, roughly(now - since), ctx.directory.title(team, agent.language), taker), agent.language), fx, conversation.id);
+  return true;
+}
+
+/** A wait as people say it: whole minutes from a minute on (`10 min`, not `623 s`), else whole seconds. */
+function roughly(ms: number): number {
+  return ms >= 60_000 ? Math.floor(ms / 60_000) * 60_000 : Math.round(ms / 1_000) * 1_000;
+}
