@@ -70,6 +70,13 @@ describe('configuration', () => {
     expect(() => readConfig({ BOT_IDLE_CLOSE_AFTER: 'never' })).toThrow(/BOT_IDLE_CLOSE_AFTER="never": must be a duration such as 30m, 24h or 7d, or off/);
   });
 
+  it('reads AWAY_REQUEUE_AFTER as a duration (10 min unless set), or off', () => {
+    expect(readConfig({}).AWAY_REQUEUE_AFTER).toBe(10 * 60_000);
+    expect(readConfig({ AWAY_REQUEUE_AFTER: '30m' }).AWAY_REQUEUE_AFTER).toBe(30 * 60_000);
+    expect(readConfig({ AWAY_REQUEUE_AFTER: 'off' }).AWAY_REQUEUE_AFTER).toBe(0);
+    expect(() => readConfig({ AWAY_REQUEUE_AFTER: 'soon' })).toThrow(/AWAY_REQUEUE_AFTER="soon": must be a duration such as 30m, 24h or 7d, or off/);
+  });
+
   it('reads API_TIMEOUT as a duration from 1s to 10m (unset: each channel keeps its own)', () => {
     expect(readConfig({}).API_TIMEOUT).toBeUndefined();
     expect(readConfig({ API_TIMEOUT: '90s' }).API_TIMEOUT).toBe(90_000);
