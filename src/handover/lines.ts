@@ -109,7 +109,7 @@ const en = {
   // What an away agent is told of a conversation of theirs passed on because its customer waited `waitedMs` for an
   // answer (AWAY_REQUEUE_AFTER): now with the colleague `taker`, or in `team`'s queue.
   passedOnWhileAway: (id: number, customer: string | undefined, waitedMs: number, team: string, taker?: string) =>
-    `While you were away, #${id} ${taker ? `went to ${taker}` : `went back to ${team}'s queue`}: ${isolateRtl(customer ?? 'the customer')} had waited ${describeDuration(waitedMs)} for an answer.`,
+    `#${id} was passed ${taker ? `to ${taker}` : `back to ${team}'s queue`} while you were away: ${isolateRtl(customer ?? 'the customer')} had waited ${describeDuration(waitedMs)} for an answer.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -339,7 +339,7 @@ const ar: Wording = {
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
   autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
-    `أثناء غيابك، ${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `عادت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`}: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,
+    `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',

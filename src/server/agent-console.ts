@@ -43,6 +43,8 @@ export interface AgentConsoleOptions {
   autoCloseAfterMs?: number;
   /** The labels of a conversation's fields and the titles of its intents (`FlowLibrary.wording`); without it, paths and intents. */
   wording?: (conversation: Conversation) => Promise<Wording>;
+  /** How long a customer waits for an away agent before going to a colleague (`AWAY_REQUEUE_AFTER`), as the agent's app was told it; absent when off. */
+  awayRequeueAfterMs?: number;
   /** How long without a console sets an agent Away (`CONSOLE_AWAY_AFTER`), as the console says it. */
   awayAfterMs?: number;
   /**
@@ -312,8 +314,17 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const timeline = (await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id))) ?? [];
     const held = timeline.map((event) => event.type === 'assigned' && event.agentId === agent.id).lastIndexOf(true);
     if (held === -1) return undefined;
-    const taken = timeline.slice(held + 1).find((event) => event.type === 'closed' || event.type === 'transferred' || event.type === 'handed back');
+    const after = timeline.slice(held + 1);
+    const taken = after.find((event) => event.type === 'closed' || event.type === 'transferred' || event.type === 'handed back' || event.type === 'queued');
     if (taken?.by?.kind === 'inactivity' && taken.type === 'closed') return line('autoClosed', conversation.id, options.autoCloseAfterMs);
+    // Back in the queue with no one's move before it: its customer waited too long while this agent was away (an agent
+    // removed from team.yaml, the other way, cannot sign in here).
+    if (taken?.type === 'queued' && options.awayRequeueAfterMs !== undefined) {
+      const taker = after.slice(after.indexOf(taken) + 1).find((event) => event.type === 'assigned')?.agentId;
+      const customer = (await store.contact(conversation.contactId))?.name;
+      const team = directory.title(taken.team ?? '', agent.language);
+      return line('passedOnWhileAway', conversation.id, customer, options.awayRequeueAfterMs, team, taker !== undefined ? directory.agent(taker)?.name ?? taker : undefined);
+    }
     if (taken?.by?.kind !== 'admin') return undefined;
     const by = taken.by.name;
     if (taken.type === 'closed') return line('closedBy', conversation.id, by, conversation.closingNote);

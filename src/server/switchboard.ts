@@ -403,6 +403,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
+      ...(config.AWAY_REQUEUE_AFTER ? { awayRequeueAfterMs: config.AWAY_REQUEUE_AFTER } : {}),
       wording: (conversation) => served.wording(conversation),
     });
 

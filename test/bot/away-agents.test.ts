@@ -100,7 +100,7 @@ describe('customers of an agent who is away', () => {
     await d.sweep();
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
     expect(d.customers.textsTo('w1').slice(-2)).toEqual(['\u2068Omar\u2069 is away at the moment, so another agent will answer you.', '\u2068Sara\u2069 has joined the conversation.']);
-    expect(d.agents.textsTo('9001').at(-1)).toBe(`While you were away, #${id} went to Sara: Layla had waited 11 min for an answer.`);
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} was passed to Sara while you were away: Layla had waited 11 min for an answer.`);
     // Sara's card has what Layla is waiting on.
     expect(d.agents.textsTo('9002').at(-1)).toContain('any news?');
     // Omar, back, answers as if she were still his: it reaches nobody, and he is told why.
@@ -128,7 +128,7 @@ describe('customers of an agent who is away', () => {
     expect(await d.h.store.conversation(quiet)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
     expect(queueOf('Billing', await d.h.store.openConversations()).map((c) => c.id)).toEqual([id]);
     expect(d.customers.textsTo('w1').at(-1)).toBe('\u2068Omar\u2069 is away at the moment, so the next free agent will answer you. You are number 1 in line.');
-    expect(d.agents.textsTo('9001').at(-1)).toBe(`While you were away, #${id} went back to Billing's queue: Layla had waited 10 min for an answer.`);
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} was passed back to Billing's queue while you were away: Layla had waited 10 min for an answer.`);
     // Omar comes back: nobody took Layla meanwhile, so she is his again.
     await d.agent('9001', '/online');
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
@@ -177,7 +177,7 @@ describe('customers of an agent who is away', () => {
     await d.sweep();
     expect((await d.h.store.conversation(id))?.agentId).toBe('sara');
     expect(d.customers.textsTo('a1').slice(-2)).toEqual(['\u2068Omar\u2069 غير متاح حاليًا، لذا سيجيبك موظف آخر.', 'انضم \u2068Sara\u2069 إلى المحادثة.']);
-    expect(d.agents.textsTo('9001').at(-1)).toBe(`أثناء غيابك، أُسندت المحادثة #${id} إلى \u2068Sara\u2069: انتظر \u2068Layla\u2069 ردًا مدة 40 دقيقة.`);
+    expect(d.agents.textsTo('9001').at(-1)).toBe(`أُسندت المحادثة #${id} إلى \u2068Sara\u2069 أثناء غيابك: انتظر \u2068Layla\u2069 ردًا مدة 40 دقيقة.`);
     await d.h.close();
   });
 });

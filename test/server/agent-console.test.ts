@@ -424,6 +424,29 @@ describe('the answers of an Arabic page', () => {
     }
   });
 
+  it('tells an agent who was away, in the page\'s language, that a customer who waited too long for them was passed back to the queue', async () => {
+    let clock = new Date('2026-11-24T09:00:00Z');
+    const app = await start(await shippedDataDir(), { now: () => clock, config: { AWAY_REQUEUE_AFTER: 10 * 60_000 } });
+    try {
+      const lina = await signIn(app.url, 'agent-lina');
+      await lina.act({ kind: 'status', status: 'online' });
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+      await lina.act({ kind: 'status', status: 'away' });
+      clock = new Date(clock.getTime() + 60_000);
+      await layla.say('hello? anyone?');
+      clock = new Date(clock.getTime() + 10 * 60_000);
+      await app.runtime.sweep();
+      expect(await app.store.conversation(1)).toMatchObject({ stage: 'queued' });
+      const outcome = async (headers: Record<string, string> = {}) => ((await (await lina.call('/conversations/1/outcome', undefined, headers)).json()) as { message?: string }).message;
+      expect(await outcome({ 'accept-language': 'ar' })).toMatch(/^أُعيدت المحادثة #1 إلى قائمة انتظار فريق \u2068.+\u2069 أثناء غيابك: انتظر \u2068Layla\u2069 ردًا مدة 10 دقائق\.$/);
+      expect(await outcome()).toMatch(/^#1 was passed back to .+'s queue while you were away: Layla had waited 10 min for an answer\.$/);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('tells an agent, in the page\'s language, how long nobody wrote when inactivity closed their conversation, as their app was told', async () => {
     let clock = new Date('2026-11-24T09:00:00Z');
     const app = await start(await shippedDataDir(), { now: () => clock, config: { AUTO_CLOSE_AFTER: 2 * 3_600_000 } });
