@@ -76,7 +76,9 @@ function momentOf(event: DomainEvent, at: string): { conversationId: number; mom
     }
     case 'conversation.queued': {
       const { id, team } = event.payload.conversation;
-      return make(id, 'queued', team ? { team, detail: team } : {});
+      // Put back by the away rule (AWAY_REQUEUE_AFTER): nobody's move, as an auto-close is.
+      const by = event.payload.by !== undefined ? { by: actorOf(event.payload.by) } : {};
+      return make(id, 'queued', team ? { team, detail: event.payload.by !== undefined ? `${team} by ${event.payload.by}` : team, ...by } : by);
     }
     case 'conversation.assigned': {
       const { id, agentId } = event.payload.conversation;

@@ -317,9 +317,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const after = timeline.slice(held + 1);
     const taken = after.find((event) => event.type === 'closed' || event.type === 'transferred' || event.type === 'handed back' || event.type === 'queued');
     if (taken?.by?.kind === 'inactivity' && taken.type === 'closed') return line('autoClosed', conversation.id, options.autoCloseAfterMs);
-    // Back in the queue with no one's move before it: its customer waited too long while this agent was away (an agent
-    // removed from team.yaml, the other way, cannot sign in here).
-    if (taken?.type === 'queued' && options.awayRequeueAfterMs !== undefined) {
+    // Put back in its queue by no one: its customer waited too long while this agent was away.
+    if (taken?.type === 'queued' && taken.by?.kind === 'inactivity' && options.awayRequeueAfterMs !== undefined) {
       const taker = after.slice(after.indexOf(taken) + 1).find((event) => event.type === 'assigned')?.agentId;
       const customer = (await store.contact(conversation.contactId))?.name;
       const team = directory.title(taken.team ?? '', agent.language);

@@ -10,7 +10,8 @@ export interface DomainEvents {
   'message.status': { message: Message; status: 'sent' | 'delivered' | 'read' | 'failed'; reason?: string };
   'contact.updated': { contact: Contact };
   'intent.classified': { conversation: Conversation; intent: string; confidence: number };
-  'conversation.queued': { conversation: Conversation };
+  /** `by`: `auto` when it went back to its queue because its customer waited too long for an agent who is away. */
+  'conversation.queued': { conversation: Conversation; by?: 'auto' };
   'conversation.assigned': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation };
   /** An agent moved the conversation to another team or a colleague. */

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../helpers.ts';
 import { queueOf } from '../../src/handover/assignment/queue.ts';
+import { TIMELINES, type TimelineEvent } from '../../src/bot/timeline.ts';
 import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
@@ -129,6 +130,9 @@ describe('customers of an agent who is away', () => {
     expect(queueOf('Billing', await d.h.store.openConversations()).map((c) => c.id)).toEqual([id]);
     expect(d.customers.textsTo('w1').at(-1)).toBe('\u2068Omar\u2069 is away at the moment, so the next free agent will answer you. You are number 1 in line.');
     expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} was passed back to Billing's queue while you were away: Layla had waited 10 min for an answer.`);
+    // The transcript says it was no one's move, as an auto-close does.
+    const timeline = await d.h.store.doc<TimelineEvent[]>(TIMELINES, String(id));
+    expect(timeline?.at(-1)).toMatchObject({ type: 'queued', team: 'Billing', by: { kind: 'inactivity' } });
     // Omar comes back: nobody took Layla meanwhile, so she is his again.
     await d.agent('9001', '/online');
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });

@@ -133,7 +133,7 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
     fx.placeInLine(conversation.team);
   }
   tx.putConversation(conversation);
-  fx.emit({ type: 'conversation.queued', payload: { conversation } });
+  fx.emit({ type: 'conversation.queued', payload: { conversation, ...(away ? { by: 'auto' as const } : {}) } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
   // Taken by a free colleague at once, never placed: its customer would hear "Lina has joined" alone, though they
   // were talking with someone else. Told why first (the joined notice follows, at the commit).
