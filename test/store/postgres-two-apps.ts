@@ -93,13 +93,14 @@ export function update(chat: number, text: string, extra: Record<string, unknown
   return { update_id: updateId++, message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private', first_name: from.first_name }, from, text, ...extra } };
 }
 
-export async function post(url: string, body: Record<string, unknown>): Promise<number> {
+/** Posts a Telegram update; its status, or 0 when it could not be delivered or was not answered within `timeoutMs`. */
+export async function post(url: string, body: Record<string, unknown>, timeoutMs = 30_000): Promise<number> {
   try {
     const res = await fetch(`${url}/webhooks/telegram`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     await res.arrayBuffer();
     return res.status;
@@ -109,8 +110,8 @@ export async function post(url: string, body: Record<string, unknown>): Promise<
 }
 
 /** Delivers to every url at once (a load balancer retrying on the other); the statuses. */
-export function deliverToAll(urls: string[], body: Record<string, unknown>): Promise<number[]> {
-  return Promise.all(urls.map((url) => post(url, body)));
+export function deliverToAll(urls: string[], body: Record<string, unknown>, timeoutMs?: number): Promise<number[]> {
+  return Promise.all(urls.map((url) => post(url, body, timeoutMs)));
 }
 
 export async function until(what: string, done: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
