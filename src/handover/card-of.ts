@@ -28,7 +28,7 @@ export async function cardOf(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
   const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn, agentName: (id: string) => ctx.directory.agent(id)?.name } : {};
   const text = assignmentCard({
-    conversation, contact, ...(team ? { team } : {}), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately),
+    conversation, contact, ...(team ? { team } : {}), titleOf: (name) => ctx.directory.title(name, options.language), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately),
     language: options.language, returning: options.returning ?? false, ...(wording ? { wording } : {}), ...passedOn,
   });
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.

@@ -13,6 +13,8 @@ export interface CardInput {
   contact: Contact;
   /** The team it was assigned through (default: the conversation's team). */
   team?: Team | string;
+  /** How the agent reads a team named in team.yaml: its title in their language (default: its name). */
+  titleOf?: (team: string) => string;
   messages: readonly Omit<Message, 'id'>[];
   /** An agent held it before (it was passed on, handed back to the bot, or put back in its queue): not new. */
   returning?: boolean;
@@ -44,15 +46,17 @@ const CARD_MESSAGE_CHARS = 300;
  *     await send(agentAddress, { text });
  */
 export function assignmentCard({
-  conversation, contact, team, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined,
+  conversation, contact, team, titleOf = (named) => named, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined,
 }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
+  const teamShown = teamName === undefined ? undefined : titleOf(teamName);
   const name = customerLabel(contact, language);
-  const topic = topicOf({ intent: conversation.intent, ...(teamName !== undefined ? { team: teamName } : {}) }, wording, language);
+  const topic = topicOf({ intent: conversation.intent, ...(teamShown !== undefined ? { team: teamShown } : {}) }, wording, language);
   // Passed to a colleague of the same team (in their chat), it goes to no other team: "from Billing to Billing" says nothing.
-  const toTeam = passedOn && teamName?.toLowerCase() === passedOn.team?.toLowerCase() ? undefined : teamName;
+  const toTeam = passedOn && teamName?.toLowerCase() === passedOn.team?.toLowerCase() ? undefined : teamShown;
+  const fromTeam = passedOn?.team === undefined ? undefined : titleOf(passedOn.team);
   const lines = [
-    word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, passedOn.team, toTeam) : line('cardHead', conversation.id, returning, teamName), language),
+    word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, fromTeam, toTeam) : line('cardHead', conversation.id, returning, teamShown), language),
     word(line('cardWho', name, conversation.channel, topic), language),
     ...shownFields(contact.fields, conversation.fields, wording, language).map(({ label, name, value }) => (language === 'ar'
       ? `${isolate(label ?? name)}: ${isolate(String(value))}`

@@ -301,10 +301,14 @@ async function listing(ctx: CommandContext): Promise<string> {
   const lines = [says(line('listStatus', state.status))];
   const held = await tx.openConversations({ stage: 'assigned', agentId: agent.id }, { live: false });
   lines.push(held.length === 0 ? says(line('listHoldsNone')) : says(line('listYours', held.length, agent.maxOpen)));
-  for (const conversation of held) lines.push(says(line('listHeld', conversation.id, await customerName(tx, conversation, agent.language), conversation.team, state.current === conversation.id)));
+  // Teams read by their titles in the agent's language, as on the cards.
+  const titled = (team: string) => ctx.desk.directory.title(team, agent.language);
+  for (const conversation of held) {
+    lines.push(says(line('listHeld', conversation.id, await customerName(tx, conversation, agent.language), conversation.team === undefined ? undefined : titled(conversation.team), state.current === conversation.id)));
+  }
   for (const team of agent.teams) {
     const queue: Conversation[] = queueOf(team, await tx.openConversations({ stage: 'queued', team }, { live: false }));
-    lines.push(queue.length === 0 ? says(line('listQueueEmpty', team)) : says(line('listQueueHead', team, queue.length)));
+    lines.push(queue.length === 0 ? says(line('listQueueEmpty', titled(team))) : says(line('listQueueHead', titled(team), queue.length)));
     for (const conversation of queue.slice(0, LISTED_PER_QUEUE)) {
       const waited = Math.max(0, Math.round((now - Date.parse(conversation.queuedAt ?? conversation.openedAt)) / 60_000));
       lines.push(says(line('listWaiting', conversation.id, await customerName(tx, conversation, agent.language), waited)));

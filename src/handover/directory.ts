@@ -6,7 +6,7 @@ import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
-import { inTeam, sameTeam, teamTitle, type AddressKey, type Agent, type Team } from './team.ts';
+import { inTeam, sameTeam, teamTitle, titledAs, type AddressKey, type Agent, type Team } from './team.ts';
 
 /** Where the directory reports what it loaded and what it refused (pino fits). */
 export interface TeamLog {
@@ -67,17 +67,19 @@ export class TeamDirectory {
   }
 
   /**
-   * The team called `name`, whatever its case (flows and agents type team names by hand).
+   * The team called `name`, whatever its case (flows and agents type team names by hand), or else the one with that
+   * title in some language: agents read teams by their titles (`title`), and name them so in /transfer.
    *
    *     team.team('billing')?.strategy; // 'least_open'
+   *     team.team('الفواتير')?.name;     // 'Billing' with title: { en: Billing, ar: الفواتير }
    */
   team(name: string): Team | undefined {
-    return this.roster.teams.find((team) => sameTeam(team.name, name));
+    return this.roster.teams.find((team) => sameTeam(team.name, name)) ?? this.roster.teams.find((team) => titledAs(team, name));
   }
 
   /**
-   * How a customer speaking `language` reads the team called `name` (see `teamTitle`); a team team.yaml does not
-   * have reads as it is named.
+   * How a customer or an agent speaking `language` reads the team called `name` (see `teamTitle`); a team team.yaml
+   * does not have reads as it is named.
    *
    *     directory.title('billing', 'ar'); // 'الفواتير' with title: { en: Billing, ar: الفواتير }
    */

@@ -1,7 +1,7 @@
 // Teams and agents as team.yaml defines them: who may take which conversations, and how many at once.
 import type { Identity } from '../store/types.ts';
 import type { DeskLanguage } from './lines.ts';
-import { slug } from '../shared/text.ts';
+import { fold, slug } from '../shared/text.ts';
 import { localize } from '../flows/language.ts';
 
 /** How a team picks among its available agents. */
@@ -17,7 +17,8 @@ export interface Team {
   language?: DeskLanguage;
   /**
    * What customers read where a text names the team (`title:` in team.yaml), by language tag in lower case; a plain
-   * `title:` is under `en`. Without one for a customer's language they read the English title, else `name`.
+   * `title:` is under `en`. Without one for a customer's language they read the English title, else `name`. Agents
+   * read it on their cards and in /list, and may name the team by any of its titles.
    */
   titles?: Readonly<Record<string, string>>;
 }
@@ -101,6 +102,17 @@ export function inTeam(agent: Agent, team: string): boolean {
 export function teamTitle(team: Team, language: string | undefined): string {
   const titles = team.titles ?? {};
   return localize({ variants: new Map(Object.entries(titles)), fallback: titles.en ?? team.name }, language);
+}
+
+/**
+ * Whether `typed` is one of the team's titles, in any language, whatever its case or diacritics: an agent who reads
+ * «الفواتير» for Billing may type it to name the team.
+ *
+ *     titledAs({ name: 'Billing', strategy: 'least_open', titles: { ar: 'الفواتير' } }, 'الفواتير'); // true
+ */
+export function titledAs(team: Team, typed: string): boolean {
+  const wanted = fold(typed);
+  return wanted !== '' && Object.values(team.titles ?? {}).some((title) => fold(title) === wanted);
 }
 
 /**

@@ -16,7 +16,7 @@ async function setUp(flows: Record<string, string>, team: string) {
   const h = await harness(await dataDirWithTeam(flows, team), [customers, agents]);
   const customer = (id: string, text: string, name: string) => h.send('whatsapp', id, text, { from: { id, name } });
   const agent = (text: string) => h.send('telegram', '9001', text, { from: { id: '9001', name: 'Omar' } });
-  return { h, customers, customer, agent };
+  return { h, customers, agents, customer, agent };
 }
 
 describe('team titles customers read', () => {
@@ -70,6 +70,39 @@ agents:
     await agent('/away');
     await agent(`/transfer ${held!.id} returns`);
     expect(customers.textsTo('ar').at(-1)).toBe('تم تحويل محادثتك إلى فريق Returns. ترتيبك 1 في قائمة الانتظار.');
+    await h.close();
+  });
+});
+
+describe('team titles agents read', () => {
+  it('shows an agent with language: ar the teams by their Arabic titles on the card and in /list, and takes «/transfer الدعم الفني»', async () => {
+    const team = (await shipped('team.yaml')).replace('# language: ar            #', 'language: ar #');
+    const { h, customers, agents, customer, agent } = await setUp({ 'inbound.yaml': await shipped('flows/inbound.yaml') }, team);
+    for (const text of ['مرحبا', 'layla@example.com', 'عندي مشكلة', 'الفواتير']) await customer('ar', text, 'ليلى');
+    await agent('/online');
+    const card = agents.textsTo('9001').find((text) => text.startsWith('#1 ·'))!;
+    expect(card.split('\n')[0]).toBe('#1 · محادثة جديدة لفريق \u2068الفواتير\u2069');
+    expect(card).not.toContain('Billing');
+
+    await agent('/list');
+    expect(agents.textsTo('9001').at(-1)).toBe([
+      'أنت متصل.', 'محادثاتك (1/3):', '  #1 \u2068\u2068ليلى\u2069\u2069 · \u2068الفواتير\u2069',
+      'قائمة انتظار \u2068الفواتير\u2069: فارغة.', 'قائمة انتظار \u2068الدعم الفني\u2069: فارغة.',
+    ].join('\n'));
+
+    // The team as he reads it: Support, for the customer too (Omar, in Support too, away: she waits in its queue).
+    await agent('/away');
+    await agent('/transfer الدعم الفني');
+    expect((await h.store.conversation(1))?.team).toBe('Support');
+    expect(customers.textsTo('ar').at(-1)).toMatch(/^تم تحويل محادثتك إلى فريق الدعم الفني\./);
+    await h.close();
+  });
+
+  it('shows an agent without a language the English titles, as before', async () => {
+    const { h, agents, customer, agent } = await setUp({ 'inbound.yaml': await shipped('flows/inbound.yaml') }, await shipped('team.yaml'));
+    for (const text of ['hi', 'mona@example.com', 'I have a problem', 'Billing']) await customer('en', text, 'Mona');
+    await agent('/online');
+    expect(agents.textsTo('9001').find((text) => text.startsWith('#1 ·'))!.split('\n')[0]).toBe('#1 · new conversation for Billing');
     await h.close();
   });
 });
