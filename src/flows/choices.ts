@@ -7,7 +7,7 @@ import { allVariants, forEveryLanguage, localize, localizedSchema, type Localize
 import { SCHEMA_RULES } from './rules.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
-import { asciiDigits, fold, slug } from '../shared/text.ts';
+import { asciiDigits, bareLetters, fold, slug } from '../shared/text.ts';
 import { editDistance } from '../shared/suggest.ts';
 
 /** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters or the title has languages. */
@@ -160,13 +160,8 @@ function nearlyTyped(choices: readonly FlowChoice[], text: string): FlowChoice |
   return nearest.length === 1 ? nearest[0] : undefined;
 }
 
-/**
- * `text`'s letters and digits, folded, without the Arabic stretching stroke (ـ) and with the Arabic letters often
- * typed for each other written one way (أ/ا, ة/ه, ى/ي).
- */
-function bare(text: string): string {
-  return slug(text).replace(/[-\u0640]/g, '').replace(/[\u0622\u0623\u0625]/g, '\u0627').replaceAll('\u0629', '\u0647').replaceAll('\u0649', '\u064a');
-}
+// Letters and digits alone, the Arabic letters often typed for each other as one.
+const bare = bareLetters;
 
 /** A typed choice number, bare or written as a numbered line or a reference. */
 const NUMBERED = /^#?\s*(\d+)\s*[.)]?$/;

@@ -5,12 +5,12 @@
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { suggest } from '../shared/suggest.ts';
-import { asciiDigits } from '../shared/text.ts';
+import { asciiDigits, bareLetters } from '../shared/text.ts';
 import { queueOf } from './assignment/queue.ts';
 import type { ActionResult, AgentAction } from './actions.ts';
 import { saveAgentState, type AgentState } from './agent-state.ts';
 import type { DeskContext } from './context.ts';
-import { line, word, type DeskLanguage, type Line } from './lines.ts';
+import { COMMAND_WORDS_AR, line, word, type DeskLanguage, type Line } from './lines.ts';
 import { customerName, heldBy, type Held } from './lookups.ts';
 import type { Agent } from './team.ts';
 
@@ -75,8 +75,14 @@ async function named(ctx: CommandContext, conversationId: number | undefined): P
 }
 
 const NUMBER = /^#?(\d+)$/;
-// Telegram sends /start when someone first opens a chat with the bot: an agent doing so gets the help.
-const ALIASES: ReadonlyMap<string, AgentCommandName> = new Map([['start', 'help']]);
+// Telegram sends /start when someone first opens a chat with the bot: an agent doing so gets the help. Arabic-speaking
+// agents type the commands' Arabic words (/إغلاق), compared by their letters (اغلاق).
+const ALIASES: ReadonlyMap<string, AgentCommandName> = new Map([
+  ['start', 'help'],
+  ...Object.entries(COMMAND_WORDS_AR).flatMap(([name, words]) => words.map((arabic): [string, AgentCommandName] => [bareLetters(arabic), name as AgentCommandName])),
+]);
+/** What an unknown command may have been meant as, by its letters: the English names and the Arabic words. */
+const KNOWN_WORDS: ReadonlyMap<string, string> = new Map([...Object.keys(COMMAND_WORDS_AR), ...Object.values(COMMAND_WORDS_AR).flat()].map((known) => [bareLetters(known), known]));
 
 // One row per command, in the order /help lists them.
 const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
@@ -229,6 +235,7 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
  *     parseAgentCommand('/close #42 refunded'); // { name: 'close', conversationId: 42, note: 'refunded' }
  *     parseAgentCommand('/clsoe');              // { error: 'Unknown command /clsoe. Did you mean /close? …' }
  *     parseAgentCommand('/transfer Sara');      // { name: 'transfer', to: 'Sara' }: the conversation the message is about
+ *     parseAgentCommand('/إغلاق ٤٢');           // { name: 'close', conversationId: 42 }: the Arabic word, Arabic digits
  */
 export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
   const trimmed = text.trim();
@@ -236,9 +243,9 @@ export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): 
   const [first, args] = splitFirst(trimmed.slice(1));
   // Telegram appends the bot's username in groups: /close@acme_bot.
   const typed = first.replace(/@\S*$/, '');
-  const name = ALIASES.get(typed.toLowerCase()) ?? typed.toLowerCase();
+  const name = ALIASES.get(typed.toLowerCase()) ?? ALIASES.get(bareLetters(typed)) ?? typed.toLowerCase();
   if (!isCommandName(name)) {
-    const near = suggest(name, Object.keys(COMMANDS));
+    const near = KNOWN_WORDS.get(suggest(bareLetters(typed), KNOWN_WORDS.keys()) ?? '');
     return { error: word(line('unknownCommand', typed, near), language) };
   }
   const parsed = (COMMANDS[name] as CommandSpec<AgentCommandName>).parse(args);

@@ -410,7 +410,7 @@ const ar: Wording = {
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.
   commandDescription: (name) => COMMAND_DESCRIPTIONS_AR[name],
   helpHead: () => 'الأوامر (N رقم المحادثة، مثل 42 أو #42):',
-  helpLine: (usage, name) => `${isolate(usage)} — ${COMMAND_DESCRIPTIONS_AR[name]}`,
+  helpLine: (usage, name) => `${isolate(usage)} أو ${isolate(`/${COMMAND_WORDS_AR[name][0]}`)} — ${COMMAND_DESCRIPTIONS_AR[name]}`,
   helpTail: () => `وكل ما تكتبه غير ذلك يصل إلى العميل: عميل الرسالة التي ترد عليها، وإلا فعميل المحادثة التي تبدأ رسالتك برقمها (${isolate('#2')} تم تصحيح فاتورتك)، وإلا فعميل المحادثة الوحيدة التي معك، وإلا فعميل المحادثة التي اخترتها بـ ${isolate('/use N')}.`,
   unknownCommand: (typed, near) => `لا يوجد أمر ${isolate(`/${typed}`)}.${near ? ` هل تقصد ${isolate(`/${near}`)}؟` : ''} أرسل ${isolate('/help')} لعرض الأوامر.`,
   needsNumber: (name) => `يحتاج ${isolate(`/${name}`)} إلى رقم محادثة، مثل ${isolate(exampleAr(name))}.`,
@@ -503,6 +503,26 @@ const COMMAND_DESCRIPTIONS_AR: Readonly<Record<AgentCommandName, string>> = {
   handback: 'أعد المحادثة N (أو التي أنت فيها) إلى البوت',
   template: 'أرسل إلى العميل قالب رسالة معتمدًا (حين تُغلق نافذة الـ24 ساعة)',
   help: 'اعرض هذه الأوامر',
+};
+
+/**
+ * The Arabic words an agent may type for each command instead of its English one (`/إغلاق 42` for `/close 42`), the
+ * first as /help shows it; read whatever the agent's language, with أ/ا, ة/ه, ى/ي as one. Telegram's command menu
+ * takes Latin names only, so it keeps the English ones. A word alone without its "/" is a message, as these words are
+ * also what an agent may write to a customer («متاح»).
+ */
+export const COMMAND_WORDS_AR: Readonly<Record<AgentCommandName, readonly string[]>> = {
+  online: ['متصل', 'متاح'],
+  away: ['غائب', 'مشغول'],
+  list: ['قائمة', 'القائمة'],
+  claim: ['استلام', 'استلم'],
+  use: ['استخدم', 'استخدام'],
+  transfer: ['تحويل', 'حول'],
+  note: ['ملاحظة'],
+  close: ['إغلاق', 'أغلق'],
+  handback: ['إرجاع', 'أرجع'],
+  template: ['قالب'],
+  help: ['مساعدة'],
 };
 
 // How a command that takes a conversation number is written, in an example; a note's or a closing note's in the language.

@@ -67,6 +67,16 @@ export function slug(text: string): string {
 }
 
 /**
+ * `text`'s letters and digits, folded, without the Arabic stretching stroke (ـ) and with the Arabic letters often
+ * typed for each other written one way (أ/ا, ة/ه, ى/ي): what two spellings of one word have in common.
+ *
+ *     bareLetters('إغلاق') === bareLetters('اغلاق'); // true
+ */
+export function bareLetters(text: string): string {
+  return slug(text).replace(/[-\u0640]/g, '').replace(/[\u0622\u0623\u0625]/g, '\u0627').replaceAll('\u0629', '\u0647').replaceAll('\u0649', '\u064a');
+}
+
+/**
  * Splits a text into parts of at most `max` UTF-16 units, at a line break if there is one in the second half of
  * a part, else at a space, else anywhere (never inside a surrogate pair).
  *

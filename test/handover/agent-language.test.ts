@@ -83,7 +83,7 @@ describe('an agent\'s language in their messaging app', () => {
     expect(api.sentTo(OMAR).at(-1)!.split('\n')).toEqual(['أنت متصل.', 'محادثاتك (1/3):', `  #1 ${isolated('Layla')} · ${isolated('Billing')}`, `قائمة انتظار ${isolated('Billing')}: فارغة.`]);
     expect(await post(app, textNow(OMAR, '/help'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('الأوامر'));
-    expect(api.sentTo(OMAR).at(-1)).toContain(`${isolated('/claim N')} — استلم المحادثة N من قائمة الانتظار`);
+    expect(api.sentTo(OMAR).at(-1)).toContain(`${isolated('/claim N')} أو ${isolated('/استلام')} — استلم المحادثة N من قائمة الانتظار`);
     expect(await post(app, textNow(OMAR, '/clsoe'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('لا يوجد أمر'));
     expect(api.sentTo(OMAR).at(-1)).toBe(`لا يوجد أمر ${isolated('/clsoe')}. هل تقصد ${isolated('/close')}؟ أرسل ${isolated('/help')} لعرض الأوامر.`);
@@ -97,6 +97,28 @@ describe('an agent\'s language in their messaging app', () => {
     await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('نُقلت المحادثة #1')));
     expect(api.sentTo(OMAR).at(-1)).toBe(`نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('Nadia')}.`);
   }, 30_000);
+
+  it('takes the commands\' Arabic words from an agent on an Arabic keyboard: /متصل, /قائمة, /إغلاق ١, and suggests one mistyped', async () => {
+    const { app, api } = await setUp({ webhook: true, team: team('    language: ar') });
+    expect(await post(app, textNow(OMAR, '/متصل'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    expect(api.sentTo(OMAR)[0]).toBe('أنت متصل الآن: ستصلك المحادثات الجديدة.');
+    await laylaToOmar(app, api);
+
+    expect(await post(app, textNow(OMAR, '/قائمه'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('أنت متصل.'));
+    expect(api.sentTo(OMAR).at(-1)!.split('\n')[1]).toBe('محادثاتك (1/3):');
+    expect(await post(app, textNow(OMAR, '/اغلاك'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).at(-1)!.startsWith('لا يوجد أمر'));
+    expect(api.sentTo(OMAR).at(-1)).toBe(`لا يوجد أمر ${isolated('/اغلاك')}. هل تقصد ${isolated('/إغلاق')}؟ أرسل ${isolated('/help')} لعرض الأوامر.`);
+    expect((await app.store.conversation(1))?.status).toBe('open');
+
+    expect(await post(app, textNow(OMAR, '/إغلاق ١ تم رد المبلغ'))).toBe(200);
+    await eventually(async () => (await app.store.conversation(1))?.status === 'closed');
+    expect((await app.store.conversation(1))?.closingNote).toBe('تم رد المبلغ');
+    // Nothing of it reached Layla but the close.
+    expect(api.sentTo(LAYLA).join('\n')).not.toMatch(/إغلاق|اغلاك|قائمه|متصل/);
+  });
 
   it('tells an agent with language: ar of a customer\'s edit and reaction in Arabic, names and quotes isolated', async () => {
     const { app, api } = await setUp({ webhook: true, team: team('    language: ar') });

@@ -101,6 +101,27 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/constructor')).toEqual({ error: 'Unknown command /constructor. Send /help for the list.' });
   });
 
+  it('reads the commands\' Arabic words, however alef, ta marbuta and ya are typed, with their arguments', () => {
+    expect(parseAgentCommand('/متصل')).toEqual({ name: 'online' });
+    expect(parseAgentCommand('/غائب')).toEqual({ name: 'away' });
+    expect(parseAgentCommand('/قائمة')).toEqual({ name: 'list' });
+    expect(parseAgentCommand('/قائمه')).toEqual({ name: 'list' });
+    expect(parseAgentCommand('/استلام ٤٢')).toEqual({ name: 'claim', conversationId: 42 });
+    expect(parseAgentCommand('/استخدم #7')).toEqual({ name: 'use', conversationId: 7 });
+    expect(parseAgentCommand('/تحويل ٤٢ الدعم الفني')).toEqual({ name: 'transfer', conversationId: 42, to: 'الدعم الفني' });
+    expect(parseAgentCommand('/ملاحظة 42 اتصلت بالعميل')).toEqual({ name: 'note', conversationId: 42, text: 'اتصلت بالعميل' });
+    expect(parseAgentCommand('/إغلاق')).toEqual({ name: 'close' });
+    expect(parseAgentCommand('/اغلاق ٢ «تم رد المبلغ»')).toEqual({ name: 'close', conversationId: 2, note: '«تم رد المبلغ»' });
+    expect(parseAgentCommand('/إرجاع')).toEqual({ name: 'handback' });
+    expect(parseAgentCommand('/مساعدة')).toEqual({ name: 'help' });
+    expect(parseAgentCommand('/إغلاق@acme_bot 3')).toEqual({ name: 'close', conversationId: 3 });
+  });
+
+  it('suggests the Arabic word of a mistyped Arabic command, in the agent\'s language', () => {
+    expect(parseAgentCommand('/اغلاك', 'ar')).toEqual({ error: 'لا يوجد أمر \u2068/اغلاك\u2069. هل تقصد \u2068/إغلاق\u2069؟ أرسل \u2068/help\u2069 لعرض الأوامر.' });
+    expect(parseAgentCommand('/طقس', 'ar')).toEqual({ error: 'لا يوجد أمر \u2068/طقس\u2069. أرسل \u2068/help\u2069 لعرض الأوامر.' });
+  });
+
   it('answers every error in one line', () => {
     for (const text of ['/clsoe', '/claim', '/claim #abc', '/transfer 1', '/note', '/close #x']) {
       const result = parseAgentCommand(text);
@@ -124,5 +145,17 @@ describe('AGENT_COMMANDS and helpText', () => {
     const help = helpText();
     for (const { usage } of AGENT_COMMANDS) expect(help).toContain(usage);
     expect(help).toContain('/close [N] [note] — Close conversation N (or the one you are in), with an optional closing note; a note in "quotes" is also sent to the customer');
+  });
+
+  it('shows an Arabic agent each command\'s Arabic word beside it, each of which is read as the command', () => {
+    const help = helpText('ar').split('\n');
+    expect(help).toContain('\u2068/close [N] [note]\u2069 أو \u2068/إغلاق\u2069 — أغلق المحادثة N (أو التي أنت فيها) مع ملاحظة إغلاق اختيارية؛ والملاحظة بين "علامتي تنصيص" تُرسل إلى العميل أيضًا');
+    for (const { name } of AGENT_COMMANDS) {
+      const shown = help.find((text) => text.startsWith(`\u2068/${name}`))!;
+      const arabic = /أو \u2068(\/\S+)\u2069/.exec(shown)![1]!;
+      // Each with what it needs: nothing, a number, or a number and a word.
+      const read = [arabic, `${arabic} 1`, `${arabic} 1 x`].map((text) => (parseAgentCommand(text) as { name?: string }).name);
+      expect(read.find((found) => found !== undefined)).toBe(name);
+    }
   });
 });
