@@ -183,7 +183,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   }
   if (colleague?.id === agent.id) return refused(line('alreadyYours', conversation.id), conversationId);
   // Its queue would be seen by nobody.
-  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, conversation.id, 'stays'), conversationId);
+  if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', ctx.directory.titled(team.name), conversation.id, 'stays'), conversationId);
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', colleague.name, conversation.id, 'stays'), conversationId);
   delete conversation.agentId;
   conversation.passedOn = { by: agent.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
@@ -199,7 +199,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
     conversation.queuedAt = stamp(ctx);
     await assign(ctx, tx, conversation, { team: name }, fx);
     const taker = holderOf(ctx, conversation);
-    result = done(line('transferred', conversation.id, name, taker?.name), conversation.id);
+    result = done(line('transferred', conversation.id, ctx.directory.titled(name), taker?.name), conversation.id);
   }
   return result;
 }
@@ -207,6 +207,6 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
 function claimRefusal(ctx: DeskContext, conversation: Conversation | undefined, agent: Agent, id: number): Line | undefined {
   if (!conversation || conversation.status !== 'open') return line('notOpen', id);
   if (conversation.stage === 'assigned') return conversation.agentId === agent.id ? line('alreadyYours', id) : line('alreadyWith', id, holderOf(ctx, conversation)?.name);
-  if (!mayTouch(conversation, agent)) return line('notYourTeam', id, conversation.team);
+  if (!mayTouch(conversation, agent)) return line('notYourTeam', id, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team));
   return undefined;
 }

@@ -90,7 +90,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
         return refused(line('noTeam', action.team ?? '', ctx.directory.teams().map((t) => t.name)), id);
       }
       // Its queue would be seen by nobody.
-      if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', team.name, id, 'notMoved'), id);
+      if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', ctx.directory.titled(team.name), id, 'notMoved'), id);
       delete conversation.agentId;
       conversation.passedOn = { by: admin.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
       // Taken over in the business's own app before: waiting in the queue, the customer hears their place as others do.
@@ -101,11 +101,11 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       conversation.queuedAt = stamp(ctx);
       await assign(ctx, tx, conversation, { team: team.name }, fx);
       if (holder) {
-        await tell(ctx, tx, holder.id, line('movedBy', id, team.name, admin.name), fx, id);
+        await tell(ctx, tx, holder.id, line('movedBy', id, ctx.directory.titled(team.name), admin.name), fx, id);
         await drainFor(ctx, tx, holder, fx);
       }
       const taker = holderOf(ctx, conversation);
-      return done(line('transferred', id, team.name, taker?.name), id);
+      return done(line('transferred', id, ctx.directory.titled(team.name), taker?.name), id);
     }
   }
 }

@@ -6,6 +6,7 @@ import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
+import type { PerLanguage } from './lines.ts';
 import { inTeam, sameTeam, teamTitle, titledAs, type AddressKey, type Agent, type Team } from './team.ts';
 
 /** Where the directory reports what it loaded and what it refused (pino fits). */
@@ -86,6 +87,15 @@ export class TeamDirectory {
   title(name: string, language: string | undefined): string {
     const team = this.team(name);
     return team ? teamTitle(team, language) : name;
+  }
+
+  /**
+   * The team called `name` as each reader of a line reads it: by its title in their language (see `title`).
+   *
+   *     word(line('transferred', 42, directory.titled('Support')), 'ar'); // '…إلى فريق الدعم الفني…'
+   */
+  titled(name: string): PerLanguage {
+    return { perLanguage: { en: this.title(name, 'en'), ar: this.title(name, 'ar') } };
   }
 
   /**

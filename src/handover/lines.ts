@@ -607,8 +607,19 @@ export function closedLine(said: string, note: string | undefined): string {
 
 const WORDINGS: Readonly<Record<DeskLanguage, Wording>> = { en, ar };
 
+/**
+ * A text that reads differently in each desk language, picked when its line is worded: a team by its titles, which
+ * the reader of a line (the agent, an admin) reads in their own language.
+ */
+export interface PerLanguage {
+  readonly perLanguage: Readonly<Record<DeskLanguage, string>>;
+}
+
+// What fills a line: where a wording takes a text, a text per language may stand.
+type Fill<A extends unknown[]> = { [I in keyof A]: string extends A[I] ? A[I] | PerLanguage : A[I] };
+
 /** A line's key and what fills it, worded when it is shown (`word`). */
-export type Line = { [K in keyof Wording]: { key: K; args: Parameters<Wording[K]> } }[keyof Wording];
+export type Line = { [K in keyof Wording]: { key: K; args: Fill<Parameters<Wording[K]>> } }[keyof Wording];
 
 /**
  * The line `key` with what fills it.
@@ -616,7 +627,7 @@ export type Line = { [K in keyof Wording]: { key: K; args: Parameters<Wording[K]
  *     const said = line('closed', 42, 'refunded');
  *     word(said, 'ar'); // 'أُغلقت المحادثة #42 (⁨refunded⁩).'
  */
-export function line<K extends keyof Wording>(key: K, ...args: Parameters<Wording[K]>): Line {
+export function line<K extends keyof Wording>(key: K, ...args: Fill<Parameters<Wording[K]>>): Line {
   return { key, args } as Line;
 }
 
@@ -627,7 +638,12 @@ export function line<K extends keyof Wording>(key: K, ...args: Parameters<Wordin
  *     word(line('claimed', 42), 'ar'); // 'أصبحت المحادثة #42 معك.'
  */
 export function word(said: Line, language: DeskLanguage = 'en'): string {
-  return (WORDINGS[language][said.key] as (...args: unknown[]) => string)(...said.args);
+  const args = (said.args as unknown[]).map((arg) => (isPerLanguage(arg) ? arg.perLanguage[language] : arg));
+  return (WORDINGS[language][said.key] as (...args: unknown[]) => string)(...args);
+}
+
+function isPerLanguage(arg: unknown): arg is PerLanguage {
+  return typeof arg === 'object' && arg !== null && 'perLanguage' in arg;
 }
 
 /**

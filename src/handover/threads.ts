@@ -58,7 +58,7 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     const customer = (await tx.contact(conversation.contactId))?.name;
     return reply(word(line('threadClosed', conversation.id, agent.name, customer), language));
   }
-  if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team), language));
+  if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team)), language));
   const command = parseAgentCommand(text, language);
   if (command && 'error' in command) return reply(command.error);
   if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);

@@ -246,6 +246,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       held: await Promise.all(held.map((c) => summary(c, mark(c), language, agent))),
       queues,
       teams: directory.teams().map((team) => team.name),
+      // How each team reads in each language the console speaks (its titles): the console shows them, and sends names.
+      teamTitles: Object.fromEntries(directory.teams().map((team) => [team.name, directory.titled(team.name).perLanguage])),
       colleagues: directory.agents().filter((other) => other.id !== agent.id).map((other) => ({ id: other.id, name: other.name })),
       templates: (options.templates ?? []).map((template) => template.name),
     });
@@ -330,7 +332,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     if (taken.type === 'handed back') return line('handedBackBy', conversation.id, by);
     const to = taken.to ?? '';
     const team = directory.team(to);
-    return team ? line('movedBy', conversation.id, team.name, by) : line('givenBy', conversation.id, to, by);
+    return team ? line('movedBy', conversation.id, directory.titled(team.name), by) : line('givenBy', conversation.id, to, by);
   }
 
   router.post('/conversations/:id/read', express.json({ limit: '4kb' }), async (req, res) => {

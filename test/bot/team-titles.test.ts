@@ -75,7 +75,7 @@ agents:
 });
 
 describe('team titles agents read', () => {
-  it('shows an agent with language: ar the teams by their Arabic titles on the card and in /list, and takes «/transfer الدعم الفني»', async () => {
+  it('shows an agent with language: ar the teams by their Arabic titles on the card, in /list and in what /transfer answers, and takes «/transfer الدعم الفني»', async () => {
     const team = (await shipped('team.yaml')).replace('# language: ar            #', 'language: ar #');
     const { h, customers, agents, customer, agent } = await setUp({ 'inbound.yaml': await shipped('flows/inbound.yaml') }, team);
     for (const text of ['مرحبا', 'layla@example.com', 'عندي مشكلة', 'الفواتير']) await customer('ar', text, 'ليلى');
@@ -94,6 +94,7 @@ describe('team titles agents read', () => {
     await agent('/away');
     await agent('/transfer الدعم الفني');
     expect((await h.store.conversation(1))?.team).toBe('Support');
+    expect(agents.textsTo('9001').at(-1)).toBe('حُوّلت المحادثة #1 إلى فريق \u2068الدعم الفني\u2069 (وتنتظر في قائمة انتظاره).');
     expect(customers.textsTo('ar').at(-1)).toMatch(/^تم تحويل محادثتك إلى فريق الدعم الفني\./);
     await h.close();
   });

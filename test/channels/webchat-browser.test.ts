@@ -614,8 +614,8 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await agent.locator('#close-form button').innerText()).toBe('إغلاق');
     expect(await agent.locator('#reply-text').getAttribute('placeholder')).toBe('اكتب ردك على العميل… (Shift+Enter: سطر جديد)');
     await agent.locator('#transcript .msg.bot .who', { hasText: 'البوت' }).first().waitFor();
-    // As the reader sees it: a team's Latin name is not put in capitals in an Arabic heading.
-    expect(await agent.locator('#queues h2').first().innerText()).toBe('قائمة انتظار Billing (0)');
+    // The team by its Arabic title (the shipped team.yaml's), as the Arabic customers and Lina's Arabic answers name it.
+    expect(await agent.locator('#queues h2').first().innerText()).toBe('قائمة انتظار الفواتير (0)');
     const list = (await agent.locator('nav').boundingBox())!;
     const open = (await agent.locator('#conversation').boundingBox())!;
     expect(list.x).toBeGreaterThan(open.x);
@@ -845,7 +845,8 @@ describe.skipIf(!hasChromium)(title, () => {
     await agent.locator('#fields dt').first().waitFor();
     expect(await agent.locator('#fields dt').allInnerTexts()).toEqual(['البريد الإلكتروني', 'الطلب']);
     expect(await agent.locator('#fields dd').allInnerTexts()).toEqual(['layla@example.com', need]);
-    expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · Billing · الفواتير · دردشة الموقع');
+    // The team's Arabic title is the route's: said once, with the intent under the pointer.
+    expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · الفواتير · دردشة الموقع');
     expect(await agent.locator('#title bdi[title="billing"]').innerText()).toBe('الفواتير');
     // Right to left: each label at the right, its value to its left.
     const label = (await agent.locator('#fields dt').first().boundingBox())!;
@@ -910,7 +911,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const moved = await fetch(`${app.url}/api/conversations/1/transfer`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'x-admin-name': encodeURIComponent('نادية'), 'content-type': 'application/json' }, body: JSON.stringify({ team: 'Support' }) });
     expect(moved.status).toBe(200);
     await agent.locator('#result', { hasText: 'نُقلت المحادثة #1' }).waitFor({ timeout: 20_000 });
-    expect(await agent.locator('#result').innerText()).toBe('نُقلت المحادثة #1 إلى فريق \u2068Support\u2069 بواسطة \u2068نادية\u2069.');
+    expect(await agent.locator('#result').innerText()).toBe('نُقلت المحادثة #1 إلى فريق \u2068الدعم الفني\u2069 بواسطة \u2068نادية\u2069.');
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
     await agent.screenshot({ path: '/tmp/switchboard-console-moved-ar.png' });
   }), 90_000);

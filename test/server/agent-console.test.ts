@@ -62,6 +62,8 @@ describe('the agent console API', () => {
       agent: { id: 'lina', name: 'Lina', teams: ['Billing'], session: 'agent-lina' },
       status: 'offline', held: [], queues: [{ team: 'Billing', conversations: [] }],
       teams: ['Billing', 'Support', 'Sales'], colleagues: [{ id: 'omar', name: 'Omar' }, { id: 'sara', name: 'Sara' }], templates: [],
+      // What the console shows for each, in the language it is in.
+      teamTitles: { Billing: { en: 'Billing', ar: 'الفواتير' }, Support: { en: 'Support', ar: 'الدعم الفني' }, Sales: { en: 'Sales', ar: 'المبيعات' } },
     });
 
     // Nobody in Billing is online: Layla waits in its queue.
@@ -407,7 +409,8 @@ describe('the answers of an Arabic page', () => {
 
       const admin = adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': encodeURIComponent('نادية') });
       expect((await admin.post('/conversations/1/transfer', { team: 'Support' })).status).toBe(200);
-      expect(await outcome(lina, arabic)).toEqual([200, `نُقلت المحادثة #1 إلى فريق ${isolated('Support')} بواسطة ${isolated('نادية')}.`]);
+      // The team by its Arabic title (the shipped team.yaml's), as the page's reader reads it.
+      expect(await outcome(lina, arabic)).toEqual([200, `نُقلت المحادثة #1 إلى فريق ${isolated('الدعم الفني')} بواسطة ${isolated('نادية')}.`]);
       // In English, what her app was told.
       expect(await outcome(lina)).toEqual([200, '#1 was moved to Support by نادية.']);
       // Omar never held it: he learns nothing of it.

@@ -310,9 +310,14 @@ function spanOf(ms) {
   return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }
 
+/** A team as the console shows it: by its title in the console's language (team.yaml's `title:`), else its name. */
+function teamShown(team) {
+  return state.teamTitles?.[team]?.[language] ?? team;
+}
+
 /** Who is signed in, and their teams as a list in the console's language, each name isolated (Latin ones in Arabic). */
 function showMe() {
-  const teams = state.agent.teams.flatMap((team, index) => [...(index > 0 ? [words.listSeparator] : []), isolated(team)]);
+  const teams = state.agent.teams.flatMap((team, index) => [...(index > 0 ? [words.listSeparator] : []), isolated(teamShown(team))]);
   $('me').replaceChildren(isolated(state.agent.name), ' · ', ...teams);
 }
 
@@ -511,7 +516,7 @@ function renderLists() {
   const queues = state.queues.map((queue) => {
     const box = document.createElement('div');
     const title = document.createElement('h2');
-    title.textContent = words.queue(queue.team ?? words.notRouted, queue.conversations.length);
+    title.textContent = words.queue(queue.team ? teamShown(queue.team) : words.notRouted, queue.conversations.length);
     const list = document.createElement('ul');
     list.className = 'list';
     list.append(...(queue.conversations.length > 0 ? queue.conversations.map(listItem) : [empty(words.nobodyWaiting)]));
@@ -592,7 +597,9 @@ async function openConversation(id, opening = false) {
   // What it is about is its route's title, the intent it stands for under the pointer.
   const topic = conversation.topic && isolated(conversation.topic);
   if (topic) topic.title = conversation.intent;
-  $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), isolated(conversation.team ?? words.noTeam), topic, isolated(channelName(conversation.channel))]
+  // A team read by its title may say what the topic says (الفواتير twice): it is said once, as the topic.
+  const team = conversation.team ? teamShown(conversation.team) : words.noTeam;
+  $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), conversation.topic === team ? undefined : isolated(team), topic, isolated(channelName(conversation.channel))]
     .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), part]));
   // Drawn again only when something changed (it is looked at every 5 s): a new box would lose where the agent scrolled a
   // long need to, or the words they were selecting to copy.
@@ -776,7 +783,7 @@ function fillTransfer() {
   prompt.disabled = true;
   select.replaceChildren(
     prompt,
-    group(words.teams, state.teams.map((team) => [team, team])),
+    group(words.teams, state.teams.map((team) => [team, teamShown(team)])),
     group(words.colleagues, state.colleagues.map((colleague) => [colleague.id, colleague.name])),
   );
   if (chosen) select.value = chosen;
