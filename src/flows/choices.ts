@@ -78,8 +78,36 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   if (typed) return typed;
   // "no thanks", "yes please", «لا شكرًا»: the choice said politely.
   const plain = withoutCourtesy(text);
-  return plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
+  const polite = plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
+  return polite ?? yesOrNo(choices, plain);
 }
+
+/**
+ * The one choice that is a yes (or a no) when the customer says it in other words: "sure", "yeah", «أكيد», «طبعًا»,
+ * «أيوه» pick [Yes] («نعم»), "nope", «أبدًا» pick [No, that's all]. A choice is a yes or a no by its id, or by the
+ * first words of a title in some language. Undefined when no choice, or several, are one.
+ *
+ *     yesOrNo([{ id: 'yes', … }, { id: 'no', … }], 'اكيد'); // the choice with id yes
+ */
+function yesOrNo(choices: readonly FlowChoice[], words: string): FlowChoice | undefined {
+  const said = words.split(' ').map(bare).join(' ');
+  const meant = SAID_YES.has(said) ? 'yes' : SAID_NO.has(said) ? 'no' : undefined;
+  if (meant === undefined) return undefined;
+  const meaning = meant === 'yes' ? SAID_YES : SAID_NO;
+  const picked = choices.filter((choice) => choice.id === meant
+    || allVariants(choice.title).some((title) => meaning.has(courteousWords(title.split(LEADING_PUNCTUATION)[0] ?? '').map(bare).join(' '))));
+  return picked.length === 1 ? picked[0] : undefined;
+}
+
+// A yes and a no in the words people answer a yes-or-no question with, as `yesOrNo` compares them. Not "ok" or «تمام»,
+// which may as well say "all good, nothing else".
+const SAID_YES: ReadonlySet<string> = new Set([
+  'yes', 'yeah', 'yep', 'yup', 'sure', 'of course', 'definitely', 'absolutely', 'certainly', 'yes sure', 'sure yes',
+  'نعم', 'اكيد', 'أكيد', 'طبعا', 'طبعًا', 'بالتأكيد', 'بالطبع', 'أجل', 'أيوه', 'ايوه', 'ايوة', 'ايوا', 'إيه', 'ايه', 'اي', 'نعم اكيد', 'اكيد نعم', 'نعم طبعا', 'اكيد طبعا',
+].map((phrase) => courteousWords(phrase).map(bareLetters).join(' ')));
+const SAID_NO: ReadonlySet<string> = new Set([
+  'no', 'nope', 'nah', 'not really', 'no way', 'never', 'لا', 'لأ', 'لاء', 'كلا', 'أبدا', 'أبدًا', 'لا أبدا', 'لا أبدًا', 'لا طبعا',
+].map((phrase) => courteousWords(phrase).map(bareLetters).join(' ')));
 
 /** The choice whose title `text` is: typed out, its first words, or with a slip. */
 function typedChoice(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {

@@ -41,6 +41,19 @@ steps:
   - say: "Thank you!"
 `;
 
+const yesNoSurvey = `
+flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: { en: "Would you recommend us?", ar: "هل تنصح بنا؟" }
+    expect: choice
+    choices:
+      - { id: "yes", title: { en: "Yes", ar: "نعم" } }
+      - { id: "no", title: { en: "No", ar: "لا" } }
+    save: conversation.recommend
+  - say: { en: "Thank you!", ar: "شكرًا لك!" }
+`;
+
 const team = `
 teams:
   - name: Billing
@@ -153,6 +166,18 @@ describe('a customer writing while the closing survey waits for a rating', () =>
     expect(opened).toMatchObject({ status: 'open' });
     const messages = await h.store.messagesOfContact(opened!.contactId);
     expect(messages.find((message) => message.attachments?.[0]?.ref === 'receipt')?.conversationId).toBe(opened!.id);
+    await h.close();
+  });
+
+  it('takes «أكيد», "sure" or «أبدًا» as the answer to a yes-or-no survey, not as a new request greeted from the start', async () => {
+    const { h, customers, customer, closedWith, conversationsOf } = await setUp(yesNoSurvey);
+    for (const [id, typed, answer] of [['noura', 'أكيد', 'yes'], ['sam', 'sure', 'yes'], ['huda', 'أبدًا', 'no']] as const) {
+      await closedWith(id);
+      await customer(id, typed);
+      expect(await conversationsOf(id), typed).toMatchObject([{ status: 'closed', fields: { recommend: answer } }]);
+    }
+    expect(customers.textsTo('noura').at(-1)).toBe('شكرًا لك!');
+    expect(customers.textsTo('sam').at(-1)).toBe('Thank you!');
     await h.close();
   });
 });

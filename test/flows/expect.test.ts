@@ -244,6 +244,23 @@ describe('expect: choice', () => {
     expect(accepts(more, 'thanks')).toBe('refused');
     expect(accepts(more, 'no, I still cannot log in')).toBe('refused');
   });
+  it('matches a yes or a no said in other words: "sure", «أكيد», «طبعًا», «أيوه», "nope", «أبدًا»', () => {
+    const more: Expect = {
+      type: 'choice',
+      choices: [{ id: 'yes', title: { variants: new Map([['en', 'Yes'], ['ar', 'نعم']]), fallback: 'Yes' } }, { id: 'no', title: { variants: new Map([['en', "No, that's all"], ['ar', 'لا، هذا كل شيء']]), fallback: "No, that's all" } }],
+    };
+    for (const text of ['sure', 'Yeah!', 'of course', 'اكيد', 'أكيد', 'طبعًا', 'أيوه', 'بالتأكيد', 'أكيد، شكرًا']) expect(accepts(more, text), text).toBe('yes');
+    for (const text of ['nope', 'not really', 'أبدًا', 'لا أبدا', 'كلا']) expect(accepts(more, text), text).toBe('no');
+    // By the titles' first words too, whatever the ids; never between two choices that are both a yes.
+    const recommend: Expect = { type: 'choice', choices: [{ id: 'r', title: forEveryLanguage('Yes, I would') }, { id: 'n', title: forEveryLanguage('No') }] };
+    expect(accepts(recommend, 'sure')).toBe('r');
+    const twoYes: Expect = { type: 'choice', choices: [{ id: 'mail', title: forEveryLanguage('Yes, by email') }, { id: 'call', title: forEveryLanguage('Yes, call me') }] };
+    expect(accepts(twoYes, 'sure')).toBe('refused');
+    // Not a choice that is neither, nor "ok", which may say nothing else is needed.
+    expect(accepts(type, 'sure')).toBe('refused');
+    expect(accepts(more, 'ok')).toBe('refused');
+    expect(accepts(more, 'تمام')).toBe('refused');
+  });
   it('takes no slip between two titles as near, nor in a short title', () => {
     const near: Expect = { type: 'choice', choices: [{ id: 'card', title: forEveryLanguage('Card') }, { id: 'cart', title: forEveryLanguage('Cart') }] };
     expect(accepts(near, 'carf')).toBe('refused');
