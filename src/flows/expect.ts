@@ -342,16 +342,50 @@ function number(text: string): Answer {
   return { ok: true, value: Number(plain) };
 }
 
+/**
+ * Years no customer means in the Gregorian calendar, and that are the Hijri years of living people and of dates to
+ * come (1447 AH is 2025): such a date is one of the Umm al-Qura calendar, which Saudi customers write.
+ */
+const HIJRI_YEARS = { from: 1300, to: 1600 } as const;
+
+const UMM_AL_QURA = new Intl.DateTimeFormat('en-u-ca-islamic-umalqura-nu-latn', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
+const HIJRI_EPOCH_MS = Date.UTC(622, 6, 19);
+const DAY_MS = 86_400_000;
+
+/**
+ * The Gregorian date (yyyy-mm-dd) of the Hijri date `day`/`month`/`year` in the Umm al-Qura calendar; undefined for
+ * one that does not exist (the 30th of a month of 29 days, a 13th month). Found by asking the calendar about the days
+ * around the mean month's estimate, which it never strays far from.
+ *
+ *     fromHijri(1447, 6, 15); // '2025-12-06'
+ */
+function fromHijri(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 30) return undefined;
+  const estimate = HIJRI_EPOCH_MS + Math.round((year - 1) * 354.36667 + (month - 1) * 29.53059 + (day - 1)) * DAY_MS;
+  for (let offset = -5; offset <= 5; offset++) {
+    const at = new Date(estimate + offset * DAY_MS);
+    const parts = Object.fromEntries(UMM_AL_QURA.formatToParts(at).map((part) => [part.type, part.value]));
+    if (Number(parts.year) === year && Number(parts.month) === month && Number(parts.day) === day) return at.toISOString().slice(0, 10);
+  }
+  return undefined;
+}
+
 function date(text: string): Answer {
-  const plain = asciiDigits(text);
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(plain);
+  // «١٥/٠٦/١٤٤٧هـ»: the Hijri era's mark after the year.
+  const plain = asciiDigits(text).replace(/\s*\u0647\u0640?$/u, '');
+  // Year first with any of the separators: 2025-12-31, and 2025/12/31 or 1447/06/15 as Saudi forms write them.
+  const yearFirst = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/.exec(plain);
   const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(plain);
-  const [year, month, day] = iso
-    ? [iso[1], iso[2], iso[3]].map(Number)
+  const [year, month, day] = yearFirst
+    ? [yearFirst[1], yearFirst[2], yearFirst[3]].map(Number)
     : dayFirst
       ? [dayFirst[3], dayFirst[2], dayFirst[1]].map(Number)
       : [];
   if (year === undefined || month === undefined || day === undefined) return refused;
+  if (year >= HIJRI_YEARS.from && year <= HIJRI_YEARS.to) {
+    const gregorian = fromHijri(year, month, day);
+    return gregorian === undefined ? refused : { ok: true, value: gregorian };
+  }
   // Date.UTC rolls 31/04 over to 1/05; a date that does not survive the round trip does not exist.
   const parsed = new Date(Date.UTC(year, month - 1, day));
   if (parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) {

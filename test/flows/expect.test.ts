@@ -190,10 +190,16 @@ describe('expect: date', () => {
     ['٢٠٢٥-٠٣-١٥', '2025-03-15'],
     ['١٥/٣/٢٠٢٥', '2025-03-15'],
     ['29/2/2024', '2024-02-29'],
+    // Year first with slashes, as Saudi forms write dates; a Hijri year is an Umm al-Qura date, saved as its Gregorian day.
+    ['2025/12/31', '2025-12-31'],
+    ['١٤٤٧/٠٦/١٥', '2025-12-06'],
+    ['15/06/1447', '2025-12-06'],
+    ['١٥/٠٦/١٤٤٧هـ', '2025-12-06'],
+    ['1/9/1447', '2026-02-18'],
   ])('accepts %j as %s', (text, value) => {
     expect(accepts({ type: 'date' }, text)).toBe(value);
   });
-  it.each(['2025-02-29', '31/4/2025', '2025-13-01', '0/1/2025', 'tomorrow', '3/15'])('refuses the impossible or unreadable %j', (text) => {
+  it.each(['2025-02-29', '31/4/2025', '2025-13-01', '0/1/2025', 'tomorrow', '3/15', '30/06/1447', '1447/13/01'])('refuses the impossible or unreadable %j', (text) => {
     expect(accepts({ type: 'date' }, text)).toBe('refused');
   });
 });
