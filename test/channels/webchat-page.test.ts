@@ -246,6 +246,32 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('links an address an agent writes without the punctuation after it, in Arabic as in English: every link opens the page meant', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 }, locale: 'ar' });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    const { session } = await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
+    // An Arabic comma and question mark, guillemets, a right-to-left mark typed after a full stop, and a closing bracket
+    // that is the address's own beside one that closes the sentence's.
+    await chat.say(session, 'agent', 'راجع https://acme.example/refund، ثم اكتب لنا. هل قرأت https://acme.example/help؟');
+    await chat.say(session, 'agent', 'الدليل «https://acme.example/guide» والنموذج https://acme.example/form.\u200f');
+    await chat.say(session, 'agent', 'See the planet (https://en.wikipedia.org/wiki/Mercury_(planet)). And “https://acme.example/terms”!');
+    const links = page.locator('.msg.agent .text a');
+    await page.locator('.msg.agent').nth(2).waitFor();
+    expect(await links.evaluateAll((all) => all.map((link) => (link as HTMLAnchorElement).href))).toEqual([
+      'https://acme.example/refund', 'https://acme.example/help',
+      'https://acme.example/guide', 'https://acme.example/form',
+      'https://en.wikipedia.org/wiki/Mercury_(planet)', 'https://acme.example/terms',
+    ]);
+    // The punctuation stays in the sentence, outside the link.
+    expect(await page.locator('.msg.agent .text').first().innerText()).toBe('راجع https://acme.example/refund، ثم اكتب لنا. هل قرأت https://acme.example/help؟');
+    expect(await links.first().innerText()).toBe('https://acme.example/refund');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-links.png' });
+    await page.close();
+  }, 60_000);
+
   it('words the widget\'s launcher in the chat\'s language while the title is the shipped one', async () => {
     const page = await browser.newPage();
     await page.setContent(`<html><body><script src="${chat.url}/widget.js" data-lang="ar"></script></body></html>`);

@@ -23,7 +23,24 @@ export function icon(name) {
   return svg;
 }
 
-const URLS = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+// An address runs to the first space, or to a character no address holds unencoded: quotes (ASCII, curly and «»
+// guillemets, which Arabic writes around words) and the invisible marks that set a line's direction.
+const URLS = /\bhttps?:\/\/[^\s<>"'`“”‘«»‹›\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gi;
+// What ends a sentence or closes a quote after an address is not part of it: English and Arabic punctuation (، ؛ ؟ ۔).
+const TRAILING = /[.,;:!?’)\]}،؛؟۔]$/;
+const OPENING = { ')': '(', ']': '[', '}': '{' };
+const count = (text, char) => text.split(char).length - 1;
+
+/** `raw` without the punctuation after it; a closing bracket stays when the address opened it (…/wiki/Mercury_(planet)). */
+function addressIn(raw) {
+  let address = raw;
+  while (TRAILING.test(address)) {
+    const last = address.at(-1);
+    if (OPENING[last] && count(address, OPENING[last]) >= count(address, last)) break;
+    address = address.slice(0, -1);
+  }
+  return address;
+}
 
 /**
  * The text of a message as an element: its own direction (dir="auto", each line on its own), and every http(s)
@@ -35,8 +52,7 @@ export function messageText(text) {
   element.dir = 'auto';
   let at = 0;
   for (const match of text.matchAll(URLS)) {
-    // Punctuation that ends a sentence is not part of the address.
-    const raw = match[0].replace(/[.,;:!?)\]}]+$/, '');
+    const raw = addressIn(match[0]);
     let url;
     try { url = new URL(raw); } catch { continue; }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
