@@ -272,6 +272,37 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('sends a picture chosen while the connection is lost once it is back, however long it was away', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    // The page's own clock, moved on by the test: a minute without a connection takes no minute here.
+    await page.clock.install();
+    await page.goto(`${chat.url}/`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    const before = chat.delivered.length;
+
+    await page.context().setOffline(true);
+    await page.fill('#text', 'the receipt');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await chooser).setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png(64, 48) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Offline; retrying…');
+    // A minute offline, the page trying all along.
+    for (let second = 0; second < 60; second += 5) await page.clock.runFor(5_000);
+    expect(chat.delivered.length).toBe(before);
+    expect(await page.locator('#status').innerText()).toBe('Offline; retrying…');
+
+    await page.context().setOffline(false);
+    await page.clock.runFor(1_000);
+    await page.locator('.msg.contact img.thumb').waitFor();
+    expect(chat.delivered.slice(before).map((message) => [message.text, message.attachments?.[0]?.name])).toEqual([['the receipt', 'receipt.png']]);
+    expect(await page.inputValue('#text')).toBe('');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-offline-upload.png' });
+    await page.close();
+  }, 60_000);
+
   it('words the widget\'s launcher in the chat\'s language while the title is the shipped one', async () => {
     const page = await browser.newPage();
     await page.setContent(`<html><body><script src="${chat.url}/widget.js" data-lang="ar"></script></body></html>`);

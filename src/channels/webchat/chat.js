@@ -709,7 +709,24 @@ function scheduleRead() {
 document.addEventListener('visibilitychange', scheduleRead);
 window.addEventListener('online', () => void flush());
 
-// A file, with what is in the text box as its caption. Not kept across a reload: the browser holds the file.
+/** The longest wait between two tries of a file while offline or while the server fails. */
+const MAX_UPLOAD_WAIT_MS = 15_000;
+
+/** Resolves after `ms`, or as soon as the browser says the connection is back. */
+function backOnline(ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+  });
+}
+
+// A file, with what is in the text box as its caption. Not kept across a reload: the browser holds the file. Offline,
+// it waits for the connection as a text does, however long that takes; the server failing it is tried a few times.
 async function upload(file) {
   const current = chat;
   const input = $('text');
@@ -721,7 +738,7 @@ async function upload(file) {
   if (replyTo) form.append('replyTo', String(replyTo));
   form.append('file', file, file.name);
   setStatus(words.sending(file.name));
-  for (let attempt = 0; attempt < 5 && chat === current; attempt++) {
+  for (let failures = 0, wait = 1000; chat === current; wait = Math.min(wait * 2, MAX_UPLOAD_WAIT_MS)) {
     try {
       const res = await fetch(`/webchat/${current.session}/messages`, { method: 'POST', headers: authorized(current), body: form });
       if (chat !== current) return false;
@@ -742,11 +759,11 @@ async function upload(file) {
         await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(res.headers.get('retry-after')) || 3)));
         continue;
       }
-      if (res.status < 500) return false;
+      if (res.status < 500 || ++failures >= 5) return false;
     } catch {
       setStatus(words.offlineRetrying);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    await backOnline(wait);
   }
   return false;
 }
