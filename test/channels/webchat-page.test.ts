@@ -2,6 +2,7 @@
 // attach button shows inline, files from an agent show as a player or a download, a location as a map link, and a
 // refusal from the server is shown to the visitor. Skipped, saying so, where Chromium is not installed.
 import { existsSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,53 @@ function crc32(bytes: Buffer): number {
     for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
   }
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `port` whose `freezeStreams` makes the connections carrying an event stream go
+ * dead without a close, as a network dropped between a phone and the server does: nothing more passes either way on
+ * them, while new connections pass as before.
+ */
+async function freezingProxy(port: string): Promise<{ url: string; freezeStreams(): void; close(): Promise<void> }> {
+  const pairs = new Set<{ client: Socket; server: Socket; stream: boolean }>();
+  const proxy = createServer((client) => {
+    const server = connect(Number(port), '127.0.0.1');
+    const pair = { client, server, stream: false };
+    pairs.add(pair);
+    // A kept-alive connection may carry other requests first; once it carries a stream, it holds it till it ends.
+    client.on('data', (chunk: Buffer) => {
+      if (/^GET \/webchat\/[^ ]+\/events/m.test(chunk.toString('latin1'))) pair.stream = true;
+    });
+    client.pipe(server);
+    server.pipe(client);
+    const end = () => {
+      client.destroy();
+      server.destroy();
+      pairs.delete(pair);
+    };
+    client.on('error', end).on('close', end);
+    server.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    freezeStreams() {
+      for (const pair of pairs) {
+        if (!pair.stream) continue;
+        pair.client.unpipe(pair.server);
+        pair.server.unpipe(pair.client);
+        pair.client.pause();
+        pair.server.pause();
+      }
+    },
+    async close() {
+      for (const pair of pairs) {
+        pair.client.destroy();
+        pair.server.destroy();
+      }
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
 }
 
 describe.skipIf(!hasChromium)(title, () => {
@@ -301,6 +349,35 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await page.inputValue('#text')).toBe('');
     await page.screenshot({ path: '/tmp/switchboard-webchat-offline-upload.png' });
     await page.close();
+  }, 60_000);
+
+  it('shows an agent\'s answer that came while its event stream had gone silent: the page drops a stream that says nothing, not even a keep-alive, and connects again', async () => {
+    const proxy = await freezingProxy(new URL(chat.url).port);
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    try {
+      // The page's own clock, moved on by the test: minutes of silence take no minutes here.
+      await page.clock.install();
+      await page.goto(`${proxy.url}/`);
+      await page.fill('#name', 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+      const { session } = await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.chat') ?? '{}') as { session: string });
+      await chat.say(session, 'agent', 'Hello Layla, checking your order.');
+      await page.locator('.msg.agent', { hasText: 'checking your order' }).waitFor();
+
+      // The phone moves between networks: the stream's connection goes dead without a close, as a router that forgot
+      // it leaves it. The agent answers meanwhile.
+      proxy.freezeStreams();
+      await chat.say(session, 'agent', 'Your refund left today.');
+      // Three of the server's keep-alives (a minute each in this harness) and a little more, without a word on the stream.
+      for (let second = 0; second < 190; second += 10) await page.clock.runFor(10_000);
+      await page.clock.runFor(5_000);
+      await page.locator('.msg.agent', { hasText: 'Your refund left today.' }).waitFor();
+      expect(await page.locator('.msg.agent .text').allInnerTexts()).toEqual(['Hello Layla, checking your order.', 'Your refund left today.']);
+    } finally {
+      await page.close();
+      await proxy.close();
+    }
   }, 60_000);
 
   it('words the widget\'s launcher in the chat\'s language while the title is the shipped one', async () => {

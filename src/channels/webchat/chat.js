@@ -253,6 +253,12 @@ async function sayWhyLeft(left) {
   } catch { /* offline: the form asks the name all the same */ }
 }
 
+/**
+ * How long the event stream may say nothing before the page drops it and connects again from the last message it
+ * has: the server's `switchboard-stream-silence`, three of its keep-alives (15 s each by default).
+ */
+const STREAM_SILENCE_MS = Number(document.querySelector('meta[name="switchboard-stream-silence"]')?.content) || 45_000;
+
 // Every tab of the browser is the same visitor, and the server lets a visitor hold a few event streams only: one tab
 // holds the stream and tells the others each message and whether it is connected (tab-share.js). A tab not holding it
 // reads what it missed with GET …/messages, and sends what is written in it itself.
@@ -286,8 +292,19 @@ async function listen(current, signal) {
   const gone = () => signal.aborted || chat !== current;
   while (!gone()) {
     let wait = 3000;
+    // A connection that went silent (a phone between networks, a router that forgot it: no close ever comes) is
+    // dropped once it has said nothing, not even a keep-alive, for longer than the server's keep-alives allow.
+    const connection = new AbortController();
+    const drop = () => connection.abort();
+    signal.addEventListener('abort', drop, { once: true });
+    let silence;
+    const alive = () => {
+      clearTimeout(silence);
+      silence = setTimeout(drop, STREAM_SILENCE_MS);
+    };
+    alive();
     try {
-      const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal });
+      const res = await fetch(`/webchat/${current.session}/events?after=${last}`, { headers: authorized(current, { accept: 'text/event-stream' }), cache: 'no-store', signal: connection.signal });
       if (gone()) return;
       if (res.status === 401) return lost(words.ended);
       if (res.ok && res.body) {
@@ -298,9 +315,15 @@ async function listen(current, signal) {
           const after = last;
           render(message);
           stream?.tell({ message, after });
-        }, () => stream?.tell({ alive: true }));
+        }, () => {
+          alive();
+          stream?.tell({ alive: true });
+        });
       }
-    } catch { /* offline, the server gone, or aborted: see below */ }
+    } catch { /* offline, the server gone, silent too long, or aborted: see below */ } finally {
+      clearTimeout(silence);
+      signal.removeEventListener('abort', drop);
+    }
     if (gone()) return;
     told(words.reconnecting);
     await new Promise((resolve) => {

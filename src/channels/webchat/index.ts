@@ -187,6 +187,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   const streamsByAddress = new ConnectionLimiter(limits.streamsPerAddress);
   const gate = new SessionGate({ sessions: options.sessions, agents, signIn: options.signIn, openSessions: options.openSessions ?? false });
   const streams = new Map<string, Set<EventStream>>();
+  const heartbeatMs = (options.heartbeatSeconds ?? 15) * 1000;
   let host: ChannelHost | undefined;
 
   function wake(session: string): void {
@@ -539,7 +540,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     set.add(stream);
     streams.set(session, set);
     if (set.size === 1) options.streamsChanged?.(session, true);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), (options.heartbeatSeconds ?? 15) * 1000);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
     const renew = renewMs !== undefined ? setTimeout(() => stream.end(), renewMs) : undefined;
     res.on('close', () => {
       clearInterval(heartbeat);
@@ -559,7 +560,8 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     quotes: true,
     mount(app: Express) {
       const router = express.Router();
-      mountPages(router, options.pages ?? {});
+      // The page drops a stream silent for three keep-alives: it went dead without a close.
+      mountPages(router, { streamSilenceMs: 3 * heartbeatMs, ...options.pages });
       options.signIn.mount(router);
       router.post('/webchat/sessions', express.json({ limit: '4kb' }), createSession);
       router.post('/webchat/:session/messages', admit, limitPosts, used, express.json({ limit: '256kb' }), post);

@@ -18,9 +18,15 @@ export interface PageOptions {
    * there every 2 s) before taking the stream from it: the holder was frozen, not closed (tab-share.js). Default 30 s.
    */
   tabSilenceMs: number;
+  /**
+   * How long (ms) the chat's event stream may send nothing, not even a keep-alive, before the page drops it and
+   * connects again (a connection gone silent closes by itself only after many minutes). Default 45 s: three of the
+   * channel's keep-alives, which sets it from its own.
+   */
+  streamSilenceMs: number;
 }
 
-export const DEFAULT_PAGE_OPTIONS: PageOptions = { title: 'Chat with us', color: '#1f4fd1', embedOrigins: [], tabSilenceMs: 30_000 };
+export const DEFAULT_PAGE_OPTIONS: PageOptions = { title: 'Chat with us', color: '#1f4fd1', embedOrigins: [], tabSilenceMs: 30_000, streamSilenceMs: 45_000 };
 
 /** What a colour may be, in configuration and in the snippet's `data-color`. */
 export const COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
@@ -54,7 +60,8 @@ export function mountPages(router: Router, given: Partial<PageOptions>): void {
   const chat = file('page.html')
     .replaceAll('{{title}}', escapeHtml(options.title))
     .replaceAll('{{color}}', escapeHtml(options.color))
-    .replace('{{tabSilenceMs}}', String(options.tabSilenceMs));
+    .replace('{{tabSilenceMs}}', String(options.tabSilenceMs))
+    .replace('{{streamSilenceMs}}', String(options.streamSilenceMs));
   const console = file('console.html').replace('{{tabSilenceMs}}', String(options.tabSilenceMs));
   // The shipped title is one of the chat's words: the widget words its launcher in the chat's language too.
   const titles = options.title === DEFAULT_PAGE_OPTIONS.title ? { titles: Object.fromEntries(Object.entries(WORDS).map(([language, words]) => [language, words.title])) } : {};
