@@ -342,6 +342,16 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(chat.delivered.length).toBe(before);
     expect(await page.locator('#status').innerText()).toBe('Offline; retrying…');
 
+    // A reload would lose the file, which only the browser holds: it asks first, and staying keeps it on its way.
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => {
+      resolve(dialog.type());
+      void dialog.dismiss();
+    }));
+    // Offline, a reload not held back ends on the browser's error page (a rejection here): the file gone either way.
+    const reloaded = page.reload({ timeout: 2_000 }).catch(() => undefined).then(() => 'reloaded without asking: the file is lost');
+    expect(await Promise.race([asked, reloaded])).toBe('beforeunload');
+    await reloaded;
+
     await page.context().setOffline(false);
     await page.clock.runFor(1_000);
     await page.locator('.msg.contact img.thumb').waitFor();

@@ -748,8 +748,9 @@ function backOnline(ms) {
   });
 }
 
-// A file, with what is in the text box as its caption. Not kept across a reload: the browser holds the file. Offline,
-// it waits for the connection as a text does, however long that takes; the server failing it is tried a few times.
+// A file, with what is in the text box as its caption. Not kept across a reload (the browser holds the file, and asks
+// before one while it is sent: `uploading`). Offline, it waits for the connection as a text does, however long that
+// takes; the server failing it is tried a few times.
 async function upload(file) {
   const current = chat;
   const input = $('text');
@@ -791,8 +792,19 @@ async function upload(file) {
   return false;
 }
 
+/** Files being sent now: a reload or closing the tab would lose them (the browser holds them), so it asks first. */
+let uploading = 0;
+window.addEventListener('beforeunload', (event) => {
+  if (uploading > 0) event.preventDefault();
+});
+
 async function uploadAll(files) {
-  for (const file of files) if (!(await upload(file))) return;
+  uploading++;
+  try {
+    for (const file of files) if (!(await upload(file))) return;
+  } finally {
+    uploading--;
+  }
 }
 
 // The box keeps line breaks (a pasted address or order list): Enter sends, Shift+Enter starts a new line, and the
