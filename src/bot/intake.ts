@@ -93,7 +93,11 @@ export class Intake {
       // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over. Nor is a message
       // that plainly says something else ("wait, I also have a problem with my invoice"): re-asked the rating, the
       // customer would read that nobody heard them, and the request would stay in a closed conversation.
-      const surveyWaits = latest?.flow?.waiting !== undefined && !latest.flow.done && recentlyClosed && writtenAfter && !inbound.menu;
+      // A press of one of the question's own buttons can mean nothing else: it is the answer however late it comes (a
+      // customer back at the chat a day later, the rating still on the screen). The question takes it only if it offered it.
+      const pressedOnIt = inbound.choice !== undefined && !inbound.menu && latest !== undefined
+        && (inbound.replyTo === undefined || (await tx.messageByChannelId(inbound.channel, inbound.replyTo))?.conversationId === latest.id);
+      const surveyWaits = latest?.flow?.waiting !== undefined && !latest.flow.done && (recentlyClosed || pressedOnIt) && writtenAfter && !inbound.menu;
       if (latest && surveyWaits && (inbound.unsupported !== undefined || (await turns.takesAnswer(latest, answerOf(inbound))))) conversation = latest;
       else {
         if (latest && surveyWaits) this.#passOver(tx, latest);

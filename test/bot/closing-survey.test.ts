@@ -157,6 +157,40 @@ describe('a customer writing while the closing survey waits for a rating', () =>
     await h.close();
   });
 
+  it('takes a button of the survey pressed hours later as its answer, where a rating typed that late opens a new conversation', async () => {
+    let clock = new Date('2026-03-02T09:00:00Z');
+    const customers = fakeChannel('whatsapp');
+    const agents = fakeChannel('telegram');
+    const h = await harness(await dataDirWithTeam({ 'inbound.yaml': inbound, 'survey.yaml': buttonSurvey }, team), [customers, agents], { now: () => clock });
+    await h.send('telegram', '9001', '/online', { from: { id: '9001', name: 'Omar' } });
+    const later = async (id: string) => {
+      await h.send('whatsapp', id, 'my invoice is wrong', { from: { id, name: 'Layla' } });
+      const [held] = await h.store.openConversations();
+      await h.send('telegram', '9001', `/close ${held!.id}`, { from: { id: '9001', name: 'Omar' } });
+      expect(customers.textsTo(id).at(-1)).toBe('How did we do?');
+      // The customer closed the tab and comes back three hours later: the question is still on their screen.
+      clock = new Date(clock.getTime() + 3 * 3_600_000);
+      return held!.id;
+    };
+    const conversationsOf = async (id: string) => {
+      const contact = await h.store.contactByIdentity('whatsapp', id);
+      return (await h.store.conversations()).filter((conversation) => conversation.contactId === contact?.id);
+    };
+
+    const pressed = await later('pressed');
+    await h.send('whatsapp', 'pressed', 'Great', { from: { id: 'pressed', name: 'Layla' }, choice: 'great' });
+    expect(customers.textsTo('pressed').at(-1)).toBe('Thank you!');
+    expect(await conversationsOf('pressed')).toMatchObject([{ id: pressed, status: 'closed', fields: { rating: 'great' } }]);
+
+    // Typed that late, a word may be anything: a new request, as before.
+    await later('typed');
+    await h.send('whatsapp', 'typed', 'ok', { from: { id: 'typed', name: 'Layla' } });
+    const [closed, opened] = await conversationsOf('typed');
+    expect(closed!.fields.rating).toBeUndefined();
+    expect(opened).toMatchObject({ status: 'open', fields: { first_message: 'ok' } });
+    await h.close();
+  });
+
   it('opens a new conversation with a photo sent instead of the rating, the photo in it', async () => {
     const { h, customer, closedWith, conversationsOf } = await setUp(numberSurvey);
     await closedWith('layla');
