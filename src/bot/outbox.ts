@@ -1,13 +1,15 @@
 // Sends stored outbound messages through their channel: claimed in the store before each send, one at a time per
 // recipient in the order stored, and the outcome recorded apart from the send, so a reply is never sent twice
 // because recording it failed. A temporary failure waits (as long as the channel asks) without holding up other
-// recipients; a permanent one fails at once, and whoever wrote the message is told.
+// recipients; a permanent one fails at once, and whoever wrote the message is told. How long a temporary failure is
+// waited out depends on who wrote the message: an agent's answer for up to a day, the bot's for minutes only.
 import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type KnownFailure, type OutboundMessage } from '../types.ts';
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
 import type { DeliveryOutcome, Message, Store } from '../store/types.ts';
 import { recordParts } from '../store/sent-parts.ts';
 import { Failing } from '../shared/failing.ts';
+import { AGENT_REPLY_TRIED_MS, BOT_REPLY_FRESH_MS } from '../shared/reply-ages.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface OutboxOptions {
@@ -16,9 +18,25 @@ export interface OutboxOptions {
   log: Logger;
   /**
    * Delays between attempts when a send fails for a reason that may pass; a channel's `retryAfterMs` makes the
-   * wait longer, never shorter. After the last one the message is marked failed.
+   * wait longer, never shorter. After the last one the message is marked failed (an agent's to a customer is tried
+   * on: `agentReplyTriedMs`).
    */
   retryDelaysMs?: number[];
+  /** The clock messages are dated by (the runtime's); how old a message is decides how long it is tried. */
+  now?: () => Date;
+  /**
+   * How long an agent's message to a customer is tried again while its channel fails for a reason that may pass (the
+   * token refused, the API down, a long rate limit): past `retryDelaysMs`, every last delay until it is this old
+   * (`AGENT_REPLY_TRIED_MS`, 24 h, by default), then it is marked failed. A person's answer the customer waits for is
+   * worth sending late; given up after minutes, it was lost however soon the admin fixed the token.
+   */
+  agentReplyTriedMs?: number;
+  /**
+   * A bot's message to a customer this old (`BOT_REPLY_FRESH_MS`, 15 min, by default) is not sent any more, after a restart too: what the
+   * flow said comes out of context once the customer has waited that long. It is marked failed, and a question is
+   * asked again at the customer's next message (`OutboxListener.failed`).
+   */
+  botReplyFreshMs?: number;
   /** Delays between attempts at recording a send's outcome; the send itself is not repeated. */
   recordDelaysMs?: number[];
   /**
@@ -64,6 +82,9 @@ export class Outbox {
   readonly #delays: number[];
   readonly #recordDelays: number[];
   readonly #longWaitMs: number;
+  readonly #now: () => Date;
+  readonly #agentReplyTriedMs: number;
+  readonly #botReplyFreshMs: number;
   readonly #sending = new Set<Promise<void>>();
   /** The ids of the messages being delivered: a claim of one again (put back meanwhile, then claimed) is not sent twice. */
   readonly #delivering = new Set<number>();
@@ -87,6 +108,9 @@ export class Outbox {
     this.#delays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
     this.#recordDelays = options.recordDelaysMs ?? [50, 200, 1000, 5000];
     this.#longWaitMs = options.longWaitMs ?? 30_000;
+    this.#now = options.now ?? (() => new Date());
+    this.#agentReplyTriedMs = options.agentReplyTriedMs ?? AGENT_REPLY_TRIED_MS;
+    this.#botReplyFreshMs = options.botReplyFreshMs ?? BOT_REPLY_FRESH_MS;
     // Every reply waiting to be tried again listens for the stop (and lets go once tried): an outage of a channel
     // has more than Node's 10 waiting at once, which is not the leak its warning would tell the log.
     setMaxListeners(0, this.#stopping.signal);
@@ -191,19 +215,29 @@ export class Outbox {
           log.warn({ message: message.id, channel: message.channel }, 'another process took this reply over while this one had lost its claim; it is not sent from here');
           return;
         }
+        const late = this.#tooLate(message);
+        if (late !== undefined) {
+          log.warn({ message: message.id, channel: message.channel, attempts: attempt, waitedMs: late }, 'a reply of the bot waited too long to go out and is not sent: it would come out of context (a question is asked again at the customer\'s next message)');
+          const reason = `not sent: it waited ${Math.round(late / 60_000)} min to go out, too late for what the bot said`;
+          if (await this.#record(message, { error: reason })) for (const listener of this.#listeners) listener.failed?.(message, reason, undefined);
+          return;
+        }
         channelMessageId = await channel.send(message.address, outbound, sentPart);
       } catch (error) {
         const failure = error instanceof ChannelSendError ? error : undefined;
         const reason = failure?.message ?? describe(error);
-        const delay = this.#delays[attempt];
+        const delay = this.#delays[attempt] ?? this.#keptTrying(message);
         if (failure?.permanent || delay === undefined) {
-          log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent');
+          log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent, and is not tried again');
           if (await this.#record(message, { error: reason, ...(failure?.known ? { failure: failure.known } : {}) })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
           return;
         }
         const asked = failure?.retryAfterMs ?? 0;
         const wait = Math.min(LONGEST_WAIT_MS, Math.max(delay, Number.isNaN(asked) ? 0 : asked));
-        log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
+        // Past the listed delays (an agent's message through a long outage), about once an hour, not at each attempt.
+        if (attempt < this.#delays.length || attempt % 6 === 0) {
+          log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
+        }
         if (!toldDelay && wait >= this.#longWaitMs) {
           toldDelay = true;
           for (const listener of this.#listeners) listener.delayed?.(message, reason, wait);
@@ -242,6 +276,27 @@ export class Outbox {
         if (!(await this.#wait(wait))) return undefined;
       }
     }
+  }
+
+  /**
+   * The age (ms) of a bot's message to a customer too old to send (`botReplyFreshMs`); undefined while it is worth
+   * sending, and for everyone else's.
+   */
+  #tooLate(message: Message): number | undefined {
+    if (message.from !== 'bot' || message.toAgent) return undefined;
+    const age = this.#now().getTime() - Date.parse(message.at);
+    return age >= this.#botReplyFreshMs ? age : undefined;
+  }
+
+  /**
+   * The wait before one more attempt at an agent's message to a customer once the listed delays are used up: the
+   * last of them, or what is left of `agentReplyTriedMs`; undefined once that is over, and for everyone else's.
+   */
+  #keptTrying(message: Message): number | undefined {
+    if (message.from !== 'agent' || message.toAgent) return undefined;
+    const left = Date.parse(message.at) + this.#agentReplyTriedMs - this.#now().getTime();
+    const last = this.#delays.at(-1);
+    return left > 0 && last !== undefined ? Math.min(last, left) : undefined;
   }
 
   /**

@@ -12,7 +12,7 @@ import type { Store } from '../store/types.ts';
 import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
-import { Outbox } from '../bot/outbox.ts';
+import { Outbox, type OutboxOptions } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
@@ -106,6 +106,8 @@ export interface StartOptions {
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
   whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
+  /** The outbox's delays between attempts at a send (`OutboxOptions`); tests give short ones, a clock they move tells the age. */
+  outbox?: Pick<OutboxOptions, 'retryDelaysMs' | 'longWaitMs'>;
   /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */
   signal?: AbortSignal;
   /** The waits between attempts to reach the database at start (default `REACH_DELAYS_MS`). */
@@ -361,7 +363,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       }] : [];
     });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-    const outbox = new Outbox({ store, channels: channelsByName, log });
+    const outbox = new Outbox({ store, channels: channelsByName, log, now, ...options.outbox });
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),

@@ -84,7 +84,7 @@ export async function harness(
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
   const bus = new EventBus();
-  const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5], ...(longWaitMs !== undefined ? { longWaitMs } : {}) });
+  const outbox = new Outbox({ store, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), log: quietLog, retryDelaysMs: [5, 5], ...(options.now ? { now: options.now } : {}), ...(longWaitMs !== undefined ? { longWaitMs } : {}) });
   const runtime = new Runtime({ store, flows, directory, bus, outbox, log, sweepEveryMs: 0, channels: new Map(channels.map((fake) => [fake.channel.name, fake.channel])), ...runtimeOptions });
   await runtime.start();
   const now = options.now ?? (() => new Date());

@@ -208,7 +208,7 @@ describe('send errors that mean something', () => {
     await eventually(() => toldOf('Your refund is on its way').length === 2);
     expect(customers.textsTo('c1').filter((text) => text === 'Your refund is on its way')).toHaveLength(1);
     expect(toldOf('Your refund is on its way')).toEqual([
-      `#${conversation.id}: your message to Layla has not gone yet ("Your refund is on its way"): the channel said "Too Many Requests: retry after 1". It is sent again by itself for a while; you will be told whether it goes.`,
+      `#${conversation.id}: your message to Layla has not gone yet ("Your refund is on its way"): the channel said "Too Many Requests: retry after 1". It is sent again by itself for up to 24 hours; you will be told whether it goes.`,
       `#${conversation.id}: your message to Layla went after all ("Your refund is on its way").`,
     ]);
 

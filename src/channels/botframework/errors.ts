@@ -7,6 +7,7 @@
 // Bot Connector) are the operator's to fix: the replies wait for the fix instead of failing, and the log says so loudly.
 import { ChannelSendError, type KnownFailure } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { WHILE_REFUSED } from '../../shared/reply-ages.ts';
 import { TokenError } from './auth.ts';
 import { HELD_RETRY_AFTER, retryAfterMs } from './pipeline.ts';
 
@@ -44,7 +45,7 @@ interface ConnectorFailure {
 export function toSendError(error: unknown, log: Logger, sent: { files: boolean } = { files: true }): ChannelSendError {
   if (error instanceof ChannelSendError) return error;
   if (error instanceof TokenError) {
-    if (error.refused) log.error({ err: error.message }, 'Bot Framework: Microsoft Entra refused the app\'s credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app). Replies wait until they are fixed');
+    if (error.refused) log.error({ err: error.message }, `Bot Framework: Microsoft Entra refused the app's credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app); ${WHILE_REFUSED}`);
     return new ChannelSendError(`the bot could not sign in to the Bot Framework: ${error.message}`, { permanent: false, cause: error });
   }
   const failure = (typeof error === 'object' && error !== null ? error : {}) as ConnectorFailure;
@@ -61,7 +62,7 @@ export function toSendError(error: unknown, log: Logger, sent: { files: boolean 
     return new ChannelSendError(`the Bot Connector refused the bot's credentials (HTTP ${status}): ${said}`, { permanent: false, cause: error });
   }
   if (status === 403) {
-    log.error({ status, code, err: said }, 'Bot Framework: the Bot Connector refused the bot\'s token; check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD and the bot\'s registration. Replies wait until it is fixed');
+    log.error({ status, code, err: said }, `Bot Framework: the Bot Connector refused the bot's token; check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD and the bot's registration; ${WHILE_REFUSED}`);
     return new ChannelSendError(`the Bot Connector refused the bot's credentials (HTTP ${status}): ${said}`, { permanent: false, cause: error });
   }
   if (status === 404) return new ChannelSendError(`the conversation no longer exists (HTTP 404): ${said}`, { permanent: true, known: 'noChat', cause: error });

@@ -6,6 +6,7 @@
 // `typing_on` (best effort). When a part fails after some went out, the retry resumes after them.
 import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { WHILE_REFUSED } from '../../shared/reply-ages.ts';
 import { GraphError, type GraphApi } from '../meta/graph.ts';
 import { toSendError } from './errors.ts';
 import { OWN_METADATA, type OwnSends } from './own-sends.ts';
@@ -73,7 +74,7 @@ export class Sender {
     } catch (error) {
       if (error instanceof GraphError && error.badToken && !this.#tokenRefused) {
         this.#tokenRefused = true;
-        log.error({ code: error.code, status: error.status }, 'the Page access token has expired or was revoked: replace MESSENGER_PAGE_TOKEN; Messenger and Instagram messages wait until then');
+        log.error({ code: error.code, status: error.status }, `the Page access token has expired or was revoked: replace MESSENGER_PAGE_TOKEN; on Messenger and Instagram, ${WHILE_REFUSED}`);
       }
       throw toSendError(error);
     }

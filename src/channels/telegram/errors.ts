@@ -7,7 +7,7 @@ import { ChannelSendError, type KnownFailure } from '../../types.ts';
 /**
  * Telegram's answers that the same call will get again: 400 (chat not found, message text is empty, wrong file
  * identifier…), 403 (blocked by the user, kicked, user deactivated) and 413 (a file over the upload limit).
- * A 401 or 404 is about the bot's token, not the message: temporary, so messages wait while the token is fixed.
+ * A 401 or 404 is about the bot's token, not the message: temporary, so replies wait while the token is fixed (`WHILE_REFUSED` says how long).
  */
 const PERMANENT = new Set([400, 403, 413]);
 

@@ -5,6 +5,7 @@
 // retry resumes after them, as the Telegram sender does.
 import { ChannelSendError, type ChannelHost, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
+import { WHILE_REFUSED } from '../../shared/reply-ages.ts';
 import { GraphError, type GraphApi } from '../meta/graph.ts';
 import { toSendError } from './errors.ts';
 import { DEFAULT_TEMPLATE_LANGUAGE, renderMessage, type Part } from './render.ts';
@@ -62,7 +63,7 @@ export class Sender {
     } catch (error) {
       if (error instanceof GraphError && error.badToken && !this.#tokenRefused) {
         this.#tokenRefused = true;
-        this.#options.log.error({ code: error.code, status: error.status }, 'the WhatsApp access token has expired or was revoked: replace WHATSAPP_TOKEN; messages wait until then');
+        this.#options.log.error({ code: error.code, status: error.status }, `the WhatsApp access token has expired or was revoked: replace WHATSAPP_TOKEN; ${WHILE_REFUSED}`);
       }
       throw toSendError(error);
     }

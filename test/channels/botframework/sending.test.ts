@@ -157,7 +157,7 @@ describe('failures', () => {
     const loud = logged.lines.filter((line) => line.level === 50).map((line) => line.msg);
     expect(loud).toEqual([
       'Bot Framework: the Bot Connector refused the bot\'s token; the next try asks Microsoft Entra for a new one. If this repeats, check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD and the bot\'s registration',
-      'Bot Framework: Microsoft Entra refused the app\'s credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app). Replies wait until they are fixed',
+      'Bot Framework: Microsoft Entra refused the app\'s credentials; check MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID for a single-tenant app); agents\' replies wait until then (up to 24 hours); the bot\'s are dropped once 15 minutes old and its question asked again at the customer\'s next message',
     ]);
   });
 

@@ -124,6 +124,11 @@ export class FakeGraphApi {
     for (let i = 0; i < times; i++) this.#failures.push(failure);
   }
 
+  /** The failures still queued for sends are dropped: the next sends succeed (a token replaced, the API back). */
+  recover(): void {
+    this.#failures.length = 0;
+  }
+
   /** The next `times` sends are taken (in `sent`) but their answer is lost: cut off after its first bytes. */
   loseAnswers(times: number): void {
     this.#lostAnswers += times;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { startSwitchboard, type StartOptions, type Switchboard } from '../../../src/server/switchboard.ts';
 import type { Logger } from '../../../src/shared/log.ts';
 import { cleanupDirs, dataDirWith, quietLog, shippedDataDir } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
@@ -62,6 +62,8 @@ export interface TelegramSetUp {
   now?: () => Date;
   /** Readies the fake Bot API before the server starts (a call that fails at boot). */
   apiBeforeStart?: (api: FakeBotApi) => void;
+  /** The outbox's delays (`StartOptions.outbox`): a reply waiting for Telegram is still waiting when the test acts. */
+  outbox?: StartOptions['outbox'];
   /** The DATA_DIR of a server stopped before, started again as it is (flows, team.yaml and store). */
   dir?: string;
 }
@@ -106,6 +108,7 @@ export function telegramServers(): {
       sweepEveryMs: 0,
       ...(mode.shipped ? { modelWaitMs: 120_000 } : {}),
       ...(mode.now ? { now: mode.now } : {}),
+      ...(mode.outbox ? { outbox: mode.outbox } : {}),
     });
     running.push(app);
     return { app, api, dir };

@@ -103,6 +103,8 @@ export interface CloudServerOptions {
   now?: () => Date;
   log?: Logger;
   config?: Partial<StartOptions['config']>;
+  /** The outbox's delays (`StartOptions.outbox`). */
+  outbox?: StartOptions['outbox'];
 }
 
 /** Starts the fake Graph API and the server with the WhatsApp Cloud channel on. */
@@ -121,6 +123,7 @@ export async function startCloud(options: CloudServerOptions): Promise<CloudServ
     watch: false,
     sweepEveryMs: 0,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
   });
   let app: Switchboard;
   try {

@@ -1,0 +1,90 @@
+// Replies that cannot go out for hours (a channel's token revoked, its API down), through the real server with the
+// channels' APIs faked on 127.0.0.1 and a clock the test moves: an agent's answer waits for the channel (up to a day)
+// and reaches the customer once, when it is back, its agent told both times; the bot's words that waited hours are
+// not sent out of context after the admin fixed the token and restarted: its question is asked at the customer's
+// next message instead.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.ts';
+import { metaError } from '../channels/meta/fake-graph-api.ts';
+import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
+import { messagesBody, startCloud, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
+
+const HOUR = 3_600_000;
+const LAYLA_WA = '966501234567';
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n';
+const tokenRevoked = metaError(401, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', undefined, 460);
+
+const servers = telegramServers();
+
+/** A clock that runs with the real one, `advance` moving it on. */
+function movingClock(): { now: () => Date; advance(ms: number): void } {
+  let shift = 0;
+  return { now: () => new Date(Date.now() + shift), advance: (ms) => void (shift += ms) };
+}
+
+describe('replies that wait hours for their channel', () => {
+  it('an agent\'s answer to a WhatsApp customer waits through 3 hours of a revoked token and reaches her once when it is replaced, the agent told both times', async () => {
+    const clock = movingClock();
+    const omarsApp = await FakeBotApi.start();
+    servers.stopAfterTest({ stop: () => omarsApp.close() });
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team, now: clock.now,
+      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(cloud);
+    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => toOmar('You are online').length === 1);
+    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
+    await eventually(() => toOmar('#1 · new conversation').length === 1);
+
+    // The WhatsApp token is revoked: Omar's answer cannot go, and he hears it in his own app.
+    cloud.graph.fail(1_000_000, tokenRevoked);
+    const answer = 'Your refund of 50 EUR left our bank yesterday.';
+    expect(await post(cloud.app, textNow(OMAR, answer))).toBe(200);
+    await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1);
+    expect(toOmar('#1: your message to Layla has not gone yet')[0]).toContain('for up to 24 hours');
+
+    // Three hours later it is still tried: not given up after the first minutes.
+    clock.advance(3 * HOUR);
+    const attempts = cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length;
+    await eventually(() => cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length >= attempts + 5);
+    expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
+
+    // The admin replaces the token: Layla gets the answer, once, and Omar is told it went.
+    cloud.graph.recover();
+    await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer));
+    await eventually(() => toOmar('#1: your message to Layla went after all').length === 1);
+    expect(cloud.graph.sent.filter((sent) => sent.body.text?.body === answer)).toHaveLength(1);
+    expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
+    const layla = await cloud.app.store.contactByIdentity('whatsapp-cloud', LAYLA_WA);
+    const mine = (await cloud.app.store.messagesOfContact(layla!.id)).filter((message) => message.text === answer);
+    expect(mine.map((message) => message.status)).toEqual(['sent']);
+  });
+
+  it('the bot\'s greeting and question that waited 3 hours for a revoked Telegram token are not sent after the restart; Layla\'s next message gets the question', async () => {
+    const clock = movingClock();
+    const { app, api, dir } = await servers.setUp({ webhook: true, now: clock.now, outbox: { retryDelaysMs: [60_000] } });
+    api.fail('sendMessage', 1_000, { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.callsOf('sendMessage').length >= 1);
+    await app.stop();
+
+    // Three hours later the admin has a new token from @BotFather and restarts.
+    clock.advance(3 * HOUR);
+    const again = await servers.setUp({ webhook: true, now: clock.now, dir, outbox: { retryDelaysMs: [60_000] } });
+    const layla = await again.app.store.contactByIdentity('telegram', String(LAYLA));
+    const fromBot = async () => (await again.app.store.messagesOfContact(layla!.id)).filter((message) => message.direction === 'out');
+    await eventually(async () => (await fromBot()).every((message) => message.status === 'failed'));
+    expect((await fromBot()).map((message) => [message.text, message.status])).toEqual([['Hi Layla!', 'failed'], ['Which team?', 'failed']]);
+    expect(again.api.sentTo(LAYLA)).toEqual([]);
+
+    // She writes again: the question she never saw is asked now, in context, not her words taken as its answer.
+    expect(await post(again.app, textNow(LAYLA, 'hello? anyone there?'))).toBe(200);
+    await eventually(() => again.api.sentTo(LAYLA).length >= 1);
+    expect(again.api.sentTo(LAYLA)).toEqual(['Which team?']);
+  });
+});
