@@ -48,6 +48,16 @@ export interface OutboxOptions {
   batch?: number;
 }
 
+/** Replies of one channel waiting to be tried again after a failure that may pass (`Outbox.waiting`). */
+export interface WaitingReplies {
+  channel: string;
+  replies: number;
+  /** When the oldest of them first failed (ISO 8601, on the outbox's clock). */
+  since: string;
+  /** What the channel said at the latest failure. */
+  reason: string;
+}
+
 /** What the outbox tells about a message once its outcome is recorded. */
 export interface OutboxListener {
   /** `afterDelay`: its author was told of a long wait before it went (`delayed`). */
@@ -89,6 +99,8 @@ export class Outbox {
   /** The ids of the messages being delivered: a claim of one again (put back meanwhile, then claimed) is not sent twice. */
   readonly #delivering = new Set<number>();
   readonly #listeners = new Set<OutboxListener>();
+  /** The messages waiting to be tried again: their channel, when they first failed (ms) and why they last did. */
+  readonly #waiting = new Map<number, { channel: string; since: number; reason: string }>();
   #claiming: Promise<void> | undefined;
   #again = false;
   /**
@@ -124,6 +136,26 @@ export class Outbox {
   listen(listener: OutboxListener): () => void {
     this.#listeners.add(listener);
     return () => void this.#listeners.delete(listener);
+  }
+
+  /**
+   * The replies this process holds waiting for their channel, by channel, oldest first: how many, since when, and
+   * what the channel last said (what `/healthz` tells an admin).
+   *
+   *     outbox.waiting(); // [{ channel: 'whatsapp-cloud', replies: 2, since: '2026-03-02T09:00:01.000Z', reason: '…' }]
+   */
+  waiting(): WaitingReplies[] {
+    const byChannel = new Map<string, { replies: number; since: number; reason: string }>();
+    for (const { channel, since, reason } of this.#waiting.values()) {
+      const seen = byChannel.get(channel);
+      if (!seen) byChannel.set(channel, { replies: 1, since, reason });
+      else {
+        seen.replies++;
+        seen.since = Math.min(seen.since, since);
+        seen.reason = reason;
+      }
+    }
+    return [...byChannel].sort(([, a], [, b]) => a.since - b.since).map(([channel, { replies, since, reason }]) => ({ channel, replies, since: new Date(since).toISOString(), reason }));
   }
 
   /** Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more). */
@@ -177,6 +209,7 @@ export class Outbox {
         this.#delivering.add(message.id);
         const sending = this.#deliver(message).finally(() => {
           this.#delivering.delete(message.id);
+          this.#waiting.delete(message.id);
           this.#sending.delete(sending);
           // The recipient's next message may be claimed now.
           this.kick();
@@ -232,6 +265,9 @@ export class Outbox {
           if (await this.#record(message, { error: reason, ...(failure?.known ? { failure: failure.known } : {}) })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
           return;
         }
+        const waiting = this.#waiting.get(message.id);
+        if (waiting) waiting.reason = reason;
+        else this.#waiting.set(message.id, { channel: message.channel, since: this.#now().getTime(), reason });
         const asked = failure?.retryAfterMs ?? 0;
         const wait = Math.min(LONGEST_WAIT_MS, Math.max(delay, Number.isNaN(asked) ? 0 : asked));
         // Past the listed delays (an agent's message through a long outage), about once an hour, not at each attempt.

@@ -5,6 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
+import type { WaitingReplies } from '../bot/outbox.ts';
 import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../shared/refusals.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { mountFavicon } from './favicon.ts';
@@ -20,8 +21,10 @@ export type Health =
   /**
    * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), each as `file:line:column: reason`, as the log says it.
    * `channels`: the channels that keep a connection of their own, by name.
+   * `waitingReplies`: replies this process holds waiting for their channel after a failure that may pass, by channel;
+   * waiting 5 minutes or more, they make the status degraded.
    */
-  | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth> }
+  | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth>; waitingReplies?: WaitingReplies[] }
   | { status: 'stopping' };
 
 /** A channel with a connection of its own: whether it can send and receive, its state, and why not. */

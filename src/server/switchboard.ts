@@ -12,7 +12,7 @@ import type { Store } from '../store/types.ts';
 import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
-import { Outbox, type OutboxOptions } from '../bot/outbox.ts';
+import { Outbox, type OutboxOptions, type WaitingReplies } from '../bot/outbox.ts';
 import { Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
@@ -60,6 +60,12 @@ const STOP_GRACE_MS = 5_000;
 const DEFAULT_CONSOLE_AWAY_AFTER_MS = 120_000;
 /** How often a stop asks again whether the database answers, after STOP_GRACE_MS. */
 const STOP_PROBE_MS = 1_000;
+
+/**
+ * How long replies may wait for their channel (a token refused, the API down) before `/healthz` says degraded: past
+ * the outbox's first few attempts, so a blip or one customer's rate limit is no outage.
+ */
+const REPLIES_WAIT_DEGRADES_MS = 5 * 60_000;
 
 /** The fan-out topic of "flows or team.yaml were published". */
 const PUBLISHED_TOPIC = 'published';
@@ -171,6 +177,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let storeRetryAt: number | undefined;
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
+  let waitingReplies = (): WaitingReplies[] => [];
   const { handler, routes, fast } = createApp({
     log,
     health: async () => {
@@ -180,16 +187,20 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       if (state !== 'ok') return { status: 'stopping' };
       const refused = fileErrors();
       const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
+      const waiting = waitingReplies();
+      const longWaits = waiting.filter((each) => now().getTime() - Date.parse(each.since) >= REPLIES_WAIT_DEGRADES_MS);
       const reasons = [
         ...(unreachable !== undefined ? [`the store is out of reach: ${unreachable}`] : []),
         ...refused.map((error) => `refused: ${error}`),
         ...Object.entries(channels).filter(([, channel]) => isDown(channel)).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
+        ...longWaits.map((each) => `${each.channel}: ${each.replies === 1 ? '1 reply waits' : `${each.replies} replies wait`} for the channel since ${each.since}: ${each.reason}`),
       ];
       return {
         status: reasons.length > 0 ? 'degraded' : 'ok',
         ...(reasons.length > 0 ? { reasons } : {}),
         ...(refused.length > 0 ? { fileErrors: refused } : {}),
         ...(channelHealth.size > 0 ? { channels } : {}),
+        ...(waiting.length > 0 ? { waitingReplies: waiting } : {}),
       };
     },
     starting: () => state === 'starting',
@@ -364,6 +375,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
     const outbox = new Outbox({ store, channels: channelsByName, log, now, ...options.outbox });
+    waitingReplies = () => outbox.waiting();
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),

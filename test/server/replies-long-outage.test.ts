@@ -54,6 +54,16 @@ describe('replies that wait hours for their channel', () => {
     await eventually(() => cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length >= attempts + 5);
     expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
 
+    // The admin's monitor sees it: /healthz is degraded, saying which channel holds how many replies, since when and why.
+    const health = async () => {
+      const res = await fetch(`${cloud.app.url}/healthz`);
+      return { status: res.status, body: (await res.json()) as { reasons?: string[]; waitingReplies?: { channel: string; replies: number }[] } };
+    };
+    const down = await health();
+    expect(down.status).toBe(503);
+    expect(down.body.waitingReplies).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', replies: 1 })]);
+    expect(down.body.reasons).toEqual([expect.stringMatching(/^whatsapp-cloud: 1 reply waits for the channel since \S+Z: the WhatsApp access token was refused: Error validating access token/)]);
+
     // The admin replaces the token: Layla gets the answer, once, and Omar is told it went.
     cloud.graph.recover();
     await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer));
@@ -63,6 +73,8 @@ describe('replies that wait hours for their channel', () => {
     const layla = await cloud.app.store.contactByIdentity('whatsapp-cloud', LAYLA_WA);
     const mine = (await cloud.app.store.messagesOfContact(layla!.id)).filter((message) => message.text === answer);
     expect(mine.map((message) => message.status)).toEqual(['sent']);
+    const back = await health();
+    expect([back.status, back.body.reasons, back.body.waitingReplies]).toEqual([200, undefined, undefined]);
   });
 
   it('the bot\'s greeting and question that waited 3 hours for a revoked Telegram token are not sent after the restart; Layla\'s next message gets the question', async () => {
