@@ -221,6 +221,34 @@ describe('send errors that mean something', () => {
     await h.close();
   });
 
+  it('tries an agent\'s message again through hours of its channel down, until it is a day old, then tells the agent it was not delivered', async () => {
+    let shift = 0;
+    const now = () => new Date(Date.now() + shift);
+    const customers = fakeChannel('whatsapp');
+    const { h, agents, conversation } = await withAgent(customers, { now });
+    let attempts = 0;
+    customers.channel.send = async () => {
+      attempts++;
+      throw new Error('connection refused');
+    };
+    const notDelivered = () => agents.textsTo('9001').filter((told) => told.includes('was not delivered'));
+    await h.runtime.deliver({ channel: 'telegram', id: 'omar-refund', from: { id: '9001' }, text: 'Your refund is on its way', at: now().toISOString() });
+
+    // 23 hours on it is still tried, and the agent has not been told it failed.
+    shift = 23 * 3_600_000;
+    const before = attempts;
+    await eventually(() => attempts >= before + 3);
+    expect(notDelivered()).toEqual([]);
+
+    // A day old, it is given up: marked failed, and the agent told in the channel's words.
+    shift = 24 * 3_600_000 + 60_000;
+    await eventually(() => notDelivered().length === 1);
+    expect(notDelivered()).toEqual([`#${conversation.id}: your message to Layla was not delivered ("Your refund is on its way"): the channel said "connection refused"`]);
+    const [mine] = (await h.store.messagesOfContact(conversation.contactId)).filter((message) => message.text === 'Your refund is on its way');
+    expect(mine?.status).toBe('failed');
+    await h.close();
+  });
+
   it('waits as long as the channel asks before trying again, without holding up other recipients', async () => {
     const customers = scriptedChannel('whatsapp', []);
     const agents = fakeChannel('telegram');
