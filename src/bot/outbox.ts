@@ -60,7 +60,7 @@ export interface WaitingReplies {
 
 /** What the outbox tells about a message once its outcome is recorded. */
 export interface OutboxListener {
-  /** `afterDelay`: its author was told of a long wait before it went (`delayed`). */
+  /** `afterDelay`: its author was told of a long wait before it went (`delayed`) by this process. */
   sent?(message: Message, afterDelay: boolean): void;
   /**
    * A message about to wait a long time (`OutboxOptions.longWaitMs`) before its next attempt, for a reason that may

@@ -201,12 +201,14 @@ export class Runtime {
       recovered: 'the customers waiting are given the room team.yaml gave again',
     }, 'error');
     this.#offOutbox = options.outbox.listen({
-      sent: (message, afterDelay) => {
+      sent: (message) => {
         bus.emit({ type: 'message.sent', payload: { message } });
         // A failure the channel reported before this id was stored (rare): applied now.
         const applying = this.#statuses.sent(message);
         if (applying) void this.#track(applying).catch((error: unknown) => log.warn({ err: error, message: message.id }, 'could not look for a failure reported before this reply\'s id was stored; if there was one, it is not applied'));
-        if (afterDelay) void this.#track(this.#statuses.tellDelay(message, 'went'));
+        // Told it had not gone yet, by this process or one before a restart (the admin fixed a token and restarted):
+        // its agent hears it went after all.
+        void this.#track(this.#statuses.tellDelay(message, 'went')).catch((error: unknown) => log.warn({ err: error, message: message.id }, 'could not tell the agent their message went after the wait they were told of'));
       },
       delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),
       failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),

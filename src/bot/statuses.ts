@@ -2,7 +2,7 @@
 // announced; a message an agent wrote that did not reach the customer is told to that agent, in their app.
 import type { DeliveryStatus, KnownFailure } from '../types.ts';
 import { keepInList, takeFromList, type Kept, type KeptBounds } from '../store/kept-lists.ts';
-import type { Message, Store } from '../store/types.ts';
+import type { Message, Store, Tx } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
 import { recordFirstResponse } from '../handover/context.ts';
@@ -27,6 +27,12 @@ const EARLY_FAILURES_KEPT: KeptBounds = { keptMs: 5 * 60_000, max: 1_000 };
 const FAILURES_COME_LATER = new Set(['whatsapp-cloud', 'whatsapp-web']);
 /** How many of a conversation's latest messages are looked through for the first response after one that failed. */
 const ANSWERS_LOOKED_AT = 200;
+
+/**
+ * The agents' messages whose agent was told they had not gone yet, by message id: kept in the store, so that the agent
+ * hears whether it went after a restart too (the admin fixed the token and restarted); gone once told.
+ */
+const DELAYS_TOLD = 'delays-told';
 
 /** A failure kept for the id `id` since `at`, with what the channel said of it. */
 interface EarlyFailure extends Kept {
@@ -158,19 +164,32 @@ export class Statuses {
     await this.#answeredNobody(message);
     // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
     // now); anything else, in the channel's.
-    await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
-      known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt) : line('notDelivered', id, name, excerpt, reason, known));
+    await this.#tellAgentWhoWrote(message, (tx, id, name, excerpt) => {
+      tx.deleteDoc(DELAYS_TOLD, String(message.id));
+      return known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt) : line('notDelivered', id, name, excerpt, reason, known);
+    });
   }
 
   /**
    * An agent's message to a customer that waits long for its channel (out of reach, rate-limited: `Outbox`'s
-   * `delayed`): its agent is told it has not gone yet, and is sent again by itself; then (`went`) that it went after
-   * all. A failure in the end is told by `tellAuthor`. The bot's own messages and notices to agents are not told.
+   * `delayed`): its agent is told it has not gone yet, and is sent again by itself; then (`went`, called for every
+   * message sent) that it went after all, when they were told it had not, by this process or one before a restart. A failure
+   * in the end is told by `tellAuthor`. The bot's own messages and notices to agents are not told.
    */
   async tellDelay(message: Message, state: { waiting: string } | 'went'): Promise<void> {
-    if (message.toAgent) return;
-    await this.#tellAgentWhoWrote(message, (id, name, excerpt) =>
-      state === 'went' ? line('deliveredAfterWait', id, name, excerpt) : line('notDeliveredYet', id, name, excerpt, state.waiting));
+    if (message.toAgent || message.from !== 'agent') return;
+    const key = String(message.id);
+    // Most of an agent's messages go at once: one read tells those apart before any transaction.
+    if (state === 'went' && (await this.options.store.doc(DELAYS_TOLD, key)) === undefined) return;
+    await this.#tellAgentWhoWrote(message, async (tx, id, name, excerpt) => {
+      if (state !== 'went') {
+        tx.putDoc(DELAYS_TOLD, key, { at: message.at });
+        return line('notDeliveredYet', id, name, excerpt, state.waiting);
+      }
+      if ((await tx.doc(DELAYS_TOLD, key)) === undefined) return undefined;
+      tx.deleteDoc(DELAYS_TOLD, key);
+      return line('deliveredAfterWait', id, name, excerpt);
+    });
   }
 
   /**
@@ -196,8 +215,11 @@ export class Statuses {
     });
   }
 
-  /** Tells the agent who wrote `message` to a customer, in the customer's conversation's turn, what `said` makes of it. */
-  async #tellAgentWhoWrote(message: Message, said: (id: number, customer: string | undefined, excerpt: string) => Line): Promise<void> {
+  /**
+   * Tells the agent who wrote `message` to a customer, in the customer's conversation's turn, what `said` makes of it
+   * (nothing when it makes nothing).
+   */
+  async #tellAgentWhoWrote(message: Message, said: (tx: Tx, id: number, customer: string | undefined, excerpt: string) => Line | undefined | Promise<Line | undefined>): Promise<void> {
     if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
     const conversation = await this.options.store.conversation(message.conversationId);
     if (!conversation) return;
@@ -205,7 +227,8 @@ export class Statuses {
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name;
-      await this.options.desk.tell(tx, agentId, said(conversation.id, name, excerpt), fx, conversation.id);
+      const told = await said(tx, conversation.id, name, excerpt);
+      if (told) await this.options.desk.tell(tx, agentId, told, fx, conversation.id);
     });
   }
 

@@ -77,6 +77,36 @@ describe('replies that wait hours for their channel', () => {
     expect([back.status, back.body.reasons, back.body.waitingReplies]).toEqual([200, undefined, undefined]);
   });
 
+  it('an agent told his answer had not gone yet is told it went after all when it goes after the admin restarted with a new token', async () => {
+    const omarsApp = await FakeBotApi.start();
+    servers.stopAfterTest({ stop: () => omarsApp.close() });
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team,
+      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      // One failure, then a wait longer than the test: the answer is still waiting when the admin restarts.
+      outbox: { retryDelaysMs: [60_000], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(cloud);
+    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => toOmar('You are online').length === 1);
+    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
+    await eventually(() => toOmar('#1 · new conversation').length === 1);
+
+    cloud.graph.fail(1_000_000, tokenRevoked);
+    const answer = 'Your refund of 50 EUR left our bank yesterday.';
+    expect(await post(cloud.app, textNow(OMAR, answer))).toBe(200);
+    await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1);
+
+    // The admin replaces WHATSAPP_TOKEN and restarts: the answer goes, once, and Omar hears it did.
+    cloud.graph.recover();
+    await cloud.restart();
+    // Waits made for a loaded machine: the restarted server sends, then tells Omar through Telegram.
+    await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer), 15_000);
+    await eventually(() => toOmar('#1: your message to Layla went after all').length === 1, 15_000);
+    expect(cloud.graph.sent.filter((sent) => sent.body.text?.body === answer)).toHaveLength(1);
+  }, 60_000);
+
   it('the bot\'s greeting and question that waited 3 hours for a revoked Telegram token are not sent after the restart; Layla\'s next message gets the question', async () => {
     const clock = movingClock();
     const { app, api, dir } = await servers.setUp({ webhook: true, now: clock.now, outbox: { retryDelaysMs: [60_000] } });
@@ -93,6 +123,8 @@ describe('replies that wait hours for their channel', () => {
     await eventually(async () => (await fromBot()).every((message) => message.status === 'failed'));
     expect((await fromBot()).map((message) => [message.text, message.status])).toEqual([['Hi Layla!', 'failed'], ['Which team?', 'failed']]);
     expect(again.api.sentTo(LAYLA)).toEqual([]);
+    const [conversation] = await again.app.store.openConversations();
+    await eventually(async () => (await again.app.store.conversation(conversation!.id))?.flow?.waiting?.unseen === true);
 
     // She writes again: the question she never saw is asked now, in context, not her words taken as its answer.
     expect(await post(again.app, textNow(LAYLA, 'hello? anyone there?'))).toBe(200);
