@@ -4,11 +4,13 @@
 // not sent out of context after the admin fixed the token and restarted: its question is asked at the customer's
 // next message instead.
 import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
 import { eventually } from '../helpers.ts';
 import { metaError } from '../channels/meta/fake-graph-api.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 import { messagesBody, startCloud, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
+import { batch, startMessenger, textEvent } from '../channels/messenger/harness.ts';
 
 const HOUR = 3_600_000;
 const LAYLA_WA = '966501234567';
@@ -17,6 +19,24 @@ const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 
 const tokenRevoked = metaError(401, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', undefined, 460);
 
 const servers = telegramServers();
+
+/** Omar's Telegram app, faked and stopped after the test: the settings that start it, and what he read starting so. */
+async function omarsTelegram(): Promise<{ telegram: Record<string, string>; toOmar: (start: string) => string[] }> {
+  const omarsApp = await FakeBotApi.start();
+  servers.stopAfterTest({ stop: () => omarsApp.close() });
+  return {
+    telegram: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+    toOmar: (start) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start)),
+  };
+}
+
+/** Omar goes online, then the customer writes (`writes`, resolving to the webhook's status): #1 is his. */
+async function withCustomer(app: Switchboard, toOmar: (start: string) => string[], writes: () => Promise<number>): Promise<void> {
+  expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+  await eventually(() => toOmar('You are online').length === 1);
+  expect(await writes()).toBe(200);
+  await eventually(() => toOmar('#1 · new conversation').length === 1);
+}
 
 /** A clock that runs with the real one, `advance` moving it on. */
 function movingClock(): { now: () => Date; advance(ms: number): void } {
@@ -27,19 +47,14 @@ function movingClock(): { now: () => Date; advance(ms: number): void } {
 describe('replies that wait hours for their channel', () => {
   it('an agent\'s answer to a WhatsApp customer waits through 3 hours of a revoked token and reaches her once when it is replaced, the agent told both times', async () => {
     const clock = movingClock();
-    const omarsApp = await FakeBotApi.start();
-    servers.stopAfterTest({ stop: () => omarsApp.close() });
+    const { telegram, toOmar } = await omarsTelegram();
     const cloud = await startCloud({
       flows: { 'inbound.yaml': assignFlow }, team, now: clock.now,
-      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      config: telegram,
       outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
     });
     servers.stopAfterTest(cloud);
-    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
-    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
-    await eventually(() => toOmar('You are online').length === 1);
-    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
-    await eventually(() => toOmar('#1 · new conversation').length === 1);
+    await withCustomer(cloud.app, toOmar, async () => (await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status);
 
     // The WhatsApp token is revoked: Omar's answer cannot go, and he hears it in his own app.
     cloud.graph.fail(1_000_000, tokenRevoked);
@@ -77,26 +92,49 @@ describe('replies that wait hours for their channel', () => {
     expect([back.status, back.body.reasons, back.body.waitingReplies]).toEqual([200, undefined, undefined]);
   });
 
+  it('an agent\'s answer to a Messenger customer waits through 3 hours of a revoked Page token and reaches him once when it is replaced', async () => {
+    const clock = movingClock();
+    const { telegram, toOmar } = await omarsTelegram();
+    const messenger = await startMessenger({
+      flows: { 'inbound.yaml': assignFlow }, team, now: clock.now,
+      config: telegram,
+      outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(messenger);
+    await withCustomer(messenger.app, toOmar, async () => (await messenger.post(batch([textEvent('Where is my refund?')]))).status);
+
+    messenger.graph.fail(1_000_000, metaError(401, 190, 'Error validating access token: The user has not authorized application 123.', undefined, 458));
+    const answer = 'Your refund left our bank yesterday.';
+    expect(await post(messenger.app, textNow(OMAR, answer))).toBe(200);
+    await eventually(() => toOmar('#1: your message to').some((said) => said.includes('has not gone yet')));
+    clock.advance(3 * HOUR);
+    const tries = () => messenger.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length;
+    const attempts = tries();
+    await eventually(() => tries() >= attempts + 5);
+
+    messenger.graph.recover();
+    await eventually(() => toOmar('#1: your message to').some((said) => said.includes('went after all')));
+    expect(messenger.graph.sent.filter((sent) => sent.body.message?.text === answer)).toHaveLength(1);
+    expect(toOmar('#1: your message to').filter((said) => said.includes('was not delivered'))).toEqual([]);
+  });
+
   it('an agent told his answer had not gone yet is told it went after all when it goes after the admin restarted with a new token', async () => {
-    const omarsApp = await FakeBotApi.start();
-    servers.stopAfterTest({ stop: () => omarsApp.close() });
+    const { telegram, toOmar } = await omarsTelegram();
     const cloud = await startCloud({
       flows: { 'inbound.yaml': assignFlow }, team,
-      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      config: telegram,
       // One failure, then a wait longer than the test: the answer is still waiting when the admin restarts.
       outbox: { retryDelaysMs: [60_000], longWaitMs: 5 },
     });
     servers.stopAfterTest(cloud);
-    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
-    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
-    await eventually(() => toOmar('You are online').length === 1);
-    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
-    await eventually(() => toOmar('#1 · new conversation').length === 1);
+    await withCustomer(cloud.app, toOmar, async () => (await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status);
 
     cloud.graph.fail(1_000_000, tokenRevoked);
     const answer = 'Your refund of 50 EUR left our bank yesterday.';
     expect(await post(cloud.app, textNow(OMAR, answer))).toBe(200);
-    await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1);
+    await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1, 15_000).catch(() => {
+      throw new Error(`Omar was not told his answer waits; he read ${JSON.stringify(toOmar(''))}`);
+    });
 
     // The admin replaces WHATSAPP_TOKEN and restarts: the answer goes, once, and Omar hears it did.
     cloud.graph.recover();

@@ -99,6 +99,8 @@ export interface MessengerServerOptions {
   now?: () => Date;
   log?: Logger;
   config?: Partial<StartOptions['config']>;
+  /** The outbox's delays (`StartOptions.outbox`). */
+  outbox?: StartOptions['outbox'];
 }
 
 /** Starts the fake Graph API and the server with the Messenger channel on. */
@@ -121,6 +123,7 @@ export async function startMessenger(options: MessengerServerOptions): Promise<M
       watch: false,
       sweepEveryMs: 0,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
     });
   } catch (error) {
     await graph.close();
