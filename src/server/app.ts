@@ -27,12 +27,25 @@ export type Health =
   | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth>; waitingReplies?: WaitingReplies[] }
   | { status: 'stopping' };
 
+/**
+ * What `GET /readyz` answers: 200 `ready` while this process can serve requests, 503 otherwise (starting, stopping,
+ * or its store out of reach: every request needing it would be refused). A refused file or a channel down leaves it
+ * ready: the last good version runs and the other channels serve, so a load balancer keeps sending it traffic;
+ * `/healthz` is what a monitor pages on.
+ */
+export type Readiness =
+  | { status: 'ready' }
+  | { status: 'starting' | 'unavailable'; reasons: string[] }
+  | { status: 'stopping' };
+
 /** A channel with a connection of its own: whether it can send and receive, its state, and why not. */
 export type ChannelHealth = ChannelStatus;
 
 export interface AppOptions {
   log: Logger;
   health: () => Health | Promise<Health>;
+  /** Whether this process can serve requests, for `GET /readyz`. */
+  ready: () => Readiness | Promise<Readiness>;
   /** True until the parts behind `routes` are ready; they answer 503 meanwhile. */
   starting: () => boolean;
   /**
@@ -101,7 +114,7 @@ const REFUSAL_LOG_EVERY_MS = 60_000;
 /**
  * Builds the HTTP application. The server can listen before the parts behind `routes` exist.
  *
- *     const { handler, routes } = createApp({ log, health: () => ({ status: 'ok' }), starting: () => false });
+ *     const { handler, routes } = createApp({ log, health: () => ({ status: 'ok' }), ready: () => ({ status: 'ready' }), starting: () => false });
  *     webchat.mount(routes); createServer(handler).listen(3000);
  */
 export function createApp(options: AppOptions): App {
@@ -113,6 +126,10 @@ export function createApp(options: AppOptions): App {
   app.get('/healthz', async (_req, res) => {
     const health = await options.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);
+  });
+  app.get('/readyz', async (_req, res) => {
+    const readiness = await options.ready();
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
   mountFavicon(app);
 

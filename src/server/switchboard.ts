@@ -178,10 +178,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
   let waitingReplies = (): WaitingReplies[] => [];
+  const startingReasons = () => [...waitingFor].map((what) => (what === OPENING_STORE && storeWait ? `${what}: ${storeWait}` : what));
   const { handler, routes, fast } = createApp({
     log,
     health: async () => {
-      if (state === 'starting') return { status: 'starting', reasons: [...waitingFor].map((what) => (what === OPENING_STORE && storeWait ? `${what}: ${storeWait}` : what)) };
+      if (state === 'starting') return { status: 'starting', reasons: startingReasons() };
       if (state === 'stopping') return { status: 'stopping' };
       const unreachable = await store?.unreachable?.();
       if (state !== 'ok') return { status: 'stopping' };
@@ -202,6 +203,14 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         ...(channelHealth.size > 0 ? { channels } : {}),
         ...(waiting.length > 0 ? { waitingReplies: waiting } : {}),
       };
+    },
+    // Ready as long as this process serves: a refused file or a channel down is /healthz's, not a reason to send no traffic here.
+    ready: async () => {
+      if (state === 'starting') return { status: 'starting', reasons: startingReasons() };
+      if (state === 'stopping') return { status: 'stopping' };
+      const unreachable = await store?.unreachable?.();
+      if (state !== 'ok') return { status: 'stopping' };
+      return unreachable === undefined ? { status: 'ready' } : { status: 'unavailable', reasons: [`the store is out of reach: ${unreachable}`] };
     },
     starting: () => state === 'starting',
     // Start-up's next try at the database is a wait the server knows: a webhook's sender (Telegram) waits that long.

@@ -80,7 +80,7 @@ export async function webchatHarness(options: {
     heartbeatSeconds: 60,
     ...(options.fileLinkMs !== undefined ? { fileLinkMs: options.fileLinkMs } : {}),
   });
-  const { handler, routes } = createApp({ log: quietLog, health: () => ({ status: 'ok' }), starting: options.starting ?? (() => false) });
+  const { handler, routes } = createApp({ log: quietLog, health: () => ({ status: 'ok' }), ready: () => ({ status: 'ready' }), starting: options.starting ?? (() => false) });
   channel.mount?.(routes);
   await channel.start({
     async deliver(inbound) {

@@ -59,6 +59,10 @@ it('refuses customers\' messages with 503 while the disk is full, writes again b
   expect(down.status).toBe(503);
   expect(down.body.status).toBe('degraded');
   expect(down.body.reasons).toEqual([expect.stringMatching(/^the store is out of reach: it cannot write to the disk: could not append to .*journal\.jsonl \(ENOSPC: no space left on device, fdatasync\), since .*; every call is refused until a write succeeds, tried again in \d+ s$/)]);
+  // A load balancer's readiness check sends no traffic here meanwhile: every request needing the store would be refused.
+  const ready = await fetch(`${app.url}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toEqual({ status: 'unavailable', reasons: down.body.reasons });
   // Signing in to the dashboard needs no store; what it shows next is refused with the wait, as the dashboard says it.
   const login = await fetch(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
   expect(login.status).toBe(200);

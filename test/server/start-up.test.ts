@@ -57,19 +57,21 @@ describe('readiness', () => {
     const starting = startSwitchboard({ ...options(dir), log: logged.log });
     const url = await Promise.race([logged.next('Switchboard is starting').then((line) => line.url!), starting.then((app) => app.url)]);
 
-    const answers: { status: number; body: { status: string; reasons?: string[] }; modelServing: boolean }[] = [];
+    const answers: { status: number; body: { status: string; reasons?: string[] }; modelServing: boolean; ready: number }[] = [];
     for (;;) {
+      const ready = (await fetch(`${url}/readyz`)).status;
       const res = await fetch(`${url}/healthz`);
       const modelServing = logged.lines.some((line) => /^NLP model \w+ in service$/.test(line.msg));
-      answers.push({ status: res.status, body: (await res.json()) as { status: string }, modelServing });
+      answers.push({ status: res.status, body: (await res.json()) as { status: string }, modelServing, ready });
       if (res.status === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const app = await starting;
     running.push(app);
 
-    expect(answers[0]).toMatchObject({ status: 503, body: { status: 'starting', reasons: expect.arrayContaining(['preparing the NLP model']) } });
+    expect(answers[0]).toMatchObject({ status: 503, body: { status: 'starting', reasons: expect.arrayContaining(['preparing the NLP model']) }, ready: 503 });
     expect(answers.at(-1)).toMatchObject({ status: 200, body: { status: 'ok' }, modelServing: true });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect(app.intents.trainings).toBe(1);
     // The web chat is not served before then either: a message would meet the clarify question.
     expect(logged.lines.findIndex((line) => line.msg === 'Switchboard is listening')).toBeGreaterThan(

@@ -66,3 +66,24 @@ describe('/healthz', () => {
     expect(reasons).toEqual(fileErrors!.map((error) => `refused: ${error}`));
   }, 30_000);
 });
+
+describe('/readyz', () => {
+  it('stays ready while a refused file makes /healthz degraded: the last good version serves, so a load balancer keeps sending customers here', async () => {
+    const dir = await shippedDataDir();
+    // A copy the admin kept before editing, beside the flow it copies.
+    const shipped = await readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8');
+    await writeFile(join(dir, 'flows', 'inbound copy.yaml'), shipped);
+    const app = await start(dir);
+    running.push(app);
+
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(503);
+    const body = (await health.json()) as { status: string; fileErrors?: string[] };
+    expect(body.status).toBe('degraded');
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    // The flow in service is the one the copy was made from.
+    expect(app.flows.forTrigger('conversation.opened', 'contact').map((flow) => flow.name)).toEqual(['inbound']);
+  }, 30_000);
+});
