@@ -32,6 +32,9 @@ export interface TelegramHealthOptions {
   conflictAfterMs?: number;
 }
 
+/** What the operator does about a token Telegram refuses, as the log says it (the dashboard's banner says the same). */
+export const TOKEN_FIX = 'set TELEGRAM_BOT_TOKEN to the token @BotFather gives for this bot (it may have been revoked) and restart';
+
 /** How long Telegram may fail to answer before it counts as unreachable. */
 export const UNREACHABLE_AFTER_MS = 5_000;
 export const PROBE_MS = 1_000;

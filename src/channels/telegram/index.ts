@@ -9,7 +9,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { ChannelSendError, type Channel, type ChannelHost, type FastRoutes, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
-import { TelegramHealth } from './health.ts';
+import { TOKEN_FIX, TelegramHealth } from './health.ts';
 import { CommandMenu } from './menu.ts';
 import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
@@ -59,9 +59,6 @@ export interface TelegramOptions {
   /** Webhook mode: the pause before setWebhook is tried again after Telegram refused its URL (a 400; default 10 minutes). */
   webhookRefusedRetryMs?: number;
 }
-
-/** What the operator does about a token Telegram refuses, as the log says it (the dashboard's banner says the same). */
-const TOKEN_FIX = 'set TELEGRAM_BOT_TOKEN to the token @BotFather gives for this bot (it may have been revoked) and restart';
 
 /** How long a getMe asking whether Telegram answers again may take. */
 const PROBE_TIMEOUT_MS = 5_000;

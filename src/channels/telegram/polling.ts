@@ -4,7 +4,7 @@
 import type { Api } from 'grammy';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
-import type { TelegramHealth } from './health.ts';
+import { TOKEN_FIX, type TelegramHealth } from './health.ts';
 import { ALLOWED_UPDATES, updateId } from './receive.ts';
 
 /** The longest pause between failed tries. */
@@ -54,6 +54,8 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
     });
     let offset: number | undefined;
     let delay = retryMs;
+    // A refused token stays refused until someone changes it: said once, with what to do, not at every try (every 30 s).
+    let tokenRefusedTold = false;
     while (!stopped()) {
       conflicts?.check();
       let updates: unknown[];
@@ -66,12 +68,19 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       } catch (error) {
         if (stopped()) return;
         options.health?.failed(error);
-        if (!conflicts?.failed(error)) log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
+        const health = options.health?.status();
+        if (health?.state === 'token-refused') {
+          if (!tokenRefusedTold) log.error({ err: String(error) }, `Telegram refuses the bot's token (${health.reason ?? ''}): ${TOKEN_FIX}; until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`);
+          else log.debug({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed: the token is still refused');
+          tokenRefusedTold = true;
+        } else if (!conflicts?.failed(error)) log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
         await pause(delay);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
         continue;
       }
       options.health?.answered();
+      if (tokenRefusedTold) log.info('Telegram accepts the bot\'s token again: updates are received');
+      tokenRefusedTold = false;
       delay = retryMs;
       for (const update of updates) {
         if (stopped()) return;

@@ -332,3 +332,29 @@ describe('TelegramHealth and 409s', () => {
     expect(health.conflictRun()).toEqual({ since: 200_000, last: 200_000, count: 1, down: false, over: false });
   });
 });
+
+describe('Telegram long polling with a refused token', () => {
+  it('says once, as an error, that the token is refused and what to do, not at every getUpdates, and says so when it is accepted again', async () => {
+    const api = await FakeBotApi.start();
+    cleanup.push(() => api.close());
+    // The token revoked in @BotFather: every getUpdates is answered 401, until a good one is set.
+    api.fail('getUpdates', 1_000, unauthorized);
+    const { log, lines } = recordingLog();
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log, pollTimeoutSeconds: 1, pollRetryMs: 20 });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+
+    await eventually(() => api.callsOf('getUpdates').length >= 5, 5_000);
+    expect(channel.status?.()).toMatchObject({ up: false, state: 'token-refused', reason: '401: Unauthorized' });
+    const told = () => lines.filter((line) => /getUpdates|token/.test(String(line.msg)) && Number(line.level) >= 30).map(({ level, msg }) => ({ level, msg }));
+    expect(told()).toEqual([{
+      level: 50,
+      msg: "Telegram refuses the bot's token (401: Unauthorized): set TELEGRAM_BOT_TOKEN to the token @BotFather gives for this bot (it may have been revoked) and restart; until then getUpdates is asked again every 30 s, without a line each time",
+    }]);
+
+    api.recover('getUpdates');
+    await eventually(() => channel.status?.().up === true, 5_000);
+    expect(told().at(-1)).toEqual({ level: 30, msg: "Telegram accepts the bot's token again: updates are received" });
+    expect(told()).toHaveLength(2);
+  });
+});
