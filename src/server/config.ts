@@ -1,6 +1,7 @@
 // Configuration from the environment, validated at start-up: a bad value stops the start and names the variable.
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.ts';
+import { editDistance, suggest } from '../shared/suggest.ts';
 import { whatsappNumber } from '../channels/whatsapp/address.ts';
 import { parseRate, type Rate } from '../channels/webchat/limits.ts';
 import { COLOR_PATTERN } from '../channels/webchat/pages.ts';
@@ -190,6 +191,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     });
     throw new ConfigError(`Bad configuration:\n  ${lines.join('\n  ')}`);
   }
+  const misspelt = misspeltSettings(Object.keys(present));
+  if (misspelt.length > 0) throw new ConfigError(`Bad configuration:\n  ${misspelt.join('\n  ')}`);
   if (result.data.STORE === 'postgres' && !result.data.DATABASE_URL) {
     throw new ConfigError('Bad configuration:\n  STORE="postgres": set DATABASE_URL too, like postgresql://switchboard:secret@db.internal:5432/switchboard');
   }
@@ -197,4 +200,46 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('Bad configuration:\n  DATABASE_URL: must start with postgresql://, like postgresql://switchboard:secret@db.internal:5432/switchboard');
   }
   return result.data;
+}
+
+/**
+ * Prefixes only Switchboard's settings use: a variable under one that is no setting is a typo (TELEGRAM_TOKEN), and the
+ * channel it was meant for would stay off without a word.
+ */
+const OWN_PREFIXES = ['TELEGRAM_', 'WHATSAPP_', 'MESSENGER_', 'INSTAGRAM_', 'MICROSOFT_APP_', 'BOTFRAMEWORK_', 'WEBCHAT_'];
+
+/**
+ * One line for each variable set that looks like a setting but is none: under one of Switchboard's own prefixes, or
+ * a typo of a setting's name (ADMIN_TOKN); what was probably meant, and the settings under that prefix.
+ *
+ *     misspeltSettings(['TELEGRAM_TOKEN', 'PATH']); // ['TELEGRAM_TOKEN: not a Switchboard setting, so it does nothing; did you mean TELEGRAM_BOT_TOKEN? …']
+ */
+function misspeltSettings(names: string[]): string[] {
+  const settings = Object.keys(schema.shape);
+  return names.flatMap((name) => {
+    if (settings.includes(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) return [];
+    const prefix = OWN_PREFIXES.find((own) => name.startsWith(own));
+    // Short names (HOSTS, PORTS) may well be another program's: only longer ones are taken for typos.
+    const near = prefix !== undefined || name.length >= 8 ? suggest(name, settings) : undefined;
+    if (prefix === undefined && near === undefined) return [];
+    const siblings = prefix === undefined ? [] : settings.filter((setting) => setting.startsWith(prefix));
+    const meant = near ?? (prefix === undefined ? undefined : closestByWords(name, prefix, siblings));
+    return [`${name}: not a Switchboard setting, so it does nothing${meant ? `; did you mean ${meant}?` : '.'} Rename it, or unset it.` +
+      `${siblings.length > 0 ? ` The settings starting ${prefix}: ${siblings.join(', ')}.` : ''}`];
+  });
+}
+
+/**
+ * The setting under `prefix` sharing the most words (between underscores, past the prefix) with `name`, the nearest of
+ * those; undefined when none shares a word.
+ *
+ *     closestByWords('TELEGRAM_TOKEN', 'TELEGRAM_', ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_API_ROOT']); // 'TELEGRAM_BOT_TOKEN'
+ */
+function closestByWords(name: string, prefix: string, candidates: string[]): string | undefined {
+  const wordsOf = (text: string) => text.slice(prefix.length).split('_');
+  const words = new Set(wordsOf(name));
+  const best = candidates
+    .map((candidate) => ({ candidate, shared: wordsOf(candidate).filter((word) => words.has(word)).length, distance: editDistance(name, candidate) }))
+    .sort((a, b) => b.shared - a.shared || wordsOf(a.candidate).length - wordsOf(b.candidate).length || a.distance - b.distance)[0];
+  return best && best.shared > 0 ? best.candidate : undefined;
 }

@@ -48,6 +48,19 @@ describe('configuration', () => {
     expect(() => readConfig({ SWEEP_EVERY: '0' })).toThrow(/SWEEP_EVERY="0": must be a duration/);
   });
 
+  it('refuses a variable that is no setting but looks like one, naming what was probably meant, rather than starting without the channel', () => {
+    // TELEGRAM_BOT_TOKEN written the way other tools name it: Telegram would stay off, and nothing would say why.
+    expect(() => readConfig({ TELEGRAM_TOKEN: '123456:ABC-DEF' })).toThrow(
+      'Bad configuration:\n  TELEGRAM_TOKEN: not a Switchboard setting, so it does nothing; did you mean TELEGRAM_BOT_TOKEN? Rename it, or unset it. The settings starting TELEGRAM_: TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET.',
+    );
+    expect(() => readConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAG', WHATSAPP_PHONE_ID: '1055' })).toThrow(/WHATSAPP_ACCESS_TOKEN: .*did you mean WHATSAPP_TOKEN\?[^]*\n  WHATSAPP_PHONE_ID: .*did you mean WHATSAPP_PHONE_NUMBER_ID\?/);
+    // A typo of any setting's name: the dashboard would stay off.
+    expect(() => readConfig({ ADMIN_TOKN: 'a-long-random-admin-token' })).toThrow(/ADMIN_TOKN: not a Switchboard setting, so it does nothing; did you mean ADMIN_TOKEN\? Rename it, or unset it\.$/);
+    expect(() => readConfig({ TELEGRAM_FOO: '1' })).toThrow(/TELEGRAM_FOO: not a Switchboard setting, so it does nothing\. Rename it, or unset it\. The settings starting TELEGRAM_: /);
+    // Other programs' variables, short names and lower-case ones (npm's) are left alone.
+    expect(readConfig({ PATH: '/usr/bin', HOSTNAME: 'bot-1', HOSTS: 'a,b', NODE_ENV: 'production', npm_config_port: '1', DATA_DIRECTORY: '/srv' }).PORT).toBe(3000);
+  });
+
   it('refuses an ADMIN_TOKEN short enough to guess, without printing it', () => {
     // The admin API answers a wrong Bearer token at full speed: "admin" or "secret" would open every conversation.
     const refused = (() => {
@@ -111,6 +124,16 @@ describe('configuration', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toMatch(/PORT="99999"/);
+  });
+
+  it('stops the start with one line naming a misspelt setting', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', TELEGRAM_TOKEN: '123456:ABC-DEF' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^Bad configuration:\n {2}TELEGRAM_TOKEN: not a Switchboard setting, so it does nothing; did you mean TELEGRAM_BOT_TOKEN\?/);
+    expect(stderr).not.toContain('ABC-DEF');
   });
 });
 
