@@ -2,6 +2,7 @@
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from './config.ts';
 
 /** The repo's data/ folder, holding the shipped flows, team.yaml and NLP examples. */
 export const shippedDataDir = fileURLToPath(new URL('../../data', import.meta.url));
@@ -24,4 +25,27 @@ export async function seedDataDir(dataDir: string, from: string = shippedDataDir
     await cp(resolve(from, entry), resolve(target, entry), { recursive: true });
   }
   return true;
+}
+
+/** What the person who set DATA_DIR does about each way a folder cannot be used. */
+const DATA_DIR_FIXES: Record<string, string> = {
+  EACCES: 'give the user this process runs as the right to write there (chown), or set DATA_DIR to a folder it can write',
+  EPERM: 'give the user this process runs as the right to write there (chown), or set DATA_DIR to a folder it can write',
+  EROFS: 'it is on a read-only file system: set DATA_DIR to a folder on a writable volume',
+  EEXIST: 'a file stands where a folder should be: set DATA_DIR to a folder, or move the file away',
+  ENOTDIR: 'a file stands where a folder should be: set DATA_DIR to a folder, or move the file away',
+  ENOSPC: 'the disk is full: make room, or set DATA_DIR to a folder on a disk with room',
+};
+
+/**
+ * A folder under DATA_DIR that cannot be made, read or written at start, as a configuration error naming DATA_DIR
+ * and the fix (one line on stderr, as for a bad variable); other failures as they are.
+ *
+ *     await seedDataDir(dir).catch((error) => { throw dataDirError(error, dir); });
+ */
+export function dataDirError(error: unknown, dataDir: string): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const fix = typeof code === 'string' ? DATA_DIR_FIXES[code] : undefined;
+  if (fix === undefined) return error;
+  return new ConfigError(`Bad configuration:\n  DATA_DIR=${JSON.stringify(dataDir)}: cannot be used (${String(message)}): ${fix}.`);
 }

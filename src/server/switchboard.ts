@@ -40,7 +40,7 @@ import { ConsolePresence } from './console-presence.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
 import { ConfigError, ListenError, type Config } from './config.ts';
-import { seedDataDir } from './data-dir.ts';
+import { dataDirError, seedDataDir } from './data-dir.ts';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../shared/confidence.ts';
 import { logged } from '../shared/file-error.ts';
 import type { Logger } from '../shared/log.ts';
@@ -288,7 +288,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   };
 
   try {
-    if (await seedDataDir(dataDir)) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
+    if (await seedDataDir(dataDir).catch((error: unknown) => { throw dataDirError(error, config.DATA_DIR); })) log.info({ dataDir }, 'DATA_DIR was empty: copied the shipped flows and settings');
     const storeLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: object) => log[level](extra ?? {}, msg);
     // A database out of reach at start (started after this process, restarting) is waited for, not a failed start.
     store = config.STORE === 'postgres'
@@ -296,7 +296,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         () => openStore({ kind: 'postgres', url: config.DATABASE_URL as string, log: storeLog, ...(config.DATABASE_POOL_SIZE ? { poolSize: config.DATABASE_POOL_SIZE } : {}) }),
         { log, ...(options.signal ? { signal: options.signal } : {}), ...(options.reachDelaysMs ? { delaysMs: options.reachDelaysMs } : {}), waiting: (reason, delayMs) => { storeWait = reason; storeRetryAt = Date.now() + delayMs; } },
       )
-      : await openEmbeddedStore(resolve(dataDir, 'store'), { log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 });
+      : await openEmbeddedStore(resolve(dataDir, 'store'), { log: storeLog, compactAfterBytes: (config.STORE_COMPACT_AFTER_KB ?? 16_384) * 1024 })
+        .catch((error: unknown) => { throw dataDirError(error, config.DATA_DIR); });
     if (config.STORE === 'postgres') {
       // Loaded here, as openStore loads the store: pg stays out of a process on the embedded store.
       const { PostgresFanout } = await import('../store/postgres/notify.ts');

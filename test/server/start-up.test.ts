@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ListenError } from '../../src/server/config.ts';
+import { ConfigError, ListenError } from '../../src/server/config.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { startSwitchboard, type StartOptions, type Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, quietLog, shippedDataDir, start, visitor } from '../helpers.ts';
@@ -156,6 +156,17 @@ describe('a start that fails', () => {
     await expect(startSwitchboard(options(await shippedDataDir(), { HOST: '192.0.2.1' }))).rejects.toThrow(
       'HOST=192.0.2.1 is not an address of this machine; set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all)',
     );
+  });
+
+  it('names DATA_DIR and the fix, as a bad variable, when a file stands where its folder or its store should be', async () => {
+    const dir = await shippedDataDir();
+    const file = join(dir, 'team.yaml');
+    const asFile = startSwitchboard(options(file));
+    await expect(asFile).rejects.toBeInstanceOf(ConfigError);
+    await expect(asFile).rejects.toThrow(`Bad configuration:\n  DATA_DIR=${JSON.stringify(file)}: cannot be used (EEXIST: file already exists, mkdir '${file}'): a file stands where a folder should be: set DATA_DIR to a folder, or move the file away.`);
+    await rm(join(dir, 'store'), { recursive: true, force: true });
+    await writeFile(join(dir, 'store'), 'not a folder');
+    await expect(startSwitchboard(options(dir))).rejects.toThrow(/^Bad configuration:\n {2}DATA_DIR=".*": cannot be used \(ENOTDIR: .*store.*\): a file stands where a folder should be/);
   });
 
   it('releases the store lock and the port when it fails after opening the store', async () => {
