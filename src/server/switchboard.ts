@@ -17,9 +17,6 @@ import { Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
-import { createTelegramChannel } from '../channels/telegram/index.ts';
-import { createWhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.ts';
-import { createMessengerChannels } from '../channels/messenger/index.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
@@ -603,9 +600,10 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  * three are (and Instagram Direct with it, with INSTAGRAM=1); the Bot Framework (Teams, Web Chat) when
  * MICROSOFT_APP_ID is set, or with BOTFRAMEWORK_NO_AUTH=1; WhatsApp Web with WHATSAPP_WEB=1.
  *
- * The Bot Framework and WhatsApp Web channels are loaded only when set: botbuilder (with @azure/identity and the rest)
- * and qrcode are some 600 of the 1,300 modules a server loads otherwise, and their code stays on the heap that every
- * full garbage collection walks (an idle server's took 88-118 ms with them; see README, Benchmark).
+ * Each channel but the web chat is loaded only when set: botbuilder (with @azure/identity and the rest) and qrcode are
+ * some 600 of the 1,300 modules a server loads otherwise, and their code stays on the heap that every full garbage
+ * collection walks (an idle server's took 88-118 ms with them); grammy and the Telegram, WhatsApp Cloud and Messenger
+ * modules a fifth of the CPU a web-chat-only `npm start` spent loading before it listened (see README, Benchmark).
  */
 async function createChannels(
   config: StartOptions['config'],
@@ -644,6 +642,7 @@ async function createChannels(
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramChannel } = await import('../channels/telegram/index.ts');
     channels.push(createTelegramChannel({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
@@ -660,6 +659,7 @@ async function createChannels(
   }
   const { WHATSAPP_TOKEN: token, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } = config;
   if (token && phoneNumberId && appSecret && verifyToken) {
+    const { createWhatsAppCloudChannel } = await import('../channels/whatsapp-cloud/index.ts');
     channels.push(createWhatsAppCloudChannel({
       token, phoneNumberId, appSecret, verifyToken, now,
       graphRoot: config.GRAPH_API_ROOT ?? 'https://graph.facebook.com',
@@ -674,6 +674,7 @@ async function createChannels(
   }
   const { MESSENGER_PAGE_TOKEN: pageToken, MESSENGER_APP_SECRET: messengerSecret, MESSENGER_VERIFY_TOKEN: messengerVerifyToken } = config;
   if (pageToken && messengerSecret && messengerVerifyToken) {
+    const { createMessengerChannels } = await import('../channels/messenger/index.ts');
     channels.push(...createMessengerChannels({
       pageToken, appSecret: messengerSecret, verifyToken: messengerVerifyToken, now,
       graphRoot: config.GRAPH_API_ROOT ?? 'https://graph.facebook.com',

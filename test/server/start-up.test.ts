@@ -1,10 +1,12 @@
 // Start-up: ready only once the first NLP model serves, a port or host that cannot be used, and a failed start
 // leaving nothing behind (no store lock, no bound port).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ListenError } from '../../src/server/config.ts';
@@ -77,7 +79,7 @@ describe('readiness', () => {
     expect(logged.lines.findIndex((line) => line.msg === 'Switchboard is listening')).toBeGreaterThan(
       logged.lines.findIndex((line) => /^NLP model \w+ in service$/.test(line.msg)),
     );
-  });
+  }, 30_000);
 
   it('routes a clear first need to Billing right after a start on a fresh DATA_DIR, without the clarify question', async () => {
     const app = await start(await shippedDataDir());
@@ -132,6 +134,26 @@ describe('readiness', () => {
     expect(app.intents.trainings).toBe(1);
     expect(await layla.botTexts()).not.toContain(clarify);
   });
+});
+
+describe('what a start loads', () => {
+  it('loads no channel library for a channel left off: the web chat alone starts without grammy, botbuilder or qrcode', async () => {
+    const dir = await shippedDataDir();
+    // A process of its own: this one has loaded them for other tests.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+      import { createRequire } from 'node:module';
+      const { startSwitchboard } = await import('./src/server/switchboard.ts');
+      const { createLogger } = await import('./src/shared/log.ts');
+      const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: process.argv[1] }, log: createLogger({ level: 'silent' }), watch: false });
+      const libraries = Object.keys(createRequire(import.meta.url).cache).flatMap((file) => /node_modules\\/(grammy|botbuilder|qrcode)\\//.exec(file)?.[1] ?? []);
+      await app.stop();
+      process.stdout.write(JSON.stringify([...new Set(libraries)]));
+    `, dir], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    expect(JSON.parse(out)).toEqual([]);
+  }, 60_000);
 });
 
 describe('a start that fails', () => {
