@@ -508,5 +508,5 @@ export class FlowLibrary {
 // Two files naming one flow: the versions in the store, and a conversation's place in a flow, go by its name.
 function nameTaken(file: string, draft: Draft, other: string): FlowError {
   const { name } = draft.flow;
-  return new FlowError(file, draft.nameLine, `flow name "${name}" is already used by ${other}`, 'rename one of the two flows', undefined, { kind: 'flowNameTaken', flow: name, file: other });
+  return new FlowError(file, draft.nameLine, `flow name "${name}" is already used by ${other}`, 'rename one of the two flows, or move a copy kept aside out of flows/, where every .yaml file is loaded', undefined, { kind: 'flowNameTaken', flow: name, file: other });
 }

@@ -212,14 +212,14 @@ describe('FlowLibrary', () => {
     await write('a.yaml', greeting('A'));
     await write('b.yaml', greeting('B'));
     const { library } = await load();
-    expect(library.errors().map(String)).toEqual(['flows/b.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)']);
+    expect(library.errors().map(String)).toEqual(['flows/b.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows, or move a copy kept aside out of flows/, where every .yaml file is loaded)']);
     expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
 
     // The file already serving a name keeps it, even when a newcomer sorts first.
     await write('0.yaml', greeting('Zero'));
     await library.reload();
     expect(library.forTrigger('conversation.opened', 'contact').map((flow) => flow.file)).toEqual(['flows/a.yaml']);
-    expect(library.errors().map(String)).toContain('flows/0.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows)');
+    expect(library.errors().map(String)).toContain('flows/0.yaml:1:1: flow name "inbound" is already used by flows/a.yaml (rename one of the two flows, or move a copy kept aside out of flows/, where every .yaml file is loaded)');
   });
 
   it('lets a template read a field another flow saves, and refuses it once no flow does', async () => {

@@ -80,6 +80,8 @@ describe('/readyz', () => {
     expect(health.status).toBe(503);
     const body = (await health.json()) as { status: string; fileErrors?: string[] };
     expect(body.status).toBe('degraded');
+    // What pages the operator says what to do with the copy.
+    expect(body.fileErrors).toEqual(['flows/inbound copy.yaml:7:1: flow name "inbound" is already used by flows/inbound.yaml (rename one of the two flows, or move a copy kept aside out of flows/, where every .yaml file is loaded)']);
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
