@@ -1,7 +1,7 @@
 // Long-polling mode (no webhook secret set): getUpdates in a loop. The offset, which confirms updates to
 // Telegram, only moves past an update once it is received (stored, ignored or refused for good); one that could
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
-import type { Api } from 'grammy';
+import { HttpError, type Api } from 'grammy';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
 import { TOKEN_FIX, type TelegramHealth } from './health.ts';
@@ -54,8 +54,9 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
     });
     let offset: number | undefined;
     let delay = retryMs;
-    // A refused token stays refused until someone changes it: said once, with what to do, not at every try (every 30 s).
-    let tokenRefusedTold = false;
+    // A failure that lasts (a refused token stays refused until someone changes it; a network down for hours) is told
+    // once, with what to do, and again when it ends, not at every try (every 30 s).
+    let told: 'failing' | 'token-refused' | 'unreachable' | undefined;
     while (!stopped()) {
       conflicts?.check();
       let updates: unknown[];
@@ -69,18 +70,28 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         if (stopped()) return;
         options.health?.failed(error);
         const health = options.health?.status();
-        if (health?.state === 'token-refused') {
-          if (!tokenRefusedTold) log.error({ err: String(error) }, `Telegram refuses the bot's token (${health.reason ?? ''}): ${TOKEN_FIX}; until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`);
-          else log.debug({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed: the token is still refused');
-          tokenRefusedTold = true;
-        } else if (!conflicts?.failed(error)) log.warn({ err: String(error), retryInMs: delay }, 'Telegram getUpdates failed');
+        const err = describeFailure(error);
+        if (health?.state === 'token-refused' || health?.state === 'unreachable') {
+          if (told !== health.state) {
+            const quietly = `until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`;
+            log.error({ err, ...(health.downSince ? { since: health.downSince } : {}) }, health.state === 'token-refused'
+              ? `Telegram refuses the bot's token (${health.reason ?? ''}): ${TOKEN_FIX}; ${quietly}`
+              : `Telegram is out of reach (${err}): check that this machine can reach Telegram (its network, DNS, firewall or proxy, and TELEGRAM_API_ROOT when set); ${quietly}`);
+          } else log.debug({ err, retryInMs: delay }, 'Telegram getUpdates failed again');
+          told = health.state;
+        } else if (!conflicts?.failed(error)) {
+          if (told === undefined) log.warn({ err, retryInMs: delay }, 'Telegram getUpdates failed; trying again');
+          else log.debug({ err, retryInMs: delay }, 'Telegram getUpdates failed again');
+          told ??= 'failing';
+        }
         await pause(delay);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
         continue;
       }
       options.health?.answered();
-      if (tokenRefusedTold) log.info('Telegram accepts the bot\'s token again: updates are received');
-      tokenRefusedTold = false;
+      if (told === 'token-refused') log.info('Telegram accepts the bot\'s token again: updates are received');
+      if (told === 'unreachable') log.info('Telegram answers again: updates are received');
+      told = undefined;
       delay = retryMs;
       for (const update of updates) {
         if (stopped()) return;
@@ -107,4 +118,9 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       await running.catch(() => undefined);
     },
   };
+}
+
+/** A failed call in words; a network failure with its cause (`connect ECONNREFUSED 10.0.0.1:443`), which grammY's message leaves out. */
+function describeFailure(error: unknown): string {
+  return error instanceof HttpError && error.error instanceof Error ? `${error.message} (${error.error.message})` : String(error);
 }

@@ -358,3 +358,34 @@ describe('Telegram long polling with a refused token', () => {
     expect(told()).toHaveLength(2);
   });
 });
+
+describe('Telegram long polling out of reach', () => {
+  it('warns at the first failure, says once as an error that Telegram is out of reach and why, not at every getUpdates, and says when it answers again', async () => {
+    // Telegram's address is closed (the network down, a firewall): then it answers again on the same address.
+    const first = await FakeBotApi.start();
+    const port = Number(new URL(first.url).port);
+    await first.close();
+    const { log, lines } = recordingLog();
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: `http://127.0.0.1:${port}`, log, pollTimeoutSeconds: 1, pollRetryMs: 20, unreachableAfterMs: 100 });
+    cleanup.push(() => channel.stop());
+    await channel.start(hostFor(async () => undefined));
+
+    await eventually(() => channel.status?.().state === 'unreachable', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const told = () => lines.filter((line) => /getUpdates|Telegram is out of reach|Telegram answers/.test(String(line.msg)) && Number(line.level) >= 30).map(({ level, msg }) => ({ level, msg }));
+    expect(told()).toEqual([
+      { level: 40, msg: 'Telegram getUpdates failed; trying again' },
+      {
+        level: 50,
+        msg: `Telegram is out of reach (Network request for 'getUpdates' failed! (connect ECONNREFUSED 127.0.0.1:${port})): check that this machine can reach Telegram (its network, DNS, firewall or proxy, and TELEGRAM_API_ROOT when set); until then getUpdates is asked again every 30 s, without a line each time`,
+      },
+    ]);
+    // The tries meanwhile are there for whoever turns debug on.
+    expect(lines.filter((line) => line.msg === 'Telegram getUpdates failed again').length).toBeGreaterThanOrEqual(2);
+
+    const api = await FakeBotApi.start(port);
+    cleanup.push(() => api.close());
+    await eventually(() => channel.status?.().up === true, 5_000);
+    expect(told().slice(2)).toEqual([{ level: 30, msg: 'Telegram answers again: updates are received' }]);
+  });
+});
