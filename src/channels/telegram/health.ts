@@ -209,8 +209,16 @@ export class TelegramHealth {
 }
 
 /** A failed call as Telegram words it (`502: Bad Gateway`), or the network's error. */
-function wordsOf(error: unknown): string {
-  return error instanceof GrammyError ? `${error.error_code}: ${error.description}` : error instanceof Error ? error.message : String(error);
+/**
+ * A failed call in words, as /healthz and the log say it: Telegram's own, or a network failure with its cause, which
+ * grammY's message leaves out.
+ *
+ *     wordsOf(error); // "Network request for 'getUpdates' failed! (connect ECONNREFUSED 149.154.167.220:443)"
+ */
+export function wordsOf(error: unknown): string {
+  if (error instanceof GrammyError) return `${error.error_code}: ${error.description}`;
+  if (error instanceof HttpError && error.error instanceof Error) return `${error.message} (${error.error.message})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,10 +1,10 @@
 // Long-polling mode (no webhook secret set): getUpdates in a loop. The offset, which confirms updates to
 // Telegram, only moves past an update once it is received (stored, ignored or refused for good); one that could
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
-import { HttpError, type Api } from 'grammy';
+import type { Api } from 'grammy';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
-import { TOKEN_FIX, type TelegramHealth } from './health.ts';
+import { TOKEN_FIX, wordsOf, type TelegramHealth } from './health.ts';
 import { ALLOWED_UPDATES, updateId } from './receive.ts';
 
 /** The longest pause between failed tries. */
@@ -70,7 +70,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         if (stopped()) return;
         options.health?.failed(error);
         const health = options.health?.status();
-        const err = describeFailure(error);
+        const err = wordsOf(error);
         if (health?.state === 'token-refused' || health?.state === 'unreachable') {
           if (told !== health.state) {
             const quietly = `until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`;
@@ -120,7 +120,3 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
   };
 }
 
-/** A failed call in words; a network failure with its cause (`connect ECONNREFUSED 10.0.0.1:443`), which grammY's message leaves out. */
-function describeFailure(error: unknown): string {
-  return error instanceof HttpError && error.error instanceof Error ? `${error.message} (${error.error.message})` : String(error);
-}

@@ -371,6 +371,8 @@ describe('Telegram long polling out of reach', () => {
     await channel.start(hostFor(async () => undefined));
 
     await eventually(() => channel.status?.().state === 'unreachable', 5_000);
+    // /healthz and the dashboard say why, as the log does.
+    expect(channel.status?.().reason).toBe(`Network request for 'getUpdates' failed! (connect ECONNREFUSED 127.0.0.1:${port})`);
     await new Promise((resolve) => setTimeout(resolve, 700));
     const told = () => lines.filter((line) => /getUpdates|Telegram is out of reach|Telegram answers/.test(String(line.msg)) && Number(line.level) >= 30).map(({ level, msg }) => ({ level, msg }));
     expect(told()).toEqual([
