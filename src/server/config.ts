@@ -209,22 +209,30 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
 const OWN_PREFIXES = ['TELEGRAM_', 'WHATSAPP_', 'MESSENGER_', 'INSTAGRAM_', 'MICROSOFT_APP_', 'BOTFRAMEWORK_', 'WEBCHAT_'];
 
 /**
- * One line for each variable set that looks like a setting but is none: under one of Switchboard's own prefixes, or
- * a typo of a setting's name (ADMIN_TOKN); what was probably meant, and the settings under that prefix.
+ * Variables a container platform sets for each service it runs beside (Kubernetes' and Docker links'
+ * `WEBCHAT_SERVICE_HOST`, `TELEGRAM_PORT_443_TCP_ADDR` for services named so): another program's, never a typo.
+ */
+const SERVICE_LINK = /_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?)$/;
+
+/**
+ * One line for each variable set that looks like a misspelt setting: under one of Switchboard's own prefixes, or a
+ * typo of a setting's name (ADMIN_TOKN), when the setting it was probably meant for is not set; what was meant, and
+ * the settings under that prefix. A variable that means no setting, or whose setting is set too, is another program's.
  *
  *     misspeltSettings(['TELEGRAM_TOKEN', 'PATH']); // ['TELEGRAM_TOKEN: not a Switchboard setting, so it does nothing; did you mean TELEGRAM_BOT_TOKEN? …']
  */
 function misspeltSettings(names: string[]): string[] {
   const settings = Object.keys(schema.shape);
   return names.flatMap((name) => {
-    if (settings.includes(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) return [];
+    if (settings.includes(name) || !/^[A-Z][A-Z0-9_]*$/.test(name) || SERVICE_LINK.test(name)) return [];
     const prefix = OWN_PREFIXES.find((own) => name.startsWith(own));
     // Short names (HOSTS, PORTS) may well be another program's: only longer ones are taken for typos.
     const near = prefix !== undefined || name.length >= 8 ? suggest(name, settings) : undefined;
     if (prefix === undefined && near === undefined) return [];
     const siblings = prefix === undefined ? [] : settings.filter((setting) => setting.startsWith(prefix));
     const meant = near ?? (prefix === undefined ? undefined : closestByWords(name, prefix, siblings));
-    return [`${name}: not a Switchboard setting, so it does nothing${meant ? `; did you mean ${meant}?` : '.'} Rename it, or unset it.` +
+    if (meant === undefined || names.includes(meant)) return [];
+    return [`${name}: not a Switchboard setting, so it does nothing; did you mean ${meant}? Rename it, or unset it.` +
       `${siblings.length > 0 ? ` The settings starting ${prefix}: ${siblings.join(', ')}.` : ''}`];
   });
 }

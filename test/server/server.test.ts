@@ -56,9 +56,11 @@ describe('configuration', () => {
     expect(() => readConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAG', WHATSAPP_PHONE_ID: '1055' })).toThrow(/WHATSAPP_ACCESS_TOKEN: .*did you mean WHATSAPP_TOKEN\?[^]*\n  WHATSAPP_PHONE_ID: .*did you mean WHATSAPP_PHONE_NUMBER_ID\?/);
     // A typo of any setting's name: the dashboard would stay off.
     expect(() => readConfig({ ADMIN_TOKN: 'a-long-random-admin-token' })).toThrow(/ADMIN_TOKN: not a Switchboard setting, so it does nothing; did you mean ADMIN_TOKEN\? Rename it, or unset it\.$/);
-    expect(() => readConfig({ TELEGRAM_FOO: '1' })).toThrow(/TELEGRAM_FOO: not a Switchboard setting, so it does nothing\. Rename it, or unset it\. The settings starting TELEGRAM_: /);
-    // Other programs' variables, short names and lower-case ones (npm's) are left alone.
+    // Other programs' variables, short names and lower-case ones (npm's) are left alone; so are those of a prefix that
+    // mean no setting, those whose setting is set too, and those Kubernetes sets for a service named `telegram`.
     expect(readConfig({ PATH: '/usr/bin', HOSTNAME: 'bot-1', HOSTS: 'a,b', NODE_ENV: 'production', npm_config_port: '1', DATA_DIRECTORY: '/srv' }).PORT).toBe(3000);
+    expect(readConfig({ TELEGRAM_FOO: '1', ADMIN_TOKEN: 'a-long-random-admin-token-1234', ADMIN_TOKENS: 'x' }).PORT).toBe(3000);
+    expect(readConfig({ TELEGRAM_SERVICE_HOST: '10.0.0.9', TELEGRAM_SERVICE_PORT: '443', TELEGRAM_PORT: 'tcp://10.0.0.9:443', TELEGRAM_PORT_443_TCP_ADDR: '10.0.0.9', WEBCHAT_PORT: 'tcp://10.0.0.8:80' }).PORT).toBe(3000);
   });
 
   it('refuses an ADMIN_TOKEN short enough to guess, without printing it', () => {
