@@ -111,6 +111,11 @@ export interface OutboundMessage {
    * of choices. Set on messages with files, and on the bot's with choices.
    */
   language?: string;
+  /**
+   * An agent's reaction to the customer's message `to` (its channel message id) instead of words: `emoji`, or '' to take
+   * the reaction back. Sent only where `Channel.reacts` takes that emoji; `text` says what it was for the transcript.
+   */
+  reaction?: { emoji: string; to: string };
 }
 
 /** Whether a channel with a connection of its own can send and receive, its state, and why not (for `/healthz`). */
@@ -310,6 +315,11 @@ export interface Channel {
    * it is about.
    */
   readonly quotes?: boolean;
+  /**
+   * Whether the customer sees `emoji` as a reaction from the business on their message (`OutboundMessage.reaction`):
+   * Telegram takes a fixed set from bots, WhatsApp any emoji. Without it, the channel shows no reactions.
+   */
+  reacts?(emoji: string): boolean;
   /** Opens a thread titled `title` in a group (a Telegram forum topic); resolves to the thread's address. */
   openThread?(group: string, title: string): Promise<string>;
   /** Closes a thread `openThread` opened. */

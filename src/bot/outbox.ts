@@ -232,6 +232,7 @@ export class Outbox {
     if (message.from === 'agent') outbound.byAgent = true;
     if (message.replyTo !== undefined) outbound.replyTo = message.replyTo;
     if (message.language !== undefined) outbound.language = message.language;
+    if (message.reaction) outbound.reaction = message.reaction;
     // Each part's id, over the attempts (a retry resumes after the parts that went out).
     const parts: string[] = [];
     const sentPart = (id: string): void => void parts.push(id);

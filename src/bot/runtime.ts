@@ -154,12 +154,13 @@ export class Runtime {
     } });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     const channels = options.channels;
-    // What the handover asks of the channels: which run, how their message ids order a chat, which show quotes.
+    // What the handover asks of the channels: which run, how their message ids order a chat, which show quotes and reactions.
     const ofChannels = channels
       ? {
           running: (channel: string) => channels.has(channel),
           cameAfter: (channel: string, id: string, than: string) => channels.get(channel)?.cameAfter?.(id, than),
           quotes: (channel: string) => channels.get(channel)?.quotes === true,
+          reacts: (channel: string, emoji: string) => channels.get(channel)?.reacts?.(emoji) === true,
         }
       : {};
     this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation), wording: (conversation) => flows.wording(conversation) });

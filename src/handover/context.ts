@@ -18,6 +18,8 @@ export interface DeskContext {
   running?: (channel: string) => boolean;
   /** Whether the customer sees a message's `replyTo` as a quote on a channel (`Channel.quotes`). Without it, no channel quotes. */
   quotes?: (channel: string) => boolean;
+  /** Whether the customer sees `emoji` as a reaction to their message on a channel (`Channel.reacts`). Without it, no channel does. */
+  reacts?: (channel: string, emoji: string) => boolean;
   /**
    * Whether the bot has a flow to go on with in `conversation` if it were handed back (the one that handed it over,
    * else a `conversation.opened` flow). Without it, the bot always has.

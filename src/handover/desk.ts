@@ -38,6 +38,7 @@ export class Desk {
       ...(options.templates ? { templates: options.templates } : {}),
       ...(options.running ? { running: options.running } : {}),
       ...(options.quotes ? { quotes: options.quotes } : {}),
+      ...(options.reacts ? { reacts: options.reacts } : {}),
       ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
       ...(options.cameAfter ? { cameAfter: options.cameAfter } : {}),
       ...(options.wording ? { wording: options.wording } : {}),

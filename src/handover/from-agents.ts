@@ -15,7 +15,7 @@ import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
 import { customerName, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
-import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
+import { correctForCustomer, fromAgentToCustomer, reactForCustomer, relayedIn } from './relay.ts';
 import { agentInThread } from './threads.ts';
 import type { Agent } from './team.ts';
 
@@ -30,7 +30,8 @@ export async function fromAgent(
 ): Promise<void> {
   if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
   if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx, handBack);
-  if (inbound.reaction || inbound.deletion) return notPassedOn(ctx, tx, agent, inbound, fx);
+  if (inbound.reaction) return reactionFromAgent(ctx, tx, agent, inbound, inbound.reaction, fx);
+  if (inbound.deletion) return notPassedOn(ctx, tx, agent, inbound, fx);
   const text = inbound.text ?? '';
   const command = parseAgentCommand(text, agent.language);
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
@@ -169,10 +170,34 @@ async function replySentAgain(ctx: DeskContext, tx: Tx, agent: Agent, inbound: I
 }
 
 /**
- * An agent's reaction to a message in their chat with the bot (a customer's relay, say), or their deletion for everyone
- * of a message of theirs: neither reaches a customer, so the agent is told, since their app shows them done. A deletion
- * of a message relayed to a customer says that the customer still has it (no channel here takes a sent message back):
- * it may have gone to the wrong one. A deleted command, or any message that reached nobody, is nothing to tell.
+ * An agent's reaction (`emoji`, '' when they took it back) to a message in their chat with the bot. On the relay of a
+ * customer's message, in a conversation they hold, it goes on that message in the customer's own app where their
+ * channel shows that reaction from the business (`reactForCustomer`). Anywhere else it reaches no one, and the agent
+ * is told why, since their app shows it done: a card or a notice is no customer's message, the conversation is closed
+ * or someone else's now (nothing may reach the customer who has it), or the customer's app cannot show it. Taking
+ * back a reaction that reached no one is nothing to tell.
+ */
+async function reactionFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, reaction: { emoji: string; to: string }, fx: DeskEffects): Promise<void> {
+  await keep(ctx, tx, agent, inbound);
+  const reacted = await messageOrPartOf(tx, inbound.channel, reaction.to);
+  const conversation = reacted?.conversationId !== undefined ? await tx.conversation(reacted.conversationId) : undefined;
+  const to = conversation ? { id: conversation.id, customer: await customerName(tx, conversation, agent.language) } : undefined;
+  const reply = (said: Line) => (reaction.emoji === '' ? Promise.resolve() : toAgent(ctx, tx, agent, word(said, agent.language), fx, to?.id));
+  const customers = conversation ? relayedIn(conversation, reacted) : undefined;
+  if (!conversation || !to || customers === undefined) return reply(line('reactionNotOnCustomers', reaction.emoji, to));
+  const held = await heldBy(ctx, tx, agent, conversation.id);
+  if (!('conversation' in held)) {
+    return reply(conversation.status !== 'open' ? line('reactionOnClosed', reaction.emoji, to) : line('reactionNotYours', reaction.emoji, to, holderOf(ctx, conversation)?.name));
+  }
+  const shown = await reactForCustomer(ctx, tx, agent, held.conversation, { emoji: reaction.emoji, to: customers }, fx);
+  if (shown !== true) await reply(line('reactionNotShown', reaction.emoji, to, shown.someShown));
+}
+
+/**
+ * An agent's deletion for everyone of a message of theirs: it does not reach a customer, so the agent is told, since
+ * their app shows it done. A deletion of a message relayed to a customer says that the customer still has it (no
+ * channel here takes a sent message back): it may have gone to the wrong one. A deleted command, or any message that
+ * reached nobody, is nothing to tell.
  */
 async function notPassedOn(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
   await keep(ctx, tx, agent, inbound);
@@ -181,11 +206,6 @@ async function notPassedOn(ctx: DeskContext, tx: Tx, agent: Agent, inbound: Inbo
     const conversation = id !== undefined ? await tx.conversation(id) : undefined;
     return conversation ? { id: conversation.id, customer: await customerName(tx, conversation, agent.language) } : undefined;
   };
-  if (inbound.reaction) {
-    const reacted = await messageOrPartOf(tx, inbound.channel, inbound.reaction.to);
-    const conversation = await about(reacted?.conversationId);
-    return reply(line('reactionNotPassedOn', inbound.reaction.emoji, conversation), conversation?.id);
-  }
   const deleted = inbound.deletion ? await tx.messageByChannelId(inbound.channel, inbound.deletion.of) : undefined;
   const own = deleted?.direction === 'in' && deleted.from === 'agent' && deleted.agentId === agent.id ? deleted : undefined;
   const conversation = await about(own?.relayedTo);

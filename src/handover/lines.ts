@@ -270,10 +270,18 @@ const en = {
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
   // A command's word without its slash ("close"), which is no message for a customer.
   bareCommand: (command: string) => `Nothing was sent to the customer: did you mean ${command}? Commands start with "/".`,
-  // An agent's reaction in their chat with the bot (`to`: the conversation of the message they reacted to, if any).
-  reactionNotPassedOn: (emoji: string, to?: { id: number; customer: string }) => (to
-    ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: reactions are not passed on to customers. Write it to them instead.`
-    : `Your reaction ${emoji} reached no one: reactions are not passed on to customers.`),
+  // An agent's reaction in their chat with the bot that reached no customer (`to`: the conversation of the message they
+  // reacted to, if any): on no relay of a customer's message (a card, a notice), in a conversation closed or passed
+  // on, or one the customer's app cannot show (`someShown`: it shows others, as Telegram shows a fixed set from bots).
+  reactionNotOnCustomers: (emoji: string, to?: { id: number; customer: string }) => (to
+    ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: only a reaction to one of their own messages does.`
+    : `Your reaction ${emoji} reached no one: only a reaction to a customer's message reaches them.`),
+  reactionOnClosed: (emoji: string, to: { id: number; customer: string }) => `#${to.id} is closed: your reaction ${emoji} did not reach ${to.customer}.`,
+  reactionNotYours: (emoji: string, to: { id: number; customer: string }, holder?: string) =>
+    `#${to.id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your reaction ${emoji} did not reach ${to.customer}.`,
+  reactionNotShown: (emoji: string, to: { id: number; customer: string }, someShown: boolean) => (someShown
+    ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: their app takes only some reactions from the business (👍 ❤ 🔥 🙏 👌 among them). React with one of those, or write it to them.`
+    : `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: reactions are not passed on to their chat. Write it to them instead.`),
   // An agent's deletion for everyone of a message of theirs (`text`) that was relayed to the customer of `to`.
   deletedStillThere: (to: { id: number; customer: string }, text: string) =>
     `#${to.id}: ${to.customer} still has the message you deleted (${shortQuote(text) ?? 'a file'}): a message that reached a customer cannot be taken back. If it was wrong, tell them so.`,
@@ -455,9 +463,15 @@ const ar: Wording = {
   cardCustomer: (tag) => `العميل ${isolate(tag)}`,
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
   bareCommand: (command) => `لم يُرسَل شيء إلى العميل: هل تقصد ${isolate(command)}؟ تبدأ الأوامر بـ «/».`,
-  reactionNotPassedOn: (emoji, to) => (to
-    ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا تُنقل التفاعلات إلى العملاء. اكتب له ما تريد بدلًا منه.`
-    : `لم يصل تفاعلك ${emoji} إلى أحد: لا تُنقل التفاعلات إلى العملاء.`),
+  reactionNotOnCustomers: (emoji, to) => (to
+    ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا يصل إلا التفاعل مع إحدى رسائله هو.`
+    : `لم يصل تفاعلك ${emoji} إلى أحد: لا يصل إلى العميل إلا التفاعل مع إحدى رسائله.`),
+  reactionOnClosed: (emoji, to) => `المحادثة #${to.id} مغلقة: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}.`,
+  reactionNotYours: (emoji, to, holder) =>
+    `لم تعد المحادثة #${to.id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}.`,
+  reactionNotShown: (emoji, to, someShown) => (someShown
+    ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا يقبل تطبيقه من الشركة إلا بعض التفاعلات (منها 👍 ❤ 🔥 🙏 👌). تفاعل بأحدها، أو اكتب له ما تريد.`
+    : `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا تُنقل التفاعلات إلى محادثته. اكتب له ما تريد بدلًا منه.`),
   deletedStillThere: (to, text) =>
     `المحادثة #${to.id}: ما زالت الرسالة التي حذفتها (${shortQuote(text, 'ar') ?? 'ملف'}) لدى ${isolate(to.customer)}: لا يمكن استرجاع رسالة وصلت إلى العميل. إن كانت خاطئة فأخبره بذلك.`,
   editedCommand: () => 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.',

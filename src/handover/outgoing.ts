@@ -52,11 +52,13 @@ async function customerOf(tx: Tx, conversation: Conversation): Promise<{ address
 
 /**
  * A message to the customer of `conversation`, from the bot or from an agent; `replyTo` quotes a message of their chat
- * (its channel message id, with `quote`, what it said) where the channel can, and `edit` says which agent's message it corrects.
+ * (its channel message id, with `quote`, what it said) where the channel can, `edit` says which agent's message it corrects,
+ * and `reaction` makes it an agent's reaction to one of the customer's messages (sent only where the channel shows it).
  */
 export async function toCustomer(
   ctx: DeskContext, tx: Tx, conversation: Conversation,
-  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit'] }, fx: DeskEffects,
+  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit']; reaction?: Message['reaction'] },
+  fx: DeskEffects,
 ): Promise<void> {
   const { address: to, language } = await customerOf(tx, conversation);
   if (to === undefined) {
@@ -67,7 +69,8 @@ export async function toCustomer(
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
     from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said, language),
     ...(said.template ? { template: said.template } : {}), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
-    ...(said.replyTo !== undefined ? { replyTo: said.replyTo, ...(said.quote !== undefined ? { quote: said.quote } : {}) } : {}), ...(said.edit ? { edit: said.edit } : {}), at: stamp(ctx), status: 'pending',
+    ...(said.replyTo !== undefined ? { replyTo: said.replyTo, ...(said.quote !== undefined ? { quote: said.quote } : {}) } : {}), ...(said.edit ? { edit: said.edit } : {}),
+    ...(said.reaction ? { reaction: said.reaction } : {}), at: stamp(ctx), status: 'pending',
   });
 }
 

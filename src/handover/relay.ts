@@ -230,6 +230,28 @@ export async function correctForCustomer(
   tx.putConversation(conversation);
 }
 
+/**
+ * An agent's reaction (`emoji`; '' takes theirs back) to the customer's message `to` (its channel message id) in
+ * `conversation`, which the agent holds: put on that message in the customer's app where their channel shows that
+ * emoji from the business; else nothing is sent, and `someShown` says whether the channel shows other emoji (Telegram
+ * takes a fixed set from bots) or none at all (the web chat). Only the customer's own messages of this conversation
+ * take it: no one else's chat is ever touched.
+ */
+export async function reactForCustomer(
+  ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, reaction: { emoji: string; to: string }, fx: DeskEffects,
+): Promise<true | { someShown: boolean }> {
+  const original = await tx.messageByChannelId(conversation.channel, reaction.to);
+  if (original?.direction !== 'in' || original.from !== 'contact' || original.conversationId !== conversation.id || original.contactId !== conversation.contactId) {
+    return { someShown: false };
+  }
+  const reacts = (emoji: string) => ctx.reacts?.(conversation.channel, emoji) === true;
+  // Taking a reaction back is an empty one, which a channel that shows reactions takes.
+  if (!reacts(reaction.emoji === '' ? '👍' : reaction.emoji)) return { someShown: reacts('👍') };
+  const text = reaction.emoji === '' ? '[reaction taken back]' : `[reacted ${reaction.emoji}]`;
+  await toCustomer(ctx, tx, conversation, { from: 'agent', agentId: agent.id, text, reaction }, fx);
+  return true;
+}
+
 /** How far back in a conversation the copy of a message an agent edits is looked for. */
 const CORRECTED_WITHIN = 200;
 

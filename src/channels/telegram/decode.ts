@@ -294,15 +294,18 @@ function fromEdit(message: z.infer<typeof editedMessageSchema>, receivedAt: Date
 }
 
 /**
- * A person's reactions to a message changed: the emoji they added is a reaction to it. Taking one back, or adding
- * only a custom emoji (no character to show), says nothing.
+ * A person's reactions to a message changed: the emoji they added is a reaction to it; taking back every emoji
+ * reaction is an empty one (an agent's then comes off the customer's message). Adding only a custom emoji (no
+ * character to show) says nothing.
  */
 function fromReaction(changed: z.infer<typeof messageReactionSchema>, receivedAt: Date): Decoded {
   const { chat, user } = changed;
   if (chat.type !== 'private') return { kind: 'ignored', reason: `reaction in a ${chat.type} chat`, level: 'debug' };
   const before = new Set(changed.old_reaction.map((reaction) => reaction.emoji));
-  const added = changed.new_reaction.find((reaction) => reaction.type === 'emoji' && reaction.emoji !== undefined && !before.has(reaction.emoji));
-  if (!added?.emoji) return { kind: 'ignored', reason: 'a reaction taken back, or one without an emoji', level: 'debug' };
+  const emojis = (reactions: typeof changed.new_reaction) => reactions.filter((reaction) => reaction.type === 'emoji' && reaction.emoji !== undefined);
+  const takenBack = emojis(changed.new_reaction).length === 0 && emojis(changed.old_reaction).length > 0;
+  const added = takenBack ? { emoji: '' } : emojis(changed.new_reaction).find((reaction) => !before.has(reaction.emoji));
+  if (added?.emoji === undefined) return { kind: 'ignored', reason: 'a reaction without an emoji', level: 'debug' };
   const at = sentAt(changed.date, receivedAt);
   return {
     kind: 'message',

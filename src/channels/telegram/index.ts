@@ -14,6 +14,7 @@ import { CommandMenu } from './menu.ts';
 import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
 import { receiveUpdate } from './receive.ts';
+import { botReaction } from './reactions.ts';
 import { Sender } from './send.ts';
 import { keepRegistering, mountWebhook } from './webhook.ts';
 
@@ -191,6 +192,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       await api.closeForumTopic(chat, Number(id));
     },
     cameAfter,
+    reacts: (emoji: string) => botReaction(emoji) !== undefined && emoji !== '',
     async stop() {
       stopping.abort();
       offAgents?.();

@@ -3,8 +3,9 @@
 // remembered by stored message id, so the retry resumes after them instead of repeating them to the customer.
 import type { Api } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { MediaStore, OutboundMessage } from '../../types.ts';
+import { ChannelSendError, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { toSendError } from './errors.ts';
+import { botReaction } from './reactions.ts';
 import { renderMessage, type Part } from './render.ts';
 
 /** Messages the outbox gave up on are never sent again: past this many, the oldest memories are dropped. */
@@ -40,6 +41,7 @@ export class Sender {
   }
 
   async #send(to: string, message: OutboundMessage, media: MediaStore | undefined, sentPart?: (id: string) => void): Promise<string> {
+    if (message.reaction) return this.#react(to, message.reaction);
     const parts = await renderMessage(message, media);
     const [chat, thread] = to.split('/') as [string, string | undefined];
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
@@ -58,6 +60,19 @@ export class Sender {
     }
     if (message.id !== undefined) this.#done.delete(message.id);
     return last ?? `${to}:unsent`;
+  }
+
+  /**
+   * Puts the bot's reaction on the message `to` (`<chat>:<message id>`) of the chat `chat`, or takes it back (''):
+   * resolves to an id naming the reaction, since it is no message of its own.
+   */
+  async #react(chat: string, reaction: { emoji: string; to: string }): Promise<string> {
+    const message = reaction.to.startsWith(`${chat}:`) ? Number(reaction.to.slice(chat.length + 1)) : Number.NaN;
+    if (!Number.isSafeInteger(message) || message <= 0) throw new ChannelSendError(`no message ${reaction.to} in chat ${chat} to react to`, { permanent: true });
+    const emoji = botReaction(reaction.emoji);
+    if (emoji === undefined) throw new ChannelSendError(`Telegram takes no ${reaction.emoji} reaction from a bot`, { permanent: true });
+    await this.#api.raw.setMessageReaction({ chat_id: chat, message_id: message, reaction: emoji === '' ? [] : [{ type: 'emoji', emoji: emoji as never }] });
+    return `${chat}:reaction:${message}`;
   }
 
   #call(chat: string, thread: string | undefined, part: Part, extra: object): Promise<Message> {

@@ -329,9 +329,9 @@ function contentOf(message: Message): Content {
     }
     case 'reaction': {
       const { emoji, message_id: to } = message.reaction ?? {};
-      // An empty emoji takes a reaction back: nothing to record.
-      if (!emoji || !to) return { ignored: 'a reaction taken back' };
-      return { reaction: { emoji, to } };
+      // An empty emoji takes a reaction back (an agent's then comes off the customer's message; a customer's says nothing).
+      if (!to) return { ignored: 'a reaction without the message it is on' };
+      return { reaction: { emoji: emoji ?? '', to } };
     }
     case 'request_welcome':
       return { ignored: 'a person opened the chat for the first time (request_welcome)' };

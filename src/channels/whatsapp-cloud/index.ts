@@ -87,6 +87,8 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
   return {
     name: CHANNEL,
     quotes: true,
+    // WhatsApp shows any emoji as a reaction on the customer's message.
+    reacts: (emoji: string) => emoji.trim() !== '',
     mount(app: Express) {
       mountWebhook<Item>(app, {
         path: WEBHOOK_PATH,

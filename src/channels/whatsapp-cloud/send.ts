@@ -86,6 +86,8 @@ export class Sender {
   }
 
   async #send(to: string, message: OutboundMessage, host: ChannelHost | undefined, sentPart?: (id: string) => void): Promise<string> {
+    // A reaction is a message of its own type on the customer's message ('' takes it back).
+    if (message.reaction) return this.#call(to, { payload: { type: 'reaction', reaction: { message_id: message.reaction.to, emoji: message.reaction.emoji } } }, {});
     const parts = await renderMessage(message, host?.media);
     const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
     let last = done?.last;

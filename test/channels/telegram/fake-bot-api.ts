@@ -235,6 +235,7 @@ export class FakeBotApi {
       case 'setMyCommands':
       case 'answerCallbackQuery':
       case 'editMessageReplyMarkup':
+      case 'setMessageReaction':
         return ok(true);
       default:
         return { status: 404, body: { ok: false, error_code: 404, description: `Not Found: method ${method}` } };

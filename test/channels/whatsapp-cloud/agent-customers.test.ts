@@ -130,18 +130,67 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     return cloud.graph.saidTo(OMAR).slice(before);
   }
 
-  it('is told which customer their 👍 did not reach, rather than that only text reaches customers', async () => {
-    const { api, cloud, omar, layla, samSays } = await desk();
+  /** The reactions the bot put on (or took off) Layla's Telegram messages since call `from`. */
+  const reactionsOnLayla = (api: FakeBotApi, from = 0) => api.callsOf('setMessageReaction').slice(from)
+    .filter((call) => String(call.params?.chat_id) === String(LAYLA)).map((call) => ({ on: call.params?.message_id, reaction: call.params?.reaction }));
+
+  it('puts his 👍 on the customer\'s own Telegram message, takes it off again, and puts nothing on another customer\'s', async () => {
+    const { api, cloud, omar, layla, samSays, samGot } = await desk();
     await omar('/online');
     await layla('Did my refund go out?');
+    const arrived = nextMessage;
     await layla('Thanks, the refund arrived!');
     await samSays('Hello, a question about my invoice');
     const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#1 Layla: Thanks, the refund arrived!')!;
-    const calls = api.calls.length;
-    expect(await omarDoes(cloud, { id: 'wamid.OMARREACT', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([
-      '#1: your reaction 👍 did not reach Layla: reactions are not passed on to customers. Write it to them instead.',
+    const texts = api.sentTo(LAYLA).length;
+
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREACT', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([]);
+    expect(reactionsOnLayla(api)).toEqual([{ on: arrived, reaction: [{ type: 'emoji', emoji: '👍' }] }]);
+    // WhatsApp's ❤️ is Telegram's ❤, which Telegram takes from a bot.
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREACT2', type: 'reaction', reaction: { message_id: relay.id, emoji: '❤️' } })).toEqual([]);
+    expect(reactionsOnLayla(api, 1)).toEqual([{ on: arrived, reaction: [{ type: 'emoji', emoji: '❤' }] }]);
+    // Taken back in his WhatsApp: taken off her message.
+    expect(await omarDoes(cloud, { id: 'wamid.OMARUNREACT', type: 'reaction', reaction: { message_id: relay.id, emoji: '' } })).toEqual([]);
+    expect(reactionsOnLayla(api, 2)).toEqual([{ on: arrived, reaction: [] }]);
+    expect(api.sentTo(LAYLA).length).toBe(texts);
+
+    // Sam's web chat shows no reactions: Omar is told, and Sam gets nothing.
+    await samSays('It is invoice 77.');
+    const samsRelay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#2 Sam: It is invoice 77.')!;
+    expect(await omarDoes(cloud, { id: 'wamid.OMARREACT3', type: 'reaction', reaction: { message_id: samsRelay.id, emoji: '👍' } })).toEqual([
+      '#2: your reaction 👍 did not reach Sam: reactions are not passed on to their chat. Write it to them instead.',
     ]);
-    expect(api.calls.slice(calls).filter((call) => String(call.params?.chat_id) === String(LAYLA))).toEqual([]);
+    expect(await samGot()).toEqual(['\u2068Omar\u2069 has joined the conversation.']);
+    expect(api.callsOf('setMessageReaction').length).toBe(3);
+  });
+
+  it('tells him which emoji Telegram takes from the business, and that a reaction reaches no one once the conversation is closed, in Arabic', async () => {
+    const { api, cloud, omar, layla } = await desk({ language: '    language: ar\n' });
+    await omar('/online');
+    await layla('Did my refund go out?');
+    await layla('Thanks, the refund arrived!');
+    const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body?.endsWith('Thanks, the refund arrived!'))!;
+
+    expect(await omarDoes(cloud, { id: 'wamid.OMARMELT', type: 'reaction', reaction: { message_id: relay.id, emoji: '🫠' } })).toEqual([
+      'المحادثة #1: لم يصل تفاعلك 🫠 إلى \u2068Layla\u2069: لا يقبل تطبيقه من الشركة إلا بعض التفاعلات (منها 👍 ❤ 🔥 🙏 👌). تفاعل بأحدها، أو اكتب له ما تريد.',
+    ]);
+    expect((await adminClient(cloud.app.url).post('/conversations/1/close', {})).status).toBe(200);
+    await settled(cloud, OMAR);
+    expect(await omarDoes(cloud, { id: 'wamid.OMARLATE', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([
+      'المحادثة #1 مغلقة: لم يصل تفاعلك 👍 إلى \u2068Layla\u2069.',
+    ]);
+    expect(reactionsOnLayla(api)).toEqual([]);
+  });
+
+  it('tells him his reaction to a card reaches no customer', async () => {
+    const { api, cloud, omar, layla } = await desk();
+    await omar('/online');
+    await layla('Where is my refund?');
+    const card = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body?.startsWith('#1 ') && sent.body.text.body.includes('\n'))!;
+    expect(await omarDoes(cloud, { id: 'wamid.OMARCARD', type: 'reaction', reaction: { message_id: card.id, emoji: '👍' } })).toEqual([
+      '#1: your reaction 👍 did not reach Layla: only a reaction to one of their own messages does.',
+    ]);
+    expect(reactionsOnLayla(api)).toEqual([]);
   });
 
   it('is told in Arabic that the customer still has a message they deleted for everyone, which was sent to them', async () => {

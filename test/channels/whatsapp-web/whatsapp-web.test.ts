@@ -425,7 +425,7 @@ describe('WhatsApp Web channel: reactions', () => {
     const reaction = (from: string, to: string, emoji: string, id: string) => ({ id, from, to: OWN, fromMe: false, type: 'reaction', body: '', hasMedia: false, reaction: { emoji, to } });
     client.emit('message_reaction', reaction(OMAR, relay.id, '👍', `false_${OMAR}_REACT1`));
     await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
-    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1: your reaction 👍 did not reach Layla: reactions are not passed on to customers. Write it to them instead.']);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1: your reaction 👍 did not reach Layla: reactions are not passed on to their chat. Write it to them instead.']);
 
     const answer = incoming(OMAR, 'Glad to hear it!');
     client.emit('message', answer);
