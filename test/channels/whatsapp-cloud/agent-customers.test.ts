@@ -182,6 +182,26 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(reactionsOnLayla(api)).toEqual([]);
   });
 
+  it('puts his 🙏 on a WhatsApp customer\'s own message as a WhatsApp reaction, and takes it off again', async () => {
+    const { cloud, omar } = await desk();
+    const KARIM = '15550009876';
+    const karim = async (message: Record<string, unknown>) => {
+      expect((await cloud.post(messagesBody([message], { from: KARIM, name: 'Karim' }))).status).toBe(200);
+      await settled(cloud, OMAR);
+    };
+    await omar('/online');
+    await karim(text('Is the shop open on Friday?', { from: KARIM }));
+    const thanks = text('Thank you so much!', { from: KARIM });
+    await karim(thanks);
+    const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#1 Karim: Thank you so much!')!;
+    const reactionsOnKarim = () => cloud.graph.sent.filter((sent) => sent.body.to === KARIM && sent.body.type === 'reaction').map((sent) => sent.body.reaction);
+
+    expect(await omarDoes(cloud, { id: 'wamid.OMARPRAY', type: 'reaction', reaction: { message_id: relay.id, emoji: '🙏' } })).toEqual([]);
+    expect(await omarDoes(cloud, { id: 'wamid.OMARUNPRAY', type: 'reaction', reaction: { message_id: relay.id, emoji: '' } })).toEqual([]);
+    expect(reactionsOnKarim()).toEqual([{ message_id: thanks.id, emoji: '🙏' }, { message_id: thanks.id, emoji: '' }]);
+    expect(cloud.graph.saidTo(KARIM).filter((said) => said.includes('🙏'))).toEqual([]);
+  });
+
   it('tells him his reaction to a card reaches no customer', async () => {
     const { api, cloud, omar, layla } = await desk();
     await omar('/online');
