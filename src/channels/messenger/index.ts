@@ -85,9 +85,11 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
       name: platform.channel,
       // No `quotes`: Meta's Send API reference names a `reply_to` parameter but documents neither its shape nor its
       // fields (only the webhook's `message.reply_to.mid` is), so an answer names the message it answers in its text.
-      // One route for both: the Messenger channel mounts it, and it hands each item to its platform's side.
+      // One route for both: the Messenger channel mounts it, and it hands each item to its platform's side. Messenger
+      // shows any emoji the Page reacts with (sender_action react); Instagram's reactions are not sent from here.
       ...(platform === MESSENGER
         ? {
+          reacts: (emoji: string) => emoji.trim() !== '',
           mount(app: Express) {
             mountWebhook<Item>(app, {
               path: WEBHOOK_PATH,

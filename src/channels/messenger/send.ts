@@ -58,6 +58,7 @@ export class Sender {
       const last = await host.lastInboundAt(to);
       if (last === undefined) throw new ChannelSendError(`the customer has not written on ${platform.label}; ${platform.label} allows no message before they do`, { permanent: true, known: 'writeFirst' });
       const messaging = this.#messaging(last, message.byAgent === true);
+      if (message.reaction) return await this.#react(to, message.reaction);
       const parts = await renderMessage(message, platform, host.media);
       const done = message.id !== undefined ? this.#done.get(message.id) : undefined;
       if (!done) await this.#seenAndTyping(to, last);
@@ -102,6 +103,18 @@ export class Sender {
         return;
       }
     }
+  }
+
+  /**
+   * Puts the Page's reaction on the customer's message `to` (a mid), or takes it back (''): a sender action, which has
+   * no mid of its own, so it resolves to an id naming the reaction.
+   */
+  async #react(to: string, reaction: { emoji: string; to: string }): Promise<string> {
+    await this.#options.graph.post('me/messages', reaction.emoji === ''
+      ? { recipient: { id: to }, sender_action: 'unreact', payload: { message_id: reaction.to } }
+      : { recipient: { id: to }, sender_action: 'react', payload: { message_id: reaction.to, reaction: reaction.emoji } });
+    this.#tokenRefused = false;
+    return `reaction:${reaction.to}`;
   }
 
   async #call(to: string, part: Part, messaging: Messaging): Promise<string> {

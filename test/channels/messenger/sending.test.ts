@@ -140,6 +140,18 @@ describe('the messaging window', () => {
     expect(graph.calls).toHaveLength(calls);
   });
 
+  it('puts an agent\'s reaction on the customer\'s message with the react sender action, and takes it back with unreact; no message is sent', async () => {
+    const { graph, channel } = await sending();
+    expect(await send(channel, { text: '[reacted 👍]', byAgent: true, reaction: { emoji: '👍', to: 'm_IN42' } })).toBe('reaction:m_IN42');
+    await send(channel, { text: '[reaction taken back]', byAgent: true, reaction: { emoji: '', to: 'm_IN42' } });
+    expect(graph.senderActions.filter((action) => action.action.endsWith('react'))).toEqual([
+      { to: PSID, action: 'react', payload: { message_id: 'm_IN42', reaction: '👍' } },
+      { to: PSID, action: 'unreact', payload: { message_id: 'm_IN42' } },
+    ]);
+    expect(graph.saidTo(PSID)).toEqual([]);
+    expect(channel.reacts?.('❤️')).toBe(true);
+  });
+
   it('marks the customer\'s message seen and shows typing before the first message after it, and goes on when that fails', async () => {
     const { graph, channel, host, time } = await sending();
     await send(channel, { text: 'one' });

@@ -48,7 +48,7 @@ export class FakeGraphApi {
   /** Media ids (WhatsApp) or file names (/cdn/, Messenger) whose bytes were downloaded, in order. */
   readonly downloads: string[] = [];
   /** Messenger sender actions accepted (`mark_seen`, `typing_on`), in order. */
-  readonly senderActions: { to: string; action: string }[] = [];
+  readonly senderActions: { to: string; action: string; payload?: Record<string, unknown> }[] = [];
   /** Ids whose profile was asked for, in order. */
   readonly profileLookups: string[] = [];
   readonly #profiles = new Map<string, Record<string, unknown>>();
@@ -255,7 +255,7 @@ export class FakeGraphApi {
     if (req.method === 'POST' && node === 'me' && edge === 'messages') {
       const body = JSON.parse((await drain(req)).toString('utf8')) as Record<string, any>;
       if (body.sender_action !== undefined) {
-        this.senderActions.push({ to: body.recipient?.id, action: body.sender_action });
+        this.senderActions.push({ to: body.recipient?.id, action: body.sender_action, ...(body.payload !== undefined ? { payload: body.payload } : {}) });
         answer(200, { recipient_id: body.recipient?.id });
         return;
       }
