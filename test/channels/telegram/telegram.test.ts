@@ -78,7 +78,7 @@ describe('Telegram channel, webhook mode', () => {
     expect(conversations.map((c) => [c.status, c.agentId])).toEqual([['closed', 'omar']]);
   });
 
-  it('asks Telegram for reactions, and relays a customer\'s 👍 to the agent who asked "Did that fix it?", quoting it; taking it back says nothing', async () => {
+  it('asks Telegram for reactions, and relays a customer\'s 👍 to the agent who asked "Did that fix it?", quoting it; taking it back says nothing; the agent\'s 🔥 goes on her message and comes off', async () => {
     const { app, api } = await setUp({ webhook: true, publicUrl: 'https://bot.example.com' });
     await eventually(() => api.callsOf('setWebhook').length === 1);
     expect(api.callsOf('setWebhook')[0]!.params.allowed_updates).toContain('message_reaction');
@@ -112,6 +112,27 @@ describe('Telegram channel, webhook mode', () => {
     await eventually(() => api.sentTo(OMAR).includes('#1 Layla: yes thanks'));
     expect(api.sentTo(OMAR).slice(toOmar)).toEqual(['#1 Layla reacted 👍 to "I refunded the second charge. Did that fix it?"', '#1 Layla: yes thanks']);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+
+    // Omar's 🔥 on the relay of "yes thanks" in his chat goes on her own message; taking it back takes it off.
+    const thanks = api.messagesTo(OMAR).find((m) => m.text === '#1 Layla: yes thanks')!;
+    const omarReacts = (old: string[], now: string[]) => ({
+      update_id: nextUpdate++,
+      message_reaction: {
+        chat: { id: OMAR, type: 'private', first_name: 'Omar' }, message_id: thanks.message_id, user: { id: OMAR, is_bot: false, first_name: 'Omar' },
+        date: 1763950200 + nextUpdate, old_reaction: old.map((emoji) => ({ type: 'emoji', emoji })), new_reaction: now.map((emoji) => ({ type: 'emoji', emoji })),
+      },
+    });
+    const yesThanks = nextMessage - 1;
+    expect(await post(app, omarReacts([], ['🔥']))).toBe(200);
+    await eventually(() => api.callsOf('setMessageReaction').length === 1);
+    expect(await post(app, omarReacts(['🔥'], []))).toBe(200);
+    await eventually(() => api.callsOf('setMessageReaction').length === 2);
+    expect(api.callsOf('setMessageReaction').map((call) => call.params)).toEqual([
+      { chat_id: String(LAYLA), message_id: yesThanks, reaction: [{ type: 'emoji', emoji: '🔥' }] },
+      { chat_id: String(LAYLA), message_id: yesThanks, reaction: [] },
+    ]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual(['#1 Layla reacted 👍 to "I refunded the second charge. Did that fix it?"', '#1 Layla: yes thanks']);
   });
 
   it('takes an album (four photo updates sharing media_group_id) sent while a question waits as one wrong answer: asked again once', async () => {
