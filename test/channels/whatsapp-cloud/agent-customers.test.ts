@@ -202,6 +202,26 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(cloud.graph.saidTo(KARIM).filter((said) => said.includes('🙏'))).toEqual([]);
   });
 
+  it('tells him his reaction reaches no one once an admin gave the conversation to Sara, and takes nothing off her message', async () => {
+    const { api, cloud, omar, layla } = await desk({ language: '  - name: Sara\n    whatsapp: "+15550007777"\n    teams: [Billing]\n' });
+    await omar('/online');
+    await layla('Did my refund go out?');
+    await layla('Thanks, the refund arrived!');
+    const relay = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body === '#1 Layla: Thanks, the refund arrived!')!;
+    const SARA = '15550007777';
+    expect((await cloud.post(messagesBody([text('/online', { from: SARA })], { from: SARA, name: 'Sara' }))).status).toBe(200);
+    await settled(cloud, SARA);
+    expect((await adminClient(cloud.app.url).post('/conversations/1/transfer', { agentId: 'sara' })).status).toBe(200);
+    await settled(cloud, OMAR);
+    const told = cloud.graph.saidTo(OMAR).length;
+    expect(await omarDoes(cloud, { id: 'wamid.OMARAFTER', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([
+      '#1 is not yours any more (Sara has it): your reaction 👍 did not reach Layla.',
+    ]);
+    expect(await omarDoes(cloud, { id: 'wamid.OMARAFTER2', type: 'reaction', reaction: { message_id: relay.id, emoji: '' } })).toEqual([]);
+    expect(cloud.graph.saidTo(OMAR).length).toBe(told + 1);
+    expect(reactionsOnLayla(api)).toEqual([]);
+  });
+
   it('tells him his reaction to a card reaches no customer', async () => {
     const { api, cloud, omar, layla } = await desk();
     await omar('/online');
