@@ -209,7 +209,11 @@ export function shownText(message: Shown, language: DeskLanguage, quoting?: Quot
     const named = word(line(message.from === 'contact' ? 'kindNotShown' : 'kindNotShownInApp', unsupported), language);
     return [own, named].filter((part) => part.trim() !== '').join('\n');
   }
-  if (message.reaction) return word(line('reactedWith', message.reaction.emoji, quotedText(quoting?.(message.reaction.to), language)), language);
+  if (message.reaction) {
+    const quoted = quotedText(quoting?.(message.reaction.to), language);
+    // An agent's reaction taken back off the customer's message is an empty one.
+    return word(message.reaction.emoji === '' ? line('reactionTakenBack', quoted) : line('reactedWith', message.reaction.emoji, quoted), language);
+  }
   if (message.from !== 'contact' || message.direction !== 'in') return message.text;
   if (message.edit) {
     const was = quotedOf(message.text, '[edited ', `] ${message.edit.text}`);

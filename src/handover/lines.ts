@@ -185,6 +185,8 @@ const en = {
   // customer's edit (`was`: what the message said before, blank when nothing to quote; `now`: what it says now) and of
   // a message they deleted (`was`: what it said), in the reader's language.
   reactedWith: (emoji: string, quoted: string | undefined) => `[reacted ${emoji}${quoted !== undefined ? ` to ${shortQuote(quoted)}` : ''}]`,
+  // An agent took their reaction off a customer's message (`quoted`: what it says), as the transcript shows it.
+  reactionTakenBack: (quoted: string | undefined) => `[took back the reaction${quoted !== undefined ? ` to ${shortQuote(quoted)}` : ''}]`,
   editedMessage: (was: string, now: string) => `[edited ${was === '' ? 'a message' : `"${isolateRtl(was)}"`}] ${now}`,
   deletedMessage: (was: string) => `[deleted ${was === '' ? 'a message' : `"${isolateRtl(was)}"`}]`,
   // What a person at the business answered from the business's own app (WhatsApp Business), relayed to the agent
@@ -397,6 +399,7 @@ const ar: Wording = {
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
+  reactionTakenBack: (quoted) => `[سحب التفاعل${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
   editedMessage: (was, now) => `[رسالة معدَّلة${was === '' ? '' : `، كانت: «${isolate(was)}»`}] ${isolate(now)}`,
   deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',

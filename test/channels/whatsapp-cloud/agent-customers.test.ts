@@ -153,6 +153,11 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(await omarDoes(cloud, { id: 'wamid.OMARUNREACT', type: 'reaction', reaction: { message_id: relay.id, emoji: '' } })).toEqual([]);
     expect(reactionsOnLayla(api, 2)).toEqual([{ on: arrived, reaction: [] }]);
     expect(api.sentTo(LAYLA).length).toBe(texts);
+    // The transcript says what Omar did to her message, in the admin's language.
+    const transcript = async (language: string) => ((await adminClient(cloud.app.url).get<{ messages: { from: string; text: string }[] }>('/conversations/1', { 'accept-language': language })).body.messages)
+      .filter((message) => message.from === 'agent').map((message) => message.text);
+    expect(await transcript('en')).toEqual(['[reacted 👍 to "Thanks, the refund arrived!"]', '[reacted ❤️ to "Thanks, the refund arrived!"]', '[took back the reaction to "Thanks, the refund arrived!"]']);
+    expect((await transcript('ar')).at(-1)).toBe('[سحب التفاعل على «\u2068Thanks, the refund arrived!\u2069»]');
 
     // Sam's web chat shows no reactions: Omar is told, and Sam gets nothing.
     await samSays('It is invoice 77.');
