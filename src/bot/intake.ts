@@ -66,6 +66,8 @@ export class Intake {
       return true;
     }
 
+    // A reaction taken back (an empty one) is an agent's to carry out; a customer's, or the business app's, says nothing.
+    if (inbound.reaction?.emoji.trim() === '') return true;
     const now = this.options.now().toISOString();
     if (inbound.reaction && !inbound.history && !inbound.echo) return this.#reaction(tx, inbound, inbound.reaction, now, fx);
     if (inbound.edit && !inbound.history && !inbound.echo) return this.#edit(tx, inbound, inbound.edit, now, fx);
@@ -203,7 +205,6 @@ export class Intake {
    * edit does, so that the agent reads what it answers.
    */
   async #reaction(tx: Tx, inbound: InboundMessage, reaction: { emoji: string; to: string }, now: string, fx: Effects): Promise<boolean> {
-    if (reaction.emoji.trim() === '') return true;
     if (changesMayComeFirst(inbound.channel) && !(await tx.messageByChannelId(inbound.channel, reaction.to))) {
       await keepEarlyChange(tx, inbound.channel, inbound.from.id, { kind: 'reaction', id: inbound.id, of: reaction.to, emoji: reaction.emoji, at: now });
       this.options.log.info({ channel: inbound.channel, id: inbound.id, of: reaction.to }, 'a reaction to a message the store does not have; kept until it comes (Meta may deliver it later)');

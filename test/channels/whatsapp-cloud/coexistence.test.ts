@@ -35,6 +35,18 @@ function change(field: string, value: Record<string, unknown>): Record<string, u
 }
 
 describe('a person answering from the WhatsApp Business app', () => {
+  it('takes nothing over when they take back a reaction in the app: the bot goes on with its question', async () => {
+    const cloud = await server();
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud);
+    const unreact = { from: '15550783881', to: SHEENA, id: 'wamid.ECHO-UNREACT', timestamp: '1763950340', type: 'reaction', reaction: { message_id: 'wamid.ANY', emoji: '' } };
+    expect((await cloud.post(change('smb_message_echoes', { message_echoes: [unreact] }))).status).toBe(200);
+    await settled(cloud);
+    const [conversation] = await cloud.app.store.openConversations();
+    expect(conversation?.takenOver).toBeUndefined();
+    expect((await cloud.app.store.messagesOfConversation(conversation!.id)).map((m) => m.from)).toEqual(['contact', 'bot']);
+  });
+
   it('takes the conversation over: the echo is in the transcript as theirs, and the bot says nothing more', async () => {
     const cloud = await server();
     expect((await cloud.post(fixture('text'))).status).toBe(200);
