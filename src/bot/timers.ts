@@ -11,7 +11,7 @@ import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
-import { awayDueAt } from '../handover/away.ts';
+import { awayDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -274,7 +274,7 @@ export class Timers {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
           if (await desk.passOnFromAway(tx, fresh, awayRequeueAfterMs, fx)) return;
-          if (now - idleSince(fresh) < autoCloseAfterMs) return;
+          if (waitingSince(fresh) !== undefined || now - idleSince(fresh) < autoCloseAfterMs) return;
           await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
           await turns.closedFlows(tx, fx);
         });
@@ -327,9 +327,11 @@ export class Timers {
   async #dueAt(conversation: Conversation, agents?: ReadonlyMap<string, AgentState>): Promise<number | undefined> {
     if (conversation.status !== 'open') return undefined;
     if (conversation.stage === 'assigned') {
-      const closes = idleSince(conversation) + this.options.autoCloseAfterMs;
+      // A customer whose question waits for the agent's answer did not go quiet: only the agent's silence after their
+      // own last words closes it.
+      const closes = waitingSince(conversation) === undefined ? idleSince(conversation) + this.options.autoCloseAfterMs : undefined;
       const away = agents && conversation.agentId !== undefined ? awayDueAt(conversation, agents.get(conversation.agentId), this.options.awayRequeueAfterMs) : undefined;
-      return away === undefined ? closes : Math.min(closes, away);
+      return away === undefined || closes === undefined ? (away ?? closes) : Math.min(closes, away);
     }
     if (conversation.stage === 'queued') return this.#queueDueAt(conversation);
     const { botIdleCloseAfterMs } = this.options;

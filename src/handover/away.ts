@@ -25,10 +25,12 @@ export function markAwaitingAnswer(ctx: DeskContext, tx: Tx, conversation: Conve
 /**
  * Since when (ms) the customer has waited for an answer from the agent who holds the conversation now: their first
  * message since the last agent message, or the moment this agent was given it, if later; undefined when they wait for
- * none (the agent wrote after them).
+ * none (the agent wrote after them), or the conversation is in a desk's thread or the business's own app.
+ *
+ *     if (waitingSince(conversation) === undefined) await autoClose(…); // the agent spoke last
  */
-function waitingSince(conversation: Conversation): number | undefined {
-  if (conversation.customerWaitingSince === undefined) return undefined;
+export function waitingSince(conversation: Conversation): number | undefined {
+  if (conversation.customerWaitingSince === undefined || conversation.deskThread || conversation.takenOver) return undefined;
   const since = Date.parse(conversation.customerWaitingSince);
   if (conversation.lastAgentMessageAt !== undefined && Date.parse(conversation.lastAgentMessageAt) >= since) return undefined;
   return conversation.heldSince === undefined ? since : Math.max(since, Date.parse(conversation.heldSince));

@@ -177,6 +177,7 @@ describe('errors that are retried, as the log says', () => {
     const h = await harness(dir, [customers, { ...telegram, channel: desk }]);
     await h.send('whatsapp', 'c1', 'hi');
     await h.send('whatsapp', 'c1', 'Billing');
+    await h.send('telegram', '9001', 'Hello, how can I help?');
     const [conversation] = await h.store.openConversations();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await h.store.conversation(conversation!.id))?.deskThread).toBeUndefined();
@@ -190,7 +191,7 @@ describe('errors that are retried, as the log says', () => {
 });
 
 describe('several processes on one store', () => {
-  /** Two runtimes on one store ("processes") with a controllable clock; Omar online, holding c1's conversation. */
+  /** Two runtimes on one store ("processes") with a controllable clock; Omar online, holding c1's conversation, answered. */
   async function twoProcesses() {
     const clock = { now: new Date('2026-11-24T09:00:00Z') };
     const now = () => clock.now;
@@ -200,6 +201,7 @@ describe('several processes on one store', () => {
     await h.send('telegram', '9001', '/online');
     await h.send('whatsapp', 'c1', 'hi');
     await h.send('whatsapp', 'c1', 'Billing');
+    await h.send('telegram', '9001', 'Hello, how can I help?');
     const [conversation] = await h.store.openConversations();
     const later = (ms: number) => void (clock.now = new Date(clock.now.getTime() + ms));
     return { h, other, conversation: conversation!, later };
@@ -219,6 +221,8 @@ describe('several processes on one store', () => {
     await h.send('whatsapp', 'c2', 'hi');
     await h.send('whatsapp', 'c2', 'Billing');
     const [second] = await h.store.openConversations();
+    await h.send('telegram', '9001', `/use ${second!.id}`);
+    await h.send('telegram', '9001', 'Hello, how can I help?');
     later(20_000);
     await other.sweep();
     expect(await h.store.conversation(second!.id)).toMatchObject({ status: 'closed', closedBy: 'auto' });

@@ -80,9 +80,10 @@ describe('customer notices', () => {
     await agent('9002', `/handback ${layla.id}`);
     expect(customers.textsTo('b').slice(-3)).toEqual(['\u2068Sara\u2069 has joined the conversation.', 'You are back with our assistant.', 'Back with the bot. Anything else?']);
 
-    // Sam, with Omar now; nobody writes for an hour: auto-closed, and told.
+    // Sam, with Omar now; Omar answers, and nobody writes for an hour: auto-closed, and told.
     const sam = (await h.store.openConversations({ stage: 'assigned', agentId: 'omar' }))[0]!;
     expect(customers.textsTo('c').at(-1)).toBe('\u2068Omar\u2069 has joined the conversation.');
+    await agent('9001', 'Looking into it now.');
     advance(3_600_000 + 1);
     await h.runtime.sweep();
     await h.outbox.drain();

@@ -459,6 +459,8 @@ describe('the answers of an Arabic page', () => {
       const layla = visitor(app.url, 'layla', 'Layla');
       for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
       expect(await app.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+      // She answers, and nobody writes after her (a customer whose question waits is not closed).
+      expect((await lina.call('/conversations/1/messages', { text: 'Refunded.', clientId: 'r-1' })).status).toBe(202);
       clock = new Date(clock.getTime() + 2 * 3_600_000 + 60_000);
       await app.runtime.sweep();
       expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'auto' });

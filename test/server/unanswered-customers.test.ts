@@ -1,0 +1,82 @@
+// Through the real server: a web chat customer whose last question an Online agent never answered is not closed by
+// AUTO_CLOSE_AFTER as if they had gone quiet; the idle close counts only when the agent spoke last.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, start, visitor } from '../helpers.ts';
+
+const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "You are number {{queue.position}} in line."\n';
+const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Omar
+    webchat: agent-omar
+    webchat_token: test-token-0123456789abcdef
+    teams: [Billing]
+`;
+
+const HOUR = 3_600_000;
+const apps: Switchboard[] = [];
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.stop();
+  await cleanupDirs();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `person` has been sent a message for which `match` holds; fails past `withinMs`. */
+async function reads(person: ReturnType<typeof visitor>, match: (text: string) => boolean, withinMs = 5_000): Promise<string[]> {
+  const started = Date.now();
+  for (;;) {
+    const texts = await said(person);
+    if (texts.some(match)) return texts;
+    if (Date.now() - started > withinMs) throw new Error(`not read within ${withinMs} ms; read: ${JSON.stringify(texts)}`);
+    await sleep(100);
+  }
+}
+
+/** What `person` was sent so far (not what they wrote). */
+async function said(person: ReturnType<typeof visitor>): Promise<string[]> {
+  return (await person.messages()).filter((message) => message.from !== 'contact').map((message) => message.text);
+}
+
+/** A server over the Billing flow with Omar alone (his language `agentLanguage`), on a clock the test moves. */
+async function desk(clock: { now: Date }, agentLanguage?: 'ar'): Promise<Switchboard> {
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), agentLanguage ? team.replace('teams: [Billing]', `teams: [Billing]\n    language: ${agentLanguage}`) : team);
+  const app = await start(dir, { now: () => clock.now, config: { AUTO_CLOSE_AFTER: 24 * HOUR } });
+  apps.push(app);
+  return app;
+}
+
+it('keeps open a customer whose last question the online agent never answered, past AUTO_CLOSE_AFTER, and closes once the agent spoke last', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const app = await desk(clock);
+  const [omar, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'layla', 'Layla')];
+  await omar.say('/online');
+  await layla.say('My invoice is wrong');
+  await reads(omar, (text) => text.includes('My invoice is wrong'));
+  await omar.say('Let me check, one moment.');
+  await reads(layla, (text) => text === 'Let me check, one moment.');
+  clock.now = new Date(clock.now.getTime() + HOUR);
+  await layla.say('Any news? I was charged twice.');
+  await reads(omar, (text) => text.includes('Any news? I was charged twice.'));
+
+  // A day and more since Omar's last words; Layla's question is the last message.
+  clock.now = new Date(clock.now.getTime() + 25 * HOUR);
+  await app.runtime.sweep();
+  expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'omar' });
+  await sleep(300);
+  expect((await said(layla)).some((text) => /without news/.test(text))).toBe(false);
+  expect((await said(omar)).some((text) => /without activity/.test(text))).toBe(false);
+
+  // Omar answers at last; a day later with nothing more from Layla, it closes as before.
+  await omar.say('Refunded, sorry for the wait.');
+  await reads(layla, (text) => text === 'Refunded, sorry for the wait.');
+  clock.now = new Date(clock.now.getTime() + 24 * HOUR + 60_000);
+  await app.runtime.sweep();
+  expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'auto' });
+  await reads(layla, (text) => text === 'This conversation was closed after a while without news. Write to us any time.');
+}, 30_000);
