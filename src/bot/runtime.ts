@@ -39,13 +39,18 @@ export interface RuntimeOptions {
   bus: EventBus;
   outbox: Outbox;
   log: Logger;
-  /** Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message). */
+  /**
+   * Inactivity after which a conversation an agent holds is closed (ms, counted from the last agent message; never
+   * while its customer waits for an answer).
+   */
   autoCloseAfterMs?: number;
   /**
    * How long a customer waits for an answer from an agent who is away before their conversation goes back to its
    * team's queue (ms, default 10 min); 0: never.
    */
   awayRequeueAfterMs?: number;
+  /** How long a customer waits for their agent's answer before the agent is reminded, and again (ms, default 30 min); 0: never. */
+  unansweredRemindAfterMs?: number;
   /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot; default 24 h); 0: never.
@@ -176,6 +181,7 @@ export class Runtime {
       place: (team) => this.#placings.place(team),
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       awayRequeueAfterMs: options.awayRequeueAfterMs ?? 10 * 60_000,
+      unansweredRemindAfterMs: options.unansweredRemindAfterMs ?? 30 * 60_000,
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
       track: (work) => this.#track(work),

@@ -11,7 +11,7 @@ import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
-import { awayDueAt, waitingSince } from '../handover/away.ts';
+import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
@@ -44,6 +44,8 @@ export interface TimersOptions {
    * team's queue (ms, see `awayDueAt`); 0: never.
    */
   awayRequeueAfterMs: number;
+  /** How long a customer waits for their agent's answer before the agent is reminded, and again (ms, see `remindDueAt`); 0: never. */
+  unansweredRemindAfterMs: number;
   /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot); 0: never.
@@ -248,7 +250,7 @@ export class Timers {
    * `placeUnplaced` (the periodic check): places the queues of conversations queued and never placed first.
    */
   async #fireDue(options: { placeUnplaced?: boolean } = {}): Promise<void> {
-    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs, awayRequeueAfterMs } = this.options;
+    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs, awayRequeueAfterMs, unansweredRemindAfterMs } = this.options;
     const now = clock().getTime();
     this.#firedAt = Date.now();
     let next = Number.POSITIVE_INFINITY;
@@ -274,6 +276,7 @@ export class Timers {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
           if (await desk.passOnFromAway(tx, fresh, awayRequeueAfterMs, fx)) return;
+          if (await desk.remindUnanswered(tx, fresh, unansweredRemindAfterMs, fx)) return;
           if (waitingSince(fresh) !== undefined || now - idleSince(fresh) < autoCloseAfterMs) return;
           await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
           await turns.closedFlows(tx, fx);
@@ -331,7 +334,9 @@ export class Timers {
       // own last words closes it.
       const closes = waitingSince(conversation) === undefined ? idleSince(conversation) + this.options.autoCloseAfterMs : undefined;
       const away = agents && conversation.agentId !== undefined ? awayDueAt(conversation, agents.get(conversation.agentId), this.options.awayRequeueAfterMs) : undefined;
-      return away === undefined || closes === undefined ? (away ?? closes) : Math.min(closes, away);
+      const remind = remindDueAt(conversation, this.options.unansweredRemindAfterMs);
+      const due = [closes, away, remind].filter((at): at is number => at !== undefined);
+      return due.length > 0 ? Math.min(...due) : undefined;
     }
     if (conversation.stage === 'queued') return this.#queueDueAt(conversation);
     const { botIdleCloseAfterMs } = this.options;

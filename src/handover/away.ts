@@ -2,6 +2,8 @@
 // has waited for an answer for AWAY_REQUEUE_AFTER, counted from their first unanswered message (or from when the agent
 // went away, or was given the conversation, if later), the conversation goes back to its team's queue, where a free
 // colleague takes it at once. The customer is told their agent is away; the agent, what was passed on and why.
+// A customer waiting for an agent who stays online is never closed for inactivity (that counts only the agent's
+// silence after their own last words); the agent is reminded, every UNANSWERED_REMIND_AFTER, that they wait.
 import type { Conversation, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
 import { requeue } from './assignment/assign.ts';
@@ -73,6 +75,40 @@ export async function passOnFromAway(ctx: DeskContext, tx: Tx, conversation: Con
   const taker = after?.stage === 'assigned' && after.agentId !== undefined ? ctx.directory.agent(after.agentId)?.name : undefined;
   const customer = (await tx.contact(conversation.contactId))?.name;
   await toAgent(ctx, tx, agent, word(line('passedOnWhileAway', conversation.id, customer, roughly(now - since), ctx.directory.title(team, agent.language), taker), agent.language), fx, conversation.id);
+  return true;
+}
+
+/**
+ * When (ms) the agent holding a conversation is reminded that its customer waits for their answer: `afterMs` after
+ * the customer began waiting (see `waitingSince`), then `afterMs` after each reminder while no answer comes.
+ * Undefined when the customer waits for nothing, or `afterMs` is 0 (off).
+ *
+ *     remindDueAt(conversation, 30 * 60_000);
+ */
+export function remindDueAt(conversation: Conversation, afterMs: number): number | undefined {
+  if (afterMs <= 0 || conversation.status !== 'open' || conversation.stage !== 'assigned') return undefined;
+  const since = waitingSince(conversation);
+  if (since === undefined) return undefined;
+  const reminded = conversation.answerRemindedAt === undefined ? undefined : Date.parse(conversation.answerRemindedAt);
+  return (reminded !== undefined && reminded >= since ? reminded : since) + afterMs;
+}
+
+/**
+ * Reminds the agent holding a conversation, in their language, that its customer has waited for their answer, and
+ * how long (see `remindDueAt`, read again here). Resolves false, changing nothing, when no reminder is due.
+ *
+ *     if (await remindUnanswered(ctx, tx, conversation, 30 * 60_000, fx)) return;
+ */
+export async function remindUnanswered(ctx: DeskContext, tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
+  const agent = conversation.agentId !== undefined ? ctx.directory.agent(conversation.agentId) : undefined;
+  const now = stamp(ctx);
+  const due = remindDueAt(conversation, afterMs);
+  const since = waitingSince(conversation);
+  if (!agent || due === undefined || due > Date.parse(now) || since === undefined) return false;
+  conversation.answerRemindedAt = now;
+  tx.putConversation(conversation);
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  await toAgent(ctx, tx, agent, word(line('awaitsAnswer', conversation.id, customer, roughly(Date.parse(now) - since)), agent.language), fx, conversation.id);
   return true;
 }
 

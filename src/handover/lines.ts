@@ -110,6 +110,10 @@ const en = {
   // answer (AWAY_REQUEUE_AFTER): now with the colleague `taker`, or in `team`'s queue.
   passedOnWhileAway: (id: number, customer: string | undefined, waitedMs: number, team: string, taker?: string) =>
     `#${id} was passed ${taker ? `to ${taker}` : `back to ${team}'s queue`} while you were away: ${isolateRtl(customer ?? 'the customer')} had waited ${describeDuration(waitedMs)} for an answer.`,
+  // What an agent is reminded of a conversation of theirs whose customer has waited `waitedMs` for their answer
+  // (UNANSWERED_REMIND_AFTER).
+  awaitsAnswer: (id: number, customer: string | undefined, waitedMs: number) =>
+    `#${id}: ${isolateRtl(customer ?? 'the customer')} has waited ${describeDuration(waitedMs)} for your answer.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -350,6 +354,7 @@ const ar: Wording = {
   autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,
+  awaitsAnswer: (id, customer, waitedMs) => `#${id}: ينتظر ${isolate(customer ?? 'العميل')} ردك منذ ${durationAr(waitedMs)}.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',

@@ -391,6 +391,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(config.BOT_IDLE_CLOSE_AFTER !== undefined ? { botIdleCloseAfterMs: config.BOT_IDLE_CLOSE_AFTER } : {}),
       ...(config.AWAY_REQUEUE_AFTER !== undefined ? { awayRequeueAfterMs: config.AWAY_REQUEUE_AFTER } : {}),
+      ...(config.UNANSWERED_REMIND_AFTER !== undefined ? { unansweredRemindAfterMs: config.UNANSWERED_REMIND_AFTER } : {}),
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : config.SWEEP_EVERY ? { sweepEveryMs: config.SWEEP_EVERY } : {}),
       ...(fanout ? { fanout } : {}),
     });

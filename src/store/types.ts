@@ -144,6 +144,8 @@ export interface Conversation {
    * than `lastAgentMessageAt`, they wait for an answer (see `handover/away.ts`).
    */
   customerWaitingSince?: string;
+  /** When its agent was last reminded that its customer waits for their answer (UNANSWERED_REMIND_AFTER, see `handover/away.ts`). */
+  answerRemindedAt?: string;
   /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */
   heldSince?: string;
   /**

@@ -85,6 +85,13 @@ describe('configuration', () => {
     expect(() => readConfig({ BOT_IDLE_CLOSE_AFTER: 'never' })).toThrow(/BOT_IDLE_CLOSE_AFTER="never": must be a duration such as 30m, 24h or 7d, or off/);
   });
 
+  it('reads UNANSWERED_REMIND_AFTER as a duration (30 min unless set), or off', () => {
+    expect(readConfig({}).UNANSWERED_REMIND_AFTER).toBe(30 * 60_000);
+    expect(readConfig({ UNANSWERED_REMIND_AFTER: '2h' }).UNANSWERED_REMIND_AFTER).toBe(2 * 3_600_000);
+    expect(readConfig({ UNANSWERED_REMIND_AFTER: 'off' }).UNANSWERED_REMIND_AFTER).toBe(0);
+    expect(() => readConfig({ UNANSWERED_REMIND_AFTER: 'soon' })).toThrow(/UNANSWERED_REMIND_AFTER="soon": must be a duration such as 30m, 24h or 7d, or off/);
+  });
+
   it('reads AWAY_REQUEUE_AFTER as a duration (10 min unless set), or off', () => {
     expect(readConfig({}).AWAY_REQUEUE_AFTER).toBe(10 * 60_000);
     expect(readConfig({ AWAY_REQUEUE_AFTER: '30m' }).AWAY_REQUEUE_AFTER).toBe(30 * 60_000);

@@ -1,5 +1,6 @@
 // Through the real server: a web chat customer whose last question an Online agent never answered is not closed by
-// AUTO_CLOSE_AFTER as if they had gone quiet; the idle close counts only when the agent spoke last.
+// AUTO_CLOSE_AFTER as if they had gone quiet (the idle close counts only when the agent spoke last), and their agent is
+// reminded in their app, every UNANSWERED_REMIND_AFTER, that they wait and how long, in the agent's language.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ async function said(person: ReturnType<typeof visitor>): Promise<string[]> {
 async function desk(clock: { now: Date }, agentLanguage?: 'ar'): Promise<Switchboard> {
   const dir = await dataDirWith({ 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), agentLanguage ? team.replace('teams: [Billing]', `teams: [Billing]\n    language: ${agentLanguage}`) : team);
-  const app = await start(dir, { now: () => clock.now, config: { AUTO_CLOSE_AFTER: 24 * HOUR } });
+  const app = await start(dir, { now: () => clock.now, config: { AUTO_CLOSE_AFTER: 24 * HOUR, UNANSWERED_REMIND_AFTER: 30 * 60_000 } });
   apps.push(app);
   return app;
 }
@@ -79,4 +80,52 @@ it('keeps open a customer whose last question the online agent never answered, p
   await app.runtime.sweep();
   expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'auto' });
   await reads(layla, (text) => text === 'This conversation was closed after a while without news. Write to us any time.');
+}, 30_000);
+
+it('reminds the online agent in their app that a customer has waited half an hour, then an hour, for their answer, and stops once they answer', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const app = await desk(clock);
+  const [omar, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'layla', 'Layla')];
+  await omar.say('/online');
+  await layla.say('My invoice is wrong');
+  await reads(omar, (text) => text.includes('My invoice is wrong'));
+  const reminders = async () => (await said(omar)).filter((text) => /for your answer/.test(text));
+
+  clock.now = new Date(clock.now.getTime() + 20 * 60_000);
+  await app.runtime.sweep();
+  clock.now = new Date(clock.now.getTime() + 11 * 60_000);
+  await app.runtime.sweep();
+  await reads(omar, (text) => text === '#1: Layla has waited 31 min for your answer.');
+  // Once for that half hour, however often the check runs.
+  clock.now = new Date(clock.now.getTime() + 5 * 60_000);
+  await app.runtime.sweep();
+  await sleep(300);
+  expect(await reminders()).toEqual(['#1: Layla has waited 31 min for your answer.']);
+  clock.now = new Date(clock.now.getTime() + 26 * 60_000);
+  await app.runtime.sweep();
+  await reads(omar, (text) => text === '#1: Layla has waited 62 min for your answer.');
+
+  await omar.say('Sorry for the wait, let me check.');
+  await reads(layla, (text) => text === 'Sorry for the wait, let me check.');
+  clock.now = new Date(clock.now.getTime() + 2 * HOUR);
+  await app.runtime.sweep();
+  await sleep(300);
+  expect(await reminders()).toHaveLength(2);
+}, 30_000);
+
+it('reminds an Arabic-speaking agent in Arabic, and a customer writing in Arabic is not closed while they wait', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const app = await desk(clock, 'ar');
+  const [omar, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'layla', 'ليلى')];
+  await omar.say('/online');
+  await layla.say('فاتورتي خاطئة، تم خصم المبلغ مرتين');
+  await reads(omar, (text) => text.includes('فاتورتي خاطئة'));
+  clock.now = new Date(clock.now.getTime() + 30 * 60_000);
+  await app.runtime.sweep();
+  await reads(omar, (text) => text === '#1: ينتظر \u2068ليلى\u2069 ردك منذ 30 دقيقة.');
+  clock.now = new Date(clock.now.getTime() + 25 * HOUR);
+  await app.runtime.sweep();
+  expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
+  await sleep(300);
+  expect((await said(layla)).some((text) => /أُغلقت/.test(text))).toBe(false);
 }, 30_000);
