@@ -51,6 +51,8 @@ export interface RuntimeOptions {
   awayRequeueAfterMs?: number;
   /** How long a customer waits for their agent's answer before the agent is reminded, and again (ms, default 30 min); 0: never. */
   unansweredRemindAfterMs?: number;
+  /** How long a customer waits for their online agent's answer before a free colleague takes them (ms, default 2 h); 0: never. */
+  unansweredPassOnAfterMs?: number;
   /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot; default 24 h); 0: never.
@@ -182,6 +184,7 @@ export class Runtime {
       autoCloseAfterMs: options.autoCloseAfterMs ?? 24 * 3_600_000,
       awayRequeueAfterMs: options.awayRequeueAfterMs ?? 10 * 60_000,
       unansweredRemindAfterMs: options.unansweredRemindAfterMs ?? 30 * 60_000,
+      unansweredPassOnAfterMs: options.unansweredPassOnAfterMs ?? 2 * 3_600_000,
       botIdleCloseAfterMs: options.botIdleCloseAfterMs ?? 24 * 3_600_000,
       everyMs: options.sweepEveryMs ?? 30_000,
       track: (work) => this.#track(work),

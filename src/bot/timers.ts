@@ -46,6 +46,8 @@ export interface TimersOptions {
   awayRequeueAfterMs: number;
   /** How long a customer waits for their agent's answer before the agent is reminded, and again (ms, see `remindDueAt`); 0: never. */
   unansweredRemindAfterMs: number;
+  /** How long a customer waits for their online agent's answer before a free colleague takes them (ms); 0: never. */
+  unansweredPassOnAfterMs: number;
   /**
    * How long a conversation with the bot waits for its customer before it closes (ms, counted from their last message
    * or its coming back to the bot); 0: never.
@@ -250,7 +252,7 @@ export class Timers {
    * `placeUnplaced` (the periodic check): places the queues of conversations queued and never placed first.
    */
   async #fireDue(options: { placeUnplaced?: boolean } = {}): Promise<void> {
-    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs, awayRequeueAfterMs, unansweredRemindAfterMs } = this.options;
+    const { store, desk, turns, transactions, now: clock, autoCloseAfterMs, awayRequeueAfterMs, unansweredRemindAfterMs, unansweredPassOnAfterMs } = this.options;
     const now = clock().getTime();
     this.#firedAt = Date.now();
     let next = Number.POSITIVE_INFINITY;
@@ -276,6 +278,7 @@ export class Timers {
           const fresh = await tx.conversation(conversation.id);
           if (fresh?.status !== 'open' || fresh.stage !== 'assigned') return;
           if (await desk.passOnFromAway(tx, fresh, awayRequeueAfterMs, fx)) return;
+          if (await desk.passOnUnanswered(tx, fresh, unansweredPassOnAfterMs, fx)) return;
           if (await desk.remindUnanswered(tx, fresh, unansweredRemindAfterMs, fx)) return;
           if (waitingSince(fresh) !== undefined || now - idleSince(fresh) < autoCloseAfterMs) return;
           await desk.autoClose(tx, fresh, autoCloseAfterMs, fx);
@@ -335,7 +338,10 @@ export class Timers {
       const closes = waitingSince(conversation) === undefined ? idleSince(conversation) + this.options.autoCloseAfterMs : undefined;
       const away = agents && conversation.agentId !== undefined ? awayDueAt(conversation, agents.get(conversation.agentId), this.options.awayRequeueAfterMs) : undefined;
       const remind = remindDueAt(conversation, this.options.unansweredRemindAfterMs);
-      const due = [closes, away, remind].filter((at): at is number => at !== undefined);
+      // Tried at each check once due, as long as no colleague is free (it stays with its agent meanwhile).
+      const since = waitingSince(conversation);
+      const passOn = since !== undefined && this.options.unansweredPassOnAfterMs > 0 ? since + this.options.unansweredPassOnAfterMs : undefined;
+      const due = [closes, away, remind, passOn].filter((at): at is number => at !== undefined);
       return due.length > 0 ? Math.min(...due) : undefined;
     }
     if (conversation.stage === 'queued') return this.#queueDueAt(conversation);

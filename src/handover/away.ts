@@ -3,10 +3,11 @@
 // went away, or was given the conversation, if later), the conversation goes back to its team's queue, where a free
 // colleague takes it at once. The customer is told their agent is away; the agent, what was passed on and why.
 // A customer waiting for an agent who stays online is never closed for inactivity (that counts only the agent's
-// silence after their own last words); the agent is reminded, every UNANSWERED_REMIND_AFTER, that they wait.
+// silence after their own last words); the agent is reminded, every UNANSWERED_REMIND_AFTER, that they wait, and once
+// they have waited UNANSWERED_PASS_ON_AFTER, a free colleague, if there is one, takes them.
 import type { Conversation, Tx } from '../store/types.ts';
-import type { AgentState } from './agent-state.ts';
-import { requeue } from './assignment/assign.ts';
+import { agentState, type AgentState } from './agent-state.ts';
+import { drainFor, passToColleague, requeue } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word } from './lines.ts';
 import { toAgent } from './outgoing.ts';
@@ -109,6 +110,29 @@ export async function remindUnanswered(ctx: DeskContext, tx: Tx, conversation: C
   tx.putConversation(conversation);
   const customer = (await tx.contact(conversation.contactId))?.name;
   await toAgent(ctx, tx, agent, word(line('awaitsAnswer', conversation.id, customer, roughly(Date.parse(now) - since)), agent.language), fx, conversation.id);
+  return true;
+}
+
+/**
+ * Gives a conversation whose customer has waited `afterMs` for an answer from its agent, online, to a free colleague
+ * of its team (never back to that agent): the customer hears another agent will answer, and the agent is told where
+ * it went and why, in their language. Resolves false, changing nothing, when that is not due, or no colleague is
+ * free (it stays, and the reminders go on).
+ *
+ *     if (await passOnUnanswered(ctx, tx, conversation, 2 * 3_600_000, fx)) return;
+ */
+export async function passOnUnanswered(ctx: DeskContext, tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
+  const agent = conversation.agentId !== undefined ? ctx.directory.agent(conversation.agentId) : undefined;
+  const since = waitingSince(conversation);
+  const now = stamp(ctx);
+  if (!agent || afterMs <= 0 || conversation.status !== 'open' || conversation.stage !== 'assigned' || since === undefined || since + afterMs > Date.parse(now)) return false;
+  if ((await agentState(tx, agent, now)).status !== 'online') return false;
+  const colleague = await passToColleague(ctx, tx, conversation, agent, fx);
+  if (!colleague) return false;
+  ctx.log.warn({ conversation: conversation.id, agent: agent.id, to: colleague.id, waitedMs: Date.parse(now) - since }, 'the customer waited too long for an answer from their online agent (UNANSWERED_PASS_ON_AFTER); conversation given to a colleague');
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  await toAgent(ctx, tx, agent, word(line('passedOnUnanswered', conversation.id, customer, roughly(Date.parse(now) - since), colleague.name), agent.language), fx, conversation.id);
+  await drainFor(ctx, tx, agent, fx);
   return true;
 }
 

@@ -6,7 +6,7 @@ import { act, type ActionResult, type AgentAction, type HandBack } from './actio
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
-import { passOnFromAway, remindUnanswered } from './away.ts';
+import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
 import { autoClose, close, closeByFlow, closeLeftWithBot } from './closing.ts';
 import { tellErased } from './erasing.ts';
 import type { DeskContext, DeskEffects } from './context.ts';
@@ -128,6 +128,11 @@ export class Desk {
    */
   passOnFromAway(tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
     return passOnFromAway(this.#ctx, tx, conversation, afterMs, fx);
+  }
+
+  /** Gives a conversation whose customer waited `afterMs` for their online agent to a free colleague (see `passOnUnanswered`); false when not. */
+  passOnUnanswered(tx: Tx, conversation: Conversation, afterMs: number, fx: DeskEffects): Promise<boolean> {
+    return passOnUnanswered(this.#ctx, tx, conversation, afterMs, fx);
   }
 
   /** Reminds the agent that the customer has waited `afterMs` for their answer (see `remindUnanswered`); false when not due. */

@@ -114,6 +114,10 @@ const en = {
   // (UNANSWERED_REMIND_AFTER).
   awaitsAnswer: (id: number, customer: string | undefined, waitedMs: number) =>
     `#${id}: ${isolateRtl(customer ?? 'the customer')} has waited ${describeDuration(waitedMs)} for your answer.`,
+  // What an online agent is told of a conversation of theirs given to the colleague `taker` because its customer waited
+  // `waitedMs` for their answer (UNANSWERED_PASS_ON_AFTER).
+  passedOnUnanswered: (id: number, customer: string | undefined, waitedMs: number, taker: string) =>
+    `#${id} was passed to ${taker}: ${isolateRtl(customer ?? 'the customer')} had waited ${describeDuration(waitedMs)} for your answer.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -355,6 +359,7 @@ const ar: Wording = {
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,
   awaitsAnswer: (id, customer, waitedMs) => `#${id}: ينتظر ${isolate(customer ?? 'العميل')} ردك منذ ${durationAr(waitedMs)}.`,
+  passedOnUnanswered: (id, customer, waitedMs, taker) => `أُسندت المحادثة #${id} إلى ${isolate(taker)}: انتظر ${isolate(customer ?? 'العميل')} ردك مدة ${durationAr(waitedMs)}.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',

@@ -45,6 +45,8 @@ export interface AgentConsoleOptions {
   wording?: (conversation: Conversation) => Promise<Wording>;
   /** How long a customer waits for an away agent before going to a colleague (`AWAY_REQUEUE_AFTER`), as the agent's app was told it; absent when off. */
   awayRequeueAfterMs?: number;
+  /** How long a customer waits for an online agent's answer before going to a colleague (`UNANSWERED_PASS_ON_AFTER`), as the agent's app was told it; absent when off. */
+  unansweredPassOnAfterMs?: number;
   /** How long without a console sets an agent Away (`CONSOLE_AWAY_AFTER`), as the console says it. */
   awayAfterMs?: number;
   /**
@@ -325,6 +327,11 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       const customer = (await store.contact(conversation.contactId))?.name;
       const team = directory.title(taken.team ?? '', agent.language);
       return line('passedOnWhileAway', conversation.id, customer, options.awayRequeueAfterMs, team, taker !== undefined ? directory.agent(taker)?.name ?? taker : undefined);
+    }
+    // Given to a colleague by no one: its customer waited too long for this agent's answer.
+    if (taken?.type === 'transferred' && taken.by?.kind === 'inactivity' && options.unansweredPassOnAfterMs !== undefined) {
+      const customer = (await store.contact(conversation.contactId))?.name;
+      return line('passedOnUnanswered', conversation.id, customer, options.unansweredPassOnAfterMs, taken.to ?? '');
     }
     if (taken?.by?.kind !== 'admin') return undefined;
     const by = taken.by.name;

@@ -82,6 +82,7 @@ const schema = z.object({
   CONSOLE_AWAY_AFTER: durationOrOff.default('2m'),
   AWAY_REQUEUE_AFTER: durationOrOff.default('10m'),
   UNANSWERED_REMIND_AFTER: durationOrOff.default('30m'),
+  UNANSWERED_PASS_ON_AFTER: durationOrOff.default('2h'),
   SWEEP_EVERY: duration.default('30s'),
   // How long one call to a channel's API may hang before it counts as failed (the outbox sends it again). Unset: each
   // channel's own, 30 s (Telegram's: the long poll's 30 s wait plus 15 s).

@@ -392,6 +392,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.BOT_IDLE_CLOSE_AFTER !== undefined ? { botIdleCloseAfterMs: config.BOT_IDLE_CLOSE_AFTER } : {}),
       ...(config.AWAY_REQUEUE_AFTER !== undefined ? { awayRequeueAfterMs: config.AWAY_REQUEUE_AFTER } : {}),
       ...(config.UNANSWERED_REMIND_AFTER !== undefined ? { unansweredRemindAfterMs: config.UNANSWERED_REMIND_AFTER } : {}),
+      ...(config.UNANSWERED_PASS_ON_AFTER !== undefined ? { unansweredPassOnAfterMs: config.UNANSWERED_PASS_ON_AFTER } : {}),
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : config.SWEEP_EVERY ? { sweepEveryMs: config.SWEEP_EVERY } : {}),
       ...(fanout ? { fanout } : {}),
     });
@@ -426,6 +427,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(config.AWAY_REQUEUE_AFTER ? { awayRequeueAfterMs: config.AWAY_REQUEUE_AFTER } : {}),
+      ...(config.UNANSWERED_PASS_ON_AFTER ? { unansweredPassOnAfterMs: config.UNANSWERED_PASS_ON_AFTER } : {}),
       wording: (conversation) => served.wording(conversation),
     });
 

@@ -16,7 +16,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
   holdNone: [], holdSeveral: [[4, 5]], repliedToErased: [], wroteAfterErase: [4], wroteAfterLeft: [4, 'Layla', { holder: 'Sara' }, { id: 5, customer: 'Sam' }], repliedToClosed: [4, 7], replySent: [4], replyCorrected: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],
-  givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4, 86_400_000], passedOnWhileAway: [4, 'Layla', 600_000, 'Billing', 'Sara'], awaitsAnswer: [4, 'Layla', 1_800_000], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadLeftWithBot: [4, 'Layla', 86_400_000], threadClosedByFlow: [4, 'Layla', 'Answered by the FAQ'], threadClosed: [4, 'Sara', 'Layla'],
+  givenBy: [4, 'Omar', 'Nadia'], autoClosed: [4, 86_400_000], passedOnWhileAway: [4, 'Layla', 600_000, 'Billing', 'Sara'], awaitsAnswer: [4, 'Layla', 1_800_000], passedOnUnanswered: [4, 'Layla', 7_200_000, 'Sara'], erasedBy: [4, 'Nadia'], threadHeldBy: ['Omar'], threadOpenToAll: [], threadTaken: [4, 'Omar'], threadLeftWithBot: [4, 'Layla', 86_400_000], threadClosedByFlow: [4, 'Layla', 'Answered by the FAQ'], threadClosed: [4, 'Sara', 'Layla'],
   notInThreadTeam: ['Sara', 'Billing'], threadNotYours: [4, 'Sara', 'Omar', 'Layla'], closeInOwnThread: [4, 5, 'note'], onlyCloseInThread: [4, 'list', 'Sara', 'Omar'], threadCommandNotYours: [4, 'close', 'Sara', 'Omar'], notAConversationTopic: ['Sara'], threadMoved: [4, 'Sara', 'Layla', 'Support'], notAmongYours: ['4'], noSuchConversation: [4], notAnId: [], claimFirst: [4],
   replyLooksLikeCommand: [], replyToDeleted: [4], noWebchatSession: [], replyEmpty: [], tooLong: [4096], pickTransferTarget: [], noteEmpty: [], badRequest: ['body: Required'],
   noSuchFlow: ['billing-faq'], flowGone: ['billing-faq'], noSuchVersion: ['billing-faq', '0123456789ab'], noSuchContact: [], reservedFieldName: ['fields.constructor', 'constructor'], fieldNameCase: ['fields.Email', 'email'], blankContactName: [], eraseNotDone: [], rollbackStale: ['0123456789ab'],
@@ -100,6 +100,8 @@ describe('the lines agents and admins read', () => {
     expect(word(line('autoClosed', 4), 'ar')).toBe('أُغلقت المحادثة #4 تلقائيًا بعد فترة دون نشاط.');
     expect(word(line('awaitsAnswer', 4, 'Layla', 2 * HOUR))).toBe('#4: Layla has waited 2 h for your answer.');
     expect(word(line('awaitsAnswer', 4, 'Layla', 2 * HOUR), 'ar')).toBe('#4: ينتظر \u2068Layla\u2069 ردك منذ ساعتين.');
+    expect(word(line('passedOnUnanswered', 4, 'Layla', 2 * HOUR, 'Sara'))).toBe('#4 was passed to Sara: Layla had waited 2 h for your answer.');
+    expect(word(line('passedOnUnanswered', 4, 'Layla', 2 * HOUR, 'Sara'), 'ar')).toBe('أُسندت المحادثة #4 إلى \u2068Sara\u2069: انتظر \u2068Layla\u2069 ردك مدة ساعتين.');
   });
 
   it('isolates names, teams and lists in Arabic lines, joined with the Arabic comma', () => {

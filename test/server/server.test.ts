@@ -92,6 +92,12 @@ describe('configuration', () => {
     expect(() => readConfig({ UNANSWERED_REMIND_AFTER: 'soon' })).toThrow(/UNANSWERED_REMIND_AFTER="soon": must be a duration such as 30m, 24h or 7d, or off/);
   });
 
+  it('reads UNANSWERED_PASS_ON_AFTER as a duration (2 h unless set), or off', () => {
+    expect(readConfig({}).UNANSWERED_PASS_ON_AFTER).toBe(2 * 3_600_000);
+    expect(readConfig({ UNANSWERED_PASS_ON_AFTER: 'off' }).UNANSWERED_PASS_ON_AFTER).toBe(0);
+    expect(() => readConfig({ UNANSWERED_PASS_ON_AFTER: 'soon' })).toThrow(/UNANSWERED_PASS_ON_AFTER="soon": must be a duration such as 30m, 24h or 7d, or off/);
+  });
+
   it('reads AWAY_REQUEUE_AFTER as a duration (10 min unless set), or off', () => {
     expect(readConfig({}).AWAY_REQUEUE_AFTER).toBe(10 * 60_000);
     expect(readConfig({ AWAY_REQUEUE_AFTER: '30m' }).AWAY_REQUEUE_AFTER).toBe(30 * 60_000);

@@ -1,6 +1,7 @@
 // Through the real server: a web chat customer whose last question an Online agent never answered is not closed by
 // AUTO_CLOSE_AFTER as if they had gone quiet (the idle close counts only when the agent spoke last), and their agent is
-// reminded in their app, every UNANSWERED_REMIND_AFTER, that they wait and how long, in the agent's language.
+// reminded in their app, every UNANSWERED_REMIND_AFTER, that they wait and how long, in the agent's language; after
+// UNANSWERED_PASS_ON_AFTER a free colleague takes them (never the same agent again), else they stay with their agent.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -128,4 +129,40 @@ it('reminds an Arabic-speaking agent in Arabic, and a customer writing in Arabic
   expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
   await sleep(300);
   expect((await said(layla)).some((text) => /أُغلقت/.test(text))).toBe(false);
+}, 30_000);
+
+it('gives a customer their online agent left unanswered for 2 h to a free colleague, and tells the customer and the agent', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), `${team}  - name: Sara\n    webchat: agent-sara\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    language: ar\n`);
+  const app = await start(dir, { now: () => clock.now, config: { UNANSWERED_REMIND_AFTER: 30 * 60_000, UNANSWERED_PASS_ON_AFTER: 2 * HOUR } });
+  apps.push(app);
+  const [omar, sara, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'agent-sara'), visitor(app.url, 'layla', 'Layla')];
+  await omar.say('/online');
+  await layla.say('My invoice is wrong');
+  await reads(omar, (text) => text.includes('My invoice is wrong'));
+  await sara.say('/online');
+
+  clock.now = new Date(clock.now.getTime() + HOUR);
+  await app.runtime.sweep();
+  expect(await app.store.conversation(1)).toMatchObject({ agentId: 'omar' });
+  clock.now = new Date(clock.now.getTime() + HOUR);
+  await app.runtime.sweep();
+  expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+  const told = await reads(layla, (text) => text === '\u2068Sara\u2069 has joined the conversation.');
+  expect(told.slice(-2)).toEqual(['So that you are not kept waiting, another agent will answer you.', '\u2068Sara\u2069 has joined the conversation.']);
+  await reads(omar, (text) => text === '#1 was passed to Sara: Layla had waited 2 h for your answer.');
+  // His console says the same under its header, in the page's language.
+  const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'test-token-0123456789abcdef' }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const outcome = async (language: string) => ((await (await fetch(`${app.url}/agent/api/conversations/1/outcome`, { headers: { cookie, 'accept-language': language } })).json()) as { message?: string }).message;
+  expect(await outcome('en')).toBe('#1 was passed to Sara: Layla had waited 2 h for your answer.');
+  expect(await outcome('ar')).toBe('أُسندت المحادثة #1 إلى \u2068Sara\u2069: انتظر \u2068Layla\u2069 ردك مدة ساعتين.');
+  await reads(sara, (text) => text.includes('My invoice is wrong'));
+
+  // Sara is not reminded at once of Omar's wait: she was given it now.
+  clock.now = new Date(clock.now.getTime() + 60_000);
+  await app.runtime.sweep();
+  await sleep(300);
+  expect((await said(sara)).some((text) => /ردك منذ/.test(text))).toBe(false);
 }, 30_000);

@@ -144,6 +144,31 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   }
 }
 
+/**
+ * Gives a conversation `from` holds to a colleague of its team who is online with room (the team's strategy picks),
+ * never back to `from`; its customer hears, in their language, that another agent will answer them, before who
+ * joined. Resolves the colleague, or undefined, changing nothing, when no colleague is free.
+ *
+ *     const taker = await passToColleague(ctx, tx, conversation, omar, fx);
+ */
+export async function passToColleague(ctx: DeskContext, tx: Tx, conversation: Conversation, from: Agent, fx: DeskEffects): Promise<Agent | undefined> {
+  const team = conversation.team !== undefined ? ctx.directory.team(conversation.team) : undefined;
+  const colleague = team && (await choose(ctx, tx, team, { except: from.id }));
+  if (!colleague) return undefined;
+  const language = (await tx.contact(conversation.contactId))?.language;
+  await toCustomer(ctx, tx, conversation, { from: 'bot', text: byLanguage(ANOTHER_AGENT, language) }, fx);
+  // Nobody's move, as an auto-close is: the timeline (and the agent console) say it was the wait.
+  fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'auto', to: colleague.name } });
+  await giveTo(ctx, tx, conversation, colleague, fx);
+  return colleague;
+}
+
+/** What a customer left unanswered hears as a colleague of their agent takes them (see `passToColleague`). */
+const ANOTHER_AGENT = {
+  en: 'So that you are not kept waiting, another agent will answer you.',
+  ar: 'حتى لا يطول انتظارك، سيجيبك موظف آخر.',
+};
+
 /** What a customer whose agent is gone hears when a colleague takes them at once (see `backInLineText` otherwise). */
 const AGENT_GONE = {
   en: 'The agent who was helping you is no longer available.',
@@ -340,9 +365,13 @@ async function waitingFor(tx: Tx, agent: Agent, conversation: Conversation): Pro
   return false;
 }
 
-/** The agent the team's strategy picks among its online agents under capacity (`target` first, if given). */
-async function choose(ctx: DeskContext, tx: Tx, team: Team, options: { strategy?: Strategy; target?: string }): Promise<Agent | undefined> {
-  const agents = ctx.directory.agentsOfTeam(team.name);
+/**
+ * The agent the team's strategy picks among its online agents under capacity (`target` first, if given; never the
+ * agent `except`).
+ */
+async function choose(ctx: DeskContext, tx: Tx, team: Team, options: { strategy?: Strategy; target?: string; except?: string }): Promise<Agent | undefined> {
+  const { except, ...asked } = options;
+  const agents = ctx.directory.agentsOfTeam(team.name).filter((agent) => agent.id !== except);
   const now = stamp(ctx);
   const states = new Map<string, Awaited<ReturnType<typeof agentState>>>();
   const held = new Map<string, number>();
@@ -358,6 +387,6 @@ async function choose(ctx: DeskContext, tx: Tx, team: Team, options: { strategy?
     openCountOf: (id) => held.get(id) ?? 0,
     lastAssignedAtOf: (id) => states.get(id)?.lastAssignedAt,
     ...(teamState?.lastAgentId ? { lastAssignedInTeam: teamState.lastAgentId } : {}),
-    ...options,
+    ...asked,
   });
 }
