@@ -166,3 +166,21 @@ it('gives a customer their online agent left unanswered for 2 h to a free collea
   await sleep(300);
   expect((await said(sara)).some((text) => /ردك منذ/.test(text))).toBe(false);
 }, 30_000);
+
+it('tells a customer who writes in Arabic, in Arabic, that another agent will answer them', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), `${team}  - name: Sara\n    webchat: agent-sara\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n`);
+  const app = await start(dir, { now: () => clock.now, config: { UNANSWERED_PASS_ON_AFTER: 2 * HOUR } });
+  apps.push(app);
+  const [omar, sara, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'agent-sara'), visitor(app.url, 'layla', 'ليلى')];
+  await omar.say('/online');
+  await layla.say('مرحبا، فاتورتي خاطئة وتم خصم المبلغ مرتين');
+  await reads(omar, (text) => text.includes('فاتورتي خاطئة'));
+  await sara.say('/online');
+  clock.now = new Date(clock.now.getTime() + 2 * HOUR);
+  await app.runtime.sweep();
+  const told = await reads(layla, (text) => text === 'انضم \u2068Sara\u2069 إلى المحادثة.');
+  expect(told.slice(-2)).toEqual(['حتى لا يطول انتظارك، سيجيبك موظف آخر.', 'انضم \u2068Sara\u2069 إلى المحادثة.']);
+  await reads(omar, (text) => /^#1 was passed to Sara: .*ليلى.* had waited 2 h for your answer\.$/.test(text));
+}, 30_000);
