@@ -104,9 +104,11 @@ it.skipIf(!pg)('fires a queue timeout and an auto-close once when the process ho
     expect(await postUpdate(b.url, text(chat, 'hi'))).toBe(200);
     expect(await postUpdate(b.url, text(chat, need))).toBe(200);
   }
+  // Omar answers: the idle close counts only when the agent spoke last.
+  expect(await postUpdate(b.url, text(OMAR, 'Hello, how can I help?'))).toBe(200);
   await sleep(1_000);
   expect(sentTo(QUEUED)).toEqual(['Which team?', 'Please wait.']);
-  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.']);
+  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?']);
 
   const leaseBefore = await holder();
   a.child.kill('SIGKILL');
@@ -114,7 +116,7 @@ it.skipIf(!pg)('fires a queue timeout and an auto-close once when the process ho
   const killedAt = Date.now();
   // Neither had fallen due while the holder lived: what fires now is the survivor's doing.
   expect(sentTo(QUEUED)).toEqual(['Which team?', 'Please wait.']);
-  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.']);
+  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?']);
   const autoClosed = (t: string) => t.startsWith('This conversation was closed after a while');
   while (!(sentTo(QUEUED).includes('Sorry, nobody is free.') && sentTo(ASSIGNED).some(autoClosed)) && Date.now() - killedAt < 60_000) await sleep(500);
   const resumedAfter = (Date.now() - killedAt) / 1000;
@@ -125,7 +127,7 @@ it.skipIf(!pg)('fires a queue timeout and an auto-close once when the process ho
   await sleep(10_000);
   console.log(`lease holder killed: the survivor fired the timers ${resumedAfter.toFixed(0)} s later`);
   expect(sentTo(QUEUED)).toEqual(['Which team?', 'Please wait.', 'Sorry, nobody is free.']);
-  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.', 'This conversation was closed after a while without news. Write to us any time.']);
+  expect(sentTo(ASSIGNED)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?', 'This conversation was closed after a while without news. Write to us any time.']);
   expect(sentTo(OMAR).filter((t) => /was closed after/.test(t))).toHaveLength(1);
   await api.close();
 }, 180_000);
@@ -150,9 +152,10 @@ it.skipIf(!pg)('takes the timers over as soon as the holder is killed, not once 
     expect(await postUpdate(b.url, text(chat, 'hi'))).toBe(200);
     expect(await postUpdate(b.url, text(chat, need))).toBe(200);
   }
+  expect(await postUpdate(b.url, text(OMAR, 'Hello, how can I help?'))).toBe(200);
   await sleep(1_000);
   expect(sentTo(queued)).toEqual(['Which team?', 'Please wait.']);
-  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.']);
+  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?']);
   a.child.kill('SIGKILL');
   await a.exited;
 
@@ -173,7 +176,7 @@ it.skipIf(!pg)('takes the timers over as soon as the holder is killed, not once 
     expect(await holder()).toBe(leaseOfB);
   }
   expect(sentTo(queued)).toEqual(['Which team?', 'Please wait.', 'Sorry, nobody is free.']);
-  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.', 'This conversation was closed after a while without news. Write to us any time.']);
+  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?', 'This conversation was closed after a while without news. Write to us any time.']);
   expect(sentTo(OMAR).filter((t) => /was closed after/.test(t))).toHaveLength(1);
   await api.close();
 }, 240_000);
@@ -209,11 +212,12 @@ it.skipIf(!pg)('a holder alive whose connection holding its lock was cut never r
   expect(await postUpdate(b.url, text(queued, 'Sales'))).toBe(200);
   expect(await postUpdate(b.url, text(assigned, 'hi'))).toBe(200);
   expect(await postUpdate(a.url, text(assigned, 'Support'))).toBe(200);
+  expect(await postUpdate(b.url, text(OMAR, 'Hello, how can I help?'))).toBe(200);
   await watch;
   // The lease passed at most once (to the other process, as the lock went), and each timeout fired once, on time.
   expect(owners.size).toBeLessThanOrEqual(2);
   expect(sentTo(queued)).toEqual(['Which team?', 'Please wait.', 'Sorry, nobody is free.']);
-  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.', 'This conversation was closed after a while without news. Write to us any time.']);
+  expect(sentTo(assigned)).toEqual(['Which team?', 'Omar has joined the conversation.', 'Hello, how can I help?', 'This conversation was closed after a while without news. Write to us any time.']);
   expect(sentTo(OMAR).filter((t) => /was closed after/.test(t))).toHaveLength(1);
   const tookOver = [a, b].filter((server) => server.output().includes('the process holding the timers\' lease is gone'));
   expect(tookOver.length).toBeLessThanOrEqual(1);
