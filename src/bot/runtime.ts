@@ -528,7 +528,7 @@ function timedConversations(effects: Effects): Conversation[] {
  * The store out of reach (the database restarting, say) is a refusal for now, not a failure: nothing was stored, so
  * the channel answers 503 with Retry-After and its sender tries again; the next call reaches the store anew.
  */
-function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
+export function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
     if (error instanceof StoreUnavailableError) {
       throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });

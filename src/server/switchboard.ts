@@ -13,7 +13,7 @@ import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
 import { Outbox, type OutboxOptions, type WaitingReplies } from '../bot/outbox.ts';
-import { Runtime } from '../bot/runtime.ts';
+import { refuseWhileUnavailable, Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
@@ -445,8 +445,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
-        lastInboundAt: (address) => lastInboundOfPerson(parts.store, channel.name, address),
-        referenceOf: (address) => referenceOf(parts.store, channel.name, address),
+        // Read before a delivery (a Web Chat visitor's earlier address, say): the store out of reach is a 503 there too.
+        lastInboundAt: (address) => refuseWhileUnavailable(lastInboundOfPerson(parts.store, channel.name, address)),
+        referenceOf: (address) => refuseWhileUnavailable(referenceOf(parts.store, channel.name, address)),
       });
     }
     await running.start();
