@@ -37,6 +37,14 @@ export interface OutboxOptions {
    * asked again at the customer's next message (`OutboxListener.failed`).
    */
   botReplyFreshMs?: number;
+  /**
+   * Whether a notice to an agent has another of their addresses to go to when it fails here (`toAgentElsewhere`):
+   * then it is marked failed after `retryDelaysMs` and goes there. Without one, a notice that fails for a reason that
+   * may pass (their app's API down for half an hour) is tried as long as an agent's reply (`agentReplyTriedMs`), in
+   * its turn: given up, the new-conversation card was lost, and the customer's words relayed after it read out of
+   * context, or never. Without this option, every notice counts as having another address.
+   */
+  elsewhere?: (notice: Message) => boolean;
   /** Delays between attempts at recording a send's outcome; the send itself is not repeated. */
   recordDelaysMs?: number[];
   /**
@@ -326,11 +334,13 @@ export class Outbox {
   }
 
   /**
-   * The wait before one more attempt at an agent's message to a customer once the listed delays are used up: the
-   * last of them, or what is left of `agentReplyTriedMs`; undefined once that is over, and for everyone else's.
+   * The wait before one more attempt at an agent's message to a customer, or at a notice to an agent with no other
+   * address (`elsewhere`), once the listed delays are used up: the last of them, or what is left of
+   * `agentReplyTriedMs`; undefined once that is over, and for everyone else's.
    */
   #keptTrying(message: Message): number | undefined {
-    if (message.from !== 'agent' || message.toAgent) return undefined;
+    const kept = message.toAgent ? this.#options.elsewhere?.(message) === false : message.from === 'agent';
+    if (!kept) return undefined;
     const left = Date.parse(message.at) + this.#agentReplyTriedMs - this.#now().getTime();
     const last = this.#delays.at(-1);
     return left > 0 && last !== undefined ? Math.min(last, left) : undefined;

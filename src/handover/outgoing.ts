@@ -103,8 +103,7 @@ function runsHere(ctx: DeskContext, identity: { channel: string }): boolean {
 export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
   const agent = failed.agentId ? ctx.directory.agent(failed.agentId) : undefined;
   if (!agent) return;
-  const tried = [...(failed.triedAddresses ?? []), `${failed.channel}:${failed.address}`];
-  const untried = agent.identities.filter((identity) => !tried.includes(`${identity.channel}:${identity.id}`));
+  const { tried, untried } = addressesLeft(agent, failed);
   const next = untried.find((identity) => runsHere(ctx, identity)) ?? untried[0];
   if (!next) {
     ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);
@@ -114,6 +113,17 @@ export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message
     ...(failed.conversationId !== undefined ? { conversationId: failed.conversationId } : {}), channel: next.channel, address: next.id,
     agentId: agent.id, direction: 'out', from: 'bot', text: failed.text, ...withAttachments(failed, agent.language), toAgent: true, triedAddresses: tried, at: stamp(ctx), status: 'pending',
   });
+}
+
+/**
+ * The addresses in team.yaml of the agent a notice was for that it has not been tried at (`channel:address`, the
+ * one it failed at last among `tried`).
+ *
+ *     addressesLeft(omar, failed).untried.length === 0; // nowhere else to tell Omar: the outbox keeps trying this one
+ */
+export function addressesLeft(agent: Agent, notice: Pick<Message, 'channel' | 'address' | 'triedAddresses'>): { tried: string[]; untried: Agent['identities'] } {
+  const tried = [...(notice.triedAddresses ?? []), `${notice.channel}:${notice.address}`];
+  return { tried, untried: agent.identities.filter((identity) => !tried.includes(`${identity.channel}:${identity.id}`)) };
 }
 
 /** A message into the conversation's team desk thread, if it has one. */

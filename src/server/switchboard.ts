@@ -23,6 +23,7 @@ import { ADDRESS_KEYS } from '../channels/index.ts';
 import { trustedChannels, TRUSTABLE_CHANNELS } from '../channels/botframework/address.ts';
 import { AGENT_COMMANDS, agentCommandsIn } from '../handover/commands.ts';
 import { deskLanguage } from '../handover/lines.ts';
+import { addressesLeft } from '../handover/outgoing.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
@@ -381,7 +382,14 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       }] : [];
     });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));
-    const outbox = new Outbox({ store, channels: channelsByName, log, now, ...options.outbox });
+    const outbox = new Outbox({
+      store, channels: channelsByName, log, now, ...options.outbox,
+      elsewhere: (notice) => {
+        // An agent no longer in team.yaml has nowhere to be told: their notice is not kept for them.
+        const agent = notice.agentId !== undefined ? teams.agent(notice.agentId) : undefined;
+        return agent === undefined || addressesLeft(agent, notice).untried.length > 0;
+      },
+    });
     waitingReplies = () => outbox.waiting();
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,

@@ -1,6 +1,7 @@
 // Replies that cannot go out for hours (a channel's token revoked, its API down), through the real server with the
 // channels' APIs faked on 127.0.0.1 and a clock the test moves: an agent's answer waits for the channel (up to a day)
-// and reaches the customer once, when it is back, its agent told both times; the bot's words that waited hours are
+// and reaches the customer once, when it is back, its agent told both times; an agent whose only address is a channel
+// that is down gets the new-conversation card and the customer's words after it, in order, once it is back; the bot's words that waited hours are
 // not sent out of context after the admin fixed the token and restarted: its question is asked at the customer's
 // next message instead.
 import { describe, expect, it } from 'vitest';
@@ -116,6 +117,45 @@ describe('replies that wait hours for their channel', () => {
     await eventually(() => toOmar('#1: your message to').some((said) => said.includes('went after all')));
     expect(messenger.graph.sent.filter((sent) => sent.body.message?.text === answer)).toHaveLength(1);
     expect(toOmar('#1: your message to').filter((said) => said.includes('was not delivered'))).toEqual([]);
+  });
+
+  it('Omar, whose only address is Telegram, gets the new-conversation card and then Layla\'s next words, in order, when Telegram is back after 30 minutes down', async () => {
+    const clock = movingClock();
+    const omarsApp = await FakeBotApi.start();
+    servers.stopAfterTest({ stop: () => omarsApp.close() });
+    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team, now: clock.now,
+      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(cloud);
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => toOmar('You are online').length === 1);
+
+    // Telegram's API is down: Layla is assigned to Omar, and writes on while he cannot be told.
+    omarsApp.fail('sendMessage', 1_000_000, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    const writes = async (said: string) => (await cloud.post(messagesBody([cloudText(said, { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status;
+    expect(await writes('My refund has not arrived')).toBe(200);
+    const tries = () => omarsApp.callsOf('sendMessage').length;
+    await eventually(() => tries() >= 4);
+    expect(await writes('Order 4411, 50 EUR')).toBe(200);
+
+    // Half an hour of it, tried all along: the card is not dropped after its first minutes for want of another address.
+    clock.advance(30 * 60_000);
+    const attempts = tries();
+    await eventually(() => tries() >= attempts + 5);
+    omarsApp.recover('sendMessage');
+
+    await eventually(() => omarsApp.sentTo(OMAR).some((said) => said.includes('Order 4411, 50 EUR')), 15_000).catch(() => {
+      throw new Error(`Omar never read Layla's words; he read ${JSON.stringify(omarsApp.sentTo(OMAR))}`);
+    });
+    const read = omarsApp.sentTo(OMAR);
+    const card = read.findIndex((said) => said.startsWith('#1 · new conversation'));
+    const words = read.findIndex((said) => said.includes('Order 4411, 50 EUR'));
+    expect(card).toBeGreaterThan(-1);
+    expect(card).toBeLessThan(words);
+    expect(read.filter((said) => said.startsWith('#1 · new conversation'))).toHaveLength(1);
   });
 
   it('an agent told his answer had not gone yet is told it went after all when it goes after the admin restarted with a new token', async () => {
