@@ -17,15 +17,17 @@ const HOUR = 3_600_000;
 const LAYLA_WA = '966501234567';
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 const team = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n';
+const telegramDown = { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } };
 const tokenRevoked = metaError(401, 190, 'Error validating access token: The session has been invalidated because the user changed their password.', undefined, 460);
 
 const servers = telegramServers();
 
 /** Omar's Telegram app, faked and stopped after the test: the settings that start it, and what he read starting so. */
-async function omarsTelegram(): Promise<{ telegram: Record<string, string>; toOmar: (start: string) => string[] }> {
+async function omarsTelegram(): Promise<{ omarsApp: FakeBotApi; telegram: Record<string, string>; toOmar: (start: string) => string[] }> {
   const omarsApp = await FakeBotApi.start();
   servers.stopAfterTest({ stop: () => omarsApp.close() });
   return {
+    omarsApp,
     telegram: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
     toOmar: (start) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start)),
   };
@@ -121,12 +123,10 @@ describe('replies that wait hours for their channel', () => {
 
   it('Omar, whose only address is Telegram, gets the new-conversation card and then Layla\'s next words, in order, when Telegram is back after 30 minutes down', async () => {
     const clock = movingClock();
-    const omarsApp = await FakeBotApi.start();
-    servers.stopAfterTest({ stop: () => omarsApp.close() });
-    const toOmar = (start: string) => omarsApp.sentTo(OMAR).filter((said) => said.startsWith(start));
+    const { omarsApp, telegram, toOmar } = await omarsTelegram();
     const cloud = await startCloud({
       flows: { 'inbound.yaml': assignFlow }, team, now: clock.now,
-      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: omarsApp.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+      config: telegram,
       outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
     });
     servers.stopAfterTest(cloud);
@@ -134,7 +134,7 @@ describe('replies that wait hours for their channel', () => {
     await eventually(() => toOmar('You are online').length === 1);
 
     // Telegram's API is down: Layla is assigned to Omar, and writes on while he cannot be told.
-    omarsApp.fail('sendMessage', 1_000_000, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    omarsApp.fail('sendMessage', 1_000_000, telegramDown);
     const writes = async (said: string) => (await cloud.post(messagesBody([cloudText(said, { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status;
     expect(await writes('My refund has not arrived')).toBe(200);
     const tries = () => omarsApp.callsOf('sendMessage').length;
@@ -156,6 +156,27 @@ describe('replies that wait hours for their channel', () => {
     expect(card).toBeGreaterThan(-1);
     expect(card).toBeLessThan(words);
     expect(read.filter((said) => said.startsWith('#1 · new conversation'))).toHaveLength(1);
+  });
+
+  it('Omar, who has a WhatsApp address too, gets the card there after the first minutes of Telegram down, not hours later', async () => {
+    const clock = movingClock();
+    const { omarsApp, telegram, toOmar } = await omarsTelegram();
+    const omarWa = '966509990001';
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team: team.replace('telegram: 9001', `telegram: 9001\n    whatsapp: "+${omarWa}"`), now: clock.now,
+      config: telegram,
+      outbox: { retryDelaysMs: [5, 5], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(cloud);
+    // He wrote on WhatsApp this morning (its window is open), and last from Telegram: notices go to Telegram first.
+    expect((await cloud.post(messagesBody([cloudText('/online', { from: omarWa })], { from: omarWa, name: 'Omar' }))).status).toBe(200);
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => toOmar('You are online').length === 1);
+
+    omarsApp.fail('sendMessage', 1_000_000, telegramDown);
+    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(omarWa).some((said) => said.startsWith('#1 · new conversation')), 15_000);
+    expect(omarsApp.sentTo(OMAR).filter((said) => said.startsWith('#1 · new conversation'))).toEqual([]);
   });
 
   it('an agent told his answer had not gone yet is told it went after all when it goes after the admin restarted with a new token', async () => {
