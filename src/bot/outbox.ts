@@ -2,7 +2,8 @@
 // recipient in the order stored, and the outcome recorded apart from the send, so a reply is never sent twice
 // because recording it failed. A temporary failure waits (as long as the channel asks) without holding up other
 // recipients; a permanent one fails at once, and whoever wrote the message is told. How long a temporary failure is
-// waited out depends on who wrote the message: an agent's answer for up to a day, the bot's for minutes only.
+// waited out depends on who wrote the message: an agent's answer for up to a day, the bot's for minutes only, a notice
+// to an agent for minutes when another of their addresses can take it, else for up to a day.
 import { setMaxListeners } from 'node:events';
 import { ChannelSendError, type Channel, type KnownFailure, type OutboundMessage } from '../types.ts';
 import { ClaimTakenError, StoreUnavailableError } from '../store/errors.ts';
