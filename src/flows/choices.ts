@@ -70,6 +70,40 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
     if (pressed) return pressed;
   }
   const text = asciiDigits(input.text ?? '').trim();
+  return choiceAlone(choices, text) ?? choiceAmongWords(choices, text)?.choice;
+}
+
+/**
+ * A short answer that starts or ends with one choice's title and says a word or two beside it: "yes, refund",
+ * «نعم، استرداد», "no - all good", "billing please help". `choice` is that choice; `ownWords` is whether the words
+ * beside it say something of the customer's own ("refund"), not only that they are sure or done ("all good", "help",
+ * «تمام»). Undefined for an answer that is a choice alone (`matchChoice` takes it), names two choices ("billing or
+ * sales"), takes the choice back ("no, wrong", "billing? no", "not billing"), or says more than two words of its own
+ * beside it ("no, I still cannot log in"): that is a sentence of the customer's own.
+ *
+ *     choiceAmongWords(choices, 'yes, refund');   // { choice: the yes, ownWords: true }
+ *     choiceAmongWords(choices, 'no - all good'); // { choice: the no, ownWords: false }
+ */
+export function choiceAmongWords(choices: readonly FlowChoice[], text: string): { choice: FlowChoice; ownWords: boolean } | undefined {
+  if (choiceAlone(choices, asciiDigits(text).trim())) return undefined;
+  const words = courteousWords(text).map(bare).filter((word) => word !== '');
+  const said = choices.flatMap((choice) => titleWords(choice).flatMap((title) => {
+    const starts = title.length < words.length && title.every((word, at) => words[at] === word);
+    const ends = title.length < words.length && title.every((word, at) => words[words.length - title.length + at] === word);
+    return [...(starts ? [{ choice, beside: words.slice(title.length) }] : []), ...(ends ? [{ choice, beside: words.slice(0, -title.length) }] : [])];
+  }));
+  // The longest title said wins over its own first words ("no" inside "no, that's all").
+  const found = said.sort((a, b) => a.beside.length - b.beside.length)[0];
+  if (found === undefined || said.some((other) => other.choice !== found.choice)) return undefined;
+  const beside = found.beside.filter((word) => !COURTESY_WORDS.has(word));
+  const others = choices.filter((choice) => choice !== found.choice).flatMap(titleWords);
+  if (beside.length === 0 || (beside.length > 2 && !AGREEING.has(beside.join(' '))) || beside.some((word) => UNSAYING.has(word) || others.some((title) => title.length === 1 && title[0] === word))) return undefined;
+  const rest = beside.join(' ');
+  return { choice: found.choice, ownWords: !AGREEING.has(rest) && !SAID_YES.has(rest) };
+}
+
+/** The choice `text` is alone: its number, its title (with a slip), said politely, or a yes or a no in other words. */
+function choiceAlone(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
   // "2", or as the numbered list writes it or people point at a line: "2.", "2)", "#2".
   const number = NUMBERED.exec(text)?.[1];
   const numbered = number !== undefined ? choices[Number(number) - 1] : undefined;
@@ -81,6 +115,30 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
   const polite = plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
   return polite ?? yesOrNo(choices, plain);
 }
+
+/** A choice's titles in every language, and their first words (before a comma…), each as bare words. */
+function titleWords(choice: FlowChoice): string[][] {
+  return allVariants(choice.title)
+    .flatMap((title) => [title, title.split(LEADING_PUNCTUATION)[0] ?? ''])
+    .map((title) => courteousWords(title).map(bare).filter((word) => word !== ''))
+    .filter((words) => words.length > 0);
+}
+
+// Bare words that take back or question the choice beside them: "no, wrong", "not billing", «مش الفواتير».
+const UNSAYING: ReadonlySet<string> = new Set([
+  'not', 'no', 'nope', 'dont', 'never', 'wrong', 'wait', 'but', 'actually', 'except', 'instead', 'isnt', 'cancel', 'undo',
+  'لا', 'لأ', 'مش', 'مو', 'ليس', 'ليست', 'غير', 'لكن', 'بل', 'خطأ', 'غلط', 'الغاء', 'إلغاء',
+].map(bareLetters));
+// Words beside a choice that only say the customer is sure or done, or wants help: no words of their own.
+const AGREEING: ReadonlySet<string> = new Set([
+  'all good', 'good', 'fine', 'ok', 'okay', 'im fine', 'im good', 'all fine', 'all set', 'done', 'thats all', 'thats it', 'nothing else',
+  'help', 'help me', 'need help', 'so much', 'very much', 'please help', 'right', 'exactly',
+  'تمام', 'كله تمام', 'خلاص', 'بس', 'فقط', 'كل شيء', 'ساعدني', 'مساعدة', 'جزيلا', 'بالضبط', 'هذا كل شيء', 'كل شيء تمام', 'no problem', 'nothing more',
+].map((phrase) => courteousWords(phrase).map(bareLetters).join(' ')));
+// The courtesy words one by one, as bare words: "billing please help" says "billing" and "help".
+const COURTESY_WORDS: ReadonlySet<string> = new Set(
+  ['thanks', 'thank', 'you', 'thx', 'ty', 'please', 'pls', 'plz', 'شكرا', 'مشكور', 'من', 'فضلك', 'لو', 'سمحت', 'رجاء'].map(bareLetters),
+);
 
 /**
  * The one choice that is a yes (or a no) when the customer says it in other words: "sure", "yeah", «أكيد», «طبعًا»,

@@ -3,7 +3,7 @@
 import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
-import { matchChoice, type FlowChoice } from './choices.ts';
+import { matchChoice, onlyCourtesy, type FlowChoice } from './choices.ts';
 import { matchesWithinLimit } from './patterns.ts';
 import type { FlowInput } from './types.ts';
 import { asciiDigits, fold } from '../shared/text.ts';
@@ -233,6 +233,20 @@ export function triesToAnswer(expect: Expect, input: FlowInput): boolean {
     const bare = word.replace(/[^\p{L}\p{N}@.+-]/gu, '');
     return bare !== '' && checkAnswer(expect, { text: bare }).ok;
   });
+}
+
+/**
+ * The answer no choice took, trimmed, when it is words of the customer's own that a choice question's `otherwise:`
+ * keeps; undefined for what is asked again as without it: nothing, a file, a number (in range or not), a try at a
+ * choice ("no, wrong", "option 3"), courtesy alone.
+ *
+ *     ownWords(expect, { text: 'no, I still cannot log in' }); // 'no, I still cannot log in'
+ *     ownWords(expect, { text: 'thanks' });                    // undefined
+ */
+export function ownWords(expect: Expect, input: FlowInput): string | undefined {
+  const text = input.text?.trim() ?? '';
+  if (text === '' || (input.attachments?.length ?? 0) > 0 || !/\p{L}/u.test(text)) return undefined;
+  return triesToAnswer(expect, input) || onlyCourtesy(text) ? undefined : text;
 }
 
 /**

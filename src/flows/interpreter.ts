@@ -3,7 +3,7 @@
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
-import { checkAnswer, triesToAnswer } from './expect.ts';
+import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
@@ -102,7 +102,10 @@ export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: F
   if (step?.kind !== 'ask') return true;
   try {
     const answer = checkAnswer(step.spec.expect, input);
-    return answer.ok || answer.notKept === true || triesToAnswer(step.spec.expect, input);
+    // A question with `otherwise:` keeps words of the customer's own: "the agent never answered my question" to a
+    // closing survey's rating is its comment, as its author wrote, not a new conversation.
+    return answer.ok || answer.notKept === true || triesToAnswer(step.spec.expect, input)
+      || (step.spec.otherwise !== undefined && ownWords(step.spec.expect, input) !== undefined);
   } catch (error) {
     // The step itself reports a `regex:` pattern too slow for the text, when it takes the message.
     if (error instanceof PatternTooSlowError) return true;

@@ -45,7 +45,7 @@ describe('otherwise: on a choice question', () => {
 
   it('asks again, as without it, an out-of-range number, a try at a choice, courtesy alone, or a photo', () => {
     const photo: Attachment = { kind: 'image', mime: 'image/jpeg', size: 52_000, ref: 'ph0t0', caption: 'my invoice' };
-    for (const input of [{ text: '3' }, { text: 'option 3' }, { text: 'no, wrong' }, { text: 'thanks' }, { text: 'شكرا' }, { text: '👍' }, { text: 'my invoice', attachments: [photo] }]) {
+    for (const input of [{ text: '3' }, { text: 'option 3' }, { text: 'no, wrong' }, { text: 'yes no' }, { text: 'thanks' }, { text: 'شكرا' }, { text: '👍' }, { text: 'my invoice', attachments: [photo] }]) {
       const run = newRun();
       startFlow(flow, run);
       takeSaid(run);
@@ -53,6 +53,28 @@ describe('otherwise: on a choice question', () => {
       expect(takeSaid(run), input.text).toEqual(['Please pick one of the options (you can also type its number).']);
       expect(run.conversation.fields.need, input.text).toBeUndefined();
     }
+  });
+
+  it.each([
+    ['yes, refund', undefined],
+    ['yes my invoice', undefined],
+    ['نعم، استرداد', 'ar'],
+  ])('keeps %j, a yes said with the need after it, as the need instead of asking to pick again', (text, language) => {
+    const run = answered(text, language);
+    expect(takeSaid(run)).toEqual([`Routing: ${text}`]);
+    expect(run.conversation.fields.need).toBe(text);
+    expect(run.conversation.fields.more).toBeUndefined();
+  });
+
+  it.each([
+    ['no - all good', 'no'],
+    ["no, that's all good", 'no'],
+    ['لا، كل شيء تمام', 'no'],
+    ['yes please help', 'yes'],
+  ])('takes %j, a choice with words that only say the customer is sure or done, as that choice', (text, id) => {
+    const run = answered(text);
+    expect(run.conversation.fields.more).toBe(id);
+    expect(run.conversation.fields.need).toBeUndefined();
   });
 
   it('without goto, goes on at the next step', () => {
@@ -102,4 +124,40 @@ describe('otherwise: on a choice question', () => {
       ]);
     });
   });
+});
+
+// The same question without `otherwise:`: a choice said with a word or two beside it is that choice, not "Please pick
+// one of the options" until the question gives up.
+describe('a choice said with a few words beside it', () => {
+  const teams = compile(script(
+    `  - ask: "Which team?"\n    expect: choice\n    choices: [{ id: billing, title: { en: Billing, ar: الفواتير } }, { id: sales, title: { en: Sales, ar: المبيعات } }]\n` +
+    `    save: conversation.topic\n    on_fail: goto:bye\n  - say: "Picked {{conversation.topic}}"\n  - id: bye\n    say: "Bye"\n`,
+  ));
+  const plain = compile(anythingElse(''), ['conversation.need']);
+  const said = (flow: typeof teams, text: string) => {
+    const run = newRun();
+    startFlow(flow, run);
+    takeSaid(run);
+    resumeFlow(flow, run, { text });
+    return takeSaid(run);
+  };
+
+  it.each([
+    ['billing please help', 'billing'], ['Billing, refund', 'billing'], ['sales pls', 'sales'], ['الفواتير من فضلك ساعدني', 'billing'],
+    ['about sales', 'sales'], ['المبيعات لو سمحت', 'sales'],
+  ])('takes %j as %s', (text, id) => {
+    expect(said(teams, text)[0]).toBe(`Picked ${id}`);
+  });
+
+  it.each([['yes, refund', 'yes'], ['no - all good', 'no'], ['نعم، استرداد', 'yes'], ['yes yes', 'yes']])('takes %j as %s', (text, id) => {
+    expect(said(plain, text)[0]).toBe(`Picked ${id}`);
+  });
+
+  it.each(['billing or sales', 'not billing', 'billing? no', 'no, wrong', 'yes no', 'no, I still cannot log in', 'billing, my card was charged twice'])(
+    'asks %j again: two choices, a choice taken back, or a sentence of its own',
+    (text) => {
+      const flow = /yes|no,/.test(text) ? plain : teams;
+      expect(said(flow, text)).toEqual(['Please pick one of the options (you can also type its number).']);
+    },
+  );
 });

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { besideAnswer } from '../beside.ts';
-import { choicesSchema, compileChoices, onlyCourtesy } from '../choices.ts';
+import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
-import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, triesToAnswer, type AttachmentExpect, type Expect } from '../expect.ts';
+import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
 import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
@@ -98,6 +98,11 @@ export const askStep = defineStep({
     },
     resume(spec, ctx, input, waiting) {
       keepNeedBeside(spec, ctx, input.text);
+      // "Yes, refund" to "Anything else?": the need, said after the choice that announces it, is kept where the flow wants it.
+      const text = input.text?.trim() ?? '';
+      if (spec.otherwise && spec.expect.type === 'choice' && input.choice === undefined && choiceAmongWords(spec.expect.choices, text)?.ownWords) {
+        return goOtherwise(spec.otherwise, text, ctx);
+      }
       const answer = checkAnswer(spec.expect, input);
       if (answer.ok) {
         if (spec.save) ctx.write(spec.save, answer.value);
@@ -266,15 +271,6 @@ function compileAttachmentExpect(expect: AttachmentExpect, step: z.output<z.ZodO
   return { type: expect };
 }
 
-/**
- * The answer no choice took, trimmed, when it is words of the customer's own; undefined for what is asked again as
- * before: nothing, a file, a number (in range or not), a try at a choice ("no, wrong", "option 3"), courtesy alone.
- */
-function ownWords(expect: Expect, input: FlowInput): string | undefined {
-  const text = input.text?.trim() ?? '';
-  if (text === '' || (input.attachments?.length ?? 0) > 0 || !/\p{L}/u.test(text)) return undefined;
-  return triesToAnswer(expect, input) || onlyCourtesy(text) ? undefined : text;
-}
 
 function goOtherwise(otherwise: Otherwise, text: string, ctx: StepContext): StepOutcome {
   ctx.write(otherwise.save, text);
