@@ -78,7 +78,7 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
  * «نعم، استرداد», "no - all good", "billing please help". `choice` is that choice; `ownWords` is whether the words
  * beside it say something of the customer's own ("refund"), not only that they are sure or done ("all good", "help",
  * «تمام»). Undefined for an answer that is a choice alone (`matchChoice` takes it), names two choices ("billing or
- * sales"), takes the choice back ("no, wrong", "billing? no", "not billing"), or says more than two words of its own
+ * sales"), takes the choice back or hedges it ("no, wrong", "billing? no", "not billing", "great, I guess"), or says more than two words of its own
  * beside it ("no, I still cannot log in"): that is a sentence of the customer's own.
  *
  *     choiceAmongWords(choices, 'yes, refund');   // { choice: the yes, ownWords: true }
@@ -124,10 +124,11 @@ function titleWords(choice: FlowChoice): string[][] {
     .filter((words) => words.length > 0);
 }
 
-// Bare words that take back or question the choice beside them: "no, wrong", "not billing", «مش الفواتير».
+// Bare words that take back or hedge the choice beside them: "no, wrong", "not billing", "great, I guess", «ربما نعم».
 const UNSAYING: ReadonlySet<string> = new Set([
   'not', 'no', 'nope', 'dont', 'never', 'wrong', 'wait', 'but', 'actually', 'except', 'instead', 'isnt', 'cancel', 'undo',
-  'لا', 'لأ', 'مش', 'مو', 'ليس', 'ليست', 'غير', 'لكن', 'بل', 'خطأ', 'غلط', 'الغاء', 'إلغاء',
+  'guess', 'maybe', 'perhaps', 'probably', 'suppose', 'kinda', 'sort', 'kind', 'unsure', 'or',
+  'لا', 'لأ', 'مش', 'مو', 'ليس', 'ليست', 'غير', 'لكن', 'بل', 'خطأ', 'غلط', 'الغاء', 'إلغاء', 'ربما', 'يمكن', 'تقريبا', 'او', 'أو',
 ].map(bareLetters));
 // Words beside a choice that only say the customer is sure or done, or wants help: no words of their own.
 const AGREEING: ReadonlySet<string> = new Set([
