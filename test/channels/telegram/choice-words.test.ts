@@ -116,4 +116,32 @@ describe('a choice answered with a few words, on Telegram', () => {
     await eventually(() => last() === 'Thanks for getting in touch. Write to us any time.');
     expect((await app.store.conversations())[0]).toMatchObject({ status: 'closed', fields: { anything_else: 'no', need: 'yes, refund' } });
   }, 120_000);
+
+  it('in the shipped flow\'s "anything else?", keeps "no, I still cannot log in" (and in Arabic) as the customer\'s own words', async () => {
+    const { app, api } = await setUp({ webhook: true, shipped: true });
+    const say = async (chat: number, body: string, language?: string) => expect(await post(app, text(chat, body, language))).toBe(200);
+    await say(OMAR, '/online');
+    await eventually(() => api.sentTo(OMAR).some((sent) => /online/i.test(sent)));
+    const cases = [[LAYLA, 'en', 'no, I still cannot log in', 'Is there anything else we can help you with?'], [HALA, 'ar', 'لا، ما زلت لا أستطيع تسجيل الدخول', 'هل هناك أي شيء آخر يمكننا مساعدتك به؟']] as const;
+    const handled = new Set<number>();
+    for (const [chat, language, words, question] of cases) {
+      await say(chat, language === 'ar' ? 'مرحبا' : 'hi', language);
+      await say(chat, `${chat}@example.com`, language);
+      await say(chat, language === 'ar' ? 'تم خصم المبلغ مرتين هذا الشهر' : 'I was charged twice this month', language);
+      // One customer at a time: theirs is the conversation Omar holds that was not handed back yet.
+      const mine = async () => (await app.store.conversations()).find((conversation) => conversation.agentId === 'omar' && !handled.has(conversation.id));
+      await eventually(async () => (await mine()) !== undefined, 30_000);
+      const conversation = (await mine())!;
+      handled.add(conversation.id);
+      await say(OMAR, `/handback ${conversation.id}`);
+      await eventually(() => api.sentTo(chat).at(-1) === question);
+      const asked = api.sentTo(chat).length;
+      await say(chat, words, language);
+      await eventually(async () => (await app.store.conversation(conversation.id))?.fields.need === words);
+      expect((await app.store.conversation(conversation.id))?.fields.anything_else).toBeUndefined();
+      await eventually(() => api.sentTo(chat).length > asked);
+      expect(api.sentTo(chat).slice(asked).filter((sent) => PICK.test(sent))).toEqual([]);
+    }
+  }, 120_000);
 });
+
