@@ -231,10 +231,13 @@ const COURTESY: ReadonlySet<string> = new Set(
 function nearlyTyped(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
   const typed = bare(text);
   if (typed === '') return undefined;
+  // "مش الفواتير" ("not billing") is two letters from «الفواتير», but no slip: a word that takes a choice back is none.
+  const unsaid = courteousWords(text).map(bare).filter((word) => UNSAYING.has(word));
   let nearest: FlowChoice[] = [];
   let least = Infinity;
   for (const choice of choices) {
     const distance = Math.min(...allVariants(choice.title).map((title) => {
+      if (unsaid.some((word) => !courteousWords(title).map(bare).includes(word))) return Infinity;
       const written = bare(title);
       const allowed = written.length >= 8 ? 2 : written.length >= 4 ? 1 : 0;
       if (Math.abs(typed.length - written.length) > allowed) return Infinity;

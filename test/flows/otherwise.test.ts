@@ -153,7 +153,7 @@ describe('a choice said with a few words beside it', () => {
     expect(said(plain, text)[0]).toBe(`Picked ${id}`);
   });
 
-  it.each(['billing or sales', 'not billing', 'billing? no', 'no, wrong', 'yes no', 'yes, I guess', 'ربما نعم', 'sales maybe', 'no, I still cannot log in', 'billing, my card was charged twice'])(
+  it.each(['billing or sales', 'not billing', 'billing? no', 'no, wrong', 'yes no', 'yes, I guess', 'ربما نعم', 'sales maybe', 'مش الفواتير', 'لا المبيعات', 'no, I still cannot log in', 'billing, my card was charged twice'])(
     'asks %j again: two choices, a choice taken back or hedged, or a sentence of its own',
     (text) => {
       const flow = /yes|no,|نعم/.test(text) ? plain : teams;
