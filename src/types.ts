@@ -230,6 +230,11 @@ export interface ChannelHost {
   /** Hands an identity change to the runtime; resolves once it is stored. */
   updateIdentity(update: IdentityUpdate): Promise<void>;
   /**
+   * The person at `address` left the chat for good (the web chat's New visitor): their open conversation closes and
+   * its agent is told. Resolves once stored, with the number of the conversation closed (none open: undefined).
+   */
+  left?(address: string): Promise<number | undefined>;
+  /**
    * Whether the files of `inbound`, not fetched yet, would reach a customer: false for one in a team desk's group
    * (`place` set) that goes to no one (written where no conversation is, by someone not in team.yaml, in a colleague's
    * or a closed conversation's thread). A channel then does not download them. Without it, every file is fetched.

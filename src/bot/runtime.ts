@@ -275,6 +275,24 @@ export class Runtime {
   updateIdentity = (update: IdentityUpdate): Promise<void> =>
     refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, this.#now().toISOString()))));
 
+  /**
+   * The customer at `address` on `channel` left the chat (the web chat's New visitor): their open conversation, if
+   * any, closes as they left, and its agent is told (see `customerLeft`). In line with their messages; resolves once
+   * stored, with the number of the conversation closed.
+   *
+   *     await runtime.left('webchat', 'v-7f3a'); // 42
+   */
+  left = (channel: string, address: string): Promise<number | undefined> => {
+    if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(`${channel}:${address}`, async (tx, fx) => {
+      const contact = await tx.contactByIdentity(channel, address);
+      const conversation = contact ? await tx.openConversationOf(contact.id) : undefined;
+      if (!conversation) return undefined;
+      await this.#desk.customerLeft(tx, conversation, fx);
+      return conversation.id;
+    })));
+  };
+
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
   report = (status: DeliveryStatus): Promise<void> => refuseWhileUnavailable(this.#track(this.#statuses.report(status)));
 

@@ -1,12 +1,12 @@
-// Closing a conversation: by its agent, by a flow's `close` step, or after too long without activity (of its agent, or
-// of a customer who left the bot's question unanswered).
+// Closing a conversation: by its agent, by a flow's `close` step, after too long without activity (of its agent, or
+// of a customer who left the bot's question unanswered), or as its customer left the chat.
 import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { drainFor } from './assignment/assign.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
-import { threadLanguage } from './lookups.ts';
-import { toAgent, toThread } from './outgoing.ts';
+import { holderOf, threadLanguage } from './lookups.ts';
+import { tell, toAgent, toThread } from './outgoing.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
 const UNSEEN_LOOKED_AT = 50;
@@ -46,6 +46,28 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
   if (agent) {
     await toAgent(ctx, tx, agent, word(line('autoClosed', conversation.id, idleForMs), agent.language), fx, conversation.id);
     await drainFor(ctx, tx, agent, fx);
+  }
+}
+
+/** The `closedBy` of a conversation closed because its customer left the chat (see `customerLeft`). */
+export const CUSTOMER_LEFT = 'contact';
+
+/**
+ * Closes the open conversation of a customer who left the chat (the web chat's New visitor: their browser no longer
+ * holds the chat, so nothing said in it reaches them). Its agent, or its desk thread, is told in their language, and
+ * the agent's seat goes to the queue. The customer is told nothing and no `conversation.closed` flow asks them
+ * anything: nobody is there to read it. The reports count it as closed by nobody at the business, not as resolved.
+ *
+ *     await customerLeft(ctx, tx, conversation, fx);
+ */
+export async function customerLeft(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  const holder = holderOf(ctx, conversation);
+  const customer = (await tx.contact(conversation.contactId))?.name;
+  await tellThreadWhy(ctx, tx, conversation, () => line('customerLeft', conversation.id, customer), fx);
+  close(ctx, tx, conversation, CUSTOMER_LEFT, 'the customer left the chat', fx);
+  if (holder) {
+    await tell(ctx, tx, holder.id, line('customerLeft', conversation.id, customer), fx, conversation.id);
+    await drainFor(ctx, tx, holder, fx);
   }
 }
 

@@ -10,6 +10,7 @@ import { asciiDigits, blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
+import { CUSTOMER_LEFT } from './closing.ts';
 import { bareCommand, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
@@ -241,7 +242,7 @@ async function closedSince(tx: Tx, agent: Agent, id: number | undefined): Promis
   const conversation = id !== undefined ? await tx.conversation(id) : undefined;
   if (conversation?.status !== 'closed') return undefined;
   const now = await tx.openConversationOf(conversation.contactId);
-  return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);
+  return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined, conversation.closedBy === CUSTOMER_LEFT);
 }
 
 /**
@@ -306,7 +307,7 @@ async function targetOf(ctx: DeskContext, tx: Tx, agent: Agent, state: AgentStat
 async function wroteAfterLeft(ctx: DeskContext, tx: Tx, agent: Agent, id: number, next: Conversation | undefined): Promise<Line> {
   const left = await tx.conversation(id);
   const holder = left ? holderOf(ctx, left)?.name : undefined;
-  const now: LeftFor = !left ? 'gone' : left.status === 'closed' ? 'closed' : holder !== undefined ? { holder } : left.stage === 'queued' ? 'queued' : 'bot';
+  const now: LeftFor = !left ? 'gone' : left.status === 'closed' ? (left.closedBy === CUSTOMER_LEFT ? 'customerLeft' : 'closed') : holder !== undefined ? { holder } : left.stage === 'queued' ? 'queued' : 'bot';
   const customer = left ? await customerName(tx, left, agent.language) : undefined;
   return line('wroteAfterLeft', id, customer, now, next && { id: next.id, customer: await customerName(tx, next, agent.language) });
 }

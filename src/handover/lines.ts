@@ -28,14 +28,17 @@ export type ThreadCommand = 'close' | 'note' | 'transfer' | 'handback';
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
 
-/** Where a conversation is now that left the agent whose messages went to it: closed, with the bot, queued, with a colleague, or erased. */
-export type LeftFor = 'closed' | 'bot' | 'queued' | 'gone' | { holder: string };
+/**
+ * Where a conversation is now that left the agent whose messages went to it: closed, closed because its customer left
+ * the chat, with the bot, queued, with a colleague, or erased.
+ */
+export type LeftFor = 'closed' | 'customerLeft' | 'bot' | 'queued' | 'gone' | { holder: string };
 
 const LEFT_FOR_EN = (now: LeftFor): string => (typeof now === 'object' ? `is with ${now.holder} now`
-  : { closed: 'is closed now', bot: 'is back with the bot', queued: 'is waiting in its team\'s queue', gone: 'no longer exists' }[now]);
+  : { closed: 'is closed now', customerLeft: 'is closed: the customer left the chat', bot: 'is back with the bot', queued: 'is waiting in its team\'s queue', gone: 'no longer exists' }[now]);
 
 const LEFT_FOR_AR = (now: LeftFor): string => (typeof now === 'object' ? `أصبحت مع ${isolate(now.holder)}`
-  : { closed: 'أُغلقت', bot: 'عادت إلى البوت', queued: 'تنتظر في قائمة انتظار فريقها', gone: 'لم تعد موجودة' }[now]);
+  : { closed: 'أُغلقت', customerLeft: 'أُغلقت: غادر العميل المحادثة', bot: 'عادت إلى البوت', queued: 'تنتظر في قائمة انتظار فريقها', gone: 'لم تعد موجودة' }[now]);
 
 /** What a desk topic's command does to conversation #`other`, said where it is refused for naming another topic's. */
 const THREAD_COMMAND_EN: Record<ThreadCommand, (other: number) => string> = {
@@ -81,9 +84,10 @@ const en = {
   holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
   // A Reply on a relay about a customer erased since (data-protection).
   repliedToErased: () => 'That reached no one: the message you replied to was about a customer whose data has been erased since.',
-  // A Reply on a relay of a conversation closed since; `now`: the customer's open conversation, when the agent holds it.
-  repliedToClosed: (id: number, now?: number) =>
-    `#${id} is closed: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
+  // A Reply on a relay of a conversation closed since; `now`: the customer's open conversation, when the agent holds it;
+  // `left`: it closed as its customer left the chat.
+  repliedToClosed: (id: number, now?: number, left?: boolean) =>
+    `#${id} is closed${left ? ' (the customer left the chat)' : ''}: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
   // A plain message (or a command without a number) after a conversation the agent held was erased, before they chose
   // whom they write to again: it might have been meant for the erased customer.
   wroteAfterErase: (id: number) =>
@@ -105,6 +109,9 @@ const en = {
   movedBy: (id: number, team: string, by: string) => `#${id} was moved to ${team} by ${by}.`,
   givenBy: (id: number, agent: string, by: string) => `#${id} was given to ${agent} by ${by}.`,
   // `idleForMs`: how long nobody wrote (AUTO_CLOSE_AFTER); without it, "a while".
+  // The customer left the chat (the web chat's New visitor) while the agent held their conversation.
+  customerLeft: (id: number, customer: string | undefined) =>
+    `#${id} is closed: ${isolateRtl(customer ?? 'the customer')} left the chat (they started over as a new visitor). Nothing more you write reaches them.`,
   autoClosed: (id: number, idleForMs?: number) => `#${id} was closed after ${idleForMs !== undefined ? describeDuration(idleForMs) : 'a while'} without activity.`,
   // What an away agent is told of a conversation of theirs passed on because its customer waited `waitedMs` for an
   // answer (AWAY_REQUEUE_AFTER): now with the colleague `taker`, or in `team`'s queue.
@@ -341,8 +348,8 @@ const ar: Wording = {
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
-  repliedToClosed: (id, now) =>
-    `المحادثة #${id} مغلقة: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
+  repliedToClosed: (id, now, left) =>
+    `المحادثة #${id} مغلقة${left ? ' (غادر العميل المحادثة)' : ''}: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
   wroteAfterErase: (id) =>
     `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
   wroteAfterLeft: (id, customer, now, next) =>
@@ -355,6 +362,8 @@ const ar: Wording = {
   handedBackBy: (id, by) => `أُعيدت المحادثة #${id} إلى البوت بواسطة ${isolate(by)}.`,
   movedBy: (id, team, by) => `نُقلت المحادثة #${id} إلى فريق ${isolate(team)} بواسطة ${isolate(by)}.`,
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
+  customerLeft: (id, customer) =>
+    `أُغلقت المحادثة #${id}: غادر ${isolate(customer ?? 'العميل')} المحادثة (بدأ من جديد كزائر جديد). لن يصل إليه شيء مما تكتبه بعد الآن.`,
   autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,

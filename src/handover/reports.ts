@@ -157,8 +157,8 @@ function closerOf({ status, closedBy }: Conversation): 'person' | 'inactivity' |
   return closedBy === undefined || BOT_CLOSERS.has(closedBy) ? 'bot' : 'person';
 }
 
-/** The `closedBy` of closes nobody at the business decided. */
-const BOT_CLOSERS = new Set(['bot', 'workflow']);
+/** The `closedBy` of closes nobody at the business decided (`contact`: the customer left the chat, `CUSTOMER_LEFT`). */
+const BOT_CLOSERS = new Set(['bot', 'workflow', 'contact']);
 
 /**
  * The agent a conversation counts for: the one holding it now, else the one who held it last (`handledBy`), so that

@@ -493,7 +493,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const asked: string[] = [];
     page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
     await page.click('#restart');
-    expect(asked).toEqual(['هل تريد مغادرة هذه المحادثة؟ لن تصلك الردود عليها هنا بعد الآن.']);
+    expect(asked).toEqual(['هل تريد مغادرة هذه المحادثة؟ ستُغلق، ولن تصلك الردود عليها بعد الآن.']);
     expect(await page.locator('#chat').isVisible()).toBe(true);
     expect(await page.locator('.msg.contact').innerText()).toContain('مرحبا');
     page.once('dialog', (dialog) => void dialog.accept());

@@ -116,6 +116,31 @@ describe('web chat sessions', () => {
   });
 });
 
+describe('a visitor who leaves (POST /webchat/:session/leave, the page\'s New visitor)', () => {
+  it('closes their open conversation as the customer left, once; refuses a stranger (401) and an agent\'s own session (400)', async () => {
+    const app = await start(await shippedDataDir());
+    const layla = await newSession(app.url, 'Layla');
+    expect((await fetch(`${app.url}/webchat/${layla.session}/messages`, { method: 'POST', headers: json(layla.token), body: '{"text":"hello"}' })).status).toBe(202);
+    expect((await app.store.conversation(1))?.status).toBe('open');
+    const leave = (session: string, token?: string) => fetch(`${app.url}/webchat/${session}/leave`, { method: 'POST', headers: json(token) });
+
+    const stranger = await leave(layla.session);
+    expect(stranger.status).toBe(401);
+    expect((await app.store.conversation(1))?.status).toBe('open');
+    const agent = await leave('agent-omar', agentToken('agent-omar'));
+    expect(agent.status).toBe(400);
+    expect(await agent.json()).toEqual({ error: "this is an agent's own session: it has no customer conversation to leave", kind: 'badRequest' });
+
+    const left = await leave(layla.session, layla.token);
+    expect(left.status).toBe(200);
+    expect(await left.json()).toEqual({ left: true, closed: 1 });
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'contact', closingNote: 'the customer left the chat' });
+    // Nothing was left open: a second leave (another tab's, a retry) closes nothing.
+    expect(await (await leave(layla.session, layla.token)).json()).toEqual({ left: true });
+    await app.stop();
+  });
+});
+
 describe("an agent's web chat session", () => {
   it('opens only with the agent\'s token or their sign-in cookie, never by its name', async () => {
     const app = await start(await shippedDataDir());

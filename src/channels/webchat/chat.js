@@ -866,8 +866,10 @@ main.addEventListener('drop', (event) => {
   void uploadAll([...event.dataTransfer.files]);
 });
 $('restart').onclick = () => {
-  // The conversation stays open on the server: whatever its agent answers would reach nobody, so ask first.
+  // Whatever is answered in the chat left would reach nobody: ask first, then tell the server the visitor left, so its
+  // conversation closes and its agent is told (`keepalive`: sent though the page goes on to the name form).
   if ((shown.size > 0 || pending.length > 0) && !confirm(words.confirmRestart)) return;
+  if (chat) void fetch(`/webchat/${chat.session}/leave`, { method: 'POST', headers: authorized(chat), keepalive: true }).catch(() => undefined);
   lost('');
   $('name').value = '';
 };

@@ -292,12 +292,33 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     try {
       await accept(message);
     } catch (error) {
-      if (!(error instanceof DeliveryRefused)) throw error;
-      const status = error instanceof RateLimited ? 429 : 503;
-      res.status(status).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: status === 429 ? 'rateLimited' : 'unavailable' } satisfies Answer);
+      answerDeliveryRefused(res, error);
       return;
     }
     res.status(202).json({ accepted: true });
+  }
+
+  /**
+   * The visitor left the chat (New visitor): their open conversation closes, its agent is told, and what the agent
+   * writes after is refused saying why, where before it went on to a chat nobody read. 200 `{left: true, closed?}`
+   * (the number of the conversation closed); 503 with `Retry-After` while the bot cannot take it (nothing changed).
+   */
+  async function leave(_req: Request, res: Response): Promise<void> {
+    const session = res.locals.session as string;
+    if (agents.bySession(session)) {
+      res.status(400).json({ error: 'this is an agent\'s own session: it has no customer conversation to leave', kind: 'badRequest' } satisfies Answer);
+      return;
+    }
+    let closed: number | undefined;
+    try {
+      if (!host?.left) throw new DeliveryRefused('the web chat is not started');
+      closed = await host.left(session);
+    } catch (error) {
+      answerDeliveryRefused(res, error);
+      return;
+    }
+    notify(session);
+    res.status(200).set('cache-control', 'no-store').json({ left: true, ...(closed !== undefined ? { closed } : {}) });
   }
 
   /** The session in the URL, checked and let in, with its owner's name; answers the refusal otherwise. */
@@ -566,6 +587,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       router.post('/webchat/sessions', express.json({ limit: '4kb' }), createSession);
       router.post('/webchat/:session/messages', admit, limitPosts, used, express.json({ limit: '256kb' }), post);
       router.post('/webchat/:session/read', admit, used, express.json({ limit: '16kb' }), read);
+      router.post('/webchat/:session/leave', admit, leave);
       router.get('/webchat/:session/messages', admit, used, list);
       router.get('/webchat/:session/events', admit, events);
       router.get('/webchat/:session/media/:ref', admitFile, used, download);
@@ -599,6 +621,13 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
 interface Answer {
   error: string;
   kind: AnswerKind;
+}
+
+/** Answers a `DeliveryRefused` (429 writing too fast, else 503), each with `Retry-After`; rethrows anything else. */
+function answerDeliveryRefused(res: Response, error: unknown): void {
+  if (!(error instanceof DeliveryRefused)) throw error;
+  const status = error instanceof RateLimited ? 429 : 503;
+  res.status(status).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: status === 429 ? 'rateLimited' : 'unavailable' } satisfies Answer);
 }
 
 /**
