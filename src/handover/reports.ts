@@ -5,7 +5,8 @@
 // - opened: how many; closed: how many are closed now; assigned: how many an agent was ever given
 //   (`assignedAt` set); stillOpen: how many are open now (with the bot, queued or with an agent).
 // - Of the closed: resolved, closed by a person (an agent, or an admin from the dashboard); closedByBot, by a flow's
-//   `close` step or the bot; autoClosed, after AUTO_CLOSE_AFTER without activity. The three add up to closed.
+//   `close` step, the bot, or the customer leaving the chat; autoClosed, after AUTO_CLOSE_AFTER without activity. The
+//   three add up to closed.
 // - timeToAssignment: `assignedAt − openedAt`, the customer's whole wait for a person (flow and queue).
 // - firstResponse: `firstResponseAt − openedAt`; only a person's words to the customer set `firstResponseAt` (an
 //   agent's reply from their app, the console or a desk thread, a template, a closing note shared with the customer,

@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)(title, () => {
       await reports(page, fake);
       const resolution = page.locator('.figure', { hasText: 'Resolution (median)' });
       expect(await resolution.innerText()).toBe('25 min\nResolution (median)\nover 12 closed by an agent or admin');
-      expect(await page.locator('.not-resolved').innerText()).toBe('Resolution time leaves out 3 closed by the bot (a flow\u2019s close) and 2 closed after inactivity.');
+      expect(await page.locator('.not-resolved').innerText()).toBe('Resolution time leaves out 3 closed by the bot (a flow\u2019s close) or left by the customer, and 2 closed after inactivity.');
       await shot(page, 'reports-resolution-en');
     });
     await withPage(browser, 'reports-resolution-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {

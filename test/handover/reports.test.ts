@@ -146,6 +146,13 @@ describe('resolution, over the conversations a person closed', () => {
     expect(closed.agents.omar).toMatchObject({ closed: 2, resolved: 1, autoClosed: 1, resolution: { count: 1, median: 600 } });
   });
 
+  it('does not count a web chat customer who left (New visitor) as resolved by the agent who held them', () => {
+    const left = conversation(5, { team: 'Billing', agentId: 'omar', stage: 'assigned', assignedAt: at('09:01'), status: 'closed', closedAt: at('09:05'), closedBy: 'contact', closingNote: 'the customer left the chat' });
+    const figures = buildReport({ conversations: [...closes, left], agents, teams, now: new Date(at('14:00')) });
+    expect(figures.total).toMatchObject({ closed: 5, resolved: 2, closedByBot: 2, resolution: closed.total.resolution });
+    expect(figures.agents.omar).toMatchObject({ closed: 3, resolved: 1 });
+  });
+
   it('draws and exports the same rule by day', () => {
     const period = { conversations: closes, teams, from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('14:00')) };
     expect(buildSeries(period).resolutionSeconds).toEqual([900]);
