@@ -34,7 +34,13 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   let update = 1;
-  const fromOmar = (text: string) => ({ update_id: update++, message: { message_id: 7000 + update, date: Math.ceil(Date.now() / 1000), chat: { id: OMAR, type: 'private', first_name: 'Omar' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' }, text } });
+  /** Omar's private message saying `text`; with `replyTo`, his Reply on that message of the bot's. */
+  const fromOmar = (text: string, replyTo?: { message_id: number; text: string }) => {
+    const date = Math.ceil(Date.now() / 1000);
+    const chat = { id: OMAR, type: 'private', first_name: 'Omar' };
+    const reply = replyTo && { ...replyTo, date, chat, from: { id: 7000000001, is_bot: true, first_name: 'Acme Bot' } };
+    return { update_id: update++, message: { message_id: 7000 + update, date, chat, from: { id: OMAR, is_bot: false, first_name: 'Omar' }, text, ...(reply ? { reply_to_message: reply } : {}) } };
+  };
 
   /** Omar goes online on Telegram; Layla starts the chat in Chromium, picks Billing, and Omar answers her. */
   async function omarHoldsLayla(team = teamFile): Promise<{ app: Switchboard; api: FakeBotApi; layla: Page }> {
@@ -101,9 +107,14 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(api.sentTo(OMAR).at(-1)).toMatch(/Nothing was sent.*#1.*Layla.*left the chat/);
     await layla.screenshot({ path: '/tmp/switchboard-left-after.png' });
     expect(await layla.locator('.msg', { hasText: 'refund is on its way' }).count()).toBe(0);
+    // A Reply on what she wrote in #1 says the same.
+    const relay = api.messagesTo(OMAR).find((message) => message.text.includes('Still here'))!;
+    await toTelegram(app, fromOmar('Refunded', { message_id: relay.message_id, text: relay.text }));
+    await eventually(() => api.sentTo(OMAR).length > before + 1);
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 is closed (the customer left the chat): that did not reach the customer.');
     // His seat is free: /list says he holds nothing.
     await toTelegram(app, fromOmar('/list'));
-    await eventually(() => api.sentTo(OMAR).length > before + 1);
+    await eventually(() => api.sentTo(OMAR).length > before + 2);
     expect(api.sentTo(OMAR).at(-1)).not.toMatch(/#1\b/);
   }, 90_000);
 
