@@ -104,6 +104,18 @@ describe('the holder\'s /handback in the desk topic of their conversation', () =
     ]);
   }, 30_000);
 
+  it('says in the topic, and to its holder, that the customer left the chat (the web chat\'s New visitor), then closes it', async () => {
+    const { app, api } = await takenByOmar();
+    const inDesk = api.sentTo(DESK).length;
+    expect(await app.runtime.left('telegram', String(LAYLA))).toBe(1);
+    const said = '#1 is closed: Layla left the chat (they started over as a new visitor). Nothing more you write reaches them.';
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([said]);
+    await eventually(() => api.sentTo(OMAR).includes(said));
+    await eventually(() => api.callsOf('closeForumTopic').length === 1);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'contact' });
+  }, 30_000);
+
   const HOUR = 3_600_000;
   /** Layla's conversation handed back by Omar in its topic, the bot asking her one more question, on a clock moved by `later`. */
   async function handedBack(language = '') {
