@@ -4,21 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../helpers.ts';
 import { queueOf } from '../../src/handover/assignment/queue.ts';
 import { TIMELINES, type TimelineEvent } from '../../src/bot/timeline.ts';
-import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
+import { dataDirWithTeam, fakeChannel, harness, pickTeamFlow, type FakeChannel, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
 
-const flow = `
-flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - ask: "Which team?"
-    expect: choice
-    choices: [Billing, Support]
-    save: conversation.topic
-  - assign: { team: "{{conversation.topic}}" }
-    queued: "You are number {{queue.position}} in line."
-`;
+// Billing or Support with buttons, then that team.
+const flow = pickTeamFlow;
 
 const team = (omarLanguage = '') => `
 teams:
