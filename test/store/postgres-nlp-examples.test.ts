@@ -15,13 +15,12 @@ const ADMIN_TOKEN = 'nlp-examples-admin-token-0123456789';
 const databases: string[] = [];
 const apps: Switchboard[] = [];
 afterAll(async () => {
+  // The databases take sessions again first: a process stopping lets go of its lease and claims there.
+  for (const database of databases) await sql(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => {});
   for (const app of apps) await app.stop().catch(() => {});
-  for (const database of databases) {
-    await sql(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => {});
-    await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  }
+  for (const database of databases) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await cleanupDirs();
-});
+}, 60_000);
 
 /** A new database and a DATA_DIR with a flow, a team and two intents; `count` processes started on them. */
 async function deployment(count: number): Promise<{ dir: string; database: string; apps: Switchboard[] }> {
