@@ -14,7 +14,8 @@ export type LiveChange =
 
 /**
  * Publish/subscribe of live changes. `publish` is called after the change is durably stored; every subscriber of
- * every process sharing the store should hear it once.
+ * every process sharing the store should hear it (from another process maybe twice: a change is a state, so hearing
+ * it again is harmless).
  *
  *     const off = feed.subscribe((change) => stream.write(change));
  *     feed.publish({ type: 'flows', data: { name: 'inbound', version: '3f9a0c1b2d4e' } });

@@ -45,9 +45,11 @@ it.skipIf(!databaseUrl)('tells the other processes of the same schema, listens a
   b.publish('webchat', { session: 's2' });
   await until(() => heardA.length === 1, 'a hearing b after it listened again');
   expect(heardA).toEqual([{ session: 's2' }]);
-  // Its own notice is not told back to a publisher; another schema hears nothing.
+  // Its own notice is not told back to a publisher; another schema hears nothing. A's notice may have come twice: cut
+  // before PostgreSQL's answer reached a, it was sent again once a was back (at least once, never lost).
   await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(heardB).toEqual([{ session: 's1' }]);
+  expect(heardB.length).toBeGreaterThanOrEqual(1);
+  expect(heardB.filter((data) => JSON.stringify(data) !== JSON.stringify({ session: 's1' }))).toEqual([]);
   expect(heardOther).toEqual([]);
 }, 30_000);
 

@@ -43,7 +43,8 @@ interface Notice {
  * LISTEN/NOTIFY on one channel per schema. Notices published while the connection is down are kept and sent once it
  * is back (past `MAX_KEPT`, the other processes are told to look again instead), and this process's own listeners
  * are told `reconnected`, to look again for what the others sent meanwhile; the connection is made again with a
- * growing wait.
+ * growing wait. A send cut before PostgreSQL answered goes again: a notice comes at least once, maybe twice, so
+ * listeners treat it as "look again", never as a count.
  *
  *     const fanout = await PostgresFanout.open({ url: process.env.DATABASE_URL, schema: 'switchboard' });
  */
