@@ -7,6 +7,7 @@ import { back, channelName, contactName, duration, failureWords, lang, named, on
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
+import { TeamName, teamNamed, teamShown, useTeamTitles } from '../teams.tsx';
 
 const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot', queued: 'stageQueued', assigned: 'stageAssigned' };
 
@@ -15,6 +16,7 @@ export function stageLabel(conversation: Pick<ConversationSummary, 'status' | 's
 }
 
 export function ConversationRows({ conversations }: { conversations: ConversationSummary[] }) {
+  useTeamTitles();
   return (
     <ul class="rows">
       {conversations.map((conversation) => (
@@ -24,7 +26,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
             <span class="meta">
               <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
               <span class="badge">{channelName(conversation.channel)}</span>
-              {conversation.team ? <bdi>{conversation.team}</bdi> : null}
+              {conversation.team ? <TeamName name={conversation.team} /> : null}
               {conversation.agentName ? <bdi>{conversation.agentName}</bdi> : null}
               <span class="muted">{when(conversation.openedAt)}</span>
             </span>
@@ -39,7 +41,8 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
 export function ConversationList() {
   const [filters, setFilters] = useState({ q: '', status: '', stage: '', team: '' });
   const [applied, setApplied] = useState(filters);
-  const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, cursor, limit: 50 })}`)
+  // A team typed as the page names it (الفواتير) is searched by its name in team.yaml (Billing).
+  const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, team: teamNamed(applied.team), cursor, limit: 50 })}`)
     .then(({ conversations: items, nextCursor }) => ({ items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
   const refresh = useMemo(() => debounce(list.first.reload, 500), []);
   useEffect(() => refresh.cancel, []);
@@ -90,8 +93,9 @@ const BY: Record<NonNullable<TimelineEvent['by']>['kind'], StringKey> = {
 /** What a moment's detail says, in the admin's language where the server took it apart; else as the server wrote it. */
 function EventDetail({ event }: { event: TimelineEvent }) {
   const parts = [
-    event.to !== undefined ? <bdi>{t('evTo', { to: event.to })}</bdi> : undefined,
-    event.team !== undefined || event.agent !== undefined ? <bdi>{event.team ?? event.agent}</bdi> : event.intent !== undefined ? <Intent intent={event.intent} topic={event.topic} /> : undefined,
+    // Where a transfer went: a team (by its title) or a colleague.
+    event.to !== undefined ? <bdi>{t('evTo', { to: teamShown(event.to) })}</bdi> : undefined,
+    event.team !== undefined ? <TeamName name={event.team} /> : event.agent !== undefined ? <bdi>{event.agent}</bdi> : event.intent !== undefined ? <Intent intent={event.intent} topic={event.topic} /> : undefined,
     event.by ? <bdi>{event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])}</bdi> : undefined,
   ].filter((part) => part !== undefined);
   if (parts.length > 0) return <> · {parts.flatMap((part, index) => (index > 0 ? [' · ', part] : [part]))}</>;
@@ -201,7 +205,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
       </form>
       {open ? (
         <>
-          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('transfer', target.kind === 'team' ? { team: target.value } : { agentId: target.value }); }}>
+          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('transfer', target.kind === 'team' ? { team: teamNamed(target.value) } : { agentId: target.value }); }}>
             <label for="transfer-to">{t('transferTo')}</label>
             <div class="inline">
               <select aria-label={t('transferTo')} value={target.kind} onChange={(e) => setTarget({ kind: e.currentTarget.value as 'team' | 'agent', value: '' })}>
@@ -211,7 +215,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
               {target.kind === 'team' ? (
                 <>
                   <input id="transfer-to" list="team-names" value={target.value} onInput={(e) => setTarget({ ...target, value: e.currentTarget.value })} />
-                  <datalist id="team-names">{teams.map((team) => <option value={team} />)}</datalist>
+                  <datalist id="team-names">{teams.map((team) => <option value={teamShown(team)} />)}</datalist>
                 </>
               ) : (
                 <select id="transfer-to" value={target.value} onChange={(e) => setTarget({ ...target, value: e.currentTarget.value })}>
@@ -259,6 +263,7 @@ function stepLabel(step: number | string): string {
 
 export function ConversationDetail({ id }: { id: string }) {
   const transcript = useLoad(() => api<Transcript>('GET', `/api/conversations/${encodeURIComponent(id)}`), [id]);
+  useTeamTitles();
   const [done, setDone] = useState<string | undefined>();
   const refresh = useMemo(() => debounce(transcript.reload, 300), []);
   useEffect(() => refresh.cancel, []);
@@ -288,7 +293,7 @@ export function ConversationDetail({ id }: { id: string }) {
                     <h2>{t('details')}</h2>
                     <dl>
                       <dt>{t('status')}</dt><dd class="stage">{stageLabel(conversation)}</dd>
-                      <dt>{t('team')}</dt><dd class="team"><bdi>{conversation.team ?? t('none')}</bdi></dd>
+                      <dt>{t('team')}</dt><dd class="team">{conversation.team !== undefined ? <TeamName name={conversation.team} /> : <bdi>{t('none')}</bdi>}</dd>
                       <dt>{t('agent')}</dt><dd><bdi>{conversation.agentName ?? conversation.agentId ?? t('none')}</bdi></dd>
                       <dt>{t('channel')}</dt><dd>{channelName(conversation.channel)}</dd>
                       <dt>{t('intent')}</dt><dd class="intent">{conversation.intent !== undefined ? <Intent intent={conversation.intent} topic={conversation.topic} /> : t('none')}</dd>

@@ -4,6 +4,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { api, query, type ConversationSummary } from '../api.ts';
 import { channelName, contactName, duration, named, t } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
+import { TeamName, useTeamTitles } from '../teams.tsx';
 import { Loading, useLoad, useNow } from '../ui.tsx';
 
 interface Board {
@@ -57,7 +58,7 @@ function Column({ title, conversations, empty, now, fetchedAt, waiting }: { titl
       <h2>{title} <span class="count">{conversations.length}</span></h2>
       {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted).map(([team, list]) => (
         <div class="team-group" data-team={team}>
-          <h3><bdi>{team || t('noTeam')}</bdi> <span class="count">{list.length}</span></h3>
+          <h3>{team ? <TeamName name={team} /> : <bdi>{t('noTeam')}</bdi>} <span class="count">{list.length}</span></h3>
           <ul class="cards">{list.map((conversation) => <Card conversation={conversation} now={now} fetchedAt={fetchedAt} waiting={waiting} />)}</ul>
         </div>
       ))}
@@ -71,6 +72,7 @@ export function QueueBoard() {
   useEffect(() => refresh.cancel, []);
   useLive('conversation', refresh);
   useLive('agents', refresh);
+  useTeamTitles();
   const now = useNow(1000);
   return (
     <div class="queue">

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
 import { duration, lang, named, reportDay, t, type StringKey } from '../i18n.ts';
+import { TeamName, teamShown, useTeamTitles } from '../teams.tsx';
 import { Loading, useLoad } from '../ui.tsx';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -157,7 +158,7 @@ function FiguresTable({ kind, title, rows, note }: { kind: 'teams' | 'agents'; t
         <tbody>
           {rows.map(([label, figures]) => (
             <tr>
-              <td data-label={name}><bdi>{label}</bdi></td>
+              <td data-label={name}>{kind === 'teams' ? <TeamName name={label} /> : <bdi>{label}</bdi>}</td>
               {columns.map(([key, value]) => <td data-label={t(key)} class="number">{value(figures)}</td>)}
             </tr>
           ))}
@@ -194,6 +195,7 @@ export function ReportsPage() {
   const params = query({ from: applied.from, to: addDays(applied.to, 1), tz });
   // Again on a language switch: the intents come titled in the page's language.
   const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params, lang()]);
+  useTeamTitles();
   return (
     <div class="reports">
       <h1>{t('reportsTitle')}</h1>
@@ -227,11 +229,11 @@ export function ReportsPage() {
                 <p class="not-resolved muted">{t('notResolved', { bot: data.total.closedByBot, auto: data.total.autoClosed })}</p>
               ) : null}
               {waiting.length > 0 ? (
-                <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${named(team)} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
+                <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${named(teamShown(team))} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
               ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
-                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : team)) } }} />
+                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
                   <ChartBox times title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [

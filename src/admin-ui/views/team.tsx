@@ -8,6 +8,7 @@ import { named, names, span, t, when } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
 import { useUnpublished } from '../leaving.tsx';
+import { teamShown, useTeamTitles } from '../teams.tsx';
 import { errorMessage, Loading, Notice, Reason, useLoad } from '../ui.tsx';
 
 const STATUS = { online: 'online', away: 'away', offline: 'offlineStatus' } as const;
@@ -16,6 +17,7 @@ function Agents() {
   const agents = useLoad(() => api<{ agents: Agent[] }>('GET', '/api/agents'), []);
   const refresh = useMemo(() => debounce(agents.reload, 250), []);
   useLive('agents', refresh);
+  useTeamTitles();
   return (
     <section>
       <h2>{t('agents')}</h2>
@@ -34,7 +36,7 @@ function Agents() {
                   <td data-label={t('load')}>
                     <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
                   </td>
-                  <td data-label={t('teams')}>{names(agent.teams)}</td>
+                  <td data-label={t('teams')}>{names(agent.teams.map(teamShown))}</td>
                   <td data-label={t('statusSince')}>{when(agent.statusSince)}</td>
                 </tr>
               ))}

@@ -106,6 +106,8 @@ export function mountTeam(router: Router, context: AdminContext): void {
           ...(state?.lastAssignedAt ? { lastAssignedAt: state.lastAssignedAt } : {}),
         };
       }),
+      // How the dashboard names each team in its language (الفواتير for Billing), as agents and customers read them.
+      teamTitles: Object.fromEntries(directory.teams().map((team) => [team.name, directory.titled(team.name).perLanguage])),
     });
   });
 }
