@@ -118,6 +118,43 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(api.sentTo(OMAR).at(-1)).not.toMatch(/#1\b/);
   }, 90_000);
 
+  it('tells the server of a visitor who left while offline once they are back, and only once', async () => {
+    const { app, api, layla } = await omarHoldsLayla();
+    await layla.context().setOffline(true);
+    layla.once('dialog', (dialog) => void dialog.accept());
+    await layla.click('#restart');
+    await layla.locator('#hello').waitFor();
+    // Nothing reached the server: Omar still holds her, and is told nothing yet.
+    expect((await app.store.conversation(1))?.status).toBe('open');
+    await layla.context().setOffline(false);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.includes('left the chat')), 10_000);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'contact' });
+    await layla.reload();
+    await layla.locator('#hello').waitFor();
+    await layla.fill('#name', 'Layla');
+    await layla.click('#start');
+    await layla.fill('#text', 'Another question');
+    await layla.click('#send-button');
+    await layla.locator('.msg.bot', { hasText: 'Hi Layla!' }).waitFor();
+    expect(api.sentTo(OMAR).filter((text) => text.includes('left the chat'))).toHaveLength(1);
+  }, 90_000);
+
+  it('tells the server of a visitor who left offline and closed the tab when the chat is next opened', async () => {
+    const { app, api, layla } = await omarHoldsLayla();
+    await layla.context().setOffline(true);
+    layla.once('dialog', (dialog) => void dialog.accept());
+    await layla.click('#restart');
+    await layla.locator('#hello').waitFor();
+    await layla.close();
+    await layla.context().setOffline(false);
+    expect((await app.store.conversation(1))?.status).toBe('open');
+    const later = await layla.context().newPage();
+    await later.goto(app.url);
+    await later.locator('#hello').waitFor();
+    await eventually(() => api.sentTo(OMAR).some((text) => text.includes('left the chat')), 10_000);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'contact' });
+  }, 90_000);
+
   it('tells an Arabic agent in Arabic that the customer left, and why his reply reached no one', async () => {
     const { app, api, layla } = await omarHoldsLayla(teamFile.replace('    max_open: 3', '    max_open: 3\n    language: ar'));
     await startOver(layla);

@@ -869,10 +869,54 @@ $('restart').onclick = () => {
   // Whatever is answered in the chat left would reach nobody: ask first, then tell the server the visitor left, so its
   // conversation closes and its agent is told (`keepalive`: sent though the page goes on to the name form).
   if ((shown.size > 0 || pending.length > 0) && !confirm(words.confirmRestart)) return;
-  if (chat) void fetch(`/webchat/${chat.session}/leave`, { method: 'POST', headers: authorized(chat), keepalive: true }).catch(() => undefined);
+  if (chat) tellLeft(chat);
   lost('');
   $('name').value = '';
 };
+
+/**
+ * Chats left (New visitor) that the server has not been told of yet, { session, token }: kept where every tab and a
+ * later visit find them (a visitor offline when they left), told once the browser is online again or the page opens.
+ */
+const LEAVES = 'switchboard.leaves';
+const leavesArea = shared ?? own;
+
+/** Tells the server the visitor left `left`'s chat, now or, offline, once they are back. */
+function tellLeft(left) {
+  const waiting = load(leavesArea, LEAVES, []).filter((each) => each.session !== left.session);
+  save(leavesArea, LEAVES, [...waiting, { session: left.session, token: left.token }].slice(-20));
+  void tellLeaves();
+}
+
+let telling = false;
+/** Sends every leave kept: one taken, or refused for good (a session gone, a token expired), is not sent again. */
+async function tellLeaves() {
+  if (telling) return;
+  telling = true;
+  try {
+    for (const left of load(leavesArea, LEAVES, [])) {
+      let answer;
+      try {
+        // `keepalive`: sent though the page goes on to the name form, or closes.
+        answer = await fetch(`/webchat/${left.session}/leave`, { method: 'POST', headers: authorized(left), keepalive: true });
+      } catch {
+        // Offline: told once the browser is online again.
+        return;
+      }
+      // A 503 (the store out of reach) or a 429 is sent again later; the rest are the server's last word on it.
+      if (answer.status === 503 || answer.status === 429) {
+        setTimeout(() => void tellLeaves(), 30_000);
+        return;
+      }
+      save(leavesArea, LEAVES, load(leavesArea, LEAVES, []).filter((each) => each.session !== left.session));
+    }
+  } finally {
+    telling = false;
+  }
+}
+window.addEventListener('online', () => void tellLeaves());
+void tellLeaves();
+
 $('rename').onclick = () => askName();
 $('cancel-rename').onclick = () => begin();
 
