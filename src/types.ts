@@ -176,12 +176,12 @@ export interface DeliveryStatus {
 /**
  * What a failed send is known to mean, which whoever is told of it reads in their own language (failure-words.js): the
  * customer blocked the bot, their chat is gone, their app cannot receive it (a number not on WhatsApp, an app too
- * old), a file over the channel's size limit or of a type it refuses, a text longer than the channel takes, too many
+ * old), they are not available to the business now (Meta's 551: messages from it turned off), a file over the channel's size limit or of a type it refuses, a text longer than the channel takes, too many
  * messages too fast, the customer's service window closed (only an approved template reaches them), nothing reaches
  * them until they write (again). The channel's own words stay the reason recorded on the message and logged, for
  * admins.
  */
-export type KnownFailure = 'blocked' | 'noChat' | 'cannotReceive' | 'fileTooLarge' | 'fileType' | 'tooLong' | 'rateLimited' | 'windowClosed' | 'writeFirst';
+export type KnownFailure = 'blocked' | 'noChat' | 'cannotReceive' | 'unavailable' | 'fileTooLarge' | 'fileType' | 'tooLong' | 'rateLimited' | 'windowClosed' | 'writeFirst';
 
 /**
  * A send that failed, as the channel judges it: `permanent` (blocked by the user, a chat that does not exist,

@@ -162,11 +162,11 @@ export class Statuses {
       return;
     }
     await this.#answeredNobody(message);
-    // What the failure is known to mean is told in the agent's words (a closed window with what reaches the customer
-    // now); anything else, in the channel's.
+    // What the failure is known to mean is told in the agent's words (a closed window with the templates that reach the
+    // customer now, a customer nothing reaches with what is left to do); anything else, in the channel's.
     await this.#tellAgentWhoWrote(message, (tx, id, name, excerpt) => {
       tx.deleteDoc(DELAYS_TOLD, String(message.id));
-      return known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt) : line('notDelivered', id, name, excerpt, reason, known);
+      return known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt, this.options.desk.templateNames()) : line('notDelivered', id, name, excerpt, reason, known);
     });
   }
 

@@ -51,6 +51,11 @@ export class Desk {
     return this.#ctx.directory.agentByIdentity(channel, id);
   }
 
+  /** The names of the message templates agents may send (`/template`), as configured (WHATSAPP_TEMPLATES). */
+  templateNames(): string[] {
+    return (this.#ctx.templates ?? []).map((template) => template.name);
+  }
+
   /** The team that takes what no flow or team names: the first in team.yaml (undefined when it lists none). */
   defaultTeam(): string | undefined {
     return this.#ctx.directory.defaultTeam()?.name;

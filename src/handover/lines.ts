@@ -219,11 +219,16 @@ const en = {
   editLeavesNothing: (id: number) => `#${id}: your edit leaves nothing to read, so nothing was sent; the customer still has your message as it was (a sent message cannot be taken back). Write a correction as a new message.`,
   // An agent's message the customer's channel did not deliver (`excerpt`: its start): why in the reader's words when
   // it is `known` (blocked, too large…), else in the channel's own (`reason`), quoted as what the channel said.
+  // A customer the channel no longer lets anything reach (blocked, gone, not on the app, until they write again) is
+  // said so, with what is left to the agent: waiting for their next message, or closing.
   notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string, known?: KnownFailure) =>
-    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${known ? NOT_DELIVERED_EN[known] : `the channel said "${reason}"`}`,
-  // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window).
-  notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string) =>
-    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${NOT_DELIVERED_EN.windowClosed}`,
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${known ? NOT_DELIVERED_EN[known] : `the channel said "${reason}"`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteEn(id)}` : ''}`,
+  // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window): those agents may send
+  // (`templates`, WHATSAPP_TEMPLATES), or, with none, that only the customer's next message reopens it.
+  notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string, templates: readonly string[] = []) =>
+    `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${WINDOW_CLOSED_EN} ${templates.length > 0
+      ? `can reach them now: ${templates.map((name) => `/template ${name}`).join(' or ')}`
+      : `can reach them now, and none is set up (WHATSAPP_TEMPLATES). ${untilTheyWriteEn(id)}`}`,
   // An agent's message waiting long for the customer's channel (out of reach, rate-limited), sent again by itself;
   // then, when it went after all. A failure in the end is `notDelivered`.
   notDeliveredYet: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
@@ -430,9 +435,11 @@ const ar: Wording = {
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
   editLeavesNothing: (id) => `المحادثة #${id}: لا يترك تعديلك شيئًا يُقرأ، فلم يُرسل شيء؛ ما زالت رسالتك عند العميل كما كانت (لا يمكن سحب رسالة أُرسلت). اكتب التصحيح في رسالة جديدة.`,
   notDelivered: (id, customer, excerpt, reason, known) =>
-    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}`,
-  notDeliveredWindowClosed: (id, customer, excerpt) =>
-    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${NOT_DELIVERED_AR.windowClosed}`,
+    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteAr(id)}` : ''}`,
+  notDeliveredWindowClosed: (id, customer, excerpt, templates = []) =>
+    `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${WINDOW_CLOSED_AR}${templates.length > 0
+      ? `: ${templates.map((name) => isolate(`/template ${name}`)).join(' أو ')}`
+      : `، ولم يُعدّ أي قالب (${isolate('WHATSAPP_TEMPLATES')}). ${untilTheyWriteAr(id)}`}`,
   notDeliveredYet: (id, customer, excerpt, reason) =>
     `المحادثة #${id}: لم تُرسَل رسالتك إلى ${isolate(customer ?? 'العميل')} بعد (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ردّت القناة: «${isolate(reason)}». يُعاد إرسالها تلقائيًا لمدة تصل إلى 24 ساعة، وستعرف هل وصلت.`,
   deliveredAfterWait: (id, customer, excerpt) =>
@@ -500,17 +507,25 @@ const ar: Wording = {
 };
 
 // Why an agent's message did not reach the customer, when the channel could tell (`KnownFailure`): the words the
-// agent console and the dashboard say it in (failure-words.js), but for a closed window, where an agent in their
-// messaging app is also told the command that sends a template.
-const NOT_DELIVERED_EN: Readonly<Record<KnownFailure, string>> = {
-  ...FAILURE_WORDS.en,
-  windowClosed: 'the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>',
-};
+// agent console and the dashboard say it in (failure-words.js). A closed window is worded apart
+// (`notDeliveredWindowClosed`), with the templates that reach the customer.
+const NOT_DELIVERED_EN: Readonly<Record<KnownFailure, string>> = FAILURE_WORDS.en;
+const NOT_DELIVERED_AR: Readonly<Record<KnownFailure, string>> = FAILURE_WORDS.ar;
+const WINDOW_CLOSED_EN = 'the customer last wrote more than 24 hours ago; only an approved template';
+const WINDOW_CLOSED_AR = 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد';
 
-const NOT_DELIVERED_AR: Readonly<Record<KnownFailure, string>> = {
-  ...FAILURE_WORDS.ar,
-  windowClosed: `كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: ${isolate('/template [اسم القالب]')}`,
-};
+/** The failures after which nothing an agent sends reaches the customer until they write again. */
+const UNREACHABLE: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cannotReceive', 'unavailable', 'writeFirst']);
+
+// What is left to an agent whose customer nothing reaches: their next message, which comes to the agent while the
+// conversation is open, or closing it.
+function untilTheyWriteEn(id: number): string {
+  return `Nothing you send reaches them now; if they write again, their message comes to you here. /close ${id} if there is nothing more to do.`;
+}
+
+function untilTheyWriteAr(id: number): string {
+  return `لن يصل إليه شيء مما ترسله الآن؛ وإن كتب من جديد وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`;
+}
 
 // What each agent command does, as /help and Telegram's menu of commands say it; in the order /help lists them.
 const COMMAND_DESCRIPTIONS_EN: Readonly<Record<AgentCommandName, string>> = {

@@ -244,12 +244,14 @@ describe('an agent\'s language in their messaging app', () => {
     // Layla is asked for a smaller file, sent apart from Omar's line: the failure set up next is not hers.
     await eventually(() => api.sentTo(LAYLA).at(-1)!.startsWith('Sorry, your file could not be received'));
 
+    // Nothing reaches a customer who blocked the bot or is gone: he is told what is left to him, in Arabic too.
+    const untilTheyWrite = `. لن يصل إليه شيء مما ترسله الآن؛ وإن كتب من جديد وصلتك رسالته هنا. أرسل ${isolated('/close 1')} إن لم يبق ما تفعله.`;
     api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
     const sent = textNow(OMAR, 'Your refund is on its way') as { update_id: number; message: { date: number } };
     expect(await post(app, sent)).toBe(200);
     await eventually(() => api.sentTo(OMAR).at(-1)!.includes('لم تُسلَّم'));
     // Why, in his words, not Telegram's English; Telegram's own words stay on the message, for admins.
-    expect(api.sentTo(OMAR).at(-1)).toBe(`المحادثة #1: لم تُسلَّم رسالتك إلى ${isolated('Layla')} («${isolated('Your refund is on its way')}»): حظر العميل البوت`);
+    expect(api.sentTo(OMAR).at(-1)).toBe(`المحادثة #1: لم تُسلَّم رسالتك إلى ${isolated('Layla')} («${isolated('Your refund is on its way')}»): حظر العميل البوت${untilTheyWrite}`);
     const failedTo = async (text: string) => (await app.store.messagesOfConversation(1)).find((m) => m.text === text && m.direction === 'out');
     expect(await failedTo('Your refund is on its way')).toMatchObject({ status: 'failed', error: 'Forbidden: bot was blocked by the user' });
     const notDelivered = async (failure: { status: number; body: Record<string, unknown> }, text: string) => {
@@ -260,12 +262,12 @@ describe('an agent\'s language in their messaging app', () => {
       return api.sentTo(OMAR).at(-1)!.split('»): ')[1];
     };
     expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } }, 'Are you there?'))
-      .toBe('لم تعد دردشة العميل موجودة (ربما حُذف حسابه)');
+      .toBe(`لم تعد دردشة العميل موجودة (ربما حُذف حسابه)${untilTheyWrite}`);
     // A text over Telegram's limit, and a person the bot may not write to first: his words too, where they were Telegram's English.
     expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message is too long' } }, 'Here is the whole policy'))
       .toBe('الرسالة أطول مما يقبله تطبيق العميل؛ أرسلها على أجزاء أقصر');
     expect(await notDelivered({ status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot can\'t initiate conversation with a user' } }, 'Still there?'))
-      .toBe('لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد');
+      .toBe(`لا يقبل تطبيق العميل رسائل منّا حتى يكتب هو من جديد${untilTheyWrite}`);
     expect(await failedTo('Still there?')).toMatchObject({ status: 'failed', error: 'Forbidden: bot can\'t initiate conversation with a user', failure: 'writeFirst' });
     // What nothing better is known of is Telegram's own words, quoted as what it answered.
     expect(await notDelivered({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message thread not found' } }, 'Hello?'))

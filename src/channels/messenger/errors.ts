@@ -23,11 +23,12 @@ const POLICY: ErrorPolicy = {
     [1200, undefined],
   ]),
   tokenRefused: 'the Page access token (MESSENGER_PAGE_TOKEN) was refused',
-  // 551: "This person isn't available right now" (they blocked the Page, or their account is gone).
-  known: new Map<number, KnownFailure>([[4, 'rateLimited'], [17, 'rateLimited'], [32, 'rateLimited'], [613, 'rateLimited'], [551, 'noChat']]),
+  // 551: "This person isn't available right now" (they turned off the Page's messages or blocked it; Meta says no more).
+  known: new Map<number, KnownFailure>([[4, 'rateLimited'], [17, 'rateLimited'], [32, 'rateLimited'], [613, 'rateLimited'], [551, 'unavailable']]),
   // (#10) 2018278 "This message is sent outside of allowed window" (Meta's clock closed the window before ours did),
-  // (#100) 2018001 "No matching user found", (#200) 2018108 "This person isn't receiving messages from you right now".
-  knownSubcodes: new Map<number, KnownFailure>([[2018278, 'writeFirst'], [2018001, 'noChat'], [2018108, 'blocked']]),
+  // Instagram's (#10) 2534022 alike; (#100) 2018001 "No matching user found", Instagram's (#100) 2534014 alike;
+  // (#200) 2018108 "This person isn't receiving messages from you right now".
+  knownSubcodes: new Map<number, KnownFailure>([[2018278, 'writeFirst'], [2534022, 'writeFirst'], [2018001, 'noChat'], [2534014, 'noChat'], [2018108, 'blocked']]),
 };
 
 /**

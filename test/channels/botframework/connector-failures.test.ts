@@ -65,7 +65,7 @@ describe('an agent\'s reply to a Teams customer', () => {
     await omar('Found it: the second charge is refunded.');
     await settled(bf, OMAR);
     expect(toJonas()).toHaveLength(2);
-    expect(toOmar().at(-1)).toBe('#1: your message to Jonas was not delivered ("Found it: the second charge is refunded."): the customer\'s app takes no message from here until they write again');
+    expect(toOmar().at(-1)).toBe('#1: your message to Jonas was not delivered ("Found it: the second charge is refunded."): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.');
     expect(logged.lines.filter((line) => String(line.msg).includes('MICROSOFT_APP_ID'))).toEqual([]);
   });
 

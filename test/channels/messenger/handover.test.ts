@@ -120,7 +120,7 @@ describe('the messaging window', () => {
     const callsBefore = messenger.graph.callsTo('/me/messages').length;
     await lina.say('هل ما زلت هنا؟ Are you still there?');
     expect(await toldInWebchat(lina, 'was not delivered')).toBe(
-      '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer\'s app takes no message from here until they write again',
+      '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
     );
     expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
   });

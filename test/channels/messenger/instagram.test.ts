@@ -131,7 +131,7 @@ describe('Instagram Direct', () => {
       if ((await lina.messages()).some((m) => m.text.includes('was not delivered'))) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect((await lina.messages()).map((m) => m.text)).toContain('#1: your message to the customer was not delivered ("Hello?"): the customer\'s app takes no message from here until they write again');
+    expect((await lina.messages()).map((m) => m.text)).toContain('#1: your message to the customer was not delivered ("Hello?"): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.');
     expect(messenger.graph.sentTo(IGSID)).toHaveLength(3);
   });
 

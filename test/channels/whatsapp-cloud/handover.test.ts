@@ -50,7 +50,7 @@ describe('the customer\'s 24-hour window', () => {
     const messagesBefore = cloud.graph.callsTo('/messages').length;
     await lina.say('هل ما زلت هنا؟ Are you still there?');
     expect(await toldInWebchat(lina, 'was not delivered')).toBe(
-      '#1: your message to Sheena Nelson was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>',
+      '#1: your message to Sheena Nelson was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template order_update',
     );
     expect(cloud.graph.callsTo('/messages')).toHaveLength(messagesBefore);
 
@@ -65,7 +65,10 @@ describe('the customer\'s 24-hour window', () => {
 
   it('tells an agent with language: ar in Arabic that their reply was not sent, and what reaches the customer now', async () => {
     const time = clock();
-    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: `${team}    language: ar\n`, now: time.now });
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team: `${team}    language: ar\n`, now: time.now,
+      config: { WHATSAPP_TEMPLATES: [{ name: 'order_update', language: 'en_US' }, { name: 'card_notice', language: 'ar' }] },
+    });
     running.push(cloud);
     const lina = visitor(cloud.app.url, 'agent-lina');
     await lina.say('/online');
@@ -76,14 +79,14 @@ describe('the customer\'s 24-hour window', () => {
     time.advance(25 * HOUR);
     await lina.say('Are you still there?');
     expect(await toldInWebchat(lina, 'لم تُسلَّم')).toBe(
-      'المحادثة #1: لم تُسلَّم رسالتك إلى \u2068Sheena Nelson\u2069 («\u2068Are you still there?\u2069»): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: \u2068/template [اسم القالب]\u2069',
+      'المحادثة #1: لم تُسلَّم رسالتك إلى \u2068Sheena Nelson\u2069 («\u2068Are you still there?\u2069»): كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد: \u2068/template order_update\u2069 أو \u2068/template card_notice\u2069',
     );
   });
 });
 
 describe('Meta refusing a reply with 131047 (the window closed by Meta\'s clock)', () => {
   const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
-  const worded = '#1: your message to Sheena Nelson was not delivered ("Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template <name>';
+  const worded = '#1: your message to Sheena Nelson was not delivered ("Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now, and none is set up (WHATSAPP_TEMPLATES). Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.';
 
   it('tells the agent the worded line, not Meta\'s English sentence, when the send is refused', async () => {
     const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
@@ -256,7 +259,7 @@ describe('Meta reporting a message of an agent with language: ar failed', () => 
     expect(await failAs('Are you still there?', { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', message: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.' }))
       .toBe('أُرسلت رسائل كثيرة في وقت قصير فرفض تطبيق العميل المزيد مؤقتًا؛ أعد إرسالها بعد بضع دقائق');
     expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
-      .toBe('لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
+      .toBe('لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث. لن يصل إليه شيء مما ترسله الآن؛ وإن كتب من جديد وصلتك رسالته هنا. أرسل \u2068/close 1\u2069 إن لم يبق ما تفعله.');
     expect(await failAs('Anyone?', { code: 135000, title: 'Generic user error', message: 'Message failed to send because of an unknown error with your request parameters.' }))
       .toBe('ردّت القناة: «\u2068Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)\u2069»');
     const messages = await cloud.app.store.messagesOfConversation(1);

@@ -229,7 +229,7 @@ agents:
       if (!told) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     // What 131026 means, in the agent's words; WhatsApp's own stay on the message, for admins.
-    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update');
+    expect(told).toBe('#1: your message to Sheena Nelson was not delivered ("We are on it, Sheena. سنتابع طلبك"): the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.');
     expect(await cloud.app.store.messageByChannelId('whatsapp-cloud', wamid)).toMatchObject({ failure: 'cannotReceive' });
   });
 

@@ -1,0 +1,155 @@
+// Customers their channel no longer lets anything reach, as the agent holding them meets them, through the real server
+// and fakes of Telegram's Bot API and Meta's Graph API speaking the real refusals: a customer who blocked the bot or
+// whose account is gone (Telegram's 403s), who is not available to the Page (Messenger's 551), whose window Meta closed
+// (Instagram's 2534022), whose 24-hour WhatsApp window closed with no template set up. The agent reads why and what is
+// left to do (wait for the customer's next message, or /close), in English or Arabic; the refused reply is not tried
+// again; and when the customer writes again, it reaches the agent, and the agent's answer reaches them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, eventually, visitor } from '../helpers.ts';
+import { LAYLA, post, telegramServers, textNow } from './telegram/harness.ts';
+import { batch, clock, fixture as messengerFixture, IG_ACCOUNT, IGSID, settled as messengerSettled, startMessenger, textEvent, type MessengerServer } from './messenger/harness.ts';
+import { fixture as cloudFixture, SHEENA, settled as cloudSettled, startCloud, type CloudServer } from './whatsapp-cloud/harness.ts';
+import { metaError } from './meta/fake-graph-api.ts';
+
+const HOUR = 3_600_000;
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const teamWith = (language?: 'ar') =>
+  `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n${language ? `    language: ${language}\n` : ''}`;
+const FSI = '\u2068';
+const PDI = '\u2069';
+const isolated = (text: string) => `${FSI}${text}${PDI}`;
+
+const telegram = telegramServers();
+const meta: (MessengerServer | CloudServer)[] = [];
+afterEach(async () => {
+  for (const server of meta.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+/** Polls the agent's web chat until a message says `part` (after the `skip` first such); resolves to it. */
+async function toldInWebchat(agent: ReturnType<typeof visitor>, part: string, skip = 0): Promise<string> {
+  let found: string | undefined;
+  await eventually(async () => {
+    found = (await agent.messages()).map((m) => m.text).filter((line) => line.includes(part))[skip];
+    return found !== undefined;
+  }).catch((error: unknown) => {
+    throw new Error(`the agent was not told "${part}"`, { cause: error });
+  });
+  return found!;
+}
+
+describe('a Telegram customer who blocked the bot or whose account is gone', () => {
+  it('tells the agent why and what is left (their next message, or /close); the refused reply is not tried again, and when they write again both ways work', async () => {
+    const { app, api } = await telegram.setUp({ webhook: true, team: teamWith(), flows: { 'inbound.yaml': assignFlow } });
+    const lina = visitor(app.url, 'agent-lina');
+    await lina.say('/online');
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await toldInWebchat(lina, 'My invoice is wrong');
+    const callsBefore = api.callsOf('sendMessage').length;
+
+    api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    await lina.say('Here is the corrected invoice');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to Layla was not delivered ("Here is the corrected invoice"): the customer has blocked the bot. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
+    );
+    // Telegram was asked once: a refusal for good is not tried again every 10 minutes for a day.
+    expect(api.callsOf('sendMessage')).toHaveLength(callsBefore + 1);
+    expect(await app.store.openConversations()).toMatchObject([{ id: 1, stage: 'assigned', agentId: 'lina' }]);
+
+    // Layla unblocks the bot (Telegram sends /start) and writes: it reaches Lina, and Lina's answer reaches her.
+    expect(await post(app, textNow(LAYLA, '/start'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'Sorry, I blocked you by mistake'))).toBe(200);
+    await toldInWebchat(lina, 'Sorry, I blocked you by mistake');
+    await lina.say('No problem: here is the corrected invoice');
+    await eventually(() => api.sentTo(LAYLA).includes('No problem: here is the corrected invoice'));
+  });
+
+  it('says it in Arabic to an agent who reads Arabic, for a deleted account too', async () => {
+    const { app, api } = await telegram.setUp({ webhook: true, team: teamWith('ar'), flows: { 'inbound.yaml': assignFlow } });
+    const lina = visitor(app.url, 'agent-lina');
+    await lina.say('/online');
+    expect(await post(app, textNow(LAYLA, 'فاتورتي خاطئة'))).toBe(200);
+    await toldInWebchat(lina, 'فاتورتي خاطئة');
+
+    api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: user is deactivated' } });
+    await lina.say('هذه الفاتورة المصححة');
+    expect(await toldInWebchat(lina, 'لم تُسلَّم')).toBe(
+      `المحادثة #1: لم تُسلَّم رسالتك إلى ${isolated('Layla')} («${isolated('هذه الفاتورة المصححة')}»): لم تعد دردشة العميل موجودة (ربما حُذف حسابه). `
+      + `لن يصل إليه شيء مما ترسله الآن؛ وإن كتب من جديد وصلتك رسالته هنا. أرسل ${isolated('/close 1')} إن لم يبق ما تفعله.`,
+    );
+  });
+});
+
+describe('a Messenger or Instagram customer Meta refuses to reach', () => {
+  async function messengerWithLina(): Promise<{ messenger: MessengerServer; lina: ReturnType<typeof visitor>; time: ReturnType<typeof clock> }> {
+    const time = clock();
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': assignFlow }, team: teamWith(), now: time.now, config: { INSTAGRAM: '1' } });
+    meta.push(messenger);
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    return { messenger, lina, time };
+  }
+
+  it('tells the agent a person "not available right now" (551) cannot be reached, not that their account is gone; Meta is asked once', async () => {
+    const { messenger, lina } = await messengerWithLina();
+    expect((await messenger.post(batch([textEvent('Where is my parcel?')]))).status).toBe(200);
+    await toldInWebchat(lina, 'Where is my parcel?');
+    await messengerSettled(messenger);
+    const before = messenger.graph.callsTo('/me/messages').length;
+
+    messenger.graph.fail(1, { status: 400, body: { error: { message: '(#551) This person isn\'t available right now.', type: 'OAuthException', code: 551, error_subcode: 1545041, fbtrace_id: 'AbCdEf' } } });
+    await lina.say('It left our warehouse today');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to the customer was not delivered ("It left our warehouse today"): the customer is not available to the business right now; they may have turned off its messages or blocked it. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
+    );
+    await messengerSettled(messenger);
+    expect(messenger.graph.callsTo('/me/messages')).toHaveLength(before + 1);
+    expect(await messenger.app.store.messagesOfConversation(1)).toContainEqual(expect.objectContaining({ text: 'It left our warehouse today', status: 'failed', failure: 'unavailable', error: '(#551) This person isn\'t available right now.' }));
+  });
+
+  it('tells the agent an Instagram customer whose window Meta closed (2534022) is reached again once they write', async () => {
+    const { messenger, lina, time } = await messengerWithLina();
+    expect((await messenger.post(messengerFixture('instagram-text'))).status).toBe(200);
+    await toldInWebchat(lina, '#1');
+    await messengerSettled(messenger);
+    time.advance(30 * HOUR);
+    const before = messenger.graph.callsTo('/me/messages').length;
+
+    messenger.graph.fail(1, { status: 400, body: { error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2534022, fbtrace_id: 'AbCdEf' } } });
+    await lina.say('Your order shipped');
+    expect(await toldInWebchat(lina, 'was not delivered')).toMatch(
+      /\("Your order shipped"\): the customer's app takes no message from here until they write again\. Nothing you send reaches them now; if they write again, their message comes to you here\. \/close 1 if there is nothing more to do\.$/,
+    );
+    await messengerSettled(messenger);
+    expect(messenger.graph.callsTo('/me/messages')).toHaveLength(before + 1);
+
+    // The customer writes again: it reaches Lina, and her answer reaches them (within the window again).
+    expect((await messenger.post(batch([textEvent('Any news?', { from: IGSID, to: IG_ACCOUNT, timestamp: 1763950500000 })], { object: 'instagram' }))).status).toBe(200);
+    await toldInWebchat(lina, 'Any news?');
+    await lina.say('Yes: it shipped yesterday');
+    await messengerSettled(messenger);
+    expect(messenger.graph.sentTo(IGSID).at(-1)).toMatchObject({ messaging_type: 'RESPONSE', message: { text: 'Yes: it shipped yesterday' } });
+  });
+});
+
+describe('a WhatsApp customer whose 24-hour window closed', () => {
+  it('tells the agent no template is set up, rather than to send one, and that the customer\'s next message reopens the window', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: teamWith(), now: time.now });
+    meta.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(cloudFixture('text'))).status).toBe(200);
+    await toldInWebchat(lina, '#1');
+    await cloudSettled(cloud);
+    time.advance(25 * HOUR);
+    const before = cloud.graph.callsTo('/messages').length;
+
+    await lina.say('Are you still there?');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to Sheena Nelson was not delivered ("Are you still there?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now, and none is set up (WHATSAPP_TEMPLATES). Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
+    );
+    expect(cloud.graph.callsTo('/messages')).toHaveLength(before);
+    expect(cloud.graph.saidTo(SHEENA)).not.toContain('Are you still there?');
+  });
+});
