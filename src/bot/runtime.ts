@@ -73,6 +73,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The approved message templates agents may send with /template. */
   templates?: readonly { name: string; language?: string }[];
+  /** WHATSAPP_REENGAGE_TEMPLATE: goes once in place of an agent's reply a closed 24-hour window refused (`DeskContext.reengage`). */
+  reengage?: { name: string; language?: string };
   /** How many messages one customer may send at once, and over how long that refills (default 30 a minute). */
   contactRate?: { capacity: number; perMs: number };
   /** Where attachments' bytes live: the files an erase left (a crash right after its delete) are deleted from it. */
@@ -170,7 +172,7 @@ export class Runtime {
           reacts: (channel: string, emoji: string) => channels.get(channel)?.reacts?.(emoji) === true,
         }
       : {};
-    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation), wording: (conversation) => flows.wording(conversation) });
+    this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...(options.reengage ? { reengage: options.reengage } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation), wording: (conversation) => flows.wording(conversation) });
     turns.desk = this.#desk;
     this.#turns = turns;
     const transactions = this.#transactions;

@@ -5,7 +5,7 @@ import { keepInList, takeFromList, type Kept, type KeptBounds } from '../store/k
 import type { Message, Store, Tx } from '../store/types.ts';
 import { ClaimTakenError } from '../store/errors.ts';
 import type { Desk } from '../handover/desk.ts';
-import { recordFirstResponse } from '../handover/context.ts';
+import { recordFirstResponse, type DeskEffects } from '../handover/context.ts';
 import { line, type Line } from '../handover/lines.ts';
 import type { Logger } from '../shared/log.ts';
 import type { EventBus } from './events.ts';
@@ -164,9 +164,12 @@ export class Statuses {
     await this.#answeredNobody(message);
     // What the failure is known to mean is told in the agent's words (a closed window with the templates that reach the
     // customer now, a customer nothing reaches with what is left to do); anything else, in the channel's.
-    await this.#tellAgentWhoWrote(message, (tx, id, name, excerpt) => {
+    await this.#tellAgentWhoWrote(message, async (tx, id, name, excerpt, fx) => {
       tx.deleteDoc(DELAYS_TOLD, String(message.id));
-      return known === 'windowClosed' ? line('notDeliveredWindowClosed', id, name, excerpt, this.options.desk.templateNames()) : line('notDelivered', id, name, excerpt, reason, known);
+      if (known !== 'windowClosed') return line('notDelivered', id, name, excerpt, reason, known);
+      // A closed window: the re-engagement template goes in the reply's place, when one is set and has not gone yet.
+      const template = await this.options.desk.reengage(tx, message, fx);
+      return template ? line('reengaged', id, name, excerpt, template) : line('notDeliveredWindowClosed', id, name, excerpt, this.options.desk.templateNames());
     });
   }
 
@@ -219,7 +222,10 @@ export class Statuses {
    * Tells the agent who wrote `message` to a customer, in the customer's conversation's turn, what `said` makes of it
    * (nothing when it makes nothing).
    */
-  async #tellAgentWhoWrote(message: Message, said: (tx: Tx, id: number, customer: string | undefined, excerpt: string) => Line | undefined | Promise<Line | undefined>): Promise<void> {
+  async #tellAgentWhoWrote(
+    message: Message,
+    said: (tx: Tx, id: number, customer: string | undefined, excerpt: string, fx: DeskEffects) => Line | undefined | Promise<Line | undefined>,
+  ): Promise<void> {
     if (message.from !== 'agent' || !message.agentId || message.conversationId === undefined) return;
     const conversation = await this.options.store.conversation(message.conversationId);
     if (!conversation) return;
@@ -227,7 +233,7 @@ export class Statuses {
     const excerpt = message.text.length > 60 ? `${message.text.slice(0, 57)}…` : message.text;
     await this.options.transactions.onCustomerKey(conversation, async (tx, fx) => {
       const name = (await tx.contact(conversation.contactId))?.name;
-      const told = await said(tx, conversation.id, name, excerpt);
+      const told = await said(tx, conversation.id, name, excerpt, fx);
       if (told) await this.options.desk.tell(tx, agentId, told, fx, conversation.id);
     });
   }

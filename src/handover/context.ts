@@ -12,6 +12,12 @@ export interface DeskContext {
   /** The approved message templates agents may send with /template (WhatsApp's, from the configuration). */
   templates?: readonly { name: string; language?: string }[];
   /**
+   * An approved template with one body parameter (WHATSAPP_REENGAGE_TEMPLATE) that goes once in place of an agent's
+   * reply refused because the customer's 24-hour window closed, with the reply on one line as its parameter: the
+   * customer's answer to it reopens the window. Without it, the agent is only told.
+   */
+  reengage?: { name: string; language?: string };
+  /**
    * Whether a channel runs in this process: a notice to an agent goes to an address on one that does (their
    * `telegram:` address with no Telegram token set would fail). Without it, every channel counts as running.
    */

@@ -13,6 +13,7 @@ import type { DeskContext, DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
+import { reengage } from './reengage.ts';
 import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard, reachesCustomer } from './threads.ts';
@@ -36,6 +37,7 @@ export class Desk {
     this.#ctx = {
       directory: options.directory, now: options.now, log: options.log,
       ...(options.templates ? { templates: options.templates } : {}),
+      ...(options.reengage ? { reengage: options.reengage } : {}),
       ...(options.running ? { running: options.running } : {}),
       ...(options.quotes ? { quotes: options.quotes } : {}),
       ...(options.reacts ? { reacts: options.reacts } : {}),
@@ -49,6 +51,16 @@ export class Desk {
   /** The agent behind a channel address, if it is one: their messages are agent messages. */
   agentOf(channel: string, id: string): Agent | undefined {
     return this.#ctx.directory.agentByIdentity(channel, id);
+  }
+
+  /**
+   * Sends the re-engagement template (WHATSAPP_REENGAGE_TEMPLATE) in place of an agent's reply a closed 24-hour
+   * window refused, once until the customer writes again; resolves to its name when it went (see reengage.ts).
+   *
+   *     await desk.reengage(tx, refusedReply, fx); // 'reply_waiting'
+   */
+  reengage(tx: Tx, failed: Message, fx: DeskEffects): Promise<string | undefined> {
+    return reengage(this.#ctx, tx, failed, fx);
   }
 
   /** The names of the message templates agents may send (`/template`), as configured (WHATSAPP_TEMPLATES). */

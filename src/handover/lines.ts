@@ -229,6 +229,9 @@ const en = {
     `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${WINDOW_CLOSED_EN} ${templates.length > 0
       ? `can reach them now: ${templates.map((name) => `/template ${name}`).join(' or ')}`
       : `can reach them now, and none is set up (WHATSAPP_TEMPLATES). ${untilTheyWriteEn(id)}`}`,
+  // The same, with the re-engagement template (WHATSAPP_REENGAGE_TEMPLATE) sent in its place, carrying it.
+  reengaged: (id: number, customer: string | undefined, excerpt: string, template: string) =>
+    `#${id}: ${customer ?? 'the customer'} last wrote more than 24 hours ago, so your message could not go as written ("${excerpt}"); it went inside the approved template ${template}. Their answer to it reopens the window, and comes to you here.`,
   // An agent's message waiting long for the customer's channel (out of reach, rate-limited), sent again by itself;
   // then, when it went after all. A failure in the end is `notDelivered`.
   notDeliveredYet: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
@@ -440,6 +443,8 @@ const ar: Wording = {
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${WINDOW_CLOSED_AR}${templates.length > 0
       ? `: ${templates.map((name) => isolate(`/template ${name}`)).join(' أو ')}`
       : `، ولم يُعدّ أي قالب (${isolate('WHATSAPP_TEMPLATES')}). ${untilTheyWriteAr(id)}`}`,
+  reengaged: (id, customer, excerpt, template) =>
+    `المحادثة #${id}: كتب ${isolate(customer ?? 'العميل')} آخر مرة قبل أكثر من 24 ساعة، فتعذّر إرسال رسالتك كما كتبتها (${shortQuote(excerpt, 'ar') ?? 'ملف'})؛ أُرسلت داخل القالب المعتمد ${isolate(template)}. ردّه عليه يعيد فتح النافذة، ويصلك هنا.`,
   notDeliveredYet: (id, customer, excerpt, reason) =>
     `المحادثة #${id}: لم تُرسَل رسالتك إلى ${isolate(customer ?? 'العميل')} بعد (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ردّت القناة: «${isolate(reason)}». يُعاد إرسالها تلقائيًا لمدة تصل إلى 24 ساعة، وستعرف هل وصلت.`,
   deliveredAfterWait: (id, customer, excerpt) =>

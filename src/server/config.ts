@@ -143,6 +143,7 @@ const schema = z.object({
     }))
     .optional(),
   WHATSAPP_NOTICE_TEMPLATE: z.string().trim().regex(/^[a-z0-9_]+$/, 'must be the name of an approved template, like card_notice').optional(),
+  WHATSAPP_REENGAGE_TEMPLATE: z.string().trim().regex(/^[a-z0-9_]+$/, 'must be the name of an approved template, like reply_waiting').optional(),
   MESSENGER_PAGE_TOKEN: optionalText,
   MESSENGER_APP_SECRET: optionalText,
   MESSENGER_VERIFY_TOKEN: optionalText,

@@ -395,6 +395,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
       ...(config.WHATSAPP_TEMPLATES ? { templates: config.WHATSAPP_TEMPLATES } : {}),
+      ...(config.WHATSAPP_REENGAGE_TEMPLATE ? { reengage: listedTemplate(config.WHATSAPP_REENGAGE_TEMPLATE, config.WHATSAPP_TEMPLATES) } : {}),
       ...(config.CONTACT_RATE_LIMIT ? { contactRate: config.CONTACT_RATE_LIMIT } : {}),
       ...(config.AUTO_CLOSE_AFTER ? { autoCloseAfterMs: config.AUTO_CLOSE_AFTER } : {}),
       ...(config.BOT_IDLE_CLOSE_AFTER !== undefined ? { botIdleCloseAfterMs: config.BOT_IDLE_CLOSE_AFTER } : {}),
@@ -582,6 +583,12 @@ async function warnOfUncopiedStore(store: PostgresStore, embeddedDir: string, lo
 const WEBCHAT_SESSIONS = 'webchat-sessions';
 
 /** Customers' web chat sessions, in the store's documents. */
+/** A template named by a setting, with its language when WHATSAPP_TEMPLATES lists it with one. */
+function listedTemplate(name: string, templates: readonly { name: string; language?: string }[] | undefined): { name: string; language?: string } {
+  const language = templates?.find((template) => template.name === name)?.language;
+  return language ? { name, language } : { name };
+}
+
 function webchatSessions(store: Store): WebchatSessions {
   return {
     get: (session) => store.doc<WebchatSession>(WEBCHAT_SESSIONS, session),

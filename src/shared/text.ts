@@ -178,6 +178,17 @@ export function endsSentence(text: string): boolean {
   return /[.!?…؟。]["'”’»)\]]*$/u.test(text.trimEnd());
 }
 
+/**
+ * A text on one line (a template parameter takes no line break), cut to `max` characters with "…"; "…" for a blank one.
+ *
+ *     oneLine('Your refund\nis on its way', 100); // 'Your refund is on its way'
+ */
+export function oneLine(text: string, max: number): string {
+  const characters = [...text.replace(/\s+/g, ' ').trim()];
+  if (characters.length === 0) return '…';
+  return characters.length > max ? `${characters.slice(0, max - 1).join('')}…` : characters.join('');
+}
+
 /** How much of a message a short quote keeps: enough to tell which one it was (a reaction answers, an edit corrects). */
 const QUOTE_CHARS = 60;
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../helpers.ts';
 import { LAYLA, post, telegramServers, textNow } from './telegram/harness.ts';
 import { batch, clock, fixture as messengerFixture, IG_ACCOUNT, IGSID, settled as messengerSettled, startMessenger, textEvent, type MessengerServer } from './messenger/harness.ts';
-import { fixture as cloudFixture, SHEENA, settled as cloudSettled, startCloud, type CloudServer } from './whatsapp-cloud/harness.ts';
+import { fixture as cloudFixture, messagesBody, SHEENA, settled as cloudSettled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
 import { metaError } from './meta/fake-graph-api.ts';
 
 const HOUR = 3_600_000;
@@ -151,5 +151,48 @@ describe('a WhatsApp customer whose 24-hour window closed', () => {
     );
     expect(cloud.graph.callsTo('/messages')).toHaveLength(before);
     expect(cloud.graph.saidTo(SHEENA)).not.toContain('Are you still there?');
+  });
+
+  it('sends the re-engagement template once in place of a reply the closed window refused, tells the agent, and goes back to free text once the customer answers', async () => {
+    const time = clock();
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team: teamWith(), now: time.now,
+      config: { WHATSAPP_REENGAGE_TEMPLATE: 'reply_waiting', WHATSAPP_TEMPLATES: [{ name: 'reply_waiting', language: 'ar' }] },
+    });
+    meta.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(cloudFixture('text'))).status).toBe(200);
+    await toldInWebchat(lina, '#1');
+    await cloudSettled(cloud);
+    time.advance(25 * HOUR);
+
+    await lina.say('Your refund went out this morning.\nIt reaches your bank tomorrow.');
+    expect(await toldInWebchat(lina, 'last wrote more than 24 hours ago')).toBe(
+      '#1: Sheena Nelson last wrote more than 24 hours ago, so your message could not go as written ("Your refund went out this morning.\nIt reaches your bank t…"); it went inside the approved template reply_waiting. Their answer to it reopens the window, and comes to you here.',
+    );
+    await cloudSettled(cloud);
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toEqual({
+      messaging_product: 'whatsapp', recipient_type: 'individual', to: SHEENA, type: 'template',
+      template: { name: 'reply_waiting', language: { code: 'ar' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Your refund went out this morning. It reaches your bank tomorrow.' }] }] },
+    });
+    // The template is the customer's first word from anyone: the reports count it as the first response.
+    expect((await cloud.app.store.conversation(1))?.firstResponseAt).toBeDefined();
+
+    // A second reply before Sheena answers sends no second template: Lina is told what reaches her.
+    const calls = cloud.graph.callsTo('/messages').length;
+    await lina.say('Anything else?');
+    expect(await toldInWebchat(lina, 'was not delivered')).toBe(
+      '#1: your message to Sheena Nelson was not delivered ("Anything else?"): the customer last wrote more than 24 hours ago; only an approved template can reach them now: /template reply_waiting',
+    );
+    await cloudSettled(cloud);
+    expect(cloud.graph.callsTo('/messages')).toHaveLength(calls);
+
+    // Sheena answers the template: her message reaches Lina, and Lina's answer goes as free text.
+    expect((await cloud.post(messagesBody([cloudText('Thank you!', { from: SHEENA })], { from: SHEENA, name: 'Sheena Nelson' }))).status).toBe(200);
+    await toldInWebchat(lina, 'Thank you!');
+    await lina.say('You are welcome');
+    await cloudSettled(cloud);
+    expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('You are welcome');
   });
 });

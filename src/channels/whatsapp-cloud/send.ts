@@ -6,6 +6,7 @@
 import { ChannelSendError, type ChannelHost, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { WHILE_REFUSED } from '../../shared/reply-ages.ts';
+import { oneLine } from '../../shared/text.ts';
 import { GraphError, type GraphApi } from '../meta/graph.ts';
 import { toSendError } from './errors.ts';
 import { DEFAULT_TEMPLATE_LANGUAGE, renderMessage, type Part } from './render.ts';
@@ -81,7 +82,7 @@ export class Sender {
       throw new ChannelSendError('outside the 24-hour window: the agent has not written to this WhatsApp number in 24 hours, and no WHATSAPP_NOTICE_TEMPLATE is set', { permanent: true });
     }
     const language = this.#options.templates?.find((template) => template.name === notice)?.language ?? DEFAULT_TEMPLATE_LANGUAGE;
-    const template: MessageTemplate = { name: notice, language, params: [excerpt(message.text)] };
+    const template: MessageTemplate = { name: notice, language, params: [oneLine(message.text, MAX_EXCERPT)] };
     return { ...message, template };
   }
 
@@ -137,9 +138,3 @@ export class Sender {
   }
 }
 
-/** A notice in one line, short enough for a template parameter. */
-function excerpt(text: string): string {
-  const characters = [...text.replace(/\s+/g, ' ').trim()];
-  if (characters.length === 0) return '…';
-  return characters.length > MAX_EXCERPT ? `${characters.slice(0, MAX_EXCERPT - 1).join('')}…` : characters.join('');
-}
