@@ -166,10 +166,10 @@ describe('the messaging window', () => {
 });
 
 describe('send errors', () => {
-  it('fails for good when the person is unavailable (551), on missing permissions (10, 200) and bad parameters (100), with Meta\'s message and, by its subcode, what it means (window closed: write first; blocked; no such person)', async () => {
+  it('fails for good when the person is unavailable (551), on missing permissions (10, 200) and bad parameters (100), with Meta\'s message and, by its subcode, what it means (unavailable; window closed: write first; blocked; no such person, by Instagram\'s subcodes too)', async () => {
     const { graph, channel } = await sending();
     graph.fail(1, metaError(400, 551, 'This person isn\'t available right now.'));
-    await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: 'This person isn\'t available right now. (#551)' });
+    await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: 'This person isn\'t available right now. (#551)', known: 'unavailable' });
     graph.fail(1, metaError(403, 10, '(#10) This message is sent outside of allowed window.', undefined, 2018278));
     await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: '(#10) This message is sent outside of allowed window.', known: 'writeFirst' });
     graph.fail(1, metaError(403, 200, '(#200) The user has not authorized application'));
@@ -178,6 +178,11 @@ describe('send errors', () => {
     await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, known: 'blocked' });
     graph.fail(1, metaError(400, 100, '(#100) No matching user found', undefined, 2018001));
     await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, message: '(#100) No matching user found', known: 'noChat' });
+    // Instagram's own subcodes for the same: past its window, and no such user.
+    graph.fail(1, metaError(400, 10, '(#10) This message is sent outside of allowed window.', undefined, 2534022));
+    await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, known: 'writeFirst' });
+    graph.fail(1, metaError(400, 100, '(#100) No matching user found', undefined, 2534014));
+    await expect(send(channel, { text: 'hello' })).rejects.toMatchObject({ permanent: true, known: 'noChat' });
   });
 
   it('waits a minute on rate limits (613, 4, 32), and tries Meta\'s failures and the network again', async () => {
