@@ -232,6 +232,9 @@ const en = {
   // The same, with the re-engagement template (WHATSAPP_REENGAGE_TEMPLATE) sent in its place, carrying it.
   reengaged: (id: number, customer: string | undefined, excerpt: string, template: string) =>
     `#${id}: ${customer ?? 'the customer'} last wrote more than 24 hours ago, so your message could not go as written ("${excerpt}"); it went inside the approved template ${template}. Their answer to it reopens the window, and comes to you here.`,
+  // Under a customer's message that reached the agent after messages of the agent's did not reach them (`count`).
+  missedWhileUnreachable: (count: number) =>
+    `(${count === 1 ? 'your message before this did' : `${count} of your messages before this did`} not reach them: send again what still matters)`,
   // An agent's message waiting long for the customer's channel (out of reach, rate-limited), sent again by itself;
   // then, when it went after all. A failure in the end is `notDelivered`.
   notDeliveredYet: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
@@ -443,6 +446,8 @@ const ar: Wording = {
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${WINDOW_CLOSED_AR}${templates.length > 0
       ? `: ${templates.map((name) => isolate(`/template ${name}`)).join(' أو ')}`
       : `، ولم يُعدّ أي قالب (${isolate('WHATSAPP_TEMPLATES')}). ${untilTheyWriteAr(id)}`}`,
+  missedWhileUnreachable: (count) =>
+    `(${count === 1 ? 'لم تصله رسالتك التي سبقت هذه' : `لم تصله ${count} من رسائلك التي سبقت هذه`}: أعد إرسال ما زال يهمّ منها)`,
   reengaged: (id, customer, excerpt, template) =>
     `المحادثة #${id}: كتب ${isolate(customer ?? 'العميل')} آخر مرة قبل أكثر من 24 ساعة، فتعذّر إرسال رسالتك كما كتبتها (${shortQuote(excerpt, 'ar') ?? 'ملف'})؛ أُرسلت داخل القالب المعتمد ${isolate(template)}. ردّه عليه يعيد فتح النافذة، ويصلك هنا.`,
   notDeliveredYet: (id, customer, excerpt, reason) =>
@@ -519,8 +524,19 @@ const NOT_DELIVERED_AR: Readonly<Record<KnownFailure, string>> = FAILURE_WORDS.a
 const WINDOW_CLOSED_EN = 'the customer last wrote more than 24 hours ago; only an approved template';
 const WINDOW_CLOSED_AR = 'كتب العميل آخر مرة قبل أكثر من 24 ساعة؛ لا يصل إليه الآن إلا قالب رسالة معتمد';
 
-/** The failures after which nothing an agent sends reaches the customer until they write again. */
+/** The failures after which nothing an agent sends reaches the customer until they write again (a closed window aside). */
 const UNREACHABLE: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cannotReceive', 'unavailable', 'writeFirst']);
+
+/**
+ * Whether a message failed because nothing could reach the customer then, a closed window included: what their next
+ * message changes.
+ *
+ *     leftUnreachable('blocked'); // true
+ *     leftUnreachable('fileTooLarge'); // false
+ */
+export function leftUnreachable(failure: KnownFailure): boolean {
+  return UNREACHABLE.has(failure) || failure === 'windowClosed';
+}
 
 // What is left to an agent whose customer nothing reaches: their next message, which comes to the agent while the
 // conversation is open, or closing it.

@@ -9,7 +9,7 @@ import { requeue } from './assignment/assign.ts';
 import { markAwaitingAnswer } from './away.ts';
 import { customerLabel, deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
-import { line, word, type DeskLanguage, type Line } from './lines.ts';
+import { leftUnreachable, line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
@@ -56,7 +56,10 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
     if (!said.answeredInApp || (said.text === '' && said.unsupported !== undefined)) return words(language);
     return `${word(line('answeredInApp'), language)} ${words(language)}`;
   };
-  const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language)].filter((part) => part !== '').join('\n');
+  // The agent's messages their channel refused while nothing reached them: said again now that they can be reached.
+  const missed = await missedSinceLastWrote(tx, conversation);
+  const missedLine = (language: DeskLanguage) => (missed > 0 ? [word(line('missedWhileUnreachable', missed), language)] : []);
+  const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
@@ -66,6 +69,25 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
     text: relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
     ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
   }), fx);
+}
+
+/** How many of the conversation's latest messages are looked through for the agents' messages that did not reach the customer. */
+const MISSED_LOOKED_AT = 50;
+
+/**
+ * How many messages agents wrote to the customer, since the customer's message before the one being relayed, that
+ * their channel refused because nothing reached the customer (blocked, gone, a closed window…).
+ */
+async function missedSinceLastWrote(tx: Tx, conversation: Conversation): Promise<number> {
+  const recent = await tx.recentMessages(conversation.id, MISSED_LOOKED_AT);
+  let missed = 0;
+  // The last one is the message being relayed: counted back from the one before it to the customer's previous message.
+  for (let index = recent.length - 2; index >= 0; index--) {
+    const message = recent[index]!;
+    if (message.direction === 'in') break;
+    if (message.from === 'agent' && !message.toAgent && message.status === 'failed' && message.failure !== undefined && leftUnreachable(message.failure)) missed++;
+  }
+  return missed;
 }
 
 /** The message a customer quoted (`replyTo`, its channel message id); undefined for one the transcript does not have, or that is not of this customer's chat. */

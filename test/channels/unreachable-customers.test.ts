@@ -56,10 +56,12 @@ describe('a Telegram customer who blocked the bot or whose account is gone', () 
     expect(api.callsOf('sendMessage')).toHaveLength(callsBefore + 1);
     expect(await app.store.openConversations()).toMatchObject([{ id: 1, stage: 'assigned', agentId: 'lina' }]);
 
-    // Layla unblocks the bot (Telegram sends /start) and writes: it reaches Lina, and Lina's answer reaches her.
+    // Layla unblocks the bot (Telegram sends /start) and writes: it reaches Lina, who is reminded once that her
+    // message did not reach Layla; Lina's answer reaches her.
     expect(await post(app, textNow(LAYLA, '/start'))).toBe(200);
+    expect(await toldInWebchat(lina, '/start')).toBe('#1 Layla: /start\n(your message before this did not reach them: send again what still matters)');
     expect(await post(app, textNow(LAYLA, 'Sorry, I blocked you by mistake'))).toBe(200);
-    await toldInWebchat(lina, 'Sorry, I blocked you by mistake');
+    expect(await toldInWebchat(lina, 'Sorry, I blocked you by mistake')).toBe('#1 Layla: Sorry, I blocked you by mistake');
     await lina.say('No problem: here is the corrected invoice');
     await eventually(() => api.sentTo(LAYLA).includes('No problem: here is the corrected invoice'));
   });
@@ -71,12 +73,18 @@ describe('a Telegram customer who blocked the bot or whose account is gone', () 
     expect(await post(app, textNow(LAYLA, 'فاتورتي خاطئة'))).toBe(200);
     await toldInWebchat(lina, 'فاتورتي خاطئة');
 
-    api.fail('sendMessage', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: user is deactivated' } });
+    api.fail('sendMessage', 2, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: user is deactivated' } });
     await lina.say('هذه الفاتورة المصححة');
     expect(await toldInWebchat(lina, 'لم تُسلَّم')).toBe(
       `المحادثة #1: لم تُسلَّم رسالتك إلى ${isolated('Layla')} («${isolated('هذه الفاتورة المصححة')}»): لم تعد دردشة العميل موجودة (ربما حُذف حسابه). `
       + `لن يصل إليه شيء مما ترسله الآن؛ وإن كتب من جديد وصلتك رسالته هنا. أرسل ${isolated('/close 1')} إن لم يبق ما تفعله.`,
     );
+    await lina.say('هل تسمعني؟');
+    await toldInWebchat(lina, 'لم تُسلَّم', 1);
+
+    // Layla is back (a new account on the same chat id, say): Lina reads how many of hers did not reach her, in Arabic.
+    expect(await post(app, textNow(LAYLA, 'أنا هنا'))).toBe(200);
+    expect(await toldInWebchat(lina, 'أنا هنا')).toBe(`#1 Layla: ${isolated('أنا هنا\n(لم تصله 2 من رسائلك التي سبقت هذه: أعد إرسال ما زال يهمّ منها)')}`);
   });
 });
 
