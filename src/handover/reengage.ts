@@ -14,13 +14,15 @@ const LOOKED_AT = 50;
 /**
  * Sends the re-engagement template in place of `failed`, an agent's reply its closed window refused, in a
  * conversation still open with that agent; resolves to the template's name, or undefined when none is set, the reply
- * has no text, or a template already went since the customer last wrote.
+ * has no text (or is a reaction, an edit), or a template already went since the customer last wrote.
  *
  *     await reengage(ctx, tx, refusedReply, fx); // 'reply_waiting'
  */
 export async function reengage(ctx: DeskContext, tx: Tx, failed: Message, fx: DeskEffects): Promise<string | undefined> {
   const template = ctx.reengage;
   if (!template || failed.from !== 'agent' || failed.agentId === undefined || failed.conversationId === undefined || failed.text.trim() === '') return undefined;
+  // A reaction or an edit's correction says nothing on its own inside a template.
+  if (failed.reaction !== undefined || failed.edit !== undefined) return undefined;
   const conversation = await tx.conversation(failed.conversationId);
   if (conversation?.status !== 'open' || conversation.agentId !== failed.agentId) return undefined;
   const recent = await tx.recentMessages(conversation.id, LOOKED_AT);
