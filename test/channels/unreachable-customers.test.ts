@@ -6,7 +6,8 @@
 // again; and when the customer writes again, it reaches the agent, and the agent's answer reaches them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../helpers.ts';
-import { LAYLA, post, telegramServers, textNow } from './telegram/harness.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers, textNow } from './telegram/harness.ts';
+import { FakeBotApi } from './telegram/fake-bot-api.ts';
 import { batch, clock, fixture as messengerFixture, IG_ACCOUNT, IGSID, settled as messengerSettled, startMessenger, textEvent, type MessengerServer } from './messenger/harness.ts';
 import { fixture as cloudFixture, messagesBody, SHEENA, settled as cloudSettled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
 import { metaError } from './meta/fake-graph-api.ts';
@@ -202,5 +203,40 @@ describe('a WhatsApp customer whose 24-hour window closed', () => {
     await lina.say('You are welcome');
     await cloudSettled(cloud);
     expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('You are welcome');
+  });
+
+  it('sends no re-engagement template for an agent\'s reaction the closed window refused: it says nothing on its own', async () => {
+    const time = clock();
+    const api = await FakeBotApi.start();
+    telegram.stopAfterTest({ stop: () => api.close() });
+    const omarTeam = 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n';
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team: omarTeam, now: time.now,
+      config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, WHATSAPP_REENGAGE_TEMPLATE: 'reply_waiting' },
+    });
+    meta.push(cloud);
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    expect((await cloud.post(messagesBody([cloudText('Where is my parcel?', { from: SHEENA })], { from: SHEENA, name: 'Sheena Nelson' }))).status).toBe(200);
+    await eventually(() => api.messagesTo(OMAR).some((m) => m.text.startsWith('#1 · new conversation')));
+    expect((await cloud.post(messagesBody([cloudText('The parcel came, thanks', { from: SHEENA })], { from: SHEENA, name: 'Sheena Nelson' }))).status).toBe(200);
+    await eventually(() => api.messagesTo(OMAR).some((m) => m.text === '#1 Sheena Nelson: The parcel came, thanks'));
+    const relayed = api.messagesTo(OMAR).find((m) => m.text === '#1 Sheena Nelson: The parcel came, thanks')!;
+    await cloudSettled(cloud);
+    time.advance(25 * HOUR);
+    const calls = cloud.graph.callsTo('/messages').length;
+
+    expect(await post(cloud.app, {
+      update_id: 990_001,
+      message_reaction: {
+        chat: { id: OMAR, type: 'private', first_name: 'Omar' }, message_id: relayed.message_id, user: { id: OMAR, is_bot: false, first_name: 'Omar' },
+        date: Math.floor(Date.now() / 1000), old_reaction: [], new_reaction: [{ type: 'emoji', emoji: '👍' }],
+      },
+    })).toBe(200);
+    // Omar is told it did not reach her; no template goes in its place.
+    await eventually(() => api.sentTo(OMAR).some((said) => said.includes('("[reacted 👍]")')));
+    expect(api.sentTo(OMAR).at(-1)).toMatch(/^#1: your message to Sheena Nelson was not delivered \("\[reacted 👍\]"\): the customer last wrote more than 24 hours ago/);
+    await cloudSettled(cloud);
+    expect(cloud.graph.callsTo('/messages')).toHaveLength(calls);
+    expect((await cloud.app.store.messagesOfConversation(1)).filter((m) => m.template !== undefined)).toEqual([]);
   });
 });
