@@ -57,6 +57,8 @@ export class FakeBotApi {
   readonly #waiters = new Set<() => void>();
   /** Methods whose calls wait (unrecorded, unnumbered) until released: on their way to Telegram. */
   readonly #held = new Map<string, Promise<void>>();
+  /** Chats whose sends wait on their way until released (`holdChat`), with how many are waiting. */
+  readonly #heldChats = new Map<string, { gate: Promise<void>; waiting: number }>();
   #nextMessageId = 100;
   #nextThreadId = 55;
   #url = '';
@@ -68,6 +70,7 @@ export class FakeBotApi {
         return;
       }
       void this.#handle(req).then(({ status, body, call }) => {
+        if (status === 0) return; // dropped: its sender is gone
         if (call) {
           call.status = status;
           if (body.ok === true) call.result = body.result;
@@ -118,6 +121,26 @@ export class FakeBotApi {
     return () => {
       this.#held.delete(method);
       release();
+    };
+  }
+
+  /**
+   * Holds every call to `chatId` on its way: `waiting()` counts the calls that arrived and wait. `release()` lets them
+   * through; a call whose sender died meanwhile (a kill -9 mid-send) never reached Telegram: it is dropped, unrecorded.
+   *
+   *     const toOmar = api.holdChat(9001);
+   *     await eventually(() => toOmar.waiting() > 0); // the card is on its way: kill now
+   */
+  holdChat(chatId: number | string): { waiting: () => number; release: () => void } {
+    let release = () => {};
+    const held = { gate: new Promise<void>((done) => (release = done)), waiting: 0 };
+    this.#heldChats.set(String(chatId), held);
+    return {
+      waiting: () => held.waiting,
+      release: () => {
+        if (this.#heldChats.get(String(chatId)) === held) this.#heldChats.delete(String(chatId));
+        release();
+      },
     };
   }
 
@@ -192,6 +215,14 @@ export class FakeBotApi {
     const [, token, method] = match as unknown as [string, string, string];
     await this.#held.get(method);
     const { params, files } = parseParams(raw, String(req.headers['content-type'] ?? ''));
+    const heldChat = this.#heldChats.get(String(params.chat_id));
+    if (heldChat) {
+      heldChat.waiting++;
+      await heldChat.gate;
+      // The sender's socket closes when it dies: the kernel ends its connections.
+      await new Promise((done) => setTimeout(done, 50));
+      if (req.socket.destroyed) return { status: 0, body: {} };
+    }
     Object.assign(call, { method, params, token, files });
     this.calls.push(call);
     const failure = this.#failures.get(method)?.shift();
