@@ -49,6 +49,7 @@ import { searchArchive, searchMessages } from './archive-search.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
+import { syncPath } from './sync-path.ts';
 import { StoredJson } from './text-tables.ts';
 import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';
@@ -222,15 +223,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

@@ -1,9 +1,11 @@
 // Attachments' bytes on disk: one file per upload under `DATA_DIR/media`, named by a random ref, written whole
-// (temporary file, then rename) so that a crash or a refusal never leaves half a file where a ref points.
+// (temporary file, then rename) so that a crash or a refusal never leaves half a file where a ref points, and durable
+// (bytes, metadata and the directory synced) before the message naming it is stored and acknowledged.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { syncPath } from './sync-path.ts';
 import type { FileRefusal, MediaStore, StoredMedia } from './types.ts';
 
 /** A file the media store will not keep: too large, empty, or of no valid MIME type. Nothing of it was kept. */
@@ -52,7 +54,8 @@ export class FileMediaStore implements MediaStore {
   async put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia> {
     const mime = (meta.mime ?? 'application/octet-stream').trim().toLowerCase();
     if (!MIME.test(mime)) throw new MediaRefusedError(`"${meta.mime}" is not a MIME type (type/subtype, like image/jpeg)`, 'bad-type');
-    await mkdir(this.#dir, { recursive: true });
+    // Created now (the first file): its name in DATA_DIR must survive a power cut too.
+    if (await mkdir(this.#dir, { recursive: true })) await syncPath(dirname(this.#dir));
     const ref = randomUUID().replaceAll('-', '');
     const temp = join(this.#dir, `${ref}.part`);
     let size = 0;
@@ -73,8 +76,19 @@ export class FileMediaStore implements MediaStore {
     }
     await file.close();
     const media: StoredMedia = { ref, size, mime: mime.split(';')[0]?.trim() ?? mime, ...(meta.name ? { name: safeName(meta.name) } : {}) };
-    await writeFile(join(this.#dir, `${ref}.json`), JSON.stringify(media));
+    // The message naming the ref is acknowledged once this returns: after a power cut its file must be there, so the
+    // metadata is synced before the bytes take their name (the bytes named mean a whole put), and the directory
+    // after, or the rename may be lost with the cut. Unsynced, the customer's photo read as gone (or its metadata as
+    // an empty file) after a power cut, though the message was acknowledged.
+    const metadata = await open(join(this.#dir, `${ref}.json`), 'wx');
+    try {
+      await metadata.writeFile(JSON.stringify(media), 'utf8');
+      await metadata.sync();
+    } finally {
+      await metadata.close();
+    }
     await rename(temp, join(this.#dir, ref));
+    await syncPath(this.#dir);
     return media;
   }
 
