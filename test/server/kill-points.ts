@@ -1,4 +1,4 @@
-// One customer's life with the server killed (kill -9, as a power cut or the OOM killer does) at chosen points of it,
+// One customer's life with the server killed (kill -9: the OOM killer, a crash, an operator's restart) at chosen points,
 // for test/server/kills-*.test.ts: the real server in a child process on the embedded store under a temporary
 // DATA_DIR, Layla and the agents Omar (Billing) and Sara (Support) on Telegram, the Bot API faked on 127.0.0.1
 // recording what each of them was sent. A kill is placed by what the fake received (a send held on its way, then the
@@ -120,15 +120,20 @@ export class Life {
 
   /**
    * Holds what goes to `chats`, lets `act` run (acknowledged), waits until a send to the first of them is on its way,
-   * kills the server there, lets the held sends go (they never reach Telegram: their sender is dead) and restarts.
+   * kills the server there, lets the held sends go (they never reach Telegram: their sender is dead) and restarts;
+   * `kills` times in a row, each restarted server killed while it sends that again.
    */
-  async killWhileSending(chats: number[], act: () => Promise<void>): Promise<void> {
-    const holds = chats.map((chat) => this.api.holdChat(chat));
+  async killWhileSending(chats: number[], act: () => Promise<void>, kills = 1): Promise<void> {
+    let holds = chats.map((chat) => this.api.holdChat(chat));
     await act();
-    await until(`a send to ${chats[0]} on its way`, () => holds[0]!.waiting() > 0);
-    await this.kill();
-    for (const hold of holds) hold.release();
-    this.server = await this.start();
+    for (let kill = 1; kill <= kills; kill++) {
+      await until(`a send to ${chats[0]} on its way (kill ${kill})`, () => holds[0]!.waiting() > 0);
+      await this.kill();
+      const dropped = holds;
+      holds = kill < kills ? chats.map((chat) => this.api.holdChat(chat)) : [];
+      for (const hold of dropped) hold.release();
+      this.server = await this.start();
+    }
   }
 
   async kill(): Promise<void> {

@@ -39,4 +39,4 @@ it.skipIf(process.env.STORE === 'postgres')('killed before each question of the 
   expect(life.sent(OMAR)).toEqual([expect.stringMatching(/online/), expect.stringMatching(/^#1 · new conversation for Billing\n[^]*› layla@example\.com\n› Billing/)]);
   expect(await life.conversations()).toMatchObject([{ id: 1, status: 'open', stage: 'assigned', team: 'Billing', agentId: 'omar' }]);
   await life.stop();
-}, 240_000);
+}, 180_000);
