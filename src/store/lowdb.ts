@@ -49,7 +49,7 @@ import { searchArchive, searchMessages } from './archive-search.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { Slices } from './slices.ts';
 import { acquireLock } from './lock-file.ts';
-import { syncPath } from './sync-path.ts';
+import { syncPath } from '../shared/sync-path.ts';
 import { StoredJson } from './text-tables.ts';
 import { readSnapshotItems } from './snapshot-reader.ts';
 import { docJson, emptySnapshot, SNAPSHOT_VERSION, StoreState, type Captured, type CapturedDelta, type JournalRecord, type Snapshot, type SnapshotDelta } from './state.ts';

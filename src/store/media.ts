@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { syncPath } from './sync-path.ts';
+import { syncPath } from '../shared/sync-path.ts';
 import type { FileRefusal, MediaStore, StoredMedia } from './types.ts';
 
 /** A file the media store will not keep: too large, empty, or of no valid MIME type. Nothing of it was kept. */

@@ -1,64 +1,22 @@
 // A file a customer sent is in the media store before the message naming it is stored and acknowledged (README,
 // "Attachments"): after a power cut it must still be there. What a power cut keeps is what was synced, so this
-// records the file system calls of a put and reads, from them, what a cut right after the put returned would leave.
+// records the file system calls of a put and reads, from them, what a cut right after the put returned would leave
+// (test/power-cut.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
+import { calls, forget, survivors } from '../power-cut.ts';
 
-/** The calls a put made, in order: a handle's sync names the path it was opened on. */
-const calls: { call: 'open' | 'sync' | 'rename'; path: string; to?: string }[] = [];
-
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const open = async (...args: Parameters<typeof real.open>) => {
-    const handle = await real.open(...args);
-    const path = String(args[0]);
-    calls.push({ call: 'open', path });
-    const sync = handle.sync.bind(handle);
-    handle.sync = async () => {
-      calls.push({ call: 'sync', path });
-      return sync();
-    };
-    return handle;
-  };
-  const rename = async (from: Parameters<typeof real.rename>[0], to: Parameters<typeof real.rename>[1]) => {
-    calls.push({ call: 'rename', path: String(from), to: String(to) });
-    return real.rename(from, to);
-  };
-  return { ...real, open, rename, default: { ...real, open, rename } };
-});
+vi.mock('node:fs/promises', async (importOriginal) => (await import('../power-cut.ts')).recordingFs(await importOriginal()));
 
 const { FileMediaStore } = await import('../../src/store/media.ts');
 
 let dir = '';
 afterEach(async () => {
-  calls.length = 0;
+  forget();
   await rm(dir, { recursive: true, force: true });
 });
-
-/**
- * What survives a power cut after the calls made: a file's content once synced after it was written; a name in the
- * directory (a new file, a rename's result) once the directory was synced after it was made.
- */
-function survivors(root: string): { names: Set<string>; contents: Set<string> } {
-  const names = new Set<string>();
-  const contents = new Set<string>();
-  const pendingNames = new Set<string>();
-  for (const entry of calls) {
-    if (entry.call === 'open' && entry.path !== root) pendingNames.add(entry.path);
-    if (entry.call === 'rename') {
-      pendingNames.delete(entry.path);
-      pendingNames.add(entry.to as string);
-      if (contents.has(entry.path)) contents.add(entry.to as string);
-    }
-    if (entry.call === 'sync' && entry.path === root) {
-      for (const name of pendingNames) names.add(name);
-      pendingNames.clear();
-    } else if (entry.call === 'sync') contents.add(entry.path);
-  }
-  return { names, contents };
-}
 
 it('keeps a file it took, and what it is, through a power cut right after it answered', async () => {
   dir = await mkdtemp(join(tmpdir(), 'media-cut-'));
