@@ -5,13 +5,13 @@
 import type * as fs from 'node:fs/promises';
 
 /** The calls made since the last `forget()`, in order: a handle's sync names the path it was opened on. */
-export const calls: { call: 'open' | 'sync' | 'rename'; path: string; to?: string }[] = [];
+export const calls: { call: 'open' | 'mkdir' | 'sync' | 'rename'; path: string; to?: string }[] = [];
 
 export function forget(): void {
   calls.length = 0;
 }
 
-/** node:fs/promises whose `open` (and its handles' `sync`) and `rename` are recorded in `calls`. */
+/** node:fs/promises whose `open` (and its handles' `sync`), `mkdir` (a folder made) and `rename` are recorded in `calls`. */
 export function recordingFs(real: typeof fs): typeof fs {
   const open = async (...args: Parameters<typeof real.open>) => {
     const handle = await real.open(...args);
@@ -28,7 +28,12 @@ export function recordingFs(real: typeof fs): typeof fs {
     calls.push({ call: 'rename', path: String(from), to: String(to) });
     return real.rename(from, to);
   };
-  return { ...real, open, rename, default: { ...real, open, rename } } as typeof fs;
+  const mkdir = async (...args: Parameters<typeof real.mkdir>) => {
+    const made = await real.mkdir(...args);
+    if (made !== undefined || !(args[1] as { recursive?: boolean } | undefined)?.recursive) calls.push({ call: 'mkdir', path: String(args[0]) });
+    return made;
+  };
+  return { ...real, open, mkdir, rename, default: { ...real, open, mkdir, rename } } as typeof fs;
 }
 
 /**
@@ -40,7 +45,7 @@ export function survivors(directory: string): { names: Set<string>; contents: Se
   const contents = new Set<string>();
   const pendingNames = new Set<string>();
   for (const entry of calls) {
-    if (entry.call === 'open' && entry.path !== directory) pendingNames.add(entry.path);
+    if ((entry.call === 'open' || entry.call === 'mkdir') && entry.path !== directory) pendingNames.add(entry.path);
     if (entry.call === 'rename') {
       pendingNames.delete(entry.path);
       pendingNames.add(entry.to as string);

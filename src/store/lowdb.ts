@@ -38,7 +38,7 @@
 // slip in between.
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -710,7 +710,8 @@ export class LowdbStore implements Store {
   async #open(): Promise<void> {
     const started = performance.now();
     try {
-      await mkdir(this.#dir, { recursive: true });
+      // A store created now: its folder's name in DATA_DIR must survive a power cut, as its journal's does (below).
+      if ((await mkdir(this.#dir, { recursive: true })) && this.#fsync) await syncPath(dirname(this.#dir));
       this.#releaseLock = await acquireLock(this.#dir);
       await this.#loadFiles();
     } catch (error) {
@@ -734,7 +735,11 @@ export class LowdbStore implements Store {
   /** Recovers the state from the files into an empty `#state`, opens the journal, and finishes what a crash cut short. */
   async #loadFiles(): Promise<void> {
     await this.#recover();
+    const created = !(await exists(this.#paths.journal));
     this.#journal = await open(this.#paths.journal, 'a');
+    // The journal created now (the first start): its name synced before the first commit is acknowledged, or a power
+    // cut could lose the file with every commit in it, as the rotation's new journal is synced with its folder.
+    if (created && this.#fsync) await syncPath(this.#dir);
     this.#acknowledgedBytes = this.#journalBytes;
     if (this.#rewriteAtOpen) {
       // A crash came between an erase and its compaction: finish it, so no file keeps what was erased.
