@@ -10,6 +10,7 @@ import { blank, personName } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
 import { changesMayComeFirst, keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
 import { firstMessage } from './first-message.ts';
+import { oldPress, oldPressText, type OldPress } from './old-buttons.ts';
 import type { Desk } from '../handover/desk.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
 import { recordFirstResponse } from '../handover/context.ts';
@@ -79,6 +80,12 @@ export class Intake {
     if (conversation && isOver(conversation)) {
       this.#closeOver(tx, conversation, fx);
       conversation = undefined;
+    }
+    // A button of an earlier question (scrolled up to, pressed twice, after the close) answers none asked now.
+    const latestOrOpen = conversation ?? (await tx.latestConversationOf(contact.id));
+    if (inbound.choice !== undefined && latestOrOpen && !latestOrOpen.takenOver && !(latestOrOpen.status === 'open' && latestOrOpen.stage === 'queued')) {
+      const old = await oldPress(tx, inbound, latestOrOpen);
+      if (old) return this.#oldPress(tx, inbound, contact, latestOrOpen, old, now, fx);
     }
     let opened = false;
     // The conversation the customer's last photo went in, for the album this one may be part of.
@@ -193,6 +200,32 @@ export class Intake {
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
     await this.#earlyChanges(tx, inbound, { contact, original: stored }, now, fx);
+    return true;
+  }
+
+  /**
+   * A button of an earlier question (`oldPress`): kept in the conversation it came in (the latest, when it is closed:
+   * no new one is opened for it), and no answer to anything. The customer reads that the question was answered or is
+   * no longer asked, then the question waiting now again (its retries neither spent nor reset); with the team, or after
+   * the close, where they are. An agent holding the conversation is not sent it: it says nothing to them.
+   */
+  async #oldPress(tx: Tx, inbound: InboundMessage, contact: Contact, conversation: Conversation, old: OldPress, now: string, fx: Effects): Promise<boolean> {
+    const { turns } = this.options;
+    const choice = inbound.choice!;
+    const title = old.pressedOn.choices?.find((option) => option.id === choice)?.title;
+    const stored: Omit<Message, 'id'> = {
+      contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'in', from: 'contact',
+      text: inbound.text ?? (title || choice), choice, channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
+    };
+    tx.addMessage(stored);
+    if (conversation.status === 'open') fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
+    const waits = conversation.flow?.waiting !== undefined && !conversation.flow.done && (conversation.status === 'closed' || conversation.stage === 'bot');
+    const gone = !old.answered || !turns.stillOffered(old.pressedOn.asks!, choice);
+    const turn = turns.turn(contact, conversation, fx);
+    turn.say({ text: oldPressText({ gone }, waits ? 'asked' : conversation.status === 'closed' ? 'closed' : 'team', contact.language) });
+    if (waits) await turns.resume(turn, { menu: true });
+    await turns.settle(tx, turn, fx);
+    await turns.closedFlows(tx, fx, turn);
     return true;
   }
 

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, offersChoice, questionOf, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -89,6 +89,8 @@ export class Turns {
           from: 'bot',
           text: out.text,
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
+          // Said by the flow (the step running now): a button of it pressed later is known to be of this question.
+          ...(out.choices && out.choices.length > 0 && conversation.flow && !conversation.flow.done ? { asks: questionOf(conversation.flow) } : {}),
           ...(out.attachments && out.attachments.length > 0 ? { attachments: out.attachments } : {}),
           // With files or choices, the customer's language: a file the channel cannot send, a list's button are worded in it.
           ...((out.attachments?.length || out.choices?.length) && contact.language !== undefined ? { language: contact.language } : {}),
@@ -155,6 +157,18 @@ export class Turns {
     if (!position?.waiting || position.done) return false;
     const flow = await this.options.flows.version(position.flow, position.version);
     return flow !== undefined && takesAnswer(flow, position, input);
+  }
+
+  /**
+   * Whether the flow in service of the question `asks` names (`Message.asks`) still offers a button with id `choice`:
+   * false once an admin removed that question, or the whole flow.
+   *
+   *     if (!turns.stillOffered(pressedOn.asks, 'billing')) // "That button is from a question we no longer ask."
+   */
+  stillOffered(asks: string, choice: string): boolean {
+    const name = asks.slice(0, asks.lastIndexOf('@'));
+    const flow = this.options.flows.inService().find((served) => served.name === name);
+    return flow !== undefined && offersChoice(flow, choice);
   }
 
   /**

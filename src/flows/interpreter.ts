@@ -113,6 +113,32 @@ export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: F
   }
 }
 
+/**
+ * Names the question a conversation's flow asks at `position`: stored beside the bot's message that offers its buttons,
+ * so that a button pressed later (scrolled up to, an old notification) is known to be of this question or of another.
+ * The same question asked again (an invalid answer, a handback to it) has the same name: its earlier buttons still answer it.
+ *
+ *     message.asks === questionOf(conversation.flow); // the button is of the question waiting now
+ */
+export function questionOf(position: Pick<FlowPosition, 'flow' | 'version' | 'step'>): string {
+  return `${position.flow}@${position.version}#${position.step}`;
+}
+
+/**
+ * Whether some step of `flow` offers a button with this id: a question's choice, a routing question's route, a
+ * `say`'s button. False once an admin removed the question (or its choice) from the flow in service.
+ *
+ *     offersChoice(flows.inService().find((flow) => flow.name === 'inbound')!, 'billing'); // true
+ */
+export function offersChoice(flow: CompiledFlow, choice: string): boolean {
+  return flow.steps.some((step) => {
+    if (step.kind === 'ask') return step.spec.expect.type === 'choice' && step.spec.expect.choices.some((option) => option.id === choice);
+    if (step.kind === 'classify') return step.spec.routes.some((route) => route.intent === choice);
+    if (step.kind === 'say') return step.spec.choices?.some((option) => option.id === choice) ?? false;
+    return false;
+  });
+}
+
 /** Runs the step the conversation waits on afresh (its question sent again), keeping what its waiting counted. */
 function askWaitingAgain(flow: CompiledFlow, run: FlowRun): void {
   const position = run.conversation.flow!;

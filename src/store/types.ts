@@ -209,6 +209,11 @@ export interface Message {
   author?: string;
   text: string;
   choices?: { id: string; title: string }[];
+  /**
+   * The bot's message with `choices` a flow said: the question it asks (`questionOf`), so that a button of it pressed
+   * once the flow asks another is told apart from an answer to that one.
+   */
+  asks?: string;
   /** The button id the customer pressed. */
   choice?: string;
   attachments?: Attachment[];

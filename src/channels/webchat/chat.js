@@ -454,7 +454,7 @@ function bubble(message, state) {
   if (message.quote) element.append(quoteLine(message.quote));
   if (message.text) element.append(messageText(message.text));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, scrollDown, words));
-  if (message.choices?.length) element.append(choices(message.choices));
+  if (message.choices?.length) element.append(choices(message.choices, message.id));
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.append(timeOf(message.at));
@@ -466,7 +466,8 @@ function bubble(message, state) {
   return element;
 }
 
-function choices(list) {
+// `of`: the message the buttons hang on, sent with the press so that a button of an earlier question is told apart.
+function choices(list, of) {
   const row = document.createElement('div');
   row.className = 'choices';
   for (const choice of list) {
@@ -479,7 +480,7 @@ function choices(list) {
       // One press: every button of the question is done with at once.
       for (const other of row.querySelectorAll('button')) other.disabled = true;
       button.classList.add('chosen');
-      send({ choice: choice.id }, choice.title);
+      send({ choice: choice.id, ...(of !== undefined ? { replyTo: of } : {}) }, choice.title);
     };
     row.append(button);
   }

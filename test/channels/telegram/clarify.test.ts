@@ -50,7 +50,7 @@ describe('the clarifying question, on Telegram', () => {
     }
   }, 120_000);
 
-  it('reads a button of an earlier, closed conversation\'s keyboard as its title, for the agent and in the transcript', async () => {
+  it('takes a button of the question answered earlier as no answer: not for the agent holding the conversation, nor a new conversation after the close', async () => {
     const { app, api } = await setUp({ webhook: true, shipped: true });
     expect(await post(app, text(OMAR, '/online'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((said) => /online/i.test(said)));
@@ -60,20 +60,35 @@ describe('the clarifying question, on Telegram', () => {
     // Typed, not pressed: the keyboard stays under the question.
     expect(await post(app, text(chat, 'support'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
+    let presses = 0;
+    const press = (data: string) => {
+      const pressed = fixture('callback-query');
+      presses += 1;
+      pressed.update_id += presses;
+      pressed.callback_query.id = `${pressed.callback_query.id}-${presses}`;
+      pressed.callback_query.from.id = chat;
+      pressed.callback_query.message.chat.id = chat;
+      pressed.callback_query.message.message_id = question.message_id;
+      pressed.callback_query.data = data;
+      return post(app, pressed);
+    };
+
+    // Omar holds it; she scrolls up and presses Billing. Before: Omar read "Billing", out of nowhere, and she nothing.
+    const toOmar = api.sentTo(OMAR).length;
+    expect(await press('billing')).toBe(200);
+    await eventually(() => api.sentTo(chat).at(-1) === 'That button is from a question you already answered. Write your message here and our team will read it.');
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual([]);
+    expect(await app.store.conversation(1)).toMatchObject({ team: 'Support', stage: 'assigned' });
+
     expect(await post(app, text(OMAR, '/close 1'))).toBe(200);
     await eventually(async () => (await app.store.conversation(1))?.status === 'closed');
-
-    // Days later she presses "Support" under that old question: a new conversation, which reads "Support".
-    const pressed = fixture('callback-query');
-    pressed.callback_query.from.id = chat;
-    pressed.callback_query.message.chat.id = chat;
-    pressed.callback_query.message.message_id = question.message_id;
-    pressed.callback_query.data = 'tech_support';
-    expect(await post(app, pressed)).toBe(200);
-    await eventually(async () => (await app.store.conversation(2)) !== undefined);
+    // Days later she presses "Support" under that old question. Before: a new conversation, greeted and asked again.
+    expect(await press('tech_support')).toBe(200);
+    await eventually(() => api.sentTo(chat).at(-1) === 'That button is from a question you already answered. This conversation is closed: write to us here any time.');
+    expect(await app.store.conversation(2)).toBeUndefined();
     const contact = await app.store.contactByIdentity('telegram', String(chat));
-    const said = (await app.store.messagesOfContact(contact!.id)).filter((message) => message.conversationId === 2 && message.direction === 'in');
-    // Before: "tech_support", the button's id, in the transcript and on the agent's card.
-    expect(said.map((message) => message.text)).toEqual(['Support']);
+    const said = (await app.store.messagesOfContact(contact!.id)).filter((message) => message.direction === 'in' && message.choice !== undefined);
+    // Kept in the conversation, as its title (not "tech_support", the button's id).
+    expect(said.map((message) => [message.conversationId, message.text])).toEqual([[1, 'Billing'], [1, 'Support']]);
   }, 120_000);
 });

@@ -2,7 +2,7 @@
 // fake Graph API: WhatsApp keeps an answered question's buttons pressable, and a press while in line is answered.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually } from '../../helpers.ts';
-import { SHEENA, fixture, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
+import { SHEENA, clock, fixture, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
 
 const running: CloudServer[] = [];
 afterEach(async () => {
@@ -62,6 +62,110 @@ describe('a reply button pressed after its question was answered', () => {
     }
     // The press waits for the agent who takes them, and moved nobody.
     expect((await cloud.app.store.conversations()).map((c) => [c.stage, c.team])).toEqual([['queued', 'Billing'], ['queued', 'Billing']]);
+  });
+});
+
+/** The customer picks row `id` (titled `title`) of the list the bot sent as `wamid`. */
+function pick(wamid: string, id: string, title: string, from: string): Record<string, unknown> {
+  const body = fixture('list-reply');
+  const message = body.entry[0].changes[0].value.messages[0];
+  Object.assign(message, { from, id: `wamid.PICK-${from}-${id}-${Math.random()}`, context: { from: '15550783881', id: wamid } });
+  message.interactive.list_reply = { id, title };
+  body.entry[0].changes[0].value.contacts[0].wa_id = from;
+  return body;
+}
+
+describe('a button of an earlier question, on WhatsApp', () => {
+  const questions = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Which plan are you on?", ar: "ما هي باقتك؟" }
+    expect: choice
+    choices:
+      - { id: basic, title: { en: Basic, ar: أساسية } }
+      - { id: pro, title: { en: Pro, ar: احترافية } }
+    save: conversation.plan
+  - ask: { en: "Where are you?", ar: "أين أنت؟" }
+    expect: choice
+    choices:
+      - { id: north, title: { en: North, ar: الشمال } }
+      - { id: south, title: { en: South, ar: الجنوب } }
+      - { id: east, title: { en: East, ar: الشرق } }
+      - { id: west, title: { en: West, ar: الغرب } }
+    save: conversation.region
+  - ask: { en: "What is your order number?", ar: "ما رقم طلبك؟" }
+    save: conversation.order
+  - close: "answered"
+`;
+  const survey = `flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: { en: "How did we do?", ar: "كيف كانت خدمتنا؟" }
+    expect: choice
+    choices:
+      - { id: great, title: { en: Great, ar: ممتازة } }
+      - { id: poor, title: { en: Poor, ar: سيئة } }
+    save: conversation.rating
+  - say: { en: "Thank you!", ar: "شكرًا لك!" }
+`;
+  const WORDS = {
+    en: { hello: 'hello', region: 'Where are you?', order: 'What is your order number?', rating: 'How did we do?', answered: 'That button is from a question you already answered.', closed: 'This conversation is closed: write to us here any time.', pro: 'Pro', south: 'South', poor: 'Poor' },
+    ar: { hello: 'مرحبا', region: 'أين أنت؟', order: 'ما رقم طلبك؟', rating: 'كيف كانت خدمتنا؟', answered: 'هذا الزر من سؤال سبق أن أجبت عنه.', closed: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.', pro: 'احترافية', south: 'الجنوب', poor: 'سيئة' },
+  };
+
+  it('takes an old reply button or list row as no answer, in English and Arabic, and a closing survey\'s again an hour later opens nothing', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': questions, 'survey.yaml': survey }, now: time.now });
+    running.push(cloud);
+    const LAYLA = '201001234567';
+    for (const [from, language] of [[SHEENA, 'en'], [LAYLA, 'ar']] as const) {
+      const words = WORDS[language];
+      const sent = () => cloud.graph.sent.filter((message) => message.body.to === from);
+      const said = () => cloud.graph.saidTo(from);
+      // Sent now, as the server's clock reads it: a press older than the close would be taken as written before it.
+      const now = (body: Record<string, any>) => {
+        body.entry[0].changes[0].value.messages[0].timestamp = time.seconds();
+        return body;
+      };
+      const next = async (count: number) => {
+        await eventually(() => said().length === count);
+        await settled(cloud);
+        return said();
+      };
+      expect((await cloud.post(messagesBody([text(words.hello, { from, timestamp: time.seconds() })], { from }))).status).toBe(200);
+      await next(1);
+      const plan = sent()[0]!;
+      expect((await cloud.post(now(press(plan.id, 'basic', language === 'ar' ? 'أساسية' : 'Basic', from)))).status).toBe(200);
+      await next(2);
+      const region = sent()[1]!;
+      expect(region.body.interactive.type).toBe('list');
+
+      // The plan question's button, pressed again under the list. Before: "Please pick one of the options", a try spent.
+      expect((await cloud.post(now(press(plan.id, 'pro', words.pro, from)))).status).toBe(200);
+      expect((await next(4)).slice(2)).toEqual([words.answered, words.region]);
+      expect(sent()[3]!.body.interactive.type).toBe('list');
+      expect((await cloud.post(now(pick(region.id, 'north', 'North', from)))).status).toBe(200);
+      await next(5);
+      // The list picked from twice: before, "South" (its title, which WhatsApp sends) became the order number.
+      expect((await cloud.post(now(pick(region.id, 'south', words.south, from)))).status).toBe(200);
+      expect((await next(7)).slice(5)).toEqual([words.answered, words.order]);
+      expect((await cloud.post(messagesBody([text('A-1234', { from, timestamp: time.seconds() })], { from }))).status).toBe(200);
+      await next(8);
+      expect(said().at(-1)).toBe(words.rating);
+      const rating = sent().at(-1)!;
+      expect((await cloud.post(now(press(rating.id, 'great', 'Great', from)))).status).toBe(200);
+      await next(9);
+
+      // An hour later, the survey's other button. Before: a new conversation, asked the plan again.
+      time.advance(60 * 60 * 1000);
+      expect((await cloud.post(now(press(rating.id, 'poor', words.poor, from)))).status).toBe(200);
+      expect((await next(10)).at(-1)).toBe(`${words.answered} ${words.closed}`);
+      const contact = await cloud.app.store.contactByIdentity('whatsapp-cloud', from);
+      const conversations = (await cloud.app.store.conversations()).filter((conversation) => conversation.contactId === contact?.id);
+      expect(conversations.map((conversation) => [conversation.status, conversation.fields])).toEqual([
+        ['closed', expect.objectContaining({ plan: 'basic', region: 'north', order: 'A-1234', rating: 'great' })],
+      ]);
+    }
   });
 });
 

@@ -1,0 +1,83 @@
+// A button of a question the bot asked earlier, pressed once it asks another (scrolled up to in Telegram, an old
+// WhatsApp message, a second web chat tab), or after the conversation closed: it is no answer to the question asked
+// now, nor a new request. Which question a button is of comes from the message it hangs on (the channel names it, as
+// Telegram, WhatsApp and the web chat do), else from the bot's latest question that offered it.
+import type { InboundMessage } from '../types.ts';
+import type { Conversation, Message, RecentMessage, Tx } from '../store/types.ts';
+import { questionOf } from '../flows/index.ts';
+import { byLanguage } from '../flows/language.ts';
+
+/** How many of a conversation's last messages are looked at for the question a button is of, and its answer. */
+const MESSAGES_LOOKED_AT = 50;
+
+/** A button of an earlier question: the bot's message it is of, and whether the customer answered that question. */
+export interface OldPress {
+  pressedOn: Message | RecentMessage;
+  answered: boolean;
+}
+
+/**
+ * The earlier question a pressed button is of, when it is not the question `conversation` (the customer's open one,
+ * else their latest) waits on now; undefined for a press that answers it, and for a button the flows never offered (a
+ * template's, the chat app's menu): those go on as any message.
+ *
+ *     const old = await oldPress(tx, inbound, conversation);
+ *     if (old) turn.say({ text: oldPressText(old, 'closed', contact.language) });
+ */
+export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation): Promise<OldPress | undefined> {
+  const choice = inbound.choice;
+  if (choice === undefined || inbound.menu) return undefined;
+  const offers = (message: Message | RecentMessage | undefined): message is Message | RecentMessage =>
+    message?.direction === 'out' && message.asks !== undefined && (message.choices?.some((option) => option.id === choice) ?? false);
+  const recent = await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT);
+  let pressedOn: Message | RecentMessage | undefined;
+  if (inbound.replyTo !== undefined) {
+    pressedOn = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
+    if (!offers(pressedOn)) return undefined;
+  } else {
+    // Old payloads name no message (a web chat client of its own, Messenger's quick replies): the latest question that
+    // offered the button is the one it is of; when the question waiting now offers it too, that one.
+    pressedOn = [...recent].reverse().find(offers);
+    if (!pressedOn) return undefined;
+  }
+  if (asksNow(conversation, pressedOn)) return undefined;
+  return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
+}
+
+/** Whether `message` is of the question `conversation`'s flow waits on now (a survey's, after a close, included). */
+function asksNow(conversation: Conversation, message: Message | RecentMessage): boolean {
+  const position = conversation.flow;
+  if (!position?.waiting || position.done || message.conversationId !== conversation.id) return false;
+  return (conversation.status === 'closed' || conversation.stage === 'bot') && questionOf(position) === message.asks;
+}
+
+/** Whether the customer wrote (or pressed) anything after the question `message` asked, in its conversation. */
+async function answeredSince(tx: Tx, message: Message | RecentMessage, recent: readonly RecentMessage[] | undefined): Promise<boolean> {
+  if (message.conversationId === undefined) return true;
+  const around = recent ?? (await tx.recentMessages(message.conversationId, MESSAGES_LOOKED_AT));
+  const at = around.findIndex((other) => other.id !== undefined && other.id === message.id);
+  // Older than every message looked at: many were said since.
+  if (at === -1) return true;
+  return around.slice(at + 1).some((other) => other.direction === 'in' && other.from === 'contact');
+}
+
+/** Where the conversation stands after the press: a question asked again below, closed, or with the team. */
+export type AfterOldPress = 'asked' | 'closed' | 'team';
+
+/**
+ * What the customer reads, in their language: the button's question was answered (or is no longer asked: removed from
+ * the flow, or left when a person took the conversation), and where they are now.
+ *
+ *     oldPressText({ gone: false }, 'closed', 'ar'); // "هذا الزر من سؤال سبق أن أجبت عنه. …"
+ */
+export function oldPressText(press: { gone: boolean }, after: AfterOldPress, language: string | undefined): string {
+  const said = byLanguage(press.gone ? NO_LONGER_ASKED : ANSWERED, language);
+  return after === 'asked' ? said : `${said} ${byLanguage(AFTER[after], language)}`;
+}
+
+const ANSWERED = { en: 'That button is from a question you already answered.', ar: 'هذا الزر من سؤال سبق أن أجبت عنه.' };
+const NO_LONGER_ASKED = { en: 'That button is from a question we no longer ask.', ar: 'هذا الزر من سؤال لم نعد نطرحه.' };
+const AFTER: Record<Exclude<AfterOldPress, 'asked'>, { en: string; ar: string }> = {
+  closed: { en: 'This conversation is closed: write to us here any time.', ar: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.' },
+  team: { en: 'Write your message here and our team will read it.', ar: 'اكتب رسالتك هنا وسيقرؤها فريقنا.' },
+};

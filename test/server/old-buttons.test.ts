@@ -1,0 +1,148 @@
+// A button of an earlier question pressed once the bot asks another (a second tab, a page that kept it, a client of
+// the web chat API), pressed twice, or after the conversation closed: through the running server, on the web chat, in
+// English and Arabic. It is no answer to the question asked now: the customer reads that it was answered, and the
+// question waiting now again; after the close, no new conversation opens for it. One of a question the admin removed
+// from the flow since is no longer asked.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, dataDirWith, eventually, start, visitor, type ListedMessage } from '../helpers.ts';
+
+const running: Switchboard[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop()));
+  await cleanupDirs();
+});
+
+const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "Which plan are you on?", ar: "ما هي باقتك؟" }
+    expect: choice
+    choices:
+      - { id: basic, title: { en: Basic, ar: أساسية } }
+      - { id: pro, title: { en: Pro, ar: احترافية } }
+    save: conversation.plan
+  - ask: { en: "How urgent is it?", ar: "ما مدى الاستعجال؟" }
+    expect: choice
+    choices:
+      - { id: today, title: { en: Today, ar: اليوم } }
+      - { id: this-week, title: { en: This week, ar: هذا الأسبوع } }
+    save: conversation.urgency
+  - ask: { en: "What is your order number?", ar: "ما رقم طلبك؟" }
+    save: conversation.order
+  - say: { en: "Thanks: {{conversation.plan}}, {{conversation.urgency}}, {{conversation.order}}.", ar: "شكرًا: {{conversation.plan}}، {{conversation.urgency}}، {{conversation.order}}." }
+  - close: "answered"
+`;
+
+const WORDS = {
+  en: {
+    hello: 'hello', plan: 'Which plan are you on?', urgent: 'How urgent is it?', order: 'What is your order number?',
+    answered: 'That button is from a question you already answered.', gone: 'That button is from a question we no longer ask.', closed: 'This conversation is closed: write to us here any time.',
+  },
+  ar: {
+    hello: 'مرحبا، عندي سؤال', plan: 'ما هي باقتك؟', urgent: 'ما مدى الاستعجال؟', order: 'ما رقم طلبك؟',
+    answered: 'هذا الزر من سؤال سبق أن أجبت عنه.', gone: 'هذا الزر من سؤال لم نعد نطرحه.', closed: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.',
+  },
+};
+
+type Visitor = ReturnType<typeof visitor>;
+
+/** The bot's last message saying `text`, once it is there. */
+async function asked(person: Visitor, text: string): Promise<ListedMessage> {
+  let found: ListedMessage | undefined;
+  await eventually(async () => {
+    found = (await person.messages()).filter((message) => message.from === 'bot' && message.text === text).at(-1);
+    return found !== undefined;
+  });
+  return found!;
+}
+
+/** What the bot said after message `after`, once it said `last`. */
+async function saidAfter(person: Visitor, after: number, last: string): Promise<string[]> {
+  let said: string[] = [];
+  await eventually(async () => {
+    said = (await person.messages(after)).filter((message) => message.from === 'bot').map((message) => message.text);
+    return said.at(-1) === last;
+  });
+  return said;
+}
+
+async function conversationsOf(app: Switchboard, session: string) {
+  const contact = await app.store.contactByIdentity('webchat', session);
+  return (await app.store.conversations()).filter((conversation) => conversation.contactId === contact?.id);
+}
+
+describe('a button of an earlier question, on the web chat', () => {
+  for (const language of ['en', 'ar'] as const) {
+    it(`is no answer to the question asked now, nor opens a new conversation after the close (${language})`, async () => {
+      const app = await start(await dataDirWith({ 'inbound.yaml': flow }));
+      running.push(app);
+      const words = WORDS[language];
+      const person = visitor(app.url, `old-buttons-${language}`, language === 'ar' ? 'ليلى' : 'Layla');
+      const { session } = await person.credentials();
+      await person.say(words.hello);
+      const plan = await asked(person, words.plan);
+      expect((await person.post({ choice: 'basic', replyTo: plan.id })).status).toBe(202);
+      const urgent = await asked(person, words.urgent);
+
+      // Scrolled up, she presses Pro under the plan question: before, "Please pick one of the options" (a retry spent).
+      expect((await person.post({ choice: 'pro', replyTo: plan.id })).status).toBe(202);
+      expect(await saidAfter(person, urgent.id, words.urgent)).toEqual([words.answered, words.urgent]);
+      // The same from a client that sends the button alone, as pages did before (an old payload).
+      const again = await asked(person, words.urgent);
+      expect((await person.press('basic')).status).toBe(202);
+      expect(await saidAfter(person, again.id, words.urgent)).toEqual([words.answered, words.urgent]);
+
+      // The question asked now still takes its own button, from either asking of it.
+      expect((await person.post({ choice: 'today', replyTo: urgent.id })).status).toBe(202);
+      const order = await asked(person, words.order);
+      // Pressed twice: the second press finds the order number asked; before, "Today" was no order number, asked again.
+      expect((await person.post({ choice: 'today', replyTo: urgent.id })).status).toBe(202);
+      expect(await saidAfter(person, order.id, words.order)).toEqual([words.answered, words.order]);
+      await person.say('A-1234');
+      await eventually(async () => (await conversationsOf(app, session))[0]?.status === 'closed');
+      expect((await conversationsOf(app, session))[0]?.fields).toMatchObject({ plan: 'basic', urgency: 'today', order: 'A-1234' });
+
+      // After the close: before, a new conversation, asked the plan from the start.
+      const last = (await person.messages()).at(-1)!;
+      expect((await person.post({ choice: 'pro', replyTo: plan.id })).status).toBe(202);
+      expect(await saidAfter(person, last.id, `${words.answered} ${words.closed}`)).toEqual([`${words.answered} ${words.closed}`]);
+      expect(await conversationsOf(app, session)).toHaveLength(1);
+      // What she writes next is a new request, as ever.
+      await person.say(words.hello);
+      await eventually(async () => (await conversationsOf(app, session)).length === 2);
+    }, 60_000);
+  }
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`says a question the admin removed from the flow is no longer asked, and goes on with the one asked now (${language})`, async () => {
+      const data = await dataDirWith({ 'inbound.yaml': flow });
+      const app = await start(data);
+      running.push(app);
+      const words = WORDS[language];
+      const person = visitor(app.url, `removed-${language}`, language === 'ar' ? 'ليلى' : 'Layla');
+      const { session } = await person.credentials();
+      await person.say(words.hello);
+      const plan = await asked(person, words.plan);
+      expect((await person.post({ choice: 'basic', replyTo: plan.id })).status).toBe(202);
+      const urgent = await asked(person, words.urgent);
+
+      // The admin drops the plan question; Layla finishes on the version she started (what the flow promises).
+      const before = app.flows.inService()[0]!.version;
+      const plans = flow.indexOf('  - ask: { en: "Which plan');
+      const without = flow.slice(0, plans) + flow.slice(flow.indexOf('  - ask: { en: "How urgent')).replace(/\{\{conversation\.plan\}\}(, |، )/g, '');
+      await writeFile(join(data, 'flows', 'inbound.yaml'), without);
+      await app.flows.reload();
+      expect(app.flows.inService()[0]?.version).not.toBe(before);
+
+      expect((await person.post({ choice: 'pro', replyTo: plan.id })).status).toBe(202);
+      expect(await saidAfter(person, urgent.id, words.urgent)).toEqual([words.gone, words.urgent]);
+      expect((await person.post({ choice: 'this-week', replyTo: urgent.id })).status).toBe(202);
+      await asked(person, words.order);
+      expect((await conversationsOf(app, session))[0]?.fields).toMatchObject({ plan: 'basic', urgency: 'this-week' });
+    }, 60_000);
+  }
+});
