@@ -84,7 +84,7 @@ export class Intake {
     // A button of an earlier question (scrolled up to, pressed twice, after the close) answers none asked now.
     const latestOrOpen = conversation ?? (await tx.latestConversationOf(contact.id));
     if (inbound.choice !== undefined && latestOrOpen && !latestOrOpen.takenOver && !(latestOrOpen.status === 'open' && latestOrOpen.stage === 'queued')) {
-      const old = await oldPress(tx, inbound, latestOrOpen);
+      const old = await oldPress(tx, inbound, latestOrOpen, turns);
       if (old) return this.#oldPress(tx, inbound, contact, latestOrOpen, old, now, fx);
     }
     let opened = false;

@@ -6,6 +6,7 @@ import type { InboundMessage } from '../types.ts';
 import type { Conversation, Message, RecentMessage, Tx } from '../store/types.ts';
 import { questionOf } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
+import type { Turns } from './turns.ts';
 
 /** How many of a conversation's last messages are looked at for the question a button is of, and its answer. */
 const MESSAGES_LOOKED_AT = 50;
@@ -21,10 +22,10 @@ export interface OldPress {
  * else their latest) waits on now; undefined for a press that answers it, and for a button the flows never offered (a
  * template's, the chat app's menu): those go on as any message.
  *
- *     const old = await oldPress(tx, inbound, conversation);
+ *     const old = await oldPress(tx, inbound, conversation, turns);
  *     if (old) turn.say({ text: oldPressText(old, 'closed', contact.language) });
  */
-export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation): Promise<OldPress | undefined> {
+export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation, turns: Pick<Turns, 'waitsForAnswer'>): Promise<OldPress | undefined> {
   const choice = inbound.choice;
   if (choice === undefined || inbound.menu) return undefined;
   const offers = (message: Message | RecentMessage | undefined): message is Message | RecentMessage =>
@@ -40,7 +41,7 @@ export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Co
     pressedOn = [...recent].reverse().find(offers);
     if (!pressedOn) return undefined;
   }
-  if (asksNow(conversation, pressedOn)) return undefined;
+  if (asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;
   return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
 }
 

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, offersChoice, questionOf, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -166,9 +166,22 @@ export class Turns {
    *     if (!turns.stillOffered(pressedOn.asks, 'billing')) // "That button is from a question we no longer ask."
    */
   stillOffered(asks: string, choice: string): boolean {
-    const name = asks.slice(0, asks.lastIndexOf('@'));
+    const name = readQuestion(asks)?.flow;
     const flow = this.options.flows.inService().find((served) => served.name === name);
     return flow !== undefined && offersChoice(flow, choice);
+  }
+
+  /**
+   * Whether the step that said the message `asks` names waits for its answer (an `ask`, a `classify`'s clarifying
+   * question): a `say`'s buttons are not waited for, and a press of one answers whatever the flow asks next, as ever.
+   *
+   *     if (!(await turns.waitsForAnswer(pressedOn.asks))) // the press goes on as any message
+   */
+  async waitsForAnswer(asks: string): Promise<boolean> {
+    const question = readQuestion(asks);
+    const flow = question && (await this.options.flows.version(question.flow, question.version));
+    const step = question && flow?.steps[question.step];
+    return step !== undefined && step.kind !== 'say';
   }
 
   /**

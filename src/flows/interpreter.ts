@@ -125,6 +125,16 @@ export function questionOf(position: Pick<FlowPosition, 'flow' | 'version' | 'st
 }
 
 /**
+ * The flow, version and step a question's name (`questionOf`) names; undefined for a name it did not write.
+ *
+ *     readQuestion(message.asks)?.flow; // 'inbound'
+ */
+export function readQuestion(asks: string): Pick<FlowPosition, 'flow' | 'version' | 'step'> | undefined {
+  const match = /^(.*)@([^@#]*)#(\d+)$/.exec(asks);
+  return match ? { flow: match[1]!, version: match[2]!, step: Number(match[3]) } : undefined;
+}
+
+/**
  * Whether some step of `flow` offers a button with this id: a question's choice, a routing question's route, a
  * `say`'s button. False once an admin removed the question (or its choice) from the flow in service.
  *

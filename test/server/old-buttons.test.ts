@@ -145,4 +145,26 @@ describe('a button of an earlier question, on the web chat', () => {
       expect((await conversationsOf(app, session))[0]?.fields).toMatchObject({ plan: 'basic', urgency: 'this-week' });
     }, 60_000);
   }
+
+  it('leaves a say\'s buttons, which the flow does not wait for, to answer the question asked after them', async () => {
+    const sayFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "Pick a topic, or tell us in your words."
+    choices: [{ id: billing, title: Billing }, { id: sales, title: Sales }]
+  - ask: "What do you need?"
+    save: conversation.need
+  - say: "Noted: {{conversation.need}}."
+`;
+    const app = await start(await dataDirWith({ 'inbound.yaml': sayFlow }));
+    running.push(app);
+    const person = visitor(app.url, 'say-buttons', 'Mona');
+    await person.say('hello');
+    const topics = await asked(person, 'Pick a topic, or tell us in your words.');
+    const question = await asked(person, 'What do you need?');
+    expect((await person.post({ choice: 'billing', replyTo: topics.id })).status).toBe(202);
+    const said = await saidAfter(person, question.id, 'Noted: billing.');
+    expect(said).toEqual(['Noted: billing.']);
+  }, 60_000);
 });
