@@ -190,20 +190,22 @@ describe('a Teams customer', () => {
     expect(bf.service.sentTo('a:1convId').at(-1)!.activity.text).toBe('Topic: tech');
   });
 
-  it('who presses a button of an old card in the chat (Teams keeps cards) is read as the title they pressed, not the choice\'s id', async () => {
+  it('who presses a button of an old card in the chat (Teams keeps cards) is told the question was answered, and no conversation opens for it', async () => {
     const bf = await server(topicFlow);
     const serviceUrl = bf.service.serviceUrl('teams');
     await bf.post({ ...fixture('teams-message'), serviceUrl });
     await bf.post({ ...fixture('teams-message'), id: 'f5c1a2b0-0002', serviceUrl, text: 'Billing', value: { choice: 'billing' } });
     await settled(bf);
     expect(bf.service.sentTo('a:1convId').at(-1)!.activity.text).toBe('Topic: billing');
-    // The flow has ended; days later Jonas presses Technical on the card still in his chat.
+    // The flow has ended; days later Jonas presses Technical on the card still in his chat. Before: a new conversation.
     await bf.post({ ...fixture('teams-message'), id: 'f5c1a2b0-0003', serviceUrl, text: 'Technical', value: { choice: 'tech' } });
     await settled(bf);
-    const [first, second] = await bf.app.store.conversations();
-    expect(second!.id).not.toBe(first!.id);
-    const opened = await bf.app.store.messagesOfConversation(second!.id);
-    expect(opened[0]).toMatchObject({ from: 'contact', text: 'Technical' });
+    expect(bf.service.sentTo('a:1convId').at(-1)!.activity.text).toBe('That button is from a question you already answered. This conversation is closed: write to us here any time.');
+    const conversations = await bf.app.store.conversations();
+    expect(conversations).toHaveLength(1);
+    // Kept in the transcript as the title pressed, not the choice's id.
+    const said = await bf.app.store.messagesOfConversation(conversations[0]!.id);
+    expect(said.filter((message) => message.direction === 'in').at(-1)).toMatchObject({ from: 'contact', text: 'Technical', choice: 'tech' });
   });
 
   it('sends a file from its download link, and a picture the Bot Connector serves only to the bot\'s token', async () => {
