@@ -81,11 +81,13 @@ export class Intake {
       this.#closeOver(tx, conversation, fx);
       conversation = undefined;
     }
-    // A button of an earlier question (scrolled up to, pressed twice, after the close) answers none asked now.
-    const latestOrOpen = conversation ?? (await tx.latestConversationOf(contact.id));
-    if (inbound.choice !== undefined && latestOrOpen && !latestOrOpen.takenOver && !(latestOrOpen.status === 'open' && latestOrOpen.stage === 'queued')) {
-      const old = await oldPress(tx, inbound, latestOrOpen, turns);
-      if (old) return this.#oldPress(tx, inbound, contact, latestOrOpen, old, now, fx);
+    // A button of an earlier question (scrolled up to, pressed twice, after the close) answers none asked now. One
+    // pressed while in line is told the place (`stillQueued`), and one where a person answers from the business's app
+    // is theirs.
+    const pressedIn = inbound.choice === undefined ? undefined : conversation ?? (await tx.latestConversationOf(contact.id));
+    if (pressedIn && !pressedIn.takenOver && !(pressedIn.status === 'open' && pressedIn.stage === 'queued')) {
+      const old = await oldPress(tx, inbound, pressedIn, turns);
+      if (old) return this.#oldPress(tx, inbound, contact, pressedIn, old, now, fx);
     }
     let opened = false;
     // The conversation the customer's last photo went in, for the album this one may be part of.
