@@ -23,7 +23,7 @@ export interface OldPress {
  * template's, the chat app's menu): those go on as any message.
  *
  *     const old = await oldPress(tx, inbound, conversation, turns);
- *     if (old) turn.say({ text: oldPressText(old, 'closed', contact.language) });
+ *     if (old) turn.say({ text: oldPressText({ gone: !old.answered }, 'closed', contact.language) });
  */
 export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation, turns: Pick<Turns, 'waitsForAnswer'>): Promise<OldPress | undefined> {
   const choice = inbound.choice;
