@@ -212,7 +212,11 @@ describe('failures', () => {
     const patient = createBotFrameworkChannel({ appId: APP_ID, password: APP_PASSWORD, loginUrl: service.url, openIdMetadataUrl: service.openIdMetadataUrl, log: quietLog, sendTimeoutMs: 300 });
     await patient.start(host);
     service.fail(connectorError(503, 'ServiceError', 'Service Unavailable'));
-    expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector did not answer within 0.3 s' });
+    // On a loaded machine the app's first token may take longer than the 0.3 s itself: that send gives up before it
+    // reaches the Bot Connector, and the next, with the token had, reaches it and is answered the 503.
+    for (let tries = 0; service.attempts === 0 && tries < 5; tries++) {
+      expect(await failure(patient.send(AMIRA, { text: 'Hi' }))).toMatchObject({ permanent: false, message: 'the Bot Connector did not answer within 0.3 s' });
+    }
     await new Promise((resolve) => setTimeout(resolve, 4500));
     expect(service.attempts).toBe(1);
     expect(service.sent).toEqual([]);
@@ -224,7 +228,7 @@ describe('failures', () => {
     expect(service.attempts).toBe(3);
     expect(service.sent).toHaveLength(1);
     await Promise.all([patient.stop(), quick.stop()]);
-  }, 15_000);
+  }, 30_000);
 
   it('judges the Bot Connector\'s last answers: a throttle says how long to wait, its failures and the network may pass', () => {
     const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] });
