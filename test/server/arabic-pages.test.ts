@@ -158,7 +158,9 @@ describe.skipIf(!hasChromium)(title, () => {
     await look(page, 'console-conversation', () => page.locator('#transcript .msg.contact a[download]').waitFor());
     expect(await page.locator('#transcript .msg.contact a[download]').innerText()).toBe('notes.txt (2 كيلوبايت)');
     await page.click('#away');
-    await page.locator('#status-now:not(:empty)').waitFor();
+    // Away once the server says so (her status line was not empty before: Online): a customer who writes before that
+    // is hers, not queued.
+    await page.locator('#away.active').waitFor();
     const sami = visitor(app.url, `arabic-sami-${Date.now()}`, 'سامي');
     for (const text of ['مرحبا', 'sami@example.com', 'I was charged twice']) expect((await sami.say(text)).status).toBe(202);
     await look(page, 'console-queue', () => page.locator('#queues li', { hasText: 'سامي' }).waitFor({ timeout: 15_000 }));
