@@ -413,14 +413,19 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     expect(replies[0]).toBe('سنعيد لك 50 يورو.');
     // Salma's chat is in English: Lina's Arabic words are set apart in its English line.
     expect(replies[1]).toBe('Correction: \u2068سنعيد لك 15 يورو.\u2069');
-    expect(await read(page, '#result')).toBe(`المحادثة #${salma}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`);
+    // Said once the page has read the answer: a moment after it came, on a busy machine (the box empties and the
+    // "not sent" goes as the reply leaves, before the answer).
+    await expect.poll(() => read(page, '#result')).toBe(`المحادثة #${salma}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`);
+    // Said again in English when she switches: at once, as the line goes by itself 10 s after it came (on a busy
+    // machine the screenshot below can take that long).
+    await page.locator('#app button.lang').click();
+    expect(await read(page, '#result')).toBe(`#${salma}: your first version had reached the customer, so they got this one as a correction of it.`);
+    await page.locator('#app button.lang').click();
     // Scrolled to once drawn: on a busy machine a moment after it appears.
     await expect.poll(() => inView(page, '#transcript .msg.agent')).toBe(true);
     // As Lina reads it: her Arabic sentence ends with its full stop, at its left, not at the right of the line.
     const { stop, lastWord } = await fullStopBeside(page.locator('#transcript .msg.agent .text').last(), 'يورو.');
     expect(stop).toBeLessThan(lastWord);
     await shot(page, 'console-edit-after-cut-ar');
-    await page.locator('#app button.lang').click();
-    expect(await read(page, '#result')).toBe(`#${salma}: your first version had reached the customer, so they got this one as a correction of it.`);
   }), 60_000);
 });

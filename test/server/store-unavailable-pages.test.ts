@@ -64,16 +64,15 @@ describe.skipIf(!hasChromium)(inChromium('Arabic pages while the store is out of
     try {
       await page.fill('#reply-text', 'Let me look at your bill.');
       await page.locator('#reply-text').press('Enter');
-      await page.waitForFunction(() => document.getElementById('result')?.textContent !== '');
-      // A reply says it was not sent, and that it waits in its box.
-      expect(await read(page, '#result')).toBe('لم يُرسَل ردك: يتعذّر على Switchboard حفظ أي شيء الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه). ما زال ردك في المربع؛ أرسله مجددًا بعد 5 ثوانٍ.');
+      // A reply says it was not sent, and that it waits in its box (awaited as such: the Online button's answer, late on
+      // a busy machine, may come after the line was cleared).
+      await expect.poll(() => read(page, '#result')).toBe('لم يُرسَل ردك: يتعذّر على Switchboard حفظ أي شيء الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه). ما زال ردك في المربع؛ أرسله مجددًا بعد 5 ثوانٍ.');
       expect(await page.inputValue('#reply-text')).toBe('Let me look at your bill.');
       await shot(page, 'console-store-unavailable-reply-ar');
 
       await page.evaluate(() => { document.getElementById('result')!.textContent = ''; });
       await page.click('#away');
-      await page.waitForFunction(() => document.getElementById('result')?.textContent !== '');
-      expect(await read(page, '#result')).toBe(UNAVAILABLE_AR);
+      await expect.poll(() => read(page, '#result')).toBe(UNAVAILABLE_AR);
       await shot(page, 'console-store-unavailable-action-ar');
       // Said again in English when the agent switches language.
       await page.locator('#app button.lang').click();
