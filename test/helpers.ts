@@ -335,8 +335,11 @@ export function memoryLog() {
   };
 }
 
-/** Polls `check` until it returns true (fs.watch events, synced commits and sends come on their own schedule). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+/**
+ * Polls `check` until it returns true (fs.watch events, synced commits and sends come on their own schedule); up to
+ * 10 s, as expect.poll (vitest.config.ts): beside the other lane and other runs a send can take seconds to come.
+ */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
