@@ -87,6 +87,41 @@ describe.skipIf(!hasChromium)(inChromium('Arabic pages while the store is out of
     expect(await page.inputValue('#reply-text')).toBe('');
   }));
 
+  it('the console keeps a reply\'s refusal on its line when an earlier action\'s "done" comes after it', () => withPage(browser, 'console-late-answer-ar', { locale: 'ar', viewport: { width: 1100, height: 720 } }, async (page) => {
+    await page.goto(`${app.url}/agent`);
+    await page.fill('#token', agentToken('agent-lina'));
+    await page.click('#signin-button');
+    await page.locator('#app').waitFor();
+    if (!(await page.locator('#online.active').count())) await page.click('#online');
+    await page.locator('#online.active').waitFor();
+    const nour = visitor(app.url, 'store-unavailable-late-nour', 'Nour');
+    for (const text of ['hello', 'nour@example.com', 'I was charged twice']) await nour.say(text);
+    await page.locator('#held li', { hasText: 'Nour' }).click();
+    await page.locator('#reply-text').waitFor();
+
+    // Lina presses Away; its answer is slow to come (a busy server), and meanwhile her reply is refused.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/agent/api/act', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.click('#away');
+    const back = outOfReach(app, 'transaction');
+    try {
+      await page.fill('#reply-text', 'Let me look at your bill.');
+      await page.locator('#reply-text').press('Enter');
+      await expect.poll(() => read(page, '#result')).toMatch(/^لم يُرسَل ردك/);
+    } finally {
+      back();
+    }
+    release();
+    // Away went through (the page shows it once the answer came), and the line still says the reply was not sent.
+    await page.locator('#away.active').waitFor();
+    expect(await read(page, '#result')).toMatch(/^لم يُرسَل ردك/);
+    await page.unroute('**/agent/api/act');
+  }));
+
   it('the dashboard says in Arabic that the contacts could not be read, and when to try again', () => withPage(browser, 'dashboard-store-unavailable-ar', { locale: 'ar', viewport: { width: 1280, height: 800 } }, async (page) => {
     await page.goto(`${app.url}/admin`);
     await page.fill('#token', ADMIN_TOKEN);

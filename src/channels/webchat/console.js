@@ -796,6 +796,8 @@ function fillTemplates() {
 }
 
 let shownTimer;
+/** How many times the line under the header was set: an action's late "done" does not cover a newer line. */
+let linesShown = 0;
 /** How the line under the header is said again in another language, when the agent switches to it. */
 let shownAgain;
 /**
@@ -804,6 +806,7 @@ let shownAgain;
  * the console's new language; without it, a switch of language clears the line (the server worded it in the old one).
  */
 function show(text, ok, unreachable = false, again = undefined) {
+  linesShown++;
   clearTimeout(shownTimer);
   shownAgain = text ? again : undefined;
   $('result').textContent = text;
@@ -869,12 +872,16 @@ async function act(action, typed = false) {
   if (action.kind === 'status') statusChosen = action.status;
   const id = action.conversationId;
   if (id !== undefined) actedOn.set(id, (actedOn.get(id) ?? 0) + 1);
+  const linesBefore = linesShown;
   try {
     const res = await api('/act', { method: 'POST', body: JSON.stringify({ action }) });
     const body = await res.json().catch(() => ({}));
     const answer = body.message ?? body.error;
     const refusal = res.ok ? undefined : typed && body.kind === 'unavailable' ? (words) => words.keptUnavailable(waitOf(res, words)) : serverRefusal(res, body);
+    // What it did, once something newer is on the line (a reply refused meanwhile), is not said over it; a refusal is.
+    const late = res.ok && body.ok && linesShown !== linesBefore;
     if (refusal) say(refusal, false);
+    else if (late) { /* said over a newer line: see above */ }
     else if (answer) showAnswer(answer, body.inEachLanguage, res.ok && body.ok);
     else say((words) => words.serverAnswered(res.status), false);
     await refresh();
