@@ -166,11 +166,14 @@ export class Intake {
       }
     }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
+    // What the customer typed may answer the flow's questions before they are asked; a button or a menu's press answers none.
+    const said = menu || inbound.choice !== undefined || inbound.unsupported !== undefined ? undefined : inbound.text;
+    const opening = { ...(album !== undefined ? { album } : {}), ...(said !== undefined ? { said } : {}) };
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
     } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
-      turns.start(turn, 'conversation.opened', 'contact', album);
+      turns.start(turn, 'conversation.opened', 'contact', opening);
     } else if (conversation.status === 'open' && withPeople(conversation)) {
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
@@ -186,7 +189,7 @@ export class Intake {
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
-      turns.start(turn, 'conversation.opened', 'contact', album);
+      turns.start(turn, 'conversation.opened', 'contact', opening);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {

@@ -114,8 +114,11 @@ export class Turns {
     return turn;
   }
 
-  /** Starts the flow that `on` triggers (the first, if several do); `album`: that of the message that opened it. */
-  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, album?: string): void {
+  /**
+   * Starts the flow that `on` triggers (the first, if several do); `opening`: the album of the message that opened it,
+   * and what it said (its typed text), which may answer the flow's questions before they are asked.
+   */
+  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, opening: { album?: string; said?: string } = {}): void {
     const [flow, ...others] = this.options.flows.forTrigger(on, source);
     if (!flow) {
       if (on === 'conversation.opened') this.#toAgents(turn, source ?? 'contact');
@@ -124,7 +127,7 @@ export class Turns {
     if (others.length > 0) {
       this.options.log.warn({ on, source, used: flow.name, ignored: others.map((other) => other.name) }, 'several flows share a trigger; the first one runs');
     }
-    startFlow(flow, turn, album);
+    startFlow(flow, turn, opening);
     this.#closeIfEnded(turn);
   }
 

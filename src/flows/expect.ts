@@ -198,7 +198,7 @@ function glued(text: string, marks: string): string {
 }
 
 /** A word or answer without the punctuation, brackets and quotes around it: "<mona@example.com>." → mona@example.com. */
-function trimPunctuation(text: string): string {
+export function trimPunctuation(text: string): string {
   // Scanned from each end, not /[^\p{L}\p{N}]+$/, which takes time with the square of a run of punctuation.
   const chars = Array.from(text);
   let start = 0;

@@ -5,6 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
+import { keepHeard } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -21,10 +22,13 @@ export const MAX_STEPS_PER_TURN = 100;
  *
  *     for (const flow of library.forTrigger('conversation.opened', conversation.source)) startFlow(flow, run);
  *
- * `album`: the album of the message that started it, whose other files are then no answer to its first question.
+ * `opening`, of the message that started it: its `album`, whose other files are then no answer to its first question,
+ * and what it `said`, which may answer questions of the flow before they are asked (`skip_if_known`).
  */
-export function startFlow(flow: CompiledFlow, run: FlowRun, album?: string): void {
+export function startFlow(flow: CompiledFlow, run: FlowRun, opening: { album?: string; said?: string } = {}): void {
+  const { album, said } = opening;
   run.conversation.flow = { flow: flow.name, version: flow.version, step: 0, ...(album !== undefined ? { album } : {}) };
+  keepHeard(run.conversation.flow, said);
   proceed(flow, run, undefined);
 }
 

@@ -96,6 +96,11 @@ export interface FlowPosition {
   waiting?: { retries: number; refused?: string; unseen?: true; askedAgain?: true };
   /** The album (several files sent at once) the last message the flow took came with: the rest of it answers nothing. */
   album?: string;
+  /**
+   * What the customer wrote in this run that no question took yet, newest last (`flows/heard.ts`): the opening message,
+   * an answer to another question, what was beside an answer. A question with `skip_if_known` takes its answer from it.
+   */
+  heard?: string[];
   /** Set once the flow ran past its last step, or stopped on an error. */
   done?: boolean;
   error?: string;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { besideAnswer } from '../beside.ts';
+import { answerWithin, correctedText, keepHeard, readsAsCorrection, takeHeard } from '../heard.ts';
 import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
 import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, type AttachmentExpect, type Expect } from '../expect.ts';
@@ -16,6 +17,7 @@ import type { Template } from '../template.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext, type StepOutcome } from './step.ts';
 import type { FlowInput } from '../types.ts';
+import type { FieldValue } from '../../store/types.ts';
 import { PatternTooSlowError } from '../patterns.ts';
 
 /** A compiled `ask` step. */
@@ -92,11 +94,28 @@ export const askStep = defineStep({
   exits: (spec) => ({ gotos: [...jumpTargets(spec.onFail), ...(spec.otherwise?.goto !== undefined ? [spec.otherwise.goto] : [])], fallsThrough: true, mayWait: true }),
   runner: {
     run(spec, ctx) {
-      if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
+      if (spec.skipIfKnown && spec.save) {
+        // Written already in this conversation ("hi I'm sam@example.com, order #12345 was charged twice", or given to
+        // the question before): taken from there, newer than what the field held ("my new email is …").
+        const written = takeHeard(spec.expect, ctx.run.conversation.flow);
+        if (written !== undefined) {
+          ctx.write(spec.save, written.value);
+          needBesideOpening(spec, ctx, written.text);
+          return 'next';
+        }
+        if (isKnown(ctx.read(spec.save))) return 'next';
+      }
       say(ctx.text(spec.question), spec, ctx);
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
+      // "Sorry, I meant 12346": the answer to a question before this one is changed, and this one is asked again.
+      const corrected = correction(spec, ctx, input);
+      if (corrected !== undefined) {
+        ctx.run.say({ text: correctedText(corrected, ctx.run.contact.language) });
+        say(ctx.text(spec.question), spec, ctx);
+        return { wait: waiting };
+      }
       keepNeedBeside(spec, ctx, input.text);
       // "Yes, refund" to "Anything else?": the need, said after the choice that announces it, is kept where the flow wants it.
       const text = input.text?.trim() ?? '';
@@ -104,8 +123,11 @@ export const askStep = defineStep({
         return goOtherwise(spec.otherwise, text, ctx);
       }
       const answer = checkAnswer(spec.expect, input);
+      const typed = input.choice === undefined ? input.text : undefined;
       if (answer.ok) {
         if (spec.save) ctx.write(spec.save, answer.value);
+        // "sam@example.com, order 12345": what is beside the email may answer a question after this one.
+        if (typed !== undefined) keepHeard(ctx.run.conversation.flow, answerWithin(spec.expect, typed)?.rest);
         return 'next';
       }
       // Known since it was asked (an admin typed it into the contact, from a phone call): what the customer wrote is
@@ -116,6 +138,8 @@ export const askStep = defineStep({
       if (spec.otherwise && words !== undefined) return goOtherwise(spec.otherwise, words, ctx);
       // "No thanks": asking again would only tell them that is not an email address; they are let go at once.
       const declined = declinesToAnswer(spec.expect, input);
+      // The order number given when asked the email answers the order number question, when it comes.
+      if (!declined) keepHeard(ctx.run.conversation.flow, typed);
       if (waiting.retries < spec.retries && !declined) {
         // A file that was not kept was the right kind of answer, and the runtime tells the customer why it was
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
@@ -277,6 +301,28 @@ function goOtherwise(otherwise: Otherwise, text: string, ctx: StepContext): Step
   return otherwise.goto === undefined ? 'next' : { goto: ctx.indexOf(otherwise.goto) };
 }
 
+/**
+ * The value a correction of an earlier answer gives ("sorry, I meant 12346"), written to that answer's field; undefined
+ * when the message is no correction, answers this question itself, or matches no earlier question's answer. The
+ * nearest question before this one whose field holds another value, an email or `regex:` one, takes it.
+ */
+function correction(spec: AskStep, ctx: StepContext, input: FlowInput): FieldValue | undefined {
+  const text = input.choice === undefined ? input.text : undefined;
+  const position = ctx.run.conversation.flow;
+  if (text === undefined || !position || !readsAsCorrection(text)) return undefined;
+  if (spec.expect.type !== 'text' && checkAnswer(spec.expect, input).ok) return undefined;
+  for (let index = position.step - 1; index >= 0; index--) {
+    const step = ctx.flow.steps[index]!;
+    if (step.kind !== 'ask' || !step.spec.save) continue;
+    const before = ctx.read(step.spec.save);
+    const value = answerWithin(step.spec.expect, text)?.value;
+    if (value === undefined || !isKnown(before) || before === value) continue;
+    ctx.write(step.spec.save, value);
+    return value;
+  }
+  return undefined;
+}
+
 const FIRST_MESSAGE = parseFieldPath('conversation.first_message')!;
 
 // "my email is bob at, I need a refund for order 123": the need said beside the detail is what a first message that
@@ -285,6 +331,18 @@ function keepNeedBeside(spec: AskStep, ctx: StepContext, text: string | undefine
   if (text === undefined || isKnown(ctx.read(FIRST_MESSAGE))) return;
   const need = besideAnswer(spec.expect, text, ctx.run.contact.name);
   if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
+}
+
+/**
+ * "My new email is layla@new.example.com, and the refund never came" opened the conversation and answered the email
+ * question: what it says beside the address is the need it brought, as when written in answer to the question, and
+ * one that said only the address brought none (the need is asked). A first message with anything else in it is kept.
+ */
+function needBesideOpening(spec: AskStep, ctx: StepContext, opening: string): void {
+  if (spec.expect.type !== 'email' || ctx.read(FIRST_MESSAGE) !== opening) return;
+  const need = besideAnswer(spec.expect, opening, ctx.run.contact.name);
+  if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
+  else delete ctx.run.conversation.fields.first_message;
 }
 
 function say(text: string, spec: AskStep, ctx: StepContext): void {

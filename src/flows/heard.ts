@@ -1,0 +1,112 @@
+// What the customer already wrote in this conversation that no question took: "hi I'm sam@example.com, order #12345
+// was charged twice" holds the answers to the email and order number questions, and a question with skip_if_known
+// takes its answer from there instead of asking for it. Kept on the flow's position, so a restart keeps it too.
+import type { FieldValue, FlowPosition } from '../store/types.ts';
+import { asciiDigits, fold, isolate } from '../shared/text.ts';
+import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
+import { byLanguage } from './language.ts';
+import { PatternTooSlowError } from './patterns.ts';
+
+/** How many of the customer's texts are kept, newest last, and how much of each: enough for the questions of a flow. */
+const TEXTS_KEPT = 10;
+const LONGEST_KEPT = 1_000;
+
+/**
+ * Keeps `text` among what the customer wrote (`position.heard`), for the questions after this one.
+ *
+ *     keepHeard(position, "hi I'm sam@example.com, order #12345 was charged twice");
+ */
+export function keepHeard(position: FlowPosition | undefined, text: string | undefined): void {
+  const kept = text?.trim();
+  if (!position || !kept) return;
+  position.heard = [...(position.heard ?? []), kept.slice(0, LONGEST_KEPT)].slice(-TEXTS_KEPT);
+}
+
+/**
+ * The answer `expect` finds in what the customer wrote (newest first), taken out of it so that no other question
+ * takes it too, with the text it was found in; undefined when none, or when one text holds two different ones (which one is theirs to say). An
+ * email address, or a word a `regex:` takes whole that has a digit in it (an order number, a reference: "#12345",
+ * "ORD-1234."); other kinds of answer are not looked for, since any word could be one.
+ *
+ *     takeHeard({ type: 'email' }, position); // { value: 'sam@example.com', text: "hi I'm sam@example.com, order #12345…" }
+ */
+export function takeHeard(expect: Expect, position: FlowPosition | undefined): { value: FieldValue; text: string } | undefined {
+  const heard = position?.heard;
+  if (!heard) return undefined;
+  for (let index = heard.length - 1; index >= 0; index--) {
+    const text = heard[index]!;
+    const found = answerWithin(expect, text);
+    if (found === undefined) continue;
+    heard[index] = found.rest;
+    position.heard = heard.filter((kept) => kept.trim() !== '');
+    return { value: found.value, text };
+  }
+  return undefined;
+}
+
+/**
+ * The answer `expect` finds in one text the customer wrote, and the text without it; see `takeHeard`.
+ *
+ *     answerWithin({ type: 'regex', pattern: /^(?:\d{5})$/u }, 'sorry, I meant 12346'); // { value: '12346', rest: 'sorry, I meant ' }
+ */
+export function answerWithin(expect: Expect, text: string): { value: FieldValue; rest: string } | undefined {
+  try {
+    if (expect.type === 'email') {
+      const answer = checkAnswer(expect, { text });
+      if (!answer.ok || typeof answer.value !== 'string') return undefined;
+      const at = asciiDigits(text).toLowerCase().indexOf(answer.value);
+      return { value: answer.value, rest: at < 0 ? '' : text.slice(0, at) + text.slice(at + answer.value.length) };
+    }
+    if (expect.type === 'regex') return patternWithin(expect, text);
+  } catch (error) {
+    // A pattern too slow for the text finds nothing in it: the question is asked, and reports it when answered.
+    if (error instanceof PatternTooSlowError) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
+function patternWithin(expect: Extract<Expect, { type: 'regex' }>, text: string): { value: FieldValue; rest: string } | undefined {
+  const whole = checkAnswer(expect, { text });
+  if (whole.ok && /\p{Nd}/u.test(text)) return { value: whole.value, rest: '' };
+  let found: { value: FieldValue; word: string } | undefined;
+  for (const word of text.split(/[\s,;:،؛()[\]{}"«»]+/u)) {
+    // Not an email address's digits, nor a word without any: a pattern that takes any word would take "hi".
+    if (word.includes('@') || !/\p{Nd}/u.test(word)) continue;
+    const bare = trimPunctuation(word);
+    // "#12345" for \d{5}, or as written for a pattern that has the mark: #\d{5}.
+    const answer = [bare, word].map((candidate) => checkAnswer(expect, { text: candidate })).find((tried) => tried.ok);
+    if (!answer?.ok) continue;
+    if (found && found.value !== answer.value) return undefined;
+    found ??= { value: answer.value, word };
+  }
+  if (!found) return undefined;
+  const at = text.indexOf(found.word);
+  return { value: found.value, rest: text.slice(0, at) + text.slice(at + found.word.length) };
+}
+
+/**
+ * Whether a text reads as the customer correcting something they said: "sorry, I meant 12346", "correction: it's
+ * sam@example.org", «أقصد ١٢٣٤٦». Only these words: "no, order 12346 broke too" is a new need, not a correction.
+ *
+ *     readsAsCorrection('oops, typo: 12346'); // true
+ */
+export function readsAsCorrection(text: string): boolean {
+  const words = fold(text).split(/[^\p{L}\p{N}'’]+/u).filter((word) => word !== '');
+  return words.length <= LONGEST_CORRECTION && words.some((word, index) => CORRECTION_WORDS.has(word) || (word === 'i' && CORRECTION_AFTER_I.has(words[index + 1] ?? '')));
+}
+
+/** A correction is short: "sorry, I meant 12346, not 12345". */
+const LONGEST_CORRECTION = 12;
+const CORRECTION_WORDS: ReadonlySet<string> = new Set([
+  'meant', 'correction', 'typo', 'oops', 'woops', 'whoops', 'mistyped', 'misspelled', 'typed',
+  'اقصد', 'قصدي', 'قصدت', 'اعني', 'تصحيح', 'الصحيح', 'الصح', 'غلطت', 'غلط', 'عفوا', 'اسف', 'اسفه',
+].map(fold));
+/** "I mean 12346": "mean" alone says other things ("what do you mean"). */
+const CORRECTION_AFTER_I: ReadonlySet<string> = new Set(['mean']);
+
+/** What the customer reads when their correction of an earlier answer is taken, before the question they were at. */
+export function correctedText(value: FieldValue, language: string | undefined): string {
+  const shown = String(value);
+  return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
+}

@@ -1,0 +1,78 @@
+// What a Telegram customer already wrote is not asked of them, end to end against the fake Bot API with the shipped
+// inbound flow, team.yaml and NLP data: an email written in the first message beside the need, in English or Arabic,
+// is taken (the email question is not asked), and a returning customer who writes their new email days later has it
+// kept, rather than skipped for the old one.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../helpers.ts';
+import { OMAR, post, telegramServers, textNow as text } from './harness.ts';
+
+const { setUp } = telegramServers();
+const CLOSED = 'This conversation is now closed. Write to us any time.';
+const EMAIL = { en: "What's your email address, in case we need to follow up?", ar: 'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟' };
+
+describe('what a Telegram customer already wrote', () => {
+  it('is not asked again: the email beside the need in the first message, in English and Arabic', async () => {
+    const { app, api } = await setUp({ webhook: true, shipped: true });
+    const say = async (chat: number, body: string) => expect(await post(app, text(chat, body))).toBe(200);
+    const stateOf = async (chat: number) => {
+      const contact = await app.store.contactByIdentity('telegram', String(chat));
+      const conversation = (await app.store.conversations()).find((c) => c.contactId === contact?.id);
+      return { email: contact?.fields.email, stage: conversation?.stage, team: conversation?.team };
+    };
+
+    const [sam, sara] = [6101, 6102];
+    await say(sam, "hi I'm sam@example.com, my card was charged twice this month");
+    await eventually(() => api.sentTo(sam).length === 2);
+    // Before: "What's your email address…?", though it was in the message.
+    expect(api.sentTo(sam)).toEqual([
+      'Hi Layla! Thanks for getting in touch.',
+      "Nobody on our Billing team is free right now: you are number 1 in line. Stay here, we'll be with you shortly.",
+    ]);
+    expect(await stateOf(sam)).toEqual({ email: 'sam@example.com', stage: 'queued', team: 'Billing' });
+
+    await say(sara, 'تم خصم المبلغ مرتين من بطاقتي، وبريدي sara@example.com');
+    await eventually(() => api.sentTo(sara).length === 2);
+    expect(api.sentTo(sara)).not.toContain(EMAIL.ar);
+    expect(api.sentTo(sara)).toHaveLength(2);
+    expect(await stateOf(sara)).toEqual({ email: 'sara@example.com', stage: 'queued', team: 'Billing' });
+  }, 60_000);
+
+  it('keeps the new email a returning customer writes days later, and asks nothing they gave before', async () => {
+    let later = 0;
+    const { app, api } = await setUp({ webhook: true, shipped: true, now: () => new Date(Date.now() + later) });
+    const say = async (chat: number, body: string) => expect(await post(app, text(chat, body))).toBe(200);
+    const layla = 6103;
+    const emailOf = async () => (await app.store.contactByIdentity('telegram', String(layla)))?.fields.email;
+
+    await say(OMAR, '/online');
+    await eventually(() => api.sentTo(OMAR).some((t) => /online/i.test(t)));
+    await say(layla, 'hello');
+    await say(layla, 'layla@old.example.com');
+    await say(layla, 'I was charged twice this month');
+    await eventually(() => api.sentTo(OMAR).some((t) => t.includes('#1')));
+    await say(OMAR, '/close');
+    await eventually(() => api.sentTo(layla).at(-1) === CLOSED);
+    const before = api.sentTo(layla).length;
+
+    later = 3 * 24 * 60 * 60 * 1000;
+    await say(layla, 'my new email is layla@new.example.com, and the refund never came');
+    await eventually(() => api.sentTo(OMAR).some((t) => t.includes('#2')));
+    expect(api.sentTo(layla).slice(before)).not.toContain(EMAIL.en);
+    // Before: layla@old.example.com stayed, and the team would have written to an address she no longer reads.
+    expect(await emailOf()).toBe('layla@new.example.com');
+    const card = api.sentTo(OMAR).find((t) => t.includes('#2'));
+    expect(card).toContain('Email: layla@new.example.com');
+    // What she wrote beside it is her need, routed without a question: not "Is this about billing…?" for her address.
+    expect(card).toContain('Need: the refund never came');
+
+    await say(OMAR, '/close');
+    await eventually(() => api.sentTo(layla).at(-1) === CLOSED);
+    later = 6 * 24 * 60 * 60 * 1000;
+    const again = api.sentTo(layla).length;
+    await say(layla, 'my order arrived broken');
+    await eventually(() => api.sentTo(layla).length >= again + 2);
+    expect(api.sentTo(layla)[again]).toBe('Hi Layla! Thanks for getting in touch.');
+    expect(api.sentTo(layla).slice(again)).not.toContain(EMAIL.en);
+    expect(await emailOf()).toBe('layla@new.example.com');
+  }, 60_000);
+});

@@ -1,0 +1,134 @@
+// A question with skip_if_known is not asked when the customer already wrote its answer in this conversation (the
+// opening message, an answer to another question, what was beside an answer), and a correction of an earlier answer
+// ("sorry, I meant 12346") changes that answer instead of being taken as the answer to the question at hand.
+import { describe, expect, it } from 'vitest';
+import { resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { compile, newRun, script, takeSaid } from './helpers.ts';
+
+const ENRICH = script(`  - ask: { en: "Your email?", ar: "بريدك؟" }
+    expect: email
+    save: contact.email
+    skip_if_known: true
+  - ask: { en: "Your order number?", ar: "رقم طلبك؟" }
+    expect: regex:\\d{5}
+    example: "12345"
+    save: conversation.order
+    skip_if_known: true
+  - ask: { en: "How can we help?", ar: "كيف نساعدك؟" }
+    save: conversation.need
+    skip_if_known: true
+  - say: "Done"
+`);
+
+describe('questions whose answer the customer already wrote', () => {
+  it('takes the email and the order number from the opening message, in English and Arabic, and asks only what is left', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run, { said: "hi I'm Sam@Example.com, order #12345 was charged twice" });
+    expect(takeSaid(run)).toEqual(['How can we help?']);
+    expect(run.contact.fields.email).toBe('sam@example.com');
+    expect(run.conversation.fields.order).toBe('12345');
+
+    const arabic = newRun({ language: 'ar' });
+    startFlow(flow, arabic, { said: 'طلبي رقم ١٢٣٤٥ وبريدي sam@example.com' });
+    expect(takeSaid(arabic)).toEqual(['كيف نساعدك؟']);
+    expect(arabic.contact.fields.email).toBe('sam@example.com');
+    expect(arabic.conversation.fields.order).toBe('12345');
+  });
+
+  it('takes a new email written in the opening message over the one the contact had', () => {
+    const flow = compile(ENRICH);
+    const run = newRun({ fields: { email: 'old@example.com' } });
+    startFlow(flow, run, { said: 'my new email is sam@new.example.com' });
+    expect(takeSaid(run)).toEqual(['Your order number?']);
+    expect(run.contact.fields.email).toBe('sam@new.example.com');
+  });
+
+  it('keeps an order number given when asked the email, and does not ask it after the email', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run, { said: 'hello' });
+    expect(takeSaid(run)).toEqual(['Your email?']);
+    resumeFlow(flow, run, { text: '12345' });
+    expect(takeSaid(run)).toEqual(["That doesn't look like an email address. Please write it like name@example.com."]);
+    resumeFlow(flow, run, { text: 'sam@example.com' });
+    expect(takeSaid(run)).toEqual(['How can we help?']);
+    expect(run.conversation.fields.order).toBe('12345');
+  });
+
+  it('takes two answers written in one message', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run);
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'sam@example.com, order 12345' });
+    expect(takeSaid(run)).toEqual(['How can we help?']);
+    expect(run.contact.fields.email).toBe('sam@example.com');
+    expect(run.conversation.fields.order).toBe('12345');
+  });
+
+  it('asks when the text holds two different order numbers, or none with a digit', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run, { said: 'sam@example.com: orders 12345 and 54321 never came' });
+    expect(takeSaid(run)).toEqual(['Your order number?']);
+  });
+
+  it('does not take one answer for two questions that take the same shape', () => {
+    const flow = compile(script(`  - ask: "Order?"
+    expect: regex:\\d{5}
+    save: conversation.order
+    skip_if_known: true
+  - ask: "Order of the other item?"
+    expect: regex:\\d{5}
+    save: conversation.other
+    skip_if_known: true
+`));
+    const run = newRun();
+    startFlow(flow, run, { said: 'order 12345 came broken' });
+    expect(takeSaid(run)).toEqual(['Order of the other item?']);
+    expect(run.conversation.fields.order).toBe('12345');
+  });
+
+  it('asks a question without skip_if_known as written', () => {
+    const flow = compile(script(`  - ask: "Confirm your email?"\n    expect: email\n    save: contact.email\n`));
+    const run = newRun();
+    startFlow(flow, run, { said: 'sam@example.com here' });
+    expect(takeSaid(run)).toEqual(['Confirm your email?']);
+  });
+
+  it('takes "sorry, I meant 12346" as a correction of the order number, and asks the question at hand again', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'sam@example.com' });
+    resumeFlow(flow, run, { text: '12345' });
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'sorry, I meant 12346' });
+    expect(takeSaid(run)).toEqual(["Thanks, I've changed it to 12346.", 'How can we help?']);
+    expect(run.conversation.fields).toEqual({ order: '12346' });
+    resumeFlow(flow, run, { text: 'oops, typo: sam@example.org' });
+    expect(run.contact.fields.email).toBe('sam@example.org');
+    resumeFlow(flow, run, { text: 'my card was charged twice' });
+    expect(run.conversation.fields).toEqual({ order: '12346', need: 'my card was charged twice' });
+
+    const arabic = newRun({ language: 'ar' });
+    startFlow(flow, arabic);
+    resumeFlow(flow, arabic, { text: 'sam@example.com' });
+    resumeFlow(flow, arabic, { text: '١٢٣٤٥' });
+    takeSaid(arabic);
+    resumeFlow(flow, arabic, { text: 'أقصد ١٢٣٤٦' });
+    expect(takeSaid(arabic)).toEqual(['شكرًا، عدّلتُه إلى \u206812346\u2069.', 'كيف نساعدك؟']);
+    expect(arabic.conversation.fields.order).toBe('12346');
+  });
+
+  it('takes a need that names another order as the need, not as a correction', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'sam@example.com' });
+    resumeFlow(flow, run, { text: '12345' });
+    resumeFlow(flow, run, { text: 'order 12346 came broken too' });
+    expect(run.conversation.fields).toEqual({ order: '12345', need: 'order 12346 came broken too' });
+  });
+});
