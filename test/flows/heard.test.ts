@@ -132,3 +132,27 @@ describe('questions whose answer the customer already wrote', () => {
     expect(run.conversation.fields).toEqual({ order: '12345', need: 'order 12346 came broken too' });
   });
 });
+
+describe('an order number written in a sentence', () => {
+  it('answers the order number question: "it\'s #12345", «رقم طلبي ١٢٣٤٥»', () => {
+    const flow = compile(ENRICH);
+    for (const [said, language] of [["it's #12345, thanks", 'en'], ['رقم طلبي ١٢٣٤٥', 'ar']] as const) {
+      const run = newRun({ language });
+      startFlow(flow, run, { said: 'sam@example.com' });
+      takeSaid(run);
+      resumeFlow(flow, run, { text: said });
+      expect(run.conversation.fields.order).toBe('12345');
+      expect(takeSaid(run)).toEqual([language === 'en' ? 'How can we help?' : 'كيف نساعدك؟']);
+    }
+  });
+
+  it('asks again when the sentence holds two different ones', () => {
+    const flow = compile(ENRICH);
+    const run = newRun();
+    startFlow(flow, run, { said: 'sam@example.com' });
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'either 12345 or 54321' });
+    expect(run.conversation.fields.order).toBeUndefined();
+    expect(takeSaid(run)).toEqual(["That doesn't look right. Please write it like 12345."]);
+  });
+});

@@ -122,8 +122,10 @@ export const askStep = defineStep({
       if (spec.otherwise && spec.expect.type === 'choice' && input.choice === undefined && choiceAmongWords(spec.expect.choices, text)?.ownWords) {
         return goOtherwise(spec.otherwise, text, ctx);
       }
-      const answer = checkAnswer(spec.expect, input);
       const typed = input.choice === undefined ? input.text : undefined;
+      // "It's #12345" to "What's your order number?" answers it: the one word the pattern takes, with a digit.
+      const within = spec.expect.type === 'regex' && typed !== undefined ? answerWithin(spec.expect, typed) : undefined;
+      const answer = within ? { ok: true as const, value: within.value } : checkAnswer(spec.expect, input);
       if (answer.ok) {
         if (spec.save) ctx.write(spec.save, answer.value);
         // "sam@example.com, order 12345": what is beside the email may answer a question after this one.
