@@ -156,3 +156,27 @@ describe('an order number written in a sentence', () => {
     expect(takeSaid(run)).toEqual(["That doesn't look right. Please write it like 12345."]);
   });
 });
+
+describe('a need told first', () => {
+  it('answers the email and order number questions after it', () => {
+    const flow = compile(script(`  - ask: "How can we help?"
+    save: conversation.need
+  - ask: "Your email?"
+    expect: email
+    save: contact.email
+    skip_if_known: true
+  - ask: "Your order number?"
+    expect: regex:\\d{5}
+    save: conversation.order
+    skip_if_known: true
+  - say: "Done"
+`));
+    const run = newRun();
+    startFlow(flow, run, { said: 'hello' });
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'order 12345 never came, write to sam@example.com' });
+    expect(takeSaid(run)).toEqual(['Done']);
+    expect(run.contact.fields.email).toBe('sam@example.com');
+    expect(run.conversation.fields).toEqual({ need: 'order 12345 never came, write to sam@example.com', order: '12345' });
+  });
+});

@@ -128,8 +128,9 @@ export const askStep = defineStep({
       const answer = within ? { ok: true as const, value: within.value } : checkAnswer(spec.expect, input);
       if (answer.ok) {
         if (spec.save) ctx.write(spec.save, answer.value);
-        // "sam@example.com, order 12345": what is beside the email may answer a question after this one.
-        if (typed !== undefined) keepHeard(ctx.run.conversation.flow, answerWithin(spec.expect, typed)?.rest);
+        // "sam@example.com, order 12345": what is beside the email may answer a question after this one, and so may a
+        // need in words ("order 12345 never came, write to sam@example.com").
+        if (typed !== undefined) keepHeard(ctx.run.conversation.flow, spec.expect.type === 'text' ? typed : answerWithin(spec.expect, typed)?.rest);
         return 'next';
       }
       // Known since it was asked (an admin typed it into the contact, from a phone call): what the customer wrote is
