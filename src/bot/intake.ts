@@ -275,8 +275,9 @@ export class Intake {
 
   /**
    * A customer's edit of one of their messages (a typo in an order number fixed) is recorded beside the message it
-   * corrects, in that message's conversation, and answers nothing: a question the bot asked has been answered by the
-   * first version, and the flow went on from it. An agent holding the conversation sees it, since their app still shows
+   * corrects, in that message's conversation, and answers no question: the flow went on from the first version. While
+   * the bot talks with the customer, an answer the first version gave (an order number, an email) is changed to the
+   * one the edit gives (`Turns.correctByEdit`). An agent holding the conversation sees it, since their app still shows
    * the first version; a queued conversation keeps it for the agent who takes it. An edit of a message the store does
    * not have yet waits for it (`keepEarlyChange`: Meta may deliver the message later); one of another person's is logged.
    */
@@ -334,6 +335,12 @@ export class Intake {
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
     if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
       await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of }, fx);
+    } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'bot') {
+      // The order number put right in the message that gave it, while the bot asks what comes next: the answer kept is
+      // the one it says now, not the typo.
+      const turn = this.options.turns.turn(contact, conversation, fx);
+      await this.options.turns.correctByEdit(turn, was, text);
+      await this.options.turns.settle(tx, turn, fx);
     }
   }
 

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -147,6 +147,19 @@ export class Turns {
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
     }
     this.#closeIfEnded(turn);
+  }
+
+  /**
+   * A customer's edit of a message that answered one of the flow's questions (`was` → `now`): the answer is changed,
+   * and the customer told so. The flow stays where it waits.
+   */
+  async correctByEdit(turn: Turn, was: string, now: string): Promise<void> {
+    const position = turn.conversation.flow;
+    if (!position?.waiting || position.done) return;
+    const flow = await this.options.flows.version(position.flow, position.version);
+    if (flow && correctByEdit(flow, turn, was, now)) {
+      this.options.log.info({ conversation: turn.conversation.id, flow: position.flow }, 'the customer edited an answer: changed');
+    }
   }
 
   /**

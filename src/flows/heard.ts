@@ -110,3 +110,20 @@ export function correctedText(value: FieldValue, language: string | undefined): 
   const shown = String(value);
   return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
 }
+
+/**
+ * The answer an edit changes: the nearest of `questions` (an email or `regex:` question's saved field and what it
+ * expects) whose field holds what `was` gave, and to which `now` gives another answer, with that answer; undefined
+ * when the edit changes none ("My order is 12345" edited to "My order is 12346").
+ *
+ *     editedAnswer([{ expect: order, value: '12345' }], 'My order is 12345', 'My order is 12346'); // { index: 0, value: '12346' }
+ */
+export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | undefined {
+  for (let index = questions.length - 1; index >= 0; index--) {
+    const { expect, value } = questions[index]!;
+    if (answerWithin(expect, was)?.value !== value) continue;
+    const changed = answerWithin(expect, now)?.value;
+    if (changed !== undefined && changed !== value) return { index, value: changed };
+  }
+  return undefined;
+}

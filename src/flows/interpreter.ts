@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { keepHeard } from './heard.ts';
+import { correctedText, editedAnswer, keepHeard } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -90,6 +90,30 @@ export function askAgain(flow: CompiledFlow, run: FlowRun, album?: string): bool
   const asked = run.conversation.flow;
   if (asked?.waiting && !asked.done) asked.waiting = { ...asked.waiting, askedAgain: true };
   return true;
+}
+
+/**
+ * Takes a customer's edit of a message that answered one of the flow's questions before this one ("My order is 12345"
+ * edited to "12346", an email with a typo put right): the answer saved is changed, and the customer told so. False when
+ * the edit changes no answer, or the flow is not waiting on a question of this version.
+ *
+ *     if (correctByEdit(flow, run, 'My order is 12345', 'My order is 12346')) // conversation.order is 12346
+ */
+export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now: string): boolean {
+  const position = run.conversation.flow;
+  if (!position?.waiting || position.done || position.flow !== flow.name || position.version !== flow.version) return false;
+  const asked = flow.steps.slice(0, position.step).flatMap((step) => (step.kind === 'ask' && step.spec.save ? [{ ctx: stepContext(flow, step, run), expect: step.spec.expect, save: step.spec.save }] : []));
+  try {
+    const edited = editedAnswer(asked.map(({ ctx, expect, save }) => ({ expect, value: ctx.read(save) })), was, now);
+    if (!edited) return false;
+    const { ctx, save } = asked[edited.index]!;
+    ctx.write(save, edited.value);
+    run.say({ text: correctedText(edited.value, run.contact.language) });
+    return true;
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return false;
+    throw error;
+  }
 }
 
 /**

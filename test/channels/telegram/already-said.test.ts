@@ -1,12 +1,26 @@
 // What a Telegram customer already wrote is not asked of them, end to end against the fake Bot API with the shipped
 // inbound flow, team.yaml and NLP data: an email written in the first message beside the need, in English or Arabic,
 // is taken (the email question is not asked), and a returning customer who writes their new email days later has it
-// kept, rather than skipped for the old one.
+// kept, rather than skipped for the old one; and an order number put right by editing the message that gave it is
+// the order number kept.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
 import { OMAR, post, telegramServers, textNow as text } from './harness.ts';
 
 const { setUp } = telegramServers();
+
+const ORDER_FLOW = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your order number?", ar: "ما رقم طلبك؟" }
+    expect: regex:\\d{5}
+    example: "12345"
+    save: conversation.order
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
 const CLOSED = 'This conversation is now closed. Write to us any time.';
 const EMAIL = { en: "What's your email address, in case we need to follow up?", ar: 'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟' };
 
@@ -74,5 +88,28 @@ describe('what a Telegram customer already wrote', () => {
     expect(api.sentTo(layla)[again]).toBe('Hi Layla! Thanks for getting in touch.');
     expect(api.sentTo(layla).slice(again)).not.toContain(EMAIL.en);
     expect(await emailOf()).toBe('layla@new.example.com');
+  }, 60_000);
+
+  it('keeps the order number a customer put right by editing the message that gave it, in English and Arabic', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const orderOf = async (chat: number) => {
+      const contact = await app.store.contactByIdentity('telegram', String(chat));
+      return (await app.store.conversations()).find((c) => c.contactId === contact?.id)?.fields.order;
+    };
+    for (const [chat, hello, typo, fixed, told] of [
+      [6104, 'hello', 'My order is 12345', 'My order is 12346', "Thanks, I've changed it to 12346."],
+      [6105, 'مرحبا', 'رقم طلبي ١٢٣٤٥', 'رقم طلبي ١٢٣٤٦', 'شكرًا، عدّلتُه إلى \u206812346\u2069.'],
+    ] as const) {
+      await say(text(chat, hello));
+      const sent = text(chat, typo) as { message: Record<string, unknown> };
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: fixed, edit_date: (sent.message.date as number) + 20 } });
+      // Before: the order stayed 12345, and the team would have looked up the wrong order.
+      await eventually(async () => (await orderOf(chat)) === '12346');
+      await eventually(() => api.sentTo(chat).length === 3);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+    }
   }, 60_000);
 });
