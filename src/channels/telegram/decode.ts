@@ -79,6 +79,11 @@ const contactSchema = z.object({
   last_name: hint(z.string().max(MAX_NAME_LENGTH)),
 });
 
+// Where a text's formatting lies: only a link's address (`text_link`, words that link elsewhere) is read, since that is
+// what the words alone lose. A broken list is dropped, as for any hint.
+const entitySchema = z.object({ type: z.string().max(64), offset: z.number().int().nonnegative().safe(), length: z.number().int().positive().safe(), url: z.string().max(8192).optional() });
+const entitiesSchema = hint(z.array(entitySchema.catch({ type: 'unknown', offset: 0, length: 1 })).max(4096));
+
 const messageSchema = z.object({
   message_id: messageIdSchema,
   // Any value: a date no clock can show does not make the message unreadable (see `sentAt`).
@@ -86,7 +91,9 @@ const messageSchema = z.object({
   chat: chatSchema,
   from: userSchema.optional(),
   text: textSchema.optional(),
+  entities: entitiesSchema,
   caption: textSchema.optional(),
+  caption_entities: entitiesSchema,
   message_thread_id: messageIdSchema.optional(),
   is_topic_message: z.boolean().optional(),
   reply_to_message: z.object({ message_id: messageIdSchema }).optional(),
@@ -173,7 +180,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   const inDesk = desk && message.is_topic_message === true && thread !== undefined;
   if (chat.type !== 'private' && !desk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk`, level: 'debug' };
   // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
-  const written = message.text ?? message.caption;
+  const written = writtenOf(message);
   const text = written !== undefined && !blank(written) ? written : undefined;
   const { file, attachment } = attachmentOf(message);
   // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
@@ -216,7 +223,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
  * or contact card, which have no bytes.
  */
 function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Attachment } {
-  const caption = message.caption !== undefined && !blank(message.caption) ? { caption: message.caption } : {};
+  const caption = message.caption !== undefined && !blank(message.caption) ? { caption: withLinks(message.caption, message.caption_entities) } : {};
   const file = (found: { file_id: string; file_size?: number | undefined; file_name?: string | undefined }, attachment: Attachment): { file: TelegramFile } => {
     const size = found.file_size !== undefined ? { size: found.file_size } : {};
     const name = found.file_name !== undefined ? { name: safeName(found.file_name) } : {};
@@ -245,6 +252,36 @@ function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Att
     return { attachment: { kind: 'contact', contact: { name, ...(phone !== '' ? { phone } : {}) } } };
   }
   return {};
+}
+
+/** A message's text, else its caption, with the addresses its links hide (`withLinks`). */
+function writtenOf(message: Message): string | undefined {
+  if (message.text !== undefined) return withLinks(message.text, message.entities);
+  return message.caption !== undefined ? withLinks(message.caption, message.caption_entities) : undefined;
+}
+
+/**
+ * `text` with the address of each of its words that link elsewhere (`text_link`) after them, in brackets, unless the
+ * words show it already: no other channel, nor the transcript, keeps Telegram's formatting, and "fill in this form"
+ * without its address is of no use to the one who reads it. Offsets count UTF-16 units, as JavaScript strings do.
+ *
+ *     withLinks('Fill in this form.', [{ type: 'text_link', offset: 13, length: 4, url: 'https://acme.example/refund' }]);
+ *     // 'Fill in this form (https://acme.example/refund).'
+ */
+function withLinks(text: string, entities: z.infer<typeof entitiesSchema>): string {
+  const links = (entities ?? [])
+    .filter((entity) => entity.type === 'text_link' && entity.url !== undefined && entity.url.trim() !== '' && entity.offset + entity.length <= text.length)
+    .filter((entity) => !text.slice(entity.offset, entity.offset + entity.length).includes(entity.url!.trim()))
+    .sort((a, b) => b.offset + b.length - (a.offset + a.length));
+  let linked = text;
+  for (const link of links) {
+    const end = link.offset + link.length;
+    const address = ` (${link.url!.trim()})`;
+    // A forged update's thousands of long links would make a text no one sends: past twice the longest text taken, no more.
+    if (linked.length + address.length > 2 * MAX_TEXT_LENGTH) continue;
+    linked = `${linked.slice(0, end)}${address}${linked.slice(end)}`;
+  }
+  return linked;
 }
 
 /** Telegram sends a photo in several sizes: the one with the most pixels (the original) is kept. */
@@ -278,7 +315,7 @@ function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedA
 function fromEdit(message: z.infer<typeof editedMessageSchema>, receivedAt: Date): Decoded {
   const { chat } = message;
   if (chat.type !== 'private') return { kind: 'ignored', reason: `edit in a ${chat.type} chat`, level: 'debug' };
-  const text = message.text ?? message.caption;
+  const text = writtenOf(message);
   if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text', level: 'debug' };
   return {
     kind: 'message',
