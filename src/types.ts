@@ -325,6 +325,12 @@ export interface Channel {
    * Telegram takes a fixed set from bots, WhatsApp any emoji. Without it, the channel shows no reactions.
    */
   reacts?(emoji: string): boolean;
+  /**
+   * Whether the customer's app shows a file of this kind and type as what it is: Telegram's animated and video
+   * stickers are Telegram's own, which other apps would show as a file named "file" or not at all. Without it, every
+   * file a channel sends shows.
+   */
+  shows?(attachment: Pick<Attachment, 'kind' | 'mime'>): boolean;
   /** Opens a thread titled `title` in a group (a Telegram forum topic); resolves to the thread's address. */
   openThread?(group: string, title: string): Promise<string>;
   /** Closes a thread `openThread` opened. */

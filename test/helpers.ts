@@ -225,6 +225,8 @@ export interface ListedMessage {
   conversationId?: number;
   clientId?: string;
   delivery?: 'delivered' | 'read';
+  /** Files, as the page gets them: `url` to fetch the bytes. */
+  attachments?: { kind: string; mime?: string; name?: string; url?: string }[];
   at: string;
 }
 

@@ -4,7 +4,7 @@
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { deleteErasedFilesLeft } from '../store/erased-files.ts';
-import type { Conversation, MediaStore, Store } from '../store/types.ts';
+import type { Attachment, Conversation, MediaStore, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
@@ -163,13 +163,14 @@ export class Runtime {
     } });
     const turns = new Turns({ flows, log, now, notices, ...(options.classify ? { classify: options.classify } : {}) });
     const channels = options.channels;
-    // What the handover asks of the channels: which run, how their message ids order a chat, which show quotes and reactions.
+    // What the handover asks of the channels: which run, how their message ids order a chat, which show quotes, reactions and which files.
     const ofChannels = channels
       ? {
           running: (channel: string) => channels.has(channel),
           cameAfter: (channel: string, id: string, than: string) => channels.get(channel)?.cameAfter?.(id, than),
           quotes: (channel: string) => channels.get(channel)?.quotes === true,
           reacts: (channel: string, emoji: string) => channels.get(channel)?.reacts?.(emoji) === true,
+          shows: (channel: string, attachment: Pick<Attachment, 'kind' | 'mime'>) => channels.get(channel)?.shows?.(attachment) !== false,
         }
       : {};
     this.#desk = new Desk({ directory, now, log, ...(options.templates ? { templates: options.templates } : {}), ...(options.reengage ? { reengage: options.reengage } : {}), ...ofChannels, handBack: (tx, conversation, fx) => turns.handBack(tx, conversation, fx as Effects), botCanResume: (conversation) => turns.canResume(conversation), wording: (conversation) => flows.wording(conversation) });

@@ -1,7 +1,7 @@
 // What every handover decision works with: the team directory, the clock, the log, and the effects a decision
 // asks of the transaction's owner (messages to send, events to announce, threads to open or close).
 import type { DomainEvent } from '../shared/events.ts';
-import type { Conversation, Message } from '../store/types.ts';
+import type { Attachment, Conversation, Message } from '../store/types.ts';
 import type { Wording } from '../flows/labels.ts';
 import type { TeamDirectory } from './directory.ts';
 
@@ -26,6 +26,8 @@ export interface DeskContext {
   quotes?: (channel: string) => boolean;
   /** Whether the customer sees `emoji` as a reaction to their message on a channel (`Channel.reacts`). Without it, no channel does. */
   reacts?: (channel: string, emoji: string) => boolean;
+  /** Whether the customer sees a file of this kind and type as what it is on a channel (`Channel.shows`). Without it, every file. */
+  shows?: (channel: string, attachment: Pick<Attachment, 'kind' | 'mime'>) => boolean;
   /**
    * Whether the bot has a flow to go on with in `conversation` if it were handed back (the one that handed it over,
    * else a `conversation.opened` flow). Without it, the bot always has.

@@ -192,6 +192,11 @@ const en = {
   fileNotReceived: (name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) => notReceivedEn(name, kind, reason, voice),
   fileNotSent: (id: number, name: string | undefined, kind: AttachmentKind, reason: string, refusal?: FileRefusal, voice?: boolean) =>
     `#${id}: not sent to the customer. ${notReceivedEn(name, kind, reason, voice)}`,
+  // An agent's file that the customer's app would not show as what it is (Telegram's animated or video sticker on
+  // another app): not sent.
+  fileNotShown: (id: number, kind: AttachmentKind) => (kind === 'sticker'
+    ? `#${id}: your animated sticker was not sent to the customer: their app shows only still stickers. Send a picture, or write it to them instead.`
+    : `#${id}: not sent to the customer: their app cannot show ${describeAttachment({ kind })}. Write it to them instead.`),
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
@@ -426,6 +431,9 @@ const ar: Wording = {
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,
   fileNotSent: (id, name, kind, reason, refusal, voice) => `المحادثة #${id}: لم يُرسل إلى العميل. ${ar.fileNotReceived(name, kind, reason, refusal, voice)}`,
+  fileNotShown: (id, kind) => (kind === 'sticker'
+    ? `المحادثة #${id}: لم يُرسل ملصقك المتحرك إلى العميل: لا يعرض تطبيقه إلا الملصقات الثابتة. أرسل صورة، أو اكتب له ما تريد بدلًا منه.`
+    : `المحادثة #${id}: لم يُرسل إلى العميل: لا يستطيع تطبيقه عرض ${KINDS_AR[kind]}. اكتب له ما تريد بدلًا منه.`),
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,

@@ -149,18 +149,21 @@ async function toHolder(ctx: DeskContext, tx: Tx, conversation: Conversation, me
 }
 
 /**
- * What an agent writes for a customer: sent on the customer's channel, with the files whose bytes were kept; a
- * file that was not is told to the agent (`reply` words it for where they wrote: in their language, or in their desk
- * thread's). `answered`, the channel message id of the customer's message the agent answers (their app's Reply on the
+ * What an agent writes for a customer: sent on the customer's channel, with the files whose bytes were kept and that
+ * the customer's app shows; a file that was not kept, or that their app would not show as what it is (Telegram's
+ * animated sticker on WhatsApp), is told to the agent (`reply` words it for where they wrote: in their language, or in
+ * their desk thread's). `answered`, the channel message id of the customer's message the agent answers (their app's Reply on the
  * relay of it, `relayedIn`; the console's Reply on it), makes it an answer to that message (`answerTo`).
  */
 export async function fromAgentToCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, inbound: InboundMessage, fx: DeskEffects,
   reply: (said: Line) => Promise<void>, answered?: string,
 ): Promise<void> {
-  const attachments = kept(inbound.attachments);
+  const shows = (attachment: Attachment) => ctx.shows?.(conversation.channel, attachment) !== false;
+  const attachments = kept(inbound.attachments).filter(shows);
   const text = inbound.text ?? '';
   for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused, file.refusal, file.voice));
+  for (const file of kept(inbound.attachments).filter((attachment) => !shows(attachment))) await reply(line('fileNotShown', conversation.id, file.kind));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.

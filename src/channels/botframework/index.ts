@@ -6,6 +6,7 @@
 // replace it here alone.
 import type { Express } from 'express';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createAdapter, type AuthOptions } from './auth.ts';
 import { CHANNEL } from './address.ts';
@@ -57,6 +58,8 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
 
   return {
     name: CHANNEL,
+    // Teams and Web Chat show pictures: Telegram's animated stickers would be a file no one opens.
+    shows: (attachment) => showsOutsideTelegram(attachment),
     mount(app: Express) {
       mountWebhook(app, { adapter, authenticated: !noAuth, log, receiver: () => (host ? receive : undefined) });
     },

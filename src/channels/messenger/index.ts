@@ -5,6 +5,7 @@
 // between the two platforms is a row of platforms.ts.
 import type { Express } from 'express';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { GraphApi } from '../meta/graph.ts';
 import { Memory } from '../meta/memory.ts';
@@ -83,6 +84,8 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
     const sender = new Sender({ graph, platform, sends: side.sends, log, now });
     return {
       name: platform.channel,
+      // Telegram's animated stickers would arrive as a file no app here opens.
+      shows: (attachment) => showsOutsideTelegram(attachment),
       // No `quotes`: Meta's Send API reference names a `reply_to` parameter but documents neither its shape nor its
       // fields (only the webhook's `message.reply_to.mid` is), so an answer names the message it answers in its text.
       // One route for both: the Messenger channel mounts it, and it hands each item to its platform's side. Messenger

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
 import { retryAfter } from '../../shared/refusals.ts';
 import type { Message } from '../../store/types.ts';
+import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
 import { storable } from '../../shared/text.ts';
@@ -579,6 +580,8 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   return {
     name: 'webchat',
     quotes: true,
+    // The page plays a video sticker as a video; Telegram's animated ones (.tgs) would be a download no one opens.
+    shows: (attachment) => showsOutsideTelegram(attachment, { video: true }),
     mount(app: Express) {
       const router = express.Router();
       // The page drops a stream silent for three keep-alives: it went dead without a close.

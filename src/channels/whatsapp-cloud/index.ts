@@ -6,6 +6,7 @@
 // echoes, and the app's past chats as history.
 import type { Express } from 'express';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { GraphApi } from '../meta/graph.ts';
 import { Memory } from '../meta/memory.ts';
@@ -89,6 +90,8 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
     quotes: true,
     // WhatsApp shows any emoji as a reaction on the customer's message.
     reacts: (emoji: string) => emoji.trim() !== '',
+    // WhatsApp's stickers are WebP pictures: Telegram's animated ones would arrive as a document named "file".
+    shows: (attachment) => showsOutsideTelegram(attachment),
     mount(app: Express) {
       mountWebhook<Item>(app, {
         path: WEBHOOK_PATH,

@@ -5,6 +5,7 @@
 import type { Express, Request } from 'express';
 import QRCode from 'qrcode';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { ChoiceMemory } from './choices.ts';
 import type { WhatsAppClient, WhatsAppClientFactory } from './client.ts';
@@ -121,6 +122,8 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     name: WHATSAPP_WEB,
     // A reply is sent quoting the message it answers (whatsapp-web.js's quotedMessageId), as the customer's app shows it.
     quotes: true,
+    // WhatsApp's stickers are WebP pictures: Telegram's animated ones would arrive as a file no one opens.
+    shows: (attachment) => showsOutsideTelegram(attachment),
     mount(app: Express) {
       mountQrPage(app, { token: options.adminToken, status: () => session.status(), ...(options.adminSignedIn ? { signedIn: options.adminSignedIn } : {}) });
     },

@@ -31,19 +31,21 @@ async function desk(options: { language?: string } = {}) {
   });
   servers.stopAfterTest(cloud);
   const dana = visitor(cloud.app.url, 'dana', 'Dana');
-  /** Omar sends `fields` from Telegram; resolves once what it set off has left. */
+  /** Omar sends `fields` from Telegram; resolves once what it set off has left, to the customers and to him. */
   const omar = async (fields: Record<string, unknown>) => {
     expect(await post(cloud.app, telegram(OMAR, fields))).toBe(200);
     await settled(cloud, SHEENA);
+    const toOmar = () => cloud.app.store.messagesOfAddress('telegram', String(OMAR));
+    await eventually(async () => (await toOmar()).every((message) => message.status !== 'pending' && message.status !== 'sending'));
   };
-  const cards = () => api.sentTo(OMAR).filter((said) => said.includes('new conversation')).length;
+  const given = (id: number) => eventually(async () => (await cloud.app.store.conversation(id))?.agentId !== undefined);
   await omar({ text: '/online' });
   expect(await post(cloud.app, telegram(LAYLA, { text: 'Hello, my refund?' }))).toBe(200);
-  await eventually(() => cards() === 1);
+  await given(1);
   expect((await cloud.post(messagesBody([cloudText('Hello, my invoice?', { from: SHEENA })]))).status).toBe(200);
-  await eventually(() => cards() === 2);
+  await given(2);
   expect((await dana.say('Hello, my order?')).status).toBe(202);
-  await eventually(() => cards() === 3);
+  await given(3);
   await settled(cloud, SHEENA);
   /** What Dana's web chat shows from Omar. */
   const danaGot = async () => (await dana.messages()).filter((m) => m.from === 'agent');
@@ -75,5 +77,59 @@ describe('an agent on Telegram sends words that link elsewhere', () => {
     await omar({ text: '/use 2' });
     await omar({ photo: [{ file_id: 'receipt', file_unique_id: 'r', width: 800, height: 600, file_size: 13 }], caption: 'Your receipt; the refund policy is here.', caption_entities: [{ type: 'text_link', offset: 35, length: 4, url: 'https://acme.example/policy' }] });
     expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'image', image: { caption: 'Your receipt; the refund policy is here (https://acme.example/policy).' } });
+  });
+});
+
+describe('an agent on Telegram sends stickers', () => {
+  /** Telegram's three kinds of sticker: a still WebP, an animated .tgs, a video WebM. */
+  const stickers = (api: FakeBotApi) => {
+    api.addFile('still', Buffer.from('RIFF....WEBPVP8 still'));
+    api.addFile('animated', Buffer.from('\x1f\x8b tgs', 'latin1'));
+    api.addFile('video', Buffer.from('\x1aE\xdf\xa3 webm', 'latin1'));
+    const sticker = (id: string, moving: { is_animated?: boolean; is_video?: boolean }) => ({
+      sticker: { file_id: id, file_unique_id: `u-${id}`, type: 'regular', width: 512, height: 512, emoji: '👍', is_animated: false, is_video: false, ...moving, file_size: 20 },
+    });
+    return [sticker('still', {}), sticker('animated', { is_animated: true }), sticker('video', { is_video: true })];
+  };
+
+  it('each customer gets those their app shows; Omar is told of each one that did not go, rather than the customer getting a file named "file"', async () => {
+    const { api, cloud, omar, danaGot, toldOmar } = await desk();
+    const [still, animated, video] = stickers(api);
+    const notShown = (id: number) => `#${id}: your animated sticker was not sent to the customer: their app shows only still stickers. Send a picture, or write it to them instead.`;
+
+    await omar({ text: '/use 2' });
+    let told = api.sentTo(OMAR).length;
+    for (const sticker of [still!, animated!, video!]) await omar(sticker);
+    await eventually(() => toldOmar(told).length === 2);
+    expect(cloud.graph.sentTo(SHEENA).filter((body) => body.type !== 'text').map((body) => body.type)).toEqual(['sticker']);
+    expect(toldOmar(told)).toEqual([notShown(2), notShown(2)]);
+
+    // The web chat plays a video sticker; an animated one would be a download.
+    await omar({ text: '/use 3' });
+    told = api.sentTo(OMAR).length;
+    for (const sticker of [still!, animated!, video!]) await omar(sticker);
+    await eventually(() => toldOmar(told).length === 1);
+    await eventually(async () => (await danaGot()).length === 2);
+    expect((await danaGot()).map((m) => m.attachments?.map((a) => a.mime))).toEqual([['image/webp'], ['video/webm']]);
+    expect(toldOmar(told)).toEqual([notShown(3)]);
+
+    // Telegram shows all three.
+    await omar({ text: '/use 1' });
+    told = api.sentTo(OMAR).length;
+    for (const sticker of [still!, animated!, video!]) await omar(sticker);
+    await eventually(() => api.callsOf('sendSticker').length === 3);
+    expect(api.callsOf('sendSticker').map((call) => call.params.chat_id)).toEqual([LAYLA, LAYLA, LAYLA]);
+    expect(toldOmar(told)).toEqual([]);
+  });
+
+  it('tells an Arabic agent in Arabic', async () => {
+    const { api, cloud, omar, toldOmar } = await desk({ language: '    language: ar\n' });
+    const [, animated] = stickers(api);
+    await omar({ text: '/use 2' });
+    const told = api.sentTo(OMAR).length;
+    await omar(animated!);
+    await eventually(() => toldOmar(told).length === 1);
+    expect(toldOmar(told)).toEqual(['المحادثة #2: لم يُرسل ملصقك المتحرك إلى العميل: لا يعرض تطبيقه إلا الملصقات الثابتة. أرسل صورة، أو اكتب له ما تريد بدلًا منه.']);
+    expect(cloud.graph.sentTo(SHEENA).filter((body) => body.type !== 'text')).toEqual([]);
   });
 });
