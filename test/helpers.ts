@@ -226,7 +226,7 @@ export interface ListedMessage {
   clientId?: string;
   delivery?: 'delivered' | 'read';
   /** Files, as the page gets them: `url` to fetch the bytes. */
-  attachments?: { kind: string; mime?: string; name?: string; url?: string }[];
+  attachments?: { kind: string; mime?: string; name?: string; url?: string; animation?: boolean }[];
   at: string;
 }
 

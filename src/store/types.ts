@@ -34,6 +34,8 @@ export interface Attachment {
   ref?: string;
   /** A voice note recorded in the app, rather than an audio file. */
   voice?: boolean;
+  /** A GIF: a short silent video that plays by itself, over and over (Telegram sends every GIF as an MPEG-4 one). */
+  animation?: boolean;
   location?: { latitude: number; longitude: number; name?: string; address?: string };
   contact?: { name: string; phone?: string };
   /** Why the bytes were not kept (over the size limit, could not be fetched): the message arrives without them. */

@@ -105,6 +105,7 @@ const messageSchema = z.object({
   video: namedFile.optional(),
   video_note: z.object(fileFields).optional(),
   // A GIF arrives as `animation` and, for clients that do not know animations, as this `document` too.
+  animation: namedFile.optional(),
   document: namedFile.optional(),
   sticker: stickerSchema.optional(),
   venue: venueSchema.optional(),
@@ -235,6 +236,8 @@ function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Att
   if (message.video) return file(message.video, { kind: 'video', mime: message.video.mime_type ?? 'video/mp4' });
   // A round video message: always MPEG-4, never named.
   if (message.video_note) return file(message.video_note, { kind: 'video', mime: 'video/mp4' });
+  // A GIF is a video (an MPEG-4 one, whatever its name says): other apps play it as one, where a document would be a download.
+  if (message.animation) return file(message.animation, { kind: 'video', mime: message.animation.mime_type ?? 'video/mp4', animation: true });
   if (message.document) return file(message.document, { kind: 'document', mime: message.document.mime_type ?? 'application/octet-stream' });
   if (message.sticker) {
     const { is_animated: animated, is_video: video } = message.sticker;

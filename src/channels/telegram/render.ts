@@ -17,12 +17,12 @@ const MAX_CAPTION_LENGTH = 1024;
 /** sendPhoto takes photos up to 10 MB; a larger image still goes out, as a document. */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
-type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' | 'sendSticker' | 'sendLocation' | 'sendVenue' | 'sendContact';
+type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendAnimation' | 'sendDocument' | 'sendSticker' | 'sendLocation' | 'sendVenue' | 'sendContact';
 
 /** One Bot API call a message becomes; the chat (and topic) it goes to is added when it is sent. */
 export type Part = { [M in SendMethod]: { method: M; payload: Omit<Opts<M>, 'chat_id' | 'message_thread_id'> } }[SendMethod];
 
-type FilePart = Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' | 'sendSticker' }>;
+type FilePart = Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendAnimation' | 'sendDocument' | 'sendSticker' }>;
 
 /**
  * The calls that show `message`, in order; the keyboard, if any, on the last one. Attachments' bytes are read from
@@ -70,8 +70,8 @@ function fitsCallbackData(choice: Choice): boolean {
   return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES;
 }
 
-function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendDocument' }> {
-  return ['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendDocument'].includes(part.method);
+function takesCaption(part: Part): part is Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendAnimation' | 'sendDocument' }> {
+  return ['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendAnimation', 'sendDocument'].includes(part.method);
 }
 
 async function renderAttachment(attachment: Attachment, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {
@@ -110,6 +110,7 @@ function filePart(attachment: Attachment, mime: string, size: number, file: Inpu
       if (['audio/mpeg', 'audio/mp3', 'audio/mp4', 'audio/x-m4a'].includes(mime)) return { method: 'sendAudio', payload: { audio: file } };
       break;
     case 'video':
+      if (mime === 'video/mp4' && attachment.animation) return { method: 'sendAnimation', payload: { animation: file } };
       if (mime === 'video/mp4') return { method: 'sendVideo', payload: { video: file } };
       break;
     case 'sticker':

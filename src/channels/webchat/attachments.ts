@@ -15,6 +15,8 @@ export interface WebchatAttachment {
   size?: number;
   url?: string;
   voice?: boolean;
+  /** A GIF: the page plays it by itself, silent and looping. */
+  animation?: boolean;
   location?: { latitude: number; longitude: number; name?: string; address?: string };
   contact?: { name: string; phone?: string };
   /** Why the bytes were not kept: the message arrived without them. */
@@ -40,7 +42,7 @@ export function kindOf(mime: string): AttachmentKind {
  *     toWebchatAttachment({ kind: 'image', mime: 'image/png', ref: 'ab12…' }, (ref) => plainLink('v-1', ref)); // { kind, mime, url: '/webchat/v-1/media/ab12…' }
  */
 export function toWebchatAttachment(attachment: Attachment, linkOf: (ref: string) => string): WebchatAttachment {
-  const { kind, mime, name, size, ref, voice, location, contact, refused, refusal } = attachment;
+  const { kind, mime, name, size, ref, voice, animation, location, contact, refused, refusal } = attachment;
   return {
     kind,
     ...(mime !== undefined ? { mime } : {}),
@@ -48,6 +50,7 @@ export function toWebchatAttachment(attachment: Attachment, linkOf: (ref: string
     ...(size !== undefined ? { size } : {}),
     ...(ref !== undefined ? { url: linkOf(ref) } : {}),
     ...(voice ? { voice } : {}),
+    ...(animation ? { animation } : {}),
     ...(location ? { location } : {}),
     ...(contact ? { contact } : {}),
     ...(refused !== undefined ? { refused } : {}),

@@ -185,6 +185,8 @@ export function renderAttachment(attachment, onLoad = () => {}, words) {
     player.className = 'file';
     player.controls = true;
     player.preload = 'metadata';
+    // A GIF plays as the sender's app played it: by itself, silent, over and over.
+    if (attachment.animation && !mime.startsWith('audio/')) Object.assign(player, { autoplay: true, loop: true, muted: true, playsInline: true });
     player.src = url;
     return player;
   }

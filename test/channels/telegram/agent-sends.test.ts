@@ -133,3 +133,23 @@ describe('an agent on Telegram sends stickers', () => {
     expect(cloud.graph.sentTo(SHEENA).filter((body) => body.type !== 'text')).toEqual([]);
   });
 });
+
+describe('an agent on Telegram sends a GIF', () => {
+  it('each customer gets a GIF that plays (a video on WhatsApp and the web chat, an animation on Telegram), not a document to download', async () => {
+    const { api, cloud, omar, danaGot } = await desk();
+    api.addFile('gif', Buffer.from('\x00\x00\x00\x18ftypmp42 thumbs up', 'latin1'));
+    // Telegram sends a GIF as `animation`, and as a `document` too for clients that do not know animations.
+    const gif = { file_id: 'gif', file_unique_id: 'u-gif', file_name: 'thumbs-up.gif.mp4', mime_type: 'video/mp4', file_size: 30 };
+    const update = { animation: { ...gif, width: 320, height: 240, duration: 2 }, document: gif, caption: 'Done!' };
+    for (const id of [2, 3, 1]) {
+      await omar({ text: `/use ${id}` });
+      await omar(update);
+    }
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'video', video: { caption: 'Done!' } });
+    await eventually(async () => (await danaGot()).length === 1);
+    expect((await danaGot())[0]).toMatchObject({ text: 'Done!', attachments: [{ kind: 'video', mime: 'video/mp4', animation: true }] });
+    await eventually(() => api.callsOf('sendAnimation').length === 1);
+    expect(api.callsOf('sendAnimation')[0]!.params).toMatchObject({ chat_id: LAYLA, caption: 'Done!' });
+    expect(api.callsOf('sendDocument')).toEqual([]);
+  });
+});
