@@ -17,7 +17,7 @@ import { line, word, type LeftFor, type Line } from './lines.ts';
 import { customerName, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, reactForCustomer, relayedIn } from './relay.ts';
-import { agentInThread } from './threads.ts';
+import { agentInThread, editInThread } from './threads.ts';
 import type { Agent } from './team.ts';
 
 /**
@@ -109,6 +109,7 @@ function withoutNumber(text: string, id: number): string {
  * customer to read the new version. Kept like any message of theirs, so a repeated delivery changes nothing.
  */
 async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, edit: { of: string }, fx: DeskEffects): Promise<void> {
+  if (inbound.place !== undefined) return editInThread(ctx, tx, agent, inbound, inbound.place, edit, fx);
   const text = inbound.text ?? '';
   const original = await tx.messageByChannelId(inbound.channel, edit.of);
   const own = original?.direction === 'in' && original.from === 'agent' && original.agentId === agent.id ? original : undefined;

@@ -7,6 +7,7 @@
 import { FilesHeldBack, type InboundMessage } from '../types.ts';
 import type { Conversation, Tx } from '../store/types.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
+import { blank } from '../shared/text.ts';
 import { drainFor, giveTo } from './assignment/assign.ts';
 import { cardOf } from './card-of.ts';
 import { close, unseenInApp } from './closing.ts';
@@ -15,7 +16,7 @@ import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
-import { fromAgentToCustomer, relayedIn } from './relay.ts';
+import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -81,6 +82,35 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   // A Reply on the relay of one of the customer's messages in the thread answers that message.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
   await fromAgentToCustomer(ctx, tx, agent, conversation, inbound, fx, (said) => reply(word(said, language)), relayedIn(conversation, quoted));
+}
+
+/**
+ * An agent's edit (`of`: the channel message id of what they wrote) in a desk thread: a message of theirs that went to
+ * the customer, in a conversation they still hold, is corrected for the customer (`correctForCustomer`), as an edit in
+ * their chat with the bot is; any other edit goes nowhere, and the thread says why, since the agent's app shows it
+ * done. In a place of the group that is no conversation's, nothing went anywhere to correct.
+ */
+export async function editInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, thread: string, edit: { of: string }, fx: DeskEffects): Promise<void> {
+  const desk = await tx.doc<DeskThread>('desk-threads', threadKey(inbound.channel, thread));
+  const conversation = desk ? await tx.conversation(desk.conversationId) : undefined;
+  if (!conversation) return;
+  const text = inbound.text ?? '';
+  tx.addMessage({
+    conversationId: conversation.id, channel: inbound.channel, address: thread, direction: 'in', from: 'agent', agentId: agent.id, text,
+    edit: { of: edit.of, text }, channelMessageId: inbound.id, at: stamp(ctx),
+  });
+  const language = threadLanguage(ctx, conversation);
+  const says = (said: Line) => toThread(ctx, tx, conversation, word(said, language), fx);
+  const original = await tx.messageByChannelId(inbound.channel, edit.of);
+  const own = original?.direction === 'in' && original.from === 'agent' && original.agentId === agent.id && original.conversationId === conversation.id ? original : undefined;
+  if ((own && parseAgentCommand(own.text, language)) || parseAgentCommand(text, language)) return says(line('editedCommand'));
+  if (!own) return says(line('editNotRelayed'));
+  const id = conversation.id;
+  // Blanked out: a blank correction would tell the customer nothing, and no channel here takes back what they got.
+  if (blank(text)) return says(line('editLeavesNothing', id));
+  if (conversation.status !== 'open') return says(line('editOnClosed', id));
+  if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) return says(line('editNotYours', id, holderOf(ctx, conversation)?.name));
+  await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, says);
 }
 
 /**

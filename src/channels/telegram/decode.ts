@@ -157,7 +157,7 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   }
   if (Object.hasOwn(update, 'edited_message')) {
     const parsed = editedMessageSchema.safeParse(update.edited_message);
-    return parsed.success ? fromEdit(parsed.data, context.receivedAt) : refused('edited_message', parsed.error);
+    return parsed.success ? fromEdit(parsed.data, context) : refused('edited_message', parsed.error);
   }
   if (Object.hasOwn(update, 'callback_query')) {
     const parsed = callbackQuerySchema.safeParse(update.callback_query);
@@ -311,13 +311,16 @@ function fromCallbackQuery(query: z.infer<typeof callbackQuerySchema>, receivedA
 }
 
 /**
- * A person changed a message's text (or a file's caption) in a private chat: the new text, as an edit of that message.
- * An edit that leaves no text (a live location moving, a caption removed) has nothing to show; one in a group (an
- * agent in a desk topic) is no customer's.
+ * A person changed a message's text (or a file's caption) in a private chat, or in a desk's topic (an agent correcting
+ * what went to the customer): the new text, as an edit of that message. An edit that leaves no text (a live location
+ * moving, a caption removed) has nothing to show; one anywhere else in a group is nobody's business here.
  */
-function fromEdit(message: z.infer<typeof editedMessageSchema>, receivedAt: Date): Decoded {
+function fromEdit(message: z.infer<typeof editedMessageSchema>, context: { isDesk: (chatId: string) => boolean; receivedAt: Date }): Decoded {
   const { chat } = message;
-  if (chat.type !== 'private') return { kind: 'ignored', reason: `edit in a ${chat.type} chat`, level: 'debug' };
+  const { receivedAt } = context;
+  const thread = message.message_thread_id;
+  const inDesk = chat.type === 'supergroup' && context.isDesk(String(chat.id)) && message.is_topic_message === true && thread !== undefined;
+  if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `edit in a ${chat.type} chat`, level: 'debug' };
   const text = writtenOf(message);
   if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text', level: 'debug' };
   return {
@@ -328,6 +331,7 @@ function fromEdit(message: z.infer<typeof editedMessageSchema>, receivedAt: Date
       from: person(message.from ?? { id: chat.id }),
       text,
       edit: { of: `${chat.id}:${message.message_id}` },
+      ...(inDesk ? { place: `${chat.id}/${thread}`, group: String(chat.id) } : {}),
       at: sentAt(message.edit_date, receivedAt),
     },
   };

@@ -7,6 +7,7 @@ import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
 import { SHEENA, messagesBody, settled, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
+import { SARA, deskMessages, inTopic, takenByOmar } from '../../handover/desk-topics.ts';
 
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: ${OMAR}\n    teams: [Billing]\n    max_open: 5\n${language}`;
@@ -151,5 +152,48 @@ describe('an agent on Telegram sends a GIF', () => {
     await eventually(() => api.callsOf('sendAnimation').length === 1);
     expect(api.callsOf('sendAnimation')[0]!.params).toMatchObject({ chat_id: LAYLA, caption: 'Done!' });
     expect(api.callsOf('sendDocument')).toEqual([]);
+  });
+});
+
+describe('an agent edits what they wrote in a team desk\'s topic', () => {
+  /** Telegram's edited_message for `message` (an update posted before), now saying `text`. */
+  const edited = (message: Record<string, any>, text: string) => ({
+    update_id: nextUpdate++, edited_message: { ...message.message, text, edit_date: message.message.date + 30 },
+  });
+
+  it('sends Layla the correction once, as a reply to what she got, however often Telegram delivers the edit', async () => {
+    const { app, api } = await takenByOmar(servers.setUp);
+    const wrong = inTopic({ id: OMAR, name: 'Omar' }, 'Your refund is 50 EUR.');
+    expect(await post(app, wrong)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Your refund is 50 EUR.'));
+    const got = api.messagesTo(LAYLA).find((message) => message.text === 'Your refund is 50 EUR.')!;
+    const edit = edited(wrong, 'Your refund is 15 EUR.');
+    expect(await post(app, edit)).toBe(200);
+    expect(await post(app, edit)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).some((said) => said.startsWith('Correction')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.sentTo(LAYLA).filter((said) => said.startsWith('Correction'))).toEqual(['Correction: Your refund is 15 EUR.']);
+    const correction = api.callsOf('sendMessage').find((call) => String(call.params.text).startsWith('Correction'))!;
+    expect(correction.params).toMatchObject({ chat_id: String(LAYLA), reply_parameters: { message_id: got.message_id } });
+  });
+
+  it('tells the topic, in the team\'s language, that an edit of a colleague\'s conversation or of a command reached no one', async () => {
+    const { app, api } = await takenByOmar(servers.setUp, '    language: ar\n');
+    const before = deskMessages(api).length;
+    // Sara's words in Omar's conversation never went to Layla: nor does her edit of them.
+    const sara = inTopic({ id: SARA, name: 'Sara' }, 'I can take this one');
+    expect(await post(app, sara)).toBe(200);
+    await eventually(() => deskMessages(api).length === before + 1);
+    expect(await post(app, edited(sara, 'I can take this one, Omar'))).toBe(200);
+    await eventually(() => deskMessages(api).length === before + 2);
+    expect(deskMessages(api).at(-1)).toMatchObject({ topic: 55, text: 'لم تعد المحادثة #1 معك (إنها مع \u2068Omar\u2069): لم يصل تعديلك إلى العميل.' });
+    // Omar's note, edited: not carried out again, and nothing reaches Layla.
+    const note = inTopic({ id: OMAR, name: 'Omar' }, '/note 1 refund asked on Monday');
+    expect(await post(app, note)).toBe(200);
+    await eventually(() => deskMessages(api).length === before + 3);
+    expect(await post(app, edited(note, '/note 1 refund asked on Tuesday'))).toBe(200);
+    await eventually(() => deskMessages(api).length === before + 4);
+    expect(deskMessages(api).at(-1)).toMatchObject({ topic: 55, text: 'لا يُنفَّذ الأمر المعدَّل: أرسله مجددًا في رسالة جديدة.' });
+    expect(api.sentTo(LAYLA).join('\n')).not.toMatch(/Sara|refund asked/);
   });
 });
