@@ -197,6 +197,8 @@ const en = {
   fileNotShown: (id: number, kind: AttachmentKind) => (kind === 'sticker'
     ? `#${id}: your animated sticker was not sent to the customer: their app shows only still stickers. Send a picture, or write it to them instead.`
     : `#${id}: not sent to the customer: their app cannot show ${describeAttachment({ kind })}. Write it to them instead.`),
+  // An agent's live location: the customer got the point it started at, which does not move for them.
+  liveLocationOnce: (id: number) => `#${id}: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.`,
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
@@ -434,6 +436,7 @@ const ar: Wording = {
   fileNotShown: (id, kind) => (kind === 'sticker'
     ? `المحادثة #${id}: لم يُرسل ملصقك المتحرك إلى العميل: لا يعرض تطبيقه إلا الملصقات الثابتة. أرسل صورة، أو اكتب له ما تريد بدلًا منه.`
     : `المحادثة #${id}: لم يُرسل إلى العميل: لا يستطيع تطبيقه عرض ${KINDS_AR[kind]}. اكتب له ما تريد بدلًا منه.`),
+  liveLocationOnce: (id) => `المحادثة #${id}: وصل العميلَ موقعك الحالي مرة واحدة: لا يتحرك عنده حين تتحرك. أرسله مجددًا لاحقًا إن احتاج أن يعرف مكانك.`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,

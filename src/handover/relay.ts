@@ -164,6 +164,8 @@ export async function fromAgentToCustomer(
   const text = inbound.text ?? '';
   for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused, file.refusal, file.voice));
   for (const file of kept(inbound.attachments).filter((attachment) => !shows(attachment))) await reply(line('fileNotShown', conversation.id, file.kind));
+  // The customer gets where the agent is now; the moves their app goes on sharing are not passed on, nor the end of it.
+  if (attachments.some((attachment) => attachment.location?.live)) await reply(line('liveLocationOnce', conversation.id));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.

@@ -36,7 +36,8 @@ export interface Attachment {
   voice?: boolean;
   /** A GIF: a short silent video that plays by itself, over and over (Telegram sends every GIF as an MPEG-4 one). */
   animation?: boolean;
-  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  /** `live`: shared as a live location, whose moves after this first point are not passed on. */
+  location?: { latitude: number; longitude: number; name?: string; address?: string; live?: true };
   contact?: { name: string; phone?: string };
   /** Why the bytes were not kept (over the size limit, could not be fetched): the message arrives without them. */
   refused?: string;

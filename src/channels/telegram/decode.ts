@@ -70,7 +70,8 @@ const fileFields = {
 const namedFile = z.object({ ...fileFields, mime_type: mimeSchema, file_name: hint(z.string().max(MAX_TEXT_LENGTH)) });
 const photoSizeSchema = z.object({ ...fileFields, width: hint(z.number()), height: hint(z.number()) });
 const stickerSchema = z.object({ ...fileFields, is_animated: hint(z.boolean()), is_video: hint(z.boolean()) });
-const locationSchema = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+// `live_period`: a live location, which Telegram then moves by editing the message.
+const locationSchema = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), live_period: hint(z.number().int().positive().safe()) });
 const venueSchema = z.object({ location: locationSchema, title: z.string().max(MAX_NAME_LENGTH), address: z.string().max(MAX_NAME_LENGTH) });
 const contactSchema = z.object({
   // Telegram sends phone numbers as the user saved them, with spaces and signs.
@@ -248,7 +249,10 @@ function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Att
     const { location, title, address } = message.venue;
     return { attachment: { kind: 'location', location: { ...location, name: title, address } } };
   }
-  if (message.location) return { attachment: { kind: 'location', location: { latitude: message.location.latitude, longitude: message.location.longitude } } };
+  if (message.location) {
+    const { latitude, longitude, live_period: live } = message.location;
+    return { attachment: { kind: 'location', location: { latitude, longitude, ...(live !== undefined ? { live: true as const } : {}) } } };
+  }
   if (message.contact) {
     const { first_name: first, last_name: last, phone_number: phone } = message.contact;
     const name = [first, last].filter((part) => part !== undefined && part !== '').join(' ');

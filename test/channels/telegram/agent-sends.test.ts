@@ -197,3 +197,16 @@ describe('an agent edits what they wrote in a team desk\'s topic', () => {
     expect(api.sentTo(LAYLA).join('\n')).not.toMatch(/Sara|refund asked/);
   });
 });
+
+describe('an agent on Telegram shares their live location', () => {
+  it('the customer gets where he is now, and Omar is told it will not move for them (a plain location says nothing)', async () => {
+    const { api, cloud, omar, toldOmar } = await desk();
+    await omar({ text: '/use 2' });
+    const told = api.sentTo(OMAR).length;
+    await omar({ location: { latitude: 25.2, longitude: 55.27 } });
+    await omar({ location: { latitude: 25.21, longitude: 55.28, live_period: 900, heading: 90 } });
+    await eventually(() => toldOmar(told).length === 1);
+    expect(cloud.graph.sentTo(SHEENA).slice(-2)).toMatchObject([{ type: 'location', location: { latitude: 25.2, longitude: 55.27 } }, { type: 'location', location: { latitude: 25.21, longitude: 55.28 } }]);
+    expect(toldOmar(told)).toEqual(['#2: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.']);
+  });
+});
