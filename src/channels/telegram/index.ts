@@ -106,9 +106,13 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     void running.finally(() => background.delete(running));
   }
 
+  // Each person's messages in the order they come, however many requests Telegram's webhook makes at once.
+  const senders = new Map<string, Promise<unknown>>();
+
   function receive(update: unknown): Promise<string | undefined> {
     if (!host) return Promise.reject(new Error('the Telegram channel is not started'));
     return receiveUpdate(update, {
+      senders,
       api,
       host,
       log,

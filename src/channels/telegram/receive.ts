@@ -5,7 +5,7 @@
 import type { Api } from 'grammy';
 import { FilesHeldBack, type ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
-import { decodeUpdate } from './decode.ts';
+import { decodeUpdate, type Decoded } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
 
 /** How many times a message whose files were held back is delivered again at once when they turn out to reach a customer. */
@@ -24,6 +24,29 @@ export interface ReceiveContext {
   files: Omit<FileOptions, 'api' | 'media' | 'log'>;
   /** Runs a Bot API call in the background (answers to button presses): a failure is only logged. */
   track: (what: string, work: () => Promise<unknown>) => void;
+  /**
+   * The messages of each person still being received (`inOrderOf`), when updates may come in at once (a webhook takes
+   * up to 40 of Telegram's requests at a time): without it, each is received as it comes.
+   */
+  senders?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * Runs `work` for a message of `sender` once their messages that came before it are received (stored or failed): an
+ * album's photos come as one update each, all at once, and a small one downloaded sooner would otherwise be stored
+ * first, the captioned first photo reaching the customer last. Other people's messages (a colleague's in the same desk
+ * group) do not wait.
+ *
+ *     await inOrderOf(senders, '9001', () => deliverIt());
+ */
+export function inOrderOf<T>(senders: Map<string, Promise<unknown>>, sender: string, work: () => Promise<T>): Promise<T> {
+  const mine = (senders.get(sender) ?? Promise.resolve()).then(work);
+  const done = mine.catch(() => undefined);
+  senders.set(sender, done);
+  void done.then(() => {
+    if (senders.get(sender) === done) senders.delete(sender);
+  });
+  return mine;
 }
 
 /**
@@ -49,26 +72,8 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
     return;
   }
   if (decoded.kind === 'message') {
-    const { inbound, file } = decoded;
-    for (let attempt = 1; ; attempt++) {
-      // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
-      // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
-      if (file && inbound.place !== undefined && host.filesReachCustomer && !(await host.filesReachCustomer(inbound))) {
-        inbound.attachments = [{ ...file.attachment, refused: 'not fetched: it reaches no customer', refusal: { kind: 'notFetched' } }];
-        inbound.filesHeldBack = true;
-      } else if (file) {
-        inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
-        delete inbound.filesHeldBack;
-      }
-      try {
-        await host.deliver(inbound);
-        return;
-      } catch (error) {
-        // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the
-        // check): asked again, it is fetched this time. Past a few rounds, the update comes back later.
-        if (!(error instanceof FilesHeldBack) || attempt >= HELD_BACK_ROUNDS) throw error;
-      }
-    }
+    const { senders } = context;
+    return senders ? inOrderOf(senders, decoded.inbound.from.id, () => receiveMessage(decoded, context)) : receiveMessage(decoded, context);
   }
   try {
     await host.deliver(decoded.inbound);
@@ -85,6 +90,31 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
         log.debug({ err: String(error) }, 'could not remove the keyboard of an answered message');
       }),
     );
+  }
+}
+
+/** Brings a message's file into the media store (where it reaches a customer) and delivers the message. */
+async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, context: ReceiveContext): Promise<undefined> {
+  const { api, host, log } = context;
+  const { inbound, file } = decoded;
+  for (let attempt = 1; ; attempt++) {
+    // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
+    // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
+    if (file && inbound.place !== undefined && host.filesReachCustomer && !(await host.filesReachCustomer(inbound))) {
+      inbound.attachments = [{ ...file.attachment, refused: 'not fetched: it reaches no customer', refusal: { kind: 'notFetched' } }];
+      inbound.filesHeldBack = true;
+    } else if (file) {
+      inbound.attachments = [await fetchFile(file, { ...context.files, api, media: host.media, log })];
+      delete inbound.filesHeldBack;
+    }
+    try {
+      await host.deliver(inbound);
+      return;
+    } catch (error) {
+      // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the
+      // check): asked again, it is fetched this time. Past a few rounds, the update comes back later.
+      if (!(error instanceof FilesHeldBack) || attempt >= HELD_BACK_ROUNDS) throw error;
+    }
   }
 }
 

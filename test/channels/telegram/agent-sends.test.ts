@@ -210,3 +210,31 @@ describe('an agent on Telegram shares their live location', () => {
     expect(toldOmar(told)).toEqual(['#2: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.']);
   });
 });
+
+describe('an agent on Telegram sends an album', () => {
+  it('reaches Sheena on WhatsApp in the order he sent it, the caption on the first photo, when Telegram posts its updates at once and the first photo is the largest', async () => {
+    const { api, cloud, omar } = await desk();
+    await omar({ text: '/use 2' });
+    const sizes = [2_000_000, 10, 300_000, 10];
+    sizes.forEach((size, index) => api.addFile(`album-${index}`, Buffer.alloc(size, index + 1)));
+    const updates = sizes.map((size, index) => telegram(OMAR, {
+      media_group_id: 'receipts', photo: [{ file_id: `album-${index}`, file_unique_id: `u-album-${index}`, width: 800, height: 600, file_size: size }],
+      ...(index === 0 ? { caption: 'Your four receipts' } : {}),
+    }));
+    // Telegram's webhook makes several requests at once: each photo's comes in while the first one's file is on its way.
+    const release = api.hold('getFile');
+    const posted: Promise<number>[] = [];
+    for (const update of updates) {
+      posted.push(post(cloud.app, update));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    release();
+    expect(await Promise.all(posted)).toEqual([200, 200, 200, 200]);
+    await settled(cloud, SHEENA);
+    const sent = await cloud.app.store.messagesOfConversation(2);
+    expect(sent.filter((message) => message.direction === 'out' && message.from === 'agent').map((message) => message.relayOf))
+      .toEqual(updates.map((update) => `${OMAR}:${update.message.message_id}`));
+    const images = cloud.graph.sentTo(SHEENA).filter((body) => body.type === 'image');
+    expect(images.map((body) => body.image.caption)).toEqual(['Your four receipts', undefined, undefined, undefined]);
+  });
+});
