@@ -35,7 +35,8 @@ export async function fromAgent(
   if (inbound.deletion) return notPassedOn(ctx, tx, agent, inbound, fx);
   const text = inbound.text ?? '';
   const command = parseAgentCommand(text, agent.language);
-  const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0);
+  // A poll or a dice is meant for a customer too: the agent hears it did not go, rather than how commands work.
+  const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0 || inbound.unsupported !== undefined);
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
   // What the agent's app quoted (a relay of a customer's message, a card): which conversation it is for, what it answers.
   const quoted = inbound.replyTo !== undefined ? await messageOrPartOf(tx, inbound.channel, inbound.replyTo) : undefined;
@@ -67,6 +68,9 @@ export async function fromAgent(
   if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
   toldOf(tx, agent, state, held);
   if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? held.problem, agent.language));
+  if (inbound.unsupported !== undefined && text.trim() === '' && (inbound.attachments?.length ?? 0) === 0) {
+    return reply(word(line('kindNotSent', held.conversation.id, inbound.unsupported), agent.language), held.conversation.id);
+  }
   await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);
   const said = numbered ? { ...inbound, text: numbered.text } : inbound;
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));

@@ -63,7 +63,10 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   const command = parseAgentCommand(text, language);
   if (command && 'error' in command) return reply(command.error);
   if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);
-  if (!text.trim() && !inbound.attachments?.length) return;
+  if (!text.trim() && !inbound.attachments?.length) {
+    if (inbound.unsupported !== undefined) await reply(word(line('kindNotSent', conversation.id, inbound.unsupported), language));
+    return;
+  }
   // Another agent holds it: the customer was told who is with them, and hears them alone. The colleague learns at once
   // that their words went nowhere, rather than believing the customer read them.
   const holder = holderOf(ctx, conversation);

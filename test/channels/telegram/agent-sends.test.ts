@@ -238,3 +238,31 @@ describe('an agent on Telegram sends an album', () => {
     expect(images.map((body) => body.image.caption)).toEqual(['Your four receipts', undefined, undefined, undefined]);
   });
 });
+
+describe('an agent on Telegram sends a poll or a dice', () => {
+  it('reaches no customer, and Omar is told which conversation it did not reach and what to do', async () => {
+    const { api, cloud, omar, toldOmar } = await desk();
+    await omar({ text: '/use 2' });
+    const told = api.sentTo(OMAR).length;
+    const before = cloud.graph.sentTo(SHEENA).length;
+    await omar({ poll: { id: 'p1', question: 'Was this helpful?', options: [{ text: 'Yes', voter_count: 0 }, { text: 'No', voter_count: 0 }], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } });
+    await omar({ dice: { emoji: '🎲', value: 4 } });
+    await eventually(() => toldOmar(told).length === 2);
+    expect(toldOmar(told)).toEqual([
+      '#2: your poll was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.',
+      '#2: your dice was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.',
+    ]);
+    expect(cloud.graph.sentTo(SHEENA).length).toBe(before);
+  });
+
+  it('says so in the desk topic, in the team\'s language', async () => {
+    const { app, api } = await takenByOmar(servers.setUp, '    language: ar\n');
+    const before = deskMessages(api).length;
+    const dice = inTopic({ id: OMAR, name: 'Omar' }, '');
+    delete dice.message.text;
+    dice.message.dice = { emoji: '🎲', value: 6 };
+    expect(await post(app, dice)).toBe(200);
+    await eventually(() => deskMessages(api).length === before + 1);
+    expect(deskMessages(api).at(-1)).toMatchObject({ topic: 55, text: 'المحادثة #1: لم يُرسل نرد إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.' });
+  });
+});
