@@ -2,25 +2,20 @@
 // store may hold (flows may no longer write them), as an Arabic admin meets them on the Contacts page in Chromium:
 // shown with their values and why flows cannot read them, a value given to one refused in the admin's language, and
 // renamed or removed for good. Screenshots go to test-results/admin-ui/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
-import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { hasChromium, inChromium, shot, withPage } from '../admin-ui/scenario.ts';
+import { visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
+import { readShown, withShippedSwitchboard } from './shipped-in-chromium.ts';
 
-const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+const read = readShown;
 
 describe.skipIf(!hasChromium)(inChromium('a contact with fields named like JavaScript’s own'), () => {
   let browser: Browser;
   let app: Switchboard;
-  withChromium(
-    async () => {
-      const started = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
-      return { app: started, stop: async () => { await started.stop(); await cleanupDirs(); } };
-    },
-    (running) => ({ browser, server: { app } } = running),
-  );
+  withShippedSwitchboard((running) => ({ browser, app } = running));
 
   it('shows __proto__ and constructor with their values, refuses a value for one in Arabic, and renames and removes them for good', () => withPage(browser, 'contact-reserved-fields', { locale: 'ar', viewport: { width: 1100, height: 800 } }, async (page) => {
     await visitor(app.url, 'reserved-nour', 'Nour').say('hello');

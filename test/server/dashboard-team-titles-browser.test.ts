@@ -3,15 +3,15 @@
 // reports and the agents' teams name them by their Arabic titles, as agents and customers read them; a team typed
 // by its title filters and transfers; English again on a language switch; a title published in team.yaml is shown
 // without a reload. Screenshots go to test-results/admin-ui/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
-import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { hasChromium, inChromium, shot, withPage } from '../admin-ui/scenario.ts';
+import { visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
+import { readShown, withShippedSwitchboard } from './shipped-in-chromium.ts';
 
-/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
-const read = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+const read = readShown;
 
 const api = (app: Switchboard, method: string, path: string, body?: unknown) =>
   fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -19,13 +19,7 @@ const api = (app: Switchboard, method: string, path: string, body?: unknown) =>
 describe.skipIf(!hasChromium)(inChromium('teams on the Arabic dashboard'), () => {
   let browser: Browser;
   let app: Switchboard;
-  withChromium(
-    async () => {
-      const started = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
-      return { app: started, stop: async () => { await started.stop(); await cleanupDirs(); } };
-    },
-    (running) => ({ browser, server: { app } } = running),
-  );
+  withShippedSwitchboard((running) => ({ browser, app } = running));
 
   it('names each team by its Arabic title, takes a title typed for a team, and shows a newly published title', () => withPage(browser, 'dashboard-team-titles-ar', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
     // Sam's bill waits in Billing's queue: no agent is online.

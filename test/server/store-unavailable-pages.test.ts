@@ -2,21 +2,21 @@
 // store (a database restarting): the page's own words for the server's `unavailable`, with the wait the server asks
 // for, never the server's English; once the store is back, the same action goes through. Screenshots go to
 // test-results/admin-ui/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.ts';
 import type { Conversation } from '../../src/store/types.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
-import { agentToken, cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { hasChromium, inChromium, shot, withPage } from '../admin-ui/scenario.ts';
+import { agentToken, visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
+import { readShown, withShippedSwitchboard } from './shipped-in-chromium.ts';
 
 const UNAVAILABLE_AR = 'يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء. أعد المحاولة بعد 5 ثوانٍ.';
 
 const UNAVAILABLE_EN = 'Switchboard cannot do this right now (it is starting, or cannot reach its store); nothing was done. Try again in 5 s.';
 
-/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
-const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+const read = readShown;
 
 /** `method` of the store fails as a database restarting does, until the returned function puts it back. */
 function outOfReach<K extends 'transaction' | 'contactsBefore'>(app: Switchboard, method: K): () => void {
@@ -30,13 +30,7 @@ function outOfReach<K extends 'transaction' | 'contactsBefore'>(app: Switchboard
 describe.skipIf(!hasChromium)(inChromium('Arabic pages while the store is out of reach'), () => {
   let browser: Browser;
   let app: Switchboard;
-  withChromium(
-    async () => {
-      const started = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
-      return { app: started, stop: async () => { await started.stop(); await cleanupDirs(); } };
-    },
-    (running) => ({ browser, server: { app } } = running),
-  );
+  withShippedSwitchboard((running) => ({ browser, app } = running));
 
   it('the agent console says in Arabic that a reply and an action were not done, and when to try again', () => withPage(browser, 'console-store-unavailable-ar', { locale: 'ar', viewport: { width: 1100, height: 720 } }, async (page) => {
     await page.goto(`${app.url}/agent`);
