@@ -87,7 +87,7 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
 export function choiceAmongWords(choices: readonly FlowChoice[], text: string): { choice: FlowChoice; ownWords: boolean } | undefined {
   if (choiceAlone(choices, asciiDigits(text).trim())) return undefined;
   const words = courteousWords(text).map(bare).filter((word) => word !== '');
-  const said = choices.flatMap((choice) => titleWords(choice).flatMap((title) => {
+  const said = choices.flatMap((choice) => saidWith(choices, choice).flatMap((title) => {
     const starts = title.length < words.length && title.every((word, at) => words[at] === word);
     const ends = title.length < words.length && title.every((word, at) => words[words.length - title.length + at] === word);
     return [...(starts ? [{ choice, beside: words.slice(title.length) }] : []), ...(ends ? [{ choice, beside: words.slice(0, -title.length) }] : [])];
@@ -114,6 +114,18 @@ function choiceAlone(choices: readonly FlowChoice[], text: string): FlowChoice |
   const plain = withoutCourtesy(text);
   const polite = plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
   return polite ?? yesOrNo(choices, plain);
+}
+
+/**
+ * The words a choice is said with, each phrase as bare words: its titles (see `titleWords`), and for the one choice
+ * that is a yes (or a no), a yes (or a no) in other words: "nope, all good" picks [No, that's all].
+ */
+function saidWith(choices: readonly FlowChoice[], choice: FlowChoice): string[][] {
+  const phrases = titleWords(choice);
+  for (const meaning of [SAID_YES, SAID_NO]) {
+    if (meaningOf(choices, meaning) === choice) phrases.push(...[...meaning].map((phrase) => phrase.split(' ')));
+  }
+  return phrases;
 }
 
 /** A choice's titles in every language, and their first words (before a comma…), each as bare words. */
@@ -152,7 +164,12 @@ function yesOrNo(choices: readonly FlowChoice[], words: string): FlowChoice | un
   const said = words.split(' ').map(bare).join(' ');
   const meant = SAID_YES.has(said) ? 'yes' : SAID_NO.has(said) ? 'no' : undefined;
   if (meant === undefined) return undefined;
-  const meaning = meant === 'yes' ? SAID_YES : SAID_NO;
+  return meaningOf(choices, meant === 'yes' ? SAID_YES : SAID_NO);
+}
+
+/** The one choice that is a yes (`SAID_YES`) or a no (`SAID_NO`): by its id, or by its title's first words. */
+function meaningOf(choices: readonly FlowChoice[], meaning: ReadonlySet<string>): FlowChoice | undefined {
+  const meant = meaning === SAID_YES ? 'yes' : 'no';
   const picked = choices.filter((choice) => choice.id === meant
     || allVariants(choice.title).some((title) => meaning.has(courteousWords(title.split(LEADING_PUNCTUATION)[0] ?? '').map(bare).join(' '))));
   return picked.length === 1 ? picked[0] : undefined;

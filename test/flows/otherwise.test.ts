@@ -71,6 +71,10 @@ describe('otherwise: on a choice question', () => {
     ["no, that's all good", 'no'],
     ['لا، كل شيء تمام', 'no'],
     ['yes please help', 'yes'],
+    ['nope, all good', 'no'],
+    ["nah that's all", 'no'],
+    ['كلا، كل شيء تمام', 'no'],
+    ['sure, please help', 'yes'],
   ])('takes %j, a choice with words that only say the customer is sure or done, as that choice', (text, id) => {
     const run = answered(text);
     expect(run.conversation.fields.more).toBe(id);
@@ -149,14 +153,14 @@ describe('a choice said with a few words beside it', () => {
     expect(said(teams, text)[0]).toBe(`Picked ${id}`);
   });
 
-  it.each([['yes, refund', 'yes'], ['no - all good', 'no'], ['نعم، استرداد', 'yes'], ['yes yes', 'yes']])('takes %j as %s', (text, id) => {
+  it.each([['yes, refund', 'yes'], ['no - all good', 'no'], ['نعم، استرداد', 'yes'], ['yes yes', 'yes'], ['sure, refund', 'yes'], ['أكيد، استرداد', 'yes'], ['nope, all good', 'no']])('takes %j as %s', (text, id) => {
     expect(said(plain, text)[0]).toBe(`Picked ${id}`);
   });
 
-  it.each(['billing or sales', 'not billing', 'billing? no', 'no, wrong', 'yes no', 'yes, I guess', 'ربما نعم', 'sales maybe', 'مش الفواتير', 'لا المبيعات', 'no, I still cannot log in', 'billing, my card was charged twice'])(
+  it.each(['billing or sales', 'not billing', 'billing? no', 'no, wrong', 'yes no', 'yes, I guess', 'ربما نعم', 'sales maybe', 'مش الفواتير', 'لا المبيعات', 'no, I still cannot log in', 'billing, my card was charged twice', 'nope, wrong', 'sure, I guess', 'nope, I still cannot log in'])(
     'asks %j again: two choices, a choice taken back or hedged, or a sentence of its own',
     (text) => {
-      const flow = /yes|no,|نعم/.test(text) ? plain : teams;
+      const flow = /yes|no,|nope|sure|نعم/.test(text) ? plain : teams;
       expect(said(flow, text)).toEqual(['Please pick one of the options (you can also type its number).']);
     },
   );
