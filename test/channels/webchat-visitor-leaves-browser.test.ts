@@ -62,6 +62,14 @@ describe.skipIf(!hasChromium)(title, () => {
     return { app, api, layla };
   }
 
+  /** Layla's browser goes offline, and she presses New visitor and says yes: the page asks a name again. */
+  async function leaveOffline(layla: Page): Promise<void> {
+    await layla.context().setOffline(true);
+    layla.once('dialog', (dialog) => void dialog.accept());
+    await layla.click('#restart');
+    await layla.locator('#hello').waitFor();
+  }
+
   /** Layla presses New visitor, says yes, and starts again as "Layla" with a new question. */
   async function startOver(layla: Page): Promise<void> {
     layla.once('dialog', (dialog) => void dialog.accept());
@@ -120,10 +128,7 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('tells the server of a visitor who left while offline once they are back, and only once', async () => {
     const { app, api, layla } = await omarHoldsLayla();
-    await layla.context().setOffline(true);
-    layla.once('dialog', (dialog) => void dialog.accept());
-    await layla.click('#restart');
-    await layla.locator('#hello').waitFor();
+    await leaveOffline(layla);
     // Nothing reached the server: Omar still holds her, and is told nothing yet.
     expect((await app.store.conversation(1))?.status).toBe('open');
     await layla.context().setOffline(false);
@@ -141,10 +146,7 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('tells the server of a visitor who left offline and closed the tab when the chat is next opened', async () => {
     const { app, api, layla } = await omarHoldsLayla();
-    await layla.context().setOffline(true);
-    layla.once('dialog', (dialog) => void dialog.accept());
-    await layla.click('#restart');
-    await layla.locator('#hello').waitFor();
+    await leaveOffline(layla);
     await layla.close();
     await layla.context().setOffline(false);
     expect((await app.store.conversation(1))?.status).toBe('open');
