@@ -166,6 +166,8 @@ export class Statuses {
     // customer now, a customer nothing reaches with what is left to do); anything else, in the channel's.
     await this.#tellAgentWhoWrote(message, async (tx, id, name, excerpt, fx) => {
       tx.deleteDoc(DELAYS_TOLD, String(message.id));
+      // A reaction is told as one, not as a message quoting "[reacted 👍]"; no template carries it.
+      if (message.reaction) return line('reactionNotDelivered', id, name, message.reaction.emoji, reason, known);
       if (known !== 'windowClosed') return line('notDelivered', id, name, excerpt, reason, known);
       // A closed window: the re-engagement template goes in the reply's place, when one is set and has not gone yet.
       const template = await this.options.desk.reengage(tx, message, fx);

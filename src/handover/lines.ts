@@ -232,6 +232,9 @@ const en = {
   // said so, with what is left to the agent: waiting for their next message, or closing.
   notDelivered: (id: number, customer: string | undefined, excerpt: string, reason: string, known?: KnownFailure) =>
     `#${id}: your message to ${customer ?? 'the customer'} was not delivered ("${excerpt}"): ${known ? NOT_DELIVERED_EN[known] : `the channel said "${reason}"`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteEn(id)}` : ''}`,
+  // An agent's reaction the customer's channel did not deliver: said as a reaction, why as for a message.
+  reactionNotDelivered: (id: number, customer: string | undefined, emoji: string, reason: string, known?: KnownFailure) =>
+    `#${id}: your reaction ${emoji} did not reach ${customer ?? 'the customer'}: ${known ? NOT_DELIVERED_EN[known] : `the channel said "${reason}"`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteEn(id)}` : ''}`,
   // The customer's channel delivers only approved templates now (WhatsApp's 24-hour window): those agents may send
   // (`templates`, WHATSAPP_TEMPLATES), or, with none, that only the customer's next message reopens it.
   notDeliveredWindowClosed: (id: number, customer: string | undefined, excerpt: string, templates: readonly string[] = []) =>
@@ -456,6 +459,8 @@ const ar: Wording = {
   editLeavesNothing: (id) => `المحادثة #${id}: لا يترك تعديلك شيئًا يُقرأ، فلم يُرسل شيء؛ ما زالت رسالتك عند العميل كما كانت (لا يمكن سحب رسالة أُرسلت). اكتب التصحيح في رسالة جديدة.`,
   notDelivered: (id, customer, excerpt, reason, known) =>
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteAr(id)}` : ''}`,
+  reactionNotDelivered: (id, customer, emoji, reason, known) =>
+    `المحادثة #${id}: لم يصل تفاعلك ${emoji} إلى ${isolate(customer ?? 'العميل')}: ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteAr(id)}` : ''}`,
   notDeliveredWindowClosed: (id, customer, excerpt, templates = []) =>
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${WINDOW_CLOSED_AR}${templates.length > 0
       ? `: ${templates.map((name) => isolate(`/template ${name}`)).join(' أو ')}`
