@@ -28,6 +28,21 @@ afterEach(async () => {
 });
 
 /** Polls the agent's web chat until a message says `part` (after the `skip` first such); resolves to it. */
+/**
+ * Lina, an agent on the web chat, goes online and is given Sheena's WhatsApp message; then a day passes (her 24-hour
+ * window closed). The agent, whose messages the test writes.
+ */
+async function linaHoldsSheenaADayAgo(cloud: CloudServer, time: ReturnType<typeof clock>): Promise<ReturnType<typeof visitor>> {
+  meta.push(cloud);
+  const lina = visitor(cloud.app.url, 'agent-lina');
+  await lina.say('/online');
+  expect((await cloud.post(cloudFixture('text'))).status).toBe(200);
+  await toldInWebchat(lina, '#1');
+  await cloudSettled(cloud);
+  time.advance(25 * HOUR);
+  return lina;
+}
+
 async function toldInWebchat(agent: ReturnType<typeof visitor>, part: string, skip = 0): Promise<string> {
   let found: string | undefined;
   await eventually(async () => {
@@ -145,13 +160,7 @@ describe('a WhatsApp customer whose 24-hour window closed', () => {
   it('tells the agent no template is set up, rather than to send one, and that the customer\'s next message reopens the window', async () => {
     const time = clock();
     const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: teamWith(), now: time.now });
-    meta.push(cloud);
-    const lina = visitor(cloud.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await cloud.post(cloudFixture('text'))).status).toBe(200);
-    await toldInWebchat(lina, '#1');
-    await cloudSettled(cloud);
-    time.advance(25 * HOUR);
+    const lina = await linaHoldsSheenaADayAgo(cloud, time);
     const before = cloud.graph.callsTo('/messages').length;
 
     await lina.say('Are you still there?');
@@ -168,13 +177,7 @@ describe('a WhatsApp customer whose 24-hour window closed', () => {
       flows: { 'inbound.yaml': assignFlow }, team: teamWith(), now: time.now,
       config: { WHATSAPP_REENGAGE_TEMPLATE: 'reply_waiting', WHATSAPP_TEMPLATES: [{ name: 'reply_waiting', language: 'ar' }] },
     });
-    meta.push(cloud);
-    const lina = visitor(cloud.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await cloud.post(cloudFixture('text'))).status).toBe(200);
-    await toldInWebchat(lina, '#1');
-    await cloudSettled(cloud);
-    time.advance(25 * HOUR);
+    const lina = await linaHoldsSheenaADayAgo(cloud, time);
 
     await lina.say('Your refund went out this morning.\nIt reaches your bank tomorrow.');
     expect(await toldInWebchat(lina, 'last wrote more than 24 hours ago')).toBe(

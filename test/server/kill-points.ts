@@ -107,6 +107,16 @@ export class Life {
     expect(await postUpdate(this.server.url, text(chat, body)), `"${body}" acknowledged`).toBe(200);
   }
 
+  /** Omar goes online and Layla, with her email, picks Billing: her conversation #1 is his, his card received. */
+  async omarHoldsLayla(): Promise<void> {
+    await this.say(OMAR, '/online');
+    await this.sees(OMAR, /online/i);
+    await this.say(LAYLA, 'hi');
+    await this.say(LAYLA, 'layla@example.com');
+    await this.say(LAYLA, 'Billing');
+    await this.sees(OMAR, /^#1 · new conversation/);
+  }
+
   sent(chat: number): string[] {
     return this.api.sentTo(chat);
   }

@@ -12,12 +12,7 @@ cleanUpAfterEach();
 
 it.skipIf(process.env.STORE === 'postgres')('tells each side once what the relay both ways, a transfer to a queue and an agent coming online said when killed while sending it', async () => {
   const life = await Life.begin();
-  await life.say(OMAR, '/online');
-  await life.sees(OMAR, /online/i);
-  await life.say(LAYLA, 'hi');
-  await life.say(LAYLA, 'layla@example.com');
-  await life.say(LAYLA, 'Billing');
-  await life.sees(OMAR, /#1/);
+  await life.omarHoldsLayla();
 
   await life.killWhileSending([OMAR], () => life.say(LAYLA, 'Where is my refund?'));
   await life.sees(OMAR, '#1 Layla: Where is my refund?');

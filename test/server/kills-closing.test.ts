@@ -10,12 +10,7 @@ cleanUpAfterEach();
 
 it.skipIf(process.env.STORE === 'postgres')('says the close, asks the survey and thanks for the rating once each when killed while sending them', async () => {
   const life = await Life.begin();
-  await life.say(OMAR, '/online');
-  await life.sees(OMAR, /online/i);
-  await life.say(LAYLA, 'hi');
-  await life.say(LAYLA, 'layla@example.com');
-  await life.say(LAYLA, 'Billing');
-  await life.sees(OMAR, /^#1 · new conversation/);
+  await life.omarHoldsLayla();
 
   await life.killWhileSending([LAYLA, OMAR], () => life.say(OMAR, '/close'));
   await life.sees(LAYLA, 'How did we do, from 1 to 5?');
