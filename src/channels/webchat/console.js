@@ -796,7 +796,7 @@ function fillTemplates() {
 }
 
 let shownTimer;
-/** How many times the line under the header was set: an action's late "done" does not cover a newer line. */
+/** How many lines were said under the header: an action's late "done" does not cover a newer one. */
 let linesShown = 0;
 /** How the line under the header is said again in another language, when the agent switches to it. */
 let shownAgain;
@@ -806,7 +806,8 @@ let shownAgain;
  * the console's new language; without it, a switch of language clears the line (the server worded it in the old one).
  */
 function show(text, ok, unreachable = false, again = undefined) {
-  linesShown++;
+  // A line cleared (its time up) is nothing newer for an action's answer to keep off.
+  if (text) linesShown++;
   clearTimeout(shownTimer);
   shownAgain = text ? again : undefined;
   $('result').textContent = text;
