@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
-import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, usePaged } from '../ui.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, useNow, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
 import { TeamName, teamNamed, teamShown, useTeamTitles } from '../teams.tsx';
 
@@ -13,6 +13,23 @@ const STAGES: Record<ConversationSummary['stage'], StringKey> = { bot: 'stageBot
 
 export function stageLabel(conversation: Pick<ConversationSummary, 'status' | 'stage'>): string {
   return conversation.status === 'closed' ? t('closed') : t(STAGES[conversation.stage] ?? 'open');
+}
+
+/** Whether the conversation waits in a queue now: what `Waited` counts. */
+const inQueue = (conversation: ConversationSummary): boolean => conversation.status === 'open' && conversation.stage === 'queued';
+
+/**
+ * Seconds the customer of a queued conversation has waited at `now` (ms): since it joined its queue, as the queue board
+ * counts; as the server counted it when it was fetched, for a record without `queuedAt`.
+ */
+function waitedSeconds(conversation: ConversationSummary, now: number): number {
+  return conversation.queuedAt !== undefined ? (now - Date.parse(conversation.queuedAt)) / 1000 : conversation.waitingSeconds ?? 0;
+}
+
+/** How long a queued conversation's customer has waited, counting on every second (`words`: how the page says it). */
+function Waited({ conversation, words }: { conversation: ConversationSummary; words: (time: string) => string }) {
+  const now = useNow(1000);
+  return <>{words(duration(waitedSeconds(conversation, now)))}</>;
 }
 
 export function ConversationRows({ conversations }: { conversations: ConversationSummary[] }) {
@@ -28,6 +45,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
               <span class="badge">{channelName(conversation.channel)}</span>
               {conversation.team ? <TeamName name={conversation.team} /> : null}
               {conversation.agentName ? <bdi>{conversation.agentName}</bdi> : null}
+              {inQueue(conversation) ? <span class="wait"><Waited conversation={conversation} words={(time) => t('waitedFor', { time })} /></span> : null}
               <span class="muted">{when(conversation.openedAt)}</span>
             </span>
             {conversation.lastMessage ? <span class="last" dir="auto" translate={false}>{conversation.lastMessage.text}</span> : null}
@@ -38,12 +56,22 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
   );
 }
 
+/** Queued conversations first by how long they have waited, the longest first; the others after, as they came. */
+function longestWaitingFirst(conversations: ConversationSummary[]): ConversationSummary[] {
+  const now = Date.now();
+  const waited = (conversation: ConversationSummary) => (inQueue(conversation) ? waitedSeconds(conversation, now) : -1);
+  return [...conversations].sort((a, b) => waited(b) - waited(a));
+}
+
 export function ConversationList() {
   const [filters, setFilters] = useState({ q: '', status: '', stage: '', team: '' });
   const [applied, setApplied] = useState(filters);
   // A team typed as the page names it (الفواتير) is searched by its name in team.yaml (Billing).
-  const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, team: teamNamed(applied.team), cursor, limit: 50 })}`)
-    .then(({ conversations: items, nextCursor }) => ({ items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
+  // The queue alone is read whole (as the queue board reads it) and shown longest-waiting first: the customer who has
+  // waited longest is the one to see, not the newest.
+  const queue = applied.stage === 'queued' && applied.status !== 'closed';
+  const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, team: teamNamed(applied.team), cursor, limit: queue ? 200 : 50 })}`)
+    .then(({ conversations: items, nextCursor }) => ({ items: queue ? longestWaitingFirst(items) : items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
   const refresh = useMemo(() => debounce(list.first.reload, 500), []);
   useEffect(() => refresh.cancel, []);
   useLive('conversation', refresh);
@@ -301,7 +329,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
                       {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd class="closing-note" dir="auto">{conversation.closingNote}</dd></> : null}
-                      {conversation.waitingSeconds !== undefined && conversation.stage === 'queued' ? <><dt>{t('waiting')}</dt><dd>{duration(conversation.waitingSeconds)}</dd></> : null}
+                      {inQueue(conversation) ? <><dt>{t('waiting')}</dt><dd class="waiting"><Waited conversation={conversation} words={(time) => time} /></dd></> : null}
                     </dl>
                     <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contactName(contact)}</bdi></a></p>
                     {(conversation.shown ?? []).length > 0 ? (

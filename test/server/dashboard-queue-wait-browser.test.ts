@@ -1,0 +1,74 @@
+// How long each queued customer has waited, as the admin reads it in Chromium on a real Switchboard with the shipped
+// data: the conversations list says it on each queued row ("waiting 30 min", «ينتظر منذ 30 د»), counting on while the
+// page stays open, and, filtered to the queue, puts the customer who has waited longest first; so does a queued
+// conversation's details. Screenshots go to test-results/admin-ui/.
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN } from './admin/client.ts';
+import { readShown as read } from './shipped-in-chromium.ts';
+
+const MINUTE = 60_000;
+
+describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited, on the dashboard'), () => {
+  let browser: Browser;
+  let app: Switchboard;
+  // The server's clock runs `behind` ms behind the real one while customers queue, then catches up: they have waited that long.
+  const clock = { behind: 0 };
+  withChromium(
+    async () => {
+      const running = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN, now: () => new Date(Date.now() - clock.behind) });
+      return { app: running, stop: async () => { await running.stop(); await cleanupDirs(); } };
+    },
+    (running) => ({ browser, app } = { browser: running.browser, app: running.server.app }),
+  );
+
+  /** A customer of the shipped flow who ends in Billing's queue (nobody is online), `ago` ms ago. */
+  async function queuedAgo(session: string, name: string, ago: number): Promise<void> {
+    clock.behind = ago;
+    const customer = visitor(app.url, session, name);
+    for (const text of ['hello', `${session}@example.com`, 'I was charged twice']) expect((await customer.say(text)).status).toBe(202);
+    await expect.poll(async () => (await app.store.openConversations({ stage: 'queued' })).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await customer.messages()).some((message) => /in line/.test(message.text)), { timeout: 15_000 }).toBe(true);
+    clock.behind = 0;
+  }
+
+  it('says on each queued conversation how long its customer has waited, live, longest first in the queue, in English and Arabic', () => withPage(browser, 'dashboard-queue-wait', { viewport: { width: 1280, height: 900 } }, async (page) => {
+    await queuedAgo('wait-sam', 'Sam', 30 * MINUTE);
+    await queuedAgo('wait-lina', 'Lina', 5 * MINUTE);
+    await queuedAgo('wait-omid', 'Omid', 0);
+
+    await page.goto(`${app.url}/admin#/conversations`);
+    await page.fill('#token', ADMIN_TOKEN);
+    await page.locator('form button[type="submit"]').click();
+    const row = (name: string) => page.locator('.rows .row', { hasText: name });
+    await expect.poll(() => page.locator('.rows .row').count(), { timeout: 15_000 }).toBe(3);
+    expect(await read(page, '.rows .row:has-text("Sam") .wait')).toBe('waiting 30 min');
+    expect(await read(page, '.rows .row:has-text("Lina") .wait')).toBe('waiting 5 min');
+    // It counts on while the page stays open.
+    const first = await row('Omid').locator('.wait').innerText();
+    expect(first).toMatch(/^waiting \d+ s$/);
+    await expect.poll(() => row('Omid').locator('.wait').innerText(), { timeout: 10_000 }).not.toBe(first);
+
+    // The queue alone: the customer who has waited longest first.
+    await page.selectOption('.filters select >> nth=1', 'queued');
+    await page.locator('.filters button[type="submit"]').click();
+    await expect.poll(async () => (await page.locator('.rows .row .who').allInnerTexts()).map((text) => text.replace(/[\u2066-\u2069]/g, '').replace(/^#\d+ · /, '')), { timeout: 10_000 }).toEqual(['Sam', 'Lina', 'Omid']);
+    await shot(page, 'dashboard-queue-wait-en');
+
+    // Sam's details say it too, counting on.
+    await row('Sam').locator('a').click();
+    await page.locator('dd.waiting').waitFor();
+    expect(await read(page, 'dd.waiting')).toBe('30 min');
+
+    // In Arabic.
+    await page.locator('header button.lang, button.lang').first().click();
+    await expect.poll(() => read(page, 'dd.waiting')).toBe('30 د');
+    await page.goto(`${app.url}/admin#/conversations`);
+    await expect.poll(() => page.locator('.rows .row .wait').count(), { timeout: 10_000 }).toBe(3);
+    expect(await read(page, '.rows .row:has-text("Sam") .wait')).toBe('ينتظر منذ 30 د');
+    await shot(page, 'dashboard-queue-wait-ar');
+  }), 90_000);
+});
