@@ -217,6 +217,9 @@ export interface TimelineEvent {
   intent?: string;
   /** The title of the route that sets `intent`, in the dashboard's language, when a route titles it. */
   topic?: string;
+  /** Whose it was (a name), when nobody moved it: its customer waited too long (`because`) for that agent. */
+  from?: string;
+  because?: 'unanswered' | 'away';
 }
 
 export interface Agent {

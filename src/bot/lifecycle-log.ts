@@ -17,9 +17,9 @@ export function logLifecycle(bus: EventBus, log: Logger): () => void {
   const offs = [
     bus.on('conversation.opened', ({ conversation, source }) => log.info({ ...ids(conversation), source }, 'conversation opened')),
     bus.on('intent.classified', ({ conversation, intent, confidence }) => log.info({ ...ids(conversation), intent, confidence: Math.round(confidence * 100) / 100 }, 'conversation classified')),
-    bus.on('conversation.queued', ({ conversation }) => log.info(ids(conversation), 'conversation queued')),
+    bus.on('conversation.queued', ({ conversation, from, because }) => log.info({ ...ids(conversation), ...(from !== undefined ? { from, reason: because } : {}) }, 'conversation queued')),
     bus.on('conversation.assigned', ({ conversation }) => log.info({ ...ids(conversation), ...(conversation.takenOver ? { takenOverOn: conversation.takenOver.channel } : {}) }, conversation.takenOver ? 'conversation taken over from the business app' : 'conversation assigned')),
-    bus.on('conversation.transferred', ({ conversation, agentId, to }) => log.info({ ...ids(conversation), by: agentId, to }, 'conversation transferred')),
+    bus.on('conversation.transferred', ({ conversation, agentId, to, from, because }) => log.info({ ...ids(conversation), by: agentId, to, ...(from !== undefined ? { from, reason: because } : {}) }, 'conversation transferred')),
     bus.on('conversation.handedBack', ({ conversation, agentId }) => log.info({ ...ids(conversation), by: agentId }, 'conversation handed back to the bot')),
     bus.on('conversation.closed', ({ conversation }) => log.info({ ...ids(conversation), by: conversation.closedBy }, 'conversation closed')),
     bus.on('agent.status', ({ agentId, status, because }) => log.info({ agent: agentId, status, reason: because ?? 'agent' }, `agent ${status}`)),

@@ -34,6 +34,10 @@ export interface TimelineEvent {
   /** The agent it was given to. */
   agentId?: string;
   intent?: string;
+  /** Whose it was, when nobody moved it (`by` the inactivity timer): the id of the agent who held it. */
+  from?: string;
+  /** Why it went, then: its customer waited too long for an answer from `from` (`unanswered`), who is `away`. */
+  because?: 'unanswered' | 'away';
 }
 
 /**
@@ -77,7 +81,8 @@ function momentOf(event: DomainEvent, at: string): { conversationId: number; mom
     case 'conversation.queued': {
       const { id, team } = event.payload.conversation;
       // Put back by the away rule (AWAY_REQUEUE_AFTER): nobody's move, as an auto-close is.
-      const by = event.payload.by !== undefined ? { by: actorOf(event.payload.by) } : {};
+      const { from, because } = event.payload;
+      const by = event.payload.by !== undefined ? { by: actorOf(event.payload.by), ...(from !== undefined ? { from } : {}), ...(because !== undefined ? { because } : {}) } : {};
       return make(id, 'queued', team ? { team, detail: event.payload.by !== undefined ? `${team} by ${event.payload.by}` : team, ...by } : by);
     }
     case 'conversation.assigned': {
@@ -85,8 +90,8 @@ function momentOf(event: DomainEvent, at: string): { conversationId: number; mom
       return make(id, 'assigned', agentId ? { agentId, detail: agentId } : {});
     }
     case 'conversation.transferred': {
-      const { conversation, to, agentId } = event.payload;
-      return make(conversation.id, 'transferred', { to, by: actorOf(agentId), detail: `to ${to} by ${agentId}` });
+      const { conversation, to, agentId, from, because } = event.payload;
+      return make(conversation.id, 'transferred', { to, by: actorOf(agentId), ...(from !== undefined ? { from } : {}), ...(because !== undefined ? { because } : {}), detail: `to ${to} by ${agentId}` });
     }
     case 'conversation.handedBack': return make(event.payload.conversation.id, 'handed back', doneBy(event.payload.agentId));
     case 'conversation.closed': {

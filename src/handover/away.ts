@@ -71,7 +71,7 @@ export async function passOnFromAway(ctx: DeskContext, tx: Tx, conversation: Con
   if (due === undefined || due > now || since === undefined) return false;
   const team = conversation.team ?? '';
   ctx.log.warn({ conversation: conversation.id, agent: agent.id, team, waitedMs: now - since }, 'the customer waited too long for an agent who is away (AWAY_REQUEUE_AFTER); conversation back in its queue');
-  await requeue(ctx, tx, conversation, fx, { agent: agent.name });
+  await requeue(ctx, tx, conversation, fx, { agent: agent.name, id: agent.id });
   const after = await tx.conversation(conversation.id);
   const taker = after?.stage === 'assigned' && after.agentId !== undefined ? ctx.directory.agent(after.agentId)?.name : undefined;
   const customer = (await tx.contact(conversation.contactId))?.name;

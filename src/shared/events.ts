@@ -10,12 +10,19 @@ export interface DomainEvents {
   'message.status': { message: Message; status: 'sent' | 'delivered' | 'read' | 'failed'; reason?: string };
   'contact.updated': { contact: Contact };
   'intent.classified': { conversation: Conversation; intent: string; confidence: number };
-  /** `by`: `auto` when it went back to its queue because its customer waited too long for an agent who is away. */
-  'conversation.queued': { conversation: Conversation; by?: 'auto' };
+  /**
+   * `by`: `auto` when it went back to its queue because its customer waited too long (`because: 'away'`) for the agent
+   * who is away, `from` (their id).
+   */
+  'conversation.queued': { conversation: Conversation; by?: 'auto'; from?: string; because?: 'away' };
   'conversation.assigned': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation };
-  /** An agent moved the conversation to another team or a colleague. */
-  'conversation.transferred': { conversation: Conversation; agentId: string; to: string };
+  /**
+   * An agent moved the conversation to another team or a colleague; `agentId: 'auto'`: nobody did, it went to the
+   * colleague `to` because its customer waited too long (`because: 'unanswered'`) for an answer from `from` (the id of
+   * the agent who held it).
+   */
+  'conversation.transferred': { conversation: Conversation; agentId: string; to: string; from?: string; because?: 'unanswered' };
   /** An agent went online or away; `because` when the agent did not choose it (`noConsole`: no console of theirs connected). */
   'agent.status': { agentId: string; status: 'online' | 'away'; because?: 'noConsole' };
   /** An agent handed the conversation back to the bot. */

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, start, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, recordingLog, start, visitor } from '../helpers.ts';
 
 const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "You are number {{queue.position}} in line."\n';
 const team = `
@@ -188,4 +188,36 @@ it('tells a customer who writes in Arabic, in Arabic, that another agent will an
   const told = await reads(layla, (text) => text === 'انضم \u2068Sara\u2069 إلى المحادثة.');
   expect(told.slice(-2)).toEqual(['حتى لا يطول انتظارك، سيجيبك موظف آخر.', 'انضم \u2068Sara\u2069 إلى المحادثة.']);
   await reads(omar, (text) => /^#1 was passed to Sara: .*ليلى.* had waited 2 h for your answer\.$/.test(text));
+}, 30_000);
+
+it('tells the admin and the log whose customer went to a colleague and why, and whose went back to the queue from an away agent', async () => {
+  const clock = { now: new Date('2026-12-01T09:00:00Z') };
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), `${team}  - name: Sara\n    webchat: agent-sara\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n`);
+  const { log, lines } = recordingLog();
+  const app = await start(dir, { now: () => clock.now, adminToken: 'admin-token-0123456789abcdef', config: { UNANSWERED_PASS_ON_AFTER: 2 * HOUR, AWAY_REQUEUE_AFTER: 10 * 60_000 }, log } as Parameters<typeof start>[1]);
+  apps.push(app);
+  const events = async (id: number) => ((await (await fetch(`${app.url}/api/conversations/${id}`, { headers: { authorization: 'Bearer admin-token-0123456789abcdef' } })).json()) as { events: Record<string, unknown>[] }).events;
+  const [omar, sara, layla, sam] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'agent-sara'), visitor(app.url, 'layla', 'Layla'), visitor(app.url, 'sam', 'Sam')];
+  await omar.say('/online');
+  await layla.say('My invoice is wrong');
+  await reads(omar, (text) => text.includes('My invoice is wrong'));
+  await sara.say('/online');
+  clock.now = new Date(clock.now.getTime() + 2 * HOUR);
+  await app.runtime.sweep();
+  await reads(layla, (text) => text === '\u2068Sara\u2069 has joined the conversation.');
+  // Nobody moved it: Omar had left Layla unanswered too long.
+  expect((await events(1)).find((event) => event.type === 'transferred')).toMatchObject({ to: 'Sara', by: { kind: 'inactivity' }, from: 'Omar', because: 'unanswered' });
+  expect(lines.find((line) => line.msg === 'conversation transferred')).toMatchObject({ conversation: 1, agent: 'sara', by: 'auto', to: 'Sara', from: 'omar', reason: 'unanswered' });
+
+  // Omar takes Sam (Sara is away), then goes away too: Sam goes back to the queue after AWAY_REQUEUE_AFTER.
+  await sara.say('/away');
+  await sam.say('Where is my refund?');
+  await reads(omar, (text) => text.includes('Where is my refund?'));
+  await omar.say('/away');
+  clock.now = new Date(clock.now.getTime() + 11 * 60_000);
+  await app.runtime.sweep();
+  await reads(sam, (text) => /is away at the moment/.test(text));
+  expect((await events(2)).filter((event) => event.type === 'queued').at(-1)).toMatchObject({ team: 'Billing', by: { kind: 'inactivity' }, from: 'Omar', because: 'away' });
+  expect(lines.filter((line) => line.msg === 'conversation queued').at(-1)).toMatchObject({ conversation: 2, from: 'omar', reason: 'away' });
 }, 30_000);

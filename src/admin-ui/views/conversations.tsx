@@ -124,7 +124,10 @@ function EventDetail({ event }: { event: TimelineEvent }) {
     // Where a transfer went: a team (by its title) or a colleague.
     event.to !== undefined ? <bdi>{t('evTo', { to: teamShown(event.to) })}</bdi> : undefined,
     event.team !== undefined ? <TeamName name={event.team} /> : event.agent !== undefined ? <bdi>{event.agent}</bdi> : event.intent !== undefined ? <Intent intent={event.intent} topic={event.topic} /> : undefined,
-    event.by ? <bdi>{event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])}</bdi> : undefined,
+    // Nobody's move: whose it was, and why it went (the customer waited too long for that agent).
+    event.from !== undefined && event.because !== undefined
+      ? <bdi>{t(event.because === 'away' ? 'evFromAway' : 'evFromUnanswered', { agent: event.from })}</bdi>
+      : event.by ? <bdi>{event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])}</bdi> : undefined,
   ].filter((part) => part !== undefined);
   if (parts.length > 0) return <> · {parts.flatMap((part, index) => (index > 0 ? [' · ', part] : [part]))}</>;
   if (event.detail === undefined) return null;

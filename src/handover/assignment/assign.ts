@@ -117,7 +117,7 @@ function servedTeam(ctx: DeskContext): Team | undefined {
  * `away`: the agent (their name) is in team.yaml but away, and the customer waited too long for them (see
  * `awayTooLong`): the customer is told that agent is away, rather than gone.
  */
-export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string }): Promise<void> {
+export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }): Promise<void> {
   const now = stamp(ctx);
   conversation.stage = 'queued';
   delete conversation.agentId;
@@ -133,7 +133,7 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
     fx.placeInLine(conversation.team);
   }
   tx.putConversation(conversation);
-  fx.emit({ type: 'conversation.queued', payload: { conversation, ...(away ? { by: 'auto' as const } : {}) } });
+  fx.emit({ type: 'conversation.queued', payload: { conversation, ...(away ? { by: 'auto' as const, from: away.id, because: 'away' as const } : {}) } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
   // Taken by a free colleague at once, never placed: its customer would hear "Lina has joined" alone, though they
   // were talking with someone else. Told why first (the joined notice follows, at the commit).
@@ -158,7 +158,7 @@ export async function passToColleague(ctx: DeskContext, tx: Tx, conversation: Co
   const language = (await tx.contact(conversation.contactId))?.language;
   await toCustomer(ctx, tx, conversation, { from: 'bot', text: byLanguage(ANOTHER_AGENT, language) }, fx);
   // Nobody's move, as an auto-close is: the timeline (and the agent console) say it was the wait.
-  fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'auto', to: colleague.name } });
+  fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'auto', to: colleague.name, from: from.id, because: 'unanswered' } });
   await giveTo(ctx, tx, conversation, colleague, fx);
   return colleague;
 }

@@ -168,7 +168,7 @@ function partsFromDetail(event: TimelineEvent): TimelineEvent {
  */
 function described(event: TimelineEvent, directory: TeamDirectory, wording: Wording, language: string | undefined) {
   const recordedApart = event.by !== undefined || event.to !== undefined || event.team !== undefined || event.agentId !== undefined || event.intent !== undefined;
-  const { at, type, detail, by, to, team, agentId, intent } = recordedApart ? event : partsFromDetail(event);
+  const { at, type, detail, by, to, team, agentId, intent, from, because } = recordedApart ? event : partsFromDetail(event);
   const topic = intent !== undefined ? routeTitle(intent, wording, language) : undefined;
   return {
     at, type,
@@ -179,6 +179,8 @@ function described(event: TimelineEvent, directory: TeamDirectory, wording: Word
     ...(agentId !== undefined ? { agent: directory.agent(agentId)?.name ?? agentId } : {}),
     ...(intent !== undefined ? { intent } : {}),
     ...(topic !== undefined ? { topic } : {}),
+    ...(from !== undefined ? { from: directory.agent(from)?.name ?? from } : {}),
+    ...(because !== undefined ? { because } : {}),
   };
 }
 
