@@ -456,7 +456,8 @@ export class Runtime {
    * their queues now, rather than at their next close or /online. What it gives is counted in `given`.
    */
   async #teamChanged(before: Roster, after: Roster, given: RoomGiven): Promise<void> {
-    await this.#timers.requeueOrphans().catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
+    const removed = before.agents.filter((agent) => !after.agents.some((kept) => kept.id === agent.id));
+    await this.#timers.requeueOrphans(removed).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
     await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id), given);
   }
 

@@ -15,6 +15,7 @@ import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
+import type { Agent } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
 import type { DeskThreads } from './desk-threads.ts';
 import { placeHeldBack, type Notices } from './notices.ts';
@@ -439,9 +440,10 @@ export class Timers {
   /**
    * Conversations held by agents no longer in team.yaml go back to their team's queue, and those queued where no agent
    * in team.yaml could take them go to a team whose agents can. Runs at start (an agent removed while the server was
-   * down), on every change of team.yaml, and at every check (a failed one retries).
+   * down), on every change of team.yaml, and at every check (a failed one retries). `removed`: the agents the change
+   * removed, as team.yaml had them: each is told, in their language, where their conversations went.
    */
-  async requeueOrphans(): Promise<void> {
+  async requeueOrphans(removed: readonly Agent[] = []): Promise<void> {
     const { store, directory, log, desk, transactions } = this.options;
     // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
     if (directory.errors().length > 0) return;
@@ -454,7 +456,7 @@ export class Timers {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
         log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
-        await desk.requeue(tx, fresh, fx);
+        await desk.requeue(tx, fresh, fx, removed.find((agent) => agent.id === fresh.agentId));
       });
     }
     // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.

@@ -109,8 +109,12 @@ export class Desk {
   }
 
 
-  requeue(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
-    return requeue(this.#ctx, tx, conversation, fx);
+  /**
+   * Puts a conversation whose agent left team.yaml back in its queue (see `requeue`); `removed`: that agent as team.yaml
+   * had them, when known, who is told where it went.
+   */
+  requeue(tx: Tx, conversation: Conversation, fx: DeskEffects, removed?: Agent): Promise<void> {
+    return requeue(this.#ctx, tx, conversation, fx, undefined, removed);
   }
 
   /** Whether nobody in team.yaml could take this queued conversation (see `rehome`). */

@@ -125,6 +125,9 @@ const en = {
   // `waitedMs` for their answer (UNANSWERED_PASS_ON_AFTER).
   passedOnUnanswered: (id: number, customer: string | undefined, waitedMs: number, taker: string) =>
     `#${id} was passed to ${taker}: ${isolateRtl(customer ?? 'the customer')} had waited ${describeDuration(waitedMs)} for your answer.`,
+  // What an agent removed from team.yaml is told of a conversation they held: it went to `taker`, or back to `team`'s queue.
+  passedOnRemoved: (id: number, customer: string | undefined, team: string, taker?: string) =>
+    `#${id} was passed ${taker ? `to ${taker}` : `back to ${team}'s queue`}: you are no longer an agent in team.yaml, and nothing more you write reaches ${isolateRtl(customer ?? 'the customer')}.`,
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -392,6 +395,8 @@ const ar: Wording = {
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,
   awaitsAnswer: (id, customer, waitedMs) => `#${id}: ينتظر ${isolate(customer ?? 'العميل')} ردك منذ ${durationAr(waitedMs)}.`,
   passedOnUnanswered: (id, customer, waitedMs, taker) => `أُسندت المحادثة #${id} إلى ${isolate(taker)}: انتظر ${isolate(customer ?? 'العميل')} ردك مدة ${durationAr(waitedMs)}.`,
+  passedOnRemoved: (id, customer, team, taker) =>
+    `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`}: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى ${isolate(customer ?? 'العميل')}.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',

@@ -399,6 +399,29 @@ describe('handover', () => {
     await d.h.close();
   });
 
+  it('tells an agent removed from team.yaml, where they last wrote from and in their language, where each customer they held went', async () => {
+    const d = await desk({ teamYaml: team.replace('teams: [Billing]\n    max_open: 2', 'teams: [Billing]\n    max_open: 2\n    language: ar') });
+    await d.agent('9001', '/online');
+    for (const who of ['r1', 'r2']) {
+      await d.customer(who, 'hi');
+      await d.customer(who, 'Billing');
+    }
+    const [r1, r2] = [await d.conversationOf('r1'), await d.conversationOf('r2')];
+    expect(await d.h.store.conversation(r2)).toMatchObject({ agentId: 'omar' });
+    // Sara has room for one: she takes r1; r2 goes back to Billing's queue.
+    await d.agent('9002', '/online');
+    await writeFile(join(d.h.dir, 'team.yaml'), team.replace(/  - name: Omar[\s\S]*?max_open: 2\n/, ''));
+    await reloadTeam(d);
+    expect(await d.h.store.conversation(r1)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(await d.h.store.conversation(r2)).toMatchObject({ stage: 'queued' });
+    const told = d.agents.textsTo('9001').slice(-2);
+    expect(told).toEqual([
+      `أُسندت المحادثة #${r1} إلى \u2068Sara\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+      `أُعيدت المحادثة #${r2} إلى قائمة انتظار فريق \u2068Billing\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+    ]);
+    await d.h.close();
+  });
+
   it('puts the customers of an agent removed from team.yaml behind those already waiting, and tells them their place', async () => {
     const d = await desk();
     await d.agent('9001', '/online');

@@ -115,9 +115,10 @@ function servedTeam(ctx: DeskContext): Team | undefined {
  * never gets worse. Among those coming back at once, one no agent had answered yet keeps its first wait (it has waited
  * longest); one an agent answered waits from now. Its customer is told why and their place, once it has one.
  * `away`: the agent (their name) is in team.yaml but away, and the customer waited too long for them (see
- * `awayTooLong`): the customer is told that agent is away, rather than gone.
+ * `awayTooLong`): the customer is told that agent is away, rather than gone. `removed`: the agent who held it, as
+ * team.yaml had them before they were removed: told, where they last wrote from, where it went.
  */
-export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }): Promise<void> {
+export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }, removed?: Agent): Promise<void> {
   const now = stamp(ctx);
   conversation.stage = 'queued';
   delete conversation.agentId;
@@ -141,6 +142,12 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   if (taken?.stage === 'assigned' && conversation.team) {
     const language = (await tx.contact(conversation.contactId))?.language;
     await toCustomer(ctx, tx, taken, { from: 'bot', text: away ? byLanguage(agentAway(away.agent), language) : byLanguage(AGENT_GONE, language) }, fx);
+  }
+  if (removed) {
+    // Their app still shows the customer's messages: a reply there would reach nobody, or open a conversation of its own.
+    const taker = taken?.stage === 'assigned' && taken.agentId !== undefined ? ctx.directory.agent(taken.agentId)?.name : undefined;
+    const customer = (await tx.contact(conversation.contactId))?.name;
+    await toAgent(ctx, tx, removed, word(line('passedOnRemoved', conversation.id, customer, ctx.directory.title(conversation.team ?? '', removed.language), taker), removed.language), fx, conversation.id);
   }
 }
 
