@@ -1,5 +1,5 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
-// first response and resolution times, intents), each team's and agent's figures, and the same as CSV. The "to" day
+// first response time, median resolution time, intents), each team's and agent's figures, and the same as CSV. The "to" day
 // is included; the days are those of the browser's time zone.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
@@ -68,22 +68,18 @@ function dayLabel(days: readonly string[], index: number, width: number, newestF
 }
 
 /**
- * A chart as an Arabic page draws it: the days from the right (today on the left), the value axis on the right, and
- * side by side bars in the legend's order read from the right. The data are turned around, not the axis: Chart.js
- * makes room for the end labels by the first and last days, and with `reverse` it made it on the wrong sides (today's
- * label was cut at the left edge on a phone); and it places a day's bars left to right whatever the axis's direction.
+ * A chart as an Arabic page draws it: the days from the right (today on the left), the value axis on the right. The
+ * data are turned around, not the axis: Chart.js makes room for the end labels by the first and last days, and with
+ * `reverse` it made it on the wrong sides (today's label was cut at the left edge on a phone).
  */
-function rightToLeft(config: ChartConfiguration<'bar'>, grouped: boolean): ChartConfiguration<'bar'> {
+function rightToLeft(config: ChartConfiguration<'bar'>): ChartConfiguration<'bar'> {
   const datasets = config.data.datasets.map((dataset) => ({ ...dataset, data: [...dataset.data].reverse() }));
-  return {
-    ...config,
-    data: { ...config.data, labels: [...(config.data.labels ?? [])].reverse(), datasets: grouped ? datasets.reverse() : datasets },
-  };
+  return { ...config, data: { ...config.data, labels: [...(config.data.labels ?? [])].reverse(), datasets } };
 }
 
 /**
  * One chart of bars by day, drawn again when its configuration changes, and in the page's direction: counts stacked
- * (a day's teams add up to its conversations), times side by side (a median does not add up).
+ * (a day's teams add up to its conversations); `times`, one median time a day, its name in the title, so no legend.
  */
 function ChartBox({ title, config, times = false }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -91,7 +87,7 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
   useEffect(() => {
     if (empty) return;
     const rtl = lang() === 'ar';
-    const drawn = rtl ? rightToLeft(config, times) : config;
+    const drawn = rtl ? rightToLeft(config) : config;
     // Days in the page's words on the axis, as many as fit; the tooltip says the whole date.
     const labels = (drawn.data.labels ?? []) as string[];
     const chart = new Chart(canvas.current!, {
@@ -104,7 +100,7 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
         locale: lang(),
         ...config.options,
         // Turned around, side by side bars are listed back in their own order.
-        plugins: { legend: { rtl, position: 'bottom', reverse: rtl && times }, tooltip: { rtl, ...config.options?.plugins?.tooltip, callbacks: { title: (items: { label: string }[]) => reportDay(items[0]?.label ?? '', 'whole'), ...config.options?.plugins?.tooltip?.callbacks } } },
+        plugins: { legend: { rtl, position: 'bottom', display: !times }, tooltip: { rtl, ...config.options?.plugins?.tooltip, callbacks: { title: (items: { label: string }[]) => reportDay(items[0]?.label ?? '', 'whole'), ...config.options?.plugins?.tooltip?.callbacks } } },
         scales: {
           x: { stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width, rtl); } } },
           y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(times ? {} : { ticks: { precision: 0 } }) },
@@ -208,10 +204,18 @@ export function ReportsPage() {
       <Loading loaded={report}>
         {(data) => {
           const series = data.series;
-          const unit = timeUnit([...series?.firstResponseSeconds ?? [], ...series?.resolutionSeconds ?? []]);
-          const inUnit = (values: (number | null)[]) => values.map((value) => (value === null ? null : value / unit.seconds));
-          // The tooltip says the time as the figures do ("2 s", "1 h 5 min"), not a fraction of the unit.
-          const times = { callbacks: { label: (item: { dataset: { label?: string }; parsed: { y: number | null } }) => `${item.dataset.label ?? ''}: ${duration((item.parsed.y ?? 0) * unit.seconds)}` } };
+          // Each time in a chart of its own, on its own scale: beside resolutions of hours, first responses of minutes were
+          // slivers at the axis, all one height.
+          const timeChart = (title: StringKey, values: (number | null)[], color: string) => {
+            const unit = timeUnit(values);
+            // The tooltip says the time as the figures do ("2 s", "1 h 5 min"), not a fraction of the unit.
+            const tooltip = { callbacks: { label: (item: { parsed: { y: number | null } }) => duration((item.parsed.y ?? 0) * unit.seconds) } };
+            return (
+              <ChartBox times title={t(title, { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip } }, data: { labels: series!.days, datasets: [
+                { label: t(title === 'firstResponseByDay' ? 'firstResponse' : 'resolution'), data: values.map((value) => (value === null ? null : value / unit.seconds)), borderColor: color, backgroundColor: color, minBarLength: 2 },
+              ] } }} />
+            );
+          };
           const waiting = Object.entries(data.queue ?? {}).filter(([, queue]) => queue.waiting > 0);
           return (
             <>
@@ -236,10 +240,8 @@ export function ReportsPage() {
                   <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
-                  <ChartBox times title={t('responseTimes', { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip: times } }, data: { labels: series.days, datasets: [
-                    { label: t('firstResponse'), data: inUnit(series.firstResponseSeconds), borderColor: COLORS[0], backgroundColor: COLORS[0], minBarLength: 2 },
-                    { label: t('resolution'), data: inUnit(series.resolutionSeconds), borderColor: COLORS[2], backgroundColor: COLORS[2], minBarLength: 2 },
-                  ] } }} />
+                  {timeChart('firstResponseByDay', series.firstResponseSeconds, COLORS[0]!)}
+                  {timeChart('resolutionByDay', series.resolutionSeconds, COLORS[2]!)}
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
                 </div>
               )}
