@@ -3,7 +3,9 @@
 //
 // The period is the conversations *opened* in [from, to); a missing bound is open. For those:
 // - opened: how many; closed: how many are closed now; assigned: how many an agent was ever given
-//   (`assignedAt` set); stillOpen: how many are open now (with the bot, queued or with an agent).
+//   (`assignedAt` set); stillOpen: how many were open (with the bot, queued or with an agent) at the period's end, or
+//   now when it ends later: an admin reading last week finds what it left open, though it was closed since (then it
+//   counts in `closed` too).
 // - Of the closed: resolved, closed by a person (an agent, or an admin from the dashboard); closedByBot, by a flow's
 //   `close` step, the bot, or the customer leaving the chat; autoClosed, after AUTO_CLOSE_AFTER without activity. The
 //   three add up to closed.
@@ -93,6 +95,8 @@ interface Timed {
   toAssignment: number | undefined;
   toFirstResponse: number | undefined;
   toResolution: number | undefined;
+  /** Open at the end of the period (or now, when that is earlier). */
+  openAtEnd: boolean;
 }
 
 /** The figures of a set of conversations, counted one conversation at a time. */
@@ -108,7 +112,7 @@ class Tally {
   readonly toFirstResponse: number[] = [];
   readonly toResolution: number[] = [];
 
-  add({ conversation, toAssignment, toFirstResponse, toResolution }: Timed): void {
+  add({ conversation, toAssignment, toFirstResponse, toResolution, openAtEnd }: Timed): void {
     this.opened++;
     if (conversation.status === 'closed') {
       this.closed++;
@@ -117,7 +121,7 @@ class Tally {
       else if (closer === 'inactivity') this.autoClosed++;
       else this.closedByBot++;
     }
-    if (conversation.status === 'open') this.stillOpen++;
+    if (openAtEnd) this.stillOpen++;
     if (conversation.assignedAt !== undefined) this.assigned++;
     if (toAssignment !== undefined) this.toAssignment.push(toAssignment);
     if (toFirstResponse !== undefined) this.toFirstResponse.push(toFirstResponse);
@@ -207,6 +211,8 @@ export class ReportBuilder {
   readonly #from: number | undefined;
   readonly #to: number | undefined;
   readonly #now: Date;
+  /** When the period ends, or now, when that is earlier: the moment `stillOpen` counts at. */
+  readonly #end: number;
   readonly #days: string[];
   /** When each day of `#days` begins, and the next after the last. */
   readonly #dayStarts: number[];
@@ -233,6 +239,7 @@ export class ReportBuilder {
     this.#from = from?.getTime();
     this.#to = to?.getTime();
     this.#now = now;
+    this.#end = Math.min(this.#to ?? Infinity, now.getTime());
     this.#days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now, timeZone });
     this.#dayStarts = [...this.#days, addDays(this.#days.at(-1) ?? dayIn(now.getTime(), timeZone), 1)].map((day) => midnightIn(day, timeZone));
     this.#known = new Set(agents.map((agent) => agent.id));
@@ -257,6 +264,7 @@ export class ReportBuilder {
       toAssignment: secondsSince(opened, conversation.assignedAt),
       toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
       toResolution: closerOf(conversation) === 'person' ? secondsSince(opened, conversation.closedAt) : undefined,
+      openAtEnd: opened < this.#end && (conversation.status === 'open' || Date.parse(conversation.closedAt ?? '') >= this.#end),
     };
     const team = conversation.team;
     const lower = team?.toLowerCase();

@@ -338,6 +338,27 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('says "Still open" of a past period counts what was open when it ended, and of a period to today what is open now', async () => {
+    fake.setReport({ total: { stillOpen: 4 } });
+    for (const [name, arabic] of [['reports-open-at-end', false], ['reports-open-at-end-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await page.clock.setFixedTime(new Date('2026-12-06T12:00:00Z'));
+        await reports(page, fake, arabic);
+        const stillOpen = page.locator('.figure', { hasText: arabic ? 'ما زالت مفتوحة' : 'Still open' });
+        // To today: open now, nothing more to say.
+        expect(await stillOpen.innerText()).toBe(arabic ? '4\nما زالت مفتوحة' : '4\nStill open');
+        await page.locator('input[name=to]').fill('2026-11-30');
+        await page.locator('input[name=from]').fill('2026-11-24');
+        const asked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('to') === '2026-12-01');
+        await page.locator('.filters button[type=submit]').click();
+        await asked;
+        await expect.poll(() => stillOpen.locator('.note').count()).toBe(1);
+        expect(await stillOpen.locator('.note').innerText()).toBe(arabic ? 'كانت مفتوحة عند نهاية 30 نوفمبر 2026، نهاية الفترة' : 'open when Nov 30, 2026 ended, as the period did');
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
   it('draws first responses of minutes and resolutions of hours each in a chart of its own, on its own scale: 5 min and 15 min far apart, not slivers at the axis', async () => {
     fake.setReport({ series: { firstResponseSeconds: (days: string[]) => days.map((_, i) => (i % 2 ? 900 : 300)), resolutionSeconds: (days: string[]) => days.map((_, i) => 3600 * (2 + (i % 3))) } });
     for (const [name, arabic] of [['reports-hours', false], ['reports-hours-ar', true]] as const) {

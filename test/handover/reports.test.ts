@@ -52,9 +52,24 @@ describe('buildReport', () => {
     // Closed a day after the customer stopped answering the bot's question: nothing was resolved in that day.
     const left = conversation(10, { team: 'Sales', status: 'closed', openedAt: at('09:00'), closedAt: '2025-03-04T09:00:00.000Z', closedBy: 'auto' });
     const figures = buildReport({ conversations: [...timeline, left], agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) });
-    expect(figures.total).toMatchObject({ opened: 8, closed: 4, stillOpen: 4 });
+    // Closed after the period's end: it was open then.
+    expect(figures.total).toMatchObject({ opened: 8, closed: 4, stillOpen: 5 });
     expect(figures.total.resolution).toEqual(report.total.resolution);
     expect(figures.teams.Sales?.resolution).toEqual(report.teams.Sales?.resolution);
+  });
+
+  it('counts as still open what was open at the end of a past period, though closed since, and not what it had closed', () => {
+    // Last week, read today: #31 was open when the week ended and closed on Monday; #32 was closed within the week.
+    const week = { from: new Date('2025-02-24T00:00:00.000Z'), to: new Date('2025-03-03T00:00:00.000Z') };
+    const closedSince = conversation(31, { team: 'Billing', status: 'closed', openedAt: '2025-02-28T10:00:00.000Z', closedAt: at('09:00'), closedBy: 'omar' });
+    const closedWithin = conversation(32, { team: 'Billing', status: 'closed', openedAt: '2025-02-28T11:00:00.000Z', closedAt: '2025-02-28T12:00:00.000Z', closedBy: 'omar' });
+    const stillOpenNow = conversation(33, { team: 'Support', openedAt: '2025-02-28T12:00:00.000Z' });
+    const lastWeek = buildReport({ conversations: [closedSince, closedWithin, stillOpenNow], agents, teams, ...week, now: new Date(at('11:00')) });
+    expect(lastWeek.total).toMatchObject({ opened: 3, closed: 2, stillOpen: 2 });
+    expect(lastWeek.teams.Billing).toMatchObject({ opened: 2, closed: 2, stillOpen: 1 });
+    // A period that runs past now counts what is open now.
+    const toNow = buildReport({ conversations: [closedSince, closedWithin, stillOpenNow], agents, teams, from: week.from, to: new Date('2025-03-10T00:00:00.000Z'), now: new Date(at('11:00')) });
+    expect(toNow.total.stillOpen).toBe(1);
   });
 
   it('gives the figures per team, including a team with no agent work', () => {

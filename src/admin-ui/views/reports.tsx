@@ -223,7 +223,7 @@ export function ReportsPage() {
                 <Figure label={t('opened')} value={data.total.opened} />
                 <Figure label={t('closedCount')} value={data.total.closed} />
                 <Figure label={t('assignedCount')} value={data.total.assigned} />
-                <Figure label={t('stillOpen')} value={data.total.stillOpen} />
+                <Figure label={t('stillOpen')} value={data.total.stillOpen} {...(applied.to < today() ? { note: t('openAtEnd', { day: reportDay(applied.to, 'whole') }) } : {})} />
                 <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} {...(data.total.firstResponse.count > 0 ? { note: t('answeredCount', { n: data.total.firstResponse.count }) } : {})} />
                 <Figure label={t('resolution')} value={median(data.total.resolution)} {...(data.total.resolved > 0 ? { note: t('resolvedCount', { n: data.total.resolved }) } : {})} />
               </div>
