@@ -214,6 +214,7 @@ export class Statuses {
         each.direction === 'out' && each.from === 'agent' && !each.toAgent && each.status !== 'failed' && each.id !== message.id && each.at >= message.at);
       delete live.firstResponseAt;
       delete live.firstResponseBy;
+      delete live.firstResponseTeam;
       if (next) recordFirstResponse(live, next.agentId ?? `app:${next.channel}`, next.at);
       else if (live.closingNoteShared && live.closedAt !== undefined && live.closedBy !== undefined) recordFirstResponse(live, live.closedBy, live.closedAt);
       tx.putConversation(live);

@@ -52,7 +52,7 @@ const MANAGED: Readonly<Record<'contact' | 'conversation', readonly string[]>> =
   contact: ['identities', 'fields', 'createdAt', 'updatedAt'],
   conversation: [
     'contactId', 'status', 'stage', 'agentId', 'handledBy', 'fields', 'flow', 'source', 'openedAt', 'queuedAt',
-    'assignedAt', 'firstResponseAt', 'firstResponseBy', 'lastAgentMessageAt', 'heldSince', 'awaitingCustomerSince', 'closedAt', 'closedBy',
+    'assignedAt', 'firstResponseAt', 'firstResponseBy', 'firstResponseTeam', 'handOvers', 'lastAgentMessageAt', 'heldSince', 'awaitingCustomerSince', 'closedAt', 'closedBy',
     'closingNote',
   ],
 };

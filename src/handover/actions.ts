@@ -5,7 +5,7 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
-import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordFirstResponse, recordHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { line, word, type Line } from './lines.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -185,6 +185,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   // Its queue would be seen by nobody.
   if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', ctx.directory.titled(team.name), conversation.id, 'stays'), conversationId);
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', colleague.name, conversation.id, 'stays'), conversationId);
+  recordHandOver(conversation, stamp(ctx));
   delete conversation.agentId;
   conversation.passedOn = { by: agent.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
   tx.putConversation(conversation);

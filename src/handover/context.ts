@@ -89,4 +89,17 @@ export function recordFirstResponse(conversation: Conversation, by: string, at: 
   if (conversation.firstResponseAt !== undefined) return;
   conversation.firstResponseAt = at;
   conversation.firstResponseBy = by;
+  if (conversation.team !== undefined) conversation.firstResponseTeam = conversation.team;
+  else delete conversation.firstResponseTeam;
+}
+
+/**
+ * Records that the conversation is being passed on from the agent holding it (see `Conversation.handOvers`), before
+ * they let go of it; nothing when no agent holds it.
+ *
+ *     recordHandOver(conversation, stamp(ctx)); // then delete conversation.agentId
+ */
+export function recordHandOver(conversation: Conversation, at: string): void {
+  if (conversation.agentId === undefined) return;
+  (conversation.handOvers ??= []).push({ agent: conversation.agentId, ...(conversation.team !== undefined ? { team: conversation.team } : {}), at });
 }

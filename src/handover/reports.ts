@@ -18,7 +18,11 @@
 //   minutes" is nobody's resolution, and an auto-close would add the idle timer to it.
 // Each duration is `{ count, median, p90 }` in seconds over the conversations that have both timestamps;
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
-// The same figures per team (`conversation.team`) and per agent (`creditedAgent`: the agent holding it now, else
+// - handOvers: how many times they were passed on from an agent (`Conversation.handOvers`: a transfer by the agent or
+//   an admin, an automatic pass from an away agent or to a colleague of one who left the customer unanswered, the
+//   agent gone from team.yaml); per team and agent, the times they passed one on (the team it was with then).
+// The same figures per team (`conversation.team`: the team it is with now, or was with at its close; but its first
+// response to the team it was with when that was given, `firstResponseTeam`) and per agent (`creditedAgent`: the agent holding it now, else
 // the one who held it last, though they handed it back to the bot or passed it to a queue), each conversation to
 // one agent, but its first response to the agent who gave it (`responder`), who may have passed it on since; every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents that
 // conversations name but team.yaml no longer does.
@@ -49,6 +53,8 @@ export interface Figures {
   autoClosed: number;
   assigned: number;
   stillOpen: number;
+  /** Times passed on from an agent: of all, or (per team and agent) from that team or agent. */
+  handOvers: number;
   timeToAssignment: Durations;
   firstResponse: Durations;
   resolution: Durations;
@@ -108,6 +114,7 @@ class Tally {
   autoClosed = 0;
   assigned = 0;
   stillOpen = 0;
+  handOvers = 0;
   readonly toAssignment: number[] = [];
   readonly toFirstResponse: number[] = [];
   readonly toResolution: number[] = [];
@@ -128,7 +135,7 @@ class Tally {
     if (toResolution !== undefined) this.toResolution.push(toResolution);
   }
 
-  /** The first response of a conversation counted for another agent than this one (see `responder`). */
+  /** The first response of a conversation counted for another agent or team than this one (see `responder`). */
   addFirstResponse(seconds: number): void {
     this.toFirstResponse.push(seconds);
   }
@@ -142,6 +149,7 @@ class Tally {
       autoClosed: this.autoClosed,
       assigned: this.assigned,
       stillOpen: this.stillOpen,
+      handOvers: this.handOvers,
       timeToAssignment: summarise(this.toAssignment),
       firstResponse: summarise(this.toFirstResponse),
       resolution: summarise(this.toResolution),
@@ -187,6 +195,21 @@ function responder(conversation: Conversation): string | undefined {
   const by = conversation.firstResponseBy;
   if (by === undefined) return creditedAgent(conversation);
   return by.includes(':') ? undefined : by;
+}
+
+/**
+ * Counts a conversation in the tallies of its team (lower case): all of it for the team it is with, but its first
+ * response for the team it was with when that was given, when another (see `Conversation.firstResponseTeam`).
+ */
+function addByTeam(tallies: Map<string, Tally>, timed: Timed): void {
+  const team = timed.conversation.team?.toLowerCase();
+  const answering = (timed.conversation.firstResponseTeam ?? timed.conversation.team)?.toLowerCase();
+  if (answering === team || timed.toFirstResponse === undefined) {
+    if (team !== undefined) tallyOf(tallies, team).add(timed);
+    return;
+  }
+  if (team !== undefined) tallyOf(tallies, team).add({ ...timed, toFirstResponse: undefined });
+  if (answering !== undefined) tallyOf(tallies, answering).addFirstResponse(timed.toFirstResponse);
 }
 
 /** The tally of `key` in `tallies`, made when missing. */
@@ -267,7 +290,6 @@ export class ReportBuilder {
       openAtEnd: opened < this.#end && (conversation.status === 'open' || Date.parse(conversation.closedAt ?? '') >= this.#end),
     };
     const team = conversation.team;
-    const lower = team?.toLowerCase();
     if (team !== undefined) this.#spellings.add(team);
     const agentId = creditedAgent(conversation);
     const answeredBy = responder(conversation);
@@ -275,7 +297,17 @@ export class ReportBuilder {
     if (conversation.status === 'open') this.#open.push(conversation);
     if ((this.#from === undefined || opened >= this.#from) && (this.#to === undefined || opened < this.#to)) {
       this.#total.add(timed);
-      if (lower !== undefined) tallyOf(this.#byTeam, lower).add(timed);
+      addByTeam(this.#byTeam, timed);
+      for (const handOver of conversation.handOvers ?? []) {
+        this.#total.handOvers++;
+        tallyOf(this.#byAgent, handOver.agent).handOvers++;
+        if (!this.#known.has(handOver.agent)) this.#otherAgents.add(handOver.agent);
+        if (handOver.team !== undefined) {
+          this.#spellings.add(handOver.team);
+          tallyOf(this.#byTeam, handOver.team.toLowerCase()).handOvers++;
+        }
+      }
+      if (conversation.firstResponseTeam !== undefined && timed.toFirstResponse !== undefined) this.#spellings.add(conversation.firstResponseTeam);
       if (answeredBy === agentId) {
         if (agentId !== undefined) tallyOf(this.#byAgent, agentId).add(timed);
       } else {
@@ -289,7 +321,7 @@ export class ReportBuilder {
       (this.#dayAll[day] as Tally).add(timed);
       if (team === undefined) (this.#dayNoTeam[day] as number) += 1;
       else {
-        tallyOf(this.#dayTeams[day] as Map<string, Tally>, lower as string).add(timed);
+        addByTeam(this.#dayTeams[day] as Map<string, Tally>, timed);
         (this.#daySpellings[day] as Set<string>).add(team);
       }
       if (conversation.intent !== undefined) {

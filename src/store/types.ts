@@ -111,6 +111,14 @@ export interface FlowPosition {
 
 export type ConversationSource = 'contact' | 'agent' | 'workflow';
 
+/** A conversation passed on from an agent (see `Conversation.handOvers`). */
+export interface HandOver {
+  /** The agent it was taken from. */
+  agent: string;
+  team?: string;
+  at: string;
+}
+
 export interface Conversation {
   /** A small increasing number people can say out loud: "#42". */
   id: number;
@@ -146,6 +154,13 @@ export interface Conversation {
    * the one holding the conversation now (they answered, then passed it on); absent in conversations stored before.
    */
   firstResponseBy?: string;
+  /** The team it was with when the first response was given: the reports credit that team with it, though it was passed on since. */
+  firstResponseTeam?: string;
+  /**
+   * Each time it was passed on from an agent (a transfer by them or an admin, an automatic pass from an away agent or
+   * an unanswered customer, its agent gone from team.yaml): from whom and which team, and when. The reports count them.
+   */
+  handOvers?: HandOver[];
   lastAgentMessageAt?: string;
   /**
    * The customer's first message relayed to the agent holding it since that agent's last message: while it is later

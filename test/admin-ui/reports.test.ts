@@ -126,17 +126,19 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
-  it('says which conversations the period holds, what the times count from and over how many, and whose first response an agent\'s row counts, in English and Arabic', async () => {
+  it('says which conversations the period holds, what the times count from and over how many, and whose first response and hand-overs a team\'s and an agent\'s row count, in English and Arabic', async () => {
     fake.setReport({
       total: { firstResponse: { count: 5, median: 120, p90: 660 }, resolution: { count: 3, median: 1800, p90: 207720 }, resolved: 3 },
       agents: { omar: { name: 'Omar', opened: 4, firstResponse: { count: 5, median: 120, p90: 660 } } },
+      teams: { Billing: { opened: 4, handOvers: 1 } },
     });
     await withPage(browser, 'reports-explained', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await reports(page, fake);
       expect(await page.locator('.figure', { hasText: 'First response (median)' }).innerText()).toBe('2 min\nFirst response (median)\nover 5 answered by a person');
       expect(await page.locator('.times-explained').innerText()).toBe('Both times count from when the customer\u2019s conversation opened, so the bot\u2019s questions and the wait in the queue are part of them. First response: until a person\u2019s first words reached the customer (the bot\u2019s replies never count, nor a reply that failed to send). Resolution: until an agent or admin closed it.');
       expect(await page.locator('.period-explained').innerText()).toBe('These are the conversations opened in the period, each on the day it opened (in your time zone): one closed after the period counts here, with its times, and one opened before it does not.');
-      expect(await page.locator('.figures-table.agents p').innerText()).toBe('A conversation counts for the agent who holds it, or held it last; its first response counts for the agent who gave it, though they passed it on.');
+      expect(await page.locator('.figures-table.agents p').innerText()).toBe('A conversation counts for the agent who holds it, or held it last; its first response counts for the agent who gave it, though they passed it on. Passed on: the times an agent\u2019s conversations went to someone else (their transfer or an admin\u2019s, or automatically: they were away, or left the customer unanswered).');
+      expect(await page.locator('.figures-table.teams p').innerText()).toBe('A conversation counts for the team it is with last, which resolved it; its first response counts for the team it was with when that was given, though it was transferred since. Passed on: the times a team\u2019s conversations went on from one of its agents.');
       await shot(page, 'reports-explained-en');
     });
     await withPage(browser, 'reports-explained-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -145,6 +147,7 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await page.locator('.times-explained').innerText()).toContain('يُحسب الوقتان من لحظة فتح محادثة العميل');
       expect(await page.locator('.period-explained').innerText()).toContain('المحادثات التي فُتحت في الفترة');
       expect(await page.locator('.figures-table.agents p').innerText()).toContain('للموظف الذي أرسله');
+      expect(await page.locator('.figures-table.teams p').innerText()).toContain('للفريق الذي كانت عنده حين أُرسل');
       await shot(page, 'reports-explained-ar');
     });
   }, 60_000);
@@ -257,17 +260,17 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
-  it('gives each team\'s and agent\'s figures of the period in a table, in Arabic and English, on a phone each row a card that says what its figures are', async () => {
+  it('gives each team\'s and agent\'s figures of the period in a table, how many each passed on included, in Arabic and English, on a phone each row a card that says what its figures are', async () => {
     fake.setReport({
-      teams: { Billing: { opened: 12, closed: 10, assigned: 9, stillOpen: 2, firstResponse: { count: 3, median: 95, p90: 120 } }, 'الدعم': { opened: 3, closed: 0, assigned: 0, stillOpen: 3 } },
-      agents: { omar: { name: 'Omar', opened: 7, closed: 6, assigned: 7, stillOpen: 1, resolution: { count: 6, median: 1500, p90: 4000 } }, layla: { name: 'ليلى095', opened: 2, closed: 0, assigned: 2, stillOpen: 2, firstResponse: { count: 2, median: 4000, p90: 4000 } } },
+      teams: { Billing: { opened: 12, closed: 10, assigned: 9, stillOpen: 2, handOvers: 4, firstResponse: { count: 3, median: 95, p90: 120 } }, 'الدعم': { opened: 3, closed: 0, assigned: 0, stillOpen: 3 } },
+      agents: { omar: { name: 'Omar', opened: 7, closed: 6, assigned: 7, stillOpen: 1, handOvers: 3, resolution: { count: 6, median: 1500, p90: 4000 } }, layla: { name: 'ليلى095', opened: 2, closed: 0, assigned: 2, stillOpen: 2, handOvers: 1, firstResponse: { count: 2, median: 4000, p90: 4000 } } },
     });
     const rows = (page: Page, kind: string) => page.locator(`.figures-table.${kind} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
     await withPage(browser, 'reports-tables', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await reports(page, fake);
-      expect(await page.locator('.figures-table.teams th').allInnerTexts()).toEqual(['Team', 'Opened', 'Closed', 'Given to an agent', 'Still open', 'First response (median)', 'Resolution (median)']);
-      expect(await rows(page, 'teams')).toEqual([['Billing', '12', '10', '9', '2', '1 min', '—'], ['الدعم', '3', '0', '0', '3', '1 min', '—']]);
-      expect(await rows(page, 'agents')).toEqual([['Omar', '7', '6', '7', '1', '1 min', '25 min'], ['ليلى095', '2', '0', '2', '2', '1 h 6 min', '—']]);
+      expect(await page.locator('.figures-table.teams th').allInnerTexts()).toEqual(['Team', 'Opened', 'Closed', 'Given to an agent', 'Still open', 'First response (median)', 'Resolution (median)', 'Passed on']);
+      expect(await rows(page, 'teams')).toEqual([['Billing', '12', '10', '9', '2', '1 min', '—', '4'], ['الدعم', '3', '0', '0', '3', '1 min', '—', '0']]);
+      expect(await rows(page, 'agents')).toEqual([['Omar', '7', '6', '7', '1', '1 min', '25 min', '3'], ['ليلى095', '2', '0', '2', '2', '1 h 6 min', '—', '1']]);
       await shot(page, 'reports-tables-en');
     });
     for (const [name, width] of [['reports-tables-ar', 1280], ['reports-tables-ar-phone', 390]] as const) {
@@ -275,8 +278,8 @@ describe.skipIf(!hasChromium)(title, () => {
         await reports(page, fake, true);
         expect(await page.locator('.figures-table.teams h2').innerText()).toBe('حسب الفريق');
         expect(await page.locator('.figures-table.agents h2').innerText()).toBe('حسب الموظف');
-        expect(await page.locator('.figures-table.agents th').allTextContents()).toEqual(['الموظف', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'ما زالت مفتوحة', 'أول رد (الوسيط)', 'مدة الحل (الوسيط)']);
-        expect((await rows(page, 'agents'))[1]).toEqual(['ليلى095', '2', '0', '2', '2', '1 س 6 د', '—']);
+        expect(await page.locator('.figures-table.agents th').allTextContents()).toEqual(['الموظف', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'ما زالت مفتوحة', 'أول رد (الوسيط)', 'مدة الحل (الوسيط)', 'حُوّلت']);
+        expect((await rows(page, 'agents'))[1]).toEqual(['ليلى095', '2', '0', '2', '2', '1 س 6 د', '—', '1']);
         // The table reads from the right: the name first, at the right edge.
         const [nameCell, opened] = await page.locator('.figures-table.agents tbody tr').first().locator('td').evaluateAll((tds) => tds.slice(0, 2).map((td) => td.getBoundingClientRect()));
         if (width > 700) expect(nameCell!.left).toBeGreaterThan(opened!.left);

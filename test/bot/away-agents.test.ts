@@ -90,7 +90,8 @@ describe('customers of an agent who is away', () => {
     expect((await d.h.store.conversation(id))?.agentId).toBe('omar');
     advance(2 * MINUTE);
     await d.sweep();
-    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    // A hand-over from Omar in Billing, for the reports.
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'sara', handOvers: [{ agent: 'omar', team: 'Billing' }] });
     expect(d.customers.textsTo('w1').slice(-2)).toEqual(['\u2068Omar\u2069 is away at the moment, so another agent will answer you.', '\u2068Sara\u2069 has joined the conversation.']);
     expect(d.agents.textsTo('9001').at(-1)).toBe(`#${id} was passed to Sara while you were away: Layla had waited 11 min for an answer.`);
     // Sara's card has what Layla is waiting on.
@@ -116,7 +117,7 @@ describe('customers of an agent who is away', () => {
     await d.customer('w1', 'hello? are you there?');
     advance(10 * MINUTE);
     await d.sweep();
-    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
+    expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing', handOvers: [{ agent: 'omar', team: 'Billing' }] });
     expect(await d.h.store.conversation(quiet)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
     expect(queueOf('Billing', await d.h.store.openConversations()).map((c) => c.id)).toEqual([id]);
     expect(d.customers.textsTo('w1').at(-1)).toBe('\u2068Omar\u2069 is away at the moment, so the next free agent will answer you. You are number 1 in line.');

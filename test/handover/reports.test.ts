@@ -72,21 +72,41 @@ describe('buildReport', () => {
     expect(toNow.total.stillOpen).toBe(1);
   });
 
+  it('credits a first response to the team that gave it and the resolution to the team that closed it, and counts each hand-over for the team and agent that passed it on', () => {
+    // Omar answered in Billing after 180 s and transferred it to Support, where the away Sara's customer waited too long
+    // and it was passed on to Omar again, who closed it after 1800 s.
+    const passed = conversation(40, {
+      team: 'Support', agentId: 'omar', status: 'closed', stage: 'assigned', openedAt: at('09:00'), assignedAt: at('09:01'),
+      firstResponseAt: at('09:03'), firstResponseBy: 'omar', firstResponseTeam: 'Billing', closedAt: at('09:30'), closedBy: 'omar',
+      handOvers: [{ agent: 'omar', team: 'Billing', at: at('09:05') }, { agent: 'sara', team: 'Support', at: at('09:20') }],
+    });
+    const figures = buildReport({ conversations: [passed], agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) });
+    expect(figures.total).toMatchObject({ opened: 1, handOvers: 2, firstResponse: { count: 1, median: 180, p90: 180 } });
+    expect(figures.teams.Billing).toMatchObject({ opened: 0, handOvers: 1, firstResponse: { count: 1, median: 180, p90: 180 }, resolution: { count: 0 } });
+    expect(figures.teams.Support).toMatchObject({ opened: 1, resolved: 1, handOvers: 1, firstResponse: { count: 0 }, resolution: { count: 1, median: 1800, p90: 1800 } });
+    expect(figures.agents.omar).toMatchObject({ opened: 1, handOvers: 1, firstResponse: { count: 1 } });
+    expect(figures.agents.sara).toMatchObject({ opened: 0, handOvers: 1 });
+    expect(figures.teams.Sales).toMatchObject({ handOvers: 0 });
+    // A conversation stored before the team of its first response was kept: to the team it is with.
+    const older = buildReport({ conversations: [{ ...passed, firstResponseTeam: undefined }], agents, teams, now: new Date(at('11:00')) });
+    expect(older.teams.Support?.firstResponse.count).toBe(1);
+  });
+
   it('gives the figures per team, including a team with no agent work', () => {
     expect(report.teams.Billing).toEqual({
-      opened: 3, closed: 2, resolved: 2, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1,
+      opened: 3, closed: 2, resolved: 2, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0,
       timeToAssignment: { count: 2, median: 90, p90: 114 },
       firstResponse: { count: 2, median: 240, p90: 288 },
       resolution: { count: 2, median: 2700, p90: 3420 },
     });
     expect(report.teams.Support).toEqual({
-      opened: 3, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 3,
+      opened: 3, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 3, handOvers: 0,
       timeToAssignment: { count: 2, median: 450, p90: 570 },
       firstResponse: { count: 1, median: 360, p90: 360 },
       resolution: { count: 0, median: null, p90: null },
     });
     expect(report.teams.Sales).toEqual({
-      opened: 1, closed: 1, resolved: 0, closedByBot: 1, autoClosed: 0, assigned: 0, stillOpen: 0,
+      opened: 1, closed: 1, resolved: 0, closedByBot: 1, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
       resolution: { count: 0, median: null, p90: null },
@@ -96,7 +116,7 @@ describe('buildReport', () => {
   it('gives the figures per agent, by the agent holding the conversation', () => {
     expect(report.agents.omar).toEqual({
       name: 'Omar',
-      opened: 2, closed: 1, resolved: 1, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1,
+      opened: 2, closed: 1, resolved: 1, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0,
       timeToAssignment: { count: 2, median: 180, p90: 276 },
       firstResponse: { count: 2, median: 270, p90: 342 },
       resolution: { count: 1, median: 1800, p90: 1800 },
@@ -117,7 +137,7 @@ describe('buildReport', () => {
     const quiet = buildReport({ conversations: [], agents, teams, now: new Date(at('11:00')) });
     expect(quiet.from).toBeNull();
     expect(quiet.teams.Sales).toEqual({
-      opened: 0, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 0, stillOpen: 0,
+      opened: 0, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
       resolution: { count: 0, median: null, p90: null },

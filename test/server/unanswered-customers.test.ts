@@ -151,7 +151,8 @@ it('gives a customer their online agent left unanswered for 2 h to a free collea
   expect(await app.store.conversation(1)).toMatchObject({ agentId: 'omar' });
   clock.now = new Date(clock.now.getTime() + HOUR);
   await app.runtime.sweep();
-  expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+  // A hand-over from Omar in Billing, for the reports.
+  expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara', handOvers: [{ agent: 'omar', team: 'Billing' }] });
   const told = await reads(layla, (text) => text === '\u2068Sara\u2069 has joined the conversation.');
   expect(told.slice(-2)).toEqual(['So that you are not kept waiting, another agent will answer you.', '\u2068Sara\u2069 has joined the conversation.']);
   await reads(omar, (text) => text === '#1 was passed to Sara: Layla had waited 2 h for your answer.');

@@ -142,7 +142,7 @@ function FiguresTable({ kind, title, rows, note }: { kind: 'teams' | 'agents'; t
   if (rows.length === 0) return null;
   const columns: [StringKey, (figures: Figures) => string | number][] = [
     ['opened', (f) => f.opened], ['closedCount', (f) => f.closed], ['assignedCount', (f) => f.assigned], ['stillOpen', (f) => f.stillOpen],
-    ['firstResponse', (f) => median(f.firstResponse)], ['resolution', (f) => median(f.resolution)],
+    ['firstResponse', (f) => median(f.firstResponse)], ['resolution', (f) => median(f.resolution)], ['handOvers', (f) => f.handOvers],
   ];
   const name = kind === 'teams' ? t('team') : t('agent');
   return (
@@ -245,7 +245,7 @@ export function ReportsPage() {
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
                 </div>
               )}
-              <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} />
+              <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} note={t('perTeamExplained')} />
               <FiguresTable kind="agents" title={t('perAgent')} rows={Object.values(data.agents ?? {}).map((agent) => [agent.name, agent])} note={t('perAgentExplained')} />
             </>
           );

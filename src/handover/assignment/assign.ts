@@ -6,7 +6,7 @@ import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { cardOf } from '../card-of.ts';
-import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
+import { recordHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { isolate } from '../../shared/text.ts';
 import { findAgent } from '../lookups.ts';
@@ -121,6 +121,7 @@ function servedTeam(ctx: DeskContext): Team | undefined {
 export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }, removed?: Agent): Promise<void> {
   const now = stamp(ctx);
   conversation.stage = 'queued';
+  recordHandOver(conversation, now);
   delete conversation.agentId;
   // Whoever takes it now takes it from the queue, not from the colleague who once passed it on.
   delete conversation.passedOn;
@@ -166,6 +167,7 @@ export async function passToColleague(ctx: DeskContext, tx: Tx, conversation: Co
   await toCustomer(ctx, tx, conversation, { from: 'bot', text: byLanguage(ANOTHER_AGENT, language) }, fx);
   // Nobody's move, as an auto-close is: the timeline (and the agent console) say it was the wait.
   fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'auto', to: colleague.name, from: from.id, because: 'unanswered' } });
+  recordHandOver(conversation, stamp(ctx));
   await giveTo(ctx, tx, conversation, colleague, fx);
   return colleague;
 }

@@ -127,6 +127,41 @@ describe('a conversation passed from one agent to another in the reports', () =>
       await app.stop();
     }
   });
+
+  it('counts its first response for the team that gave it, its resolution for the team that closed it, and the transfer for the team and agent that passed it on', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (minutes: number) => (current = Date.parse('2026-11-24T09:00:00Z') + minutes * 60_000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const lina = visitor(app.url, 'agent-lina');
+      const sara = visitor(app.url, 'agent-sara');
+      await lina.say('/online');
+      await sara.say('/online');
+      at(0);
+      const layla = visitor(app.url, 'layla', 'Layla');
+      for (const text of ['hello', 'layla@example.com', 'I was charged twice']) await layla.say(text);
+      // Lina (Billing) answers after 2 minutes and passes Layla to Support, where Sara closes at 20 minutes.
+      at(2);
+      await lina.say('Hello Layla, Support will look at the app');
+      at(3);
+      await lina.say('/transfer Support');
+      at(10);
+      await sara.say('Hi Layla, fixed');
+      at(20);
+      await sara.say('/close fixed');
+
+      const { teams, agents, total } = (await admin.get<Report>('/reports?from=2026-11-24&to=2026-11-25')).body;
+      expect(total).toMatchObject({ opened: 1, resolved: 1, handOvers: 1, firstResponse: { count: 1, median: 120 } });
+      // Billing kept Layla 2 minutes for a first answer, and gave it: before, Billing had nothing of her.
+      expect(teams.Billing).toMatchObject({ opened: 0, handOvers: 1, firstResponse: { count: 1, median: 120 }, resolution: { count: 0 } });
+      expect(teams.Support).toMatchObject({ opened: 1, resolved: 1, handOvers: 0, firstResponse: { count: 0 }, resolution: { count: 1, median: 1200 } });
+      expect(agents.lina).toMatchObject({ handOvers: 1, firstResponse: { count: 1, median: 120 } });
+      expect(agents.sara).toMatchObject({ handOvers: 0, resolved: 1 });
+    } finally {
+      await app.stop();
+    }
+  });
 });
 
 describe('the reports of an admin whose day is not UTC\'s', () => {
