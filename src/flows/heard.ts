@@ -4,8 +4,10 @@
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { asciiDigits, fold, isolate } from '../shared/text.ts';
 import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
-import { byLanguage } from './language.ts';
+import { byLanguage, localize, type Localized } from './language.ts';
 import { PatternTooSlowError } from './patterns.ts';
+import { isKnown, type FieldRead, type FieldRef } from './fields.ts';
+import type { CompiledFlow } from './types.ts';
 
 /** How many of the customer's texts are kept, newest last, and how much of each: enough for the questions of a flow. */
 const TEXTS_KEPT = 10;
@@ -105,10 +107,32 @@ const CORRECTION_WORDS: ReadonlySet<string> = new Set([
 /** "I mean 12346": "mean" alone says other things ("what do you mean"). */
 const CORRECTION_AFTER_I: ReadonlySet<string> = new Set(['mean']);
 
-/** What the customer reads when their correction of an earlier answer is taken, before the question they were at. */
-export function correctedText(value: FieldValue, language: string | undefined): string {
+/**
+ * What the customer reads when their correction of an earlier answer is taken, before the question they were at. With
+ * `label` (the question's, given when several questions were answered, so that "it" could be any of them), the field
+ * is named: "Thanks, I've changed the order number to 12346."
+ *
+ *     correctedText('12346', 'ar', { en: 'Order number', ar: 'رقم الطلب' }); // 'شكرًا، عدّلتُ رقم الطلب إلى 12346.'
+ */
+export function correctedText(value: FieldValue, language: string | undefined, label?: Localized<string>): string {
   const shown = String(value);
-  return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
+  if (label === undefined) return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
+  const named = localize(label, language);
+  // "Order number" reads "the order number" in a sentence; "IBAN" stays as written.
+  const inSentence = /^\p{Lu}\p{Ll}/u.test(named) ? named[0]!.toLowerCase() + named.slice(1) : named;
+  return byLanguage({ en: `Thanks, I've changed the ${inSentence} to ${shown}.`, ar: `شكرًا، عدّلتُ ${isolate(named)} إلى ${isolate(shown)}.` }, language);
+}
+
+/**
+ * The label of `field` when the customer answered several of the questions before step `upTo`, so that "I've changed
+ * it" could be any of them; none when one was answered, or for a field without a label.
+ *
+ *     correctedText(value, language, labelToName(flow, position.step, save, (field) => ctx.read(field)).label);
+ */
+export function labelToName(flow: CompiledFlow, upTo: number, field: FieldRef, read: (field: FieldRef) => FieldRead): { label?: Localized<string> } {
+  const answered = new Set(flow.steps.slice(0, upTo).flatMap((step) => (step.kind === 'ask' && step.spec.save && isKnown(read(step.spec.save)) ? [step.spec.save.path] : [])));
+  const label = answered.size > 1 ? flow.labels.get(field.path) : undefined;
+  return label === undefined ? {} : { label };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedText, editedAnswer, keepHeard } from './heard.ts';
+import { correctedText, editedAnswer, keepHeard, labelToName } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -108,7 +108,7 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
     if (!edited) return false;
     const { ctx, save } = asked[edited.index]!;
     ctx.write(save, edited.value);
-    run.say({ text: correctedText(edited.value, run.contact.language) });
+    run.say({ text: correctedText(edited.value, run.contact.language, labelToName(flow, position.step, save, (field) => ctx.read(field)).label) });
     return true;
   } catch (error) {
     if (error instanceof PatternTooSlowError) return false;

@@ -180,3 +180,46 @@ describe('a need told first', () => {
     expect(run.conversation.fields).toEqual({ need: 'order 12345 never came, write to sam@example.com', order: '12345' });
   });
 });
+
+describe('a correction when several questions were answered', () => {
+  const LABELLED = script(`  - ask: { en: "Your email?", ar: "بريدك؟" }
+    expect: email
+    save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
+    skip_if_known: true
+  - ask: { en: "Your order number?", ar: "رقم طلبك؟" }
+    expect: regex:\\d{5}
+    example: "12345"
+    save: conversation.order
+    label: { en: Order number, ar: رقم الطلب }
+    skip_if_known: true
+  - ask: { en: "How can we help?", ar: "كيف نساعدك؟" }
+    save: conversation.need
+  - say: "Done"
+`);
+
+  it('names the field it changed by its question\'s label, in English and Arabic', () => {
+    const flow = compile(LABELLED);
+    for (const [language, said] of [['en', ["Thanks, I've changed the order number to 12346.", 'How can we help?']], ['ar', ['شكرًا، عدّلتُ \u2068رقم الطلب\u2069 إلى \u206812346\u2069.', 'كيف نساعدك؟']]] as const) {
+      const run = newRun({ language });
+      startFlow(flow, run);
+      resumeFlow(flow, run, { text: 'sam@example.com' });
+      resumeFlow(flow, run, { text: '12345' });
+      takeSaid(run);
+      resumeFlow(flow, run, { text: language === 'en' ? 'sorry, I meant 12346' : 'أقصد ١٢٣٤٦' });
+      expect(takeSaid(run)).toEqual(said);
+      expect(run.conversation.fields.order).toBe('12346');
+    }
+  });
+
+  it('says "it" when one question was answered', () => {
+    const flow = compile(LABELLED);
+    const run = newRun();
+    startFlow(flow, run);
+    resumeFlow(flow, run, { text: 'no thanks' });
+    resumeFlow(flow, run, { text: '12345' });
+    takeSaid(run);
+    resumeFlow(flow, run, { text: 'sorry, I meant 12346' });
+    expect(takeSaid(run)).toEqual(["Thanks, I've changed it to 12346.", 'How can we help?']);
+  });
+});

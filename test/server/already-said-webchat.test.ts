@@ -1,6 +1,7 @@
 // A web chat customer asked a flow's email, order number and need, who answers ahead of the questions and corrects
 // themselves, through the real server: the order number given before its question (while the email was asked) is not
-// asked again, and "sorry, I meant 12346" changes it rather than becoming the need, in English and Arabic.
+// asked again, and "sorry, I meant 12346" changes it rather than becoming the need, named by its label since the email
+// was answered too, in English and Arabic.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,11 +16,13 @@ steps:
   - ask: { en: "What's your email address?", ar: "ما عنوان بريدك الإلكتروني؟" }
     expect: email
     save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
     skip_if_known: true
   - ask: { en: "What's your order number?", ar: "ما رقم طلبك؟" }
     expect: regex:\\d{5}
     example: "12345"
     save: conversation.order
+    label: { en: Order number, ar: رقم الطلب }
     skip_if_known: true
   - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
     save: conversation.need
@@ -41,11 +44,11 @@ afterAll(async () => {
 it.each([
   {
     who: 'nadia', hello: 'hello', early: '#12345', email: 'nadia@example.com', correction: 'sorry, I meant 12346', need: 'my card was charged twice',
-    texts: ['Hi! Thanks for writing.', "What's your email address?", "That doesn't look like an email address. Please write it like name@example.com.", 'How can we help?', "Thanks, I've changed it to 12346.", 'How can we help?', 'Someone from our team will answer you here.'],
+    texts: ['Hi! Thanks for writing.', "What's your email address?", "That doesn't look like an email address. Please write it like name@example.com.", 'How can we help?', "Thanks, I've changed the order number to 12346.", 'How can we help?', 'Someone from our team will answer you here.'],
   },
   {
     who: 'huda', hello: 'مرحبا', early: 'رقم الطلب ١٢٣٤٥', email: 'بريدي huda@example.com', correction: 'عفوًا، أقصد ١٢٣٤٦', need: 'تم خصم المبلغ مرتين',
-    texts: ['مرحبًا! شكرًا لتواصلك.', 'ما عنوان بريدك الإلكتروني؟', 'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. يُرجى كتابته بهذا الشكل: name@example.com', 'كيف يمكننا مساعدتك؟', 'شكرًا، عدّلتُه إلى \u206812346\u2069.', 'كيف يمكننا مساعدتك؟', 'سيرد عليك أحد أعضاء فريقنا هنا.'],
+    texts: ['مرحبًا! شكرًا لتواصلك.', 'ما عنوان بريدك الإلكتروني؟', 'لا يبدو هذا عنوان بريد إلكتروني صحيحًا. يُرجى كتابته بهذا الشكل: name@example.com', 'كيف يمكننا مساعدتك؟', 'شكرًا، عدّلتُ \u2068رقم الطلب\u2069 إلى \u206812346\u2069.', 'كيف يمكننا مساعدتك؟', 'سيرد عليك أحد أعضاء فريقنا هنا.'],
   },
 ])('an order number given before its question is not asked again, and a correction changes it ($who)', async ({ who, hello, early, email, correction, need, texts }) => {
   const customer = visitor(app.url, who);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { besideAnswer } from '../beside.ts';
-import { answerWithin, correctedText, keepHeard, readsAsCorrection, takeHeard } from '../heard.ts';
+import { answerWithin, correctedText, keepHeard, labelToName, readsAsCorrection, takeHeard } from '../heard.ts';
 import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
 import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, type AttachmentExpect, type Expect } from '../expect.ts';
@@ -112,7 +112,7 @@ export const askStep = defineStep({
       // "Sorry, I meant 12346": the answer to a question before this one is changed, and this one is asked again.
       const corrected = correction(spec, ctx, input);
       if (corrected !== undefined) {
-        ctx.run.say({ text: correctedText(corrected, ctx.run.contact.language) });
+        ctx.run.say({ text: correctedText(corrected.value, ctx.run.contact.language, corrected.label) });
         say(ctx.text(spec.question), spec, ctx);
         return { wait: waiting };
       }
@@ -305,11 +305,12 @@ function goOtherwise(otherwise: Otherwise, text: string, ctx: StepContext): Step
 }
 
 /**
- * The value a correction of an earlier answer gives ("sorry, I meant 12346"), written to that answer's field; undefined
- * when the message is no correction, answers this question itself, or matches no earlier question's answer. The
- * nearest question before this one whose field holds another value, an email or `regex:` one, takes it.
+ * The value a correction of an earlier answer gives ("sorry, I meant 12346"), written to that answer's field, with the
+ * label to name it by when several questions were answered; undefined when the message is no correction, answers this
+ * question itself, or matches no earlier question's answer. The nearest question before this one whose field holds
+ * another value, an email or `regex:` one, takes it.
  */
-function correction(spec: AskStep, ctx: StepContext, input: FlowInput): FieldValue | undefined {
+function correction(spec: AskStep, ctx: StepContext, input: FlowInput): { value: FieldValue; label?: Localized<string> } | undefined {
   const text = input.choice === undefined ? input.text : undefined;
   const position = ctx.run.conversation.flow;
   if (text === undefined || !position || !readsAsCorrection(text)) return undefined;
@@ -321,7 +322,7 @@ function correction(spec: AskStep, ctx: StepContext, input: FlowInput): FieldVal
     const value = answerWithin(step.spec.expect, text)?.value;
     if (value === undefined || !isKnown(before) || before === value) continue;
     ctx.write(step.spec.save, value);
-    return value;
+    return { value, ...labelToName(ctx.flow, position.step, step.spec.save, (field) => ctx.read(field)) };
   }
   return undefined;
 }
