@@ -28,6 +28,29 @@ export function besideAnswer(expect: Expect, text: string, name?: string): strin
   return tried && beside !== '' ? beside : undefined;
 }
 
+/**
+ * What a customer wrote to a question whose answer someone else gave meanwhile (an admin typed their email into the
+ * contact), without the clauses about that answer: the words that say more than hello, or undefined. Such a message
+ * is no answer, and may say what they need ("I was charged twice for my invoice"). A clause that names the detail or
+ * points back to it ("I gave it to your colleague on the phone", «أعطيته لزميلك») is about the question, not a need.
+ *
+ *     besideKnown({ type: 'email' }, 'I was charged twice for my invoice');       // 'I was charged twice for my invoice'
+ *     besideKnown({ type: 'email' }, 'I gave it to your colleague on the phone'); // undefined
+ */
+export function besideKnown(expect: Expect, text: string, name?: string): string | undefined {
+  if (text.length > LONGEST_READ) return undefined;
+  const about = ABOUT[expect.type as keyof typeof ABOUT] ?? ((word: string) => /\p{Nd}/u.test(word));
+  const kept = clauses(text).filter((clause) => !clause.some((word) => about(word) || POINTS_BACK.has(bare(word))) && saysMoreThanHello(clause.join(' '), name));
+  const beside = trimSeparators(kept.flat().join(' '));
+  return beside !== '' ? beside : undefined;
+}
+
+/** Words that point back to an answer already given, elsewhere: "I gave it to your colleague", "already sent it". */
+const POINTS_BACK: ReadonlySet<string> = new Set([
+  'gave', 'given', 'give', 'told', 'already', 'colleague', 'colleagues', 'sent', 'provided', 'earlier',
+  'اعطيته', 'اعطيتكم', 'اعطيتك', 'زميلك', 'لزميلك', 'زميلكم', 'لزميلكم', 'ارسلته', 'قلته', 'سابقا', 'بالفعل', 'مسبقا',
+].map(fold));
+
 /** Longer texts are no answer to a question for a detail, and are not read for one. */
 const LONGEST_READ = 1_000;
 

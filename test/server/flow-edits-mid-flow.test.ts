@@ -129,3 +129,30 @@ describe('a flow edited while customers are in it', () => {
     expect(app.flows.errors().map(String)).toEqual([expect.stringContaining('flows/inbound copy.yaml:7:1: flow name "inbound" is already used by flows/inbound.yaml')]);
   }, 60_000);
 });
+
+describe('an email an admin fills in while the customer is asked it', () => {
+  it('takes the need the customer writes next as their need, and routes it without asking it', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const admin = adminClient(app.url);
+    const layla = visitor(app.url, 'layla', 'Layla');
+    const laila = visitor(app.url, 'laila', 'ليلى');
+    await layla.say('hi');
+    await laila.say('مرحبا');
+    expect((await layla.botTexts()).at(-1)).toBe("What's your email address, in case we need to follow up?");
+    expect((await laila.botTexts()).at(-1)).toBe('هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟');
+    const { contacts } = (await admin.get<{ contacts: { id: string; name: string }[] }>('/contacts')).body;
+    for (const contact of contacts) {
+      const email = contact.name === 'Layla' ? 'layla@example.com' : 'laila@example.com';
+      expect((await admin.patch(`/contacts/${contact.id}`, { fields: { email } })).status).toBe(200);
+    }
+    // They had not seen the admin's edit: they answer what they came for.
+    await layla.say('I was charged twice for my invoice');
+    await laila.say('تم خصم المبلغ مرتين من فاتورتي');
+    // Before: 'How can we help you today?', the need they had just written asked again.
+    await expect.poll(async () => (await layla.botTexts()).slice(2), { timeout: 20_000 }).toEqual([expect.stringMatching(/^Nobody on our Billing team is free right now: you are number \d+ in line/)]);
+    await expect.poll(async () => (await laila.botTexts()).slice(2), { timeout: 20_000 }).toEqual([expect.stringMatching(/^لا يوجد أحد من فريق الفواتير متاح حاليًا/)]);
+    const conversations = await app.store.conversations();
+    expect(conversations.map((conversation) => conversation.fields.need).sort()).toEqual(['I was charged twice for my invoice', 'تم خصم المبلغ مرتين من فاتورتي']);
+  }, 60_000);
+});

@@ -3,7 +3,8 @@
 // `expect: image | file | location` only, saved as a reference (`media:<ref>`, `"<lat>,<lon>"`).
 import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
-import { besideAnswer } from '../beside.ts';
+import { besideAnswer, besideKnown } from '../beside.ts';
+import { saysMoreThanHello } from '../../shared/small-talk.ts';
 import { answerWithin, correctedText, keepHeard, labelToName, readsAsCorrection, takeHeard } from '../heard.ts';
 import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
@@ -135,7 +136,10 @@ export const askStep = defineStep({
       }
       // Known since it was asked (an admin typed it into the contact, from a phone call): what the customer wrote is
       // no answer to a question that no longer needs one, and asking it again would ask what we know.
-      if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) return 'next';
+      if (spec.skipIfKnown && spec.save && isKnown(ctx.read(spec.save))) {
+        passOn(spec, ctx, typed);
+        return 'next';
+      }
       // "Yes, my invoice address is wrong too": no wrong pick, but what the customer needs, kept where the flow wants it.
       const words = spec.otherwise && ownWords(spec.expect, input);
       if (spec.otherwise && words !== undefined) return goOtherwise(spec.otherwise, words, ctx);
@@ -334,6 +338,19 @@ const FIRST_MESSAGE = parseFieldPath('conversation.first_message')!;
 function keepNeedBeside(spec: AskStep, ctx: StepContext, text: string | undefined): void {
   if (text === undefined || isKnown(ctx.read(FIRST_MESSAGE))) return;
   const need = besideAnswer(spec.expect, text, ctx.run.contact.name);
+  if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
+}
+
+/**
+ * What the customer wrote to a question someone else answered meanwhile goes to the questions after it: kept for
+ * those that look in what was written (`keepHeard`), and, when the first message said no need, what it says beside
+ * the answer becomes the need it brought ("I was charged twice for my invoice"), as a need written beside the answer does.
+ */
+function passOn(spec: AskStep, ctx: StepContext, typed: string | undefined): void {
+  if (typed === undefined) return;
+  keepHeard(ctx.run.conversation.flow, typed);
+  if (isKnown(ctx.read(FIRST_MESSAGE)) && saysMoreThanHello(String(ctx.read(FIRST_MESSAGE)), ctx.run.contact.name)) return;
+  const need = besideKnown(spec.expect, typed, ctx.run.contact.name);
   if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
 }
 
