@@ -1,6 +1,7 @@
 // What the customer already wrote in this conversation that no question took: "hi I'm sam@example.com, order #12345
 // was charged twice" holds the answers to the email and order number questions, and a question with skip_if_known
 // takes its answer from there instead of asking for it. Kept on the flow's position, so a restart keeps it too.
+import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { asciiDigits, fold, isolate } from '../shared/text.ts';
 import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
@@ -27,8 +28,9 @@ export function keepHeard(position: FlowPosition | undefined, text: string | und
 /**
  * The answer `expect` finds in what the customer wrote (newest first), taken out of it so that no other question
  * takes it too, with the text it was found in; undefined when none, or when one text holds two different ones (which one is theirs to say). An
- * email address, or a word a `regex:` takes whole that has a digit in it (an order number, a reference: "#12345",
- * "ORD-1234."); other kinds of answer are not looked for, since any word could be one.
+ * email address, a phone number, a date, or a word a `regex:` takes whole that has a digit in it (an order number, a
+ * reference: "#12345", "ORD-1234."); other kinds of answer are not looked for, since any word could be one (and any
+ * figure a number: "order 12345 came with 2 items broken" answers no "How many?").
  *
  *     takeHeard({ type: 'email' }, position); // { value: 'sam@example.com', text: "hi I'm sam@example.com, order #12345…" }
  */
@@ -60,6 +62,8 @@ export function answerWithin(expect: Expect, text: string): { value: FieldValue;
       return { value: answer.value, rest: at < 0 ? '' : text.slice(0, at) + text.slice(at + answer.value.length) };
     }
     if (expect.type === 'regex') return patternWithin(expect, text);
+    if (expect.type === 'phone') return phoneWithin(expect, text);
+    if (expect.type === 'date') return dateWithin(expect, text);
   } catch (error) {
     // A pattern too slow for the text finds nothing in it: the question is asked, and reports it when answered.
     if (error instanceof PatternTooSlowError) return undefined;
@@ -79,6 +83,37 @@ function patternWithin(expect: Extract<Expect, { type: 'regex' }>, text: string)
     // "#12345" for \d{5}, or as written for a pattern that has the mark: #\d{5}.
     const answer = [bare, word].map((candidate) => checkAnswer(expect, { text: candidate })).find((tried) => tried.ok);
     if (!answer?.ok) continue;
+    if (found && found.value !== answer.value) return undefined;
+    found ??= { value: answer.value, word };
+  }
+  if (!found) return undefined;
+  const at = text.indexOf(found.word);
+  return { value: found.value, rest: text.slice(0, at) + text.slice(at + found.word.length) };
+}
+
+/**
+ * The one phone number written in a text ("call me on +44 7400 123456 after 5"), as `expect: phone` reads it in an
+ * answer (a number without its country code only with the question's `country`), and the text without it.
+ */
+function phoneWithin(expect: Extract<Expect, { type: 'phone' }>, text: string): { value: FieldValue; rest: string } | undefined {
+  const answer = checkAnswer(expect, { text });
+  if (!answer.ok) return undefined;
+  // Arabic-Indic digits are one character each, as their Western equivalents: the places found are the text's.
+  const found = findPhoneNumbersInText(asciiDigits(text), expect.country ? { defaultCountry: expect.country } : undefined).find((match) => match.number.number === answer.value);
+  return { value: answer.value, rest: found ? text.slice(0, found.startsAt) + text.slice(found.endsAt) : '' };
+}
+
+/**
+ * The one date written among the words of a text ("my flight on 15/06/2026 was cancelled", «موعدي ١٥/٠٦/١٤٤٧هـ»), as
+ * `expect: date` reads a whole answer, and the text without it; none when two different dates are written.
+ */
+function dateWithin(expect: Expect, text: string): { value: FieldValue; rest: string } | undefined {
+  let found: { value: FieldValue; word: string } | undefined;
+  for (const word of text.split(/[\s,;()[\]{}"«»،؛]+/u)) {
+    // Only a word with a digit and a separator in it can be a date: "15/06/2026", not "order".
+    if (!/\p{Nd}[/.-]\p{Nd}/u.test(word)) continue;
+    const answer = checkAnswer(expect, { text: trimPunctuation(word) });
+    if (!answer.ok) continue;
     if (found && found.value !== answer.value) return undefined;
     found ??= { value: answer.value, word };
   }

@@ -223,3 +223,52 @@ describe('a correction when several questions were answered', () => {
     expect(takeSaid(run)).toEqual(["Thanks, I've changed it to 12346.", 'How can we help?']);
   });
 });
+
+describe('a phone number and a date written before their questions', () => {
+  const BOOKING = script(`  - ask: { en: "Your phone number?", ar: "رقم هاتفك؟" }
+    expect: phone
+    country: GB
+    save: contact.phone
+    skip_if_known: true
+  - ask: { en: "The date of your flight?", ar: "تاريخ رحلتك؟" }
+    expect: date
+    save: conversation.flight_date
+    skip_if_known: true
+  - ask: { en: "How can we help?", ar: "كيف نساعدك؟" }
+    save: conversation.need
+  - say: "Done"
+`);
+
+  it('takes them from the opening message, in English and Arabic, and asks only what is left', () => {
+    const flow = compile(BOOKING);
+    const run = newRun();
+    startFlow(flow, run, { said: 'my flight on 15/06/2026 was cancelled, call me on 07400 123456' });
+    expect(takeSaid(run)).toEqual(['How can we help?']);
+    expect(run.contact.fields.phone).toBe('+447400123456');
+    expect(run.conversation.fields.flight_date).toBe('2026-06-15');
+
+    const arabic = newRun({ language: 'ar' });
+    startFlow(flow, arabic, { said: 'أُلغيت رحلتي يوم ١٥/٠٦/٢٠٢٦، رقمي ٠٧٤٠٠١٢٣٤٥٦' });
+    expect(takeSaid(arabic)).toEqual(['كيف نساعدك؟']);
+    expect(arabic.contact.fields.phone).toBe('+447400123456');
+    expect(arabic.conversation.fields.flight_date).toBe('2026-06-15');
+  });
+
+  it('takes a date given when the phone number was asked, and asks a date when two are written', () => {
+    const flow = compile(BOOKING);
+    const run = newRun();
+    startFlow(flow, run, { said: 'hello' });
+    expect(takeSaid(run)).toEqual(['Your phone number?']);
+    resumeFlow(flow, run, { text: '07400 123456, the flight was 2026-06-15' });
+    expect(takeSaid(run)).toEqual(['How can we help?']);
+    expect(run.conversation.fields.flight_date).toBe('2026-06-15');
+    resumeFlow(flow, run, { text: 'sorry, I meant 07400 654321' });
+    expect(takeSaid(run)).toEqual(["Thanks, I've changed it to +447400654321.", 'How can we help?']);
+    expect(run.contact.fields.phone).toBe('+447400654321');
+
+    const two = newRun();
+    startFlow(flow, two, { said: 'flights on 15/06/2026 and 16/06/2026, phone +44 7400 123456' });
+    expect(takeSaid(two)).toEqual(['The date of your flight?']);
+    expect(two.contact.fields.phone).toBe('+447400123456');
+  });
+});
