@@ -175,8 +175,12 @@ export class Intake {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
       turns.start(turn, 'conversation.opened', 'contact', opening);
     } else if (conversation.status === 'open' && withPeople(conversation)) {
+      // "Sorry, I meant 12346" after the flow's questions: the answer the agent reads on the card is put right, and the
+      // agent is told what changed beside the words, rather than left to notice the card is wrong.
+      const corrected = said !== undefined ? await turns.correctWithPeople(turn, said) : undefined;
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
+        ...(corrected ? { corrected } : {}),
         ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
         ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
         ...(inbound.forwarded ? { forwarded: true as const } : {}),
@@ -198,6 +202,8 @@ export class Intake {
         ...(menu ? { menu: true as const } : {}),
       });
     } else if (conversation.stage === 'queued' && conversation.status === 'open') {
+      // A correction puts right the answer the agent who takes it reads on the card.
+      if (said !== undefined) await turns.correctWithPeople(turn, said);
       // What a queued customer writes waits in the conversation, for the agent who takes it (on the card); after a
       // while without news of their place (or at once, for a button pressed), they hear it again rather than silence.
       await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });

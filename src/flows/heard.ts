@@ -171,6 +171,26 @@ export function labelToName(flow: CompiledFlow, upTo: number, field: FieldRef, r
 }
 
 /**
+ * The answer a correction changes ("sorry, I meant 12346"): the nearest question before step `upTo` whose field holds
+ * another answer of the shape the text gives (an email, a phone number, a date, a `regex:` answer), with what it held
+ * and what it is to hold; undefined when the text reads as no correction, or changes no answer. Written by the caller.
+ *
+ *     correctedAnswer(flow, position.step, 'sorry, I meant 12346', read); // { field: conversation.order, was: '12345', value: '12346' }
+ */
+export function correctedAnswer(flow: CompiledFlow, upTo: number, text: string, read: (field: FieldRef) => FieldRead): { field: FieldRef; was: FieldRead; value: FieldValue } | undefined {
+  if (!readsAsCorrection(text)) return undefined;
+  for (let index = Math.min(upTo, flow.steps.length) - 1; index >= 0; index--) {
+    const step = flow.steps[index]!;
+    if (step.kind !== 'ask' || !step.spec.save) continue;
+    const was = read(step.spec.save);
+    const value = answerWithin(step.spec.expect, text)?.value;
+    if (value === undefined || !isKnown(was) || was === value) continue;
+    return { field: step.spec.save, was, value };
+  }
+  return undefined;
+}
+
+/**
  * The answer an edit changes: the nearest of `questions` (an email or `regex:` question's saved field and what it
  * expects) whose field holds what `was` gave, and to which `now` gives another answer, with that answer; undefined
  * when the edit changes none ("My order is 12345" edited to "My order is 12346").

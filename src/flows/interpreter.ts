@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedText, editedAnswer, keepHeard, labelToName } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelToName } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -112,6 +112,31 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
     return true;
   } catch (error) {
     if (error instanceof PatternTooSlowError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes a customer's correction of an answer the flow saved ("sorry, I meant 12346") written once people have the
+ * conversation (queued, with an agent): the answer is changed, and what changed is returned for the agent, who reads
+ * the message itself too. Undefined when the text corrects no answer, or the conversation is on no flow of this version.
+ * The field is named by its question's label in each desk language, else by its name.
+ *
+ *     correctAnswer(flow, run, 'sorry, I meant 12346'); // { field: { en: 'Order number', ar: 'رقم الطلب' }, was: '12345', now: '12346' }
+ */
+export function correctAnswer(flow: CompiledFlow, run: FlowRun, text: string): { field: { en: string; ar: string }; was: string; now: string } | undefined {
+  const position = run.conversation.flow;
+  if (!position || position.flow !== flow.name || position.version !== flow.version) return undefined;
+  const read = (field: FieldRef) => readField(field, run.contact, run.conversation);
+  try {
+    const corrected = correctedAnswer(flow, position.done ? flow.steps.length : position.step, text, read);
+    if (!corrected) return undefined;
+    writeField(corrected.field, run.contact, run.conversation, corrected.value);
+    const label = flow.labels.get(corrected.field.path);
+    const name = corrected.field.name.replaceAll('_', ' ');
+    return { field: { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name }, was: String(corrected.was), now: String(corrected.value) };
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return undefined;
     throw error;
   }
 }

@@ -219,6 +219,8 @@ const en = {
   // What a person at the business answered from the business's own app (WhatsApp Business), relayed to the agent
   // holding the conversation before it.
   answeredInApp: () => '(answered from the business app)',
+  // A customer's correction of an answer the flow saved, written once the conversation was with people: changed.
+  correctedAnswer: (who: string, field: string, was: string, now: string) => `${who} corrected ${field}: ${was} → ${now}`,
   // What such a person did when they reacted there (`quoted`: the message they reacted to, as the agent's app shows it).
   reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
   // A file without a caption that a customer's reply or reaction quotes, by its kind.
@@ -455,6 +457,7 @@ const ar: Wording = {
   editedMessage: (was, now) => `[رسالة معدَّلة${was === '' ? '' : `، كانت: «${isolate(was)}»`}] ${isolate(now)}`,
   deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
+  correctedAnswer: (who, field, was, now) => `صحّح ${isolate(who)} ${isolate(field)} من ${isolate(was)} إلى ${isolate(now)}`,
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',

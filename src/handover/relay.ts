@@ -40,6 +40,8 @@ export interface CustomerSaid extends Said {
   reaction?: { emoji: string; to: string };
   replyTo?: string;
   forwarded?: true;
+  /** An answer of the flow's that this message corrected ("sorry, I meant 12346"), the field named in each desk language. */
+  corrected?: { field: Record<DeskLanguage, string>; was: string; now: string };
 }
 
 /**
@@ -59,7 +61,8 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   // The agent's messages their channel refused while nothing reached them: said again now that they can be reached.
   const missed = await missedSinceLastWrote(tx, conversation);
   const missedLine = (language: DeskLanguage) => (missed > 0 ? [word(line('missedWhileUnreachable', missed), language)] : []);
-  const text = (language: DeskLanguage) => [written(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
+  const correctedLine = (language: DeskLanguage) => (said.corrected ? [word(line('correctedAnswer', customerLabel(contact, language), said.corrected.field[language], said.corrected.was, said.corrected.now), language)] : []);
+  const text = (language: DeskLanguage) => [written(language), ...correctedLine(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { acceptsAnyAnswer, acceptsNoAnswer, type AnyAnswer, type NoAnswer } from '../any-answer.ts';
 import { besideAnswer, besideKnown } from '../beside.ts';
 import { saysMoreThanHello } from '../../shared/small-talk.ts';
-import { answerWithin, correctedText, keepHeard, labelToName, readsAsCorrection, takeHeard } from '../heard.ts';
+import { answerWithin, correctedAnswer, correctedText, keepHeard, labelToName, readsAsCorrection, takeHeard } from '../heard.ts';
 import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
 import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, type AttachmentExpect, type Expect } from '../expect.ts';
@@ -319,16 +319,11 @@ function correction(spec: AskStep, ctx: StepContext, input: FlowInput): { value:
   const position = ctx.run.conversation.flow;
   if (text === undefined || !position || !readsAsCorrection(text)) return undefined;
   if (spec.expect.type !== 'text' && checkAnswer(spec.expect, input).ok) return undefined;
-  for (let index = position.step - 1; index >= 0; index--) {
-    const step = ctx.flow.steps[index]!;
-    if (step.kind !== 'ask' || !step.spec.save) continue;
-    const before = ctx.read(step.spec.save);
-    const value = answerWithin(step.spec.expect, text)?.value;
-    if (value === undefined || !isKnown(before) || before === value) continue;
-    ctx.write(step.spec.save, value);
-    return { value, ...labelToName(ctx.flow, position.step, step.spec.save, (field) => ctx.read(field)) };
-  }
-  return undefined;
+  const read = (field: FieldRef) => ctx.read(field);
+  const corrected = correctedAnswer(ctx.flow, position.step, text, read);
+  if (!corrected) return undefined;
+  ctx.write(corrected.field, corrected.value);
+  return { value: corrected.value, ...labelToName(ctx.flow, position.step, corrected.field, read) };
 }
 
 const FIRST_MESSAGE = parseFieldPath('conversation.first_message')!;
