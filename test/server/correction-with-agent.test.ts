@@ -41,3 +41,20 @@ it('changes the answer a correction written to the agent puts right, and tells t
     await app.stop();
   }
 }, 90_000);
+
+it('changes the answer a correction written in the queue puts right, for the agent who takes the conversation', async () => {
+  const app = await start(await shippedDataDir());
+  try {
+    const layla = visitor(app.url, 'layla', 'Layla');
+    for (const text of ['hello', 'layla@example.com', 'I was charged twice for my invoice']) await layla.say(text);
+    await expect.poll(async () => (await app.store.conversations())[0]?.stage).toBe('queued');
+    await layla.say('oops, typo: layla@example.org');
+    await expect.poll(async () => (await app.store.contactByIdentity('webchat', (await layla.credentials()).session))?.fields.email, { timeout: 20_000 }).toBe('layla@example.org');
+    const omar = visitor(app.url, 'agent-omar');
+    await omar.say('/online');
+    // The card Omar gets reads the corrected address among the answers.
+    await expect.poll(async () => (await omar.messages()).find((message) => message.text.startsWith('#1'))?.text, { timeout: 20_000 }).toContain('\nEmail: layla@example.org\n');
+  } finally {
+    await app.stop();
+  }
+}, 90_000);
