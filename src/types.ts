@@ -1,10 +1,10 @@
 // The shapes every part shares: what a channel hands the runtime, and what the runtime hands a channel.
 import type { Express } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attachment, MediaStore } from './store/types.ts';
+import type { Attachment, MediaStore, TextStyle, TextStyleName } from './store/types.ts';
 import { UNAVAILABLE_RETRY_AFTER_MS } from './shared/refusals.ts';
 
-export type { Attachment, AttachmentKind, MediaStore, StoredMedia } from './store/types.ts';
+export type { Attachment, AttachmentKind, MediaStore, StoredMedia, TextStyle, TextStyleName } from './store/types.ts';
 
 /** A customer's (or an agent's) message as a channel adapter delivers it, wire format already removed. */
 export interface InboundMessage {
@@ -14,6 +14,8 @@ export interface InboundMessage {
   id: string;
   from: { id: string; name?: string; language?: string; reference?: Record<string, string> };
   text?: string;
+  /** How the sender styled `text` (bold, a spoiler…), where their app lets them. */
+  styles?: TextStyle[];
   /** The id of a button the sender pressed. */
   choice?: string;
   /** Files (already in the media store), locations, contact cards. */
@@ -89,6 +91,8 @@ export interface Choice {
 /** What the bot (or an agent) says; each adapter renders `choices` natively or as a numbered list. */
 export interface OutboundMessage {
   text: string;
+  /** How an agent styled `text`: a channel shows those of `Channel.styles`, and sends the rest plain. */
+  styles?: TextStyle[];
   choices?: Choice[];
   /** Files to send (bytes from `ChannelHost.media`), locations, contact cards; `text` is then their caption. */
   attachments?: Attachment[];
@@ -320,6 +324,11 @@ export interface Channel {
    * it is about.
    */
   readonly quotes?: boolean;
+  /**
+   * The styles (`OutboundMessage.styles`) the customer's app shows: Telegram all of them, WhatsApp its own markup's.
+   * Without it, texts go plain; an agent's message with a spoiler is then not sent, since it would show what they hid.
+   */
+  readonly styles?: readonly TextStyleName[];
   /**
    * Whether the customer sees `emoji` as a reaction from the business on their message (`OutboundMessage.reaction`):
    * Telegram takes a fixed set from bots, WhatsApp any emoji. Without it, the channel shows no reactions.

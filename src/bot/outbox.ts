@@ -242,6 +242,7 @@ export class Outbox {
     if (message.replyTo !== undefined) outbound.replyTo = message.replyTo;
     if (message.language !== undefined) outbound.language = message.language;
     if (message.reaction) outbound.reaction = message.reaction;
+    if (message.styles) outbound.styles = message.styles;
     // Each part's id, over the attempts (a retry resumes after the parts that went out).
     const parts: string[] = [];
     const sentPart = (id: string): void => void parts.push(id);

@@ -170,6 +170,7 @@ export class Runtime {
           cameAfter: (channel: string, id: string, than: string) => channels.get(channel)?.cameAfter?.(id, than),
           quotes: (channel: string) => channels.get(channel)?.quotes === true,
           reacts: (channel: string, emoji: string) => channels.get(channel)?.reacts?.(emoji) === true,
+          styles: (channel: string) => channels.get(channel)?.styles ?? [],
           shows: (channel: string, attachment: Pick<Attachment, 'kind' | 'mime'>) => channels.get(channel)?.shows?.(attachment) !== false,
         }
       : {};

@@ -24,6 +24,8 @@ export interface DeskContext {
   running?: (channel: string) => boolean;
   /** Whether the customer sees a message's `replyTo` as a quote on a channel (`Channel.quotes`). Without it, no channel quotes. */
   quotes?: (channel: string) => boolean;
+  /** The styles the customer's app shows on a channel (`Channel.styles`). Without it, no channel shows any. */
+  styles?: (channel: string) => readonly string[];
   /** Whether the customer sees `emoji` as a reaction to their message on a channel (`Channel.reacts`). Without it, no channel does. */
   reacts?: (channel: string, emoji: string) => boolean;
   /** Whether the customer sees a file of this kind and type as what it is on a channel (`Channel.shows`). Without it, every file. */

@@ -41,6 +41,7 @@ export class Desk {
       ...(options.running ? { running: options.running } : {}),
       ...(options.quotes ? { quotes: options.quotes } : {}),
       ...(options.reacts ? { reacts: options.reacts } : {}),
+      ...(options.styles ? { styles: options.styles } : {}),
       ...(options.shows ? { shows: options.shows } : {}),
       ...(options.botCanResume ? { botCanResume: options.botCanResume } : {}),
       ...(options.cameAfter ? { cameAfter: options.cameAfter } : {}),

@@ -8,6 +8,7 @@ import type { Conversation, Message, Tx } from '../store/types.ts';
 import { wasErased } from '../store/erased-relays.ts';
 import { asciiDigits, blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
+import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { CUSTOMER_LEFT } from './closing.ts';
@@ -72,7 +73,7 @@ export async function fromAgent(
     return reply(word(line('kindNotSent', held.conversation.id, inbound.unsupported), agent.language), held.conversation.id);
   }
   await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);
-  const said = numbered ? { ...inbound, text: numbered.text } : inbound;
+  const said = numbered ? { ...inbound, text: numbered.text, ...(inbound.styles ? { styles: within(inbound.styles, text.length - numbered.text.length, text.length) } : {}) } : inbound;
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
@@ -131,6 +132,8 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
     const holder = holderOf(ctx, conversation)?.name;
     return reply(word(line('editNotYours', id, holder), agent.language), id);
   }
+  // A correction goes plain: what the agent hid in it would show.
+  if (inbound.styles?.some((style) => style.style === 'spoiler')) return reply(word(line('spoilerNotSent', id, true), agent.language), id);
   await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text: withoutNumber(text, id), was: withoutNumber(own.text, id) }, fx, (said) => reply(word(said, agent.language), id));
 }
 

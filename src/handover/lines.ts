@@ -204,6 +204,9 @@ const en = {
   kindNotSent: (id: number, kind: string) => `#${id}: your ${kind} was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.`,
   // An agent's live location: the customer got the point it started at, which does not move for them.
   liveLocationOnce: (id: number) => `#${id}: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.`,
+  // An agent's message with a spoiler (hidden text) for a customer whose app cannot hide it (`correction`: an edit, which
+  // goes plain to every app): not sent, since it would show them what the agent hid.
+  spoilerNotSent: (id: number, correction: boolean) => `#${id}: your ${correction ? 'correction' : 'message'} was not sent: it has hidden text (a spoiler), and ${correction ? 'a correction reaches the customer' : "the customer's app shows it"} plainly. Send it without the spoiler, or leave out what should stay hidden.`,
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
@@ -450,6 +453,7 @@ const ar: Wording = {
     : `المحادثة #${id}: لم يُرسل إلى العميل: لا يستطيع تطبيقه عرض ${KINDS_AR[kind]}. اكتب له ما تريد بدلًا منه.`),
   kindNotSent: (id, kind) => `المحادثة #${id}: لم يُرسل ${kindsAr(kind)} إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.`,
   liveLocationOnce: (id) => `المحادثة #${id}: وصل العميلَ موقعك الحالي مرة واحدة: لا يتحرك عنده حين تتحرك. أرسله مجددًا لاحقًا إن احتاج أن يعرف مكانك.`,
+  spoilerNotSent: (id, correction) => `المحادثة #${id}: ${correction ? 'لم يُرسَل تصحيحك' : 'لم تُرسَل رسالتك'}: ${correction ? 'فيه' : 'فيها'} نص مخفي، ${correction ? 'والتصحيح يصل العميلَ' : 'وتطبيق العميل يعرضه'} ظاهرًا. أرسل ${correction ? 'التصحيح' : 'الرسالة'} دون إخفاء، أو احذف ما يجب أن يبقى مخفيًا.`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,

@@ -57,7 +57,7 @@ async function customerOf(tx: Tx, conversation: Conversation): Promise<{ address
  */
 export async function toCustomer(
   ctx: DeskContext, tx: Tx, conversation: Conversation,
-  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit']; reaction?: Message['reaction'] },
+  said: Said & { from: 'bot' | 'agent'; agentId?: string; styles?: Message['styles']; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit']; reaction?: Message['reaction'] },
   fx: DeskEffects,
 ): Promise<void> {
   const { address: to, language } = await customerOf(tx, conversation);
@@ -67,7 +67,7 @@ export async function toCustomer(
   }
   fx.send({
     contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel, address: to, direction: 'out',
-    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...withAttachments(said, language),
+    from: said.from, ...(said.agentId ? { agentId: said.agentId } : {}), text: said.text, ...(said.styles ? { styles: said.styles } : {}), ...withAttachments(said, language),
     ...(said.template ? { template: said.template } : {}), ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}),
     ...(said.replyTo !== undefined ? { replyTo: said.replyTo, ...(said.quote !== undefined ? { quote: said.quote } : {}) } : {}), ...(said.edit ? { edit: said.edit } : {}),
     ...(said.reaction ? { reaction: said.reaction } : {}), at: stamp(ctx), status: 'pending',

@@ -12,6 +12,7 @@ import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from '
 import { leftUnreachable, line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
+import { withInsertion } from '../shared/text-styles.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
 
@@ -162,6 +163,11 @@ export async function fromAgentToCustomer(
   ctx: DeskContext, tx: Tx, agent: Agent, conversation: Conversation, inbound: InboundMessage, fx: DeskEffects,
   reply: (said: Line) => Promise<void>, answered?: string,
 ): Promise<void> {
+  // What the agent hid would show on a channel that cannot hide it: the message is not sent, and the agent is told why.
+  if (inbound.styles?.some((style) => style.style === 'spoiler') && ctx.styles?.(conversation.channel).includes('spoiler') !== true) {
+    await reply(line('spoilerNotSent', conversation.id, false));
+    return;
+  }
   const shows = (attachment: Attachment) => ctx.shows?.(conversation.channel, attachment) !== false;
   const attachments = kept(inbound.attachments).filter(shows);
   const text = inbound.text ?? '';
@@ -171,9 +177,11 @@ export async function fromAgentToCustomer(
   if (attachments.some((attachment) => attachment.location?.live)) await reply(line('liveLocationOnce', conversation.id));
   if (text.trim() === '' && attachments.length === 0) return;
   const answer = await answerTo(ctx, tx, conversation, answered, text);
+  // Words put before the agent's (the message they answer) move their styles on.
+  const styles = inbound.styles && inbound.styles.length > 0 ? withInsertion(inbound.styles, 0, answer.text.length - text.length) : undefined;
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
   await toCustomer(ctx, tx, conversation, {
-    from: 'agent', agentId: agent.id, text: answer.text, ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
+    from: 'agent', agentId: agent.id, text: answer.text, ...(styles ? { styles } : {}), ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
   }, fx);
   recordFirstResponse(conversation, agent.id, stamp(ctx));
   conversation.lastAgentMessageAt = stamp(ctx);

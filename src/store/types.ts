@@ -18,6 +18,19 @@ export interface Identity {
 /** What an attachment is, as a person sees it. */
 export type AttachmentKind = 'image' | 'audio' | 'video' | 'document' | 'sticker' | 'location' | 'contact';
 
+/** The styles a person's app may show on a stretch of text. */
+export type TextStyleName = 'bold' | 'italic' | 'underline' | 'strike' | 'code' | 'pre' | 'spoiler';
+
+/**
+ * A stretch of a message's `text` its writer styled (Telegram's bold, a spoiler…): `offset` and `length` count UTF-16
+ * units, as JavaScript strings (and Telegram) do.
+ */
+export interface TextStyle {
+  style: TextStyleName;
+  offset: number;
+  length: number;
+}
+
 /**
  * A file, a location or a contact card sent with a message. Bytes are kept in the media store and named by `ref`;
  * a location or a contact card has none.
@@ -280,6 +293,8 @@ export interface Message {
   replyTo?: string;
   /** What the message `replyTo` quotes said, short (`shortQuote`): the web chat shows it above this one. */
   quote?: string;
+  /** An agent's formatting of `text`, sent to the customer where their channel shows it (`Channel.styles`). */
+  styles?: TextStyle[];
   at: string;
   /**
    * Outbound delivery: `pending` until claimed, `sending` (kept through a process crash) while a process hands it

@@ -6,7 +6,8 @@
 import { z } from 'zod/v4';
 import { safeName } from '../../store/media.ts';
 import { blank } from '../../shared/text.ts';
-import type { Attachment, InboundMessage } from '../../types.ts';
+import { withInsertion } from '../../shared/text-styles.ts';
+import type { Attachment, InboundMessage, TextStyle, TextStyleName } from '../../types.ts';
 
 /** Telegram's limit on a button's callback_data, in bytes. */
 export const MAX_CALLBACK_DATA_BYTES = 64;
@@ -80,8 +81,8 @@ const contactSchema = z.object({
   last_name: hint(z.string().max(MAX_NAME_LENGTH)),
 });
 
-// Where a text's formatting lies: only a link's address (`text_link`, words that link elsewhere) is read, since that is
-// what the words alone lose. A broken list is dropped, as for any hint.
+// Where a text's formatting lies: a link's address (`text_link`, words that link elsewhere), which the words alone lose,
+// and the styles other apps may show too (`STYLES`). A broken list is dropped, as for any hint.
 const entitySchema = z.object({ type: z.string().max(64), offset: z.number().int().nonnegative().safe(), length: z.number().int().positive().safe(), url: z.string().max(8192).optional() });
 const entitiesSchema = hint(z.array(entitySchema.catch({ type: 'unknown', offset: 0, length: 1 })).max(4096));
 
@@ -183,7 +184,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   if (chat.type !== 'private' && !desk) return { kind: 'ignored', reason: `message in a ${chat.type} chat that is not a desk`, level: 'debug' };
   // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
   const written = writtenOf(message);
-  const text = written !== undefined && !blank(written) ? written : undefined;
+  const text = written !== undefined && !blank(written.text) ? written.text : undefined;
+  const styles = text !== undefined && written!.styles.length > 0 ? written!.styles : undefined;
   const { file, attachment } = attachmentOf(message);
   // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
   // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
@@ -203,6 +205,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       id: `${chat.id}:${message.message_id}`,
       from: person(from),
       ...(text !== undefined ? { text: start ? '/start' : text } : {}),
+      ...(styles ? { styles } : {}),
       ...(attachment ? { attachments: [attachment] } : {}),
       ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
       ...(message.media_group_id !== undefined ? { album: message.media_group_id } : {}),
@@ -225,7 +228,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
  * or contact card, which have no bytes.
  */
 function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Attachment } {
-  const caption = message.caption !== undefined && !blank(message.caption) ? { caption: withLinks(message.caption, message.caption_entities) } : {};
+  const caption = message.caption !== undefined && !blank(message.caption) ? { caption: withLinks(message.caption, message.caption_entities).text } : {};
   const file = (found: { file_id: string; file_size?: number | undefined; file_name?: string | undefined }, attachment: Attachment): { file: TelegramFile } => {
     const size = found.file_size !== undefined ? { size: found.file_size } : {};
     const name = found.file_name !== undefined ? { name: safeName(found.file_name) } : {};
@@ -261,21 +264,30 @@ function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Att
   return {};
 }
 
-/** A message's text, else its caption, with the addresses its links hide (`withLinks`). */
-function writtenOf(message: Message): string | undefined {
+/** A message's text, else its caption, with the addresses its links hide (`withLinks`), and its styles. */
+function writtenOf(message: Message): { text: string; styles: TextStyle[] } | undefined {
   if (message.text !== undefined) return withLinks(message.text, message.entities);
   return message.caption !== undefined ? withLinks(message.caption, message.caption_entities) : undefined;
 }
 
+/** Telegram's entity types that are a style other apps may show, by the style's name here. */
+const STYLES: Record<string, TextStyleName> = {
+  bold: 'bold', italic: 'italic', underline: 'underline', strikethrough: 'strike', code: 'code', pre: 'pre', spoiler: 'spoiler',
+};
+
 /**
  * `text` with the address of each of its words that link elsewhere (`text_link`) after them, in brackets, unless the
- * words show it already: no other channel, nor the transcript, keeps Telegram's formatting, and "fill in this form"
- * without its address is of no use to the one who reads it. Offsets count UTF-16 units, as JavaScript strings do.
+ * words show it already: no other channel, nor the transcript, keeps Telegram's links, and "fill in this form"
+ * without its address is of no use to the one who reads it. With the styles of the text (`STYLES`), where they lie
+ * once the addresses are in. Offsets count UTF-16 units, as JavaScript strings do.
  *
  *     withLinks('Fill in this form.', [{ type: 'text_link', offset: 13, length: 4, url: 'https://acme.example/refund' }]);
- *     // 'Fill in this form (https://acme.example/refund).'
+ *     // { text: 'Fill in this form (https://acme.example/refund).', styles: [] }
  */
-function withLinks(text: string, entities: z.infer<typeof entitiesSchema>): string {
+function withLinks(text: string, entities: z.infer<typeof entitiesSchema>): { text: string; styles: TextStyle[] } {
+  let styles: TextStyle[] = (entities ?? [])
+    .filter((entity) => Object.hasOwn(STYLES, entity.type) && entity.offset + entity.length <= text.length)
+    .map((entity) => ({ style: STYLES[entity.type]!, offset: entity.offset, length: entity.length }));
   const links = (entities ?? [])
     .filter((entity) => entity.type === 'text_link' && entity.url !== undefined && entity.url.trim() !== '' && entity.offset + entity.length <= text.length)
     .filter((entity) => !text.slice(entity.offset, entity.offset + entity.length).includes(entity.url!.trim()))
@@ -287,8 +299,9 @@ function withLinks(text: string, entities: z.infer<typeof entitiesSchema>): stri
     // A forged update's thousands of long links would make a text no one sends: past twice the longest text taken, no more.
     if (linked.length + address.length > 2 * MAX_TEXT_LENGTH) continue;
     linked = `${linked.slice(0, end)}${address}${linked.slice(end)}`;
+    styles = withInsertion(styles, end, address.length);
   }
-  return linked;
+  return { text: linked, styles };
 }
 
 /** Telegram sends a photo in several sizes: the one with the most pixels (the original) is kept. */
@@ -325,8 +338,9 @@ function fromEdit(message: z.infer<typeof editedMessageSchema>, context: { isDes
   const thread = message.message_thread_id;
   const inDesk = chat.type === 'supergroup' && context.isDesk(String(chat.id)) && message.is_topic_message === true && thread !== undefined;
   if (chat.type !== 'private' && !inDesk) return { kind: 'ignored', reason: `edit in a ${chat.type} chat`, level: 'debug' };
-  const text = writtenOf(message);
-  if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text', level: 'debug' };
+  const written = writtenOf(message);
+  if (written === undefined || written.text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text', level: 'debug' };
+  const { text, styles } = written;
   return {
     kind: 'message',
     inbound: {
@@ -334,6 +348,7 @@ function fromEdit(message: z.infer<typeof editedMessageSchema>, context: { isDes
       id: `edit:${chat.id}:${message.message_id}:${message.edit_date}`,
       from: person(message.from ?? { id: chat.id }),
       text,
+      ...(styles.length > 0 ? { styles } : {}),
       edit: { of: `${chat.id}:${message.message_id}` },
       ...(inDesk ? { place: `${chat.id}/${thread}`, group: String(chat.id) } : {}),
       at: sentAt(message.edit_date, receivedAt),

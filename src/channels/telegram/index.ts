@@ -16,6 +16,7 @@ import { startPolling } from './polling.ts';
 import { receiveUpdate } from './receive.ts';
 import { botReaction } from './reactions.ts';
 import { Sender } from './send.ts';
+import { TELEGRAM_STYLES } from './render.ts';
 import { keepRegistering, mountWebhook } from './webhook.ts';
 
 export interface TelegramOptions {
@@ -130,6 +131,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   return {
     name: 'telegram',
     quotes: true,
+    styles: TELEGRAM_STYLES,
     mount(app: Express, fast?: FastRoutes) {
       if (webhookSecret === undefined) return;
       mountWebhook(app, { secret: webhookSecret, log, receiver: () => (host ? receive : undefined) }, fast);

@@ -3,10 +3,11 @@
 // the text as the caption when it fits. Rendering is the same every time for the same message and media, which
 // is what lets a retried send skip the calls already made (send.ts).
 import { splitText } from '../../shared/text.ts';
+import { partOffsets, within } from '../../shared/text-styles.ts';
 import { InputFile } from 'grammy';
-import type { InlineKeyboardMarkup, Opts } from 'grammy/types';
+import type { InlineKeyboardMarkup, MessageEntity, Opts } from 'grammy/types';
 import { safeName } from '../../store/media.ts';
-import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage } from '../../types.ts';
+import { ChannelSendError, type Attachment, type Choice, type MediaStore, type OutboundMessage, type TextStyle, type TextStyleName } from '../../types.ts';
 import { MAX_CALLBACK_DATA_BYTES } from './decode.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
@@ -43,17 +44,38 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
   const { text, keyboard } = withChoices([message.text, ...lines].filter((line) => line !== '').join('\n'), message.choices ?? []);
   const captioned = sends.find(takesCaption);
   let parts: Part[];
+  // The agent's styles lie in `message.text`, which the text starts with.
+  const styles = message.styles ?? [];
   if (text !== '' && captioned && text.length <= MAX_CAPTION_LENGTH) {
     captioned.payload.caption = text;
+    if (styles.length > 0) captioned.payload.caption_entities = entities(within(styles, 0, text.length));
     parts = sends;
   } else if (text !== '' || sends.length === 0) {
     // An empty text with nothing else is still sent: Telegram's refusal ("message text is empty") fails it for good.
-    parts = [...splitText(text, MAX_MESSAGE_LENGTH).map((part): Part => ({ method: 'sendMessage', payload: { text: part } })), ...sends];
+    const texts = splitText(text, MAX_MESSAGE_LENGTH);
+    const starts = partOffsets(text, texts);
+    parts = [...texts.map((part, index): Part => {
+      const own = within(styles, starts[index]!, starts[index]! + part.length);
+      return { method: 'sendMessage', payload: { text: part, ...(own.length > 0 ? { entities: entities(own) } : {}) } };
+    }), ...sends];
   } else {
     parts = sends;
   }
   if (keyboard) parts.at(-1)!.payload.reply_markup = keyboard;
   return parts;
+}
+
+/** Telegram's entity type for each style. */
+const ENTITY_TYPES: Record<TextStyleName, 'bold' | 'italic' | 'underline' | 'strikethrough' | 'code' | 'pre' | 'spoiler'> = {
+  bold: 'bold', italic: 'italic', underline: 'underline', strike: 'strikethrough', code: 'code', pre: 'pre', spoiler: 'spoiler',
+};
+
+/** The styles Telegram shows: all of them. */
+export const TELEGRAM_STYLES = Object.keys(ENTITY_TYPES) as TextStyleName[];
+
+/** Styles as Telegram's message entities, whose offsets count UTF-16 units as the styles' do. */
+function entities(styles: readonly TextStyle[]): MessageEntity[] {
+  return styles.map((style) => ({ type: ENTITY_TYPES[style.style], offset: style.offset, length: style.length }) as MessageEntity);
 }
 
 /** Choices as an inline keyboard (one button a row), or as a numbered list when an id cannot be callback_data. */

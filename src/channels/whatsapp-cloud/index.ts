@@ -14,6 +14,7 @@ import { mountWebhook } from '../meta/webhook.ts';
 import { CHANNEL, decodeBatch, type Item } from './decode.ts';
 import { receiveBatch } from './receive.ts';
 import { Sender } from './send.ts';
+import { WHATSAPP_STYLES } from '../whatsapp/markup.ts';
 
 const WEBHOOK_PATH = '/webhooks/whatsapp';
 
@@ -88,6 +89,7 @@ export function createWhatsAppCloudChannel(options: WhatsAppCloudOptions): Chann
   return {
     name: CHANNEL,
     quotes: true,
+    styles: WHATSAPP_STYLES,
     // WhatsApp shows any emoji as a reaction on the customer's message.
     reacts: (emoji: string) => emoji.trim() !== '',
     // WhatsApp's stickers are WebP pictures: Telegram's animated ones would arrive as a document named "file".

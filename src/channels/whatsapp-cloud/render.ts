@@ -5,6 +5,7 @@ import { safeName } from '../../store/media.ts';
 import { ChannelSendError, type Attachment, type Choice, type MediaStore, type MessageTemplate, type OutboundMessage } from '../../types.ts';
 import { splitText } from '../../shared/text.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
+import { markup } from '../whatsapp/markup.ts';
 
 /** The longest text message WhatsApp takes. */
 const MAX_TEXT_LENGTH = 4096;
@@ -51,7 +52,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
     if (typeof rendered === 'string') lines.push(rendered);
     else files.push(rendered);
   }
-  const text = [message.text, ...lines].filter((line) => line !== '').join('\n');
+  const text = [markup(message.text, message.styles), ...lines].filter((line) => line !== '').join('\n');
   const choices = message.choices ?? [];
   if (choices.length > 0) return [...files, ...withChoices(text, choices, deskLanguage(message.language))];
   const captioned = files.find(takesCaption);

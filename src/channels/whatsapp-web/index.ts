@@ -16,6 +16,7 @@ import { mountQrPage } from './qr-page.ts';
 import { Receiver } from './receive.ts';
 import { Sender } from './send.ts';
 import { Session, type SessionStatus } from './session.ts';
+import { WHATSAPP_STYLES } from '../whatsapp/markup.ts';
 
 export type { WhatsAppClient, WhatsAppClientFactory, WaMessage, OutgoingContent, ClientSettings, DownloadedMedia } from './client.ts';
 export type { SessionStatus } from './session.ts';
@@ -122,6 +123,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     name: WHATSAPP_WEB,
     // A reply is sent quoting the message it answers (whatsapp-web.js's quotedMessageId), as the customer's app shows it.
     quotes: true,
+    styles: WHATSAPP_STYLES,
     // WhatsApp's stickers are WebP pictures: Telegram's animated ones would arrive as a file no one opens.
     shows: (attachment) => showsOutsideTelegram(attachment),
     mount(app: Express) {

@@ -6,6 +6,7 @@ import { ChannelSendError, type Attachment, type MediaStore, type OutboundMessag
 import { numbered } from './choices.ts';
 import type { OutgoingContent } from './client.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
+import { markup } from '../whatsapp/markup.ts';
 
 /** The longest caption shown under a file; a longer text goes first, on its own. */
 const MAX_CAPTION_LENGTH = 1024;
@@ -33,7 +34,7 @@ export async function renderMessage(message: OutboundMessage, media: MediaStore 
     if (typeof rendered === 'string') lines.push(rendered);
     else sends.push(rendered);
   }
-  const text = numbered([message.text, ...lines].filter((line) => line !== '').join('\n'), message.choices ?? []);
+  const text = numbered([markup(message.text, message.styles), ...lines].filter((line) => line !== '').join('\n'), message.choices ?? []);
   const captioned = sends.find((part) => part.kind === 'media' && !part.asVoice && !part.asSticker);
   if (text !== '' && captioned?.kind === 'media' && text.length <= MAX_CAPTION_LENGTH) {
     captioned.caption = text;

@@ -1,0 +1,157 @@
+// How an agent's formatting reaches each customer: Omar, on Telegram, holds Layla's conversation on Telegram, Sheena's
+// on WhatsApp Cloud and Dana's on the web chat (one server, the fake Bot API and Graph API), and styles his words as
+// Telegram lets him (bold, italic, code, strikethrough, a spoiler: message entities). Layla's Telegram shows them,
+// Sheena's WhatsApp in its own markup, Dana's web chat plain; a spoiler never shows to a customer whose app cannot hide it.
+import { describe, expect, it } from 'vitest';
+import { eventually, visitor } from '../../helpers.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
+import { SHEENA, messagesBody, settled, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
+
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: ${OMAR}\n    teams: [Billing]\n    max_open: 5\n${language}`;
+
+const servers = telegramServers();
+
+let nextUpdate = 700_000;
+let nextMessage = 70_000;
+/** A private Telegram message from `chat` with `fields` (text, entities…), as Telegram sends it. */
+function telegram(chat: number, fields: Record<string, unknown>): Record<string, any> {
+  const person = { id: chat, first_name: chat === OMAR ? 'Omar' : 'Layla' };
+  return { update_id: nextUpdate++, message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, ...fields } };
+}
+
+/** Layla on Telegram (#1), Sheena on WhatsApp Cloud (#2), Dana on the web chat (#3), all held by Omar on Telegram. */
+async function desk(options: { language?: string } = {}) {
+  const api = await FakeBotApi.start();
+  servers.stopAfterTest({ stop: () => api.close() });
+  const cloud: CloudServer = await startCloud({
+    flows: { 'inbound.yaml': assignFlow }, team: team(options.language),
+    config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
+  });
+  servers.stopAfterTest(cloud);
+  const dana = visitor(cloud.app.url, 'dana', 'Dana');
+  /** Omar sends `fields` from Telegram; resolves once what it set off has left, to the customers and to him. */
+  const omar = async (fields: Record<string, unknown>) => {
+    expect(await post(cloud.app, telegram(OMAR, fields))).toBe(200);
+    await settled(cloud, SHEENA);
+    const toOmar = () => cloud.app.store.messagesOfAddress('telegram', String(OMAR));
+    await eventually(async () => (await toOmar()).every((message) => message.status !== 'pending' && message.status !== 'sending'));
+  };
+  const given = (id: number) => eventually(async () => (await cloud.app.store.conversation(id))?.agentId !== undefined);
+  await omar({ text: '/online' });
+  expect(await post(cloud.app, telegram(LAYLA, { text: 'Hello, my refund?' }))).toBe(200);
+  await given(1);
+  expect((await cloud.post(messagesBody([cloudText('Hello, my invoice?', { from: SHEENA })]))).status).toBe(200);
+  await given(2);
+  expect((await dana.say('Hello, my order?')).status).toBe(202);
+  await given(3);
+  await settled(cloud, SHEENA);
+  /** What Dana's web chat shows from Omar. */
+  const danaGot = async () => (await dana.messages()).filter((m) => m.from === 'agent');
+  /** What Layla's Telegram was sent (text and entities), from the bot's calls. */
+  const laylaGot = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA)).map((call) => ({ text: call.params.text, entities: call.params.entities }));
+  /** What Omar was told since he had `from` messages from the bot. */
+  const toldOmar = (from: number) => api.sentTo(OMAR).slice(from);
+  return { api, cloud, omar, danaGot, laylaGot, toldOmar };
+}
+
+// "مرحبا 👋 Layla, your refund is approved ✅ - the code is R-42, not R-24": an emoji is two UTF-16 units, as Telegram counts.
+const greeting = 'مرحبا 👋 Layla, your refund is approved ✅ - the code is R-42, not R-24.';
+const at = (words: string) => greeting.indexOf(words);
+const styled = {
+  text: greeting,
+  entities: [
+    { type: 'bold', offset: 0, length: at(' Layla') },
+    { type: 'italic', offset: at('approved'), length: 'approved ✅'.length },
+    { type: 'code', offset: at('R-42'), length: 4 },
+    { type: 'strikethrough', offset: at('R-24'), length: 4 },
+  ],
+};
+
+describe('an agent on Telegram styles their words', () => {
+  it('Layla\'s Telegram shows them styled where Omar styled them, emoji and Arabic included; Sheena\'s WhatsApp in its markup; Dana\'s web chat plain', async () => {
+    const { cloud, omar, danaGot, laylaGot } = await desk();
+    await omar({ text: '/use 1' });
+    await omar(styled);
+    await eventually(() => laylaGot().some((got) => got.text === greeting));
+    expect(laylaGot().find((got) => got.text === greeting)!.entities).toEqual([
+      { type: 'bold', offset: 0, length: 8 },
+      { type: 'italic', offset: at('approved'), length: 10 },
+      { type: 'code', offset: at('R-42'), length: 4 },
+      { type: 'strikethrough', offset: at('R-24'), length: 4 },
+    ]);
+
+    // Numbered for Layla's conversation: the number is not sent, and the styles stay on the words.
+    const numbered = { text: `#1 ${greeting}`, entities: styled.entities.map((entity) => ({ ...entity, offset: entity.offset + 3 })) };
+    const before = laylaGot().length;
+    await omar(numbered);
+    await eventually(() => laylaGot().length === before + 1);
+    expect(laylaGot().at(-1)).toEqual(laylaGot().find((got) => got.text === greeting));
+
+    await omar({ text: '/use 2' });
+    await omar(styled);
+    expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('*مرحبا 👋* Layla, your refund is _approved ✅_ - the code is `R-42`, not ~R-24~.');
+
+    await omar({ text: '/use 3' });
+    await omar(styled);
+    await eventually(async () => (await danaGot()).length === 1);
+    expect((await danaGot())[0]!.text).toBe(greeting);
+  });
+
+  it('a link\'s address put in the text moves the styles after it', async () => {
+    const { omar, laylaGot } = await desk();
+    await omar({ text: '/use 1' });
+    const text = 'Fill in this form, then reply done.';
+    await omar({ text, entities: [{ type: 'text_link', offset: 13, length: 4, url: 'https://acme.example/refund' }, { type: 'bold', offset: 30, length: 4 }] });
+    const sent = 'Fill in this form (https://acme.example/refund), then reply done.';
+    await eventually(() => laylaGot().some((got) => got.text === sent));
+    expect(laylaGot().find((got) => got.text === sent)!.entities).toEqual([{ type: 'bold', offset: sent.indexOf('done'), length: 4 }]);
+  });
+});
+
+describe('an agent on Telegram hides words in a spoiler', () => {
+  const hidden = { text: 'Your new PIN is 4821.', entities: [{ type: 'spoiler', offset: 16, length: 4 }] };
+
+  it('Layla\'s Telegram hides them too; Sheena\'s WhatsApp and Dana\'s web chat, which cannot, get nothing, and Omar is told why', async () => {
+    const { api, cloud, omar, danaGot, laylaGot, toldOmar } = await desk();
+    await omar({ text: '/use 1' });
+    await omar(hidden);
+    await eventually(() => laylaGot().some((got) => got.text === hidden.text));
+    expect(laylaGot().find((got) => got.text === hidden.text)!.entities).toEqual([{ type: 'spoiler', offset: 16, length: 4 }]);
+
+    for (const id of [2, 3]) {
+      await omar({ text: `/use ${id}` });
+      const told = api.sentTo(OMAR).length;
+      await omar(hidden);
+      await eventually(() => toldOmar(told).length === 1);
+      expect(toldOmar(told)).toEqual([`#${id}: your message was not sent: it has hidden text (a spoiler), and the customer's app shows it plainly. Send it without the spoiler, or leave out what should stay hidden.`]);
+    }
+    expect(cloud.graph.saidTo(SHEENA).join('\n')).not.toContain('4821');
+    expect(await danaGot()).toEqual([]);
+  });
+
+  it('tells an Arabic agent in Arabic', async () => {
+    const { api, cloud, omar, toldOmar } = await desk({ language: '    language: ar\n' });
+    await omar({ text: '/use 2' });
+    const told = api.sentTo(OMAR).length;
+    await omar(hidden);
+    await eventually(() => toldOmar(told).length === 1);
+    expect(toldOmar(told)).toEqual(['المحادثة #2: لم تُرسَل رسالتك: فيها نص مخفي، وتطبيق العميل يعرضه ظاهرًا. أرسل الرسالة دون إخفاء، أو احذف ما يجب أن يبقى مخفيًا.']);
+    expect(cloud.graph.saidTo(SHEENA).join('\n')).not.toContain('4821');
+  });
+
+  it('an edit that hides words is not sent as a correction, which every app shows plainly', async () => {
+    const { api, cloud, omar, laylaGot, toldOmar } = await desk();
+    await omar({ text: '/use 1' });
+    const first = telegram(OMAR, { text: 'Your new PIN is on its way.' });
+    await omar(first.message);
+    await eventually(() => laylaGot().some((got) => got.text === 'Your new PIN is on its way.'));
+    const told = api.sentTo(OMAR).length;
+    const edit = { update_id: nextUpdate++, edited_message: { ...first.message, ...hidden, edit_date: first.message.date + 30 } };
+    expect(await post(cloud.app, edit)).toBe(200);
+    await eventually(() => toldOmar(told).length === 1);
+    expect(toldOmar(told)).toEqual(["#1: your correction was not sent: it has hidden text (a spoiler), and a correction reaches the customer plainly. Send it without the spoiler, or leave out what should stay hidden."]);
+    expect(laylaGot().map((got) => got.text).join('\n')).not.toContain('4821');
+  });
+});
