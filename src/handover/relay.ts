@@ -176,9 +176,14 @@ export async function fromAgentToCustomer(
   // The customer gets where the agent is now; the moves their app goes on sharing are not passed on, nor the end of it.
   if (attachments.some((attachment) => attachment.location?.live)) await reply(line('liveLocationOnce', conversation.id));
   if (text.trim() === '' && attachments.length === 0) return;
-  const answer = await answerTo(ctx, tx, conversation, answered, text);
-  // Words put before the agent's (the message they answer) move their styles on.
-  const styles = inbound.styles && inbound.styles.length > 0 ? withInsertion(inbound.styles, 0, answer.text.length - text.length) : undefined;
+  // Forwarded from another chat: the customer reads that these are not the agent's own words, as the agent's app shows them.
+  const forwarded = inbound.forwarded ? await forwardedText(tx, conversation, text) : undefined;
+  const written = forwarded?.text ?? text;
+  const answer = await answerTo(ctx, tx, conversation, answered, written);
+  // Words put before the agent's (the message they answer, that it is forwarded) move their styles on.
+  const moved = withInsertion(inbound.styles ?? [], 0, answer.text.length - text.length);
+  const label = forwarded ? [{ style: 'italic' as const, offset: answer.text.length - written.length, length: forwarded.label }] : [];
+  const styles = moved.length + label.length > 0 ? [...label, ...moved] : undefined;
   // Named after the agent's message, so that the agent's edit of it finds what the customer got.
   await toCustomer(ctx, tx, conversation, {
     from: 'agent', agentId: agent.id, text: answer.text, ...(styles ? { styles } : {}), ...(attachments.length > 0 ? { attachments } : {}), relayOf: inbound.id, ...answer.quoting,
@@ -309,6 +314,19 @@ function correctionText(text: string, was: string | undefined, language: string 
   return en === undefined || ar === undefined
     ? byLanguage({ en: `Correction: ${enText}`, ar: `تصحيح: ${arText}` }, language)
     : byLanguage({ en: `Correction: ${enText} (instead of ${en})`, ar: `تصحيح: ${arText} (بدلًا من ${ar})` }, language);
+}
+
+/**
+ * An agent's `text` forwarded from another chat, as the customer of `conversation` reads it: a line saying so, in the
+ * customer's language, before it (alone, for a file without a caption); `label`, that line's length. Whose words they
+ * were is not said: the agent's app knows, but the one who wrote them never chose to be named to this customer.
+ *
+ *     await forwardedText(tx, conversation, 'Your parcel left.'); // { text: 'Forwarded message:\nYour parcel left.', label: 18 }
+ */
+async function forwardedText(tx: Tx, conversation: Conversation, text: string): Promise<{ text: string; label: number }> {
+  const language = (await tx.contact(conversation.contactId))?.language;
+  const label = byLanguage({ en: text.trim() === '' ? 'Forwarded message' : 'Forwarded message:', ar: text.trim() === '' ? 'رسالة محوَّلة' : 'رسالة محوَّلة:' }, language);
+  return { text: text.trim() === '' ? label : `${label}\n${text}`, label: label.length };
 }
 
 /**

@@ -155,3 +155,52 @@ describe('an agent on Telegram hides words in a spoiler', () => {
     expect(laylaGot().map((got) => got.text).join('\n')).not.toContain('4821');
   });
 });
+
+describe('an agent on Telegram forwards a message to a customer', () => {
+  // Telegram's forward of a message from the warehouse's channel: its words, and where they came from.
+  const forward = {
+    text: 'Parcel 4521 left our warehouse today.', entities: [{ type: 'bold', offset: 7, length: 4 }],
+    forward_origin: { type: 'channel', chat: { id: -1001234, type: 'channel', title: 'Acme Warehouse' }, message_id: 88, date: 1_760_000_000 },
+  };
+
+  it('each customer reads that it is forwarded, in their language, without the name of whoever wrote it; its styles stay on its words', async () => {
+    const { cloud, omar, danaGot, laylaGot } = await desk();
+    await omar({ text: '/use 1' });
+    await omar(forward);
+    const forwarded = 'Forwarded message:\nParcel 4521 left our warehouse today.';
+    await eventually(() => laylaGot().some((got) => got.text === forwarded));
+    expect(laylaGot().find((got) => got.text === forwarded)!.entities).toEqual([{ type: 'italic', offset: 0, length: 18 }, { type: 'bold', offset: 26, length: 4 }]);
+
+    await omar({ text: '/use 2' });
+    await omar(forward);
+    expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('_Forwarded message:_\nParcel *4521* left our warehouse today.');
+
+    await omar({ text: '/use 3' });
+    await omar(forward);
+    await eventually(async () => (await danaGot()).length === 1);
+    expect((await danaGot())[0]!.text).toBe(forwarded);
+    expect([...laylaGot().map((got) => got.text), ...cloud.graph.saidTo(SHEENA)].join('\n')).not.toContain('Acme Warehouse');
+
+    // His own words, not forwarded, stay his.
+    await omar({ text: '/use 1' });
+    await omar({ text: 'It should reach you tomorrow.' });
+    await eventually(() => laylaGot().at(-1)?.text === 'It should reach you tomorrow.');
+  });
+
+  it('a customer who reads Arabic reads it in Arabic, also above a forwarded photo without a caption', async () => {
+    const { api, cloud, omar } = await desk();
+    // Sheena's WhatsApp in Arabic, as the admin's contact page would set it.
+    const sheena = (await cloud.app.store.conversation(2))!.contactId;
+    await cloud.app.store.transaction(`contact:${sheena}`, async (tx) => {
+      const contact = (await tx.contact(sheena))!;
+      contact.language = 'ar';
+      tx.putContact(contact);
+    });
+    await omar({ text: '/use 2' });
+    await omar(forward);
+    expect(cloud.graph.saidTo(SHEENA).at(-1)).toBe('_رسالة محوَّلة:_\nParcel *4521* left our warehouse today.');
+    api.addFile('label', Buffer.from('\xff\xd8\xff\xe0 label', 'latin1'));
+    await omar({ photo: [{ file_id: 'label', file_unique_id: 'l', width: 800, height: 600, file_size: 11 }], forward_origin: forward.forward_origin });
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'image', image: { caption: '_رسالة محوَّلة_' } });
+  });
+});
