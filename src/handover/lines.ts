@@ -211,6 +211,8 @@ const en = {
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
   kindNotShownInApp: (kind: string) => `[a message that cannot be shown here (${kind}), sent from the business app]`,
+  // A customer's live location: the agent's app shows the one point it started at, as still as any pin.
+  liveLocationShared: () => '[a live location: where the customer was when they shared it; its moves do not reach you here. Ask them where they are now if it matters]',
   // What the transcript shows of a reaction (`quoted`: the message it answers, when the transcript has it), of a
   // customer's edit (`was`: what the message said before, blank when nothing to quote; `now`: what it says now) and of
   // a message they deleted (`was`: what it said), in the reader's language.
@@ -456,6 +458,7 @@ const ar: Wording = {
   spoilerNotSent: (id, correction) => `المحادثة #${id}: ${correction ? 'لم يُرسَل تصحيحك' : 'لم تُرسَل رسالتك'}: ${correction ? 'فيه' : 'فيها'} نص مخفي، ${correction ? 'والتصحيح يصل العميلَ' : 'وتطبيق العميل يعرضه'} ظاهرًا. أرسل ${correction ? 'التصحيح' : 'الرسالة'} دون إخفاء، أو احذف ما يجب أن يبقى مخفيًا.`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
+  liveLocationShared: () => '[موقع مباشر: حيث كان العميل حين شاركه؛ لا تصلك تحركاته هنا. اسأله أين هو الآن إن كان ذلك مهمًا]',
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
   reactionTakenBack: (quoted) => `[سحب التفاعل${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
   editedMessage: (was, now) => `[رسالة معدَّلة${was === '' ? '' : `، كانت: «${isolate(was)}»`}] ${isolate(now)}`,

@@ -63,7 +63,9 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const missed = await missedSinceLastWrote(tx, conversation);
   const missedLine = (language: DeskLanguage) => (missed > 0 ? [word(line('missedWhileUnreachable', missed), language)] : []);
   const correctedLine = (language: DeskLanguage) => (said.corrected ? [word(line('correctedAnswer', customerLabel(contact, language), said.corrected.field[language], said.corrected.was, said.corrected.now), language)] : []);
-  const text = (language: DeskLanguage) => [written(language), ...correctedLine(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
+  // A live location reaches the agent as the point it started at: they are told it moves only in the customer's app.
+  const live = (language: DeskLanguage) => (kept(said.attachments).some((attachment) => attachment.location?.live) ? [word(line('liveLocationShared'), language)] : []);
+  const text = (language: DeskLanguage) => [written(language), ...correctedLine(language), ...live(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});

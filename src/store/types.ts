@@ -49,6 +49,8 @@ export interface Attachment {
   voice?: boolean;
   /** A GIF: a short silent video that plays by itself, over and over (Telegram sends every GIF as an MPEG-4 one). */
   animation?: boolean;
+  /** A round video message (Telegram's video note), recorded in the app: a square MPEG-4 video shown in a circle. */
+  round?: boolean;
   /** `live`: shared as a live location, whose moves after this first point are not passed on. */
   location?: { latitude: number; longitude: number; name?: string; address?: string; live?: true };
   contact?: { name: string; phone?: string };

@@ -239,7 +239,7 @@ function attachmentOf(message: Message): { file?: TelegramFile; attachment?: Att
   if (message.audio) return file(message.audio, { kind: 'audio', mime: message.audio.mime_type ?? 'audio/mpeg' });
   if (message.video) return file(message.video, { kind: 'video', mime: message.video.mime_type ?? 'video/mp4' });
   // A round video message: always MPEG-4, never named.
-  if (message.video_note) return file(message.video_note, { kind: 'video', mime: 'video/mp4' });
+  if (message.video_note) return file(message.video_note, { kind: 'video', mime: 'video/mp4', round: true });
   // A GIF is a video (an MPEG-4 one, whatever its name says): other apps play it as one, where a document would be a download.
   if (message.animation) return file(message.animation, { kind: 'video', mime: message.animation.mime_type ?? 'video/mp4', animation: true });
   if (message.document) return file(message.document, { kind: 'document', mime: message.document.mime_type ?? 'application/octet-stream' });

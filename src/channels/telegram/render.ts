@@ -18,12 +18,12 @@ const MAX_CAPTION_LENGTH = 1024;
 /** sendPhoto takes photos up to 10 MB; a larger image still goes out, as a document. */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
-type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendAnimation' | 'sendDocument' | 'sendSticker' | 'sendLocation' | 'sendVenue' | 'sendContact';
+type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendVideoNote' | 'sendAnimation' | 'sendDocument' | 'sendSticker' | 'sendLocation' | 'sendVenue' | 'sendContact';
 
 /** One Bot API call a message becomes; the chat (and topic) it goes to is added when it is sent. */
 export type Part = { [M in SendMethod]: { method: M; payload: Omit<Opts<M>, 'chat_id' | 'message_thread_id'> } }[SendMethod];
 
-type FilePart = Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendAnimation' | 'sendDocument' | 'sendSticker' }>;
+type FilePart = Extract<Part, { method: 'sendPhoto' | 'sendVoice' | 'sendAudio' | 'sendVideo' | 'sendVideoNote' | 'sendAnimation' | 'sendDocument' | 'sendSticker' }>;
 
 /**
  * The calls that show `message`, in order; the keyboard, if any, on the last one. Attachments' bytes are read from
@@ -133,6 +133,8 @@ function filePart(attachment: Attachment, mime: string, size: number, file: Inpu
       break;
     case 'video':
       if (mime === 'video/mp4' && attachment.animation) return { method: 'sendAnimation', payload: { animation: file } };
+      // A round video stays round; it takes no caption, so the text goes before it on its own.
+      if (mime === 'video/mp4' && attachment.round) return { method: 'sendVideoNote', payload: { video_note: file } };
       if (mime === 'video/mp4') return { method: 'sendVideo', payload: { video: file } };
       break;
     case 'sticker':

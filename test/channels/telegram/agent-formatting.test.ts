@@ -1,7 +1,9 @@
-// How an agent's formatting reaches each customer: Omar, on Telegram, holds Layla's conversation on Telegram, Sheena's
-// on WhatsApp Cloud and Dana's on the web chat (one server, the fake Bot API and Graph API), and styles his words as
-// Telegram lets him (bold, italic, code, strikethrough, a spoiler: message entities). Layla's Telegram shows them,
-// Sheena's WhatsApp in its own markup, Dana's web chat plain; a spoiler never shows to a customer whose app cannot hide it.
+// What a customer sees of an agent's message, and an agent of a customer's: Omar, on Telegram, holds Layla's
+// conversation on Telegram, Sheena's on WhatsApp Cloud and Dana's on the web chat (one server, the fake Bot API and
+// Graph API). He styles his words as Telegram lets him (bold, italic, code, strikethrough, a spoiler: message entities):
+// Layla's Telegram shows them, Sheena's WhatsApp in its own markup, Dana's web chat plain; a spoiler never shows to a
+// customer whose app cannot hide it. His forwards read as forwarded, his round videos stay round on Telegram, and
+// Layla's live location reaches him with a word that it does not move for him.
 import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
@@ -202,5 +204,39 @@ describe('an agent on Telegram forwards a message to a customer', () => {
     api.addFile('label', Buffer.from('\xff\xd8\xff\xe0 label', 'latin1'));
     await omar({ photo: [{ file_id: 'label', file_unique_id: 'l', width: 800, height: 600, file_size: 11 }], forward_origin: forward.forward_origin });
     expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'image', image: { caption: '_رسالة محوَّلة_' } });
+  });
+});
+
+describe('round videos and live locations', () => {
+  it('an agent\'s round video reaches a customer on Telegram round (sendVideoNote), not as an ordinary video; elsewhere as a video', async () => {
+    const { api, cloud, omar } = await desk();
+    api.addFile('round', Buffer.from('\x00\x00\x00\x18ftypmp42 round hello', 'latin1'));
+    const round = { video_note: { file_id: 'round', file_unique_id: 'u-round', length: 240, duration: 3, file_size: 31 } };
+    await omar({ text: '/use 1' });
+    await omar(round);
+    await eventually(() => api.callsOf('sendVideoNote').length === 1);
+    expect(String(api.callsOf('sendVideoNote')[0]!.params.chat_id)).toBe(String(LAYLA));
+    expect(api.callsOf('sendVideo')).toEqual([]);
+    await omar({ text: '/use 2' });
+    await omar(round);
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'video' });
+  });
+
+  it('a customer\'s live location reaches the agent with a word that it does not move for them, in their language', async () => {
+    for (const [language, said] of [
+      ['', '[a live location: where the customer was when they shared it; its moves do not reach you here. Ask them where they are now if it matters]'],
+      ['    language: ar\n', '[موقع مباشر: حيث كان العميل حين شاركه؛ لا تصلك تحركاته هنا. اسأله أين هو الآن إن كان ذلك مهمًا]'],
+    ] as const) {
+      const { api, cloud } = await desk({ language });
+      const told = api.sentTo(OMAR).length;
+      expect(await post(cloud.app, telegram(LAYLA, { location: { latitude: 52.37, longitude: 4.89, live_period: 900 } }))).toBe(200);
+      await eventually(() => api.callsOf('sendLocation').some((call) => String(call.params.chat_id) === String(OMAR)));
+      await eventually(() => api.sentTo(OMAR).slice(told).some((text) => text.includes(said)));
+      // A still pin says nothing of the kind.
+      const before = api.sentTo(OMAR).length;
+      expect(await post(cloud.app, telegram(LAYLA, { location: { latitude: 52.38, longitude: 4.9 } }))).toBe(200);
+      await eventually(() => api.callsOf('sendLocation').filter((call) => String(call.params.chat_id) === String(OMAR)).length === 2);
+      expect(api.sentTo(OMAR).slice(before).join('\n')).not.toContain(said);
+    }
   });
 });

@@ -31,7 +31,7 @@ interface KeptFile {
   size?: number;
 }
 
-const SEND_METHODS = new Set(['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendAnimation', 'sendDocument', 'sendSticker', 'sendLocation', 'sendVenue', 'sendContact']);
+const SEND_METHODS = new Set(['sendPhoto', 'sendVoice', 'sendAudio', 'sendVideo', 'sendVideoNote', 'sendAnimation', 'sendDocument', 'sendSticker', 'sendLocation', 'sendVenue', 'sendContact']);
 
 interface Failure {
   status: number;
