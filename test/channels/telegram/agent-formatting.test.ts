@@ -112,6 +112,21 @@ describe('an agent on Telegram styles their words', () => {
   });
 });
 
+describe('an agent on Telegram styles a caption', () => {
+  it('the photo reaches Layla with its caption styled, and Sheena with it in WhatsApp\'s markup', async () => {
+    const { api, cloud, omar } = await desk();
+    api.addFile('receipt', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'));
+    const photo = { photo: [{ file_id: 'receipt', file_unique_id: 'r', width: 800, height: 600, file_size: 13 }], caption: 'Your receipt: paid ✅ in full', caption_entities: [{ type: 'bold', offset: 14, length: 6 }] };
+    await omar({ text: '/use 1' });
+    await omar(photo);
+    await eventually(() => api.callsOf('sendPhoto').length === 1);
+    expect(api.callsOf('sendPhoto')[0]!.params).toMatchObject({ caption: 'Your receipt: paid ✅ in full', caption_entities: [{ type: 'bold', offset: 14, length: 6 }] });
+    await omar({ text: '/use 2' });
+    await omar(photo);
+    expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'image', image: { caption: 'Your receipt: *paid ✅* in full' } });
+  });
+});
+
 describe('an agent on Telegram hides words in a spoiler', () => {
   const hidden = { text: 'Your new PIN is 4821.', entities: [{ type: 'spoiler', offset: 16, length: 4 }] };
 
