@@ -212,6 +212,13 @@ describe('WhatsApp Web channel', () => {
     expect(whatsapp.textsTo(OMAR).find((text) => text.includes('held at customs'))).toBe('#1 Layla, forwarded: Your parcel is held at customs: pay 3.20 EUR');
   });
 
+  it('marks an agent\'s forwarded message as forwarded for the customer, in WhatsApp\'s italics', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    client.emit('message', incoming(OMAR, 'Parcel 4521 left our warehouse today.', { forwarded: true }));
+    await eventually(() => whatsapp.textsTo(LAYLA).some((text) => text.includes('Parcel 4521')));
+    expect(whatsapp.textsTo(LAYLA).find((text) => text.includes('Parcel 4521'))).toBe('_Forwarded message:_\nParcel 4521 left our warehouse today.');
+  });
+
   it('keeps a customer\'s photo, relays an agent\'s document as a file, and records acknowledgements', async () => {
     const { app, whatsapp } = await linked({ config: { MAX_ATTACHMENT_MB: 1 } });
     const client = whatsapp.current;
