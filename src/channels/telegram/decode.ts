@@ -185,7 +185,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   // A caption is the message's text too, so that whoever reads a relay of it sees it beside the file.
   const written = writtenOf(message);
   const text = written !== undefined && !blank(written.text) ? written.text : undefined;
-  const styles = text !== undefined && written!.styles.length > 0 ? written!.styles : undefined;
+  const styles = written && text !== undefined && written.styles.length > 0 ? written.styles : undefined;
   const { file, attachment } = attachmentOf(message);
   // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
   // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
