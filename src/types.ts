@@ -18,6 +18,12 @@ export interface InboundMessage {
   styles?: TextStyle[];
   /** The id of a button the sender pressed. */
   choice?: string;
+  /**
+   * The stored id (`OutboundMessage.id`) of the bot's message whose button was pressed, where the button's payload
+   * carries it (Messenger's and Instagram's quick replies, Bot Framework's buttons): which question the press answers,
+   * as `replyTo` says it on the channels that name the message a button hangs on.
+   */
+  choiceOf?: number;
   /** Files (already in the media store), locations, contact cards. */
   attachments?: Attachment[];
   /**

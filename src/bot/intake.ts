@@ -612,13 +612,15 @@ function answerOf(inbound: InboundMessage): FlowInput {
 
 /**
  * The button a customer pressed: from the message it hangs on when the channel names it (one of an earlier
- * conversation's, too), else from the bot's recent message that offered it; undefined when none did.
+ * conversation's, too) or its payload does, else from the bot's recent message that offered it; undefined when none did.
  */
 async function offeredChoice(tx: Tx, conversationId: number, inbound: InboundMessage, choice: string): Promise<Choice | undefined> {
   const pressedOn = inbound.replyTo !== undefined ? await tx.messageByChannelId(inbound.channel, inbound.replyTo) : undefined;
   const own = pressedOn?.direction === 'out' ? pressedOn.choices?.find((option) => option.id === choice) : undefined;
   if (own) return own;
   const recent = await tx.recentMessages(conversationId, 10);
+  const named = inbound.choiceOf !== undefined ? recent.find((message) => message.id === inbound.choiceOf)?.choices?.find((option) => option.id === choice) : undefined;
+  if (named) return named;
   for (const message of recent.reverse()) {
     const offered = message.choices?.find((option) => option.id === choice);
     if (offered) return offered;

@@ -1,7 +1,8 @@
 // A button of a question the bot asked earlier, pressed once it asks another (scrolled up to in Telegram, an old
 // WhatsApp message, a second web chat tab), or after the conversation closed: it is no answer to the question asked
 // now, nor a new request. Which question a button is of comes from the message it hangs on (the channel names it, as
-// Telegram, WhatsApp and the web chat do), else from the bot's latest question that offered it.
+// Telegram, WhatsApp and the web chat do, or the button's payload does, as Messenger's quick replies and Bot
+// Framework's buttons do), else from the bot's latest question that offered it (a payload sent before they did).
 import type { InboundMessage } from '../types.ts';
 import type { Conversation, Message, RecentMessage, Tx } from '../store/types.ts';
 import { questionOf } from '../flows/index.ts';
@@ -36,9 +37,12 @@ export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Co
     pressedOn = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
     if (!offers(pressedOn)) return undefined;
   } else {
-    // Old payloads name no message (a web chat client of its own, Messenger's quick replies): the latest question that
-    // offered the button is the one it is of; when the question waiting now offers it too, that one.
-    pressedOn = [...recent].reverse().find(offers);
+    // A payload names the bot's message by its stored id, looked for among this conversation's (a customer's payload
+    // names none of another's). Old payloads name no message (a web chat client of its own, a quick reply sent before
+    // payloads named it), nor does one of a message gone from the last looked at: the latest question that offered
+    // the button is the one it is of; when the question waiting now offers it too, that one.
+    const named = inbound.choiceOf !== undefined ? recent.find((message) => message.id === inbound.choiceOf) : undefined;
+    pressedOn = offers(named) ? named : [...recent].reverse().find(offers);
     if (!pressedOn) return undefined;
   }
   if (asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;

@@ -94,8 +94,8 @@ type Activity = z.infer<typeof activitySchema>;
 /** Teams' mention of someone in a message: `text` is how it stands in the message's text (`<at>Acme Bot</at>`). */
 const mentionEntity = z.object({ type: z.literal('mention'), text: z.string().min(1).max(1024), mentioned: z.object({ id: z.string() }) });
 
-/** A pressed card button or suggested action: rendered by render.ts as `{ choice: <id> }`. */
-const choiceValue = z.object({ choice: z.string().min(1).max(256) });
+/** A pressed card button or suggested action: rendered by render.ts as `{ choice: <id>, of: <message id> }`; older cards carry no `of`. */
+const choiceValue = z.object({ choice: z.string().min(1).max(256), of: hint(z.number().int().positive().safe()) });
 const teamsFileContent = z.object({ downloadUrl: z.string().url(), fileType: hint(z.string().max(16)) });
 
 /** How activities are read: `trustedUserIds`, the channels whose user ids Enhanced authentication vouches for (address.ts). */
@@ -146,7 +146,7 @@ function fromMessage(activity: Activity, reading: Reading): Decoded {
   const pressed = choiceValue.safeParse(activity.value);
   // The choice a button stands for is what answers; its own text (its title, which the messageBack carries) is what
   // the person saw, and what is read when no question offers it any more (a button of an old card, which Teams keeps).
-  if (pressed.success) return message({ ...inbound, choice: pressed.data.choice, ...(text !== undefined ? { text } : {}) }, activity);
+  if (pressed.success) return message({ ...inbound, choice: pressed.data.choice, ...(pressed.data.of !== undefined ? { choiceOf: pressed.data.of } : {}), ...(text !== undefined ? { text } : {}) }, activity);
   const files: RemoteFile[] = [];
   const unreadable: string[] = [];
   const refused: Attachment[] = [];

@@ -1,6 +1,7 @@
 // Turns an OutboundMessage into the one activity that shows it. Choices: suggested actions in Web Chat and Direct
 // Line, a hero card's buttons in Teams (its personal chats keep no suggested actions), each a messageBack whose
-// value `{ choice: <id> }` comes back as the choice (decode.ts); past what a hero card shows, and on any other
+// value `{ choice: <id>, of: <the stored message's id> }` comes back as the choice and the question it answers
+// (decode.ts: two questions may offer the same id, and Teams keeps old cards); past what a hero card shows, and on any other
 // channel, a numbered list, where a typed number or title counts. Files travel inside the activity as data: URIs, as far as the channel takes them:
 // Teams shows small pictures this way but takes no other file from a bot without a consent card, so anything else
 // becomes a line naming it, as does a location or a contact card (no channel here has a kind for them).
@@ -42,17 +43,17 @@ export async function renderMessage(message: OutboundMessage, channelId: string,
   const choices = message.choices ?? [];
   if (choices.length > 0 && channelId === TEAMS && choices.length <= MAX_TEAMS_BUTTONS) {
     // The text is the card's, so the buttons sit under what they answer.
-    return { type: 'message', attachments: [...files, CardFactory.heroCard('', text, [], choices.map(button))] };
+    return { type: 'message', attachments: [...files, CardFactory.heroCard('', text, [], choices.map((choice) => button(choice, message.id)))] };
   }
   if (choices.length > 0 && SHOWS_SUGGESTED_ACTIONS.has(channelId)) {
-    return { ...MessageFactory.suggestedActions(choices.map(button), text), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
+    return { ...MessageFactory.suggestedActions(choices.map((choice) => button(choice, message.id)), text), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
   }
   const shown = choices.length > 0 ? `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}` : text;
   return { ...MessageFactory.text(shown), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
 }
 
-function button(choice: Choice): CardAction {
-  return { type: ActionTypes.MessageBack, title: choice.title, text: choice.title, displayText: choice.title, value: { choice: choice.id } };
+function button(choice: Choice, of: number | undefined): CardAction {
+  return { type: ActionTypes.MessageBack, title: choice.title, text: choice.title, displayText: choice.title, value: { choice: choice.id, ...(of !== undefined ? { of } : {}) } };
 }
 
 /** A file as an inline attachment, or the line that stands in for what cannot be sent. */

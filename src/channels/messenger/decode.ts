@@ -269,7 +269,7 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
 
 /** What a message says: its text, a quick reply's payload, files (by URL), places, a quoted message, or a kind not read. */
 type Content =
-  | { text?: string; choice?: string; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
+  | { text?: string; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
   | { refused: string }
   | { ignored: string };
 
@@ -311,7 +311,8 @@ function contentOf(message: Message, platform: Platform): Content {
   if (message.is_unsupported) unread.push('unsupported');
   const written = [message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
-  const choice = message.quick_reply?.payload;
+  const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
+  const choice = pressed?.choice;
   const readable = text !== undefined || choice !== undefined || files.length > 0 || attachments.length > 0;
   // Only spaces or invisible characters: nothing said, as on the other channels; not a malformed message.
   if (!readable && unread.length === 0 && message.text !== undefined && blank(message.text)) return { ignored: 'a text of only blank or invisible characters' };
@@ -320,11 +321,27 @@ function contentOf(message: Message, platform: Platform): Content {
     files,
     ...(text !== undefined ? { text } : {}),
     ...(choice !== undefined ? { choice } : {}),
+    ...(pressed?.of !== undefined ? { choiceOf: pressed.of } : {}),
     ...(message.reply_to?.mid !== undefined ? { replyTo: message.reply_to.mid } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
     // Only when nothing else can be read: a text beside a shared link is an answer like any other.
     ...(!readable ? { unsupported: [...new Set(unread)].join(', ') } : {}),
   };
+}
+
+/** A quick reply's payload as render.ts writes it (`{"choice","of"}`, the message it hangs on), or a bare choice id. */
+const namedPayload = z.object({ choice: z.string().min(1), of: z.number().int().positive().safe() }).strict();
+
+function pressedChoice(payload: string): { choice: string; of?: number } {
+  if (!payload.startsWith('{')) return { choice: payload };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return { choice: payload };
+  }
+  const named = namedPayload.safeParse(parsed);
+  return named.success ? named.data : { choice: payload };
 }
 
 /** `text`, or its first `MAX_TEXT_LENGTH` characters marked with … (never half a surrogate pair). */

@@ -37,7 +37,7 @@ export async function renderMessage(message: OutboundMessage, platform: Platform
   }
   const text = [message.text, ...lines].filter((line) => line !== '').join('\n');
   const choices = message.choices ?? [];
-  if (choices.length > 0) return [...files, ...withChoices(text, choices, platform)];
+  if (choices.length > 0) return [...files, ...withChoices(text, choices, message, platform)];
   // An empty text with nothing else is still sent: Meta's refusal fails it for good.
   if (text === '' && files.length > 0) return files;
   return [...textParts(text, platform), ...files];
@@ -48,20 +48,31 @@ function textParts(text: string, platform: Platform): Part[] {
 }
 
 /** Quick replies on the last part when the choices fit them, else numbered lines (a typed number or title counts too). */
-function withChoices(text: string, choices: Choice[], platform: Platform): Part[] {
+function withChoices(text: string, choices: Choice[], message: OutboundMessage, platform: Platform): Part[] {
   const body = text.trim() === '' ? undefined : text;
-  if (body !== undefined && choices.length <= MAX_QUICK_REPLIES && choices.every(fits)) {
+  if (body !== undefined && choices.length <= MAX_QUICK_REPLIES && choices.every((choice) => fits(choice, message.id))) {
     const parts = textParts(body, platform);
     const last = parts.at(-1)!;
-    last.message.quick_replies = choices.map((choice) => ({ content_type: 'text', title: choice.title, payload: choice.id }));
+    last.message.quick_replies = choices.map((choice) => ({ content_type: 'text', title: choice.title, payload: quickReplyPayload(choice, message.id) }));
     return parts;
   }
   const numbered = choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n');
   return textParts(body === undefined ? numbered : `${body}\n\n${numbered}`, platform);
 }
 
-function fits(choice: Choice): boolean {
-  return choice.title.trim() !== '' && [...choice.title].length <= MAX_QUICK_REPLY_TITLE && choice.id.length >= 1 && choice.id.length <= MAX_PAYLOAD;
+function fits(choice: Choice, of: number | undefined): boolean {
+  return choice.title.trim() !== '' && [...choice.title].length <= MAX_QUICK_REPLY_TITLE && choice.id.length >= 1 && quickReplyPayload(choice, of).length <= MAX_PAYLOAD;
+}
+
+/**
+ * A quick reply's payload: the choice's id and the stored message it hangs on, `{"choice":"yes","of":42}`, since
+ * Messenger names no message a quick reply was pressed under and two questions may offer the same id (decode.ts reads
+ * it back; a bare id, as sent before, is still read as the choice).
+ *
+ *     quickReplyPayload({ id: 'yes', title: 'Yes' }, 42); // '{"choice":"yes","of":42}'
+ */
+export function quickReplyPayload(choice: Choice, of: number | undefined): string {
+  return of === undefined ? choice.id : JSON.stringify({ choice: choice.id, of });
 }
 
 async function renderAttachment(attachment: Attachment, platform: Platform, media: MediaStore | undefined, language: DeskLanguage): Promise<Part | string> {

@@ -25,6 +25,19 @@ steps:
     save: conversation.topic
   - say: "Topic: {{conversation.topic}}"
 `;
+const yesNoFlow = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Did your refund arrive?"
+    expect: choice
+    choices: [{ id: "yes", title: "Yes" }, { id: "no", title: "No" }]
+    save: conversation.refund
+  - ask: "Shall we close this conversation?"
+    expect: choice
+    choices: [{ id: "yes", title: "Yes" }, { id: "no", title: "No" }]
+    save: conversation.close
+  - say: "Refund: {{conversation.refund}}, close: {{conversation.close}}."
+`;
 const quietFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Thanks, we got it."\n';
 
 async function server(flow: string, config: Parameters<typeof startBotFramework>[0]['config'] = {}): Promise<BotFrameworkServer> {
@@ -179,8 +192,8 @@ describe('a Teams customer', () => {
         text: 'Which topic?',
         images: [],
         buttons: [
-          { type: 'messageBack', title: 'Billing', text: 'Billing', displayText: 'Billing', value: { choice: 'billing' } },
-          { type: 'messageBack', title: 'Technical', text: 'Technical', displayText: 'Technical', value: { choice: 'tech' } },
+          { type: 'messageBack', title: 'Billing', text: 'Billing', displayText: 'Billing', value: { choice: 'billing', of: expect.any(Number) } },
+          { type: 'messageBack', title: 'Technical', text: 'Technical', displayText: 'Technical', value: { choice: 'tech', of: expect.any(Number) } },
         ],
       },
     }]);
@@ -206,6 +219,30 @@ describe('a Teams customer', () => {
     // Kept in the transcript as the title pressed, not the choice's id.
     const said = await bf.app.store.messagesOfConversation(conversations[0]!.id);
     expect(said.filter((message) => message.direction === 'in').at(-1)).toMatchObject({ from: 'contact', text: 'Technical', choice: 'tech' });
+  });
+
+  it('who presses Yes on the first of two yes/no cards is told it was answered: the button names its card, and the second question is asked again', async () => {
+    const bf = await server(yesNoFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    /** Jonas presses the button titled `title` on the `index`th card he got: its value as the card carries it. */
+    const press = (index: number, title: string, id: string) => {
+      const card = bf.service.sentTo('a:1convId')[index]!.activity.attachments[0].content;
+      const button = card.buttons.find((offered: { title: string }) => offered.title === title);
+      return bf.post({ ...fixture('teams-message'), id, serviceUrl, text: button.text, value: button.value });
+    };
+    const texts = () => bf.service.sentTo('a:1convId').map((sent) => sent.activity.text ?? sent.activity.attachments[0].content.text);
+    await bf.post({ ...fixture('teams-message'), serviceUrl });
+    await settled(bf);
+    await press(0, 'No', 'f5c1a2b0-0002');
+    await settled(bf);
+    expect(texts()).toEqual(['Did your refund arrive?', 'Shall we close this conversation?']);
+    // Before: the first card's Yes answered the second question ("Refund: no, close: yes.").
+    await press(0, 'Yes', 'f5c1a2b0-0003');
+    await settled(bf);
+    expect(texts().slice(2)).toEqual(['That button is from a question you already answered.', 'Shall we close this conversation?']);
+    await press(3, 'No', 'f5c1a2b0-0004');
+    await settled(bf);
+    expect(texts().at(-1)).toBe('Refund: no, close: no.');
   });
 
   it('sends a file from its download link, and a picture the Bot Connector serves only to the bot\'s token', async () => {

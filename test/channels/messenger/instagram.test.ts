@@ -51,11 +51,11 @@ describe('Instagram Direct', () => {
     expect(messenger.graph.sentTo(IGSID)).toEqual([{
       recipient: { id: IGSID },
       messaging_type: 'RESPONSE',
-      message: { text: 'Hi Layla! What is this about?', quick_replies: [{ content_type: 'text', title: 'Stock', payload: 'stock' }, { content_type: 'text', title: 'My order', payload: 'order' }] },
+      message: { text: 'Hi Layla! What is this about?', quick_replies: [{ content_type: 'text', title: 'Stock', payload: expect.stringMatching(/^\{"choice":"stock","of":\d+\}$/) }, { content_type: 'text', title: 'My order', payload: expect.stringMatching(/^\{"choice":"order","of":\d+\}$/) }] },
     }]);
 
     const pressed = igEvent('Stock', 'ig_m_2');
-    (pressed.message as Record<string, unknown>).quick_reply = { payload: 'stock' };
+    (pressed.message as Record<string, unknown>).quick_reply = { payload: messenger.graph.sentTo(IGSID)[0]!.message.quick_replies[0].payload };
     expect((await messenger.post(batch([pressed], { object: 'instagram' }))).status).toBe(200);
     await settled(messenger);
     expect(messenger.graph.saidTo(IGSID)).toEqual(['Hi Layla! What is this about?', 'Topic: stock. Tell us more?']);

@@ -37,6 +37,7 @@ function quickReply(payload: string, title: string): Record<string, unknown> {
 }
 
 describe('a quick reply of an earlier question, on Messenger', () => {
+  // The presses here carry bare ids, as quick replies sent before their payloads named their message do.
   it('is no answer to the question asked since: the customer is told, and asked that question again', async () => {
     const messenger = await startMessenger({ flows: { 'inbound.yaml': flow } });
     running.push(messenger);
@@ -52,7 +53,7 @@ describe('a quick reply of an earlier question, on Messenger', () => {
     // Before: "Please pick one of the options", a try of the question spent.
     expect((await messenger.post(batch([quickReply('pro', 'Pro')]))).status).toBe(200);
     expect((await said(4)).slice(2)).toEqual(['That button is from a question you already answered.', 'How urgent is it?']);
-    expect(messenger.graph.sentTo(PSID)[3]!.message.quick_replies.map((reply: { payload: string }) => reply.payload)).toEqual(['today', 'this-week']);
+    expect(messenger.graph.sentTo(PSID)[3]!.message.quick_replies.map((reply: { title: string }) => reply.title)).toEqual(['Today', 'This week']);
     expect((await messenger.post(batch([quickReply('today', 'Today')]))).status).toBe(200);
     expect((await said(5)).at(-1)).toBe('What is your order number?');
     // Tapped twice: before, "Today" became the order number.
@@ -61,4 +62,43 @@ describe('a quick reply of an earlier question, on Messenger', () => {
     expect((await messenger.post(batch([textEvent('A-1234')]))).status).toBe(200);
     expect((await said(8)).at(-1)).toBe('Thanks: basic, today, A-1234.');
   });
+
+  it('of a yes/no question is no answer to the next yes/no question: its payload names the question it hangs on', async () => {
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': yesNoFlow } });
+    running.push(messenger);
+    const said = async (count: number) => {
+      await eventually(() => messenger.graph.saidTo(PSID).length === count);
+      await settled(messenger);
+      return messenger.graph.saidTo(PSID);
+    };
+    /** The quick reply titled `title` of the `index`th message the customer got, its payload as Messenger gave it. */
+    const tap = (index: number, title: string) => {
+      const reply = messenger.graph.sentTo(PSID)[index]!.message.quick_replies.find((offered: { title: string }) => offered.title === title);
+      return messenger.post(batch([quickReply(reply.payload, title)]));
+    };
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    expect(await said(1)).toEqual(['Did your refund arrive?']);
+    expect((await tap(0, 'No')).status).toBe(200);
+    expect((await said(2)).at(-1)).toBe('Shall we close this conversation?');
+    // The first question's Yes, tapped on a slow app: before, it answered the second ("Refund: no, close: yes.").
+    expect((await tap(0, 'Yes')).status).toBe(200);
+    expect((await said(4)).slice(2)).toEqual(['That button is from a question you already answered.', 'Shall we close this conversation?']);
+    expect((await tap(3, 'No')).status).toBe(200);
+    expect((await said(5)).at(-1)).toBe('Refund: no, close: no.');
+  });
 });
+
+const yesNoFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Did your refund arrive?"
+    expect: choice
+    choices: [{ id: yes, title: "Yes" }, { id: no, title: "No" }]
+    save: conversation.refund
+  - ask: "Shall we close this conversation?"
+    expect: choice
+    choices: [{ id: yes, title: "Yes" }, { id: no, title: "No" }]
+    save: conversation.close
+  - say: "Refund: {{conversation.refund}}, close: {{conversation.close}}."
+`;

@@ -239,7 +239,8 @@ steps:
     await settled(messenger);
     expect(messenger.graph.sentTo(PSID)[0]!.message).toEqual({
       text: 'What is this about?',
-      quick_replies: [{ content_type: 'text', title: 'Billing', payload: 'billing' }, { content_type: 'text', title: 'Technical problem', payload: 'tech' }],
+      // Each payload names the question's message; the fixture's bare payload, as sent before, still picks its choice.
+      quick_replies: [{ content_type: 'text', title: 'Billing', payload: expect.stringMatching(/^\{"choice":"billing","of":\d+\}$/) }, { content_type: 'text', title: 'Technical problem', payload: expect.stringMatching(/^\{"choice":"tech","of":\d+\}$/) }],
       metadata: 'switchboard',
     });
 
