@@ -27,7 +27,7 @@ export const MAX_STEPS_PER_TURN = 100;
  */
 export function startFlow(flow: CompiledFlow, run: FlowRun, opening: { album?: string; said?: string } = {}): void {
   const { album, said } = opening;
-  run.conversation.flow = { flow: flow.name, version: flow.version, step: 0, ...(album !== undefined ? { album } : {}) };
+  run.conversation.flow = { flow: flow.name, version: flow.version, step: 0, visits: 1, ...(album !== undefined ? { album } : {}) };
   keepHeard(run.conversation.flow, said);
   proceed(flow, run, undefined);
 }
@@ -169,12 +169,14 @@ export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: F
 /**
  * Names the question a conversation's flow asks at `position`: stored beside the bot's message that offers its buttons,
  * so that a button pressed later (scrolled up to, an old notification) is known to be of this question or of another.
- * The same question asked again (an invalid answer, a handback to it) has the same name: its earlier buttons still answer it.
+ * The same question asked again (an invalid answer, a handback to it) has the same name: its earlier buttons still answer
+ * it. The flow coming back to it (a `goto` loop: "Return another item?") asks it afresh, under another name (`~visits`):
+ * the buttons of its earlier asking were answered.
  *
  *     message.asks === questionOf(conversation.flow); // the button is of the question waiting now
  */
-export function questionOf(position: Pick<FlowPosition, 'flow' | 'version' | 'step'>): string {
-  return `${position.flow}@${position.version}#${position.step}`;
+export function questionOf(position: Pick<FlowPosition, 'flow' | 'version' | 'step' | 'visits'>): string {
+  return `${position.flow}@${position.version}#${position.step}${position.visits !== undefined ? `~${position.visits}` : ''}`;
 }
 
 /**
@@ -183,7 +185,7 @@ export function questionOf(position: Pick<FlowPosition, 'flow' | 'version' | 'st
  *     readQuestion(message.asks)?.flow; // 'inbound'
  */
 export function readQuestion(asks: string): Pick<FlowPosition, 'flow' | 'version' | 'step'> | undefined {
-  const match = /^(.*)@([^@#]*)#(\d+)$/.exec(asks);
+  const match = /^(.*)@([^@#]*)#(\d+)(?:~\d+)?$/.exec(asks);
   return match ? { flow: match[1]!, version: match[2]!, step: Number(match[3]) } : undefined;
 }
 
@@ -240,12 +242,14 @@ function proceed(flow: CompiledFlow, run: FlowRun, answer: FlowInput | undefined
     input = undefined;
     if (outcome === 'next') {
       position.step += 1;
+      position.visits = (position.visits ?? 0) + 1;
       delete position.waiting;
     } else if (outcome === 'end') {
       finish(position);
       return;
     } else if ('goto' in outcome) {
       position.step = outcome.goto;
+      position.visits = (position.visits ?? 0) + 1;
       delete position.waiting;
     } else {
       position.waiting = outcome.wait;

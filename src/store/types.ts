@@ -107,6 +107,11 @@ export interface FlowPosition {
   /** Index of the current step in that version. */
   step: number;
   /**
+   * How many steps the run has come to, this one included (absent on runs started before it was counted): a question the
+   * flow comes back to (a `goto` loop) is asked afresh, and the buttons of its earlier asking are then old (`questionOf`).
+   */
+  visits?: number;
+  /**
    * Set while the step waits for the customer's answer. `unseen`: the channel reported that the question failed to
    * reach them, so their next message gets it again instead (`askAgain`), once: `askedAgain`. `refused`: what was
    * wrong with the last answer refused (an `ask`'s `Refusal` or expect type), so the same mistake again is told shorter.

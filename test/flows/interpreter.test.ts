@@ -29,7 +29,7 @@ describe('running a flow', () => {
     const flow = compile(script('  - say: "Only"\n'));
     const run = newRun();
     startFlow(flow, run);
-    expect(run.conversation.flow).toEqual({ flow: 'test', version: flow.version, step: 1, done: true });
+    expect(run.conversation.flow).toEqual({ flow: 'test', version: flow.version, step: 1, visits: 2, done: true });
   });
 
   it('does nothing when the conversation is not in a flow or its flow is done', () => {

@@ -167,4 +167,53 @@ steps:
     const said = await saidAfter(person, question.id, 'Noted: billing.');
     expect(said).toEqual(['Noted: billing.']);
   }, 60_000);
+
+  it('takes a question the flow came back to as asked afresh: the buttons of its earlier asking were answered', async () => {
+    const loopFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - id: item
+    ask: "Which item do you want to return?"
+    expect: choice
+    choices: [{ id: shoes, title: Shoes }, { id: hat, title: Hat }]
+    save: conversation.item
+  - ask: "Return another item?"
+    expect: choice
+    choices: [{ id: "yes", title: "Yes" }, { id: "no", title: "No" }]
+    save: conversation.more
+  - branch:
+      - if: { conversation.more: "yes" }
+        goto: item
+      - else: done
+  - id: done
+    say: "Noted: {{conversation.item}}."
+`;
+    const app = await start(await dataDirWith({ 'inbound.yaml': loopFlow }));
+    running.push(app);
+    const person = visitor(app.url, 'loop-buttons', 'Huda');
+    await person.say('hello');
+    const first = await asked(person, 'Which item do you want to return?');
+    expect((await person.post({ choice: 'shoes', replyTo: first.id })).status).toBe(202);
+    const more = await asked(person, 'Return another item?');
+    expect((await person.post({ choice: 'yes', replyTo: more.id })).status).toBe(202);
+    /** The bot's first message saying `text` after message `after`, once it is there. */
+    const askedAfter = async (after: number, text: string) => {
+      let found: ListedMessage | undefined;
+      await eventually(async () => {
+        found = (await person.messages(after)).find((message) => message.from === 'bot' && message.text === text);
+        return found !== undefined;
+      });
+      return found!;
+    };
+    const again = await askedAfter(more.id, 'Which item do you want to return?');
+    // Shoes pressed again under the first asking (a second tab): before, it answered the second asking.
+    expect((await person.post({ choice: 'shoes', replyTo: first.id })).status).toBe(202);
+    expect(await saidAfter(person, again.id, 'Which item do you want to return?')).toEqual([WORDS.en.answered, 'Which item do you want to return?']);
+    // The second asking takes its own buttons.
+    expect((await person.post({ choice: 'hat', replyTo: again.id })).status).toBe(202);
+    const last = await askedAfter(again.id, 'Return another item?');
+    expect((await person.post({ choice: 'no', replyTo: last.id })).status).toBe(202);
+    await asked(person, 'Noted: hat.');
+  }, 60_000);
 });
