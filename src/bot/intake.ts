@@ -10,7 +10,7 @@ import { blank, personName } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
 import { changesMayComeFirst, keepEarlyChange, takeEarlyChanges, type EarlyChange } from './early-changes.ts';
 import { firstMessage } from './first-message.ts';
-import { oldPress, oldPressText, type OldPress } from './old-buttons.ts';
+import { oldPress, oldPressText, pressedSince, type OldPress } from './old-buttons.ts';
 import type { Desk } from '../handover/desk.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
 import { recordFirstResponse } from '../handover/context.ts';
@@ -99,8 +99,10 @@ export class Intake {
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
       // Not a message written before the close (sent as the agent closed, arriving after): it answers no question asked
       // after, and it was for the people; a new conversation hears it. The channel's time is whole seconds: one
-      // written in the second of the close is taken as before it, and nobody answers a question that fast.
-      const writtenAfter = latest?.closedAt !== undefined && Date.parse(inbound.at) >= Date.parse(latest.closedAt);
+      // written in the second of the close is taken as before it, and nobody types an answer that fast. A button of a
+      // question asked at the close or after (the survey's) was pressed after it, however it is stamped.
+      const writtenAfter = latest?.closedAt !== undefined
+        && (Date.parse(inbound.at) >= Date.parse(latest.closedAt) || (await pressedSince(tx, inbound, latest, latest.closedAt)));
       // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over. Nor is a message
       // that plainly says something else ("wait, I also have a problem with my invoice"): re-asked the rating, the
       // customer would read that nobody heard them, and the request would stay in a closed conversation.

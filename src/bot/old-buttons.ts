@@ -27,26 +27,40 @@ export interface OldPress {
  *     if (old) turn.say({ text: oldPressText({ gone: !old.answered }, 'closed', contact.language) });
  */
 export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation, turns: Pick<Turns, 'waitsForAnswer'>): Promise<OldPress | undefined> {
-  const choice = inbound.choice;
-  if (choice === undefined || inbound.menu) return undefined;
+  if (inbound.choice === undefined || inbound.menu) return undefined;
+  const recent = await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT);
+  const pressedOn = await questionPressed(tx, inbound, inbound.choice, recent);
+  if (!pressedOn || asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;
+  return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
+}
+
+/**
+ * Whether `inbound` presses a button of a question the bot asked in `conversation` at `since` or later (a closing
+ * survey's, asked at the close): it was pressed after then, whatever the channel's stamp says (WhatsApp's whole
+ * seconds, a phone's clock a little behind, a slow network).
+ *
+ *     const writtenAfter = Date.parse(inbound.at) >= Date.parse(closedAt) || (await pressedSince(tx, inbound, latest, closedAt));
+ */
+export async function pressedSince(tx: Tx, inbound: InboundMessage, conversation: Conversation, since: string): Promise<boolean> {
+  if (inbound.choice === undefined || inbound.menu) return false;
+  const pressedOn = await questionPressed(tx, inbound, inbound.choice, await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT));
+  return pressedOn?.conversationId === conversation.id && Date.parse(pressedOn.at) >= Date.parse(since);
+}
+
+/** The bot's question whose button `choice` is, among `recent` (a conversation's last messages) where the payload does not name it. */
+async function questionPressed(tx: Tx, inbound: InboundMessage, choice: string, recent: readonly RecentMessage[]): Promise<Message | RecentMessage | undefined> {
   const offers = (message: Message | RecentMessage | undefined): message is Message | RecentMessage =>
     message?.direction === 'out' && message.asks !== undefined && (message.choices?.some((option) => option.id === choice) ?? false);
-  const recent = await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT);
-  let pressedOn: Message | RecentMessage | undefined;
   if (inbound.replyTo !== undefined) {
-    pressedOn = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
-    if (!offers(pressedOn)) return undefined;
-  } else {
-    // A payload names the bot's message by its stored id, looked for among this conversation's (a customer's payload
-    // names none of another's). Old payloads name no message (a web chat client of its own, a quick reply sent before
-    // payloads named it), nor does one of a message gone from the last looked at: the latest question that offered
-    // the button is the one it is of; when the question waiting now offers it too, that one.
-    const named = inbound.choiceOf !== undefined ? recent.find((message) => message.id === inbound.choiceOf) : undefined;
-    pressedOn = offers(named) ? named : [...recent].reverse().find(offers);
-    if (!pressedOn) return undefined;
+    const pressedOn = await tx.messageByChannelId(inbound.channel, inbound.replyTo);
+    return offers(pressedOn) ? pressedOn : undefined;
   }
-  if (asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;
-  return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
+  // A payload names the bot's message by its stored id, looked for among this conversation's (a customer's payload
+  // names none of another's). Old payloads name no message (a web chat client of its own, a quick reply sent before
+  // payloads named it), nor does one of a message gone from the last looked at: the latest question that offered
+  // the button is the one it is of; when the question waiting now offers it too, that one.
+  const named = inbound.choiceOf !== undefined ? recent.find((message) => message.id === inbound.choiceOf) : undefined;
+  return offers(named) ? named : [...recent].reverse().find(offers);
 }
 
 /** Whether `message` is of the question `conversation`'s flow waits on now (a survey's, after a close, included). */

@@ -169,6 +169,54 @@ steps:
   });
 });
 
+describe('a closing survey\'s button pressed in the second of the close', () => {
+  it('is the survey\'s answer, where before WhatsApp\'s whole-second stamp, earlier than the close, opened a new conversation', async () => {
+    const time = clock();
+    const inbound = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your order number?"
+    save: conversation.order
+  - close: "answered"
+`;
+    const survey = `flow: survey
+trigger: { on: conversation.closed }
+steps:
+  - ask: "How did we do?"
+    expect: choice
+    choices: [{ id: great, title: Great }, { id: poor, title: Poor }]
+    save: conversation.rating
+  - say: "Thank you!"
+`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': inbound, 'survey.yaml': survey }, now: time.now });
+    running.push(cloud);
+    const next = async (count: number) => {
+      await eventually(() => cloud.graph.saidTo(SHEENA).length === count);
+      await settled(cloud);
+      return cloud.graph.saidTo(SHEENA);
+    };
+    expect((await cloud.post(messagesBody([text('hello', { timestamp: time.seconds() })]))).status).toBe(200);
+    await next(1);
+    // The order number comes 700 ms into a second: the flow closes then, and asks the survey's question.
+    time.advance(700);
+    expect((await cloud.post(messagesBody([text('A-1234', { timestamp: time.seconds() })]))).status).toBe(200);
+    expect((await next(2)).at(-1)).toBe('How did we do?');
+    const rating = cloud.graph.sent.filter((message) => message.body.to === SHEENA).at(-1)!;
+    // Great, tapped at once: WhatsApp stamps it with the close's second, before the close by the server's clock.
+    time.advance(200);
+    const tap: Record<string, any> = press(rating.id, 'great', 'Great', SHEENA);
+    tap.entry[0].changes[0].value.messages[0].timestamp = time.seconds();
+    expect((await cloud.post(tap)).status).toBe(200);
+    // Before: "What is your order number?", a new conversation, and the rating lost.
+    expect((await next(3)).at(-1)).toBe('Thank you!');
+    const contact = await cloud.app.store.contactByIdentity('whatsapp-cloud', SHEENA);
+    const conversations = (await cloud.app.store.conversations()).filter((conversation) => conversation.contactId === contact?.id);
+    expect(conversations.map((conversation) => [conversation.status, conversation.fields])).toEqual([
+      ['closed', expect.objectContaining({ order: 'A-1234', rating: 'great' })],
+    ]);
+  });
+});
+
 describe('choices whose titles are longer than WhatsApp takes', () => {
   const long = `flow: inbound
 trigger: { on: conversation.opened, source: contact }
