@@ -2,12 +2,12 @@
 // the web chat API), pressed twice, or after the conversation closed: through the running server, on the web chat, in
 // English and Arabic. It is no answer to the question asked now: the customer reads that it was answered, and the
 // question waiting now again; after the close, no new conversation opens for it. One of a question the admin removed
-// from the flow since is no longer asked.
+// from the flow since, or one left when an agent took the conversation, is no longer asked.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, start, visitor, type ListedMessage } from '../helpers.ts';
+import { TEST_AGENT_TOKEN, cleanupDirs, dataDirWith, eventually, start, visitor, type ListedMessage } from '../helpers.ts';
 
 const running: Switchboard[] = [];
 afterEach(async () => {
@@ -216,4 +216,39 @@ steps:
     expect((await person.post({ choice: 'no', replyTo: last.id })).status).toBe(202);
     await asked(person, 'Noted: hat.');
   }, 60_000);
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`says a question left when an agent took the conversation is no longer asked, and sends the agent nothing (${language})`, async () => {
+      const data = await dataDirWith({ 'inbound.yaml': flow });
+      await writeFile(join(data, 'team.yaml'), `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    webchat_token: ${TEST_AGENT_TOKEN}\n    teams: [Billing]\n`);
+      const app = await start(data);
+      running.push(app);
+      const words = WORDS[language];
+      const person = visitor(app.url, `taken-${language}`, language === 'ar' ? 'ليلى' : 'Layla');
+      const omar = visitor(app.url, 'agent-omar');
+      await person.say(words.hello);
+      const plan = await asked(person, words.plan);
+      // Omar takes Layla's conversation while the bot waits for her plan.
+      await omar.say('/online');
+      const [conversation] = await conversationsOf(app, (await person.credentials()).session);
+      await omar.say(`/claim ${conversation!.id}`);
+      await eventually(async () => (await conversationsOf(app, (await person.credentials()).session))[0]?.stage === 'assigned');
+      await eventually(async () => (await omar.messages()).some((message) => message.text.startsWith(`#${conversation!.id} · `)));
+      // She is told, as ever, once the notice goes out.
+      await eventually(async () => (await person.messages()).some((message) => message.from === 'bot' && message.text.includes('Omar')));
+      const before = (await person.messages()).at(-1)!.id;
+      const toOmar = (await omar.messages()).at(-1)!.id;
+
+      // She presses Basic under the plan question still on her screen.
+      expect((await person.post({ choice: 'basic', replyTo: plan.id })).status).toBe(202);
+      const team = language === 'ar' ? 'اكتب رسالتك هنا وسيقرؤها فريقنا.' : 'Write your message here and our team will read it.';
+      expect(await saidAfter(person, before, `${words.gone} ${team}`)).toEqual([`${words.gone} ${team}`]);
+      // What she writes next reaches Omar; the press did not.
+      await person.say('my card was charged twice');
+      await eventually(async () => (await omar.messages(toOmar)).some((message) => message.text.includes('my card was charged twice')));
+      const relayed = (await omar.messages(toOmar)).map((message) => message.text);
+      expect(relayed.some((text) => /Basic|أساسية/.test(text))).toBe(false);
+      expect((await conversationsOf(app, (await person.credentials()).session))[0]?.fields.plan).toBeUndefined();
+    }, 60_000);
+  }
 });
