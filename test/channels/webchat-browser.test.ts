@@ -226,6 +226,66 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.screenshot({ path: '/tmp/switchboard-arabic.png', fullPage: true });
   }), 60_000);
 
+  it('shows a phone still showing an answered question, whose button she pressed there, that it was of a question already answered, and the question asked now with live buttons', () => shooting('stale-button', async () => {
+    const twoQuestions = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Technical support, Sales]
+    save: conversation.topic
+  - ask: "How urgent is it?"
+    expect: choice
+    choices: [Today, This week]
+    save: conversation.urgency
+  - say: "Routing you to {{conversation.topic}}, {{conversation.urgency}}."
+`;
+    const app = await start(await dataDirWith({ 'inbound.yaml': twoQuestions }));
+    running.push(app);
+    const laptopContext = await context(600);
+    const laptop = await laptopContext.newPage();
+    await startChat(laptop, app.url, 'Layla');
+    await send(laptop, 'hello');
+    await laptop.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+    // The same visitor on her phone (her session copied, as another browser of hers would have it), whose event stream
+    // does not get through (a sleeping phone, a proxy that holds streams): it shows what it read when it opened.
+    const phoneContext = await browser.newContext({ viewport: { width: 420, height: 800 }, storageState: await laptopContext.storageState() });
+    contexts.push(phoneContext);
+    const phone = await phoneContext.newPage();
+    let cut = true;
+    await phone.route('**/webchat/*/events**', (route) => (cut ? route.abort() : route.continue()));
+    await phone.goto(app.url);
+    await phone.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+
+    // She answers on the laptop; the phone still shows the first question's buttons live, and she presses Sales there.
+    await laptop.locator('.msg.bot', { hasText: 'Which team?' }).locator('button', { hasText: 'Billing' }).click();
+    await laptop.locator('.msg.bot', { hasText: 'How urgent is it?' }).waitFor();
+    const stale = phone.locator('.msg.bot', { hasText: 'Which team?' }).locator('button', { hasText: 'Sales' });
+    expect(await stale.isDisabled()).toBe(false);
+    await stale.click();
+    await eventually(async () => (await app.store.messagesOfContact((await app.store.contacts())[0]!.id)).some((message) => message.text === 'Sales'));
+    cut = false;
+
+    // Its stream back, the phone shows what the bot answered the press.
+    await phone.locator('.msg.bot', { hasText: 'That button is from a question you already answered.' }).waitFor({ timeout: 20_000 });
+    await phone.waitForFunction(() => document.querySelectorAll('.msg.bot .choices').length === 3, undefined, { timeout: 20_000 });
+    const bot = await phone.locator('.msg.bot .text').allInnerTexts();
+    expect(bot.slice(-3)).toEqual(['How urgent is it?', 'That button is from a question you already answered.', 'How urgent is it?']);
+    // Only the question asked now has live buttons; the first question's and its first asking's are greyed.
+    const rows = phone.locator('.msg.bot .choices');
+    expect(await rows.nth(0).locator('button:disabled').count()).toBe(3);
+    expect(await rows.nth(1).locator('button:disabled').count()).toBe(2);
+    expect(await rows.nth(2).locator('button:enabled').count()).toBe(2);
+    expect(await rows.nth(0).locator('button').first().evaluate((button) => getComputedStyle(button).opacity)).not.toBe('1');
+    await phone.screenshot({ path: '/tmp/switchboard-stale-button.png', fullPage: true });
+
+    // Today, pressed on the phone, answers the question asked now; the topic stays Billing.
+    await rows.nth(2).locator('button', { hasText: 'Today' }).click();
+    await phone.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
+    await laptop.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
+  }), 60_000);
+
   it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
     running.push(app);
