@@ -191,14 +191,16 @@ export interface DeliveryStatus {
  * them until they write (again). The channel's own words stay the reason recorded on the message and logged, for
  * admins.
  */
-export type KnownFailure = 'blocked' | 'noChat' | 'cannotReceive' | 'unavailable' | 'fileTooLarge' | 'fileType' | 'tooLong' | 'rateLimited' | 'windowClosed' | 'writeFirst';
+export type KnownFailure = 'blocked' | 'mayHaveBlocked' | 'noChat' | 'cannotReceive' | 'unavailable' | 'fileTooLarge' | 'fileType' | 'tooLong' | 'rateLimited' | 'windowClosed' | 'writeFirst';
 
 /**
  * A send that failed, as the channel judges it: `permanent` (blocked by the user, a chat that does not exist,
  * a message the channel refuses) fails at once with `message` as the reason; a temporary one is tried again,
  * after `retryAfterMs` when the channel says how long to wait. `known`: what the failure means, when the channel
  * can tell (blocked, a closed service window…), which the agent who wrote is told in their words; `windowClosed` is
- * `known: 'windowClosed'`.
+ * `known: 'windowClosed'`. `briefly`: a temporary failure that may as well mean something lasting (Messenger's code 2,
+ * which Meta says can mean the customer blocked the Page) is tried again for minutes only (the outbox's listed
+ * delays), never for the day an agent's reply is otherwise kept trying.
  *
  *     throw new ChannelSendError('Forbidden: bot was blocked by the user', { permanent: true });
  *     throw new ChannelSendError('Too Many Requests', { permanent: false, retryAfterMs: 75_000 });
@@ -209,10 +211,12 @@ export class ChannelSendError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly known: KnownFailure | undefined;
   readonly windowClosed: boolean;
+  readonly briefly: boolean;
 
-  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; known?: KnownFailure; cause?: unknown }) {
+  constructor(message: string, options: { permanent: boolean; retryAfterMs?: number; known?: KnownFailure; briefly?: boolean; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.permanent = options.permanent;
+    this.briefly = options.briefly === true;
     this.retryAfterMs = options.retryAfterMs;
     this.known = options.known;
     this.windowClosed = options.known === 'windowClosed';

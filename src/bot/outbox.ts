@@ -270,7 +270,8 @@ export class Outbox {
       } catch (error) {
         const failure = error instanceof ChannelSendError ? error : undefined;
         const reason = failure?.message ?? describe(error);
-        const delay = this.#delays[attempt] ?? this.#keptTrying(message);
+        // A failure that may as well be lasting (`briefly`) gets the listed delays only, an agent's reply too.
+        const delay = this.#delays[attempt] ?? (failure?.briefly ? undefined : this.#keptTrying(message));
         if (failure?.permanent || delay === undefined) {
           log.error({ message: message.id, channel: message.channel, attempts: attempt + 1, error: reason }, failure?.permanent ? 'message refused by its channel' : 'message could not be sent, and is not tried again');
           if (await this.#record(message, { error: reason, ...(failure?.known ? { failure: failure.known } : {}) })) for (const listener of this.#listeners) listener.failed?.(message, reason, failure?.known);
@@ -285,7 +286,8 @@ export class Outbox {
         if (attempt < this.#delays.length || attempt % 6 === 0) {
           log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
         }
-        if (!toldDelay && wait >= this.#longWaitMs) {
+        // Not for a failure tried for minutes only: its author hears in minutes whether it went.
+        if (!toldDelay && !failure?.briefly && wait >= this.#longWaitMs) {
           toldDelay = true;
           for (const listener of this.#listeners) listener.delayed?.(message, reason, wait);
         }

@@ -148,6 +148,7 @@ const schema = z.object({
   MESSENGER_APP_SECRET: optionalText,
   MESSENGER_VERIFY_TOKEN: optionalText,
   MESSENGER_API_VERSION: z.string().trim().regex(/^v\d{1,3}\.\d{1,3}$/, 'must be a Graph API version such as v21.0').default('v21.0'),
+  MESSENGER_HUMAN_AGENT_TAG: z.enum(['on', 'off'], { message: 'must be on (agents\' replies after 24 hours go tagged HUMAN_AGENT, which needs Meta\'s App Review) or off' }).default('on'),
   INSTAGRAM: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
   GRAPH_API_ROOT: url.default('https://graph.facebook.com'),
   MICROSOFT_APP_ID: optionalText,

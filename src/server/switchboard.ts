@@ -700,6 +700,7 @@ async function createChannels(
       graphRoot: config.GRAPH_API_ROOT ?? 'https://graph.facebook.com',
       version: config.MESSENGER_API_VERSION ?? 'v21.0',
       instagram: config.INSTAGRAM === '1',
+      ...(config.MESSENGER_HUMAN_AGENT_TAG === 'off' ? { humanAgentTag: false } : {}),
       log: log.child({ channel: 'messenger' }),
       ...(config.API_TIMEOUT !== undefined ? { callTimeoutMs: config.API_TIMEOUT } : {}),
     }));

@@ -32,6 +32,8 @@ export interface MessengerOptions {
   graphRoot: string;
   /** MESSENGER_API_VERSION, e.g. v21.0. */
   version: string;
+  /** MESSENGER_HUMAN_AGENT_TAG (on by default): agents' late replies go tagged HUMAN_AGENT; off, they are not sent (`SenderOptions.humanAgentTag`). */
+  humanAgentTag?: boolean;
   /** INSTAGRAM=1: also the Instagram Direct channel, for the Instagram account linked to the Page. */
   instagram?: boolean;
   log: Logger;
@@ -81,7 +83,7 @@ export function createMessengerChannels(options: MessengerOptions): Channel[] {
 
   const channel = (platform: Platform): Channel => {
     const side = sides.get(platform.channel)!;
-    const sender = new Sender({ graph, platform, sends: side.sends, log, now });
+    const sender = new Sender({ graph, platform, sends: side.sends, log, now, ...(options.humanAgentTag === false ? { humanAgentTag: false } : {}) });
     return {
       name: platform.channel,
       // Telegram's animated stickers would arrive as a file no app here opens.

@@ -1,7 +1,7 @@
 // Sends one OutboundMessage through the Send API (POST me/messages with the Page's token), under Messenger's
 // messaging window: within 24 hours of the person's last message anything goes out as a RESPONSE; from then until
 // 7 days only a human agent's reply may, tagged HUMAN_AGENT (a bot says nothing that late: a message sent then was
-// written by an agent); after 7 days nothing does, and the message fails at once without calling Meta, so the agent
+// written by an agent; with the tag turned off, nothing); after 7 days nothing does, and the message fails at once without calling Meta, so the agent
 // who wrote it is told. The first message after each of the person's messages is preceded by `mark_seen` and
 // `typing_on` (best effort). When a part fails after some went out, the retry resumes after them.
 import { ChannelSendError, type ChannelHost, type OutboundMessage } from '../../types.ts';
@@ -26,6 +26,12 @@ export interface SenderOptions {
   sends: OwnSends;
   log: Logger;
   now: () => Date;
+  /**
+   * Whether an agent's reply 24 hours to 7 days after the customer's last message goes tagged HUMAN_AGENT (true by
+   * default); off (`MESSENGER_HUMAN_AGENT_TAG=off`, for an app without Meta's App Review of the tag) it fails at once,
+   * its agent told the customer's app takes nothing until they write again.
+   */
+  humanAgentTag?: boolean;
 }
 
 /** How a message may go out now. */
@@ -87,6 +93,9 @@ export class Sender {
     const age = this.#options.now().getTime() - Date.parse(last);
     if (age <= RESPONSE_WINDOW_MS) return { messaging_type: 'RESPONSE' };
     if (!byAgent) throw new ChannelSendError(`the customer last wrote more than 24 hours ago; ${label} lets only a person answer now (the HUMAN_AGENT tag), not the bot`, { permanent: true });
+    if (this.#options.humanAgentTag === false) {
+      throw new ChannelSendError(`the customer last wrote more than 24 hours ago; only a reply tagged HUMAN_AGENT may go now, and MESSENGER_HUMAN_AGENT_TAG=off`, { permanent: true, known: 'writeFirst' });
+    }
     if (age <= HUMAN_AGENT_WINDOW_MS) return { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
     throw new ChannelSendError(`the customer last wrote more than 7 days ago; ${label} allows no reply now`, { permanent: true, known: 'writeFirst' });
   }

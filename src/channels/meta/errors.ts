@@ -15,6 +15,8 @@ export interface ErrorPolicy {
   known: ReadonlyMap<number, KnownFailure>;
   /** The same by Meta's `error_subcode`, where one code means several things (Messenger's 10, 100, 200). */
   knownSubcodes?: ReadonlyMap<number, KnownFailure>;
+  /** Temporary codes tried again for minutes only, not the day an agent's reply waits (`ChannelSendError.briefly`). */
+  briefly?: ReadonlySet<number>;
 }
 
 /**
@@ -35,7 +37,7 @@ export function toSendError(error: unknown, policy: ErrorPolicy): ChannelSendErr
   if (error.badToken) return new ChannelSendError(`${policy.tokenRefused}: ${reason}`, { permanent: false, cause: error });
   if (error.code !== undefined && policy.temporary.has(error.code)) {
     const retryAfterMs = policy.temporary.get(error.code);
-    return new ChannelSendError(reason, { permanent: false, ...means, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause: error });
+    return new ChannelSendError(reason, { permanent: false, ...means, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(policy.briefly?.has(error.code) ? { briefly: true } : {}), cause: error });
   }
   // No answer, or one lost (a 2xx whose body broke off: Meta may well have taken the call), or Meta failing on its
   // side: worth another try. The person may see the message twice, where failing it for good would tell the agent

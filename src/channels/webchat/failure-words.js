@@ -6,6 +6,7 @@
 export const FAILURE_WORDS = {
   en: {
     blocked: 'the customer has blocked the bot',
+    mayHaveBlocked: 'the customer\'s app kept refusing it with an unexpected error for several minutes, which can mean they blocked the business; if not, send it again later',
     noChat: 'the customer\'s chat is no longer there (their account may have been deleted)',
     cannotReceive: 'the customer\'s app cannot receive it; their number may not be on the app, or the app may need an update',
     unavailable: 'the customer is not available to the business right now; they may have turned off its messages or blocked it',
@@ -18,6 +19,7 @@ export const FAILURE_WORDS = {
   },
   ar: {
     blocked: 'حظر العميل البوت',
+    mayHaveBlocked: 'ظلّ تطبيق العميل يرفضها بخطأ غير متوقع لعدة دقائق، وقد يعني ذلك أنه حظر الشركة؛ وإن لم يكن كذلك فأعد إرسالها لاحقًا',
     noChat: 'لم تعد دردشة العميل موجودة (ربما حُذف حسابه)',
     cannotReceive: 'لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث',
     unavailable: 'العميل غير متاح للشركة الآن؛ ربما أوقف رسائلها أو حظرها',

@@ -1,9 +1,11 @@
 // People answering Messenger customers, through the real server: a person at the business writing from the Page Inbox
 // takes the conversation over (the echo of their message), while the echoes of the bot's own messages change nothing;
 // an agent's replies go out as RESPONSE within 24 hours of the customer's last message, tagged HUMAN_AGENT until 7
-// days, and not at all after that (the agent is told why).
+// days (not at all with MESSENGER_HUMAN_AGENT_TAG=off), and not at all after that (the agent is told why); Meta's
+// code 2, which can mean the customer blocked the Page, is tried for minutes, not for a day.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupDirs, visitor } from '../../helpers.ts';
+import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { metaError } from '../meta/fake-graph-api.ts';
 import { PAGE_ID, PSID, batch, clock, fixture, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
 const HOUR = 3_600_000;
@@ -123,6 +125,42 @@ describe('the messaging window', () => {
       '#1: your message to the customer was not delivered ("هل ما زلت هنا؟ Are you still there?"): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
     );
     expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
+  });
+
+  it('with MESSENGER_HUMAN_AGENT_TAG=off, sends no agent\'s reply after 24 hours, and the agent is told why', async () => {
+    const time = clock();
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, now: time.now, config: { AUTO_CLOSE_AFTER: 30 * DAY, MESSENGER_HUMAN_AGENT_TAG: 'off' } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('My parcel is lost 📦')]))).status).toBe(200);
+    await settled(messenger);
+    time.advance(25 * HOUR);
+    const callsBefore = messenger.graph.callsTo('/me/messages').length;
+    await lina.say('Found it: it ships tomorrow.');
+    let told: string | undefined;
+    await eventually(async () => (told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('was not delivered'))) !== undefined, 15_000);
+    expect(told).toBe(
+      '#1: your message to the customer was not delivered ("Found it: it ships tomorrow."): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.',
+    );
+    expect(messenger.graph.callsTo('/me/messages')).toHaveLength(callsBefore);
+    const [reply] = (await messenger.app.store.messagesOfConversation(1)).filter((m) => m.text === 'Found it: it ships tomorrow.');
+    expect(reply).toMatchObject({ status: 'failed', error: expect.stringContaining('MESSENGER_HUMAN_AGENT_TAG=off') });
+  });
+
+  it('tries an agent\'s reply Meta answers with code 2 for minutes, not a day, then tells the agent the customer may have blocked the Page', async () => {
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team, outbox: { retryDelaysMs: [5, 5, 5], longWaitMs: 1 } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('Where is my parcel?')]))).status).toBe(200);
+    await settled(messenger);
+    messenger.graph.fail(1_000_000, metaError(500, 2, 'An unexpected error has occurred. Please retry your request later.'));
+    await lina.say('It ships tomorrow.');
+    let told: string | undefined;
+    await eventually(async () => (told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('was not delivered'))) !== undefined, 15_000);
+    expect(told).toMatch(/^#1: your message to the customer was not delivered \("It ships tomorrow\."\): the customer's app kept refusing it with an unexpected error for several minutes, which can mean they blocked the business; if not, send it again later/);
+    // Tried once and again after each of the three delays: no more.
+    expect(messenger.graph.callsTo('/me/messages').filter((call) => call.status === 500)).toHaveLength(4);
+    expect((await lina.messages()).map((m) => m.text).filter((line) => line.includes('has not gone yet'))).toEqual([]);
   });
 });
 
