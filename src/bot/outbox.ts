@@ -167,6 +167,17 @@ export class Outbox {
     return [...byChannel].sort(([, a], [, b]) => a.since - b.since).map(([channel, { replies, since, reason }]) => ({ channel, replies, since: new Date(since).toISOString(), reason }));
   }
 
+  /**
+   * Whether this process holds message `id` waiting for its channel: since when it first failed (ISO 8601) and what the
+   * channel last said; undefined when it is not waiting here (sent, failed, never tried, or another process's).
+   *
+   *     outbox.waitingReply(42); // { since: '2026-03-02T09:00:01.000Z', reason: 'Bad Gateway' }
+   */
+  waitingReply(id: number): { since: string; reason: string } | undefined {
+    const waiting = this.#waiting.get(id);
+    return waiting ? { since: new Date(waiting.since).toISOString(), reason: waiting.reason } : undefined;
+  }
+
   /** Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more). */
   kick(): void {
     if (this.#stopping.signal.aborted) return;

@@ -59,6 +59,8 @@ export interface AgentConsoleOptions {
    * set elsewhere (a chat command, the dashboard, no console open) shows at once; without it, the console looks every 15 s.
    */
   feed?: LiveFeed;
+  /** Of a reply to a customer: whether it waits for its channel after a failure that may pass (`Outbox.waitingReply`). */
+  waiting?: (messageId: number) => { since: string; reason: string } | undefined;
   log: Logger;
 }
 
@@ -118,6 +120,11 @@ export interface ConsoleMessage {
   /** Of a message that failed: why, as the channel said it (English); `failure`, what that is known to mean, which the console words. */
   error?: string;
   failure?: Message['failure'];
+  /**
+   * Of a message to the customer not sent yet: it waits for its channel, tried again by itself, since `since` (when it
+   * first failed), the channel having said `reason` (English) at the latest attempt.
+   */
+  waiting?: { since: string; reason: string };
 }
 
 /** Where the console keeps, per agent, the last message they saw of each conversation (unread counts). */
@@ -294,7 +301,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req), res.locals.agent as Agent),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
-        return toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
+        const shown = toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
+        const waiting = message.direction === 'out' && (message.status === 'pending' || message.status === 'sending') ? options.waiting?.(message.id) : undefined;
+        return waiting ? { ...shown, waiting } : shown;
       }),
       more: later.length > limit,
     });

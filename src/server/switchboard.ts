@@ -430,6 +430,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     });
     mountAgentConsole(routes, {
       store, directory, signIn, media, feed, log: log.child({ part: 'agent-console' }),
+      waiting: (id) => outbox.waitingReply(id),
       act: running.act,
       ...(consoles ? { seen: (agent: Agent, now?: boolean) => consoles.seen(agent, now), awayAfterMs } : {}),
       reply: (agent, message, conversationId, answered) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, answered)),

@@ -12,6 +12,7 @@ import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
 import { fixture as cloudFixture, messagesBody, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
+import { metaError } from './meta/fake-graph-api.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -1066,6 +1067,51 @@ steps:
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes: send me the new one.'));
     expect(cloud.graph.sentTo(LAYLA).at(-1)).not.toHaveProperty('context');
   }), 90_000);
+  it('says under a reply in the console, in English and Arabic, that it has not gone yet while WhatsApp is down, and takes it back once it went; a reply refused says it did not reach the customer', () => shooting('console-not-sent-yet', async () => {
+    const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, outbox: { retryDelaysMs: [50, 200] } });
+    telegram.stopAfterTest(cloud);
+    const LAYLA = '966501234567';
+    const agent = await (await context(1000)).newPage();
+    await agent.goto(`${cloud.app.url}/agent`);
+    await agent.fill('#token', agentToken('agent-lina'));
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result:not(:empty)').waitFor();
+    expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('.msg.contact', { hasText: 'Is my order on its way?' }).waitFor();
+
+    // WhatsApp's API is down: Lina's answer waits, and her console says so under it, live.
+    cloud.graph.fail(1_000_000, { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } });
+    await agent.fill('#reply-text', 'Yes, it left yesterday.');
+    await agent.press('#reply-text', 'Enter');
+    const answer = agent.locator('.msg.agent', { hasText: 'Yes, it left yesterday.' });
+    const waiting = answer.locator('.undelivered.waiting');
+    await waiting.waitFor({ timeout: 30_000 });
+    expect(await waiting.textContent()).toBe('Not sent yet: the channel said "Service temporarily unavailable (#2)". It is sent again by itself; this changes once it goes.');
+    expect(await answer.locator('.mark').getAttribute('title')).toBe('not sent yet');
+    await agent.screenshot({ path: '/tmp/switchboard-console-not-sent-yet.png' });
+    await agent.locator('#app > header button.lang').click();
+    await expect.poll(() => waiting.textContent(), { timeout: 30_000 }).toBe('لم تُرسل بعد: قالت القناة «\u2068Service temporarily unavailable (#2)\u2069». يُعاد إرسالها تلقائيًا، ويتغيّر هذا حين تُرسل.');
+    await agent.screenshot({ path: '/tmp/switchboard-console-not-sent-yet-ar.png' });
+
+    // Back: it goes, and the console takes the words back by itself.
+    cloud.graph.recover();
+    await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes, it left yesterday.'), 30_000);
+    await answer.locator('.mark.sent').waitFor({ timeout: 30_000 });
+    expect(await answer.locator('.undelivered').count()).toBe(0);
+
+    // Refused for good: said under it, in her language.
+    cloud.graph.fail(1, metaError(400, 131026, 'Message Undeliverable.'));
+    await agent.fill('#reply-text', 'Hello?');
+    await agent.press('#reply-text', 'Enter');
+    const refused = agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('.undelivered.failed');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toBe('لم تصل إلى العميل: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
+    await agent.screenshot({ path: '/tmp/switchboard-console-did-not-reach-ar.png' });
+  }), 120_000);
   it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says (a rate limit, a person it cannot deliver to), else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
     const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
     const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;

@@ -123,11 +123,14 @@ export const CONSOLE_WORDS = {
     replyNotSent: 'Not sent:',
     noLongerYours: (id) => `#${id} is no longer yours: it was closed or moved.`,
     notDelivered: (reason) => `not delivered: ${reason}`,
+    /** Shown under a reply: it failed (`reason`, as `notDelivered`), or waits for its channel, tried again by itself. */
+    didNotReach: (reason) => `Did not reach the customer: ${reason}`,
+    notSentYet: (reason) => `Not sent yet: the channel said "${reason}". It is sent again by itself; this changes once it goes.`,
     /** Why a message did not reach the customer, when the channel could tell (the store's `failure`). */
     failures: FAILURE_WORDS.en,
     ...FILE_WORDS.en,
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
-    marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' },
+    marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', waiting: 'not sent yet' },
     // Channels that are products keep their own names (Telegram, WhatsApp); the web chat is said in words.
     channels: { webchat: 'Web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
   },
@@ -219,10 +222,12 @@ export const CONSOLE_WORDS = {
     // A file's name isolated, so that it keeps its place in the Arabic sentence; the channel's or the server's own
     // (English) reason a message was not delivered or a file not kept, when nothing better is known, quoted besides.
     notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
+    didNotReach: (reason) => `لم تصل إلى العميل: ${reason}`,
+    notSentYet: (reason) => `لم تُرسل بعد: قالت القناة «\u2068${reason}\u2069». يُعاد إرسالها تلقائيًا، ويتغيّر هذا حين تُرسل.`,
     failures: FAILURE_WORDS.ar,
     ...FILE_WORDS.ar,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
-    marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل' },
+    marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل', waiting: 'لم تُرسل بعد' },
     channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
   },
 };

@@ -652,9 +652,13 @@ function bubble(message) {
   meta.className = 'meta';
   meta.append(timeOf(message.at));
   if (message.status) {
-    const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : 'pending');
+    const state = message.status === 'failed' ? 'failed' : message.delivery ?? (message.status === 'sent' ? 'sent' : message.waiting ? 'waiting' : 'pending');
     meta.append(mark(state, message.status === 'failed' ? words.notDelivered(whyNotDelivered(message)) : words.marks[state]));
   }
+  // Said in words under the reply, not only on its mark: an agent working from here learns it did not reach the
+  // customer (or has not yet), as their messaging app would have told them.
+  const undelivered = message.status === 'failed' ? words.didNotReach(whyNotDelivered(message)) : message.waiting ? words.notSentYet(message.waiting.reason) : undefined;
+  if (undelivered !== undefined) element.append(Object.assign(document.createElement('div'), { className: `undelivered ${message.status === 'failed' ? 'failed' : 'waiting'}`, textContent: undelivered }));
   if (message.deleted) meta.append(Object.assign(document.createElement('span'), { className: 'deleted', textContent: words.deleted }));
   if (message.edited !== undefined) meta.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: words.edited }));
   if (message.answerable && openHeld) {

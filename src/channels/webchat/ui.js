@@ -101,12 +101,12 @@ export function timeOf(at) {
   return element;
 }
 
-/** A delivery mark: sending, sent (✓), delivered (✓✓), read (✓✓ coloured), or not sent. */
+/** A delivery mark: sending, sent (✓), delivered (✓✓), read (✓✓ coloured), not sent, or not sent yet (waiting for its channel). */
 export function mark(state, title) {
   const element = document.createElement('span');
   element.className = `mark ${state}`;
-  element.textContent = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' }[state] ?? '';
-  element.title = title ?? { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent' }[state] ?? '';
+  element.textContent = { pending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!', waiting: '↻' }[state] ?? '';
+  element.title = title ?? { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', waiting: 'not sent yet' }[state] ?? '';
   return element;
 }
 
