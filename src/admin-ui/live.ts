@@ -1,9 +1,10 @@
 // One server-sent event stream (GET /api/events) for the whole dashboard: the queue board, the team page and an
 // open transcript listen to it and fetch again what changed; it also says whether the store refuses every call and
-// which channels are down (the banners on every page). The browser reconnects by itself after a drop.
+// which channels are down and which replies wait for theirs (the banners on every page). The browser reconnects by itself after a drop.
 import { useEffect, useRef } from 'preact/hooks';
 import type { StoreOutage } from '../store/types.ts';
 import type { NamedChannelStatus } from '../server/admin/context.ts';
+import type { WaitingReplies } from '../bot/outbox.ts';
 
 export type LiveEvent = 'conversation' | 'agents' | 'flows';
 type Listener = (data: Record<string, unknown>) => void;
@@ -61,6 +62,14 @@ export function connectLive(): void {
   opening.addEventListener('store', (event) => {
     try {
       setOutage((JSON.parse((event as MessageEvent<string>).data) as { outage?: StoreOutage }).outage);
+    } catch {
+      // Not JSON: what the banner says stays as it was.
+    }
+  });
+  opening.addEventListener('waiting', (event) => {
+    try {
+      const { waiting } = JSON.parse((event as MessageEvent<string>).data) as { waiting?: WaitingReplies[] };
+      setWaiting(Array.isArray(waiting) ? waiting : []);
     } catch {
       // Not JSON: what the banner says stays as it was.
     }
@@ -167,10 +176,29 @@ export function onChannelsDown(listener: (down: NamedChannelStatus[]) => void): 
   return () => channelListeners.delete(listener);
 }
 
+let waiting: WaitingReplies[] = [];
+const waitingListeners = new Set<(waiting: WaitingReplies[]) => void>();
+
+function setWaiting(next: WaitingReplies[]): void {
+  waiting = next;
+  waitingListeners.forEach((listener) => listener(next));
+}
+
+/**
+ * Follows the replies waiting for their channel, by channel, as the stream says it (told the present ones at once;
+ * empty: none waits).
+ */
+export function onWaitingReplies(listener: (waiting: WaitingReplies[]) => void): () => void {
+  waitingListeners.add(listener);
+  listener(waiting);
+  return () => waitingListeners.delete(listener);
+}
+
 /** Closes the stream (on sign out). */
 export function disconnectLive(): void {
   setOutage(undefined);
   setChannelsDown([]);
+  setWaiting([]);
   wanted = false;
   opened = 0;
   missed = false;

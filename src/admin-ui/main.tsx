@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, whenUnauthorized } from './api.ts';
 import { applyLang, lang, onLangChange, setLang, t, type StringKey } from './i18n.ts';
 import { LeaveQuestion, mayLeave } from './leaving.tsx';
-import { ChannelsBanner, OutageBanner } from './outage.tsx';
+import { ChannelsBanner, OutageBanner, WaitingBanner } from './outage.tsx';
 import { connectLive, disconnectLive, onLiveState, whenLiveUnauthorized, type LiveState } from './live.ts';
 import { errorMessage, Notice } from './ui.tsx';
 import { Login } from './views/login.tsx';
@@ -122,6 +122,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         {live === 'tooManyStreams' ? <Notice kind="warn">{t('liveTooManyStreams')}</Notice> : null}
         <OutageBanner />
         <ChannelsBanner />
+        <WaitingBanner />
         <LeaveQuestion />
         <Page path={path} />
       </main>

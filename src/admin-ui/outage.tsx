@@ -1,12 +1,13 @@
 // The banners on every page while the store refuses every call (the disk full, PostgreSQL out of reach) or a channel is
-// down (Telegram's token refused, WhatsApp Web logged out): what is wrong, since when, what it means for customers or
+// down (Telegram's token refused, WhatsApp Web logged out) or replies wait for theirs: what is wrong, since when, what it means for customers or
 // what Switchboard does about it, and what the admin can do, in the admin's language, the server's own words last;
 // gone once it is back. The live stream tells it: no page asks for it.
 import { useEffect, useState } from 'preact/hooks';
 import type { NamedChannelStatus } from '../server/admin/context.ts';
 import type { StoreOutage } from '../store/types.ts';
 import { channelName, inWait, t, when, type StringKey } from './i18n.ts';
-import { onChannelsDown, onStoreOutage } from './live.ts';
+import { onChannelsDown, onStoreOutage, onWaitingReplies } from './live.ts';
+import type { WaitingReplies } from '../bot/outbox.ts';
 
 /**
  * The banner, shown while the live stream says the store refuses every call; nothing otherwise.
@@ -84,5 +85,31 @@ export function ChannelsBanner() {
         );
       })}
     </>
+  );
+}
+
+/**
+ * While replies wait for their channel (its API down, a token refused, a rate limit): how many, on which channel,
+ * since when and what the channel last said; nothing once none waits.
+ *
+ *     <main><WaitingBanner /><Page path={path} /></main>
+ */
+export function WaitingBanner() {
+  const [waiting, setWaiting] = useState<WaitingReplies[]>([]);
+  useEffect(() => onWaitingReplies(setWaiting), []);
+  if (waiting.length === 0) return null;
+  const count = waiting.reduce((sum, each) => sum + each.replies, 0);
+  return (
+    <section class="notice warn outage waiting-replies" aria-labelledby="waiting-replies-title">
+      <p id="waiting-replies-title" role="status"><strong>{t('waitingRepliesTitle', { count })}</strong></p>
+      <ul>
+        {waiting.map((each) => (
+          <li data-channel={each.channel}>
+            {t('waitingRepliesChannel', { channel: channelName(each.channel), count: each.replies, since: when(each.since) })}{' '}
+            <span class="outage-reason">{t('outageDetails')} <code dir="ltr" lang="en">{each.reason}</code></span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

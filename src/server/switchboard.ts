@@ -425,6 +425,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       channels: () => statuses.map((status) => status()),
+      waitingReplies: () => outbox.waiting(),
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });

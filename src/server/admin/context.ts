@@ -14,6 +14,7 @@ import type { Conversation, MediaStore, Store } from '../../store/types.ts';
 import type { PlacedError } from '../../shared/file-error.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { ChannelStatus } from '../../types.ts';
+import type { WaitingReplies } from '../../bot/outbox.ts';
 import { describeBytes } from '../../store/media.ts';
 
 export interface AdminContext {
@@ -50,6 +51,8 @@ export interface AdminContext {
   published?: (file: 'flows' | 'team' | 'nlp') => void;
   /** The channels with a connection of their own and their state now (`Channel.status`), for the dashboard's banner. */
   channels?: () => NamedChannelStatus[];
+  /** The replies this process holds waiting for their channel, by channel (`Outbox.waiting`), for the dashboard's banner. */
+  waitingReplies?: () => WaitingReplies[];
 }
 
 /** A channel's state (`Channel.status`), with its name. */

@@ -1,5 +1,5 @@
 // `GET /api/events`: the live change feed as server-sent events (`conversation`, `agents`, `flows`), whether the store
-// refuses every call (`store`) and which channels are down (`channels`), each at once and then at each change, with a
+// refuses every call (`store`), which channels are down (`channels`) and the replies waiting for theirs (`waiting`), each at once and then at each change, with a
 // heartbeat comment so proxies keep the stream open and a dead client is noticed.
 import type { Router } from 'express';
 import type { LiveChange } from '../../bot/live.ts';
@@ -7,11 +7,13 @@ import type { AdminContext, KnownRefusal } from './context.ts';
 import type { StoreOutage } from '../../store/types.ts';
 import type { NamedChannelStatus } from './context.ts';
 import type { Watch } from './watch.ts';
+import type { WaitingReplies } from '../../bot/outbox.ts';
 
-/** What the banners follow: the store's outage, and the channels that are down. */
+/** What the banners follow: the store's outage, the channels that are down, and the replies waiting for theirs. */
 export interface Watches {
   outages: Watch<StoreOutage>;
   channelsDown: Watch<NamedChannelStatus[]>;
+  waiting: Watch<WaitingReplies[]>;
 }
 
 /** How often a quiet stream says it is alive. */
@@ -20,7 +22,7 @@ const HEARTBEAT_MS = 20_000;
 const MAX_STREAMS = 100;
 
 /** Mounts the event stream on the admin router. */
-export function mountEvents(router: Router, context: AdminContext, { outages, channelsDown }: Watches, options: { heartbeatMs?: number } = {}): void {
+export function mountEvents(router: Router, context: AdminContext, { outages, channelsDown, waiting }: Watches, options: { heartbeatMs?: number } = {}): void {
   let streams = 0;
   router.get('/events', (req, res) => {
     if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs`, kind: 'tooManyStreams' } satisfies KnownRefusal & { error: string });
@@ -34,12 +36,15 @@ export function mountEvents(router: Router, context: AdminContext, { outages, ch
     const offOutage = outages.subscribe((outage) => res.write(`event: store\ndata: ${JSON.stringify(outage ? { outage } : {})}\n\n`));
     // `{ down: [] }` once every channel is up again: that banner goes.
     const offChannels = channelsDown.subscribe((down) => res.write(`event: channels\ndata: ${JSON.stringify({ down: down ?? [] })}\n\n`));
+    // `{ waiting: [] }` once every reply went (or failed): that banner goes.
+    const offWaiting = waiting.subscribe((replies) => res.write(`event: waiting\ndata: ${JSON.stringify({ waiting: replies ?? [] })}\n\n`));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();
     const closed = () => {
       off();
       offOutage();
       offChannels();
+      offWaiting();
       clearInterval(heartbeat);
       streams -= 1;
     };

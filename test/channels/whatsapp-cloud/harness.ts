@@ -105,6 +105,8 @@ export interface CloudServerOptions {
   config?: Partial<StartOptions['config']>;
   /** The outbox's delays (`StartOptions.outbox`). */
   outbox?: StartOptions['outbox'];
+  /** The dashboard's bundle (`builtDashboard()`), for a test that opens it. */
+  dashboardDir?: string;
 }
 
 /** Starts the fake Graph API and the server with the WhatsApp Cloud channel on. */
@@ -124,6 +126,7 @@ export async function startCloud(options: CloudServerOptions): Promise<CloudServ
     sweepEveryMs: 0,
     ...(options.now ? { now: options.now } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
   });
   let app: Switchboard;
   try {

@@ -1,0 +1,80 @@
+// What an admin sees on the dashboard, in Chromium, while agents' replies wait for their channel (WhatsApp's API
+// down): a banner above every page, in the admin's language, saying how many wait, on which channel, since when and
+// what the channel last said; told by the live stream, and gone once they went. WhatsApp runs on a fake Graph API.
+// Screenshots go to test-results/admin-ui/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
+import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
+import { agentToken, builtDashboard, cleanupDirs, eventually, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN } from './admin/client.ts';
+
+/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+const running: CloudServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+const LAYLA = '966501234567';
+
+async function signInAs(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.fill('#token', ADMIN_TOKEN);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+  await page.locator('header .live.on').waitFor();
+}
+
+describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for their channel'), () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('says above every page, in Arabic and in English, how many replies wait for WhatsApp, since when and why; gone once they went', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, outbox: { retryDelaysMs: [50, 200] }, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my order on its way?')), 15_000);
+    await eventually(() => cloud.graph.saidTo(LAYLA).some((said) => said.includes('Lina')), 15_000);
+
+    // WhatsApp's API is down: Lina's answer waits.
+    cloud.graph.fail(1_000_000, { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } });
+    await lina.say('Yes, it left yesterday.');
+
+    await withPage(browser, 'dashboard-replies-waiting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, cloud.app.url);
+      const banner = page.locator('main .waiting-replies');
+      await expect.poll(() => banner.count().then((n) => (n > 0 ? read(page, 'main .waiting-replies') : '')), { timeout: 20_000 }).toContain('ردود لم تُرسل بعد: 1.');
+      const ar = await read(page, 'main .waiting-replies');
+      expect(ar).toMatch(/WhatsApp: 1، أولها ينتظر منذ .+\./);
+      expect(await read(page, 'main .waiting-replies code')).toBe('Service temporarily unavailable (#2)');
+      await shot(page, 'dashboard-replies-waiting-ar');
+
+    });
+    await withPage(browser, 'dashboard-replies-waiting-en', { locale: 'en', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInAs(page, cloud.app.url);
+      const banner = page.locator('main .waiting-replies');
+      await banner.waitFor({ timeout: 20_000 });
+      const en = await read(page, 'main .waiting-replies');
+      expect(en).toContain('Replies not sent yet: 1. They wait for their channel and go by themselves once it takes them; their agents were told.');
+      expect(en).toMatch(/WhatsApp: 1, the first waiting since .+\./);
+      await shot(page, 'dashboard-replies-waiting-en');
+
+      // WhatsApp is back: the answer goes, and the banner leaves with no reload.
+      cloud.graph.recover();
+      await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes, it left yesterday.'), 20_000);
+      await banner.waitFor({ state: 'detached', timeout: 20_000 });
+    });
+  }, 120_000);
+});
