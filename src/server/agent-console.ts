@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
 import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
-import { line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
+import { leftUnreachable, line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
@@ -160,7 +160,7 @@ const idParam = z.coerce.number().int().positive().safe();
 /**
  * Mounts `/agent/api/*`:
  * `GET state`, `GET conversations/:id/messages?after=&limit=`, `POST conversations/:id/messages {text, replyTo?}`,
- * `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `GET conversations/:id/outcome`, `POST act {action}`.
+ * `POST conversations/:id/messages/:message/again` (Send again), `POST conversations/:id/read {upTo}`, `GET conversations/:id/media/:ref`, `GET conversations/:id/outcome`, `POST act {action}`.
  *
  *     mountAgentConsole(routes, { store, directory, act: runtime.act, signIn, reply: (agent, message, id) => webchat.accept(message, (m) => runtime.reply(agent, m, id)), media, log });
  */
@@ -467,6 +467,53 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       return;
     }
     res.status(202).json({ accepted: true });
+  });
+
+  /**
+   * Send again: a reply of an agent's that did not reach the customer goes out once more as a new reply of this agent's
+   * with the same text, once (its id is the failed message's: a second press is the same message, taken once).
+   * Refused while nothing would reach the customer (blocked, their window closed) and they have not written since.
+   */
+  router.post('/conversations/:id/messages/:message/again', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const agent = res.locals.agent as Agent;
+    if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
+      res.status(409).json(refusal(line('claimFirst', conversation.id), req));
+      return;
+    }
+    const messages = await store.messagesOfConversation(conversation.id);
+    const failed = messages.find((message) => String(message.id) === String(req.params.message));
+    if (!failed || failed.direction !== 'out' || failed.from !== 'agent' || failed.toAgent || failed.status !== 'failed' || !failed.text || failed.attachments?.length || failed.reaction) {
+      res.status(409).json(refusal(line('sendAgainNotFailed', conversation.id), req));
+      return;
+    }
+    const wroteSince = messages.some((message) => message.id > failed.id && message.direction === 'in' && message.from === 'contact');
+    if (failed.failure && leftUnreachable(failed.failure) && !wroteSince) {
+      res.status(409).json(refusal(line('sendAgainUnreachable', conversation.id, failed.failure), req));
+      return;
+    }
+    const session = webchatSession(agent);
+    if (session === undefined) {
+      res.status(409).json(refusal(line('noWebchatSession'), req));
+      return;
+    }
+    const quoted = lastWebchatMessage(messages);
+    const inbound: InboundMessage = { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
+    let result: ActionResult;
+    try {
+      result = await options.reply(agent, inbound, conversation.id);
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      refuseForNow(res, error);
+      return;
+    }
+    if (!result.ok) {
+      res.status(409).json(refusal(result.line, req));
+      return;
+    }
+    const sent = line('sentAgain', conversation.id);
+    res.status(202).json({ accepted: true, message: word(sent, pageLanguage(req)), inEachLanguage: wordEach(sent) });
   });
 
   app.use('/agent/api', router);

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
-import { fixture as cloudFixture, messagesBody, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
+import { fixture as cloudFixture, messagesBody, settled as cloudSettled, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
 import { metaError } from './meta/fake-graph-api.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -1067,7 +1067,7 @@ steps:
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes: send me the new one.'));
     expect(cloud.graph.sentTo(LAYLA).at(-1)).not.toHaveProperty('context');
   }), 90_000);
-  it('says under a reply in the console, in English and Arabic, that it has not gone yet while WhatsApp is down, and takes it back once it went; a reply refused says it did not reach the customer', () => shooting('console-not-sent-yet', async () => {
+  it('says under a reply in the console, in English and Arabic, that it has not gone yet while WhatsApp is down, and takes it back once it went; a reply refused says it did not reach the customer, with Send again (refused while nothing reaches her, else sent once)', () => shooting('console-not-sent-yet', async () => {
     const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
     const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
     const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, outbox: { retryDelaysMs: [50, 200] } });
@@ -1111,6 +1111,27 @@ steps:
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.textContent()).toBe('لم تصل إلى العميل: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
     await agent.screenshot({ path: '/tmp/switchboard-console-did-not-reach-ar.png' });
+
+    // Send again, while nothing reaches her: refused, saying why, and nothing asked of WhatsApp.
+    const calls = cloud.graph.calls.length;
+    await agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('button.send-again', { hasText: 'أعد الإرسال' }).click();
+    await expect.poll(() => agent.locator('#result').textContent(), { timeout: 30_000 }).toContain('لم يُعَد الإرسال: لا يستطيع تطبيق العميل استلامها');
+    expect(cloud.graph.calls.length).toBe(calls);
+
+    // A reply refused for a reason that may not last: Send again sends it, once however often it is pressed.
+    cloud.graph.fail(1, metaError(400, 135000, 'Generic user error'));
+    await agent.fill('#reply-text', 'It arrives on Monday.');
+    await agent.press('#reply-text', 'Enter');
+    const monday = agent.locator('.msg.agent', { hasText: 'It arrives on Monday.' }).first();
+    await monday.locator('.undelivered.failed').waitFor({ timeout: 30_000 });
+    await monday.locator('button.send-again').click();
+    await expect.poll(() => agent.locator('#result').textContent(), { timeout: 30_000 }).toBe('المحادثة #1: أُعيد الإرسال.');
+    await eventually(() => cloud.graph.saidTo(LAYLA).includes('It arrives on Monday.'), 30_000);
+    await monday.locator('button.send-again').click();
+    await agent.locator('.msg.agent', { hasText: 'It arrives on Monday.' }).nth(1).locator('.mark.sent').waitFor({ timeout: 30_000 });
+    await cloudSettled(cloud);
+    expect(cloud.graph.saidTo(LAYLA).filter((said) => said === 'It arrives on Monday.')).toHaveLength(1);
+    await agent.screenshot({ path: '/tmp/switchboard-console-sent-again-ar.png' });
   }), 120_000);
   it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says (a rate limit, a person it cannot deliver to), else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
     const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';

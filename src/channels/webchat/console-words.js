@@ -125,6 +125,7 @@ export const CONSOLE_WORDS = {
     notDelivered: (reason) => `not delivered: ${reason}`,
     /** Shown under a reply: it failed (`reason`, as `notDelivered`), or waits for its channel, tried again by itself. */
     didNotReach: (reason) => `Did not reach the customer: ${reason}`,
+    sendAgain: 'Send again',
     notSentYet: (reason) => `Not sent yet: the channel said "${reason}". It is sent again by itself; this changes once it goes.`,
     /** Why a message did not reach the customer, when the channel could tell (the store's `failure`). */
     failures: FAILURE_WORDS.en,
@@ -223,6 +224,7 @@ export const CONSOLE_WORDS = {
     // (English) reason a message was not delivered or a file not kept, when nothing better is known, quoted besides.
     notDelivered: (reason) => `لم تُسلَّم: ${reason}`,
     didNotReach: (reason) => `لم تصل إلى العميل: ${reason}`,
+    sendAgain: 'أعد الإرسال',
     notSentYet: (reason) => `لم تُرسل بعد: قالت القناة «\u2068${reason}\u2069». يُعاد إرسالها تلقائيًا، ويتغيّر هذا حين تُرسل.`,
     failures: FAILURE_WORDS.ar,
     ...FILE_WORDS.ar,

@@ -659,6 +659,15 @@ function bubble(message) {
   // customer (or has not yet), as their messaging app would have told them.
   const undelivered = message.status === 'failed' ? words.didNotReach(whyNotDelivered(message)) : message.waiting ? words.notSentYet(message.waiting.reason) : undefined;
   if (undelivered !== undefined) element.append(Object.assign(document.createElement('div'), { className: `undelivered ${message.status === 'failed' ? 'failed' : 'waiting'}`, textContent: undelivered }));
+  // A reply of an agent's that did not reach the customer, text only: Send again, once.
+  if (message.status === 'failed' && message.from === 'agent' && !message.inApp && message.text && !message.attachments?.length && openHeld) {
+    const again = document.createElement('button');
+    again.type = 'button';
+    again.className = 'send-again';
+    again.textContent = words.sendAgain;
+    again.onclick = () => sendAgain(message, again);
+    element.append(again);
+  }
   if (message.deleted) meta.append(Object.assign(document.createElement('span'), { className: 'deleted', textContent: words.deleted }));
   if (message.edited !== undefined) meta.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: words.edited }));
   if (message.answerable && openHeld) {
@@ -671,6 +680,24 @@ function bubble(message) {
   }
   element.append(meta);
   return element;
+}
+
+/** Sends a reply that did not reach the customer again (the server refuses while nothing would reach them), saying how it went. */
+async function sendAgain(message, button) {
+  button.disabled = true;
+  try {
+    const res = await api(`/conversations/${selected}/messages/${message.id}/again`, { method: 'POST' });
+    const body = await res.json().catch(() => ({}));
+    const refusal = res.ok ? undefined : serverRefusal(res, body);
+    if (refusal) say(refusal, false);
+    else if (body.message ?? body.error) showAnswer(body.message ?? body.error, body.inEachLanguage, res.ok);
+    else say((words) => words.serverAnswered(res.status), false);
+    await refresh();
+  } catch (error) {
+    if (!(error instanceof SignedOut)) say((words) => words.unreachableRetry, false, true);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 /** Why a message did not reach the customer: in the console's words when the channel could tell, else the channel's, quoted. */
