@@ -5,58 +5,13 @@
 // customer whose app cannot hide it. His forwards read as forwarded, his round videos stay round on Telegram, and
 // Layla's live location reaches him with a word that it does not move for him.
 import { describe, expect, it } from 'vitest';
-import { eventually, visitor } from '../../helpers.ts';
-import { FakeBotApi } from './fake-bot-api.ts';
-import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
-import { SHEENA, messagesBody, settled, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
-
-const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: ${OMAR}\n    teams: [Billing]\n    max_open: 5\n${language}`;
+import { eventually } from '../../helpers.ts';
+import { nextUpdateId, omarHoldsThree, telegram } from './omar-holds-three.ts';
+import { LAYLA, OMAR, post, telegramServers } from './harness.ts';
+import { SHEENA } from '../whatsapp-cloud/harness.ts';
 
 const servers = telegramServers();
-
-let nextUpdate = 700_000;
-let nextMessage = 70_000;
-/** A private Telegram message from `chat` with `fields` (text, entities…), as Telegram sends it. */
-function telegram(chat: number, fields: Record<string, unknown>): Record<string, any> {
-  const person = { id: chat, first_name: chat === OMAR ? 'Omar' : 'Layla' };
-  return { update_id: nextUpdate++, message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, ...fields } };
-}
-
-/** Layla on Telegram (#1), Sheena on WhatsApp Cloud (#2), Dana on the web chat (#3), all held by Omar on Telegram. */
-async function desk(options: { language?: string } = {}) {
-  const api = await FakeBotApi.start();
-  servers.stopAfterTest({ stop: () => api.close() });
-  const cloud: CloudServer = await startCloud({
-    flows: { 'inbound.yaml': assignFlow }, team: team(options.language),
-    config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
-  });
-  servers.stopAfterTest(cloud);
-  const dana = visitor(cloud.app.url, 'dana', 'Dana');
-  /** Omar sends `fields` from Telegram; resolves once what it set off has left, to the customers and to him. */
-  const omar = async (fields: Record<string, unknown>) => {
-    expect(await post(cloud.app, telegram(OMAR, fields))).toBe(200);
-    await settled(cloud, SHEENA);
-    const toOmar = () => cloud.app.store.messagesOfAddress('telegram', String(OMAR));
-    await eventually(async () => (await toOmar()).every((message) => message.status !== 'pending' && message.status !== 'sending'));
-  };
-  const given = (id: number) => eventually(async () => (await cloud.app.store.conversation(id))?.agentId !== undefined);
-  await omar({ text: '/online' });
-  expect(await post(cloud.app, telegram(LAYLA, { text: 'Hello, my refund?' }))).toBe(200);
-  await given(1);
-  expect((await cloud.post(messagesBody([cloudText('Hello, my invoice?', { from: SHEENA })]))).status).toBe(200);
-  await given(2);
-  expect((await dana.say('Hello, my order?')).status).toBe(202);
-  await given(3);
-  await settled(cloud, SHEENA);
-  /** What Dana's web chat shows from Omar. */
-  const danaGot = async () => (await dana.messages()).filter((m) => m.from === 'agent');
-  /** What Layla's Telegram was sent (text and entities), from the bot's calls. */
-  const laylaGot = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA)).map((call) => ({ text: call.params.text, entities: call.params.entities }));
-  /** What Omar was told since he had `from` messages from the bot. */
-  const toldOmar = (from: number) => api.sentTo(OMAR).slice(from);
-  return { api, cloud, omar, danaGot, laylaGot, toldOmar };
-}
+const desk = (options: { language?: string } = {}) => omarHoldsThree(servers, options);
 
 // "مرحبا 👋 Layla, your refund is approved ✅ - the code is R-42, not R-24": an emoji is two UTF-16 units, as Telegram counts.
 const greeting = 'مرحبا 👋 Layla, your refund is approved ✅ - the code is R-42, not R-24.';
@@ -165,7 +120,7 @@ describe('an agent on Telegram hides words in a spoiler', () => {
     await omar(first.message);
     await eventually(() => laylaGot().some((got) => got.text === 'Your new PIN is on its way.'));
     const told = api.sentTo(OMAR).length;
-    const edit = { update_id: nextUpdate++, edited_message: { ...first.message, ...hidden, edit_date: first.message.date + 30 } };
+    const edit = { update_id: nextUpdateId(), edited_message: { ...first.message, ...hidden, edit_date: first.message.date + 30 } };
     expect(await post(cloud.app, edit)).toBe(200);
     await eventually(() => toldOmar(told).length === 1);
     expect(toldOmar(told)).toEqual(["#1: your correction was not sent: it has hidden text (a spoiler), and a correction reaches the customer plainly. Send it without the spoiler, or leave out what should stay hidden."]);

@@ -3,57 +3,15 @@
 // Graph API), and sends what people send from Telegram: words that link elsewhere, a caption with a link, stickers, a
 // GIF. Each customer gets what their app can show, in order, once; what cannot go is told to Omar, in his language.
 import { describe, expect, it } from 'vitest';
-import { eventually, visitor } from '../../helpers.ts';
+import { eventually } from '../../helpers.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
-import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers } from './harness.ts';
-import { SHEENA, messagesBody, settled, startCloud, text as cloudText, type CloudServer } from '../whatsapp-cloud/harness.ts';
+import { nextUpdateId, omarHoldsThree, telegram } from './omar-holds-three.ts';
+import { LAYLA, OMAR, post, telegramServers } from './harness.ts';
+import { SHEENA, settled } from '../whatsapp-cloud/harness.ts';
 import { SARA, deskMessages, inTopic, takenByOmar } from '../../handover/desk-topics.ts';
 
-const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: ${OMAR}\n    teams: [Billing]\n    max_open: 5\n${language}`;
-
 const servers = telegramServers();
-
-let nextUpdate = 600_000;
-let nextMessage = 60_000;
-/** A private Telegram message from `chat` with `fields` (text, photo, sticker…), as Telegram sends it. */
-function telegram(chat: number, fields: Record<string, unknown>): Record<string, any> {
-  const person = { id: chat, first_name: chat === OMAR ? 'Omar' : 'Layla' };
-  return { update_id: nextUpdate++, message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, ...fields } };
-}
-
-/** Layla on Telegram (#1), Sheena on WhatsApp Cloud (#2), Dana on the web chat (#3), all held by Omar on Telegram. */
-async function desk(options: { language?: string } = {}) {
-  const api = await FakeBotApi.start();
-  servers.stopAfterTest({ stop: () => api.close() });
-  const cloud: CloudServer = await startCloud({
-    flows: { 'inbound.yaml': assignFlow }, team: team(options.language),
-    config: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET },
-  });
-  servers.stopAfterTest(cloud);
-  const dana = visitor(cloud.app.url, 'dana', 'Dana');
-  /** Omar sends `fields` from Telegram; resolves once what it set off has left, to the customers and to him. */
-  const omar = async (fields: Record<string, unknown>) => {
-    expect(await post(cloud.app, telegram(OMAR, fields))).toBe(200);
-    await settled(cloud, SHEENA);
-    const toOmar = () => cloud.app.store.messagesOfAddress('telegram', String(OMAR));
-    await eventually(async () => (await toOmar()).every((message) => message.status !== 'pending' && message.status !== 'sending'));
-  };
-  const given = (id: number) => eventually(async () => (await cloud.app.store.conversation(id))?.agentId !== undefined);
-  await omar({ text: '/online' });
-  expect(await post(cloud.app, telegram(LAYLA, { text: 'Hello, my refund?' }))).toBe(200);
-  await given(1);
-  expect((await cloud.post(messagesBody([cloudText('Hello, my invoice?', { from: SHEENA })]))).status).toBe(200);
-  await given(2);
-  expect((await dana.say('Hello, my order?')).status).toBe(202);
-  await given(3);
-  await settled(cloud, SHEENA);
-  /** What Dana's web chat shows from Omar. */
-  const danaGot = async () => (await dana.messages()).filter((m) => m.from === 'agent');
-  /** What Omar was told since he had `from` messages from the bot. */
-  const toldOmar = (from: number) => api.sentTo(OMAR).slice(from);
-  return { api, cloud, omar, danaGot, toldOmar };
-}
+const desk = (options: { language?: string } = {}) => omarHoldsThree(servers, options);
 
 describe('an agent on Telegram sends words that link elsewhere', () => {
   it('each customer gets the address the words link to (WhatsApp, Telegram, web chat), in a text and in a caption', async () => {
@@ -159,7 +117,7 @@ describe('an agent on Telegram sends a GIF', () => {
 describe('an agent edits what they wrote in a team desk\'s topic', () => {
   /** Telegram's edited_message for `message` (an update posted before), now saying `text`. */
   const edited = (message: Record<string, any>, text: string) => ({
-    update_id: nextUpdate++, edited_message: { ...message.message, text, edit_date: message.message.date + 30 },
+    update_id: nextUpdateId(), edited_message: { ...message.message, text, edit_date: message.message.date + 30 },
   });
 
   it('sends Layla the correction once, as a reply to what she got, however often Telegram delivers the edit', async () => {
