@@ -447,20 +447,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const at = new Date().toISOString();
     // Shown in the agent's own thread as a reply to the customer's last web chat message, when there is one.
     const quoted = lastWebchatMessage(messages);
-    let result: ActionResult;
-    try {
-      const inbound: InboundMessage = { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at };
-      result = await options.reply(agent, inbound, conversation.id, answered?.channelMessageId);
-    } catch (error) {
-      if (!(error instanceof DeliveryRefused)) throw error;
-      refuseForNow(res, error);
-      return;
-    }
-    // Closed or moved since the check above (by an admin, a colleague, another process): nothing was sent.
-    if (!result.ok) {
-      res.status(409).json(refusal(result.line, req));
-      return;
-    }
+    const inbound: InboundMessage = { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at };
+    const result = await replyOrRefuse(req, res, agent, inbound, conversation.id, answered?.channelMessageId);
+    if (!result) return;
     // Sent again edited, after the first version had reached the customer: the agent is told it went as a correction.
     if (result.line.key === 'replyCorrected') {
       res.status(202).json({ accepted: true, corrected: true, message: word(result.line, pageLanguage(req)), inEachLanguage: wordEach(result.line) });
@@ -500,21 +489,31 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     }
     const quoted = lastWebchatMessage(messages);
     const inbound: InboundMessage = { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
-    let result: ActionResult;
-    try {
-      result = await options.reply(agent, inbound, conversation.id);
-    } catch (error) {
-      if (!(error instanceof DeliveryRefused)) throw error;
-      refuseForNow(res, error);
-      return;
-    }
-    if (!result.ok) {
-      res.status(409).json(refusal(result.line, req));
-      return;
-    }
+    if (!(await replyOrRefuse(req, res, agent, inbound, conversation.id))) return;
     const sent = line('sentAgain', conversation.id);
     res.status(202).json({ accepted: true, message: word(sent, pageLanguage(req)), inEachLanguage: wordEach(sent) });
   });
+
+  /**
+   * Sends `inbound` as `agent`'s reply in the conversation; answers the request itself when it was not sent (503 while
+   * the store or the channel refuses for now; 409 when the conversation was closed or moved since the checks, by an
+   * admin, a colleague, another process) and resolves undefined then.
+   */
+  async function replyOrRefuse(req: Request, res: Response, agent: Agent, inbound: InboundMessage, conversationId: number, answered?: string): Promise<ActionResult | undefined> {
+    let result: ActionResult;
+    try {
+      result = await options.reply(agent, inbound, conversationId, answered);
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      refuseForNow(res, error);
+      return undefined;
+    }
+    if (!result.ok) {
+      res.status(409).json(refusal(result.line, req));
+      return undefined;
+    }
+    return result;
+  }
 
   app.use('/agent/api', router);
 }
