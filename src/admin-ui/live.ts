@@ -158,40 +158,43 @@ export function onStoreOutage(listener: (outage: StoreOutage | undefined) => voi
   return () => outageListeners.delete(listener);
 }
 
-let channelsDown: NamedChannelStatus[] = [];
-const channelListeners = new Set<(down: NamedChannelStatus[]) => void>();
-
-function setChannelsDown(next: NamedChannelStatus[]): void {
-  channelsDown = next;
-  channelListeners.forEach((listener) => listener(next));
+/** A state the stream tells (channels down, replies waiting): its present value, and who follows it. */
+function told<T>(initial: T): { set: (next: T) => void; follow: (listener: (value: T) => void) => () => void } {
+  let value = initial;
+  const listeners = new Set<(value: T) => void>();
+  return {
+    set: (next) => {
+      value = next;
+      listeners.forEach((listener) => listener(next));
+    },
+    follow: (listener) => {
+      listeners.add(listener);
+      listener(value);
+      return () => listeners.delete(listener);
+    },
+  };
 }
+
+const channelsDown = told<NamedChannelStatus[]>([]);
+const setChannelsDown = channelsDown.set;
 
 /**
  * Follows which channels are down (Telegram's token refused, WhatsApp Web logged out), as the stream says it (told
  * the present ones at once; empty: every channel is up).
  */
 export function onChannelsDown(listener: (down: NamedChannelStatus[]) => void): () => void {
-  channelListeners.add(listener);
-  listener(channelsDown);
-  return () => channelListeners.delete(listener);
+  return channelsDown.follow(listener);
 }
 
-let waiting: WaitingReplies[] = [];
-const waitingListeners = new Set<(waiting: WaitingReplies[]) => void>();
-
-function setWaiting(next: WaitingReplies[]): void {
-  waiting = next;
-  waitingListeners.forEach((listener) => listener(next));
-}
+const waiting = told<WaitingReplies[]>([]);
+const setWaiting = waiting.set;
 
 /**
  * Follows the replies waiting for their channel, by channel, as the stream says it (told the present ones at once;
  * empty: none waits).
  */
 export function onWaitingReplies(listener: (waiting: WaitingReplies[]) => void): () => void {
-  waitingListeners.add(listener);
-  listener(waiting);
-  return () => waitingListeners.delete(listener);
+  return waiting.follow(listener);
 }
 
 /** Closes the stream (on sign out). */
