@@ -1062,7 +1062,8 @@ describe('disk failure', () => {
     // It keeps trying in the background, and says so once in the log, not at each attempt.
     await vi.waitFor(() => expect(disk.syncs).toBeGreaterThanOrEqual(4), { timeout: 5000 });
     await expect(store.transaction('bob', (tx) => handleMessage(tx, 'bob', 'bob-1'))).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(logs.filter((entry) => entry.level !== 'info')).toEqual([{ level: 'error', msg: 'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself' }]);
+    // (A slow sync's warning, which a loaded machine's first commit can earn, is no part of this.)
+    expect(logs.filter((entry) => entry.level !== 'info' && !entry.msg.startsWith('the disk is slow'))).toEqual([{ level: 'error', msg: 'the store cannot write: it refuses every call (nothing refused is kept) and tries again by itself' }]);
 
     disk.full = false;
     await vi.waitFor(async () => expect(await store.unreachable()).toBeUndefined(), { timeout: 5000 });
