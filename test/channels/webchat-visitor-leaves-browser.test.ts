@@ -65,9 +65,13 @@ describe.skipIf(!hasChromium)(title, () => {
   /** Layla's browser goes offline, and she presses New visitor and says yes: the page asks a name again. */
   async function leaveOffline(layla: Page): Promise<void> {
     await layla.context().setOffline(true);
+    // Until the page's try has failed: a `keepalive` request still under way when the tab closes is sent by the
+    // browser after the page, where the test's offline switch no longer holds (as a real offline browser would not).
+    const failed = layla.waitForEvent('requestfailed', { predicate: (request) => request.url().endsWith('/leave'), timeout: 30_000 });
     layla.once('dialog', (dialog) => void dialog.accept());
     await layla.click('#restart');
     await layla.locator('#hello').waitFor();
+    await failed;
   }
 
   /** Layla presses New visitor, says yes, and starts again as "Layla" with a new question. */
