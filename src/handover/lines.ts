@@ -169,6 +169,7 @@ const en = {
   claimFirst: (id: number) => `#${id} is waiting in the queue: claim it first`,
   // The console's and the dashboard's Send again, on a reply of an agent's that did not reach the customer.
   sentAgain: (id: number) => `#${id}: sent again.`,
+  alreadySentAgain: (id: number) => `#${id}: this reply was sent again already; its copy is below it.`,
   sendAgainNotFailed: (id: number) => `#${id}: only a reply of an agent's that did not reach the customer can be sent again, and only text.`,
   sendAgainUnreachable: (id: number, known: KnownFailure) => `#${id}: not sent again: ${NOT_DELIVERED_EN[known]}. It would not reach them either; if they write again, send it then.`,
   replyLooksLikeCommand: () => 'a reply starting with "/" would be read as a command: use the buttons for commands',
@@ -436,6 +437,7 @@ const ar: Wording = {
   notAnId: () => 'رقم المحادثة عدد صحيح، مثل 42.',
   claimFirst: (id) => `المحادثة #${id} في قائمة الانتظار: استلمها أولًا.`,
   sentAgain: (id) => `المحادثة #${id}: أُعيد الإرسال.`,
+  alreadySentAgain: (id) => `المحادثة #${id}: أُعيد إرسال هذا الرد من قبل؛ نسخته تحته.`,
   sendAgainNotFailed: (id) => `المحادثة #${id}: لا يُعاد إرسال إلا ردّ موظف لم يصل إلى العميل، ونصًّا فقط.`,
   sendAgainUnreachable: (id, known) => `المحادثة #${id}: لم يُعَد الإرسال: ${NOT_DELIVERED_AR[known]}. لن يصل إليه هذا أيضًا؛ وإن كتب من جديد فأرسله حينها.`,
   replyLooksLikeCommand: () => 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.',

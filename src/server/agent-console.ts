@@ -297,13 +297,15 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const quoting = quotingFrom(messages);
     const deleted = deletedIds(messages);
     const edited = editedTexts(messages);
+    const resent = sentAgainIds(messages);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req), res.locals.agent as Agent),
       messages: later.slice(0, limit).map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
         const shown = toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
         const waiting = message.direction === 'out' && (message.status === 'pending' || message.status === 'sending') ? options.waiting?.(message.id) : undefined;
-        return waiting ? { ...shown, waiting } : shown;
+        // A failed reply sent again has its copy below it: no second Send again.
+        return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}) };
       }),
       more: later.length > limit,
     });
@@ -477,6 +479,10 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.status(409).json(refusal(line('sendAgainNotFailed', conversation.id), req));
       return;
     }
+    if (sentAgainIds(messages).has(failed.id)) {
+      res.status(409).json(refusal(line('alreadySentAgain', conversation.id), req));
+      return;
+    }
     const wroteSince = messages.some((message) => message.id > failed.id && message.direction === 'in' && message.from === 'contact');
     if (failed.failure && leftUnreachable(failed.failure) && !wroteSince) {
       res.status(409).json(refusal(line('sendAgainUnreachable', conversation.id, failed.failure), req));
@@ -525,6 +531,16 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
  * at each request (no reconnect schedule to read), and a stop takes what it takes; so the wait is
  * UNAVAILABLE_RETRY_AFTER_MS, the one every webhook and the admin API say for the same refusal (src/shared/refusals.ts).
  */
+/** The ids of the failed replies Send again sent once more (their copy is relayed from `<session>:again-<id>`). */
+function sentAgainIds(messages: readonly Message[]): Set<number> {
+  const ids = new Set<number>();
+  for (const message of messages) {
+    const again = message.relayOf !== undefined ? /:again-(\d+)$/.exec(message.relayOf) : null;
+    if (again) ids.add(Number(again[1]));
+  }
+  return ids;
+}
+
 function refuseForNow(res: Response, refused: DeliveryRefused): void {
   res.status(503).set('retry-after', retryAfter(refused.retryAfterMs)).json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
 }

@@ -1127,8 +1127,16 @@ steps:
     await monday.locator('button.send-again').click();
     await expect.poll(() => agent.locator('#result').textContent(), { timeout: 30_000 }).toBe('المحادثة #1: أُعيد الإرسال.');
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('It arrives on Monday.'), 30_000);
-    await monday.locator('button.send-again').click();
     await agent.locator('.msg.agent', { hasText: 'It arrives on Monday.' }).nth(1).locator('.mark.sent').waitFor({ timeout: 30_000 });
+    // Its copy is below it: no Send again on it any more, and the server refuses one (a second tab's, say), saying so.
+    await monday.locator('button.send-again').waitFor({ state: 'detached', timeout: 30_000 });
+    const failedId = (await cloud.app.store.messagesOfConversation(1)).find((message) => message.text === 'It arrives on Monday.' && message.status === 'failed')!.id;
+    const second = await agent.evaluate(async (id) => {
+      const res = await fetch(`/agent/api/conversations/1/messages/${id}/again`, { method: 'POST', headers: { 'accept-language': 'ar' } });
+      return { status: res.status, body: await res.json() as { message?: string; error?: string } };
+    }, failedId);
+    expect(second.status).toBe(409);
+    expect(JSON.stringify(second.body)).toContain('أُعيد إرسال هذا الرد من قبل');
     await cloudSettled(cloud);
     expect(cloud.graph.saidTo(LAYLA).filter((said) => said === 'It arrives on Monday.')).toHaveLength(1);
     await agent.screenshot({ path: '/tmp/switchboard-console-sent-again-ar.png' });

@@ -659,8 +659,8 @@ function bubble(message) {
   // customer (or has not yet), as their messaging app would have told them.
   const undelivered = message.status === 'failed' ? words.didNotReach(whyNotDelivered(message)) : message.waiting ? words.notSentYet(message.waiting.reason) : undefined;
   if (undelivered !== undefined) element.append(Object.assign(document.createElement('div'), { className: `undelivered ${message.status === 'failed' ? 'failed' : 'waiting'}`, textContent: undelivered }));
-  // A reply of an agent's that did not reach the customer, text only: Send again, once.
-  if (message.status === 'failed' && message.from === 'agent' && !message.inApp && message.text && !message.attachments?.length && openHeld) {
+  // A reply of an agent's that did not reach the customer, text only: Send again, once (gone once its copy was sent).
+  if (message.status === 'failed' && message.from === 'agent' && !message.inApp && message.text && !message.attachments?.length && !message.sentAgain && openHeld) {
     const again = document.createElement('button');
     again.type = 'button';
     again.className = 'send-again';
