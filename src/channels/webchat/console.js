@@ -617,7 +617,7 @@ async function openConversation(id, opening = false) {
   const transcript = $('transcript');
   const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
   if (redrawn(transcript, [id, language, held, answering ?? null, messages])) {
-    transcript.replaceChildren(...messages.map(bubble));
+    showMessages(transcript, [id, language, held, answering ?? null], messages);
     if (atBottom) transcript.scrollTop = transcript.scrollHeight;
   }
   if (opening) transcript.scrollTop = transcript.scrollHeight;
@@ -628,6 +628,29 @@ async function openConversation(id, opening = false) {
     scheduleRefresh();
   }
 }
+
+/**
+ * Draws `messages` in `transcript`: only the bubbles whose message changed (a delivery mark, an edit) and those new, when
+ * the rest (`context`: the conversation, the language, whether it is held, the reply being answered) is as drawn, so
+ * that words the agent is selecting in another bubble stay selected; every bubble anew otherwise.
+ */
+function showMessages(transcript, context, messages) {
+  const drawn = bubblesDrawn.get(transcript);
+  const key = JSON.stringify(context);
+  const now = new Map(messages.map((message) => [message.id, JSON.stringify(message)]));
+  const kept = drawn !== undefined && drawn.key === key && drawn.ids.every((id, index) => messages[index]?.id === id);
+  if (!kept) {
+    transcript.replaceChildren(...messages.map(bubble));
+  } else {
+    const elements = [...transcript.children];
+    messages.forEach((message, index) => {
+      if (index >= drawn.ids.length) transcript.append(bubble(message));
+      else if (drawn.shown.get(message.id) !== now.get(message.id)) elements[index]?.replaceWith(bubble(message));
+    });
+  }
+  bubblesDrawn.set(transcript, { key, ids: messages.map((message) => message.id), shown: now });
+}
+const bubblesDrawn = new WeakMap();
 
 function bubble(message) {
   const element = document.createElement('div');
