@@ -96,6 +96,15 @@ export async function signIn(page: Page, url: string, token: string, name?: stri
   await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
 }
 
+/** Signs in with `token` whatever language the page opens in, and waits until its live stream is connected. */
+export async function signInLive(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.fill('#token', token);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+  await page.locator('header .live.on').waitFor();
+}
+
 export interface ScenarioOptions {
   url: string;
   token: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../src/server/switchboard.ts';
-import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
+import { hasChromium, inChromium, launch, shot, signInLive, withPage } from '../admin-ui/scenario.ts';
 import { FakeWhatsApp } from '../channels/whatsapp-web/fake-client.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
 import { flow, post, SECRET, teamFile, textNow, TOKEN } from '../channels/telegram/harness.ts';
@@ -39,14 +39,6 @@ async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, t
   return app;
 }
 
-async function signInAs(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/admin`);
-  await page.fill('#token', ADMIN_TOKEN);
-  await page.locator('form button[type="submit"]').click();
-  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
-  await page.locator('header .live.on').waitFor();
-}
-
 describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'), () => {
   // One Chromium for the file; each test's page is its own.
   let browser: Browser;
@@ -62,7 +54,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     whatsapp.initializeError = new Error('Failed to launch the browser process! spawn /usr/bin/chromium ENOENT');
     const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp);
     await withPage(browser, 'dashboard-whatsapp-down', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
       // Chromium does not start: said at once, with the server's words.
       await banner.waitFor({ timeout: 10_000 });
@@ -111,7 +103,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-whatsapp-starting', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
       await expect.poll(() => whatsapp.clients[0]?.initialized, { timeout: 10_000 }).toBe(true);
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
       // Chromium and WhatsApp Web are loading: not down; the stream has said so at least once by now (looked at every 2 s).
       const health = await fetch(`${app.url}/healthz`);
@@ -140,7 +132,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     const browser = await launch();
     running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-whatsapp-reconnecting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
       expect(await banner.count()).toBe(0);
 
@@ -172,7 +164,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     running.push({ stop: () => api.close() });
     const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET });
     await withPage(browser, 'dashboard-telegram-down', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
       expect(await banner.count()).toBe(0);
 
@@ -206,7 +198,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     api.fail('setWebhook', 1_000, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
     const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' });
     await withPage(browser, 'dashboard-telegram-webhook', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
       await banner.waitFor({ timeout: 10_000 });
       const english = await read(page, 'main .channel-down');
@@ -233,7 +225,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     api.fail('setWebhook', 1_000, { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' } });
     const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'http://bot.example.com' });
     await withPage(browser, 'dashboard-telegram-webhook-refused', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
       await banner.waitFor({ timeout: 10_000 });
       const english = await read(page, 'main .channel-down');
@@ -260,7 +252,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     api.fail('getMe', 1_000, unauthorized);
     const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' });
     await withPage(browser, 'dashboard-telegram-webhook-token', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, app.url);
+      await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
       await banner.waitFor({ timeout: 10_000 });
       const english = await read(page, 'main .channel-down');

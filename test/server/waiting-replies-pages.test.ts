@@ -4,7 +4,7 @@
 // Screenshots go to test-results/admin-ui/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
+import { hasChromium, inChromium, launch, shot, signInLive, withPage } from '../admin-ui/scenario.ts';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 import { agentToken, builtDashboard, cleanupDirs, eventually, visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
@@ -21,14 +21,6 @@ afterEach(async () => {
 const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 const LAYLA = '966501234567';
-
-async function signInAs(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/admin`);
-  await page.fill('#token', ADMIN_TOKEN);
-  await page.locator('form button[type="submit"]').click();
-  await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
-  await page.locator('header .live.on').waitFor();
-}
 
 describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for their channel'), () => {
   let browser: Browser;
@@ -53,7 +45,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
     await lina.say('Yes, it left yesterday.');
 
     await withPage(browser, 'dashboard-replies-waiting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, cloud.app.url);
+      await signInLive(page, cloud.app.url, ADMIN_TOKEN);
       const banner = page.locator('main .waiting-replies');
       await expect.poll(() => banner.count().then((n) => (n > 0 ? read(page, 'main .waiting-replies') : '')), { timeout: 20_000 }).toContain('ردود لم تُرسل بعد: 1.');
       const ar = await read(page, 'main .waiting-replies');
@@ -63,7 +55,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
 
     });
     await withPage(browser, 'dashboard-replies-waiting-en', { locale: 'en', viewport: { width: 1280, height: 900 } }, async (page) => {
-      await signInAs(page, cloud.app.url);
+      await signInLive(page, cloud.app.url, ADMIN_TOKEN);
       const banner = page.locator('main .waiting-replies');
       await banner.waitFor({ timeout: 20_000 });
       const en = await read(page, 'main .waiting-replies');
