@@ -92,7 +92,8 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
 function emailAnswer(typed: string): Answer {
   if (typed.length > LONGEST_EMAIL_ANSWER) return refused;
   const text = asciiDigits(typed);
-  if (email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
+  // Without an "@" zod's refusal (an issue object and its message) is work for nothing: such answers are common.
+  if (text.includes('@') && email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
   const found = addressesIn(text);
   // "mona @ example.com or mona@work.example" names two as well, though only one is written whole.
   if (found.size > 1 || (found.size === 1 && addressesIn(glued(text, '@')).size > 1)) {
