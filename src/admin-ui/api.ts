@@ -61,6 +61,25 @@ export function setAdminName(name: string): void {
   }
 }
 
+/** How far the server's clock is ahead of this browser's (ms), as its last answer said (`X-Server-Time`). */
+let clockOffset = 0;
+
+/**
+ * Now on the server's clock (ms): what waiting times count from, so a browser whose clock is off still shows how long
+ * a customer has really waited, never a negative wait.
+ *
+ *     const waitedMs = serverNow() - Date.parse(conversation.queuedAt);
+ */
+export function serverNow(): number {
+  return Date.now() + clockOffset;
+}
+
+/** Keeps the server's clock as an answer gave it, taken at the middle of the request (`sent` and now, ms). */
+function keepServerTime(res: Response, sent: number): void {
+  const server = Number(res.headers.get('x-server-time') ?? Number.NaN);
+  if (Number.isFinite(server) && server > 0) clockOffset = server - (sent + Date.now()) / 2;
+}
+
 /** Called on every 401, so the dashboard can show the login form. */
 let onUnauthorized: () => void = () => undefined;
 export function whenUnauthorized(listener: () => void): void {
@@ -83,11 +102,13 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
+  const sent = Date.now();
   try {
     res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
     throw new ApiError(0, { error: 'network' });
   }
+  keepServerTime(res, sent);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown;

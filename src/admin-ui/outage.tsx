@@ -3,6 +3,7 @@
 // what Switchboard does about it, and what the admin can do, in the admin's language, the server's own words last;
 // gone once it is back. The live stream tells it: no page asks for it.
 import { useEffect, useState } from 'preact/hooks';
+import { serverNow } from './api.ts';
 import type { NamedChannelStatus } from '../server/admin/context.ts';
 import type { StoreOutage } from '../store/types.ts';
 import { channelName, inWait, t, when, type StringKey } from './i18n.ts';
@@ -16,13 +17,13 @@ import type { WaitingReplies } from '../bot/outbox.ts';
  */
 export function OutageBanner() {
   const [outage, setOutage] = useState<StoreOutage | undefined>();
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(serverNow());
   useEffect(() => onStoreOutage(setOutage), []);
-  // The countdown to the store's next try, by the second.
+  // The countdown to the store's next try, by the second, on the server's clock (`retryAt` is the server's).
   useEffect(() => {
     if (!outage?.retryAt) return undefined;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    setNow(serverNow());
+    const timer = setInterval(() => setNow(serverNow()), 1_000);
     return () => clearInterval(timer);
   }, [outage?.retryAt]);
   if (!outage) return null;

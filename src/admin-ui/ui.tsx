@@ -1,7 +1,7 @@
 // Small pieces every view uses: loading data from the API, messages to the admin, safe links.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, type ValidationError } from './api.ts';
+import { ApiError, serverNow, type ValidationError } from './api.ts';
 import { fileReason, refusalWords, serverWords, t, type Piece } from './i18n.ts';
 
 /** What the admin should read about a failure. */
@@ -124,11 +124,11 @@ export function safeUrl(url: string | undefined): string | undefined {
   }
 }
 
-/** A clock that ticks every `ms`, for times that grow while shown (waiting times). */
+/** The server's clock (`serverNow`), ticking every `ms`, for times that grow while shown (waiting times). */
 export function useNow(ms = 1000): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(serverNow());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
+    const timer = setInterval(() => setNow(serverNow()), ms);
     return () => clearInterval(timer);
   }, [ms]);
   return now;

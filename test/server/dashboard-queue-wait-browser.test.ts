@@ -71,4 +71,42 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
     expect(await read(page, '.rows .row:has-text("Sam") .wait')).toBe('ينتظر منذ 30 د');
     await shot(page, 'dashboard-queue-wait-ar');
   }), 90_000);
+
+  // A browser whose clock is off (a laptop 10 minutes fast or slow) still says how long the customer has really waited:
+  // the page counts on the server's clock, not its own (before: Lina, queued 5 minutes ago by the test above, was
+  // "waiting 15 min" 10 minutes fast, and a negative wait 10 minutes slow).
+  for (const [off, name] of [[10 * MINUTE, 'fast'], [-10 * MINUTE, 'slow']] as const) {
+    it(`says the real wait in a browser whose clock is 10 minutes ${name}`, () => withPage(browser, `dashboard-queue-wait-clock-${name}`, { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await page.addInitScript((shift: number) => {
+        const RealDate = Date;
+        const realNow = Date.now.bind(Date);
+        class ShiftedDate extends RealDate {
+          constructor(...args: unknown[]) {
+            if (args.length === 0) super(realNow() + shift);
+            else super(...(args as [string]));
+          }
+          static override now(): number {
+            return realNow() + shift;
+          }
+        }
+        globalThis.Date = ShiftedDate as DateConstructor;
+      }, off);
+      await page.goto(`${app.url}/admin#/conversations`);
+      await page.fill('#token', ADMIN_TOKEN);
+      await page.locator('form button[type="submit"]').click();
+      // The page's clock is off indeed.
+      expect(Math.abs(await page.evaluate(() => Date.now() - performance.timeOrigin - performance.now()) - off)).toBeLessThan(MINUTE);
+      const wait = page.locator('.rows .row', { hasText: 'Lina' }).locator('.wait');
+      await wait.waitFor({ timeout: 15_000 });
+      await expect.poll(() => read(page, `.rows .row:has-text("Lina") .wait`), { timeout: 10_000 }).toBe('waiting 5 min');
+      await row(page, 'Lina').locator('a').click();
+      await page.locator('dd.waiting').waitFor();
+      expect(await read(page, 'dd.waiting')).toBe('5 min');
+      // The queue board counts on the same clock.
+      await page.goto(`${app.url}/admin#/queue`);
+      await expect.poll(() => read(page, `.conversation-card:has-text("Lina") .wait`), { timeout: 10_000 }).toBe('waiting 5 min');
+    }), 90_000);
+  }
 });
+
+const row = (page: import('playwright-core').Page, name: string) => page.locator('.rows .row', { hasText: name });

@@ -2,7 +2,7 @@
 // notes, attachments, delivery statuses and lifecycle events, and what an admin can do with it (close, transfer,
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
+import { api, ApiError, query, serverNow, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, useNow, usePaged } from '../ui.tsx';
@@ -58,7 +58,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
 
 /** Queued conversations first by how long they have waited, the longest first; the others after, as they came. */
 function longestWaitingFirst(conversations: ConversationSummary[]): ConversationSummary[] {
-  const now = Date.now();
+  const now = serverNow();
   const waited = (conversation: ConversationSummary) => (inQueue(conversation) ? waitedSeconds(conversation, now) : -1);
   return [...conversations].sort((a, b) => waited(b) - waited(a));
 }

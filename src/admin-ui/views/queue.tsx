@@ -1,7 +1,7 @@
 // The live queue board: who is waiting and who is with an agent, by team, with how long each has waited. It
 // fetches again on every `conversation` event, and the waiting times tick in between.
 import { useEffect, useMemo } from 'preact/hooks';
-import { api, query, type ConversationSummary } from '../api.ts';
+import { api, query, serverNow, type ConversationSummary } from '../api.ts';
 import { channelName, contactName, duration, named, t } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { TeamName, useTeamTitles } from '../teams.tsx';
@@ -16,7 +16,7 @@ interface Board {
 async function loadBoard(): Promise<Board> {
   const list = (stage: string) => api<{ conversations: ConversationSummary[] }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
   const [queued, assigned] = await Promise.all([list('queued'), list('assigned')]);
-  return { queued: queued.conversations, assigned: assigned.conversations, fetchedAt: Date.now() };
+  return { queued: queued.conversations, assigned: assigned.conversations, fetchedAt: serverNow() };
 }
 
 /** Seconds `conversation` has waited at `now`: since it was queued, or as the server counted it when fetched. */

@@ -75,6 +75,11 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   const open = express.Router();
   auth.mountLogin(open);
   const router = express.Router();
+  // The server's clock with every answer: the dashboard counts waiting times on it, not on the browser's, which may be off.
+  const serverTime: RequestHandler = (_req, res, next) => {
+    res.setHeader('x-server-time', String(options.now().getTime()));
+    next();
+  };
   router.use(auth.guard);
   auth.mountLogout(router);
   router.get('/session', (_req, res) => void res.json({ ok: true }));
@@ -101,7 +106,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
     if (error instanceof StoreUnavailableError) void outages.look();
     next(error);
   }) satisfies ErrorRequestHandler);
-  app.use('/api', open, router);
+  app.use('/api', serverTime, open, router);
 
   if (options.dashboard) options.dashboard(app);
   else {
