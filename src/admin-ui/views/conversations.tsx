@@ -2,7 +2,7 @@
 // notes, attachments, delivery statuses and lifecycle events, and what an admin can do with it (close, transfer,
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, query, serverNow, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
+import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, useNow, usePaged } from '../ui.tsx';
@@ -56,22 +56,15 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
   );
 }
 
-/** Queued conversations first by how long they have waited, the longest first; the others after, as they came. */
-function longestWaitingFirst(conversations: ConversationSummary[]): ConversationSummary[] {
-  const now = serverNow();
-  const waited = (conversation: ConversationSummary) => (inQueue(conversation) ? waitedSeconds(conversation, now) : -1);
-  return [...conversations].sort((a, b) => waited(b) - waited(a));
-}
-
 export function ConversationList() {
   const [filters, setFilters] = useState({ q: '', status: '', stage: '', team: '' });
   const [applied, setApplied] = useState(filters);
   // A team typed as the page names it (الفواتير) is searched by its name in team.yaml (Billing).
-  // The queue alone is read whole (as the queue board reads it) and shown longest-waiting first: the customer who has
-  // waited longest is the one to see, not the newest.
+  // The queue comes longest-waiting first, as the server orders it (page after page): the customer who has waited
+  // longest is the one to see, not the newest; read 200 at a time, as the queue board reads it.
   const queue = applied.stage === 'queued' && applied.status !== 'closed';
   const list = usePaged((cursor) => api<{ conversations: ConversationSummary[]; nextCursor?: string }>('GET', `/api/conversations${query({ ...applied, team: teamNamed(applied.team), cursor, limit: queue ? 200 : 50 })}`)
-    .then(({ conversations: items, nextCursor }) => ({ items: queue ? longestWaitingFirst(items) : items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
+    .then(({ conversations: items, nextCursor }) => ({ items, ...(nextCursor ? { nextCursor } : {}) })), [applied]);
   const refresh = useMemo(() => debounce(list.first.reload, 500), []);
   useEffect(() => refresh.cancel, []);
   useLive('conversation', refresh);

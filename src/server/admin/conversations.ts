@@ -18,6 +18,7 @@ import { pageLanguage } from '../language.ts';
 import { routeTitle, shownFields, topicOf, type Wording } from '../../flows/labels.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
+import { byWait, waitedSince } from '../../handover/assignment/queue.ts';
 
 const listQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),
@@ -27,7 +28,8 @@ const listQuery = z.object({
   channel: z.string().max(100).optional(),
   intent: z.string().max(100).optional(),
   q: z.string().max(200).optional(),
-  cursor: z.coerce.number().int().min(1).optional(),
+  // A conversation's number (newest first), or in the queue's order `<ms queued>-<number>` (see `queueFirst`).
+  cursor: z.string().regex(/^\d{1,16}(-\d{1,16})?$/, 'a cursor as a previous page gave it (nextCursor)').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).strict();
 
@@ -184,6 +186,39 @@ function described(event: TimelineEvent, directory: TeamDirectory, wording: Word
   };
 }
 
+/** Where a page of the list starts: below a conversation's number, or after a place in the queue. */
+type ListCursor = { id: number } | { since: number; id: number };
+
+function cursorOf(text: string | undefined): ListCursor | undefined {
+  if (text === undefined) return undefined;
+  const [first, second] = text.split('-').map(Number) as [number, number | undefined];
+  return second === undefined ? { id: first } : { since: first, id: second };
+}
+
+/** The cursor after `conversation`: its place in the queue (`inQueue`), or its number. */
+function cursorAfter(conversation: Conversation, inQueue: boolean): string {
+  return inQueue ? `${waitedSince(conversation)}-${conversation.id}` : String(conversation.id);
+}
+
+/**
+ * The queue longest-waiting first (by when each joined it, then number: what the dashboard shows as *Waiting*), all of
+ * it, page after page, not only the newest 200; then, for any status (`closedToo`), those closed while queued, newest
+ * first. A page starts after the cursor: a place in the queue, or (among the closed) a number.
+ */
+async function* queueFirst(store: AdminContext['store'], cursor: ListCursor | undefined, closedToo: boolean, agentId: string | undefined): AsyncGenerator<Conversation> {
+  if (cursor === undefined || 'since' in cursor) {
+    const queued = (await store.openConversations({ stage: 'queued', ...(agentId ? { agentId } : {}) })).sort(byWait);
+    for (const conversation of queued) {
+      if (cursor === undefined || waitedSince(conversation) - cursor.since > 0 || (waitedSince(conversation) === cursor.since && conversation.id > cursor.id)) yield conversation;
+    }
+  }
+  if (closedToo) {
+    for await (const conversation of conversationsNewestFirst(store, cursor !== undefined && !('since' in cursor) ? cursor.id : undefined)) {
+      if (conversation.status === 'closed') yield conversation;
+    }
+  }
+}
+
 /** Mounts the conversation routes on the admin router. */
 export function mountConversations(router: Router, context: AdminContext): void {
   const { store, directory } = context;
@@ -203,13 +238,20 @@ export function mountConversations(router: Router, context: AdminContext): void 
   router.get('/conversations', async (req, res) => {
     const query = listQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const { status, stage, team, agent, channel, intent, cursor, limit } = query.data;
+    const { status, stage, team, agent, channel, intent, limit } = query.data;
     const q = query.data.q?.trim().toLowerCase() || undefined;
+    const at = cursorOf(query.data.cursor);
+    // The queue in its order (longest waiting first); a place in it is no cursor for the other lists.
+    const queueOrder = stage === 'queued' && status !== 'closed';
+    if (at && 'since' in at && !queueOrder) return void res.status(400).json({ error: 'cursor: a place in the queue (as a page of stage=queued gave it) pages only the queue' });
+    const cursor = at && !('since' in at) ? at.id : undefined;
     // Open ones (the queue board) from the store's open index, not from every conversation ever held.
     // The others page by page, newest first, from the cursor on.
-    const all = status === 'open'
-      ? (await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) })).sort((a, b) => b.id - a.id)
-      : conversationsNewestFirst(store, cursor);
+    const all = queueOrder
+      ? queueFirst(store, at, status === undefined, agent)
+      : status === 'open'
+        ? (await store.openConversations({ ...(stage ? { stage } : {}), ...(agent ? { agentId: agent } : {}) })).sort((a, b) => b.id - a.id)
+        : conversationsNewestFirst(store, cursor);
     // A search looks at every contact: read once (page by page), not one conversation at a time.
     const contacts = new Map<string, Contact | undefined>();
     if (q) for await (const contact of contactsNewestFirst(store)) contacts.set(contact.id, contact);
@@ -249,7 +291,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const now = context.now();
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
       summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language })));
-    res.json({ conversations, ...(more && page.length > 0 ? { nextCursor: String(page.at(-1)!.conversation.id) } : {}) });
+    const last = page.at(-1)?.conversation;
+    res.json({ conversations, ...(more && last ? { nextCursor: cursorAfter(last, queueOrder && last.status === 'open') } : {}) });
   });
 
   router.get('/conversations/:id', async (req, res) => {
