@@ -9,6 +9,7 @@ import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
+import { rememberAgents } from '../handover/agents-on-file.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
@@ -364,6 +365,7 @@ export class Runtime {
     await this.#timers.retryInDoubt();
     outbox.kick();
     await this.#timers.requeueOrphans();
+    await this.#rememberAgents(directory.agents());
     await this.#tellErasedLeft();
     await this.#deleteErasedFilesLeft();
     await this.#giveRoom(await this.#roomWithCustomersWaiting());
@@ -452,6 +454,16 @@ export class Runtime {
   }
 
   /**
+   * Keeps the agents as team.yaml has them (see `agents-on-file.ts`), once their removed colleagues' conversations went
+   * back to the queue: one removed while the server is down is told at the next start. A failure is logged; the
+   * next start or change of team.yaml keeps them again.
+   */
+  async #rememberAgents(agents: readonly Agent[]): Promise<void> {
+    if (this.#options.directory.errors().length > 0) return;
+    await rememberAgents(this.#options.store, agents).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not keep team.yaml\'s agents in the store; an agent removed while the server is down may not be told where their customers went'));
+  }
+
+  /**
    * team.yaml changed (a save by hand, from the dashboard, or in another process): the conversations of agents no longer
    * in it go back to their queue, and the agents it gave more room (see `roomAdded`) take the customers waiting in
    * their queues now, rather than at their next close or /online. What it gives is counted in `given`.
@@ -459,6 +471,7 @@ export class Runtime {
   async #teamChanged(before: Roster, after: Roster, given: RoomGiven): Promise<void> {
     const removed = before.agents.filter((agent) => !after.agents.some((kept) => kept.id === agent.id));
     await this.#timers.requeueOrphans(removed).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
+    await this.#rememberAgents(after.agents);
     await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id), given);
   }
 

@@ -10,6 +10,7 @@ import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { AgentState } from '../handover/agent-state.ts';
+import { agentOnFile } from '../handover/agents-on-file.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
 import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
@@ -456,7 +457,8 @@ export class Timers {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
         log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
-        await desk.requeue(tx, fresh, fx, removed.find((agent) => agent.id === fresh.agentId));
+        // Removed while the server was down: as team.yaml last had them (the store kept it), so they are told too.
+        await desk.requeue(tx, fresh, fx, removed.find((agent) => agent.id === fresh.agentId) ?? await agentOnFile(tx, fresh.agentId ?? ''));
       });
     }
     // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.

@@ -93,6 +93,39 @@ describe('one writer per record: no stale copy written over a fresh one', () => 
     await restarted.close();
   });
 
+  it('tells an agent removed from team.yaml while the server was down, as it starts, in their language, where each customer they held went', async () => {
+    // Omar reads the bot in Arabic; Sara has room for one.
+    const omarInArabic = twoAgents.replace('teams: [Billing]\n    max_open: 5\n  - name: Sara', 'teams: [Billing]\n    max_open: 5\n    language: ar\n  - name: Sara').replace(/(name: Sara[\s\S]*?max_open: )5/, '$11');
+    const { dir, h, agents, customers } = await setup(pickTeam, omarInArabic);
+    await h.send('telegram', '9001', '/online');
+    for (const who of ['c1', 'c2']) {
+      await h.send('whatsapp', who, 'hi');
+      await h.send('whatsapp', who, 'Billing');
+    }
+    const [first, second] = (await h.store.openConversations()).map((conversation) => conversation.id).sort((a, b) => a - b) as [number, number];
+    expect(await h.store.conversation(second)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    await h.send('telegram', '9002', '/online');
+    await h.close();
+
+    // Omar leaves while the server is down: as it starts, Sara takes the first, the second waits in Billing's queue,
+    // and Omar is told so, where he wrote from, in Arabic (before: he was told nothing, and his replies went nowhere).
+    await writeFile(join(dir, 'team.yaml'), omarInArabic.replace(/  - name: Omar[\s\S]*?language: ar\n/, ''));
+    const restarted = await harness(dir, [customers, agents]);
+    await restarted.outbox.drain();
+    expect(await restarted.store.conversation(first)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(await restarted.store.conversation(second)).toMatchObject({ stage: 'queued' });
+    expect(agents.textsTo('9001').slice(-2)).toEqual([
+      `أُسندت المحادثة #${first} إلى \u2068Sara\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+      `أُعيدت المحادثة #${second} إلى قائمة انتظار فريق \u2068Billing\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+    ]);
+    // Once: the next check tells him nothing more.
+    const told = agents.textsTo('9001').length;
+    await restarted.runtime.sweep();
+    await restarted.outbox.drain();
+    expect(agents.textsTo('9001')).toHaveLength(told);
+    await restarted.close();
+  });
+
   it('puts the email collected in the turn that assigns on the agent\'s card', async () => {
     const flow = `
 flow: inbound
