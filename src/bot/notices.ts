@@ -140,7 +140,8 @@ export class Notices {
    * A queued customer wrote again: they hear their place when nothing was said about it for a while (see
    * `STILL_QUEUED_AFTER_MS`); what they wrote waits for the agent who takes them, on the card. A button they pressed
    * (one of a question answered already, its buttons still shown in their app) is answered at once: a press met with
-   * silence reads as taken, "Sales" pressed while in Billing's line as a move to Sales.
+   * silence reads as taken, "Sales" pressed while in Billing's line as a move to Sales; the next presses within the minute,
+   * the place unchanged, are not answered with the same line again.
    *
    *     if (conversation.stage === 'queued') await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });
    */
@@ -153,7 +154,11 @@ export class Notices {
     const line = queueOf(conversation.team, await tx.openConversations({ stage: 'queued', team: conversation.team }, { live: false }));
     const position = line.findIndex((waiting) => waiting.id === conversation.id) + 1;
     if (position === 0) return;
-    conversation.queueNotice = { position, at: now.toISOString() };
+    // Presses in a row (another stale button, seconds after the first): the answer to the first is just above, and the
+    // same line at every press reads as the bot not listening. A minute later, or at another place, it is said again.
+    const last = conversation.queueNotice;
+    if (options.pressed && last?.still && last.position === position && now.getTime() - Date.parse(last.at) < QUEUE_NOTICE_EVERY_MS) return;
+    conversation.queueNotice = { position, at: now.toISOString(), still: true };
     tx.putConversation(conversation);
     await this.#tell(tx, fx, conversation, 'still_queued', { 'queue.position': position });
   }

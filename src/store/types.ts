@@ -202,8 +202,11 @@ export interface Conversation {
   closingNote?: string;
   /** The agent chose to tell the customer the closing note. */
   closingNoteShared?: true;
-  /** The place in line the customer was last told, and when (improvements are told, at most once a minute). */
-  queueNotice?: { position: number; at: string };
+  /**
+   * The place in line the customer was last told, and when (improvements are told, at most once a minute); `still`:
+   * told as the answer to their writing again (`still_queued`).
+   */
+  queueNotice?: { position: number; at: string; still?: true };
   /**
    * Queued, and not yet given its place in line: the team's next placing puts it behind every conversation placed
    * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued).

@@ -63,6 +63,42 @@ describe('a reply button pressed after its question was answered', () => {
     // The press waits for the agent who takes them, and moved nobody.
     expect((await cloud.app.store.conversations()).map((c) => [c.stage, c.team])).toEqual([['queued', 'Billing'], ['queued', 'Billing']]);
   });
+
+  it('answers presses in a row once, not the same line at every press, and again a minute later, in their language', async () => {
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team, now: time.now });
+    running.push(cloud);
+    const LAYLA = '201001234567';
+    for (const [from, hello, typed, still] of [[SHEENA, 'hello', 'billing', 'You are still number 1 in line.'], [LAYLA, 'مرحبا', 'الفواتير', 'ما زال ترتيبك 2 في قائمة الانتظار.']] as const) {
+      const stamped = (body: Record<string, any>) => {
+        body.entry[0].changes[0].value.messages[0].timestamp = time.seconds();
+        return body;
+      };
+      expect((await cloud.post(messagesBody([text(hello, { from, timestamp: time.seconds() })], { from }))).status).toBe(200);
+      await eventually(() => cloud.graph.sentTo(from).length === 1);
+      const question = cloud.graph.sent.find((sent) => sent.body.to === from)!;
+      expect((await cloud.post(messagesBody([text(typed, { from, timestamp: time.seconds() })], { from }))).status).toBe(200);
+      await eventually(() => cloud.graph.sentTo(from).length === 2);
+
+      // Sales, then Support, then Sales again, seconds apart: the first press is answered; the others, which the
+      // customer presses with that answer just above them, are not answered with it again (before: three times).
+      for (const id of ['Sales', 'Support', 'Sales']) {
+        time.advance(5_000);
+        expect((await cloud.post(stamped(press(question.id, id, id, from)))).status).toBe(200);
+        await settled(cloud);
+      }
+      await eventually(() => cloud.graph.sentTo(from).length >= 3);
+      await settled(cloud);
+      expect(cloud.graph.saidTo(from).slice(2).map((said) => said.slice(0, still.length))).toEqual([still]);
+
+      // A minute later, a press is answered again.
+      time.advance(60_000);
+      expect((await cloud.post(stamped(press(question.id, 'Support', 'Support', from)))).status).toBe(200);
+      await eventually(() => cloud.graph.sentTo(from).length === 4);
+      expect(cloud.graph.saidTo(from)[3]).toContain(still);
+      await settled(cloud);
+    }
+  });
 });
 
 /** The customer picks row `id` (titled `title`) of the list the bot sent as `wamid`. */
