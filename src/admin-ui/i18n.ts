@@ -76,6 +76,8 @@ const en = {
   noTeam: 'No team',
   nobodyWaiting: 'Nobody is waiting.',
   nobodyAssigned: 'No conversation is with an agent.',
+  queueShownOf: 'The {shown} who have waited longest are shown, of {total}; the conversations list filtered to Waiting pages through them all.',
+  shownOf: '{shown} of {total} shown; the conversations list pages through them all.',
   waitedFor: 'waiting {time}',
   heldBy: 'with {agent}',
   /** A contact without a name, told apart by the start of its id (as agents read "Customer 3f9a"). */
@@ -644,6 +646,8 @@ const ar: Record<StringKey, string> = {
   noTeam: 'بلا فريق',
   nobodyWaiting: 'لا أحد في الانتظار.',
   nobodyAssigned: 'لا توجد محادثة مع موظف.',
+  queueShownOf: 'تظهر هنا {shown} محادثة انتظر أصحابها أطول مدة من أصل {total}؛ وتعرضها كلها قائمة المحادثات في مرحلة «في الانتظار».',
+  shownOf: 'تظهر هنا {shown} من أصل {total}؛ وتعرضها كلها قائمة المحادثات.',
   waitedFor: 'ينتظر منذ {time}',
   heldBy: 'مع {agent}',
   unnamed: 'جهة اتصال بلا اسم {tag}',

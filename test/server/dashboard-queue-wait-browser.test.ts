@@ -5,7 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { hasChromium, inChromium, shot, withChromium, withPage } from '../admin-ui/scenario.ts';
+import { join } from 'node:path';
+import { hasChromium, inChromium, shot, SHOTS, withChromium, withPage } from '../admin-ui/scenario.ts';
 import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
 import { readShown as read } from './shipped-in-chromium.ts';
@@ -107,6 +108,32 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
       await expect.poll(() => read(page, `.conversation-card:has-text("Lina") .wait`), { timeout: 10_000 }).toBe('waiting 5 min');
     }), 90_000);
   }
+
+  it('counts every customer waiting on the queue board, and says which it shows, when more wait than it reads, in English and Arabic', () => withPage(browser, 'dashboard-queue-surge', { viewport: { width: 1280, height: 900 } }, async (page) => {
+    // 250 more customers queued in Billing over the last hours (a surge), beside Sam, Lina and Omid.
+    const before = (await app.store.openConversations({ stage: 'queued' })).length;
+    await app.store.transaction('surge', async (tx) => {
+      for (let n = 1; n <= 250; n++) {
+        const at = new Date(Date.now() - (300 - n) * MINUTE).toISOString();
+        const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+        tx.putContact({ id, identities: [{ channel: 'webchat', id: `surge-${n}` }], name: `Surge ${n}`, fields: {}, tags: [], createdAt: at, updatedAt: at });
+        tx.putConversation({ id: 10_000 + n, contactId: id, channel: 'webchat', status: 'open', stage: 'queued', team: 'Billing', fields: {}, source: 'contact', openedAt: at, queuedAt: at });
+      }
+    });
+    const total = before + 250;
+    await page.goto(`${app.url}/admin#/queue`);
+    await page.fill('#token', ADMIN_TOKEN);
+    await page.locator('form button[type="submit"]').click();
+    // Before: "Waiting 200", and nothing said that more waited.
+    await expect.poll(() => read(page, '.column.waiting h2 .count'), { timeout: 15_000 }).toBe(String(total));
+    expect(await read(page, '.column.waiting .shown-of')).toBe(`The 200 who have waited longest are shown, of ${total}; the conversations list filtered to Waiting pages through them all.`);
+    expect(await page.locator('.column.waiting .conversation-card').count()).toBe(200);
+    expect(await read(page, '.column.waiting .conversation-card >> nth=0 >> .who')).toBe('Surge 1');
+    await page.locator('header button.lang, button.lang').first().click();
+    await expect.poll(() => read(page, '.column.waiting .shown-of')).toBe(`تظهر هنا 200 محادثة انتظر أصحابها أطول مدة من أصل ${total}؛ وتعرضها كلها قائمة المحادثات في مرحلة «في الانتظار».`);
+    // The top of the board, as the admin sees it first (the whole page is 200 cards long).
+    await page.screenshot({ path: join(SHOTS, 'dashboard-queue-surge-ar.png') });
+  }), 90_000);
 });
 
 const row = (page: import('playwright-core').Page, name: string) => page.locator('.rows .row', { hasText: name });

@@ -10,13 +10,18 @@ import { Loading, useLoad, useNow } from '../ui.tsx';
 interface Board {
   queued: ConversationSummary[];
   assigned: ConversationSummary[];
+  /** How many there are in all: more than shown when a column holds more than one read (200). */
+  totals: { queued: number; assigned: number };
   fetchedAt: number;
 }
 
 async function loadBoard(): Promise<Board> {
-  const list = (stage: string) => api<{ conversations: ConversationSummary[] }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
+  const list = (stage: string) => api<{ conversations: ConversationSummary[]; total?: number }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
   const [queued, assigned] = await Promise.all([list('queued'), list('assigned')]);
-  return { queued: queued.conversations, assigned: assigned.conversations, fetchedAt: serverNow() };
+  return {
+    queued: queued.conversations, assigned: assigned.conversations, fetchedAt: serverNow(),
+    totals: { queued: queued.total ?? queued.conversations.length, assigned: assigned.total ?? assigned.conversations.length },
+  };
 }
 
 /** Seconds `conversation` has waited at `now`: since it was queued, or as the server counted it when fetched. */
@@ -51,11 +56,12 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
   );
 }
 
-function Column({ title, conversations, empty, now, fetchedAt, waiting }: { title: string; conversations: ConversationSummary[]; empty: string; now: number; fetchedAt: number; waiting: boolean }) {
+function Column({ title, conversations, total, empty, now, fetchedAt, waiting }: { title: string; conversations: ConversationSummary[]; total: number; empty: string; now: number; fetchedAt: number; waiting: boolean }) {
   const sorted = useMemo(() => [...conversations].sort((a, b) => waited(b, now, fetchedAt) - waited(a, now, fetchedAt)), [conversations, fetchedAt]);
   return (
     <section class={`column ${waiting ? 'waiting' : 'assigned'}`} aria-label={title}>
-      <h2>{title} <span class="count">{conversations.length}</span></h2>
+      <h2>{title} <span class="count">{total}</span></h2>
+      {total > conversations.length ? <p class="muted shown-of">{t(waiting ? 'queueShownOf' : 'shownOf', { shown: conversations.length, total })}</p> : null}
       {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted).map(([team, list]) => (
         <div class="team-group" data-team={team}>
           <h3>{team ? <TeamName name={team} /> : <bdi>{t('noTeam')}</bdi>} <span class="count">{list.length}</span></h3>
@@ -80,8 +86,8 @@ export function QueueBoard() {
       <Loading loaded={board}>
         {(data) => (
           <div class="board">
-            <Column title={t('waiting')} conversations={data.queued} empty={t('nobodyWaiting')} now={now} fetchedAt={data.fetchedAt} waiting />
-            <Column title={t('assigned')} conversations={data.assigned} empty={t('nobodyAssigned')} now={now} fetchedAt={data.fetchedAt} waiting={false} />
+            <Column title={t('waiting')} conversations={data.queued} total={data.totals.queued} empty={t('nobodyWaiting')} now={now} fetchedAt={data.fetchedAt} waiting />
+            <Column title={t('assigned')} conversations={data.assigned} total={data.totals.assigned} empty={t('nobodyAssigned')} now={now} fetchedAt={data.fetchedAt} waiting={false} />
           </div>
         )}
       </Loading>

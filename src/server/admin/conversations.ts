@@ -267,6 +267,10 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const saying = q && search ? new Saying((options) => search(q, options), Math.max(200, limit + 1)) : undefined;
     const page: { conversation: Conversation; messages: Message[] }[] = [];
     let more = false;
+    // An open list read from the open index (the queue board) counts what matches beyond its page: "Waiting 200" over a
+    // queue of 260 would hide the surge. A search or a history would read every transcript or record to count: neither does.
+    const counting = status === 'open' && !q && at === undefined;
+    let beyond = 0;
     for await (const conversation of all) {
       if (cursor !== undefined && conversation.id >= cursor) continue;
       if (status && conversation.status !== status) continue;
@@ -284,7 +288,9 @@ export function mountConversations(router: Router, context: AdminContext): void 
       }
       if (page.length === limit) {
         more = true;
-        break;
+        if (!counting) break;
+        beyond++;
+        continue;
       }
       page.push({ conversation, messages: messages ?? await store.messagesOfConversation(conversation.id) });
     }
@@ -292,7 +298,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
       summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language })));
     const last = page.at(-1)?.conversation;
-    res.json({ conversations, ...(more && last ? { nextCursor: cursorAfter(last, queueOrder && last.status === 'open') } : {}) });
+    res.json({ conversations, ...(more && last ? { nextCursor: cursorAfter(last, queueOrder && last.status === 'open') } : {}), ...(counting ? { total: page.length + beyond } : {}) });
   });
 
   router.get('/conversations/:id', async (req, res) => {

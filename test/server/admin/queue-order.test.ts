@@ -59,6 +59,14 @@ describe('the queue over the admin API, longer than a page', () => {
     expect(await pages('/conversations?status=open&stage=queued&limit=100')).toEqual([range(2, 101), range(102, 201), range(202, 261)]);
   });
 
+  it('says how many wait in all, beyond the page the queue board reads', async () => {
+    // Before: nothing said it, and the board counted the 200 it read.
+    const { body } = await admin().get<{ conversations: unknown[]; total?: number }>('/conversations?status=open&stage=queued&limit=200');
+    expect(body.conversations).toHaveLength(200);
+    expect(body.total).toBe(QUEUED);
+    expect((await admin().get<{ total?: number }>('/conversations?status=open&stage=assigned&limit=200')).body.total).toBe(0);
+  });
+
   it('lists the queue first for any status, then those closed while queued', async () => {
     expect((await pages('/conversations?stage=queued&limit=200')).flat()).toEqual([...range(2, 261), 1]);
   });
