@@ -209,7 +209,7 @@ async function* queueFirst(store: AdminContext['store'], cursor: ListCursor | un
   if (cursor === undefined || 'since' in cursor) {
     const queued = (await store.openConversations({ stage: 'queued', ...(agentId ? { agentId } : {}) })).sort(byWait);
     for (const conversation of queued) {
-      if (cursor === undefined || waitedSince(conversation) - cursor.since > 0 || (waitedSince(conversation) === cursor.since && conversation.id > cursor.id)) yield conversation;
+      if (cursor === undefined || waitedSince(conversation) > cursor.since || (waitedSince(conversation) === cursor.since && conversation.id > cursor.id)) yield conversation;
     }
   }
   if (closedToo) {
