@@ -73,9 +73,10 @@ export interface OutboxListener {
   sent?(message: Message, afterDelay: boolean): void;
   /**
    * A message about to wait a long time (`OutboxOptions.longWaitMs`) before its next attempt, for a reason that may
-   * pass (the channel out of reach, its rate limit): once a message, whatever its attempts after.
+   * pass (the channel out of reach, its rate limit), or at its first failure of those tried for minutes only
+   * (`ChannelSendError.briefly`, with what it may mean: `known`): once a message, whatever its attempts after.
    */
-  delayed?(message: Message, reason: string, waitMs: number): void;
+  delayed?(message: Message, reason: string, waitMs: number, known?: KnownFailure): void;
   /** Marked failed (refused for good, or out of attempts), with the reason recorded; `known`, as `ChannelSendError` says. */
   failed?(message: Message, reason: string, known: KnownFailure | undefined): void;
 }
@@ -297,10 +298,11 @@ export class Outbox {
         if (attempt < this.#delays.length || attempt % 6 === 0) {
           log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');
         }
-        // Not for a failure tried for minutes only: its author hears in minutes whether it went.
-        if (!toldDelay && !failure?.briefly && wait >= this.#longWaitMs) {
+        // A failure tried for minutes only (Messenger's code 2, which may mean the customer blocked the business) is
+        // told at once: its author would otherwise hear nothing for those minutes.
+        if (!toldDelay && (failure?.briefly || wait >= this.#longWaitMs)) {
           toldDelay = true;
-          for (const listener of this.#listeners) listener.delayed?.(message, reason, wait);
+          for (const listener of this.#listeners) listener.delayed?.(message, reason, wait, failure?.briefly ? failure.known : undefined);
         }
         if (!(await this.#wait(wait))) {
           // Stopping: it was not sent, so it is pending again, not in doubt.

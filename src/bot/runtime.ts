@@ -225,7 +225,7 @@ export class Runtime {
         // its agent hears it went after all.
         void this.#track(this.#statuses.tellDelay(message, 'went')).catch((error: unknown) => log.warn({ err: error, message: message.id }, 'could not tell the agent their message went after the wait they were told of'));
       },
-      delayed: (message, reason) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason })),
+      delayed: (message, reason, _waitMs, known) => void this.#track(this.#statuses.tellDelay(message, { waiting: reason, ...(known ? { known } : {}) })),
       failed: (message, reason, known) => void this.#track(this.#statuses.tellAuthor(message, reason, known)),
     });
   }

@@ -179,9 +179,10 @@ export class Statuses {
    * An agent's message to a customer that waits long for its channel (out of reach, rate-limited: `Outbox`'s
    * `delayed`): its agent is told it has not gone yet, and is sent again by itself; then (`went`, called for every
    * message sent) that it went after all, when they were told it had not, by this process or one before a restart. A failure
-   * in the end is told by `tellAuthor`. The bot's own messages and notices to agents are not told.
+   * in the end is told by `tellAuthor`. The bot's own messages and notices to agents are not told. One tried for
+   * minutes only because its failure may mean the customer blocked the business (`known: 'mayHaveBlocked'`) is told so.
    */
-  async tellDelay(message: Message, state: { waiting: string } | 'went'): Promise<void> {
+  async tellDelay(message: Message, state: { waiting: string; known?: KnownFailure } | 'went'): Promise<void> {
     if (message.toAgent || message.from !== 'agent') return;
     const key = String(message.id);
     // Most of an agent's messages go at once: one read tells those apart before any transaction.
@@ -189,6 +190,7 @@ export class Statuses {
     await this.#tellAgentWhoWrote(message, async (tx, id, name, excerpt) => {
       if (state !== 'went') {
         tx.putDoc(DELAYS_TOLD, key, { at: message.at });
+        if (state.known === 'mayHaveBlocked') return line('notDeliveredYetMayHaveBlocked', id, name, excerpt);
         return line('notDeliveredYet', id, name, excerpt, state.waiting);
       }
       if ((await tx.doc(DELAYS_TOLD, key)) === undefined) return undefined;

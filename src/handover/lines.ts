@@ -266,6 +266,10 @@ const en = {
   // then, when it went after all. A failure in the end is `notDelivered`.
   notDeliveredYet: (id: number, customer: string | undefined, excerpt: string, reason: string) =>
     `#${id}: your message to ${customer ?? 'the customer'} has not gone yet ("${excerpt}"): the channel said "${reason}". It is sent again by itself for up to 24 hours; you will be told whether it goes.`,
+  // The same at once for an unexpected error the customer's app gives for minutes (Messenger's code 2), which can
+  // also mean they blocked the business: tried again for those minutes only, then `notDelivered` says it.
+  notDeliveredYetMayHaveBlocked: (id: number, customer: string | undefined, excerpt: string) =>
+    `#${id}: your message to ${customer ?? 'the customer'} has not gone yet ("${excerpt}"): their app refuses it with an unexpected error. It is sent again by itself for a few minutes; if it keeps being refused, that can mean they blocked the business. You will be told whether it goes.`,
   deliveredAfterWait: (id: number, customer: string | undefined, excerpt: string) =>
     `#${id}: your message to ${customer ?? 'the customer'} went after all ("${excerpt}").`,
   // What the commands say: /help, /list, /use, and a command that cannot be read (`parseAgentCommand`).
@@ -495,6 +499,8 @@ const ar: Wording = {
     `المحادثة #${id}: كتب ${isolate(customer ?? 'العميل')} آخر مرة قبل أكثر من 24 ساعة، فتعذّر إرسال رسالتك كما كتبتها (${shortQuote(excerpt, 'ar') ?? 'ملف'})؛ أُرسلت داخل القالب المعتمد ${isolate(template)}. ردّه عليه يعيد فتح النافذة، ويصلك هنا.`,
   notDeliveredYet: (id, customer, excerpt, reason) =>
     `المحادثة #${id}: لم تُرسَل رسالتك إلى ${isolate(customer ?? 'العميل')} بعد (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ردّت القناة: «${isolate(reason)}». يُعاد إرسالها تلقائيًا لمدة تصل إلى 24 ساعة، وستعرف هل وصلت.`,
+  notDeliveredYetMayHaveBlocked: (id, customer, excerpt) =>
+    `المحادثة #${id}: لم تُرسَل رسالتك إلى ${isolate(customer ?? 'العميل')} بعد (${shortQuote(excerpt, 'ar') ?? 'ملف'}): يرفضها تطبيقه بخطأ غير متوقع. يُعاد إرسالها تلقائيًا لبضع دقائق؛ وإن ظلّ يرفضها فقد يعني ذلك أنه حظر الشركة. وستعرف هل وصلت.`,
   deliveredAfterWait: (id, customer, excerpt) =>
     `المحادثة #${id}: أُرسلت رسالتك إلى ${isolate(customer ?? 'العميل')} في النهاية (${shortQuote(excerpt, 'ar') ?? 'ملف'}).`,
   // Commands, names and examples are isolated (FSI … PDI): a Latin one keeps its place in the Arabic sentence.

@@ -160,7 +160,28 @@ describe('the messaging window', () => {
     expect(told).toMatch(/^#1: your message to the customer was not delivered \("It ships tomorrow\."\): the customer's app kept refusing it with an unexpected error for several minutes, which can mean they blocked the business; if not, send it again later/);
     // Tried once and again after each of the three delays: no more.
     expect(messenger.graph.callsTo('/me/messages').filter((call) => call.status === 500)).toHaveLength(4);
-    expect((await lina.messages()).map((m) => m.text).filter((line) => line.includes('has not gone yet'))).toEqual([]);
+    // Told once, at the first failure, not at each of the four.
+    expect((await lina.messages()).map((m) => m.text).filter((line) => line.includes('has not gone yet'))).toEqual([
+      '#1: your message to the customer has not gone yet ("It ships tomorrow."): their app refuses it with an unexpected error. It is sent again by itself for a few minutes; if it keeps being refused, that can mean they blocked the business. You will be told whether it goes.',
+    ]);
+  });
+
+  it('tells the agent at the first code 2 that their reply is being tried again and may mean the customer blocked the Page, in Arabic too', async () => {
+    // The next attempt waits a minute: what the agent hears meanwhile is told at the first failure.
+    const arabic = team.replace('    teams: [Billing]\n', '    teams: [Billing]\n    language: ar\n');
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team: arabic, outbox: { retryDelaysMs: [60_000], longWaitMs: 120_000 } });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('Where is my parcel?')]))).status).toBe(200);
+    await settled(messenger);
+    messenger.graph.fail(1_000_000, metaError(500, 2, 'An unexpected error has occurred. Please retry your request later.'));
+    await lina.say('It ships tomorrow.');
+    let told: string | undefined;
+    await eventually(async () => (told = (await lina.messages()).map((m) => m.text).find((line) => line.includes('لم تُرسَل'))) !== undefined, 15_000);
+    expect(told).toBe(
+      'المحادثة #1: لم تُرسَل رسالتك إلى \u2068العميل\u2069 بعد («\u2068It ships tomorrow.\u2069»): يرفضها تطبيقه بخطأ غير متوقع. يُعاد إرسالها تلقائيًا لبضع دقائق؛ وإن ظلّ يرفضها فقد يعني ذلك أنه حظر الشركة. وستعرف هل وصلت.',
+    );
+    expect(messenger.graph.callsTo('/me/messages').filter((call) => call.status === 500)).toHaveLength(1);
   });
 });
 
