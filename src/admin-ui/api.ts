@@ -194,6 +194,8 @@ export interface TranscriptMessage {
   error?: string;
   /** What the failure is known to mean, when the channel could tell: the page says it in its own words. */
   failure?: KnownFailure;
+  /** A failed reply that was sent again: its copy is below it, and it is not offered again. */
+  sentAgain?: true;
   attachments?: Attachment[];
 }
 

@@ -24,7 +24,8 @@ export type TimelineActor =
  */
 export interface TimelineEvent {
   at: string;
-  type: 'opened' | 'classified' | 'queued' | 'assigned' | 'transferred' | 'handed back' | 'closed';
+  /** `sent again`: an admin sent a reply of `agentId`'s that had not reached the customer once more (the dashboard's Send again). */
+  type: 'opened' | 'classified' | 'queued' | 'assigned' | 'transferred' | 'handed back' | 'closed' | 'sent again';
   detail?: string;
   by?: TimelineActor;
   /** Where a transfer went: the team's name, or the colleague's. */
@@ -124,4 +125,14 @@ export async function recordTimeline(tx: Tx, events: readonly DomainEvent[], at:
     const stored = opened.has(conversationId) ? [] : ((await tx.doc<TimelineEvent[]>(TIMELINES, key)) ?? []);
     tx.putDoc(TIMELINES, key, [...stored, ...moments].slice(-MAX_EVENTS));
   }
+}
+
+/**
+ * Adds one moment no domain event carries to conversation `conversationId`'s timeline, in `tx`.
+ *
+ *     await recordMoment(tx, 42, { at, type: 'sent again', by: { kind: 'admin', name: 'Nadia' }, agentId: 'omar' });
+ */
+export async function recordMoment(tx: Tx, conversationId: number, moment: TimelineEvent): Promise<void> {
+  const key = String(conversationId);
+  tx.putDoc(TIMELINES, key, [...((await tx.doc<TimelineEvent[]>(TIMELINES, key)) ?? []), moment].slice(-MAX_EVENTS));
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
 import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
-import { leftUnreachable, line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
+import { line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
@@ -23,6 +23,7 @@ import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 import { isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { contactTag } from '../shared/identity.ts';
+import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sentAgainIds, webchatSession } from './send-again.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -474,18 +475,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       return;
     }
     const messages = await store.messagesOfConversation(conversation.id);
-    const failed = messages.find((message) => String(message.id) === String(req.params.message));
-    if (!failed || failed.direction !== 'out' || failed.from !== 'agent' || failed.toAgent || failed.status !== 'failed' || !failed.text || failed.attachments?.length || failed.reaction) {
-      res.status(409).json(refusal(line('sendAgainNotFailed', conversation.id), req));
-      return;
-    }
-    if (sentAgainIds(messages).has(failed.id)) {
-      res.status(409).json(refusal(line('alreadySentAgain', conversation.id), req));
-      return;
-    }
-    const wroteSince = messages.some((message) => message.id > failed.id && message.direction === 'in' && message.from === 'contact');
-    if (failed.failure && leftUnreachable(failed.failure) && !wroteSince) {
-      res.status(409).json(refusal(line('sendAgainUnreachable', conversation.id, failed.failure), req));
+    const found = sendAgainOrWhyNot(conversation.id, messages, String(req.params.message));
+    if ('refused' in found) {
+      res.status(409).json(refusal(found.refused, req));
       return;
     }
     const session = webchatSession(agent);
@@ -493,8 +485,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.status(409).json(refusal(line('noWebchatSession'), req));
       return;
     }
-    const quoted = lastWebchatMessage(messages);
-    const inbound: InboundMessage = { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
+    const inbound = againCopy(session, agent, found.failed, messages);
     if (!(await replyOrRefuse(req, res, agent, inbound, conversation.id))) return;
     const sent = line('sentAgain', conversation.id);
     res.status(202).json({ accepted: true, message: word(sent, pageLanguage(req)), inEachLanguage: wordEach(sent) });
@@ -531,16 +522,6 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
  * at each request (no reconnect schedule to read), and a stop takes what it takes; so the wait is
  * UNAVAILABLE_RETRY_AFTER_MS, the one every webhook and the admin API say for the same refusal (src/shared/refusals.ts).
  */
-/** The ids of the failed replies Send again sent once more (their copy is relayed from `<session>:again-<id>`). */
-function sentAgainIds(messages: readonly Message[]): Set<number> {
-  const ids = new Set<number>();
-  for (const message of messages) {
-    const again = message.relayOf !== undefined ? /:again-(\d+)$/.exec(message.relayOf) : null;
-    if (again) ids.add(Number(again[1]));
-  }
-  return ids;
-}
-
 function refuseForNow(res: Response, refused: DeliveryRefused): void {
   res.status(503).set('retry-after', retryAfter(refused.retryAfterMs)).json({ error: refused.message, kind: 'unavailable' } satisfies ServerRefusal);
 }
@@ -565,11 +546,6 @@ function statusOf(state: AgentState | undefined, awayAfterMs: number | undefined
   return { status, awayBecause: 'noConsole', ...(awayAfterMs !== undefined ? { awayAfterMs } : {}) };
 }
 
-/** The agent's web chat session (`webchat:` in team.yaml). */
-function webchatSession(agent: Agent): string | undefined {
-  return agent.identities.find((identity) => identity.channel === 'webchat')?.id;
-}
-
 /** What agents read of a conversation: what the customer, the bot and agents said, and notes; not the copies relayed to agents. */
 function transcript(messages: Message[]): Message[] {
   return messages.filter((message) => !message.toAgent);
@@ -588,15 +564,6 @@ function deletedIds(messages: readonly Message[]): Set<string> {
 /** What the customer's messages they edited say now, by their channel message id: the last edit of each. */
 function editedTexts(messages: readonly Message[]): Map<string, string> {
   return new Map(messages.flatMap((message) => (message.direction === 'in' && message.from === 'contact' && message.edit !== undefined ? [[message.edit.of, message.edit.text] as const] : [])));
-}
-
-/** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
-function lastWebchatMessage(messages: Message[]): string | undefined {
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const message = messages[index] as Message;
-    if (message.channel === 'webchat' && message.direction === 'out' && message.channelMessageId === String(message.id)) return message.channelMessageId;
-  }
-  return undefined;
 }
 
 /** A message as the console shows it, worded (a kind nothing here can show) in the page's `language`. */

@@ -97,7 +97,7 @@ export function ConversationList() {
 }
 
 const EVENTS: Record<string, StringKey> = {
-  opened: 'evOpened', classified: 'evClassified', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed',
+  opened: 'evOpened', classified: 'evClassified', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed', 'sent again': 'evSentAgain',
   'handed back': 'evHandedBack', handed_back: 'evHandedBack', handback: 'evHandedBack',
 };
 
@@ -145,7 +145,40 @@ function fromWhom(role: string, message: TranscriptMessage, channel: string): st
   return t(FROM[role] ?? 'fromBot');
 }
 
-function Message({ message, channel }: { message: TranscriptMessage; channel: string }) {
+/**
+ * Send again under a reply of an agent's that did not reach the customer: it goes once more as that agent's reply, once
+ * (the server refuses a second, and while nothing would reach the customer, saying why).
+ */
+function SendAgain({ conversationId, message, onSent }: { conversationId: string; message: TranscriptMessage; onSent: (said: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const press = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await api<{ message?: string }>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(String(message.id))}/again`);
+      onSent(answer.message || t('done'));
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="send-again">
+      <button type="button" class="secondary" disabled={busy} title={t('sendAgainTitle', { agent: message.agentName ?? message.agentId ?? '' })} onClick={() => void press()}>{t('sendAgain')}</button>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+    </div>
+  );
+}
+
+/** Whether Send again is offered under `message`: an agent's text reply that failed, not sent again yet, in an open conversation. */
+function offersSendAgain(message: TranscriptMessage, open: boolean): boolean {
+  return open && message.from === 'agent' && message.direction === 'out' && (message.delivery ?? message.status) === 'failed' && !message.sentAgain && !message.inApp
+    && message.agentId !== undefined && message.text !== '' && !message.attachments?.length && message.event === undefined;
+}
+
+function Message({ message, channel, sendAgain }: { message: TranscriptMessage; channel: string; sendAgain?: { conversationId: string; onSent: (said: string) => void } | undefined }) {
   const role = message.from === 'note' ? 'note' : message.direction === 'in' || message.from === 'contact' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot';
   const delivery = message.delivery ?? message.status;
   // Why it failed in the admin's words when the channel could tell; else the channel's own (English), set apart.
@@ -181,6 +214,7 @@ function Message({ message, channel }: { message: TranscriptMessage; channel: st
           {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<TheirWords text={message.error} />)</> : null}
         </div>
       ) : null}
+      {sendAgain ? <SendAgain conversationId={sendAgain.conversationId} message={message} onSent={sendAgain.onSent} /> : null}
     </li>
   );
 }
@@ -310,7 +344,10 @@ export function ConversationDetail({ id }: { id: string }) {
               <div class="transcript-layout">
                 <section class="transcript" aria-label={t('transcript')}>
                   <h2>{t('transcript')}</h2>
-                  <ul class="messages">{data.messages.map((message) => <Message message={message} channel={conversation.channel} />)}</ul>
+                  <ul class="messages">{data.messages.map((message) => (
+                    <Message message={message} channel={conversation.channel}
+                      sendAgain={offersSendAgain(message, conversation.status === 'open') ? { conversationId: String(conversation.id), onSent: (said) => { setDone(said); transcript.reload(); } } : undefined} />
+                  ))}</ul>
                 </section>
                 <aside>
                   <section class="details" aria-label={t('details')}>

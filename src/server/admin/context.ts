@@ -13,7 +13,8 @@ import type { RoomGiving } from '../../bot/runtime.ts';
 import type { Conversation, MediaStore, Store } from '../../store/types.ts';
 import type { PlacedError } from '../../shared/file-error.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { ChannelStatus } from '../../types.ts';
+import type { ChannelStatus, InboundMessage } from '../../types.ts';
+import type { Agent } from '../../handover/team.ts';
 import type { WaitingReplies } from '../../bot/outbox.ts';
 import { describeBytes } from '../../store/media.ts';
 
@@ -25,6 +26,11 @@ export interface AdminContext {
   intents: IntentService;
   /** The agent action API (`runtime.act`), with an admin as the actor. */
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
+  /**
+   * Sends an agent's reply as though their web chat session had posted it (`runtime.reply` through the web chat), as the
+   * agent console does: the dashboard's Send again sends a failed reply of theirs once more with it. Without it, refused.
+   */
+  reply?: (agent: Agent, message: InboundMessage, conversationId: number) => Promise<ActionResult>;
   /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
   erased: (contactId: string) => Promise<void>;
   /** Once a contact is erased: ends their web chat sessions' event streams, in every process (`webchat.endSessions`). */

@@ -5,12 +5,16 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
-import { line, UNSHOWN_KINDS, word, type DeskLanguage } from '../../handover/lines.ts';
+import { line, UNSHOWN_KINDS, word, type DeskLanguage, type Line } from '../../handover/lines.ts';
+import type { ActionResult } from '../../handover/actions.ts';
+import { DeliveryRefused } from '../../types.ts';
+import { retryAfter, type ServerRefusal } from '../../shared/refusals.ts';
+import { againCopy, sendAgainOrWhyNot, sentAgainIds, webchatSession } from '../send-again.ts';
 import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
-import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
+import { actorOf, doneBy, recordMoment, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
@@ -309,6 +313,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const timeline = await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id));
     const language = pageLanguage(req);
     const quoting = quotingFrom(messages);
+    const resent = sentAgainIds(messages);
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
@@ -342,6 +347,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.error !== undefined ? { error: message.error } : {}),
         // What the failure is known to mean, which the dashboard says in its own words (`error`: the channel's).
         ...(message.error !== undefined && message.failure !== undefined ? { failure: message.failure } : {}),
+        // A failed reply sent again has its copy below it: no second Send again.
+        ...(resent.has(message.id) ? { sentAgain: true } : {}),
         ...(message.choices ? { choices: message.choices } : {}),
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };
@@ -361,6 +368,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     await pipeline(found.bytes(), res);
   });
 
+  mountSendAgain(router, context, conversationOf);
+
   for (const [route, schema] of Object.entries(actionBodies)) {
     router.post(`/conversations/:id/${route}`, express.json({ limit: '16kb' }), async (req, res) => {
       const conversation = await conversationOf(req, res);
@@ -375,6 +384,42 @@ export function mountConversations(router: Router, context: AdminContext): void 
       res.json({ ok: true, message: word(result.line, language), conversation: after ? await summaryOf(after, language) : null });
     });
   }
+}
+
+/**
+ * Send again, from the dashboard: a reply of an agent's that did not reach the customer goes once more as that agent's
+ * reply (the copy the agent console's Send again sends, so that either goes once), while that agent still holds the
+ * conversation; refused as the console refuses it (not a failed text reply, sent again already, nothing would reach the
+ * customer), and the admin's move recorded in the conversation's timeline.
+ */
+function mountSendAgain(router: Router, context: AdminContext, conversationOf: (req: Request, res: Response) => Promise<Conversation | undefined>): void {
+  const { store, directory } = context;
+  router.post('/conversations/:id/messages/:message/again', async (req, res) => {
+    const conversation = await conversationOf(req, res);
+    if (!conversation) return;
+    const language = pageLanguage(req);
+    const refuse = (said: Line) => void res.status(409).json({ error: word(said, language) });
+    const messages = await store.messagesOfConversation(conversation.id);
+    const found = sendAgainOrWhyNot(conversation.id, messages, String(req.params.message));
+    if ('refused' in found) return refuse(found.refused);
+    const writer = found.failed.agentId !== undefined ? directory.agent(found.failed.agentId) : undefined;
+    if (!writer) return refuse(line('sendAgainNotFailed', conversation.id));
+    if (conversation.status !== 'open' || conversation.stage !== 'assigned' || conversation.agentId !== writer.id) return refuse(line('sendAgainNotHeld', conversation.id, writer.name));
+    const session = webchatSession(writer);
+    if (session === undefined || !context.reply) return refuse(line('sendAgainNoSession', conversation.id, writer.name));
+    let result: ActionResult;
+    try {
+      result = await context.reply(writer, againCopy(session, writer, found.failed, messages), conversation.id);
+    } catch (error) {
+      if (!(error instanceof DeliveryRefused)) throw error;
+      return void res.status(503).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: 'unavailable' } satisfies ServerRefusal);
+    }
+    if (!result.ok) return refuse(result.line);
+    const by = { kind: 'admin', name: nameOf(res) } as const;
+    const moment: TimelineEvent = { at: context.now().toISOString(), type: 'sent again', by, agentId: writer.id, detail: `message ${found.failed.id} of ${writer.id} by admin:${by.name}` };
+    await store.transaction(`conversation:${conversation.id}`, (tx) => recordMoment(tx, conversation.id, moment));
+    res.status(202).json({ accepted: true, message: word(line('sentAgain', conversation.id), language) });
+  });
 }
 
 /** The admin action a route and its body ask for. */

@@ -1,0 +1,59 @@
+// Send again, under a reply of an agent's that did not reach the customer, in the agent console and on the dashboard:
+// which replies may go once more, and the copy that goes. The copy is the writer's reply from their web chat session
+// with an id made of the failed reply's, so whoever presses (the agent, an admin, twice) it goes once.
+import type { InboundMessage } from '../types.ts';
+import type { Message } from '../store/types.ts';
+import { leftUnreachable, line, type Line } from '../handover/lines.ts';
+import type { Agent } from '../handover/team.ts';
+
+/**
+ * The failed reply `id` (as the URL gives it) of conversation `conversationId` that may be sent again, or the line
+ * saying why not: not an agent's text reply that failed, sent again already, or nothing would reach the customer
+ * (blocked, their window closed) and they have not written since.
+ *
+ *     const found = sendAgainOrWhyNot(42, await store.messagesOfConversation(42), req.params.message);
+ *     if ('refused' in found) return res.status(409).json({ error: word(found.refused, 'en') });
+ */
+export function sendAgainOrWhyNot(conversationId: number, messages: readonly Message[], id: string): { failed: Message } | { refused: Line } {
+  const failed = messages.find((message) => String(message.id) === id);
+  if (!failed || failed.direction !== 'out' || failed.from !== 'agent' || failed.toAgent || failed.status !== 'failed' || !failed.text || failed.attachments?.length || failed.reaction) {
+    return { refused: line('sendAgainNotFailed', conversationId) };
+  }
+  if (sentAgainIds(messages).has(failed.id)) return { refused: line('alreadySentAgain', conversationId) };
+  const wroteSince = messages.some((message) => message.id > failed.id && message.direction === 'in' && message.from === 'contact');
+  if (failed.failure && leftUnreachable(failed.failure) && !wroteSince) return { refused: line('sendAgainUnreachable', conversationId, failed.failure) };
+  return { failed };
+}
+
+/**
+ * The copy of `failed` that goes as `agent`'s reply from their web chat session `session`, shown in their own thread as a
+ * reply to the customer's last web chat message when there is one.
+ */
+export function againCopy(session: string, agent: Agent, failed: Message, messages: readonly Message[]): InboundMessage {
+  const quoted = lastWebchatMessage(messages);
+  return { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
+}
+
+/** The ids of the failed replies Send again sent once more (their copy is relayed from `<session>:again-<id>`). */
+export function sentAgainIds(messages: readonly Message[]): Set<number> {
+  const ids = new Set<number>();
+  for (const message of messages) {
+    const again = message.relayOf !== undefined ? /:again-(\d+)$/.exec(message.relayOf) : null;
+    if (again) ids.add(Number(again[1]));
+  }
+  return ids;
+}
+
+/** The agent's web chat session from team.yaml (`webchat:`), through which the console writes for them. */
+export function webchatSession(agent: Agent): string | undefined {
+  return agent.identities.find((identity) => identity.channel === 'webchat')?.id;
+}
+
+/** The channel message id of the conversation's newest message sent through the web chat (its store id there). */
+export function lastWebchatMessage(messages: readonly Message[]): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index] as Message;
+    if (message.channel === 'webchat' && message.direction === 'out' && message.channelMessageId === String(message.id)) return message.channelMessageId;
+  }
+  return undefined;
+}

@@ -1,0 +1,88 @@
+// What an admin sees on the dashboard, in Chromium, under a reply of an agent's that did not reach the customer: Send
+// again, which sends it once more as that agent's reply, once (its button goes, a second press is refused), recorded
+// in the conversation's timeline as the admin's; refused, saying why, while nothing would reach the customer. WhatsApp
+// runs on a fake Graph API. Screenshots go to test-results/admin-ui/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, inChromium, launch, shot, signIn, withPage } from '../admin-ui/scenario.ts';
+import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
+import { metaError } from '../channels/meta/fake-graph-api.ts';
+import { agentToken, builtDashboard, cleanupDirs, eventually, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+
+/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
+const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+
+const running: CloudServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+const LAYLA = '966501234567';
+
+describe.skipIf(!hasChromium)(inChromium('Send again on the dashboard'), () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sends an agent\'s failed reply once more as theirs, once, in the timeline as the admin\'s; refused while nothing would reach the customer', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 15_000);
+    await eventually(() => cloud.graph.saidTo(LAYLA).some((said) => said.includes('Lina')), 15_000);
+
+    // WhatsApp refuses Lina's answer for good, for a reason that says nothing of the customer.
+    cloud.graph.fail(1, metaError(400, 100, 'Invalid parameter'));
+    await lina.say('Yes, it went out today.');
+    const failedReply = async (text: string) => (await cloud.app.store.messagesOfConversation(1)).find((m) => m.direction === 'out' && m.from === 'agent' && !m.toAgent && m.text === text && m.status === 'failed');
+    await eventually(async () => (await failedReply('Yes, it went out today.')) !== undefined, 15_000);
+
+    await withPage(browser, 'dashboard-send-again', { locale: 'en', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, cloud.app.url, ADMIN_TOKEN, 'Nadia');
+      await page.goto(`${cloud.app.url}/admin#/conversations/1`);
+      const reply = page.locator('li.message.agent', { hasText: 'Yes, it went out today.' });
+      const button = reply.getByRole('button', { name: 'Send again' });
+      await button.waitFor({ timeout: 20_000 });
+      await shot(page, 'dashboard-send-again-offered');
+
+      await button.click();
+      await expect.poll(() => read(page, '.transcript-page > .notice.ok').catch(() => ''), { timeout: 20_000 }).toContain('#1: sent again.');
+      await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes, it went out today.'), 20_000);
+      // Its copy below it, and no second Send again under the failed one.
+      await expect.poll(() => reply.getByRole('button', { name: 'Send again' }).count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => page.locator('li.message.agent', { hasText: 'Yes, it went out today.' }).count(), { timeout: 20_000 }).toBe(2);
+      await expect.poll(() => read(page, 'section.events'), { timeout: 20_000 }).toMatch(/reply sent again · Lina · by .*Nadia/);
+      await shot(page, 'dashboard-send-again-sent');
+
+      // A second press (another tab, the agent's console) is refused, and nothing more goes.
+      const admin = adminClient(cloud.app.url);
+      const id = (await failedReply('Yes, it went out today.'))!.id;
+      const second = await admin.post(`/conversations/1/messages/${id}/again`, {}, { 'x-requested-with': 'switchboard' });
+      expect(second.status).toBe(409);
+      expect(second.body).toEqual({ error: '#1: this reply was sent again already; its copy is below it.' });
+      expect(cloud.graph.saidTo(LAYLA).filter((said) => said === 'Yes, it went out today.')).toHaveLength(1);
+
+      // A reply WhatsApp could not deliver to this number: sending it again would not reach Layla either.
+      cloud.graph.fail(1, metaError(400, 131026, '(#131026) Message undeliverable', 'Message failed to send because the recipient could not be reached.'));
+      await lina.say('Are you still there?');
+      await eventually(async () => (await failedReply('Are you still there?')) !== undefined, 15_000);
+      await page.reload();
+      const unreachable = page.locator('li.message.agent', { hasText: 'Are you still there?' });
+      await unreachable.getByRole('button', { name: 'Send again' }).click({ timeout: 20_000 });
+      await expect.poll(() => read(page, 'li.message.agent:has-text("Are you still there?") .send-again .notice').catch(() => ''), { timeout: 20_000 })
+        .toMatch(/^#1: not sent again: .+\. It would not reach them either; if they write again, send it then\.$/);
+      await shot(page, 'dashboard-send-again-refused');
+      expect(cloud.graph.saidTo(LAYLA)).not.toContain('Are you still there?');
+    });
+  }, 120_000);
+});
