@@ -11,6 +11,7 @@ import type { DeliveryOutcome, Message, Store } from '../store/types.ts';
 import { recordParts } from '../store/sent-parts.ts';
 import { Failing } from '../shared/failing.ts';
 import { AGENT_REPLY_TRIED_MS, BOT_REPLY_FRESH_MS } from '../shared/reply-ages.ts';
+import { WAITING_REPLIES, type WaitingReply } from './waiting-replies.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface OutboxOptions {
@@ -111,6 +112,8 @@ export class Outbox {
   readonly #listeners = new Set<OutboxListener>();
   /** The messages waiting to be tried again: their channel, when they first failed (ms) and why they last did. */
   readonly #waiting = new Map<number, { channel: string; since: number; reason: string }>();
+  /** The store's record of each message waiting (`#keepWaiting`), its last write under way. */
+  readonly #kept = new Map<number, Promise<void>>();
   #claiming: Promise<void> | undefined;
   #again = false;
   /**
@@ -209,6 +212,7 @@ export class Outbox {
     for (;;) {
       if (this.#claiming) await this.#claiming;
       else if (this.#sending.size > 0) await Promise.allSettled([...this.#sending]);
+      else if (this.#kept.size > 0) await Promise.allSettled([...this.#kept.values()]);
       else return;
     }
   }
@@ -230,7 +234,7 @@ export class Outbox {
         this.#delivering.add(message.id);
         const sending = this.#deliver(message).finally(() => {
           this.#delivering.delete(message.id);
-          this.#waiting.delete(message.id);
+          if (this.#waiting.delete(message.id)) this.#keepWaiting(message, undefined);
           this.#sending.delete(sending);
           // The recipient's next message may be claimed now.
           this.kick();
@@ -238,6 +242,25 @@ export class Outbox {
         this.#sending.add(sending);
       }
     }
+  }
+
+  /**
+   * Keeps in the store that `message` waits for its channel (since `since`, ms; `reason`: what it last said), for every
+   * process's dashboard (`waitingFromStore`); with no `since`, that it waits no more. Written in order per message;
+   * a write that fails is only logged: the banner counts it at the next one, or the reader leaves a reply gone since.
+   */
+  #keepWaiting(message: Message, since: number | undefined, reason = ''): void {
+    const { store, log } = this.#options;
+    const key = String(message.id);
+    const previous = this.#kept.get(message.id) ?? Promise.resolve();
+    const kept = previous.then(() => store.transaction(`${WAITING_REPLIES}:${key}`, async (tx) => {
+      if (since === undefined) tx.deleteDoc(WAITING_REPLIES, key);
+      else tx.putDoc(WAITING_REPLIES, key, { channel: message.channel, address: message.address, since: new Date(since).toISOString(), reason, at: this.#now().toISOString() } satisfies WaitingReply);
+    })).catch((error: unknown) => log.debug({ message: message.id, err: describe(error) }, 'could not keep in the store whether this reply waits for its channel'));
+    this.#kept.set(message.id, kept);
+    void kept.finally(() => {
+      if (this.#kept.get(message.id) === kept) this.#kept.delete(message.id);
+    });
   }
 
   /** Sends one claimed message, trying again while its failure may pass, then records the outcome. */
@@ -290,6 +313,7 @@ export class Outbox {
           return;
         }
         const waiting = this.#waiting.get(message.id);
+        if (waiting?.reason !== reason) this.#keepWaiting(message, waiting?.since ?? this.#now().getTime(), reason);
         if (waiting) waiting.reason = reason;
         else this.#waiting.set(message.id, { channel: message.channel, since: this.#now().getTime(), reason });
         const asked = failure?.retryAfterMs ?? 0;

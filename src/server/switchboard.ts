@@ -34,6 +34,7 @@ import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bo
 import type { PostgresStore } from '../store/postgres/store.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
+import { waitingFromStore } from '../bot/waiting-replies.ts';
 import { ConsolePresence } from './console-presence.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
@@ -426,7 +427,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       channels: () => statuses.map((status) => status()),
-      waitingReplies: () => outbox.waiting(),
+      waitingReplies: () => (store ? waitingFromStore(store) : []),
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });

@@ -1,5 +1,6 @@
 // What an admin sees on the dashboard, in Chromium, while agents' replies wait for their channel (WhatsApp's API
-// down): a banner above every page, in the admin's language, saying how many wait, on which channel, since when and
+// down): a banner above every page, in the admin's language, saying how many wait (those behind the one being tried
+// for the same customer too), on which channel, since when and
 // what the channel last said; told by the live stream, and gone once they went. WhatsApp runs on a fake Graph API.
 // Screenshots go to test-results/admin-ui/.
 import type { Browser, Page } from 'playwright-core';
@@ -43,13 +44,15 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
     // WhatsApp's API is down: Lina's answer waits.
     cloud.graph.fail(1_000_000, { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } });
     await lina.say('Yes, it left yesterday.');
+    // A second answer waits behind the first, for the same customer: counted too.
+    await lina.say('It should reach you tomorrow.');
 
     await withPage(browser, 'dashboard-replies-waiting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signInLive(page, cloud.app.url, ADMIN_TOKEN);
       const banner = page.locator('main .waiting-replies');
-      await expect.poll(() => banner.count().then((n) => (n > 0 ? read(page, 'main .waiting-replies') : '')), { timeout: 20_000 }).toContain('ردود لم تُرسل بعد: 1.');
+      await expect.poll(() => banner.count().then((n) => (n > 0 ? read(page, 'main .waiting-replies') : '')), { timeout: 20_000 }).toContain('ردود لم تُرسل بعد: 2.');
       const ar = await read(page, 'main .waiting-replies');
-      expect(ar).toMatch(/WhatsApp: 1، أولها ينتظر منذ .+\./);
+      expect(ar).toMatch(/WhatsApp: 2، أولها ينتظر منذ .+\./);
       expect(await read(page, 'main .waiting-replies code')).toBe('Service temporarily unavailable (#2)');
       await shot(page, 'dashboard-replies-waiting-ar');
 
@@ -59,13 +62,13 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
       const banner = page.locator('main .waiting-replies');
       await banner.waitFor({ timeout: 20_000 });
       const en = await read(page, 'main .waiting-replies');
-      expect(en).toContain('Replies not sent yet: 1. They wait for their channel and go by themselves once it takes them; their agents were told.');
-      expect(en).toMatch(/WhatsApp: 1, the first waiting since .+\./);
+      expect(en).toContain('Replies not sent yet: 2. They wait for their channel and go by themselves once it takes them; their agents were told.');
+      expect(en).toMatch(/WhatsApp: 2, the first waiting since .+\./);
       await shot(page, 'dashboard-replies-waiting-en');
 
       // WhatsApp is back: the answer goes, and the banner leaves with no reload.
       cloud.graph.recover();
-      await eventually(() => cloud.graph.saidTo(LAYLA).includes('Yes, it left yesterday.'), 20_000);
+      await eventually(() => cloud.graph.saidTo(LAYLA).includes('It should reach you tomorrow.'), 20_000);
       await banner.waitFor({ state: 'detached', timeout: 20_000 });
     });
   }, 120_000);

@@ -57,8 +57,11 @@ export interface AdminContext {
   published?: (file: 'flows' | 'team' | 'nlp') => void;
   /** The channels with a connection of their own and their state now (`Channel.status`), for the dashboard's banner. */
   channels?: () => NamedChannelStatus[];
-  /** The replies this process holds waiting for their channel, by channel (`Outbox.waiting`), for the dashboard's banner. */
-  waitingReplies?: () => WaitingReplies[];
+  /**
+   * The replies waiting for their channel, by channel, in every process and those behind the one tried for each
+   * customer (`waitingFromStore`), for the dashboard's banner.
+   */
+  waitingReplies?: () => Promise<WaitingReplies[]> | WaitingReplies[];
 }
 
 /** A channel's state (`Channel.status`), with its name. */

@@ -95,10 +95,11 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
     const down = (options.channels?.() ?? []).filter(isDown);
     return down.length > 0 ? down : undefined;
   }, { everyMs: CHANNELS_WATCH_MS });
-  const waiting = new Watch(() => {
-    const replies = options.waitingReplies?.() ?? [];
+  // Read from the store (every process's, and those waiting behind the one tried for each customer): as often as its state.
+  const waiting = new Watch(async () => {
+    const replies = (await options.waitingReplies?.()) ?? [];
     return replies.length > 0 ? replies : undefined;
-  }, { everyMs: CHANNELS_WATCH_MS });
+  });
   mountEvents(router, options, { outages, channelsDown, waiting }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
   router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
   // A page refused because the store is out of reach: the dashboards' banner says why now, not at the next look.
