@@ -234,6 +234,7 @@ export class ReportBuilder {
   readonly #from: number | undefined;
   readonly #to: number | undefined;
   readonly #now: Date;
+  readonly #timeZone: string;
   /** When the period ends, or now, when that is earlier: the moment `stillOpen` counts at. */
   readonly #end: number;
   readonly #days: string[];
@@ -262,6 +263,7 @@ export class ReportBuilder {
     this.#from = from?.getTime();
     this.#to = to?.getTime();
     this.#now = now;
+    this.#timeZone = timeZone;
     this.#end = Math.min(this.#to ?? Infinity, now.getTime());
     this.#days = seriesDays({ ...(from ? { from } : {}), ...(to ? { to } : {}), now, timeZone });
     this.#dayStarts = [...this.#days, addDays(this.#days.at(-1) ?? dayIn(now.getTime(), timeZone), 1)].map((day) => midnightIn(day, timeZone));
@@ -287,7 +289,8 @@ export class ReportBuilder {
       toAssignment: secondsSince(opened, conversation.assignedAt),
       toFirstResponse: secondsSince(opened, conversation.firstResponseAt),
       toResolution: closerOf(conversation) === 'person' ? secondsSince(opened, conversation.closedAt) : undefined,
-      openAtEnd: opened < this.#end && (conversation.status === 'open' || Date.parse(conversation.closedAt ?? '') >= this.#end),
+      // Closed at the very moment the period ends (now, say) is not open at its end.
+      openAtEnd: opened <= this.#end && (conversation.status === 'open' || Date.parse(conversation.closedAt ?? '') > this.#end),
     };
     const team = conversation.team;
     if (team !== undefined) this.#spellings.add(team);
@@ -324,6 +327,14 @@ export class ReportBuilder {
         addByTeam(this.#dayTeams[day] as Map<string, Tally>, timed);
         (this.#daySpellings[day] as Set<string>).add(team);
       }
+      // The times that day's conversations were passed on, for the team each went on from, as the period's rows count them.
+      for (const handOver of conversation.handOvers ?? []) {
+        (this.#dayAll[day] as Tally).handOvers++;
+        if (handOver.team !== undefined) {
+          this.#spellings.add(handOver.team);
+          tallyOf(this.#dayTeams[day] as Map<string, Tally>, handOver.team.toLowerCase()).handOvers++;
+        }
+      }
       if (conversation.intent !== undefined) {
         const intents = this.#dayIntents[day] as Map<string, number>;
         intents.set(conversation.intent, (intents.get(conversation.intent) ?? 0) + 1);
@@ -342,8 +353,7 @@ export class ReportBuilder {
         longestWaitSeconds: first === undefined ? 0 : secondsBetween(first.queuedAt ?? first.openedAt, this.#now.toISOString()) ?? 0,
       };
     }
-    const agentNames = new Map(this.#agents.map((agent) => [agent.id, agent.name]));
-    for (const id of this.#otherAgents) agentNames.set(id, id);
+    const agentNames = this.#agentNames();
     const figuresOf = (tally: Tally | undefined): Figures => (tally ?? new Tally()).figures();
     return {
       from: this.#from === undefined ? null : new Date(this.#from).toISOString(),
@@ -391,15 +401,36 @@ export class ReportBuilder {
     const teamNames = this.#teamNames();
     const words = CSV_WORDS[language];
     const rows = [words.header];
+    const row = (day: string, team: string, agent: string, tally: Tally | undefined) => {
+      const f = (tally ?? new Tally()).figures();
+      const median = (durations: Durations) => (durations.median === null ? '' : String(durations.median));
+      rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), median(f.firstResponse), median(f.resolution), String(f.resolved), String(f.closedByBot), String(f.autoClosed), String(f.stillOpen), String(f.handOvers), agent]);
+    };
     this.#days.forEach((day, i) => {
-      const row = (team: string, tally: Tally | undefined) => {
-        const f = (tally ?? new Tally()).figures();
-        rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), f.firstResponse.median === null ? '' : String(f.firstResponse.median), f.resolution.median === null ? '' : String(f.resolution.median), String(f.resolved), String(f.closedByBot), String(f.autoClosed)]);
-      };
-      row(words.all, this.#dayAll[i]);
-      for (const team of teamNames) row(team, this.#dayTeams[i]?.get(team.toLowerCase()));
+      row(day, words.all, '', this.#dayAll[i]);
+      for (const team of teamNames) row(day, team, '', this.#dayTeams[i]?.get(team.toLowerCase()));
     });
+    // The whole period, as the page's figures and its tables per team and per agent give it.
+    const period = this.#periodName();
+    row(period, words.all, '', this.#total);
+    for (const team of teamNames) row(period, team, '', this.#byTeam.get(team.toLowerCase()));
+    for (const [id, name] of this.#agentNames()) row(period, '', name, this.#byAgent.get(id));
     return (language === 'ar' ? '\uFEFF' : '') + rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  }
+
+  /** The period as the CSV's rows of the whole of it name it: its first and last days (`2026-11-01/2026-11-30`), `..` for an open bound. */
+  #periodName(): string {
+    const timeZone = this.#timeZone;
+    const first = this.#from === undefined ? '..' : dayIn(this.#from, timeZone);
+    const last = this.#to === undefined ? '..' : dayIn(this.#to - 1, timeZone);
+    return `${first}/${last}`;
+  }
+
+  /** The agents of team.yaml by id with their names, then those only conversations name, by their ids. */
+  #agentNames(): Map<string, string> {
+    const names = new Map(this.#agents.map((agent) => [agent.id, agent.name]));
+    for (const id of this.#otherAgents) names.set(id, id);
+    return names;
   }
 
   /** The configured teams, then the others conversations name, each spelling once. */
@@ -563,10 +594,12 @@ export function buildSeries(input: Omit<ReportInput, 'agents'>): Series {
 }
 
 /**
- * The period's figures as CSV, one row per day for all teams and one per day and team:
- * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed`.
+ * The period's figures as CSV, one row per day for all teams and one per day and team (of the conversations opened
+ * that day), then the whole period's (its days as `2026-11-01/2026-11-30`) for all teams, per team and per agent, as
+ * the dashboard shows them:
+ * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent`.
  *
- *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600,2,1,0\r\n…'
+ *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600,2,1,0,1,0,\r\n…'
  */
 export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
   return ReportBuilder.over({ ...input, agents: [] }).csv();
@@ -575,17 +608,20 @@ export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
 /** The CSV's header row and the name of its all-teams rows, by language: the dashboard's words for the figures. */
 const CSV_WORDS: Record<DeskLanguage, { header: string[]; all: string }> = {
   en: {
-    header: ['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed'],
+    header: ['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'agent'],
     all: 'all',
   },
   ar: {
-    header: ['اليوم', 'الفريق', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'أول رد (الوسيط، بالثواني)', 'مدة الحل (الوسيط، بالثواني)', 'أغلقها موظف أو مشرف', 'أغلقها البوت', 'أُغلقت لعدم النشاط'],
+    header: ['اليوم', 'الفريق', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'أول رد (الوسيط، بالثواني)', 'مدة الحل (الوسيط، بالثواني)', 'أغلقها موظف أو مشرف', 'أغلقها البوت', 'أُغلقت لعدم النشاط', 'ما زالت مفتوحة', 'حُوّلت', 'الموظف'],
     all: 'كل الفرق',
   },
 };
 
-/** A CSV cell, quoted when it must be; a leading `=`, `+`, `-` or `@` is defused so a spreadsheet never runs it. */
+/**
+ * A CSV cell, quoted when it must be; a leading `=`, `+`, `-`, `@`, tab or carriage return is defused so a spreadsheet
+ * never runs it, unless the whole cell is a number: `-2+3+cmd|' /C calc'!A0` (a name) starts with a number too.
+ */
 function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

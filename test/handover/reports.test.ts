@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, buildSeries, midnightIn, reportCsv } from '../../src/handover/reports.ts';
+import { buildReport, buildSeries, midnightIn, ReportBuilder, reportCsv } from '../../src/handover/reports.ts';
 import type { Team } from '../../src/handover/team.ts';
 import { agent, conversation, queued } from './helpers.ts';
 
@@ -192,8 +192,8 @@ describe('resolution, over the conversations a person closed', () => {
     const period = { conversations: closes, teams, from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('14:00')) };
     expect(buildSeries(period).resolutionSeconds).toEqual([900]);
     const [header, all] = reportCsv(period).split('\r\n');
-    expect(header).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
-    expect(all).toBe('2025-03-03,all,4,4,3,,900,2,1,1');
+    expect(header).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
+    expect(all).toBe('2025-03-03,all,4,4,3,,900,2,1,1,0,0,');
   });
 });
 
@@ -257,7 +257,30 @@ describe('series by day and CSV', () => {
 
   it('keeps a team name that a spreadsheet would run as a formula as plain text', () => {
     const csv = reportCsv({ conversations: [conversation(1, { team: '=HYPERLINK("http://x")', openedAt: at('09:00') })], teams: [], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
-    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,,0,0,0`);
+    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,,0,0,0,1,0,`);
+  });
+
+  it('gives the period\'s rows per team and per agent, still open and passed on included, each name one cell as a spreadsheet reads it, none run as a formula', () => {
+    // Names an admin may give: Arabic, with a comma and quotes, and ones a spreadsheet would take for a formula (a DDE
+    // call that starts like a number included).
+    const names = ['ليلى', 'Smith, "Jo"', '-2+3+cmd|\' /C calc\'!A0', '@SUM(A1)', '+1 555', '\t=1+1'];
+    const people = names.map((name, i) => agent(`a${i}`, ['Billing'], { name }));
+    const passedOn = { handOvers: [{ agent: 'a1', team: 'Billing', at: at('09:05') }] };
+    const held = people.map((person, i) => conversation(i + 1, { team: i === 0 ? 'Support' : 'Billing', agentId: person.id, stage: 'assigned', assignedAt: at('09:01'), openedAt: at('09:00'), ...(i === 0 ? passedOn : {}) }));
+    const builder = ReportBuilder.over({ conversations: held, agents: people, teams: [...teams, { name: '=Sales, "East"', strategy: 'round_robin' }], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
+    const rows = parseCsv(builder.csv());
+    expect(rows[0]).toEqual(['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'agent']);
+    // The day's, then the period's: all teams, each team, each agent, as the page's tables.
+    expect(rows.slice(1, 6).map((row) => [row[0], row[1], row[2], row[10], row[11]])).toEqual([
+      ['2025-03-03', 'all', '6', '6', '1'], ['2025-03-03', 'Billing', '5', '5', '1'], ['2025-03-03', 'Support', '1', '1', '0'], ['2025-03-03', 'Sales', '0', '0', '0'], ['2025-03-03', `'=Sales, "East"`, '0', '0', '0'],
+    ]);
+    const period = rows.filter((row) => row[0] === '2025-03-03/2025-03-03');
+    expect(period.slice(0, 3).map((row) => [row[1], row[2], row[10], row[11], row[12]])).toEqual([['all', '6', '6', '1', ''], ['Billing', '5', '5', '1', ''], ['Support', '1', '1', '0', '']]);
+    expect(period.slice(5).map((row) => [row[1], row[12], row[2], row[10], row[11]])).toEqual([
+      ['', 'ليلى', '1', '1', '0'], ['', 'Smith, "Jo"', '1', '1', '1'], ['', `'-2+3+cmd|' /C calc'!A0`, '1', '1', '0'], ['', "'@SUM(A1)", '1', '1', '0'], ['', "'+1 555", '1', '1', '0'], ['', "'\t=1+1", '1', '1', '0'],
+    ]);
+    // Every row as long as the header: no name split into two cells.
+    expect(new Set(rows.slice(0, -1).map((row) => row.length))).toEqual(new Set([13]));
   });
 });
 
@@ -310,3 +333,22 @@ describe('medians and p90s over many conversations', () => {
     }
   });
 });
+
+/** The cells of a CSV as a spreadsheet reads them (RFC 4180: quoted cells, doubled quotes, CRLF rows). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [[]];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') rows.at(-1)!.push(cell), (cell = '');
+    else if (char === '\r' && text[i + 1] === '\n') rows.at(-1)!.push(cell), (cell = ''), rows.push([]), i++;
+    else cell += char;
+  }
+  return rows;
+}

@@ -290,15 +290,23 @@ describe('reports over the admin API', () => {
       expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(csv.headers.get('content-disposition')).toContain('attachment');
       expect(csv.body.split('\r\n')).toEqual([
-        'day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed',
-        '2026-11-24,all,1,1,1,90,600,1,0,0',
-        '2026-11-24,Billing,1,1,1,90,600,1,0,0',
-        '2026-11-24,Support,0,0,0,,,0,0,0',
-        '2026-11-24,Sales,0,0,0,,,0,0,0',
-        '2026-11-25,all,1,0,0,,,0,0,0',
-        '2026-11-25,Billing,0,0,0,,,0,0,0',
-        '2026-11-25,Support,0,0,0,,,0,0,0',
-        '2026-11-25,Sales,0,0,0,,,0,0,0',
+        'day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent',
+        '2026-11-24,all,1,1,1,90,600,1,0,0,0,0,',
+        '2026-11-24,Billing,1,1,1,90,600,1,0,0,0,0,',
+        '2026-11-24,Support,0,0,0,,,0,0,0,0,0,',
+        '2026-11-24,Sales,0,0,0,,,0,0,0,0,0,',
+        '2026-11-25,all,1,0,0,,,0,0,0,1,0,',
+        '2026-11-25,Billing,0,0,0,,,0,0,0,0,0,',
+        '2026-11-25,Support,0,0,0,,,0,0,0,0,0,',
+        '2026-11-25,Sales,0,0,0,,,0,0,0,0,0,',
+        // The whole period, as the page's figures and its tables per team and per agent.
+        '2026-11-24/2026-11-25,all,2,1,1,90,600,1,0,0,1,0,',
+        '2026-11-24/2026-11-25,Billing,1,1,1,90,600,1,0,0,0,0,',
+        '2026-11-24/2026-11-25,Support,0,0,0,,,0,0,0,0,0,',
+        '2026-11-24/2026-11-25,Sales,0,0,0,,,0,0,0,0,0,',
+        '2026-11-24/2026-11-25,,1,1,1,90,600,1,0,0,0,0,Omar',
+        '2026-11-24/2026-11-25,,0,0,0,,,0,0,0,0,0,Sara',
+        '2026-11-24/2026-11-25,,0,0,0,,,0,0,0,0,0,Lina',
         '',
       ]);
     } finally {

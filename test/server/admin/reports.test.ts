@@ -49,8 +49,8 @@ describe('resolution time in the reports', () => {
       expect(report.series.resolutionSeconds).toEqual([480, null]);
 
       const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
-      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
-      expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1');
+      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
+      expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1,1,0,');
     } finally {
       await app.stop();
     }
@@ -158,6 +158,19 @@ describe('a conversation passed from one agent to another in the reports', () =>
       expect(teams.Support).toMatchObject({ opened: 1, resolved: 1, handOvers: 0, firstResponse: { count: 0 }, resolution: { count: 1, median: 1200 } });
       expect(agents.lina).toMatchObject({ handOvers: 1, firstResponse: { count: 1, median: 120 } });
       expect(agents.sara).toMatchObject({ handOvers: 0, resolved: 1 });
+      // The CSV gives what the page's tables do, per team and per agent: who passed it on, and what is still open.
+      const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
+      expect(csv.filter((row) => row.startsWith('2026-11-24/2026-11-24,'))).toEqual([
+        '2026-11-24/2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,',
+        '2026-11-24/2026-11-24,Billing,0,0,0,120,,0,0,0,0,1,',
+        '2026-11-24/2026-11-24,Support,1,1,1,,1200,1,0,0,0,0,',
+        '2026-11-24/2026-11-24,Sales,0,0,0,,,0,0,0,0,0,',
+        '2026-11-24/2026-11-24,,0,0,0,,,0,0,0,0,0,Omar',
+        '2026-11-24/2026-11-24,,1,1,1,,1200,1,0,0,0,0,Sara',
+        '2026-11-24/2026-11-24,,0,0,0,120,,0,0,0,0,1,Lina',
+      ]);
+      // And the day's row, how many were passed on that day.
+      expect(csv[1]).toBe('2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,');
     } finally {
       await app.stop();
     }
@@ -185,7 +198,7 @@ describe('the reports of an admin whose day is not UTC\'s', () => {
       expect(inRiyadh).toMatchObject({ from: '2026-11-30T21:00:00.000Z', to: '2026-12-01T21:00:00.000Z', total: { opened: 2 } });
       expect(inRiyadh.series.days).toEqual(['2026-12-01']);
       expect(inRiyadh.series.conversationsByTeam.Billing).toEqual([2]);
-      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0');
+      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0,2,0,');
       // It is the 2nd in Riyadh already: today's bar is the 2nd's, with Sam and Zaid.
       expect((await admin.get<Answer>('/reports?tz=Asia/Riyadh')).body.series.conversationsByTeam.Billing?.slice(-2)).toEqual([2, 2]);
       // Scripts that name no zone keep UTC's days.
@@ -216,12 +229,12 @@ describe('the reports as an Arabic admin reads them', () => {
       // The byte order mark: without it, Excel reads the UTF-8 of Arabic as Latin-1 mojibake.
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(bytes.subarray(3).toString('utf8').split('\r\n').slice(0, 3)).toEqual([
-        'اليوم,الفريق,فُتحت,أُغلقت,أُسندت إلى موظف,أول رد (الوسيط، بالثواني),مدة الحل (الوسيط، بالثواني),أغلقها موظف أو مشرف,أغلقها البوت,أُغلقت لعدم النشاط',
-        '2026-11-24,كل الفرق,1,0,0,,,0,0,0',
-        '2026-11-24,Billing,1,0,0,,,0,0,0',
+        'اليوم,الفريق,فُتحت,أُغلقت,أُسندت إلى موظف,أول رد (الوسيط، بالثواني),مدة الحل (الوسيط، بالثواني),أغلقها موظف أو مشرف,أغلقها البوت,أُغلقت لعدم النشاط,ما زالت مفتوحة,حُوّلت,الموظف',
+        '2026-11-24,كل الفرق,1,0,0,,,0,0,0,1,0,',
+        '2026-11-24,Billing,1,0,0,,,0,0,0,1,0,',
       ]);
       // Scripts that ask for no language get the columns they know.
-      expect((await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n')[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed');
+      expect((await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n')[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
       expect((await admin.get<{ error: string }>('/reports.csv?lang=fr')).status).toBe(400);
     } finally {
       await app.stop();
