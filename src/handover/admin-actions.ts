@@ -7,7 +7,7 @@ import { actionResult, type ActionResult, type HandBack } from './actions.ts';
 import { agentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser } from './closing.ts';
-import { recordHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, type Line } from './lines.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
@@ -91,7 +91,8 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       }
       // Its queue would be seen by nobody.
       if (ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', ctx.directory.titled(team.name), id, 'notMoved'), id);
-      if (holder) recordHandOver(conversation, stamp(ctx));
+      if (holder) recordHandOver(conversation, stamp(ctx), by);
+      else if (conversation.stage === 'queued') recordQueuedHandOver(conversation, stamp(ctx), by);
       delete conversation.agentId;
       conversation.passedOn = { by: admin.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
       // Taken over in the business's own app before: waiting in the queue, the customer hears their place as others do.
@@ -123,7 +124,9 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
   // From the queue, it is still where the last one to pass it on put it.
   if (holder) conversation.passedOn = { by: admin.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };
   if (holder || conversation.stage !== 'bot') {
-    if (holder) recordHandOver(conversation, stamp(ctx));
+    // From the queue too: the admin chose who takes it, not the team's strategy.
+    if (holder) recordHandOver(conversation, stamp(ctx), adminActorId(admin));
+    else if (conversation.stage === 'queued') recordQueuedHandOver(conversation, stamp(ctx), adminActorId(admin));
     delete conversation.agentId;
     tx.putConversation(conversation);
     fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: adminActorId(admin), to: agent.name } });

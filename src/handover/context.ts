@@ -97,11 +97,24 @@ export function recordFirstResponse(conversation: Conversation, by: string, at: 
 
 /**
  * Records that the conversation is being passed on from the agent holding it (see `Conversation.handOvers`), before
- * they let go of it; nothing when no agent holds it.
+ * they let go of it; nothing when no agent holds it. `by`: who passed it on, when not that agent (`admin:<name>`).
  *
  *     recordHandOver(conversation, stamp(ctx)); // then delete conversation.agentId
  */
-export function recordHandOver(conversation: Conversation, at: string): void {
+export function recordHandOver(conversation: Conversation, at: string, by?: string): void {
   if (conversation.agentId === undefined) return;
-  (conversation.handOvers ??= []).push({ agent: conversation.agentId, ...(conversation.team !== undefined ? { team: conversation.team } : {}), at });
+  (conversation.handOvers ??= []).push({ agent: conversation.agentId, ...teamOf(conversation), at, ...(by !== undefined ? { by } : {}) });
 }
+
+/**
+ * Records that a conversation no agent holds, waiting in its team's queue (or for an agent by name), is moved on `by`
+ * someone: an admin who gives it to an agent or another team (`admin:<name>`), or the bot when no agent in team.yaml
+ * could take it where it waits (`auto`, see `rehome`). A hand-over of its team's, nobody's of the agents.
+ *
+ *     recordQueuedHandOver(conversation, stamp(ctx), 'admin:Nadia');
+ */
+export function recordQueuedHandOver(conversation: Conversation, at: string, by: string): void {
+  (conversation.handOvers ??= []).push({ ...teamOf(conversation), at, by });
+}
+
+const teamOf = ({ team }: Conversation): { team?: string } => (team !== undefined ? { team } : {});

@@ -20,7 +20,9 @@
 // median and p90 interpolate between the two nearest values (numpy's default); null when count is 0.
 // - handOvers: how many times they were passed on from an agent (`Conversation.handOvers`: a transfer by the agent or
 //   an admin, an automatic pass from an away agent or to a colleague of one who left the customer unanswered, the
-//   agent gone from team.yaml); per team and agent, the times they passed one on (the team it was with then).
+//   agent gone from team.yaml) or from a queue (an admin gave it to an agent or another team; nobody in team.yaml could
+//   take it there, `rehome`); per team and agent, the times they passed one on (the team it was with then; a queue's
+//   is no agent's); handOversByAdmin, those of them an admin made.
 // The same figures per team (`conversation.team`: the team it is with now, or was with at its close; but its first
 // response to the team it was with when that was given, `firstResponseTeam`) and per agent (`creditedAgent`: the agent holding it now, else
 // the one who held it last, though they handed it back to the bot or passed it to a queue), each conversation to
@@ -29,7 +31,7 @@
 // queue: the conversations waiting now, whatever their period: per team, how many and how long the
 // longest has waited (`now − queuedAt`), in seconds.
 import quickselect from 'quickselect';
-import type { Conversation } from '../store/types.ts';
+import type { Conversation, HandOver } from '../store/types.ts';
 import { queueOf } from './assignment/queue.ts';
 import type { DeskLanguage } from './lines.ts';
 import { sameTeam, type Agent, type Team } from './team.ts';
@@ -53,8 +55,10 @@ export interface Figures {
   autoClosed: number;
   assigned: number;
   stillOpen: number;
-  /** Times passed on from an agent: of all, or (per team and agent) from that team or agent. */
+  /** Times passed on from an agent or a queue: of all, or (per team and agent) from that team or agent. */
   handOvers: number;
+  /** Of `handOvers`, those an admin made from the dashboard. */
+  handOversByAdmin: number;
   timeToAssignment: Durations;
   firstResponse: Durations;
   resolution: Durations;
@@ -115,6 +119,7 @@ class Tally {
   assigned = 0;
   stillOpen = 0;
   handOvers = 0;
+  handOversByAdmin = 0;
   readonly toAssignment: number[] = [];
   readonly toFirstResponse: number[] = [];
   readonly toResolution: number[] = [];
@@ -135,6 +140,11 @@ class Tally {
     if (toResolution !== undefined) this.toResolution.push(toResolution);
   }
 
+  addHandOver({ by }: HandOver): void {
+    this.handOvers++;
+    if (by?.startsWith('admin:')) this.handOversByAdmin++;
+  }
+
   /** The first response of a conversation counted for another agent or team than this one (see `responder`). */
   addFirstResponse(seconds: number): void {
     this.toFirstResponse.push(seconds);
@@ -150,6 +160,7 @@ class Tally {
       assigned: this.assigned,
       stillOpen: this.stillOpen,
       handOvers: this.handOvers,
+      handOversByAdmin: this.handOversByAdmin,
       timeToAssignment: summarise(this.toAssignment),
       firstResponse: summarise(this.toFirstResponse),
       resolution: summarise(this.toResolution),
@@ -302,12 +313,14 @@ export class ReportBuilder {
       this.#total.add(timed);
       addByTeam(this.#byTeam, timed);
       for (const handOver of conversation.handOvers ?? []) {
-        this.#total.handOvers++;
-        tallyOf(this.#byAgent, handOver.agent).handOvers++;
-        if (!this.#known.has(handOver.agent)) this.#otherAgents.add(handOver.agent);
+        this.#total.addHandOver(handOver);
+        if (handOver.agent !== undefined) {
+          tallyOf(this.#byAgent, handOver.agent).addHandOver(handOver);
+          if (!this.#known.has(handOver.agent)) this.#otherAgents.add(handOver.agent);
+        }
         if (handOver.team !== undefined) {
           this.#spellings.add(handOver.team);
-          tallyOf(this.#byTeam, handOver.team.toLowerCase()).handOvers++;
+          tallyOf(this.#byTeam, handOver.team.toLowerCase()).addHandOver(handOver);
         }
       }
       if (conversation.firstResponseTeam !== undefined && timed.toFirstResponse !== undefined) this.#spellings.add(conversation.firstResponseTeam);
@@ -329,10 +342,10 @@ export class ReportBuilder {
       }
       // The times that day's conversations were passed on, for the team each went on from, as the period's rows count them.
       for (const handOver of conversation.handOvers ?? []) {
-        (this.#dayAll[day] as Tally).handOvers++;
+        (this.#dayAll[day] as Tally).addHandOver(handOver);
         if (handOver.team !== undefined) {
           this.#spellings.add(handOver.team);
-          tallyOf(this.#dayTeams[day] as Map<string, Tally>, handOver.team.toLowerCase()).handOvers++;
+          tallyOf(this.#dayTeams[day] as Map<string, Tally>, handOver.team.toLowerCase()).addHandOver(handOver);
         }
       }
       if (conversation.intent !== undefined) {
@@ -404,7 +417,7 @@ export class ReportBuilder {
     const row = (day: string, team: string, agent: string, tally: Tally | undefined) => {
       const f = (tally ?? new Tally()).figures();
       const median = (durations: Durations) => (durations.median === null ? '' : String(durations.median));
-      rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), median(f.firstResponse), median(f.resolution), String(f.resolved), String(f.closedByBot), String(f.autoClosed), String(f.stillOpen), String(f.handOvers), agent]);
+      rows.push([day, team, String(f.opened), String(f.closed), String(f.assigned), median(f.firstResponse), median(f.resolution), String(f.resolved), String(f.closedByBot), String(f.autoClosed), String(f.stillOpen), String(f.handOvers), String(f.handOversByAdmin), agent]);
     };
     this.#days.forEach((day, i) => {
       row(day, words.all, '', this.#dayAll[i]);
@@ -597,9 +610,9 @@ export function buildSeries(input: Omit<ReportInput, 'agents'>): Series {
  * The period's figures as CSV, one row per day for all teams and one per day and team (of the conversations opened
  * that day), then the whole period's (its days as `2026-11-01/2026-11-30`) for all teams, per team and per agent, as
  * the dashboard shows them:
- * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent`.
+ * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent`.
  *
- *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600,2,1,0,1,0,\r\n…'
+ *     reportCsv({ conversations, teams, from, to, now }); // 'day,team,opened,…\r\n2026-11-01,all,4,3,3,42,600,2,1,0,1,0,0,\r\n…'
  */
 export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
   return ReportBuilder.over({ ...input, agents: [] }).csv();
@@ -608,11 +621,11 @@ export function reportCsv(input: Omit<ReportInput, 'agents'>): string {
 /** The CSV's header row and the name of its all-teams rows, by language: the dashboard's words for the figures. */
 const CSV_WORDS: Record<DeskLanguage, { header: string[]; all: string }> = {
   en: {
-    header: ['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'agent'],
+    header: ['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'passed_on_by_admin', 'agent'],
     all: 'all',
   },
   ar: {
-    header: ['اليوم', 'الفريق', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'أول رد (الوسيط، بالثواني)', 'مدة الحل (الوسيط، بالثواني)', 'أغلقها موظف أو مشرف', 'أغلقها البوت', 'أُغلقت لعدم النشاط', 'ما زالت مفتوحة', 'حُوّلت', 'الموظف'],
+    header: ['اليوم', 'الفريق', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'أول رد (الوسيط، بالثواني)', 'مدة الحل (الوسيط، بالثواني)', 'أغلقها موظف أو مشرف', 'أغلقها البوت', 'أُغلقت لعدم النشاط', 'ما زالت مفتوحة', 'حُوّلت', 'حوّلها مشرف', 'الموظف'],
     all: 'كل الفرق',
   },
 };

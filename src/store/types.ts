@@ -131,12 +131,15 @@ export interface FlowPosition {
 
 export type ConversationSource = 'contact' | 'agent' | 'workflow';
 
-/** A conversation passed on from an agent (see `Conversation.handOvers`). */
+/** A conversation passed on from an agent, or from a queue (see `Conversation.handOvers`). */
 export interface HandOver {
-  /** The agent it was taken from. */
-  agent: string;
+  /** The agent it was taken from; none when it waited in a queue. */
+  agent?: string;
+  /** The team it was with. */
   team?: string;
   at: string;
+  /** Who passed it on when not its agent: `admin:<name>` (from the dashboard), `auto` (nobody in team.yaml could take it where it waited). */
+  by?: string;
 }
 
 export interface Conversation {
@@ -178,7 +181,9 @@ export interface Conversation {
   firstResponseTeam?: string;
   /**
    * Each time it was passed on from an agent (a transfer by them or an admin, an automatic pass from an away agent or
-   * an unanswered customer, its agent gone from team.yaml): from whom and which team, and when. The reports count them.
+   * an unanswered customer, its agent gone from team.yaml), or from its queue (an admin gave it to an agent or another
+   * team; no agent in team.yaml could take it there): from whom and which team, when, and by whom when not its agent.
+   * The reports count them.
    */
   handOvers?: HandOver[];
   lastAgentMessageAt?: string;

@@ -420,7 +420,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     }
     const none = { count: 0, median: null, p90: null };
     const closed = conversations.filter((c) => c.status === 'closed').length;
-    const figures = { opened: conversations.length, closed, resolved: Math.max(0, closed - 2), closedByBot: Math.min(closed, 1), autoClosed: Math.min(Math.max(0, closed - 1), 1), assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, handOvers: 0, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
+    const figures = { opened: conversations.length, closed, resolved: Math.max(0, closed - 2), closedByBot: Math.min(closed, 1), autoClosed: Math.min(Math.max(0, closed - 1), 1), assigned: 0, stillOpen: conversations.filter((c) => c.status === 'open').length, handOvers: 0, handOversByAdmin: 0, timeToAssignment: none, firstResponse: { count: 1, median: 95, p90: 95 }, resolution: none };
     res.json({
       from: from.toISOString(), to: to.toISOString(), generatedAt: new Date().toISOString(), total: { ...figures, ...reportGiven.total },
       // Each team's and agent's figures: those given, over the same defaults as the total's.

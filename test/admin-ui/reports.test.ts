@@ -262,14 +262,15 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('gives each team\'s and agent\'s figures of the period in a table, how many each passed on included, in Arabic and English, on a phone each row a card that says what its figures are', async () => {
     fake.setReport({
-      teams: { Billing: { opened: 12, closed: 10, assigned: 9, stillOpen: 2, handOvers: 4, firstResponse: { count: 3, median: 95, p90: 120 } }, 'الدعم': { opened: 3, closed: 0, assigned: 0, stillOpen: 3 } },
+      teams: { Billing: { opened: 12, closed: 10, assigned: 9, stillOpen: 2, handOvers: 4, handOversByAdmin: 1, firstResponse: { count: 3, median: 95, p90: 120 } }, 'الدعم': { opened: 3, closed: 0, assigned: 0, stillOpen: 3 } },
       agents: { omar: { name: 'Omar', opened: 7, closed: 6, assigned: 7, stillOpen: 1, handOvers: 3, resolution: { count: 6, median: 1500, p90: 4000 } }, layla: { name: 'ليلى095', opened: 2, closed: 0, assigned: 2, stillOpen: 2, handOvers: 1, firstResponse: { count: 2, median: 4000, p90: 4000 } } },
     });
     const rows = (page: Page, kind: string) => page.locator(`.figures-table.${kind} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
     await withPage(browser, 'reports-tables', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await reports(page, fake);
       expect(await page.locator('.figures-table.teams th').allInnerTexts()).toEqual(['Team', 'Opened', 'Closed', 'Given to an agent', 'Still open', 'First response (median)', 'Resolution (median)', 'Passed on']);
-      expect(await rows(page, 'teams')).toEqual([['Billing', '12', '10', '9', '2', '1 min', '—', '4'], ['الدعم', '3', '0', '0', '3', '1 min', '—', '0']]);
+      // Of the 4 Billing passed on, the one an admin made is told apart.
+      expect(await rows(page, 'teams')).toEqual([['Billing', '12', '10', '9', '2', '1 min', '—', '4 (1 by an admin)'], ['الدعم', '3', '0', '0', '3', '1 min', '—', '0']]);
       expect(await rows(page, 'agents')).toEqual([['Omar', '7', '6', '7', '1', '1 min', '25 min', '3'], ['ليلى095', '2', '0', '2', '2', '1 h 6 min', '—', '1']]);
       await shot(page, 'reports-tables-en');
     });
@@ -280,6 +281,7 @@ describe.skipIf(!hasChromium)(title, () => {
         expect(await page.locator('.figures-table.agents h2').innerText()).toBe('حسب الموظف');
         expect(await page.locator('.figures-table.agents th').allTextContents()).toEqual(['الموظف', 'فُتحت', 'أُغلقت', 'أُسندت إلى موظف', 'ما زالت مفتوحة', 'أول رد (الوسيط)', 'مدة الحل (الوسيط)', 'حُوّلت']);
         expect((await rows(page, 'agents'))[1]).toEqual(['ليلى095', '2', '0', '2', '2', '1 س 6 د', '—', '1']);
+        expect((await rows(page, 'teams'))[0]?.at(-1)).toBe('4 (1 منها بيد مشرف)');
         // The table reads from the right: the name first, at the right edge.
         const [nameCell, opened] = await page.locator('.figures-table.agents tbody tr').first().locator('td').evaluateAll((tds) => tds.slice(0, 2).map((td) => td.getBoundingClientRect()));
         if (width > 700) expect(nameCell!.left).toBeGreaterThan(opened!.left);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/shared/log.ts';
 import { cleanupDirs, recordingLog } from '../helpers.ts';
 import { queueOf } from '../../src/handover/assignment/queue.ts';
+import { buildReport } from '../../src/handover/reports.ts';
 import { dataDirWithTeam, fakeChannel, harness, type FakeChannel, type Harness } from './harness.ts';
 
 afterEach(cleanupDirs);
@@ -505,6 +506,10 @@ describe('handover', () => {
     await reloadTeam(d);
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'queued', team: 'Billing' });
     expect(d.customers.textsTo('w1').at(-1)).toBe('Your conversation was passed to our Billing team. You are number 1 in line.');
+    // The reports count it passed on, from Support's queue, and nobody's doing: before, they had no trace of it.
+    const report = buildReport({ conversations: await d.h.store.conversations(), agents: [], teams: [{ name: 'Billing', strategy: 'least_open' }, { name: 'Support', strategy: 'round_robin' }], now: new Date() });
+    expect(report.total).toMatchObject({ handOvers: 1, handOversByAdmin: 0 });
+    expect(report.teams.Support).toMatchObject({ handOvers: 1 });
     await d.agent('9001', '/online');
     expect(await d.h.store.conversation(id)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
     await d.h.close();

@@ -94,19 +94,19 @@ describe('buildReport', () => {
 
   it('gives the figures per team, including a team with no agent work', () => {
     expect(report.teams.Billing).toEqual({
-      opened: 3, closed: 2, resolved: 2, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0,
+      opened: 3, closed: 2, resolved: 2, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0, handOversByAdmin: 0,
       timeToAssignment: { count: 2, median: 90, p90: 114 },
       firstResponse: { count: 2, median: 240, p90: 288 },
       resolution: { count: 2, median: 2700, p90: 3420 },
     });
     expect(report.teams.Support).toEqual({
-      opened: 3, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 3, handOvers: 0,
+      opened: 3, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 3, handOvers: 0, handOversByAdmin: 0,
       timeToAssignment: { count: 2, median: 450, p90: 570 },
       firstResponse: { count: 1, median: 360, p90: 360 },
       resolution: { count: 0, median: null, p90: null },
     });
     expect(report.teams.Sales).toEqual({
-      opened: 1, closed: 1, resolved: 0, closedByBot: 1, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0,
+      opened: 1, closed: 1, resolved: 0, closedByBot: 1, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0, handOversByAdmin: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
       resolution: { count: 0, median: null, p90: null },
@@ -116,7 +116,7 @@ describe('buildReport', () => {
   it('gives the figures per agent, by the agent holding the conversation', () => {
     expect(report.agents.omar).toEqual({
       name: 'Omar',
-      opened: 2, closed: 1, resolved: 1, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0,
+      opened: 2, closed: 1, resolved: 1, closedByBot: 0, autoClosed: 0, assigned: 2, stillOpen: 1, handOvers: 0, handOversByAdmin: 0,
       timeToAssignment: { count: 2, median: 180, p90: 276 },
       firstResponse: { count: 2, median: 270, p90: 342 },
       resolution: { count: 1, median: 1800, p90: 1800 },
@@ -137,7 +137,7 @@ describe('buildReport', () => {
     const quiet = buildReport({ conversations: [], agents, teams, now: new Date(at('11:00')) });
     expect(quiet.from).toBeNull();
     expect(quiet.teams.Sales).toEqual({
-      opened: 0, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0,
+      opened: 0, closed: 0, resolved: 0, closedByBot: 0, autoClosed: 0, assigned: 0, stillOpen: 0, handOvers: 0, handOversByAdmin: 0,
       timeToAssignment: { count: 0, median: null, p90: null },
       firstResponse: { count: 0, median: null, p90: null },
       resolution: { count: 0, median: null, p90: null },
@@ -192,8 +192,8 @@ describe('resolution, over the conversations a person closed', () => {
     const period = { conversations: closes, teams, from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('14:00')) };
     expect(buildSeries(period).resolutionSeconds).toEqual([900]);
     const [header, all] = reportCsv(period).split('\r\n');
-    expect(header).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
-    expect(all).toBe('2025-03-03,all,4,4,3,,900,2,1,1,0,0,');
+    expect(header).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent');
+    expect(all).toBe('2025-03-03,all,4,4,3,,900,2,1,1,0,0,0,');
   });
 });
 
@@ -257,7 +257,7 @@ describe('series by day and CSV', () => {
 
   it('keeps a team name that a spreadsheet would run as a formula as plain text', () => {
     const csv = reportCsv({ conversations: [conversation(1, { team: '=HYPERLINK("http://x")', openedAt: at('09:00') })], teams: [], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
-    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,,0,0,0,1,0,`);
+    expect(csv.split('\r\n')[2]).toBe(`2025-03-03,"'=HYPERLINK(""http://x"")",1,0,0,,,0,0,0,1,0,0,`);
   });
 
   it('gives the period\'s rows per team and per agent, still open and passed on included, each name one cell as a spreadsheet reads it, none run as a formula', () => {
@@ -269,18 +269,18 @@ describe('series by day and CSV', () => {
     const held = people.map((person, i) => conversation(i + 1, { team: i === 0 ? 'Support' : 'Billing', agentId: person.id, stage: 'assigned', assignedAt: at('09:01'), openedAt: at('09:00'), ...(i === 0 ? passedOn : {}) }));
     const builder = ReportBuilder.over({ conversations: held, agents: people, teams: [...teams, { name: '=Sales, "East"', strategy: 'round_robin' }], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
     const rows = parseCsv(builder.csv());
-    expect(rows[0]).toEqual(['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'agent']);
+    expect(rows[0]).toEqual(['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'passed_on_by_admin', 'agent']);
     // The day's, then the period's: all teams, each team, each agent, as the page's tables.
     expect(rows.slice(1, 6).map((row) => [row[0], row[1], row[2], row[10], row[11]])).toEqual([
       ['2025-03-03', 'all', '6', '6', '1'], ['2025-03-03', 'Billing', '5', '5', '1'], ['2025-03-03', 'Support', '1', '1', '0'], ['2025-03-03', 'Sales', '0', '0', '0'], ['2025-03-03', `'=Sales, "East"`, '0', '0', '0'],
     ]);
     const period = rows.filter((row) => row[0] === '2025-03-03/2025-03-03');
-    expect(period.slice(0, 3).map((row) => [row[1], row[2], row[10], row[11], row[12]])).toEqual([['all', '6', '6', '1', ''], ['Billing', '5', '5', '1', ''], ['Support', '1', '1', '0', '']]);
-    expect(period.slice(5).map((row) => [row[1], row[12], row[2], row[10], row[11]])).toEqual([
+    expect(period.slice(0, 3).map((row) => [row[1], row[2], row[10], row[11], row[13]])).toEqual([['all', '6', '6', '1', ''], ['Billing', '5', '5', '1', ''], ['Support', '1', '1', '0', '']]);
+    expect(period.slice(5).map((row) => [row[1], row[13], row[2], row[10], row[11]])).toEqual([
       ['', 'ليلى', '1', '1', '0'], ['', 'Smith, "Jo"', '1', '1', '1'], ['', `'-2+3+cmd|' /C calc'!A0`, '1', '1', '0'], ['', "'@SUM(A1)", '1', '1', '0'], ['', "'+1 555", '1', '1', '0'], ['', "'\t=1+1", '1', '1', '0'],
     ]);
     // Every row as long as the header: no name split into two cells.
-    expect(new Set(rows.slice(0, -1).map((row) => row.length))).toEqual(new Set([13]));
+    expect(new Set(rows.slice(0, -1).map((row) => row.length))).toEqual(new Set([14]));
   });
 });
 

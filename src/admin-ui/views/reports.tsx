@@ -129,6 +129,12 @@ function Figure({ label, value, note }: { label: string; value: string | number;
   return <div class="figure"><div class="value">{value}</div><div class="label">{label}</div>{note ? <div class="note">{note}</div> : null}</div>;
 }
 
+/** How many times they were passed on, and how many of those an admin made: "4 (1 by an admin)". */
+function passedOn(figures: Figures): string {
+  const byAdmin = figures.handOversByAdmin;
+  return byAdmin > 0 ? `${figures.handOvers} (${t('passedOnByAdmin', { n: byAdmin })})` : String(figures.handOvers);
+}
+
 function median(durations: Durations): string {
   return durations.median === null ? t('none') : duration(durations.median);
 }
@@ -142,7 +148,7 @@ function FiguresTable({ kind, title, rows, note }: { kind: 'teams' | 'agents'; t
   if (rows.length === 0) return null;
   const columns: [StringKey, (figures: Figures) => string | number][] = [
     ['opened', (f) => f.opened], ['closedCount', (f) => f.closed], ['assignedCount', (f) => f.assigned], ['stillOpen', (f) => f.stillOpen],
-    ['firstResponse', (f) => median(f.firstResponse)], ['resolution', (f) => median(f.resolution)], ['handOvers', (f) => f.handOvers],
+    ['firstResponse', (f) => median(f.firstResponse)], ['resolution', (f) => median(f.resolution)], ['handOvers', passedOn],
   ];
   const name = kind === 'teams' ? t('team') : t('agent');
   return (

@@ -6,7 +6,7 @@ import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { cardOf } from '../card-of.ts';
-import { recordHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
+import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { isolate } from '../../shared/text.ts';
 import { findAgent } from '../lookups.ts';
@@ -208,6 +208,8 @@ export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const own = conversation.team !== undefined && ctx.directory.agentsOfTeam(conversation.team).length > 0 ? conversation.team : undefined;
   const team = own ?? servedTeam(ctx)?.name;
   if (team === undefined) return;
+  // Its customer moved on: a hand-over, nobody's at the business.
+  recordQueuedHandOver(conversation, stamp(ctx), 'auto');
   delete conversation.agentId;
   if (team !== conversation.team) {
     ctx.log.warn({ conversation: conversation.id, team: conversation.team, instead: team }, 'no agent in team.yaml can take this queued conversation any more; it goes to the first team with agents');

@@ -49,8 +49,8 @@ describe('resolution time in the reports', () => {
       expect(report.series.resolutionSeconds).toEqual([480, null]);
 
       const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
-      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
-      expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1,1,0,');
+      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent');
+      expect(csv[1]).toBe('2026-11-24,all,3,3,2,60,480,1,1,1,1,0,0,');
     } finally {
       await app.stop();
     }
@@ -161,16 +161,62 @@ describe('a conversation passed from one agent to another in the reports', () =>
       // The CSV gives what the page's tables do, per team and per agent: who passed it on, and what is still open.
       const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
       expect(csv.filter((row) => row.startsWith('2026-11-24/2026-11-24,'))).toEqual([
-        '2026-11-24/2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,',
-        '2026-11-24/2026-11-24,Billing,0,0,0,120,,0,0,0,0,1,',
-        '2026-11-24/2026-11-24,Support,1,1,1,,1200,1,0,0,0,0,',
-        '2026-11-24/2026-11-24,Sales,0,0,0,,,0,0,0,0,0,',
-        '2026-11-24/2026-11-24,,0,0,0,,,0,0,0,0,0,Omar',
-        '2026-11-24/2026-11-24,,1,1,1,,1200,1,0,0,0,0,Sara',
-        '2026-11-24/2026-11-24,,0,0,0,120,,0,0,0,0,1,Lina',
+        '2026-11-24/2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,0,',
+        '2026-11-24/2026-11-24,Billing,0,0,0,120,,0,0,0,0,1,0,',
+        '2026-11-24/2026-11-24,Support,1,1,1,,1200,1,0,0,0,0,0,',
+        '2026-11-24/2026-11-24,Sales,0,0,0,,,0,0,0,0,0,0,',
+        '2026-11-24/2026-11-24,,0,0,0,,,0,0,0,0,0,0,Omar',
+        '2026-11-24/2026-11-24,,1,1,1,,1200,1,0,0,0,0,0,Sara',
+        '2026-11-24/2026-11-24,,0,0,0,120,,0,0,0,0,1,0,Lina',
       ]);
       // And the day's row, how many were passed on that day.
-      expect(csv[1]).toBe('2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,');
+      expect(csv[1]).toBe('2026-11-24,all,1,1,1,120,1200,1,0,0,0,1,0,');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('hand-overs an admin made in the reports', () => {
+  it('counts an admin giving a queued customer to an agent, and moving one from its agent to another team, and says both were the admin\'s', async () => {
+    let current = Date.parse('2026-11-24T09:00:00Z');
+    const at = (minutes: number) => (current = Date.parse('2026-11-24T09:00:00Z') + minutes * 60_000);
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    const charged = async (name: string) => {
+      const customer = visitor(app.url, name.toLowerCase(), name);
+      for (const text of ['hello', `${name.toLowerCase()}@example.com`, 'I was charged twice']) await customer.say(text);
+    };
+    try {
+      // Nobody of Billing online: Layla waits in its queue, and the admin gives her to Sara (Support).
+      const sara = visitor(app.url, 'agent-sara');
+      await sara.say('/online');
+      at(0);
+      await charged('Layla');
+      const layla = (await app.store.conversations()).at(-1)!;
+      expect(layla).toMatchObject({ stage: 'queued', team: 'Billing' });
+      at(5);
+      expect((await admin.post(`/conversations/${layla.id}/assign`, { agentId: 'sara' })).status).toBe(200);
+      // Lina takes Tom; the admin moves him to Support.
+      const lina = visitor(app.url, 'agent-lina');
+      await lina.say('/online');
+      at(10);
+      await charged('Tom');
+      const tom = (await app.store.conversations()).at(-1)!;
+      expect(tom).toMatchObject({ stage: 'assigned', agentId: 'lina' });
+      at(12);
+      expect((await admin.post(`/conversations/${tom.id}/transfer`, { team: 'Support' })).status).toBe(200);
+
+      const { total, teams, agents } = (await admin.get<Report>('/reports?from=2026-11-24&to=2026-11-25')).body;
+      expect(total).toMatchObject({ handOvers: 2, handOversByAdmin: 2 });
+      expect(teams.Billing).toMatchObject({ handOvers: 2, handOversByAdmin: 2 });
+      expect(agents.lina).toMatchObject({ handOvers: 1, handOversByAdmin: 1 });
+      // Layla was nobody's: Billing's queue passed her on, no agent did.
+      expect(agents.sara).toMatchObject({ handOvers: 0 });
+      const csv = (await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n');
+      expect(csv[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent');
+      expect(csv.find((row) => row.startsWith('2026-11-24/2026-11-24,all,'))?.split(',').slice(-3)).toEqual(['2', '2', '']);
+      expect(csv.find((row) => row.endsWith(',Lina'))?.split(',').slice(-3)).toEqual(['1', '1', 'Lina']);
     } finally {
       await app.stop();
     }
@@ -198,7 +244,7 @@ describe('the reports of an admin whose day is not UTC\'s', () => {
       expect(inRiyadh).toMatchObject({ from: '2026-11-30T21:00:00.000Z', to: '2026-12-01T21:00:00.000Z', total: { opened: 2 } });
       expect(inRiyadh.series.days).toEqual(['2026-12-01']);
       expect(inRiyadh.series.conversationsByTeam.Billing).toEqual([2]);
-      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0,2,0,');
+      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0,2,0,0,');
       // It is the 2nd in Riyadh already: today's bar is the 2nd's, with Sam and Zaid.
       expect((await admin.get<Answer>('/reports?tz=Asia/Riyadh')).body.series.conversationsByTeam.Billing?.slice(-2)).toEqual([2, 2]);
       // Scripts that name no zone keep UTC's days.
@@ -229,12 +275,12 @@ describe('the reports as an Arabic admin reads them', () => {
       // The byte order mark: without it, Excel reads the UTF-8 of Arabic as Latin-1 mojibake.
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(bytes.subarray(3).toString('utf8').split('\r\n').slice(0, 3)).toEqual([
-        'اليوم,الفريق,فُتحت,أُغلقت,أُسندت إلى موظف,أول رد (الوسيط، بالثواني),مدة الحل (الوسيط، بالثواني),أغلقها موظف أو مشرف,أغلقها البوت,أُغلقت لعدم النشاط,ما زالت مفتوحة,حُوّلت,الموظف',
-        '2026-11-24,كل الفرق,1,0,0,,,0,0,0,1,0,',
-        '2026-11-24,Billing,1,0,0,,,0,0,0,1,0,',
+        'اليوم,الفريق,فُتحت,أُغلقت,أُسندت إلى موظف,أول رد (الوسيط، بالثواني),مدة الحل (الوسيط، بالثواني),أغلقها موظف أو مشرف,أغلقها البوت,أُغلقت لعدم النشاط,ما زالت مفتوحة,حُوّلت,حوّلها مشرف,الموظف',
+        '2026-11-24,كل الفرق,1,0,0,,,0,0,0,1,0,0,',
+        '2026-11-24,Billing,1,0,0,,,0,0,0,1,0,0,',
       ]);
       // Scripts that ask for no language get the columns they know.
-      expect((await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n')[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,agent');
+      expect((await admin.get<string>('/reports.csv?from=2026-11-24&to=2026-11-25')).body.split('\r\n')[0]).toBe('day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent');
       expect((await admin.get<{ error: string }>('/reports.csv?lang=fr')).status).toBe(400);
     } finally {
       await app.stop();
