@@ -267,6 +267,8 @@ export class ReportBuilder {
   readonly #daySpellings: Set<string>[];
   readonly #dayIntents: Map<string, number>[];
   readonly #dayNoTeam: number[];
+  /** Of each day of the series, by team (lower case): the conversations it took that day (see `takenBy`). */
+  readonly #dayTaken: Map<string, number>[];
 
   constructor({ agents, teams, from, to, now, timeZone = 'UTC' }: Omit<ReportInput, 'conversations'>) {
     this.#agents = agents;
@@ -284,6 +286,7 @@ export class ReportBuilder {
     this.#daySpellings = this.#days.map(() => new Set());
     this.#dayIntents = this.#days.map(() => new Map());
     this.#dayNoTeam = this.#days.map(() => 0);
+    this.#dayTaken = this.#days.map(() => new Map());
   }
 
   /** A builder with every conversation of `input` added. */
@@ -332,14 +335,21 @@ export class ReportBuilder {
         if (answeredBy !== undefined && timed.toFirstResponse !== undefined) tallyOf(this.#byAgent, answeredBy).addFirstResponse(timed.toFirstResponse);
       }
     }
+    // The chart's conversations by team: each team on the day it took the conversation, though it was opened before.
+    for (const taken of takenBy(conversation)) {
+      const index = dayIndex(this.#dayStarts, taken.at);
+      if (index < 0) continue;
+      if (taken.team === undefined) (this.#dayNoTeam[index] as number) += 1;
+      else {
+        const counts = this.#dayTaken[index] as Map<string, number>;
+        counts.set(taken.team.toLowerCase(), (counts.get(taken.team.toLowerCase()) ?? 0) + 1);
+        (this.#daySpellings[index] as Set<string>).add(taken.team);
+      }
+    }
     const day = dayIndex(this.#dayStarts, opened);
     if (day >= 0) {
       (this.#dayAll[day] as Tally).add(timed);
-      if (team === undefined) (this.#dayNoTeam[day] as number) += 1;
-      else {
-        addByTeam(this.#dayTeams[day] as Map<string, Tally>, timed);
-        (this.#daySpellings[day] as Set<string>).add(team);
-      }
+      if (team !== undefined) addByTeam(this.#dayTeams[day] as Map<string, Tally>, timed);
       // The times that day's conversations were passed on, for the team each went on from, as the period's rows count them.
       for (const handOver of conversation.handOvers ?? []) {
         (this.#dayAll[day] as Tally).addHandOver(handOver);
@@ -386,7 +396,7 @@ export class ReportBuilder {
     // The team names of the days' conversations, day by day.
     const teamNames = unique([...this.#teams.map((team) => team.name), ...this.#daySpellings.flatMap((spellings) => [...spellings])]);
     const conversationsByTeam: Record<string, number[]> = Object.fromEntries(
-      teamNames.map((team) => [team, this.#dayTeams.map((teams) => teams.get(team.toLowerCase())?.opened ?? 0)]),
+      teamNames.map((team) => [team, this.#dayTaken.map((counts) => counts.get(team.toLowerCase()) ?? 0)]),
     );
     this.#dayNoTeam.forEach((count, i) => {
       if (count > 0) (conversationsByTeam[NO_TEAM] ??= zeros())[i]! += count;
@@ -452,6 +462,23 @@ export class ReportBuilder {
   }
 }
 
+/**
+ * The teams that took a conversation, each with when: the first it was with (`undefined`: none) when it opened, then
+ * each other team it was passed to (`handOvers`), when it was passed. The day's work counts where it was done: Billing
+ * took it on Monday, Support on Tuesday.
+ *
+ *     takenBy({ ...conversation, team: 'Support', handOvers: [{ agent: 'lina', team: 'Billing', at }] }); // Billing at openedAt, Support at `at`
+ */
+function takenBy({ team, openedAt, handOvers = [] }: Conversation): { team: string | undefined; at: number }[] {
+  const along = [...handOvers.map((handOver) => handOver.team), team];
+  const taken = [{ team: along[0], at: Date.parse(openedAt) }];
+  handOvers.forEach((handOver, i) => {
+    const next = along[i + 1];
+    if (next !== undefined && next.toLowerCase() !== handOver.team?.toLowerCase()) taken.push({ team: next, at: Date.parse(handOver.at) });
+  });
+  return taken;
+}
+
 // summarise([10, 20, 30, 40]) is { count: 4, median: 25, p90: 37 }.
 function summarise(values: readonly number[]): Durations {
   if (values.length === 0) return { count: 0, median: null, p90: null };
@@ -501,7 +528,10 @@ function unique(names: readonly string[]): string[] {
 export interface Series {
   /** `2026-11-01`, one per day of the period, oldest first. */
   days: string[];
-  /** By team: conversations opened each day (`(no team)` for those no team took). */
+  /**
+   * By team: the conversations each took each day: opened to it, or passed to it from another team that day (though
+   * opened before); `(no team)` for those opened to no team.
+   */
   conversationsByTeam: Record<string, number[]>;
   /** Median seconds to the first agent response, of the conversations opened that day; null when none had one. */
   firstResponseSeconds: (number | null)[];

@@ -298,6 +298,21 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('says under the chart of conversations by team that each team counts on the day it took them, a transfer to another team included, in English and Arabic', async () => {
+    fake.setReport({ series: { conversationsByTeam: (days: string[]) => ({ Billing: days.map(() => 1), Support: days.map((_, i) => (i === days.length - 1 ? 1 : 0)) }) } });
+    for (const [name, arabic] of [['reports-by-team-note', false], ['reports-by-team-note-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await reports(page, fake, arabic);
+        const chart = page.locator('.chart', { has: page.locator('figcaption', { hasText: arabic ? 'المحادثات حسب الفريق' : 'Conversations by team' }) });
+        expect(await chart.locator('.chart-note').innerText()).toBe(arabic
+          ? 'لكل فريق في يوم تسلّمها: المحادثة المحوّلة إلى فريق آخر تُحسب لذلك الفريق أيضًا، في يوم تحويلها.'
+          : 'Each team on the day it took them: a conversation passed to another team counts for that team too, on the day it was passed.');
+        await chart.scrollIntoViewIfNeeded();
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
   it('writes the range\'s days in the page\'s language whatever the browser\'s, read from the right in Arabic, and asks for the days picked', async () => {
     fake.setReport({});
     const whole = (arabic: boolean, day: string) => new Intl.DateTimeFormat(arabic ? 'ar' : 'en', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));

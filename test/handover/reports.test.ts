@@ -221,6 +221,27 @@ describe('series by day and CSV', () => {
     expect(series.resolutionSeconds[0]).toBe(3600);
   });
 
+  it('counts a conversation passed to another team for each team on the day it took it, its first response for the team that gave it', () => {
+    // Opened to Billing on the 2nd, where Lina answered in 2 minutes; she passed it to Support on the 3rd, and Sara
+    // closed it. Before, the chart had it in Support on the 2nd, and Billing never.
+    const passed = conversation(1, {
+      team: 'Support', agentId: 'sara', stage: 'assigned', status: 'closed', closedBy: 'sara', openedAt: '2025-03-02T09:00:00.000Z', assignedAt: '2025-03-02T09:01:00.000Z',
+      firstResponseAt: '2025-03-02T09:02:00.000Z', firstResponseBy: 'lina', firstResponseTeam: 'Billing', closedAt: at('10:00'),
+      handOvers: [{ agent: 'lina', team: 'Billing', at: at('09:00') }],
+    });
+    // Opened before the period, passed to Sales within it: Sales's work of the 3rd.
+    const older = conversation(2, { team: 'Sales', stage: 'queued', openedAt: '2025-02-20T09:00:00.000Z', handOvers: [{ agent: 'omar', team: 'Billing', at: at('09:30') }] });
+    // Passed on within its team (its agent was away): one taking.
+    const sameTeam = conversation(3, { team: 'Billing', stage: 'queued', openedAt: at('08:00'), handOvers: [{ agent: 'omar', team: 'Billing', at: at('08:30') }] });
+    const period = { conversations: [passed, sameTeam, older], teams, from: new Date('2025-03-02'), to: new Date('2025-03-04'), now: new Date(at('11:00')) };
+    const series = buildSeries(period);
+    expect(series.conversationsByTeam).toEqual({ Billing: [1, 1], Support: [0, 1], Sales: [0, 1] });
+    expect(series.firstResponseSeconds).toEqual([120, null]);
+    // The CSV's day rows are of the conversations opened that day: Billing keeps the first response it gave on the 2nd.
+    const rows = reportCsv(period).split('\r\n');
+    expect(rows.find((row) => row.startsWith('2025-03-02,Billing,'))).toBe('2025-03-02,Billing,0,0,0,120,,0,0,0,0,1,0,');
+  });
+
   it('counts intents named like Object properties, and leaves nothing behind for the next report', () => {
     const now = new Date('2026-11-30T12:00:00Z');
     const named = ['__proto__', 'toString', 'constructor'].map((intent, i) => conversation(i + 1, { intent, openedAt: '2026-11-10T10:00:00Z' }));

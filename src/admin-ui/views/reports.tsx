@@ -81,7 +81,7 @@ function rightToLeft(config: ChartConfiguration<'bar'>): ChartConfiguration<'bar
  * One chart of bars by day, drawn again when its configuration changes, and in the page's direction: counts stacked
  * (a day's teams add up to its conversations); `times`, one median time a day, its name in the title, so no legend.
  */
-function ChartBox({ title, config, times = false }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean }) {
+function ChartBox({ title, config, times = false, note }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean; note?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const empty = isEmpty(config as ChartConfiguration, times);
   useEffect(() => {
@@ -112,6 +112,7 @@ function ChartBox({ title, config, times = false }: { title: string; config: Cha
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
+      {note ? <p class="chart-note muted">{note}</p> : null}
       {empty ? <p class="muted">{t('noData')}</p> : <div class="chart-area"><canvas ref={canvas} role="img" aria-label={title} /></div>}
     </figure>
   );
@@ -243,7 +244,7 @@ export function ReportsPage() {
               ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
-                  <ChartBox title={t('conversationsByTeam')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
+                  <ChartBox title={t('conversationsByTeam')} note={t('byTeamByDayExplained')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
                   {timeChart('firstResponseByDay', series.firstResponseSeconds, COLORS[0]!)}
