@@ -443,10 +443,20 @@ export class ReportBuilder {
 
   /** The period as the CSV's rows of the whole of it name it: its first and last days (`2026-11-01/2026-11-30`), `..` for an open bound. */
   #periodName(): string {
-    const timeZone = this.#timeZone;
-    const first = this.#from === undefined ? '..' : dayIn(this.#from, timeZone);
-    const last = this.#to === undefined ? '..' : dayIn(this.#to - 1, timeZone);
-    return `${first}/${last}`;
+    const { first, last } = this.periodDays();
+    return `${first ?? '..'}/${last ?? '..'}`;
+  }
+
+  /**
+   * The first and last days of the period in the report's time zone (the admin's), none for an open bound.
+   *
+   *     new ReportBuilder({ from, to, timeZone: 'Asia/Riyadh', … }).periodDays(); // { first: '2026-12-05', last: '2026-12-05' }
+   */
+  periodDays(): { first?: string; last?: string } {
+    return {
+      ...(this.#from === undefined ? {} : { first: dayIn(this.#from, this.#timeZone) }),
+      ...(this.#to === undefined ? {} : { last: dayIn(this.#to - 1, this.#timeZone) }),
+    };
   }
 
   /** The agents of team.yaml by id with their names, then those only conversations name, by their ids. */

@@ -267,6 +267,27 @@ describe('series by day and CSV', () => {
     expect(series.conversationsByTeam.Billing).toEqual([2, 1]);
   });
 
+  it('gives an admin in Riyadh asking at 23:50 for yesterday the conversations of their yesterday, by Riyadh\'s clock, in the figures, the series and the CSV', () => {
+    // Riyadh is UTC+3. It is 23:50 on 6 December there; yesterday is the 5th, from 21:00 UTC on the 4th.
+    const riyadh = (day: string, time: string) => new Date(Date.parse(`${day}T${time}:00+03:00`)).toISOString();
+    const conversations = [
+      conversation(1, { team: 'Billing', openedAt: riyadh('2026-12-04', '23:50') }),
+      conversation(2, { team: 'Billing', openedAt: riyadh('2026-12-05', '00:10'), status: 'closed', closedBy: 'omar', agentId: 'omar', stage: 'assigned', assignedAt: riyadh('2026-12-05', '00:11'), closedAt: riyadh('2026-12-05', '00:40') }),
+      // Closed after yesterday ended there: still open at its end.
+      conversation(3, { team: 'Support', openedAt: riyadh('2026-12-05', '23:55'), status: 'closed', closedBy: 'sara', closedAt: riyadh('2026-12-06', '00:30') }),
+      conversation(4, { team: 'Billing', openedAt: riyadh('2026-12-06', '00:05') }),
+    ];
+    const from = new Date(midnightIn('2026-12-05', 'Asia/Riyadh'));
+    const to = new Date(midnightIn('2026-12-06', 'Asia/Riyadh'));
+    expect([from.toISOString(), to.toISOString()]).toEqual(['2026-12-04T21:00:00.000Z', '2026-12-05T21:00:00.000Z']);
+    const builder = ReportBuilder.over({ conversations, agents, teams, from, to, now: new Date(riyadh('2026-12-06', '23:50')), timeZone: 'Asia/Riyadh' });
+    expect(builder.report().total).toMatchObject({ opened: 2, closed: 2, resolved: 2, stillOpen: 1 });
+    expect(builder.series()).toMatchObject({ days: ['2026-12-05'], conversationsByTeam: { Billing: [1], Support: [1] } });
+    const rows = builder.csv().split('\r\n');
+    expect(rows[1]).toBe('2026-12-05,all,2,2,1,,1950,2,0,0,1,0,0,');
+    expect(rows.filter((row) => row.startsWith('2026-12-05/2026-12-05,all,'))).toEqual(['2026-12-05/2026-12-05,all,2,2,1,,1950,2,0,0,1,0,0,']);
+  });
+
   it('reads the conversations afresh at each call, as they are then', () => {
     const list = [conversation(1, { openedAt: at('09:00'), firstResponseAt: at('09:01') })];
     const period = { agents, teams, from: new Date(at('00:00')), to: new Date(at('10:45')), now: new Date(at('11:00')) };

@@ -55,9 +55,18 @@ export function mountReports(router: Router, context: AdminContext): void {
     if (!query.success) return void badRequest(res, query.error);
     const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
     res.set('content-type', 'text/csv; charset=utf-8');
-    res.set('content-disposition', 'attachment; filename="switchboard-report.csv"');
+    res.set('content-disposition', `attachment; filename="${csvFileName(builder.periodDays())}"`);
     res.send(builder.csv(query.data.lang));
   });
+}
+
+/**
+ * The CSV's file name, by the period's days as the admin counts them, so that yesterday's and last week's do not
+ * both come down as switchboard-report.csv: `switchboard-report-2026-12-05.csv`, `switchboard-report-2026-11-23-to-2026-12-06.csv`.
+ */
+function csvFileName({ first, last }: { first?: string; last?: string }): string {
+  if (first === undefined || last === undefined) return 'switchboard-report.csv';
+  return first === last ? `switchboard-report-${first}.csv` : `switchboard-report-${first}-to-${last}.csv`;
 }
 
 const between = ({ from, to, timeZone }: { from?: Date | undefined; to?: Date | undefined; timeZone?: string | undefined }): { from?: Date; to?: Date; timeZone?: string } =>

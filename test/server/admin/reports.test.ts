@@ -244,7 +244,12 @@ describe('the reports of an admin whose day is not UTC\'s', () => {
       expect(inRiyadh).toMatchObject({ from: '2026-11-30T21:00:00.000Z', to: '2026-12-01T21:00:00.000Z', total: { opened: 2 } });
       expect(inRiyadh.series.days).toEqual(['2026-12-01']);
       expect(inRiyadh.series.conversationsByTeam.Billing).toEqual([2]);
-      expect((await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh')).body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0,2,0,0,');
+      const riyadhCsv = await admin.get<string>('/reports.csv?from=2026-12-01&to=2026-12-02&tz=Asia/Riyadh');
+      expect(riyadhCsv.body.split('\r\n')[1]).toBe('2026-12-01,all,2,0,0,,,0,0,0,2,0,0,');
+      // Named by Riyadh's day, so that each day's download keeps its own name (before, all were switchboard-report.csv).
+      expect(riyadhCsv.headers.get('content-disposition')).toBe('attachment; filename="switchboard-report-2026-12-01.csv"');
+      expect((await admin.get<string>('/reports.csv?from=2026-11-18&to=2026-12-02&tz=Asia/Riyadh')).headers.get('content-disposition')).toBe('attachment; filename="switchboard-report-2026-11-18-to-2026-12-01.csv"');
+      expect((await admin.get<string>('/reports.csv')).headers.get('content-disposition')).toBe('attachment; filename="switchboard-report.csv"');
       // It is the 2nd in Riyadh already: today's bar is the 2nd's, with Sam and Zaid.
       expect((await admin.get<Answer>('/reports?tz=Asia/Riyadh')).body.series.conversationsByTeam.Billing?.slice(-2)).toEqual([2, 2]);
       // Scripts that name no zone keep UTC's days.
