@@ -137,8 +137,8 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await page.locator('.figure', { hasText: 'First response (median)' }).innerText()).toBe('2 min\nFirst response (median)\nover 5 answered by a person');
       expect(await page.locator('.times-explained').innerText()).toBe('Both times count from when the customer\u2019s conversation opened, so the bot\u2019s questions and the wait in the queue are part of them. First response: until a person\u2019s first words reached the customer (the bot\u2019s replies never count, nor a reply that failed to send). Resolution: until an agent or admin closed it.');
       expect(await page.locator('.period-explained').innerText()).toBe('These are the conversations opened in the period, each on the day it opened (in your time zone): one closed after the period counts here, with its times, and one opened before it does not.');
-      expect(await page.locator('.figures-table.agents p').innerText()).toBe('A conversation counts for the agent who holds it, or held it last; its first response counts for the agent who gave it, though they passed it on. Passed on: the times an agent\u2019s conversations went to someone else (their transfer or an admin\u2019s, or automatically: they were away, or left the customer unanswered).');
-      expect(await page.locator('.figures-table.teams p').innerText()).toBe('A conversation counts for the team it is with last, which resolved it; its first response counts for the team it was with when that was given, though it was transferred since. Passed on: the times a team\u2019s conversations went on from one of its agents.');
+      expect(await page.locator('.figures-table.agents p').innerText()).toBe('A conversation counts for the agent who holds it, or held it last; its first response counts for the agent who gave it, though they passed it on. Passed on: the times an agent\u2019s conversations went to someone else (their transfer or an admin\u2019s, or automatically: they were away, or left the customer unanswered); in brackets, how many of them an admin made.');
+      expect(await page.locator('.figures-table.teams p').innerText()).toBe('A conversation counts for the team it is with last, which resolved it; its first response counts for the team it was with when that was given, though it was transferred since. Passed on: the times a team\u2019s conversations went on from one of its agents, or from its queue (an admin gave one to an agent or another team; nobody in team.yaml could take it); in brackets, how many of them an admin made.');
       await shot(page, 'reports-explained-en');
     });
     await withPage(browser, 'reports-explained-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -148,6 +148,7 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await page.locator('.period-explained').innerText()).toContain('المحادثات التي فُتحت في الفترة');
       expect(await page.locator('.figures-table.agents p').innerText()).toContain('للموظف الذي أرسله');
       expect(await page.locator('.figures-table.teams p').innerText()).toContain('للفريق الذي كانت عنده حين أُرسل');
+      expect(await page.locator('.figures-table.teams p').innerText()).toContain('أو من قائمة انتظاره');
       await shot(page, 'reports-explained-ar');
     });
   }, 60_000);
