@@ -31,19 +31,32 @@ export function besideAnswer(expect: Expect, text: string, name?: string): strin
 /**
  * What a customer wrote to a question whose answer someone else gave meanwhile (an admin typed their email into the
  * contact), without the clauses about that answer: the words that say more than hello, or undefined. Such a message
- * is no answer, and may say what they need ("I was charged twice for my invoice"). A clause that names the detail or
- * points back to it ("I gave it to your colleague on the phone", «أعطيته لزميلك») is about the question, not a need.
+ * is no answer, and may say what they need ("I was charged twice for my invoice"). Each clause is judged by what it
+ * says: `reads` (the NLP model, as the flow routes) takes a clause it reads as a need ("I was already charged twice")
+ * and leaves out one it reads as none (small talk, "already told you"); a clause it is unsure of is about the question
+ * when it names the detail or points back to it ("I gave it to your colleague on the phone", «أعطيته لزميلك»).
  *
  *     besideKnown({ type: 'email' }, 'I was charged twice for my invoice');       // 'I was charged twice for my invoice'
  *     besideKnown({ type: 'email' }, 'I gave it to your colleague on the phone'); // undefined
  */
-export function besideKnown(expect: Expect, text: string, name?: string): string | undefined {
+export function besideKnown(expect: Expect, text: string, name?: string, reads: (clause: string) => Reading = () => undefined): string | undefined {
   if (text.length > LONGEST_READ) return undefined;
   const about = ABOUT[expect.type as keyof typeof ABOUT] ?? ((word: string) => /\p{Nd}/u.test(word));
-  const kept = clauses(text).filter((clause) => !clause.some((word) => about(word) || POINTS_BACK.has(bare(word))) && saysMoreThanHello(clause.join(' '), name));
+  const kept = clauses(text).filter((clause) => {
+    const reading = reads(trimSeparators(clause.join(' ')));
+    if (reading !== undefined) return reading === 'need';
+    return !clause.some((word) => about(word) || POINTS_BACK.has(bare(word))) && saysMoreThanHello(clause.join(' '), name);
+  });
   const beside = trimSeparators(kept.flat().join(' '));
   return beside !== '' ? beside : undefined;
 }
+
+/**
+ * What the NLP model reads in a clause: `need` when a classify step of the flow would route it (an intent it names,
+ * at its threshold), `aside` when the model is as sure it is none of those (a greeting, "already told you"), and
+ * undefined when it is unsure or no model serves yet.
+ */
+export type Reading = 'need' | 'aside' | undefined;
 
 /** Words that point back to an answer already given, elsewhere: "I gave it to your colleague", "already sent it". */
 const POINTS_BACK: ReadonlySet<string> = new Set([

@@ -1,7 +1,7 @@
 // What a customer says beside the email or phone number a question asks for: a need (kept, so it is not asked again)
 // or only courtesies, a correction or a refusal (nothing).
 import { describe, expect, it } from 'vitest';
-import { besideAnswer } from '../../src/flows/beside.ts';
+import { besideAnswer, besideKnown, type Reading } from '../../src/flows/beside.ts';
 import type { Expect } from '../../src/flows/expect.ts';
 
 const email: Expect = { type: 'email' };
@@ -36,5 +36,33 @@ describe('the words beside an answer to an email or phone question', () => {
     ['3, and my parcel never arrived', { type: 'number' }],
   ])('keep nothing for courtesies, a correction, no try at the detail, or another question: %j', (text, expect_) => {
     expect(besideAnswer(expect_, text, 'Maya')).toBeUndefined();
+  });
+});
+
+describe('what a customer writes to a question whose answer an admin gave meanwhile', () => {
+  // As the shipped model reads these clauses: a need it routes, or small talk it is sure of.
+  const model: Record<string, Reading> = {
+    'I was already charged twice for my invoice': 'need',
+    'تم خصم المبلغ مرتين بالفعل': 'need',
+    'the app crashes when I open it': 'need',
+    'hi': 'aside',
+    'already told you': 'aside',
+  };
+  const reads = (clause: string): Reading => model[clause];
+
+  it.each<[string, string | undefined]>([
+    ['I was already charged twice for my invoice', 'I was already charged twice for my invoice'],
+    ['تم خصم المبلغ مرتين بالفعل', 'تم خصم المبلغ مرتين بالفعل'],
+    ['I gave it to your colleague, and the app crashes when I open it', 'the app crashes when I open it'],
+    ['hi', undefined],
+    ['already told you', undefined],
+    ['I gave it to your colleague on the phone', undefined],
+  ])('keeps what the model reads as a need, whatever words point back, and drops the rest: %j', (text, need) => {
+    expect(besideKnown(email, text, 'Maya', reads)).toBe(need);
+  });
+
+  it('judges by the words alone while no model serves: a clause that points back is about the question', () => {
+    expect(besideKnown(email, 'I was already charged twice for my invoice', 'Maya')).toBeUndefined();
+    expect(besideKnown(email, 'I was charged twice for my invoice', 'Maya')).toBe('I was charged twice for my invoice');
   });
 });

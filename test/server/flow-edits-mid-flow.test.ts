@@ -66,6 +66,30 @@ describe('a flow edited while customers are in it', () => {
     expect((await laila.botTexts()).slice(2)).toEqual(['كيف يمكننا مساعدتك اليوم؟']);
   }, 60_000);
 
+  it('routes a need said with "already" to an email an admin typed meanwhile, and asks the need after a greeting alone', async () => {
+    const app = await start(await shippedDataDir(), { adminToken: ADMIN_TOKEN });
+    running.push(app);
+    const admin = adminClient(app.url);
+    const customers = [
+      { who: visitor(app.url, 'sam', 'Sam'), hello: 'hi', writes: 'I was already charged twice for my invoice' },
+      { who: visitor(app.url, 'samir', 'سمير'), hello: 'مرحبا', writes: 'تم خصم المبلغ مرتين بالفعل' },
+      { who: visitor(app.url, 'layla', 'Layla'), hello: 'hello', writes: 'hi' },
+      { who: visitor(app.url, 'laila', 'ليلى'), hello: 'مرحبا', writes: 'مرحبا' },
+    ];
+    for (const { who, hello } of customers) await who.say(hello);
+    const { contacts } = (await admin.get<{ contacts: { id: string; name: string }[] }>('/contacts')).body;
+    for (const [index, contact] of contacts.entries()) {
+      expect((await admin.patch(`/contacts/${contact.id}`, { fields: { email: `customer${index}@example.com` } })).status).toBe(200);
+    }
+    for (const { who, writes } of customers) await who.say(writes);
+    const [sam, samir, layla, laila] = customers.map(({ who }) => who);
+    // The model reads the need (billing), whatever "already" points at: routed, not asked what they just said.
+    expect((await sam!.botTexts()).slice(2)).toEqual([expect.stringMatching(/^Nobody on our Billing team is free right now/)]);
+    expect((await samir!.botTexts()).slice(2)).toEqual([expect.stringMatching(/^لا يوجد أحد من فريق الفواتير متاح حاليًا/)]);
+    expect((await layla!.botTexts()).slice(2)).toEqual(['How can we help you today?']);
+    expect((await laila!.botTexts()).slice(2)).toEqual(['كيف يمكننا مساعدتك اليوم؟']);
+  }, 60_000);
+
   it('tells the admin how many customers a publish does not reach, and lists a flow whose file is gone while customers finish on it', async () => {
     const data = await shippedDataDir();
     const app = await start(data, { adminToken: ADMIN_TOKEN });

@@ -15,6 +15,7 @@ import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
 import { localizedSchema, type Localized } from '../language.ts';
 import { suggest } from '../../shared/suggest.ts';
 import type { Template } from '../template.ts';
+import { routedReading } from './classify.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext, type StepOutcome } from './step.ts';
 import type { FlowInput } from '../types.ts';
@@ -339,13 +340,14 @@ function keepNeedBeside(spec: AskStep, ctx: StepContext, text: string | undefine
 /**
  * What the customer wrote to a question someone else answered meanwhile goes to the questions after it: kept for
  * those that look in what was written (`keepHeard`), and, when the first message said no need, what it says beside
- * the answer becomes the need it brought ("I was charged twice for my invoice"), as a need written beside the answer does.
+ * the answer becomes the need it brought ("I was charged twice for my invoice"), as a need written beside the answer does:
+ * what the NLP model reads as a need the flow routes, or, when it is unsure, what neither names the answer nor points back to it.
  */
 function passOn(spec: AskStep, ctx: StepContext, typed: string | undefined): void {
   if (typed === undefined) return;
   keepHeard(ctx.run.conversation.flow, typed);
   if (isKnown(ctx.read(FIRST_MESSAGE)) && saysMoreThanHello(String(ctx.read(FIRST_MESSAGE)), ctx.run.contact.name)) return;
-  const need = besideKnown(spec.expect, typed, ctx.run.contact.name);
+  const need = besideKnown(spec.expect, typed, ctx.run.contact.name, routedReading(ctx.flow, (text) => ctx.run.classify(text)));
   if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
 }
 

@@ -5,7 +5,8 @@ import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import type { FieldRef } from '../fields.ts';
 import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
-import type { Classification } from '../types.ts';
+import type { Classification, CompiledFlow } from '../types.ts';
+import type { Reading } from '../beside.ts';
 import { matchChoice, type FlowChoice } from '../choices.ts';
 import { defaultInvalidText } from '../refusals.ts';
 import { EMPTY, SCHEMA_RULES } from '../rules.ts';
@@ -104,6 +105,26 @@ function classified(spec: ClassifyStep, text: string, ctx: StepContext): { predi
   if (!prediction) return {};
   const route = spec.routes.find((r) => r.intent === prediction.intent);
   return route && prediction.confidence >= spec.threshold ? { prediction, route } : { prediction };
+}
+
+/**
+ * How the flow's classify steps read a text (see `Reading`): a need when one of them routes the model's intent at its
+ * threshold, aside when the model is that sure of an intent none of them routes (a greeting: `other`), undefined
+ * when it is unsure, no model serves, or the flow classifies nothing.
+ *
+ *     routedReading(ctx.flow, (text) => ctx.run.classify(text))('I was already charged twice'); // 'need'
+ */
+export function routedReading(flow: CompiledFlow, classify: (text: string) => Classification | undefined): (text: string) => Reading {
+  const steps = flow.steps.flatMap((step) => (step.kind === 'classify' ? [step.spec] : []));
+  if (steps.length === 0) return () => undefined;
+  const sureAt = Math.min(...steps.map((spec) => spec.threshold));
+  return (text) => {
+    const prediction = text.trim() === '' ? undefined : classify(text);
+    if (!prediction) return undefined;
+    const routing = steps.filter((spec) => spec.routes.some((route) => route.intent === prediction.intent));
+    if (routing.some((spec) => prediction.confidence >= spec.threshold)) return 'need';
+    return routing.length === 0 && prediction.confidence >= sureAt ? 'aside' : undefined;
+  };
 }
 
 function routeTo(route: Route, confidence: number, ctx: StepContext): StepOutcome {
