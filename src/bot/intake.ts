@@ -342,7 +342,21 @@ export class Intake {
     // The dashboard's open transcript shows it at once.
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
     if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
-      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of }, fx);
+      // The order number put right once people have the conversation: the card the agent reads is put right too, and
+      // they are told what changed, as for a correction written ("sorry, I meant 12346").
+      const turn = this.options.turns.turn(contact, conversation, fx);
+      const corrected = await this.options.turns.editWithPeople(turn, was, text);
+      if (corrected) {
+        tx.putContact(contact);
+        tx.putConversation(conversation);
+      }
+      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}) }, fx);
+    } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'queued') {
+      // In the queue, the card the agent who takes it reads is put right; nobody is told (the transcript has the edit).
+      if (await this.options.turns.editWithPeople(this.options.turns.turn(contact, conversation, fx), was, text)) {
+        tx.putContact(contact);
+        tx.putConversation(conversation);
+      }
     } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'bot') {
       // The order number put right in the message that gave it, while the bot asks what comes next: the answer kept is
       // the one it says now, not the typo.

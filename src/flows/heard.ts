@@ -192,17 +192,43 @@ export function correctedAnswer(flow: CompiledFlow, upTo: number, text: string, 
 
 /**
  * The answer an edit changes: the nearest of `questions` (an email or `regex:` question's saved field and what it
- * expects) whose field holds what `was` gave, and to which `now` gives another answer, with that answer; undefined
- * when the edit changes none ("My order is 12345" edited to "My order is 12346").
+ * expects) whose field holds what `was` gave, and to which `now` gives another answer, with that answer; or, when
+ * `now` gives that question no answer at all ("sam@example.com" edited to "sam@example"), that question `refused`
+ * (the answer kept, the customer told: `refusedEditText`). Undefined when the edit changes none ("My order is 12345" edited to "…12345, thanks").
  *
  *     editedAnswer([{ expect: order, value: '12345' }], 'My order is 12345', 'My order is 12346'); // { index: 0, value: '12346' }
+ *     editedAnswer([{ expect: email, value: 'sam@example.com' }], 'sam@example.com', 'sam@example'); // { index: 0, refused: true }
  */
-export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | undefined {
+export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true } | undefined {
   for (let index = questions.length - 1; index >= 0; index--) {
     const { expect, value } = questions[index]!;
     if (answerWithin(expect, was)?.value !== value) continue;
     const changed = answerWithin(expect, now)?.value;
-    if (changed !== undefined && changed !== value) return { index, value: changed };
+    if (changed === undefined) return { index, refused: true };
+    if (changed !== value) return { index, value: changed };
   }
   return undefined;
 }
+
+/**
+ * What the customer reads when an edit of their answer gives no answer the question takes: the one kept, and how to
+ * change it (a correction: "I meant …"), in their language.
+ *
+ *     refusedEditText({ type: 'email' }, 'sam@example.com', 'en'); // "Your edit doesn't give a valid email address, so I've kept sam@example.com. …"
+ */
+export function refusedEditText(expect: Expect, kept: FieldValue, language: string | undefined): string {
+  const shown = String(kept);
+  const what = EDIT_REFUSED_WHAT[expect.type as keyof typeof EDIT_REFUSED_WHAT] ?? EDIT_REFUSED_WHAT.regex;
+  return byLanguage({
+    en: `Your edit doesn't give a valid ${what.en}, so I've kept ${shown}. To change it, write "I meant" and the right one.`,
+    ar: `لا يحتوي تعديلك على ${what.ar}، لذا أبقيتُ ${isolate(shown)}. لتغييره، اكتب «أقصد» ثم الصحيح.`,
+  }, language);
+}
+
+// The answers an edit is read for (`answerWithin`), named as the refusal of an edit names them.
+const EDIT_REFUSED_WHAT = {
+  email: { en: 'email address', ar: 'بريد إلكتروني صالح' },
+  phone: { en: 'phone number', ar: 'رقم هاتف صالح' },
+  date: { en: 'date', ar: 'تاريخ صالح' },
+  regex: { en: 'answer', ar: 'إجابة صالحة' },
+} as const;

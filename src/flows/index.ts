@@ -2,7 +2,8 @@
 // conversation. The runtime uses only what is exported here.
 export { FlowError } from './errors.ts';
 export { FlowLibrary, type FlowLibraryOptions } from './library.ts';
-export { askAgain, correctAnswer, correctByEdit, MAX_STEPS_PER_TURN, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer } from './interpreter.ts';
+export { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, MAX_STEPS_PER_TURN, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer } from './interpreter.ts';
+export type { AnswerChange } from './interpreter.ts';
 export type { StepKindName, StepSpec } from './steps/index.ts';
 export type { StepContext, StepOutcome, StepRunner } from './steps/step.ts';
 export type { AssignStep } from './steps/assign.ts';

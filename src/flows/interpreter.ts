@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelToName } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelToName, refusedEditText } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -106,7 +106,12 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
   try {
     const edited = editedAnswer(asked.map(({ ctx, expect, save }) => ({ expect, value: ctx.read(save) })), was, now);
     if (!edited) return false;
-    const { ctx, save } = asked[edited.index]!;
+    const { ctx, expect, save } = asked[edited.index]!;
+    // "sam@example.com" edited to "sam@example": the answer taken stays, and the customer, who sees only the edit, is told.
+    if ('refused' in edited) {
+      run.say({ text: refusedEditText(expect, ctx.read(save) as FieldValue, run.contact.language) });
+      return true;
+    }
     ctx.write(save, edited.value);
     run.say({ text: correctedText(edited.value, run.contact.language, labelToName(flow, position.step, save, (field) => ctx.read(field)).label) });
     return true;
@@ -124,21 +129,55 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
  *
  *     correctAnswer(flow, run, 'sorry, I meant 12346'); // { field: { en: 'Order number', ar: 'رقم الطلب' }, was: '12345', now: '12346' }
  */
-export function correctAnswer(flow: CompiledFlow, run: FlowRun, text: string): { field: { en: string; ar: string }; was: string; now: string } | undefined {
+export function correctAnswer(flow: CompiledFlow, run: FlowRun, text: string): AnswerChange | undefined {
   const position = run.conversation.flow;
   if (!position || position.flow !== flow.name || position.version !== flow.version) return undefined;
   const read = (field: FieldRef) => readField(field, run.contact, run.conversation);
   try {
     const corrected = correctedAnswer(flow, position.done ? flow.steps.length : position.step, text, read);
-    if (!corrected) return undefined;
-    writeField(corrected.field, run.contact, run.conversation, corrected.value);
-    const label = flow.labels.get(corrected.field.path);
-    const name = corrected.field.name.replaceAll('_', ' ');
-    return { field: { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name }, was: String(corrected.was), now: String(corrected.value) };
+    return corrected && changeAnswer(flow, run, corrected.field, corrected.value);
   } catch (error) {
     if (error instanceof PatternTooSlowError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Takes a customer's edit of a message that answered one of the flow's questions ("My order is 12345" edited to
+ * "…12346") once people have the conversation: the answer is changed, and what changed is returned for the agent, as
+ * for a correction written (`correctAnswer`). Undefined when the edit changes no answer, or gives that question none
+ * (the answer the agent has stays; they see the edit).
+ *
+ *     correctAnswerByEdit(flow, run, 'My order is 12345', 'My order is 12346'); // { field: { en: 'Order number', … }, was: '12345', now: '12346' }
+ */
+export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: string, now: string): AnswerChange | undefined {
+  const position = run.conversation.flow;
+  if (!position || position.flow !== flow.name || position.version !== flow.version) return undefined;
+  const read = (field: FieldRef) => readField(field, run.contact, run.conversation);
+  const asked = flow.steps.slice(0, position.done ? flow.steps.length : position.step).flatMap((step) => (step.kind === 'ask' && step.spec.save ? [{ expect: step.spec.expect, save: step.spec.save }] : []));
+  try {
+    const edited = editedAnswer(asked.map(({ expect, save }) => ({ expect, value: read(save) })), was, now);
+    return edited && !('refused' in edited) ? changeAnswer(flow, run, asked[edited.index]!.save, edited.value) : undefined;
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return undefined;
+    throw error;
+  }
+}
+
+/** An answer of the flow's changed while people have the conversation, the field named in each desk language. */
+export interface AnswerChange {
+  field: { en: string; ar: string };
+  was: string;
+  now: string;
+}
+
+/** Writes `value` to `field` and says what changed, named by its question's label, else by its name in words. */
+function changeAnswer(flow: CompiledFlow, run: FlowRun, field: FieldRef, value: FieldValue): AnswerChange {
+  const was = readField(field, run.contact, run.conversation);
+  writeField(field, run.contact, run.conversation, value);
+  const label = flow.labels.get(field.path);
+  const name = field.name.replaceAll('_', ' ');
+  return { field: { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name }, was: String(was), now: String(value) };
 }
 
 /**

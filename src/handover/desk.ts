@@ -101,7 +101,7 @@ export class Desk {
   }
 
   /** A customer's edit of a message (`was`: what it said before), for the agent holding the conversation or its desk thread. */
-  relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects): Promise<void> {
+  relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected'] }, fx: DeskEffects): Promise<void> {
     return relayEdit(this.#ctx, tx, conversation, contact, edit, fx);
   }
   /** A customer's deletion of a message of theirs, for the agent holding the conversation or its desk thread. */

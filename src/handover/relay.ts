@@ -121,9 +121,14 @@ export async function relayReaction(
  * quoting the relay of it where their channel can.
  */
 export async function relayEdit(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string }, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected'] }, fx: DeskEffects,
 ): Promise<void> {
-  await toHolder(ctx, tx, conversation, (language) => ({ text: editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), quoting: edit.of }), fx);
+  const { corrected } = edit;
+  // The answer the edit put right is changed on the card: said under the edit, as under a correction written.
+  const correctedLine = (language: DeskLanguage) => (corrected ? [word(line('correctedAnswer', customerLabel(contact, language), corrected.field[language], corrected.was, corrected.now), language)] : []);
+  await toHolder(ctx, tx, conversation, (language) => ({
+    text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language)].join('\n'), quoting: edit.of,
+  }), fx);
 }
 
 /**

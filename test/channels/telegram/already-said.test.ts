@@ -5,7 +5,7 @@
 // the order number kept.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
-import { OMAR, post, telegramServers, textNow as text } from './harness.ts';
+import { LAYLA, OMAR, post, telegramServers, textNow as text } from './harness.ts';
 
 const { setUp } = telegramServers();
 
@@ -111,5 +111,86 @@ describe('what a Telegram customer already wrote', () => {
       await eventually(() => api.sentTo(chat).length === 3);
       expect(api.sentTo(chat).at(-1)).toBe(told);
     }
+  }, 60_000);
+
+  it('changes the answer an edit puts right once Omar holds the conversation, and tells him what changed beside the edit', async () => {
+    const flow = ORDER_FLOW.replace('    save: conversation.order\n', '    save: conversation.order\n    label: { en: Order number, ar: رقم الطلب }\n');
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const orderOf = async () => {
+      const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
+      return (await app.store.conversations()).find((c) => c.contactId === contact?.id)?.fields.order;
+    };
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'It never arrived'));
+    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+    // Layla is told Omar joined, after his card.
+    await eventually(() => api.sentTo(LAYLA).length === 3);
+    const toOmar = api.sentTo(OMAR).length;
+    const toLayla = api.sentTo(LAYLA).length;
+
+    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    // Before: Omar read the edit, but the card and the conversation kept 12345.
+    await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
+    expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla edited a message: My order is 12346 (was "My order is 12345")\nLayla corrected Order number: 12345 → 12346');
+    expect(await orderOf()).toBe('12346');
+    // The bot says nothing to the customer while Omar has her: his next words are the next thing she gets.
+    await say(text(OMAR, 'Thanks, I am looking at order 12346'));
+    await eventually(() => api.sentTo(LAYLA).length > toLayla);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual(['Thanks, I am looking at order 12346']);
+  }, 60_000);
+
+  it('keeps an email edited into one that is no email address while the bot asks on, and tells the customer (English, Arabic)', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your email?", ar: "ما بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const emailOf = async (chat: number) => (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email;
+    for (const [chat, hello, good, bad, told] of [
+      [6106, 'hello', 'sam@example.com', 'sam@example', "Your edit doesn't give a valid email address, so I've kept sam@example.com. To change it, write \"I meant\" and the right one."],
+      [6107, 'مرحبا', 'sara@example.com', 'sara@example', 'لا يحتوي تعديلك على بريد إلكتروني صالح، لذا أبقيتُ \u2068sara@example.com\u2069. لتغييره، اكتب «أقصد» ثم الصحيح.'],
+    ] as const) {
+      await say(text(chat, hello));
+      const sent = text(chat, good) as { message: Record<string, unknown> };
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: bad, edit_date: (sent.message.date as number) + 20 } });
+      // Before: nothing was said, and the customer thought the address they see now was the one kept.
+      await eventually(() => api.sentTo(chat).length === 3);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+      expect(await emailOf(chat)).toBe(good);
+    }
+  }, 60_000);
+
+  it('changes the answer an edit puts right while the conversation waits in the queue, for the agent who takes it', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'It never arrived'));
+    await eventually(async () => (await app.store.conversations())[0]?.stage === 'queued');
+    const toLayla = api.sentTo(LAYLA).length;
+    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    // Before: the card Omar got read 12345.
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+    expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain('\norder: 12346');
+    expect(api.sentTo(LAYLA).slice(toLayla).filter((line) => /changed|kept/.test(line))).toEqual([]);
   }, 60_000);
 });
