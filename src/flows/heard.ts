@@ -5,7 +5,7 @@ import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { asciiDigits, fold, isolate } from '../shared/text.ts';
 import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
-import { byLanguage, localize, type Localized } from './language.ts';
+import { byLanguage, localize, variantIn, type Localized } from './language.ts';
 import { PatternTooSlowError } from './patterns.ts';
 import { isKnown, type FieldRead, type FieldRef } from './fields.ts';
 import type { CompiledFlow } from './types.ts';
@@ -145,14 +145,17 @@ const CORRECTION_AFTER_I: ReadonlySet<string> = new Set(['mean']);
 /**
  * What the customer reads when their correction of an earlier answer is taken, before the question they were at. With
  * `label` (the question's, given when several questions were answered, so that "it" could be any of them), the field
- * is named: "Thanks, I've changed the order number to 12346."
+ * is named: "Thanks, I've changed the order number to 12346." A label written per language without the sentence's
+ * language (`{ en: Order number }` for an Arabic customer) is not set inside it: the field goes unnamed, "it", rather
+ * than an English name in an Arabic sentence; a plain label is the admin's one name for every language.
  *
  *     correctedText('12346', 'ar', { en: 'Order number', ar: 'رقم الطلب' }); // 'شكرًا، عدّلتُ رقم الطلب إلى 12346.'
  */
 export function correctedText(value: FieldValue, language: string | undefined, label?: Localized<string>): string {
   const shown = String(value);
-  if (label === undefined) return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
-  const named = localize(label, language);
+  const sentence = byLanguage({ en: 'en', ar: 'ar' }, language);
+  const named = label === undefined ? undefined : label.variants.size === 0 ? label.fallback : variantIn(label, sentence);
+  if (named === undefined) return byLanguage({ en: `Thanks, I've changed it to ${shown}.`, ar: `شكرًا، عدّلتُه إلى ${isolate(shown)}.` }, language);
   // "Order number" reads "the order number" in a sentence; "IBAN" stays as written.
   const inSentence = /^\p{Lu}\p{Ll}/u.test(named) ? named[0]!.toLowerCase() + named.slice(1) : named;
   return byLanguage({ en: `Thanks, I've changed the ${inSentence} to ${shown}.`, ar: `شكرًا، عدّلتُ ${isolate(named)} إلى ${isolate(shown)}.` }, language);
@@ -160,15 +163,38 @@ export function correctedText(value: FieldValue, language: string | undefined, l
 
 /**
  * The label of `field` when the customer answered several of the questions before step `upTo`, so that "I've changed
- * it" could be any of them; none when one was answered, or for a field without a label.
+ * it" could be any of them; none when one was answered, or for a field without a label. A label written per language
+ * without English or Arabic gets Switchboard's own name of its answer's kind there, where it has one (an email
+ * address, a phone number, a date: «البريد الإلكتروني»).
  *
  *     correctedText(value, language, labelToName(flow, position.step, save, (field) => ctx.read(field)).label);
  */
 export function labelToName(flow: CompiledFlow, upTo: number, field: FieldRef, read: (field: FieldRef) => FieldRead): { label?: Localized<string> } {
   const answered = new Set(flow.steps.slice(0, upTo).flatMap((step) => (step.kind === 'ask' && step.spec.save && isKnown(read(step.spec.save)) ? [step.spec.save.path] : [])));
-  const label = answered.size > 1 ? flow.labels.get(field.path) : undefined;
+  const label = answered.size > 1 ? labelOf(flow, field) : undefined;
   return label === undefined ? {} : { label };
 }
+
+/**
+ * The flow's label of `field`, a label written per language given Switchboard's own name of its question's answer
+ * (an email address, a phone number, a date) in English and Arabic where it has none of its own; undefined without one.
+ *
+ *     localize(labelOf(flow, email)!, 'ar'); // «البريد الإلكتروني» for `label: { en: Email }`
+ */
+export function labelOf(flow: CompiledFlow, field: FieldRef): Localized<string> | undefined {
+  const label = flow.labels.get(field.path);
+  if (label === undefined || label.variants.size === 0) return label;
+  const asked = flow.steps.find((step) => step.kind === 'ask' && step.spec.save?.path === field.path);
+  const kind = asked?.kind === 'ask' ? KIND_NAMES[asked.spec.expect.type as keyof typeof KIND_NAMES] : undefined;
+  return kind === undefined ? label : { variants: new Map([...Object.entries(kind), ...label.variants]), fallback: label.fallback };
+}
+
+// Switchboard's names of the answers it reads in any text, for a label without the customer's language.
+const KIND_NAMES = {
+  email: { en: 'Email address', ar: 'البريد الإلكتروني' },
+  phone: { en: 'Phone number', ar: 'رقم الهاتف' },
+  date: { en: 'Date', ar: 'التاريخ' },
+} as const;
 
 /**
  * The answer a correction changes ("sorry, I meant 12346"): the nearest question before step `upTo` whose field holds

@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelToName, refusedEditText } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -175,7 +175,7 @@ export interface AnswerChange {
 function changeAnswer(flow: CompiledFlow, run: FlowRun, field: FieldRef, value: FieldValue): AnswerChange {
   const was = readField(field, run.contact, run.conversation);
   writeField(field, run.contact, run.conversation, value);
-  const label = flow.labels.get(field.path);
+  const label = labelOf(flow, field);
   const name = field.name.replaceAll('_', ' ');
   return { field: { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name }, was: String(was), now: String(value) };
 }

@@ -55,13 +55,23 @@ export function forEveryLanguage<T>(value: T): Localized<T> {
  *     localize(greeting, undefined); // the fallback
  */
 export function localize<T>(text: Localized<T>, language: string | undefined): T {
-  if (language === undefined || text.variants.size === 0) return text.fallback;
+  return variantIn(text, language) ?? text.fallback;
+}
+
+/**
+ * The variant a text has of its own for a language, as `localize` picks it; undefined where `localize` would give the
+ * fallback (no variant of that language, or a plain text).
+ *
+ *     variantIn({ en: 'Order number' } compiled, 'ar'); // undefined: an Arabic sentence would read the English
+ */
+export function variantIn<T>(text: Localized<T>, language: string | undefined): T | undefined {
+  if (language === undefined || text.variants.size === 0) return undefined;
   const tag = language.trim().toLowerCase().replace(/_/g, '-');
   const primary = tag.split('-')[0]!;
   const exact = text.variants.get(tag) ?? text.variants.get(primary);
   if (exact !== undefined) return exact;
   const region = [...text.variants.keys()].find((key) => key.startsWith(`${primary}-`));
-  return region === undefined ? text.fallback : text.variants.get(region)!;
+  return region === undefined ? undefined : text.variants.get(region)!;
 }
 
 /**

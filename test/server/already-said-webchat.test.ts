@@ -62,3 +62,26 @@ it.each([
   expect(contact?.fields.email).toBe(`${who}@example.com`);
   expect(conversation).toMatchObject({ stage: 'queued', fields: { order: '12346', need } });
 }, 60_000);
+
+it('does not set an English label in an Arabic sentence: the field is named by what it is, or goes unnamed', async () => {
+  const flow = FLOW.replace('label: { en: Email, ar: البريد الإلكتروني }', 'label: { en: Email }').replace('label: { en: Order number, ar: رقم الطلب }', 'label: { en: Order number }');
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), 'teams:\n  - name: Billing\nagents:\n  - name: Omar\n    webchat: agent-omar\n    teams: [Billing]\n');
+  const own = await start(dir);
+  try {
+    const customer = visitor(own.url, 'mona');
+    for (const text of ['مرحبا', 'mona@example.com', 'رقم الطلب ١٢٣٤٥', 'عفوًا، أقصد ١٢٣٤٦', 'عفوًا، أقصد mona@example.org']) expect((await customer.say(text)).status).toBeLessThan(300);
+    await expect.poll(async () => (await customer.botTexts()).length, { timeout: 15_000 }).toBe(8);
+    // Before: «شكرًا، عدّلتُ Order number إلى 12346.» and «… Email إلى …».
+    expect((await customer.botTexts()).slice(4)).toEqual([
+      'شكرًا، عدّلتُه إلى \u206812346\u2069.', 'كيف يمكننا مساعدتك؟',
+      'شكرًا، عدّلتُ \u2068البريد الإلكتروني\u2069 إلى \u2068mona@example.org\u2069.', 'كيف يمكننا مساعدتك؟',
+    ]);
+    // An English customer reads the labels as written.
+    const english = visitor(own.url, 'nora');
+    for (const text of ['hello', 'nora@example.com', '12345', 'sorry, I meant 12346']) expect((await english.say(text)).status).toBeLessThan(300);
+    await expect.poll(async () => (await english.botTexts()).at(-2), { timeout: 15_000 }).toBe("Thanks, I've changed the order number to 12346.");
+  } finally {
+    await own.stop();
+  }
+}, 60_000);

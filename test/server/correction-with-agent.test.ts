@@ -58,3 +58,25 @@ it('changes the answer a correction written in the queue puts right, for the age
     await app.stop();
   }
 }, 90_000);
+
+it('names the field in Arabic for an Arabic desk when the label has only English: by what its answer is', async () => {
+  const data = await shippedDataDir();
+  const team = await readFile(join(data, 'team.yaml'), 'utf8');
+  await writeFile(join(data, 'team.yaml'), team.replace('    webchat_token: env:LINA_WEBCHAT_TOKEN\n', '    webchat_token: env:LINA_WEBCHAT_TOKEN\n    language: ar\n'));
+  const flow = join(data, 'flows', 'inbound.yaml');
+  await writeFile(flow, (await readFile(flow, 'utf8')).replace('label: { en: Email, ar: البريد الإلكتروني }', 'label: { en: Email }'));
+  const app = await start(data);
+  try {
+    const lina = visitor(app.url, 'agent-lina');
+    const laila = visitor(app.url, 'laila', 'ليلى');
+    await lina.say('/online');
+    for (const text of ['مرحبا', 'laila@example.com', 'تم خصم المبلغ مرتين من فاتورتي']) await laila.say(text);
+    await expect.poll(async () => (await app.store.conversations()).find((c) => c.agentId === 'lina')?.stage).toBe('assigned');
+    await laila.say('عفوًا، أقصد laila@example.org');
+    // Before: «صحّح ليلى Email من …».
+    await expect.poll(async () => (await lina.messages()).at(-1)?.text, { timeout: 20_000 })
+      .toContain('صحّح \u2068ليلى\u2069 \u2068البريد الإلكتروني\u2069 من \u2068laila@example.com\u2069 إلى \u2068laila@example.org\u2069');
+  } finally {
+    await app.stop();
+  }
+}, 90_000);
