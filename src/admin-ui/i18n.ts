@@ -347,6 +347,7 @@ const en = {
   errSavedHere: 'fields this flow saves: {names}',
   errLabelSaved: 'label the fields this flow saves with {ask} or {set}',
   errLabelTwice: '"{field}" has a label already, at line {line} (give a field one label in a flow: agents read it wherever the field shows)',
+  warnLabelLacksLanguage: 'the label of "{field}" has no "{language}" text, though the flow\u2019s texts have one: customers and agents who read "{language}" see {label} on the card and in the agent\u2019s lines (add {example})',
   errPlaceholderNotField: '"{placeholder}" does not name a field (write {contact} or {conversation}, with an optional fallback: {example})',
   errUnbalancedBraces: 'unbalanced {open} or {close} in the text (close each {open} with {close}: placeholders look like {example})',
   errNotLanguage: '"{tag}" is not a language (a text per language is a map like {example}; use a language code like {examples})',
@@ -913,6 +914,7 @@ const ar: Record<StringKey, string> = {
   errSavedHere: 'الحقول التي يحفظها هذا المسار: {names}',
   errLabelSaved: 'سمِّ الحقول التي يحفظها هذا المسار بـ {ask} أو {set}',
   errLabelTwice: 'للحقل «{field}» تسمية من قبل، في السطر {line} (أعطِ الحقل تسمية واحدة في المسار: يقرؤها الموظفون حيثما ظهر الحقل)',
+  warnLabelLacksLanguage: 'لا نص بلغة «{language}» في تسمية الحقل «{field}» مع أن نصوص المسار بها: من يقرأ «{language}» من العملاء والموظفين يرى {label} على البطاقة وفي سطور الموظف (أضف {example})',
   errPlaceholderNotField: '«{placeholder}» لا يسمّي حقلًا (اكتب {contact} أو {conversation}، مع بديل اختياري: {example})',
   errUnbalancedBraces: 'في النص {open} أو {close} دون نظير (أغلق كل {open} بـ {close}: فالعنصر النائب يُكتب هكذا {example})',
   errNotLanguage: '«{tag}» ليس لغة (النص لكل لغة خريطة مثل {example}؛ استعمل رمز لغة مثل {examples})',
@@ -1586,6 +1588,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
       : known.saved.length > 0 ? pieces('errSavedHere', { names: list(known.saved) }) : pieces('errLabelSaved', { ask: code('ask … save:'), set: code('set:') }),
     );
     case 'labelTwice': return pieces('errLabelTwice', { field: code(known.field), line: String(known.firstLine) });
+    case 'labelLacksLanguage': return pieces('warnLabelLacksLanguage', { field: code(known.field), language: code(known.language), label: code(known.label), example: code(`${known.language}: "…"`) });
     case 'placeholderNotField': return pieces('errPlaceholderNotField', {
       placeholder: code(known.placeholder), contact: code('{{contact.<field>}}'), conversation: code('{{conversation.<field>}}'), example: code('{{contact.name | there}}'),
     });

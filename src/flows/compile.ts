@@ -8,7 +8,7 @@ import { parseFieldPath, writeRefusal, type FieldRef } from './fields.ts';
 import { describeIssue, keyOf, yamlType } from '../shared/schema-issues.ts';
 import { schemaRule } from './rules.ts';
 import { spinningLoop } from './loops.ts';
-import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, type Localized, type LocalizedSource } from './language.ts';
+import { LANGUAGE_TAG, LANGUAGE_TAG_HINT, variantIn, type Localized, type LocalizedSource } from './language.ts';
 import { flowFileSchema } from './schema.ts';
 import { knownYamlError, parseYamlSource, type YamlSource } from '../shared/yaml-source.ts';
 import { isStepKind, stepKind, stepKinds, type StepKindName } from './steps/index.ts';
@@ -151,7 +151,9 @@ class FileCompiler {
   private readonly warnings: FlowError[] = [];
   private readonly reads: Draft['reads'] = [];
   private readonly saves = new Set<string>();
-  private readonly labels = new Map<string, { label: Localized<string>; line: number }>();
+  private readonly labels = new Map<string, { label: Localized<string>; line: number; at: Path }>();
+  /** The languages the flow's texts (its questions, says, notices) are written in. */
+  private readonly textLanguages = new Set<string>();
   private readonly targets: { id: string; at: Path }[] = [];
   private readonly required: { kind: string; at: Path; reason: string; known: KnownFileError }[] = [];
   /** The flow's `language:` in lower case, when it has a valid one. */
@@ -184,6 +186,7 @@ class FileCompiler {
       Object.entries(rawNotices).flatMap(([moment, text]) => (isText(text) ? [[moment, this.text(text, ['notices', moment])]] : [])),
     );
     this.fieldLabels(isRecord(value) && isRecord(value.fields) ? value.fields : {});
+    this.checkLabelLanguages();
     // No errors means every step compiled.
     const compiled = steps.filter((step) => step !== undefined);
     if (!top.success || this.errors.length > 0) return undefined;
@@ -329,7 +332,7 @@ class FileCompiler {
       );
       return;
     }
-    this.labels.set(field, { label: this.localized(label, at, (variant) => variant.trim()), line: this.source.lineOf(at) });
+    this.labels.set(field, { label: this.localized(label, at, (variant) => variant.trim()), line: this.source.lineOf(at), at });
   }
 
   private template(text: string, at: Path): Template {
@@ -345,7 +348,24 @@ class FileCompiler {
   }
 
   private text(text: LocalizedSource, at: Path): Localized<Template> {
-    return this.localized(text, at, (variant, variantAt) => this.template(variant, variantAt));
+    const compiled = this.localized(text, at, (variant, variantAt) => this.template(variant, variantAt));
+    for (const language of compiled.variants.keys()) this.textLanguages.add(language);
+    return compiled;
+  }
+
+  // A customer or agent whose language the flow speaks would read the label in another one, inside their own words
+  // (the card, «صحّح ليلى Email من …»): a warning, as the file still works.
+  private checkLabelLanguages(): void {
+    for (const [field, { label, at }] of this.labels) {
+      if (label.variants.size === 0) continue;
+      for (const language of this.textLanguages) {
+        if (variantIn(label, language) !== undefined) continue;
+        this.warnings.push(new FlowError(
+          this.file, this.source.lineOf(at), `the label of "${field}" has no "${language}" text, though the flow's texts have one: customers and agents who read "${language}" see "${label.fallback}" on the card and in the agent's lines`,
+          `add ${language}: "…" to the label`, undefined, { kind: 'labelLacksLanguage', field, language, label: label.fallback },
+        ));
+      }
+    }
   }
 
   // Each variant is compiled at its own line; a plain text is one variant for every language.

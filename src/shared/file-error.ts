@@ -176,6 +176,8 @@ export type KnownFileError =
   | { kind: 'reservedField'; field: string }
   | { kind: 'labelOfUnsaved'; field: string; suggestion?: string; saved: string[] }
   | { kind: 'labelTwice'; field: string; firstLine: number }
+  // A label written per language without a language the flow's texts are in (a warning): `label` is what they read.
+  | { kind: 'labelLacksLanguage'; field: string; language: string; label: string }
   | { kind: 'placeholderNotField'; placeholder: string }
   | { kind: 'unbalancedBraces' }
   | { kind: 'notLanguage'; tag: string }

@@ -94,6 +94,32 @@ describe('flows over the admin API', () => {
     });
   });
 
+  it('warns, without refusing, of a label without a language the flow texts are in: its readers would see another language', async () => {
+    const source = 'flow: support\ntrigger: { on: conversation.opened, source: agent }\nsteps:\n  - ask: { en: "Your order number?", ar: "ما رقم طلبك؟" }\n    save: conversation.order\n    label: { en: Order number }\n  - close: true\n';
+    const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: (Placed & { known: KnownFileError })[] }>('/flows/support/validate', { source });
+    expect(checked.body).toEqual({
+      ok: true, errors: [],
+      warnings: [{
+        line: 6, column: 5,
+        message: 'the label of "conversation.order" has no "ar" text, though the flow\'s texts have one: customers and agents who read "ar" see "Order number" on the card and in the agent\'s lines (add ar: "…" to the label)',
+        known: { kind: 'labelLacksLanguage', field: 'conversation.order', language: 'ar', label: 'Order number' },
+      }],
+    });
+    vi.stubGlobal('document', { documentElement: {}, title: '' });
+    try {
+      setLang('ar');
+      expect(fileReasonText(checked.body.warnings[0]!.known)).toBe('لا نص بلغة «\u2068ar\u2069» في تسمية الحقل «\u2068conversation.order\u2069» مع أن نصوص المسار بها: من يقرأ «\u2068ar\u2069» من العملاء والموظفين يرى \u2068Order number\u2069 على البطاقة وفي سطور الموظف (أضف \u2068ar: "…"\u2069)');
+    } finally {
+      setLang('en');
+      vi.unstubAllGlobals();
+    }
+    // A label in both languages, or one plain name for all, is not warned of.
+    const both = source.replace('label: { en: Order number }', 'label: { en: Order number, ar: رقم الطلب }');
+    expect((await admin().post('/flows/support/validate', { source: both })).body).toEqual({ ok: true, errors: [], warnings: [] });
+    const plain = source.replace('label: { en: Order number }', 'label: Order number');
+    expect((await admin().post('/flows/support/validate', { source: plain })).body).toEqual({ ok: true, errors: [], warnings: [] });
+  });
+
   it('warns, without refusing, of a closing survey question that takes any text: a new request written then would be its answer', async () => {
     const survey = 'flow: support\ntrigger: { on: conversation.closed }\nsteps:\n  - ask: "How did we do, from 1 to 5?"\n    expect: number\n    save: conversation.rating\n  - ask: "Anything else you want to tell us?"\n    expect: text\n    save: conversation.comment\n  - say: "Thanks!"\n';
     const checked = await admin().post<{ ok: boolean; errors: Placed[]; warnings: Placed[] }>('/flows/support/validate', { source: survey });
