@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
 import { blank } from '../../shared/text.ts';
-import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage } from '../../types.ts';
+import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage, TextStyle } from '../../types.ts';
+import { readMarkup } from '../whatsapp/markup.ts';
 import { knownFailure } from './errors.ts';
 
 export const CHANNEL = 'whatsapp-cloud';
@@ -233,7 +234,7 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
   const content = message.type === 'edit' ? editContent(message) : message.type === 'revoke' ? revokeContent(message) : contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
-  const { media, ...said } = content;
+  const { media, ...said } = styled(content);
   const name = profile?.profile?.name;
   const referral = message.referral?.source_id ?? message.referral?.source_url;
   return {
@@ -252,6 +253,20 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
       at: sentAt(message.timestamp, receivedAt),
     },
   };
+}
+
+/**
+ * What a person typed, read as WhatsApp shows it: the words without the markup that styled them (`*bold*`), and the
+ * styles, which each channel then shows its own way. A button's title is not typed: it stays as it is.
+ */
+function styled<T extends { text?: string; choice?: string; media?: CloudMedia; attachments?: Attachment[] }>(content: T): T & { styles?: TextStyle[] } {
+  if (content.text === undefined || content.choice !== undefined) return content;
+  const { text, styles } = readMarkup(content.text);
+  if (styles.length === 0) return content;
+  // A file's caption is its text: the one the agent reads beside the file reads the same.
+  const media = content.media?.attachment.caption !== undefined ? { media: { ...content.media, attachment: { ...content.media.attachment, caption: text } } } : {};
+  const attachments = content.attachments?.map((attachment) => (attachment.caption !== undefined ? { ...attachment, caption: text } : attachment));
+  return { ...content, text, styles, ...media, ...(attachments ? { attachments } : {}) };
 }
 
 /** The sender's profile: the one naming them, or a lone one that names nobody else. */

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { safeName } from '../../store/media.ts';
 import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
+import { readMarkup } from '../whatsapp/markup.ts';
 import { addressOf, chatKind } from './address.ts';
 import type { WaMessage } from './client.ts';
 
@@ -65,7 +66,9 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
   const { chatId, address } = chat;
   if (SILENT_TYPES.has(message.type)) return ignored(`a ${message.type} message`);
 
-  const written = !blank(message.body) ? message.body : undefined;
+  // Read as WhatsApp shows it: the words without the markup that styled them (`*bold*`), and the styles.
+  const read = !blank(message.body) ? readMarkup(message.body) : undefined;
+  const written = read?.text;
   let text: string | undefined;
   let file: PendingFile | undefined;
   let attachments: Attachment[] | undefined;
@@ -94,6 +97,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     from: { id: address, ...(!context.echo && message.notifyName ? { name: message.notifyName } : {}) },
     ...(context.echo ? { echo: true as const } : {}),
     ...(text !== undefined ? { text } : {}),
+    ...(text !== undefined && read && read.styles.length > 0 ? { styles: read.styles } : {}),
     ...(attachments ? { attachments } : {}),
     ...(unsupported !== undefined ? { unsupported } : {}),
     ...(message.quoted ? { replyTo: quotedId(message, chatId, message.quoted) } : {}),
@@ -126,7 +130,8 @@ export function decodeEdit(message: WaMessage, change: { newBody: string; prevBo
     channel: 'whatsapp-web',
     id: `edit:${message.id}:${key}`,
     from: { id: chat.address },
-    text: change.newBody,
+    // Without its markup, as the message it changes was read.
+    text: readMarkup(change.newBody).text,
     edit: { of: message.id },
     at: sentAtMs(stamp, context.receivedAt),
   };

@@ -219,6 +219,23 @@ describe('WhatsApp Web channel', () => {
     expect(whatsapp.textsTo(LAYLA).find((text) => text.includes('Parcel 4521'))).toBe('_Forwarded message:_\nParcel 4521 left our warehouse today.');
   });
 
+  it('keeps an agent\'s markup for a customer on WhatsApp, and gives a web chat customer the words without the markers', async () => {
+    const { app, whatsapp, client } = await omarHoldsLayla();
+    const sam = visitor(app.url, 'sam-styled', 'Sam');
+    await sam.say('Hello');
+    await eventually(async () => (await sam.botTexts()).includes('Which team?'));
+    await sam.press('billing');
+    await until(async () => (await app.store.conversation(2))?.agentId !== undefined);
+    const written = '*Your refund* is _approved_ ✅: ```R-42```, not ~R-24~. 5 * 3 = 15 EUR, from refunds_team@acme.example';
+    client.emit('message', incoming(OMAR, `#1 ${written}`));
+    client.emit('message', incoming(OMAR, `#2 ${written}`));
+    await eventually(() => whatsapp.textsTo(LAYLA).some((text) => text.includes('R-42')));
+    expect(whatsapp.textsTo(LAYLA).find((text) => text.includes('R-42'))).toBe(written);
+    await eventually(async () => (await sam.messages()).some((message) => message.from === 'agent'));
+    expect((await sam.messages()).filter((message) => message.from === 'agent').map((message) => message.text))
+      .toEqual(['Your refund is approved ✅: R-42, not R-24. 5 * 3 = 15 EUR, from refunds_team@acme.example']);
+  });
+
   it('keeps a customer\'s photo, relays an agent\'s document as a file, and records acknowledgements', async () => {
     const { app, whatsapp } = await linked({ config: { MAX_ATTACHMENT_MB: 1 } });
     const client = whatsapp.current;
