@@ -183,7 +183,7 @@ export class Intake {
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
         ...(corrected ? { corrected } : {}),
-        ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
+        ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text, ...(inbound.text !== undefined && inbound.styles ? { styles: inbound.styles } : {}) }),
         ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
         ...(inbound.forwarded ? { forwarded: true as const } : {}),
       }, fx);

@@ -18,7 +18,12 @@ export interface Said {
   relayOf?: string;
   /** For the agent: quotes the relay of the customer's message with this channel message id, where it was relayed to. */
   quoting?: string;
+  /** How `text` is styled (bold, a spoiler…), shown where the reader's app shows it (`Channel.styles`). */
+  styles?: Message['styles'];
 }
+
+/** The styles said, when there are any. */
+const withStyles = (said: Pick<Said, 'styles'>) => (said.styles && said.styles.length > 0 ? { styles: said.styles } : {});
 
 /** The files said, with the language of whoever reads them (`language`: a channel names a file it cannot send in it). */
 const withAttachments = (said: Pick<Said, 'attachments'>, language: string | undefined) =>
@@ -57,7 +62,7 @@ async function customerOf(tx: Tx, conversation: Conversation): Promise<{ address
  */
 export async function toCustomer(
   ctx: DeskContext, tx: Tx, conversation: Conversation,
-  said: Said & { from: 'bot' | 'agent'; agentId?: string; styles?: Message['styles']; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit']; reaction?: Message['reaction'] },
+  said: Said & { from: 'bot' | 'agent'; agentId?: string; template?: Message['template']; replyTo?: string; quote?: string; edit?: Message['edit']; reaction?: Message['reaction'] },
   fx: DeskEffects,
 ): Promise<void> {
   const { address: to, language } = await customerOf(tx, conversation);
@@ -86,7 +91,7 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
   const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
-    agentId: agent.id, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said, agent.language), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
+    agentId: agent.id, direction: 'out', from: 'bot', text, ...withStyles(rest), ...withAttachments(rest as Said, agent.language), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
   });
 }
 
@@ -136,7 +141,7 @@ export async function toThread(ctx: DeskContext, tx: Tx, conversation: Conversat
   if (!(await tx.doc<DeskThread>('desk-threads', key))) tx.putDoc('desk-threads', key, { conversationId: conversation.id } satisfies DeskThread);
   const relays = await relayFields(tx, rest as Said, conversation.id, { channel, address });
   fx.send({
-    conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withAttachments(rest as Said, threadLanguage(ctx, conversation)), ...relays,
+    conversationId: conversation.id, channel, address, direction: 'out', from: 'bot', text, ...withStyles(rest), ...withAttachments(rest as Said, threadLanguage(ctx, conversation)), ...relays,
     at: stamp(ctx), status: 'pending',
   });
 }

@@ -3,7 +3,7 @@
 // theirs the agent answered, where the agent's app quoted its relay), and the agent's edit of one as a correction. Files
 // travel too; one whose bytes were not kept is a clear line instead.
 import type { InboundMessage } from '../types.ts';
-import type { Attachment, Contact, Conversation, Message, Tx } from '../store/types.ts';
+import type { Attachment, Contact, Conversation, Message, TextStyle, Tx } from '../store/types.ts';
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { markAwaitingAnswer } from './away.ts';
@@ -71,10 +71,26 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
   // A customer's words wait for an answer; the business's own app answering for them does not.
   if (!said.answeredInApp) markAwaitingAnswer(ctx, tx, conversation);
-  await toHolder(ctx, tx, conversation, (language) => ({
-    text: relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) }), attachments: kept(said.attachments),
-    ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
-  }), fx);
+  await toHolder(ctx, tx, conversation, (language) => {
+    const relayed = relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) });
+    // The customer's styles stay on their words, after the relay's own words (and the business app's, before them).
+    const styles = said.styles && !said.reaction ? stylesAfter(relayed, text(language), said.styles, written(language).length - words(language).length) : [];
+    return {
+      text: relayed, attachments: kept(said.attachments), ...(styles.length > 0 ? { styles } : {}),
+      ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
+    };
+  }, fx);
+}
+
+/**
+ * `styles` of the customer's words, which start `before` units into `text`, as they lie in `relayed`: the relay's own
+ * words, then `text` (isolated when it reads right to left, as `relayText` puts it).
+ *
+ *     stylesAfter('#42 Layla: It is *urgent*', 'It is urgent', [{ style: 'bold', offset: 6, length: 6 }], 0); // offset 17
+ */
+function stylesAfter(relayed: string, text: string, styles: readonly TextStyle[], before: number): TextStyle[] {
+  const isolated = isolateRtl(text);
+  return withInsertion(styles, 0, relayed.length - isolated.length + isolated.indexOf(text) + before);
 }
 
 /** How many of the conversation's latest messages are looked through for the agents' messages that did not reach the customer. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
 import { nextUpdateId, omarHoldsThree, telegram } from './omar-holds-three.ts';
 import { LAYLA, OMAR, post, telegramServers } from './harness.ts';
-import { SHEENA } from '../whatsapp-cloud/harness.ts';
+import { SHEENA, messagesBody, text as cloudText } from '../whatsapp-cloud/harness.ts';
 
 const servers = telegramServers();
 const desk = (options: { language?: string } = {}) => omarHoldsThree(servers, options);
@@ -64,6 +64,34 @@ describe('an agent on Telegram styles their words', () => {
     const sent = 'Fill in this form (https://acme.example/refund), then reply done.';
     await eventually(() => laylaGot().some((got) => got.text === sent));
     expect(laylaGot().find((got) => got.text === sent)!.entities).toEqual([{ type: 'bold', offset: sent.indexOf('done'), length: 4 }]);
+  });
+});
+
+describe('a customer styles their words', () => {
+  it('Omar\'s Telegram shows Layla\'s styles (her entities) and Sheena\'s (her WhatsApp markup) on the same words, after the relay\'s own', async () => {
+    const { api, cloud } = await desk();
+    const omarGot = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(OMAR)).map((call) => call.params as { text: string; entities?: unknown[] });
+    expect(await post(cloud.app, telegram(LAYLA, styled))).toBe(200);
+    await eventually(() => omarGot().some((got) => got.text.includes('R-42')));
+    const fromLayla = omarGot().find((got) => got.text.includes('R-42'))!;
+    // Her words are isolated (they start right to left) after "#1 Layla: ".
+    expect(fromLayla.text).toBe(`#1 Layla: \u2068${greeting}\u2069`);
+    const start = '#1 Layla: \u2068'.length;
+    expect(fromLayla.entities).toEqual(styled.entities.map((entity) => ({ ...entity, offset: entity.offset + start })));
+
+    const markup = 'Invoice *INV-7* is _wrong_ ~twice~: see ```line 3```; 5 * 3 is not 16, ask billing_team@acme.example';
+    expect((await cloud.post(messagesBody([cloudText(markup, { from: SHEENA })]))).status).toBe(200);
+    await eventually(() => omarGot().some((got) => got.text.includes('INV-7')));
+    const words = 'Invoice INV-7 is wrong twice: see line 3; 5 * 3 is not 16, ask billing_team@acme.example';
+    const fromSheena = omarGot().find((got) => got.text.includes('INV-7'))!;
+    expect(fromSheena.text).toBe(`#2 Sheena Nelson: ${words}`);
+    const at = (part: string) => fromSheena.text.indexOf(part);
+    expect(fromSheena.entities).toEqual([
+      { type: 'bold', offset: at('INV-7'), length: 5 },
+      { type: 'italic', offset: at('wrong'), length: 5 },
+      { type: 'strikethrough', offset: at('twice'), length: 5 },
+      { type: 'pre', offset: at('line 3'), length: 6 },
+    ]);
   });
 });
 

@@ -58,7 +58,7 @@ async function desk() {
   await settled(cloud, OMAR);
   const laylaGot = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA)).map((call) => call.params as { text: string; entities?: unknown[] });
   const samGot = async () => (await sam.messages()).filter((message) => message.from === 'agent').map((message) => message.text);
-  return { cloud, omar, laylaGot, samGot };
+  return { cloud, omar, laylaGot, samGot, layla: (fields: Record<string, unknown>) => post(cloud.app, { update_id: nextUpdate, message: { message_id: nextUpdate++, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, ...fields } }) };
 }
 
 describe('an agent on WhatsApp styles their words in WhatsApp\'s markup', () => {
@@ -83,5 +83,16 @@ describe('an agent on WhatsApp styles their words in WhatsApp\'s markup', () => 
     expect(await samGot()).toContain(words);
     expect(cloud.graph.saidTo(PSID).at(-1)).toBe(words);
     expect(cloud.graph.saidTo(IGSID).at(-1)).toBe(words);
+  });
+});
+
+describe('a customer on Telegram styles their words', () => {
+  it('Omar\'s WhatsApp shows them in WhatsApp\'s markup, after the relay\'s own words', async () => {
+    const { cloud, layla } = await desk();
+    const said = 'My code R-42 did not work, it is urgent ✅';
+    const at = (part: string) => said.indexOf(part);
+    expect(await layla({ text: said, entities: [{ type: 'code', offset: at('R-42'), length: 4 }, { type: 'bold', offset: at('urgent'), length: 'urgent ✅'.length }, { type: 'underline', offset: 0, length: 2 }] })).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).some((got) => got.includes('R-42')));
+    expect(cloud.graph.saidTo(OMAR).find((got) => got.includes('R-42'))).toBe('#1 Layla: My code `R-42` did not work, it is *urgent ✅*');
   });
 });
