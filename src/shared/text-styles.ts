@@ -45,3 +45,36 @@ export function partOffsets(text: string, parts: readonly string[]): number[] {
   }
   return offsets;
 }
+
+/** How an app's markup writes a style around `words` (a code block over several lines may need its own); undefined: not at all. */
+export type MarkerOf = (style: TextStyle['style'], words: string) => { open: string; close: string } | undefined;
+
+/**
+ * `text` with its `styles` written in an app's markup (`markerOf`), and the rest of it passed through `escape` (so
+ * that what the writer did not mean as markup shows as written). A marker goes next to the words, never next to a
+ * space (apps would show it as it is); nothing is styled or escaped inside code, where apps show markers as they are.
+ *
+ *     withMarkers('Your refund is on its way', [{ style: 'bold', offset: 5, length: 6 }], () => ({ open: '*', close: '*' })); // 'Your *refund* is on its way'
+ */
+export function withMarkers(text: string, styles: readonly TextStyle[], markerOf: MarkerOf, escape: (plain: string) => string = (plain) => plain): string {
+  const spans = styles.flatMap((style, index) => {
+    let start = style.offset;
+    let end = Math.min(style.offset + style.length, text.length);
+    while (start < end && /\s/.test(text[start]!)) start++;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    const marker = end > start ? markerOf(style.style, text.slice(start, end)) : undefined;
+    return marker !== undefined ? [{ ...marker, start, end, index, code: style.style === 'code' || style.style === 'pre' }] : [];
+  });
+  const shown = spans.filter((span) => !spans.some((other) => other !== span && other.code && other.start <= span.start && span.end <= other.end && (other.start !== span.start || other.end !== span.end || other.index < span.index)));
+  const cuts = [...new Set([0, text.length, ...shown.flatMap((span) => [span.start, span.end])])].sort((a, b) => a - b);
+  let written = '';
+  for (const [at, cut] of cuts.entries()) {
+    // Inner spans close first, outer ones open first: the markers nest.
+    const closing = shown.filter((span) => span.end === cut).sort((a, b) => b.start - a.start || b.index - a.index);
+    const opening = shown.filter((span) => span.start === cut).sort((a, b) => b.end - a.end || a.index - b.index);
+    written += closing.map((span) => span.close).join('') + opening.map((span) => span.open).join('');
+    const part = text.slice(cut, cuts[at + 1] ?? text.length);
+    written += shown.some((span) => span.code && span.start <= cut && cut < span.end) ? part : escape(part);
+  }
+  return written;
+}

@@ -11,6 +11,7 @@ import type { Logger } from '../../shared/log.ts';
 import { createAdapter, type AuthOptions } from './auth.ts';
 import { CHANNEL } from './address.ts';
 import { receiveActivity } from './receive.ts';
+import { TEAMS_STYLES } from './render.ts';
 import { Sender } from './send.ts';
 import { mountWebhook, WEBHOOK_PATH } from './webhook.ts';
 
@@ -60,6 +61,8 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
     name: CHANNEL,
     // Teams and Web Chat show pictures: Telegram's animated stickers would be a file no one opens.
     shows: (attachment) => showsOutsideTelegram(attachment),
+    // Teams shows them in its markdown; Web Chat and Direct Line get the words plain.
+    styles: TEAMS_STYLES,
     mount(app: Express) {
       mountWebhook(app, { adapter, authenticated: !noAuth, log, receiver: () => (host ? receive : undefined) });
     },

@@ -7,7 +7,8 @@
 // becomes a line naming it, as does a location or a contact card (no channel here has a kind for them).
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment as BotAttachment, type CardAction } from 'botbuilder';
 import { describeBytes } from '../../store/media.ts';
-import type { Attachment, Choice, MediaStore, OutboundMessage } from '../../types.ts';
+import type { Attachment, Choice, MediaStore, OutboundMessage, TextStyleName } from '../../types.ts';
+import { withMarkers, type MarkerOf } from '../../shared/text-styles.ts';
 import { TEAMS } from './address.ts';
 import { deskLanguage, line, word, type DeskLanguage } from '../../handover/lines.ts';
 
@@ -49,7 +50,38 @@ export async function renderMessage(message: OutboundMessage, channelId: string,
     return { ...MessageFactory.suggestedActions(choices.map((choice) => button(choice, message.id)), text), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
   }
   const shown = choices.length > 0 ? `${text}\n\n${choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n')}` : text;
+  // Teams shows an agent's styles as its markdown; the rest of the text is escaped, so it shows as it was written.
+  if (channelId === TEAMS && message.styles?.some((style) => TEAMS_MARKERS[style.style] !== undefined)) {
+    return { ...MessageFactory.text(withMarkers(shown, message.styles, teamsMarker, escapeMarkdown)), textFormat: 'markdown', ...(files.length > 0 ? { attachments: files } : {}) };
+  }
   return { ...MessageFactory.text(shown), textFormat: 'plain', ...(files.length > 0 ? { attachments: files } : {}) };
+}
+
+/** Teams's markdown for each style it shows in a text message (no underline, no spoiler). */
+const TEAMS_MARKERS: Partial<Record<TextStyleName, string>> = { bold: '**', italic: '_', strike: '~~', code: '`', pre: '`' };
+
+/** The styles Teams shows, as `Channel.styles` declares them (Web Chat and the other Bot Framework channels get the words plain). */
+export const TEAMS_STYLES = Object.keys(TEAMS_MARKERS) as TextStyleName[];
+
+/** A style in Teams's markdown: code holding a backtick is left plain (escaped), a code block over several lines is fenced. */
+const teamsMarker: MarkerOf = (style, words) => {
+  const marker = TEAMS_MARKERS[style];
+  if (marker === undefined) return undefined;
+  if (style === 'code' || style === 'pre') {
+    if (words.includes('`')) return undefined;
+    if (style === 'pre' && words.includes('\n')) return { open: '```\n', close: '\n```' };
+  }
+  return { open: marker, close: marker };
+};
+
+/**
+ * `plain` as markdown that shows it as written: each character markdown could read as markup (`*`, `_`, `#`, `<`…, and a
+ * `-`, `+` or `1.` that would start a list) behind a backslash.
+ *
+ *     escapeMarkdown('5 * 3 = 15, ask refunds_team'); // '5 \\* 3 = 15, ask refunds\\_team'
+ */
+function escapeMarkdown(plain: string): string {
+  return plain.replace(/[\\`*_~[\]<>#|&]/g, '\\$&').replace(/^([ \t]*)([-+]|\d+[.)])(?=\s|$)/gm, (_, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`);
 }
 
 function button(choice: Choice, of: number | undefined): CardAction {
