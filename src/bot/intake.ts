@@ -441,7 +441,8 @@ export class Intake {
       // A reaction, or a kind nothing here can show (a poll), is worded for them (in their language), not as the transcript's line.
       await this.options.desk.relay(tx, conversation, contact, {
         ...(inbound.reaction ? { text: '', reaction: inbound.reaction }
-          : inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text: inbound.text ?? describeKind(inbound) }),
+          : inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported }
+            : { text: inbound.text ?? describeKind(inbound), ...(inbound.text !== undefined && inbound.styles ? { styles: inbound.styles } : {}) }),
         answeredInApp: true,
       }, fx);
     }

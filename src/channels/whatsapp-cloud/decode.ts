@@ -425,7 +425,7 @@ function fromEcho(raw: unknown, where: string, receivedAt: Date): Item {
   const content = contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
-  const { media, ...said } = content;
+  const { media, ...said } = styled(content);
   return {
     kind: 'message',
     where,
@@ -471,7 +471,7 @@ function fromHistoryMessage(raw: unknown, customer: string, where: string, recei
   const content = contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'debug' };
-  const { media, ...said } = content;
+  const { media, ...said } = styled(content);
   return {
     kind: 'message',
     where,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
 import { nextUpdateId, omarHoldsThree, telegram } from './omar-holds-three.ts';
 import { LAYLA, OMAR, post, telegramServers } from './harness.ts';
-import { SHEENA, messagesBody, text as cloudText } from '../whatsapp-cloud/harness.ts';
+import { SHEENA, fixture, messagesBody, text as cloudText } from '../whatsapp-cloud/harness.ts';
 
 const servers = telegramServers();
 const desk = (options: { language?: string } = {}) => omarHoldsThree(servers, options);
@@ -91,6 +91,20 @@ describe('a customer styles their words', () => {
       { type: 'italic', offset: at('wrong'), length: 5 },
       { type: 'strikethrough', offset: at('twice'), length: 5 },
       { type: 'pre', offset: at('line 3'), length: 6 },
+    ]);
+  });
+});
+
+describe('a person at the business styles an answer in the WhatsApp Business app', () => {
+  it('Omar\'s Telegram shows their markup as styles, after the line saying where it came from', async () => {
+    const { api, cloud } = await desk();
+    const echo = fixture('business-app-echo');
+    echo.entry[0].changes[0].value.message_echoes[0].text.body = '*Refund* sent, reference `R-42`; 5 * 3 is a typo';
+    expect((await cloud.post(echo)).status).toBe(200);
+    const relayed = '#2 Sheena Nelson: (answered from the business app) Refund sent, reference R-42; 5 * 3 is a typo';
+    await eventually(() => api.callsOf('sendMessage').some((call) => call.params.text === relayed));
+    expect(api.callsOf('sendMessage').find((call) => call.params.text === relayed)!.params.entities).toEqual([
+      { type: 'bold', offset: relayed.indexOf('Refund'), length: 6 }, { type: 'code', offset: relayed.indexOf('R-42'), length: 4 },
     ]);
   });
 });
