@@ -225,7 +225,7 @@ export class Intake {
   async #oldPress(tx: Tx, inbound: InboundMessage, contact: Contact, conversation: Conversation, old: OldPress, now: string, fx: Effects): Promise<boolean> {
     const { turns } = this.options;
     const choice = inbound.choice!;
-    const title = old.pressedOn.choices?.find((option) => option.id === choice)?.title;
+    const title = old.pressedOn?.choices?.find((option) => option.id === choice)?.title;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'in', from: 'contact',
       text: inbound.text ?? (title || choice), choice, channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
@@ -233,9 +233,9 @@ export class Intake {
     tx.addMessage(stored);
     if (conversation.status === 'open') fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
     const waits = conversation.flow?.waiting !== undefined && !conversation.flow.done && (conversation.status === 'closed' || conversation.stage === 'bot');
-    const gone = !old.answered || !turns.stillOffered(old.pressedOn.asks!, choice);
+    const gone = !old.earlier && (!old.answered || !turns.stillOffered(old.pressedOn.asks!, choice));
     const turn = turns.turn(contact, conversation, fx);
-    turn.say({ text: oldPressText({ gone }, waits ? 'asked' : conversation.status === 'closed' ? 'closed' : 'team', contact.language) });
+    turn.say({ text: oldPressText({ gone, earlier: old.earlier === true }, waits ? 'asked' : conversation.status === 'closed' ? 'closed' : 'team', contact.language) });
     if (waits) await turns.resume(turn, { menu: true });
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);

@@ -12,11 +12,13 @@ import type { Turns } from './turns.ts';
 /** How many of a conversation's last messages are looked at for the question a button is of, and its answer. */
 const MESSAGES_LOOKED_AT = 50;
 
-/** A button of an earlier question: the bot's message it is of, and whether the customer answered that question. */
-export interface OldPress {
-  pressedOn: Message | RecentMessage;
-  answered: boolean;
-}
+/**
+ * A button of an earlier question: the bot's message it is of, and whether the customer answered that question; or
+ * `earlier`, of a conversation before the one it came in (its message, where the channel names it by its own id).
+ */
+export type OldPress =
+  | { earlier?: false; pressedOn: Message | RecentMessage; answered: boolean }
+  | { earlier: true; pressedOn?: Message | RecentMessage };
 
 /**
  * The earlier question a pressed button is of, when it is not the question `conversation` (the customer's open one,
@@ -29,8 +31,10 @@ export interface OldPress {
 export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation, turns: Pick<Turns, 'waitsForAnswer'>): Promise<OldPress | undefined> {
   if (inbound.choice === undefined || inbound.menu) return undefined;
   const recent = await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT);
+  if (namesEarlier(inbound, recent)) return { earlier: true };
   const pressedOn = await questionPressed(tx, inbound, inbound.choice, recent);
   if (!pressedOn || asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;
+  if (pressedOn.conversationId !== conversation.id) return { earlier: true, pressedOn };
   return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
 }
 
@@ -45,6 +49,16 @@ export async function pressedSince(tx: Tx, inbound: InboundMessage, conversation
   if (inbound.choice === undefined || inbound.menu) return false;
   const pressedOn = await questionPressed(tx, inbound, inbound.choice, await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT));
   return pressedOn?.conversationId === conversation.id && Date.parse(pressedOn.at) >= Date.parse(since);
+}
+
+/**
+ * Whether the payload of `inbound` names a message said before the conversation whose messages `recent` are, all of
+ * them (fewer than looked at): ids increase among a contact's messages, so one lower than the first is of an earlier
+ * conversation (Messenger's quick replies and Bot Framework's buttons stay pressable after the close).
+ */
+function namesEarlier(inbound: InboundMessage, recent: readonly RecentMessage[]): boolean {
+  const first = recent.find((message) => message.id !== undefined)?.id;
+  return inbound.replyTo === undefined && inbound.choiceOf !== undefined && recent.length < MESSAGES_LOOKED_AT && first !== undefined && inbound.choiceOf < first;
 }
 
 /** The bot's question whose button `choice` is, among `recent` (a conversation's last messages) where the payload does not name it. */
@@ -89,12 +103,13 @@ export type AfterOldPress = 'asked' | 'closed' | 'team';
  *
  *     oldPressText({ gone: false }, 'closed', 'ar'); // "هذا الزر من سؤال سبق أن أجبت عنه. …"
  */
-export function oldPressText(press: { gone: boolean }, after: AfterOldPress, language: string | undefined): string {
-  const said = byLanguage(press.gone ? NO_LONGER_ASKED : ANSWERED, language);
+export function oldPressText(press: { gone: boolean; earlier?: boolean }, after: AfterOldPress, language: string | undefined): string {
+  const said = byLanguage(press.earlier ? EARLIER : press.gone ? NO_LONGER_ASKED : ANSWERED, language);
   return after === 'asked' ? said : `${said} ${byLanguage(AFTER[after], language)}`;
 }
 
 const ANSWERED = { en: 'That button is from a question you already answered.', ar: 'هذا الزر من سؤال سبق أن أجبت عنه.' };
+const EARLIER = { en: 'That button is from an earlier conversation.', ar: 'هذا الزر من محادثة سابقة.' };
 const NO_LONGER_ASKED = { en: 'That button is from a question we no longer ask.', ar: 'هذا الزر من سؤال لم نعد نطرحه.' };
 const AFTER: Record<Exclude<AfterOldPress, 'asked'>, { en: string; ar: string }> = {
   closed: { en: 'This conversation is closed: write to us here any time.', ar: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.' },

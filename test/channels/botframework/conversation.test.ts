@@ -245,6 +245,37 @@ describe('a Teams customer', () => {
     expect(texts().at(-1)).toBe('Refund: no, close: no.');
   });
 
+  it('who presses Yes on a card of an earlier, closed conversation is told so, and the new conversation\'s question is asked again', async () => {
+    const bf = await server(yesNoFlow);
+    const serviceUrl = bf.service.serviceUrl('teams');
+    const press = (index: number, title: string, id: string) => {
+      const card = bf.service.sentTo('a:1convId')[index]!.activity.attachments[0].content;
+      const button = card.buttons.find((offered: { title: string }) => offered.title === title);
+      return bf.post({ ...fixture('teams-message'), id, serviceUrl, text: button.text, value: button.value });
+    };
+    const texts = () => bf.service.sentTo('a:1convId').map((sent) => sent.activity.text ?? sent.activity.attachments[0].content.text);
+    await bf.post({ ...fixture('teams-message'), serviceUrl });
+    await settled(bf);
+    await press(0, 'No', 'f5c1a2b0-0012');
+    await settled(bf);
+    await press(1, 'No', 'f5c1a2b0-0013');
+    await settled(bf);
+    expect(texts().at(-1)).toBe('Refund: no, close: no.');
+    // Days later Jonas writes again: a new conversation asks the first question again, under a new card.
+    await bf.post({ ...fixture('teams-message'), id: 'f5c1a2b0-0014', serviceUrl });
+    await settled(bf);
+    expect(texts().at(-1)).toBe('Did your refund arrive?');
+    // The first conversation's card, which Teams keeps: before, its Yes answered the new question.
+    await press(0, 'Yes', 'f5c1a2b0-0015');
+    await settled(bf);
+    expect(texts().slice(4)).toEqual(['That button is from an earlier conversation.', 'Did your refund arrive?']);
+    const conversations = await bf.app.store.conversations();
+    expect(conversations.map((conversation) => [conversation.status, conversation.fields.refund])).toEqual([['closed', 'no'], ['open', undefined]]);
+    await press(5, 'Yes', 'f5c1a2b0-0016');
+    await settled(bf);
+    expect(texts().at(-1)).toBe('Shall we close this conversation?');
+  });
+
   it('sends a file from its download link, and a picture the Bot Connector serves only to the bot\'s token', async () => {
     const bf = await server(quietFlow);
     const serviceUrl = bf.service.serviceUrl('teams');

@@ -86,6 +86,36 @@ describe('a quick reply of an earlier question, on Messenger', () => {
     expect((await tap(3, 'No')).status).toBe(200);
     expect((await said(5)).at(-1)).toBe('Refund: no, close: no.');
   });
+
+  it('of an earlier, closed conversation answers nothing in the new one: the customer is told, and asked its question again', async () => {
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': yesNoFlow } });
+    running.push(messenger);
+    const said = async (count: number) => {
+      await eventually(() => messenger.graph.saidTo(PSID).length === count);
+      await settled(messenger);
+      return messenger.graph.saidTo(PSID);
+    };
+    const tap = (index: number, title: string) => {
+      const reply = messenger.graph.sentTo(PSID)[index]!.message.quick_replies.find((offered: { title: string }) => offered.title === title);
+      return messenger.post(batch([quickReply(reply.payload, title)]));
+    };
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    await said(1);
+    expect((await tap(0, 'No')).status).toBe(200);
+    await said(2);
+    expect((await tap(1, 'No')).status).toBe(200);
+    expect((await said(3)).at(-1)).toBe('Refund: no, close: no.');
+    // The next day, a new conversation: its first question is the same yes/no as the first one of the old conversation.
+    expect((await messenger.post(batch([textEvent('hello again')]))).status).toBe(200);
+    expect((await said(4)).at(-1)).toBe('Did your refund arrive?');
+    // The old conversation's first Yes, still on the screen: before, it answered the new question (and saved refund: yes).
+    expect((await tap(0, 'Yes')).status).toBe(200);
+    expect((await said(6)).slice(4)).toEqual(['That button is from an earlier conversation.', 'Did your refund arrive?']);
+    const [latest] = (await messenger.app.store.conversations()).sort((a, b) => b.id - a.id);
+    expect(latest!.fields.refund).toBeUndefined();
+    expect((await tap(5, 'Yes')).status).toBe(200);
+    expect((await said(7)).at(-1)).toBe('Shall we close this conversation?');
+  });
 });
 
 const yesNoFlow = `

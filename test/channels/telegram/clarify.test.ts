@@ -90,5 +90,17 @@ describe('the clarifying question, on Telegram', () => {
     const said = (await app.store.messagesOfContact(contact!.id)).filter((message) => message.direction === 'in' && message.choice !== undefined);
     // Kept in the conversation, as its title (not "tech_support", the button's id).
     expect(said.map((message) => [message.conversationId, message.text])).toEqual([[1, 'Billing'], [1, 'Support']]);
+
+    // She writes again: a new conversation, and its question waits. The old question's Billing, pressed now, is of the
+    // conversation before. Before: "That button is from a question you already answered.", as if of this one.
+    const before = api.sentTo(chat).length;
+    expect(await post(app, text(chat, 'hi'))).toBe(200);
+    await eventually(async () => api.sentTo(chat).length > before && (await app.store.conversation(2))?.flow?.waiting !== undefined);
+    const asked = api.sentTo(chat).at(-1)!;
+    expect(await press('billing')).toBe(200);
+    await eventually(() => api.sentTo(chat).at(-2) === 'That button is from an earlier conversation.');
+    await eventually(() => api.sentTo(chat).at(-1) === asked);
+    expect(await app.store.conversation(2)).toMatchObject({ status: 'open', stage: 'bot' });
+    expect((await app.store.conversation(2))?.team).toBeUndefined();
   }, 120_000);
 });

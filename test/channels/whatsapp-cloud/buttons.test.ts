@@ -145,8 +145,8 @@ steps:
   - say: { en: "Thank you!", ar: "شكرًا لك!" }
 `;
   const WORDS = {
-    en: { hello: 'hello', region: 'Where are you?', order: 'What is your order number?', rating: 'How did we do?', answered: 'That button is from a question you already answered.', closed: 'This conversation is closed: write to us here any time.', pro: 'Pro', south: 'South', poor: 'Poor' },
-    ar: { hello: 'مرحبا', region: 'أين أنت؟', order: 'ما رقم طلبك؟', rating: 'كيف كانت خدمتنا؟', answered: 'هذا الزر من سؤال سبق أن أجبت عنه.', closed: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.', pro: 'احترافية', south: 'الجنوب', poor: 'سيئة' },
+    en: { hello: 'hello', region: 'Where are you?', order: 'What is your order number?', rating: 'How did we do?', answered: 'That button is from a question you already answered.', earlier: 'That button is from an earlier conversation.', plan: 'Which plan are you on?', closed: 'This conversation is closed: write to us here any time.', pro: 'Pro', south: 'South', poor: 'Poor' },
+    ar: { hello: 'مرحبا', region: 'أين أنت؟', order: 'ما رقم طلبك؟', rating: 'كيف كانت خدمتنا؟', answered: 'هذا الزر من سؤال سبق أن أجبت عنه.', earlier: 'هذا الزر من محادثة سابقة.', plan: 'ما هي باقتك؟', closed: 'هذه المحادثة مغلقة، ويسعدنا تواصلك معنا هنا في أي وقت.', pro: 'احترافية', south: 'الجنوب', poor: 'سيئة' },
   };
 
   it('takes an old reply button or list row as no answer, in English and Arabic, and a closing survey\'s again an hour later opens nothing', async () => {
@@ -201,6 +201,17 @@ steps:
       expect(conversations.map((conversation) => [conversation.status, conversation.fields])).toEqual([
         ['closed', expect.objectContaining({ plan: 'basic', region: 'north', order: 'A-1234', rating: 'great' })],
       ]);
+
+      // Back the next day, a new conversation asks the plan again; the old conversation's Pro, scrolled up to, is no
+      // answer to it. Before: "That button is from a question you already answered.", as if of this conversation.
+      time.advance(24 * 60 * 60 * 1000);
+      expect((await cloud.post(messagesBody([text(words.hello, { from, timestamp: time.seconds() })], { from }))).status).toBe(200);
+      expect((await next(11)).at(-1)).toBe(words.plan);
+      expect((await cloud.post(now(press(plan.id, 'pro', words.pro, from)))).status).toBe(200);
+      expect((await next(13)).slice(11)).toEqual([words.earlier, words.plan]);
+      const [, latest] = (await cloud.app.store.conversations()).filter((conversation) => conversation.contactId === contact?.id);
+      expect(latest).toMatchObject({ status: 'open' });
+      expect(latest!.fields.plan).toBeUndefined();
     }
   });
 });
