@@ -228,7 +228,7 @@ export class Intake {
     const title = old.pressedOn?.choices?.find((option) => option.id === choice)?.title;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, conversationId: conversation.id, channel: inbound.channel, address: inbound.from.id, direction: 'in', from: 'contact',
-      text: inbound.text ?? (title || choice), choice, channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
+      text: inbound.text ?? (title || choice), choice, oldPress: true, channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: now,
     };
     tx.addMessage(stored);
     if (conversation.status === 'open') fx.emit({ type: 'message.received', payload: { message: stored, conversation } });

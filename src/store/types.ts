@@ -267,6 +267,8 @@ export interface Message {
   asks?: string;
   /** The button id the customer pressed. */
   choice?: string;
+  /** The press of a button of an earlier question (`oldPress`): it answered nothing, and the customer was told so. */
+  oldPress?: true;
   attachments?: Attachment[];
   /**
    * A customer's message of a kind nothing here can show (a poll, a story), as the channel names it: `text` says so in

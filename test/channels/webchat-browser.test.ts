@@ -278,13 +278,29 @@ steps:
     expect(await rows.nth(0).locator('button:disabled').count()).toBe(3);
     expect(await rows.nth(1).locator('button:disabled').count()).toBe(2);
     expect(await rows.nth(2).locator('button:enabled').count()).toBe(2);
-    expect(await rows.nth(0).locator('button').first().evaluate((button) => getComputedStyle(button).opacity)).not.toBe('1');
+    // What was taken shows, on both: Billing, pressed on the laptop, is the first question's chosen button, and Sales,
+    // pressed here, is not (before, Sales stayed marked chosen on the phone, and the laptop showed no difference);
+    // the Sales bubble says it was not taken, live on the laptop too.
+    for (const tab of [phone, laptop]) {
+      const first = tab.locator('.msg.bot', { hasText: 'Which team?' }).locator('.choices');
+      await eventually(async () => (await first.locator('button.chosen').allInnerTexts()).join() === 'Billing');
+      const sales = tab.locator('.msg.contact', { hasText: 'Sales' });
+      await sales.locator('.late-note', { hasText: 'Not taken as an answer' }).waitFor({ timeout: 20_000 });
+      expect(await sales.locator('.text').evaluate((text) => getComputedStyle(text).textDecorationLine)).toBe('line-through');
+      expect(await tab.locator('.msg.contact', { hasText: 'Billing' }).locator('.late-note').count()).toBe(0);
+    }
+    expect(await rows.nth(0).locator('button', { hasText: 'Sales' }).evaluate((button) => getComputedStyle(button).opacity)).not.toBe('1');
     await phone.screenshot({ path: '/tmp/switchboard-stale-button.png', fullPage: true });
+    await laptop.screenshot({ path: '/tmp/switchboard-stale-button-laptop.png', fullPage: true });
 
     // Today, pressed on the phone, answers the question asked now; the topic stays Billing.
     await rows.nth(2).locator('button', { hasText: 'Today' }).click();
     await phone.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
     await laptop.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
+    // The laptop, reloaded, shows the same from the history: Today chosen under the question it answered.
+    await laptop.reload();
+    await laptop.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
+    expect(await laptop.locator('.msg.bot .choices button.chosen').allInnerTexts()).toEqual(['Billing', 'Today']);
   }), 60_000);
 
   it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {

@@ -435,6 +435,7 @@ function render(message) {
   const element = bubble(message, 'sent');
   log.insertBefore(element, anchor);
   waiting?.remove();
+  if (message.choice !== undefined) showPress(message, element);
   watchFiles(message);
   if (message.from !== 'contact') seen(message);
   scrollDown();
@@ -475,6 +476,7 @@ function choices(list, of) {
     button.type = 'button';
     button.dir = 'auto';
     button.textContent = choice.title;
+    button.dataset.choice = choice.id;
     button.onclick = (event) => {
       event.stopPropagation();
       // One press: every button of the question is done with at once.
@@ -485,6 +487,26 @@ function choices(list, of) {
     row.append(button);
   }
   return row;
+}
+
+/**
+ * Shows on the question's buttons which one was taken, pressed in this tab or another; a press that answered nothing
+ * (its question answered already, typed or in another tab) is not shown as chosen, and its bubble says it was not taken.
+ */
+function showPress(message, element) {
+  const row = message.of !== undefined ? log.querySelector(`.msg[data-id="${message.of}"] .choices`) : null;
+  if (message.late) {
+    element.classList.add('late');
+    const note = document.createElement('div');
+    note.className = 'late-note';
+    note.textContent = words.notTaken;
+    element.insertBefore(note, element.querySelector('.meta'));
+    if (row && row.dataset.taken !== message.choice) for (const button of row.querySelectorAll('button')) if (button.dataset.choice === message.choice) button.classList.remove('chosen');
+    return;
+  }
+  if (!row) return;
+  row.dataset.taken = message.choice;
+  for (const button of row.querySelectorAll('button')) button.classList.toggle('chosen', button.dataset.choice === message.choice);
 }
 
 // Clicking a message quotes it: an agent holding several conversations answers the one quoted.

@@ -87,6 +87,11 @@ export interface WebchatMessage {
   /** What the message this one answers said (one line, cut, in quotes): the page shows it above the text. */
   quote?: string;
   choices?: { id: string; title: string }[];
+  /** On the session owner's press of a button: the choice's id, and the message whose button it is, when the press named it. */
+  choice?: string;
+  of?: number;
+  /** On a press that answered nothing (its question was answered already, or is no longer asked): the page shows it was not taken. */
+  late?: true;
   attachments?: WebchatAttachment[];
   at: string;
   /** The conversation it belongs to: where it changes, a new conversation began. */
@@ -265,6 +270,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       text: message.text,
       ...(message.quote !== undefined && message.replyTo !== undefined ? { quote: message.quote } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
+      ...(message.direction === 'in' && message.choice !== undefined ? pressOf(message) : {}),
       ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, linkOf)) } : {}),
       at: message.at,
       ...(message.conversationId !== undefined && !message.toAgent ? { conversationId: message.conversationId } : {}),
@@ -618,6 +624,12 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       streams.clear();
     },
   };
+}
+
+/** What the page shows of a press: which button of which message, and whether it answered nothing. */
+function pressOf(message: Message): Pick<WebchatMessage, 'choice' | 'of' | 'late'> {
+  const of = message.channel === 'webchat' && message.replyTo !== undefined && /^\d{1,15}$/.test(message.replyTo) ? Number(message.replyTo) : undefined;
+  return { choice: message.choice!, ...(of !== undefined ? { of } : {}), ...(message.oldPress ? { late: true } : {}) };
 }
 
 /** A refused request's answer: `error` says why in English (for whoever reads the API), `kind` what it is. */

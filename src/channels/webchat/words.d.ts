@@ -24,6 +24,7 @@ export interface PageWords {
   bot: string;
   agent: string;
   newConversation: string;
+  notTaken: string;
   reconnecting: string;
   ended: string;
   unreachable: string;
