@@ -233,9 +233,9 @@ export class Intake {
     tx.addMessage(stored);
     if (conversation.status === 'open') fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
     const waits = conversation.flow?.waiting !== undefined && !conversation.flow.done && (conversation.status === 'closed' || conversation.stage === 'bot');
-    const gone = !old.earlier && (!old.answered || !turns.stillOffered(old.pressedOn.asks!, choice));
+    const gone = !old.earlier && (!old.answered || (old.pressedOn !== undefined && !turns.stillOffered(old.pressedOn.asks!, choice)));
     const turn = turns.turn(contact, conversation, fx);
-    turn.say({ text: oldPressText({ gone, earlier: old.earlier === true }, waits ? 'asked' : conversation.status === 'closed' ? 'closed' : 'team', contact.language) });
+    turn.say({ text: oldPressText({ gone, earlier: old.earlier }, waits ? 'asked' : conversation.status === 'closed' ? 'closed' : 'team', contact.language) });
     if (waits) await turns.resume(turn, { menu: true });
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);

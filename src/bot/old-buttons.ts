@@ -13,12 +13,14 @@ import type { Turns } from './turns.ts';
 const MESSAGES_LOOKED_AT = 50;
 
 /**
- * A button of an earlier question: the bot's message it is of, and whether the customer answered that question; or
- * `earlier`, of a conversation before the one it came in (its message, where the channel names it by its own id).
+ * A button of an earlier question: the bot's message it is of (unknown for a payload naming one older than those
+ * looked at), whether the customer answered that question, and whether it is of a conversation before the one it came in.
  */
-export type OldPress =
-  | { earlier?: false; pressedOn: Message | RecentMessage; answered: boolean }
-  | { earlier: true; pressedOn?: Message | RecentMessage };
+export interface OldPress {
+  pressedOn?: Message | RecentMessage;
+  answered: boolean;
+  earlier: boolean;
+}
 
 /**
  * The earlier question a pressed button is of, when it is not the question `conversation` (the customer's open one,
@@ -31,11 +33,12 @@ export type OldPress =
 export async function oldPress(tx: Tx, inbound: InboundMessage, conversation: Conversation, turns: Pick<Turns, 'waitsForAnswer'>): Promise<OldPress | undefined> {
   if (inbound.choice === undefined || inbound.menu) return undefined;
   const recent = await tx.recentMessages(conversation.id, MESSAGES_LOOKED_AT);
-  if (namesEarlier(inbound, recent)) return { earlier: true };
+  const before = namesBefore(inbound, recent);
+  if (before) return { answered: true, earlier: before === 'conversation' };
   const pressedOn = await questionPressed(tx, inbound, inbound.choice, recent);
   if (!pressedOn || asksNow(conversation, pressedOn) || !(await turns.waitsForAnswer(pressedOn.asks!))) return undefined;
-  if (pressedOn.conversationId !== conversation.id) return { earlier: true, pressedOn };
-  return { pressedOn, answered: await answeredSince(tx, pressedOn, pressedOn.conversationId === conversation.id ? recent : undefined) };
+  if (pressedOn.conversationId !== conversation.id) return { pressedOn, answered: true, earlier: true };
+  return { pressedOn, answered: answeredSince(pressedOn, recent), earlier: false };
 }
 
 /**
@@ -52,13 +55,15 @@ export async function pressedSince(tx: Tx, inbound: InboundMessage, conversation
 }
 
 /**
- * Whether the payload of `inbound` names a message said before the conversation whose messages `recent` are, all of
- * them (fewer than looked at): ids increase among a contact's messages, so one lower than the first is of an earlier
- * conversation (Messenger's quick replies and Bot Framework's buttons stay pressable after the close).
+ * Whether the payload of `inbound` names a message said before the conversation's `recent` messages: ids increase
+ * among a contact's messages, so one lower than the first is of an earlier conversation when `recent` is the whole
+ * conversation (Messenger's quick replies and Bot Framework's buttons stay pressable after the close), else of an
+ * earlier conversation or a question asked long ago in this one: either way not the question asked now.
  */
-function namesEarlier(inbound: InboundMessage, recent: readonly RecentMessage[]): boolean {
+function namesBefore(inbound: InboundMessage, recent: readonly RecentMessage[]): 'conversation' | 'messages' | undefined {
   const first = recent.find((message) => message.id !== undefined)?.id;
-  return inbound.replyTo === undefined && inbound.choiceOf !== undefined && recent.length < MESSAGES_LOOKED_AT && first !== undefined && inbound.choiceOf < first;
+  if (inbound.replyTo !== undefined || inbound.choiceOf === undefined || first === undefined || inbound.choiceOf >= first) return undefined;
+  return recent.length < MESSAGES_LOOKED_AT ? 'conversation' : 'messages';
 }
 
 /** The bot's question whose button `choice` is, among `recent` (a conversation's last messages) where the payload does not name it. */
@@ -85,9 +90,7 @@ function asksNow(conversation: Conversation, message: Message | RecentMessage): 
 }
 
 /** Whether the customer wrote (or pressed) anything after the question `message` asked, in its conversation. */
-async function answeredSince(tx: Tx, message: Message | RecentMessage, recent: readonly RecentMessage[] | undefined): Promise<boolean> {
-  if (message.conversationId === undefined) return true;
-  const around = recent ?? (await tx.recentMessages(message.conversationId, MESSAGES_LOOKED_AT));
+function answeredSince(message: Message | RecentMessage, around: readonly RecentMessage[]): boolean {
   const at = around.findIndex((other) => other.id !== undefined && other.id === message.id);
   // Older than every message looked at: many were said since.
   if (at === -1) return true;

@@ -116,6 +116,43 @@ describe('a quick reply of an earlier question, on Messenger', () => {
     expect((await tap(5, 'Yes')).status).toBe(200);
     expect((await said(7)).at(-1)).toBe('Shall we close this conversation?');
   });
+
+  it('of a question asked long ago in a long conversation is no answer to the yes/no question asked now', async () => {
+    const long = yesNoFlow.replace('  - ask: "Shall we close', `  - id: more
+    ask: "Anything to add? Write done when finished."
+    save: conversation.note
+  - branch:
+      - if: { conversation.note: { not: done } }
+        goto: more
+  - ask: "Shall we close`);
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': long }, config: { CONTACT_RATE_LIMIT: { capacity: 1000, perMs: 60_000 } } as never });
+    running.push(messenger);
+    const said = async (count: number) => {
+      await eventually(() => messenger.graph.saidTo(PSID).length === count, 30_000);
+      await settled(messenger);
+      return messenger.graph.saidTo(PSID);
+    };
+    const tap = (index: number, title: string) => {
+      const reply = messenger.graph.sentTo(PSID)[index]!.message.quick_replies.find((offered: { title: string }) => offered.title === title);
+      return messenger.post(batch([quickReply(reply.payload, title)]));
+    };
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    await said(1);
+    expect((await tap(0, 'No')).status).toBe(200);
+    await said(2);
+    // Thirty lines added: the refund question is now further back than the last fifty messages.
+    for (let line = 1; line <= 30; line++) {
+      expect((await messenger.post(batch([textEvent(`line ${line}`, { mid: `m_LINE${line}` })]))).status).toBe(200);
+      await said(2 + line);
+    }
+    expect((await messenger.post(batch([textEvent('done', { mid: 'm_DONE' })]))).status).toBe(200);
+    expect((await said(33)).at(-1)).toBe('Shall we close this conversation?');
+    // The refund question's Yes, scrolled up to: before, it answered "Shall we close this conversation?".
+    expect((await tap(0, 'Yes')).status).toBe(200);
+    expect((await said(35)).slice(33)).toEqual(['That button is from a question you already answered.', 'Shall we close this conversation?']);
+    expect((await tap(34, 'No')).status).toBe(200);
+    expect((await said(36)).at(-1)).toBe('Refund: no, close: no.');
+  }, 120_000);
 });
 
 const yesNoFlow = `
