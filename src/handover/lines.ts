@@ -306,6 +306,8 @@ const en = {
   fileTooLarge: (file: FileNamed, sizeBytes: number, limitBytes: number) => `[${describeAttachment(file)} of ${describeBytes(sizeBytes)}: not sent, the most this chat takes is ${describeBytes(limitBytes)}]`,
   // A location without coordinates, a contact card without a number (`name`: the card's), which no chat can show.
   placeNotSent: () => `[${describeAttachment({ kind: 'location' })} that could not be sent: it has no coordinates]`,
+  // A customer's button press that could not be stored (the store down): the chat app's toast, the button kept.
+  pressNotTaken: () => 'Sorry, please try again in a moment.',
   contactCardNotSent: (name?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}, without a phone number]`,
   // A place or a contact card a chat shows as a line of its text, each channel in its own way (`named`: the place's
   // name and address, or ''): Bot Framework's bracketed lines, WhatsApp Web's card as text, Messenger's badge.
@@ -536,6 +538,7 @@ const ar: Wording = {
   fileNotForTeams: (file) => `[تعذّر إرسال ${fileAr(file)}: لا يقبل ${isolate('Teams')} ملفات من البوت]`,
   fileTooLarge: (file, sizeBytes, limitBytes) => `[تعذّر إرسال ${fileAr(file)} (${bytesAr(sizeBytes)}): أقصى ما تقبله هذه الدردشة ${bytesAr(limitBytes)}]`,
   placeNotSent: () => `[تعذّر إرسال ${KINDS_AR.location}: ليست له إحداثيات]`,
+  pressNotTaken: () => 'عذرًا، يُرجى المحاولة مرة أخرى بعد قليل.',
   contactCardNotSent: (name) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}، بلا رقم هاتف]`,
   // Coordinates, names and numbers isolated, so that a Latin name or a "+" keeps its place in the Arabic line.
   placeAsLine: (latitude, longitude, named) => `[${KINDS_AR.location}: ${isolate(`${latitude}, ${longitude}`)}${named !== '' ? ` (${isolate(named)})` : ''}]`,

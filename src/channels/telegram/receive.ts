@@ -7,6 +7,7 @@ import { FilesHeldBack, type ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { decodeUpdate, type Decoded } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
+import { deskLanguage, line, word } from '../../handover/lines.ts';
 
 /** How many times a message whose files were held back is delivered again at once when they turn out to reach a customer. */
 const HELD_BACK_ROUNDS = 3;
@@ -79,7 +80,9 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
     await host.deliver(decoded.inbound);
   } catch (error) {
     // The button press was not stored: stop the spinner, keep the keyboard so it can be pressed again.
-    track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId, { text: 'Sorry, please try again in a moment.' }));
+    // Said in the language of the customer's Telegram app: the store, where their own is kept, did not answer.
+    const text = word(line('pressNotTaken'), deskLanguage(decoded.inbound.from.language));
+    track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId, { text }));
     throw error;
   }
   track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId));

@@ -159,6 +159,30 @@ describe('receiving', () => {
     await eventually(() => api.callsOf('answerCallbackQuery').length === 2 && api.callsOf('editMessageReplyMarkup').length === 1);
   });
 
+  it('says a button press that could not be stored in the language of the customer\'s Telegram app: Arabic for Arabic', async () => {
+    const { api, channel } = await channelOn({ webhookSecret: 's3cret' });
+    const url = await serve(channel);
+    await channel.start(hostFor(async () => {
+      throw new Error('disk full');
+    }));
+    const press = (id: string, language?: string) => fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 's3cret' },
+      body: JSON.stringify({
+        update_id: Number(id.slice(1)),
+        callback_query: { id, from: { id: 5001, is_bot: false, first_name: 'Layla', ...(language ? { language_code: language } : {}) }, message: { message_id: 12, date: 1, chat: { id: 5001, type: 'private' } }, chat_instance: '1', data: 'billing' },
+      }),
+    });
+    expect((await press('q7', 'ar')).status).toBe(500);
+    expect((await press('q8', 'en-GB')).status).toBe(500);
+    await eventually(() => api.callsOf('answerCallbackQuery').length === 2);
+    // Before: English to both, a customer reading Arabic included.
+    expect(api.callsOf('answerCallbackQuery').map((call) => [call.params.callback_query_id, call.params.text])).toEqual([
+      ['q7', 'عذرًا، يُرجى المحاولة مرة أخرى بعد قليل.'],
+      ['q8', 'Sorry, please try again in a moment.'],
+    ]);
+  });
+
   it('long polling: does not advance the offset past an update that could not be stored, and stop() ends the loop', async () => {
     // A poll that would hold 30 s: stop() must cut it short, not wait it out (with 1 s, the two were 500 ms apart).
     const { api, channel } = await channelOn({ pollTimeoutSeconds: 30 });
