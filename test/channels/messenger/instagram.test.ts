@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMessengerChannels } from '../../../src/channels/messenger/index.ts';
 import type { Channel } from '../../../src/types.ts';
-import { cleanupDirs, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
+import { cleanupDirs, eventually, hostFor, quietLog, recordingLog, visitor } from '../../helpers.ts';
 import { FakeGraphApi } from '../meta/fake-graph-api.ts';
 import { APP_SECRET, IG_ACCOUNT, IGSID, TOKEN, VERIFY_TOKEN, batch, clock, fixture, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
@@ -67,6 +67,34 @@ describe('Instagram Direct', () => {
     expect((await messenger.post(batch([seen], { object: 'instagram' }))).status).toBe(200);
     expect((await messenger.app.store.messageByChannelId('instagram', first!.id))?.delivery).toBe('read');
     expect((await messenger.app.store.messageByChannelId('instagram', second!.id))?.delivery).toBe('read');
+  });
+
+  it('tells an Arabic-speaking customer who taps a quick reply of an earlier, closed conversation so, in Arabic, and asks the new question again', async () => {
+    const messenger = await server();
+    const said = async (count: number) => {
+      await eventually(() => messenger.graph.saidTo(IGSID).length === count);
+      await settled(messenger);
+      return messenger.graph.saidTo(IGSID);
+    };
+    const tap = (index: number, title: string, mid: string) => {
+      const event = igEvent(title, mid);
+      const reply = messenger.graph.sentTo(IGSID)[index]!.message.quick_replies.find((offered: { title: string }) => offered.title === title);
+      (event.message as Record<string, unknown>).quick_reply = { payload: reply.payload };
+      return messenger.post(batch([event], { object: 'instagram' }));
+    };
+    expect((await messenger.post(batch([igEvent('مرحبا، عندي سؤال', 'ig_e_1')], { object: 'instagram' }))).status).toBe(200);
+    await said(1);
+    expect((await tap(0, 'Stock', 'ig_e_2')).status).toBe(200);
+    await said(2);
+    expect((await messenger.post(batch([igEvent('لا شيء آخر', 'ig_e_3')], { object: 'instagram' }))).status).toBe(200);
+    expect((await said(3)).at(-1)).toBe('Noted.');
+    // A new conversation, which asks what it is about again.
+    expect((await messenger.post(batch([igEvent('مرحبا مجددا', 'ig_e_4')], { object: 'instagram' }))).status).toBe(200);
+    const asked = (await said(4))[3]!;
+    expect(asked).toMatch(/What is this about\?$/);
+    // The first conversation's "My order": before, it answered the new question ("Topic: order. Tell us more?").
+    expect((await tap(0, 'My order', 'ig_e_5')).status).toBe(200);
+    expect((await said(6)).slice(4)).toEqual(['هذا الزر من محادثة سابقة.', asked]);
   });
 
   it('ignores the echo of its own message by its mid, and a person answering from the Instagram app takes the conversation over', async () => {
