@@ -110,6 +110,8 @@ export interface ConsoleMessage {
   answerable?: true;
   /** Of the customer's message: they deleted it since (for everyone), so it is no one's to answer. */
   deleted?: true;
+  /** Of the customer's press of a button of an earlier question: it answered nothing, and the bot told them so. */
+  late?: true;
   /** Of the customer's message: what it says now that they edited it (their app shows this, not `text`), which a Reply on it quotes. */
   edited?: string;
   /**
@@ -584,6 +586,7 @@ function toConsole(
     ...(message.direction === 'out' && message.replyTo !== undefined && message.quote !== undefined ? { quote: message.quote } : {}),
     ...(isAnswerable(message) && !taken ? { answerable: true as const } : {}),
     ...(taken ? { deleted: true as const } : {}),
+    ...(message.direction === 'in' && message.oldPress ? { late: true as const } : {}),
     ...(now !== undefined ? { edited: now } : {}),
     ...(message.direction === 'out' && message.from === 'agent' && message.agentId === undefined ? { inApp: true as const } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),

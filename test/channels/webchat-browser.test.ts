@@ -4,12 +4,14 @@
 // conversation and answers it. One visitor across tabs and restarts: webchat-visitor-browser.test.ts.
 // Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots in /tmp/switchboard-*.png.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
-import { agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start } from '../helpers.ts';
+import { TEST_AGENT_TOKEN, agentToken, cleanupDirs, dataDirWith, eventually, shippedDataDir, start, visitor } from '../helpers.ts';
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
 import { fixture as cloudFixture, messagesBody, settled as cloudSettled, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
 import { metaError } from './meta/fake-graph-api.ts';
@@ -301,6 +303,42 @@ steps:
     await laptop.reload();
     await laptop.locator('.msg.bot', { hasText: 'Routing you to billing, today.' }).waitFor();
     expect(await laptop.locator('.msg.bot .choices button.chosen').allInnerTexts()).toEqual(['Billing', 'Today']);
+  }), 60_000);
+
+  it('shows the agent a button of an earlier question the customer pressed as no answer, live in the console', () => shooting('console-late-button', async () => {
+    const planThenTeam = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which plan are you on?"
+    expect: choice
+    choices: [{ id: basic, title: Basic }, { id: pro, title: Pro }]
+    save: conversation.plan
+  - assign: { team: Billing }
+`;
+    const data = await dataDirWith({ 'inbound.yaml': planThenTeam });
+    await writeFile(join(data, 'team.yaml'), `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${TEST_AGENT_TOKEN}\n    teams: [Billing]\n`);
+    const app = await start(data);
+    running.push(app);
+    const agent = await (await context(1100)).newPage();
+    await agent.goto(`${app.url}/agent`);
+    await agent.fill('#token', TEST_AGENT_TOKEN);
+    await agent.click('#signin-button');
+    await agent.click('#online');
+    await agent.locator('#result', { hasText: 'You are online' }).waitFor();
+    const layla = visitor(app.url, 'late-console', 'Layla');
+    await layla.say('hello');
+    let plan: { id: number } | undefined;
+    await eventually(async () => (plan = (await layla.messages()).find((message) => message.text === 'Which plan are you on?')) !== undefined);
+    await layla.say('basic');
+    await agent.locator('#held li', { hasText: 'Layla' }).click();
+    await agent.locator('#transcript .msg.contact', { hasText: 'basic' }).waitFor();
+    // Pro, pressed under the plan question once Lina holds the conversation: before, it read as Layla's choice.
+    expect((await layla.post({ choice: 'pro', replyTo: plan!.id })).status).toBe(202);
+    const pressed = agent.locator('#transcript .msg.contact', { hasText: 'Pro' });
+    await pressed.locator('.meta .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
+    expect(await agent.locator('#transcript .msg.contact', { hasText: 'basic' }).locator('.late').count()).toBe(0);
+    await agent.screenshot({ path: '/tmp/switchboard-console-late-button.png' });
   }), 60_000);
 
   it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {

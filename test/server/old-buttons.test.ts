@@ -249,6 +249,13 @@ steps:
       const relayed = (await omar.messages(toOmar)).map((message) => message.text);
       expect(relayed.some((text) => /Basic|أساسية/.test(text))).toBe(false);
       expect((await conversationsOf(app, (await person.credentials()).session))[0]?.fields.plan).toBeUndefined();
+      // Omar's console shows the press in the transcript marked as no answer (before: as if she had chosen Basic).
+      const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TEST_AGENT_TOKEN }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const listed = (await (await fetch(`${app.url}/agent/api/conversations/${conversation!.id}/messages`, { headers: { cookie } })).json()) as { messages: { from: string; text: string; late?: true }[] };
+      const customers = listed.messages.filter((message) => message.from === 'contact');
+      expect(customers.filter((message) => message.late).map((message) => message.text)).toEqual([language === 'ar' ? 'أساسية' : 'Basic']);
+      expect(customers.find((message) => message.text === 'my card was charged twice')?.late).toBeUndefined();
     }, 60_000);
   }
 });

@@ -73,6 +73,8 @@ export const CONSOLE_WORDS = {
     deleted: 'deleted by the customer',
     /** A customer's message they edited since: a Reply on it quotes what it says now. */
     edited: 'edited by the customer',
+    /** A customer's press of a button of an earlier question: it answered nothing, and the bot told them so. */
+    lateButton: 'a button of an earlier question: no answer',
     /** The message the agent was answering (Reply) was deleted by the customer: the reply goes as a plain one. */
     answeringDeleted: (name) => `\u2068${name}\u2069 deleted the message you were replying to: your reply will go as a plain message.`,
     noTeam: 'no team',
@@ -188,6 +190,7 @@ export const CONSOLE_WORDS = {
     inAppTitle: 'كتبها شخص في الشركة من تطبيقها، لا من Switchboard: قرأها العميل على أنها من الشركة.',
     deleted: 'حذفها العميل',
     edited: 'عدّلها العميل',
+    lateButton: 'زر من سؤال سابق: ليس إجابة',
     answeringDeleted: (name) => `حذف \u2068${name}\u2069 الرسالة التي كنت تردّ عليها: سيُرسَل ردك ردًا عاديًا.`,
     noTeam: 'بلا فريق',
     notRouted: 'غير موجّهة إلى فريق',

@@ -692,6 +692,7 @@ function bubble(message) {
     element.append(again);
   }
   if (message.deleted) meta.append(Object.assign(document.createElement('span'), { className: 'deleted', textContent: words.deleted }));
+  if (message.late) meta.append(Object.assign(document.createElement('span'), { className: 'late', textContent: words.lateButton }));
   if (message.edited !== undefined) meta.append(Object.assign(document.createElement('span'), { className: 'edited', textContent: words.edited }));
   if (message.answerable && openHeld) {
     const reply = document.createElement('button');
