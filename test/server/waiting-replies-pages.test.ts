@@ -3,25 +3,17 @@
 // for the same customer too), on which channel, since when and
 // what the channel last said; told by the live stream, and gone once they went. WhatsApp runs on a fake Graph API.
 // Screenshots go to test-results/admin-ui/.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, inChromium, launch, shot, signInLive, withPage } from '../admin-ui/scenario.ts';
-import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
-import { agentToken, builtDashboard, cleanupDirs, eventually, visitor } from '../helpers.ts';
+import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
+import { eventually, visitor } from '../helpers.ts';
 import { ADMIN_TOKEN } from './admin/client.ts';
+import { LAYLA, startLinaCloud, stopCloudsAfterEach } from './lina-on-cloud.ts';
+import { readShown } from './shipped-in-chromium.ts';
 
-/** What a person reads in `selector` (the isolates that keep Latin words in place are invisible, so left out). */
-const read = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
-
-const running: CloudServer[] = [];
-afterEach(async () => {
-  for (const server of running.splice(0).reverse()) await server.stop();
-  await cleanupDirs();
-});
-
-const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
-const LAYLA = '966501234567';
+const read = readShown;
+stopCloudsAfterEach();
 
 describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for their channel'), () => {
   let browser: Browser;
@@ -33,8 +25,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
   });
 
   it('says above every page, in Arabic and in English, how many replies wait for WhatsApp, since when and why; gone once they went', async () => {
-    const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, outbox: { retryDelaysMs: [50, 200] }, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
-    running.push(cloud);
+    const cloud = await startLinaCloud({ outbox: { retryDelaysMs: [50, 200] } });
     const lina = visitor(cloud.app.url, 'agent-lina');
     await lina.say('/online');
     expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);

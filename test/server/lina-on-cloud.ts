@@ -1,0 +1,28 @@
+// The dashboard's pages about an agent's replies on WhatsApp (those waiting for the channel, Send again): Layla writes
+// on a fake Graph API, the flow queues her for Billing, whose one agent is Lina on the web chat. Each test's servers
+// stop after it (`stopCloudsAfterEach` in the file).
+import { afterEach } from 'vitest';
+import { startCloud, type CloudServer, type CloudServerOptions } from '../channels/whatsapp-cloud/harness.ts';
+import { agentToken, builtDashboard, cleanupDirs } from '../helpers.ts';
+import { ADMIN_TOKEN } from './admin/client.ts';
+
+export const LAYLA = '966501234567';
+const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+
+const running: CloudServer[] = [];
+
+/** Registers the hook that stops the servers `startLinaCloud` started, after each test of the calling file. */
+export function stopCloudsAfterEach(): void {
+  afterEach(async () => {
+    for (const server of running.splice(0).reverse()) await server.stop();
+    await cleanupDirs();
+  });
+}
+
+/** Switchboard on a fake Graph API with that flow and team, the admin API and the built dashboard. */
+export async function startLinaCloud(options: Pick<CloudServerOptions, 'outbox'> = {}): Promise<CloudServer> {
+  const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, ...options, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
+  running.push(cloud);
+  return cloud;
+}
