@@ -109,8 +109,9 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
     }), 90_000);
   }
 
-  it('counts every customer waiting on the queue board, and says which it shows, when more wait than it reads, in English and Arabic', () => withPage(browser, 'dashboard-queue-surge', { viewport: { width: 1280, height: 900 } }, async (page) => {
-    // 250 more customers queued in Billing over the last hours (a surge), beside Sam, Lina and Omid.
+  it('counts every customer waiting on the queue board, in all and by team, and says which it shows, when more wait than it reads, in English and Arabic', () => withPage(browser, 'dashboard-queue-surge', { viewport: { width: 1280, height: 900 } }, async (page) => {
+    // 250 more customers queued in Billing over the last hours (a surge), beside Sam, Lina and Omid (Billing too),
+    // and 4 in Sales just now: they have waited least, so none of them is among the 200 shown.
     const before = (await app.store.openConversations({ stage: 'queued' })).length;
     await app.store.transaction('surge', async (tx) => {
       for (let n = 1; n <= 250; n++) {
@@ -119,8 +120,14 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
         tx.putContact({ id, identities: [{ channel: 'webchat', id: `surge-${n}` }], name: `Surge ${n}`, fields: {}, tags: [], createdAt: at, updatedAt: at });
         tx.putConversation({ id: 10_000 + n, contactId: id, channel: 'webchat', status: 'open', stage: 'queued', team: 'Billing', fields: {}, source: 'contact', openedAt: at, queuedAt: at });
       }
+      for (let n = 1; n <= 4; n++) {
+        const at = new Date().toISOString();
+        const id = `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
+        tx.putContact({ id, identities: [{ channel: 'webchat', id: `sales-${n}` }], name: `Sales ${n}`, fields: {}, tags: [], createdAt: at, updatedAt: at });
+        tx.putConversation({ id: 20_000 + n, contactId: id, channel: 'webchat', status: 'open', stage: 'queued', team: 'Sales', fields: {}, source: 'contact', openedAt: at, queuedAt: at });
+      }
     });
-    const total = before + 250;
+    const total = before + 254;
     await page.goto(`${app.url}/admin#/queue`);
     await page.fill('#token', ADMIN_TOKEN);
     await page.locator('form button[type="submit"]').click();
@@ -129,8 +136,17 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
     expect(await read(page, '.column.waiting .shown-of')).toBe(`The 200 who have waited longest are shown, of ${total}; the conversations list filtered to Waiting pages through them all.`);
     expect(await page.locator('.column.waiting .conversation-card').count()).toBe(200);
     expect(await read(page, '.column.waiting .conversation-card >> nth=0 >> .who')).toBe('Surge 1');
+    // Each team counted in all too (before: "Billing 200" of 253, and Sales, none of them shown, not on the board).
+    expect(await read(page, '.column.waiting .team-group[data-team="Billing"] h3')).toBe(`Billing ${before + 250}`);
+    expect(await read(page, '.column.waiting .team-group[data-team="Sales"] h3')).toBe('Sales 4');
+    expect(await read(page, '.column.waiting .team-group[data-team="Sales"] .none-shown')).toBe('None of them are among those shown here.');
+    expect(await page.locator('.column.waiting .team-group[data-team="Sales"] .conversation-card').count()).toBe(0);
+    await page.locator('.column.waiting .team-group[data-team="Sales"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-queue-surge-teams-en.png') });
     await page.locator('header button.lang, button.lang').first().click();
     await expect.poll(() => read(page, '.column.waiting .shown-of')).toBe(`تظهر هنا 200 محادثة انتظر أصحابها أطول مدة من أصل ${total}؛ وتعرضها كلها قائمة المحادثات في مرحلة «في الانتظار».`);
+    expect(await read(page, '.column.waiting .team-group[data-team="Billing"] h3')).toBe(`الفواتير ${before + 250}`);
+    expect(await read(page, '.column.waiting .team-group[data-team="Sales"] .none-shown')).toBe('لا يظهر أيٌّ منهم بين المعروضين هنا.');
     // The top of the board, as the admin sees it first (the whole page is 200 cards long).
     await page.screenshot({ path: join(SHOTS, 'dashboard-queue-surge-ar.png') });
   }), 90_000);

@@ -12,15 +12,18 @@ interface Board {
   assigned: ConversationSummary[];
   /** How many there are in all: more than shown when a column holds more than one read (200). */
   totals: { queued: number; assigned: number };
+  /** How many there are in all by team ('' for none), when the server counts them. */
+  teams: { queued?: Record<string, number>; assigned?: Record<string, number> };
   fetchedAt: number;
 }
 
 async function loadBoard(): Promise<Board> {
-  const list = (stage: string) => api<{ conversations: ConversationSummary[]; total?: number }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
+  const list = (stage: string) => api<{ conversations: ConversationSummary[]; total?: number; teams?: Record<string, number> }>('GET', `/api/conversations${query({ status: 'open', stage, limit: 200 })}`);
   const [queued, assigned] = await Promise.all([list('queued'), list('assigned')]);
   return {
     queued: queued.conversations, assigned: assigned.conversations, fetchedAt: serverNow(),
     totals: { queued: queued.total ?? queued.conversations.length, assigned: assigned.total ?? assigned.conversations.length },
+    teams: { queued: queued.teams, assigned: assigned.teams },
   };
 }
 
@@ -30,12 +33,14 @@ function waited(conversation: ConversationSummary, now: number, fetchedAt: numbe
   return (conversation.waitingSeconds ?? 0) + (now - fetchedAt) / 1000;
 }
 
-function byTeam(conversations: ConversationSummary[]): [string, ConversationSummary[]][] {
+/** The conversations by team; a team counted in `counts` but with none shown gets an empty group. */
+function byTeam(conversations: ConversationSummary[], counts: Record<string, number> = {}): [string, ConversationSummary[]][] {
   const teams = new Map<string, ConversationSummary[]>();
   for (const conversation of conversations) {
     const team = conversation.team ?? '';
     teams.set(team, [...(teams.get(team) ?? []), conversation]);
   }
+  for (const team of Object.keys(counts)) if (!teams.has(team)) teams.set(team, []);
   return [...teams].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
 }
 
@@ -56,15 +61,21 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
   );
 }
 
-function Column({ title, conversations, total, empty, now, fetchedAt, waiting }: { title: string; conversations: ConversationSummary[]; total: number; empty: string; now: number; fetchedAt: number; waiting: boolean }) {
+/** How many of `team` there are in all: as the server counted them, or those shown. */
+function teamTotal(counts: Record<string, number> | undefined, team: string, shown: number): number {
+  return counts && Object.hasOwn(counts, team) ? counts[team]! : shown;
+}
+
+function Column({ title, conversations, total, teams, empty, now, fetchedAt, waiting }: { title: string; conversations: ConversationSummary[]; total: number; teams?: Record<string, number>; empty: string; now: number; fetchedAt: number; waiting: boolean }) {
   const sorted = useMemo(() => [...conversations].sort((a, b) => waited(b, now, fetchedAt) - waited(a, now, fetchedAt)), [conversations, fetchedAt]);
   return (
     <section class={`column ${waiting ? 'waiting' : 'assigned'}`} aria-label={title}>
       <h2>{title} <span class="count">{total}</span></h2>
       {total > conversations.length ? <p class="muted shown-of">{t(waiting ? 'queueShownOf' : 'shownOf', { shown: conversations.length, total })}</p> : null}
-      {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted).map(([team, list]) => (
+      {conversations.length === 0 ? <p class="muted">{empty}</p> : byTeam(sorted, teams).map(([team, list]) => (
         <div class="team-group" data-team={team}>
-          <h3>{team ? <TeamName name={team} /> : <bdi>{t('noTeam')}</bdi>} <span class="count">{list.length}</span></h3>
+          <h3>{team ? <TeamName name={team} /> : <bdi>{t('noTeam')}</bdi>} <span class="count">{teamTotal(teams, team, list.length)}</span></h3>
+          {list.length === 0 ? <p class="muted none-shown">{t('teamNoneShown')}</p> : null}
           <ul class="cards">{list.map((conversation) => <Card conversation={conversation} now={now} fetchedAt={fetchedAt} waiting={waiting} />)}</ul>
         </div>
       ))}
@@ -86,8 +97,8 @@ export function QueueBoard() {
       <Loading loaded={board}>
         {(data) => (
           <div class="board">
-            <Column title={t('waiting')} conversations={data.queued} total={data.totals.queued} empty={t('nobodyWaiting')} now={now} fetchedAt={data.fetchedAt} waiting />
-            <Column title={t('assigned')} conversations={data.assigned} total={data.totals.assigned} empty={t('nobodyAssigned')} now={now} fetchedAt={data.fetchedAt} waiting={false} />
+            <Column title={t('waiting')} conversations={data.queued} total={data.totals.queued} teams={data.teams.queued} empty={t('nobodyWaiting')} now={now} fetchedAt={data.fetchedAt} waiting />
+            <Column title={t('assigned')} conversations={data.assigned} total={data.totals.assigned} teams={data.teams.assigned} empty={t('nobodyAssigned')} now={now} fetchedAt={data.fetchedAt} waiting={false} />
           </div>
         )}
       </Loading>

@@ -275,6 +275,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     // queue of 260 would hide the surge. A search or a history would read every transcript or record to count: neither does.
     const counting = status === 'open' && !q && at === undefined;
     let beyond = 0;
+    // And by team, as the board groups them (by the conversation's team, '' for none): "Billing 200" of 253 misled too.
+    const teams: Record<string, number> = Object.create(null);
     for await (const conversation of all) {
       if (cursor !== undefined && conversation.id >= cursor) continue;
       if (status && conversation.status !== status) continue;
@@ -290,6 +292,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
         const quoting = quotingFrom(messages);
         if (!messages.some((message) => inTranscript(message) && searchedText(message, language, quoting).includes(q))) continue;
       }
+      if (counting) teams[conversation.team ?? ''] = (teams[conversation.team ?? ''] ?? 0) + 1;
       if (page.length === limit) {
         more = true;
         if (!counting) break;
@@ -302,7 +305,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const conversations = await Promise.all(page.map(async ({ conversation, messages }) =>
       summarize(conversation, { contact: await contactOf(conversation.contactId), directory, messages, now, language })));
     const last = page.at(-1)?.conversation;
-    res.json({ conversations, ...(more && last ? { nextCursor: cursorAfter(last, queueOrder && last.status === 'open') } : {}), ...(counting ? { total: page.length + beyond } : {}) });
+    res.json({ conversations, ...(more && last ? { nextCursor: cursorAfter(last, queueOrder && last.status === 'open') } : {}), ...(counting ? { total: page.length + beyond, teams } : {}) });
   });
 
   router.get('/conversations/:id', async (req, res) => {
