@@ -359,6 +359,44 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  // Before: the page computed today once, when it loaded; left open past midnight it kept asking for the old day.
+  it('moves the period to today on to the new day when the page is left open past midnight in the admin\'s zone, and keeps a past period picked', async () => {
+    fake.setReport({});
+    await withPage(browser, 'reports-past-midnight', { viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Riyadh' }, async (page) => {
+      // 23:58 on 6 December in Riyadh (20:58 UTC); the clock then runs on.
+      await page.clock.install({ time: new Date('2026-12-06T20:58:00Z') });
+      const asked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/reports');
+      await reports(page, fake, true);
+      const first = new URL((await asked).url()).searchParams;
+      expect([first.get('from'), first.get('to')]).toEqual(['2026-11-23', '2026-12-07']);
+      const to = page.locator('.day-field').nth(1).locator('.day-shown');
+      expect(await to.innerText()).toBe('6 ديسمبر 2026');
+      expect(await page.locator('input[name=to]').getAttribute('max')).toBe('2026-12-06');
+      // Five minutes on: 00:03 on the 7th. The last 14 days are those to the 7th, asked for again.
+      const again = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/reports' && new URL(request.url()).searchParams.get('to') === '2026-12-08');
+      await page.clock.fastForward('05:00');
+      expect(new URL((await again).url()).searchParams.get('from')).toBe('2026-11-24');
+      await expect.poll(() => to.innerText()).toBe('7 ديسمبر 2026');
+      expect(await page.locator('.day-field').nth(0).locator('.day-shown').innerText()).toBe('24 نوفمبر 2026');
+      expect(new URL(await page.locator('a[download]').getAttribute('href') ?? '', fake.url).searchParams.get('to')).toBe('2026-12-08');
+      await shot(page, 'reports-past-midnight-ar');
+
+      // A past period the admin picked stays as it is the next midnight, "Still open" at its end said.
+      await page.locator('input[name=to]').fill('2026-11-30');
+      await page.locator('input[name=from]').fill('2026-11-24');
+      const picked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('to') === '2026-12-01');
+      await page.locator('.filters button[type=submit]').click();
+      await picked;
+      const asks: string[] = [];
+      page.on('request', (request) => { if (new URL(request.url()).pathname === '/api/reports') asks.push(request.url()); });
+      await page.clock.fastForward('24:00:00');
+      // The page has turned to the 8th (the picker's last day, drawn with the period), the period has not.
+      await expect.poll(() => page.locator('input[name=to]').getAttribute('max')).toBe('2026-12-08');
+      expect(await to.innerText()).toBe('30 نوفمبر 2026');
+      expect(asks).toEqual([]);
+    });
+  }, 60_000);
+
   it('says "Still open" of a past period counts what was open when it ended, and of a period to today what is open now', async () => {
     fake.setReport({ total: { stillOpen: 4 } });
     for (const [name, arabic] of [['reports-open-at-end', false], ['reports-open-at-end-ar', true]] as const) {

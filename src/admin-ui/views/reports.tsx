@@ -1,6 +1,6 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
 // first response time, median resolution time, intents), each team's and agent's figures, and the same as CSV. The "to" day
-// is included; the days are those of the browser's time zone.
+// is included; the days are those of the browser's time zone, and a period to today follows the clock past midnight.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
@@ -20,6 +20,13 @@ function day(date: Date): string {
 function today(): string {
   const now = new Date();
   return day(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())));
+}
+
+/** The days of `period` once `before` has turned into `now`: a period to today still ends today, as long; any other stays. */
+function followDay<T extends { from: string; to: string }>(period: T, before: string, now: string): T {
+  if (period.to !== before) return period;
+  const days = Math.round((Date.parse(`${before}T00:00:00Z`) - Date.parse(`${period.from}T00:00:00Z`)) / 86_400_000);
+  return { ...period, from: addDays(now, -days), to: now };
 }
 
 /** The admin's time zone, whose days the reports count (`Asia/Riyadh`); none when the browser does not say. */
@@ -191,8 +198,24 @@ function DayField({ name, label, value, min, max, onPick }: { name: string; labe
 }
 
 export function ReportsPage() {
-  const [range, setRange] = useState(() => ({ from: addDays(today(), -13), to: today() }));
+  // Today where the admin is, following the clock (looked at every 30 s): the page once kept the day it was loaded on.
+  const shownOn = useRef(today());
+  const [day, setDay] = useState(shownOn.current);
+  const [range, setRange] = useState(() => ({ from: addDays(day, -13), to: day }));
   const [applied, setApplied] = useState(range);
+  // Past midnight the period to today (the last 14 days, unless the admin picked another) moves on to the new day, in
+  // the same render as the day.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const [before, now] = [shownOn.current, today()];
+      if (now === before) return;
+      shownOn.current = now;
+      setDay(now);
+      setRange((period) => followDay(period, before, now));
+      setApplied((period) => followDay(period, before, now));
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, []);
   // The days are the admin's: a conversation at 01:30 in Riyadh is on that day, not on the one before as in UTC.
   const tz = timeZone();
   const params = query({ from: applied.from, to: addDays(applied.to, 1), tz });
@@ -204,7 +227,7 @@ export function ReportsPage() {
       <h1>{t('reportsTitle')}</h1>
       <form class="filters" onSubmit={(event) => { event.preventDefault(); setApplied(range); }}>
         <DayField name="from" label={t('from')} value={range.from} max={range.to} onPick={(from) => setRange({ ...range, from })} />
-        <DayField name="to" label={t('to')} value={range.to} min={range.from} onPick={(to) => setRange({ ...range, to })} />
+        <DayField name="to" label={t('to')} value={range.to} min={range.from} max={day} onPick={(to) => setRange({ ...range, to })} />
         <button type="submit">{t('apply')}</button>
         <a class="button secondary" href={`/api/reports.csv${query({ from: applied.from, to: addDays(applied.to, 1), tz, lang: lang() })}`} download>{t('downloadCsv')}</a>
       </form>
@@ -230,7 +253,7 @@ export function ReportsPage() {
                 <Figure label={t('opened')} value={data.total.opened} />
                 <Figure label={t('closedCount')} value={data.total.closed} />
                 <Figure label={t('assignedCount')} value={data.total.assigned} />
-                <Figure label={t('stillOpen')} value={data.total.stillOpen} {...(applied.to < today() ? { note: t('openAtEnd', { day: reportDay(applied.to, 'whole') }) } : {})} />
+                <Figure label={t('stillOpen')} value={data.total.stillOpen} {...(applied.to < day ? { note: t('openAtEnd', { day: reportDay(applied.to, 'whole') }) } : {})} />
                 <Figure label={t('firstResponse')} value={median(data.total.firstResponse)} {...(data.total.firstResponse.count > 0 ? { note: t('answeredCount', { n: data.total.firstResponse.count }) } : {})} />
                 <Figure label={t('resolution')} value={median(data.total.resolution)} {...(data.total.resolved > 0 ? { note: t('resolvedCount', { n: data.total.resolved }) } : {})} />
               </div>
