@@ -235,6 +235,15 @@ export function quotingFrom(messages: readonly Omit<Message, 'id'>[]): Quoting {
 }
 
 /**
+ * What a list of conversations shows of one (the agent console's, the dashboard's lists and queue board): the last
+ * words between the customer and the agents, what they need or the reply they got, not the bot's nor the agents' notes;
+ * the last message when no one but the bot has spoken. `messages`: the transcript, oldest first.
+ */
+export function lastWords<T extends Pick<Message, 'from'>>(messages: readonly T[]): T | undefined {
+  return [...messages].reverse().find((message) => message.from === 'contact' || message.from === 'agent') ?? messages.at(-1);
+}
+
+/**
  * Whether a customer's message in the transcript is their deletion of another: marked so since `deletion` is kept,
  * and before, its line alone (a row with files, a reaction or an edit is none).
  */

@@ -21,7 +21,7 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { isDeletion, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { isDeletion, lastWords, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { contactTag } from '../shared/identity.ts';
 import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sentAgainIds, webchatSession } from './send-again.ts';
 
@@ -209,9 +209,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const wording = options.wording ? await options.wording(conversation) : NO_WORDING;
     const topic = topicOf(conversation, wording, language);
     const messages = transcript(await store.messagesOfConversation(conversation.id));
-    // What the list shows of it: the last words between the customer and the agents (what they need, or the reply they
-    // got), not the bot's nor the agents' notes.
-    const last = [...messages].reverse().find((message) => message.from === 'contact' || message.from === 'agent') ?? messages.at(-1);
+    // What the list shows of it: the last words between the customer and the agents, as the dashboard's lists show.
+    const last = lastWords(messages);
     return {
       id: conversation.id,
       stage: conversation.stage,

@@ -48,6 +48,9 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
     await expect.poll(() => page.locator('.rows .row').count(), { timeout: 15_000 }).toBe(3);
     expect(await read(page, '.rows .row:has-text("Sam") .wait')).toBe('waiting 30 min');
     expect(await read(page, '.rows .row:has-text("Lina") .wait')).toBe('waiting 5 min');
+    // Each row shows what the customer last said, as the agent console's list does (before: the bot's line that follows
+    // it in every queued conversation, "Nobody on our Billing team is free right now…").
+    expect(await read(page, '.rows .row:has-text("Sam") .last')).toBe('I was charged twice');
     // It counts on while the page stays open.
     const first = await row('Omid').locator('.wait').innerText();
     expect(first).toMatch(/^waiting \d+ s$/);
@@ -106,6 +109,8 @@ describe.skipIf(!hasChromium)(inChromium('how long queued customers have waited,
       // The queue board counts on the same clock.
       await page.goto(`${app.url}/admin#/queue`);
       await expect.poll(() => read(page, `.conversation-card:has-text("Lina") .wait`), { timeout: 10_000 }).toBe('waiting 5 min');
+      // With what she last said, as the conversations list and the agent console show.
+      expect(await read(page, '.conversation-card:has-text("Lina") .last')).toBe('I was charged twice');
     }), 90_000);
   }
 

@@ -1,7 +1,7 @@
 // Conversations as the admin API lists them (`ConversationSummary` of the contract): who, where, which stage, how
 // long they have waited, and their last message.
 import type { TeamDirectory } from '../../handover/directory.ts';
-import { shownText } from '../../handover/card.ts';
+import { lastWords, shownText } from '../../handover/card.ts';
 import type { DeskLanguage } from '../../handover/lines.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 
@@ -37,7 +37,9 @@ export function summarize(
   context: { contact: Contact | undefined; directory: TeamDirectory; messages?: readonly Message[]; now: Date; language?: DeskLanguage },
 ): ConversationSummary {
   const { contact, directory, now } = context;
-  const last = context.messages ? [...context.messages].reverse().find(inTranscript) : undefined;
+  // The customer's last words (or the agent's reply), as the agent console's list shows: not the bot's "Nobody on our
+  // Billing team is free…" that follows them in every queued conversation.
+  const last = context.messages ? lastWords(context.messages.filter(inTranscript)) : undefined;
   const agentName = conversation.agentId ? directory.agent(conversation.agentId)?.name : undefined;
   const waiting = conversation.status === 'open' && conversation.stage === 'queued' && conversation.queuedAt
     ? Math.max(0, Math.round((now.getTime() - Date.parse(conversation.queuedAt)) / 1000))
