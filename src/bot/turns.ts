@@ -88,6 +88,7 @@ export class Turns {
           direction: 'out',
           from: 'bot',
           text: out.text,
+          ...(out.styles && out.styles.length > 0 ? { styles: out.styles } : {}),
           ...(out.choices && out.choices.length > 0 ? { choices: out.choices } : {}),
           // Said by the flow (the step running now): a button of it pressed later is known to be of this question.
           ...(out.choices && out.choices.length > 0 && conversation.flow && !conversation.flow.done ? { asks: questionOf(conversation.flow) } : {}),

@@ -1,6 +1,6 @@
 // Runs a flow for one conversation: from its position, step after step, until a step waits for the
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
-import type { FieldValue, FlowPosition } from '../store/types.ts';
+import type { FieldValue, FlowPosition, TextStyle } from '../store/types.ts';
 import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
@@ -10,7 +10,7 @@ import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef 
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
 import type { StepContext, StepOutcome, Waiting } from './steps/step.ts';
-import { renderTemplate, templateValue, type Template } from './template.ts';
+import { renderStyled, renderTemplate, templateValue, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep, FlowInput, FlowRun } from './types.ts';
 
 /** Steps one start or resume may run without waiting; past it the flow is stopped rather than left spinning. */
@@ -338,6 +338,13 @@ class RunContext implements StepContext {
     // Customers read a team by its title (`الفواتير`), never by the name flows and team.yaml route by.
     const team: ExtraFields = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
     return renderTemplate(localize(text, contact.language), contact, conversation, { ...team, ...extra });
+  }
+
+  styled(text: Localized<Template>): { text: string; styles?: TextStyle[] } {
+    const { contact, conversation } = this.run;
+    const team: ExtraFields = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
+    const styled = renderStyled(localize(text, contact.language), contact, conversation, team);
+    return styled.styles.length > 0 ? styled : { text: styled.text };
   }
 
   choices(choices: readonly FlowChoice[]): Choice[] {

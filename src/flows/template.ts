@@ -1,6 +1,7 @@
 // Message templates: "Hi {{contact.name | there}}!" parsed once at load, filled in when a step runs.
 import type { KnownFileError } from '../shared/file-error.ts';
-import type { Contact, Conversation, FieldValue } from '../store/types.ts';
+import type { Contact, Conversation, FieldValue, TextStyle } from '../store/types.ts';
+import { readMarkup } from '../channels/whatsapp/markup.ts';
 import { isKnown, parseFieldPath, readField, type ExtraFields, type FieldRef } from './fields.ts';
 
 /** A placeholder: the field to show, and what to show when the field is empty. */
@@ -68,6 +69,49 @@ export function renderTemplate(template: Template, contact: Contact, conversatio
   return template.parts
     .map((part) => (typeof part === 'string' ? part : show(placeholderValue(part, contact, conversation, extra))))
     .join('');
+}
+
+/** Stands for a placeholder while the template's own words are read: one unit, so that offsets hold, and no marker. */
+const FIELD = '\uE000';
+/** Stands for a marker the admin escaped (`\\*`), so that it is not read; the escaped markers follow in order. */
+const ESCAPED = '\uE001';
+const ESCAPE = /\\([*_~`])/g;
+
+/**
+ * Fills in a template whose words the admin styled in WhatsApp's markup (`*Thanks!*`): the words without the markers,
+ * and their styles, which each channel shows its own way. A field's value is never read as markup (a name "_Layla_"
+ * stays as written), and a marker written after a backslash (`\\*`) is shown as it is.
+ *
+ *     renderStyled(parseTemplate('*Thanks*, {{contact.name}}').template, contact, conversation); // { text: 'Thanks, _Layla_', styles: [{ style: 'bold', offset: 0, length: 6 }] }
+ */
+export function renderStyled(template: Template, contact: Contact, conversation: Conversation, extra?: ExtraFields): { text: string; styles: TextStyle[] } {
+  const escaped: string[] = [];
+  const written = template.parts
+    .map((part) => (typeof part === 'string' ? part.replaceAll(FIELD, '').replaceAll(ESCAPED, '').replace(ESCAPE, (_, marker: string) => (escaped.push(marker), ESCAPED)) : FIELD))
+    .join('');
+  const read = readMarkup(written);
+  const values = template.parts.flatMap((part) => (typeof part === 'string' ? [] : [show(placeholderValue(part, contact, conversation, extra))]));
+  let text = '';
+  let styles = read.styles;
+  for (const unit of read.text) {
+    if (unit !== FIELD && unit !== ESCAPED) {
+      text += unit;
+      continue;
+    }
+    const shown = unit === FIELD ? values.shift()! : escaped.shift()!;
+    styles = widened(styles, text.length, shown.length - 1);
+    text += shown;
+  }
+  return { text, styles: styles.filter((style) => style.length > 0) };
+}
+
+/** `styles` once the one unit at `at` became `grown` + 1 units: a style over it grows (or shrinks) with it, those after it move. */
+function widened(styles: readonly TextStyle[], at: number, grown: number): TextStyle[] {
+  return styles.map((style) => {
+    if (style.offset > at) return { ...style, offset: style.offset + grown };
+    if (style.offset + style.length > at) return { ...style, length: style.length + grown };
+    return style;
+  });
 }
 
 /**

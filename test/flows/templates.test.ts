@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startFlow } from '../../src/flows/index.ts';
-import { parseTemplate, renderTemplate } from '../../src/flows/template.ts';
+import { parseTemplate, renderStyled, renderTemplate } from '../../src/flows/template.ts';
 import { compile, errorsOf, newRun, script, takeSaid } from './helpers.ts';
 
 function render(text: string, run = newRun()) {
@@ -10,6 +10,20 @@ function render(text: string, run = newRun()) {
 }
 
 describe('templates', () => {
+  it('read the admin\'s WhatsApp markup into styles around field values of any length, never the values\' own', () => {
+    const styled = (text: string, run = newRun()) => {
+      const parsed = parseTemplate(text);
+      if (!('template' in parsed)) throw new Error(parsed.reason);
+      return renderStyled(parsed.template, run.contact, run.conversation);
+    };
+    const layla = newRun({ name: '_Layla_ 👋' });
+    expect(styled('*Hi {{contact.name}}*, _you_ \\*ORD\\* 5 * 3', layla)).toEqual({
+      text: 'Hi _Layla_ 👋, you *ORD* 5 * 3',
+      styles: [{ style: 'bold', offset: 0, length: 'Hi _Layla_ 👋'.length }, { style: 'italic', offset: 'Hi _Layla_ 👋, '.length, length: 3 }],
+    });
+    expect(styled('*{{contact.name}}* ~gone~')).toEqual({ text: ' gone', styles: [{ style: 'strike', offset: 1, length: 4 }] });
+  });
+
   it('fill in builtins and fields', () => {
     const run = newRun({ name: 'Mona', language: 'ar', fields: { email: 'm@x.co' }, tags: ['vip', 'new'] }, { team: 'Billing', intent: 'refund', fields: { need: 'help' } });
     expect(render('{{contact.name}} {{contact.id}} {{contact.language}} {{contact.email}} {{contact.tags}}', run)).toBe('Mona c1 ar m@x.co vip, new');

@@ -19,7 +19,7 @@ import { routedReading } from './classify.ts';
 import { compileJump, jumpOutcome, jumpTargets, type Jump } from './jump.ts';
 import { defineStep, type CompileContext, type StepContext, type StepOutcome } from './step.ts';
 import type { FlowInput } from '../types.ts';
-import type { FieldValue } from '../../store/types.ts';
+import type { FieldValue, TextStyle } from '../../store/types.ts';
 import { PatternTooSlowError } from '../patterns.ts';
 
 /** A compiled `ask` step. */
@@ -107,7 +107,7 @@ export const askStep = defineStep({
         }
         if (isKnown(ctx.read(spec.save))) return 'next';
       }
-      say(ctx.text(spec.question), spec, ctx);
+      say(ctx.styled(spec.question), spec, ctx);
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
@@ -115,7 +115,7 @@ export const askStep = defineStep({
       const corrected = correction(spec, ctx, input);
       if (corrected !== undefined) {
         ctx.run.say({ text: correctedText(corrected.value, ctx.run.contact.language, corrected.label) });
-        say(ctx.text(spec.question), spec, ctx);
+        say(ctx.styled(spec.question), spec, ctx);
         return { wait: waiting };
       }
       keepNeedBeside(spec, ctx, input.text);
@@ -153,18 +153,18 @@ export const askStep = defineStep({
         // not kept; the invalid text ("that is not a photo") would be wrong, the question itself is not.
         const again = answer.notKept ? spec.question : spec.invalid;
         if (again) {
-          say(ctx.text(again), spec, ctx);
+          say(ctx.styled(again), spec, ctx);
           return { wait: { retries: waiting.retries + 1 } };
         }
         // The same mistake twice in a row is told shorter the second time, as a person would, not word for word again.
         const refused = answer.why ?? spec.expect.type;
-        say(ctx.localize(defaultInvalidText(spec.expect, answer.why, waiting.refused === refused)), spec, ctx);
+        say({ text: ctx.localize(defaultInvalidText(spec.expect, answer.why, waiting.refused === refused)) }, spec, ctx);
         return { wait: { retries: waiting.retries + 1, refused } };
       }
       // Going on without a word, the next question reads as if this answer had been taken; a jump leads to the
       // flow's own words (a say, a person), which this one would contradict.
-      const failed = spec.failed ? ctx.text(spec.failed) : spec.onFail.to === 'continue' ? ctx.localize(defaultFailedText(spec.expect, declined)) : '';
-      if (failed !== '') ctx.run.say({ text: failed });
+      const failed = spec.failed ? ctx.styled(spec.failed) : { text: spec.onFail.to === 'continue' ? ctx.localize(defaultFailedText(spec.expect, declined)) : '' };
+      if (failed.text !== '') ctx.run.say(failed);
       return jumpOutcome(spec.onFail, ctx);
     },
   },
@@ -363,6 +363,6 @@ function needBesideOpening(spec: AskStep, ctx: StepContext, opening: string): vo
   else delete ctx.run.conversation.fields.first_message;
 }
 
-function say(text: string, spec: AskStep, ctx: StepContext): void {
-  ctx.run.say(spec.expect.type === 'choice' ? { text, choices: ctx.choices(spec.expect.choices) } : { text });
+function say(said: { text: string; styles?: TextStyle[] }, spec: AskStep, ctx: StepContext): void {
+  ctx.run.say(spec.expect.type === 'choice' ? { ...said, choices: ctx.choices(spec.expect.choices) } : said);
 }

@@ -22,8 +22,8 @@ export const sayStep = defineStep({
   exits: () => ({ gotos: [], fallsThrough: true, mayWait: false }),
   runner: {
     run(spec, ctx) {
-      const text = ctx.text(spec.text);
-      ctx.run.say(spec.choices ? { text, choices: ctx.choices(spec.choices) } : { text });
+      const said = ctx.styled(spec.text);
+      ctx.run.say(spec.choices ? { ...said, choices: ctx.choices(spec.choices) } : said);
       return 'next';
     },
   },

@@ -1,7 +1,7 @@
 // The one shape every step kind has: a zod schema of its map → load-time checks that compile it →
 // a runner that runs it (and resumes it when it waited for the customer).
 import { z } from 'zod';
-import type { FieldValue } from '../../store/types.ts';
+import type { FieldValue, TextStyle } from '../../store/types.ts';
 import type { Choice } from '../../types.ts';
 import type { FlowChoice } from '../choices.ts';
 import type { ExtraFields, FieldRead, FieldRef } from '../fields.ts';
@@ -87,6 +87,8 @@ export interface StepContext {
   render(template: Template, extra?: ExtraFields): string;
   /** A text in the contact's language (`localize`), filled in. */
   text(text: Localized<Template>, extra?: ExtraFields): string;
+  /** `text` as the customer reads it: the admin's WhatsApp markup (`*Thanks!*`) read into styles (`renderStyled`). */
+  styled(text: Localized<Template>): { text: string; styles?: TextStyle[] };
   /** Choices titled in the contact's language; a choice's id is the same in every language. */
   choices(choices: readonly FlowChoice[]): Choice[];
   /** The variant for the contact's language (`contact.language`, read when called). */
