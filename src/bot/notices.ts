@@ -11,7 +11,8 @@ import { parseTemplate } from '../flows/template.ts';
 import { queueOf } from '../handover/assignment/queue.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { endsSentence, isolate } from '../shared/text.ts';
-import type { Contact, Conversation, Tx } from '../store/types.ts';
+import type { Contact, Conversation, TextStyle, Tx } from '../store/types.ts';
+import { within } from '../shared/text-styles.ts';
 import type { Effects } from './effects.ts';
 
 /** A place in line is told again at most this often, and only when it improved. */
@@ -128,7 +129,14 @@ export class Notices {
   /** The customer's notice of a closing (by an agent, with the note they shared, or by inactivity); none for a flow's own close. */
   async closed(tx: Tx, fx: Effects, conversation: Conversation): Promise<void> {
     if (conversation.closedBy === 'auto') await this.#tell(tx, fx, conversation, 'auto_closed', {});
-    else if (conversation.closedBy !== 'bot') await this.#tell(tx, fx, conversation, 'closed', { 'closing.note': conversation.closingNoteShared ? asSentence(conversation.closingNote ?? '') : '' });
+    else if (conversation.closedBy !== 'bot') {
+      const note = conversation.closingNoteShared ? conversation.closingNote ?? '' : '';
+      const told = asSentence(note);
+      // The agent's styles (`*on its way*` from WhatsApp) go with their words, where the notice shows them.
+      const lead = note.length - note.trimStart().length;
+      const styles = conversation.closingNoteStyles ? within(conversation.closingNoteStyles, lead, lead + told.length) : [];
+      await this.#tell(tx, fx, conversation, 'closed', { 'closing.note': told }, styles.length > 0 ? { value: told, styles } : undefined);
+    }
   }
 
   /** The customer's notice that they are back with the bot. */
@@ -227,10 +235,12 @@ export class Notices {
     return text === '' ? undefined : { contact, to, text };
   }
 
-  async #tell(tx: Tx, fx: Effects, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<void> {
+  /** `styled`: a value of `extra` that has styles of its own (an agent's note), which go where the text shows it. */
+  async #tell(tx: Tx, fx: Effects, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>, styled?: { value: string; styles: TextStyle[] }): Promise<void> {
     const worded = await this.#worded(tx, conversation, moment, extra);
     if (!worded) return;
     const { contact, to, text } = worded;
+    const styles = styled ? stylesWhereShown(text, styled.value, styled.styles) : [];
     // What the customer now believes about who is with them (see `Conversation.announcedAgent`).
     if (moment === 'assigned' || conversation.announcedAgent !== undefined) {
       if (moment === 'assigned' && conversation.agentId !== undefined) conversation.announcedAgent = conversation.agentId;
@@ -239,7 +249,7 @@ export class Notices {
     }
     fx.send({
       contactId: contact.id, conversationId: conversation.id, channel: conversation.channel, address: to,
-      direction: 'out', from: 'bot', text, at: this.options.now().toISOString(), status: 'pending',
+      direction: 'out', from: 'bot', text, ...(styles.length > 0 ? { styles } : {}), at: this.options.now().toISOString(), status: 'pending',
     });
   }
 
@@ -260,4 +270,29 @@ export class Notices {
 function asSentence(note: string): string {
   const text = note.trim();
   return text === '' || endsSentence(text) ? text : `${text}.`;
+}
+
+/**
+ * The `styles` of `value` where `text` shows it: isolated (`isolate`), its runs of spaces and line breaks one space, as
+ * `#worded` writes a notice; none when the text does not show it (a flow's notice without the field).
+ *
+ *     stylesWhereShown('Closed. \u2068Your refund is on its way.\u2069', 'Your refund is on its way.', [{ style: 'bold', offset: 15, length: 10 }]); // offset 24
+ */
+function stylesWhereShown(text: string, value: string, styles: readonly TextStyle[]): TextStyle[] {
+  // Where each unit of `value` lands once its spaces are collapsed.
+  const at: number[] = [];
+  let collapsed = '';
+  for (let index = 0; index < value.length; index++) {
+    at.push(collapsed.length);
+    if (!/\s/.test(value[index]!)) collapsed += value[index];
+    else if (index === 0 || !/\s/.test(value[index - 1]!)) collapsed += ' ';
+  }
+  at.push(collapsed.length);
+  const found = text.indexOf(isolate(collapsed));
+  if (found === -1) return [];
+  return styles.flatMap((style) => {
+    const from = at[style.offset];
+    const to = at[Math.min(style.offset + style.length, value.length)];
+    return from !== undefined && to !== undefined && to > from ? [{ ...style, offset: found + 1 + from, length: to - from }] : [];
+  });
 }

@@ -1,7 +1,7 @@
 // The agent action API: every decision an agent makes that changes state (status, claim, transfer, note,
 // close, hand back to the bot) goes through `act`, whether it was typed as a command in a messaging app or
 // clicked in the agent console or the dashboard.
-import type { Conversation, Tx } from '../store/types.ts';
+import type { Conversation, TextStyle, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
@@ -28,7 +28,7 @@ export type AgentAction =
    * `typed`: the agent's /close in their messaging app; the close is refused when a customer message relayed to them
    * had not reached that app when they sent it.
    */
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number; typed?: WrittenIn }
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; noteStyles?: TextStyle[]; seen?: number; typed?: WrittenIn }
   | { kind: 'handBack'; conversationId: number }
   | { kind: 'template'; conversationId: number; name: string; params: string[] };
 
@@ -119,7 +119,7 @@ async function decide(
       const unseen = (action.seen !== undefined ? await unseenByCloser(tx, held.conversation, action.seen) : undefined)
         ?? (action.typed ? await unseenInApp(ctx, tx, held.conversation, agent.id, action.typed) : undefined);
       if (unseen) return only(refused(unseen, action.conversationId));
-      close(ctx, tx, held.conversation, agent.id, action.note, fx, { shared: action.shareNote === true });
+      close(ctx, tx, held.conversation, agent.id, action.note, fx, { shared: action.shareNote === true, ...(action.noteStyles ? { styles: action.noteStyles } : {}) });
       return { result: done(line('closed', held.conversation.id, action.note), held.conversation.id), drain: true };
     }
     case 'transfer': {

@@ -1,6 +1,6 @@
 // Closing a conversation: by its agent, by a flow's `close` step, after too long without activity (of its agent, or
 // of a customer who left the bot's question unanswered), or as its customer left the chat.
-import type { Conversation, RecentMessage, Tx } from '../store/types.ts';
+import type { Conversation, RecentMessage, TextStyle, Tx } from '../store/types.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { drainFor } from './assignment/assign.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -18,7 +18,7 @@ const UNSEEN_LOOKED_AT = 50;
  *     close(ctx, tx, conversation, agent.id, 'refunded', fx);
  *     close(ctx, tx, conversation, agent.id, 'Your refund is on its way', fx, { shared: true });
  */
-export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects, options: { shared?: boolean } = {}): void {
+export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: string, note: string | undefined, fx: DeskEffects, options: { shared?: boolean; styles?: TextStyle[] } = {}): void {
   tx.putConversation(conversation);
   conversation.status = 'closed';
   conversation.closedAt = stamp(ctx);
@@ -26,6 +26,7 @@ export function close(ctx: DeskContext, tx: Tx, conversation: Conversation, by: 
   if (note) conversation.closingNote = note;
   if (note && options.shared) {
     conversation.closingNoteShared = true;
+    if (options.styles && options.styles.length > 0) conversation.closingNoteStyles = options.styles;
     // A person's own words reach the customer with the closing notice: an answer, as a public reply that solves a
     // ticket is its first reply in Zendesk or Freshdesk; without it the conversation would fall out of first response.
     recordFirstResponse(conversation, by, conversation.closedAt);

@@ -3,7 +3,8 @@
 // carries out the decision through the agent action API (`act`), like every other way an agent acts. What a command
 // says (its description, its errors, /list) is worded in lines.ts, in the agent's language, with every other line.
 import type { InboundMessage } from '../types.ts';
-import type { Conversation, Tx } from '../store/types.ts';
+import type { Conversation, TextStyle, Tx } from '../store/types.ts';
+import { within } from '../shared/text-styles.ts';
 import { suggest } from '../shared/suggest.ts';
 import { asciiDigits, bareLetters } from '../shared/text.ts';
 import { queueOf } from './assignment/queue.ts';
@@ -163,10 +164,10 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     async run(ctx, command) {
       const held = await named(ctx, command.conversationId);
       if ('problem' in held) return ctx.reply(word(held.problem, ctx.agent.language));
-      const { note, shared } = closingNote(command.note);
+      const { note, shared, styles } = closingNote(command.note, ctx.inbound);
       // Refused while a customer message relayed to the agent had not reached their app when they sent /close.
       const typed = { channel: ctx.inbound.channel, address: ctx.inbound.from.id, messageId: ctx.inbound.id };
-      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(shared ? { shareNote: true } : {}), typed });
+      return actAndSay(ctx, { kind: 'close', conversationId: held.conversation.id, ...(note ? { note } : {}), ...(shared ? { shareNote: true } : {}), ...(styles ? { noteStyles: styles } : {}), typed });
     },
   },
   handback: {
@@ -288,13 +289,19 @@ export function helpText(language: DeskLanguage = 'en'): string {
  * The note of a /close as it is kept, and whether the customer is told it: a note in quotes is, without its quotes;
  * any other note stays among the team. The same in the agent's chat with the bot and in a desk thread.
  *
+ * A shared note keeps the styles the agent gave it in `written`, the message the command came in (WhatsApp's markup
+ * is read before the command is: `/close 42 "Your refund is *on its way*"`).
+ *
  *     closingNote('"Your refund is on its way."'); // { note: 'Your refund is on its way.', shared: true }
  *     closingNote('refunded');                      // { note: 'refunded', shared: false }
  */
-export function closingNote(typed: string | undefined): { note?: string; shared: boolean } {
+export function closingNote(typed: string | undefined, written?: { text?: string; styles?: TextStyle[] }): { note?: string; shared: boolean; styles?: TextStyle[] } {
   const quoted = typed !== undefined ? /^["“«](.+)["”»]$/s.exec(typed)?.[1] : undefined;
   const note = quoted ?? typed;
-  return { ...(note !== undefined ? { note } : {}), shared: quoted !== undefined };
+  // The note ends the command, so it is the last place its words are found in the message.
+  const at = quoted !== undefined && written?.styles && written.text !== undefined ? written.text.lastIndexOf(typed!) : -1;
+  const styles = at !== -1 ? within(written!.styles!, at + 1, at + 1 + quoted!.length) : [];
+  return { ...(note !== undefined ? { note } : {}), shared: quoted !== undefined, ...(styles.length > 0 ? { styles } : {}) };
 }
 
 /** How many conversations of each queue /list shows before "… and N more". */

@@ -171,8 +171,8 @@ async function commandInThread(
   if (command.name !== 'close') return says(line('onlyCloseInThread', conversation.id, command.name, agent.name, colleague?.name));
   const unseen = await unseenInApp(ctx, tx, conversation, agent.id, { channel: inbound.channel, address: thread, messageId: inbound.id }, 'topic');
   if (unseen) return reply(word(unseen, language));
-  const { note, shared } = closingNote(command.note);
-  close(ctx, tx, conversation, agent.id, note, fx, { shared });
+  const { note, shared, styles } = closingNote(command.note, inbound);
+  close(ctx, tx, conversation, agent.id, note, fx, { shared, ...(styles ? { styles } : {}) });
   await says(line('closed', conversation.id, note));
   if (holder) await drainFor(ctx, tx, holder, fx);
 }

@@ -207,6 +207,8 @@ export interface Conversation {
   closingNote?: string;
   /** The agent chose to tell the customer the closing note. */
   closingNoteShared?: true;
+  /** How the agent styled the shared closing note (`*on its way*` from WhatsApp), for the customer's closing notice. */
+  closingNoteStyles?: TextStyle[];
   /**
    * The place in line the customer was last told, and when (improvements are told, at most once a minute); `still`:
    * told as the answer to their writing again (`still_queued`).

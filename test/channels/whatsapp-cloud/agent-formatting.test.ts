@@ -86,6 +86,19 @@ describe('an agent on WhatsApp styles their words in WhatsApp\'s markup', () => 
   });
 });
 
+describe('an agent on WhatsApp closes with a note styled in WhatsApp\'s markup', () => {
+  it('Layla\'s Telegram closing notice shows the note\'s styles on its words, Sheena\'s WhatsApp the markup as he wrote it', async () => {
+    const { cloud, omar, laylaGot } = await desk();
+    for (const id of [1, 2]) await omar(`/close ${id} "Your refund is *on its way* ✅"`);
+    const told = (text: string) => text.includes('Your refund is on its way ✅');
+    await eventually(() => laylaGot().some((got) => told(got.text)));
+    const notice = laylaGot().find((got) => told(got.text))!;
+    expect(notice.entities).toEqual([{ type: 'bold', offset: notice.text.indexOf('on its way'), length: 'on its way'.length }]);
+    await eventually(() => cloud.graph.saidTo(SHEENA).some((got) => got.includes('Your refund')));
+    expect(cloud.graph.saidTo(SHEENA).find((got) => got.includes('Your refund'))).toContain('Your refund is *on its way* ✅');
+  });
+});
+
 describe('a customer on Telegram styles their words', () => {
   it('Omar\'s WhatsApp shows them in WhatsApp\'s markup, after the relay\'s own words', async () => {
     const { cloud, layla } = await desk();
