@@ -175,6 +175,14 @@ describe('classify', () => {
     expect(takeSaid(run)).toEqual(['Routed to Support (tech_support)']);
   });
 
+  it('styles the clarify question where the admin wrote WhatsApp\'s markup, with the routes as buttons', () => {
+    const styled = compile(script('  - classify: conversation.first_message\n    routes: { billing: Billing }\n    clarify: "Is this about *billing*?"\n'));
+    const run = newRun({}, { fields: { first_message: 'hmm' } });
+    run.classifier = () => ({ intent: 'billing', confidence: 0.2 });
+    startFlow(styled, run);
+    expect(run.said.at(-1)).toMatchObject({ text: 'Is this about billing?', styles: [{ style: 'bold', offset: 'Is this about '.length, length: 'billing'.length }], choices: [{ id: 'billing', title: 'Billing' }] });
+  });
+
   it('takes an out-of-scope intent, or no model at all, down the clarify path too', () => {
     const outOfScope = classified({ intent: 'weather', confidence: 0.99 });
     expect(takeSaid(outOfScope).at(-1)).toBe('Is this about billing or a technical problem?');

@@ -73,7 +73,7 @@ export const classifyStep = defineStep({
         ctx.run.log.info({ intent: prediction?.intent, confidence: prediction?.confidence }, 'intent unsure and no clarify question; going on without a team');
         return 'next';
       }
-      ctx.run.say({ text: ctx.text(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
+      ctx.run.say({ ...ctx.styled(spec.clarify), choices: ctx.choices(routeChoices(spec)) });
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting): StepOutcome {
