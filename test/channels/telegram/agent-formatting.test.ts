@@ -56,6 +56,14 @@ describe('an agent on Telegram styles their words', () => {
     expect((await danaGot())[0]!.text).toBe(greeting);
   });
 
+  it('a closing note he styled reaches Sheena\'s WhatsApp in its markup, in the closing notice', async () => {
+    const { cloud, omar } = await desk();
+    const typed = '/close 2 "Your refund is on its way"';
+    await omar({ text: typed, entities: [{ type: 'bold', offset: typed.indexOf('on its way'), length: 'on its way'.length }] });
+    await eventually(() => cloud.graph.saidTo(SHEENA).some((got) => got.includes('Your refund')));
+    expect(cloud.graph.saidTo(SHEENA).find((got) => got.includes('Your refund'))).toContain('Your refund is *on its way*.');
+  });
+
   it('a link\'s address put in the text moves the styles after it', async () => {
     const { omar, laylaGot } = await desk();
     await omar({ text: '/use 1' });
