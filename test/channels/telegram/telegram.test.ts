@@ -446,6 +446,27 @@ describe('Telegram channel, long polling', () => {
     expect(api.sentTo(LAYLA)).not.toContain('psst');
   });
 
+  it('tells the customer a closing note shared in a desk topic with the styles the agent gave it', async () => {
+    const DESK = -1001234567890;
+    const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 1);
+    const inTopic = (said: Record<string, unknown>) => {
+      const update = fixture('forum-topic-message');
+      update.update_id = nextUpdate++;
+      Object.assign(update.message, { message_id: nextMessage++, message_thread_id: 55, chat: { ...update.message.chat, id: DESK }, ...said });
+      return post(app, update);
+    };
+    expect(await inTopic({ text: 'Looking into it now' })).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Looking into it now'));
+    const typed = '/close "Your refund is on its way"';
+    expect(await inTopic({ text: typed, entities: [{ type: 'bold', offset: typed.indexOf('on its way'), length: 'on its way'.length }] })).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).some((said) => said.includes('Your refund is on its way')));
+    const notice = api.callsOf('sendMessage').map((call) => call.params as { chat_id: unknown; text: string; entities?: unknown }).find((said) => String(said.chat_id) === String(LAYLA) && said.text.includes('Your refund is on its way'))!;
+    expect(notice.entities).toEqual([{ type: 'bold', offset: notice.text.indexOf('on its way'), length: 'on its way'.length }]);
+  });
+
   it('confirms an agent\'s /online and /close before the cards of the conversations they let in', async () => {
     const { app, api } = await setUp({ webhook: true, team: teamFile.replace('max_open: 3', 'max_open: 1') });
     const NOUR = 7002;
