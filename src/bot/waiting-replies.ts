@@ -1,7 +1,8 @@
 // The replies waiting for their channel as the store knows them, for the dashboard's banner: every process's outbox
 // keeps a small document per reply it tries again after a failure that may pass (the channel, the address, since when,
 // what the channel last said), gone once its outcome is recorded; the count adds the replies to the same customers
-// waiting their turn behind each. One process's memory would count its own only, and only the one being tried.
+// waiting their turn behind each. One process's memory would count its own only, and only the one being tried. A
+// process killed while trying again leaves its records behind: the reader removes those whose outcome was recorded.
 import type { Store } from '../store/types.ts';
 import type { WaitingReplies } from './outbox.ts';
 
@@ -28,25 +29,50 @@ const COUNTED_PER_CUSTOMER = 1_000;
  *
  *     await waitingFromStore(store); // [{ channel: 'whatsapp-cloud', replies: 3, since: '2026-03-02T09:00:01.000Z', reason: '…' }]
  */
-export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAddress'>): Promise<WaitingReplies[]> {
+export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAddress' | 'transaction'>): Promise<WaitingReplies[]> {
   const tried = await store.docs<WaitingReply>(WAITING_REPLIES);
   const byChannel = new Map<string, { replies: number; since: string; reason: string; at: string }>();
-  const counted = new Set<string>();
+  /** Per customer counted: the ids still to go from its oldest reply tried, and whether that list was cut short. */
+  const counted = new Map<string, { ids: Set<number>; after: number; whole: boolean }>();
+  const stale: [string, WaitingReply][] = [];
   for (const [key, reply] of [...tried].sort(([a], [b]) => Number(a) - Number(b))) {
     const address = `${reply.channel}:${reply.address}`;
-    if (counted.has(address)) continue;
+    const seen = counted.get(address);
+    if (seen) {
+      // Behind a reply counted: stale if no longer to go (its outcome recorded), already counted otherwise.
+      if (seen.whole && Number(key) > seen.after && !seen.ids.has(Number(key))) stale.push([key, reply]);
+      continue;
+    }
     // Its own and those behind it that are still to go; none when its outcome was recorded since (a process that stopped short of removing it).
-    const waiting = (await store.messagesOfAddress(reply.channel, reply.address, Number(key) - 1, COUNTED_PER_CUSTOMER))
-      .filter((message) => message.direction === 'out' && (message.status === 'pending' || message.status === 'sending'));
-    if (!waiting.some((message) => message.id === Number(key))) continue;
-    counted.add(address);
-    const seen = byChannel.get(reply.channel);
-    if (!seen) byChannel.set(reply.channel, { replies: waiting.length, since: reply.since, reason: reply.reason, at: reply.at });
+    const listed = await store.messagesOfAddress(reply.channel, reply.address, Number(key) - 1, COUNTED_PER_CUSTOMER);
+    const waiting = listed.filter((message) => message.direction === 'out' && (message.status === 'pending' || message.status === 'sending'));
+    if (!waiting.some((message) => message.id === Number(key))) {
+      stale.push([key, reply]);
+      continue;
+    }
+    counted.set(address, { ids: new Set(waiting.map((message) => message.id)), after: Number(key), whole: listed.length < COUNTED_PER_CUSTOMER });
+    const channel = byChannel.get(reply.channel);
+    if (!channel) byChannel.set(reply.channel, { replies: waiting.length, since: reply.since, reason: reply.reason, at: reply.at });
     else {
-      seen.replies += waiting.length;
-      if (reply.since < seen.since) seen.since = reply.since;
-      if (reply.at > seen.at) [seen.reason, seen.at] = [reply.reason, reply.at];
+      channel.replies += waiting.length;
+      if (reply.since < channel.since) channel.since = reply.since;
+      if (reply.at > channel.at) [channel.reason, channel.at] = [reply.reason, reply.at];
     }
   }
+  await forgetStale(store, stale);
   return [...byChannel].sort(([, a], [, b]) => a.since.localeCompare(b.since)).map(([channel, { replies, since, reason }]) => ({ channel, replies, since, reason }));
+}
+
+/** Stale records removed at one read at most: a store full of them empties over a few reads, none of them slow. */
+const FORGOTTEN_PER_READ = 100;
+
+/**
+ * Removes the records of replies whose outcome was recorded (a process stopped, or was killed, while trying them
+ * again, and did not remove its own): each only if unchanged since read, so a record an outbox writes again (the reply
+ * put back and failing anew) stays. A removal that fails is left to the next read.
+ */
+async function forgetStale(store: Pick<Store, 'transaction'>, stale: readonly [string, WaitingReply][]): Promise<void> {
+  await Promise.allSettled(stale.slice(0, FORGOTTEN_PER_READ).map(([key, reply]) => store.transaction(`${WAITING_REPLIES}:${key}`, async (tx) => {
+    if ((await tx.doc<WaitingReply>(WAITING_REPLIES, key))?.at === reply.at) tx.deleteDoc(WAITING_REPLIES, key);
+  })));
 }

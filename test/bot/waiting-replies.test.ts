@@ -1,0 +1,53 @@
+// The records of replies waiting for their channel (what the dashboard's banner counts), as the embedded store keeps
+// them: a process killed while trying a reply again leaves its record behind; once the reply went (sent by the next
+// process), the banner counts nothing and the store keeps nothing of it.
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { Outbox } from '../../src/bot/outbox.ts';
+import { WAITING_REPLIES, waitingFromStore } from '../../src/bot/waiting-replies.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
+import { fakeChannel } from './harness.ts';
+
+afterEach(cleanupDirs);
+
+async function reply(store: Store, address: string, text: string): Promise<void> {
+  await store.transaction(`telegram:${address}`, async (tx) => {
+    tx.addMessage({ channel: 'telegram', address, direction: 'out', from: 'agent', agentId: 'lina', text, at: new Date().toISOString(), status: 'pending' });
+  });
+}
+
+it('removes the records a process killed while trying replies again left, once those replies went', async () => {
+  const dir = join(await dataDirWith({}), 'store');
+  const first = await openStore({ dir });
+  const down = fakeChannel('telegram');
+  down.failNextSends(1_000_000);
+  // The first process tries Layla's reply again in a minute; Omar's waits behind his own.
+  const killed = new Outbox({ store: first, channels: new Map([['telegram', down.channel]]), log: quietLog, retryDelaysMs: [60_000] });
+  await reply(first, 'layla', 'Your refund went out.');
+  await reply(first, 'omar', 'Your card is on its way.');
+  await reply(first, 'omar', 'It should arrive tomorrow.');
+  killed.kick();
+  await expect.poll(async () => (await first.docs(WAITING_REPLIES)).size, { timeout: 20_000 }).toBe(2);
+  expect(await waitingFromStore(first)).toEqual([{ channel: 'telegram', replies: 3, since: expect.any(String), reason: 'connection refused' }]);
+  // Killed: its store is gone under it, nothing of the outbox's removes its records.
+  await first.close();
+
+  // The next process finds the replies in doubt, puts them back and sends them: Telegram is back.
+  const second = await openStore({ dir });
+  await second.retryOutbound((await second.outboundInDoubt()).map((message) => message.id));
+  const up = fakeChannel('telegram');
+  const outbox = new Outbox({ store: second, channels: new Map([['telegram', up.channel]]), log: quietLog });
+  outbox.kick();
+  await expect.poll(() => up.sent.map((sent) => sent.message.text).sort(), { timeout: 20_000 })
+    .toEqual(['It should arrive tomorrow.', 'Your card is on its way.', 'Your refund went out.']);
+  await outbox.drain();
+
+  // The banner counts none, and the records are gone once read: not read again every 5 s, forever.
+  expect(await waitingFromStore(second)).toEqual([]);
+  expect([...(await second.docs(WAITING_REPLIES)).keys()]).toEqual([]);
+  await outbox.stop();
+  await killed.stop();
+  await second.close();
+}, 60_000);
