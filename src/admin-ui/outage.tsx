@@ -100,13 +100,15 @@ export function WaitingBanner() {
   useEffect(() => onWaitingReplies(setWaiting), []);
   if (waiting.length === 0) return null;
   const count = waiting.reduce((sum, each) => sum + each.replies, 0);
+  // More customers wait than the server looked into: the figures are floors.
+  const atLeast = waiting.some((each) => each.atLeast);
   return (
     <section class="notice warn outage waiting-replies" aria-labelledby="waiting-replies-title">
-      <p id="waiting-replies-title" role="status"><strong>{t('waitingRepliesTitle', { count })}</strong></p>
+      <p id="waiting-replies-title" role="status"><strong>{t(atLeast ? 'waitingRepliesTitleAtLeast' : 'waitingRepliesTitle', { count })}</strong></p>
       <ul>
         {waiting.map((each) => (
           <li data-channel={each.channel}>
-            {t('waitingRepliesChannel', { channel: channelName(each.channel), count: each.replies, since: when(each.since) })}{' '}
+            {t(each.atLeast ? 'waitingRepliesChannelAtLeast' : 'waitingRepliesChannel', { channel: channelName(each.channel), count: each.replies, since: when(each.since) })}{' '}
             <span class="outage-reason">{t('outageDetails')} <code dir="ltr" lang="en">{each.reason}</code></span>
           </li>
         ))}

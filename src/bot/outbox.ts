@@ -66,6 +66,11 @@ export interface WaitingReplies {
   since: string;
   /** What the channel said at the latest failure. */
   reason: string;
+  /**
+   * `replies` is a floor: more customers wait than the store's count looks into (`waitingFromStore`), and for the
+   * rest only the reply being tried is counted, not those behind it.
+   */
+  atLeast?: true;
 }
 
 /** What the outbox tells about a message once its outcome is recorded. */

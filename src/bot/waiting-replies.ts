@@ -24,14 +24,34 @@ export interface WaitingReply {
 const COUNTED_PER_CUSTOMER = 1_000;
 
 /**
+ * Customers whose replies are looked into at one read at most, the longest waiting first (a query each): through an
+ * outage with thousands waiting, the rest count their reply being tried only, and the figure says "at least".
+ */
+export const LOOKED_INTO = 50;
+
+/**
  * The replies waiting for their channel, by channel, oldest first, in every process sharing `store`: those tried again
- * and those behind them to the same customers, since when the first waits and what the channel last said.
+ * and those behind them to the same customers, since when the first waits and what the channel last said. Looks into
+ * `LOOKED_INTO` customers at most (a query each); past them, `atLeast`.
  *
  *     await waitingFromStore(store); // [{ channel: 'whatsapp-cloud', replies: 3, since: '2026-03-02T09:00:01.000Z', reason: '…' }]
  */
 export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAddress' | 'transaction'>): Promise<WaitingReplies[]> {
   const tried = await store.docs<WaitingReply>(WAITING_REPLIES);
-  const byChannel = new Map<string, { replies: number; since: string; reason: string; at: string }>();
+  const byChannel = new Map<string, { replies: number; since: string; reason: string; at: string; atLeast?: true }>();
+  const add = (reply: WaitingReply, replies: number, atLeast: boolean): void => {
+    const channel = byChannel.get(reply.channel);
+    if (!channel) byChannel.set(reply.channel, { replies, since: reply.since, reason: reply.reason, at: reply.at });
+    else {
+      channel.replies += replies;
+      if (reply.since < channel.since) channel.since = reply.since;
+      if (reply.at > channel.at) [channel.reason, channel.at] = [reply.reason, reply.at];
+    }
+    if (atLeast) byChannel.get(reply.channel)!.atLeast = true;
+  };
+  /** Customers past `LOOKED_INTO`, counted by their reply being tried. */
+  const notLookedInto = new Set<string>();
+  let lookedInto = 0;
   /** Per customer counted: the ids still to go from its oldest reply tried, and whether that list was cut short. */
   const counted = new Map<string, { ids: Set<number>; after: number; whole: boolean }>();
   const stale: [string, WaitingReply][] = [];
@@ -43,7 +63,14 @@ export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAd
       if (seen.whole && Number(key) > seen.after && !seen.ids.has(Number(key))) stale.push([key, reply]);
       continue;
     }
+    if (notLookedInto.has(address)) continue;
+    if (lookedInto >= LOOKED_INTO) {
+      notLookedInto.add(address);
+      add(reply, 1, true);
+      continue;
+    }
     // Its own and those behind it that are still to go; none when its outcome was recorded since (a process that stopped short of removing it).
+    lookedInto++;
     const listed = await store.messagesOfAddress(reply.channel, reply.address, Number(key) - 1, COUNTED_PER_CUSTOMER);
     const waiting = listed.filter((message) => message.direction === 'out' && (message.status === 'pending' || message.status === 'sending'));
     if (!waiting.some((message) => message.id === Number(key))) {
@@ -51,16 +78,10 @@ export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAd
       continue;
     }
     counted.set(address, { ids: new Set(waiting.map((message) => message.id)), after: Number(key), whole: listed.length < COUNTED_PER_CUSTOMER });
-    const channel = byChannel.get(reply.channel);
-    if (!channel) byChannel.set(reply.channel, { replies: waiting.length, since: reply.since, reason: reply.reason, at: reply.at });
-    else {
-      channel.replies += waiting.length;
-      if (reply.since < channel.since) channel.since = reply.since;
-      if (reply.at > channel.at) [channel.reason, channel.at] = [reply.reason, reply.at];
-    }
+    add(reply, waiting.length, false);
   }
   await forgetStale(store, stale);
-  return [...byChannel].sort(([, a], [, b]) => a.since.localeCompare(b.since)).map(([channel, { replies, since, reason }]) => ({ channel, replies, since, reason }));
+  return [...byChannel].sort(([, a], [, b]) => a.since.localeCompare(b.since)).map(([channel, { replies, since, reason, atLeast }]) => ({ channel, replies, since, reason, ...(atLeast ? { atLeast } : {}) }));
 }
 
 /** Stale records removed at one read at most: a store full of them empties over a few reads, none of them slow. */

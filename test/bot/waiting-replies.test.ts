@@ -1,10 +1,11 @@
 // The records of replies waiting for their channel (what the dashboard's banner counts), as the embedded store keeps
 // them: a process killed while trying a reply again leaves its record behind; once the reply went (sent by the next
-// process), the banner counts nothing and the store keeps nothing of it.
+// process), the banner counts nothing and the store keeps nothing of it. Through an outage with more customers waiting
+// than a look goes into, the count looks into the longest waiting only and says "at least".
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Outbox } from '../../src/bot/outbox.ts';
-import { WAITING_REPLIES, waitingFromStore } from '../../src/bot/waiting-replies.ts';
+import { LOOKED_INTO, WAITING_REPLIES, waitingFromStore } from '../../src/bot/waiting-replies.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
@@ -50,4 +51,28 @@ it('removes the records a process killed while trying replies again left, once t
   await outbox.stop();
   await killed.stop();
   await second.close();
+}, 60_000);
+
+it('looks into the longest-waiting customers only when more wait, and says the figure is a floor', async () => {
+  const store = await openStore({ dir: join(await dataDirWith({}), 'store') });
+  const down = fakeChannel('telegram');
+  down.failNextSends(1_000_000);
+  const outbox = new Outbox({ store, channels: new Map([['telegram', down.channel]]), log: quietLog, retryDelaysMs: [60_000], batch: 100 });
+  // Ten customers more than a look goes into, each with a reply tried again and one behind it.
+  const customers = Array.from({ length: LOOKED_INTO + 10 }, (_, index) => `customer-${index}`);
+  for (const customer of customers) {
+    await reply(store, customer, 'Your refund went out.');
+    await reply(store, customer, 'It should arrive tomorrow.');
+  }
+  outbox.kick();
+  await expect.poll(async () => (await store.docs(WAITING_REPLIES)).size, { timeout: 20_000 }).toBe(customers.length);
+
+  let queries = 0;
+  const messagesOfAddress = store.messagesOfAddress.bind(store);
+  const counting = { docs: store.docs.bind(store), transaction: store.transaction.bind(store), messagesOfAddress: (...args: Parameters<Store['messagesOfAddress']>) => (queries++, messagesOfAddress(...args)) };
+  // Both replies of the longest waiting counted, the tried one of the rest: at least 110 of the 120.
+  expect(await waitingFromStore(counting)).toEqual([{ channel: 'telegram', replies: LOOKED_INTO * 2 + 10, since: expect.any(String), reason: 'connection refused', atLeast: true }]);
+  expect(queries).toBe(LOOKED_INTO);
+  await outbox.stop();
+  await store.close();
 }, 60_000);
