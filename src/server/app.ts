@@ -21,7 +21,8 @@ export type Health =
   /**
    * `fileErrors`: files refused at load (flow scripts, team.yaml, training data), each as `file:line:column: reason`, as the log says it.
    * `channels`: the channels that keep a connection of their own, by name.
-   * `waitingReplies`: replies this process holds waiting for their channel after a failure that may pass, by channel;
+   * `waitingReplies`: replies waiting for their channel after a failure that may pass, by channel, as the dashboard's
+   * banner counts them from the store (`waitingFromStore`; this process's own while the store is out of reach);
    * waiting 5 minutes or more, they make the status degraded.
    */
   | { status: 'ok' | 'degraded'; reasons?: string[]; fileErrors?: string[]; channels?: Record<string, ChannelHealth>; waitingReplies?: WaitingReplies[] }

@@ -176,7 +176,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
   let storeRetryAt: number | undefined;
   let fileErrors = (): string[] => [];
   let channelHealth = new Map<string, () => ChannelHealth>();
-  let waitingReplies = (): WaitingReplies[] => [];
+  /** The replies waiting for their channel as the dashboard's banner counts them (`reachable`: the store answers). */
+  let waitingReplies = async (_reachable: boolean): Promise<WaitingReplies[]> => [];
   const startingReasons = () => [...waitingFor].map((what) => (what === OPENING_STORE && storeWait ? `${what}: ${storeWait}` : what));
   const { handler, routes, fast } = createApp({
     log,
@@ -187,7 +188,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       if (state !== 'ok') return { status: 'stopping' };
       const refused = fileErrors();
       const channels = Object.fromEntries([...channelHealth].map(([name, health]) => [name, health()]));
-      const waiting = waitingReplies();
+      const waiting = await waitingReplies(unreachable === undefined);
       const longWaits = waiting.filter((each) => now().getTime() - Date.parse(each.since) >= REPLIES_WAIT_DEGRADES_MS);
       const reasons = [
         ...(unreachable !== undefined ? [`the store is out of reach: ${unreachable}`] : []),
@@ -391,7 +392,10 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         return agent === undefined || addressesLeft(agent, notice).untried.length > 0;
       },
     });
-    waitingReplies = () => outbox.waiting();
+    // Every process's, as the banner says (a store query per customer waiting, up to `LOOKED_INTO`); this process's
+    // own while the store is out of reach, or a look fails.
+    const shared = store;
+    waitingReplies = async (reachable) => (reachable ? waitingFromStore(shared).catch(() => outbox.waiting()) : outbox.waiting());
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),

@@ -66,26 +66,32 @@ describe('replies that wait hours for their channel', () => {
     await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1);
     expect(toOmar('#1: your message to Layla has not gone yet')[0]).toContain('for up to 24 hours');
 
+    // A second answer waits behind the first, for the same customer.
+    const second = 'It should reach your account by Thursday.';
+    expect(await post(cloud.app, textNow(OMAR, second))).toBe(200);
+
     // Three hours later it is still tried: not given up after the first minutes.
     clock.advance(3 * HOUR);
     const attempts = cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length;
     await eventually(() => cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages')).length >= attempts + 5);
     expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
 
-    // The admin's monitor sees it: /healthz is degraded, saying which channel holds how many replies, since when and why.
+    // The admin's monitor sees it: /healthz is degraded, saying which channel holds how many replies, since when and
+    // why: both, as the dashboard's banner counts them, the second waiting its turn.
     const health = async () => {
       const res = await fetch(`${cloud.app.url}/healthz`);
       return { status: res.status, body: (await res.json()) as { reasons?: string[]; waitingReplies?: { channel: string; replies: number }[] } };
     };
     const down = await health();
     expect(down.status).toBe(503);
-    expect(down.body.waitingReplies).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', replies: 1 })]);
-    expect(down.body.reasons).toEqual([expect.stringMatching(/^whatsapp-cloud: 1 reply waits for the channel since \S+Z: the WhatsApp access token was refused: Error validating access token/)]);
+    expect(down.body.waitingReplies).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', replies: 2 })]);
+    expect(down.body.reasons).toEqual([expect.stringMatching(/^whatsapp-cloud: 2 replies wait for the channel since \S+Z: the WhatsApp access token was refused: Error validating access token/)]);
 
     // The admin replaces the token: Layla gets the answer, once, and Omar is told it went.
     cloud.graph.recover();
     await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer));
     await eventually(() => toOmar('#1: your message to Layla went after all').length === 1);
+    await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === second));
     expect(cloud.graph.sent.filter((sent) => sent.body.text?.body === answer)).toHaveLength(1);
     expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
     const layla = await cloud.app.store.contactByIdentity('whatsapp-cloud', LAYLA_WA);
