@@ -1,9 +1,10 @@
 // The replies waiting for their channel as the dashboard's banner counts them, with two processes sharing PostgreSQL:
 // each process's outbox tries again the reply it claimed, and the count read from either store is every process's,
-// with the replies waiting their turn behind the one tried for the same customer; none once they went.
+// with the replies waiting their turn behind the one tried for the same customer; none once they went, and no record
+// kept of a reply a killed process left behind.
 import { afterAll, expect, it } from 'vitest';
 import { Outbox } from '../../src/bot/outbox.ts';
-import { waitingFromStore } from '../../src/bot/waiting-replies.ts';
+import { WAITING_REPLIES, waitingFromStore, type WaitingReply } from '../../src/bot/waiting-replies.ts';
 import type { PostgresStore } from '../../src/store/postgres/store.ts';
 import { quietLog } from '../helpers.ts';
 import { fakeChannel } from '../bot/harness.ts';
@@ -50,4 +51,30 @@ it.skipIf(!databaseUrl)('counts the replies every process tries again and those 
   for (const outbox of outboxes) await outbox.drain();
   expect(await waitingFromStore(first)).toEqual([]);
   for (const outbox of outboxes) await outbox.stop();
+}, 60_000);
+
+it.skipIf(!databaseUrl)('removes the record a process killed while trying a reply again left, once another sent it', async () => {
+  const schema = freshSchema();
+  schemas.push(schema);
+  const store = await openPostgres(schema);
+  stores.push(store);
+  await store.transaction('telegram:layla', async (tx) => {
+    tx.addMessage({ channel: 'telegram', address: 'layla', direction: 'out', from: 'agent', agentId: 'lina', text: 'Your refund went out.', at: new Date().toISOString(), status: 'pending' });
+  });
+  const { id } = (await store.messagesOfAddress('telegram', 'layla'))[0]!;
+  // What the killed process's outbox kept of it while Telegram refused it, and never removed.
+  const at = new Date().toISOString();
+  await store.transaction(`${WAITING_REPLIES}:${id}`, async (tx) => {
+    tx.putDoc(WAITING_REPLIES, String(id), { channel: 'telegram', address: 'layla', since: at, reason: 'connection refused', at } satisfies WaitingReply);
+  });
+  expect(await waitingFromStore(store)).toEqual([{ channel: 'telegram', replies: 1, since: at, reason: 'connection refused' }]);
+
+  // Put back and sent by a process of its own (Telegram is back): not counted, and not kept.
+  const telegram = fakeChannel('telegram');
+  const outbox = new Outbox({ store, channels: new Map([['telegram', telegram.channel]]), log: quietLog });
+  outbox.kick();
+  await expect.poll(() => telegram.sent.map((sent) => sent.message.text), { timeout: 20_000 }).toEqual(['Your refund went out.']);
+  await outbox.stop();
+  expect(await waitingFromStore(store)).toEqual([]);
+  expect([...(await store.docs(WAITING_REPLIES)).keys()]).toEqual([]);
 }, 60_000);
