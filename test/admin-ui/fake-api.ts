@@ -36,6 +36,8 @@ export interface FakeApi {
   token: string;
   /** Requests the fake answered, as "METHOD /path" (to check what the dashboard sent). */
   requests: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown }[];
+  /** Says `data` on the event stream as an event of `type` (`waiting`: replies waiting for their channel), as the server does. */
+  tell(type: string, data: unknown): void;
   /** Changes an agent's status or load and says so on the event stream (`agents`), as the runtime does. */
   setAgent(id: string, change: { status?: 'online' | 'away' | 'offline'; open?: number }): void;
   /** Stores a contact with no conversation, as the newest (the contacts list pages as the API does: the last stored first). */
@@ -457,6 +459,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       const at = new Date().toISOString();
       contacts.set(id, { id, name, identities: [{ channel: 'telegram', id: String(700_000 + contacts.size) }], fields: {}, tags: [], createdAt: at, updatedAt: at });
     },
+    tell: emit,
     setReport: (report) => {
       reportGiven = report;
     },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
 import { BROKEN, FIXED, FLOW } from './flows.ts';
 import { visitor } from '../helpers.ts';
-import { adminStory, hasChromium, inChromium, phoneInArabic, SHOTS, shot, signIn, withChromium, withPage } from './scenario.ts';
+import { adminStory, hasChromium, inChromium, phoneInArabic, SHOTS, shot, signIn, signInLive, withChromium, withPage } from './scenario.ts';
 
 /** How far (px) the first line of an element's text ends from the right edge of its list item's content. */
 const fromRight = (locator: Locator) => locator.evaluate((element) => {
@@ -98,6 +98,32 @@ describe.skipIf(!hasChromium)(title, () => {
       });
     } finally {
       await withWhatsApp.stop();
+    }
+  }, 60_000);
+
+  it('says "at least" above every page when more customers wait for their channel than the server looked into, in English and in Arabic', async () => {
+    // A long WhatsApp outage of a busy business: the server counted the replies of the 50 customers waiting longest
+    // and the one being tried of each of the rest.
+    const waiting = [{ channel: 'whatsapp-cloud', replies: 110, since: new Date(Date.now() - 20 * 60_000).toISOString(), reason: 'Service temporarily unavailable (#2)', atLeast: true }];
+    for (const [locale, title, line] of [
+      ['en', 'Replies not sent yet: at least 110.', /WhatsApp: at least 110, the first waiting since .+\./],
+      ['ar', 'ردود لم تُرسل بعد: 110 على الأقل.', /WhatsApp: 110 على الأقل، أولها ينتظر منذ .+\./],
+    ] as const) {
+      await withPage(browser, `waiting-at-least-${locale}`, { locale, viewport: { width: 1280, height: 900 } }, async (page) => {
+        await signInLive(page, fake.url, fake.token);
+        const banner = page.locator('main .waiting-replies');
+        // Told until the page's event stream hears it.
+        await expect.poll(async () => {
+          fake.tell('waiting', { waiting });
+          return banner.count();
+        }, { timeout: 20_000 }).toBe(1);
+        const shown = await banner.innerText();
+        expect(shown).toContain(title);
+        expect(shown).toMatch(line);
+        await shot(page, `waiting-at-least-${locale}`);
+        fake.tell('waiting', { waiting: [] });
+        await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
+      });
     }
   }, 60_000);
 
