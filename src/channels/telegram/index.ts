@@ -10,6 +10,7 @@ import { ChannelSendError, type Channel, type ChannelHost, type FastRoutes, type
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
 import { TOKEN_FIX, TelegramHealth } from './health.ts';
+import { OpenKeyboards } from './keyboards.ts';
 import { CommandMenu } from './menu.ts';
 import { cameAfter } from './order.ts';
 import { startPolling } from './polling.ts';
@@ -84,7 +85,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // outbox to wait without holding an HTTP call. Telegram's 5xx and network errors come out at once: the outbox
   // retries sends, the polling loop getUpdates, files.ts its downloads, each with its own bound.
   api.config.use(autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
-  const sender = new Sender(api);
+  const keyboards = new OpenKeyboards();
+  const sender = new Sender(api, keyboards);
   // Under long polling getUpdates keeps asking Telegram; with a webhook nothing would until the next send.
   const health = new TelegramHealth({
     ...(webhookSecret !== undefined ? { probe: () => api.getMe(AbortSignal.timeout(PROBE_TIMEOUT_MS) as unknown as Parameters<Api['getMe']>[0]) } : {}),
@@ -114,6 +116,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     if (!host) return Promise.reject(new Error('the Telegram channel is not started'));
     return receiveUpdate(update, {
       senders,
+      keyboards,
       api,
       host,
       log,

@@ -6,6 +6,7 @@ import type { Api } from 'grammy';
 import { FilesHeldBack, type ChannelHost } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { decodeUpdate, type Decoded } from './decode.ts';
+import type { OpenKeyboards } from './keyboards.ts';
 import { fetchFile, type FileOptions } from './files.ts';
 import { deskLanguage, line, word } from '../../handover/lines.ts';
 
@@ -30,6 +31,8 @@ export interface ReceiveContext {
    * up to 40 of Telegram's requests at a time): without it, each is received as it comes.
    */
   senders?: Map<string, Promise<unknown>>;
+  /** The keyboards still under questions: one is removed once its customer types instead of pressing. */
+  keyboards?: OpenKeyboards;
 }
 
 /**
@@ -87,19 +90,32 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   }
   track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId));
   const { chatId, messageId } = decoded;
-  if (chatId !== undefined && messageId !== undefined) {
-    track('editMessageReplyMarkup', () =>
-      api.editMessageReplyMarkup(chatId, messageId, { reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
-        log.debug({ err: String(error) }, 'could not remove the keyboard of an answered message');
-      }),
-    );
-  }
+  if (chatId !== undefined && messageId !== undefined) removeKeyboard(chatId, messageId, context);
+}
+
+/**
+ * Takes the buttons off an answered message, once: a failure (the message deleted, or too old to edit) is only
+ * logged, and the buttons left are refused if pressed.
+ */
+function removeKeyboard(chat: number, messageId: number, context: ReceiveContext): void {
+  const { api, log, track } = context;
+  context.keyboards?.removed(String(chat), messageId);
+  track('editMessageReplyMarkup', () =>
+    api.editMessageReplyMarkup(chat, messageId, { reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
+      log.debug({ err: String(error) }, 'could not remove the keyboard of an answered message');
+    }),
+  );
 }
 
 /** Brings a message's file into the media store (where it reaches a customer) and delivers the message. */
 async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, context: ReceiveContext): Promise<undefined> {
   const { api, host, log } = context;
   const { inbound, file } = decoded;
+  // The keyboard the customer saw when they typed this, read before the bot can answer it with a new one. What answers
+  // no question (an edit, a reaction, /start, a poll) leaves it.
+  const answers = inbound.place === undefined && !inbound.edit && !inbound.reaction && !inbound.menu && inbound.unsupported === undefined;
+  const chat = answers ? inbound.from.id : undefined;
+  const shown = chat !== undefined ? context.keyboards?.shown(chat) : undefined;
   for (let attempt = 1; ; attempt++) {
     // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
     // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
@@ -112,6 +128,8 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
     }
     try {
       await host.deliver(inbound);
+      // Typed, not pressed: the question is answered (or asked again, with buttons of its own).
+      if (chat !== undefined && shown !== undefined) removeKeyboard(Number(chat), shown, context);
       return;
     } catch (error) {
       // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the

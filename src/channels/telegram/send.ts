@@ -7,6 +7,7 @@ import { ChannelSendError, type MediaStore, type OutboundMessage } from '../../t
 import { toSendError } from './errors.ts';
 import { botReaction } from './reactions.ts';
 import { renderMessage, type Part } from './render.ts';
+import type { OpenKeyboards } from './keyboards.ts';
 
 /** Messages the outbox gave up on are never sent again: past this many, the oldest memories are dropped. */
 const MAX_REMEMBERED = 1000;
@@ -15,16 +16,19 @@ const MAX_REMEMBERED = 1000;
  * The sender of one channel. Telegram reports no deliveries or reads, so a message's story ends with the id `send`
  * resolves to: there is nothing to hand `ChannelHost.report`.
  *
- *     const sender = new Sender(api);
+ *     const sender = new Sender(api, keyboards);
  *     const id = await sender.send('5001', { text: 'Hi!' }, host.media); // '5001:120'
  */
 export class Sender {
   readonly #api: Api;
   /** Calls already made for a message whose later call failed, by stored message id. */
   readonly #done = new Map<number, { count: number; last: string }>();
+  /** Where a keyboard sent to a private chat is remembered, to be removed once the customer types instead. */
+  readonly #keyboards: OpenKeyboards | undefined;
 
-  constructor(api: Api) {
+  constructor(api: Api, keyboards?: OpenKeyboards) {
     this.#api = api;
+    this.#keyboards = keyboards;
   }
 
   /**
@@ -53,6 +57,7 @@ export class Sender {
       const sent = await this.#call(chat, thread, parts[index]!, index === 0 ? reply : {});
       last = `${chat}:${sent.message_id}`;
       sentPart?.(last);
+      if (thread === undefined && parts[index]!.payload.reply_markup !== undefined) this.#keyboards?.sent(chat, sent.message_id);
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);

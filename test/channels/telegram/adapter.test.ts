@@ -159,6 +159,42 @@ describe('receiving', () => {
     await eventually(() => api.callsOf('answerCallbackQuery').length === 2 && api.callsOf('editMessageReplyMarkup').length === 1);
   });
 
+  it('takes the keyboard off a question the customer answered by typing, once: a failure is not tried again, and /start leaves it', async () => {
+    const { api, channel } = await channelOn({ webhookSecret: 's3cret' });
+    const url = await serve(channel);
+    const got: InboundMessage[] = [];
+    await channel.start(hostFor(async (message: InboundMessage) => {
+      got.push(message);
+    }));
+    let updates = 0;
+    const type = async (text: string) => {
+      updates += 1;
+      const update = { update_id: 100 + updates, message: { message_id: 500 + updates, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text } };
+      const answered = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 's3cret' }, body: JSON.stringify(update) });
+      expect(answered.status).toBe(200);
+      await eventually(() => got.length === updates);
+    };
+    const removed = () => api.callsOf('editMessageReplyMarkup').map((call) => [call.params.chat_id, call.params.message_id, call.params.reply_markup]);
+    const asked = async (text: string) => Number((await channel.send('5001', { text, choices })).split(':')[1]);
+
+    // Layla types "billing" under the question: its keyboard goes. Telegram refuses (the message was deleted).
+    const first = await asked('Which team?');
+    api.fail('editMessageReplyMarkup', 1, { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' } });
+    await type('billing');
+    await eventually(() => removed().length === 1);
+    expect(removed()).toEqual([[5001, first, { inline_keyboard: [] }]]);
+    await type('and sales too');
+
+    // Another question; she opens the chat again (/start), which answers nothing, then types her answer.
+    await asked('Which plan?');
+    await type('/start');
+    const third = await asked('Which plan? Basic or Pro?');
+    await type('pro');
+    await eventually(() => removed().length === 2);
+    // Only the question she answered: not the refused one again, nor the one /start left before the next question.
+    expect(removed()).toEqual([[5001, first, { inline_keyboard: [] }], [5001, third, { inline_keyboard: [] }]]);
+  });
+
   it('says a button press that could not be stored in the language of the customer\'s Telegram app: Arabic for Arabic', async () => {
     const { api, channel } = await channelOn({ webhookSecret: 's3cret' });
     const url = await serve(channel);
