@@ -88,8 +88,11 @@ export interface ConsoleConversation {
   shown: ShownField[];
   /** The customer's messages the agent has not opened yet. */
   unread: number;
-  /** `mine`: an agent's message this agent wrote (the list says "You:"). */
-  lastMessage?: { id: number; from: Message['from']; mine?: true; text: string; at: string };
+  /**
+   * `mine`: an agent's message this agent wrote (the list says "You:"); `late`: the customer's press of a button of an
+   * earlier question, which answered nothing (the list marks it, as the transcript does).
+   */
+  lastMessage?: { id: number; from: Message['from']; mine?: true; late?: true; text: string; at: string };
 }
 
 /** A message of a transcript, as the console shows it. */
@@ -225,9 +228,10 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       contact: { ...(contact?.name !== undefined ? { name: contact.name } : contact ? { tag: contactTag(contact) } : {}), fields: contact?.fields ?? {} },
       fields: conversation.fields,
       shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
-      unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && message.id > readUpTo).length,
+      // A press of an earlier question's button asks nothing of the agent: the bot answered it.
+      unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && !message.oldPress && message.id > readUpTo).length,
       ...(last
-        ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } }
+        ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), ...(last.direction === 'in' && last.oldPress ? { late: true as const } : {}), text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } }
         : {}),
     };
   }

@@ -338,6 +338,9 @@ steps:
     const pressed = agent.locator('#transcript .msg.contact', { hasText: 'Pro' });
     await pressed.locator('.meta .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
     expect(await agent.locator('#transcript .msg.contact', { hasText: 'basic' }).locator('.late').count()).toBe(0);
+    // Her line in Lina's list says the same of it: before, "Pro" alone, as if Layla had chosen it.
+    await agent.locator('#held li .excerpt .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
+    expect(await agent.locator('#held li', { hasText: 'Layla' }).locator('.excerpt').innerText()).toContain('Pro (a button of an earlier question: no answer)');
     await agent.screenshot({ path: '/tmp/switchboard-console-late-button.png' });
   }), 60_000);
 

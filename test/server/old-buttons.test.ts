@@ -243,15 +243,22 @@ steps:
       expect((await person.post({ choice: 'basic', replyTo: plan.id })).status).toBe(202);
       const team = language === 'ar' ? 'اكتب رسالتك هنا وسيقرؤها فريقنا.' : 'Write your message here and our team will read it.';
       expect(await saidAfter(person, before, `${words.gone} ${team}`)).toEqual([`${words.gone} ${team}`]);
+      // Omar's list shows the press last, marked as no answer, and does not count it unread (before: 'Basic', as if
+      // chosen, and one more unread).
+      const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TEST_AGENT_TOKEN }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      type Held = { id: number; unread: number; lastMessage?: { text: string; late?: true } };
+      const held = async () => ((await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie } })).json()) as { held: Held[] }).held.find((one) => one.id === conversation!.id);
+      expect(await held()).toMatchObject({ unread: 1, lastMessage: { text: language === 'ar' ? 'أساسية' : 'Basic', late: true } });
       // What she writes next reaches Omar; the press did not.
       await person.say('my card was charged twice');
       await eventually(async () => (await omar.messages(toOmar)).some((message) => message.text.includes('my card was charged twice')));
       const relayed = (await omar.messages(toOmar)).map((message) => message.text);
       expect(relayed.some((text) => /Basic|أساسية/.test(text))).toBe(false);
       expect((await conversationsOf(app, (await person.credentials()).session))[0]?.fields.plan).toBeUndefined();
+      expect(await held()).toMatchObject({ unread: 2, lastMessage: { text: 'my card was charged twice' } });
+      expect((await held())!.lastMessage!.late).toBeUndefined();
       // Omar's console shows the press in the transcript marked as no answer (before: as if she had chosen Basic).
-      const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TEST_AGENT_TOKEN }) });
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const listed = (await (await fetch(`${app.url}/agent/api/conversations/${conversation!.id}/messages`, { headers: { cookie } })).json()) as { messages: { from: string; text: string; late?: true }[] };
       const customers = listed.messages.filter((message) => message.from === 'contact');
       expect(customers.filter((message) => message.late).map((message) => message.text)).toEqual([language === 'ar' ? 'أساسية' : 'Basic']);

@@ -478,7 +478,9 @@ function listItem(conversation) {
   const last = conversation.lastMessage;
   // The reply an agent gave is said as theirs: read as the customer's words, it would hide that the customer waits.
   const by = last?.from === 'agent' ? [Object.assign(document.createElement('span'), { className: 'by', textContent: last.mine ? words.lastByYou : words.lastByAgent }), ' '] : [];
-  const parts = [...(conversation.topic ? [[isolated(conversation.topic)]] : []), ...(last?.text ? [[...by, isolated(last.text)]] : [])];
+  // A press of an earlier question's button, marked as the transcript marks it: it answered nothing.
+  const late = last?.late ? [' ', Object.assign(document.createElement('span'), { className: 'late', textContent: `(${words.lateButton})` })] : [];
+  const parts = [...(conversation.topic ? [[isolated(conversation.topic)]] : []), ...(last?.text ? [[...by, isolated(last.text), ...late]] : [])];
   excerpt.replaceChildren(...parts.flatMap((part, index) => [...(index > 0 ? [' · '] : []), ...part]));
   const waiting = conversation.id !== boxesFor ? waitingIn(conversation.id) : [];
   if (waiting.length > 0) excerpt.replaceChildren(...waiting.flatMap(([kind, text], index) => [...(index > 0 ? [' · '] : []), Object.assign(document.createElement('span'), { className: kind, textContent: words[WAITING[kind]] }), ' ', isolated(text)]));
