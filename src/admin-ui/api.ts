@@ -187,6 +187,8 @@ export interface TranscriptMessage {
   text: string;
   unsupported?: string;
   event?: 'reaction' | 'edit' | 'deletion';
+  /** The customer's press of a button of an earlier question: it answered nothing, and the bot told them so. */
+  late?: true;
   at: string;
   status?: string;
   delivery?: string;

@@ -305,7 +305,8 @@ steps:
     expect(await laptop.locator('.msg.bot .choices button.chosen').allInnerTexts()).toEqual(['Billing', 'Today']);
   }), 60_000);
 
-  it('shows the agent a button of an earlier question the customer pressed as no answer, live in the console', () => shooting('console-late-button', async () => {
+  it('shows the agent a button of an earlier question the customer pressed as no answer, live in the console, and the admin in the dashboard', () => shooting('console-late-button', async () => {
+    const LATE_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
     const planThenTeam = `
 flow: inbound
 trigger: { on: conversation.opened, source: contact }
@@ -318,7 +319,7 @@ steps:
 `;
     const data = await dataDirWith({ 'inbound.yaml': planThenTeam });
     await writeFile(join(data, 'team.yaml'), `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${TEST_AGENT_TOKEN}\n    teams: [Billing]\n`);
-    const app = await start(data);
+    const app = await start(data, { adminToken: LATE_ADMIN_TOKEN });
     running.push(app);
     const agent = await (await context(1100)).newPage();
     await agent.goto(`${app.url}/agent`);
@@ -342,6 +343,18 @@ steps:
     await agent.locator('#held li .excerpt .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
     expect(await agent.locator('#held li', { hasText: 'Layla' }).locator('.excerpt').innerText()).toContain('Pro (a button of an earlier question: no answer)');
     await agent.screenshot({ path: '/tmp/switchboard-console-late-button.png' });
+    // The admin's dashboard says the same in the transcript, and offers no "teach this intent" on it: before, a plain
+    // choice of Layla's.
+    const admin = await (await context(1100)).newPage();
+    await admin.goto(`${app.url}/admin`);
+    await admin.fill('#token', LATE_ADMIN_TOKEN);
+    await admin.locator('form button[type="submit"]').click();
+    await admin.goto(`${app.url}/admin#/conversations/1`);
+    const row = admin.locator('.transcript .message.contact', { hasText: 'Pro' });
+    await row.locator('.message-head .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
+    expect(await row.locator('.teach').count()).toBe(0);
+    expect(await admin.locator('.transcript .message.contact', { hasText: 'basic' }).locator('.late').count()).toBe(0);
+    await admin.screenshot({ path: '/tmp/switchboard-dashboard-late-button.png' });
   }), 60_000);
 
   it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {

@@ -191,6 +191,7 @@ function Message({ message, channel, sendAgain }: { message: TranscriptMessage; 
         <strong title={message.inApp ? t('fromBusinessTitle') : undefined}>{fromWhom(role, message, channel)}</strong>
         {who ? <span class="muted author"> · <bdi>{who}</bdi></span> : null}
         <span class="muted"> · {when(message.at)}</span>
+        {message.late ? <span class="muted late"> · {t('lateButton')}</span> : null}
       </div>
       {message.text ? <p class="text" dir="auto" translate={false}>{message.text}</p> : null}
       {message.attachments?.length ? (
@@ -208,7 +209,7 @@ function Message({ message, channel, sendAgain }: { message: TranscriptMessage; 
           })}
         </ul>
       ) : null}
-      {role === 'contact' && message.text && message.unsupported === undefined && message.event === undefined ? <TeachIntent text={message.text} messageId={message.id} /> : null}
+      {role === 'contact' && message.text && message.unsupported === undefined && message.event === undefined && !message.late ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
           {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<TheirWords text={message.error} />)</> : null}

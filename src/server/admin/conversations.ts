@@ -345,6 +345,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         // line (`unsupported`: which kind; `event`: what the customer did; neither has words of the customer's to teach).
         text: shownText(message, language, quoting), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
         ...eventOf(message), at: message.at,
+        // A press of a button of an earlier question answered nothing: said so, as in the agent console.
+        ...(message.direction === 'in' && message.oldPress ? { late: true } : {}),
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
