@@ -97,3 +97,27 @@ async function forgetStale(store: Pick<Store, 'transaction'>, stale: readonly [s
     if ((await tx.doc<WaitingReply>(WAITING_REPLIES, key))?.at === reply.at) tx.deleteDoc(WAITING_REPLIES, key);
   })));
 }
+
+/**
+ * `waitingFromStore` for `store`, read at most once every `everyMs`: the dashboard's banner and `/healthz` (which a
+ * load balancer may ask every second) share one look, a store query per customer waiting, instead of each its own.
+ *
+ *     const waiting = sharedWaitingLook(store);
+ *     await waiting(); // read from the store; a second call within a second gets the same answer
+ */
+export function sharedWaitingLook(store: Parameters<typeof waitingFromStore>[0], everyMs = 1_000): () => Promise<WaitingReplies[]> {
+  let last: { at: number; look: Promise<WaitingReplies[]> } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!last || now - last.at >= everyMs) {
+      const look = waitingFromStore(store);
+      last = { at: now, look };
+      // A failed look is not kept: the next call reads again.
+      look.catch(() => {
+        if (last?.look === look) last = undefined;
+      });
+    }
+    return last.look;
+  };
+}
+

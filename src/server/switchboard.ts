@@ -34,7 +34,7 @@ import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bo
 import type { PostgresStore } from '../store/postgres/store.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
-import { waitingFromStore } from '../bot/waiting-replies.ts';
+import { sharedWaitingLook } from '../bot/waiting-replies.ts';
 import { ConsolePresence } from './console-presence.ts';
 import { mountDashboard } from './dashboard.ts';
 import { createApp, type ChannelHealth } from './app.ts';
@@ -394,8 +394,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     });
     // Every process's, as the banner says (a store query per customer waiting, up to `LOOKED_INTO`); this process's
     // own while the store is out of reach, or a look fails.
-    const shared = store;
-    waitingReplies = async (reachable) => (reachable ? waitingFromStore(shared).catch(() => outbox.waiting()) : outbox.waiting());
+    const waitingLook = sharedWaitingLook(store);
+    waitingReplies = async (reachable) => (reachable ? waitingLook().catch(() => outbox.waiting()) : outbox.waiting());
     const running = new Runtime({
       store, flows, directory, bus, outbox, log, now, media, channels: channelsByName,
       classify: (text) => parts.intents.classify(text),
@@ -431,7 +431,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       nlpDir: resolve(dataDir, 'nlp'),
       addressKeys: ADDRESS_KEYS,
       channels: () => statuses.map((status) => status()),
-      waitingReplies: () => (store ? waitingFromStore(store) : []),
+      waitingReplies: waitingLook,
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
     });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Outbox } from '../../src/bot/outbox.ts';
-import { LOOKED_INTO, WAITING_REPLIES, waitingFromStore } from '../../src/bot/waiting-replies.ts';
+import { LOOKED_INTO, WAITING_REPLIES, sharedWaitingLook, waitingFromStore } from '../../src/bot/waiting-replies.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
@@ -76,3 +76,21 @@ it('looks into the longest-waiting customers only when more wait, and says the f
   await outbox.stop();
   await store.close();
 }, 60_000);
+
+it('gives /healthz and the banner one look at the store a second, however often they ask', async () => {
+  const store = await openStore({ dir: join(await dataDirWith({}), 'store') });
+  const down = fakeChannel('telegram');
+  down.failNextSends(1_000_000);
+  const outbox = new Outbox({ store, channels: new Map([['telegram', down.channel]]), log: quietLog, retryDelaysMs: [60_000] });
+  await reply(store, 'layla', 'Your refund went out.');
+  outbox.kick();
+  await expect.poll(async () => (await store.docs(WAITING_REPLIES)).size, { timeout: 20_000 }).toBe(1);
+  let looks = 0;
+  const counted = { ...store, docs: ((collection: string) => (looks++, store.docs(collection))) as Store['docs'], messagesOfAddress: store.messagesOfAddress.bind(store), transaction: store.transaction.bind(store) };
+  const look = sharedWaitingLook(counted, 60_000);
+  const answers = await Promise.all(Array.from({ length: 20 }, () => look()));
+  expect(answers.every((answer) => answer[0]?.replies === 1)).toBe(true);
+  expect(looks).toBe(1);
+  await outbox.stop();
+  await store.close();
+});
