@@ -345,15 +345,20 @@ export class Intake {
       // The order number put right once people have the conversation: the card the agent reads is put right too, and
       // they are told what changed, as for a correction written ("sorry, I meant 12346").
       const turn = this.options.turns.turn(contact, conversation, fx);
-      const corrected = await this.options.turns.editWithPeople(turn, was, text);
+      // An edit that gives the answer none it takes ("sam@example.com" edited to "sam@example") changes nothing: the
+      // agent is told the answer kept, and that the customer was not (the bot says nothing while an agent has them).
+      const edited = await this.options.turns.editWithPeople(turn, was, text);
+      const corrected = edited && !('kept' in edited) ? edited : undefined;
       if (corrected) {
         tx.putContact(contact);
         tx.putConversation(conversation);
       }
-      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}) }, fx);
+      const kept = edited && 'kept' in edited ? edited : undefined;
+      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}), ...(kept ? { kept } : {}) }, fx);
     } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'queued') {
       // In the queue, the card the agent who takes it reads is put right; nobody is told (the transcript has the edit).
-      if (await this.options.turns.editWithPeople(this.options.turns.turn(contact, conversation, fx), was, text)) {
+      const edited = await this.options.turns.editWithPeople(this.options.turns.turn(contact, conversation, fx), was, text);
+      if (edited && !('kept' in edited)) {
         tx.putContact(contact);
         tx.putConversation(conversation);
       }

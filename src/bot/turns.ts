@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AnswerChange, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -177,14 +177,15 @@ export class Turns {
 
   /**
    * A customer's edit of a message that answered one of the flow's questions (`was` → `now`), once people have the
-   * conversation: the answer is changed, as by a correction written, and what changed is returned for the agent.
+   * conversation: the answer is changed, as by a correction written, and what changed is returned for the agent; or,
+   * the edit giving that question no answer it takes, the answer kept is returned for the agent (`kept`).
    */
-  async editWithPeople(turn: Turn, was: string, now: string): Promise<AnswerChange | undefined> {
+  async editWithPeople(turn: Turn, was: string, now: string): Promise<AnswerChange | AnswerKept | undefined> {
     const position = turn.conversation.flow;
     const flow = position && (await this.options.flows.version(position.flow, position.version));
-    const corrected = flow ? correctAnswerByEdit(flow, turn, was, now) : undefined;
-    if (corrected) this.options.log.info({ conversation: turn.conversation.id, flow: position?.flow }, 'the customer edited an answer while with people: changed');
-    return corrected;
+    const edited = flow ? correctAnswerByEdit(flow, turn, was, now) : undefined;
+    if (edited) this.options.log.info({ conversation: turn.conversation.id, flow: position?.flow }, `the customer edited an answer while with people: ${'kept' in edited ? 'kept' : 'changed'}`);
+    return edited;
   }
 
   /**

@@ -251,6 +251,17 @@ export function refusedEditText(expect: Expect, kept: FieldValue, language: stri
   }, language);
 }
 
+/**
+ * What an edit refused for `expect` gave none of, in English and Arabic, for the agent's line: "email address",
+ * «بريد إلكتروني صالح».
+ *
+ *     refusedEditWhat({ type: 'email' }); // { en: 'email address', ar: 'بريد إلكتروني صالح' }
+ */
+export function refusedEditWhat(expect: Expect): { en: string; ar: string } {
+  const { en, ar } = EDIT_REFUSED_WHAT[expect.type as keyof typeof EDIT_REFUSED_WHAT] ?? EDIT_REFUSED_WHAT.regex;
+  return { en, ar };
+}
+
 // The answers an edit is read for (`answerWithin`), named as the refusal of an edit names them.
 const EDIT_REFUSED_WHAT = {
   email: { en: 'email address', ar: 'بريد إلكتروني صالح' },

@@ -3,7 +3,7 @@
 export { FlowError } from './errors.ts';
 export { FlowLibrary, type FlowLibraryOptions } from './library.ts';
 export { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, MAX_STEPS_PER_TURN, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer } from './interpreter.ts';
-export type { AnswerChange } from './interpreter.ts';
+export type { AnswerChange, AnswerKept } from './interpreter.ts';
 export type { StepKindName, StepSpec } from './steps/index.ts';
 export type { StepContext, StepOutcome, StepRunner } from './steps/step.ts';
 export type { AssignStep } from './steps/assign.ts';

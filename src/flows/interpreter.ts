@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -145,19 +145,24 @@ export function correctAnswer(flow: CompiledFlow, run: FlowRun, text: string): A
 /**
  * Takes a customer's edit of a message that answered one of the flow's questions ("My order is 12345" edited to
  * "…12346") once people have the conversation: the answer is changed, and what changed is returned for the agent, as
- * for a correction written (`correctAnswer`). Undefined when the edit changes no answer, or gives that question none
- * (the answer the agent has stays; they see the edit).
+ * for a correction written (`correctAnswer`). An edit that gives that question no answer it takes ("sam@example.com"
+ * edited to "sam@example") changes nothing: the answer kept is returned (`kept`), with what the edit lacks, for the
+ * agent, who is the one to tell the customer. Undefined when the edit changes no answer.
  *
  *     correctAnswerByEdit(flow, run, 'My order is 12345', 'My order is 12346'); // { field: { en: 'Order number', … }, was: '12345', now: '12346' }
+ *     correctAnswerByEdit(flow, run, 'sam@example.com', 'sam@example'); // { field: { en: 'Email', … }, kept: 'sam@example.com', lacks: { en: 'email address', … } }
  */
-export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: string, now: string): AnswerChange | undefined {
+export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: string, now: string): AnswerChange | AnswerKept | undefined {
   const position = run.conversation.flow;
   if (!position || position.flow !== flow.name || position.version !== flow.version) return undefined;
   const read = (field: FieldRef) => readField(field, run.contact, run.conversation);
   const asked = flow.steps.slice(0, position.done ? flow.steps.length : position.step).flatMap((step) => (step.kind === 'ask' && step.spec.save ? [{ expect: step.spec.expect, save: step.spec.save }] : []));
   try {
     const edited = editedAnswer(asked.map(({ expect, save }) => ({ expect, value: read(save) })), was, now);
-    return edited && !('refused' in edited) ? changeAnswer(flow, run, asked[edited.index]!.save, edited.value) : undefined;
+    if (!edited) return undefined;
+    const { expect, save } = asked[edited.index]!;
+    if ('refused' in edited) return { field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect) };
+    return changeAnswer(flow, run, save, edited.value);
   } catch (error) {
     if (error instanceof PatternTooSlowError) return undefined;
     throw error;
@@ -171,13 +176,25 @@ export interface AnswerChange {
   now: string;
 }
 
+/** An answer of the flow's an edit gave nothing to replace (`lacks`: what it gave none of), kept while people have the conversation. */
+export interface AnswerKept {
+  field: { en: string; ar: string };
+  kept: string;
+  lacks: { en: string; ar: string };
+}
+
 /** Writes `value` to `field` and says what changed, named by its question's label, else by its name in words. */
 function changeAnswer(flow: CompiledFlow, run: FlowRun, field: FieldRef, value: FieldValue): AnswerChange {
   const was = readField(field, run.contact, run.conversation);
   writeField(field, run.contact, run.conversation, value);
+  return { field: fieldName(flow, field), was: String(was), now: String(value) };
+}
+
+/** `field` named for the agent in each desk language: by its question's label, else by its name in words. */
+function fieldName(flow: CompiledFlow, field: FieldRef): { en: string; ar: string } {
   const label = labelOf(flow, field);
   const name = field.name.replaceAll('_', ' ');
-  return { field: { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name }, was: String(was), now: String(value) };
+  return { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : name };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import { reengage } from './reengage.ts';
-import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid } from './relay.ts';
+import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid, type EditKept } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard, reachesCustomer } from './threads.ts';
 
@@ -101,7 +101,7 @@ export class Desk {
   }
 
   /** A customer's edit of a message (`was`: what it said before), for the agent holding the conversation or its desk thread. */
-  relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected'] }, fx: DeskEffects): Promise<void> {
+  relayEdit(tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected']; kept?: EditKept }, fx: DeskEffects): Promise<void> {
     return relayEdit(this.#ctx, tx, conversation, contact, edit, fx);
   }
   /** A customer's deletion of a message of theirs, for the agent holding the conversation or its desk thread. */

@@ -234,6 +234,8 @@ const en = {
   answeredInApp: () => '(answered from the business app)',
   // A customer's correction of an answer the flow saved, written once the conversation was with people: changed.
   correctedAnswer: (who: string, field: string, was: string, now: string) => `${who} corrected ${field}: ${was} → ${now}`,
+  // A customer's edit of an answer that gives no answer the question takes (`lacks`: what it gave none of): kept.
+  editNotTaken: (who: string, field: string, kept: string, lacks: string) => `${who}'s edit gives no valid ${lacks}, so ${field} stays ${kept}. The bot did not tell ${who}.`,
   // What such a person did when they reacted there (`quoted`: the message they reacted to, as the agent's app shows it).
   reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
   // A file without a caption that a customer's reply or reaction quotes, by its kind.
@@ -485,6 +487,7 @@ const ar: Wording = {
   deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
   correctedAnswer: (who, field, was, now) => `صحّح ${isolate(who)} ${isolate(field)} من ${isolate(was)} إلى ${isolate(now)}`,
+  editNotTaken: (who, field, kept, lacks) => `لا يحتوي تعديل ${isolate(who)} على ${lacks}، لذا بقي ${isolate(field)} ${isolate(kept)}. لم يُخبر البوتُ العميلَ بذلك.`,
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',

@@ -45,6 +45,13 @@ export interface CustomerSaid extends Said {
   corrected?: { field: Record<DeskLanguage, string>; was: string; now: string };
 }
 
+/** An answer of the flow's that a customer's edit gave nothing to replace: kept, the field and what the edit lacks named in each desk language. */
+export interface EditKept {
+  field: Record<DeskLanguage, string>;
+  kept: string;
+  lacks: Record<DeskLanguage, string>;
+}
+
 /**
  * A customer's message in a conversation an agent holds, or that waits in a team desk: relayed to the desk's
  * thread, or to the agent, tagged with its number. A conversation whose agent is gone goes back to the queue.
@@ -137,13 +144,15 @@ export async function relayReaction(
  * quoting the relay of it where their channel can.
  */
 export async function relayEdit(
-  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected'] }, fx: DeskEffects,
+  ctx: DeskContext, tx: Tx, conversation: Conversation, contact: Contact, edit: { text: string; was: string; of: string; corrected?: CustomerSaid['corrected']; kept?: EditKept }, fx: DeskEffects,
 ): Promise<void> {
-  const { corrected } = edit;
+  const { corrected, kept } = edit;
   // The answer the edit put right is changed on the card: said under the edit, as under a correction written.
   const correctedLine = (language: DeskLanguage) => (corrected ? [word(line('correctedAnswer', customerLabel(contact, language), corrected.field[language], corrected.was, corrected.now), language)] : []);
+  // The answer an edit gave nothing to replace stays on the card: the agent, who is the one to tell the customer, is told.
+  const keptLine = (language: DeskLanguage) => (kept ? [word(line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language]), language)] : []);
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language)].join('\n'), quoting: edit.of,
+    text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language), ...keptLine(language)].join('\n'), quoting: edit.of,
   }), fx);
 }
 

@@ -5,7 +5,7 @@
 // the order number kept.
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
-import { LAYLA, OMAR, post, telegramServers, textNow as text } from './harness.ts';
+import { LAYLA, OMAR, post, teamFile, telegramServers, textNow as text } from './harness.ts';
 
 const { setUp } = telegramServers();
 
@@ -175,6 +175,51 @@ steps:
       expect(await emailOf(chat)).toBe(good);
     }
   }, 60_000);
+
+  it('keeps an email edited into one that is no email address once Omar holds the conversation, and tells him so (English, Arabic)', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your email?", ar: "ما بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
+    for (const [language, told] of [
+      ['en', "#1 Layla edited a message: sam@example (was \"sam@example.com\")\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot did not tell Layla."],
+      ['ar', 'لا يحتوي تعديل \u2068Layla\u2069 على بريد إلكتروني صالح، لذا بقي \u2068البريد الإلكتروني\u2069 \u2068sam@example.com\u2069. لم يُخبر البوتُ العميلَ بذلك.'],
+    ] as const) {
+      const team = language === 'ar' ? teamFile.replace('    telegram: 9001\n', '    telegram: 9001\n    language: ar\n') : teamFile;
+      const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team });
+      const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+      await say(text(OMAR, '/online'));
+      await eventually(() => api.sentTo(OMAR).length === 1);
+      await say(text(LAYLA, 'hello'));
+      const sent = text(LAYLA, 'sam@example.com') as { message: Record<string, unknown> };
+      await say(sent);
+      await eventually(() => api.sentTo(LAYLA).length === 2);
+      await say(text(LAYLA, 'I was charged twice'));
+      await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+      await eventually(() => api.sentTo(LAYLA).length === 3);
+      const toOmar = api.sentTo(OMAR).length;
+      const toLayla = api.sentTo(LAYLA).length;
+
+      await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'sam@example', edit_date: (sent.message.date as number) + 60 } });
+      // Before: Omar read the edit only, and could take sam@example for the address kept; Layla was told nothing either.
+      await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
+      if (language === 'en') expect(api.sentTo(OMAR).at(-1)).toBe(told);
+      else expect(api.sentTo(OMAR).at(-1)).toContain(`\n${told}`);
+      expect((await app.store.contactByIdentity('telegram', String(LAYLA)))?.fields.email).toBe('sam@example.com');
+      // The bot says nothing to Layla while Omar has her: he tells her, his words the next thing she gets.
+      await say(text(OMAR, 'Your edit did not change your email: is sam@example.com right?'));
+      await eventually(() => api.sentTo(LAYLA).length > toLayla);
+      expect(api.sentTo(LAYLA).slice(toLayla)).toEqual(['Your edit did not change your email: is sam@example.com right?']);
+    }
+  }, 90_000);
 
   it('changes the answer an edit puts right while the conversation waits in the queue, for the agent who takes it', async () => {
     const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
