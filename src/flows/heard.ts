@@ -3,7 +3,7 @@
 // takes its answer from there instead of asking for it. Kept on the flow's position, so a restart keeps it too.
 import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { FieldValue, FlowPosition } from '../store/types.ts';
-import { asciiDigits, fold, isolate } from '../shared/text.ts';
+import { asciiDigits, fold, isolate, shortQuote } from '../shared/text.ts';
 import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
 import { byLanguage, localize, variantIn, type Localized } from './language.ts';
 import { PatternTooSlowError } from './patterns.ts';
@@ -187,6 +187,26 @@ export function labelOf(flow: CompiledFlow, field: FieldRef): Localized<string> 
   const asked = flow.steps.find((step) => step.kind === 'ask' && step.spec.save?.path === field.path);
   const kind = asked?.kind === 'ask' ? KIND_NAMES[asked.spec.expect.type as keyof typeof KIND_NAMES] : undefined;
   return kind === undefined ? label : { variants: new Map([...Object.entries(kind), ...label.variants]), fallback: label.fallback };
+}
+
+/**
+ * What an Arabic reader calls a field `flow` saves without a label, rather than its name in Latin letters ("order"):
+ * Switchboard's own name of its question's answer (an email address: «البريد الإلكتروني»), else the answer to its
+ * question, quoted in Arabic as the question asks it («إجابة «ما رقم طلبك؟»»); undefined for a field of a question
+ * asked in no Arabic, or with a label (the label names it), or that no question of the flow saves.
+ *
+ *     arabicNameOf(flow, 'conversation.order'); // 'إجابة «⁨ما رقم طلبك؟⁩»'
+ */
+export function arabicNameOf(flow: CompiledFlow, path: string): string | undefined {
+  if (flow.labels.has(path)) return undefined;
+  const asked = flow.steps.find((step) => step.kind === 'ask' && step.spec.save?.path === path);
+  if (asked?.kind !== 'ask') return undefined;
+  const kind = KIND_NAMES[asked.spec.expect.type as keyof typeof KIND_NAMES];
+  if (kind !== undefined) return kind.ar;
+  const question = variantIn(asked.spec.question, 'ar') ?? (asked.spec.question.variants.size === 0 ? asked.spec.question.fallback : undefined);
+  // A question that names the customer ({{ contact.name }}) is no name for the field; nor one not written in Arabic.
+  if (question === undefined || question.parts.some((part) => typeof part !== 'string') || !/[\u0600-\u06ff]/u.test(question.source)) return undefined;
+  return `إجابة ${shortQuote(question.source, 'ar')}`;
 }
 
 // Switchboard's names of the answers it reads in any text, for a label without the customer's language.

@@ -3,7 +3,8 @@
 // of the route that chose it. The agent's card, the agent console and the dashboard show the same words.
 import { z } from 'zod';
 import type { Conversation, Fields, FieldValue } from '../store/types.ts';
-import { localize, localizedSchema, type Localized } from './language.ts';
+import { arabicNameOf } from './heard.ts';
+import { byLanguage, localize, localizedSchema, type Localized } from './language.ts';
 import { SCHEMA_RULES } from './rules.ts';
 import type { CompiledFlow } from './types.ts';
 
@@ -23,6 +24,8 @@ export interface Wording {
   readonly labels: ReadonlyMap<string, Localized<string>>;
   /** The title of the route that sets each intent (a `classify` step's `routes:`). */
   readonly intents: ReadonlyMap<string, Localized<string>>;
+  /** By field path, what an Arabic reader calls a field no flow labels (`arabicNameOf`): «إجابة «ما رقم طلبك؟»». */
+  readonly arabic?: ReadonlyMap<string, string>;
 }
 
 /** Names nothing: fields read as their paths, intents as they are. */
@@ -36,14 +39,21 @@ export const NO_WORDING: Wording = { labels: BUILTIN_LABELS, intents: new Map() 
 export function wordingOf(flows: readonly CompiledFlow[]): Wording {
   const labels = new Map(BUILTIN_LABELS);
   const intents = new Map<string, Localized<string>>();
+  const arabic = new Map<string, string>();
   for (const flow of flows) {
     for (const [field, label] of flow.labels) if (!labels.has(field)) labels.set(field, label);
+    for (const step of flow.steps) {
+      const path = step.kind === 'ask' ? step.spec.save?.path : undefined;
+      const named = path === undefined || arabic.has(path) ? undefined : arabicNameOf(flow, path);
+      if (named !== undefined) arabic.set(path!, named);
+    }
     for (const step of flow.steps) {
       if (step.kind !== 'classify') continue;
       for (const route of step.spec.routes) if (!intents.has(route.intent)) intents.set(route.intent, route.title);
     }
   }
-  return { labels, intents };
+  for (const field of labels.keys()) arabic.delete(field);
+  return { labels, intents, arabic };
 }
 
 /** A field as a person reads it: its path, its label in their language, its value. */
@@ -79,6 +89,9 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
     .map(([key, value]) => {
       const label = wording.labels.get(key);
       const name = twice.has(nameOf(key)) ? key : nameOf(key).replaceAll('_', ' ');
+      // No flow labels it: an Arabic reader gets what its answer is, or the answer to its question, not "order".
+      const arabic = label === undefined ? byLanguage<string | undefined>({ en: undefined, ar: wording.arabic?.get(key) }, language) : undefined;
+      if (arabic !== undefined) return { key, label: arabic, name, value };
       return label === undefined ? { key, name, value } : { key, label: localize(label, language), name, value };
     });
 }

@@ -221,6 +221,28 @@ steps:
     }
   }, 90_000);
 
+  it('names a field no label names by the answer to its question for an Arabic desk, on the card and when an edit changes it', async () => {
+    const team = teamFile.replace('    telegram: 9001\n', '    telegram: 9001\n    language: ar\n');
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW }, team });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'It never arrived'));
+    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+    const order = '\u2068إجابة «\u2068ما رقم طلبك؟\u2069»\u2069';
+    // Before: «order: 12345», a name in Latin letters in an Arabic card.
+    expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain(`\n${order}: \u206812345\u2069`);
+    const toOmar = api.sentTo(OMAR).length;
+    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
+    // Before: «صحّح Layla order من 12345 إلى 12346».
+    expect(api.sentTo(OMAR).at(-1)).toContain(`\nصحّح \u2068Layla\u2069 ${order} من \u206812345\u2069 إلى \u206812346\u2069`);
+  }, 60_000);
+
   it('changes the answer an edit puts right while the conversation waits in the queue, for the agent who takes it', async () => {
     const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
     const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
