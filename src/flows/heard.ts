@@ -244,13 +244,19 @@ export function correctedAnswer(flow: CompiledFlow, upTo: number, text: string, 
  *
  *     editedAnswer([{ expect: order, value: '12345' }], 'My order is 12345', 'My order is 12346'); // { index: 0, value: '12346' }
  *     editedAnswer([{ expect: email, value: 'sam@example.com' }], 'sam@example.com', 'sam@example'); // { index: 0, refused: true }
+ *
+ * An edit that takes the answer out altogether rather than mistyping it ("My email is sam@example.com" edited to
+ * "My email is [removed]": no "@" left for an email, no digit for an answer of digits) is `removed` besides: the
+ * customer wanted it gone from the chat, and is not shown it again (`removedEditText`).
+ *
+ *     editedAnswer([{ expect: email, value: 'sam@example.com' }], 'sam@example.com', 'removed'); // { index: 0, refused: true, removed: true }
  */
-export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true } | undefined {
+export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true; removed?: true } | undefined {
   for (let index = questions.length - 1; index >= 0; index--) {
     const { expect, value } = questions[index]!;
     if (answerWithin(expect, was)?.value !== value) continue;
     const changed = answerWithin(expect, now)?.value;
-    if (changed === undefined) return { index, refused: true };
+    if (changed === undefined) return takenOut(expect, String(value), now) ? { index, refused: true, removed: true } : { index, refused: true };
     if (changed !== value) return { index, value: changed };
   }
   return undefined;
@@ -270,6 +276,33 @@ export function refusedEditText(expect: Expect, kept: FieldValue, language: stri
     ar: `لا يحتوي تعديلك على ${what.ar}، لذا أبقيتُ ${isolate(shown)}. لتغييره، اكتب «أقصد» ثم الصحيح.`,
   }, language);
 }
+
+/** Whether `now` keeps nothing of the answer `value` to `expect`: no "@" of an email, no digit of an answer with digits. */
+function takenOut(expect: Expect, value: string, now: string): boolean {
+  if (expect.type === 'email') return !/[@＠]/u.test(now);
+  return /\p{Nd}/u.test(value) && !/\p{Nd}/u.test(now);
+}
+
+/**
+ * What the customer reads when an edit took their answer out of the message (`editedAnswer`'s `removed`): that it is
+ * still kept, without showing it again, and how to change it or have it removed, in their language.
+ *
+ *     removedEditText({ type: 'email' }, 'en'); // "You took the email address out of your message, but I still have it. …"
+ */
+export function removedEditText(expect: Expect, language: string | undefined): string {
+  const what = EDIT_REMOVED_WHAT[expect.type as keyof typeof EDIT_REMOVED_WHAT] ?? EDIT_REMOVED_WHAT.regex;
+  return byLanguage({
+    en: `You took the ${what.en} out of your message, but I still have it. To change it, write "I meant" and the right one; to have it removed, ask us.`,
+    ar: `حُذف ${what.ar} من رسالتك المعدَّلة، لكنه ما زال محفوظًا لدينا. لتغييره، اكتب «أقصد» ثم الصحيح؛ ولحذفه، اطلب ذلك منّا.`,
+  }, language);
+}
+
+const EDIT_REMOVED_WHAT = {
+  email: { en: 'email address', ar: 'البريد الإلكتروني' },
+  phone: { en: 'phone number', ar: 'رقم الهاتف' },
+  date: { en: 'date', ar: 'التاريخ' },
+  regex: { en: 'answer', ar: 'الجواب' },
+} as const;
 
 /**
  * What an edit refused for `expect` gave none of, in English and Arabic, for the agent's line: "email address",

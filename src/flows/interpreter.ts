@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { arabicNameOf, correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat } from './heard.ts';
+import { arabicNameOf, correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat, removedEditText } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -109,7 +109,8 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
     const { ctx, expect, save } = asked[edited.index]!;
     // "sam@example.com" edited to "sam@example": the answer taken stays, and the customer, who sees only the edit, is told.
     if ('refused' in edited) {
-      run.say({ text: refusedEditText(expect, ctx.read(save) as FieldValue, run.contact.language) });
+      // Taken out of the message on purpose (for privacy): not shown again in the chat.
+      run.say({ text: edited.removed ? removedEditText(expect, run.contact.language) : refusedEditText(expect, ctx.read(save) as FieldValue, run.contact.language) });
       return true;
     }
     ctx.write(save, edited.value);
@@ -161,7 +162,7 @@ export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: strin
     const edited = editedAnswer(asked.map(({ expect, save }) => ({ expect, value: read(save) })), was, now);
     if (!edited) return undefined;
     const { expect, save } = asked[edited.index]!;
-    if ('refused' in edited) return { field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect) };
+    if ('refused' in edited) return { field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect), ...(edited.removed ? { removed: true as const } : {}) };
     return changeAnswer(flow, run, save, edited.value);
   } catch (error) {
     if (error instanceof PatternTooSlowError) return undefined;
@@ -181,6 +182,8 @@ export interface AnswerKept {
   field: { en: string; ar: string };
   kept: string;
   lacks: { en: string; ar: string };
+  /** The edit took the answer out of the message altogether (`editedAnswer`'s `removed`), rather than mistyping it. */
+  removed?: true;
 }
 
 /** Writes `value` to `field` and says what changed, named by its question's label, else by its name in words. */

@@ -235,6 +235,8 @@ const en = {
   // A customer's correction of an answer the flow saved, written once the conversation was with people: changed.
   correctedAnswer: (who: string, field: string, was: string, now: string) => `${who} corrected ${field}: ${was} → ${now}`,
   // A customer's edit of an answer that gives no answer the question takes (`lacks`: what it gave none of): kept.
+  // A customer's edit that took an answer out of the message altogether: kept, on the card.
+  answerTakenOut: (who: string, field: string, kept: string) => `${who} took the answer out of the edited message: ${field} stays ${kept}. The bot did not tell ${who}.`,
   editNotTaken: (who: string, field: string, kept: string, lacks: string) => `${who}'s edit gives no valid ${lacks}, so ${field} stays ${kept}. The bot did not tell ${who}.`,
   // What such a person did when they reacted there (`quoted`: the message they reacted to, as the agent's app shows it).
   reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
@@ -487,6 +489,7 @@ const ar: Wording = {
   deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
   correctedAnswer: (who, field, was, now) => `صحّح ${isolate(who)} ${isolate(field)} من ${isolate(was)} إلى ${isolate(now)}`,
+  answerTakenOut: (who, field, kept) => `حُذفت الإجابة من رسالة ${isolate(who)} المعدَّلة: بقي ${isolate(field)} ${isolate(kept)}. لم يُخبر البوتُ العميلَ بذلك.`,
   editNotTaken: (who, field, kept, lacks) => `لا يحتوي تعديل ${isolate(who)} على ${lacks}، لذا بقي ${isolate(field)} ${isolate(kept)}. لم يُخبر البوتُ العميلَ بذلك.`,
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,

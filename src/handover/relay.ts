@@ -50,6 +50,8 @@ export interface EditKept {
   field: Record<DeskLanguage, string>;
   kept: string;
   lacks: Record<DeskLanguage, string>;
+  /** Taken out of the message altogether, rather than mistyped. */
+  removed?: true;
 }
 
 /**
@@ -150,7 +152,9 @@ export async function relayEdit(
   // The answer the edit put right is changed on the card: said under the edit, as under a correction written.
   const correctedLine = (language: DeskLanguage) => (corrected ? [word(line('correctedAnswer', customerLabel(contact, language), corrected.field[language], corrected.was, corrected.now), language)] : []);
   // The answer an edit gave nothing to replace stays on the card: the agent, who is the one to tell the customer, is told.
-  const keptLine = (language: DeskLanguage) => (kept ? [word(line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language]), language)] : []);
+  const keptLine = (language: DeskLanguage) => (kept ? [word(kept.removed
+    ? line('answerTakenOut', customerLabel(contact, language), kept.field[language], kept.kept)
+    : line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language]), language)] : []);
   await toHolder(ctx, tx, conversation, (language) => ({
     text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language), ...keptLine(language)].join('\n'), quoting: edit.of,
   }), fx);

@@ -243,6 +243,54 @@ steps:
     expect(api.sentTo(OMAR).at(-1)).toContain(`\nصحّح \u2068Layla\u2069 ${order} من \u206812345\u2069 إلى \u206812346\u2069`);
   }, 60_000);
 
+  it('does not show again an email the customer took out of the message by an edit, and says it is still kept (English, Arabic, with Omar)', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your email?", ar: "ما بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const emailOf = async (chat: number) => (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email;
+    for (const [chat, hello, good, removed, told] of [
+      [6108, 'hello', 'My email is sam@example.com', 'My email is (removed)', 'You took the email address out of your message, but I still have it. To change it, write "I meant" and the right one; to have it removed, ask us.'],
+      [6109, 'مرحبا', 'بريدي sara@example.com', 'بريدي (محذوف)', 'حُذف البريد الإلكتروني من رسالتك المعدَّلة، لكنه ما زال محفوظًا لدينا. لتغييره، اكتب «أقصد» ثم الصحيح؛ ولحذفه، اطلب ذلك منّا.'],
+    ] as const) {
+      await say(text(chat, hello));
+      const sent = text(chat, good) as { message: Record<string, unknown> };
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: removed, edit_date: (sent.message.date as number) + 20 } });
+      // Before: "Your edit doesn't give a valid email address, so I've kept sam@example.com.": the address shown again.
+      await eventually(() => api.sentTo(chat).length === 3);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+      expect(await emailOf(chat)).toBe(good.split(' ').at(-1));
+    }
+
+    // With Omar holding the conversation, he reads that it was taken out, and that it is kept.
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'layla@example.com') as { message: Record<string, unknown> };
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'I was charged twice'));
+    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#')));
+    await eventually(() => api.sentTo(LAYLA).length === 3);
+    const toOmar = api.sentTo(OMAR).length;
+    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'removed', edit_date: (sent.message.date as number) + 60 } });
+    await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
+    expect(api.sentTo(OMAR).at(-1)).toMatch(/\nLayla took the answer out of the edited message: Email stays layla@example\.com\. The bot did not tell Layla\.$/);
+    expect(await emailOf(LAYLA)).toBe('layla@example.com');
+  }, 90_000);
+
   it('changes the answer an edit puts right while the conversation waits in the queue, for the agent who takes it', async () => {
     const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
     const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
