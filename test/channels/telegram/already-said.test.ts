@@ -24,6 +24,24 @@ steps:
 const CLOSED = 'This conversation is now closed. Write to us any time.';
 const EMAIL = { en: "What's your email address, in case we need to follow up?", ar: 'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟' };
 
+/** Served by `setUp`: what the edit tests below use of it. */
+type Served = Awaited<ReturnType<typeof setUp>>;
+
+/**
+ * The customer in `chat` says `hello`, answers the email question with `answer`, then edits that answer into `edited`:
+ * what the bot said to them after the edit (its third message), and the email the contact keeps.
+ */
+async function editedEmail({ app, api }: Served, chat: number, hello: string, answer: string, edited: string): Promise<{ told: string | undefined; email: unknown }> {
+  const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+  await say(text(chat, hello));
+  const sent = text(chat, answer) as { message: Record<string, unknown> };
+  await say(sent);
+  await eventually(() => api.sentTo(chat).length === 2);
+  await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: edited, edit_date: (sent.message.date as number) + 20 } });
+  await eventually(() => api.sentTo(chat).length === 3);
+  return { told: api.sentTo(chat).at(-1), email: (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email };
+}
+
 describe('what a Telegram customer already wrote', () => {
   it('is not asked again: the email beside the need in the first message, in English and Arabic', async () => {
     const { app, api } = await setUp({ webhook: true, shipped: true });
@@ -157,22 +175,13 @@ steps:
     save: conversation.need
   - assign: { team: Billing }
 `;
-    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
-    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
-    const emailOf = async (chat: number) => (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email;
+    const served = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
     for (const [chat, hello, good, bad, told] of [
       [6106, 'hello', 'sam@example.com', 'sam@example', "Your edit doesn't give a valid email address, so I've kept sam@example.com. To change it, write \"I meant\" and the right one."],
       [6107, 'مرحبا', 'sara@example.com', 'sara@example', 'لا يحتوي تعديلك على بريد إلكتروني صالح، لذا أبقيتُ \u2068sara@example.com\u2069. لتغييره، اكتب «أقصد» ثم الصحيح.'],
     ] as const) {
-      await say(text(chat, hello));
-      const sent = text(chat, good) as { message: Record<string, unknown> };
-      await say(sent);
-      await eventually(() => api.sentTo(chat).length === 2);
-      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: bad, edit_date: (sent.message.date as number) + 20 } });
       // Before: nothing was said, and the customer thought the address they see now was the one kept.
-      await eventually(() => api.sentTo(chat).length === 3);
-      expect(api.sentTo(chat).at(-1)).toBe(told);
-      expect(await emailOf(chat)).toBe(good);
+      expect(await editedEmail(served, chat, hello, good, bad)).toEqual({ told, email: good });
     }
   }, 60_000);
 
@@ -256,22 +265,15 @@ steps:
     save: conversation.need
   - assign: { team: Billing }
 `;
-    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const served = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const { app, api } = served;
     const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
-    const emailOf = async (chat: number) => (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email;
     for (const [chat, hello, good, removed, told] of [
       [6108, 'hello', 'My email is sam@example.com', 'My email is (removed)', 'You took the email address out of your message, but I still have it. To change it, write "I meant" and the right one; to have it removed, ask us.'],
       [6109, 'مرحبا', 'بريدي sara@example.com', 'بريدي (محذوف)', 'حُذف البريد الإلكتروني من رسالتك المعدَّلة، لكنه ما زال محفوظًا لدينا. لتغييره، اكتب «أقصد» ثم الصحيح؛ ولحذفه، اطلب ذلك منّا.'],
     ] as const) {
-      await say(text(chat, hello));
-      const sent = text(chat, good) as { message: Record<string, unknown> };
-      await say(sent);
-      await eventually(() => api.sentTo(chat).length === 2);
-      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: removed, edit_date: (sent.message.date as number) + 20 } });
       // Before: "Your edit doesn't give a valid email address, so I've kept sam@example.com.": the address shown again.
-      await eventually(() => api.sentTo(chat).length === 3);
-      expect(api.sentTo(chat).at(-1)).toBe(told);
-      expect(await emailOf(chat)).toBe(good.split(' ').at(-1));
+      expect(await editedEmail(served, chat, hello, good, removed)).toEqual({ told, email: good.split(' ').at(-1) });
     }
 
     // With Omar holding the conversation, he reads that it was taken out, and that it is kept.
@@ -288,7 +290,7 @@ steps:
     await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'removed', edit_date: (sent.message.date as number) + 60 } });
     await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
     expect(api.sentTo(OMAR).at(-1)).toMatch(/\nLayla took the answer out of the edited message: Email stays layla@example\.com\. The bot did not tell Layla\.$/);
-    expect(await emailOf(LAYLA)).toBe('layla@example.com');
+    expect((await app.store.contactByIdentity('telegram', String(LAYLA)))?.fields.email).toBe('layla@example.com');
   }, 90_000);
 
   it('changes the answer an edit puts right while the conversation waits in the queue, for the agent who takes it', async () => {
