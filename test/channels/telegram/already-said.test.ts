@@ -27,17 +27,39 @@ const EMAIL = { en: "What's your email address, in case we need to follow up?", 
 /** Served by `setUp`: what the edit tests below use of it. */
 type Served = Awaited<ReturnType<typeof setUp>>;
 
+type Sent = { message: Record<string, unknown> };
+
+/** Telegram's update for `sent` edited into `text`, `seconds` after it was sent. */
+const edited = (sent: Sent, text: string, seconds: number, updateId = Date.now()) => ({ update_id: updateId, edited_message: { ...sent.message, text, edit_date: (sent.message.date as number) + seconds } });
+
 /**
- * The customer in `chat` says `hello`, answers the email question with `answer`, then edits that answer into `edited`:
+ * Omar goes online; Layla says hello, answers the flow's question with `answer` and says `need`, and Omar gets her card:
+ * the message that answered, for an edit of it.
+ */
+async function layForOmar({ app, api }: Pick<Served, 'app' | 'api'>, answer: string, need: string): Promise<Sent> {
+  const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+  await say(text(OMAR, '/online'));
+  await eventually(() => api.sentTo(OMAR).length === 1);
+  await say(text(LAYLA, 'hello'));
+  const sent = text(LAYLA, answer) as Sent;
+  await say(sent);
+  await eventually(() => api.sentTo(LAYLA).length === 2);
+  await say(text(LAYLA, need));
+  await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#')));
+  return sent;
+}
+
+/**
+ * The customer in `chat` says `hello`, answers the email question with `answer`, then edits that answer into `into`:
  * what the bot said to them after the edit (its third message), and the email the contact keeps.
  */
-async function editedEmail({ app, api }: Served, chat: number, hello: string, answer: string, edited: string): Promise<{ told: string | undefined; email: unknown }> {
+async function editedEmail({ app, api }: Pick<Served, 'app' | 'api'>, chat: number, hello: string, answer: string, into: string): Promise<{ told: string | undefined; email: unknown }> {
   const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
   await say(text(chat, hello));
-  const sent = text(chat, answer) as { message: Record<string, unknown> };
+  const sent = text(chat, answer) as Sent;
   await say(sent);
   await eventually(() => api.sentTo(chat).length === 2);
-  await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: edited, edit_date: (sent.message.date as number) + 20 } });
+  await say(edited(sent, into, 20, Date.now() + chat));
   await eventually(() => api.sentTo(chat).length === 3);
   return { told: api.sentTo(chat).at(-1), email: (await app.store.contactByIdentity('telegram', String(chat)))?.fields.email };
 }
@@ -120,10 +142,10 @@ describe('what a Telegram customer already wrote', () => {
       [6105, 'مرحبا', 'رقم طلبي ١٢٣٤٥', 'رقم طلبي ١٢٣٤٦', 'شكرًا، عدّلتُه إلى \u206812346\u2069.'],
     ] as const) {
       await say(text(chat, hello));
-      const sent = text(chat, typo) as { message: Record<string, unknown> };
+      const sent = text(chat, typo) as Sent;
       await say(sent);
       await eventually(() => api.sentTo(chat).length === 2);
-      await say({ update_id: Date.now() + chat, edited_message: { ...sent.message, text: fixed, edit_date: (sent.message.date as number) + 20 } });
+      await say(edited(sent, fixed, 20, Date.now() + chat));
       // Before: the order stayed 12345, and the team would have looked up the wrong order.
       await eventually(async () => (await orderOf(chat)) === '12346');
       await eventually(() => api.sentTo(chat).length === 3);
@@ -139,20 +161,13 @@ describe('what a Telegram customer already wrote', () => {
       const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
       return (await app.store.conversations()).find((c) => c.contactId === contact?.id)?.fields.order;
     };
-    await say(text(OMAR, '/online'));
-    await eventually(() => api.sentTo(OMAR).length === 1);
-    await say(text(LAYLA, 'hello'));
-    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
-    await say(sent);
-    await eventually(() => api.sentTo(LAYLA).length === 2);
-    await say(text(LAYLA, 'It never arrived'));
-    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+    const sent = await layForOmar({ app, api }, 'My order is 12345', 'It never arrived');
     // Layla is told Omar joined, after his card.
     await eventually(() => api.sentTo(LAYLA).length === 3);
     const toOmar = api.sentTo(OMAR).length;
     const toLayla = api.sentTo(LAYLA).length;
 
-    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    await say(edited(sent, 'My order is 12346', 60));
     // Before: Omar read the edit, but the card and the conversation kept 12345.
     await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
     expect(api.sentTo(OMAR).at(-1)).toBe('#1 Layla edited a message: My order is 12346 (was "My order is 12345")\nLayla corrected Order number: 12345 → 12346');
@@ -205,19 +220,12 @@ steps:
       const team = language === 'ar' ? teamFile.replace('    telegram: 9001\n', '    telegram: 9001\n    language: ar\n') : teamFile;
       const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team });
       const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
-      await say(text(OMAR, '/online'));
-      await eventually(() => api.sentTo(OMAR).length === 1);
-      await say(text(LAYLA, 'hello'));
-      const sent = text(LAYLA, 'sam@example.com') as { message: Record<string, unknown> };
-      await say(sent);
-      await eventually(() => api.sentTo(LAYLA).length === 2);
-      await say(text(LAYLA, 'I was charged twice'));
-      await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+      const sent = await layForOmar({ app, api }, 'sam@example.com', 'I was charged twice');
       await eventually(() => api.sentTo(LAYLA).length === 3);
       const toOmar = api.sentTo(OMAR).length;
       const toLayla = api.sentTo(LAYLA).length;
 
-      await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'sam@example', edit_date: (sent.message.date as number) + 60 } });
+      await say(edited(sent, 'sam@example', 60));
       // Before: Omar read the edit only, and could take sam@example for the address kept; Layla was told nothing either.
       await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
       if (language === 'en') expect(api.sentTo(OMAR).at(-1)).toBe(told);
@@ -234,19 +242,12 @@ steps:
     const team = teamFile.replace('    telegram: 9001\n', '    telegram: 9001\n    language: ar\n');
     const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW }, team });
     const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
-    await say(text(OMAR, '/online'));
-    await eventually(() => api.sentTo(OMAR).length === 1);
-    await say(text(LAYLA, 'hello'));
-    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
-    await say(sent);
-    await eventually(() => api.sentTo(LAYLA).length === 2);
-    await say(text(LAYLA, 'It never arrived'));
-    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
+    const sent = await layForOmar({ app, api }, 'My order is 12345', 'It never arrived');
     const order = '\u2068إجابة «\u2068ما رقم طلبك؟\u2069»\u2069';
     // Before: «order: 12345», a name in Latin letters in an Arabic card.
     expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain(`\n${order}: \u206812345\u2069`);
     const toOmar = api.sentTo(OMAR).length;
-    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    await say(edited(sent, 'My order is 12346', 60));
     await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
     // Before: «صحّح Layla order من 12345 إلى 12346».
     expect(api.sentTo(OMAR).at(-1)).toContain(`\nصحّح \u2068Layla\u2069 ${order} من \u206812345\u2069 إلى \u206812346\u2069`);
@@ -277,17 +278,10 @@ steps:
     }
 
     // With Omar holding the conversation, he reads that it was taken out, and that it is kept.
-    await say(text(OMAR, '/online'));
-    await eventually(() => api.sentTo(OMAR).length === 1);
-    await say(text(LAYLA, 'hello'));
-    const sent = text(LAYLA, 'layla@example.com') as { message: Record<string, unknown> };
-    await say(sent);
-    await eventually(() => api.sentTo(LAYLA).length === 2);
-    await say(text(LAYLA, 'I was charged twice'));
-    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#')));
+    const sent = await layForOmar({ app, api }, 'layla@example.com', 'I was charged twice');
     await eventually(() => api.sentTo(LAYLA).length === 3);
     const toOmar = api.sentTo(OMAR).length;
-    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'removed', edit_date: (sent.message.date as number) + 60 } });
+    await say(edited(sent, 'removed', 60));
     await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
     expect(api.sentTo(OMAR).at(-1)).toMatch(/\nLayla took the answer out of the edited message: Email stays layla@example\.com\. The bot did not tell Layla\.$/);
     expect((await app.store.contactByIdentity('telegram', String(LAYLA)))?.fields.email).toBe('layla@example.com');
@@ -297,13 +291,13 @@ steps:
     const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
     const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
     await say(text(LAYLA, 'hello'));
-    const sent = text(LAYLA, 'My order is 12345') as { message: Record<string, unknown> };
+    const sent = text(LAYLA, 'My order is 12345') as Sent;
     await say(sent);
     await eventually(() => api.sentTo(LAYLA).length === 2);
     await say(text(LAYLA, 'It never arrived'));
     await eventually(async () => (await app.store.conversations())[0]?.stage === 'queued');
     const toLayla = api.sentTo(LAYLA).length;
-    await say({ update_id: Date.now(), edited_message: { ...sent.message, text: 'My order is 12346', edit_date: (sent.message.date as number) + 60 } });
+    await say(edited(sent, 'My order is 12346', 60));
     // Before: the card Omar got read 12345.
     await say(text(OMAR, '/online'));
     await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
