@@ -214,7 +214,8 @@ describe.skipIf(!hasChromium)(title, () => {
         await page.locator('.history .disk-change h2').waitFor();
         expect(await read(page, '.history .disk-change h2')).toMatch(words.change);
         expect(words.change.exec(await read(page, '.history .disk-change h2'))![1]).toBe(seen);
-        expect(await read(page, '.history .disk-change')).toContain(`# Edited on the server (${locale})`);
+        // The two texts are drawn by CodeMirror a frame after the heading.
+        await expect.poll(() => read(page, '.history .disk-change')).toContain(`# Edited on the server (${locale})`);
         await shot(page, `rollback-changed-compare-${locale}`);
         if (locale === 'ar') {
           // Kept: the file's text stays, nothing is rolled back.
