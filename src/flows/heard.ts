@@ -190,23 +190,27 @@ export function labelOf(flow: CompiledFlow, field: FieldRef): Localized<string> 
 }
 
 /**
- * What an Arabic reader calls a field `flow` saves without a label, rather than its name in Latin letters ("order"):
- * Switchboard's own name of its question's answer (an email address: «البريد الإلكتروني»), else the answer to its
- * question, quoted in Arabic as the question asks it («إجابة «ما رقم طلبك؟»»); undefined for a field of a question
- * asked in no Arabic, or with a label (the label names it), or that no question of the flow saves.
+ * What a reader of `language` calls a field `flow` saves without a label, rather than its name ("order", in Latin
+ * letters for an Arabic reader): Switchboard's own name of its question's answer (an email address: «البريد الإلكتروني»,
+ * "Email address"), else the answer to its question, quoted as the question asks it in that language («إجابة «ما رقم
+ * طلبك؟»», "Answer to “What's your order number?”"); undefined for a field of a question asked in no such words, or with
+ * a label (the label names it), or that no question of the flow saves.
  *
- *     arabicNameOf(flow, 'conversation.order'); // 'إجابة «⁨ما رقم طلبك؟⁩»'
+ *     unlabelledNameOf(flow, 'conversation.order', 'ar'); // 'إجابة «⁨ما رقم طلبك؟⁩»'
+ *     unlabelledNameOf(flow, 'conversation.order', 'en'); // 'Answer to “What's your order number?”'
  */
-export function arabicNameOf(flow: CompiledFlow, path: string): string | undefined {
+export function unlabelledNameOf(flow: CompiledFlow, path: string, language: 'en' | 'ar'): string | undefined {
   if (flow.labels.has(path)) return undefined;
   const asked = flow.steps.find((step) => step.kind === 'ask' && step.spec.save?.path === path);
   if (asked?.kind !== 'ask') return undefined;
   const kind = KIND_NAMES[asked.spec.expect.type as keyof typeof KIND_NAMES];
-  if (kind !== undefined) return kind.ar;
-  const question = variantIn(asked.spec.question, 'ar') ?? (asked.spec.question.variants.size === 0 ? asked.spec.question.fallback : undefined);
-  // A question that names the customer ({{ contact.name }}) is no name for the field; nor one not written in Arabic.
-  if (question === undefined || question.parts.some((part) => typeof part !== 'string') || !/[\u0600-\u06ff]/u.test(question.source)) return undefined;
-  return `إجابة ${shortQuote(question.source, 'ar')}`;
+  if (kind !== undefined) return kind[language];
+  const question = variantIn(asked.spec.question, language) ?? (asked.spec.question.variants.size === 0 ? asked.spec.question.fallback : undefined);
+  // A question that names the customer ({{ contact.name }}) is no name for the field; nor one not written in the reader's script.
+  if (question === undefined || question.parts.some((part) => typeof part !== 'string')) return undefined;
+  const arabic = /[\u0600-\u06ff]/u.test(question.source);
+  if (language === 'ar') return arabic ? `إجابة ${shortQuote(question.source, 'ar')}` : undefined;
+  return arabic ? undefined : `Answer to “${shortQuote(question.source, 'en')!.slice(1, -1)}”`;
 }
 
 // Switchboard's names of the answers it reads in any text, for a label without the customer's language.

@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { arabicNameOf, correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat, removedEditText } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat, removedEditText, unlabelledNameOf } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -195,12 +195,12 @@ function changeAnswer(flow: CompiledFlow, run: FlowRun, field: FieldRef, value: 
 
 /**
  * `field` named for the agent in each desk language: by its question's label, else by its name in words, in Arabic by
- * what its answer is or the answer to its question (`arabicNameOf`).
+ * what its answer is or the answer to its question (`unlabelledNameOf`).
  */
 function fieldName(flow: CompiledFlow, field: FieldRef): { en: string; ar: string } {
   const label = labelOf(flow, field);
   const name = field.name.replaceAll('_', ' ');
-  return { en: label ? localize(label, 'en') : name, ar: label ? localize(label, 'ar') : arabicNameOf(flow, field.path) ?? name };
+  return { en: label ? localize(label, 'en') : unlabelledNameOf(flow, field.path, 'en') ?? name, ar: label ? localize(label, 'ar') : unlabelledNameOf(flow, field.path, 'ar') ?? name };
 }
 
 /**

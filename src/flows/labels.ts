@@ -3,7 +3,7 @@
 // of the route that chose it. The agent's card, the agent console and the dashboard show the same words.
 import { z } from 'zod';
 import type { Conversation, Fields, FieldValue } from '../store/types.ts';
-import { arabicNameOf } from './heard.ts';
+import { unlabelledNameOf } from './heard.ts';
 import { byLanguage, localize, localizedSchema, type Localized } from './language.ts';
 import { SCHEMA_RULES } from './rules.ts';
 import type { CompiledFlow } from './types.ts';
@@ -24,8 +24,10 @@ export interface Wording {
   readonly labels: ReadonlyMap<string, Localized<string>>;
   /** The title of the route that sets each intent (a `classify` step's `routes:`). */
   readonly intents: ReadonlyMap<string, Localized<string>>;
-  /** By field path, what an Arabic reader calls a field no flow labels (`arabicNameOf`): «إجابة «ما رقم طلبك؟»». */
+  /** By field path, what an Arabic reader calls a field no flow labels (`unlabelledNameOf`): «إجابة «ما رقم طلبك؟»». */
   readonly arabic?: ReadonlyMap<string, string>;
+  /** By field path, what an English reader calls a field no flow labels (`unlabelledNameOf`): "Answer to “What's your order number?”". */
+  readonly english?: ReadonlyMap<string, string>;
 }
 
 /** Names nothing: fields read as their paths, intents as they are. */
@@ -40,20 +42,26 @@ export function wordingOf(flows: readonly CompiledFlow[]): Wording {
   const labels = new Map(BUILTIN_LABELS);
   const intents = new Map<string, Localized<string>>();
   const arabic = new Map<string, string>();
+  const english = new Map<string, string>();
   for (const flow of flows) {
     for (const [field, label] of flow.labels) if (!labels.has(field)) labels.set(field, label);
     for (const step of flow.steps) {
       const path = step.kind === 'ask' ? step.spec.save?.path : undefined;
-      const named = path === undefined || arabic.has(path) ? undefined : arabicNameOf(flow, path);
+      const named = path === undefined || arabic.has(path) ? undefined : unlabelledNameOf(flow, path, 'ar');
       if (named !== undefined) arabic.set(path!, named);
+      const inEnglish = path === undefined || english.has(path) ? undefined : unlabelledNameOf(flow, path, 'en');
+      if (inEnglish !== undefined) english.set(path!, inEnglish);
     }
     for (const step of flow.steps) {
       if (step.kind !== 'classify') continue;
       for (const route of step.spec.routes) if (!intents.has(route.intent)) intents.set(route.intent, route.title);
     }
   }
-  for (const field of labels.keys()) arabic.delete(field);
-  return { labels, intents, arabic };
+  for (const field of labels.keys()) {
+    arabic.delete(field);
+    english.delete(field);
+  }
+  return { labels, intents, arabic, english };
 }
 
 /** A field as a person reads it: its path, its label in their language, its value. */
@@ -89,9 +97,9 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
     .map(([key, value]) => {
       const label = wording.labels.get(key);
       const name = twice.has(nameOf(key)) ? key : nameOf(key).replaceAll('_', ' ');
-      // No flow labels it: an Arabic reader gets what its answer is, or the answer to its question, not "order".
-      const arabic = label === undefined ? byLanguage<string | undefined>({ en: undefined, ar: wording.arabic?.get(key) }, language) : undefined;
-      if (arabic !== undefined) return { key, label: arabic, name, value };
+      // No flow labels it: the reader gets what its answer is, or the answer to its question, not "order".
+      const unlabelled = label === undefined ? byLanguage<string | undefined>({ en: wording.english?.get(key), ar: wording.arabic?.get(key) }, language) : undefined;
+      if (unlabelled !== undefined) return { key, label: unlabelled, name, value };
       return label === undefined ? { key, name, value } : { key, label: localize(label, language), name, value };
     });
 }

@@ -4,10 +4,11 @@
 // kept, rather than skipped for the old one; and an order number put right by editing the message that gave it is
 // the order number kept.
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../helpers.ts';
+import { eventually, TEST_AGENT_TOKEN } from '../../helpers.ts';
 import { LAYLA, OMAR, post, teamFile, telegramServers, textNow as text } from './harness.ts';
 
 const { setUp } = telegramServers();
+const ADMIN = 'admin-token-0123456789abcdef';
 
 const ORDER_FLOW = `
 flow: inbound
@@ -301,7 +302,30 @@ steps:
     // Before: the card Omar got read 12345.
     await say(text(OMAR, '/online'));
     await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1')));
-    expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain('\norder: 12346');
+    expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain('\nAnswer to “What\'s your order number?”: 12346');
     expect(api.sentTo(LAYLA).slice(toLayla).filter((line) => /changed|kept/.test(line))).toEqual([]);
+  }, 60_000);
+
+  it('names a field no label names by the answer to its question for an English agent: card, edit line, console and dashboard', async () => {
+    const team = teamFile.replace('    telegram: 9001\n', `    telegram: 9001\n    webchat: agent-omar\n    webchat_token: ${TEST_AGENT_TOKEN}\n`);
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW }, team, adminToken: ADMIN });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const sent = await layForOmar({ app, api }, 'My order is 12345', 'It never arrived');
+    const order = 'Answer to “What\'s your order number?”';
+    // Before: "order: 12345", the field's name in the flow file.
+    expect(api.sentTo(OMAR).find((line) => line.startsWith('#1'))).toContain(`\n${order}: 12345\nAnswer to “How can we help?”: It never arrived\n`);
+    const toOmar = api.sentTo(OMAR).length;
+    await say(edited(sent, 'My order is 12346', 60));
+    await eventually(() => api.sentTo(OMAR).length === toOmar + 1);
+    // Before: "Layla corrected order: 12345 → 12346".
+    expect(api.sentTo(OMAR).at(-1)).toContain(`\nLayla corrected ${order}: 12345 → 12346`);
+
+    const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TEST_AGENT_TOKEN }) });
+    expect(login.status).toBe(204);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const state = (await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie } })).json()) as { held: { shown: { label?: string; name: string; value: unknown }[] }[] };
+    expect(state.held[0]?.shown).toEqual(expect.arrayContaining([expect.objectContaining({ label: order, value: '12346' })]));
+    const panel = (await (await fetch(`${app.url}/api/conversations/1`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { conversation: { shown: { label?: string; value: unknown }[] } };
+    expect(panel.conversation.shown).toEqual(expect.arrayContaining([expect.objectContaining({ label: order, value: '12346' }), expect.objectContaining({ label: 'Answer to “How can we help?”' })]));
   }, 60_000);
 });
